@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+#include "gui.h"
+
+#include "app/appcontext.h"
+#include "demo/demogenerator.h"
+#include "mainwindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTranslator>
+
+#include <cstdio>
+
+namespace sitrep::gui {
+
+bool isGuiCommand(const QStringList &args)
+{
+    return args.size() < 2 || args[1].startsWith(u'-') || args[1] == u"wall" || args[1] == u"screenshot";
+}
+
+static bool haveDisplay()
+{
+    return !qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+           || !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
+}
+
+static int fail(const QString &m)
+{
+    fprintf(stderr, "sitrep: %s\n", m.toUtf8().constData());
+    return 1;
+}
+
+int run(int &argc, char **argv)
+{
+    const bool headless = !haveDisplay();
+    if (headless)
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("sitrep"));
+    QApplication::setApplicationName(QStringLiteral("sitrep"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Sitrep"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/sitrep/icons/sitrep.svg")));
+
+    QTranslator qtTr, appTr;
+    if (qtTr.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        app.installTranslator(&qtTr);
+    if (appTr.load(QLocale(), QStringLiteral("sitrep"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        app.installTranslator(&appTr);
+
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Sitrep, the incident war room"));
+    p.addHelpOption();
+    QCommandLineOption db(QStringLiteral("db"), QStringLiteral("Database file."), QStringLiteral("path"));
+    QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open a demo database, generating it on first run."));
+    QCommandLineOption workflow(QStringLiteral("workflow"), QStringLiteral("Workflow preset or file."), QStringLiteral("name|path"));
+    QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Screenshot size WxH."), QStringLiteral("WxH"), QStringLiteral("1600x1000"));
+    p.addOptions({db, demo, workflow, size});
+    p.process(app);
+    const QStringList pos = p.positionalArguments();
+
+    QString path = app::resolveDatabasePath(p.value(db));
+    if (p.isSet(demo) && !p.isSet(db))
+        path = QFileInfo(path).absoluteDir().filePath(QStringLiteral("demo.db"));
+    const bool fresh = !QFileInfo::exists(path);
+    auto ctx = app::AppContext::open(path, p.value(workflow));
+    if (!ctx)
+        return fail(ctx.errorMessage());
+    if (p.isSet(demo) && fresh) {
+        fprintf(stderr, "generating a demo database at %s ...\n", path.toUtf8().constData());
+        demo::DemoOptions o;
+        o.incidents = 600;
+        if (auto r = demo::runDemo((*ctx)->engine(), o); !r)
+            return fail(r.errorMessage());
+    }
+
+    ui::MainWindow w(**ctx);
+    const QString sizeText = p.value(size);
+    const int x = int(sizeText.indexOf(u'x'));
+    const QSize sz(sizeText.left(x).toInt(), sizeText.mid(x + 1).toInt());
+    if (!sz.isValid() || sz.width() < 200 || sz.height() < 150)
+        return fail(QStringLiteral("--size must look like 1600x1000"));
+
+    if (pos.value(0) == u"screenshot" || headless) {
+        const QString file = pos.value(0) == u"screenshot" ? pos.value(2) : QStringLiteral("sitrep-window.png");
+        if (pos.value(0) == u"screenshot" && (pos.size() != 3 || file.isEmpty()))
+            return fail(QStringLiteral("usage: sitrep screenshot VIEW FILE [--size WxH]"));
+        if (headless)
+            fprintf(stderr, "sitrep: no display found; writing a screenshot of the main window to %s instead\n",
+                    QFileInfo(file).absoluteFilePath().toUtf8().constData());
+        w.resize(sz);
+        w.show();
+        QApplication::processEvents();
+        if (!w.grab().save(file))
+            return fail(QStringLiteral("cannot write %1").arg(file));
+        return 0;
+    }
+    w.show();
+    return app.exec();
+}
+
+} // namespace sitrep::gui

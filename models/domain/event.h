@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+
+namespace sitrep::domain {
+
+/// One entry of the append-only event log. `hash` chains each incident's events:
+/// hash = SHA-256(prevHash, id, incident, hlc, ts, actor, kind, payload).
+struct Event {
+    qint64 seq = 0;     // local append order
+    QString id;         // UUID, global identity (merge key)
+    QString incidentUid;
+    qint64 hlc = 0;     // hybrid logical clock: (ms << 16) | counter
+    qint64 ts = 0;      // wall time in ms since epoch (UTC)
+    QString actor;
+    QString kind;       // incident.opened, incident.transitioned, note.added, ...
+    QJsonObject payload;
+    QString prevHash;
+    QString hash;
+    QString origin;     // "local" or the id of the replica it came from
+
+    QByteArray payloadRaw; // the payload exactly as stored, when loaded from the log
+
+    /// The canonical payload text: payloadRaw when loaded, else compact JSON.
+    QByteArray payloadJson() const;
+    QString computeHash() const;
+    QJsonObject toJson() const;
+};
+
+namespace kinds {
+inline const QString Opened = QStringLiteral("incident.opened");
+inline const QString Transitioned = QStringLiteral("incident.transitioned");
+inline const QString FieldSet = QStringLiteral("incident.field_set");
+inline const QString Assigned = QStringLiteral("incident.assigned");
+inline const QString NoteAdded = QStringLiteral("note.added");
+inline const QString AlertLinked = QStringLiteral("alert.linked");
+inline const QString ApprovalGranted = QStringLiteral("approval.granted");
+inline const QString EvidenceAttached = QStringLiteral("evidence.attached");
+inline const QString StatusUpdate = QStringLiteral("status.update");
+inline const QString CommanderSet = QStringLiteral("commander.set");
+inline const QString ResponderAdded = QStringLiteral("responder.added");
+inline const QString ActionItem = QStringLiteral("action_item");
+inline const QString SlaBreached = QStringLiteral("sla.breached");
+inline const QString NotificationRequested = QStringLiteral("notification.requested");
+inline const QString PostmortemDrafted = QStringLiteral("postmortem.drafted");
+inline const QString RemediationRequested = QStringLiteral("remediation.requested");
+inline const QString Reminder = QStringLiteral("reminder");
+inline const QString Escalation = QStringLiteral("escalation");
+inline const QString Conflict = QStringLiteral("conflict");
+inline const QString Renumbered = QStringLiteral("incident.renumbered");
+} // namespace kinds
+
+} // namespace sitrep::domain

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+#include "domain/incident.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+
+namespace sitrep::domain {
+
+QString severityName(Severity s)
+{
+    switch (s) {
+    case Severity::Critical: return QStringLiteral("critical");
+    case Severity::High: return QStringLiteral("high");
+    case Severity::Medium: return QStringLiteral("medium");
+    case Severity::Low: return QStringLiteral("low");
+    case Severity::Unknown: break;
+    }
+    return {};
+}
+
+QString severityLabel(Severity s)
+{
+    if (s == Severity::Unknown)
+        return QStringLiteral("SEV?");
+    return QStringLiteral("SEV%1").arg(int(s));
+}
+
+Severity parseSeverity(const QString &in)
+{
+    const QString s = in.trimmed().toLower();
+    if (s == u"critical" || s == u"sev1" || s == u"1" || s == u"crit" || s == u"sev-1")
+        return Severity::Critical;
+    if (s == u"high" || s == u"sev2" || s == u"2" || s == u"major" || s == u"sev-2")
+        return Severity::High;
+    if (s == u"medium" || s == u"sev3" || s == u"3" || s == u"moderate" || s == u"sev-3")
+        return Severity::Medium;
+    if (s == u"low" || s == u"sev4" || s == u"4" || s == u"minor" || s == u"sev-4")
+        return Severity::Low;
+    return Severity::Unknown;
+}
+
+QString priorityName(Priority p)
+{
+    return p == Priority::None ? QString() : QStringLiteral("P%1").arg(int(p));
+}
+
+Priority parsePriority(const QString &in)
+{
+    QString s = in.trimmed().toUpper();
+    if (s.startsWith(u'P'))
+        s = s.mid(1);
+    bool ok = false;
+    const int n = s.toInt(&ok);
+    return ok && n >= 1 && n <= 4 ? Priority(n) : Priority::None;
+}
+
+Priority priorityForSeverity(Severity s)
+{
+    return s == Severity::Unknown ? Priority::None : Priority(int(s));
+}
+
+qint64 Incident::activeDeadline() const
+{
+    if (!open)
+        return 0;
+    if (acknowledgedAt == 0 && responseDue > 0)
+        return responseDue;
+    return resolutionDue;
+}
+
+qint64 Incident::slaRemaining(qint64 now) const
+{
+    const qint64 due = activeDeadline();
+    if (due == 0)
+        return 0;
+    const qint64 at = slaPausedSince > 0 ? slaPausedSince : now;
+    return due - at;
+}
+
+static QString iso(qint64 ms)
+{
+    return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs)
+                  : QString();
+}
+
+QJsonObject Incident::toJson() const
+{
+    QJsonObject o;
+    o[u"uid"] = uid;
+    o[u"number"] = number;
+    o[u"title"] = title;
+    o[u"description"] = description;
+    o[u"severity"] = severityName(severity);
+    o[u"severity_label"] = severityLabel(severity);
+    o[u"priority"] = priorityName(priority);
+    o[u"impact"] = impact;
+    o[u"urgency"] = urgency;
+    o[u"category"] = category;
+    o[u"subcategory"] = subcategory;
+    o[u"affected_services"] = QJsonArray::fromStringList(services);
+    o[u"affected_cis"] = QJsonArray::fromStringList(cis);
+    o[u"assignee"] = assignee;
+    o[u"assignment_group"] = assignmentGroup;
+    o[u"reporter"] = reporter;
+    o[u"incident_commander"] = commander;
+    o[u"responders"] = QJsonArray::fromStringList(responders);
+    o[u"related_alerts"] = QJsonArray::fromStringList(alerts);
+    o[u"state"] = state;
+    o[u"open"] = open;
+    o[u"created_at"] = iso(createdAt);
+    o[u"acknowledged_at"] = iso(acknowledgedAt);
+    o[u"mitigated_at"] = iso(mitigatedAt);
+    o[u"resolved_at"] = iso(resolvedAt);
+    o[u"closed_at"] = iso(closedAt);
+    o[u"updated_at"] = iso(updatedAt);
+    o[u"response_due"] = iso(responseDue);
+    o[u"resolution_due"] = iso(resolutionDue);
+    o[u"sla_paused"] = slaPausedSince > 0;
+    o[u"sla_paused_ms"] = slaPausedMs;
+    o[u"sla_response_breached"] = bool(slaBreached & SlaResponseBreached);
+    o[u"sla_resolution_breached"] = bool(slaBreached & SlaResolutionBreached);
+    o[u"root_cause_category"] = rootCause;
+    o[u"resolution_note"] = resolutionNote;
+    o[u"close_code"] = closeCode;
+    o[u"time_spent_minutes"] = timeSpentMinutes;
+    o[u"approvals"] = approvals;
+    if (!extra.isEmpty())
+        o[u"extra"] = extra;
+    return o;
+}
+
+} // namespace sitrep::domain

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+namespace sitrep::domain {
+
+/// Severity of an incident. Stored as its lower-case name, shown as SEV1..SEV4.
+enum class Severity { Unknown = 0, Critical = 1, High = 2, Medium = 3, Low = 4 };
+/// Priority P1..P4 (0 = not set).
+enum class Priority { None = 0, P1 = 1, P2 = 2, P3 = 3, P4 = 4 };
+
+QString severityName(Severity s);          // "critical"
+QString severityLabel(Severity s);         // "SEV1"
+Severity parseSeverity(const QString &s);  // accepts critical/sev1/1/p1-style, Unknown if not
+QString priorityName(Priority p);          // "P1"
+Priority parsePriority(const QString &s);  // accepts P1/p1/1, None if not
+/// Priority that follows from severity when impact and urgency are unknown.
+Priority priorityForSeverity(Severity s);
+
+/// The projection row of one incident: the union of the seeds' fields.
+struct Incident {
+    qint64 rowid = 0;
+    QString uid;    // stable identity (UUID), survives renumbering
+    QString number; // INC0000001
+    QString title;
+    QString description;
+    Severity severity = Severity::Unknown;
+    Priority priority = Priority::None;
+    QString impact;
+    QString urgency;
+    QString category;
+    QString subcategory;
+    QStringList services;
+    QStringList cis;
+    QString assignee;
+    QString assignmentGroup;
+    QString reporter;
+    QString commander;
+    QStringList responders;
+    QStringList alerts;
+    QString state;
+    bool open = true;
+    qint64 createdAt = 0;
+    qint64 acknowledgedAt = 0;
+    qint64 mitigatedAt = 0;
+    qint64 resolvedAt = 0;
+    qint64 closedAt = 0;
+    qint64 updatedAt = 0;
+    // SLA clock. Deadlines move by the time spent in paused states.
+    qint64 responseDue = 0;
+    qint64 resolutionDue = 0;
+    qint64 slaPausedMs = 0;
+    qint64 slaPausedSince = 0; // non-zero while the clock is paused
+    int slaBreached = 0;       // bit 1: response, bit 2: resolution
+    QString rootCause;
+    QString resolutionNote;
+    QString closeCode;
+    int timeSpentMinutes = 0;
+    QJsonObject approvals; // target state (or "*") -> approver
+    qint64 lastStatusUpdateAt = 0;
+    QString headHash;
+    qint64 eventCount = 0;
+    QJsonObject extra; // fields added by later modules (problem, postmortem status, ...)
+
+    /// Milliseconds left on the active SLA clock at `now` (negative when breached).
+    qint64 slaRemaining(qint64 now) const;
+    /// The deadline that currently matters: response until acknowledged, then resolution.
+    qint64 activeDeadline() const;
+    QJsonObject toJson() const;
+};
+
+inline constexpr int SlaResponseBreached = 1;
+inline constexpr int SlaResolutionBreached = 2;
+
+} // namespace sitrep::domain

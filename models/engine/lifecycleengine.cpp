@@ -1,0 +1,819 @@
+// SPDX-License-Identifier: MIT
+#include "engine/lifecycleengine.h"
+
+#include "postmortem/draft.h"
+#include "store/projector.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QLoggingCategory>
+#include <QMimeDatabase>
+#include <QUuid>
+
+Q_LOGGING_CATEGORY(lcEngine, "sitrep.engine", QtWarningMsg)
+
+namespace sitrep::engine {
+
+using namespace sitrep::domain;
+using workflow::SlaMode;
+using R = Result<Outcome>;
+
+static constexpr int kMaxTitle = 300;
+static constexpr int kMaxText = 65536;
+static constexpr qint64 kMaxAttachment = 25 * 1024 * 1024;
+
+struct LifecycleEngine::Work {
+    QHash<QString, Incident> current; // uid -> working copy
+    QHash<QString, Incident> before;  // uid -> as loaded (absent for new incidents)
+    QHash<QString, QString> numbers;  // number -> uid of touched incidents
+    QStringList order;                // touched uids, first-touch order
+    QList<Event> events;              // pending, in order
+    QList<QPair<QString, QByteArray>> attachments; // sha256 hex -> (name|mime) + data
+    QHash<QString, QPair<QString, QString>> attachmentMeta;
+    qint64 ts = 0;                    // time of the command being applied
+    QString actor;
+};
+
+LifecycleEngine::LifecycleEngine(store::Store &store, workflow::Workflow workflow,
+                                 workflow::OnCallSchedule oncall, const Clock &clock, QObject *parent)
+    : QObject(parent), m_store(store), m_workflow(std::move(workflow)), m_oncall(std::move(oncall)), m_clock(clock)
+{
+}
+
+static QStringList listArg(const QJsonValue &v)
+{
+    QStringList out;
+    if (v.isArray()) {
+        for (const auto &x : v.toArray())
+            if (!x.toString().trimmed().isEmpty())
+                out << x.toString().trimmed();
+    } else if (v.isString()) {
+        for (const QString &s : v.toString().split(u',', Qt::SkipEmptyParts))
+            if (!s.trimmed().isEmpty())
+                out << s.trimmed();
+    }
+    out.removeDuplicates();
+    return out;
+}
+
+Result<Incident> LifecycleEngine::load(Work &work, const QString &ref)
+{
+    if (auto it = work.current.constFind(ref); it != work.current.cend())
+        return *it;
+    if (auto n = work.numbers.constFind(ref.trimmed().toUpper()); n != work.numbers.cend())
+        return work.current.value(*n);
+    auto inc = m_store.findIncident(ref);
+    if (!inc)
+        return Result<Incident>::fail(ref.trimmed().isEmpty() ? QStringLiteral("no incident given")
+                                                               : QStringLiteral("no incident '%1'").arg(ref),
+                                      QStringLiteral("not_found"));
+    return *inc;
+}
+
+void LifecycleEngine::emitEvent(Work &work, Incident &inc, const QString &kind, const QJsonObject &payload, Outcome &out)
+{
+    Event e;
+    e.id = store::Store::newUuid();
+    e.incidentUid = inc.uid;
+    e.ts = work.ts;
+    e.hlc = m_hlc.tick(work.ts);
+    e.actor = work.actor;
+    e.kind = kind;
+    e.payload = payload;
+    e.origin = m_replica;
+    e.prevHash = inc.headHash;
+    e.hash = e.computeHash();
+    store::applyEvent(inc, e);
+    out.events << e;
+}
+
+static bool approved(const Incident &inc, const QString &to)
+{
+    return inc.approvals.contains(to) || inc.approvals.contains(QStringLiteral("*"));
+}
+
+QString LifecycleEngine::guardFailure(const Incident &inc, const workflow::TransitionDef &t) const
+{
+    const auto policy = m_workflow.policy(inc.priority);
+    const auto needApproval = [&](const QString &why) -> QString {
+        if (approved(inc, t.to))
+            return {};
+        return QStringLiteral("%1: moving to '%2' needs a recorded human approval (%3); approve it first")
+            .arg(inc.number, t.to, why);
+    };
+    for (const QString &g : t.guards) {
+        if (g == u"severity_defined" && inc.severity == Severity::Unknown)
+            return QStringLiteral("%1: severity is not set; set it before moving to '%2'").arg(inc.number, t.to);
+        if ((g == u"approval_if_p1" || g == u"approval_or_severity_check")
+            && (inc.priority == Priority::P1 || policy.approvalRequired)) {
+            const QString m = needApproval(QStringLiteral("%1 approval gate").arg(priorityName(inc.priority)));
+            if (!m.isEmpty())
+                return m;
+        }
+        if (g == u"approval_required") {
+            const QString m = needApproval(QStringLiteral("the workflow gates this transition"));
+            if (!m.isEmpty())
+                return m;
+        }
+        if (g == u"resolution_required" && inc.closeCode != StaleCloseCode) {
+            QStringList missing;
+            if (inc.resolutionNote.trimmed().isEmpty())
+                missing << QStringLiteral("a resolution note");
+            if (inc.rootCause.trimmed().isEmpty())
+                missing << QStringLiteral("a root-cause category");
+            if (!missing.isEmpty())
+                return QStringLiteral("%1: moving to '%2' needs %3").arg(inc.number, t.to, missing.join(QStringLiteral(" and ")));
+        }
+        if (g == u"commander_assigned" && inc.commander.isEmpty())
+            return QStringLiteral("%1: no incident commander assigned").arg(inc.number);
+    }
+    if (t.approval) {
+        const QString m = needApproval(QStringLiteral("the workflow gates this transition"));
+        if (!m.isEmpty())
+            return m;
+    }
+    return {};
+}
+
+QStringList LifecycleEngine::allowedTransitions(const Incident &inc) const
+{
+    return m_workflow.allowedTargets(inc.state);
+}
+
+QString LifecycleEngine::whyNot(const Incident &inc, const QString &to) const
+{
+    const auto *t = m_workflow.transition(inc.state, to);
+    if (!t)
+        return QStringLiteral("cannot move %1 from '%2' to '%3'; allowed: %4")
+            .arg(inc.number, inc.state, to, m_workflow.allowedTargets(inc.state).join(QStringLiteral(", ")));
+    return guardFailure(inc, *t);
+}
+
+Status LifecycleEngine::runActions(Work &work, Incident &inc, const QStringList &actions, const QString &reason, Outcome &out)
+{
+    const auto policy = m_workflow.policy(inc.priority);
+    for (const QString &a : actions) {
+        if (a == u"assign_on_call") {
+            if (!inc.assignee.isEmpty())
+                continue;
+            const QString group = inc.assignmentGroup.isEmpty() ? m_oncall.route(inc.category, inc.services) : inc.assignmentGroup;
+            if (group.isEmpty())
+                continue;
+            auto who = m_oncall.onCall(group, work.ts);
+            if (!who)
+                continue;
+            emitEvent(work, inc, kinds::Assigned,
+                      {{QStringLiteral("assignee"), who->member}, {QStringLiteral("group"), who->group},
+                       {QStringLiteral("via"), QStringLiteral("on-call")}},
+                      out);
+        } else if (a == u"draft_postmortem" || a == u"create_postmortem_ticket") {
+            if (inc.extra.contains(u"postmortem"))
+                continue;
+            QList<Event> tl = m_store.timeline(inc.uid);
+            for (const Event &e : work.events)
+                if (e.incidentUid == inc.uid)
+                    tl << e;
+            tl += out.events;
+            emitEvent(work, inc, kinds::PostmortemDrafted,
+                      {{QStringLiteral("markdown"), postmortem::draftMarkdown(inc, tl)},
+                       {QStringLiteral("review_due"), QString::number(work.ts + 48LL * 3600 * 1000)}},
+                      out);
+        } else if (a == u"notify") {
+            emitEvent(work, inc, kinds::NotificationRequested,
+                      {{QStringLiteral("channels"), QJsonArray::fromStringList(policy.notificationChannels)},
+                       {QStringLiteral("reason"), reason},
+                       {QStringLiteral("priority"), priorityName(inc.priority)},
+                       {QStringLiteral("severity"), severityName(inc.severity)}},
+                      out);
+        } else if (a == u"execute_remediation_steps") {
+            emitEvent(work, inc, kinds::RemediationRequested,
+                      {{QStringLiteral("state"), inc.state},
+                       {QStringLiteral("auto_remediation"), policy.autoRemediation},
+                       {QStringLiteral("approval_required"), policy.approvalRequired || inc.priority == Priority::P1}},
+                      out);
+        }
+    }
+    return {};
+}
+
+static const QStringList &settableFields()
+{
+    static const QStringList f{QStringLiteral("title"), QStringLiteral("description"), QStringLiteral("severity"),
+                               QStringLiteral("priority"), QStringLiteral("impact"), QStringLiteral("urgency"),
+                               QStringLiteral("category"), QStringLiteral("subcategory"), QStringLiteral("services"),
+                               QStringLiteral("cis"), QStringLiteral("assignee"), QStringLiteral("assignment_group"),
+                               QStringLiteral("reporter"), QStringLiteral("commander"), QStringLiteral("responders"),
+                               QStringLiteral("root_cause"), QStringLiteral("resolution_note"),
+                               QStringLiteral("close_code"), QStringLiteral("time_spent")};
+    return f;
+}
+
+Result<QJsonObject> LifecycleEngine::validateField(Incident &inc, const QString &field, const QJsonValue &value) const
+{
+    using RJ = Result<QJsonObject>;
+    QJsonObject p{{QStringLiteral("field"), field}};
+    const QString s = value.isString() ? value.toString().trimmed() : value.toVariant().toString().trimmed();
+    const auto &m = m_workflow.matrix();
+    if (field == u"state")
+        return RJ::fail(QStringLiteral("state changes go through a transition, not a field update"));
+    if (!settableFields().contains(field))
+        return RJ::fail(QStringLiteral("unknown field '%1' (fields: %2)").arg(field, settableFields().join(QStringLiteral(", "))));
+    if (field == u"title") {
+        if (s.isEmpty() || s.size() > kMaxTitle)
+            return RJ::fail(QStringLiteral("title must be 1 to %1 characters").arg(kMaxTitle));
+        p[u"value"] = s;
+    } else if (field == u"severity") {
+        const Severity sev = parseSeverity(s);
+        if (sev == Severity::Unknown)
+            return RJ::fail(QStringLiteral("unknown severity '%1' (critical, high, medium, low)").arg(s));
+        p[u"value"] = severityName(sev);
+    } else if (field == u"priority") {
+        const Priority pr = parsePriority(s);
+        if (pr == Priority::None)
+            return RJ::fail(QStringLiteral("unknown priority '%1' (P1, P2, P3, P4)").arg(s));
+        const auto pol = m_workflow.policy(pr);
+        p[u"value"] = priorityName(pr);
+        p[u"response_minutes"] = pol.responseMinutes;
+        p[u"resolution_minutes"] = pol.resolutionMinutes;
+    } else if (field == u"impact") {
+        const int i = m.impactIndex(s);
+        if (i < 0)
+            return RJ::fail(QStringLiteral("unknown impact '%1' (%2)").arg(s, m.impacts().join(QStringLiteral(", "))));
+        p[u"value"] = m.impacts()[i];
+    } else if (field == u"urgency") {
+        const int i = m.urgencyIndex(s);
+        if (i < 0)
+            return RJ::fail(QStringLiteral("unknown urgency '%1' (%2)").arg(s, m.urgencies().join(QStringLiteral(", "))));
+        p[u"value"] = m.urgencies()[i];
+    } else if (field == u"services" || field == u"cis" || field == u"responders") {
+        p[u"value"] = QJsonArray::fromStringList(listArg(value));
+    } else if (field == u"time_spent") {
+        bool ok = false;
+        const int v = s.toInt(&ok);
+        if (!ok || v < 0)
+            return RJ::fail(QStringLiteral("time_spent must be a whole number of minutes, not '%1'").arg(s));
+        p[u"value"] = v;
+    } else {
+        if (s.size() > kMaxText)
+            return RJ::fail(QStringLiteral("%1 is longer than %2 characters").arg(field).arg(kMaxText));
+        p[u"value"] = s;
+    }
+    Q_UNUSED(inc);
+    return p;
+}
+
+R LifecycleEngine::apply(Work &work, const Command &cmd)
+{
+    Outcome out;
+    QList<QPair<QString, QByteArray>> attachments;
+    work.actor = cmd.actor.trimmed().isEmpty() ? QStringLiteral("user") : cmd.actor.trimmed();
+    work.ts = cmd.at.value_or(m_clock.nowMs());
+    const QJsonObject &a = cmd.args;
+    const auto &wf = m_workflow;
+
+    if (cmd.kind == Command::Kind::Open) {
+        Incident inc;
+        const QString title = a[u"title"].toString().trimmed();
+        if (title.isEmpty())
+            return R::fail(QStringLiteral("title is required"), QStringLiteral("invalid"));
+        if (title.size() > kMaxTitle)
+            return R::fail(QStringLiteral("title is longer than %1 characters").arg(kMaxTitle), QStringLiteral("invalid"));
+        if (a[u"description"].toString().size() > kMaxText)
+            return R::fail(QStringLiteral("description is longer than %1 characters").arg(kMaxText), QStringLiteral("invalid"));
+        const QString sevText = a[u"severity"].toString().trimmed();
+        const Severity sev = parseSeverity(sevText);
+        if (!sevText.isEmpty() && sev == Severity::Unknown)
+            return R::fail(QStringLiteral("unknown severity '%1' (critical, high, medium, low)").arg(sevText), QStringLiteral("invalid"));
+        const QString impact = a[u"impact"].toString().trimmed();
+        const QString urgency = a[u"urgency"].toString().trimmed();
+        Priority prio = Priority::None;
+        QString impactName, urgencyName;
+        if (!impact.isEmpty() || !urgency.isEmpty()) {
+            const auto &m = wf.matrix();
+            const int ii = m.impactIndex(impact), ui = m.urgencyIndex(urgency);
+            if (impact.isEmpty() || urgency.isEmpty())
+                return R::fail(QStringLiteral("impact and urgency go together: give both or neither"), QStringLiteral("invalid"));
+            if (ii < 0)
+                return R::fail(QStringLiteral("unknown impact '%1' (%2)").arg(impact, m.impacts().join(QStringLiteral(", "))), QStringLiteral("invalid"));
+            if (ui < 0)
+                return R::fail(QStringLiteral("unknown urgency '%1' (%2)").arg(urgency, m.urgencies().join(QStringLiteral(", "))), QStringLiteral("invalid"));
+            prio = m.at(ii, ui);
+            impactName = m.impacts()[ii];
+            urgencyName = m.urgencies()[ui];
+        } else if (!a[u"priority"].toString().isEmpty()) {
+            prio = parsePriority(a[u"priority"].toString());
+            if (prio == Priority::None)
+                return R::fail(QStringLiteral("unknown priority '%1' (P1, P2, P3, P4)").arg(a[u"priority"].toString()), QStringLiteral("invalid"));
+        } else {
+            prio = priorityForSeverity(sev);
+        }
+        if (sev == Severity::Unknown && prio == Priority::None)
+            return R::fail(QStringLiteral("severity is required (critical, high, medium, low)"), QStringLiteral("invalid"));
+        QString uid = a[u"uid"].toString();
+        if (!uid.isEmpty()) {
+            if (QUuid::fromString(uid).isNull())
+                return R::fail(QStringLiteral("'%1' is not a UUID").arg(uid), QStringLiteral("invalid"));
+            if (m_store.incidentByUid(uid) || work.current.contains(uid))
+                return R::fail(QStringLiteral("incident %1 already exists").arg(uid), QStringLiteral("conflict"));
+        } else {
+            uid = store::Store::newUuid();
+        }
+        auto number = m_store.nextNumber();
+        if (!number)
+            return R(number.error());
+        inc.uid = uid;
+        const auto *initial = wf.state(wf.initialState());
+        const auto pol = wf.policy(prio);
+        const QStringList services = listArg(a[u"services"]);
+        QString group = a[u"assignment_group"].toString().trimmed();
+        const QString category = a[u"category"].toString().trimmed();
+        if (group.isEmpty() && a[u"assignee"].toString().trimmed().isEmpty())
+            group = m_oncall.route(category, services);
+        QJsonObject p{
+            {QStringLiteral("number"), *number},
+            {QStringLiteral("title"), title},
+            {QStringLiteral("description"), a[u"description"].toString().trimmed()},
+            {QStringLiteral("severity"), severityName(sev)},
+            {QStringLiteral("priority"), priorityName(prio)},
+            {QStringLiteral("impact"), impactName},
+            {QStringLiteral("urgency"), urgencyName},
+            {QStringLiteral("category"), category},
+            {QStringLiteral("subcategory"), a[u"subcategory"].toString().trimmed()},
+            {QStringLiteral("services"), QJsonArray::fromStringList(services)},
+            {QStringLiteral("cis"), QJsonArray::fromStringList(listArg(a[u"cis"]))},
+            {QStringLiteral("assignee"), a[u"assignee"].toString().trimmed()},
+            {QStringLiteral("assignment_group"), group},
+            {QStringLiteral("reporter"), a[u"reporter"].toString(work.actor).trimmed()},
+            {QStringLiteral("commander"), a[u"commander"].toString().trimmed()},
+            {QStringLiteral("alerts"), QJsonArray::fromStringList(listArg(a[u"alerts"]))},
+            {QStringLiteral("state"), initial->id},
+            {QStringLiteral("open"), initial->open},
+            {QStringLiteral("sla"), workflow::slaModeName(initial->sla)},
+            {QStringLiteral("response_minutes"), pol.responseMinutes},
+            {QStringLiteral("resolution_minutes"), pol.resolutionMinutes},
+            {QStringLiteral("workflow"), wf.name()},
+        };
+        if (a.contains(u"source"))
+            p[u"source"] = a[u"source"];
+        emitEvent(work, inc, kinds::Opened, p, out);
+        if (auto s = runActions(work, inc, wf.onOpenActions(), QStringLiteral("opened"), out); !s)
+            return R(s.error());
+        out.incidentUid = inc.uid;
+        out.number = inc.number;
+        work.current.insert(inc.uid, inc);
+        work.numbers.insert(inc.number, inc.uid);
+        work.order << inc.uid;
+        return out;
+    }
+
+    auto loaded = load(work, cmd.incident);
+    if (!loaded)
+        return R(loaded.error());
+    Incident inc = *loaded;
+    out.incidentUid = inc.uid;
+    out.number = inc.number;
+    const auto fail = [](const QString &m, const char *code = "invalid") { return R::fail(m, QString::fromLatin1(code)); };
+
+    auto setField = [&](const QString &field, const QJsonValue &value) -> Status {
+        auto p = validateField(inc, field, value);
+        if (!p)
+            return Status(p.error());
+        // Unchanged values make no event.
+        const QJsonObject cur = inc.toJson();
+        static const QHash<QString, QString> jsonName{{QStringLiteral("services"), QStringLiteral("affected_services")},
+                                                      {QStringLiteral("cis"), QStringLiteral("affected_cis")},
+                                                      {QStringLiteral("commander"), QStringLiteral("incident_commander")},
+                                                      {QStringLiteral("root_cause"), QStringLiteral("root_cause_category")},
+                                                      {QStringLiteral("time_spent"), QStringLiteral("time_spent_minutes")}};
+        if (cur.value(jsonName.value(field, field)) == (*p)[u"value"])
+            return {};
+        emitEvent(work, inc, kinds::FieldSet, *p, out);
+        // Priority follows impact x urgency when both are known, else severity.
+        if (field == u"impact" || field == u"urgency" || field == u"severity") {
+            Priority np = wf.matrix().priority(inc.impact, inc.urgency);
+            if (np == Priority::None && (inc.impact.isEmpty() || inc.urgency.isEmpty()))
+                np = priorityForSeverity(inc.severity);
+            if (np != Priority::None && np != inc.priority) {
+                auto pp = validateField(inc, QStringLiteral("priority"), priorityName(np));
+                emitEvent(work, inc, kinds::FieldSet, *pp, out);
+            }
+        }
+        return {};
+    };
+
+    auto doTransition = [&](const QString &target) -> Status {
+        const QString to = wf.canonicalState(target);
+        QStringList names;
+        for (const auto &s : wf.states())
+            names << s.id;
+        if (to.isEmpty())
+            return Status::fail(QStringLiteral("unknown state '%1' (states: %2)").arg(target, names.join(QStringLiteral(", "))));
+        if (to == inc.state)
+            return Status::fail(QStringLiteral("%1 is already '%2'").arg(inc.number, to));
+        const auto *t = wf.transition(inc.state, to);
+        if (!t) {
+            const QStringList allowed = wf.allowedTargets(inc.state);
+            return Status::fail(QStringLiteral("cannot move %1 from '%2' to '%3'; allowed from '%2': %4")
+                                    .arg(inc.number, inc.state, to, allowed.isEmpty() ? QStringLiteral("(none)") : allowed.join(QStringLiteral(", "))));
+        }
+        for (const char *f : {"resolution_note", "root_cause", "close_code", "time_spent"}) {
+            const QString key = QString::fromLatin1(f);
+            if (a.contains(key) && !a[key].toVariant().toString().trimmed().isEmpty())
+                if (auto s = setField(key, a[key]); !s)
+                    return s;
+        }
+        if (const QString g = guardFailure(inc, *t); !g.isEmpty())
+            return Status::fail(g);
+        const QString note = a[u"note"].toString().trimmed();
+        if (!note.isEmpty())
+            emitEvent(work, inc, kinds::NoteAdded, {{QStringLiteral("text"), note}}, out);
+        const auto *st = wf.state(to);
+        emitEvent(work, inc, kinds::Transitioned,
+                  {{QStringLiteral("from"), inc.state}, {QStringLiteral("to"), to}, {QStringLiteral("open"), st->open},
+                   {QStringLiteral("stamps"), st->stamps}, {QStringLiteral("sla"), workflow::slaModeName(st->sla)}},
+                  out);
+        return runActions(work, inc, t->actions, QStringLiteral("transition to %1").arg(to), out);
+    };
+
+    switch (cmd.kind) {
+    case Command::Kind::Open:
+        break;
+    case Command::Kind::Acknowledge: {
+        if (inc.acknowledgedAt > 0)
+            return fail(QStringLiteral("%1 is already acknowledged").arg(inc.number));
+        const QString to = wf.acknowledgeState();
+        if (to.isEmpty())
+            return fail(QStringLiteral("workflow '%1' has no state that stamps 'acknowledged'").arg(wf.name()));
+        if (auto s = doTransition(to); !s)
+            return R(s.error());
+        break;
+    }
+    case Command::Kind::Transition:
+        if (auto s = doTransition(a[u"to"].toString()); !s)
+            return R(s.error());
+        break;
+    case Command::Kind::Assign: {
+        const QString who = a[u"assignee"].toString().trimmed();
+        const QString group = a[u"group"].toString().trimmed();
+        if (who.isEmpty() && group.isEmpty())
+            return fail(QStringLiteral("assign needs an assignee or a group"));
+        QJsonObject p{{QStringLiteral("assignee"), who}};
+        if (!group.isEmpty()) {
+            if (!m_oncall.group(group))
+                return fail(QStringLiteral("unknown assignment group '%1'").arg(group));
+            p[u"group"] = m_oncall.group(group)->name;
+            if (who.isEmpty()) {
+                auto oc = m_oncall.onCall(group, work.ts);
+                p[u"assignee"] = oc ? oc->member : QString();
+                p[u"via"] = QStringLiteral("on-call");
+            }
+        }
+        if (p[u"assignee"].toString() == inc.assignee && p.value(u"group").toString(inc.assignmentGroup) == inc.assignmentGroup) {
+            out.noop = true;
+            break;
+        }
+        emitEvent(work, inc, kinds::Assigned, p, out);
+        break;
+    }
+    case Command::Kind::Note: {
+        const QString text = a[u"text"].toString().trimmed();
+        if (text.isEmpty())
+            return fail(QStringLiteral("a note needs text"));
+        if (text.size() > kMaxText)
+            return fail(QStringLiteral("a note is limited to %1 characters").arg(kMaxText));
+        QJsonObject p{{QStringLiteral("text"), text}};
+        if (a.contains(u"visibility"))
+            p[u"visibility"] = a[u"visibility"];
+        emitEvent(work, inc, kinds::NoteAdded, p, out);
+        break;
+    }
+    case Command::Kind::SetField: {
+        if (auto s = setField(a[u"field"].toString().trimmed(), a[u"value"]); !s)
+            return R(s.error());
+        out.noop = out.events.isEmpty();
+        break;
+    }
+    case Command::Kind::LinkAlert: {
+        const QString id = a[u"alert"].toString().trimmed();
+        if (id.isEmpty())
+            return fail(QStringLiteral("link-alert needs an alert id"));
+        if (inc.alerts.contains(id)) {
+            out.noop = true;
+            break;
+        }
+        QJsonObject p = a;
+        p[u"alert"] = id;
+        emitEvent(work, inc, kinds::AlertLinked, p, out);
+        break;
+    }
+    case Command::Kind::Approve: {
+        if (work.actor == SystemActor || work.actor.isEmpty())
+            return fail(QStringLiteral("an approval needs a named human approver, not '%1'").arg(work.actor));
+        QString forState = a[u"for"].toString(QStringLiteral("*")).trimmed();
+        if (forState.isEmpty())
+            forState = QStringLiteral("*");
+        if (forState != u"*") {
+            const QString c = wf.canonicalState(forState);
+            if (c.isEmpty())
+                return fail(QStringLiteral("unknown state '%1' to approve").arg(forState));
+            forState = c;
+        }
+        emitEvent(work, inc, kinds::ApprovalGranted,
+                  {{QStringLiteral("for"), forState}, {QStringLiteral("approver"), work.actor},
+                   {QStringLiteral("comment"), a[u"comment"].toString()}},
+                  out);
+        break;
+    }
+    case Command::Kind::AttachEvidence: {
+        static const QStringList evidenceKinds{QStringLiteral("metric"), QStringLiteral("log"), QStringLiteral("trace"),
+                                               QStringLiteral("file"), QStringLiteral("screenshot"), QStringLiteral("link"),
+                                               QStringLiteral("dashboard")};
+        const QString kind = a[u"kind"].toString(QStringLiteral("link")).toLower();
+        if (!evidenceKinds.contains(kind))
+            return fail(QStringLiteral("unknown evidence kind '%1' (%2)").arg(kind, evidenceKinds.join(QStringLiteral(", "))));
+        QJsonObject p{{QStringLiteral("kind"), kind}};
+        const QString url = a[u"url"].toString().trimmed();
+        const QString path = a[u"path"].toString().trimmed();
+        if (url.isEmpty() && path.isEmpty())
+            return fail(QStringLiteral("evidence needs a url or a file"));
+        if (!url.isEmpty()) {
+            const QUrl u(url, QUrl::StrictMode);
+            if (!u.isValid() || u.scheme().isEmpty())
+                return fail(QStringLiteral("'%1' is not a valid URL").arg(url));
+            p[u"url"] = url;
+        }
+        if (!path.isEmpty()) {
+            QFile f(path);
+            if (!f.open(QIODevice::ReadOnly))
+                return fail(QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
+            if (f.size() > kMaxAttachment)
+                return fail(QStringLiteral("%1 is larger than %2 MB").arg(path).arg(kMaxAttachment / 1024 / 1024));
+            const QByteArray data = f.readAll();
+            const QString sha = QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
+            const QString mime = QMimeDatabase().mimeTypeForFileNameAndData(path, data).name();
+            const QString name = QFileInfo(path).fileName();
+            attachments << qMakePair(sha, data);
+            work.attachmentMeta.insert(sha, qMakePair(name, mime));
+            p[u"sha256"] = sha;
+            p[u"name"] = name;
+            p[u"mime"] = mime;
+            p[u"size"] = qint64(data.size());
+        }
+        p[u"title"] = a[u"title"].toString(p.value(u"name").toString(url)).trimmed();
+        emitEvent(work, inc, kinds::EvidenceAttached, p, out);
+        break;
+    }
+    case Command::Kind::StatusUpdate: {
+        const QString msg = a[u"message"].toString().trimmed();
+        if (msg.isEmpty())
+            return fail(QStringLiteral("a status update needs a message"));
+        const QString vis = a[u"visibility"].toString(QStringLiteral("internal")).toLower();
+        if (vis != u"internal" && vis != u"external")
+            return fail(QStringLiteral("visibility must be internal or external, not '%1'").arg(vis));
+        emitEvent(work, inc, kinds::StatusUpdate,
+                  {{QStringLiteral("message"), msg}, {QStringLiteral("visibility"), vis},
+                   {QStringLiteral("status"), a[u"status"].toString(inc.state)}},
+                  out);
+        break;
+    }
+    case Command::Kind::SetCommander: {
+        const QString who = a[u"commander"].toString().trimmed();
+        if (who.isEmpty())
+            return fail(QStringLiteral("name the incident commander"));
+        if (who == inc.commander) {
+            out.noop = true;
+            break;
+        }
+        emitEvent(work, inc, kinds::CommanderSet, {{QStringLiteral("commander"), who}}, out);
+        break;
+    }
+    case Command::Kind::AddResponder: {
+        const QString who = a[u"responder"].toString().trimmed();
+        if (who.isEmpty())
+            return fail(QStringLiteral("name the responder"));
+        if (inc.responders.contains(who)) {
+            out.noop = true;
+            break;
+        }
+        emitEvent(work, inc, kinds::ResponderAdded, {{QStringLiteral("responder"), who}}, out);
+        break;
+    }
+    case Command::Kind::ActionItem: {
+        const QString op = a[u"op"].toString(QStringLiteral("add"));
+        QJsonObject p = a;
+        if (op == u"add") {
+            if (a[u"title"].toString().trimmed().isEmpty())
+                return fail(QStringLiteral("an action item needs a title"));
+            if (!p.contains(u"id"))
+                p[u"id"] = store::Store::newUuid();
+            if (!p.contains(u"done"))
+                p[u"done"] = false;
+        } else if (op == u"update") {
+            if (a[u"id"].toString().isEmpty())
+                return fail(QStringLiteral("updating an action item needs its id"));
+        } else {
+            return fail(QStringLiteral("action item op must be add or update"));
+        }
+        const QString due = a[u"due"].toString();
+        if (!due.isEmpty() && !QDate::fromString(due, Qt::ISODate).isValid())
+            return fail(QStringLiteral("due date '%1' is not YYYY-MM-DD").arg(due));
+        p[u"op"] = op;
+        emitEvent(work, inc, kinds::ActionItem, p, out);
+        break;
+    }
+    case Command::Kind::Record: {
+        static const QStringList reserved{kinds::Opened, kinds::Transitioned, kinds::FieldSet, kinds::Assigned,
+                                          kinds::AlertLinked, kinds::ApprovalGranted, kinds::CommanderSet,
+                                          kinds::ResponderAdded, kinds::SlaBreached, kinds::Renumbered,
+                                          kinds::PostmortemDrafted};
+        const QString kind = a[u"kind"].toString().trimmed();
+        if (kind.isEmpty() || reserved.contains(kind))
+            return fail(QStringLiteral("cannot record an event of kind '%1'").arg(kind));
+        emitEvent(work, inc, kind, a[u"payload"].toObject(), out);
+        break;
+    }
+    }
+
+    if (!work.current.contains(inc.uid)) {
+        work.before.insert(inc.uid, *loaded);
+        work.numbers.insert(inc.number, inc.uid);
+        work.order << inc.uid;
+    }
+    work.current.insert(inc.uid, inc);
+    work.attachments += attachments;
+    return out;
+}
+
+Result<QList<Result<Outcome>>> LifecycleEngine::commit(Work &work, QList<Result<Outcome>> results)
+{
+    using RB = Result<QList<Result<Outcome>>>;
+    auto rollback = [&](const QString &why) {
+        m_store.db().rollback();
+        return RB::fail(why, QStringLiteral("db"));
+    };
+    for (const QString &uid : std::as_const(work.order)) {
+        Incident &inc = work.current[uid];
+        const auto b = work.before.constFind(uid);
+        if (auto s = m_store.writeIncident(inc, b == work.before.cend() ? nullptr : &*b); !s)
+            return rollback(s.errorMessage());
+    }
+    for (auto &r : results) {
+        if (!r)
+            continue;
+        for (Event &e : r->events) {
+            if (auto s = m_store.appendEvent(e); !s)
+                return rollback(s.errorMessage());
+            if (e.kind == kinds::NoteAdded)
+                if (auto s = m_store.addSearchNote(work.current[e.incidentUid].rowid, e.seq, e.payload[u"text"].toString()); !s)
+                    return rollback(s.errorMessage());
+        }
+    }
+    for (const auto &[sha, data] : std::as_const(work.attachments)) {
+        store::Stmt *s = m_store.db().prepare(QStringLiteral(
+            "INSERT OR IGNORE INTO attachments(sha256, name, mime, size, data, created_at) VALUES(?,?,?,?,?,?)"));
+        const auto meta = work.attachmentMeta.value(sha);
+        s->bindBlob(1, QByteArray::fromHex(sha.toLatin1())).bind(2, meta.first).bind(3, meta.second)
+            .bind(4, qint64(data.size())).bindBlob(5, data).bind(6, work.ts);
+        if (!s->exec())
+            return rollback(s->error());
+    }
+    if (auto s = m_store.db().commit(); !s)
+        return rollback(QStringLiteral("cannot commit: %1").arg(s.errorMessage()));
+    QStringList ids, uids;
+    for (const auto &r : results)
+        if (r)
+            for (const Event &e : r->events)
+                ids << e.id;
+    uids = work.order;
+    if (!ids.isEmpty())
+        Q_EMIT eventsAppended(ids, uids);
+    return results;
+}
+
+Result<QList<Result<Outcome>>> LifecycleEngine::executeBatch(const QList<Command> &commands)
+{
+    using RB = Result<QList<Result<Outcome>>>;
+    if (auto s = m_store.db().begin(); !s)
+        return RB::fail(QStringLiteral("database is busy or read-only: %1").arg(s.errorMessage()), QStringLiteral("db"));
+    m_hlc.observe(m_store.lastHlc());
+    Work work;
+    QList<Result<Outcome>> results;
+    results.reserve(commands.size());
+    for (const Command &c : commands) {
+        // apply() touches the working set only once the command has passed every check,
+        // so a rejected command leaves the batch as it was.
+        auto r = apply(work, c);
+        if (r)
+            work.events += r->events;
+        results << r;
+    }
+    return commit(work, std::move(results));
+}
+
+Result<Outcome> LifecycleEngine::execute(const Command &command)
+{
+    auto r = executeBatch({command});
+    if (!r)
+        return R(r.error());
+    return r->first();
+}
+
+Result<int> LifecycleEngine::checkSla(qint64 now)
+{
+    if (auto s = m_store.db().begin(); !s)
+        return Result<int>::fail(s.errorMessage());
+    m_hlc.observe(m_store.lastHlc());
+    store::Stmt *q = m_store.db().prepare(QStringLiteral(
+        "SELECT uid, response_due, resolution_due, acknowledged_at, sla_breached FROM incidents "
+        "WHERE sla_due > 0 AND sla_due < ? AND is_open = 1 AND sla_paused_since = 0 AND sla_breached != 3"));
+    q->bind(1, now);
+    struct Due { QString uid; int which; qint64 due; };
+    QList<Due> due;
+    while (q->step()) {
+        const QString uid = store::Store::blobToUuid(q->blob(0));
+        const qint64 resp = q->int64(1), res = q->int64(2), ack = q->int64(3);
+        const int b = int(q->int64(4));
+        if (!(b & SlaResponseBreached) && ack == 0 && resp > 0 && resp < now)
+            due << Due{uid, SlaResponseBreached, resp};
+        if (!(b & SlaResolutionBreached) && res > 0 && res < now)
+            due << Due{uid, SlaResolutionBreached, res};
+    }
+    q->reset();
+    Work work;
+    work.ts = now;
+    work.actor = SystemActor;
+    QList<Result<Outcome>> results;
+    for (const Due &d : due) {
+        auto loaded = load(work, d.uid);
+        if (!loaded)
+            continue;
+        Incident inc = *loaded;
+        Outcome out;
+        emitEvent(work, inc, kinds::SlaBreached,
+                  {{QStringLiteral("sla"), d.which == SlaResponseBreached ? QStringLiteral("response") : QStringLiteral("resolution")},
+                   {QStringLiteral("due"), QString::number(d.due)},
+                   {QStringLiteral("priority"), priorityName(inc.priority)}},
+                  out);
+        if (!work.current.contains(inc.uid)) {
+            work.before.insert(inc.uid, *loaded);
+            work.order << inc.uid;
+        }
+        work.current.insert(inc.uid, inc);
+        out.incidentUid = inc.uid;
+        out.number = inc.number;
+        results << out;
+    }
+    auto c = commit(work, results);
+    if (!c)
+        return Result<int>(c.error());
+    return int(due.size());
+}
+
+Result<QList<Incident>> LifecycleEngine::bulkCloseStale(int days, bool dryRun)
+{
+    using RL = Result<QList<Incident>>;
+    if (days < 1)
+        return RL::fail(QStringLiteral("--stale-days must be at least 1"));
+    const QString target = m_workflow.staleCloseState();
+    if (target.isEmpty())
+        return RL::fail(QStringLiteral("workflow '%1' names no stale_close state").arg(m_workflow.name()));
+    const qint64 cutoff = m_clock.nowMs() - qint64(days) * 86400000;
+    QList<Incident> stale;
+    store::Stmt *q = m_store.db().prepare(QStringLiteral("SELECT id FROM incidents WHERE is_open=1 AND updated_at < ? ORDER BY updated_at"));
+    q->bind(1, cutoff);
+    QList<qint64> ids;
+    while (q->step())
+        ids << q->int64(0);
+    q->reset();
+    for (qint64 id : ids)
+        if (auto inc = m_store.incidentByRowId(id))
+            stale << *inc;
+    if (dryRun)
+        return stale;
+    QList<Incident> closed;
+    QStringList failures;
+    for (qsizetype i = 0; i < stale.size(); i += 500) {
+        QList<Command> batch;
+        for (qsizetype j = i; j < qMin(stale.size(), i + 500); ++j) {
+            QJsonObject extra{{QStringLiteral("close_code"), StaleCloseCode},
+                              {QStringLiteral("note"), QStringLiteral("Closed automatically: no update for %1 days").arg(days)}};
+            batch << Command::transition(stale[j].uid, target, SystemActor, extra);
+        }
+        auto r = executeBatch(batch);
+        if (!r)
+            return RL(r.error());
+        for (qsizetype k = 0; k < r->size(); ++k) {
+            if ((*r)[k])
+                closed << stale[i + k];
+            else
+                failures << (*r)[k].errorMessage();
+        }
+    }
+    if (!failures.isEmpty())
+        qCWarning(lcEngine) << "stale close skipped" << failures.size() << "incidents, first:" << failures.first();
+    return closed;
+}
+
+} // namespace sitrep::engine

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "engine/clock.h"
+#include "engine/command.h"
+#include "store/store.h"
+#include "util/result.h"
+#include "workflow/oncall.h"
+#include "workflow/workflow.h"
+
+#include <QHash>
+#include <QObject>
+
+#include <functional>
+
+namespace sitrep::engine {
+
+/// Runs commands against the workflow: validates (transitions, guards, approval gates),
+/// turns them into events, appends them with the projection update in one transaction.
+/// A rejected command changes nothing and says why.
+class LifecycleEngine final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(LifecycleEngine)
+public:
+    LifecycleEngine(store::Store &store, workflow::Workflow workflow, workflow::OnCallSchedule oncall,
+                    const Clock &clock, QObject *parent = nullptr);
+
+    const workflow::Workflow &workflow() const { return m_workflow; }
+    const workflow::OnCallSchedule &oncall() const { return m_oncall; }
+    store::Store &store() { return m_store; }
+    const Clock &clock() const { return m_clock; }
+    void setReplicaId(const QString &id) { m_replica = id; }
+
+    /// One command in its own transaction.
+    Result<Outcome> execute(const Command &command);
+    /// Many commands in one transaction. Rejected commands change nothing and report their
+    /// error in their slot; the others commit together. Fails as a whole only when the
+    /// database cannot commit.
+    Result<QList<Result<Outcome>>> executeBatch(const QList<Command> &commands);
+
+    /// Records SLA breaches that are due at `now` (each once). Returns how many.
+    Result<int> checkSla(qint64 now);
+    /// Closes open incidents untouched for `days` through the engine, as the system actor.
+    /// With dryRun, lists them without changing anything.
+    Result<QList<domain::Incident>> bulkCloseStale(int days, bool dryRun);
+
+    /// What the workflow allows from the incident's current state (for buttons/menus).
+    QStringList allowedTransitions(const domain::Incident &incident) const;
+    /// Checks a transition's guards without doing it; empty when it would pass.
+    QString whyNot(const domain::Incident &incident, const QString &to) const;
+
+Q_SIGNALS:
+    /// After commit: the UUIDs of new events and the incidents they touched.
+    void eventsAppended(const QStringList &eventIds, const QStringList &incidentUids);
+
+private:
+    struct Work; // one batch's working set
+    Result<Outcome> apply(Work &work, const Command &cmd);
+    Status runActions(Work &work, domain::Incident &inc, const QStringList &actions, const QString &reason, Outcome &out);
+    void emitEvent(Work &work, domain::Incident &inc, const QString &kind, const QJsonObject &payload, Outcome &out);
+    Result<domain::Incident> load(Work &work, const QString &ref);
+    QString guardFailure(const domain::Incident &inc, const workflow::TransitionDef &t) const;
+    Result<QJsonObject> validateField(domain::Incident &inc, const QString &field, const QJsonValue &value) const;
+    Result<QList<Result<Outcome>>> commit(Work &work, QList<Result<Outcome>> results);
+
+    store::Store &m_store;
+    workflow::Workflow m_workflow;
+    workflow::OnCallSchedule m_oncall;
+    const Clock &m_clock;
+    HybridLogicalClock m_hlc;
+    QString m_replica = QStringLiteral("local");
+};
+
+/// Actor name the engine uses for what it does on its own.
+inline const QString SystemActor = QStringLiteral("system");
+inline const QString StaleCloseCode = QStringLiteral("auto_closed_stale");
+
+} // namespace sitrep::engine

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+#include "store/sqlite.h"
+
+#include <sqlite3.h>
+
+namespace sitrep::store {
+
+Stmt::~Stmt()
+{
+    if (m_owned)
+        sqlite3_finalize(m_stmt);
+}
+
+Stmt &Stmt::bind(int i, qint64 v)
+{
+    sqlite3_bind_int64(m_stmt, i, v);
+    return *this;
+}
+Stmt &Stmt::bind(int i, double v)
+{
+    sqlite3_bind_double(m_stmt, i, v);
+    return *this;
+}
+Stmt &Stmt::bind(int i, const QString &v)
+{
+    const QByteArray u = v.toUtf8();
+    sqlite3_bind_text(m_stmt, i, u.constData(), int(u.size()), SQLITE_TRANSIENT);
+    return *this;
+}
+Stmt &Stmt::bindBlob(int i, const QByteArray &v)
+{
+    sqlite3_bind_blob(m_stmt, i, v.constData(), int(v.size()), SQLITE_TRANSIENT);
+    return *this;
+}
+Stmt &Stmt::bindNull(int i)
+{
+    sqlite3_bind_null(m_stmt, i);
+    return *this;
+}
+
+bool Stmt::step()
+{
+    const int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW)
+        return true;
+    if (rc != SQLITE_DONE)
+        m_error = QString::fromUtf8(sqlite3_errmsg(sqlite3_db_handle(m_stmt)));
+    else
+        m_error.clear();
+    return false;
+}
+
+bool Stmt::exec()
+{
+    while (step()) {
+    }
+    const bool ok = m_error.isEmpty();
+    return ok;
+}
+
+void Stmt::reset()
+{
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
+    m_error.clear();
+}
+
+qint64 Stmt::int64(int col) const { return sqlite3_column_int64(m_stmt, col); }
+double Stmt::real(int col) const { return sqlite3_column_double(m_stmt, col); }
+QString Stmt::text(int col) const
+{
+    const auto *p = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, col));
+    return p ? QString::fromUtf8(p, sqlite3_column_bytes(m_stmt, col)) : QString();
+}
+QByteArray Stmt::blob(int col) const
+{
+    const void *p = sqlite3_column_blob(m_stmt, col);
+    return p ? QByteArray(static_cast<const char *>(p), sqlite3_column_bytes(m_stmt, col)) : QByteArray();
+}
+bool Stmt::isNull(int col) const { return sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
+
+Db::~Db() { close(); }
+
+Status Db::open(const QString &path, bool readOnly)
+{
+    close();
+    const int flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    const int rc = sqlite3_open_v2(path.toUtf8().constData(), &m_db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+        const QString msg = m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QStringLiteral("out of memory");
+        close();
+        return Status::fail(QStringLiteral("cannot open database %1: %2").arg(path, msg), QStringLiteral("db"));
+    }
+    m_path = path;
+    sqlite3_busy_timeout(m_db, 5000);
+    sqlite3_extended_result_codes(m_db, 1);
+    return {};
+}
+
+void Db::close()
+{
+    for (Stmt *s : std::as_const(m_cache)) {
+        sqlite3_finalize(s->handle());
+        delete s;
+    }
+    m_cache.clear();
+    if (m_db)
+        sqlite3_close_v2(m_db);
+    m_db = nullptr;
+}
+
+Status Db::exec(const QString &sql)
+{
+    char *err = nullptr;
+    const int rc = sqlite3_exec(m_db, sql.toUtf8().constData(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+        const QString msg = err ? QString::fromUtf8(err) : lastError();
+        sqlite3_free(err);
+        return Status::fail(msg, QStringLiteral("db"));
+    }
+    return {};
+}
+
+Stmt *Db::prepare(const QString &sql)
+{
+    if (Stmt *s = m_cache.value(sql)) {
+        s->reset();
+        return s;
+    }
+    sqlite3_stmt *st = nullptr;
+    const QByteArray u = sql.toUtf8();
+    if (sqlite3_prepare_v3(m_db, u.constData(), int(u.size()), SQLITE_PREPARE_PERSISTENT, &st, nullptr) != SQLITE_OK) {
+        qWarning("sitrep.store: cannot prepare %s: %s", u.constData(), sqlite3_errmsg(m_db));
+        return nullptr;
+    }
+    auto *s = new Stmt(st);
+    m_cache.insert(sql, s);
+    return s;
+}
+
+std::unique_ptr<Stmt> Db::prepareOnce(const QString &sql)
+{
+    sqlite3_stmt *st = nullptr;
+    const QByteArray u = sql.toUtf8();
+    if (sqlite3_prepare_v2(m_db, u.constData(), int(u.size()), &st, nullptr) != SQLITE_OK)
+        return nullptr;
+    return std::make_unique<Stmt>(st, true);
+}
+
+QString Db::lastError() const { return m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QStringLiteral("database not open"); }
+qint64 Db::lastInsertRowId() const { return sqlite3_last_insert_rowid(m_db); }
+int Db::changes() const { return sqlite3_changes(m_db); }
+Status Db::begin() { return exec(QStringLiteral("BEGIN IMMEDIATE")); }
+Status Db::commit() { return exec(QStringLiteral("COMMIT")); }
+void Db::rollback()
+{
+    if (inTransaction())
+        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+bool Db::inTransaction() const { return m_db && sqlite3_get_autocommit(m_db) == 0; }
+
+} // namespace sitrep::store

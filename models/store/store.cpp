@@ -1,0 +1,782 @@
+// SPDX-License-Identifier: MIT
+#include "store/store.h"
+
+#include "store/projector.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QLoggingCategory>
+#include <QUuid>
+#include <QVariant>
+
+#include <sqlite3.h>
+
+Q_LOGGING_CATEGORY(lcStore, "sitrep.store", QtWarningMsg)
+
+namespace sitrep::store {
+
+using namespace sitrep::domain;
+
+static const char *const kColumns =
+    "id, uid, number, title, description, severity, priority, impact, urgency, category, "
+    "subcategory, services, cis, assignee, assignment_group, reporter, commander, responders, "
+    "alerts, state, is_open, created_at, acknowledged_at, mitigated_at, resolved_at, closed_at, "
+    "updated_at, response_due, resolution_due, sla_due, sla_paused_ms, sla_paused_since, "
+    "sla_breached, root_cause, resolution_note, close_code, time_spent, approvals, "
+    "last_status_at, head_hash, event_count, extra";
+static constexpr int kColumnCount = 42;
+static constexpr qint64 kNoteDocBase = 1000000000000LL;
+
+QString sortKeyName(SortKey k)
+{
+    switch (k) {
+    case SortKey::Number: return QStringLiteral("id");
+    case SortKey::Title: return QStringLiteral("title");
+    case SortKey::Severity: return QStringLiteral("severity");
+    case SortKey::Priority: return QStringLiteral("priority");
+    case SortKey::State: return QStringLiteral("state");
+    case SortKey::Assignee: return QStringLiteral("assignee");
+    case SortKey::Created: return QStringLiteral("created_at");
+    case SortKey::SlaDue: return QStringLiteral("sla_due");
+    case SortKey::Updated: return QStringLiteral("updated_at");
+    }
+    return QStringLiteral("created_at");
+}
+
+QByteArray Store::uuidToBlob(const QString &uuid)
+{
+    return QUuid::fromString(uuid).toRfc4122();
+}
+
+QString Store::blobToUuid(const QByteArray &blob)
+{
+    return QUuid::fromRfc4122(blob).toString(QUuid::WithoutBraces);
+}
+
+QString Store::newUuid() { return QUuid::createUuid().toString(QUuid::WithoutBraces); }
+
+static QString jsonList(const QStringList &l)
+{
+    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(l)).toJson(QJsonDocument::Compact));
+}
+static QStringList parseList(const QString &s)
+{
+    QStringList out;
+    for (const auto &v : QJsonDocument::fromJson(s.toUtf8()).array())
+        out << v.toString();
+    return out;
+}
+static QString jsonObj(const QJsonObject &o)
+{
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+Status Store::open(const QString &path)
+{
+    if (path.isEmpty())
+        return Status::fail(QStringLiteral("no database path given"));
+    const QFileInfo fi(path);
+    if (!fi.absoluteDir().exists() && !QDir().mkpath(fi.absolutePath()))
+        return Status::fail(QStringLiteral("cannot create folder %1").arg(fi.absolutePath()));
+    if (auto s = m_db.open(path); !s)
+        return s;
+    for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
+                               "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY",
+                               "PRAGMA cache_size=-65536"}) {
+        if (auto s = m_db.exec(QString::fromLatin1(pragma)); !s)
+            return Status::fail(QStringLiteral("%1: %2").arg(path, s.errorMessage()), QStringLiteral("db"));
+    }
+    // A file that is not SQLite fails here with a clear message.
+    if (auto s = m_db.exec(QStringLiteral("SELECT count(*) FROM sqlite_master")); !s)
+        return Status::fail(QStringLiteral("%1 is not a Sitrep database: %2").arg(path, s.errorMessage()), QStringLiteral("db"));
+    return migrate();
+}
+
+Status Store::openReadOnly(const QString &path)
+{
+    if (auto s = m_db.open(path, true); !s)
+        return s;
+    return m_db.exec(QStringLiteral("PRAGMA cache_size=-32768"));
+}
+
+Status Store::migrate()
+{
+    if (auto s = m_db.exec(QStringLiteral(
+            "CREATE TABLE IF NOT EXISTS schema_migrations(name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)"));
+        !s)
+        return s;
+    QStringList applied;
+    {
+        auto q = m_db.prepareOnce(QStringLiteral("SELECT name FROM schema_migrations"));
+        while (q && q->step())
+            applied << q->text(0);
+    }
+    // Migrations are files under :/sitrep/migrations, applied in name order, once each.
+    // Each module adds its own file, so no two changes edit one migration list.
+    QStringList files;
+    QDirIterator it(QStringLiteral(":/sitrep/migrations"), {QStringLiteral("*.sql")}, QDir::Files);
+    while (it.hasNext())
+        files << it.next();
+    std::sort(files.begin(), files.end(), [](const QString &a, const QString &b) {
+        return QFileInfo(a).fileName() < QFileInfo(b).fileName();
+    });
+    if (files.isEmpty())
+        return Status::fail(QStringLiteral("no migrations compiled in"));
+    for (const QString &f : files) {
+        const QString name = QFileInfo(f).completeBaseName();
+        if (applied.contains(name))
+            continue;
+        QFile file(f);
+        file.open(QIODevice::ReadOnly);
+        const QString sql = QString::fromUtf8(file.readAll());
+        if (auto s = m_db.begin(); !s)
+            return Status::fail(QStringLiteral("cannot migrate %1: %2").arg(m_db.path(), s.errorMessage()), QStringLiteral("db"));
+        // Another process may have migrated while we waited for the write lock.
+        auto chk = m_db.prepareOnce(QStringLiteral("SELECT 1 FROM schema_migrations WHERE name=?"));
+        chk->bind(1, name);
+        if (chk->step()) {
+            m_db.rollback();
+            continue;
+        }
+        if (auto s = m_db.exec(sql); !s) {
+            m_db.rollback();
+            return Status::fail(QStringLiteral("migration %1 failed: %2").arg(name, s.errorMessage()), QStringLiteral("db"));
+        }
+        auto ins = m_db.prepareOnce(QStringLiteral("INSERT INTO schema_migrations VALUES(?, strftime('%s','now'))"));
+        ins->bind(1, name);
+        if (!ins->exec()) {
+            m_db.rollback();
+            return Status::fail(ins->error());
+        }
+        if (auto s = m_db.commit(); !s)
+            return s;
+        qCDebug(lcStore) << "applied migration" << name;
+    }
+    return {};
+}
+
+QString Store::meta(const QString &key, const QString &fallback)
+{
+    Stmt *s = m_db.prepare(QStringLiteral("SELECT value FROM meta WHERE key=?"));
+    if (!s)
+        return fallback;
+    s->bind(1, key);
+    const QString v = s->step() ? s->text(0) : fallback;
+    s->reset();
+    return v;
+}
+
+Status Store::setMeta(const QString &key, const QString &value)
+{
+    Stmt *s = m_db.prepare(QStringLiteral("INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value"));
+    s->bind(1, key).bind(2, value);
+    if (!s->exec())
+        return Status::fail(s->error());
+    return {};
+}
+
+Result<QString> Store::nextNumber(const QString &prefix)
+{
+    Stmt *s = m_db.prepare(QStringLiteral(
+        "UPDATE counters SET value = value + 1 WHERE name = 'incident_number' RETURNING value"));
+    if (!s || !s->step())
+        return Result<QString>::fail(QStringLiteral("cannot allocate an incident number: %1").arg(m_db.lastError()));
+    const qint64 n = s->int64(0);
+    s->exec();
+    return prefix + QStringLiteral("%1").arg(n, 7, 10, QLatin1Char('0'));
+}
+
+Status Store::appendEvent(Event &e)
+{
+    Stmt *s = m_db.prepare(QStringLiteral(
+        "INSERT INTO events(id, incident, hlc, ts, actor, kind, payload, prev_hash, hash, origin) "
+        "VALUES(?,?,?,?,?,?,?,?,?,?)"));
+    const QByteArray payload = e.payloadJson();
+    s->bindBlob(1, uuidToBlob(e.id))
+        .bindBlob(2, uuidToBlob(e.incidentUid))
+        .bind(3, e.hlc)
+        .bind(4, e.ts)
+        .bind(5, e.actor)
+        .bind(6, e.kind);
+    sqlite3_bind_text(s->handle(), 7, payload.constData(), int(payload.size()), SQLITE_TRANSIENT);
+    s->bindBlob(8, QByteArray::fromHex(e.prevHash.toLatin1()))
+        .bindBlob(9, QByteArray::fromHex(e.hash.toLatin1()))
+        .bind(10, e.origin.isEmpty() ? QStringLiteral("local") : e.origin);
+    if (!s->exec())
+        return Status::fail(QStringLiteral("cannot append event: %1").arg(s->error()), QStringLiteral("db"));
+    e.seq = m_db.lastInsertRowId();
+    return {};
+}
+
+static void bindIncident(Stmt *s, const Incident &i, int first)
+{
+    int k = first;
+    s->bindBlob(k++, Store::uuidToBlob(i.uid));
+    s->bind(k++, i.number);
+    s->bind(k++, i.title);
+    s->bind(k++, i.description);
+    s->bind(k++, int(i.severity));
+    s->bind(k++, int(i.priority));
+    s->bind(k++, i.impact);
+    s->bind(k++, i.urgency);
+    s->bind(k++, i.category);
+    s->bind(k++, i.subcategory);
+    s->bind(k++, jsonList(i.services));
+    s->bind(k++, jsonList(i.cis));
+    s->bind(k++, i.assignee);
+    s->bind(k++, i.assignmentGroup);
+    s->bind(k++, i.reporter);
+    s->bind(k++, i.commander);
+    s->bind(k++, jsonList(i.responders));
+    s->bind(k++, jsonList(i.alerts));
+    s->bind(k++, i.state);
+    s->bind(k++, i.open ? 1 : 0);
+    s->bind(k++, i.createdAt);
+    s->bind(k++, i.acknowledgedAt);
+    s->bind(k++, i.mitigatedAt);
+    s->bind(k++, i.resolvedAt);
+    s->bind(k++, i.closedAt);
+    s->bind(k++, i.updatedAt);
+    s->bind(k++, i.responseDue);
+    s->bind(k++, i.resolutionDue);
+    s->bind(k++, i.activeDeadline());
+    s->bind(k++, i.slaPausedMs);
+    s->bind(k++, i.slaPausedSince);
+    s->bind(k++, i.slaBreached);
+    s->bind(k++, i.rootCause);
+    s->bind(k++, i.resolutionNote);
+    s->bind(k++, i.closeCode);
+    s->bind(k++, i.timeSpentMinutes);
+    s->bind(k++, jsonObj(i.approvals));
+    s->bind(k++, i.lastStatusUpdateAt);
+    s->bindBlob(k++, QByteArray::fromHex(i.headHash.toLatin1()));
+    s->bind(k++, i.eventCount);
+    s->bind(k++, jsonObj(i.extra));
+}
+
+static QString placeholders(int n)
+{
+    QStringList q;
+    for (int i = 0; i < n; ++i)
+        q << QStringLiteral("?");
+    return q.join(u',');
+}
+
+static Status writeRow(Db &db, const QString &table, Incident &inc, bool insert)
+{
+    if (insert) {
+        Stmt *s = db.prepare(QStringLiteral("INSERT INTO %1(%2) VALUES(%3)")
+                                 .arg(table, QString::fromLatin1(kColumns), placeholders(kColumnCount)));
+        if (inc.rowid > 0)
+            s->bind(1, inc.rowid);
+        else
+            s->bindNull(1);
+        bindIncident(s, inc, 2);
+        if (!s->exec())
+            return Status::fail(QStringLiteral("cannot write incident %1: %2").arg(inc.number, s->error()), QStringLiteral("db"));
+        inc.rowid = db.lastInsertRowId();
+        return {};
+    }
+    QStringList sets;
+    const QStringList cols = QString::fromLatin1(kColumns).split(QStringLiteral(", "));
+    for (int i = 1; i < cols.size(); ++i)
+        sets << cols[i] + QStringLiteral("=?");
+    Stmt *s = db.prepare(QStringLiteral("UPDATE %1 SET %2 WHERE id=?").arg(table, sets.join(u',')));
+    bindIncident(s, inc, 1);
+    s->bind(kColumnCount, inc.rowid);
+    if (!s->exec())
+        return Status::fail(QStringLiteral("cannot update incident %1: %2").arg(inc.number, s->error()), QStringLiteral("db"));
+    return {};
+}
+
+static Status writeSideTables(Db &db, const Incident &inc, const Incident *before)
+{
+    if (!before || before->services != inc.services) {
+        if (before) {
+            Stmt *d = db.prepare(QStringLiteral("DELETE FROM incident_services WHERE incident=?"));
+            d->bind(1, inc.rowid);
+            d->exec();
+        }
+        Stmt *s = db.prepare(QStringLiteral("INSERT OR IGNORE INTO incident_services(service, incident) VALUES(?,?)"));
+        for (const QString &svc : inc.services) {
+            s->reset();
+            s->bind(1, svc).bind(2, inc.rowid);
+            if (!s->exec())
+                return Status::fail(s->error());
+        }
+    }
+    if (!before || before->title != inc.title || before->description != inc.description) {
+        if (before) {
+            Stmt *d = db.prepare(QStringLiteral("DELETE FROM search WHERE rowid=?"));
+            d->bind(1, inc.rowid);
+            d->exec();
+        }
+        Stmt *s = db.prepare(QStringLiteral("INSERT INTO search(rowid, body, incident) VALUES(?,?,?)"));
+        s->bind(1, inc.rowid).bind(2, inc.number + u' ' + inc.title + u'\n' + inc.description).bind(3, inc.rowid);
+        if (!s->exec())
+            return Status::fail(s->error());
+    }
+    return {};
+}
+
+Status Store::writeIncident(Incident &inc, const Incident *before)
+{
+    if (auto s = writeRow(m_db, QStringLiteral("incidents"), inc, inc.rowid == 0 || !before); !s)
+        return s;
+    return writeSideTables(m_db, inc, before);
+}
+
+Status Store::addSearchNote(qint64 incidentRowId, qint64 eventSeq, const QString &text)
+{
+    Stmt *s = m_db.prepare(QStringLiteral("INSERT INTO search(rowid, body, incident) VALUES(?,?,?)"));
+    s->bind(1, kNoteDocBase + eventSeq).bind(2, text).bind(3, incidentRowId);
+    if (!s->exec())
+        return Status::fail(s->error());
+    return {};
+}
+
+bool Store::hasEvent(const QString &eventId)
+{
+    Stmt *s = m_db.prepare(QStringLiteral("SELECT 1 FROM events WHERE id=?"));
+    s->bindBlob(1, uuidToBlob(eventId));
+    const bool found = s->step();
+    s->reset();
+    return found;
+}
+
+qint64 Store::lastHlc()
+{
+    Stmt *s = m_db.prepare(QStringLiteral("SELECT max(hlc) FROM (SELECT hlc FROM events ORDER BY seq DESC LIMIT 64)"));
+    const qint64 v = s && s->step() ? s->int64(0) : 0;
+    if (s)
+        s->reset();
+    return v;
+}
+
+Incident Store::readIncident(Stmt *s)
+{
+    Incident i;
+    int k = 0;
+    i.rowid = s->int64(k++);
+    i.uid = blobToUuid(s->blob(k++));
+    i.number = s->text(k++);
+    i.title = s->text(k++);
+    i.description = s->text(k++);
+    i.severity = Severity(s->int64(k++));
+    i.priority = Priority(s->int64(k++));
+    i.impact = s->text(k++);
+    i.urgency = s->text(k++);
+    i.category = s->text(k++);
+    i.subcategory = s->text(k++);
+    i.services = parseList(s->text(k++));
+    i.cis = parseList(s->text(k++));
+    i.assignee = s->text(k++);
+    i.assignmentGroup = s->text(k++);
+    i.reporter = s->text(k++);
+    i.commander = s->text(k++);
+    i.responders = parseList(s->text(k++));
+    i.alerts = parseList(s->text(k++));
+    i.state = s->text(k++);
+    i.open = s->int64(k++) != 0;
+    i.createdAt = s->int64(k++);
+    i.acknowledgedAt = s->int64(k++);
+    i.mitigatedAt = s->int64(k++);
+    i.resolvedAt = s->int64(k++);
+    i.closedAt = s->int64(k++);
+    i.updatedAt = s->int64(k++);
+    i.responseDue = s->int64(k++);
+    i.resolutionDue = s->int64(k++);
+    k++; // sla_due is derived
+    i.slaPausedMs = s->int64(k++);
+    i.slaPausedSince = s->int64(k++);
+    i.slaBreached = int(s->int64(k++));
+    i.rootCause = s->text(k++);
+    i.resolutionNote = s->text(k++);
+    i.closeCode = s->text(k++);
+    i.timeSpentMinutes = int(s->int64(k++));
+    i.approvals = QJsonDocument::fromJson(s->text(k++).toUtf8()).object();
+    i.lastStatusUpdateAt = s->int64(k++);
+    i.headHash = QString::fromLatin1(s->blob(k++).toHex());
+    i.eventCount = s->int64(k++);
+    i.extra = QJsonDocument::fromJson(s->text(k++).toUtf8()).object();
+    return i;
+}
+
+std::optional<Incident> Store::incidentByUid(const QString &uid)
+{
+    Stmt *s = m_db.prepare(QStringLiteral("SELECT %1 FROM incidents WHERE uid=?").arg(QString::fromLatin1(kColumns)));
+    s->bindBlob(1, uuidToBlob(uid));
+    std::optional<Incident> r;
+    if (s->step())
+        r = readIncident(s);
+    s->reset();
+    return r;
+}
+
+std::optional<Incident> Store::incidentByNumber(const QString &number)
+{
+    Stmt *s = m_db.prepare(QStringLiteral("SELECT %1 FROM incidents WHERE number=?").arg(QString::fromLatin1(kColumns)));
+    s->bind(1, number);
+    std::optional<Incident> r;
+    if (s->step())
+        r = readIncident(s);
+    s->reset();
+    return r;
+}
+
+std::optional<Incident> Store::incidentByRowId(qint64 rowid)
+{
+    Stmt *s = m_db.prepare(QStringLiteral("SELECT %1 FROM incidents WHERE id=?").arg(QString::fromLatin1(kColumns)));
+    s->bind(1, rowid);
+    std::optional<Incident> r;
+    if (s->step())
+        r = readIncident(s);
+    s->reset();
+    return r;
+}
+
+std::optional<Incident> Store::findIncident(const QString &ref)
+{
+    const QString r = ref.trimmed();
+    if (r.isEmpty())
+        return std::nullopt;
+    if (auto i = incidentByNumber(r.toUpper()))
+        return i;
+    if (!QUuid::fromString(r).isNull())
+        return incidentByUid(r);
+    bool ok = false;
+    const qint64 n = r.toLongLong(&ok);
+    if (ok && n > 0)
+        return incidentByNumber(QStringLiteral("INC%1").arg(n, 7, 10, QLatin1Char('0')));
+    return std::nullopt;
+}
+
+void bindAll(Stmt *s, const QList<QVariant> &binds)
+{
+    for (int i = 0; i < binds.size(); ++i) {
+        const QVariant &v = binds[i];
+        if (v.typeId() == QMetaType::QString)
+            s->bind(i + 1, v.toString());
+        else
+            s->bind(i + 1, v.toLongLong());
+    }
+}
+
+/// Quotes each word so user input can never be FTS5 syntax; a trailing '*' keeps prefix search.
+static QString ftsQuery(const QString &in)
+{
+    QStringList terms;
+    for (QString w : in.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts)) {
+        const bool prefix = w.endsWith(u'*');
+        if (prefix)
+            w.chop(1);
+        w.replace(u'"', QStringLiteral("\"\""));
+        if (!w.isEmpty())
+            terms << u'"' + w + u'"' + (prefix ? QStringLiteral("*") : QString());
+    }
+    return terms.join(u' ');
+}
+
+QString Store::listSql(const ListQuery &q, bool countOnly, QList<QVariant> &binds)
+{
+    QStringList where;
+    if (!q.states.isEmpty()) {
+        QStringList ph;
+        for (const QString &s : q.states) {
+            ph << QStringLiteral("?");
+            binds << s;
+        }
+        where << QStringLiteral("state IN (%1)").arg(ph.join(u','));
+    }
+    if (q.open) {
+        where << QStringLiteral("is_open=?");
+        binds << qint64(*q.open ? 1 : 0);
+    }
+    if (q.priority > 0) {
+        where << QStringLiteral("priority=?");
+        binds << qint64(q.priority);
+    }
+    if (q.severity > 0) {
+        where << QStringLiteral("severity=?");
+        binds << qint64(q.severity);
+    }
+    if (!q.assignee.isEmpty()) {
+        where << QStringLiteral("assignee=?");
+        binds << q.assignee;
+    }
+    if (!q.service.isEmpty()) {
+        where << QStringLiteral("id IN (SELECT incident FROM incident_services WHERE service=?)");
+        binds << q.service;
+    }
+    if (q.slaDueBefore) {
+        where << QStringLiteral("is_open=1 AND sla_due>0 AND sla_due<?");
+        binds << *q.slaDueBefore;
+    }
+    if (q.createdAfter) {
+        where << QStringLiteral("created_at>=?");
+        binds << *q.createdAfter;
+    }
+    if (q.resolvedAfter) {
+        where << QStringLiteral("resolved_at>=?");
+        binds << *q.resolvedAfter;
+    }
+    const QString fts = ftsQuery(q.search);
+    if (!fts.isEmpty()) {
+        where << QStringLiteral("id IN (SELECT incident FROM search WHERE search MATCH ?)");
+        binds << fts;
+    }
+    QString sql = countOnly ? QStringLiteral("SELECT count(*) FROM incidents")
+                            : QStringLiteral("SELECT %1 FROM incidents").arg(QString::fromLatin1(kColumns));
+    if (!where.isEmpty())
+        sql += QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
+    if (!countOnly) {
+        const QString dir = q.descending ? QStringLiteral("DESC") : QStringLiteral("ASC");
+        const QString key = sortKeyName(q.sort);
+        sql += key == u"id" ? QStringLiteral(" ORDER BY id %1").arg(dir)
+                            : QStringLiteral(" ORDER BY %1 %2, id %2").arg(key, dir);
+        sql += QStringLiteral(" LIMIT %1 OFFSET %2").arg(q.limit).arg(q.offset);
+    }
+    return sql;
+}
+
+QList<Incident> Store::list(const ListQuery &q)
+{
+    QList<QVariant> binds;
+    const QString sql = listSql(q, false, binds);
+    QList<Incident> out;
+    Stmt *s = m_db.prepare(sql);
+    if (!s)
+        return out;
+    bindAll(s, binds);
+    while (s->step())
+        out << readIncident(s);
+    s->reset();
+    return out;
+}
+
+qint64 Store::count(const ListQuery &q)
+{
+    QList<QVariant> binds;
+    const QString sql = listSql(q, true, binds);
+    Stmt *s = m_db.prepare(sql);
+    if (!s)
+        return 0;
+    bindAll(s, binds);
+    const qint64 n = s->step() ? s->int64(0) : 0;
+    s->reset();
+    return n;
+}
+
+static Event readEvent(Stmt *s)
+{
+    Event e;
+    e.seq = s->int64(0);
+    e.id = Store::blobToUuid(s->blob(1));
+    e.incidentUid = Store::blobToUuid(s->blob(2));
+    e.hlc = s->int64(3);
+    e.ts = s->int64(4);
+    e.actor = s->text(5);
+    e.kind = s->text(6);
+    e.payloadRaw = s->blob(7);
+    if (e.payloadRaw.isNull())
+        e.payloadRaw = QByteArray("");
+    e.payload = QJsonDocument::fromJson(e.payloadRaw).object();
+    e.prevHash = QString::fromLatin1(s->blob(8).toHex());
+    e.hash = QString::fromLatin1(s->blob(9).toHex());
+    e.origin = s->text(10);
+    return e;
+}
+
+static const char *const kEventColumns = "seq, id, incident, hlc, ts, actor, kind, payload, prev_hash, hash, origin";
+
+QList<Event> Store::timeline(const QString &incidentUid)
+{
+    QList<Event> out;
+    Stmt *s = m_db.prepare(QStringLiteral("SELECT %1 FROM events WHERE incident=? ORDER BY seq").arg(QString::fromLatin1(kEventColumns)));
+    s->bindBlob(1, uuidToBlob(incidentUid));
+    while (s->step())
+        out << readEvent(s);
+    s->reset();
+    return out;
+}
+
+QList<Event> Store::eventsAfter(qint64 seq, int limit)
+{
+    QList<Event> out;
+    Stmt *s = m_db.prepare(QStringLiteral("SELECT %1 FROM events WHERE seq>? ORDER BY seq LIMIT ?").arg(QString::fromLatin1(kEventColumns)));
+    s->bind(1, seq).bind(2, limit);
+    while (s->step())
+        out << readEvent(s);
+    s->reset();
+    return out;
+}
+
+qint64 Store::maxSeq()
+{
+    Stmt *s = m_db.prepare(QStringLiteral("SELECT coalesce(max(seq),0) FROM events"));
+    const qint64 v = s->step() ? s->int64(0) : 0;
+    s->reset();
+    return v;
+}
+
+qint64 Store::incidentCount()
+{
+    Stmt *s = m_db.prepare(QStringLiteral("SELECT count(*) FROM incidents"));
+    const qint64 v = s->step() ? s->int64(0) : 0;
+    s->reset();
+    return v;
+}
+
+qint64 Store::dataVersion()
+{
+    Stmt *s = m_db.prepare(QStringLiteral("PRAGMA data_version"));
+    const qint64 v = s && s->step() ? s->int64(0) : 0;
+    if (s)
+        s->reset();
+    return v;
+}
+
+// Folds the whole log into `table` (same columns as incidents). Incidents get row ids in
+// the order they were opened, as the live path gives them.
+Status Store::foldInto(const QString &table, bool withSideTables)
+{
+    QHash<QByteArray, qint64> rowids;
+    {
+        auto q = m_db.prepareOnce(QStringLiteral("SELECT incident FROM events WHERE kind='incident.opened' ORDER BY seq"));
+        qint64 next = 0;
+        while (q && q->step()) {
+            const QByteArray uid = q->blob(0);
+            if (!rowids.contains(uid))
+                rowids.insert(uid, ++next);
+        }
+    }
+    auto q = m_db.prepareOnce(QStringLiteral("SELECT %1 FROM events ORDER BY incident, seq").arg(QString::fromLatin1(kEventColumns)));
+    if (!q)
+        return Status::fail(m_db.lastError());
+    Incident cur;
+    QByteArray curUid;
+    bool have = false;
+    auto flush = [&]() -> Status {
+        if (!have)
+            return {};
+        cur.rowid = rowids.value(curUid, 0);
+        if (cur.rowid == 0)
+            return Status::fail(QStringLiteral("events of incident %1 without an incident.opened event").arg(blobToUuid(curUid)));
+        if (auto s = writeRow(m_db, table, cur, true); !s)
+            return s;
+        if (withSideTables)
+            return writeSideTables(m_db, cur, nullptr);
+        return {};
+    };
+    while (q->step()) {
+        const QByteArray uid = q->blob(2);
+        if (!have || uid != curUid) {
+            if (auto s = flush(); !s)
+                return s;
+            cur = Incident();
+            curUid = uid;
+            have = true;
+        }
+        const Event e = readEvent(q.get());
+        applyEvent(cur, e);
+        if (withSideTables && e.kind == kinds::NoteAdded)
+            if (auto s = addSearchNote(rowids.value(uid), e.seq, e.payload[u"text"].toString()); !s)
+                return s;
+    }
+    if (!q->error().isEmpty())
+        return Status::fail(q->error());
+    return flush();
+}
+
+Status Store::rebuildProjection()
+{
+    if (auto s = m_db.begin(); !s)
+        return s;
+    for (const char *sql : {"DELETE FROM incidents", "DELETE FROM incident_services", "DELETE FROM search"}) {
+        if (auto s = m_db.exec(QString::fromLatin1(sql)); !s) {
+            m_db.rollback();
+            return s;
+        }
+    }
+    if (auto s = foldInto(QStringLiteral("incidents"), true); !s) {
+        m_db.rollback();
+        return s;
+    }
+    return m_db.commit();
+}
+
+VerifyReport Store::verify(const std::function<void(const QString &)> &progress)
+{
+    VerifyReport r;
+    auto fault = [&](const QString &f) {
+        r.ok = false;
+        if (r.faults.size() < 100)
+            r.faults << f;
+    };
+    auto say = [&](const QString &m) {
+        if (progress)
+            progress(m);
+    };
+    say(QStringLiteral("checking SQLite integrity"));
+    {
+        auto q = m_db.prepareOnce(QStringLiteral("PRAGMA quick_check"));
+        while (q && q->step())
+            if (q->text(0) != u"ok")
+                fault(QStringLiteral("sqlite: %1").arg(q->text(0)));
+    }
+    say(QStringLiteral("checking the hash chain of every incident"));
+    QHash<QByteArray, QByteArray> heads;
+    {
+        auto q = m_db.prepareOnce(QStringLiteral("SELECT %1 FROM events ORDER BY incident, seq").arg(QString::fromLatin1(kEventColumns)));
+        QByteArray curUid;
+        QString prev;
+        while (q && q->step()) {
+            const Event e = readEvent(q.get());
+            const QByteArray uid = q->blob(2);
+            if (uid != curUid) {
+                curUid = uid;
+                prev.clear();
+            }
+            ++r.events;
+            if (e.prevHash != prev)
+                fault(QStringLiteral("event %1 (seq %2) of incident %3: chain broken (previous hash does not match)")
+                          .arg(e.id).arg(e.seq).arg(e.incidentUid));
+            if (e.computeHash() != e.hash)
+                fault(QStringLiteral("event %1 (seq %2, %3) of incident %4: content changed (hash mismatch)")
+                          .arg(e.id).arg(e.seq).arg(e.kind, e.incidentUid));
+            prev = e.hash;
+            heads[uid] = QByteArray::fromHex(e.hash.toLatin1());
+        }
+    }
+    say(QStringLiteral("rebuilding the projection from the log and comparing"));
+    if (auto s = m_db.begin(); !s) {
+        fault(QStringLiteral("cannot start a transaction: %1").arg(s.errorMessage()));
+        return r;
+    }
+    (void)m_db.exec(QStringLiteral("DROP TABLE IF EXISTS temp.rebuilt"));
+    if (auto s = m_db.exec(QStringLiteral("CREATE TEMP TABLE rebuilt AS SELECT * FROM main.incidents WHERE 0")); !s)
+        fault(QStringLiteral("cannot create a scratch table: %1").arg(s.errorMessage()));
+    if (auto s = foldInto(QStringLiteral("temp.rebuilt"), false); !s) {
+        fault(QStringLiteral("rebuild failed: %1").arg(s.errorMessage()));
+    } else {
+        auto diff = [&](const QString &a, const QString &b, const QString &what) {
+            auto q = m_db.prepareOnce(QStringLiteral("SELECT number FROM (SELECT * FROM %1 EXCEPT SELECT * FROM %2) LIMIT 20").arg(a, b));
+            while (q && q->step())
+                fault(QStringLiteral("incident %1: %2").arg(q->text(0), what));
+        };
+        diff(QStringLiteral("main.incidents"), QStringLiteral("temp.rebuilt"), QStringLiteral("projection row differs from the log"));
+        diff(QStringLiteral("temp.rebuilt"), QStringLiteral("main.incidents"), QStringLiteral("the log gives a row the projection lacks or differs from"));
+    }
+    (void)m_db.exec(QStringLiteral("DROP TABLE IF EXISTS temp.rebuilt"));
+    m_db.rollback();
+    r.incidents = incidentCount();
+    return r;
+}
+
+} // namespace sitrep::store

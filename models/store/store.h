@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "domain/event.h"
+#include "domain/incident.h"
+#include "store/sqlite.h"
+#include "util/result.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+#include <optional>
+
+namespace sitrep::store {
+
+/// Sortable columns of the incident list (the keys the indexes exist for).
+enum class SortKey { Number, Title, Severity, Priority, State, Assignee, Created, SlaDue, Updated };
+QString sortKeyName(SortKey k);
+
+/// A filter over the incidents projection. Empty fields do not filter.
+struct ListQuery {
+    QStringList states;
+    std::optional<bool> open;
+    int priority = 0;     // 1..4
+    int severity = 0;     // 1..4
+    QString service;
+    QString assignee;
+    QString search;       // FTS5 query (plain words are quoted for you)
+    std::optional<qint64> slaDueBefore; // open incidents whose active deadline is before this
+    std::optional<qint64> createdAfter;
+    std::optional<qint64> resolvedAfter;
+    SortKey sort = SortKey::Created;
+    bool descending = true;
+    int limit = 50;
+    qint64 offset = 0;
+};
+
+struct VerifyReport {
+    bool ok = true;
+    qint64 events = 0;
+    qint64 incidents = 0;
+    QStringList faults;
+};
+
+/// The SQLite store: migrations, the append-only event log with its per-incident hash
+/// chain, the incidents projection, search. One Store per connection and thread.
+class Store {
+public:
+    Store() = default;
+    Store(const Store &) = delete;
+    Store &operator=(const Store &) = delete;
+
+    /// Opens (creating if needed) and migrates the database at `path`.
+    Status open(const QString &path);
+    /// Opens an existing database read-only (no migrations): for readers on other threads.
+    Status openReadOnly(const QString &path);
+    void close() { m_db.close(); }
+    Db &db() { return m_db; }
+    QString path() const { return m_db.path(); }
+
+    QString meta(const QString &key, const QString &fallback = {});
+    Status setMeta(const QString &key, const QString &value);
+
+    // --- write path (callers hold a transaction) ---
+    /// Allocates the next incident number (INC0000001...).
+    Result<QString> nextNumber(const QString &prefix = QStringLiteral("INC"));
+    /// Appends an event whose prevHash/hash are already set. Fills in seq.
+    Status appendEvent(domain::Event &event);
+    /// Inserts or updates a projection row; `before` (may be null) lets it skip unchanged
+    /// side tables (services, search).
+    Status writeIncident(domain::Incident &incident, const domain::Incident *before);
+    Status addSearchNote(qint64 incidentRowId, qint64 eventSeq, const QString &text);
+    /// True if an event with this UUID is already in the log (remote merge dedup).
+    bool hasEvent(const QString &eventId);
+    qint64 lastHlc();
+
+    // --- read path ---
+    std::optional<domain::Incident> incidentByUid(const QString &uid);
+    std::optional<domain::Incident> incidentByNumber(const QString &number);
+    std::optional<domain::Incident> incidentByRowId(qint64 rowid);
+    /// Number, or UUID, or the numeric part alone ("42" finds INC0000042).
+    std::optional<domain::Incident> findIncident(const QString &ref);
+    QList<domain::Incident> list(const ListQuery &q);
+    qint64 count(const ListQuery &q);
+    QList<domain::Event> timeline(const QString &incidentUid);
+    QList<domain::Event> eventsAfter(qint64 seq, int limit);
+    qint64 maxSeq();
+    qint64 incidentCount();
+    /// Changes whenever another connection commits (PRAGMA data_version).
+    qint64 dataVersion();
+
+    // --- integrity ---
+    /// Hash chain check, projection rebuild compare, SQLite integrity check.
+    VerifyReport verify(const std::function<void(const QString &)> &progress = {});
+    /// Rebuilds incidents, services and search from the log.
+    Status rebuildProjection();
+
+    static QByteArray uuidToBlob(const QString &uuid);
+    static QString blobToUuid(const QByteArray &blob);
+    static QString newUuid();
+
+private:
+    Status migrate();
+    Status foldInto(const QString &table, bool withSideTables);
+    domain::Incident readIncident(Stmt *s);
+    QString listSql(const ListQuery &q, bool countOnly, QList<QVariant> &binds);
+
+    Db m_db;
+};
+
+/// Binds the QVariant list built by the list query helpers.
+void bindAll(Stmt *s, const QList<QVariant> &binds);
+
+} // namespace sitrep::store
