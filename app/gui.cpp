@@ -4,6 +4,7 @@
 #include "app/appcontext.h"
 #include "demo/demogenerator.h"
 #include "mainwindow.h"
+#include "viewfactory.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -77,7 +78,6 @@ int run(int &argc, char **argv)
             return fail(r.errorMessage());
     }
 
-    ui::MainWindow w(**ctx);
     const QString sizeText = p.value(size);
     const int x = int(sizeText.indexOf(u'x'));
     const QSize sz(sizeText.left(x).toInt(), sizeText.mid(x + 1).toInt());
@@ -85,19 +85,27 @@ int run(int &argc, char **argv)
         return fail(QStringLiteral("--size must look like 1600x1000"));
 
     if (pos.value(0) == u"screenshot" || headless) {
-        const QString file = pos.value(0) == u"screenshot" ? pos.value(2) : QStringLiteral("sitrep-window.png");
-        if (pos.value(0) == u"screenshot" && (pos.size() != 3 || file.isEmpty()))
-            return fail(QStringLiteral("usage: sitrep screenshot VIEW FILE [--size WxH]"));
+        const bool asked = pos.value(0) == u"screenshot";
+        const QString view = asked ? pos.value(1) : QStringLiteral("list");
+        const QString file = asked ? pos.value(2) : QStringLiteral("sitrep-window.png");
+        if (asked && (pos.size() != 3 || file.isEmpty()))
+            return fail(QStringLiteral("usage: sitrep screenshot VIEW FILE [--size WxH]; views: %1")
+                            .arg(ui::screenshotViews().join(QStringLiteral(", "))));
         if (headless)
             fprintf(stderr, "sitrep: no display found; writing a screenshot of the main window to %s instead\n",
                     QFileInfo(file).absoluteFilePath().toUtf8().constData());
-        w.resize(sz);
-        w.show();
-        QApplication::processEvents();
-        if (!w.grab().save(file))
+        std::unique_ptr<QWidget> v(ui::createScreenshotView(view, **ctx, sz));
+        if (!v)
+            return fail(QStringLiteral("unknown view '%1' (views: %2)").arg(view, ui::screenshotViews().join(QStringLiteral(", "))));
+        v->show();
+        // Let layouts, lazy models and timers settle before grabbing.
+        for (int i = 0; i < 5; ++i)
+            QApplication::processEvents();
+        if (!v->grab().save(file))
             return fail(QStringLiteral("cannot write %1").arg(file));
         return 0;
     }
+    ui::MainWindow w(**ctx);
     w.show();
     return app.exec();
 }
