@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: MIT
+# Thin wrapper: the build is CMake; these are the two commands the README opens with.
+#   make run    install dependencies, build, open Sitrep on a demo database
+#   make test   install dependencies, build, run every test (and the fuzz build)
+BUILD ?= build
+FUZZ_BUILD ?= build-fuzz
+JOBS ?= 2
+
+.PHONY: run test deps test-deps configure build fuzz package clean
+
+run: deps build
+	./$(BUILD)/sitrep --demo
+
+test: test-deps build
+	cd $(BUILD) && ctest -j$(JOBS) --output-on-failure
+	$(MAKE) fuzz
+
+deps:
+	packaging/install-deps.sh
+
+test-deps:
+	packaging/install-deps.sh --tests
+
+configure:
+	cmake -S . -B $(BUILD) -G Ninja
+
+build: configure
+	cmake --build $(BUILD) -j$(JOBS)
+
+# libFuzzer targets build only with clang, in their own build folder.
+fuzz:
+	@if [ -f tests/fuzz/CMakeLists.txt ]; then \
+	  cmake -S . -B $(FUZZ_BUILD) -G Ninja -DSITREP_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ && \
+	  cmake --build $(FUZZ_BUILD) -j$(JOBS) && \
+	  cd $(FUZZ_BUILD) && ctest -j$(JOBS) --output-on-failure; \
+	else echo "no fuzz targets (tests/fuzz/CMakeLists.txt is missing)"; fi
+
+package: build
+	cd $(BUILD) && cpack
+
+clean:
+	rm -rf $(BUILD) $(FUZZ_BUILD)
