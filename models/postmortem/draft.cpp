@@ -1,7 +1,19 @@
 // SPDX-License-Identifier: MIT
 #include "postmortem/draft.h"
 
+#include "workflow/yamlutil.h"
+
 #include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <QJsonArray>
+#include <QLoggingCategory>
+#include <QRegularExpression>
+
+#include <algorithm>
+
+Q_LOGGING_CATEGORY(lcPostmortem, "sitrep.postmortem", QtWarningMsg)
 
 namespace sitrep::postmortem {
 
@@ -16,6 +28,14 @@ QStringList defaultSections()
             QStringLiteral("Lessons learned")};
 }
 
+QStringList Template::titles() const
+{
+    QStringList t;
+    for (const Section &s : sections)
+        t << s.title;
+    return t;
+}
+
 bool isKeyEvent(const Event &e)
 {
     return e.kind == kinds::Opened || e.kind == kinds::Transitioned || e.kind == kinds::NoteAdded
@@ -27,6 +47,19 @@ bool isKeyEvent(const Event &e)
 static QString hhmm(qint64 ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
+}
+
+QString formatDuration(qint64 ms)
+{
+    if (ms < 0)
+        ms = 0;
+    const qint64 min = ms / 60000;
+    if (min < 60)
+        return QStringLiteral("%1 min").arg(min);
+    const qint64 h = min / 60;
+    if (h < 48)
+        return QStringLiteral("%1 h %2 min").arg(h).arg(min % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1 d %2 h").arg(h / 24).arg(h % 24);
 }
 
 QString describeEvent(const Event &e)
@@ -58,50 +91,255 @@ QString describeEvent(const Event &e)
         return QStringLiteral("Evidence: %1").arg(p[u"title"].toString());
     if (e.kind == kinds::Escalation)
         return QStringLiteral("Escalated to %1").arg(p[u"contact"].toString());
+    if (e.kind == kinds::ActionItem)
+        return QStringLiteral("Action item %1: %2").arg(p[u"op"].toString(), p[u"title"].toString(p[u"id"].toString()));
     if (p.contains(u"message"))
         return QStringLiteral("%1: %2").arg(e.kind, p[u"message"].toString());
     return e.kind;
 }
 
-QString draftMarkdown(const Incident &inc, const QList<Event> &timeline, const QStringList &sections)
+QList<Event> keyEvents(const QList<Event> &timeline, int maxNotes)
+{
+    // Notes are where the findings are, but a long war room has hundreds of them: keep the
+    // longest ones (they tend to carry the diagnosis), in time order.
+    QList<int> noteIdx;
+    for (int i = 0; i < timeline.size(); ++i)
+        if (timeline[i].kind == kinds::NoteAdded)
+            noteIdx << i;
+    if (noteIdx.size() > maxNotes) {
+        std::stable_sort(noteIdx.begin(), noteIdx.end(), [&](int a, int b) {
+            return timeline[a].payload[u"text"].toString().size() > timeline[b].payload[u"text"].toString().size();
+        });
+        noteIdx = noteIdx.mid(0, qMax(0, maxNotes));
+    }
+    QList<Event> out;
+    for (int i = 0; i < timeline.size(); ++i) {
+        const Event &e = timeline[i];
+        if (e.kind == kinds::NoteAdded ? noteIdx.contains(i) : isKeyEvent(e))
+            out << e;
+    }
+    return out;
+}
+
+QList<ActionItem> actionItemsFrom(const QList<Event> &timeline)
+{
+    QList<ActionItem> items;
+    QHash<QString, int> byId;
+    for (const Event &e : timeline) {
+        if (e.kind != kinds::ActionItem)
+            continue;
+        const QJsonObject &p = e.payload;
+        const QString id = p[u"id"].toString();
+        if (id.isEmpty())
+            continue;
+        const bool add = p[u"op"].toString(QStringLiteral("add")) == u"add";
+        auto it = byId.constFind(id);
+        if (it == byId.cend()) {
+            if (!add && !p.contains(u"title"))
+                continue; // an update of an item we never saw
+            ActionItem a;
+            a.id = id;
+            a.incidentUid = e.incidentUid;
+            a.createdAt = e.ts;
+            a.status = QStringLiteral("open");
+            byId.insert(id, int(items.size()));
+            items << a;
+            it = byId.constFind(id);
+        }
+        ActionItem &a = items[*it];
+        if (p.contains(u"title"))
+            a.title = p[u"title"].toString();
+        if (p.contains(u"owner"))
+            a.owner = p[u"owner"].toString();
+        if (p.contains(u"due"))
+            a.due = p[u"due"].toString();
+        if (p.contains(u"status"))
+            a.status = p[u"status"].toString();
+        if (p.contains(u"done")) {
+            if (p[u"done"].toBool())
+                a.status = QStringLiteral("done");
+            else if (a.status == u"done")
+                a.status = QStringLiteral("open");
+        }
+        a.updatedAt = e.ts;
+    }
+    return items;
+}
+
+Template defaultTemplate()
+{
+    auto t = loadTemplate(QStringLiteral(":/sitrep/postmortem/template.yaml"));
+    if (t)
+        return *t;
+    Template d;
+    d.name = QStringLiteral("Default postmortem");
+    for (const QString &s : defaultSections())
+        d.sections << Section{s, {}};
+    return d;
+}
+
+Result<Template> parseTemplate(const QByteArray &text, const QString &source)
+{
+    using R = Result<Template>;
+    Template t;
+    t.source = source;
+    const QString suffix = QFileInfo(source).suffix().toLower();
+    if (suffix == u"md" || suffix == u"markdown") {
+        // Every "## Heading" starts a section; the text under it is the hint.
+        t.name = QFileInfo(source).completeBaseName();
+        const QStringList lines = QString::fromUtf8(text).split(u'\n');
+        for (const QString &l : lines) {
+            if (l.startsWith(QStringLiteral("## "))) {
+                t.sections << Section{l.mid(3).trimmed(), {}};
+            } else if (l.startsWith(QStringLiteral("# ")) && t.sections.isEmpty()) {
+                t.name = l.mid(2).trimmed();
+            } else if (!t.sections.isEmpty() && !l.trimmed().isEmpty()) {
+                QString &h = t.sections.last().hint;
+                h += (h.isEmpty() ? QString() : QStringLiteral("\n")) + l.trimmed();
+            }
+        }
+        if (t.sections.isEmpty())
+            return R::fail(QStringLiteral("%1: no '## Section' headings found").arg(source), QStringLiteral("template"));
+        return t;
+    }
+    auto doc = workflow::parseYaml(text, source);
+    if (!doc)
+        return R::fail(doc.errorMessage(), QStringLiteral("template"));
+    const YAML::Node root = *doc;
+    if (!root.IsMap() || !root["sections"] || !root["sections"].IsSequence())
+        return R::fail(workflow::yamlError(source, root.Mark(), QStringLiteral("a template needs a 'sections' list")), QStringLiteral("template"));
+    t.name = workflow::str(root["name"], QFileInfo(source).completeBaseName());
+    for (const auto &n : root["sections"]) {
+        Section s;
+        if (n.IsScalar()) {
+            s.title = workflow::str(n).trimmed();
+        } else if (n.IsMap()) {
+            s.title = workflow::str(n["title"]).trimmed();
+            s.hint = workflow::str(n["hint"]).trimmed();
+        }
+        if (s.title.isEmpty())
+            return R::fail(workflow::yamlError(source, n.Mark(), QStringLiteral("a section needs a title")), QStringLiteral("template"));
+        t.sections << s;
+    }
+    if (t.sections.isEmpty())
+        return R::fail(workflow::yamlError(source, root["sections"].Mark(), QStringLiteral("the template has no sections")), QStringLiteral("template"));
+    return t;
+}
+
+Result<Template> loadTemplate(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return Result<Template>::fail(QStringLiteral("%1: cannot read: %2").arg(path, f.errorString()), QStringLiteral("io"));
+    return parseTemplate(f.readAll(), path);
+}
+
+Template effectiveTemplate(const QString &userPath, QString *error)
+{
+    if (!userPath.isEmpty()) {
+        auto t = loadTemplate(userPath);
+        if (t)
+            return *t;
+        qCWarning(lcPostmortem).noquote() << t.errorMessage();
+        if (error)
+            *error = t.errorMessage();
+    }
+    return defaultTemplate();
+}
+
+static QString cell(QString s)
+{
+    return s.replace(u'|', u'/').replace(u'\n', u' ').trimmed();
+}
+
+static QString orPlaceholder(const QString &v, const QString &placeholder)
+{
+    return v.trimmed().isEmpty() ? placeholder : v;
+}
+
+QString draftMarkdown(const Incident &inc, const QList<Event> &timeline, const Template &tmpl)
 {
     const qint64 end = inc.resolvedAt > 0 ? inc.resolvedAt : (timeline.isEmpty() ? inc.createdAt : timeline.last().ts);
-    const double minutes = (end - inc.createdAt) / 60000.0;
+    const QList<ActionItem> items = actionItemsFrom(timeline);
+    QString resolutionNote = inc.resolutionNote;
+    QStringList notes;
+    for (const Event &e : timeline) {
+        if (e.kind == kinds::Transitioned && resolutionNote.isEmpty())
+            resolutionNote = e.payload[u"resolution_note"].toString();
+        if (e.kind == kinds::NoteAdded)
+            notes << e.payload[u"text"].toString();
+    }
+    QStringList owners;
+    for (const QString &o : {inc.commander, inc.assignee})
+        if (!o.isEmpty() && !owners.contains(o))
+            owners << o;
+
     QString md = QStringLiteral("# Incident Postmortem: %1 — %2\n\n").arg(inc.number, inc.title);
-    for (const QString &section : sections) {
-        md += QStringLiteral("## %1\n\n").arg(section);
-        const QString s = section.toLower();
-        if (s == u"summary") {
-            md += QStringLiteral("- **Date:** %1\n- **Duration:** %2 minutes\n- **Severity:** %3 (%4)\n- **Priority:** %5\n"
-                                 "- **Commander:** %6\n- **Services:** %7\n\n%8\n\n")
-                      .arg(hhmm(inc.createdAt), QString::number(minutes, 'f', 1), severityLabel(inc.severity),
-                           severityName(inc.severity), priorityName(inc.priority),
-                           inc.commander.isEmpty() ? QStringLiteral("(none recorded)") : inc.commander,
-                           inc.services.join(QStringLiteral(", ")),
-                           inc.description.isEmpty() ? QStringLiteral("[What happened]") : inc.description);
+    for (const Section &section : tmpl.sections) {
+        md += QStringLiteral("## %1\n\n").arg(section.title);
+        const QString s = section.title.toLower().trimmed();
+        const QString hint = section.hint.isEmpty() ? QString() : QStringLiteral("_%1_\n\n").arg(section.hint);
+        if (s == u"summary" || s == u"incident summary") {
+            md += QStringLiteral("- **Date:** %1\n- **Duration:** %2 (%3 minutes)\n- **Severity:** %4 (%5)\n- **Priority:** %6\n"
+                                 "- **Commander:** %7\n- **Assignee:** %8\n- **Services:** %9\n")
+                      .arg(hhmm(inc.createdAt), formatDuration(end - inc.createdAt), QString::number((end - inc.createdAt) / 60000.0, 'f', 1),
+                           severityLabel(inc.severity), severityName(inc.severity), priorityName(inc.priority),
+                           orPlaceholder(inc.commander, QStringLiteral("(none recorded)")),
+                           orPlaceholder(inc.assignee, QStringLiteral("(unassigned)")),
+                           orPlaceholder(inc.services.join(QStringLiteral(", ")), QStringLiteral("(none recorded)")));
+            md += QStringLiteral("- **Postmortem owners:** %1\n\n").arg(orPlaceholder(owners.join(QStringLiteral(", ")), QStringLiteral("[assign owners]")));
+            md += orPlaceholder(inc.description, QStringLiteral("[What happened]")) + QStringLiteral("\n\n");
         } else if (s == u"impact") {
-            md += QStringLiteral("- **User impact:** [Describe customer impact]\n- **Services:** %1\n"
-                                 "- **Data impact:** [None known]\n- **Financial impact:** [Estimate]\n\n")
-                      .arg(inc.services.isEmpty() ? QStringLiteral("[none recorded]") : inc.services.join(QStringLiteral(", ")));
+            md += QStringLiteral("- **User impact:** %1\n- **Services affected:** %2\n"
+                                 "- **Data impact:** [None known]\n- **Financial impact:** [Estimate if applicable]\n")
+                      .arg(inc.impact.isEmpty() ? QStringLiteral("[Describe customer impact]") : QStringLiteral("%1 (urgency %2)").arg(inc.impact, orPlaceholder(inc.urgency, QStringLiteral("-"))),
+                           orPlaceholder(inc.services.join(QStringLiteral(", ")), QStringLiteral("[none recorded]")));
+            if (inc.slaBreached)
+                md += QStringLiteral("- **SLA:** %1 breached\n").arg(
+                    (inc.slaBreached & SlaResponseBreached) && (inc.slaBreached & SlaResolutionBreached) ? QStringLiteral("response and resolution")
+                    : (inc.slaBreached & SlaResponseBreached)                                            ? QStringLiteral("response")
+                                                                                                          : QStringLiteral("resolution"));
+            md += u'\n';
         } else if (s == u"timeline") {
             md += QStringLiteral("| Time | Actor | Event |\n|---|---|---|\n");
-            for (const Event &e : timeline)
-                if (isKeyEvent(e))
-                    md += QStringLiteral("| %1 | %2 | %3 |\n").arg(hhmm(e.ts), e.actor,
-                                                                   describeEvent(e).replace(u'|', u'/').replace(u'\n', u' '));
+            for (const Event &e : keyEvents(timeline))
+                md += QStringLiteral("| %1 | %2 | %3 |\n").arg(hhmm(e.ts), cell(e.actor), cell(describeEvent(e)));
             md += u'\n';
         } else if (s == u"root cause") {
-            md += QStringLiteral("- **Category:** %1\n\n[Technical root cause analysis]\n\n")
-                      .arg(inc.rootCause.isEmpty() ? QStringLiteral("[not set]") : inc.rootCause);
+            md += QStringLiteral("- **Category:** %1\n\n").arg(orPlaceholder(inc.rootCause, QStringLiteral("[not set]")));
+            md += hint.isEmpty() ? QStringLiteral("[Technical root cause analysis]\n\n") : hint;
         } else if (s == u"resolution") {
-            md += (inc.resolutionNote.isEmpty() ? QStringLiteral("[Steps taken to resolve]") : inc.resolutionNote) + QStringLiteral("\n\n");
+            md += orPlaceholder(resolutionNote, QStringLiteral("[Steps taken to resolve]")) + QStringLiteral("\n\n");
+            if (inc.timeSpentMinutes > 0)
+                md += QStringLiteral("Time spent: %1 minutes.\n\n").arg(inc.timeSpentMinutes);
         } else if (s == u"action items") {
-            md += QStringLiteral("| Action | Owner | Due |\n|---|---|---|\n| [Preventive measure] | [owner] | [date] |\n\n");
+            md += QStringLiteral("| Action | Owner | Due | Status |\n|---|---|---|---|\n");
+            for (const ActionItem &a : items)
+                md += QStringLiteral("| %1 | %2 | %3 | %4 |\n").arg(cell(a.title), cell(orPlaceholder(a.owner, QStringLiteral("[owner]"))),
+                                                                   orPlaceholder(a.due, QStringLiteral("[date]")), a.status);
+            if (items.isEmpty())
+                md += QStringLiteral("| [Preventive measure] | %1 | [YYYY-MM-DD] | open |\n")
+                          .arg(orPlaceholder(owners.value(0), QStringLiteral("[owner]")));
+            md += u'\n' + hint;
         } else {
-            md += QStringLiteral("- \n\n");
+            md += hint.isEmpty() ? QStringLiteral("- \n\n") : hint + QStringLiteral("- \n\n");
         }
     }
     return md;
+}
+
+QString draftMarkdown(const Incident &inc, const QList<Event> &timeline, const QStringList &sections)
+{
+    Template t;
+    const Template def = defaultTemplate();
+    for (const QString &title : sections) {
+        Section s{title, {}};
+        for (const Section &d : def.sections)
+            if (d.title.compare(title, Qt::CaseInsensitive) == 0)
+                s.hint = d.hint;
+        t.sections << s;
+    }
+    return draftMarkdown(inc, timeline, t);
 }
 
 } // namespace sitrep::postmortem

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: MIT
+#include "runbooks/runbook.h"
+
+#include "workflow/yamlutil.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QRegularExpression>
+#include <QStandardPaths>
+
+#include <algorithm>
+
+Q_LOGGING_CATEGORY(lcRunbooks, "sitrep.runbooks", QtWarningMsg)
+
+namespace sitrep::runbooks {
+
+using workflow::str;
+using workflow::yamlError;
+
+QStringList Runbook::allCommands(const Step &s)
+{
+    QStringList out = s.commands;
+    for (const StepOption &o : s.options)
+        if (!o.command.isEmpty())
+            out << o.command;
+    return out;
+}
+
+qint64 parseDuration(const QString &text)
+{
+    const QString t = text.trimmed().toLower();
+    if (t.isEmpty())
+        return -1;
+    bool ok = false;
+    const qint64 bare = t.toLongLong(&ok);
+    if (ok)
+        return bare >= 0 ? bare * 60000 : -1;
+    static const QRegularExpression part(QStringLiteral("(\\d+)\\s*(ms|s|m|h|d|w)"));
+    qint64 total = 0;
+    int pos = 0;
+    auto it = part.globalMatch(t);
+    while (it.hasNext()) {
+        const auto m = it.next();
+        if (m.capturedStart() != pos)
+            return -1;
+        pos = int(m.capturedEnd());
+        const qint64 n = m.captured(1).toLongLong();
+        const QString u = m.captured(2);
+        const qint64 unit = u == u"ms" ? 1 : u == u"s" ? 1000 : u == u"m" ? 60000 : u == u"h" ? 3600000 : u == u"d" ? 86400000 : 7 * 86400000LL;
+        total += n * unit;
+    }
+    return pos == t.size() ? total : -1;
+}
+
+namespace {
+
+struct Ctx {
+    QString source;
+    QString error;
+    bool fail(const YAML::Node &n, const QString &msg)
+    {
+        if (error.isEmpty())
+            error = yamlError(source, n.Mark(), msg);
+        return false;
+    }
+};
+
+int lineOf(const YAML::Node &n)
+{
+    return n.Mark().line >= 0 ? n.Mark().line + 1 : 0;
+}
+
+// A list of strings; a lone scalar counts as a list of one. Anything else is an error.
+bool stringList(Ctx &c, const YAML::Node &n, const QString &what, QStringList &out)
+{
+    if (!n)
+        return true;
+    if (n.IsScalar()) {
+        out << str(n);
+        return true;
+    }
+    if (!n.IsSequence())
+        return c.fail(n, QStringLiteral("'%1' must be a list of text").arg(what));
+    for (const auto &x : n) {
+        if (!x.IsScalar())
+            return c.fail(x, QStringLiteral("each entry of '%1' must be text").arg(what));
+        out << str(x);
+    }
+    return true;
+}
+
+bool checkKeys(Ctx &c, const YAML::Node &map, const QStringList &allowed, const QString &where)
+{
+    for (auto it = map.begin(); it != map.end(); ++it) {
+        const QString k = str(it->first);
+        if (!allowed.contains(k))
+            return c.fail(it->first, QStringLiteral("unknown key '%1' in %2 (expected one of: %3)").arg(k, where, allowed.join(QStringLiteral(", "))));
+    }
+    return true;
+}
+
+} // namespace
+
+Result<Runbook> parseRunbook(const QByteArray &yaml, const QString &source)
+{
+    using R = Result<Runbook>;
+    auto doc = workflow::parseYaml(yaml, source);
+    if (!doc)
+        return R::fail(doc.errorMessage(), QStringLiteral("yaml"));
+    Ctx c{source, {}};
+    const YAML::Node root = *doc;
+    if (!root || root.IsNull())
+        return R::fail(QStringLiteral("%1: empty runbook").arg(source), QStringLiteral("yaml"));
+    if (!root.IsMap())
+        return R::fail(yamlError(source, root.Mark(), QStringLiteral("a runbook must be a mapping with name, triggers and steps")), QStringLiteral("yaml"));
+    Runbook rb;
+    rb.source = source;
+    rb.id = QFileInfo(source).completeBaseName();
+    try {
+        if (!checkKeys(c, root, {QStringLiteral("name"), QStringLiteral("id"), QStringLiteral("description"), QStringLiteral("triggers"),
+                                 QStringLiteral("severity"), QStringLiteral("services"), QStringLiteral("steps"), QStringLiteral("escalation")},
+                       QStringLiteral("the runbook")))
+            return R::fail(c.error, QStringLiteral("yaml"));
+        rb.name = str(root["name"]).trimmed();
+        if (rb.name.isEmpty())
+            return R::fail(yamlError(source, root.Mark(), QStringLiteral("the runbook has no 'name'")), QStringLiteral("yaml"));
+        if (root["id"])
+            rb.id = str(root["id"]).trimmed();
+        rb.description = str(root["description"]).trimmed();
+        rb.severity = str(root["severity"]).trimmed();
+        if (!stringList(c, root["services"], QStringLiteral("services"), rb.services))
+            return R::fail(c.error, QStringLiteral("yaml"));
+
+        if (const YAML::Node t = root["triggers"]) {
+            if (!t.IsSequence())
+                return R::fail(yamlError(source, t.Mark(), QStringLiteral("'triggers' must be a list")), QStringLiteral("yaml"));
+            for (const auto &tn : t) {
+                if (!tn.IsMap())
+                    return R::fail(yamlError(source, tn.Mark(), QStringLiteral("a trigger must be a mapping with alert, expr, for")), QStringLiteral("yaml"));
+                if (!checkKeys(c, tn, {QStringLiteral("alert"), QStringLiteral("expr"), QStringLiteral("for")}, QStringLiteral("a trigger")))
+                    return R::fail(c.error, QStringLiteral("yaml"));
+                Trigger tr;
+                tr.alert = str(tn["alert"]).trimmed();
+                tr.expr = str(tn["expr"]).trimmed();
+                tr.forText = str(tn["for"]).trimmed();
+                if (tr.alert.isEmpty())
+                    return R::fail(yamlError(source, tn.Mark(), QStringLiteral("a trigger needs an 'alert' name")), QStringLiteral("yaml"));
+                if (!tr.forText.isEmpty()) {
+                    tr.forMs = parseDuration(tr.forText);
+                    if (tr.forMs < 0)
+                        return R::fail(yamlError(source, tn["for"].Mark(), QStringLiteral("'for: %1' is not a duration (like 5m, 1h)").arg(tr.forText)), QStringLiteral("yaml"));
+                }
+                rb.triggers << tr;
+            }
+        }
+
+        const YAML::Node steps = root["steps"];
+        if (!steps || !steps.IsSequence() || steps.size() == 0)
+            return R::fail(yamlError(source, steps ? steps.Mark() : root.Mark(), QStringLiteral("'steps' must be a non-empty list")), QStringLiteral("yaml"));
+        for (const auto &sn : steps) {
+            if (!sn.IsMap())
+                return R::fail(yamlError(source, sn.Mark(), QStringLiteral("a step must be a mapping with at least a name")), QStringLiteral("yaml"));
+            if (!checkKeys(c, sn, {QStringLiteral("name"), QStringLiteral("description"), QStringLiteral("commands"), QStringLiteral("links"),
+                                   QStringLiteral("checks"), QStringLiteral("options"), QStringLiteral("actions")},
+                           QStringLiteral("a step")))
+                return R::fail(c.error, QStringLiteral("yaml"));
+            Step s;
+            s.line = lineOf(sn);
+            s.name = str(sn["name"]).trimmed();
+            if (s.name.isEmpty())
+                return R::fail(yamlError(source, sn.Mark(), QStringLiteral("a step needs a 'name'")), QStringLiteral("yaml"));
+            s.description = str(sn["description"]).trimmed();
+            if (!stringList(c, sn["commands"], QStringLiteral("commands"), s.commands) || !stringList(c, sn["links"], QStringLiteral("links"), s.links)
+                || !stringList(c, sn["checks"], QStringLiteral("checks"), s.checks) || !stringList(c, sn["actions"], QStringLiteral("actions"), s.actions))
+                return R::fail(c.error, QStringLiteral("yaml"));
+            if (const YAML::Node on = sn["options"]) {
+                if (!on.IsSequence())
+                    return R::fail(yamlError(source, on.Mark(), QStringLiteral("'options' must be a list of {action, command}")), QStringLiteral("yaml"));
+                for (const auto &o : on) {
+                    if (!o.IsMap())
+                        return R::fail(yamlError(source, o.Mark(), QStringLiteral("an option must be a mapping with action and command")), QStringLiteral("yaml"));
+                    if (!checkKeys(c, o, {QStringLiteral("action"), QStringLiteral("command")}, QStringLiteral("an option")))
+                        return R::fail(c.error, QStringLiteral("yaml"));
+                    StepOption so{str(o["action"]).trimmed(), str(o["command"]).trimmed()};
+                    if (so.action.isEmpty())
+                        return R::fail(yamlError(source, o.Mark(), QStringLiteral("an option needs an 'action'")), QStringLiteral("yaml"));
+                    s.options << so;
+                }
+            }
+            rb.steps << s;
+        }
+
+        if (const YAML::Node esc = root["escalation"]) {
+            if (!esc.IsSequence())
+                return R::fail(yamlError(source, esc.Mark(), QStringLiteral("'escalation' must be a list of {after, contact}")), QStringLiteral("yaml"));
+            for (const auto &en : esc) {
+                if (!en.IsMap())
+                    return R::fail(yamlError(source, en.Mark(), QStringLiteral("an escalation entry must be a mapping with after and contact")), QStringLiteral("yaml"));
+                if (!checkKeys(c, en, {QStringLiteral("after"), QStringLiteral("contact"), QStringLiteral("until")}, QStringLiteral("an escalation entry")))
+                    return R::fail(c.error, QStringLiteral("yaml"));
+                EscalationRule r;
+                r.afterText = str(en["after"]).trimmed();
+                r.afterMs = parseDuration(r.afterText);
+                if (r.afterMs < 0)
+                    return R::fail(yamlError(source, en["after"] ? en["after"].Mark() : en.Mark(),
+                                             QStringLiteral("'after: %1' is not a duration (like 15m)").arg(r.afterText)),
+                                   QStringLiteral("yaml"));
+                r.contact = str(en["contact"]).trimmed();
+                if (r.contact.isEmpty())
+                    return R::fail(yamlError(source, en.Mark(), QStringLiteral("an escalation entry needs a 'contact'")), QStringLiteral("yaml"));
+                if (en["until"]) {
+                    r.until = str(en["until"]).trimmed().toLower();
+                    if (r.until != u"acknowledged" && r.until != u"resolved")
+                        return R::fail(yamlError(source, en["until"].Mark(), QStringLiteral("'until' must be acknowledged or resolved, not '%1'").arg(r.until)),
+                                       QStringLiteral("yaml"));
+                }
+                rb.escalation << r;
+            }
+            std::stable_sort(rb.escalation.begin(), rb.escalation.end(),
+                             [](const EscalationRule &a, const EscalationRule &b) { return a.afterMs < b.afterMs; });
+        }
+    } catch (const YAML::Exception &e) {
+        return R::fail(yamlError(source, e.mark, QString::fromStdString(e.msg)), QStringLiteral("yaml"));
+    }
+    return rb;
+}
+
+Result<Runbook> loadRunbookFile(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return Result<Runbook>::fail(QStringLiteral("%1: cannot read: %2").arg(path, f.errorString()), QStringLiteral("io"));
+    return parseRunbook(f.readAll(), path);
+}
+
+static QString norm(const QString &s)
+{
+    QString out;
+    for (const QChar ch : s)
+        if (ch.isLetterOrNumber())
+            out += ch.toLower();
+    return out;
+}
+
+int matchScore(const Runbook &rb, const domain::Incident &inc)
+{
+    int score = 0;
+    const QString title = norm(inc.title + u' ' + inc.description);
+    for (const Trigger &t : rb.triggers) {
+        const QString a = norm(t.alert);
+        if (a.isEmpty())
+            continue;
+        for (const QString &al : inc.alerts)
+            if (norm(al) == a || norm(al).contains(a))
+                score = qMax(score, 100);
+        if (title.contains(a))
+            score = qMax(score, 60);
+    }
+    for (const QString &s : rb.services)
+        for (const QString &is : inc.services)
+            if (!norm(s).isEmpty() && norm(s) == norm(is))
+                score += 20;
+    return score;
+}
+
+void RunbookLibrary::load(const QStringList &folders)
+{
+    m_runbooks.clear();
+    m_errors.clear();
+    for (const QString &folder : folders) {
+        QStringList files;
+        QDirIterator it(folder, {QStringLiteral("*.yaml"), QStringLiteral("*.yml")}, QDir::Files);
+        while (it.hasNext())
+            files << it.next();
+        std::sort(files.begin(), files.end());
+        for (const QString &f : files) {
+            auto rb = loadRunbookFile(f);
+            if (!rb) {
+                qCWarning(lcRunbooks).noquote() << rb.errorMessage();
+                m_errors << rb.errorMessage();
+                continue;
+            }
+            add(*rb);
+        }
+    }
+}
+
+void RunbookLibrary::add(const Runbook &rb)
+{
+    for (Runbook &r : m_runbooks)
+        if (r.id == rb.id) {
+            r = rb;
+            return;
+        }
+    m_runbooks << rb;
+}
+
+QStringList RunbookLibrary::defaultFolders(const QString &userFolder)
+{
+    QStringList f{QStringLiteral(":/sitrep/runbooks")};
+    if (!userFolder.isEmpty() && QFileInfo(userFolder).isDir())
+        f << userFolder;
+    return f;
+}
+
+QString RunbookLibrary::userFolder(const QString &metaValue)
+{
+    if (!metaValue.isEmpty())
+        return metaValue;
+    const QString env = qEnvironmentVariable("SITREP_RUNBOOKS");
+    if (!env.isEmpty())
+        return env;
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/runbooks");
+}
+
+const Runbook *RunbookLibrary::find(const QString &idOrName) const
+{
+    for (const Runbook &r : m_runbooks)
+        if (r.id == idOrName)
+            return &r;
+    for (const Runbook &r : m_runbooks)
+        if (r.name.compare(idOrName, Qt::CaseInsensitive) == 0)
+            return &r;
+    return nullptr;
+}
+
+QList<const Runbook *> RunbookLibrary::match(const domain::Incident &incident) const
+{
+    QList<QPair<int, const Runbook *>> scored;
+    for (const Runbook &r : m_runbooks)
+        if (int s = matchScore(r, incident); s > 0)
+            scored << qMakePair(s, &r);
+    std::stable_sort(scored.begin(), scored.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+    QList<const Runbook *> out;
+    for (const auto &p : scored)
+        out << p.second;
+    return out;
+}
+
+QSet<int> checkedSteps(const QList<domain::Event> &timeline, const QString &runbookId)
+{
+    QSet<int> out;
+    for (const domain::Event &e : timeline) {
+        if (e.kind != StepCheckedKind || e.payload[u"runbook"].toString() != runbookId)
+            continue;
+        const int step = e.payload[u"step"].toInt(-1);
+        if (step < 0)
+            continue;
+        if (e.payload[u"checked"].toBool(true))
+            out.insert(step);
+        else
+            out.remove(step);
+    }
+    return out;
+}
+
+QJsonObject stepCheckedPayload(const Runbook &rb, int step, bool checked)
+{
+    const QString name = step >= 0 && step < rb.steps.size() ? rb.steps[step].name : QString();
+    return {{QStringLiteral("runbook"), rb.id},
+            {QStringLiteral("runbook_name"), rb.name},
+            {QStringLiteral("step"), step},
+            {QStringLiteral("step_name"), name},
+            {QStringLiteral("checked"), checked},
+            {QStringLiteral("message"), QStringLiteral("%1 step %2 '%3' %4").arg(rb.name).arg(step + 1).arg(name, checked ? QStringLiteral("done") : QStringLiteral("unchecked"))}};
+}
+
+} // namespace sitrep::runbooks
