@@ -69,6 +69,10 @@ Result<Incident> LifecycleEngine::load(Work &work, const QString &ref)
         return Result<Incident>::fail(ref.trimmed().isEmpty() ? QStringLiteral("no incident given")
                                                                : QStringLiteral("no incident '%1'").arg(ref),
                                       QStringLiteral("not_found"));
+    // The same incident may be named differently within one batch ("42", lower case, a
+    // UUID in capitals): continue from the working copy, or its events would fork the chain.
+    if (auto it = work.current.constFind(inc->uid); it != work.current.cend())
+        return *it;
     return *inc;
 }
 
@@ -94,7 +98,7 @@ static bool approved(const Incident &inc, const QString &to)
     return inc.approvals.contains(to) || inc.approvals.contains(QStringLiteral("*"));
 }
 
-QString LifecycleEngine::guardFailure(const Incident &inc, const workflow::TransitionDef &t) const
+QString LifecycleEngine::guardFailure(const Incident &inc, const workflow::TransitionDef &t, const QString &actor) const
 {
     const auto policy = m_workflow.policy(inc.priority);
     const auto needApproval = [&](const QString &why) -> QString {
@@ -117,7 +121,9 @@ QString LifecycleEngine::guardFailure(const Incident &inc, const workflow::Trans
             if (!m.isEmpty())
                 return m;
         }
-        if (g == u"resolution_required" && inc.closeCode != StaleCloseCode) {
+        // The stale close code stands in for a human note only when the system sweep closes;
+        // a person cannot skip the note by setting the code, nor reuse it after a reopen.
+        if (g == u"resolution_required" && !(inc.closeCode == StaleCloseCode && actor == SystemActor)) {
             QStringList missing;
             if (inc.resolutionNote.trimmed().isEmpty())
                 missing << QStringLiteral("a resolution note");
@@ -424,7 +430,7 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
                 if (auto s = setField(key, a[key]); !s)
                     return s;
         }
-        if (const QString g = guardFailure(inc, *t); !g.isEmpty())
+        if (const QString g = guardFailure(inc, *t, work.actor); !g.isEmpty())
             return Status::fail(g);
         const QString note = a[u"note"].toString().trimmed();
         if (!note.isEmpty())

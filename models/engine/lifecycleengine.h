@@ -59,7 +59,7 @@ private:
     Status runActions(Work &work, domain::Incident &inc, const QStringList &actions, const QString &reason, Outcome &out);
     void emitEvent(Work &work, domain::Incident &inc, const QString &kind, const QJsonObject &payload, Outcome &out);
     Result<domain::Incident> load(Work &work, const QString &ref);
-    QString guardFailure(const domain::Incident &inc, const workflow::TransitionDef &t) const;
+    QString guardFailure(const domain::Incident &inc, const workflow::TransitionDef &t, const QString &actor = {}) const;
     Result<QJsonObject> validateField(domain::Incident &inc, const QString &field, const QJsonValue &value) const;
     Result<QList<Result<Outcome>>> commit(Work &work, QList<Result<Outcome>> results);
 

@@ -36,6 +36,18 @@ Result<OnCallSchedule> OnCallSchedule::load(const QString &path)
 
 Result<OnCallSchedule> OnCallSchedule::fromYaml(const QByteArray &text, const QString &source)
 {
+    // yaml-cpp throws on a scalar where a mapping belongs: report it as bad input.
+    try {
+        return parse(text, source);
+    } catch (const YAML::Exception &e) {
+        return Result<OnCallSchedule>::fail(
+            yamlError(source, e.mark, QStringLiteral("unexpected structure: %1").arg(QString::fromStdString(e.msg))),
+            QStringLiteral("yaml"));
+    }
+}
+
+Result<OnCallSchedule> OnCallSchedule::parse(const QByteArray &text, const QString &source)
+{
     using R = Result<OnCallSchedule>;
     auto parsed = parseYaml(text, source);
     if (!parsed)

@@ -53,6 +53,8 @@ public:
     QString route(const QString &category, const QStringList &services) const;
 
 private:
+    static Result<OnCallSchedule> parse(const QByteArray &text, const QString &source);
+
     QList<AssignmentGroup> m_groups;
     QList<RoutingRule> m_rules;
     QString m_defaultGroup;

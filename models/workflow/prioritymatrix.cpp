@@ -81,6 +81,9 @@ Result<PriorityMatrix> PriorityMatrix::fromYaml(const YAML::Node &node, const QS
         if (i < 0)
             return R::fail(yamlError(source, kv.first.Mark(),
                                      QStringLiteral("unknown impact '%1' in matrix").arg(impact)));
+        if (seen[i])
+            return R::fail(yamlError(source, kv.first.Mark(),
+                                     QStringLiteral("impact '%1' appears twice in matrix").arg(impact)));
         const QStringList cells = strList(kv.second);
         if (cells.size() != m.m_urgencies.size())
             return R::fail(yamlError(source, kv.second.Mark(),

@@ -114,6 +114,18 @@ static Result<PriorityPolicy> parsePolicy(const YAML::Node &n, const QString &sr
 
 Result<Workflow> Workflow::fromYaml(const QByteArray &text, const QString &source)
 {
+    // yaml-cpp throws when a node has an unexpected shape (a scalar where a mapping belongs);
+    // that is bad input like any other and must come back as an error naming the line.
+    try {
+        return parse(text, source);
+    } catch (const YAML::Exception &e) {
+        return Result<Workflow>::fail(yamlError(source, e.mark, QStringLiteral("unexpected structure: %1").arg(QString::fromStdString(e.msg))),
+                                      QStringLiteral("yaml"));
+    }
+}
+
+Result<Workflow> Workflow::parse(const QByteArray &text, const QString &source)
+{
     using R = Result<Workflow>;
     auto parsed = parseYaml(text, source);
     if (!parsed)

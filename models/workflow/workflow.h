@@ -80,6 +80,8 @@ public:
     QStringList openStates() const;
 
 private:
+    static Result<Workflow> parse(const QByteArray &text, const QString &source);
+
     QString m_name;
     QString m_source;
     QString m_version;
