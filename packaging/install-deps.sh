@@ -21,7 +21,7 @@ done
 
 # Build and run: compiler, CMake, Qt 6.4 (widgets, charts, SQL, translations, SVG icons),
 # QtKeychain, SQLite with FTS5, yaml-cpp.
-build_pkgs="cmake ninja-build g++ make git pkg-config file
+build_pkgs="cmake ninja-build g++ make git pkg-config file dpkg-dev
 qt6-base-dev qt6-charts-dev qtkeychain-qt6-dev libqt6sql6-sqlite libqt6svg6
 qt6-tools-dev qt6-l10n-tools qt6-translations-l10n libgl-dev
 libsqlite3-dev libyaml-cpp-dev"
