@@ -1,0 +1,597 @@
+// SPDX-License-Identifier: MIT
+#include "postmortem/postmortemstore.h"
+
+#include "engine/lifecycleengine.h"
+
+#include <QDate>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QRegularExpression>
+
+Q_DECLARE_LOGGING_CATEGORY(lcPostmortem)
+
+namespace sitrep::postmortem {
+
+using namespace sitrep::domain;
+using engine::Command;
+using store::Stmt;
+
+QStringList statuses()
+{
+    return {StatusDraft, StatusInReview, StatusPublished};
+}
+
+QString statusLabel(const QString &status)
+{
+    if (status == StatusInReview)
+        return QStringLiteral("In review");
+    if (status == StatusPublished)
+        return QStringLiteral("Published");
+    return QStringLiteral("Draft");
+}
+
+static QString normStatus(QString s)
+{
+    s = s.trimmed().toLower().replace(u' ', u'_').replace(u'-', u'_');
+    if (s == u"review")
+        s = StatusInReview;
+    return s;
+}
+
+static bool isPlaceholder(const QString &s)
+{
+    const QString t = s.trimmed();
+    return t.isEmpty() || (t.startsWith(u'[') && t.endsWith(u']')) || t == u"-";
+}
+
+QList<ParsedActionItem> parseActionItems(const QString &markdown)
+{
+    QList<ParsedActionItem> out;
+    const QStringList lines = markdown.split(u'\n');
+    bool in = false;
+    static const QRegularExpression sep(QStringLiteral("^\\|?\\s*:?-{2,}"));
+    static const QRegularExpression task(QStringLiteral("^[-*]\\s+(?:\\[( |x|X)\\]\\s+)?(.*)$"));
+    static const QRegularExpression ownerRe(QStringLiteral("\\s[-–—]\\s*Owner:\\s*([^-–—]+?)(?=\\s[-–—]\\s|$)"), QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression dueRe(QStringLiteral("\\s[-–—]\\s*Due:\\s*(\\S+)"), QRegularExpression::CaseInsensitiveOption);
+    for (const QString &raw : lines) {
+        const QString l = raw.trimmed();
+        if (l.startsWith(u'#')) {
+            if (l.startsWith(QStringLiteral("###")))
+                continue; // sub-headings stay inside the section
+            const QString h = l.mid(l.indexOf(u' ') + 1).trimmed().toLower();
+            in = l.startsWith(QStringLiteral("## ")) && (h == u"action items" || h == u"action item");
+            continue;
+        }
+        if (!in || l.isEmpty())
+            continue;
+        if (l.startsWith(u'|')) {
+            if (sep.match(l).hasMatch())
+                continue;
+            QStringList cells = l.split(u'|');
+            if (cells.size() >= 2) {
+                cells.removeFirst();
+                if (cells.last().trimmed().isEmpty())
+                    cells.removeLast();
+            }
+            for (QString &c : cells)
+                c = c.trimmed();
+            const QString first = cells.value(0).toLower();
+            if (first == u"action" || first == u"action item" || first == u"title")
+                continue; // header row
+            if (isPlaceholder(cells.value(0)))
+                continue;
+            ParsedActionItem a{cells.value(0), isPlaceholder(cells.value(1)) ? QString() : cells.value(1),
+                               isPlaceholder(cells.value(2)) ? QString() : cells.value(2), normStatus(cells.value(3))};
+            if (a.status.isEmpty() || a.status == u"todo")
+                a.status = QStringLiteral("open");
+            out << a;
+            continue;
+        }
+        const auto m = task.match(l);
+        if (!m.hasMatch())
+            continue;
+        QString text = m.captured(2).trimmed();
+        ParsedActionItem a;
+        a.status = m.captured(1).compare(u"x", Qt::CaseInsensitive) == 0 ? QStringLiteral("done") : QStringLiteral("open");
+        if (const auto om = ownerRe.match(text); om.hasMatch())
+            a.owner = om.captured(1).trimmed();
+        if (const auto dm = dueRe.match(text); dm.hasMatch())
+            a.due = dm.captured(1).trimmed();
+        const qsizetype cut = text.indexOf(QRegularExpression(QStringLiteral("\\s[-–—]\\s*(Owner|Due):"), QRegularExpression::CaseInsensitiveOption));
+        a.title = (cut >= 0 ? text.left(cut) : text).trimmed();
+        if (isPlaceholder(a.owner))
+            a.owner.clear();
+        if (isPlaceholder(a.due))
+            a.due.clear();
+        if (isPlaceholder(a.title))
+            continue;
+        out << a;
+    }
+    return out;
+}
+
+PostmortemStore::PostmortemStore(engine::LifecycleEngine &engine) : m_engine(engine) {}
+
+Result<Incident> PostmortemStore::incident(const QString &ref)
+{
+    auto inc = m_engine.store().findIncident(ref);
+    if (!inc)
+        return Result<Incident>::fail(QStringLiteral("no incident '%1'").arg(ref), QStringLiteral("not_found"));
+    return *inc;
+}
+
+static Document readDoc(Stmt *s)
+{
+    Document d;
+    d.incidentUid = s->text(0);
+    d.number = s->text(1);
+    d.title = s->text(2);
+    d.body = s->text(3);
+    d.status = s->text(4);
+    for (const auto &v : QJsonDocument::fromJson(s->text(5).toUtf8()).array())
+        d.owners << v.toString();
+    d.reviewAt = s->int64(6);
+    d.version = int(s->int64(7));
+    d.createdAt = s->int64(8);
+    d.updatedAt = s->int64(9);
+    d.autosavedAt = s->int64(10);
+    return d;
+}
+
+static const char *kDocCols = "incident_uid, number, title, body, status, owners, review_at, version, created_at, updated_at, autosaved_at";
+
+std::optional<Document> PostmortemStore::document(const QString &incidentRef)
+{
+    QString uid = incidentRef;
+    if (auto inc = m_engine.store().findIncident(incidentRef))
+        uid = inc->uid;
+    Stmt *s = m_engine.store().db().prepare(QStringLiteral("SELECT %1 FROM postmortems WHERE incident_uid=?").arg(QLatin1String(kDocCols)));
+    if (!s)
+        return std::nullopt;
+    s->bind(1, uid);
+    std::optional<Document> d;
+    if (s->step())
+        d = readDoc(s);
+    s->reset();
+    return d;
+}
+
+QList<Document> PostmortemStore::documents(int limit)
+{
+    QList<Document> out;
+    Stmt *s = m_engine.store().db().prepare(QStringLiteral("SELECT %1 FROM postmortems ORDER BY updated_at DESC LIMIT ?").arg(QLatin1String(kDocCols)));
+    if (!s)
+        return out;
+    s->bind(1, limit);
+    while (s->step())
+        out << readDoc(s);
+    s->reset();
+    return out;
+}
+
+Status PostmortemStore::writeVersion(const QString &uid, int version, const QString &body, const QString &status,
+                                     const QString &author, const QString &note, qint64 now)
+{
+    Stmt *s = m_engine.store().db().prepare(QStringLiteral(
+        "INSERT INTO postmortem_versions(incident_uid, version, body, status, author, note, saved_at) VALUES(?,?,?,?,?,?,?)"));
+    s->bind(1, uid).bind(2, version).bind(3, body).bind(4, status).bind(5, author).bind(6, note).bind(7, now);
+    if (!s->exec())
+        return Status::fail(s->error(), QStringLiteral("db"));
+    return {};
+}
+
+Status PostmortemStore::record(const QString &uid, const QString &kind, const QJsonObject &payload, const QString &actor)
+{
+    auto r = m_engine.execute(Command::make(Command::Kind::Record, uid, {{QStringLiteral("kind"), kind}, {QStringLiteral("payload"), payload}}, actor));
+    if (!r)
+        return Status::fail(r.errorMessage(), r.error().code);
+    return {};
+}
+
+Result<Document> PostmortemStore::ensureDocument(const QString &incidentRef, const QString &actor, const Template &tmpl)
+{
+    using R = Result<Document>;
+    auto inc = incident(incidentRef);
+    if (!inc)
+        return R::fail(inc.errorMessage(), inc.error().code);
+    if (auto d = document(inc->uid))
+        return *d;
+    const QList<Event> tl = m_engine.store().timeline(inc->uid);
+    QString body;
+    qint64 reviewAt = 0;
+    for (const Event &e : tl)
+        if (e.kind == kinds::PostmortemDrafted) {
+            body = e.payload[u"markdown"].toString();
+            reviewAt = e.payload[u"review_due"].toVariant().toLongLong();
+        }
+    // The workflow's draft is made when the incident resolves; a user template (or one
+    // written later, with more of the timeline) replaces it only when there is none.
+    if (body.isEmpty())
+        body = draftMarkdown(*inc, tl, tmpl);
+    const qint64 now = m_engine.clock().nowMs();
+    if (reviewAt <= 0)
+        reviewAt = (inc->resolvedAt > 0 ? inc->resolvedAt : now) + 48LL * 3600 * 1000;
+    QStringList owners;
+    for (const QString &o : {inc->commander, inc->assignee})
+        if (!o.isEmpty() && !owners.contains(o))
+            owners << o;
+    if (owners.isEmpty() && !actor.isEmpty())
+        owners << actor;
+
+    auto &db = m_engine.store().db();
+    if (auto s = db.begin(); !s)
+        return R::fail(s.errorMessage(), QStringLiteral("db"));
+    Stmt *s = db.prepare(QStringLiteral("INSERT INTO postmortems(incident_uid, number, title, body, status, owners, review_at, version, created_at, updated_at) "
+                                        "VALUES(?,?,?,?,?,?,?,1,?,?)"));
+    s->bind(1, inc->uid).bind(2, inc->number).bind(3, inc->title).bind(4, body).bind(5, StatusDraft)
+        .bind(6, QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(owners)).toJson(QJsonDocument::Compact)))
+        .bind(7, reviewAt).bind(8, now).bind(9, now);
+    if (!s->exec()) {
+        db.rollback();
+        return R::fail(s->error(), QStringLiteral("db"));
+    }
+    if (auto w = writeVersion(inc->uid, 1, body, StatusDraft, actor, QStringLiteral("generated draft"), now); !w) {
+        db.rollback();
+        return R::fail(w.errorMessage(), QStringLiteral("db"));
+    }
+    if (auto c = db.commit(); !c)
+        return R::fail(c.errorMessage(), QStringLiteral("db"));
+    const QString when = QDateTime::fromMSecsSinceEpoch(reviewAt, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
+    if (auto r = record(inc->uid, CreatedKind,
+                        {{QStringLiteral("owners"), QJsonArray::fromStringList(owners)},
+                         {QStringLiteral("review_at"), QString::number(reviewAt)},
+                         {QStringLiteral("message"), QStringLiteral("postmortem draft opened; owners %1; review meeting proposed for %2")
+                                                         .arg(owners.join(QStringLiteral(", ")), when)}},
+                        actor);
+        !r)
+        qCWarning(lcPostmortem).noquote() << "postmortem.created not recorded:" << r.errorMessage();
+    return *document(inc->uid);
+}
+
+Status PostmortemStore::autosave(const QString &uid, const QString &body)
+{
+    Stmt *s = m_engine.store().db().prepare(QStringLiteral(
+        "UPDATE postmortems SET body=?, autosaved_at=?, updated_at=? WHERE incident_uid=? AND body<>?"));
+    const qint64 now = m_engine.clock().nowMs();
+    s->bind(1, body).bind(2, now).bind(3, now).bind(4, uid).bind(5, body);
+    if (!s->exec())
+        return Status::fail(s->error(), QStringLiteral("db"));
+    return {};
+}
+
+Result<int> PostmortemStore::saveVersion(const QString &uid, const QString &body, const QString &author, const QString &note)
+{
+    using R = Result<int>;
+    auto d = document(uid);
+    if (!d)
+        return R::fail(QStringLiteral("no postmortem for %1").arg(uid), QStringLiteral("not_found"));
+    auto &db = m_engine.store().db();
+    const qint64 now = m_engine.clock().nowMs();
+    const int v = d->version + 1;
+    if (auto s = db.begin(); !s)
+        return R::fail(s.errorMessage(), QStringLiteral("db"));
+    Stmt *s = db.prepare(QStringLiteral("UPDATE postmortems SET body=?, version=?, updated_at=? WHERE incident_uid=?"));
+    s->bind(1, body).bind(2, v).bind(3, now).bind(4, uid);
+    if (!s->exec()) {
+        db.rollback();
+        return R::fail(s->error(), QStringLiteral("db"));
+    }
+    if (auto w = writeVersion(uid, v, body, d->status, author, note, now); !w) {
+        db.rollback();
+        return R::fail(w.errorMessage(), QStringLiteral("db"));
+    }
+    if (auto c = db.commit(); !c)
+        return R::fail(c.errorMessage(), QStringLiteral("db"));
+    return v;
+}
+
+QList<Version> PostmortemStore::versions(const QString &uid)
+{
+    QList<Version> out;
+    Stmt *s = m_engine.store().db().prepare(QStringLiteral(
+        "SELECT version, body, status, author, note, saved_at FROM postmortem_versions WHERE incident_uid=? ORDER BY version DESC"));
+    s->bind(1, uid);
+    while (s->step())
+        out << Version{int(s->int64(0)), s->text(1), s->text(2), s->text(3), s->text(4), s->int64(5)};
+    s->reset();
+    return out;
+}
+
+Result<Document> PostmortemStore::restore(const QString &uid, int version, const QString &author)
+{
+    using R = Result<Document>;
+    QString body;
+    bool found = false;
+    for (const Version &v : versions(uid))
+        if (v.version == version) {
+            body = v.body;
+            found = true;
+        }
+    if (!found)
+        return R::fail(QStringLiteral("no version %1 of this postmortem").arg(version), QStringLiteral("not_found"));
+    auto v = saveVersion(uid, body, author, QStringLiteral("restored from version %1").arg(version));
+    if (!v)
+        return R::fail(v.errorMessage(), v.error().code);
+    if (auto r = record(uid, RestoredKind,
+                        {{QStringLiteral("version"), *v}, {QStringLiteral("from_version"), version},
+                         {QStringLiteral("message"), QStringLiteral("postmortem restored from version %1").arg(version)}},
+                        author);
+        !r)
+        qCWarning(lcPostmortem).noquote() << "postmortem.restored not recorded:" << r.errorMessage();
+    return *document(uid);
+}
+
+Result<Document> PostmortemStore::setStatus(const QString &uid, const QString &statusIn, const QString &actor)
+{
+    using R = Result<Document>;
+    const QString status = normStatus(statusIn);
+    if (!statuses().contains(status))
+        return R::fail(QStringLiteral("unknown postmortem status '%1' (draft, in_review, published)").arg(statusIn), QStringLiteral("invalid"));
+    auto d = document(uid);
+    if (!d)
+        return R::fail(QStringLiteral("no postmortem for %1").arg(uid), QStringLiteral("not_found"));
+    if (d->status == status)
+        return *d;
+    if (status == StatusPublished && d->status == StatusDraft)
+        return R::fail(QStringLiteral("%1: a draft goes to review before it is published").arg(d->number), QStringLiteral("invalid"));
+    auto &db = m_engine.store().db();
+    const qint64 now = m_engine.clock().nowMs();
+    const int v = d->version + 1;
+    if (auto s = db.begin(); !s)
+        return R::fail(s.errorMessage(), QStringLiteral("db"));
+    Stmt *s = db.prepare(QStringLiteral("UPDATE postmortems SET status=?, version=?, updated_at=? WHERE incident_uid=?"));
+    s->bind(1, status).bind(2, v).bind(3, now).bind(4, uid);
+    if (!s->exec()) {
+        db.rollback();
+        return R::fail(s->error(), QStringLiteral("db"));
+    }
+    if (auto w = writeVersion(uid, v, d->body, status, actor, QStringLiteral("status %1 → %2").arg(statusLabel(d->status), statusLabel(status)), now); !w) {
+        db.rollback();
+        return R::fail(w.errorMessage(), QStringLiteral("db"));
+    }
+    if (auto c = db.commit(); !c)
+        return R::fail(c.errorMessage(), QStringLiteral("db"));
+    const QString kind = status == StatusPublished ? PublishedKind : StatusChangedKind;
+    if (auto r = record(uid, kind,
+                        {{QStringLiteral("from"), d->status}, {QStringLiteral("to"), status}, {QStringLiteral("version"), v},
+                         {QStringLiteral("message"), status == StatusPublished ? QStringLiteral("postmortem published (version %1)").arg(v)
+                                                                               : QStringLiteral("postmortem %1 → %2").arg(statusLabel(d->status), statusLabel(status))}},
+                        actor);
+        !r) {
+        // The timeline must not disagree with the document: undo the status change.
+        Stmt *u = db.prepare(QStringLiteral("UPDATE postmortems SET status=? WHERE incident_uid=?"));
+        u->bind(1, d->status).bind(2, uid);
+        u->exec();
+        return R::fail(r.errorMessage(), r.error().code);
+    }
+    return *document(uid);
+}
+
+Status PostmortemStore::setOwners(const QString &uid, const QStringList &owners)
+{
+    Stmt *s = m_engine.store().db().prepare(QStringLiteral("UPDATE postmortems SET owners=? WHERE incident_uid=?"));
+    s->bind(1, QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(owners)).toJson(QJsonDocument::Compact))).bind(2, uid);
+    if (!s->exec())
+        return Status::fail(s->error(), QStringLiteral("db"));
+    return {};
+}
+
+Status PostmortemStore::setReviewAt(const QString &uid, qint64 at)
+{
+    Stmt *s = m_engine.store().db().prepare(QStringLiteral("UPDATE postmortems SET review_at=? WHERE incident_uid=?"));
+    s->bind(1, at).bind(2, uid);
+    if (!s->exec())
+        return Status::fail(s->error(), QStringLiteral("db"));
+    return {};
+}
+
+static QString titleKey(const QString &t)
+{
+    return t.simplified().toLower();
+}
+
+Result<int> PostmortemStore::syncActionItems(const QString &uid, const QString &actor)
+{
+    using R = Result<int>;
+    auto d = document(uid);
+    if (!d)
+        return R::fail(QStringLiteral("no postmortem for %1").arg(uid), QStringLiteral("not_found"));
+    const QList<ActionItem> existing = actionItemsFrom(m_engine.store().timeline(uid));
+    QHash<QString, ActionItem> byTitle;
+    for (const ActionItem &a : existing)
+        byTitle.insert(titleKey(a.title), a);
+    QList<Command> cmds;
+    for (ParsedActionItem p : parseActionItems(d->body)) {
+        if (!p.due.isEmpty() && !QDate::fromString(p.due, Qt::ISODate).isValid())
+            p.due.clear(); // the engine only takes YYYY-MM-DD
+        if (!QStringList{QStringLiteral("open"), QStringLiteral("in_progress"), QStringLiteral("done")}.contains(p.status))
+            p.status = QStringLiteral("open");
+        const auto it = byTitle.constFind(titleKey(p.title));
+        if (it == byTitle.cend()) {
+            cmds << Command::make(Command::Kind::ActionItem, uid,
+                                  {{QStringLiteral("op"), QStringLiteral("add")}, {QStringLiteral("title"), p.title},
+                                   {QStringLiteral("owner"), p.owner}, {QStringLiteral("due"), p.due},
+                                   {QStringLiteral("status"), p.status}, {QStringLiteral("done"), p.status == u"done"},
+                                   {QStringLiteral("source"), QStringLiteral("postmortem")}},
+                                  actor);
+            byTitle.insert(titleKey(p.title), ActionItem{});
+        } else if (!it->id.isEmpty() && (it->owner != p.owner || it->due != p.due || it->status != p.status)) {
+            cmds << Command::make(Command::Kind::ActionItem, uid,
+                                  {{QStringLiteral("op"), QStringLiteral("update")}, {QStringLiteral("id"), it->id},
+                                   {QStringLiteral("title"), it->title}, {QStringLiteral("owner"), p.owner},
+                                   {QStringLiteral("due"), p.due}, {QStringLiteral("status"), p.status},
+                                   {QStringLiteral("done"), p.status == u"done"}},
+                                  actor);
+        }
+    }
+    if (cmds.isEmpty())
+        return 0;
+    auto r = m_engine.executeBatch(cmds);
+    if (!r)
+        return R::fail(r.errorMessage(), r.error().code);
+    int n = 0;
+    for (const auto &one : *r)
+        if (one)
+            ++n;
+        else
+            qCWarning(lcPostmortem).noquote() << "action item not recorded:" << one.errorMessage();
+    if (auto s = refreshActionItems(); !s)
+        qCWarning(lcPostmortem).noquote() << "action items projection:" << s.errorMessage();
+    return n;
+}
+
+Result<int> PostmortemStore::refreshActionItems()
+{
+    auto &st = m_engine.store();
+    auto &db = st.db();
+    const qint64 cursor = st.meta(QStringLiteral("action_items.seq"), QStringLiteral("0")).toLongLong();
+    auto q = db.prepareOnce(QStringLiteral("SELECT seq, incident, ts, payload FROM events WHERE seq > ? AND kind = ? ORDER BY seq"));
+    if (!q)
+        return Result<int>::fail(db.lastError(), QStringLiteral("db"));
+    q->bind(1, cursor).bind(2, kinds::ActionItem);
+    QList<Event> evs;
+    while (q->step()) {
+        Event e;
+        e.seq = q->int64(0);
+        e.incidentUid = store::Store::blobToUuid(q->blob(1));
+        e.ts = q->int64(2);
+        e.kind = kinds::ActionItem;
+        e.payload = QJsonDocument::fromJson(q->text(3).toUtf8()).object();
+        evs << e;
+    }
+    const qint64 maxSeq = st.maxSeq();
+    if (evs.isEmpty()) {
+        if (maxSeq > cursor)
+            if (auto s = st.setMeta(QStringLiteral("action_items.seq"), QString::number(maxSeq)); !s)
+                return Result<int>::fail(s.errorMessage(), QStringLiteral("db"));
+        return 0;
+    }
+    QHash<QString, QString> numbers;
+    if (auto s = db.begin(); !s)
+        return Result<int>::fail(s.errorMessage(), QStringLiteral("db"));
+    for (const Event &e : std::as_const(evs)) {
+        const QJsonObject &p = e.payload;
+        const QString id = p[u"id"].toString();
+        if (id.isEmpty())
+            continue;
+        if (!numbers.contains(e.incidentUid)) {
+            auto inc = st.incidentByUid(e.incidentUid);
+            numbers.insert(e.incidentUid, inc ? inc->number : QString());
+        }
+        // Fold this event onto the stored row, the same way actionItemsFrom() folds a timeline.
+        ActionItem a;
+        bool exists = false;
+        {
+            Stmt *g = db.prepare(QStringLiteral("SELECT title, owner, due, status, created_at FROM action_items WHERE id=?"));
+            g->bind(1, id);
+            if (g->step()) {
+                exists = true;
+                a.title = g->text(0);
+                a.owner = g->text(1);
+                a.due = g->text(2);
+                a.status = g->text(3);
+                a.createdAt = g->int64(4);
+            }
+            g->reset();
+        }
+        if (!exists) {
+            if (!p.contains(u"title"))
+                continue;
+            a.status = QStringLiteral("open");
+            a.createdAt = e.ts;
+        }
+        QList<Event> one{e};
+        ActionItem f = actionItemsFrom(one).value(0);
+        if (p.contains(u"title"))
+            a.title = f.title;
+        if (p.contains(u"owner"))
+            a.owner = f.owner;
+        if (p.contains(u"due"))
+            a.due = f.due;
+        if (p.contains(u"status"))
+            a.status = p[u"status"].toString();
+        if (p.contains(u"done")) {
+            if (p[u"done"].toBool())
+                a.status = QStringLiteral("done");
+            else if (a.status == u"done")
+                a.status = QStringLiteral("open");
+        }
+        Stmt *w = db.prepare(QStringLiteral(
+            "INSERT INTO action_items(id, incident_uid, number, title, owner, due, status, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?) "
+            "ON CONFLICT(id) DO UPDATE SET title=excluded.title, owner=excluded.owner, due=excluded.due, status=excluded.status, "
+            "number=excluded.number, updated_at=excluded.updated_at"));
+        w->bind(1, id).bind(2, e.incidentUid).bind(3, numbers.value(e.incidentUid)).bind(4, a.title).bind(5, a.owner)
+            .bind(6, a.due).bind(7, a.status).bind(8, a.createdAt).bind(9, e.ts);
+        if (!w->exec()) {
+            db.rollback();
+            return Result<int>::fail(w->error(), QStringLiteral("db"));
+        }
+    }
+    if (auto s = st.setMeta(QStringLiteral("action_items.seq"), QString::number(qMax(maxSeq, evs.last().seq))); !s) {
+        db.rollback();
+        return Result<int>::fail(s.errorMessage(), QStringLiteral("db"));
+    }
+    if (auto c = db.commit(); !c)
+        return Result<int>::fail(c.errorMessage(), QStringLiteral("db"));
+    return int(evs.size());
+}
+
+Status PostmortemStore::rebuildActionItems()
+{
+    auto &db = m_engine.store().db();
+    if (auto s = db.exec(QStringLiteral("DELETE FROM action_items")); !s)
+        return s;
+    if (auto s = m_engine.store().setMeta(QStringLiteral("action_items.seq"), QStringLiteral("0")); !s)
+        return s;
+    if (auto r = refreshActionItems(); !r)
+        return Status::fail(r.errorMessage(), r.error().code);
+    return {};
+}
+
+static ActionItem readItem(Stmt *s)
+{
+    ActionItem a;
+    a.id = s->text(0);
+    a.incidentUid = s->text(1);
+    a.number = s->text(2);
+    a.title = s->text(3);
+    a.owner = s->text(4);
+    a.due = s->text(5);
+    a.status = s->text(6);
+    a.createdAt = s->int64(7);
+    a.updatedAt = s->int64(8);
+    return a;
+}
+
+QList<ActionItem> PostmortemStore::actionItems(const QString &today, bool openOnly, int limit)
+{
+    QList<ActionItem> out;
+    // Open before done; among open ones overdue first (oldest due first), then the rest by
+    // due date, undated last.
+    Stmt *s = m_engine.store().db().prepare(QStringLiteral(
+        "SELECT id, incident_uid, number, title, owner, due, status, created_at, updated_at FROM action_items "
+        "WHERE (?1 = 0 OR status <> 'done') "
+        "ORDER BY status = 'done', (due <> '' AND due < ?2) DESC, due = '', due, created_at LIMIT ?3"));
+    s->bind(1, openOnly ? 1 : 0).bind(2, today).bind(3, limit);
+    while (s->step())
+        out << readItem(s);
+    s->reset();
+    return out;
+}
+
+QList<ActionItem> PostmortemStore::actionItemsOf(const QString &uid)
+{
+    QList<ActionItem> out;
+    Stmt *s = m_engine.store().db().prepare(QStringLiteral(
+        "SELECT id, incident_uid, number, title, owner, due, status, created_at, updated_at FROM action_items "
+        "WHERE incident_uid=? ORDER BY created_at"));
+    s->bind(1, uid);
+    while (s->step())
+        out << readItem(s);
+    s->reset();
+    return out;
+}
+
+} // namespace sitrep::postmortem

@@ -1,0 +1,514 @@
+// SPDX-License-Identifier: MIT
+#include "problems/problemstore.h"
+
+#include "engine/lifecycleengine.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QRegularExpression>
+#include <QSet>
+
+#include <algorithm>
+
+Q_LOGGING_CATEGORY(lcProblems, "sitrep.problems", QtWarningMsg)
+
+namespace sitrep::problems {
+
+using namespace sitrep::domain;
+using engine::Command;
+using store::Stmt;
+
+static QString jsonList(const QStringList &l)
+{
+    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(l)).toJson(QJsonDocument::Compact));
+}
+
+static QStringList fromJsonList(const QString &s)
+{
+    QStringList out;
+    for (const auto &v : QJsonDocument::fromJson(s.toUtf8()).array())
+        out << v.toString();
+    return out;
+}
+
+ProblemStore::ProblemStore(engine::LifecycleEngine &engine) : m_engine(engine) {}
+
+QString ProblemStore::nextNumber(const QString &table, const QString &prefix)
+{
+    auto q = m_engine.store().db().prepareOnce(QStringLiteral("SELECT COALESCE(MAX(id), 0) + 1 FROM %1").arg(table));
+    const qint64 n = q && q->step() ? q->int64(0) : 1;
+    return prefix + QStringLiteral("%1").arg(n, 7, 10, QLatin1Char('0'));
+}
+
+Status ProblemStore::record(const QString &uid, const QString &kind, const QJsonObject &payload, const QString &actor)
+{
+    auto r = m_engine.execute(Command::make(Command::Kind::Record, uid, {{QStringLiteral("kind"), kind}, {QStringLiteral("payload"), payload}}, actor));
+    if (!r)
+        return Status::fail(r.errorMessage(), r.error().code);
+    return {};
+}
+
+// --- problems ---
+
+Result<Problem> ProblemStore::createProblem(const QString &title, const QString &description, const QString &owner, const QString &)
+{
+    using R = Result<Problem>;
+    if (title.trimmed().isEmpty())
+        return R::fail(QStringLiteral("a problem needs a title"), QStringLiteral("invalid"));
+    auto &db = m_engine.store().db();
+    const qint64 now = m_engine.clock().nowMs();
+    if (auto s = db.begin(); !s)
+        return R::fail(s.errorMessage(), QStringLiteral("db"));
+    const QString number = nextNumber(QStringLiteral("problems"), QStringLiteral("PRB"));
+    Stmt *s = db.prepare(QStringLiteral("INSERT INTO problems(number, title, description, owner, created_at, updated_at) VALUES(?,?,?,?,?,?)"));
+    s->bind(1, number).bind(2, title.trimmed()).bind(3, description).bind(4, owner).bind(5, now).bind(6, now);
+    if (!s->exec()) {
+        db.rollback();
+        return R::fail(s->error(), QStringLiteral("db"));
+    }
+    if (auto c = db.commit(); !c)
+        return R::fail(c.errorMessage(), QStringLiteral("db"));
+    return *problem(number);
+}
+
+std::optional<Problem> ProblemStore::problem(const QString &ref)
+{
+    auto &db = m_engine.store().db();
+    Stmt *s = db.prepare(QStringLiteral("SELECT id, number, title, description, status, root_cause, workaround, owner, created_at, updated_at "
+                                        "FROM problems WHERE number=?1 OR id=?2"));
+    bool isNum = false;
+    const qint64 id = ref.toLongLong(&isNum);
+    s->bind(1, ref.trimmed().toUpper()).bind(2, isNum ? id : -1);
+    std::optional<Problem> p;
+    if (s->step())
+        p = Problem{s->int64(0), s->text(1), s->text(2), s->text(3), s->text(4), s->text(5), s->text(6), s->text(7), s->int64(8), s->int64(9), {}};
+    s->reset();
+    if (p) {
+        Stmt *l = db.prepare(QStringLiteral("SELECT number FROM problem_incidents WHERE problem_id=? ORDER BY linked_at"));
+        l->bind(1, p->id);
+        while (l->step())
+            p->incidents << l->text(0);
+        l->reset();
+    }
+    return p;
+}
+
+QList<Problem> ProblemStore::problems(bool openOnly)
+{
+    QStringList numbers;
+    Stmt *s = m_engine.store().db().prepare(QStringLiteral("SELECT number FROM problems WHERE (?1 = 0 OR status IN ('open','known_error')) ORDER BY id DESC"));
+    s->bind(1, openOnly ? 1 : 0);
+    while (s->step())
+        numbers << s->text(0);
+    s->reset();
+    QList<Problem> out;
+    for (const QString &n : numbers)
+        if (auto p = problem(n))
+            out << *p;
+    return out;
+}
+
+Result<Problem> ProblemStore::updateProblem(const QString &number, const QJsonObject &fields, const QString &)
+{
+    using R = Result<Problem>;
+    auto p = problem(number);
+    if (!p)
+        return R::fail(QStringLiteral("no problem '%1'").arg(number), QStringLiteral("not_found"));
+    static const QHash<QString, QString> columns{{QStringLiteral("title"), QStringLiteral("title")},
+                                                 {QStringLiteral("description"), QStringLiteral("description")},
+                                                 {QStringLiteral("status"), QStringLiteral("status")},
+                                                 {QStringLiteral("root_cause"), QStringLiteral("root_cause")},
+                                                 {QStringLiteral("workaround"), QStringLiteral("workaround")},
+                                                 {QStringLiteral("owner"), QStringLiteral("owner")}};
+    auto &db = m_engine.store().db();
+    if (auto s = db.begin(); !s)
+        return R::fail(s.errorMessage(), QStringLiteral("db"));
+    for (auto it = fields.begin(); it != fields.end(); ++it) {
+        if (!columns.contains(it.key())) {
+            db.rollback();
+            return R::fail(QStringLiteral("unknown problem field '%1'").arg(it.key()), QStringLiteral("invalid"));
+        }
+        const QString v = it.value().toString();
+        if (it.key() == u"status" && !QStringList{QStringLiteral("open"), QStringLiteral("known_error"), QStringLiteral("resolved"), QStringLiteral("closed")}.contains(v)) {
+            db.rollback();
+            return R::fail(QStringLiteral("problem status must be open, known_error, resolved or closed"), QStringLiteral("invalid"));
+        }
+        Stmt *s = db.prepare(QStringLiteral("UPDATE problems SET %1=?, updated_at=? WHERE id=?").arg(columns.value(it.key())));
+        s->bind(1, v).bind(2, m_engine.clock().nowMs()).bind(3, p->id);
+        if (!s->exec()) {
+            db.rollback();
+            return R::fail(s->error(), QStringLiteral("db"));
+        }
+    }
+    if (auto c = db.commit(); !c)
+        return R::fail(c.errorMessage(), QStringLiteral("db"));
+    return *problem(p->number);
+}
+
+Status ProblemStore::linkIncident(const QString &problemNumber, const QString &incidentRef, const QString &actor)
+{
+    auto p = problem(problemNumber);
+    if (!p)
+        return Status::fail(QStringLiteral("no problem '%1'").arg(problemNumber), QStringLiteral("not_found"));
+    auto inc = m_engine.store().findIncident(incidentRef);
+    if (!inc)
+        return Status::fail(QStringLiteral("no incident '%1'").arg(incidentRef), QStringLiteral("not_found"));
+    Stmt *s = m_engine.store().db().prepare(QStringLiteral(
+        "INSERT OR IGNORE INTO problem_incidents(problem_id, incident_uid, number, linked_at, linked_by) VALUES(?,?,?,?,?)"));
+    s->bind(1, p->id).bind(2, inc->uid).bind(3, inc->number).bind(4, m_engine.clock().nowMs()).bind(5, actor);
+    if (!s->exec())
+        return Status::fail(s->error(), QStringLiteral("db"));
+    if (m_engine.store().db().changes() == 0)
+        return {}; // already linked
+    return record(inc->uid, ProblemLinkedKind,
+                  {{QStringLiteral("problem"), p->number}, {QStringLiteral("title"), p->title},
+                   {QStringLiteral("message"), QStringLiteral("linked to problem %1: %2").arg(p->number, p->title)}},
+                  actor);
+}
+
+// --- known errors ---
+
+static KnownError readKe(Stmt *s)
+{
+    KnownError k;
+    k.id = s->int64(0);
+    k.number = s->text(1);
+    k.problemId = s->int64(2);
+    k.title = s->text(3);
+    k.symptom = s->text(4);
+    k.workaround = s->text(5);
+    k.rootCause = s->text(6);
+    k.services = fromJsonList(s->text(7));
+    k.incidentCount = int(s->int64(8));
+    k.lastSeenAt = s->int64(9);
+    k.createdAt = s->int64(10);
+    k.updatedAt = s->int64(11);
+    return k;
+}
+
+static const char *kKeCols = "id, number, COALESCE(problem_id, 0), title, symptom, workaround, root_cause, services, incident_count, last_seen_at, created_at, updated_at";
+
+Result<KnownError> ProblemStore::createKnownError(const QString &title, const QString &symptom, const QString &workaround,
+                                                  const QString &rootCause, const QStringList &services,
+                                                  const QString &problemNumber, const QString &actor)
+{
+    using R = Result<KnownError>;
+    if (title.trimmed().isEmpty() || symptom.trimmed().isEmpty())
+        return R::fail(QStringLiteral("a known error needs a title and a symptom"), QStringLiteral("invalid"));
+    std::optional<Problem> p;
+    if (!problemNumber.isEmpty()) {
+        p = problem(problemNumber);
+        if (!p)
+            return R::fail(QStringLiteral("no problem '%1'").arg(problemNumber), QStringLiteral("not_found"));
+    }
+    auto &db = m_engine.store().db();
+    const qint64 now = m_engine.clock().nowMs();
+    if (auto s = db.begin(); !s)
+        return R::fail(s.errorMessage(), QStringLiteral("db"));
+    const QString number = nextNumber(QStringLiteral("known_errors"), QStringLiteral("KE"));
+    Stmt *s = db.prepare(QStringLiteral("INSERT INTO known_errors(number, problem_id, title, symptom, workaround, root_cause, services, created_at, updated_at) "
+                                        "VALUES(?,?,?,?,?,?,?,?,?)"));
+    s->bind(1, number);
+    if (p)
+        s->bind(2, p->id);
+    else
+        s->bindNull(2);
+    s->bind(3, title.trimmed()).bind(4, symptom.trimmed()).bind(5, workaround).bind(6, rootCause).bind(7, jsonList(services)).bind(8, now).bind(9, now);
+    if (!s->exec()) {
+        db.rollback();
+        return R::fail(s->error(), QStringLiteral("db"));
+    }
+    if (p) {
+        Stmt *u = db.prepare(QStringLiteral("UPDATE problems SET status='known_error', workaround=CASE WHEN workaround='' THEN ? ELSE workaround END, "
+                                            "root_cause=CASE WHEN root_cause='' THEN ? ELSE root_cause END, updated_at=? WHERE id=? AND status='open'"));
+        u->bind(1, workaround).bind(2, rootCause).bind(3, now).bind(4, p->id);
+        if (!u->exec()) {
+            db.rollback();
+            return R::fail(u->error(), QStringLiteral("db"));
+        }
+    }
+    if (auto c = db.commit(); !c)
+        return R::fail(c.errorMessage(), QStringLiteral("db"));
+    Q_UNUSED(actor);
+    auto ke = knownError(number);
+    if (auto w = writeKnownErrorArticle(*ke); !w)
+        return R::fail(w.errorMessage(), w.error().code);
+    return *ke;
+}
+
+std::optional<KnownError> ProblemStore::knownError(const QString &number)
+{
+    auto &db = m_engine.store().db();
+    Stmt *s = db.prepare(QStringLiteral("SELECT %1 FROM known_errors WHERE number=?").arg(QLatin1String(kKeCols)));
+    s->bind(1, number.trimmed().toUpper());
+    std::optional<KnownError> k;
+    if (s->step())
+        k = readKe(s);
+    s->reset();
+    if (k) {
+        Stmt *l = db.prepare(QStringLiteral("SELECT number FROM known_error_incidents WHERE known_error_id=? ORDER BY linked_at"));
+        l->bind(1, k->id);
+        while (l->step())
+            k->incidents << l->text(0);
+        l->reset();
+    }
+    return k;
+}
+
+QList<KnownError> ProblemStore::knownErrors()
+{
+    QList<KnownError> out;
+    Stmt *s = m_engine.store().db().prepare(QStringLiteral("SELECT %1 FROM known_errors ORDER BY last_seen_at DESC, id DESC").arg(QLatin1String(kKeCols)));
+    while (s->step())
+        out << readKe(s);
+    s->reset();
+    return out;
+}
+
+Result<KnownError> ProblemStore::updateKnownError(const QString &number, const QJsonObject &fields)
+{
+    using R = Result<KnownError>;
+    auto k = knownError(number);
+    if (!k)
+        return R::fail(QStringLiteral("no known error '%1'").arg(number), QStringLiteral("not_found"));
+    static const QStringList cols{QStringLiteral("title"), QStringLiteral("symptom"), QStringLiteral("workaround"), QStringLiteral("root_cause")};
+    auto &db = m_engine.store().db();
+    for (auto it = fields.begin(); it != fields.end(); ++it) {
+        if (!cols.contains(it.key()))
+            return R::fail(QStringLiteral("unknown known-error field '%1'").arg(it.key()), QStringLiteral("invalid"));
+        Stmt *s = db.prepare(QStringLiteral("UPDATE known_errors SET %1=?, updated_at=? WHERE id=?").arg(it.key()));
+        s->bind(1, it.value().toString()).bind(2, m_engine.clock().nowMs()).bind(3, k->id);
+        if (!s->exec())
+            return R::fail(s->error(), QStringLiteral("db"));
+    }
+    k = knownError(number);
+    if (auto w = writeKnownErrorArticle(*k); !w)
+        return R::fail(w.errorMessage(), w.error().code);
+    return *k;
+}
+
+static QSet<QString> words(const QString &text)
+{
+    static const QRegularExpression split(QStringLiteral("[^\\w]+"));
+    static const QSet<QString> stop{QStringLiteral("the"), QStringLiteral("and"), QStringLiteral("for"), QStringLiteral("with"),
+                                    QStringLiteral("from"), QStringLiteral("are"), QStringLiteral("not"), QStringLiteral("was")};
+    QSet<QString> out;
+    for (const QString &w : text.toLower().split(split, Qt::SkipEmptyParts))
+        if (w.size() > 2 && !stop.contains(w))
+            out.insert(w);
+    return out;
+}
+
+QList<KnownError> ProblemStore::suggest(const QString &text, int limit)
+{
+    const QSet<QString> q = words(text);
+    QList<QPair<int, KnownError>> scored;
+    for (const KnownError &k : knownErrors()) {
+        const int s = int((words(k.title + u' ' + k.symptom + u' ' + k.services.join(u' ')) & q).size());
+        if (s > 0)
+            scored << qMakePair(s, k);
+    }
+    std::stable_sort(scored.begin(), scored.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+    QList<KnownError> out;
+    for (int i = 0; i < scored.size() && i < limit; ++i)
+        out << scored[i].second;
+    return out;
+}
+
+Status ProblemStore::resolveWithKnownError(const QString &incidentRef, const QString &keNumber, const QString &note,
+                                           const QString &rootCauseCategory, const QString &actor, const QString &resolveState)
+{
+    auto ke = knownError(keNumber);
+    if (!ke)
+        return Status::fail(QStringLiteral("no known error '%1'").arg(keNumber), QStringLiteral("not_found"));
+    auto inc = m_engine.store().findIncident(incidentRef);
+    if (!inc)
+        return Status::fail(QStringLiteral("no incident '%1'").arg(incidentRef), QStringLiteral("not_found"));
+    const auto &wf = m_engine.workflow();
+    const QString to = resolveState.isEmpty() ? wf.stateStamping(QStringLiteral("resolved")) : wf.canonicalState(resolveState);
+    if (to.isEmpty())
+        return Status::fail(QStringLiteral("the workflow %1 has no resolved state").arg(wf.name()), QStringLiteral("invalid"));
+    const QString resolution = note.trimmed().isEmpty()
+                                   ? QStringLiteral("Known error %1 (%2). Workaround applied: %3").arg(ke->number, ke->title, ke->workaround)
+                                   : note.trimmed();
+    QString rootCause = rootCauseCategory.trimmed();
+    if (rootCause.isEmpty())
+        rootCause = inc->rootCause.isEmpty() ? QStringLiteral("known_error") : inc->rootCause;
+    if (inc->state != to) {
+        auto r = m_engine.execute(Command::transition(inc->uid, to, actor,
+                                                      {{QStringLiteral("resolution_note"), resolution},
+                                                       {QStringLiteral("root_cause"), rootCause},
+                                                       {QStringLiteral("known_error"), ke->number}}));
+        if (!r)
+            return Status::fail(r.errorMessage(), r.error().code);
+    }
+    auto &db = m_engine.store().db();
+    const qint64 now = m_engine.clock().nowMs();
+    if (auto s = db.begin(); !s)
+        return s;
+    Stmt *l = db.prepare(QStringLiteral("INSERT OR IGNORE INTO known_error_incidents(known_error_id, incident_uid, number, linked_at) VALUES(?,?,?,?)"));
+    l->bind(1, ke->id).bind(2, inc->uid).bind(3, inc->number).bind(4, now);
+    if (!l->exec()) {
+        db.rollback();
+        return Status::fail(l->error(), QStringLiteral("db"));
+    }
+    const bool newLink = db.changes() > 0;
+    Stmt *u = db.prepare(QStringLiteral("UPDATE known_errors SET incident_count=(SELECT COUNT(*) FROM known_error_incidents WHERE known_error_id=?1), "
+                                        "last_seen_at=?2, updated_at=?2 WHERE id=?1"));
+    u->bind(1, ke->id).bind(2, now);
+    if (!u->exec()) {
+        db.rollback();
+        return Status::fail(u->error(), QStringLiteral("db"));
+    }
+    if (ke->problemId > 0) {
+        Stmt *p = db.prepare(QStringLiteral("INSERT OR IGNORE INTO problem_incidents(problem_id, incident_uid, number, linked_at, linked_by) VALUES(?,?,?,?,?)"));
+        p->bind(1, ke->problemId).bind(2, inc->uid).bind(3, inc->number).bind(4, now).bind(5, actor);
+        if (!p->exec()) {
+            db.rollback();
+            return Status::fail(p->error(), QStringLiteral("db"));
+        }
+    }
+    if (auto c = db.commit(); !c)
+        return c;
+    if (newLink)
+        if (auto r = record(inc->uid, KnownErrorLinkedKind,
+                            {{QStringLiteral("known_error"), ke->number}, {QStringLiteral("title"), ke->title},
+                             {QStringLiteral("message"), QStringLiteral("resolved with known error %1: %2").arg(ke->number, ke->title)}},
+                            actor);
+            !r)
+            return r;
+    if (auto w = writeKnownErrorArticle(*knownError(ke->number)); !w)
+        return w;
+    if (auto k = refreshKnowledgeBase(); !k)
+        return Status::fail(k.errorMessage(), k.error().code);
+    return {};
+}
+
+// --- knowledge base ---
+
+static Status upsertArticle(store::Db &db, const KbArticle &a)
+{
+    Stmt *s = db.prepare(QStringLiteral("INSERT INTO kb_articles(id, kind, title, body, tags, source_ref, updated_at) VALUES(?,?,?,?,?,?,?) "
+                                        "ON CONFLICT(id) DO UPDATE SET title=excluded.title, body=excluded.body, tags=excluded.tags, "
+                                        "source_ref=excluded.source_ref, updated_at=excluded.updated_at"));
+    s->bind(1, a.id).bind(2, a.kind).bind(3, a.title).bind(4, a.body).bind(5, jsonList(a.tags)).bind(6, a.sourceRef).bind(7, a.updatedAt);
+    if (!s->exec())
+        return Status::fail(s->error(), QStringLiteral("db"));
+    return {};
+}
+
+Status ProblemStore::writeKnownErrorArticle(const KnownError &k)
+{
+    KbArticle a;
+    a.id = k.number;
+    a.kind = QStringLiteral("known_error");
+    a.title = QStringLiteral("%1: %2").arg(k.number, k.title);
+    a.body = QStringLiteral("**Symptom:** %1\n\n**Workaround:** %2\n\n**Root cause:** %3\n\n**Seen in:** %4 incident(s)%5\n")
+                 .arg(k.symptom, k.workaround.isEmpty() ? QStringLiteral("none known") : k.workaround,
+                      k.rootCause.isEmpty() ? QStringLiteral("under investigation") : k.rootCause)
+                 .arg(k.incidentCount)
+                 .arg(k.incidents.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(k.incidents.join(QStringLiteral(", "))));
+    a.tags = k.services;
+    a.tags << QStringLiteral("known-error");
+    a.sourceRef = k.number;
+    a.updatedAt = k.updatedAt;
+    return upsertArticle(m_engine.store().db(), a);
+}
+
+Result<int> ProblemStore::refreshKnowledgeBase()
+{
+    using R = Result<int>;
+    auto &st = m_engine.store();
+    auto &db = st.db();
+    const qint64 cursor = st.meta(QStringLiteral("kb.seq"), QStringLiteral("0")).toLongLong();
+    // Incidents with a resolve-stamping transition since the cursor: their current row has
+    // the resolution note and root cause the article needs.
+    auto q = db.prepareOnce(QStringLiteral("SELECT DISTINCT incident FROM events WHERE seq > ? AND kind IN (?, ?)"));
+    if (!q)
+        return R::fail(db.lastError(), QStringLiteral("db"));
+    q->bind(1, cursor).bind(2, kinds::Transitioned).bind(3, kinds::FieldSet);
+    QStringList uids;
+    while (q->step())
+        uids << store::Store::blobToUuid(q->blob(0));
+    const qint64 maxSeq = st.maxSeq();
+    int n = 0;
+    if (auto s = db.begin(); !s)
+        return R::fail(s.errorMessage(), QStringLiteral("db"));
+    for (const QString &uid : std::as_const(uids)) {
+        auto inc = st.incidentByUid(uid);
+        if (!inc || inc->resolvedAt <= 0 || inc->resolutionNote.trimmed().isEmpty())
+            continue;
+        KbArticle a;
+        a.id = QStringLiteral("resolution:") + inc->number;
+        a.kind = QStringLiteral("resolution");
+        a.title = QStringLiteral("%1: %2").arg(inc->number, inc->title);
+        a.body = QStringLiteral("**Symptom:** %1\n\n**Resolution:** %2\n\n**Root cause category:** %3\n\n**Severity:** %4, **services:** %5\n")
+                     .arg(inc->description.isEmpty() ? inc->title : inc->description, inc->resolutionNote,
+                          inc->rootCause.isEmpty() ? QStringLiteral("-") : inc->rootCause, severityLabel(inc->severity),
+                          inc->services.isEmpty() ? QStringLiteral("-") : inc->services.join(QStringLiteral(", ")));
+        a.tags = inc->services;
+        if (!inc->category.isEmpty())
+            a.tags << inc->category;
+        if (!inc->rootCause.isEmpty())
+            a.tags << inc->rootCause;
+        a.sourceRef = inc->number;
+        a.updatedAt = inc->resolvedAt;
+        if (auto s = upsertArticle(db, a); !s) {
+            db.rollback();
+            return R::fail(s.errorMessage(), QStringLiteral("db"));
+        }
+        ++n;
+    }
+    if (auto s = st.setMeta(QStringLiteral("kb.seq"), QString::number(maxSeq)); !s) {
+        db.rollback();
+        return R::fail(s.errorMessage(), QStringLiteral("db"));
+    }
+    if (auto c = db.commit(); !c)
+        return R::fail(c.errorMessage(), QStringLiteral("db"));
+    return n;
+}
+
+Status ProblemStore::rebuildKnowledgeBase()
+{
+    auto &db = m_engine.store().db();
+    if (auto s = db.exec(QStringLiteral("DELETE FROM kb_articles WHERE kind='resolution'")); !s)
+        return s;
+    if (auto s = m_engine.store().setMeta(QStringLiteral("kb.seq"), QStringLiteral("0")); !s)
+        return s;
+    for (const KnownError &k : knownErrors())
+        if (auto s = writeKnownErrorArticle(*knownError(k.number)); !s)
+            return s;
+    if (auto r = refreshKnowledgeBase(); !r)
+        return Status::fail(r.errorMessage(), r.error().code);
+    return {};
+}
+
+QList<KbArticle> ProblemStore::articles(const QString &kind, int limit)
+{
+    QList<KbArticle> out;
+    Stmt *s = m_engine.store().db().prepare(QStringLiteral(
+        "SELECT id, kind, title, body, tags, source_ref, updated_at FROM kb_articles WHERE (?1 = '' OR kind = ?1) ORDER BY updated_at DESC LIMIT ?2"));
+    s->bind(1, kind).bind(2, limit);
+    while (s->step())
+        out << KbArticle{s->text(0), s->text(1), s->text(2), s->text(3), fromJsonList(s->text(4)), s->text(5), s->int64(6)};
+    s->reset();
+    return out;
+}
+
+QString ProblemStore::knowledgeBaseMarkdown()
+{
+    QString md = QStringLiteral("# Knowledge base\n\n");
+    for (const KbArticle &a : articles()) {
+        md += QStringLiteral("## %1\n\n").arg(a.title);
+        md += QStringLiteral("_%1 · %2 · tags: %3_\n\n")
+                  .arg(a.kind == u"known_error" ? QStringLiteral("Known error") : QStringLiteral("Resolution"),
+                       QDateTime::fromMSecsSinceEpoch(a.updatedAt, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd")),
+                       a.tags.isEmpty() ? QStringLiteral("-") : a.tags.join(QStringLiteral(", ")));
+        md += a.body + QStringLiteral("\n");
+    }
+    return md;
+}
+
+} // namespace sitrep::problems
