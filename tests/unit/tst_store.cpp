@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: MIT
+// The SQLite store: hash chain, tamper detection, projection rebuild, migrations, bad files.
+#include "unit/coretestutil.h"
+
+#include "demo/demogenerator.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QSet>
+#include <QTest>
+
+#include <sqlite3.h>
+
+using namespace sitrep;
+using namespace sitrep::testing;
+using engine::Command;
+
+namespace {
+
+// A raw connection beside the store, to do what Sitrep itself never does.
+class Raw {
+public:
+    explicit Raw(const QString &path)
+    {
+        if (sqlite3_open(path.toUtf8().constData(), &m_db) != SQLITE_OK)
+            qFatal("cannot open %s", qPrintable(path));
+        sqlite3_busy_timeout(m_db, 5000);
+    }
+    ~Raw() { sqlite3_close(m_db); }
+    // Runs SQL; returns the error text or empty.
+    QString exec(const QString &sql)
+    {
+        char *err = nullptr;
+        if (sqlite3_exec(m_db, sql.toUtf8().constData(), nullptr, nullptr, &err) == SQLITE_OK)
+            return {};
+        const QString e = QString::fromUtf8(err ? err : "error");
+        sqlite3_free(err);
+        return e;
+    }
+    // Every row of a query, every column with its storage class: an exact snapshot.
+    QStringList rows(const QString &sql)
+    {
+        QStringList out;
+        sqlite3_stmt *st = nullptr;
+        if (sqlite3_prepare_v2(m_db, sql.toUtf8().constData(), -1, &st, nullptr) != SQLITE_OK)
+            qFatal("bad query %s: %s", qPrintable(sql), sqlite3_errmsg(m_db));
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            QStringList cols;
+            for (int i = 0; i < sqlite3_column_count(st); ++i) {
+                const QString name = QString::fromUtf8(sqlite3_column_name(st, i));
+                switch (sqlite3_column_type(st, i)) {
+                case SQLITE_INTEGER: cols << name + QStringLiteral("=i:") + QString::number(sqlite3_column_int64(st, i)); break;
+                case SQLITE_FLOAT: cols << name + QStringLiteral("=f:") + QString::number(sqlite3_column_double(st, i)); break;
+                case SQLITE_TEXT:
+                    cols << name + QStringLiteral("=t:") + QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(st, i)), sqlite3_column_bytes(st, i));
+                    break;
+                case SQLITE_BLOB:
+                    cols << name + QStringLiteral("=b:") + QString::fromLatin1(QByteArray(static_cast<const char *>(sqlite3_column_blob(st, i)), sqlite3_column_bytes(st, i)).toHex());
+                    break;
+                default: cols << name + QStringLiteral("=null"); break;
+                }
+            }
+            out << cols.join(u'|');
+        }
+        sqlite3_finalize(st);
+        return out;
+    }
+    qint64 value(const QString &sql)
+    {
+        const QStringList r = rows(sql);
+        return r.isEmpty() ? -1 : r.first().section(u':', 1).toLongLong();
+    }
+
+private:
+    sqlite3 *m_db = nullptr;
+};
+
+void runDemo(CoreFixture &fx, int incidents)
+{
+    demo::DemoOptions o;
+    o.incidents = incidents;
+    o.seed = 1234;
+    o.days = 30;
+    auto r = demo::runDemo(fx.eng(), o);
+    if (!r)
+        qFatal("demo failed: %s", qPrintable(r.errorMessage()));
+}
+
+} // namespace
+
+class TestStore : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void numbers_areSequentialAndPadded();
+    void hashChain_validAfterDemo();
+    void hashChain_linksEveryEvent();
+    void hlc_increasesWithSeq();
+    void eventLog_isAppendOnly();
+    void tamper_changedPayload_isReported();
+    void tamper_changedActor_isReported();
+    void tamper_deletedEvent_isReported();
+    void tamper_projectionRow_isReported();
+    void tamper_droppedIncidentEvents_isReported();
+    void rebuild_givesIdenticalRows();
+    void rebuild_repairsProjection();
+    void migrations_areIdempotent();
+    void reopen_keepsData();
+    void notSqlite_givesClearError();
+    void directoryAsDatabase_givesClearError();
+    void missingFolder_isCreated();
+    void readOnlyStore_reads();
+    void list_filtersSortsAndPages();
+    void search_findsTitleDescriptionAndNotes();
+    void search_userInputIsNotSyntax();
+    void findIncident_acceptsNumberShortNumberAndUuid();
+    void meta_roundTrip();
+};
+
+void TestStore::numbers_areSequentialAndPadded()
+{
+    CoreFixture fx;
+    QCOMPARE(fx.open(QStringLiteral("a"), QStringLiteral("low")), QStringLiteral("INC0000001"));
+    QCOMPARE(fx.open(QStringLiteral("b"), QStringLiteral("low")), QStringLiteral("INC0000002"));
+    // A rejected open does not burn a number.
+    QVERIFY(!fx.engine->execute(Command::open({{"title", "c"}, {"severity", "bogus"}})).ok());
+    QCOMPARE(fx.open(QStringLiteral("d"), QStringLiteral("low")), QStringLiteral("INC0000003"));
+}
+
+void TestStore::hashChain_validAfterDemo()
+{
+    CoreFixture fx;
+    runDemo(fx, 60);
+    QCOMPARE(fx.store.incidentCount(), 60);
+    const auto rep = fx.store.verify();
+    QVERIFY2(rep.ok, qPrintable(rep.faults.join(u'\n')));
+    QCOMPARE(rep.incidents, 60);
+    QCOMPARE(rep.events, fx.store.maxSeq());
+    QVERIFY(rep.events > 300);
+}
+
+void TestStore::hashChain_linksEveryEvent()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("a"), QStringLiteral("high"));
+    for (int i = 0; i < 5; ++i)
+        QVERIFY(fx.run(Command::Kind::Note, n, {{"text", QStringLiteral("note %1").arg(i)}}).ok());
+    const auto inc = fx.get(n);
+    const auto tl = fx.store.timeline(inc.uid);
+    QVERIFY(tl.size() >= 6);
+    QVERIFY(tl.first().prevHash.isEmpty());
+    for (qsizetype i = 0; i < tl.size(); ++i) {
+        QCOMPARE(tl[i].hash, tl[i].computeHash());
+        QCOMPARE(tl[i].hash.size(), 64);
+        if (i > 0)
+            QCOMPARE(tl[i].prevHash, tl[i - 1].hash);
+    }
+    QCOMPARE(inc.headHash, tl.last().hash);
+    QCOMPARE(inc.eventCount, qint64(tl.size()));
+}
+
+void TestStore::hlc_increasesWithSeq()
+{
+    CoreFixture fx;
+    runDemo(fx, 20);
+    // Commands in the same millisecond still get distinct, growing clocks.
+    const QString n = fx.open(QStringLiteral("a"), QStringLiteral("high"));
+    for (int i = 0; i < 3; ++i)
+        QVERIFY(fx.run(Command::Kind::Note, n, {{"text", "x"}}).ok());
+    const auto evs = fx.store.eventsAfter(0, 1000000);
+    QCOMPARE(qint64(evs.size()), fx.store.maxSeq());
+    QSet<QString> ids;
+    for (qsizetype i = 0; i < evs.size(); ++i) {
+        QVERIFY(!ids.contains(evs[i].id));
+        ids.insert(evs[i].id);
+        if (i > 0) {
+            QVERIFY(evs[i].seq > evs[i - 1].seq);
+            QVERIFY2(evs[i].hlc > evs[i - 1].hlc, qPrintable(QStringLiteral("seq %1").arg(evs[i].seq)));
+        }
+    }
+}
+
+void TestStore::eventLog_isAppendOnly()
+{
+    CoreFixture fx;
+    fx.open(QStringLiteral("a"), QStringLiteral("high"));
+    Raw raw(fx.dbPath);
+    QVERIFY(raw.exec(QStringLiteral("UPDATE events SET actor='mallory'")).contains(QStringLiteral("append-only")));
+    QVERIFY(raw.exec(QStringLiteral("DELETE FROM events")).contains(QStringLiteral("append-only")));
+    QVERIFY(fx.store.verify().ok);
+}
+
+void TestStore::tamper_changedPayload_isReported()
+{
+    CoreFixture fx;
+    runDemo(fx, 20);
+    QVERIFY(fx.store.verify().ok);
+    Raw raw(fx.dbPath);
+    const qint64 seq = raw.value(QStringLiteral("SELECT seq FROM events WHERE kind='note.added' ORDER BY seq LIMIT 1"));
+    QVERIFY(seq > 0);
+    const QString eventId = fx.store.eventsAfter(seq - 1, 1).first().id;
+    QCOMPARE(raw.exec(QStringLiteral("DROP TRIGGER events_append_only_update")), QString());
+    // Change the note's text inside the JSON, keeping it valid JSON.
+    QCOMPARE(raw.exec(QStringLiteral("UPDATE events SET payload=json_set(payload, '$.text', 'nothing to see here') WHERE seq=%1").arg(seq)), QString());
+    const auto rep = fx.store.verify();
+    QVERIFY(!rep.ok);
+    QVERIFY2(rep.faults.join(u'\n').contains(eventId), qPrintable(rep.faults.join(u'\n')));
+    QVERIFY2(rep.faults.join(u'\n').contains(QStringLiteral("content changed")), qPrintable(rep.faults.join(u'\n')));
+}
+
+void TestStore::tamper_changedActor_isReported()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("a"), QStringLiteral("critical"));
+    QVERIFY(fx.approve(n, QStringLiteral("*"), QStringLiteral("alice")).ok());
+    Raw raw(fx.dbPath);
+    QCOMPARE(raw.exec(QStringLiteral("DROP TRIGGER events_append_only_update")), QString());
+    QCOMPARE(raw.exec(QStringLiteral("UPDATE events SET actor='mallory' WHERE kind='approval.granted'")), QString());
+    const auto rep = fx.store.verify();
+    QVERIFY(!rep.ok);
+    QVERIFY2(rep.faults.join(u'\n').contains(QStringLiteral("approval.granted")), qPrintable(rep.faults.join(u'\n')));
+}
+
+void TestStore::tamper_deletedEvent_isReported()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("a"), QStringLiteral("high"));
+    for (int i = 0; i < 3; ++i)
+        QVERIFY(fx.run(Command::Kind::Note, n, {{"text", QStringLiteral("note %1").arg(i)}}).ok());
+    Raw raw(fx.dbPath);
+    const qint64 seq = raw.value(QStringLiteral("SELECT seq FROM events WHERE kind='note.added' ORDER BY seq LIMIT 1"));
+    QCOMPARE(raw.exec(QStringLiteral("DROP TRIGGER events_append_only_delete")), QString());
+    QCOMPARE(raw.exec(QStringLiteral("DELETE FROM events WHERE seq=%1").arg(seq)), QString());
+    const auto rep = fx.store.verify();
+    QVERIFY(!rep.ok);
+    QVERIFY2(rep.faults.join(u'\n').contains(QStringLiteral("chain broken")), qPrintable(rep.faults.join(u'\n')));
+    // Deleting the newest event leaves a whole chain, but the projection no longer matches.
+    CoreFixture fx2;
+    const QString m = fx2.open(QStringLiteral("b"), QStringLiteral("high"));
+    QVERIFY(fx2.run(Command::Kind::Note, m, {{"text", "last words"}}).ok());
+    Raw raw2(fx2.dbPath);
+    QCOMPARE(raw2.exec(QStringLiteral("DROP TRIGGER events_append_only_delete")), QString());
+    QCOMPARE(raw2.exec(QStringLiteral("DELETE FROM events WHERE seq=(SELECT max(seq) FROM events)")), QString());
+    const auto rep2 = fx2.store.verify();
+    QVERIFY(!rep2.ok);
+    QVERIFY2(rep2.faults.join(u'\n').contains(m), qPrintable(rep2.faults.join(u'\n')));
+}
+
+void TestStore::tamper_projectionRow_isReported()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("a"), QStringLiteral("high"));
+    fx.open(QStringLiteral("b"), QStringLiteral("low"));
+    Raw raw(fx.dbPath);
+    QCOMPARE(raw.exec(QStringLiteral("UPDATE incidents SET priority=4 WHERE number='%1'").arg(n)), QString());
+    const auto rep = fx.store.verify();
+    QVERIFY(!rep.ok);
+    QVERIFY2(rep.faults.join(u'\n').contains(n), qPrintable(rep.faults.join(u'\n')));
+    QVERIFY2(rep.faults.join(u'\n').contains(QStringLiteral("projection")), qPrintable(rep.faults.join(u'\n')));
+    QVERIFY2(!rep.faults.join(u'\n').contains(QStringLiteral("INC0000002")), qPrintable(rep.faults.join(u'\n')));
+}
+
+void TestStore::tamper_droppedIncidentEvents_isReported()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("a"), QStringLiteral("high"));
+    Raw raw(fx.dbPath);
+    QCOMPARE(raw.exec(QStringLiteral("DROP TRIGGER events_append_only_delete")), QString());
+    QCOMPARE(raw.exec(QStringLiteral("DELETE FROM events")), QString());
+    const auto rep = fx.store.verify();
+    QVERIFY(!rep.ok);
+    QVERIFY2(rep.faults.join(u'\n').contains(n), qPrintable(rep.faults.join(u'\n')));
+}
+
+void TestStore::rebuild_givesIdenticalRows()
+{
+    CoreFixture fx;
+    runDemo(fx, 80);
+    QVERIFY(fx.eng().checkSla(fx.clock.nowMs()).ok());
+    Raw raw(fx.dbPath);
+    const QString incidents = QStringLiteral("SELECT * FROM incidents ORDER BY id");
+    const QString services = QStringLiteral("SELECT * FROM incident_services ORDER BY service, incident");
+    const QString search = QStringLiteral("SELECT rowid, body, incident FROM search ORDER BY rowid");
+    const QStringList before = raw.rows(incidents);
+    const QStringList servicesBefore = raw.rows(services);
+    const QStringList searchBefore = raw.rows(search);
+    QCOMPARE(before.size(), 80);
+    QVERIFY(!servicesBefore.isEmpty());
+    QVERIFY(searchBefore.size() > 80); // titles plus notes
+    QVERIFY(before.first().contains(QStringLiteral("sla_due=")));
+
+    QVERIFY(fx.store.rebuildProjection().ok());
+    const QStringList after = raw.rows(incidents);
+    QCOMPARE(after.size(), before.size());
+    for (qsizetype i = 0; i < before.size(); ++i)
+        QCOMPARE(after[i], before[i]); // every column, with its storage class
+    QCOMPARE(raw.rows(services), servicesBefore);
+    QCOMPARE(raw.rows(search), searchBefore);
+    QVERIFY(fx.store.verify().ok);
+}
+
+void TestStore::rebuild_repairsProjection()
+{
+    CoreFixture fx;
+    runDemo(fx, 10);
+    Raw raw(fx.dbPath);
+    const QStringList good = raw.rows(QStringLiteral("SELECT * FROM incidents ORDER BY id"));
+    QCOMPARE(raw.exec(QStringLiteral("UPDATE incidents SET title='defaced', state='resolved'")), QString());
+    QCOMPARE(raw.exec(QStringLiteral("DELETE FROM incident_services")), QString());
+    QVERIFY(!fx.store.verify().ok);
+    QVERIFY(fx.store.rebuildProjection().ok());
+    QCOMPARE(raw.rows(QStringLiteral("SELECT * FROM incidents ORDER BY id")), good);
+    QVERIFY(fx.store.verify().ok);
+}
+
+void TestStore::migrations_areIdempotent()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("m.db"));
+    QStringList schema;
+    {
+        store::Store s;
+        QVERIFY(s.open(path).ok());
+        Raw raw(path);
+        schema = raw.rows(QStringLiteral("SELECT type, name, sql FROM sqlite_master ORDER BY type, name"));
+        QVERIFY(!raw.rows(QStringLiteral("SELECT name FROM schema_migrations")).isEmpty());
+    }
+    for (int i = 0; i < 3; ++i) {
+        store::Store s;
+        const auto st = s.open(path);
+        QVERIFY2(st.ok(), qPrintable(st.errorMessage()));
+    }
+    Raw raw(path);
+    QCOMPARE(raw.rows(QStringLiteral("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")), schema);
+    const QStringList names = raw.rows(QStringLiteral("SELECT name FROM schema_migrations ORDER BY name"));
+    QCOMPARE(raw.value(QStringLiteral("SELECT count(DISTINCT name) FROM schema_migrations")), qint64(names.size()));
+    QVERIFY(names.first().contains(QStringLiteral("0001_core")));
+    QCOMPARE(raw.rows(QStringLiteral("PRAGMA journal_mode")).first(), QStringLiteral("journal_mode=t:wal"));
+    // Two stores on one file at once (GUI and CLI) both migrate cleanly.
+    store::Store a, b;
+    QVERIFY(a.open(path).ok());
+    QVERIFY(b.open(path).ok());
+}
+
+void TestStore::reopen_keepsData()
+{
+    QTemporaryDir dir;
+    QString path;
+    QString number;
+    {
+        CoreFixture fx;
+        number = fx.open(QStringLiteral("persisted"), QStringLiteral("high"));
+        path = dir.filePath(QStringLiteral("copy.db"));
+        fx.store.close();
+        QVERIFY(QFile::copy(fx.dbPath, path));
+    }
+    store::Store s;
+    QVERIFY(s.open(path).ok());
+    auto inc = s.findIncident(number);
+    QVERIFY(inc);
+    QCOMPARE(inc->title, QStringLiteral("persisted"));
+    QVERIFY(s.verify().ok);
+}
+
+void TestStore::notSqlite_givesClearError()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("notes.txt"));
+    QByteArray junk;
+    for (int i = 0; i < 200; ++i)
+        junk += "This is a shopping list, not a database. Eggs, milk, bread.\n";
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(junk);
+    }
+    store::Store s;
+    const auto st = s.open(path);
+    QVERIFY(!st.ok());
+    QVERIFY2(st.errorMessage().contains(path), qPrintable(st.errorMessage()));
+    QVERIFY2(st.errorMessage().contains(QStringLiteral("not a database")) || st.errorMessage().contains(QStringLiteral("not a Sitrep database")),
+             qPrintable(st.errorMessage()));
+    QVERIFY2(!st.errorMessage().contains(u'\n'), qPrintable(st.errorMessage()));
+    // The file is left as it was.
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), junk);
+    QVERIFY(!QFile::exists(path + QStringLiteral("-wal")) || QFileInfo(path + QStringLiteral("-wal")).size() == 0);
+}
+
+void TestStore::directoryAsDatabase_givesClearError()
+{
+    QTemporaryDir dir;
+    store::Store s;
+    const auto st = s.open(dir.path());
+    QVERIFY(!st.ok());
+    QVERIFY2(st.errorMessage().contains(dir.path()), qPrintable(st.errorMessage()));
+}
+
+void TestStore::missingFolder_isCreated()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("a/b/c/sitrep.db"));
+    store::Store s;
+    QVERIFY(s.open(path).ok());
+    QVERIFY(QFile::exists(path));
+}
+
+void TestStore::readOnlyStore_reads()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("readable"), QStringLiteral("high"));
+    store::Store ro;
+    QVERIFY(ro.openReadOnly(fx.dbPath).ok());
+    QCOMPARE(ro.findIncident(n)->title, QStringLiteral("readable"));
+    // It sees later commits of the writer.
+    const qint64 v = ro.dataVersion();
+    QVERIFY(fx.run(Command::Kind::Note, n, {{"text", "more"}}).ok());
+    QVERIFY(ro.dataVersion() != v);
+    QCOMPARE(ro.timeline(fx.get(n).uid).size(), fx.store.timeline(fx.get(n).uid).size());
+}
+
+void TestStore::list_filtersSortsAndPages()
+{
+    CoreFixture fx;
+    for (int i = 0; i < 30; ++i) {
+        fx.clock.advance(kMinute);
+        const QString sev = QStringList{"critical", "high", "medium", "low"}[i % 4];
+        fx.open({{"title", QStringLiteral("incident %1").arg(i, 2, 10, QLatin1Char('0'))}, {"severity", sev},
+                 {"services", i % 3 == 0 ? QJsonArray{"checkout"} : QJsonArray{"search"}}});
+    }
+    QVERIFY(fx.transition(QStringLiteral("INC0000001"), QStringLiteral("resolved"), resolution()).ok());
+    store::ListQuery q;
+    q.limit = 1000;
+    QCOMPARE(fx.store.list(q).size(), 30);
+    QCOMPARE(fx.store.list(q).first().number, QStringLiteral("INC0000030")); // newest first
+    q.priority = 1;
+    QCOMPARE(fx.store.count(q), 8);
+    q.open = true;
+    QCOMPARE(fx.store.count(q), 7);
+    store::ListQuery s;
+    s.service = QStringLiteral("checkout");
+    QCOMPARE(fx.store.count(s), 10);
+    store::ListQuery st;
+    st.states = {QStringLiteral("resolved")};
+    QCOMPARE(fx.store.list(st).size(), 1);
+    store::ListQuery sev;
+    sev.severity = 4;
+    QCOMPARE(fx.store.count(sev), 7);
+    // Paging: three pages of 12 cover everything once, in order.
+    store::ListQuery page;
+    page.sort = store::SortKey::Title;
+    page.descending = false;
+    page.limit = 12;
+    QStringList seen;
+    for (int p = 0; p < 3; ++p) {
+        page.offset = p * 12;
+        for (const auto &i : fx.store.list(page))
+            seen << i.title;
+    }
+    QCOMPARE(seen.size(), 30);
+    QStringList sorted = seen;
+    sorted.sort();
+    QCOMPARE(seen, sorted);
+    QCOMPARE(seen.first(), QStringLiteral("incident 00"));
+}
+
+void TestStore::search_findsTitleDescriptionAndNotes()
+{
+    CoreFixture fx;
+    const QString a = fx.open({{"title", "Checkout latency"}, {"severity", "high"}, {"description", "p99 above 2s in eu-west"}});
+    const QString b = fx.open({{"title", "Disk full"}, {"severity", "low"}});
+    QVERIFY(fx.run(Command::Kind::Note, b, {{"text", "the kafka broker logs filled the volume"}}).ok());
+    store::ListQuery q;
+    q.search = QStringLiteral("latency");
+    QCOMPARE(fx.store.list(q).size(), 1);
+    QCOMPARE(fx.store.list(q).first().number, a);
+    q.search = QStringLiteral("eu");
+    QCOMPARE(fx.store.list(q).first().number, a);
+    q.search = QStringLiteral("kafka");
+    QCOMPARE(fx.store.list(q).size(), 1);
+    QCOMPARE(fx.store.list(q).first().number, b);
+    q.search = QStringLiteral("kaf*");
+    QCOMPARE(fx.store.count(q), 1);
+    q.search = b; // the number is searchable
+    QCOMPARE(fx.store.count(q), 1);
+    // A title change replaces the old text.
+    QVERIFY(fx.run(Command::Kind::SetField, a, {{"field", "title"}, {"value", "Checkout errors"}}).ok());
+    q.search = QStringLiteral("latency");
+    QCOMPARE(fx.store.count(q), 0); // "latency" was only in the old title
+    q.search = QStringLiteral("errors");
+    QCOMPARE(fx.store.count(q), 1);
+}
+
+void TestStore::search_userInputIsNotSyntax()
+{
+    CoreFixture fx;
+    fx.open(QStringLiteral("quote \" and paren ( in title"), QStringLiteral("low"));
+    store::ListQuery q;
+    for (const char *s : {"\"", "(", "AND", "NEAR(", "*", "a OR", "-x", "title:x", "\"unbalanced", "^"}) {
+        q.search = QString::fromLatin1(s);
+        (void)fx.store.list(q); // must not fail or crash
+        (void)fx.store.count(q);
+    }
+    q.search = QStringLiteral("paren");
+    QCOMPARE(fx.store.count(q), 1);
+}
+
+void TestStore::findIncident_acceptsNumberShortNumberAndUuid()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("a"), QStringLiteral("low"));
+    const QString uid = fx.get(n).uid;
+    QCOMPARE(fx.store.findIncident(QStringLiteral("inc0000001"))->uid, uid);
+    QCOMPARE(fx.store.findIncident(QStringLiteral("1"))->uid, uid);
+    QCOMPARE(fx.store.findIncident(QStringLiteral(" 1 "))->uid, uid);
+    QCOMPARE(fx.store.findIncident(uid.toUpper())->uid, uid);
+    QCOMPARE(fx.store.findIncident(u'{' + uid + u'}')->uid, uid);
+    QVERIFY(!fx.store.findIncident(QStringLiteral("2")));
+    QVERIFY(!fx.store.findIncident(QStringLiteral("-1")));
+    QVERIFY(!fx.store.findIncident(QString()));
+    QVERIFY(!fx.store.findIncident(QStringLiteral("'; DROP TABLE incidents; --")));
+    QCOMPARE(fx.store.incidentCount(), 1);
+}
+
+void TestStore::meta_roundTrip()
+{
+    CoreFixture fx;
+    QCOMPARE(fx.store.meta(QStringLiteral("absent"), QStringLiteral("fallback")), QStringLiteral("fallback"));
+    QVERIFY(fx.store.setMeta(QStringLiteral("k"), QStringLiteral("v1")).ok());
+    QVERIFY(fx.store.setMeta(QStringLiteral("k"), QStringLiteral("v2")).ok());
+    QCOMPARE(fx.store.meta(QStringLiteral("k")), QStringLiteral("v2"));
+}
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "tst_store.moc"
