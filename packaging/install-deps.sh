@@ -23,7 +23,7 @@ done
 # QtKeychain, SQLite with FTS5, yaml-cpp.
 build_pkgs="cmake ninja-build g++ make git pkg-config file dpkg-dev
 qt6-base-dev qt6-charts-dev qtkeychain-qt6-dev libqt6sql6-sqlite libqt6svg6
-qt6-tools-dev qt6-l10n-tools qt6-translations-l10n libgl-dev
+qt6-tools-dev qt6-l10n-tools qt6-translations-l10n qt6-qpa-plugins libgl-dev fonts-dejavu-core
 libsqlite3-dev libyaml-cpp-dev"
 # Tests: a real Alertmanager, gnome-keyring under dbus for QtKeychain, clang with
 # libFuzzer for the fuzz build, sqlite3 for looking into databases by hand.
