@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+#include "sync/aws/awscredentials.h"
+
+#include <QDir>
+#include <QFile>
+
+namespace sitrep::sync::aws {
+
+using RC = Result<AwsCredentials>;
+
+RC StaticCredentialsProvider::credentials() const
+{
+    if (!m_creds.isValid())
+        return RC::fail(QStringLiteral("no AWS access key configured"), QStringLiteral("credentials"));
+    return m_creds;
+}
+
+RC EnvironmentCredentialsProvider::credentials() const
+{
+    AwsCredentials c{qEnvironmentVariable("AWS_ACCESS_KEY_ID"), qEnvironmentVariable("AWS_SECRET_ACCESS_KEY"),
+                     qEnvironmentVariable("AWS_SESSION_TOKEN")};
+    if (!c.isValid())
+        return RC::fail(QStringLiteral("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set"),
+                        QStringLiteral("credentials"));
+    return c;
+}
+
+ProfileCredentialsProvider::ProfileCredentialsProvider(QString profile, QString path)
+    : m_profile(std::move(profile)), m_path(std::move(path))
+{
+    if (m_profile.isEmpty())
+        m_profile = qEnvironmentVariable("AWS_PROFILE", QStringLiteral("default"));
+    if (m_path.isEmpty())
+        m_path = defaultPath();
+}
+
+QString ProfileCredentialsProvider::defaultPath()
+{
+    const QString env = qEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE");
+    if (!env.isEmpty())
+        return env;
+    return QDir::homePath() + QStringLiteral("/.aws/credentials");
+}
+
+QString ProfileCredentialsProvider::describe() const
+{
+    return QStringLiteral("profile '%1' in %2").arg(m_profile, m_path);
+}
+
+RC ProfileCredentialsProvider::credentials() const
+{
+    QFile f(m_path);
+    if (!f.open(QIODevice::ReadOnly))
+        return RC::fail(QStringLiteral("cannot read %1: %2").arg(m_path, f.errorString()), QStringLiteral("credentials"));
+    return parse(f.readAll(), m_profile);
+}
+
+RC ProfileCredentialsProvider::parse(const QByteArray &text, const QString &profile)
+{
+    bool inProfile = false;
+    bool found = false;
+    AwsCredentials c;
+    for (QByteArray line : text.split('\n')) {
+        line = line.trimmed();
+        if (line.isEmpty() || line.startsWith('#') || line.startsWith(';'))
+            continue;
+        if (line.startsWith('[')) {
+            const int end = line.indexOf(']');
+            QString name = QString::fromUtf8(line.mid(1, end < 0 ? -1 : end - 1)).trimmed();
+            // ~/.aws/config style "[profile name]" is accepted too.
+            if (name.startsWith(QStringLiteral("profile ")))
+                name = name.mid(8).trimmed();
+            inProfile = name == profile;
+            found = found || inProfile;
+            continue;
+        }
+        if (!inProfile)
+            continue;
+        const int eq = line.indexOf('=');
+        if (eq < 0)
+            continue;
+        const QByteArray key = line.left(eq).trimmed().toLower();
+        const QString value = QString::fromUtf8(line.mid(eq + 1).trimmed());
+        if (key == "aws_access_key_id")
+            c.accessKeyId = value;
+        else if (key == "aws_secret_access_key")
+            c.secretAccessKey = value;
+        else if (key == "aws_session_token" || key == "aws_security_token")
+            c.sessionToken = value;
+    }
+    if (!found)
+        return RC::fail(QStringLiteral("no profile '%1' in the credentials file").arg(profile), QStringLiteral("credentials"));
+    if (c.accessKeyId.isEmpty())
+        return RC::fail(QStringLiteral("profile '%1' has no aws_access_key_id").arg(profile), QStringLiteral("credentials"));
+    if (c.secretAccessKey.isEmpty())
+        return RC::fail(QStringLiteral("profile '%1' has no aws_secret_access_key").arg(profile), QStringLiteral("credentials"));
+    return c;
+}
+
+std::shared_ptr<CredentialsProvider> ChainCredentialsProvider::standard(const QString &profile)
+{
+    return std::make_shared<ChainCredentialsProvider>(QList<std::shared_ptr<CredentialsProvider>>{
+        std::make_shared<EnvironmentCredentialsProvider>(), std::make_shared<ProfileCredentialsProvider>(profile)});
+}
+
+RC ChainCredentialsProvider::credentials() const
+{
+    QStringList tried;
+    for (const auto &p : m_chain) {
+        auto c = p->credentials();
+        if (c)
+            return c;
+        tried << QStringLiteral("%1: %2").arg(p->describe(), c.errorMessage());
+    }
+    return RC::fail(QStringLiteral("no AWS credentials found (%1)").arg(tried.join(QStringLiteral("; "))),
+                    QStringLiteral("credentials"));
+}
+
+QString ChainCredentialsProvider::describe() const
+{
+    QStringList d;
+    for (const auto &p : m_chain)
+        d << p->describe();
+    return d.join(QStringLiteral(", then "));
+}
+
+} // namespace sitrep::sync::aws

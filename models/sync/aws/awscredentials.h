@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "sync/aws/sigv4.h"
+#include "util/result.h"
+
+#include <QList>
+#include <QString>
+
+#include <memory>
+
+namespace sitrep::sync::aws {
+
+/// Where AWS keys come from. Implementations read them where users keep them (keychain,
+/// environment, ~/.aws/credentials) on every call and never copy them anywhere.
+class CredentialsProvider {
+public:
+    virtual ~CredentialsProvider() = default;
+    virtual Result<AwsCredentials> credentials() const = 0;
+    /// Short description for error messages ("environment", "profile default in ...").
+    virtual QString describe() const = 0;
+};
+
+/// Fixed keys (tests, emulators, keys handed over by the keychain layer).
+class StaticCredentialsProvider final : public CredentialsProvider {
+public:
+    explicit StaticCredentialsProvider(AwsCredentials c) : m_creds(std::move(c)) {}
+    Result<AwsCredentials> credentials() const override;
+    QString describe() const override { return QStringLiteral("static credentials"); }
+
+private:
+    AwsCredentials m_creds;
+};
+
+/// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.
+class EnvironmentCredentialsProvider final : public CredentialsProvider {
+public:
+    Result<AwsCredentials> credentials() const override;
+    QString describe() const override { return QStringLiteral("environment (AWS_ACCESS_KEY_ID)"); }
+};
+
+/// A profile of the shared credentials file: AWS_SHARED_CREDENTIALS_FILE or
+/// ~/.aws/credentials, profile AWS_PROFILE or "default" unless given.
+class ProfileCredentialsProvider final : public CredentialsProvider {
+public:
+    explicit ProfileCredentialsProvider(QString profile = {}, QString path = {});
+    Result<AwsCredentials> credentials() const override;
+    QString describe() const override;
+    static QString defaultPath();
+    /// Parses the INI text of a credentials file ([profile] sections, key = value,
+    /// '#'/';' comments); fails naming the profile or the missing key.
+    static Result<AwsCredentials> parse(const QByteArray &text, const QString &profile);
+
+private:
+    QString m_profile;
+    QString m_path;
+};
+
+/// The first provider that has keys wins; the error lists everything that was tried.
+class ChainCredentialsProvider final : public CredentialsProvider {
+public:
+    explicit ChainCredentialsProvider(QList<std::shared_ptr<CredentialsProvider>> chain) : m_chain(std::move(chain)) {}
+    /// Environment, then the shared credentials file.
+    static std::shared_ptr<CredentialsProvider> standard(const QString &profile = {});
+    Result<AwsCredentials> credentials() const override;
+    QString describe() const override;
+
+private:
+    QList<std::shared_ptr<CredentialsProvider>> m_chain;
+};
+
+} // namespace sitrep::sync::aws

@@ -1,0 +1,14 @@
+# SPDX-License-Identifier: MIT
+# AWS (SigV4, SQS, SNS) and notification delivery tests. The integration tests start the
+# fauxqs emulator from tests/fixtures (installed there with `npm ci`) and skip, saying so,
+# when node or the package is missing. Names: ctest -R sigv4 / sqs / sns / notify.
+set(SITREP_AWS_TEST_DIR ${CMAKE_CURRENT_LIST_DIR}/../integration)
+foreach(name tst_sqs tst_sns tst_sqsconsumer tst_notify)
+  if(EXISTS ${SITREP_AWS_TEST_DIR}/${name}.cpp)
+    sitrep_add_test(${name}
+      SOURCES ${SITREP_AWS_TEST_DIR}/${name}.cpp ${SITREP_AWS_TEST_DIR}/fauxqsfixture.h
+      LIBS sitrep_models
+      LABELS integration aws
+      TIMEOUT 120)
+  endif()
+endforeach()
