@@ -278,7 +278,7 @@ QString draftMarkdown(const Incident &inc, const QList<Event> &timeline, const T
     for (const Section &section : tmpl.sections) {
         md += QStringLiteral("## %1\n\n").arg(section.title);
         const QString s = section.title.toLower().trimmed();
-        const QString hint = section.hint.isEmpty() ? QString() : QStringLiteral("_%1_\n\n").arg(section.hint);
+        const QString hint = section.hint.isEmpty() ? QString() : QStringLiteral("*%1*\n\n").arg(section.hint);
         if (s == u"summary" || s == u"incident summary") {
             md += QStringLiteral("- **Date:** %1\n- **Duration:** %2 (%3 minutes)\n- **Severity:** %4 (%5)\n- **Priority:** %6\n"
                                  "- **Commander:** %7\n- **Assignee:** %8\n- **Services:** %9\n")
@@ -322,7 +322,9 @@ QString draftMarkdown(const Incident &inc, const QList<Event> &timeline, const T
                           .arg(orPlaceholder(owners.value(0), QStringLiteral("[owner]")));
             md += u'\n' + hint;
         } else {
-            md += hint.isEmpty() ? QStringLiteral("- \n\n") : hint + QStringLiteral("- \n\n");
+            md += hint + QStringLiteral("- [%1]\n\n").arg(s == u"what went well" ? QStringLiteral("What worked: detection, response, tools")
+                                                          : s == u"what could be improved" ? QStringLiteral("What slowed us down or could fail next time")
+                                                                                           : QStringLiteral("Add notes"));
         }
     }
     return md;

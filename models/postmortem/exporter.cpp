@@ -98,7 +98,7 @@ static QString headerHtml(const ExportInput &in)
         h += QStringLiteral("<tr>");
         for (int j = i; j < i + 2; ++j) {
             if (j < fields.size())
-                h += QStringLiteral("<td width=\"15%\"><b>%1</b></td><td width=\"35%\">%2</td>")
+                h += QStringLiteral("<td width=\"19%\"><b>%1</b></td><td width=\"31%\">%2</td>")
                          .arg(fields[j].first.toHtmlEscaped(), fields[j].second.toHtmlEscaped());
             else
                 h += QStringLiteral("<td></td><td></td>");

@@ -260,10 +260,23 @@ int matchScore(const Runbook &rb, const domain::Incident &inc)
         if (title.contains(a))
             score = qMax(score, 60);
     }
+    bool serviceMatch = false;
     for (const QString &s : rb.services)
         for (const QString &is : inc.services)
             if (!norm(s).isEmpty() && norm(s) == norm(is))
-                score += 20;
+                serviceMatch = true;
+    if (serviceMatch) {
+        score += 20;
+        // Among the runbooks of one service, prefer the one whose name shares words with
+        // the incident title ("Consumer lag on orders topic" -> Kafka Consumer Lag Resolution).
+        static const QSet<QString> generic{QStringLiteral("high"), QStringLiteral("investigation"), QStringLiteral("resolution"),
+                                           QStringLiteral("reached"), QStringLiteral("service"), QStringLiteral("kafka"),
+                                           QStringLiteral("postgresql")};
+        const QStringList titleWords = inc.title.toLower().split(QRegularExpression(QStringLiteral("[^a-z0-9]+")), Qt::SkipEmptyParts);
+        for (const QString &w : rb.name.toLower().split(QRegularExpression(QStringLiteral("[^a-z0-9]+")), Qt::SkipEmptyParts))
+            if (w.size() > 2 && !generic.contains(w) && titleWords.contains(w))
+                score += 10;
+    }
     return score;
 }
 
