@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "cli.h"
+#include "gui.h"
+#include "cli_sync.h"
+#include "cli_ingest.h"
+#include "cli_postmortem.h"
 
 #include "app/appcontext.h"
 #include "demo/demogenerator.h"
@@ -67,7 +71,9 @@ const QStringList &commandNames()
                                QStringLiteral("commander"), QStringLiteral("responder"), QStringLiteral("bulk-close"),
                                QStringLiteral("oncall"), QStringLiteral("export"), QStringLiteral("verify"),
                                QStringLiteral("rebuild"), QStringLiteral("tick"), QStringLiteral("workflow"),
-                               QStringLiteral("help")};
+                               QStringLiteral("help"), QStringLiteral("sync"), QStringLiteral("config"),
+                               QStringLiteral("secret"), QStringLiteral("serve"),
+                               QStringLiteral("postmortem"), QStringLiteral("runbook"), QStringLiteral("problem")};
     return c;
 }
 
@@ -97,6 +103,10 @@ void usage()
              "  rebuild                                rebuild the projection from the log\n"
              "  tick                                   record SLA breaches that are due\n"
              "  workflow [--json]                      the database's workflow\n"
+             "  sync [--once] [--token-file F]         sync with the REST back end (backend.url)\n"
+             "  serve [--listen ADDR:PORT] [--token-file F]  webhook listener for alert sources\n"
+             "  config set KEY VALUE | get KEY | list  sync settings (backend.url, sync.*)\n"
+             "  secret set NAME | delete NAME          keychain secret (value read from stdin)\n"
              "  wall, screenshot VIEW FILE             GUI views (see README)\n\n"
              "Every command takes --db PATH (or $SITREP_DB); data commands take --json.\n";
 }
@@ -206,7 +216,12 @@ Result<store::ListQuery> listQuery(Session &s, const QCommandLineOption &state, 
 
 bool isCliCommand(const QStringList &args)
 {
-    return args.size() > 1 && (commandNames().contains(args[1]) || args[1] == u"--help" || args[1] == u"-h");
+    if (args.size() < 2)
+        return false;
+    // A word that is neither a command nor a GUI view (a typo like "sitrep lsit") gets
+    // "unknown command" here instead of opening the window.
+    return commandNames().contains(args[1]) || args[1] == u"--help" || args[1] == u"-h"
+           || (!args[1].startsWith(u'-') && !gui::isGuiCommand(args));
 }
 
 int run(const QStringList &args)
@@ -216,6 +231,13 @@ int run(const QStringList &args)
         usage();
         return 0;
     }
+    if (cmd == u"sync") return runSync(args);
+    if (cmd == u"serve") return runServe(args);
+    if (cmd == u"config") return runConfig(args);
+    if (cmd == u"secret") return runSecret(args);
+    if (cmd == u"postmortem") return runPostmortem(args);
+    if (cmd == u"runbook") return runRunbook(args);
+    if (cmd == u"problem") return runProblem(args);
     Session s;
     auto &p = s.parser;
     auto eng = [&]() -> engine::LifecycleEngine & { return s.ctx->engine(); };

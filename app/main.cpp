@@ -3,7 +3,10 @@
 #include "gui.h"
 
 #include <QCoreApplication>
+#include <QGuiApplication>
 #include <QStringList>
+
+#include <memory>
 
 int main(int argc, char **argv)
 {
@@ -11,7 +14,12 @@ int main(int argc, char **argv)
     for (int i = 0; i < argc; ++i)
         args << QString::fromLocal8Bit(argv[i]);
     if (sitrep::cli::isCliCommand(args)) {
-        QCoreApplication app(argc, argv);
+        // Document export lays out text (fonts), which needs a GUI application object;
+        // it never opens a window, so it runs on the offscreen platform.
+        const bool documents = args.value(1) == u"postmortem";
+        if (documents && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        std::unique_ptr<QCoreApplication> app(documents ? new QGuiApplication(argc, argv) : new QCoreApplication(argc, argv));
         QCoreApplication::setOrganizationName(QStringLiteral("sitrep"));
         QCoreApplication::setApplicationName(QStringLiteral("sitrep"));
         return sitrep::cli::run(args);
