@@ -2,15 +2,386 @@
 #include "mainwindow.h"
 
 #include "app/appcontext.h"
+#include "commandpalette.h"
+#include "createincidentdialog.h"
+#include "engine/lifecycleengine.h"
+#include "incidentlistview.h"
+#include "incidentworkspace.h"
+#include "itemmodels/changewatcher.h"
+#include "itemmodels/incidentcolumns.h"
+#include "itemmodels/incidenttablemodel.h"
+#include "severitystyle.h"
 
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFileInfo>
+#include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
+#include <QLoggingCategory>
+#include <QMenuBar>
+#include <QSettings>
+#include <QStatusBar>
+#include <QSystemTrayIcon>
+#include <QTabBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTimer>
+#include <QToolBar>
+
+Q_LOGGING_CATEGORY(lcUi, "sitrep.ui", QtWarningMsg)
 
 namespace sitrep::ui {
 
-MainWindow::MainWindow(app::AppContext &context, QWidget *parent) : QMainWindow(parent), m_context(context)
+using namespace sitrep::itemmodels;
+
+static QString userName()
 {
-    setWindowTitle(tr("Sitrep"));
-    setCentralWidget(new QLabel(tr("%n incident(s)", nullptr, int(m_context.store().incidentCount())), this));
+    QSettings s;
+    QString me = s.value(QStringLiteral("user/name")).toString();
+    if (me.isEmpty())
+        me = qEnvironmentVariable("SITREP_USER");
+    if (me.isEmpty())
+        me = qEnvironmentVariable("USER");
+    return me.isEmpty() ? QStringLiteral("user") : me;
+}
+
+MainWindow::MainWindow(app::AppContext &context, QWidget *parent) : QMainWindow(parent), m_context(context), m_me(userName())
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("Sitrep — %1").arg(QFileInfo(m_context.dbPath()).fileName()));
+
+    m_model = new IncidentTableModel(m_context.dbPath(), this);
+    QHash<QString, QString> labels;
+    for (const auto &s : m_context.engine().workflow().states())
+        labels.insert(s.id, s.label.isEmpty() ? s.id : s.label);
+    m_model->setStateLabels(labels);
+    m_model->setNow(m_context.clock().nowMs());
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("mainTabs"));
+    m_tabs->setDocumentMode(true);
+    m_tabs->setTabsClosable(true);
+    m_tabs->setMovable(true);
+    m_list = new IncidentListView(*m_model, m_context.engine().workflow(), m_me, m_tabs);
+    m_tabs->addTab(m_list, tr("Incidents"));
+    // The list tab stays.
+    m_tabs->tabBar()->setTabButton(0, QTabBar::RightSide, nullptr);
+    m_tabs->tabBar()->setTabButton(0, QTabBar::LeftSide, nullptr);
+    setCentralWidget(m_tabs);
+    connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int i) {
+        if (i > 0) {
+            QWidget *w = m_tabs->widget(i);
+            m_tabs->removeTab(i);
+            w->deleteLater();
+        }
+    });
+    connect(m_list, &IncidentListView::openIncident, this, [this](const QString &uid) { openIncident(uid); });
+
+    m_status = new QLabel(this);
+    statusBar()->addPermanentWidget(m_status);
+
+    buildActions();
+
+    m_watcher = new ChangeWatcher(m_context.engine(), 400, this);
+    connect(m_watcher, &ChangeWatcher::eventsArrived, this, &MainWindow::onEvents);
+
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_tray = new QSystemTrayIcon(QApplication::windowIcon(), this);
+        m_tray->setToolTip(tr("Sitrep"));
+        m_tray->show();
+        connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
+            showNormal();
+            raise();
+            activateWindow();
+            if (!m_lastNotification.second.isEmpty())
+                openIncident(m_lastNotification.second);
+        });
+        connect(m_tray, &QSystemTrayIcon::activated, this, [this] {
+            showNormal();
+            raise();
+            activateWindow();
+        });
+    }
+
+    m_tick = new QTimer(this);
+    m_tick->setInterval(1000);
+    connect(m_tick, &QTimer::timeout, this, &MainWindow::tick);
+    m_tick->start();
+    m_slaTimer = new QTimer(this);
+    m_slaTimer->setInterval(30000);
+    connect(m_slaTimer, &QTimer::timeout, this, &MainWindow::checkSla);
+    m_slaTimer->start();
+    QTimer::singleShot(0, this, &MainWindow::checkSla);
+
+    QSettings settings;
+    resize(1400, 900);
+    restoreGeometry(settings.value(QStringLiteral("mainwindow/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("mainwindow/state")).toByteArray());
+    m_list->table()->horizontalHeader()->restoreState(settings.value(QStringLiteral("mainwindow/listHeader")).toByteArray());
+    const QString view = settings.value(QStringLiteral("mainwindow/view"), QStringLiteral("open")).toString();
+    m_list->setSavedView(view);
+    updateStatus();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildActions()
+{
+    auto make = [this](const QString &text, const QKeySequence &key, const QString &name, auto slot) {
+        auto *a = new QAction(text, this);
+        a->setObjectName(name);
+        if (!key.isEmpty())
+            a->setShortcut(key);
+        a->setShortcutContext(Qt::WindowShortcut);
+        connect(a, &QAction::triggered, this, slot);
+        addAction(a);
+        m_paletteActions << a;
+        return a;
+    };
+    QAction *newInc = make(tr("&New incident…"), QKeySequence::New, QStringLiteral("actionNew"), [this] {
+        const QString uid = newIncident();
+        if (!uid.isEmpty())
+            openIncident(uid);
+    });
+    QAction *palette = make(tr("Command &palette…"), QKeySequence(Qt::CTRL | Qt::Key_K), QStringLiteral("actionPalette"),
+                            [this] { showCommandPalette(); });
+    QAction *search = make(tr("&Search incidents"), QKeySequence::Find, QStringLiteral("actionSearch"), [this] {
+        m_tabs->setCurrentIndex(0);
+        m_list->focusSearch();
+    });
+    QAction *ack = make(tr("&Acknowledge"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A), QStringLiteral("actionAcknowledge"), [this] {
+        if (auto *w = currentWorkspace())
+            w->acknowledge();
+    });
+    QAction *note = make(tr("Add &note"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N), QStringLiteral("actionNote"), [this] {
+        if (auto *w = currentWorkspace())
+            w->focusNote();
+    });
+    QAction *transition = make(tr("&Transition…"), QKeySequence(Qt::CTRL | Qt::Key_T), QStringLiteral("actionTransition"), [this] {
+        if (!currentWorkspace())
+            return;
+        showCommandPalette();
+    });
+    QAction *open = make(tr("&Open selected incident"), QKeySequence(Qt::CTRL | Qt::Key_O), QStringLiteral("actionOpen"), [this] {
+        const QString uid = m_list->selectedUid();
+        if (!uid.isEmpty())
+            openIncident(uid);
+    });
+    QAction *closeTab = make(tr("&Close incident tab"), QKeySequence::Close, QStringLiteral("actionCloseTab"), [this] {
+        const int i = m_tabs->currentIndex();
+        if (i > 0)
+            Q_EMIT m_tabs->tabCloseRequested(i);
+    });
+    QAction *list = make(tr("Show incident &list"), QKeySequence(Qt::CTRL | Qt::Key_L), QStringLiteral("actionList"),
+                         [this] { m_tabs->setCurrentIndex(0); });
+    QAction *refresh = make(tr("&Refresh"), QKeySequence::Refresh, QStringLiteral("actionRefresh"), [this] {
+        m_model->refresh();
+        for (auto *w : workspaces())
+            w->reload();
+    });
+    QList<QAction *> viewActions;
+    int n = 1;
+    for (const auto &[id, name] : QList<QPair<QString, QString>>{{QStringLiteral("open"), tr("Open")},
+                                                               {QStringLiteral("mine"), tr("My incidents")},
+                                                               {QStringLiteral("p1"), tr("P1 open")},
+                                                               {QStringLiteral("breaching"), tr("Breaching SLA")},
+                                                               {QStringLiteral("resolved_week"), tr("Resolved this week")},
+                                                               {QStringLiteral("all"), tr("All incidents")}}) {
+        viewActions << make(tr("View: %1").arg(name), QKeySequence(Qt::ALT | Qt::Key(Qt::Key_0 + n++)), QStringLiteral("actionView_") + id,
+                            [this, id = id] {
+                                m_tabs->setCurrentIndex(0);
+                                m_list->setSavedView(id);
+                            });
+    }
+    QAction *quit = make(tr("&Quit"), QKeySequence::Quit, QStringLiteral("actionQuit"), [this] { close(); });
+
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(newInc);
+    file->addSeparator();
+    file->addAction(quit);
+    QMenu *incident = menuBar()->addMenu(tr("&Incident"));
+    for (QAction *a : {open, ack, note, transition, closeTab})
+        incident->addAction(a);
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    for (QAction *a : {palette, search, list, refresh})
+        view->addAction(a);
+    view->addSeparator();
+    for (QAction *a : viewActions)
+        view->addAction(a);
+
+    QToolBar *tb = addToolBar(tr("Main"));
+    tb->setObjectName(QStringLiteral("mainToolBar"));
+    tb->setMovable(false);
+    tb->addAction(newInc);
+    tb->addAction(palette);
+    tb->addAction(search);
+    tb->addSeparator();
+    tb->addAction(ack);
+    tb->addAction(note);
+    tb->addAction(transition);
+}
+
+QList<IncidentWorkspace *> MainWindow::workspaces() const
+{
+    QList<IncidentWorkspace *> out;
+    for (int i = 1; i < m_tabs->count(); ++i)
+        if (auto *w = qobject_cast<IncidentWorkspace *>(m_tabs->widget(i)))
+            out << w;
+    return out;
+}
+
+IncidentWorkspace *MainWindow::currentWorkspace() const
+{
+    return qobject_cast<IncidentWorkspace *>(m_tabs->currentWidget());
+}
+
+IncidentWorkspace *MainWindow::openIncident(const QString &uid)
+{
+    for (int i = 1; i < m_tabs->count(); ++i) {
+        auto *w = qobject_cast<IncidentWorkspace *>(m_tabs->widget(i));
+        if (w && (w->uid() == uid || w->number() == uid)) {
+            m_tabs->setCurrentIndex(i);
+            return w;
+        }
+    }
+    auto *w = new IncidentWorkspace(m_context.engine(), uid, m_me, m_tabs);
+    w->setRecordReminders(!m_passive);
+    if (!w->isValid()) {
+        statusBar()->showMessage(tr("No incident %1").arg(uid), 5000);
+        delete w;
+        return nullptr;
+    }
+    const int i = m_tabs->addTab(w, severityIcon(int(w->details().incident.severity)),
+                                 QStringLiteral("%1 %2").arg(w->number(), w->details().incident.title.left(24)));
+    m_tabs->setTabToolTip(i, w->details().incident.title);
+    connect(w, &IncidentWorkspace::titleChanged, this, [this, w](const QString &t) {
+        const int idx = m_tabs->indexOf(w);
+        if (idx > 0)
+            m_tabs->setTabText(idx, t);
+    });
+    w->tick(m_context.clock().nowMs());
+    m_tabs->setCurrentIndex(i);
+    return w;
+}
+
+QString MainWindow::newIncident()
+{
+    CreateIncidentDialog dlg(m_context.engine(), m_me, this);
+    if (dlg.exec() != QDialog::Accepted)
+        return {};
+    statusBar()->showMessage(tr("Created %1").arg(dlg.createdNumber()), 5000);
+    return dlg.createdUid();
+}
+
+void MainWindow::showCommandPalette()
+{
+    QList<QAction *> actions = m_paletteActions;
+    QList<QAction *> temp;
+    if (auto *w = currentWorkspace()) {
+        for (const QString &to : w->offeredTransitions()) {
+            const auto *st = m_context.engine().workflow().state(to);
+            auto *a = new QAction(tr("Move %1 to %2").arg(w->number(), st && !st->label.isEmpty() ? st->label : to), this);
+            QPointer<IncidentWorkspace> pw(w);
+            connect(a, &QAction::triggered, this, [pw, to] {
+                if (pw)
+                    pw->requestTransition(to);
+            });
+            temp << a;
+        }
+        actions = temp + actions;
+    }
+    auto finder = [this](const QString &text) {
+        QList<CommandPalette::IncidentHit> hits;
+        for (const auto &r : quickFind(m_context.store(), text, 12))
+            hits << CommandPalette::IncidentHit{r.uid, r.number, r.title};
+        return hits;
+    };
+    auto *p = new CommandPalette(actions, finder, this);
+    p->setAttribute(Qt::WA_DeleteOnClose);
+    connect(p, &CommandPalette::openIncident, this, [this](const QString &uid) { openIncident(uid); });
+    connect(p, &QObject::destroyed, this, [temp] { qDeleteAll(temp); });
+    p->open();
+    p->input()->setFocus();
+}
+
+bool MainWindow::waitUntilLoaded(int timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    while (m_model->isLoading() && t.elapsed() < timeoutMs) {
+        QEventLoop loop;
+        QTimer::singleShot(20, &loop, &QEventLoop::quit);
+        connect(m_model, &IncidentTableModel::queryReady, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    return !m_model->isLoading();
+}
+
+void MainWindow::tick()
+{
+    const qint64 now = m_context.clock().nowMs();
+    m_model->setNow(now);
+    for (auto *w : workspaces())
+        w->tick(now);
+    updateStatus();
+}
+
+void MainWindow::checkSla()
+{
+    if (m_passive)
+        return;
+    const auto r = m_context.engine().checkSla(m_context.clock().nowMs());
+    if (!r)
+        qCWarning(lcUi) << "SLA check failed:" << r.errorMessage();
+}
+
+void MainWindow::onEvents(const QList<domain::Event> &events, const QSet<QString> &uids)
+{
+    m_lastChangeAt = m_context.clock().nowMs();
+    m_model->refresh();
+    for (auto *w : workspaces())
+        if (uids.contains(w->uid()))
+            w->reload();
+    for (const auto &e : events) {
+        if (e.kind == domain::kinds::Opened && e.payload[u"priority"].toString() == u"P1") {
+            notify(tr("New P1: %1").arg(e.payload[u"number"].toString()), e.payload[u"title"].toString(), e.incidentUid);
+        } else if (e.kind == domain::kinds::SlaBreached) {
+            const auto inc = m_context.store().incidentByUid(e.incidentUid);
+            notify(tr("SLA breached: %1").arg(inc ? inc->number : e.incidentUid), inc ? inc->title : QString(), e.incidentUid);
+        }
+    }
+}
+
+void MainWindow::notify(const QString &title, const QString &text, const QString &uid)
+{
+    m_lastNotification = qMakePair(title, uid);
+    statusBar()->showMessage(QStringLiteral("%1 — %2").arg(title, text), 10000);
+    if (m_tray)
+        m_tray->showMessage(title, text, QSystemTrayIcon::Critical, 15000);
+    QApplication::alert(this);
+}
+
+void MainWindow::updateStatus()
+{
+    QString s = tr("%1 · you are %2").arg(QFileInfo(m_context.dbPath()).fileName(), m_me);
+    if (m_lastChangeAt > 0)
+        s += tr(" · last change %1").arg(QDateTime::fromMSecsSinceEpoch(m_lastChangeAt).toString(QStringLiteral("HH:mm:ss")));
+    m_status->setText(s);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("mainwindow/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("mainwindow/state"), saveState());
+    settings.setValue(QStringLiteral("mainwindow/listHeader"), m_list->table()->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("mainwindow/view"), m_list->savedView());
+    QMainWindow::closeEvent(event);
 }
 
 } // namespace sitrep::ui

@@ -1,23 +1,84 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "domain/event.h"
+
 #include <QMainWindow>
+#include <QPointer>
+#include <QSet>
+
+class QAction;
+class QLabel;
+class QSystemTrayIcon;
+class QTabWidget;
+class QTimer;
 
 namespace sitrep::app {
 class AppContext;
 }
+namespace sitrep::itemmodels {
+class ChangeWatcher;
+class IncidentTableModel;
+}
 
 namespace sitrep::ui {
 
-/// The war-room window: incident list beside the incident workspace.
+class IncidentListView;
+class IncidentWorkspace;
+
+/// The war-room window: the incident list and one tab per open incident, a command
+/// palette, shortcuts for the common actions, desktop notifications for new P1s and SLA
+/// breaches, and live updates from other processes writing the same database.
 class MainWindow final : public QMainWindow {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MainWindow)
 public:
     explicit MainWindow(app::AppContext &context, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    itemmodels::IncidentTableModel &listModel() { return *m_model; }
+    IncidentListView *listView() const { return m_list; }
+    /// Opens (or switches to) the incident's tab.
+    IncidentWorkspace *openIncident(const QString &uid);
+    IncidentWorkspace *currentWorkspace() const;
+    QList<IncidentWorkspace *> workspaces() const;
+    /// Shows the create dialog (modal); returns the new incident's UID, empty if cancelled.
+    QString newIncident();
+    void showCommandPalette();
+    /// Waits (running the event loop) until the list shows its first page.
+    bool waitUntilLoaded(int timeoutMs = 5000);
+    /// The last desktop notification raised (title, incident uid), for tests.
+    QPair<QString, QString> lastNotification() const { return m_lastNotification; }
+    QList<QAction *> paletteActions() const { return m_paletteActions; }
+    /// One tick of the live timers, reminders and SLA checks (also run by timers).
+    void tick();
+    void checkSla();
+    /// A passive window only shows: no SLA checks, no reminder events (screenshots).
+    void setPassive(bool passive) { m_passive = passive; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
+    void buildActions();
+    void onEvents(const QList<domain::Event> &events, const QSet<QString> &uids);
+    void notify(const QString &title, const QString &text, const QString &uid);
+    void updateStatus();
+
     app::AppContext &m_context;
+    QString m_me;
+    itemmodels::IncidentTableModel *m_model = nullptr;
+    itemmodels::ChangeWatcher *m_watcher = nullptr;
+    IncidentListView *m_list = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    QTimer *m_tick = nullptr;
+    QTimer *m_slaTimer = nullptr;
+    QSystemTrayIcon *m_tray = nullptr;
+    QLabel *m_status = nullptr;
+    QList<QAction *> m_paletteActions;
+    QPair<QString, QString> m_lastNotification;
+    qint64 m_lastChangeAt = 0;
+    bool m_passive = false;
 };
 
 } // namespace sitrep::ui

@@ -2,19 +2,20 @@
 #include "viewfactory.h"
 
 #include "mainwindow.h"
+#include "warroomscreenshots.h"
 
 namespace sitrep::ui {
 
 QStringList screenshotViews()
 {
-    return {QStringLiteral("list")};
+    return {QStringLiteral("list"), QStringLiteral("incident"), QStringLiteral("create")};
 }
 
 QWidget *createScreenshotView(const QString &view, app::AppContext &context, const QSize &size)
 {
     QWidget *w = nullptr;
-    if (view == u"list")
-        w = new MainWindow(context);
+    if (view == u"list" || view == u"incident" || view == u"create")
+        w = createWarRoomScreenshot(view, context, size);
     if (w)
         w->resize(size);
     return w;

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: MIT
+#include "itemmodels/incidentquery.h"
+
+#include "itemmodels/incidentcolumns.h"
+#include "store/sqlite.h"
+#include "store/store.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+
+namespace sitrep::itemmodels {
+
+using namespace IncidentColumn;
+
+static const char *const kRowColumns =
+    "id, uid, number, title, severity, priority, state, is_open, assignee, services, created_at, "
+    "resolved_at, sla_due, sla_breached, sla_paused_since";
+
+QString incidentColumnTitle(int column)
+{
+    switch (column) {
+    case Id: return QCoreApplication::translate("IncidentColumns", "ID");
+    case Title: return QCoreApplication::translate("IncidentColumns", "Title");
+    case Severity: return QCoreApplication::translate("IncidentColumns", "Severity");
+    case Status: return QCoreApplication::translate("IncidentColumns", "Status");
+    case Assignee: return QCoreApplication::translate("IncidentColumns", "Assignee");
+    case Duration: return QCoreApplication::translate("IncidentColumns", "Duration");
+    case Services: return QCoreApplication::translate("IncidentColumns", "Affected services");
+    case Created: return QCoreApplication::translate("IncidentColumns", "Created");
+    case Priority: return QCoreApplication::translate("IncidentColumns", "Priority");
+    case Sla: return QCoreApplication::translate("IncidentColumns", "SLA");
+    default: break;
+    }
+    return {};
+}
+
+bool incidentColumnSortable(int column)
+{
+    return column >= 0 && column < Count && column != Services;
+}
+
+QString formatDuration(qint64 ms)
+{
+    const bool neg = ms < 0;
+    qint64 s = (neg ? -ms : ms) / 1000;
+    const qint64 d = s / 86400, h = (s / 3600) % 24, m = (s / 60) % 60;
+    s %= 60;
+    QString out;
+    if (d > 0)
+        out = QStringLiteral("%1d %2h").arg(d).arg(h);
+    else if (h > 0)
+        out = QStringLiteral("%1h %2m").arg(h).arg(m, 2, 10, QLatin1Char('0'));
+    else if (m > 0)
+        out = QStringLiteral("%1m %2s").arg(m).arg(s, 2, 10, QLatin1Char('0'));
+    else
+        out = QStringLiteral("%1s").arg(s);
+    return neg ? u'-' + out : out;
+}
+
+QList<SavedView> savedViews(const QString &me, qint64 now)
+{
+    QList<SavedView> out;
+    IncidentFilter open;
+    open.open = true;
+    out << SavedView{QStringLiteral("open"), QCoreApplication::translate("SavedViews", "Open"), open};
+    IncidentFilter mine;
+    mine.open = true;
+    mine.assignee = me;
+    out << SavedView{QStringLiteral("mine"), QCoreApplication::translate("SavedViews", "My incidents"), mine};
+    IncidentFilter p1;
+    p1.open = true;
+    p1.priority = 1;
+    out << SavedView{QStringLiteral("p1"), QCoreApplication::translate("SavedViews", "P1 open"), p1};
+    IncidentFilter breach;
+    breach.breachingSla = true;
+    breach.now = now;
+    out << SavedView{QStringLiteral("breaching"), QCoreApplication::translate("SavedViews", "Breaching SLA"), breach};
+    IncidentFilter week;
+    const QDateTime t = QDateTime::fromMSecsSinceEpoch(now, Qt::UTC);
+    const QDate monday = t.date().addDays(1 - t.date().dayOfWeek());
+    week.resolvedAfter = QDateTime(monday, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
+    out << SavedView{QStringLiteral("resolved_week"), QCoreApplication::translate("SavedViews", "Resolved this week"), week};
+    return out;
+}
+
+IncidentQuery::IncidentQuery(IncidentFilter filter, int sortColumn, bool descending)
+    : m_filter(std::move(filter)), m_sortColumn(incidentColumnSortable(sortColumn) ? sortColumn : Created), m_desc(descending)
+{
+}
+
+QStringList IncidentQuery::keyColumns() const
+{
+    // Each list is exactly an index's columns (see 0001_core.sql); "id" is the rowid every
+    // index ends with. Live columns sort by their stored base.
+    switch (m_sortColumn) {
+    case Id: return {QStringLiteral("id")};
+    case Title: return {QStringLiteral("title"), QStringLiteral("id")};
+    case Severity: return {QStringLiteral("severity"), QStringLiteral("created_at"), QStringLiteral("id")};
+    case Status: return {QStringLiteral("state"), QStringLiteral("created_at"), QStringLiteral("id")};
+    case Assignee: return {QStringLiteral("assignee"), QStringLiteral("created_at"), QStringLiteral("id")};
+    case Priority: return {QStringLiteral("priority"), QStringLiteral("created_at"), QStringLiteral("id")};
+    case Sla: return {QStringLiteral("sla_due"), QStringLiteral("id")};
+    case Duration: // longest first when descending: oldest creation first
+    case Created:
+    default: return {QStringLiteral("created_at"), QStringLiteral("id")};
+    }
+}
+
+QString IncidentQuery::ftsQuery(const QString &in)
+{
+    QStringList terms;
+    static const QRegularExpression ws(QStringLiteral("\\s+"));
+    for (QString w : in.split(ws, Qt::SkipEmptyParts)) {
+        const bool prefix = w.endsWith(u'*');
+        if (prefix)
+            w.chop(1);
+        w.replace(u'"', QStringLiteral("\"\""));
+        if (!w.isEmpty())
+            terms << u'"' + w + u'"' + (prefix ? QStringLiteral("*") : QString());
+    }
+    return terms.join(u' ');
+}
+
+QString IncidentQuery::where(QList<QVariant> &binds) const
+{
+    const IncidentFilter &f = m_filter;
+    QStringList w;
+    if (!f.states.isEmpty()) {
+        QStringList ph;
+        for (const QString &s : f.states) {
+            ph << QStringLiteral("?");
+            binds << s;
+        }
+        w << QStringLiteral("state IN (%1)").arg(ph.join(u','));
+    }
+    if (f.open) {
+        w << QStringLiteral("is_open=?");
+        binds << qint64(*f.open ? 1 : 0);
+    }
+    if (f.severity > 0) {
+        w << QStringLiteral("severity=?");
+        binds << qint64(f.severity);
+    }
+    if (f.priority > 0) {
+        w << QStringLiteral("priority=?");
+        binds << qint64(f.priority);
+    }
+    if (!f.assignee.isEmpty()) {
+        w << QStringLiteral("assignee=?");
+        binds << f.assignee;
+    }
+    if (!f.service.isEmpty()) {
+        w << QStringLiteral("id IN (SELECT incident FROM incident_services WHERE service=?)");
+        binds << f.service;
+    }
+    if (f.breachingSla) {
+        w << QStringLiteral("is_open=1 AND sla_due>0 AND (sla_breached<>0 OR sla_due<?)");
+        binds << (f.now > 0 ? f.now : QDateTime::currentMSecsSinceEpoch());
+    }
+    if (f.resolvedAfter > 0) {
+        w << QStringLiteral("resolved_at>=?");
+        binds << f.resolvedAfter;
+    }
+    const QString fts = ftsQuery(f.search);
+    if (!fts.isEmpty()) {
+        w << QStringLiteral("id IN (SELECT incident FROM search WHERE search MATCH ?)");
+        binds << fts;
+    }
+    return w.isEmpty() ? QString() : QStringLiteral(" WHERE ") + w.join(QStringLiteral(" AND "));
+}
+
+QString IncidentQuery::orderBy() const
+{
+    const QString dir = m_desc ? QStringLiteral(" DESC") : QStringLiteral(" ASC");
+    QStringList parts;
+    for (const QString &c : keyColumns())
+        parts << c + dir;
+    return QStringLiteral(" ORDER BY ") + parts.join(QStringLiteral(", "));
+}
+
+QString IncidentQuery::countSql(QList<QVariant> &binds) const
+{
+    return QStringLiteral("SELECT count(*) FROM incidents") + where(binds);
+}
+
+QString IncidentQuery::offsetPageSql(qint64 offset, int limit, QList<QVariant> &binds) const
+{
+    if (offset == 0)
+        return QStringLiteral("SELECT %1 FROM incidents").arg(QLatin1String(kRowColumns)) + where(binds) + orderBy()
+               + QStringLiteral(" LIMIT %1").arg(limit);
+    // The inner query walks only the index to skip rows; the outer one reads the page.
+    QList<QVariant> inner;
+    const QString sub = QStringLiteral("SELECT id FROM incidents") + where(inner) + orderBy()
+                        + QStringLiteral(" LIMIT %1 OFFSET %2").arg(limit).arg(offset);
+    binds += inner;
+    return QStringLiteral("SELECT %1 FROM incidents WHERE id IN (%2)").arg(QLatin1String(kRowColumns), sub) + orderBy();
+}
+
+QString IncidentQuery::keysetPageSql(const QVariantList &key, bool inclusive, int limit, QList<QVariant> &binds) const
+{
+    QString w = where(binds);
+    const QStringList cols = keyColumns();
+    QStringList ph;
+    for (int i = 0; i < cols.size(); ++i)
+        ph << QStringLiteral("?");
+    const QString op = m_desc ? (inclusive ? QStringLiteral("<=") : QStringLiteral("<"))
+                              : (inclusive ? QStringLiteral(">=") : QStringLiteral(">"));
+    const QString cond = cols.size() == 1 ? QStringLiteral("%1 %2 ?").arg(cols.first(), op)
+                                          : QStringLiteral("(%1) %2 (%3)").arg(cols.join(u','), op, ph.join(u','));
+    w += (w.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND ")) + cond;
+    binds += key;
+    return QStringLiteral("SELECT %1 FROM incidents").arg(QLatin1String(kRowColumns)) + w + orderBy()
+           + QStringLiteral(" LIMIT %1").arg(limit);
+}
+
+QString IncidentQuery::keysSql(QList<QVariant> &binds) const
+{
+    return QStringLiteral("SELECT %1 FROM incidents").arg(keyColumns().join(u',')) + where(binds) + orderBy();
+}
+
+QVariantList IncidentQuery::keyOf(const IncidentRow &r) const
+{
+    QVariantList k;
+    for (const QString &c : keyColumns()) {
+        if (c == u"id")
+            k << r.id;
+        else if (c == u"title")
+            k << r.title;
+        else if (c == u"severity")
+            k << qint64(r.severity);
+        else if (c == u"priority")
+            k << qint64(r.priority);
+        else if (c == u"state")
+            k << r.state;
+        else if (c == u"assignee")
+            k << r.assignee;
+        else if (c == u"created_at")
+            k << r.createdAt;
+        else if (c == u"sla_due")
+            k << r.slaDue;
+    }
+    return k;
+}
+
+IncidentRow IncidentQuery::readRow(store::Stmt *s)
+{
+    IncidentRow r;
+    r.id = s->int64(0);
+    r.uid = store::Store::blobToUuid(s->blob(1));
+    r.number = s->text(2);
+    r.title = s->text(3);
+    r.severity = int(s->int64(4));
+    r.priority = int(s->int64(5));
+    r.state = s->text(6);
+    r.open = s->int64(7) != 0;
+    r.assignee = s->text(8);
+    QStringList svc;
+    for (const auto &v : QJsonDocument::fromJson(s->text(9).toUtf8()).array())
+        svc << v.toString();
+    r.services = svc.join(QStringLiteral(", "));
+    r.createdAt = s->int64(10);
+    r.resolvedAt = s->int64(11);
+    r.slaDue = s->int64(12);
+    r.slaBreached = int(s->int64(13));
+    r.slaPausedSince = s->int64(14);
+    return r;
+}
+
+void bindVariants(store::Stmt *s, const QList<QVariant> &binds, int first)
+{
+    for (int i = 0; i < binds.size(); ++i) {
+        const QVariant &v = binds[i];
+        if (v.typeId() == QMetaType::QString)
+            s->bind(first + i, v.toString());
+        else
+            s->bind(first + i, v.toLongLong());
+    }
+}
+
+QList<IncidentRow> quickFind(store::Store &store, const QString &text, int limit)
+{
+    QList<IncidentRow> out;
+    const QString t = text.trimmed();
+    if (t.isEmpty())
+        return out;
+    auto &db = store.db();
+    QList<qint64> seen;
+    if (auto inc = store.findIncident(t)) {
+        if (auto *s = db.prepare(QStringLiteral("SELECT %1 FROM incidents WHERE id=?").arg(QLatin1String(kRowColumns)))) {
+            s->bind(1, inc->rowid);
+            if (s->step()) {
+                out << IncidentQuery::readRow(s);
+                seen << out.last().id;
+            }
+            s->reset();
+        }
+    }
+    IncidentFilter f;
+    // Prefix search on the last word, so the palette finds as you type.
+    f.search = t.endsWith(u'*') ? t : t + u'*';
+    IncidentQuery q(f, Created, true);
+    QList<QVariant> binds;
+    const QString sql = q.offsetPageSql(0, limit, binds);
+    if (auto *s = db.prepare(sql)) {
+        bindVariants(s, binds);
+        while (out.size() < limit && s->step()) {
+            IncidentRow r = IncidentQuery::readRow(s);
+            if (!seen.contains(r.id))
+                out << r;
+        }
+        s->reset();
+    }
+    return out;
+}
+
+} // namespace sitrep::itemmodels

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <QVariant>
+
+#include <optional>
+
+namespace sitrep::store {
+class Store;
+class Stmt;
+}
+
+namespace sitrep::itemmodels {
+
+/// What the incident list shows: filters (empty fields do not filter) and the sort.
+struct IncidentFilter {
+    QStringList states;
+    std::optional<bool> open;
+    int severity = 0; // 1..4
+    int priority = 0; // 1..4
+    QString service;
+    QString assignee;
+    QString search;            // FTS5, plain words (a trailing * is a prefix search)
+    bool breachingSla = false; // open and past (or flagged past) the active deadline
+    qint64 resolvedAfter = 0;  // ms; 0 = any
+    qint64 now = 0;            // the time "breaching" is measured at
+
+    bool operator==(const IncidentFilter &) const = default;
+};
+
+/// A saved view of the list: a name and the filter it applies.
+struct SavedView {
+    QString id;
+    QString name;
+    IncidentFilter filter;
+};
+/// Open, My incidents, P1 open, Breaching SLA, Resolved this week. `me` is the user's name.
+QList<SavedView> savedViews(const QString &me, qint64 now);
+
+/// One list row: just what the columns show and sort on.
+struct IncidentRow {
+    qint64 id = 0;
+    QString uid;
+    QString number;
+    QString title;
+    int severity = 0;
+    int priority = 0;
+    QString state;
+    bool open = true;
+    QString assignee;
+    QString services; // comma separated
+    qint64 createdAt = 0;
+    qint64 resolvedAt = 0;
+    qint64 slaDue = 0;
+    int slaBreached = 0;
+    qint64 slaPausedSince = 0;
+};
+
+/// The SQL behind the lazy incident list. Every sortable column orders by an index whose
+/// columns it names in full (rowid as the last tie-breaker), so a page costs one index
+/// range scan and a keyset "after this row" query needs no OFFSET.
+class IncidentQuery {
+public:
+    IncidentQuery(IncidentFilter filter, int sortColumn, bool descending);
+
+    const IncidentFilter &filter() const { return m_filter; }
+    int sortColumn() const { return m_sortColumn; }
+    bool descending() const { return m_desc; }
+
+    /// SELECT count(*) ...
+    QString countSql(QList<QVariant> &binds) const;
+    /// A page by offset (only the index is walked for the skipped rows).
+    QString offsetPageSql(qint64 offset, int limit, QList<QVariant> &binds) const;
+    /// A page starting at (inclusive) or after (exclusive) the row with sort key `key`.
+    QString keysetPageSql(const QVariantList &key, bool inclusive, int limit, QList<QVariant> &binds) const;
+    /// Just the sort key of every row, in order (builds the page anchors).
+    QString keysSql(QList<QVariant> &binds) const;
+    /// The sort key of a row, as keysetPageSql wants it.
+    QVariantList keyOf(const IncidentRow &row) const;
+    /// Number of columns keysSql returns.
+    int keyWidth() const { return int(keyColumns().size()); }
+
+    /// Reads the current row of a page query.
+    static IncidentRow readRow(store::Stmt *stmt);
+    static QString ftsQuery(const QString &text);
+
+private:
+    QStringList keyColumns() const;
+    QString where(QList<QVariant> &binds) const;
+    QString orderBy() const;
+
+    IncidentFilter m_filter;
+    int m_sortColumn;
+    bool m_desc;
+};
+
+/// Binds QVariants (strings as text, everything else as integers).
+void bindVariants(store::Stmt *stmt, const QList<QVariant> &binds, int first = 1);
+
+/// Up to `limit` incidents whose number (or its digits) or text matches `text`: for the
+/// command palette. Fast: an index lookup and an FTS query with a small limit.
+QList<IncidentRow> quickFind(store::Store &store, const QString &text, int limit);
+
+} // namespace sitrep::itemmodels

@@ -1,0 +1,528 @@
+// SPDX-License-Identifier: MIT
+#include "itemmodels/incidenttablemodel.h"
+
+#include "domain/incident.h"
+#include "store/sqlite.h"
+#include "store/store.h"
+
+#include <QDateTime>
+#include <QLoggingCategory>
+#include <QPointer>
+
+#include <sqlite3.h>
+
+#include <optional>
+
+Q_LOGGING_CATEGORY(lcItemModels, "sitrep.itemmodels", QtWarningMsg)
+
+namespace sitrep::itemmodels {
+
+using namespace IncidentColumn;
+using namespace IncidentRole;
+
+/// Lives on the model's worker thread with its own read-only connection. Every request
+/// carries the generation it was made for; work for an older generation is skipped.
+class IncidentPageLoader final : public QObject {
+public:
+    IncidentPageLoader(QString path, IncidentTableModel *model, std::shared_ptr<std::atomic<quint64>> gen,
+                       std::atomic<int> *anchorCount)
+        : m_path(std::move(path)), m_model(model), m_gen(std::move(gen)), m_anchorCount(anchorCount)
+    {
+    }
+
+    void query(quint64 gen, const IncidentQuery &q, bool recount, qint64 knownCount)
+    {
+        if (stale(gen) || !ensureOpen())
+            return;
+        setQuery(q);
+        const qint64 count = recount ? countRows() : knownCount;
+        const QList<IncidentRow> first = pageRows(0, {});
+        if (stale(gen))
+            return;
+        auto *model = m_model;
+        QMetaObject::invokeMethod(model, [model, gen, count, first] { model->onQueryResult(gen, count, first); }, Qt::QueuedConnection);
+        startAnchors(gen);
+    }
+
+    void page(quint64 gen, int page, const QVariantList &after)
+    {
+        if (stale(gen) || !ensureOpen() || !m_q)
+            return;
+        const QList<IncidentRow> rows = pageRows(page, after);
+        auto *model = m_model;
+        QMetaObject::invokeMethod(model, [model, gen, page, rows] { model->onPage(gen, page, rows); }, Qt::QueuedConnection);
+    }
+
+    void refresh(quint64 gen, const IncidentQuery &q, const QList<int> &pages)
+    {
+        if (stale(gen) || !ensureOpen())
+            return;
+        setQuery(q); // the old anchors may point at moved rows
+        const qint64 count = countRows();
+        QHash<int, QList<IncidentRow>> out;
+        for (int p : pages) {
+            if (stale(gen))
+                return;
+            if (qint64(p) * IncidentTableModel::PageSize < count)
+                out.insert(p, offsetPage(p));
+        }
+        auto *model = m_model;
+        QMetaObject::invokeMethod(model, [model, gen, count, out] { model->onRefresh(gen, count, out); }, Qt::QueuedConnection);
+        startAnchors(gen);
+    }
+
+private:
+    bool stale(quint64 gen) const { return gen != m_gen->load(); }
+
+    bool ensureOpen()
+    {
+        if (m_open)
+            return true;
+        if (auto s = m_store.openReadOnly(m_path); !s) {
+            qCWarning(lcItemModels) << "cannot open" << m_path << s.errorMessage();
+            return false;
+        }
+        m_open = true;
+        return true;
+    }
+
+    void setQuery(const IncidentQuery &q)
+    {
+        m_q = q;
+        m_anchors.clear();
+        m_anchorStmt.reset();
+        m_anchorCount->store(0);
+    }
+
+    qint64 countRows()
+    {
+        QList<QVariant> binds;
+        const QString sql = m_q->countSql(binds);
+        store::Stmt *s = m_store.db().prepare(sql);
+        if (!s)
+            return 0;
+        bindVariants(s, binds);
+        const qint64 n = s->step() ? s->int64(0) : 0;
+        s->reset();
+        return n;
+    }
+
+    QList<IncidentRow> run(const QString &sql, const QList<QVariant> &binds)
+    {
+        QList<IncidentRow> rows;
+        store::Stmt *s = m_store.db().prepare(sql);
+        if (!s) {
+            qCWarning(lcItemModels) << "bad page query" << m_store.db().lastError();
+            return rows;
+        }
+        bindVariants(s, binds);
+        rows.reserve(IncidentTableModel::PageSize);
+        while (s->step())
+            rows << IncidentQuery::readRow(s);
+        s->reset();
+        return rows;
+    }
+
+    QList<IncidentRow> offsetPage(int page)
+    {
+        QList<QVariant> binds;
+        const QString sql = m_q->offsetPageSql(qint64(page) * IncidentTableModel::PageSize, IncidentTableModel::PageSize, binds);
+        return run(sql, binds);
+    }
+
+    QList<IncidentRow> pageRows(int page, const QVariantList &after)
+    {
+        QList<QVariant> binds;
+        if (page == 0)
+            return offsetPage(0);
+        if (page < m_anchors.size())
+            return run(m_q->keysetPageSql(m_anchors[page], true, IncidentTableModel::PageSize, binds), binds);
+        if (!after.isEmpty())
+            return run(m_q->keysetPageSql(after, false, IncidentTableModel::PageSize, binds), binds);
+        return offsetPage(page);
+    }
+
+    // Anchors: the sort key of the first row of every page, collected by walking the
+    // index in chunks so page requests interleave with the walk.
+    void startAnchors(quint64 gen)
+    {
+        QList<QVariant> binds;
+        m_anchorStmt = m_store.db().prepareOnce(m_q->keysSql(binds));
+        if (!m_anchorStmt)
+            return;
+        bindVariants(m_anchorStmt.get(), binds);
+        m_anchorRow = 0;
+        QMetaObject::invokeMethod(this, [this, gen] { continueAnchors(gen); }, Qt::QueuedConnection);
+    }
+
+    void continueAnchors(quint64 gen)
+    {
+        if (stale(gen) || !m_anchorStmt)
+            return;
+        const int width = m_q->keyWidth();
+        sqlite3_stmt *h = m_anchorStmt->handle();
+        for (int i = 0; i < 100000; ++i) {
+            if (!m_anchorStmt->step()) {
+                m_anchorStmt.reset(); // done: release the read snapshot
+                return;
+            }
+            if (m_anchorRow % IncidentTableModel::PageSize == 0) {
+                QVariantList key;
+                key.reserve(width);
+                for (int c = 0; c < width; ++c) {
+                    if (sqlite3_column_type(h, c) == SQLITE_TEXT)
+                        key << m_anchorStmt->text(c);
+                    else
+                        key << m_anchorStmt->int64(c);
+                }
+                m_anchors << key;
+                m_anchorCount->store(int(m_anchors.size()));
+            }
+            ++m_anchorRow;
+        }
+        QMetaObject::invokeMethod(this, [this, gen] { continueAnchors(gen); }, Qt::QueuedConnection);
+    }
+
+    QString m_path;
+    IncidentTableModel *m_model;
+    std::shared_ptr<std::atomic<quint64>> m_gen;
+    std::atomic<int> *m_anchorCount;
+    store::Store m_store;
+    bool m_open = false;
+    std::optional<IncidentQuery> m_q;
+    QList<QVariantList> m_anchors;
+    std::unique_ptr<store::Stmt> m_anchorStmt;
+    qint64 m_anchorRow = 0;
+};
+
+IncidentTableModel::IncidentTableModel(const QString &dbPath, QObject *parent)
+    : QAbstractTableModel(parent), m_gen(std::make_shared<std::atomic<quint64>>(0))
+{
+    m_now = QDateTime::currentMSecsSinceEpoch();
+    m_thread.setObjectName(QStringLiteral("incident-list"));
+    m_loader = new IncidentPageLoader(dbPath, this, m_gen, &m_anchorCount);
+    m_loader->moveToThread(&m_thread);
+    m_thread.start();
+    startQuery(true);
+}
+
+IncidentTableModel::~IncidentTableModel()
+{
+    m_gen->fetch_add(1); // lets a running request stop early
+    m_thread.quit();
+    m_thread.wait();
+    delete m_loader;
+}
+
+void IncidentTableModel::startQuery(bool recount)
+{
+    const quint64 gen = m_gen->fetch_add(1) + 1;
+    m_loading = true;
+    m_refreshRunning = false;
+    m_requested.clear();
+    const IncidentQuery q(m_filter, m_sortColumn, m_desc);
+    auto *loader = m_loader;
+    const qint64 known = m_count;
+    QMetaObject::invokeMethod(loader, [loader, gen, q, recount, known] { loader->query(gen, q, recount, known); }, Qt::QueuedConnection);
+}
+
+void IncidentTableModel::onQueryResult(quint64 gen, qint64 count, const QList<IncidentRow> &first)
+{
+    if (gen != m_gen->load())
+        return;
+    beginResetModel();
+    m_count = count;
+    m_pages.clear();
+    m_lastUse.clear();
+    m_requested.clear();
+    m_pages.insert(0, first);
+    m_lastUse.insert(0, ++m_useTick);
+    m_loading = false;
+    endResetModel();
+    Q_EMIT countChanged(m_count);
+    Q_EMIT queryReady();
+    if (m_refreshPending) {
+        m_refreshPending = false;
+        refresh();
+    }
+}
+
+void IncidentTableModel::requestPage(int page) const
+{
+    if (m_requested.contains(page) || m_loading)
+        return;
+    m_requested.insert(page);
+    QVariantList after;
+    const auto prev = m_pages.constFind(page - 1);
+    const IncidentQuery q(m_filter, m_sortColumn, m_desc);
+    if (prev != m_pages.cend() && prev->size() == PageSize)
+        after = q.keyOf(prev->last());
+    const quint64 gen = m_gen->load();
+    auto *loader = m_loader;
+    QMetaObject::invokeMethod(loader, [loader, gen, page, after] { loader->page(gen, page, after); }, Qt::QueuedConnection);
+}
+
+void IncidentTableModel::onPage(quint64 gen, int page, const QList<IncidentRow> &rows)
+{
+    if (gen != m_gen->load())
+        return;
+    m_requested.remove(page);
+    m_pages.insert(page, rows);
+    m_lastUse.insert(page, ++m_useTick);
+    evict();
+    const int first = page * PageSize;
+    const int last = int(std::min<qint64>(m_count, qint64(first) + PageSize)) - 1;
+    if (last >= first)
+        Q_EMIT dataChanged(index(first, 0), index(last, Count - 1));
+    Q_EMIT pageLoaded(page);
+}
+
+void IncidentTableModel::evict() const
+{
+    while (m_pages.size() > MaxCachedPages) {
+        int oldest = -1;
+        quint64 best = ~quint64(0);
+        for (auto it = m_lastUse.cbegin(); it != m_lastUse.cend(); ++it)
+            if (it.value() < best) {
+                best = it.value();
+                oldest = it.key();
+            }
+        if (oldest < 0)
+            break;
+        m_pages.remove(oldest);
+        m_lastUse.remove(oldest);
+    }
+}
+
+void IncidentTableModel::refresh()
+{
+    if (m_loading || m_refreshRunning) {
+        m_refreshPending = true;
+        return;
+    }
+    m_refreshRunning = true;
+    const quint64 gen = m_gen->fetch_add(1) + 1;
+    m_requested.clear();
+    const IncidentQuery q(m_filter, m_sortColumn, m_desc);
+    const QList<int> pages = m_pages.keys();
+    auto *loader = m_loader;
+    QMetaObject::invokeMethod(loader, [loader, gen, q, pages] { loader->refresh(gen, q, pages); }, Qt::QueuedConnection);
+}
+
+void IncidentTableModel::onRefresh(quint64 gen, qint64 count, const QHash<int, QList<IncidentRow>> &pages)
+{
+    if (gen != m_gen->load())
+        return;
+    m_refreshRunning = false;
+    const qint64 old = m_count;
+    if (count > old) {
+        beginInsertRows({}, int(old), int(count - 1));
+        m_count = count;
+        m_pages = pages;
+        endInsertRows();
+    } else if (count < old) {
+        beginRemoveRows({}, int(count), int(old - 1));
+        m_count = count;
+        m_pages = pages;
+        endRemoveRows();
+    } else {
+        m_pages = pages;
+    }
+    m_lastUse.clear();
+    for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it)
+        m_lastUse.insert(it.key(), ++m_useTick);
+    if (m_count > 0)
+        Q_EMIT dataChanged(index(0, 0), index(int(m_count - 1), Count - 1));
+    if (count != old)
+        Q_EMIT countChanged(m_count);
+    Q_EMIT refreshed();
+    if (m_refreshPending) {
+        m_refreshPending = false;
+        refresh();
+    }
+}
+
+void IncidentTableModel::setFilter(const IncidentFilter &filter)
+{
+    if (filter == m_filter && !m_loading)
+        return;
+    m_filter = filter;
+    startQuery(true);
+}
+
+void IncidentTableModel::sort(int column, Qt::SortOrder order)
+{
+    if (!incidentColumnSortable(column))
+        return;
+    const bool desc = order == Qt::DescendingOrder;
+    if (column == m_sortColumn && desc == m_desc && !m_loading)
+        return;
+    m_sortColumn = column;
+    m_desc = desc;
+    startQuery(false); // the same rows in another order: the count stays
+}
+
+void IncidentTableModel::setNow(qint64 nowMs)
+{
+    m_now = nowMs;
+    if (m_count > 0) {
+        Q_EMIT dataChanged(index(0, Duration), index(int(m_count - 1), Duration), {Qt::DisplayRole, SortRole});
+        Q_EMIT dataChanged(index(0, Sla), index(int(m_count - 1), Sla), {Qt::DisplayRole, SortRole, SlaRemainingRole, SlaLevelRole});
+    }
+}
+
+int IncidentTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(std::min<qint64>(m_count, std::numeric_limits<int>::max()));
+}
+
+int IncidentTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : Count;
+}
+
+const IncidentRow *IncidentTableModel::rowAt(int row) const
+{
+    if (row < 0 || row >= m_count)
+        return nullptr;
+    const int page = row / PageSize;
+    const auto it = m_pages.constFind(page);
+    if (it == m_pages.cend())
+        return nullptr;
+    const int off = row % PageSize;
+    return off < it->size() ? &it->at(off) : nullptr;
+}
+
+void IncidentTableModel::fetchRow(int row) const
+{
+    if (row < 0 || row >= m_count)
+        return;
+    const int page = row / PageSize;
+    if (!m_pages.contains(page))
+        requestPage(page);
+}
+
+qint64 IncidentTableModel::slaRemaining(const IncidentRow &r) const
+{
+    if (!r.open || r.slaDue <= 0)
+        return 0;
+    const qint64 at = r.slaPausedSince > 0 ? r.slaPausedSince : m_now;
+    return r.slaDue - at;
+}
+
+int IncidentTableModel::slaLevel(const IncidentRow &r) const
+{
+    if (!r.open || r.slaDue <= 0)
+        return 0;
+    const qint64 left = slaRemaining(r);
+    if (left < 0)
+        return 2;
+    const qint64 total = r.slaDue - r.createdAt;
+    if (left < 15 * 60 * 1000 || (total > 0 && left * 4 < total))
+        return 1;
+    return 0;
+}
+
+QVariant IncidentTableModel::display(const IncidentRow &r, int column) const
+{
+    switch (column) {
+    case Id: return r.number;
+    case Title: return r.title;
+    case Severity: {
+        const auto s = domain::Severity(r.severity);
+        return s == domain::Severity::Unknown ? tr("SEV?") : tr("%1 %2").arg(domain::severityLabel(s), domain::severityName(s));
+    }
+    case Status: return m_stateLabels.value(r.state, r.state);
+    case Assignee: return r.assignee;
+    case Duration: return formatDuration((r.resolvedAt > 0 ? r.resolvedAt : m_now) - r.createdAt);
+    case Services: return r.services;
+    case Created: return QDateTime::fromMSecsSinceEpoch(r.createdAt).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    case Priority: return r.priority > 0 ? QStringLiteral("P%1").arg(r.priority) : QString();
+    case Sla: {
+        if (!r.open || r.slaDue <= 0)
+            return QStringLiteral("—");
+        const qint64 left = slaRemaining(r);
+        const QString t = left < 0 ? tr("overdue %1").arg(formatDuration(-left)) : formatDuration(left);
+        return r.slaPausedSince > 0 ? tr("paused, %1").arg(t) : t;
+    }
+    default: break;
+    }
+    return {};
+}
+
+QVariant IncidentTableModel::sortValue(const IncidentRow &r, int column) const
+{
+    switch (column) {
+    case Id: return r.id;
+    case Title: return r.title;
+    case Severity: return r.severity;
+    case Status: return r.state;
+    case Assignee: return r.assignee;
+    case Duration: return r.createdAt;
+    case Services: return r.services;
+    case Created: return r.createdAt;
+    case Priority: return r.priority;
+    case Sla: return r.slaDue;
+    default: break;
+    }
+    return {};
+}
+
+QVariant IncidentTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const int page = index.row() / PageSize;
+    const auto it = m_pages.constFind(page);
+    if (it == m_pages.cend() || index.row() % PageSize >= it->size()) {
+        if (it == m_pages.cend())
+            requestPage(page);
+        if (role == LoadedRole)
+            return false;
+        if (role == Qt::DisplayRole && index.column() == Title)
+            return tr("Loading…");
+        return {};
+    }
+    m_lastUse[page] = ++m_useTick;
+    const IncidentRow &r = it->at(index.row() % PageSize);
+    switch (role) {
+    case Qt::DisplayRole: return display(r, index.column());
+    case Qt::ToolTipRole:
+        if (index.column() == Title || index.column() == Services)
+            return display(r, index.column());
+        return {};
+    case Qt::AccessibleTextRole: return QStringLiteral("%1: %2").arg(incidentColumnTitle(index.column()), display(r, index.column()).toString());
+    case SortRole: return sortValue(r, index.column());
+    case UidRole: return r.uid;
+    case NumberRole: return r.number;
+    case SeverityRole: return r.severity;
+    case PriorityRole: return r.priority;
+    case StateRole: return r.state;
+    case OpenRole: return r.open;
+    case SlaRemainingRole: return slaRemaining(r);
+    case SlaLevelRole: return slaLevel(r);
+    case LoadedRole: return true;
+    default: break;
+    }
+    return {};
+}
+
+QVariant IncidentTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || section < 0 || section >= Count)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    if (role == Qt::DisplayRole)
+        return incidentColumnTitle(section);
+    if (role == Qt::ToolTipRole && !incidentColumnSortable(section))
+        return tr("This column does not sort");
+    return {};
+}
+
+Qt::ItemFlags IncidentTableModel::flags(const QModelIndex &index) const
+{
+    if (!index.isValid())
+        return Qt::NoItemFlags;
+    return Qt::ItemIsSelectable | Qt::ItemIsEnabled | Qt::ItemNeverHasChildren;
+}
+
+} // namespace sitrep::itemmodels

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QDialog>
+#include <QJsonObject>
+
+class QComboBox;
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+
+namespace sitrep::engine {
+class LifecycleEngine;
+}
+
+namespace sitrep::ui {
+
+/// New incident: the fields of seeds 000/001, priority shown live from impact x urgency,
+/// validation messages at each field, nothing written until every field is valid.
+class CreateIncidentDialog final : public QDialog {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(CreateIncidentDialog)
+public:
+    CreateIncidentDialog(engine::LifecycleEngine &engine, const QString &me, QWidget *parent = nullptr);
+
+    /// The command arguments the fields describe.
+    QJsonObject args() const;
+    /// True when every field is valid (the Create button is enabled).
+    bool isValid() const;
+    /// Priority the matrix gives now ("P2"), empty if it cannot tell yet.
+    QString priorityText() const;
+    /// The incident created by accept(), empty before.
+    QString createdUid() const { return m_createdUid; }
+    QString createdNumber() const { return m_createdNumber; }
+
+    void accept() override;
+
+private:
+    void validate();
+
+    engine::LifecycleEngine &m_engine;
+    QString m_me;
+    QLineEdit *m_title = nullptr;
+    QLabel *m_titleError = nullptr;
+    QPlainTextEdit *m_description = nullptr;
+    QComboBox *m_severity = nullptr;
+    QLabel *m_severityError = nullptr;
+    QComboBox *m_impact = nullptr;
+    QComboBox *m_urgency = nullptr;
+    QLabel *m_priority = nullptr;
+    QLabel *m_matrixError = nullptr;
+    QLineEdit *m_category = nullptr;
+    QLineEdit *m_subcategory = nullptr;
+    QLineEdit *m_services = nullptr;
+    QLabel *m_servicesError = nullptr;
+    QLineEdit *m_assignee = nullptr;
+    QLineEdit *m_group = nullptr;
+    QLineEdit *m_commander = nullptr;
+    QLabel *m_formError = nullptr;
+    QDialogButtonBox *m_buttons = nullptr;
+    QString m_createdUid;
+    QString m_createdNumber;
+};
+
+} // namespace sitrep::ui

@@ -1,0 +1,802 @@
+// SPDX-License-Identifier: MIT
+#include "incidentworkspace.h"
+
+#include "engine/lifecycleengine.h"
+#include "itemmodels/incidentcolumns.h"
+#include "itemmodels/timelinemodel.h"
+#include "severitystyle.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QFrame>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPixmap>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace sitrep::ui {
+
+using namespace sitrep::itemmodels;
+using engine::Command;
+
+static QString when(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+}
+
+IncidentWorkspace::IncidentWorkspace(engine::LifecycleEngine &engine, const QString &uid, const QString &me, QWidget *parent)
+    : QWidget(parent), m_engine(engine), m_uid(uid), m_me(me.isEmpty() ? QStringLiteral("user") : me)
+{
+    setObjectName(QStringLiteral("workspace"));
+    m_now = m_engine.clock().nowMs();
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(8, 8, 8, 8);
+    outer->addWidget(buildHeader());
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("workspaceTabs"));
+    m_tabs->setAccessibleName(tr("Incident sections"));
+    m_tabs->addTab(buildTimeline(), tr("&Timeline"));
+    m_tabs->addTab(buildEvidence(), tr("&Evidence"));
+    m_tabs->addTab(buildServices(), tr("Ser&vices"));
+    m_tabs->addTab(buildCommunication(), tr("&Communication"));
+    m_tabs->addTab(buildActionItems(), tr("Action &items"));
+    m_tabs->addTab(buildPeople(), tr("&People"));
+    outer->addWidget(m_tabs, 1);
+    reload();
+}
+
+QWidget *IncidentWorkspace::buildHeader()
+{
+    auto *header = new QFrame(this);
+    header->setObjectName(QStringLiteral("workspaceHeader"));
+    header->setFrameShape(QFrame::StyledPanel);
+    auto *v = new QVBoxLayout(header);
+
+    auto *top = new QHBoxLayout;
+    auto *ident = new QVBoxLayout;
+    auto *line1 = new QHBoxLayout;
+    m_severityIcon = new QLabel(header);
+    m_severityIcon->setAccessibleName(tr("Severity shape"));
+    line1->addWidget(m_severityIcon);
+    m_numberLabel = new QLabel(header);
+    m_numberLabel->setObjectName(QStringLiteral("incidentNumber"));
+    QFont big = font();
+    big.setPointSizeF(big.pointSizeF() * 1.5);
+    big.setBold(true);
+    m_numberLabel->setFont(big);
+    m_numberLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    line1->addWidget(m_numberLabel);
+    m_titleLabel = new QLabel(header);
+    m_titleLabel->setObjectName(QStringLiteral("incidentTitle"));
+    QFont titleFont = font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
+    m_titleLabel->setFont(titleFont);
+    m_titleLabel->setWordWrap(true);
+    m_titleLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    line1->addWidget(m_titleLabel, 1);
+    ident->addLayout(line1);
+
+    auto *line2 = new QHBoxLayout;
+    m_severityLabel = new QLabel(header);
+    m_severityLabel->setObjectName(QStringLiteral("severityLabel"));
+    m_priorityLabel = new QLabel(header);
+    m_priorityLabel->setObjectName(QStringLiteral("priorityLabel"));
+    m_stateLabel = new QLabel(header);
+    m_stateLabel->setObjectName(QStringLiteral("stateLabel"));
+    for (QLabel *l : {m_severityLabel, m_priorityLabel, m_stateLabel}) {
+        l->setFrameShape(QFrame::StyledPanel);
+        l->setContentsMargins(6, 2, 6, 2);
+        line2->addWidget(l);
+    }
+    m_rolesLabel = new QLabel(header);
+    m_rolesLabel->setObjectName(QStringLiteral("rolesLabel"));
+    line2->addWidget(m_rolesLabel, 1);
+    ident->addLayout(line2);
+    top->addLayout(ident, 1);
+
+    // Big timers, readable across a room.
+    QFont timerFont = font();
+    timerFont.setPointSizeF(timerFont.pointSizeF() * 2.4);
+    timerFont.setBold(true);
+    timerFont.setFamily(QStringLiteral("monospace"));
+    timerFont.setStyleHint(QFont::TypeWriter);
+    auto *timers = new QGridLayout;
+    auto *elapsedCaption = new QLabel(tr("Elapsed"), header);
+    m_elapsed = new QLabel(header);
+    m_elapsed->setObjectName(QStringLiteral("elapsedTimer"));
+    m_elapsed->setAccessibleName(tr("Elapsed time"));
+    m_elapsed->setFont(timerFont);
+    m_slaCaption = new QLabel(tr("SLA"), header);
+    m_sla = new QLabel(header);
+    m_sla->setObjectName(QStringLiteral("slaTimer"));
+    m_sla->setAccessibleName(tr("SLA time left"));
+    m_sla->setFont(timerFont);
+    m_sla->setAutoFillBackground(true);
+    m_sla->setContentsMargins(8, 0, 8, 0);
+    timers->addWidget(elapsedCaption, 0, 0, Qt::AlignRight);
+    timers->addWidget(m_slaCaption, 0, 1, Qt::AlignRight);
+    timers->addWidget(m_elapsed, 1, 0, Qt::AlignRight);
+    timers->addWidget(m_sla, 1, 1, Qt::AlignRight);
+    timers->setHorizontalSpacing(24);
+    top->addLayout(timers);
+    v->addLayout(top);
+
+    m_reminderBanner = new QLabel(header);
+    m_reminderBanner->setObjectName(QStringLiteral("reminders"));
+    m_reminderBanner->setAccessibleName(tr("War-room reminders"));
+    m_reminderBanner->setWordWrap(true);
+    m_reminderBanner->setStyleSheet(QStringLiteral("QLabel { background: #FFF3CD; color: #5C4400; border: 1px solid #E6A700; border-radius: 4px; padding: 4px 8px; }"));
+    m_reminderBanner->hide();
+    v->addWidget(m_reminderBanner);
+
+    m_buttonRow = new QHBoxLayout;
+    auto *lifecycle = new QLabel(tr("Move to:"), header);
+    m_buttonRow->addWidget(lifecycle);
+    m_buttonRow->addStretch(1);
+    v->addLayout(m_buttonRow);
+
+    // Inline messages: errors and guard explanations stay in the page, never modal.
+    m_message = new QFrame(header);
+    m_message->setObjectName(QStringLiteral("messageBar"));
+    m_message->setFrameShape(QFrame::StyledPanel);
+    auto *mh = new QHBoxLayout(m_message);
+    mh->setContentsMargins(8, 4, 8, 4);
+    m_messageText = new QLabel(m_message);
+    m_messageText->setObjectName(QStringLiteral("messageText"));
+    m_messageText->setWordWrap(true);
+    m_messageText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    mh->addWidget(m_messageText, 1);
+    auto *close = new QPushButton(tr("Dismiss"), m_message);
+    close->setAccessibleName(tr("Dismiss message"));
+    connect(close, &QPushButton::clicked, this, &IncidentWorkspace::clearMessage);
+    mh->addWidget(close);
+    m_message->hide();
+    v->addWidget(m_message);
+
+    m_guardPanel = new QFrame(header);
+    m_guardPanel->setObjectName(QStringLiteral("guardPanel"));
+    m_guardPanel->setFrameShape(QFrame::StyledPanel);
+    auto *gv = new QVBoxLayout(m_guardPanel);
+    m_guardText = new QLabel(m_guardPanel);
+    m_guardText->setObjectName(QStringLiteral("guardText"));
+    m_guardText->setWordWrap(true);
+    gv->addWidget(m_guardText);
+    auto *gf = new QHBoxLayout;
+    m_approver = new QLineEdit(m_guardPanel);
+    m_approver->setObjectName(QStringLiteral("approverEdit"));
+    m_approver->setPlaceholderText(tr("Approver's name"));
+    m_approver->setAccessibleName(tr("Approver"));
+    gf->addWidget(m_approver);
+    m_approveButton = new QPushButton(tr("Record approval"), m_guardPanel);
+    m_approveButton->setObjectName(QStringLiteral("approveButton"));
+    gf->addWidget(m_approveButton);
+    m_resolutionNote = new QLineEdit(m_guardPanel);
+    m_resolutionNote->setObjectName(QStringLiteral("resolutionNoteEdit"));
+    m_resolutionNote->setPlaceholderText(tr("Resolution note"));
+    m_resolutionNote->setAccessibleName(tr("Resolution note"));
+    gf->addWidget(m_resolutionNote, 2);
+    m_rootCause = new QLineEdit(m_guardPanel);
+    m_rootCause->setObjectName(QStringLiteral("rootCauseEdit"));
+    m_rootCause->setPlaceholderText(tr("Root-cause category"));
+    m_rootCause->setAccessibleName(tr("Root-cause category"));
+    gf->addWidget(m_rootCause, 1);
+    m_guardGo = new QPushButton(tr("Continue"), m_guardPanel);
+    m_guardGo->setObjectName(QStringLiteral("guardContinue"));
+    gf->addWidget(m_guardGo);
+    auto *cancel = new QPushButton(tr("Cancel"), m_guardPanel);
+    gf->addWidget(cancel);
+    gv->addLayout(gf);
+    m_guardPanel->hide();
+    v->addWidget(m_guardPanel);
+
+    connect(cancel, &QPushButton::clicked, m_guardPanel, &QWidget::hide);
+    connect(m_approveButton, &QPushButton::clicked, this, [this] {
+        const QString who = m_approver->text().trimmed();
+        if (who.isEmpty()) {
+            showMessage(tr("Name the person who approves."), true);
+            m_approver->setFocus();
+            return;
+        }
+        if (run(Command::Kind::Approve, {{QStringLiteral("for"), m_guardState}}, who))
+            requestTransition(m_guardState);
+    });
+    connect(m_guardGo, &QPushButton::clicked, this, [this] {
+        QJsonObject args{{QStringLiteral("to"), m_guardState}};
+        if (!m_resolutionNote->text().trimmed().isEmpty())
+            args[u"resolution_note"] = m_resolutionNote->text().trimmed();
+        if (!m_rootCause->text().trimmed().isEmpty())
+            args[u"root_cause"] = m_rootCause->text().trimmed();
+        if (run(Command::Kind::Transition, args))
+            m_guardPanel->hide();
+    });
+    return header;
+}
+
+QWidget *IncidentWorkspace::buildTimeline()
+{
+    auto *w = new QWidget(this);
+    auto *v = new QVBoxLayout(w);
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("Show:"), w));
+    m_kindFilter = new QComboBox(w);
+    m_kindFilter->setObjectName(QStringLiteral("kindFilter"));
+    m_kindFilter->setAccessibleName(tr("Filter timeline by kind"));
+    bar->addWidget(m_kindFilter);
+    bar->addStretch(1);
+    v->addLayout(bar);
+    m_timeline = new TimelineModel(this);
+    m_timelineView = new QTableView(w);
+    m_timelineView->setObjectName(QStringLiteral("timelineView"));
+    m_timelineView->setAccessibleName(tr("Timeline"));
+    m_timelineView->setModel(m_timeline);
+    m_timelineView->verticalHeader()->hide();
+    m_timelineView->horizontalHeader()->setStretchLastSection(true);
+    m_timelineView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_timelineView->setWordWrap(false);
+    m_timelineView->setAlternatingRowColors(true);
+    const QFontMetrics fm = fontMetrics();
+    m_timelineView->setColumnWidth(TimelineModel::Time, fm.horizontalAdvance(QStringLiteral("2026-11-23 12:00:00")) + 24);
+    m_timelineView->setColumnWidth(TimelineModel::Actor, fm.horizontalAdvance(QStringLiteral("alertmanager")) + 24);
+    m_timelineView->setColumnWidth(TimelineModel::Kind, fm.horizontalAdvance(QStringLiteral("incident.transitioned")) + 24);
+    m_timelineView->verticalHeader()->setDefaultSectionSize(fm.height() + 8);
+    v->addWidget(m_timelineView, 1);
+    auto *noteRow = new QHBoxLayout;
+    m_noteEdit = new QLineEdit(w);
+    m_noteEdit->setObjectName(QStringLiteral("noteEdit"));
+    m_noteEdit->setPlaceholderText(tr("Add a note to the timeline and press Enter (Ctrl+Shift+N)"));
+    m_noteEdit->setAccessibleName(tr("New note"));
+    noteRow->addWidget(m_noteEdit, 1);
+    auto *add = new QPushButton(tr("Add note"), w);
+    add->setObjectName(QStringLiteral("addNote"));
+    noteRow->addWidget(add);
+    v->addLayout(noteRow);
+    auto addNote = [this] {
+        if (run(Command::Kind::Note, {{QStringLiteral("text"), m_noteEdit->text()}}))
+            m_noteEdit->clear();
+    };
+    connect(m_noteEdit, &QLineEdit::returnPressed, this, addNote);
+    connect(add, &QPushButton::clicked, this, addNote);
+    connect(m_kindFilter, &QComboBox::activated, this, [this] {
+        const QString k = m_kindFilter->currentData().toString();
+        m_timeline->setKindFilter(k.isEmpty() ? QSet<QString>() : QSet<QString>{k});
+    });
+    return w;
+}
+
+QWidget *IncidentWorkspace::buildEvidence()
+{
+    auto *w = new QWidget(this);
+    auto *v = new QVBoxLayout(w);
+    auto *split = new QSplitter(Qt::Horizontal, w);
+    m_evidenceList = new QListWidget(split);
+    m_evidenceList->setObjectName(QStringLiteral("evidenceList"));
+    m_evidenceList->setAccessibleName(tr("Evidence"));
+    m_evidencePreview = new QLabel(split);
+    m_evidencePreview->setObjectName(QStringLiteral("evidencePreview"));
+    m_evidencePreview->setAlignment(Qt::AlignCenter);
+    m_evidencePreview->setMinimumWidth(200);
+    m_evidencePreview->setText(tr("Select a screenshot to preview it"));
+    m_evidencePreview->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    m_evidencePreview->setOpenExternalLinks(true);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    v->addWidget(split, 1);
+    auto *row = new QHBoxLayout;
+    m_evidenceKind = new QComboBox(w);
+    m_evidenceKind->setAccessibleName(tr("Evidence kind"));
+    for (const char *k : {"metric", "log", "trace", "dashboard", "link"})
+        m_evidenceKind->addItem(QString::fromLatin1(k), QString::fromLatin1(k));
+    row->addWidget(m_evidenceKind);
+    m_evidenceTitle = new QLineEdit(w);
+    m_evidenceTitle->setPlaceholderText(tr("Title"));
+    m_evidenceTitle->setAccessibleName(tr("Evidence title"));
+    row->addWidget(m_evidenceTitle, 1);
+    m_evidenceUrl = new QLineEdit(w);
+    m_evidenceUrl->setObjectName(QStringLiteral("evidenceUrl"));
+    m_evidenceUrl->setPlaceholderText(tr("https://grafana.example/d/..."));
+    m_evidenceUrl->setAccessibleName(tr("Evidence link"));
+    row->addWidget(m_evidenceUrl, 2);
+    auto *addLink = new QPushButton(tr("Add link"), w);
+    row->addWidget(addLink);
+    auto *attach = new QPushButton(tr("Attach file…"), w);
+    attach->setObjectName(QStringLiteral("attachFile"));
+    row->addWidget(attach);
+    v->addLayout(row);
+    connect(addLink, &QPushButton::clicked, this, [this] {
+        if (run(Command::Kind::AttachEvidence, {{QStringLiteral("kind"), m_evidenceKind->currentData().toString()},
+                                                {QStringLiteral("title"), m_evidenceTitle->text()},
+                                                {QStringLiteral("url"), m_evidenceUrl->text()}})) {
+            m_evidenceTitle->clear();
+            m_evidenceUrl->clear();
+        }
+    });
+    connect(attach, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Attach evidence"));
+        if (path.isEmpty())
+            return;
+        const bool image = path.endsWith(QLatin1String(".png"), Qt::CaseInsensitive) || path.endsWith(QLatin1String(".jpg"), Qt::CaseInsensitive);
+        run(Command::Kind::AttachEvidence, {{QStringLiteral("kind"), image ? QStringLiteral("screenshot") : QStringLiteral("file")},
+                                            {QStringLiteral("path"), path}});
+    });
+    connect(m_evidenceList, &QListWidget::currentRowChanged, this, &IncidentWorkspace::showEvidencePreview);
+    return w;
+}
+
+void IncidentWorkspace::showEvidencePreview()
+{
+    const int row = m_evidenceList->currentRow();
+    if (row < 0 || row >= m_details.evidence.size())
+        return;
+    const EvidenceItem &e = m_details.evidence[row];
+    if (!e.sha256.isEmpty() && e.isImage()) {
+        QPixmap pm;
+        pm.loadFromData(attachmentData(m_engine.store(), e.sha256));
+        if (!pm.isNull()) {
+            m_evidencePreview->setPixmap(pm.scaled(m_evidencePreview->size().boundedTo(QSize(800, 600)), Qt::KeepAspectRatio, Qt::SmoothTransformation));
+            return;
+        }
+    }
+    if (!e.url.isEmpty())
+        m_evidencePreview->setText(QStringLiteral("<a href=\"%1\">%2</a>").arg(e.url.toHtmlEscaped(), e.title.toHtmlEscaped()));
+    else
+        m_evidencePreview->setText(tr("%1 (%2, %3 bytes)").arg(e.name, e.mime).arg(e.size));
+}
+
+QWidget *IncidentWorkspace::buildServices()
+{
+    auto *w = new QWidget(this);
+    auto *v = new QVBoxLayout(w);
+    m_services = new QTreeWidget(w);
+    m_services->setObjectName(QStringLiteral("servicesView"));
+    m_services->setAccessibleName(tr("Affected services"));
+    m_services->setHeaderLabels({tr("Service"), tr("Health"), tr("Firing alerts"), tr("Set by")});
+    m_services->setRootIsDecorated(false);
+    v->addWidget(m_services, 1);
+    auto *row = new QHBoxLayout;
+    row->addWidget(new QLabel(tr("Override health of the selected service:"), w));
+    m_healthOverride = new QComboBox(w);
+    m_healthOverride->setAccessibleName(tr("Health override"));
+    m_healthOverride->addItem(tr("Healthy"), 0);
+    for (int s = 1; s <= 4; ++s)
+        m_healthOverride->addItem(severityIcon(s), QStringLiteral("SEV%1").arg(s), s);
+    row->addWidget(m_healthOverride);
+    auto *set = new QPushButton(tr("Set"), w);
+    row->addWidget(set);
+    row->addStretch(1);
+    v->addLayout(row);
+    connect(set, &QPushButton::clicked, this, [this] {
+        auto *item = m_services->currentItem();
+        if (!item) {
+            showMessage(tr("Select a service first."), true);
+            return;
+        }
+        run(Command::Kind::Record, {{QStringLiteral("kind"), QStringLiteral("service.health")},
+                                    {QStringLiteral("payload"), QJsonObject{{QStringLiteral("service"), item->text(0)},
+                                                                            {QStringLiteral("severity"), m_healthOverride->currentData().toInt()}}}});
+    });
+    return w;
+}
+
+QWidget *IncidentWorkspace::buildCommunication()
+{
+    auto *w = new QWidget(this);
+    auto *v = new QVBoxLayout(w);
+    m_updates = new QTreeWidget(w);
+    m_updates->setObjectName(QStringLiteral("statusUpdates"));
+    m_updates->setAccessibleName(tr("Status updates"));
+    m_updates->setHeaderLabels({tr("Time"), tr("Audience"), tr("Status"), tr("Who"), tr("Message")});
+    m_updates->setRootIsDecorated(false);
+    v->addWidget(m_updates, 1);
+    auto *row = new QHBoxLayout;
+    m_updateVisibility = new QComboBox(w);
+    m_updateVisibility->setAccessibleName(tr("Audience"));
+    m_updateVisibility->addItem(tr("Internal"), QStringLiteral("internal"));
+    m_updateVisibility->addItem(tr("External"), QStringLiteral("external"));
+    row->addWidget(m_updateVisibility);
+    m_updateText = new QLineEdit(w);
+    m_updateText->setObjectName(QStringLiteral("statusUpdateEdit"));
+    m_updateText->setPlaceholderText(tr("What is happening, what we do next, when the next update comes"));
+    m_updateText->setAccessibleName(tr("Status update message"));
+    row->addWidget(m_updateText, 1);
+    auto *post = new QPushButton(tr("Post update"), w);
+    post->setObjectName(QStringLiteral("postUpdate"));
+    row->addWidget(post);
+    v->addLayout(row);
+    auto doPost = [this] {
+        if (run(Command::Kind::StatusUpdate, {{QStringLiteral("message"), m_updateText->text()},
+                                              {QStringLiteral("visibility"), m_updateVisibility->currentData().toString()}}))
+            m_updateText->clear();
+    };
+    connect(post, &QPushButton::clicked, this, doPost);
+    connect(m_updateText, &QLineEdit::returnPressed, this, doPost);
+    return w;
+}
+
+QWidget *IncidentWorkspace::buildActionItems()
+{
+    auto *w = new QWidget(this);
+    auto *v = new QVBoxLayout(w);
+    m_actions = new QTreeWidget(w);
+    m_actions->setObjectName(QStringLiteral("actionItems"));
+    m_actions->setAccessibleName(tr("Action items"));
+    m_actions->setHeaderLabels({tr("Done"), tr("Title"), tr("Owner"), tr("Due")});
+    m_actions->setRootIsDecorated(false);
+    v->addWidget(m_actions, 1);
+    auto *row = new QHBoxLayout;
+    m_actionTitle = new QLineEdit(w);
+    m_actionTitle->setPlaceholderText(tr("Action item"));
+    m_actionTitle->setAccessibleName(tr("Action item title"));
+    row->addWidget(m_actionTitle, 2);
+    m_actionOwner = new QLineEdit(w);
+    m_actionOwner->setPlaceholderText(tr("Owner"));
+    m_actionOwner->setAccessibleName(tr("Action item owner"));
+    row->addWidget(m_actionOwner, 1);
+    m_actionDue = new QLineEdit(w);
+    m_actionDue->setPlaceholderText(tr("Due YYYY-MM-DD"));
+    m_actionDue->setAccessibleName(tr("Action item due date"));
+    row->addWidget(m_actionDue);
+    auto *add = new QPushButton(tr("Add"), w);
+    row->addWidget(add);
+    v->addLayout(row);
+    connect(add, &QPushButton::clicked, this, [this] {
+        QJsonObject a{{QStringLiteral("op"), QStringLiteral("add")}, {QStringLiteral("title"), m_actionTitle->text()},
+                      {QStringLiteral("owner"), m_actionOwner->text().trimmed()}};
+        if (!m_actionDue->text().trimmed().isEmpty())
+            a[u"due"] = m_actionDue->text().trimmed();
+        if (run(Command::Kind::ActionItem, a)) {
+            m_actionTitle->clear();
+            m_actionOwner->clear();
+            m_actionDue->clear();
+        }
+    });
+    connect(m_actions, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem *item, int column) {
+        if (m_populating || column != 0)
+            return;
+        run(Command::Kind::ActionItem, {{QStringLiteral("op"), QStringLiteral("update")},
+                                        {QStringLiteral("id"), item->data(0, Qt::UserRole).toString()},
+                                        {QStringLiteral("done"), item->checkState(0) == Qt::Checked}});
+    });
+    return w;
+}
+
+QWidget *IncidentWorkspace::buildPeople()
+{
+    auto *w = new QWidget(this);
+    auto *form = new QFormLayout(w);
+    auto *cmdRow = new QHBoxLayout;
+    m_commanderEdit = new QLineEdit(w);
+    m_commanderEdit->setObjectName(QStringLiteral("commanderEdit"));
+    m_commanderEdit->setAccessibleName(tr("Incident commander"));
+    cmdRow->addWidget(m_commanderEdit, 1);
+    auto *setCmd = new QPushButton(tr("Set commander"), w);
+    setCmd->setObjectName(QStringLiteral("setCommander"));
+    cmdRow->addWidget(setCmd);
+    auto *takeCmd = new QPushButton(tr("I take command"), w);
+    cmdRow->addWidget(takeCmd);
+    form->addRow(tr("Incident commander:"), cmdRow);
+    m_responders = new QListWidget(w);
+    m_responders->setAccessibleName(tr("Responders"));
+    form->addRow(tr("Responders:"), m_responders);
+    auto *respRow = new QHBoxLayout;
+    m_responderEdit = new QLineEdit(w);
+    m_responderEdit->setAccessibleName(tr("New responder"));
+    respRow->addWidget(m_responderEdit, 1);
+    auto *addResp = new QPushButton(tr("Add responder"), w);
+    respRow->addWidget(addResp);
+    form->addRow(QString(), respRow);
+    connect(setCmd, &QPushButton::clicked, this, [this] {
+        run(Command::Kind::SetCommander, {{QStringLiteral("commander"), m_commanderEdit->text()}});
+    });
+    connect(takeCmd, &QPushButton::clicked, this, [this] {
+        run(Command::Kind::SetCommander, {{QStringLiteral("commander"), m_me}});
+    });
+    connect(addResp, &QPushButton::clicked, this, [this] {
+        if (run(Command::Kind::AddResponder, {{QStringLiteral("responder"), m_responderEdit->text()}}))
+            m_responderEdit->clear();
+    });
+    return w;
+}
+
+void IncidentWorkspace::reload()
+{
+    auto d = loadIncidentDetails(m_engine.store(), m_uid);
+    m_valid = d.has_value();
+    if (!d) {
+        showMessage(tr("Incident %1 is not in this database.").arg(m_uid), true);
+        return;
+    }
+    m_details = *d;
+    m_uid = m_details.incident.uid;
+    populate();
+}
+
+void IncidentWorkspace::populate()
+{
+    const auto &inc = m_details.incident;
+    const auto &wf = m_engine.workflow();
+    m_populating = true;
+    m_numberLabel->setText(inc.number);
+    m_titleLabel->setText(inc.title);
+    m_severityIcon->setPixmap(severityIcon(int(inc.severity)).pixmap(QSize(28, 28)));
+    m_severityLabel->setText(QStringLiteral("%1 %2").arg(domain::severityLabel(inc.severity), domain::severityName(inc.severity)));
+    m_severityLabel->setAccessibleName(tr("Severity %1").arg(domain::severityLabel(inc.severity)));
+    m_priorityLabel->setText(domain::priorityName(inc.priority).isEmpty() ? tr("no priority") : domain::priorityName(inc.priority));
+    const auto *st = wf.state(inc.state);
+    m_stateLabel->setText(st && !st->label.isEmpty() ? st->label : inc.state);
+    m_rolesLabel->setText(tr("Commander: %1   Assignee: %2%3   Responders: %4")
+                              .arg(inc.commander.isEmpty() ? tr("— none —") : inc.commander,
+                                   inc.assignee.isEmpty() ? tr("unassigned") : inc.assignee,
+                                   inc.assignmentGroup.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(inc.assignmentGroup),
+                                   inc.responders.isEmpty() ? tr("none") : inc.responders.join(QStringLiteral(", "))));
+    Q_EMIT titleChanged(QStringLiteral("%1 %2").arg(inc.number, inc.title.left(24)));
+
+    // Timeline
+    m_timeline->setEvents(m_details.timeline);
+    const QString curKind = m_kindFilter->currentData().toString();
+    m_kindFilter->clear();
+    m_kindFilter->addItem(tr("All events"), QString());
+    for (const QString &k : m_timeline->kinds())
+        m_kindFilter->addItem(k, k);
+    m_kindFilter->setCurrentIndex(std::max(0, m_kindFilter->findData(curKind)));
+    m_timelineView->scrollToBottom();
+
+    // Evidence
+    const int evRow = m_evidenceList->currentRow();
+    m_evidenceList->clear();
+    for (const auto &e : m_details.evidence) {
+        auto *item = new QListWidgetItem(QStringLiteral("[%1] %2 — %3, %4").arg(e.kind, e.title.isEmpty() ? e.name : e.title, e.actor, when(e.at)),
+                                         m_evidenceList);
+        item->setToolTip(e.url.isEmpty() ? e.name : e.url);
+    }
+    if (evRow >= 0 && evRow < m_evidenceList->count())
+        m_evidenceList->setCurrentRow(evRow);
+
+    // Services
+    m_services->clear();
+    for (const auto &s : m_details.services) {
+        auto *item = new QTreeWidgetItem(m_services);
+        item->setText(0, s.service);
+        item->setIcon(1, s.severity > 0 ? severityIcon(s.severity) : QIcon());
+        item->setText(1, s.severity > 0 ? QStringLiteral("SEV%1 %2").arg(s.severity).arg(domain::severityName(domain::Severity(s.severity)))
+                                        : tr("healthy"));
+        item->setText(2, QString::number(s.firingAlerts));
+        item->setText(3, s.overridden ? s.overriddenBy : tr("alerts"));
+    }
+
+    // Communication
+    m_updates->clear();
+    for (const auto &u : m_details.statusUpdates) {
+        auto *item = new QTreeWidgetItem(m_updates);
+        item->setText(0, when(u.at));
+        item->setText(1, u.visibility == u"external" ? tr("External") : tr("Internal"));
+        item->setText(2, u.status);
+        item->setText(3, u.actor);
+        item->setText(4, u.message);
+        item->setToolTip(4, u.message);
+    }
+
+    // Action items
+    m_actions->clear();
+    for (const auto &a : m_details.actionItems) {
+        auto *item = new QTreeWidgetItem(m_actions);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(0, a.done ? Qt::Checked : Qt::Unchecked);
+        item->setData(0, Qt::UserRole, a.id);
+        item->setText(1, a.title);
+        item->setText(2, a.owner);
+        item->setText(3, a.due);
+    }
+
+    // People
+    if (!m_commanderEdit->hasFocus())
+        m_commanderEdit->setText(inc.commander);
+    m_responders->clear();
+    m_responders->addItems(inc.responders);
+    m_populating = false;
+
+    rebuildTransitionButtons();
+    updateTimers();
+}
+
+QStringList IncidentWorkspace::offeredTransitions() const
+{
+    return m_engine.allowedTransitions(m_details.incident);
+}
+
+void IncidentWorkspace::rebuildTransitionButtons()
+{
+    qDeleteAll(m_transitionButtons);
+    m_transitionButtons.clear();
+    const auto &wf = m_engine.workflow();
+    int pos = 1;
+    for (const QString &to : offeredTransitions()) {
+        const auto *st = wf.state(to);
+        auto *b = new QPushButton(st && !st->label.isEmpty() ? st->label : to, this);
+        b->setObjectName(QStringLiteral("transition_") + to);
+        b->setAccessibleName(tr("Move to %1").arg(b->text()));
+        const QString why = m_engine.whyNot(m_details.incident, to);
+        // A failing guard does not hide the button: pressing it explains what is missing.
+        b->setToolTip(why.isEmpty() ? tr("Move to %1").arg(b->text()) : why);
+        if (!why.isEmpty())
+            b->setText(b->text() + QStringLiteral(" …"));
+        connect(b, &QPushButton::clicked, this, [this, to] { requestTransition(to); });
+        m_buttonRow->insertWidget(pos++, b);
+        m_transitionButtons << b;
+    }
+    if (m_transitionButtons.isEmpty()) {
+        auto *none = new QPushButton(tr("No transitions from here"), this);
+        none->setEnabled(false);
+        m_buttonRow->insertWidget(pos, none);
+        m_transitionButtons << none;
+    }
+}
+
+void IncidentWorkspace::requestTransition(const QString &state)
+{
+    clearMessage();
+    if (!offeredTransitions().contains(state)) {
+        // Same wording as the engine, so the inline message matches the command line.
+        run(Command::Kind::Transition, {{QStringLiteral("to"), state}});
+        return;
+    }
+    const QString why = m_engine.whyNot(m_details.incident, state);
+    if (why.isEmpty()) {
+        if (run(Command::Kind::Transition, {{QStringLiteral("to"), state}}))
+            m_guardPanel->hide();
+        return;
+    }
+    showGuardPanel(state, why);
+}
+
+void IncidentWorkspace::showGuardPanel(const QString &state, const QString &why)
+{
+    m_guardState = state;
+    m_guardText->setText(why);
+    const bool approval = why.contains(QLatin1String("approval"));
+    const bool resolution = why.contains(QLatin1String("resolution note")) || why.contains(QLatin1String("root-cause"));
+    m_approver->setVisible(approval);
+    m_approveButton->setVisible(approval);
+    m_resolutionNote->setVisible(resolution);
+    m_rootCause->setVisible(resolution);
+    m_guardGo->setVisible(!approval);
+    m_guardGo->setText(tr("Move to %1").arg(state));
+    m_guardPanel->setStyleSheet(QStringLiteral("#guardPanel { border: 1px solid #E69F00; border-radius: 4px; }"));
+    m_guardPanel->show();
+    if (approval)
+        m_approver->setFocus();
+    else if (resolution)
+        m_resolutionNote->setFocus();
+}
+
+void IncidentWorkspace::acknowledge()
+{
+    run(Command::Kind::Acknowledge, {});
+}
+
+void IncidentWorkspace::focusNote()
+{
+    m_tabs->setCurrentIndex(0);
+    m_noteEdit->setFocus(Qt::ShortcutFocusReason);
+}
+
+bool IncidentWorkspace::run(Command::Kind kind, const QJsonObject &args, const QString &actor)
+{
+    const auto r = m_engine.execute(Command::make(kind, m_uid, args, actor.isEmpty() ? m_me : actor));
+    if (!r) {
+        showMessage(r.errorMessage(), true);
+        return false;
+    }
+    clearMessage();
+    reload();
+    return true;
+}
+
+void IncidentWorkspace::showMessage(const QString &text, bool error)
+{
+    m_messageText->setText(text);
+    m_message->setStyleSheet(error ? QStringLiteral("#messageBar { background: #F8D7DA; border: 1px solid #D55E00; border-radius: 4px; } #messageBar QLabel { color: #58151C; }")
+                                   : QStringLiteral("#messageBar { background: #D1E7DD; border: 1px solid #0072B2; border-radius: 4px; } #messageBar QLabel { color: #0A3622; }"));
+    m_message->setAccessibleDescription(text);
+    m_message->show();
+}
+
+void IncidentWorkspace::clearMessage()
+{
+    m_message->hide();
+    m_messageText->clear();
+}
+
+QString IncidentWorkspace::messageText() const
+{
+    if (m_message->isHidden() && m_guardPanel->isHidden())
+        return {};
+    return m_message->isHidden() ? m_guardText->text() : m_messageText->text();
+}
+
+QStringList IncidentWorkspace::reminderTexts() const
+{
+    QStringList out;
+    for (const auto &r : m_reminders)
+        out << r.text;
+    return out;
+}
+
+void IncidentWorkspace::updateTimers()
+{
+    const auto &inc = m_details.incident;
+    const qint64 end = inc.resolvedAt > 0 ? inc.resolvedAt : m_now;
+    m_elapsed->setText(formatDuration(end - inc.createdAt));
+    const qint64 due = inc.activeDeadline();
+    QPalette pal = m_sla->palette();
+    pal.setColor(QPalette::Window, Qt::transparent);
+    pal.setColor(QPalette::WindowText, palette().color(QPalette::WindowText));
+    if (!inc.open || due == 0) {
+        m_slaCaption->setText(tr("SLA"));
+        m_sla->setText(inc.slaBreached ? tr("missed") : tr("met"));
+        if (!inc.open && !inc.slaBreached)
+            m_sla->setText(tr("stopped"));
+    } else {
+        const qint64 left = inc.slaRemaining(m_now);
+        const bool response = inc.acknowledgedAt == 0 && inc.responseDue > 0;
+        m_slaCaption->setText(response ? tr("Response SLA") : tr("Resolution SLA"));
+        const qint64 total = due - inc.createdAt;
+        QString text = left < 0 ? u'-' + formatDuration(-left) : formatDuration(left);
+        if (inc.slaPausedSince > 0)
+            text = tr("⏸ %1").arg(text);
+        m_sla->setText(text);
+        if (left < 0) { // red: breached
+            pal.setColor(QPalette::Window, QColor(0xD5, 0x5E, 0x00));
+            pal.setColor(QPalette::WindowText, Qt::white);
+            m_sla->setAccessibleDescription(tr("SLA breached"));
+        } else if (left < 15 * 60 * 1000 || (total > 0 && left * 4 < total)) { // amber: closing in
+            pal.setColor(QPalette::Window, QColor(0xE6, 0x9F, 0x00));
+            pal.setColor(QPalette::WindowText, Qt::black);
+            m_sla->setAccessibleDescription(tr("SLA at risk"));
+        } else {
+            m_sla->setAccessibleDescription(tr("SLA on track"));
+        }
+    }
+    m_sla->setPalette(pal);
+}
+
+void IncidentWorkspace::tick(qint64 now)
+{
+    m_now = now;
+    if (!m_valid)
+        return;
+    updateTimers();
+    m_reminders = warRoomReminders(m_details, now);
+    QStringList lines;
+    bool recordedAny = false;
+    for (const auto &r : std::as_const(m_reminders)) {
+        lines << QStringLiteral("⚠ ") + r.text;
+        const QString key = r.id + u'@' + QString::number(r.since);
+        if (m_recordReminders && !r.recorded && !m_recordedReminders.contains(key)) {
+            m_recordedReminders.insert(key);
+            const auto res = m_engine.execute(Command::make(Command::Kind::Record, m_uid,
+                                                            {{QStringLiteral("kind"), QStringLiteral("reminder")},
+                                                             {QStringLiteral("payload"), reminderPayload(r)}},
+                                                            engine::SystemActor));
+            recordedAny = recordedAny || res.ok();
+        }
+    }
+    m_reminderBanner->setText(lines.join(u'\n'));
+    m_reminderBanner->setVisible(!lines.isEmpty());
+    if (recordedAny)
+        reload();
+}
+
+} // namespace sitrep::ui

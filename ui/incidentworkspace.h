@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "engine/command.h"
+#include "itemmodels/incidentdetails.h"
+
+#include <QHash>
+#include <QSet>
+#include <QWidget>
+
+class QComboBox;
+class QFrame;
+class QGridLayout;
+class QHBoxLayout;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPushButton;
+class QTabWidget;
+class QTableView;
+class QTreeWidget;
+
+namespace sitrep::engine {
+class LifecycleEngine;
+}
+namespace sitrep::itemmodels {
+class TimelineModel;
+}
+
+namespace sitrep::ui {
+
+/// One incident's war room: header with timers and lifecycle buttons, then timeline,
+/// evidence, services, communication, action items and people. Every change goes through
+/// the engine; a rejected command shows its error inline, never in a modal dialog.
+class IncidentWorkspace final : public QWidget {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(IncidentWorkspace)
+public:
+    IncidentWorkspace(engine::LifecycleEngine &engine, const QString &uid, const QString &me, QWidget *parent = nullptr);
+
+    QString uid() const { return m_uid; }
+    QString number() const { return m_details.incident.number; }
+    const itemmodels::IncidentDetails &details() const { return m_details; }
+    bool isValid() const { return m_valid; }
+
+    /// Re-reads the incident and its timeline.
+    void reload();
+    /// Moves the live timers on and raises (and records, once each) due reminders.
+    void tick(qint64 now);
+
+    /// Runs a command for this incident; shows the error inline. True if accepted.
+    bool run(engine::Command::Kind kind, const QJsonObject &args, const QString &actor = {});
+    /// Starts the transition to `state`: runs it, or explains inline what it needs first.
+    void requestTransition(const QString &state);
+    void acknowledge();
+    /// Off for read-only renderings (screenshots): reminders show but are not recorded.
+    void setRecordReminders(bool on) { m_recordReminders = on; }
+    void focusNote();
+    /// The transitions the buttons offer now.
+    QStringList offeredTransitions() const;
+    QString messageText() const;
+    QStringList reminderTexts() const;
+
+Q_SIGNALS:
+    void titleChanged(const QString &title);
+
+private:
+    QWidget *buildHeader();
+    QWidget *buildTimeline();
+    QWidget *buildEvidence();
+    QWidget *buildServices();
+    QWidget *buildCommunication();
+    QWidget *buildActionItems();
+    QWidget *buildPeople();
+    void populate();
+    void rebuildTransitionButtons();
+    void showMessage(const QString &text, bool error);
+    void clearMessage();
+    void showGuardPanel(const QString &state, const QString &why);
+    void updateTimers();
+    void showEvidencePreview();
+
+    engine::LifecycleEngine &m_engine;
+    QString m_uid;
+    QString m_me;
+    bool m_valid = false;
+    qint64 m_now = 0;
+    itemmodels::IncidentDetails m_details;
+    QList<itemmodels::Reminder> m_reminders;
+    QSet<QString> m_recordedReminders;
+    bool m_recordReminders = true;
+
+    // header
+    QLabel *m_numberLabel = nullptr;
+    QLabel *m_titleLabel = nullptr;
+    QLabel *m_severityIcon = nullptr;
+    QLabel *m_severityLabel = nullptr;
+    QLabel *m_priorityLabel = nullptr;
+    QLabel *m_stateLabel = nullptr;
+    QLabel *m_rolesLabel = nullptr;
+    QLabel *m_elapsed = nullptr;
+    QLabel *m_sla = nullptr;
+    QLabel *m_slaCaption = nullptr;
+    QLabel *m_reminderBanner = nullptr;
+    QHBoxLayout *m_buttonRow = nullptr;
+    QList<QPushButton *> m_transitionButtons;
+    QFrame *m_message = nullptr;
+    QLabel *m_messageText = nullptr;
+    QFrame *m_guardPanel = nullptr;
+    QLabel *m_guardText = nullptr;
+    QLineEdit *m_approver = nullptr;
+    QPushButton *m_approveButton = nullptr;
+    QLineEdit *m_resolutionNote = nullptr;
+    QLineEdit *m_rootCause = nullptr;
+    QPushButton *m_guardGo = nullptr;
+    QString m_guardState;
+
+    QTabWidget *m_tabs = nullptr;
+    // timeline
+    itemmodels::TimelineModel *m_timeline = nullptr;
+    QTableView *m_timelineView = nullptr;
+    QComboBox *m_kindFilter = nullptr;
+    QLineEdit *m_noteEdit = nullptr;
+    // evidence
+    QListWidget *m_evidenceList = nullptr;
+    QLabel *m_evidencePreview = nullptr;
+    QComboBox *m_evidenceKind = nullptr;
+    QLineEdit *m_evidenceTitle = nullptr;
+    QLineEdit *m_evidenceUrl = nullptr;
+    // services
+    QTreeWidget *m_services = nullptr;
+    QComboBox *m_healthOverride = nullptr;
+    // communication
+    QTreeWidget *m_updates = nullptr;
+    QLineEdit *m_updateText = nullptr;
+    QComboBox *m_updateVisibility = nullptr;
+    // action items
+    QTreeWidget *m_actions = nullptr;
+    QLineEdit *m_actionTitle = nullptr;
+    QLineEdit *m_actionOwner = nullptr;
+    QLineEdit *m_actionDue = nullptr;
+    bool m_populating = false;
+    // people
+    QLineEdit *m_commanderEdit = nullptr;
+    QLineEdit *m_responderEdit = nullptr;
+    QListWidget *m_responders = nullptr;
+};
+
+} // namespace sitrep::ui
