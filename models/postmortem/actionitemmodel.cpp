@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+#include "postmortem/actionitemmodel.h"
+
+#include "postmortem/postmortemstore.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QFont>
+
+namespace sitrep::postmortem {
+
+ActionItemModel::ActionItemModel(PostmortemStore &store, QObject *parent) : QAbstractTableModel(parent), m_store(store) {}
+
+void ActionItemModel::reload(const QString &today)
+{
+    (void)m_store.refreshActionItems();
+    beginResetModel();
+    m_today = today;
+    m_items = m_store.actionItems(today, m_openOnly);
+    endResetModel();
+}
+
+bool ActionItemModel::overdue(const ActionItem &a) const
+{
+    return !a.isDone() && !a.due.isEmpty() && a.due < m_today;
+}
+
+int ActionItemModel::overdueCount() const
+{
+    int n = 0;
+    for (const auto &a : m_items)
+        n += overdue(a) ? 1 : 0;
+    return n;
+}
+
+int ActionItemModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_items.size());
+}
+
+int ActionItemModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+static QString statusText(const QString &s)
+{
+    if (s == u"in_progress")
+        return QStringLiteral("In progress");
+    if (s == u"done")
+        return QStringLiteral("Done");
+    return QStringLiteral("Open");
+}
+
+QVariant ActionItemModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_items.size())
+        return {};
+    const ActionItem &a = m_items.at(index.row());
+    const bool late = overdue(a);
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case Incident: return a.number;
+        case Title: return a.title;
+        case Owner: return a.owner.isEmpty() ? QStringLiteral("—") : a.owner;
+        case Due: return a.due.isEmpty() ? QStringLiteral("—") : (late ? QStringLiteral("%1 (overdue)").arg(a.due) : a.due);
+        case Status: return statusText(a.status);
+        }
+        break;
+    case RawRole:
+        switch (index.column()) {
+        case Incident: return a.number;
+        case Title: return a.title;
+        case Owner: return a.owner;
+        case Due: return a.due.isEmpty() ? QStringLiteral("9999-99-99") : a.due;
+        case Status: return a.status;
+        }
+        break;
+    case OverdueRole: return late;
+    case IdRole: return a.id;
+    case IncidentUidRole: return a.incidentUid;
+    case Qt::ForegroundRole:
+        if (late)
+            return QBrush(QColor(0xb0, 0x1c, 0x1c));
+        if (a.isDone())
+            return QBrush(QColor(0x6c, 0x75, 0x7d));
+        break;
+    case Qt::FontRole:
+        if (late && index.column() == Due) {
+            QFont f;
+            f.setBold(true);
+            return f;
+        }
+        break;
+    case Qt::ToolTipRole:
+        return late ? QStringLiteral("Overdue since %1").arg(a.due) : QVariant();
+    default:
+        break;
+    }
+    return {};
+}
+
+QVariant ActionItemModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case Incident: return QStringLiteral("Incident");
+    case Title: return QStringLiteral("Action item");
+    case Owner: return QStringLiteral("Owner");
+    case Due: return QStringLiteral("Due");
+    case Status: return QStringLiteral("Status");
+    }
+    return {};
+}
+
+} // namespace sitrep::postmortem

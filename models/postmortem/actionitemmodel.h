@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "postmortem/draft.h"
+
+#include <QAbstractTableModel>
+#include <QList>
+
+namespace sitrep::postmortem {
+
+class PostmortemStore;
+
+/// Action items across incidents (from the action_items projection): open before done,
+/// overdue first. Sorts on raw values (Qt::UserRole), displays text.
+class ActionItemModel final : public QAbstractTableModel {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ActionItemModel)
+public:
+    enum Column { Incident, Title, Owner, Due, Status, ColumnCount };
+    enum Role { RawRole = Qt::UserRole, OverdueRole, IdRole, IncidentUidRole };
+
+    explicit ActionItemModel(PostmortemStore &store, QObject *parent = nullptr);
+
+    /// Re-reads the projection (refreshing it from the log first). `today` is YYYY-MM-DD.
+    void reload(const QString &today);
+    void setOpenOnly(bool on) { m_openOnly = on; }
+    bool openOnly() const { return m_openOnly; }
+    const ActionItem &item(int row) const { return m_items.at(row); }
+    int overdueCount() const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    bool overdue(const ActionItem &a) const;
+
+    PostmortemStore &m_store;
+    QList<ActionItem> m_items;
+    QString m_today;
+    bool m_openOnly = false;
+};
+
+} // namespace sitrep::postmortem
