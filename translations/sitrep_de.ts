@@ -1,4 +1,1320 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
+<context>
+    <name>IncidentColumns</name>
+    <message>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Schweregrad</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation>Bearbeiter</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Affected services</source>
+        <translation>Betroffene Dienste</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Erstellt</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Priorität</translation>
+    </message>
+    <message>
+        <source>SLA</source>
+        <translation>SLA</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>Back-end settings…</source>
+        <translation>Backend-Einstellungen…</translation>
+    </message>
+</context>
+<context>
+    <name>SavedViews</name>
+    <message>
+        <source>Open</source>
+        <translation>Offen</translation>
+    </message>
+    <message>
+        <source>My incidents</source>
+        <translation>Meine Störungen</translation>
+    </message>
+    <message>
+        <source>P1 open</source>
+        <translation>P1 offen</translation>
+    </message>
+    <message>
+        <source>Breaching SLA</source>
+        <translation>SLA wird verletzt</translation>
+    </message>
+    <message>
+        <source>Resolved this week</source>
+        <translation>Diese Woche gelöst</translation>
+    </message>
+</context>
+<context>
+    <name>sitrep::itemmodels</name>
+    <message>
+        <source>No incident commander for %1: assign one now</source>
+        <translation>Kein Einsatzleiter für %1: jetzt einen bestimmen</translation>
+    </message>
+    <message>
+        <source>No status update for %1: post one (every 15 minutes)</source>
+        <translation>Keine Statusmeldung für %1: jetzt eine senden (alle 15 Minuten)</translation>
+    </message>
+    <message>
+        <source>Postmortem was due %1 ago (48 hours after resolution)</source>
+        <translation>Nachbetrachtung war vor %1 fällig (48 Stunden nach der Lösung)</translation>
+    </message>
+    <message>
+        <source>Opened: %1 (%2, %3)</source>
+        <translation>Eröffnet: %1 (%2, %3)</translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>Set %1 to %2</source>
+        <translation>%1 auf %2 gesetzt</translation>
+    </message>
+    <message>
+        <source>Assigned to %1%2</source>
+        <translation>Zugewiesen an %1%2</translation>
+    </message>
+    <message>
+        <source>Alert linked: %1 %2</source>
+        <translation>Alarm verknüpft: %1 %2</translation>
+    </message>
+    <message>
+        <source>Approved by %1 for %2</source>
+        <translation>Genehmigt von %1 für %2</translation>
+    </message>
+    <message>
+        <source>Evidence (%1): %2</source>
+        <translation>Beleg (%1): %2</translation>
+    </message>
+    <message>
+        <source>Status update (%1): %2</source>
+        <translation>Statusmeldung (%1): %2</translation>
+    </message>
+    <message>
+        <source>Incident commander: %1</source>
+        <translation>Einsatzleiter: %1</translation>
+    </message>
+    <message>
+        <source>Responder joined: %1</source>
+        <translation>Beteiligte(r) hinzugekommen: %1</translation>
+    </message>
+    <message>
+        <source>Action item %1: %2</source>
+        <translation>Maßnahme %1: %2</translation>
+    </message>
+    <message>
+        <source>SLA breached (%1)</source>
+        <translation>SLA verletzt (%1)</translation>
+    </message>
+    <message>
+        <source>Reminder: %1</source>
+        <translation>Erinnerung: %1</translation>
+    </message>
+    <message>
+        <source>Postmortem draft written</source>
+        <translation>Entwurf der Nachbetrachtung erstellt</translation>
+    </message>
+    <message>
+        <source>Notification: %1</source>
+        <translation>Benachrichtigung: %1</translation>
+    </message>
+</context>
+<context>
+    <name>sitrep::itemmodels::IncidentTableModel</name>
+    <message>
+        <source>SEV?</source>
+        <translation>SEV?</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>overdue %1</source>
+        <translation>überfällig %1</translation>
+    </message>
+    <message>
+        <source>paused, %1</source>
+        <translation>pausiert, %1</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message>
+        <source>This column does not sort</source>
+        <translation>Nach dieser Spalte kann nicht sortiert werden</translation>
+    </message>
+</context>
+<context>
+    <name>sitrep::itemmodels::TimelineModel</name>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Wer</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Was</translation>
+    </message>
+</context>
+<context>
+    <name>sitrep::sync::SyncStatus</name>
+    <message numerus="yes">
+        <source>not synced yet, %n change(s) waiting</source>
+        <translation>
+            <numerusform>noch nicht synchronisiert, %n Änderung wartet</numerusform>
+            <numerusform>noch nicht synchronisiert, %n Änderungen warten</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>not synced yet</source>
+        <translation>noch nicht synchronisiert</translation>
+    </message>
+    <message numerus="yes">
+        <source>offline, %n change(s) waiting</source>
+        <translation>
+            <numerusform>offline, %n Änderung wartet</numerusform>
+            <numerusform>offline, %n Änderungen warten</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>offline</translation>
+    </message>
+    <message numerus="yes">
+        <source>syncing, %n change(s) waiting</source>
+        <translation>
+            <numerusform>synchronisiert, %n Änderung wartet</numerusform>
+            <numerusform>synchronisiert, %n Änderungen warten</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>in sync</source>
+        <translation>synchron</translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n change(s) refused by the back end</source>
+        <translation>
+            <numerusform>, %n Änderung vom Backend abgelehnt</numerusform>
+            <numerusform>, %n Änderungen vom Backend abgelehnt</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>sitrep::ui::ActionItemsView</name>
+    <message>
+        <source>Open only</source>
+        <translation>Nur offene</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>In Arbeit</translation>
+    </message>
+    <message>
+        <source>Mark done</source>
+        <translation>Als erledigt markieren</translation>
+    </message>
+    <message>
+        <source>Reopen</source>
+        <translation>Wieder öffnen</translation>
+    </message>
+    <message>
+        <source>Open incident</source>
+        <translation>Störung öffnen</translation>
+    </message>
+    <message>
+        <source>%1 action items · %2 overdue</source>
+        <translation>%1 Maßnahmen · %2 überfällig</translation>
+    </message>
+</context>
+<context>
+    <name>sitrep::ui::CommandPalette</name>
+    <message>
+        <source>Command palette</source>
+        <translation>Befehlspalette</translation>
+    </message>
+    <message>
+        <source>Find an action or an incident</source>
+        <translation>Aktion oder Störung suchen</translation>
+    </message>
+    <message>
+        <source>Type an action, an incident number or words of a title</source>
+        <translation>Aktion, Störungsnummer oder Wörter aus dem Titel eingeben</translation>
+    </message>
+    <message>
+        <source>Matches</source>
+        <translation>Treffer</translation>
+    </message>
+    <message>
+        <source>Open %1  %2</source>
+        <translation>%1 öffnen  %2</translation>
+    </message>
+</context>
+<context>
+    <name>sitrep::ui::CreateIncidentDialog</name>
+    <message>
+        <source>New incident</source>
+        <translation>Neue Störung</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <source>What is broken, for whom (e.g. Checkout API returns 502 for EU users)</source>
+        <translation>Was ist kaputt, für wen (z. B. Checkout-API liefert 502 für EU-Nutzer)</translation>
+    </message>
+    <message>
+        <source>&amp;Title*:</source>
+        <translation>&amp;Titel*:</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Beschreibung</translation>
+    </message>
+    <message>
+        <source>Symptoms, first signal, what has been tried</source>
+        <translation>Symptome, erstes Signal, was schon versucht wurde</translation>
+    </message>
+    <message>
+        <source>&amp;Description:</source>
+        <translation>&amp;Beschreibung:</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Schweregrad</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Auswählen…</translation>
+    </message>
+    <message>
+        <source>&amp;Severity*:</source>
+        <translation>&amp;Schweregrad*:</translation>
+    </message>
+    <message>
+        <source>Impact</source>
+        <translation>Auswirkung</translation>
+    </message>
+    <message>
+        <source>Not assessed</source>
+        <translation>Nicht bewertet</translation>
+    </message>
+    <message>
+        <source>Urgency</source>
+        <translation>Dringlichkeit</translation>
+    </message>
+    <message>
+        <source>&amp;Impact:</source>
+        <translation>Aus&amp;wirkung:</translation>
+    </message>
+    <message>
+        <source>&amp;Urgency:</source>
+        <translation>&amp;Dringlichkeit:</translation>
+    </message>
+    <message>
+        <source>Resulting priority</source>
+        <translation>Sich ergebende Priorität</translation>
+    </message>
+    <message>
+        <source>Priority:</source>
+        <translation>Priorität:</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Kategorie</translation>
+    </message>
+    <message>
+        <source>e.g. network, database, application</source>
+        <translation>z. B. Netzwerk, Datenbank, Anwendung</translation>
+    </message>
+    <message>
+        <source>&amp;Category:</source>
+        <translation>&amp;Kategorie:</translation>
+    </message>
+    <message>
+        <source>Subcategory</source>
+        <translation>Unterkategorie</translation>
+    </message>
+    <message>
+        <source>Su&amp;bcategory:</source>
+        <translation>&amp;Unterkategorie:</translation>
+    </message>
+    <message>
+        <source>Affected services</source>
+        <translation>Betroffene Dienste</translation>
+    </message>
+    <message>
+        <source>checkout-api, payments (comma separated)</source>
+        <translation>checkout-api, payments (durch Kommas getrennt)</translation>
+    </message>
+    <message>
+        <source>Affected se&amp;rvices:</source>
+        <translation>Betroffene Dien&amp;ste:</translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation>Bearbeiter</translation>
+    </message>
+    <message>
+        <source>empty: whoever is on call</source>
+        <translation>leer: wer gerade Bereitschaft hat</translation>
+    </message>
+    <message>
+        <source>&amp;Assignee:</source>
+        <translation>B&amp;earbeiter:</translation>
+    </message>
+    <message>
+        <source>Assignment group</source>
+        <translation>Zuständige Gruppe</translation>
+    </message>
+    <message>
+        <source>Assignment &amp;group:</source>
+        <translation>Zuständige &amp;Gruppe:</translation>
+    </message>
+    <message>
+        <source>Incident commander</source>
+        <translation>Einsatzleiter</translation>
+    </message>
+    <message>
+        <source>Incident co&amp;mmander:</source>
+        <translation>Einsatz&amp;leiter:</translation>
+    </message>
+    <message>
+        <source>Create incident</source>
+        <translation>Störung anlegen</translation>
+    </message>
+    <message>
+        <source>A title is required.</source>
+        <translation>Ein Titel ist erforderlich.</translation>
+    </message>
+    <message>
+        <source>Say a little more: at least 5 characters.</source>
+        <translation>Bitte etwas ausführlicher: mindestens 5 Zeichen.</translation>
+    </message>
+    <message>
+        <source>Keep the title under 200 characters (%1 now).</source>
+        <translation>Der Titel muss unter 200 Zeichen bleiben (jetzt %1).</translation>
+    </message>
+    <message>
+        <source>Choose a severity.</source>
+        <translation>Bitte einen Schweregrad wählen.</translation>
+    </message>
+    <message>
+        <source>Choose an urgency too: priority comes from impact × urgency.</source>
+        <translation>Bitte auch eine Dringlichkeit wählen: Die Priorität ergibt sich aus Auswirkung × Dringlichkeit.</translation>
+    </message>
+    <message>
+        <source>Choose an impact too: priority comes from impact × urgency.</source>
+        <translation>Bitte auch eine Auswirkung wählen: Die Priorität ergibt sich aus Auswirkung × Dringlichkeit.</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a service name (letters, digits, . _ / -).</source>
+        <translation>„%1“ ist kein Dienstname (Buchstaben, Ziffern, . _ / -).</translation>
+    </message>
+    <message>
+        <source>The description is limited to 20,000 characters.</source>
+        <translation>Die Beschreibung ist auf 20.000 Zeichen begrenzt.</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>from impact × urgency</source>
+        <translation>aus Auswirkung × Dringlichkeit</translation>
+    </message>
+    <message>
+        <source>from severity</source>
+        <translation>aus dem Schweregrad</translation>
+    </message>
+</context>
+<context>
+    <name>sitrep::ui::IncidentListView</name>
+    <message>
+        <source>Views:</source>
+        <translation>Ansichten:</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <source>Saved view %1</source>
+        <translation>Gespeicherte Ansicht %1</translation>
+    </message>
+    <message>
+        <source>Search titles, descriptions and notes (Ctrl+F)</source>
+        <translation>Titel, Beschreibungen und Notizen durchsuchen (Strg+F)</translation>
+    </message>
+    <message>
+        <source>Search incidents</source>
+        <translation>Störungen durchsuchen</translation>
+    </message>
+    <message>
+        <source>Filter by state</source>
+        <translation>Nach Zustand filtern</translation>
+    </message>
+    <message>
+        <source>Any state</source>
+        <translation>Jeder Zustand</translation>
+    </message>
+    <message>
+        <source>Filter by severity</source>
+        <translation>Nach Schweregrad filtern</translation>
+    </message>
+    <message>
+        <source>Any severity</source>
+        <translation>Jeder Schweregrad</translation>
+    </message>
+    <message>
+        <source>Filter by priority</source>
+        <translation>Nach Priorität filtern</translation>
+    </message>
+    <message>
+        <source>Any priority</source>
+        <translation>Jede Priorität</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Dienst</translation>
+    </message>
+    <message>
+        <source>Filter by affected service</source>
+        <translation>Nach betroffenem Dienst filtern</translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation>Bearbeiter</translation>
+    </message>
+    <message>
+        <source>Filter by assignee</source>
+        <translation>Nach Bearbeiter filtern</translation>
+    </message>
+    <message>
+        <source>Incidents</source>
+        <translation>Störungen</translation>
+    </message>
+    <message>
+        <source>%1 incidents</source>
+        <translation>%1 Störungen</translation>
+    </message>
+</context>
+<context>
+    <name>sitrep::ui::IncidentWorkspace</name>
+    <message>
+        <source>Incident sections</source>
+        <translation>Bereiche der Störung</translation>
+    </message>
+    <message>
+        <source>&amp;Timeline</source>
+        <translation>&amp;Zeitleiste</translation>
+    </message>
+    <message>
+        <source>&amp;Evidence</source>
+        <translation>&amp;Belege</translation>
+    </message>
+    <message>
+        <source>Ser&amp;vices</source>
+        <translation>&amp;Dienste</translation>
+    </message>
+    <message>
+        <source>&amp;Communication</source>
+        <translation>&amp;Kommunikation</translation>
+    </message>
+    <message>
+        <source>Action &amp;items</source>
+        <translation>&amp;Maßnahmen</translation>
+    </message>
+    <message>
+        <source>&amp;People</source>
+        <translation>&amp;Personen</translation>
+    </message>
+    <message>
+        <source>Severity shape</source>
+        <translation>Symbol des Schweregrads</translation>
+    </message>
+    <message>
+        <source>Elapsed</source>
+        <translation>Verstrichen</translation>
+    </message>
+    <message>
+        <source>Elapsed time</source>
+        <translation>Verstrichene Zeit</translation>
+    </message>
+    <message>
+        <source>SLA</source>
+        <translation>SLA</translation>
+    </message>
+    <message>
+        <source>SLA time left</source>
+        <translation>Verbleibende SLA-Zeit</translation>
+    </message>
+    <message>
+        <source>War-room reminders</source>
+        <translation>Erinnerungen der Leitstelle</translation>
+    </message>
+    <message>
+        <source>Move to:</source>
+        <translation>Verschieben nach:</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Dismiss message</source>
+        <translation>Meldung schließen</translation>
+    </message>
+    <message>
+        <source>Approver&apos;s name</source>
+        <translation>Name der genehmigenden Person</translation>
+    </message>
+    <message>
+        <source>Approver</source>
+        <translation>Genehmigt von</translation>
+    </message>
+    <message>
+        <source>Record approval</source>
+        <translation>Genehmigung erfassen</translation>
+    </message>
+    <message>
+        <source>Resolution note</source>
+        <translation>Lösungsnotiz</translation>
+    </message>
+    <message>
+        <source>Root-cause category</source>
+        <translation>Kategorie der Ursache</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Weiter</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Name the person who approves.</source>
+        <translation>Bitte die genehmigende Person nennen.</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>Anzeigen:</translation>
+    </message>
+    <message>
+        <source>Filter timeline by kind</source>
+        <translation>Zeitleiste nach Art filtern</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>Zeitleiste</translation>
+    </message>
+    <message>
+        <source>Add a note to the timeline and press Enter (Ctrl+Shift+N)</source>
+        <translation>Notiz zur Zeitleiste hinzufügen und Eingabe drücken (Strg+Umschalt+N)</translation>
+    </message>
+    <message>
+        <source>New note</source>
+        <translation>Neue Notiz</translation>
+    </message>
+    <message>
+        <source>Add note</source>
+        <translation>Notiz hinzufügen</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>Belege</translation>
+    </message>
+    <message>
+        <source>Select a screenshot to preview it</source>
+        <translation>Bildschirmfoto auswählen, um es anzuzeigen</translation>
+    </message>
+    <message>
+        <source>Evidence kind</source>
+        <translation>Art des Belegs</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <source>Evidence title</source>
+        <translation>Titel des Belegs</translation>
+    </message>
+    <message>
+        <source>https://grafana.example/d/...</source>
+        <translation>https://grafana.example/d/...</translation>
+    </message>
+    <message>
+        <source>Evidence link</source>
+        <translation>Link zum Beleg</translation>
+    </message>
+    <message>
+        <source>Add link</source>
+        <translation>Link hinzufügen</translation>
+    </message>
+    <message>
+        <source>Attach file…</source>
+        <translation>Datei anhängen…</translation>
+    </message>
+    <message>
+        <source>Attach evidence</source>
+        <translation>Beleg anhängen</translation>
+    </message>
+    <message>
+        <source>%1 (%2, %3 bytes)</source>
+        <translation>%1 (%2, %3 Byte)</translation>
+    </message>
+    <message>
+        <source>Affected services</source>
+        <translation>Betroffene Dienste</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Dienst</translation>
+    </message>
+    <message>
+        <source>Health</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Firing alerts</source>
+        <translation>Aktive Alarme</translation>
+    </message>
+    <message>
+        <source>Set by</source>
+        <translation>Gesetzt von</translation>
+    </message>
+    <message>
+        <source>Override health of the selected service:</source>
+        <translation>Zustand des ausgewählten Dienstes überschreiben:</translation>
+    </message>
+    <message>
+        <source>Health override</source>
+        <translation>Zustand überschreiben</translation>
+    </message>
+    <message>
+        <source>Healthy</source>
+        <translation>Gesund</translation>
+    </message>
+    <message>
+        <source>Set</source>
+        <translation>Setzen</translation>
+    </message>
+    <message>
+        <source>Select a service first.</source>
+        <translation>Bitte zuerst einen Dienst auswählen.</translation>
+    </message>
+    <message>
+        <source>Status updates</source>
+        <translation>Statusmeldungen</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Audience</source>
+        <translation>Zielgruppe</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Wer</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Meldung</translation>
+    </message>
+    <message>
+        <source>Internal</source>
+        <translation>Intern</translation>
+    </message>
+    <message>
+        <source>External</source>
+        <translation>Extern</translation>
+    </message>
+    <message>
+        <source>What is happening, what we do next, when the next update comes</source>
+        <translation>Was passiert, was wir als Nächstes tun, wann die nächste Meldung kommt</translation>
+    </message>
+    <message>
+        <source>Status update message</source>
+        <translation>Text der Statusmeldung</translation>
+    </message>
+    <message>
+        <source>Post update</source>
+        <translation>Meldung senden</translation>
+    </message>
+    <message>
+        <source>Action items</source>
+        <translation>Maßnahmen</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Erledigt</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>Verantwortlich</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>Fällig</translation>
+    </message>
+    <message>
+        <source>Action item</source>
+        <translation>Maßnahme</translation>
+    </message>
+    <message>
+        <source>Action item title</source>
+        <translation>Titel der Maßnahme</translation>
+    </message>
+    <message>
+        <source>Action item owner</source>
+        <translation>Verantwortlich für die Maßnahme</translation>
+    </message>
+    <message>
+        <source>Due YYYY-MM-DD</source>
+        <translation>Fällig JJJJ-MM-TT</translation>
+    </message>
+    <message>
+        <source>Action item due date</source>
+        <translation>Fälligkeitsdatum der Maßnahme</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Hinzufügen</translation>
+    </message>
+    <message>
+        <source>Incident commander</source>
+        <translation>Einsatzleiter</translation>
+    </message>
+    <message>
+        <source>Set commander</source>
+        <translation>Einsatzleiter festlegen</translation>
+    </message>
+    <message>
+        <source>I take command</source>
+        <translation>Ich übernehme die Leitung</translation>
+    </message>
+    <message>
+        <source>Incident commander:</source>
+        <translation>Einsatzleiter:</translation>
+    </message>
+    <message>
+        <source>Responders</source>
+        <translation>Beteiligte</translation>
+    </message>
+    <message>
+        <source>Responders:</source>
+        <translation>Beteiligte:</translation>
+    </message>
+    <message>
+        <source>New responder</source>
+        <translation>Neue beteiligte Person</translation>
+    </message>
+    <message>
+        <source>Add responder</source>
+        <translation>Beteiligte Person hinzufügen</translation>
+    </message>
+    <message>
+        <source>Incident %1 is not in this database.</source>
+        <translation>Die Störung %1 ist nicht in dieser Datenbank.</translation>
+    </message>
+    <message>
+        <source>Severity %1</source>
+        <translation>Schweregrad %1</translation>
+    </message>
+    <message>
+        <source>no priority</source>
+        <translation>keine Priorität</translation>
+    </message>
+    <message>
+        <source>Commander: %1   Assignee: %2%3   Responders: %4</source>
+        <translation>Einsatzleiter: %1   Bearbeiter: %2%3   Beteiligte: %4</translation>
+    </message>
+    <message>
+        <source>— none —</source>
+        <translation>— keine —</translation>
+    </message>
+    <message>
+        <source>unassigned</source>
+        <translation>nicht zugewiesen</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>All events</source>
+        <translation>Alle Ereignisse</translation>
+    </message>
+    <message>
+        <source>healthy</source>
+        <translation>gesund</translation>
+    </message>
+    <message>
+        <source>alerts</source>
+        <translation>Alarme</translation>
+    </message>
+    <message>
+        <source>Move to %1</source>
+        <translation>Nach %1 verschieben</translation>
+    </message>
+    <message>
+        <source>No transitions from here</source>
+        <translation>Von hier aus keine Übergänge</translation>
+    </message>
+    <message>
+        <source>missed</source>
+        <translation>verfehlt</translation>
+    </message>
+    <message>
+        <source>met</source>
+        <translation>eingehalten</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>angehalten</translation>
+    </message>
+    <message>
+        <source>Response SLA</source>
+        <translation>Reaktions-SLA</translation>
+    </message>
+    <message>
+        <source>Resolution SLA</source>
+        <translation>Lösungs-SLA</translation>
+    </message>
+    <message>
+        <source>⏸ %1</source>
+        <translation>⏸ %1</translation>
+    </message>
+    <message>
+        <source>SLA breached</source>
+        <translation>SLA verletzt</translation>
+    </message>
+    <message>
+        <source>SLA at risk</source>
+        <translation>SLA gefährdet</translation>
+    </message>
+    <message>
+        <source>SLA on track</source>
+        <translation>SLA im Plan</translation>
+    </message>
+</context>
+<context>
+    <name>sitrep::ui::MainWindow</name>
+    <message>
+        <source>Sitrep — %1</source>
+        <translation>Sitrep — %1</translation>
+    </message>
+    <message>
+        <source>Incidents</source>
+        <translation>Störungen</translation>
+    </message>
+    <message>
+        <source>Sitrep</source>
+        <translation>Sitrep</translation>
+    </message>
+    <message>
+        <source>&amp;New incident…</source>
+        <translation>&amp;Neue Störung…</translation>
+    </message>
+    <message>
+        <source>Command &amp;palette…</source>
+        <translation>&amp;Befehlspalette…</translation>
+    </message>
+    <message>
+        <source>&amp;Search incidents</source>
+        <translation>Störungen &amp;suchen</translation>
+    </message>
+    <message>
+        <source>&amp;Acknowledge</source>
+        <translation>Be&amp;stätigen</translation>
+    </message>
+    <message>
+        <source>Add &amp;note</source>
+        <translation>N&amp;otiz hinzufügen</translation>
+    </message>
+    <message>
+        <source>&amp;Transition…</source>
+        <translation>&amp;Übergang…</translation>
+    </message>
+    <message>
+        <source>&amp;Open selected incident</source>
+        <translation>Ausgewählte Störung ö&amp;ffnen</translation>
+    </message>
+    <message>
+        <source>&amp;Close incident tab</source>
+        <translation>Störungs-Reiter s&amp;chließen</translation>
+    </message>
+    <message>
+        <source>Show incident &amp;list</source>
+        <translation>Störungs&amp;liste anzeigen</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Offen</translation>
+    </message>
+    <message>
+        <source>My incidents</source>
+        <translation>Meine Störungen</translation>
+    </message>
+    <message>
+        <source>P1 open</source>
+        <translation>P1 offen</translation>
+    </message>
+    <message>
+        <source>Breaching SLA</source>
+        <translation>SLA wird verletzt</translation>
+    </message>
+    <message>
+        <source>Resolved this week</source>
+        <translation>Diese Woche gelöst</translation>
+    </message>
+    <message>
+        <source>All incidents</source>
+        <translation>Alle Störungen</translation>
+    </message>
+    <message>
+        <source>View: %1</source>
+        <translation>Ansicht: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Incident</source>
+        <translation>&amp;Störung</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>Haupt</translation>
+    </message>
+    <message>
+        <source>No incident %1</source>
+        <translation>Keine Störung %1</translation>
+    </message>
+    <message>
+        <source>Created %1</source>
+        <translation>%1 angelegt</translation>
+    </message>
+    <message>
+        <source>Move %1 to %2</source>
+        <translation>%1 nach %2 verschieben</translation>
+    </message>
+    <message>
+        <source>New P1: %1</source>
+        <translation>Neue P1: %1</translation>
+    </message>
+    <message>
+        <source>SLA breached: %1</source>
+        <translation>SLA verletzt: %1</translation>
+    </message>
+    <message>
+        <source>%1 · you are %2</source>
+        <translation>%1 · Sie sind %2</translation>
+    </message>
+    <message>
+        <source> · last change %1</source>
+        <translation> · letzte Änderung %1</translation>
+    </message>
+</context>
+<context>
+    <name>sitrep::ui::PostmortemEditor</name>
+    <message>
+        <source>Status:</source>
+        <translation>Status:</translation>
+    </message>
+    <message>
+        <source>Draft → In review → Published. Each change is recorded in the incident timeline.</source>
+        <translation>Entwurf → In Prüfung → Veröffentlicht. Jede Änderung wird in der Zeitleiste der Störung festgehalten.</translation>
+    </message>
+    <message>
+        <source>Save version</source>
+        <translation>Version speichern</translation>
+    </message>
+    <message>
+        <source>Keep this text as a version you can restore (Ctrl+S)</source>
+        <translation>Diesen Text als wiederherstellbare Version sichern (Strg+S)</translation>
+    </message>
+    <message>
+        <source>Track action items</source>
+        <translation>Maßnahmen verfolgen</translation>
+    </message>
+    <message>
+        <source>Turn the Action Items section into tracked action items (owner, due, status)</source>
+        <translation>Den Abschnitt „Action Items“ in verfolgte Maßnahmen umwandeln (Verantwortlich, Fälligkeit, Status)</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <source>Markdown…</source>
+        <translation>Markdown…</translation>
+    </message>
+    <message>
+        <source>HTML…</source>
+        <translation>HTML…</translation>
+    </message>
+    <message>
+        <source>PDF…</source>
+        <translation>PDF…</translation>
+    </message>
+    <message>
+        <source>Review meeting invitation (.ics)…</source>
+        <translation>Einladung zur Auswertungsbesprechung (.ics)…</translation>
+    </message>
+    <message>
+        <source>Markdown</source>
+        <translation>Markdown</translation>
+    </message>
+    <message>
+        <source>Postmortem Markdown</source>
+        <translation>Markdown der Nachbetrachtung</translation>
+    </message>
+    <message>
+        <source>Postmortem preview</source>
+        <translation>Vorschau der Nachbetrachtung</translation>
+    </message>
+    <message>
+        <source>Versions</source>
+        <translation>Versionen</translation>
+    </message>
+    <message>
+        <source>Restore selected</source>
+        <translation>Ausgewählte wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>Ungespeicherte Änderungen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n action item change(s) recorded</source>
+        <translation>
+            <numerusform>%n Änderung an Maßnahmen erfasst</numerusform>
+            <numerusform>%n Änderungen an Maßnahmen erfasst</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Postmortem %1 — %2 · owners: %3 · review: %4</source>
+        <translation>Nachbetrachtung %1 — %2 · Verantwortliche: %3 · Prüfung: %4</translation>
+    </message>
+    <message>
+        <source>Autosaved %1</source>
+        <translation>Automatisch gespeichert %1</translation>
+    </message>
+    <message>
+        <source>Version %1</source>
+        <translation>Version %1</translation>
+    </message>
+    <message>
+        <source>Autosave failed: %1</source>
+        <translation>Automatisches Speichern fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Saved as version %1</source>
+        <translation>Als Version %1 gespeichert</translation>
+    </message>
+    <message>
+        <source>Postmortem is now %1 (version %2)</source>
+        <translation>Nachbetrachtung ist jetzt %1 (Version %2)</translation>
+    </message>
+    <message>
+        <source>Version %1 restored as version %2</source>
+        <translation>Version %1 als Version %2 wiederhergestellt</translation>
+    </message>
+    <message>
+        <source>v%1 · %2 · %3%4</source>
+        <translation>v%1 · %2 · %3%4</translation>
+    </message>
+    <message>
+        <source>%1 characters, status %2</source>
+        <translation>%1 Zeichen, Status %2</translation>
+    </message>
+    <message>
+        <source>The incident is gone</source>
+        <translation>Die Störung existiert nicht mehr</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Invitation written to %1</source>
+        <translation>Einladung nach %1 geschrieben</translation>
+    </message>
+    <message>
+        <source>Unknown export format &apos;%1&apos; (md, html, pdf, ics)</source>
+        <translation>Unbekanntes Exportformat „%1“ (md, html, pdf, ics)</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>Nach %1 exportiert</translation>
+    </message>
+    <message>
+        <source>Export postmortem</source>
+        <translation>Nachbetrachtung exportieren</translation>
+    </message>
+</context>
+<context>
+    <name>sitrep::ui::RunbookChecklist</name>
+    <message>
+        <source>Runbook:</source>
+        <translation>Runbook:</translation>
+    </message>
+    <message>
+        <source>Runbook</source>
+        <translation>Runbook</translation>
+    </message>
+    <message>
+        <source>%1 (suggested)</source>
+        <translation>%1 (vorgeschlagen)</translation>
+    </message>
+    <message>
+        <source>No runbooks loaded</source>
+        <translation>Keine Runbooks geladen</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; · %2 · %3 of %4 steps done&lt;br&gt;&lt;small&gt;Triggers: %5&lt;/small&gt;</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; · %2 · %3 von %4 Schritten erledigt&lt;br&gt;&lt;small&gt;Auslöser: %5&lt;/small&gt;</translation>
+    </message>
+    <message>
+        <source>escalated to %1 at %2</source>
+        <translation>um %2 an %1 eskaliert</translation>
+    </message>
+    <message>
+        <source>%1 in %2 min (until %3)</source>
+        <translation>%1 in %2 Min. (bis %3)</translation>
+    </message>
+    <message>
+        <source>Escalation: %1</source>
+        <translation>Eskalation: %1</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the command to the clipboard</source>
+        <translation>Befehl in die Zwischenablage kopieren</translation>
+    </message>
+    <message>
+        <source>Option: %1</source>
+        <translation>Option: %1</translation>
+    </message>
+    <message>
+        <source>Link: %1</source>
+        <translation>Link: %1</translation>
+    </message>
+    <message>
+        <source>Copied: %1</source>
+        <translation>Kopiert: %1</translation>
+    </message>
+</context>
+<context>
+    <name>sitrep::ui::SyncSettingsDialog</name>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>Verbindung &amp;testen</translation>
+    </message>
+    <message>
+        <source>Back end</source>
+        <translation>Backend</translation>
+    </message>
+    <message>
+        <source>stored in the system keychain (type to replace)</source>
+        <translation>im Schlüsselbund des Systems gespeichert (zum Ersetzen neu eingeben)</translation>
+    </message>
+    <message>
+        <source>bearer token, stored in the system keychain</source>
+        <translation>Bearer-Token, im Schlüsselbund des Systems gespeichert</translation>
+    </message>
+    <message>
+        <source>&amp;URL:</source>
+        <translation>&amp;URL:</translation>
+    </message>
+    <message>
+        <source>T&amp;oken:</source>
+        <translation>T&amp;oken:</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>Wird getestet…</translation>
+    </message>
+</context>
+<context>
+    <name>sitrep::ui::SyncStatusLabel</name>
+    <message>
+        <source>Sync: %1</source>
+        <translation>Synchronisierung: %1</translation>
+    </message>
+    <message>
+        <source>Click for back-end settings</source>
+        <translation>Klicken für die Backend-Einstellungen</translation>
+    </message>
+    <message>
+        <source>Last error: %1
+Click for back-end settings</source>
+        <translation>Letzter Fehler: %1
+Klicken für die Backend-Einstellungen</translation>
+    </message>
+</context>
 </TS>
