@@ -63,9 +63,21 @@ static QString address(const QString &who, const QString &domain)
         return w;
     if (w.contains(u'@'))
         return QStringLiteral("mailto:") + w;
+    // A name becomes an ASCII local part: accents dropped (NFKD), anything else a dot.
     QString local;
-    for (const QChar c : w)
-        local += c.isLetterOrNumber() || c == u'.' || c == u'-' || c == u'_' ? c.toLower() : QChar(u'.');
+    for (const QChar c : w.normalized(QString::NormalizationForm_KD)) {
+        if (c.category() == QChar::Mark_NonSpacing)
+            continue;
+        const bool ok = c.unicode() < 128 && (c.isLetterOrNumber() || c == u'-' || c == u'_');
+        if (ok)
+            local += c.toLower();
+        else if (!local.isEmpty() && !local.endsWith(u'.'))
+            local += u'.';
+    }
+    while (local.endsWith(u'.'))
+        local.chop(1);
+    if (local.isEmpty())
+        local = QStringLiteral("attendee");
     return QStringLiteral("mailto:%1@%2").arg(local, domain);
 }
 
