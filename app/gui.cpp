@@ -4,6 +4,7 @@
 #include "app/appcontext.h"
 #include "demo/demogenerator.h"
 #include "mainwindow.h"
+#include "settings/syncui.h"
 #include "viewfactory.h"
 
 #include <QApplication>
@@ -106,6 +107,7 @@ int run(int &argc, char **argv)
         return 0;
     }
     ui::MainWindow w(**ctx);
+    ui::attachSync(w, **ctx);
     w.show();
     return app.exec();
 }

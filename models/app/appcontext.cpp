@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "app/appcontext.h"
 
+#include "sync/outbox.h"
+
 #include <QDir>
 #include <QStandardPaths>
 
@@ -71,6 +73,8 @@ Result<std::unique_ptr<AppContext>> AppContext::open(const QString &dbPath, cons
     if (!oc)
         return R(oc.error());
     ctx->m_engine = std::make_unique<engine::LifecycleEngine>(*ctx->m_store, *wf, *oc, *ctx->m_clock);
+    // A database set up for sync queues every change it commits, whichever front end made it.
+    sync::Outbox::attach(*ctx->m_engine);
     return R(std::move(ctx));
 }
 

@@ -10,7 +10,10 @@
 #include <QJsonArray>
 #include <QLoggingCategory>
 #include <QMimeDatabase>
+#include <QSet>
 #include <QUuid>
+
+#include <algorithm>
 
 Q_LOGGING_CATEGORY(lcEngine, "sitrep.engine", QtWarningMsg)
 
@@ -326,7 +329,9 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         } else {
             uid = store::Store::newUuid();
         }
-        auto number = m_store.nextNumber();
+        // A replica that syncs numbers its own incidents provisionally (meta number_prefix);
+        // the back end assigns the real number later (incident.renumbered).
+        auto number = m_store.nextNumber(m_store.meta(QStringLiteral("number_prefix"), QStringLiteral("INC")));
         if (!number)
             return R(number.error());
         inc.uid = uid;
@@ -685,6 +690,15 @@ Result<QList<Result<Outcome>>> LifecycleEngine::commit(Work &work, QList<Result<
         if (!s->exec())
             return rollback(s->error());
     }
+    if (!m_commitHooks.isEmpty()) {
+        QList<Event> appended;
+        for (const auto &r : std::as_const(results))
+            if (r)
+                appended += r->events;
+        for (const auto &hook : std::as_const(m_commitHooks))
+            if (auto s = hook(m_store, appended); !s)
+                return rollback(s.errorMessage());
+    }
     if (auto s = m_store.db().commit(); !s)
         return rollback(QStringLiteral("cannot commit: %1").arg(s.errorMessage()));
     QStringList ids, uids;
@@ -820,6 +834,141 @@ Result<QList<Incident>> LifecycleEngine::bulkCloseStale(int days, bool dryRun)
     if (!failures.isEmpty())
         qCWarning(lcEngine) << "stale close skipped" << failures.size() << "incidents, first:" << failures.first();
     return closed;
+}
+
+static bool foldsBefore(const Event &a, const Event &b)
+{
+    return a.hlc != b.hlc ? a.hlc < b.hlc : a.id < b.id;
+}
+
+Result<LifecycleEngine::MergeResult> LifecycleEngine::mergeRemote(const QList<Event> &events)
+{
+    using RM = Result<MergeResult>;
+    MergeResult res;
+    if (events.isEmpty())
+        return res;
+    if (auto s = m_store.db().begin(); !s)
+        return RM::fail(QStringLiteral("database is busy or read-only: %1").arg(s.errorMessage()), QStringLiteral("db"));
+    auto rollback = [&](const QString &why) {
+        m_store.db().rollback();
+        return RM::fail(why, QStringLiteral("db"));
+    };
+    m_hlc.observe(m_store.lastHlc());
+    // New events per incident; ids normalised so (hlc, id) order is the same everywhere.
+    QHash<QString, QList<Event>> fresh;
+    QSet<QString> seen;
+    for (Event e : events) {
+        e.id = QUuid::fromString(e.id).toString(QUuid::WithoutBraces);
+        e.incidentUid = QUuid::fromString(e.incidentUid).toString(QUuid::WithoutBraces);
+        if (QUuid::fromString(e.id).isNull() || QUuid::fromString(e.incidentUid).isNull())
+            return rollback(QStringLiteral("remote event without a valid id or incident id"));
+        if (seen.contains(e.id) || m_store.hasEvent(e.id)) {
+            ++res.duplicates;
+            continue;
+        }
+        seen.insert(e.id);
+        m_hlc.observe(e.hlc);
+        if (!fresh.contains(e.incidentUid))
+            res.incidentUids << e.incidentUid;
+        fresh[e.incidentUid] << e;
+    }
+    QStringList ids;
+    QStringList touched;
+    for (const QString &uid : std::as_const(res.incidentUids)) {
+        QList<Event> incoming = fresh.value(uid);
+        // Causal order within a batch: the HLC never runs behind what its replica had seen.
+        std::sort(incoming.begin(), incoming.end(), foldsBefore);
+        const auto before = m_store.incidentByUid(uid);
+        QList<Event> all = m_store.timeline(uid);
+        const bool opened = before.has_value()
+                            || std::any_of(incoming.cbegin(), incoming.cend(), [](const Event &e) { return e.kind == kinds::Opened; });
+        if (!opened) {
+            res.deferred += incoming;
+            continue;
+        }
+        QString head = all.isEmpty() ? QString() : all.last().hash;
+        QList<Event> notes;
+        for (Event &e : incoming) {
+            e.prevHash = head;
+            e.payloadRaw.clear();
+            e.hash = e.computeHash();
+            if (e.origin.isEmpty() || e.origin == u"local")
+                e.origin = QStringLiteral("remote");
+            if (auto s = m_store.appendEvent(e); !s)
+                return rollback(s.errorMessage());
+            head = e.hash;
+            all << e;
+            ids << e.id;
+            ++res.applied;
+            if (e.kind == kinds::NoteAdded)
+                notes << e;
+        }
+        // Deterministic fold; transitions that no longer fit become conflicts.
+        auto fold = [&](QList<Event> evs, QList<QPair<Event, QString>> *conflicted) {
+            std::sort(evs.begin(), evs.end(), foldsBefore);
+            Incident inc;
+            for (const Event &e : evs) {
+                if (conflicted && e.kind == kinds::Transitioned && !inc.state.isEmpty()) {
+                    const QString from = e.payload[u"from"].toString(), to = e.payload[u"to"].toString();
+                    if (from != inc.state && to != inc.state)
+                        *conflicted << qMakePair(e, inc.state);
+                }
+                store::applyEvent(inc, e);
+            }
+            return inc;
+        };
+        QList<QPair<Event, QString>> conflicted;
+        Incident inc = fold(all, &conflicted);
+        for (const auto &[t, actual] : std::as_const(conflicted)) {
+            Event c;
+            c.id = QUuid::createUuidV5(QUuid(QStringLiteral("{6f1d2c1e-8a57-4c43-9d0e-5b8f1a2e7c31}")),
+                                       QStringLiteral("conflict/") + t.id).toString(QUuid::WithoutBraces);
+            if (m_store.hasEvent(c.id))
+                continue;
+            c.incidentUid = uid;
+            c.hlc = t.hlc;
+            c.ts = t.ts;
+            c.actor = SystemActor;
+            c.kind = kinds::Conflict;
+            c.payload = {{QStringLiteral("event"), t.id},
+                         {QStringLiteral("kind"), t.kind},
+                         {QStringLiteral("from"), t.payload[u"from"].toString()},
+                         {QStringLiteral("to"), t.payload[u"to"].toString()},
+                         {QStringLiteral("by"), t.actor},
+                         {QStringLiteral("state"), actual},
+                         {QStringLiteral("message"), QStringLiteral("%1 moved it from '%2' to '%3', but it was already '%4' "
+                                                                    "by then; the transition was not applied")
+                                                         .arg(t.actor, t.payload[u"from"].toString(), t.payload[u"to"].toString(), actual)}};
+            c.origin = m_replica;
+            c.prevHash = head;
+            c.hash = c.computeHash();
+            if (auto s = m_store.appendEvent(c); !s)
+                return rollback(s.errorMessage());
+            head = c.hash;
+            all << c;
+            ids << c.id;
+            res.conflicts << c;
+        }
+        if (!res.conflicts.isEmpty())
+            inc = fold(all, nullptr);
+        inc.headHash = head; // the chain continues from the last appended event
+        inc.rowid = before ? before->rowid : 0;
+        if (auto s = m_store.writeIncident(inc, before ? &*before : nullptr); !s)
+            return rollback(s.errorMessage());
+        for (const Event &n : std::as_const(notes))
+            if (auto s = m_store.addSearchNote(inc.rowid, n.seq, n.payload[u"text"].toString()); !s)
+                return rollback(s.errorMessage());
+        touched << uid;
+    }
+    for (const auto &hook : std::as_const(m_commitHooks))
+        if (auto s = hook(m_store, res.conflicts); !s)
+            return rollback(s.errorMessage());
+    if (auto s = m_store.db().commit(); !s)
+        return rollback(QStringLiteral("cannot commit: %1").arg(s.errorMessage()));
+    res.incidentUids = touched;
+    if (!ids.isEmpty())
+        Q_EMIT eventsAppended(ids, touched);
+    return res;
 }
 
 } // namespace sitrep::engine

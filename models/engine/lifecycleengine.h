@@ -30,6 +30,31 @@ public:
     store::Store &store() { return m_store; }
     const Clock &clock() const { return m_clock; }
     void setReplicaId(const QString &id) { m_replica = id; }
+    QString replicaId() const { return m_replica; }
+
+    /// Runs inside every write transaction, after the events were appended and before
+    /// COMMIT, with the events this replica produced (not merged remote ones). A failing
+    /// hook rolls the whole transaction back. The sync outbox uses it to queue events
+    /// atomically with the change.
+    using CommitHook = std::function<Status(store::Store &, const QList<domain::Event> &)>;
+    void addCommitHook(CommitHook hook) { m_commitHooks.push_back(std::move(hook)); }
+
+    /// What merging remote events did.
+    struct MergeResult {
+        int applied = 0;              // new events appended
+        int duplicates = 0;           // already known (by UUID): no-ops
+        QList<domain::Event> deferred; // events of incidents not opened here yet (retry later)
+        QList<domain::Event> conflicts; // conflict events recorded by this merge
+        QStringList incidentUids;     // incidents touched
+    };
+    /// Merges events received from a back end, in one transaction. Duplicates (by UUID) are
+    /// no-ops. Each new event keeps its id, hlc, ts, actor, kind and payload but is re-chained
+    /// onto this replica's hash chain. The incident is then folded in (hlc, id) order, so
+    /// replicas that hold the same events show the same row whatever order they got them in;
+    /// a transition whose `from` no longer matches the state at its place in that order is
+    /// not applied and is recorded as a `conflict` event (deterministic id, so replicas that
+    /// find the same conflict record it once).
+    Result<MergeResult> mergeRemote(const QList<domain::Event> &events);
 
     /// One command in its own transaction.
     Result<Outcome> execute(const Command &command);
@@ -69,6 +94,7 @@ private:
     const Clock &m_clock;
     HybridLogicalClock m_hlc;
     QString m_replica = QStringLiteral("local");
+    QList<CommitHook> m_commitHooks;
 };
 
 /// Actor name the engine uses for what it does on its own.

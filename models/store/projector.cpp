@@ -102,6 +102,9 @@ void applyEvent(Incident &inc, const Event &e)
         inc.createdAt = e.ts;
         setDeadlines(inc, p);
         applySlaMode(inc, p[u"sla"].toString(), e.ts);
+    } else if (e.kind == kinds::Transitioned && p.contains(u"from") && p[u"from"].toString() != inc.state) {
+        // A merged transition made from a state the incident had already left: a conflict
+        // (recorded as its own event by the merge), not applied, so replicas agree.
     } else if (e.kind == kinds::Transitioned) {
         inc.state = p[u"to"].toString();
         inc.open = p[u"open"].toBool(true);

@@ -656,15 +656,21 @@ Status Store::foldInto(const QString &table, bool withSideTables)
                 rowids.insert(uid, ++next);
         }
     }
-    auto q = m_db.prepareOnce(QStringLiteral("SELECT %1 FROM events ORDER BY incident, seq").arg(QString::fromLatin1(kEventColumns)));
+    // Events fold in (hlc, id) order, the order every replica agrees on after a merge; for a
+    // log written by one replica it is the append order. The chain head stays the last
+    // appended event.
+    auto q = m_db.prepareOnce(QStringLiteral("SELECT %1 FROM events ORDER BY incident, hlc, id").arg(QString::fromLatin1(kEventColumns)));
     if (!q)
         return Status::fail(m_db.lastError());
     Incident cur;
     QByteArray curUid;
     bool have = false;
+    qint64 headSeq = -1;
+    QString head;
     auto flush = [&]() -> Status {
         if (!have)
             return {};
+        cur.headHash = head;
         cur.rowid = rowids.value(curUid, 0);
         if (cur.rowid == 0)
             return Status::fail(QStringLiteral("events of incident %1 without an incident.opened event").arg(blobToUuid(curUid)));
@@ -682,9 +688,14 @@ Status Store::foldInto(const QString &table, bool withSideTables)
             cur = Incident();
             curUid = uid;
             have = true;
+            headSeq = -1;
         }
         const Event e = readEvent(q.get());
         applyEvent(cur, e);
+        if (e.seq > headSeq) {
+            headSeq = e.seq;
+            head = e.hash;
+        }
         if (withSideTables && e.kind == kinds::NoteAdded)
             if (auto s = addSearchNote(rowids.value(uid), e.seq, e.payload[u"text"].toString()); !s)
                 return s;

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: MIT
+#include "cli_sync.h"
+
+#include "app/appcontext.h"
+#include "sync/outbox.h"
+#include "sync/secretstore.h"
+#include "sync/syncservice.h"
+#include "sync/wire.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextStream>
+
+#include <cstdio>
+
+namespace sitrep::cli {
+
+namespace {
+
+int failWith(const QString &message)
+{
+    fflush(stdout);
+    fprintf(stderr, "sitrep: %s\n", message.toUtf8().constData());
+    return 1;
+}
+
+void say(const QString &text)
+{
+    fprintf(stdout, "%s\n", text.toUtf8().constData());
+    fflush(stdout);
+}
+
+struct Settable {
+    QString key;
+    QString help;
+};
+
+const QList<Settable> &settable()
+{
+    static const QList<Settable> keys{
+        {QStringLiteral("backend.url"), QStringLiteral("REST back end (https, or http on loopback); turns sync on")},
+        {QStringLiteral("sync.interval_ms"), QStringLiteral("pause between sync cycles when in sync (default 5000)")},
+        {QStringLiteral("sync.page_size"), QStringLiteral("changes per pull request (default 500)")},
+    };
+    return keys;
+}
+
+bool looksSecret(const QString &key)
+{
+    const QString k = key.toLower();
+    for (const char *w : {"token", "secret", "password", "passwd", "access_key", "secret_key", "credential"})
+        if (k.contains(QLatin1String(w)))
+            return true;
+    return false;
+}
+
+// Parses "sitrep <cmd> ..." with --db; returns the positional arguments after the command.
+bool parse(QCommandLineParser &p, const QStringList &args, QString *error)
+{
+    QStringList a = args;
+    a.removeAt(1);
+    if (!p.parse(a)) {
+        *error = p.errorText();
+        return false;
+    }
+    return true;
+}
+
+Result<std::unique_ptr<app::AppContext>> openDb(const QCommandLineParser &p, const QCommandLineOption &db)
+{
+    return app::AppContext::open(app::resolveDatabasePath(p.value(db)));
+}
+
+/// The token: $SITREP_BACKEND_TOKEN, a token file (read, never copied), or the keychain.
+Result<QString> resolveToken(const QString &tokenFile)
+{
+    const QString env = qEnvironmentVariable("SITREP_BACKEND_TOKEN");
+    if (!env.isEmpty())
+        return env;
+    if (!tokenFile.isEmpty()) {
+        QFile f(tokenFile);
+        if (!f.open(QIODevice::ReadOnly))
+            return Result<QString>::fail(QStringLiteral("cannot read token file %1: %2").arg(tokenFile, f.errorString()));
+        return QString::fromUtf8(f.readAll()).trimmed();
+    }
+    sync::KeychainSecretStore keychain;
+    auto t = keychain.read(sync::BackendTokenSecret);
+    if (!t && t.error().code == u"not_found")
+        return QString();
+    return t;
+}
+
+} // namespace
+
+int runConfig(const QStringList &args)
+{
+    QCommandLineParser p;
+    QCommandLineOption db(QStringLiteral("db"), QStringLiteral("Database file."), QStringLiteral("path"));
+    p.addOption(db);
+    QString err;
+    if (!parse(p, args, &err))
+        return failWith(err);
+    const QStringList pos = p.positionalArguments();
+    const QString verb = pos.value(0);
+    if (verb != u"set" && verb != u"get" && verb != u"list")
+        return failWith(QStringLiteral("usage: sitrep config set KEY VALUE | get KEY | list"));
+    if (verb == u"set" && pos.size() != 3)
+        return failWith(QStringLiteral("usage: sitrep config set KEY VALUE"));
+    if (verb == u"get" && pos.size() != 2)
+        return failWith(QStringLiteral("usage: sitrep config get KEY"));
+    const QString key = pos.value(1);
+    if (verb != u"list" && looksSecret(key))
+        return failWith(QStringLiteral("'%1' looks like a secret: secrets go to the system keychain with "
+                                       "`sitrep secret set NAME` (value on stdin), never into the settings")
+                            .arg(key));
+    auto keyKnown = std::any_of(settable().cbegin(), settable().cend(), [&](const Settable &s) { return s.key == key; });
+    if (verb != u"list" && !keyKnown) {
+        QStringList names;
+        for (const auto &s : settable())
+            names << s.key;
+        return failWith(QStringLiteral("unknown setting '%1' (settings: %2)").arg(key, names.join(QStringLiteral(", "))));
+    }
+    auto ctx = openDb(p, db);
+    if (!ctx)
+        return failWith(ctx.errorMessage());
+    store::Store &st = (*ctx)->store();
+    if (verb == u"list") {
+        for (const auto &s : settable())
+            say(QStringLiteral("%1 = %2").arg(s.key, st.meta(s.key)));
+        return 0;
+    }
+    if (verb == u"get") {
+        say(st.meta(key));
+        return 0;
+    }
+    QString value = pos[2].trimmed();
+    if (key == u"backend.url") {
+        const QUrl url(value, QUrl::StrictMode);
+        if (auto s = sync::checkEndpoint(url); !s)
+            return failWith(s.errorMessage());
+        if (!url.userInfo().isEmpty())
+            return failWith(QStringLiteral("put no credentials in the URL; use `sitrep secret set backend.token`"));
+    } else {
+        bool ok = false;
+        const int n = value.toInt(&ok);
+        if (!ok || n < 1)
+            return failWith(QStringLiteral("%1 must be a positive whole number").arg(key));
+    }
+    if (auto s = st.setMeta(key, value); !s)
+        return failWith(s.errorMessage());
+    if (key == u"backend.url")
+        if (auto s = sync::Outbox::enable(st); !s)
+            return failWith(s.errorMessage());
+    say(QStringLiteral("%1 = %2").arg(key, value));
+    return 0;
+}
+
+int runSecret(const QStringList &args)
+{
+    QCommandLineParser p;
+    QString err;
+    if (!parse(p, args, &err))
+        return failWith(err);
+    const QStringList pos = p.positionalArguments();
+    const QString verb = pos.value(0), name = pos.value(1);
+    if (pos.size() != 2 || (verb != u"set" && verb != u"delete" && verb != u"check"))
+        return failWith(QStringLiteral("usage: sitrep secret set NAME (value on stdin) | delete NAME | check NAME"));
+    sync::KeychainSecretStore keychain;
+    if (verb == u"set") {
+        QFile in;
+        if (!in.open(stdin, QIODevice::ReadOnly))
+            return failWith(QStringLiteral("cannot read the secret from stdin"));
+        QString value = QString::fromUtf8(in.readAll());
+        while (value.endsWith(u'\n') || value.endsWith(u'\r'))
+            value.chop(1);
+        if (value.isEmpty())
+            return failWith(QStringLiteral("no secret on stdin"));
+        if (auto s = keychain.write(name, value); !s)
+            return failWith(s.errorMessage());
+        say(QStringLiteral("stored '%1' in the system keychain").arg(name));
+        return 0;
+    }
+    if (verb == u"delete") {
+        if (auto s = keychain.remove(name); !s)
+            return failWith(s.errorMessage());
+        say(QStringLiteral("deleted '%1'").arg(name));
+        return 0;
+    }
+    auto v = keychain.read(name);
+    if (!v)
+        return failWith(v.errorMessage());
+    say(QStringLiteral("'%1' is set (%2 characters)").arg(name).arg(v->size()));
+    return 0;
+}
+
+int runSync(const QStringList &args)
+{
+    QCommandLineParser p;
+    QCommandLineOption db(QStringLiteral("db"), QStringLiteral("Database file."), QStringLiteral("path"));
+    QCommandLineOption once(QStringLiteral("once"), QStringLiteral("One cycle (send, then pull), then exit."));
+    QCommandLineOption tokenFile(QStringLiteral("token-file"), QStringLiteral("Read the bearer token from this file."), QStringLiteral("path"));
+    QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
+    p.addOptions({db, once, tokenFile, json});
+    QString err;
+    if (!parse(p, args, &err))
+        return failWith(err);
+    auto ctx = openDb(p, db);
+    if (!ctx)
+        return failWith(ctx.errorMessage());
+    store::Store &st = (*ctx)->store();
+    const QString url = st.meta(QStringLiteral("backend.url"));
+    if (url.isEmpty())
+        return failWith(QStringLiteral("no back end configured: sitrep config set backend.url URL"));
+    if (auto s = sync::Outbox::enable(st); !s)
+        return failWith(s.errorMessage());
+    auto token = resolveToken(p.value(tokenFile));
+    if (!token)
+        return failWith(token.errorMessage());
+    sync::SyncOptions o;
+    o.url = QUrl(url);
+    o.token = *token;
+    o.intervalMs = st.meta(QStringLiteral("sync.interval_ms"), QStringLiteral("5000")).toInt();
+    o.pageSize = st.meta(QStringLiteral("sync.page_size"), QStringLiteral("500")).toInt();
+    sync::SyncService svc((*ctx)->engine(), o);
+    if (st.maxSeq() == 0 && st.meta(QStringLiteral("sync.cursor")).isEmpty()) {
+        auto n = svc.initialSync([&](qint64 done, qint64 total) {
+            if (!p.isSet(json))
+                fprintf(stderr, "\rinitial sync: %lld/%lld events", qlonglong(done), qlonglong(total));
+            return true;
+        });
+        if (!p.isSet(json))
+            fprintf(stderr, "\n");
+        if (!n)
+            return failWith(n.errorMessage());
+    }
+    auto print = [&](const sync::SyncReport &r) {
+        if (p.isSet(json)) {
+            say(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("ok"), r.ok},
+                                                            {QStringLiteral("sent"), r.sent},
+                                                            {QStringLiteral("pulled"), r.pulled},
+                                                            {QStringLiteral("duplicates"), r.duplicates},
+                                                            {QStringLiteral("conflicts"), r.conflicts},
+                                                            {QStringLiteral("rejected"), r.rejected},
+                                                            {QStringLiteral("error"), r.error},
+                                                            {QStringLiteral("status"), svc.status()->text()}})
+                                      .toJson(QJsonDocument::Compact)));
+        } else {
+            say(QStringLiteral("sync: sent %1, pulled %2, conflicts %3; %4%5")
+                    .arg(r.sent).arg(r.pulled).arg(r.conflicts).arg(svc.status()->text(),
+                                                                     r.ok ? QString() : QStringLiteral(" (%1)").arg(r.error)));
+        }
+    };
+    if (p.isSet(once)) {
+        const auto r = svc.syncOnce();
+        print(r);
+        return r.ok ? 0 : 1;
+    }
+    QObject::connect(&svc, &sync::SyncService::cycleFinished, &svc, print);
+    svc.start();
+    return QCoreApplication::exec();
+}
+
+} // namespace sitrep::cli

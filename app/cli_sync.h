@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QStringList>
+
+namespace sitrep::cli {
+
+/// `sitrep sync [--once]`: the sync loop without a window.
+int runSync(const QStringList &args);
+/// `sitrep config set KEY VALUE | get KEY | list`: per-database settings (never secrets).
+int runConfig(const QStringList &args);
+/// `sitrep secret set NAME` (value from stdin) | `delete NAME` | `check NAME`: the keychain.
+int runSecret(const QStringList &args);
+
+} // namespace sitrep::cli

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+#include "sync/restclient.h"
+
+#include <QEventLoop>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+
+namespace sitrep::sync {
+
+QJsonObject HttpReply::json() const
+{
+    return QJsonDocument::fromJson(body).object();
+}
+
+QString HttpReply::describe() const
+{
+    if (networkError())
+        return error.isEmpty() ? QStringLiteral("no answer from the back end") : error;
+    const QJsonObject o = json();
+    const QString msg = o.value(u"message").toString(o.value(u"error").toString());
+    return msg.isEmpty() ? QStringLiteral("HTTP %1").arg(status) : QStringLiteral("HTTP %1: %2").arg(status).arg(msg);
+}
+
+RestClient::RestClient(QUrl base, QString token, QObject *parent)
+    : QObject(parent), m_base(std::move(base)), m_token(std::move(token)), m_nam(new QNetworkAccessManager(this))
+{
+    // Plain redirects could carry the bearer token elsewhere: never follow them.
+    m_nam->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+}
+
+RestClient::~RestClient() = default;
+
+void RestClient::send(const QByteArray &method, const QString &pathAndQuery, const QJsonObject *body,
+                      const QHash<QByteArray, QByteArray> &headers, Done done)
+{
+    QString base = m_base.toString();
+    while (base.endsWith(u'/'))
+        base.chop(1);
+    QNetworkRequest req(QUrl(base + pathAndQuery));
+    req.setTransferTimeout(m_timeoutMs);
+    req.setRawHeader("Accept", "application/json");
+    if (!m_token.isEmpty())
+        req.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
+    for (auto it = headers.cbegin(); it != headers.cend(); ++it)
+        req.setRawHeader(it.key(), it.value());
+    QByteArray payload;
+    if (body) {
+        payload = QJsonDocument(*body).toJson(QJsonDocument::Compact);
+        req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    }
+    QNetworkReply *reply = m_nam->sendCustomRequest(req, method, payload);
+    connect(reply, &QNetworkReply::finished, this, [reply, done = std::move(done)] {
+        reply->deleteLater();
+        HttpReply r;
+        const QVariant code = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+        r.status = code.isValid() ? code.toInt() : 0;
+        r.body = reply->readAll();
+        r.etag = reply->rawHeader("ETag");
+        if (r.status == 0)
+            r.transportError = int(reply->error());
+        if (r.status == 0)
+            r.error = reply->error() == QNetworkReply::OperationCanceledError
+                          ? QStringLiteral("the back end did not answer in time")
+                          : reply->errorString();
+        bool ok = false;
+        const int ra = reply->rawHeader("Retry-After").toInt(&ok);
+        if (ok && ra >= 0)
+            r.retryAfterMs = ra * 1000;
+        done(r);
+    });
+}
+
+HttpReply RestClient::call(const QByteArray &method, const QString &pathAndQuery, const QJsonObject *body,
+                           const QHash<QByteArray, QByteArray> &headers)
+{
+    QEventLoop loop;
+    HttpReply out;
+    bool finished = false;
+    send(method, pathAndQuery, body, headers, [&](const HttpReply &r) {
+        out = r;
+        finished = true;
+        loop.quit();
+    });
+    if (!finished)
+        loop.exec();
+    return out;
+}
+
+} // namespace sitrep::sync

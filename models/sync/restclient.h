@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QJsonObject>
+#include <QObject>
+#include <QUrl>
+
+#include <functional>
+
+class QNetworkAccessManager;
+
+namespace sitrep::sync {
+
+/// One answer from the back end, or why there was none.
+struct HttpReply {
+    int status = 0;            // 0 when no HTTP answer arrived
+    QByteArray body;
+    QByteArray etag;
+    QString error;             // transport error text (empty when an answer arrived)
+    int retryAfterMs = -1;     // from Retry-After, when given
+    int transportError = 0;    // QNetworkReply::NetworkError when no answer arrived
+    bool networkError() const { return status == 0; }
+    bool ok() const { return status >= 200 && status < 300; }
+    QJsonObject json() const;
+    /// "HTTP 503: <message from the body>" or the transport error.
+    QString describe() const;
+};
+
+/// A small REST client for the back-end contract: bearer token, JSON bodies, per-request
+/// timeout. Asynchronous; `call()` is the blocking form for the command line and tests.
+class RestClient final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RestClient)
+public:
+    explicit RestClient(QUrl base, QString token, QObject *parent = nullptr);
+    ~RestClient() override;
+
+    void setToken(const QString &token) { m_token = token; }
+    void setBaseUrl(const QUrl &url) { m_base = url; }
+    void setTimeoutMs(int ms) { m_timeoutMs = ms; }
+    QUrl baseUrl() const { return m_base; }
+
+    using Done = std::function<void(const HttpReply &)>;
+    void send(const QByteArray &method, const QString &pathAndQuery, const QJsonObject *body,
+              const QHash<QByteArray, QByteArray> &headers, Done done);
+    HttpReply call(const QByteArray &method, const QString &pathAndQuery, const QJsonObject *body = nullptr,
+                   const QHash<QByteArray, QByteArray> &headers = {});
+
+private:
+    QUrl m_base;
+    QString m_token;
+    int m_timeoutMs = 15000;
+    QNetworkAccessManager *m_nam;
+};
+
+} // namespace sitrep::sync

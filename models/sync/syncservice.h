@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "domain/event.h"
+#include "sync/outbox.h"
+#include "sync/restclient.h"
+#include "util/result.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+#include <QUrl>
+
+#include <functional>
+#include <random>
+
+namespace sitrep::engine {
+class LifecycleEngine;
+}
+
+namespace sitrep::sync {
+
+struct SyncOptions {
+    QUrl url;
+    QString token;
+    int pageSize = 500;
+    int intervalMs = 5000;      // between cycles while in sync
+    int baseBackoffMs = 500;    // first retry delay; doubles per failure, with jitter
+    int maxBackoffMs = 60000;
+    int requestTimeoutMs = 10000;
+    quint32 seed = 0;           // jitter seed (0: random)
+    bool pull = true;           // false: only drain the outbox (benchmarks)
+};
+
+/// What one sync cycle did.
+struct SyncReport {
+    int sent = 0;        // outbox rows acknowledged
+    int rejected = 0;    // outbox rows the back end refused for good
+    int pulled = 0;      // remote events merged
+    int duplicates = 0;  // remote events already known
+    int conflicts = 0;   // conflict events recorded
+    bool ok = true;
+    QString error;
+};
+
+/// Online/offline and the outbox size, for the window's status bar.
+class SyncStatus final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SyncStatus)
+public:
+    using QObject::QObject;
+    bool online() const { return m_online; }
+    qint64 pending() const { return m_pending; }
+    qint64 rejected() const { return m_rejected; }
+    QString lastError() const { return m_lastError; }
+    /// "offline, 3 changes waiting", "syncing, 12 changes waiting", "in sync".
+    QString text() const;
+    void update(bool online, qint64 pending, qint64 rejected, const QString &lastError);
+
+Q_SIGNALS:
+    void changed();
+
+private:
+    bool m_online = false;
+    bool m_known = false;
+    qint64 m_pending = 0;
+    qint64 m_rejected = 0;
+    QString m_lastError;
+};
+
+/// The sync loop: drains the outbox in order (event id as Idempotency-Key), then pulls the
+/// change feed from the cursor and merges it through the engine. Failures back off
+/// exponentially with jitter; when the network returns the loop drains by itself.
+class SyncService final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SyncService)
+public:
+    SyncService(engine::LifecycleEngine &engine, SyncOptions options, QObject *parent = nullptr);
+    ~SyncService() override;
+
+    SyncStatus *status() { return &m_status; }
+    const SyncOptions &options() const { return m_options; }
+    void setUrl(const QUrl &url);
+
+    /// Starts the background loop (first cycle at once).
+    void start();
+    void stop();
+    bool running() const { return m_running; }
+    /// Runs one cycle (drain, then pull until the feed is exhausted) and waits for it.
+    SyncReport syncOnce();
+    /// Starts one cycle; cycleFinished() says how it went.
+    void runCycle();
+    bool busy() const { return m_busy; }
+
+    /// The delay before retry number `failures` (1-based): base * 2^(failures-1), capped,
+    /// with "equal jitter" (half fixed, half random) so clients that failed together do not
+    /// retry together.
+    int backoffMs(int failures);
+
+    /// First sync of an empty database: pages through the whole change feed and loads it
+    /// in bulk (see BulkLoader). `progress(done, total)` returning false cancels, leaving
+    /// the database as it was. Returns how many events were loaded.
+    Result<qint64> initialSync(const std::function<bool(qint64 done, qint64 total)> &progress = {});
+
+    /// Refreshes the status from the outbox without a network round trip.
+    void refreshStatus();
+
+Q_SIGNALS:
+    void cycleFinished(const sitrep::sync::SyncReport &report);
+
+private:
+    void drainNext();
+    void sendEntry(const OutboxEntry &entry);
+    void pullNext();
+    void finish(bool ok, const QString &error);
+    Status mergeEvents(const QList<domain::Event> &events);
+    void scheduleNext(int ms);
+    bool retryable(const HttpReply &r) const;
+
+    engine::LifecycleEngine &m_engine;
+    SyncOptions m_options;
+    RestClient m_client;
+    Outbox m_outbox;
+    SyncStatus m_status;
+    QTimer m_timer;
+    std::mt19937 m_rng;
+    bool m_running = false;
+    bool m_busy = false;
+    bool m_online = false;
+    int m_failures = 0;
+    SyncReport m_report;
+    QList<domain::Event> m_deferred;
+    QString m_replica;
+};
+
+} // namespace sitrep::sync

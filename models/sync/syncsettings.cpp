@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+#include "sync/syncsettings.h"
+
+#include "sync/outbox.h"
+#include "sync/restclient.h"
+#include "sync/wire.h"
+
+#include <QEventLoop>
+#include <QNetworkReply>
+#include <QPointer>
+
+namespace sitrep::sync {
+
+QString SyncSettings::url()
+{
+    return m_store.meta(QStringLiteral("backend.url"));
+}
+
+Status SyncSettings::setUrl(const QString &text)
+{
+    const QUrl url(text.trimmed(), QUrl::StrictMode);
+    if (auto s = checkEndpoint(url); !s)
+        return s;
+    if (!url.userInfo().isEmpty())
+        return Status::fail(QStringLiteral("put no credentials in the URL; the token is stored in the system keychain"));
+    if (auto s = m_store.setMeta(QStringLiteral("backend.url"), url.toString()); !s)
+        return s;
+    return Outbox::enable(m_store);
+}
+
+bool SyncSettings::hasToken()
+{
+    return m_secrets.read(BackendTokenSecret).ok();
+}
+
+QString SyncSettings::token()
+{
+    auto t = m_secrets.read(BackendTokenSecret);
+    return t ? *t : QString();
+}
+
+Status SyncSettings::setToken(const QString &token)
+{
+    if (token.isEmpty())
+        return m_secrets.remove(BackendTokenSecret);
+    return m_secrets.write(BackendTokenSecret, token);
+}
+
+static QString explain(const QUrl &url, const HttpReply &r)
+{
+    const QString where = QStringLiteral("%1:%2").arg(url.host()).arg(url.port(url.scheme() == u"https" ? 443 : 80));
+    if (r.networkError()) {
+        switch (QNetworkReply::NetworkError(r.transportError)) {
+        case QNetworkReply::ConnectionRefusedError:
+            return QStringLiteral("nothing is listening at %1 (connection refused)").arg(where);
+        case QNetworkReply::HostNotFoundError:
+            return QStringLiteral("the name '%1' was not found (DNS)").arg(url.host());
+        case QNetworkReply::TimeoutError:
+        case QNetworkReply::OperationCanceledError:
+            return QStringLiteral("%1 did not answer in time").arg(where);
+        case QNetworkReply::SslHandshakeFailedError:
+            return QStringLiteral("TLS failed with %1: %2").arg(where, r.error);
+        case QNetworkReply::RemoteHostClosedError:
+            return QStringLiteral("%1 closed the connection without answering").arg(where);
+        default:
+            return QStringLiteral("cannot reach %1: %2").arg(where, r.error);
+        }
+    }
+    if (r.status == 401 || r.status == 403)
+        return QStringLiteral("the back end refused the token (HTTP %1); set it again").arg(r.status);
+    if (r.status == 404)
+        return QStringLiteral("no Sitrep API at %1 (HTTP 404 on /api/health); check the path").arg(url.toString());
+    if (r.status >= 300 && r.status < 400)
+        return QStringLiteral("the back end redirects (HTTP %1); enter the final URL").arg(r.status);
+    return QStringLiteral("the back end answered %1").arg(r.describe());
+}
+
+void SyncSettings::testConnection(const QUrl &url, const QString &token, int timeoutMs,
+                                  const std::function<void(const Status &, const QString &)> &done)
+{
+    if (auto s = checkEndpoint(url); !s) {
+        done(s, {});
+        return;
+    }
+    auto *client = new RestClient(url, token);
+    client->setTimeoutMs(timeoutMs);
+    client->send("GET", QStringLiteral("/api/health"), nullptr, {}, [client, url, done](const HttpReply &r) {
+        client->deleteLater();
+        if (r.ok() && r.json().value(u"ok").toBool())
+            done({}, QStringLiteral("connected to %1 (API %2)").arg(url.host(), r.json().value(u"api").toString()));
+        else if (r.ok())
+            done(Status::fail(QStringLiteral("%1 answered, but not as a Sitrep back end").arg(url.toString())), {});
+        else
+            done(Status::fail(explain(url, r)), {});
+    });
+}
+
+Result<QString> SyncSettings::testConnection(const QUrl &url, const QString &token, int timeoutMs)
+{
+    QEventLoop loop;
+    Result<QString> out = Result<QString>::fail(QStringLiteral("no answer"));
+    bool finished = false;
+    testConnection(url, token, timeoutMs, [&](const Status &s, const QString &msg) {
+        out = s ? Result<QString>(msg) : Result<QString>(s.error());
+        finished = true;
+        loop.quit();
+    });
+    if (!finished)
+        loop.exec();
+    return out;
+}
+
+} // namespace sitrep::sync

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "store/store.h"
+#include "sync/secretstore.h"
+#include "util/result.h"
+
+#include <QUrl>
+
+#include <functional>
+
+namespace sitrep::sync {
+
+/// The back-end settings behind the settings dialog and `sitrep config`: the URL lives in
+/// the database's meta table, the token only in the SecretStore (the system keychain).
+class SyncSettings {
+public:
+    SyncSettings(store::Store &store, SecretStore &secrets) : m_store(store), m_secrets(secrets) {}
+
+    QString url();
+    /// Checks the endpoint policy (https unless loopback, no credentials in the URL),
+    /// saves it and turns sync on for the database.
+    Status setUrl(const QString &url);
+    bool hasToken();
+    /// The stored token, empty when there is none (for the connection test only).
+    QString token();
+    Status setToken(const QString &token);
+
+    /// One authenticated GET /api/health. `done` gets "connected ..." or exactly what failed
+    /// (bad URL, nothing listening, name not found, TLS, timeout, token refused, not a
+    /// Sitrep back end).
+    static void testConnection(const QUrl &url, const QString &token, int timeoutMs,
+                               const std::function<void(const Status &, const QString &)> &done);
+    /// The blocking form, for the command line and tests.
+    static Result<QString> testConnection(const QUrl &url, const QString &token, int timeoutMs = 10000);
+
+private:
+    store::Store &m_store;
+    SecretStore &m_secrets;
+};
+
+} // namespace sitrep::sync

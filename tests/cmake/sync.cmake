@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: MIT
+# Sync: the reference back end (a test fixture, built only with the tests) and the tests
+# that run against it. `ctest -R sync`, `-R outbox`, `-R keychain` select them.
+set(SITREP_REFSERVER_DIR ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/refserver)
+add_executable(sitrep_refserver ${SITREP_REFSERVER_DIR}/main.cpp ${SITREP_REFSERVER_DIR}/refserver.cpp
+               ${SITREP_REFSERVER_DIR}/refserver.h)
+target_link_libraries(sitrep_refserver PRIVATE sitrep_models Qt6::Network)
+set_target_properties(sitrep_refserver PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
+
+# Against the reference server (a separate process on a free loopback port).
+sitrep_add_test(tst_sync_refserver SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/integration/tst_sync_refserver.cpp
+                LIBS sitrep_models Qt6::Network LABELS sync TIMEOUT 120)
+target_compile_definitions(tst_sync_refserver PRIVATE SITREP_REFSERVER="$<TARGET_FILE:sitrep_refserver>")
+add_dependencies(tst_sync_refserver sitrep_refserver)
+
+# QtKeychain against gnome-keyring in a private D-Bus session and a private HOME, unlocked
+# with a password on stdin first (otherwise the daemon waits for a prompt).
+add_executable(tst_keychain ${CMAKE_CURRENT_SOURCE_DIR}/integration/tst_keychain.cpp)
+target_link_libraries(tst_keychain PRIVATE Qt6::Test sitrep_models Qt6::Network)
+target_include_directories(tst_keychain PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+target_compile_definitions(tst_keychain PRIVATE SITREP_BINARY="$<TARGET_FILE:sitrep>"
+                           SITREP_REFSERVER="$<TARGET_FILE:sitrep_refserver>")
+add_dependencies(tst_keychain sitrep sitrep_refserver)
+find_program(SITREP_DBUS_RUN_SESSION dbus-run-session)
+find_program(SITREP_GNOME_KEYRING gnome-keyring-daemon)
+if(SITREP_DBUS_RUN_SESSION AND SITREP_GNOME_KEYRING)
+  add_test(NAME tst_keychain COMMAND sh -c
+    "KHOME=$(mktemp -d) && trap 'rm -rf \"$KHOME\"' EXIT && HOME=\"$KHOME\" XDG_DATA_HOME=\"$KHOME/.local/share\" XDG_CONFIG_HOME=\"$KHOME/.config\" XDG_RUNTIME_DIR=\"$KHOME\" ${SITREP_DBUS_RUN_SESSION} -- sh -c 'echo -n pw | ${SITREP_GNOME_KEYRING} --unlock --components=secrets >/dev/null && $<TARGET_FILE:tst_keychain>'")
+  set_tests_properties(tst_keychain PROPERTIES LABELS "keychain" TIMEOUT 120 ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+else()
+  message(STATUS "gnome-keyring or dbus-run-session missing: tst_keychain is not registered")
+endif()

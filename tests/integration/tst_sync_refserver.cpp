@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: MIT
+// Two (or more) Sitrep databases syncing through the reference back end over real HTTP on
+// 127.0.0.1: offline edits and conflicts, a faulty network, initial bulk sync, the contract.
+#include "app/appcontext.h"
+#include "fixtures/refserver/refserverprocess.h"
+#include "integration/secretscan.h"
+#include "sync/outbox.h"
+#include "sync/restclient.h"
+#include "sync/syncservice.h"
+
+#include <QTcpServer>
+#include <QUuid>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace sitrep;
+using engine::Command;
+
+namespace {
+
+const QString kToken = QStringLiteral("s3cret-token-for-tests");
+
+struct Client {
+    QTemporaryDir dir;
+    std::unique_ptr<app::AppContext> ctx;
+    std::unique_ptr<sync::SyncService> svc;
+
+    bool open(const QUrl &url, bool enable = true)
+    {
+        const QString path = dir.filePath(QStringLiteral("c.db"));
+        if (enable) {
+            auto first = app::AppContext::open(path);
+            if (!first || !sync::Outbox::enable((*first)->store()))
+                return false;
+        }
+        auto c = app::AppContext::open(path);
+        if (!c)
+            return false;
+        ctx = std::move(*c);
+        sync::SyncOptions o;
+        o.url = url;
+        o.token = kToken;
+        o.pageSize = 50;
+        o.baseBackoffMs = 10;
+        o.maxBackoffMs = 100;
+        o.requestTimeoutMs = 3000;
+        o.seed = 3;
+        svc = std::make_unique<sync::SyncService>(ctx->engine(), o);
+        return true;
+    }
+    engine::LifecycleEngine &engine() { return ctx->engine(); }
+    store::Store &store() { return ctx->store(); }
+    qint64 waiting() { return sync::Outbox(store()).pendingCount(); }
+
+    /// Syncs until the outbox is empty and a cycle succeeded (bounded).
+    bool settle(int maxCycles = 400)
+    {
+        for (int i = 0; i < maxCycles; ++i) {
+            const auto r = svc->syncOnce();
+            if (r.ok && waiting() == 0)
+                return true;
+        }
+        qWarning() << "did not settle; last error" << svc->status()->lastError() << "waiting" << waiting();
+        return false;
+    }
+
+    QMap<QString, QJsonObject> projection()
+    {
+        QMap<QString, QJsonObject> out;
+        store::ListQuery q;
+        q.limit = 100000;
+        for (const auto &inc : store().list(q)) {
+            QJsonObject o = inc.toJson();
+            o[u"event_count"] = inc.eventCount;
+            out.insert(inc.uid, o);
+        }
+        return out;
+    }
+    QStringList eventIds()
+    {
+        QStringList ids;
+        for (const auto &e : store().eventsAfter(0, 10000000))
+            ids << e.id;
+        std::sort(ids.begin(), ids.end());
+        return ids;
+    }
+    int count(const QString &kind)
+    {
+        int n = 0;
+        for (const auto &e : store().eventsAfter(0, 10000000))
+            n += e.kind == kind;
+        return n;
+    }
+};
+
+QUrl deadUrl()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(probe.serverPort()));
+}
+
+QJsonObject openArgs(const QString &title, const QString &sev = QStringLiteral("high"))
+{
+    return {{QStringLiteral("title"), title}, {QStringLiteral("severity"), sev}};
+}
+
+} // namespace
+
+class TestSyncRefServer : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_serverDir;
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void twoClients_oneOffline_endIdentical_withConflictsOnBoth()
+    {
+        refserver::RefServerProcess server;
+        QVERIFY(server.start(m_serverDir.filePath(QStringLiteral("two.db")), kToken));
+        Client a, b;
+        QVERIFY(a.open(server.url()));
+        QVERIFY(b.open(server.url()));
+        QStringList uids;
+        for (int i = 0; i < 4; ++i) {
+            auto r = a.engine().execute(Command::open(openArgs(QStringLiteral("shared %1").arg(i))));
+            QVERIFY(r);
+            QVERIFY(r->number.startsWith(u"TMP-"));
+            uids << r->incidentUid;
+        }
+        QVERIFY(a.settle());
+        QVERIFY(b.settle());
+        QCOMPARE(b.store().incidentCount(), qint64(4));
+        // The back end numbered them; both replicas follow, the UUID stays the identity.
+        for (const QString &uid : uids) {
+            QVERIFY(a.store().incidentByUid(uid)->number.startsWith(u"INC"));
+            QCOMPARE(b.store().incidentByUid(uid)->number, a.store().incidentByUid(uid)->number);
+        }
+
+        // B loses the network and keeps working.
+        b.svc->setUrl(deadUrl());
+        QVERIFY(b.engine().execute(Command::transition(uids[0], QStringLiteral("investigating"), QStringLiteral("bob"))));
+        QVERIFY(b.engine().execute(Command::transition(uids[1], QStringLiteral("acknowledged"), QStringLiteral("bob"))));
+        QVERIFY(b.engine().execute(Command::note(uids[2], QStringLiteral("bob was here"), QStringLiteral("bob"))));
+        auto offline = b.engine().execute(Command::open(openArgs(QStringLiteral("opened offline"))));
+        QVERIFY(offline);
+        QVERIFY(offline->number.startsWith(u"TMP-"));
+        QVERIFY(!b.svc->syncOnce().ok);
+        QVERIFY(!b.svc->status()->online());
+        QVERIFY(b.svc->status()->text().startsWith(QStringLiteral("offline, %1 change").arg(b.waiting())));
+        QVERIFY(b.waiting() >= 4);
+
+        // Meanwhile A moves the same incidents elsewhere, later in time.
+        QTest::qWait(5);
+        QVERIFY(a.engine().execute(Command::transition(uids[0], QStringLiteral("acknowledged"), QStringLiteral("alice"))));
+        QVERIFY(a.engine().execute(Command::transition(uids[1], QStringLiteral("investigating"), QStringLiteral("alice"))));
+        QVERIFY(a.engine().execute(Command::note(uids[3], QStringLiteral("alice note"), QStringLiteral("alice"))));
+        QVERIFY(a.settle());
+
+        // B comes back: it drains by itself and pulls.
+        b.svc->setUrl(server.url());
+        QVERIFY(b.settle());
+        QVERIFY(b.svc->status()->online());
+        QCOMPARE(b.svc->status()->text(), QStringLiteral("in sync"));
+        QVERIFY(a.settle());
+        QVERIFY(b.settle());
+
+        QCOMPARE(a.eventIds(), b.eventIds());
+        QCOMPARE(a.projection(), b.projection());
+        // B's transitions were earlier (HLC) and win; A's no longer fit: conflicts, on both.
+        QCOMPARE(a.store().incidentByUid(uids[0])->state, QStringLiteral("investigating"));
+        QCOMPARE(a.store().incidentByUid(uids[1])->state, QStringLiteral("acknowledged"));
+        QCOMPARE(a.count(domain::kinds::Conflict), 2);
+        QCOMPARE(b.count(domain::kinds::Conflict), 2);
+        // The incident opened offline got its real number everywhere.
+        QVERIFY(a.store().incidentByUid(offline->incidentUid)->number.startsWith(u"INC"));
+        QCOMPARE(a.store().incidentByUid(offline->incidentUid)->number, b.store().incidentByUid(offline->incidentUid)->number);
+        QVERIFY(a.store().verify().ok);
+        QVERIFY(b.store().verify().ok);
+    }
+
+    void faultyNetwork_everyEventArrivesExactlyOnce()
+    {
+        refserver::RefServerProcess server;
+        QVERIFY(server.start(m_serverDir.filePath(QStringLiteral("faulty.db")), kToken,
+                             {QStringLiteral("--fault-rate"), QStringLiteral("0.3"), QStringLiteral("--seed"), QStringLiteral("11")}));
+        Client a, b;
+        QVERIFY(a.open(server.url()));
+        QVERIFY(b.open(server.url()));
+        int opened = 0;
+        for (int i = 0; i < 12; ++i) {
+            auto r = a.engine().execute(Command::open(openArgs(QStringLiteral("faulty %1").arg(i))));
+            QVERIFY(r);
+            ++opened;
+            QVERIFY(a.engine().execute(Command::note(r->incidentUid, QStringLiteral("note a%1").arg(i))));
+            auto rb = b.engine().execute(Command::open(openArgs(QStringLiteral("faulty b %1").arg(i), QStringLiteral("low"))));
+            QVERIFY(rb);
+            ++opened;
+        }
+        for (int round = 0; round < 3; ++round) {
+            QVERIFY(a.settle());
+            QVERIFY(b.settle());
+        }
+        const QJsonObject stats = server.control({}, true);
+        qInfo() << "server stats" << stats;
+        QVERIFY(stats.value(u"fault_drop_after").toInteger() + stats.value(u"fault_twice").toInteger() > 0);
+        QCOMPARE(stats.value(u"incidents_created").toInteger(), qint64(opened));
+        // Same events on both sides, each exactly once (ids are unique per log).
+        const QStringList ids = a.eventIds();
+        QCOMPARE(ids, b.eventIds());
+        QCOMPARE(QSet<QString>(ids.cbegin(), ids.cend()).size(), ids.size());
+        QCOMPARE(a.count(domain::kinds::Renumbered), opened);
+        QCOMPARE(a.count(domain::kinds::NoteAdded), 12);
+        QCOMPARE(a.projection(), b.projection());
+        // The back end holds exactly what the clients hold.
+        server.control({{QStringLiteral("rate"), 0}});
+        sync::RestClient rest(server.url(), kToken);
+        const auto feed = rest.call("GET", QStringLiteral("/api/changes?since=0&limit=20000"));
+        QCOMPARE(feed.status, 200);
+        QCOMPARE(feed.json().value(u"events").toArray().size(), ids.size());
+    }
+
+    void initialBulkSync_loadsEverything_andCancelKeepsNothing()
+    {
+        refserver::RefServerProcess server;
+        QVERIFY(server.start(m_serverDir.filePath(QStringLiteral("bulk.db")), kToken));
+        Client a;
+        QVERIFY(a.open(server.url()));
+        for (int i = 0; i < 60; ++i) {
+            auto r = a.engine().execute(Command::open(openArgs(QStringLiteral("bulk %1").arg(i))));
+            QVERIFY(r);
+            if (i % 3 == 0)
+                QVERIFY(a.engine().execute(Command::note(r->incidentUid, QStringLiteral("searchable%1").arg(i))));
+        }
+        QVERIFY(a.settle());
+
+        Client c;
+        QVERIFY(c.open(server.url()));
+        int calls = 0;
+        auto cancelled = c.svc->initialSync([&](qint64, qint64) {
+            ++calls;
+            return false; // the user pressed Cancel
+        });
+        QCOMPARE(calls, 1);
+        QVERIFY(!cancelled);
+        QCOMPARE(cancelled.error().code, QStringLiteral("cancelled"));
+        QCOMPARE(c.store().maxSeq(), qint64(0));
+
+        qint64 lastDone = 0, lastTotal = 0;
+        auto loaded = c.svc->initialSync([&](qint64 done, qint64 total) {
+            lastDone = done;
+            lastTotal = total;
+            return true;
+        });
+        QVERIFY2(loaded, qPrintable(loaded.errorMessage()));
+        QCOMPARE(*loaded, lastTotal);
+        QCOMPARE(lastDone, lastTotal);
+        QCOMPARE(c.projection(), a.projection());
+        store::ListQuery q;
+        q.search = QStringLiteral("searchable9");
+        QCOMPARE(c.store().count(q), qint64(1));
+        const auto v = c.store().verify();
+        QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
+        // Then the incremental path continues from the cursor, with nothing doubled.
+        QVERIFY(c.settle());
+        QCOMPARE(c.eventIds(), a.eventIds());
+    }
+
+    void contract_tokenIdempotencyKeyAndETags()
+    {
+        refserver::RefServerProcess server;
+        QVERIFY(server.start(m_serverDir.filePath(QStringLiteral("contract.db")), kToken));
+        Client a;
+        QVERIFY(a.open(server.url()));
+        auto r = a.engine().execute(Command::open(openArgs(QStringLiteral("contract"))));
+        QVERIFY(r);
+        QVERIFY(a.settle());
+
+        sync::RestClient wrong(server.url(), QStringLiteral("nope"));
+        QCOMPARE(wrong.call("GET", QStringLiteral("/api/health")).status, 401);
+        sync::RestClient rest(server.url(), kToken);
+        QCOMPARE(rest.call("GET", QStringLiteral("/api/health")).status, 200);
+        const QJsonObject body{{QStringLiteral("fields"), QJsonObject{{QStringLiteral("assignee"), QStringLiteral("carol")}}}};
+        const QString path = QStringLiteral("/api/incidents/%1").arg(r->incidentUid);
+        QCOMPARE(rest.call("PATCH", path, &body, {{"If-Match", "\"v0\""}}).status, 400); // no Idempotency-Key
+        const auto got = rest.call("GET", path);
+        QCOMPARE(got.status, 200);
+        QVERIFY(got.json().value(u"number").toString().startsWith(u"INC"));
+        QVERIFY(!got.etag.isEmpty());
+        QCOMPARE(rest.call("PATCH", path, &body, {{"Idempotency-Key", "k1"}}).status, 428);
+        QCOMPARE(rest.call("PATCH", path, &body, {{"Idempotency-Key", "k2"}, {"If-Match", "\"v999\""}}).status, 412);
+        const auto ok = rest.call("PATCH", path, &body, {{"Idempotency-Key", "k3"}, {"If-Match", got.etag}});
+        QCOMPARE(ok.status, 200);
+        QVERIFY(ok.etag != got.etag);
+        // The same key again answers the same, without a second change.
+        const auto replay = rest.call("PATCH", path, &body, {{"Idempotency-Key", "k3"}, {"If-Match", got.etag}});
+        QCOMPARE(replay.status, 200);
+        QCOMPARE(replay.body, ok.body);
+        // The field change made on the back end reaches the replica through the feed.
+        QVERIFY(a.settle());
+        QCOMPARE(a.store().incidentByUid(r->incidentUid)->assignee, QStringLiteral("carol"));
+        QVERIFY(a.store().verify().ok);
+    }
+
+    void token_neverLandsInDatabaseSettingsOrLogs()
+    {
+        // The headless convention: the token comes from the environment (or a token file)
+        // and is used, never copied. The keychain variant is tst_keychain.
+        QTemporaryDir home;
+        const QByteArray token = "env-token-" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+        refserver::RefServerProcess server;
+        QVERIFY(server.start(m_serverDir.filePath(QStringLiteral("leak.db")), QString::fromLatin1(token)));
+        const QString db = home.filePath(QStringLiteral("data/sitrep.db"));
+        auto env = testing::privateEnv(home.path());
+        const QString tokenFile = m_serverDir.filePath(QStringLiteral("token.txt"));
+        {
+            QFile f(tokenFile);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(token + "\n");
+        }
+        QList<testing::CliRun> runs;
+        runs << testing::runCli({QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("backend.url"), server.url().toString(),
+                                 QStringLiteral("--db"), db}, env);
+        runs << testing::runCli({QStringLiteral("create"), QStringLiteral("--title"), QStringLiteral("leak check"),
+                                 QStringLiteral("--severity"), QStringLiteral("low"), QStringLiteral("--db"), db}, env);
+        runs << testing::runCli({QStringLiteral("sync"), QStringLiteral("--once"), QStringLiteral("--token-file"), tokenFile,
+                                 QStringLiteral("--db"), db}, env);
+        env.insert(QStringLiteral("SITREP_BACKEND_TOKEN"), QString::fromLatin1(token));
+        runs << testing::runCli({QStringLiteral("sync"), QStringLiteral("--once"), QStringLiteral("--json"), QStringLiteral("--db"), db}, env);
+        for (const auto &r : runs)
+            QVERIFY2(r.exitCode == 0, (r.out + r.err).constData());
+        QCOMPARE(server.control({}, true).value(u"incidents_created").toInteger(), qint64(1));
+        const QStringList hits = testing::filesContaining(home.path(), token);
+        QVERIFY2(hits.isEmpty(), qPrintable(hits.join(u'\n')));
+        for (const auto &r : runs) {
+            QVERIFY(!r.out.contains(token));
+            QVERIFY(!r.err.contains(token));
+        }
+        // A wrong token is reported as such, without echoing it.
+        env.insert(QStringLiteral("SITREP_BACKEND_TOKEN"), QStringLiteral("wrong-token-value"));
+        QVERIFY(a_createOne(db, env));
+        const auto bad = testing::runCli({QStringLiteral("sync"), QStringLiteral("--once"), QStringLiteral("--db"), db}, env);
+        QVERIFY(bad.exitCode != 0);
+        QVERIFY2(bad.out.contains("401"), bad.out.constData());
+        QVERIFY(!bad.out.contains("wrong-token-value") && !bad.err.contains("wrong-token-value"));
+    }
+
+private:
+    static bool a_createOne(const QString &db, const QProcessEnvironment &env)
+    {
+        return testing::runCli({QStringLiteral("create"), QStringLiteral("--title"), QStringLiteral("another"),
+                                QStringLiteral("--severity"), QStringLiteral("low"), QStringLiteral("--db"), db}, env).exitCode == 0;
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSyncRefServer)
+#include "tst_sync_refserver.moc"

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: MIT
+// The sync outbox: rows commit with their events, provisional numbers, backoff, offline status.
+#include "app/appcontext.h"
+#include "sync/outbox.h"
+#include "sync/syncservice.h"
+#include "sync/wire.h"
+
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace sitrep;
+using engine::Command;
+
+class TestOutbox : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<app::AppContext> open(QTemporaryDir &dir, bool enable)
+    {
+        const QString path = dir.filePath(QStringLiteral("a.db"));
+        if (enable) {
+            auto first = app::AppContext::open(path);
+            if (!first)
+                return nullptr;
+            if (!sync::Outbox::enable((*first)->store()))
+                return nullptr;
+        }
+        auto ctx = app::AppContext::open(path);
+        return ctx ? std::move(*ctx) : nullptr;
+    }
+
+    static QJsonObject openArgs(const QString &title)
+    {
+        return {{QStringLiteral("title"), title}, {QStringLiteral("severity"), QStringLiteral("high")}};
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void commit_queuesEveryEventInTheSameTransaction()
+    {
+        QTemporaryDir dir;
+        auto ctx = open(dir, true);
+        QVERIFY(ctx);
+        auto r = ctx->engine().execute(Command::open(openArgs(QStringLiteral("Database down"))));
+        QVERIFY2(r, qPrintable(r.errorMessage()));
+        QVERIFY(ctx->engine().execute(Command::note(r->incidentUid, QStringLiteral("looking"))));
+        sync::Outbox box(ctx->store());
+        QCOMPARE(box.pendingCount(), ctx->store().maxSeq());
+        const auto rows = box.pending(100);
+        QCOMPARE(rows.first().event.kind, domain::kinds::Opened);
+        QCOMPARE(rows.last().event.kind, domain::kinds::NoteAdded);
+        for (int i = 1; i < rows.size(); ++i)
+            QVERIFY(rows[i].event.seq > rows[i - 1].event.seq);
+    }
+
+    void failingHook_rollsBackTheEventsToo()
+    {
+        QTemporaryDir dir;
+        auto ctx = open(dir, true);
+        QVERIFY(ctx);
+        ctx->engine().addCommitHook([](store::Store &, const QList<domain::Event> &) {
+            return Status::fail(QStringLiteral("disk full"));
+        });
+        auto r = ctx->engine().execute(Command::open(openArgs(QStringLiteral("x"))));
+        QVERIFY(!r);
+        QCOMPARE(ctx->store().maxSeq(), qint64(0));
+        QCOMPARE(ctx->store().incidentCount(), qint64(0));
+        QCOMPARE(sync::Outbox(ctx->store()).pendingCount(), qint64(0));
+    }
+
+    void enable_queuesEarlierEventsAndNumbersProvisionally()
+    {
+        QTemporaryDir dir;
+        {
+            auto ctx = open(dir, false);
+            QVERIFY(ctx);
+            auto r = ctx->engine().execute(Command::open(openArgs(QStringLiteral("before sync"))));
+            QVERIFY(r);
+            QVERIFY(r->number.startsWith(u"INC"));
+            QCOMPARE(sync::Outbox(ctx->store()).pendingCount(), qint64(0));
+        }
+        auto ctx = open(dir, true);
+        QVERIFY(ctx);
+        const qint64 before = ctx->store().maxSeq();
+        QCOMPARE(sync::Outbox(ctx->store()).pendingCount(), before);
+        auto r = ctx->engine().execute(Command::open(openArgs(QStringLiteral("after sync"))));
+        QVERIFY(r);
+        QVERIFY2(r->number.startsWith(u"TMP-"), qPrintable(r->number));
+        QCOMPARE(sync::Outbox(ctx->store()).pendingCount(), ctx->store().maxSeq());
+        QCOMPARE(r->events.first().origin, ctx->store().meta(QStringLiteral("replica_id")));
+    }
+
+    void endpoints_needHttpsUnlessLoopback()
+    {
+        QVERIFY(sync::checkEndpoint(QUrl(QStringLiteral("http://127.0.0.1:8080"))));
+        QVERIFY(sync::checkEndpoint(QUrl(QStringLiteral("http://localhost:8080/api"))));
+        QVERIFY(sync::checkEndpoint(QUrl(QStringLiteral("http://[::1]:9/"))));
+        QVERIFY(sync::checkEndpoint(QUrl(QStringLiteral("https://sitrep.example.com"))));
+        const auto plain = sync::checkEndpoint(QUrl(QStringLiteral("http://sitrep.example.com")));
+        QVERIFY(!plain);
+        QVERIFY(plain.errorMessage().contains(u"https"));
+        QVERIFY(!sync::checkEndpoint(QUrl(QStringLiteral("ftp://127.0.0.1/"))));
+        QVERIFY(!sync::checkEndpoint(QUrl(QStringLiteral("not a url"))));
+    }
+
+    void backoff_growsExponentiallyWithJitterAndACap()
+    {
+        QTemporaryDir dir;
+        auto ctx = open(dir, true);
+        sync::SyncOptions o;
+        o.url = QUrl(QStringLiteral("http://127.0.0.1:9"));
+        o.baseBackoffMs = 100;
+        o.maxBackoffMs = 5000;
+        o.seed = 7;
+        sync::SyncService svc(ctx->engine(), o);
+        QSet<int> seen;
+        for (int n = 1; n <= 12; ++n) {
+            const int cap = qMin(5000, 100 << (n - 1));
+            for (int k = 0; k < 20; ++k) {
+                const int d = svc.backoffMs(n);
+                QVERIFY2(d >= cap / 2 && d <= cap, qPrintable(QStringLiteral("%1 for try %2").arg(d).arg(n)));
+                seen.insert(d);
+            }
+        }
+        QVERIFY(seen.size() > 20); // jitter, not a fixed schedule
+    }
+
+    void unreachableBackend_saysOfflineWithTheQueueSize()
+    {
+        QTemporaryDir dir;
+        auto ctx = open(dir, true);
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(ctx->engine().execute(Command::open(openArgs(QStringLiteral("offline %1").arg(i)))));
+        quint16 port = 0;
+        {
+            QTcpServer probe; // a port nobody listens on
+            QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+            port = probe.serverPort();
+        }
+        sync::SyncOptions o;
+        o.url = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port));
+        sync::SyncService svc(ctx->engine(), o);
+        const auto r = svc.syncOnce();
+        QVERIFY(!r.ok);
+        QVERIFY(!svc.status()->online());
+        const qint64 waiting = sync::Outbox(ctx->store()).pendingCount();
+        QVERIFY(waiting >= 3);
+        QCOMPARE(svc.status()->pending(), waiting);
+        QVERIFY2(svc.status()->text().startsWith(QStringLiteral("offline, %1 change").arg(waiting)), qPrintable(svc.status()->text()));
+        // Nothing was lost or marked sent.
+        QCOMPARE(sync::Outbox(ctx->store()).pending(1).first().attempts, 1);
+    }
+
+    void plainHttpToARemoteHost_isRefusedBeforeAnyRequest()
+    {
+        QTemporaryDir dir;
+        auto ctx = open(dir, true);
+        sync::SyncOptions o;
+        o.url = QUrl(QStringLiteral("http://sitrep.example.com"));
+        sync::SyncService svc(ctx->engine(), o);
+        const auto r = svc.syncOnce();
+        QVERIFY(!r.ok);
+        QVERIFY(r.error.contains(u"https"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestOutbox)
+#include "tst_outbox.moc"

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: MIT
+// Merging remote events through the engine: duplicates, re-chaining, deterministic fold,
+// conflicts, and a randomized convergence run (replicas, partitions, causal random delivery).
+#include "app/appcontext.h"
+#include "store/projector.h"
+#include "sync/outbox.h"
+
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <algorithm>
+#include <random>
+
+using namespace sitrep;
+using domain::Event;
+using engine::Command;
+
+namespace {
+
+struct Replica {
+    QTemporaryDir dir;
+    std::unique_ptr<app::AppContext> ctx;
+    int index = 0;
+    QList<Event> published;      // its outbox, in order, as the network sees it
+    QList<QList<int>> deps;      // per published event: delivered counts per stream when published
+    QList<int> delivered;        // per stream: how many of its events this replica got
+
+    engine::LifecycleEngine &engine() { return ctx->engine(); }
+    store::Store &store() { return ctx->store(); }
+
+    bool open(int i, int n)
+    {
+        index = i;
+        delivered = QList<int>(n, 0);
+        const QString path = dir.filePath(QStringLiteral("r.db"));
+        {
+            auto first = app::AppContext::open(path);
+            if (!first || !sync::Outbox::enable((*first)->store()))
+                return false;
+        }
+        auto c = app::AppContext::open(path);
+        if (!c)
+            return false;
+        ctx = std::move(*c);
+        return true;
+    }
+
+    /// Moves everything new in the outbox onto the wire.
+    void publish()
+    {
+        sync::Outbox box(store());
+        for (const auto &row : box.pending(100000)) {
+            published << row.event;
+            deps << delivered;
+            (void)box.markSent(row.seq);
+        }
+        delivered[index] = int(published.size());
+    }
+
+    QMap<QString, QJsonObject> projection()
+    {
+        QMap<QString, QJsonObject> out;
+        store::ListQuery q;
+        q.limit = 100000;
+        for (const auto &inc : store().list(q)) {
+            QJsonObject o = inc.toJson();
+            o[u"event_count"] = inc.eventCount;
+            out.insert(inc.uid, o);
+        }
+        return out;
+    }
+
+    QSet<QString> eventIds()
+    {
+        QSet<QString> ids;
+        for (const auto &e : store().eventsAfter(0, 1000000))
+            ids.insert(e.id);
+        return ids;
+    }
+
+    int conflicts()
+    {
+        int n = 0;
+        for (const auto &e : store().eventsAfter(0, 1000000))
+            n += e.kind == domain::kinds::Conflict;
+        return n;
+    }
+};
+
+QJsonObject openArgs(const QString &title)
+{
+    return {{QStringLiteral("title"), title}, {QStringLiteral("severity"), QStringLiteral("high")}};
+}
+
+} // namespace
+
+class TestSyncMerge : public QObject {
+    Q_OBJECT
+
+    // Delivers every event `to` may take (its causal past already there), in random
+    // batches and random order within a batch, with occasional re-deliveries.
+    static int deliver(QList<Replica *> &all, Replica &to, const QSet<int> &cut, std::mt19937 &rng, bool everything)
+    {
+        int moved = 0;
+        for (;;) {
+            QList<QPair<int, int>> ready; // (stream, index)
+            for (Replica *from : all) {
+                const int s = from->index;
+                if (s == to.index || cut.contains(s))
+                    continue;
+                const int k = to.delivered[s];
+                if (k >= from->published.size())
+                    continue;
+                bool ok = true;
+                for (int o = 0; o < all.size() && ok; ++o)
+                    if (o != to.index && from->deps[k][o] > to.delivered[o])
+                        ok = false;
+                if (ok)
+                    ready << qMakePair(s, k);
+            }
+            if (ready.isEmpty())
+                return moved;
+            std::shuffle(ready.begin(), ready.end(), rng);
+            const int take = everything ? int(ready.size()) : std::uniform_int_distribution<int>(1, int(ready.size()))(rng);
+            QList<Event> batch;
+            for (int i = 0; i < take; ++i) {
+                const auto [s, k] = ready[i];
+                batch << all[s]->published[k];
+                to.delivered[s] = k + 1;
+                // A retried delivery of something older: must be a no-op.
+                if (std::uniform_int_distribution<int>(0, 9)(rng) == 0)
+                    batch << all[s]->published[std::uniform_int_distribution<int>(0, k)(rng)];
+            }
+            std::shuffle(batch.begin(), batch.end(), rng);
+            auto r = to.engine().mergeRemote(batch);
+            if (!r)
+                qFatal("merge failed: %s", qPrintable(r.errorMessage()));
+            if (!r->deferred.isEmpty())
+                qFatal("causal delivery produced deferred events");
+            moved += take;
+            to.publish(); // conflict events it recorded go out too
+            if (!everything && std::uniform_int_distribution<int>(0, 2)(rng) == 0)
+                return moved;
+        }
+    }
+
+    static void randomEdit(Replica &r, std::mt19937 &rng, int &counter)
+    {
+        auto pick = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
+        store::ListQuery q;
+        q.limit = 1000;
+        const auto incs = r.store().list(q);
+        const int op = incs.isEmpty() ? 0 : pick(6);
+        if (op == 0) {
+            (void)r.engine().execute(Command::open(openArgs(QStringLiteral("r%1 incident %2").arg(r.index).arg(++counter))));
+        } else {
+            const auto &inc = incs[pick(int(incs.size()))];
+            if (op == 1) {
+                (void)r.engine().execute(Command::note(inc.uid, QStringLiteral("note %1 from r%2").arg(++counter).arg(r.index)));
+            } else if (op == 2) {
+                (void)r.engine().execute(Command::make(Command::Kind::SetField, inc.uid,
+                                                       {{QStringLiteral("field"), QStringLiteral("title")},
+                                                        {QStringLiteral("value"), QStringLiteral("title %1").arg(++counter)}}));
+            } else {
+                const QStringList targets = r.engine().allowedTransitions(inc);
+                if (targets.isEmpty())
+                    return;
+                const QString to = targets[pick(int(targets.size()))];
+                QJsonObject extra{{QStringLiteral("resolution_note"), QStringLiteral("fixed")},
+                                  {QStringLiteral("root_cause"), QStringLiteral("config")}};
+                (void)r.engine().execute(Command::transition(inc.uid, to, QStringLiteral("user%1").arg(r.index), extra));
+            }
+        }
+        r.publish();
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void duplicate_isANoOp_andTheChainStaysLocal()
+    {
+        Replica a, b;
+        QVERIFY(a.open(0, 2));
+        QVERIFY(b.open(1, 2));
+        auto r = a.engine().execute(Command::open(openArgs(QStringLiteral("shared"))));
+        QVERIFY(r);
+        QVERIFY(a.engine().execute(Command::note(r->incidentUid, QStringLiteral("first note"))));
+        a.publish();
+        auto m = b.engine().mergeRemote(a.published);
+        QVERIFY2(m, qPrintable(m.errorMessage()));
+        QCOMPARE(m->applied, int(a.published.size()));
+        auto again = b.engine().mergeRemote(a.published);
+        QVERIFY(again);
+        QCOMPARE(again->applied, 0);
+        QCOMPARE(again->duplicates, int(a.published.size()));
+        // Kept: id, hlc, ts, actor, kind, payload; re-chained: prev hash and hash.
+        const auto tb = b.store().timeline(r->incidentUid);
+        const auto ta = a.store().timeline(r->incidentUid);
+        QCOMPARE(tb.size(), ta.size());
+        for (int i = 0; i < ta.size(); ++i) {
+            QCOMPARE(tb[i].id, ta[i].id);
+            QCOMPARE(tb[i].hlc, ta[i].hlc);
+            QCOMPARE(tb[i].payload, ta[i].payload);
+            QCOMPARE(tb[i].actor, ta[i].actor);
+        }
+        QVERIFY(b.store().verify().ok);
+        // Merged events are not queued again by the receiver.
+        QCOMPARE(sync::Outbox(b.store()).pendingCount(), qint64(0));
+        // The receiver can keep working on it; its own events chain on.
+        QVERIFY(b.engine().execute(Command::note(r->incidentUid, QStringLiteral("from b"))));
+        const auto report = b.store().verify();
+        QVERIFY2(report.ok, qPrintable(report.faults.join(u'\n')));
+    }
+
+    void concurrentTransitions_becomeTheSameConflictOnBoth()
+    {
+        Replica a, b;
+        QVERIFY(a.open(0, 2));
+        QVERIFY(b.open(1, 2));
+        auto r = a.engine().execute(Command::open(openArgs(QStringLiteral("contested"))));
+        QVERIFY(r);
+        a.publish();
+        QVERIFY(b.engine().mergeRemote(a.published));
+        b.delivered[0] = int(a.published.size());
+        // Both move it from 'triggered' while apart.
+        QVERIFY(a.engine().execute(Command::transition(r->incidentUid, QStringLiteral("acknowledged"), QStringLiteral("alice"))));
+        QTest::qWait(3);
+        QVERIFY(b.engine().execute(Command::transition(r->incidentUid, QStringLiteral("investigating"), QStringLiteral("bob"))));
+        a.publish();
+        b.publish();
+        QList<Replica *> all{&a, &b};
+        std::mt19937 rng(1);
+        deliver(all, a, {}, rng, true);
+        deliver(all, b, {}, rng, true);
+        deliver(all, a, {}, rng, true);
+        QCOMPARE(a.projection(), b.projection());
+        QCOMPARE(a.store().incidentByUid(r->incidentUid)->state, QStringLiteral("acknowledged")); // earlier HLC wins
+        QCOMPARE(a.conflicts(), 1);
+        QCOMPARE(b.conflicts(), 1);
+        QCOMPARE(a.eventIds(), b.eventIds());
+        const auto conflict = [&](Replica &x) {
+            for (const auto &e : x.store().timeline(r->incidentUid))
+                if (e.kind == domain::kinds::Conflict)
+                    return e;
+            return Event();
+        };
+        QCOMPARE(conflict(a).payload[u"by"].toString(), QStringLiteral("bob"));
+        QCOMPARE(conflict(a).payload[u"to"].toString(), QStringLiteral("investigating"));
+        QVERIFY(a.store().verify().ok);
+        QVERIFY(b.store().verify().ok);
+        // The log rebuilds to the same rows (fold order is (hlc, id), not arrival).
+        const auto before = b.projection();
+        QVERIFY(b.store().rebuildProjection());
+        QCOMPARE(b.projection(), before);
+    }
+
+    void eventsOfAnUnknownIncident_areDeferred()
+    {
+        Replica a, b;
+        QVERIFY(a.open(0, 2));
+        QVERIFY(b.open(1, 2));
+        auto r = a.engine().execute(Command::open(openArgs(QStringLiteral("later"))));
+        QVERIFY(r);
+        QVERIFY(a.engine().execute(Command::note(r->incidentUid, QStringLiteral("n"))));
+        a.publish();
+        auto m = b.engine().mergeRemote({a.published.last()});
+        QVERIFY(m);
+        QCOMPARE(m->applied, 0);
+        QCOMPARE(m->deferred.size(), 1);
+        QCOMPARE(b.store().maxSeq(), qint64(0));
+        auto m2 = b.engine().mergeRemote(a.published);
+        QVERIFY(m2);
+        QCOMPARE(m2->applied, int(a.published.size()));
+    }
+
+    void randomized_convergence_data()
+    {
+        QTest::addColumn<int>("seed");
+        QTest::addColumn<int>("replicas");
+        for (int seed = 1; seed <= 6; ++seed)
+            QTest::newRow(qPrintable(QStringLiteral("seed %1").arg(seed))) << seed << (seed % 2 ? 3 : 4);
+    }
+
+    void randomized_convergence()
+    {
+        QFETCH(int, seed);
+        QFETCH(int, replicas);
+        std::mt19937 rng{quint32(seed)};
+        std::vector<std::unique_ptr<Replica>> owned;
+        QList<Replica *> all;
+        for (int i = 0; i < replicas; ++i) {
+            owned.push_back(std::make_unique<Replica>());
+            QVERIFY(owned.back()->open(i, replicas));
+            all << owned.back().get();
+        }
+        int counter = 0;
+        for (int round = 0; round < 25; ++round) {
+            QSet<int> cut; // partitioned this round
+            for (int i = 0; i < replicas; ++i)
+                if (std::uniform_int_distribution<int>(0, 3)(rng) == 0)
+                    cut.insert(i);
+            for (Replica *r : all) {
+                const int edits = std::uniform_int_distribution<int>(0, 3)(rng);
+                for (int k = 0; k < edits; ++k)
+                    randomEdit(*r, rng, counter);
+            }
+            for (Replica *r : all)
+                if (!cut.contains(r->index))
+                    deliver(all, *r, cut, rng, false);
+        }
+        // Heal: everyone gets everything.
+        for (int pass = 0; pass < 10; ++pass) {
+            int moved = 0;
+            for (Replica *r : all)
+                moved += deliver(all, *r, {}, rng, true);
+            if (moved == 0)
+                break;
+        }
+        const auto ref = all.first()->projection();
+        const auto refIds = all.first()->eventIds();
+        QSet<QString> published;
+        for (Replica *r : all)
+            for (const auto &e : r->published)
+                published.insert(e.id);
+        QVERIFY(!ref.isEmpty());
+        for (Replica *r : all) {
+            const auto p = r->projection();
+            if (p != ref) {
+                for (auto it = ref.cbegin(); it != ref.cend(); ++it)
+                    if (p.value(it.key()) != it.value())
+                        qWarning().noquote() << "replica" << r->index << "differs on" << it.key() << "\n"
+                                             << QJsonDocument(p.value(it.key())).toJson() << "\nvs\n"
+                                             << QJsonDocument(it.value()).toJson();
+            }
+            QCOMPARE(p.size(), ref.size());
+            QVERIFY2(p == ref, qPrintable(QStringLiteral("replica %1 diverged").arg(r->index)));
+            QCOMPARE(r->eventIds(), refIds);
+            const auto v = r->store().verify();
+            QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
+        }
+        // Nothing lost: every event any replica produced is everywhere.
+        QVERIFY(published.subtract(refIds).isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSyncMerge)
+#include "tst_sync_merge.moc"
