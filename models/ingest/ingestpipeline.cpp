@@ -1,27 +1,81 @@
 // SPDX-License-Identifier: MIT
 #include "ingest/ingestpipeline.h"
 
+#include "ingest/correlator.h"
+#include "ingest/normalizer.h"
+
 #include <QJsonArray>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcIngest, "sitrep.ingest", QtWarningMsg)
 
 namespace sitrep::ingest {
 
-class Correlator {};
+using engine::Command;
+using RI = Result<IngestResult>;
 
 QJsonObject IngestResult::toJson() const
 {
-    return {{QStringLiteral("received"), received},   {QStringLiteral("opened"), opened},
-            {QStringLiteral("attached"), attached},   {QStringLiteral("deduplicated"), deduplicated},
-            {QStringLiteral("resolved"), resolved},   {QStringLiteral("pending"), pending},
-            {QStringLiteral("suppressed"), suppressed}, {QStringLiteral("ignored"), ignored},
-            {QStringLiteral("incidents"), QJsonArray::fromStringList(incidents)}};
+    QJsonObject o{{QStringLiteral("received"), received},     {QStringLiteral("opened"), opened},
+                  {QStringLiteral("attached"), attached},     {QStringLiteral("deduplicated"), deduplicated},
+                  {QStringLiteral("resolved"), resolved},     {QStringLiteral("pending"), pending},
+                  {QStringLiteral("suppressed"), suppressed}, {QStringLiteral("ignored"), ignored},
+                  {QStringLiteral("incidents"), QJsonArray::fromStringList(incidents)}};
+    if (!messages.isEmpty())
+        o[u"messages"] = QJsonArray::fromStringList(messages);
+    return o;
 }
 
-IngestPipeline::IngestPipeline(engine::LifecycleEngine &engine, IngestConfig config, QObject *parent)
-    : QObject(parent), m_engine(engine), m_config(std::move(config))
+namespace {
+
+/// Registers the engine's pre-commit hook where the engine has one, so correlation rows
+/// commit in the same transaction as the events; false where it does not.
+template <typename Engine, typename Hook>
+bool installCommitHook(Engine &engine, Hook &&hook)
 {
+    if constexpr (requires { engine.addCommitHook(hook); }) {
+        engine.addCommitHook(std::forward<Hook>(hook));
+        return true;
+    } else {
+        return false;
+    }
+}
+
+} // namespace
+
+/// The plan whose correlation rows the engine's commit hook writes in the batch's transaction.
+struct IngestPipeline::HookSlot {
+    Correlator *correlator = nullptr;
+    const Correlator::Plan *plan = nullptr;
+};
+
+IngestPipeline::IngestPipeline(engine::LifecycleEngine &engine, IngestConfig config, QObject *parent)
+    : QObject(parent), m_engine(engine), m_config(std::move(config)),
+      m_correlator(std::make_unique<Correlator>(engine.store(), m_config, engine.workflow())),
+      m_slot(std::make_shared<HookSlot>())
+{
+    m_slot->correlator = m_correlator.get();
+    std::weak_ptr<HookSlot> weak = m_slot;
+    m_hookInstalled = installCommitHook(m_engine, [weak](store::Store &, const QList<domain::Event> &events) -> Status {
+        const auto slot = weak.lock();
+        if (!slot || !slot->plan)
+            return {};
+        const Correlator::Plan *plan = slot->plan;
+        slot->plan = nullptr; // once: only the batch it was staged for
+        return slot->correlator->write(*plan, openedIn(*plan, events));
+    });
 }
 
 IngestPipeline::~IngestPipeline() = default;
+
+QSet<QString> IngestPipeline::openedIn(const Correlator::Plan &plan, const QList<domain::Event> &events)
+{
+    QSet<QString> opened;
+    for (const auto &e : events)
+        if (e.kind == domain::kinds::Opened && plan.openedIncidents.contains(e.incidentUid))
+            opened.insert(e.incidentUid);
+    return opened;
+}
 
 QStringList IngestPipeline::sources()
 {
@@ -29,21 +83,221 @@ QStringList IngestPipeline::sources()
             QStringLiteral("grafana"), QStringLiteral("datadog"), QStringLiteral("generic")};
 }
 
-Result<IngestResult> IngestPipeline::ingest(const QString &source, const QByteArray &, const QHash<QByteArray, QByteArray> &)
+Result<IngestResult> IngestPipeline::ingest(const QString &source, const QByteArray &body,
+                                            const QHash<QByteArray, QByteArray> &headers)
 {
     if (!sources().contains(source))
-        return Result<IngestResult>::fail(QStringLiteral("unknown source '%1'").arg(source), errors::UnknownSource);
-    return Result<IngestResult>::fail(QStringLiteral("not implemented yet"), errors::Database);
+        return RI::fail(QStringLiteral("unknown source '%1' (%2)").arg(source.left(64), sources().join(QStringLiteral(", "))),
+                        errors::UnknownSource);
+    if (source == u"generic")
+        return ingestGeneric(body);
+    auto alerts = normalize(source, body, m_config, headers);
+    if (!alerts)
+        return RI(alerts.error());
+    return ingestAlerts(*alerts);
 }
 
-Result<IngestResult> IngestPipeline::ingestAlerts(const QList<Alert> &)
+Result<IngestResult> IngestPipeline::ingestAlerts(const QList<Alert> &alerts)
 {
-    return Result<IngestResult>::fail(QStringLiteral("not implemented yet"), errors::Database);
+    IngestResult result;
+    result.received = int(alerts.size());
+    for (const Alert &a : alerts)
+        result.fingerprints << a.fingerprint;
+    if (alerts.isEmpty())
+        return result;
+    const qint64 now = m_engine.clock().nowMs();
+    const Correlator::Plan plan = m_correlator->plan(alerts, now);
+    result.opened = plan.opened;
+    result.attached = plan.attached;
+    result.deduplicated = plan.deduplicated;
+    result.resolved = plan.resolved;
+    result.pending = plan.pending;
+    result.suppressed = plan.suppressed;
+    result.ignored = plan.ignored;
+
+    auto &db = m_engine.store().db();
+    if (plan.commands.isEmpty()) {
+        // Only correlation state changed (repeats, alerts below the threshold).
+        if (auto s = db.begin(); !s)
+            return RI::fail(QStringLiteral("database is busy or read-only: %1").arg(s.errorMessage()), errors::Database);
+        if (auto s = m_correlator->write(plan, {}); !s) {
+            db.rollback();
+            return RI::fail(s.errorMessage(), errors::Database);
+        }
+        if (auto s = db.commit(); !s) {
+            db.rollback();
+            return RI::fail(QStringLiteral("cannot commit: %1").arg(s.errorMessage()), errors::Database);
+        }
+        Q_EMIT ingested(result);
+        return result;
+    }
+
+    m_slot->plan = m_hookInstalled ? &plan : nullptr;
+    auto batch = m_engine.executeBatch(plan.commands);
+    const bool hookRan = m_slot->plan == nullptr;
+    m_slot->plan = nullptr;
+    if (!batch)
+        return RI::fail(batch.errorMessage(), errors::Database);
+    if (!m_hookInstalled) {
+        // An engine without commit hooks: the rows follow in their own transaction.
+        QList<domain::Event> events;
+        for (const auto &r : *batch)
+            if (r)
+                events += r->events;
+        if (auto s = db.begin(); !s)
+            return RI::fail(QStringLiteral("database is busy or read-only: %1").arg(s.errorMessage()), errors::Database);
+        if (auto s = m_correlator->write(plan, openedIn(plan, events)); !s) {
+            db.rollback();
+            return RI::fail(s.errorMessage(), errors::Database);
+        }
+        if (auto s = db.commit(); !s) {
+            db.rollback();
+            return RI::fail(QStringLiteral("cannot commit: %1").arg(s.errorMessage()), errors::Database);
+        }
+    } else if (!hookRan) {
+        return RI::fail(QStringLiteral("correlation state was not stored with the batch"), errors::Database);
+    }
+
+    QList<Command> fallbacks;
+    for (qsizetype i = 0; i < batch->size(); ++i) {
+        const auto &r = batch->at(i);
+        if (r) {
+            if (!r->number.isEmpty() && !result.incidents.contains(r->number))
+                result.incidents << r->number;
+            for (const auto &e : r->events)
+                result.eventIds << e.id;
+            continue;
+        }
+        const QString incident = plan.policyTransitions.value(int(i));
+        if (!incident.isEmpty()) {
+            // The workflow wants a transition but a guard refused it: say so on the timeline.
+            const auto policy = m_engine.workflow().allAlertsResolved();
+            result.messages << r.errorMessage();
+            fallbacks << Command::make(
+                Command::Kind::Record, incident,
+                {{QStringLiteral("kind"), Correlator::AllResolvedKind},
+                 {QStringLiteral("payload"),
+                  QJsonObject{{QStringLiteral("policy"), policy.mode},
+                              {QStringLiteral("suggest"), plan.commands.at(i).args.value(u"to").toString()},
+                              {QStringLiteral("blocked"), r.errorMessage()},
+                              {QStringLiteral("message"), QStringLiteral("All alerts resolved; the automatic transition was "
+                                                                         "refused: %1").arg(r.errorMessage())}}}},
+                engine::SystemActor);
+        } else {
+            qCWarning(lcIngest) << "ingest command rejected:" << commandKindName(plan.commands.at(i).kind) << r.errorMessage();
+            result.messages << r.errorMessage();
+        }
+    }
+    if (!fallbacks.isEmpty()) {
+        auto fb = m_engine.executeBatch(fallbacks);
+        if (!fb)
+            return RI::fail(fb.errorMessage(), errors::Database);
+        for (const auto &r : *fb)
+            if (r)
+                for (const auto &e : r->events)
+                    result.eventIds << e.id;
+    }
+    Q_EMIT ingested(result);
+    return result;
 }
 
-Result<IngestResult> IngestPipeline::ingestGeneric(const QByteArray &)
+Result<IngestResult> IngestPipeline::runCommands(const QList<Command> &commands, IngestResult result)
 {
-    return Result<IngestResult>::fail(QStringLiteral("not implemented yet"), errors::Database);
+    auto batch = m_engine.executeBatch(commands);
+    if (!batch)
+        return RI::fail(batch.errorMessage(), errors::Database);
+    for (const auto &r : *batch) {
+        if (!r)
+            return RI::fail(r.errorMessage(), r.error().code == u"not_found" ? errors::NotFound : errors::Conflict);
+        if (!r->number.isEmpty() && !result.incidents.contains(r->number))
+            result.incidents << r->number;
+        for (const auto &e : r->events)
+            result.eventIds << e.id;
+    }
+    return result;
+}
+
+Result<IngestResult> IngestPipeline::ingestGeneric(const QByteArray &body)
+{
+    auto ev = normalizeGeneric(body, m_config);
+    if (!ev)
+        return RI(ev.error());
+    if (ev->type == u"alert.triggered")
+        return ingestAlerts({ev->alert});
+
+    // The other events name an alert (payload.id as sent with alert.triggered) or an incident.
+    const QJsonObject &p = ev->payload;
+    QString uid = m_correlator->incidentOfAlert(ev->alert.id());
+    std::optional<domain::Incident> inc = uid.isEmpty() ? m_engine.store().findIncident(ev->ref)
+                                                        : m_engine.store().incidentByUid(uid);
+    if (!inc)
+        return RI::fail(QStringLiteral("no incident for '%1' (payload.id names an alert sent with alert.triggered, "
+                                       "or an incident number or id)").arg(ev->ref),
+                        errors::NotFound);
+    const auto firstOf = [&](std::initializer_list<const char *> keys) {
+        for (const char *k : keys)
+            if (const QString v = p.value(QLatin1String(k)).toString().trimmed(); !v.isEmpty())
+                return v;
+        return QString();
+    };
+    const QString actor = firstOf({"engineer", "assignedEngineer", "approver", "actor", "user"});
+    IngestResult result;
+    result.received = 1;
+    const auto &wf = m_engine.workflow();
+    const auto noop = [&]() {
+        result.deduplicated = 1;
+        result.incidents << inc->number;
+        return RI(result);
+    };
+
+    if (ev->type == u"engineer.ack") {
+        if (inc->acknowledgedAt > 0)
+            return noop();
+        return runCommands({Command::make(Command::Kind::Acknowledge, inc->uid, {}, actor.isEmpty() ? QStringLiteral("ingest") : actor)},
+                           result);
+    }
+    if (ev->type == u"mitigation.approved") {
+        const QString target = wf.stateStamping(QStringLiteral("mitigated"));
+        if (target.isEmpty())
+            return RI::fail(QStringLiteral("workflow '%1' has no mitigation state").arg(wf.name()), errors::Conflict);
+        if (inc->state == target)
+            return noop();
+        if (actor.isEmpty())
+            return RI::fail(QStringLiteral("missing field 'payload.approver': a named person approves mitigation"), errors::Invalid);
+        if (!m_engine.allowedTransitions(*inc).contains(target))
+            return RI::fail(m_engine.whyNot(*inc, target), errors::Conflict);
+        // Approval and transition in one batch; the transition still runs its guards.
+        auto r = runCommands({Command::approve(inc->uid, actor, target), Command::transition(inc->uid, target, actor)}, result);
+        return r;
+    }
+    // alert.resolved and postmortem.created move the state, through the workflow's guards.
+    const QString target = wf.stateStamping(ev->type == u"alert.resolved" ? QStringLiteral("resolved") : QStringLiteral("closed"));
+    if (target.isEmpty())
+        return RI::fail(QStringLiteral("workflow '%1' has no state for '%2'").arg(wf.name(), ev->type), errors::Conflict);
+    QJsonObject extra;
+    for (const char *k : {"resolution_note", "root_cause", "close_code", "note"})
+        if (p.contains(QLatin1String(k)))
+            extra.insert(QLatin1String(k), p.value(QLatin1String(k)));
+    if (inc->state != target) {
+        if (auto why = m_engine.whyNot(*inc, target); !why.isEmpty() && !m_engine.allowedTransitions(*inc).contains(target))
+            return RI::fail(why, errors::Conflict);
+        auto r = runCommands({Command::transition(inc->uid, target, actor.isEmpty() ? QStringLiteral("ingest") : actor, extra)}, result);
+        if (!r)
+            return r;
+        result = *r;
+    } else {
+        result.deduplicated = 1;
+        result.incidents << inc->number;
+    }
+    if (ev->type == u"alert.resolved" && !uid.isEmpty()) {
+        // Bookkeeping for the correlator: the alert itself is resolved too.
+        auto a = ingestAlerts({ev->alert});
+        if (!a)
+            return a;
+        result.resolved = a->resolved;
+        result.eventIds += a->eventIds;
+    }
+    return result;
 }
 
 } // namespace sitrep::ingest

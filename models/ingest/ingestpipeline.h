@@ -3,6 +3,7 @@
 
 #include "engine/lifecycleengine.h"
 #include "ingest/alert.h"
+#include "ingest/correlator.h"
 #include "ingest/ingestconfig.h"
 #include "util/result.h"
 
@@ -11,14 +12,13 @@
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
 #include <memory>
 
 namespace sitrep::ingest {
-
-class Correlator;
 
 /// What one ingest call did. Returned only after its transaction committed.
 struct IngestResult {
@@ -30,8 +30,10 @@ struct IngestResult {
     int pending = 0;      // alerts held in a group below the open threshold
     int suppressed = 0;   // status changes swallowed by flap damping
     int ignored = 0;      // e.g. a resolution for an alert never seen firing
-    QStringList incidents; // numbers of the incidents touched
-    QStringList eventIds;  // events appended
+    QStringList incidents;    // numbers of the incidents touched
+    QStringList eventIds;     // events appended
+    QStringList fingerprints; // of the alerts in the body (PagerDuty answers with its dedup_key)
+    QStringList messages;     // notes for the caller, e.g. a resolution policy a guard blocked
     QJsonObject toJson() const;
 };
 
@@ -78,11 +80,16 @@ Q_SIGNALS:
     void ingested(const sitrep::ingest::IngestResult &result);
 
 private:
+    struct HookSlot;
+    static QSet<QString> openedIn(const Correlator::Plan &plan, const QList<domain::Event> &events);
     Result<IngestResult> ingestGeneric(const QByteArray &body);
+    Result<IngestResult> runCommands(const QList<engine::Command> &commands, IngestResult result);
 
     engine::LifecycleEngine &m_engine;
     IngestConfig m_config;
     std::unique_ptr<Correlator> m_correlator;
+    std::shared_ptr<HookSlot> m_slot; // what the engine's commit hook writes, while a batch runs
+    bool m_hookInstalled = false;
 };
 
 } // namespace sitrep::ingest

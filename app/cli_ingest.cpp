@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+#include "cli_ingest.h"
+
+#include "app/appcontext.h"
+#include "ingest/ingestconfig.h"
+#include "ingest/ingestpipeline.h"
+#include "ingest/ingestserver.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonDocument>
+#include <QTextStream>
+
+#include <csignal>
+#include <cstdio>
+
+namespace sitrep::cli {
+
+namespace {
+
+int serveFail(const QString &message)
+{
+    fprintf(stderr, "sitrep serve: %s\n", message.toUtf8().constData());
+    return 1;
+}
+
+/// The first line of a secret file, without surrounding white space.
+Result<QByteArray> readSecretFile(const QString &path, const QString &what)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return Result<QByteArray>::fail(QStringLiteral("cannot read %1 %2: %3").arg(what, path, f.errorString()));
+    const QByteArray line = f.readLine(4096).trimmed();
+    if (line.isEmpty())
+        return Result<QByteArray>::fail(QStringLiteral("%1 %2 is empty").arg(what, path));
+    return line;
+}
+
+void onStopSignal(int)
+{
+    // Commits are whole at every point; stopping the event loop just ends cleanly.
+    QCoreApplication::quit();
+}
+
+} // namespace
+
+int runServe(const QStringList &args)
+{
+    QCommandLineParser p;
+    QCommandLineOption db(QStringLiteral("db"), QStringLiteral("Database file (default: $SITREP_DB or the app data folder)."), QStringLiteral("path"));
+    QCommandLineOption workflow(QStringLiteral("workflow"), QStringLiteral("Workflow preset or YAML file; saved with the database."), QStringLiteral("name|path"));
+    QCommandLineOption listen(QStringLiteral("listen"), QStringLiteral("Address and port to bind (default 127.0.0.1:9095; port 0 picks a free one)."),
+                              QStringLiteral("addr:port"), QStringLiteral("127.0.0.1:9095"));
+    QCommandLineOption tokenFile(QStringLiteral("token-file"), QStringLiteral("File whose first line is the bearer token (else $SITREP_INGEST_TOKEN)."), QStringLiteral("file"));
+    QCommandLineOption sentryFile(QStringLiteral("sentry-secret-file"), QStringLiteral("Sentry client secret for Sentry-Hook-Signature (default: the token)."), QStringLiteral("file"));
+    QCommandLineOption pdFile(QStringLiteral("pagerduty-key-file"), QStringLiteral("PagerDuty routing_key to accept (default: the token)."), QStringLiteral("file"));
+    QCommandLineOption config(QStringLiteral("ingest-config"), QStringLiteral("Correlation settings YAML (default: the built-in ingest.yaml)."), QStringLiteral("file"));
+    QCommandLineOption maxBody(QStringLiteral("max-body"), QStringLiteral("Largest request body in bytes (default 1048576)."), QStringLiteral("bytes"), QStringLiteral("1048576"));
+    QCommandLineOption timeout(QStringLiteral("request-timeout"), QStringLiteral("Milliseconds one request may take to arrive (default 10000)."), QStringLiteral("ms"), QStringLiteral("10000"));
+    p.addOptions({db, workflow, listen, tokenFile, sentryFile, pdFile, config, maxBody, timeout});
+    QStringList a = args;
+    a.removeAt(1);
+    if (!p.parse(a))
+        return serveFail(p.errorText());
+    if (!p.positionalArguments().isEmpty())
+        return serveFail(QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
+
+    ingest::IngestServerOptions opt;
+    auto where = ingest::IngestServer::parseListen(p.value(listen));
+    if (!where)
+        return serveFail(where.errorMessage());
+    opt.address = where->first;
+    opt.port = where->second;
+    // The token comes from a file (headless boxes) or the environment; the keychain-backed
+    // secret store is the GUI's way and not read here.
+    if (p.isSet(tokenFile)) {
+        auto t = readSecretFile(p.value(tokenFile), QStringLiteral("token file"));
+        if (!t)
+            return serveFail(t.errorMessage());
+        opt.token = *t;
+    } else {
+        opt.token = qgetenv("SITREP_INGEST_TOKEN").trimmed();
+    }
+    if (opt.token.isEmpty())
+        return serveFail(QStringLiteral("no token: give --token-file FILE or set SITREP_INGEST_TOKEN"));
+    if (p.isSet(sentryFile)) {
+        auto t = readSecretFile(p.value(sentryFile), QStringLiteral("Sentry secret file"));
+        if (!t)
+            return serveFail(t.errorMessage());
+        opt.sentrySecret = *t;
+    }
+    if (p.isSet(pdFile)) {
+        auto t = readSecretFile(p.value(pdFile), QStringLiteral("PagerDuty key file"));
+        if (!t)
+            return serveFail(t.errorMessage());
+        opt.pagerDutyRoutingKey = *t;
+    }
+    bool ok = false;
+    opt.limits.maxBodyBytes = p.value(maxBody).toLongLong(&ok);
+    if (!ok || opt.limits.maxBodyBytes < 1 || opt.limits.maxBodyBytes > 64LL * 1024 * 1024)
+        return serveFail(QStringLiteral("--max-body must be between 1 and 67108864 bytes"));
+    opt.requestTimeoutMs = p.value(timeout).toInt(&ok);
+    if (!ok || opt.requestTimeoutMs < 100)
+        return serveFail(QStringLiteral("--request-timeout must be at least 100 ms"));
+
+    ingest::IngestConfig cfg = ingest::IngestConfig::defaults();
+    if (p.isSet(config)) {
+        auto c = ingest::IngestConfig::load(p.value(config));
+        if (!c)
+            return serveFail(c.errorMessage());
+        cfg = *c;
+    }
+    auto ctx = app::AppContext::open(app::resolveDatabasePath(p.value(db)), p.value(workflow));
+    if (!ctx)
+        return serveFail(ctx.errorMessage());
+    ingest::IngestPipeline pipeline((*ctx)->engine(), cfg);
+    ingest::IngestServer server(pipeline, opt);
+    if (auto s = server.listen(); !s)
+        return serveFail(s.errorMessage());
+    QObject::connect(&server, &ingest::IngestServer::requestHandled, &server,
+                     [](int status, const QString &path, const QString &message) {
+                         if (status >= 400)
+                             fprintf(stderr, "%d %s: %s\n", status, path.toUtf8().constData(), message.toUtf8().constData());
+                     });
+    std::signal(SIGINT, onStopSignal);
+    std::signal(SIGTERM, onStopSignal);
+    QTextStream out(stdout);
+    out << "listening on " << server.address().toString() << ':' << server.port() << " (database " << (*ctx)->dbPath() << ")\n";
+    out.flush();
+    return QCoreApplication::exec();
+}
+
+} // namespace sitrep::cli

@@ -1,0 +1,532 @@
+// SPDX-License-Identifier: MIT
+#include "ingest/correlator.h"
+
+#include "engine/lifecycleengine.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+
+Q_DECLARE_LOGGING_CATEGORY(lcIngest)
+
+namespace sitrep::ingest {
+
+using engine::Command;
+using domain::Severity;
+
+const QString Correlator::AllResolvedKind = QStringLiteral("alerts.all_resolved");
+
+namespace {
+const QString Firing = QStringLiteral("firing");
+const QString Resolved = QStringLiteral("resolved");
+
+struct IncidentInfo {
+    bool exists = false;
+    bool open = false;
+    bool resolved = false;     // resolvedAt stamped
+    bool closed = false;       // closedAt stamped
+    bool acknowledged = false;
+    QString number;
+};
+} // namespace
+
+struct Correlator::Work {
+    Plan &plan;
+    QHash<QString, QString> groupByKey;          // key -> current group id (staged or loaded)
+    QHash<QString, IncidentInfo> incidents;      // uid -> info
+    QList<QString> toCheck;                      // incidents that saw a resolution
+    QSet<QString> flapRecorded;                  // alert ids already given a flapping event
+};
+
+Correlator::Correlator(store::Store &store, const IngestConfig &config, const workflow::Workflow &workflow)
+    : m_store(store), m_config(config), m_workflow(workflow)
+{
+}
+
+QString Correlator::groupKey(const Alert &a) const
+{
+    QStringList parts;
+    for (const QString &f : m_config.groupBy) {
+        QString v;
+        if (f == u"alertname")
+            v = a.alertname.isEmpty() ? a.title : a.alertname;
+        else if (f == u"service")
+            v = a.service;
+        else if (f == u"host")
+            v = a.host;
+        else if (f == u"source")
+            v = a.source;
+        else if (f == u"severity")
+            v = domain::severityName(a.severity);
+        else
+            v = a.labels.value(f).toString();
+        parts << f + u'=' + v;
+    }
+    return parts.join(QChar(0x1f));
+}
+
+std::optional<Correlator::AlertRow> Correlator::loadAlert(const QString &id)
+{
+    store::Stmt *q = m_store.db().prepare(QStringLiteral(
+        "SELECT group_id, incident, status, reported, severity, first_seen, last_seen, flap_start, flap_changes, "
+        "flapping, alert FROM ingest_alerts WHERE id=?"));
+    q->bind(1, id);
+    if (!q->step()) {
+        q->reset();
+        return std::nullopt;
+    }
+    AlertRow r;
+    r.id = id;
+    r.groupId = q->text(0);
+    r.incident = q->text(1);
+    r.status = q->text(2);
+    r.reported = q->text(3);
+    r.severity = int(q->int64(4));
+    r.firstSeen = q->int64(5);
+    r.lastSeen = q->int64(6);
+    r.flapStart = q->int64(7);
+    r.flapChanges = int(q->int64(8));
+    r.flapping = q->int64(9) != 0;
+    r.alert = QJsonDocument::fromJson(q->text(10).toUtf8()).object();
+    q->reset();
+    return r;
+}
+
+std::optional<Correlator::GroupRow> Correlator::loadLatestGroup(const QString &key)
+{
+    store::Stmt *q = m_store.db().prepare(QStringLiteral(
+        "SELECT id, incident, severity, first_seen, last_seen FROM ingest_groups WHERE group_key=? "
+        "ORDER BY last_seen DESC LIMIT 1"));
+    q->bind(1, key);
+    if (!q->step()) {
+        q->reset();
+        return std::nullopt;
+    }
+    GroupRow g;
+    g.id = q->text(0);
+    g.key = key;
+    g.incident = q->text(1);
+    g.severity = int(q->int64(2));
+    g.firstSeen = q->int64(3);
+    g.lastSeen = q->int64(4);
+    q->reset();
+    return g;
+}
+
+QString Correlator::incidentOfAlert(const QString &alertId)
+{
+    auto r = loadAlert(alertId);
+    return r ? r->incident : QString();
+}
+
+static IncidentInfo incidentInfo(store::Store &store, QHash<QString, IncidentInfo> &cache, const QString &uid)
+{
+    if (auto it = cache.constFind(uid); it != cache.cend())
+        return *it;
+    IncidentInfo info;
+    if (auto inc = store.incidentByUid(uid)) {
+        info.exists = true;
+        info.open = inc->open;
+        info.resolved = inc->resolvedAt > 0;
+        info.closed = inc->closedAt > 0;
+        info.acknowledged = inc->acknowledgedAt > 0;
+        info.number = inc->number;
+    }
+    cache.insert(uid, info);
+    return info;
+}
+
+bool Correlator::groupLive(Work &w, const GroupRow &g, qint64 now)
+{
+    const bool recent = now - g.lastSeen <= m_config.windowMs;
+    if (g.incident.isEmpty())
+        return recent;
+    const IncidentInfo info = incidentInfo(m_store, w.incidents, g.incident);
+    if (!info.exists || info.closed)
+        return false;
+    // An unresolved incident keeps collecting its alerts; a resolved one (open or not, as
+    // the workflow has it) only inside the window; one ended otherwise (cancelled) none.
+    if (!info.resolved)
+        return info.open;
+    return recent;
+}
+
+void Correlator::link(Work &w, const QString &incident, const Alert &a, const QString &key, const QString &actor)
+{
+    QJsonObject args{{QStringLiteral("alert"), a.id()},
+                     {QStringLiteral("source"), a.source},
+                     {QStringLiteral("title"), a.title},
+                     {QStringLiteral("status"), alertStatusName(a.status)},
+                     {QStringLiteral("severity"), domain::severityName(a.severity)},
+                     {QStringLiteral("group"), QString(key).replace(QChar(0x1f), QStringLiteral(", "))}};
+    if (!a.service.isEmpty())
+        args[u"service"] = a.service;
+    if (!a.host.isEmpty())
+        args[u"host"] = a.host;
+    if (!a.links.isEmpty())
+        args[u"url"] = a.links.first().toObject().value(u"href").toString();
+    w.plan.commands << Command::make(Command::Kind::LinkAlert, incident, args, actor);
+    ++w.plan.attached;
+}
+
+bool Correlator::damp(Work &w, AlertRow &row, qint64 now, const QString &actor)
+{
+    if (now - row.flapStart > m_config.flapWindowMs) {
+        // Quiet for a window: a fresh count, and damping (if any) ends.
+        row.flapStart = now;
+        row.flapChanges = 1;
+        row.flapping = false;
+        return false;
+    }
+    ++row.flapChanges;
+    if (row.flapChanges > m_config.flapMaxChanges) {
+        if (!row.flapping && !row.incident.isEmpty() && !w.flapRecorded.contains(row.id)) {
+            w.flapRecorded.insert(row.id);
+            w.plan.commands << Command::make(
+                Command::Kind::Record, row.incident,
+                {{QStringLiteral("kind"), QStringLiteral("alert.flapping")},
+                 {QStringLiteral("payload"),
+                  QJsonObject{{QStringLiteral("alert"), row.id},
+                              {QStringLiteral("changes"), row.flapChanges},
+                              {QStringLiteral("window_minutes"), double(m_config.flapWindowMs) / 60000.0},
+                              {QStringLiteral("message"), QStringLiteral("%1 changed status %2 times in %3 minutes; "
+                                                                         "further changes are damped")
+                                                              .arg(row.id).arg(row.flapChanges)
+                                                              .arg(double(m_config.flapWindowMs) / 60000.0)}}}},
+                actor);
+        }
+        row.flapping = true;
+        return true;
+    }
+    return false;
+}
+
+void Correlator::checkAllResolved(Work &w, const QString &incident, qint64 now)
+{
+    Q_UNUSED(now);
+    const IncidentInfo info = incidentInfo(m_store, w.incidents, incident);
+    if (!info.exists || !info.open || info.resolved || info.closed)
+        return;
+    // Every alert of the incident: the staged rows win over the stored ones.
+    int total = 0;
+    bool allResolved = true;
+    QSet<QString> seen;
+    for (auto it = w.plan.alerts.cbegin(); it != w.plan.alerts.cend(); ++it) {
+        if (it->incident != incident)
+            continue;
+        seen.insert(it->id);
+        ++total;
+        if (it->status != Resolved || it->flapping)
+            allResolved = false;
+    }
+    store::Stmt *q = m_store.db().prepare(QStringLiteral(
+        "SELECT id, status, flapping FROM ingest_alerts WHERE incident=?"));
+    q->bind(1, incident);
+    while (allResolved && q->step()) {
+        if (seen.contains(q->text(0)))
+            continue;
+        ++total;
+        if (q->text(1) != Resolved || q->int64(2) != 0)
+            allResolved = false;
+    }
+    q->reset();
+    if (!allResolved || total == 0)
+        return;
+    const auto policy = m_workflow.allAlertsResolved();
+    const QString target = policy.state.isEmpty() ? m_workflow.stateStamping(QStringLiteral("resolved")) : policy.state;
+    QJsonObject payload{{QStringLiteral("alerts"), total}, {QStringLiteral("policy"), policy.mode}};
+    if (policy.mode == u"transition" && !target.isEmpty()) {
+        QJsonObject extra{{QStringLiteral("note"), m_config.allResolvedNote},
+                          {QStringLiteral("resolution_note"), m_config.allResolvedNote}};
+        if (!m_config.allResolvedRootCause.isEmpty())
+            extra[u"root_cause"] = m_config.allResolvedRootCause;
+        w.plan.policyTransitions.insert(int(w.plan.commands.size()), incident);
+        w.plan.commands << Command::transition(incident, target, engine::SystemActor, extra);
+        return;
+    }
+    if (policy.mode == u"suggest" && !target.isEmpty()) {
+        payload[u"suggest"] = target;
+        payload[u"message"] = QStringLiteral("All %1 alerts resolved; consider moving %2 to '%3'")
+                                  .arg(total).arg(info.number.isEmpty() ? QStringLiteral("the incident") : info.number, target);
+    } else {
+        payload[u"message"] = QStringLiteral("All %1 alerts resolved").arg(total);
+    }
+    w.plan.commands << Command::make(Command::Kind::Record, incident,
+                                     {{QStringLiteral("kind"), AllResolvedKind}, {QStringLiteral("payload"), payload}},
+                                     engine::SystemActor);
+}
+
+Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
+{
+    Plan plan;
+    Work w{plan, {}, {}, {}, {}};
+
+    auto stagedAlert = [&](const QString &id) -> std::optional<AlertRow> {
+        if (auto it = plan.alerts.constFind(id); it != plan.alerts.cend())
+            return *it;
+        return loadAlert(id);
+    };
+    auto currentGroup = [&](const QString &key) -> std::optional<GroupRow> {
+        if (auto it = w.groupByKey.constFind(key); it != w.groupByKey.cend())
+            return plan.groups.value(*it);
+        auto g = loadLatestGroup(key);
+        if (g) {
+            plan.groups.insert(g->id, *g);
+            w.groupByKey.insert(key, g->id);
+        }
+        return g;
+    };
+    auto groupOf = [&](const QString &id) -> std::optional<GroupRow> {
+        if (auto it = plan.groups.constFind(id); it != plan.groups.cend())
+            return *it;
+        store::Stmt *q = m_store.db().prepare(QStringLiteral(
+            "SELECT group_key, incident, severity, first_seen, last_seen FROM ingest_groups WHERE id=?"));
+        q->bind(1, id);
+        std::optional<GroupRow> g;
+        if (q->step()) {
+            g = GroupRow{id, q->text(0), q->text(1), int(q->int64(2)), q->int64(3), q->int64(4)};
+            plan.groups.insert(id, *g);
+        }
+        q->reset();
+        return g;
+    };
+    auto markCheck = [&](const QString &incident) {
+        if (!incident.isEmpty() && !w.toCheck.contains(incident))
+            w.toCheck << incident;
+    };
+
+    for (const Alert &a : alerts) {
+        const QString id = a.id();
+        const QString actor = a.source;
+        std::optional<AlertRow> st = stagedAlert(id);
+        std::optional<GroupRow> stGroup = st ? groupOf(st->groupId) : std::nullopt;
+        const bool live = stGroup && groupLive(w, *stGroup, now);
+
+        if (a.status == Alert::Status::Acknowledged) {
+            if (!st || !live || st->incident.isEmpty()) {
+                ++plan.ignored;
+                continue;
+            }
+            incidentInfo(m_store, w.incidents, st->incident);
+            IncidentInfo &info = w.incidents[st->incident];
+            if (info.acknowledged) {
+                ++plan.deduplicated;
+                continue;
+            }
+            info.acknowledged = true;
+            plan.commands << Command::make(Command::Kind::Acknowledge, st->incident, {}, actor);
+            continue;
+        }
+
+        if (a.status == Alert::Status::Resolved) {
+            if (!st || !live) {
+                ++plan.ignored; // never seen firing (or its incident is gone): nothing to resolve
+                continue;
+            }
+            AlertRow row = *st;
+            row.lastSeen = now;
+            row.alert = a.toJson();
+            if (row.status == Resolved) {
+                ++plan.deduplicated;
+                plan.alerts.insert(id, row);
+                continue;
+            }
+            row.status = Resolved;
+            if (damp(w, row, now, actor)) {
+                ++plan.suppressed;
+            } else if (!row.incident.isEmpty() && row.reported != Resolved) {
+                plan.commands << Command::make(Command::Kind::Record, row.incident,
+                                               {{QStringLiteral("kind"), QStringLiteral("alert.resolved")},
+                                                {QStringLiteral("payload"),
+                                                 QJsonObject{{QStringLiteral("alert"), id},
+                                                             {QStringLiteral("title"), a.title},
+                                                             {QStringLiteral("ended_at"), a.endsAt > 0 ? a.endsAt : now}}}},
+                                               actor);
+                row.reported = Resolved;
+                ++plan.resolved;
+                markCheck(row.incident);
+            } else {
+                ++plan.resolved;
+            }
+            plan.alerts.insert(id, row);
+            continue;
+        }
+
+        // Firing.
+        if (st && live) {
+            AlertRow row = *st;
+            row.lastSeen = now;
+            row.alert = a.toJson();
+            GroupRow g = *stGroup;
+            g.lastSeen = now;
+            plan.groups.insert(g.id, g);
+            if (row.status == Firing) {
+                ++plan.deduplicated;
+                plan.alerts.insert(id, row);
+                continue;
+            }
+            row.status = Firing;
+            if (damp(w, row, now, actor)) {
+                ++plan.suppressed;
+            } else if (!row.incident.isEmpty() && row.reported != Firing) {
+                plan.commands << Command::make(Command::Kind::Record, row.incident,
+                                               {{QStringLiteral("kind"), QStringLiteral("alert.fired")},
+                                                {QStringLiteral("payload"),
+                                                 QJsonObject{{QStringLiteral("alert"), id}, {QStringLiteral("title"), a.title},
+                                                             {QStringLiteral("message"), QStringLiteral("%1 is firing again").arg(id)}}}},
+                                               actor);
+                row.reported = Firing;
+                ++plan.attached;
+            }
+            plan.alerts.insert(id, row);
+            continue;
+        }
+
+        // A new alert, or one whose group has ended: it joins the live group of its key.
+        const QString key = groupKey(a);
+        std::optional<GroupRow> g = currentGroup(key);
+        if (!g || !groupLive(w, *g, now)) {
+            g = GroupRow{store::Store::newUuid(), key, QString(), 0, now, now};
+            w.groupByKey.insert(key, g->id);
+        }
+        g->lastSeen = now;
+        AlertRow row;
+        row.id = id;
+        row.groupId = g->id;
+        row.status = Firing;
+        row.reported = Firing;
+        row.severity = int(a.severity);
+        row.firstSeen = now;
+        row.lastSeen = now;
+        row.flapStart = now;
+        row.flapChanges = 0;
+        row.alert = a.toJson();
+
+        if (!g->incident.isEmpty()) {
+            row.incident = g->incident;
+            link(w, g->incident, a, key, actor);
+            // A more severe alert raises the incident's severity.
+            if (a.severity != Severity::Unknown && (g->severity == 0 || int(a.severity) < g->severity)) {
+                if (g->severity != 0)
+                    plan.commands << Command::make(Command::Kind::SetField, g->incident,
+                                                   {{QStringLiteral("field"), QStringLiteral("severity")},
+                                                    {QStringLiteral("value"), domain::severityName(a.severity)}},
+                                                   actor);
+                g->severity = int(a.severity);
+            }
+            plan.alerts.insert(id, row);
+            plan.groups.insert(g->id, *g);
+            continue;
+        }
+
+        plan.alerts.insert(id, row);
+        // Below the threshold the group waits; at it, one incident opens with every firing alert.
+        QList<AlertRow> firing;
+        QSet<QString> ids;
+        for (auto it = plan.alerts.cbegin(); it != plan.alerts.cend(); ++it)
+            if (it->groupId == g->id && it->status == Firing) {
+                firing << *it;
+                ids.insert(it->id);
+            }
+        store::Stmt *q = m_store.db().prepare(QStringLiteral(
+            "SELECT id FROM ingest_alerts WHERE group_id=? AND status='firing'"));
+        q->bind(1, g->id);
+        QStringList stored;
+        while (q->step())
+            if (!ids.contains(q->text(0)))
+                stored << q->text(0);
+        q->reset();
+        for (const QString &sid : std::as_const(stored))
+            if (auto r = loadAlert(sid))
+                firing << *r;
+        if (firing.size() < m_config.threshold) {
+            plan.groups.insert(g->id, *g);
+            continue;
+        }
+        const QString uid = store::Store::newUuid();
+        Severity sev = Severity::Unknown;
+        QStringList hosts;
+        for (const AlertRow &r : std::as_const(firing)) {
+            const Severity s = Severity(r.severity);
+            if (s != Severity::Unknown && (sev == Severity::Unknown || int(s) < int(sev)))
+                sev = s;
+            const QString h = r.alert.value(u"host").toString();
+            if (!h.isEmpty() && !hosts.contains(h) && hosts.size() < 50)
+                hosts << h;
+        }
+        if (sev == Severity::Unknown)
+            sev = Severity::Medium;
+        QString title = a.title;
+        if (!a.service.isEmpty() && !title.contains(a.service, Qt::CaseInsensitive))
+            title = QStringLiteral("%1: %2").arg(a.service, title);
+        QString description = a.description;
+        const QString groupText = QString(key).replace(QChar(0x1f), QStringLiteral(", "));
+        description += (description.isEmpty() ? QString() : QStringLiteral("\n\n"))
+                       + QStringLiteral("Opened from %1 alert(s) grouped by %2.").arg(firing.size()).arg(groupText);
+        QJsonObject open{{QStringLiteral("uid"), uid},
+                         {QStringLiteral("title"), title.left(300)},
+                         {QStringLiteral("description"), description.left(60000)},
+                         {QStringLiteral("severity"), domain::severityName(sev)},
+                         {QStringLiteral("source"), a.source}};
+        if (!a.service.isEmpty())
+            open[u"services"] = QJsonArray{a.service};
+        if (!hosts.isEmpty())
+            open[u"cis"] = QJsonArray::fromStringList(hosts);
+        plan.commands << Command::open(open, actor);
+        plan.openedIncidents.insert(uid);
+        ++plan.opened;
+        w.incidents.insert(uid, IncidentInfo{true, true, false, false, false, {}});
+        g->incident = uid;
+        g->severity = int(sev);
+        plan.groups.insert(g->id, *g);
+        for (AlertRow r : std::as_const(firing)) {
+            r.incident = uid;
+            r.reported = Firing;
+            Alert fa = r.id == id ? a : Alert::fromJson(r.alert);
+            link(w, uid, fa, key, fa.source.isEmpty() ? actor : fa.source);
+            plan.alerts.insert(r.id, r);
+        }
+    }
+    plan.pending = 0;
+    for (const AlertRow &r : std::as_const(plan.alerts))
+        if (r.incident.isEmpty() && r.status == Firing)
+            ++plan.pending;
+    for (const QString &inc : std::as_const(w.toCheck))
+        checkAllResolved(w, inc, now);
+    return plan;
+}
+
+Status Correlator::write(const Plan &plan, const QSet<QString> &openedUids)
+{
+    auto &db = m_store.db();
+    auto keep = [&](const QString &incident) {
+        return incident.isEmpty() || !plan.openedIncidents.contains(incident) || openedUids.contains(incident) ? incident : QString();
+    };
+    store::Stmt *g = db.prepare(QStringLiteral(
+        "INSERT INTO ingest_groups(id, group_key, incident, severity, first_seen, last_seen) VALUES(?,?,?,?,?,?) "
+        "ON CONFLICT(id) DO UPDATE SET incident=excluded.incident, severity=excluded.severity, last_seen=excluded.last_seen"));
+    for (const GroupRow &r : plan.groups) {
+        g->reset();
+        g->bind(1, r.id).bind(2, r.key).bind(3, keep(r.incident)).bind(4, r.severity).bind(5, r.firstSeen).bind(6, r.lastSeen);
+        if (!g->exec())
+            return Status::fail(QStringLiteral("cannot store alert group: %1").arg(g->error()), QStringLiteral("db"));
+    }
+    store::Stmt *a = db.prepare(QStringLiteral(
+        "INSERT INTO ingest_alerts(id, group_id, incident, status, reported, severity, first_seen, last_seen, flap_start, "
+        "flap_changes, flapping, alert) VALUES(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+        "group_id=excluded.group_id, incident=excluded.incident, status=excluded.status, reported=excluded.reported, "
+        "severity=excluded.severity, first_seen=excluded.first_seen, last_seen=excluded.last_seen, "
+        "flap_start=excluded.flap_start, flap_changes=excluded.flap_changes, flapping=excluded.flapping, alert=excluded.alert"));
+    for (const AlertRow &r : plan.alerts) {
+        a->reset();
+        a->bind(1, r.id).bind(2, r.groupId).bind(3, keep(r.incident)).bind(4, r.status).bind(5, r.reported)
+            .bind(6, r.severity).bind(7, r.firstSeen).bind(8, r.lastSeen).bind(9, r.flapStart).bind(10, r.flapChanges)
+            .bind(11, r.flapping ? 1 : 0)
+            .bind(12, QString::fromUtf8(QJsonDocument(r.alert).toJson(QJsonDocument::Compact)));
+        if (!a->exec())
+            return Status::fail(QStringLiteral("cannot store alert: %1").arg(a->error()), QStringLiteral("db"));
+    }
+    return {};
+}
+
+} // namespace sitrep::ingest

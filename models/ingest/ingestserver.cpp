@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: MIT
+#include "ingest/ingestserver.h"
+
+#include "ingest/ingestpipeline.h"
+
+#include <QCryptographicHash>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QMessageAuthenticationCode>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimer>
+
+Q_DECLARE_LOGGING_CATEGORY(lcIngest)
+
+namespace sitrep::ingest {
+
+struct IngestServer::Connection {
+    HttpRequestParser parser;
+    QTimer timer;
+    bool continued = false;
+    bool closing = false;
+};
+
+namespace {
+
+IngestServer::Response jsonError(int status, const QString &message, const QString &code = {})
+{
+    QJsonObject o{{QStringLiteral("error"), message}};
+    if (!code.isEmpty())
+        o[u"code"] = code;
+    return {status, QJsonDocument(o).toJson(QJsonDocument::Compact), {}};
+}
+
+/// Compares secrets in time that does not depend on where they differ.
+bool sameSecret(const QByteArray &a, const QByteArray &b)
+{
+    if (a.isEmpty() || b.isEmpty())
+        return false;
+    const QByteArray ha = QCryptographicHash::hash(a, QCryptographicHash::Sha256);
+    const QByteArray hb = QCryptographicHash::hash(b, QCryptographicHash::Sha256);
+    unsigned char diff = 0;
+    for (qsizetype i = 0; i < ha.size(); ++i)
+        diff |= static_cast<unsigned char>(ha[i] ^ hb[i]);
+    return diff == 0;
+}
+
+int statusFor(const QString &code)
+{
+    if (code == errors::Invalid)
+        return 400;
+    if (code == errors::UnknownSource || code == errors::NotFound)
+        return 404;
+    if (code == errors::Conflict)
+        return 409;
+    if (code == errors::Database)
+        return 503;
+    return 400;
+}
+
+const QStringList &hookSources()
+{
+    static const QStringList s{QStringLiteral("alertmanager"), QStringLiteral("pagerduty"), QStringLiteral("sentry"),
+                               QStringLiteral("grafana"), QStringLiteral("datadog")};
+    return s;
+}
+
+} // namespace
+
+IngestServer::IngestServer(IngestPipeline &pipeline, IngestServerOptions options, QObject *parent)
+    : QObject(parent), m_pipeline(pipeline), m_options(std::move(options))
+{
+}
+
+IngestServer::~IngestServer()
+{
+    close();
+}
+
+Result<QPair<QHostAddress, quint16>> IngestServer::parseListen(const QString &text)
+{
+    using RL = Result<QPair<QHostAddress, quint16>>;
+    QString host, port = text.trimmed();
+    if (port.startsWith(u'[')) {
+        const qsizetype end = port.indexOf(u']');
+        if (end < 0)
+            return RL::fail(QStringLiteral("--listen '%1': missing ']'").arg(text));
+        host = port.mid(1, end - 1);
+        port = port.mid(end + 1);
+        if (!port.startsWith(u':'))
+            return RL::fail(QStringLiteral("--listen '%1': expected [address]:port").arg(text));
+        port = port.mid(1);
+    } else if (const qsizetype c = port.lastIndexOf(u':'); c >= 0) {
+        host = port.left(c);
+        port = port.mid(c + 1);
+    }
+    bool ok = false;
+    const uint p = port.toUInt(&ok);
+    if (!ok || p > 65535)
+        return RL::fail(QStringLiteral("--listen '%1': '%2' is not a port (0-65535)").arg(text, port));
+    QHostAddress addr(QHostAddress::LocalHost);
+    if (!host.isEmpty()) {
+        if (host == u"localhost")
+            addr = QHostAddress(QHostAddress::LocalHost);
+        else if (!addr.setAddress(host))
+            return RL::fail(QStringLiteral("--listen '%1': '%2' is not an IP address").arg(text, host));
+    }
+    return qMakePair(addr, quint16(p));
+}
+
+Status IngestServer::listen()
+{
+    if (m_options.token.trimmed().isEmpty())
+        return Status::fail(QStringLiteral("no ingest token configured: every request must be authenticated"));
+    close();
+    m_server = new QTcpServer(this);
+    m_server->setMaxPendingConnections(m_options.maxConnections);
+    connect(m_server, &QTcpServer::newConnection, this, &IngestServer::onNewConnection);
+    if (!m_server->listen(m_options.address, m_options.port)) {
+        const QString err = m_server->errorString();
+        delete m_server;
+        m_server = nullptr;
+        return Status::fail(QStringLiteral("cannot listen on %1:%2: %3").arg(m_options.address.toString()).arg(m_options.port).arg(err));
+    }
+    return {};
+}
+
+void IngestServer::close()
+{
+    for (auto it = m_connections.begin(); it != m_connections.end(); ++it) {
+        it.key()->disconnect(this);
+        it.key()->abort();
+        it.key()->deleteLater();
+        delete it.value();
+    }
+    m_connections.clear();
+    if (m_server) {
+        m_server->close();
+        delete m_server;
+        m_server = nullptr;
+    }
+}
+
+bool IngestServer::isListening() const
+{
+    return m_server && m_server->isListening();
+}
+
+quint16 IngestServer::port() const
+{
+    return m_server ? m_server->serverPort() : 0;
+}
+
+QHostAddress IngestServer::address() const
+{
+    return m_server ? m_server->serverAddress() : QHostAddress();
+}
+
+void IngestServer::onNewConnection()
+{
+    while (QTcpSocket *s = m_server->nextPendingConnection()) {
+        if (m_connections.size() >= m_options.maxConnections) {
+            connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
+            respond(s, jsonError(503, QStringLiteral("too many connections")), false);
+            continue;
+        }
+        auto *c = new Connection;
+        c->parser = HttpRequestParser(m_options.limits);
+        c->timer.setSingleShot(true);
+        c->timer.setInterval(m_options.requestTimeoutMs);
+        m_connections.insert(s, c);
+        connect(&c->timer, &QTimer::timeout, this, [this, s]() {
+            Connection *conn = m_connections.value(s);
+            if (!conn || conn->closing)
+                return;
+            if (conn->parser.hasBufferedData() || conn->parser.headersComplete())
+                respond(s, jsonError(408, QStringLiteral("request not complete within %1 ms").arg(m_options.requestTimeoutMs)), false);
+            else
+                s->disconnectFromHost(); // idle keep-alive connection
+        });
+        connect(s, &QTcpSocket::readyRead, this, [this, s]() { onReadyRead(s); });
+        connect(s, &QTcpSocket::disconnected, this, [this, s]() {
+            delete m_connections.take(s);
+            s->deleteLater();
+        });
+        c->timer.start();
+        if (s->bytesAvailable() > 0)
+            onReadyRead(s);
+    }
+}
+
+void IngestServer::onReadyRead(QTcpSocket *socket)
+{
+    Connection *c = m_connections.value(socket);
+    if (!c || c->closing) {
+        socket->readAll();
+        return;
+    }
+    QByteArray data = socket->readAll();
+    for (;;) {
+        if (!c->parser.hasBufferedData() && !c->parser.headersComplete() && !data.isEmpty())
+            c->timer.start(); // the clock runs per request, from its first byte
+        const auto state = c->parser.feed(data);
+        data.clear();
+        if (state == HttpRequestParser::State::Error) {
+            respond(socket, jsonError(c->parser.errorStatus(), c->parser.errorMessage(), QStringLiteral("http")), false);
+            return;
+        }
+        if (state == HttpRequestParser::State::NeedMore) {
+            const HttpRequest &r = c->parser.request();
+            if (c->parser.headersComplete() && r.expectContinue && !c->continued) {
+                c->continued = true;
+                socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+            }
+            return;
+        }
+        const HttpRequest request = c->parser.request();
+        const QByteArray rest = c->parser.takeRemainder();
+        const Response resp = handle(request);
+        respond(socket, resp, request.keepAlive);
+        c = m_connections.value(socket);
+        if (!c || c->closing)
+            return;
+        c->parser.reset();
+        c->continued = false;
+        c->timer.start();
+        if (rest.isEmpty())
+            return;
+        data = rest;
+    }
+}
+
+void IngestServer::respond(QTcpSocket *socket, const Response &r, bool keepAlive)
+{
+    QByteArray out = "HTTP/1.1 " + QByteArray::number(r.status) + ' ' + httpReason(r.status) + "\r\n";
+    out += "Content-Type: application/json\r\n";
+    out += "Content-Length: " + QByteArray::number(r.body.size()) + "\r\n";
+    for (const auto &[k, v] : r.headers)
+        out += k + ": " + v + "\r\n";
+    out += keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
+    out += r.body;
+    socket->write(out);
+    if (!keepAlive) {
+        if (Connection *c = m_connections.value(socket)) {
+            c->closing = true;
+            c->timer.stop();
+        }
+        socket->disconnectFromHost();
+    }
+}
+
+bool IngestServer::authorized(const QString &source, const HttpRequest &request) const
+{
+    const QByteArray auth = request.headers.value("authorization");
+    if (auth.size() > 7 && auth.left(7).toLower() == "bearer " && sameSecret(auth.mid(7).trimmed(), m_options.token.trimmed()))
+        return true;
+    if (source == u"sentry") {
+        const QByteArray sig = request.headers.value("sentry-hook-signature").trimmed().toLower();
+        const QByteArray secret = m_options.sentrySecret.isEmpty() ? m_options.token.trimmed() : m_options.sentrySecret;
+        if (!sig.isEmpty()) {
+            const QByteArray expected = QMessageAuthenticationCode::hash(request.body, secret, QCryptographicHash::Sha256).toHex();
+            if (sameSecret(sig, expected))
+                return true;
+        }
+    }
+    if (source == u"pagerduty") {
+        const QByteArray key = m_options.pagerDutyRoutingKey.isEmpty() ? m_options.token.trimmed() : m_options.pagerDutyRoutingKey;
+        const QJsonDocument doc = QJsonDocument::fromJson(request.body);
+        const QByteArray given = doc.object().value(u"routing_key").toString().toUtf8();
+        if (sameSecret(given, key))
+            return true;
+    }
+    return false;
+}
+
+IngestServer::Response IngestServer::handle(const HttpRequest &request)
+{
+    const QString path = QString::fromLatin1(request.path);
+    auto finish = [&](Response r, const QString &message = {}) {
+        Q_EMIT requestHandled(r.status, path, message);
+        return r;
+    };
+    if (request.method == "GET" && (path == u"/healthz" || path == u"/-/ready"))
+        return finish({200, QByteArrayLiteral("{\"status\":\"ok\"}"), {}});
+    QString source;
+    if (path == u"/ingest")
+        source = QStringLiteral("generic");
+    else if (path.startsWith(QLatin1String("/hooks/")))
+        source = path.mid(7);
+    else {
+        const QString m = QStringLiteral("unknown endpoint '%1' (POST /ingest or /hooks/{%2})").arg(path.left(100), hookSources().join(u','));
+        return finish(jsonError(404, m, QStringLiteral("not_found")), m);
+    }
+    if (source != u"generic" && !hookSources().contains(source)) {
+        const QString m = QStringLiteral("unknown source '%1' (%2)").arg(source.left(64), hookSources().join(QStringLiteral(", ")));
+        return finish(jsonError(404, m, errors::UnknownSource), m);
+    }
+    if (request.method != "POST") {
+        const QString m = QStringLiteral("method %1 is not allowed on %2; use POST").arg(QString::fromLatin1(request.method.left(16)), path);
+        Response r = jsonError(405, m, QStringLiteral("method"));
+        r.headers << qMakePair(QByteArray("Allow"), QByteArray("POST"));
+        return finish(r, m);
+    }
+    // Credentials before content: an unauthenticated caller learns nothing about the payload.
+    if (!authorized(source, request)) {
+        const QString m = request.headers.contains("authorization") || request.headers.contains("sentry-hook-signature")
+            ? QStringLiteral("wrong credentials")
+            : QStringLiteral("missing credentials: send Authorization: Bearer <token>");
+        Response r = jsonError(401, m, QStringLiteral("unauthorized"));
+        r.headers << qMakePair(QByteArray("WWW-Authenticate"), QByteArray("Bearer realm=\"sitrep\""));
+        return finish(r, m);
+    }
+    const QByteArray ctype = request.headers.value("content-type");
+    const QByteArray mediaType = ctype.split(';').first().trimmed().toLower();
+    if (mediaType != "application/json") {
+        const QString m = ctype.isEmpty() ? QStringLiteral("missing Content-Type: send application/json")
+                                          : QStringLiteral("Content-Type '%1' is not accepted: send application/json").arg(QString::fromLatin1(ctype.left(100)));
+        return finish(jsonError(415, m, QStringLiteral("content_type")), m);
+    }
+    auto result = m_pipeline.ingest(source, request.body, request.headers);
+    if (!result) {
+        const int status = statusFor(result.error().code);
+        Response r = jsonError(status, result.errorMessage(), result.error().code);
+        if (status == 503)
+            r.headers << qMakePair(QByteArray("Retry-After"), QByteArray("5"));
+        return finish(r, result.errorMessage());
+    }
+    if (source == u"pagerduty") {
+        // The Events API v2 answer, so PagerDuty clients pointed here are content.
+        const QJsonObject o{{QStringLiteral("status"), QStringLiteral("success")},
+                            {QStringLiteral("message"), QStringLiteral("Event processed")},
+                            {QStringLiteral("dedup_key"), result->fingerprints.value(0)}};
+        return finish({202, QJsonDocument(o).toJson(QJsonDocument::Compact), {}});
+    }
+    QJsonObject o = result->toJson();
+    o[u"status"] = QStringLiteral("ok");
+    return finish({200, QJsonDocument(o).toJson(QJsonDocument::Compact), {}});
+}
+
+} // namespace sitrep::ingest

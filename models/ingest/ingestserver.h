@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "ingest/httprequestparser.h"
+#include "util/result.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QHostAddress>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+
+class QTcpServer;
+class QTcpSocket;
+
+namespace sitrep::ingest {
+
+class IngestPipeline;
+
+struct IngestServerOptions {
+    QHostAddress address = QHostAddress(QHostAddress::LocalHost);
+    quint16 port = 0; // 0: any free port (see IngestServer::port())
+    /// Bearer token every endpoint accepts. Required: the server does not start without it.
+    QByteArray token;
+    /// Sentry's client secret for Sentry-Hook-Signature (HMAC-SHA256 of the body); empty: the token.
+    QByteArray sentrySecret;
+    /// PagerDuty Events v2 routing_key the /hooks/pagerduty endpoint accepts; empty: the token.
+    QByteArray pagerDutyRoutingKey;
+    HttpLimits limits;
+    int requestTimeoutMs = 10000; // for one request to arrive completely (and keep-alive idle)
+    int maxConnections = 64;
+};
+
+/// The webhook listener: POST /ingest (seed 003 generic events) and /hooks/{alertmanager,
+/// pagerduty, sentry, grafana, datadog} over a strict HTTP/1.1 parser on QTcpServer.
+/// Authenticates each request (bearer token; Sentry's signature; PagerDuty's routing_key),
+/// answers 2xx only after the pipeline committed, 4xx with a JSON error naming the problem,
+/// 503 when the database cannot commit. Used by `sitrep serve` and the GUI alike.
+class IngestServer final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(IngestServer)
+public:
+    IngestServer(IngestPipeline &pipeline, IngestServerOptions options, QObject *parent = nullptr);
+    ~IngestServer() override;
+
+    Status listen();
+    void close();
+    bool isListening() const;
+    quint16 port() const;
+    QHostAddress address() const;
+    const IngestServerOptions &options() const { return m_options; }
+
+    /// Parses "host:port", "port" or "[v6]:port"; loopback when no host is given.
+    static Result<QPair<QHostAddress, quint16>> parseListen(const QString &text);
+
+    /// What the listener answers to one complete request (exposed for tests and fuzzing).
+    struct Response {
+        int status = 200;
+        QByteArray body;
+        QList<QPair<QByteArray, QByteArray>> headers;
+    };
+    Response handle(const HttpRequest &request);
+
+Q_SIGNALS:
+    /// After each answered request: status, path, and the error text for 4xx/5xx.
+    void requestHandled(int status, const QString &path, const QString &message);
+
+private:
+    struct Connection;
+    void onNewConnection();
+    void onReadyRead(QTcpSocket *socket);
+    void respond(QTcpSocket *socket, const Response &r, bool keepAlive);
+    bool authorized(const QString &source, const HttpRequest &request) const;
+
+    IngestPipeline &m_pipeline;
+    IngestServerOptions m_options;
+    QTcpServer *m_server = nullptr;
+    QHash<QTcpSocket *, Connection *> m_connections;
+};
+
+} // namespace sitrep::ingest

@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: MIT
+// Correlation before the engine: grouping, dedup, window, threshold, flapping, the
+// all-alerts-resolved policy, restart, generic seed-003 events. Real SQLite on disk.
+#include "engine/lifecycleengine.h"
+#include "ingest/correlator.h"
+#include "ingest/ingestpipeline.h"
+#include "store/store.h"
+#include "workflow/oncall.h"
+#include "workflow/workflow.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace sitrep;
+using namespace sitrep::ingest;
+
+namespace {
+
+constexpr qint64 T0 = 1767225600000; // 2026-01-01T00:00:00Z
+constexpr qint64 Minute = 60000;
+
+struct Env {
+    QTemporaryDir dir;
+    engine::ManualClock clock{T0};
+    std::unique_ptr<store::Store> store;
+    std::unique_ptr<engine::LifecycleEngine> engine;
+    std::unique_ptr<IngestPipeline> pipeline;
+    QString workflowName = QStringLiteral("sre");
+    IngestConfig config = IngestConfig::defaults();
+
+    bool open()
+    {
+        store = std::make_unique<store::Store>();
+        if (!store->open(dir.filePath(QStringLiteral("t.db"))))
+            return false;
+        auto wf = workflow::Workflow::load(workflowName);
+        auto oc = workflow::OnCallSchedule::load({});
+        if (!wf || !oc)
+            return false;
+        engine = std::make_unique<engine::LifecycleEngine>(*store, *wf, *oc, clock);
+        pipeline = std::make_unique<IngestPipeline>(*engine, config);
+        return true;
+    }
+    void close()
+    {
+        pipeline.reset();
+        engine.reset();
+        store.reset();
+    }
+    QList<domain::Incident> incidents()
+    {
+        store::ListQuery q;
+        q.limit = 1000;
+        q.sort = store::SortKey::Number;
+        q.descending = false;
+        return store->list(q);
+    }
+    QList<domain::Event> eventsOfKind(const QString &uid, const QString &kind)
+    {
+        QList<domain::Event> out;
+        for (const auto &e : store->timeline(uid))
+            if (e.kind == kind)
+                out << e;
+        return out;
+    }
+    qint64 count(const QString &table)
+    {
+        auto q = store->db().prepareOnce(QStringLiteral("SELECT COUNT(*) FROM ") + table);
+        return q && q->step() ? q->int64(0) : -1;
+    }
+};
+
+struct Am {
+    QString alertname, service, instance, status = QStringLiteral("firing"), severity = QStringLiteral("warning");
+};
+
+QByteArray amBody(const QList<Am> &alerts)
+{
+    QJsonArray arr;
+    for (const Am &a : alerts) {
+        QJsonObject labels{{QStringLiteral("alertname"), a.alertname}, {QStringLiteral("service"), a.service},
+                           {QStringLiteral("instance"), a.instance}, {QStringLiteral("severity"), a.severity}};
+        arr << QJsonObject{{QStringLiteral("status"), a.status},
+                           {QStringLiteral("labels"), labels},
+                           {QStringLiteral("annotations"), QJsonObject{{QStringLiteral("summary"), a.alertname + QStringLiteral(" on ") + a.service}}},
+                           {QStringLiteral("startsAt"), QStringLiteral("2026-01-01T00:00:00Z")},
+                           {QStringLiteral("endsAt"), QStringLiteral("0001-01-01T00:00:00Z")}};
+    }
+    return QJsonDocument(QJsonObject{{QStringLiteral("version"), QStringLiteral("4")},
+                                     {QStringLiteral("status"), QStringLiteral("firing")},
+                                     {QStringLiteral("alerts"), arr}})
+        .toJson(QJsonDocument::Compact);
+}
+
+QList<Am> hosts(const QString &alertname, const QString &service, int from, int to, const QString &status = QStringLiteral("firing"))
+{
+    QList<Am> out;
+    for (int i = from; i < to; ++i)
+        out << Am{alertname, service, QStringLiteral("host-%1:9100").arg(i), status};
+    return out;
+}
+
+} // namespace
+
+#define INGEST(env, list)                                                                          \
+    [&]() {                                                                                        \
+        auto r_ = (env).pipeline->ingest(QStringLiteral("alertmanager"), amBody(list));           \
+        if (!r_)                                                                                   \
+            qWarning() << r_.errorMessage();                                                       \
+        return r_;                                                                                 \
+    }()
+
+class TestIngestCorrelator : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void fortyHosts_sameAlert_oneService_makeOneIncident()
+    {
+        Env env;
+        QVERIFY(env.open());
+        int opened = 0;
+        for (int batch = 0; batch < 4; ++batch) {
+            env.clock.advance(20000);
+            auto r = INGEST(env, hosts(QStringLiteral("HighLatency"), QStringLiteral("checkout"), batch * 10, batch * 10 + 10));
+            QVERIFY(r.ok());
+            opened += r->opened;
+        }
+        QCOMPARE(opened, 1);
+        const auto incs = env.incidents();
+        QCOMPARE(incs.size(), 1);
+        QCOMPARE(incs[0].alerts.size(), 40);
+        QCOMPARE(incs[0].services, QStringList{QStringLiteral("checkout")});
+        QCOMPARE(incs[0].severity, domain::Severity::Medium);
+        QVERIFY(incs[0].title.contains(u"HighLatency"));
+        QCOMPARE(env.eventsOfKind(incs[0].uid, domain::kinds::AlertLinked).size(), 40);
+        QVERIFY(env.store->verify().ok);
+    }
+
+    void differentServiceOrAlertname_separateIncidents()
+    {
+        Env env;
+        QVERIFY(env.open());
+        QVERIFY(INGEST(env, hosts(QStringLiteral("HighLatency"), QStringLiteral("checkout"), 0, 3)).ok());
+        QVERIFY(INGEST(env, hosts(QStringLiteral("HighLatency"), QStringLiteral("search"), 0, 3)).ok());
+        QVERIFY(INGEST(env, hosts(QStringLiteral("DiskFull"), QStringLiteral("checkout"), 0, 3)).ok());
+        QCOMPARE(env.incidents().size(), 3);
+    }
+
+    void repeatedAlert_isDeduplicated_noNewEvents()
+    {
+        Env env;
+        QVERIFY(env.open());
+        const auto list = hosts(QStringLiteral("HighLatency"), QStringLiteral("checkout"), 0, 5);
+        QVERIFY(INGEST(env, list).ok());
+        QCOMPARE(env.count(QStringLiteral("ingest_alerts")), 5);
+        const qint64 seq = env.store->maxSeq();
+        env.clock.advance(Minute);
+        auto again = INGEST(env, list);
+        QVERIFY(again.ok());
+        QCOMPARE(again->deduplicated, 5);
+        QCOMPARE(again->opened, 0);
+        QCOMPARE(again->attached, 0);
+        QCOMPARE(env.store->maxSeq(), seq);
+        // Duplicates inside one body count once.
+        auto dup = INGEST(env, hosts(QStringLiteral("X"), QStringLiteral("y"), 0, 1) + hosts(QStringLiteral("X"), QStringLiteral("y"), 0, 1));
+        QCOMPARE(dup->opened, 1);
+        QCOMPARE(dup->deduplicated, 1);
+        QCOMPARE(env.incidents().size(), 2);
+    }
+
+    void window_pendingGroupExpires()
+    {
+        Env env;
+        env.config.threshold = 2;
+        QVERIFY(env.open());
+        auto first = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1));
+        QCOMPARE(first->pending, 1);
+        env.clock.advance(6 * Minute); // past the 5 minute window: the first alert's group ended
+        auto second = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 1, 2));
+        QCOMPARE(second->opened, 0);
+        QCOMPARE(env.incidents().size(), 0);
+        env.clock.advance(4 * Minute); // inside the new group's window
+        auto third = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 2, 3));
+        QCOMPARE(third->opened, 1);
+        const auto incs = env.incidents();
+        QCOMPARE(incs.size(), 1);
+        QCOMPARE(incs[0].alerts.size(), 2); // host-1 and host-2; host-0's group expired
+    }
+
+    void window_resolvedIncident_takesAlertsOnlyInsideWindow()
+    {
+        Env env;
+        QVERIFY(env.open());
+        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1)).ok());
+        const QString uid = env.incidents().first().uid;
+        auto t = env.engine->execute(engine::Command::transition(uid, QStringLiteral("resolved"), QStringLiteral("alice"),
+                                                                 {{QStringLiteral("resolution_note"), QStringLiteral("fixed")},
+                                                                  {QStringLiteral("root_cause"), QStringLiteral("config")}}));
+        QVERIFY2(t.ok(), qPrintable(t.errorMessage()));
+        env.clock.advance(2 * Minute);
+        auto inside = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 1, 2));
+        QCOMPARE(inside->opened, 0);
+        QCOMPARE(inside->attached, 1);
+        env.clock.advance(10 * Minute);
+        auto outside = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 2, 3));
+        QCOMPARE(outside->opened, 1);
+        QCOMPARE(env.incidents().size(), 2);
+    }
+
+    void window_unresolvedIncident_keepsCollecting()
+    {
+        Env env;
+        QVERIFY(env.open());
+        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1)).ok());
+        env.clock.advance(60 * Minute);
+        auto later = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 1, 2));
+        QCOMPARE(later->opened, 0);
+        QCOMPARE(later->attached, 1);
+        QCOMPARE(env.incidents().size(), 1);
+    }
+
+    void threshold_opensOnlyWhenCrossed()
+    {
+        Env env;
+        env.config.threshold = 3;
+        QVERIFY(env.open());
+        auto a = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 2));
+        QCOMPARE(a->opened, 0);
+        QCOMPARE(a->pending, 2);
+        QCOMPARE(env.incidents().size(), 0);
+        QCOMPARE(env.store->maxSeq(), 0); // nothing in the log below the threshold
+        // A repeat does not count twice.
+        auto rep = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1));
+        QCOMPARE(rep->opened, 0);
+        auto b = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 2, 3));
+        QCOMPARE(b->opened, 1);
+        const auto incs = env.incidents();
+        QCOMPARE(incs.size(), 1);
+        QCOMPARE(incs[0].alerts.size(), 3);
+        auto c = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 3, 4));
+        QCOMPARE(c->attached, 1);
+        QCOMPARE(env.incidents().first().alerts.size(), 4);
+    }
+
+    void flapping_isDamped()
+    {
+        Env env;
+        QVERIFY(env.open());
+        // Two alerts, so resolving the flapping one never resolves the whole incident.
+        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 2)).ok());
+        const QString uid = env.incidents().first().uid;
+        int suppressed = 0;
+        for (int i = 0; i < 10; ++i) {
+            env.clock.advance(20000);
+            auto r = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1, i % 2 == 0 ? QStringLiteral("resolved") : QStringLiteral("firing")));
+            QVERIFY(r.ok());
+            suppressed += r->suppressed;
+        }
+        QVERIFY(suppressed >= 5);
+        QCOMPARE(env.eventsOfKind(uid, QStringLiteral("alert.flapping")).size(), 1);
+        const int changes = int(env.eventsOfKind(uid, QStringLiteral("alert.resolved")).size() + env.eventsOfKind(uid, QStringLiteral("alert.fired")).size());
+        QCOMPARE(changes, env.config.flapMaxChanges); // up to max_changes pass, the rest are damped
+        // Quiet for longer than the flap window: changes count again.
+        env.clock.advance(11 * Minute);
+        auto r = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1, QStringLiteral("resolved")));
+        QCOMPARE(r->suppressed, 0);
+    }
+
+    void flappingAlert_blocksAllResolved()
+    {
+        Env env;
+        QVERIFY(env.open());
+        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1)).ok());
+        const QString uid = env.incidents().first().uid;
+        for (int i = 0; i < 9; ++i) {
+            env.clock.advance(10000);
+            QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1, i % 2 == 0 ? QStringLiteral("resolved") : QStringLiteral("firing"))).ok());
+        }
+        // Ends resolved while flapping: the suggestions made before damping stay, no new one.
+        const auto before = env.eventsOfKind(uid, Correlator::AllResolvedKind).size();
+        env.clock.advance(10000);
+        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1, QStringLiteral("resolved"))).ok());
+        QCOMPARE(env.eventsOfKind(uid, Correlator::AllResolvedKind).size(), before);
+    }
+
+    void allResolved_sre_suggests()
+    {
+        Env env;
+        QVERIFY(env.open());
+        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 2)).ok());
+        const QString uid = env.incidents().first().uid;
+        auto one = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1, QStringLiteral("resolved")));
+        QCOMPARE(one->resolved, 1);
+        QCOMPARE(env.eventsOfKind(uid, Correlator::AllResolvedKind).size(), 0);
+        auto two = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 1, 2, QStringLiteral("resolved")));
+        QCOMPARE(two->resolved, 1);
+        const auto ev = env.eventsOfKind(uid, Correlator::AllResolvedKind);
+        QCOMPARE(ev.size(), 1);
+        QCOMPARE(ev[0].payload[u"policy"].toString(), QStringLiteral("suggest"));
+        QCOMPARE(ev[0].payload[u"suggest"].toString(), QStringLiteral("resolved"));
+        QCOMPARE(ev[0].actor, engine::SystemActor);
+        QCOMPARE(env.store->incidentByUid(uid)->state, QStringLiteral("triggered")); // only a suggestion
+        QCOMPARE(env.eventsOfKind(uid, QStringLiteral("alert.resolved")).size(), 2);
+        // A resolution repeated is a no-op.
+        auto rep = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 1, 2, QStringLiteral("resolved")));
+        QCOMPARE(rep->deduplicated, 1);
+        QCOMPARE(env.eventsOfKind(uid, Correlator::AllResolvedKind).size(), 1);
+    }
+
+    void allResolved_itil_records()
+    {
+        Env env;
+        env.workflowName = QStringLiteral("itil");
+        QVERIFY(env.open());
+        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1)).ok());
+        const QString uid = env.incidents().first().uid;
+        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1, QStringLiteral("resolved"))).ok());
+        const auto ev = env.eventsOfKind(uid, Correlator::AllResolvedKind);
+        QCOMPARE(ev.size(), 1);
+        QCOMPARE(ev[0].payload[u"policy"].toString(), QStringLiteral("record"));
+        QVERIFY(!ev[0].payload.contains(u"suggest"));
+        QCOMPARE(env.store->incidentByUid(uid)->state, QStringLiteral("New"));
+    }
+
+    void allResolved_pipeline_transitionsAsSystem()
+    {
+        Env env;
+        env.workflowName = QStringLiteral("pipeline");
+        QVERIFY(env.open());
+        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 3)).ok());
+        const QString uid = env.incidents().first().uid;
+        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 3, QStringLiteral("resolved"))).ok());
+        const auto inc = env.store->incidentByUid(uid);
+        QCOMPARE(inc->state, QStringLiteral("RESOLVED"));
+        QCOMPARE(inc->resolutionNote, QStringLiteral("all alerts resolved"));
+        const auto tr = env.eventsOfKind(uid, domain::kinds::Transitioned);
+        QCOMPARE(tr.size(), 1);
+        QCOMPARE(tr[0].actor, engine::SystemActor);
+        bool noted = false;
+        for (const auto &e : env.eventsOfKind(uid, domain::kinds::NoteAdded))
+            noted |= e.payload[u"text"].toString() == u"all alerts resolved";
+        QVERIFY(noted);
+    }
+
+    void allResolved_transitionBlockedByGuard_isRecorded()
+    {
+        Env env;
+        env.workflowName = QStringLiteral("pipeline");
+        env.config.allResolvedRootCause.clear(); // the resolution guard wants a root cause
+        QVERIFY(env.open());
+        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1)).ok());
+        const QString uid = env.incidents().first().uid;
+        auto r = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1, QStringLiteral("resolved")));
+        QVERIFY(r.ok());
+        QCOMPARE(r->messages.size(), 1);
+        QCOMPARE(env.store->incidentByUid(uid)->state, QStringLiteral("DETECTED"));
+        const auto ev = env.eventsOfKind(uid, Correlator::AllResolvedKind);
+        QCOMPARE(ev.size(), 1);
+        QVERIFY(ev[0].payload[u"blocked"].toString().contains(u"root-cause"));
+    }
+
+    void restart_keepsGroups()
+    {
+        Env env;
+        env.config.threshold = 2;
+        QVERIFY(env.open());
+        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1)).ok()); // pending
+        env.close();
+        QVERIFY(env.open());
+        auto b = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 1, 2));
+        QCOMPARE(b->opened, 1);
+        QCOMPARE(env.incidents().first().alerts.size(), 2);
+        env.close();
+        QVERIFY(env.open());
+        auto c = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 2, 3));
+        QCOMPARE(c->opened, 0);
+        QCOMPARE(c->attached, 1);
+        QCOMPARE(env.incidents().size(), 1);
+    }
+
+    void moreSevereAlert_raisesSeverity()
+    {
+        Env env;
+        QVERIFY(env.open());
+        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1)).ok());
+        QList<Am> crit{Am{QStringLiteral("A"), QStringLiteral("s"), QStringLiteral("host-9"), QStringLiteral("firing"), QStringLiteral("critical")}};
+        QVERIFY(INGEST(env, crit).ok());
+        QCOMPARE(env.incidents().first().severity, domain::Severity::Critical);
+    }
+
+    void closedIncident_newAlertOpensAnother()
+    {
+        Env env;
+        env.workflowName = QStringLiteral("itil");
+        QVERIFY(env.open());
+        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1)).ok());
+        const QString uid = env.incidents().first().uid;
+        QVERIFY(env.engine->execute(engine::Command::transition(uid, QStringLiteral("Cancelled"))).ok());
+        auto r = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1));
+        QCOMPARE(r->opened, 1);
+        QCOMPARE(env.incidents().size(), 2);
+    }
+
+    void pagerDuty_acknowledge_acknowledgesIncident()
+    {
+        Env env;
+        QVERIFY(env.open());
+        auto t = env.pipeline->ingest(QStringLiteral("pagerduty"),
+                                      R"({"routing_key":"k","event_action":"trigger","dedup_key":"d1","payload":{"summary":"Disk full","source":"db-1","severity":"error","group":"db"}})");
+        QVERIFY2(t.ok(), qPrintable(t.errorMessage()));
+        QCOMPARE(t->opened, 1);
+        auto a = env.pipeline->ingest(QStringLiteral("pagerduty"), R"({"routing_key":"k","event_action":"acknowledge","dedup_key":"d1"})");
+        QVERIFY2(a.ok(), qPrintable(a.errorMessage()));
+        QVERIFY(env.incidents().first().acknowledgedAt > 0);
+        auto r = env.pipeline->ingest(QStringLiteral("pagerduty"), R"({"routing_key":"k","event_action":"resolve","dedup_key":"d1"})");
+        QCOMPARE(r->resolved, 1);
+    }
+
+    void generic_seedEvents_walkThePipelineWorkflow()
+    {
+        Env env;
+        env.workflowName = QStringLiteral("pipeline");
+        QVERIFY(env.open());
+        auto send = [&](const char *json) { return env.pipeline->ingest(QStringLiteral("generic"), QByteArray(json)); };
+        auto t = send(R"({"type":"alert.triggered","payload":{"id":"test-1","severity":"P2","title":"High Latency","source":"prometheus"}})");
+        QVERIFY2(t.ok(), qPrintable(t.errorMessage()));
+        QCOMPARE(t->opened, 1);
+        const QString uid = env.incidents().first().uid;
+        QCOMPARE(env.store->incidentByUid(uid)->severity, domain::Severity::High);
+        auto again = send(R"({"type":"alert.triggered","payload":{"id":"test-1","severity":"P2","title":"High Latency"}})");
+        QCOMPARE(again->deduplicated, 1);
+
+        auto ack = send(R"({"type":"engineer.ack","payload":{"id":"test-1","engineer":"alice"}})");
+        QVERIFY2(ack.ok(), qPrintable(ack.errorMessage()));
+        QCOMPARE(env.store->incidentByUid(uid)->state, QStringLiteral("TRIAGE"));
+        QVERIFY(send(R"({"type":"engineer.ack","payload":{"id":"test-1","engineer":"alice"}})").ok()); // idempotent
+
+        auto noApprover = send(R"({"type":"mitigation.approved","payload":{"id":"test-1"}})");
+        QVERIFY(!noApprover.ok());
+        QCOMPARE(noApprover.error().code, errors::Invalid);
+        auto mit = send(R"({"type":"mitigation.approved","payload":{"id":"test-1","approver":"bob"}})");
+        QVERIFY2(mit.ok(), qPrintable(mit.errorMessage()));
+        QCOMPARE(env.store->incidentByUid(uid)->state, QStringLiteral("MITIGATING"));
+
+        const qint64 seq = env.store->maxSeq();
+        auto guarded = send(R"({"type":"alert.resolved","payload":{"id":"test-1"}})");
+        QVERIFY(!guarded.ok());
+        QCOMPARE(guarded.error().code, errors::Conflict);
+        QVERIFY(guarded.errorMessage().contains(u"resolution note"));
+        QCOMPARE(env.store->maxSeq(), seq); // nothing stored
+        auto res = send(R"({"type":"alert.resolved","payload":{"id":"test-1","resolution_note":"rolled back","root_cause":"deploy"}})");
+        QVERIFY2(res.ok(), qPrintable(res.errorMessage()));
+        QCOMPARE(env.store->incidentByUid(uid)->state, QStringLiteral("RESOLVED"));
+        auto pm = send(R"({"type":"postmortem.created","payload":{"id":"test-1"}})");
+        QVERIFY2(pm.ok(), qPrintable(pm.errorMessage()));
+        QCOMPARE(env.store->incidentByUid(uid)->state, QStringLiteral("POST_MORTEM"));
+
+        auto unknown = send(R"({"type":"engineer.ack","payload":{"id":"nope"}})");
+        QCOMPARE(unknown.error().code, errors::NotFound);
+        // An incident number works as the reference too.
+        auto byNumber = send(qPrintable(QStringLiteral(R"({"type":"engineer.ack","payload":{"id":"%1"}})").arg(env.incidents().first().number)));
+        QVERIFY(byNumber.ok());
+        QVERIFY(env.store->verify().ok);
+    }
+
+    void unknownSource_andBadBody_storeNothing()
+    {
+        Env env;
+        QVERIFY(env.open());
+        auto u = env.pipeline->ingest(QStringLiteral("nagios"), "{}");
+        QCOMPARE(u.error().code, errors::UnknownSource);
+        auto m = env.pipeline->ingest(QStringLiteral("alertmanager"), "{\"alerts\":[{\"labels\":{}}]}");
+        QCOMPARE(m.error().code, errors::Invalid);
+        QCOMPARE(env.count(QStringLiteral("ingest_alerts")), 0);
+        QCOMPARE(env.store->maxSeq(), 0);
+    }
+
+    void readOnlyDatabase_failsWithDbCode()
+    {
+        Env env;
+        QVERIFY(env.open());
+        QVERIFY(env.store->db().exec(QStringLiteral("PRAGMA query_only = 1")).ok());
+        auto r = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1));
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, errors::Database);
+        QVERIFY(env.store->db().exec(QStringLiteral("PRAGMA query_only = 0")).ok());
+        QCOMPARE(env.store->maxSeq(), 0);
+        QCOMPARE(env.count(QStringLiteral("ingest_alerts")), 0);
+        // And it works once the database takes writes again.
+        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1)).ok());
+        QCOMPARE(env.incidents().size(), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestIngestCorrelator)
+#include "tst_ingestcorrelator.moc"
