@@ -8,7 +8,8 @@ JOBS ?= 2
 
 .PHONY: run test deps test-deps configure build fuzz package clean
 
-run: deps build
+run: deps configure
+	cmake --build $(BUILD) -j$(JOBS) --target sitrep
 	./$(BUILD)/sitrep --demo
 
 test: test-deps build
