@@ -7,6 +7,7 @@ foreach(name tst_sqs tst_sns tst_sqsconsumer tst_notify)
   if(EXISTS ${SITREP_AWS_TEST_DIR}/${name}.cpp)
     sitrep_add_test(${name}
       SOURCES ${SITREP_AWS_TEST_DIR}/${name}.cpp ${SITREP_AWS_TEST_DIR}/fauxqsfixture.h
+              ${SITREP_AWS_TEST_DIR}/httpreceiver.h
       LIBS sitrep_models
       LABELS integration aws
       TIMEOUT 120)

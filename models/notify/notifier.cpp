@@ -1,0 +1,628 @@
+// SPDX-License-Identifier: MIT
+#include "notify/notifier.h"
+
+#include "domain/incident.h"
+#include "engine/command.h"
+#include "engine/lifecycleengine.h"
+#include "store/store.h"
+#include "sync/aws/snsclient.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QTimer>
+
+Q_LOGGING_CATEGORY(lcNotify, "sitrep.notify", QtWarningMsg)
+
+namespace sitrep::notify {
+
+using domain::Event;
+namespace kinds = domain::kinds;
+
+namespace {
+
+const QString kCursorKey = QStringLiteral("notify.cursor");
+const QString kSlaChannel = QStringLiteral("sla_topic");
+const QString kStatusChannel = QStringLiteral("status_topic");
+const QString kWarRoomChannel = QStringLiteral("slack:war_room");
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+QString compact(const QJsonObject &o)
+{
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+/// Slack answers ok:false with these for requests that can never succeed as they are.
+bool slackPermanent(const QString &error)
+{
+    static const QStringList p{QStringLiteral("invalid_auth"), QStringLiteral("not_authed"), QStringLiteral("account_inactive"),
+                               QStringLiteral("token_revoked"), QStringLiteral("channel_not_found"), QStringLiteral("not_in_channel"),
+                               QStringLiteral("is_archived"), QStringLiteral("invalid_name"), QStringLiteral("invalid_name_specials"),
+                               QStringLiteral("missing_scope"), QStringLiteral("msg_too_long"), QStringLiteral("no_text"),
+                               QStringLiteral("name_taken")};
+    return p.contains(error);
+}
+
+} // namespace
+
+Notifier::Notifier(engine::LifecycleEngine &engine, NotifyConfig config, QNetworkAccessManager &nam,
+                   sync::aws::SnsClient *sns, SecretLookup secrets, QObject *parent)
+    : QObject(parent), m_engine(engine), m_config(std::move(config)), m_nam(nam), m_sns(sns), m_secrets(std::move(secrets))
+{
+}
+
+Notifier::~Notifier() = default;
+
+// ---------------------------------------------------------------- queueing
+
+Status Notifier::enqueue(const Event &e, const QString &channel, const QString &transport, QJsonObject message)
+{
+    const auto inc = m_engine.store().incidentByUid(e.incidentUid);
+    if (inc) {
+        message[u"incident"] = QJsonObject{{QStringLiteral("uid"), inc->uid},
+                                           {QStringLiteral("number"), inc->number},
+                                           {QStringLiteral("title"), inc->title},
+                                           {QStringLiteral("priority"), domain::priorityName(inc->priority)},
+                                           {QStringLiteral("severity"), domain::severityName(inc->severity)},
+                                           {QStringLiteral("state"), inc->state}};
+    }
+    message[u"event_id"] = e.id;
+    message[u"event_kind"] = e.kind;
+    message[u"channel"] = channel;
+    message[u"at"] = QDateTime::fromMSecsSinceEpoch(e.ts, Qt::UTC).toString(Qt::ISODateWithMs);
+    store::Stmt *s = m_engine.store().db().prepare(QStringLiteral(
+        "INSERT OR IGNORE INTO notify_deliveries(event_id, channel, incident, seq, transport, message, next_at) "
+        "VALUES(?,?,?,?,?,?,0)"));
+    if (!s)
+        return Status::fail(m_engine.store().db().lastError(), QStringLiteral("db"));
+    s->bind(1, e.id).bind(2, channel).bind(3, e.incidentUid).bind(4, e.seq).bind(5, transport).bind(6, compact(message));
+    if (!s->exec())
+        return Status::fail(s->error(), QStringLiteral("db"));
+    return {};
+}
+
+bool Notifier::hasWarRoom(const QString &incident)
+{
+    store::Stmt *s = m_engine.store().db().prepare(QStringLiteral(
+        "SELECT 1 FROM notify_slack_rooms WHERE incident=?1 UNION ALL "
+        "SELECT 1 FROM notify_deliveries WHERE incident=?1 AND transport='slack' AND json_extract(message,'$.war_room') "
+        "LIMIT 1"));
+    if (!s)
+        return false;
+    s->bind(1, incident);
+    return s->step();
+}
+
+Status Notifier::plan(const Event &e)
+{
+    if (e.kind == kinds::NotificationRequested) {
+        const QString reason = e.payload[u"reason"].toString();
+        for (const auto &v : e.payload[u"channels"].toArray()) {
+            const QString name = v.toString();
+            const auto it = m_config.channels.constFind(name);
+            QJsonObject msg{{QStringLiteral("type"), QStringLiteral("declaration")}, {QStringLiteral("reason"), reason}};
+            if (it == m_config.channels.cend()) {
+                if (auto s = enqueue(e, name, QStringLiteral("none"), msg); !s)
+                    return s;
+                continue;
+            }
+            const QString transport = transportName(it->transport);
+            if (it->transport == ChannelDef::Transport::Sns)
+                msg[u"topic"] = it->topic;
+            else if (it->transport == ChannelDef::Transport::Webhook)
+                msg[u"url"] = it->url.toString();
+            else if (it->transport == ChannelDef::Transport::Slack) {
+                msg[u"war_room"] = it->warRoom;
+                if (!it->warRoom) {
+                    msg[u"slack_channel"] = it->slackChannel;
+                } else if (hasWarRoom(e.incidentUid)) {
+                    // The room was declared already: later requests are notices, and the
+                    // resolution gets its own post from the transition itself.
+                    const QString to = reason.startsWith(QStringLiteral("transition to "))
+                        ? reason.mid(14) : QString();
+                    const auto *st = to.isEmpty() ? nullptr : m_engine.workflow().state(to);
+                    if (st && st->stamps == u"resolved")
+                        continue;
+                    msg[u"type"] = QStringLiteral("notice");
+                }
+            }
+            if (auto s = enqueue(e, name, transport, msg); !s)
+                return s;
+        }
+    } else if (e.kind == kinds::SlaBreached) {
+        if (!m_config.slaTopic.isEmpty())
+            return enqueue(e, kSlaChannel, QStringLiteral("sns"),
+                           {{QStringLiteral("type"), QStringLiteral("sla_breach")}, {QStringLiteral("topic"), m_config.slaTopic},
+                            {QStringLiteral("breach"), e.payload}});
+    } else if (e.kind == kinds::StatusUpdate) {
+        const QJsonObject base{{QStringLiteral("type"), QStringLiteral("status")},
+                               {QStringLiteral("message_text"), e.payload[u"message"].toString()},
+                               {QStringLiteral("status"), e.payload[u"status"].toString()},
+                               {QStringLiteral("visibility"), e.payload[u"visibility"].toString()}};
+        if (e.payload[u"visibility"].toString() == u"external" && !m_config.statusTopic.isEmpty()) {
+            QJsonObject m = base;
+            m[u"topic"] = m_config.statusTopic;
+            if (auto s = enqueue(e, kStatusChannel, QStringLiteral("sns"), m); !s)
+                return s;
+        }
+        if (hasWarRoom(e.incidentUid)) {
+            QJsonObject m = base;
+            m[u"war_room"] = true;
+            return enqueue(e, kWarRoomChannel, QStringLiteral("slack"), m);
+        }
+    } else if (e.kind == kinds::Transitioned) {
+        if (e.payload[u"stamps"].toString() == u"resolved" && hasWarRoom(e.incidentUid))
+            return enqueue(e, kWarRoomChannel, QStringLiteral("slack"),
+                           {{QStringLiteral("type"), QStringLiteral("resolution")}, {QStringLiteral("war_room"), true},
+                            {QStringLiteral("note"), e.payload[u"note"].toString()}});
+    } else if (e.kind == DeliveredKind || e.kind == FailedKind) {
+        // The outcome as the log has it (also what rebuild() relies on).
+        store::Stmt *s = m_engine.store().db().prepare(QStringLiteral(
+            "UPDATE notify_deliveries SET status=?, attempts=max(attempts, ?), remote_id=?, last_error=? "
+            "WHERE event_id=? AND channel=?"));
+        s->bind(1, e.kind == DeliveredKind ? QStringLiteral("delivered") : QStringLiteral("failed"))
+            .bind(2, e.payload[u"attempts"].toInt())
+            .bind(3, e.payload[u"remote_id"].toString())
+            .bind(4, e.payload[u"error"].toString())
+            .bind(5, e.payload[u"event_id"].toString())
+            .bind(6, e.payload[u"channel"].toString());
+        if (!s->exec())
+            return Status::fail(s->error(), QStringLiteral("db"));
+        const QString room = e.payload[u"slack_channel_id"].toString();
+        if (!room.isEmpty()) {
+            store::Stmt *r = m_engine.store().db().prepare(QStringLiteral(
+                "INSERT OR IGNORE INTO notify_slack_rooms(incident, channel_id, name) VALUES(?,?,?)"));
+            r->bind(1, e.incidentUid).bind(2, room).bind(3, e.payload[u"slack_channel_name"].toString());
+            if (!r->exec())
+                return Status::fail(r->error(), QStringLiteral("db"));
+        }
+    }
+    return {};
+}
+
+Result<int> Notifier::scan()
+{
+    auto &store = m_engine.store();
+    int queued = 0;
+    for (;;) {
+        const qint64 cursor = store.meta(kCursorKey, QStringLiteral("0")).toLongLong();
+        const QList<Event> events = store.eventsAfter(cursor, 500);
+        if (events.isEmpty())
+            return queued;
+        if (auto s = store.db().begin(); !s)
+            return s.error();
+        const auto count = [&store]() -> int {
+            store::Stmt *c = store.db().prepare(QStringLiteral("SELECT count(*) FROM notify_deliveries"));
+            return c && c->step() ? int(c->int64(0)) : 0;
+        };
+        const int before = count();
+        for (const Event &e : events) {
+            if (auto s = plan(e); !s) {
+                store.db().rollback();
+                return s.error();
+            }
+        }
+        if (auto s = store.setMeta(kCursorKey, QString::number(events.last().seq)); !s) {
+            store.db().rollback();
+            return s.error();
+        }
+        queued += count() - before;
+        if (auto s = store.db().commit(); !s)
+            return s.error();
+    }
+}
+
+Status Notifier::rebuild()
+{
+    auto &db = m_engine.store().db();
+    if (auto s = db.begin(); !s)
+        return s;
+    for (const char *sql : {"DELETE FROM notify_deliveries", "DELETE FROM notify_slack_rooms"}) {
+        if (auto s = db.exec(QString::fromLatin1(sql)); !s) {
+            db.rollback();
+            return s;
+        }
+    }
+    if (auto s = m_engine.store().setMeta(kCursorKey, QStringLiteral("0")); !s) {
+        db.rollback();
+        return s;
+    }
+    if (auto s = db.commit(); !s)
+        return s;
+    auto r = scan();
+    if (!r)
+        return r.error();
+    return {};
+}
+
+QList<Delivery> Notifier::deliveries(const QString &status)
+{
+    QList<Delivery> out;
+    auto s = m_engine.store().db().prepareOnce(QStringLiteral(
+        "SELECT event_id, channel, incident, seq, transport, message, status, attempts, next_at, last_error, remote_id "
+        "FROM notify_deliveries WHERE (?1 = '' OR status = ?1) ORDER BY seq, channel"));
+    if (!s)
+        return out;
+    s->bind(1, status);
+    while (s->step()) {
+        Delivery d;
+        d.eventId = s->text(0);
+        d.channel = s->text(1);
+        d.incident = s->text(2);
+        d.seq = s->int64(3);
+        d.transport = s->text(4);
+        d.message = QJsonDocument::fromJson(s->text(5).toUtf8()).object();
+        d.status = s->text(6);
+        d.attempts = int(s->int64(7));
+        d.nextAt = s->int64(8);
+        d.lastError = s->text(9);
+        d.remoteId = s->text(10);
+        out << d;
+    }
+    return out;
+}
+
+int Notifier::pendingCount()
+{
+    store::Stmt *s = m_engine.store().db().prepare(QStringLiteral("SELECT count(*) FROM notify_deliveries WHERE status='pending'"));
+    return s && s->step() ? int(s->int64(0)) : 0;
+}
+
+// ---------------------------------------------------------------- delivery
+
+void Notifier::deliverDue(std::function<void(int)> done)
+{
+    auto queue = std::make_shared<QList<Delivery>>();
+    for (const Delivery &d : deliveries(QStringLiteral("pending")))
+        if (d.nextAt <= nowMs())
+            queue->append(d);
+    m_busy = true;
+    deliverNext(queue, 0, std::move(done));
+}
+
+void Notifier::deliverNext(std::shared_ptr<QList<Delivery>> queue, int attempts, std::function<void(int)> done)
+{
+    // One at a time, in log order: a war room's declaration goes before its updates, and a
+    // delivery that is waiting for its retry holds back the later ones of its incident.
+    while (!queue->isEmpty()) {
+        const Delivery d = queue->takeFirst();
+        bool blocked = false;
+        store::Stmt *s = m_engine.store().db().prepare(QStringLiteral(
+            "SELECT 1 FROM notify_deliveries WHERE incident=? AND channel=? AND status='pending' AND seq<? LIMIT 1"));
+        s->bind(1, d.incident).bind(2, d.channel).bind(3, d.seq);
+        blocked = s->step();
+        if (blocked)
+            continue;
+        std::weak_ptr<bool> alive = m_alive;
+        attempt(d, [this, alive, d, queue, attempts, done](Result<QString> r, bool permanent) {
+            if (alive.expired())
+                return;
+            finish(d, r, permanent);
+            deliverNext(queue, attempts + 1, done);
+        });
+        return;
+    }
+    m_busy = false;
+    if (done)
+        done(attempts);
+    Q_EMIT idle();
+}
+
+void Notifier::finish(const Delivery &d, const Result<QString> &r, bool permanent)
+{
+    auto &db = m_engine.store().db();
+    const int attempts = d.attempts + 1;
+    const bool giveUp = !r && (permanent || attempts >= m_config.maxAttempts);
+    if (r || giveUp) {
+        // The outcome goes on the timeline; the row follows (the log is what rebuild reads).
+        QJsonObject payload{{QStringLiteral("event_id"), d.eventId},
+                            {QStringLiteral("channel"), d.channel},
+                            {QStringLiteral("transport"), d.transport},
+                            {QStringLiteral("attempts"), attempts},
+                            {QStringLiteral("about"), d.message[u"event_kind"].toString()}};
+        if (r) {
+            QString remote = *r;
+            const int bar = remote.indexOf(u'|');
+            if (bar >= 0) { // slack: "ts|channel id|channel name"
+                const QStringList parts = remote.split(u'|');
+                payload[u"slack_channel_id"] = parts.value(1);
+                payload[u"slack_channel_name"] = parts.value(2);
+                remote = parts.value(0);
+            }
+            payload[u"remote_id"] = remote;
+        } else {
+            payload[u"error"] = r.errorMessage();
+        }
+        auto rec = m_engine.execute(engine::Command::make(engine::Command::Kind::Record, d.incident,
+                                                          {{QStringLiteral("kind"), r ? DeliveredKind : FailedKind},
+                                                           {QStringLiteral("payload"), payload}},
+                                                          engine::SystemActor));
+        if (!rec) {
+            // Not recorded: leave it pending and try again later rather than lose it.
+            qCWarning(lcNotify) << "cannot record delivery outcome of" << d.eventId << d.channel << rec.errorMessage();
+            store::Stmt *s = db.prepare(QStringLiteral("UPDATE notify_deliveries SET next_at=? WHERE event_id=? AND channel=?"));
+            s->bind(1, nowMs() + m_config.retryBaseMs).bind(2, d.eventId).bind(3, d.channel);
+            (void)s->exec();
+            return;
+        }
+        store::Stmt *s = db.prepare(QStringLiteral(
+            "UPDATE notify_deliveries SET status=?, attempts=?, remote_id=?, last_error=? WHERE event_id=? AND channel=?"));
+        s->bind(1, r ? QStringLiteral("delivered") : QStringLiteral("failed")).bind(2, attempts)
+            .bind(3, payload[u"remote_id"].toString()).bind(4, r ? QString() : r.errorMessage())
+            .bind(5, d.eventId).bind(6, d.channel);
+        (void)s->exec();
+        const QString room = payload[u"slack_channel_id"].toString();
+        if (!room.isEmpty()) {
+            store::Stmt *rm = db.prepare(QStringLiteral("INSERT OR IGNORE INTO notify_slack_rooms(incident, channel_id, name) VALUES(?,?,?)"));
+            rm->bind(1, d.incident).bind(2, room).bind(3, payload[u"slack_channel_name"].toString());
+            (void)rm->exec();
+        }
+        if (r)
+            Q_EMIT delivered(d.eventId, d.channel);
+        else
+            Q_EMIT failed(d.eventId, d.channel, r.errorMessage());
+        return;
+    }
+    // Transient: back off exponentially with jitter.
+    const qint64 base = qint64(m_config.retryBaseMs) << std::min(attempts - 1, 20);
+    const qint64 delay = std::min<qint64>(base, m_config.retryMaxMs);
+    const qint64 jitter = delay > 1 ? QRandomGenerator::global()->bounded(delay / 2 + 1) : 0;
+    store::Stmt *s = db.prepare(QStringLiteral(
+        "UPDATE notify_deliveries SET attempts=?, next_at=?, last_error=? WHERE event_id=? AND channel=?"));
+    s->bind(1, attempts).bind(2, nowMs() + delay / 2 + jitter).bind(3, r.errorMessage()).bind(4, d.eventId).bind(5, d.channel);
+    (void)s->exec();
+    qCDebug(lcNotify) << "delivery" << d.eventId << d.channel << "failed, retrying:" << r.errorMessage();
+}
+
+void Notifier::attempt(const Delivery &d, std::function<void(Result<QString>, bool)> done)
+{
+    if (d.transport == u"none")
+        return done(Result<QString>::fail(QStringLiteral("notification channel '%1' is not configured").arg(d.channel)), true);
+    if (d.transport == u"sns")
+        return sendSns(d, d.message[u"topic"].toString(), std::move(done));
+    if (d.transport == u"slack")
+        return sendSlack(d, std::move(done));
+    if (d.transport == u"webhook")
+        return sendWebhook(d, std::move(done));
+    done(Result<QString>::fail(QStringLiteral("unknown transport '%1'").arg(d.transport)), true);
+}
+
+namespace {
+
+QString describe(const QJsonObject &m)
+{
+    const QJsonObject inc = m[u"incident"].toObject();
+    const QString head = QStringLiteral("%1 %2").arg(inc[u"number"].toString(), inc[u"title"].toString());
+    const QString type = m[u"type"].toString();
+    if (type == u"declaration")
+        return QStringLiteral(":rotating_light: %1 declared (%2, %3, state %4)%5")
+            .arg(head, inc[u"priority"].toString(), inc[u"severity"].toString(), inc[u"state"].toString(),
+                 m[u"reason"].toString().isEmpty() ? QString() : QStringLiteral(": ") + m[u"reason"].toString());
+    if (type == u"status")
+        return QStringLiteral(":mega: %1 status update (%2): %3").arg(head, m[u"status"].toString(), m[u"message_text"].toString());
+    if (type == u"resolution")
+        return QStringLiteral(":white_check_mark: %1 resolved%2")
+            .arg(head, m[u"note"].toString().isEmpty() ? QString() : QStringLiteral(": ") + m[u"note"].toString());
+    if (type == u"notice")
+        return QStringLiteral(":information_source: %1: %2 (%3)").arg(head, m[u"reason"].toString(), inc[u"state"].toString());
+    if (type == u"sla_breach")
+        return QStringLiteral(":alarm_clock: %1 breached its %2 SLA").arg(head, m[u"breach"].toObject()[u"sla"].toString(QStringLiteral("response")));
+    return head;
+}
+
+} // namespace
+
+void Notifier::sendSns(const Delivery &d, const QString &topic, std::function<void(Result<QString>, bool)> done)
+{
+    if (!m_sns)
+        return done(Result<QString>::fail(QStringLiteral("no SNS endpoint configured for topic '%1'").arg(topic)), true);
+    std::weak_ptr<bool> alive = m_alive;
+    const auto publish = [this, alive, d, done](const QString &arn) {
+        sync::aws::SnsPublishRequest p;
+        p.topicArn = arn;
+        QJsonObject body = d.message;
+        body[u"text"] = describe(d.message);
+        p.message = compact(body);
+        p.subject = describe(d.message).section(u' ', 1).left(99);
+        const QJsonObject inc = d.message[u"incident"].toObject();
+        p.attributes[QStringLiteral("event_kind")] = {QStringLiteral("String"), d.message[u"event_kind"].toString(), {}};
+        p.attributes[QStringLiteral("channel")] = {QStringLiteral("String"), d.channel, {}};
+        if (!inc[u"priority"].toString().isEmpty())
+            p.attributes[QStringLiteral("priority")] = {QStringLiteral("String"), inc[u"priority"].toString(), {}};
+        if (!inc[u"number"].toString().isEmpty())
+            p.attributes[QStringLiteral("incident")] = {QStringLiteral("String"), inc[u"number"].toString(), {}};
+        if (arn.endsWith(QStringLiteral(".fifo"))) {
+            // FIFO topics drop a repeat with the same id: a retry after a lost answer stays single.
+            p.messageGroupId = d.incident;
+            p.messageDeduplicationId = QString::fromLatin1(
+                QCryptographicHash::hash((d.eventId + u':' + d.channel).toUtf8(), QCryptographicHash::Sha256).toHex());
+        }
+        m_sns->publish(p, [alive, done](Result<QString> r) {
+            if (alive.expired())
+                return;
+            const bool permanent = !r && (r.error().code.contains(QStringLiteral("NotFound")) || r.error().code == u"config"
+                                           || r.error().code == u"credentials" || r.error().code.contains(QStringLiteral("InvalidParameter"))
+                                           || r.error().code.contains(QStringLiteral("AuthorizationError")));
+            done(r, permanent);
+        });
+    };
+    if (topic.startsWith(QStringLiteral("arn:")))
+        return publish(topic);
+    if (const auto it = m_topicArns.constFind(topic); it != m_topicArns.cend())
+        return publish(*it);
+    // A topic name: CreateTopic is idempotent and answers its ARN.
+    m_sns->createTopic(topic, {}, [this, alive, topic, publish, done](Result<QString> r) {
+        if (alive.expired())
+            return;
+        if (!r)
+            return done(Result<QString>(r.error()), r.error().code == u"config" || r.error().code == u"credentials");
+        m_topicArns.insert(topic, *r);
+        publish(*r);
+    });
+}
+
+void Notifier::slackCall(const QString &method, const QJsonObject &body, std::function<void(Result<QJsonObject>, bool)> done)
+{
+    const QString token = m_secrets ? m_secrets(m_config.slackTokenSecret) : QString();
+    if (token.isEmpty())
+        return done(Result<QJsonObject>::fail(QStringLiteral("no Slack token (secret '%1')").arg(m_config.slackTokenSecret)), true);
+    QNetworkRequest req(m_config.slackBaseUrl.resolved(QUrl(method)));
+    req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json; charset=utf-8"));
+    req.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+    req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    req.setTransferTimeout(m_config.timeoutMs);
+    QNetworkReply *reply = m_nam.post(req, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    std::weak_ptr<bool> alive = m_alive;
+    connect(reply, &QNetworkReply::finished, this, [reply, alive, method, done]() {
+        reply->deleteLater();
+        if (alive.expired())
+            return;
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray data = reply->readAll();
+        if (status == 0)
+            return done(Result<QJsonObject>::fail(QStringLiteral("Slack %1: %2").arg(method, reply->errorString())), false);
+        if (status == 429 || status >= 500)
+            return done(Result<QJsonObject>::fail(QStringLiteral("Slack %1: HTTP %2").arg(method).arg(status)), false);
+        const QJsonObject o = QJsonDocument::fromJson(data).object();
+        if (status / 100 != 2 || !o[u"ok"].toBool()) {
+            const QString err = o[u"error"].toString(QStringLiteral("HTTP %1").arg(status));
+            return done(Result<QJsonObject>::fail(QStringLiteral("Slack %1: %2").arg(method, err), err), slackPermanent(err) || (status / 100 == 4));
+        }
+        done(o, false);
+    });
+}
+
+void Notifier::sendSlack(const Delivery &d, std::function<void(Result<QString>, bool)> done)
+{
+    if (!isAllowedUrl(m_config.slackBaseUrl))
+        return done(Result<QString>::fail(QStringLiteral("Slack base URL must be https")), true);
+    const QString text = describe(d.message);
+    std::weak_ptr<bool> alive = m_alive;
+    const auto post = [this, alive, text, done](const QString &channel, const QString &name, bool created) {
+        slackCall(QStringLiteral("chat.postMessage"), {{QStringLiteral("channel"), channel}, {QStringLiteral("text"), text}},
+                  [channel, name, created, done](Result<QJsonObject> r, bool permanent) {
+                      if (!r)
+                          return done(Result<QString>(r.error()), permanent);
+                      QString id = r->value(u"ts").toString();
+                      if (created)
+                          id += u'|' + channel + u'|' + name;
+                      done(id, false);
+                  });
+    };
+    if (!d.message[u"war_room"].toBool())
+        return post(d.message[u"slack_channel"].toString(), {}, false);
+    store::Stmt *s = m_engine.store().db().prepare(QStringLiteral("SELECT channel_id, name FROM notify_slack_rooms WHERE incident=?"));
+    s->bind(1, d.incident);
+    if (s->step())
+        return post(s->text(0), s->text(1), false);
+    // The war room does not exist yet: create it, named after the incident.
+    const QJsonObject inc = d.message[u"incident"].toObject();
+    QString slug = inc[u"title"].toString().toLower();
+    slug.replace(QRegularExpression(QStringLiteral("[^a-z0-9]+")), QStringLiteral("-"));
+    QString name = QStringLiteral("%1-%2-%3").arg(m_config.warRoomPrefix, inc[u"number"].toString().toLower(), slug).left(80);
+    while (name.endsWith(u'-'))
+        name.chop(1);
+    slackCall(QStringLiteral("conversations.create"), {{QStringLiteral("name"), name}, {QStringLiteral("is_private"), false}},
+              [alive, post, done](Result<QJsonObject> r, bool permanent) {
+                  if (alive.expired())
+                      return;
+                  if (!r)
+                      return done(Result<QString>(r.error()), permanent);
+                  const QJsonObject ch = r->value(u"channel").toObject();
+                  post(ch[u"id"].toString(), ch[u"name"].toString(), true);
+              });
+}
+
+void Notifier::sendWebhook(const Delivery &d, std::function<void(Result<QString>, bool)> done)
+{
+    const QUrl url(d.message[u"url"].toString());
+    if (!isAllowedUrl(url))
+        return done(Result<QString>::fail(QStringLiteral("webhook URL '%1' must be https").arg(url.toString())), true);
+    QJsonObject body = d.message;
+    body.remove(u"url");
+    body[u"text"] = describe(d.message);
+    QNetworkRequest req(url);
+    req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    // The receiver can drop a repeat: a retry after a lost answer carries the same key.
+    req.setRawHeader("Idempotency-Key", (d.eventId + u':' + d.channel).toUtf8());
+    const auto it = m_config.channels.constFind(d.channel);
+    if (it != m_config.channels.cend() && !it->secret.isEmpty() && m_secrets) {
+        const QString token = m_secrets(it->secret);
+        if (token.isEmpty())
+            return done(Result<QString>::fail(QStringLiteral("no secret '%1' for channel '%2'").arg(it->secret, d.channel)), true);
+        req.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+    }
+    req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    req.setTransferTimeout(m_config.timeoutMs);
+    QNetworkReply *reply = m_nam.post(req, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    std::weak_ptr<bool> alive = m_alive;
+    connect(reply, &QNetworkReply::finished, this, [reply, alive, url, done]() {
+        reply->deleteLater();
+        if (alive.expired())
+            return;
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status / 100 == 2)
+            return done(QStringLiteral("HTTP %1").arg(status), false);
+        if (status == 0)
+            return done(Result<QString>::fail(QStringLiteral("webhook %1: %2").arg(url.toString(), reply->errorString())), false);
+        const bool permanent = status / 100 == 4 && status != 408 && status != 429;
+        done(Result<QString>::fail(QStringLiteral("webhook %1 answered HTTP %2").arg(url.toString()).arg(status)), permanent);
+    });
+}
+
+// ---------------------------------------------------------------- running
+
+void Notifier::start()
+{
+    if (m_running)
+        return;
+    m_running = true;
+    connect(&m_engine, &engine::LifecycleEngine::eventsAppended, this, &Notifier::kick);
+    if (!m_timer) {
+        m_timer = new QTimer(this);
+        connect(m_timer, &QTimer::timeout, this, &Notifier::kick);
+    }
+    m_timer->start(std::max(250, std::min(m_config.retryBaseMs, 5000)));
+    kick();
+}
+
+void Notifier::stop()
+{
+    m_running = false;
+    disconnect(&m_engine, &engine::LifecycleEngine::eventsAppended, this, &Notifier::kick);
+    if (m_timer)
+        m_timer->stop();
+}
+
+void Notifier::kick()
+{
+    if (!m_running)
+        return;
+    if (m_busy) {
+        m_again = true;
+        return;
+    }
+    if (auto r = scan(); !r)
+        qCWarning(lcNotify) << "cannot queue notifications:" << r.errorMessage();
+    std::weak_ptr<bool> alive = m_alive;
+    deliverDue([this, alive](int) {
+        if (alive.expired())
+            return;
+        if (m_again) {
+            m_again = false;
+            QTimer::singleShot(0, this, &Notifier::kick);
+        }
+    });
+}
+
+} // namespace sitrep::notify

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "domain/event.h"
+#include "notify/notifyconfig.h"
+#include "util/result.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QObject>
+#include <QSet>
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+class QNetworkAccessManager;
+class QTimer;
+
+namespace sitrep::engine {
+class LifecycleEngine;
+}
+namespace sitrep::sync::aws {
+class SnsClient;
+}
+
+namespace sitrep::notify {
+
+/// Looks a secret up by name (keychain, token file); empty when there is none.
+using SecretLookup = std::function<QString(const QString &name)>;
+
+/// Kinds of the events the notifier records on the incident's timeline.
+inline const QString DeliveredKind = QStringLiteral("notification.delivered");
+inline const QString FailedKind = QStringLiteral("notification.failed");
+
+/// One queued delivery, as stored.
+struct Delivery {
+    QString eventId;
+    QString channel;
+    QString incident;
+    qint64 seq = 0;
+    QString transport;
+    QJsonObject message;
+    QString status;
+    int attempts = 0;
+    qint64 nextAt = 0;
+    QString lastError;
+    QString remoteId;
+};
+
+/// Delivers what the log asks to be told to people and systems: notification.requested
+/// (the workflow's channels for the incident's priority), SLA breaches (SNS topic),
+/// external status updates (SNS topic), and the incident's Slack war room (declaration,
+/// status updates, resolution). Deliveries are queued durably once per (event, channel),
+/// sent in log order, retried with backoff and jitter, never sent again once delivered,
+/// and recorded on the timeline as notification.delivered / notification.failed.
+class Notifier final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Notifier)
+public:
+    /// `sns` may be null when no SNS channel is configured.
+    Notifier(engine::LifecycleEngine &engine, NotifyConfig config, QNetworkAccessManager &nam,
+             sync::aws::SnsClient *sns, SecretLookup secrets, QObject *parent = nullptr);
+    ~Notifier() override;
+
+    /// Queues deliveries for events appended since the last scan; answers how many.
+    Result<int> scan();
+    /// Attempts every due delivery once, one after the other; `done` gets the number of
+    /// attempts made.
+    void deliverDue(std::function<void(int)> done);
+    /// Scans and delivers after every commit of the engine, and retries on a timer.
+    void start();
+    void stop();
+    /// Drops the queue and derives it again from the log (outcomes included).
+    Status rebuild();
+
+    QList<Delivery> deliveries(const QString &status = {});
+    int pendingCount();
+    bool busy() const { return m_busy; }
+
+Q_SIGNALS:
+    void delivered(const QString &eventId, const QString &channel);
+    void failed(const QString &eventId, const QString &channel, const QString &error);
+    /// A delivery round finished with nothing in flight.
+    void idle();
+
+private:
+    struct Attempt;
+    Status plan(const domain::Event &e);
+    Status enqueue(const domain::Event &e, const QString &channel, const QString &transport, QJsonObject message);
+    bool hasWarRoom(const QString &incident);
+    void attempt(const Delivery &d, std::function<void(Result<QString>, bool permanent)> done);
+    void sendSns(const Delivery &d, const QString &topic, std::function<void(Result<QString>, bool)> done);
+    void sendSlack(const Delivery &d, std::function<void(Result<QString>, bool)> done);
+    void slackCall(const QString &method, const QJsonObject &body,
+                   std::function<void(Result<QJsonObject>, bool permanent)> done);
+    void sendWebhook(const Delivery &d, std::function<void(Result<QString>, bool)> done);
+    void finish(const Delivery &d, const Result<QString> &result, bool permanent);
+    void deliverNext(std::shared_ptr<QList<Delivery>> queue, int attempts, std::function<void(int)> done);
+    void kick();
+
+    engine::LifecycleEngine &m_engine;
+    NotifyConfig m_config;
+    QNetworkAccessManager &m_nam;
+    sync::aws::SnsClient *m_sns;
+    SecretLookup m_secrets;
+    QHash<QString, QString> m_topicArns;
+    QTimer *m_timer = nullptr;
+    bool m_running = false;
+    bool m_busy = false;
+    bool m_again = false;
+    std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
+};
+
+} // namespace sitrep::notify
