@@ -32,8 +32,11 @@ QTextStream &out()
     return s;
 }
 
+bool g_failed = false; // set by fail(): the command was refused
+
 int fail(const QString &message)
 {
+    g_failed = true;
     out().flush();
     fprintf(stderr, "sitrep: %s\n", message.toUtf8().constData());
     return 1;
@@ -119,6 +122,19 @@ struct Session {
     bool json = false;
 
     Session() { parser.addOptions({common.db, common.json, common.actor, common.workflow}); }
+    // --workflow is saved with the database only when the command succeeds: a refused
+    // command leaves the database as it was.
+    ~Session()
+    {
+        if (!g_failed || !switchedWorkflow || !ctx)
+            return;
+        if (previousWorkflow.isEmpty())
+            (void)ctx->store().db().exec(QStringLiteral("DELETE FROM meta WHERE key='workflow'"));
+        else
+            (void)ctx->store().setMeta(QStringLiteral("workflow"), previousWorkflow);
+    }
+    bool switchedWorkflow = false;
+    QString previousWorkflow;
 
     // Parses args (after the subcommand) and opens the database. Returns an error text or empty.
     QString start(const QStringList &args, int minPositional, int maxPositional)
@@ -134,7 +150,14 @@ struct Session {
             return QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().at(maxPositional));
         json = parser.isSet(common.json);
         actor = parser.isSet(common.actor) ? parser.value(common.actor) : defaultActor();
-        auto c = app::AppContext::open(app::resolveDatabasePath(parser.value(common.db)), parser.value(common.workflow));
+        const QString path = app::resolveDatabasePath(parser.value(common.db));
+        if (parser.isSet(common.workflow)) {
+            store::Store probe;
+            if (probe.open(path))
+                previousWorkflow = probe.meta(QStringLiteral("workflow"));
+            switchedWorkflow = true;
+        }
+        auto c = app::AppContext::open(path, parser.value(common.workflow));
         if (!c)
             return c.errorMessage();
         ctx = std::move(*c);

@@ -1,0 +1,631 @@
+// SPDX-License-Identifier: MIT
+// The command line, as users run it: the real sitrep binary on a temporary database.
+// Round trips through every subcommand, --json outputs that parse, and bad input for every
+// subcommand: non-zero exit, a one-line reason, the database untouched.
+#include <QDateTime>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sqlite3.h>
+
+namespace {
+
+struct Run {
+    int code = -1;
+    QString out;
+    QString err;
+    QJsonDocument json() const { return QJsonDocument::fromJson(out.toUtf8()); }
+};
+
+const char *const kNow = "2026-03-02T10:00:00Z";
+
+QString atDays(int days)
+{
+    return QDateTime::fromString(QString::fromLatin1(kNow), Qt::ISODate).addDays(days).toString(Qt::ISODate);
+}
+
+// Everything a command could change, as text: the log, the projection, meta, counters, files.
+QStringList snapshot(const QString &path)
+{
+    QStringList out;
+    sqlite3 *db = nullptr;
+    if (sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+        sqlite3_close(db);
+        return {QStringLiteral("<cannot open>")};
+    }
+    for (const char *sql : {"SELECT count(*), coalesce(max(seq), 0) FROM events", "SELECT * FROM incidents ORDER BY id",
+                            "SELECT * FROM meta ORDER BY key", "SELECT * FROM counters ORDER BY name",
+                            "SELECT sha256, size FROM attachments ORDER BY sha256"}) {
+        sqlite3_stmt *st = nullptr;
+        if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) {
+            out << QStringLiteral("<%1: %2>").arg(QString::fromLatin1(sql), QString::fromUtf8(sqlite3_errmsg(db)));
+            continue;
+        }
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            QStringList cols;
+            for (int i = 0; i < sqlite3_column_count(st); ++i)
+                cols << QString::fromLatin1(QByteArray(static_cast<const char *>(sqlite3_column_blob(st, i)), sqlite3_column_bytes(st, i)).toHex());
+            out << cols.join(u',');
+        }
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return out;
+}
+
+qint64 maxSeq(const QString &path)
+{
+    const QStringList s = snapshot(path);
+    return s.isEmpty() ? -1 : QByteArray::fromHex(s.first().section(u',', 1, 1).toLatin1()).toLongLong();
+}
+
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+
+private:
+    Run sitrep(QStringList args, const QString &db = {}, const QString &now = QString::fromLatin1(kNow));
+    QString freshCopy();
+
+    QTemporaryDir m_dir;
+    QString m_template; // a database with a few incidents in known states
+    int m_copies = 0;
+
+private Q_SLOTS:
+    void initTestCase();
+    void help_listsCommands();
+    void roundTrip_fullLifecycle();
+    void create_json_andMatrix();
+    void list_filters();
+    void export_jsonAndCsv();
+    void bulkClose_dryRunThenClose();
+    void tick_recordsBreachesOnce();
+    void oncall_answers();
+    void verify_detectsTamper();
+    void demo_thenVerifyAndRebuild();
+    void workflow_switchAndShow();
+    void badInput_exitsNonZeroAndChangesNothing_data();
+    void badInput_exitsNonZeroAndChangesNothing();
+    void notADatabase_isRefused();
+    void sitrepDbEnvironment_isUsed();
+};
+
+Run TestCli::sitrep(QStringList args, const QString &db, const QString &now)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("SITREP_DB"));
+    env.insert(QStringLiteral("SITREP_NOW"), now);
+    env.insert(QStringLiteral("USER"), QStringLiteral("tester"));
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("xdg")));
+    p.setProcessEnvironment(env);
+    if (!db.isEmpty())
+        args << QStringLiteral("--db") << db;
+    p.start(QStringLiteral(SITREP_BINARY), args);
+    Run r;
+    if (!p.waitForFinished(60000)) {
+        p.kill();
+        p.waitForFinished();
+        r.err = QStringLiteral("timed out: sitrep %1").arg(args.join(u' '));
+        return r;
+    }
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+QString TestCli::freshCopy()
+{
+    const QString path = m_dir.filePath(QStringLiteral("copy%1.db").arg(++m_copies));
+    QFile::copy(m_template, path);
+    if (QFile::exists(m_template + QStringLiteral("-wal")))
+        QFile::copy(m_template + QStringLiteral("-wal"), path + QStringLiteral("-wal"));
+    return path;
+}
+
+void TestCli::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    QVERIFY2(QFile::exists(QStringLiteral(SITREP_BINARY)), SITREP_BINARY);
+    m_template = m_dir.filePath(QStringLiteral("template.db"));
+    // INC1 critical, triggered; INC2 high, acknowledged; INC3 critical, acknowledged.
+    QCOMPARE(sitrep({"create", "--title", "Checkout returns 500", "--severity", "critical", "--service", "checkout"}, m_template).code, 0);
+    QCOMPARE(sitrep({"create", "--title", "Search is slow", "--severity", "high"}, m_template).code, 0);
+    QCOMPARE(sitrep({"ack", "INC0000002"}, m_template).code, 0);
+    QCOMPARE(sitrep({"create", "--title", "Payments timeouts", "--severity", "critical"}, m_template).code, 0);
+    QCOMPARE(sitrep({"ack", "3"}, m_template).code, 0);
+    QCOMPARE(maxSeq(m_template) > 0, true);
+}
+
+void TestCli::help_listsCommands()
+{
+    const Run r = sitrep({"help"});
+    QCOMPARE(r.code, 0);
+    for (const char *c : {"create", "list", "show", "transition", "approve", "note", "bulk-close", "oncall", "export", "verify"})
+        QVERIFY2(r.out.contains(QString::fromLatin1(c)), c);
+}
+
+void TestCli::roundTrip_fullLifecycle()
+{
+    const QString db = m_dir.filePath(QStringLiteral("life.db"));
+    Run r = sitrep({"create", "--title", "Checkout 500s", "--severity", "critical", "--service", "checkout", "--service",
+                    "payments-api", "--description", "Error rate at 12%", "--category", "payments"},
+                   db);
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.out.trimmed(), QStringLiteral("INC0000001"));
+
+    r = sitrep({"show", "INC0000001", "--json"}, db);
+    QCOMPARE(r.code, 0);
+    QJsonObject o = r.json().object();
+    QCOMPARE(o[u"title"].toString(), QStringLiteral("Checkout 500s"));
+    QCOMPARE(o[u"priority"].toString(), QStringLiteral("P1"));
+    QCOMPARE(o[u"severity_label"].toString(), QStringLiteral("SEV1"));
+    QCOMPARE(o[u"state"].toString(), QStringLiteral("triggered"));
+    QCOMPARE(o[u"assignment_group"].toString(), QStringLiteral("Payments"));
+    QVERIFY(!o[u"assignee"].toString().isEmpty());
+    QCOMPARE(o[u"reporter"].toString(), QStringLiteral("tester"));
+    QCOMPARE(o[u"affected_services"].toArray().size(), 2);
+    QVERIFY(o[u"timeline"].toArray().size() >= 2);
+    QVERIFY(o[u"allowed_transitions"].toArray().contains(QStringLiteral("acknowledged")));
+
+    r = sitrep({"ack", "INC0000001"}, db);
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.out.trimmed(), QStringLiteral("INC0000001: acknowledged"));
+
+    r = sitrep({"transition", "1", "mitigating"}, db);
+    QVERIFY(r.code != 0);
+    QVERIFY2(r.err.contains(QStringLiteral("approval")), qPrintable(r.err));
+    r = sitrep({"approve", "1", "--for", "mitigating", "--actor", "alice", "--comment", "go"}, db);
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains(QStringLiteral("approved by alice")), qPrintable(r.out));
+    r = sitrep({"transition", "1", "mitigating", "--note", "rolling back", "--json"}, db);
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.json().object()[u"number"].toString(), QStringLiteral("INC0000001"));
+    QVERIFY(r.json().object()[u"events"].toArray().size() >= 2);
+
+    QCOMPARE(sitrep({"note", "INC0000001", "database", "looks", "fine"}, db).code, 0);
+    QCOMPARE(sitrep({"set", "1", "root-cause", "change"}, db).code, 0);
+    r = sitrep({"set", "1", "services", "checkout,web", "--json"}, db);
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.json().isObject());
+    QCOMPARE(sitrep({"assign", "1", "--to", "bob"}, db).code, 0);
+    r = sitrep({"link-alert", "1", "ALERT-7", "--source", "prometheus", "--title", "HighErrorRate"}, db);
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.out.trimmed(), QStringLiteral("INC0000001: alert linked"));
+    r = sitrep({"link-alert", "1", "ALERT-7"}, db);
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.out.trimmed(), QStringLiteral("INC0000001: unchanged"));
+    QCOMPARE(sitrep({"attach", "1", "--url", "https://grafana.example/d/abc", "--kind", "dashboard", "--title", "Errors"}, db).code, 0);
+    const QString png = m_dir.filePath(QStringLiteral("graph.png"));
+    {
+        QFile f(png);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray::fromHex("89504e470d0a1a0a") + QByteArray(64, 'x'));
+    }
+    r = sitrep({"attach", "1", "--file", png, "--json"}, db);
+    QCOMPARE(r.code, 0);
+    const QJsonObject ev = r.json().object()[u"events"].toArray().first().toObject();
+    QCOMPARE(ev[u"kind"].toString(), QStringLiteral("evidence.attached"));
+    QCOMPARE(ev[u"payload"].toObject()[u"name"].toString(), QStringLiteral("graph.png"));
+    QCOMPARE(ev[u"payload"].toObject()[u"sha256"].toString().size(), 64);
+    QCOMPARE(sitrep({"status", "1", "Mitigation", "in", "progress", "--external"}, db).code, 0);
+    QCOMPARE(sitrep({"commander", "1", "carol"}, db).code, 0);
+    QCOMPARE(sitrep({"responder", "1", "dave"}, db).code, 0);
+
+    r = sitrep({"transition", "1", "resolved"}, db);
+    QVERIFY(r.code != 0);
+    QVERIFY2(r.err.contains(QStringLiteral("resolution note")), qPrintable(r.err));
+    r = sitrep({"transition", "1", "resolved", "--resolution-note", "Rolled back 4.2", "--time-spent", "42"}, db, atDays(1));
+    QCOMPARE(r.code, 0);
+
+    r = sitrep({"show", "1", "--json"}, db);
+    o = r.json().object();
+    QCOMPARE(o[u"state"].toString(), QStringLiteral("resolved"));
+    QCOMPARE(o[u"open"].toBool(), false);
+    QCOMPARE(o[u"resolution_note"].toString(), QStringLiteral("Rolled back 4.2"));
+    QCOMPARE(o[u"root_cause_category"].toString(), QStringLiteral("change"));
+    QCOMPARE(o[u"time_spent_minutes"].toInt(), 42);
+    QCOMPARE(o[u"assignee"].toString(), QStringLiteral("bob"));
+    QCOMPARE(o[u"incident_commander"].toString(), QStringLiteral("carol"));
+    QCOMPARE(o[u"responders"].toArray(), QJsonArray{QStringLiteral("dave")});
+    QCOMPARE(o[u"related_alerts"].toArray(), QJsonArray{QStringLiteral("ALERT-7")});
+    QCOMPARE(o[u"affected_services"].toArray(), (QJsonArray{QStringLiteral("checkout"), QStringLiteral("web")}));
+    QCOMPARE(o[u"approvals"].toObject()[u"mitigating"].toString(), QStringLiteral("alice"));
+    QCOMPARE(o[u"resolved_at"].toString(), QStringLiteral("2026-03-03T10:00:00.000Z"));
+    QCOMPARE(o[u"extra"].toObject()[u"postmortem"].toString(), QStringLiteral("draft"));
+    QStringList kinds;
+    QString noteText;
+    for (const auto &e : o[u"timeline"].toArray()) {
+        kinds << e.toObject()[u"kind"].toString();
+        if (e.toObject()[u"kind"].toString() == u"note.added" && noteText.isEmpty())
+            noteText = e.toObject()[u"payload"].toObject()[u"text"].toString();
+    }
+    for (const char *k : {"incident.opened", "incident.transitioned", "approval.granted", "note.added", "incident.field_set",
+                          "incident.assigned", "alert.linked", "evidence.attached", "status.update", "commander.set",
+                          "responder.added", "postmortem.drafted", "notification.requested"})
+        QVERIFY2(kinds.contains(QString::fromLatin1(k)), k);
+    QCOMPARE(noteText, QStringLiteral("rolling back"));
+
+    // The text view shows the same incident with its timeline.
+    r = sitrep({"show", "INC0000001"}, db);
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains(QStringLiteral("Checkout 500s")));
+    QVERIFY(r.out.contains(QStringLiteral("Timeline:")));
+    QVERIFY(r.out.contains(QStringLiteral("SEV1")));
+
+    // The lifecycle continues into the postmortem.
+    QCOMPARE(sitrep({"transition", "1", "postmortem"}, db).code, 0);
+    r = sitrep({"verify"}, db);
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.startsWith(QStringLiteral("ok: ")), qPrintable(r.out));
+    r = sitrep({"verify", "--json"}, db);
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.json().object()[u"ok"].toBool(), true);
+    QCOMPARE(qint64(r.json().object()[u"events"].toInteger()), maxSeq(db));
+}
+
+void TestCli::create_json_andMatrix()
+{
+    const QString db = m_dir.filePath(QStringLiteral("create.db"));
+    Run r = sitrep({"create", "--title", "VPN", "--impact", "Multiple departments", "--urgency", "high", "--severity", "low", "--json",
+                    "--workflow", "itil"},
+                   db);
+    QCOMPARE(r.code, 0);
+    const QJsonObject o = r.json().object();
+    QCOMPARE(o[u"number"].toString(), QStringLiteral("INC0000001"));
+    QCOMPARE(o[u"priority"].toString(), QStringLiteral("P2"));
+    QCOMPARE(o[u"impact"].toString(), QStringLiteral("Multiple departments"));
+    QCOMPARE(o[u"urgency"].toString(), QStringLiteral("High"));
+    QCOMPARE(o[u"state"].toString(), QStringLiteral("New"));
+    r = sitrep({"create", "--title", "from alert", "--severity", "sev2", "--assignee", "zed", "--alert", "A1", "--alert", "A2", "--ci", "db-01"}, db);
+    QCOMPARE(r.code, 0);
+    r = sitrep({"show", r.out.trimmed(), "--json"}, db);
+    QCOMPARE(r.json().object()[u"priority"].toString(), QStringLiteral("P2"));
+    QCOMPARE(r.json().object()[u"assignee"].toString(), QStringLiteral("zed"));
+    QCOMPARE(r.json().object()[u"related_alerts"].toArray().size(), 2);
+    QCOMPARE(r.json().object()[u"affected_cis"].toArray(), QJsonArray{QStringLiteral("db-01")});
+}
+
+void TestCli::list_filters()
+{
+    const QString db = freshCopy();
+    Run r = sitrep({"list", "--json"}, db);
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.json().array().size(), 3);
+    r = sitrep({"list", "--priority", "P1", "--json"}, db);
+    QCOMPARE(r.json().array().size(), 2);
+    r = sitrep({"list", "--state", "acknowledged", "--json"}, db);
+    QCOMPARE(r.json().array().size(), 2);
+    r = sitrep({"list", "--state", "Triggered", "--severity", "critical", "--json"}, db);
+    QCOMPARE(r.json().array().size(), 1);
+    QCOMPARE(r.json().array().first().toObject()[u"number"].toString(), QStringLiteral("INC0000001"));
+    r = sitrep({"list", "--search", "slow", "--json"}, db);
+    QCOMPARE(r.json().array().size(), 1);
+    QCOMPARE(r.json().array().first().toObject()[u"title"].toString(), QStringLiteral("Search is slow"));
+    r = sitrep({"list", "--limit", "1", "--json"}, db);
+    QCOMPARE(r.json().array().size(), 1);
+    r = sitrep({"list", "--service", "checkout"}, db);
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.out.trimmed().split(u'\n').size(), 1);
+    QVERIFY(r.out.contains(QStringLiteral("INC0000001")));
+    r = sitrep({"list", "--search", "nothing-like-this"}, db);
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains(QStringLiteral("no incidents match")));
+}
+
+void TestCli::export_jsonAndCsv()
+{
+    const QString db = freshCopy();
+    QCOMPARE(sitrep({"note", "2", "a, note \"with\" commas"}, db).code, 0);
+    Run r = sitrep({"export", "--format", "json"}, db);
+    QCOMPARE(r.code, 0);
+    const QJsonArray all = r.json().array();
+    QCOMPARE(all.size(), 3);
+    int events = 0;
+    for (const auto &i : all) {
+        QVERIFY(i.toObject()[u"timeline"].toArray().size() > 0);
+        events += int(i.toObject()[u"timeline"].toArray().size());
+        QCOMPARE(i.toObject()[u"timeline"].toArray().first().toObject()[u"kind"].toString(), QStringLiteral("incident.opened"));
+    }
+    QCOMPARE(qint64(events), maxSeq(db));
+    QCOMPARE(all.first().toObject()[u"number"].toString(), QStringLiteral("INC0000001")); // oldest first
+
+    r = sitrep({"export", "--format", "json", "--priority", "P2"}, db);
+    QCOMPARE(r.json().array().size(), 1);
+
+    r = sitrep({"export", "--format", "csv"}, db);
+    QCOMPARE(r.code, 0);
+    const QStringList lines = r.out.trimmed().split(u'\n');
+    QVERIFY(lines.first().startsWith(QStringLiteral("number,uid,title")));
+    QCOMPARE(qint64(lines.size() - 1), maxSeq(db)); // one row per event
+    QVERIFY(r.out.contains(QStringLiteral("INC0000002")));
+
+    const QString file = m_dir.filePath(QStringLiteral("export.json"));
+    r = sitrep({"export", "--format", "json", "--out", file}, db);
+    QCOMPARE(r.code, 0);
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(QJsonDocument::fromJson(f.readAll()).array().size(), 3);
+}
+
+void TestCli::bulkClose_dryRunThenClose()
+{
+    const QString db = freshCopy();
+    // INC2 is touched again 20 days in; only INC1 and INC3 go stale.
+    QCOMPARE(sitrep({"note", "2", "still on it"}, db, atDays(20)).code, 0);
+    const qint64 before = maxSeq(db);
+    Run r = sitrep({"bulk-close", "--stale-days", "30", "--dry-run", "--json"}, db, atDays(40));
+    QCOMPARE(r.code, 0);
+    QJsonObject o = r.json().object();
+    QCOMPARE(o[u"dry_run"].toBool(), true);
+    QCOMPARE(o[u"incidents"].toArray(), (QJsonArray{QStringLiteral("INC0000001"), QStringLiteral("INC0000003")}));
+    QCOMPARE(o[u"state"].toString(), QStringLiteral("resolved"));
+    QCOMPARE(maxSeq(db), before);
+    r = sitrep({"bulk-close", "--stale-days", "30"}, db, atDays(40));
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains(QStringLiteral("Found 2 stale incidents")), qPrintable(r.out));
+    QVERIFY(maxSeq(db) > before);
+    r = sitrep({"show", "3", "--json"}, db);
+    QCOMPARE(r.json().object()[u"state"].toString(), QStringLiteral("resolved"));
+    QCOMPARE(r.json().object()[u"close_code"].toString(), QStringLiteral("auto_closed_stale"));
+    r = sitrep({"show", "2", "--json"}, db);
+    QCOMPARE(r.json().object()[u"state"].toString(), QStringLiteral("acknowledged"));
+    r = sitrep({"bulk-close", "--stale-days", "30", "--json"}, db, atDays(40));
+    QCOMPARE(r.json().object()[u"incidents"].toArray().size(), 0);
+    QCOMPARE(sitrep({"verify"}, db).code, 0);
+}
+
+void TestCli::tick_recordsBreachesOnce()
+{
+    const QString db = freshCopy();
+    Run r = sitrep({"tick"}, db, atDays(1));
+    QCOMPARE(r.code, 0);
+    // INC1: response and resolution; INC2, INC3 (acknowledged): resolution.
+    QCOMPARE(r.out.trimmed(), QStringLiteral("4 SLA breaches recorded"));
+    r = sitrep({"tick"}, db, atDays(2));
+    QCOMPARE(r.out.trimmed(), QStringLiteral("0 SLA breaches recorded"));
+    r = sitrep({"show", "1", "--json"}, db);
+    QCOMPARE(r.json().object()[u"sla_response_breached"].toBool(), true);
+    QCOMPARE(r.json().object()[u"sla_resolution_breached"].toBool(), true);
+}
+
+void TestCli::oncall_answers()
+{
+    const QString db = freshCopy();
+    Run r = sitrep({"oncall", "--json"}, db);
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.json().array().size(), 5);
+    r = sitrep({"oncall", "--group", "Payments", "--at", "2026-01-08T20:00:00Z", "--json"}, db);
+    QCOMPARE(r.code, 0);
+    const QJsonObject o = r.json().array().first().toObject();
+    QCOMPARE(o[u"member"].toString(), QStringLiteral("ines.moreau"));
+    QCOMPARE(o[u"from"].toString(), QStringLiteral("2026-01-08 20:00"));
+    QCOMPARE(o[u"until"].toString(), QStringLiteral("2026-01-12 08:00"));
+    r = sitrep({"oncall", "--group", "payments", "--at", "2026-01-08T19:59:00Z"}, db);
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains(QStringLiteral("hiro.tanaka")), qPrintable(r.out));
+}
+
+void TestCli::verify_detectsTamper()
+{
+    const QString db = freshCopy();
+    QCOMPARE(sitrep({"verify"}, db).code, 0);
+    {
+        sqlite3 *h = nullptr;
+        QCOMPARE(sqlite3_open(db.toUtf8().constData(), &h), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(h, "DROP TRIGGER events_append_only_update", nullptr, nullptr, nullptr), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(h, "UPDATE events SET payload=json_set(payload, '$.title', 'Nothing happened') WHERE seq=1", nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(h);
+    }
+    Run r = sitrep({"verify"}, db);
+    QVERIFY(r.code != 0);
+    QVERIFY2(r.out.contains(QStringLiteral("FAULT")), qPrintable(r.out));
+    QVERIFY2(r.out.contains(QStringLiteral("FAILED")), qPrintable(r.out));
+    r = sitrep({"verify", "--json"}, db);
+    QVERIFY(r.code != 0);
+    QCOMPARE(r.json().object()[u"ok"].toBool(), false);
+    QVERIFY(!r.json().object()[u"faults"].toArray().isEmpty());
+}
+
+void TestCli::demo_thenVerifyAndRebuild()
+{
+    const QString db = m_dir.filePath(QStringLiteral("demo.db"));
+    Run r = sitrep({"demo", "--incidents", "25", "--seed", "5", "--json"}, db);
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.json().object()[u"incidents"].toInt(), 25);
+    QVERIFY(r.json().object()[u"commands"].toInt() > 25);
+    QCOMPARE(sitrep({"verify"}, db).code, 0);
+    const QStringList before = snapshot(db);
+    r = sitrep({"rebuild"}, db);
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains(QStringLiteral("rebuilt 25 incidents")), qPrintable(r.out));
+    QCOMPARE(snapshot(db), before);
+    QCOMPARE(sitrep({"verify"}, db).code, 0);
+}
+
+void TestCli::workflow_switchAndShow()
+{
+    const QString db = m_dir.filePath(QStringLiteral("wf.db"));
+    Run r = sitrep({"workflow", "--json"}, db);
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.json().object()[u"name"].toString(), QStringLiteral("sre"));
+    QCOMPARE(r.json().object()[u"states"].toArray().size(), 6);
+    r = sitrep({"workflow", "--workflow", "pipeline", "--json"}, db);
+    QCOMPARE(r.json().object()[u"name"].toString(), QStringLiteral("pipeline"));
+    // Remembered by the database.
+    r = sitrep({"workflow"}, db);
+    QVERIFY2(r.out.startsWith(QStringLiteral("workflow pipeline")), qPrintable(r.out));
+    QCOMPARE(sitrep({"create", "--title", "x", "--severity", "low"}, db).code, 0);
+    r = sitrep({"show", "1", "--json"}, db);
+    QCOMPARE(r.json().object()[u"state"].toString(), QStringLiteral("DETECTED"));
+}
+
+void TestCli::badInput_exitsNonZeroAndChangesNothing_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("reason");
+    const QString longTitle(301, u'x');
+    // demo
+    QTest::newRow("demo zero") << QStringList{"demo", "--incidents", "0"} << "--incidents";
+    QTest::newRow("demo words") << QStringList{"demo", "--incidents", "many"} << "--incidents";
+    QTest::newRow("demo seed") << QStringList{"demo", "--seed", "x"} << "--seed";
+    QTest::newRow("demo extra") << QStringList{"demo", "more"} << "unexpected argument";
+    // create
+    QTest::newRow("create no title") << QStringList{"create", "--severity", "high"} << "--title is required";
+    QTest::newRow("create no severity") << QStringList{"create", "--title", "x"} << "--severity is required";
+    QTest::newRow("create bad severity") << QStringList{"create", "--title", "x", "--severity", "apocalyptic"} << "unknown severity 'apocalyptic'";
+    QTest::newRow("create blank title") << QStringList{"create", "--title", "  ", "--severity", "high"} << "title is required";
+    QTest::newRow("create long title") << QStringList{"create", "--title", longTitle, "--severity", "high"} << "longer than";
+    QTest::newRow("create impact alone") << QStringList{"create", "--title", "x", "--severity", "low", "--impact", "Single user"} << "impact and urgency";
+    QTest::newRow("create bad urgency") << QStringList{"create", "--title", "x", "--impact", "Single user", "--urgency", "meh"} << "unknown urgency 'meh'";
+    QTest::newRow("create bad priority") << QStringList{"create", "--title", "x", "--priority", "P0"} << "unknown priority";
+    QTest::newRow("create bad group") << QStringList{"create", "--title", "x", "--severity", "low", "--group", "Nope"} << "unknown assignment group 'Nope'";
+    QTest::newRow("create unknown option") << QStringList{"create", "--title", "x", "--severity", "low", "--colour", "red"} << "colour";
+    QTest::newRow("create extra") << QStringList{"create", "--title", "x", "--severity", "low", "stray"} << "unexpected argument 'stray'";
+    QTest::newRow("create switches workflow") << QStringList{"create", "--workflow", "itil"} << "--title is required";
+    // list
+    QTest::newRow("list priority") << QStringList{"list", "--priority", "P9"} << "unknown priority 'P9'";
+    QTest::newRow("list state") << QStringList{"list", "--state", "nowhere"} << "unknown state 'nowhere'";
+    QTest::newRow("list limit") << QStringList{"list", "--limit", "0"} << "--limit";
+    QTest::newRow("list severity") << QStringList{"list", "--severity", "huge"} << "unknown severity";
+    QTest::newRow("list extra") << QStringList{"list", "extra"} << "unexpected argument";
+    // show
+    QTest::newRow("show missing") << QStringList{"show"} << "missing argument";
+    QTest::newRow("show unknown") << QStringList{"show", "INC0009999"} << "no incident 'INC0009999'";
+    QTest::newRow("show extra") << QStringList{"show", "1", "2"} << "unexpected argument '2'";
+    // transition
+    QTest::newRow("transition missing state") << QStringList{"transition", "1"} << "missing argument";
+    QTest::newRow("transition unknown state") << QStringList{"transition", "1", "exploded"} << "unknown state 'exploded'";
+    QTest::newRow("transition not allowed") << QStringList{"transition", "1", "postmortem"}
+                                            << "cannot move INC0000001 from 'triggered' to 'postmortem'; allowed from 'triggered': acknowledged, investigating, resolved";
+    QTest::newRow("transition guard") << QStringList{"transition", "1", "resolved"} << "needs a resolution note and a root-cause category";
+    QTest::newRow("transition p1 gate") << QStringList{"transition", "3", "mitigating"} << "approval";
+    QTest::newRow("transition unknown incident") << QStringList{"transition", "9999", "resolved"} << "no incident '9999'";
+    QTest::newRow("transition bad minutes") << QStringList{"transition", "1", "resolved", "--resolution-note", "x", "--root-cause", "y", "--time-spent", "abc"}
+                                            << "time_spent";
+    QTest::newRow("transition same") << QStringList{"transition", "2", "acknowledged"} << "already";
+    // ack
+    QTest::newRow("ack missing") << QStringList{"ack"} << "missing argument";
+    QTest::newRow("ack unknown") << QStringList{"ack", "9999"} << "no incident";
+    QTest::newRow("ack twice") << QStringList{"ack", "2"} << "already acknowledged";
+    QTest::newRow("acknowledge twice") << QStringList{"acknowledge", "INC0000003"} << "already acknowledged";
+    // assign
+    QTest::newRow("assign nobody") << QStringList{"assign", "1"} << "needs an assignee or a group";
+    QTest::newRow("assign bad group") << QStringList{"assign", "1", "--group", "Nope"} << "unknown assignment group 'Nope'";
+    QTest::newRow("assign unknown incident") << QStringList{"assign", "9999", "--to", "bob"} << "no incident";
+    // approve
+    QTest::newRow("approve system") << QStringList{"approve", "1", "--actor", "system"} << "human";
+    QTest::newRow("approve bad state") << QStringList{"approve", "1", "--for", "nirvana"} << "unknown state 'nirvana'";
+    QTest::newRow("approve missing") << QStringList{"approve"} << "missing argument";
+    // note
+    QTest::newRow("note missing text") << QStringList{"note", "1"} << "missing argument";
+    QTest::newRow("note blank") << QStringList{"note", "1", "   "} << "needs text";
+    QTest::newRow("note unknown incident") << QStringList{"note", "9999", "hello"} << "no incident";
+    // set
+    QTest::newRow("set unknown field") << QStringList{"set", "1", "colour", "red"} << "unknown field 'colour'";
+    QTest::newRow("set bad severity") << QStringList{"set", "1", "severity", "apocalyptic"} << "unknown severity";
+    QTest::newRow("set state") << QStringList{"set", "1", "state", "resolved"} << "transition";
+    QTest::newRow("set missing value") << QStringList{"set", "1", "severity"} << "missing argument";
+    QTest::newRow("set bad minutes") << QStringList{"set", "1", "time-spent", "soon"} << "time_spent";
+    QTest::newRow("set bad impact") << QStringList{"set", "1", "impact", "cosmic"} << "unknown impact 'cosmic'";
+    // link-alert
+    QTest::newRow("link-alert missing") << QStringList{"link-alert", "1"} << "missing argument";
+    QTest::newRow("link-alert blank") << QStringList{"link-alert", "1", "  "} << "alert id";
+    QTest::newRow("link-alert unknown incident") << QStringList{"link-alert", "9999", "A-1"} << "no incident";
+    // attach
+    QTest::newRow("attach nothing") << QStringList{"attach", "1"} << "url or a file";
+    QTest::newRow("attach bad url") << QStringList{"attach", "1", "--url", "not a url"} << "not a valid URL";
+    QTest::newRow("attach missing file") << QStringList{"attach", "1", "--file", "/nonexistent/graph.png"} << "cannot read /nonexistent/graph.png";
+    QTest::newRow("attach bad kind") << QStringList{"attach", "1", "--url", "https://example.org", "--kind", "smell"} << "unknown evidence kind 'smell'";
+    // status
+    QTest::newRow("status missing") << QStringList{"status", "1"} << "missing argument";
+    QTest::newRow("status blank") << QStringList{"status", "1", " "} << "needs a message";
+    QTest::newRow("status unknown incident") << QStringList{"status", "9999", "hello"} << "no incident";
+    // commander / responder
+    QTest::newRow("commander missing") << QStringList{"commander", "1"} << "missing argument";
+    QTest::newRow("commander blank") << QStringList{"commander", "1", " "} << "commander";
+    QTest::newRow("responder missing") << QStringList{"responder", "1"} << "missing argument";
+    QTest::newRow("responder blank") << QStringList{"responder", "1", " "} << "responder";
+    // bulk-close
+    QTest::newRow("bulk-close no days") << QStringList{"bulk-close"} << "--stale-days";
+    QTest::newRow("bulk-close zero") << QStringList{"bulk-close", "--stale-days", "0"} << "--stale-days";
+    QTest::newRow("bulk-close words") << QStringList{"bulk-close", "--stale-days", "a-month"} << "--stale-days";
+    // oncall
+    QTest::newRow("oncall bad group") << QStringList{"oncall", "--group", "Nope"} << "unknown assignment group 'Nope'";
+    QTest::newRow("oncall bad time") << QStringList{"oncall", "--at", "teatime"} << "not a time";
+    // export
+    QTest::newRow("export no format") << QStringList{"export"} << "--format";
+    QTest::newRow("export xml") << QStringList{"export", "--format", "xml"} << "--format must be json or csv";
+    QTest::newRow("export bad filter") << QStringList{"export", "--format", "json", "--priority", "P9"} << "unknown priority";
+    QTest::newRow("export unwritable") << QStringList{"export", "--format", "json", "--out", "/nonexistent/dir/x.json"} << "cannot write";
+    // verify, rebuild, tick, workflow
+    QTest::newRow("verify extra") << QStringList{"verify", "now"} << "unexpected argument";
+    QTest::newRow("rebuild extra") << QStringList{"rebuild", "all"} << "unexpected argument";
+    QTest::newRow("tick extra") << QStringList{"tick", "tock"} << "unexpected argument";
+    QTest::newRow("workflow extra") << QStringList{"workflow", "sre"} << "unexpected argument";
+    QTest::newRow("workflow missing file") << QStringList{"workflow", "--workflow", "/nonexistent/flow.yaml"} << "/nonexistent/flow.yaml";
+    // not a command at all
+    QTest::newRow("unknown command") << QStringList{"frobnicate"} << "unknown command 'frobnicate'";
+}
+
+void TestCli::badInput_exitsNonZeroAndChangesNothing()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, reason);
+    const QString db = freshCopy();
+    const QStringList before = snapshot(db);
+    const qint64 seq = maxSeq(db);
+    QVERIFY(seq > 0);
+    const Run r = sitrep(args, db);
+    QVERIFY2(r.code > 0, qPrintable(QStringLiteral("exit %1, stderr: %2").arg(r.code).arg(r.err)));
+    const QString err = r.err.trimmed();
+    QVERIFY2(err.startsWith(QStringLiteral("sitrep: ")), qPrintable(err));
+    QVERIFY2(!err.contains(u'\n'), qPrintable(QStringLiteral("more than one line: ") + err));
+    QVERIFY2(err.contains(reason), qPrintable(err));
+    QCOMPARE(maxSeq(db), seq);
+    QCOMPARE(snapshot(db), before);
+}
+
+void TestCli::notADatabase_isRefused()
+{
+    const QString path = m_dir.filePath(QStringLiteral("notes.txt"));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(QByteArray("groceries: eggs, milk\n").repeated(100));
+    f.close();
+    for (const QStringList &args : {QStringList{"list"}, QStringList{"verify"}, QStringList{"create", "--title", "x", "--severity", "low"}}) {
+        const Run r = sitrep(args, path);
+        QVERIFY(r.code > 0);
+        QVERIFY2(r.err.trimmed().startsWith(QStringLiteral("sitrep: ")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("not a database")) || r.err.contains(QStringLiteral("not a Sitrep database")), qPrintable(r.err));
+        QVERIFY2(!r.err.trimmed().contains(u'\n'), qPrintable(r.err));
+    }
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), QByteArray("groceries: eggs, milk\n").repeated(100));
+}
+
+void TestCli::sitrepDbEnvironment_isUsed()
+{
+    const QString db = m_dir.filePath(QStringLiteral("env.db"));
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("SITREP_DB"), db);
+    env.insert(QStringLiteral("SITREP_NOW"), QString::fromLatin1(kNow));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(SITREP_BINARY), {"create", "--title", "via env", "--severity", "low"});
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 0);
+    const Run r = sitrep({"list", "--json"}, db);
+    QCOMPARE(r.json().array().size(), 1);
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
