@@ -161,6 +161,7 @@ int main(int argc, char **argv)
                                                                 QStringLiteral("sqs")));
         return r ? Status() : Status(r.error());
     }, cfg);
+    viaEngine.attachTo((*ctx)->engine());
     rows << Row{QStringLiteral("Sitrep consumer: envelope, inbox dedup, engine open, delete"), consumerRun(viaEngine, n)};
 
     ingest::IngestPipeline pipeline((*ctx)->engine());
@@ -171,6 +172,7 @@ int main(int argc, char **argv)
         if (!fill(sqs, pipeUrl, n))
             return 1;
         SqsAlertConsumer viaPipeline(sqs, (*ctx)->store(), SqsAlertConsumer::pipelineHandler(pipeline), cfg);
+        viaPipeline.attachTo((*ctx)->engine());
         rows << Row{QStringLiteral("Sitrep consumer: envelope, inbox dedup, ingest pipeline, delete"), consumerRun(viaPipeline, n)};
     }
 

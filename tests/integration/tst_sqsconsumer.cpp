@@ -34,6 +34,7 @@ private Q_SLOTS:
     void rawDelivery_takesSourceFromMessageAttribute();
     void invalidPayload_isNotDeletedAndNoted();
     void transientFailure_isRetriedLater();
+    void attachedConsumer_writesInboxRowInTheIngestTransaction();
     void runningConsumer_drainsQueue();
     void envelope_feedsIngestPipeline();
 
@@ -186,6 +187,7 @@ void TestSqsConsumer::killedBetweenCommitAndDelete_redeliveryCreatesNothingNew()
     {
         // The first consumer commits the incident and dies before its delete.
         SqsAlertConsumer first(*m_sqs, m_ctx->store(), openingHandler(), config(url, 1));
+        first.attachTo(m_ctx->engine());
         first.setBeforeDeleteHook([](const SqsMessage &) { return false; });
         auto n = await<int>([&](auto cb) { first.pollOnce(cb); });
         QVERIFY2(n, qPrintable(n.errorMessage()));
@@ -300,6 +302,38 @@ void TestSqsConsumer::transientFailure_isRetriedLater()
     QCOMPARE(queueDepth(url), 0);
 }
 
+void TestSqsConsumer::attachedConsumer_writesInboxRowInTheIngestTransaction()
+{
+    const QString url = subscribedQueue(QStringLiteral("atomic"), false);
+    QVERIFY(!publish(QStringLiteral(R"({"title":"payments timeouts"})"), QStringLiteral("generic")).isEmpty());
+    auto inner = openingHandler();
+    bool rowWithCommit = false;
+    std::unique_ptr<SqsAlertConsumer> consumer;
+    consumer = std::make_unique<SqsAlertConsumer>(*m_sqs, m_ctx->store(), [&](const InboundAlert &a) -> Status {
+        // The row must be there the moment the engine's commit returns.
+        const Status st = inner(a);
+        auto q = m_ctx->store().db().prepareOnce(QStringLiteral("SELECT status FROM aws_inbox WHERE dedup_key=?"));
+        q->bind(1, a.dedupKey);
+        rowWithCommit = q->step() && q->text(0) == u"ingested";
+        return st;
+    }, config(url));
+    consumer->attachTo(m_ctx->engine());
+    auto n = await<int>([&](auto cb) { consumer->pollOnce(cb); });
+    QVERIFY(n);
+    QCOMPARE(*n, 1);
+    QVERIFY2(rowWithCommit, "the inbox row was not committed with the incident");
+    QCOMPARE(consumer->stats().ingested, 1);
+    QCOMPARE(m_ctx->store().incidentCount(), 1);
+    // A rejected command commits nothing: no row is left behind for it.
+    SqsSendEntry e;
+    e.body = QStringLiteral(R"({"no":"title"})");
+    QVERIFY(await<SqsSendResult>([&](auto cb) { m_sqs->sendMessage(url, e, cb); }));
+    QVERIFY(await<int>([&](auto cb) { consumer->pollOnce(cb); }));
+    auto q = m_ctx->store().db().prepareOnce(QStringLiteral("SELECT count(*) FROM aws_inbox WHERE status='ingested'"));
+    QVERIFY(q->step());
+    QCOMPARE(q->int64(0), 1);
+}
+
 void TestSqsConsumer::runningConsumer_drainsQueue()
 {
     const QString url = subscribedQueue(QStringLiteral("loop"), false);
@@ -329,6 +363,7 @@ void TestSqsConsumer::envelope_feedsIngestPipeline()
     const QString url = subscribedQueue(QStringLiteral("pipeline"), false);
     QVERIFY(!publish(QString::fromUtf8(payload), QStringLiteral("alertmanager")).isEmpty());
     SqsAlertConsumer consumer(*m_sqs, m_ctx->store(), SqsAlertConsumer::pipelineHandler(pipeline), config(url, 1));
+    consumer.attachTo(m_ctx->engine());
     consumer.setBeforeDeleteHook([](const SqsMessage &) { return false; });
     auto n = await<int>([&](auto cb) { consumer.pollOnce(cb); });
     QVERIFY(n);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sync/aws/sqsconsumer.h"
 
+#include "engine/lifecycleengine.h"
 #include "ingest/ingestpipeline.h"
 
 #include <QDateTime>
@@ -28,9 +29,31 @@ SqsAlertConsumer::SqsAlertConsumer(SqsClient &sqs, store::Store &store, IngestHa
 {
 }
 
+struct SqsAlertConsumer::Staged {
+    std::function<Status()> write; // set while a handler runs
+    bool written = false;
+};
+
 SqsAlertConsumer::~SqsAlertConsumer()
 {
     m_running = false;
+}
+
+void SqsAlertConsumer::attachTo(engine::LifecycleEngine &engine)
+{
+    if (m_staged)
+        return;
+    m_staged = std::make_shared<Staged>();
+    std::weak_ptr<Staged> weak = m_staged;
+    engine.addCommitHook([weak](store::Store &, const QList<domain::Event> &events) -> Status {
+        const auto staged = weak.lock();
+        if (!staged || !staged->write || staged->written || events.isEmpty())
+            return {};
+        if (auto s = staged->write(); !s)
+            return s;
+        staged->written = true;
+        return {};
+    });
 }
 
 IngestHandler SqsAlertConsumer::pipelineHandler(ingest::IngestPipeline &pipeline)
@@ -115,7 +138,16 @@ SqsAlertConsumer::Outcome SqsAlertConsumer::handle(const SqsMessage &m)
         Q_EMIT messageHandled(a.dedupKey, true);
         return Outcome::Delete;
     }
+    if (m_staged) {
+        m_staged->written = false;
+        m_staged->write = [this, a]() { return record(a, QStringLiteral("ingested"), {}); };
+    }
     const Status st = m_handler ? m_handler(a) : Status::fail(QStringLiteral("no ingestion configured"));
+    const bool writtenInCommit = m_staged && m_staged->written;
+    if (m_staged) {
+        m_staged->write = nullptr;
+        m_staged->written = false;
+    }
     if (!st) {
         if (isPermanent(st.error().code)) {
             // It can never succeed: left for the queue's dead-letter policy, noted here.
@@ -129,10 +161,12 @@ SqsAlertConsumer::Outcome SqsAlertConsumer::handle(const SqsMessage &m)
         qCWarning(lcAws) << "SQS message" << a.dedupKey << "not ingested, will retry:" << st.errorMessage();
         return Outcome::Retry;
     }
-    // Committed. The key is written right after; a crash in between is caught by the
-    // pipeline's own alert dedup (same fingerprint, same status: no new incident).
-    if (auto r = record(a, QStringLiteral("ingested"), {}); !r)
-        qCWarning(lcAws) << "cannot record SQS message" << a.dedupKey << r.errorMessage();
+    // Committed. With attachTo() the key went into the same transaction; otherwise (or
+    // when ingestion committed no event) it is written now, and a crash in between is
+    // caught by the pipeline's own alert dedup (same fingerprint and status: no new incident).
+    if (!writtenInCommit)
+        if (auto r = record(a, QStringLiteral("ingested"), {}); !r)
+            qCWarning(lcAws) << "cannot record SQS message" << a.dedupKey << r.errorMessage();
     ++m_stats.ingested;
     Q_EMIT messageHandled(a.dedupKey, false);
     return Outcome::Delete;

@@ -15,6 +15,9 @@
 namespace sitrep::ingest {
 class IngestPipeline;
 }
+namespace sitrep::engine {
+class LifecycleEngine;
+}
 
 namespace sitrep::sync::aws {
 
@@ -74,6 +77,11 @@ public:
     /// Decodes a received message: envelope or raw, the source, the dedup key.
     static InboundAlert decode(const SqsMessage &message, const SqsConsumerConfig &config);
 
+    /// Writes each message's inbox row inside the engine transaction that commits its
+    /// ingestion (a commit hook), so "ingested" and "known" can never disagree, even when
+    /// the process dies right after the commit. Without it the row follows the commit.
+    void attachTo(engine::LifecycleEngine &engine);
+
     /// Polls until stop().
     void start();
     void stop();
@@ -111,6 +119,8 @@ private:
     bool m_polling = false;
     int m_backoffMs = 0;
     std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
+    struct Staged; // the message whose ingestion is running, for the commit hook
+    std::shared_ptr<Staged> m_staged;
 };
 
 } // namespace sitrep::sync::aws
