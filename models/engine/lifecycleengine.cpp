@@ -324,6 +324,9 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         if (!uid.isEmpty()) {
             if (QUuid::fromString(uid).isNull())
                 return R::fail(QStringLiteral("'%1' is not a UUID").arg(uid), QStringLiteral("invalid"));
+            // The log stores UUIDs as 16 bytes and reads them back in this one spelling; the
+            // hash must be computed over that spelling or the chain breaks on reload.
+            uid = QUuid::fromString(uid).toString(QUuid::WithoutBraces);
             if (m_store.incidentByUid(uid) || work.current.contains(uid))
                 return R::fail(QStringLiteral("incident %1 already exists").arg(uid), QStringLiteral("conflict"));
         } else {

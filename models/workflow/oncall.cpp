@@ -70,11 +70,16 @@ Result<OnCallSchedule> OnCallSchedule::parse(const QByteArray &text, const QStri
         QString handoff = QStringLiteral("09:00");
         if (rot) {
             bool ok = true;
-            if (rot["length_hours"])
+            // At most ten years a turn; days are bounded before they are multiplied.
+            constexpr int maxHours = 3660 * 24;
+            if (rot["length_hours"]) {
                 ag.rotationHours = str(rot["length_hours"]).toInt(&ok);
-            else if (rot["length_days"])
-                ag.rotationHours = str(rot["length_days"]).toInt(&ok) * 24;
-            if (!ok || ag.rotationHours <= 0)
+            } else if (rot["length_days"]) {
+                const int days = str(rot["length_days"]).toInt(&ok);
+                ok = ok && days > 0 && days <= maxHours / 24;
+                ag.rotationHours = ok ? days * 24 : 0;
+            }
+            if (!ok || ag.rotationHours <= 0 || ag.rotationHours > maxHours)
                 return R::fail(yamlError(source, rot.Mark(), QStringLiteral("rotation length must be a positive number")));
             start = str(rot["start"], start);
             handoff = str(rot["handoff"], handoff);

@@ -116,7 +116,50 @@ private Q_SLOTS:
     void search_userInputIsNotSyntax();
     void findIncident_acceptsNumberShortNumberAndUuid();
     void meta_roundTrip();
+    void openWithGivenUid_anySpelling_keepsChain();
+    void oddText_survivesTheRoundTrip();
 };
+
+void TestStore::openWithGivenUid_anySpelling_keepsChain()
+{
+    // Replicas and importers open incidents under their own UUID; braces and capitals must
+    // not end up in the hash, or verify fails once the event is read back.
+    CoreFixture fx;
+    const QString uid = QStringLiteral("{6F9619FF-8B86-D011-B42D-00C04FC964FF}");
+    auto r = fx.engine->execute(Command::open({{"title", "imported"}, {"severity", "low"}, {"uid", uid}}));
+    QVERIFY2(r.ok(), qPrintable(r.errorMessage()));
+    QCOMPARE(r->incidentUid, QStringLiteral("6f9619ff-8b86-d011-b42d-00c04fc964ff"));
+    QVERIFY(fx.run(Command::Kind::Note, uid, {{"text", "by the braced spelling"}}).ok());
+    QVERIFY(fx.run(Command::Kind::Note, r->incidentUid, {{"text", "by the plain one"}}).ok());
+    const auto rep = fx.store.verify();
+    QVERIFY2(rep.ok, qPrintable(rep.faults.join(u'\n')));
+    // The same UUID again, in another spelling, is a conflict.
+    auto again = fx.engine->execute(Command::open({{"title", "twice"}, {"severity", "low"}, {"uid", r->incidentUid.toUpper()}}));
+    QVERIFY(!again.ok());
+    auto batch = fx.eng().executeBatch({Command::open({{"title", "a"}, {"severity", "low"}, {"uid", "11111111-2222-3333-4444-555555555555"}}),
+                                        Command::open({{"title", "b"}, {"severity", "low"}, {"uid", "{11111111-2222-3333-4444-555555555555}"}})});
+    QVERIFY(batch.ok());
+    QVERIFY((*batch)[0].ok());
+    QVERIFY(!(*batch)[1].ok());
+    QVERIFY(fx.store.verify().ok);
+}
+
+void TestStore::oddText_survivesTheRoundTrip()
+{
+    // Text from webhooks can hold anything JSON can escape: lone surrogates, NUL, controls,
+    // emoji, right-to-left marks. The projection written live must equal the one rebuilt.
+    CoreFixture fx;
+    QString odd = QStringLiteral("a\u0000b \t\r\n \U0001F525 \u202Eevil ");
+    odd += QChar(0xD800); // lone high surrogate
+    odd += QStringLiteral(" end");
+    const QString n = fx.open({{"title", QStringLiteral("title ") + odd}, {"severity", "low"}, {"description", odd}});
+    QVERIFY(!n.isEmpty());
+    QVERIFY(fx.run(Command::Kind::Note, n, {{"text", odd}}).ok());
+    QVERIFY(fx.run(Command::Kind::SetField, n, {{"field", "category"}, {"value", odd}}).ok());
+    QVERIFY(fx.run(Command::Kind::LinkAlert, n, {{"alert", odd}}).ok());
+    const auto rep = fx.store.verify();
+    QVERIFY2(rep.ok, qPrintable(rep.faults.join(u'\n')));
+}
 
 void TestStore::numbers_areSequentialAndPadded()
 {
