@@ -166,8 +166,11 @@ QString IncidentQuery::where(QList<QVariant> &binds) const
     }
     const QString fts = ftsQuery(f.search);
     if (!fts.isEmpty()) {
-        w << QStringLiteral("id IN (SELECT incident FROM search WHERE search MATCH ?)");
-        binds << fts;
+        // Title/description documents have rowid = incident id, so only note documents
+        // need the (unindexed, slow to read) incident column.
+        w << QStringLiteral("id IN (SELECT rowid FROM search WHERE search MATCH ? AND rowid<1000000000000 "
+                            "UNION ALL SELECT incident FROM search WHERE search MATCH ? AND rowid>=1000000000000)");
+        binds << fts << fts;
     }
     return w.isEmpty() ? QString() : QStringLiteral(" WHERE ") + w.join(QStringLiteral(" AND "));
 }

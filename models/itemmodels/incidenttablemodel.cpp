@@ -161,7 +161,7 @@ private:
             return;
         const int width = m_q->keyWidth();
         sqlite3_stmt *h = m_anchorStmt->handle();
-        for (int i = 0; i < 100000; ++i) {
+        for (int i = 0; i < 4000; ++i) {
             if (!m_anchorStmt->step()) {
                 m_anchorStmt.reset(); // done: release the read snapshot
                 return;
@@ -217,6 +217,10 @@ IncidentTableModel::~IncidentTableModel()
 void IncidentTableModel::startQuery(bool recount)
 {
     const quint64 gen = m_gen->fetch_add(1) + 1;
+    // A sort while the count of a new filter is still on its way must count as well.
+    if (recount)
+        m_countKnown = false;
+    recount = recount || !m_countKnown;
     m_loading = true;
     m_refreshRunning = false;
     m_requested.clear();
@@ -232,6 +236,7 @@ void IncidentTableModel::onQueryResult(quint64 gen, qint64 count, const QList<In
         return;
     beginResetModel();
     m_count = count;
+    m_countKnown = true;
     m_pages.clear();
     m_lastUse.clear();
     m_requested.clear();

@@ -95,6 +95,7 @@ private:
     qint64 m_count = 0;
     qint64 m_now = 0;
     bool m_loading = true;
+    bool m_countKnown = false;
     bool m_refreshPending = false;
     bool m_refreshRunning = false;
     QHash<QString, QString> m_stateLabels;
