@@ -428,6 +428,13 @@ channels:
     QCOMPARE(ok->slackBaseUrl.toString(), QStringLiteral("http://127.0.0.1:9/api/"));
     QCOMPARE(ok->maxAttempts, 5);
 
+    // The shipped example is valid and names the channels of every preset's policies.
+    auto shipped = NotifyConfig::load(QStringLiteral(":/sitrep/config/notifications.yaml"));
+    QVERIFY2(shipped, qPrintable(shipped.errorMessage()));
+    for (const char *name : {"page_oncall", "notify_leadership", "slack_critical", "slack_ops", "team_channel", "ticket"})
+        QVERIFY2(shipped->channels.contains(QString::fromLatin1(name)), name);
+    QCOMPARE(shipped->slaTopic, QStringLiteral("sitrep-sla-alerts"));
+
     auto bad = NotifyConfig::fromYaml("channels:\n  t: {type: webhook, url: \"http://tickets.example.com/x\"}\n", QStringLiteral("n.yaml"));
     QVERIFY(!bad);
     QVERIFY(bad.errorMessage().contains(QStringLiteral("https")));
