@@ -2,6 +2,7 @@
 #include "gui.h"
 
 #include "app/appcontext.h"
+#include "cli_wall.h"
 #include "demo/demogenerator.h"
 #include "mainwindow.h"
 #include "settings/syncui.h"
@@ -60,7 +61,9 @@ int run(int &argc, char **argv)
     QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open a demo database, generating it on first run."));
     QCommandLineOption workflow(QStringLiteral("workflow"), QStringLiteral("Workflow preset or file."), QStringLiteral("name|path"));
     QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Screenshot size WxH."), QStringLiteral("WxH"), QStringLiteral("1600x1000"));
-    p.addOptions({db, demo, workflow, size});
+    QCommandLineOption wallScreen(QStringLiteral("screen"), QStringLiteral("wall: screen number."), QStringLiteral("N"), QStringLiteral("0"));
+    QCommandLineOption wallRotate(QStringLiteral("rotate"), QStringLiteral("wall: seconds per page."), QStringLiteral("SECONDS"), QStringLiteral("20"));
+    p.addOptions({db, demo, workflow, size, wallScreen, wallRotate});
     p.process(app);
     const QStringList pos = p.positionalArguments();
 
@@ -106,6 +109,8 @@ int run(int &argc, char **argv)
             return fail(QStringLiteral("cannot write %1").arg(file));
         return 0;
     }
+    if (pos.value(0) == u"wall")
+        return runWall(**ctx, p.value(wallScreen), p.value(wallRotate));
     ui::MainWindow w(**ctx);
     ui::attachSync(w, **ctx);
     w.show();

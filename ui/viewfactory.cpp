@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "viewfactory.h"
 
+#include "dashboards/dashboardscreenshots.h"
 #include "mainwindow.h"
 #include "postmortem/postmortemscreenshots.h"
 #include "warroomscreenshots.h"
@@ -9,7 +10,8 @@ namespace sitrep::ui {
 
 QStringList screenshotViews()
 {
-    return QStringList{QStringLiteral("list"), QStringLiteral("incident"), QStringLiteral("create")} + postmortemScreenshotViews();
+    return QStringList{QStringLiteral("list"), QStringLiteral("incident"), QStringLiteral("create")} + postmortemScreenshotViews()
+           + dashboardScreenshotViews();
 }
 
 QWidget *createScreenshotView(const QString &view, app::AppContext &context, const QSize &size)
@@ -19,6 +21,8 @@ QWidget *createScreenshotView(const QString &view, app::AppContext &context, con
         w = createWarRoomScreenshot(view, context, size);
     else if (postmortemScreenshotViews().contains(view))
         w = createPostmortemScreenshot(view, context, size);
+    else if (dashboardScreenshotViews().contains(view))
+        w = createDashboardScreenshot(view, context, size);
     if (w)
         w->resize(size);
     return w;

@@ -177,6 +177,8 @@ public:
     ~MetricsService() override;
 
     QString dbPath() const { return m_path; }
+    /// The clock the service computes "now" with.
+    qint64 now() const { return m_clock.nowMs(); }
     /// How long a query waits for a lock before the request fails (default 1500 ms).
     void setBusyTimeoutMs(int ms) { m_busyTimeoutMs = ms; }
 

@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QString>
+
+namespace sitrep::app {
+class AppContext;
+}
+
+namespace sitrep::gui {
+
+/// `sitrep wall [--screen N] [--rotate SECONDS]`: the NOC wall, full screen, until Esc.
+/// Needs a QApplication; returns the exit code.
+int runWall(app::AppContext &context, const QString &screen, const QString &rotateSeconds);
+
+} // namespace sitrep::gui
