@@ -4,6 +4,7 @@
 #include "cli_sync.h"
 #include "cli_ingest.h"
 #include "cli_postmortem.h"
+#include "cli_aws.h"
 
 #include "app/appcontext.h"
 #include "demo/demogenerator.h"
@@ -76,7 +77,8 @@ const QStringList &commandNames()
                                QStringLiteral("rebuild"), QStringLiteral("tick"), QStringLiteral("workflow"),
                                QStringLiteral("help"), QStringLiteral("sync"), QStringLiteral("config"),
                                QStringLiteral("secret"), QStringLiteral("serve"),
-                               QStringLiteral("postmortem"), QStringLiteral("runbook"), QStringLiteral("problem")};
+                               QStringLiteral("postmortem"), QStringLiteral("runbook"), QStringLiteral("problem"),
+                               QStringLiteral("aws")};
     return c;
 }
 
@@ -110,6 +112,7 @@ void usage()
              "  serve [--listen ADDR:PORT] [--token-file F]  webhook listener for alert sources\n"
              "  config set KEY VALUE | get KEY | list  sync settings (backend.url, sync.*)\n"
              "  secret set NAME | delete NAME          keychain secret (value read from stdin)\n"
+             "  aws consume|notify [--once] ...        SQS alert consumer, notification delivery\n"
              "  wall, screenshot VIEW FILE             GUI views (see README)\n\n"
              "Every command takes --db PATH (or $SITREP_DB); data commands take --json.\n";
 }
@@ -261,6 +264,7 @@ int run(const QStringList &args)
     if (cmd == u"postmortem") return runPostmortem(args);
     if (cmd == u"runbook") return runRunbook(args);
     if (cmd == u"problem") return runProblem(args);
+    if (cmd == u"aws") return runAws(args);
     Session s;
     auto &p = s.parser;
     auto eng = [&]() -> engine::LifecycleEngine & { return s.ctx->engine(); };

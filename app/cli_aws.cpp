@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT
+#include "cli_aws.h"
+
+#include "app/appcontext.h"
+#include "ingest/ingestpipeline.h"
+#include "notify/notifier.h"
+#include "sync/aws/snsclient.h"
+#include "sync/aws/sqsclient.h"
+#include "sync/aws/sqsconsumer.h"
+#include "sync/secretstore.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QTimer>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+
+namespace sitrep::cli {
+
+namespace {
+
+using namespace sitrep::sync::aws;
+
+int awsFail(const QString &message)
+{
+    fprintf(stderr, "sitrep aws: %s\n", message.toUtf8().constData());
+    return 1;
+}
+
+void onStop(int)
+{
+    QCoreApplication::quit();
+}
+
+int usage()
+{
+    fprintf(stderr,
+            "usage: sitrep aws consume --queue URL [--endpoint URL] [--region R] [--profile P] [--once]\n"
+            "                          [--wait S] [--visibility S] [--db PATH]\n"
+            "       sitrep aws notify [--config FILE] [--endpoint URL] [--region R] [--profile P]\n"
+            "                         [--slack-token-file FILE] [--once] [--db PATH]\n"
+            "Settings default to the database's aws.endpoint, aws.region, aws.profile, aws.alert_queue\n"
+            "and notify.config; AWS keys come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the\n"
+            "shared credentials file (~/.aws/credentials, profile AWS_PROFILE or default).\n");
+    return 2;
+}
+
+/// Runs `start` and waits for its callback (Ctrl-C ends the wait as well).
+template <typename T, typename Start>
+Result<T> wait(Start &&start)
+{
+    std::optional<Result<T>> out;
+    QEventLoop loop;
+    start([&](Result<T> r) {
+        out.emplace(std::move(r));
+        loop.quit();
+    });
+    if (!out)
+        loop.exec();
+    if (!out)
+        return Result<T>::fail(QStringLiteral("interrupted"));
+    return std::move(*out);
+}
+
+} // namespace
+
+int runAws(const QStringList &args)
+{
+    const QString verb = args.value(2);
+    if (verb != u"consume" && verb != u"notify")
+        return usage();
+    QCommandLineParser p;
+    QCommandLineOption db(QStringLiteral("db"), QStringLiteral("Database file."), QStringLiteral("path"));
+    QCommandLineOption workflow(QStringLiteral("workflow"), QStringLiteral("Workflow preset or YAML file."), QStringLiteral("name|path"));
+    QCommandLineOption endpoint(QStringLiteral("endpoint"), QStringLiteral("SQS/SNS endpoint URL (emulators, VPC endpoints)."), QStringLiteral("url"));
+    QCommandLineOption region(QStringLiteral("region"), QStringLiteral("AWS region."), QStringLiteral("region"));
+    QCommandLineOption profile(QStringLiteral("profile"), QStringLiteral("Shared credentials profile."), QStringLiteral("name"));
+    QCommandLineOption queue(QStringLiteral("queue"), QStringLiteral("Alert queue URL."), QStringLiteral("url"));
+    QCommandLineOption once(QStringLiteral("once"), QStringLiteral("One round, then exit with a JSON summary."));
+    QCommandLineOption waitS(QStringLiteral("wait"), QStringLiteral("Long-poll seconds (0-20)."), QStringLiteral("s"), QStringLiteral("20"));
+    QCommandLineOption visibility(QStringLiteral("visibility"), QStringLiteral("Visibility timeout of received messages."), QStringLiteral("s"));
+    QCommandLineOption config(QStringLiteral("config"), QStringLiteral("Notification channels YAML."), QStringLiteral("file"));
+    QCommandLineOption slackFile(QStringLiteral("slack-token-file"), QStringLiteral("File whose first line is the Slack bot token (else the keychain)."), QStringLiteral("file"));
+    p.addOptions({db, workflow, endpoint, region, profile, queue, once, waitS, visibility, config, slackFile});
+    QStringList rest = args;
+    rest.removeAt(2); // the verb
+    if (!p.parse(rest))
+        return awsFail(p.errorText());
+
+    auto ctx = app::AppContext::open(app::resolveDatabasePath(p.value(db)), p.value(workflow));
+    if (!ctx)
+        return awsFail(ctx.errorMessage());
+    store::Store &st = (*ctx)->store();
+    const auto setting = [&](const QCommandLineOption &o, const QString &key, const QString &fallback = {}) {
+        return p.isSet(o) ? p.value(o) : st.meta(key, fallback);
+    };
+    const QString reg = setting(region, QStringLiteral("aws.region"), qEnvironmentVariable("AWS_REGION", QStringLiteral("us-east-1")));
+    auto creds = ChainCredentialsProvider::standard(setting(profile, QStringLiteral("aws.profile")));
+    QNetworkAccessManager nam;
+    std::signal(SIGINT, onStop);
+    std::signal(SIGTERM, onStop);
+
+    if (verb == u"consume") {
+        const QString queueUrl = setting(queue, QStringLiteral("aws.alert_queue"));
+        if (queueUrl.isEmpty())
+            return awsFail(QStringLiteral("no queue: pass --queue URL or `sitrep config set aws.alert_queue URL`"));
+        AwsEndpoint ep;
+        ep.region = reg;
+        const QString epText = setting(endpoint, QStringLiteral("aws.endpoint"));
+        if (!epText.isEmpty()) {
+            ep.url = QUrl(epText);
+        } else {
+            // The queue URL names its own endpoint.
+            const QUrl q(queueUrl);
+            ep.url = QUrl(QStringLiteral("%1://%2/").arg(q.scheme(), q.authority()));
+        }
+        if (auto v = ep.validate(); !v)
+            return awsFail(v.errorMessage());
+        SqsClient sqs(nam, ep, creds);
+        ingest::IngestPipeline pipeline((*ctx)->engine());
+        SqsConsumerConfig cfg;
+        cfg.queueUrl = queueUrl;
+        cfg.waitSeconds = p.value(waitS).toInt();
+        if (p.isSet(visibility))
+            cfg.visibilityTimeout = p.value(visibility).toInt();
+        SqsAlertConsumer consumer(sqs, st, SqsAlertConsumer::pipelineHandler(pipeline), cfg);
+        consumer.attachTo((*ctx)->engine());
+        // Fault injection for crash tests: die after the commit, before the delete.
+        if (qEnvironmentVariable("SITREP_FAULT") == u"exit_before_delete")
+            consumer.setBeforeDeleteHook([](const SqsMessage &) -> bool { std::_Exit(3); });
+        QObject::connect(&consumer, &SqsAlertConsumer::pollFailed, &consumer,
+                         [](const QString &e) { fprintf(stderr, "sitrep aws: %s\n", e.toUtf8().constData()); });
+        if (p.isSet(once)) {
+            auto r = wait<int>([&](auto cb) { consumer.pollOnce(cb); });
+            if (!r)
+                return awsFail(r.errorMessage());
+        } else {
+            consumer.start();
+            QCoreApplication::exec();
+            consumer.stop();
+        }
+        const auto &s = consumer.stats();
+        const QJsonObject o{{QStringLiteral("received"), s.received}, {QStringLiteral("ingested"), s.ingested},
+                            {QStringLiteral("duplicates"), s.duplicates}, {QStringLiteral("rejected"), s.rejected},
+                            {QStringLiteral("retried"), s.retried}, {QStringLiteral("deleted"), s.deleted}};
+        printf("%s\n", QJsonDocument(o).toJson(QJsonDocument::Compact).constData());
+        return 0;
+    }
+
+    // notify
+    const QString cfgPath = setting(config, QStringLiteral("notify.config"), QStringLiteral(":/sitrep/config/notifications.yaml"));
+    auto nc = notify::NotifyConfig::load(cfgPath);
+    if (!nc)
+        return awsFail(nc.errorMessage());
+    std::unique_ptr<SnsClient> sns;
+    const QString epText = setting(endpoint, QStringLiteral("aws.endpoint"), QStringLiteral("https://sns.%1.amazonaws.com/").arg(reg));
+    AwsEndpoint ep;
+    ep.url = QUrl(epText);
+    ep.region = reg;
+    if (auto v = ep.validate(); !v)
+        return awsFail(v.errorMessage());
+    sns = std::make_unique<SnsClient>(nam, ep, creds);
+    QString slackToken;
+    if (p.isSet(slackFile)) {
+        QFile f(p.value(slackFile));
+        if (!f.open(QIODevice::ReadOnly))
+            return awsFail(QStringLiteral("cannot read %1: %2").arg(f.fileName(), f.errorString()));
+        slackToken = QString::fromUtf8(f.readLine(4096).trimmed());
+    }
+    sync::KeychainSecretStore keychain;
+    notify::Notifier notifier((*ctx)->engine(), *nc, nam, sns.get(), [&](const QString &name) -> QString {
+        if (name == nc->slackTokenSecret && !slackToken.isEmpty())
+            return slackToken;
+        auto r = keychain.read(name);
+        return r ? *r : QString();
+    });
+    if (p.isSet(once)) {
+        auto q = notifier.scan();
+        if (!q)
+            return awsFail(q.errorMessage());
+        auto n = wait<int>([&](auto cb) { notifier.deliverDue([cb](int a) { cb(a); }); });
+        const QJsonObject o{{QStringLiteral("queued"), *q}, {QStringLiteral("attempts"), n ? *n : 0},
+                            {QStringLiteral("pending"), notifier.pendingCount()},
+                            {QStringLiteral("failed"), int(notifier.deliveries(QStringLiteral("failed")).size())}};
+        printf("%s\n", QJsonDocument(o).toJson(QJsonDocument::Compact).constData());
+        return 0;
+    }
+    notifier.start();
+    // Commits by other processes (CLI, GUI, sync) are picked up by the retry timer's scan.
+    QCoreApplication::exec();
+    notifier.stop();
+    return 0;
+}
+
+} // namespace sitrep::cli
