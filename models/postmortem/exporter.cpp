@@ -72,10 +72,20 @@ QString toMarkdown(const ExportInput &in)
 
 // The Markdown body as HTML, via Qt's own (md4c) reader: what the editor preview shows is
 // what the export contains.
+QString renderableMarkdown(const QString &markdown)
+{
+    // Qt's reader pulls the next heading into an empty list item ("- " on its own line,
+    // the placeholder of an empty section): give such items invisible content.
+    static const QRegularExpression emptyItem(QStringLiteral("(?m)^([ \\t]*[-*+])[ \\t]*$"));
+    QString md = markdown;
+    md.replace(emptyItem, QStringLiteral("\\1 &nbsp;"));
+    return md;
+}
+
 static QString bodyHtml(const QString &markdown)
 {
     QTextDocument d;
-    d.setMarkdown(markdown, QTextDocument::MarkdownDialectGitHub);
+    d.setMarkdown(renderableMarkdown(markdown), QTextDocument::MarkdownDialectGitHub);
     QString html = d.toHtml();
     const qsizetype b = html.indexOf(QStringLiteral("<body"));
     const qsizetype bs = b >= 0 ? html.indexOf(u'>', b) + 1 : 0;
@@ -98,7 +108,7 @@ static QString headerHtml(const ExportInput &in)
         h += QStringLiteral("<tr>");
         for (int j = i; j < i + 2; ++j) {
             if (j < fields.size())
-                h += QStringLiteral("<td width=\"19%\"><b>%1</b></td><td width=\"31%\">%2</td>")
+                h += QStringLiteral("<td width=\"19%\" nowrap><b>%1</b></td><td width=\"31%\">%2</td>")
                          .arg(fields[j].first.toHtmlEscaped(), fields[j].second.toHtmlEscaped());
             else
                 h += QStringLiteral("<td></td><td></td>");

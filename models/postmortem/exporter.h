@@ -26,6 +26,8 @@ enum class Format { Markdown, Html, Pdf };
 /// "md"/"markdown", "html", "pdf"; nullopt-like false in ok when unknown.
 Format parseFormat(const QString &name, bool *ok);
 
+/// Markdown prepared for Qt's Markdown reader (editor preview and exports).
+QString renderableMarkdown(const QString &markdown);
 /// The document's Markdown with a header block (incident, severity, status, version).
 QString toMarkdown(const ExportInput &in);
 /// A standalone HTML page: the incident header, then the document (tables for the

@@ -277,7 +277,7 @@ void PostmortemEditor::refreshVersions()
 
 void PostmortemEditor::updatePreview()
 {
-    m_preview->setMarkdown(m_edit->toPlainText());
+    m_preview->setMarkdown(postmortem::renderableMarkdown(m_edit->toPlainText()));
 }
 
 void PostmortemEditor::showMessage(const QString &text, bool error)
@@ -290,7 +290,7 @@ void PostmortemEditor::showMessage(const QString &text, bool error)
 
 QString PostmortemEditor::messageText() const
 {
-    return m_message->isVisible() ? m_message->text() : QString();
+    return m_message->isHidden() ? QString() : m_message->text();
 }
 
 bool PostmortemEditor::exportTo(const QString &path)

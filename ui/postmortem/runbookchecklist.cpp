@@ -229,7 +229,7 @@ void RunbookChecklist::showMessage(const QString &text, bool error)
 
 QString RunbookChecklist::messageText() const
 {
-    return m_message->isVisible() ? m_message->text() : QString();
+    return m_message->isHidden() ? QString() : m_message->text();
 }
 
 } // namespace sitrep::ui
