@@ -37,6 +37,7 @@ private Q_SLOTS:
     void attachedConsumer_writesInboxRowInTheIngestTransaction();
     void runningConsumer_drainsQueue();
     void envelope_feedsIngestPipeline();
+    void cliConsumerKilledBetweenCommitAndDelete_createsNothingNew();
 
 private:
     QString newQueue(const QString &name);
@@ -378,6 +379,60 @@ void TestSqsConsumer::envelope_feedsIngestPipeline()
     QCOMPARE(consumer.stats().duplicates, 1);
     QCOMPARE(m_ctx->store().incidentCount(), incidents);
     QCOMPARE(m_ctx->store().maxSeq(), events);
+}
+
+void TestSqsConsumer::cliConsumerKilledBetweenCommitAndDelete_createsNothingNew()
+{
+    // A real process: `sitrep aws consume --once` dies (fault switch) right after its
+    // commit, before the delete; the next run gets the redelivery and adds nothing.
+    const QString url = subscribedQueue(QStringLiteral("cli"), false);
+    const QJsonObject generic{{QStringLiteral("type"), QStringLiteral("alert.triggered")},
+                              {QStringLiteral("payload"), QJsonObject{{QStringLiteral("title"), QStringLiteral("search latency")},
+                                                                      {QStringLiteral("service"), QStringLiteral("search")},
+                                                                      {QStringLiteral("severity"), QStringLiteral("high")},
+                                                                      {QStringLiteral("fingerprint"), QStringLiteral("search-latency")}}}};
+    QVERIFY(!publish(QString::fromUtf8(QJsonDocument(generic).toJson(QJsonDocument::Compact)), QStringLiteral("generic")).isEmpty());
+    const QString db = m_dir->filePath(QStringLiteral("cli.db"));
+    const auto run = [&](bool crash, QByteArray *out) {
+        QProcess proc;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("AKIDTEST"));
+        env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("secret"));
+        env.remove(QStringLiteral("SITREP_FAULT"));
+        if (crash)
+            env.insert(QStringLiteral("SITREP_FAULT"), QStringLiteral("exit_before_delete"));
+        proc.setProcessEnvironment(env);
+        proc.start(QStringLiteral(SITREP_BINARY),
+                   {QStringLiteral("aws"), QStringLiteral("consume"), QStringLiteral("--once"), QStringLiteral("--queue"), url,
+                    QStringLiteral("--endpoint"), m_fauxqs.url().toString(), QStringLiteral("--wait"), QStringLiteral("1"),
+                    QStringLiteral("--visibility"), QStringLiteral("1"), QStringLiteral("--db"), db,
+                    QStringLiteral("--workflow"), QStringLiteral("sre")});
+        if (!proc.waitForFinished(30000))
+            return -1;
+        if (out)
+            *out = proc.readAllStandardOutput();
+        if (proc.exitCode() != 0 && proc.exitCode() != 3)
+            qWarning() << proc.readAllStandardError();
+        return proc.exitCode();
+    };
+    QCOMPARE(run(true, nullptr), 3);
+    const auto incidents = [&]() -> qint64 {
+        auto ctx = app::AppContext::open(db);
+        return ctx ? (*ctx)->store().incidentCount() : -1;
+    };
+    QCOMPARE(incidents(), 1);
+    QCOMPARE(queueDepth(url), 1);
+    QJsonObject summary;
+    for (int i = 0; i < 6 && summary.value(u"duplicates").toInt() == 0; ++i) {
+        QByteArray out;
+        QCOMPARE(run(false, &out), 0);
+        summary = QJsonDocument::fromJson(out.trimmed().split('\n').last()).object();
+    }
+    QCOMPARE(summary.value(u"duplicates").toInt(), 1);
+    QCOMPARE(summary.value(u"ingested").toInt(), 0);
+    QCOMPARE(summary.value(u"deleted").toInt(), 1);
+    QCOMPARE(incidents(), 1);
+    QCOMPARE(queueDepth(url), 0);
 }
 
 QTEST_GUILESS_MAIN(TestSqsConsumer)
