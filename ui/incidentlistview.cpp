@@ -154,6 +154,8 @@ IncidentListView::IncidentListView(IncidentTableModel &model, const workflow::Wo
         connect(c, &QComboBox::currentIndexChanged, this, &IncidentListView::applyFilter);
     connect(&m_model, &IncidentTableModel::countChanged, this, &IncidentListView::updateCount);
     connect(&m_model, &IncidentTableModel::queryReady, this, &IncidentListView::updateCount);
+    // A new sort or filter starts at the top.
+    connect(&m_model, &IncidentTableModel::queryReady, m_table, &QTableView::scrollToTop);
     applyFilter();
 }
 

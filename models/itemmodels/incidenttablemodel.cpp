@@ -234,7 +234,11 @@ void IncidentTableModel::onQueryResult(quint64 gen, qint64 count, const QList<In
 {
     if (gen != m_gen->load())
         return;
-    beginResetModel();
+    // Same number of rows (a new sort): only the contents move, so the views repaint
+    // without a reset, which would make them rebuild per-row state for every row.
+    const bool sameRows = count == m_count && m_countKnown;
+    if (!sameRows)
+        beginResetModel();
     m_count = count;
     m_countKnown = true;
     m_pages.clear();
@@ -243,7 +247,10 @@ void IncidentTableModel::onQueryResult(quint64 gen, qint64 count, const QList<In
     m_pages.insert(0, first);
     m_lastUse.insert(0, ++m_useTick);
     m_loading = false;
-    endResetModel();
+    if (!sameRows)
+        endResetModel();
+    else if (m_count > 0)
+        Q_EMIT dataChanged(index(0, 0), index(int(m_count - 1), Count - 1));
     Q_EMIT countChanged(m_count);
     Q_EMIT queryReady();
     if (m_refreshPending) {
