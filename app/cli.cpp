@@ -113,6 +113,9 @@ void usage()
              "  config set KEY VALUE | get KEY | list  sync settings (backend.url, sync.*)\n"
              "  secret set NAME | delete NAME          keychain secret (value read from stdin)\n"
              "  aws consume|notify [--once] ...        SQS alert consumer, notification delivery\n"
+             "  postmortem show|export|status|versions|restore|ics|actions|template ...  (sitrep postmortem help)\n"
+             "  runbook list|show|validate|match|check|tick ...  runbooks and escalations\n"
+             "  problem create|list|link|known-error|resolve|kb ...  problems, known errors, KB\n"
              "  wall, screenshot VIEW FILE             GUI views (see README)\n\n"
              "Every command takes --db PATH (or $SITREP_DB); data commands take --json.\n";
 }

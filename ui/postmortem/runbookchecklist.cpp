@@ -143,6 +143,9 @@ void RunbookChecklist::populate()
         for (const auto &e : tl)
             if (e.kind == domain::kinds::Escalation && e.payload[u"runbook"].toString() == rb->id)
                 esc << tr("escalated to %1 at %2").arg(e.payload[u"contact"].toString(), QDateTime::fromMSecsSinceEpoch(e.ts).toString(QStringLiteral("HH:mm")));
+        const auto plan = runbooks::planEscalations(*inc, tl, *rb, now);
+        for (const auto &d : plan.due)
+            esc << tr("%1 due now").arg(d.contact);
         for (int i = 0; i < rb->escalation.size(); ++i) {
             const auto &r = rb->escalation[i];
             const qint64 due = inc->createdAt + r.afterMs;
