@@ -76,7 +76,7 @@ int main(int argc, char **argv)
             }
         } else {
             // A big transaction: many opens and notes at once.
-            for (int k = 0; k < 40; ++k) {
+            for (int k = 0; k < 20; ++k) {
                 if (k % 4 == 0)
                     cmds << openCmd(i * 100 + k);
                 else if (auto inc = someIncident())

@@ -96,7 +96,7 @@ void TestCrash::killAtRandom_logStaysWhole()
             QVERIFY2(child.waitForReadyRead(20000), qPrintable(QStringLiteral("child did not start: %1").arg(QString::fromUtf8(child.readAllStandardError()))));
             out += child.readAllStandardOutput();
         }
-        QThread::msleep(rng.bounded(1, 120));
+        QThread::msleep(rng.bounded(1, 80));
         child.kill(); // SIGKILL
         QVERIFY(child.waitForFinished(10000));
         QCOMPARE(child.exitStatus(), QProcess::CrashExit);
