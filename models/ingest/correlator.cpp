@@ -207,30 +207,43 @@ void Correlator::checkAllResolved(Work &w, const QString &incident, qint64 now)
     const IncidentInfo info = incidentInfo(m_store, w.incidents, incident);
     if (!info.exists || !info.open || info.resolved || info.closed)
         return;
-    // Every alert of the incident: the staged rows win over the stored ones.
+    // Every alert of the incident resolved and none flapping; staged rows win over stored
+    // ones. The stored side only looks for a counter-example, so a storm of resolutions
+    // does not rescan every alert of a large incident each time.
     int total = 0;
-    bool allResolved = true;
-    QSet<QString> seen;
     for (auto it = w.plan.alerts.cbegin(); it != w.plan.alerts.cend(); ++it) {
         if (it->incident != incident)
             continue;
-        seen.insert(it->id);
         ++total;
         if (it->status != Resolved || it->flapping)
-            allResolved = false;
+            return;
     }
+    const auto stagedResolved = [&](const QString &id) {
+        const auto it = w.plan.alerts.constFind(id);
+        return it != w.plan.alerts.cend() && it->status == Resolved && !it->flapping;
+    };
     store::Stmt *q = m_store.db().prepare(QStringLiteral(
-        "SELECT id, status, flapping FROM ingest_alerts WHERE incident=?"));
+        "SELECT id FROM ingest_alerts WHERE incident=? AND status='firing'"));
     q->bind(1, incident);
-    while (allResolved && q->step()) {
-        if (seen.contains(q->text(0)))
-            continue;
-        ++total;
-        if (q->text(1) != Resolved || q->int64(2) != 0)
-            allResolved = false;
-    }
+    bool blocked = false;
+    while (!blocked && q->step())
+        blocked = !stagedResolved(q->text(0));
     q->reset();
-    if (!allResolved || total == 0)
+    if (blocked)
+        return;
+    q = m_store.db().prepare(QStringLiteral("SELECT id FROM ingest_alerts WHERE incident=? AND flapping=1"));
+    q->bind(1, incident);
+    while (!blocked && q->step())
+        blocked = !w.plan.alerts.contains(q->text(0)); // staged rows were checked above
+    q->reset();
+    if (blocked)
+        return;
+    q = m_store.db().prepare(QStringLiteral("SELECT COUNT(*) FROM ingest_alerts WHERE incident=?"));
+    q->bind(1, incident);
+    if (q->step())
+        total = qMax<int>(total, int(q->int64(0)));
+    q->reset();
+    if (total == 0)
         return;
     const auto policy = m_workflow.allAlertsResolved();
     const QString target = policy.state.isEmpty() ? m_workflow.stateStamping(QStringLiteral("resolved")) : policy.state;

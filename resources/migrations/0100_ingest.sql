@@ -29,4 +29,4 @@ CREATE TABLE ingest_alerts(
   alert        TEXT NOT NULL            -- the last normalized alert, JSON
 ) WITHOUT ROWID;
 CREATE INDEX ingest_alerts_by_group ON ingest_alerts(group_id, status);
-CREATE INDEX ingest_alerts_by_incident ON ingest_alerts(incident);
+CREATE INDEX ingest_alerts_by_incident ON ingest_alerts(incident, status);

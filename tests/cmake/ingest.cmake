@@ -7,3 +7,8 @@ sitrep_add_test(tst_ingest_alertmanager
   LIBS sitrep_models Qt6::Network
   LABELS integration ingest
   TIMEOUT 120)
+sitrep_add_test(tst_ingest_serve
+  SOURCES ${CMAKE_SOURCE_DIR}/tests/integration/tst_ingest_serve.cpp
+  LIBS Qt6::Network
+  LABELS integration ingest
+  TIMEOUT 120)

@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: MIT
+// bench_ingest: alert ingestion throughput, end to end over HTTP on loopback and in process
+// (normalizer -> correlator -> engine -> SQLite), against raw SQLite inserting the same rows
+// (one event row and one alert-state row per alert, one incident row update per webhook
+// body, one transaction per body) in the same run. The storm run sends N alerts of one
+// alert name over S services from many hosts and checks it ends as exactly S incidents.
+//
+//   bench_ingest [--alerts N] [--services S] [--batch B] [--http-alerts M]
+//
+// Defaults: 100,000 alerts over 50 services in Alertmanager webhooks of 100 alerts; 20,000
+// alerts over HTTP. Every figure is wall time on this machine; CPU seconds beside it.
+
+#include "benchutil.h"
+
+#include "engine/lifecycleengine.h"
+#include "ingest/ingestpipeline.h"
+#include "ingest/ingestserver.h"
+#include "ingest/normalizer.h"
+#include "store/store.h"
+#include "workflow/oncall.h"
+#include "workflow/workflow.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QUuid>
+
+#include <sqlite3.h>
+
+#include <cstdio>
+#include <memory>
+
+using namespace sitrep;
+using bench::Stopwatch;
+
+namespace {
+
+constexpr qint64 kStart = 1767225600000; // 2026-01-01T00:00:00Z
+
+/// Alertmanager v4 bodies: alert i belongs to service i % S, host i / S; batches of B
+/// alerts taken in order, so every body mixes services the way a storm does.
+QList<QByteArray> stormBodies(int alerts, int services, int batch, const QString &status = QStringLiteral("firing"))
+{
+    QList<QByteArray> bodies;
+    for (int first = 0; first < alerts; first += batch) {
+        QJsonArray arr;
+        for (int i = first; i < qMin(alerts, first + batch); ++i) {
+            const QString svc = QStringLiteral("svc-%1").arg(i % services, 2, 10, QChar(u'0'));
+            const QString host = QStringLiteral("%1-host-%2:9100").arg(svc).arg(i / services);
+            arr << QJsonObject{
+                {QStringLiteral("status"), status},
+                {QStringLiteral("labels"), QJsonObject{{QStringLiteral("alertname"), QStringLiteral("HighErrorRate")},
+                                                       {QStringLiteral("service"), svc},
+                                                       {QStringLiteral("instance"), host},
+                                                       {QStringLiteral("severity"), QStringLiteral("critical")}}},
+                {QStringLiteral("annotations"), QJsonObject{{QStringLiteral("summary"), QStringLiteral("Error rate above 5% on ") + svc},
+                                                            {QStringLiteral("description"), QStringLiteral("5xx ratio over 5 minutes")}}},
+                {QStringLiteral("startsAt"), QStringLiteral("2026-01-01T00:00:00Z")},
+                {QStringLiteral("endsAt"), QStringLiteral("0001-01-01T00:00:00Z")},
+                {QStringLiteral("generatorURL"), QStringLiteral("http://prometheus:9090/graph?g0.expr=errors")}};
+        }
+        bodies << QJsonDocument(QJsonObject{{QStringLiteral("version"), QStringLiteral("4")},
+                                            {QStringLiteral("status"), status},
+                                            {QStringLiteral("receiver"), QStringLiteral("sitrep")},
+                                            {QStringLiteral("groupKey"), QStringLiteral("{}:{}")},
+                                            {QStringLiteral("alerts"), arr}})
+                      .toJson(QJsonDocument::Compact);
+    }
+    return bodies;
+}
+
+struct Sitrep {
+    QTemporaryDir dir;
+    engine::ManualClock clock{kStart};
+    store::Store store;
+    std::unique_ptr<engine::LifecycleEngine> engine;
+    std::unique_ptr<ingest::IngestPipeline> pipeline;
+
+    bool open(const QString &name)
+    {
+        if (!store.open(dir.filePath(name)))
+            return false;
+        engine = std::make_unique<engine::LifecycleEngine>(store, *workflow::Workflow::load(QStringLiteral("sre")),
+                                                           *workflow::OnCallSchedule::load({}), clock);
+        pipeline = std::make_unique<ingest::IngestPipeline>(*engine);
+        return true;
+    }
+    qint64 scalar(const char *sql)
+    {
+        auto q = store.db().prepareOnce(QString::fromLatin1(sql));
+        return q && q->step() ? q->int64(0) : -1;
+    }
+};
+
+struct Run {
+    double seconds = 0;
+    double cpu = 0;
+    qint64 alerts = 0;
+    double perSecond() const { return seconds > 0 ? double(alerts) / seconds : 0; }
+};
+
+Run inProcess(Sitrep &s, const QList<QByteArray> &bodies, int alertsPerBody, bool *ok)
+{
+    Run r;
+    Stopwatch w;
+    for (const QByteArray &b : bodies) {
+        s.clock.advance(10);
+        auto res = s.pipeline->ingest(QStringLiteral("alertmanager"), b);
+        if (!res) {
+            fprintf(stderr, "ingest failed: %s\n", qPrintable(res.errorMessage()));
+            *ok = false;
+            break;
+        }
+        r.alerts += res->received;
+    }
+    Q_UNUSED(alertsPerBody);
+    r.seconds = w.seconds();
+    r.cpu = w.cpuSeconds();
+    return r;
+}
+
+Run normalizeOnly(const QList<QByteArray> &bodies)
+{
+    Run r;
+    const auto cfg = ingest::IngestConfig::defaults();
+    Stopwatch w;
+    for (const QByteArray &b : bodies)
+        r.alerts += ingest::normalize(QStringLiteral("alertmanager"), b, cfg)->size();
+    r.seconds = w.seconds();
+    r.cpu = w.cpuSeconds();
+    return r;
+}
+
+/// The client side of the HTTP run: one keep-alive connection, one body at a time, each
+/// waiting for its answer (which comes only after the commit).
+struct HttpClient {
+    quint16 port = 0;
+    QByteArray token;
+    QList<QByteArray> bodies;
+    int ok = 0, failed = 0;
+    QString firstError;
+
+    void run()
+    {
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, port);
+        if (!s.waitForConnected(5000)) {
+            failed = int(bodies.size());
+            return;
+        }
+        QByteArray buf;
+        for (const QByteArray &b : bodies) {
+            s.write("POST /hooks/alertmanager HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer "
+                    + token + "\r\nContent-Length: " + QByteArray::number(b.size()) + "\r\n\r\n" + b);
+            for (;;) {
+                const qsizetype end = buf.indexOf("\r\n\r\n");
+                if (end >= 0) {
+                    const qsizetype cl = buf.indexOf("Content-Length: ");
+                    const qint64 len = buf.mid(cl + 16, buf.indexOf("\r\n", cl) - cl - 16).toLongLong();
+                    if (buf.size() >= end + 4 + len) {
+                        const int status = buf.mid(9, 3).toInt();
+                        if (status == 200)
+                            ++ok;
+                        else if (++failed == 1)
+                            firstError = QString::fromUtf8(buf.left(end + 4 + len));
+                        buf.remove(0, end + 4 + len);
+                        break;
+                    }
+                }
+                if (!s.waitForReadyRead(30000)) {
+                    ++failed;
+                    return;
+                }
+                buf += s.readAll();
+            }
+        }
+    }
+};
+
+Run overHttp(Sitrep &s, const QList<QByteArray> &bodies, int alertsPerBody, int *failures, QString *firstError)
+{
+    ingest::IngestServerOptions opt;
+    opt.token = "bench-token";
+    opt.requestTimeoutMs = 60000;
+    ingest::IngestServer server(*s.pipeline, opt);
+    if (!server.listen()) {
+        *failures = int(bodies.size());
+        return {};
+    }
+    HttpClient client;
+    client.port = server.port();
+    client.token = opt.token;
+    client.bodies = bodies;
+    Run r;
+    Stopwatch w;
+    std::unique_ptr<QThread> t(QThread::create([&client]() { client.run(); }));
+    t->start();
+    while (!t->isFinished())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    t->wait();
+    r.seconds = w.seconds();
+    r.cpu = w.cpuSeconds(); // server side only (the client runs on its own thread)
+    r.alerts = qint64(client.ok) * alertsPerBody;
+    *failures = client.failed;
+    *firstError = client.firstError;
+    return r;
+}
+
+bool check(int rc, sqlite3 *db, const char *what)
+{
+    if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW)
+        return true;
+    fprintf(stderr, "raw sqlite %s: %s\n", what, sqlite3_errmsg(db));
+    return false;
+}
+
+/// Raw SQLite writing what the ingest path writes per alert, with the same pragmas: one
+/// event row (UUID, incident, hlc, payload of the same size, hash) and one alert-state
+/// upsert per alert; one incident row update per body; one transaction per body.
+Run rawSqlite(const QString &path, const QList<QByteArray> &bodies, int services, int alertsPerBody)
+{
+    Run r;
+    sqlite3 *db = nullptr;
+    if (!check(sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr), db, "open"))
+        return r;
+    for (const char *p : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536",
+                          "CREATE TABLE events(seq INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE, incident BLOB NOT NULL, hlc INTEGER, ts INTEGER,"
+                          " actor TEXT, kind TEXT, payload TEXT, prev_hash BLOB, hash BLOB)",
+                          "CREATE INDEX events_by_incident ON events(incident, seq)",
+                          "CREATE TABLE incidents(id INTEGER PRIMARY KEY, uid BLOB UNIQUE, alerts TEXT, updated_at INTEGER, event_count INTEGER)",
+                          "CREATE TABLE alerts(id TEXT PRIMARY KEY, incident BLOB, status TEXT, last_seen INTEGER, alert TEXT) WITHOUT ROWID"})
+        if (!check(sqlite3_exec(db, p, nullptr, nullptr, nullptr), db, p))
+            return r;
+    sqlite3_stmt *ev = nullptr, *al = nullptr, *inc = nullptr, *newInc = nullptr;
+    sqlite3_prepare_v2(db, "INSERT INTO events(id, incident, hlc, ts, actor, kind, payload, prev_hash, hash) VALUES(?,?,?,?,?,?,?,?,?)", -1, &ev, nullptr);
+    sqlite3_prepare_v2(db, "INSERT INTO alerts(id, incident, status, last_seen, alert) VALUES(?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+                           "status=excluded.status, last_seen=excluded.last_seen, alert=excluded.alert", -1, &al, nullptr);
+    sqlite3_prepare_v2(db, "UPDATE incidents SET alerts=?, updated_at=?, event_count=event_count+? WHERE uid=?", -1, &inc, nullptr);
+    sqlite3_prepare_v2(db, "INSERT INTO incidents(uid, alerts, updated_at, event_count) VALUES(?, '[]', 0, 0)", -1, &newInc, nullptr);
+    QList<QByteArray> uids;
+    for (int i = 0; i < services; ++i) {
+        uids << QUuid::createUuid().toRfc4122();
+        sqlite3_bind_blob(newInc, 1, uids.last().constData(), 16, SQLITE_TRANSIENT);
+        sqlite3_step(newInc);
+        sqlite3_reset(newInc);
+    }
+    const QByteArray payload(280, 'p'); // about the size of an alert.linked payload
+    const QByteArray alertJson(520, 'a'); // about the size of a stored normalized alert
+    qint64 n = 0;
+    Stopwatch w;
+    for (const QByteArray &b : bodies) {
+        Q_UNUSED(b);
+        sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+        QByteArray prev(32, '\0');
+        for (int k = 0; k < alertsPerBody; ++k, ++n) {
+            const QByteArray &uid = uids[int(n % services)];
+            const QByteArray id = QUuid::createUuid().toRfc4122();
+            const QByteArray hash = QCryptographicHash::hash(prev + id + payload, QCryptographicHash::Sha256);
+            sqlite3_bind_blob(ev, 1, id.constData(), 16, SQLITE_TRANSIENT);
+            sqlite3_bind_blob(ev, 2, uid.constData(), 16, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(ev, 3, (kStart + n) << 16);
+            sqlite3_bind_int64(ev, 4, kStart + n);
+            sqlite3_bind_text(ev, 5, "alertmanager", -1, SQLITE_STATIC);
+            sqlite3_bind_text(ev, 6, "alert.linked", -1, SQLITE_STATIC);
+            sqlite3_bind_text(ev, 7, payload.constData(), int(payload.size()), SQLITE_STATIC);
+            sqlite3_bind_blob(ev, 8, prev.constData(), 32, SQLITE_TRANSIENT);
+            sqlite3_bind_blob(ev, 9, hash.constData(), 32, SQLITE_TRANSIENT);
+            if (!check(sqlite3_step(ev), db, "insert event"))
+                return r;
+            sqlite3_reset(ev);
+            prev = hash;
+            const QByteArray aid = "alertmanager:" + QByteArray::number(n, 16);
+            sqlite3_bind_text(al, 1, aid.constData(), int(aid.size()), SQLITE_TRANSIENT);
+            sqlite3_bind_blob(al, 2, uid.constData(), 16, SQLITE_TRANSIENT);
+            sqlite3_bind_text(al, 3, "firing", -1, SQLITE_STATIC);
+            sqlite3_bind_int64(al, 4, kStart + n);
+            sqlite3_bind_text(al, 5, alertJson.constData(), int(alertJson.size()), SQLITE_STATIC);
+            if (!check(sqlite3_step(al), db, "upsert alert"))
+                return r;
+            sqlite3_reset(al);
+        }
+        for (const QByteArray &uid : std::as_const(uids)) {
+            sqlite3_bind_text(inc, 1, "[]", -1, SQLITE_STATIC);
+            sqlite3_bind_int64(inc, 2, kStart + n);
+            sqlite3_bind_int64(inc, 3, alertsPerBody / services);
+            sqlite3_bind_blob(inc, 4, uid.constData(), 16, SQLITE_TRANSIENT);
+            sqlite3_step(inc);
+            sqlite3_reset(inc);
+            if (services > alertsPerBody)
+                break; // a body touches at most alertsPerBody incidents
+        }
+        if (!check(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr), db, "commit"))
+            return r;
+    }
+    r.seconds = w.seconds();
+    r.cpu = w.cpuSeconds();
+    r.alerts = n;
+    sqlite3_finalize(ev);
+    sqlite3_finalize(al);
+    sqlite3_finalize(inc);
+    sqlite3_finalize(newInc);
+    sqlite3_close(db);
+    return r;
+}
+
+QStringList row(const QString &what, const Run &r, const Run &raw)
+{
+    return {what, bench::num(double(r.alerts)), bench::num(r.seconds, 2), bench::num(r.cpu, 2), bench::num(r.perSecond()),
+            raw.perSecond() > 0 ? QStringLiteral("%1x").arg(r.perSecond() / raw.perSecond(), 0, 'f', 3) : QStringLiteral("-")};
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser p;
+    p.addHelpOption();
+    QCommandLineOption alertsOpt(QStringLiteral("alerts"), QStringLiteral("Alerts in the in-process storm."), QStringLiteral("N"), QStringLiteral("100000"));
+    QCommandLineOption servicesOpt(QStringLiteral("services"), QStringLiteral("Services the storm spreads over."), QStringLiteral("S"), QStringLiteral("50"));
+    QCommandLineOption batchOpt(QStringLiteral("batch"), QStringLiteral("Alerts per webhook body."), QStringLiteral("B"), QStringLiteral("100"));
+    QCommandLineOption httpOpt(QStringLiteral("http-alerts"), QStringLiteral("Alerts sent over HTTP."), QStringLiteral("M"), QStringLiteral("20000"));
+    p.addOptions({alertsOpt, servicesOpt, batchOpt, httpOpt});
+    p.process(app);
+    const int alerts = p.value(alertsOpt).toInt();
+    const int services = p.value(servicesOpt).toInt();
+    const int batch = p.value(batchOpt).toInt();
+    const int httpAlerts = p.value(httpOpt).toInt();
+    if (alerts < 1 || services < 1 || batch < 1 || httpAlerts < batch || alerts % batch || httpAlerts % batch) {
+        fprintf(stderr, "bench_ingest: alerts and http-alerts must be positive multiples of --batch\n");
+        return 2;
+    }
+    printf("bench_ingest: %d alerts over %d services in Alertmanager webhooks of %d alerts; %d over HTTP\n", alerts, services, batch, httpAlerts);
+
+    const QList<QByteArray> storm = stormBodies(alerts, services, batch);
+    const QList<QByteArray> httpBodies = stormBodies(httpAlerts, services, batch);
+    QTemporaryDir rawDir;
+
+    // Raw SQLite first for both sizes, then Sitrep, all in this run on the same disk.
+    const Run rawStorm = rawSqlite(rawDir.filePath(QStringLiteral("raw-storm.db")), storm, services, batch);
+    const Run rawHttp = rawSqlite(rawDir.filePath(QStringLiteral("raw-http.db")), httpBodies, services, batch);
+    const Run parse = normalizeOnly(storm);
+
+    bool ok = true;
+    Sitrep inproc;
+    if (!inproc.open(QStringLiteral("storm.db")))
+        return 1;
+    const Run storm1 = inProcess(inproc, storm, batch, &ok);
+    const qint64 stormIncidents = inproc.store.incidentCount();
+    const qint64 linked = inproc.scalar("SELECT COUNT(*) FROM events WHERE kind='alert.linked'");
+    // The same storm again: every alert a repeat (dedup path), still no new incident.
+    const Run storm2 = inProcess(inproc, storm, batch, &ok);
+    const qint64 afterRepeat = inproc.store.incidentCount();
+    const auto resolvedBodies = stormBodies(alerts, services, batch, QStringLiteral("resolved"));
+    const Run storm3 = inProcess(inproc, resolvedBodies, batch, &ok);
+    const qint64 suggestions = inproc.scalar("SELECT COUNT(*) FROM events WHERE kind='alerts.all_resolved'");
+
+    Sitrep http;
+    if (!http.open(QStringLiteral("http.db")))
+        return 1;
+    int httpFailures = 0;
+    QString httpError;
+    const Run overNet = overHttp(http, httpBodies, batch, &httpFailures, &httpError);
+    const qint64 httpIncidents = http.store.incidentCount();
+
+    bench::Table t({QStringLiteral("path"), QStringLiteral("alerts"), QStringLiteral("wall s"), QStringLiteral("cpu s"),
+                    QStringLiteral("alerts/s"), QStringLiteral("vs raw SQLite")});
+    t.add(row(QStringLiteral("raw SQLite, same rows (storm size)"), rawStorm, rawStorm));
+    t.add(row(QStringLiteral("normalize only (Alertmanager JSON)"), parse, rawStorm));
+    t.add(row(QStringLiteral("in process: storm, new alerts"), storm1, rawStorm));
+    t.add(row(QStringLiteral("in process: storm repeated (dedup)"), storm2, rawStorm));
+    t.add(row(QStringLiteral("in process: storm resolved"), storm3, rawStorm));
+    t.add(row(QStringLiteral("raw SQLite, same rows (HTTP size)"), rawHttp, rawHttp));
+    t.add(row(QStringLiteral("HTTP loopback, keep-alive, end to end"), overNet, rawHttp));
+    t.print();
+    printf("\nstorm: %d alerts over %d services -> %lld incidents (expected %d), %lld alert links; after the repeat %lld; "
+           "all-alerts-resolved suggestions %lld\n",
+           alerts, services, qlonglong(stormIncidents), services, qlonglong(linked), qlonglong(afterRepeat), qlonglong(suggestions));
+    printf("http: %d bodies, %d failed -> %lld incidents (expected %d)%s%s\n", int(httpBodies.size()), httpFailures,
+           qlonglong(httpIncidents), services, httpError.isEmpty() ? "" : "; first error: ", qPrintable(httpError.left(300)));
+    const bool pass = ok && stormIncidents == services && afterRepeat == services && linked == alerts && httpFailures == 0
+                      && httpIncidents == services && suggestions == services;
+    printf("%s\n", pass ? "result: as expected" : "result: NOT as expected");
+    return pass ? 0 : 1;
+}

@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: MIT
+// libFuzzer target: the pagerduty normalizer. Any body: alerts or an error naming the problem.
+#include "ingestfuzz.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    return sitrep::ingest::fuzz::normalizerInput(QStringLiteral("pagerduty"), data, size);
+}
