@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QMimeDatabase>
 #include <QSet>
@@ -89,6 +90,8 @@ void LifecycleEngine::emitEvent(Work &work, Incident &inc, const QString &kind, 
     e.actor = work.actor;
     e.kind = kind;
     e.payload = payload;
+    // Serialised once: the hash and the log row both use exactly these bytes.
+    e.payloadRaw = QJsonDocument(payload).toJson(QJsonDocument::Compact);
     e.origin = m_replica;
     e.prevHash = inc.headHash;
     e.hash = e.computeHash();

@@ -10,12 +10,15 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QLoggingCategory>
 #include <QUuid>
 #include <QVariant>
 
 #include <sqlite3.h>
+
+#include <cstring>
 
 Q_LOGGING_CATEGORY(lcStore, "sitrep.store", QtWarningMsg)
 
@@ -59,7 +62,18 @@ QString Store::blobToUuid(const QByteArray &blob)
     return QUuid::fromRfc4122(blob).toString(QUuid::WithoutBraces);
 }
 
-QString Store::newUuid() { return QUuid::createUuid().toString(QUuid::WithoutBraces); }
+QString Store::newUuid()
+{
+    // Version 4 UUIDs from a per-thread generator seeded from the system source: asking the
+    // system source for each of them costs a system call per event.
+    thread_local QRandomGenerator rng = QRandomGenerator::securelySeeded();
+    const quint64 words[2] = {rng.generate64(), rng.generate64()};
+    char b[16];
+    memcpy(b, words, sizeof b);
+    b[6] = char((b[6] & 0x0f) | 0x40);
+    b[8] = char((b[8] & 0x3f) | 0x80);
+    return QUuid::fromRfc4122(QByteArray::fromRawData(b, sizeof b)).toString(QUuid::WithoutBraces);
+}
 
 static QString jsonList(const QStringList &l)
 {
@@ -268,11 +282,29 @@ static QString placeholders(int n)
     return q.join(u',');
 }
 
+// The INSERT / UPDATE text of a projection table, built once per table and thread: it is
+// needed for every incident write.
+static const QString &rowSql(const QString &table, bool insert)
+{
+    thread_local QHash<QString, QString> cache;
+    const QString key = table + (insert ? u'+' : u'=');
+    auto it = cache.find(key);
+    if (it != cache.end())
+        return *it;
+    if (insert)
+        return *cache.insert(key, QStringLiteral("INSERT INTO %1(%2) VALUES(%3)")
+                                      .arg(table, QString::fromLatin1(kColumns), placeholders(kColumnCount)));
+    QStringList sets;
+    const QStringList cols = QString::fromLatin1(kColumns).split(QStringLiteral(", "));
+    for (int i = 1; i < cols.size(); ++i)
+        sets << cols[i] + QStringLiteral("=?");
+    return *cache.insert(key, QStringLiteral("UPDATE %1 SET %2 WHERE id=?").arg(table, sets.join(u',')));
+}
+
 static Status writeRow(Db &db, const QString &table, Incident &inc, bool insert)
 {
     if (insert) {
-        Stmt *s = db.prepare(QStringLiteral("INSERT INTO %1(%2) VALUES(%3)")
-                                 .arg(table, QString::fromLatin1(kColumns), placeholders(kColumnCount)));
+        Stmt *s = db.prepare(rowSql(table, true));
         if (inc.rowid > 0)
             s->bind(1, inc.rowid);
         else
@@ -283,11 +315,7 @@ static Status writeRow(Db &db, const QString &table, Incident &inc, bool insert)
         inc.rowid = db.lastInsertRowId();
         return {};
     }
-    QStringList sets;
-    const QStringList cols = QString::fromLatin1(kColumns).split(QStringLiteral(", "));
-    for (int i = 1; i < cols.size(); ++i)
-        sets << cols[i] + QStringLiteral("=?");
-    Stmt *s = db.prepare(QStringLiteral("UPDATE %1 SET %2 WHERE id=?").arg(table, sets.join(u',')));
+    Stmt *s = db.prepare(rowSql(table, false));
     bindIncident(s, inc, 1);
     s->bind(kColumnCount, inc.rowid);
     if (!s->exec())
