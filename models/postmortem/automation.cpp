@@ -19,6 +19,15 @@ PostmortemAutomation::PostmortemAutomation(engine::LifecycleEngine &engine, Post
     connect(&m_engine, &engine::LifecycleEngine::eventsAppended, this, &PostmortemAutomation::onEventsAppended);
 }
 
+PostmortemAutomation::PostmortemAutomation(engine::LifecycleEngine &engine, QObject *parent)
+    : QObject(parent), m_engine(engine), m_owned(std::make_unique<PostmortemStore>(engine)), m_store(*m_owned)
+{
+    m_template = effectiveTemplate(engine.store().meta(TemplateMetaKey));
+    connect(&m_engine, &engine::LifecycleEngine::eventsAppended, this, &PostmortemAutomation::onEventsAppended);
+}
+
+PostmortemAutomation::~PostmortemAutomation() = default;
+
 void PostmortemAutomation::onEventsAppended(const QStringList &, const QStringList &incidentUids)
 {
     // Opening a document records an event, which comes back here: do not nest.

@@ -6,6 +6,8 @@
 #include <QObject>
 #include <QString>
 
+#include <memory>
+
 namespace sitrep::engine {
 class LifecycleEngine;
 }
@@ -23,6 +25,10 @@ class PostmortemAutomation final : public QObject {
     Q_DISABLE_COPY_MOVE(PostmortemAutomation)
 public:
     PostmortemAutomation(engine::LifecycleEngine &engine, PostmortemStore &store, QObject *parent = nullptr);
+    /// With its own PostmortemStore on the engine's connection; the template is the
+    /// user's (meta postmortem.template) or the default.
+    explicit PostmortemAutomation(engine::LifecycleEngine &engine, QObject *parent = nullptr);
+    ~PostmortemAutomation() override;
 
     void setTemplate(const Template &t) { m_template = t; }
     /// Folder for review invitations (INC0000001-review.ics); empty: none written.
@@ -40,6 +46,7 @@ Q_SIGNALS:
 
 private:
     engine::LifecycleEngine &m_engine;
+    std::unique_ptr<PostmortemStore> m_owned;
     PostmortemStore &m_store;
     Template m_template = defaultTemplate();
     QString m_icsFolder;

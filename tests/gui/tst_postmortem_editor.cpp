@@ -31,6 +31,7 @@ class TestPostmortemEditor : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void editor_rendersMarkdownLive();
+    void editor_liveIncident_offersToStartWritesNothing();
     void editor_autosavesWithoutVersions();
     void editor_statusAndRestore();
     void editor_crash_losesAtMostTheAutosaveInterval();
@@ -49,6 +50,22 @@ void TestPostmortemEditor::editor_rendersMarkdownLive()
     ed.setText(QStringLiteral("# Title\n\n## Brand new section\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"));
     QTRY_VERIFY(ed.preview()->toPlainText().contains(QStringLiteral("Brand new section")));
     QVERIFY(ed.preview()->document()->toHtml().contains(QStringLiteral("<table")));
+}
+
+void TestPostmortemEditor::editor_liveIncident_offersToStartWritesNothing()
+{
+    Env env;
+    const QString uid = env.open(QStringLiteral("Still burning"), QStringLiteral("critical"), {QStringLiteral("api")}, T0);
+    const qint64 events = env.store.incidentByUid(uid)->eventCount;
+    postmortem::PostmortemStore pm(*env.engine);
+    ui::PostmortemEditor ed(*env.engine, uid, QStringLiteral("casey"));
+    QVERIFY(!ed.hasDocument());
+    QVERIFY(!pm.document(uid).has_value());
+    QCOMPARE(env.store.incidentByUid(uid)->eventCount, events);
+    QVERIFY(ed.start());
+    QVERIFY(ed.hasDocument());
+    QVERIFY(pm.document(uid).has_value());
+    QVERIFY(ed.text().contains(QStringLiteral("## Summary")));
 }
 
 void TestPostmortemEditor::editor_autosavesWithoutVersions()

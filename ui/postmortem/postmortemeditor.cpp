@@ -19,6 +19,7 @@
 #include <QSaveFile>
 #include <QShortcut>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QTextBrowser>
 #include <QTimer>
 #include <QToolButton>
@@ -40,7 +41,25 @@ PostmortemEditor::~PostmortemEditor()
 
 void PostmortemEditor::buildUi()
 {
-    auto *root = new QVBoxLayout(this);
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    m_stack = new QStackedWidget(this);
+    outer->addWidget(m_stack);
+    auto *startPage = new QWidget(m_stack);
+    auto *sp = new QVBoxLayout(startPage);
+    m_startText = new QLabel(tr("No postmortem yet. The workflow drafts one when the incident is resolved."), startPage);
+    m_startText->setWordWrap(true);
+    m_startText->setAlignment(Qt::AlignCenter);
+    auto *startButton = new QPushButton(tr("Start the postmortem now"), startPage);
+    sp->addStretch(1);
+    sp->addWidget(m_startText);
+    sp->addWidget(startButton, 0, Qt::AlignCenter);
+    sp->addStretch(2);
+    connect(startButton, &QPushButton::clicked, this, [this] { start(); });
+    m_stack->addWidget(startPage);
+    auto *page = new QWidget(m_stack);
+    m_stack->addWidget(page);
+    auto *root = new QVBoxLayout(page);
     root->setContentsMargins(6, 6, 6, 6);
 
     auto *bar = new QHBoxLayout;
@@ -156,8 +175,30 @@ void PostmortemEditor::buildUi()
     });
 }
 
+bool PostmortemEditor::start()
+{
+    auto d = m_store.ensureDocument(m_uid, m_me, postmortem::effectiveTemplate(m_engine.store().meta(postmortem::TemplateMetaKey)));
+    if (!d) {
+        m_startText->setText(d.errorMessage());
+        return false;
+    }
+    reload();
+    return true;
+}
+
 void PostmortemEditor::reload()
 {
+    if (!m_store.document(m_uid)) {
+        auto inc = m_engine.store().incidentByUid(m_uid);
+        const bool due = inc && (inc->resolvedAt > 0 || inc->extra.contains(u"postmortem") || !inc->open);
+        if (!due) {
+            m_hasDocument = false;
+            m_stack->setCurrentIndex(0);
+            return;
+        }
+    }
+    m_hasDocument = true;
+    m_stack->setCurrentIndex(1);
     auto d = m_store.ensureDocument(m_uid, m_me, postmortem::effectiveTemplate(m_engine.store().meta(postmortem::TemplateMetaKey)));
     if (!d) {
         showMessage(d.errorMessage(), true);
@@ -181,7 +222,7 @@ void PostmortemEditor::reload()
 
 bool PostmortemEditor::flush()
 {
-    if (!m_dirty)
+    if (!m_dirty || !m_hasDocument)
         return true;
     const QString body = m_edit->toPlainText();
     if (auto s = m_store.autosave(m_uid, body); !s) {

@@ -11,6 +11,7 @@ class QListWidget;
 class QPlainTextEdit;
 class QPushButton;
 class QSplitter;
+class QStackedWidget;
 class QTextBrowser;
 class QTimer;
 
@@ -28,11 +29,16 @@ class PostmortemEditor final : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(PostmortemEditor)
 public:
+    /// For an incident that is not resolved and has no postmortem yet, the editor offers to
+    /// start one instead of creating it (opening a live incident writes nothing).
     PostmortemEditor(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &me, QWidget *parent = nullptr);
     ~PostmortemEditor() override;
 
     /// Re-reads the document (after a restore or a change elsewhere).
     void reload();
+    /// Creates the document now (the "Start postmortem" button).
+    bool start();
+    bool hasDocument() const { return m_hasDocument; }
     /// Writes pending text now (the autosave timer does it on its own).
     bool flush();
     /// Saves the current text as a new version.
@@ -69,6 +75,9 @@ private:
     QString m_me;
     postmortem::Document m_doc;
     bool m_dirty = false;
+    bool m_hasDocument = false;
+    QStackedWidget *m_stack = nullptr;
+    QLabel *m_startText = nullptr;
     bool m_loading = false;
 
     QPlainTextEdit *m_edit = nullptr;

@@ -23,6 +23,26 @@ RunbookChecklist::RunbookChecklist(engine::LifecycleEngine &engine, const runboo
                                    const QString &incidentUid, const QString &me, QWidget *parent)
     : QWidget(parent), m_engine(engine), m_library(library), m_uid(incidentUid), m_me(me)
 {
+    build();
+}
+
+static std::unique_ptr<runbooks::RunbookLibrary> loadLibrary(engine::LifecycleEngine &engine)
+{
+    auto lib = std::make_unique<runbooks::RunbookLibrary>();
+    lib->load(runbooks::RunbookLibrary::defaultFolders(runbooks::RunbookLibrary::userFolder(engine.store().meta(QStringLiteral("runbooks.folder")))));
+    return lib;
+}
+
+RunbookChecklist::RunbookChecklist(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &me, QWidget *parent)
+    : QWidget(parent), m_engine(engine), m_ownLibrary(loadLibrary(engine)), m_library(*m_ownLibrary), m_uid(incidentUid), m_me(me)
+{
+    build();
+}
+
+RunbookChecklist::~RunbookChecklist() = default;
+
+void RunbookChecklist::build()
+{
     auto *root = new QVBoxLayout(this);
     root->setContentsMargins(6, 6, 6, 6);
     auto *bar = new QHBoxLayout;

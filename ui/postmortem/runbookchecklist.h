@@ -5,6 +5,8 @@
 
 #include <QWidget>
 
+#include <memory>
+
 class QComboBox;
 class QLabel;
 class QTreeWidget;
@@ -26,6 +28,9 @@ class RunbookChecklist final : public QWidget {
 public:
     RunbookChecklist(engine::LifecycleEngine &engine, const runbooks::RunbookLibrary &library, const QString &incidentUid,
                      const QString &me, QWidget *parent = nullptr);
+    /// With its own library: the compiled-in runbooks and the user folder.
+    RunbookChecklist(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &me, QWidget *parent = nullptr);
+    ~RunbookChecklist() override;
 
     /// Re-reads the incident's timeline (checked steps, escalations).
     void reload();
@@ -40,10 +45,12 @@ public:
     QString messageText() const;
 
 private:
+    void build();
     void populate();
     void showMessage(const QString &text, bool error);
 
     engine::LifecycleEngine &m_engine;
+    std::unique_ptr<runbooks::RunbookLibrary> m_ownLibrary;
     const runbooks::RunbookLibrary &m_library;
     QString m_uid;
     QString m_me;
