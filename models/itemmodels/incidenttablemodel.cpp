@@ -35,12 +35,25 @@ public:
         if (stale(gen) || !ensureOpen())
             return;
         setQuery(q);
-        const qint64 count = recount ? countRows() : knownCount;
+        // The first page goes out before the count: a short page is its own count, and a
+        // long count (a frequent search word) does not hold back the first repaint.
         const QList<IncidentRow> first = pageRows(0, {});
         if (stale(gen))
             return;
+        qint64 count = knownCount;
+        bool countLater = false;
+        if (recount) {
+            countLater = first.size() >= IncidentTableModel::PageSize;
+            count = countLater ? -1 : first.size();
+        }
         auto *model = m_model;
         QMetaObject::invokeMethod(model, [model, gen, count, first] { model->onQueryResult(gen, count, first); }, Qt::QueuedConnection);
+        if (countLater) {
+            const qint64 n = countRows();
+            if (stale(gen))
+                return;
+            QMetaObject::invokeMethod(model, [model, gen, n] { model->onCount(gen, n); }, Qt::QueuedConnection);
+        }
         startAnchors(gen);
     }
 
@@ -222,6 +235,7 @@ void IncidentTableModel::startQuery(bool recount)
         m_countKnown = false;
     recount = recount || !m_countKnown;
     m_loading = true;
+    m_countPending = false;
     m_refreshRunning = false;
     m_requested.clear();
     const IncidentQuery q(m_filter, m_sortColumn, m_desc);
@@ -236,11 +250,13 @@ void IncidentTableModel::onQueryResult(quint64 gen, qint64 count, const QList<In
         return;
     // Same number of rows (a new sort): only the contents move, so the views repaint
     // without a reset, which would make them rebuild per-row state for every row.
-    const bool sameRows = count == m_count && m_countKnown;
+    const bool provisional = count < 0;
+    const bool sameRows = !provisional && count == m_count && m_countKnown;
     if (!sameRows)
         beginResetModel();
-    m_count = count;
-    m_countKnown = true;
+    m_count = provisional ? first.size() : count;
+    m_countKnown = !provisional;
+    m_countPending = provisional;
     m_pages.clear();
     m_lastUse.clear();
     m_requested.clear();
@@ -251,6 +267,32 @@ void IncidentTableModel::onQueryResult(quint64 gen, qint64 count, const QList<In
         endResetModel();
     else if (m_count > 0)
         Q_EMIT dataChanged(index(0, 0), index(int(m_count - 1), Count - 1));
+    Q_EMIT firstPageShown();
+    if (provisional)
+        return; // queryReady follows with the count
+    Q_EMIT countChanged(m_count);
+    Q_EMIT queryReady();
+    if (m_refreshPending) {
+        m_refreshPending = false;
+        refresh();
+    }
+}
+
+void IncidentTableModel::onCount(quint64 gen, qint64 count)
+{
+    if (gen != m_gen->load())
+        return;
+    m_countPending = false;
+    m_countKnown = true;
+    if (count > m_count) {
+        beginInsertRows({}, int(m_count), int(count - 1));
+        m_count = count;
+        endInsertRows();
+    } else if (count < m_count) {
+        beginRemoveRows({}, int(count), int(m_count - 1));
+        m_count = count;
+        endRemoveRows();
+    }
     Q_EMIT countChanged(m_count);
     Q_EMIT queryReady();
     if (m_refreshPending) {
@@ -308,7 +350,7 @@ void IncidentTableModel::evict() const
 
 void IncidentTableModel::refresh()
 {
-    if (m_loading || m_refreshRunning) {
+    if (m_loading || m_countPending || m_refreshRunning) {
         m_refreshPending = true;
         return;
     }

@@ -54,8 +54,10 @@ public:
     void setNow(qint64 nowMs);
     qint64 now() const { return m_now; }
 
-    /// True until the first page of the current query has arrived.
+    /// True until the first page of the current query has arrived (see also countPending).
     bool isLoading() const { return m_loading; }
+    /// True while a new query shows its first page and its count is still being computed.
+    bool isCountPending() const { return m_countPending; }
     /// The row if its page is cached (no query).
     const IncidentRow *rowAt(int row) const;
     /// Asks for the page holding `row` (e.g. before scrolling there); pageLoaded follows.
@@ -65,6 +67,8 @@ public:
     int anchorCount() const { return m_anchorCount.load(); }
 
 Q_SIGNALS:
+    /// A new query (filter, sort) shows its first page (the count may still be coming).
+    void firstPageShown();
     /// A new query (filter, sort) has its count and first page in place.
     void queryReady();
     /// A refresh finished (count and cached pages re-read).
@@ -78,6 +82,7 @@ private:
     void requestPage(int page) const;
     void onQueryResult(quint64 gen, qint64 count, const QList<IncidentRow> &first);
     void onPage(quint64 gen, int page, const QList<IncidentRow> &rows);
+    void onCount(quint64 gen, qint64 count);
     void onRefresh(quint64 gen, qint64 count, const QHash<int, QList<IncidentRow>> &pages);
     void evict() const;
     QVariant display(const IncidentRow &r, int column) const;
@@ -96,6 +101,7 @@ private:
     qint64 m_now = 0;
     bool m_loading = true;
     bool m_countKnown = false;
+    bool m_countPending = false;
     bool m_refreshPending = false;
     bool m_refreshRunning = false;
     QHash<QString, QString> m_stateLabels;

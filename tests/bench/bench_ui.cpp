@@ -456,26 +456,35 @@ int main(int argc, char **argv)
 
     // 3. Search.
     for (const QString &word : {QStringLiteral("checkout"), QStringLiteral("kafka lag")}) {
-        QList<double> ms, rawMs;
-        for (int r = 0; r < runs; ++r) {
+        QList<double> ms, rawMs, countMs;
+        int hits = 0;
+        for (int r = 0; r < 2 * runs; ++r) {
             IncidentFilter f;
             f.search = (r % 2 == 0) ? word : QString();
-            bool ready = false;
-            auto c = QObject::connect(&model, &IncidentTableModel::queryReady, [&] { ready = true; });
-            const double m = repaintAfter([&] { model.setFilter(f); }, [&] { return ready; });
-            QObject::disconnect(c);
+            bool shown = false, ready = false;
+            auto c1 = QObject::connect(&model, &IncidentTableModel::firstPageShown, [&] { shown = true; });
+            auto c2 = QObject::connect(&model, &IncidentTableModel::queryReady, [&] { ready = true; });
+            Stopwatch total;
+            const double m = repaintAfter([&] { model.setFilter(f); }, [&] { return shown; });
+            waitFor([&] { return ready; });
+            const double all = total.millis();
+            QObject::disconnect(c1);
+            QObject::disconnect(c2);
             if (r % 2 != 0)
                 continue; // clearing the search is not the measurement
             ms << m;
+            countMs << all;
+            hits = model.rowCount();
             const IncidentQuery q(f, IncidentColumn::Created, true);
             QList<QVariant> b1, b2;
             const QString cs = q.countSql(b1);
             const QString ps = q.offsetPageSql(0, IncidentTableModel::PageSize, b2);
             rawMs << rawPage(raw, cs, b1) + rawPage(raw, ps, b2);
         }
-        t.add({QStringLiteral("search \"%1\" (%2 hits), typed to repaint").arg(word).arg(model.rowCount()),
+        t.add({QStringLiteral("search \"%1\" (%2 hits), typed to first page painted").arg(word).arg(hits),
                QStringLiteral("%1 ms").arg(median(ms), 0, 'f', 1), QStringLiteral("%1 ms (raw count + page)").arg(median(rawMs), 0, 'f', 1),
-               QStringLiteral("%1").arg(median(ms) / std::max(median(rawMs), 0.001), 0, 'f', 1), QStringLiteral("FTS5")});
+               QStringLiteral("%1").arg(median(ms) / std::max(median(rawMs), 0.001), 0, 'f', 2),
+               QStringLiteral("FTS5; count arrives after %1 ms").arg(median(countMs), 0, 'f', 0)});
     }
     model.setFilter(IncidentFilter{});
     waitFor([&] { return !model.isLoading(); });

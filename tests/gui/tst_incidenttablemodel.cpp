@@ -23,7 +23,7 @@ private:
 
     static bool waitReady(IncidentTableModel &m)
     {
-        if (!m.isLoading())
+        if (!m.isLoading() && !m.isCountPending())
             return true;
         QSignalSpy spy(&m, &IncidentTableModel::queryReady);
         return spy.wait(10000);
