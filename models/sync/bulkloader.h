@@ -11,11 +11,22 @@
 
 namespace sitrep::sync {
 
-/// Loads a back end's whole history into an empty database: events are appended in one
-/// transaction with the secondary indexes dropped, then the projection, search and the
-/// indexes are rebuilt from the log in bulk. Remote events are re-chained onto this
-/// replica's hash chain exactly like the engine's merge does.
+/// Loads a back end's whole history into an empty database, in one transaction: events are
+/// re-chained onto this replica's hash chain (as the engine's merge does) and appended with
+/// the secondary indexes dropped, while each incident is folded in memory through the
+/// projector in (hlc, id) order (out-of-order incidents are refolded from the log); then the
+/// rows are written, and search, services and the indexes are rebuilt set-wise. The result
+/// is what Store::rebuildProjection() gives for the same log.
 class BulkLoader {
+    struct Folding {
+        domain::Incident incident;
+        QString uid;
+        qint64 lastHlc = 0;
+        QString lastId;
+        qint64 openSeq = 0;   // order of the incident.opened event: the row id order
+        bool dirty = false;   // an event arrived out of (hlc, id) order: refold from the log
+    };
+
 public:
     explicit BulkLoader(store::Store &store) : m_store(store) {}
     ~BulkLoader();
@@ -38,7 +49,7 @@ private:
     store::Store &m_store;
     bool m_active = false;
     qint64 m_loaded = 0;
-    QHash<QUuid, QString> m_heads;
+    QHash<QUuid, Folding> m_folding;
 };
 
 } // namespace sitrep::sync

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: MIT
+// bench_sync: (1) outbox drain rate to the reference server on loopback against a bare
+// client making the same HTTP calls in the same run; (2) bulk initial sync of N incidents
+// (default 1,000,000) against raw SQLite inserting the same rows.
+//
+//   bench_sync [--drain N] [--bulk N]
+#include "app/appcontext.h"
+#include "store/store.h"
+#include "sync/bulkloader.h"
+#include "sync/outbox.h"
+#include "sync/restclient.h"
+#include "sync/syncservice.h"
+#include "sync/wire.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QUuid>
+
+#include <sqlite3.h>
+
+#include <cstdio>
+#include <ctime>
+
+using namespace sitrep;
+
+namespace {
+
+struct Server {
+    QProcess proc;
+    quint16 port = 0;
+    bool start(const QString &db)
+    {
+        proc.setProgram(QStringLiteral(SITREP_REFSERVER));
+        proc.setArguments({QStringLiteral("--db"), db, QStringLiteral("--token"), QStringLiteral("bench")});
+        proc.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        proc.start();
+        while (port == 0 && proc.waitForReadyRead(10000)) {
+            const QByteArray l = proc.readLine().trimmed();
+            if (l.startsWith("listening on "))
+                port = quint16(l.mid(13).toUInt());
+        }
+        return port != 0;
+    }
+    ~Server()
+    {
+        proc.terminate();
+        proc.waitForFinished(5000);
+    }
+    QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)); }
+};
+
+// CPU seconds of this process: on a shared, loaded machine the wall clock mostly measures
+// the neighbours; both are printed.
+double cpuNow()
+{
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return double(t.tv_sec) + double(t.tv_nsec) / 1e9;
+}
+
+void row(const char *what, double n, double secs, const char *unit, double base = 0, double cpu = -1, double cpuBase = 0)
+{
+    const QString ratio = base > 0 ? QString::number(secs / base, 'f', 2) + QStringLiteral("x") : QStringLiteral("1.00x (baseline)");
+    const QString cpuText = cpu < 0 ? QStringLiteral("-")
+                                    : QString::number(cpu, 'f', 3) + QStringLiteral(" s")
+                                          + (cpuBase > 0 ? QStringLiteral(" (%1x)").arg(cpu / cpuBase, 0, 'f', 2) : QString());
+    printf("| %-52s | %10.0f | %9.3f s | %12.0f %s/s | %-16s | %-18s |\n", what, n, secs, n / secs, unit, qPrintable(ratio),
+           qPrintable(cpuText));
+}
+
+domain::Event syntheticOpen(qint64 i, qint64 baseMs)
+{
+    domain::Event e;
+    e.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    e.incidentUid = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    e.ts = baseMs + i * 1000;
+    e.hlc = e.ts << 16;
+    e.actor = QStringLiteral("ingest");
+    e.kind = domain::kinds::Opened;
+    static const char *sev[] = {"critical", "high", "medium", "low"};
+    static const char *svc[] = {"checkout", "payments", "search", "auth", "api", "db"};
+    e.payload = {{QStringLiteral("number"), QStringLiteral("INC%1").arg(i + 1, 7, 10, QLatin1Char('0'))},
+                 {QStringLiteral("title"), QStringLiteral("%1 latency above SLO on node %2").arg(QLatin1String(svc[i % 6])).arg(i % 977)},
+                 {QStringLiteral("description"), QStringLiteral("p99 over threshold")},
+                 {QStringLiteral("severity"), QLatin1String(sev[i % 4])},
+                 {QStringLiteral("priority"), QStringLiteral("P%1").arg(i % 4 + 1)},
+                 {QStringLiteral("services"), QJsonArray{QLatin1String(svc[i % 6])}},
+                 {QStringLiteral("state"), i % 3 ? QStringLiteral("resolved") : QStringLiteral("triggered")},
+                 {QStringLiteral("open"), i % 3 == 0},
+                 {QStringLiteral("sla"), QStringLiteral("running")},
+                 {QStringLiteral("response_minutes"), 15},
+                 {QStringLiteral("resolution_minutes"), 240}};
+    e.origin = QStringLiteral("backend");
+    return e;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser p;
+    QCommandLineOption drainN(QStringLiteral("drain"), QStringLiteral("Incidents to drain."), QStringLiteral("n"), QStringLiteral("2000"));
+    QCommandLineOption bulkN(QStringLiteral("bulk"), QStringLiteral("Incidents to bulk load."), QStringLiteral("n"), QStringLiteral("1000000"));
+    p.addOptions({drainN, bulkN});
+    p.process(app);
+    const int nDrain = p.value(drainN).toInt();
+    const qint64 nBulk = p.value(bulkN).toLongLong();
+    QTemporaryDir dir;
+
+    printf("| %-52s | %10s | %11s | %18s | %-16s | %-18s |\n", "measure", "items", "wall time", "rate (wall)", "wall vs baseline",
+           "CPU time (ratio)");
+    printf("|%s|%s|%s|%s|%s|%s|\n", QByteArray(54, '-').constData(), QByteArray(12, '-').constData(), QByteArray(13, '-').constData(),
+           QByteArray(20, '-').constData(), QByteArray(18, '-').constData(), QByteArray(20, '-').constData());
+
+    if (nDrain > 0) {
+        // Sitrep: queued incidents, drained by the SyncService (reads the outbox, POSTs with
+        // the Idempotency-Key, merges the renumbering, deletes the row).
+        Server s1, s2;
+        if (!s1.start(dir.filePath(QStringLiteral("srv1.db"))) || !s2.start(dir.filePath(QStringLiteral("srv2.db"))))
+            return fprintf(stderr, "cannot start sitrep_refserver\n"), 1;
+        const QString dbPath = dir.filePath(QStringLiteral("client.db"));
+        {
+            auto c = app::AppContext::open(dbPath);
+            if (!c || !sync::Outbox::enable((*c)->store()))
+                return 1;
+        }
+        auto ctx = app::AppContext::open(dbPath);
+        auto &engine = (*ctx)->engine();
+        QList<engine::Command> cmds;
+        for (int i = 0; i < nDrain; ++i)
+            cmds << engine::Command::open({{QStringLiteral("title"), QStringLiteral("bench %1").arg(i)},
+                                           {QStringLiteral("severity"), QStringLiteral("low")}});
+        if (!engine.executeBatch(cmds))
+            return 1;
+        sync::Outbox box((*ctx)->store());
+        const auto rows = box.pending(1000000);
+        sync::SyncOptions o;
+        o.url = s1.url();
+        o.token = QStringLiteral("bench");
+        o.pull = false;
+        sync::SyncService svc(engine, o);
+        QElapsedTimer t;
+        t.start();
+        double c0 = cpuNow();
+        const auto rep = svc.syncOnce();
+        const double sitrepSecs = double(t.nsecsElapsed()) / 1e9;
+        const double sitrepCpu = cpuNow() - c0;
+        if (!rep.ok || box.pendingCount() != 0)
+            return fprintf(stderr, "drain failed: %s\n", qPrintable(rep.error)), 1;
+
+        // Bare client: the same POSTs, one after another, no database.
+        sync::RestClient bare(s2.url(), QStringLiteral("bench"));
+        t.restart();
+        c0 = cpuNow();
+        for (const auto &r : rows) {
+            const auto &e = r.event;
+            const bool create = e.kind == domain::kinds::Opened;
+            const QJsonObject body = create ? QJsonObject{{QStringLiteral("incidentId"), e.incidentUid},
+                                                          {QStringLiteral("short_description"), e.payload[u"title"]},
+                                                          {QStringLiteral("event"), sync::eventToWire(e, QStringLiteral("bare"))}}
+                                            : QJsonObject{{QStringLiteral("events"), QJsonArray{sync::eventToWire(e, QStringLiteral("bare"))}}};
+            const QString path = create ? QStringLiteral("/api/incidents") : QStringLiteral("/api/incidents/%1/events").arg(e.incidentUid);
+            const auto reply = bare.call("POST", path, &body, {{"Idempotency-Key", e.id.toLatin1()}});
+            if (!reply.ok())
+                return fprintf(stderr, "bare client: %s\n", qPrintable(reply.describe())), 1;
+        }
+        const double bareSecs = double(t.nsecsElapsed()) / 1e9;
+        const double bareCpu = cpuNow() - c0;
+        row("outbox drain, bare HTTP client (same calls)", rows.size(), bareSecs, "req", 0, bareCpu);
+        row("outbox drain, Sitrep SyncService", rep.sent, sitrepSecs, "req", bareSecs, sitrepCpu, bareCpu);
+    }
+
+    if (nBulk > 0) {
+        const qint64 base = 1767225600000LL;
+        const int chunk = 20000;
+        // Raw SQLite: the same event rows into a same-shaped table, one transaction.
+        double rawSecs = 0, rawCpu = 0;
+        {
+            sqlite3 *db = nullptr;
+            sqlite3_open(dir.filePath(QStringLiteral("raw.db")).toUtf8().constData(), &db);
+            sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                             "CREATE TABLE events(seq INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE, incident BLOB NOT NULL, hlc INTEGER, ts INTEGER,"
+                             " actor TEXT, kind TEXT, payload TEXT, prev_hash BLOB, hash BLOB, origin TEXT);",
+                         nullptr, nullptr, nullptr);
+            sqlite3_stmt *st = nullptr;
+            sqlite3_prepare_v2(db, "INSERT INTO events(id,incident,hlc,ts,actor,kind,payload,prev_hash,hash,origin) VALUES(?,?,?,?,?,?,?,?,?,?)",
+                               -1, &st, nullptr);
+            sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+            for (qint64 i = 0; i < nBulk; i += chunk) {
+                QList<domain::Event> evs;
+                for (qint64 k = i; k < qMin(nBulk, i + chunk); ++k)
+                    evs << syntheticOpen(k, base);
+                QElapsedTimer t;
+                t.start();
+                const double c0 = cpuNow();
+                for (const auto &e : evs) {
+                    const QByteArray id = QUuid::fromString(e.id).toRfc4122(), inc = QUuid::fromString(e.incidentUid).toRfc4122();
+                    const QByteArray payload = e.payloadJson(), actor = e.actor.toUtf8(), kind = e.kind.toUtf8();
+                    sqlite3_bind_blob(st, 1, id.constData(), int(id.size()), SQLITE_TRANSIENT);
+                    sqlite3_bind_blob(st, 2, inc.constData(), int(inc.size()), SQLITE_TRANSIENT);
+                    sqlite3_bind_int64(st, 3, e.hlc);
+                    sqlite3_bind_int64(st, 4, e.ts);
+                    sqlite3_bind_text(st, 5, actor.constData(), int(actor.size()), SQLITE_TRANSIENT);
+                    sqlite3_bind_text(st, 6, kind.constData(), int(kind.size()), SQLITE_TRANSIENT);
+                    sqlite3_bind_text(st, 7, payload.constData(), int(payload.size()), SQLITE_TRANSIENT);
+                    sqlite3_bind_blob(st, 8, "", 0, SQLITE_STATIC);
+                    sqlite3_bind_blob(st, 9, id.constData(), int(id.size()), SQLITE_TRANSIENT);
+                    sqlite3_bind_text(st, 10, "backend", 7, SQLITE_STATIC);
+                    sqlite3_step(st);
+                    sqlite3_reset(st);
+                }
+                rawSecs += double(t.nsecsElapsed()) / 1e9;
+                rawCpu += cpuNow() - c0;
+            }
+            QElapsedTimer t;
+            t.start();
+            const double c0 = cpuNow();
+            sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+            rawSecs += double(t.nsecsElapsed()) / 1e9;
+            rawCpu += cpuNow() - c0;
+            sqlite3_finalize(st);
+            sqlite3_close(db);
+        }
+        // Sitrep: BulkLoader (re-chain + append with indexes dropped), then the projection,
+        // search and indexes rebuilt from the log.
+        store::Store st;
+        if (!st.open(dir.filePath(QStringLiteral("bulk.db"))))
+            return 1;
+        sync::BulkLoader loader(st);
+        double appendSecs = 0, appendCpu = 0;
+        QElapsedTimer t;
+        t.start();
+        double c0 = cpuNow();
+        if (!loader.begin())
+            return 1;
+        appendSecs += double(t.nsecsElapsed()) / 1e9;
+        appendCpu += cpuNow() - c0;
+        for (qint64 i = 0; i < nBulk; i += chunk) {
+            QList<domain::Event> evs;
+            for (qint64 k = i; k < qMin(nBulk, i + chunk); ++k)
+                evs << syntheticOpen(k, base);
+            t.restart();
+            c0 = cpuNow();
+            if (auto s = loader.add(evs); !s)
+                return fprintf(stderr, "%s\n", qPrintable(s.errorMessage())), 1;
+            appendSecs += double(t.nsecsElapsed()) / 1e9;
+            appendCpu += cpuNow() - c0;
+        }
+        t.restart();
+        c0 = cpuNow();
+        if (auto s = loader.finish(); !s)
+            return fprintf(stderr, "%s\n", qPrintable(s.errorMessage())), 1;
+        const double finishSecs = double(t.nsecsElapsed()) / 1e9;
+        const double finishCpu = cpuNow() - c0;
+        if (st.incidentCount() != nBulk)
+            return fprintf(stderr, "expected %lld incidents, got %lld\n", qlonglong(nBulk), qlonglong(st.incidentCount())), 1;
+        row("bulk: raw SQLite, same event rows, one transaction", double(nBulk), rawSecs, "ev", 0, rawCpu);
+        row("bulk: Sitrep append (re-chain, hash, insert)", double(nBulk), appendSecs, "ev", rawSecs, appendCpu, rawCpu);
+        row("bulk: Sitrep projection + search + indexes rebuild", double(nBulk), finishSecs, "inc", 0, finishCpu);
+        row("bulk: Sitrep initial sync, database time total", double(nBulk), appendSecs + finishSecs, "inc", rawSecs,
+            appendCpu + finishCpu, rawCpu);
+    }
+    return 0;
+}
