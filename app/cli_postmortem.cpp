@@ -128,7 +128,8 @@ void postmortemUsage()
              "  ics NUMBER --out FILE               review meeting invitation (RFC 5545)\n"
              "  sync-actions NUMBER                 track the Action Items section as action items\n"
              "  actions [--open]                    action items of all incidents, overdue first\n"
-             "  template [--set FILE | --reset]     the section template in use\n";
+             "  template [--set FILE | --reset]     the section template in use\n"
+             "  rebuild                             rebuild action items and KB articles from the log\n";
 }
 
 } // namespace
@@ -153,7 +154,7 @@ int runPostmortem(const QStringList &args)
 
     static const QStringList needNumber{QStringLiteral("show"), QStringLiteral("export"), QStringLiteral("status"), QStringLiteral("save"),
                                         QStringLiteral("versions"), QStringLiteral("restore"), QStringLiteral("ics"), QStringLiteral("sync-actions")};
-    static const QStringList known = needNumber + QStringList{QStringLiteral("actions"), QStringLiteral("template")};
+    static const QStringList known = needNumber + QStringList{QStringLiteral("actions"), QStringLiteral("template"), QStringLiteral("rebuild")};
     if (!known.contains(sub)) {
         postmortemUsage();
         return fail(QStringLiteral("unknown postmortem subcommand '%1'").arg(sub));
@@ -190,6 +191,16 @@ int runPostmortem(const QStringList &args)
             for (const auto &x : t.sections)
                 out() << "  ## " << x.title << "\n";
         }
+        return 0;
+    }
+    if (sub == u"rebuild") {
+        // The derived tables of this area, from the event log.
+        if (auto r = pm.rebuildActionItems(); !r)
+            return fail(r.errorMessage());
+        problems::ProblemStore ps(s.ctx->engine());
+        if (auto r = ps.rebuildKnowledgeBase(); !r)
+            return fail(r.errorMessage());
+        out() << "action items and knowledge base rebuilt from the log\n";
         return 0;
     }
     if (sub == u"actions") {

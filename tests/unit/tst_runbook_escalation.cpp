@@ -5,8 +5,10 @@
 #include "pm_fixture.h"
 
 #include "runbooks/escalationscheduler.h"
+#include "runbooks/escalationtimer.h"
 #include "runbooks/runbook.h"
 
+#include <QSignalSpy>
 #include <QtTest>
 
 using namespace sitrep;
@@ -20,6 +22,7 @@ private Q_SLOTS:
     void resolved_stopsEverything();
     void restart_derivesTimersFromTheLog();
     void attachedRunbook_winsOverMatch();
+    void timer_ticksOnStartWithShippedRunbooks();
 };
 
 static runbooks::Runbook testRunbook()
@@ -173,6 +176,22 @@ void TestRunbookEscalation::attachedRunbook_winsOverMatch()
     env.clock.set(T0 + 2 * Min);
     QCOMPARE(*sched.tick(), 1);
     QCOMPARE(escalations(env, uid).first().payload[u"contact"].toString(), QStringLiteral("db-team"));
+}
+
+void TestRunbookEscalation::timer_ticksOnStartWithShippedRunbooks()
+{
+    Env env;
+    QVERIFY(env.store.setMeta(QStringLiteral("runbooks.folder"), env.dir.filePath(QStringLiteral("none"))).ok());
+    const QString uid = env.open(QStringLiteral("p95 latency high"), QStringLiteral("high"), {QStringLiteral("api")}, T0, {QStringLiteral("APILatencyHigh")});
+    runbooks::EscalationTimer timer(*env.engine, env.clock);
+    QCOMPARE(timer.library().runbooks().size(), 9);
+    QSignalSpy spy(&timer, &runbooks::EscalationTimer::escalated);
+    env.clock.set(T0 + 16 * Min);
+    timer.start(); // seed 004: senior-sre after 15m
+    QCOMPARE(spy.count(), 1);
+    QCOMPARE(escalations(env, uid).size(), 1);
+    QCOMPARE(escalations(env, uid).first().payload[u"contact"].toString(), QStringLiteral("senior-sre"));
+    timer.stop();
 }
 
 QTEST_GUILESS_MAIN(TestRunbookEscalation)
