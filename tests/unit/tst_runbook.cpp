@@ -7,6 +7,7 @@
 
 #include <QDirIterator>
 #include <QFile>
+#include <QProcess>
 #include <QtTest>
 
 using namespace sitrep;
@@ -23,6 +24,7 @@ private Q_SLOTS:
     void library_userFolderOverridesAndReportsBrokenFiles();
     void match_byAlertNameThenService();
     void checkedSteps_lastEventPerStepWins();
+    void cli_validateReportsFileAndLine();
 };
 
 static QByteArray seedRunbookText()
@@ -224,6 +226,24 @@ void TestRunbook::checkedSteps_lastEventPerStepWins()
     for (const auto &e : tl)
         found = found || (e.kind == runbooks::StepCheckedKind && e.payload[u"message"].toString() == QStringLiteral("High API Latency step 3 'Identify Bottleneck' done"));
     QVERIFY(found);
+}
+
+void TestRunbook::cli_validateReportsFileAndLine()
+{
+    QTemporaryDir dir;
+    const QString bad = dir.filePath(QStringLiteral("bad.yaml"));
+    QFile f(bad);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("name: Bad\nsteps:\n  - name: A\nescalation:\n  - after: whenever\n    contact: x\n");
+    f.close();
+    QProcess p;
+    p.start(QStringLiteral(SITREP_BINARY), {QStringLiteral("runbook"), QStringLiteral("validate"),
+                                            QStringLiteral(SITREP_SOURCE_DIR "/resources/runbooks/high-api-latency.yaml"), bad});
+    QVERIFY(p.waitForFinished(30000));
+    QCOMPARE(p.exitCode(), 1);
+    QVERIFY(p.readAllStandardOutput().contains("high-api-latency.yaml: ok (High API Latency, 6 steps, 2 escalations)"));
+    const QByteArray err = p.readAllStandardError();
+    QVERIFY2(err.contains(bad.toUtf8() + ":5: 'after: whenever'"), err.constData());
 }
 
 QTEST_GUILESS_MAIN(TestRunbook)
