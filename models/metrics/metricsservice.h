@@ -214,3 +214,4 @@ private:
 
 Q_DECLARE_METATYPE(sitrep::metrics::DashboardMetrics)
 Q_DECLARE_METATYPE(sitrep::metrics::WallSnapshot)
+Q_DECLARE_METATYPE(sitrep::metrics::ListFilter)

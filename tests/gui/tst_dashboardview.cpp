@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+// The dashboard: tiles and charts show MetricsQueries' numbers, range and filters reach the
+// worker, clicks drill down, exports write CSV and PNG, offscreen rendering.
+#include "app/appcontext.h"
+#include "dashboards/dashboardview.h"
+#include "demo/demogenerator.h"
+#include "metrics/metricsservice.h"
+
+#include <QtCharts/QBarSet>
+#include <QtCharts/QChartView>
+#include <QtCharts/QLineSeries>
+#include <QtCharts/QStackedBarSeries>
+
+#include <QDateTime>
+#include <QFile>
+#include <QImage>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace sitrep;
+
+namespace {
+const qint64 kNow = QDateTime(QDate(2026, 11, 20), QTime(12, 0), Qt::UTC).toMSecsSinceEpoch();
+}
+
+class TestDashboardView : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    std::unique_ptr<app::AppContext> m_ctx;
+
+    QChart *chart(ui::DashboardView &v, ui::MetricsCharts::Chart c)
+    {
+        return static_cast<QChartView *>(v.charts().view(c))->chart();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        qputenv("SITREP_NOW", QByteArray::number(kNow));
+        auto ctx = app::AppContext::open(m_dir.filePath(QStringLiteral("dash.db")), QStringLiteral("sre"));
+        QVERIFY2(ctx.ok(), qPrintable(ctx.errorMessage()));
+        m_ctx = std::move(*ctx);
+        demo::DemoOptions o;
+        o.incidents = 800;
+        o.now = kNow;
+        o.days = 100;
+        QVERIFY(demo::runDemo(m_ctx->engine(), o).ok());
+    }
+
+    void dashboard_showsTheServiceNumbers()
+    {
+        metrics::MetricsService svc(m_ctx->dbPath(), m_ctx->clock());
+        ui::DashboardView v(svc);
+        v.resize(1600, 1000);
+        v.show();
+        QVERIFY(v.waitForData());
+        metrics::MetricsQueries q(m_ctx->store());
+        auto want = q.dashboard(metrics::MetricsFilter::lastDays(30, kNow), kNow);
+        QVERIFY(want.ok());
+        QCOMPARE(v.metrics().filter, want->filter);
+        QCOMPARE(v.metrics().total(), want->total());
+        QCOMPARE(v.metrics().tiles, want->tiles);
+        for (int s = 1; s <= 4; ++s)
+            QVERIFY(v.tileText(QStringLiteral("sev%1").arg(s)).startsWith(QString::number(want->tiles.openBySeverity[s])));
+        QVERIFY(v.tileText(QStringLiteral("commander")).startsWith(QString::number(want->tiles.withoutCommander)));
+        QVERIFY(v.tileText(QStringLiteral("sla")).startsWith(QStringLiteral("%1 / %2").arg(want->tiles.breaching).arg(want->tiles.atRisk)));
+        if (!want->tiles.oldestUnackNumber.isEmpty())
+            QVERIFY(v.tileText(QStringLiteral("oldest")).contains(want->tiles.oldestUnackNumber));
+        for (int c = 0; c < ui::MetricsCharts::ChartCount; ++c)
+            QVERIFY2(v.charts().pointCount(ui::MetricsCharts::Chart(c)) > 0, qPrintable(ui::MetricsCharts::chartName(ui::MetricsCharts::Chart(c))));
+        const QImage img = v.grab().toImage();
+        QCOMPARE(img.size(), QSize(1600, 1000));
+    }
+
+    void range_andFilters_reachTheQueries()
+    {
+        metrics::MetricsService svc(m_ctx->dbPath(), m_ctx->clock());
+        ui::DashboardView v(svc);
+        v.resize(1400, 900);
+        QVERIFY(v.waitForData());
+        v.setRangeDays(7);
+        QVERIFY(v.waitForData());
+        QCOMPARE(v.metrics().filter.from, kNow - 7 * metrics::DayMs);
+        v.setRangeDays(90);
+        QVERIFY(v.waitForData());
+        QCOMPARE(v.metrics().filter.from, kNow - 90 * metrics::DayMs);
+        v.setServiceFilter(QStringLiteral("kafka"));
+        QVERIFY(v.waitForData());
+        QCOMPARE(v.metrics().filter.service, QStringLiteral("kafka"));
+        metrics::MetricsQueries q(m_ctx->store());
+        auto f = metrics::MetricsFilter::lastDays(90, kNow);
+        f.service = QStringLiteral("kafka");
+        QCOMPARE(v.metrics().total(), q.dashboard(f, kNow)->total());
+        v.setServiceFilter({});
+        v.setGroupFilter(QStringLiteral("Payments"));
+        QVERIFY(v.waitForData());
+        QCOMPARE(v.metrics().filter.group, QStringLiteral("Payments"));
+        QVERIFY(v.metrics().total().count > 0);
+        const qint64 from = kNow - 40 * metrics::DayMs;
+        v.setCustomRange(from, kNow - 10 * metrics::DayMs);
+        QVERIFY(v.waitForData());
+        QCOMPARE(v.metrics().filter.from, QDateTime(QDateTime::fromMSecsSinceEpoch(from, Qt::UTC).date(), QTime(0, 0), Qt::UTC).toMSecsSinceEpoch());
+    }
+
+    void clickingABar_emitsTheMatchingListFilter()
+    {
+        metrics::MetricsService svc(m_ctx->dbPath(), m_ctx->clock());
+        ui::DashboardView v(svc);
+        v.resize(1400, 900);
+        QVERIFY(v.waitForData());
+        QSignalSpy drill(&v, &ui::DashboardView::drillDown);
+        // Frequency chart: the SEV2 set, last week.
+        auto *series = qobject_cast<QStackedBarSeries *>(chart(v, ui::MetricsCharts::Frequency)->series().value(0));
+        QVERIFY(series);
+        QBarSet *sev2 = series->barSets().value(1);
+        QCOMPARE(sev2->label(), QStringLiteral("SEV2"));
+        const int lastWeek = int(v.metrics().weeks.size()) - 1;
+        Q_EMIT sev2->clicked(lastWeek);
+        QCOMPARE(drill.size(), 1);
+        auto f = drill.takeFirst().at(0).value<metrics::ListFilter>();
+        QCOMPARE(f.severity, 2);
+        QCOMPARE(f.from, v.metrics().weeks.last());
+        QCOMPARE(f.to, v.metrics().filter.to);
+        QCOMPARE(f.metric, QStringLiteral("frequency"));
+        QCOMPARE(f.toListQuery().severity, 2);
+        // MTTA chart: a point of the "All" line gives a week without severity.
+        auto *line = qobject_cast<QLineSeries *>(chart(v, ui::MetricsCharts::Mtta)->series().value(0));
+        QVERIFY(line && line->count() > 0);
+        Q_EMIT line->clicked(line->at(0));
+        QCOMPARE(drill.size(), 1);
+        f = drill.takeFirst().at(0).value<metrics::ListFilter>();
+        QCOMPARE(f.severity, 0);
+        QCOMPARE(f.metric, QStringLiteral("mtta"));
+        QVERIFY(f.from >= v.metrics().filter.from);
+    }
+
+    void exports_writeCsvAndEveryChart()
+    {
+        metrics::MetricsService svc(m_ctx->dbPath(), m_ctx->clock());
+        ui::DashboardView v(svc);
+        v.resize(1600, 1000);
+        v.show();
+        QVERIFY(v.waitForData());
+        QTemporaryDir out;
+        const QString csv = out.filePath(QStringLiteral("m.csv"));
+        QVERIFY(v.exportCsv(csv).ok());
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray text = f.readAll();
+        QVERIFY(text.startsWith("kind,week_start,severity,metric,value\n"));
+        QVERIFY(text.contains("total,,all,mttr_minutes,"));
+        QVERIFY(v.exportAllCharts(out.path(), QStringLiteral("x")).ok());
+        for (int c = 0; c < ui::MetricsCharts::ChartCount; ++c) {
+            QImage img(out.filePath(QStringLiteral("x-%1.png").arg(ui::MetricsCharts::chartName(ui::MetricsCharts::Chart(c)))));
+            QVERIFY(!img.isNull());
+            QVERIFY(img.width() > 200);
+        }
+        QVERIFY(!v.exportCsv(out.filePath(QStringLiteral("no/such/dir/m.csv"))).ok());
+    }
+
+    void failure_keepsNumbersAndSaysSo()
+    {
+        metrics::MetricsService svc(m_ctx->dbPath(), m_ctx->clock());
+        ui::DashboardView v(svc);
+        QVERIFY(v.waitForData());
+        const auto before = v.metrics().total();
+        const QString away = m_ctx->dbPath() + QStringLiteral(".away");
+        QVERIFY(QFile::rename(m_ctx->dbPath(), away));
+        QSignalSpy failed(&svc, &metrics::MetricsService::failed);
+        v.refresh();
+        QVERIFY(failed.wait(10000));
+        QVERIFY(QFile::rename(away, m_ctx->dbPath()));
+        QCOMPARE(v.metrics().total(), before);
+        auto *status = v.findChild<QLabel *>(QStringLiteral("dashboardStatus"));
+        QVERIFY(status && status->text().contains(QStringLiteral("not there")));
+    }
+};
+
+QTEST_MAIN(TestDashboardView)
+#include "tst_dashboardview.moc"

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT
+// The NOC wall: rotation and P1 interruption, the stale banner when the database goes away
+// or is locked and the recovery when it returns, offscreen rendering.
+#include "app/appcontext.h"
+#include "demo/demogenerator.h"
+#include "metrics/metricsservice.h"
+#include "wall/wallrotation.h"
+#include "wall/wallwindow.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace sitrep;
+
+namespace {
+
+const qint64 kNow = QDateTime(QDate(2026, 11, 20), QTime(12, 0), Qt::UTC).toMSecsSinceEpoch();
+
+metrics::ActiveIncident inc(const QString &uid, int priority)
+{
+    metrics::ActiveIncident a;
+    a.uid = uid;
+    a.priority = priority;
+    a.severity = priority;
+    return a;
+}
+
+} // namespace
+
+class TestWallWindow : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    std::unique_ptr<app::AppContext> m_ctx;
+
+    QString dbPath() const { return m_dir.filePath(QStringLiteral("wall.db")); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        qputenv("SITREP_NOW", QByteArray::number(kNow));
+        auto ctx = app::AppContext::open(dbPath(), QStringLiteral("sre"));
+        QVERIFY2(ctx.ok(), qPrintable(ctx.errorMessage()));
+        m_ctx = std::move(*ctx);
+        demo::DemoOptions o;
+        o.incidents = 500;
+        o.now = kNow;
+        o.days = 60;
+        QVERIFY(demo::runDemo(m_ctx->engine(), o).ok());
+    }
+
+    void rotation_cyclesThroughPages()
+    {
+        ui::WallRotation r(5);
+        QCOMPARE(r.page(), 0);
+        QList<int> seen;
+        for (int i = 0; i < 6; ++i)
+            seen << r.advance();
+        QCOMPARE(seen, (QList<int>{1, 2, 3, 4, 0, 1}));
+    }
+
+    void rotation_firstSnapshotDoesNotInterrupt()
+    {
+        ui::WallRotation r(5);
+        r.advance();
+        QVERIFY(!r.update({inc(QStringLiteral("a"), 1)}));
+        QCOMPARE(r.page(), 1);
+        QCOMPARE(r.interruptions(), 0);
+    }
+
+    void rotation_newP1InterruptsAndHolds()
+    {
+        ui::WallRotation r(5);
+        QVERIFY(!r.update({inc(QStringLiteral("a"), 1), inc(QStringLiteral("b"), 3)}));
+        r.advance();
+        r.advance();
+        QCOMPARE(r.page(), 2);
+        // A new P3 does not interrupt, a known P1 does not either.
+        QVERIFY(!r.update({inc(QStringLiteral("a"), 1), inc(QStringLiteral("c"), 3)}));
+        QCOMPARE(r.page(), 2);
+        QVERIFY(r.update({inc(QStringLiteral("a"), 1), inc(QStringLiteral("d"), 1)}));
+        QCOMPARE(r.page(), 0);
+        QVERIFY(r.holding());
+        QCOMPARE(r.advance(), 0); // held for a full period
+        QCOMPARE(r.advance(), 1);
+        QVERIFY(!r.update({inc(QStringLiteral("d"), 1)}));
+        QCOMPARE(r.interruptions(), 1);
+    }
+
+    void rotation_sev1WithoutPriorityCountsAsP1()
+    {
+        metrics::ActiveIncident a;
+        a.severity = 1;
+        QVERIFY(a.isP1());
+        a.priority = 2;
+        QVERIFY(!a.isP1());
+    }
+
+    void wall_rendersOffscreenWithData()
+    {
+        metrics::MetricsService svc(dbPath(), m_ctx->clock());
+        ui::WallWindow::Options o;
+        o.rotateSeconds = 3600;
+        ui::WallWindow wall(svc, o);
+        wall.resize(1920, 1080);
+        wall.show();
+        QVERIFY(wall.waitForRefresh());
+        QVERIFY(wall.hasData());
+        QVERIFY(!wall.isStale());
+        QVERIFY(!wall.bannerVisible());
+        QVERIFY(!wall.snapshot().active.isEmpty());
+        QCOMPARE(wall.cursor().shape(), Qt::BlankCursor);
+        for (int p = 0; p < wall.pageCount(); ++p) {
+            QCOMPARE(wall.page(), p);
+            const QImage img = wall.grab().toImage();
+            QCOMPARE(img.size(), QSize(1920, 1080));
+            // Dark theme: the corner pixel is near black.
+            QVERIFY(qGray(img.pixel(5, img.height() - 5)) < 40);
+            wall.rotate();
+        }
+        QCOMPARE(wall.page(), 0);
+        QCOMPARE(wall.pageName(), QStringLiteral("incidents"));
+    }
+
+    void wall_staleBannerWhenDatabaseGoneAndRecovers()
+    {
+        metrics::MetricsService svc(dbPath(), m_ctx->clock());
+        ui::WallWindow::Options o;
+        o.rotateSeconds = 3600;
+        o.refreshMs = 3600000;
+        ui::WallWindow wall(svc, o);
+        wall.resize(1280, 720);
+        wall.show();
+        QVERIFY(wall.waitForRefresh());
+        const int active = int(wall.snapshot().active.size());
+        QVERIFY(active > 0);
+
+        // Take the source away.
+        const QString away = dbPath() + QStringLiteral(".moved");
+        QVERIFY(QFile::rename(dbPath(), away));
+        wall.refresh();
+        QVERIFY(wall.waitForRefresh());
+        QVERIFY(wall.isStale());
+        QVERIFY(wall.bannerVisible());
+        const QString hhmm = QDateTime::fromMSecsSinceEpoch(kNow).toString(QStringLiteral("HH:mm"));
+        QVERIFY2(wall.bannerText().contains(QStringLiteral("stale since %1").arg(hhmm)), qPrintable(wall.bannerText()));
+        QVERIFY(!wall.bannerText().contains(QStringLiteral("#0"))); // a message, not a trace
+        QCOMPARE(wall.snapshot().active.size(), active); // the last data stays
+        QVERIFY(!wall.grab().isNull());
+
+        // Give it back: the next refresh recovers on its own.
+        QVERIFY(QFile::rename(away, dbPath()));
+        wall.refresh();
+        QVERIFY(wall.waitForRefresh());
+        QVERIFY(!wall.isStale());
+        QVERIFY(!wall.bannerVisible());
+    }
+
+    void wall_newP1InterruptsRotation()
+    {
+        metrics::MetricsService svc(dbPath(), m_ctx->clock());
+        ui::WallWindow::Options o;
+        o.rotateSeconds = 3600;
+        o.refreshMs = 3600000;
+        ui::WallWindow wall(svc, o);
+        wall.show();
+        QVERIFY(wall.waitForRefresh());
+        wall.rotate();
+        wall.rotate();
+        QCOMPARE(wall.page(), 2);
+        wall.refresh(); // nothing new: stays
+        QVERIFY(wall.waitForRefresh());
+        QCOMPARE(wall.page(), 2);
+        auto r = m_ctx->engine().execute(engine::Command::open(
+            {{QStringLiteral("title"), QStringLiteral("Checkout down in every region")},
+             {QStringLiteral("severity"), QStringLiteral("critical")},
+             {QStringLiteral("services"), QJsonArray{QStringLiteral("checkout")}}}));
+        QVERIFY2(r.ok(), qPrintable(r.errorMessage()));
+        wall.refresh();
+        QVERIFY(wall.waitForRefresh());
+        QCOMPARE(wall.page(), 0);
+        QCOMPARE(wall.rotation().interruptions(), 1);
+        QCOMPARE(wall.snapshot().active.first().uid, r->incidentUid); // P1 first
+    }
+
+    void wall_exitKeysAskToLeave()
+    {
+        metrics::MetricsService svc(dbPath(), m_ctx->clock());
+        ui::WallWindow wall(svc);
+        QSignalSpy exit(&wall, &ui::WallWindow::exitRequested);
+        QTest::keyClick(&wall, Qt::Key_Escape);
+        QCOMPARE(exit.size(), 1);
+    }
+};
+
+QTEST_MAIN(TestWallWindow)
+#include "tst_wallwindow.moc"
