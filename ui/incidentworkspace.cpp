@@ -4,6 +4,8 @@
 #include "engine/lifecycleengine.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/timelinemodel.h"
+#include "postmortem/postmortemeditor.h"
+#include "postmortem/runbookchecklist.h"
 #include "severitystyle.h"
 
 #include <QComboBox>
@@ -54,6 +56,8 @@ IncidentWorkspace::IncidentWorkspace(engine::LifecycleEngine &engine, const QStr
     m_tabs->addTab(buildCommunication(), tr("&Communication"));
     m_tabs->addTab(buildActionItems(), tr("Action &items"));
     m_tabs->addTab(buildPeople(), tr("&People"));
+    m_tabs->addTab(new RunbookChecklist(m_engine, m_uid, m_me, m_tabs), tr("&Runbook"));
+    m_tabs->addTab(new PostmortemEditor(m_engine, m_uid, m_me, m_tabs), tr("Post&mortem"));
     outer->addWidget(m_tabs, 1);
     reload();
 }

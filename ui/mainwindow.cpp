@@ -10,6 +10,9 @@
 #include "itemmodels/changewatcher.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidenttablemodel.h"
+#include "postmortem/actionitemsview.h"
+#include "postmortem/automation.h"
+#include "runbooks/escalationtimer.h"
 #include "severitystyle.h"
 
 #include <QAction>
@@ -33,7 +36,7 @@
 #include <QTimer>
 #include <QToolBar>
 
-Q_LOGGING_CATEGORY(lcUi, "sitrep.ui", QtWarningMsg)
+Q_LOGGING_CATEGORY(lcWarRoom, "sitrep.ui.warroom", QtWarningMsg)
 
 namespace sitrep::ui {
 
@@ -117,6 +120,14 @@ MainWindow::MainWindow(app::AppContext &context, QWidget *parent) : QMainWindow(
     connect(m_slaTimer, &QTimer::timeout, this, &MainWindow::checkSla);
     m_slaTimer->start();
     QTimer::singleShot(0, this, &MainWindow::checkSla);
+    // Postmortem documents on resolve and runbook escalation timers run in a window that
+    // writes, not in read-only renderings (setPassive comes right after construction).
+    QTimer::singleShot(0, this, [this] {
+        if (m_passive)
+            return;
+        new postmortem::PostmortemAutomation(m_context.engine(), this);
+        (new runbooks::EscalationTimer(m_context.engine(), m_context.clock(), this))->start();
+    });
 
     QSettings settings;
     resize(1400, 900);
@@ -198,6 +209,16 @@ void MainWindow::buildActions()
                                 m_list->setSavedView(id);
                             });
     }
+    QAction *actionItems = make(tr("Action &items (all incidents)"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I), QStringLiteral("actionActionItems"), [this] {
+        for (int i = 1; i < m_tabs->count(); ++i)
+            if (qobject_cast<ActionItemsView *>(m_tabs->widget(i))) {
+                m_tabs->setCurrentIndex(i);
+                return;
+            }
+        auto *v = new ActionItemsView(m_context.engine(), m_me, m_tabs);
+        connect(v, &ActionItemsView::openIncident, this, [this](const QString &uid) { openIncident(uid); });
+        m_tabs->setCurrentIndex(m_tabs->addTab(v, tr("Action items")));
+    });
     QAction *quit = make(tr("&Quit"), QKeySequence::Quit, QStringLiteral("actionQuit"), [this] { close(); });
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
@@ -208,7 +229,7 @@ void MainWindow::buildActions()
     for (QAction *a : {open, ack, note, transition, closeTab})
         incident->addAction(a);
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    for (QAction *a : {palette, search, list, refresh})
+    for (QAction *a : {palette, search, list, actionItems, refresh})
         view->addAction(a);
     view->addSeparator();
     for (QAction *a : viewActions)
@@ -337,7 +358,7 @@ void MainWindow::checkSla()
         return;
     const auto r = m_context.engine().checkSla(m_context.clock().nowMs());
     if (!r)
-        qCWarning(lcUi) << "SLA check failed:" << r.errorMessage();
+        qCWarning(lcWarRoom) << "SLA check failed:" << r.errorMessage();
 }
 
 void MainWindow::onEvents(const QList<domain::Event> &events, const QSet<QString> &uids)
