@@ -50,6 +50,66 @@
         <source>Back-end settings…</source>
         <translation>Backend-Einstellungen…</translation>
     </message>
+    <message>
+        <source>Dashboard</source>
+        <translation>Dashboard</translation>
+    </message>
+    <message>
+        <source>From the dashboard: %1%2 incidents created %3 – %4</source>
+        <translation>Aus dem Dashboard: %1%2 Störungen angelegt %3 – %4</translation>
+    </message>
+    <message>
+        <source>View</source>
+        <translation>Ansicht</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>&amp;Dashboard</source>
+        <translation>&amp;Dashboard</translation>
+    </message>
+    <message>
+        <source>&amp;Wall mode</source>
+        <translation>&amp;Wandmodus</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 Min.</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 Std. %2 Min.</translation>
+    </message>
+    <message>
+        <source>%1 days</source>
+        <translation>%1 Tage</translation>
+    </message>
+    <message>
+        <source>Unset</source>
+        <translation>Nicht gesetzt</translation>
+    </message>
+    <message>
+        <source>days</source>
+        <translation>Tage</translation>
+    </message>
+    <message>
+        <source>hours</source>
+        <translation>Stunden</translation>
+    </message>
+    <message>
+        <source>minutes</source>
+        <translation>Minuten</translation>
+    </message>
+    <message>
+        <source>%1 d</source>
+        <translation>%1 T</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 Std.</translation>
+    </message>
 </context>
 <context>
     <name>SavedViews</name>
@@ -465,6 +525,145 @@
     <message>
         <source>from severity</source>
         <translation>aus dem Schweregrad</translation>
+    </message>
+</context>
+<context>
+    <name>sitrep::ui::DashboardView</name>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Letzte 7 Tage</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Letzte 30 Tage</translation>
+    </message>
+    <message>
+        <source>Last 90 days</source>
+        <translation>Letzte 90 Tage</translation>
+    </message>
+    <message>
+        <source>Custom range</source>
+        <translation>Eigener Zeitraum</translation>
+    </message>
+    <message>
+        <source>All services</source>
+        <translation>Alle Dienste</translation>
+    </message>
+    <message>
+        <source>All groups</source>
+        <translation>Alle Gruppen</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV exportieren…</translation>
+    </message>
+    <message>
+        <source>Export charts…</source>
+        <translation>Diagramme exportieren…</translation>
+    </message>
+    <message>
+        <source>Range:</source>
+        <translation>Zeitraum:</translation>
+    </message>
+    <message>
+        <source>Service:</source>
+        <translation>Dienst:</translation>
+    </message>
+    <message>
+        <source>Group:</source>
+        <translation>Gruppe:</translation>
+    </message>
+    <message>
+        <source>Open SEV%1</source>
+        <translation>Offene SEV%1</translation>
+    </message>
+    <message>
+        <source>SLA breaching / at risk</source>
+        <translation>SLA verletzt / gefährdet</translation>
+    </message>
+    <message>
+        <source>Oldest unacknowledged</source>
+        <translation>Älteste unbestätigte</translation>
+    </message>
+    <message>
+        <source>Without commander</source>
+        <translation>Ohne Einsatzleiter</translation>
+    </message>
+    <message>
+        <source>Save chart as PNG…</source>
+        <translation>Diagramm als PNG speichern…</translation>
+    </message>
+    <message>
+        <source>Save chart</source>
+        <translation>Diagramm speichern</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG-Bilder (*.png)</translation>
+    </message>
+    <message>
+        <source>open now</source>
+        <translation>jetzt offen</translation>
+    </message>
+    <message>
+        <source>none open</source>
+        <translation>keine offen</translation>
+    </message>
+    <message>
+        <source>breaching / due within %1 min</source>
+        <translation>verletzt / fällig in %1 Min.</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>every open incident is acknowledged</source>
+        <translation>jede offene Störung ist bestätigt</translation>
+    </message>
+    <message>
+        <source>of %1 open</source>
+        <translation>von %1 offenen</translation>
+    </message>
+    <message>
+        <source>%1 incidents created in range · MTTA %2 · MTTR %3 · response SLA %4 · updated %5</source>
+        <translation>%1 Störungen im Zeitraum angelegt · MTTA %2 · MTTR %3 · Reaktions-SLA %4 · aktualisiert %5</translation>
+    </message>
+    <message>
+        <source>Could not refresh the dashboard: %1 (showing the last numbers)</source>
+        <translation>Dashboard konnte nicht aktualisiert werden: %1 (die letzten Zahlen werden angezeigt)</translation>
+    </message>
+    <message>
+        <source>no numbers yet</source>
+        <translation>noch keine Zahlen</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>cannot write %1</source>
+        <translation>%1 kann nicht geschrieben werden</translation>
+    </message>
+    <message>
+        <source>Export metrics</source>
+        <translation>Kennzahlen exportieren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <source>Metrics written to %1</source>
+        <translation>Kennzahlen nach %1 geschrieben</translation>
+    </message>
+    <message>
+        <source>Export charts to folder</source>
+        <translation>Diagramme in einen Ordner exportieren</translation>
+    </message>
+    <message>
+        <source>Charts written to %1</source>
+        <translation>Diagramme nach %1 geschrieben</translation>
     </message>
 </context>
 <context>
@@ -944,6 +1143,14 @@
         <source>SLA on track</source>
         <translation>SLA im Plan</translation>
     </message>
+    <message>
+        <source>&amp;Runbook</source>
+        <translation>&amp;Runbook</translation>
+    </message>
+    <message>
+        <source>Post&amp;mortem</source>
+        <translation>&amp;Nachbetrachtung</translation>
+    </message>
 </context>
 <context>
     <name>sitrep::ui::MainWindow</name>
@@ -1074,6 +1281,57 @@
     <message>
         <source> · last change %1</source>
         <translation> · letzte Änderung %1</translation>
+    </message>
+    <message>
+        <source>Action &amp;items (all incidents)</source>
+        <translation>&amp;Maßnahmen (alle Störungen)</translation>
+    </message>
+    <message>
+        <source>Action items</source>
+        <translation>Maßnahmen</translation>
+    </message>
+</context>
+<context>
+    <name>sitrep::ui::MetricsCharts</name>
+    <message>
+        <source>MTTR by severity</source>
+        <translation>MTTR nach Schweregrad</translation>
+    </message>
+    <message>
+        <source>MTTA per week</source>
+        <translation>MTTA pro Woche</translation>
+    </message>
+    <message>
+        <source>Incidents per week by severity</source>
+        <translation>Störungen pro Woche nach Schweregrad</translation>
+    </message>
+    <message>
+        <source>Response SLA compliance per week</source>
+        <translation>Einhaltung des Reaktions-SLA pro Woche</translation>
+    </message>
+    <message>
+        <source>hours</source>
+        <translation>Stunden</translation>
+    </message>
+    <message>
+        <source>minutes</source>
+        <translation>Minuten</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <source>incidents</source>
+        <translation>Störungen</translation>
+    </message>
+    <message>
+        <source>Response SLA met</source>
+        <translation>Reaktions-SLA eingehalten</translation>
+    </message>
+    <message>
+        <source>Resolution SLA met</source>
+        <translation>Lösungs-SLA eingehalten</translation>
     </message>
 </context>
 <context>
@@ -1213,6 +1471,14 @@
         <source>Export postmortem</source>
         <translation>Nachbetrachtung exportieren</translation>
     </message>
+    <message>
+        <source>No postmortem yet. The workflow drafts one when the incident is resolved.</source>
+        <translation>Noch keine Nachbetrachtung. Der Workflow erstellt einen Entwurf, sobald die Störung gelöst ist.</translation>
+    </message>
+    <message>
+        <source>Start the postmortem now</source>
+        <translation>Nachbetrachtung jetzt beginnen</translation>
+    </message>
 </context>
 <context>
     <name>sitrep::ui::RunbookChecklist</name>
@@ -1268,6 +1534,10 @@
         <source>Copied: %1</source>
         <translation>Kopiert: %1</translation>
     </message>
+    <message>
+        <source>%1 due now</source>
+        <translation>%1 jetzt fällig</translation>
+    </message>
 </context>
 <context>
     <name>sitrep::ui::SyncSettingsDialog</name>
@@ -1315,6 +1585,120 @@
 Click for back-end settings</source>
         <translation>Letzter Fehler: %1
 Klicken für die Backend-Einstellungen</translation>
+    </message>
+</context>
+<context>
+    <name>sitrep::ui::WallIncidentsPage</name>
+    <message>
+        <source>SEVERITY</source>
+        <translation>SCHWEREGRAD</translation>
+    </message>
+    <message>
+        <source>INCIDENT</source>
+        <translation>STÖRUNG</translation>
+    </message>
+    <message>
+        <source>ELAPSED</source>
+        <translation>VERSTRICHEN</translation>
+    </message>
+    <message>
+        <source>SLA</source>
+        <translation>SLA</translation>
+    </message>
+    <message>
+        <source>COMMANDER</source>
+        <translation>EINSATZLEITER</translation>
+    </message>
+    <message>
+        <source>UPDATE</source>
+        <translation>MELDUNG</translation>
+    </message>
+    <message>
+        <source>No active incidents</source>
+        <translation>Keine aktiven Störungen</translation>
+    </message>
+    <message>
+        <source>acked</source>
+        <translation>bestätigt</translation>
+    </message>
+    <message>
+        <source>not acked</source>
+        <translation>nicht bestätigt</translation>
+    </message>
+    <message>
+        <source>BREACHED</source>
+        <translation>VERLETZT</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>pausiert</translation>
+    </message>
+    <message>
+        <source>to resolve</source>
+        <translation>bis zur Lösung</translation>
+    </message>
+    <message>
+        <source>to respond</source>
+        <translation>bis zur Reaktion</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>ago</source>
+        <translation>her</translation>
+    </message>
+    <message>
+        <source>no update</source>
+        <translation>keine Meldung</translation>
+    </message>
+    <message>
+        <source>+ %1 more open incidents</source>
+        <translation>+ %1 weitere offene Störungen</translation>
+    </message>
+</context>
+<context>
+    <name>sitrep::ui::WallWindow</name>
+    <message>
+        <source>Sitrep wall</source>
+        <translation>Sitrep-Wandanzeige</translation>
+    </message>
+    <message>
+        <source>the database does not answer</source>
+        <translation>die Datenbank antwortet nicht</translation>
+    </message>
+    <message>
+        <source>SITREP</source>
+        <translation>SITREP</translation>
+    </message>
+    <message>
+        <source>Active incidents</source>
+        <translation>Aktive Störungen</translation>
+    </message>
+    <message>
+        <source>MTTR</source>
+        <translation>MTTR</translation>
+    </message>
+    <message>
+        <source>MTTA</source>
+        <translation>MTTA</translation>
+    </message>
+    <message>
+        <source>Incidents per week</source>
+        <translation>Störungen pro Woche</translation>
+    </message>
+    <message>
+        <source>SLA compliance</source>
+        <translation>SLA-Einhaltung</translation>
+    </message>
+    <message>
+        <source>SLA breached</source>
+        <translation>SLA verletzt</translation>
+    </message>
+    <message>
+        <source>⚠  Data stale since %1 — %2. Retrying…</source>
+        <translation>⚠  Daten veraltet seit %1 — %2. Neuer Versuch…</translation>
     </message>
 </context>
 </TS>
