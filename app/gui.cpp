@@ -3,6 +3,7 @@
 
 #include "app/appcontext.h"
 #include "cli_wall.h"
+#include "dashboards/dashboardintegration.h"
 #include "demo/demogenerator.h"
 #include "mainwindow.h"
 #include "settings/syncui.h"
@@ -113,6 +114,7 @@ int run(int &argc, char **argv)
         return runWall(**ctx, p.value(wallScreen), p.value(wallRotate));
     ui::MainWindow w(**ctx);
     ui::attachSync(w, **ctx);
+    ui::attachDashboard(w, **ctx);
     w.show();
     return app.exec();
 }

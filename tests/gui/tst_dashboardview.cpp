@@ -2,7 +2,11 @@
 // The dashboard: tiles and charts show MetricsQueries' numbers, range and filters reach the
 // worker, clicks drill down, exports write CSV and PNG, offscreen rendering.
 #include "app/appcontext.h"
+#include "dashboards/dashboardintegration.h"
 #include "dashboards/dashboardview.h"
+#include "itemmodels/incidenttablemodel.h"
+#include "mainwindow.h"
+#include "wall/wallwindow.h"
 #include "demo/demogenerator.h"
 #include "metrics/metricsservice.h"
 
@@ -12,7 +16,10 @@
 #include <QtCharts/QStackedBarSeries>
 
 #include <QDateTime>
+#include <QAction>
+#include <QApplication>
 #include <QFile>
+#include <QTabWidget>
 #include <QImage>
 #include <QLabel>
 #include <QSignalSpy>
@@ -160,6 +167,44 @@ private Q_SLOTS:
             QVERIFY(img.width() > 200);
         }
         QVERIFY(!v.exportCsv(out.filePath(QStringLiteral("no/such/dir/m.csv"))).ok());
+    }
+
+    void mainWindow_getsDashboardTabDrillDownAndWallToggle()
+    {
+        ui::MainWindow w(*m_ctx);
+        w.setPassive(true);
+        ui::attachDashboard(w, *m_ctx);
+        auto *tabs = w.findChild<QTabWidget *>(QStringLiteral("mainTabs"));
+        QVERIFY(tabs);
+        auto *dash = qobject_cast<ui::DashboardView *>(tabs->widget(1));
+        QVERIFY(dash);
+        QCOMPARE(tabs->tabText(1), QStringLiteral("Dashboard"));
+        QVERIFY(dash->waitForData());
+        auto *show = w.findChild<QAction *>(QStringLiteral("actionDashboard"));
+        QVERIFY(show);
+        show->trigger();
+        QCOMPARE(tabs->currentWidget(), dash);
+        metrics::ListFilter f;
+        f.severity = 3;
+        f.service = QStringLiteral("kafka");
+        Q_EMIT dash->drillDown(f);
+        QCOMPARE(tabs->currentIndex(), 0);
+        QCOMPARE(w.listModel().filter().severity, 3);
+        QCOMPARE(w.listModel().filter().service, QStringLiteral("kafka"));
+
+        auto *wallMode = w.findChild<QAction *>(QStringLiteral("actionWallMode"));
+        QVERIFY(wallMode);
+        auto walls = [] {
+            int n = 0;
+            for (QWidget *t : QApplication::topLevelWidgets())
+                n += qobject_cast<ui::WallWindow *>(t) && t->isVisible();
+            return n;
+        };
+        wallMode->setChecked(true);
+        QCOMPARE(walls(), 1);
+        wallMode->setChecked(false);
+        QTest::qWait(50);
+        QCOMPARE(walls(), 0);
     }
 
     void failure_keepsNumbersAndSaysSo()

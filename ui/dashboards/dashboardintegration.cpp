@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+#include "dashboards/dashboardintegration.h"
+
+#include "app/appcontext.h"
+#include "dashboards/dashboardview.h"
+#include "incidentlistview.h"
+#include "itemmodels/incidentquery.h"
+#include "itemmodels/incidenttablemodel.h"
+#include "mainwindow.h"
+#include "wall/wallwindow.h"
+
+#include <QAction>
+#include <QDateTime>
+#include <QGuiApplication>
+#include <QMenu>
+#include <QMenuBar>
+#include <QPointer>
+#include <QScreen>
+#include <QStatusBar>
+#include <QTabBar>
+#include <QTabWidget>
+
+namespace sitrep::ui {
+
+void attachDashboard(MainWindow &window, app::AppContext &context)
+{
+    auto *tabs = window.findChild<QTabWidget *>(QStringLiteral("mainTabs"));
+    if (!tabs)
+        return;
+    auto *service = new metrics::MetricsService(context.dbPath(), context.clock(), &window);
+    auto *dashboard = new DashboardView(*service, tabs);
+    const int index = tabs->insertTab(1, dashboard, QObject::tr("Dashboard"));
+    tabs->tabBar()->setTabButton(index, QTabBar::RightSide, nullptr);
+    tabs->tabBar()->setTabButton(index, QTabBar::LeftSide, nullptr);
+
+    // A click on a chart: the list with that severity and service. The list has no
+    // created-between filter yet, so the status bar names the week.
+    QObject::connect(dashboard, &DashboardView::drillDown, &window, [&window, &context, tabs](const metrics::ListFilter &f) {
+        tabs->setCurrentIndex(0);
+        window.listView()->setSavedView(QStringLiteral("all"));
+        itemmodels::IncidentFilter filter;
+        filter.severity = f.severity;
+        filter.service = f.service;
+        filter.now = context.clock().nowMs();
+        window.listModel().setFilter(filter);
+        const auto day = [](qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("d MMM")); };
+        window.statusBar()->showMessage(QObject::tr("From the dashboard: %1%2 incidents created %3 – %4")
+                                            .arg(f.severity ? QStringLiteral("SEV%1 ").arg(f.severity) : QString(),
+                                                 f.service.isEmpty() ? QString() : f.service + u' ', day(f.from), day(f.to - 1)),
+                                        15000);
+    });
+
+    QMenu *view = nullptr;
+    for (QAction *a : window.menuBar()->actions())
+        if (a->menu() && a->text().remove(u'&') == QObject::tr("View"))
+            view = a->menu();
+    if (!view)
+        view = window.menuBar()->addMenu(QObject::tr("&View"));
+    view->addSeparator();
+    auto *showDash = view->addAction(QObject::tr("&Dashboard"));
+    showDash->setObjectName(QStringLiteral("actionDashboard"));
+    showDash->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    QObject::connect(showDash, &QAction::triggered, dashboard, [tabs, dashboard] { tabs->setCurrentWidget(dashboard); });
+    auto *wallMode = view->addAction(QObject::tr("&Wall mode"));
+    wallMode->setObjectName(QStringLiteral("actionWallMode"));
+    wallMode->setCheckable(true);
+    wallMode->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W));
+    auto *wall = new QPointer<WallWindow>;
+    QObject::connect(wallMode, &QObject::destroyed, [wall] { delete wall; });
+    QObject::connect(wallMode, &QAction::toggled, &window, [&window, service, wall, wallMode](bool on) {
+        if (on && !*wall) {
+            auto *w = new WallWindow(*service);
+            w->setAttribute(Qt::WA_DeleteOnClose);
+            QObject::connect(w, &WallWindow::exitRequested, wallMode, [wallMode] { wallMode->setChecked(false); });
+            QObject::connect(&window, &QObject::destroyed, w, &QWidget::close);
+            *wall = w;
+            const int screen = int(QGuiApplication::screens().indexOf(window.screen()));
+            w->showOnScreen(qMax(0, screen));
+        } else if (!on && *wall) {
+            (*wall)->close();
+        }
+    });
+}
+
+} // namespace sitrep::ui
