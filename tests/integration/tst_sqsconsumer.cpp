@@ -34,6 +34,7 @@ private Q_SLOTS:
     void rawDelivery_takesSourceFromMessageAttribute();
     void invalidPayload_isNotDeletedAndNoted();
     void transientFailure_isRetriedLater();
+    void poisonMessage_endsInDeadLetterQueueAfterMaxReceiveCount();
     void attachedConsumer_writesInboxRowInTheIngestTransaction();
     void runningConsumer_drainsQueue();
     void envelope_feedsIngestPipeline();
@@ -333,6 +334,46 @@ void TestSqsConsumer::attachedConsumer_writesInboxRowInTheIngestTransaction()
     auto q = m_ctx->store().db().prepareOnce(QStringLiteral("SELECT count(*) FROM aws_inbox WHERE status='ingested'"));
     QVERIFY(q->step());
     QCOMPARE(q->int64(0), 1);
+}
+
+void TestSqsConsumer::poisonMessage_endsInDeadLetterQueueAfterMaxReceiveCount()
+{
+    const QString dlq = newQueue(QStringLiteral("poison-dlq"));
+    auto arn = await<QMap<QString, QString>>([&](auto cb) { m_sqs->getQueueAttributes(dlq, {QStringLiteral("QueueArn")}, cb); });
+    QVERIFY(arn);
+    const QString redrive = QString::fromUtf8(QJsonDocument(QJsonObject{
+        {QStringLiteral("deadLetterTargetArn"), arn->value(QStringLiteral("QueueArn"))}, {QStringLiteral("maxReceiveCount"), 2}})
+                                                  .toJson(QJsonDocument::Compact));
+    auto url = await<QString>([&](auto cb) {
+        m_sqs->createQueue(QStringLiteral("poison-main-%1").arg(++m_queueNo), {{QStringLiteral("RedrivePolicy"), redrive}}, cb);
+    });
+    QVERIFY(url);
+    SqsSendEntry bad;
+    bad.body = QStringLiteral("not json at all");
+    QVERIFY(await<SqsSendResult>([&](auto cb) { m_sqs->sendMessage(*url, bad, cb); }));
+    SqsSendEntry good;
+    good.body = QStringLiteral(R"({"title":"after the poison"})");
+    QVERIFY(await<SqsSendResult>([&](auto cb) { m_sqs->sendMessage(*url, good, cb); }));
+
+    // The consumer keeps going past the message it cannot ingest; after two receives the
+    // queue's redrive policy moves it to the dead-letter queue.
+    SqsAlertConsumer consumer(*m_sqs, m_ctx->store(), openingHandler(), config(*url, 1));
+    for (int i = 0; i < 8 && (consumer.stats().ingested == 0 || queueDepth(*url) > 0); ++i)
+        QVERIFY(await<int>([&](auto cb) { consumer.pollOnce(cb); }));
+    QCOMPARE(consumer.stats().ingested, 1);
+    QCOMPARE(consumer.stats().rejected, 2);
+    QCOMPARE(queueDepth(*url), 0);
+    QCOMPARE(m_ctx->store().incidentCount(), 1);
+    SqsReceiveRequest req;
+    req.queueUrl = dlq;
+    req.waitSeconds = 1;
+    auto dead = await<QList<SqsMessage>>([&](auto cb) { m_sqs->receiveMessage(req, cb); });
+    QVERIFY(dead);
+    QCOMPARE(dead->size(), 1);
+    QCOMPARE(dead->at(0).body, QStringLiteral("not json at all"));
+    auto q = m_ctx->store().db().prepareOnce(QStringLiteral("SELECT received, status FROM aws_inbox WHERE status='rejected'"));
+    QVERIFY(q->step());
+    QCOMPARE(q->int64(0), 2);
 }
 
 void TestSqsConsumer::runningConsumer_drainsQueue()
