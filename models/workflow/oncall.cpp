@@ -65,6 +65,9 @@ Result<OnCallSchedule> OnCallSchedule::parse(const QByteArray &text, const QStri
             return R::fail(yamlError(source, g.Mark(), QStringLiteral("group without a name")));
         if (ag.members.isEmpty())
             return R::fail(yamlError(source, g.Mark(), QStringLiteral("group '%1' has no members").arg(ag.name)));
+        for (const QString &m : std::as_const(ag.members))
+            if (m.trimmed().isEmpty()) // "" or a bare tag: nobody would be paged
+                return R::fail(yamlError(source, g["members"].Mark(), QStringLiteral("group '%1' has an empty member name").arg(ag.name)));
         const YAML::Node rot = g["rotation"];
         QString start = QStringLiteral("2026-01-05");
         QString handoff = QStringLiteral("09:00");

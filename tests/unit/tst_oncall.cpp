@@ -202,6 +202,8 @@ void TestOnCall::errors_nameFileAndLine_data()
     QTest::newRow("bad length") << QByteArray("groups:\n  - name: A\n    members: [a]\n    rotation: {length_hours: 0}\n") << 4 << "positive";
     QTest::newRow("huge length in days") << QByteArray("groups:\n  - name: A\n    members: [a]\n    rotation: {length_days: 100000000}\n") << 4 << "positive";
     QTest::newRow("huge length in hours") << QByteArray("groups:\n  - name: A\n    members: [a]\n    rotation: {length_hours: 2000000000}\n") << 4 << "positive";
+    QTest::newRow("empty member") << QByteArray("groups:\n  - name: A\n    members: [a, \"\"]\n") << 3 << "empty member name";
+    QTest::newRow("bare tag member") << QByteArray("groups:\n  - name: A\n    members: [!x, b]\n") << 3 << "empty member name";
     QTest::newRow("bad handoff") << QByteArray("groups:\n  - name: A\n    members: [a]\n    rotation: {handoff: \"25:99\"}\n") << 4 << "handoff";
     QTest::newRow("bad override")
         << QByteArray("groups:\n  - name: A\n    members: [a]\n    overrides:\n      - {member: b, from: \"2026-02-03T18:00:00Z\", to: \"2026-02-03T12:00:00Z\"}\n")
