@@ -17,6 +17,7 @@
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QTimer>
+#include <QUrlQuery>
 
 Q_LOGGING_CATEGORY(lcNotify, "sitrep.notify", QtWarningMsg)
 
@@ -471,17 +472,29 @@ void Notifier::sendSns(const Delivery &d, const QString &topic, std::function<vo
     });
 }
 
-void Notifier::slackCall(const QString &method, const QJsonObject &body, std::function<void(Result<QJsonObject>, bool)> done)
+void Notifier::slackCall(const QString &method, const QJsonObject &body, std::function<void(Result<QJsonObject>, bool)> done,
+                         bool form)
 {
     const QString token = m_secrets ? m_secrets(m_config.slackTokenSecret) : QString();
     if (token.isEmpty())
         return done(Result<QJsonObject>::fail(QStringLiteral("no Slack token (secret '%1')").arg(m_config.slackTokenSecret)), true);
     QNetworkRequest req(m_config.slackBaseUrl.resolved(QUrl(method)));
-    req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json; charset=utf-8"));
+    QByteArray payload;
+    if (form) {
+        // Slack's read methods (conversations.list) take form parameters, not JSON.
+        QUrlQuery q;
+        for (auto it = body.constBegin(); it != body.constEnd(); ++it)
+            q.addQueryItem(it.key(), it->isString() ? it->toString() : it->toVariant().toString());
+        payload = q.toString(QUrl::FullyEncoded).toUtf8();
+        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
+    } else {
+        payload = QJsonDocument(body).toJson(QJsonDocument::Compact);
+        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json; charset=utf-8"));
+    }
     req.setRawHeader("Authorization", "Bearer " + token.toUtf8());
     req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     req.setTransferTimeout(m_config.timeoutMs);
-    QNetworkReply *reply = m_nam.post(req, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    QNetworkReply *reply = m_nam.post(req, payload);
     std::weak_ptr<bool> alive = m_alive;
     connect(reply, &QNetworkReply::finished, this, [reply, alive, method, done]() {
         reply->deleteLater();
@@ -500,6 +513,29 @@ void Notifier::slackCall(const QString &method, const QJsonObject &body, std::fu
         }
         done(o, false);
     });
+}
+
+void Notifier::findSlackChannel(const QString &name, const QString &cursor, std::function<void(Result<QJsonObject>, bool)> done)
+{
+    QJsonObject params{{QStringLiteral("types"), QStringLiteral("public_channel")},
+                       {QStringLiteral("exclude_archived"), QStringLiteral("true")},
+                       {QStringLiteral("limit"), QStringLiteral("1000")}};
+    if (!cursor.isEmpty())
+        params[u"cursor"] = cursor;
+    std::weak_ptr<bool> alive = m_alive;
+    slackCall(QStringLiteral("conversations.list"), params, [this, alive, name, done](Result<QJsonObject> r, bool permanent) {
+        if (alive.expired())
+            return;
+        if (!r)
+            return done(r, permanent);
+        for (const auto &v : r->value(u"channels").toArray())
+            if (v.toObject()[u"name"].toString() == name)
+                return done(v.toObject(), false);
+        const QString next = r->value(u"response_metadata").toObject()[u"next_cursor"].toString();
+        if (next.isEmpty())
+            return done(Result<QJsonObject>::fail(QStringLiteral("Slack says #%1 exists but it is not listed (archived or private?)").arg(name)), true);
+        findSlackChannel(name, next, done);
+    }, true);
 }
 
 void Notifier::sendSlack(const Delivery &d, std::function<void(Result<QString>, bool)> done)
@@ -533,9 +569,20 @@ void Notifier::sendSlack(const Delivery &d, std::function<void(Result<QString>, 
     while (name.endsWith(u'-'))
         name.chop(1);
     slackCall(QStringLiteral("conversations.create"), {{QStringLiteral("name"), name}, {QStringLiteral("is_private"), false}},
-              [alive, post, done](Result<QJsonObject> r, bool permanent) {
+              [this, alive, name, post, done](Result<QJsonObject> r, bool permanent) {
                   if (alive.expired())
                       return;
+                  if (!r && r.error().code == u"name_taken") {
+                      // Created by an earlier attempt whose answer was lost: use that room
+                      // rather than open a second one.
+                      return findSlackChannel(name, {}, [alive, post, done](Result<QJsonObject> f, bool perm) {
+                          if (alive.expired())
+                              return;
+                          if (!f)
+                              return done(Result<QString>(f.error()), perm);
+                          post(f->value(u"id").toString(), f->value(u"name").toString(), true);
+                      });
+                  }
                   if (!r)
                       return done(Result<QString>(r.error()), permanent);
                   const QJsonObject ch = r->value(u"channel").toObject();

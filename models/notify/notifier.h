@@ -93,7 +93,9 @@ private:
     void sendSns(const Delivery &d, const QString &topic, std::function<void(Result<QString>, bool)> done);
     void sendSlack(const Delivery &d, std::function<void(Result<QString>, bool)> done);
     void slackCall(const QString &method, const QJsonObject &body,
-                   std::function<void(Result<QJsonObject>, bool permanent)> done);
+                   std::function<void(Result<QJsonObject>, bool permanent)> done, bool form = false);
+    void findSlackChannel(const QString &name, const QString &cursor,
+                          std::function<void(Result<QJsonObject>, bool permanent)> done);
     void sendWebhook(const Delivery &d, std::function<void(Result<QString>, bool)> done);
     void finish(const Delivery &d, const Result<QString> &result, bool permanent);
     void deliverNext(std::shared_ptr<QList<Delivery>> queue, int attempts, std::function<void(int)> done);

@@ -36,6 +36,7 @@ private Q_SLOTS:
     void slaBreach_publishesToSlaTopic();
     void failingWebhook_isRetriedAndDeliveredOnce();
     void rejectedWebhook_recordsFailureOnTimeline();
+    void warRoomCreatedEarlier_isFoundNotDoubled();
     void unconfiguredChannel_recordsFailure();
     void restartAndRebuild_sendNothingTwice();
     void runningNotifier_deliversAfterCommit();
@@ -62,6 +63,8 @@ private:
     int m_webhookFailures = 0;
     int m_webhookStatus = 500;
     int m_round = 0;
+    bool m_nameTaken = false;
+    QString m_lastRoomName;
 };
 
 void TestNotify::initTestCase()
@@ -85,13 +88,24 @@ void TestNotify::init()
     QVERIFY(m_http->listen());
     m_slackChannels = 0;
     m_webhookFailures = 0;
+    m_nameTaken = false;
     m_http->setHandler([this](const HttpRequest &r) -> HttpAnswer {
         if (r.path == "/api/conversations.create") {
             if (r.headers.value("authorization") != "Bearer xoxb-test")
                 return {200, R"({"ok":false,"error":"invalid_auth"})"};
             const QJsonObject in = QJsonDocument::fromJson(r.body).object();
+            m_lastRoomName = in[u"name"].toString();
+            if (m_nameTaken)
+                return {200, R"({"ok":false,"error":"name_taken"})"};
             const QJsonObject ch{{QStringLiteral("id"), QStringLiteral("CWAR%1").arg(++m_slackChannels)}, {QStringLiteral("name"), in[u"name"]}};
             return {200, QJsonDocument(QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("channel"), ch}}).toJson()};
+        }
+        if (r.path == "/api/conversations.list") {
+            const QJsonObject other{{QStringLiteral("id"), QStringLiteral("COTHER")}, {QStringLiteral("name"), QStringLiteral("general")}};
+            const QJsonObject mine{{QStringLiteral("id"), QStringLiteral("CEXIST")}, {QStringLiteral("name"), m_lastRoomName}};
+            return {200, QJsonDocument(QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("channels"), QJsonArray{other, mine}},
+                                                   {QStringLiteral("response_metadata"), QJsonObject{{QStringLiteral("next_cursor"), QString()}}}})
+                             .toJson()};
         }
         if (r.path == "/api/chat.postMessage")
             return {200, R"({"ok":true,"ts":"1700000000.000100"})"};
@@ -348,6 +362,25 @@ void TestNotify::rejectedWebhook_recordsFailureOnTimeline()
     QCOMPARE(f.size(), 1);
     QVERIFY(f[0].payload[u"error"].toString().contains(QStringLiteral("HTTP 400")));
     QCOMPARE(n->deliveries(QStringLiteral("failed")).size(), 1);
+}
+
+void TestNotify::warRoomCreatedEarlier_isFoundNotDoubled()
+{
+    // An earlier attempt created the room but its answer was lost: Slack says name_taken.
+    m_nameTaken = true;
+    const QString number = open(QStringLiteral("P1"), QStringLiteral("critical"));
+    auto n = notifier();
+    deliverAll(*n);
+    const auto lists = m_http->requestsTo("/api/conversations.list");
+    QCOMPARE(lists.size(), 1);
+    QCOMPARE(lists[0].headers.value("content-type"), QByteArray("application/x-www-form-urlencoded"));
+    const auto posts = m_http->requestsTo("/api/chat.postMessage");
+    QCOMPARE(posts.size(), 1);
+    QCOMPARE(QJsonDocument::fromJson(posts[0].body).object()[u"channel"].toString(), QStringLiteral("CEXIST"));
+    bool recorded = false;
+    for (const auto &e : timelineOf(number, DeliveredKind))
+        recorded = recorded || e.payload[u"slack_channel_id"].toString() == u"CEXIST";
+    QVERIFY(recorded);
 }
 
 void TestNotify::unconfiguredChannel_recordsFailure()
