@@ -521,10 +521,12 @@ void MetricsService::requestDashboard(const MetricsFilter &filter)
     schedule();
 }
 
-void MetricsService::requestWall(const MetricsFilter &filter, int activeLimit)
+void MetricsService::requestWall(const MetricsFilter &filter, int activeLimit, bool withCharts)
 {
     QMutexLocker lock(&m_mutex);
-    m_pendingWall = std::make_pair(filter, activeLimit);
+    // A pending request that wanted the charts keeps wanting them.
+    const bool charts = withCharts || (m_pendingWall && m_pendingWall->withCharts);
+    m_pendingWall = WallRequest{filter, activeLimit, charts};
     lock.unlock();
     schedule();
 }
@@ -589,14 +591,24 @@ void MetricsService::schedule()
                 auto r = m_worker->run<WallSnapshot>([&](MetricsQueries &q) -> Result<WallSnapshot> {
                     WallSnapshot w;
                     w.now = now;
-                    auto a = q.activeIncidents(wall->first, now, wall->second);
+                    auto a = q.activeIncidents(wall->filter, now, wall->limit);
                     if (!a)
                         return a.error();
                     w.active = *a;
-                    auto m = q.dashboard(wall->first, now);
-                    if (!m)
-                        return m.error();
-                    w.metrics = *m;
+                    w.withCharts = wall->withCharts;
+                    if (wall->withCharts) {
+                        auto m = q.dashboard(wall->filter, now);
+                        if (!m)
+                            return m.error();
+                        w.metrics = *m;
+                    } else {
+                        auto t = q.tiles(wall->filter, now);
+                        if (!t)
+                            return t.error();
+                        w.metrics.filter = wall->filter;
+                        w.metrics.now = now;
+                        w.metrics.tiles = *t;
+                    }
                     return w;
                 });
                 QMetaObject::invokeMethod(this, [this, r] {

@@ -125,7 +125,8 @@ struct ActiveIncident {
 struct WallSnapshot {
     qint64 now = 0;
     QList<ActiveIncident> active;
-    DashboardMetrics metrics;
+    DashboardMetrics metrics; // tiles always; weeks/cells only when withCharts
+    bool withCharts = true;
 };
 
 /// A drill-down from a chart: the incidents behind a bar or point.
@@ -183,7 +184,9 @@ public:
     void setBusyTimeoutMs(int ms) { m_busyTimeoutMs = ms; }
 
     void requestDashboard(const MetricsFilter &filter);
-    void requestWall(const MetricsFilter &filter, int activeLimit = 40);
+    /// Active incidents and tiles; the weekly chart buckets too when `withCharts` (they cost
+    /// a walk over the range, so the wall asks for them less often).
+    void requestWall(const MetricsFilter &filter, int activeLimit = 40, bool withCharts = true);
     void requestFilterValues();
 
 Q_SIGNALS:
@@ -205,7 +208,12 @@ private:
     Worker *m_worker = nullptr;
     QMutex m_mutex;
     std::optional<MetricsFilter> m_pendingDashboard;
-    std::optional<std::pair<MetricsFilter, int>> m_pendingWall;
+    struct WallRequest {
+        MetricsFilter filter;
+        int limit = 40;
+        bool withCharts = true;
+    };
+    std::optional<WallRequest> m_pendingWall;
     bool m_pendingFilters = false;
     bool m_scheduled = false;
 };

@@ -188,6 +188,28 @@ private Q_SLOTS:
         QCOMPARE(wall.snapshot().active.first().uid, r->incidentUid); // P1 first
     }
 
+    void wall_chartsRefreshLessOftenAndAreKept()
+    {
+        metrics::MetricsService svc(dbPath(), m_ctx->clock());
+        QSignalSpy spy(&svc, &metrics::MetricsService::wallReady);
+        ui::WallWindow::Options o;
+        o.rotateSeconds = 3600;
+        o.refreshMs = 3600000;
+        o.chartsEvery = 3;
+        ui::WallWindow wall(svc, o);
+        QList<bool> withCharts;
+        QVERIFY(wall.waitForRefresh());
+        for (int i = 0; i < 3; ++i) {
+            wall.refresh();
+            QVERIFY(wall.waitForRefresh());
+            QVERIFY(!wall.snapshot().metrics.weeks.isEmpty()); // kept between chart refreshes
+            QVERIFY(!wall.snapshot().active.isEmpty());
+        }
+        for (const auto &args : spy)
+            withCharts << args.at(0).value<metrics::WallSnapshot>().withCharts;
+        QCOMPARE(withCharts, (QList<bool>{true, false, false, true}));
+    }
+
     void wall_exitKeysAskToLeave()
     {
         metrics::MetricsService svc(dbPath(), m_ctx->clock());

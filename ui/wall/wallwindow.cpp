@@ -308,7 +308,10 @@ void WallWindow::refresh()
 {
     if (m_requestedAt == 0)
         m_requestedAt = monotonicMs();
-    m_service.requestWall(metrics::MetricsFilter::lastDays(m_options.rangeDays, m_service.now()));
+    // Charts on the first refresh, every Nth one, and until some arrived.
+    const bool charts = !m_have || m_snapshot.metrics.weeks.isEmpty() || m_refreshes % qMax(1, m_options.chartsEvery) == 0;
+    ++m_refreshes;
+    m_service.requestWall(metrics::MetricsFilter::lastDays(m_options.rangeDays, m_service.now()), 40, charts);
 }
 
 bool WallWindow::waitForRefresh(int timeoutMs)
@@ -325,14 +328,21 @@ bool WallWindow::bannerVisible() const { return !m_banner->isHidden(); }
 
 void WallWindow::onSnapshot(const metrics::WallSnapshot &s)
 {
-    m_snapshot = s;
+    if (s.withCharts || !m_have) {
+        m_snapshot = s;
+        m_charts->setMetrics(s.metrics);
+    } else {
+        // Keep the chart buckets of the last full refresh; take the new tiles and rows.
+        m_snapshot.now = s.now;
+        m_snapshot.active = s.active;
+        m_snapshot.metrics.tiles = s.metrics.tiles;
+    }
     m_have = true;
     m_requestedAt = 0;
     ++m_answers;
     m_staleSince = {};
     m_banner->setVisible(false);
     m_incidents->setData(s.active, s.metrics.tiles.open, s.now);
-    m_charts->setMetrics(s.metrics);
     if (m_rotation.update(s.active)) {
         showPage(0);
         m_rotateTimer->start(); // the interrupting P1 gets a full period, then the hold

@@ -29,6 +29,7 @@ public:
         int rotateSeconds = 20;
         int refreshMs = 5000;
         int rangeDays = 30; // charts cover this many days
+        int chartsEvery = 12; // chart buckets on every Nth refresh (1 minute at 5 s)
     };
     explicit WallWindow(metrics::MetricsService &service, QWidget *parent = nullptr);
     WallWindow(metrics::MetricsService &service, const Options &options, QWidget *parent = nullptr);
@@ -43,6 +44,7 @@ public:
     /// Next page now (what the rotation timer does).
     void rotate();
     /// Asks for fresh data now (what the refresh timer does).
+    /// Asks for fresh data now (what the refresh timer does); charts every Nth time.
     void refresh();
     /// Runs the event loop until a refresh answered (data or failure).
     bool waitForRefresh(int timeoutMs = 10000);
@@ -91,6 +93,7 @@ private:
     QString m_staleReason;
     qint64 m_requestedAt = 0; // monotonic ms of the unanswered request, 0 = none
     qint64 m_answers = 0;
+    qint64 m_refreshes = 0;
     double m_chartScale = 0;
 };
 
