@@ -265,6 +265,7 @@ IncidentRow IncidentQuery::readRow(store::Stmt *s)
         svc << v.toString();
     r.services = svc.join(QStringLiteral(", "));
     r.createdAt = s->int64(10);
+    r.createdText = QDateTime::fromMSecsSinceEpoch(r.createdAt).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
     r.resolvedAt = s->int64(11);
     r.slaDue = s->int64(12);
     r.slaBreached = int(s->int64(13));

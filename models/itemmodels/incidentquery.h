@@ -57,6 +57,7 @@ struct IncidentRow {
     qint64 slaDue = 0;
     int slaBreached = 0;
     qint64 slaPausedSince = 0;
+    QString createdText; // formatted on the loader thread: painting stays cheap
 };
 
 /// The SQL behind the lazy incident list. Every sortable column orders by an index whose

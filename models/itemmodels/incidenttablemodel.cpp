@@ -483,14 +483,19 @@ QVariant IncidentTableModel::display(const IncidentRow &r, int column) const
     case Id: return r.number;
     case Title: return r.title;
     case Severity: {
-        const auto s = domain::Severity(r.severity);
-        return s == domain::Severity::Unknown ? tr("SEV?") : tr("%1 %2").arg(domain::severityLabel(s), domain::severityName(s));
+        static const QStringList labels = [] {
+            QStringList l{QStringLiteral("SEV?")};
+            for (int i = 1; i <= 4; ++i)
+                l << QStringLiteral("%1 %2").arg(domain::severityLabel(domain::Severity(i)), domain::severityName(domain::Severity(i)));
+            return l;
+        }();
+        return labels.value(r.severity, labels.first());
     }
     case Status: return m_stateLabels.value(r.state, r.state);
     case Assignee: return r.assignee;
     case Duration: return formatDuration((r.resolvedAt > 0 ? r.resolvedAt : m_now) - r.createdAt);
     case Services: return r.services;
-    case Created: return QDateTime::fromMSecsSinceEpoch(r.createdAt).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    case Created: return r.createdText;
     case Priority: return r.priority > 0 ? QStringLiteral("P%1").arg(r.priority) : QString();
     case Sla: {
         if (!r.open || r.slaDue <= 0)

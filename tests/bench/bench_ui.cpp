@@ -404,11 +404,16 @@ int main(int argc, char **argv)
     sqlite3_open_v2(db.toUtf8().constData(), &raw, SQLITE_OPEN_READONLY, nullptr);
     sqlite3_exec(raw, "PRAGMA cache_size=-32768", nullptr, nullptr, nullptr);
 
+    const bool trace = qEnvironmentVariableIsSet("SITREP_BENCH_TRACE");
     auto repaintAfter = [&](const std::function<void()> &action, const std::function<bool()> &ready) {
         Stopwatch sw;
         action();
+        const double a = sw.millis();
         waitFor(ready);
+        const double b = sw.millis();
         view.viewport()->repaint();
+        if (trace)
+            fprintf(stderr, "  action %.1f ms, data %.1f ms, paint %.1f ms\n", a, b - a, sw.millis() - b);
         return sw.millis();
     };
 
