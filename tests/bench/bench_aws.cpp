@@ -135,49 +135,59 @@ int main(int argc, char **argv)
 
     struct Row {
         QString name;
-        double seconds;
+        double seconds; // best of the rounds
     };
-    QList<Row> rows;
-
-    const QString bareUrl = queue(sqs, QStringLiteral("bench-bare"));
-    const QString engineUrl = queue(sqs, QStringLiteral("bench-engine"));
-    const QString pipeUrl = queue(sqs, QStringLiteral("bench-pipeline"));
-    // Each queue is filled right before its run, so every run sees the emulator holding
-    // the same number of messages.
-    if (!fill(sqs, bareUrl, n))
-        return 1;
-    rows << Row{QStringLiteral("bare client: receive + batch delete (ceiling)"), bareRun(sqs, bareUrl, n)};
-
-    SqsConsumerConfig cfg;
-    cfg.waitSeconds = 1;
-    cfg.queueUrl = engineUrl;
-    if (!fill(sqs, engineUrl, n))
-        return 1;
-    // Opens one incident per message through the engine (its own transaction each).
-    SqsAlertConsumer viaEngine(sqs, (*ctx)->store(), [&](const InboundAlert &a) -> Status {
-        const QJsonObject p = QJsonDocument::fromJson(a.body).object()[u"payload"].toObject();
-        auto r = (*ctx)->engine().execute(engine::Command::open({{QStringLiteral("title"), p[u"title"].toString()},
-                                                                 {QStringLiteral("severity"), QStringLiteral("high")}},
-                                                                QStringLiteral("sqs")));
-        return r ? Status() : Status(r.error());
-    }, cfg);
-    viaEngine.attachTo((*ctx)->engine());
-    rows << Row{QStringLiteral("Sitrep consumer: envelope, inbox dedup, engine open, delete"), consumerRun(viaEngine, n)};
-
+    // Rounds interleave the runs, so load from anything else on the machine hits all of
+    // them alike; each row keeps its best round.
+    const int rounds = std::max(1, qEnvironmentVariableIntValue("SITREP_BENCH_AWS_ROUNDS") ? qEnvironmentVariableIntValue("SITREP_BENCH_AWS_ROUNDS") : 3);
+    QList<Row> rows{{QStringLiteral("bare client: receive + batch delete (ceiling)"), 0},
+                    {QStringLiteral("Sitrep consumer: envelope, inbox dedup, engine open, delete"), 0},
+                    {QStringLiteral("Sitrep consumer: envelope, inbox dedup, ingest pipeline, delete"), 0}};
+    const auto keep = [](Row &row, double s) {
+        if (s > 0 && (row.seconds <= 0 || s < row.seconds))
+            row.seconds = s;
+    };
     ingest::IngestPipeline pipeline((*ctx)->engine());
     auto probe = pipeline.ingest(QStringLiteral("generic"), QByteArray("{}"));
     const bool pipelineReady = probe || !probe.errorMessage().contains(QStringLiteral("not implemented"));
-    if (pipelineReady) {
-        cfg.queueUrl = pipeUrl;
-        if (!fill(sqs, pipeUrl, n))
+    SqsConsumerConfig cfg;
+    cfg.waitSeconds = 1;
+    for (int round = 0; round < rounds; ++round) {
+        // Each queue is filled right before its run, so every run sees the emulator
+        // holding the same number of messages.
+        const QString bareUrl = queue(sqs, QStringLiteral("bench-bare-%1").arg(round));
+        if (!fill(sqs, bareUrl, n))
             return 1;
-        SqsAlertConsumer viaPipeline(sqs, (*ctx)->store(), SqsAlertConsumer::pipelineHandler(pipeline), cfg);
-        viaPipeline.attachTo((*ctx)->engine());
-        rows << Row{QStringLiteral("Sitrep consumer: envelope, inbox dedup, ingest pipeline, delete"), consumerRun(viaPipeline, n)};
+        keep(rows[0], bareRun(sqs, bareUrl, n));
+
+        cfg.queueUrl = queue(sqs, QStringLiteral("bench-engine-%1").arg(round));
+        if (!fill(sqs, cfg.queueUrl, n))
+            return 1;
+        // Opens one incident per message through the engine (its own transaction each).
+        SqsAlertConsumer viaEngine(sqs, (*ctx)->store(), [&](const InboundAlert &a) -> Status {
+            const QJsonObject p = QJsonDocument::fromJson(a.body).object()[u"payload"].toObject();
+            auto r = (*ctx)->engine().execute(engine::Command::open({{QStringLiteral("title"), p[u"title"].toString()},
+                                                                     {QStringLiteral("severity"), QStringLiteral("high")}},
+                                                                    QStringLiteral("sqs")));
+            return r ? Status() : Status(r.error());
+        }, cfg);
+        viaEngine.attachTo((*ctx)->engine());
+        keep(rows[1], consumerRun(viaEngine, n));
+
+        if (pipelineReady) {
+            cfg.queueUrl = queue(sqs, QStringLiteral("bench-pipeline-%1").arg(round));
+            if (!fill(sqs, cfg.queueUrl, n))
+                return 1;
+            SqsAlertConsumer viaPipeline(sqs, (*ctx)->store(), SqsAlertConsumer::pipelineHandler(pipeline), cfg);
+            viaPipeline.attachTo((*ctx)->engine());
+            keep(rows[2], consumerRun(viaPipeline, n));
+        }
     }
+    if (!pipelineReady)
+        rows.removeLast();
 
     const double ceiling = rows[0].seconds > 0 ? n / rows[0].seconds : 0;
-    std::printf("\nSQS receive-commit-delete, %d messages, fauxqs 1.9.2 on 127.0.0.1, batches of 10\n", n);
+    std::printf("\nSQS receive-commit-delete, %d messages, fauxqs 1.9.2 on 127.0.0.1, batches of 10, best of %d rounds\n", n, rounds);
     std::printf("| %-66s | %9s | %10s | %8s |\n", "run", "seconds", "msgs/s", "ratio");
     std::printf("|%s|%s|%s|%s|\n", QByteArray(68, '-').constData(), QByteArray(11, '-').constData(),
                 QByteArray(12, '-').constData(), QByteArray(10, '-').constData());
