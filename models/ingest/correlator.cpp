@@ -65,11 +65,21 @@ QString Correlator::groupKey(const Alert &a) const
     return parts.join(QChar(0x1f));
 }
 
+store::Stmt *Correlator::stmt(const QString &sql)
+{
+    store::Stmt *s = m_store.db().prepare(sql);
+    if (!s && m_error.isEmpty())
+        m_error = QStringLiteral("correlation state is unreadable: %1").arg(m_store.db().lastError());
+    return s;
+}
+
 std::optional<Correlator::AlertRow> Correlator::loadAlert(const QString &id)
 {
-    store::Stmt *q = m_store.db().prepare(QStringLiteral(
+    store::Stmt *q = stmt(QStringLiteral(
         "SELECT group_id, incident, status, reported, severity, first_seen, last_seen, flap_start, flap_changes, "
         "flapping, alert FROM ingest_alerts WHERE id=?"));
+    if (!q)
+        return std::nullopt;
     q->bind(1, id);
     if (!q->step()) {
         q->reset();
@@ -94,9 +104,11 @@ std::optional<Correlator::AlertRow> Correlator::loadAlert(const QString &id)
 
 std::optional<Correlator::GroupRow> Correlator::loadLatestGroup(const QString &key)
 {
-    store::Stmt *q = m_store.db().prepare(QStringLiteral(
+    store::Stmt *q = stmt(QStringLiteral(
         "SELECT id, incident, severity, first_seen, last_seen FROM ingest_groups WHERE group_key=? "
         "ORDER BY last_seen DESC LIMIT 1"));
+    if (!q)
+        return std::nullopt;
     q->bind(1, key);
     if (!q->step()) {
         q->reset();
@@ -222,8 +234,10 @@ void Correlator::checkAllResolved(Work &w, const QString &incident, qint64 now)
         const auto it = w.plan.alerts.constFind(id);
         return it != w.plan.alerts.cend() && it->status == Resolved && !it->flapping;
     };
-    store::Stmt *q = m_store.db().prepare(QStringLiteral(
+    store::Stmt *q = stmt(QStringLiteral(
         "SELECT id FROM ingest_alerts WHERE incident=? AND status='firing'"));
+    if (!q)
+        return;
     q->bind(1, incident);
     bool blocked = false;
     while (!blocked && q->step())
@@ -231,14 +245,18 @@ void Correlator::checkAllResolved(Work &w, const QString &incident, qint64 now)
     q->reset();
     if (blocked)
         return;
-    q = m_store.db().prepare(QStringLiteral("SELECT id FROM ingest_alerts WHERE incident=? AND flapping=1"));
+    q = stmt(QStringLiteral("SELECT id FROM ingest_alerts WHERE incident=? AND flapping=1"));
+    if (!q)
+        return;
     q->bind(1, incident);
     while (!blocked && q->step())
         blocked = !w.plan.alerts.contains(q->text(0)); // staged rows were checked above
     q->reset();
     if (blocked)
         return;
-    q = m_store.db().prepare(QStringLiteral("SELECT COUNT(*) FROM ingest_alerts WHERE incident=?"));
+    q = stmt(QStringLiteral("SELECT COUNT(*) FROM ingest_alerts WHERE incident=?"));
+    if (!q)
+        return;
     q->bind(1, incident);
     if (q->step())
         total = qMax<int>(total, int(q->int64(0)));
@@ -271,6 +289,7 @@ void Correlator::checkAllResolved(Work &w, const QString &incident, qint64 now)
 
 Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
 {
+    m_error.clear();
     Plan plan;
     Work w{plan, {}, {}, {}, {}};
 
@@ -292,8 +311,10 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
     auto groupOf = [&](const QString &id) -> std::optional<GroupRow> {
         if (auto it = plan.groups.constFind(id); it != plan.groups.cend())
             return *it;
-        store::Stmt *q = m_store.db().prepare(QStringLiteral(
+        store::Stmt *q = stmt(QStringLiteral(
             "SELECT group_key, incident, severity, first_seen, last_seen FROM ingest_groups WHERE id=?"));
+        if (!q)
+            return std::nullopt;
         q->bind(1, id);
         std::optional<GroupRow> g;
         if (q->step()) {
@@ -309,6 +330,8 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
     };
 
     for (const Alert &a : alerts) {
+        if (!m_error.isEmpty())
+            break;
         const QString id = a.id();
         const QString actor = a.source;
         std::optional<AlertRow> st = stagedAlert(id);
@@ -441,8 +464,10 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
                 firing << *it;
                 ids.insert(it->id);
             }
-        store::Stmt *q = m_store.db().prepare(QStringLiteral(
+        store::Stmt *q = stmt(QStringLiteral(
             "SELECT id FROM ingest_alerts WHERE group_id=? AND status='firing'"));
+        if (!q)
+            break;
         q->bind(1, g->id);
         QStringList stored;
         while (q->step())
@@ -511,25 +536,28 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
 
 Status Correlator::write(const Plan &plan, const QSet<QString> &openedUids)
 {
-    auto &db = m_store.db();
     auto keep = [&](const QString &incident) {
         return incident.isEmpty() || !plan.openedIncidents.contains(incident) || openedUids.contains(incident) ? incident : QString();
     };
-    store::Stmt *g = db.prepare(QStringLiteral(
+    store::Stmt *g = stmt(QStringLiteral(
         "INSERT INTO ingest_groups(id, group_key, incident, severity, first_seen, last_seen) VALUES(?,?,?,?,?,?) "
         "ON CONFLICT(id) DO UPDATE SET incident=excluded.incident, severity=excluded.severity, last_seen=excluded.last_seen"));
+    if (!g)
+        return Status::fail(m_error, QStringLiteral("db"));
     for (const GroupRow &r : plan.groups) {
         g->reset();
         g->bind(1, r.id).bind(2, r.key).bind(3, keep(r.incident)).bind(4, r.severity).bind(5, r.firstSeen).bind(6, r.lastSeen);
         if (!g->exec())
             return Status::fail(QStringLiteral("cannot store alert group: %1").arg(g->error()), QStringLiteral("db"));
     }
-    store::Stmt *a = db.prepare(QStringLiteral(
+    store::Stmt *a = stmt(QStringLiteral(
         "INSERT INTO ingest_alerts(id, group_id, incident, status, reported, severity, first_seen, last_seen, flap_start, "
         "flap_changes, flapping, alert) VALUES(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
         "group_id=excluded.group_id, incident=excluded.incident, status=excluded.status, reported=excluded.reported, "
         "severity=excluded.severity, first_seen=excluded.first_seen, last_seen=excluded.last_seen, "
         "flap_start=excluded.flap_start, flap_changes=excluded.flap_changes, flapping=excluded.flapping, alert=excluded.alert"));
+    if (!a)
+        return Status::fail(m_error, QStringLiteral("db"));
     for (const AlertRow &r : plan.alerts) {
         a->reset();
         a->bind(1, r.id).bind(2, r.groupId).bind(3, keep(r.incident)).bind(4, r.status).bind(5, r.reported)

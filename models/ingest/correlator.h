@@ -59,8 +59,10 @@ public:
 
     Correlator(store::Store &store, const IngestConfig &config, const workflow::Workflow &workflow);
 
-    /// Plans the commands for `alerts` arriving at `now`. Reads only.
+    /// Plans the commands for `alerts` arriving at `now`. Reads only. When the state cannot
+    /// be read, error() says why and the plan must not be used.
     Plan plan(const QList<Alert> &alerts, qint64 now);
+    QString error() const { return m_error; }
     /// Writes a plan's rows; call inside the transaction that commits its events.
     /// `openedUids`: incidents whose opening actually committed (a rejected Open leaves its
     /// group waiting, so a later alert retries).
@@ -75,6 +77,7 @@ public:
 
 private:
     struct Work;
+    store::Stmt *stmt(const QString &sql); // null (and error() set) when it cannot be prepared
     std::optional<AlertRow> loadAlert(const QString &id);
     std::optional<GroupRow> loadLatestGroup(const QString &key);
     bool groupLive(Work &w, const GroupRow &g, qint64 now);
@@ -86,6 +89,7 @@ private:
     store::Store &m_store;
     const IngestConfig &m_config;
     const workflow::Workflow &m_workflow;
+    QString m_error;
 };
 
 } // namespace sitrep::ingest

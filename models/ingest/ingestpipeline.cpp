@@ -26,23 +26,6 @@ QJsonObject IngestResult::toJson() const
     return o;
 }
 
-namespace {
-
-/// Registers the engine's pre-commit hook where the engine has one, so correlation rows
-/// commit in the same transaction as the events; false where it does not.
-template <typename Engine, typename Hook>
-bool installCommitHook(Engine &engine, Hook &&hook)
-{
-    if constexpr (requires { engine.addCommitHook(hook); }) {
-        engine.addCommitHook(std::forward<Hook>(hook));
-        return true;
-    } else {
-        return false;
-    }
-}
-
-} // namespace
-
 /// The plan whose correlation rows the engine's commit hook writes in the batch's transaction.
 struct IngestPipeline::HookSlot {
     Correlator *correlator = nullptr;
@@ -56,7 +39,8 @@ IngestPipeline::IngestPipeline(engine::LifecycleEngine &engine, IngestConfig con
 {
     m_slot->correlator = m_correlator.get();
     std::weak_ptr<HookSlot> weak = m_slot;
-    m_hookInstalled = installCommitHook(m_engine, [weak](store::Store &, const QList<domain::Event> &events) -> Status {
+    // Correlation rows commit in the same transaction as the events they caused.
+    m_engine.addCommitHook([weak](store::Store &, const QList<domain::Event> &events) -> Status {
         const auto slot = weak.lock();
         if (!slot || !slot->plan)
             return {};
@@ -107,6 +91,8 @@ Result<IngestResult> IngestPipeline::ingestAlerts(const QList<Alert> &alerts)
         return result;
     const qint64 now = m_engine.clock().nowMs();
     const Correlator::Plan plan = m_correlator->plan(alerts, now);
+    if (!m_correlator->error().isEmpty())
+        return RI::fail(m_correlator->error(), errors::Database);
     result.opened = plan.opened;
     result.attached = plan.attached;
     result.deduplicated = plan.deduplicated;
@@ -132,31 +118,14 @@ Result<IngestResult> IngestPipeline::ingestAlerts(const QList<Alert> &alerts)
         return result;
     }
 
-    m_slot->plan = m_hookInstalled ? &plan : nullptr;
+    m_slot->plan = &plan;
     auto batch = m_engine.executeBatch(plan.commands);
     const bool hookRan = m_slot->plan == nullptr;
     m_slot->plan = nullptr;
     if (!batch)
         return RI::fail(batch.errorMessage(), errors::Database);
-    if (!m_hookInstalled) {
-        // An engine without commit hooks: the rows follow in their own transaction.
-        QList<domain::Event> events;
-        for (const auto &r : *batch)
-            if (r)
-                events += r->events;
-        if (auto s = db.begin(); !s)
-            return RI::fail(QStringLiteral("database is busy or read-only: %1").arg(s.errorMessage()), errors::Database);
-        if (auto s = m_correlator->write(plan, openedIn(plan, events)); !s) {
-            db.rollback();
-            return RI::fail(s.errorMessage(), errors::Database);
-        }
-        if (auto s = db.commit(); !s) {
-            db.rollback();
-            return RI::fail(QStringLiteral("cannot commit: %1").arg(s.errorMessage()), errors::Database);
-        }
-    } else if (!hookRan) {
+    if (!hookRan)
         return RI::fail(QStringLiteral("correlation state was not stored with the batch"), errors::Database);
-    }
 
     QList<Command> fallbacks;
     for (qsizetype i = 0; i < batch->size(); ++i) {

@@ -89,7 +89,6 @@ private:
     IngestConfig m_config;
     std::unique_ptr<Correlator> m_correlator;
     std::shared_ptr<HookSlot> m_slot; // what the engine's commit hook writes, while a batch runs
-    bool m_hookInstalled = false;
 };
 
 } // namespace sitrep::ingest

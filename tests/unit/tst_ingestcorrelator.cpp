@@ -478,6 +478,37 @@ private Q_SLOTS:
         QCOMPARE(env.store->maxSeq(), 0);
     }
 
+    void correlationStateFailure_rollsBackTheEvents()
+    {
+        Env env;
+        QVERIFY(env.open());
+        // The correlation rows commit with the events or not at all: a failing write of the
+        // rows (inside the engine's transaction) takes the incident and its events with it.
+        QVERIFY(env.store->db().exec(QStringLiteral(
+            "CREATE TEMP TRIGGER no_alerts BEFORE INSERT ON ingest_alerts BEGIN SELECT RAISE(ABORT, 'disk says no'); END")).ok());
+        auto r = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 3));
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, errors::Database);
+        QVERIFY(r.errorMessage().contains(u"disk says no"));
+        QCOMPARE(env.store->maxSeq(), 0);
+        QCOMPARE(env.store->incidentCount(), 0);
+        QCOMPARE(env.count(QStringLiteral("ingest_groups")), 0);
+        QVERIFY(env.store->db().exec(QStringLiteral("DROP TRIGGER no_alerts")).ok());
+        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 3)).ok());
+        QCOMPARE(env.store->incidentCount(), 1);
+    }
+
+    void unreadableState_failsWithDbCode_noCrash()
+    {
+        Env env;
+        QVERIFY(env.open());
+        QVERIFY(env.store->db().exec(QStringLiteral("ALTER TABLE ingest_alerts RENAME TO ingest_alerts_away")).ok());
+        auto r = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 3));
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, errors::Database);
+        QCOMPARE(env.store->maxSeq(), 0);
+    }
+
     void readOnlyDatabase_failsWithDbCode()
     {
         Env env;
