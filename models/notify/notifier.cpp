@@ -106,6 +106,12 @@ bool Notifier::hasWarRoom(const QString &incident)
 
 Status Notifier::plan(const Event &e)
 {
+    // Deliveries are the business of the replica whose event asked for them: a client that
+    // merged another's events from the back end must not notify a second time. Outcomes
+    // (delivered/failed) count from any replica.
+    const bool foreign = !e.origin.isEmpty() && e.origin != u"local" && e.origin != m_engine.replicaId();
+    if (foreign && e.kind != DeliveredKind && e.kind != FailedKind)
+        return {};
     if (e.kind == kinds::NotificationRequested) {
         const QString reason = e.payload[u"reason"].toString();
         for (const auto &v : e.payload[u"channels"].toArray()) {
