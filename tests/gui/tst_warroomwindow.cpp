@@ -194,6 +194,34 @@ private Q_SLOTS:
         QCOMPARE(reminders, 2);
     }
 
+    void evidence_linksAndScreenshotsWithPreview()
+    {
+        ui::MainWindow w(*m_ctx);
+        w.show();
+        const QString uid = openIncident(QStringLiteral("Graphs look wrong"), QStringLiteral("medium"));
+        QImage img(64, 48, QImage::Format_RGB32);
+        img.fill(Qt::red);
+        const QString png = m_dir.filePath(QStringLiteral("graph.png"));
+        QVERIFY(img.save(png));
+        QVERIFY(m_ctx->engine().execute(engine::Command::make(engine::Command::Kind::AttachEvidence, uid,
+                                                              {{QStringLiteral("kind"), QStringLiteral("screenshot")},
+                                                               {QStringLiteral("path"), png}})));
+        ui::IncidentWorkspace *ws = w.openIncident(uid);
+        ws->findChild<QLineEdit *>(QStringLiteral("evidenceUrl"))->setText(QStringLiteral("https://grafana.example/d/abc"));
+        const auto buttons = ws->findChildren<QPushButton *>();
+        for (QPushButton *b : buttons)
+            if (b->text() == QStringLiteral("Add link"))
+                QTest::mouseClick(b, Qt::LeftButton);
+        QCOMPARE(ws->details().evidence.size(), 2);
+        auto *list = ws->findChild<QListWidget *>(QStringLiteral("evidenceList"));
+        QCOMPARE(list->count(), 2);
+        list->setCurrentRow(0);
+        auto *preview = ws->findChild<QLabel *>(QStringLiteral("evidencePreview"));
+        QVERIFY(!preview->pixmap().isNull());
+        list->setCurrentRow(1);
+        QVERIFY(preview->text().contains(QStringLiteral("grafana.example")));
+    }
+
     void list_sortsFiltersAndSearches()
     {
         ui::MainWindow w(*m_ctx);
