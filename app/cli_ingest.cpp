@@ -131,4 +131,30 @@ int runServe(const QStringList &args)
     return QCoreApplication::exec();
 }
 
+std::unique_ptr<QObject> startEmbeddedIngest(app::AppContext &ctx)
+{
+    const QByteArray token = qgetenv("SITREP_INGEST_TOKEN").trimmed();
+    if (token.isEmpty())
+        return nullptr;
+    const QString listenText = qEnvironmentVariable("SITREP_INGEST_LISTEN", QStringLiteral("127.0.0.1:9095"));
+    auto where = ingest::IngestServer::parseListen(listenText);
+    if (!where) {
+        fprintf(stderr, "sitrep: ingest listener not started: %s\n", where.errorMessage().toUtf8().constData());
+        return nullptr;
+    }
+    auto owner = std::make_unique<QObject>();
+    auto *pipeline = new ingest::IngestPipeline(ctx.engine(), ingest::IngestConfig::defaults(), owner.get());
+    ingest::IngestServerOptions opt;
+    opt.address = where->first;
+    opt.port = where->second;
+    opt.token = token;
+    auto *server = new ingest::IngestServer(*pipeline, opt, owner.get());
+    if (auto s = server->listen(); !s) {
+        fprintf(stderr, "sitrep: ingest listener not started: %s\n", s.errorMessage().toUtf8().constData());
+        return nullptr;
+    }
+    fprintf(stderr, "sitrep: ingest listener on %s:%u\n", server->address().toString().toUtf8().constData(), unsigned(server->port()));
+    return owner;
+}
+
 } // namespace sitrep::cli

@@ -2,6 +2,7 @@
 #include "gui.h"
 
 #include "app/appcontext.h"
+#include "cli_ingest.h"
 #include "cli_wall.h"
 #include "dashboards/dashboardintegration.h"
 #include "demo/demogenerator.h"
@@ -115,6 +116,7 @@ int run(int &argc, char **argv)
     ui::MainWindow w(**ctx);
     ui::attachSync(w, **ctx);
     ui::attachDashboard(w, **ctx);
+    const auto ingest = cli::startEmbeddedIngest(**ctx); // webhook listener, when configured
     w.show();
     return app.exec();
 }
