@@ -413,7 +413,7 @@ private Q_SLOTS:
         bool withStatus = false;
         for (int k = 1; k < a->size(); ++k) {
             auto key = [](const metrics::ActiveIncident &x) {
-                return std::make_tuple(x.priority > 0 ? x.priority : 9, x.severity > 0 ? x.severity : 9, x.createdAt);
+                return std::make_tuple(x.priority > 0 ? x.priority : 9, x.createdAt);
             };
             QVERIFY(key((*a)[k - 1]) <= key((*a)[k]));
             withStatus |= !(*a)[k].lastStatusText.isEmpty();
