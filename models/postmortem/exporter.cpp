@@ -54,7 +54,7 @@ static QList<QPair<QString, QString>> headerFields(const ExportInput &in)
             {QStringLiteral("Duration"), formatDuration(end - i.createdAt)},
             {QStringLiteral("Postmortem"), QStringLiteral("%1, version %2").arg(statusLabel(in.document.status)).arg(in.document.version)},
             {QStringLiteral("Owners"), in.document.owners.isEmpty() ? QStringLiteral("-") : in.document.owners.join(QStringLiteral(", "))},
-            {QStringLiteral("Review meeting"), when(in.document.reviewAt)}};
+            {QStringLiteral("Review"), when(in.document.reviewAt)}};
 }
 
 QString toMarkdown(const ExportInput &in)
