@@ -212,14 +212,6 @@
 <context>
     <name>sitrep::itemmodels::IncidentTableModel</name>
     <message>
-        <source>SEV?</source>
-        <translation>SEV?</translation>
-    </message>
-    <message>
-        <source>%1 %2</source>
-        <translation>%1 %2</translation>
-    </message>
-    <message>
         <source>overdue %1</source>
         <translation>überfällig %1</translation>
     </message>
