@@ -26,8 +26,9 @@ qt6-base-dev qt6-charts-dev qtkeychain-qt6-dev libqt6sql6-sqlite libqt6svg6
 qt6-tools-dev qt6-l10n-tools qt6-translations-l10n qt6-qpa-plugins libgl-dev fonts-dejavu-core
 libsqlite3-dev libyaml-cpp-dev"
 # Tests: a real Alertmanager, gnome-keyring under dbus for QtKeychain, clang with
-# libFuzzer for the fuzz build, sqlite3 for looking into databases by hand.
-test_pkgs="clang libclang-rt-14-dev prometheus-alertmanager gnome-keyring dbus-x11 sqlite3"
+# libFuzzer for the fuzz build, sqlite3 for looking into databases by hand, poppler-utils
+# (pdftotext) for checking exported postmortem PDFs.
+test_pkgs="clang libclang-rt-14-dev prometheus-alertmanager gnome-keyring dbus-x11 sqlite3 poppler-utils"
 
 want="$build_pkgs"
 [ "$with_tests" = 1 ] && want="$want $test_pkgs"

@@ -168,14 +168,19 @@ QList<ActionItem> actionItemsFrom(const QList<Event> &timeline)
 
 Template defaultTemplate()
 {
-    auto t = loadTemplate(QStringLiteral(":/sitrep/postmortem/template.yaml"));
-    if (t)
-        return *t;
-    Template d;
-    d.name = QStringLiteral("Default postmortem");
-    for (const QString &s : defaultSections())
-        d.sections << Section{s, {}};
-    return d;
+    // The built-in template is compiled in and never changes while running: parse it once
+    // (resolving many incidents in a batch used to re-read the YAML for every draft).
+    static const Template cached = [] {
+        auto t = loadTemplate(QStringLiteral(":/sitrep/postmortem/template.yaml"));
+        if (t)
+            return *t;
+        Template d;
+        d.name = QStringLiteral("Default postmortem");
+        for (const QString &s : defaultSections())
+            d.sections << Section{s, {}};
+        return d;
+    }();
+    return cached;
 }
 
 Result<Template> parseTemplate(const QByteArray &text, const QString &source)
