@@ -2,6 +2,7 @@
 #include "itemmodels/incidentdetails.h"
 
 #include "itemmodels/incidentcolumns.h"
+#include "postmortem/draft.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 
@@ -23,8 +24,11 @@ std::optional<IncidentDetails> loadIncidentDetails(store::Store &store, const QS
     IncidentDetails d;
     d.incident = *inc;
     d.timeline = store.timeline(inc->uid);
+    // One fold of action items for the whole app (the postmortem view reads the same one),
+    // so an item closed there shows as done here too.
+    for (const auto &a : postmortem::actionItemsFrom(d.timeline))
+        d.actionItems << ActionItemRow{a.id, a.title, a.owner, a.due, a.isDone()};
 
-    QHash<QString, int> actionIndex;
     QHash<QString, QPair<int, int>> alertsBySvc; // service -> (worst severity, firing)
     QHash<QString, QString> alertService;
     QHash<QString, int> alertSeverity;
@@ -47,23 +51,6 @@ std::optional<IncidentDetails> loadIncidentDetails(store::Store &store, const QS
         } else if (e.kind == kinds::StatusUpdate) {
             d.statusUpdates << StatusUpdateItem{p[u"message"].toString(), p[u"status"].toString(),
                                                 p[u"visibility"].toString(QStringLiteral("internal")), e.actor, e.ts};
-        } else if (e.kind == kinds::ActionItem) {
-            const QString id = p[u"id"].toString();
-            int i = actionIndex.value(id, -1);
-            if (i < 0) {
-                d.actionItems << ActionItemRow{id, {}, {}, {}, false};
-                i = int(d.actionItems.size() - 1);
-                actionIndex.insert(id, i);
-            }
-            ActionItemRow &a = d.actionItems[i];
-            if (p.contains(u"title"))
-                a.title = p[u"title"].toString();
-            if (p.contains(u"owner"))
-                a.owner = p[u"owner"].toString();
-            if (p.contains(u"due"))
-                a.due = p[u"due"].toString();
-            if (p.contains(u"done"))
-                a.done = p[u"done"].toBool();
         } else if (e.kind == kinds::AlertLinked || e.kind == QLatin1String("alert.updated")) {
             const QString id = p[u"alert"].toString();
             QString svc = p[u"service"].toString();
