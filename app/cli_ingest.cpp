@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "cli_ingest.h"
 
+#include "sync/secretstore.h"
+
 #include "app/appcontext.h"
 #include "ingest/ingestconfig.h"
 #include "ingest/ingestpipeline.h"
@@ -45,6 +47,15 @@ void onStopSignal(int)
 
 } // namespace
 
+// Reads the listener token from the system keychain; empty when there is none or no
+// keychain answers within a few seconds.
+static QByteArray keychainIngestToken()
+{
+    sync::KeychainSecretStore keychain(QStringLiteral("sitrep"), 5000);
+    auto t = keychain.read(sync::IngestTokenSecret);
+    return t ? t->trimmed().toUtf8() : QByteArray();
+}
+
 int runServe(const QStringList &args)
 {
     QCommandLineParser p;
@@ -72,8 +83,8 @@ int runServe(const QStringList &args)
         return serveFail(where.errorMessage());
     opt.address = where->first;
     opt.port = where->second;
-    // The token comes from a file (headless boxes) or the environment; the keychain-backed
-    // secret store is the GUI's way and not read here.
+    // The token comes from a file (headless boxes), the environment, or the keychain
+    // (`sitrep secret set ingest.token`); it is never copied into Sitrep's own storage.
     if (p.isSet(tokenFile)) {
         auto t = readSecretFile(p.value(tokenFile), QStringLiteral("token file"));
         if (!t)
@@ -83,7 +94,10 @@ int runServe(const QStringList &args)
         opt.token = qgetenv("SITREP_INGEST_TOKEN").trimmed();
     }
     if (opt.token.isEmpty())
-        return serveFail(QStringLiteral("no token: give --token-file FILE or set SITREP_INGEST_TOKEN"));
+        opt.token = keychainIngestToken();
+    if (opt.token.isEmpty())
+        return serveFail(QStringLiteral("no token: give --token-file FILE, set SITREP_INGEST_TOKEN, or store one with "
+                                        "`sitrep secret set ingest.token`"));
     if (p.isSet(sentryFile)) {
         auto t = readSecretFile(p.value(sentryFile), QStringLiteral("Sentry secret file"));
         if (!t)
@@ -133,10 +147,20 @@ int runServe(const QStringList &args)
 
 std::unique_ptr<QObject> startEmbeddedIngest(app::AppContext &ctx)
 {
-    const QByteArray token = qgetenv("SITREP_INGEST_TOKEN").trimmed();
-    if (token.isEmpty())
+    // The window listens when told to: SITREP_INGEST_TOKEN, or `sitrep config set
+    // ingest.listen ADDR` with the token in the keychain. Nothing is asked of the keychain
+    // otherwise, so a plain start never waits on it.
+    const QString configured = ctx.store().meta(QStringLiteral("ingest.listen"));
+    QByteArray token = qgetenv("SITREP_INGEST_TOKEN").trimmed();
+    if (token.isEmpty() && !configured.isEmpty())
+        token = keychainIngestToken();
+    if (token.isEmpty()) {
+        if (!configured.isEmpty())
+            fprintf(stderr, "sitrep: ingest listener not started: no token in the keychain (sitrep secret set ingest.token)\n");
         return nullptr;
-    const QString listenText = qEnvironmentVariable("SITREP_INGEST_LISTEN", QStringLiteral("127.0.0.1:9095"));
+    }
+    const QString listenText = qEnvironmentVariable("SITREP_INGEST_LISTEN",
+                                                    configured.isEmpty() ? QStringLiteral("127.0.0.1:9095") : configured);
     auto where = ingest::IngestServer::parseListen(listenText);
     if (!where) {
         fprintf(stderr, "sitrep: ingest listener not started: %s\n", where.errorMessage().toUtf8().constData());

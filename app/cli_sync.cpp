@@ -44,6 +44,12 @@ const QList<Settable> &settable()
         {QStringLiteral("backend.url"), QStringLiteral("REST back end (https, or http on loopback); turns sync on")},
         {QStringLiteral("sync.interval_ms"), QStringLiteral("pause between sync cycles when in sync (default 5000)")},
         {QStringLiteral("sync.page_size"), QStringLiteral("changes per pull request (default 500)")},
+        {QStringLiteral("ingest.listen"), QStringLiteral("address the window's alert listener binds (token: `sitrep secret set ingest.token`)")},
+        {QStringLiteral("aws.endpoint"), QStringLiteral("SQS/SNS endpoint (https, or http on loopback)")},
+        {QStringLiteral("aws.region"), QStringLiteral("AWS region (default us-east-1)")},
+        {QStringLiteral("aws.profile"), QStringLiteral("profile in ~/.aws/credentials")},
+        {QStringLiteral("aws.alert_queue"), QStringLiteral("SQS queue URL the alert consumer long-polls")},
+        {QStringLiteral("notify.config"), QStringLiteral("notification channels YAML file")},
     };
     return keys;
 }

@@ -49,5 +49,7 @@ private:
 
 /// Names of the secrets Sitrep knows.
 inline const QString BackendTokenSecret = QStringLiteral("backend.token");
+/// Bearer token the alert listener accepts (`sitrep secret set ingest.token`).
+inline const QString IngestTokenSecret = QStringLiteral("ingest.token");
 
 } // namespace sitrep::sync

@@ -5,6 +5,9 @@
 #include "integration/secretscan.h"
 #include "sync/secretstore.h"
 
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QUuid>
 #include <QtTest>
@@ -72,6 +75,49 @@ private Q_SLOTS:
             QVERIFY(!run.err.contains(token));
         }
         QVERIFY(sync::KeychainSecretStore().remove(sync::BackendTokenSecret));
+    }
+    void ingestTokenInKeychain_serveAcceptsOnlyIt()
+    {
+        QTemporaryDir home;
+        const QByteArray token = "ing-" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+        const QString db = home.filePath(QStringLiteral("data/sitrep.db"));
+        auto env = testing::privateEnv(home.path());
+        env.remove(QStringLiteral("SITREP_INGEST_TOKEN"));
+        auto set = testing::runCli({QStringLiteral("secret"), QStringLiteral("set"), QStringLiteral("ingest.token")}, env, token + "\n");
+        QVERIFY2(set.exitCode == 0, set.err.constData());
+        quint16 port = 0;
+        {
+            QTcpServer probe;
+            QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+            port = probe.serverPort();
+        }
+        QProcess serve;
+        serve.setProcessEnvironment(env);
+        serve.start(QStringLiteral(SITREP_BINARY), {QStringLiteral("serve"), QStringLiteral("--listen"),
+                                                    QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--db"), db});
+        QVERIFY(serve.waitForStarted(10000));
+        QByteArray started;
+        QTRY_VERIFY_WITH_TIMEOUT((started += serve.readAllStandardOutput()).contains("listening on"), 20000);
+        QNetworkAccessManager nam;
+        auto post = [&](const QByteArray &bearer) {
+            QNetworkRequest rq(QUrl(QStringLiteral("http://127.0.0.1:%1/ingest").arg(port)));
+            rq.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+            rq.setRawHeader("Authorization", "Bearer " + bearer);
+            rq.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+            std::unique_ptr<QNetworkReply> reply(nam.post(rq, R"({"type":"alert.triggered","payload":{"id":"kc-1","title":"Disk full","severity":"high"}})"));
+            QSignalSpy done(reply.get(), &QNetworkReply::finished);
+            done.wait(15000);
+            return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        };
+        QCOMPARE(post("wrong"), 401);
+        QCOMPARE(post(token), 200);
+        serve.terminate();
+        QVERIFY(serve.waitForFinished(10000));
+        auto list = testing::runCli({QStringLiteral("list"), QStringLiteral("--db"), db}, env);
+        QVERIFY(list.out.contains("Disk full"));
+        QStringList hits = testing::filesContaining(home.path(), token);
+        QVERIFY2(hits.isEmpty(), qPrintable(hits.join(u'\n')));
+        QVERIFY(sync::KeychainSecretStore().remove(sync::IngestTokenSecret));
     }
 };
 
