@@ -111,17 +111,7 @@ QStringList IncidentQuery::keyColumns() const
 
 QString IncidentQuery::ftsQuery(const QString &in)
 {
-    QStringList terms;
-    static const QRegularExpression ws(QStringLiteral("\\s+"));
-    for (QString w : in.split(ws, Qt::SkipEmptyParts)) {
-        const bool prefix = w.endsWith(u'*');
-        if (prefix)
-            w.chop(1);
-        w.replace(u'"', QStringLiteral("\"\""));
-        if (!w.isEmpty())
-            terms << u'"' + w + u'"' + (prefix ? QStringLiteral("*") : QString());
-    }
-    return terms.join(u' ');
+    return store::ftsQuery(in);
 }
 
 QString IncidentQuery::where(QList<QVariant> &binds) const

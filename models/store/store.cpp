@@ -496,11 +496,11 @@ void bindAll(Stmt *s, const QList<QVariant> &binds)
     }
 }
 
-/// Quotes each word so user input can never be FTS5 syntax; a trailing '*' keeps prefix search.
-static QString ftsQuery(const QString &in)
+QString ftsQuery(const QString &in)
 {
     QStringList terms;
-    for (QString w : in.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts)) {
+    static const QRegularExpression ws(QStringLiteral("\\s+"));
+    for (QString w : in.split(ws, Qt::SkipEmptyParts)) {
         const bool prefix = w.endsWith(u'*');
         if (prefix)
             w.chop(1);

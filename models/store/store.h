@@ -110,6 +110,10 @@ private:
     Db m_db;
 };
 
+/// Turns typed search words into an FTS5 MATCH expression: each word quoted so user input
+/// can never be FTS5 syntax; a trailing '*' keeps prefix search. Empty when nothing to find.
+QString ftsQuery(const QString &userText);
+
 /// Binds the QVariant list built by the list query helpers.
 void bindAll(Stmt *s, const QList<QVariant> &binds);
 
