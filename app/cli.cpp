@@ -14,6 +14,7 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTextStream>
@@ -157,6 +158,12 @@ struct Session {
         json = parser.isSet(common.json);
         actor = parser.isSet(common.actor) ? parser.value(common.actor) : defaultActor();
         const QString path = app::resolveDatabasePath(parser.value(common.db));
+        // Only commands that create incidents or set one up may start a new database; a mistyped --db
+        // for anything else is an error rather than a silently empty cache.
+        const QString sub = args.value(1);
+        if (sub != u"demo" && sub != u"create" && sub != u"oncall" && sub != u"workflow"
+            && !QFileInfo::exists(path))
+            return QStringLiteral("no database at %1 (sitrep create or sitrep demo starts one)").arg(path);
         if (parser.isSet(common.workflow)) {
             store::Store probe;
             if (probe.open(path))

@@ -93,6 +93,7 @@ private Q_SLOTS:
     void badInput_exitsNonZeroAndChangesNothing_data();
     void badInput_exitsNonZeroAndChangesNothing();
     void notADatabase_isRefused();
+    void missingDatabase_isRefusedByReadingCommands();
     void sitrepDbEnvironment_isUsed();
 };
 
@@ -610,6 +611,23 @@ void TestCli::notADatabase_isRefused()
     }
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll(), QByteArray("groceries: eggs, milk\n").repeated(100));
+}
+
+void TestCli::missingDatabase_isRefusedByReadingCommands()
+{
+    // A mistyped --db must not turn into a silently empty cache.
+    const QString path = m_dir.filePath(QStringLiteral("typo.db"));
+    for (const QStringList &args : {QStringList{"list"}, QStringList{"show", "INC0000001"}, QStringList{"verify"},
+                                    QStringList{"note", "INC0000001", "hello"}}) {
+        const Run r = sitrep(args, path);
+        QVERIFY2(r.code > 0, qPrintable(args.join(u' ')));
+        QVERIFY2(r.err.contains(QStringLiteral("no database at")), qPrintable(r.err));
+        QVERIFY2(!QFile::exists(path), qPrintable(args.join(u' ')));
+    }
+    const Run created = sitrep({"create", "--title", "first", "--severity", "low"}, path);
+    QCOMPARE(created.code, 0);
+    QVERIFY(QFile::exists(path));
+    QCOMPARE(sitrep({"list", "--json"}, path).json().array().size(), 1);
 }
 
 void TestCli::sitrepDbEnvironment_isUsed()
