@@ -2,6 +2,7 @@
 #include "itemmodels/incidentquery.h"
 
 #include "itemmodels/incidentcolumns.h"
+#include "metrics/metricdefs.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 
@@ -153,6 +154,28 @@ QString IncidentQuery::where(QList<QVariant> &binds) const
     if (f.resolvedAfter > 0) {
         w << QStringLiteral("resolved_at>=?");
         binds << f.resolvedAfter;
+    }
+    if (f.createdFrom > 0) {
+        w << QStringLiteral("created_at>=?");
+        binds << f.createdFrom;
+    }
+    if (f.createdBefore > 0) {
+        w << QStringLiteral("created_at<?");
+        binds << f.createdBefore;
+    }
+    if (!f.group.isEmpty()) {
+        w << QStringLiteral("assignment_group=?");
+        binds << f.group;
+    }
+    if (f.noSeverity)
+        w << QStringLiteral("severity=0");
+    const QString now = QString::number(f.now > 0 ? f.now : QDateTime::currentMSecsSinceEpoch());
+    switch (f.counted) {
+    case IncidentFilter::Counted::All: break;
+    case IncidentFilter::Counted::Acknowledged: w << QStringLiteral("acknowledged_at>0"); break;
+    case IncidentFilter::Counted::Resolved: w << QStringLiteral("resolved_at>0"); break;
+    case IncidentFilter::Counted::ResponseSlaMissed: w << metrics::responseMissedSql(now); break;
+    case IncidentFilter::Counted::ResolutionSlaMissed: w << metrics::resolutionMissedSql(now); break;
     }
     const QString fts = ftsQuery(f.search);
     if (!fts.isEmpty()) {

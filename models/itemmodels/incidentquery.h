@@ -26,7 +26,15 @@ struct IncidentFilter {
     QString search;            // FTS5, plain words (a trailing * is a prefix search)
     bool breachingSla = false; // open and past (or flagged past) the active deadline
     qint64 resolvedAfter = 0;  // ms; 0 = any
-    qint64 now = 0;            // the time "breaching" is measured at
+    qint64 now = 0;            // the time "breaching" (and a missed SLA) is measured at
+    // Dashboard drill-downs: exactly the incidents behind a chart's bar or point.
+    qint64 createdFrom = 0;    // ms, created_at >= this; 0 = any
+    qint64 createdBefore = 0;  // ms, created_at < this; 0 = any
+    QString group;             // assignment group
+    bool noSeverity = false;   // only incidents without a severity
+    /// Which incidents a chart value counts (metricdefs.h has the SLA definitions).
+    enum class Counted { All, Acknowledged, Resolved, ResponseSlaMissed, ResolutionSlaMissed };
+    Counted counted = Counted::All;
 
     bool operator==(const IncidentFilter &) const = default;
 };

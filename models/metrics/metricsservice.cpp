@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "metrics/metricsservice.h"
 
+#include "metrics/metricdefs.h"
+#include "store/metricsrollup.h"
+
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
@@ -160,16 +163,48 @@ qint64 ActiveIncident::slaRemaining(qint64 now) const
     return slaDue - (slaPausedSince > 0 ? slaPausedSince : now);
 }
 
-store::ListQuery ListFilter::toListQuery() const
+itemmodels::IncidentFilter ListFilter::toIncidentFilter() const
 {
-    store::ListQuery q;
-    q.severity = severity;
-    if (from > 0)
-        q.createdAfter = from;
-    q.service = service;
-    q.sort = store::SortKey::Created;
-    q.descending = true;
-    return q;
+    itemmodels::IncidentFilter f;
+    if (severity > 0)
+        f.severity = severity;
+    else if (severity == 0)
+        f.noSeverity = true;
+    f.createdFrom = from;
+    f.createdBefore = to;
+    f.service = service;
+    f.group = group;
+    f.now = now;
+    using C = itemmodels::IncidentFilter::Counted;
+    if (metric == u"mtta")
+        f.counted = C::Acknowledged;
+    else if (metric == u"mttr")
+        f.counted = C::Resolved;
+    else if (metric == u"sla-response")
+        f.counted = C::ResponseSlaMissed;
+    else if (metric == u"sla-resolution")
+        f.counted = C::ResolutionSlaMissed;
+    return f;
+}
+
+qint64 ListFilter::valueIn(const DashboardMetrics &m) const
+{
+    Bucket b;
+    for (int w = 0; w < m.weeks.size(); ++w) {
+        const qint64 a = qMax(m.weeks[w], m.filter.from);
+        const qint64 e = qMin(m.weeks[w] + WeekMs, m.filter.to);
+        if (a >= from && e <= to)
+            b.add(m.week(w, severity));
+    }
+    if (metric == u"mtta")
+        return b.acknowledged;
+    if (metric == u"mttr")
+        return b.resolved;
+    if (metric == u"sla-response")
+        return b.responseMissed;
+    if (metric == u"sla-resolution")
+        return b.resolutionMissed;
+    return b.count;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -210,33 +245,80 @@ Result<Tiles> MetricsQueries::tiles(const MetricsFilter &filter, qint64 now, qin
     if (!m_store.db().isOpen())
         return R::fail(QStringLiteral("database not open"), QStringLiteral("db"));
     Tiles t;
-    // ?1 = now, ?2 = at-risk window. A paused clock counts from where it stopped.
-    const QString sql = QStringLiteral(
-        "SELECT severity, count(*), sum(commander=''), sum(acknowledged_at=0),"
-        " sum(sla_due>0 AND sla_due <= CASE WHEN sla_paused_since>0 THEN sla_paused_since ELSE ?1 END),"
-        " sum(sla_due>0 AND sla_paused_since=0 AND sla_due > ?1 AND sla_due <= ?1 + ?2)"
-        " FROM incidents INDEXED BY incidents_open_tiles WHERE is_open=1%1 GROUP BY severity").arg(filterSql(filter));
-    Stmt *s = m_store.db().prepare(sql);
-    if (!s) // a database from before the tiles index: same numbers, slower
-        s = m_store.db().prepare(QString(sql).remove(QStringLiteral(" INDEXED BY incidents_open_tiles")));
-    if (!s)
-        return dbError(m_store, QStringLiteral("tiles"));
-    s->bind(1, now).bind(2, window);
-    bindFilter(s, filter);
-    while (s->step()) {
-        const int sev = int(s->int64(0));
-        const qint64 n = s->int64(1);
-        if (sev >= 0 && sev < SeverityCount)
-            t.openBySeverity[sev] += n;
-        t.open += n;
-        t.withoutCommander += s->int64(2);
-        t.unacknowledged += s->int64(3);
-        t.breaching += s->int64(4);
-        t.atRisk += s->int64(5);
+    if (!m_exactOnly && store::hasMetricsRollups(m_store.db())) {
+        // The counts that do not depend on "now" come from the open rollup (a few rows);
+        // the running clocks not yet past their deadline are read off their partial index.
+        // Every other running clock is breaching.
+        Stmt *r = m_store.db().prepare(QStringLiteral(
+            "SELECT severity, sum(open), sum(without_commander), sum(unacknowledged), sum(breached_paused), sum(running_due)"
+            " FROM metrics_open WHERE service=?1%1 GROUP BY severity").arg(filter.group.isEmpty() ? QString() : QStringLiteral(" AND grp=?2")));
+        if (!r)
+            return dbError(m_store, QStringLiteral("tiles"));
+        r->bind(1, filter.service);
+        if (!filter.group.isEmpty())
+            r->bind(2, filter.group);
+        qint64 runningDue = 0;
+        while (r->step()) {
+            const int sev = int(r->int64(0));
+            const qint64 n = r->int64(1);
+            if (sev >= 0 && sev < SeverityCount)
+                t.openBySeverity[sev] += n;
+            t.open += n;
+            t.withoutCommander += r->int64(2);
+            t.unacknowledged += r->int64(3);
+            t.breaching += r->int64(4);
+            runningDue += r->int64(5);
+        }
+        if (!r->error().isEmpty())
+            return dbError(m_store, QStringLiteral("tiles"), r->error());
+        r->reset();
+        // ?1 = now, ?2 = now + at-risk window.
+        const QString due = QStringLiteral(
+            "SELECT count(*), total(sla_due <= ?2) FROM incidents INDEXED BY incidents_open_running_due"
+            " WHERE is_open=1 AND sla_due>0 AND sla_paused_since=0 AND sla_due > ?1%1").arg(filterSql(filter));
+        Stmt *d = m_store.db().prepare(due);
+        if (!d) // the planner refused the partial index: same rows without it
+            d = m_store.db().prepare(QString(due).remove(QStringLiteral(" INDEXED BY incidents_open_running_due")));
+        if (!d)
+            return dbError(m_store, QStringLiteral("tiles"));
+        d->bind(1, now).bind(2, now + window);
+        bindFilter(d, filter);
+        if (d->step()) {
+            t.breaching += runningDue - d->int64(0);
+            t.atRisk = qint64(d->real(1));
+        }
+        if (!d->error().isEmpty())
+            return dbError(m_store, QStringLiteral("tiles"), d->error());
+        d->reset();
+    } else {
+        // ?1 = now, ?2 = at-risk window. A paused clock counts from where it stopped.
+        const QString sql = QStringLiteral(
+            "SELECT severity, count(*), sum(commander=''), sum(acknowledged_at=0),"
+            " sum(sla_due>0 AND sla_due <= CASE WHEN sla_paused_since>0 THEN sla_paused_since ELSE ?1 END),"
+            " sum(sla_due>0 AND sla_paused_since=0 AND sla_due > ?1 AND sla_due <= ?1 + ?2)"
+            " FROM incidents INDEXED BY incidents_open_tiles WHERE is_open=1%1 GROUP BY severity").arg(filterSql(filter));
+        Stmt *s = m_store.db().prepare(sql);
+        if (!s) // a database from before the tiles index: same numbers, slower
+            s = m_store.db().prepare(QString(sql).remove(QStringLiteral(" INDEXED BY incidents_open_tiles")));
+        if (!s)
+            return dbError(m_store, QStringLiteral("tiles"));
+        s->bind(1, now).bind(2, window);
+        bindFilter(s, filter);
+        while (s->step()) {
+            const int sev = int(s->int64(0));
+            const qint64 n = s->int64(1);
+            if (sev >= 0 && sev < SeverityCount)
+                t.openBySeverity[sev] += n;
+            t.open += n;
+            t.withoutCommander += s->int64(2);
+            t.unacknowledged += s->int64(3);
+            t.breaching += s->int64(4);
+            t.atRisk += s->int64(5);
+        }
+        if (!s->error().isEmpty())
+            return dbError(m_store, QStringLiteral("tiles"), s->error());
+        s->reset();
     }
-    if (!s->error().isEmpty())
-        return dbError(m_store, QStringLiteral("tiles"), s->error());
-    s->reset();
 
     const QString oldest = QStringLiteral(
         "SELECT number, title, severity, created_at FROM incidents"
@@ -257,60 +339,66 @@ Result<Tiles> MetricsQueries::tiles(const MetricsFilter &filter, qint64 now, qin
     return t;
 }
 
-Result<QList<std::array<Bucket, SeverityCount>>> MetricsQueries::buckets(const MetricsFilter &filter, qint64 now,
-                                                                         QList<qint64> *weeksOut)
+namespace {
+
+using Cells = QList<std::array<Bucket, SeverityCount>>;
+
+// The cell of the week holding `ms`, or -1 outside the range.
+int weekIndex(const QList<qint64> &weeks, qint64 ms)
 {
-    using R = Result<QList<std::array<Bucket, SeverityCount>>>;
-    if (!m_store.db().isOpen())
-        return R::fail(QStringLiteral("database not open"), QStringLiteral("db"));
-    QList<qint64> weeks;
-    QList<std::array<Bucket, SeverityCount>> cells;
-    if (filter.to > filter.from) {
-        for (qint64 w = weekStart(filter.from); w < filter.to; w += WeekMs)
-            weeks << w;
-    }
-    cells.resize(weeks.size());
-    // One pass over the covering index per (severity, week): ?1 severity, ?2/?3 created
-    // range, ?4 now. "Responded" is the acknowledgement, or the resolution when an incident
-    // was resolved without one. A response SLA is decided once the incident responded or
-    // its clock (stopped or paused clocks count from where they stopped) passed the
-    // deadline; undecided ones are left out. Deadlines already include paused time.
+    if (weeks.isEmpty())
+        return -1;
+    const qint64 i = (weekStart(ms) - weeks.first()) / WeekMs;
+    return i >= 0 && i < weeks.size() ? int(i) : -1;
+}
+
+// Exact numbers for incidents created in [from, to) off the incidents_metrics covering
+// index, one pass per (severity, week): ?1 severity, ?2/?3 created range, ?4 now.
+// "Responded" is the acknowledgement, or the resolution when an incident was resolved
+// without one. A response SLA is decided once the incident responded or its clock
+// (stopped or paused clocks count from where they stopped) passed the deadline; undecided
+// ones are left out. Deadlines already include paused time.
+Status addExact(store::Store &st, const MetricsFilter &filter, qint64 now, const QList<qint64> &weeks, Cells &cells,
+                qint64 from, qint64 to)
+{
+    if (to <= from)
+        return {};
     const QString sql = QStringLiteral(
         "SELECT count(*),"
         " sum(acknowledged_at>0), total(CASE WHEN acknowledged_at>0 THEN acknowledged_at-created_at END),"
         " sum(resolved_at>0), total(CASE WHEN resolved_at>0 THEN resolved_at-created_at END),"
         " sum(response_due>0 AND (acknowledged_at>0 OR resolved_at>0)"
         "     AND (CASE WHEN acknowledged_at>0 THEN acknowledged_at ELSE resolved_at END) <= response_due),"
-        " sum(response_due>0 AND CASE WHEN acknowledged_at>0 OR resolved_at>0"
-        "     THEN (CASE WHEN acknowledged_at>0 THEN acknowledged_at ELSE resolved_at END) > response_due"
-        "     ELSE response_due < (CASE WHEN sla_paused_since>0 THEN sla_paused_since ELSE ?4 END) END),"
+        " sum(%2),"
         " sum(resolution_due>0 AND resolved_at>0 AND resolved_at <= resolution_due),"
-        " sum(resolution_due>0 AND CASE WHEN resolved_at>0 THEN resolved_at > resolution_due"
-        "     ELSE resolution_due < (CASE WHEN sla_paused_since>0 THEN sla_paused_since ELSE ?4 END) END)"
+        " sum(%3)"
         " FROM incidents INDEXED BY incidents_metrics"
-        " WHERE severity=?1 AND created_at>=?2 AND created_at<?3%1").arg(filterSql(filter));
-    Stmt *s = m_store.db().prepare(sql);
+        " WHERE severity=?1 AND created_at>=?2 AND created_at<?3%1")
+                            .arg(filterSql(filter), responseMissedSql(QStringLiteral("?4")), resolutionMissedSql(QStringLiteral("?4")));
+    Stmt *s = st.db().prepare(sql);
     if (!s) {
         // A database from before the metrics index: same numbers, slower.
         QString plain = sql;
         plain.remove(QStringLiteral(" INDEXED BY incidents_metrics"));
-        s = m_store.db().prepare(plain);
+        s = st.db().prepare(plain);
     }
     if (!s)
-        return dbError(m_store, QStringLiteral("weekly metrics"));
+        return dbError(st, QStringLiteral("weekly metrics"));
     for (int sev = 0; sev < SeverityCount; ++sev) {
         for (int w = 0; w < weeks.size(); ++w) {
-            const qint64 a = qMax(filter.from, weeks[w]);
-            const qint64 b = qMin(filter.to, weeks[w] + WeekMs);
+            const qint64 a = qMax(from, weeks[w]);
+            const qint64 b = qMin(to, weeks[w] + WeekMs);
+            if (b <= a)
+                continue;
             s->reset();
             s->bind(1, sev).bind(2, a).bind(3, b).bind(4, now);
             bindFilter(s, filter);
             if (!s->step()) {
                 if (!s->error().isEmpty())
-                    return dbError(m_store, QStringLiteral("weekly metrics"), s->error());
+                    return dbError(st, QStringLiteral("weekly metrics"), s->error());
                 continue;
             }
-            Bucket &c = cells[w][sev];
+            Bucket c;
             c.count = s->int64(0);
             c.acknowledged = s->int64(1);
             c.ackSumMs = qint64(s->real(2));
@@ -320,9 +408,125 @@ Result<QList<std::array<Bucket, SeverityCount>>> MetricsQueries::buckets(const M
             c.responseMissed = s->int64(6);
             c.resolutionMet = s->int64(7);
             c.resolutionMissed = s->int64(8);
+            cells[w][sev].add(c);
         }
     }
     s->reset();
+    return {};
+}
+
+// Whole UTC days [fromDay, toDay) from the daily rollup. Undecided SLAs with a running
+// clock are counted as pending there; they are missed once "now" passed their deadline,
+// so the pending ones whose deadline is still ahead (a partial index) are taken away.
+Status addRollup(store::Store &st, const MetricsFilter &filter, qint64 now, const QList<qint64> &weeks, Cells &cells,
+                 qint64 fromDay, qint64 toDay)
+{
+    if (toDay <= fromDay)
+        return {};
+    // 1970-01-05 (day 4) was a Monday: (day - 4) / 7 numbers the weeks.
+    Stmt *r = st.db().prepare(QStringLiteral(
+        "SELECT (day-4)/7, severity, sum(incidents), sum(acknowledged), sum(ack_sum), sum(resolved), sum(resolve_sum),"
+        " sum(response_met), sum(response_missed), sum(response_pending), sum(resolution_met), sum(resolution_missed),"
+        " sum(resolution_pending) FROM metrics_daily WHERE service=?1 AND day>=?2 AND day<?3%1 GROUP BY 1, 2")
+                                  .arg(filter.group.isEmpty() ? QString() : QStringLiteral(" AND grp=?4")));
+    if (!r)
+        return dbError(st, QStringLiteral("weekly rollup"));
+    r->bind(1, filter.service).bind(2, fromDay).bind(3, toDay);
+    if (!filter.group.isEmpty())
+        r->bind(4, filter.group);
+    while (r->step()) {
+        const int w = weekIndex(weeks, (r->int64(0) * 7 + 4) * DayMs);
+        const int sev = int(r->int64(1));
+        if (w < 0 || sev < 0 || sev >= SeverityCount)
+            continue;
+        Bucket c;
+        c.count = r->int64(2);
+        c.acknowledged = r->int64(3);
+        c.ackSumMs = r->int64(4);
+        c.resolved = r->int64(5);
+        c.resolveSumMs = r->int64(6);
+        c.responseMet = r->int64(7);
+        c.responseMissed = r->int64(8) + r->int64(9);
+        c.resolutionMet = r->int64(10);
+        c.resolutionMissed = r->int64(11) + r->int64(12);
+        cells[w][sev].add(c);
+    }
+    if (!r->error().isEmpty())
+        return dbError(st, QStringLiteral("weekly rollup"), r->error());
+    r->reset();
+
+    // ?1 = now, ?2/?3 = created range.
+    const QString notDue = QStringLiteral(
+        "SELECT created_at, severity FROM incidents INDEXED BY %1 WHERE %2 AND %3>=?1 AND created_at>=?2 AND created_at<?3%4");
+    const struct {
+        const char *index;
+        const char *pending;
+        const char *due;
+        qint64 Bucket::*missed;
+    } kinds[] = {
+        {"incidents_response_pending", "response_due>0 AND acknowledged_at=0 AND resolved_at=0 AND sla_paused_since=0", "response_due",
+         &Bucket::responseMissed},
+        {"incidents_resolution_pending", "resolution_due>0 AND resolved_at=0 AND sla_paused_since=0", "resolution_due",
+         &Bucket::resolutionMissed},
+    };
+    for (const auto &k : kinds) {
+        Stmt *q = st.db().prepare(notDue.arg(QLatin1String(k.index), QLatin1String(k.pending), QLatin1String(k.due), filterSql(filter)));
+        if (!q) // the planner refused the partial index: same rows without it
+            q = st.db().prepare(notDue.arg(QLatin1String(k.index), QLatin1String(k.pending), QLatin1String(k.due), filterSql(filter))
+                                    .remove(QStringLiteral(" INDEXED BY ") + QLatin1String(k.index)));
+        if (!q)
+            return dbError(st, QStringLiteral("pending SLAs"));
+        q->bind(1, now).bind(2, fromDay * DayMs).bind(3, toDay * DayMs);
+        bindFilter(q, filter);
+        while (q->step()) {
+            const int w = weekIndex(weeks, q->int64(0));
+            const int sev = int(q->int64(1));
+            if (w >= 0 && sev >= 0 && sev < SeverityCount)
+                --(cells[w][sev].*(k.missed));
+        }
+        if (!q->error().isEmpty())
+            return dbError(st, QStringLiteral("pending SLAs"), q->error());
+        q->reset();
+    }
+    return {};
+}
+
+qint64 floorDiv(qint64 a, qint64 b)
+{
+    qint64 q = a / b;
+    if ((a % b != 0) && ((a < 0) != (b < 0)))
+        --q;
+    return q;
+}
+
+} // namespace
+
+Result<QList<std::array<Bucket, SeverityCount>>> MetricsQueries::buckets(const MetricsFilter &filter, qint64 now,
+                                                                         QList<qint64> *weeksOut)
+{
+    using R = Result<QList<std::array<Bucket, SeverityCount>>>;
+    if (!m_store.db().isOpen())
+        return R::fail(QStringLiteral("database not open"), QStringLiteral("db"));
+    QList<qint64> weeks;
+    Cells cells;
+    if (filter.to > filter.from) {
+        for (qint64 w = weekStart(filter.from); w < filter.to; w += WeekMs)
+            weeks << w;
+    }
+    cells.resize(weeks.size());
+    // Whole days from the rollup, the partial days at either end exactly.
+    qint64 fromDay = floorDiv(filter.from + DayMs - 1, DayMs);
+    qint64 toDay = floorDiv(filter.to, DayMs);
+    if (m_exactOnly || toDay <= fromDay || !store::hasMetricsRollups(m_store.db()))
+        fromDay = toDay = floorDiv(filter.to, DayMs) + 1; // nothing from the rollup
+    const qint64 midFrom = qBound(filter.from, fromDay * DayMs, filter.to);
+    const qint64 midTo = qBound(midFrom, toDay * DayMs, filter.to);
+    if (auto s = addExact(m_store, filter, now, weeks, cells, filter.from, midFrom); !s)
+        return s.error();
+    if (auto s = addRollup(m_store, filter, now, weeks, cells, fromDay, toDay); !s)
+        return s.error();
+    if (auto s = addExact(m_store, filter, now, weeks, cells, midTo, filter.to); !s)
+        return s.error();
     if (weeksOut)
         *weeksOut = weeks;
     return cells;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "engine/clock.h"
+#include "itemmodels/incidentquery.h"
 #include "store/store.h"
 #include "util/result.h"
 
@@ -129,24 +130,36 @@ struct WallSnapshot {
     bool withCharts = true;
 };
 
-/// A drill-down from a chart: the incidents behind a bar or point.
+/// A drill-down from a chart: exactly the incidents a bar or point counts.
 struct ListFilter {
-    int severity = 0;   // 0 = any
+    int severity = -1;  // -1 = any, 0 = without a severity, 1..4
     qint64 from = 0;    // created_at >= from
     qint64 to = 0;      // created_at < to (0 = open end)
     QString service;
     QString group;
-    QString metric;     // which chart asked: frequency, mttr, mtta, sla
-    /// The nearest store list query (the list has no upper created bound or group yet).
-    store::ListQuery toListQuery() const;
+    /// Which chart value: frequency (created), mtta (acknowledged), mttr (resolved),
+    /// sla-response / sla-resolution (the SLA was missed, measured at `now`).
+    QString metric;
+    qint64 now = 0;
+    /// The incident list's filter for these incidents.
+    itemmodels::IncidentFilter toIncidentFilter() const;
+    /// The number of incidents the chart shows for this filter in `m` (the weeks inside
+    /// [from, to)): what the list must count.
+    qint64 valueIn(const DashboardMetrics &m) const;
 };
 
 /// The dashboard's SQL, synchronous, on a Store connection the caller owns (normally a
-/// read-only one on a worker thread). Range queries walk the incidents_metrics covering
-/// index once per severity and week; tiles read only the open incidents.
+/// read-only one on a worker thread). Whole days of a range come from the daily rollup
+/// (migration 0410), the partial days at its ends from the incidents_metrics covering index;
+/// tiles come from the open rollup plus the running SLA clocks not yet due. Without the
+/// rollups (an older database) everything is read from the incidents, with the same numbers.
 class MetricsQueries {
 public:
     explicit MetricsQueries(store::Store &store) : m_store(store) {}
+
+    /// Ignore the rollups and read every number from the incidents (tests and the benchmark
+    /// compare both ways).
+    void setExactOnly(bool on) { m_exactOnly = on; }
 
     Result<Tiles> tiles(const MetricsFilter &filter, qint64 now, qint64 atRiskWindowMs = DefaultAtRiskWindowMs);
     /// Week x severity buckets over the filter's range.
@@ -163,6 +176,7 @@ public:
 
 private:
     store::Store &m_store;
+    bool m_exactOnly = false;
 };
 
 /// Runs MetricsQueries on a worker thread with its own read-only connection, so no

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "store/store.h"
 
+#include "store/metricsrollup.h"
 #include "store/projector.h"
 
 #include <QDir>
@@ -747,6 +748,10 @@ Status Store::rebuildProjection()
         m_db.rollback();
         return s;
     }
+    if (auto s = rebuildMetricsRollups(m_db); !s) {
+        m_db.rollback();
+        return s;
+    }
     return m_db.commit();
 }
 
@@ -811,6 +816,9 @@ VerifyReport Store::verify(const std::function<void(const QString &)> &progress)
         };
         diff(QStringLiteral("main.incidents"), QStringLiteral("temp.rebuilt"), QStringLiteral("projection row differs from the log"));
         diff(QStringLiteral("temp.rebuilt"), QStringLiteral("main.incidents"), QStringLiteral("the log gives a row the projection lacks or differs from"));
+        say(QStringLiteral("rebuilding the dashboard rollups from the log and comparing"));
+        for (const QString &f : compareMetricsRollups(m_db, QStringLiteral("temp.rebuilt")))
+            fault(f);
     }
     (void)m_db.exec(QStringLiteral("DROP TABLE IF EXISTS temp.rebuilt"));
     m_db.rollback();

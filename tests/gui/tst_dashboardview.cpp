@@ -4,6 +4,7 @@
 #include "app/appcontext.h"
 #include "dashboards/dashboardintegration.h"
 #include "dashboards/dashboardview.h"
+#include "itemmodels/incidentquery.h"
 #include "itemmodels/incidenttablemodel.h"
 #include "mainwindow.h"
 #include "wall/wallwindow.h"
@@ -37,6 +38,20 @@ class TestDashboardView : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
     std::unique_ptr<app::AppContext> m_ctx;
+
+    // What the incident list counts for a drill-down (the list's own SQL).
+    qint64 listCount(const metrics::ListFilter &f)
+    {
+        itemmodels::IncidentQuery q(f.toIncidentFilter(), 0, true);
+        QList<QVariant> binds;
+        store::Stmt *s = m_ctx->store().db().prepare(q.countSql(binds));
+        if (!s)
+            return -1;
+        itemmodels::bindVariants(s, binds);
+        const qint64 n = s->step() ? s->int64(0) : -1;
+        s->reset();
+        return n;
+    }
 
     QChart *chart(ui::DashboardView &v, ui::MetricsCharts::Chart c)
     {
@@ -133,16 +148,72 @@ private Q_SLOTS:
         QCOMPARE(f.from, v.metrics().weeks.last());
         QCOMPARE(f.to, v.metrics().filter.to);
         QCOMPARE(f.metric, QStringLiteral("frequency"));
-        QCOMPARE(f.toListQuery().severity, 2);
-        // MTTA chart: a point of the "All" line gives a week without severity.
+        // The list behind the bar counts exactly the bar.
+        QVERIFY(v.metrics().cells[lastWeek][2].count > 0);
+        QCOMPARE(listCount(f), v.metrics().cells[lastWeek][2].count);
+        // MTTA chart: a point of the "All" line gives a week of every severity, acknowledged.
         auto *line = qobject_cast<QLineSeries *>(chart(v, ui::MetricsCharts::Mtta)->series().value(0));
         QVERIFY(line && line->count() > 0);
         Q_EMIT line->clicked(line->at(0));
         QCOMPARE(drill.size(), 1);
         f = drill.takeFirst().at(0).value<metrics::ListFilter>();
-        QCOMPARE(f.severity, 0);
+        QCOMPARE(f.severity, -1);
         QCOMPARE(f.metric, QStringLiteral("mtta"));
         QVERIFY(f.from >= v.metrics().filter.from);
+        QCOMPARE(listCount(f), v.metrics().week(0).acknowledged);
+        // MTTR bar of SEV3: the resolved SEV3 incidents of the range.
+        auto *mttr = qobject_cast<QStackedBarSeries *>(chart(v, ui::MetricsCharts::Mttr)->series().value(0));
+        QVERIFY(mttr);
+        Q_EMIT mttr->barSets().value(2)->clicked(2);
+        f = drill.takeFirst().at(0).value<metrics::ListFilter>();
+        QCOMPARE(f.severity, 3);
+        QCOMPARE(f.metric, QStringLiteral("mttr"));
+        QCOMPARE(listCount(f), v.metrics().total(3).resolved);
+        // SLA compliance: a point opens the incidents of that week that missed it.
+        const auto sla = chart(v, ui::MetricsCharts::Sla)->series();
+        for (int k = 0; k < 2; ++k) {
+            auto *l = qobject_cast<QLineSeries *>(sla.value(k));
+            QVERIFY(l && l->count() > 0);
+            Q_EMIT l->clicked(l->at(l->count() - 1));
+            f = drill.takeFirst().at(0).value<metrics::ListFilter>();
+            QCOMPARE(f.metric, k == 0 ? QStringLiteral("sla-response") : QStringLiteral("sla-resolution"));
+            QCOMPARE(f.severity, -1);
+            const auto week = v.metrics().week(int(v.metrics().weeks.indexOf(metrics::weekStart(f.from))));
+            QCOMPARE(listCount(f), k == 0 ? week.responseMissed : week.resolutionMissed);
+        }
+        // With the dashboard's service and group filters, the list keeps them (the busiest
+        // service x group pair of the range).
+        QString service, group;
+        {
+            store::Stmt *pair = m_ctx->store().db().prepare(QStringLiteral(
+                "SELECT s.service, i.assignment_group FROM incidents i JOIN incident_services s ON s.incident=i.id"
+                " WHERE i.created_at>=? AND i.assignment_group<>'' GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1"));
+            QVERIFY(pair);
+            pair->bind(1, v.metrics().filter.from);
+            QVERIFY(pair->step());
+            service = pair->text(0);
+            group = pair->text(1);
+            pair->reset();
+        }
+        v.setServiceFilter(service);
+        QVERIFY(v.waitForData());
+        v.setGroupFilter(group);
+        QVERIFY(v.waitForData());
+        series = qobject_cast<QStackedBarSeries *>(chart(v, ui::MetricsCharts::Frequency)->series().value(0));
+        int week = -1, set = -1;
+        for (int w = 0; w < v.metrics().weeks.size() && week < 0; ++w)
+            for (int k = 0; k < series->count(); ++k)
+                if (series->barSets()[k]->at(w) > 0) {
+                    week = w;
+                    set = k;
+                    break;
+                }
+        QVERIFY(week >= 0);
+        Q_EMIT series->barSets()[set]->clicked(week);
+        f = drill.takeFirst().at(0).value<metrics::ListFilter>();
+        QCOMPARE(f.service, service);
+        QCOMPARE(f.group, group);
+        QCOMPARE(listCount(f), qint64(series->barSets()[set]->at(week)));
     }
 
     void exports_writeCsvAndEveryChart()
@@ -184,13 +255,19 @@ private Q_SLOTS:
         QVERIFY(show);
         show->trigger();
         QCOMPARE(tabs->currentWidget(), dash);
-        metrics::ListFilter f;
-        f.severity = 3;
-        f.service = QStringLiteral("kafka");
-        Q_EMIT dash->drillDown(f);
+        // A click on a frequency bar opens the list on exactly its incidents.
+        auto *series = qobject_cast<QStackedBarSeries *>(chart(*dash, ui::MetricsCharts::Frequency)->series().value(0));
+        QVERIFY(series);
+        const int lastWeek = int(dash->metrics().weeks.size()) - 1;
+        const qint64 bar = dash->metrics().cells[lastWeek][3].count;
+        QVERIFY(bar > 0);
+        QSignalSpy ready(&w.listModel(), &itemmodels::IncidentTableModel::queryReady);
+        Q_EMIT series->barSets().value(2)->clicked(lastWeek);
         QCOMPARE(tabs->currentIndex(), 0);
         QCOMPARE(w.listModel().filter().severity, 3);
-        QCOMPARE(w.listModel().filter().service, QStringLiteral("kafka"));
+        QCOMPARE(w.listModel().filter().createdFrom, dash->metrics().weeks.last());
+        QCOMPARE(w.listModel().filter().createdBefore, dash->metrics().filter.to);
+        QTRY_COMPARE_WITH_TIMEOUT(qint64(w.listModel().rowCount()), bar, 10000);
 
         auto *wallMode = w.findChild<QAction *>(QStringLiteral("actionWallMode"));
         QVERIFY(wallMode);

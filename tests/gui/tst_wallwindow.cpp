@@ -8,12 +8,16 @@
 #include "wall/wallwindow.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
+
+#include <sqlite3.h>
 
 using namespace sitrep;
 
@@ -159,6 +163,108 @@ private Q_SLOTS:
         QVERIFY(wall.waitForRefresh());
         QVERIFY(!wall.isStale());
         QVERIFY(!wall.bannerVisible());
+    }
+
+    // Another connection takes an exclusive lock and holds it for seconds. The wall's worker
+    // waits on its busy timeout and fails; the window keeps the last data under the stale
+    // banner, its event loop never stalls (no SQL on the GUI thread), and once the lock is
+    // gone the refresh timer brings it back by itself.
+    void wall_databaseLocked_staysResponsiveShowsStaleAndRecoversByItself()
+    {
+        // A copy in rollback-journal mode, where an exclusive lock keeps readers out (in WAL
+        // mode a writer's exclusive transaction does not block readers; see the next test).
+        const QString path = m_dir.filePath(QStringLiteral("locked.db"));
+        QFile::remove(path);
+        QVERIFY(m_ctx->store().db().exec(QStringLiteral("VACUUM INTO '%1'").arg(path)).ok());
+        sqlite3 *locker = nullptr;
+        QCOMPARE(sqlite3_open(QFile::encodeName(path).constData(), &locker), SQLITE_OK);
+        auto run = [locker](const char *sql) {
+            char *err = nullptr;
+            const int rc = sqlite3_exec(locker, sql, nullptr, nullptr, &err);
+            const QString msg = err ? QString::fromUtf8(err) : QString();
+            sqlite3_free(err);
+            return rc == SQLITE_OK ? QString() : msg;
+        };
+        QCOMPARE(run("PRAGMA journal_mode=DELETE"), QString());
+
+        metrics::MetricsService svc(path, m_ctx->clock());
+        svc.setBusyTimeoutMs(1500);
+        ui::WallWindow::Options o;
+        o.rotateSeconds = 3600;
+        o.refreshMs = 300;
+        ui::WallWindow wall(svc, o);
+        wall.resize(1280, 720);
+        wall.show();
+        QVERIFY(wall.waitForRefresh());
+        QVERIFY(!wall.isStale());
+        const auto active = wall.snapshot().active;
+        QVERIFY(!active.isEmpty());
+
+        // The GUI thread's heartbeat while the lock is held.
+        QElapsedTimer beat;
+        beat.start();
+        qint64 last = 0, maxGap = 0;
+        QTimer heart;
+        heart.setInterval(20);
+        connect(&heart, &QTimer::timeout, this, [&] {
+            const qint64 t = beat.elapsed();
+            maxGap = qMax(maxGap, t - last);
+            last = t;
+        });
+
+        QCOMPARE(run("BEGIN EXCLUSIVE"), QString());
+        QCOMPARE(run("UPDATE meta SET value=value"), QString());
+        last = beat.elapsed();
+        heart.start();
+        QTRY_VERIFY_WITH_TIMEOUT(wall.isStale(), 15000);
+        QVERIFY(wall.bannerVisible());
+        const QString hhmm = QDateTime::fromMSecsSinceEpoch(kNow).toString(QStringLiteral("HH:mm"));
+        QVERIFY2(wall.bannerText().contains(QStringLiteral("stale since %1").arg(hhmm)), qPrintable(wall.bannerText()));
+        QVERIFY2(wall.bannerText().contains(QStringLiteral("locked")), qPrintable(wall.bannerText()));
+        QCOMPARE(wall.snapshot().active, active); // the last data stays on screen
+        // Keep the lock a while longer: requests keep failing, the window keeps painting.
+        QElapsedTimer held;
+        held.start();
+        while (held.elapsed() < 2500) {
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+            QVERIFY(!wall.grab().isNull());
+        }
+        QVERIFY(wall.isStale());
+        heart.stop();
+        // A busy wait on the GUI thread would show as a gap of the busy timeout (1.5 s).
+        QVERIFY2(maxGap < 1000, qPrintable(QStringLiteral("event loop stalled %1 ms").arg(maxGap)));
+
+        // Release: the refresh timer recovers without anyone asking.
+        QCOMPARE(run("COMMIT"), QString());
+        sqlite3_close(locker);
+        QTRY_VERIFY_WITH_TIMEOUT(!wall.isStale(), 15000);
+        QVERIFY(!wall.bannerVisible());
+        QCOMPARE(wall.snapshot().active.size(), active.size());
+    }
+
+    // In WAL mode (how Sitrep keeps its database) a writer holding an exclusive transaction
+    // for seconds does not stop the wall: it keeps refreshing, with no stale banner.
+    void wall_walWriterHoldingExclusiveTransaction_doesNotMakeItStale()
+    {
+        sqlite3 *writer = nullptr;
+        QCOMPARE(sqlite3_open(QFile::encodeName(dbPath()).constData(), &writer), SQLITE_OK);
+        metrics::MetricsService svc(dbPath(), m_ctx->clock());
+        svc.setBusyTimeoutMs(1500);
+        ui::WallWindow::Options o;
+        o.rotateSeconds = 3600;
+        o.refreshMs = 300;
+        ui::WallWindow wall(svc, o);
+        wall.resize(1280, 720);
+        wall.show();
+        QVERIFY(wall.waitForRefresh());
+        QCOMPARE(sqlite3_exec(writer, "BEGIN EXCLUSIVE; UPDATE meta SET value=value;", nullptr, nullptr, nullptr), SQLITE_OK);
+        QSignalSpy refreshed(&wall, &ui::WallWindow::refreshed);
+        QTRY_VERIFY_WITH_TIMEOUT(refreshed.size() >= 3, 15000);
+        for (const auto &r : std::as_const(refreshed))
+            QVERIFY(r.at(0).toBool());
+        QVERIFY(!wall.isStale());
+        QCOMPARE(sqlite3_exec(writer, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(writer);
     }
 
     void wall_newP1InterruptsRotation()

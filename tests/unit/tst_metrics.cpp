@@ -3,12 +3,14 @@
 #include "app/appcontext.h"
 #include "demo/demogenerator.h"
 #include "metrics/metricsservice.h"
+#include "itemmodels/incidentquery.h"
 #include "store/projector.h"
 
 #include <QDateTime>
 #include <QFile>
 #include <QHash>
 #include <QJsonArray>
+#include <QJsonObject>
 #include <QStandardPaths>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -108,6 +110,40 @@ struct Brute {
         return t;
     }
 };
+
+// Folds the whole log per incident, as the projector does, in C++: each incident's events
+// in (hlc, id) order, the order replicas agree on after a merge.
+QList<domain::Incident> foldLog(store::Store &st)
+{
+    QHash<QString, QList<domain::Event>> byUid;
+    QStringList order;
+    qint64 seq = 0;
+    for (;;) {
+        const auto events = st.eventsAfter(seq, 5000);
+        if (events.isEmpty())
+            break;
+        for (const auto &e : events) {
+            if (!byUid.contains(e.incidentUid))
+                order << e.incidentUid;
+            byUid[e.incidentUid] << e;
+            seq = e.seq;
+        }
+    }
+    QList<domain::Incident> out;
+    for (const QString &uid : std::as_const(order)) {
+        QList<domain::Event> &evs = byUid[uid];
+        std::stable_sort(evs.begin(), evs.end(), [](const domain::Event &x, const domain::Event &y) {
+            return x.hlc != y.hlc ? x.hlc < y.hlc : x.id < y.id;
+        });
+        domain::Incident i;
+        for (const auto &e : std::as_const(evs))
+            store::applyEvent(i, e);
+        auto row = st.incidentByUid(uid);
+        i.rowid = row ? row->rowid : 0;
+        out << i;
+    }
+    return out;
+}
 
 QString dump(const Bucket &b)
 {
@@ -228,28 +264,13 @@ class TestMetrics : public QObject {
         }
 
         // Brute force: fold the whole log per incident, as the projector does, in C++.
-        QHash<QString, domain::Incident> byUid;
-        QHash<QString, qint64> rowOf;
-        qint64 seq = 0;
-        for (;;) {
-            const auto events = f->ctx->store().eventsAfter(seq, 5000);
-            if (events.isEmpty())
-                break;
-            for (const auto &e : events) {
-                domain::Incident &inc = byUid[e.incidentUid];
-                store::applyEvent(inc, e);
-                seq = e.seq;
-            }
-        }
-        for (auto it = byUid.begin(); it != byUid.end(); ++it) {
-            auto row = f->ctx->store().incidentByUid(it.key());
-            it->rowid = row ? row->rowid : 0;
-            f->brute.all << *it;
-            for (const auto &s : it->services)
+        f->brute.all = foldLog(f->ctx->store());
+        for (const auto &i : std::as_const(f->brute.all)) {
+            for (const auto &s : i.services)
                 if (!f->services.contains(s))
                     f->services << s;
-            if (!it->assignmentGroup.isEmpty() && !f->groups.contains(it->assignmentGroup))
-                f->groups << it->assignmentGroup;
+            if (!i.assignmentGroup.isEmpty() && !f->groups.contains(i.assignmentGroup))
+                f->groups << i.assignmentGroup;
         }
         f->services.sort();
         f->groups.sort();
@@ -257,13 +278,14 @@ class TestMetrics : public QObject {
         return f;
     }
 
-    void compare(Fixture &f, const MetricsFilter &filter)
+    static void compare(store::Store &st, const Brute &brute, const MetricsFilter &filter, qint64 now = kNow, bool exactOnly = false)
     {
-        metrics::MetricsQueries q(f.ctx->store());
-        auto got = q.dashboard(filter, kNow);
+        metrics::MetricsQueries q(st);
+        q.setExactOnly(exactOnly);
+        auto got = q.dashboard(filter, now);
         QVERIFY2(got.ok(), qPrintable(got.errorMessage()));
         QList<qint64> weeks;
-        const auto want = f.brute.buckets(filter, kNow, weeks);
+        const auto want = brute.buckets(filter, now, weeks);
         QCOMPARE(got->weeks, weeks);
         QCOMPARE(got->cells.size(), want.size());
         qint64 seen = 0;
@@ -275,7 +297,7 @@ class TestMetrics : public QObject {
                                         .arg(w).arg(s).arg(dump(got->cells[w][s]), dump(want[w][s]))));
             }
         QCOMPARE(got->total().count, seen);
-        const auto tiles = f.brute.tiles(filter, kNow, metrics::DefaultAtRiskWindowMs);
+        const auto tiles = brute.tiles(filter, now, metrics::DefaultAtRiskWindowMs);
         QCOMPARE(got->tiles.openBySeverity, tiles.openBySeverity);
         QCOMPARE(got->tiles.open, tiles.open);
         QCOMPARE(got->tiles.breaching, tiles.breaching);
@@ -348,7 +370,42 @@ private Q_SLOTS:
             filter.service = f->services.value(days % f->services.size());
         if (filterKind == 2 || filterKind == 3)
             filter.group = f->groups.value(days % f->groups.size());
-        compare(*f, filter);
+        compare(f->ctx->store(), f->brute, filter);
+        if (QTest::currentTestFailed())
+            return;
+        // The same numbers without the rollups (straight off the incidents).
+        compare(f->ctx->store(), f->brute, filter, kNow, true);
+    }
+
+    // The rollups hold what does not depend on "now"; what does (SLAs still running) is
+    // worked out at query time: other "now"s, ranges that start and end mid-day.
+    void rollupsMatchBruteForceAtOtherTimes_data()
+    {
+        QTest::addColumn<QString>("preset");
+        QTest::addColumn<qint64>("now");
+        QTest::addColumn<int>("days");
+        QTest::addColumn<int>("filterKind"); // 0 none, 1 service, 2 group, 3 both
+        const qint64 h = 3600000;
+        for (const char *p : {"sre", "itil"})
+            for (qint64 now : {kNow - 5 * h - 37 * 60000, kNow + 31 * h + 13, kNow + 9 * metrics::DayMs + 1})
+                for (int k = 0; k < 4; ++k)
+                    QTest::addRow("%s-%lld-f%d", p, qlonglong((now - kNow) / 60000), k) << QString::fromLatin1(p) << now << (k == 0 ? 90 : 30) << k;
+    }
+
+    void rollupsMatchBruteForceAtOtherTimes()
+    {
+        QFETCH(QString, preset);
+        QFETCH(qint64, now);
+        QFETCH(int, days);
+        QFETCH(int, filterKind);
+        auto f = fixture(preset);
+        QVERIFY(f);
+        MetricsFilter filter = MetricsFilter::lastDays(days, now);
+        if (filterKind & 1)
+            filter.service = f->services.value(1 % f->services.size());
+        if (filterKind & 2)
+            filter.group = f->groups.value(1 % f->groups.size());
+        compare(f->ctx->store(), f->brute, filter, now);
     }
 
     void dataCoversTheEdgeCases()
@@ -449,16 +506,266 @@ private Q_SLOTS:
         QVERIFY(csv.contains(QStringLiteral("total,,all,incidents,%1\n").arg(m->total().count).toUtf8()));
     }
 
-    void listFilter_mapsToListQuery()
+    void listFilter_mapsToIncidentFilter()
     {
         metrics::ListFilter lf;
         lf.severity = 2;
         lf.from = 1000;
+        lf.to = 5000;
         lf.service = QStringLiteral("kafka");
-        const auto q = lf.toListQuery();
+        lf.group = QStringLiteral("Payments");
+        lf.metric = QStringLiteral("sla-response");
+        lf.now = 4000;
+        auto q = lf.toIncidentFilter();
         QCOMPARE(q.severity, 2);
-        QCOMPARE(*q.createdAfter, qint64(1000));
+        QVERIFY(!q.noSeverity);
+        QCOMPARE(q.createdFrom, qint64(1000));
+        QCOMPARE(q.createdBefore, qint64(5000));
         QCOMPARE(q.service, QStringLiteral("kafka"));
+        QCOMPARE(q.group, QStringLiteral("Payments"));
+        QCOMPARE(q.now, qint64(4000));
+        QCOMPARE(q.counted, itemmodels::IncidentFilter::Counted::ResponseSlaMissed);
+        lf.severity = 0;
+        lf.metric = QStringLiteral("mttr");
+        q = lf.toIncidentFilter();
+        QCOMPARE(q.severity, 0);
+        QVERIFY(q.noSeverity);
+        QCOMPARE(q.counted, itemmodels::IncidentFilter::Counted::Resolved);
+        lf.severity = -1;
+        lf.metric = QStringLiteral("frequency");
+        q = lf.toIncidentFilter();
+        QCOMPARE(q.severity, 0);
+        QVERIFY(!q.noSeverity);
+        QCOMPARE(q.counted, itemmodels::IncidentFilter::Counted::All);
+    }
+
+    // Every bar and point of every chart: the list a click opens counts exactly the chart's
+    // value (the list's own SQL, not the dashboard's).
+    void drillDown_listCountEqualsTheChartValue_data()
+    {
+        QTest::addColumn<QString>("preset");
+        QTest::addColumn<int>("filterKind"); // 0 none, 1 service, 2 group, 3 both, 4 custom range
+        for (const char *p : {"sre", "itil"})
+            for (int k = 0; k < 5; ++k)
+                QTest::addRow("%s-f%d", p, k) << QString::fromLatin1(p) << k;
+    }
+
+    void drillDown_listCountEqualsTheChartValue()
+    {
+        QFETCH(QString, preset);
+        QFETCH(int, filterKind);
+        auto f = fixture(preset);
+        QVERIFY(f);
+        MetricsFilter filter = MetricsFilter::lastDays(60, kNow);
+        if (filterKind == 4) {
+            filter.from = kNow - 47 * metrics::DayMs + 12345;
+            filter.to = kNow - 9 * metrics::DayMs - 777;
+        }
+        if (filterKind == 1 || filterKind == 3)
+            filter.service = f->services.value(0);
+        if (filterKind == 2 || filterKind == 3)
+            filter.group = f->groups.value(0);
+        metrics::MetricsQueries mq(f->ctx->store());
+        auto m = mq.dashboard(filter, kNow);
+        QVERIFY(m.ok());
+        auto listCount = [&](const metrics::ListFilter &lf) -> qint64 {
+            itemmodels::IncidentQuery iq(lf.toIncidentFilter(), 0, true);
+            QList<QVariant> binds;
+            store::Stmt *st = f->ctx->store().db().prepare(iq.countSql(binds));
+            if (!st)
+                return -1;
+            itemmodels::bindVariants(st, binds);
+            const qint64 n = st->step() ? st->int64(0) : -1;
+            st->reset();
+            return n;
+        };
+        int checked = 0;
+        qint64 nonZero = 0;
+        auto check = [&](int sev, qint64 from, qint64 to, const char *metric) {
+            metrics::ListFilter lf;
+            lf.severity = sev;
+            lf.from = qMax(from, filter.from);
+            lf.to = qMin(to, filter.to);
+            lf.service = filter.service;
+            lf.group = filter.group;
+            lf.metric = QString::fromLatin1(metric);
+            lf.now = m->now;
+            const qint64 want = lf.valueIn(*m);
+            const qint64 got = listCount(lf);
+            QVERIFY2(got == want, qPrintable(QStringLiteral("%1 sev %2 %3..%4: list %5, chart %6")
+                                                 .arg(lf.metric).arg(sev).arg(lf.from).arg(lf.to).arg(got).arg(want)));
+            ++checked;
+            nonZero += want;
+        };
+        for (int s = -1; s < metrics::SeverityCount; ++s) {
+            check(s, filter.from, filter.to, "mttr");
+            if (QTest::currentTestFailed())
+                return;
+            for (int w = 0; w < m->weeks.size(); ++w)
+                for (const char *metric : {"frequency", "mtta", "sla-response", "sla-resolution"}) {
+                    check(s, m->weeks[w], m->weeks[w] + metrics::WeekMs, metric);
+                    if (QTest::currentTestFailed())
+                        return;
+                }
+        }
+        QVERIFY(checked > 50);
+        QVERIFY(nonZero > 0);
+        // A single bar's value, spelled out: the frequency bar of SEV2 in the last week.
+        metrics::ListFilter lf;
+        lf.severity = 2;
+        lf.from = m->weeks.last();
+        lf.to = filter.to;
+        lf.service = filter.service;
+        lf.group = filter.group;
+        lf.metric = QStringLiteral("frequency");
+        QCOMPARE(listCount(lf), m->cells.last()[2].count);
+    }
+
+    // The rollups follow every kind of change through the engine's write path (severity
+    // and group moving an incident between buckets, services, acknowledgement, pauses,
+    // resolution, reopening, cancelling) and through a merge of another replica's events
+    // that refolds incidents; `verify` rebuilds them from the log and finds them equal, and
+    // finds a tampered rollup.
+    void rollups_followEditsMergesAndRebuild()
+    {
+        QTemporaryDir dir;
+        qputenv("SITREP_NOW", QByteArray::number(kNow));
+        auto a = app::AppContext::open(dir.filePath(QStringLiteral("a.db")), QStringLiteral("itil"));
+        QVERIFY2(a.ok(), qPrintable(a.errorMessage()));
+        auto b = app::AppContext::open(dir.filePath(QStringLiteral("b.db")), QStringLiteral("itil"));
+        QVERIFY2(b.ok(), qPrintable(b.errorMessage()));
+        (*b)->engine().setReplicaId(QStringLiteral("replica-b"));
+        demo::DemoOptions o;
+        o.incidents = 250;
+        o.seed = 23;
+        o.now = kNow - 2 * metrics::DayMs;
+        o.days = 40;
+        QVERIFY(demo::runDemo((*a)->engine(), o).ok());
+        // B gets A's history by merge.
+        {
+            auto merged = (*b)->engine().mergeRemote((*a)->store().eventsAfter(0, 1000000));
+            QVERIFY2(merged.ok(), qPrintable(merged.errorMessage()));
+            QVERIFY(merged->applied > 0);
+        }
+        store::ListQuery lq;
+        lq.limit = 100000;
+        const QList<domain::Incident> all = (*a)->store().list(lq);
+        QVERIFY(all.size() >= 250);
+        const QStringList groups{QStringLiteral("Payments"), QStringLiteral("Platform"), QStringLiteral("Network Ops"), QString()};
+        const QStringList services{QStringLiteral("checkout"), QStringLiteral("kafka"), QStringLiteral("search")};
+        const QStringList severities{QStringLiteral("critical"), QStringLiteral("high"), QStringLiteral("medium"), QStringLiteral("low")};
+        std::mt19937 rng(99);
+        qint64 at = kNow - 2 * metrics::DayMs + 60000;
+        int accepted = 0;
+        auto randomEdits = [&](app::AppContext &ctx, int n) {
+            auto &e = ctx.engine();
+            for (int k = 0; k < n; ++k) {
+                const auto cur = ctx.store().incidentByUid(all[int(rng() % all.size())].uid);
+                if (!cur)
+                    continue;
+                engine::Command c;
+                switch (rng() % 8) {
+                case 0:
+                    c = engine::Command::make(engine::Command::Kind::SetField, cur->uid,
+                                              {{QStringLiteral("field"), QStringLiteral("severity")},
+                                               {QStringLiteral("value"), severities[int(rng() % 4)]}});
+                    break;
+                case 1:
+                    c = engine::Command::make(engine::Command::Kind::Assign, cur->uid,
+                                              {{QStringLiteral("assignee"), QStringLiteral("sam.okafor")},
+                                               {QStringLiteral("group"), groups[int(rng() % groups.size())]}});
+                    break;
+                case 2: {
+                    QJsonArray svc;
+                    for (const QString &s : services)
+                        if (rng() % 2)
+                            svc << s;
+                    c = engine::Command::make(engine::Command::Kind::SetField, cur->uid,
+                                              {{QStringLiteral("field"), QStringLiteral("services")}, {QStringLiteral("value"), svc}});
+                    break;
+                }
+                case 3:
+                    c = engine::Command::make(engine::Command::Kind::SetCommander, cur->uid,
+                                              {{QStringLiteral("commander"), rng() % 2 ? QStringLiteral("priya.raman") : QString()}});
+                    break;
+                case 4:
+                    c = engine::Command::make(engine::Command::Kind::Acknowledge, cur->uid, {});
+                    break;
+                default: {
+                    // Any transition the workflow allows from here: pause, resolve, reopen, cancel ...
+                    const QStringList to = e.allowedTransitions(*cur);
+                    if (to.isEmpty())
+                        continue;
+                    engine::Command approve = engine::Command::approve(cur->uid, QStringLiteral("marcus.lee"));
+                    approve.at = (at += 30000);
+                    (void)e.execute(approve);
+                    c = engine::Command::transition(cur->uid, to[int(rng() % to.size())], QStringLiteral("user"),
+                                                    {{QStringLiteral("resolution_note"), QStringLiteral("fixed")},
+                                                     {QStringLiteral("root_cause"), QStringLiteral("configuration")},
+                                                     {QStringLiteral("close_code"), QStringLiteral("solved")},
+                                                     {QStringLiteral("time_spent"), 5}});
+                    break;
+                }
+                }
+                c.at = (at += 45000);
+                accepted += e.execute(c).ok();
+            }
+        };
+        auto checkAll = [&](app::AppContext &ctx, const char *when) {
+            const auto rep = ctx.store().verify();
+            QVERIFY2(rep.ok, qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(when), rep.faults.join(QStringLiteral("; ")))));
+            const Brute brute{foldLog(ctx.store())};
+            for (qint64 now : {at, at + 5 * 3600000, at + 4 * metrics::DayMs}) {
+                for (int k = 0; k < 4; ++k) {
+                    MetricsFilter filter = MetricsFilter::lastDays(k == 0 ? 45 : 20, now);
+                    if (k & 1)
+                        filter.service = services[k % services.size()];
+                    if (k & 2)
+                        filter.group = groups[0];
+                    compare(ctx.store(), brute, filter, now);
+                    if (QTest::currentTestFailed()) {
+                        qWarning("failed %s", when);
+                        return;
+                    }
+                }
+            }
+        };
+        randomEdits(**a, 600);
+        QVERIFY2(accepted > 300, qPrintable(QString::number(accepted)));
+        checkAll(**a, "after edits");
+        if (QTest::currentTestFailed())
+            return;
+
+        // B edits the same incidents on its own, then both exchange: B refolds incidents in
+        // (hlc, id) order with A's events in between its own.
+        randomEdits(**b, 200);
+        {
+            auto merged = (*b)->engine().mergeRemote((*a)->store().eventsAfter(0, 1000000));
+            QVERIFY2(merged.ok(), qPrintable(merged.errorMessage()));
+            QVERIFY(merged->applied > 0);
+        }
+        checkAll(**b, "after merge");
+        if (QTest::currentTestFailed())
+            return;
+
+        // A rebuild from the log gives the same rollups.
+        metrics::MetricsQueries q((*b)->store());
+        const auto before = q.dashboard(MetricsFilter::lastDays(45, at), at);
+        QVERIFY(before.ok());
+        QVERIFY((*b)->store().rebuildProjection().ok());
+        checkAll(**b, "after rebuild");
+        const auto after = q.dashboard(MetricsFilter::lastDays(45, at), at);
+        QCOMPARE(after->cells, before->cells);
+        QCOMPARE(after->tiles, before->tiles);
+
+        // A tampered rollup is found.
+        QVERIFY((*b)->store().db().exec(QStringLiteral(
+            "UPDATE metrics_daily SET incidents=incidents+1 WHERE service='' AND day=(SELECT max(day) FROM metrics_daily)")).ok());
+        const auto rep = (*b)->store().verify();
+        QVERIFY(!rep.ok);
+        QVERIFY2(rep.faults.join(u'\n').contains(QStringLiteral("metrics_daily")), qPrintable(rep.faults.join(u'\n')));
+        QVERIFY((*b)->store().rebuildProjection().ok());
+        QVERIFY((*b)->store().verify().ok);
     }
 
     void service_servesOnWorkerAndRecoversWhenFileReturns()

@@ -33,20 +33,38 @@ void attachDashboard(MainWindow &window, app::AppContext &context)
     tabs->tabBar()->setTabButton(index, QTabBar::RightSide, nullptr);
     tabs->tabBar()->setTabButton(index, QTabBar::LeftSide, nullptr);
 
-    // A click on a chart: the list with that severity and service. The list has no
-    // created-between filter yet, so the status bar names the week.
+    // A click on a chart: the list shows exactly the incidents behind that bar or point
+    // (created in its week or range, its severity, the dashboard's service and group
+    // filters, and for MTTA/MTTR/SLA the acknowledged/resolved/missed ones).
     QObject::connect(dashboard, &DashboardView::drillDown, &window, [&window, &context, tabs](const metrics::ListFilter &f) {
         tabs->setCurrentIndex(0);
         window.listView()->setSavedView(QStringLiteral("all"));
-        itemmodels::IncidentFilter filter;
-        filter.severity = f.severity;
-        filter.service = f.service;
-        filter.now = context.clock().nowMs();
+        itemmodels::IncidentFilter filter = f.toIncidentFilter();
+        if (filter.now <= 0)
+            filter.now = context.clock().nowMs();
         window.listModel().setFilter(filter);
         const auto day = [](qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("d MMM")); };
-        window.statusBar()->showMessage(QObject::tr("From the dashboard: %1%2 incidents created %3 – %4")
-                                            .arg(f.severity ? QStringLiteral("SEV%1 ").arg(f.severity) : QString(),
-                                                 f.service.isEmpty() ? QString() : f.service + u' ', day(f.from), day(f.to - 1)),
+        QString what;
+        if (f.metric == u"mtta")
+            what = QObject::tr("acknowledged ");
+        else if (f.metric == u"mttr")
+            what = QObject::tr("resolved ");
+        else if (f.metric == u"sla-response")
+            what = QObject::tr("response SLA missed, ");
+        else if (f.metric == u"sla-resolution")
+            what = QObject::tr("resolution SLA missed, ");
+        QStringList scope;
+        if (f.severity > 0)
+            scope << QStringLiteral("SEV%1").arg(f.severity);
+        else if (f.severity == 0)
+            scope << QObject::tr("no severity");
+        if (!f.service.isEmpty())
+            scope << f.service;
+        if (!f.group.isEmpty())
+            scope << f.group;
+        window.statusBar()->showMessage(QObject::tr("From the dashboard: %1 incidents, %2created %3 – %4")
+                                            .arg(scope.isEmpty() ? QObject::tr("all") : scope.join(QStringLiteral(", ")), what,
+                                                 day(f.from), day(f.to - 1)),
                                         15000);
     });
 

@@ -183,6 +183,7 @@ void MetricsCharts::rebuild()
         f.service = d->metrics.filter.service;
         f.group = d->metrics.filter.group;
         f.metric = metric;
+        f.now = d->metrics.now;
         Q_EMIT drillDown(f);
     };
     auto weekAt = [this](double x) -> int {
@@ -310,7 +311,7 @@ void MetricsCharts::rebuild()
             connect(line, &QLineSeries::clicked, this, [drill, weekAt, s, this](const QPointF &p) {
                 const int w = weekAt(p.x());
                 if (w >= 0)
-                    drill(qMax(0, s), d->metrics.weeks[w], d->metrics.weeks[w] + WeekMs, QStringLiteral("mtta"));
+                    drill(s, d->metrics.weeks[w], d->metrics.weeks[w] + WeekMs, QStringLiteral("mtta"));
             });
         }
         chart->legend()->setVisible(true);
@@ -378,10 +379,12 @@ void MetricsCharts::rebuild()
             chart->addSeries(line);
             line->attachAxis(x);
             line->attachAxis(y);
-            connect(line, &QLineSeries::clicked, this, [drill, weekAt, this](const QPointF &p) {
+            // The incidents behind a compliance point: those of that week that missed it.
+            const QString which = k == 0 ? QStringLiteral("sla-response") : QStringLiteral("sla-resolution");
+            connect(line, &QLineSeries::clicked, this, [drill, weekAt, which, this](const QPointF &p) {
                 const int w = weekAt(p.x());
                 if (w >= 0)
-                    drill(0, d->metrics.weeks[w], d->metrics.weeks[w] + WeekMs, QStringLiteral("sla"));
+                    drill(-1, d->metrics.weeks[w], d->metrics.weeks[w] + WeekMs, which);
             });
         }
         chart->legend()->setVisible(true);

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT
+#include "store/metricsrollup.h"
+
+#include <sqlite3.h>
+
+#include <tuple>
+
+namespace sitrep::store {
+
+namespace {
+
+struct Column {
+    const char *name;
+    const char *expr; // over one incident row, "{p}" = its alias
+};
+
+// The same expressions as the triggers of migration 0410 (a test rebuilds and compares).
+static const Column kDaily[] = {
+    {"incidents", "1"},
+    {"acknowledged", "{p}acknowledged_at>0"},
+    {"ack_sum", "CASE WHEN {p}acknowledged_at>0 THEN {p}acknowledged_at-{p}created_at ELSE 0 END"},
+    {"resolved", "{p}resolved_at>0"},
+    {"resolve_sum", "CASE WHEN {p}resolved_at>0 THEN {p}resolved_at-{p}created_at ELSE 0 END"},
+    {"response_met", "{p}response_due>0 AND ({p}acknowledged_at>0 OR {p}resolved_at>0) AND (CASE WHEN {p}acknowledged_at>0 THEN {p}acknowledged_at ELSE {p}resolved_at END)<={p}response_due"},
+    {"response_missed", "{p}response_due>0 AND CASE WHEN {p}acknowledged_at>0 OR {p}resolved_at>0 THEN (CASE WHEN {p}acknowledged_at>0 THEN {p}acknowledged_at ELSE {p}resolved_at END)>{p}response_due ELSE {p}sla_paused_since>0 AND {p}response_due<{p}sla_paused_since END"},
+    {"response_pending", "{p}response_due>0 AND {p}acknowledged_at=0 AND {p}resolved_at=0 AND {p}sla_paused_since=0"},
+    {"resolution_met", "{p}resolution_due>0 AND {p}resolved_at>0 AND {p}resolved_at<={p}resolution_due"},
+    {"resolution_missed", "{p}resolution_due>0 AND CASE WHEN {p}resolved_at>0 THEN {p}resolved_at>{p}resolution_due ELSE {p}sla_paused_since>0 AND {p}resolution_due<{p}sla_paused_since END"},
+    {"resolution_pending", "{p}resolution_due>0 AND {p}resolved_at=0 AND {p}sla_paused_since=0"},
+};
+static const Column kOpen[] = {
+    {"open", "1"},
+    {"without_commander", "{p}commander=''"},
+    {"unacknowledged", "{p}acknowledged_at=0"},
+    {"breached_paused", "{p}sla_due>0 AND {p}sla_paused_since>0 AND {p}sla_due<={p}sla_paused_since"},
+    {"running_due", "{p}sla_due>0 AND {p}sla_paused_since=0"},
+};
+
+template <size_t N>
+QString names(const Column (&cols)[N])
+{
+    QStringList out;
+    for (const Column &c : cols)
+        out << QString::fromLatin1(c.name);
+    return out.join(QStringLiteral(", "));
+}
+
+template <size_t N>
+QString sums(const Column (&cols)[N])
+{
+    QStringList out;
+    for (const Column &c : cols)
+        out << QStringLiteral("sum(%1) AS %2").arg(QString::fromLatin1(c.expr).replace(QStringLiteral("{p}"), QStringLiteral("i.")),
+                                                   QString::fromLatin1(c.name));
+    return out.join(QStringLiteral(", "));
+}
+
+template <size_t N>
+QString nonZero(const Column (&cols)[N])
+{
+    QStringList out;
+    for (const Column &c : cols)
+        out << QString::fromLatin1(c.name) + QStringLiteral("<>0");
+    return out.join(QStringLiteral(" OR "));
+}
+
+const QString kDailyKeys = QStringLiteral("service, day, severity, grp");
+const QString kOpenKeys = QStringLiteral("service, severity, grp");
+
+// SELECTs of both rollups over `from` (incidents aliased i; services aliased s.service).
+QString dailySelect(const QString &service, const QString &from, const QString &where)
+{
+    return QStringLiteral("SELECT %1 AS service, i.created_at/86400000 AS day, i.severity AS severity, i.assignment_group AS grp, %2"
+                          " FROM %3 WHERE %4 GROUP BY 1, 2, 3, 4")
+        .arg(service, sums(kDaily), from, where);
+}
+
+QString openSelect(const QString &service, const QString &from, const QString &where)
+{
+    return QStringLiteral("SELECT %1 AS service, i.severity AS severity, i.assignment_group AS grp, %2"
+                          " FROM %3 WHERE i.is_open=1 AND %4 GROUP BY 1, 2, 3")
+        .arg(service, sums(kOpen), from, where);
+}
+
+} // namespace
+
+bool hasMetricsRollups(Db &db)
+{
+    auto q = db.prepareOnce(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type='table' AND name IN ('metrics_daily','metrics_open')"));
+    return q && q->step() && q->int64(0) == 2;
+}
+
+Status rebuildMetricsRollups(Db &db)
+{
+    if (!hasMetricsRollups(db))
+        return {};
+    const QString all = QStringLiteral("incidents i");
+    const QString bySvc = QStringLiteral("incident_services s JOIN incidents i ON i.id=s.incident");
+    const QString one = QStringLiteral("1");
+    const QString named = QStringLiteral("s.service<>''");
+    const QStringList sql{
+        QStringLiteral("DELETE FROM metrics_daily"),
+        QStringLiteral("DELETE FROM metrics_open"),
+        QStringLiteral("INSERT INTO metrics_daily(%1, %2) %3").arg(kDailyKeys, names(kDaily), dailySelect(QStringLiteral("''"), all, one)),
+        QStringLiteral("INSERT INTO metrics_daily(%1, %2) %3").arg(kDailyKeys, names(kDaily), dailySelect(QStringLiteral("s.service"), bySvc, named)),
+        QStringLiteral("INSERT INTO metrics_open(%1, %2) %3").arg(kOpenKeys, names(kOpen), openSelect(QStringLiteral("''"), all, one)),
+        QStringLiteral("INSERT INTO metrics_open(%1, %2) %3").arg(kOpenKeys, names(kOpen), openSelect(QStringLiteral("s.service"), bySvc, named)),
+    };
+    for (const QString &s : sql)
+        if (auto r = db.exec(s); !r)
+            return Status::fail(QStringLiteral("cannot rebuild the dashboard rollups: %1").arg(r.errorMessage()), QStringLiteral("db"));
+    return {};
+}
+
+QStringList compareMetricsRollups(Db &db, const QString &source, int maxFaults)
+{
+    QStringList faults;
+    if (!hasMetricsRollups(db))
+        return faults;
+    // Services as the log gives them: the JSON list, each name once.
+    const QString all = source + QStringLiteral(" i");
+    const QString bySvc = source + QStringLiteral(" i, json_each(i.services) s0");
+    const QString named = QStringLiteral("s0.value<>'' AND NOT EXISTS(SELECT 1 FROM json_each(i.services) k WHERE k.value=s0.value AND k.key<s0.key)");
+    const QString one = QStringLiteral("1");
+    (void)db.exec(QStringLiteral("DROP TABLE IF EXISTS temp.rollup_daily"));
+    (void)db.exec(QStringLiteral("DROP TABLE IF EXISTS temp.rollup_open"));
+    const QStringList build{
+        QStringLiteral("CREATE TEMP TABLE rollup_daily AS %1 UNION ALL %2")
+            .arg(dailySelect(QStringLiteral("''"), all, one), dailySelect(QStringLiteral("s0.value"), bySvc, named)),
+        QStringLiteral("CREATE TEMP TABLE rollup_open AS %1 UNION ALL %2")
+            .arg(openSelect(QStringLiteral("''"), all, one), openSelect(QStringLiteral("s0.value"), bySvc, named)),
+    };
+    for (const QString &s : build)
+        if (auto r = db.exec(s); !r) {
+            faults << QStringLiteral("cannot recompute the dashboard rollups: %1").arg(r.errorMessage());
+            return faults;
+        }
+    auto diff = [&](const QString &stored, const QString &rebuilt, const QString &keys, const QString &cols, const QString &nz,
+                    const QString &what) {
+        const QString storedRows = QStringLiteral("SELECT %1, %2 FROM %3 WHERE %4").arg(keys, cols, stored, nz);
+        const QString rebuiltRows = QStringLiteral("SELECT %1, %2 FROM %3 WHERE %4").arg(keys, cols, rebuilt, nz);
+        for (const auto &[a, b, says] : {std::tuple{storedRows, rebuiltRows, QStringLiteral("stored row differs from the log")},
+                                         std::tuple{rebuiltRows, storedRows, QStringLiteral("the log gives a row the rollup lacks or differs from")}}) {
+            auto q = db.prepareOnce(QStringLiteral("SELECT %1 FROM (%2 EXCEPT %3) LIMIT %4").arg(keys, a, b).arg(maxFaults));
+            if (!q) {
+                faults << QStringLiteral("cannot compare %1: %2").arg(what, db.lastError());
+                return;
+            }
+            while (q->step() && faults.size() < maxFaults) {
+                QStringList key;
+                for (int c = 0; c < sqlite3_column_count(q->handle()); ++c)
+                    key << q->text(c);
+                faults << QStringLiteral("%1 (%2): %3").arg(what, key.join(QStringLiteral(", ")), says);
+            }
+        }
+    };
+    diff(QStringLiteral("main.metrics_daily"), QStringLiteral("temp.rollup_daily"), kDailyKeys, names(kDaily), nonZero(kDaily),
+         QStringLiteral("dashboard rollup metrics_daily"));
+    diff(QStringLiteral("main.metrics_open"), QStringLiteral("temp.rollup_open"), kOpenKeys, names(kOpen), nonZero(kOpen),
+         QStringLiteral("dashboard rollup metrics_open"));
+    (void)db.exec(QStringLiteral("DROP TABLE IF EXISTS temp.rollup_daily"));
+    (void)db.exec(QStringLiteral("DROP TABLE IF EXISTS temp.rollup_open"));
+    return faults;
+}
+
+} // namespace sitrep::store
