@@ -4,6 +4,7 @@
 #include "app/appcontext.h"
 #include "ingest/ingestpipeline.h"
 #include "notify/notifier.h"
+#include "sync/aws/awssettings.h"
 #include "sync/aws/snsclient.h"
 #include "sync/aws/sqsclient.h"
 #include "sync/aws/sqsconsumer.h"
@@ -47,8 +48,9 @@ int usage()
             "       sitrep aws notify [--config FILE] [--endpoint URL] [--region R] [--profile P]\n"
             "                         [--slack-token-file FILE] [--once] [--db PATH]\n"
             "Settings default to the database's aws.endpoint, aws.region, aws.profile, aws.alert_queue\n"
-            "and notify.config; AWS keys come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the\n"
-            "shared credentials file (~/.aws/credentials, profile AWS_PROFILE or default).\n");
+            "and notify.*; AWS keys come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else the system\n"
+            "keychain (sitrep secret set aws.access_key_id / aws.secret_access_key), else the shared\n"
+            "credentials file (~/.aws/credentials, profile AWS_PROFILE or default).\n");
     return 2;
 }
 
@@ -102,7 +104,9 @@ int runAws(const QStringList &args)
         return p.isSet(o) ? p.value(o) : st.meta(key, fallback);
     };
     const QString reg = setting(region, QStringLiteral("aws.region"), qEnvironmentVariable("AWS_REGION", QStringLiteral("us-east-1")));
-    auto creds = ChainCredentialsProvider::standard(setting(profile, QStringLiteral("aws.profile")));
+    // Environment, then the keys stored in the keychain, then ~/.aws/credentials.
+    sync::KeychainSecretStore keychain;
+    auto creds = ChainCredentialsProvider::withKeychain(keychain, setting(profile, QStringLiteral("aws.profile")));
     QNetworkAccessManager nam;
     std::signal(SIGINT, onStop);
     std::signal(SIGTERM, onStop);
@@ -155,8 +159,14 @@ int runAws(const QStringList &args)
     }
 
     // notify
-    const QString cfgPath = setting(config, QStringLiteral("notify.config"), QStringLiteral(":/sitrep/config/notifications.yaml"));
-    auto nc = notify::NotifyConfig::load(cfgPath);
+    // The channels the settings name (file, topics, Slack, channel lines), else the
+    // shipped example.
+    AwsConfig awsConfig = AwsSettings(st, keychain).load();
+    if (p.isSet(config))
+        awsConfig.notifyConfig = p.value(config);
+    if (!awsConfig.notifierConfigured())
+        awsConfig.notifyConfig = QStringLiteral(":/sitrep/config/notifications.yaml");
+    auto nc = AwsSettings::notifyConfig(awsConfig);
     if (!nc)
         return awsFail(nc.errorMessage());
     std::unique_ptr<SnsClient> sns;
@@ -174,13 +184,19 @@ int runAws(const QStringList &args)
             return awsFail(QStringLiteral("cannot read %1: %2").arg(f.fileName(), f.errorString()));
         slackToken = QString::fromUtf8(f.readLine(4096).trimmed());
     }
-    sync::KeychainSecretStore keychain;
     notify::Notifier notifier((*ctx)->engine(), *nc, nam, sns.get(), [&](const QString &name) -> QString {
         if (name == nc->slackTokenSecret && !slackToken.isEmpty())
             return slackToken;
         auto r = keychain.read(name);
         return r ? *r : QString();
     });
+    // Fault injection for crash tests: die after Slack answered, before the outcome commits.
+    if (qEnvironmentVariable("SITREP_FAULT") == u"exit_after_slack_answer")
+        notifier.setAfterAttemptHook([](const notify::Delivery &d) -> bool {
+            if (d.transport == u"slack")
+                std::_Exit(3);
+            return true;
+        });
     if (p.isSet(once)) {
         auto q = notifier.scan();
         if (!q)

@@ -2,10 +2,12 @@
 #include "cli_sync.h"
 
 #include "app/appcontext.h"
+#include "sync/aws/awssettings.h"
 #include "sync/outbox.h"
 #include "sync/secretstore.h"
 #include "sync/syncservice.h"
 #include "sync/wire.h"
+#include "triage/triagestore.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -49,9 +51,19 @@ const QList<Settable> &settable()
         {QStringLiteral("aws.region"), QStringLiteral("AWS region (default us-east-1)")},
         {QStringLiteral("aws.profile"), QStringLiteral("profile in ~/.aws/credentials")},
         {QStringLiteral("aws.alert_queue"), QStringLiteral("SQS queue URL the alert consumer long-polls")},
+        {QStringLiteral("aws.sla_topic"), QStringLiteral("SNS topic for SLA breaches (default: the channels file's)")},
+        {QStringLiteral("aws.status_topic"), QStringLiteral("SNS topic for external status updates")},
         {QStringLiteral("notify.config"), QStringLiteral("notification channels YAML file")},
+        {QStringLiteral("notify.slack_base_url"), QStringLiteral("Slack Web API base URL (token: `sitrep secret set slack_bot_token`)")},
+        {QStringLiteral("notify.channels"), QStringLiteral("channel lines: \"NAME webhook URL\", \"NAME slack war_room|ID\", \"NAME sns TOPIC\"")},
     };
-    return keys;
+    static const QList<Settable> all = [] {
+        QList<Settable> k = keys;
+        for (const auto &[key, help] : triage::settingKeys())
+            k.append({key, help});
+        return k;
+    }();
+    return all;
 }
 
 bool looksSecret(const QString &key)
@@ -149,7 +161,16 @@ int runConfig(const QStringList &args)
             return failWith(s.errorMessage());
         if (!url.userInfo().isEmpty())
             return failWith(QStringLiteral("put no credentials in the URL; use `sitrep secret set backend.token`"));
-    } else {
+    } else if (key.startsWith(QStringLiteral("aws.")) || key.startsWith(QStringLiteral("notify."))) {
+        // Checked as the window and `sitrep aws` will read it, together with the rest.
+        sync::aws::AwsConfig probe = sync::aws::AwsConfig::load(st);
+        probe.set(key, value);
+        if (auto v = probe.validate(); !v)
+            return failWith(v.errorMessage());
+    } else if (key.startsWith(QStringLiteral("triage."))) {
+        if (auto v = triage::validateSetting(key, value); !v)
+            return failWith(v.errorMessage());
+    } else if (key.startsWith(QStringLiteral("sync."))) {
         bool ok = false;
         const int n = value.toInt(&ok);
         if (!ok || n < 1)

@@ -249,14 +249,17 @@ Status Notifier::rebuild()
     auto r = scan();
     if (!r)
         return r.error();
-    return {};
+    // What was started before is not in the log: a Slack delivery still pending after the
+    // rebuild checks the channel history once before it posts.
+    return db.exec(QStringLiteral("UPDATE notify_deliveries SET started_at=1 WHERE status='pending' AND transport='slack'"));
 }
 
 QList<Delivery> Notifier::deliveries(const QString &status)
 {
     QList<Delivery> out;
     auto s = m_engine.store().db().prepareOnce(QStringLiteral(
-        "SELECT event_id, channel, incident, seq, transport, message, status, attempts, next_at, last_error, remote_id "
+        "SELECT event_id, channel, incident, seq, transport, message, status, attempts, next_at, last_error, remote_id, "
+        "started_at "
         "FROM notify_deliveries WHERE (?1 = '' OR status = ?1) ORDER BY seq, channel"));
     if (!s)
         return out;
@@ -274,6 +277,7 @@ QList<Delivery> Notifier::deliveries(const QString &status)
         d.nextAt = s->int64(8);
         d.lastError = s->text(9);
         d.remoteId = s->text(10);
+        d.startedAt = s->int64(11);
         out << d;
     }
     return out;
@@ -314,7 +318,8 @@ void Notifier::deliverNext(std::shared_ptr<QList<Delivery>> queue, int attempts,
         attempt(d, [this, alive, d, queue, attempts, done](Result<QString> r, bool permanent) {
             if (alive.expired())
                 return;
-            finish(d, r, permanent);
+            if (!m_afterAttempt || m_afterAttempt(d))
+                finish(d, r, permanent);
             deliverNext(queue, attempts + 1, done);
         });
         return;
@@ -544,14 +549,66 @@ void Notifier::findSlackChannel(const QString &name, const QString &cursor, std:
     }, true);
 }
 
+QString slackDeliveryMarker(const QString &eventId, const QString &channel)
+{
+    return QStringLiteral("sitrep-") + QString::fromLatin1(
+        QCryptographicHash::hash((eventId + u':' + channel).toUtf8(), QCryptographicHash::Sha256).toHex().left(32));
+}
+
+void Notifier::markStarted(const Delivery &d)
+{
+    store::Stmt *s = m_engine.store().db().prepare(QStringLiteral(
+        "UPDATE notify_deliveries SET started_at=? WHERE event_id=? AND channel=? AND started_at=0"));
+    if (!s || !s->bind(1, nowMs()).bind(2, d.eventId).bind(3, d.channel).exec())
+        qCWarning(lcNotify) << "cannot mark delivery" << d.eventId << d.channel << "as started";
+}
+
+void Notifier::findSlackPost(const QString &channel, const QString &marker, const QString &oldest, const QString &cursor,
+                             std::function<void(Result<QString>, bool)> done)
+{
+    QJsonObject params{{QStringLiteral("channel"), channel},
+                       {QStringLiteral("oldest"), oldest},
+                       {QStringLiteral("include_all_metadata"), QStringLiteral("true")},
+                       {QStringLiteral("limit"), QStringLiteral("200")}};
+    if (!cursor.isEmpty())
+        params[u"cursor"] = cursor;
+    std::weak_ptr<bool> alive = m_alive;
+    slackCall(QStringLiteral("conversations.history"), params,
+              [this, alive, channel, marker, oldest, done](Result<QJsonObject> r, bool permanent) {
+                  if (alive.expired())
+                      return;
+                  if (!r)
+                      return done(Result<QString>(r.error()), permanent);
+                  for (const auto &v : r->value(u"messages").toArray()) {
+                      const QJsonObject m = v.toObject();
+                      if (m[u"metadata"].toObject()[u"event_payload"].toObject()[u"delivery"].toString() == marker)
+                          return done(m[u"ts"].toString(), false);
+                  }
+                  const QString next = r->value(u"response_metadata").toObject()[u"next_cursor"].toString();
+                  if (next.isEmpty() || !r->value(u"has_more").toBool(true))
+                      return done(QString(), false);
+                  findSlackPost(channel, marker, oldest, next, done);
+              },
+              true);
+}
+
 void Notifier::sendSlack(const Delivery &d, std::function<void(Result<QString>, bool)> done)
 {
     if (!isAllowedUrl(m_config.slackBaseUrl))
         return done(Result<QString>::fail(QStringLiteral("Slack base URL must be https")), true);
     const QString text = describe(d.message);
     std::weak_ptr<bool> alive = m_alive;
-    const auto post = [this, alive, text, done](const QString &channel, const QString &name, bool created) {
-        slackCall(QStringLiteral("chat.postMessage"), {{QStringLiteral("channel"), channel}, {QStringLiteral("text"), text}},
+    const QString marker = slackDeliveryMarker(d.eventId, d.channel);
+    const auto send = [this, alive, d, text, marker, done](const QString &channel, const QString &name, bool created) {
+        // Committed before the request leaves: if the answer (or our commit of it) is lost,
+        // the next attempt knows to look for the marker first.
+        markStarted(d);
+        const QJsonObject metadata{{QStringLiteral("event_type"), QStringLiteral("sitrep_delivery")},
+                                   {QStringLiteral("event_payload"),
+                                    QJsonObject{{QStringLiteral("delivery"), marker},
+                                                {QStringLiteral("incident"), d.message[u"incident"].toObject()[u"number"].toString()}}}};
+        slackCall(QStringLiteral("chat.postMessage"),
+                  {{QStringLiteral("channel"), channel}, {QStringLiteral("text"), text}, {QStringLiteral("metadata"), metadata}},
                   [channel, name, created, done](Result<QJsonObject> r, bool permanent) {
                       if (!r)
                           return done(Result<QString>(r.error()), permanent);
@@ -560,6 +617,32 @@ void Notifier::sendSlack(const Delivery &d, std::function<void(Result<QString>, 
                           id += u'|' + channel + u'|' + name;
                       done(id, false);
                   });
+    };
+    const auto post = [this, alive, d, marker, send, done](const QString &channel, const QString &name, bool created) {
+        if (d.startedAt <= 0)
+            return send(channel, name, created);
+        // An earlier attempt may have posted without its outcome being committed: look for
+        // its marker in the channel before posting again. Nothing can predate the event.
+        const qint64 at = QDateTime::fromString(d.message[u"at"].toString(), Qt::ISODateWithMs).toMSecsSinceEpoch();
+        const QString oldest = QString::number(std::max<qint64>(0, at / 1000 - 600)) + QStringLiteral(".000000");
+        findSlackPost(channel, marker, oldest, {}, [alive, channel, name, created, send, done](Result<QString> f, bool permanent) {
+            if (alive.expired())
+                return;
+            if (!f && f.error().code == u"missing_scope") {
+                // The token may not read history (channels:history): post rather than stall.
+                qCWarning(lcNotify) << "cannot check Slack history before a repeat post:" << f.errorMessage();
+                return send(channel, name, created);
+            }
+            if (!f)
+                return done(Result<QString>(f.error()), permanent);
+            if (f->isEmpty())
+                return send(channel, name, created);
+            qCDebug(lcNotify) << "Slack message already posted by an earlier attempt:" << *f;
+            QString id = *f;
+            if (created)
+                id += u'|' + channel + u'|' + name;
+            done(id, false);
+        });
     };
     if (!d.message[u"war_room"].toBool())
         return post(d.message[u"slack_channel"].toString(), {}, false);

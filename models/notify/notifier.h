@@ -46,7 +46,13 @@ struct Delivery {
     qint64 nextAt = 0;
     QString lastError;
     QString remoteId;
+    qint64 startedAt = 0; // first send started (committed before the request left); 0: never
 };
+
+/// The marker a Slack message of a delivery carries in its metadata
+/// (event_type sitrep_delivery, event_payload.delivery): the same for every attempt, so a
+/// retry can find a message an unrecorded earlier attempt posted.
+QString slackDeliveryMarker(const QString &eventId, const QString &channel);
 
 /// Delivers what the log asks to be told to people and systems: notification.requested
 /// (the workflow's channels for the incident's priority), SLA breaches (SNS topic),
@@ -78,6 +84,10 @@ public:
     int pendingCount();
     bool busy() const { return m_busy; }
 
+    /// Test hook, called after an attempt answered and before its outcome is committed;
+    /// returning false drops the outcome there, as if the process died at that point.
+    void setAfterAttemptHook(std::function<bool(const Delivery &)> hook) { m_afterAttempt = std::move(hook); }
+
 Q_SIGNALS:
     void delivered(const QString &eventId, const QString &channel);
     void failed(const QString &eventId, const QString &channel, const QString &error);
@@ -96,6 +106,11 @@ private:
                    std::function<void(Result<QJsonObject>, bool permanent)> done, bool form = false);
     void findSlackChannel(const QString &name, const QString &cursor,
                           std::function<void(Result<QJsonObject>, bool permanent)> done);
+    /// Looks for the delivery's marker in the channel's history; answers the message ts,
+    /// or an empty string when it is not there.
+    void findSlackPost(const QString &channel, const QString &marker, const QString &oldest, const QString &cursor,
+                       std::function<void(Result<QString>, bool permanent)> done);
+    void markStarted(const Delivery &d);
     void sendWebhook(const Delivery &d, std::function<void(Result<QString>, bool)> done);
     void finish(const Delivery &d, const Result<QString> &result, bool permanent);
     void deliverNext(std::shared_ptr<QList<Delivery>> queue, int attempts, std::function<void(int)> done);
@@ -106,6 +121,7 @@ private:
     QNetworkAccessManager &m_nam;
     sync::aws::SnsClient *m_sns;
     SecretLookup m_secrets;
+    std::function<bool(const Delivery &)> m_afterAttempt;
     QHash<QString, QString> m_topicArns;
     QTimer *m_timer = nullptr;
     bool m_running = false;

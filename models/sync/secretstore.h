@@ -51,5 +51,9 @@ private:
 inline const QString BackendTokenSecret = QStringLiteral("backend.token");
 /// Bearer token the alert listener accepts (`sitrep secret set ingest.token`).
 inline const QString IngestTokenSecret = QStringLiteral("ingest.token");
+/// AWS keys entered in the settings dialog or with `sitrep secret set` (session token optional).
+inline const QString AwsAccessKeyIdSecret = QStringLiteral("aws.access_key_id");
+inline const QString AwsSecretAccessKeySecret = QStringLiteral("aws.secret_access_key");
+inline const QString AwsSessionTokenSecret = QStringLiteral("aws.session_token");
 
 } // namespace sitrep::sync

@@ -2,9 +2,13 @@
 // QtKeychain against a real Secret Service (gnome-keyring in a private D-Bus session, see
 // tests/cmake/sync.cmake), and the proof that the back-end token never leaves it.
 #include "fixtures/refserver/refserverprocess.h"
+#include "integration/httpreceiver.h"
 #include "integration/secretscan.h"
+#include "sync/aws/awscredentials.h"
+#include "sync/aws/awssettings.h"
 #include "sync/secretstore.h"
 
+#include <QElapsedTimer>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QTcpServer>
@@ -118,6 +122,116 @@ private Q_SLOTS:
         QStringList hits = testing::filesContaining(home.path(), token);
         QVERIFY2(hits.isEmpty(), qPrintable(hits.join(u'\n')));
         QVERIFY(sync::KeychainSecretStore().remove(sync::IngestTokenSecret));
+    }
+
+    void awsKeys_keychainThenProfile_neverStoredElsewhere()
+    {
+        QTemporaryDir home;
+        const QByteArray keyId = "AKIAKC" + QUuid::createUuid().toByteArray(QUuid::Id128).left(14).toUpper();
+        const QByteArray secret = "aws-sec-" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+        const QByteArray fileKeyId = "AKIAFILE" + QUuid::createUuid().toByteArray(QUuid::Id128).left(12).toUpper();
+        const QByteArray fileSecret = "file-sec-" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+        const QString db = home.filePath(QStringLiteral("data/sitrep.db"));
+        auto env = testing::privateEnv(home.path());
+        for (const char *v : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE"})
+            env.remove(QString::fromLatin1(v));
+
+        // An SQS stand-in that notes which key signed each request.
+        testing::HttpReceiver sqs;
+        QVERIFY(sqs.listen());
+        sqs.setHandler([](const testing::HttpRequest &) { return testing::HttpAnswer{200, R"({"Messages":[]})", "application/x-amz-json-1.0"}; });
+        const QString queue = sqs.url(QStringLiteral("/000000000000/alerts"));
+        const auto consumeOnce = [&]() {
+            QProcess p;
+            p.setProcessEnvironment(env);
+            p.start(QStringLiteral(SITREP_BINARY), {QStringLiteral("aws"), QStringLiteral("consume"), QStringLiteral("--once"),
+                                                    QStringLiteral("--wait"), QStringLiteral("0"), QStringLiteral("--queue"), queue,
+                                                    QStringLiteral("--db"), db});
+            QElapsedTimer t;
+            t.start();
+            while (p.state() != QProcess::NotRunning && t.elapsed() < 60000)
+                QTest::qWait(20); // the stand-in answers from this thread
+            return testing::CliRun{p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+        };
+        const auto signedWith = [&]() {
+            const QByteArray auth = sqs.requests().isEmpty() ? QByteArray() : sqs.requests().last().headers.value("authorization");
+            const int at = auth.indexOf("Credential=");
+            return at < 0 ? QByteArray() : auth.mid(at + 11, auth.indexOf('/', at) - at - 11);
+        };
+
+        QList<testing::CliRun> runs;
+        runs << testing::runCli({QStringLiteral("secret"), QStringLiteral("set"), QStringLiteral("aws.access_key_id")}, env, keyId + "\n");
+        runs << testing::runCli({QStringLiteral("secret"), QStringLiteral("set"), QStringLiteral("aws.secret_access_key")}, env, secret + "\n");
+        for (const auto &r : runs)
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+        // A profile file as well: the keychain comes first.
+        QDir(home.path()).mkpath(QStringLiteral(".aws"));
+        QFile creds(home.filePath(QStringLiteral(".aws/credentials")));
+        QVERIFY(creds.open(QIODevice::WriteOnly));
+        creds.write("[default]\naws_access_key_id = " + fileKeyId + "\naws_secret_access_key = " + fileSecret + "\n");
+        creds.close();
+
+        runs << consumeOnce();
+        QVERIFY2(runs.last().exitCode == 0, runs.last().err.constData());
+        QCOMPARE(signedWith(), keyId);
+
+        // The model-level provider reads the same keys from the real keychain.
+        sync::KeychainSecretStore ks;
+        sync::aws::KeychainCredentialsProvider provider(ks);
+        auto fromKeychain = provider.credentials();
+        QVERIFY2(fromKeychain, qPrintable(fromKeychain.errorMessage()));
+        QCOMPARE(fromKeychain->accessKeyId.toLatin1(), keyId);
+
+        // Keys removed from the keychain: the standard profile file is used.
+        runs << testing::runCli({QStringLiteral("secret"), QStringLiteral("delete"), QStringLiteral("aws.access_key_id")}, env);
+        runs << testing::runCli({QStringLiteral("secret"), QStringLiteral("delete"), QStringLiteral("aws.secret_access_key")}, env);
+        runs << consumeOnce();
+        QVERIFY2(runs.last().exitCode == 0, runs.last().err.constData());
+        QCOMPARE(signedWith(), fileKeyId);
+
+        // The environment overrides both.
+        env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("AKIAENVIRONMENT0001"));
+        env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("env-secret"));
+        runs << consumeOnce();
+        QCOMPARE(signedWith(), QByteArray("AKIAENVIRONMENT0001"));
+
+        // The keychain keys are nowhere in the database, settings or logs; the profile
+        // file is the only place that holds its own.
+        for (const QByteArray &s : {keyId, secret, fileSecret}) {
+            QStringList hits = testing::filesContaining(home.path(), s);
+            hits.removeIf([&](const QString &p) { return p.endsWith(QStringLiteral(".aws/credentials")); });
+            QVERIFY2(hits.isEmpty(), qPrintable(hits.join(u'\n')));
+            for (const auto &r : std::as_const(runs)) {
+                QVERIFY(!r.out.contains(s));
+                QVERIFY(!r.err.contains(s));
+            }
+            // On the wire only the key id travels (in the signature's scope), never a secret.
+            if (s != keyId)
+                for (const auto &rq : sqs.requests())
+                    QVERIFY(!rq.body.contains(s) && !rq.headers.value("authorization").contains(s));
+        }
+    }
+
+    void awsSettings_keysThroughTheKeychainStore()
+    {
+        // What the settings dialog does on save, against the real keychain.
+        QTemporaryDir dir;
+        store::Store st;
+        QVERIFY(st.open(dir.filePath(QStringLiteral("s.db"))));
+        sync::KeychainSecretStore ks;
+        sync::aws::AwsSettings aws(st, ks);
+        const QString secret = QStringLiteral("dlg-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+        QVERIFY(aws.setAccessKey(QStringLiteral("AKIASETTINGS000001"), secret, QStringLiteral("session-") + secret));
+        QVERIFY(aws.hasAccessKey());
+        auto c = sync::aws::KeychainCredentialsProvider(ks).credentials();
+        QVERIFY2(c, qPrintable(c.errorMessage()));
+        QCOMPARE(c->secretAccessKey, secret);
+        QCOMPARE(c->sessionToken, QStringLiteral("session-") + secret);
+        st.close();
+        QVERIFY(testing::filesContaining(dir.path(), secret.toUtf8()).isEmpty());
+        QVERIFY(aws.setAccessKey({}, {}));
+        QVERIFY(!aws.hasAccessKey());
+        QVERIFY(!sync::aws::KeychainCredentialsProvider(ks).credentials());
     }
 };
 

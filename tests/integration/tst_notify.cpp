@@ -15,6 +15,7 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QTemporaryDir>
+#include <QUrlQuery>
 #include <QtTest>
 
 using namespace sitrep;
@@ -40,6 +41,9 @@ private Q_SLOTS:
     void unconfiguredChannel_recordsFailure();
     void restartAndRebuild_sendNothingTwice();
     void runningNotifier_deliversAfterCommit();
+    void slackAnsweredButNotCommitted_retryFindsMarkerAndDoesNotRepost();
+    void slackPostLostBeforeSlack_isPostedOnce();
+    void slackCrashInAChildProcess_restartDoesNotRepost();
     void config_loadsYamlAndRefusesPlainHttp();
 
 private:
@@ -65,6 +69,8 @@ private:
     int m_round = 0;
     bool m_nameTaken = false;
     QString m_lastRoomName;
+    QList<QJsonObject> m_slackMessages; // what the Slack stand-in holds (chat.postMessage)
+    int m_postFailures = 0;
 };
 
 void TestNotify::initTestCase()
@@ -89,6 +95,8 @@ void TestNotify::init()
     m_slackChannels = 0;
     m_webhookFailures = 0;
     m_nameTaken = false;
+    m_slackMessages.clear();
+    m_postFailures = 0;
     m_http->setHandler([this](const HttpRequest &r) -> HttpAnswer {
         if (r.path == "/api/conversations.create") {
             if (r.headers.value("authorization") != "Bearer xoxb-test")
@@ -107,8 +115,22 @@ void TestNotify::init()
                                                    {QStringLiteral("response_metadata"), QJsonObject{{QStringLiteral("next_cursor"), QString()}}}})
                              .toJson()};
         }
-        if (r.path == "/api/chat.postMessage")
-            return {200, R"({"ok":true,"ts":"1700000000.000100"})"};
+        if (r.path == "/api/chat.postMessage") {
+            if (m_postFailures-- > 0) // lost before Slack stored it
+                return {503, "{}"};
+            QJsonObject m = QJsonDocument::fromJson(r.body).object();
+            m[u"ts"] = QStringLiteral("1700000000.%1").arg(m_slackMessages.size() + 100, 6, 10, QLatin1Char('0'));
+            m_slackMessages << m;
+            return {200, QJsonDocument(QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("ts"), m[u"ts"]}}).toJson()};
+        }
+        if (r.path == "/api/conversations.history") {
+            const QUrlQuery q(QString::fromUtf8(r.body));
+            QJsonArray out;
+            for (const auto &m : std::as_const(m_slackMessages))
+                if (m[u"channel"].toString() == q.queryItemValue(QStringLiteral("channel")))
+                    out.prepend(q.queryItemValue(QStringLiteral("include_all_metadata")) == u"true" ? m : QJsonObject{{QStringLiteral("ts"), m[u"ts"]}, {QStringLiteral("text"), m[u"text"]}});
+            return {200, QJsonDocument(QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("messages"), out}, {QStringLiteral("has_more"), false}}).toJson()};
+        }
         if (r.path == "/hooks/flaky" && m_webhookFailures-- > 0)
             return {m_webhookStatus, R"({"error":"try later"})"};
         return {202, "{}"};
@@ -440,6 +462,117 @@ void TestNotify::runningNotifier_deliversAfterCommit()
     QCOMPARE(QJsonDocument::fromJson(posts[0].body).object()[u"channel"].toString(), QStringLiteral("C0OPS"));
     QCOMPARE(m_http->requestsTo("/api/conversations.create").size(), 0);
     QCOMPARE(drain(m_pageQueue).size(), 1);
+}
+
+static QString n1Delivery(const QJsonObject &slackMessage)
+{
+    return slackMessage[u"metadata"].toObject()[u"event_payload"].toObject()[u"delivery"].toString();
+}
+
+void TestNotify::slackAnsweredButNotCommitted_retryFindsMarkerAndDoesNotRepost()
+{
+    // P2: page_oncall (SNS) and slack_ops (fixed channel).
+    const QString number = open(QStringLiteral("P2"), QStringLiteral("high"));
+    {
+        // Slack answers, then the process "dies" before the outcome is committed.
+        auto first = notifier();
+        first->setAfterAttemptHook([](const Delivery &d) { return d.transport != u"slack"; });
+        deliverAll(*first);
+    }
+    QCOMPARE(m_slackMessages.size(), 1);
+    const auto delivery = n1Delivery(m_slackMessages[0]);
+    QVERIFY(delivery.startsWith(QStringLiteral("sitrep-")));
+    QCOMPARE(timelineOf(number, DeliveredKind).size(), 1); // only the SNS page
+
+    // The next run finds the marker in the channel history and records the delivery
+    // with the message that is there, without posting again.
+    auto second = notifier();
+    QCOMPARE(deliverAll(*second), 1);
+    QCOMPARE(m_http->requestsTo("/api/conversations.history").size(), 1);
+    QCOMPARE(m_http->requestsTo("/api/chat.postMessage").size(), 1);
+    QCOMPARE(m_slackMessages.size(), 1);
+    const auto delivered = timelineOf(number, DeliveredKind);
+    QCOMPARE(delivered.size(), 2);
+    bool slack = false;
+    for (const auto &e : delivered)
+        if (e.payload[u"channel"].toString() == u"slack_ops") {
+            slack = true;
+            QCOMPARE(e.payload[u"remote_id"].toString(), m_slackMessages[0][u"ts"].toString());
+        }
+    QVERIFY(slack);
+    QCOMPARE(second->pendingCount(), 0);
+    // A first attempt never asks the history.
+    const QString p3 = open(QStringLiteral("P2"), QStringLiteral("high"));
+    deliverAll(*second);
+    QCOMPARE(m_http->requestsTo("/api/conversations.history").size(), 1);
+    QCOMPARE(m_slackMessages.size(), 2);
+    QCOMPARE(timelineOf(p3, DeliveredKind).size(), 2);
+}
+
+void TestNotify::slackPostLostBeforeSlack_isPostedOnce()
+{
+    m_postFailures = 1;
+    const QString number = open(QStringLiteral("P2"), QStringLiteral("high"));
+    auto n = notifier();
+    for (int i = 0; i < 4 && (i == 0 || n->pendingCount() > 0); ++i)
+        deliverAll(*n);
+    // Two requests, one message: the retry looked, found nothing, posted.
+    QCOMPARE(m_http->requestsTo("/api/chat.postMessage").size(), 2);
+    QCOMPARE(m_http->requestsTo("/api/conversations.history").size(), 1);
+    QCOMPARE(m_slackMessages.size(), 1);
+    QCOMPARE(timelineOf(number, DeliveredKind).size(), 2);
+    QCOMPARE(n->pendingCount(), 0);
+}
+
+void TestNotify::slackCrashInAChildProcess_restartDoesNotRepost()
+{
+    // A real process (`sitrep aws notify --once`) is killed right after Slack answered;
+    // the next run on the same database does not post again.
+    const QString number = open(QStringLiteral("P2"), QStringLiteral("high"));
+    const QString db = m_ctx->dbPath();
+    m_ctx.reset();
+    QFile cfg(m_dir->filePath(QStringLiteral("notify.yaml")));
+    QVERIFY(cfg.open(QIODevice::WriteOnly));
+    cfg.write(QStringLiteral("slack: {base_url: \"%1\"}\nsla_topic: \"\"\nstatus_topic: \"\"\n"
+                             "channels:\n  slack_ops: {type: slack, channel: C0OPS}\n")
+                  .arg(m_http->url(QStringLiteral("/api/"))).toUtf8());
+    cfg.close();
+    QFile token(m_dir->filePath(QStringLiteral("slack.token")));
+    QVERIFY(token.open(QIODevice::WriteOnly));
+    token.write("xoxb-test\n");
+    token.close();
+    const auto run = [&](bool crash) {
+        QProcess p;
+        auto env = QProcessEnvironment::systemEnvironment();
+        if (crash)
+            env.insert(QStringLiteral("SITREP_FAULT"), QStringLiteral("exit_after_slack_answer"));
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(SITREP_BINARY), {QStringLiteral("aws"), QStringLiteral("notify"), QStringLiteral("--once"),
+                                                QStringLiteral("--db"), db, QStringLiteral("--config"), cfg.fileName(),
+                                                QStringLiteral("--endpoint"), m_fauxqs.url().toString(),
+                                                QStringLiteral("--slack-token-file"), token.fileName()});
+        // The receiver lives in this thread: keep the event loop running while it works.
+        QElapsedTimer t;
+        t.start();
+        while (p.state() != QProcess::NotRunning && t.elapsed() < 30000)
+            QTest::qWait(20);
+        if (p.exitStatus() != QProcess::NormalExit || p.exitCode() != (crash ? 3 : 0))
+            qWarning() << p.readAllStandardError();
+        return p.exitCode();
+    };
+    QCOMPARE(run(true), 3);
+    QCOMPARE(m_slackMessages.size(), 1);
+    QCOMPARE(run(false), 0);
+    QCOMPARE(m_slackMessages.size(), 1);
+    QCOMPARE(m_http->requestsTo("/api/chat.postMessage").size(), 1);
+    QCOMPARE(m_http->requestsTo("/api/conversations.history").size(), 1);
+    auto ctx = app::AppContext::open(db, QStringLiteral("sre"));
+    QVERIFY(ctx);
+    m_ctx = std::move(*ctx);
+    int slack = 0;
+    for (const auto &e : timelineOf(number, DeliveredKind))
+        slack += e.payload[u"channel"].toString() == u"slack_ops";
+    QCOMPARE(slack, 1);
 }
 
 void TestNotify::config_loadsYamlAndRefusesPlainHttp()

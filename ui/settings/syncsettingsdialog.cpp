@@ -1,49 +1,152 @@
 // SPDX-License-Identifier: MIT
 #include "settings/syncsettingsdialog.h"
 
+#include "sync/aws/awssettings.h"
 #include "sync/syncsettings.h"
+#include "sync/wire.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QNetworkAccessManager>
+#include <QPlainTextEdit>
 #include <QPointer>
 #include <QPushButton>
 #include <QVBoxLayout>
 
 namespace sitrep::ui {
 
+using sync::aws::AwsConfig;
+
 SyncSettingsDialog::SyncSettingsDialog(sync::SyncSettings &settings, QWidget *parent)
+    : SyncSettingsDialog(settings, nullptr, parent)
+{
+}
+
+SyncSettingsDialog::SyncSettingsDialog(sync::SyncSettings &settings, sync::aws::AwsSettings *aws, QWidget *parent)
     : QDialog(parent),
       m_settings(settings),
+      m_aws(aws),
       m_url(new QLineEdit(this)),
       m_token(new QLineEdit(this)),
       m_test(new QPushButton(tr("&Test connection"), this)),
       m_result(new QLabel(this))
 {
-    setWindowTitle(tr("Back end"));
+    setObjectName(QStringLiteral("syncSettingsDialog"));
+    setWindowTitle(m_aws ? tr("Back end, AWS and notifications") : tr("Back end"));
+    m_url->setObjectName(QStringLiteral("backendUrl"));
     m_url->setText(m_settings.url());
     m_url->setPlaceholderText(QStringLiteral("https://sitrep.example.com"));
+    m_token->setObjectName(QStringLiteral("backendToken"));
     m_token->setEchoMode(QLineEdit::Password);
     m_token->setPlaceholderText(m_settings.hasToken() ? tr("stored in the system keychain (type to replace)")
                                                       : tr("bearer token, stored in the system keychain"));
+    m_result->setObjectName(QStringLiteral("testResult"));
     m_result->setWordWrap(true);
     m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
+    auto *layout = new QVBoxLayout(this);
     auto *form = new QFormLayout;
     form->addRow(tr("&URL:"), m_url);
     form->addRow(tr("T&oken:"), m_token);
+    if (m_aws) {
+        auto *box = new QGroupBox(tr("REST back end"), this);
+        box->setLayout(form);
+        layout->addWidget(box);
+        buildAws(layout);
+    } else {
+        layout->addLayout(form);
+    }
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
     buttons->addButton(m_test, QDialogButtonBox::ActionRole);
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(form);
     layout->addWidget(m_result);
     layout->addWidget(buttons);
 
     connect(m_test, &QPushButton::clicked, this, &SyncSettingsDialog::testConnection);
     connect(buttons, &QDialogButtonBox::accepted, this, &SyncSettingsDialog::save);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    resize(520, sizeHint().height());
+    resize(m_aws ? 760 : 520, sizeHint().height());
+}
+
+SyncSettingsDialog::~SyncSettingsDialog() = default;
+
+QLineEdit *SyncSettingsDialog::secretEdit(const QString &name, bool stored, const QString &what)
+{
+    auto *e = new QLineEdit(this);
+    e->setObjectName(name);
+    e->setEchoMode(QLineEdit::Password);
+    // Never shown back: an empty field keeps what the keychain holds.
+    e->setPlaceholderText(stored ? tr("stored in the system keychain (type to replace)") : what);
+    return e;
+}
+
+void SyncSettingsDialog::buildAws(QVBoxLayout *layout)
+{
+    const AwsConfig c = m_aws->load();
+    auto line = [this](const QString &name, const QString &value, const QString &placeholder) {
+        auto *e = new QLineEdit(value, this);
+        e->setObjectName(name);
+        e->setPlaceholderText(placeholder);
+        return e;
+    };
+    m_endpoint = line(QStringLiteral("awsEndpoint"), c.endpoint, tr("empty: the region's AWS endpoints; https, or http on loopback"));
+    m_region = line(QStringLiteral("awsRegion"), c.region, QStringLiteral("us-east-1"));
+    m_profile = line(QStringLiteral("awsProfile"), c.profile, tr("profile in ~/.aws/credentials (default)"));
+    const bool haveKey = m_aws->hasAccessKey();
+    m_keyId = secretEdit(QStringLiteral("awsAccessKeyId"), haveKey, tr("access key id (AKIA…), stored in the system keychain"));
+    m_secretKey = secretEdit(QStringLiteral("awsSecretAccessKey"), haveKey, tr("secret access key, stored in the system keychain"));
+    m_sessionToken = secretEdit(QStringLiteral("awsSessionToken"), false, tr("session token (temporary keys only)"));
+    m_queue = line(QStringLiteral("awsAlertQueue"), c.alertQueue, QStringLiteral("https://sqs.us-east-1.amazonaws.com/123456789012/sitrep-alerts"));
+    m_slaTopic = line(QStringLiteral("awsSlaTopic"), c.slaTopic, tr("topic name or ARN, e.g. sitrep-sla-alerts"));
+    m_statusTopic = line(QStringLiteral("awsStatusTopic"), c.statusTopic, tr("topic for external status updates"));
+
+    auto *aws = new QGroupBox(tr("AWS (SQS alerts, SNS topics)"), this);
+    auto *af = new QFormLayout(aws);
+    af->addRow(tr("&Endpoint:"), m_endpoint);
+    af->addRow(tr("&Region:"), m_region);
+    auto *keys = new QHBoxLayout;
+    keys->addWidget(m_keyId, 2);
+    keys->addWidget(m_secretKey, 3);
+    af->addRow(tr("Access &key:"), keys);
+    af->addRow(tr("Session to&ken:"), m_sessionToken);
+    af->addRow(tr("Credentials &profile:"), m_profile);
+    auto *order = new QLabel(tr("Keys: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY if set, else the keys stored here "
+                                "(system keychain), else the profile in ~/.aws/credentials."), this);
+    order->setWordWrap(true);
+    order->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    af->addRow(QString(), order);
+    af->addRow(tr("Alert &queue:"), m_queue);
+    af->addRow(tr("S&LA topic:"), m_slaTopic);
+    af->addRow(tr("Stat&us topic:"), m_statusTopic);
+    layout->addWidget(aws);
+
+    auto nc = sync::aws::AwsSettings::notifyConfig(c);
+    m_slackSecret = nc ? nc->slackTokenSecret : QStringLiteral("slack_bot_token");
+    m_notifyFile = line(QStringLiteral("notifyConfig"), c.notifyConfig, tr("channels YAML file (optional)"));
+    m_slackBase = line(QStringLiteral("slackBaseUrl"), c.slackBaseUrl, QStringLiteral("https://slack.com/api/"));
+    m_slackToken = secretEdit(QStringLiteral("slackToken"), m_aws->hasSecret(m_slackSecret), tr("bot token (xoxb-…), stored in the system keychain"));
+    m_channels = new QPlainTextEdit(c.channels, this);
+    m_channels->setObjectName(QStringLiteral("notifyChannels"));
+    m_channels->setPlaceholderText(QStringLiteral("team_channel webhook https://chat.example.com/hooks/team\n"
+                                                  "slack_critical slack war_room\n"
+                                                  "page_oncall sns sitrep-page-oncall"));
+    m_channels->setTabChangesFocus(true);
+    m_channels->setFixedHeight(m_channels->fontMetrics().lineSpacing() * 4 + 12);
+    auto *notify = new QGroupBox(tr("Notifications"), this);
+    auto *nf = new QFormLayout(notify);
+    nf->addRow(tr("Slack &base URL:"), m_slackBase);
+    nf->addRow(tr("Slack t&oken:"), m_slackToken);
+    nf->addRow(tr("&Channels:"), m_channels);
+    nf->addRow(tr("Channels &file:"), m_notifyFile);
+    layout->addWidget(notify);
+}
+
+bool SyncSettingsDialog::testing() const
+{
+    return !m_test->isEnabled();
 }
 
 QString SyncSettingsDialog::resultText() const
@@ -63,29 +166,143 @@ void SyncSettingsDialog::testConnection()
     m_test->setEnabled(false);
     showResult(true, tr("Testing…"));
     QPointer<SyncSettingsDialog> self(this);
+    const bool backend = !m_aws || !m_url->text().trimmed().isEmpty();
+    if (!backend)
+        return testAws({});
     const QUrl url(m_url->text().trimmed(), QUrl::StrictMode);
     // An empty field tests the stored token without showing it.
     const QString token = m_token->text().isEmpty() ? m_settings.token() : m_token->text();
     sync::SyncSettings::testConnection(url, token, 10000, [self](const Status &s, const QString &msg) {
         if (!self)
             return;
+        const QString line = s ? QStringLiteral("✔ ") + (self->m_aws ? tr("Back end: ") : QString()) + msg
+                               : QStringLiteral("✘ ") + (self->m_aws ? tr("Back end: ") : QString()) + s.errorMessage();
+        if (self->m_aws)
+            return self->testAws(line);
         self->m_test->setEnabled(true);
-        self->showResult(s.ok(), s ? QStringLiteral("✔ ") + msg : QStringLiteral("✘ ") + s.errorMessage());
+        self->showResult(s.ok(), line);
     });
+}
+
+static AwsConfig fieldsOf(QLineEdit *endpoint, QLineEdit *region, QLineEdit *profile, QLineEdit *queue, QLineEdit *sla,
+                          QLineEdit *status, QLineEdit *file, QLineEdit *slack, QPlainTextEdit *channels)
+{
+    AwsConfig c;
+    c.endpoint = endpoint->text().trimmed();
+    c.region = region->text().trimmed();
+    c.profile = profile->text().trimmed();
+    c.alertQueue = queue->text().trimmed();
+    c.slaTopic = sla->text().trimmed();
+    c.statusTopic = status->text().trimmed();
+    c.notifyConfig = file->text().trimmed();
+    c.slackBaseUrl = slack->text().trimmed();
+    c.channels = channels->toPlainText().trimmed();
+    return c;
+}
+
+void SyncSettingsDialog::testAws(const QString &prefix)
+{
+    const AwsConfig c = fieldsOf(m_endpoint, m_region, m_profile, m_queue, m_slaTopic, m_statusTopic, m_notifyFile, m_slackBase, m_channels);
+    const bool anything = c.consumerConfigured() || c.notifierConfigured() || !c.endpoint.isEmpty() || !c.slackBaseUrl.isEmpty();
+    if (!anything) {
+        m_test->setEnabled(true);
+        const bool ok = !prefix.startsWith(QStringLiteral("✘"));
+        showResult(ok, prefix.isEmpty() ? QStringLiteral("✘ ") + tr("Nothing to test: enter a back-end URL, an alert queue, a topic or a channel") : prefix);
+        return;
+    }
+    // Keys typed here are tested as typed; otherwise environment, keychain, profile.
+    std::shared_ptr<sync::aws::CredentialsProvider> creds;
+    if (!m_keyId->text().trimmed().isEmpty())
+        creds = std::make_shared<sync::aws::StaticCredentialsProvider>(
+            sync::aws::AwsCredentials{m_keyId->text().trimmed(), m_secretKey->text(), m_sessionToken->text()});
+    else
+        creds = m_aws->credentials(c);
+    QString slackSecret = m_slackSecret;
+    if (auto nc = sync::aws::AwsSettings::notifyConfig(c))
+        slackSecret = nc->slackTokenSecret;
+    // A stored token is read only to test it, never put into a widget.
+    const QString slackToken = m_slackToken->text().isEmpty() ? m_aws->secret(slackSecret) : m_slackToken->text();
+    if (!m_nam)
+        m_nam = new QNetworkAccessManager(this);
+    QPointer<SyncSettingsDialog> self(this);
+    sync::aws::testAwsConnection(*m_nam, c, creds, slackToken, 10000,
+                                 [self, prefix](QList<sync::aws::ConnectionCheck> checks) {
+                                     if (!self)
+                                         return;
+                                     QStringList lines;
+                                     if (!prefix.isEmpty())
+                                         lines << prefix;
+                                     bool ok = !prefix.startsWith(QStringLiteral("✘"));
+                                     for (const auto &ch : checks) {
+                                         lines << QStringLiteral("%1 %2: %3").arg(ch.ok ? QStringLiteral("✔") : QStringLiteral("✘"), ch.subject, ch.detail);
+                                         ok = ok && ch.ok;
+                                     }
+                                     self->m_test->setEnabled(true);
+                                     self->showResult(ok, lines.join(u'\n'));
+                                 });
 }
 
 void SyncSettingsDialog::save()
 {
-    if (auto s = m_settings.setUrl(m_url->text()); !s) {
-        showResult(false, QStringLiteral("✘ ") + s.errorMessage());
-        return;
+    const bool backend = !m_aws || !m_url->text().trimmed().isEmpty();
+    if (m_aws) {
+        // Everything is checked before anything is written.
+        const AwsConfig c = fieldsOf(m_endpoint, m_region, m_profile, m_queue, m_slaTopic, m_statusTopic, m_notifyFile, m_slackBase, m_channels);
+        if (auto v = c.validate(); !v) {
+            showResult(false, QStringLiteral("✘ ") + v.errorMessage());
+            return;
+        }
+        if (!m_keyId->text().trimmed().isEmpty())
+            if (auto s = sync::aws::AwsSettings::checkAccessKey(m_keyId->text(), m_secretKey->text()); !s) {
+                showResult(false, QStringLiteral("✘ ") + s.errorMessage());
+                return;
+            }
+        if (backend) {
+            const QUrl url(m_url->text().trimmed(), QUrl::StrictMode);
+            if (auto s = sync::checkEndpoint(url); !s) {
+                showResult(false, QStringLiteral("✘ ") + s.errorMessage());
+                return;
+            }
+        }
     }
-    if (!m_token->text().isEmpty()) {
-        if (auto s = m_settings.setToken(m_token->text()); !s) {
+    if (backend) {
+        if (auto s = m_settings.setUrl(m_url->text()); !s) {
             showResult(false, QStringLiteral("✘ ") + s.errorMessage());
             return;
         }
-        m_token->clear();
+        if (!m_token->text().isEmpty()) {
+            if (auto s = m_settings.setToken(m_token->text()); !s) {
+                showResult(false, QStringLiteral("✘ ") + s.errorMessage());
+                return;
+            }
+            m_token->clear();
+        }
+    }
+    if (m_aws) {
+        const AwsConfig c = fieldsOf(m_endpoint, m_region, m_profile, m_queue, m_slaTopic, m_statusTopic, m_notifyFile, m_slackBase, m_channels);
+        if (auto s = m_aws->save(c); !s) {
+            showResult(false, QStringLiteral("✘ ") + s.errorMessage());
+            return;
+        }
+        if (!m_keyId->text().trimmed().isEmpty()) {
+            if (auto s = m_aws->setAccessKey(m_keyId->text(), m_secretKey->text(), m_sessionToken->text()); !s) {
+                showResult(false, QStringLiteral("✘ ") + s.errorMessage());
+                return;
+            }
+        }
+        m_keyId->clear();
+        m_secretKey->clear();
+        m_sessionToken->clear();
+        if (!m_slackToken->text().isEmpty()) {
+            QString slackSecret = m_slackSecret;
+            if (auto nc = sync::aws::AwsSettings::notifyConfig(c))
+                slackSecret = nc->slackTokenSecret;
+            if (auto s = m_aws->setSecret(slackSecret, m_slackToken->text()); !s) {
+                showResult(false, QStringLiteral("✘ ") + s.errorMessage());
+                return;
+            }
+            m_slackToken->clear();
+        }
     }
     accept();
 }

@@ -5,24 +5,36 @@
 
 class QLabel;
 class QLineEdit;
+class QNetworkAccessManager;
+class QPlainTextEdit;
 class QPushButton;
+class QVBoxLayout;
 
 namespace sitrep::sync {
 class SyncSettings;
 }
+namespace sitrep::sync::aws {
+class AwsSettings;
+}
 
 namespace sitrep::ui {
 
-/// Back-end settings: URL, token (kept in the system keychain), and a "Test connection"
-/// button that says exactly what failed.
+/// Back-end settings: URL, token (kept in the system keychain), and, given AwsSettings,
+/// the AWS section (endpoint, region, keys, alert queue, topics) and the notification
+/// channels (Slack base URL and token, webhooks). Secrets go to the keychain and are never
+/// shown back. "Test connection" says exactly what failed, line by line.
 class SyncSettingsDialog final : public QDialog {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SyncSettingsDialog)
 public:
     explicit SyncSettingsDialog(sync::SyncSettings &settings, QWidget *parent = nullptr);
+    SyncSettingsDialog(sync::SyncSettings &settings, sync::aws::AwsSettings *aws, QWidget *parent = nullptr);
+    ~SyncSettingsDialog() override;
 
     /// The text of the last test or save result (for tests).
     QString resultText() const;
+    /// True while a connection test runs.
+    bool testing() const;
 
 public Q_SLOTS:
     void testConnection();
@@ -30,12 +42,31 @@ public Q_SLOTS:
 
 private:
     void showResult(bool ok, const QString &text);
+    void buildAws(QVBoxLayout *layout);
+    void testAws(const QString &prefix);
+    QLineEdit *secretEdit(const QString &name, bool stored, const QString &what);
 
     sync::SyncSettings &m_settings;
+    sync::aws::AwsSettings *m_aws = nullptr;
     QLineEdit *m_url;
     QLineEdit *m_token;
     QPushButton *m_test;
     QLabel *m_result;
+    QNetworkAccessManager *m_nam = nullptr;
+    QLineEdit *m_endpoint = nullptr;
+    QLineEdit *m_region = nullptr;
+    QLineEdit *m_profile = nullptr;
+    QLineEdit *m_keyId = nullptr;
+    QLineEdit *m_secretKey = nullptr;
+    QLineEdit *m_sessionToken = nullptr;
+    QLineEdit *m_queue = nullptr;
+    QLineEdit *m_slaTopic = nullptr;
+    QLineEdit *m_statusTopic = nullptr;
+    QLineEdit *m_notifyFile = nullptr;
+    QLineEdit *m_slackBase = nullptr;
+    QLineEdit *m_slackToken = nullptr;
+    QPlainTextEdit *m_channels = nullptr;
+    QString m_slackSecret;
 };
 
 } // namespace sitrep::ui

@@ -2,16 +2,21 @@
 #include "settings/syncui.h"
 
 #include "app/appcontext.h"
+#include "settings/awsstatuslabel.h"
 #include "settings/syncsettingsdialog.h"
 #include "settings/syncstatuslabel.h"
+#include "sync/aws/awsservices.h"
+#include "sync/aws/awssettings.h"
 #include "sync/secretstore.h"
 #include "sync/syncservice.h"
 #include "sync/syncsettings.h"
 
 #include <QAction>
+#include <QCoreApplication>
 #include <QMainWindow>
 #include <QPointer>
 #include <QStatusBar>
+#include <QTimer>
 
 namespace sitrep::ui {
 
@@ -20,10 +25,24 @@ namespace {
 // Owns the non-QObject parts for the window's lifetime.
 class SyncHolder final : public QObject {
 public:
-    SyncHolder(QMainWindow &window, app::AppContext &context)
+    SyncHolder(QMainWindow &window, app::AppContext &context, sync::SecretStore *secrets)
         : QObject(&window), m_window(window), m_context(context), m_keychain(QStringLiteral("sitrep"), 5000),
-          m_settings(context.store(), m_keychain)
+          m_secrets(secrets ? *secrets : static_cast<sync::SecretStore &>(m_keychain)),
+          m_settings(context.store(), m_secrets), m_aws(context.store(), m_secrets)
     {
+        setObjectName(QStringLiteral("syncHolder"));
+        // Stopped before the event loop ends, so nothing is half-way when the window goes.
+        connect(QCoreApplication::instance(), &QCoreApplication::aboutToQuit, this, &SyncHolder::stopAll);
+    }
+
+    ~SyncHolder() override
+    {
+        // The services use the secret store and settings held here: they go first.
+        stopAll();
+        delete m_awsLabel;
+        delete m_awsServices;
+        delete m_label;
+        delete m_service;
     }
 
     void restart()
@@ -33,22 +52,63 @@ public:
         delete m_label;
         m_label = nullptr;
         const QString url = m_settings.url();
-        if (url.isEmpty())
+        if (!url.isEmpty()) {
+            sync::SyncOptions o;
+            o.url = QUrl(url);
+            o.token = m_settings.token();
+            m_service = new sync::SyncService(m_context.engine(), o, this);
+            m_label = new SyncStatusLabel(*m_service->status(), &m_window);
+            m_window.statusBar()->addPermanentWidget(m_label);
+            connect(m_label, &SyncStatusLabel::settingsRequested, this, &SyncHolder::showSettings);
+            m_service->refreshStatus();
+            m_service->start();
+        }
+        restartAws();
+    }
+
+    void restartAws()
+    {
+        delete m_awsLabel;
+        m_awsLabel = nullptr;
+        delete m_awsServices;
+        m_awsServices = nullptr;
+        const sync::aws::AwsConfig config = m_aws.load();
+        if (!config.consumerConfigured() && !config.notifierConfigured())
             return;
-        sync::SyncOptions o;
-        o.url = QUrl(url);
-        o.token = m_settings.token();
-        m_service = new sync::SyncService(m_context.engine(), o, this);
-        m_label = new SyncStatusLabel(*m_service->status(), &m_window);
-        m_window.statusBar()->addPermanentWidget(m_label);
-        connect(m_label, &SyncStatusLabel::settingsRequested, this, &SyncHolder::showSettings);
-        m_service->refreshStatus();
-        m_service->start();
+        auto *services = new sync::aws::AwsServices(
+            m_context.engine(), config, m_aws.credentials(config),
+            [this](const QString &name) {
+                auto r = m_secrets.read(name);
+                return r ? *r : QString();
+            },
+            this);
+        services->setObjectName(QStringLiteral("awsServices"));
+        m_awsServices = services;
+        m_awsLabel = new AwsStatusLabel(*services, &m_window);
+        m_window.statusBar()->addPermanentWidget(m_awsLabel);
+        connect(m_awsLabel, &AwsStatusLabel::settingsRequested, this, &SyncHolder::showSettings);
+        // Started from the event loop: the window paints first, and a first keychain
+        // lookup for the keys happens after that.
+        QPointer<sync::aws::AwsServices> p(services);
+        QTimer::singleShot(0, services, [p, this] {
+            if (!p)
+                return;
+            if (auto s = p->start(); !s)
+                m_awsLabel->setText(QStringLiteral("⚠ ") + tr("AWS not started: %1").arg(s.errorMessage()));
+        });
+    }
+
+    void stopAll()
+    {
+        if (m_awsServices)
+            m_awsServices->stop();
+        if (m_service)
+            m_service->stop();
     }
 
     void showSettings()
     {
-        SyncSettingsDialog dlg(m_settings, &m_window);
+        SyncSettingsDialog dlg(m_settings, &m_aws, &m_window);
         if (dlg.exec() == QDialog::Accepted)
             restart();
     }
@@ -57,22 +117,27 @@ private:
     QMainWindow &m_window;
     app::AppContext &m_context;
     sync::KeychainSecretStore m_keychain;
+    sync::SecretStore &m_secrets;
     sync::SyncSettings m_settings;
+    sync::aws::AwsSettings m_aws;
     QPointer<sync::SyncService> m_service;
     QPointer<SyncStatusLabel> m_label;
+    QPointer<sync::aws::AwsServices> m_awsServices;
+    QPointer<AwsStatusLabel> m_awsLabel;
 };
 
 } // namespace
 
-void attachSync(QMainWindow &window, app::AppContext &context)
+QObject *attachSync(QMainWindow &window, app::AppContext &context, sync::SecretStore *secrets)
 {
-    auto *holder = new SyncHolder(window, context);
-    auto *settings = new QAction(QObject::tr("Back-end settings…"), &window);
+    auto *holder = new SyncHolder(window, context, secrets);
+    auto *settings = new QAction(QObject::tr("Back-end and AWS settings…"), &window);
     settings->setObjectName(QStringLiteral("syncSettings"));
     settings->setShortcut(QKeySequence(QStringLiteral("Ctrl+Alt+S")));
     QObject::connect(settings, &QAction::triggered, holder, &SyncHolder::showSettings);
     window.addAction(settings);
     holder->restart();
+    return holder;
 }
 
 } // namespace sitrep::ui

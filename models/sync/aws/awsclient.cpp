@@ -96,8 +96,31 @@ void AwsClient::post(const QByteArray &contentType, const QByteArray &target, co
                 ? QStringLiteral("timed out")
                 : reply->errorString();
             qCDebug(lcAws) << m_service << "transport error" << what;
+            // The code names the kind of failure, so settings can say what to fix.
+            QString code = QStringLiteral("network");
+            switch (reply->error()) {
+            case QNetworkReply::HostNotFoundError:
+                code = QStringLiteral("dns");
+                break;
+            case QNetworkReply::SslHandshakeFailedError:
+            case QNetworkReply::UnknownNetworkError:
+                code = reply->errorString().contains(QStringLiteral("SSL"), Qt::CaseInsensitive)
+                        || reply->errorString().contains(QStringLiteral("TLS"), Qt::CaseInsensitive)
+                        || reply->error() == QNetworkReply::SslHandshakeFailedError
+                    ? QStringLiteral("tls") : code;
+                break;
+            case QNetworkReply::ConnectionRefusedError:
+                code = QStringLiteral("refused");
+                break;
+            case QNetworkReply::OperationCanceledError:
+            case QNetworkReply::TimeoutError:
+                code = QStringLiteral("timeout");
+                break;
+            default:
+                break;
+            }
             done(Result<AwsResponse>::fail(QStringLiteral("%1 endpoint %2: %3").arg(m_service, m_endpoint.url.toString(), what),
-                                           QStringLiteral("network")));
+                                           code));
             return;
         }
         done(AwsResponse{status, data});

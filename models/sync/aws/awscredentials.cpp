@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "sync/aws/awscredentials.h"
 
+#include "sync/secretstore.h"
+
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 
@@ -95,6 +98,45 @@ RC ProfileCredentialsProvider::parse(const QByteArray &text, const QString &prof
     if (c.secretAccessKey.isEmpty())
         return RC::fail(QStringLiteral("profile '%1' has no aws_secret_access_key").arg(profile), QStringLiteral("credentials"));
     return c;
+}
+
+RC KeychainCredentialsProvider::credentials() const
+{
+    QMutexLocker lock(&m_mutex);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (m_readAt >= 0 && now - m_readAt < m_cacheMs)
+        return m_cached;
+    auto id = m_secrets.read(AwsAccessKeyIdSecret);
+    if (!id) {
+        // Not stored, or a keychain that cannot answer: a miss that lets the chain go on,
+        // remembered too so a locked keychain does not stall every request.
+        const bool missing = id.error().code == u"not_found";
+        m_cached = RC::fail(missing ? QStringLiteral("no aws.access_key_id stored") : id.errorMessage(), QStringLiteral("credentials"));
+        m_readAt = now;
+        return m_cached;
+    }
+    auto secret = m_secrets.read(AwsSecretAccessKeySecret);
+    if (!secret)
+        return RC::fail(secret.error().code == u"not_found" ? QStringLiteral("aws.access_key_id is stored but aws.secret_access_key is not")
+                                                             : secret.errorMessage(),
+                        QStringLiteral("credentials"));
+    auto token = m_secrets.read(AwsSessionTokenSecret);
+    m_cached = AwsCredentials{*id, *secret, token ? *token : QString()};
+    m_readAt = now;
+    return m_cached;
+}
+
+void KeychainCredentialsProvider::invalidate()
+{
+    QMutexLocker lock(&m_mutex);
+    m_readAt = -1;
+}
+
+std::shared_ptr<CredentialsProvider> ChainCredentialsProvider::withKeychain(SecretStore &secrets, const QString &profile)
+{
+    return std::make_shared<ChainCredentialsProvider>(QList<std::shared_ptr<CredentialsProvider>>{
+        std::make_shared<EnvironmentCredentialsProvider>(), std::make_shared<KeychainCredentialsProvider>(secrets),
+        std::make_shared<ProfileCredentialsProvider>(profile)});
 }
 
 std::shared_ptr<CredentialsProvider> ChainCredentialsProvider::standard(const QString &profile)

@@ -5,9 +5,14 @@
 #include "util/result.h"
 
 #include <QList>
+#include <QMutex>
 #include <QString>
 
 #include <memory>
+
+namespace sitrep::sync {
+class SecretStore;
+}
 
 namespace sitrep::sync::aws {
 
@@ -56,12 +61,39 @@ private:
     QString m_path;
 };
 
+/// Keys Sitrep stored in the system keychain (aws.access_key_id, aws.secret_access_key,
+/// optional aws.session_token). The keychain is asked on the first call and again after
+/// `cacheMs`; the answer is held in memory only (a keychain round trip per signed request
+/// would put a D-Bus call in every poll). "No keys stored" is remembered the same way.
+class KeychainCredentialsProvider final : public CredentialsProvider {
+public:
+    explicit KeychainCredentialsProvider(SecretStore &secrets, qint64 cacheMs = 300000)
+        : m_secrets(secrets), m_cacheMs(cacheMs)
+    {
+    }
+    Result<AwsCredentials> credentials() const override;
+    QString describe() const override { return QStringLiteral("system keychain (aws.access_key_id)"); }
+    /// Forget the held answer (after the keys were changed).
+    void invalidate();
+
+private:
+    SecretStore &m_secrets;
+    qint64 m_cacheMs;
+    mutable QMutex m_mutex;
+    mutable qint64 m_readAt = -1;
+    mutable Result<AwsCredentials> m_cached = Result<AwsCredentials>::fail(QString());
+};
+
 /// The first provider that has keys wins; the error lists everything that was tried.
 class ChainCredentialsProvider final : public CredentialsProvider {
 public:
     explicit ChainCredentialsProvider(QList<std::shared_ptr<CredentialsProvider>> chain) : m_chain(std::move(chain)) {}
     /// Environment, then the shared credentials file.
     static std::shared_ptr<CredentialsProvider> standard(const QString &profile = {});
+    /// Sitrep's order: the environment (AWS_ACCESS_KEY_ID, a per-run override), then the
+    /// keys stored in the system keychain, then the shared credentials file (profile
+    /// `profile`, else AWS_PROFILE, else default).
+    static std::shared_ptr<CredentialsProvider> withKeychain(SecretStore &secrets, const QString &profile = {});
     Result<AwsCredentials> credentials() const override;
     QString describe() const override;
 

@@ -265,6 +265,7 @@ void SqsAlertConsumer::scheduleNext(int delayMs)
                 return;
             }
             m_backoffMs = 0;
+            Q_EMIT polled(*r);
             if (m_running)
                 scheduleNext(0);
         });

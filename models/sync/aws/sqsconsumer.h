@@ -101,6 +101,8 @@ Q_SIGNALS:
     void messageHandled(const QString &dedupKey, bool duplicate);
     void messageRejected(const QString &dedupKey, const QString &reason);
     void pollFailed(const QString &error);
+    /// A receive round of the running loop finished (`count` messages).
+    void polled(int count);
 
 private:
     enum class Outcome { Delete, Retry, Leave };

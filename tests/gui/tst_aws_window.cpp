@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT
+// The war-room window runs the SQS alert consumer and the notifier when AWS and
+// notification settings are present: alerts from a queue on the fauxqs emulator become
+// incidents, their notifications reach a local webhook receiver, the status bar says so,
+// the event loop stays responsive during the long poll, and closing the window stops both.
+#include "app/appcontext.h"
+#include "integration/fauxqsfixture.h"
+#include "integration/httpreceiver.h"
+#include "mainwindow.h"
+#include "settings/syncui.h"
+#include "sync/aws/awsservices.h"
+#include "sync/aws/awssettings.h"
+#include "sync/aws/sqsclient.h"
+#include "sync/secretstore.h"
+
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QNetworkAccessManager>
+#include <QStatusBar>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace sitrep;
+using namespace sitrep::sync::aws;
+using sitrep::testing::await;
+
+class TestAwsWindow : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        if (const QString why = m_fauxqs.start(); !why.isEmpty())
+            QSKIP(qPrintable(why));
+        m_sqs = std::make_unique<SqsClient>(m_nam, m_fauxqs.endpoint(),
+                                            std::make_shared<StaticCredentialsProvider>(AwsCredentials{QStringLiteral("AKIDTEST"), QStringLiteral("secret"), {}}));
+    }
+
+    void cleanupTestCase()
+    {
+        m_sqs.reset();
+        m_fauxqs.stop();
+    }
+
+    void configured_windowConsumesAlertsNotifiesAndStopsOnClose()
+    {
+        QTemporaryDir dir;
+        auto ctx = app::AppContext::open(dir.filePath(QStringLiteral("w.db")), QStringLiteral("sre"));
+        QVERIFY2(ctx, qPrintable(ctx.errorMessage()));
+        auto queue = await<QString>([&](auto cb) { m_sqs->createQueue(QStringLiteral("window-alerts"), {}, cb); });
+        QVERIFY2(queue, qPrintable(queue.errorMessage()));
+        testing::HttpReceiver hooks;
+        QVERIFY(hooks.listen());
+        hooks.setHandler([](const testing::HttpRequest &) { return testing::HttpAnswer{202, "{}"}; });
+
+        // Settings as the dialog saves them; the keys only in the (test) secret store.
+        sync::MemorySecretStore secrets;
+        AwsSettings settings((*ctx)->store(), secrets);
+        AwsConfig c;
+        c.endpoint = m_fauxqs.url().toString();
+        c.region = QStringLiteral("us-east-1");
+        c.alertQueue = *queue;
+        QStringList lines;
+        for (const char *ch : {"page_oncall", "slack_ops", "notify_leadership", "slack_critical", "team_channel", "ticket"})
+            lines << QStringLiteral("%1 webhook %2").arg(QLatin1String(ch), hooks.url(QStringLiteral("/hooks/") + QLatin1String(ch)));
+        c.channels = lines.join(u'\n');
+        QVERIFY(settings.save(c));
+        QVERIFY(settings.setAccessKey(QStringLiteral("AKIDWINDOWTEST0001"), QStringLiteral("window-secret")));
+
+        auto *w = new ui::MainWindow(**ctx);
+        w->setPassive(true);
+        QObject *holder = ui::attachSync(*w, **ctx, &secrets);
+        w->show();
+        QPointer<AwsServices> services = holder->findChild<AwsServices *>(QStringLiteral("awsServices"));
+        QVERIFY(services);
+        QTRY_VERIFY(services->consumerRunning());
+        QVERIFY(services->notifierRunning());
+        auto *label = w->statusBar()->findChild<QLabel *>(QStringLiteral("awsStatus"));
+        QVERIFY(label);
+        QVERIFY2(label->text().contains(QStringLiteral("listening")), qPrintable(label->text()));
+
+        // The event loop keeps turning while the long poll (20 s) is out: paint is never held.
+        qint64 worstGap = 0;
+        QElapsedTimer sinceTick;
+        sinceTick.start();
+        QTimer ticker;
+        connect(&ticker, &QTimer::timeout, this, [&] {
+            worstGap = std::max(worstGap, sinceTick.restart());
+        });
+        ticker.start(20);
+
+        const QJsonObject alert{{QStringLiteral("type"), QStringLiteral("alert.triggered")},
+                                {QStringLiteral("payload"), QJsonObject{{QStringLiteral("title"), QStringLiteral("window queue alert")},
+                                                                        {QStringLiteral("service"), QStringLiteral("search")},
+                                                                        {QStringLiteral("severity"), QStringLiteral("high")},
+                                                                        {QStringLiteral("fingerprint"), QStringLiteral("window-1")}}}};
+        SqsSendEntry e;
+        e.body = QString::fromUtf8(QJsonDocument(alert).toJson(QJsonDocument::Compact));
+        e.attributes.insert(QStringLiteral("source"), {QStringLiteral("String"), QStringLiteral("generic"), {}});
+        QTest::qWait(300); // the consumer is inside its long poll now
+        QVERIFY(await<SqsSendResult>([&](auto cb) { m_sqs->sendMessage(*queue, e, cb); }));
+
+        QTRY_COMPARE_WITH_TIMEOUT(services->alertsIngested(), 1, 15000);
+        store::ListQuery q;
+        q.search = QStringLiteral("window queue alert");
+        const auto hits = (*ctx)->store().list(q);
+        QCOMPARE(hits.size(), 1);
+        // Its notification requests went out to the webhooks and are on the timeline.
+        QTRY_VERIFY_WITH_TIMEOUT(services->notificationsDelivered() >= 1, 15000);
+        QVERIFY(!hooks.requests().isEmpty());
+        QTRY_VERIFY2(label->text().contains(QStringLiteral("1 ingested")), qPrintable(label->text()));
+        QVERIFY2(label->text().contains(QStringLiteral("sent")), qPrintable(label->text()));
+        QVERIFY2(worstGap < 1000, qPrintable(QString::number(worstGap)));
+        ticker.stop();
+
+        // Closing the window stops both; an alert sent afterwards stays in the queue.
+        w->close();
+        delete w;
+        QVERIFY(!services);
+        QTest::qWait(100);
+        e.body.replace(QStringLiteral("window-1"), QStringLiteral("window-2"));
+        QVERIFY(await<SqsSendResult>([&](auto cb) { m_sqs->sendMessage(*queue, e, cb); }));
+        QTest::qWait(1000);
+        // Still in the queue (a poll aborted at close may have it in flight), and not ingested.
+        auto attrs = await<QMap<QString, QString>>([&](auto cb) {
+            m_sqs->getQueueAttributes(*queue, {QStringLiteral("ApproximateNumberOfMessages"), QStringLiteral("ApproximateNumberOfMessagesNotVisible")}, cb);
+        });
+        QVERIFY2(attrs, qPrintable(attrs.errorMessage()));
+        QCOMPARE(attrs->value(QStringLiteral("ApproximateNumberOfMessages")).toInt()
+                     + attrs->value(QStringLiteral("ApproximateNumberOfMessagesNotVisible")).toInt(), 1);
+        store::Stmt *inbox = (*ctx)->store().db().prepare(QStringLiteral("SELECT count(*) FROM aws_inbox"));
+        QVERIFY(inbox && inbox->step());
+        QCOMPARE(inbox->int64(0), qint64(1));
+    }
+
+    void notConfigured_nothingStarts()
+    {
+        QTemporaryDir dir;
+        auto ctx = app::AppContext::open(dir.filePath(QStringLiteral("n.db")), QStringLiteral("sre"));
+        QVERIFY(ctx);
+        sync::MemorySecretStore secrets;
+        ui::MainWindow w(**ctx);
+        w.setPassive(true);
+        QObject *holder = ui::attachSync(w, **ctx, &secrets);
+        QTest::qWait(50);
+        QVERIFY(!holder->findChild<AwsServices *>());
+        QVERIFY(!w.statusBar()->findChild<QLabel *>(QStringLiteral("awsStatus")));
+    }
+
+    void unreachableEndpoint_statusSaysWhy()
+    {
+        QTemporaryDir dir;
+        auto ctx = app::AppContext::open(dir.filePath(QStringLiteral("u.db")), QStringLiteral("sre"));
+        QVERIFY(ctx);
+        quint16 port = 0;
+        {
+            QTcpServer probe;
+            QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+            port = probe.serverPort();
+        }
+        sync::MemorySecretStore secrets;
+        AwsSettings settings((*ctx)->store(), secrets);
+        AwsConfig c;
+        c.alertQueue = QStringLiteral("http://127.0.0.1:%1/000000000000/nowhere").arg(port);
+        QVERIFY(settings.save(c));
+        QVERIFY(settings.setAccessKey(QStringLiteral("AKIDWINDOWTEST0002"), QStringLiteral("s")));
+        ui::MainWindow w(**ctx);
+        w.setPassive(true);
+        ui::attachSync(w, **ctx, &secrets);
+        auto *label = w.statusBar()->findChild<QLabel *>(QStringLiteral("awsStatus"));
+        QVERIFY(label);
+        QTRY_VERIFY2_WITH_TIMEOUT(label->text().startsWith(QStringLiteral("⚠")), qPrintable(label->text()), 10000);
+        QVERIFY2(label->toolTip().contains(QStringLiteral("refused"), Qt::CaseInsensitive), qPrintable(label->toolTip()));
+    }
+
+private:
+    testing::FauxqsProcess m_fauxqs;
+    QNetworkAccessManager m_nam;
+    std::unique_ptr<SqsClient> m_sqs;
+};
+
+QTEST_MAIN(TestAwsWindow)
+#include "tst_aws_window.moc"

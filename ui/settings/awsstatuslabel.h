@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QLabel>
+
+namespace sitrep::sync::aws {
+class AwsServices;
+}
+
+namespace sitrep::ui {
+
+/// The AWS state for a status bar, beside the sync state: "AWS: alerts: listening, 3
+/// ingested · notifications: 2 sent, 0 waiting", or the last error. Clicking it asks for
+/// the settings (settingsRequested).
+class AwsStatusLabel final : public QLabel {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(AwsStatusLabel)
+public:
+    explicit AwsStatusLabel(sync::aws::AwsServices &services, QWidget *parent = nullptr);
+
+Q_SIGNALS:
+    void settingsRequested();
+
+protected:
+    void mouseReleaseEvent(QMouseEvent *event) override;
+
+private:
+    void refresh();
+    sync::aws::AwsServices &m_services;
+};
+
+} // namespace sitrep::ui
