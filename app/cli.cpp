@@ -5,6 +5,7 @@
 #include "cli_ingest.h"
 #include "cli_postmortem.h"
 #include "cli_aws.h"
+#include "cli_remediation.h"
 
 #include "app/appcontext.h"
 #include "demo/demogenerator.h"
@@ -79,7 +80,8 @@ const QStringList &commandNames()
                                QStringLiteral("help"), QStringLiteral("sync"), QStringLiteral("config"),
                                QStringLiteral("secret"), QStringLiteral("serve"),
                                QStringLiteral("postmortem"), QStringLiteral("runbook"), QStringLiteral("problem"),
-                               QStringLiteral("aws")};
+                               QStringLiteral("aws"), QStringLiteral("maintenance"), QStringLiteral("change"),
+                               QStringLiteral("remediation")};
     return c;
 }
 
@@ -117,6 +119,8 @@ void usage()
              "  postmortem show|export|status|versions|restore|ics|actions|template ...  (sitrep postmortem help)\n"
              "  runbook list|show|validate|match|check|tick ...  runbooks and escalations\n"
              "  problem create|list|link|known-error|resolve|kb ...  problems, known errors, KB\n"
+             "  maintenance add|list|end|rm / change add|list|rm   windows and changes that block auto-remediation\n"
+             "  remediation list|failed|retry|dismiss|approve|audit|run ...  auto-remediation (sitrep remediation)\n"
              "  wall, screenshot VIEW FILE             GUI views (see README)\n\n"
              "Every command takes --db PATH (or $SITREP_DB); data commands take --json.\n";
 }
@@ -275,6 +279,9 @@ int run(const QStringList &args)
     if (cmd == u"runbook") return runRunbook(args);
     if (cmd == u"problem") return runProblem(args);
     if (cmd == u"aws") return runAws(args);
+    if (cmd == u"maintenance") return runMaintenance(args);
+    if (cmd == u"change") return runChange(args);
+    if (cmd == u"remediation") return runRemediation(args);
     Session s;
     auto &p = s.parser;
     auto eng = [&]() -> engine::LifecycleEngine & { return s.ctx->engine(); };

@@ -4,6 +4,7 @@
 #include "app/appcontext.h"
 #include "cli_ingest.h"
 #include "cli_wall.h"
+#include "cli_remediation.h"
 #include "dashboards/dashboardintegration.h"
 #include "demo/demogenerator.h"
 #include "mainwindow.h"
@@ -117,6 +118,7 @@ int run(int &argc, char **argv)
     ui::attachSync(w, **ctx);
     ui::attachDashboard(w, **ctx);
     const auto ingest = cli::startEmbeddedIngest(**ctx); // webhook listener, when configured
+    const auto remediation = cli::startEmbeddedRemediation(**ctx); // rules on new incidents and triage results
     w.show();
     return app.exec();
 }

@@ -12,6 +12,7 @@
 #include "itemmodels/incidenttablemodel.h"
 #include "postmortem/actionitemsview.h"
 #include "postmortem/automation.h"
+#include "remediation/remediationview.h"
 #include "runbooks/escalationtimer.h"
 #include "severitystyle.h"
 
@@ -219,6 +220,14 @@ void MainWindow::buildActions()
         connect(v, &ActionItemsView::openIncident, this, [this](const QString &uid) { openIncident(uid); });
         m_tabs->setCurrentIndex(m_tabs->addTab(v, tr("Action items")));
     });
+    QAction *remediation = make(tr("Auto-&remediation"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), QStringLiteral("actionRemediation"), [this] {
+        for (int i = 1; i < m_tabs->count(); ++i)
+            if (qobject_cast<RemediationView *>(m_tabs->widget(i))) {
+                m_tabs->setCurrentIndex(i);
+                return;
+            }
+        m_tabs->setCurrentIndex(m_tabs->addTab(new RemediationView(m_context.engine(), m_me, m_tabs), tr("Remediation")));
+    });
     QAction *quit = make(tr("&Quit"), QKeySequence::Quit, QStringLiteral("actionQuit"), [this] { close(); });
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
@@ -229,7 +238,7 @@ void MainWindow::buildActions()
     for (QAction *a : {open, ack, note, transition, closeTab})
         incident->addAction(a);
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    for (QAction *a : {palette, search, list, actionItems, refresh})
+    for (QAction *a : {palette, search, list, actionItems, remediation, refresh})
         view->addAction(a);
     view->addSeparator();
     for (QAction *a : viewActions)

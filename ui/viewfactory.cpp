@@ -4,6 +4,7 @@
 #include "dashboards/dashboardscreenshots.h"
 #include "mainwindow.h"
 #include "postmortem/postmortemscreenshots.h"
+#include "remediation/remediationscreenshots.h"
 #include "settings/settingsscreenshots.h"
 #include "warroomscreenshots.h"
 
@@ -12,7 +13,7 @@ namespace sitrep::ui {
 QStringList screenshotViews()
 {
     return QStringList{QStringLiteral("list"), QStringLiteral("incident"), QStringLiteral("create")} + postmortemScreenshotViews()
-           + dashboardScreenshotViews() + settingsScreenshotViews();
+           + dashboardScreenshotViews() + settingsScreenshotViews() + remediationScreenshotViews();
 }
 
 QWidget *createScreenshotView(const QString &view, app::AppContext &context, const QSize &size)
@@ -24,6 +25,8 @@ QWidget *createScreenshotView(const QString &view, app::AppContext &context, con
         w = createPostmortemScreenshot(view, context, size);
     else if (dashboardScreenshotViews().contains(view))
         w = createDashboardScreenshot(view, context, size);
+    else if (remediationScreenshotViews().contains(view))
+        w = createRemediationScreenshot(view, context, size);
     else if (settingsScreenshotViews().contains(view))
         return createSettingsScreenshot(view, context, size); // a dialog keeps its own size
     if (w)

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QStringList>
+
+#include <memory>
+
+class QObject;
+
+namespace sitrep::app {
+class AppContext;
+}
+
+namespace sitrep::cli {
+
+/// `sitrep maintenance add|list|end|rm`: maintenance windows per configuration item.
+int runMaintenance(const QStringList &args);
+/// `sitrep change add|list|rm`: changes implemented on configuration items.
+int runChange(const QStringList &args);
+/// `sitrep remediation list|failed|retry|dismiss|approve|audit|run|setup-queues|config|rules|preview`.
+int runRemediation(const QStringList &args);
+
+/// Decides and dispatches remediations inside the window: rules and queues from the
+/// database's settings, SQS through aws.endpoint / aws.region when one is set (otherwise SQS
+/// actions wait in the outbox for `sitrep remediation run`). Null, with the reason on
+/// stderr, when the rules cannot be loaded.
+std::unique_ptr<QObject> startEmbeddedRemediation(app::AppContext &context);
+
+} // namespace sitrep::cli

@@ -1,0 +1,568 @@
+// SPDX-License-Identifier: MIT
+#include "remediation/remediationstore.h"
+
+#include <QDateTime>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace sitrep::remediation {
+
+using store::Stmt;
+
+namespace {
+
+QString iso(qint64 ms)
+{
+    return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate) : QString();
+}
+
+QString csvField(const QString &s)
+{
+    if (s.contains(u',') || s.contains(u'"') || s.contains(u'\n') || s.contains(u'\r'))
+        return u'"' + QString(s).replace(u'"', QStringLiteral("\"\"")) + u'"';
+    return s;
+}
+
+Status stepFail(store::Store &st, Stmt *s)
+{
+    if (!s)
+        return Status::fail(st.db().lastError(), QStringLiteral("db"));
+    if (!s->exec())
+        return Status::fail(s->error(), QStringLiteral("db"));
+    return {};
+}
+
+const char *kRemediationColumns =
+    "correlation_id, incident, number, rule, action_type, target, spec, priority, transport, destination, status, "
+    "control, reason, approved_by, attempt, created_at, updated_at, last_event";
+
+RemediationRow readRow(Stmt *s)
+{
+    RemediationRow r;
+    r.correlationId = s->text(0);
+    r.incident = s->text(1);
+    r.number = s->text(2);
+    r.rule = s->text(3);
+    r.actionType = s->text(4);
+    r.target = s->text(5);
+    r.message = QJsonDocument::fromJson(s->text(6).toUtf8()).object();
+    r.priority = s->text(7);
+    r.transport = s->text(8);
+    r.destination = s->text(9);
+    r.status = s->text(10);
+    r.control = s->text(11);
+    r.reason = s->text(12);
+    r.approvedBy = s->text(13);
+    r.attempt = int(s->int64(14));
+    r.createdAt = s->int64(15);
+    r.updatedAt = s->int64(16);
+    r.lastEvent = s->text(17);
+    return r;
+}
+
+bool boolValue(const QString &v, bool *ok)
+{
+    const QString l = v.trimmed().toLower();
+    *ok = true;
+    if (l == u"1" || l == u"true" || l == u"on" || l == u"yes")
+        return true;
+    if (l == u"0" || l == u"false" || l == u"off" || l == u"no")
+        return false;
+    *ok = false;
+    return false;
+}
+
+} // namespace
+
+QJsonObject MaintenanceWindow::toJson() const
+{
+    return {{QStringLiteral("id"), id}, {QStringLiteral("ci"), ci}, {QStringLiteral("starts_at"), iso(startsAt)},
+            {QStringLiteral("ends_at"), iso(endsAt)}, {QStringLiteral("reason"), reason},
+            {QStringLiteral("created_by"), createdBy}, {QStringLiteral("created_at"), iso(createdAt)}};
+}
+
+QJsonObject ChangeRecord::toJson() const
+{
+    return {{QStringLiteral("id"), id}, {QStringLiteral("ci"), ci}, {QStringLiteral("implemented_at"), iso(implementedAt)},
+            {QStringLiteral("summary"), summary}, {QStringLiteral("ref"), ref},
+            {QStringLiteral("created_by"), createdBy}, {QStringLiteral("created_at"), iso(createdAt)}};
+}
+
+QJsonObject RemediationRow::toJson() const
+{
+    return {{QStringLiteral("correlation_id"), correlationId}, {QStringLiteral("incident"), incident},
+            {QStringLiteral("number"), number}, {QStringLiteral("rule"), rule},
+            {QStringLiteral("action_type"), actionType}, {QStringLiteral("target"), target},
+            {QStringLiteral("priority"), priority}, {QStringLiteral("transport"), transport},
+            {QStringLiteral("destination"), destination}, {QStringLiteral("status"), status},
+            {QStringLiteral("control"), control}, {QStringLiteral("reason"), reason},
+            {QStringLiteral("approved_by"), approvedBy}, {QStringLiteral("attempt"), attempt},
+            {QStringLiteral("created_at"), iso(createdAt)}, {QStringLiteral("updated_at"), iso(updatedAt)},
+            {QStringLiteral("message"), message}};
+}
+
+QJsonObject AuditRecord::toJson() const
+{
+    return {{QStringLiteral("id"), id}, {QStringLiteral("recorded_at"), iso(recordedAt)},
+            {QStringLiteral("incident"), number}, {QStringLiteral("incident_uid"), incident},
+            {QStringLiteral("workflow"), workflow}, {QStringLiteral("workflow_version"), workflowVersion},
+            {QStringLiteral("rule"), rule}, {QStringLiteral("action_type"), actionType},
+            {QStringLiteral("target"), target}, {QStringLiteral("result"), result},
+            {QStringLiteral("control"), control}, {QStringLiteral("identity"), identity},
+            {QStringLiteral("approved_by"), approvedBy}, {QStringLiteral("event_id"), eventId},
+            {QStringLiteral("correlation_id"), correlationId}, {QStringLiteral("attempt"), attempt},
+            {QStringLiteral("sitrep_event"), sitrepEvent}, {QStringLiteral("output"), output}};
+}
+
+// --- settings ----------------------------------------------------------------------------
+
+QList<QPair<QString, QString>> RemediationConfig::keys()
+{
+    return {
+        {QStringLiteral("remediation.dry_run"), QStringLiteral("true: log every decision, send nothing")},
+        {QStringLiteral("remediation.confidence_threshold"), QStringLiteral("lowest triage confidence that may act (0..1, default 0.8)")},
+        {QStringLiteral("remediation.change_window_minutes"), QStringLiteral("a change on the service this recent blocks (default 30)")},
+        {QStringLiteral("remediation.rules"), QStringLiteral("rule file or folder (default: the built-in rules)")},
+        {QStringLiteral("remediation.queue.p1"), QStringLiteral("SQS FIFO queue for P1 actions")},
+        {QStringLiteral("remediation.queue.standard"), QStringLiteral("SQS FIFO queue for the other priorities")},
+        {QStringLiteral("remediation.queue.dlq"), QStringLiteral("SQS FIFO dead-letter queue")},
+        {QStringLiteral("remediation.queue.results"), QStringLiteral("SQS FIFO queue the executors answer on")},
+        {QStringLiteral("remediation.p1.visibility_timeout"), QStringLiteral("seconds (default 30)")},
+        {QStringLiteral("remediation.standard.visibility_timeout"), QStringLiteral("seconds (default 120)")},
+        {QStringLiteral("remediation.p1.consumers"), QStringLiteral("executor consumers on the P1 queue (default 4)")},
+        {QStringLiteral("remediation.standard.consumers"), QStringLiteral("executor consumers on the standard queue (default 1)")},
+        {QStringLiteral("remediation.max_receive_count"), QStringLiteral("receives before a message goes to the DLQ (default 3)")},
+        {QStringLiteral("remediation.audit_retention_days"), QStringLiteral("days audit records are kept (default 2557, seven years)")},
+    };
+}
+
+RemediationConfig RemediationConfig::load(store::Store &st)
+{
+    RemediationConfig c;
+    const auto text = [&](const char *k, QString &v) { v = st.meta(QString::fromLatin1(k), v); };
+    const auto num = [&](const char *k, int &v) {
+        bool ok = false;
+        const int n = st.meta(QString::fromLatin1(k)).toInt(&ok);
+        if (ok)
+            v = n;
+    };
+    bool ok = false;
+    const bool dry = boolValue(st.meta(QStringLiteral("remediation.dry_run")), &ok);
+    if (ok)
+        c.dryRun = dry;
+    const double th = st.meta(QStringLiteral("remediation.confidence_threshold")).toDouble(&ok);
+    if (ok)
+        c.confidenceThreshold = th;
+    num("remediation.change_window_minutes", c.changeWindowMinutes);
+    text("remediation.rules", c.rules);
+    text("remediation.queue.p1", c.p1Queue);
+    text("remediation.queue.standard", c.standardQueue);
+    text("remediation.queue.dlq", c.dlq);
+    text("remediation.queue.results", c.resultsQueue);
+    num("remediation.p1.visibility_timeout", c.p1VisibilityTimeout);
+    num("remediation.standard.visibility_timeout", c.standardVisibilityTimeout);
+    num("remediation.p1.consumers", c.p1Consumers);
+    num("remediation.standard.consumers", c.standardConsumers);
+    num("remediation.max_receive_count", c.maxReceiveCount);
+    return c;
+}
+
+QString RemediationConfig::get(store::Store &st, const QString &key)
+{
+    if (key == u"remediation.audit_retention_days")
+        return QString::number(RemediationStore(st).retentionDays());
+    return st.meta(key);
+}
+
+Status RemediationConfig::set(store::Store &st, const QString &key, const QString &rawValue)
+{
+    const QString value = rawValue.trimmed();
+    const auto keysList = keys();
+    if (std::none_of(keysList.cbegin(), keysList.cend(), [&](const auto &k) { return k.first == key; })) {
+        QStringList names;
+        for (const auto &k : keysList)
+            names << k.first;
+        return Status::fail(QStringLiteral("unknown setting '%1' (settings: %2)").arg(key, names.join(QStringLiteral(", "))));
+    }
+    bool ok = false;
+    if (key == u"remediation.dry_run") {
+        const bool b = boolValue(value, &ok);
+        if (!ok)
+            return Status::fail(QStringLiteral("remediation.dry_run is true or false, not '%1'").arg(value));
+        return st.setMeta(key, b ? QStringLiteral("true") : QStringLiteral("false"));
+    }
+    if (key == u"remediation.confidence_threshold") {
+        const double d = value.toDouble(&ok);
+        if (!ok || d < 0.0 || d > 1.0)
+            return Status::fail(QStringLiteral("remediation.confidence_threshold is a number between 0 and 1, not '%1'").arg(value));
+        return st.setMeta(key, QString::number(d));
+    }
+    if (key == u"remediation.rules") {
+        if (!value.isEmpty() && !QFileInfo::exists(value))
+            return Status::fail(QStringLiteral("%1: no such file or folder").arg(value));
+        return st.setMeta(key, value.isEmpty() ? QString() : QFileInfo(value).absoluteFilePath());
+    }
+    if (key.startsWith(u"remediation.queue.")) {
+        if (!value.endsWith(u".fifo") || value.size() > 80 || value.contains(u'/') || value.contains(u' '))
+            return Status::fail(QStringLiteral("%1 must be a FIFO queue name (ending in .fifo, at most 80 characters)").arg(key));
+        return st.setMeta(key, value);
+    }
+    const int n = value.toInt(&ok);
+    if (key == u"remediation.audit_retention_days") {
+        if (!ok || n < 1)
+            return Status::fail(QStringLiteral("remediation.audit_retention_days is a whole number of days >= 1"));
+        return RemediationStore(st).setRetentionDays(n);
+    }
+    int lo = 0, hi = 43200;
+    if (key.endsWith(u"consumers"))
+        lo = 1, hi = 64;
+    else if (key == u"remediation.max_receive_count")
+        lo = 1, hi = 1000;
+    else if (key == u"remediation.change_window_minutes")
+        lo = 0, hi = 10080;
+    if (!ok || n < lo || n > hi)
+        return Status::fail(QStringLiteral("%1 is a whole number from %2 to %3").arg(key).arg(lo).arg(hi));
+    return st.setMeta(key, QString::number(n));
+}
+
+// --- maintenance windows and changes --------------------------------------------------
+
+Result<qint64> RemediationStore::addMaintenance(const QString &ci, qint64 startsAt, qint64 endsAt, const QString &reason,
+                                                const QString &by, qint64 now)
+{
+    using R = Result<qint64>;
+    if (ci.trimmed().isEmpty())
+        return R::fail(QStringLiteral("a maintenance window needs a configuration item (--ci SERVICE)"));
+    if (startsAt <= 0 || endsAt <= 0)
+        return R::fail(QStringLiteral("a maintenance window needs a start and an end"));
+    if (endsAt <= startsAt)
+        return R::fail(QStringLiteral("a maintenance window must end after it starts"));
+    Stmt *s = m_store.db().prepare(QStringLiteral(
+        "INSERT INTO remediation_maintenance(ci, starts_at, ends_at, reason, created_by, created_at) VALUES(?,?,?,?,?,?)"));
+    if (!s)
+        return R::fail(m_store.db().lastError(), QStringLiteral("db"));
+    s->bind(1, ci.trimmed()).bind(2, startsAt).bind(3, endsAt).bind(4, reason.trimmed()).bind(5, by).bind(6, now);
+    if (!s->exec())
+        return R::fail(s->error(), QStringLiteral("db"));
+    return m_store.db().lastInsertRowId();
+}
+
+QList<MaintenanceWindow> RemediationStore::maintenance(qint64 now, bool includeEnded)
+{
+    QList<MaintenanceWindow> out;
+    Stmt *s = m_store.db().prepare(QStringLiteral(
+        "SELECT id, ci, starts_at, ends_at, reason, created_by, created_at FROM remediation_maintenance "
+        "WHERE ?1 OR ends_at > ?2 ORDER BY starts_at, id"));
+    if (!s)
+        return out;
+    s->bind(1, includeEnded ? 1 : 0).bind(2, now);
+    while (s->step())
+        out << MaintenanceWindow{s->int64(0), s->text(1), s->int64(2), s->int64(3), s->text(4), s->text(5), s->int64(6)};
+    return out;
+}
+
+Status RemediationStore::endMaintenance(qint64 id, qint64 now)
+{
+    Stmt *q = m_store.db().prepare(QStringLiteral("SELECT starts_at, ends_at FROM remediation_maintenance WHERE id = ?"));
+    if (!q)
+        return Status::fail(m_store.db().lastError(), QStringLiteral("db"));
+    q->bind(1, id);
+    if (!q->step())
+        return Status::fail(QStringLiteral("no maintenance window %1").arg(id), QStringLiteral("not_found"));
+    const qint64 starts = q->int64(0), ends = q->int64(1);
+    q->reset();
+    if (ends <= now)
+        return Status::fail(QStringLiteral("maintenance window %1 has already ended").arg(id), QStringLiteral("invalid"));
+    if (starts >= now)
+        return Status::fail(QStringLiteral("maintenance window %1 has not started yet; remove it with `sitrep maintenance rm %1`").arg(id),
+                            QStringLiteral("invalid"));
+    Stmt *s = m_store.db().prepare(QStringLiteral("UPDATE remediation_maintenance SET ends_at = ? WHERE id = ?"));
+    if (s)
+        s->bind(1, now).bind(2, id);
+    return stepFail(m_store, s);
+}
+
+Status RemediationStore::removeMaintenance(qint64 id)
+{
+    Stmt *s = m_store.db().prepare(QStringLiteral("DELETE FROM remediation_maintenance WHERE id = ?"));
+    if (s)
+        s->bind(1, id);
+    if (auto r = stepFail(m_store, s); !r)
+        return r;
+    if (m_store.db().changes() == 0)
+        return Status::fail(QStringLiteral("no maintenance window %1").arg(id), QStringLiteral("not_found"));
+    return {};
+}
+
+std::optional<MaintenanceWindow> RemediationStore::activeMaintenance(const QStringList &cis, qint64 now)
+{
+    Stmt *s = m_store.db().prepare(QStringLiteral(
+        "SELECT id, ci, starts_at, ends_at, reason, created_by, created_at FROM remediation_maintenance "
+        "WHERE ci = ? COLLATE NOCASE AND starts_at <= ? AND ends_at > ? ORDER BY ends_at DESC LIMIT 1"));
+    if (!s)
+        return std::nullopt;
+    for (const QString &ci : cis) {
+        s->reset();
+        s->bind(1, ci).bind(2, now).bind(3, now);
+        if (s->step()) {
+            MaintenanceWindow w{s->int64(0), s->text(1), s->int64(2), s->int64(3), s->text(4), s->text(5), s->int64(6)};
+            s->reset();
+            return w;
+        }
+    }
+    s->reset();
+    return std::nullopt;
+}
+
+Result<qint64> RemediationStore::addChange(const QString &ci, qint64 implementedAt, const QString &summary, const QString &ref,
+                                           const QString &by, qint64 now)
+{
+    using R = Result<qint64>;
+    if (ci.trimmed().isEmpty())
+        return R::fail(QStringLiteral("a change needs a configuration item (--ci SERVICE)"));
+    if (summary.trimmed().isEmpty())
+        return R::fail(QStringLiteral("a change needs a summary"));
+    if (implementedAt <= 0)
+        return R::fail(QStringLiteral("a change needs the time it was implemented"));
+    Stmt *s = m_store.db().prepare(QStringLiteral(
+        "INSERT INTO remediation_changes(ci, implemented_at, summary, ref, created_by, created_at) VALUES(?,?,?,?,?,?)"));
+    if (!s)
+        return R::fail(m_store.db().lastError(), QStringLiteral("db"));
+    s->bind(1, ci.trimmed()).bind(2, implementedAt).bind(3, summary.trimmed()).bind(4, ref.trimmed()).bind(5, by).bind(6, now);
+    if (!s->exec())
+        return R::fail(s->error(), QStringLiteral("db"));
+    return m_store.db().lastInsertRowId();
+}
+
+QList<ChangeRecord> RemediationStore::changes(qint64 since)
+{
+    QList<ChangeRecord> out;
+    Stmt *s = m_store.db().prepare(QStringLiteral(
+        "SELECT id, ci, implemented_at, summary, ref, created_by, created_at FROM remediation_changes "
+        "WHERE implemented_at > ? ORDER BY implemented_at DESC, id DESC"));
+    if (!s)
+        return out;
+    s->bind(1, since);
+    while (s->step())
+        out << ChangeRecord{s->int64(0), s->text(1), s->int64(2), s->text(3), s->text(4), s->text(5), s->int64(6)};
+    return out;
+}
+
+Status RemediationStore::removeChange(qint64 id)
+{
+    Stmt *s = m_store.db().prepare(QStringLiteral("DELETE FROM remediation_changes WHERE id = ?"));
+    if (s)
+        s->bind(1, id);
+    if (auto r = stepFail(m_store, s); !r)
+        return r;
+    if (m_store.db().changes() == 0)
+        return Status::fail(QStringLiteral("no change %1").arg(id), QStringLiteral("not_found"));
+    return {};
+}
+
+std::optional<ChangeRecord> RemediationStore::recentChange(const QStringList &cis, qint64 now, qint64 windowMs)
+{
+    Stmt *s = m_store.db().prepare(QStringLiteral(
+        "SELECT id, ci, implemented_at, summary, ref, created_by, created_at FROM remediation_changes "
+        "WHERE ci = ? COLLATE NOCASE AND implemented_at > ? AND implemented_at <= ? ORDER BY implemented_at DESC LIMIT 1"));
+    if (!s)
+        return std::nullopt;
+    std::optional<ChangeRecord> best;
+    for (const QString &ci : cis) {
+        s->reset();
+        s->bind(1, ci).bind(2, now - windowMs).bind(3, now);
+        if (s->step()) {
+            ChangeRecord c{s->int64(0), s->text(1), s->int64(2), s->text(3), s->text(4), s->text(5), s->int64(6)};
+            if (!best || c.implementedAt > best->implementedAt)
+                best = c;
+        }
+    }
+    s->reset();
+    return best;
+}
+
+// --- remediations and dispatch ------------------------------------------------------------
+
+QList<RemediationRow> RemediationStore::remediations(const QStringList &statuses, const QString &incident, int limit)
+{
+    QList<RemediationRow> out;
+    QString sql = QStringLiteral("SELECT %1 FROM remediations WHERE 1").arg(QLatin1String(kRemediationColumns));
+    if (!statuses.isEmpty()) {
+        QStringList q;
+        for (int i = 0; i < statuses.size(); ++i)
+            q << QStringLiteral("?");
+        sql += QStringLiteral(" AND status IN (%1)").arg(q.join(u','));
+    }
+    if (!incident.isEmpty())
+        sql += QStringLiteral(" AND incident = ?");
+    sql += QStringLiteral(" ORDER BY updated_at DESC, correlation_id LIMIT %1").arg(limit);
+    Stmt *s = m_store.db().prepare(sql);
+    if (!s)
+        return out;
+    int i = 1;
+    for (const QString &st : statuses)
+        s->bind(i++, st);
+    if (!incident.isEmpty())
+        s->bind(i++, incident);
+    while (s->step())
+        out << readRow(s);
+    return out;
+}
+
+std::optional<RemediationRow> RemediationStore::remediation(const QString &correlationId)
+{
+    Stmt *s = m_store.db().prepare(
+        QStringLiteral("SELECT %1 FROM remediations WHERE correlation_id = ?").arg(QLatin1String(kRemediationColumns)));
+    if (!s)
+        return std::nullopt;
+    s->bind(1, correlationId);
+    if (!s->step())
+        return std::nullopt;
+    RemediationRow r = readRow(s);
+    s->reset();
+    return r;
+}
+
+QList<DispatchRow> RemediationStore::dueDispatch(qint64 now, int limit)
+{
+    QList<DispatchRow> out;
+    Stmt *s = m_store.db().prepare(QStringLiteral(
+        "SELECT id, correlation_id, attempt, transport, destination, method, group_id, dedup_id, body, status, tries, "
+        "next_at, last_error FROM remediation_dispatch WHERE status = 'pending' AND next_at <= ? ORDER BY id LIMIT ?"));
+    if (!s)
+        return out;
+    s->bind(1, now).bind(2, limit);
+    while (s->step()) {
+        DispatchRow d;
+        d.id = s->int64(0);
+        d.correlationId = s->text(1);
+        d.attempt = int(s->int64(2));
+        d.transport = s->text(3);
+        d.destination = s->text(4);
+        d.method = s->text(5);
+        d.groupId = s->text(6);
+        d.dedupId = s->text(7);
+        d.body = s->text(8).toUtf8();
+        d.status = s->text(9);
+        d.tries = int(s->int64(10));
+        d.nextAt = s->int64(11);
+        d.lastError = s->text(12);
+        out << d;
+    }
+    return out;
+}
+
+qint64 RemediationStore::pendingDispatchCount()
+{
+    Stmt *s = m_store.db().prepare(QStringLiteral("SELECT count(*) FROM remediation_dispatch WHERE status = 'pending'"));
+    if (!s || !s->step())
+        return 0;
+    const qint64 n = s->int64(0);
+    s->reset();
+    return n;
+}
+
+Status RemediationStore::markDispatchFailed(qint64 id, const QString &error, qint64 nextAt)
+{
+    Stmt *s = m_store.db().prepare(QStringLiteral(
+        "UPDATE remediation_dispatch SET tries = tries + 1, last_error = ?, next_at = ? WHERE id = ? AND status = 'pending'"));
+    if (s)
+        s->bind(1, error.left(1000)).bind(2, nextAt).bind(3, id);
+    return stepFail(m_store, s);
+}
+
+// --- audit ------------------------------------------------------------------------------
+
+QList<AuditRecord> RemediationStore::audit(qint64 from, qint64 to)
+{
+    QList<AuditRecord> out;
+    Stmt *s = m_store.db().prepare(QStringLiteral(
+        "SELECT id, recorded_at, incident, number, workflow, workflow_version, rule, action_type, target, result, control, "
+        "identity, approved_by, event_id, correlation_id, attempt, sitrep_event, output FROM remediation_audit "
+        "WHERE recorded_at >= ? AND (? = 0 OR recorded_at < ?) ORDER BY id"));
+    if (!s)
+        return out;
+    s->bind(1, from).bind(2, to).bind(3, to);
+    while (s->step()) {
+        AuditRecord a;
+        a.id = s->int64(0);
+        a.recordedAt = s->int64(1);
+        a.incident = s->text(2);
+        a.number = s->text(3);
+        a.workflow = s->text(4);
+        a.workflowVersion = s->text(5);
+        a.rule = s->text(6);
+        a.actionType = s->text(7);
+        a.target = s->text(8);
+        a.result = s->text(9);
+        a.control = s->text(10);
+        a.identity = s->text(11);
+        a.approvedBy = s->text(12);
+        a.eventId = s->text(13);
+        a.correlationId = s->text(14);
+        a.attempt = int(s->int64(15));
+        a.sitrepEvent = s->text(16);
+        a.output = s->text(17);
+        out << a;
+    }
+    return out;
+}
+
+int RemediationStore::retentionDays()
+{
+    Stmt *s = m_store.db().prepare(QStringLiteral("SELECT retention_days FROM remediation_audit_policy WHERE id = 1"));
+    if (!s || !s->step())
+        return 2557;
+    const int d = int(s->int64(0));
+    s->reset();
+    return d;
+}
+
+Status RemediationStore::setRetentionDays(int days)
+{
+    if (days < 1)
+        return Status::fail(QStringLiteral("the audit retention is at least one day"));
+    Stmt *s = m_store.db().prepare(QStringLiteral("UPDATE remediation_audit_policy SET retention_days = ? WHERE id = 1"));
+    if (s)
+        s->bind(1, days);
+    return stepFail(m_store, s);
+}
+
+Result<int> RemediationStore::pruneAudit()
+{
+    // The same cut-off as the trigger that guards the table, so a prune can never trip it.
+    Stmt *s = m_store.db().prepare(QStringLiteral(
+        "DELETE FROM remediation_audit WHERE recorded_at < CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) "
+        "- (SELECT retention_days FROM remediation_audit_policy WHERE id = 1) * 86400000"));
+    if (auto r = stepFail(m_store, s); !r)
+        return Result<int>(r.error());
+    return m_store.db().changes();
+}
+
+QByteArray RemediationStore::exportAudit(const QList<AuditRecord> &records, const QString &format)
+{
+    if (format == u"json") {
+        QJsonArray a;
+        for (const auto &r : records)
+            a.append(r.toJson());
+        return QJsonDocument(a).toJson(QJsonDocument::Indented);
+    }
+    static const QStringList cols{QStringLiteral("id"), QStringLiteral("recorded_at"), QStringLiteral("incident"),
+                                  QStringLiteral("incident_uid"), QStringLiteral("workflow"), QStringLiteral("workflow_version"),
+                                  QStringLiteral("rule"), QStringLiteral("action_type"), QStringLiteral("target"),
+                                  QStringLiteral("result"), QStringLiteral("control"), QStringLiteral("identity"),
+                                  QStringLiteral("approved_by"), QStringLiteral("event_id"), QStringLiteral("correlation_id"),
+                                  QStringLiteral("attempt"), QStringLiteral("sitrep_event"), QStringLiteral("output")};
+    QString out = cols.join(u',') + QStringLiteral("\r\n");
+    for (const auto &r : records) {
+        const QJsonObject o = r.toJson();
+        QStringList f;
+        for (const QString &c : cols)
+            f << csvField(o.value(c).toVariant().toString());
+        out += f.join(u',') + QStringLiteral("\r\n");
+    }
+    return out.toUtf8();
+}
+
+} // namespace sitrep::remediation

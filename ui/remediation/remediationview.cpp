@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: MIT
+#include "remediation/remediationview.h"
+
+#include "bannerstyle.h"
+#include "engine/lifecycleengine.h"
+#include "remediation/remediator.h"
+
+#include <QDateTime>
+#include <QDateTimeEdit>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace sitrep::ui {
+
+using namespace sitrep::remediation;
+
+namespace {
+
+QString when(qint64 ms)
+{
+    return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'")) : QStringLiteral("-");
+}
+
+QTableWidget *makeTable(const QStringList &headers, QWidget *parent)
+{
+    auto *t = new QTableWidget(0, int(headers.size()), parent);
+    t->setHorizontalHeaderLabels(headers);
+    t->setSelectionBehavior(QAbstractItemView::SelectRows);
+    t->setSelectionMode(QAbstractItemView::SingleSelection);
+    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    t->verticalHeader()->setVisible(false);
+    t->horizontalHeader()->setStretchLastSection(true);
+    t->setAlternatingRowColors(true);
+    return t;
+}
+
+void fill(QTableWidget *t, const QList<QStringList> &rows, const QStringList &ids)
+{
+    t->setRowCount(int(rows.size()));
+    for (int r = 0; r < rows.size(); ++r)
+        for (int c = 0; c < rows[r].size(); ++c) {
+            auto *item = new QTableWidgetItem(rows[r][c]);
+            if (c == 0)
+                item->setData(Qt::UserRole, ids.value(r));
+            t->setItem(r, c, item);
+        }
+    t->resizeColumnsToContents();
+}
+
+QDateTimeEdit *timeEdit(qint64 ms, QWidget *parent)
+{
+    auto *e = new QDateTimeEdit(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC), parent);
+    e->setTimeSpec(Qt::UTC);
+    e->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
+    e->setCalendarPopup(true);
+    return e;
+}
+
+} // namespace
+
+RemediationView::RemediationView(engine::LifecycleEngine &engine, const QString &me, QWidget *parent)
+    : QWidget(parent), m_engine(engine), m_me(me)
+{
+    auto *layout = new QVBoxLayout(this);
+    m_message = new QLabel(this);
+    m_message->setObjectName(QStringLiteral("remediationMessage"));
+    m_message->setWordWrap(true);
+    m_message->setVisible(false);
+    layout->addWidget(m_message);
+    m_tabs = new QTabWidget(this);
+    m_tabs->addTab(buildMaintenancePage(), tr("Maintenance and changes"));
+    m_tabs->addTab(buildApprovalsPage(), tr("Awaiting approval"));
+    m_tabs->addTab(buildFailedPage(), tr("Failed remediations"));
+    layout->addWidget(m_tabs);
+
+    auto rem = Remediator::fromSettings(engine);
+    if (rem)
+        m_remediator = std::make_unique<Remediator>(std::move(*rem));
+    else
+        setMessage(tr("Remediation rules cannot be loaded: %1").arg(rem.errorMessage()), true);
+    connect(&engine, &engine::LifecycleEngine::eventsAppended, this, &RemediationView::reload);
+    reload();
+}
+
+RemediationView::~RemediationView() = default;
+
+QWidget *RemediationView::buildMaintenancePage()
+{
+    auto *page = new QWidget(this);
+    auto *v = new QVBoxLayout(page);
+    const qint64 now = m_engine.clock().nowMs();
+
+    auto *winBox = new QGroupBox(tr("Maintenance windows: no automatic remediation on the service while one is active"), page);
+    auto *wl = new QVBoxLayout(winBox);
+    m_windows = makeTable({tr("Service"), tr("Starts"), tr("Ends"), tr("Status"), tr("Reason"), tr("By")}, winBox);
+    m_windows->setObjectName(QStringLiteral("maintenanceTable"));
+    wl->addWidget(m_windows);
+    auto *wform = new QHBoxLayout;
+    m_winCi = new QLineEdit(winBox);
+    m_winCi->setPlaceholderText(tr("service"));
+    m_winStart = timeEdit(now, winBox);
+    m_winEnd = timeEdit(now + 3600000, winBox);
+    m_winReason = new QLineEdit(winBox);
+    m_winReason->setPlaceholderText(tr("reason"));
+    auto *add = new QPushButton(tr("&Add window"), winBox);
+    auto *end = new QPushButton(tr("&End now"), winBox);
+    auto *rm = new QPushButton(tr("Remove"), winBox);
+    wform->addWidget(m_winCi, 2);
+    wform->addWidget(new QLabel(tr("from"), winBox));
+    wform->addWidget(m_winStart);
+    wform->addWidget(new QLabel(tr("to"), winBox));
+    wform->addWidget(m_winEnd);
+    wform->addWidget(m_winReason, 3);
+    wform->addWidget(add);
+    wform->addWidget(end);
+    wform->addWidget(rm);
+    wl->addLayout(wform);
+    connect(add, &QPushButton::clicked, this, [this] {
+        addWindow(m_winCi->text(), m_winStart->dateTime().toMSecsSinceEpoch(), m_winEnd->dateTime().toMSecsSinceEpoch(), m_winReason->text());
+    });
+    connect(end, &QPushButton::clicked, this, [this] { endSelectedWindow(); });
+    connect(rm, &QPushButton::clicked, this, [this] { removeSelectedWindow(); });
+    v->addWidget(winBox, 1);
+
+    auto *chgBox = new QGroupBox(tr("Changes: a change on the service in the last 30 minutes blocks automatic remediation"), page);
+    auto *cl = new QVBoxLayout(chgBox);
+    m_changes = makeTable({tr("Service"), tr("Implemented"), tr("Reference"), tr("Summary"), tr("By")}, chgBox);
+    m_changes->setObjectName(QStringLiteral("changesTable"));
+    cl->addWidget(m_changes);
+    auto *cform = new QHBoxLayout;
+    m_chgCi = new QLineEdit(chgBox);
+    m_chgCi->setPlaceholderText(tr("service"));
+    m_chgAt = timeEdit(now, chgBox);
+    m_chgRef = new QLineEdit(chgBox);
+    m_chgRef->setPlaceholderText(tr("CHG0001234"));
+    m_chgSummary = new QLineEdit(chgBox);
+    m_chgSummary->setPlaceholderText(tr("what changed"));
+    auto *addC = new QPushButton(tr("Add &change"), chgBox);
+    auto *rmC = new QPushButton(tr("Remove"), chgBox);
+    cform->addWidget(m_chgCi, 2);
+    cform->addWidget(m_chgAt);
+    cform->addWidget(m_chgRef, 1);
+    cform->addWidget(m_chgSummary, 3);
+    cform->addWidget(addC);
+    cform->addWidget(rmC);
+    cl->addLayout(cform);
+    connect(addC, &QPushButton::clicked, this, [this] {
+        addChange(m_chgCi->text(), m_chgAt->dateTime().toMSecsSinceEpoch(), m_chgSummary->text(), m_chgRef->text());
+    });
+    connect(rmC, &QPushButton::clicked, this, [this] { removeSelectedChange(); });
+    v->addWidget(chgBox, 1);
+    return page;
+}
+
+QWidget *RemediationView::buildApprovalsPage()
+{
+    auto *page = new QWidget(this);
+    auto *v = new QVBoxLayout(page);
+    auto *hint = new QLabel(tr("P1 remediations wait here for a person. Approving checks maintenance windows and recent "
+                               "changes again, then queues the action with your name on it."), page);
+    hint->setWordWrap(true);
+    v->addWidget(hint);
+    m_approvals = makeTable({tr("Incident"), tr("Priority"), tr("Action"), tr("Target"), tr("Rule"), tr("Since"), tr("Correlation id")}, page);
+    m_approvals->setObjectName(QStringLiteral("approvalsTable"));
+    v->addWidget(m_approvals, 1);
+    auto *row = new QHBoxLayout;
+    auto *approve = new QPushButton(tr("&Approve as %1").arg(m_me), page);
+    row->addStretch(1);
+    row->addWidget(approve);
+    v->addLayout(row);
+    connect(approve, &QPushButton::clicked, this, [this] { approveSelected(); });
+    return page;
+}
+
+QWidget *RemediationView::buildFailedPage()
+{
+    auto *page = new QWidget(this);
+    auto *v = new QVBoxLayout(page);
+    auto *hint = new QLabel(tr("Remediations the executors gave up on (dead-letter queue) or that reported a failure. "
+                               "Retry queues a new attempt; dismiss closes it without running it again."), page);
+    hint->setWordWrap(true);
+    v->addWidget(hint);
+    m_failed = makeTable({tr("Incident"), tr("Priority"), tr("Action"), tr("Target"), tr("Attempt"), tr("Failed at"), tr("Why"),
+                          tr("Correlation id")}, page);
+    m_failed->setObjectName(QStringLiteral("failedTable"));
+    v->addWidget(m_failed, 1);
+    auto *row = new QHBoxLayout;
+    m_dismissReason = new QLineEdit(page);
+    m_dismissReason->setPlaceholderText(tr("reason for dismissing (optional)"));
+    auto *retry = new QPushButton(tr("&Retry"), page);
+    auto *dismiss = new QPushButton(tr("&Dismiss"), page);
+    row->addWidget(m_dismissReason, 1);
+    row->addWidget(retry);
+    row->addWidget(dismiss);
+    v->addLayout(row);
+    connect(retry, &QPushButton::clicked, this, [this] { retrySelected(); });
+    connect(dismiss, &QPushButton::clicked, this, [this] { dismissSelected(m_dismissReason->text()); });
+    return page;
+}
+
+void RemediationView::showPage(Page page)
+{
+    m_tabs->setCurrentIndex(int(page));
+}
+
+QString RemediationView::message() const
+{
+    return m_message->isVisible() ? m_message->text() : QString();
+}
+
+void RemediationView::setMessage(const QString &text, bool error)
+{
+    m_message->setText(text);
+    m_message->setVisible(!text.isEmpty());
+    styleAsBanner(m_message, error ? BannerKind::Error : BannerKind::Success);
+}
+
+QString RemediationView::selectedId(QTableWidget *table) const
+{
+    const auto rows = table->selectionModel()->selectedRows();
+    const int r = rows.isEmpty() ? table->currentRow() : rows.first().row();
+    if (r < 0 || !table->item(r, 0))
+        return {};
+    return table->item(r, 0)->data(Qt::UserRole).toString();
+}
+
+void RemediationView::reload()
+{
+    RemediationStore rs(m_engine.store());
+    const qint64 now = m_engine.clock().nowMs();
+    QList<QStringList> rows;
+    QStringList ids;
+    for (const auto &w : rs.maintenance(now, false)) {
+        rows << QStringList{w.ci, when(w.startsAt), when(w.endsAt), w.activeAt(now) ? tr("active") : tr("planned"), w.reason, w.createdBy};
+        ids << QString::number(w.id);
+    }
+    fill(m_windows, rows, ids);
+    rows.clear();
+    ids.clear();
+    for (const auto &c : rs.changes(now - 7LL * 86400000)) {
+        rows << QStringList{c.ci, when(c.implementedAt), c.ref, c.summary, c.createdBy};
+        ids << QString::number(c.id);
+    }
+    fill(m_changes, rows, ids);
+    rows.clear();
+    ids.clear();
+    for (const auto &r : rs.remediations({QStringLiteral("awaiting_approval")})) {
+        rows << QStringList{r.number, r.priority, r.actionType, r.target, r.rule, when(r.updatedAt), r.correlationId};
+        ids << r.correlationId;
+    }
+    fill(m_approvals, rows, ids);
+    rows.clear();
+    ids.clear();
+    for (const auto &r : rs.failed()) {
+        rows << QStringList{r.number, r.priority, r.actionType, r.target, QString::number(r.attempt), when(r.updatedAt), r.reason, r.correlationId};
+        ids << r.correlationId;
+    }
+    fill(m_failed, rows, ids);
+    m_tabs->setTabText(1, tr("Awaiting approval (%1)").arg(m_approvals->rowCount()));
+    m_tabs->setTabText(2, tr("Failed remediations (%1)").arg(m_failed->rowCount()));
+}
+
+bool RemediationView::addWindow(const QString &ci, qint64 startsAt, qint64 endsAt, const QString &reason)
+{
+    auto r = RemediationStore(m_engine.store()).addMaintenance(ci, startsAt, endsAt, reason, m_me, m_engine.clock().nowMs());
+    if (!r) {
+        setMessage(r.errorMessage(), true);
+        return false;
+    }
+    setMessage(tr("Maintenance window on %1 added.").arg(ci.trimmed()), false);
+    m_winCi->clear();
+    m_winReason->clear();
+    reload();
+    return true;
+}
+
+bool RemediationView::addChange(const QString &ci, qint64 implementedAt, const QString &summary, const QString &ref)
+{
+    auto r = RemediationStore(m_engine.store()).addChange(ci, implementedAt, summary, ref, m_me, m_engine.clock().nowMs());
+    if (!r) {
+        setMessage(r.errorMessage(), true);
+        return false;
+    }
+    setMessage(tr("Change on %1 recorded.").arg(ci.trimmed()), false);
+    m_chgCi->clear();
+    m_chgSummary->clear();
+    m_chgRef->clear();
+    reload();
+    return true;
+}
+
+bool RemediationView::endSelectedWindow()
+{
+    const QString id = selectedId(m_windows);
+    if (id.isEmpty()) {
+        setMessage(tr("Select a maintenance window first."), true);
+        return false;
+    }
+    if (auto s = RemediationStore(m_engine.store()).endMaintenance(id.toLongLong(), m_engine.clock().nowMs()); !s) {
+        setMessage(s.errorMessage(), true);
+        return false;
+    }
+    setMessage(tr("Maintenance window ended."), false);
+    reload();
+    return true;
+}
+
+bool RemediationView::removeSelectedWindow()
+{
+    const QString id = selectedId(m_windows);
+    if (id.isEmpty()) {
+        setMessage(tr("Select a maintenance window first."), true);
+        return false;
+    }
+    if (auto s = RemediationStore(m_engine.store()).removeMaintenance(id.toLongLong()); !s) {
+        setMessage(s.errorMessage(), true);
+        return false;
+    }
+    setMessage(tr("Maintenance window removed."), false);
+    reload();
+    return true;
+}
+
+bool RemediationView::removeSelectedChange()
+{
+    const QString id = selectedId(m_changes);
+    if (id.isEmpty()) {
+        setMessage(tr("Select a change first."), true);
+        return false;
+    }
+    if (auto s = RemediationStore(m_engine.store()).removeChange(id.toLongLong()); !s) {
+        setMessage(s.errorMessage(), true);
+        return false;
+    }
+    setMessage(tr("Change removed."), false);
+    reload();
+    return true;
+}
+
+bool RemediationView::approveSelected()
+{
+    const QString id = selectedId(m_approvals);
+    if (id.isEmpty() || !m_remediator) {
+        setMessage(id.isEmpty() ? tr("Select a remediation first.") : tr("Remediation rules are not loaded."), true);
+        return false;
+    }
+    auto r = m_remediator->approve(id, m_me);
+    if (!r) {
+        setMessage(r.errorMessage(), true);
+        reload();
+        return false;
+    }
+    setMessage(tr("%1 on %2 approved by %3 and queued.").arg(r->actionType, r->target, m_me), false);
+    reload();
+    return true;
+}
+
+bool RemediationView::retrySelected()
+{
+    const QString id = selectedId(m_failed);
+    if (id.isEmpty() || !m_remediator) {
+        setMessage(id.isEmpty() ? tr("Select a failed remediation first.") : tr("Remediation rules are not loaded."), true);
+        return false;
+    }
+    auto r = m_remediator->retry(id, m_me);
+    if (!r) {
+        setMessage(r.errorMessage(), true);
+        return false;
+    }
+    setMessage(tr("%1 on %2 queued again (attempt %3).").arg(r->actionType, r->target).arg(r->attempt), false);
+    reload();
+    return true;
+}
+
+bool RemediationView::dismissSelected(const QString &reason)
+{
+    const QString id = selectedId(m_failed);
+    if (id.isEmpty() || !m_remediator) {
+        setMessage(id.isEmpty() ? tr("Select a failed remediation first.") : tr("Remediation rules are not loaded."), true);
+        return false;
+    }
+    auto r = m_remediator->dismiss(id, m_me, reason);
+    if (!r) {
+        setMessage(r.errorMessage(), true);
+        return false;
+    }
+    setMessage(tr("%1 on %2 dismissed.").arg(r->actionType, r->target), false);
+    m_dismissReason->clear();
+    reload();
+    return true;
+}
+
+} // namespace sitrep::ui

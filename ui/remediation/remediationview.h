@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QWidget>
+
+#include <memory>
+
+class QDateTimeEdit;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QTabWidget;
+class QTableWidget;
+
+namespace sitrep::engine {
+class LifecycleEngine;
+}
+namespace sitrep::remediation {
+class Remediator;
+}
+
+namespace sitrep::ui {
+
+/// Auto-remediation: the maintenance windows and changes that block it (add, end,
+/// remove), the remediations waiting at the P1 approval gate (approve as the signed-in
+/// person), and failed remediations from the dead-letter queue (retry, dismiss). Errors
+/// show inline; nothing modal.
+class RemediationView final : public QWidget {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RemediationView)
+public:
+    RemediationView(engine::LifecycleEngine &engine, const QString &me, QWidget *parent = nullptr);
+    ~RemediationView() override;
+
+    enum class Page { Maintenance, Approvals, Failed };
+    void showPage(Page page);
+    void reload();
+
+    QTableWidget *maintenanceTable() const { return m_windows; }
+    QTableWidget *changesTable() const { return m_changes; }
+    QTableWidget *failedTable() const { return m_failed; }
+    QTableWidget *approvalsTable() const { return m_approvals; }
+    QString message() const;
+
+    /// The form actions, callable from tests as a person would use them.
+    bool addWindow(const QString &ci, qint64 startsAt, qint64 endsAt, const QString &reason);
+    bool addChange(const QString &ci, qint64 implementedAt, const QString &summary, const QString &ref);
+    bool approveSelected();
+    bool retrySelected();
+    bool dismissSelected(const QString &reason = {});
+    bool endSelectedWindow();
+    bool removeSelectedWindow();
+    bool removeSelectedChange();
+
+private:
+    QWidget *buildMaintenancePage();
+    QWidget *buildApprovalsPage();
+    QWidget *buildFailedPage();
+    void setMessage(const QString &text, bool error);
+    QString selectedId(QTableWidget *table) const;
+
+    engine::LifecycleEngine &m_engine;
+    QString m_me;
+    std::unique_ptr<remediation::Remediator> m_remediator;
+    QTabWidget *m_tabs = nullptr;
+    QLabel *m_message = nullptr;
+    QTableWidget *m_windows = nullptr;
+    QTableWidget *m_changes = nullptr;
+    QTableWidget *m_approvals = nullptr;
+    QTableWidget *m_failed = nullptr;
+    QLineEdit *m_winCi = nullptr;
+    QDateTimeEdit *m_winStart = nullptr;
+    QDateTimeEdit *m_winEnd = nullptr;
+    QLineEdit *m_winReason = nullptr;
+    QLineEdit *m_chgCi = nullptr;
+    QDateTimeEdit *m_chgAt = nullptr;
+    QLineEdit *m_chgSummary = nullptr;
+    QLineEdit *m_chgRef = nullptr;
+    QLineEdit *m_dismissReason = nullptr;
+};
+
+} // namespace sitrep::ui
