@@ -7,6 +7,8 @@
 #include "ingest/ingestconfig.h"
 #include "ingest/ingestpipeline.h"
 #include "ingest/ingestserver.h"
+#include "reminders/reminderservice.h"
+#include "runbooks/escalationtimer.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -142,6 +144,23 @@ int runServe(const QStringList &args)
     QTextStream out(stdout);
     out << "listening on " << server.address().toString() << ':' << server.port() << " (database " << (*ctx)->dbPath() << ")\n";
     out.flush();
+    // A headless box is the one place that runs around the clock: runbook escalation
+    // timers and war-room reminders fire here as in the window (each recorded once, so a
+    // window on the same database does not double them).
+    runbooks::EscalationTimer escalations((*ctx)->engine(), (*ctx)->clock());
+    QObject::connect(&escalations, &runbooks::EscalationTimer::escalated, &escalations, [](int n) {
+        fprintf(stdout, "escalation: %d recorded\n", n);
+        fflush(stdout);
+    });
+    reminders::ReminderService reminderService((*ctx)->engine(), (*ctx)->clock());
+    QObject::connect(&reminderService, &reminders::ReminderService::remindersRecorded, &reminderService,
+                     [](const QList<reminders::FiredReminder> &list) {
+                         for (const auto &r : list)
+                             fprintf(stdout, "reminder: %s %s\n", r.number.toUtf8().constData(), r.reminder.toUtf8().constData());
+                         fflush(stdout);
+                     });
+    escalations.start();
+    reminderService.start();
     return QCoreApplication::exec();
 }
 

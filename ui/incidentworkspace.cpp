@@ -6,6 +6,8 @@
 #include "itemmodels/timelinemodel.h"
 #include "postmortem/postmortemeditor.h"
 #include "postmortem/runbookchecklist.h"
+#include "problems/problemsection.h"
+#include "reminders/reminderservice.h"
 #include "severitystyle.h"
 
 #include <QComboBox>
@@ -58,6 +60,7 @@ IncidentWorkspace::IncidentWorkspace(engine::LifecycleEngine &engine, const QStr
     m_tabs->addTab(buildPeople(), tr("&People"));
     m_tabs->addTab(new RunbookChecklist(m_engine, m_uid, m_me, m_tabs), tr("&Runbook"));
     m_tabs->addTab(new PostmortemEditor(m_engine, m_uid, m_me, m_tabs), tr("Post&mortem"));
+    m_tabs->addTab(new ProblemSection(m_engine, m_uid, m_me, m_tabs), tr("Pro&blem"));
     outer->addWidget(m_tabs, 1);
     reload();
 }
@@ -790,11 +793,9 @@ void IncidentWorkspace::tick(qint64 now)
         const QString key = r.id + u'@' + QString::number(r.since);
         if (m_recordReminders && !r.recorded && !m_recordedReminders.contains(key)) {
             m_recordedReminders.insert(key);
-            const auto res = m_engine.execute(Command::make(Command::Kind::Record, m_uid,
-                                                            {{QStringLiteral("kind"), QStringLiteral("reminder")},
-                                                             {QStringLiteral("payload"), reminderPayload(r)}},
-                                                            engine::SystemActor));
-            recordedAny = recordedAny || res.ok();
+            // The reminder service may have recorded it already (it scans every open incident).
+            const auto res = reminders::recordOnce(m_engine, m_uid, r.id, r.since, r.text);
+            recordedAny = recordedAny || (res.ok() && *res);
         }
     }
     m_reminderBanner->setText(lines.join(u'\n'));

@@ -12,7 +12,10 @@
 #include "itemmodels/incidenttablemodel.h"
 #include "postmortem/actionitemsview.h"
 #include "postmortem/automation.h"
+#include "problems/problemsection.h"
+#include "problems/problemsview.h"
 #include "remediation/remediationview.h"
+#include "reminders/reminderservice.h"
 #include "runbooks/escalationtimer.h"
 #include "severitystyle.h"
 
@@ -128,6 +131,18 @@ MainWindow::MainWindow(app::AppContext &context, QWidget *parent) : QMainWindow(
             return;
         new postmortem::PostmortemAutomation(m_context.engine(), this);
         (new runbooks::EscalationTimer(m_context.engine(), m_context.clock(), this))->start();
+        // War-room reminders for every open incident: a tab shows them in its banner, the
+        // others reach the commander through the tray.
+        auto *reminderService = new reminders::ReminderService(m_context.engine(), m_context.clock(), this);
+        connect(reminderService, &reminders::ReminderService::remindersRecorded, this, [this](const QList<reminders::FiredReminder> &list) {
+            QSet<QString> inTabs;
+            for (auto *w : workspaces())
+                inTabs.insert(w->uid());
+            for (const auto &r : list)
+                if (!inTabs.contains(r.incidentUid))
+                    notify(tr("Reminder: %1").arg(r.number), QStringLiteral("%1 — %2").arg(r.title, r.text), r.incidentUid);
+        });
+        reminderService->start();
     });
 
     QSettings settings;
@@ -220,6 +235,12 @@ void MainWindow::buildActions()
         connect(v, &ActionItemsView::openIncident, this, [this](const QString &uid) { openIncident(uid); });
         m_tabs->setCurrentIndex(m_tabs->addTab(v, tr("Action items")));
     });
+    QAction *problems = make(tr("&Problems and known errors"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), QStringLiteral("actionProblems"),
+                             [this] { showProblems(); });
+    QAction *knowledge = make(tr("&Knowledge base"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K), QStringLiteral("actionKnowledgeBase"), [this] {
+        if (auto *v = showProblems())
+            v->showKnowledgeBase();
+    });
     QAction *remediation = make(tr("Auto-&remediation"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), QStringLiteral("actionRemediation"), [this] {
         for (int i = 1; i < m_tabs->count(); ++i)
             if (qobject_cast<RemediationView *>(m_tabs->widget(i))) {
@@ -238,7 +259,7 @@ void MainWindow::buildActions()
     for (QAction *a : {open, ack, note, transition, closeTab})
         incident->addAction(a);
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    for (QAction *a : {palette, search, list, actionItems, remediation, refresh})
+    for (QAction *a : {palette, search, list, actionItems, problems, knowledge, remediation, refresh})
         view->addAction(a);
     view->addSeparator();
     for (QAction *a : viewActions)
@@ -294,9 +315,28 @@ IncidentWorkspace *MainWindow::openIncident(const QString &uid)
         if (idx > 0)
             m_tabs->setTabText(idx, t);
     });
+    if (auto *section = w->findChild<ProblemSection *>())
+        connect(section, &ProblemSection::openProblem, this, [this](const QString &number) {
+            if (auto *v = showProblems())
+                v->selectProblem(number);
+        });
     w->tick(m_context.clock().nowMs());
     m_tabs->setCurrentIndex(i);
     return w;
+}
+
+ProblemsView *MainWindow::showProblems()
+{
+    for (int i = 1; i < m_tabs->count(); ++i)
+        if (auto *v = qobject_cast<ProblemsView *>(m_tabs->widget(i))) {
+            v->refresh();
+            m_tabs->setCurrentIndex(i);
+            return v;
+        }
+    auto *v = new ProblemsView(m_context.engine(), m_me, m_tabs);
+    connect(v, &ProblemsView::openIncident, this, [this](const QString &uid) { openIncident(uid); });
+    m_tabs->setCurrentIndex(m_tabs->addTab(v, tr("Problems")));
+    return v;
 }
 
 QString MainWindow::newIncident()

@@ -25,6 +25,7 @@ namespace sitrep::ui {
 
 class IncidentListView;
 class IncidentWorkspace;
+class ProblemsView;
 
 /// The war-room window: the incident list and one tab per open incident, a command
 /// palette, shortcuts for the common actions, desktop notifications for new P1s and SLA
@@ -45,6 +46,8 @@ public:
     /// Shows the create dialog (modal); returns the new incident's UID, empty if cancelled.
     QString newIncident();
     void showCommandPalette();
+    /// Opens (or switches to) the problems and known-errors tab.
+    ProblemsView *showProblems();
     /// Waits (running the event loop) until the list shows its first page.
     bool waitUntilLoaded(int timeoutMs = 5000);
     /// The last desktop notification raised (title, incident uid), for tests.

@@ -4,6 +4,7 @@
 #include "dashboards/dashboardscreenshots.h"
 #include "mainwindow.h"
 #include "postmortem/postmortemscreenshots.h"
+#include "problems/problemsscreenshots.h"
 #include "remediation/remediationscreenshots.h"
 #include "settings/settingsscreenshots.h"
 #include "warroomscreenshots.h"
@@ -12,7 +13,7 @@ namespace sitrep::ui {
 
 QStringList screenshotViews()
 {
-    return QStringList{QStringLiteral("list"), QStringLiteral("incident"), QStringLiteral("create")} + postmortemScreenshotViews()
+    return QStringList{QStringLiteral("list"), QStringLiteral("incident"), QStringLiteral("create")} + postmortemScreenshotViews() + problemsScreenshotViews()
            + dashboardScreenshotViews() + settingsScreenshotViews() + remediationScreenshotViews();
 }
 
@@ -25,6 +26,8 @@ QWidget *createScreenshotView(const QString &view, app::AppContext &context, con
         w = createPostmortemScreenshot(view, context, size);
     else if (dashboardScreenshotViews().contains(view))
         w = createDashboardScreenshot(view, context, size);
+    else if (problemsScreenshotViews().contains(view))
+        w = createProblemsScreenshot(view, context, size);
     else if (remediationScreenshotViews().contains(view))
         w = createRemediationScreenshot(view, context, size);
     else if (settingsScreenshotViews().contains(view))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "app/appcontext.h"
 
+#include "problems/knowledgebase.h"
 #include "sync/outbox.h"
 
 #include <QDir>
@@ -75,6 +76,8 @@ Result<std::unique_ptr<AppContext>> AppContext::open(const QString &dbPath, cons
     ctx->m_engine = std::make_unique<engine::LifecycleEngine>(*ctx->m_store, *wf, *oc, *ctx->m_clock);
     // A database set up for sync queues every change it commits, whichever front end made it.
     sync::Outbox::attach(*ctx->m_engine);
+    // Every resolve, from whichever front end, updates the knowledge base in its transaction.
+    problems::knowledgebase::attach(*ctx->m_engine);
     return R(std::move(ctx));
 }
 

@@ -126,7 +126,9 @@ QList<Reminder> warRoomReminders(const IncidentDetails &d, qint64 now)
             out << r;
         }
     }
-    if (inc.resolvedAt > 0 && inc.open && now - inc.resolvedAt >= PostmortemDueMs) {
+    // Resolved but not yet closed (a state that stamps "closed", e.g. sre's postmortem):
+    // resolved states are not open, so `open` cannot tell.
+    if (inc.resolvedAt > 0 && inc.closedAt == 0 && now - inc.resolvedAt >= PostmortemDueMs) {
         Reminder r{QStringLiteral("postmortem_due"),
                    tr("Postmortem was due %1 ago (48 hours after resolution)").arg(formatDuration(now - inc.resolvedAt - PostmortemDueMs)),
                    inc.resolvedAt, false};

@@ -2,6 +2,7 @@
 #include "problems/problemstore.h"
 
 #include "engine/lifecycleengine.h"
+#include "problems/knowledgebase.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -33,7 +34,10 @@ static QStringList fromJsonList(const QString &s)
     return out;
 }
 
-ProblemStore::ProblemStore(engine::LifecycleEngine &engine) : m_engine(engine) {}
+ProblemStore::ProblemStore(engine::LifecycleEngine &engine) : m_engine(engine)
+{
+    knowledgebase::attach(engine);
+}
 
 QString ProblemStore::nextNumber(const QString &table, const QString &prefix)
 {
@@ -147,6 +151,15 @@ Result<Problem> ProblemStore::updateProblem(const QString &number, const QJsonOb
     return *problem(p->number);
 }
 
+static bool isLinked(store::Db &db, qint64 problemId, const QString &incidentUid)
+{
+    Stmt *s = db.prepare(QStringLiteral("SELECT 1 FROM problem_incidents WHERE problem_id=? AND incident_uid=?"));
+    s->bind(1, problemId).bind(2, incidentUid);
+    const bool linked = s->step();
+    s->reset();
+    return linked;
+}
+
 Status ProblemStore::linkIncident(const QString &problemNumber, const QString &incidentRef, const QString &actor)
 {
     auto p = problem(problemNumber);
@@ -155,17 +168,48 @@ Status ProblemStore::linkIncident(const QString &problemNumber, const QString &i
     auto inc = m_engine.store().findIncident(incidentRef);
     if (!inc)
         return Status::fail(QStringLiteral("no incident '%1'").arg(incidentRef), QStringLiteral("not_found"));
-    Stmt *s = m_engine.store().db().prepare(QStringLiteral(
-        "INSERT OR IGNORE INTO problem_incidents(problem_id, incident_uid, number, linked_at, linked_by) VALUES(?,?,?,?,?)"));
-    s->bind(1, p->id).bind(2, inc->uid).bind(3, inc->number).bind(4, m_engine.clock().nowMs()).bind(5, actor);
-    if (!s->exec())
-        return Status::fail(s->error(), QStringLiteral("db"));
-    if (m_engine.store().db().changes() == 0)
+    if (isLinked(m_engine.store().db(), p->id, inc->uid))
         return {}; // already linked
+    // The knowledge-base hook writes the link row from this event, in its transaction.
     return record(inc->uid, ProblemLinkedKind,
                   {{QStringLiteral("problem"), p->number}, {QStringLiteral("title"), p->title},
                    {QStringLiteral("message"), QStringLiteral("linked to problem %1: %2").arg(p->number, p->title)}},
                   actor);
+}
+
+Status ProblemStore::unlinkIncident(const QString &problemNumber, const QString &incidentRef, const QString &actor)
+{
+    auto p = problem(problemNumber);
+    if (!p)
+        return Status::fail(QStringLiteral("no problem '%1'").arg(problemNumber), QStringLiteral("not_found"));
+    auto inc = m_engine.store().findIncident(incidentRef);
+    if (!inc)
+        return Status::fail(QStringLiteral("no incident '%1'").arg(incidentRef), QStringLiteral("not_found"));
+    if (!isLinked(m_engine.store().db(), p->id, inc->uid))
+        return {};
+    return record(inc->uid, ProblemUnlinkedKind,
+                  {{QStringLiteral("problem"), p->number}, {QStringLiteral("title"), p->title},
+                   {QStringLiteral("message"), QStringLiteral("unlinked from problem %1: %2").arg(p->number, p->title)}},
+                  actor);
+}
+
+QList<Problem> ProblemStore::problemsOf(const QString &incidentRef)
+{
+    QList<Problem> out;
+    auto inc = m_engine.store().findIncident(incidentRef);
+    if (!inc)
+        return out;
+    QStringList numbers;
+    Stmt *s = m_engine.store().db().prepare(QStringLiteral(
+        "SELECT p.number FROM problem_incidents l JOIN problems p ON p.id = l.problem_id WHERE l.incident_uid=? ORDER BY l.linked_at"));
+    s->bind(1, inc->uid);
+    while (s->step())
+        numbers << s->text(0);
+    s->reset();
+    for (const QString &n : std::as_const(numbers))
+        if (auto p = problem(n))
+            out << *p;
+    return out;
 }
 
 // --- known errors ---
@@ -220,6 +264,7 @@ Result<KnownError> ProblemStore::createKnownError(const QString &title, const QS
         db.rollback();
         return R::fail(s->error(), QStringLiteral("db"));
     }
+    const qint64 keId = db.lastInsertRowId();
     if (p) {
         Stmt *u = db.prepare(QStringLiteral("UPDATE problems SET status='known_error', workaround=CASE WHEN workaround='' THEN ? ELSE workaround END, "
                                             "root_cause=CASE WHEN root_cause='' THEN ? ELSE root_cause END, updated_at=? WHERE id=? AND status='open'"));
@@ -229,13 +274,15 @@ Result<KnownError> ProblemStore::createKnownError(const QString &title, const QS
             return R::fail(u->error(), QStringLiteral("db"));
         }
     }
+    // The entry and its article commit together.
+    if (auto w = knowledgebase::writeKnownErrorArticle(m_engine.store(), keId); !w) {
+        db.rollback();
+        return R::fail(w.errorMessage(), w.error().code);
+    }
     if (auto c = db.commit(); !c)
         return R::fail(c.errorMessage(), QStringLiteral("db"));
     Q_UNUSED(actor);
-    auto ke = knownError(number);
-    if (auto w = writeKnownErrorArticle(*ke); !w)
-        return R::fail(w.errorMessage(), w.error().code);
-    return *ke;
+    return *knownError(number);
 }
 
 std::optional<KnownError> ProblemStore::knownError(const QString &number)
@@ -267,6 +314,50 @@ QList<KnownError> ProblemStore::knownErrors()
     return out;
 }
 
+QList<KnownError> ProblemStore::knownErrorsWhere(const QString &where, const QVariant &arg)
+{
+    QList<KnownError> out;
+    Stmt *s = m_engine.store().db().prepare(
+        QStringLiteral("SELECT %1 FROM known_errors WHERE %2 ORDER BY id").arg(QLatin1String(kKeCols), where));
+    if (arg.typeId() == QMetaType::QString)
+        s->bind(1, arg.toString());
+    else
+        s->bind(1, arg.toLongLong());
+    while (s->step())
+        out << readKe(s);
+    s->reset();
+    return out;
+}
+
+QList<KnownError> ProblemStore::knownErrorsOf(qint64 problemId)
+{
+    return knownErrorsWhere(QStringLiteral("problem_id = ?"), problemId);
+}
+
+QList<KnownError> ProblemStore::knownErrorsOfIncident(const QString &incidentRef)
+{
+    auto inc = m_engine.store().findIncident(incidentRef);
+    if (!inc)
+        return {};
+    return knownErrorsWhere(QStringLiteral("id IN (SELECT known_error_id FROM known_error_incidents WHERE incident_uid = ?)"), inc->uid);
+}
+
+Status ProblemStore::linkKnownError(const QString &incidentRef, const QString &keNumber, const QString &actor)
+{
+    auto ke = knownError(keNumber);
+    if (!ke)
+        return Status::fail(QStringLiteral("no known error '%1'").arg(keNumber), QStringLiteral("not_found"));
+    auto inc = m_engine.store().findIncident(incidentRef);
+    if (!inc)
+        return Status::fail(QStringLiteral("no incident '%1'").arg(incidentRef), QStringLiteral("not_found"));
+    if (ke->incidents.contains(inc->number))
+        return {};
+    return record(inc->uid, KnownErrorLinkedKind,
+                  {{QStringLiteral("known_error"), ke->number}, {QStringLiteral("title"), ke->title},
+                   {QStringLiteral("message"), QStringLiteral("linked to known error %1: %2").arg(ke->number, ke->title)}},
+                  actor);
+}
+
 Result<KnownError> ProblemStore::updateKnownError(const QString &number, const QJsonObject &fields)
 {
     using R = Result<KnownError>;
@@ -275,18 +366,31 @@ Result<KnownError> ProblemStore::updateKnownError(const QString &number, const Q
         return R::fail(QStringLiteral("no known error '%1'").arg(number), QStringLiteral("not_found"));
     static const QStringList cols{QStringLiteral("title"), QStringLiteral("symptom"), QStringLiteral("workaround"), QStringLiteral("root_cause")};
     auto &db = m_engine.store().db();
-    for (auto it = fields.begin(); it != fields.end(); ++it) {
+    for (auto it = fields.begin(); it != fields.end(); ++it)
         if (!cols.contains(it.key()))
             return R::fail(QStringLiteral("unknown known-error field '%1'").arg(it.key()), QStringLiteral("invalid"));
+    if (fields.contains(u"title") && fields[u"title"].toString().trimmed().isEmpty())
+        return R::fail(QStringLiteral("a known error needs a title"), QStringLiteral("invalid"));
+    if (fields.contains(u"symptom") && fields[u"symptom"].toString().trimmed().isEmpty())
+        return R::fail(QStringLiteral("a known error needs a symptom"), QStringLiteral("invalid"));
+    // The entry and its article change together.
+    if (auto b = db.begin(); !b)
+        return R::fail(b.errorMessage(), QStringLiteral("db"));
+    for (auto it = fields.begin(); it != fields.end(); ++it) {
         Stmt *s = db.prepare(QStringLiteral("UPDATE known_errors SET %1=?, updated_at=? WHERE id=?").arg(it.key()));
-        s->bind(1, it.value().toString()).bind(2, m_engine.clock().nowMs()).bind(3, k->id);
-        if (!s->exec())
+        s->bind(1, it.value().toString().trimmed()).bind(2, m_engine.clock().nowMs()).bind(3, k->id);
+        if (!s->exec()) {
+            db.rollback();
             return R::fail(s->error(), QStringLiteral("db"));
+        }
     }
-    k = knownError(number);
-    if (auto w = writeKnownErrorArticle(*k); !w)
+    if (auto w = knowledgebase::writeKnownErrorArticle(m_engine.store(), k->id); !w) {
+        db.rollback();
         return R::fail(w.errorMessage(), w.error().code);
-    return *k;
+    }
+    if (auto c = db.commit(); !c)
+        return R::fail(c.errorMessage(), QStringLiteral("db"));
+    return *knownError(number);
 }
 
 static QSet<QString> words(const QString &text)
@@ -336,85 +440,39 @@ Status ProblemStore::resolveWithKnownError(const QString &incidentRef, const QSt
     QString rootCause = rootCauseCategory.trimmed();
     if (rootCause.isEmpty())
         rootCause = inc->rootCause.isEmpty() ? QStringLiteral("known_error") : inc->rootCause;
+    // The link and the resolve commit in one transaction; the knowledge-base hook turns
+    // them into the link rows, the entry's new count and last-seen time, and both articles.
+    QList<Command> batch;
+    if (!ke->incidents.contains(inc->number))
+        batch << Command::make(Command::Kind::Record, inc->uid,
+                               {{QStringLiteral("kind"), KnownErrorLinkedKind},
+                                {QStringLiteral("payload"),
+                                 QJsonObject{{QStringLiteral("known_error"), ke->number}, {QStringLiteral("title"), ke->title},
+                                             {QStringLiteral("message"), QStringLiteral("resolved with known error %1: %2").arg(ke->number, ke->title)}}}},
+                               actor);
     if (inc->state != to) {
-        auto r = m_engine.execute(Command::transition(inc->uid, to, actor,
-                                                      {{QStringLiteral("resolution_note"), resolution},
-                                                       {QStringLiteral("root_cause"), rootCause},
-                                                       {QStringLiteral("known_error"), ke->number}}));
-        if (!r)
-            return Status::fail(r.errorMessage(), r.error().code);
+        // A rejected resolve must not leave the link behind: check it first.
+        if (!m_engine.workflow().transition(inc->state, to))
+            return Status::fail(QStringLiteral("cannot move %1 from '%2' to '%3'").arg(inc->number, inc->state, to), QStringLiteral("invalid"));
+        batch << Command::transition(inc->uid, to, actor,
+                                     {{QStringLiteral("resolution_note"), resolution}, {QStringLiteral("root_cause"), rootCause}});
     }
-    auto &db = m_engine.store().db();
-    const qint64 now = m_engine.clock().nowMs();
-    if (auto s = db.begin(); !s)
-        return s;
-    Stmt *l = db.prepare(QStringLiteral("INSERT OR IGNORE INTO known_error_incidents(known_error_id, incident_uid, number, linked_at) VALUES(?,?,?,?)"));
-    l->bind(1, ke->id).bind(2, inc->uid).bind(3, inc->number).bind(4, now);
-    if (!l->exec()) {
-        db.rollback();
-        return Status::fail(l->error(), QStringLiteral("db"));
-    }
-    const bool newLink = db.changes() > 0;
-    Stmt *u = db.prepare(QStringLiteral("UPDATE known_errors SET incident_count=(SELECT COUNT(*) FROM known_error_incidents WHERE known_error_id=?1), "
-                                        "last_seen_at=?2, updated_at=?2 WHERE id=?1"));
-    u->bind(1, ke->id).bind(2, now);
-    if (!u->exec()) {
-        db.rollback();
-        return Status::fail(u->error(), QStringLiteral("db"));
-    }
-    if (ke->problemId > 0) {
-        Stmt *p = db.prepare(QStringLiteral("INSERT OR IGNORE INTO problem_incidents(problem_id, incident_uid, number, linked_at, linked_by) VALUES(?,?,?,?,?)"));
-        p->bind(1, ke->problemId).bind(2, inc->uid).bind(3, inc->number).bind(4, now).bind(5, actor);
-        if (!p->exec()) {
-            db.rollback();
-            return Status::fail(p->error(), QStringLiteral("db"));
-        }
-    }
-    if (auto c = db.commit(); !c)
-        return c;
-    if (newLink)
-        if (auto r = record(inc->uid, KnownErrorLinkedKind,
-                            {{QStringLiteral("known_error"), ke->number}, {QStringLiteral("title"), ke->title},
-                             {QStringLiteral("message"), QStringLiteral("resolved with known error %1: %2").arg(ke->number, ke->title)}},
-                            actor);
-            !r)
-            return r;
-    if (auto w = writeKnownErrorArticle(*knownError(ke->number)); !w)
-        return w;
-    if (auto k = refreshKnowledgeBase(); !k)
-        return Status::fail(k.errorMessage(), k.error().code);
+    if (batch.isEmpty())
+        return {};
+    auto r = m_engine.executeBatch(batch);
+    if (!r)
+        return Status::fail(r.errorMessage(), r.error().code);
+    for (const auto &one : *r)
+        if (!one)
+            return Status::fail(one.errorMessage(), one.error().code);
     return {};
 }
 
 // --- knowledge base ---
 
-static Status upsertArticle(store::Db &db, const KbArticle &a)
-{
-    Stmt *s = db.prepare(QStringLiteral("INSERT INTO kb_articles(id, kind, title, body, tags, source_ref, updated_at) VALUES(?,?,?,?,?,?,?) "
-                                        "ON CONFLICT(id) DO UPDATE SET title=excluded.title, body=excluded.body, tags=excluded.tags, "
-                                        "source_ref=excluded.source_ref, updated_at=excluded.updated_at"));
-    s->bind(1, a.id).bind(2, a.kind).bind(3, a.title).bind(4, a.body).bind(5, jsonList(a.tags)).bind(6, a.sourceRef).bind(7, a.updatedAt);
-    if (!s->exec())
-        return Status::fail(s->error(), QStringLiteral("db"));
-    return {};
-}
-
 Status ProblemStore::writeKnownErrorArticle(const KnownError &k)
 {
-    KbArticle a;
-    a.id = k.number;
-    a.kind = QStringLiteral("known_error");
-    a.title = QStringLiteral("%1: %2").arg(k.number, k.title);
-    a.body = QStringLiteral("**Symptom:** %1\n\n**Workaround:** %2\n\n**Root cause:** %3\n\n**Seen in:** %4 incident(s)%5\n")
-                 .arg(k.symptom, k.workaround.isEmpty() ? QStringLiteral("none known") : k.workaround,
-                      k.rootCause.isEmpty() ? QStringLiteral("under investigation") : k.rootCause)
-                 .arg(k.incidentCount)
-                 .arg(k.incidents.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(k.incidents.join(QStringLiteral(", "))));
-    a.tags = k.services;
-    a.tags << QStringLiteral("known-error");
-    a.sourceRef = k.number;
-    a.updatedAt = k.updatedAt;
-    return upsertArticle(m_engine.store().db(), a);
+    return knowledgebase::writeKnownErrorArticle(m_engine.store(), k.id);
 }
 
 Result<int> ProblemStore::refreshKnowledgeBase()
@@ -438,27 +496,15 @@ Result<int> ProblemStore::refreshKnowledgeBase()
         return R::fail(s.errorMessage(), QStringLiteral("db"));
     for (const QString &uid : std::as_const(uids)) {
         auto inc = st.incidentByUid(uid);
-        if (!inc || inc->resolvedAt <= 0 || inc->resolutionNote.trimmed().isEmpty())
+        if (!inc)
             continue;
-        KbArticle a;
-        a.id = QStringLiteral("resolution:") + inc->number;
-        a.kind = QStringLiteral("resolution");
-        a.title = QStringLiteral("%1: %2").arg(inc->number, inc->title);
-        a.body = QStringLiteral("**Symptom:** %1\n\n**Resolution:** %2\n\n**Root cause category:** %3\n\n**Severity:** %4, **services:** %5\n")
-                     .arg(inc->description.isEmpty() ? inc->title : inc->description, inc->resolutionNote,
-                          inc->rootCause.isEmpty() ? QStringLiteral("-") : inc->rootCause, severityLabel(inc->severity),
-                          inc->services.isEmpty() ? QStringLiteral("-") : inc->services.join(QStringLiteral(", ")));
-        a.tags = inc->services;
-        if (!inc->category.isEmpty())
-            a.tags << inc->category;
-        if (!inc->rootCause.isEmpty())
-            a.tags << inc->rootCause;
-        a.sourceRef = inc->number;
-        a.updatedAt = inc->resolvedAt;
-        if (auto s = upsertArticle(db, a); !s) {
+        auto w = knowledgebase::writeResolutionArticle(st, *inc);
+        if (!w) {
             db.rollback();
-            return R::fail(s.errorMessage(), QStringLiteral("db"));
+            return R::fail(w.errorMessage(), QStringLiteral("db"));
         }
+        if (!*w)
+            continue;
         ++n;
     }
     if (auto s = st.setMeta(QStringLiteral("kb.seq"), QString::number(maxSeq)); !s) {
@@ -472,17 +518,37 @@ Result<int> ProblemStore::refreshKnowledgeBase()
 
 Status ProblemStore::rebuildKnowledgeBase()
 {
-    auto &db = m_engine.store().db();
-    if (auto s = db.exec(QStringLiteral("DELETE FROM kb_articles WHERE kind='resolution'")); !s)
+    // Everything derived from the log is dropped and replayed through the same hook that
+    // writes it live: the link tables, the entries' counts and all articles.
+    auto &st = m_engine.store();
+    auto &db = st.db();
+    if (auto b = db.begin(); !b)
+        return b;
+    auto fail = [&](const Status &s) {
+        db.rollback();
         return s;
-    if (auto s = m_engine.store().setMeta(QStringLiteral("kb.seq"), QStringLiteral("0")); !s)
-        return s;
+    };
+    for (const char *sql : {"DELETE FROM kb_articles WHERE kind='resolution'", "DELETE FROM known_error_incidents",
+                            "DELETE FROM problem_incidents", "UPDATE known_errors SET incident_count=0, last_seen_at=0"})
+        if (auto s = db.exec(QString::fromLatin1(sql)); !s)
+            return fail(s);
+    const qint64 maxSeq = st.maxSeq();
+    for (qint64 seq = 0; seq < maxSeq;) {
+        const QList<Event> chunk = st.eventsAfter(seq, 2000);
+        if (chunk.isEmpty())
+            break;
+        seq = chunk.last().seq;
+        // One event at a time, so links and unlinks apply in log order.
+        for (const Event &e : chunk)
+            if (auto s = knowledgebase::onCommit(st, {e}); !s)
+                return fail(s);
+    }
     for (const KnownError &k : knownErrors())
-        if (auto s = writeKnownErrorArticle(*knownError(k.number)); !s)
-            return s;
-    if (auto r = refreshKnowledgeBase(); !r)
-        return Status::fail(r.errorMessage(), r.error().code);
-    return {};
+        if (auto s = knowledgebase::writeKnownErrorArticle(st, k.id); !s)
+            return fail(s);
+    if (auto s = st.setMeta(QStringLiteral("kb.seq"), QString::number(maxSeq)); !s)
+        return fail(s);
+    return db.commit();
 }
 
 QList<KbArticle> ProblemStore::articles(const QString &kind, int limit)

@@ -7,6 +7,7 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <QVariant>
 
 #include <optional>
 
@@ -63,12 +64,17 @@ struct KbArticle {
 /// Record kinds written to incident timelines.
 inline const QString ProblemLinkedKind = QStringLiteral("problem.linked");
 inline const QString KnownErrorLinkedKind = QStringLiteral("known_error.linked");
+inline const QString ProblemUnlinkedKind = QStringLiteral("problem.unlinked");
 
 /// Problems, known errors and the knowledge base (migration 0310). Links to incidents are
-/// also recorded in the incidents' timelines through the engine; resolving an incident
-/// with a known error goes through the engine's workflow like any resolve.
+/// events in the incidents' timelines (problem.linked / problem.unlinked /
+/// known_error.linked); the link tables and the KB articles are written from those events
+/// by the knowledge-base commit hook (problems/knowledgebase.h) in the same transaction.
+/// Resolving an incident with a known error goes through the engine's workflow like any
+/// resolve.
 class ProblemStore {
 public:
+    /// Also installs the knowledge-base commit hook on the engine (once).
     explicit ProblemStore(engine::LifecycleEngine &engine);
 
     Result<Problem> createProblem(const QString &title, const QString &description, const QString &owner, const QString &actor);
@@ -78,6 +84,10 @@ public:
     Result<Problem> updateProblem(const QString &number, const QJsonObject &fields, const QString &actor);
     /// Links an incident to a problem (idempotent) and records problem.linked.
     Status linkIncident(const QString &problemNumber, const QString &incidentRef, const QString &actor);
+    /// Removes the link (idempotent) and records problem.unlinked.
+    Status unlinkIncident(const QString &problemNumber, const QString &incidentRef, const QString &actor);
+    /// The problems an incident is linked to.
+    QList<Problem> problemsOf(const QString &incidentRef);
 
     /// A new known error; with `problemNumber` it belongs to that problem (which becomes
     /// status known_error). Its KB article is written at once.
@@ -87,6 +97,13 @@ public:
     std::optional<KnownError> knownError(const QString &number);
     QList<KnownError> knownErrors();
     Result<KnownError> updateKnownError(const QString &number, const QJsonObject &fields);
+    /// The known errors of a problem.
+    QList<KnownError> knownErrorsOf(qint64 problemId);
+    /// Known errors an incident is linked to (directly).
+    QList<KnownError> knownErrorsOfIncident(const QString &incidentRef);
+    /// Links an incident to a known error without resolving it (records known_error.linked;
+    /// idempotent). When the incident resolves later, the entry counts it as seen.
+    Status linkKnownError(const QString &incidentRef, const QString &knownErrorNumber, const QString &actor);
     /// Known errors whose symptom/title shares words with `text`, best first.
     QList<KnownError> suggest(const QString &text, int limit = 5);
 
@@ -109,6 +126,7 @@ public:
 
 private:
     Status writeKnownErrorArticle(const KnownError &ke);
+    QList<KnownError> knownErrorsWhere(const QString &where, const QVariant &arg);
     Status record(const QString &incidentUid, const QString &kind, const QJsonObject &payload, const QString &actor);
     QString nextNumber(const QString &table, const QString &prefix);
 

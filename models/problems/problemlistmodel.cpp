@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+#include "problems/problemlistmodel.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+
+namespace sitrep::problems {
+
+ProblemListModel::ProblemListModel(ProblemStore &store, QObject *parent) : QAbstractTableModel(parent), m_store(store)
+{
+    refresh();
+}
+
+void ProblemListModel::refresh()
+{
+    beginResetModel();
+    m_rows.clear();
+    for (const Problem &p : m_store.problems(m_openOnly))
+        m_rows << Row{p, int(m_store.knownErrorsOf(p.id).size())};
+    endResetModel();
+}
+
+void ProblemListModel::setOpenOnly(bool on)
+{
+    if (on == m_openOnly)
+        return;
+    m_openOnly = on;
+    refresh();
+}
+
+int ProblemListModel::rowOf(const QString &number) const
+{
+    for (int i = 0; i < m_rows.size(); ++i)
+        if (m_rows[i].problem.number == number)
+            return i;
+    return -1;
+}
+
+int ProblemListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int ProblemListModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString ProblemListModel::statusLabel(const QString &status)
+{
+    const auto tr = [](const char *s) { return QCoreApplication::translate("Problems", s); };
+    if (status == u"open")
+        return tr("Open");
+    if (status == u"known_error")
+        return tr("Known error");
+    if (status == u"resolved")
+        return tr("Resolved");
+    if (status == u"closed")
+        return tr("Closed");
+    return status;
+}
+
+QVariant ProblemListModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Row &r = m_rows.at(index.row());
+    const Problem &p = r.problem;
+    if (role == NumberRole)
+        return p.number;
+    if (role == SortRole) {
+        switch (index.column()) {
+        case Incidents:
+            return int(p.incidents.size());
+        case KnownErrors:
+            return r.knownErrors;
+        case Updated:
+            return p.updatedAt;
+        default:
+            return data(index, Qt::DisplayRole);
+        }
+    }
+    if (role == Qt::ToolTipRole && index.column() == Title)
+        return p.description.isEmpty() ? p.title : p.description;
+    if (role == Qt::TextAlignmentRole && (index.column() == Incidents || index.column() == KnownErrors))
+        return int(Qt::AlignRight | Qt::AlignVCenter);
+    if (role != Qt::DisplayRole)
+        return {};
+    switch (index.column()) {
+    case Number:
+        return p.number;
+    case Title:
+        return p.title;
+    case Status:
+        return statusLabel(p.status);
+    case Incidents:
+        return int(p.incidents.size());
+    case KnownErrors:
+        return r.knownErrors;
+    case Owner:
+        return p.owner;
+    case Updated:
+        return QDateTime::fromMSecsSinceEpoch(p.updatedAt, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    default:
+        return {};
+    }
+}
+
+QVariant ProblemListModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    const auto tr = [](const char *s) { return QCoreApplication::translate("Problems", s); };
+    switch (section) {
+    case Number:
+        return tr("Problem");
+    case Title:
+        return tr("Title");
+    case Status:
+        return tr("Status");
+    case Incidents:
+        return tr("Incidents");
+    case KnownErrors:
+        return tr("Known errors");
+    case Owner:
+        return tr("Owner");
+    case Updated:
+        return tr("Updated");
+    default:
+        return {};
+    }
+}
+
+} // namespace sitrep::problems

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: MIT
+#include "reminders/reminderservice.h"
+
+#include "engine/lifecycleengine.h"
+#include "itemmodels/incidentdetails.h"
+#include "store/store.h"
+
+#include <QLoggingCategory>
+#include <QTimer>
+
+Q_LOGGING_CATEGORY(lcReminders, "sitrep.reminders", QtWarningMsg)
+
+namespace sitrep::reminders {
+
+using engine::Command;
+using store::Stmt;
+
+namespace {
+
+// Occurrence already on the timeline: the incident's events, by the (incident, seq) index.
+const char *NotRecorded = "NOT EXISTS (SELECT 1 FROM events e WHERE e.incident = incidents.uid AND e.kind = 'reminder' "
+                          "AND json_extract(e.payload, '$.reminder') = '%1' AND json_extract(e.payload, '$.since') = %2)";
+
+struct Rule {
+    const char *id;
+    qint64 thresholdMs;
+    const char *sinceExpr; // the moment the reminder's clock starts (indexed expression)
+    const char *where;     // which incidents it applies to
+};
+
+const Rule Rules[] = {
+    {"no_commander", itemmodels::NoCommanderAfterMs, "created_at", "is_open = 1 AND resolved_at = 0 AND commander = ''"},
+    {"no_status_update", itemmodels::StatusUpdateEveryMs, "MAX(last_status_at, created_at)", "is_open = 1 AND resolved_at = 0"},
+    {"postmortem_due", itemmodels::PostmortemDueMs, "resolved_at", "closed_at = 0 AND resolved_at > 0"},
+};
+
+// Slack behind the previous scan's window, for clocks that step and commits that land
+// between a scan's read and its write.
+constexpr qint64 SlackMs = 5 * 60 * 1000;
+constexpr qint64 FullScanEveryMs = 3600 * 1000;
+
+QString ruleSql(const Rule &rule)
+{
+    const QString since = QString::fromLatin1(rule.sinceExpr);
+    return QStringLiteral("SELECT uid, %1 FROM incidents WHERE %2 AND %1 > ?1 AND %1 <= ?2 AND %3 ORDER BY %1 LIMIT ?3")
+        .arg(since, QString::fromLatin1(rule.where), QString::fromLatin1(NotRecorded).arg(QString::fromLatin1(rule.id), since));
+}
+
+} // namespace
+
+QStringList ReminderService::scanQueries()
+{
+    QStringList out;
+    for (const Rule &rule : Rules)
+        out << ruleSql(rule);
+    return out;
+}
+
+bool isRecorded(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &reminder, qint64 since)
+{
+    Stmt *s = engine.store().db().prepare(QStringLiteral(
+        "SELECT 1 FROM events WHERE incident = ?1 AND kind = 'reminder' AND json_extract(payload, '$.reminder') = ?2 "
+        "AND json_extract(payload, '$.since') = ?3 LIMIT 1"));
+    if (!s)
+        return false;
+    s->bindBlob(1, store::Store::uuidToBlob(incidentUid)).bind(2, reminder).bind(3, since);
+    const bool found = s->step();
+    s->reset();
+    return found;
+}
+
+Result<bool> recordOnce(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &reminder, qint64 since,
+                        const QString &text)
+{
+    if (isRecorded(engine, incidentUid, reminder, since))
+        return false;
+    itemmodels::Reminder r{reminder, text, since, false};
+    auto res = engine.execute(Command::make(Command::Kind::Record, incidentUid,
+                                            {{QStringLiteral("kind"), domain::kinds::Reminder},
+                                             {QStringLiteral("payload"), itemmodels::reminderPayload(r)}},
+                                            engine::SystemActor));
+    if (!res)
+        return Result<bool>::fail(res.errorMessage(), res.error().code);
+    return true;
+}
+
+ReminderService::ReminderService(engine::LifecycleEngine &engine, const engine::Clock &clock, QObject *parent)
+    : QObject(parent), m_engine(engine), m_clock(clock)
+{
+    m_timer = new QTimer(this);
+    connect(m_timer, &QTimer::timeout, this, [this] {
+        if (auto r = scan(); !r)
+            qCWarning(lcReminders).noquote() << "reminder scan failed:" << r.errorMessage();
+    });
+}
+
+ReminderService::~ReminderService() = default;
+
+void ReminderService::start(int intervalMs)
+{
+    m_timer->start(intervalMs);
+    if (auto r = scan(); !r)
+        qCWarning(lcReminders).noquote() << "reminder scan failed:" << r.errorMessage();
+}
+
+void ReminderService::stop()
+{
+    m_timer->stop();
+}
+
+Result<QList<FiredReminder>> ReminderService::scan()
+{
+    using R = Result<QList<FiredReminder>>;
+    const qint64 now = m_clock.nowMs();
+    const bool full = m_lastScan == 0 || now < m_lastScan || now - m_lastFullScan >= FullScanEveryMs;
+    auto &st = m_engine.store();
+    struct Candidate {
+        QString uid;
+        qint64 since;
+        const Rule *rule;
+    };
+    QList<Candidate> due;
+    bool truncated = false;
+    for (const Rule &rule : Rules) {
+        const qint64 hi = now - rule.thresholdMs;
+        qint64 lo = now - rule.thresholdMs - m_horizonMs;
+        if (!full)
+            lo = std::max(lo, m_lastScan - rule.thresholdMs - SlackMs);
+        Stmt *q = st.db().prepare(ruleSql(rule));
+        if (!q)
+            return R::fail(st.db().lastError(), QStringLiteral("db"));
+        q->bind(1, std::max<qint64>(lo, 0)).bind(2, hi).bind(3, m_batch);
+        int n = 0;
+        while (q->step()) {
+            due << Candidate{store::Store::blobToUuid(q->blob(0)), q->int64(1), &rule};
+            ++n;
+        }
+        q->reset();
+        truncated = truncated || n >= m_batch;
+    }
+    // A scan cut short by the batch limit keeps its window for the next one.
+    if (!truncated) {
+        m_lastScan = now;
+        if (full)
+            m_lastFullScan = now;
+    }
+    if (due.isEmpty())
+        return QList<FiredReminder>{};
+
+    QList<Command> cmds;
+    QList<FiredReminder> fired;
+    for (const Candidate &c : std::as_const(due)) {
+        auto inc = st.incidentByUid(c.uid);
+        if (!inc)
+            continue;
+        // The same wording as the workspace banner, from the one rule set.
+        itemmodels::IncidentDetails d;
+        d.incident = *inc;
+        QString text;
+        for (const auto &r : itemmodels::warRoomReminders(d, now))
+            if (r.id == QLatin1String(c.rule->id) && r.since == c.since)
+                text = r.text;
+        if (text.isEmpty())
+            continue;
+        const itemmodels::Reminder r{QString::fromLatin1(c.rule->id), text, c.since, false};
+        cmds << Command::make(Command::Kind::Record, inc->uid,
+                              {{QStringLiteral("kind"), domain::kinds::Reminder}, {QStringLiteral("payload"), itemmodels::reminderPayload(r)}},
+                              engine::SystemActor);
+        fired << FiredReminder{inc->uid, inc->number, inc->title, r.id, text, c.since};
+    }
+    if (cmds.isEmpty())
+        return QList<FiredReminder>{};
+    auto res = m_engine.executeBatch(cmds);
+    if (!res)
+        return R::fail(res.errorMessage(), res.error().code);
+    QList<FiredReminder> recorded;
+    for (int i = 0; i < res->size(); ++i) {
+        if ((*res)[i])
+            recorded << fired[i];
+        else
+            qCWarning(lcReminders).noquote() << "reminder not recorded for" << fired[i].number << (*res)[i].errorMessage();
+    }
+    if (!recorded.isEmpty())
+        Q_EMIT remindersRecorded(recorded);
+    return recorded;
+}
+
+} // namespace sitrep::reminders

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: MIT
+#include "problems/problemsection.h"
+
+#include "engine/lifecycleengine.h"
+#include "problems/problemlistmodel.h"
+#include "problems/problemstore.h"
+
+#include <QComboBox>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace sitrep::ui {
+
+static QPushButton *button(const QString &text, const QString &name, QWidget *parent)
+{
+    auto *b = new QPushButton(text, parent);
+    b->setObjectName(name);
+    return b;
+}
+
+ProblemSection::ProblemSection(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &me, QWidget *parent)
+    : QWidget(parent), m_engine(engine), m_uid(incidentUid), m_me(me), m_store(std::make_unique<problems::ProblemStore>(engine))
+{
+    setObjectName(QStringLiteral("problemSection"));
+    auto *v = new QVBoxLayout(this);
+    m_message = new QLabel(this);
+    m_message->setObjectName(QStringLiteral("problemSectionMessage"));
+    m_message->setWordWrap(true);
+    m_message->hide();
+    v->addWidget(m_message);
+
+    auto *pg = new QGroupBox(tr("Problems"), this);
+    auto *pv = new QVBoxLayout(pg);
+    m_problems = new QListWidget(pg);
+    m_problems->setObjectName(QStringLiteral("incidentProblems"));
+    m_problems->setAccessibleName(tr("Problems this incident is linked to"));
+    m_problems->setMaximumHeight(110);
+    pv->addWidget(m_problems);
+    auto *row = new QHBoxLayout;
+    m_linkCombo = new QComboBox(pg);
+    m_linkCombo->setObjectName(QStringLiteral("problemLinkCombo"));
+    m_linkCombo->setAccessibleName(tr("Problem to link"));
+    row->addWidget(m_linkCombo, 1);
+    auto *link = button(tr("&Link to problem"), QStringLiteral("linkToProblem"), pg);
+    auto *unlink = button(tr("U&nlink"), QStringLiteral("unlinkFromProblem"), pg);
+    auto *create = button(tr("New problem from this incident"), QStringLiteral("newProblemFromIncident"), pg);
+    row->addWidget(link);
+    row->addWidget(unlink);
+    row->addWidget(create);
+    pv->addLayout(row);
+    v->addWidget(pg);
+    connect(link, &QPushButton::clicked, this, &ProblemSection::link);
+    connect(unlink, &QPushButton::clicked, this, &ProblemSection::unlink);
+    connect(create, &QPushButton::clicked, this, &ProblemSection::newProblem);
+    connect(m_problems, &QListWidget::itemActivated, this,
+            [this](QListWidgetItem *it) { Q_EMIT openProblem(it->data(Qt::UserRole).toString()); });
+
+    auto *kg = new QGroupBox(tr("Known errors"), this);
+    auto *kv = new QVBoxLayout(kg);
+    m_knownErrors = new QListWidget(kg);
+    m_knownErrors->setObjectName(QStringLiteral("incidentKnownErrors"));
+    m_knownErrors->setAccessibleName(tr("Known errors this incident is linked to"));
+    m_knownErrors->setMaximumHeight(80);
+    kv->addWidget(m_knownErrors);
+    kv->addWidget(new QLabel(tr("Known errors with matching symptoms:"), kg));
+    m_suggestions = new QListWidget(kg);
+    m_suggestions->setObjectName(QStringLiteral("knownErrorSuggestions"));
+    m_suggestions->setAccessibleName(tr("Suggested known errors"));
+    kv->addWidget(m_suggestions, 1);
+    auto *krow = new QHBoxLayout;
+    auto *linkKe = button(tr("Link &known error"), QStringLiteral("linkKnownError"), kg);
+    m_resolve = button(tr("&Resolve with its workaround"), QStringLiteral("resolveWithKnownError"), kg);
+    krow->addWidget(linkKe);
+    krow->addWidget(m_resolve);
+    krow->addStretch(1);
+    kv->addLayout(krow);
+    v->addWidget(kg, 1);
+    connect(linkKe, &QPushButton::clicked, this, &ProblemSection::linkKnownError);
+    connect(m_resolve, &QPushButton::clicked, this, &ProblemSection::resolveWithKnownError);
+
+    // Links made here or anywhere else in this process show at once.
+    connect(&m_engine, &engine::LifecycleEngine::eventsAppended, this, [this](const QStringList &, const QStringList &uids) {
+        if (uids.contains(m_uid) && isVisible())
+            reload();
+    });
+    reload();
+}
+
+ProblemSection::~ProblemSection() = default;
+
+void ProblemSection::showEvent(QShowEvent *event)
+{
+    reload();
+    QWidget::showEvent(event);
+}
+
+QString ProblemSection::messageText() const
+{
+    return m_message->isHidden() ? QString() : m_message->text();
+}
+
+void ProblemSection::showMessage(const QString &text, bool error)
+{
+    m_message->setText(text);
+    m_message->setStyleSheet(error ? QStringLiteral("QLabel { background: #F8D7DA; color: #58151C; border: 1px solid #D55E00; border-radius: 4px; padding: 4px 8px; }")
+                                   : QStringLiteral("QLabel { background: #D1E7DD; color: #0A3622; border: 1px solid #009E73; border-radius: 4px; padding: 4px 8px; }"));
+    m_message->setVisible(!text.isEmpty());
+}
+
+void ProblemSection::reload()
+{
+    const auto inc = m_engine.store().incidentByUid(m_uid);
+    if (!inc)
+        return;
+    m_problems->clear();
+    QStringList linked;
+    for (const auto &p : m_store->problemsOf(m_uid)) {
+        auto *it = new QListWidgetItem(QStringLiteral("%1  %2  (%3)").arg(p.number, p.title, problems::ProblemListModel::statusLabel(p.status)), m_problems);
+        it->setData(Qt::UserRole, p.number);
+        linked << p.number;
+    }
+    if (m_problems->count() == 0)
+        new QListWidgetItem(tr("Not linked to a problem"), m_problems);
+    const QString keep = m_linkCombo->currentData().toString();
+    m_linkCombo->clear();
+    for (const auto &p : m_store->problems(true))
+        if (!linked.contains(p.number))
+            m_linkCombo->addItem(QStringLiteral("%1 %2").arg(p.number, p.title), p.number);
+    m_linkCombo->setCurrentIndex(std::max(0, m_linkCombo->findData(keep)));
+
+    m_knownErrors->clear();
+    QStringList keLinked;
+    for (const auto &k : m_store->knownErrorsOfIncident(m_uid)) {
+        auto *it = new QListWidgetItem(QStringLiteral("%1  %2 — workaround: %3").arg(k.number, k.title, k.workaround.isEmpty() ? tr("none known") : k.workaround), m_knownErrors);
+        it->setData(Qt::UserRole, k.number);
+        keLinked << k.number;
+    }
+    if (m_knownErrors->count() == 0)
+        new QListWidgetItem(tr("No known error linked"), m_knownErrors);
+    const QString keepKe = selectedSuggestion();
+    m_suggestions->clear();
+    for (const auto &k : m_store->suggest(inc->title + u' ' + inc->description + u' ' + inc->services.join(u' '), 8)) {
+        auto *it = new QListWidgetItem(QStringLiteral("%1  %2\n    %3").arg(k.number, k.title, k.symptom), m_suggestions);
+        it->setData(Qt::UserRole, k.number);
+        it->setToolTip(tr("Workaround: %1").arg(k.workaround.isEmpty() ? tr("none known") : k.workaround));
+        if (keLinked.contains(k.number))
+            it->setText(it->text() + tr("  ✔ linked"));
+        if (k.number == keepKe)
+            m_suggestions->setCurrentItem(it);
+    }
+    if (!m_suggestions->currentItem() && m_suggestions->count() > 0)
+        m_suggestions->setCurrentRow(0);
+    m_resolve->setEnabled(inc->open && inc->resolvedAt == 0 && m_suggestions->count() > 0);
+}
+
+QString ProblemSection::selectedSuggestion() const
+{
+    auto *it = m_suggestions->currentItem();
+    return it ? it->data(Qt::UserRole).toString() : QString();
+}
+
+void ProblemSection::link()
+{
+    const QString number = m_linkCombo->currentData().toString();
+    if (number.isEmpty()) {
+        showMessage(tr("No open problem to link to: start one with \"New problem from this incident\"."), true);
+        return;
+    }
+    if (auto s = m_store->linkIncident(number, m_uid, m_me); !s) {
+        showMessage(s.errorMessage(), true);
+        return;
+    }
+    showMessage(tr("Linked to %1.").arg(number), false);
+    reload();
+}
+
+void ProblemSection::unlink()
+{
+    auto *it = m_problems->currentItem();
+    const QString number = it ? it->data(Qt::UserRole).toString() : QString();
+    if (number.isEmpty()) {
+        showMessage(tr("Select the problem to unlink."), true);
+        return;
+    }
+    if (auto s = m_store->unlinkIncident(number, m_uid, m_me); !s) {
+        showMessage(s.errorMessage(), true);
+        return;
+    }
+    showMessage(tr("Unlinked from %1.").arg(number), false);
+    reload();
+}
+
+void ProblemSection::newProblem()
+{
+    const auto inc = m_engine.store().incidentByUid(m_uid);
+    if (!inc)
+        return;
+    auto p = m_store->createProblem(inc->title, inc->description, m_me, m_me);
+    if (!p) {
+        showMessage(p.errorMessage(), true);
+        return;
+    }
+    if (auto s = m_store->linkIncident(p->number, m_uid, m_me); !s) {
+        showMessage(s.errorMessage(), true);
+        return;
+    }
+    showMessage(tr("Created %1 and linked this incident.").arg(p->number), false);
+    reload();
+}
+
+void ProblemSection::linkKnownError()
+{
+    const QString number = selectedSuggestion();
+    if (number.isEmpty()) {
+        showMessage(tr("Select a known error first."), true);
+        return;
+    }
+    if (auto s = m_store->linkKnownError(m_uid, number, m_me); !s) {
+        showMessage(s.errorMessage(), true);
+        return;
+    }
+    showMessage(tr("Linked to known error %1.").arg(number), false);
+    reload();
+}
+
+void ProblemSection::resolveWithKnownError()
+{
+    const QString number = selectedSuggestion();
+    if (number.isEmpty()) {
+        showMessage(tr("Select a known error first."), true);
+        return;
+    }
+    if (auto s = m_store->resolveWithKnownError(m_uid, number, {}, {}, m_me); !s) {
+        showMessage(s.errorMessage(), true);
+        return;
+    }
+    showMessage(tr("Resolved with known error %1.").arg(number), false);
+    reload();
+}
+
+} // namespace sitrep::ui
