@@ -37,7 +37,6 @@ QStringList settingsScreenshotViews()
 
 QWidget *createSettingsScreenshot(const QString &view, app::AppContext &context, const QSize &size)
 {
-    Q_UNUSED(size);
     if (view != u"settings")
         return nullptr;
     auto *backing = new Backing(context);
@@ -56,7 +55,7 @@ QWidget *createSettingsScreenshot(const QString &view, app::AppContext &context,
     if (auto *c = dlg->findChild<QPlainTextEdit *>(QStringLiteral("notifyChannels")); c && c->toPlainText().isEmpty())
         c->setPlainText(QStringLiteral("slack_critical slack war_room\nteam_channel webhook https://chat.example.com/hooks/team\n"
                                        "page_oncall sns sitrep-page-oncall"));
-    dlg->adjustSize();
+    dlg->resize(std::max(760, std::min(size.width(), 900)), dlg->sizeHint().height());
     return dlg;
 }
 

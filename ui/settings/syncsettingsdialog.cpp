@@ -64,6 +64,8 @@ SyncSettingsDialog::SyncSettingsDialog(sync::SyncSettings &settings, sync::aws::
     buttons->addButton(m_test, QDialogButtonBox::ActionRole);
     layout->addWidget(m_result);
     layout->addWidget(buttons);
+    // Grows with a long test result instead of squeezing the form.
+    layout->setSizeConstraint(QLayout::SetMinimumSize);
 
     connect(m_test, &QPushButton::clicked, this, &SyncSettingsDialog::testConnection);
     connect(buttons, &QDialogButtonBox::accepted, this, &SyncSettingsDialog::save);
@@ -110,17 +112,17 @@ void SyncSettingsDialog::buildAws(QVBoxLayout *layout)
     auto *keys = new QHBoxLayout;
     keys->addWidget(m_keyId, 2);
     keys->addWidget(m_secretKey, 3);
-    af->addRow(tr("Access &key:"), keys);
-    af->addRow(tr("Session to&ken:"), m_sessionToken);
+    auto *keysLabel = new QLabel(tr("Access &key:"), this);
+    keysLabel->setBuddy(m_keyId);
+    af->addRow(keysLabel, keys);
+    af->addRow(tr("Session toke&n:"), m_sessionToken);
     af->addRow(tr("Credentials &profile:"), m_profile);
-    auto *order = new QLabel(tr("Keys: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY if set, else the keys stored here "
-                                "(system keychain), else the profile in ~/.aws/credentials."), this);
-    order->setWordWrap(true);
+    auto *order = new QLabel(tr("Keys used: AWS_ACCESS_KEY_ID if set, else the keys stored here, else ~/.aws/credentials"), this);
     order->setStyleSheet(QStringLiteral("color: palette(mid);"));
-    af->addRow(QString(), order);
+    af->addRow(order);
     af->addRow(tr("Alert &queue:"), m_queue);
     af->addRow(tr("S&LA topic:"), m_slaTopic);
-    af->addRow(tr("Stat&us topic:"), m_statusTopic);
+    af->addRow(tr("Status top&ic:"), m_statusTopic);
     layout->addWidget(aws);
 
     auto nc = sync::aws::AwsSettings::notifyConfig(c);
@@ -134,11 +136,12 @@ void SyncSettingsDialog::buildAws(QVBoxLayout *layout)
                                                   "slack_critical slack war_room\n"
                                                   "page_oncall sns sitrep-page-oncall"));
     m_channels->setTabChangesFocus(true);
+    m_channels->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_channels->setFixedHeight(m_channels->fontMetrics().lineSpacing() * 4 + 12);
     auto *notify = new QGroupBox(tr("Notifications"), this);
     auto *nf = new QFormLayout(notify);
     nf->addRow(tr("Slack &base URL:"), m_slackBase);
-    nf->addRow(tr("Slack t&oken:"), m_slackToken);
+    nf->addRow(tr("Sl&ack token:"), m_slackToken);
     nf->addRow(tr("&Channels:"), m_channels);
     nf->addRow(tr("Channels &file:"), m_notifyFile);
     layout->addWidget(notify);
