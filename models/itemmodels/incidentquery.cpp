@@ -16,8 +16,11 @@ namespace sitrep::itemmodels {
 
 using namespace IncidentColumn;
 
+// Services come joined by SQLite's JSON functions (C, per row) instead of a QJsonDocument
+// parse per row on the loader thread.
 static const char *const kRowColumns =
-    "id, uid, number, title, severity, priority, state, is_open, assignee, services, created_at, "
+    "id, uid, number, title, severity, priority, state, is_open, assignee, "
+    "(SELECT group_concat(value, ', ') FROM json_each(services)), created_at, "
     "resolved_at, sla_due, sla_breached, sla_paused_since";
 
 QString incidentColumnTitle(int column)
@@ -127,10 +130,8 @@ QString IncidentQuery::where(QList<QVariant> &binds) const
         }
         w << QStringLiteral("state IN (%1)").arg(ph.join(u','));
     }
-    if (f.open) {
-        w << QStringLiteral("is_open=?");
-        binds << qint64(*f.open ? 1 : 0);
-    }
+    if (f.open) // literal, so the planner can use the partial indexes of open rows (0200)
+        w << (*f.open ? QStringLiteral("is_open=1") : QStringLiteral("is_open=0"));
     if (f.severity > 0) {
         w << QStringLiteral("severity=?");
         binds << qint64(f.severity);
@@ -181,11 +182,30 @@ QString IncidentQuery::where(QList<QVariant> &binds) const
     if (!fts.isEmpty()) {
         // Title/description documents have rowid = incident id, so only note documents
         // need the (unindexed, slow to read) incident column.
-        w << QStringLiteral("id IN (SELECT rowid FROM search WHERE search MATCH ? AND rowid<1000000000000 "
-                            "UNION ALL SELECT incident FROM search WHERE search MATCH ? AND rowid>=1000000000000)");
+        // Few matches: look them up by id and sort them (a small temp b-tree). Many matches
+        // ("+id" keeps the planner off the rowid lookup): walk the sort index and test each
+        // row against the match list, so the first page costs a page, not a sort of them all.
+        w << (m_wideSearch ? QStringLiteral("+id") : QStringLiteral("id"))
+                 + QStringLiteral(" IN (SELECT rowid FROM search WHERE search MATCH ? AND rowid<1000000000000 "
+                                  "UNION ALL SELECT incident FROM search WHERE search MATCH ? AND rowid>=1000000000000)");
         binds << fts << fts;
     }
     return w.isEmpty() ? QString() : QStringLiteral(" WHERE ") + w.join(QStringLiteral(" AND "));
+}
+
+bool IncidentQuery::planSearch(store::Db &db)
+{
+    m_wideSearch = false;
+    const QString fts = ftsQuery(m_filter.search);
+    if (fts.isEmpty())
+        return false;
+    auto *s = db.prepare(QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ? LIMIT %1)").arg(WideSearchMatches));
+    if (!s)
+        return false;
+    s->bind(1, fts);
+    m_wideSearch = s->step() && s->int64(0) >= WideSearchMatches;
+    s->reset();
+    return m_wideSearch;
 }
 
 QString IncidentQuery::orderBy() const
@@ -199,7 +219,10 @@ QString IncidentQuery::orderBy() const
 
 QString IncidentQuery::countSql(QList<QVariant> &binds) const
 {
-    return QStringLiteral("SELECT count(*) FROM incidents") + where(binds);
+    // Counting visits every match anyway: by id, never by a walk of the whole sort index.
+    IncidentQuery narrow = *this;
+    narrow.m_wideSearch = false;
+    return QStringLiteral("SELECT count(*) FROM incidents") + narrow.where(binds);
 }
 
 QString IncidentQuery::offsetPageSql(qint64 offset, int limit, QList<QVariant> &binds) const
@@ -273,10 +296,7 @@ IncidentRow IncidentQuery::readRow(store::Stmt *s)
     r.state = s->text(6);
     r.open = s->int64(7) != 0;
     r.assignee = s->text(8);
-    QStringList svc;
-    for (const auto &v : QJsonDocument::fromJson(s->text(9).toUtf8()).array())
-        svc << v.toString();
-    r.services = svc.join(QStringLiteral(", "));
+    r.services = s->text(9);
     r.createdAt = s->int64(10);
     r.createdText = QDateTime::fromMSecsSinceEpoch(r.createdAt).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
     r.resolvedAt = s->int64(11);
@@ -319,6 +339,7 @@ QList<IncidentRow> quickFind(store::Store &store, const QString &text, int limit
     // Prefix search on the last word, so the palette finds as you type.
     f.search = t.endsWith(u'*') ? t : t + u'*';
     IncidentQuery q(f, Created, true);
+    q.planSearch(db);
     QList<QVariant> binds;
     const QString sql = q.offsetPageSql(0, limit, binds);
     if (auto *s = db.prepare(sql)) {

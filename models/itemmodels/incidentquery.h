@@ -9,6 +9,7 @@
 #include <optional>
 
 namespace sitrep::store {
+class Db;
 class Store;
 class Stmt;
 }
@@ -92,6 +93,14 @@ public:
     /// Number of columns keysSql returns.
     int keyWidth() const { return int(keyColumns().size()); }
 
+    /// From this many search matches on, the page queries walk the sort index and test rows
+    /// against the matches instead of sorting every match.
+    static constexpr int WideSearchMatches = 2000;
+    /// Counts the search matches (up to WideSearchMatches, cheap for any word) and picks the
+    /// query form for them. Returns true for the index-walking form. No search: false.
+    bool planSearch(store::Db &db);
+    bool wideSearch() const { return m_wideSearch; }
+
     /// Reads the current row of a page query.
     static IncidentRow readRow(store::Stmt *stmt);
     static QString ftsQuery(const QString &text);
@@ -104,6 +113,7 @@ private:
     IncidentFilter m_filter;
     int m_sortColumn;
     bool m_desc;
+    bool m_wideSearch = false;
 };
 
 /// Binds QVariants (strings as text, everything else as integers).

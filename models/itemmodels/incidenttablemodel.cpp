@@ -102,6 +102,7 @@ private:
     void setQuery(const IncidentQuery &q)
     {
         m_q = q;
+        m_q->planSearch(m_store.db());
         m_anchors.clear();
         m_anchorStmt.reset();
         m_anchorCount->store(0);
@@ -262,6 +263,7 @@ void IncidentTableModel::onQueryResult(quint64 gen, qint64 count, const QList<In
     m_requested.clear();
     m_pages.insert(0, first);
     m_lastUse.insert(0, ++m_useTick);
+    m_lastPage = -1;
     m_loading = false;
     if (!sameRows)
         endResetModel();
@@ -324,6 +326,7 @@ void IncidentTableModel::onPage(quint64 gen, int page, const QList<IncidentRow> 
     m_pages.insert(page, rows);
     m_lastUse.insert(page, ++m_useTick);
     evict();
+    m_lastPage = -1;
     const int first = page * PageSize;
     const int last = int(std::min<qint64>(m_count, qint64(first) + PageSize)) - 1;
     if (last >= first)
@@ -385,6 +388,7 @@ void IncidentTableModel::onRefresh(quint64 gen, qint64 count, const QHash<int, Q
     m_lastUse.clear();
     for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it)
         m_lastUse.insert(it.key(), ++m_useTick);
+    m_lastPage = -1;
     if (m_count > 0)
         Q_EMIT dataChanged(index(0, 0), index(int(m_count - 1), Count - 1));
     if (count != old)
@@ -542,7 +546,10 @@ QVariant IncidentTableModel::data(const QModelIndex &index, int role) const
             return tr("Loading…");
         return {};
     }
-    m_lastUse[page] = ++m_useTick;
+    if (page != m_lastPage) { // painting asks for one page hundreds of times in a row
+        m_lastPage = page;
+        m_lastUse[page] = ++m_useTick;
+    }
     const IncidentRow &r = it->at(index.row() % PageSize);
     switch (role) {
     case Qt::DisplayRole: return display(r, index.column());

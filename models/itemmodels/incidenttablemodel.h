@@ -108,6 +108,7 @@ private:
     mutable QHash<int, QList<IncidentRow>> m_pages;
     mutable QHash<int, quint64> m_lastUse;
     mutable quint64 m_useTick = 0;
+    mutable int m_lastPage = -1;
     mutable QSet<int> m_requested;
 };
 

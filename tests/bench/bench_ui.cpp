@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The war-room list at scale.
 //
-//   bench_ui [--incidents N] [--seed S] [--cache DIR] [--db PATH] [--runs N]
+//   bench_ui [--incidents N] [--seed S] [--cache DIR] [--db PATH] [--runs N] [--regenerate]
 //
 // On a cached database of N incidents (default 1,000,000) it measures, against raw SQLite
 // or a bare Qt view doing the same in the same run:
@@ -13,16 +13,15 @@
 //  - peak RSS of the window process and of this process;
 //  - the query plans of the sort and keyset page queries (each must walk an index).
 //
-// The database: the core benchmark's cached core-<seed>-<N>.db when present, else its own
-// ui-<seed>-<N>.db: 20,000 incidents generated through the engine by the demo generator,
-// whose projection rows are then cloned (new ids, numbers, UUIDs, shifted creation times)
-// up to N with SQL, search documents included. The list reads only the projection, so the
-// clone is a faithful list workload; its event log is that of the 20,000 originals.
+// The database: list-<version>-<seed>-<N>.db in the cache folder (default: the build
+// folder's bench-cache), generated once and reused by later runs: N incidents with varied
+// titles, services, severities, priorities, assignees, states and two years of creation
+// times, loaded through the store's bulk path (see incidentset.h). --regenerate rebuilds it.
 
 #include "benchutil.h"
+#include "incidentset.h"
 
 #include "app/appcontext.h"
-#include "demo/demogenerator.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidenttablemodel.h"
 #include "mainwindow.h"
@@ -160,78 +159,15 @@ static Status generate(const QString &path, qint64 incidents, quint64 seed)
     const QString tmp = path + QStringLiteral(".tmp");
     for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
         QFile::remove(tmp + suffix);
-    const int base = int(std::min<qint64>(incidents, 20000));
     {
         auto ctx = app::AppContext::open(tmp);
         if (!ctx)
             return Status(ctx.error());
-        demo::DemoOptions o;
-        o.incidents = base;
+        IncidentSetOptions o;
+        o.incidents = incidents;
         o.seed = seed;
-        o.now = 1790000000000LL; // fixed, so a seed gives the same data
-        o.days = 60;
-        Stopwatch sw;
-        auto r = demo::runDemo((*ctx)->engine(), o, [&](qint64 done, qint64 total) {
-            if (done % 20000 == 0)
-                fprintf(stderr, "\r  engine: %lld/%lld commands", (long long)done, (long long)total);
-        });
-        if (!r)
-            return Status(r.error());
-        fprintf(stderr, "\n  %d incidents through the engine in %.1f s\n", base, sw.seconds());
-        auto &db = (*ctx)->store().db();
-        const qint64 n = (*ctx)->store().incidentCount();
-        const qint64 copies = (incidents + n - 1) / n;
-        Stopwatch cl;
-        if (auto s = db.begin(); !s)
+        if (auto s = generateIncidentSet((*ctx)->store(), o); !s)
             return s;
-        const QString cols = QStringLiteral(
-            "title, description, severity, priority, impact, urgency, category, subcategory, services, cis, assignee, "
-            "assignment_group, reporter, commander, responders, alerts, state, is_open, created_at, acknowledged_at, "
-            "mitigated_at, resolved_at, closed_at, updated_at, response_due, resolution_due, sla_due, sla_paused_ms, "
-            "sla_paused_since, sla_breached, root_cause, resolution_note, close_code, time_spent, approvals, last_status_at, "
-            "head_hash, event_count, extra");
-        for (qint64 k = 1; k < copies; ++k) {
-            // Clones are older copies of the originals: every time column moves back k*60 days
-            // (0 stays 0), open clones are closed so the open set stays realistic.
-            const qint64 shift = k * 60LL * 86400000LL;
-            QString sel = cols;
-            for (const char *c : {"created_at", "acknowledged_at", "mitigated_at", "resolved_at", "closed_at", "updated_at",
-                                  "response_due", "resolution_due", "last_status_at"}) {
-                const QString name = QString::fromLatin1(c);
-                sel.replace(QRegularExpression(QStringLiteral("\\b%1\\b").arg(name)),
-                            QStringLiteral("CASE WHEN %1=0 THEN 0 ELSE %1-%2 END").arg(name).arg(shift));
-            }
-            sel.replace(QRegularExpression(QStringLiteral("\\bsla_due\\b")), QStringLiteral("0"));
-            sel.replace(QRegularExpression(QStringLiteral("\\bis_open\\b")), QStringLiteral("0"));
-            const qint64 limit = std::min<qint64>(n, incidents - k * n);
-            const QString sql = QStringLiteral("INSERT INTO incidents(id, uid, number, %1) SELECT id+%2, randomblob(16), "
-                                               "printf('INC%07d', id+%2), %3 FROM incidents WHERE id<=%4")
-                                    .arg(cols)
-                                    .arg(k * n)
-                                    .arg(sel)
-                                    .arg(limit);
-            if (auto s = db.exec(sql); !s)
-                return Status::fail(QStringLiteral("clone: %1").arg(s.errorMessage()));
-            if (auto s = db.exec(QStringLiteral("INSERT INTO incident_services(service, incident) SELECT service, incident+%1 "
-                                                "FROM incident_services WHERE incident<=%2")
-                                     .arg(k * n)
-                                     .arg(limit));
-                !s)
-                return s;
-            fprintf(stderr, "\r  cloned %lld/%lld", (long long)((k + 1) * n), (long long)incidents);
-        }
-        if (auto s = db.exec(QStringLiteral("INSERT INTO search(rowid, body, incident) SELECT id, number || ' ' || title || char(10) || "
-                                            "description, id FROM incidents WHERE id>%1")
-                                 .arg(n));
-            !s)
-            return s;
-        if (auto s = db.exec(QStringLiteral("UPDATE counters SET value=(SELECT max(id) FROM incidents) WHERE name='incident_number'")); !s)
-            return s;
-        if (auto s = db.commit(); !s)
-            return s;
-        (void)db.exec(QStringLiteral("ANALYZE"));
-        (void)db.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
-        fprintf(stderr, "\n  cloned to %lld rows in %.1f s\n", (long long)incidents, cl.seconds());
     }
     for (const QString &suffix : {QStringLiteral("-wal"), QStringLiteral("-shm")})
         QFile::remove(tmp + suffix);
@@ -244,10 +180,15 @@ static Status generate(const QString &path, qint64 incidents, quint64 seed)
 
 static bool waitFor(const std::function<bool()> &done, int timeoutMs = 60000)
 {
+    // Sleep in the event loop as the application does (a 1 ms timer wakes it to look at
+    // `done`): a busy loop here would take a core from the list's loader thread.
     QElapsedTimer t;
     t.start();
+    QTimer wake;
+    wake.setInterval(1);
+    wake.start();
     while (!done() && t.elapsed() < timeoutMs)
-        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents, 5);
+        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents);
     return done();
 }
 
@@ -327,7 +268,8 @@ int main(int argc, char **argv)
     QCommandLineOption dbOpt(QStringLiteral("db"), QStringLiteral("Use this database as it is."), QStringLiteral("path"));
     QCommandLineOption runsOpt(QStringLiteral("runs"), QStringLiteral("Repetitions per measurement (median)."), QStringLiteral("N"),
                                QStringLiteral("5"));
-    p.addOptions({incidentsOpt, seedOpt, cacheOpt, dbOpt, runsOpt});
+    QCommandLineOption regenOpt(QStringLiteral("regenerate"), QStringLiteral("Generate the cached data set again."));
+    p.addOptions({incidentsOpt, seedOpt, cacheOpt, dbOpt, runsOpt, regenOpt});
     p.process(app);
     const qint64 incidents = p.value(incidentsOpt).toLongLong();
     const quint64 seed = p.value(seedOpt).toULongLong();
@@ -337,15 +279,12 @@ int main(int argc, char **argv)
     if (db.isEmpty()) {
         const QString cache = p.value(cacheOpt);
         QDir().mkpath(cache);
-        QStringList candidates{QDir(cache).filePath(QStringLiteral("core-%1-%2.db").arg(seed).arg(incidents)),
-                               QDir(cache).filePath(QStringLiteral("ui-%1-%2.db").arg(seed).arg(incidents))};
-        for (const QString &c : candidates)
-            if (QFileInfo::exists(c) && countIncidents(c) == incidents) {
-                db = c;
-                break;
-            }
+        // The version changes whenever the generator does, so an old set is not reused.
+        const QString cached = QDir(cache).filePath(QStringLiteral("list-v3-%1-%2.db").arg(seed).arg(incidents));
+        if (!p.isSet(regenOpt) && QFileInfo::exists(cached) && countIncidents(cached) == incidents)
+            db = cached;
         if (db.isEmpty()) {
-            db = candidates.last();
+            db = cached;
             fprintf(stderr, "generating %s ...\n", qPrintable(db));
             if (auto s = generate(db, incidents, seed); !s) {
                 fprintf(stderr, "bench_ui: %s\n", qPrintable(s.errorMessage()));
