@@ -9,6 +9,7 @@
 #include "demo/demogenerator.h"
 #include "mainwindow.h"
 #include "settings/syncui.h"
+#include "theme.h"
 #include "viewfactory.h"
 
 #include <QApplication>
@@ -50,6 +51,7 @@ int run(int &argc, char **argv)
     QApplication::setApplicationName(QStringLiteral("sitrep"));
     QApplication::setApplicationDisplayName(QStringLiteral("Sitrep"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/sitrep/icons/sitrep.svg")));
+    ui::applyThemeFromEnvironment(); // SITREP_THEME=light|dark; by default the system's
 
     QTranslator qtTr, appTr;
     if (qtTr.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "createincidentdialog.h"
 
+#include "bannerstyle.h"
 #include "domain/incident.h"
 #include "engine/lifecycleengine.h"
 #include "severitystyle.h"
@@ -23,7 +24,7 @@ static QLabel *errorLabel(QWidget *parent, const QString &name)
 {
     auto *l = new QLabel(parent);
     l->setObjectName(name);
-    l->setStyleSheet(QStringLiteral("color: #D55E00;"));
+    styleAsMessageText(l, BannerKind::Error);
     l->setWordWrap(true);
     l->hide();
     return l;

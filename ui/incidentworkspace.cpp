@@ -4,10 +4,12 @@
 #include "engine/lifecycleengine.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/timelinemodel.h"
+#include "itemmodels/workspacemodels.h"
 #include "postmortem/postmortemeditor.h"
 #include "postmortem/runbookchecklist.h"
 #include "problems/problemsection.h"
 #include "reminders/reminderservice.h"
+#include "bannerstyle.h"
 #include "severitystyle.h"
 
 #include <QComboBox>
@@ -27,6 +29,7 @@
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTreeView>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -34,11 +37,6 @@ namespace sitrep::ui {
 
 using namespace sitrep::itemmodels;
 using engine::Command;
-
-static QString when(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
-}
 
 IncidentWorkspace::IncidentWorkspace(engine::LifecycleEngine &engine, const QString &uid, const QString &me, QWidget *parent)
     : QWidget(parent), m_engine(engine), m_uid(uid), m_me(me.isEmpty() ? QStringLiteral("user") : me)
@@ -145,7 +143,7 @@ QWidget *IncidentWorkspace::buildHeader()
     m_reminderBanner->setObjectName(QStringLiteral("reminders"));
     m_reminderBanner->setAccessibleName(tr("War-room reminders"));
     m_reminderBanner->setWordWrap(true);
-    m_reminderBanner->setStyleSheet(QStringLiteral("QLabel { background: #FFF3CD; color: #5C4400; border: 1px solid #E6A700; border-radius: 4px; padding: 4px 8px; }"));
+    styleAsBanner(m_reminderBanner, BannerKind::Warning);
     m_reminderBanner->hide();
     v->addWidget(m_reminderBanner);
 
@@ -288,8 +286,14 @@ QWidget *IncidentWorkspace::buildEvidence()
     auto *w = new QWidget(this);
     auto *v = new QVBoxLayout(w);
     auto *split = new QSplitter(Qt::Horizontal, w);
-    m_evidenceList = new QListWidget(split);
+    m_evidenceModel = new EvidenceModel(this);
+    m_evidenceList = new QTreeView(split);
     m_evidenceList->setObjectName(QStringLiteral("evidenceList"));
+    m_evidenceList->setModel(m_evidenceModel);
+    m_evidenceList->setRootIsDecorated(false);
+    m_evidenceList->setUniformRowHeights(true);
+    m_evidenceList->header()->setSectionResizeMode(EvidenceModel::Title, QHeaderView::Stretch);
+    m_evidenceList->header()->setStretchLastSection(false);
     m_evidenceList->setAccessibleName(tr("Evidence"));
     m_evidencePreview = new QLabel(split);
     m_evidencePreview->setObjectName(QStringLiteral("evidencePreview"));
@@ -338,16 +342,16 @@ QWidget *IncidentWorkspace::buildEvidence()
         run(Command::Kind::AttachEvidence, {{QStringLiteral("kind"), image ? QStringLiteral("screenshot") : QStringLiteral("file")},
                                             {QStringLiteral("path"), path}});
     });
-    connect(m_evidenceList, &QListWidget::currentRowChanged, this, &IncidentWorkspace::showEvidencePreview);
+    connect(m_evidenceList->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &IncidentWorkspace::showEvidencePreview);
     return w;
 }
 
 void IncidentWorkspace::showEvidencePreview()
 {
-    const int row = m_evidenceList->currentRow();
-    if (row < 0 || row >= m_details.evidence.size())
+    const int row = m_evidenceList->currentIndex().row();
+    if (row < 0 || row >= m_evidenceModel->items().size())
         return;
-    const EvidenceItem &e = m_details.evidence[row];
+    const EvidenceItem &e = m_evidenceModel->items()[row];
     if (!e.sha256.isEmpty() && e.isImage()) {
         QPixmap pm;
         pm.loadFromData(attachmentData(m_engine.store(), e.sha256));
@@ -401,11 +405,13 @@ QWidget *IncidentWorkspace::buildCommunication()
 {
     auto *w = new QWidget(this);
     auto *v = new QVBoxLayout(w);
-    m_updates = new QTreeWidget(w);
+    m_updatesModel = new StatusUpdateModel(this);
+    m_updates = new QTreeView(w);
     m_updates->setObjectName(QStringLiteral("statusUpdates"));
     m_updates->setAccessibleName(tr("Status updates"));
-    m_updates->setHeaderLabels({tr("Time"), tr("Audience"), tr("Status"), tr("Who"), tr("Message")});
+    m_updates->setModel(m_updatesModel);
     m_updates->setRootIsDecorated(false);
+    m_updates->setUniformRowHeights(true);
     v->addWidget(m_updates, 1);
     auto *row = new QHBoxLayout;
     m_updateVisibility = new QComboBox(w);
@@ -560,16 +566,8 @@ void IncidentWorkspace::populate()
     m_kindFilter->setCurrentIndex(std::max(0, m_kindFilter->findData(curKind)));
     m_timelineView->scrollToBottom();
 
-    // Evidence
-    const int evRow = m_evidenceList->currentRow();
-    m_evidenceList->clear();
-    for (const auto &e : m_details.evidence) {
-        auto *item = new QListWidgetItem(QStringLiteral("[%1] %2 — %3, %4").arg(e.kind, e.title.isEmpty() ? e.name : e.title, e.actor, when(e.at)),
-                                         m_evidenceList);
-        item->setToolTip(e.url.isEmpty() ? e.name : e.url);
-    }
-    if (evRow >= 0 && evRow < m_evidenceList->count())
-        m_evidenceList->setCurrentRow(evRow);
+    // Evidence and communication: models updated row by row (selection and scroll stay).
+    m_evidenceModel->setItems(m_details.evidence);
 
     // Services
     m_services->clear();
@@ -583,17 +581,7 @@ void IncidentWorkspace::populate()
         item->setText(3, s.overridden ? s.overriddenBy : tr("alerts"));
     }
 
-    // Communication
-    m_updates->clear();
-    for (const auto &u : m_details.statusUpdates) {
-        auto *item = new QTreeWidgetItem(m_updates);
-        item->setText(0, when(u.at));
-        item->setText(1, u.visibility == u"external" ? tr("External") : tr("Internal"));
-        item->setText(2, u.status);
-        item->setText(3, u.actor);
-        item->setText(4, u.message);
-        item->setToolTip(4, u.message);
-    }
+    m_updatesModel->setItems(m_details.statusUpdates);
 
     // Action items
     m_actions->clear();
@@ -680,7 +668,7 @@ void IncidentWorkspace::showGuardPanel(const QString &state, const QString &why)
     m_rootCause->setVisible(resolution);
     m_guardGo->setVisible(!approval);
     m_guardGo->setText(tr("Move to %1").arg(state));
-    m_guardPanel->setStyleSheet(QStringLiteral("#guardPanel { border: 1px solid #E69F00; border-radius: 4px; }"));
+    styleAsBanner(m_guardPanel, BannerKind::Warning);
     m_guardPanel->show();
     if (approval)
         m_approver->setFocus();
@@ -714,8 +702,7 @@ bool IncidentWorkspace::run(Command::Kind kind, const QJsonObject &args, const Q
 void IncidentWorkspace::showMessage(const QString &text, bool error)
 {
     m_messageText->setText(text);
-    m_message->setStyleSheet(error ? QStringLiteral("#messageBar { background: #F8D7DA; border: 1px solid #D55E00; border-radius: 4px; } #messageBar QLabel { color: #58151C; }")
-                                   : QStringLiteral("#messageBar { background: #D1E7DD; border: 1px solid #0072B2; border-radius: 4px; } #messageBar QLabel { color: #0A3622; }"));
+    styleAsBanner(m_message, error ? BannerKind::Error : BannerKind::Success);
     m_message->setAccessibleDescription(text);
     m_message->show();
 }

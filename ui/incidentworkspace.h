@@ -18,6 +18,7 @@ class QListWidget;
 class QPushButton;
 class QTabWidget;
 class QTableView;
+class QTreeView;
 class QTreeWidget;
 
 namespace sitrep::engine {
@@ -25,6 +26,8 @@ class LifecycleEngine;
 }
 namespace sitrep::itemmodels {
 class TimelineModel;
+class EvidenceModel;
+class StatusUpdateModel;
 }
 
 namespace sitrep::ui {
@@ -122,7 +125,8 @@ private:
     QComboBox *m_kindFilter = nullptr;
     QLineEdit *m_noteEdit = nullptr;
     // evidence
-    QListWidget *m_evidenceList = nullptr;
+    QTreeView *m_evidenceList = nullptr;
+    itemmodels::EvidenceModel *m_evidenceModel = nullptr;
     QLabel *m_evidencePreview = nullptr;
     QComboBox *m_evidenceKind = nullptr;
     QLineEdit *m_evidenceTitle = nullptr;
@@ -131,7 +135,8 @@ private:
     QTreeWidget *m_services = nullptr;
     QComboBox *m_healthOverride = nullptr;
     // communication
-    QTreeWidget *m_updates = nullptr;
+    QTreeView *m_updates = nullptr;
+    itemmodels::StatusUpdateModel *m_updatesModel = nullptr;
     QLineEdit *m_updateText = nullptr;
     QComboBox *m_updateVisibility = nullptr;
     // action items

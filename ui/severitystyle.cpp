@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "severitystyle.h"
 
+#include "bannerstyle.h"
 #include "itemmodels/incidentcolumns.h"
 
+#include <QGuiApplication>
 #include <QHash>
+#include <QIconEngine>
 #include <QPainter>
 #include <QPainterPath>
 #include <QPixmap>
+#include <QPixmapCache>
 #include <QtMath>
 
 namespace sitrep::ui {
@@ -61,20 +65,57 @@ void paintSeverityShape(QPainter &p, const QRectF &rect, int severity)
     p.restore();
 }
 
+namespace {
+/// Paints the severity shape at whatever size and device pixel ratio is asked for, so the
+/// icon stays sharp at 200% (a pixmap set would be scaled up and blur).
+class SeverityIconEngine final : public QIconEngine {
+public:
+    explicit SeverityIconEngine(int severity) : m_severity(severity) {}
+    void paint(QPainter *painter, const QRect &rect, QIcon::Mode mode, QIcon::State) override
+    {
+        painter->save();
+        if (mode == QIcon::Disabled)
+            painter->setOpacity(0.45);
+        paintSeverityShape(*painter, QRectF(rect), m_severity);
+        painter->restore();
+    }
+    QPixmap pixmap(const QSize &size, QIcon::Mode mode, QIcon::State state) override
+    {
+        return scaledPixmap(size, mode, state, 1.0);
+    }
+    // QIcon passes the size in device pixels already (logical size times `scale`).
+    QPixmap scaledPixmap(const QSize &size, QIcon::Mode mode, QIcon::State state, qreal scale) override
+    {
+        const QSize px = size;
+        const QString key = QStringLiteral("sitrep-sev-%1-%2x%3-%4").arg(m_severity).arg(px.width()).arg(px.height()).arg(int(mode));
+        QPixmap pm;
+        if (QPixmapCache::find(key, &pm))
+            return pm;
+        pm = QPixmap(px);
+        pm.fill(Qt::transparent);
+        {
+            QPainter p(&pm);
+            paint(&p, QRect(QPoint(0, 0), px), mode, state);
+        }
+        pm.setDevicePixelRatio(scale);
+        QPixmapCache::insert(key, pm);
+        return pm;
+    }
+    QSize actualSize(const QSize &size, QIcon::Mode, QIcon::State) override { return size; }
+    QIconEngine *clone() const override { return new SeverityIconEngine(m_severity); }
+    QString key() const override { return QStringLiteral("sitrep-severity"); }
+
+private:
+    int m_severity;
+};
+} // namespace
+
 QIcon severityIcon(int severity)
 {
     static QHash<int, QIcon> cache;
     if (auto it = cache.constFind(severity); it != cache.cend())
         return *it;
-    QIcon icon;
-    for (int s : {16, 24, 32, 48}) {
-        QPixmap pm(s, s);
-        pm.fill(Qt::transparent);
-        QPainter p(&pm);
-        paintSeverityShape(p, QRectF(0, 0, s, s), severity);
-        p.end();
-        icon.addPixmap(pm);
-    }
+    const QIcon icon(new SeverityIconEngine(severity));
     cache.insert(severity, icon);
     return icon;
 }
@@ -97,8 +138,12 @@ QVariant IncidentListDecorator::data(const QModelIndex &index, int role) const
         return {};
     }
     if (role == Qt::ForegroundRole && index.column() == IncidentColumn::Sla) {
-        const QColor c = slaColor(QIdentityProxyModel::data(index, IncidentRole::SlaLevelRole).toInt());
-        return c.isValid() ? QVariant(c) : QVariant();
+        // As text on the list's background the raw accents are too faint (amber on white is
+        // 2.2:1): the same hues, darkened or lightened to AA contrast for the current theme.
+        const int level = QIdentityProxyModel::data(index, IncidentRole::SlaLevelRole).toInt();
+        if (level == 0)
+            return {};
+        return readableAccent(level == 2 ? BannerKind::Error : BannerKind::Warning, QGuiApplication::palette());
     }
     if (role == Qt::FontRole && (index.column() == IncidentColumn::Sla || index.column() == IncidentColumn::Severity)) {
         if (QIdentityProxyModel::data(index, index.column() == IncidentColumn::Sla ? IncidentRole::SlaLevelRole : IncidentRole::SeverityRole).toInt()

@@ -213,12 +213,23 @@ private Q_SLOTS:
             if (b->text() == QStringLiteral("Add link"))
                 QTest::mouseClick(b, Qt::LeftButton);
         QCOMPARE(ws->details().evidence.size(), 2);
-        auto *list = ws->findChild<QListWidget *>(QStringLiteral("evidenceList"));
-        QCOMPARE(list->count(), 2);
-        list->setCurrentRow(0);
+        auto *list = ws->findChild<QAbstractItemView *>(QStringLiteral("evidenceList"));
+        QCOMPARE(list->model()->rowCount(), 2);
+        list->setCurrentIndex(list->model()->index(0, 0));
         auto *preview = ws->findChild<QLabel *>(QStringLiteral("evidencePreview"));
         QVERIFY(!preview->pixmap().isNull());
-        list->setCurrentRow(1);
+        // A new item arrives as an inserted row: the selection stays where it was.
+        QSignalSpy inserted(list->model(), &QAbstractItemModel::rowsInserted);
+        QSignalSpy reset(list->model(), &QAbstractItemModel::modelReset);
+        ws->findChild<QLineEdit *>(QStringLiteral("evidenceUrl"))->setText(QStringLiteral("https://logs.example/q/1"));
+        for (QPushButton *b : ws->findChildren<QPushButton *>()) // the lifecycle buttons were rebuilt
+            if (b->text() == QStringLiteral("Add link"))
+                QTest::mouseClick(b, Qt::LeftButton);
+        QCOMPARE(list->model()->rowCount(), 3);
+        QCOMPARE(inserted.size(), 1);
+        QCOMPARE(reset.size(), 0);
+        QCOMPARE(list->currentIndex().row(), 0);
+        list->setCurrentIndex(list->model()->index(1, 0));
         QVERIFY(preview->text().contains(QStringLiteral("grafana.example")));
     }
 
