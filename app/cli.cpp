@@ -6,6 +6,7 @@
 #include "cli_postmortem.h"
 #include "cli_aws.h"
 #include "cli_remediation.h"
+#include "cli_triage.h"
 
 #include "app/appcontext.h"
 #include "demo/demogenerator.h"
@@ -80,8 +81,8 @@ const QStringList &commandNames()
                                QStringLiteral("help"), QStringLiteral("sync"), QStringLiteral("config"),
                                QStringLiteral("secret"), QStringLiteral("serve"),
                                QStringLiteral("postmortem"), QStringLiteral("runbook"), QStringLiteral("problem"),
-                               QStringLiteral("aws"), QStringLiteral("maintenance"), QStringLiteral("change"),
-                               QStringLiteral("remediation")};
+                               QStringLiteral("aws"), QStringLiteral("triage"), QStringLiteral("maintenance"),
+                               QStringLiteral("change"), QStringLiteral("remediation")};
     return c;
 }
 
@@ -119,6 +120,7 @@ void usage()
              "  postmortem show|export|status|versions|restore|ics|actions|template ...  (sitrep postmortem help)\n"
              "  runbook list|show|validate|match|check|tick ...  runbooks and escalations\n"
              "  problem create|list|link|known-error|resolve|kb ...  problems, known errors, KB\n"
+             "  triage suggest|accept|reject|train|eval|status ...  suggested category, priority, group, articles\n"
              "  maintenance add|list|end|rm / change add|list|rm   windows and changes that block auto-remediation\n"
              "  remediation list|failed|retry|dismiss|approve|audit|run ...  auto-remediation (sitrep remediation)\n"
              "  wall, screenshot VIEW FILE             GUI views (see README)\n\n"
@@ -282,6 +284,7 @@ int run(const QStringList &args)
     if (cmd == u"maintenance") return runMaintenance(args);
     if (cmd == u"change") return runChange(args);
     if (cmd == u"remediation") return runRemediation(args);
+    if (cmd == u"triage") return runTriage(args);
     Session s;
     auto &p = s.parser;
     auto eng = [&]() -> engine::LifecycleEngine & { return s.ctx->engine(); };
@@ -364,6 +367,8 @@ int run(const QStringList &args)
             printJson(s.ctx->store().incidentByUid(r->incidentUid)->toJson());
         else
             out() << r->number << "\n";
+        out().flush();
+        suggestForNewIncident(*s.ctx, r->number); // triage.suggested, when a model exists
         return 0;
     }
     if (cmd == u"list" || cmd == u"export") {

@@ -9,6 +9,7 @@
 #include "ingest/ingestserver.h"
 #include "reminders/reminderservice.h"
 #include "runbooks/escalationtimer.h"
+#include "triage/triageservice.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -161,6 +162,9 @@ int runServe(const QStringList &args)
                      });
     escalations.start();
     reminderService.start();
+    // Incidents the listener opens get a triage suggestion; the model retrains in the background.
+    triage::TriageService triageService((*ctx)->engine());
+    triageService.start();
     return QCoreApplication::exec();
 }
 

@@ -9,6 +9,7 @@
 #include "demo/demogenerator.h"
 #include "mainwindow.h"
 #include "settings/syncui.h"
+#include "triage/triageservice.h"
 #include "theme.h"
 #include "viewfactory.h"
 
@@ -120,6 +121,8 @@ int run(int &argc, char **argv)
     ui::attachSync(w, **ctx);
     ui::attachDashboard(w, **ctx);
     const auto ingest = cli::startEmbeddedIngest(**ctx); // webhook listener, when configured
+    triage::TriageService triageService((*ctx)->engine()); // suggestions for new incidents
+    triageService.start();
     const auto remediation = cli::startEmbeddedRemediation(**ctx); // rules on new incidents and triage results
     w.show();
     return app.exec();

@@ -11,6 +11,7 @@
 #include "reminders/reminderservice.h"
 #include "bannerstyle.h"
 #include "severitystyle.h"
+#include "triage/triagepanel.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -59,6 +60,7 @@ IncidentWorkspace::IncidentWorkspace(engine::LifecycleEngine &engine, const QStr
     m_tabs->addTab(new RunbookChecklist(m_engine, m_uid, m_me, m_tabs), tr("&Runbook"));
     m_tabs->addTab(new PostmortemEditor(m_engine, m_uid, m_me, m_tabs), tr("Post&mortem"));
     m_tabs->addTab(new ProblemSection(m_engine, m_uid, m_me, m_tabs), tr("Pro&blem"));
+    m_tabs->addTab(new TriagePanel(m_engine, m_uid, m_me, m_tabs), tr("Tri&age"));
     outer->addWidget(m_tabs, 1);
     reload();
 }

@@ -4,6 +4,7 @@
 #include "dashboards/dashboardscreenshots.h"
 #include "mainwindow.h"
 #include "postmortem/postmortemscreenshots.h"
+#include "triage/triagescreenshots.h"
 #include "problems/problemsscreenshots.h"
 #include "remediation/remediationscreenshots.h"
 #include "settings/settingsscreenshots.h"
@@ -14,7 +15,8 @@ namespace sitrep::ui {
 QStringList screenshotViews()
 {
     return QStringList{QStringLiteral("list"), QStringLiteral("incident"), QStringLiteral("create")} + postmortemScreenshotViews() + problemsScreenshotViews()
-           + dashboardScreenshotViews() + settingsScreenshotViews() + remediationScreenshotViews();
+           + dashboardScreenshotViews() + settingsScreenshotViews() + triageScreenshotViews()
+           + remediationScreenshotViews();
 }
 
 QWidget *createScreenshotView(const QString &view, app::AppContext &context, const QSize &size)
@@ -28,6 +30,8 @@ QWidget *createScreenshotView(const QString &view, app::AppContext &context, con
         w = createDashboardScreenshot(view, context, size);
     else if (problemsScreenshotViews().contains(view))
         w = createProblemsScreenshot(view, context, size);
+    else if (triageScreenshotViews().contains(view))
+        w = createTriageScreenshot(view, context, size);
     else if (remediationScreenshotViews().contains(view))
         w = createRemediationScreenshot(view, context, size);
     else if (settingsScreenshotViews().contains(view))

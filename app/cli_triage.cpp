@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: MIT
+#include "cli_triage.h"
+
+#include "app/appcontext.h"
+#include "triage/remoteprovider.h"
+#include "triage/triagestore.h"
+
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTextStream>
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+
+namespace sitrep::cli {
+
+using namespace sitrep::triage;
+
+namespace {
+
+QTextStream &out()
+{
+    static QTextStream s(stdout);
+    return s;
+}
+
+int fail(const QString &message)
+{
+    out().flush();
+    fprintf(stderr, "sitrep triage: %s\n", message.toUtf8().constData());
+    return 1;
+}
+
+void usage()
+{
+    out() << "Usage: sitrep triage SUBCOMMAND [OPTIONS]\n"
+             "  suggest NUMBER [--record]           category, subcategory, priority, group, articles, resolution\n"
+             "  accept NUMBER [FIELD...]            accept the recorded suggestion (all fields, or those named)\n"
+             "  reject NUMBER FIELD [--correct V]   reject one field, optionally with the right value\n"
+             "  train                               train and save a new model now\n"
+             "  eval [--holdout F]                  accuracy, majority baseline and ECE on held-out resolved incidents\n"
+             "  status                              the saved model and what the cache holds\n"
+             "Options: --db PATH, --json, --actor NAME. Settings: sitrep config set triage.kb_dir DIR |\n"
+             "triage.provider_url URL | triage.auto on|off | triage.retrain_after N\n";
+}
+
+QString pct(double v)
+{
+    return QStringLiteral("%1").arg(v, 0, 'f', 3);
+}
+
+void printResult(const TriageResult &r)
+{
+    out() << r.number << "  (model " << r.modelVersion << ")\n";
+    for (const QString &f : suggestedFields()) {
+        const auto it = r.fields.constFind(f);
+        out() << QStringLiteral("  %1 %2\n").arg(f + u':', -18).arg(it == r.fields.cend() ? QStringLiteral("-")
+                                                                                           : QStringLiteral("%1  (%2)").arg(it->value, pct(it->confidence)));
+    }
+    out() << "  articles:\n";
+    if (r.articles.isEmpty())
+        out() << "    none\n";
+    for (const auto &a : r.articles)
+        out() << QStringLiteral("    %1  %2  %3 [%4]\n").arg(pct(a.relevance), a.id, a.title, a.source);
+    out() << "  suggested resolution: " << (r.suggestedResolution.isEmpty() ? QStringLiteral("-") : r.suggestedResolution) << "\n";
+}
+
+QString defaultActor()
+{
+    const QString u = qEnvironmentVariable("USER");
+    return u.isEmpty() ? QStringLiteral("user") : u;
+}
+
+Result<TriageResult> suggestFor(app::AppContext &ctx, const domain::Incident &inc, const TriageSettings &settings, bool trainIfMissing)
+{
+    if (!settings.providerUrl.isEmpty()) {
+        RemoteProvider remote(settings.providerUrl);
+        return remote.suggestAndWait(inc);
+    }
+    return suggestOnce(ctx.store(), inc, settings, trainIfMissing, ctx.clock().nowMs());
+}
+
+} // namespace
+
+void suggestForNewIncident(app::AppContext &ctx, const QString &number)
+{
+    const TriageSettings settings = TriageSettings::fromStore(ctx.store());
+    if (!settings.automatic)
+        return;
+    const auto inc = ctx.store().findIncident(number);
+    if (!inc)
+        return;
+    if (settings.providerUrl.isEmpty()) {
+        // Only with a trained model: opening an incident never waits for a training run.
+        auto m = loadLatestModel(ctx.store());
+        if (!m || !m->has_value())
+            return;
+    }
+    auto r = suggestFor(ctx, *inc, settings, false);
+    if (!r) {
+        fprintf(stderr, "sitrep: no triage suggestion for %s: %s\n", number.toUtf8().constData(), r.errorMessage().toUtf8().constData());
+        return;
+    }
+    if (auto s = recordSuggestion(ctx.engine(), *r); !s)
+        fprintf(stderr, "sitrep: triage suggestion for %s not recorded: %s\n", number.toUtf8().constData(), s.errorMessage().toUtf8().constData());
+}
+
+int runTriage(const QStringList &args)
+{
+    const QString sub = args.value(2);
+    if (sub.isEmpty() || sub == u"help" || sub == u"--help") {
+        usage();
+        return sub.isEmpty() ? 1 : 0;
+    }
+    static const QHash<QString, QPair<int, int>> positional{
+        {QStringLiteral("suggest"), {1, 1}}, {QStringLiteral("accept"), {1, 5}}, {QStringLiteral("reject"), {2, 2}},
+        {QStringLiteral("train"), {0, 0}},   {QStringLiteral("eval"), {0, 0}},   {QStringLiteral("status"), {0, 0}}};
+    if (!positional.contains(sub)) {
+        usage();
+        return fail(QStringLiteral("unknown triage subcommand '%1'").arg(sub));
+    }
+    QCommandLineParser p;
+    QCommandLineOption db(QStringLiteral("db"), QStringLiteral("Database file."), QStringLiteral("path"));
+    QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
+    QCommandLineOption actorOpt(QStringLiteral("actor"), QStringLiteral("Who is acting."), QStringLiteral("name"));
+    QCommandLineOption record(QStringLiteral("record"), QStringLiteral("Record the suggestion on the timeline."));
+    QCommandLineOption correct(QStringLiteral("correct"), QStringLiteral("The right value."), QStringLiteral("V"));
+    QCommandLineOption holdout(QStringLiteral("holdout"), QStringLiteral("Share held out for eval (default 0.2)."), QStringLiteral("F"), QStringLiteral("0.2"));
+    p.addOptions({db, json, actorOpt, record, correct, holdout});
+    QStringList a = args;
+    a.removeAt(1); // "triage"
+    a.removeAt(1); // the subcommand
+    if (!p.parse(a))
+        return fail(p.errorText());
+    const QStringList pos = p.positionalArguments();
+    const auto [minPos, maxPos] = positional.value(sub);
+    if (pos.size() < minPos)
+        return fail(QStringLiteral("missing argument (sitrep triage help)"));
+    if (pos.size() > maxPos)
+        return fail(QStringLiteral("unexpected argument '%1'").arg(pos.value(maxPos)));
+    const QString path = app::resolveDatabasePath(p.value(db));
+    if (!QFileInfo::exists(path))
+        return fail(QStringLiteral("no database at %1").arg(path));
+    auto ctxr = app::AppContext::open(path);
+    if (!ctxr)
+        return fail(ctxr.errorMessage());
+    app::AppContext &ctx = **ctxr;
+    const TriageSettings settings = TriageSettings::fromStore(ctx.store());
+    const QString actor = p.isSet(actorOpt) ? p.value(actorOpt) : defaultActor();
+    const bool asJson = p.isSet(json);
+
+    if (sub == u"suggest") {
+        const auto inc = ctx.store().findIncident(pos[0]);
+        if (!inc)
+            return fail(QStringLiteral("no incident '%1'").arg(pos[0]));
+        auto r = suggestFor(ctx, *inc, settings, true);
+        if (!r)
+            return fail(r.errorMessage());
+        if (p.isSet(record))
+            if (auto s = recordSuggestion(ctx.engine(), *r, actor); !s)
+                return fail(s.errorMessage());
+        if (asJson) {
+            QJsonObject o = r->aiTriageResult();
+            o[u"number"] = r->number;
+            o[u"event_payload"] = r->eventPayload();
+            out() << QJsonDocument(o).toJson(QJsonDocument::Indented);
+        } else {
+            printResult(*r);
+        }
+        return 0;
+    }
+    if (sub == u"accept" || sub == u"reject") {
+        const auto inc = ctx.store().findIncident(pos[0]);
+        if (!inc)
+            return fail(QStringLiteral("no incident '%1'").arg(pos[0]));
+        const auto st = latestSuggestion(ctx.store().timeline(inc->uid));
+        if (!st)
+            return fail(QStringLiteral("%1 has no triage suggestion (sitrep triage suggest %1 --record)").arg(inc->number));
+        QStringList fields = pos.mid(1);
+        if (fields.isEmpty())
+            for (const QString &f : suggestedFields())
+                if (st->result.fields.contains(f))
+                    fields << f;
+        QList<FieldFeedback> fb;
+        for (const QString &f : std::as_const(fields)) {
+            if (!suggestedFields().contains(f))
+                return fail(QStringLiteral("unknown triage field '%1' (fields: %2)").arg(f, suggestedFields().join(QStringLiteral(", "))));
+            if (!st->result.fields.contains(f))
+                return fail(QStringLiteral("the suggestion has no %1").arg(f));
+            fb << FieldFeedback{f, sub == u"accept", st->result.fields[f].value, p.value(correct)};
+        }
+        if (auto s = recordFeedback(ctx.engine(), inc->uid, fb, st->result.modelVersion, actor); !s)
+            return fail(s.errorMessage());
+        for (const auto &f : std::as_const(fb))
+            out() << inc->number << ": " << f.field << ' ' << (f.accepted ? "accepted" : "rejected") << " (" << f.value
+                  << (f.corrected.isEmpty() ? QString() : QStringLiteral(" -> ") + f.corrected) << ")\n";
+        return 0;
+    }
+    if (sub == u"train") {
+        QElapsedTimer t;
+        t.start();
+        auto r = trainAndSave(ctx.store(), settings, ctx.clock().nowMs());
+        if (!r)
+            return fail(r.errorMessage());
+        if (asJson)
+            out() << QJsonDocument(QJsonObject{{QStringLiteral("version"), r->model->version},
+                                               {QStringLiteral("examples"), r->model->trainedOn},
+                                               {QStringLiteral("resolved"), r->trainedAt.resolved},
+                                               {QStringLiteral("feedback"), r->trainedAt.feedbackCount},
+                                               {QStringLiteral("ms"), t.elapsed()}})
+                         .toJson(QJsonDocument::Indented);
+        else
+            out() << QStringLiteral("model v%1 trained on %2 examples (%3 resolved incidents, %4 feedback events) in %5 ms\n")
+                         .arg(r->model->version)
+                         .arg(r->model->trainedOn)
+                         .arg(r->trainedAt.resolved)
+                         .arg(r->trainedAt.feedbackCount)
+                         .arg(t.elapsed());
+        return 0;
+    }
+    if (sub == u"eval") {
+        bool ok = false;
+        const double share = p.value(holdout).toDouble(&ok);
+        if (!ok || share <= 0 || share >= 0.9)
+            return fail(QStringLiteral("--holdout must be a share between 0 and 0.9, like 0.2"));
+        auto ex = collectExamples(ctx.store(), settings);
+        if (!ex)
+            return fail(ex.errorMessage());
+        // A fixed shuffle, so two runs on the same data print the same numbers.
+        QList<Example> all = *ex;
+        std::mt19937_64 rng(20261123);
+        std::shuffle(all.begin(), all.end(), rng);
+        const int nTest = int(double(all.size()) * share);
+        const QList<Example> test = all.mid(0, nTest), train = all.mid(nTest);
+        auto m = TriageModel::train(train);
+        if (!m)
+            return fail(m.errorMessage());
+        if (test.isEmpty())
+            return fail(QStringLiteral("not enough data: no incident left to test on"));
+        const auto metrics = m->evaluate(test);
+        QJsonObject o;
+        if (!asJson)
+            out() << QStringLiteral("trained on %1, tested on %2 held-out incidents\n%3 %4 %5 %6 %7\n")
+                         .arg(train.size())
+                         .arg(test.size())
+                         .arg(QStringLiteral("field"), -17)
+                         .arg(QStringLiteral("n"), 6)
+                         .arg(QStringLiteral("accuracy"), 9)
+                         .arg(QStringLiteral("majority"), 9)
+                         .arg(QStringLiteral("ECE"), 6);
+        for (const QString &f : suggestedFields()) {
+            if (!metrics.contains(f))
+                continue;
+            const FieldMetrics &fm = metrics[f];
+            if (asJson)
+                o[f] = QJsonObject{{QStringLiteral("n"), fm.n}, {QStringLiteral("accuracy"), fm.accuracy},
+                                   {QStringLiteral("majority_baseline"), fm.majorityBaseline}, {QStringLiteral("majority_label"), fm.majorityLabel},
+                                   {QStringLiteral("ece"), fm.ece}};
+            else
+                out() << QStringLiteral("%1 %2 %3 %4 %5\n")
+                             .arg(f, -17)
+                             .arg(fm.n, 6)
+                             .arg(pct(fm.accuracy), 9)
+                             .arg(pct(fm.majorityBaseline), 9)
+                             .arg(pct(fm.ece), 6);
+        }
+        if (asJson)
+            out() << QJsonDocument(o).toJson(QJsonDocument::Indented);
+        return 0;
+    }
+    // status
+    auto m = loadLatestModel(ctx.store());
+    if (!m)
+        return fail(m.errorMessage());
+    auto st = trainingState(ctx.store());
+    if (!st)
+        return fail(st.errorMessage());
+    if (!m->has_value())
+        out() << "no model yet\n";
+    else
+        out() << QStringLiteral("model v%1 trained on %2 examples (%3 resolved, %4 feedback)\n")
+                     .arg((*m)->model->version)
+                     .arg((*m)->model->trainedOn)
+                     .arg((*m)->trainedAt.resolved)
+                     .arg((*m)->trainedAt.feedbackCount);
+    out() << QStringLiteral("cache: %1 resolved incidents, %2 feedback events; retrain due: %3\n")
+                 .arg(st->resolved)
+                 .arg(st->feedbackCount)
+                 .arg(retrainDue(*m, *st, settings) ? QStringLiteral("yes") : QStringLiteral("no"));
+    out() << "provider: " << (settings.providerUrl.isEmpty() ? QStringLiteral("local") : settings.providerUrl.toString())
+          << "; knowledge-base folder: " << (settings.kbDir.isEmpty() ? QStringLiteral("-") : settings.kbDir)
+          << "; automatic: " << (settings.automatic ? "on" : "off") << "\n";
+    return 0;
+}
+
+} // namespace sitrep::cli
