@@ -444,7 +444,7 @@ Result<int> Remediator::scan()
             });
             if (live || same)
                 continue;
-            qCInfo(lcRemediation) << inc->number << d.rule->id << d.kind << d.control << d.reason;
+            qCDebug(lcRemediation) << inc->number << d.rule->id << d.kind << d.control << d.reason;
             commands << Command::make(Command::Kind::Record, uid, {{QStringLiteral("kind"), d.kind}, {QStringLiteral("payload"), d.payload}},
                                       engine::SystemActor);
         }

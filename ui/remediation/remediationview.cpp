@@ -100,7 +100,7 @@ QWidget *RemediationView::buildMaintenancePage()
 
     auto *winBox = new QGroupBox(tr("Maintenance windows: no automatic remediation on the service while one is active"), page);
     auto *wl = new QVBoxLayout(winBox);
-    m_windows = makeTable({tr("Service"), tr("Starts"), tr("Ends"), tr("Status"), tr("Reason"), tr("By")}, winBox);
+    m_windows = makeTable({tr("Service"), tr("Starts"), tr("Ends"), tr("Status"), tr("By"), tr("Reason")}, winBox);
     m_windows->setObjectName(QStringLiteral("maintenanceTable"));
     wl->addWidget(m_windows);
     auto *wform = new QHBoxLayout;
@@ -132,7 +132,7 @@ QWidget *RemediationView::buildMaintenancePage()
 
     auto *chgBox = new QGroupBox(tr("Changes: a change on the service in the last 30 minutes blocks automatic remediation"), page);
     auto *cl = new QVBoxLayout(chgBox);
-    m_changes = makeTable({tr("Service"), tr("Implemented"), tr("Reference"), tr("Summary"), tr("By")}, chgBox);
+    m_changes = makeTable({tr("Service"), tr("Implemented"), tr("Reference"), tr("By"), tr("Summary")}, chgBox);
     m_changes->setObjectName(QStringLiteral("changesTable"));
     cl->addWidget(m_changes);
     auto *cform = new QHBoxLayout;
@@ -239,14 +239,14 @@ void RemediationView::reload()
     QList<QStringList> rows;
     QStringList ids;
     for (const auto &w : rs.maintenance(now, false)) {
-        rows << QStringList{w.ci, when(w.startsAt), when(w.endsAt), w.activeAt(now) ? tr("active") : tr("planned"), w.reason, w.createdBy};
+        rows << QStringList{w.ci, when(w.startsAt), when(w.endsAt), w.activeAt(now) ? tr("active") : tr("planned"), w.createdBy, w.reason};
         ids << QString::number(w.id);
     }
     fill(m_windows, rows, ids);
     rows.clear();
     ids.clear();
     for (const auto &c : rs.changes(now - 7LL * 86400000)) {
-        rows << QStringList{c.ci, when(c.implementedAt), c.ref, c.summary, c.createdBy};
+        rows << QStringList{c.ci, when(c.implementedAt), c.ref, c.createdBy, c.summary};
         ids << QString::number(c.id);
     }
     fill(m_changes, rows, ids);
