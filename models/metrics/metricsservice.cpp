@@ -212,14 +212,18 @@ qint64 ListFilter::valueIn(const DashboardMetrics &m) const
 
 namespace {
 
-// Filter fragment over `incidents`: ?20 = assignment group, ?21 = service.
-QString filterSql(const MetricsFilter &f)
+// Filter fragment over `incidents`: ?20 = assignment group, ?21 = service. A walk over many
+// incidents tests the service against the list of the service's incidents (built once per
+// run of the statement); `probe` looks each row up instead, cheaper for the few rows of a
+// partial day or of the running SLA clocks.
+QString filterSql(const MetricsFilter &f, bool probe = false)
 {
     QString w;
     if (!f.group.isEmpty())
         w += QStringLiteral(" AND assignment_group=?20");
     if (!f.service.isEmpty())
-        w += QStringLiteral(" AND id IN (SELECT incident FROM incident_services WHERE service=?21)");
+        w += probe ? QStringLiteral(" AND EXISTS(SELECT 1 FROM incident_services s WHERE s.service=?21 AND s.incident=incidents.id)")
+                   : QStringLiteral(" AND id IN (SELECT incident FROM incident_services WHERE service=?21)");
     return w;
 }
 
@@ -275,7 +279,7 @@ Result<Tiles> MetricsQueries::tiles(const MetricsFilter &filter, qint64 now, qin
         // ?1 = now, ?2 = now + at-risk window.
         const QString due = QStringLiteral(
             "SELECT count(*), total(sla_due <= ?2) FROM incidents INDEXED BY incidents_open_running_due"
-            " WHERE is_open=1 AND sla_due>0 AND sla_paused_since=0 AND sla_due > ?1%1").arg(filterSql(filter));
+            " WHERE is_open=1 AND sla_due>0 AND sla_paused_since=0 AND sla_due > ?1%1").arg(filterSql(filter, true));
         Stmt *d = m_store.db().prepare(due);
         if (!d) // the planner refused the partial index: same rows without it
             d = m_store.db().prepare(QString(due).remove(QStringLiteral(" INDEXED BY incidents_open_running_due")));
@@ -374,7 +378,8 @@ Status addExact(store::Store &st, const MetricsFilter &filter, qint64 now, const
         " sum(%3)"
         " FROM incidents INDEXED BY incidents_metrics"
         " WHERE severity=?1 AND created_at>=?2 AND created_at<?3%1")
-                            .arg(filterSql(filter), responseMissedSql(QStringLiteral("?4")), resolutionMissedSql(QStringLiteral("?4")));
+                            .arg(filterSql(filter, to - from <= DayMs), responseMissedSql(QStringLiteral("?4")),
+                                 resolutionMissedSql(QStringLiteral("?4")));
     Stmt *s = st.db().prepare(sql);
     if (!s) {
         // A database from before the metrics index: same numbers, slower.
@@ -470,9 +475,9 @@ Status addRollup(store::Store &st, const MetricsFilter &filter, qint64 now, cons
          &Bucket::resolutionMissed},
     };
     for (const auto &k : kinds) {
-        Stmt *q = st.db().prepare(notDue.arg(QLatin1String(k.index), QLatin1String(k.pending), QLatin1String(k.due), filterSql(filter)));
+        Stmt *q = st.db().prepare(notDue.arg(QLatin1String(k.index), QLatin1String(k.pending), QLatin1String(k.due), filterSql(filter, true)));
         if (!q) // the planner refused the partial index: same rows without it
-            q = st.db().prepare(notDue.arg(QLatin1String(k.index), QLatin1String(k.pending), QLatin1String(k.due), filterSql(filter))
+            q = st.db().prepare(notDue.arg(QLatin1String(k.index), QLatin1String(k.pending), QLatin1String(k.due), filterSql(filter, true))
                                     .remove(QStringLiteral(" INDEXED BY ") + QLatin1String(k.index)));
         if (!q)
             return dbError(st, QStringLiteral("pending SLAs"));
