@@ -12,6 +12,7 @@
 #include "problems/problemstore.h"
 #include "problems/problemsview.h"
 #include "reminders/reminderservice.h"
+#include "runbooks/escalationtimer.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -241,6 +242,32 @@ private Q_SLOTS:
         for (const auto &e : (*ctx)->store().timeline(ws->uid()))
             recorded += e.kind == domain::kinds::Reminder ? 1 : 0;
         QCOMPARE(recorded, 1);
+    }
+
+    void window_firesRunbookEscalations()
+    {
+        QTemporaryDir dir;
+        qputenv("SITREP_NOW", "2026-03-10T09:00:00Z");
+        auto ctx = app::AppContext::open(dir.filePath(QStringLiteral("escalations.db")));
+        qunsetenv("SITREP_NOW");
+        QVERIFY(ctx);
+        auto &clock = const_cast<engine::ManualClock &>(dynamic_cast<const engine::ManualClock &>((*ctx)->clock()));
+        auto r = (*ctx)->engine().execute(engine::Command::open({{QStringLiteral("title"), QStringLiteral("p95 latency high")},
+                                                                 {QStringLiteral("severity"), QStringLiteral("high")},
+                                                                 {QStringLiteral("services"), QJsonArray{QStringLiteral("api")}},
+                                                                 {QStringLiteral("alerts"), QJsonArray{QStringLiteral("APILatencyHigh")}}}));
+        QVERIFY(r.ok());
+        ui::MainWindow w(**ctx);
+        QTRY_VERIFY(w.findChild<runbooks::EscalationTimer *>());
+        auto *timer = w.findChild<runbooks::EscalationTimer *>();
+        clock.set(clock.nowMs() + 16 * 60 * 1000); // high-api-latency: senior-sre after 15m
+        QCOMPARE(timer->tickNow(), 1);
+        QCOMPARE(timer->tickNow(), 0);
+        QStringList contacts;
+        for (const auto &e : (*ctx)->store().timeline(r->incidentUid))
+            if (e.kind == domain::kinds::Escalation)
+                contacts << e.payload[u"contact"].toString();
+        QCOMPARE(contacts, QStringList{QStringLiteral("senior-sre")});
     }
 };
 

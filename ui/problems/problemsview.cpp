@@ -507,7 +507,7 @@ void ProblemsView::reloadArticles()
         auto *it = new QListWidgetItem(QStringLiteral("%1 %2").arg(a.kind == u"known_error" ? QStringLiteral("⚑") : QStringLiteral("✔"), a.title), m_kbList);
         it->setToolTip(a.kind == u"known_error" ? tr("Known error") : tr("Resolution"));
         it->setData(Qt::UserRole, a.id);
-        it->setData(Qt::UserRole + 1, QStringLiteral("# %1\n\n_%2 · updated %3 · tags: %4_\n\n%5")
+        it->setData(Qt::UserRole + 1, QStringLiteral("# %1\n\n*%2 · updated %3 · tags: %4*\n\n%5")
                                           .arg(a.title, a.kind == u"known_error" ? tr("Known error") : tr("Resolution"),
                                                QDateTime::fromMSecsSinceEpoch(a.updatedAt, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd")),
                                                a.tags.isEmpty() ? QStringLiteral("-") : a.tags.join(QStringLiteral(", ")), a.body));
