@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QScopeGuard>
 
 namespace sitrep::sync::aws {
 
@@ -106,6 +107,11 @@ RC KeychainCredentialsProvider::credentials() const
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     if (m_readAt >= 0 && now - m_readAt < m_cacheMs)
         return m_cached;
+    if (m_reading)
+        return m_readAt >= 0 ? m_cached
+                             : RC::fail(QStringLiteral("the system keychain is still being asked for the AWS keys"), QStringLiteral("credentials"));
+    m_reading = true;
+    const auto done = qScopeGuard([this] { m_reading = false; });
     auto id = m_secrets.read(AwsAccessKeyIdSecret);
     if (!id) {
         // Not stored, or a keychain that cannot answer: a miss that lets the chain go on,

@@ -5,7 +5,7 @@
 #include "util/result.h"
 
 #include <QList>
-#include <QMutex>
+#include <QRecursiveMutex>
 #include <QString>
 
 #include <memory>
@@ -79,7 +79,11 @@ public:
 private:
     SecretStore &m_secrets;
     qint64 m_cacheMs;
-    mutable QMutex m_mutex;
+    // Recursive, with a reading flag: a keychain read runs a local event loop, in which
+    // another request of the same thread may ask again; it gets the last answer instead
+    // of a second nested read (or a deadlock).
+    mutable QRecursiveMutex m_mutex;
+    mutable bool m_reading = false;
     mutable qint64 m_readAt = -1;
     mutable Result<AwsCredentials> m_cached = Result<AwsCredentials>::fail(QString());
 };

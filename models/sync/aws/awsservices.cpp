@@ -37,6 +37,10 @@ Status AwsServices::start()
         return {};
     if (auto v = m_config.validate(); !v)
         return v;
+    // Ask for the keys once now, before any request is in flight: a keychain lookup runs
+    // a local event loop, and the answer is then held for the requests to come.
+    if (m_credentials)
+        (void)m_credentials->credentials();
     std::unique_ptr<SqsClient> sqs;
     std::unique_ptr<SnsClient> sns;
     std::unique_ptr<notify::Notifier> notifier;
