@@ -235,6 +235,27 @@ void bindFilter(Stmt *s, const MetricsFilter &f)
         s->bind(21, f.service);
 }
 
+// One read transaction around the statements of a request: the rollups and the running
+// clocks subtracted from them come from the same snapshot, whatever commits meanwhile.
+// Nested uses (and a caller's own transaction) leave it alone.
+class ReadSnapshot {
+public:
+    explicit ReadSnapshot(store::Db &db) : m_db(db)
+    {
+        m_began = db.isOpen() && !db.inTransaction() && db.exec(QStringLiteral("BEGIN")).ok();
+    }
+    ~ReadSnapshot()
+    {
+        if (m_began)
+            m_db.rollback(); // nothing was written; ends the read transaction
+    }
+    Q_DISABLE_COPY_MOVE(ReadSnapshot)
+
+private:
+    store::Db &m_db;
+    bool m_began = false;
+};
+
 Error dbError(store::Store &st, const QString &what, const QString &detail = {})
 {
     const QString msg = detail.isEmpty() ? st.db().lastError() : detail;
@@ -248,6 +269,7 @@ Result<Tiles> MetricsQueries::tiles(const MetricsFilter &filter, qint64 now, qin
     using R = Result<Tiles>;
     if (!m_store.db().isOpen())
         return R::fail(QStringLiteral("database not open"), QStringLiteral("db"));
+    ReadSnapshot snapshot(m_store.db());
     Tiles t;
     if (!m_exactOnly && store::hasMetricsRollups(m_store.db())) {
         // The counts that do not depend on "now" come from the open rollup (a few rows);
@@ -512,6 +534,7 @@ Result<QList<std::array<Bucket, SeverityCount>>> MetricsQueries::buckets(const M
     using R = Result<QList<std::array<Bucket, SeverityCount>>>;
     if (!m_store.db().isOpen())
         return R::fail(QStringLiteral("database not open"), QStringLiteral("db"));
+    ReadSnapshot snapshot(m_store.db());
     QList<qint64> weeks;
     Cells cells;
     if (filter.to > filter.from) {
@@ -539,6 +562,7 @@ Result<QList<std::array<Bucket, SeverityCount>>> MetricsQueries::buckets(const M
 
 Result<DashboardMetrics> MetricsQueries::dashboard(const MetricsFilter &filter, qint64 now, qint64 window)
 {
+    ReadSnapshot snapshot(m_store.db());
     DashboardMetrics m;
     m.filter = filter;
     m.now = now;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "store/metricsrollup.h"
 
+#include <QDate>
+
 #include <sqlite3.h>
 
 #include <tuple>
@@ -148,8 +150,15 @@ QStringList compareMetricsRollups(Db &db, const QString &source, int maxFaults)
             }
             while (q->step() && faults.size() < maxFaults) {
                 QStringList key;
-                for (int c = 0; c < sqlite3_column_count(q->handle()); ++c)
-                    key << q->text(c);
+                const QStringList names = keys.split(QStringLiteral(", "));
+                for (int c = 0; c < sqlite3_column_count(q->handle()) && c < names.size(); ++c) {
+                    QString v = q->text(c);
+                    if (names[c] == u"service" && v.isEmpty())
+                        v = QStringLiteral("(all)");
+                    else if (names[c] == u"day")
+                        v = QDate(1970, 1, 1).addDays(q->int64(c)).toString(Qt::ISODate);
+                    key << names[c] + u'=' + v;
+                }
                 faults << QStringLiteral("%1 (%2): %3").arg(what, key.join(QStringLiteral(", ")), says);
             }
         }
