@@ -140,39 +140,52 @@ void RemediationDispatcher::failSend(const DispatchRow &d, const QString &error)
     (void)m_remediator.store().markDispatchFailed(d.id, error, m_remediator.engine().clock().nowMs() + backoffMs(d.tries));
 }
 
-void RemediationDispatcher::sendOne(const DispatchRow &d, std::function<void(bool)> done)
+void RemediationDispatcher::sendBatch(const QList<DispatchRow> &rows, std::function<void(int, int)> done)
 {
-    if (d.transport.startsWith(u"hook:"))
-        return sendHook(d, std::move(done));
     auto alive = m_alive;
-    queueUrl(d.destination, [=, this](Result<QString> url) {
+    const QString queue = rows.first().destination;
+    queueUrl(queue, [=, this](Result<QString> url) {
         if (!*alive)
             return;
         if (!url) {
-            failSend(d, url.errorMessage());
-            return done(false);
+            for (const DispatchRow &d : rows)
+                failSend(d, url.errorMessage());
+            return done(0, int(rows.size()));
         }
-        SqsSendEntry e;
-        e.body = QString::fromUtf8(d.body);
-        e.messageGroupId = d.groupId;
-        e.messageDeduplicationId = d.dedupId;
-        e.attributes.insert(QStringLiteral("correlation_id"), {QStringLiteral("String"), d.correlationId, {}});
-        e.attributes.insert(QStringLiteral("attempt"), {QStringLiteral("Number"), QString::number(d.attempt), {}});
-        m_sqs->sendMessage(*url, e, [=, this](Result<sync::aws::SqsSendResult> r) {
+        QList<SqsSendEntry> entries;
+        for (int i = 0; i < rows.size(); ++i) {
+            const DispatchRow &d = rows[i];
+            SqsSendEntry e;
+            e.id = QString::number(i);
+            e.body = QString::fromUtf8(d.body);
+            e.messageGroupId = d.groupId;
+            e.messageDeduplicationId = d.dedupId;
+            e.attributes.insert(QStringLiteral("correlation_id"), {QStringLiteral("String"), d.correlationId, {}});
+            e.attributes.insert(QStringLiteral("attempt"), {QStringLiteral("Number"), QString::number(d.attempt), {}});
+            entries << e;
+        }
+        m_sqs->sendMessageBatch(*url, entries, [=, this](Result<sync::aws::SqsBatchResult> r) {
             if (!*alive)
                 return;
             if (!r) {
                 if (r.error().code == u"AWS.SimpleQueueService.NonExistentQueue" || r.error().code == u"QueueDoesNotExist")
-                    m_urls.remove(d.destination);
-                failSend(d, r.errorMessage());
-                return done(false);
+                    m_urls.remove(queue);
+                for (const DispatchRow &d : rows)
+                    failSend(d, r.errorMessage());
+                return done(0, int(rows.size()));
             }
-            // SQS took it; the same deduplication id makes a repeat of this send a no-op.
-            if (auto s = m_remediator.recordSent(d, r->messageId); !s) {
-                failSend(d, s.errorMessage());
-                return done(false);
+            // SQS took these; the same deduplication ids make a repeat of the send a no-op.
+            QList<QPair<DispatchRow, QString>> sent;
+            for (const auto &ok : r->successful)
+                sent << qMakePair(rows.value(ok.id.toInt()), ok.messageId);
+            for (const auto &bad : r->failed)
+                failSend(rows.value(bad.id.toInt()), QStringLiteral("%1: %2").arg(bad.code, bad.message));
+            if (auto s = m_remediator.recordSent(sent); !s) {
+                for (const auto &p : sent)
+                    failSend(p.first, s.errorMessage());
+                return done(0, int(rows.size()));
             }
-            done(true);
+            done(int(sent.size()), int(r->failed.size()));
         });
     });
 }
@@ -232,9 +245,22 @@ void RemediationDispatcher::sendDue(std::function<void(RoundStats)> done)
             return;
         if (rows->isEmpty())
             return done(*stats);
-        const DispatchRow d = rows->takeFirst();
         auto self = weak.lock();
-        sendOne(d, [=](bool ok) {
+        const DispatchRow d = rows->takeFirst();
+        if (d.transport == u"sqs") {
+            // Consecutive messages for the same queue go out ten at a time.
+            QList<DispatchRow> batch{d};
+            while (batch.size() < 10 && !rows->isEmpty() && rows->first().transport == u"sqs"
+                   && rows->first().destination == d.destination)
+                batch << rows->takeFirst();
+            sendBatch(batch, [=](int sent, int failed) {
+                stats->sent += sent;
+                stats->sendErrors += failed;
+                (*self)();
+            });
+            return;
+        }
+        sendHook(d, [=](bool ok) {
             if (ok)
                 ++stats->sent;
             else

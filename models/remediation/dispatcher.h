@@ -72,8 +72,9 @@ Q_SIGNALS:
 
 private:
     void queueUrl(const QString &name, std::function<void(Result<QString>)> done);
-    void sendOne(const DispatchRow &d, std::function<void(bool ok)> done);
     void sendHook(const DispatchRow &d, std::function<void(bool ok)> done);
+    /// Up to ten SQS messages for one queue in one SendMessageBatch; `done` gets (sent, failed).
+    void sendBatch(const QList<DispatchRow> &rows, std::function<void(int, int)> done);
     void failSend(const DispatchRow &d, const QString &error);
     void pollQueue(const QString &name, bool deadLetters, std::function<void(Result<int>)> done);
     void kick();

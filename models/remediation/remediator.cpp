@@ -10,7 +10,7 @@
 #include <QLoggingCategory>
 #include <QUuid>
 
-Q_LOGGING_CATEGORY(lcRemediation, "sitrep.remediation")
+Q_LOGGING_CATEGORY(lcRemediation, "sitrep.remediation", QtInfoMsg)
 
 namespace sitrep::remediation {
 
@@ -601,6 +601,32 @@ Status Remediator::recordSent(const DispatchRow &d, const QString &remoteId)
                    {QStringLiteral("attempt"), d.attempt}, {QStringLiteral("destination"), d.destination},
                    {QStringLiteral("message_id"), remoteId}, {QStringLiteral("dedup_id"), d.dedupId}},
                   engine::SystemActor);
+}
+
+Status Remediator::recordSent(const QList<QPair<DispatchRow, QString>> &sent)
+{
+    QList<Command> commands;
+    for (const auto &[d, remoteId] : sent) {
+        auto row = m_rstore.remediation(d.correlationId);
+        if (!row)
+            return Status::fail(QStringLiteral("no remediation %1").arg(d.correlationId), QStringLiteral("not_found"));
+        commands << Command::make(Command::Kind::Record, row->incident,
+                                  {{QStringLiteral("kind"), kinds::Sent},
+                                   {QStringLiteral("payload"),
+                                    QJsonObject{{QStringLiteral("correlation_id"), d.correlationId}, {QStringLiteral("number"), row->number},
+                                                {QStringLiteral("attempt"), d.attempt}, {QStringLiteral("destination"), d.destination},
+                                                {QStringLiteral("message_id"), remoteId}, {QStringLiteral("dedup_id"), d.dedupId}}}},
+                                  engine::SystemActor);
+    }
+    if (commands.isEmpty())
+        return {};
+    auto r = m_engine.executeBatch(commands);
+    if (!r)
+        return Status(r.error());
+    for (const auto &one : *r)
+        if (!one)
+            return Status(one.error());
+    return {};
 }
 
 Result<bool> Remediator::recordResult(const QJsonObject &result)

@@ -97,6 +97,8 @@ public:
 
     /// Outcomes reported by the dispatcher.
     Status recordSent(const DispatchRow &d, const QString &remoteId);
+    /// Many sends at once (one transaction): (row, SQS message id) pairs.
+    Status recordSent(const QList<QPair<DispatchRow, QString>> &sent);
     /// A result message from the executors. Answers false for a result already recorded
     /// or one for no known remediation (the message can be deleted either way).
     Result<bool> recordResult(const QJsonObject &result);

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Auto-remediation throughput against the fauxqs emulator on 127.0.0.1: decisions (rule
 // match, safety controls, timeline event and outbox row in one transaction) and decisions
-// plus the FIFO send, against the bare SQS client sending the same number of FIFO
-// messages one by one, in the same run. Prints a table; asserts nothing.
+// plus the FIFO send (ten per SendMessageBatch, one transaction per batch for the sent
+// events), against the bare SQS client sending the same number of FIFO messages one by one
+// and ten per batch, in the same run. Ratios are against the one-by-one client. Prints a
+// table; asserts nothing.
 //
 // Usage: bench_remediation [N]   (default 500 incidents; SITREP_BENCH_REMEDIATION_ROUNDS)
 #include "benchutil.h"
@@ -110,6 +112,7 @@ int main(int argc, char **argv)
         double cpu = 0;
     };
     QList<Row> rows{{QStringLiteral("bare SQS client: SendMessage (FIFO), one by one")},
+                    {QStringLiteral("bare SQS client: SendMessageBatch (FIFO), 10 per call")},
                     {QStringLiteral("Sitrep: decisions (rules, controls, event + outbox row)")},
                     {QStringLiteral("Sitrep: decisions + enqueue + FIFO send")}};
     const auto keep = [](Row &r, double s, double cpu) {
@@ -132,6 +135,24 @@ int main(int argc, char **argv)
             keep(rows[0], t.seconds(), t.cpuSeconds());
         }
         {
+            bench::Stopwatch t;
+            for (int i = 0; i < n; i += 10) {
+                QList<sync::aws::SqsSendEntry> batch;
+                for (int j = i; j < std::min(n, i + 10); ++j) {
+                    sync::aws::SqsSendEntry e;
+                    e.id = QString::number(j - i);
+                    e.body = QStringLiteral("{\"bench\":%1}").arg(j);
+                    e.messageGroupId = QStringLiteral("bench-%1").arg(j % 50);
+                    e.messageDeduplicationId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+                    batch << e;
+                }
+                auto r = await<sync::aws::SqsBatchResult>([&](auto cb) { sqs.sendMessageBatch(*url, batch, cb); });
+                if (!r || !r->failed.isEmpty())
+                    return 1;
+            }
+            keep(rows[1], t.seconds(), t.cpuSeconds());
+        }
+        {
             auto w = makeWorld(n, cfg);
             if (!w)
                 return 1;
@@ -142,7 +163,7 @@ int main(int argc, char **argv)
                 std::fprintf(stderr, "decided %d of %d: %s\n", decided ? *decided : -1, n, qPrintable(decided.errorMessage()));
                 return 1;
             }
-            keep(rows[1], s, cpu);
+            keep(rows[2], s, cpu);
         }
         {
             auto w = makeWorld(n, cfg);
@@ -164,7 +185,7 @@ int main(int argc, char **argv)
                 std::fprintf(stderr, "sent %d of %d\n", sent, n);
                 return 1;
             }
-            keep(rows[2], s, cpu);
+            keep(rows[3], s, cpu);
         }
     }
     const double ceiling = rows[0].seconds > 0 ? n / rows[0].seconds : 0;
