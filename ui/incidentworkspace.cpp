@@ -11,6 +11,7 @@
 #include "reminders/reminderservice.h"
 #include "bannerstyle.h"
 #include "severitystyle.h"
+#include "sync/conflictpanel.h"
 #include "triage/triagepanel.h"
 
 #include <QComboBox>
@@ -63,6 +64,10 @@ IncidentWorkspace::IncidentWorkspace(engine::LifecycleEngine &engine, const QStr
     m_tabs->addTab(new TriagePanel(m_engine, m_uid, m_me, m_tabs), tr("Tri&age"));
     outer->addWidget(m_tabs, 1);
     reload();
+    // Sync conflicts of this incident, between the header and the sections.
+    auto *conflicts = new ConflictPanel(m_engine, m_uid, m_me, this);
+    connect(conflicts, &ConflictPanel::resolved, this, &IncidentWorkspace::reload);
+    outer->insertWidget(1, conflicts);
 }
 
 QWidget *IncidentWorkspace::buildHeader()

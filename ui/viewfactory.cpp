@@ -8,6 +8,7 @@
 #include "problems/problemsscreenshots.h"
 #include "remediation/remediationscreenshots.h"
 #include "settings/settingsscreenshots.h"
+#include "sync/syncscreenshots.h"
 #include "warroomscreenshots.h"
 
 namespace sitrep::ui {
@@ -16,7 +17,7 @@ QStringList screenshotViews()
 {
     return QStringList{QStringLiteral("list"), QStringLiteral("incident"), QStringLiteral("create")} + postmortemScreenshotViews() + problemsScreenshotViews()
            + dashboardScreenshotViews() + settingsScreenshotViews() + triageScreenshotViews()
-           + remediationScreenshotViews();
+           + syncScreenshotViews() + remediationScreenshotViews();
 }
 
 QWidget *createScreenshotView(const QString &view, app::AppContext &context, const QSize &size)
@@ -34,6 +35,8 @@ QWidget *createScreenshotView(const QString &view, app::AppContext &context, con
         w = createTriageScreenshot(view, context, size);
     else if (remediationScreenshotViews().contains(view))
         w = createRemediationScreenshot(view, context, size);
+    else if (syncScreenshotViews().contains(view))
+        w = createSyncScreenshot(view, context, size);
     else if (settingsScreenshotViews().contains(view))
         return createSettingsScreenshot(view, context, size); // a dialog keeps its own size
     if (w)

@@ -51,6 +51,11 @@ inline const QString Reminder = QStringLiteral("reminder");
 inline const QString Escalation = QStringLiteral("escalation");
 inline const QString Conflict = QStringLiteral("conflict");
 inline const QString Renumbered = QStringLiteral("incident.renumbered");
+// Sync turned on for a database that already held incidents: each gets a provisional
+// number until the back end assigns the real one (incident.renumbered wins over it).
+inline const QString ProvisionalNumber = QStringLiteral("sync.provisional_number");
+// A person settled a conflict: payload conflict (event id), choice, state.
+inline const QString ConflictResolved = QStringLiteral("conflict.resolved");
 } // namespace kinds
 
 } // namespace sitrep::domain

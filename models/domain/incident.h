@@ -64,6 +64,9 @@ struct Incident {
     QString headHash;
     qint64 eventCount = 0;
     QJsonObject extra; // fields added by later modules (problem, postmortem status, ...)
+    // Not stored: set while folding once the back end numbered the incident, so a
+    // provisional number folded after it does not take the number back.
+    bool numberedByBackend = false;
 
     /// Milliseconds left on the active SLA clock at `now` (negative when breached).
     qint64 slaRemaining(qint64 now) const;

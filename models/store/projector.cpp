@@ -153,6 +153,12 @@ void applyEvent(Incident &inc, const Event &e)
         inc.extra[QStringLiteral("postmortem")] = QStringLiteral("draft");
     } else if (e.kind == kinds::Renumbered) {
         inc.number = p[u"number"].toString();
+        inc.numberedByBackend = true;
+    } else if (e.kind == kinds::ProvisionalNumber) {
+        // Recorded when sync was turned on; the back end's number (earlier in fold order,
+        // later in arrival) stays.
+        if (!inc.numberedByBackend)
+            inc.number = p[u"number"].toString();
     }
     if (!isBackgroundKind(e.kind))
         inc.updatedAt = qMax(inc.updatedAt, e.ts);

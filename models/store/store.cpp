@@ -78,7 +78,24 @@ QString Store::newUuid()
 
 static QString jsonList(const QStringList &l)
 {
-    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(l)).toJson(QJsonDocument::Compact));
+    // Every projection write serialises four lists, mostly empty or plain words: those are
+    // written directly (the same text QJsonDocument gives); anything that needs escaping
+    // goes through Qt.
+    QString out;
+    out.reserve(2 + int(l.size()) * 16);
+    out += u'[';
+    for (const QString &v : l) {
+        for (const QChar c : v)
+            if (c.unicode() < 0x20 || c.unicode() > 0x7e || c == u'"' || c == u'\\')
+                return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(l)).toJson(QJsonDocument::Compact));
+        if (out.size() > 1)
+            out += u',';
+        out += u'"';
+        out += v;
+        out += u'"';
+    }
+    out += u']';
+    return out;
 }
 static QStringList parseList(const QString &s)
 {
@@ -89,6 +106,8 @@ static QStringList parseList(const QString &s)
 }
 static QString jsonObj(const QJsonObject &o)
 {
+    if (o.isEmpty())
+        return QStringLiteral("{}");
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
@@ -340,7 +359,7 @@ static Status writeSideTables(Db &db, const Incident &inc, const Incident *befor
                 return Status::fail(s->error());
         }
     }
-    if (!before || before->title != inc.title || before->description != inc.description) {
+    if (!before || before->title != inc.title || before->description != inc.description || before->number != inc.number) {
         if (before) {
             Stmt *d = db.prepare(QStringLiteral("DELETE FROM search WHERE rowid=?"));
             d->bind(1, inc.rowid);

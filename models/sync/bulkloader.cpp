@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "sync/bulkloader.h"
 
+#include "store/metricsrollup.h"
 #include "store/projector.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+
+#include <sqlite3.h>
 
 namespace sitrep::sync {
 
@@ -18,58 +22,164 @@ BulkLoader::~BulkLoader()
         cancel();
 }
 
+// CREATE [UNIQUE] INDEX / CREATE TRIGGER text as sqlite_master keeps it, made idempotent.
+static QString ifNotExists(QString sql)
+{
+    for (const char *head : {"CREATE INDEX ", "CREATE UNIQUE INDEX ", "CREATE TRIGGER "}) {
+        const QString h = QString::fromLatin1(head);
+        if (sql.startsWith(h, Qt::CaseInsensitive))
+            return h + QStringLiteral("IF NOT EXISTS ") + sql.mid(h.size());
+    }
+    return sql;
+}
+
+static QString pragmaText(store::Db &db, const QString &sql)
+{
+    auto q = db.prepareOnce(sql);
+    return q && q->step() ? q->text(0) : QString();
+}
+
 Status BulkLoader::begin()
 {
     if (m_store.maxSeq() > 0)
         return Status::fail(QStringLiteral("a bulk load needs an empty database"));
     auto &db = m_store.db();
-    if (auto s = db.begin(); !s)
+    // Everything lands in new pages of an empty database: a rollback journal only has to
+    // keep the few pages that existed, where WAL would write every page twice. Fails
+    // harmlessly (stays WAL) while other connections have the database open.
+    m_journalMode.clear();
+    if (pragmaText(db, QStringLiteral("PRAGMA journal_mode")).compare(u"wal", Qt::CaseInsensitive) == 0
+        && pragmaText(db, QStringLiteral("PRAGMA journal_mode=DELETE")).compare(u"delete", Qt::CaseInsensitive) == 0)
+        m_journalMode = QStringLiteral("WAL");
+    if (auto s = db.begin(); !s) {
+        restoreSettings();
         return s;
+    }
     QJsonArray defs;
     QStringList names;
     {
+        // Secondary indexes, and the triggers that keep the dashboard rollups (an upsert per
+        // written row; store::rebuildMetricsRollups recomputes them set-wise once the rows
+        // are in). Other triggers stay: their effect has no set-wise rebuild here.
         auto q = db.prepareOnce(QStringLiteral(
-            "SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL AND tbl_name IN ('incidents','events')"));
+            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND tbl_name IN ('incidents','events','incident_services') "
+            "AND (type='index' OR (type='trigger' AND name LIKE 'metrics\\_%' ESCAPE '\\')) ORDER BY type='trigger', name"));
         while (q && q->step()) {
-            names << q->text(0);
-            defs.append(q->text(1));
+            names << QStringLiteral("%1 \"%2\"").arg(q->text(0).toUpper(), q->text(1));
+            defs.append(q->text(2));
         }
     }
     for (const QString &n : std::as_const(names))
-        if (auto s = db.exec(QStringLiteral("DROP INDEX \"%1\"").arg(n)); !s) {
+        if (auto s = db.exec(QStringLiteral("DROP %1").arg(n)); !s) {
             db.rollback();
+            restoreSettings();
             return s;
         }
     if (auto s = m_store.setMeta(kPendingIndexes, QString::fromUtf8(QJsonDocument(defs).toJson(QJsonDocument::Compact))); !s) {
         db.rollback();
+        restoreSettings();
         return s;
     }
     m_active = true;
     m_loaded = 0;
-    m_folding.clear();
+    m_rows.clear();
+    m_index.clear();
     return {};
+}
+
+void BulkLoader::restoreSettings()
+{
+    auto &db = m_store.db();
+    if (!m_journalMode.isEmpty())
+        (void)db.exec(QStringLiteral("PRAGMA journal_mode=%1").arg(m_journalMode));
+    m_journalMode.clear();
+}
+
+void BulkLoader::reserve(qint64 incidents)
+{
+    if (incidents > 0 && incidents < (qint64(1) << 31))
+        m_index.reserve(qsizetype(incidents));
+}
+
+// Event::computeHash over bytes already at hand: the same input, without converting the
+// hashes between hex and bytes or the strings to UTF-8 twice.
+static QByteArray chainHash(const QByteArray &prevHex, const QByteArray &id, const QByteArray &incident, qint64 hlc, qint64 ts,
+                            const QByteArray &actor, const QByteArray &kind, const QByteArray &payload)
+{
+    QCryptographicHash h(QCryptographicHash::Sha256);
+    h.addData(prevHex);
+    h.addData("\n");
+    h.addData(id);
+    h.addData("\n");
+    h.addData(incident);
+    h.addData("\n");
+    h.addData(QByteArray::number(hlc));
+    h.addData("\n");
+    h.addData(QByteArray::number(ts));
+    h.addData("\n");
+    h.addData(actor);
+    h.addData("\n");
+    h.addData(kind);
+    h.addData("\n");
+    h.addData(payload);
+    return h.result();
 }
 
 Status BulkLoader::add(const QList<Event> &events)
 {
     if (!m_active)
         return Status::fail(QStringLiteral("bulk load not started"));
+    store::Stmt *ins = m_store.db().prepare(QStringLiteral(
+        "INSERT INTO events(id, incident, hlc, ts, actor, kind, payload, prev_hash, hash, origin) VALUES(?,?,?,?,?,?,?,?,?,?)"));
+    if (!ins)
+        return Status::fail(m_store.db().lastError(), QStringLiteral("db"));
+    sqlite3_stmt *st = ins->handle();
+    sqlite3 *db = m_store.db().handle();
     for (Event e : events) {
-        const QUuid inc = QUuid::fromString(e.incidentUid);
-        Folding &f = m_folding[inc];
-        if (f.uid.isEmpty())
-            f.uid = inc.toString(QUuid::WithoutBraces);
-        e.prevHash = f.incident.headHash;
-        e.payloadRaw.clear();
-        e.hash = e.computeHash();
+        const QUuid incUuid = QUuid::fromString(e.incidentUid);
+        const QUuid idUuid = QUuid::fromString(e.id);
+        if (incUuid.isNull() || idUuid.isNull())
+            return Status::fail(QStringLiteral("event without a valid id or incident id"));
+        Folding *&slot = m_index[incUuid];
+        if (!slot) {
+            slot = &m_rows.emplace_back();
+            slot->uid = incUuid.toString(QUuid::WithoutBraces);
+        }
+        Folding &f = *slot;
+        // The log stores UUIDs as bytes and reads them back in this one spelling: hash that.
+        e.id = idUuid.toString(QUuid::WithoutBraces);
+        e.incidentUid = f.uid;
         if (e.origin.isEmpty() || e.origin == u"local")
             e.origin = QStringLiteral("remote");
-        if (auto s = m_store.appendEvent(e); !s) {
+        // The payload is serialised once: the same canonical text is hashed and stored.
+        e.payloadRaw = QJsonDocument(e.payload).toJson(QJsonDocument::Compact);
+        const QByteArray idText = e.id.toLatin1(), incText = e.incidentUid.toLatin1();
+        const QByteArray actor = e.actor.toUtf8(), kind = e.kind.toUtf8(), origin = e.origin.toUtf8();
+        const QByteArray idBlob = idUuid.toRfc4122(), incBlob = incUuid.toRfc4122();
+        const QByteArray hash = chainHash(f.head.toHex(), idText, incText, e.hlc, e.ts, actor, kind, e.payloadRaw);
+        sqlite3_reset(st);
+        sqlite3_bind_blob(st, 1, idBlob.constData(), int(idBlob.size()), SQLITE_STATIC);
+        sqlite3_bind_blob(st, 2, incBlob.constData(), int(incBlob.size()), SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, e.hlc);
+        sqlite3_bind_int64(st, 4, e.ts);
+        sqlite3_bind_text(st, 5, actor.constData(), int(actor.size()), SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, kind.constData(), int(kind.size()), SQLITE_STATIC);
+        sqlite3_bind_text(st, 7, e.payloadRaw.constData(), int(e.payloadRaw.size()), SQLITE_STATIC);
+        sqlite3_bind_blob(st, 8, f.head.constData(), int(f.head.size()), SQLITE_STATIC);
+        sqlite3_bind_blob(st, 9, hash.constData(), int(hash.size()), SQLITE_STATIC);
+        sqlite3_bind_text(st, 10, origin.constData(), int(origin.size()), SQLITE_STATIC);
+        const int rc = sqlite3_step(st);
+        if (rc != SQLITE_DONE) {
+            const QString err = QString::fromUtf8(sqlite3_errmsg(db));
+            sqlite3_reset(st);
             // A duplicate id is a no-op, as in the merge path.
-            if (m_store.hasEvent(e.id))
+            if ((rc & 0xff) == SQLITE_CONSTRAINT && m_store.hasEvent(e.id))
                 continue;
-            return s;
+            return Status::fail(QStringLiteral("cannot append event: %1").arg(err), QStringLiteral("db"));
         }
+        e.seq = sqlite3_last_insert_rowid(db);
+        e.hash = QString::fromLatin1(hash.toHex());
+        f.head = hash;
         ++m_loaded;
         if (e.kind == kinds::Opened && f.openSeq == 0)
             f.openSeq = e.seq;
@@ -82,6 +192,8 @@ Status BulkLoader::add(const QList<Event> &events)
         }
         f.incident.headHash = e.hash; // the chain continues from the last appended event
     }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     return {};
 }
 
@@ -100,22 +212,21 @@ Status BulkLoader::finish()
             QString sql = v.toString();
             if (eventsOnly && !sql.contains(QStringLiteral(" ON events")))
                 continue;
-            sql.replace(QStringLiteral("CREATE INDEX "), QStringLiteral("CREATE INDEX IF NOT EXISTS "));
-            sql.replace(QStringLiteral("CREATE UNIQUE INDEX "), QStringLiteral("CREATE UNIQUE INDEX IF NOT EXISTS "));
-            if (auto s = db.exec(sql); !s)
+            if (auto s = db.exec(ifNotExists(sql)); !s)
                 return s;
         }
         return {};
     };
     QList<Folding *> rows;
-    rows.reserve(m_folding.size());
+    rows.reserve(qsizetype(m_rows.size()));
     bool anyDirty = false;
-    for (auto it = m_folding.begin(); it != m_folding.end(); ++it) {
-        if (it->openSeq == 0)
-            return fail(Status::fail(QStringLiteral("the back end sent events of incident %1 without its incident.opened event")
-                                         .arg(it.key().toString(QUuid::WithoutBraces))));
-        anyDirty = anyDirty || it->dirty;
-        rows << &*it;
+    bool sorted = true;
+    for (Folding &f : m_rows) {
+        if (f.openSeq == 0)
+            return fail(Status::fail(QStringLiteral("the back end sent events of incident %1 without its incident.opened event").arg(f.uid)));
+        anyDirty = anyDirty || f.dirty;
+        sorted = sorted && (rows.isEmpty() || rows.last()->openSeq < f.openSeq);
+        rows << &f;
     }
     if (anyDirty)
         if (auto s = recreate(true); !s)
@@ -132,15 +243,19 @@ Status BulkLoader::finish()
         inc.headHash = head;
         f->incident = inc;
     }
-    // Row ids in the order the incidents were opened, as a rebuild from the log gives them.
-    std::sort(rows.begin(), rows.end(), [](const Folding *a, const Folding *b) { return a->openSeq < b->openSeq; });
+    // Row ids in the order the incidents were opened, as a rebuild from the log gives them
+    // (usually the order they were first seen in).
+    if (!sorted)
+        std::sort(rows.begin(), rows.end(), [](const Folding *a, const Folding *b) { return a->openSeq < b->openSeq; });
     for (Folding *f : std::as_const(rows)) {
         f->incident.rowid = 0;
         // `before` = itself: the row only; search and services are rebuilt set-wise below.
         if (auto s = m_store.writeIncident(f->incident, &f->incident); !s)
             return fail(s);
     }
-    m_folding.clear();
+    rows.clear();
+    m_index.clear();
+    m_rows.clear();
     for (const char *sql : {
              "INSERT OR IGNORE INTO incident_services(service, incident) SELECT j.value, i.id FROM incidents i, json_each(i.services) j",
              "INSERT INTO search(rowid, body, incident) SELECT id, number || ' ' || title || char(10) || description, id FROM incidents",
@@ -149,6 +264,8 @@ Status BulkLoader::finish()
         if (auto s = db.exec(QString::fromLatin1(sql)); !s)
             return fail(s);
     }
+    if (auto s = store::rebuildMetricsRollups(db); !s)
+        return fail(s);
     if (auto s = recreate(false); !s)
         return fail(s);
     if (auto s = db.exec(QStringLiteral("DELETE FROM meta WHERE key='sync.bulk_indexes'")); !s)
@@ -156,8 +273,10 @@ Status BulkLoader::finish()
     m_active = false;
     if (auto s = db.commit(); !s) {
         db.rollback();
+        restoreSettings();
         return s;
     }
+    restoreSettings();
     return {};
 }
 
@@ -166,8 +285,10 @@ void BulkLoader::cancel()
     if (!m_active)
         return;
     m_active = false;
-    m_folding.clear();
+    m_index.clear();
+    m_rows.clear();
     m_store.db().rollback();
+    restoreSettings();
 }
 
 Status BulkLoader::recover(store::Store &store)
@@ -179,10 +300,7 @@ Status BulkLoader::recover(store::Store &store)
     if (auto s = db.begin(); !s)
         return s;
     for (const auto &v : QJsonDocument::fromJson(pending.toUtf8()).array()) {
-        QString sql = v.toString();
-        sql.replace(QStringLiteral("CREATE INDEX "), QStringLiteral("CREATE INDEX IF NOT EXISTS "));
-        sql.replace(QStringLiteral("CREATE UNIQUE INDEX "), QStringLiteral("CREATE UNIQUE INDEX IF NOT EXISTS "));
-        if (auto s = db.exec(sql); !s) {
+        if (auto s = db.exec(ifNotExists(v.toString())); !s) {
             db.rollback();
             return s;
         }

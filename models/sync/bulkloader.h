@@ -9,18 +9,22 @@
 #include <QStringList>
 #include <QUuid>
 
+#include <deque>
+
 namespace sitrep::sync {
 
 /// Loads a back end's whole history into an empty database, in one transaction: events are
 /// re-chained onto this replica's hash chain (as the engine's merge does) and appended with
-/// the secondary indexes dropped, while each incident is folded in memory through the
-/// projector in (hlc, id) order (out-of-order incidents are refolded from the log); then the
-/// rows are written, and search, services and the indexes are rebuilt set-wise. The result
-/// is what Store::rebuildProjection() gives for the same log.
+/// the secondary indexes and the rollup triggers dropped, while each incident is folded in
+/// memory through the projector in (hlc, id) order (out-of-order incidents are refolded from
+/// the log); then the rows are written, and search, services, the dashboard rollups and the
+/// indexes are rebuilt set-wise. The result is what Store::rebuildProjection() gives for the
+/// same log.
 class BulkLoader {
     struct Folding {
         domain::Incident incident;
         QString uid;
+        QByteArray head;      // raw SHA-256 of the last appended event (the chain head)
         qint64 lastHlc = 0;
         QString lastId;
         qint64 openSeq = 0;   // order of the incident.opened event: the row id order
@@ -33,8 +37,13 @@ public:
     BulkLoader(const BulkLoader &) = delete;
     BulkLoader &operator=(const BulkLoader &) = delete;
 
-    /// Fails unless the database holds no events.
+    /// Fails unless the database holds no events. While the load runs, the database uses a
+    /// rollback journal (new pages are written once instead of to the WAL and again at the
+    /// checkpoint); finish() and cancel() put WAL back, and Store::open() always opens in
+    /// WAL mode.
     Status begin();
+    /// How many incidents to expect (from the change feed's total): sizes the working set.
+    void reserve(qint64 incidents);
     Status add(const QList<domain::Event> &events);
     /// Commits the events, rebuilds projection, search and indexes.
     Status finish();
@@ -42,14 +51,19 @@ public:
     void cancel();
     qint64 loaded() const { return m_loaded; }
 
-    /// Puts back indexes a bulk load dropped, if it was interrupted between its steps.
+    /// Puts back indexes and triggers a bulk load dropped, if it was interrupted between its
+    /// steps.
     static Status recover(store::Store &store);
 
 private:
+    void restoreSettings();
+
     store::Store &m_store;
     bool m_active = false;
     qint64 m_loaded = 0;
-    QHash<QUuid, Folding> m_folding;
+    std::deque<Folding> m_rows;     // stable addresses; first-seen order
+    QHash<QUuid, Folding *> m_index;
+    QString m_journalMode;          // to restore; empty when unchanged
 };
 
 } // namespace sitrep::sync

@@ -2,8 +2,11 @@
 #include "sync/outbox.h"
 
 #include "engine/lifecycleengine.h"
+#include "store/projector.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QUuid>
 
 namespace sitrep::sync {
@@ -25,6 +28,69 @@ void Outbox::attach(engine::LifecycleEngine &engine)
     engine.addCommitHook([](store::Store &s, const QList<Event> &events) { return enqueue(s, events); });
 }
 
+// One sync.provisional_number event per local incident the back end has not numbered,
+// chained and folded like any event (so verify and a rebuild give the same rows), later in
+// HLC order than everything already in the log.
+static Status numberProvisionally(store::Store &store, const QString &replica, const QString &prefix)
+{
+    auto &db = store.db();
+    QStringList uids;
+    {
+        auto q = db.prepareOnce(QStringLiteral(
+            "SELECT i.uid FROM incidents i WHERE i.number NOT LIKE 'TMP-%' "
+            "AND EXISTS (SELECT 1 FROM events o WHERE o.incident = i.uid AND o.kind = 'incident.opened' AND o.origin NOT IN ('remote', 'backend')) "
+            "AND NOT EXISTS (SELECT 1 FROM events r WHERE r.incident = i.uid AND r.kind = 'incident.renumbered') ORDER BY i.id"));
+        if (!q)
+            return Status::fail(db.lastError(), QStringLiteral("db"));
+        while (q->step())
+            uids << store::Store::blobToUuid(q->blob(0));
+        if (!q->error().isEmpty())
+            return Status::fail(q->error(), QStringLiteral("db"));
+    }
+    if (uids.isEmpty())
+        return {};
+    qint64 maxHlc = 0;
+    if (auto q = db.prepareOnce(QStringLiteral("SELECT coalesce(max(hlc), 0) FROM events")); q && q->step())
+        maxHlc = q->int64(0);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    qint64 hlc = qMax(maxHlc + 1, now << 16);
+    static const QRegularExpression digits(QStringLiteral("(\\d+)$"));
+    for (const QString &uid : std::as_const(uids)) {
+        auto before = store.incidentByUid(uid);
+        if (!before)
+            continue;
+        const auto m = digits.match(before->number);
+        QString number = m.hasMatch() ? prefix + m.captured(1) : QString();
+        if (number.isEmpty() || store.incidentByNumber(number)) {
+            auto n = store.nextNumber(prefix);
+            if (!n)
+                return Status(n.error());
+            number = *n;
+        }
+        Event e;
+        e.id = store::Store::newUuid();
+        e.incidentUid = uid;
+        e.hlc = hlc++;
+        e.ts = now;
+        e.actor = QStringLiteral("system");
+        e.kind = kinds::ProvisionalNumber;
+        e.payload = {{QStringLiteral("number"), number},
+                     {QStringLiteral("was"), before->number},
+                     {QStringLiteral("message"), QStringLiteral("numbered %1 until the back end assigns a number (was %2 before sync was on)")
+                                                     .arg(number, before->number)}};
+        e.origin = replica;
+        e.prevHash = before->headHash;
+        e.hash = e.computeHash();
+        if (auto s = store.appendEvent(e); !s)
+            return s;
+        domain::Incident inc = *before;
+        store::applyEvent(inc, e);
+        if (auto s = store.writeIncident(inc, &*before); !s)
+            return s;
+    }
+    return {};
+}
+
 Status Outbox::enable(store::Store &store)
 {
     if (enabled(store))
@@ -42,6 +108,13 @@ Status Outbox::enable(store::Store &store)
             db.rollback();
             return s;
         }
+    }
+    // Incidents opened before sync was on carry numbers the back end will hand out too:
+    // they become provisional, like incidents opened offline, and the back end's number
+    // replaces them on the first acknowledgement.
+    if (auto s = numberProvisionally(store, replica, prefix); !s) {
+        db.rollback();
+        return s;
     }
     // Everything this database wrote before sync was on goes out first, in log order.
     if (auto s = db.exec(QStringLiteral("INSERT OR IGNORE INTO sync_outbox(event_id, event_seq) "

@@ -32,7 +32,9 @@ public:
     /// (meta sync.enabled = 1). Safe to call for every engine a front end builds.
     static void attach(engine::LifecycleEngine &engine);
     /// Turns sync on for this database: gives it a replica id, switches new incident
-    /// numbers to provisional ones and queues every local event not yet queued.
+    /// numbers to provisional ones, gives incidents opened before (never numbered by the
+    /// back end) a provisional number too (sync.provisional_number events), and queues
+    /// every local event not yet queued.
     static Status enable(store::Store &store);
     static bool enabled(store::Store &store);
     /// The hook itself: queues `events` (callers hold the transaction).

@@ -293,6 +293,8 @@ Result<qint64> SyncService::initialSync(const std::function<bool(qint64, qint64)
             }
             events << *e;
         }
+        if (loader.loaded() == 0)
+            loader.reserve(o.value(u"total").toInteger());
         if (auto s = loader.add(events); !s) {
             loader.cancel();
             return R(s.error());

@@ -238,6 +238,7 @@ int main(int argc, char **argv)
         double c0 = cpuNow();
         if (!loader.begin())
             return 1;
+        loader.reserve(nBulk); // initialSync passes the change feed's total
         appendSecs += double(t.nsecsElapsed()) / 1e9;
         appendCpu += cpuNow() - c0;
         for (qint64 i = 0; i < nBulk; i += chunk) {

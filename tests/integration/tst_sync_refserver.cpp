@@ -4,6 +4,7 @@
 #include "app/appcontext.h"
 #include "fixtures/refserver/refserverprocess.h"
 #include "integration/secretscan.h"
+#include "sync/conflicts.h"
 #include "sync/outbox.h"
 #include "sync/restclient.h"
 #include "sync/syncservice.h"
@@ -177,6 +178,110 @@ private Q_SLOTS:
         QCOMPARE(a.store().incidentByUid(offline->incidentUid)->number, b.store().incidentByUid(offline->incidentUid)->number);
         QVERIFY(a.store().verify().ok);
         QVERIFY(b.store().verify().ok);
+    }
+
+    void conflictResolvedOnOneClient_showsResolvedOnBoth()
+    {
+        refserver::RefServerProcess server;
+        QVERIFY(server.start(m_serverDir.filePath(QStringLiteral("resolve.db")), kToken));
+        Client a, b;
+        QVERIFY(a.open(server.url()));
+        QVERIFY(b.open(server.url()));
+        auto r = a.engine().execute(Command::open(openArgs(QStringLiteral("contested"))));
+        QVERIFY(r);
+        const QString uid = r->incidentUid;
+        QVERIFY(a.settle());
+        QVERIFY(b.settle());
+        // B acknowledges offline first; A investigates later: A's move conflicts.
+        b.svc->setUrl(deadUrl());
+        QVERIFY(b.engine().execute(Command::transition(uid, QStringLiteral("acknowledged"), QStringLiteral("bob"))));
+        QTest::qWait(5);
+        QVERIFY(a.engine().execute(Command::transition(uid, QStringLiteral("investigating"), QStringLiteral("alice"))));
+        QVERIFY(a.settle());
+        b.svc->setUrl(server.url());
+        QVERIFY(b.settle());
+        QVERIFY(a.settle());
+        for (Client *c : {&a, &b}) {
+            const auto conflicts = sync::conflictsOf(c->store().timeline(uid));
+            QCOMPARE(conflicts.size(), 1);
+            QVERIFY(!conflicts[0].resolved);
+            QCOMPARE(conflicts[0].applied.actor, QStringLiteral("bob"));
+            QCOMPARE(conflicts[0].rejected.to, QStringLiteral("investigating"));
+        }
+        const QString conflictId = sync::conflictsOf(a.store().timeline(uid)).first().id;
+        // Alice takes her side: a normal transition, then the resolution, both through sync.
+        auto done = sync::resolveConflict(a.engine(), uid, conflictId, sync::ConflictChoice::TakeRejected, QStringLiteral("alice"));
+        QVERIFY2(done, qPrintable(done.errorMessage()));
+        QVERIFY(a.settle());
+        QVERIFY(b.settle());
+        for (Client *c : {&a, &b}) {
+            const auto conflicts = sync::conflictsOf(c->store().timeline(uid));
+            QCOMPARE(conflicts.size(), 1);
+            QVERIFY(conflicts[0].resolved);
+            QCOMPARE(conflicts[0].resolvedBy, QStringLiteral("alice"));
+            QCOMPARE(conflicts[0].choice, QStringLiteral("rejected"));
+            QCOMPARE(c->store().incidentByUid(uid)->state, QStringLiteral("investigating"));
+            QCOMPARE(c->count(domain::kinds::ConflictResolved), 1);
+            QVERIFY(c->store().verify().ok);
+        }
+        QCOMPARE(a.eventIds(), b.eventIds());
+        QCOMPARE(a.projection(), b.projection());
+    }
+
+    void syncTurnedOnLater_localNumbersBecomeProvisional_andFollowTheBackEnd()
+    {
+        refserver::RefServerProcess server;
+        QVERIFY(server.start(m_serverDir.filePath(QStringLiteral("later.db")), kToken));
+        // A already gave the back end INC0000001 and INC0000002.
+        Client a;
+        QVERIFY(a.open(server.url()));
+        for (int i = 0; i < 2; ++i)
+            QVERIFY(a.engine().execute(Command::open(openArgs(QStringLiteral("server side %1").arg(i)))));
+        QVERIFY(a.settle());
+        // B worked without sync: INC0000001..3 locally, one with a note.
+        Client b;
+        QStringList local;
+        {
+            auto c = app::AppContext::open(b.dir.filePath(QStringLiteral("c.db")));
+            QVERIFY(c);
+            for (int i = 0; i < 3; ++i) {
+                auto r = (*c)->engine().execute(Command::open(openArgs(QStringLiteral("local only %1").arg(i))));
+                QVERIFY(r);
+                QCOMPARE(r->number, QStringLiteral("INC%1").arg(i + 1, 7, 10, QLatin1Char('0')));
+                local << r->incidentUid;
+            }
+            QVERIFY((*c)->engine().execute(Command::note(local[2], QStringLiteral("before sync"))));
+        }
+        QVERIFY(b.open(server.url())); // turns sync on
+        for (const QString &uid : local) {
+            const auto inc = b.store().incidentByUid(uid);
+            QVERIFY2(inc->number.startsWith(u"TMP-"), qPrintable(inc->number));
+        }
+        QVERIFY(!b.store().incidentByNumber(QStringLiteral("INC0000001")));
+        store::ListQuery byNumber;
+        byNumber.search = b.store().incidentByUid(local[0])->number;
+        QCOMPARE(b.store().count(byNumber), qint64(1)); // search follows the number
+        QVERIFY(b.store().verify().ok);
+        // Pushing them does not clash with the numbers the back end hands out.
+        QVERIFY(b.settle());
+        QVERIFY(a.settle());
+        QVERIFY(b.settle());
+        QSet<QString> numbers;
+        for (const QString &uid : local) {
+            const QString n = b.store().incidentByUid(uid)->number;
+            QVERIFY2(n.startsWith(u"INC") && n > QStringLiteral("INC0000002"), qPrintable(n));
+            QCOMPARE(a.store().incidentByUid(uid)->number, n);
+            numbers.insert(n);
+        }
+        QCOMPARE(numbers.size(), 3);
+        byNumber.search = b.store().incidentByUid(local[0])->number;
+        QCOMPARE(b.store().count(byNumber), qint64(1));
+        QCOMPARE(a.projection(), b.projection());
+        QCOMPARE(a.eventIds(), b.eventIds());
+        const auto va = a.store().verify(), vb = b.store().verify();
+        QVERIFY2(va.ok, qPrintable(va.faults.join(u'\n')));
+        QVERIFY2(vb.ok, qPrintable(vb.faults.join(u'\n')));
+        QCOMPARE(server.control({}, true).value(u"incidents_created").toInteger(), qint64(5));
     }
 
     void faultyNetwork_everyEventArrivesExactlyOnce()

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+#include "sync/conflictpanel.h"
+
+#include "engine/lifecycleengine.h"
+
+#include <QDateTime>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <utility>
+
+namespace sitrep::ui {
+
+using sync::ConflictChoice;
+
+ConflictPanel::ConflictPanel(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &me, QWidget *parent)
+    : QFrame(parent), m_engine(engine), m_uid(incidentUid), m_me(me)
+{
+    setObjectName(QStringLiteral("conflictPanel"));
+    setAccessibleName(tr("Sync conflict"));
+    setFrameShape(QFrame::StyledPanel);
+    auto *v = new QVBoxLayout(this);
+    v->setContentsMargins(10, 6, 10, 6);
+    v->setSpacing(3);
+    m_title = new QLabel(this);
+    m_title->setObjectName(QStringLiteral("conflictTitle"));
+    m_title->setWordWrap(true);
+    v->addWidget(m_title);
+    m_applied = new QLabel(this);
+    m_applied->setObjectName(QStringLiteral("conflictApplied"));
+    m_applied->setWordWrap(true);
+    v->addWidget(m_applied);
+    m_rejected = new QLabel(this);
+    m_rejected->setObjectName(QStringLiteral("conflictRejected"));
+    m_rejected->setWordWrap(true);
+    v->addWidget(m_rejected);
+    m_error = new QLabel(this);
+    m_error->setObjectName(QStringLiteral("conflictError"));
+    m_error->setWordWrap(true);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->hide();
+    v->addWidget(m_error);
+    auto *row = new QHBoxLayout;
+    m_keep = new QPushButton(this);
+    m_keep->setObjectName(QStringLiteral("conflictKeep"));
+    m_take = new QPushButton(this);
+    m_take->setObjectName(QStringLiteral("conflictTake"));
+    m_dismiss = new QPushButton(tr("Dismiss"), this);
+    m_dismiss->setObjectName(QStringLiteral("conflictDismiss"));
+    m_dismiss->setAccessibleName(tr("Dismiss the conflict without changing the state"));
+    m_dismiss->setToolTip(m_dismiss->accessibleName());
+    row->addWidget(m_keep);
+    row->addWidget(m_take);
+    row->addWidget(m_dismiss);
+    row->addStretch(1);
+    v->addLayout(row);
+    connect(m_keep, &QPushButton::clicked, this, [this] { resolve(ConflictChoice::KeepApplied); });
+    connect(m_take, &QPushButton::clicked, this, [this] { resolve(ConflictChoice::TakeRejected); });
+    connect(m_dismiss, &QPushButton::clicked, this, [this] { resolve(ConflictChoice::Dismiss); });
+    connect(&m_engine, &engine::LifecycleEngine::eventsAppended, this, [this](const QStringList &, const QStringList &uids) {
+        if (uids.contains(m_uid))
+            reload();
+    });
+    reload();
+}
+
+int ConflictPanel::unresolvedCount() const
+{
+    return int(std::count_if(m_conflicts.cbegin(), m_conflicts.cend(), [](const sync::Conflict &c) { return !c.resolved; }));
+}
+
+QString ConflictPanel::errorText() const
+{
+    return m_error->isHidden() ? QString() : m_error->text();
+}
+
+QString ConflictPanel::stateLabel(const QString &state) const
+{
+    const auto *st = m_engine.workflow().state(state);
+    return st && !st->label.isEmpty() ? st->label : state;
+}
+
+QString ConflictPanel::describe(const sync::ConflictTransition &t) const
+{
+    if (t.eventId.isEmpty())
+        return tr("still '%1', as it was opened").arg(stateLabel(t.to));
+    return tr("%1 moved it from '%2' to '%3' at %4")
+        .arg(t.actor, stateLabel(t.from), stateLabel(t.to), QDateTime::fromMSecsSinceEpoch(t.ts).toString(QStringLiteral("HH:mm:ss")));
+}
+
+void ConflictPanel::reload()
+{
+    m_conflicts = sync::conflictsOf(m_engine.store().timeline(m_uid));
+    const int open = unresolvedCount();
+    m_current = {};
+    for (const auto &c : std::as_const(m_conflicts))
+        if (!c.resolved) {
+            m_current = c;
+            break;
+        }
+    if (m_conflicts.isEmpty()) {
+        hide();
+        return;
+    }
+    const bool unresolved = !m_current.id.isEmpty();
+    if (unresolved) {
+        // Vermillion/orange: readable with the common colour-vision deficiencies.
+        setStyleSheet(QStringLiteral("#conflictPanel { background: #FBE3D6; border: 2px solid #D55E00; border-radius: 4px; }"
+                                     "#conflictPanel QLabel { color: #4A1A00; }"
+                                     "#conflictError { color: #8B0000; font-weight: bold; }"));
+        m_title->setText(open > 1 ? tr("<b>Sync conflict (1 of %1):</b> two people moved this incident at the same time. "
+                                       "Pick the state it should be in.").arg(open)
+                                  : tr("<b>Sync conflict:</b> two people moved this incident at the same time. "
+                                       "Pick the state it should be in."));
+        m_applied->setText(tr("Applied: %1").arg(describe(m_current.applied)));
+        m_rejected->setText(tr("Not applied: %1").arg(describe(m_current.rejected)));
+        m_keep->setText(tr("Keep '%1'").arg(stateLabel(m_current.applied.to)));
+        m_keep->setAccessibleName(tr("Keep the applied transition: '%1'").arg(stateLabel(m_current.applied.to)));
+        m_take->setText(tr("Use '%1'").arg(stateLabel(m_current.rejected.to)));
+        m_take->setAccessibleName(tr("Use the transition that was not applied: '%1'").arg(stateLabel(m_current.rejected.to)));
+        // A side the workflow cannot reach from where the incident is now is shown, not offered.
+        const auto inc = m_engine.store().incidentByUid(m_uid);
+        const QString now = inc ? inc->state : QString();
+        const QStringList allowed = inc ? m_engine.allowedTransitions(*inc) : QStringList();
+        for (auto [button, target] : {std::pair{m_keep, m_current.applied.to}, std::pair{m_take, m_current.rejected.to}}) {
+            const bool reachable = target == now || allowed.contains(target);
+            button->setEnabled(reachable);
+            button->setToolTip(reachable ? QString()
+                                         : tr("The workflow has no transition from '%1' to '%2'").arg(stateLabel(now), stateLabel(target)));
+        }
+        m_applied->show();
+        m_rejected->show();
+    } else {
+        const auto &c = m_conflicts.last();
+        setStyleSheet(QStringLiteral("#conflictPanel { background: #DCEFF8; border: 1px solid #0072B2; border-radius: 4px; }"
+                                     "#conflictPanel QLabel { color: #0B2F45; }"));
+        const QString when = QDateTime::fromMSecsSinceEpoch(c.resolvedAt).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+        QString how;
+        if (c.choice == u"dismissed")
+            how = tr("%1 dismissed it at %2").arg(c.resolvedBy, when);
+        else
+            how = tr("%1 chose '%2' at %3").arg(c.resolvedBy, stateLabel(c.resolvedState), when);
+        m_title->setText(m_conflicts.size() > 1 ? tr("<b>All %1 sync conflicts resolved.</b> Last: %2").arg(m_conflicts.size()).arg(how)
+                                                : tr("<b>Sync conflict resolved:</b> %1").arg(how));
+        m_applied->hide();
+        m_rejected->hide();
+        m_error->hide();
+    }
+    m_keep->setVisible(unresolved);
+    m_take->setVisible(unresolved);
+    m_dismiss->setVisible(unresolved);
+    setAccessibleDescription(m_title->text());
+    show();
+}
+
+bool ConflictPanel::resolve(ConflictChoice choice)
+{
+    if (m_current.id.isEmpty())
+        return false;
+    const auto r = sync::resolveConflict(m_engine, m_uid, m_current.id, choice, m_me);
+    if (!r) {
+        m_error->setText(r.errorMessage());
+        m_error->show();
+        reload();
+        return false;
+    }
+    m_error->hide();
+    reload();
+    Q_EMIT resolved();
+    return true;
+}
+
+} // namespace sitrep::ui

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+#include "sync/syncscreenshots.h"
+
+#include "app/appcontext.h"
+#include "incidentworkspace.h"
+#include "sync/outbox.h"
+
+#include <QLabel>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QVBoxLayout>
+
+namespace sitrep::ui {
+
+using engine::Command;
+
+QStringList syncScreenshotViews()
+{
+    return {QStringLiteral("conflict")};
+}
+
+namespace {
+
+/// Two replicas in a scratch folder and the workspace of the first; owns all of them.
+class ConflictScene final : public QWidget {
+public:
+    // The workspace goes before the replicas its widgets work on.
+    ~ConflictScene() override { qDeleteAll(findChildren<QWidget *>(QString(), Qt::FindDirectChildrenOnly)); }
+    QTemporaryDir dir;
+    std::unique_ptr<app::AppContext> a, b;
+};
+
+Result<std::unique_ptr<app::AppContext>> replica(const QString &path, const QString &workflow)
+{
+    {
+        auto first = app::AppContext::open(path, workflow);
+        if (!first)
+            return first;
+        if (auto s = sync::Outbox::enable((*first)->store()); !s)
+            return Result<std::unique_ptr<app::AppContext>>(s.error());
+    }
+    return app::AppContext::open(path, workflow);
+}
+
+Status deliver(app::AppContext &from, app::AppContext &to)
+{
+    sync::Outbox box(from.store());
+    QList<domain::Event> events;
+    for (const auto &row : box.pending(100000)) {
+        events << row.event;
+        if (auto s = box.markSent(row.seq); !s)
+            return s;
+    }
+    if (events.isEmpty())
+        return {};
+    auto r = to.engine().mergeRemote(events);
+    return r ? Status() : Status(r.error());
+}
+
+} // namespace
+
+QWidget *createSyncScreenshot(const QString &view, app::AppContext &context, const QSize &)
+{
+    if (view != u"conflict")
+        return nullptr;
+    auto scene = std::make_unique<ConflictScene>();
+    auto fail = [](const QString &why) { return new QLabel(QStringLiteral("Cannot stage the conflict: %1").arg(why)); };
+    // The scene follows the workflow the database uses (the default when it has none).
+    const QString wf = context.store().meta(QStringLiteral("workflow"));
+    auto a = replica(scene->dir.filePath(QStringLiteral("a.db")), wf);
+    auto b = a ? replica(scene->dir.filePath(QStringLiteral("b.db")), wf) : decltype(a)(a.error());
+    if (!a || !b)
+        return fail(a ? b.errorMessage() : a.errorMessage());
+    scene->a = std::move(*a);
+    scene->b = std::move(*b);
+    auto &ea = scene->a->engine();
+    auto &eb = scene->b->engine();
+    auto opened = ea.execute(Command::open({{QStringLiteral("title"), QStringLiteral("Checkout API returning 502 for EU customers")},
+                                            {QStringLiteral("description"), QStringLiteral("Error rate 18% on checkout-api since the 14:02 deploy.")},
+                                            {QStringLiteral("severity"), QStringLiteral("high")},
+                                            {QStringLiteral("services"), QStringLiteral("checkout")}},
+                                           QStringLiteral("priya.raman")));
+    if (!opened)
+        return fail(opened.errorMessage());
+    const QString uid = opened->incidentUid;
+    // Two people move the incident while one of them is offline: the first move wins the
+    // fold, the second becomes a conflict on both replicas.
+    QList<QString> targets;
+    for (const QString &to : ea.allowedTransitions(*scene->a->store().incidentByUid(uid)))
+        if (ea.whyNot(*scene->a->store().incidentByUid(uid), to).isEmpty())
+            targets << to;
+    if (targets.size() < 2)
+        return fail(QStringLiteral("the workflow offers fewer than two moves from its first state"));
+    Status s = deliver(*scene->a, *scene->b);
+    if (s) {
+        (void)ea.execute(Command::note(uid, QStringLiteral("Rolling back 1.42.0 is on the table"), QStringLiteral("priya.raman")));
+        if (!eb.execute(Command::transition(uid, targets[0], QStringLiteral("marco.bianchi"))))
+            s = Status::fail(QStringLiteral("first move refused"));
+    }
+    QThread::msleep(3);
+    if (s && !ea.execute(Command::transition(uid, targets[1], QStringLiteral("priya.raman"))))
+        s = Status::fail(QStringLiteral("second move refused"));
+    for (int i = 0; s && i < 2; ++i) {
+        s = deliver(*scene->b, *scene->a);
+        if (s)
+            s = deliver(*scene->a, *scene->b);
+    }
+    if (!s)
+        return fail(s.errorMessage());
+    auto *layout = new QVBoxLayout(scene.get());
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *w = new IncidentWorkspace(ea, uid, QStringLiteral("priya.raman"), scene.get());
+    w->setRecordReminders(false);
+    layout->addWidget(w);
+    return scene.release();
+}
+
+} // namespace sitrep::ui
