@@ -43,12 +43,66 @@ static Status upsert(store::Db &db, const QString &id, const QString &kind, cons
     return {};
 }
 
+static const QString CursorKey = QStringLiteral("kb.seq");
+
+// The live hook also moves the cursor ("everything up to this seq is in the KB") when no
+// event came in between, so catchUp() only has merged remote events left to fold in.
+static Status liveHook(store::Store &st, const QList<Event> &events)
+{
+    if (auto s = onCommit(st, events); !s)
+        return s;
+    qint64 first = 0, last = 0;
+    for (const Event &e : events) {
+        if (e.seq <= 0)
+            continue;
+        first = first == 0 ? e.seq : std::min(first, e.seq);
+        last = std::max(last, e.seq);
+    }
+    if (last == 0 || st.meta(CursorKey, QStringLiteral("0")).toLongLong() != first - 1)
+        return {};
+    return st.setMeta(CursorKey, QString::number(last));
+}
+
 void attach(engine::LifecycleEngine &engine)
 {
     if (engine.property(AttachedProperty).toBool())
         return;
     engine.setProperty(AttachedProperty, true);
-    engine.addCommitHook(&onCommit);
+    auto &st = engine.store();
+    // A database that never had a knowledge base starts from here; its history is folded
+    // in by ProblemStore::rebuildKnowledgeBase() (`sitrep postmortem rebuild`).
+    if (st.meta(CursorKey).isEmpty())
+        st.setMeta(CursorKey, QString::number(st.maxSeq()));
+    engine.addCommitHook(&liveHook);
+    // Merged remote events do not pass the commit hooks: fold them in right after.
+    QObject::connect(&engine, &engine::LifecycleEngine::eventsAppended, &engine, [&engine] { catchUp(engine.store()); });
+}
+
+Result<int> catchUp(store::Store &st, int limit)
+{
+    using R = Result<int>;
+    auto &db = st.db();
+    if (db.inTransaction())
+        return 0;
+    const qint64 cursor = st.meta(CursorKey, QStringLiteral("0")).toLongLong();
+    if (cursor >= st.maxSeq())
+        return 0;
+    if (auto b = db.begin(); !b)
+        return R(b.error());
+    const QList<Event> events = st.eventsAfter(cursor, limit);
+    for (const Event &e : events)
+        if (auto s = onCommit(st, {e}); !s) {
+            db.rollback();
+            return R(s.error());
+        }
+    if (!events.isEmpty())
+        if (auto s = st.setMeta(CursorKey, QString::number(events.last().seq)); !s) {
+            db.rollback();
+            return R(s.error());
+        }
+    if (auto c = db.commit(); !c)
+        return R(c.error());
+    return int(events.size());
 }
 
 Result<bool> writeResolutionArticle(store::Store &store, const Incident &inc)

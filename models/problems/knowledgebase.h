@@ -41,6 +41,11 @@ void attach(engine::LifecycleEngine &engine);
 /// The hook itself: runs inside the open transaction with the events it appended.
 Status onCommit(store::Store &store, const QList<domain::Event> &events);
 
+/// Folds in events the hook did not see (merged remote events), from the meta cursor
+/// kb.seq on, at most `limit` per call, in one transaction. attach() runs it after every
+/// commit the engine announces; it does nothing when the KB is current.
+Result<int> catchUp(store::Store &store, int limit = 5000);
+
 /// Upserts the resolution article of a resolved incident with a resolution note; a no-op
 /// (returns false) for other incidents.
 Result<bool> writeResolutionArticle(store::Store &store, const domain::Incident &incident);

@@ -111,6 +111,23 @@ private Q_SLOTS:
         QCOMPARE(ps.knownErrorsOfIncident(a).size(), 1);
     }
 
+    void mergedRemoteResolve_isFoldedInAfterTheMerge()
+    {
+        Env here, there;
+        problems::ProblemStore ps(*here.engine);
+        problems::knowledgebase::attach(*there.engine);
+        there.engine->setReplicaId(QStringLiteral("laptop"));
+        const QString uid = there.open(QStringLiteral("Payments 502s"), QStringLiteral("high"), {QStringLiteral("payments")}, T0);
+        QVERIFY(!resolve(there, uid, QStringLiteral("Restarted the gateway"), T0 + 20 * Min).isEmpty());
+        const auto merged = here.engine->mergeRemote(there.store.timeline(uid));
+        QVERIFY2(merged.ok(), qPrintable(merged.errorMessage()));
+        QVERIFY(merged->applied > 0);
+        const auto arts = ps.articles(QStringLiteral("resolution"));
+        QCOMPARE(arts.size(), 1);
+        QVERIFY(arts[0].body.contains(QStringLiteral("Restarted the gateway")));
+        QCOMPARE(*problems::knowledgebase::catchUp(here.store), 0); // current
+    }
+
     void unlink_recordsAndRemovesTheLink()
     {
         Env env;
