@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: MIT
+// AWS and notification settings: channel lines, the https rule, the channels in effect,
+// saving all or nothing, and where the keys come from (environment, keychain, profile).
+#include "store/store.h"
+#include "sync/aws/awscredentials.h"
+#include "sync/aws/awssettings.h"
+#include "sync/secretstore.h"
+
+#include <QEventLoop>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QtTest>
+
+using namespace sitrep;
+using namespace sitrep::sync::aws;
+
+namespace {
+
+/// A keychain whose reads take a while and run a local event loop, as QtKeychain's do.
+class SlowSecretStore final : public sync::SecretStore {
+public:
+    Result<QString> read(const QString &name) override
+    {
+        ++reads;
+        QEventLoop loop;
+        QTimer::singleShot(50, &loop, &QEventLoop::quit);
+        loop.exec();
+        return inner.read(name);
+    }
+    Status write(const QString &name, const QString &value) override { return inner.write(name, value); }
+    Status remove(const QString &name) override { return inner.remove(name); }
+    sync::MemorySecretStore inner;
+    int reads = 0;
+};
+
+} // namespace
+
+class TestAwsSettings : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init()
+    {
+        for (const char *v : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE"})
+            qunsetenv(v);
+    }
+
+    void channelLines_parseAndNameTheBadLine()
+    {
+        auto ok = AwsConfig::parseChannels(QStringLiteral("# comment\n\nteam webhook https://chat.example.com/h ticket_token\n"
+                                                          "war slack war_room\nops slack C0OPS\npage sns arn:aws:sns:us-east-1:1:page\n"));
+        QVERIFY2(ok, qPrintable(ok.errorMessage()));
+        QCOMPARE(ok->size(), 4);
+        QCOMPARE(ok->at(0).secret, QStringLiteral("ticket_token"));
+        QVERIFY(ok->at(1).warRoom);
+        QCOMPARE(ok->at(2).slackChannel, QStringLiteral("C0OPS"));
+        QCOMPARE(ok->at(3).topic, QStringLiteral("arn:aws:sns:us-east-1:1:page"));
+
+        auto http = AwsConfig::parseChannels(QStringLiteral("a sns t\nteam webhook http://chat.example.com/h"));
+        QVERIFY(!http);
+        QVERIFY2(http.errorMessage().contains(QStringLiteral("line 2")) && http.errorMessage().contains(QStringLiteral("https")),
+                 qPrintable(http.errorMessage()));
+        QVERIFY(AwsConfig::parseChannels(QStringLiteral("loop webhook http://127.0.0.1:9/h")));
+        auto pigeon = AwsConfig::parseChannels(QStringLiteral("a pigeon x"));
+        QVERIFY(!pigeon);
+        QVERIFY(pigeon.errorMessage().contains(QStringLiteral("unknown type")));
+        QVERIFY(!AwsConfig::parseChannels(QStringLiteral("only-a-name")));
+    }
+
+    void validate_endpointRegionAndQueue()
+    {
+        AwsConfig c;
+        QVERIFY(c.validate());
+        QVERIFY(!c.consumerConfigured() && !c.notifierConfigured());
+        c.endpoint = QStringLiteral("http://sqs.example.com");
+        QVERIFY(!c.validate());
+        c.endpoint = QStringLiteral("http://localhost:4566");
+        QVERIFY(c.validate());
+        c.region = QStringLiteral("Europe");
+        QVERIFY(!c.validate());
+        c.region = QStringLiteral("eu-central-1");
+        // With an endpoint the queue URL is only a name (emulators answer with *.localhost).
+        c.alertQueue = QStringLiteral("http://sqs.us-east-1.localhost:4566/000000000000/alerts");
+        QVERIFY(c.validate());
+        auto ep = c.sqsEndpoint();
+        QVERIFY(ep);
+        QCOMPARE(ep->url.toString(), QStringLiteral("http://localhost:4566"));
+        QCOMPARE(ep->region, QStringLiteral("eu-central-1"));
+        // Without one it is where requests go, so it must be https.
+        c.endpoint.clear();
+        QVERIFY(!c.validate());
+        c.alertQueue = QStringLiteral("https://sqs.eu-central-1.amazonaws.com/123456789012/alerts");
+        QVERIFY(c.validate());
+        QCOMPARE(c.sqsEndpoint()->url.toString(), QStringLiteral("https://sqs.eu-central-1.amazonaws.com/"));
+        QCOMPARE(c.snsEndpoint()->url.toString(), QStringLiteral("https://sns.eu-central-1.amazonaws.com/"));
+    }
+
+    void notifyConfig_settingsOverTheFile()
+    {
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("n.yaml")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("sla_topic: file-sla\nchannels:\n  team: {type: webhook, url: \"https://a.example.com/h\"}\n  war: {type: slack, war_room: true}\n");
+        f.close();
+        AwsConfig c;
+        // Nothing configured: nothing is published.
+        auto none = AwsSettings::notifyConfig(c);
+        QVERIFY(none);
+        QVERIFY(none->slaTopic.isEmpty() && none->statusTopic.isEmpty() && none->channels.isEmpty());
+        c.notifyConfig = f.fileName();
+        c.statusTopic = QStringLiteral("status");
+        c.slackBaseUrl = QStringLiteral("http://127.0.0.1:9/api");
+        c.channels = QStringLiteral("team webhook https://b.example.com/h");
+        auto n = AwsSettings::notifyConfig(c);
+        QVERIFY2(n, qPrintable(n.errorMessage()));
+        QCOMPARE(n->slaTopic, QStringLiteral("file-sla"));
+        QCOMPARE(n->statusTopic, QStringLiteral("status"));
+        QCOMPARE(n->slackBaseUrl.toString(), QStringLiteral("http://127.0.0.1:9/api/"));
+        QCOMPARE(n->channels.size(), 2);
+        QCOMPARE(n->channels[QStringLiteral("team")].url.toString(), QStringLiteral("https://b.example.com/h"));
+        c.notifyConfig = dir.filePath(QStringLiteral("missing.yaml"));
+        auto missing = AwsSettings::notifyConfig(c);
+        QVERIFY(!missing);
+        QVERIFY(missing.errorMessage().contains(QStringLiteral("missing.yaml")));
+    }
+
+    void save_allOrNothing_secretsOnlyInTheStore()
+    {
+        QTemporaryDir dir;
+        store::Store st;
+        QVERIFY(st.open(dir.filePath(QStringLiteral("s.db"))));
+        sync::MemorySecretStore secrets;
+        AwsSettings s(st, secrets);
+        AwsConfig c;
+        c.alertQueue = QStringLiteral("https://sqs.eu-west-1.amazonaws.com/1/alerts");
+        c.channels = QStringLiteral("team webhook https://chat.example.com/h");
+        QVERIFY(s.save(c));
+        QCOMPARE(st.meta(QStringLiteral("aws.alert_queue")), c.alertQueue);
+        AwsConfig bad = c;
+        bad.alertQueue = QStringLiteral("https://sqs.eu-west-1.amazonaws.com/1/other");
+        bad.channels = QStringLiteral("team webhook http://chat.example.com/h");
+        QVERIFY(!s.save(bad));
+        QCOMPARE(s.load().alertQueue, c.alertQueue); // nothing of the bad save
+        QVERIFY(!s.setAccessKey(QStringLiteral("not a key"), QStringLiteral("x")));
+        QVERIFY(!s.setAccessKey(QStringLiteral("AKIAUNITTEST000001"), QString()));
+        QVERIFY(!s.hasAccessKey());
+        QVERIFY(s.setAccessKey(QStringLiteral("AKIAUNITTEST000001"), QStringLiteral("unit-secret"), QStringLiteral("unit-token")));
+        QCOMPARE(*secrets.read(sync::AwsSessionTokenSecret), QStringLiteral("unit-token"));
+        QVERIFY(s.setAccessKey(QStringLiteral("AKIAUNITTEST000001"), QStringLiteral("unit-secret")));
+        QVERIFY(!secrets.read(sync::AwsSessionTokenSecret)); // a key without a token drops the old token
+        st.close();
+        for (const QString &name : QDir(dir.path()).entryList(QDir::Files)) {
+            QFile file(dir.filePath(name));
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            QVERIFY(!file.readAll().contains("unit-secret"));
+        }
+    }
+
+    void credentials_environmentThenKeychainThenProfile()
+    {
+        QTemporaryDir dir;
+        store::Store st;
+        QVERIFY(st.open(dir.filePath(QStringLiteral("c.db"))));
+        sync::MemorySecretStore secrets;
+        AwsSettings s(st, secrets);
+        QFile file(dir.filePath(QStringLiteral("credentials")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("[default]\naws_access_key_id = AKIAFROMFILE\naws_secret_access_key = f\n[ops]\naws_access_key_id = AKIAOPS\naws_secret_access_key = o\n");
+        file.close();
+        qputenv("AWS_SHARED_CREDENTIALS_FILE", file.fileName().toUtf8());
+        AwsConfig c;
+        QCOMPARE(s.credentials(c)->credentials()->accessKeyId, QStringLiteral("AKIAFROMFILE"));
+        c.profile = QStringLiteral("ops");
+        QCOMPARE(s.credentials(c)->credentials()->accessKeyId, QStringLiteral("AKIAOPS"));
+        QVERIFY(s.setAccessKey(QStringLiteral("AKIAFROMKEYCHAIN01"), QStringLiteral("k")));
+        QCOMPARE(s.credentials(c)->credentials()->accessKeyId, QStringLiteral("AKIAFROMKEYCHAIN01"));
+        qputenv("AWS_ACCESS_KEY_ID", "AKIAFROMENV");
+        qputenv("AWS_SECRET_ACCESS_KEY", "e");
+        QCOMPARE(s.credentials(c)->credentials()->accessKeyId, QStringLiteral("AKIAFROMENV"));
+        init();
+        QVERIFY(s.setAccessKey({}, {}));
+        c.profile = QStringLiteral("nope");
+        auto none = s.credentials(c)->credentials();
+        QVERIFY(!none);
+        // The error lists every place that was tried, in order.
+        const QString e = none.errorMessage();
+        const auto env = e.indexOf(QStringLiteral("environment")), kc = e.indexOf(QStringLiteral("system keychain")),
+                   prof = e.indexOf(QStringLiteral("profile 'nope'"));
+        QVERIFY2(env >= 0 && env < kc && kc < prof, qPrintable(e));
+    }
+
+    void keychainProvider_heldInMemory_neverReenteredFromItsEventLoop()
+    {
+        SlowSecretStore slow;
+        QVERIFY(slow.write(sync::AwsAccessKeyIdSecret, QStringLiteral("AKIASLOWKEYCHAIN01")));
+        QVERIFY(slow.write(sync::AwsSecretAccessKeySecret, QStringLiteral("s")));
+        KeychainCredentialsProvider p(slow, 60000);
+        // While the first lookup waits, a timer in its event loop asks again: it must get
+        // an answer at once, not start a second lookup or block.
+        Result<AwsCredentials> inner = Result<AwsCredentials>::fail(QStringLiteral("not asked"));
+        QTimer::singleShot(10, [&] { inner = p.credentials(); });
+        auto first = p.credentials();
+        QVERIFY2(first, qPrintable(first.errorMessage()));
+        QVERIFY(!inner);
+        QVERIFY2(inner.errorMessage().contains(QStringLiteral("still being asked")), qPrintable(inner.errorMessage()));
+        const int reads = slow.reads;
+        QCOMPARE(reads, 3); // id, secret, session token
+        // Held: later requests do not ask the keychain again...
+        QCOMPARE(p.credentials()->accessKeyId, QStringLiteral("AKIASLOWKEYCHAIN01"));
+        QCOMPARE(slow.reads, reads);
+        // ...until told the keys changed.
+        p.invalidate();
+        QVERIFY(p.credentials());
+        QVERIFY(slow.reads > reads);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAwsSettings)
+#include "tst_awssettings.moc"
