@@ -3,6 +3,7 @@
 
 #include "itemmodels/incidentcolumns.h"
 #include "postmortem/draft.h"
+#include "remediation/remediator.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 
@@ -190,6 +191,8 @@ QString describeTimelineEvent(const Event &e)
         return tr("Postmortem draft written");
     if (e.kind == kinds::NotificationRequested)
         return tr("Notification: %1").arg(p[u"channel"].toString(p[u"channels"].toVariant().toStringList().join(QStringLiteral(", "))));
+    if (const QString r = remediation::describeRemediationEvent(e); !r.isEmpty())
+        return r;
     QStringList parts;
     for (auto it = p.constBegin(); it != p.constEnd(); ++it)
         if (it.value().isString() || it.value().isDouble())

@@ -96,6 +96,25 @@ private Q_SLOTS:
         const auto tl = fx->store.timeline(r.incident);
         QCOMPARE(tl.last().kind, kinds::Queued);
         QCOMPARE(tl.last().payload[u"correlation_id"].toString(), r.correlationId);
+        QCOMPARE(describeRemediationEvent(tl.last()),
+                 QStringLiteral("Remediation queued: rds_reboot on orders-db-primary to sitrep-remediation-standard.fifo "
+                                "(rule database-reboot, approved by sitrep-auto-remediation)"));
+    }
+
+    void workflowRemediationRequest_isATrigger()
+    {
+        // Opened without a category: nothing to decide yet.
+        const QString n = openIncident(QStringLiteral("high"));
+        QCOMPARE(*rem->scan(), 0);
+        // A person sets the category, and the workflow asks for remediation on the way to
+        // MITIGATING: decided once.
+        QVERIFY(fx->run(engine::Command::Kind::SetField, n, {{QStringLiteral("field"), QStringLiteral("category")},
+                                                            {QStringLiteral("value"), QStringLiteral("database")}}));
+        QVERIFY(fx->run(engine::Command::Kind::Transition, n, {{QStringLiteral("to"), QStringLiteral("TRIAGE")}}));
+        auto t = fx->run(engine::Command::Kind::Transition, n, {{QStringLiteral("to"), QStringLiteral("MITIGATING")}});
+        QVERIFY2(t, qPrintable(t.errorMessage()));
+        QCOMPARE(*rem->scan(), 1);
+        QCOMPARE(rows(n).first().status, QStringLiteral("queued"));
     }
 
     void scanTwice_decidesOnce()
