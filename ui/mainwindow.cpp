@@ -138,9 +138,25 @@ MainWindow::MainWindow(app::AppContext &context, QWidget *parent) : QMainWindow(
             QSet<QString> inTabs;
             for (auto *w : workspaces())
                 inTabs.insert(w->uid());
+            QList<reminders::FiredReminder> elsewhere;
             for (const auto &r : list)
                 if (!inTabs.contains(r.incidentUid))
+                    elsewhere << r;
+            // A few get one notification each; a backlog (a window opened after a weekend)
+            // one summary that opens the first, so the tray is not flooded.
+            if (elsewhere.size() <= 3) {
+                for (const auto &r : std::as_const(elsewhere))
                     notify(tr("Reminder: %1").arg(r.number), QStringLiteral("%1 — %2").arg(r.title, r.text), r.incidentUid);
+            } else {
+                QStringList numbers;
+                for (const auto &r : std::as_const(elsewhere))
+                    if (!numbers.contains(r.number))
+                        numbers << r.number;
+                notify(tr("%n war-room reminder(s)", nullptr, int(elsewhere.size())),
+                       tr("No commander, no status update or postmortem due: %1").arg(numbers.mid(0, 6).join(QStringLiteral(", "))
+                                                                                        + (numbers.size() > 6 ? QStringLiteral(", …") : QString())),
+                       elsewhere.first().incidentUid);
+            }
         });
         reminderService->start();
     });

@@ -242,6 +242,17 @@ private Q_SLOTS:
         for (const auto &e : (*ctx)->store().timeline(ws->uid()))
             recorded += e.kind == domain::kinds::Reminder ? 1 : 0;
         QCOMPARE(recorded, 1);
+
+        // A backlog reaches the tray as one summary, not one message per incident.
+        QStringList more;
+        for (int i = 0; i < 4; ++i)
+            more << openIncident(**ctx, QStringLiteral("Backlog %1").arg(i));
+        clock.set(clock.nowMs() + 6 * 60 * 1000);
+        fired = svc->scan();
+        QVERIFY(fired.ok());
+        QCOMPARE(fired->size(), 4);
+        QVERIFY2(w.lastNotification().first.contains(QStringLiteral("war-room reminder")), qPrintable(w.lastNotification().first));
+        QCOMPARE(w.lastNotification().second, (*ctx)->store().findIncident(more.first())->uid);
     }
 
     void window_firesRunbookEscalations()
