@@ -213,7 +213,7 @@ void RemediationView::showPage(Page page)
 
 QString RemediationView::message() const
 {
-    return m_message->isVisible() ? m_message->text() : QString();
+    return m_message->isHidden() ? QString() : m_message->text();
 }
 
 void RemediationView::setMessage(const QString &text, bool error)
