@@ -130,7 +130,8 @@ QWidget *RemediationView::buildMaintenancePage()
     connect(rm, &QPushButton::clicked, this, [this] { removeSelectedWindow(); });
     v->addWidget(winBox, 1);
 
-    auto *chgBox = new QGroupBox(tr("Changes: a change on the service in the last 30 minutes blocks automatic remediation"), page);
+    const int changeMinutes = RemediationConfig::load(m_engine.store()).changeWindowMinutes;
+    auto *chgBox = new QGroupBox(tr("Changes: a change on the service in the last %1 minutes blocks automatic remediation").arg(changeMinutes), page);
     auto *cl = new QVBoxLayout(chgBox);
     m_changes = makeTable({tr("Service"), tr("Implemented"), tr("Reference"), tr("By"), tr("Summary")}, chgBox);
     m_changes->setObjectName(QStringLiteral("changesTable"));
