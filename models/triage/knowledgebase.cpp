@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace sitrep::triage {
 
@@ -84,14 +85,30 @@ QList<ArticleMatch> KnowledgeBase::search(const QString &text, int limit) const
     if (q.isEmpty() || limit <= 0)
         return {};
     norm = std::sqrt(norm);
-    QHash<int, double> score;
-    for (const auto &[w, x] : std::as_const(q))
-        for (const auto &[d, dw] : m_postings.value(w))
-            score[d] += x / norm * dw;
+    // Dense accumulators (one per thread, reused): common words have postings in most of
+    // the documents, where a hash map per query costs more than the scoring itself.
+    thread_local std::vector<double> score;
+    thread_local std::vector<int> touched;
+    if (score.size() < size_t(m_docs.size()))
+        score.resize(size_t(m_docs.size()), 0.0); // all zero between calls
+    touched.clear();
+    for (const auto &[w, x] : std::as_const(q)) {
+        const auto it = m_postings.constFind(w);
+        if (it == m_postings.cend())
+            continue;
+        const double qw = x / norm;
+        for (const auto &[d, dw] : *it) {
+            if (score[d] == 0.0)
+                touched.push_back(d);
+            score[d] += qw * dw;
+        }
+    }
     QList<QPair<int, double>> ranked;
-    ranked.reserve(score.size());
-    for (auto it = score.cbegin(); it != score.cend(); ++it)
-        ranked << qMakePair(it.key(), it.value());
+    ranked.reserve(qsizetype(touched.size()));
+    for (int d : touched) {
+        ranked << qMakePair(d, score[d]);
+        score[d] = 0.0;
+    }
     // Ties go to the earlier document, so results do not depend on hash order.
     auto better = [](const QPair<int, double> &a, const QPair<int, double> &b) { return a.second != b.second ? a.second > b.second : a.first < b.first; };
     const int keep = std::min(int(ranked.size()), limit * 20);
@@ -100,7 +117,9 @@ QList<ArticleMatch> KnowledgeBase::search(const QString &text, int limit) const
     QSet<QString> seen;
     for (int i = 0; i < keep && out.size() < limit; ++i) {
         const KbDocument &doc = m_docs[ranked[i].first];
-        const QString key = doc.title.trimmed().toLower() + u'\n' + doc.resolution.trimmed().toLower();
+        // Incidents resolved with the same note are one answer; articles without a fix
+        // are told apart by their title.
+        const QString key = doc.resolution.trimmed().isEmpty() ? doc.title.trimmed().toLower() : doc.resolution.simplified().toLower();
         if (seen.contains(key))
             continue;
         seen.insert(key);

@@ -248,7 +248,7 @@ void TriagePanel::showMessage(const QString &text, bool error)
 
 QString TriagePanel::messageText() const
 {
-    return m_message->isVisible() ? m_message->text() : QString();
+    return m_message->isHidden() ? QString() : m_message->text();
 }
 
 bool TriagePanel::decide(const QString &field, bool accept)
