@@ -293,9 +293,12 @@ void SoftmaxHead::calibrate(const QList<SparseVector> &x, const QVector<int> &y)
     const double hi = (positives + 1.0) / (positives + 2.0), lo = 1.0 / (negatives + 2.0);
     for (double &v : t)
         v = v > 0.5 ? hi : lo;
+    // A weak prior towards the identity (a = 1, b = 0) keeps the fit defined when the
+    // held-out answers are all right (or all wrong).
+    constexpr double prior = 1.0;
     double a = 1.0, b = 0.0;
     for (int it = 0; it < 100; ++it) {
-        double ga = 0, gb = 0, haa = 1e-9, hab = 0, hbb = 1e-9;
+        double ga = prior * (a - 1.0), gb = prior * b, haa = prior, hab = 0, hbb = prior;
         for (int n = 0; n < s.size(); ++n) {
             const double p = 1.0 / (1.0 + std::exp(-(a * s[n] + b)));
             const double d = p - t[n], w = p * (1.0 - p);
@@ -308,7 +311,12 @@ void SoftmaxHead::calibrate(const QList<SparseVector> &x, const QVector<int> &y)
         const double det = haa * hbb - hab * hab;
         if (std::abs(det) < 1e-12)
             break;
-        const double da = (hbb * ga - hab * gb) / det, db = (haa * gb - hab * ga) / det;
+        double da = (hbb * ga - hab * gb) / det, db = (haa * gb - hab * ga) / det;
+        const double step = std::abs(da) + std::abs(db);
+        if (step > 2.0) { // damped: the log loss is convex, but a full step can overshoot
+            da *= 2.0 / step;
+            db *= 2.0 / step;
+        }
         a -= da;
         b -= db;
         if (std::abs(da) + std::abs(db) < 1e-9)

@@ -39,8 +39,8 @@ public:
     void finalize();
 
     /// The best `limit` articles for the text, most relevant first, relevance > 0. Articles
-    /// with the same title and resolution as a better one are skipped (many incidents
-    /// resolved the same way are one answer, not three).
+    /// with the same resolution as a better one are skipped (many incidents resolved the
+    /// same way are one answer, not three).
     QList<ArticleMatch> search(const QString &text, int limit = 3) const;
     QList<ArticleMatch> search(const TriageInput &input, int limit = 3) const;
     const KbDocument *find(const QString &id) const;
