@@ -114,6 +114,7 @@ private Q_SLOTS:
         QVERIFY(!hooks.requests().isEmpty());
         QTRY_VERIFY2(label->text().contains(QStringLiteral("1 ingested")), qPrintable(label->text()));
         QVERIFY2(label->text().contains(QStringLiteral("sent")), qPrintable(label->text()));
+        qInfo("longest event-loop gap while polling and delivering: %lld ms", worstGap);
         QVERIFY2(worstGap < 1000, qPrintable(QString::number(worstGap)));
         ticker.stop();
 

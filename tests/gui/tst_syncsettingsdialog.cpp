@@ -17,6 +17,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -236,6 +237,20 @@ private Q_SLOTS:
         dlg.testConnection();
         QTRY_VERIFY_WITH_TIMEOUT(!dlg.testing(), 20000);
         QVERIFY2(dlg.resultText().contains(QStringLiteral("connection refused")), qPrintable(dlg.resultText()));
+
+        // Something that speaks plain HTTP where TLS is expected.
+        QTcpServer plain;
+        QVERIFY(plain.listen(QHostAddress::LocalHost, 0));
+        connect(&plain, &QTcpServer::newConnection, &plain, [&plain] {
+            while (QTcpSocket *s = plain.nextPendingConnection()) {
+                s->write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                s->disconnectFromHost();
+            }
+        });
+        edit(dlg, "awsEndpoint")->setText(QStringLiteral("https://127.0.0.1:%1/").arg(plain.serverPort()));
+        dlg.testConnection();
+        QTRY_VERIFY_WITH_TIMEOUT(!dlg.testing(), 20000);
+        QVERIFY2(dlg.resultText().contains(QStringLiteral("✘ SNS: TLS failed with 127.0.0.1:")), qPrintable(dlg.resultText()));
 
         edit(dlg, "awsEndpoint")->setText(QStringLiteral("http://sqs.example.com/"));
         dlg.testConnection();

@@ -103,11 +103,7 @@ void AwsClient::post(const QByteArray &contentType, const QByteArray &target, co
                 code = QStringLiteral("dns");
                 break;
             case QNetworkReply::SslHandshakeFailedError:
-            case QNetworkReply::UnknownNetworkError:
-                code = reply->errorString().contains(QStringLiteral("SSL"), Qt::CaseInsensitive)
-                        || reply->errorString().contains(QStringLiteral("TLS"), Qt::CaseInsensitive)
-                        || reply->error() == QNetworkReply::SslHandshakeFailedError
-                    ? QStringLiteral("tls") : code;
+                code = QStringLiteral("tls");
                 break;
             case QNetworkReply::ConnectionRefusedError:
                 code = QStringLiteral("refused");
