@@ -65,7 +65,10 @@ QWidget *createTriageScreenshot(const QString &view, app::AppContext &context, c
         }
         if (model) {
             auto kb = buildKnowledgeBase(st, settings);
-            panel->showSuggestion(suggestLocally(*model, kb ? &*kb : nullptr, inc));
+            TriageResult r = suggestLocally(*model, kb ? &*kb : nullptr, inc);
+            if (model->version == 0)
+                r.modelVersion = QStringLiteral("a model trained for this view");
+            panel->showSuggestion(r);
         } else {
             title->setText(title->text() + QStringLiteral(" — ") + error);
         }
