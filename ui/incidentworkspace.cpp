@@ -363,7 +363,11 @@ void IncidentWorkspace::showEvidencePreview()
         QPixmap pm;
         pm.loadFromData(attachmentData(m_engine.store(), e.sha256));
         if (!pm.isNull()) {
-            m_evidencePreview->setPixmap(pm.scaled(m_evidencePreview->size().boundedTo(QSize(800, 600)), Qt::KeepAspectRatio, Qt::SmoothTransformation));
+            // Scaled in device pixels, so the preview stays sharp at 200%.
+            const qreal dpr = m_evidencePreview->devicePixelRatioF();
+            QPixmap shown = pm.scaled(m_evidencePreview->size().boundedTo(QSize(800, 600)) * dpr, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+            shown.setDevicePixelRatio(dpr);
+            m_evidencePreview->setPixmap(shown);
             return;
         }
     }

@@ -185,26 +185,53 @@ QString IncidentQuery::where(QList<QVariant> &binds) const
         // Few matches: look them up by id and sort them (a small temp b-tree). Many matches
         // ("+id" keeps the planner off the rowid lookup): walk the sort index and test each
         // row against the match list, so the first page costs a page, not a sort of them all.
-        w << (m_wideSearch ? QStringLiteral("+id") : QStringLiteral("id"))
-                 + QStringLiteral(" IN (SELECT rowid FROM search WHERE search MATCH ? AND rowid<1000000000000 "
-                                  "UNION ALL SELECT incident FROM search WHERE search MATCH ? AND rowid>=1000000000000)");
+        // Matches in most rows (a word in every description): even listing them costs more
+        // than a page, so each row walked is looked up in the index by its rowid instead.
+        if (m_denseSearch)
+            w << QStringLiteral("(EXISTS (SELECT 1 FROM search WHERE search MATCH ? AND rowid=incidents.id) "
+                                "OR id IN (SELECT incident FROM search WHERE search MATCH ? AND rowid>=1000000000000))");
+        else
+            w << (m_wideSearch ? QStringLiteral("+id") : QStringLiteral("id"))
+                     + QStringLiteral(" IN (SELECT rowid FROM search WHERE search MATCH ? AND rowid<1000000000000 "
+                                      "UNION ALL SELECT incident FROM search WHERE search MATCH ? AND rowid>=1000000000000)");
         binds << fts << fts;
     }
     return w.isEmpty() ? QString() : QStringLiteral(" WHERE ") + w.join(QStringLiteral(" AND "));
 }
 
-bool IncidentQuery::planSearch(store::Db &db)
+bool IncidentQuery::planSearch(store::Db &db, int wideMatches)
 {
     m_wideSearch = false;
+    m_denseSearch = false;
     const QString fts = ftsQuery(m_filter.search);
     if (fts.isEmpty())
         return false;
-    auto *s = db.prepare(QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ? LIMIT %1)").arg(WideSearchMatches));
+    auto *s = db.prepare(QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ? LIMIT ?)"));
     if (!s)
         return false;
     s->bind(1, fts);
-    m_wideSearch = s->step() && s->int64(0) >= WideSearchMatches;
+    s->bind(2, qint64(wideMatches));
+    m_wideSearch = s->step() && s->int64(0) >= wideMatches;
     s->reset();
+    m_denseSearch = false;
+    if (m_wideSearch) {
+        // Dense: at least a quarter of the incidents match (counted up to that, so a word
+        // in every row costs a bounded count, not a full one).
+        auto *mx = db.prepare(QStringLiteral("SELECT max(id) FROM incidents"));
+        const qint64 rows = mx && mx->step() ? mx->int64(0) : 0;
+        if (mx)
+            mx->reset();
+        const qint64 quarter = rows / 4;
+        if (quarter > wideMatches) {
+            auto *c = db.prepare(QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ? AND rowid<1000000000000 LIMIT ?)"));
+            if (c) {
+                c->bind(1, fts);
+                c->bind(2, quarter);
+                m_denseSearch = c->step() && c->int64(0) >= quarter;
+                c->reset();
+            }
+        }
+    }
     return m_wideSearch;
 }
 
@@ -222,6 +249,7 @@ QString IncidentQuery::countSql(QList<QVariant> &binds) const
     // Counting visits every match anyway: by id, never by a walk of the whole sort index.
     IncidentQuery narrow = *this;
     narrow.m_wideSearch = false;
+    narrow.m_denseSearch = false;
     return QStringLiteral("SELECT count(*) FROM incidents") + narrow.where(binds);
 }
 

@@ -96,10 +96,13 @@ public:
     /// From this many search matches on, the page queries walk the sort index and test rows
     /// against the matches instead of sorting every match.
     static constexpr int WideSearchMatches = 2000;
-    /// Counts the search matches (up to WideSearchMatches, cheap for any word) and picks the
-    /// query form for them. Returns true for the index-walking form. No search: false.
-    bool planSearch(store::Db &db);
+    /// Counts the search matches (up to WideSearchMatches, then up to a quarter of the rows:
+    /// bounded for any word) and picks the query form for them. Returns true for the forms
+    /// that walk the sort index (wide, dense). No search: false.
+    bool planSearch(store::Db &db, int wideMatches = WideSearchMatches);
     bool wideSearch() const { return m_wideSearch; }
+    /// Wide and matching at least a quarter of the incidents: rows are checked one by one.
+    bool denseSearch() const { return m_denseSearch; }
 
     /// Reads the current row of a page query.
     static IncidentRow readRow(store::Stmt *stmt);
@@ -114,6 +117,7 @@ private:
     int m_sortColumn;
     bool m_desc;
     bool m_wideSearch = false;
+    bool m_denseSearch = false; // wide, and at least a quarter of all incidents match
 };
 
 /// Binds QVariants (strings as text, everything else as integers).

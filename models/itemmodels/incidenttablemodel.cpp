@@ -49,6 +49,8 @@ public:
         auto *model = m_model;
         QMetaObject::invokeMethod(model, [model, gen, count, first] { model->onQueryResult(gen, count, first); }, Qt::QueuedConnection);
         if (countLater) {
+            if (stale(gen))
+                return;
             const qint64 n = countRows();
             if (stale(gen))
                 return;
@@ -217,7 +219,13 @@ IncidentTableModel::IncidentTableModel(const QString &dbPath, QObject *parent)
     m_loader = new IncidentPageLoader(dbPath, this, m_gen, &m_anchorCount);
     m_loader->moveToThread(&m_thread);
     m_thread.start();
-    startQuery(true);
+    // The first query goes out from the event loop, so a filter set right after
+    // construction (the list view applies its saved view) replaces it instead of queueing
+    // behind a count of every row.
+    QMetaObject::invokeMethod(this, [this] {
+        if (!m_started)
+            startQuery(true);
+    }, Qt::QueuedConnection);
 }
 
 IncidentTableModel::~IncidentTableModel()
@@ -230,6 +238,7 @@ IncidentTableModel::~IncidentTableModel()
 
 void IncidentTableModel::startQuery(bool recount)
 {
+    m_started = true;
     const quint64 gen = m_gen->fetch_add(1) + 1;
     // A sort while the count of a new filter is still on its way must count as well.
     if (recount)

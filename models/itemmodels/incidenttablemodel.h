@@ -100,6 +100,7 @@ private:
     qint64 m_count = 0;
     qint64 m_now = 0;
     bool m_loading = true;
+    bool m_started = false;
     bool m_countKnown = false;
     bool m_countPending = false;
     bool m_refreshPending = false;

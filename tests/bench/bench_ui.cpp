@@ -341,6 +341,8 @@ int main(int argc, char **argv)
 
     sqlite3 *raw = nullptr;
     sqlite3_open_v2(db.toUtf8().constData(), &raw, SQLITE_OPEN_READONLY, nullptr);
+    store::Db rawDb; // the same file, for IncidentQuery::planSearch
+    (void)rawDb.open(db, true);
     sqlite3_exec(raw, "PRAGMA cache_size=-32768", nullptr, nullptr, nullptr);
 
     const bool trace = qEnvironmentVariableIsSet("SITREP_BENCH_TRACE");
@@ -399,9 +401,11 @@ int main(int argc, char **argv)
     waitFor([&] { return !model.isLoading(); });
 
     // 3. Search.
-    for (const QString &word : {QStringLiteral("checkout"), QStringLiteral("kafka lag")}) {
-        QList<double> ms, rawMs, countMs;
+    // A frequent service, a two-word phrase, a rare pair, and a word in every description.
+    for (const QString &word : {QStringLiteral("checkout"), QStringLiteral("kafka lag"), QStringLiteral("Vandelay ingress"), QStringLiteral("since")}) {
+        QList<double> ms, rawMs, countMs, rawFirstMs;
         int hits = 0;
+        QString form;
         for (int r = 0; r < 2 * runs; ++r) {
             IncidentFilter f;
             f.search = (r % 2 == 0) ? word : QString();
@@ -419,16 +423,24 @@ int main(int argc, char **argv)
             ms << m;
             countMs << all;
             hits = model.rowCount();
-            const IncidentQuery q(f, IncidentColumn::Created, true);
+            // Raw SQLite runs the statements the list runs (the same query form for the
+            // match count), so the ratio is the model's overhead over them.
+            IncidentQuery q(f, IncidentColumn::Created, true);
+            q.planSearch(rawDb);
             QList<QVariant> b1, b2;
             const QString cs = q.countSql(b1);
             const QString ps = q.offsetPageSql(0, IncidentTableModel::PageSize, b2);
             rawMs << rawPage(raw, cs, b1) + rawPage(raw, ps, b2);
+            rawFirstMs << rawPage(raw, ps, b2);
+            form = q.denseSearch() ? QStringLiteral("walks the sort index, checks each row") : q.wideSearch() ? QStringLiteral("walks the sort index") : QStringLiteral("sorts the matches");
         }
         t.add({QStringLiteral("search \"%1\" (%2 hits), typed to first page painted").arg(word).arg(hits),
-               QStringLiteral("%1 ms").arg(median(ms), 0, 'f', 1), QStringLiteral("%1 ms (raw count + page)").arg(median(rawMs), 0, 'f', 1),
-               QStringLiteral("%1").arg(median(ms) / std::max(median(rawMs), 0.001), 0, 'f', 2),
-               QStringLiteral("FTS5; count arrives after %1 ms").arg(median(countMs), 0, 'f', 0)});
+               QStringLiteral("%1 ms").arg(median(ms), 0, 'f', 1), QStringLiteral("%1 ms (raw first page)").arg(median(rawFirstMs), 0, 'f', 1),
+               QStringLiteral("%1").arg(median(ms) / std::max(median(rawFirstMs), 0.001), 0, 'f', 2),
+               QStringLiteral("FTS5, %1; count after %2 ms (raw count + page %3 ms)")
+                   .arg(form)
+                   .arg(median(countMs), 0, 'f', 0)
+                   .arg(median(rawMs), 0, 'f', 1)});
     }
     model.setFilter(IncidentFilter{});
     waitFor([&] { return !model.isLoading(); });
