@@ -193,6 +193,10 @@ QString describeTimelineEvent(const Event &e)
         return tr("Notification: %1").arg(p[u"channel"].toString(p[u"channels"].toVariant().toStringList().join(QStringLiteral(", "))));
     if (const QString r = remediation::describeRemediationEvent(e); !r.isEmpty())
         return r;
+    // Sync events carry their own sentence (conflicts, their resolution, numbering).
+    if (e.kind == kinds::Conflict || e.kind == kinds::ConflictResolved || e.kind == kinds::Renumbered || e.kind == kinds::ProvisionalNumber)
+        if (const QString m = p[u"message"].toString(); !m.isEmpty())
+            return m;
     QStringList parts;
     for (auto it = p.constBegin(); it != p.constEnd(); ++it)
         if (it.value().isString() || it.value().isDouble())
