@@ -252,6 +252,13 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!dlg.testing(), 20000);
         QVERIFY2(dlg.resultText().contains(QStringLiteral("✘ SNS: TLS failed with 127.0.0.1:")), qPrintable(dlg.resultText()));
 
+        // A name that cannot resolve (.invalid is reserved for that).
+        edit(dlg, "awsEndpoint")->setText(QStringLiteral("https://sitrep-test.invalid/"));
+        dlg.testConnection();
+        QTRY_VERIFY_WITH_TIMEOUT(!dlg.testing(), 40000);
+        QVERIFY2(dlg.resultText().contains(QStringLiteral("✘ SNS: the name 'sitrep-test.invalid' was not found (DNS)")),
+                 qPrintable(dlg.resultText()));
+
         edit(dlg, "awsEndpoint")->setText(QStringLiteral("http://sqs.example.com/"));
         dlg.testConnection();
         QTRY_VERIFY_WITH_TIMEOUT(!dlg.testing(), 20000);
