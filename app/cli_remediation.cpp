@@ -5,6 +5,7 @@
 #include "remediation/dispatcher.h"
 #include "remediation/remediator.h"
 #include "sync/aws/sqsclient.h"
+#include "sync/secretstore.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -138,6 +139,7 @@ int remediationUsage()
             "       sitrep remediation audit --format csv|json --out FILE [--from TIME] [--to TIME]\n"
             "       sitrep remediation prune-audit              drop audit records past the retention\n"
             "       sitrep remediation run [--once] [--endpoint URL] [--region R] [--profile P] [--wait S]\n"
+            "                 (AWS keys: environment, then the keychain, then ~/.aws/credentials)\n"
             "       sitrep remediation setup-queues [--endpoint URL] ...   create the FIFO queues and the DLQ\n"
             "       sitrep remediation config list | get KEY | set KEY VALUE\n"
             "       sitrep remediation rules [--file PATH]      list (and check) the rules\n"
@@ -441,7 +443,9 @@ int runRemediation(const QStringList &args)
     if (auto v = ep.validate(); !v)
         return fail(what, v.errorMessage());
     QNetworkAccessManager nam;
-    sync::aws::SqsClient sqs(nam, ep, sync::aws::ChainCredentialsProvider::standard(setting(profile, QStringLiteral("aws.profile"))));
+    // Environment, then the keys stored in the keychain, then ~/.aws/credentials.
+    sync::KeychainSecretStore keychain;
+    sync::aws::SqsClient sqs(nam, ep, sync::aws::ChainCredentialsProvider::withKeychain(keychain, setting(profile, QStringLiteral("aws.profile"))));
     RemediationDispatcher dispatcher(*rem, nam, &sqs);
     dispatcher.setWaitSeconds(std::clamp(c.p.value(waitS).toInt(), 0, 20));
     std::signal(SIGINT, onStop);
@@ -495,6 +499,7 @@ namespace {
 class EmbeddedRemediation final : public QObject {
 public:
     QNetworkAccessManager nam;
+    sync::KeychainSecretStore keychain;
     std::unique_ptr<sync::aws::SqsClient> sqs;
     std::unique_ptr<Remediator> remediator;
     std::unique_ptr<RemediationDispatcher> dispatcher;
@@ -526,7 +531,7 @@ std::unique_ptr<QObject> startEmbeddedRemediation(app::AppContext &context)
         ep.url = QUrl(endpoint.isEmpty() ? QStringLiteral("https://sqs.%1.amazonaws.com/").arg(ep.region) : endpoint);
         if (auto v = ep.validate(); v)
             e->sqs = std::make_unique<sync::aws::SqsClient>(
-                e->nam, ep, sync::aws::ChainCredentialsProvider::standard(st.meta(QStringLiteral("aws.profile"))));
+                e->nam, ep, sync::aws::ChainCredentialsProvider::withKeychain(e->keychain, st.meta(QStringLiteral("aws.profile"))));
         else
             fprintf(stderr, "sitrep: remediation SQS endpoint: %s\n", v.errorMessage().toUtf8().constData());
     }
