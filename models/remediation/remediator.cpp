@@ -225,9 +225,16 @@ TriageFacts triageFacts(const QList<Event> &timeline)
                 personSet = !f.category.isEmpty();
             }
         } else if (e.kind == kinds::TriageAccepted) {
-            const QString c = e.payload.value(QStringLiteral("category")).toString(f.category);
-            f = {c, 1.0, QStringLiteral("accepted")};
-            personSet = true;
+            // One event per accepted field ({"field","value","corrected"}): only accepting the
+            // category makes it certain; accepting the priority says nothing about the category.
+            const bool isCategory = e.payload.value(QStringLiteral("field")).toString() == u"category";
+            QString c = e.payload.value(QStringLiteral("category")).toString();
+            if (isCategory)
+                c = e.payload.value(QStringLiteral("corrected")).toString(e.payload.value(QStringLiteral("value")).toString());
+            if (!c.isEmpty()) {
+                f = {c, 1.0, QStringLiteral("accepted")};
+                personSet = true;
+            }
         } else if (e.kind == kinds::TriageSuggested && !personSet) {
             f.category = e.payload.value(QStringLiteral("category")).toString();
             f.confidence = std::clamp(e.payload.value(QStringLiteral("confidence")).toDouble(), 0.0, 1.0);

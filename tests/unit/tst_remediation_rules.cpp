@@ -222,9 +222,20 @@ private Q_SLOTS:
         QCOMPARE(f.category, QStringLiteral("database"));
         QCOMPARE(f.confidence, 0.91);
         QCOMPARE(f.source, QStringLiteral("suggested"));
-        tl << ev(kinds::TriageAccepted, QStringLiteral("alice"), {{QStringLiteral("category"), QStringLiteral("database")}});
+        // Accepting another field leaves the category a suggestion.
+        tl << ev(kinds::TriageAccepted, QStringLiteral("alice"), {{QStringLiteral("field"), QStringLiteral("priority")}, {QStringLiteral("value"), QStringLiteral("P2")}});
+        f = triageFacts(tl);
+        QCOMPARE(f.confidence, 0.91);
+        QCOMPARE(f.source, QStringLiteral("suggested"));
+        tl << ev(kinds::TriageAccepted, QStringLiteral("alice"), {{QStringLiteral("field"), QStringLiteral("category")}, {QStringLiteral("value"), QStringLiteral("database")}});
         f = triageFacts(tl);
         QCOMPARE(f.confidence, 1.0);
+        QCOMPARE(f.source, QStringLiteral("accepted"));
+        // A corrected category counts as the person's answer.
+        QList<domain::Event> corrected{ev(kinds::TriageAccepted, QStringLiteral("carol"), {{QStringLiteral("field"), QStringLiteral("category")},
+                                                                                         {QStringLiteral("value"), QStringLiteral("network")},
+                                                                                         {QStringLiteral("corrected"), QStringLiteral("storage")}})};
+        QCOMPARE(triageFacts(corrected).category, QStringLiteral("storage"));
         // A later suggestion does not undo a person's decision.
         tl << ev(kinds::TriageSuggested, QStringLiteral("triage"), {{QStringLiteral("category"), QStringLiteral("cdn")}, {QStringLiteral("confidence"), 0.99}});
         QCOMPARE(triageFacts(tl).category, QStringLiteral("database"));
