@@ -11,7 +11,6 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QNetworkAccessManager>
 #include <QPlainTextEdit>
 #include <QPointer>
 #include <QPushButton>
@@ -225,10 +224,8 @@ void SyncSettingsDialog::testAws(const QString &prefix)
         slackSecret = nc->slackTokenSecret;
     // A stored token is read only to test it, never put into a widget.
     const QString slackToken = m_slackToken->text().isEmpty() ? m_aws->secret(slackSecret) : m_slackToken->text();
-    if (!m_nam)
-        m_nam = new QNetworkAccessManager(this);
     QPointer<SyncSettingsDialog> self(this);
-    sync::aws::testAwsConnection(*m_nam, c, creds, slackToken, 10000,
+    m_aws->testConnection(c, creds, slackToken, 10000,
                                  [self, prefix](QList<sync::aws::ConnectionCheck> checks) {
                                      if (!self)
                                          return;

@@ -5,7 +5,6 @@
 
 class QLabel;
 class QLineEdit;
-class QNetworkAccessManager;
 class QPlainTextEdit;
 class QPushButton;
 class QVBoxLayout;
@@ -52,7 +51,6 @@ private:
     QLineEdit *m_token;
     QPushButton *m_test;
     QLabel *m_result;
-    QNetworkAccessManager *m_nam = nullptr;
     QLineEdit *m_endpoint = nullptr;
     QLineEdit *m_region = nullptr;
     QLineEdit *m_profile = nullptr;

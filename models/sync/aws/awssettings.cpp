@@ -559,4 +559,15 @@ void testAwsConnection(QNetworkAccessManager &nam, const AwsConfig &config, std:
     t->run();
 }
 
+AwsSettings::AwsSettings(store::Store &store, SecretStore &secrets) : m_store(store), m_secrets(secrets) {}
+AwsSettings::~AwsSettings() = default;
+
+void AwsSettings::testConnection(const AwsConfig &config, std::shared_ptr<CredentialsProvider> credentials, const QString &slackToken,
+                                 int timeoutMs, std::function<void(QList<ConnectionCheck>)> done)
+{
+    if (!m_nam)
+        m_nam = std::make_unique<QNetworkAccessManager>();
+    testAwsConnection(*m_nam, config, std::move(credentials), slackToken, timeoutMs, std::move(done));
+}
+
 } // namespace sitrep::sync::aws

@@ -53,9 +53,12 @@ struct AwsConfig {
 };
 
 /// Reads and writes AwsConfig (meta table) and the secrets behind it (keychain only).
+struct ConnectionCheck;
+
 class AwsSettings {
 public:
-    AwsSettings(store::Store &store, SecretStore &secrets) : m_store(store), m_secrets(secrets) {}
+    AwsSettings(store::Store &store, SecretStore &secrets);
+    ~AwsSettings();
 
     AwsConfig load();
     /// Validates everything first; writes all keys in one transaction or nothing.
@@ -76,10 +79,14 @@ public:
     static Result<notify::NotifyConfig> notifyConfig(const AwsConfig &config);
     /// Environment, then the keychain, then the shared credentials file.
     std::shared_ptr<CredentialsProvider> credentials(const AwsConfig &config);
+    /// testAwsConnection below, on a network manager these settings own (created on first use).
+    void testConnection(const AwsConfig &config, std::shared_ptr<CredentialsProvider> credentials, const QString &slackToken,
+                        int timeoutMs, std::function<void(QList<ConnectionCheck>)> done);
 
 private:
     store::Store &m_store;
     SecretStore &m_secrets;
+    std::unique_ptr<QNetworkAccessManager> m_nam;
 };
 
 /// One line of a connection test.
