@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "domain/event.h"
 
+#include "domain/canonicaljson.h"
+
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonDocument>
@@ -12,7 +14,7 @@ QByteArray Event::payloadJson() const
     if (!payloadRaw.isNull())
         return payloadRaw;
     // QJsonObject keeps keys sorted, so the compact form is canonical.
-    return QJsonDocument(payload).toJson(QJsonDocument::Compact);
+    return canonicalJson(payload);
 }
 
 QString Event::computeHash() const

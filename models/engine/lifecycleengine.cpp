@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "engine/lifecycleengine.h"
 
+#include "domain/canonicaljson.h"
 #include "postmortem/draft.h"
 #include "store/projector.h"
 
@@ -91,7 +92,7 @@ void LifecycleEngine::emitEvent(Work &work, Incident &inc, const QString &kind, 
     e.kind = kind;
     e.payload = payload;
     // Serialised once: the hash and the log row both use exactly these bytes.
-    e.payloadRaw = QJsonDocument(payload).toJson(QJsonDocument::Compact);
+    e.payloadRaw = domain::canonicalJson(payload);
     e.origin = m_replica;
     e.prevHash = inc.headHash;
     e.hash = e.computeHash();

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "store/metricsrollup.h"
 
+#include "domain/incident.h"
+
 #include <QDate>
 
 #include <sqlite3.h>
 
+#include <iterator>
 #include <tuple>
 
 namespace sitrep::store {
@@ -13,30 +16,59 @@ namespace {
 
 struct Column {
     const char *name;
-    const char *expr; // over one incident row, "{p}" = its alias
+    const char *expr;                        // over one incident row, "{p}" = its alias
+    qint64 (*value)(const domain::Incident &); // the same over an incident in memory
 };
 
-// The same expressions as the triggers of migration 0410 (a test rebuilds and compares).
+using domain::Incident;
+
+// CASE WHEN acknowledged_at>0 THEN acknowledged_at ELSE resolved_at END
+qint64 respondedAt(const Incident &i) { return i.acknowledgedAt > 0 ? i.acknowledgedAt : i.resolvedAt; }
+
+// The same expressions as the triggers of migration 0410 (a test rebuilds and compares),
+// each with its C++ twin for the bulk loader (tst_sync_merge loads a demo set and compares).
 static const Column kDaily[] = {
-    {"incidents", "1"},
-    {"acknowledged", "{p}acknowledged_at>0"},
-    {"ack_sum", "CASE WHEN {p}acknowledged_at>0 THEN {p}acknowledged_at-{p}created_at ELSE 0 END"},
-    {"resolved", "{p}resolved_at>0"},
-    {"resolve_sum", "CASE WHEN {p}resolved_at>0 THEN {p}resolved_at-{p}created_at ELSE 0 END"},
-    {"response_met", "{p}response_due>0 AND ({p}acknowledged_at>0 OR {p}resolved_at>0) AND (CASE WHEN {p}acknowledged_at>0 THEN {p}acknowledged_at ELSE {p}resolved_at END)<={p}response_due"},
-    {"response_missed", "{p}response_due>0 AND CASE WHEN {p}acknowledged_at>0 OR {p}resolved_at>0 THEN (CASE WHEN {p}acknowledged_at>0 THEN {p}acknowledged_at ELSE {p}resolved_at END)>{p}response_due ELSE {p}sla_paused_since>0 AND {p}response_due<{p}sla_paused_since END"},
-    {"response_pending", "{p}response_due>0 AND {p}acknowledged_at=0 AND {p}resolved_at=0 AND {p}sla_paused_since=0"},
-    {"resolution_met", "{p}resolution_due>0 AND {p}resolved_at>0 AND {p}resolved_at<={p}resolution_due"},
-    {"resolution_missed", "{p}resolution_due>0 AND CASE WHEN {p}resolved_at>0 THEN {p}resolved_at>{p}resolution_due ELSE {p}sla_paused_since>0 AND {p}resolution_due<{p}sla_paused_since END"},
-    {"resolution_pending", "{p}resolution_due>0 AND {p}resolved_at=0 AND {p}sla_paused_since=0"},
+    {"incidents", "1", [](const Incident &) -> qint64 { return 1; }},
+    {"acknowledged", "{p}acknowledged_at>0", [](const Incident &i) -> qint64 { return i.acknowledgedAt > 0; }},
+    {"ack_sum", "CASE WHEN {p}acknowledged_at>0 THEN {p}acknowledged_at-{p}created_at ELSE 0 END",
+     [](const Incident &i) -> qint64 { return i.acknowledgedAt > 0 ? i.acknowledgedAt - i.createdAt : 0; }},
+    {"resolved", "{p}resolved_at>0", [](const Incident &i) -> qint64 { return i.resolvedAt > 0; }},
+    {"resolve_sum", "CASE WHEN {p}resolved_at>0 THEN {p}resolved_at-{p}created_at ELSE 0 END",
+     [](const Incident &i) -> qint64 { return i.resolvedAt > 0 ? i.resolvedAt - i.createdAt : 0; }},
+    {"response_met", "{p}response_due>0 AND ({p}acknowledged_at>0 OR {p}resolved_at>0) AND (CASE WHEN {p}acknowledged_at>0 THEN {p}acknowledged_at ELSE {p}resolved_at END)<={p}response_due",
+     [](const Incident &i) -> qint64 { return i.responseDue > 0 && respondedAt(i) > 0 && respondedAt(i) <= i.responseDue; }},
+    {"response_missed", "{p}response_due>0 AND CASE WHEN {p}acknowledged_at>0 OR {p}resolved_at>0 THEN (CASE WHEN {p}acknowledged_at>0 THEN {p}acknowledged_at ELSE {p}resolved_at END)>{p}response_due ELSE {p}sla_paused_since>0 AND {p}response_due<{p}sla_paused_since END",
+     [](const Incident &i) -> qint64 {
+         return i.responseDue > 0
+                && (respondedAt(i) > 0 ? respondedAt(i) > i.responseDue : i.slaPausedSince > 0 && i.responseDue < i.slaPausedSince);
+     }},
+    {"response_pending", "{p}response_due>0 AND {p}acknowledged_at=0 AND {p}resolved_at=0 AND {p}sla_paused_since=0",
+     [](const Incident &i) -> qint64 { return i.responseDue > 0 && i.acknowledgedAt == 0 && i.resolvedAt == 0 && i.slaPausedSince == 0; }},
+    {"resolution_met", "{p}resolution_due>0 AND {p}resolved_at>0 AND {p}resolved_at<={p}resolution_due",
+     [](const Incident &i) -> qint64 { return i.resolutionDue > 0 && i.resolvedAt > 0 && i.resolvedAt <= i.resolutionDue; }},
+    {"resolution_missed", "{p}resolution_due>0 AND CASE WHEN {p}resolved_at>0 THEN {p}resolved_at>{p}resolution_due ELSE {p}sla_paused_since>0 AND {p}resolution_due<{p}sla_paused_since END",
+     [](const Incident &i) -> qint64 {
+         return i.resolutionDue > 0
+                && (i.resolvedAt > 0 ? i.resolvedAt > i.resolutionDue : i.slaPausedSince > 0 && i.resolutionDue < i.slaPausedSince);
+     }},
+    {"resolution_pending", "{p}resolution_due>0 AND {p}resolved_at=0 AND {p}sla_paused_since=0",
+     [](const Incident &i) -> qint64 { return i.resolutionDue > 0 && i.resolvedAt == 0 && i.slaPausedSince == 0; }},
 };
+// sla_due is Incident::activeDeadline().
 static const Column kOpen[] = {
-    {"open", "1"},
-    {"without_commander", "{p}commander=''"},
-    {"unacknowledged", "{p}acknowledged_at=0"},
-    {"breached_paused", "{p}sla_due>0 AND {p}sla_paused_since>0 AND {p}sla_due<={p}sla_paused_since"},
-    {"running_due", "{p}sla_due>0 AND {p}sla_paused_since=0"},
+    {"open", "1", [](const Incident &) -> qint64 { return 1; }},
+    {"without_commander", "{p}commander=''", [](const Incident &i) -> qint64 { return i.commander.isEmpty(); }},
+    {"unacknowledged", "{p}acknowledged_at=0", [](const Incident &i) -> qint64 { return i.acknowledgedAt == 0; }},
+    {"breached_paused", "{p}sla_due>0 AND {p}sla_paused_since>0 AND {p}sla_due<={p}sla_paused_since",
+     [](const Incident &i) -> qint64 {
+         const qint64 due = i.activeDeadline();
+         return due > 0 && i.slaPausedSince > 0 && due <= i.slaPausedSince;
+     }},
+    {"running_due", "{p}sla_due>0 AND {p}sla_paused_since=0",
+     [](const Incident &i) -> qint64 { return i.activeDeadline() > 0 && i.slaPausedSince == 0; }},
 };
+constexpr int kDailyCount = int(std::size(kDaily));
+constexpr int kOpenCount = int(std::size(kOpen));
 
 template <size_t N>
 QString names(const Column (&cols)[N])
@@ -170,6 +202,73 @@ QStringList compareMetricsRollups(Db &db, const QString &source, int maxFaults)
     (void)db.exec(QStringLiteral("DROP TABLE IF EXISTS temp.rollup_daily"));
     (void)db.exec(QStringLiteral("DROP TABLE IF EXISTS temp.rollup_open"));
     return faults;
+}
+
+static_assert(std::tuple_size_v<decltype(MetricsRollupBuilder::DailySums{})> == size_t(kDailyCount));
+static_assert(std::tuple_size_v<decltype(MetricsRollupBuilder::OpenSums{})> == size_t(kOpenCount));
+
+void MetricsRollupBuilder::add(const domain::Incident &inc)
+{
+    const qint64 day = inc.createdAt / 86400000; // as SQLite's integer division
+    const int severity = int(inc.severity);
+    const auto addTo = [&](const QString &service) {
+        auto &d = m_daily[DailyKey{service, day, severity, inc.assignmentGroup}];
+        for (int c = 0; c < kDailyCount; ++c)
+            d[c] += kDaily[c].value(inc);
+        if (inc.open) {
+            auto &o = m_open[OpenKey{service, severity, inc.assignmentGroup}];
+            for (int c = 0; c < kOpenCount; ++c)
+                o[c] += kOpen[c].value(inc);
+        }
+    };
+    addTo(QString());
+    // incident_services keeps each named service once.
+    for (qsizetype k = 0; k < inc.services.size(); ++k) {
+        const QString &svc = inc.services[k];
+        if (!svc.isEmpty() && !inc.services.first(k).contains(svc))
+            addTo(svc);
+    }
+}
+
+Status MetricsRollupBuilder::write(Db &db) const
+{
+    if (!hasMetricsRollups(db))
+        return {};
+    const auto fail = [&](const QString &detail) {
+        return Status::fail(QStringLiteral("cannot write the dashboard rollups: %1").arg(detail), QStringLiteral("db"));
+    };
+    for (const char *sql : {"DELETE FROM metrics_daily", "DELETE FROM metrics_open"})
+        if (auto r = db.exec(QString::fromLatin1(sql)); !r)
+            return fail(r.errorMessage());
+    QStringList marks;
+    for (int c = 0; c < kDailyCount + 4; ++c)
+        marks << QStringLiteral("?");
+    Stmt *d = db.prepare(QStringLiteral("INSERT INTO metrics_daily(%1, %2) VALUES(%3)").arg(kDailyKeys, names(kDaily), marks.join(u',')));
+    if (!d)
+        return fail(db.lastError());
+    for (auto it = m_daily.cbegin(); it != m_daily.cend(); ++it) {
+        d->reset();
+        d->bind(1, it.key().service).bind(2, it.key().day).bind(3, it.key().severity).bind(4, it.key().grp);
+        for (int c = 0; c < kDailyCount; ++c)
+            d->bind(5 + c, it.value()[c]);
+        if (!d->exec())
+            return fail(d->error());
+    }
+    marks.clear();
+    for (int c = 0; c < kOpenCount + 3; ++c)
+        marks << QStringLiteral("?");
+    Stmt *o = db.prepare(QStringLiteral("INSERT INTO metrics_open(%1, %2) VALUES(%3)").arg(kOpenKeys, names(kOpen), marks.join(u',')));
+    if (!o)
+        return fail(db.lastError());
+    for (auto it = m_open.cbegin(); it != m_open.cend(); ++it) {
+        o->reset();
+        o->bind(1, it.key().service).bind(2, it.key().severity).bind(3, it.key().grp);
+        for (int c = 0; c < kOpenCount; ++c)
+            o->bind(4 + c, it.value()[c]);
+        if (!o->exec())
+            return fail(o->error());
+    }
+    return {};
 }
 
 } // namespace sitrep::store

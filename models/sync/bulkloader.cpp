@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sync/bulkloader.h"
 
+#include "domain/canonicaljson.h"
 #include "store/metricsrollup.h"
 #include "store/projector.h"
 
@@ -59,8 +60,7 @@ Status BulkLoader::begin()
     QStringList names;
     {
         // Secondary indexes, and the triggers that keep the dashboard rollups (an upsert per
-        // written row; store::rebuildMetricsRollups recomputes them set-wise once the rows
-        // are in). Other triggers stay: their effect has no set-wise rebuild here.
+        // written row; finish() sums them in memory as it writes the rows). Other triggers stay: their effect has no set-wise rebuild here.
         auto q = db.prepareOnce(QStringLiteral(
             "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND tbl_name IN ('incidents','events','incident_services') "
             "AND (type='index' OR (type='trigger' AND name LIKE 'metrics\\_%' ESCAPE '\\')) ORDER BY type='trigger', name"));
@@ -152,7 +152,7 @@ Status BulkLoader::add(const QList<Event> &events)
         if (e.origin.isEmpty() || e.origin == u"local")
             e.origin = QStringLiteral("remote");
         // The payload is serialised once: the same canonical text is hashed and stored.
-        e.payloadRaw = QJsonDocument(e.payload).toJson(QJsonDocument::Compact);
+        e.payloadRaw = canonicalJson(e.payload);
         const QByteArray idText = e.id.toLatin1(), incText = e.incidentUid.toLatin1();
         const QByteArray actor = e.actor.toUtf8(), kind = e.kind.toUtf8(), origin = e.origin.toUtf8();
         const QByteArray idBlob = idUuid.toRfc4122(), incBlob = incUuid.toRfc4122();
@@ -247,8 +247,10 @@ Status BulkLoader::finish()
     // (usually the order they were first seen in).
     if (!sorted)
         std::sort(rows.begin(), rows.end(), [](const Folding *a, const Folding *b) { return a->openSeq < b->openSeq; });
+    store::MetricsRollupBuilder rollups;
     for (Folding *f : std::as_const(rows)) {
         f->incident.rowid = 0;
+        rollups.add(f->incident);
         // `before` = itself: the row only; search and services are rebuilt set-wise below.
         if (auto s = m_store.writeIncident(f->incident, &f->incident); !s)
             return fail(s);
@@ -264,7 +266,7 @@ Status BulkLoader::finish()
         if (auto s = db.exec(QString::fromLatin1(sql)); !s)
             return fail(s);
     }
-    if (auto s = store::rebuildMetricsRollups(db); !s)
+    if (auto s = rollups.write(db); !s)
         return fail(s);
     if (auto s = recreate(false); !s)
         return fail(s);
