@@ -2,8 +2,8 @@
 #include "domain/event.h"
 
 #include "domain/canonicaljson.h"
+#include "domain/sha256.h"
 
-#include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonDocument>
 
@@ -19,22 +19,22 @@ QByteArray Event::payloadJson() const
 
 QString Event::computeHash() const
 {
-    QCryptographicHash h(QCryptographicHash::Sha256);
-    h.addData(prevHash.toUtf8());
-    h.addData("\n");
-    h.addData(id.toUtf8());
-    h.addData("\n");
-    h.addData(incidentUid.toUtf8());
-    h.addData("\n");
-    h.addData(QByteArray::number(hlc));
-    h.addData("\n");
-    h.addData(QByteArray::number(ts));
-    h.addData("\n");
-    h.addData(actor.toUtf8());
-    h.addData("\n");
-    h.addData(kind.toUtf8());
-    h.addData("\n");
-    h.addData(payloadJson());
+    Sha256 h;
+    h.add(prevHash.toUtf8());
+    h.add("\n");
+    h.add(id.toUtf8());
+    h.add("\n");
+    h.add(incidentUid.toUtf8());
+    h.add("\n");
+    h.add(QByteArray::number(hlc));
+    h.add("\n");
+    h.add(QByteArray::number(ts));
+    h.add("\n");
+    h.add(actor.toUtf8());
+    h.add("\n");
+    h.add(kind.toUtf8());
+    h.add("\n");
+    h.add(payloadJson());
     return QString::fromLatin1(h.result().toHex());
 }
 

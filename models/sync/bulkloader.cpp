@@ -2,10 +2,10 @@
 #include "sync/bulkloader.h"
 
 #include "domain/canonicaljson.h"
+#include "domain/sha256.h"
 #include "store/metricsrollup.h"
 #include "store/projector.h"
 
-#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -106,22 +106,22 @@ void BulkLoader::reserve(qint64 incidents)
 static QByteArray chainHash(const QByteArray &prevHex, const QByteArray &id, const QByteArray &incident, qint64 hlc, qint64 ts,
                             const QByteArray &actor, const QByteArray &kind, const QByteArray &payload)
 {
-    QCryptographicHash h(QCryptographicHash::Sha256);
-    h.addData(prevHex);
-    h.addData("\n");
-    h.addData(id);
-    h.addData("\n");
-    h.addData(incident);
-    h.addData("\n");
-    h.addData(QByteArray::number(hlc));
-    h.addData("\n");
-    h.addData(QByteArray::number(ts));
-    h.addData("\n");
-    h.addData(actor);
-    h.addData("\n");
-    h.addData(kind);
-    h.addData("\n");
-    h.addData(payload);
+    domain::Sha256 h;
+    h.add(prevHex);
+    h.add("\n");
+    h.add(id);
+    h.add("\n");
+    h.add(incident);
+    h.add("\n");
+    h.add(QByteArray::number(hlc));
+    h.add("\n");
+    h.add(QByteArray::number(ts));
+    h.add("\n");
+    h.add(actor);
+    h.add("\n");
+    h.add(kind);
+    h.add("\n");
+    h.add(payload);
     return h.result();
 }
 

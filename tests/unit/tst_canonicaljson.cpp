@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
-// canonicalJson writes exactly the bytes QJsonDocument::toJson(Compact) writes: event
+// The event log's SHA-256 gives QCryptographicHash's digest. canonicalJson writes exactly the bytes QJsonDocument::toJson(Compact) writes: event
 // payloads are hashed in that spelling, so a single differing byte would break the chain.
 #include "domain/canonicaljson.h"
+#include "domain/sha256.h"
+
+#include <QCryptographicHash>
 
 #include <QJsonDocument>
 #include <QtTest>
@@ -93,6 +96,26 @@ private slots:
         const QByteArray text = R"({"a":1,"b":1.0,"c":-0,"d":1e3,"e":12345678901234567890,"f":0.30000000000000004,"g":-9007199254740993})";
         const QJsonObject o = QJsonDocument::fromJson(text).object();
         QCOMPARE(domain::canonicalJson(o), QJsonDocument(o).toJson(QJsonDocument::Compact));
+    }
+
+    void sha256_equalsQt()
+    {
+        std::mt19937 rng(7);
+        for (int n : {0, 1, 55, 56, 63, 64, 65, 500, 4097}) {
+            QByteArray a(n, Qt::Uninitialized), b(int(rng() % 200), Qt::Uninitialized);
+            for (char &c : a)
+                c = char(rng());
+            for (char &c : b)
+                c = char(rng());
+            QCryptographicHash q(QCryptographicHash::Sha256);
+            q.addData(a);
+            q.addData(b);
+            domain::Sha256 ours;
+            ours.add(a).add(b);
+            QCOMPARE(ours.result(), q.result());
+        }
+        QCOMPARE(domain::Sha256().add("abc").result().toHex(),
+                 QByteArray("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")); // FIPS 180-2 example
     }
 
     void randomDocuments()
