@@ -230,44 +230,50 @@ void MetricsRollupBuilder::add(const domain::Incident &inc)
     }
 }
 
+// Inserts every (key, sums) of `rows` into `table`; bindKey binds the key columns from 1 and
+// returns the next parameter number.
+template <typename Rows, typename BindKey>
+static Status insertSums(Db &db, const QString &table, const QString &keys, const QString &columns, int keyCount, const Rows &rows,
+                         BindKey bindKey)
+{
+    const int columnCount = int(columns.count(u',')) + 1;
+    QStringList marks;
+    for (int c = 0; c < keyCount + columnCount; ++c)
+        marks << QStringLiteral("?");
+    Stmt *s = db.prepare(QStringLiteral("INSERT INTO %1(%2, %3) VALUES(%4)").arg(table, keys, columns, marks.join(u',')));
+    if (!s)
+        return Status::fail(db.lastError(), QStringLiteral("db"));
+    for (auto it = rows.cbegin(); it != rows.cend(); ++it) {
+        s->reset();
+        const int first = bindKey(s, it.key());
+        for (int c = 0; c < columnCount; ++c)
+            s->bind(first + c, it.value()[c]);
+        if (!s->exec())
+            return Status::fail(s->error(), QStringLiteral("db"));
+    }
+    return {};
+}
+
 Status MetricsRollupBuilder::write(Db &db) const
 {
     if (!hasMetricsRollups(db))
         return {};
-    const auto fail = [&](const QString &detail) {
-        return Status::fail(QStringLiteral("cannot write the dashboard rollups: %1").arg(detail), QStringLiteral("db"));
-    };
+    Status r;
     for (const char *sql : {"DELETE FROM metrics_daily", "DELETE FROM metrics_open"})
-        if (auto r = db.exec(QString::fromLatin1(sql)); !r)
-            return fail(r.errorMessage());
-    QStringList marks;
-    for (int c = 0; c < kDailyCount + 4; ++c)
-        marks << QStringLiteral("?");
-    Stmt *d = db.prepare(QStringLiteral("INSERT INTO metrics_daily(%1, %2) VALUES(%3)").arg(kDailyKeys, names(kDaily), marks.join(u',')));
-    if (!d)
-        return fail(db.lastError());
-    for (auto it = m_daily.cbegin(); it != m_daily.cend(); ++it) {
-        d->reset();
-        d->bind(1, it.key().service).bind(2, it.key().day).bind(3, it.key().severity).bind(4, it.key().grp);
-        for (int c = 0; c < kDailyCount; ++c)
-            d->bind(5 + c, it.value()[c]);
-        if (!d->exec())
-            return fail(d->error());
-    }
-    marks.clear();
-    for (int c = 0; c < kOpenCount + 3; ++c)
-        marks << QStringLiteral("?");
-    Stmt *o = db.prepare(QStringLiteral("INSERT INTO metrics_open(%1, %2) VALUES(%3)").arg(kOpenKeys, names(kOpen), marks.join(u',')));
-    if (!o)
-        return fail(db.lastError());
-    for (auto it = m_open.cbegin(); it != m_open.cend(); ++it) {
-        o->reset();
-        o->bind(1, it.key().service).bind(2, it.key().severity).bind(3, it.key().grp);
-        for (int c = 0; c < kOpenCount; ++c)
-            o->bind(4 + c, it.value()[c]);
-        if (!o->exec())
-            return fail(o->error());
-    }
+        if (r = db.exec(QString::fromLatin1(sql)); !r)
+            break;
+    if (r)
+        r = insertSums(db, QStringLiteral("metrics_daily"), kDailyKeys, names(kDaily), 4, m_daily, [](Stmt *s, const DailyKey &k) {
+            s->bind(1, k.service).bind(2, k.day).bind(3, k.severity).bind(4, k.grp);
+            return 5;
+        });
+    if (r)
+        r = insertSums(db, QStringLiteral("metrics_open"), kOpenKeys, names(kOpen), 3, m_open, [](Stmt *s, const OpenKey &k) {
+            s->bind(1, k.service).bind(2, k.severity).bind(3, k.grp);
+            return 4;
+        });
+    if (!r)
+        return Status::fail(QStringLiteral("cannot write the dashboard rollups: %1").arg(r.errorMessage()), QStringLiteral("db"));
     return {};
 }
 
