@@ -180,6 +180,12 @@ int runTriage(const QStringList &args)
         const auto st = latestSuggestion(ctx.store().timeline(inc->uid));
         if (!st)
             return fail(QStringLiteral("%1 has no triage suggestion (sitrep triage suggest %1 --record)").arg(inc->number));
+        if (sub == u"accept" && p.isSet(correct))
+            return fail(QStringLiteral("--correct goes with reject (sitrep triage reject %1 FIELD --correct V)").arg(inc->number));
+        // The spelling the incident and the model use ("p1" -> "P1"): a correction is a training label.
+        QString corrected = p.value(correct).trimmed();
+        if (!corrected.isEmpty() && pos.value(1) == u"priority" && domain::parsePriority(corrected) != domain::Priority::None)
+            corrected = domain::priorityName(domain::parsePriority(corrected));
         QStringList fields = pos.mid(1);
         if (fields.isEmpty())
             for (const QString &f : suggestedFields())
@@ -191,7 +197,7 @@ int runTriage(const QStringList &args)
                 return fail(QStringLiteral("unknown triage field '%1' (fields: %2)").arg(f, suggestedFields().join(QStringLiteral(", "))));
             if (!st->result.fields.contains(f))
                 return fail(QStringLiteral("the suggestion has no %1").arg(f));
-            fb << FieldFeedback{f, sub == u"accept", st->result.fields[f].value, p.value(correct)};
+            fb << FieldFeedback{f, sub == u"accept", st->result.fields[f].value, corrected};
         }
         if (auto s = recordFeedback(ctx.engine(), inc->uid, fb, st->result.modelVersion, actor); !s)
             return fail(s.errorMessage());
@@ -225,7 +231,7 @@ int runTriage(const QStringList &args)
     if (sub == u"eval") {
         bool ok = false;
         const double share = p.value(holdout).toDouble(&ok);
-        if (!ok || share <= 0 || share >= 0.9)
+        if (!ok || !(share > 0 && share < 0.9)) // also refuses "nan"
             return fail(QStringLiteral("--holdout must be a share between 0 and 0.9, like 0.2"));
         auto ex = collectExamples(ctx.store(), settings);
         if (!ex)
