@@ -13,6 +13,15 @@ int main(int argc, char **argv)
     QStringList args;
     for (int i = 0; i < argc; ++i)
         args << QString::fromLocal8Bit(argv[i]);
+    // "sitrep --db PATH COMMAND ..." means "sitrep COMMAND --db PATH ...": the database is
+    // a global option, as users of other command-line tools put it first.
+    const qsizetype dbWords = args.value(1) == u"--db" ? 2 : args.value(1).startsWith(u"--db=") ? 1 : 0;
+    if (dbWords > 0 && args.size() > 1 + dbWords && !args[1 + dbWords].startsWith(u'-')) {
+        const QStringList db = args.mid(1, dbWords);
+        args.remove(1, dbWords);
+        for (qsizetype i = 0; i < dbWords; ++i)
+            args.insert(2 + i, db[i]);
+    }
     if (sitrep::cli::isCliCommand(args)) {
         // Document export lays out text (fonts), which needs a GUI application object;
         // it never opens a window, so it runs on the offscreen platform.

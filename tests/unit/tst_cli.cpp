@@ -95,6 +95,7 @@ private Q_SLOTS:
     void notADatabase_isRefused();
     void missingDatabase_isRefusedByReadingCommands();
     void sitrepDbEnvironment_isUsed();
+    void dbOptionFirst_isTheSameCommand();
 };
 
 Run TestCli::sitrep(QStringList args, const QString &db, const QString &now)
@@ -643,6 +644,24 @@ void TestCli::sitrepDbEnvironment_isUsed()
     QCOMPARE(p.exitCode(), 0);
     const Run r = sitrep({"list", "--json"}, db);
     QCOMPARE(r.json().array().size(), 1);
+}
+
+// "sitrep --db PATH COMMAND" runs COMMAND on PATH (it used to open the window instead).
+void TestCli::dbOptionFirst_isTheSameCommand()
+{
+    const QString db = freshCopy();
+    const Run created = sitrep({"--db", db, "create", "--title", "db first", "--severity", "low", "--json"});
+    QCOMPARE(created.code, 0);
+    const QString number = created.json().object().value(u"number").toString();
+    QVERIFY(number.startsWith(u"INC"));
+    const Run shown = sitrep({QStringLiteral("--db=%1").arg(db), "show", number, "--json"});
+    QCOMPARE(shown.code, 0);
+    QCOMPARE(shown.json().object().value(u"title").toString(), QStringLiteral("db first"));
+    QCOMPARE(sitrep({"list", "--json"}, db).json().array().size(), sitrep({"--db", db, "list", "--json"}).json().array().size());
+    // An unknown word after --db is still an unknown command, not the window.
+    const Run typo = sitrep({"--db", db, "lsit"});
+    QVERIFY(typo.code != 0);
+    QVERIFY2(typo.err.contains(u"lsit"), qPrintable(typo.err));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
