@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "app/appcontext.h"
 
+#include "domain/isotime.h"
 #include "problems/knowledgebase.h"
 #include "sync/outbox.h"
 
@@ -29,19 +30,7 @@ qint64 parseTimeArg(const QString &text, qint64 now)
     const qint64 ms = t.toLongLong(&ok);
     if (ok)
         return ms;
-    QDateTime dt = QDateTime::fromString(t, Qt::ISODateWithMs);
-    if (!dt.isValid())
-        dt = QDateTime::fromString(t, Qt::ISODate);
-    if (!dt.isValid()) {
-        const QDate d = QDate::fromString(t, Qt::ISODate);
-        if (d.isValid())
-            dt = QDateTime(d, QTime(0, 0), Qt::UTC);
-    }
-    if (!dt.isValid())
-        return -1;
-    if (dt.timeSpec() == Qt::LocalTime)
-        dt.setTimeSpec(Qt::UTC);
-    return dt.toMSecsSinceEpoch();
+    return domain::parseIsoTime(t);
 }
 
 Result<std::unique_ptr<AppContext>> AppContext::open(const QString &dbPath, const QString &workflowOverride)

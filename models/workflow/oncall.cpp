@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "workflow/oncall.h"
 
+#include "domain/isotime.h"
 #include "workflow/yamlutil.h"
 
 #include <QFile>
@@ -10,19 +11,7 @@ namespace sitrep::workflow {
 
 static qint64 parseTime(const QString &s)
 {
-    QDateTime dt = QDateTime::fromString(s, Qt::ISODateWithMs);
-    if (!dt.isValid())
-        dt = QDateTime::fromString(s, Qt::ISODate);
-    if (!dt.isValid()) {
-        const QDate d = QDate::fromString(s, Qt::ISODate);
-        if (d.isValid())
-            dt = QDateTime(d, QTime(0, 0), Qt::UTC);
-    }
-    if (!dt.isValid())
-        return -1;
-    if (dt.timeSpec() == Qt::LocalTime)
-        dt.setTimeSpec(Qt::UTC);
-    return dt.toMSecsSinceEpoch();
+    return domain::parseIsoTime(s);
 }
 
 Result<OnCallSchedule> OnCallSchedule::load(const QString &path)
