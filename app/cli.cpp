@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cli.h"
+#include "cliio.h"
 #include "gui.h"
 #include "cli_sync.h"
 #include "cli_ingest.h"
@@ -30,20 +31,12 @@ using engine::Command;
 
 namespace {
 
-QTextStream &out()
-{
-    static QTextStream s(stdout);
-    return s;
-}
-
 bool g_failed = false; // set by fail(): the command was refused
 
 int fail(const QString &message)
 {
     g_failed = true;
-    out().flush();
-    fprintf(stderr, "sitrep: %s\n", message.toUtf8().constData());
-    return 1;
+    return failWith(nullptr, message);
 }
 
 QString when(qint64 ms)

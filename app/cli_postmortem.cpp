@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cli_postmortem.h"
+#include "cliio.h"
 
 #include "app/appcontext.h"
 #include "postmortem/draft.h"
@@ -29,17 +30,9 @@ using namespace sitrep::domain;
 
 namespace {
 
-QTextStream &out()
-{
-    static QTextStream s(stdout);
-    return s;
-}
-
 int fail(const QString &message)
 {
-    out().flush();
-    fprintf(stderr, "sitrep: %s\n", message.toUtf8().constData());
-    return 1;
+    return failWith(nullptr, message);
 }
 
 void printJson(const QJsonValue &v)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cli_triage.h"
+#include "cliio.h"
 
 #include "app/appcontext.h"
 #include "triage/remoteprovider.h"
@@ -22,17 +23,9 @@ using namespace sitrep::triage;
 
 namespace {
 
-QTextStream &out()
-{
-    static QTextStream s(stdout);
-    return s;
-}
-
 int fail(const QString &message)
 {
-    out().flush();
-    fprintf(stderr, "sitrep triage: %s\n", message.toUtf8().constData());
-    return 1;
+    return failWith("triage", message);
 }
 
 void usage()
