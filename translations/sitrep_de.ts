@@ -47,16 +47,8 @@
 <context>
     <name>QObject</name>
     <message>
-        <source>Back-end settings…</source>
-        <translation>Backend-Einstellungen…</translation>
-    </message>
-    <message>
         <source>Dashboard</source>
         <translation>Dashboard</translation>
-    </message>
-    <message>
-        <source>From the dashboard: %1%2 incidents created %3 – %4</source>
-        <translation>Aus dem Dashboard: %1%2 Störungen angelegt %3 – %4</translation>
     </message>
     <message>
         <source>View</source>
@@ -110,6 +102,46 @@
         <source>%1 h</source>
         <translation>%1 Std.</translation>
     </message>
+    <message>
+        <source>acknowledged </source>
+        <translation>bestätigt, </translation>
+    </message>
+    <message>
+        <source>resolved </source>
+        <translation>gelöst, </translation>
+    </message>
+    <message>
+        <source>response SLA missed, </source>
+        <translation>Reaktions-SLA verfehlt, </translation>
+    </message>
+    <message>
+        <source>resolution SLA missed, </source>
+        <translation>Lösungs-SLA verfehlt, </translation>
+    </message>
+    <message>
+        <source>no severity</source>
+        <translation>ohne Schweregrad</translation>
+    </message>
+    <message>
+        <source>From the dashboard: %1 incidents, %2created %3 – %4</source>
+        <translation>Aus dem Dashboard: Störungen (%1), %2angelegt %3 – %4</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>alle</translation>
+    </message>
+    <message>
+        <source>Cannot build the remediation screenshot: %1</source>
+        <translation>Bildschirmfoto der Behebung kann nicht erstellt werden: %1</translation>
+    </message>
+    <message>
+        <source>Back-end and AWS settings…</source>
+        <translation>Backend- und AWS-Einstellungen…</translation>
+    </message>
+    <message>
+        <source>No incidents in this database.</source>
+        <translation>Keine Störungen in dieser Datenbank.</translation>
+    </message>
 </context>
 <context>
     <name>SavedViews</name>
@@ -132,6 +164,37 @@
     <message>
         <source>Resolved this week</source>
         <translation>Diese Woche gelöst</translation>
+    </message>
+</context>
+<context>
+    <name>StatusUpdateModel</name>
+    <message>
+        <source>External</source>
+        <translation>Extern</translation>
+    </message>
+    <message>
+        <source>Internal</source>
+        <translation>Intern</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Audience</source>
+        <translation>Zielgruppe</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Wer</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Meldung</translation>
     </message>
 </context>
 <context>
@@ -210,6 +273,25 @@
     </message>
 </context>
 <context>
+    <name>sitrep::itemmodels::EvidenceModel</name>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>Beleg</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Wer</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Wann</translation>
+    </message>
+</context>
+<context>
     <name>sitrep::itemmodels::IncidentTableModel</name>
     <message>
         <source>overdue %1</source>
@@ -245,6 +327,96 @@
     <message>
         <source>What</source>
         <translation>Was</translation>
+    </message>
+</context>
+<context>
+    <name>sitrep::problems::ProblemListModel</name>
+    <message>
+        <source>Open</source>
+        <translation>Offen</translation>
+    </message>
+    <message>
+        <source>Known error</source>
+        <translation>Bekannter Fehler</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Gelöst</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Geschlossen</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Incidents</source>
+        <translation>Störungen</translation>
+    </message>
+    <message>
+        <source>Known errors</source>
+        <translation>Bekannte Fehler</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>Verantwortlich</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>Aktualisiert</translation>
+    </message>
+</context>
+<context>
+    <name>sitrep::remediation</name>
+    <message>
+        <source>Remediation queued: %1 to %2 (rule %3, approved by %4)</source>
+        <translation>Behebung eingereiht: %1 an %2 (Regel %3, genehmigt von %4)</translation>
+    </message>
+    <message>
+        <source>Remediation skipped by %1: %2</source>
+        <translation>Behebung übersprungen durch %1: %2</translation>
+    </message>
+    <message>
+        <source>Remediation waiting for approval: %1</source>
+        <translation>Behebung wartet auf Genehmigung: %1</translation>
+    </message>
+    <message>
+        <source>Remediation sent to %1 (attempt %2)</source>
+        <translation>Behebung an %1 gesendet (Versuch %2)</translation>
+    </message>
+    <message>
+        <source>Remediation succeeded: %1: %2</source>
+        <translation>Behebung erfolgreich: %1: %2</translation>
+    </message>
+    <message>
+        <source>Remediation failed: %1: %2</source>
+        <translation>Behebung fehlgeschlagen: %1: %2</translation>
+    </message>
+    <message>
+        <source>Remediation failed: %1, dead-lettered after %2 receives</source>
+        <translation>Behebung fehlgeschlagen: %1, nach %2 Empfängen in die Dead-Letter-Queue verschoben</translation>
+    </message>
+    <message>
+        <source>Failed remediation retried (attempt %1)</source>
+        <translation>Fehlgeschlagene Behebung wiederholt (Versuch %1)</translation>
+    </message>
+    <message>
+        <source>Failed remediation dismissed</source>
+        <translation>Fehlgeschlagene Behebung verworfen</translation>
+    </message>
+    <message>
+        <source>Failed remediation dismissed: %1</source>
+        <translation>Fehlgeschlagene Behebung verworfen: %1</translation>
     </message>
 </context>
 <context>
@@ -291,6 +463,32 @@
     </message>
 </context>
 <context>
+    <name>sitrep::sync::aws::AwsServices</name>
+    <message>
+        <source>alerts: stopped</source>
+        <translation>Alarme: angehalten</translation>
+    </message>
+    <message numerus="yes">
+        <source>alerts: listening, %n ingested</source>
+        <translation>
+            <numerusform>Alarme: empfangsbereit, %n übernommen</numerusform>
+            <numerusform>Alarme: empfangsbereit, %n übernommen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>notifications: stopped</source>
+        <translation>Benachrichtigungen: angehalten</translation>
+    </message>
+    <message>
+        <source>notifications: %1 sent, %2 waiting</source>
+        <translation>Benachrichtigungen: %1 gesendet, %2 wartend</translation>
+    </message>
+    <message>
+        <source>, %1 failed</source>
+        <translation>, %1 fehlgeschlagen</translation>
+    </message>
+</context>
+<context>
     <name>sitrep::ui::ActionItemsView</name>
     <message>
         <source>Open only</source>
@@ -318,6 +516,27 @@
     </message>
 </context>
 <context>
+    <name>sitrep::ui::AwsStatusLabel</name>
+    <message>
+        <source>AWS: %1</source>
+        <translation>AWS: %1</translation>
+    </message>
+    <message>
+        <source>%1
+Click for AWS and notification settings</source>
+        <translation>%1
+Klicken für AWS- und Benachrichtigungseinstellungen</translation>
+    </message>
+    <message>
+        <source>%1
+Last error: %2
+Click for AWS and notification settings</source>
+        <translation>%1
+Letzter Fehler: %2
+Klicken für AWS- und Benachrichtigungseinstellungen</translation>
+    </message>
+</context>
+<context>
     <name>sitrep::ui::CommandPalette</name>
     <message>
         <source>Command palette</source>
@@ -338,6 +557,81 @@
     <message>
         <source>Open %1  %2</source>
         <translation>%1 öffnen  %2</translation>
+    </message>
+</context>
+<context>
+    <name>sitrep::ui::ConflictPanel</name>
+    <message>
+        <source>Sync conflict</source>
+        <translation>Synchronisierungskonflikt</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Dismiss the conflict without changing the state</source>
+        <translation>Konflikt schließen, ohne den Zustand zu ändern</translation>
+    </message>
+    <message>
+        <source>still &apos;%1&apos;, as it was opened</source>
+        <translation>weiterhin „%1“, wie beim Öffnen</translation>
+    </message>
+    <message>
+        <source>%1 moved it from &apos;%2&apos; to &apos;%3&apos; at %4</source>
+        <translation>%1 hat sie um %4 von „%2“ nach „%3“ verschoben</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Sync conflict (1 of %1):&lt;/b&gt; two people moved this incident at the same time. Pick the state it should be in.</source>
+        <translation>&lt;b&gt;Synchronisierungskonflikt (1 von %1):&lt;/b&gt; Zwei Personen haben diese Störung gleichzeitig verschoben. Wählen Sie den richtigen Zustand.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Sync conflict:&lt;/b&gt; two people moved this incident at the same time. Pick the state it should be in.</source>
+        <translation>&lt;b&gt;Synchronisierungskonflikt:&lt;/b&gt; Zwei Personen haben diese Störung gleichzeitig verschoben. Wählen Sie den richtigen Zustand.</translation>
+    </message>
+    <message>
+        <source>Applied: %1</source>
+        <translation>Übernommen: %1</translation>
+    </message>
+    <message>
+        <source>Not applied: %1</source>
+        <translation>Nicht übernommen: %1</translation>
+    </message>
+    <message>
+        <source>Keep &apos;%1&apos;</source>
+        <translation>„%1“ beibehalten</translation>
+    </message>
+    <message>
+        <source>Keep the applied transition: &apos;%1&apos;</source>
+        <translation>Übernommenen Übergang beibehalten: „%1“</translation>
+    </message>
+    <message>
+        <source>Use &apos;%1&apos;</source>
+        <translation>„%1“ verwenden</translation>
+    </message>
+    <message>
+        <source>Use the transition that was not applied: &apos;%1&apos;</source>
+        <translation>Nicht übernommenen Übergang verwenden: „%1“</translation>
+    </message>
+    <message>
+        <source>The workflow has no transition from &apos;%1&apos; to &apos;%2&apos;</source>
+        <translation>Der Workflow hat keinen Übergang von „%1“ nach „%2“</translation>
+    </message>
+    <message>
+        <source>%1 dismissed it at %2</source>
+        <translation>%1 hat ihn um %2 geschlossen</translation>
+    </message>
+    <message>
+        <source>%1 chose &apos;%2&apos; at %3</source>
+        <translation>%1 hat um %3 „%2“ gewählt</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;All %1 sync conflicts resolved.&lt;/b&gt; Last: %2</source>
+        <translation>&lt;b&gt;Alle %1 Synchronisierungskonflikte gelöst.&lt;/b&gt; Zuletzt: %2</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Sync conflict resolved:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;Synchronisierungskonflikt gelöst:&lt;/b&gt; %1</translation>
     </message>
 </context>
 <context>
@@ -940,24 +1234,8 @@
         <translation>Statusmeldungen</translation>
     </message>
     <message>
-        <source>Time</source>
-        <translation>Zeit</translation>
-    </message>
-    <message>
         <source>Audience</source>
         <translation>Zielgruppe</translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <source>Who</source>
-        <translation>Wer</translation>
-    </message>
-    <message>
-        <source>Message</source>
-        <translation>Meldung</translation>
     </message>
     <message>
         <source>Internal</source>
@@ -1143,6 +1421,14 @@
         <source>Post&amp;mortem</source>
         <translation>&amp;Nachbetrachtung</translation>
     </message>
+    <message>
+        <source>Pro&amp;blem</source>
+        <translation>Probl&amp;em</translation>
+    </message>
+    <message>
+        <source>Tri&amp;age</source>
+        <translation>Tri&amp;age</translation>
+    </message>
 </context>
 <context>
     <name>sitrep::ui::MainWindow</name>
@@ -1281,6 +1567,41 @@
     <message>
         <source>Action items</source>
         <translation>Maßnahmen</translation>
+    </message>
+    <message>
+        <source>Reminder: %1</source>
+        <translation>Erinnerung: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n war-room reminder(s)</source>
+        <translation>
+            <numerusform>%n Erinnerung der Leitstelle</numerusform>
+            <numerusform>%n Erinnerungen der Leitstelle</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No commander, no status update or postmortem due: %1</source>
+        <translation>Kein Einsatzleiter, keine Statusmeldung oder Nachbetrachtung fällig: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Problems and known errors</source>
+        <translation>&amp;Probleme und bekannte Fehler</translation>
+    </message>
+    <message>
+        <source>&amp;Knowledge base</source>
+        <translation>W&amp;issensdatenbank</translation>
+    </message>
+    <message>
+        <source>Auto-&amp;remediation</source>
+        <translation>Automatische &amp;Behebung</translation>
+    </message>
+    <message>
+        <source>Remediation</source>
+        <translation>Behebung</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>Probleme</translation>
     </message>
 </context>
 <context>
@@ -1473,6 +1794,618 @@
     </message>
 </context>
 <context>
+    <name>sitrep::ui::ProblemSection</name>
+    <message>
+        <source>Problems</source>
+        <translation>Probleme</translation>
+    </message>
+    <message>
+        <source>Problems this incident is linked to</source>
+        <translation>Mit dieser Störung verknüpfte Probleme</translation>
+    </message>
+    <message>
+        <source>Problem to link</source>
+        <translation>Zu verknüpfendes Problem</translation>
+    </message>
+    <message>
+        <source>&amp;Link to problem</source>
+        <translation>Mit Problem &amp;verknüpfen</translation>
+    </message>
+    <message>
+        <source>U&amp;nlink</source>
+        <translation>&amp;Trennen</translation>
+    </message>
+    <message>
+        <source>New problem from this incident</source>
+        <translation>Neues Problem aus dieser Störung</translation>
+    </message>
+    <message>
+        <source>Known errors</source>
+        <translation>Bekannte Fehler</translation>
+    </message>
+    <message>
+        <source>Known errors this incident is linked to</source>
+        <translation>Mit dieser Störung verknüpfte bekannte Fehler</translation>
+    </message>
+    <message>
+        <source>Known errors with matching symptoms:</source>
+        <translation>Bekannte Fehler mit passenden Symptomen:</translation>
+    </message>
+    <message>
+        <source>Suggested known errors</source>
+        <translation>Vorgeschlagene bekannte Fehler</translation>
+    </message>
+    <message>
+        <source>Link &amp;known error</source>
+        <translation>Bekannten &amp;Fehler verknüpfen</translation>
+    </message>
+    <message>
+        <source>&amp;Resolve with its workaround</source>
+        <translation>Mit dem Workaround &amp;lösen</translation>
+    </message>
+    <message>
+        <source>Not linked to a problem</source>
+        <translation>Mit keinem Problem verknüpft</translation>
+    </message>
+    <message>
+        <source>none known</source>
+        <translation>keiner bekannt</translation>
+    </message>
+    <message>
+        <source>No known error linked</source>
+        <translation>Kein bekannter Fehler verknüpft</translation>
+    </message>
+    <message>
+        <source>Workaround: %1</source>
+        <translation>Workaround: %1</translation>
+    </message>
+    <message>
+        <source>  ✔ linked</source>
+        <translation>  ✔ verknüpft</translation>
+    </message>
+    <message>
+        <source>No open problem to link to: start one with &quot;New problem from this incident&quot;.</source>
+        <translation>Kein offenes Problem zum Verknüpfen: Legen Sie eines mit „Neues Problem aus dieser Störung“ an.</translation>
+    </message>
+    <message>
+        <source>Linked to %1.</source>
+        <translation>Mit %1 verknüpft.</translation>
+    </message>
+    <message>
+        <source>Select the problem to unlink.</source>
+        <translation>Bitte das zu trennende Problem auswählen.</translation>
+    </message>
+    <message>
+        <source>Unlinked from %1.</source>
+        <translation>Von %1 getrennt.</translation>
+    </message>
+    <message>
+        <source>Created %1 and linked this incident.</source>
+        <translation>%1 angelegt und mit dieser Störung verknüpft.</translation>
+    </message>
+    <message>
+        <source>Select a known error first.</source>
+        <translation>Bitte zuerst einen bekannten Fehler auswählen.</translation>
+    </message>
+    <message>
+        <source>Linked to known error %1.</source>
+        <translation>Mit bekanntem Fehler %1 verknüpft.</translation>
+    </message>
+    <message>
+        <source>Resolved with known error %1.</source>
+        <translation>Mit bekanntem Fehler %1 gelöst.</translation>
+    </message>
+</context>
+<context>
+    <name>sitrep::ui::ProblemsView</name>
+    <message>
+        <source>&amp;Problems and known errors</source>
+        <translation>&amp;Probleme und bekannte Fehler</translation>
+    </message>
+    <message>
+        <source>&amp;Knowledge base</source>
+        <translation>&amp;Wissensdatenbank</translation>
+    </message>
+    <message>
+        <source>New problem: what keeps going wrong?</source>
+        <translation>Neues Problem: Was geht immer wieder schief?</translation>
+    </message>
+    <message>
+        <source>New problem title</source>
+        <translation>Titel des neuen Problems</translation>
+    </message>
+    <message>
+        <source>Create problem</source>
+        <translation>Problem anlegen</translation>
+    </message>
+    <message>
+        <source>Open and known errors only</source>
+        <translation>Nur offene und bekannte Fehler</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>Probleme</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>Problem title</source>
+        <translation>Titel des Problems</translation>
+    </message>
+    <message>
+        <source>&amp;Title:</source>
+        <translation>&amp;Titel:</translation>
+    </message>
+    <message>
+        <source>Problem status</source>
+        <translation>Status des Problems</translation>
+    </message>
+    <message>
+        <source>&amp;Status:</source>
+        <translation>&amp;Status:</translation>
+    </message>
+    <message>
+        <source>Problem owner</source>
+        <translation>Verantwortlich für das Problem</translation>
+    </message>
+    <message>
+        <source>&amp;Owner:</source>
+        <translation>&amp;Verantwortlich:</translation>
+    </message>
+    <message>
+        <source>Problem description</source>
+        <translation>Beschreibung des Problems</translation>
+    </message>
+    <message>
+        <source>&amp;Description:</source>
+        <translation>&amp;Beschreibung:</translation>
+    </message>
+    <message>
+        <source>Problem root cause</source>
+        <translation>Grundursache des Problems</translation>
+    </message>
+    <message>
+        <source>&amp;Root cause:</source>
+        <translation>&amp;Grundursache:</translation>
+    </message>
+    <message>
+        <source>Problem workaround</source>
+        <translation>Workaround des Problems</translation>
+    </message>
+    <message>
+        <source>&amp;Workaround:</source>
+        <translation>&amp;Workaround:</translation>
+    </message>
+    <message>
+        <source>Save problem</source>
+        <translation>Problem speichern</translation>
+    </message>
+    <message>
+        <source>Linked incidents</source>
+        <translation>Verknüpfte Störungen</translation>
+    </message>
+    <message>
+        <source>Incidents linked to the problem</source>
+        <translation>Mit dem Problem verknüpfte Störungen</translation>
+    </message>
+    <message>
+        <source>Incident number, e.g. INC0000042 or 42</source>
+        <translation>Störungsnummer, z. B. INC0000042 oder 42</translation>
+    </message>
+    <message>
+        <source>Incident to link</source>
+        <translation>Zu verknüpfende Störung</translation>
+    </message>
+    <message>
+        <source>&amp;Link</source>
+        <translation>Ve&amp;rknüpfen</translation>
+    </message>
+    <message>
+        <source>&amp;Unlink selected</source>
+        <translation>Ausgewählte tre&amp;nnen</translation>
+    </message>
+    <message>
+        <source>Open &amp;incident</source>
+        <translation>Störung ö&amp;ffnen</translation>
+    </message>
+    <message>
+        <source>Known error</source>
+        <translation>Bekannter Fehler</translation>
+    </message>
+    <message>
+        <source>Known-error entry</source>
+        <translation>Eintrag des bekannten Fehlers</translation>
+    </message>
+    <message>
+        <source>&amp;Entry:</source>
+        <translation>&amp;Eintrag:</translation>
+    </message>
+    <message>
+        <source>Known-error title</source>
+        <translation>Titel des bekannten Fehlers</translation>
+    </message>
+    <message>
+        <source>Titl&amp;e:</source>
+        <translation>Tite&amp;l:</translation>
+    </message>
+    <message>
+        <source>Symptom</source>
+        <translation>Symptom</translation>
+    </message>
+    <message>
+        <source>S&amp;ymptom:</source>
+        <translation>S&amp;ymptom:</translation>
+    </message>
+    <message>
+        <source>Workaround</source>
+        <translation>Workaround</translation>
+    </message>
+    <message>
+        <source>Wor&amp;karound:</source>
+        <translation>Wor&amp;karound:</translation>
+    </message>
+    <message>
+        <source>Root cause</source>
+        <translation>Grundursache</translation>
+    </message>
+    <message>
+        <source>Root c&amp;ause:</source>
+        <translation>Grund&amp;ursache:</translation>
+    </message>
+    <message>
+        <source>Seen:</source>
+        <translation>Gesehen:</translation>
+    </message>
+    <message>
+        <source>Save known error</source>
+        <translation>Bekannten Fehler speichern</translation>
+    </message>
+    <message>
+        <source>Article kind</source>
+        <translation>Artikelart</translation>
+    </message>
+    <message>
+        <source>All articles</source>
+        <translation>Alle Artikel</translation>
+    </message>
+    <message>
+        <source>Known errors</source>
+        <translation>Bekannte Fehler</translation>
+    </message>
+    <message>
+        <source>Resolutions</source>
+        <translation>Lösungen</translation>
+    </message>
+    <message>
+        <source>Filter by words in title, text or tags</source>
+        <translation>Nach Wörtern in Titel, Text oder Tags filtern</translation>
+    </message>
+    <message>
+        <source>Filter articles</source>
+        <translation>Artikel filtern</translation>
+    </message>
+    <message>
+        <source>Knowledge-base articles</source>
+        <translation>Artikel der Wissensdatenbank</translation>
+    </message>
+    <message>
+        <source>Article</source>
+        <translation>Artikel</translation>
+    </message>
+    <message>
+        <source>No problems yet: name one above, then link the incidents it causes.</source>
+        <translation>Noch keine Probleme: Oben eines benennen, dann die verursachten Störungen verknüpfen.</translation>
+    </message>
+    <message>
+        <source>Select a problem</source>
+        <translation>Problem auswählen</translation>
+    </message>
+    <message>
+        <source>New known error for this problem…</source>
+        <translation>Neuer bekannter Fehler für dieses Problem…</translation>
+    </message>
+    <message>
+        <source>not saved yet</source>
+        <translation>noch nicht gespeichert</translation>
+    </message>
+    <message>
+        <source>Create known error</source>
+        <translation>Bekannten Fehler anlegen</translation>
+    </message>
+    <message>
+        <source>in no incident yet</source>
+        <translation>noch in keiner Störung</translation>
+    </message>
+    <message numerus="yes">
+        <source>in %n incident(s), last %1</source>
+        <translation>
+            <numerusform>in %n Störung, zuletzt %1</numerusform>
+            <numerusform>in %n Störungen, zuletzt %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>A problem needs a title: type it in the box, then Create problem.</source>
+        <translation>Ein Problem braucht einen Titel: Ins Feld eingeben, dann „Problem anlegen“.</translation>
+    </message>
+    <message>
+        <source>Created %1.</source>
+        <translation>%1 angelegt.</translation>
+    </message>
+    <message>
+        <source>A problem needs a title.</source>
+        <translation>Ein Problem braucht einen Titel.</translation>
+    </message>
+    <message>
+        <source>Saved %1.</source>
+        <translation>%1 gespeichert.</translation>
+    </message>
+    <message>
+        <source>Type the number of the incident to link.</source>
+        <translation>Bitte die Nummer der zu verknüpfenden Störung eingeben.</translation>
+    </message>
+    <message>
+        <source>Linked %1 to %2.</source>
+        <translation>%1 mit %2 verknüpft.</translation>
+    </message>
+    <message>
+        <source>Select the incident to unlink.</source>
+        <translation>Bitte die zu trennende Störung auswählen.</translation>
+    </message>
+    <message>
+        <source>Unlinked %1 from %2.</source>
+        <translation>%1 von %2 getrennt.</translation>
+    </message>
+    <message>
+        <source>Saved known error %1; its knowledge-base article is updated.</source>
+        <translation>Bekannter Fehler %1 gespeichert; sein Artikel in der Wissensdatenbank ist aktualisiert.</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>Lösung</translation>
+    </message>
+    <message>
+        <source>No articles yet. Resolution notes and known errors become articles here.</source>
+        <translation>Noch keine Artikel. Lösungsnotizen und bekannte Fehler werden hier zu Artikeln.</translation>
+    </message>
+</context>
+<context>
+    <name>sitrep::ui::RemediationView</name>
+    <message>
+        <source>Maintenance and changes</source>
+        <translation>Wartung und Changes</translation>
+    </message>
+    <message>
+        <source>Awaiting approval</source>
+        <translation>Warten auf Genehmigung</translation>
+    </message>
+    <message>
+        <source>Failed remediations</source>
+        <translation>Fehlgeschlagene Behebungen</translation>
+    </message>
+    <message>
+        <source>Remediation rules cannot be loaded: %1</source>
+        <translation>Behebungsregeln können nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Maintenance windows: no automatic remediation on the service while one is active</source>
+        <translation>Wartungsfenster: Solange eines aktiv ist, keine automatische Behebung am Dienst</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Dienst</translation>
+    </message>
+    <message>
+        <source>Starts</source>
+        <translation>Beginn</translation>
+    </message>
+    <message>
+        <source>Ends</source>
+        <translation>Ende</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>service</source>
+        <translation>Dienst</translation>
+    </message>
+    <message>
+        <source>reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>&amp;Add window</source>
+        <translation>Fenster &amp;hinzufügen</translation>
+    </message>
+    <message>
+        <source>&amp;End now</source>
+        <translation>Jetzt &amp;beenden</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>von</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>bis</translation>
+    </message>
+    <message>
+        <source>Changes: a change on the service in the last %1 minutes blocks automatic remediation</source>
+        <translation>Changes: Ein Change am Dienst in den letzten %1 Minuten blockiert die automatische Behebung</translation>
+    </message>
+    <message>
+        <source>Implemented</source>
+        <translation>Umgesetzt</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>Referenz</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>Zusammenfassung</translation>
+    </message>
+    <message>
+        <source>CHG0001234</source>
+        <translation>CHG0001234</translation>
+    </message>
+    <message>
+        <source>what changed</source>
+        <translation>was geändert wurde</translation>
+    </message>
+    <message>
+        <source>Add &amp;change</source>
+        <translation>&amp;Change erfassen</translation>
+    </message>
+    <message>
+        <source>P1 remediations wait here for a person. Approving checks maintenance windows and recent changes again, then queues the action with your name on it.</source>
+        <translation>P1-Behebungen warten hier auf eine Person. Beim Genehmigen werden Wartungsfenster und kürzliche Changes erneut geprüft, dann wird die Aktion unter Ihrem Namen eingereiht.</translation>
+    </message>
+    <message>
+        <source>Incident</source>
+        <translation>Störung</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Priorität</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>Ziel</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>Regel</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>Seit</translation>
+    </message>
+    <message>
+        <source>Correlation id</source>
+        <translation>Korrelations-ID</translation>
+    </message>
+    <message>
+        <source>&amp;Approve as %1</source>
+        <translation>Als %1 &amp;genehmigen</translation>
+    </message>
+    <message>
+        <source>Remediations the executors gave up on (dead-letter queue) or that reported a failure. Retry queues a new attempt; dismiss closes it without running it again.</source>
+        <translation>Behebungen, die die Ausführenden aufgegeben haben (Dead-Letter-Queue) oder die einen Fehler gemeldet haben. „Wiederholen“ reiht einen neuen Versuch ein; „Verwerfen“ schließt sie, ohne sie erneut auszuführen.</translation>
+    </message>
+    <message>
+        <source>Attempt</source>
+        <translation>Versuch</translation>
+    </message>
+    <message>
+        <source>Failed at</source>
+        <translation>Fehlgeschlagen um</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>Warum</translation>
+    </message>
+    <message>
+        <source>reason for dismissing (optional)</source>
+        <translation>Grund für das Verwerfen (optional)</translation>
+    </message>
+    <message>
+        <source>&amp;Retry</source>
+        <translation>&amp;Wiederholen</translation>
+    </message>
+    <message>
+        <source>&amp;Dismiss</source>
+        <translation>&amp;Verwerfen</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <source>planned</source>
+        <translation>geplant</translation>
+    </message>
+    <message>
+        <source>Awaiting approval (%1)</source>
+        <translation>Warten auf Genehmigung (%1)</translation>
+    </message>
+    <message>
+        <source>Failed remediations (%1)</source>
+        <translation>Fehlgeschlagene Behebungen (%1)</translation>
+    </message>
+    <message>
+        <source>Maintenance window on %1 added.</source>
+        <translation>Wartungsfenster für %1 hinzugefügt.</translation>
+    </message>
+    <message>
+        <source>Change on %1 recorded.</source>
+        <translation>Change an %1 erfasst.</translation>
+    </message>
+    <message>
+        <source>Select a maintenance window first.</source>
+        <translation>Bitte zuerst ein Wartungsfenster auswählen.</translation>
+    </message>
+    <message>
+        <source>Maintenance window ended.</source>
+        <translation>Wartungsfenster beendet.</translation>
+    </message>
+    <message>
+        <source>Maintenance window removed.</source>
+        <translation>Wartungsfenster entfernt.</translation>
+    </message>
+    <message>
+        <source>Select a change first.</source>
+        <translation>Bitte zuerst einen Change auswählen.</translation>
+    </message>
+    <message>
+        <source>Change removed.</source>
+        <translation>Change entfernt.</translation>
+    </message>
+    <message>
+        <source>Select a remediation first.</source>
+        <translation>Bitte zuerst eine Behebung auswählen.</translation>
+    </message>
+    <message>
+        <source>Remediation rules are not loaded.</source>
+        <translation>Behebungsregeln sind nicht geladen.</translation>
+    </message>
+    <message>
+        <source>%1 on %2 approved by %3 and queued.</source>
+        <translation>%1 an %2 von %3 genehmigt und eingereiht.</translation>
+    </message>
+    <message>
+        <source>Select a failed remediation first.</source>
+        <translation>Bitte zuerst eine fehlgeschlagene Behebung auswählen.</translation>
+    </message>
+    <message>
+        <source>%1 on %2 queued again (attempt %3).</source>
+        <translation>%1 an %2 erneut eingereiht (Versuch %3).</translation>
+    </message>
+    <message>
+        <source>%1 on %2 dismissed.</source>
+        <translation>%1 an %2 verworfen.</translation>
+    </message>
+</context>
+<context>
     <name>sitrep::ui::RunbookChecklist</name>
     <message>
         <source>Runbook:</source>
@@ -1532,6 +2465,13 @@
     </message>
 </context>
 <context>
+    <name>sitrep::ui::SyncHolder</name>
+    <message>
+        <source>AWS not started: %1</source>
+        <translation>AWS nicht gestartet: %1</translation>
+    </message>
+</context>
+<context>
     <name>sitrep::ui::SyncSettingsDialog</name>
     <message>
         <source>&amp;Test connection</source>
@@ -1543,7 +2483,7 @@
     </message>
     <message>
         <source>stored in the system keychain (type to replace)</source>
-        <translation>im Schlüsselbund des Systems gespeichert (zum Ersetzen neu eingeben)</translation>
+        <translation>im Schlüsselbund (zum Ersetzen eingeben)</translation>
     </message>
     <message>
         <source>bearer token, stored in the system keychain</source>
@@ -1560,6 +2500,118 @@
     <message>
         <source>Testing…</source>
         <translation>Wird getestet…</translation>
+    </message>
+    <message>
+        <source>Back end, AWS and notifications</source>
+        <translation>Backend, AWS und Benachrichtigungen</translation>
+    </message>
+    <message>
+        <source>REST back end</source>
+        <translation>REST-Backend</translation>
+    </message>
+    <message>
+        <source>empty: the region&apos;s AWS endpoints; https, or http on loopback</source>
+        <translation>leer: AWS-Endpunkte der Region; https, oder http auf Loopback</translation>
+    </message>
+    <message>
+        <source>profile in ~/.aws/credentials (default)</source>
+        <translation>Profil in ~/.aws/credentials (default)</translation>
+    </message>
+    <message>
+        <source>access key id (AKIA…), stored in the system keychain</source>
+        <translation>Access-Key-ID (AKIA…), im Schlüsselbund des Systems gespeichert</translation>
+    </message>
+    <message>
+        <source>secret access key, stored in the system keychain</source>
+        <translation>Secret Access Key, im Schlüsselbund des Systems gespeichert</translation>
+    </message>
+    <message>
+        <source>session token (temporary keys only)</source>
+        <translation>Sitzungstoken (nur bei temporären Schlüsseln)</translation>
+    </message>
+    <message>
+        <source>topic name or ARN, e.g. sitrep-sla-alerts</source>
+        <translation>Topic-Name oder ARN, z. B. sitrep-sla-alerts</translation>
+    </message>
+    <message>
+        <source>topic for external status updates</source>
+        <translation>Topic für externe Statusmeldungen</translation>
+    </message>
+    <message>
+        <source>AWS (SQS alerts, SNS topics)</source>
+        <translation>AWS (SQS-Alarme, SNS-Topics)</translation>
+    </message>
+    <message>
+        <source>&amp;Endpoint:</source>
+        <translation>&amp;Endpunkt:</translation>
+    </message>
+    <message>
+        <source>&amp;Region:</source>
+        <translation>&amp;Region:</translation>
+    </message>
+    <message>
+        <source>Access &amp;key:</source>
+        <translation>Zugriffs&amp;schlüssel:</translation>
+    </message>
+    <message>
+        <source>Session toke&amp;n:</source>
+        <translation>Sitzungstoke&amp;n:</translation>
+    </message>
+    <message>
+        <source>Credentials &amp;profile:</source>
+        <translation>Anmelde&amp;profil:</translation>
+    </message>
+    <message>
+        <source>Keys used: AWS_ACCESS_KEY_ID if set, else the keys stored here, else ~/.aws/credentials</source>
+        <translation>Verwendete Schlüssel: AWS_ACCESS_KEY_ID, falls gesetzt, sonst die hier gespeicherten, sonst ~/.aws/credentials</translation>
+    </message>
+    <message>
+        <source>Alert &amp;queue:</source>
+        <translation>Alarm-&amp;Queue:</translation>
+    </message>
+    <message>
+        <source>S&amp;LA topic:</source>
+        <translation>S&amp;LA-Topic:</translation>
+    </message>
+    <message>
+        <source>Status top&amp;ic:</source>
+        <translation>Status-Top&amp;ic:</translation>
+    </message>
+    <message>
+        <source>channels YAML file (optional)</source>
+        <translation>YAML-Datei der Kanäle (optional)</translation>
+    </message>
+    <message>
+        <source>bot token (xoxb-…), stored in the system keychain</source>
+        <translation>Bot-Token (xoxb-…), im Schlüsselbund des Systems gespeichert</translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation>Benachrichtigungen</translation>
+    </message>
+    <message>
+        <source>Slack &amp;base URL:</source>
+        <translation>Slack-&amp;Basis-URL:</translation>
+    </message>
+    <message>
+        <source>Sl&amp;ack token:</source>
+        <translation>Sl&amp;ack-Token:</translation>
+    </message>
+    <message>
+        <source>&amp;Channels:</source>
+        <translation>&amp;Kanäle:</translation>
+    </message>
+    <message>
+        <source>Channels &amp;file:</source>
+        <translation>Kanal&amp;datei:</translation>
+    </message>
+    <message>
+        <source>Back end: </source>
+        <translation>Backend: </translation>
+    </message>
+    <message>
+        <source>Nothing to test: enter a back-end URL, an alert queue, a topic or a channel</source>
+        <translation>Nichts zu testen: Bitte eine Backend-URL, eine Alarm-Queue, ein Topic oder einen Kanal eingeben</translation>
     </message>
 </context>
 <context>
@@ -1580,10 +2632,161 @@ Klicken für die Backend-Einstellungen</translation>
     </message>
 </context>
 <context>
+    <name>sitrep::ui::TriagePanel</name>
+    <message>
+        <source>Category</source>
+        <translation>Kategorie</translation>
+    </message>
+    <message>
+        <source>Subcategory</source>
+        <translation>Unterkategorie</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Priorität</translation>
+    </message>
+    <message>
+        <source>Assignment group</source>
+        <translation>Zuständige Gruppe</translation>
+    </message>
+    <message>
+        <source>&amp;Suggest again</source>
+        <translation>Erneut &amp;vorschlagen</translation>
+    </message>
+    <message>
+        <source>Classify this incident again with the newest model and record the suggestion</source>
+        <translation>Diese Störung mit dem neuesten Modell erneut klassifizieren und den Vorschlag festhalten</translation>
+    </message>
+    <message>
+        <source>Accept a&amp;ll</source>
+        <translation>&amp;Alle übernehmen</translation>
+    </message>
+    <message>
+        <source>Re&amp;ject all</source>
+        <translation>Alle a&amp;blehnen</translation>
+    </message>
+    <message>
+        <source>Suggested fields</source>
+        <translation>Vorgeschlagene Felder</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Field&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Feld&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Suggestion&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Vorschlag&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Confidence&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Konfidenz&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Decision&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Entscheidung&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Correction&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Korrektur&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>%1 confidence</source>
+        <translation>Konfidenz für %1</translation>
+    </message>
+    <message>
+        <source>Right value (optional)</source>
+        <translation>Richtiger Wert (optional)</translation>
+    </message>
+    <message>
+        <source>Correct %1</source>
+        <translation>%1 korrigieren</translation>
+    </message>
+    <message>
+        <source>Accept</source>
+        <translation>Übernehmen</translation>
+    </message>
+    <message>
+        <source>Accept %1</source>
+        <translation>%1 übernehmen</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>Ablehnen</translation>
+    </message>
+    <message>
+        <source>Reject %1</source>
+        <translation>%1 ablehnen</translation>
+    </message>
+    <message>
+        <source>Suggested resolution</source>
+        <translation>Vorgeschlagene Lösung</translation>
+    </message>
+    <message>
+        <source>Knowledge-base articles</source>
+        <translation>Artikel der Wissensdatenbank</translation>
+    </message>
+    <message>
+        <source>Relevance</source>
+        <translation>Relevanz</translation>
+    </message>
+    <message>
+        <source>Article</source>
+        <translation>Artikel</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Quelle</translation>
+    </message>
+    <message>
+        <source>Matching knowledge-base articles</source>
+        <translation>Passende Artikel der Wissensdatenbank</translation>
+    </message>
+    <message>
+        <source>Select an article to read it here.</source>
+        <translation>Artikel auswählen, um ihn hier zu lesen.</translation>
+    </message>
+    <message>
+        <source>Open &amp;file</source>
+        <translation>Datei ö&amp;ffnen</translation>
+    </message>
+    <message>
+        <source>Suggested by &lt;b&gt;%1&lt;/b&gt; at %2</source>
+        <translation>Vorgeschlagen von &lt;b&gt;%1&lt;/b&gt; um %2</translation>
+    </message>
+    <message>
+        <source>No triage suggestion yet. New incidents get one automatically once a model is trained.</source>
+        <translation>Noch kein Triage-Vorschlag. Neue Störungen erhalten automatisch einen, sobald ein Modell trainiert ist.</translation>
+    </message>
+    <message>
+        <source>Suggested by &lt;b&gt;%1&lt;/b&gt; (not recorded)</source>
+        <translation>Vorgeschlagen von &lt;b&gt;%1&lt;/b&gt; (nicht festgehalten)</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>✓ accepted</source>
+        <translation>✓ übernommen</translation>
+    </message>
+    <message>
+        <source>✗ rejected</source>
+        <translation>✗ abgelehnt</translation>
+    </message>
+    <message>
+        <source>No article says how to fix this yet.</source>
+        <translation>Noch kein Artikel beschreibt, wie sich das beheben lässt.</translation>
+    </message>
+    <message>
+        <source>Classifying…</source>
+        <translation>Wird klassifiziert…</translation>
+    </message>
+</context>
+<context>
     <name>sitrep::ui::WallIncidentsPage</name>
     <message>
         <source>SEVERITY</source>
-        <translation>SCHWEREGRAD</translation>
+        <translation>SCHWERE</translation>
     </message>
     <message>
         <source>INCIDENT</source>
@@ -1591,7 +2794,7 @@ Klicken für die Backend-Einstellungen</translation>
     </message>
     <message>
         <source>ELAPSED</source>
-        <translation>VERSTRICHEN</translation>
+        <translation>DAUER</translation>
     </message>
     <message>
         <source>SLA</source>
@@ -1599,7 +2802,7 @@ Klicken für die Backend-Einstellungen</translation>
     </message>
     <message>
         <source>COMMANDER</source>
-        <translation>EINSATZLEITER</translation>
+        <translation>LEITUNG</translation>
     </message>
     <message>
         <source>UPDATE</source>
@@ -1627,11 +2830,11 @@ Klicken für die Backend-Einstellungen</translation>
     </message>
     <message>
         <source>to resolve</source>
-        <translation>bis zur Lösung</translation>
+        <translation>bis Lösung</translation>
     </message>
     <message>
         <source>to respond</source>
-        <translation>bis zur Reaktion</translation>
+        <translation>bis Reaktion</translation>
     </message>
     <message>
         <source>none</source>

@@ -111,7 +111,7 @@ QList<Reminder> warRoomReminders(const IncidentDetails &d, qint64 now)
 {
     QList<Reminder> out;
     const Incident &inc = d.incident;
-    const auto tr = [](const char *s) { return QCoreApplication::translate("Reminders", s); };
+    const auto tr = [](const char *s) { return QCoreApplication::translate("sitrep::itemmodels", s); };
     if (inc.open && inc.resolvedAt == 0 && inc.commander.isEmpty() && now - inc.createdAt >= NoCommanderAfterMs) {
         Reminder r{QStringLiteral("no_commander"),
                    tr("No incident commander for %1: assign one now").arg(formatDuration(now - inc.createdAt)), inc.createdAt, false};
@@ -158,7 +158,7 @@ QByteArray attachmentData(store::Store &store, const QString &sha256)
 QString describeTimelineEvent(const Event &e)
 {
     const QJsonObject &p = e.payload;
-    const auto tr = [](const char *s) { return QCoreApplication::translate("Timeline", s); };
+    const auto tr = [](const char *s) { return QCoreApplication::translate("sitrep::itemmodels", s); };
     if (e.kind == kinds::Opened)
         return tr("Opened: %1 (%2, %3)").arg(p[u"title"].toString(), severityLabel(parseSeverity(p[u"severity"].toString())), p[u"priority"].toString());
     if (e.kind == kinds::Transitioned)

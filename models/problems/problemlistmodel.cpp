@@ -48,7 +48,6 @@ int ProblemListModel::columnCount(const QModelIndex &parent) const
 
 QString ProblemListModel::statusLabel(const QString &status)
 {
-    const auto tr = [](const char *s) { return QCoreApplication::translate("Problems", s); };
     if (status == u"open")
         return tr("Open");
     if (status == u"known_error")
@@ -110,7 +109,6 @@ QVariant ProblemListModel::headerData(int section, Qt::Orientation orientation, 
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
-    const auto tr = [](const char *s) { return QCoreApplication::translate("Problems", s); };
     switch (section) {
     case Number:
         return tr("Problem");

@@ -24,6 +24,7 @@ namespace {
 
 // Owns the non-QObject parts for the window's lifetime.
 class SyncHolder final : public QObject {
+    Q_DECLARE_TR_FUNCTIONS(sitrep::ui::SyncHolder)
 public:
     SyncHolder(QMainWindow &window, app::AppContext &context, sync::SecretStore *secrets)
         : QObject(&window), m_window(window), m_context(context), m_keychain(QStringLiteral("sitrep"), 5000),

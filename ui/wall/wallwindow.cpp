@@ -55,6 +55,7 @@ QString duration(qint64 ms)
 
 /// The active-incidents page, painted: large rows sized to the window height.
 class WallIncidentsPage final : public QWidget {
+    Q_DECLARE_TR_FUNCTIONS(sitrep::ui::WallIncidentsPage)
 public:
     explicit WallIncidentsPage(QWidget *parent = nullptr) : QWidget(parent) {}
     void setData(const QList<metrics::ActiveIncident> &rows, qint64 openTotal, qint64 dataNow)
