@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "store/sqlite.h"
 
+#include <QStringEncoder>
+
 #include <sqlite3.h>
 
 namespace sitrep::store {
@@ -23,8 +25,24 @@ Stmt &Stmt::bind(int i, double v)
 }
 Stmt &Stmt::bind(int i, const QString &v)
 {
-    const QByteArray u = v.toUtf8();
-    sqlite3_bind_text(m_stmt, i, u.constData(), int(u.size()), SQLITE_TRANSIENT);
+    if (v.isEmpty()) {
+        sqlite3_bind_text(m_stmt, i, "", 0, SQLITE_STATIC);
+        return *this;
+    }
+    if (i < 1 || i > 4096) { // not a parameter number this code uses: let SQLite refuse it
+        const QByteArray u = v.toUtf8();
+        sqlite3_bind_text(m_stmt, i, u.constData(), int(u.size()), SQLITE_TRANSIENT);
+        return *this;
+    }
+    if (m_text.size() < size_t(i))
+        m_text.resize(size_t(i));
+    QByteArray &buf = m_text[size_t(i) - 1];
+    const qsizetype need = v.size() * 3; // UTF-8 of one UTF-16 unit is at most 3 bytes
+    if (buf.size() < need)
+        buf.resize(need);
+    QStringEncoder utf8(QStringConverter::Utf8, QStringConverter::Flag::Stateless);
+    const char *end = utf8.appendToBuffer(buf.data(), v);
+    sqlite3_bind_text(m_stmt, i, buf.constData(), int(end - buf.constData()), SQLITE_STATIC);
     return *this;
 }
 Stmt &Stmt::bindBlob(int i, const QByteArray &v)

@@ -7,6 +7,8 @@
 #include <QHash>
 #include <QString>
 
+#include <vector>
+
 #include <memory>
 
 struct sqlite3;
@@ -46,6 +48,9 @@ private:
     sqlite3_stmt *m_stmt = nullptr;
     bool m_owned = false;
     QString m_error;
+    // UTF-8 of the bound text per parameter, bound without a copy: each stays valid until
+    // that parameter is bound again (statements are reused, so the buffers are too).
+    std::vector<QByteArray> m_text;
 };
 
 /// One SQLite connection (not shared across threads) with a statement cache.
