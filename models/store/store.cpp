@@ -542,10 +542,8 @@ QString Store::listSql(const ListQuery &q, bool countOnly, QList<QVariant> &bind
         }
         where << QStringLiteral("state IN (%1)").arg(ph.join(u','));
     }
-    if (q.open) {
-        where << QStringLiteral("is_open=?");
-        binds << qint64(*q.open ? 1 : 0);
-    }
+    if (q.open) // literal, so the planner can use the partial indexes of open rows
+        where << (*q.open ? QStringLiteral("is_open=1") : QStringLiteral("is_open=0"));
     if (q.priority > 0) {
         where << QStringLiteral("priority=?");
         binds << qint64(q.priority);

@@ -6,10 +6,15 @@
 #include "store/metricsrollup.h"
 #include "store/projector.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 
 #include <sqlite3.h>
+
+#include <algorithm>
+#include <ctime>
+#include <vector>
 
 namespace sitrep::sync {
 
@@ -197,11 +202,44 @@ Status BulkLoader::add(const QList<Event> &events)
     return {};
 }
 
+namespace {
+double threadCpu()
+{
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return double(t.tv_sec) + double(t.tv_nsec) / 1e9;
+}
+
+// Records the time since the previous mark under a step name.
+class StepClock {
+public:
+    explicit StepClock(QList<BulkLoader::Step> &out) : m_out(out) { restart(); }
+    void mark(const QString &name)
+    {
+        const double cpu = threadCpu();
+        m_out.append({name, cpu - m_cpu, double(m_wall.nsecsElapsed()) / 1e9});
+        restart();
+    }
+
+private:
+    void restart()
+    {
+        m_cpu = threadCpu();
+        m_wall.start();
+    }
+    QList<BulkLoader::Step> &m_out;
+    double m_cpu = 0;
+    QElapsedTimer m_wall;
+};
+} // namespace
+
 Status BulkLoader::finish()
 {
     if (!m_active)
         return Status::fail(QStringLiteral("bulk load not started"));
     auto &db = m_store.db();
+    m_steps.clear();
+    StepClock clock(m_steps);
     auto fail = [&](const Status &s) {
         cancel();
         return s;
@@ -214,6 +252,7 @@ Status BulkLoader::finish()
                 continue;
             if (auto s = db.exec(ifNotExists(sql)); !s)
                 return s;
+            clock.mark(QStringLiteral("rebuild ") + sql.simplified().section(QLatin1Char(' '), sql.startsWith(QStringLiteral("CREATE UNIQUE")) ? 3 : 2, 2));
         }
         return {};
     };
@@ -248,26 +287,49 @@ Status BulkLoader::finish()
     if (!sorted)
         std::sort(rows.begin(), rows.end(), [](const Folding *a, const Folding *b) { return a->openSeq < b->openSeq; });
     store::MetricsRollupBuilder rollups;
+    std::vector<std::pair<QString, qint64>> services; // (service, incident row): the key order
+    services.reserve(rows.size());
     for (Folding *f : std::as_const(rows)) {
         f->incident.rowid = 0;
         rollups.add(f->incident);
-        // `before` = itself: the row only; search and services are rebuilt set-wise below.
+        // `before` = itself: the row only; search and services are written set-wise below.
         if (auto s = m_store.writeIncident(f->incident, &f->incident); !s)
             return fail(s);
+        for (const QString &svc : std::as_const(f->incident.services))
+            services.emplace_back(svc, f->incident.rowid);
     }
+    clock.mark(QStringLiteral("projection rows"));
     rows.clear();
     m_index.clear();
     m_rows.clear();
+    clock.mark(QStringLiteral("free working set"));
+    // Services in key order: each insert appends to the end of the table's b-tree.
+    std::sort(services.begin(), services.end());
+    if (!services.empty()) {
+        store::Stmt *ins = db.prepare(QStringLiteral("INSERT OR IGNORE INTO incident_services(service, incident) VALUES(?,?)"));
+        if (!ins)
+            return fail(Status::fail(db.lastError(), QStringLiteral("db")));
+        for (const auto &[svc, rowid] : services) {
+            ins->reset();
+            ins->bind(1, svc).bind(2, rowid);
+            if (!ins->exec())
+                return fail(Status::fail(ins->error(), QStringLiteral("db")));
+        }
+        ins->reset();
+    }
+    services = {};
+    clock.mark(QStringLiteral("incident services"));
     for (const char *sql : {
-             "INSERT OR IGNORE INTO incident_services(service, incident) SELECT j.value, i.id FROM incidents i, json_each(i.services) j",
              "INSERT INTO search(rowid, body, incident) SELECT id, number || ' ' || title || char(10) || description, id FROM incidents",
              "INSERT INTO search(rowid, body, incident) SELECT 1000000000000 + e.seq, json_extract(e.payload, '$.text'), i.id "
              "FROM events e JOIN incidents i ON i.uid = e.incident WHERE e.kind = 'note.added'"}) {
         if (auto s = db.exec(QString::fromLatin1(sql)); !s)
             return fail(s);
+        clock.mark(QString::fromLatin1(sql).section(QLatin1Char('('), 0, 0));
     }
     if (auto s = rollups.write(db); !s)
         return fail(s);
+    clock.mark(QStringLiteral("dashboard rollups"));
     if (auto s = recreate(false); !s)
         return fail(s);
     if (auto s = db.exec(QStringLiteral("DELETE FROM meta WHERE key='sync.bulk_indexes'")); !s)
@@ -278,6 +340,7 @@ Status BulkLoader::finish()
         restoreSettings();
         return s;
     }
+    clock.mark(QStringLiteral("commit"));
     restoreSettings();
     return {};
 }

@@ -51,6 +51,15 @@ public:
     void cancel();
     qint64 loaded() const { return m_loaded; }
 
+    /// Where finish() spent its time, step by step (thread CPU and wall seconds), for the
+    /// benchmark and the sync log.
+    struct Step {
+        QString name;
+        double cpu = 0;
+        double wall = 0;
+    };
+    const QList<Step> &steps() const { return m_steps; }
+
     /// Puts back indexes and triggers a bulk load dropped, if it was interrupted between its
     /// steps.
     static Status recover(store::Store &store);
@@ -64,6 +73,7 @@ private:
     std::deque<Folding> m_rows;     // stable addresses; first-seen order
     QHash<QUuid, Folding *> m_index;
     QString m_journalMode;          // to restore; empty when unchanged
+    QList<Step> m_steps;
 };
 
 } // namespace sitrep::sync

@@ -265,6 +265,10 @@ int main(int argc, char **argv)
         row("bulk: Sitrep projection + search + indexes rebuild", double(nBulk), finishSecs, "inc", 0, finishCpu);
         row("bulk: Sitrep initial sync, database time total", double(nBulk), appendSecs + finishSecs, "inc", rawSecs,
             appendCpu + finishCpu, rawCpu);
+        printf("\nWhere finish() spent its time:\n\n| %-60s | %9s | %9s |\n|%s|%s|%s|\n", "step", "CPU s", "wall s",
+               QByteArray(62, '-').constData(), QByteArray(11, '-').constData(), QByteArray(11, '-').constData());
+        for (const auto &s : loader.steps())
+            printf("| %-60s | %9.3f | %9.3f |\n", qPrintable(s.name.left(60)), s.cpu, s.wall);
     }
     return 0;
 }

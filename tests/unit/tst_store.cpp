@@ -106,6 +106,7 @@ private Q_SLOTS:
     void rebuild_givesIdenticalRows();
     void rebuild_repairsProjection();
     void migrations_areIdempotent();
+    void openIndexes_arePartialAndUsed();
     void reopen_keepsData();
     void notSqlite_givesClearError();
     void directoryAsDatabase_givesClearError();
@@ -386,6 +387,47 @@ void TestStore::migrations_areIdempotent()
     QVERIFY(b.open(path).ok());
 }
 
+void TestStore::openIndexes_arePartialAndUsed()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("p.db"));
+    store::Store s;
+    QVERIFY(s.open(path).ok());
+    Raw raw(path);
+    // No index leads with is_open any more: the open-row ones are partial.
+    QCOMPARE(raw.value(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type='index' AND tbl_name='incidents' "
+                                      "AND sql LIKE '%ON incidents(is\_open%' ESCAPE '\\'")),
+             qint64(0));
+    for (const char *name : {"incidents_open", "incidents_updated", "incidents_open_tiles", "incidents_open_unacked",
+                             "incidents_reminder_commander", "incidents_reminder_status"})
+        QVERIFY2(raw.value(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name='%1' AND sql LIKE '%WHERE is_open=1'")
+                               .arg(QLatin1String(name)))
+                     == 1,
+                 name);
+    // The queries that read them (same shapes as the engine's, the dashboard's and the
+    // list's) still reach them.
+    const struct {
+        const char *sql;
+        const char *index;
+    } cases[] = {
+        {"SELECT id FROM incidents WHERE is_open=1 AND updated_at < 5 ORDER BY updated_at", "incidents_updated"},
+        {"SELECT uid FROM incidents WHERE is_open=1 AND priority>0 ORDER BY priority, created_at LIMIT 5", "incidents_open"},
+        {"SELECT id FROM incidents WHERE is_open=1 ORDER BY priority DESC, created_at DESC, id DESC LIMIT 50", "incidents_open"},
+        {"SELECT number FROM incidents WHERE is_open=1 AND acknowledged_at=0 ORDER BY created_at, id LIMIT 1", "incidents_open_unacked"},
+        {"SELECT severity, count(*) FROM incidents INDEXED BY incidents_open_tiles WHERE is_open=1 AND assignment_group='db' "
+         "GROUP BY severity",
+         "incidents_open_tiles"},
+    };
+    for (const auto &c : cases) {
+        auto q = s.db().prepareOnce(QStringLiteral("EXPLAIN QUERY PLAN ") + QLatin1String(c.sql));
+        QVERIFY2(q, qPrintable(s.db().lastError()));
+        QString plan;
+        while (q->step())
+            plan += q->text(3) + u'\n';
+        QVERIFY2(plan.contains(QStringLiteral("INDEX %1").arg(QLatin1String(c.index))), qPrintable(QLatin1String(c.sql) + u'\n' + plan));
+    }
+}
+
 void TestStore::reopen_keepsData()
 {
     QTemporaryDir dir;
@@ -482,6 +524,8 @@ void TestStore::list_filtersSortsAndPages()
     QCOMPARE(fx.store.count(q), 8);
     q.open = true;
     QCOMPARE(fx.store.count(q), 7);
+    q.open = false;
+    QCOMPARE(fx.store.count(q), 1);
     store::ListQuery s;
     s.service = QStringLiteral("checkout");
     QCOMPARE(fx.store.count(s), 10);

@@ -358,6 +358,10 @@ private Q_SLOTS:
             QVERIFY(want.size() > 10);
             QCOMPARE(rows(b, sql), want);
         }
+        // Services are written from memory in key order: the same rows as the live path's.
+        const char *services = "SELECT hex(i.uid), s.service FROM incident_services s JOIN incidents i ON i.id = s.incident ORDER BY 1, 2";
+        QVERIFY(rows(a, services).size() >= 300);
+        QCOMPARE(rows(b, services), rows(a, services));
         auto open = a.store().db().prepareOnce(QStringLiteral("SELECT sum(open), sum(running_due), sum(breached_paused) FROM metrics_open WHERE service=''"));
         QVERIFY(open && open->step());
         QVERIFY(open->int64(0) > 0); // the demo leaves some fires burning
