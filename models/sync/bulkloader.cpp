@@ -14,6 +14,8 @@
 
 #include <algorithm>
 #include <ctime>
+#include <future>
+#include <thread>
 #include <vector>
 
 namespace sitrep::sync {
@@ -87,8 +89,10 @@ Status BulkLoader::begin()
     }
     m_active = true;
     m_loaded = 0;
+    m_lastSeq = 0; // the log is empty: row ids start at 1
     m_rows.clear();
     m_index.clear();
+    m_seen.clear();
     return {};
 }
 
@@ -103,7 +107,10 @@ void BulkLoader::restoreSettings()
 void BulkLoader::reserve(qint64 incidents)
 {
     if (incidents > 0 && incidents < (qint64(1) << 31))
+    {
         m_index.reserve(qsizetype(incidents));
+        m_seen.reserve(qsizetype(incidents));
+    }
 }
 
 // Event::computeHash over bytes already at hand: the same input, without converting the
@@ -130,21 +137,23 @@ static QByteArray chainHash(const QByteArray &prevHex, const QByteArray &id, con
     return h.result();
 }
 
-Status BulkLoader::add(const QList<Event> &events)
+// Everything about one event except writing it: ids checked, repeats dropped, payload
+// serialised once, re-chained onto this replica's chain, folded into its incident. Runs off
+// the writing thread; the row ids it predicts are checked as the rows are written.
+Status BulkLoader::prepare(const QList<Event> &events, qsizetype from, qsizetype to, std::vector<Ready> &out)
 {
-    if (!m_active)
-        return Status::fail(QStringLiteral("bulk load not started"));
-    store::Stmt *ins = m_store.db().prepare(QStringLiteral(
-        "INSERT INTO events(id, incident, hlc, ts, actor, kind, payload, prev_hash, hash, origin) VALUES(?,?,?,?,?,?,?,?,?,?)"));
-    if (!ins)
-        return Status::fail(m_store.db().lastError(), QStringLiteral("db"));
-    sqlite3_stmt *st = ins->handle();
-    sqlite3 *db = m_store.db().handle();
-    for (Event e : events) {
+    out.clear();
+    for (qsizetype i = from; i < to; ++i) {
+        Event e = events.at(i);
         const QUuid incUuid = QUuid::fromString(e.incidentUid);
         const QUuid idUuid = QUuid::fromString(e.id);
         if (incUuid.isNull() || idUuid.isNull())
             return Status::fail(QStringLiteral("event without a valid id or incident id"));
+        // A repeat is a no-op, as in the merge path (the database was empty at begin()).
+        const qsizetype seen = m_seen.size();
+        m_seen.insert(idUuid);
+        if (m_seen.size() == seen)
+            continue;
         Folding *&slot = m_index[incUuid];
         if (!slot) {
             slot = &m_rows.emplace_back();
@@ -156,36 +165,23 @@ Status BulkLoader::add(const QList<Event> &events)
         e.incidentUid = f.uid;
         if (e.origin.isEmpty() || e.origin == u"local")
             e.origin = QStringLiteral("remote");
+        Ready &r = out.emplace_back();
         // The payload is serialised once: the same canonical text is hashed and stored.
         e.payloadRaw = canonicalJson(e.payload);
-        const QByteArray idText = e.id.toLatin1(), incText = e.incidentUid.toLatin1();
-        const QByteArray actor = e.actor.toUtf8(), kind = e.kind.toUtf8(), origin = e.origin.toUtf8();
-        const QByteArray idBlob = idUuid.toRfc4122(), incBlob = incUuid.toRfc4122();
-        const QByteArray hash = chainHash(f.head.toHex(), idText, incText, e.hlc, e.ts, actor, kind, e.payloadRaw);
-        sqlite3_reset(st);
-        sqlite3_bind_blob(st, 1, idBlob.constData(), int(idBlob.size()), SQLITE_STATIC);
-        sqlite3_bind_blob(st, 2, incBlob.constData(), int(incBlob.size()), SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, e.hlc);
-        sqlite3_bind_int64(st, 4, e.ts);
-        sqlite3_bind_text(st, 5, actor.constData(), int(actor.size()), SQLITE_STATIC);
-        sqlite3_bind_text(st, 6, kind.constData(), int(kind.size()), SQLITE_STATIC);
-        sqlite3_bind_text(st, 7, e.payloadRaw.constData(), int(e.payloadRaw.size()), SQLITE_STATIC);
-        sqlite3_bind_blob(st, 8, f.head.constData(), int(f.head.size()), SQLITE_STATIC);
-        sqlite3_bind_blob(st, 9, hash.constData(), int(hash.size()), SQLITE_STATIC);
-        sqlite3_bind_text(st, 10, origin.constData(), int(origin.size()), SQLITE_STATIC);
-        const int rc = sqlite3_step(st);
-        if (rc != SQLITE_DONE) {
-            const QString err = QString::fromUtf8(sqlite3_errmsg(db));
-            sqlite3_reset(st);
-            // A duplicate id is a no-op, as in the merge path.
-            if ((rc & 0xff) == SQLITE_CONSTRAINT && m_store.hasEvent(e.id))
-                continue;
-            return Status::fail(QStringLiteral("cannot append event: %1").arg(err), QStringLiteral("db"));
-        }
-        e.seq = sqlite3_last_insert_rowid(db);
-        e.hash = QString::fromLatin1(hash.toHex());
-        f.head = hash;
-        ++m_loaded;
+        r.payload = e.payloadRaw;
+        r.id = idUuid.toRfc4122();
+        r.incident = incUuid.toRfc4122();
+        r.actor = e.actor.toUtf8();
+        r.kind = e.kind.toUtf8();
+        r.origin = e.origin.toUtf8();
+        r.hlc = e.hlc;
+        r.ts = e.ts;
+        r.prevHash = f.head;
+        r.hash = chainHash(f.head.toHex(), e.id.toLatin1(), e.incidentUid.toLatin1(), e.hlc, e.ts, r.actor, r.kind, r.payload);
+        r.seq = ++m_lastSeq;
+        e.seq = r.seq;
+        e.hash = QString::fromLatin1(r.hash.toHex());
+        f.head = r.hash;
         if (e.kind == kinds::Opened && f.openSeq == 0)
             f.openSeq = e.seq;
         if (!f.dirty && f.incident.eventCount > 0 && (e.hlc < f.lastHlc || (e.hlc == f.lastHlc && e.id < f.lastId)))
@@ -197,9 +193,74 @@ Status BulkLoader::add(const QList<Event> &events)
         }
         f.incident.headHash = e.hash; // the chain continues from the last appended event
     }
+    return {};
+}
+
+Status BulkLoader::write(const std::vector<Ready> &batch)
+{
+    store::Stmt *ins = m_store.db().prepare(QStringLiteral(
+        "INSERT INTO events(id, incident, hlc, ts, actor, kind, payload, prev_hash, hash, origin) VALUES(?,?,?,?,?,?,?,?,?,?)"));
+    if (!ins)
+        return Status::fail(m_store.db().lastError(), QStringLiteral("db"));
+    sqlite3_stmt *st = ins->handle();
+    sqlite3 *db = m_store.db().handle();
+    for (const Ready &r : batch) {
+        sqlite3_reset(st);
+        sqlite3_bind_blob(st, 1, r.id.constData(), int(r.id.size()), SQLITE_STATIC);
+        sqlite3_bind_blob(st, 2, r.incident.constData(), int(r.incident.size()), SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, r.hlc);
+        sqlite3_bind_int64(st, 4, r.ts);
+        sqlite3_bind_text(st, 5, r.actor.constData(), int(r.actor.size()), SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, r.kind.constData(), int(r.kind.size()), SQLITE_STATIC);
+        sqlite3_bind_text(st, 7, r.payload.constData(), int(r.payload.size()), SQLITE_STATIC);
+        sqlite3_bind_blob(st, 8, r.prevHash.constData(), int(r.prevHash.size()), SQLITE_STATIC);
+        sqlite3_bind_blob(st, 9, r.hash.constData(), int(r.hash.size()), SQLITE_STATIC);
+        sqlite3_bind_text(st, 10, r.origin.constData(), int(r.origin.size()), SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            const QString err = QString::fromUtf8(sqlite3_errmsg(db));
+            sqlite3_reset(st);
+            return Status::fail(QStringLiteral("cannot append event: %1").arg(err), QStringLiteral("db"));
+        }
+        if (sqlite3_last_insert_rowid(db) != r.seq) {
+            sqlite3_reset(st);
+            return Status::fail(QStringLiteral("the event log changed during the bulk load"), QStringLiteral("db"));
+        }
+        ++m_loaded;
+    }
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return {};
+}
+
+Status BulkLoader::add(const QList<Event> &events)
+{
+    if (!m_active)
+        return Status::fail(QStringLiteral("bulk load not started"));
+    // Two stages: one thread prepares the next batch while this one, the only one that uses
+    // the connection, writes the current one. Each stage's state is its own: preparing
+    // touches the fold, writing touches SQLite.
+    constexpr qsizetype Batch = 1024;
+    const qsizetype n = events.size();
+    std::vector<Ready> writing, preparing;
+    if (auto s = prepare(events, 0, qMin(Batch, n), writing); !s)
+        return s;
+    for (qsizetype from = Batch;; from += Batch) {
+        const bool more = from < n;
+        std::future<Status> next;
+        if (more)
+            next = std::async(std::launch::async, [this, &events, &preparing, from, n] {
+                return prepare(events, from, qMin(n, from + Batch), preparing);
+            });
+        const Status written = write(writing);
+        const Status prepared = more ? next.get() : Status{};
+        if (!written)
+            return written;
+        if (!prepared)
+            return prepared;
+        if (!more)
+            return {};
+        std::swap(writing, preparing);
+    }
 }
 
 namespace {
@@ -287,8 +348,8 @@ Status BulkLoader::finish()
     if (!sorted)
         std::sort(rows.begin(), rows.end(), [](const Folding *a, const Folding *b) { return a->openSeq < b->openSeq; });
     store::MetricsRollupBuilder rollups;
-    std::vector<std::pair<QString, qint64>> services; // (service, incident row): the key order
-    services.reserve(rows.size());
+    // Incident rows by service, each list in row order as the rows are written in it.
+    QHash<QString, std::vector<qint64>> services;
     for (Folding *f : std::as_const(rows)) {
         f->incident.rowid = 0;
         rollups.add(f->incident);
@@ -296,26 +357,44 @@ Status BulkLoader::finish()
         if (auto s = m_store.writeIncident(f->incident, &f->incident); !s)
             return fail(s);
         for (const QString &svc : std::as_const(f->incident.services))
-            services.emplace_back(svc, f->incident.rowid);
+            services[svc].push_back(f->incident.rowid);
     }
     clock.mark(QStringLiteral("projection rows"));
     rows.clear();
-    m_index.clear();
-    m_rows.clear();
-    clock.mark(QStringLiteral("free working set"));
-    // Services in key order: each insert appends to the end of the table's b-tree.
-    std::sort(services.begin(), services.end());
-    if (!services.empty()) {
+    // The working set (a million folded incidents take seconds to free) goes on another
+    // thread while the database work goes on; joined when this function returns.
+    std::jthread freeing([rows = std::move(m_rows), index = std::move(m_index), seen = std::move(m_seen)]() mutable {
+        index = {};
+        seen = {};
+        rows = {};
+    });
+    m_rows = {};
+    m_index = {};
+    m_seen = {};
+    // incident_services in key order (service, then row): each insert appends to the end of
+    // the table's b-tree.
+    if (!services.isEmpty()) {
+        QStringList names = services.keys();
+        std::sort(names.begin(), names.end(), [](const QString &a, const QString &b) { return a.toUtf8() < b.toUtf8(); });
         store::Stmt *ins = db.prepare(QStringLiteral("INSERT OR IGNORE INTO incident_services(service, incident) VALUES(?,?)"));
         if (!ins)
             return fail(Status::fail(db.lastError(), QStringLiteral("db")));
-        for (const auto &[svc, rowid] : services) {
-            ins->reset();
-            ins->bind(1, svc).bind(2, rowid);
-            if (!ins->exec())
-                return fail(Status::fail(ins->error(), QStringLiteral("db")));
+        sqlite3_stmt *st = ins->handle();
+        for (const QString &name : std::as_const(names)) {
+            const QByteArray utf8 = name.toUtf8();
+            for (const qint64 rowid : services.value(name)) {
+                sqlite3_reset(st);
+                sqlite3_bind_text(st, 1, utf8.constData(), int(utf8.size()), SQLITE_STATIC);
+                sqlite3_bind_int64(st, 2, rowid);
+                if (sqlite3_step(st) != SQLITE_DONE) {
+                    const QString err = QString::fromUtf8(sqlite3_errmsg(db.handle()));
+                    sqlite3_reset(st);
+                    return fail(Status::fail(err, QStringLiteral("db")));
+                }
+            }
         }
-        ins->reset();
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
     }
     services = {};
     clock.mark(QStringLiteral("incident services"));
@@ -352,6 +431,7 @@ void BulkLoader::cancel()
     m_active = false;
     m_index.clear();
     m_rows.clear();
+    m_seen.clear();
     m_store.db().rollback();
     restoreSettings();
 }

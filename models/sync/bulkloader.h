@@ -6,10 +6,12 @@
 #include "util/result.h"
 
 #include <QHash>
+#include <QSet>
 #include <QStringList>
 #include <QUuid>
 
 #include <deque>
+#include <vector>
 
 namespace sitrep::sync {
 
@@ -29,6 +31,13 @@ class BulkLoader {
         QString lastId;
         qint64 openSeq = 0;   // order of the incident.opened event: the row id order
         bool dirty = false;   // an event arrived out of (hlc, id) order: refold from the log
+    };
+    // One event ready to be written: bytes as the log stores them, and the row id it gets.
+    struct Ready {
+        QByteArray id, incident, actor, kind, payload, prevHash, hash, origin;
+        qint64 hlc = 0;
+        qint64 ts = 0;
+        qint64 seq = 0;
     };
 
 public:
@@ -66,12 +75,16 @@ public:
 
 private:
     void restoreSettings();
+    Status prepare(const QList<domain::Event> &events, qsizetype from, qsizetype to, std::vector<Ready> &out);
+    Status write(const std::vector<Ready> &batch);
 
     store::Store &m_store;
     bool m_active = false;
     qint64 m_loaded = 0;
     std::deque<Folding> m_rows;     // stable addresses; first-seen order
     QHash<QUuid, Folding *> m_index;
+    QSet<QUuid> m_seen;             // event ids added
+    qint64 m_lastSeq = 0;           // the row id of the last event prepared
     QString m_journalMode;          // to restore; empty when unchanged
     QList<Step> m_steps;
 };

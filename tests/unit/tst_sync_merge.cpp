@@ -369,6 +369,55 @@ private Q_SLOTS:
         QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
     }
 
+    // add() prepares one batch on a second thread while it writes the previous one: a bad
+    // event several batches in fails the call with its reason, repeats across batches are
+    // no-ops, and cancel() leaves nothing behind.
+    void bulkLoad_acrossBatches_repeatsAndBadEvents()
+    {
+        Replica a, b;
+        QVERIFY(a.open(0, 1));
+        QVERIFY(b.open(1, 1));
+        demo::DemoOptions o;
+        o.incidents = 300;
+        o.seed = 12;
+        o.now = 1795392000000;
+        o.days = 30;
+        QVERIFY(demo::runDemo(a.engine(), o));
+        const QList<Event> log = a.store().eventsAfter(0, 1000000);
+        QVERIFY(log.size() > 3000);
+        {
+            QList<Event> bad = log;
+            bad[2600].id = QStringLiteral("not-a-uuid");
+            sync::BulkLoader loader(b.store());
+            QVERIFY(loader.begin());
+            const auto s = loader.add(bad);
+            QVERIFY(!s);
+            QVERIFY2(s.errorMessage().contains(QStringLiteral("valid id")), qPrintable(s.errorMessage()));
+            QVERIFY(loader.loaded() <= 2600);
+            loader.cancel();
+            QCOMPARE(b.store().maxSeq(), qint64(0));
+        }
+        // Every event twice, the repeats one batch apart and at the end.
+        QList<Event> twice;
+        for (qsizetype i = 0; i < log.size(); ++i) {
+            twice << log[i];
+            if (i >= 1500)
+                twice << log[i - 1500];
+        }
+        twice << log.mid(log.size() - 1500);
+        sync::BulkLoader loader(b.store());
+        QVERIFY(loader.begin());
+        QVERIFY(loader.add(twice.mid(0, 2000)));
+        QVERIFY(loader.add(twice.mid(2000)));
+        QCOMPARE(loader.loaded(), qint64(log.size()));
+        const auto s = loader.finish();
+        QVERIFY2(s, qPrintable(s.errorMessage()));
+        QCOMPARE(b.projection(), a.projection());
+        QCOMPARE(b.eventIds(), a.eventIds());
+        const auto v = b.store().verify();
+        QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
+    }
+
     void randomized_convergence_data()
     {
         QTest::addColumn<int>("seed");
