@@ -167,37 +167,6 @@
     </message>
 </context>
 <context>
-    <name>StatusUpdateModel</name>
-    <message>
-        <source>External</source>
-        <translation>Extern</translation>
-    </message>
-    <message>
-        <source>Internal</source>
-        <translation>Intern</translation>
-    </message>
-    <message>
-        <source>Time</source>
-        <translation>Zeit</translation>
-    </message>
-    <message>
-        <source>Audience</source>
-        <translation>Zielgruppe</translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <source>Who</source>
-        <translation>Wer</translation>
-    </message>
-    <message>
-        <source>Message</source>
-        <translation>Meldung</translation>
-    </message>
-</context>
-<context>
     <name>sitrep::itemmodels</name>
     <message>
         <source>No incident commander for %1: assign one now</source>
@@ -308,6 +277,37 @@
     <message>
         <source>This column does not sort</source>
         <translation>Nach dieser Spalte kann nicht sortiert werden</translation>
+    </message>
+</context>
+<context>
+    <name>sitrep::itemmodels::StatusUpdateModel</name>
+    <message>
+        <source>External</source>
+        <translation>Extern</translation>
+    </message>
+    <message>
+        <source>Internal</source>
+        <translation>Intern</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Audience</source>
+        <translation>Zielgruppe</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Wer</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Meldung</translation>
     </message>
 </context>
 <context>
@@ -1895,6 +1895,10 @@ Klicken für AWS- und Benachrichtigungseinstellungen</translation>
         <source>Resolved with known error %1.</source>
         <translation>Mit bekanntem Fehler %1 gelöst.</translation>
     </message>
+    <message>
+        <source>%1  %2 — workaround: %3</source>
+        <translation>%1  %2 — Workaround: %3</translation>
+    </message>
 </context>
 <context>
     <name>sitrep::ui::ProblemsView</name>
@@ -2842,7 +2846,7 @@ Klicken für die Backend-Einstellungen</translation>
     </message>
     <message>
         <source>ago</source>
-        <translation>her</translation>
+        <translation>seit Meldung</translation>
     </message>
     <message>
         <source>no update</source>

@@ -17,8 +17,8 @@ class EvidenceModel final : public QAbstractTableModel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(EvidenceModel)
 public:
-    enum Column : int { Kind = 0, Title, Who, When, ColumnCount };
-    enum Role : int { UrlRole = Qt::UserRole + 1, Sha256Role, IsImageRole, TimestampRole };
+    enum Column { Kind = 0, Title, Who, When, ColumnCount };
+    enum Role { UrlRole = Qt::UserRole + 1, Sha256Role, IsImageRole, TimestampRole };
 
     explicit EvidenceModel(QObject *parent = nullptr);
     void setItems(const QList<EvidenceItem> &items);
@@ -40,8 +40,8 @@ class StatusUpdateModel final : public QAbstractTableModel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(StatusUpdateModel)
 public:
-    enum Column : int { Time = 0, Audience, Status, Who, Message, ColumnCount };
-    enum Role : int { VisibilityRole = Qt::UserRole + 1, TimestampRole };
+    enum Column { Time = 0, Audience, Status, Who, Message, ColumnCount };
+    enum Role { VisibilityRole = Qt::UserRole + 1, TimestampRole };
 
     explicit StatusUpdateModel(QObject *parent = nullptr);
     void setItems(const QList<StatusUpdateItem> &items);

@@ -135,7 +135,7 @@ void ProblemSection::reload()
     m_knownErrors->clear();
     QStringList keLinked;
     for (const auto &k : m_store->knownErrorsOfIncident(m_uid)) {
-        auto *it = new QListWidgetItem(QStringLiteral("%1  %2 — workaround: %3").arg(k.number, k.title, k.workaround.isEmpty() ? tr("none known") : k.workaround), m_knownErrors);
+        auto *it = new QListWidgetItem(tr("%1  %2 — workaround: %3").arg(k.number, k.title, k.workaround.isEmpty() ? tr("none known") : k.workaround), m_knownErrors);
         it->setData(Qt::UserRole, k.number);
         keLinked << k.number;
     }
