@@ -278,6 +278,24 @@ int runTriage(const QStringList &args)
     auto st = trainingState(ctx.store());
     if (!st)
         return fail(st.errorMessage());
+    const bool due = retrainDue(*m, *st, settings);
+    const QString provider = settings.providerUrl.isEmpty() ? QStringLiteral("local") : settings.providerUrl.toString();
+    if (asJson) {
+        QJsonObject o{{QStringLiteral("model"), QJsonValue::Null},
+                      {QStringLiteral("cache"), QJsonObject{{QStringLiteral("resolved"), st->resolved},
+                                                            {QStringLiteral("feedback"), st->feedbackCount}}},
+                      {QStringLiteral("retrain_due"), due},
+                      {QStringLiteral("provider"), provider},
+                      {QStringLiteral("kb_dir"), settings.kbDir},
+                      {QStringLiteral("automatic"), settings.automatic}};
+        if (m->has_value())
+            o[QStringLiteral("model")] = QJsonObject{{QStringLiteral("version"), (*m)->model->version},
+                                                     {QStringLiteral("trained_on"), (*m)->model->trainedOn},
+                                                     {QStringLiteral("resolved"), (*m)->trainedAt.resolved},
+                                                     {QStringLiteral("feedback"), (*m)->trainedAt.feedbackCount}};
+        out() << QJsonDocument(o).toJson(QJsonDocument::Indented);
+        return 0;
+    }
     if (!m->has_value())
         out() << "no model yet\n";
     else
@@ -289,8 +307,8 @@ int runTriage(const QStringList &args)
     out() << QStringLiteral("cache: %1 resolved incidents, %2 feedback events; retrain due: %3\n")
                  .arg(st->resolved)
                  .arg(st->feedbackCount)
-                 .arg(retrainDue(*m, *st, settings) ? QStringLiteral("yes") : QStringLiteral("no"));
-    out() << "provider: " << (settings.providerUrl.isEmpty() ? QStringLiteral("local") : settings.providerUrl.toString())
+                 .arg(due ? QStringLiteral("yes") : QStringLiteral("no"));
+    out() << "provider: " << provider
           << "; knowledge-base folder: " << (settings.kbDir.isEmpty() ? QStringLiteral("-") : settings.kbDir)
           << "; automatic: " << (settings.automatic ? "on" : "off") << "\n";
     return 0;

@@ -2,6 +2,8 @@
 // The command line, as users run it: the real sitrep binary on a temporary database.
 // Round trips through every subcommand, --json outputs that parse, and bad input for every
 // subcommand: non-zero exit, a one-line reason, the database untouched.
+#include "unit/clitestutil.h"
+
 #include <QDateTime>
 #include <QFile>
 #include <QJsonArray>
@@ -15,12 +17,7 @@
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QString out;
-    QString err;
-    QJsonDocument json() const { return QJsonDocument::fromJson(out.toUtf8()); }
-};
+using Run = sitrep::testing::CliRun;
 
 const char *const kNow = "2026-03-02T10:00:00Z";
 
@@ -100,28 +97,9 @@ private Q_SLOTS:
 
 Run TestCli::sitrep(QStringList args, const QString &db, const QString &now)
 {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(QStringLiteral("SITREP_DB"));
-    env.insert(QStringLiteral("SITREP_NOW"), now);
-    env.insert(QStringLiteral("USER"), QStringLiteral("tester"));
-    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-    env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("xdg")));
-    p.setProcessEnvironment(env);
     if (!db.isEmpty())
         args << QStringLiteral("--db") << db;
-    p.start(QStringLiteral(SITREP_BINARY), args);
-    Run r;
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished();
-        r.err = QStringLiteral("timed out: sitrep %1").arg(args.join(u' '));
-        return r;
-    }
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return sitrep::testing::runSitrep(args, m_dir.path(), now);
 }
 
 QString TestCli::freshCopy()

@@ -4,6 +4,8 @@
 // values the history knows and confidences in [0, 1], --record, accept and reject written
 // to the timeline and the incident, train, eval, status, automatic suggestions for new
 // incidents, and bad input: non-zero exit, a reason on stderr, the database untouched.
+#include "unit/clitestutil.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -18,12 +20,7 @@
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QString out;
-    QString err;
-    QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
-};
+using Run = sitrep::testing::CliRun;
 
 // Rows of one query, each row's columns as text joined by '|'.
 QStringList query(const QString &path, const QString &sql, const QStringList &binds = {})
@@ -104,33 +101,13 @@ class TestTriageCli : public QObject {
 
     Run sitrep(QStringList args, const QString &db)
     {
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.remove(QStringLiteral("SITREP_DB"));
-        env.insert(QStringLiteral("SITREP_NOW"), QStringLiteral("2026-03-02T10:00:00Z"));
-        env.insert(QStringLiteral("USER"), QStringLiteral("tester"));
-        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-        env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("xdg")));
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("xdg-config")));
-        p.setProcessEnvironment(env);
         // After the subcommand, so that an option left without its value at the end stays so.
         if (!db.isEmpty()) {
             const qsizetype at = args.value(0) == u"triage" ? qMin<qsizetype>(2, args.size()) : args.size();
             args.insert(at, db);
             args.insert(at, QStringLiteral("--db"));
         }
-        p.start(QStringLiteral(SITREP_BINARY), args);
-        Run r;
-        if (!p.waitForFinished(60000)) {
-            p.kill();
-            p.waitForFinished();
-            r.err = QStringLiteral("timed out: sitrep %1").arg(args.join(u' '));
-            return r;
-        }
-        r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-        r.out = QString::fromUtf8(p.readAllStandardOutput());
-        r.err = QString::fromUtf8(p.readAllStandardError());
-        return r;
+        return sitrep::testing::runSitrep(args, m_dir.path(), QStringLiteral("2026-03-02T10:00:00Z"));
     }
 
     QString copyOf(const QString &from)
@@ -270,7 +247,7 @@ private Q_SLOTS:
                         QStringLiteral("--actor"), QStringLiteral("dana")},
                        db);
         QVERIFY2(r.code == 0, qPrintable(r.err));
-        const QJsonObject printed = r.json()[u"event_payload"].toObject();
+        const QJsonObject printed = r.json().object()[u"event_payload"].toObject();
         QCOMPARE(scalar(db, QStringLiteral("SELECT count(*) FROM events")), eventsBefore + 1);
         const QStringList suggested = eventsOf(db, m_target, QStringLiteral("triage.suggested"));
         QCOMPARE(suggested.size(), 1);
@@ -359,10 +336,14 @@ private Q_SLOTS:
         QVERIFY(r.out.startsWith(QStringLiteral("no model yet\n")));
         QVERIFY2(r.out.contains(QStringLiteral("cache: %1 resolved incidents, 0 feedback events; retrain due: yes").arg(m_resolved)), qPrintable(r.out));
         QVERIFY(r.out.contains(QStringLiteral("provider: local; knowledge-base folder: -; automatic: on")));
+        r = sitrep({QStringLiteral("triage"), QStringLiteral("status"), QStringLiteral("--json")}, db);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(r.json().object()[u"model"].isNull());
+        QCOMPARE(r.json().object()[u"retrain_due"], QJsonValue(true));
 
         r = sitrep({QStringLiteral("triage"), QStringLiteral("train"), QStringLiteral("--json")}, db);
         QVERIFY2(r.code == 0, qPrintable(r.err));
-        const QJsonObject t = r.json();
+        const QJsonObject t = r.json().object();
         QCOMPARE(t[u"version"].toInt(), 1);
         QCOMPARE(t[u"resolved"].toInteger(), m_resolved);
         QCOMPARE(t[u"examples"].toInteger(), m_resolved); // no feedback exemplars yet
@@ -386,6 +367,16 @@ private Q_SLOTS:
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY2(r.out.startsWith(QStringLiteral("model v2 trained on %1 examples (%1 resolved, 0 feedback)\n").arg(m_resolved)), qPrintable(r.out));
         QVERIFY(r.out.contains(QStringLiteral("retrain due: no")));
+        r = sitrep({QStringLiteral("triage"), QStringLiteral("status"), QStringLiteral("--json")}, db);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject st = r.json().object();
+        QCOMPARE(st[u"model"][u"version"].toInt(), 2);
+        QCOMPARE(st[u"model"][u"trained_on"].toInteger(), m_resolved);
+        QCOMPARE(st[u"cache"][u"resolved"].toInteger(), m_resolved);
+        QCOMPARE(st[u"cache"][u"feedback"].toInteger(), 0);
+        QCOMPARE(st[u"retrain_due"], QJsonValue(false));
+        QCOMPARE(st[u"provider"].toString(), QStringLiteral("local"));
+        QCOMPARE(st[u"automatic"], QJsonValue(true));
 
         // Settings show in status; only the five newest models are kept.
         QCOMPARE(sitrep({QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("triage.auto"), QStringLiteral("off")}, db).code, 0);
@@ -404,7 +395,7 @@ private Q_SLOTS:
         const QStringList before = snapshot(db);
         Run r = sitrep({QStringLiteral("triage"), QStringLiteral("eval"), QStringLiteral("--json")}, db);
         QVERIFY2(r.code == 0, qPrintable(r.err));
-        const QJsonObject o = r.json();
+        const QJsonObject o = r.json().object();
         const qint64 nTest = qint64(double(m_resolved) * 0.2);
         for (const char *f : {"category", "priority"}) {
             QVERIFY2(o.contains(QLatin1String(f)), f);

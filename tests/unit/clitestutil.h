@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+// Runs the real sitrep binary as the command-line tests do: a fixed clock and user, no
+// display, its data and settings folders under the test's own temporary folder.
+#pragma once
+
+#include <QJsonDocument>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QStringList>
+
+namespace sitrep::testing {
+
+struct CliRun {
+    int code = -1; // -2: crashed
+    QString out;
+    QString err;
+    QJsonDocument json() const { return QJsonDocument::fromJson(out.toUtf8()); }
+};
+
+/// `sitrep ARGS` with SITREP_NOW = now and XDG folders under home; waits up to a minute.
+inline CliRun runSitrep(const QStringList &args, const QString &home, const QString &now)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("SITREP_DB"));
+    env.insert(QStringLiteral("SITREP_NOW"), now);
+    env.insert(QStringLiteral("USER"), QStringLiteral("tester"));
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/xdg"));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/xdg-config"));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(SITREP_BINARY), args);
+    CliRun r;
+    if (!p.waitForFinished(60000)) {
+        p.kill();
+        p.waitForFinished();
+        r.err = QStringLiteral("timed out: sitrep %1").arg(args.join(u' '));
+        return r;
+    }
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+} // namespace sitrep::testing
