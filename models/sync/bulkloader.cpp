@@ -9,6 +9,7 @@
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 
 #include <sqlite3.h>
 
@@ -47,6 +48,59 @@ static QString pragmaText(store::Db &db, const QString &sql)
     return q && q->step() ? q->text(0) : QString();
 }
 
+// The unique keys of the log and the projection (events.id, incidents.uid, incidents.number)
+// are column constraints in the core schema: SQLite keeps them in indexes no one can drop,
+// so every row of a load would land at a random place in one of them. Here the tables are
+// still empty: they are declared again with the same columns and those keys as named
+// unique indexes, which the load then drops and builds again by sorting, like the others.
+// Same constraint, same errors; a database that never had a bulk load keeps the column
+// constraints. Best effort: a table that cannot be changed keeps its declaration.
+static void declareUniqueKeysAsIndexes(store::Db &db)
+{
+    struct Key {
+        const char *table, *column, *index;
+    };
+    static const Key keys[] = {{"events", "id", "events_id"}, {"incidents", "uid", "incidents_uid"}, {"incidents", "number", "incidents_number"}};
+    for (const char *table : {"events", "incidents"}) {
+        const QString name = QString::fromLatin1(table);
+        QString sql;
+        {
+            auto q = db.prepareOnce(QStringLiteral("SELECT sql FROM sqlite_master WHERE type='table' AND name=?"));
+            if (!q)
+                continue;
+            q->bind(1, name);
+            if (q->step())
+                sql = q->text(0);
+        }
+        QStringList uniques;
+        for (const Key &k : keys) {
+            if (name != QLatin1String(k.table))
+                continue;
+            const QRegularExpression re(QStringLiteral("(\\n\\s*%1\\s+[A-Z]+\\s+NOT\\s+NULL)\\s+UNIQUE\\b").arg(QLatin1String(k.column)));
+            if (!sql.contains(re))
+                continue;
+            sql.replace(re, QStringLiteral("\\1"));
+            uniques << QStringLiteral("CREATE UNIQUE INDEX %1 ON %2(%3)").arg(QLatin1String(k.index), name, QLatin1String(k.column));
+        }
+        if (uniques.isEmpty() || pragmaText(db, QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM %1 LIMIT 1)").arg(name)) != u"0")
+            continue;
+        QStringList dependents;
+        {
+            auto q = db.prepareOnce(QStringLiteral("SELECT sql FROM sqlite_master WHERE tbl_name=? AND type IN ('index','trigger') AND sql IS NOT NULL"));
+            q->bind(1, name);
+            while (q && q->step())
+                dependents << q->text(0);
+        }
+        (void)db.exec(QStringLiteral("SAVEPOINT redeclare"));
+        bool ok = db.exec(QStringLiteral("DROP TABLE %1").arg(name)).ok() && db.exec(sql).ok();
+        for (const QString &d : std::as_const(dependents) + uniques)
+            ok = ok && db.exec(d).ok();
+        (void)db.exec(ok ? QStringLiteral("RELEASE redeclare") : QStringLiteral("ROLLBACK TO redeclare"));
+        if (!ok)
+            (void)db.exec(QStringLiteral("RELEASE redeclare"));
+    }
+}
+
 Status BulkLoader::begin()
 {
     if (m_store.maxSeq() > 0)
@@ -63,6 +117,7 @@ Status BulkLoader::begin()
         restoreSettings();
         return s;
     }
+    declareUniqueKeysAsIndexes(db);
     QJsonArray defs;
     QStringList names;
     {
@@ -313,7 +368,8 @@ Status BulkLoader::finish()
                 continue;
             if (auto s = db.exec(ifNotExists(sql)); !s)
                 return s;
-            clock.mark(QStringLiteral("rebuild ") + sql.simplified().section(QLatin1Char(' '), sql.startsWith(QStringLiteral("CREATE UNIQUE")) ? 3 : 2, 2));
+            const int at = sql.startsWith(QStringLiteral("CREATE UNIQUE")) ? 3 : 2; // the index or trigger name
+            clock.mark(QStringLiteral("rebuild ") + sql.simplified().section(QLatin1Char(' '), at, at));
         }
         return {};
     };

@@ -179,6 +179,19 @@ class TestSyncMerge : public QObject {
         r.publish();
     }
 
+    // 30 days of demo history (300 incidents) written by replica a's engine: its whole log.
+    static QList<Event> demoHistory(Replica &a, quint32 seed)
+    {
+        demo::DemoOptions o;
+        o.incidents = 300;
+        o.seed = seed;
+        o.now = 1795392000000;
+        o.days = 30;
+        if (!demo::runDemo(a.engine(), o))
+            return {};
+        return a.store().eventsAfter(0, 1000000);
+    }
+
 private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
@@ -303,6 +316,24 @@ private Q_SLOTS:
         store::ListQuery q;
         q.search = QStringLiteral("note");
         QCOMPARE(b.store().count(q), a.store().count(q));
+        // The unique keys came back as named unique indexes: still unique, and the live
+        // paths (a merge of repeats, a new local event) work on the loaded database.
+        auto keys = b.store().db().prepareOnce(QStringLiteral(
+            "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type='index' AND sql LIKE 'CREATE UNIQUE INDEX%' "
+            "AND name IN ('events_id','incidents_uid','incidents_number') ORDER BY name)"));
+        QVERIFY(keys && keys->step());
+        QCOMPARE(keys->text(0), QStringLiteral("events_id,incidents_number,incidents_uid"));
+        const QString dupe = QStringLiteral("INSERT INTO events(id, incident, hlc, ts, actor, kind, payload, prev_hash, hash) "
+                                            "SELECT id, incident, hlc, ts, actor, kind, payload, prev_hash, hash FROM events LIMIT 1");
+        QVERIFY(!b.store().db().exec(dupe));
+        QVERIFY(!b.store().db().exec(QStringLiteral("UPDATE incidents SET number=(SELECT max(number) FROM incidents) WHERE id=1")));
+        auto again = b.engine().mergeRemote(a.published);
+        QVERIFY2(again, qPrintable(again.errorMessage()));
+        QCOMPARE(again->applied, 0);
+        QCOMPARE(again->duplicates, int(a.published.size()));
+        QVERIFY(b.engine().execute(Command::note(a.published.first().incidentUid, QStringLiteral("after the load"))));
+        const auto v2 = b.store().verify();
+        QVERIFY2(v2.ok, qPrintable(v2.faults.join(u'\n')));
         // Cancelled: nothing stays, indexes included.
         Replica c;
         QVERIFY(c.open(0, 1));
@@ -316,6 +347,10 @@ private Q_SLOTS:
         auto idx = c.store().db().prepareOnce(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type='index' AND name='incidents_title'"));
         QVERIFY(idx && idx->step());
         QCOMPARE(idx->int64(0), qint64(1));
+        // ... and the tables are declared as before.
+        auto decl = c.store().db().prepareOnce(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name='events_id'"));
+        QVERIFY(decl && decl->step());
+        QCOMPARE(decl->int64(0), qint64(0));
     }
 
     // The bulk loader sums the dashboard rollups in memory: on a realistic history (SLA
@@ -326,13 +361,7 @@ private Q_SLOTS:
         Replica a, b;
         QVERIFY(a.open(0, 1));
         QVERIFY(b.open(1, 1));
-        demo::DemoOptions o;
-        o.incidents = 300;
-        o.seed = 11;
-        o.now = 1795392000000;
-        o.days = 30;
-        QVERIFY(demo::runDemo(a.engine(), o));
-        const QList<Event> log = a.store().eventsAfter(0, 1000000);
+        const QList<Event> log = demoHistory(a, 11);
         QVERIFY(log.size() > 1000);
         sync::BulkLoader loader(b.store());
         QVERIFY(loader.begin());
@@ -377,13 +406,7 @@ private Q_SLOTS:
         Replica a, b;
         QVERIFY(a.open(0, 1));
         QVERIFY(b.open(1, 1));
-        demo::DemoOptions o;
-        o.incidents = 300;
-        o.seed = 12;
-        o.now = 1795392000000;
-        o.days = 30;
-        QVERIFY(demo::runDemo(a.engine(), o));
-        const QList<Event> log = a.store().eventsAfter(0, 1000000);
+        const QList<Event> log = demoHistory(a, 12);
         QVERIFY(log.size() > 3000);
         {
             QList<Event> bad = log;
