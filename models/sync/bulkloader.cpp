@@ -87,8 +87,10 @@ static void declareUniqueKeysAsIndexes(store::Db &db)
         QStringList dependents;
         {
             auto q = db.prepareOnce(QStringLiteral("SELECT sql FROM sqlite_master WHERE tbl_name=? AND type IN ('index','trigger') AND sql IS NOT NULL"));
+            if (!q)
+                continue;
             q->bind(1, name);
-            while (q && q->step())
+            while (q->step())
                 dependents << q->text(0);
         }
         (void)db.exec(QStringLiteral("SAVEPOINT redeclare"));
@@ -161,10 +163,9 @@ void BulkLoader::restoreSettings()
 
 void BulkLoader::reserve(qint64 incidents)
 {
-    if (incidents > 0 && incidents < (qint64(1) << 31))
-    {
+    if (incidents > 0 && incidents < (qint64(1) << 31)) {
         m_index.reserve(qsizetype(incidents));
-        m_seen.reserve(qsizetype(incidents));
+        m_seen.reserve(qsizetype(incidents)); // at least one event each
     }
 }
 

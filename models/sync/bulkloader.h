@@ -17,11 +17,13 @@ namespace sitrep::sync {
 
 /// Loads a back end's whole history into an empty database, in one transaction: events are
 /// re-chained onto this replica's hash chain (as the engine's merge does) and appended with
-/// the secondary indexes and the rollup triggers dropped, while each incident is folded in
-/// memory through the projector in (hlc, id) order (out-of-order incidents are refolded from
-/// the log); then the rows are written, and search, services, the dashboard rollups and the
-/// indexes are rebuilt set-wise. The result is what Store::rebuildProjection() gives for the
-/// same log.
+/// the secondary indexes, the unique keys (declared again as named unique indexes while the
+/// tables are empty) and the rollup triggers dropped. One thread prepares each batch (ids,
+/// repeats, payload, chain, fold) while the caller's thread writes the previous one. Each
+/// incident is folded in memory through the projector in (hlc, id) order (out-of-order
+/// incidents are refolded from the log); then the rows are written, and search, services,
+/// the dashboard rollups and the indexes are rebuilt set-wise. The result is what
+/// Store::rebuildProjection() gives for the same log.
 class BulkLoader {
     struct Folding {
         domain::Incident incident;
