@@ -42,10 +42,23 @@ static QString ifNotExists(QString sql)
     return sql;
 }
 
+// The first column of every row of a query with at most one text parameter.
+static QStringList column(store::Db &db, const QString &sql, const QString &arg = {})
+{
+    QStringList out;
+    auto q = db.prepareOnce(sql);
+    if (!q)
+        return out;
+    if (!arg.isNull())
+        q->bind(1, arg);
+    while (q->step())
+        out << q->text(0);
+    return out;
+}
+
 static QString pragmaText(store::Db &db, const QString &sql)
 {
-    auto q = db.prepareOnce(sql);
-    return q && q->step() ? q->text(0) : QString();
+    return column(db, sql).value(0);
 }
 
 // The unique keys of the log and the projection (events.id, incidents.uid, incidents.number)
@@ -63,15 +76,7 @@ static void declareUniqueKeysAsIndexes(store::Db &db)
     static const Key keys[] = {{"events", "id", "events_id"}, {"incidents", "uid", "incidents_uid"}, {"incidents", "number", "incidents_number"}};
     for (const char *table : {"events", "incidents"}) {
         const QString name = QString::fromLatin1(table);
-        QString sql;
-        {
-            auto q = db.prepareOnce(QStringLiteral("SELECT sql FROM sqlite_master WHERE type='table' AND name=?"));
-            if (!q)
-                continue;
-            q->bind(1, name);
-            if (q->step())
-                sql = q->text(0);
-        }
+        QString sql = column(db, QStringLiteral("SELECT sql FROM sqlite_master WHERE type='table' AND name=?"), name).value(0);
         QStringList uniques;
         for (const Key &k : keys) {
             if (name != QLatin1String(k.table))
@@ -84,22 +89,15 @@ static void declareUniqueKeysAsIndexes(store::Db &db)
         }
         if (uniques.isEmpty() || pragmaText(db, QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM %1 LIMIT 1)").arg(name)) != u"0")
             continue;
-        QStringList dependents;
-        {
-            auto q = db.prepareOnce(QStringLiteral("SELECT sql FROM sqlite_master WHERE tbl_name=? AND type IN ('index','trigger') AND sql IS NOT NULL"));
-            if (!q)
-                continue;
-            q->bind(1, name);
-            while (q->step())
-                dependents << q->text(0);
-        }
+        const QStringList dependents = column(
+            db, QStringLiteral("SELECT sql FROM sqlite_master WHERE tbl_name=? AND type IN ('index','trigger') AND sql IS NOT NULL"), name);
         (void)db.exec(QStringLiteral("SAVEPOINT redeclare"));
         bool ok = db.exec(QStringLiteral("DROP TABLE %1").arg(name)).ok() && db.exec(sql).ok();
         for (const QString &d : std::as_const(dependents) + uniques)
             ok = ok && db.exec(d).ok();
-        (void)db.exec(ok ? QStringLiteral("RELEASE redeclare") : QStringLiteral("ROLLBACK TO redeclare"));
         if (!ok)
-            (void)db.exec(QStringLiteral("RELEASE redeclare"));
+            (void)db.exec(QStringLiteral("ROLLBACK TO redeclare"));
+        (void)db.exec(QStringLiteral("RELEASE redeclare"));
     }
 }
 
