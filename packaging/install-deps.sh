@@ -21,15 +21,18 @@ done
 
 # Build and run: compiler, CMake, Qt 6.4 (widgets, charts and the OpenGL module their CMake
 # package needs, which qt6-base-dev only recommends; SQL, translations, SVG icons),
-# QtKeychain, SQLite with FTS5, yaml-cpp, libcrypto (SHA-256 of the event log).
+# QtKeychain, SQLite with FTS5, yaml-cpp, libcrypto (SHA-256 of the event log), libpq (the
+# team back end, sitrep-server).
 build_pkgs="cmake ninja-build g++ make git pkg-config file dpkg-dev
 qt6-base-dev libqt6opengl6-dev qt6-charts-dev qtkeychain-qt6-dev libqt6sql6-sqlite libqt6svg6
 qt6-tools-dev qt6-l10n-tools qt6-translations-l10n qt6-qpa-plugins libgl-dev fonts-dejavu-core
-libsqlite3-dev libyaml-cpp-dev libssl-dev"
+libsqlite3-dev libyaml-cpp-dev libssl-dev libpq-dev"
 # Tests: a real Alertmanager, gnome-keyring under dbus for QtKeychain, clang with
 # libFuzzer for the fuzz build, sqlite3 for looking into databases by hand, poppler-utils
-# (pdftotext) for checking exported postmortem PDFs.
-test_pkgs="clang libclang-rt-14-dev prometheus-alertmanager gnome-keyring dbus-x11 sqlite3 poppler-utils"
+# (pdftotext) for checking exported postmortem PDFs, PostgreSQL 15 and HAProxy for the team
+# back end's tests (throwaway clusters, two instances behind a proxy), openssl for their TLS.
+test_pkgs="clang libclang-rt-14-dev prometheus-alertmanager gnome-keyring dbus-x11 sqlite3 poppler-utils
+postgresql-15 haproxy openssl"
 
 want="$build_pkgs"
 [ "$with_tests" = 1 ] && want="$want $test_pkgs"

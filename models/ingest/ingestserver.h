@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "ingest/httprequestparser.h"
+#include "http/httprequestparser.h"
 #include "util/result.h"
 
 #include <QByteArray>
@@ -15,6 +15,12 @@ class QTcpServer;
 class QTcpSocket;
 
 namespace sitrep::ingest {
+
+// The listener speaks HTTP through the shared parser of models/http.
+using http::HttpLimits;
+using http::HttpRequest;
+using http::HttpRequestParser;
+using http::httpReason;
 
 class IngestPipeline;
 

@@ -3,7 +3,7 @@
 // same entry points over seeds and random mutations in the regular build).
 #pragma once
 
-#include "ingest/httprequestparser.h"
+#include "http/httprequestparser.h"
 #include "ingest/normalizer.h"
 
 #include <QByteArray>
@@ -15,6 +15,9 @@
 #include <cstdlib>
 
 namespace sitrep::ingest::fuzz {
+using http::HttpLimits;
+using http::HttpRequest;
+using http::HttpRequestParser;
 
 inline void require(bool ok)
 {

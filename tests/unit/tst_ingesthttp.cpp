@@ -2,7 +2,7 @@
 // The webhook listener: the strict HTTP/1.1 parser, and a real server on 127.0.0.1 taking
 // good and bad requests over TCP. Bad input gets a clear 4xx and stores nothing.
 #include "engine/lifecycleengine.h"
-#include "ingest/httprequestparser.h"
+#include "http/httprequestparser.h"
 #include "ingest/ingestpipeline.h"
 #include "ingest/ingestserver.h"
 #include "store/store.h"
@@ -22,6 +22,7 @@
 
 using namespace sitrep;
 using namespace sitrep::ingest;
+using namespace sitrep::http;
 
 namespace {
 

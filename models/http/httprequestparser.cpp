@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-#include "ingest/httprequestparser.h"
+#include "http/httprequestparser.h"
 
 #include <QList>
 
-namespace sitrep::ingest {
+namespace sitrep::http {
 
 namespace {
 
@@ -12,8 +12,21 @@ bool isTokenChar(char c)
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
         return true;
     switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-': case '.':
-    case '^': case '_': case '`': case '|': case '~':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
         return true;
     default:
         return false;
@@ -53,26 +66,46 @@ QString printable(const QByteArray &s, int max = 40)
 QByteArray httpReason(int status)
 {
     switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 202: return "Accepted";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 411: return "Length Required";
-    case 413: return "Content Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Content";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Unknown";
+    case 100:
+        return "Continue";
+    case 200:
+        return "OK";
+    case 202:
+        return "Accepted";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 409:
+        return "Conflict";
+    case 411:
+        return "Length Required";
+    case 413:
+        return "Content Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 422:
+        return "Unprocessable Content";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 503:
+        return "Service Unavailable";
+    case 505:
+        return "HTTP Version Not Supported";
+    default:
+        return "Unknown";
     }
 }
 
@@ -127,7 +160,8 @@ HttpRequestParser::State HttpRequestParser::parseHead(qsizetype end)
     m_request.method = parts[0];
     m_request.target = parts[1];
     if (m_request.target.isEmpty() || m_request.target.at(0) != '/')
-        return fail(400, QStringLiteral("request target must be an absolute path, not '%1'").arg(printable(parts[1])));
+        return fail(400, QStringLiteral("request target must be an absolute path, not '%1'")
+                             .arg(printable(parts[1])));
     for (char c : m_request.target) {
         const auto u = static_cast<unsigned char>(c);
         if (u <= 0x20 || u >= 0x7f)
@@ -138,7 +172,8 @@ HttpRequestParser::State HttpRequestParser::parseHead(qsizetype end)
     m_request.version = parts[2];
     if (m_request.version != "HTTP/1.1" && m_request.version != "HTTP/1.0") {
         if (m_request.version.startsWith("HTTP/"))
-            return fail(505, QStringLiteral("HTTP version '%1' is not supported (HTTP/1.1)").arg(printable(parts[2])));
+            return fail(505, QStringLiteral("HTTP version '%1' is not supported (HTTP/1.1)")
+                                 .arg(printable(parts[2])));
         return fail(400, QStringLiteral("malformed HTTP version '%1'").arg(printable(parts[2])));
     }
     bool sawLength = false;
@@ -153,10 +188,12 @@ HttpRequestParser::State HttpRequestParser::parseHead(qsizetype end)
             return fail(400, QStringLiteral("malformed header line '%1'").arg(printable(l)));
         const QByteArray name = l.left(colon).toLower();
         if (!isToken(name))
-            return fail(400, QStringLiteral("malformed header name '%1'").arg(printable(l.left(colon))));
+            return fail(400,
+                        QStringLiteral("malformed header name '%1'").arg(printable(l.left(colon))));
         const QByteArray value = l.mid(colon + 1).trimmed();
         if (!validFieldValue(value))
-            return fail(400, QStringLiteral("header '%1' has a control character").arg(QString::fromLatin1(name)));
+            return fail(400, QStringLiteral("header '%1' has a control character")
+                                 .arg(QString::fromLatin1(name)));
         if (m_request.headers.size() >= m_limits.maxHeaders && !m_request.headers.contains(name))
             return fail(431, QStringLiteral("more than %1 headers").arg(m_limits.maxHeaders));
         if (name == "content-length") {
@@ -164,10 +201,12 @@ HttpRequestParser::State HttpRequestParser::parseHead(qsizetype end)
                 return fail(400, QStringLiteral("more than one Content-Length"));
             sawLength = true;
             if (value.isEmpty() || value.size() > 18)
-                return fail(400, QStringLiteral("invalid Content-Length '%1'").arg(printable(value)));
+                return fail(400,
+                            QStringLiteral("invalid Content-Length '%1'").arg(printable(value)));
             for (char c : value)
                 if (c < '0' || c > '9')
-                    return fail(400, QStringLiteral("invalid Content-Length '%1'").arg(printable(value)));
+                    return fail(
+                        400, QStringLiteral("invalid Content-Length '%1'").arg(printable(value)));
             m_contentLength = value.toLongLong();
         }
         if (m_request.headers.contains(name) && name != "content-length")
@@ -176,11 +215,15 @@ HttpRequestParser::State HttpRequestParser::parseHead(qsizetype end)
             m_request.headers.insert(name, value);
     }
     if (m_request.headers.contains("transfer-encoding"))
-        return fail(501, QStringLiteral("Transfer-Encoding is not supported; send the body with a Content-Length"));
+        return fail(501,
+                    QStringLiteral(
+                        "Transfer-Encoding is not supported; send the body with a Content-Length"));
     if (!sawLength && m_request.method == "POST")
         return fail(411, QStringLiteral("Content-Length is required"));
     if (m_contentLength > m_limits.maxBodyBytes)
-        return fail(413, QStringLiteral("body of %1 bytes is larger than the limit of %2 bytes").arg(m_contentLength).arg(m_limits.maxBodyBytes));
+        return fail(413, QStringLiteral("body of %1 bytes is larger than the limit of %2 bytes")
+                             .arg(m_contentLength)
+                             .arg(m_limits.maxBodyBytes));
     const QByteArray conn = m_request.headers.value("connection").toLower();
     if (m_request.version == "HTTP/1.1")
         m_request.keepAlive = !conn.contains("close");
@@ -206,11 +249,13 @@ HttpRequestParser::State HttpRequestParser::feed(const QByteArray &data)
         const qsizetype end = m_buffer.indexOf("\r\n\r\n");
         if (end < 0) {
             if (m_buffer.size() > m_limits.maxHeaderBytes)
-                return fail(431, QStringLiteral("request head is larger than %1 bytes").arg(m_limits.maxHeaderBytes));
+                return fail(431, QStringLiteral("request head is larger than %1 bytes")
+                                     .arg(m_limits.maxHeaderBytes));
             return State::NeedMore;
         }
         if (end > m_limits.maxHeaderBytes)
-            return fail(431, QStringLiteral("request head is larger than %1 bytes").arg(m_limits.maxHeaderBytes));
+            return fail(431, QStringLiteral("request head is larger than %1 bytes")
+                                 .arg(m_limits.maxHeaderBytes));
         if (end == 0)
             return fail(400, QStringLiteral("missing request line"));
         if (parseHead(end) == State::Error)
@@ -224,4 +269,4 @@ HttpRequestParser::State HttpRequestParser::feed(const QByteArray &data)
     return m_state;
 }
 
-} // namespace sitrep::ingest
+} // namespace sitrep::http

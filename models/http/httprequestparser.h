@@ -5,9 +5,9 @@
 #include <QHash>
 #include <QString>
 
-namespace sitrep::ingest {
+namespace sitrep::http {
 
-/// Limits of the webhook listener's request parser.
+/// Limits of the request parser (webhook listener and team back end).
 struct HttpLimits {
     int maxHeaderBytes = 16 * 1024; // request line + headers
     int maxHeaders = 64;
@@ -16,19 +16,19 @@ struct HttpLimits {
 
 struct HttpRequest {
     QByteArray method;
-    QByteArray target; // path and query as sent
-    QByteArray path;   // target without the query
-    QByteArray version; // HTTP/1.1 or HTTP/1.0
+    QByteArray target;                     // path and query as sent
+    QByteArray path;                       // target without the query
+    QByteArray version;                    // HTTP/1.1 or HTTP/1.0
     QHash<QByteArray, QByteArray> headers; // lower-case names
     QByteArray body;
     bool keepAlive = true;
     bool expectContinue = false;
 };
 
-/// A strict, small, incremental HTTP/1.1 request parser for the webhook listener: CRLF line
-/// ends, no obsolete line folding, no Transfer-Encoding (Content-Length is required for a
-/// body), one Content-Length, bounded header and body size. Anything else is an error with
-/// the HTTP status to answer and a message naming the problem.
+/// A strict, small, incremental HTTP/1.1 request parser, shared by the webhook listener and
+/// the team back end: CRLF line ends, no obsolete line folding, no Transfer-Encoding
+/// (Content-Length is required for a body), one Content-Length, bounded header and body size.
+/// Anything else is an error with the HTTP status to answer and a message naming the problem.
 class HttpRequestParser {
 public:
     enum class State { NeedMore, Complete, Error };
@@ -66,4 +66,4 @@ private:
 /// The reason phrase of a status code ("Not Found").
 QByteArray httpReason(int status);
 
-} // namespace sitrep::ingest
+} // namespace sitrep::http

@@ -1,0 +1,512 @@
+// SPDX-License-Identifier: MIT
+#include "server/requesthandler.h"
+
+#include "server/pg.h"
+#include "server/schema.h"
+#include "server/users.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QSet>
+#include <QUrlQuery>
+#include <QUuid>
+
+#include <functional>
+
+Q_LOGGING_CATEGORY(lcServerRequests, "sitrep.server.requests")
+
+namespace sitrep::server {
+
+namespace {
+
+const QUuid kPatchNamespace(QStringLiteral("{5d0f7c1e-8a54-4c3b-9f1e-2b7d6a9c4e31}"));
+
+ApiResponse json(int status, const QJsonObject &o)
+{
+    ApiResponse r;
+    r.status = status;
+    r.body = QJsonDocument(o).toJson(QJsonDocument::Compact);
+    return r;
+}
+
+ApiResponse unavailable(const QString &why)
+{
+    ApiResponse r = errorResponse(503, QStringLiteral("unavailable"), why);
+    r.headers << qMakePair(QByteArray("Retry-After"), QByteArray("1"));
+    return r;
+}
+
+ApiResponse fromError(const Error &e)
+{
+    if (e.code == u"forbidden")
+        return errorResponse(403, e.code, e.message);
+    if (e.code == u"invalid")
+        return errorResponse(422, e.code, e.message);
+    qCWarning(lcServerRequests) << "database error:" << e.message;
+    return unavailable(QStringLiteral("the database did not answer: try again"));
+}
+
+QStringList pathParts(const QByteArray &path)
+{
+    return QString::fromUtf8(path).split(u'/', Qt::SkipEmptyParts);
+}
+
+QJsonObject parseBody(const QByteArray &body, QString *error)
+{
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &pe);
+    if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
+        *error = pe.error != QJsonParseError::NoError
+                     ? QStringLiteral("the body is not JSON: %1").arg(pe.errorString())
+                     : QStringLiteral("the body must be a JSON object");
+        return {};
+    }
+    return doc.object();
+}
+
+/// Runs `work` in one transaction with the Idempotency-Key's first answer: a repeated key
+/// answers that answer again; the same key with another body is a 422. `work` returns the
+/// answer and whether to keep what it did (false rolls it back and records nothing).
+ApiResponse idempotent(pg::Connection &db, const Principal &who, const http::HttpRequest &req,
+                       const std::function<Result<ApiResponse>(bool *keep)> &work)
+{
+    const QByteArray key = req.headers.value("idempotency-key");
+    if (key.isEmpty())
+        return errorResponse(400, QStringLiteral("bad_request"),
+                             QStringLiteral("Idempotency-Key header is required on writes"));
+    if (key.size() > 200)
+        return errorResponse(400, QStringLiteral("bad_request"),
+                             QStringLiteral("Idempotency-Key is longer than 200 characters"));
+    const QByteArray requestHash =
+        QCryptographicHash::hash(req.method + ' ' + req.target + '\n' + req.body,
+                                 QCryptographicHash::Sha256)
+            .toHex();
+    const QByteArray uid = QByteArray::number(who.id);
+    for (int attempt = 0; attempt < 4; ++attempt) {
+        if (pg::Result b = db.exec("BEGIN"); !b.ok())
+            return unavailable(b.error());
+        pg::Result seen = db.exec(
+            "SELECT request_hash, status, body FROM idempotency WHERE user_id = $1 AND key = $2",
+            {uid, key});
+        if (!seen.ok()) {
+            db.exec("ROLLBACK");
+            return unavailable(seen.error());
+        }
+        if (seen.rows() > 0) {
+            db.exec("ROLLBACK");
+            if (seen.value(0, 0) != requestHash)
+                return errorResponse(
+                    422, QStringLiteral("idempotency_key_reused"),
+                    QStringLiteral("Idempotency-Key '%1' was used with a different request")
+                        .arg(QString::fromUtf8(key)));
+            ApiResponse r;
+            r.status = int(seen.int64(0, 1));
+            // bytea arrives in hex ("\x..."): the stored answer's bytes.
+            r.body = QByteArray::fromHex(seen.value(0, 2).mid(2));
+            r.headers << qMakePair(QByteArray("Idempotent-Replayed"), QByteArray("true"));
+            return r;
+        }
+        bool keep = true;
+        Result<ApiResponse> done = work(&keep);
+        if (!done) {
+            db.exec("ROLLBACK");
+            if (done.error().code == u"40001" || done.error().code == u"40P01" ||
+                done.error().code == u"23505")
+                continue;
+            return fromError(done.error());
+        }
+        if (!keep || done->status >= 500) {
+            db.exec("ROLLBACK");
+            return *done;
+        }
+        pg::Result rec =
+            db.exec("INSERT INTO idempotency(user_id, key, request_hash, status, body) VALUES ($1, "
+                    "$2, $3, $4, "
+                    "decode($5, 'hex'))",
+                    {uid, key, requestHash, QByteArray::number(done->status), done->body.toHex()});
+        if (!rec.ok()) {
+            db.exec("ROLLBACK");
+            if (rec.uniqueViolation() || rec.retryable())
+                continue; // the same key committed meanwhile: answer its answer
+            return unavailable(rec.error());
+        }
+        pg::Result c = db.exec("COMMIT");
+        if (!c.ok()) {
+            if (c.retryable())
+                continue;
+            return unavailable(c.error());
+        }
+        return *done;
+    }
+    return unavailable(QStringLiteral("too much contention on this request: try again"));
+}
+
+QJsonObject outcomeJson(const AppendOutcome &o, bool withResults)
+{
+    QJsonObject out{{QStringLiteral("accepted"), o.accepted},
+                    {QStringLiteral("duplicates"), o.duplicates}};
+    if (!withResults)
+        return out;
+    out.insert(QStringLiteral("refused"), o.refused);
+    QJsonArray results;
+    for (const EventOutcome &r : o.results) {
+        QJsonObject x{{QStringLiteral("id"), r.id}};
+        switch (r.kind) {
+        case EventOutcome::Kind::Accepted:
+            x.insert(QStringLiteral("status"), QStringLiteral("accepted"));
+            break;
+        case EventOutcome::Kind::Duplicate:
+            x.insert(QStringLiteral("status"), QStringLiteral("duplicate"));
+            break;
+        case EventOutcome::Kind::Refused:
+            x.insert(QStringLiteral("status"), QStringLiteral("refused"));
+            x.insert(QStringLiteral("code"), r.code);
+            x.insert(QStringLiteral("error"), r.error);
+            break;
+        }
+        if (!r.number.isEmpty())
+            x.insert(QStringLiteral("number"), r.number);
+        results.append(x);
+    }
+    out.insert(QStringLiteral("results"), results);
+    out.insert(QStringLiteral("events"), o.added);
+    return out;
+}
+
+ApiResponse refusedResponse(const EventOutcome &r)
+{
+    static const QHash<int, QString> codes{{403, QStringLiteral("forbidden")},
+                                           {404, QStringLiteral("not_found")},
+                                           {409, QStringLiteral("conflict")},
+                                           {422, QStringLiteral("invalid")}};
+    return errorResponse(r.code, codes.value(r.code, QStringLiteral("refused")), r.error);
+}
+
+ApiResponse changesPage(const ChangesPage &p)
+{
+    ApiResponse r;
+    QByteArray out = "{\"events\":" + p.eventsJson + ",\"cursor\":\"" +
+                     p.next.toString().toLatin1() + "\",\"more\":" + (p.more ? "true" : "false");
+    if (p.total >= 0)
+        out += ",\"total\":" + QByteArray::number(p.total);
+    r.body = out + '}';
+    return r;
+}
+
+} // namespace
+
+ApiResponse errorResponse(int status, const QString &code, const QString &message)
+{
+    ApiResponse r =
+        json(status, {{QStringLiteral("error"), code}, {QStringLiteral("message"), message}});
+    if (status == 503 || status == 429)
+        r.headers << qMakePair(QByteArray("Retry-After"), QByteArray("1"));
+    return r;
+}
+
+QString routeOf(const QByteArray &method, const QByteArray &path)
+{
+    const QStringList p = pathParts(path);
+    QString route;
+    if (p.size() >= 3 && p[0] == u"api" && p[1] == u"incidents")
+        route = p.size() == 3 ? QStringLiteral("/api/incidents/{id}")
+                              : QStringLiteral("/api/incidents/{id}/") + p.mid(3).join(u'/');
+    else
+        route = QString::fromUtf8(path);
+    static const QSet<QString> known{QStringLiteral("/healthz"),
+                                     QStringLiteral("/readyz"),
+                                     QStringLiteral("/metrics"),
+                                     QStringLiteral("/api/health"),
+                                     QStringLiteral("/api/me"),
+                                     QStringLiteral("/api/events"),
+                                     QStringLiteral("/api/changes"),
+                                     QStringLiteral("/api/incidents"),
+                                     QStringLiteral("/api/incidents/{id}"),
+                                     QStringLiteral("/api/incidents/{id}/events")};
+    if (!known.contains(route))
+        route = QStringLiteral("other");
+    return QString::fromLatin1(method) + u' ' + route;
+}
+
+ApiResponse readChanges(pg::Connection &db, const Cursor &cursor, int limit)
+{
+    EventLog log(db);
+    auto page = log.changes(cursor, limit, EventLog::Total::None);
+    if (!page)
+        return unavailable(page.errorMessage());
+    ApiResponse r = changesPage(*page);
+    r.cursor = cursor;
+    r.limit = limit;
+    r.wait = page->count == 0;
+    return r;
+}
+
+ApiResponse handleRequest(pg::Connection &db, const http::HttpRequest &req, ServerMetrics &metrics,
+                          int maxWaitSeconds, QString *route)
+{
+    *route = routeOf(req.method, req.path);
+    const QStringList parts = pathParts(req.path);
+    if (req.path == "/readyz") {
+        auto v = currentSchemaVersion(db);
+        if (!v)
+            return unavailable(v.errorMessage());
+        if (*v != schemaVersion())
+            return errorResponse(
+                503, QStringLiteral("schema"),
+                QStringLiteral(
+                    "the database is at schema %1, this server needs %2: run sitrep-server migrate")
+                    .arg(*v)
+                    .arg(schemaVersion()));
+        return json(200, {{QStringLiteral("ok"), true}, {QStringLiteral("schema"), *v}});
+    }
+    if (parts.value(0) != u"api")
+        return errorResponse(404, QStringLiteral("not_found"), QStringLiteral("no such resource"));
+
+    // Who is asking: every /api/ request, every time (a revoked token fails at once).
+    const QByteArray auth = req.headers.value("authorization");
+    if (!auth.startsWith("Bearer "))
+        return errorResponse(401, QStringLiteral("unauthorized"),
+                             QStringLiteral("missing bearer token"));
+    Users users(db);
+    auto found = users.authenticate(auth.mid(7).trimmed());
+    if (!found)
+        return unavailable(found.errorMessage());
+    if (!found->has_value())
+        return errorResponse(401, QStringLiteral("unauthorized"),
+                             QStringLiteral("unknown, revoked or disabled token"));
+    const Principal who = **found;
+    EventLog log(db);
+    const bool get = req.method == "GET";
+    const bool post = req.method == "POST";
+
+    if (parts.size() == 2 && parts[1] == u"health" && get)
+        return json(200, {{QStringLiteral("ok"), true},
+                          {QStringLiteral("api"), QStringLiteral("2")},
+                          {QStringLiteral("features"),
+                           QJsonArray{QStringLiteral("changes.wait"),
+                                      QStringLiteral("events.batch"), QStringLiteral("me")}}});
+    if (parts.size() == 2 && parts[1] == u"me" && get)
+        return json(200, {{QStringLiteral("user"), who.name},
+                          {QStringLiteral("role"), roleName(who.role)}});
+
+    if (parts.size() == 2 && parts[1] == u"changes" && get) {
+        const QUrlQuery q(QString::fromUtf8(req.target.mid(req.target.indexOf('?') + 1)));
+        auto cursor = Cursor::parse(q.queryItemValue(QStringLiteral("since")));
+        if (!cursor)
+            return errorResponse(400, QStringLiteral("bad_request"), cursor.errorMessage());
+        bool ok = true;
+        const QString limitText = q.queryItemValue(QStringLiteral("limit"));
+        const int limit = limitText.isEmpty() ? 500 : limitText.toInt(&ok);
+        if (!ok || limit < 1 || limit > 20000)
+            return errorResponse(400, QStringLiteral("bad_request"),
+                                 QStringLiteral("limit must be 1 to 20000"));
+        const QString waitText = q.queryItemValue(QStringLiteral("wait"));
+        const int wait = waitText.isEmpty() ? 0 : waitText.toInt(&ok);
+        if (!ok || wait < 0 || wait > 60)
+            return errorResponse(400, QStringLiteral("bad_request"),
+                                 QStringLiteral("wait must be 0 to 60 seconds"));
+        auto page = log.changes(*cursor, limit,
+                                cursor->xid == 0 && cursor->seq == 0 ? EventLog::Total::Exact
+                                                                     : EventLog::Total::Estimate);
+        if (!page)
+            return unavailable(page.errorMessage());
+        ApiResponse r = changesPage(*page);
+        if (page->count == 0 && wait > 0) {
+            r.wait = true;
+            r.cursor = *cursor;
+            r.limit = limit;
+            r.waitSeconds = qMin(wait, maxWaitSeconds);
+        }
+        return r;
+    }
+
+    if (parts.size() == 3 && parts[1] == u"incidents" && get) {
+        auto v = log.incident(parts[2]);
+        if (!v)
+            return unavailable(v.errorMessage());
+        if (!v->found)
+            return errorResponse(404, QStringLiteral("not_found"),
+                                 QStringLiteral("no incident %1").arg(parts[2].left(64)));
+        ApiResponse r = json(200, v->json);
+        r.headers << qMakePair(QByteArray("ETag"), "\"v" + QByteArray::number(v->version) + '"');
+        return r;
+    }
+
+    const bool write = post || req.method == "PATCH";
+    const bool writeRoute =
+        (parts.size() == 2 && (parts[1] == u"events" || parts[1] == u"incidents")) ||
+        (parts.size() == 3 && parts[1] == u"incidents") ||
+        (parts.size() == 4 && parts[1] == u"incidents" && parts[3] == u"events");
+    if (!write || !writeRoute)
+        return errorResponse(404, QStringLiteral("not_found"), QStringLiteral("no such resource"));
+    if (!canWrite(who.role))
+        return errorResponse(403, QStringLiteral("forbidden"),
+                             QStringLiteral("%1 is a viewer and cannot write").arg(who.name));
+    QString parseError;
+    const QJsonObject body = parseBody(req.body, &parseError);
+    if (!parseError.isEmpty())
+        return errorResponse(400, QStringLiteral("bad_request"), parseError);
+
+    QElapsedTimer timer;
+    timer.start();
+    int stored = 0;
+    ApiResponse answer;
+
+    if (parts.size() == 2 && parts[1] == u"events" && post) {
+        const QJsonArray events = body.value(u"events").toArray();
+        if (events.isEmpty() || events.size() > 5000)
+            return errorResponse(422, QStringLiteral("invalid"),
+                                 QStringLiteral("events[] must hold 1 to 5000 events"));
+        answer = idempotent(db, who, req, [&](bool *) -> Result<ApiResponse> {
+            auto o = log.append(who, events);
+            if (!o)
+                return o.error();
+            stored = o->accepted;
+            return json(200, outcomeJson(*o, true));
+        });
+    } else if (parts.size() == 2 && parts[1] == u"incidents" && post) {
+        const QJsonObject ev = body.value(u"event").toObject();
+        const QString id = canonicalUuid(body.value(u"incidentId").toString());
+        if (id.isEmpty() || ev.value(u"kind").toString() != u"incident.opened" ||
+            canonicalUuid(ev.value(u"incidentId").toString()) != id)
+            return errorResponse(
+                422, QStringLiteral("invalid"),
+                QStringLiteral("incidentId (UUID) and its incident.opened event are required"));
+        answer = idempotent(db, who, req, [&](bool *keep) -> Result<ApiResponse> {
+            auto o = log.append(who, QJsonArray{ev});
+            if (!o)
+                return o.error();
+            const EventOutcome &r = o->results.first();
+            if (r.kind == EventOutcome::Kind::Refused) {
+                *keep = false;
+                return refusedResponse(r);
+            }
+            if (r.kind == EventOutcome::Kind::Duplicate) {
+                *keep = false;
+                return errorResponse(409, QStringLiteral("conflict"),
+                                     QStringLiteral("incident %1 already exists").arg(id));
+            }
+            stored = o->accepted;
+            const QJsonObject p = ev.value(u"payload").toObject();
+            const qint64 deadline =
+                ev.value(u"ts").toInteger() + p.value(u"resolution_minutes").toInteger() * 60000;
+            return json(201,
+                        {{QStringLiteral("incidentId"), id},
+                         {QStringLiteral("number"), r.number},
+                         {QStringLiteral("state"), p.value(u"state").toString()},
+                         {QStringLiteral("priority"), p.value(u"priority").toString()},
+                         {QStringLiteral("slaDeadline"),
+                          QDateTime::fromMSecsSinceEpoch(deadline, Qt::UTC).toString(Qt::ISODate)},
+                         {QStringLiteral("events"), o->added}});
+        });
+    } else if (parts.size() == 4 && post) {
+        const QString incident = canonicalUuid(parts[2]);
+        const QJsonArray events = body.value(u"events").toArray();
+        if (incident.isEmpty())
+            return errorResponse(404, QStringLiteral("not_found"),
+                                 QStringLiteral("no incident %1").arg(parts[2].left(64)));
+        if (events.isEmpty() || events.size() > 5000)
+            return errorResponse(422, QStringLiteral("invalid"),
+                                 QStringLiteral("events[] must hold 1 to 5000 events"));
+        for (const auto &v : events)
+            if (canonicalUuid(v.toObject().value(u"incidentId").toString()) != incident)
+                return errorResponse(
+                    422, QStringLiteral("invalid"),
+                    QStringLiteral(
+                        "every event needs id, incidentId (this incident), hlc and kind"));
+        answer = idempotent(db, who, req, [&](bool *keep) -> Result<ApiResponse> {
+            auto o = log.append(who, events);
+            if (!o)
+                return o.error();
+            // One incident's events are all stored or none.
+            if (const EventOutcome *r = o->firstRefusal()) {
+                *keep = false;
+                return refusedResponse(*r);
+            }
+            stored = o->accepted;
+            return json(200, outcomeJson(*o, false));
+        });
+    } else if (parts.size() == 3 && req.method == "PATCH") {
+        const QByteArray ifMatch = req.headers.value("if-match");
+        if (ifMatch.isEmpty())
+            return errorResponse(428, QStringLiteral("precondition_required"),
+                                 QStringLiteral("If-Match is required for field updates"));
+        const QJsonObject fields = body.value(u"fields").toObject();
+        if (fields.isEmpty())
+            return errorResponse(422, QStringLiteral("invalid"),
+                                 QStringLiteral("fields{} is required"));
+        if (body.contains(u"actor") && body.value(u"actor").toString() != who.name)
+            return errorResponse(403, QStringLiteral("forbidden"),
+                                 QStringLiteral("%1 cannot record a change as '%2'")
+                                     .arg(who.name, body.value(u"actor").toString()));
+        const QString incident = canonicalUuid(parts[2]);
+        const QByteArray key = req.headers.value("idempotency-key");
+        answer = idempotent(db, who, req, [&](bool *keep) -> Result<ApiResponse> {
+            auto v = log.incident(incident);
+            if (!v)
+                return v.error();
+            if (!v->found) {
+                *keep = false;
+                return errorResponse(404, QStringLiteral("not_found"),
+                                     QStringLiteral("no incident %1").arg(parts[2].left(64)));
+            }
+            if (ifMatch != "\"v" + QByteArray::number(v->version) + '"') {
+                *keep = false;
+                return errorResponse(
+                    412, QStringLiteral("precondition_failed"),
+                    QStringLiteral("the incident changed since you read it (ETag \"v%1\")")
+                        .arg(v->version));
+            }
+            auto hlc = log.maxHlc(incident);
+            if (!hlc)
+                return hlc.error();
+            qint64 next = *hlc;
+            QJsonArray events;
+            for (auto it = fields.begin(); it != fields.end(); ++it)
+                events.append(QJsonObject{
+                    {QStringLiteral("id"),
+                     QUuid::createUuidV5(kPatchNamespace, QString::fromUtf8(key) + u'/' + it.key())
+                         .toString(QUuid::WithoutBraces)},
+                    {QStringLiteral("incidentId"), incident},
+                    {QStringLiteral("hlc"), QString::number(++next)},
+                    {QStringLiteral("ts"), QDateTime::currentMSecsSinceEpoch()},
+                    {QStringLiteral("actor"), who.name},
+                    {QStringLiteral("kind"), QStringLiteral("incident.field_set")},
+                    {QStringLiteral("payload"), QJsonObject{{QStringLiteral("field"), it.key()},
+                                                            {QStringLiteral("value"), it.value()}}},
+                    {QStringLiteral("origin"), QStringLiteral("backend")}});
+            auto o = log.append(who, events);
+            if (!o)
+                return o.error();
+            if (const EventOutcome *r = o->firstRefusal()) {
+                *keep = false;
+                return refusedResponse(*r);
+            }
+            stored = o->accepted;
+            auto after = log.incident(incident);
+            if (!after)
+                return after.error();
+            ApiResponse r = json(200, after->json);
+            r.headers << qMakePair(QByteArray("ETag"),
+                                   "\"v" + QByteArray::number(after->version) + '"');
+            return r;
+        });
+    } else {
+        return errorResponse(404, QStringLiteral("not_found"), QStringLiteral("no such resource"));
+    }
+    if (answer.status < 300 && stored > 0) {
+        metrics.observeAppend(double(timer.nsecsElapsed()) / 1e9, stored);
+        answer.appended = true;
+    }
+    if (answer.status == 403)
+        qCInfo(lcServerRequests) << "refused" << who.name << roleName(who.role) << req.method
+                                 << req.path << answer.body;
+    return answer;
+}
+
+} // namespace sitrep::server
