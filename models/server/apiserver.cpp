@@ -382,6 +382,13 @@ void ApiServer::dispatch(Connection *c, const http::HttpRequest &request)
         if (pg::Connection *db = workerDb(url, &error)) {
             metrics->dbBusy(1);
             r = handleRequest(*db, request, *metrics, maxWait, &route);
+            // A connection that broke (the database restarted since this thread last used
+            // it): once more on a fresh one. Writes are safe to repeat: a commit that did
+            // happen is found again through its Idempotency-Key.
+            if (!db->isOpen()) {
+                if ((db = workerDb(url, &error)))
+                    r = handleRequest(*db, request, *metrics, maxWait, &route);
+            }
             metrics->dbBusy(-1);
         } else {
             route = routeOf(request.method, request.path);

@@ -380,10 +380,10 @@ Result<ChangesPage> EventLog::changes(const Cursor &since, int limit, Total tota
     page.next = since;
     // Only rows of transactions older than every one still running: a later page can never
     // hold a row that sorts before this one.
-    pg::Result r = m_db.exec("SELECT xid::text, seq, body FROM events "
+    pg::Result r = m_db.exec("SELECT xid::text AS feed_xid, seq, body FROM events "
                              "WHERE (xid, seq) > ($1::text::xid8, $2::bigint) AND xid < "
                              "pg_snapshot_xmin(pg_current_snapshot()) "
-                             "ORDER BY xid, seq LIMIT $3",
+                             "ORDER BY events.xid, events.seq LIMIT $3",
                              {QByteArray::number(since.xid), QByteArray::number(since.seq),
                               QByteArray::number(limit + 1)});
     if (!r.ok())

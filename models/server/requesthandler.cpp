@@ -36,9 +36,7 @@ ApiResponse json(int status, const QJsonObject &o)
 
 ApiResponse unavailable(const QString &why)
 {
-    ApiResponse r = errorResponse(503, QStringLiteral("unavailable"), why);
-    r.headers << qMakePair(QByteArray("Retry-After"), QByteArray("1"));
-    return r;
+    return errorResponse(503, QStringLiteral("unavailable"), why);
 }
 
 ApiResponse fromError(const Error &e)

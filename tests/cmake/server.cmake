@@ -1,0 +1,16 @@
+# SPDX-License-Identifier: MIT
+# The team back end: sitrep-server on a throwaway PostgreSQL 15 cluster, instances behind
+# HAProxy (tests/fixtures/teamserver). `ctest -L server` selects these.
+function(sitrep_server_test name)
+  cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 300)
+  endif()
+  sitrep_add_test(${name} SOURCES ${T_SOURCES} LIBS sitrep_models Qt6::Network ${T_LIBS}
+                  LABELS server ${T_LABELS} TIMEOUT ${T_TIMEOUT})
+  target_compile_definitions(${name} PRIVATE SITREP_SERVER_BINARY="$<TARGET_FILE:sitrep-server>")
+  add_dependencies(${name} sitrep-server)
+endfunction()
+
+sitrep_server_test(tst_server SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/tst_server.cpp
+                   ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/teamserver/teamserver.h TIMEOUT 240)

@@ -1,0 +1,653 @@
+// SPDX-License-Identifier: MIT
+// sitrep-server against a real PostgreSQL 15 cluster, two instances behind HAProxy: schema,
+// users and tokens, the identity rules, idempotency, the live change feed across instances,
+// probes and metrics, rate limits, TLS, a killed instance, a restarted database, shutdown.
+#include "fixtures/teamserver/teamserver.h"
+#include "sync/restclient.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSslSocket>
+#include <QUuid>
+#include <QtTest>
+
+#include <csignal>
+
+using namespace sitrep;
+using sitrep::sync::HttpReply;
+using sitrep::sync::RestClient;
+using sitrep::testing::TeamBackEnd;
+
+namespace {
+
+QString uuid()
+{
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
+qint64 g_hlc = 1000;
+
+QJsonObject mkEvent(const QString &incident, const QString &kind, const QString &actor,
+                    const QJsonObject &payload = {}, const QString &id = uuid())
+{
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("incidentId"), incident},
+            {QStringLiteral("hlc"), QString::number(++g_hlc)},
+            {QStringLiteral("ts"), QDateTime::currentMSecsSinceEpoch()},
+            {QStringLiteral("actor"), actor},
+            {QStringLiteral("kind"), kind},
+            {QStringLiteral("payload"), payload},
+            {QStringLiteral("origin"), QStringLiteral("test")}};
+}
+
+QJsonObject opened(const QString &incident, const QString &actor)
+{
+    return mkEvent(incident, QStringLiteral("incident.opened"), actor,
+                   {{QStringLiteral("state"), QStringLiteral("triggered")},
+                    {QStringLiteral("priority"), QStringLiteral("P2")},
+                    {QStringLiteral("number"), QStringLiteral("TMP-1")},
+                    {QStringLiteral("resolution_minutes"), 240}});
+}
+
+HttpReply post(RestClient &c, const QString &path, const QJsonObject &body,
+               const QByteArray &key = {})
+{
+    return c.call("POST", path, &body,
+                  {{"Idempotency-Key", key.isEmpty() ? uuid().toLatin1() : key}});
+}
+
+HttpReply batch(RestClient &c, const QJsonArray &events, const QByteArray &key = {})
+{
+    return post(c, QStringLiteral("/api/events"), {{QStringLiteral("events"), events}}, key);
+}
+
+/// Opens an incident as `actor` and returns its id.
+QString openIncident(RestClient &c, const QString &actor)
+{
+    const QString id = uuid();
+    const QJsonObject ev = opened(id, actor);
+    const HttpReply r = post(c, QStringLiteral("/api/incidents"),
+                             {{QStringLiteral("incidentId"), id}, {QStringLiteral("event"), ev}},
+                             ev.value(u"id").toString().toLatin1());
+    if (r.status != 201)
+        qWarning() << "open failed" << r.describe();
+    return r.status == 201 ? id : QString();
+}
+
+QString resultStatus(const HttpReply &r, int i = 0)
+{
+    return r.json().value(u"results").toArray().at(i).toObject().value(u"status").toString();
+}
+
+/// Reads the feed to its end and returns the cursor there (empty when a page failed).
+QString catchUp(RestClient &c)
+{
+    QString cursor = QStringLiteral("0");
+    for (;;) {
+        const HttpReply page =
+            c.call("GET", QStringLiteral("/api/changes?since=%1&limit=20000").arg(cursor));
+        if (page.status != 200) {
+            qWarning() << "catching up failed:" << page.describe();
+            return {};
+        }
+        cursor = page.json().value(u"cursor").toString();
+        if (!page.json().value(u"more").toBool())
+            return cursor;
+    }
+}
+
+} // namespace
+
+class TestServer : public QObject {
+    Q_OBJECT
+    TeamBackEnd m_team;
+    QString m_alice, m_bob, m_wall, m_agent;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY2(m_team.start(2),
+                 "the team back end did not start (PostgreSQL 15 and haproxy installed?)");
+        m_alice = m_team.addUser(QStringLiteral("alice"), QStringLiteral("commander"));
+        m_bob = m_team.addUser(QStringLiteral("bob"), QStringLiteral("responder"));
+        m_wall = m_team.addUser(QStringLiteral("wall"), QStringLiteral("viewer"));
+        m_agent = m_team.addUser(QStringLiteral("agent-1"), QStringLiteral("agent"));
+        QVERIFY(m_alice.startsWith(u"sitrep_") && !m_bob.isEmpty() && !m_wall.isEmpty() &&
+                !m_agent.isEmpty());
+    }
+
+    void migrate_secondRunChangesNothing_andServeWaitsForIt()
+    {
+        testing::PgCluster pg;
+        QVERIFY2(pg.start(), qPrintable(pg.error()));
+        const QString url = QString::fromUtf8(pg.url());
+        QByteArray out;
+        // A server on an empty database refuses to start and says what to do.
+        QCOMPARE(
+            testing::serverCli({QStringLiteral("serve"), QStringLiteral("--listen"),
+                                QStringLiteral("127.0.0.1:0"), QStringLiteral("--database"), url},
+                               &out),
+            1);
+        QVERIFY2(out.contains("sitrep-server migrate"), out.constData());
+        QCOMPARE(testing::serverCli({QStringLiteral("migrate"), QStringLiteral("--database"), url},
+                                    &out),
+                 0);
+        QVERIFY2(out.contains("applied 1 migration"), out.constData());
+        const QByteArray schema = pg.sql(QStringLiteral(
+            "SELECT string_agg(table_name || '.' || column_name, ',' ORDER BY table_name, "
+            "column_name) FROM information_schema.columns WHERE table_schema = 'public'"));
+        QCOMPARE(testing::serverCli({QStringLiteral("migrate"), QStringLiteral("--database"), url},
+                                    &out),
+                 0);
+        QVERIFY2(out.contains("schema is current"), out.constData());
+        QCOMPARE(pg.sql(QStringLiteral("SELECT string_agg(table_name || '.' || column_name, ',' "
+                                       "ORDER BY table_name, column_name) FROM "
+                                       "information_schema.columns WHERE table_schema = 'public'")),
+                 schema);
+        QCOMPARE(pg.sql(QStringLiteral("SELECT count(*) FROM schema_migrations")), QByteArray("1"));
+        // Bad input: a clear error and the usage exit code.
+        QCOMPARE(testing::serverCli({QStringLiteral("user"), QStringLiteral("add"),
+                                     QStringLiteral("carol"), QStringLiteral("--role"),
+                                     QStringLiteral("boss"), QStringLiteral("--database"), url},
+                                    &out),
+                 2);
+        QVERIFY2(out.contains("unknown role 'boss'"), out.constData());
+        QCOMPARE(testing::serverCli({QStringLiteral("user"), QStringLiteral("add"),
+                                     QStringLiteral("system"), QStringLiteral("--role"),
+                                     QStringLiteral("admin"), QStringLiteral("--database"), url},
+                                    &out),
+                 1);
+        QVERIFY2(out.contains("reserved"), out.constData());
+        QCOMPARE(testing::serverCli({QStringLiteral("frobnicate")}, &out), 2);
+    }
+
+    void tokens_storedOnlyAsHashes_revokedAtOnce()
+    {
+        const QString url = QString::fromUtf8(m_team.pg.url());
+        const QString token = m_team.addUser(QStringLiteral("dave"), QStringLiteral("responder"));
+        QVERIFY(token.startsWith(u"sitrep_"));
+        // Nothing in the database holds the token itself.
+        QVERIFY(!m_team.pg.sql(QStringLiteral("SELECT string_agg(u::text, ' ') FROM users u"))
+                     .contains(token.toUtf8()));
+        RestClient dave(m_team.url(), token);
+        HttpReply me = dave.call("GET", QStringLiteral("/api/me"));
+        QCOMPARE(me.status, 200);
+        QCOMPARE(me.json().value(u"user").toString(), QStringLiteral("dave"));
+        QCOMPARE(me.json().value(u"role").toString(), QStringLiteral("responder"));
+        // A rotated token fails on the next request; the new one works, on every instance.
+        QByteArray out;
+        QCOMPARE(testing::serverCli({QStringLiteral("token"), QStringLiteral("rotate"),
+                                     QStringLiteral("dave"), QStringLiteral("--database"), url},
+                                    &out),
+                 0);
+        const QString fresh = QString::fromUtf8(out.trimmed().split('\n').last());
+        QCOMPARE(dave.call("GET", QStringLiteral("/api/me")).status, 401);
+        dave.setToken(fresh);
+        for (const auto &s : m_team.servers) {
+            RestClient direct(s->url(), fresh);
+            QCOMPARE(direct.call("GET", QStringLiteral("/api/me")).status, 200);
+        }
+        // Disabled: refused at once everywhere.
+        QCOMPARE(testing::serverCli({QStringLiteral("user"), QStringLiteral("disable"),
+                                     QStringLiteral("dave"), QStringLiteral("--database"), url},
+                                    &out),
+                 0);
+        for (const auto &s : m_team.servers) {
+            RestClient direct(s->url(), fresh);
+            const HttpReply r = direct.call("GET", QStringLiteral("/api/changes?since=0"));
+            QCOMPARE(r.status, 401);
+            QVERIFY(!r.body.contains(fresh.toUtf8()));
+        }
+        QCOMPARE(testing::serverCli({QStringLiteral("user"), QStringLiteral("list"),
+                                     QStringLiteral("--json"), QStringLiteral("--database"), url},
+                                    &out),
+                 0);
+        const QJsonArray users = QJsonDocument::fromJson(out).array();
+        bool sawDave = false;
+        for (const auto &u : users)
+            if (u.toObject().value(u"name").toString() == u"dave") {
+                sawDave = true;
+                QVERIFY(u.toObject().value(u"disabled").toBool());
+            }
+        QVERIFY(sawDave);
+        RestClient nobody(m_team.url(), QStringLiteral("sitrep_not-a-real-token"));
+        QCOMPARE(nobody.call("GET", QStringLiteral("/api/me")).status, 401);
+    }
+
+    void identity_forgedActorRefused_viewerReadsOnly_onlyCommandersApprove()
+    {
+        RestClient alice(m_team.url(), m_alice), bob(m_team.url(), m_bob),
+            wall(m_team.url(), m_wall), agent(m_team.url(), m_agent);
+        const QString inc = openIncident(bob, QStringLiteral("bob"));
+        QVERIFY(!inc.isEmpty());
+        // Bob cannot write as Alice, nor as a made-up person.
+        HttpReply r =
+            batch(bob, {mkEvent(inc, QStringLiteral("note.added"), QStringLiteral("alice"),
+                                {{QStringLiteral("text"), QStringLiteral("forged")}})});
+        QCOMPARE(r.status, 200);
+        QCOMPARE(resultStatus(r), QStringLiteral("refused"));
+        QCOMPARE(r.json().value(u"results").toArray().at(0).toObject().value(u"code").toInt(), 403);
+        QVERIFY(r.json()
+                    .value(u"results")
+                    .toArray()
+                    .at(0)
+                    .toObject()
+                    .value(u"error")
+                    .toString()
+                    .contains(u"alice"));
+        r = post(bob, QStringLiteral("/api/incidents/%1/events").arg(inc),
+                 {{QStringLiteral("events"), QJsonArray{mkEvent(inc, QStringLiteral("note.added"),
+                                                                QStringLiteral("priya.raman"))}}});
+        QCOMPARE(r.status, 403);
+        // The system and alert sources may be relayed by anyone who writes.
+        r = batch(agent,
+                  {mkEvent(inc, QStringLiteral("alert.linked"), QStringLiteral("alertmanager")),
+                   mkEvent(inc, QStringLiteral("sla.breached"), QStringLiteral("system"))});
+        QCOMPARE(r.json().value(u"accepted").toInt(), 2);
+        // A viewer reads and writes nothing.
+        QCOMPARE(wall.call("GET", QStringLiteral("/api/changes?since=0")).status, 200);
+        QCOMPARE(batch(wall, {mkEvent(inc, QStringLiteral("note.added"), QStringLiteral("wall"))})
+                     .status,
+                 403);
+        // Approvals: a responder's is refused, an agent's too, a commander's accepted under her
+        // name.
+        r = batch(bob, {mkEvent(inc, QStringLiteral("approval.granted"), QStringLiteral("bob"),
+                                {{QStringLiteral("for"), QStringLiteral("mitigating")}})});
+        QCOMPARE(resultStatus(r), QStringLiteral("refused"));
+        QVERIFY(r.json()
+                    .value(u"results")
+                    .toArray()
+                    .at(0)
+                    .toObject()
+                    .value(u"error")
+                    .toString()
+                    .contains(u"commander"));
+        r = batch(agent,
+                  {mkEvent(inc, QStringLiteral("approval.granted"), QStringLiteral("system"))});
+        QCOMPARE(resultStatus(r), QStringLiteral("refused"));
+        r = batch(alice, {mkEvent(inc, QStringLiteral("approval.granted"), QStringLiteral("bob"))});
+        QCOMPARE(resultStatus(r), QStringLiteral("refused"));
+        r = batch(bob, {mkEvent(inc, QStringLiteral("remediation.queued"), QStringLiteral("bob"),
+                                {{QStringLiteral("approved_by"), QStringLiteral("bob")}})});
+        QCOMPARE(resultStatus(r), QStringLiteral("refused"));
+        r = batch(alice, {mkEvent(inc, QStringLiteral("approval.granted"), QStringLiteral("alice"),
+                                  {{QStringLiteral("for"), QStringLiteral("mitigating")}})});
+        QCOMPARE(resultStatus(r), QStringLiteral("accepted"));
+        // Only the back end numbers incidents.
+        r = batch(alice,
+                  {mkEvent(inc, QStringLiteral("incident.renumbered"), QStringLiteral("backend"))});
+        QCOMPARE(resultStatus(r), QStringLiteral("refused"));
+        // Every stored event says who relayed it.
+        const QByteArray relayed =
+            m_team.pg.sql(QStringLiteral("SELECT string_agg(actor || '/' || sent_by || '/' || "
+                                         "sent_role, ',' ORDER BY seq) FROM events "
+                                         "WHERE incident = '%1'")
+                              .arg(inc));
+        QCOMPARE(relayed, QByteArray("bob/bob/responder,backend/backend/backend,alertmanager/"
+                                     "agent-1/agent,system/agent-1/agent,"
+                                     "alice/alice/commander"));
+        const HttpReply feed = wall.call("GET", QStringLiteral("/api/changes?since=0&limit=20000"));
+        bool sawSentBy = false;
+        for (const auto &v : feed.json().value(u"events").toArray())
+            if (v.toObject().value(u"actor").toString() == u"alertmanager")
+                sawSentBy = v.toObject().value(u"sentBy").toObject().value(u"user").toString() ==
+                            u"agent-1";
+        QVERIFY(sawSentBy);
+    }
+
+    void idempotency_sameKeyAnswersTheFirstAnswer_otherBodyIs422()
+    {
+        RestClient bob(m_team.url(), m_bob);
+        const QString inc = openIncident(bob, QStringLiteral("bob"));
+        const QJsonArray events{mkEvent(inc, QStringLiteral("note.added"), QStringLiteral("bob"))};
+        const HttpReply first = batch(bob, events, "key-1");
+        QCOMPARE(first.status, 200);
+        QCOMPARE(first.json().value(u"accepted").toInt(), 1);
+        const HttpReply again = batch(bob, events, "key-1");
+        QCOMPARE(again.status, 200);
+        QCOMPARE(again.body, first.body);
+        const HttpReply other = batch(
+            bob, {mkEvent(inc, QStringLiteral("note.added"), QStringLiteral("bob"))}, "key-1");
+        QCOMPARE(other.status, 422);
+        // The same events under a new key: stored once, reported as repeats.
+        const HttpReply dup = batch(bob, events, "key-2");
+        QCOMPARE(dup.json().value(u"duplicates").toInt(), 1);
+        QCOMPARE(m_team.pg.sql(QStringLiteral("SELECT count(*) FROM events WHERE id = '%1'")
+                                   .arg(events[0].toObject().value(u"id").toString())),
+                 QByteArray("1"));
+        // Writes need a key; a bad body is a clear 400 or 422.
+        const QJsonObject body{{QStringLiteral("events"), events}};
+        QCOMPARE(bob.call("POST", QStringLiteral("/api/events"), &body).status, 400);
+        QCOMPARE(batch(bob, {QJsonObject{{QStringLiteral("id"), QStringLiteral("nope")}}})
+                     .json()
+                     .value(u"refused")
+                     .toInt(),
+                 1);
+        QCOMPARE(batch(bob, {}).status, 422);
+    }
+
+    void changeFeed_longPollWokenByAnAppendOnAnotherInstance()
+    {
+        RestClient bob(m_team.url(), m_bob);
+        const QString inc = openIncident(bob, QStringLiteral("bob"));
+        // Catch up to the end of the feed on instance 1.
+        RestClient one(m_team.servers[0]->url(), m_alice), two(m_team.servers[1]->url(), m_bob);
+        const QString cursor = catchUp(one);
+        QVERIFY(!cursor.isEmpty());
+        // Nothing new: an empty answer after the wait, same cursor.
+        QElapsedTimer t;
+        t.start();
+        HttpReply idle =
+            one.call("GET", QStringLiteral("/api/changes?since=%1&wait=1").arg(cursor));
+        QCOMPARE(idle.status, 200);
+        QVERIFY(t.elapsed() >= 900);
+        QCOMPARE(idle.json().value(u"events").toArray().size(), 0);
+        QCOMPARE(idle.json().value(u"cursor").toString(), cursor);
+
+        // A long poll on instance 1, an append on instance 2.
+        one.setTimeoutMs(30000);
+        HttpReply woke;
+        bool done = false;
+        QElapsedTimer since;
+        one.send("GET", QStringLiteral("/api/changes?since=%1&wait=20").arg(cursor), nullptr, {},
+                 [&](const HttpReply &r) {
+                     woke = r;
+                     done = true;
+                 });
+        QTest::qWait(300);
+        const QJsonObject note = mkEvent(inc, QStringLiteral("note.added"), QStringLiteral("bob"),
+                                         {{QStringLiteral("text"), QStringLiteral("live")}});
+        since.start();
+        QCOMPARE(batch(two, {note}).status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(done, 5000);
+        const qint64 latency = since.elapsed();
+        qInfo() << "append on instance 2 reached a waiter on instance 1 in" << latency << "ms";
+        QVERIFY2(latency < 1000, qPrintable(QString::number(latency)));
+        QCOMPARE(woke.status, 200);
+        const QJsonArray events = woke.json().value(u"events").toArray();
+        QCOMPARE(events.size(), 1);
+        QCOMPARE(events[0].toObject().value(u"id").toString(), note.value(u"id").toString());
+        QVERIFY(woke.json().value(u"cursor").toString() != cursor);
+        // A cursor that is not ours is a clear 400.
+        QCOMPARE(one.call("GET", QStringLiteral("/api/changes?since=banana")).status, 400);
+        QCOMPARE(one.call("GET", QStringLiteral("/api/changes?wait=61")).status, 400);
+    }
+
+    void probesAndMetrics_needNoToken_apiDoes()
+    {
+        RestClient anon(m_team.url(), QString());
+        QCOMPARE(anon.call("GET", QStringLiteral("/healthz")).status, 200);
+        const HttpReply ready = anon.call("GET", QStringLiteral("/readyz"));
+        QCOMPARE(ready.status, 200);
+        QCOMPARE(ready.json().value(u"schema").toInt(), 1);
+        const HttpReply metrics = anon.call("GET", QStringLiteral("/metrics"));
+        QCOMPARE(metrics.status, 200);
+        for (const char *name :
+             {"sitrep_http_requests_total{route=\"GET /healthz\",status=\"200\"}",
+              "sitrep_append_seconds_bucket", "sitrep_live_waiters", "sitrep_db_connections_open",
+              "sitrep_db_pool_size"})
+            QVERIFY2(metrics.body.contains(name), name);
+        QCOMPARE(anon.call("GET", QStringLiteral("/api/changes")).status, 401);
+        QCOMPARE(anon.call("GET", QStringLiteral("/api/health")).status, 401);
+        RestClient alice(m_team.url(), m_alice);
+        const HttpReply health = alice.call("GET", QStringLiteral("/api/health"));
+        QCOMPARE(health.status, 200);
+        QVERIFY(
+            health.json().value(u"features").toArray().contains(QStringLiteral("changes.wait")));
+        QCOMPARE(alice.call("GET", QStringLiteral("/nowhere")).status, 404);
+        QCOMPARE(alice.call("DELETE", QStringLiteral("/api/events")).status, 404);
+    }
+
+    void rateLimit_answers429WithRetryAfter()
+    {
+        testing::ServerProcess tight;
+        QVERIFY(
+            tight.start(m_team.pg.url(), {QStringLiteral("--rate-limit"), QStringLiteral("2")}));
+        RestClient bob(tight.url(), m_bob);
+        int limited = 0, ok = 0;
+        HttpReply last;
+        for (int i = 0; i < 30; ++i) {
+            const HttpReply r = bob.call("GET", QStringLiteral("/api/me"));
+            if (r.status == 429) {
+                ++limited;
+                last = r;
+            } else if (r.status == 200) {
+                ++ok;
+            }
+        }
+        QVERIFY(ok >= 10);
+        QVERIFY(limited > 0);
+        QVERIFY(last.retryAfterMs >= 1000);
+        // Another token has its own allowance.
+        RestClient alice(tight.url(), m_alice);
+        QCOMPARE(alice.call("GET", QStringLiteral("/api/me")).status, 200);
+    }
+
+    void tls_servesHttps_andPlainHttpStaysOnLoopback()
+    {
+        QTemporaryDir dir;
+        const QString cert = dir.filePath(QStringLiteral("cert.pem")),
+                      key = dir.filePath(QStringLiteral("key.pem"));
+        QProcess openssl;
+        openssl.start(QStringLiteral("openssl"),
+                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                       QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
+                       QStringLiteral("ec_paramgen_curve:P-256"), QStringLiteral("-nodes"),
+                       QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert,
+                       QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
+                       QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"),
+                       QStringLiteral("subjectAltName=IP:127.0.0.1")});
+        QVERIFY(openssl.waitForFinished(30000));
+        QCOMPARE(openssl.exitCode(), 0);
+        testing::ServerProcess secure;
+        QVERIFY(secure.start(m_team.pg.url(), {QStringLiteral("--tls-cert"), cert,
+                                               QStringLiteral("--tls-key"), key}));
+        QSslSocket s;
+        QSslConfiguration conf = QSslConfiguration::defaultConfiguration();
+        conf.setCaCertificates(QSslCertificate::fromPath(cert));
+        s.setSslConfiguration(conf);
+        s.connectToHostEncrypted(QStringLiteral("127.0.0.1"), secure.port());
+        QVERIFY2(s.waitForEncrypted(10000), qPrintable(s.errorString()));
+        s.write("GET /api/me HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                m_alice.toUtf8() + "\r\nConnection: close\r\n\r\n");
+        QByteArray got;
+        while (s.waitForReadyRead(5000))
+            got += s.readAll();
+        QVERIFY2(got.startsWith("HTTP/1.1 200"), got.constData());
+        QVERIFY(got.contains("\"user\":\"alice\""));
+        // Off loopback without TLS: refused, with the reason.
+        QByteArray out;
+        QCOMPARE(testing::serverCli({QStringLiteral("serve"), QStringLiteral("--listen"),
+                                     QStringLiteral("0.0.0.0:0"), QStringLiteral("--database"),
+                                     QString::fromUtf8(m_team.pg.url())},
+                                    &out),
+                 1);
+        QVERIFY2(out.contains("plain HTTP is only for loopback"), out.constData());
+    }
+
+    void sigkillOneInstance_everyAcknowledgedEventIsThereOnce()
+    {
+        RestClient setup(m_team.url(), m_bob);
+        const QString inc = openIncident(setup, QStringLiteral("bob"));
+        QVERIFY(!inc.isEmpty());
+        // Eight writers append batches through HAProxy; each batch is retried (same key, same
+        // events) until it is acknowledged. One instance dies in the middle.
+        struct Writer {
+            std::unique_ptr<RestClient> client;
+            QJsonArray batch;
+            QByteArray key;
+            int failures = 0;
+        };
+        std::vector<Writer> writers(8);
+        QSet<QString> acknowledged;
+        int batches = 0;
+        int inflight = 0;
+        bool stop = false;
+        std::function<void(Writer &)> next;
+        std::function<void(Writer &)> sendCurrent = [&](Writer &w) {
+            const QJsonObject body{{QStringLiteral("events"), w.batch}};
+            ++inflight;
+            w.client->send(
+                "POST", QStringLiteral("/api/events"), &body, {{"Idempotency-Key", w.key}},
+                [&, wp = &w](const HttpReply &r) {
+                    --inflight;
+                    if (r.ok()) {
+                        for (const auto &v : r.json().value(u"results").toArray()) {
+                            const QString status = v.toObject().value(u"status").toString();
+                            if (status == u"accepted" || status == u"duplicate")
+                                acknowledged.insert(v.toObject().value(u"id").toString());
+                        }
+                        ++batches;
+                        next(*wp);
+                    } else {
+                        ++wp->failures;
+                        ++inflight; // the retry is still this batch's
+                        QTimer::singleShot(50, [&, wp] {
+                            --inflight;
+                            sendCurrent(*wp);
+                        });
+                    }
+                });
+        };
+        next = [&](Writer &w) {
+            if (stop)
+                return;
+            w.batch = {};
+            for (int i = 0; i < 20; ++i)
+                w.batch.append(mkEvent(inc, QStringLiteral("note.added"), QStringLiteral("bob"),
+                                       {{QStringLiteral("text"), QStringLiteral("n")}}));
+            w.key = uuid().toLatin1();
+            sendCurrent(w);
+        };
+        for (Writer &w : writers) {
+            w.client = std::make_unique<RestClient>(m_team.url(), m_bob);
+            w.client->setTimeoutMs(5000);
+            next(w);
+        }
+        QTest::qWait(1500);
+        const int before = batches;
+        m_team.servers[0]->kill();
+        QTest::qWait(2500);
+        stop = true;
+        // Every batch in flight is retried until it is acknowledged.
+        QTRY_COMPARE_WITH_TIMEOUT(inflight, 0, 30000);
+        int failures = 0;
+        for (const Writer &w : writers)
+            failures += w.failures;
+        qInfo() << "batches acknowledged" << batches << "(" << before
+                << "before the kill), retried after failures" << failures;
+        QVERIFY(batches > before);
+        QCOMPARE(acknowledged.size(), qsizetype(batches) * 20);
+        // Every acknowledged event is in the log exactly once, and nothing else is.
+        const QByteArray counts =
+            m_team.pg.sql(QStringLiteral("SELECT count(*) || ' ' || count(DISTINCT id) FROM events "
+                                         "WHERE incident = '%1' AND kind = 'note.added'")
+                              .arg(inc));
+        QCOMPARE(counts, QByteArray::number(acknowledged.size()) + ' ' +
+                             QByteArray::number(acknowledged.size()));
+        QVERIFY(m_team.servers[0]->restart());
+    }
+
+    void changeFeed_pagesHoldEveryEventOnce_inOrder()
+    {
+        // Transaction ids past a power of ten: the order is numeric, never textual.
+        QString burn;
+        for (int i = 0; i < 1100; ++i)
+            burn += QStringLiteral("BEGIN; SELECT pg_current_xact_id(); COMMIT; ");
+        m_team.pg.sql(burn);
+        RestClient bob(m_team.url(), m_bob);
+        const QString inc = openIncident(bob, QStringLiteral("bob"));
+        for (int i = 0; i < 5; ++i)
+            QCOMPARE(batch(bob, {mkEvent(inc, QStringLiteral("note.added"), QStringLiteral("bob"))})
+                         .status,
+                     200);
+        const QByteArray expected = m_team.pg.sql(QStringLiteral("SELECT count(*) FROM events"));
+        QString cursor = QStringLiteral("0");
+        QSet<QString> seen;
+        QPair<quint64, qint64> last{0, 0};
+        for (int pages = 0; pages < 100000; ++pages) {
+            const HttpReply page =
+                bob.call("GET", QStringLiteral("/api/changes?since=%1&limit=997").arg(cursor));
+            QCOMPARE(page.status, 200);
+            for (const auto &v : page.json().value(u"events").toArray()) {
+                const QString id = v.toObject().value(u"id").toString();
+                QVERIFY2(!seen.contains(id), qPrintable(id));
+                seen.insert(id);
+            }
+            cursor = page.json().value(u"cursor").toString();
+            const QStringList parts = cursor.split(u'-');
+            const QPair<quint64, qint64> at{parts.value(0).toULongLong(),
+                                            parts.value(1).toLongLong()};
+            QVERIFY2(at >= last, qPrintable(cursor));
+            last = at;
+            if (!page.json().value(u"more").toBool())
+                break;
+        }
+        QVERIFY(last.first >= 1000);
+        QCOMPARE(QByteArray::number(seen.size()), expected);
+    }
+
+    void postgresRestart_clientsRecoverByThemselves()
+    {
+        RestClient bob(m_team.url(), m_bob);
+        bob.setTimeoutMs(3000);
+        const QString inc = openIncident(bob, QStringLiteral("bob"));
+        QVERIFY(!inc.isEmpty());
+        QVERIFY(m_team.pg.stopServer());
+        // While the database is away: a clear 503 with Retry-After, never a hang.
+        const HttpReply down =
+            batch(bob, {mkEvent(inc, QStringLiteral("note.added"), QStringLiteral("bob"))});
+        QVERIFY2(down.status == 503, qPrintable(down.describe()));
+        QVERIFY(down.retryAfterMs >= 1000);
+        RestClient anon(m_team.servers[1]->url(), QString());
+        QCOMPARE(anon.call("GET", QStringLiteral("/readyz")).status, 503);
+        QVERIFY(m_team.pg.restart());
+        // Back: the same request goes through with nobody restarting the servers.
+        const QJsonObject note = mkEvent(inc, QStringLiteral("note.added"), QStringLiteral("bob"));
+        QTRY_VERIFY_WITH_TIMEOUT(batch(bob, {note}).status == 200, 10000);
+        QCOMPARE(m_team.pg.sql(QStringLiteral("SELECT count(*) FROM events WHERE id = '%1'")
+                                   .arg(note.value(u"id").toString())),
+                 QByteArray("1"));
+        QTRY_COMPARE_WITH_TIMEOUT(anon.call("GET", QStringLiteral("/readyz")).status, 200, 10000);
+        // The live feed reconnected its notifications too.
+        RestClient one(m_team.servers[0]->url(), m_alice), two(m_team.servers[1]->url(), m_bob);
+        const QString cursor = catchUp(one);
+        QVERIFY(!cursor.isEmpty());
+        one.setTimeoutMs(30000);
+        bool done = false;
+        one.send("GET", QStringLiteral("/api/changes?since=%1&wait=15").arg(cursor), nullptr, {},
+                 [&](const HttpReply &r) {
+                     done = r.status == 200 && r.json().value(u"events").toArray().size() == 1;
+                 });
+        QTest::qWait(300);
+        QCOMPARE(
+            batch(two, {mkEvent(inc, QStringLiteral("note.added"), QStringLiteral("bob"))}).status,
+            200);
+        QTRY_VERIFY_WITH_TIMEOUT(done, 3000);
+    }
+
+    void sigterm_answersWaiters_andExitsCleanly()
+    {
+        testing::ServerProcess s;
+        QVERIFY(s.start(m_team.pg.url()));
+        RestClient alice(s.url(), m_alice);
+        alice.setTimeoutMs(60000);
+        const QString cursor = catchUp(alice);
+        QVERIFY(!cursor.isEmpty());
+        int answered = 0;
+        for (int i = 0; i < 3; ++i)
+            alice.send("GET", QStringLiteral("/api/changes?since=%1&wait=50").arg(cursor), nullptr,
+                       {}, [&](const HttpReply &r) { answered += r.status == 200; });
+        QTest::qWait(300);
+        QElapsedTimer t;
+        t.start();
+        ::kill(pid_t(s.pid()), SIGTERM);
+        QTRY_COMPARE_WITH_TIMEOUT(answered, 3, 5000);
+        QCOMPARE(s.terminate(5000), 0);
+        QVERIFY(t.elapsed() < 5000);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServer)
+#include "tst_server.moc"
