@@ -14,3 +14,9 @@ endfunction()
 
 sitrep_server_test(tst_server SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/tst_server.cpp
                    ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/teamserver/teamserver.h TIMEOUT 240)
+
+# The sync scenarios against the real back end, through a fault proxy that checks every
+# request and answer against resources/api/sitrep.yaml.
+sitrep_server_test(tst_sync_server SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/tst_sync_server.cpp
+                   ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/teamserver/faultproxy.h
+                   ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/teamserver/contractcheck.h LIBS yaml-cpp TIMEOUT 300)

@@ -1,17 +1,12 @@
 # SPDX-License-Identifier: MIT
-# Sync: the reference back end (a test fixture, built only with the tests) and the tests
-# that run against it. `ctest -R sync`, `-R outbox`, `-R keychain` select them.
+# Sync: the keychain test (against the real team back end, see server.cmake for the rest).
+# `ctest -R sync`, `-R outbox`, `-R keychain` select them.
+# The old reference fixture stays only until bench_sync measures against the real server.
 set(SITREP_REFSERVER_DIR ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/refserver)
 add_executable(sitrep_refserver ${SITREP_REFSERVER_DIR}/main.cpp ${SITREP_REFSERVER_DIR}/refserver.cpp
                ${SITREP_REFSERVER_DIR}/refserver.h)
 target_link_libraries(sitrep_refserver PRIVATE sitrep_models Qt6::Network)
 set_target_properties(sitrep_refserver PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
-
-# Against the reference server (a separate process on a free loopback port).
-sitrep_add_test(tst_sync_refserver SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/integration/tst_sync_refserver.cpp
-                LIBS sitrep_models Qt6::Network LABELS sync TIMEOUT 120)
-target_compile_definitions(tst_sync_refserver PRIVATE SITREP_REFSERVER="$<TARGET_FILE:sitrep_refserver>")
-add_dependencies(tst_sync_refserver sitrep_refserver)
 
 # QtKeychain against gnome-keyring in a private D-Bus session and a private HOME, unlocked
 # with a password on stdin first (otherwise the daemon waits for a prompt).
@@ -19,8 +14,8 @@ add_executable(tst_keychain ${CMAKE_CURRENT_SOURCE_DIR}/integration/tst_keychain
 target_link_libraries(tst_keychain PRIVATE Qt6::Test sitrep_models Qt6::Network)
 target_include_directories(tst_keychain PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 target_compile_definitions(tst_keychain PRIVATE SITREP_BINARY="$<TARGET_FILE:sitrep>"
-                           SITREP_REFSERVER="$<TARGET_FILE:sitrep_refserver>")
-add_dependencies(tst_keychain sitrep sitrep_refserver)
+                           SITREP_SERVER_BINARY="$<TARGET_FILE:sitrep-server>")
+add_dependencies(tst_keychain sitrep sitrep-server)
 find_program(SITREP_DBUS_RUN_SESSION dbus-run-session)
 find_program(SITREP_GNOME_KEYRING gnome-keyring-daemon)
 if(SITREP_DBUS_RUN_SESSION AND SITREP_GNOME_KEYRING)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // QtKeychain against a real Secret Service (gnome-keyring in a private D-Bus session, see
 // tests/cmake/sync.cmake), and the proof that the back-end token never leaves it.
-#include "fixtures/refserver/refserverprocess.h"
+#include "fixtures/teamserver/teamserver.h"
 #include "integration/httpreceiver.h"
 #include "integration/secretscan.h"
 #include "sync/aws/awscredentials.h"
@@ -31,7 +31,8 @@ private Q_SLOTS:
     void writeReadDelete_roundTrip()
     {
         sync::KeychainSecretStore ks(QStringLiteral("sitrep-test"));
-        const QString value = QStringLiteral("v-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const QString value =
+            QStringLiteral("v-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
         auto w = ks.write(QStringLiteral("roundtrip"), value);
         QVERIFY2(w, qPrintable(w.errorMessage()));
         auto r = ks.read(QStringLiteral("roundtrip"));
@@ -46,33 +47,46 @@ private Q_SLOTS:
     void cliSecretSet_thenSync_tokenOnlyInTheKeychain()
     {
         QTemporaryDir home;
-        const QByteArray token = "tok-" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
-        refserver::RefServerProcess server;
-        QVERIFY(server.start(home.filePath(QStringLiteral("server.db")), QString::fromLatin1(token)));
+        testing::TeamBackEnd server;
+        QVERIFY(server.start(1));
+        const QByteArray token =
+            server.addUser(QStringLiteral("kc-user"), QStringLiteral("responder")).toLatin1();
+        QVERIFY(token.startsWith("sitrep_"));
         const QString db = home.filePath(QStringLiteral("data/sitrep.db"));
-        const auto env = testing::privateEnv(home.path());
+        auto env = testing::privateEnv(home.path());
+        env.insert(QStringLiteral("USER"), QStringLiteral("kc-user"));
 
-        auto set = testing::runCli({QStringLiteral("secret"), QStringLiteral("set"), QStringLiteral("backend.token")}, env, token + "\n");
+        auto set = testing::runCli(
+            {QStringLiteral("secret"), QStringLiteral("set"), QStringLiteral("backend.token")}, env,
+            token + "\n");
         QVERIFY2(set.exitCode == 0, set.err.constData());
-        auto check = testing::runCli({QStringLiteral("secret"), QStringLiteral("check"), QStringLiteral("backend.token")}, env);
+        auto check = testing::runCli(
+            {QStringLiteral("secret"), QStringLiteral("check"), QStringLiteral("backend.token")},
+            env);
         QVERIFY2(check.exitCode == 0, check.err.constData());
-        auto refuse = testing::runCli({QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("backend.token"),
-                                       QString::fromLatin1(token), QStringLiteral("--db"), db}, env);
+        auto refuse = testing::runCli({QStringLiteral("config"), QStringLiteral("set"),
+                                       QStringLiteral("backend.token"), QString::fromLatin1(token),
+                                       QStringLiteral("--db"), db},
+                                      env);
         QVERIFY(refuse.exitCode != 0);
         QVERIFY(refuse.err.contains("keychain"));
-        auto cfg = testing::runCli({QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("backend.url"),
-                                    server.url().toString(), QStringLiteral("--db"), db}, env);
+        auto cfg = testing::runCli({QStringLiteral("config"), QStringLiteral("set"),
+                                    QStringLiteral("backend.url"), server.url().toString(),
+                                    QStringLiteral("--db"), db},
+                                   env);
         QVERIFY2(cfg.exitCode == 0, cfg.err.constData());
-        auto create = testing::runCli({QStringLiteral("create"), QStringLiteral("--title"), QStringLiteral("keychain"),
-                                       QStringLiteral("--severity"), QStringLiteral("high"), QStringLiteral("--db"), db}, env);
+        auto create = testing::runCli({QStringLiteral("create"), QStringLiteral("--title"),
+                                       QStringLiteral("keychain"), QStringLiteral("--severity"),
+                                       QStringLiteral("high"), QStringLiteral("--db"), db},
+                                      env);
         QVERIFY2(create.exitCode == 0, create.err.constData());
-        auto synced = testing::runCli({QStringLiteral("sync"), QStringLiteral("--once"), QStringLiteral("--db"), db}, env);
+        auto synced = testing::runCli(
+            {QStringLiteral("sync"), QStringLiteral("--once"), QStringLiteral("--db"), db}, env);
         QVERIFY2(synced.exitCode == 0, (synced.out + synced.err).constData());
         // The back end accepted the token, so it came out of the keychain...
-        QCOMPARE(server.control({}, true).value(u"incidents_created").toInteger(), qint64(1));
+        QCOMPARE(server.pg.sql(QStringLiteral("SELECT count(*) FROM incidents")), QByteArray("1"));
         // ...and it is nowhere else: not in the database (+ WAL), settings, caches or logs.
-        QStringList hits = testing::filesContaining(home.path(), token);
-        hits.removeIf([&](const QString &p) { return p.endsWith(u"server.db") || p.contains(u"server.db-"); });
+        const QStringList hits = testing::filesContaining(home.path(), token);
         QVERIFY2(hits.isEmpty(), qPrintable(hits.join(u'\n')));
         for (const auto &run : {set, check, refuse, cfg, create, synced}) {
             QVERIFY(!run.out.contains(token));
@@ -87,7 +101,9 @@ private Q_SLOTS:
         const QString db = home.filePath(QStringLiteral("data/sitrep.db"));
         auto env = testing::privateEnv(home.path());
         env.remove(QStringLiteral("SITREP_INGEST_TOKEN"));
-        auto set = testing::runCli({QStringLiteral("secret"), QStringLiteral("set"), QStringLiteral("ingest.token")}, env, token + "\n");
+        auto set = testing::runCli(
+            {QStringLiteral("secret"), QStringLiteral("set"), QStringLiteral("ingest.token")}, env,
+            token + "\n");
         QVERIFY2(set.exitCode == 0, set.err.constData());
         quint16 port = 0;
         {
@@ -97,18 +113,22 @@ private Q_SLOTS:
         }
         QProcess serve;
         serve.setProcessEnvironment(env);
-        serve.start(QStringLiteral(SITREP_BINARY), {QStringLiteral("serve"), QStringLiteral("--listen"),
-                                                    QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--db"), db});
+        serve.start(QStringLiteral(SITREP_BINARY),
+                    {QStringLiteral("serve"), QStringLiteral("--listen"),
+                     QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--db"), db});
         QVERIFY(serve.waitForStarted(10000));
         QByteArray started;
-        QTRY_VERIFY_WITH_TIMEOUT((started += serve.readAllStandardOutput()).contains("listening on"), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (started += serve.readAllStandardOutput()).contains("listening on"), 20000);
         QNetworkAccessManager nam;
         auto post = [&](const QByteArray &bearer) {
             QNetworkRequest rq(QUrl(QStringLiteral("http://127.0.0.1:%1/ingest").arg(port)));
             rq.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
             rq.setRawHeader("Authorization", "Bearer " + bearer);
             rq.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
-            std::unique_ptr<QNetworkReply> reply(nam.post(rq, R"({"type":"alert.triggered","payload":{"id":"kc-1","title":"Disk full","severity":"high"}})"));
+            std::unique_ptr<QNetworkReply> reply(nam.post(
+                rq,
+                R"({"type":"alert.triggered","payload":{"id":"kc-1","title":"Disk full","severity":"high"}})"));
             QSignalSpy done(reply.get(), &QNetworkReply::finished);
             done.wait(15000);
             return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
@@ -127,48 +147,64 @@ private Q_SLOTS:
     void awsKeys_keychainThenProfile_neverStoredElsewhere()
     {
         QTemporaryDir home;
-        const QByteArray keyId = "AKIAKC" + QUuid::createUuid().toByteArray(QUuid::Id128).left(14).toUpper();
-        const QByteArray secret = "aws-sec-" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
-        const QByteArray fileKeyId = "AKIAFILE" + QUuid::createUuid().toByteArray(QUuid::Id128).left(12).toUpper();
-        const QByteArray fileSecret = "file-sec-" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+        const QByteArray keyId =
+            "AKIAKC" + QUuid::createUuid().toByteArray(QUuid::Id128).left(14).toUpper();
+        const QByteArray secret =
+            "aws-sec-" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+        const QByteArray fileKeyId =
+            "AKIAFILE" + QUuid::createUuid().toByteArray(QUuid::Id128).left(12).toUpper();
+        const QByteArray fileSecret =
+            "file-sec-" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
         const QString db = home.filePath(QStringLiteral("data/sitrep.db"));
         auto env = testing::privateEnv(home.path());
-        for (const char *v : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE"})
+        for (const char *v : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+                              "AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE"})
             env.remove(QString::fromLatin1(v));
 
         // An SQS stand-in that notes which key signed each request.
         testing::HttpReceiver sqs;
         QVERIFY(sqs.listen());
-        sqs.setHandler([](const testing::HttpRequest &) { return testing::HttpAnswer{200, R"({"Messages":[]})", "application/x-amz-json-1.0"}; });
+        sqs.setHandler([](const testing::HttpRequest &) {
+            return testing::HttpAnswer{200, R"({"Messages":[]})", "application/x-amz-json-1.0"};
+        });
         const QString queue = sqs.url(QStringLiteral("/000000000000/alerts"));
         const auto consumeOnce = [&]() {
             QProcess p;
             p.setProcessEnvironment(env);
-            p.start(QStringLiteral(SITREP_BINARY), {QStringLiteral("aws"), QStringLiteral("consume"), QStringLiteral("--once"),
-                                                    QStringLiteral("--wait"), QStringLiteral("0"), QStringLiteral("--queue"), queue,
-                                                    QStringLiteral("--db"), db});
+            p.start(QStringLiteral(SITREP_BINARY),
+                    {QStringLiteral("aws"), QStringLiteral("consume"), QStringLiteral("--once"),
+                     QStringLiteral("--wait"), QStringLiteral("0"), QStringLiteral("--queue"),
+                     queue, QStringLiteral("--db"), db});
             QElapsedTimer t;
             t.start();
             while (p.state() != QProcess::NotRunning && t.elapsed() < 60000)
                 QTest::qWait(20); // the stand-in answers from this thread
-            return testing::CliRun{p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+            return testing::CliRun{p.exitCode(), p.readAllStandardOutput(),
+                                   p.readAllStandardError()};
         };
         const auto signedWith = [&]() {
-            const QByteArray auth = sqs.requests().isEmpty() ? QByteArray() : sqs.requests().last().headers.value("authorization");
+            const QByteArray auth = sqs.requests().isEmpty()
+                                        ? QByteArray()
+                                        : sqs.requests().last().headers.value("authorization");
             const int at = auth.indexOf("Credential=");
             return at < 0 ? QByteArray() : auth.mid(at + 11, auth.indexOf('/', at) - at - 11);
         };
 
         QList<testing::CliRun> runs;
-        runs << testing::runCli({QStringLiteral("secret"), QStringLiteral("set"), QStringLiteral("aws.access_key_id")}, env, keyId + "\n");
-        runs << testing::runCli({QStringLiteral("secret"), QStringLiteral("set"), QStringLiteral("aws.secret_access_key")}, env, secret + "\n");
+        runs << testing::runCli(
+            {QStringLiteral("secret"), QStringLiteral("set"), QStringLiteral("aws.access_key_id")},
+            env, keyId + "\n");
+        runs << testing::runCli({QStringLiteral("secret"), QStringLiteral("set"),
+                                 QStringLiteral("aws.secret_access_key")},
+                                env, secret + "\n");
         for (const auto &r : runs)
             QVERIFY2(r.exitCode == 0, r.err.constData());
         // A profile file as well: the keychain comes first.
         QDir(home.path()).mkpath(QStringLiteral(".aws"));
         QFile creds(home.filePath(QStringLiteral(".aws/credentials")));
         QVERIFY(creds.open(QIODevice::WriteOnly));
-        creds.write("[default]\naws_access_key_id = " + fileKeyId + "\naws_secret_access_key = " + fileSecret + "\n");
+        creds.write("[default]\naws_access_key_id = " + fileKeyId +
+                    "\naws_secret_access_key = " + fileSecret + "\n");
         creds.close();
 
         runs << consumeOnce();
@@ -183,8 +219,12 @@ private Q_SLOTS:
         QCOMPARE(fromKeychain->accessKeyId.toLatin1(), keyId);
 
         // Keys removed from the keychain: the standard profile file is used.
-        runs << testing::runCli({QStringLiteral("secret"), QStringLiteral("delete"), QStringLiteral("aws.access_key_id")}, env);
-        runs << testing::runCli({QStringLiteral("secret"), QStringLiteral("delete"), QStringLiteral("aws.secret_access_key")}, env);
+        runs << testing::runCli({QStringLiteral("secret"), QStringLiteral("delete"),
+                                 QStringLiteral("aws.access_key_id")},
+                                env);
+        runs << testing::runCli({QStringLiteral("secret"), QStringLiteral("delete"),
+                                 QStringLiteral("aws.secret_access_key")},
+                                env);
         runs << consumeOnce();
         QVERIFY2(runs.last().exitCode == 0, runs.last().err.constData());
         QCOMPARE(signedWith(), fileKeyId);
@@ -199,7 +239,8 @@ private Q_SLOTS:
         // file is the only place that holds its own.
         for (const QByteArray &s : {keyId, secret, fileSecret}) {
             QStringList hits = testing::filesContaining(home.path(), s);
-            hits.removeIf([&](const QString &p) { return p.endsWith(QStringLiteral(".aws/credentials")); });
+            hits.removeIf(
+                [&](const QString &p) { return p.endsWith(QStringLiteral(".aws/credentials")); });
             QVERIFY2(hits.isEmpty(), qPrintable(hits.join(u'\n')));
             for (const auto &r : std::as_const(runs)) {
                 QVERIFY(!r.out.contains(s));
@@ -220,8 +261,10 @@ private Q_SLOTS:
         QVERIFY(st.open(dir.filePath(QStringLiteral("s.db"))));
         sync::KeychainSecretStore ks;
         sync::aws::AwsSettings aws(st, ks);
-        const QString secret = QStringLiteral("dlg-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
-        QVERIFY(aws.setAccessKey(QStringLiteral("AKIASETTINGS000001"), secret, QStringLiteral("session-") + secret));
+        const QString secret =
+            QStringLiteral("dlg-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+        QVERIFY(aws.setAccessKey(QStringLiteral("AKIASETTINGS000001"), secret,
+                                 QStringLiteral("session-") + secret));
         QVERIFY(aws.hasAccessKey());
         auto c = sync::aws::KeychainCredentialsProvider(ks).credentials();
         QVERIFY2(c, qPrintable(c.errorMessage()));

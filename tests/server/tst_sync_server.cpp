@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: MIT
-// Two (or more) Sitrep databases syncing through the reference back end over real HTTP on
-// 127.0.0.1: offline edits and conflicts, a faulty network, initial bulk sync, the contract.
+// Two (or more) Sitrep databases syncing through the real team back end (sitrep-server on a
+// throwaway PostgreSQL cluster, two instances behind HAProxy) over HTTP on 127.0.0.1, with a
+// fault proxy in between that also checks every request and answer against the contract:
+// offline edits and conflicts, a faulty network, initial bulk sync, ETags, the token.
 #include "app/appcontext.h"
-#include "fixtures/refserver/refserverprocess.h"
+#include "fixtures/teamserver/contractcheck.h"
+#include "fixtures/teamserver/faultproxy.h"
+#include "fixtures/teamserver/teamserver.h"
 #include "integration/secretscan.h"
 #include "sync/conflicts.h"
 #include "sync/outbox.h"
@@ -10,8 +14,8 @@
 #include "sync/syncservice.h"
 
 #include <QTcpServer>
-#include <QUuid>
 #include <QTemporaryDir>
+#include <QUuid>
 #include <QtTest>
 
 using namespace sitrep;
@@ -19,15 +23,56 @@ using engine::Command;
 
 namespace {
 
-const QString kToken = QStringLiteral("s3cret-token-for-tests");
+/// The back end of one test: PostgreSQL, two sitrep-server instances, HAProxy, users alice
+/// (commander) and bob (responder), and a fault proxy in front that checks the contract.
+struct Team {
+    testing::TeamBackEnd backEnd;
+    std::unique_ptr<testing::FaultProxy> proxy;
+    std::unique_ptr<testing::ContractCheck> contract;
+    QString alice, bob;
+    QStringList violations;
+    int checked = 0;
+
+    bool start(quint32 seed = 1)
+    {
+        if (!backEnd.start(2))
+            return false;
+        alice = backEnd.addUser(QStringLiteral("alice"), QStringLiteral("commander"));
+        bob = backEnd.addUser(QStringLiteral("bob"), QStringLiteral("responder"));
+        contract = std::make_unique<testing::ContractCheck>(
+            QStringLiteral(SITREP_SOURCE_DIR "/resources/api/sitrep.yaml"));
+        proxy = std::make_unique<testing::FaultProxy>(backEnd.url(), seed);
+        proxy->setObserver([this](const http::HttpRequest &req, int status, const QByteArray &,
+                                  const QByteArray &body) {
+            ++checked;
+            violations += contract->check(req, status, body);
+        });
+        return !alice.isEmpty() && !bob.isEmpty();
+    }
+    QUrl url() const { return proxy->url(); }
+    qint64 incidentsCreated()
+    {
+        return backEnd.pg.sql(QStringLiteral("SELECT count(*) FROM incidents")).toLongLong();
+    }
+};
 
 struct Client {
     QTemporaryDir dir;
     std::unique_ptr<app::AppContext> ctx;
     std::unique_ptr<sync::SyncService> svc;
+    QString user;
 
-    bool open(const QUrl &url, bool enable = true)
+    /// Runs a command as this client's user (the token's), as the window and CLI do.
+    Result<engine::Outcome> run(Command c)
     {
+        if (c.actor == u"user")
+            c.actor = user;
+        return engine().execute(c);
+    }
+
+    bool open(const QUrl &url, const QString &token, const QString &name, bool enable = true)
+    {
+        user = name;
         const QString path = dir.filePath(QStringLiteral("c.db"));
         if (enable) {
             auto first = app::AppContext::open(path);
@@ -40,7 +85,7 @@ struct Client {
         ctx = std::move(*c);
         sync::SyncOptions o;
         o.url = url;
-        o.token = kToken;
+        o.token = token;
         o.pageSize = 50;
         o.baseBackoffMs = 10;
         o.maxBackoffMs = 100;
@@ -61,7 +106,8 @@ struct Client {
             if (r.ok && waiting() == 0)
                 return true;
         }
-        qWarning() << "did not settle; last error" << svc->status()->lastError() << "waiting" << waiting();
+        qWarning() << "did not settle; last error" << svc->status()->lastError() << "waiting"
+                   << waiting();
         return false;
     }
 
@@ -108,23 +154,22 @@ QJsonObject openArgs(const QString &title, const QString &sev = QStringLiteral("
 
 } // namespace
 
-class TestSyncRefServer : public QObject {
+class TestSyncServer : public QObject {
     Q_OBJECT
-    QTemporaryDir m_serverDir;
 
 private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
     void twoClients_oneOffline_endIdentical_withConflictsOnBoth()
     {
-        refserver::RefServerProcess server;
-        QVERIFY(server.start(m_serverDir.filePath(QStringLiteral("two.db")), kToken));
+        Team team;
+        QVERIFY(team.start());
         Client a, b;
-        QVERIFY(a.open(server.url()));
-        QVERIFY(b.open(server.url()));
+        QVERIFY(a.open(team.url(), team.alice, QStringLiteral("alice")));
+        QVERIFY(b.open(team.url(), team.bob, QStringLiteral("bob")));
         QStringList uids;
         for (int i = 0; i < 4; ++i) {
-            auto r = a.engine().execute(Command::open(openArgs(QStringLiteral("shared %1").arg(i))));
+            auto r = a.run(Command::open(openArgs(QStringLiteral("shared %1").arg(i))));
             QVERIFY(r);
             QVERIFY(r->number.startsWith(u"TMP-"));
             uids << r->incidentUid;
@@ -140,26 +185,33 @@ private Q_SLOTS:
 
         // B loses the network and keeps working.
         b.svc->setUrl(deadUrl());
-        QVERIFY(b.engine().execute(Command::transition(uids[0], QStringLiteral("investigating"), QStringLiteral("bob"))));
-        QVERIFY(b.engine().execute(Command::transition(uids[1], QStringLiteral("acknowledged"), QStringLiteral("bob"))));
-        QVERIFY(b.engine().execute(Command::note(uids[2], QStringLiteral("bob was here"), QStringLiteral("bob"))));
-        auto offline = b.engine().execute(Command::open(openArgs(QStringLiteral("opened offline"))));
+        QVERIFY(b.run(
+            Command::transition(uids[0], QStringLiteral("investigating"), QStringLiteral("bob"))));
+        QVERIFY(b.run(
+            Command::transition(uids[1], QStringLiteral("acknowledged"), QStringLiteral("bob"))));
+        QVERIFY(
+            b.run(Command::note(uids[2], QStringLiteral("bob was here"), QStringLiteral("bob"))));
+        auto offline = b.run(Command::open(openArgs(QStringLiteral("opened offline"))));
         QVERIFY(offline);
         QVERIFY(offline->number.startsWith(u"TMP-"));
         QVERIFY(!b.svc->syncOnce().ok);
         QVERIFY(!b.svc->status()->online());
-        QVERIFY(b.svc->status()->text().startsWith(QStringLiteral("offline, %1 change").arg(b.waiting())));
+        QVERIFY(b.svc->status()->text().startsWith(
+            QStringLiteral("offline, %1 change").arg(b.waiting())));
         QVERIFY(b.waiting() >= 4);
 
         // Meanwhile A moves the same incidents elsewhere, later in time.
         QTest::qWait(5);
-        QVERIFY(a.engine().execute(Command::transition(uids[0], QStringLiteral("acknowledged"), QStringLiteral("alice"))));
-        QVERIFY(a.engine().execute(Command::transition(uids[1], QStringLiteral("investigating"), QStringLiteral("alice"))));
-        QVERIFY(a.engine().execute(Command::note(uids[3], QStringLiteral("alice note"), QStringLiteral("alice"))));
+        QVERIFY(a.run(
+            Command::transition(uids[0], QStringLiteral("acknowledged"), QStringLiteral("alice"))));
+        QVERIFY(a.run(Command::transition(uids[1], QStringLiteral("investigating"),
+                                          QStringLiteral("alice"))));
+        QVERIFY(
+            a.run(Command::note(uids[3], QStringLiteral("alice note"), QStringLiteral("alice"))));
         QVERIFY(a.settle());
 
         // B comes back: it drains by itself and pulls.
-        b.svc->setUrl(server.url());
+        b.svc->setUrl(team.url());
         QVERIFY(b.settle());
         QVERIFY(b.svc->status()->online());
         QCOMPARE(b.svc->status()->text(), QStringLiteral("in sync"));
@@ -175,30 +227,34 @@ private Q_SLOTS:
         QCOMPARE(b.count(domain::kinds::Conflict), 2);
         // The incident opened offline got its real number everywhere.
         QVERIFY(a.store().incidentByUid(offline->incidentUid)->number.startsWith(u"INC"));
-        QCOMPARE(a.store().incidentByUid(offline->incidentUid)->number, b.store().incidentByUid(offline->incidentUid)->number);
+        QCOMPARE(a.store().incidentByUid(offline->incidentUid)->number,
+                 b.store().incidentByUid(offline->incidentUid)->number);
         QVERIFY(a.store().verify().ok);
         QVERIFY(b.store().verify().ok);
+        QVERIFY2(team.violations.isEmpty(), qPrintable(team.violations.join(u'\n')));
     }
 
     void conflictResolvedOnOneClient_showsResolvedOnBoth()
     {
-        refserver::RefServerProcess server;
-        QVERIFY(server.start(m_serverDir.filePath(QStringLiteral("resolve.db")), kToken));
+        Team team;
+        QVERIFY(team.start());
         Client a, b;
-        QVERIFY(a.open(server.url()));
-        QVERIFY(b.open(server.url()));
-        auto r = a.engine().execute(Command::open(openArgs(QStringLiteral("contested"))));
+        QVERIFY(a.open(team.url(), team.alice, QStringLiteral("alice")));
+        QVERIFY(b.open(team.url(), team.bob, QStringLiteral("bob")));
+        auto r = a.run(Command::open(openArgs(QStringLiteral("contested"))));
         QVERIFY(r);
         const QString uid = r->incidentUid;
         QVERIFY(a.settle());
         QVERIFY(b.settle());
         // B acknowledges offline first; A investigates later: A's move conflicts.
         b.svc->setUrl(deadUrl());
-        QVERIFY(b.engine().execute(Command::transition(uid, QStringLiteral("acknowledged"), QStringLiteral("bob"))));
+        QVERIFY(
+            b.run(Command::transition(uid, QStringLiteral("acknowledged"), QStringLiteral("bob"))));
         QTest::qWait(5);
-        QVERIFY(a.engine().execute(Command::transition(uid, QStringLiteral("investigating"), QStringLiteral("alice"))));
+        QVERIFY(a.run(
+            Command::transition(uid, QStringLiteral("investigating"), QStringLiteral("alice"))));
         QVERIFY(a.settle());
-        b.svc->setUrl(server.url());
+        b.svc->setUrl(team.url());
         QVERIFY(b.settle());
         QVERIFY(a.settle());
         for (Client *c : {&a, &b}) {
@@ -210,7 +266,9 @@ private Q_SLOTS:
         }
         const QString conflictId = sync::conflictsOf(a.store().timeline(uid)).first().id;
         // Alice takes her side: a normal transition, then the resolution, both through sync.
-        auto done = sync::resolveConflict(a.engine(), uid, conflictId, sync::ConflictChoice::TakeRejected, QStringLiteral("alice"));
+        auto done =
+            sync::resolveConflict(a.engine(), uid, conflictId, sync::ConflictChoice::TakeRejected,
+                                  QStringLiteral("alice"));
         QVERIFY2(done, qPrintable(done.errorMessage()));
         QVERIFY(a.settle());
         QVERIFY(b.settle());
@@ -226,17 +284,18 @@ private Q_SLOTS:
         }
         QCOMPARE(a.eventIds(), b.eventIds());
         QCOMPARE(a.projection(), b.projection());
+        QVERIFY2(team.violations.isEmpty(), qPrintable(team.violations.join(u'\n')));
     }
 
     void syncTurnedOnLater_localNumbersBecomeProvisional_andFollowTheBackEnd()
     {
-        refserver::RefServerProcess server;
-        QVERIFY(server.start(m_serverDir.filePath(QStringLiteral("later.db")), kToken));
+        Team team;
+        QVERIFY(team.start());
         // A already gave the back end INC0000001 and INC0000002.
         Client a;
-        QVERIFY(a.open(server.url()));
+        QVERIFY(a.open(team.url(), team.alice, QStringLiteral("alice")));
         for (int i = 0; i < 2; ++i)
-            QVERIFY(a.engine().execute(Command::open(openArgs(QStringLiteral("server side %1").arg(i)))));
+            QVERIFY(a.run(Command::open(openArgs(QStringLiteral("server side %1").arg(i)))));
         QVERIFY(a.settle());
         // B worked without sync: INC0000001..3 locally, one with a note.
         Client b;
@@ -245,14 +304,18 @@ private Q_SLOTS:
             auto c = app::AppContext::open(b.dir.filePath(QStringLiteral("c.db")));
             QVERIFY(c);
             for (int i = 0; i < 3; ++i) {
-                auto r = (*c)->engine().execute(Command::open(openArgs(QStringLiteral("local only %1").arg(i))));
+                // Before sync the actor is the login name; here it is the same as the back-end
+                // user.
+                auto r = (*c)->engine().execute(Command::open(
+                    openArgs(QStringLiteral("local only %1").arg(i)), QStringLiteral("bob")));
                 QVERIFY(r);
                 QCOMPARE(r->number, QStringLiteral("INC%1").arg(i + 1, 7, 10, QLatin1Char('0')));
                 local << r->incidentUid;
             }
-            QVERIFY((*c)->engine().execute(Command::note(local[2], QStringLiteral("before sync"))));
+            QVERIFY((*c)->engine().execute(
+                Command::note(local[2], QStringLiteral("before sync"), QStringLiteral("bob"))));
         }
-        QVERIFY(b.open(server.url())); // turns sync on
+        QVERIFY(b.open(team.url(), team.bob, QStringLiteral("bob"))); // turns sync on
         for (const QString &uid : local) {
             const auto inc = b.store().incidentByUid(uid);
             QVERIFY2(inc->number.startsWith(u"TMP-"), qPrintable(inc->number));
@@ -281,24 +344,26 @@ private Q_SLOTS:
         const auto va = a.store().verify(), vb = b.store().verify();
         QVERIFY2(va.ok, qPrintable(va.faults.join(u'\n')));
         QVERIFY2(vb.ok, qPrintable(vb.faults.join(u'\n')));
-        QCOMPARE(server.control({}, true).value(u"incidents_created").toInteger(), qint64(5));
+        QCOMPARE(team.incidentsCreated(), qint64(5));
+        QVERIFY2(team.violations.isEmpty(), qPrintable(team.violations.join(u'\n')));
     }
 
     void faultyNetwork_everyEventArrivesExactlyOnce()
     {
-        refserver::RefServerProcess server;
-        QVERIFY(server.start(m_serverDir.filePath(QStringLiteral("faulty.db")), kToken,
-                             {QStringLiteral("--fault-rate"), QStringLiteral("0.3"), QStringLiteral("--seed"), QStringLiteral("11")}));
+        Team team;
+        QVERIFY(team.start(11));
+        team.proxy->setRate(0.3);
         Client a, b;
-        QVERIFY(a.open(server.url()));
-        QVERIFY(b.open(server.url()));
+        QVERIFY(a.open(team.url(), team.alice, QStringLiteral("alice")));
+        QVERIFY(b.open(team.url(), team.bob, QStringLiteral("bob")));
         int opened = 0;
         for (int i = 0; i < 12; ++i) {
-            auto r = a.engine().execute(Command::open(openArgs(QStringLiteral("faulty %1").arg(i))));
+            auto r = a.run(Command::open(openArgs(QStringLiteral("faulty %1").arg(i))));
             QVERIFY(r);
             ++opened;
-            QVERIFY(a.engine().execute(Command::note(r->incidentUid, QStringLiteral("note a%1").arg(i))));
-            auto rb = b.engine().execute(Command::open(openArgs(QStringLiteral("faulty b %1").arg(i), QStringLiteral("low"))));
+            QVERIFY(a.run(Command::note(r->incidentUid, QStringLiteral("note a%1").arg(i))));
+            auto rb = b.run(Command::open(
+                openArgs(QStringLiteral("faulty b %1").arg(i), QStringLiteral("low"))));
             QVERIFY(rb);
             ++opened;
         }
@@ -306,10 +371,12 @@ private Q_SLOTS:
             QVERIFY(a.settle());
             QVERIFY(b.settle());
         }
-        const QJsonObject stats = server.control({}, true);
-        qInfo() << "server stats" << stats;
-        QVERIFY(stats.value(u"fault_drop_after").toInteger() + stats.value(u"fault_twice").toInteger() > 0);
-        QCOMPARE(stats.value(u"incidents_created").toInteger(), qint64(opened));
+        const auto stats = team.proxy->stats();
+        qInfo() << "fault proxy" << stats;
+        QVERIFY(stats.value(QStringLiteral("fault_drop_after")) +
+                    stats.value(QStringLiteral("fault_twice")) >
+                0);
+        QCOMPARE(team.incidentsCreated(), qint64(opened));
         // Same events on both sides, each exactly once (ids are unique per log).
         const QStringList ids = a.eventIds();
         QCOMPARE(ids, b.eventIds());
@@ -318,29 +385,31 @@ private Q_SLOTS:
         QCOMPARE(a.count(domain::kinds::NoteAdded), 12);
         QCOMPARE(a.projection(), b.projection());
         // The back end holds exactly what the clients hold.
-        server.control({{QStringLiteral("rate"), 0}});
-        sync::RestClient rest(server.url(), kToken);
+        team.proxy->setRate(0);
+        sync::RestClient rest(team.url(), team.alice);
         const auto feed = rest.call("GET", QStringLiteral("/api/changes?since=0&limit=20000"));
         QCOMPARE(feed.status, 200);
         QCOMPARE(feed.json().value(u"events").toArray().size(), ids.size());
+        QVERIFY2(team.violations.isEmpty(), qPrintable(team.violations.join(u'\n')));
     }
 
     void initialBulkSync_loadsEverything_andCancelKeepsNothing()
     {
-        refserver::RefServerProcess server;
-        QVERIFY(server.start(m_serverDir.filePath(QStringLiteral("bulk.db")), kToken));
+        Team team;
+        QVERIFY(team.start());
         Client a;
-        QVERIFY(a.open(server.url()));
+        QVERIFY(a.open(team.url(), team.alice, QStringLiteral("alice")));
         for (int i = 0; i < 60; ++i) {
-            auto r = a.engine().execute(Command::open(openArgs(QStringLiteral("bulk %1").arg(i))));
+            auto r = a.run(Command::open(openArgs(QStringLiteral("bulk %1").arg(i))));
             QVERIFY(r);
             if (i % 3 == 0)
-                QVERIFY(a.engine().execute(Command::note(r->incidentUid, QStringLiteral("searchable%1").arg(i))));
+                QVERIFY(
+                    a.run(Command::note(r->incidentUid, QStringLiteral("searchable%1").arg(i))));
         }
         QVERIFY(a.settle());
 
         Client c;
-        QVERIFY(c.open(server.url()));
+        QVERIFY(c.open(team.url(), team.bob, QStringLiteral("bob")));
         int calls = 0;
         auto cancelled = c.svc->initialSync([&](qint64, qint64) {
             ++calls;
@@ -369,42 +438,54 @@ private Q_SLOTS:
         // Then the incremental path continues from the cursor, with nothing doubled.
         QVERIFY(c.settle());
         QCOMPARE(c.eventIds(), a.eventIds());
+        QVERIFY2(team.violations.isEmpty(), qPrintable(team.violations.join(u'\n')));
     }
 
     void contract_tokenIdempotencyKeyAndETags()
     {
-        refserver::RefServerProcess server;
-        QVERIFY(server.start(m_serverDir.filePath(QStringLiteral("contract.db")), kToken));
+        Team team;
+        QVERIFY(team.start());
         Client a;
-        QVERIFY(a.open(server.url()));
-        auto r = a.engine().execute(Command::open(openArgs(QStringLiteral("contract"))));
+        QVERIFY(a.open(team.url(), team.alice, QStringLiteral("alice")));
+        auto r = a.run(Command::open(openArgs(QStringLiteral("contract"))));
         QVERIFY(r);
         QVERIFY(a.settle());
 
-        sync::RestClient wrong(server.url(), QStringLiteral("nope"));
+        sync::RestClient wrong(team.url(), QStringLiteral("nope"));
         QCOMPARE(wrong.call("GET", QStringLiteral("/api/health")).status, 401);
-        sync::RestClient rest(server.url(), kToken);
+        sync::RestClient rest(team.url(), team.alice);
+        // Requests that break the contract on purpose go around the checking proxy.
+        sync::RestClient direct(team.backEnd.url(), team.alice);
         QCOMPARE(rest.call("GET", QStringLiteral("/api/health")).status, 200);
-        const QJsonObject body{{QStringLiteral("fields"), QJsonObject{{QStringLiteral("assignee"), QStringLiteral("carol")}}}};
+        const QJsonObject body{{QStringLiteral("fields"), QJsonObject{{QStringLiteral("assignee"),
+                                                                       QStringLiteral("carol")}}}};
         const QString path = QStringLiteral("/api/incidents/%1").arg(r->incidentUid);
-        QCOMPARE(rest.call("PATCH", path, &body, {{"If-Match", "\"v0\""}}).status, 400); // no Idempotency-Key
+        QCOMPARE(direct.call("PATCH", path, &body, {{"If-Match", "\"v0\""}}).status,
+                 400); // no Idempotency-Key
         const auto got = rest.call("GET", path);
         QCOMPARE(got.status, 200);
         QVERIFY(got.json().value(u"number").toString().startsWith(u"INC"));
         QVERIFY(!got.etag.isEmpty());
-        QCOMPARE(rest.call("PATCH", path, &body, {{"Idempotency-Key", "k1"}}).status, 428);
-        QCOMPARE(rest.call("PATCH", path, &body, {{"Idempotency-Key", "k2"}, {"If-Match", "\"v999\""}}).status, 412);
-        const auto ok = rest.call("PATCH", path, &body, {{"Idempotency-Key", "k3"}, {"If-Match", got.etag}});
+        QCOMPARE(direct.call("PATCH", path, &body, {{"Idempotency-Key", "k1"}}).status, 428);
+        QCOMPARE(
+            rest.call("PATCH", path, &body, {{"Idempotency-Key", "k2"}, {"If-Match", "\"v999\""}})
+                .status,
+            412);
+        const auto ok =
+            rest.call("PATCH", path, &body, {{"Idempotency-Key", "k3"}, {"If-Match", got.etag}});
         QCOMPARE(ok.status, 200);
         QVERIFY(ok.etag != got.etag);
         // The same key again answers the same, without a second change.
-        const auto replay = rest.call("PATCH", path, &body, {{"Idempotency-Key", "k3"}, {"If-Match", got.etag}});
+        const auto replay =
+            rest.call("PATCH", path, &body, {{"Idempotency-Key", "k3"}, {"If-Match", got.etag}});
         QCOMPARE(replay.status, 200);
         QCOMPARE(replay.body, ok.body);
         // The field change made on the back end reaches the replica through the feed.
         QVERIFY(a.settle());
         QCOMPARE(a.store().incidentByUid(r->incidentUid)->assignee, QStringLiteral("carol"));
         QVERIFY(a.store().verify().ok);
+        QVERIFY(team.checked > 5);
+        QVERIFY2(team.violations.isEmpty(), qPrintable(team.violations.join(u'\n')));
     }
 
     void token_neverLandsInDatabaseSettingsOrLogs()
@@ -412,29 +493,43 @@ private Q_SLOTS:
         // The headless convention: the token comes from the environment (or a token file)
         // and is used, never copied. The keychain variant is tst_keychain.
         QTemporaryDir home;
-        const QByteArray token = "env-token-" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
-        refserver::RefServerProcess server;
-        QVERIFY(server.start(m_serverDir.filePath(QStringLiteral("leak.db")), QString::fromLatin1(token)));
+        Team team;
+        QVERIFY(team.start());
+        const QByteArray token =
+            team.backEnd.addUser(QStringLiteral("tester"), QStringLiteral("responder")).toLatin1();
+        // The command line blocks this thread: it talks to HAProxy directly, not through the
+        // in-process fault proxy.
+        const QUrl url = team.backEnd.url();
         const QString db = home.filePath(QStringLiteral("data/sitrep.db"));
         auto env = testing::privateEnv(home.path());
-        const QString tokenFile = m_serverDir.filePath(QStringLiteral("token.txt"));
+        env.insert(QStringLiteral("USER"), QStringLiteral("tester"));
+        QTemporaryDir secrets; // where the user keeps the token, outside Sitrep's folders
+        const QString tokenFile = secrets.filePath(QStringLiteral("token.txt"));
         {
             QFile f(tokenFile);
             QVERIFY(f.open(QIODevice::WriteOnly));
             f.write(token + "\n");
         }
         QList<testing::CliRun> runs;
-        runs << testing::runCli({QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("backend.url"), server.url().toString(),
-                                 QStringLiteral("--db"), db}, env);
-        runs << testing::runCli({QStringLiteral("create"), QStringLiteral("--title"), QStringLiteral("leak check"),
-                                 QStringLiteral("--severity"), QStringLiteral("low"), QStringLiteral("--db"), db}, env);
-        runs << testing::runCli({QStringLiteral("sync"), QStringLiteral("--once"), QStringLiteral("--token-file"), tokenFile,
-                                 QStringLiteral("--db"), db}, env);
+        runs << testing::runCli({QStringLiteral("config"), QStringLiteral("set"),
+                                 QStringLiteral("backend.url"), url.toString(),
+                                 QStringLiteral("--db"), db},
+                                env);
+        runs << testing::runCli({QStringLiteral("create"), QStringLiteral("--title"),
+                                 QStringLiteral("leak check"), QStringLiteral("--severity"),
+                                 QStringLiteral("low"), QStringLiteral("--db"), db},
+                                env);
+        runs << testing::runCli({QStringLiteral("sync"), QStringLiteral("--once"),
+                                 QStringLiteral("--token-file"), tokenFile, QStringLiteral("--db"),
+                                 db},
+                                env);
         env.insert(QStringLiteral("SITREP_BACKEND_TOKEN"), QString::fromLatin1(token));
-        runs << testing::runCli({QStringLiteral("sync"), QStringLiteral("--once"), QStringLiteral("--json"), QStringLiteral("--db"), db}, env);
+        runs << testing::runCli({QStringLiteral("sync"), QStringLiteral("--once"),
+                                 QStringLiteral("--json"), QStringLiteral("--db"), db},
+                                env);
         for (const auto &r : runs)
             QVERIFY2(r.exitCode == 0, (r.out + r.err).constData());
-        QCOMPARE(server.control({}, true).value(u"incidents_created").toInteger(), qint64(1));
+        QCOMPARE(team.incidentsCreated(), qint64(1));
         const QStringList hits = testing::filesContaining(home.path(), token);
         QVERIFY2(hits.isEmpty(), qPrintable(hits.join(u'\n')));
         for (const auto &r : runs) {
@@ -442,9 +537,11 @@ private Q_SLOTS:
             QVERIFY(!r.err.contains(token));
         }
         // A wrong token is reported as such, without echoing it.
-        env.insert(QStringLiteral("SITREP_BACKEND_TOKEN"), QStringLiteral("wrong-token-value"));
+        env.insert(QStringLiteral("SITREP_BACKEND_TOKEN"),
+                   QStringLiteral("sitrep_wrong-token-value"));
         QVERIFY(a_createOne(db, env));
-        const auto bad = testing::runCli({QStringLiteral("sync"), QStringLiteral("--once"), QStringLiteral("--db"), db}, env);
+        const auto bad = testing::runCli(
+            {QStringLiteral("sync"), QStringLiteral("--once"), QStringLiteral("--db"), db}, env);
         QVERIFY(bad.exitCode != 0);
         QVERIFY2(bad.out.contains("401"), bad.out.constData());
         QVERIFY(!bad.out.contains("wrong-token-value") && !bad.err.contains("wrong-token-value"));
@@ -453,10 +550,13 @@ private Q_SLOTS:
 private:
     static bool a_createOne(const QString &db, const QProcessEnvironment &env)
     {
-        return testing::runCli({QStringLiteral("create"), QStringLiteral("--title"), QStringLiteral("another"),
-                                QStringLiteral("--severity"), QStringLiteral("low"), QStringLiteral("--db"), db}, env).exitCode == 0;
+        return testing::runCli({QStringLiteral("create"), QStringLiteral("--title"),
+                                QStringLiteral("another"), QStringLiteral("--severity"),
+                                QStringLiteral("low"), QStringLiteral("--db"), db},
+                               env)
+                   .exitCode == 0;
     }
 };
 
-QTEST_GUILESS_MAIN(TestSyncRefServer)
-#include "tst_sync_refserver.moc"
+QTEST_GUILESS_MAIN(TestSyncServer)
+#include "tst_sync_server.moc"
