@@ -20,3 +20,13 @@ sitrep_server_test(tst_server SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/tst_ser
 sitrep_server_test(tst_sync_server SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/tst_sync_server.cpp
                    ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/teamserver/faultproxy.h
                    ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/teamserver/contractcheck.h LIBS yaml-cpp TIMEOUT 300)
+
+# The systemd unit the server package ships, where systemd-analyze exists.
+find_program(SITREP_SYSTEMD_ANALYZE systemd-analyze)
+if(SITREP_SYSTEMD_ANALYZE)
+  add_test(NAME tst_server_unit COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/server/check_unit.sh
+           ${CMAKE_SOURCE_DIR}/packaging/sitrep-server.service $<TARGET_FILE:sitrep-server> ${SITREP_SYSTEMD_ANALYZE})
+  set_tests_properties(tst_server_unit PROPERTIES LABELS server TIMEOUT 60)
+else()
+  message(STATUS "systemd-analyze is missing: the sitrep-server unit is not verified")
+endif()
