@@ -4,14 +4,15 @@
 // the same run:
 //   1. append: concurrent clients POSTing batches of events through HAProxy, against raw
 //      PostgreSQL inserting the same batches (one multi-row INSERT and transaction per batch)
-//      over as many connections;
+//      over as many connections; the server once with its default pool of database
+//      connections (8 per instance) and once per --pool size on fresh instances;
 //   2. live fan-out: clients long-polling the change feed on both instances while one writer
 //      appends a note per round; append-to-delivery latency per client and round;
 //   3. server memory (VmRSS of each instance) idle and with the long-polling clients;
 //   4. initial sync of N incidents from the server into an empty client cache, against raw
 //      SQLite inserting the same rows.
 //
-//   bench_server [--clients N] [--batches N] [--batch N] [--spread N] [--fanout LIST]
+//   bench_server [--clients N] [--batches N] [--batch N] [--spread N] [--pool LIST] [--fanout LIST]
 //                [--rounds N] [--interval MS] [--incidents N]
 //
 // A size of 0 (or an empty --fanout) skips that part.
@@ -41,6 +42,7 @@
 #include <thread>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 using namespace sitrep;
 using bench::num;
@@ -180,6 +182,20 @@ qint64 rssKiB(qint64 pid)
     return -1;
 }
 
+/// CPU seconds (user + system) a process has used so far.
+double processCpuSeconds(qint64 pid)
+{
+    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray stat = f.readAll();
+    // Fields after the command name (which may hold spaces): state is the 3rd, utime the 14th.
+    const QList<QByteArray> v = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+    if (v.size() < 13)
+        return 0;
+    return double(v[11].toLongLong() + v[12].toLongLong()) / double(sysconf(_SC_CLK_TCK));
+}
+
 double percentile(QList<double> v, double p)
 {
     if (v.isEmpty())
@@ -282,7 +298,7 @@ struct Batch {
     QByteArray sentBy;
 };
 
-void benchAppend(int clients, int batches, int batchSize, int spread)
+void benchAppend(int clients, int batches, int batchSize, int spread, const QList<int> &pools)
 {
     printf("\n## Append: %d clients x %d batches x %d events (%d incidents each), through HAProxy "
            "to 2 instances\n\n",
@@ -293,42 +309,53 @@ void benchAppend(int clients, int batches, int batchSize, int spread)
         fprintf(stderr, "the team back end did not start\n");
         return;
     }
-    // Set-up, not timed: users, their incidents, every batch generated up front.
+    // Set-up, not timed: users, their incidents, every batch generated up front (new event
+    // ids for each run, the same shape).
     QList<QByteArray> tokens;
-    QList<QList<Batch>> work(clients);
+    QList<QString> users;
+    QList<QStringList> incidents;
     for (int c = 0; c < clients; ++c) {
-        const QString user = QStringLiteral("bench-c%1").arg(c);
-        tokens << team.addUser(user, QStringLiteral("responder")).toUtf8();
-        const QStringList incidents =
-            openIncidents(team.proxy.port(), user, QString::fromUtf8(tokens.last()), spread);
-        if (tokens.last().isEmpty() || incidents.size() != spread)
+        users << QStringLiteral("bench-c%1").arg(c);
+        tokens << team.addUser(users.last(), QStringLiteral("responder")).toUtf8();
+        incidents << openIncidents(team.proxy.port(), users.last(),
+                                   QString::fromUtf8(tokens.last()), spread);
+        if (tokens.last().isEmpty() || incidents.last().size() != spread)
             return;
-        for (int b = 0; b < batches; ++b) {
-            Batch batch;
-            batch.sentBy = user.toUtf8();
-            QJsonArray evs;
-            for (int i = 0; i < batchSize; ++i) {
-                const QJsonObject e = wireEvent(
-                    incidents[i % spread], QStringLiteral("note.added"), user,
-                    {{QStringLiteral("text"),
-                      QStringLiteral("checked the dashboards, error rate back under 1%% (%1/%2)")
-                          .arg(b)
-                          .arg(i)}});
-                evs << e;
-                QJsonObject stored = e;
-                stored.insert(QStringLiteral("sentBy"),
-                              QJsonObject{{QStringLiteral("user"), user},
-                                          {QStringLiteral("role"), QStringLiteral("responder")}});
-                batch.id << e.value(u"id").toString().toUtf8();
-                batch.incident << e.value(u"incidentId").toString().toUtf8();
-                batch.kind << "note.added";
-                batch.actor << batch.sentBy;
-                batch.body << compact(stored);
-            }
-            batch.request = compact({{QStringLiteral("events"), evs}});
-            work[c] << batch;
-        }
     }
+    auto generate = [&] {
+        QList<QList<Batch>> work(clients);
+        for (int c = 0; c < clients; ++c) {
+            const QString &user = users[c];
+            for (int b = 0; b < batches; ++b) {
+                Batch batch;
+                batch.sentBy = user.toUtf8();
+                QJsonArray evs;
+                for (int i = 0; i < batchSize; ++i) {
+                    const QJsonObject e = wireEvent(
+                        incidents[c][i % spread], QStringLiteral("note.added"), user,
+                        {{QStringLiteral("text"),
+                          QStringLiteral("checked the dashboards, error rate back under 1% (%1/%2)")
+                              .arg(b)
+                              .arg(i)}});
+                    evs << e;
+                    QJsonObject stored = e;
+                    stored.insert(
+                        QStringLiteral("sentBy"),
+                        QJsonObject{{QStringLiteral("user"), user},
+                                    {QStringLiteral("role"), QStringLiteral("responder")}});
+                    batch.id << e.value(u"id").toString().toUtf8();
+                    batch.incident << e.value(u"incidentId").toString().toUtf8();
+                    batch.kind << "note.added";
+                    batch.actor << batch.sentBy;
+                    batch.body << compact(stored);
+                }
+                batch.request = compact({{QStringLiteral("events"), evs}});
+                work[c] << batch;
+            }
+        }
+        return work;
+    };
+    const QList<QList<Batch>> work = generate();
     const qint64 total = qint64(clients) * batches * batchSize;
 
     // Raw PostgreSQL: a table shaped like the event log (same columns, defaults, indexes),
@@ -405,13 +432,20 @@ void benchAppend(int clients, int batches, int batchSize, int spread)
     }
 
     // Sitrep: the same batches as POST /api/events through HAProxy, each client one request
-    // at a time on its own keep-alive connection.
-    double srvSecs = 0;
-    int srvFailures = 0;
-    {
+    // at a time on its own keep-alive connection. Once with the instances' default pool, then
+    // once per extra pool size on fresh instances of the same cluster (new event ids).
+    struct Run {
+        int pool = 0;
+        double secs = 0;
+        double serverCpu = 0;
+        int failures = 0;
+        qint64 stored = 0;
+    };
+    auto runServer = [&](const testing::Haproxy &proxy, const QList<qint64> &pids,
+                         const QList<QList<Batch>> &batchesOf, Run &run) {
         std::vector<std::unique_ptr<HttpClient>> http;
         for (int c = 0; c < clients; ++c) {
-            http.push_back(std::make_unique<HttpClient>(team.proxy.port()));
+            http.push_back(std::make_unique<HttpClient>(proxy.port()));
             if (!http.back()->open())
                 return;
         }
@@ -423,43 +457,84 @@ void benchAppend(int clients, int batches, int batchSize, int spread)
                 --running;
                 return;
             }
-            const Batch &b = work[c][next[c]++];
+            const Batch &b = batchesOf[c][next[c]++];
             http[size_t(c)]->send(
                 "POST", "/api/events", tokens[c], b.request,
                 [&, c](int status, const QByteArray &body) {
                     if (status != 200 || body.contains("\"status\":\"refused\"")) {
-                        ++srvFailures;
+                        ++run.failures;
                         lastError = QByteArray::number(status) + ' ' + body.left(300);
                     }
                     sendNext(c);
                 },
                 "Idempotency-Key: " + b.id.first() + "\r\n");
         };
+        const qint64 before =
+            team.pg.sql(QStringLiteral("SELECT count(*) FROM events WHERE kind = 'note.added'"))
+                .toLongLong();
+        double cpu0 = 0;
+        for (qint64 pid : pids)
+            cpu0 += processCpuSeconds(pid);
         Stopwatch t;
         for (int c = 0; c < clients; ++c)
             sendNext(c);
         pumpUntil([&] { return running == 0; }, 3600 * 1000);
-        srvSecs = t.seconds();
-        if (srvFailures)
-            fprintf(stderr, "append: %d failed batches, last: %s\n", srvFailures,
+        run.secs = t.seconds();
+        for (qint64 pid : pids)
+            run.serverCpu += processCpuSeconds(pid);
+        run.serverCpu -= cpu0;
+        run.stored =
+            team.pg.sql(QStringLiteral("SELECT count(*) FROM events WHERE kind = 'note.added'"))
+                .toLongLong() -
+            before;
+        if (run.failures)
+            fprintf(stderr, "append: %d failed batches, last: %s\n", run.failures,
                     lastError.constData());
+    };
+    QList<Run> runs;
+    {
+        Run run;
+        run.pool = 8; // sitrep-server's default
+        QList<qint64> pids;
+        for (const auto &s : team.servers)
+            pids << s->pid();
+        runServer(team.proxy, pids, work, run);
+        runs << run;
     }
-    const QByteArray stored =
-        team.pg.sql(QStringLiteral("SELECT count(*) FROM events WHERE kind = 'note.added'"));
+    for (int pool : pools) {
+        if (pool == 8)
+            continue;
+        testing::ServerProcess a, b;
+        const QStringList args{QStringLiteral("--rate-limit"), QStringLiteral("0"),
+                               QStringLiteral("--pool"), QString::number(pool)};
+        testing::Haproxy proxy;
+        if (!a.start(team.pg.url(), args) || !b.start(team.pg.url(), args) ||
+            !proxy.start({a.port(), b.port()})) {
+            fprintf(stderr, "instances with --pool %d did not start\n", pool);
+            continue;
+        }
+        Run run;
+        run.pool = pool;
+        runServer(proxy, {a.pid(), b.pid()}, generate(), run);
+        runs << run;
+    }
 
-    Table t({QStringLiteral("append"), QStringLiteral("events"), QStringLiteral("failed batches"),
-             QStringLiteral("wall time"), QStringLiteral("events/s"),
-             QStringLiteral("vs raw PostgreSQL")});
+    Table t({QStringLiteral("append"), QStringLiteral("events stored"),
+             QStringLiteral("failed batches"), QStringLiteral("wall time"),
+             QStringLiteral("events/s"), QStringLiteral("vs raw PostgreSQL"),
+             QStringLiteral("sitrep-server CPU")});
     t.add({QStringLiteral("raw PostgreSQL: multi-row INSERT, 1 tx/batch, %1 connections")
                .arg(clients),
            num(double(total)), QString::number(rawFailures),
            QStringLiteral("%1 s").arg(rawSecs, 0, 'f', 2), num(double(total) / rawSecs),
-           QStringLiteral("1.00 (baseline)")});
-    t.add({QStringLiteral("sitrep-server: POST /api/events, %1 clients, HAProxy, 2 instances")
-               .arg(clients),
-           num(stored.toDouble()), QString::number(srvFailures),
-           QStringLiteral("%1 s").arg(srvSecs, 0, 'f', 2), num(double(total) / srvSecs),
-           QString::number(rawSecs / srvSecs, 'f', 2)});
+           QStringLiteral("1.00 (baseline)"), QStringLiteral("-")});
+    for (const Run &r : runs)
+        t.add({QStringLiteral("sitrep-server: POST /api/events, HAProxy, 2 instances x pool %1")
+                   .arg(r.pool),
+               num(double(r.stored)), QString::number(r.failures),
+               QStringLiteral("%1 s").arg(r.secs, 0, 'f', 2), num(double(total) / r.secs),
+               QString::number(rawSecs / r.secs, 'f', 2),
+               QStringLiteral("%1 s").arg(r.serverCpu, 0, 'f', 2)});
     t.print();
 }
 
@@ -641,6 +716,8 @@ void benchFanout(const QList<int> &sizes, int rounds, int intervalMs)
 // incident: its incidents row, the client's incident.opened event and the back end's
 // incident.renumbered event (bodies in the stored form of server/eventlog.cpp).
 const char *kSeedSql = R"SQL(
+SET statement_timeout = 0;
+SET idle_in_transaction_session_timeout = 0;
 BEGIN;
 INSERT INTO users(name, role) VALUES ('bench-loader', 'responder');
 INSERT INTO incidents(id, number, state, priority, sla_deadline, max_hlc, created_by)
@@ -873,6 +950,10 @@ int main(int argc, char **argv)
     QCommandLineOption spreadOpt(QStringLiteral("spread"),
                                  QStringLiteral("Incidents each client's batches touch."),
                                  QStringLiteral("n"), QStringLiteral("5"));
+    QCommandLineOption poolOpt(
+        QStringLiteral("pool"),
+        QStringLiteral("Append: also run instances with these --pool sizes."),
+        QStringLiteral("list"), QStringLiteral("25"));
     QCommandLineOption fanoutOpt(QStringLiteral("fanout"),
                                  QStringLiteral("Long-polling client counts (empty: skip)."),
                                  QStringLiteral("list"), QStringLiteral("200,1000"));
@@ -885,14 +966,18 @@ int main(int argc, char **argv)
     QCommandLineOption incidentsOpt(QStringLiteral("incidents"),
                                     QStringLiteral("Incidents for the initial sync (0: skip)."),
                                     QStringLiteral("n"), QStringLiteral("1000000"));
-    p.addOptions({clientsOpt, batchesOpt, batchOpt, spreadOpt, fanoutOpt, roundsOpt, intervalOpt,
-                  incidentsOpt});
+    p.addOptions({clientsOpt, batchesOpt, batchOpt, spreadOpt, poolOpt, fanoutOpt, roundsOpt,
+                  intervalOpt, incidentsOpt});
     p.process(app);
 
     const int clients = qMax(1, p.value(clientsOpt).toInt());
     const int batches = p.value(batchesOpt).toInt();
     const int batch = qBound(1, p.value(batchOpt).toInt(), 5000);
     const int spread = qBound(1, p.value(spreadOpt).toInt(), batch);
+    QList<int> pools;
+    for (const QString &s : p.value(poolOpt).split(u',', Qt::SkipEmptyParts))
+        if (s.toInt() > 0)
+            pools << s.toInt();
     QList<int> sizes;
     for (const QString &s : p.value(fanoutOpt).split(u',', Qt::SkipEmptyParts))
         if (s.toInt() > 0)
@@ -903,7 +988,7 @@ int main(int argc, char **argv)
 
     printf("# bench_server (rlimit nofile %llu)\n", static_cast<unsigned long long>(lim.rlim_cur));
     if (batches > 0)
-        benchAppend(clients, batches, batch, spread);
+        benchAppend(clients, batches, batch, spread, pools);
     if (!sizes.isEmpty())
         benchFanout(sizes, rounds, interval);
     if (incidents > 0)
