@@ -196,6 +196,49 @@ double processCpuSeconds(qint64 pid)
     return double(v[11].toLongLong() + v[12].toLongLong()) / double(sysconf(_SC_CLK_TCK));
 }
 
+/// CPU seconds the PostgreSQL cluster listening on `port` has used so far: the postmaster
+/// with the children it has reaped, plus every live child (the backends of open connections).
+double clusterCpuSeconds(quint16 port)
+{
+    auto fields = [](qint64 pid) {
+        QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+        if (!f.open(QIODevice::ReadOnly))
+            return QList<QByteArray>();
+        const QByteArray stat = f.readAll();
+        return stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+    };
+    const double tick = double(sysconf(_SC_CLK_TCK));
+    qint64 postmaster = 0;
+    const QStringList pids = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs);
+    for (const QString &pid : pids) {
+        QFile f(QStringLiteral("/proc/%1/cmdline").arg(pid));
+        if (!f.open(QIODevice::ReadOnly))
+            continue;
+        const QList<QByteArray> args = f.readAll().split('\0');
+        if (!args.value(0).endsWith("postgres"))
+            continue;
+        const qsizetype p = args.indexOf("-p");
+        if (p >= 0 && args.value(p + 1).toUInt() == port)
+            postmaster = pid.toLongLong();
+        // pg_ctl -o passes the options as one argument
+        for (const QByteArray &a : args)
+            if (a.contains("-p " + QByteArray::number(port) + ' '))
+                postmaster = pid.toLongLong();
+    }
+    if (postmaster == 0)
+        return 0;
+    const QList<QByteArray> pm = fields(postmaster);
+    double cpu = double(pm.value(11).toLongLong() + pm.value(12).toLongLong() +
+                        pm.value(13).toLongLong() + pm.value(14).toLongLong()) /
+                 tick;
+    for (const QString &pid : pids) {
+        const QList<QByteArray> v = fields(pid.toLongLong());
+        if (v.size() > 12 && v[1].toLongLong() == postmaster)
+            cpu += double(v[11].toLongLong() + v[12].toLongLong()) / tick;
+    }
+    return cpu;
+}
+
 double percentile(QList<double> v, double p)
 {
     if (v.isEmpty())
@@ -361,7 +404,7 @@ void benchAppend(int clients, int batches, int batchSize, int spread, const QLis
     // Raw PostgreSQL: a table shaped like the event log (same columns, defaults, indexes),
     // the same batches, one multi-row INSERT in one transaction per batch, one connection and
     // thread per client.
-    double rawSecs = 0;
+    double rawSecs = 0, rawPgCpu = 0;
     int rawFailures = 0;
     {
         server::pg::Connection admin(team.pg.url());
@@ -423,11 +466,13 @@ void benchAppend(int clients, int batches, int batchSize, int spread, const QLis
                         ++failures;
                 }
             });
+        const double pg0 = clusterCpuSeconds(team.pg.port());
         Stopwatch t;
         go.arrive_and_wait();
         for (auto &th : threads)
             th.join();
         rawSecs = t.seconds();
+        rawPgCpu = clusterCpuSeconds(team.pg.port()) - pg0;
         rawFailures = failures.load();
     }
 
@@ -438,6 +483,7 @@ void benchAppend(int clients, int batches, int batchSize, int spread, const QLis
         int pool = 0;
         double secs = 0;
         double serverCpu = 0;
+        double pgCpu = 0;
         int failures = 0;
         qint64 stored = 0;
     };
@@ -475,11 +521,13 @@ void benchAppend(int clients, int batches, int batchSize, int spread, const QLis
         double cpu0 = 0;
         for (qint64 pid : pids)
             cpu0 += processCpuSeconds(pid);
+        const double pg0 = clusterCpuSeconds(team.pg.port());
         Stopwatch t;
         for (int c = 0; c < clients; ++c)
             sendNext(c);
         pumpUntil([&] { return running == 0; }, 3600 * 1000);
         run.secs = t.seconds();
+        run.pgCpu = clusterCpuSeconds(team.pg.port()) - pg0;
         for (qint64 pid : pids)
             run.serverCpu += processCpuSeconds(pid);
         run.serverCpu -= cpu0;
@@ -522,19 +570,21 @@ void benchAppend(int clients, int batches, int batchSize, int spread, const QLis
     Table t({QStringLiteral("append"), QStringLiteral("events stored"),
              QStringLiteral("failed batches"), QStringLiteral("wall time"),
              QStringLiteral("events/s"), QStringLiteral("vs raw PostgreSQL"),
-             QStringLiteral("sitrep-server CPU")});
+             QStringLiteral("sitrep-server CPU"), QStringLiteral("PostgreSQL CPU")});
     t.add({QStringLiteral("raw PostgreSQL: multi-row INSERT, 1 tx/batch, %1 connections")
                .arg(clients),
            num(double(total)), QString::number(rawFailures),
            QStringLiteral("%1 s").arg(rawSecs, 0, 'f', 2), num(double(total) / rawSecs),
-           QStringLiteral("1.00 (baseline)"), QStringLiteral("-")});
+           QStringLiteral("1.00 (baseline)"), QStringLiteral("-"),
+           QStringLiteral("%1 s").arg(rawPgCpu, 0, 'f', 2)});
     for (const Run &r : runs)
         t.add({QStringLiteral("sitrep-server: POST /api/events, HAProxy, 2 instances x pool %1")
                    .arg(r.pool),
                num(double(r.stored)), QString::number(r.failures),
                QStringLiteral("%1 s").arg(r.secs, 0, 'f', 2), num(double(total) / r.secs),
                QString::number(rawSecs / r.secs, 'f', 2),
-               QStringLiteral("%1 s").arg(r.serverCpu, 0, 'f', 2)});
+               QStringLiteral("%1 s").arg(r.serverCpu, 0, 'f', 2),
+               QStringLiteral("%1 s").arg(r.pgCpu, 0, 'f', 2)});
     t.print();
 }
 
