@@ -1,12 +1,6 @@
 # SPDX-License-Identifier: MIT
 # Sync: the keychain test (against the real team back end, see server.cmake for the rest).
 # `ctest -R sync`, `-R outbox`, `-R keychain` select them.
-# The old reference fixture stays only until bench_sync measures against the real server.
-set(SITREP_REFSERVER_DIR ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/refserver)
-add_executable(sitrep_refserver ${SITREP_REFSERVER_DIR}/main.cpp ${SITREP_REFSERVER_DIR}/refserver.cpp
-               ${SITREP_REFSERVER_DIR}/refserver.h)
-target_link_libraries(sitrep_refserver PRIVATE sitrep_models Qt6::Network)
-set_target_properties(sitrep_refserver PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
 
 # QtKeychain against gnome-keyring in a private D-Bus session and a private HOME, unlocked
 # with a password on stdin first (otherwise the daemon waits for a prompt).
