@@ -375,19 +375,21 @@ void ApiServer::dispatch(Connection *c, const http::HttpRequest &request)
     const QByteArray url = m_options.databaseUrl;
     const int maxWait = m_options.maxWaitSeconds;
     ServerMetrics *metrics = &m_metrics;
-    m_pool.start([this, id, request, url, maxWait, metrics] {
+    const FeedHead head = feedHead();
+    const qint64 dispatched = nowMs();
+    m_pool.start([this, id, request, url, maxWait, metrics, head, dispatched] {
         QString error;
         QString route;
         ApiResponse r;
         if (pg::Connection *db = workerDb(url, &error)) {
             metrics->dbBusy(1);
-            r = handleRequest(*db, request, *metrics, maxWait, &route);
+            r = handleRequest(*db, request, *metrics, maxWait, head, &route);
             // A connection that broke (the database restarted since this thread last used
             // it): once more on a fresh one. Writes are safe to repeat: a commit that did
             // happen is found again through its Idempotency-Key.
             if (!db->isOpen()) {
                 if ((db = workerDb(url, &error)))
-                    r = handleRequest(*db, request, *metrics, maxWait, &route);
+                    r = handleRequest(*db, request, *metrics, maxWait, head, &route);
             }
             metrics->dbBusy(-1);
         } else {
@@ -397,19 +399,39 @@ void ApiServer::dispatch(Connection *c, const http::HttpRequest &request)
                               QStringLiteral("the database is not reachable: try again"));
         }
         QMetaObject::invokeMethod(
-            this, [this, id, r, route] { deliver(id, r, route); }, Qt::QueuedConnection);
+            this, [this, id, r, route, dispatched] { deliver(id, r, route, dispatched); }, Qt::QueuedConnection);
     });
 }
 
-void ApiServer::deliver(quint64 id, const ApiResponse &response, const QString &route)
+FeedHead ApiServer::feedHead() const
+{
+    FeedHead h;
+    h.known = m_headReadMs >= 0 && m_lastChangeMs < m_headReadMs;
+    h.cursor = m_head;
+    return h;
+}
+
+void ApiServer::noteHead(const ApiResponse &r, qint64 readStartedMs)
+{
+    if (r.status == 200 && r.atHead && readStartedMs >= m_headReadMs) {
+        m_head = r.head;
+        m_headReadMs = readStartedMs;
+    }
+}
+
+void ApiServer::deliver(quint64 id, const ApiResponse &response, const QString &route, qint64 dispatchedMs)
 {
     if (response.appended)
         onLocalAppend();
+    noteHead(response, dispatchedMs);
     Connection *c = m_connections.value(id);
     if (!c)
         return;
     if (response.wait && response.waitSeconds > 0 && !m_stopping) {
         addWaiter(id, response);
+        // Something changed while the worker looked: every waiter looks again.
+        if (m_lastChangeMs >= dispatchedMs)
+            wakeWaiters();
         return;
     }
     m_metrics.countRequest(route, response.status);
@@ -501,7 +523,8 @@ void ApiServer::wakeWaiters()
     for (auto it = groups.cbegin(); it != groups.cend(); ++it) {
         const Cursor cursor = it.value();
         const int limit = it.key().second;
-        m_pool.start([this, url, cursor, limit, remaining] {
+        const qint64 started = nowMs();
+        m_pool.start([this, url, cursor, limit, remaining, started] {
             QString error;
             ApiResponse r;
             if (pg::Connection *db = workerDb(url, &error))
@@ -510,7 +533,8 @@ void ApiServer::wakeWaiters()
                 r.wait = true; // nothing to say yet: the waiters keep waiting
             QMetaObject::invokeMethod(
                 this,
-                [this, r, cursor, limit, remaining] {
+                [this, r, cursor, limit, remaining, started] {
+                    noteHead(r, started);
                     if (!r.wait && r.status == 200) {
                         for (qsizetype i = 0; i < m_waiters.size(); ++i) {
                             const Waiter w = m_waiters[i];
@@ -538,6 +562,7 @@ void ApiServer::wakeWaiters()
 void ApiServer::onLocalAppend()
 {
     m_lastNotifyMs = nowMs();
+    m_lastChangeMs = m_lastNotifyMs;
     wakeWaiters();
     sendNotify();
 }
@@ -593,6 +618,7 @@ void ApiServer::openListener()
     connect(m_listenNotifier, &QSocketNotifier::activated, this, &ApiServer::onNotification);
     // Anything appended while we were not listening.
     m_lastNotifyMs = nowMs();
+    m_lastChangeMs = m_lastNotifyMs;
     wakeWaiters();
 }
 
@@ -618,6 +644,7 @@ void ApiServer::onNotification()
     if (other) {
         m_metrics.countNotify();
         m_lastNotifyMs = nowMs();
+        m_lastChangeMs = m_lastNotifyMs;
         wakeWaiters();
     }
 }

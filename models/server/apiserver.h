@@ -57,6 +57,17 @@ struct ApiResponse {
     int limit = 0;
     int waitSeconds = 0;
     bool appended = false; // new events committed: wake the feed
+    // A change-feed page that reached the end of the feed: where the end was.
+    bool atHead = false;
+    Cursor head;
+};
+
+/// What the event loop knows of the end of the feed when it hands a request to a worker: a
+/// long poll at exactly that position parks without reading the feed again, unless an
+/// append or a notification came since that end was read.
+struct FeedHead {
+    bool known = false;
+    Cursor cursor;
 };
 
 /// sitrep-server's HTTP front: the contract of resources/api/sitrep.yaml on PostgreSQL.
@@ -99,7 +110,9 @@ private:
     void onReadyRead(Connection *c);
     void onDeadline(Connection *c);
     void dispatch(Connection *c, const http::HttpRequest &request);
-    void deliver(quint64 connection, const ApiResponse &response, const QString &route);
+    void deliver(quint64 connection, const ApiResponse &response, const QString &route, qint64 dispatchedMs = 0);
+    void noteHead(const ApiResponse &response, qint64 readStartedMs);
+    FeedHead feedHead() const;
     void write(Connection *c, const ApiResponse &response, bool close);
     void closeConnection(Connection *c);
     void armIdle(Connection *c);
@@ -125,6 +138,11 @@ private:
     bool m_wakeAgain = false;
     QTimer m_waiterTimer; // expiry and the safety re-check
     qint64 m_lastNotifyMs = 0;
+    // The end of the feed as last read, and when the read that found it started; any change
+    // signalled after that start makes it stale.
+    Cursor m_head;
+    qint64 m_headReadMs = -1;
+    qint64 m_lastChangeMs = 0;
     std::unique_ptr<pg::Connection> m_listen;
     QSocketNotifier *m_listenNotifier = nullptr;
     QTimer m_listenRetry;

@@ -241,11 +241,13 @@ ApiResponse readChanges(pg::Connection &db, const Cursor &cursor, int limit)
     r.cursor = cursor;
     r.limit = limit;
     r.wait = page->count == 0;
+    r.atHead = !page->more;
+    r.head = page->next;
     return r;
 }
 
 ApiResponse handleRequest(pg::Connection &db, const http::HttpRequest &req, ServerMetrics &metrics,
-                          int maxWaitSeconds, QString *route)
+                          int maxWaitSeconds, const FeedHead &head, QString *route)
 {
     *route = routeOf(req.method, req.path);
     const QStringList parts = pathParts(req.path);
@@ -308,12 +310,24 @@ ApiResponse handleRequest(pg::Connection &db, const http::HttpRequest &req, Serv
         if (!ok || wait < 0 || wait > 60)
             return errorResponse(400, QStringLiteral("bad_request"),
                                  QStringLiteral("wait must be 0 to 60 seconds"));
+        // A long poll at the end of the feed that nothing has changed since: park it now.
+        if (wait > 0 && head.known && head.cursor == *cursor) {
+            ApiResponse r;
+            r.wait = true;
+            r.cursor = *cursor;
+            r.limit = limit;
+            r.waitSeconds = qMin(wait, maxWaitSeconds);
+            r.body = "{\"events\":[],\"cursor\":\"" + cursor->toString().toLatin1() + "\",\"more\":false}";
+            return r;
+        }
         auto page = log.changes(*cursor, limit,
                                 cursor->xid == 0 && cursor->seq == 0 ? EventLog::Total::Exact
                                                                      : EventLog::Total::Estimate);
         if (!page)
             return unavailable(page.errorMessage());
         ApiResponse r = changesPage(*page);
+        r.atHead = !page->more;
+        r.head = page->next;
         if (page->count == 0 && wait > 0) {
             r.wait = true;
             r.cursor = *cursor;
