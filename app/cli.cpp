@@ -351,8 +351,6 @@ int run(const QStringList &args)
                       {QStringLiteral("commander"), p.value(commander)},
                       {QStringLiteral("alerts"), QJsonArray::fromStringList(p.values(alert))},
                       {QStringLiteral("reporter"), s.actor}};
-        if (!p.value(group).isEmpty() && !eng().oncall().group(p.value(group)))
-            return fail(QStringLiteral("unknown assignment group '%1'").arg(p.value(group)));
         auto r = eng().execute(Command::open(a, s.actor));
         if (!r)
             return fail(r.errorMessage());
