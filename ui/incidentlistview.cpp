@@ -15,10 +15,10 @@
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QShortcut>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -144,9 +144,8 @@ IncidentListView::IncidentListView(IncidentTableModel &model, const workflow::Wo
         m_table->setFocus();
     };
     connect(askCancel, &QPushButton::clicked, this, cancel);
-    auto *esc = new QShortcut(QKeySequence(Qt::Key_Escape), m_askBar);
-    esc->setContext(Qt::WidgetWithChildrenShortcut);
-    connect(esc, &QShortcut::activated, this, cancel);
+    // Escape in the question drops it (the line edit leaves the key to its parent).
+    m_askBar->installEventFilter(this);
 
     m_message = new QFrame(this);
     m_message->setObjectName(QStringLiteral("listMessage"));
@@ -299,6 +298,18 @@ QStringList IncidentListView::selectedUids() const
             out << uid;
     }
     return out;
+}
+
+bool IncidentListView::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_askBar && event->type() == QEvent::KeyPress &&
+        static_cast<QKeyEvent *>(event)->key() == Qt::Key_Escape) {
+        m_askDone = nullptr;
+        m_askBar->hide();
+        m_table->setFocus();
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void IncidentListView::pinSelection()

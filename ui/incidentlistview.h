@@ -64,6 +64,9 @@ public:
 Q_SIGNALS:
     void openIncident(const QString &uid);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void scheduleApply();
     void updateCount();

@@ -26,6 +26,7 @@
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -376,9 +377,8 @@ QWidget *IncidentWorkspace::buildFieldEditor(QWidget *parent)
         sc->setContext(Qt::WidgetWithChildrenShortcut);
         connect(sc, &QShortcut::activated, this, [this] { saveFields(); });
     }
-    auto *esc = new QShortcut(QKeySequence(Qt::Key_Escape), m_editor);
-    esc->setContext(Qt::WidgetWithChildrenShortcut);
-    connect(esc, &QShortcut::activated, this, &IncidentWorkspace::cancelEdit);
+    // Escape reaches the editor from any of its fields (they leave it unhandled).
+    m_editor->installEventFilter(this);
     for (QComboBox *c : {m_editSeverity, m_editImpact, m_editUrgency})
         connect(c, &QComboBox::currentIndexChanged, this,
                 &IncidentWorkspace::updatePriorityPreview);
@@ -450,6 +450,16 @@ void IncidentWorkspace::editFields(const QString &field)
     w->setFocus(Qt::ShortcutFocusReason);
     if (auto *e = qobject_cast<QLineEdit *>(w))
         e->selectAll();
+}
+
+bool IncidentWorkspace::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_editor && event->type() == QEvent::KeyPress &&
+        static_cast<QKeyEvent *>(event)->key() == Qt::Key_Escape) {
+        cancelEdit();
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void IncidentWorkspace::cancelEdit()

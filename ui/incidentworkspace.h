@@ -80,6 +80,9 @@ public:
 Q_SIGNALS:
     void titleChanged(const QString &title);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     QWidget *buildHeader();
     QWidget *buildFieldEditor(QWidget *parent);

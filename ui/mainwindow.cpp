@@ -697,7 +697,9 @@ void MainWindow::showCommandPalette()
     auto *p = new CommandPalette(actions, finder, this);
     p->setAttribute(Qt::WA_DeleteOnClose);
     connect(p, &CommandPalette::openIncident, this, [this](const QString &uid) { openIncident(uid); });
-    connect(p, &QObject::destroyed, this, [temp] { qDeleteAll(temp); });
+    // The palette owns the actions made for it (they go with it, also when the window goes first).
+    for (QAction *a : std::as_const(temp))
+        a->setParent(p);
     p->open();
     p->input()->setFocus();
 }

@@ -342,10 +342,10 @@ void IncidentTableModel::movePersistentRows(const QHash<int, QList<IncidentRow>>
     for (const QModelIndex &i : from) {
         const IncidentRow *r = rowAt(i.row()); // the old pages are still in place
         const auto it = r ? rowOf.constFind(r->id) : rowOf.cend();
-        if (it != rowOf.cend())
-            to << (*it >= 0 && *it < count ? createIndex(*it, i.column()) : QModelIndex());
-        else // a row nobody looked up (its page was not loaded): it stays where it was
-            to << (i.row() < count ? i : QModelIndex());
+        // Gone, or nowhere we know of: the index goes rather than point at another incident
+        // (a row kept in place could also land on a row another index moved to).
+        to << (it != rowOf.cend() && *it >= 0 && *it < count ? createIndex(*it, i.column())
+                                                             : QModelIndex());
     }
     changePersistentIndexList(from, to);
 }
