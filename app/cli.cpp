@@ -11,6 +11,7 @@
 
 #include "app/appcontext.h"
 #include "demo/demogenerator.h"
+#include "engine/fieldrules.h"
 #include "postmortem/draft.h"
 
 #include <QCommandLineParser>
@@ -351,6 +352,9 @@ int run(const QStringList &args)
                       {QStringLiteral("commander"), p.value(commander)},
                       {QStringLiteral("alerts"), QJsonArray::fromStringList(p.values(alert))},
                       {QStringLiteral("reporter"), s.actor}};
+        // Groups are checked where people name them (imported history may carry others).
+        if (auto g = engine::rules::checkAssignmentGroup(eng().oncall(), p.value(group)); !g)
+            return fail(g.errorMessage());
         auto r = eng().execute(Command::open(a, s.actor));
         if (!r)
             return fail(r.errorMessage());

@@ -42,6 +42,8 @@ Status checkServices(const QStringList &names, const QStringList &existing = {})
 QStringList splitServices(const QString &text);
 /// A known assignment group of the schedule, in its canonical spelling. Empty stays empty
 /// (no group); `current` is accepted as it is, so a stored group never becomes invalid.
+/// The engine applies it to set and assign; front ends apply it where people create
+/// incidents (imported or synthesised history may name groups the schedule lacks).
 Result<QString> checkAssignmentGroup(const workflow::OnCallSchedule &oncall, const QString &name,
                                      const QString &current = {});
 /// Priority from impact x urgency when both are known, else from the severity; None when

@@ -300,6 +300,10 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         const QString title = a[u"title"].toString().trimmed();
         if (auto t = rules::checkTitle(title); !t)
             return R(t.error());
+        // Names a person typed follow the rule; an alert source's names are kept as sent.
+        if (!a.contains(u"source"))
+            if (auto c = rules::checkServices(listArg(a[u"services"])); !c)
+                return R(c.error());
         if (auto t = rules::checkText(QStringLiteral("description"), a[u"description"].toString());
             !t)
             return R(t.error());
@@ -353,14 +357,7 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         const auto *initial = wf.state(wf.initialState());
         const auto pol = wf.policy(prio);
         const QStringList services = listArg(a[u"services"]);
-        // Names a person typed follow the rule; an alert source's names are kept as sent.
-        if (!a.contains(u"source"))
-            if (auto c = rules::checkServices(services); !c)
-                return R(c.error());
-        auto knownGroup = rules::checkAssignmentGroup(m_oncall, a[u"assignment_group"].toString());
-        if (!knownGroup)
-            return R(knownGroup.error());
-        QString group = *knownGroup;
+        QString group = a[u"assignment_group"].toString().trimmed();
         const QString category = a[u"category"].toString().trimmed();
         if (group.isEmpty() && a[u"assignee"].toString().trimmed().isEmpty())
             group = m_oncall.route(category, services);

@@ -101,12 +101,19 @@ private Q_SLOTS:
                  qPrintable(bad.errorMessage()));
         QVERIFY(set(fx, n, QStringLiteral("assignment_group"), QStringLiteral("payments")));
         QCOMPARE(fx.get(n).assignmentGroup, QStringLiteral("Payments"));
-        const auto open = fx.engine->execute(
-            Command::open({{QStringLiteral("title"), QStringLiteral("x")},
-                           {QStringLiteral("severity"), QStringLiteral("low")},
-                           {QStringLiteral("assignment_group"), QStringLiteral("Nope")}}));
-        QVERIFY(!open);
-        QCOMPARE(open.errorMessage(), bad.errorMessage());
+        // Assign follows the same rule, with the same words.
+        const auto assign =
+            fx.run(Command::Kind::Assign, n, {{QStringLiteral("group"), QStringLiteral("Nope")}});
+        QVERIFY(!assign);
+        QCOMPARE(assign.errorMessage(), bad.errorMessage());
+        // History opened with a group the schedule lacks (an import) keeps it, and stays editable.
+        const QString old =
+            fx.open({{QStringLiteral("title"), QStringLiteral("Imported")},
+                     {QStringLiteral("severity"), QStringLiteral("low")},
+                     {QStringLiteral("assignment_group"), QStringLiteral("Legacy Team")}});
+        QCOMPARE(fx.get(old).assignmentGroup, QStringLiteral("Legacy Team"));
+        QVERIFY(set(fx, old, QStringLiteral("title"), QStringLiteral("Imported, edited")));
+        QVERIFY(set(fx, old, QStringLiteral("assignment_group"), QStringLiteral("Legacy Team")));
     }
 
     void priority_fromImpactAndUrgency_elseSeverity()
