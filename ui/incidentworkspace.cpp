@@ -273,7 +273,7 @@ QWidget *IncidentWorkspace::buildFieldEditor(QWidget *parent)
     m_editTitle->setAccessibleName(tr("Title"));
     m_editTitle->setMaxLength(engine::rules::MaxTitleLength);
     grid->addWidget(label(tr("Title:"), m_editTitle), 0, 0);
-    grid->addWidget(m_editTitle, 0, 1, 1, 5);
+    grid->addWidget(m_editTitle, 0, 1, 1, 6);
 
     m_editSeverity = new QComboBox(m_editor);
     m_editSeverity->setObjectName(QStringLiteral("editSeverity"));
@@ -304,7 +304,7 @@ QWidget *IncidentWorkspace::buildFieldEditor(QWidget *parent)
     grid->addWidget(m_editImpact, 1, 3);
     grid->addWidget(label(tr("Urgency:"), m_editUrgency), 1, 4);
     grid->addWidget(m_editUrgency, 1, 5);
-    grid->addWidget(m_editPriority, 2, 1, 1, 5);
+    grid->addWidget(m_editPriority, 1, 6);
 
     m_editAssignee = new QLineEdit(m_editor);
     m_editAssignee->setObjectName(QStringLiteral("editAssignee"));
@@ -328,40 +328,40 @@ QWidget *IncidentWorkspace::buildFieldEditor(QWidget *parent)
     m_editCategory = new QLineEdit(m_editor);
     m_editCategory->setObjectName(QStringLiteral("editCategory"));
     m_editCategory->setAccessibleName(tr("Category"));
-    grid->addWidget(label(tr("Assignee:"), m_editAssignee), 3, 0);
-    grid->addWidget(m_editAssignee, 3, 1);
-    grid->addWidget(label(tr("Group:"), m_editGroup), 3, 2);
-    grid->addWidget(m_editGroup, 3, 3);
-    grid->addWidget(label(tr("Category:"), m_editCategory), 3, 4);
-    grid->addWidget(m_editCategory, 3, 5);
+    grid->addWidget(label(tr("Assignee:"), m_editAssignee), 2, 0);
+    grid->addWidget(m_editAssignee, 2, 1);
+    grid->addWidget(label(tr("Group:"), m_editGroup), 2, 2);
+    grid->addWidget(m_editGroup, 2, 3);
+    grid->addWidget(label(tr("Category:"), m_editCategory), 2, 4);
+    grid->addWidget(m_editCategory, 2, 5);
 
     m_editServices = new QLineEdit(m_editor);
     m_editServices->setObjectName(QStringLiteral("editServices"));
     m_editServices->setAccessibleName(tr("Affected services"));
     m_editServices->setPlaceholderText(tr("checkout-api, payments (comma separated)"));
-    grid->addWidget(label(tr("Services:"), m_editServices), 4, 0);
-    grid->addWidget(m_editServices, 4, 1, 1, 5);
+    grid->addWidget(label(tr("Services:"), m_editServices), 3, 0);
+    grid->addWidget(m_editServices, 3, 1, 1, 5);
 
     m_editDescription = new QPlainTextEdit(m_editor);
     m_editDescription->setObjectName(QStringLiteral("editDescription"));
     m_editDescription->setAccessibleName(tr("Description"));
     m_editDescription->setTabChangesFocus(true);
-    m_editDescription->setMaximumHeight(fontMetrics().height() * 4 + 12);
-    grid->addWidget(label(tr("Description:"), m_editDescription), 5, 0, Qt::AlignTop);
-    grid->addWidget(m_editDescription, 5, 1, 1, 5);
+    // Two lines: the editor sits above the timeline and must not push it off small screens.
+    m_editDescription->setFixedHeight(fontMetrics().lineSpacing() * 2 + 12);
+    grid->addWidget(label(tr("Description:"), m_editDescription), 4, 0, Qt::AlignTop);
+    grid->addWidget(m_editDescription, 4, 1, 1, 5);
 
     auto *buttons = new QHBoxLayout;
-    buttons->addStretch(1);
     auto *hint = new QLabel(tr("Enter saves, Esc cancels"), m_editor);
     hint->setEnabled(false);
-    buttons->addWidget(hint);
+    grid->addWidget(hint, 4, 6, Qt::AlignTop | Qt::AlignRight);
     auto *save = new QPushButton(tr("Save"), m_editor);
     save->setObjectName(QStringLiteral("saveFields"));
     auto *cancel = new QPushButton(tr("Cancel"), m_editor);
     cancel->setObjectName(QStringLiteral("cancelFields"));
     buttons->addWidget(save);
     buttons->addWidget(cancel);
-    grid->addLayout(buttons, 6, 0, 1, 6);
+    grid->addLayout(buttons, 3, 6);
     grid->setColumnStretch(1, 2);
     grid->setColumnStretch(3, 2);
     grid->setColumnStretch(5, 2);

@@ -535,8 +535,7 @@ void MainWindow::askOnTargets(
         }
     }
     const QString label =
-        uids.size() == 1 ? prompt
-                         : tr("%1 (%n selected incidents)", nullptr, int(uids.size())).arg(prompt);
+        uids.size() == 1 ? prompt : tr("%n selected · %1", nullptr, int(uids.size())).arg(prompt);
     m_list->ask(label, initial, choices, [this, make, field](const QString &value) {
         runOnTargets(field == u"note" ? tr("Note added to") : tr("Updated"),
                      [make, value](const QString &uid) { return make(uid, value); });
