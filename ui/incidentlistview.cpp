@@ -23,6 +23,8 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <set>
+
 namespace sitrep::ui {
 
 using namespace sitrep::itemmodels;
@@ -288,16 +290,26 @@ QString IncidentListView::selectedUid() const
 
 QStringList IncidentListView::selectedUids() const
 {
-    QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    std::sort(rows.begin(), rows.end(),
-              [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
+    // From the ranges, not selectedRows(): a select-all over a million rows stays cheap.
+    std::set<int> rows;
+    for (const QItemSelectionRange &r : m_table->selectionModel()->selection())
+        for (int row = r.top(); row <= r.bottom() && int(rows.size()) < MaxActionRows; ++row)
+            rows.insert(row);
     QStringList out;
-    for (const QModelIndex &i : std::as_const(rows)) {
-        const QString uid = i.data(IncidentRole::UidRole).toString();
+    for (int row : rows) {
+        const QString uid = m_decorator->index(row, 0).data(IncidentRole::UidRole).toString();
         if (!uid.isEmpty() && !out.contains(uid))
             out << uid;
     }
     return out;
+}
+
+qint64 IncidentListView::selectedCount() const
+{
+    qint64 n = 0;
+    for (const QItemSelectionRange &r : m_table->selectionModel()->selection())
+        n += r.height();
+    return n;
 }
 
 bool IncidentListView::eventFilter(QObject *watched, QEvent *event)

@@ -44,8 +44,12 @@ public:
     itemmodels::IncidentFilter currentFilter() const;
     /// UID of the selected incident (the current row when several are), empty if none.
     QString selectedUid() const;
-    /// UIDs of every selected incident, in list order.
+    /// Most incidents one action acts on at once.
+    static constexpr int MaxActionRows = 1000;
+    /// UIDs of the selected incidents, in list order (up to MaxActionRows, loaded rows only).
     QStringList selectedUids() const;
+    /// How many rows are selected.
+    qint64 selectedCount() const;
     /// Selects the incident's row if its page is loaded; false otherwise.
     bool selectUid(const QString &uid);
     void focusSearch();

@@ -485,6 +485,11 @@ void MainWindow::report(const QString &text, bool error)
 void MainWindow::runOnTargets(const QString &what,
                               const std::function<engine::Command(const QString &uid)> &make)
 {
+    if (!currentWorkspace() && m_list->selectedCount() > IncidentListView::MaxActionRows)
+        return report(tr("%1 incidents are selected; one action takes at most %2.")
+                          .arg(m_list->selectedCount())
+                          .arg(IncidentListView::MaxActionRows),
+                      true);
     const QStringList uids = actionTargets();
     if (uids.isEmpty())
         return report(tr("Nothing to act on: select incidents in the list, or open one."), true);
