@@ -11,6 +11,7 @@
 
 #include "app/appcontext.h"
 #include "demo/demogenerator.h"
+#include "engine/fieldrules.h"
 #include "postmortem/draft.h"
 
 #include <QCommandLineParser>
@@ -351,8 +352,9 @@ int run(const QStringList &args)
                       {QStringLiteral("commander"), p.value(commander)},
                       {QStringLiteral("alerts"), QJsonArray::fromStringList(p.values(alert))},
                       {QStringLiteral("reporter"), s.actor}};
-        if (!p.value(group).isEmpty() && !eng().oncall().group(p.value(group)))
-            return fail(QStringLiteral("unknown assignment group '%1'").arg(p.value(group)));
+        // Groups are checked where people name them (imported history may carry others).
+        if (auto g = engine::rules::checkAssignmentGroup(eng().oncall(), p.value(group)); !g)
+            return fail(g.errorMessage());
         auto r = eng().execute(Command::open(a, s.actor));
         if (!r)
             return fail(r.errorMessage());

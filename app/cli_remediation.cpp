@@ -539,6 +539,14 @@ std::unique_ptr<QObject> startEmbeddedRemediation(app::AppContext &context)
     e->dispatcher->setWaitSeconds(0); // short polls: the window's thread must not wait
     QObject::connect(e->dispatcher.get(), &RemediationDispatcher::roundFailed, e.get(),
                      [](const QString &m) { fprintf(stderr, "sitrep remediation: %s\n", m.toUtf8().constData()); });
+    QObject::connect(e->dispatcher.get(), &RemediationDispatcher::waitingForSqs, e.get(),
+                     [](qint64 n) {
+                         if (n > 0)
+                             fprintf(stderr,
+                                     "sitrep remediation: %lld action(s) wait for an SQS endpoint "
+                                     "(sitrep config set aws.region or aws.endpoint)\n",
+                                     static_cast<long long>(n));
+                     });
     e->dispatcher->start(5000);
     return e;
 }

@@ -3,11 +3,14 @@
 
 #include "bannerstyle.h"
 #include "domain/incident.h"
+#include "engine/fieldrules.h"
 #include "engine/lifecycleengine.h"
+#include "keyboardguard.h"
 #include "severitystyle.h"
 #include "workflow/prioritymatrix.h"
 
 #include <QComboBox>
+#include <QCompleter>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QJsonArray>
@@ -34,6 +37,7 @@ CreateIncidentDialog::CreateIncidentDialog(engine::LifecycleEngine &engine, cons
     : QDialog(parent), m_engine(engine), m_me(me)
 {
     setObjectName(QStringLiteral("createIncidentDialog"));
+    installAcceleratorGuard();
     setWindowTitle(tr("New incident"));
     auto *v = new QVBoxLayout(this);
     auto *form = new QFormLayout;
@@ -52,6 +56,8 @@ CreateIncidentDialog::CreateIncidentDialog(engine::LifecycleEngine &engine, cons
     m_description->setAccessibleName(tr("Description"));
     m_description->setPlaceholderText(tr("Symptoms, first signal, what has been tried"));
     m_description->setMaximumHeight(fontMetrics().height() * 5);
+    // Tab moves to the next field, as in every other field of the form.
+    m_description->setTabChangesFocus(true);
     form->addRow(tr("&Description:"), m_description);
 
     m_severity = new QComboBox(this);
@@ -112,8 +118,18 @@ CreateIncidentDialog::CreateIncidentDialog(engine::LifecycleEngine &engine, cons
     m_assignee->setPlaceholderText(tr("empty: whoever is on call"));
     form->addRow(tr("&Assignee:"), m_assignee);
     m_group = new QLineEdit(this);
+    m_group->setObjectName(QStringLiteral("groupEdit"));
     m_group->setAccessibleName(tr("Assignment group"));
+    QStringList groups;
+    for (const auto &g : m_engine.oncall().groups())
+        groups << g.name;
+    m_group->setPlaceholderText(tr("empty: routed by category and services"));
+    auto *groupCompleter = new QCompleter(groups, m_group);
+    groupCompleter->setCaseSensitivity(Qt::CaseInsensitive);
+    m_group->setCompleter(groupCompleter);
+    m_groupError = errorLabel(this, QStringLiteral("groupError"));
     form->addRow(tr("Assignment &group:"), m_group);
+    form->addRow(QString(), m_groupError);
     m_commander = new QLineEdit(this);
     m_commander->setAccessibleName(tr("Incident commander"));
     form->addRow(tr("Incident co&mmander:"), m_commander);
@@ -131,6 +147,7 @@ CreateIncidentDialog::CreateIncidentDialog(engine::LifecycleEngine &engine, cons
 
     connect(m_title, &QLineEdit::textChanged, this, &CreateIncidentDialog::validate);
     connect(m_services, &QLineEdit::textChanged, this, &CreateIncidentDialog::validate);
+    connect(m_group, &QLineEdit::textChanged, this, &CreateIncidentDialog::validate);
     connect(m_description, &QPlainTextEdit::textChanged, this, &CreateIncidentDialog::validate);
     connect(m_severity, &QComboBox::activated, this, [this] { m_severity->setProperty("touched", true); });
     for (QComboBox *c : {m_severity, m_impact, m_urgency})
@@ -143,21 +160,14 @@ QString CreateIncidentDialog::priorityText() const
 {
     const QString impact = m_impact->currentData().toString();
     const QString urgency = m_urgency->currentData().toString();
-    if (!impact.isEmpty() && !urgency.isEmpty())
-        return domain::priorityName(m_engine.workflow().matrix().priority(impact, urgency));
-    if (impact.isEmpty() && urgency.isEmpty())
-        return domain::priorityName(domain::priorityForSeverity(domain::parseSeverity(m_severity->currentData().toString())));
-    return {};
+    if (impact.isEmpty() != urgency.isEmpty())
+        return {};
+    return domain::priorityName(engine::rules::derivedPriority(
+        m_engine.workflow().matrix(), impact, urgency,
+        domain::parseSeverity(m_severity->currentData().toString())));
 }
 
-static QStringList splitServices(const QString &text)
-{
-    QStringList out;
-    for (const QString &s : text.split(u',', Qt::SkipEmptyParts))
-        if (!s.trimmed().isEmpty())
-            out << s.trimmed();
-    return out;
-}
+using engine::rules::splitServices;
 
 bool CreateIncidentDialog::isValid() const
 {
@@ -168,13 +178,14 @@ void CreateIncidentDialog::validate()
 {
     bool ok = true;
     const QString title = m_title->text().trimmed();
+    // The engine's rules, so the form never accepts what the engine refuses (or the reverse).
     QString titleError;
     if (title.isEmpty())
         titleError = tr("A title is required.");
-    else if (title.size() < 5)
-        titleError = tr("Say a little more: at least 5 characters.");
-    else if (title.size() > 200)
-        titleError = tr("Keep the title under 200 characters (%1 now).").arg(title.size());
+    else if (!engine::rules::checkTitle(title))
+        titleError = tr("Keep the title to %1 characters (%2 now).")
+                         .arg(engine::rules::MaxTitleLength)
+                         .arg(title.size());
     // An untouched form shows no red; the Create button stays disabled anyway.
     m_titleError->setText(titleError);
     m_titleError->setVisible(!titleError.isEmpty() && m_title->isModified());
@@ -196,9 +207,8 @@ void CreateIncidentDialog::validate()
     ok = ok && matrixError.isEmpty();
 
     QString svcError;
-    static const QRegularExpression svcName(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$"));
     for (const QString &s : splitServices(m_services->text()))
-        if (!svcName.match(s).hasMatch()) {
+        if (!engine::rules::checkServiceName(s)) {
             svcError = tr("'%1' is not a service name (letters, digits, . _ / -).").arg(s);
             break;
         }
@@ -206,8 +216,14 @@ void CreateIncidentDialog::validate()
     m_servicesError->setVisible(!svcError.isEmpty());
     ok = ok && svcError.isEmpty();
 
-    if (m_description->toPlainText().size() > 20000) {
-        m_formError->setText(tr("The description is limited to 20,000 characters."));
+    const auto group = engine::rules::checkAssignmentGroup(m_engine.oncall(), m_group->text());
+    m_groupError->setText(group ? QString() : group.errorMessage());
+    m_groupError->setVisible(!group);
+    ok = ok && group.ok();
+
+    if (!engine::rules::checkText(QStringLiteral("description"), m_description->toPlainText())) {
+        m_formError->setText(tr("The description is limited to %1 characters.")
+                                 .arg(QLocale().toString(engine::rules::MaxTextLength)));
         m_formError->show();
         ok = false;
     } else if (m_formError->property("fromEngine").toBool() == false) {

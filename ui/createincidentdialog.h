@@ -56,6 +56,7 @@ private:
     QLabel *m_servicesError = nullptr;
     QLineEdit *m_assignee = nullptr;
     QLineEdit *m_group = nullptr;
+    QLabel *m_groupError = nullptr;
     QLineEdit *m_commander = nullptr;
     QLabel *m_formError = nullptr;
     QDialogButtonBox *m_buttons = nullptr;

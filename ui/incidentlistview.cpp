@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "incidentlistview.h"
 
+#include "bannerstyle.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidenttablemodel.h"
 #include "severitystyle.h"
@@ -9,15 +10,20 @@
 #include <QAbstractButton>
 #include <QButtonGroup>
 #include <QComboBox>
+#include <QCompleter>
 #include <QDateTime>
+#include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
+
+#include <set>
 
 namespace sitrep::ui {
 
@@ -106,6 +112,60 @@ IncidentListView::IncidentListView(IncidentTableModel &model, const workflow::Wo
     filters->addWidget(m_assignee, 1);
     outer->addLayout(filters);
 
+    // Inline question for list actions (note, assignee, ...) and the outcome of the last one.
+    m_askBar = new QFrame(this);
+    m_askBar->setObjectName(QStringLiteral("listAskBar"));
+    m_askBar->setFrameShape(QFrame::StyledPanel);
+    auto *askRow = new QHBoxLayout(m_askBar);
+    askRow->setContentsMargins(6, 4, 6, 4);
+    m_askPrompt = new QLabel(m_askBar);
+    askRow->addWidget(m_askPrompt);
+    m_askEdit = new QLineEdit(m_askBar);
+    m_askEdit->setObjectName(QStringLiteral("listAskEdit"));
+    askRow->addWidget(m_askEdit, 1);
+    auto *askOk = new QPushButton(tr("Apply"), m_askBar);
+    askOk->setObjectName(QStringLiteral("listAskApply"));
+    askRow->addWidget(askOk);
+    auto *askCancel = new QPushButton(tr("Cancel"), m_askBar);
+    askRow->addWidget(askCancel);
+    m_askBar->hide();
+    outer->addWidget(m_askBar);
+    const auto submit = [this] {
+        auto done = std::move(m_askDone);
+        m_askDone = nullptr;
+        m_askBar->hide();
+        m_table->setFocus();
+        if (done)
+            done(m_askEdit->text());
+    };
+    connect(m_askEdit, &QLineEdit::returnPressed, this, submit);
+    connect(askOk, &QPushButton::clicked, this, submit);
+    const auto cancel = [this] {
+        m_askDone = nullptr;
+        m_askBar->hide();
+        m_table->setFocus();
+    };
+    connect(askCancel, &QPushButton::clicked, this, cancel);
+    // Escape in the question drops it (the line edit leaves the key to its parent).
+    m_askBar->installEventFilter(this);
+
+    m_message = new QFrame(this);
+    m_message->setObjectName(QStringLiteral("listMessage"));
+    m_message->setFrameShape(QFrame::StyledPanel);
+    auto *msgRow = new QHBoxLayout(m_message);
+    msgRow->setContentsMargins(6, 4, 6, 4);
+    m_messageText = new QLabel(m_message);
+    m_messageText->setObjectName(QStringLiteral("listMessageText"));
+    m_messageText->setWordWrap(true);
+    m_messageText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    msgRow->addWidget(m_messageText, 1);
+    auto *dismiss = new QPushButton(tr("Dismiss"), m_message);
+    dismiss->setAccessibleName(tr("Dismiss message"));
+    msgRow->addWidget(dismiss);
+    connect(dismiss, &QPushButton::clicked, m_message, &QWidget::hide);
+    m_message->hide();
+    outer->addWidget(m_message);
+
     m_decorator = new IncidentListDecorator(this);
     m_decorator->setSourceModel(&m_model);
     m_table = new QTableView(this);
@@ -113,7 +173,8 @@ IncidentListView::IncidentListView(IncidentTableModel &model, const workflow::Wo
     m_table->setAccessibleName(tr("Incidents"));
     m_table->setModel(m_decorator);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    // Several rows at once: the window's actions (acknowledge, assign, ...) act on them all.
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
     // The indicator first: enabling sorting sorts by whatever it shows.
@@ -138,6 +199,10 @@ IncidentListView::IncidentListView(IncidentTableModel &model, const workflow::Wo
     m_table->setColumnWidth(IncidentColumn::Sla, width(QStringLiteral("overdue 12h 59m")));
     outer->addWidget(m_table, 1);
 
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &IncidentListView::pinSelection);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &IncidentListView::pinSelection);
     connect(m_table, &QTableView::activated, this, [this](const QModelIndex &idx) {
         const QString uid = idx.data(IncidentRole::UidRole).toString();
         if (!uid.isEmpty())
@@ -154,8 +219,15 @@ IncidentListView::IncidentListView(IncidentTableModel &model, const workflow::Wo
         connect(c, &QComboBox::currentIndexChanged, this, &IncidentListView::applyFilter);
     connect(&m_model, &IncidentTableModel::countChanged, this, &IncidentListView::updateCount);
     connect(&m_model, &IncidentTableModel::queryReady, this, &IncidentListView::updateCount);
-    // A new sort or filter starts at the top.
-    connect(&m_model, &IncidentTableModel::queryReady, m_table, &QTableView::scrollToTop);
+    // A new filter starts at the top; a new sort shows the selected incident where it went.
+    connect(&m_model, &IncidentTableModel::queryReady, this, [this] {
+        const QModelIndex current = m_table->currentIndex();
+        if (current.isValid() &&
+            m_table->selectionModel()->isRowSelected(current.row(), current.parent()))
+            m_table->scrollTo(current, QAbstractItemView::PositionAtCenter);
+        else
+            m_table->scrollToTop();
+    });
     applyFilter();
 }
 
@@ -207,8 +279,114 @@ void IncidentListView::updateCount()
 
 QString IncidentListView::selectedUid() const
 {
-    const QModelIndexList sel = m_table->selectionModel()->selectedRows();
-    return sel.isEmpty() ? QString() : sel.first().data(IncidentRole::UidRole).toString();
+    // The current row first: with several selected, it is the one the keyboard is on.
+    const QModelIndex current = m_table->currentIndex();
+    if (current.isValid() &&
+        m_table->selectionModel()->isRowSelected(current.row(), current.parent()))
+        return current.siblingAtColumn(0).data(IncidentRole::UidRole).toString();
+    const QStringList all = selectedUids();
+    return all.isEmpty() ? QString() : all.first();
+}
+
+QStringList IncidentListView::selectedUids() const
+{
+    // From the ranges, not selectedRows(): a select-all over a million rows stays cheap.
+    std::set<int> rows;
+    for (const QItemSelectionRange &r : m_table->selectionModel()->selection())
+        for (int row = r.top(); row <= r.bottom() && int(rows.size()) < MaxActionRows; ++row)
+            rows.insert(row);
+    QStringList out;
+    for (int row : rows) {
+        const QString uid = m_decorator->index(row, 0).data(IncidentRole::UidRole).toString();
+        if (!uid.isEmpty() && !out.contains(uid))
+            out << uid;
+    }
+    return out;
+}
+
+qint64 IncidentListView::selectedCount() const
+{
+    qint64 n = 0;
+    for (const QItemSelectionRange &r : m_table->selectionModel()->selection())
+        n += r.height();
+    return n;
+}
+
+bool IncidentListView::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_askBar && event->type() == QEvent::KeyPress &&
+        static_cast<QKeyEvent *>(event)->key() == Qt::Key_Escape) {
+        m_askDone = nullptr;
+        m_askBar->hide();
+        m_table->setFocus();
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void IncidentListView::pinSelection()
+{
+    QList<QPersistentModelIndex> pins;
+    const auto pin = [&](int row) {
+        if (row >= 0 && pins.size() < IncidentTableModel::MaxTrackedRows)
+            pins << QPersistentModelIndex(m_decorator->mapToSource(m_decorator->index(row, 0)));
+    };
+    pin(m_table->currentIndex().row());
+    for (const QItemSelectionRange &r : m_table->selectionModel()->selection())
+        for (int row = r.top();
+             row <= r.bottom() && pins.size() < IncidentTableModel::MaxTrackedRows; ++row)
+            pin(row);
+    m_pins = pins;
+}
+
+void IncidentListView::ask(const QString &prompt, const QString &initial,
+                           const QStringList &choices, std::function<void(const QString &)> done)
+{
+    m_askPrompt->setText(prompt);
+    m_askEdit->setText(initial);
+    m_askEdit->setAccessibleName(prompt);
+    if (!choices.isEmpty()) {
+        auto *c = new QCompleter(choices, m_askEdit);
+        c->setCaseSensitivity(Qt::CaseInsensitive);
+        m_askEdit->setCompleter(c);
+    } else {
+        m_askEdit->setCompleter(nullptr);
+    }
+    m_askDone = std::move(done);
+    m_message->hide();
+    m_askBar->show();
+    m_askEdit->selectAll();
+    m_askEdit->setFocus(Qt::ShortcutFocusReason);
+}
+
+void IncidentListView::showMessage(const QString &text, bool error)
+{
+    m_messageText->setText(text);
+    styleAsBanner(m_message, error ? BannerKind::Error : BannerKind::Success);
+    m_message->setAccessibleDescription(text);
+    m_message->show();
+}
+
+QString IncidentListView::messageText() const
+{
+    return m_message->isHidden() ? QString() : m_messageText->text();
+}
+
+bool IncidentListView::selectUid(const QString &uid)
+{
+    for (int r = 0; r < m_model.rowCount(); ++r) {
+        const IncidentRow *row = m_model.rowAt(r);
+        if (!row)
+            continue; // only loaded pages: no query on the GUI thread
+        if (row->uid == uid) {
+            const QModelIndex i = m_decorator->index(r, 0);
+            m_table->selectionModel()->setCurrentIndex(i, QItemSelectionModel::ClearAndSelect |
+                                                              QItemSelectionModel::Rows);
+            m_table->scrollTo(i);
+            return true;
+        }
+    }
+    return false;
 }
 
 void IncidentListView::focusSearch()

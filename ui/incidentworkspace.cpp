@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "incidentworkspace.h"
 
+#include "bannerstyle.h"
+#include "engine/fieldrules.h"
 #include "engine/lifecycleengine.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/timelinemodel.h"
@@ -9,12 +11,12 @@
 #include "postmortem/runbookchecklist.h"
 #include "problems/problemsection.h"
 #include "reminders/reminderservice.h"
-#include "bannerstyle.h"
 #include "severitystyle.h"
 #include "sync/conflictpanel.h"
 #include "triage/triagepanel.h"
 
 #include <QComboBox>
+#include <QCompleter>
 #include <QDateTime>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -22,12 +24,16 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonArray>
 #include <QJsonObject>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPixmap>
+#include <QPlainTextEdit>
 #include <QPushButton>
+#include <QShortcut>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -116,6 +122,12 @@ QWidget *IncidentWorkspace::buildHeader()
     m_rolesLabel = new QLabel(header);
     m_rolesLabel->setObjectName(QStringLiteral("rolesLabel"));
     line2->addWidget(m_rolesLabel, 1);
+    auto *edit = new QPushButton(tr("Edit fields"), header);
+    edit->setObjectName(QStringLiteral("editFieldsButton"));
+    edit->setToolTip(tr("Severity, impact and urgency, title, description, assignee, group, "
+                        "services, category (F2)"));
+    connect(edit, &QPushButton::clicked, this, [this] { editFields(); });
+    line2->addWidget(edit);
     ident->addLayout(line2);
     top->addLayout(ident, 1);
 
@@ -145,6 +157,8 @@ QWidget *IncidentWorkspace::buildHeader()
     timers->setHorizontalSpacing(24);
     top->addLayout(timers);
     v->addLayout(top);
+
+    v->addWidget(buildFieldEditor(header));
 
     m_reminderBanner = new QLabel(header);
     m_reminderBanner->setObjectName(QStringLiteral("reminders"));
@@ -215,6 +229,10 @@ QWidget *IncidentWorkspace::buildHeader()
     v->addWidget(m_guardPanel);
 
     connect(cancel, &QPushButton::clicked, m_guardPanel, &QWidget::hide);
+    // Enter in the inline forms does what their button does.
+    connect(m_approver, &QLineEdit::returnPressed, m_approveButton, &QPushButton::click);
+    connect(m_resolutionNote, &QLineEdit::returnPressed, m_guardGo, &QPushButton::click);
+    connect(m_rootCause, &QLineEdit::returnPressed, m_guardGo, &QPushButton::click);
     connect(m_approveButton, &QPushButton::clicked, this, [this] {
         const QString who = m_approver->text().trimmed();
         if (who.isEmpty()) {
@@ -235,6 +253,304 @@ QWidget *IncidentWorkspace::buildHeader()
             m_guardPanel->hide();
     });
     return header;
+}
+
+QWidget *IncidentWorkspace::buildFieldEditor(QWidget *parent)
+{
+    m_editor = new QFrame(parent);
+    m_editor->setObjectName(QStringLiteral("fieldEditor"));
+    m_editor->setFrameShape(QFrame::StyledPanel);
+    auto *grid = new QGridLayout(m_editor);
+    const auto label = [this](const QString &text, QWidget *buddy) {
+        auto *l = new QLabel(text, m_editor);
+        l->setBuddy(buddy);
+        return l;
+    };
+    const auto &matrix = m_engine.workflow().matrix();
+
+    m_editTitle = new QLineEdit(m_editor);
+    m_editTitle->setObjectName(QStringLiteral("editTitle"));
+    m_editTitle->setAccessibleName(tr("Title"));
+    m_editTitle->setMaxLength(engine::rules::MaxTitleLength);
+    grid->addWidget(label(tr("Title:"), m_editTitle), 0, 0);
+    grid->addWidget(m_editTitle, 0, 1, 1, 6);
+
+    m_editSeverity = new QComboBox(m_editor);
+    m_editSeverity->setObjectName(QStringLiteral("editSeverity"));
+    m_editSeverity->setAccessibleName(tr("Severity"));
+    for (int sev = 1; sev <= 4; ++sev) {
+        const auto v = domain::Severity(sev);
+        m_editSeverity->addItem(
+            severityIcon(sev),
+            QStringLiteral("%1 %2").arg(domain::severityLabel(v), domain::severityName(v)),
+            domain::severityName(v));
+    }
+    m_editImpact = new QComboBox(m_editor);
+    m_editImpact->setObjectName(QStringLiteral("editImpact"));
+    m_editImpact->setAccessibleName(tr("Impact"));
+    m_editUrgency = new QComboBox(m_editor);
+    m_editUrgency->setObjectName(QStringLiteral("editUrgency"));
+    m_editUrgency->setAccessibleName(tr("Urgency"));
+    for (const QString &i : matrix.impacts())
+        m_editImpact->addItem(i, i);
+    for (const QString &u : matrix.urgencies())
+        m_editUrgency->addItem(u, u);
+    m_editPriority = new QLabel(m_editor);
+    m_editPriority->setObjectName(QStringLiteral("editPriority"));
+    m_editPriority->setAccessibleName(tr("Resulting priority"));
+    grid->addWidget(label(tr("Severity:"), m_editSeverity), 1, 0);
+    grid->addWidget(m_editSeverity, 1, 1);
+    grid->addWidget(label(tr("Impact:"), m_editImpact), 1, 2);
+    grid->addWidget(m_editImpact, 1, 3);
+    grid->addWidget(label(tr("Urgency:"), m_editUrgency), 1, 4);
+    grid->addWidget(m_editUrgency, 1, 5);
+    grid->addWidget(m_editPriority, 1, 6);
+
+    m_editAssignee = new QLineEdit(m_editor);
+    m_editAssignee->setObjectName(QStringLiteral("editAssignee"));
+    m_editAssignee->setAccessibleName(tr("Assignee"));
+    m_editGroup = new QLineEdit(m_editor);
+    m_editGroup->setObjectName(QStringLiteral("editGroup"));
+    m_editGroup->setAccessibleName(tr("Assignment group"));
+    QStringList groups, people;
+    for (const auto &g : m_engine.oncall().groups()) {
+        groups << g.name;
+        for (const QString &m : g.members)
+            if (!people.contains(m))
+                people << m;
+    }
+    auto *groupCompleter = new QCompleter(groups, m_editGroup);
+    groupCompleter->setCaseSensitivity(Qt::CaseInsensitive);
+    m_editGroup->setCompleter(groupCompleter);
+    auto *peopleCompleter = new QCompleter(people, m_editAssignee);
+    peopleCompleter->setCaseSensitivity(Qt::CaseInsensitive);
+    m_editAssignee->setCompleter(peopleCompleter);
+    m_editCategory = new QLineEdit(m_editor);
+    m_editCategory->setObjectName(QStringLiteral("editCategory"));
+    m_editCategory->setAccessibleName(tr("Category"));
+    grid->addWidget(label(tr("Assignee:"), m_editAssignee), 2, 0);
+    grid->addWidget(m_editAssignee, 2, 1);
+    grid->addWidget(label(tr("Group:"), m_editGroup), 2, 2);
+    grid->addWidget(m_editGroup, 2, 3);
+    grid->addWidget(label(tr("Category:"), m_editCategory), 2, 4);
+    grid->addWidget(m_editCategory, 2, 5);
+
+    m_editServices = new QLineEdit(m_editor);
+    m_editServices->setObjectName(QStringLiteral("editServices"));
+    m_editServices->setAccessibleName(tr("Affected services"));
+    m_editServices->setPlaceholderText(tr("checkout-api, payments (comma separated)"));
+    grid->addWidget(label(tr("Services:"), m_editServices), 3, 0);
+    grid->addWidget(m_editServices, 3, 1, 1, 5);
+
+    m_editDescription = new QPlainTextEdit(m_editor);
+    m_editDescription->setObjectName(QStringLiteral("editDescription"));
+    m_editDescription->setAccessibleName(tr("Description"));
+    m_editDescription->setTabChangesFocus(true);
+    // Two lines: the editor sits above the timeline and must not push it off small screens.
+    m_editDescription->setFixedHeight(fontMetrics().lineSpacing() * 2 + 12);
+    grid->addWidget(label(tr("Description:"), m_editDescription), 4, 0, Qt::AlignTop);
+    grid->addWidget(m_editDescription, 4, 1, 1, 5);
+
+    auto *buttons = new QHBoxLayout;
+    auto *hint = new QLabel(tr("Enter saves, Esc cancels"), m_editor);
+    hint->setEnabled(false);
+    grid->addWidget(hint, 4, 6, Qt::AlignTop | Qt::AlignRight);
+    auto *save = new QPushButton(tr("Save"), m_editor);
+    save->setObjectName(QStringLiteral("saveFields"));
+    auto *cancel = new QPushButton(tr("Cancel"), m_editor);
+    cancel->setObjectName(QStringLiteral("cancelFields"));
+    buttons->addWidget(save);
+    buttons->addWidget(cancel);
+    grid->addLayout(buttons, 3, 6);
+    grid->setColumnStretch(1, 2);
+    grid->setColumnStretch(3, 2);
+    grid->setColumnStretch(5, 2);
+
+    connect(save, &QPushButton::clicked, this, [this] { saveFields(); });
+    connect(cancel, &QPushButton::clicked, this, &IncidentWorkspace::cancelEdit);
+    for (QLineEdit *e : {m_editTitle, m_editAssignee, m_editGroup, m_editServices, m_editCategory})
+        connect(e, &QLineEdit::returnPressed, this, [this] { saveFields(); });
+    // In the description Enter is a new line; Ctrl+Enter saves from anywhere in the editor.
+    for (const QKeySequence &k :
+         {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
+        auto *sc = new QShortcut(k, m_editor);
+        sc->setContext(Qt::WidgetWithChildrenShortcut);
+        connect(sc, &QShortcut::activated, this, [this] { saveFields(); });
+    }
+    // Escape reaches the editor from any of its fields (they leave it unhandled).
+    m_editor->installEventFilter(this);
+    for (QComboBox *c : {m_editSeverity, m_editImpact, m_editUrgency})
+        connect(c, &QComboBox::currentIndexChanged, this,
+                &IncidentWorkspace::updatePriorityPreview);
+    m_editor->hide();
+    return m_editor;
+}
+
+QWidget *IncidentWorkspace::fieldEditor() const
+{
+    return m_editor;
+}
+
+void IncidentWorkspace::fillFieldEditor()
+{
+    const auto &inc = m_details.incident;
+    m_editTitle->setText(inc.title);
+    m_editDescription->setPlainText(inc.description);
+    const int sev = m_editSeverity->findData(domain::severityName(inc.severity));
+    m_editSeverity->setCurrentIndex(sev);
+    // "Not assessed" only while it is: the engine knows no way back to it.
+    for (auto [combo, value] :
+         {std::pair{m_editImpact, inc.impact}, std::pair{m_editUrgency, inc.urgency}}) {
+        const int none = combo->findData(QString());
+        if (value.isEmpty() && none < 0)
+            combo->insertItem(0, tr("Not assessed"), QString());
+        else if (!value.isEmpty() && none >= 0)
+            combo->removeItem(none);
+        combo->setCurrentIndex(std::max(0, combo->findData(value)));
+    }
+    m_editAssignee->setText(inc.assignee);
+    m_editGroup->setText(inc.assignmentGroup);
+    m_editServices->setText(inc.services.join(QStringLiteral(", ")));
+    m_editCategory->setText(inc.category);
+    updatePriorityPreview();
+}
+
+void IncidentWorkspace::updatePriorityPreview()
+{
+    const QString impact = m_editImpact->currentData().toString();
+    const QString urgency = m_editUrgency->currentData().toString();
+    const auto sev = domain::parseSeverity(m_editSeverity->currentData().toString());
+    const auto p =
+        engine::rules::derivedPriority(m_engine.workflow().matrix(), impact, urgency, sev);
+    const bool matrix = !impact.isEmpty() && !urgency.isEmpty();
+    m_editPriority->setText(
+        tr("Priority: %1 (%2)")
+            .arg(p == domain::Priority::None ? tr("none") : domain::priorityName(p),
+                 matrix ? tr("from impact × urgency") : tr("from severity")));
+}
+
+void IncidentWorkspace::editFields(const QString &field)
+{
+    if (m_editor->isHidden())
+        fillFieldEditor();
+    m_editor->show();
+    static const QHash<QString, int> order{{QStringLiteral("title"), 0},
+                                           {QStringLiteral("description"), 1},
+                                           {QStringLiteral("severity"), 2},
+                                           {QStringLiteral("impact"), 3},
+                                           {QStringLiteral("urgency"), 4},
+                                           {QStringLiteral("assignee"), 5},
+                                           {QStringLiteral("assignment_group"), 6},
+                                           {QStringLiteral("services"), 7},
+                                           {QStringLiteral("category"), 8}};
+    const QList<QWidget *> widgets{m_editTitle,  m_editDescription, m_editSeverity,
+                                   m_editImpact, m_editUrgency,     m_editAssignee,
+                                   m_editGroup,  m_editServices,    m_editCategory};
+    QWidget *w = widgets.value(order.value(field, 0));
+    w->setFocus(Qt::ShortcutFocusReason);
+    if (auto *e = qobject_cast<QLineEdit *>(w))
+        e->selectAll();
+}
+
+bool IncidentWorkspace::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_editor && event->type() == QEvent::KeyPress &&
+        static_cast<QKeyEvent *>(event)->key() == Qt::Key_Escape) {
+        cancelEdit();
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void IncidentWorkspace::cancelEdit()
+{
+    m_editor->hide();
+    setFocus();
+}
+
+bool IncidentWorkspace::saveFields()
+{
+    namespace rules = engine::rules;
+    const auto &inc = m_details.incident;
+    // Every rule first, with the engine's own functions: nothing is written unless all pass.
+    const QString title = m_editTitle->text().trimmed();
+    const QString description = m_editDescription->toPlainText().trimmed();
+    const QStringList services = rules::splitServices(m_editServices->text());
+    const auto fail = [this](QWidget *field, const QString &why) {
+        showMessage(why, true);
+        field->setFocus();
+        return false;
+    };
+    if (auto t = rules::checkTitle(title); !t)
+        return fail(m_editTitle, t.errorMessage());
+    if (auto t = rules::checkText(QStringLiteral("description"), description); !t)
+        return fail(m_editDescription, t.errorMessage());
+    if (auto c = rules::checkServices(services, inc.services); !c)
+        return fail(m_editServices, c.errorMessage());
+    const auto group =
+        rules::checkAssignmentGroup(m_engine.oncall(), m_editGroup->text(), inc.assignmentGroup);
+    if (!group)
+        return fail(m_editGroup, group.errorMessage());
+
+    QList<Command> commands;
+    const auto set = [&](const QString &field, const QJsonValue &value) {
+        commands << Command::make(
+            Command::Kind::SetField, m_uid,
+            {{QStringLiteral("field"), field}, {QStringLiteral("value"), value}}, m_me);
+    };
+    if (title != inc.title)
+        set(QStringLiteral("title"), title);
+    if (description != inc.description)
+        set(QStringLiteral("description"), description);
+    if (const QString sev = m_editSeverity->currentData().toString();
+        domain::parseSeverity(sev) != inc.severity)
+        set(QStringLiteral("severity"), sev);
+    if (const QString v = m_editImpact->currentData().toString(); !v.isEmpty() && v != inc.impact)
+        set(QStringLiteral("impact"), v);
+    if (const QString v = m_editUrgency->currentData().toString(); !v.isEmpty() && v != inc.urgency)
+        set(QStringLiteral("urgency"), v);
+    if (const QString v = m_editCategory->text().trimmed(); v != inc.category)
+        set(QStringLiteral("category"), v);
+    if (services != inc.services)
+        set(QStringLiteral("services"), QJsonArray::fromStringList(services));
+    const QString assignee = m_editAssignee->text().trimmed();
+    if (assignee != inc.assignee || *group != inc.assignmentGroup) {
+        if (assignee.isEmpty() && group->isEmpty()) {
+            set(QStringLiteral("assignee"), QString());
+            set(QStringLiteral("assignment_group"), QString());
+        } else {
+            // A new group with the same (or no) person goes to whoever is on call there.
+            QJsonObject a{{QStringLiteral("assignee"), assignee}};
+            if (!group->isEmpty())
+                a[u"group"] = *group;
+            if (*group != inc.assignmentGroup && assignee == inc.assignee)
+                a[u"assignee"] = QString();
+            commands << Command::make(Command::Kind::Assign, m_uid, a, m_me);
+        }
+    }
+    if (commands.isEmpty()) {
+        m_editor->hide();
+        showMessage(tr("Nothing changed."), false);
+        return true;
+    }
+    const auto r = m_engine.executeBatch(commands);
+    if (!r) {
+        showMessage(r.errorMessage(), true);
+        return false;
+    }
+    QStringList errors;
+    for (const auto &one : *r)
+        if (!one)
+            errors << one.errorMessage();
+    reload();
+    if (!errors.isEmpty()) {
+        fillFieldEditor();
+        showMessage(errors.join(u'\n'), true);
+        return false;
+    }
+    m_editor->hide();
+    showMessage(tr("Saved."), false);
+    return true;
 }
 
 QWidget *IncidentWorkspace::buildTimeline()

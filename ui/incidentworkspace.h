@@ -15,6 +15,7 @@ class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QListWidget;
+class QPlainTextEdit;
 class QPushButton;
 class QTabWidget;
 class QTableView;
@@ -63,12 +64,30 @@ public:
     QStringList offeredTransitions() const;
     QString messageText() const;
     QStringList reminderTexts() const;
+    /// Shows an outcome in the inline message bar (for actions run from the window).
+    void report(const QString &text, bool error) { showMessage(text, error); }
+
+    /// Opens the field editor under the header with the incident's values, focus on
+    /// `field` (title, description, severity, impact, urgency, assignee, assignment_group,
+    /// services, category; empty: title).
+    void editFields(const QString &field = {});
+    /// Checks the edited fields with the engine's rules and applies what changed in one
+    /// batch; shows what is wrong inline and keeps the editor open. True if saved.
+    bool saveFields();
+    void cancelEdit();
+    QWidget *fieldEditor() const;
 
 Q_SIGNALS:
     void titleChanged(const QString &title);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     QWidget *buildHeader();
+    QWidget *buildFieldEditor(QWidget *parent);
+    void fillFieldEditor();
+    void updatePriorityPreview();
     QWidget *buildTimeline();
     QWidget *buildEvidence();
     QWidget *buildServices();
@@ -117,6 +136,18 @@ private:
     QLineEdit *m_rootCause = nullptr;
     QPushButton *m_guardGo = nullptr;
     QString m_guardState;
+    // field editor
+    QFrame *m_editor = nullptr;
+    QLineEdit *m_editTitle = nullptr;
+    QComboBox *m_editSeverity = nullptr;
+    QComboBox *m_editImpact = nullptr;
+    QComboBox *m_editUrgency = nullptr;
+    QLabel *m_editPriority = nullptr;
+    QLineEdit *m_editAssignee = nullptr;
+    QLineEdit *m_editGroup = nullptr;
+    QLineEdit *m_editServices = nullptr;
+    QLineEdit *m_editCategory = nullptr;
+    QPlainTextEdit *m_editDescription = nullptr;
 
     QTabWidget *m_tabs = nullptr;
     // timeline

@@ -4,12 +4,14 @@
 #include "app/appcontext.h"
 #include "commandpalette.h"
 #include "createincidentdialog.h"
+#include "engine/fieldrules.h"
 #include "engine/lifecycleengine.h"
 #include "incidentlistview.h"
 #include "incidentworkspace.h"
 #include "itemmodels/changewatcher.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidenttablemodel.h"
+#include "keyboardguard.h"
 #include "postmortem/actionitemsview.h"
 #include "postmortem/automation.h"
 #include "problems/problemsection.h"
@@ -27,9 +29,11 @@
 #include <QEventLoop>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLoggingCategory>
+#include <QMenu>
 #include <QMenuBar>
 #include <QSettings>
 #include <QStatusBar>
@@ -60,6 +64,7 @@ static QString userName()
 MainWindow::MainWindow(app::AppContext &context, QWidget *parent) : QMainWindow(parent), m_context(context), m_me(userName())
 {
     setObjectName(QStringLiteral("mainWindow"));
+    installAcceleratorGuard();
     setWindowTitle(tr("Sitrep — %1").arg(QFileInfo(m_context.dbPath()).fileName()));
 
     m_model = new IncidentTableModel(m_context.dbPath(), this);
@@ -197,24 +202,38 @@ void MainWindow::buildActions()
         m_tabs->setCurrentIndex(0);
         m_list->focusSearch();
     });
-    QAction *ack = make(tr("&Acknowledge"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A), QStringLiteral("actionAcknowledge"), [this] {
-        if (auto *w = currentWorkspace())
-            w->acknowledge();
-    });
+    // Incident actions act on the incident of the current tab, or on every incident
+    // selected in the list; with neither they say so instead of doing nothing.
+    QAction *ack = make(tr("&Acknowledge"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A),
+                        QStringLiteral("actionAcknowledge"), [this] {
+                            runOnTargets(tr("Acknowledged"), [this](const QString &uid) {
+                                return engine::Command::make(engine::Command::Kind::Acknowledge,
+                                                             uid, {}, m_me);
+                            });
+                        });
     QAction *note = make(tr("Add &note"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N), QStringLiteral("actionNote"), [this] {
         if (auto *w = currentWorkspace())
-            w->focusNote();
+            return w->focusNote();
+        askOnTargets(QStringLiteral("note"), tr("Note:"), {},
+                     [this](const QString &uid, const QString &text) {
+                         return engine::Command::note(uid, text, m_me);
+                     });
     });
-    QAction *transition = make(tr("&Transition…"), QKeySequence(Qt::CTRL | Qt::Key_T), QStringLiteral("actionTransition"), [this] {
-        if (!currentWorkspace())
-            return;
-        showCommandPalette();
-    });
-    QAction *open = make(tr("&Open selected incident"), QKeySequence(Qt::CTRL | Qt::Key_O), QStringLiteral("actionOpen"), [this] {
-        const QString uid = m_list->selectedUid();
-        if (!uid.isEmpty())
-            openIncident(uid);
-    });
+    QAction *transition =
+        make(tr("&Transition…"), QKeySequence(Qt::CTRL | Qt::Key_T),
+             QStringLiteral("actionTransition"), [this] {
+                 if (actionTargets().isEmpty())
+                     return report(tr("Select an incident in the list first, or open one."), true);
+                 showCommandPalette();
+             });
+    QAction *open = make(tr("&Open selected incident"), QKeySequence(Qt::CTRL | Qt::Key_O),
+                         QStringLiteral("actionOpen"), [this] {
+                             const QStringList uids = m_list->selectedUids();
+                             if (uids.isEmpty())
+                                 return report(tr("Select an incident in the list first."), true);
+                             for (const QString &uid : uids)
+                                 openIncident(uid);
+                         });
     QAction *closeTab = make(tr("&Close incident tab"), QKeySequence::Close, QStringLiteral("actionCloseTab"), [this] {
         const int i = m_tabs->currentIndex();
         if (i > 0)
@@ -272,8 +291,11 @@ void MainWindow::buildActions()
     file->addSeparator();
     file->addAction(quit);
     QMenu *incident = menuBar()->addMenu(tr("&Incident"));
-    for (QAction *a : {open, ack, note, transition, closeTab})
+    for (QAction *a : {open, ack, note, transition})
         incident->addAction(a);
+    buildEditActions(incident);
+    incident->addSeparator();
+    incident->addAction(closeTab);
     QMenu *view = menuBar()->addMenu(tr("&View"));
     for (QAction *a : {palette, search, list, actionItems, problems, knowledge, remediation, refresh})
         view->addAction(a);
@@ -291,6 +313,273 @@ void MainWindow::buildActions()
     tb->addAction(ack);
     tb->addAction(note);
     tb->addAction(transition);
+}
+
+void MainWindow::buildEditActions(QMenu *menu)
+{
+    using engine::Command;
+    const auto add = [this](const QString &text, const QKeySequence &key, const QString &name,
+                            auto slot) {
+        auto *a = new QAction(text, this);
+        a->setObjectName(name);
+        if (!key.isEmpty())
+            a->setShortcut(key);
+        connect(a, &QAction::triggered, this, slot);
+        addAction(a);
+        m_paletteActions << a;
+        return a;
+    };
+    const auto setField = [this](const QString &field, const QJsonValue &value) {
+        return [this, field, value](const QString &uid) {
+            return Command::make(
+                Command::Kind::SetField, uid,
+                {{QStringLiteral("field"), field}, {QStringLiteral("value"), value}}, m_me);
+        };
+    };
+    menu->addSeparator();
+    menu->addAction(add(
+        tr("&Edit fields…"), QKeySequence(Qt::Key_F2), QStringLiteral("actionEditFields"), [this] {
+            if (auto *w = currentWorkspace())
+                return w->editFields();
+            const QStringList uids = m_list->selectedUids();
+            if (uids.size() != 1)
+                return report(uids.isEmpty() ? tr("Select an incident in the list first.")
+                                             : tr("Select one incident to edit its fields."),
+                              true);
+            if (auto *w = openIncident(uids.first()))
+                w->editFields();
+        }));
+
+    // Severity: one entry per value, so "sev1" in the palette is one Enter away.
+    QMenu *severity = menu->addMenu(tr("Set &severity"));
+    for (int sev = 1; sev <= 4; ++sev) {
+        const auto v = domain::Severity(sev);
+        const QString name =
+            QStringLiteral("%1 %2").arg(domain::severityLabel(v), domain::severityName(v));
+        QAction *a =
+            add(tr("Set severity: %1").arg(name), QKeySequence(),
+                QStringLiteral("actionSeverity%1").arg(sev), [this, setField, v, name] {
+                    runOnTargets(tr("Severity %1 set on").arg(name),
+                                 setField(QStringLiteral("severity"), domain::severityName(v)));
+                });
+        a->setIcon(severityIcon(sev));
+        severity->addAction(a);
+    }
+    // Priority is impact x urgency (the engine derives it): both are offered by value.
+    const auto &matrix = m_context.engine().workflow().matrix();
+    QMenu *impact = menu->addMenu(tr("Set i&mpact"));
+    for (const QString &i : matrix.impacts())
+        impact->addAction(add(tr("Set impact: %1").arg(i), QKeySequence(),
+                              QStringLiteral("actionImpact_") + i, [this, setField, i] {
+                                  runOnTargets(tr("Impact %1 set on").arg(i),
+                                               setField(QStringLiteral("impact"), i));
+                              }));
+    QMenu *urgency = menu->addMenu(tr("Set &urgency"));
+    for (const QString &u : matrix.urgencies())
+        urgency->addAction(add(tr("Set urgency: %1").arg(u), QKeySequence(),
+                               QStringLiteral("actionUrgency_") + u, [this, setField, u] {
+                                   runOnTargets(tr("Urgency %1 set on").arg(u),
+                                                setField(QStringLiteral("urgency"), u));
+                               }));
+
+    QStringList people, groups;
+    for (const auto &g : m_context.engine().oncall().groups()) {
+        groups << g.name;
+        for (const QString &m : g.members)
+            if (!people.contains(m))
+                people << m;
+    }
+    menu->addAction(add(tr("Assi&gn…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G),
+                        QStringLiteral("actionAssign"), [this, people] {
+                            askOnTargets(QStringLiteral("assignee"), tr("Assign to:"), people,
+                                         [this](const QString &uid, const QString &who) {
+                                             return Command::make(
+                                                 Command::Kind::Assign, uid,
+                                                 {{QStringLiteral("assignee"), who.trimmed()}},
+                                                 m_me);
+                                         });
+                        }));
+    menu->addAction(
+        add(tr("Assign to &me"), QKeySequence(), QStringLiteral("actionAssignMe"), [this] {
+            runOnTargets(tr("Assigned to %1:").arg(m_me), [this](const QString &uid) {
+                return Command::make(Command::Kind::Assign, uid,
+                                     {{QStringLiteral("assignee"), m_me}}, m_me);
+            });
+        }));
+    QMenu *group = menu->addMenu(tr("Assign to g&roup"));
+    for (const QString &g : groups)
+        group->addAction(add(tr("Assign to group: %1 (on call)").arg(g), QKeySequence(),
+                             QStringLiteral("actionGroup_") + g, [this, g] {
+                                 runOnTargets(
+                                     tr("Assigned to %1:").arg(g), [this, g](const QString &uid) {
+                                         return Command::make(Command::Kind::Assign, uid,
+                                                              {{QStringLiteral("group"), g}}, m_me);
+                                     });
+                             }));
+    menu->addAction(
+        add(tr("Edit &title…"), QKeySequence(), QStringLiteral("actionEditTitle"), [this] {
+            askOnTargets(QStringLiteral("title"), tr("Title:"), {},
+                         [this](const QString &uid, const QString &title) {
+                             return Command::make(
+                                 Command::Kind::SetField, uid,
+                                 {{QStringLiteral("field"), QStringLiteral("title")},
+                                  {QStringLiteral("value"), title}},
+                                 m_me);
+                         });
+        }));
+    menu->addAction(add(
+        tr("Edit &description…"), QKeySequence(), QStringLiteral("actionEditDescription"), [this] {
+            if (auto *w = currentWorkspace())
+                return w->editFields(QStringLiteral("description"));
+            const QStringList uids = m_list->selectedUids();
+            if (uids.size() != 1)
+                return report(uids.isEmpty() ? tr("Select an incident in the list first.")
+                                             : tr("Select one incident to edit its description."),
+                              true);
+            if (auto *w = openIncident(uids.first()))
+                w->editFields(QStringLiteral("description"));
+        }));
+    menu->addAction(add(
+        tr("Set affected ser&vices…"), QKeySequence(), QStringLiteral("actionServices"), [this] {
+            askOnTargets(QStringLiteral("services"), tr("Affected services:"), {},
+                         [this](const QString &uid, const QString &text) {
+                             return Command::make(
+                                 Command::Kind::SetField, uid,
+                                 {{QStringLiteral("field"), QStringLiteral("services")},
+                                  {QStringLiteral("value"),
+                                   QJsonArray::fromStringList(engine::rules::splitServices(text))}},
+                                 m_me);
+                         });
+        }));
+    menu->addAction(
+        add(tr("Set &category…"), QKeySequence(), QStringLiteral("actionCategory"), [this] {
+            askOnTargets(QStringLiteral("category"), tr("Category:"), {},
+                         [this](const QString &uid, const QString &text) {
+                             return Command::make(
+                                 Command::Kind::SetField, uid,
+                                 {{QStringLiteral("field"), QStringLiteral("category")},
+                                  {QStringLiteral("value"), text}},
+                                 m_me);
+                         });
+        }));
+}
+
+QStringList MainWindow::actionTargets() const
+{
+    if (auto *w = currentWorkspace())
+        return {w->uid()};
+    if (m_tabs->currentWidget() == m_list)
+        return m_list->selectedUids();
+    return {};
+}
+
+void MainWindow::report(const QString &text, bool error)
+{
+    statusBar()->showMessage(text, 8000);
+    if (auto *w = currentWorkspace())
+        w->report(text, error);
+    else
+        m_list->showMessage(text, error);
+}
+
+void MainWindow::runOnTargets(const QString &what,
+                              const std::function<engine::Command(const QString &uid)> &make)
+{
+    if (!currentWorkspace() && m_list->selectedCount() > IncidentListView::MaxActionRows)
+        return report(tr("%1 incidents are selected; one action takes at most %2.")
+                          .arg(m_list->selectedCount())
+                          .arg(IncidentListView::MaxActionRows),
+                      true);
+    const QStringList uids = actionTargets();
+    if (uids.isEmpty())
+        return report(tr("Nothing to act on: select incidents in the list, or open one."), true);
+    QList<engine::Command> commands;
+    for (const QString &uid : uids)
+        commands << make(uid);
+    const auto r = m_context.engine().executeBatch(commands);
+    if (!r)
+        return report(r.errorMessage(), true);
+    QStringList done, failed;
+    for (int i = 0; i < r->size(); ++i) {
+        const auto &one = r->at(i);
+        if (one)
+            done << one->number;
+        else
+            failed << one.errorMessage();
+    }
+    // The list and the open tabs show the change now, not at the next poll.
+    m_model->refresh();
+    for (auto *w : workspaces())
+        if (uids.contains(w->uid()))
+            w->reload();
+    QStringList lines;
+    if (!done.isEmpty())
+        lines << QStringLiteral("%1 %2").arg(what, done.join(QStringLiteral(", ")));
+    lines += failed;
+    report(lines.join(u'\n'), !failed.isEmpty());
+}
+
+void MainWindow::askOnTargets(
+    const QString &field, const QString &prompt, const QStringList &choices,
+    const std::function<engine::Command(const QString &uid, const QString &value)> &make)
+{
+    if (auto *w = currentWorkspace())
+        return w->editFields(field);
+    const QStringList uids = actionTargets();
+    if (uids.isEmpty())
+        return report(tr("Nothing to act on: select incidents in the list, or open one."), true);
+    if (field == u"title" && uids.size() > 1)
+        return report(tr("Select one incident to edit its title."), true);
+    QString initial;
+    if (uids.size() == 1 && field != u"note") {
+        if (const auto inc = m_context.store().incidentByUid(uids.first())) {
+            const QJsonValue v = inc->toJson().value(
+                field == u"services" ? QStringLiteral("affected_services") : field);
+            initial = v.isArray() ? v.toVariant().toStringList().join(QStringLiteral(", "))
+                                  : v.toString();
+        }
+    }
+    const QString label =
+        uids.size() == 1 ? prompt : tr("%n selected · %1", nullptr, int(uids.size())).arg(prompt);
+    m_list->ask(label, initial, choices, [this, make, field](const QString &value) {
+        runOnTargets(field == u"note" ? tr("Note added to") : tr("Updated"),
+                     [make, value](const QString &uid) { return make(uid, value); });
+    });
+}
+
+QStringList MainWindow::commonTransitions() const
+{
+    QStringList common;
+    bool first = true;
+    for (const QString &uid : actionTargets()) {
+        const auto inc = m_context.store().incidentByUid(uid);
+        if (!inc)
+            continue;
+        const QStringList allowed = m_context.engine().allowedTransitions(*inc);
+        if (first)
+            common = allowed;
+        else
+            common.erase(std::remove_if(common.begin(), common.end(),
+                                        [&](const QString &t) { return !allowed.contains(t); }),
+                         common.end());
+        first = false;
+    }
+    return common;
+}
+
+QList<QAction *> MainWindow::paletteActions() const
+{
+    QList<QAction *> out = m_paletteActions;
+    std::function<void(const QList<QAction *> &)> walk = [&](const QList<QAction *> &actions) {
+        for (QAction *a : actions) {
+            if (a->menu())
+                walk(a->menu()->actions());
+            else if (!a->isSeparator() && !a->text().isEmpty() && !out.contains(a))
+                out << a;
+        }
+    };
+    walk(menuBar()->actions());
+    return out;
 }
 
 QList<IncidentWorkspace *> MainWindow::workspaces() const
@@ -366,7 +655,7 @@ QString MainWindow::newIncident()
 
 void MainWindow::showCommandPalette()
 {
-    QList<QAction *> actions = m_paletteActions;
+    QList<QAction *> actions = paletteActions();
     QList<QAction *> temp;
     if (auto *w = currentWorkspace()) {
         for (const QString &to : w->offeredTransitions()) {
@@ -379,8 +668,30 @@ void MainWindow::showCommandPalette()
             });
             temp << a;
         }
-        actions = temp + actions;
+    } else if (const QStringList uids = actionTargets(); !uids.isEmpty()) {
+        // The list's selection: the transitions all of them allow.
+        const QString who = uids.size() == 1 ? m_list->selectedUid() : QString();
+        QString number;
+        if (!who.isEmpty())
+            if (const auto inc = m_context.store().incidentByUid(who))
+                number = inc->number;
+        for (const QString &to : commonTransitions()) {
+            const auto *st = m_context.engine().workflow().state(to);
+            const QString label = st && !st->label.isEmpty() ? st->label : to;
+            auto *a =
+                new QAction(number.isEmpty()
+                                ? tr("Move %n selected to %1", nullptr, int(uids.size())).arg(label)
+                                : tr("Move %1 to %2").arg(number, label),
+                            this);
+            connect(a, &QAction::triggered, this, [this, to, label] {
+                runOnTargets(tr("Moved to %1:").arg(label), [this, to](const QString &uid) {
+                    return engine::Command::transition(uid, to, m_me);
+                });
+            });
+            temp << a;
+        }
     }
+    actions = temp + actions;
     auto finder = [this](const QString &text) {
         QList<CommandPalette::IncidentHit> hits;
         for (const auto &r : quickFind(m_context.store(), text, 12))
@@ -390,7 +701,9 @@ void MainWindow::showCommandPalette()
     auto *p = new CommandPalette(actions, finder, this);
     p->setAttribute(Qt::WA_DeleteOnClose);
     connect(p, &CommandPalette::openIncident, this, [this](const QString &uid) { openIncident(uid); });
-    connect(p, &QObject::destroyed, this, [temp] { qDeleteAll(temp); });
+    // The palette owns the actions made for it (they go with it, also when the window goes first).
+    for (QAction *a : std::as_const(temp))
+        a->setParent(p);
     p->open();
     p->input()->setFocus();
 }

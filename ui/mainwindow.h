@@ -2,13 +2,17 @@
 #pragma once
 
 #include "domain/event.h"
+#include "engine/command.h"
 
 #include <QMainWindow>
 #include <QPointer>
 #include <QSet>
 
+#include <functional>
+
 class QAction;
 class QLabel;
+class QMenu;
 class QSystemTrayIcon;
 class QTabWidget;
 class QTimer;
@@ -52,7 +56,18 @@ public:
     bool waitUntilLoaded(int timeoutMs = 5000);
     /// The last desktop notification raised (title, incident uid), for tests.
     QPair<QString, QString> lastNotification() const { return m_lastNotification; }
-    QList<QAction *> paletteActions() const { return m_paletteActions; }
+    /// Every action the palette offers: the window's own and those other parts put in its
+    /// menus (settings, dashboard, ...).
+    QList<QAction *> paletteActions() const;
+    /// The incidents the window's actions act on: the incident of the current tab, else
+    /// the incidents selected in the list (empty: nothing to act on).
+    QStringList actionTargets() const;
+    /// Runs one command per target in one batch and says what happened inline (in the
+    /// incident's tab or above the list) and in the status bar. Nothing selected: says so.
+    void runOnTargets(const QString &what,
+                      const std::function<engine::Command(const QString &uid)> &make);
+    /// The transitions every target allows now.
+    QStringList commonTransitions() const;
     /// One tick of the live timers, reminders and SLA checks (also run by timers).
     void tick();
     void checkSla();
@@ -64,6 +79,13 @@ protected:
 
 private:
     void buildActions();
+    void buildEditActions(QMenu *menu);
+    /// Says why an action did nothing or what it did, where the user is looking.
+    void report(const QString &text, bool error);
+    /// The list's inline question, or the incident tab's field editor when one is open.
+    void askOnTargets(
+        const QString &field, const QString &prompt, const QStringList &choices,
+        const std::function<engine::Command(const QString &uid, const QString &value)> &make);
     void onEvents(const QList<domain::Event> &events, const QSet<QString> &uids);
     void notify(const QString &title, const QString &text, const QString &uid);
     void updateStatus();

@@ -15,15 +15,15 @@ namespace sitrep::ui {
 
 QStringList screenshotViews()
 {
-    return QStringList{QStringLiteral("list"), QStringLiteral("incident"), QStringLiteral("create")} + postmortemScreenshotViews() + problemsScreenshotViews()
-           + dashboardScreenshotViews() + settingsScreenshotViews() + triageScreenshotViews()
-           + syncScreenshotViews() + remediationScreenshotViews();
+    return warRoomScreenshotViews() + postmortemScreenshotViews() + problemsScreenshotViews() +
+           dashboardScreenshotViews() + settingsScreenshotViews() + triageScreenshotViews() +
+           syncScreenshotViews() + remediationScreenshotViews();
 }
 
 QWidget *createScreenshotView(const QString &view, app::AppContext &context, const QSize &size)
 {
     QWidget *w = nullptr;
-    if (view == u"list" || view == u"incident" || view == u"create")
+    if (warRoomScreenshotViews().contains(view))
         w = createWarRoomScreenshot(view, context, size);
     else if (postmortemScreenshotViews().contains(view))
         w = createPostmortemScreenshot(view, context, size);

@@ -7,12 +7,20 @@
 #include "incidentworkspace.h"
 #include "mainwindow.h"
 
+#include <QAction>
 #include <QComboBox>
+#include <QItemSelectionModel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QTableView>
 
 namespace sitrep::ui {
+
+QStringList warRoomScreenshotViews()
+{
+    return {QStringLiteral("list"), QStringLiteral("incident"), QStringLiteral("create"),
+            QStringLiteral("incident-edit"), QStringLiteral("list-selection")};
+}
 
 QWidget *createWarRoomScreenshot(const QString &view, app::AppContext &context, const QSize &size)
 {
@@ -35,7 +43,18 @@ QWidget *createWarRoomScreenshot(const QString &view, app::AppContext &context, 
     w->setPassive(true);
     w->resize(size);
     w->waitUntilLoaded(10000);
-    if (view == u"incident") {
+    if (view == u"list-selection") {
+        // Three incidents selected; the palette's "Assign…" asks above the list.
+        QTableView *t = w->listView()->table();
+        for (int r = 1; r <= 3 && r < t->model()->rowCount(); ++r)
+            t->selectionModel()->setCurrentIndex(
+                t->model()->index(r, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        for (QAction *a : w->paletteActions())
+            if (a->objectName() == u"actionAssign")
+                a->trigger();
+        w->listView()->askEdit()->setText(QStringLiteral("priya.raman"));
+    }
+    if (view == u"incident" || view == u"incident-edit") {
         // The busiest open incident of the highest severity makes the fullest picture.
         store::ListQuery q;
         q.open = true;
@@ -57,7 +76,8 @@ QWidget *createWarRoomScreenshot(const QString &view, app::AppContext &context, 
             if (auto any = context.store().list(store::ListQuery{}); !any.isEmpty())
                 best = any.first().uid;
         if (!best.isEmpty())
-            w->openIncident(best);
+            if (auto *ws = w->openIncident(best); ws && view == u"incident-edit")
+                ws->editFields(QStringLiteral("severity"));
     }
     return w;
 }

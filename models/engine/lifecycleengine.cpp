@@ -2,6 +2,7 @@
 #include "engine/lifecycleengine.h"
 
 #include "domain/canonicaljson.h"
+#include "engine/fieldrules.h"
 #include "postmortem/draft.h"
 #include "store/projector.h"
 
@@ -25,8 +26,7 @@ using namespace sitrep::domain;
 using workflow::SlaMode;
 using R = Result<Outcome>;
 
-static constexpr int kMaxTitle = 300;
-static constexpr int kMaxText = 65536;
+static constexpr int kMaxText = rules::MaxTextLength;
 static constexpr qint64 kMaxAttachment = 25 * 1024 * 1024;
 
 struct LifecycleEngine::Work {
@@ -234,8 +234,8 @@ Result<QJsonObject> LifecycleEngine::validateField(Incident &inc, const QString 
     if (!settableFields().contains(field))
         return RJ::fail(QStringLiteral("unknown field '%1' (fields: %2)").arg(field, settableFields().join(QStringLiteral(", "))));
     if (field == u"title") {
-        if (s.isEmpty() || s.size() > kMaxTitle)
-            return RJ::fail(QStringLiteral("title must be 1 to %1 characters").arg(kMaxTitle));
+        if (auto t = rules::checkTitle(s); !t)
+            return RJ(t.error());
         p[u"value"] = s;
     } else if (field == u"severity") {
         const Severity sev = parseSeverity(s);
@@ -260,7 +260,17 @@ Result<QJsonObject> LifecycleEngine::validateField(Incident &inc, const QString 
         if (i < 0)
             return RJ::fail(QStringLiteral("unknown urgency '%1' (%2)").arg(s, m.urgencies().join(QStringLiteral(", "))));
         p[u"value"] = m.urgencies()[i];
-    } else if (field == u"services" || field == u"cis" || field == u"responders") {
+    } else if (field == u"services") {
+        const QStringList names = listArg(value);
+        if (auto c = rules::checkServices(names, inc.services); !c)
+            return RJ(c.error());
+        p[u"value"] = QJsonArray::fromStringList(names);
+    } else if (field == u"assignment_group") {
+        auto g = rules::checkAssignmentGroup(m_oncall, s, inc.assignmentGroup);
+        if (!g)
+            return RJ(g.error());
+        p[u"value"] = *g;
+    } else if (field == u"cis" || field == u"responders") {
         p[u"value"] = QJsonArray::fromStringList(listArg(value));
     } else if (field == u"time_spent") {
         bool ok = false;
@@ -269,11 +279,10 @@ Result<QJsonObject> LifecycleEngine::validateField(Incident &inc, const QString 
             return RJ::fail(QStringLiteral("time_spent must be a whole number of minutes, not '%1'").arg(s));
         p[u"value"] = v;
     } else {
-        if (s.size() > kMaxText)
-            return RJ::fail(QStringLiteral("%1 is longer than %2 characters").arg(field).arg(kMaxText));
+        if (auto t = rules::checkText(field, s); !t)
+            return RJ(t.error());
         p[u"value"] = s;
     }
-    Q_UNUSED(inc);
     return p;
 }
 
@@ -289,12 +298,15 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
     if (cmd.kind == Command::Kind::Open) {
         Incident inc;
         const QString title = a[u"title"].toString().trimmed();
-        if (title.isEmpty())
-            return R::fail(QStringLiteral("title is required"), QStringLiteral("invalid"));
-        if (title.size() > kMaxTitle)
-            return R::fail(QStringLiteral("title is longer than %1 characters").arg(kMaxTitle), QStringLiteral("invalid"));
-        if (a[u"description"].toString().size() > kMaxText)
-            return R::fail(QStringLiteral("description is longer than %1 characters").arg(kMaxText), QStringLiteral("invalid"));
+        if (auto t = rules::checkTitle(title); !t)
+            return R(t.error());
+        // Names a person typed follow the rule; an alert source's names are kept as sent.
+        if (!a.contains(u"source"))
+            if (auto c = rules::checkServices(listArg(a[u"services"])); !c)
+                return R(c.error());
+        if (auto t = rules::checkText(QStringLiteral("description"), a[u"description"].toString());
+            !t)
+            return R(t.error());
         const QString sevText = a[u"severity"].toString().trimmed();
         const Severity sev = parseSeverity(sevText);
         if (!sevText.isEmpty() && sev == Severity::Unknown)
@@ -410,9 +422,8 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         emitEvent(work, inc, kinds::FieldSet, *p, out);
         // Priority follows impact x urgency when both are known, else severity.
         if (field == u"impact" || field == u"urgency" || field == u"severity") {
-            Priority np = wf.matrix().priority(inc.impact, inc.urgency);
-            if (np == Priority::None && (inc.impact.isEmpty() || inc.urgency.isEmpty()))
-                np = priorityForSeverity(inc.severity);
+            const Priority np =
+                rules::derivedPriority(wf.matrix(), inc.impact, inc.urgency, inc.severity);
             if (np != Priority::None && np != inc.priority) {
                 auto pp = validateField(inc, QStringLiteral("priority"), priorityName(np));
                 emitEvent(work, inc, kinds::FieldSet, *pp, out);
@@ -479,9 +490,10 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
             return fail(QStringLiteral("assign needs an assignee or a group"));
         QJsonObject p{{QStringLiteral("assignee"), who}};
         if (!group.isEmpty()) {
-            if (!m_oncall.group(group))
-                return fail(QStringLiteral("unknown assignment group '%1'").arg(group));
-            p[u"group"] = m_oncall.group(group)->name;
+            auto known = rules::checkAssignmentGroup(m_oncall, group, inc.assignmentGroup);
+            if (!known)
+                return R(known.error());
+            p[u"group"] = *known;
             if (who.isEmpty()) {
                 auto oc = m_oncall.onCall(group, work.ts);
                 p[u"assignee"] = oc ? oc->member : QString();

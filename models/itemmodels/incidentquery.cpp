@@ -283,6 +283,37 @@ QString IncidentQuery::keysetPageSql(const QVariantList &key, bool inclusive, in
            + QStringLiteral(" LIMIT %1").arg(limit);
 }
 
+QString IncidentQuery::keyOfIdSql(qint64 id, QList<QVariant> &binds) const
+{
+    IncidentQuery narrow = *this; // one row by its rowid: never a walk of the sort index
+    narrow.m_wideSearch = false;
+    narrow.m_denseSearch = false;
+    QString w = narrow.where(binds);
+    w += (w.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND ")) +
+         QStringLiteral("id=?");
+    binds << id;
+    return QStringLiteral("SELECT %1 FROM incidents").arg(keyColumns().join(u',')) + w;
+}
+
+QString IncidentQuery::positionSql(const QVariantList &key, QList<QVariant> &binds) const
+{
+    IncidentQuery narrow = *this;
+    narrow.m_wideSearch = false;
+    narrow.m_denseSearch = false;
+    QString w = narrow.where(binds);
+    const QStringList cols = keyColumns();
+    QStringList ph;
+    for (int i = 0; i < cols.size(); ++i)
+        ph << QStringLiteral("?");
+    const QString op = m_desc ? QStringLiteral(">") : QStringLiteral("<");
+    const QString cond =
+        cols.size() == 1 ? QStringLiteral("%1 %2 ?").arg(cols.first(), op)
+                         : QStringLiteral("(%1) %2 (%3)").arg(cols.join(u','), op, ph.join(u','));
+    w += (w.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND ")) + cond;
+    binds += key;
+    return QStringLiteral("SELECT count(*) FROM incidents") + w;
+}
+
 QString IncidentQuery::keysSql(QList<QVariant> &binds) const
 {
     return QStringLiteral("SELECT %1 FROM incidents").arg(keyColumns().join(u',')) + where(binds) + orderBy();

@@ -92,6 +92,11 @@ public:
     QVariantList keyOf(const IncidentRow &row) const;
     /// Number of columns keysSql returns.
     int keyWidth() const { return int(keyColumns().size()); }
+    /// The sort key of the incident with rowid `id` when the filter shows it (no row: it
+    /// is not in the list).
+    QString keyOfIdSql(qint64 id, QList<QVariant> &binds) const;
+    /// SELECT count(*) of the rows before the row with sort key `key`: its row number.
+    QString positionSql(const QVariantList &key, QList<QVariant> &binds) const;
 
     /// From this many search matches on, the page queries walk the sort index and test rows
     /// against the matches instead of sorting every match.

@@ -30,11 +30,14 @@ public:
     {
     }
 
-    void query(quint64 gen, const IncidentQuery &q, bool recount, qint64 knownCount)
+    void query(quint64 gen, const IncidentQuery &q, bool recount, qint64 knownCount,
+               const QList<qint64> &track)
     {
         if (stale(gen) || !ensureOpen())
             return;
         setQuery(q);
+        // One read snapshot for the page and the positions of the tracked rows.
+        const bool snapshot = !track.isEmpty() && m_store.db().exec(QStringLiteral("BEGIN")).ok();
         // The first page goes out before the count: a short page is its own count, and a
         // long count (a frequent search word) does not hold back the first repaint.
         const QList<IncidentRow> first = pageRows(0, {});
@@ -46,8 +49,14 @@ public:
             countLater = first.size() >= IncidentTableModel::PageSize;
             count = countLater ? -1 : first.size();
         }
+        const QHash<qint64, int> moved = positions(track);
+        if (snapshot)
+            (void)m_store.db().exec(QStringLiteral("COMMIT"));
         auto *model = m_model;
-        QMetaObject::invokeMethod(model, [model, gen, count, first] { model->onQueryResult(gen, count, first); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            model,
+            [model, gen, count, first, moved] { model->onQueryResult(gen, count, first, moved); },
+            Qt::QueuedConnection);
         if (countLater) {
             if (stale(gen))
                 return;
@@ -68,26 +77,70 @@ public:
         QMetaObject::invokeMethod(model, [model, gen, page, rows] { model->onPage(gen, page, rows); }, Qt::QueuedConnection);
     }
 
-    void refresh(quint64 gen, const IncidentQuery &q, const QList<int> &pages)
+    void refresh(quint64 gen, const IncidentQuery &q, const QList<int> &pages,
+                 const QList<qint64> &track)
     {
         if (stale(gen) || !ensureOpen())
             return;
         setQuery(q); // the old anchors may point at moved rows
+        // Count, pages and positions from one read snapshot, so they agree with each other.
+        const bool snapshot = m_store.db().exec(QStringLiteral("BEGIN")).ok();
+        const auto end = [this, snapshot] {
+            if (snapshot)
+                (void)m_store.db().exec(QStringLiteral("COMMIT"));
+        };
         const qint64 count = countRows();
         QHash<int, QList<IncidentRow>> out;
         for (int p : pages) {
             if (stale(gen))
-                return;
+                return end();
             if (qint64(p) * IncidentTableModel::PageSize < count)
                 out.insert(p, offsetPage(p));
         }
+        const QHash<qint64, int> moved = positions(track);
+        end();
         auto *model = m_model;
-        QMetaObject::invokeMethod(model, [model, gen, count, out] { model->onRefresh(gen, count, out); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            model, [model, gen, count, out, moved] { model->onRefresh(gen, count, out, moved); },
+            Qt::QueuedConnection);
         startAnchors(gen);
     }
 
 private:
     bool stale(quint64 gen) const { return gen != m_gen->load(); }
+
+    // Where each tracked row (by rowid) is in the current query: its row number, or -1 when
+    // the filter no longer shows it.
+    QHash<qint64, int> positions(const QList<qint64> &ids)
+    {
+        QHash<qint64, int> out;
+        for (qint64 id : ids) {
+            QList<QVariant> binds;
+            store::Stmt *k = m_store.db().prepare(m_q->keyOfIdSql(id, binds));
+            if (!k)
+                continue;
+            bindVariants(k, binds);
+            if (!k->step()) {
+                k->reset();
+                out.insert(id, -1);
+                continue;
+            }
+            QVariantList key;
+            for (int c = 0; c < m_q->keyWidth(); ++c)
+                key << (sqlite3_column_type(k->handle(), c) == SQLITE_TEXT ? QVariant(k->text(c))
+                                                                           : QVariant(k->int64(c)));
+            k->reset();
+            binds.clear();
+            store::Stmt *p = m_store.db().prepare(m_q->positionSql(key, binds));
+            if (!p)
+                continue;
+            bindVariants(p, binds);
+            if (p->step())
+                out.insert(id, int(p->int64(0)));
+            p->reset();
+        }
+        return out;
+    }
 
     bool ensureOpen()
     {
@@ -251,33 +304,82 @@ void IncidentTableModel::startQuery(bool recount)
     const IncidentQuery q(m_filter, m_sortColumn, m_desc);
     auto *loader = m_loader;
     const qint64 known = m_count;
-    QMetaObject::invokeMethod(loader, [loader, gen, q, recount, known] { loader->query(gen, q, recount, known); }, Qt::QueuedConnection);
+    // A new sort shows the same rows: the selected ones are looked up in the new order. A
+    // new filter resets the list.
+    const QList<qint64> track = recount ? QList<qint64>() : trackedIds();
+    QMetaObject::invokeMethod(
+        loader,
+        [loader, gen, q, recount, known, track] { loader->query(gen, q, recount, known, track); },
+        Qt::QueuedConnection);
 }
 
-void IncidentTableModel::onQueryResult(quint64 gen, qint64 count, const QList<IncidentRow> &first)
+QList<qint64> IncidentTableModel::trackedIds() const
+{
+    QList<qint64> out;
+    for (const QModelIndex &i : persistentIndexList()) {
+        if (const IncidentRow *r = rowAt(i.row()); r && !out.contains(r->id))
+            out << r->id;
+        if (out.size() >= MaxTrackedRows)
+            break;
+    }
+    return out;
+}
+
+void IncidentTableModel::movePersistentRows(const QHash<int, QList<IncidentRow>> &pages,
+                                            const QHash<qint64, int> &moved, qint64 count)
+{
+    const QModelIndexList from = persistentIndexList();
+    if (from.isEmpty())
+        return;
+    // Where every row of the new pages is, then what the loader looked up for rows that
+    // may have moved out of them.
+    QHash<qint64, int> rowOf = moved;
+    for (auto it = pages.cbegin(); it != pages.cend(); ++it)
+        for (int i = 0; i < it->size(); ++i)
+            rowOf.insert(it->at(i).id, it.key() * PageSize + i);
+    QModelIndexList to;
+    to.reserve(from.size());
+    for (const QModelIndex &i : from) {
+        const IncidentRow *r = rowAt(i.row()); // the old pages are still in place
+        const auto it = r ? rowOf.constFind(r->id) : rowOf.cend();
+        // Gone, or nowhere we know of: the index goes rather than point at another incident
+        // (a row kept in place could also land on a row another index moved to).
+        to << (it != rowOf.cend() && *it >= 0 && *it < count ? createIndex(*it, i.column())
+                                                             : QModelIndex());
+    }
+    changePersistentIndexList(from, to);
+}
+
+void IncidentTableModel::onQueryResult(quint64 gen, qint64 count, const QList<IncidentRow> &first,
+                                       const QHash<qint64, int> &moved)
 {
     if (gen != m_gen->load())
         return;
-    // Same number of rows (a new sort): only the contents move, so the views repaint
-    // without a reset, which would make them rebuild per-row state for every row.
+    // Same number of rows (a new sort): only the order changes. The selection and the
+    // current row follow their incidents (persistent indexes move), and the views keep
+    // their per-row state instead of rebuilding it after a reset.
     const bool provisional = count < 0;
     const bool sameRows = !provisional && count == m_count && m_countKnown;
-    if (!sameRows)
+    const QHash<int, QList<IncidentRow>> pages{{0, first}};
+    if (!sameRows) {
         beginResetModel();
+    } else {
+        Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+        movePersistentRows(pages, moved, count);
+    }
     m_count = provisional ? first.size() : count;
     m_countKnown = !provisional;
     m_countPending = provisional;
-    m_pages.clear();
+    m_pages = pages;
     m_lastUse.clear();
     m_requested.clear();
-    m_pages.insert(0, first);
     m_lastUse.insert(0, ++m_useTick);
     m_lastPage = -1;
     m_loading = false;
     if (!sameRows)
         endResetModel();
-    else if (m_count > 0)
-        Q_EMIT dataChanged(index(0, 0), index(int(m_count - 1), Count - 1));
+    else
+        Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
     Q_EMIT firstPageShown();
     if (provisional)
         return; // queryReady follows with the count
@@ -345,11 +447,18 @@ void IncidentTableModel::onPage(quint64 gen, int page, const QList<IncidentRow> 
 
 void IncidentTableModel::evict() const
 {
+    if (m_pages.size() <= MaxCachedPages)
+        return;
+    // Pages holding a selected or current row stay: a refresh must know which incident
+    // each of them shows to keep it selected.
+    QSet<int> pinned;
+    for (const QModelIndex &i : persistentIndexList())
+        pinned.insert(i.row() / PageSize);
     while (m_pages.size() > MaxCachedPages) {
         int oldest = -1;
         quint64 best = ~quint64(0);
         for (auto it = m_lastUse.cbegin(); it != m_lastUse.cend(); ++it)
-            if (it.value() < best) {
+            if (it.value() < best && !pinned.contains(it.key())) {
                 best = it.value();
                 oldest = it.key();
             }
@@ -371,28 +480,41 @@ void IncidentTableModel::refresh()
     m_requested.clear();
     const IncidentQuery q(m_filter, m_sortColumn, m_desc);
     const QList<int> pages = m_pages.keys();
+    const QList<qint64> track = trackedIds();
     auto *loader = m_loader;
-    QMetaObject::invokeMethod(loader, [loader, gen, q, pages] { loader->refresh(gen, q, pages); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        loader, [loader, gen, q, pages, track] { loader->refresh(gen, q, pages, track); },
+        Qt::QueuedConnection);
 }
 
-void IncidentTableModel::onRefresh(quint64 gen, qint64 count, const QHash<int, QList<IncidentRow>> &pages)
+void IncidentTableModel::onRefresh(quint64 gen, qint64 count,
+                                   const QHash<int, QList<IncidentRow>> &pages,
+                                   const QHash<qint64, int> &moved)
 {
     if (gen != m_gen->load())
         return;
     m_refreshRunning = false;
     const qint64 old = m_count;
+    // Rows came or went anywhere in the order: the row count changes at the end, and the
+    // persistent indexes (selection, current row, open editors) move to where their
+    // incidents are now, so nothing that points at a row ends up on another incident.
     if (count > old) {
         beginInsertRows({}, int(old), int(count - 1));
         m_count = count;
-        m_pages = pages;
         endInsertRows();
-    } else if (count < old) {
+    }
+    const bool track = !persistentIndexList().isEmpty();
+    if (track) {
+        Q_EMIT layoutAboutToBeChanged();
+        movePersistentRows(pages, moved, count);
+    }
+    m_pages = pages;
+    if (track)
+        Q_EMIT layoutChanged();
+    if (count < old) {
         beginRemoveRows({}, int(count), int(old - 1));
         m_count = count;
-        m_pages = pages;
         endRemoveRows();
-    } else {
-        m_pages = pages;
     }
     m_lastUse.clear();
     for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it)

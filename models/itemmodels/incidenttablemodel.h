@@ -29,6 +29,8 @@ class IncidentTableModel final : public QAbstractTableModel {
 public:
     static constexpr int PageSize = 200;
     static constexpr int MaxCachedPages = 48;
+    /// Rows with persistent indexes (selection, current row) looked up after a change.
+    static constexpr int MaxTrackedRows = 64;
 
     /// Opens its own read-only connection to `dbPath` on the worker thread.
     explicit IncidentTableModel(const QString &dbPath, QObject *parent = nullptr);
@@ -80,10 +82,18 @@ private:
     friend class IncidentPageLoader;
     void startQuery(bool recount);
     void requestPage(int page) const;
-    void onQueryResult(quint64 gen, qint64 count, const QList<IncidentRow> &first);
+    void onQueryResult(quint64 gen, qint64 count, const QList<IncidentRow> &first,
+                       const QHash<qint64, int> &moved);
     void onPage(quint64 gen, int page, const QList<IncidentRow> &rows);
     void onCount(quint64 gen, qint64 count);
-    void onRefresh(quint64 gen, qint64 count, const QHash<int, QList<IncidentRow>> &pages);
+    void onRefresh(quint64 gen, qint64 count, const QHash<int, QList<IncidentRow>> &pages,
+                   const QHash<qint64, int> &moved);
+    /// Rowids of the rows persistent indexes point at (from the cached pages).
+    QList<qint64> trackedIds() const;
+    /// Moves every persistent index to the row its incident has in `pages` or `moved`
+    /// (rowid -> row, -1: gone); call between layoutAboutToBeChanged and layoutChanged.
+    void movePersistentRows(const QHash<int, QList<IncidentRow>> &pages,
+                            const QHash<qint64, int> &moved, qint64 count);
     void evict() const;
     QVariant display(const IncidentRow &r, int column) const;
     QVariant sortValue(const IncidentRow &r, int column) const;

@@ -232,8 +232,17 @@ void RemediationDispatcher::sendHook(const DispatchRow &d, std::function<void(bo
 
 void RemediationDispatcher::sendDue(std::function<void(RoundStats)> done)
 {
-    auto rows = std::make_shared<QList<DispatchRow>>(
-        m_remediator.store().dueDispatch(m_remediator.engine().clock().nowMs(), 100));
+    // No endpoint is not a failure to retry with backoff: SQS messages stay pending,
+    // untouched, until one is configured, and that is said (once), not logged every round.
+    if (!m_sqs) {
+        const qint64 waiting = m_remediator.store().pendingSqsCount();
+        if (waiting != m_waitingForSqs) {
+            m_waitingForSqs = waiting;
+            Q_EMIT waitingForSqs(waiting);
+        }
+    }
+    auto rows = std::make_shared<QList<DispatchRow>>(m_remediator.store().dueDispatch(
+        m_remediator.engine().clock().nowMs(), 100, m_sqs != nullptr));
     auto stats = std::make_shared<RoundStats>();
     auto alive = m_alive;
     // The step holds itself only weakly; each pending send holds it strongly, so it lives

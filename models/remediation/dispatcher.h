@@ -64,11 +64,16 @@ public:
     void start(int intervalMs = 2000);
     void stop();
     bool busy() const { return m_busy; }
+    /// SQS messages waiting for an endpoint (only without one).
+    qint64 waitingForSqsCount() const { return m_waitingForSqs; }
 
 Q_SIGNALS:
     /// Something was recorded (a decision, a send, a result, a dead letter).
     void changed();
     void roundFailed(const QString &error);
+    /// Without an SQS endpoint, SQS messages wait in the outbox instead of being retried:
+    /// said once each time the number waiting changes (0: none waits any more).
+    void waitingForSqs(qint64 messages);
 
 private:
     void queueUrl(const QString &name, std::function<void(Result<QString>)> done);
@@ -89,6 +94,7 @@ private:
     bool m_running = false;
     bool m_busy = false;
     bool m_again = false;
+    qint64 m_waitingForSqs = 0;
     std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
 };
 

@@ -424,12 +424,15 @@ std::optional<RemediationRow> RemediationStore::remediation(const QString &corre
     return r;
 }
 
-QList<DispatchRow> RemediationStore::dueDispatch(qint64 now, int limit)
+QList<DispatchRow> RemediationStore::dueDispatch(qint64 now, int limit, bool includeSqs)
 {
     QList<DispatchRow> out;
-    Stmt *s = m_store.db().prepare(QStringLiteral(
-        "SELECT id, correlation_id, attempt, transport, destination, method, group_id, dedup_id, body, status, tries, "
-        "next_at, last_error FROM remediation_dispatch WHERE status = 'pending' AND next_at <= ? ORDER BY id LIMIT ?"));
+    Stmt *s = m_store.db().prepare(
+        QStringLiteral("SELECT id, correlation_id, attempt, transport, destination, method, "
+                       "group_id, dedup_id, body, status, tries, "
+                       "next_at, last_error FROM remediation_dispatch WHERE status = 'pending' AND "
+                       "next_at <= ?%1 ORDER BY id LIMIT ?")
+            .arg(includeSqs ? QString() : QStringLiteral(" AND transport <> 'sqs'")));
     if (!s)
         return out;
     s->bind(1, now).bind(2, limit);
@@ -451,6 +454,17 @@ QList<DispatchRow> RemediationStore::dueDispatch(qint64 now, int limit)
         out << d;
     }
     return out;
+}
+
+qint64 RemediationStore::pendingSqsCount()
+{
+    Stmt *s = m_store.db().prepare(QStringLiteral("SELECT count(*) FROM remediation_dispatch WHERE "
+                                                  "status = 'pending' AND transport = 'sqs'"));
+    if (!s || !s->step())
+        return 0;
+    const qint64 n = s->int64(0);
+    s->reset();
+    return n;
 }
 
 qint64 RemediationStore::pendingDispatchCount()

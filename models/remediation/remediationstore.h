@@ -155,8 +155,12 @@ public:
     /// Failed remediations (a DLQ message or a failed result) a person can retry or dismiss.
     QList<RemediationRow> failed() { return remediations({QStringLiteral("failed")}); }
 
-    QList<DispatchRow> dueDispatch(qint64 now, int limit);
+    /// Pending rows due at `now`, oldest first; without `includeSqs` only those that go out
+    /// by HTTP (hooks), for a dispatcher that has no SQS endpoint.
+    QList<DispatchRow> dueDispatch(qint64 now, int limit, bool includeSqs = true);
     qint64 pendingDispatchCount();
+    /// Pending rows that go out through SQS.
+    qint64 pendingSqsCount();
     Status markDispatchFailed(qint64 id, const QString &error, qint64 nextAt);
 
     QList<AuditRecord> audit(qint64 from = 0, qint64 to = 0);

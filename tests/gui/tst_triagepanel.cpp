@@ -50,7 +50,8 @@ void TestTriagePanel::panel_showsSuggestion_recordsDecisions()
     r.fields.insert(QStringLiteral("category"), {QStringLiteral("network"), 0.91});
     r.fields.insert(QStringLiteral("subcategory"), {QStringLiteral("dns"), 0.84});
     r.fields.insert(QStringLiteral("priority"), {QStringLiteral("P3"), 0.55});
-    r.fields.insert(QStringLiteral("assignment_group"), {QStringLiteral("Network Operations"), 0.8});
+    r.fields.insert(QStringLiteral("assignment_group"),
+                    {QStringLiteral("Platform Engineering"), 0.8});
     r.articles << ArticleMatch{QStringLiteral("md:dns.md"), QStringLiteral("DNS resolution failures"), QStringLiteral("markdown"), {}, 0.7};
     r.suggestedResolution = QStringLiteral("Flush the resolver cache.");
     r.modelVersion = QStringLiteral("local-v2");
@@ -88,7 +89,7 @@ void TestTriagePanel::panel_showsSuggestion_recordsDecisions()
     // Accept all takes the two fields left.
     QTest::mouseClick(button(QStringLiteral("triageAcceptAll")), Qt::LeftButton);
     QCOMPARE(count(f, n, AcceptedKind), 3);
-    QCOMPARE(f.get(n).assignmentGroup, QStringLiteral("Network Operations"));
+    QCOMPARE(f.get(n).assignmentGroup, QStringLiteral("Platform Engineering"));
     QVERIFY(!button(QStringLiteral("triageAcceptAll"))->isEnabled());
     auto st = latestSuggestion(f.store.timeline(f.get(n).uid));
     QVERIFY(st);

@@ -5,10 +5,13 @@
 // retry/dismiss of failed remediations, and the append-only audit trail.
 #include "coretestutil.h"
 
+#include "remediation/dispatcher.h"
 #include "remediation/remediator.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace sitrep;
@@ -126,6 +129,34 @@ private Q_SLOTS:
         QCOMPARE(*rem->scan(), 0);
         QCOMPARE(rows(r.number).size(), 1);
         QCOMPARE(dispatchCount(), 1);
+    }
+
+    void noSqsEndpoint_messagesWaitUntouchedAndItIsSaidOnce()
+    {
+        // An install without aws.endpoint/aws.region: no SQS client. The queued action must
+        // neither be retried with backoff round after round nor fail silently.
+        decideOne();
+        QNetworkAccessManager nam;
+        RemediationDispatcher d(*rem, nam, nullptr);
+        QSignalSpy waiting(&d, &RemediationDispatcher::waitingForSqs);
+        for (int round = 0; round < 3; ++round) {
+            bool finished = false;
+            d.runOnce([&finished](Result<RoundStats> r) {
+                QVERIFY2(r, qPrintable(r.errorMessage()));
+                QCOMPARE(r->sendErrors, 0);
+                finished = true;
+            });
+            QTRY_VERIFY(finished);
+            fx->clock.advance(10 * kMinute);
+        }
+        QCOMPARE(waiting.size(), 1);
+        QCOMPARE(waiting.first().first().toLongLong(), 1);
+        QCOMPARE(d.waitingForSqsCount(), 1);
+        const auto rows = rem->store().dueDispatch(fx->clock.nowMs(), 10);
+        QCOMPARE(rows.size(), 1);
+        QCOMPARE(rows.first().tries, 0);
+        QVERIFY2(rows.first().lastError.isEmpty(), qPrintable(rows.first().lastError));
+        QCOMPARE(rows.first().status, QStringLiteral("pending"));
     }
 
     void noRuleMatches_nothingIsRecorded()

@@ -285,12 +285,14 @@ void TestTriageService::service_retrainsInBackgroundAfterFeedback()
     QCOMPARE(trained.size(), 1);
     const QString n = f.open(QStringLiteral("DNS resolver lookups failing"), QStringLiteral("high"));
     // Four feedback events: below the threshold of five, nothing happens.
-    QVERIFY(recordFeedback(f.eng(), n,
-                           {FieldFeedback{QStringLiteral("category"), true, QStringLiteral("network"), {}},
-                            FieldFeedback{QStringLiteral("subcategory"), true, QStringLiteral("dns"), {}},
-                            FieldFeedback{QStringLiteral("priority"), true, QStringLiteral("P2"), {}},
-                            FieldFeedback{QStringLiteral("assignment_group"), true, QStringLiteral("Network Operations"), {}}},
-                           QStringLiteral("local-v1"), QStringLiteral("alice")));
+    QVERIFY(recordFeedback(
+        f.eng(), n,
+        {FieldFeedback{QStringLiteral("category"), true, QStringLiteral("network"), {}},
+         FieldFeedback{QStringLiteral("subcategory"), true, QStringLiteral("dns"), {}},
+         FieldFeedback{QStringLiteral("priority"), true, QStringLiteral("P2"), {}},
+         FieldFeedback{
+             QStringLiteral("assignment_group"), true, QStringLiteral("Platform Engineering"), {}}},
+        QStringLiteral("local-v1"), QStringLiteral("alice")));
     QTest::qWait(300);
     QCOMPARE(trained.size(), 1);
     QVERIFY(recordFeedback(f.eng(), n, {FieldFeedback{QStringLiteral("category"), true, QStringLiteral("network"), {}}}, QStringLiteral("local-v1"),

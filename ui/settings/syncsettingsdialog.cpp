@@ -151,13 +151,26 @@ bool SyncSettingsDialog::testing() const
     return !m_test->isEnabled();
 }
 
+QString SyncSettingsDialog::resultOutcome() const
+{
+    return m_result->property("outcome").toString();
+}
+
 QString SyncSettingsDialog::resultText() const
 {
     return m_result->text();
 }
 
+void SyncSettingsDialog::showNote(const QString &text)
+{
+    m_result->setText(text);
+    m_result->setStyleSheet(QString());
+    m_result->setProperty("outcome", QStringLiteral("note"));
+}
+
 void SyncSettingsDialog::showResult(bool ok, const QString &text)
 {
+    m_result->setProperty("outcome", ok ? QStringLiteral("ok") : QStringLiteral("failed"));
     m_result->setText(text);
     // Shape and colour both carry the outcome.
     m_result->setStyleSheet(ok ? QStringLiteral("color: #1a7f37;") : QStringLiteral("color: #b42318; font-weight: bold;"));
@@ -166,7 +179,7 @@ void SyncSettingsDialog::showResult(bool ok, const QString &text)
 void SyncSettingsDialog::testConnection()
 {
     m_test->setEnabled(false);
-    showResult(true, tr("Testing…"));
+    showNote(tr("Testing…"));
     QPointer<SyncSettingsDialog> self(this);
     const bool backend = !m_aws || !m_url->text().trimmed().isEmpty();
     if (!backend)
@@ -208,8 +221,11 @@ void SyncSettingsDialog::testAws(const QString &prefix)
     const bool anything = c.consumerConfigured() || c.notifierConfigured() || !c.endpoint.isEmpty() || !c.slackBaseUrl.isEmpty();
     if (!anything) {
         m_test->setEnabled(true);
-        const bool ok = !prefix.startsWith(QStringLiteral("✘"));
-        showResult(ok, prefix.isEmpty() ? QStringLiteral("✘ ") + tr("Nothing to test: enter a back-end URL, an alert queue, a topic or a channel") : prefix);
+        // Nothing configured is neither a pass nor a failure: said plainly, not in green.
+        if (prefix.isEmpty())
+            return showNote(QStringLiteral("ℹ ") + tr("Nothing to test yet: enter a back-end URL, "
+                                                      "an alert queue, a topic or a channel."));
+        showResult(!prefix.startsWith(QStringLiteral("✘")), prefix);
         return;
     }
     // Keys typed here are tested as typed; otherwise environment, keychain, profile.

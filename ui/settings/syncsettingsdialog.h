@@ -32,6 +32,8 @@ public:
 
     /// The text of the last test or save result (for tests).
     QString resultText() const;
+    /// "ok", "failed", or "note" (neither: nothing to test, a test running).
+    QString resultOutcome() const;
     /// True while a connection test runs.
     bool testing() const;
 
@@ -41,6 +43,8 @@ public Q_SLOTS:
 
 private:
     void showResult(bool ok, const QString &text);
+    /// Neither success nor failure (nothing to test): neutral colour, an information mark.
+    void showNote(const QString &text);
     void buildAws(QVBoxLayout *layout);
     void testAws(const QString &prefix);
     QLineEdit *secretEdit(const QString &name, bool stored, const QString &what);

@@ -14,6 +14,8 @@
 #include <QAction>
 #include <QCoreApplication>
 #include <QMainWindow>
+#include <QMenu>
+#include <QMenuBar>
 #include <QPointer>
 #include <QStatusBar>
 #include <QTimer>
@@ -135,8 +137,17 @@ QObject *attachSync(QMainWindow &window, app::AppContext &context, sync::SecretS
     auto *settings = new QAction(QObject::tr("Back-end and AWS settings…"), &window);
     settings->setObjectName(QStringLiteral("syncSettings"));
     settings->setShortcut(QKeySequence(QStringLiteral("Ctrl+Alt+S")));
+    settings->setMenuRole(QAction::PreferencesRole);
     QObject::connect(settings, &QAction::triggered, holder, &SyncHolder::showSettings);
     window.addAction(settings);
+    // Reachable without knowing the shortcut: the Settings menu, and so the command palette.
+    QMenu *menu = nullptr;
+    for (QAction *a : window.menuBar()->actions())
+        if (a->menu() && a->text().remove(u'&') == QObject::tr("Settings"))
+            menu = a->menu();
+    if (!menu)
+        menu = window.menuBar()->addMenu(QObject::tr("&Settings"));
+    menu->addAction(settings);
     holder->restart();
     return holder;
 }

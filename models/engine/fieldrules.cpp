@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+#include "engine/fieldrules.h"
+
+#include "workflow/oncall.h"
+#include "workflow/prioritymatrix.h"
+
+#include <QRegularExpression>
+
+namespace sitrep::engine::rules {
+
+Status checkTitle(const QString &title)
+{
+    const QString t = title.trimmed();
+    if (t.isEmpty())
+        return Status::fail(QStringLiteral("title is required"), QStringLiteral("invalid"));
+    if (t.size() > MaxTitleLength)
+        return Status::fail(QStringLiteral("title is longer than %1 characters (%2)")
+                                .arg(MaxTitleLength)
+                                .arg(t.size()),
+                            QStringLiteral("invalid"));
+    return {};
+}
+
+Status checkText(const QString &field, const QString &text)
+{
+    if (text.size() > MaxTextLength)
+        return Status::fail(
+            QStringLiteral("%1 is longer than %2 characters").arg(field).arg(MaxTextLength),
+            QStringLiteral("invalid"));
+    return {};
+}
+
+Status checkServiceName(const QString &name)
+{
+    static const QRegularExpression re(
+        QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._/-]{0,%1}$").arg(MaxServiceNameLength - 1));
+    if (!re.match(name).hasMatch())
+        return Status::fail(
+            QStringLiteral(
+                "'%1' is not a service name (letters, digits, . _ / -, up to %2 characters)")
+                .arg(name)
+                .arg(MaxServiceNameLength),
+            QStringLiteral("invalid"));
+    return {};
+}
+
+Status checkServices(const QStringList &names, const QStringList &existing)
+{
+    for (const QString &n : names)
+        if (!existing.contains(n))
+            if (auto s = checkServiceName(n); !s)
+                return s;
+    return {};
+}
+
+QStringList splitServices(const QString &text)
+{
+    QStringList out;
+    static const QRegularExpression sep(QStringLiteral("[,\\n]"));
+    for (const QString &s : text.split(sep, Qt::SkipEmptyParts))
+        if (const QString t = s.trimmed(); !t.isEmpty() && !out.contains(t))
+            out << t;
+    return out;
+}
+
+Result<QString> checkAssignmentGroup(const workflow::OnCallSchedule &oncall, const QString &name,
+                                     const QString &current)
+{
+    const QString n = name.trimmed();
+    if (n.isEmpty() || n == current)
+        return n;
+    if (const auto *g = oncall.group(n))
+        return g->name;
+    QStringList known;
+    for (const auto &g : oncall.groups())
+        known << g.name;
+    return Result<QString>::fail(QStringLiteral("unknown assignment group '%1' (groups: %2)")
+                                     .arg(n, known.join(QStringLiteral(", "))),
+                                 QStringLiteral("invalid"));
+}
+
+domain::Priority derivedPriority(const workflow::PriorityMatrix &matrix, const QString &impact,
+                                 const QString &urgency, domain::Severity severity)
+{
+    if (!impact.trimmed().isEmpty() && !urgency.trimmed().isEmpty()) {
+        const domain::Priority p = matrix.priority(impact, urgency);
+        if (p != domain::Priority::None)
+            return p;
+    }
+    return domain::priorityForSeverity(severity);
+}
+
+} // namespace sitrep::engine::rules

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: MIT
+// The incident list keeps the selection, the current row and anything else that points
+// at a row on the same incident while incidents arrive, leave and are re-sorted: the
+// model on its own (with the model tester), then the window, driven like a commander
+// would drive it while another shell opens incidents.
+
+#include "app/appcontext.h"
+#include "demo/demogenerator.h"
+#include "incidentlistview.h"
+#include "incidentworkspace.h"
+#include "itemmodels/incidentcolumns.h"
+#include "itemmodels/incidenttablemodel.h"
+#include "mainwindow.h"
+
+#include <QAbstractItemModelTester>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace sitrep;
+using namespace sitrep::itemmodels;
+
+class TestListSelection : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_db;
+    std::unique_ptr<app::AppContext> m_ctx;
+
+    static bool waitReady(IncidentTableModel &m)
+    {
+        if (!m.isLoading() && !m.isCountPending())
+            return true;
+        QSignalSpy spy(&m, &IncidentTableModel::queryReady);
+        return spy.wait(10000);
+    }
+    static bool refreshNow(IncidentTableModel &m)
+    {
+        QSignalSpy spy(&m, &IncidentTableModel::refreshed);
+        m.refresh();
+        return spy.wait(10000);
+    }
+    QString open(const QString &title, const QString &severity)
+    {
+        auto r = m_ctx->engine().execute(engine::Command::open(
+            {{QStringLiteral("title"), title}, {QStringLiteral("severity"), severity}}));
+        return r ? r->incidentUid : QString();
+    }
+    // The uid at `row`, loading its page if needed.
+    static QString uidAt(IncidentTableModel &m, int row)
+    {
+        if (!m.rowAt(row)) {
+            QSignalSpy loaded(&m, &IncidentTableModel::pageLoaded);
+            m.fetchRow(row);
+            if (!loaded.wait(10000))
+                return {};
+        }
+        return m.rowAt(row) ? m.rowAt(row)->uid : QString();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        qputenv("SITREP_USER", "tester");
+        QVERIFY(m_dir.isValid());
+        m_db = m_dir.filePath(QStringLiteral("selection.db"));
+        auto ctx = app::AppContext::open(m_db);
+        QVERIFY2(ctx, qPrintable(ctx.errorMessage()));
+        m_ctx = std::move(*ctx);
+        demo::DemoOptions o;
+        o.incidents = 520; // more than two pages, so a re-sort can move a row off the first
+        o.now = QDateTime::currentMSecsSinceEpoch();
+        auto r = demo::runDemo(m_ctx->engine(), o);
+        QVERIFY2(r, qPrintable(r.errorMessage()));
+    }
+
+    void model_selectionFollowsItsIncidentThroughInsertRemoveAndSort()
+    {
+        IncidentTableModel model(m_db);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QItemSelectionModel sel(&model);
+        QVERIFY(waitReady(model));
+        QVERIFY(model.rowCount() > 400);
+
+        const int start = 7;
+        const QString picked = model.rowAt(start)->uid;
+        sel.setCurrentIndex(model.index(start, 0),
+                            QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        QPersistentModelIndex context(
+            model.index(start, IncidentColumn::Title)); // e.g. an open editor
+
+        // A new incident sorts first (newest on top): everything below moves down a row.
+        const QString fresh =
+            open(QStringLiteral("New incident from another shell"), QStringLiteral("high"));
+        QVERIFY(refreshNow(model));
+        QCOMPARE(model.rowAt(0)->uid, fresh);
+        QCOMPARE(sel.currentIndex().row(), start + 1);
+        QCOMPARE(sel.currentIndex().data(IncidentRole::UidRole).toString(), picked);
+        QCOMPARE(sel.selectedRows().size(), 1);
+        QCOMPARE(sel.selectedRows().first().data(IncidentRole::UidRole).toString(), picked);
+        QCOMPARE(context.row(), start + 1);
+        QCOMPARE(context.data(IncidentRole::UidRole).toString(), picked);
+
+        // Two incidents above it leave the list (the view shows SEV2 only).
+        IncidentFilter highOnly;
+        highOnly.severity = 2;
+        model.setFilter(highOnly);
+        QVERIFY(waitReady(model));
+        QVERIFY(model.rowCount() > 6);
+        const int row = 4;
+        const QString kept = model.rowAt(row)->uid;
+        sel.setCurrentIndex(model.index(row, 0),
+                            QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        for (int r : {0, 2}) {
+            auto s = m_ctx->engine().execute(
+                engine::Command::make(engine::Command::Kind::SetField, model.rowAt(r)->uid,
+                                      {{QStringLiteral("field"), QStringLiteral("severity")},
+                                       {QStringLiteral("value"), QStringLiteral("low")}}));
+            QVERIFY2(s, qPrintable(s.errorMessage()));
+        }
+        QVERIFY(refreshNow(model));
+        QCOMPARE(sel.currentIndex().row(), row - 2);
+        QCOMPARE(sel.currentIndex().data(IncidentRole::UidRole).toString(), kept);
+        QVERIFY(sel.isRowSelected(row - 2, {}));
+
+        // The selected incident itself leaves: nothing else gets selected in its place.
+        auto gone = m_ctx->engine().execute(
+            engine::Command::make(engine::Command::Kind::SetField, kept,
+                                  {{QStringLiteral("field"), QStringLiteral("severity")},
+                                   {QStringLiteral("value"), QStringLiteral("low")}}));
+        QVERIFY(gone);
+        QVERIFY(refreshNow(model));
+        QVERIFY(!sel.currentIndex().isValid());
+        QVERIFY(sel.selectedRows().isEmpty());
+
+        // A re-sort puts the rows in another order: the selection goes where its incident went,
+        // also when that is a page that is not loaded yet.
+        model.setFilter({});
+        QVERIFY(waitReady(model));
+        const QString target = model.rowAt(3)->uid;
+        sel.setCurrentIndex(model.index(3, 0),
+                            QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        model.sort(IncidentColumn::Title, Qt::DescendingOrder);
+        QVERIFY(waitReady(model));
+        QVERIFY(sel.currentIndex().isValid());
+        const int moved = sel.currentIndex().row();
+        QCOMPARE(uidAt(model, moved), target);
+        QVERIFY(sel.isRowSelected(moved, {}));
+    }
+
+    void window_enterOpensTheSelectedIncidentAfterAnotherShellOpensOne()
+    {
+        ui::MainWindow w(*m_ctx);
+        w.setPassive(true);
+        w.show();
+        QVERIFY(w.waitUntilLoaded());
+        ui::IncidentListView *list = w.listView();
+        list->setSavedView(QStringLiteral("open"));
+        QVERIFY(w.waitUntilLoaded());
+        QTableView *table = list->table();
+        QVERIFY(table->model()->rowCount() > 3);
+        const QString picked = table->model()->index(2, 0).data(IncidentRole::UidRole).toString();
+        QVERIFY(list->selectUid(picked));
+        const int rows = table->model()->rowCount();
+
+        QProcess cli;
+        cli.start(QStringLiteral(SITREP_BINARY),
+                  {QStringLiteral("create"), QStringLiteral("--db"), m_db,
+                   QStringLiteral("--title"), QStringLiteral("Checkout 502s"),
+                   QStringLiteral("--severity"), QStringLiteral("high")});
+        QVERIFY(cli.waitForFinished(20000));
+        QCOMPARE(cli.exitCode(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), rows + 1, 5000);
+        QCOMPARE(list->selectedUid(), picked);
+        QCOMPARE(table->currentIndex().row(), 3);
+
+        table->setFocus();
+        QTest::keyClick(table, Qt::Key_Return);
+        QVERIFY(w.currentWorkspace());
+        QCOMPARE(w.currentWorkspace()->uid(), picked);
+    }
+
+    void window_headerSortKeepsTheSelectedIncidentSelectedAndInView()
+    {
+        ui::MainWindow w(*m_ctx);
+        w.setPassive(true);
+        w.resize(1200, 800);
+        w.show();
+        QVERIFY(w.waitUntilLoaded());
+        ui::IncidentListView *list = w.listView();
+        list->setSavedView(QStringLiteral("all"));
+        QVERIFY(w.waitUntilLoaded());
+        QTableView *table = list->table();
+        const QString picked = table->model()->index(5, 0).data(IncidentRole::UidRole).toString();
+        QVERIFY(list->selectUid(picked));
+        QSignalSpy ready(&w.listModel(), &IncidentTableModel::queryReady);
+        QHeaderView *header = table->horizontalHeader();
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {},
+                          QPoint(header->sectionViewportPosition(IncidentColumn::Title) + 5, 5));
+        QVERIFY(ready.wait(5000));
+        QCOMPARE(w.listModel().sortColumn(), int(IncidentColumn::Title));
+        const int row = table->currentIndex().row();
+        QCOMPARE(uidAt(w.listModel(), row), picked); // its page may come after the sort
+        QCOMPARE(list->selectedUids(), QStringList{picked});
+        // Scrolled to where it went.
+        QTRY_VERIFY(table->viewport()->rect().intersects(table->visualRect(table->currentIndex())));
+    }
+};
+
+QTEST_MAIN(TestListSelection)
+#include "tst_listselection.moc"
