@@ -13,6 +13,7 @@
 #include "demo/demogenerator.h"
 #include "engine/fieldrules.h"
 #include "postmortem/draft.h"
+#include "sync/identity.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -33,11 +34,13 @@ using engine::Command;
 namespace {
 
 bool g_failed = false; // set by fail(): the command was refused
+bool g_usageError = false; // the refusal is a usage error (exit code 2)
 
 int fail(const QString &message)
 {
     g_failed = true;
-    return failWith(nullptr, message);
+    const int code = failWith(nullptr, message);
+    return g_usageError ? 2 : code;
 }
 
 QString when(qint64 ms)
@@ -53,15 +56,9 @@ void printJson(const QJsonValue &v)
 struct Common {
     QCommandLineOption db{QStringLiteral("db"), QStringLiteral("Database file (default: $SITREP_DB or the app data folder)."), QStringLiteral("path")};
     QCommandLineOption json{QStringLiteral("json"), QStringLiteral("Print JSON.")};
-    QCommandLineOption actor{QStringLiteral("actor"), QStringLiteral("Who is acting (default: $USER)."), QStringLiteral("name")};
+    QCommandLineOption actor{QStringLiteral("actor"), QStringLiteral("Who is acting, without a back end (default: the login name)."), QStringLiteral("name")};
     QCommandLineOption workflow{QStringLiteral("workflow"), QStringLiteral("Workflow preset (sre, itil, pipeline) or YAML file; saved with the database."), QStringLiteral("name|path")};
 };
-
-QString defaultActor()
-{
-    const QString u = qEnvironmentVariable("USER");
-    return u.isEmpty() ? QStringLiteral("user") : u;
-}
 
 const QStringList &commandNames()
 {
@@ -156,7 +153,6 @@ struct Session {
         if (maxPositional >= 0 && n > maxPositional)
             return QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().at(maxPositional));
         json = parser.isSet(common.json);
-        actor = parser.isSet(common.actor) ? parser.value(common.actor) : defaultActor();
         const QString path = app::resolveDatabasePath(parser.value(common.db));
         // Only commands that create incidents or set one up may start a new database; a mistyped --db
         // for anything else is an error rather than a silently empty cache.
@@ -174,6 +170,20 @@ struct Session {
         if (!c)
             return c.errorMessage();
         ctx = std::move(*c);
+        // Who acts (sync/identity.h): with a back end the token's user, else --actor or the
+        // login name. Commands that only read, or act as the system, need nobody.
+        static const QStringList noActor{QStringLiteral("list"), QStringLiteral("show"), QStringLiteral("export"),
+                                         QStringLiteral("verify"), QStringLiteral("rebuild"), QStringLiteral("oncall"),
+                                         QStringLiteral("workflow"), QStringLiteral("tick")};
+        auto who = sync::Identity(ctx->store()).resolve(sync::ActorInputs::commandLine(parser.isSet(common.actor), parser.value(common.actor)));
+        if (who) {
+            actor = *who;
+        } else if (who.error().code == sync::Identity::ActorOptionRefused) {
+            g_usageError = true;
+            return who.errorMessage();
+        } else if (!noActor.contains(sub)) {
+            return who.errorMessage();
+        }
         return {};
     }
     QString pos(int i) const { return parser.positionalArguments().value(i); }
@@ -248,6 +258,37 @@ Result<store::ListQuery> listQuery(Session &s, const QCommandLineOption &state, 
     return q;
 }
 
+// --actor names someone other than the token's user: with a back end that knows identities
+// it is a usage error for every command that takes it (exit code 2), before anything runs.
+int refuseActorOption(const QStringList &args)
+{
+    QString db;
+    bool actor = false;
+    for (qsizetype i = 2; i < args.size(); ++i) {
+        if (args[i] == u"--")
+            break;
+        if (args[i] == u"--actor" || args[i].startsWith(u"--actor="))
+            actor = true;
+        else if (args[i] == u"--db" && i + 1 < args.size())
+            db = args[i + 1];
+        else if (args[i].startsWith(u"--db="))
+            db = args[i].mid(5);
+    }
+    if (!actor)
+        return 0;
+    const QString path = app::resolveDatabasePath(db);
+    if (!QFileInfo::exists(path))
+        return 0;
+    store::Store st;
+    if (!st.open(path))
+        return 0;
+    auto who = sync::Identity(st).resolve(sync::ActorInputs::commandLine(true, QStringLiteral("-")));
+    if (who || who.error().code != sync::Identity::ActorOptionRefused)
+        return 0;
+    failWith(nullptr, who.errorMessage());
+    return 2;
+}
+
 } // namespace
 
 bool isCliCommand(const QStringList &args)
@@ -267,6 +308,8 @@ int run(const QStringList &args)
         usage();
         return 0;
     }
+    if (const int refused = refuseActorOption(args))
+        return refused;
     if (cmd == u"sync") return runSync(args);
     if (cmd == u"serve") return runServe(args);
     if (cmd == u"config") return runConfig(args);

@@ -3,6 +3,7 @@
 #include "cliio.h"
 
 #include "app/appcontext.h"
+#include "sync/identity.h"
 #include "postmortem/draft.h"
 #include "postmortem/exporter.h"
 #include "postmortem/ics.h"
@@ -67,14 +68,22 @@ struct Session {
         if (parser.positionalArguments().size() < minPos)
             return QStringLiteral("missing argument (see sitrep %1 help)").arg(args.value(1));
         asJson = parser.isSet(json);
-        const QString u = qEnvironmentVariable("USER");
-        who = parser.isSet(actor) ? parser.value(actor) : (u.isEmpty() ? QStringLiteral("user") : u);
-        if (!open)
+        const auto inputs = sync::ActorInputs::commandLine(parser.isSet(actor), parser.value(actor));
+        if (!open) {
+            who = sync::Identity::loginName();
             return {};
+        }
         auto c = app::AppContext::open(app::resolveDatabasePath(parser.value(db)));
         if (!c)
             return c.errorMessage();
         ctx = std::move(*c);
+        // Who acts (sync/identity.h): with a back end the token's user, else --actor or the
+        // login name. These commands read and write side by side: an actor nobody can name
+        // yet (never synced) stops them all, with the way out in the message.
+        auto w = sync::Identity(ctx->store()).resolve(inputs);
+        if (!w && w.error().code != sync::Identity::ReadOnly)
+            return w.errorMessage();
+        who = w ? *w : sync::Identity(ctx->store()).displayName(inputs);
         return {};
     }
     QString pos(int i) const { return parser.positionalArguments().value(i); }

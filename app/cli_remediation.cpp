@@ -5,6 +5,7 @@
 #include "remediation/dispatcher.h"
 #include "remediation/remediator.h"
 #include "sync/aws/sqsclient.h"
+#include "sync/identity.h"
 #include "sync/secretstore.h"
 
 #include <QCommandLineParser>
@@ -50,12 +51,6 @@ QString when(qint64 ms)
     return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QStringLiteral("-");
 }
 
-QString defaultActor()
-{
-    const QString u = qEnvironmentVariable("USER");
-    return u.isEmpty() ? QStringLiteral("user") : u;
-}
-
 /// "90", "90m", "2h", "1d" -> milliseconds; -1 when not a duration.
 qint64 parseDuration(const QString &text)
 {
@@ -79,7 +74,7 @@ struct Cli {
     QCommandLineOption db{QStringLiteral("db"), QStringLiteral("Database file."), QStringLiteral("path")};
     QCommandLineOption workflow{QStringLiteral("workflow"), QStringLiteral("Workflow preset or YAML file."), QStringLiteral("name|path")};
     QCommandLineOption json{QStringLiteral("json"), QStringLiteral("Print JSON.")};
-    QCommandLineOption actor{QStringLiteral("actor"), QStringLiteral("Who is acting (default: $USER)."), QStringLiteral("name")};
+    QCommandLineOption actor{QStringLiteral("actor"), QStringLiteral("Who is acting, without a back end (default: the login name)."), QStringLiteral("name")};
     std::unique_ptr<app::AppContext> ctx;
 
     Cli() { p.addOptions({db, workflow, json, actor}); }
@@ -100,7 +95,8 @@ struct Cli {
         ctx = std::move(*c);
         return {};
     }
-    QString who() const { return p.isSet(actor) ? p.value(actor) : defaultActor(); }
+    /// Who acts (sync/identity.h): with a back end the token's user, else --actor or the login name.
+    Result<QString> who() { return sync::Identity(ctx->store()).resolve(sync::ActorInputs::commandLine(p.isSet(actor), p.value(actor))); }
     qint64 now() const { return ctx->clock().nowMs(); }
     QStringList pos() const { return p.positionalArguments(); }
 };
@@ -187,7 +183,10 @@ int runMaintenance(const QStringList &args)
                 return fail(what, QStringLiteral("--duration '%1' is not a length (90m, 2h, 1d)").arg(c.p.value(duration)));
             e = s + d;
         }
-        auto id = rs.addMaintenance(c.p.value(ci), s, e, c.p.value(reason), c.who(), now);
+        const auto who = c.who();
+        if (!who)
+            return fail(what, who.errorMessage());
+        auto id = rs.addMaintenance(c.p.value(ci), s, e, c.p.value(reason), *who, now);
         if (!id)
             return fail(what, id.errorMessage());
         say(QString::number(*id));
@@ -247,7 +246,10 @@ int runChange(const QStringList &args)
         const qint64 t = c.p.isSet(at) ? app::parseTimeArg(c.p.value(at), now) : now;
         if (t < 0)
             return fail(what, QStringLiteral("--at '%1' is not a time").arg(c.p.value(at)));
-        auto id = rs.addChange(c.p.value(ci), t, c.p.value(summary), c.p.value(ref), c.who(), now);
+        const auto who = c.who();
+        if (!who)
+            return fail(what, who.errorMessage());
+        auto id = rs.addChange(c.p.value(ci), t, c.p.value(summary), c.p.value(ref), *who, now);
         if (!id)
             return fail(what, id.errorMessage());
         say(QString::number(*id));
@@ -423,9 +425,12 @@ int runRemediation(const QStringList &args)
             printJson(o);
             return 0;
         }
-        auto r = verb == u"approve" ? rem->approve(pos[1], c.who())
-                 : verb == u"retry" ? rem->retry(pos[1], c.who())
-                                    : rem->dismiss(pos[1], c.who(), c.p.value(reason));
+        const auto who = c.who();
+        if (!who)
+            return fail(what, who.errorMessage());
+        auto r = verb == u"approve" ? rem->approve(pos[1], *who)
+                 : verb == u"retry" ? rem->retry(pos[1], *who)
+                                    : rem->dismiss(pos[1], *who, c.p.value(reason));
         if (!r)
             return fail(what, r.errorMessage());
         printRow(*r);

@@ -272,11 +272,13 @@ int runSync(const QStringList &args)
                                                             {QStringLiteral("conflicts"), r.conflicts},
                                                             {QStringLiteral("rejected"), r.rejected},
                                                             {QStringLiteral("error"), r.error},
-                                                            {QStringLiteral("status"), svc.status()->text()}})
+                                                            {QStringLiteral("status"), svc.status()->text()},
+                                                            {QStringLiteral("identity"), svc.status()->identity()}})
                                       .toJson(QJsonDocument::Compact)));
         } else {
-            say(QStringLiteral("sync: sent %1, pulled %2, conflicts %3; %4%5")
-                    .arg(r.sent).arg(r.pulled).arg(r.conflicts).arg(svc.status()->text(),
+            const QString who = svc.status()->identity();
+            say(QStringLiteral("sync: sent %1, pulled %2, conflicts %3; %4%5%6")
+                    .arg(r.sent).arg(r.pulled).arg(r.conflicts).arg(who.isEmpty() ? QString() : who + QStringLiteral(" · "), svc.status()->text(),
                                                                      r.ok ? QString() : QStringLiteral(" (%1)").arg(r.error)));
         }
     };

@@ -3,6 +3,7 @@
 #include "cliio.h"
 
 #include "app/appcontext.h"
+#include "sync/identity.h"
 #include "triage/remoteprovider.h"
 #include "triage/triagestore.h"
 
@@ -60,12 +61,6 @@ void printResult(const TriageResult &r)
     for (const auto &a : r.articles)
         out() << QStringLiteral("    %1  %2  %3 [%4]\n").arg(pct(a.relevance), a.id, a.title, a.source);
     out() << "  suggested resolution: " << (r.suggestedResolution.isEmpty() ? QStringLiteral("-") : r.suggestedResolution) << "\n";
-}
-
-QString defaultActor()
-{
-    const QString u = qEnvironmentVariable("USER");
-    return u.isEmpty() ? QStringLiteral("user") : u;
 }
 
 Result<TriageResult> suggestFor(app::AppContext &ctx, const domain::Incident &inc, const TriageSettings &settings, bool trainIfMissing)
@@ -143,7 +138,12 @@ int runTriage(const QStringList &args)
         return fail(ctxr.errorMessage());
     app::AppContext &ctx = **ctxr;
     const TriageSettings settings = TriageSettings::fromStore(ctx.store());
-    const QString actor = p.isSet(actorOpt) ? p.value(actorOpt) : defaultActor();
+    // Who acts (sync/identity.h); only recording on a timeline needs someone.
+    const auto who = sync::Identity(ctx.store()).resolve(sync::ActorInputs::commandLine(p.isSet(actorOpt), p.value(actorOpt)));
+    const bool writes = (sub == u"suggest" && p.isSet(record)) || sub == u"accept" || sub == u"reject";
+    if (!who && writes)
+        return fail(who.errorMessage());
+    const QString actor = who ? *who : QString();
     const bool asJson = p.isSet(json);
 
     if (sub == u"suggest") {

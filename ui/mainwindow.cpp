@@ -20,6 +20,7 @@
 #include "reminders/reminderservice.h"
 #include "runbooks/escalationtimer.h"
 #include "severitystyle.h"
+#include "sync/identity.h"
 
 #include <QAction>
 #include <QApplication>
@@ -50,18 +51,14 @@ namespace sitrep::ui {
 
 using namespace sitrep::itemmodels;
 
-static QString userName()
+// Who acts in this window: the one rule of sync::Identity (with a back end, the token's user).
+static sync::ActorInputs windowInputs()
 {
-    QSettings s;
-    QString me = s.value(QStringLiteral("user/name")).toString();
-    if (me.isEmpty())
-        me = qEnvironmentVariable("SITREP_USER");
-    if (me.isEmpty())
-        me = qEnvironmentVariable("USER");
-    return me.isEmpty() ? QStringLiteral("user") : me;
+    return sync::ActorInputs::window(QSettings().value(QStringLiteral("user/name")).toString());
 }
 
-MainWindow::MainWindow(app::AppContext &context, QWidget *parent) : QMainWindow(parent), m_context(context), m_me(userName())
+MainWindow::MainWindow(app::AppContext &context, QWidget *parent)
+    : QMainWindow(parent), m_context(context), m_me(sync::Identity(context.store()).displayName(windowInputs()))
 {
     setObjectName(QStringLiteral("mainWindow"));
     installAcceleratorGuard();
@@ -98,6 +95,11 @@ MainWindow::MainWindow(app::AppContext &context, QWidget *parent) : QMainWindow(
     statusBar()->addPermanentWidget(m_status);
 
     buildActions();
+
+    // A name the back end would refuse (user/name, SITREP_USER), or no name learned yet:
+    // said where the user looks, not in a dialog.
+    if (auto who = sync::Identity(m_context.store()).resolve(windowInputs()); !who)
+        statusBar()->showMessage(who.errorMessage());
 
     m_watcher = new ChangeWatcher(m_context.engine(), 400, this);
     connect(m_watcher, &ChangeWatcher::eventsArrived, this, &MainWindow::onEvents);

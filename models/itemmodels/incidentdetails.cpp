@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "itemmodels/incidentdetails.h"
 
+#include "domain/synckinds.h"
 #include "itemmodels/incidentcolumns.h"
 #include "postmortem/draft.h"
 #include "remediation/remediator.h"
@@ -194,7 +195,8 @@ QString describeTimelineEvent(const Event &e)
     if (const QString r = remediation::describeRemediationEvent(e); !r.isEmpty())
         return r;
     // Sync events carry their own sentence (conflicts, their resolution, numbering).
-    if (e.kind == kinds::Conflict || e.kind == kinds::ConflictResolved || e.kind == kinds::Renumbered || e.kind == kinds::ProvisionalNumber)
+    if (e.kind == kinds::Conflict || e.kind == kinds::ConflictResolved || e.kind == kinds::Renumbered || e.kind == kinds::ProvisionalNumber
+        || e.kind == kinds::SyncRejected)
         if (const QString m = p[u"message"].toString(); !m.isEmpty())
             return m;
     QStringList parts;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "postmortem/draft.h"
 
+#include "domain/synckinds.h"
 #include "workflow/yamlutil.h"
 
 #include <QDateTime>
@@ -93,6 +94,8 @@ QString describeEvent(const Event &e)
         return QStringLiteral("Escalated to %1").arg(p[u"contact"].toString());
     if (e.kind == kinds::ActionItem)
         return QStringLiteral("Action item %1: %2").arg(p[u"op"].toString(), p[u"title"].toString(p[u"id"].toString()));
+    if (e.kind == kinds::SyncRejected)
+        return p[u"message"].toString();
     if (p.contains(u"message"))
         return QStringLiteral("%1: %2").arg(e.kind, p[u"message"].toString());
     return e.kind;

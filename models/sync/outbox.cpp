@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sync/outbox.h"
 
+#include "domain/synckinds.h"
 #include "engine/lifecycleengine.h"
 #include "store/projector.h"
 
@@ -118,7 +119,7 @@ Status Outbox::enable(store::Store &store)
     }
     // Everything this database wrote before sync was on goes out first, in log order.
     if (auto s = db.exec(QStringLiteral("INSERT OR IGNORE INTO sync_outbox(event_id, event_seq) "
-                                        "SELECT id, seq FROM events WHERE origin NOT IN ('remote', 'backend') ORDER BY seq"));
+                                        "SELECT id, seq FROM events WHERE origin NOT IN ('remote', 'backend') AND kind <> 'sync.rejected' ORDER BY seq"));
         !s) {
         db.rollback();
         return s;
@@ -130,12 +131,19 @@ Status Outbox::enqueue(store::Store &store, const QList<Event> &events)
 {
     store::Stmt *s = store.db().prepare(QStringLiteral("INSERT OR IGNORE INTO sync_outbox(event_id, event_seq) VALUES(?,?)"));
     for (const Event &e : events) {
+        if (localOnly(e))
+            continue;
         s->reset();
         s->bindBlob(1, store::Store::uuidToBlob(e.id)).bind(2, e.seq);
         if (!s->exec())
             return Status::fail(QStringLiteral("cannot queue event for sync: %1").arg(s->error()), QStringLiteral("db"));
     }
     return {};
+}
+
+bool Outbox::localOnly(const Event &event)
+{
+    return event.kind == kinds::SyncRejected;
 }
 
 QList<OutboxEntry> Outbox::pending(int limit)

@@ -39,6 +39,8 @@ public:
     static bool enabled(store::Store &store);
     /// The hook itself: queues `events` (callers hold the transaction).
     static Status enqueue(store::Store &store, const QList<domain::Event> &events);
+    /// Events that stay on this replica (a refusal by the back end is shown here, not sent).
+    static bool localOnly(const domain::Event &event);
 
     /// Pending entries in send order (at most `limit`).
     QList<OutboxEntry> pending(int limit);

@@ -32,14 +32,14 @@ RestClient::RestClient(QUrl base, QString token, QObject *parent)
 
 RestClient::~RestClient() = default;
 
-void RestClient::send(const QByteArray &method, const QString &pathAndQuery, const QJsonObject *body,
-                      const QHash<QByteArray, QByteArray> &headers, Done done)
+QNetworkReply *RestClient::send(const QByteArray &method, const QString &pathAndQuery, const QJsonObject *body,
+                                const QHash<QByteArray, QByteArray> &headers, Done done, int timeoutMs)
 {
     QString base = m_base.toString();
     while (base.endsWith(u'/'))
         base.chop(1);
     QNetworkRequest req(QUrl(base + pathAndQuery));
-    req.setTransferTimeout(m_timeoutMs);
+    req.setTransferTimeout(timeoutMs > 0 ? timeoutMs : m_timeoutMs);
     req.setRawHeader("Accept", "application/json");
     if (!m_token.isEmpty())
         req.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
@@ -56,7 +56,8 @@ void RestClient::send(const QByteArray &method, const QString &pathAndQuery, con
         HttpReply r;
         const QVariant code = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
         r.status = code.isValid() ? code.toInt() : 0;
-        r.body = reply->readAll();
+        if (reply->isOpen())
+            r.body = reply->readAll();
         r.etag = reply->rawHeader("ETag");
         if (r.status == 0)
             r.transportError = int(reply->error());
@@ -70,6 +71,7 @@ void RestClient::send(const QByteArray &method, const QString &pathAndQuery, con
             r.retryAfterMs = ra * 1000;
         done(r);
     });
+    return reply;
 }
 
 HttpReply RestClient::call(const QByteArray &method, const QString &pathAndQuery, const QJsonObject *body,

@@ -10,6 +10,7 @@
 #include <functional>
 
 class QNetworkAccessManager;
+class QNetworkReply;
 
 namespace sitrep::sync {
 
@@ -43,8 +44,11 @@ public:
     QUrl baseUrl() const { return m_base; }
 
     using Done = std::function<void(const HttpReply &)>;
-    void send(const QByteArray &method, const QString &pathAndQuery, const QJsonObject *body,
-              const QHash<QByteArray, QByteArray> &headers, Done done);
+    /// Sends one request; `done` runs once with the answer. The returned reply may be
+    /// aborted (done then gets a transport error); it deletes itself after `done`.
+    /// `timeoutMs` overrides the client's timeout for this request (long polls).
+    QNetworkReply *send(const QByteArray &method, const QString &pathAndQuery, const QJsonObject *body,
+                        const QHash<QByteArray, QByteArray> &headers, Done done, int timeoutMs = -1);
     HttpReply call(const QByteArray &method, const QString &pathAndQuery, const QJsonObject *body = nullptr,
                    const QHash<QByteArray, QByteArray> &headers = {});
 

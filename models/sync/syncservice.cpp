@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sync/syncservice.h"
 
+#include "domain/synckinds.h"
 #include "engine/lifecycleengine.h"
 #include "sync/bulkloader.h"
 #include "sync/wire.h"
@@ -9,6 +10,8 @@
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QLoggingCategory>
+#include <QNetworkReply>
+#include <QUuid>
 
 Q_LOGGING_CATEGORY(lcSync, "sitrep.sync", QtWarningMsg)
 
@@ -23,6 +26,8 @@ QString SyncStatus::text() const
     QString s;
     if (!m_online)
         s = m_pending > 0 ? tr("offline, %n change(s) waiting", nullptr, int(m_pending)) : tr("offline");
+    else if (m_unauthorized)
+        s = m_pending > 0 ? tr("token refused, %n change(s) waiting", nullptr, int(m_pending)) : tr("token refused");
     else
         s = m_pending > 0 ? tr("syncing, %n change(s) waiting", nullptr, int(m_pending)) : tr("in sync");
     if (m_rejected > 0)
@@ -42,34 +47,69 @@ void SyncStatus::update(bool online, qint64 pending, qint64 rejected, const QStr
     Q_EMIT changed();
 }
 
+void SyncStatus::setIdentity(const QString &identity)
+{
+    if (identity == m_identity)
+        return;
+    m_identity = identity;
+    Q_EMIT changed();
+}
+
+void SyncStatus::setUnauthorized(bool refused)
+{
+    if (refused == m_unauthorized)
+        return;
+    m_unauthorized = refused;
+    Q_EMIT changed();
+}
+
 SyncService::SyncService(engine::LifecycleEngine &engine, SyncOptions options, QObject *parent)
     : QObject(parent),
       m_engine(engine),
       m_options(std::move(options)),
       m_client(m_options.url, m_options.token),
       m_outbox(engine.store()),
-      m_rng(m_options.seed ? m_options.seed : std::random_device{}())
+      m_rng(m_options.seed ? m_options.seed : std::random_device{}()),
+      m_identity(engine.store())
 {
     m_client.setTimeoutMs(m_options.requestTimeoutMs);
+    m_batchLimit = qMax(1, m_options.batchSize);
     m_replica = engine.store().meta(QStringLiteral("replica_id"), engine.replicaId());
     if (auto s = BulkLoader::recover(engine.store()); !s)
         qCWarning(lcSync) << "cannot restore indexes after an interrupted initial sync:" << s.errorMessage();
+    if (const auto me = m_identity.cached())
+        m_status.setIdentity(me->display());
     m_timer.setSingleShot(true);
-    connect(&m_timer, &QTimer::timeout, this, &SyncService::runCycle);
-    // Local changes go out soon after they commit.
+    connect(&m_timer, &QTimer::timeout, this, &SyncService::onTimer);
+    // Local changes go out soon after they commit; one that arrives during a long poll
+    // ends the wait so it is sent at once.
     connect(&m_engine, &engine::LifecycleEngine::eventsAppended, this, [this] {
         refreshStatus();
-        if (m_running && !m_busy && m_failures == 0)
+        if (!m_running || m_failures != 0)
+            return;
+        if (m_poll) {
+            if (m_outbox.pendingCount() > 0) {
+                abortPoll();
+                scheduleNext(0);
+            }
+            return;
+        }
+        if (!m_busy)
             scheduleNext(200);
     });
 }
 
-SyncService::~SyncService() = default;
+SyncService::~SyncService()
+{
+    m_running = false;
+    abortPoll();
+}
 
 void SyncService::setUrl(const QUrl &url)
 {
     m_options.url = url;
     m_client.setBaseUrl(url);
+    m_probed = false;
 }
 
 void SyncService::refreshStatus()
@@ -87,13 +127,47 @@ void SyncService::stop()
 {
     m_running = false;
     m_timer.stop();
+    abortPoll();
 }
 
 void SyncService::scheduleNext(int ms)
 {
     if (!m_running)
         return;
+    m_nextIsPoll = false;
     m_timer.start(ms);
+}
+
+void SyncService::schedulePoll()
+{
+    if (!m_running)
+        return;
+    m_nextIsPoll = true;
+    m_timer.start(0);
+}
+
+void SyncService::onTimer()
+{
+    if (m_nextIsPoll && !m_busy) {
+        m_nextIsPoll = false;
+        m_busy = true;
+        m_report = {};
+        pullNext(m_options.waitSeconds);
+        return;
+    }
+    runCycle();
+}
+
+void SyncService::abortPoll()
+{
+    if (!m_poll)
+        return;
+    // The reply's callback sees a newer generation and ignores the answer.
+    ++m_pollGeneration;
+    QNetworkReply *reply = m_poll;
+    m_poll = nullptr;
+    m_busy = false;
+    reply->abort();
 }
 
 int SyncService::backoffMs(int failures)
@@ -107,6 +181,7 @@ int SyncService::backoffMs(int failures)
 
 SyncReport SyncService::syncOnce()
 {
+    abortPoll();
     QEventLoop loop;
     SyncReport out;
     const auto c = connect(this, &SyncService::cycleFinished, &loop, [&](const SyncReport &r) {
@@ -117,6 +192,8 @@ SyncReport SyncService::syncOnce()
         loop.exec(); // let the running cycle end first
         out = {};
     }
+    // A sync asked for by hand refreshes what the back end offers and who the token is.
+    m_probed = false;
     runCycle();
     if (m_busy)
         loop.exec();
@@ -129,6 +206,7 @@ void SyncService::runCycle()
     if (m_busy)
         return;
     m_timer.stop();
+    m_nextIsPoll = false;
     if (auto s = checkEndpoint(m_options.url); !s) {
         m_report = {};
         finish(false, s.errorMessage());
@@ -136,18 +214,71 @@ void SyncService::runCycle()
     }
     m_busy = true;
     m_report = {};
-    drainNext();
+    m_batchLimit = qMax(1, m_options.batchSize);
+    if (m_probed)
+        drainNext();
+    else
+        probe();
+}
+
+// What the back end offers (/api/health "features") and who the token belongs to (/api/me),
+// cached for the command line and the window.
+void SyncService::probe()
+{
+    QPointer<SyncService> self(this);
+    m_client.send("GET", QStringLiteral("/api/health"), nullptr, {}, [self](const HttpReply &r) {
+        if (!self)
+            return;
+        SyncService &me = *self;
+        me.m_online = !r.networkError();
+        me.m_status.setUnauthorized(r.status == 401);
+        if (!r.ok())
+            return me.finish(false, r.describe());
+        me.m_features.clear();
+        for (const auto &v : r.json().value(u"features").toArray())
+            me.m_features << v.toString();
+        const bool ownUrl = me.m_engine.store().meta(QStringLiteral("backend.url")) == me.m_options.url.toString();
+        if (!me.m_features.contains(QStringLiteral("me"))) {
+            // An older back end: no identities, the actor stays the local one.
+            if (ownUrl)
+                (void)me.m_identity.rememberNoIdentities();
+            me.m_status.setIdentity({});
+            me.m_probed = true;
+            return me.drainNext();
+        }
+        me.m_client.send("GET", QStringLiteral("/api/me"), nullptr, {}, [self, ownUrl](const HttpReply &r2) {
+            if (!self)
+                return;
+            SyncService &me2 = *self;
+            me2.m_online = !r2.networkError();
+            me2.m_status.setUnauthorized(r2.status == 401);
+            if (!r2.ok())
+                return me2.finish(false, r2.describe());
+            auto user = BackendUser::fromJson(r2.json());
+            if (!user)
+                return me2.finish(false, user.errorMessage());
+            if (ownUrl)
+                if (auto s = me2.m_identity.remember(*user); !s)
+                    return me2.finish(false, s.errorMessage());
+            me2.m_status.setIdentity(user->display());
+            me2.m_probed = true;
+            me2.drainNext();
+        });
+    });
 }
 
 bool SyncService::retryable(const HttpReply &r) const
 {
-    return r.networkError() || r.status == 429 || r.status >= 500 || r.status == 401 || r.status == 403
-           || r.status == 404 || r.status == 408;
+    // 403 is a rule of the back end (identity, role): retrying cannot change the answer.
+    // 401 may be fixed by setting the token again, so it is retried with backoff.
+    return r.networkError() || r.status == 429 || r.status >= 500 || r.status == 401 || r.status == 404
+           || r.status == 408;
 }
 
 void SyncService::drainNext()
 {
-    const auto rows = m_outbox.pending(1);
+    const bool batch = m_features.contains(QStringLiteral("events.batch"));
+    const auto rows = m_outbox.pending(batch ? m_batchLimit : 1);
     if (rows.isEmpty()) {
         if (m_options.pull)
             pullNext();
@@ -155,7 +286,83 @@ void SyncService::drainNext()
             finish(true, {});
         return;
     }
-    sendEntry(rows.first());
+    if (batch)
+        sendBatch(rows);
+    else
+        sendEntry(rows.first());
+}
+
+Status SyncService::markFailed(const QList<OutboxEntry> &rows, const HttpReply &r)
+{
+    const qint64 next = QDateTime::currentMSecsSinceEpoch() + qMax(r.retryAfterMs, backoffMs(m_failures + 1));
+    auto &db = m_engine.store().db();
+    if (auto s = db.begin(); !s)
+        return s;
+    for (const auto &row : rows)
+        if (auto s = m_outbox.markFailed(row.seq, r.describe(), next); !s) {
+            db.rollback();
+            return s;
+        }
+    return db.commit();
+}
+
+static QString kindLabel(const QString &kind)
+{
+    if (kind == kinds::Opened)
+        return QStringLiteral("the new incident");
+    if (kind == kinds::NoteAdded)
+        return QStringLiteral("a note");
+    if (kind == kinds::ApprovalGranted)
+        return QStringLiteral("an approval");
+    if (kind == kinds::Transitioned)
+        return QStringLiteral("a state change");
+    if (kind == kinds::Assigned)
+        return QStringLiteral("an assignment");
+    if (kind == kinds::FieldSet)
+        return QStringLiteral("a field change");
+    return QStringLiteral("a change (%1)").arg(kind);
+}
+
+// Marks the rows rejected and puts one sync.rejected event on each incident concerned, in
+// one transaction each, so the refusal shows where the change was made.
+Status SyncService::reject(const QList<Refusal> &refusals)
+{
+    if (refusals.isEmpty())
+        return {};
+    auto &db = m_engine.store().db();
+    if (auto s = db.begin(); !s)
+        return s;
+    for (const auto &x : refusals)
+        if (auto s = m_outbox.markRejected(x.entry.seq, x.reason); !s) {
+            db.rollback();
+            return s;
+        }
+    if (auto s = db.commit(); !s)
+        return s;
+    QList<engine::Command> commands;
+    for (const auto &x : refusals) {
+        const Event &e = x.entry.event;
+        qCWarning(lcSync) << "back end refused event" << e.id << e.kind << x.code << x.reason;
+        const QString message = QStringLiteral("Not shared: the back end refused %1 by %2 (%3). It stays on this machine only.")
+                                    .arg(kindLabel(e.kind), e.actor, x.reason);
+        commands << engine::Command::make(engine::Command::Kind::Record, e.incidentUid,
+                                          {{QStringLiteral("kind"), kinds::SyncRejected},
+                                           {QStringLiteral("payload"), QJsonObject{{QStringLiteral("event"), e.id},
+                                                                                  {QStringLiteral("kind"), e.kind},
+                                                                                  {QStringLiteral("actor"), e.actor},
+                                                                                  {QStringLiteral("code"), x.code},
+                                                                                  {QStringLiteral("reason"), x.reason},
+                                                                                  {QStringLiteral("message"), message}}}},
+                                          engine::SystemActor);
+    }
+    auto r = m_engine.executeBatch(commands);
+    if (!r)
+        return Status(r.error());
+    for (const auto &one : *r)
+        if (!one)
+            qCWarning(lcSync) << "cannot record a refusal on its incident:" << one.errorMessage();
+    m_report.rejected += int(refusals.size());
+    return {};
 }
 
 void SyncService::sendEntry(const OutboxEntry &entry)
@@ -187,6 +394,7 @@ void SyncService::sendEntry(const OutboxEntry &entry)
             return;
         SyncService &me = *self;
         me.m_online = !r.networkError();
+        me.m_status.setUnauthorized(r.status == 401);
         if (r.ok()) {
             // The create answer carries the back end's renumbering: merge it right away.
             QList<Event> extra;
@@ -204,14 +412,111 @@ void SyncService::sendEntry(const OutboxEntry &entry)
         }
         const QString why = r.describe();
         if (me.retryable(r) && !(r.status == 404 && entry.attempts >= 20)) {
-            const int delay = qMax(r.retryAfterMs, me.backoffMs(me.m_failures + 1));
-            (void)me.m_outbox.markFailed(entry.seq, why, QDateTime::currentMSecsSinceEpoch() + delay);
+            if (auto s = me.markFailed({entry}, r); !s)
+                qCWarning(lcSync) << "cannot note the failure:" << s.errorMessage();
             me.finish(false, why);
             return;
         }
-        qCWarning(lcSync) << "back end refused event" << entry.event.id << entry.event.kind << why;
-        (void)me.m_outbox.markRejected(entry.seq, why);
-        ++me.m_report.rejected;
+        if (auto s = me.reject({Refusal{entry, r.status, why}}); !s)
+            return me.finish(false, s.errorMessage());
+        me.drainNext();
+    });
+}
+
+QString SyncService::batchKey(const QList<OutboxEntry> &rows)
+{
+    static const QUuid ns(QStringLiteral("{5b0e7c1e-3f4a-5d2b-9c61-7a8e2f40b1d3}"));
+    QByteArray ids;
+    ids.reserve(rows.size() * 37);
+    for (const auto &row : rows)
+        ids += row.event.id.toLatin1() + ',';
+    return QUuid::createUuidV5(ns, ids).toString(QUuid::WithoutBraces);
+}
+
+void SyncService::sendBatch(const QList<OutboxEntry> &rows)
+{
+    QJsonArray events;
+    for (const auto &row : rows)
+        events << eventToWire(row.event, m_replica);
+    const QJsonObject body{{QStringLiteral("events"), events}};
+    const QHash<QByteArray, QByteArray> headers{{"Idempotency-Key", batchKey(rows).toLatin1()}};
+    QPointer<SyncService> self(this);
+    m_client.send("POST", QStringLiteral("/api/events"), &body, headers, [self, rows](const HttpReply &r) {
+        if (!self)
+            return;
+        SyncService &me = *self;
+        me.m_online = !r.networkError();
+        me.m_status.setUnauthorized(r.status == 401);
+        if (r.ok()) {
+            const QJsonObject o = r.json();
+            const QJsonArray results = o.value(u"results").toArray();
+            if (results.size() != rows.size())
+                return me.finish(false, QStringLiteral("the back end answered %1 results for a batch of %2 events")
+                                            .arg(results.size())
+                                            .arg(rows.size()));
+            // The renumbering of new incidents first, so the numbers are right when the
+            // rows are gone.
+            QList<Event> extra;
+            for (const auto &v : o.value(u"events").toArray())
+                if (auto ev = eventFromWire(v.toObject()))
+                    extra << *ev;
+            if (!extra.isEmpty())
+                if (auto s = me.mergeEvents(extra); !s)
+                    return me.finish(false, s.errorMessage());
+            QList<Refusal> refused;
+            auto &db = me.m_engine.store().db();
+            if (auto s = db.begin(); !s)
+                return me.finish(false, s.errorMessage());
+            for (qsizetype i = 0; i < rows.size(); ++i) {
+                const QJsonObject res = results[i].toObject();
+                const QString status = res.value(u"status").toString();
+                if (res.value(u"id").toString() != rows[i].event.id) {
+                    db.rollback();
+                    return me.finish(false, QStringLiteral("the back end's result %1 names event %2, not %3")
+                                                .arg(i)
+                                                .arg(res.value(u"id").toString(), rows[i].event.id));
+                }
+                if (status == u"refused") {
+                    const int code = res.value(u"code").toInt(403);
+                    const QString error = res.value(u"error").toString(QStringLiteral("refused"));
+                    refused << Refusal{rows[i], code, QStringLiteral("HTTP %1: %2").arg(code).arg(error)};
+                    continue;
+                }
+                if (auto s = me.m_outbox.markSent(rows[i].seq); !s) {
+                    db.rollback();
+                    return me.finish(false, s.errorMessage());
+                }
+                ++me.m_report.sent;
+            }
+            if (auto s = db.commit(); !s)
+                return me.finish(false, s.errorMessage());
+            if (auto s = me.reject(refused); !s)
+                return me.finish(false, s.errorMessage());
+            return me.drainNext();
+        }
+        // Too large, or a body the back end cannot take as a whole: smaller batches, down to
+        // one event, which is then refused on its own.
+        if (r.status == 413 || ((r.status == 400 || r.status == 422) && rows.size() > 1)) {
+            if (rows.size() > 1) {
+                me.m_batchLimit = int(qMax<qsizetype>(1, rows.size() / 2));
+                return me.drainNext();
+            }
+        }
+        if (me.retryable(r) && r.status != 404) {
+            if (auto s = me.markFailed(rows, r); !s)
+                qCWarning(lcSync) << "cannot note the failure:" << s.errorMessage();
+            return me.finish(false, r.describe());
+        }
+        if (rows.size() > 1 && r.status != 403) {
+            me.m_batchLimit = int(qMax<qsizetype>(1, rows.size() / 2));
+            return me.drainNext();
+        }
+        // 403 for the whole request (a viewer's token), or one event refused on its own.
+        QList<Refusal> refused;
+        for (const auto &row : rows)
+            refused << Refusal{row, r.status, r.describe()};
+        if (auto s = me.reject(refused); !s)
+            return me.finish(false, s.errorMessage());
         me.drainNext();
     });
 }
@@ -230,38 +535,61 @@ Status SyncService::mergeEvents(const QList<Event> &events)
     return {};
 }
 
-void SyncService::pullNext()
+static QString changesPath(const QString &cursor, int limit, int waitSeconds)
+{
+    // The cursor is the back end's opaque string: passed on as it came, encoded.
+    // (Concatenated, not .arg(): an encoded cursor holds "%2F" and the like.)
+    QString path = QStringLiteral("/api/changes?since=") + QString::fromLatin1(QUrl::toPercentEncoding(cursor))
+                   + QStringLiteral("&limit=") + QString::number(limit);
+    if (waitSeconds > 0)
+        path += QStringLiteral("&wait=") + QString::number(waitSeconds);
+    return path;
+}
+
+void SyncService::pullNext(int waitSeconds)
 {
     store::Store &st = m_engine.store();
     const QString cursor = st.meta(QStringLiteral("sync.cursor"), QStringLiteral("0"));
-    const QString path = QStringLiteral("/api/changes?since=%1&limit=%2").arg(cursor).arg(m_options.pageSize);
+    const QString path = changesPath(cursor, m_options.pageSize, waitSeconds);
     QPointer<SyncService> self(this);
-    m_client.send("GET", path, nullptr, {}, [self](const HttpReply &r) {
-        if (!self)
-            return;
-        SyncService &me = *self;
-        me.m_online = !r.networkError();
-        if (!r.ok())
-            return me.finish(false, r.describe());
-        const QJsonObject o = r.json();
-        QList<Event> events;
-        for (const auto &v : o.value(u"events").toArray()) {
-            auto e = eventFromWire(v.toObject());
-            if (!e)
-                return me.finish(false, QStringLiteral("bad change feed: %1").arg(e.errorMessage()));
-            events << *e;
-        }
-        if (auto s = me.mergeEvents(events); !s)
-            return me.finish(false, s.errorMessage());
-        const QString next = o.value(u"cursor").toString();
-        if (!next.isEmpty())
-            if (auto s = me.m_engine.store().setMeta(QStringLiteral("sync.cursor"), next); !s)
+    const quint64 generation = ++m_pollGeneration;
+    QNetworkReply *reply = m_client.send(
+        "GET", path, nullptr, {},
+        [self, generation, waitSeconds](const HttpReply &r) {
+            if (!self)
+                return;
+            SyncService &me = *self;
+            if (generation != me.m_pollGeneration)
+                return; // a long poll given up for a local change
+            if (waitSeconds > 0)
+                me.m_poll = nullptr;
+            me.m_online = !r.networkError();
+            me.m_status.setUnauthorized(r.status == 401);
+            if (!r.ok())
+                return me.finish(false, r.describe());
+            const QJsonObject o = r.json();
+            QList<Event> events;
+            for (const auto &v : o.value(u"events").toArray()) {
+                auto e = eventFromWire(v.toObject());
+                if (!e)
+                    return me.finish(false, QStringLiteral("bad change feed: %1").arg(e.errorMessage()));
+                events << *e;
+            }
+            if (auto s = me.mergeEvents(events); !s)
                 return me.finish(false, s.errorMessage());
-        if (o.value(u"more").toBool() && !events.isEmpty())
-            me.pullNext();
-        else
-            me.finish(true, {});
-    });
+            const QString next = o.value(u"cursor").toString();
+            if (!next.isEmpty())
+                if (auto s = me.m_engine.store().setMeta(QStringLiteral("sync.cursor"), next); !s)
+                    return me.finish(false, s.errorMessage());
+            if (o.value(u"more").toBool() && !events.isEmpty())
+                me.pullNext();
+            else
+                me.finish(true, {});
+        },
+        // A long poll may be held for `wait` seconds: its timeout is that plus ten.
+        waitSeconds > 0 ? waitSeconds * 1000 + 10000 : -1);
+    if (waitSeconds > 0)
+        m_poll = reply;
 }
 
 Result<qint64> SyncService::initialSync(const std::function<bool(qint64, qint64)> &progress)
@@ -276,7 +604,7 @@ Result<qint64> SyncService::initialSync(const std::function<bool(qint64, qint64)
     QString cursor = QStringLiteral("0");
     const int page = qMax(m_options.pageSize, 5000);
     for (;;) {
-        const HttpReply r = m_client.call("GET", QStringLiteral("/api/changes?since=%1&limit=%2").arg(cursor).arg(page));
+        const HttpReply r = m_client.call("GET", changesPath(cursor, page, 0));
         m_online = !r.networkError();
         if (!r.ok()) {
             loader.cancel();
@@ -321,16 +649,23 @@ void SyncService::finish(bool ok, const QString &error)
     m_busy = false;
     m_report.ok = ok;
     m_report.error = error;
-    if (ok)
+    if (ok) {
         m_failures = 0;
-    else
+    } else {
         ++m_failures;
+        m_probed = false; // learn features and identity again when the back end is back
+    }
     refreshStatus();
     if (!ok)
         qCInfo(lcSync) << "sync cycle failed:" << error;
     const SyncReport report = m_report;
-    if (m_running)
-        scheduleNext(ok ? (m_outbox.pendingCount() > 0 ? 0 : m_options.intervalMs) : backoffMs(m_failures));
+    if (m_running) {
+        const bool idle = m_outbox.pendingCount() == 0;
+        if (ok && idle && m_options.waitSeconds > 0 && m_features.contains(QStringLiteral("changes.wait")))
+            schedulePoll(); // the live feed: wait for news instead of polling
+        else
+            scheduleNext(ok ? (idle ? m_options.intervalMs : 0) : backoffMs(m_failures));
+    }
     Q_EMIT cycleFinished(report);
 }
 

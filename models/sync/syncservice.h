@@ -2,10 +2,12 @@
 #pragma once
 
 #include "domain/event.h"
+#include "sync/identity.h"
 #include "sync/outbox.h"
 #include "sync/restclient.h"
 #include "util/result.h"
 
+#include <QNetworkReply>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -24,6 +26,8 @@ struct SyncOptions {
     QUrl url;
     QString token;
     int pageSize = 500;
+    int batchSize = 500;        // events per POST /api/events (back ends with "events.batch")
+    int waitSeconds = 25;       // long poll of the change feed when idle ("changes.wait"); 0: off
     int intervalMs = 5000;      // between cycles while in sync
     int baseBackoffMs = 500;    // first retry delay; doubles per failure, with jitter
     int maxBackoffMs = 60000;
@@ -56,6 +60,12 @@ public:
     /// "offline, 3 changes waiting", "syncing, 12 changes waiting", "in sync".
     QString text() const;
     void update(bool online, qint64 pending, qint64 rejected, const QString &lastError);
+    /// Who the token belongs to ("alice (commander)"), empty when not known.
+    QString identity() const { return m_identity; }
+    void setIdentity(const QString &identity);
+    /// The back end refused the token (HTTP 401): retried with backoff, shown in text().
+    bool unauthorized() const { return m_unauthorized; }
+    void setUnauthorized(bool refused);
 
 Q_SIGNALS:
     void changed();
@@ -66,11 +76,18 @@ private:
     qint64 m_pending = 0;
     qint64 m_rejected = 0;
     QString m_lastError;
+    QString m_identity;
+    bool m_unauthorized = false;
 };
 
-/// The sync loop: drains the outbox in order (event id as Idempotency-Key), then pulls the
-/// change feed from the cursor and merges it through the engine. Failures back off
-/// exponentially with jitter; when the network returns the loop drains by itself.
+/// The sync loop: learns what the back end offers and who the token belongs to (/api/health,
+/// /api/me), drains the outbox in order (in batches through /api/events where offered, else
+/// one event at a time with its id as Idempotency-Key), then pulls the change feed from the
+/// cursor and merges it through the engine. When idle it long-polls the feed where offered
+/// (a local change interrupts the wait), else it polls every intervalMs. Failures back off
+/// exponentially with jitter; when the network returns the loop drains by itself. Events the
+/// back end refuses for good (403, or a refused result in a batch) are not retried: their
+/// outbox row becomes rejected and the incident gets a sync.rejected event saying why.
 class SyncService final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SyncService)
@@ -105,13 +122,33 @@ public:
     /// Refreshes the status from the outbox without a network round trip.
     void refreshStatus();
 
+    /// What the back end listed in /api/health "features" at the last connection.
+    QStringList features() const { return m_features; }
+    /// A long poll of the change feed is waiting for news.
+    bool waiting() const { return m_poll != nullptr; }
+    /// The Idempotency-Key of a batch: a UUID (v5) of its event ids, so a retry of the same
+    /// batch repeats the key and a different batch never does.
+    static QString batchKey(const QList<OutboxEntry> &rows);
+
 Q_SIGNALS:
     void cycleFinished(const sitrep::sync::SyncReport &report);
 
 private:
+    struct Refusal {
+        OutboxEntry entry;
+        int code = 0;
+        QString reason;
+    };
+    void onTimer();
+    void probe();
     void drainNext();
     void sendEntry(const OutboxEntry &entry);
-    void pullNext();
+    void sendBatch(const QList<OutboxEntry> &rows);
+    void pullNext(int waitSeconds = 0);
+    void schedulePoll();
+    void abortPoll();
+    Status markFailed(const QList<OutboxEntry> &rows, const HttpReply &r);
+    Status reject(const QList<Refusal> &refusals);
     void finish(bool ok, const QString &error);
     Status mergeEvents(const QList<domain::Event> &events);
     void scheduleNext(int ms);
@@ -131,6 +168,13 @@ private:
     SyncReport m_report;
     QList<domain::Event> m_deferred;
     QString m_replica;
+    Identity m_identity;
+    QStringList m_features;
+    bool m_probed = false;       // features and identity learned since the last failure
+    bool m_nextIsPoll = false;   // the timer starts a long poll rather than a cycle
+    int m_batchLimit = 500;
+    QPointer<QNetworkReply> m_poll;
+    quint64 m_pollGeneration = 0;
 };
 
 } // namespace sitrep::sync

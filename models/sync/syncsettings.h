@@ -26,13 +26,19 @@ public:
     QString token();
     Status setToken(const QString &token);
 
-    /// One authenticated GET /api/health. `done` gets "connected ..." or exactly what failed
-    /// (bad URL, nothing listening, name not found, TLS, timeout, token refused, not a
-    /// Sitrep back end).
+    store::Store &store() { return m_store; }
+
+    /// One authenticated GET /api/health, then GET /api/me where the back end offers it.
+    /// `done` gets "connected ... as alice (commander)" or exactly what failed (bad URL,
+    /// nothing listening, name not found, TLS, timeout, token refused, not a Sitrep back
+    /// end). With `remember`, whose backend.url is `url`, the user is cached there (see
+    /// Identity) as a sync would.
     static void testConnection(const QUrl &url, const QString &token, int timeoutMs,
-                               const std::function<void(const Status &, const QString &)> &done);
+                               const std::function<void(const Status &, const QString &)> &done,
+                               store::Store *remember = nullptr);
     /// The blocking form, for the command line and tests.
-    static Result<QString> testConnection(const QUrl &url, const QString &token, int timeoutMs = 10000);
+    static Result<QString> testConnection(const QUrl &url, const QString &token, int timeoutMs = 10000,
+                                          store::Store *remember = nullptr);
 
 private:
     store::Store &m_store;

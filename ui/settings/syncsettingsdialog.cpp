@@ -187,16 +187,21 @@ void SyncSettingsDialog::testConnection()
     const QUrl url(m_url->text().trimmed(), QUrl::StrictMode);
     // An empty field tests the stored token without showing it.
     const QString token = m_token->text().isEmpty() ? m_settings.token() : m_token->text();
-    sync::SyncSettings::testConnection(url, token, 10000, [self](const Status &s, const QString &msg) {
-        if (!self)
-            return;
-        const QString line = s ? QStringLiteral("✔ ") + (self->m_aws ? tr("Back end: ") : QString()) + msg
-                               : QStringLiteral("✘ ") + (self->m_aws ? tr("Back end: ") : QString()) + s.errorMessage();
-        if (self->m_aws)
-            return self->testAws(line);
-        self->m_test->setEnabled(true);
-        self->showResult(s.ok(), line);
-    });
+    // The test tells who the token belongs to; for the stored back end that is kept, as a
+    // sync would, so the window knows who acts.
+    sync::SyncSettings::testConnection(
+        url, token, 10000,
+        [self](const Status &s, const QString &msg) {
+            if (!self)
+                return;
+            const QString line = s ? QStringLiteral("✔ ") + (self->m_aws ? tr("Back end: ") : QString()) + msg
+                                   : QStringLiteral("✘ ") + (self->m_aws ? tr("Back end: ") : QString()) + s.errorMessage();
+            if (self->m_aws)
+                return self->testAws(line);
+            self->m_test->setEnabled(true);
+            self->showResult(s.ok(), line);
+        },
+        &m_settings.store());
 }
 
 static AwsConfig fieldsOf(QLineEdit *endpoint, QLineEdit *region, QLineEdit *profile, QLineEdit *queue, QLineEdit *sla,
