@@ -75,6 +75,10 @@ private Q_SLOTS:
                                     QStringLiteral("--db"), db},
                                    env);
         QVERIFY2(cfg.exitCode == 0, cfg.err.constData());
+        // The first sync learns who the token is before anything is written.
+        auto first = testing::runCli(
+            {QStringLiteral("sync"), QStringLiteral("--once"), QStringLiteral("--db"), db}, env);
+        QVERIFY2(first.exitCode == 0, (first.out + first.err).constData());
         auto create = testing::runCli({QStringLiteral("create"), QStringLiteral("--title"),
                                        QStringLiteral("keychain"), QStringLiteral("--severity"),
                                        QStringLiteral("high"), QStringLiteral("--db"), db},
@@ -88,7 +92,7 @@ private Q_SLOTS:
         // ...and it is nowhere else: not in the database (+ WAL), settings, caches or logs.
         const QStringList hits = testing::filesContaining(home.path(), token);
         QVERIFY2(hits.isEmpty(), qPrintable(hits.join(u'\n')));
-        for (const auto &run : {set, check, refuse, cfg, create, synced}) {
+        for (const auto &run : {set, check, refuse, cfg, first, create, synced}) {
             QVERIFY(!run.out.contains(token));
             QVERIFY(!run.err.contains(token));
         }

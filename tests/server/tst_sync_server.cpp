@@ -515,13 +515,14 @@ private Q_SLOTS:
                                  QStringLiteral("backend.url"), url.toString(),
                                  QStringLiteral("--db"), db},
                                 env);
-        runs << testing::runCli({QStringLiteral("create"), QStringLiteral("--title"),
-                                 QStringLiteral("leak check"), QStringLiteral("--severity"),
-                                 QStringLiteral("low"), QStringLiteral("--db"), db},
-                                env);
+        // The first sync learns who the token is, before anything is written.
         runs << testing::runCli({QStringLiteral("sync"), QStringLiteral("--once"),
                                  QStringLiteral("--token-file"), tokenFile, QStringLiteral("--db"),
                                  db},
+                                env);
+        runs << testing::runCli({QStringLiteral("create"), QStringLiteral("--title"),
+                                 QStringLiteral("leak check"), QStringLiteral("--severity"),
+                                 QStringLiteral("low"), QStringLiteral("--db"), db},
                                 env);
         env.insert(QStringLiteral("SITREP_BACKEND_TOKEN"), QString::fromLatin1(token));
         runs << testing::runCli({QStringLiteral("sync"), QStringLiteral("--once"),
