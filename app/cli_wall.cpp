@@ -3,6 +3,8 @@
 
 #include "app/appcontext.h"
 #include "metrics/metricsservice.h"
+#include "sync/secretstore.h"
+#include "sync/syncservice.h"
 #include "wall/wallwindow.h"
 
 #include <QApplication>
@@ -10,6 +12,7 @@
 #include <QScreen>
 
 #include <cstdio>
+#include <memory>
 
 namespace sitrep::gui {
 
@@ -26,6 +29,18 @@ int runWall(app::AppContext &context, const QString &screen, const QString &rota
     if (!ok2 || rotate < 3 || rotate > 3600) {
         fprintf(stderr, "sitrep: --rotate must be between 3 and 3600 seconds\n");
         return 1;
+    }
+    // A wall on a team back end follows it live (the same sync loop as the window: long
+    // poll where offered) and recovers by itself when the connection returns.
+    std::unique_ptr<sync::SyncService> feed;
+    if (const QString url = context.store().meta(QStringLiteral("backend.url")); !url.isEmpty()) {
+        sync::KeychainSecretStore keychain;
+        const auto token = keychain.read(sync::BackendTokenSecret);
+        sync::SyncOptions o;
+        o.url = QUrl(url);
+        o.token = token ? *token : QString();
+        feed = std::make_unique<sync::SyncService>(context.engine(), o);
+        feed->start();
     }
     metrics::MetricsService service(context.dbPath(), context.clock());
     ui::WallWindow::Options o;

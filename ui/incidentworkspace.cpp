@@ -13,6 +13,7 @@
 #include "reminders/reminderservice.h"
 #include "severitystyle.h"
 #include "sync/conflictpanel.h"
+#include "sync/refusalbanner.h"
 #include "triage/triagepanel.h"
 
 #include <QComboBox>
@@ -74,6 +75,8 @@ IncidentWorkspace::IncidentWorkspace(engine::LifecycleEngine &engine, const QStr
     auto *conflicts = new ConflictPanel(m_engine, m_uid, m_me, this);
     connect(conflicts, &ConflictPanel::resolved, this, &IncidentWorkspace::reload);
     outer->insertWidget(1, conflicts);
+    // Changes the back end refused for good: said here, where they were made.
+    outer->insertWidget(1, new RefusalBanner(m_engine, m_uid, this));
 }
 
 QWidget *IncidentWorkspace::buildHeader()

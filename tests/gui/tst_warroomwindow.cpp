@@ -9,6 +9,7 @@
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidenttablemodel.h"
 #include "mainwindow.h"
+#include "sync/identity.h"
 
 #include <QComboBox>
 #include <QHeaderView>
@@ -18,6 +19,7 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -335,6 +337,25 @@ private Q_SLOTS:
         QCOMPARE(cli.exitCode(), 0);
         QTRY_COMPARE_WITH_TIMEOUT(int(ws->details().timeline.size()), events + 1, 3000);
         QCOMPARE(ws->details().timeline.last().payload[u"text"].toString(), QStringLiteral("Seen from another process"));
+    }
+
+    void backend_windowActsAsTheTokensUser()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("team.db"));
+        auto ctx = app::AppContext::open(path);
+        QVERIFY(ctx);
+        QVERIFY((*ctx)->store().setMeta(QStringLiteral("backend.url"), QStringLiteral("https://sitrep.example.com")));
+        QVERIFY(sync::Identity((*ctx)->store()).remember(sync::BackendUser{QStringLiteral("alice"), QStringLiteral("commander")}));
+        // SITREP_USER is "tester" here: with a back end that name is refused, in the status bar.
+        ui::MainWindow w(**ctx);
+        w.show();
+        QVERIFY2(w.statusBar()->currentMessage().contains(u"SITREP_USER=tester") && w.statusBar()->currentMessage().contains(u"alice"),
+                 qPrintable(w.statusBar()->currentMessage()));
+        bool shown = false;
+        for (auto *l : w.statusBar()->findChildren<QLabel *>())
+            shown = shown || l->text().contains(u"you are alice");
+        QVERIFY(shown);
     }
 };
 
