@@ -2,10 +2,15 @@
 #include "sync/syncscreenshots.h"
 
 #include "app/appcontext.h"
+#include "domain/synckinds.h"
 #include "incidentworkspace.h"
+#include "settings/syncstatuslabel.h"
 #include "sync/outbox.h"
+#include "sync/syncservice.h"
 
 #include <QLabel>
+#include <QMainWindow>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QVBoxLayout>
@@ -16,7 +21,7 @@ using engine::Command;
 
 QStringList syncScreenshotViews()
 {
-    return {QStringLiteral("conflict")};
+    return {QStringLiteral("conflict"), QStringLiteral("team")};
 }
 
 namespace {
@@ -57,10 +62,61 @@ Status deliver(app::AppContext &from, app::AppContext &to)
     return r ? Status() : Status(r.error());
 }
 
+/// A responder's window on a team back end: who they are in the status bar, and a change
+/// the back end refused shown on its incident.
+class TeamScene final : public QMainWindow {
+public:
+    ~TeamScene() override { delete takeCentralWidget(); }
+    QTemporaryDir dir;
+    std::unique_ptr<app::AppContext> ctx;
+    sync::SyncStatus status;
+};
+
+QWidget *createTeamScene(app::AppContext &context, const QSize &size)
+{
+    auto scene = std::make_unique<TeamScene>();
+    auto fail = [](const QString &why) { return new QLabel(QStringLiteral("Cannot stage the team view: %1").arg(why)); };
+    auto ctx = replica(scene->dir.filePath(QStringLiteral("team.db")), context.store().meta(QStringLiteral("workflow")));
+    if (!ctx)
+        return fail(ctx.errorMessage());
+    scene->ctx = std::move(*ctx);
+    auto &e = scene->ctx->engine();
+    auto opened = e.execute(Command::open({{QStringLiteral("title"), QStringLiteral("Checkout API returning 502 for EU customers")},
+                                           {QStringLiteral("description"), QStringLiteral("Error rate 18% on checkout-api since the 14:02 deploy.")},
+                                           {QStringLiteral("severity"), QStringLiteral("high")},
+                                           {QStringLiteral("services"), QStringLiteral("checkout")}},
+                                          QStringLiteral("alice")));
+    if (!opened)
+        return fail(opened.errorMessage());
+    const QString uid = opened->incidentUid;
+    (void)e.execute(Command::note(uid, QStringLiteral("Rolling back 1.42.0"), QStringLiteral("alice")));
+    // What the sync loop records when the back end answers 403 to an approval by a responder.
+    (void)e.execute(Command::make(
+        Command::Kind::Record, uid,
+        {{QStringLiteral("kind"), domain::kinds::SyncRejected},
+         {QStringLiteral("payload"),
+          QJsonObject{{QStringLiteral("kind"), domain::kinds::ApprovalGranted},
+                      {QStringLiteral("code"), 403},
+                      {QStringLiteral("message"), QStringLiteral("Not shared: the back end refused an approval by alice (HTTP 403: approvals "
+                                                                 "need a commander or an admin; alice is a responder). It stays on this "
+                                                                 "machine only.")}}}},
+        engine::SystemActor));
+    auto *w = new IncidentWorkspace(e, uid, QStringLiteral("alice"), scene.get());
+    w->setRecordReminders(false);
+    scene->setCentralWidget(w);
+    scene->status.setIdentity(QStringLiteral("alice (responder)"));
+    scene->status.update(true, 0, 1, {});
+    scene->statusBar()->addPermanentWidget(new SyncStatusLabel(scene->status, scene.get()));
+    scene->resize(size);
+    return scene.release();
+}
+
 } // namespace
 
-QWidget *createSyncScreenshot(const QString &view, app::AppContext &context, const QSize &)
+QWidget *createSyncScreenshot(const QString &view, app::AppContext &context, const QSize &size)
 {
+    if (view == u"team")
+        return createTeamScene(context, size);
     if (view != u"conflict")
         return nullptr;
     auto scene = std::make_unique<ConflictScene>();
