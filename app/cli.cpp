@@ -56,7 +56,10 @@ void printJson(const QJsonValue &v)
 struct Common {
     QCommandLineOption db{QStringLiteral("db"), QStringLiteral("Database file (default: $SITREP_DB or the app data folder)."), QStringLiteral("path")};
     QCommandLineOption json{QStringLiteral("json"), QStringLiteral("Print JSON.")};
-    QCommandLineOption actor{QStringLiteral("actor"), QStringLiteral("Who is acting, without a back end (default: the login name)."), QStringLiteral("name")};
+    QCommandLineOption actor{
+        QStringLiteral("actor"),
+        QStringLiteral("Who is acting, without a back end (default: the login name)."),
+        QStringLiteral("name")};
     QCommandLineOption workflow{QStringLiteral("workflow"), QStringLiteral("Workflow preset (sre, itil, pipeline) or YAML file; saved with the database."), QStringLiteral("name|path")};
 };
 
@@ -172,10 +175,13 @@ struct Session {
         ctx = std::move(*c);
         // Who acts (sync/identity.h): with a back end the token's user, else --actor or the
         // login name. Commands that only read, or act as the system, need nobody.
-        static const QStringList noActor{QStringLiteral("list"), QStringLiteral("show"), QStringLiteral("export"),
-                                         QStringLiteral("verify"), QStringLiteral("rebuild"), QStringLiteral("oncall"),
+        static const QStringList noActor{QStringLiteral("list"),     QStringLiteral("show"),
+                                         QStringLiteral("export"),   QStringLiteral("verify"),
+                                         QStringLiteral("rebuild"),  QStringLiteral("oncall"),
                                          QStringLiteral("workflow"), QStringLiteral("tick")};
-        auto who = sync::Identity(ctx->store()).resolve(sync::ActorInputs::commandLine(parser.isSet(common.actor), parser.value(common.actor)));
+        auto who = sync::Identity(ctx->store())
+                       .resolve(sync::ActorInputs::commandLine(parser.isSet(common.actor),
+                                                               parser.value(common.actor)));
         if (who) {
             actor = *who;
         } else if (who.error().code == sync::Identity::ActorOptionRefused) {
@@ -282,7 +288,8 @@ int refuseActorOption(const QStringList &args)
     store::Store st;
     if (!st.open(path))
         return 0;
-    auto who = sync::Identity(st).resolve(sync::ActorInputs::commandLine(true, QStringLiteral("-")));
+    auto who =
+        sync::Identity(st).resolve(sync::ActorInputs::commandLine(true, QStringLiteral("-")));
     if (who || who.error().code != sync::Identity::ActorOptionRefused)
         return 0;
     failWith(nullptr, who.errorMessage());

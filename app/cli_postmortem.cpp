@@ -3,7 +3,6 @@
 #include "cliio.h"
 
 #include "app/appcontext.h"
-#include "sync/identity.h"
 #include "postmortem/draft.h"
 #include "postmortem/exporter.h"
 #include "postmortem/ics.h"
@@ -11,6 +10,7 @@
 #include "problems/problemstore.h"
 #include "runbooks/escalationscheduler.h"
 #include "runbooks/runbook.h"
+#include "sync/identity.h"
 
 #include <QCommandLineParser>
 #include <QDate>
@@ -68,7 +68,8 @@ struct Session {
         if (parser.positionalArguments().size() < minPos)
             return QStringLiteral("missing argument (see sitrep %1 help)").arg(args.value(1));
         asJson = parser.isSet(json);
-        const auto inputs = sync::ActorInputs::commandLine(parser.isSet(actor), parser.value(actor));
+        const auto inputs =
+            sync::ActorInputs::commandLine(parser.isSet(actor), parser.value(actor));
         if (!open) {
             who = sync::Identity::loginName();
             return {};

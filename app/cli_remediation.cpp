@@ -74,7 +74,10 @@ struct Cli {
     QCommandLineOption db{QStringLiteral("db"), QStringLiteral("Database file."), QStringLiteral("path")};
     QCommandLineOption workflow{QStringLiteral("workflow"), QStringLiteral("Workflow preset or YAML file."), QStringLiteral("name|path")};
     QCommandLineOption json{QStringLiteral("json"), QStringLiteral("Print JSON.")};
-    QCommandLineOption actor{QStringLiteral("actor"), QStringLiteral("Who is acting, without a back end (default: the login name)."), QStringLiteral("name")};
+    QCommandLineOption actor{
+        QStringLiteral("actor"),
+        QStringLiteral("Who is acting, without a back end (default: the login name)."),
+        QStringLiteral("name")};
     std::unique_ptr<app::AppContext> ctx;
 
     Cli() { p.addOptions({db, workflow, json, actor}); }
@@ -95,8 +98,13 @@ struct Cli {
         ctx = std::move(*c);
         return {};
     }
-    /// Who acts (sync/identity.h): with a back end the token's user, else --actor or the login name.
-    Result<QString> who() { return sync::Identity(ctx->store()).resolve(sync::ActorInputs::commandLine(p.isSet(actor), p.value(actor))); }
+    /// Who acts (sync/identity.h): with a back end the token's user, else --actor or the login
+    /// name.
+    Result<QString> who()
+    {
+        return sync::Identity(ctx->store())
+            .resolve(sync::ActorInputs::commandLine(p.isSet(actor), p.value(actor)));
+    }
     qint64 now() const { return ctx->clock().nowMs(); }
     QStringList pos() const { return p.positionalArguments(); }
 };

@@ -265,21 +265,26 @@ int runSync(const QStringList &args)
     }
     auto print = [&](const sync::SyncReport &r) {
         if (p.isSet(json)) {
-            say(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("ok"), r.ok},
-                                                            {QStringLiteral("sent"), r.sent},
-                                                            {QStringLiteral("pulled"), r.pulled},
-                                                            {QStringLiteral("duplicates"), r.duplicates},
-                                                            {QStringLiteral("conflicts"), r.conflicts},
-                                                            {QStringLiteral("rejected"), r.rejected},
-                                                            {QStringLiteral("error"), r.error},
-                                                            {QStringLiteral("status"), svc.status()->text()},
-                                                            {QStringLiteral("identity"), svc.status()->identity()}})
-                                      .toJson(QJsonDocument::Compact)));
+            say(QString::fromUtf8(
+                QJsonDocument(QJsonObject{{QStringLiteral("ok"), r.ok},
+                                          {QStringLiteral("sent"), r.sent},
+                                          {QStringLiteral("pulled"), r.pulled},
+                                          {QStringLiteral("duplicates"), r.duplicates},
+                                          {QStringLiteral("conflicts"), r.conflicts},
+                                          {QStringLiteral("rejected"), r.rejected},
+                                          {QStringLiteral("error"), r.error},
+                                          {QStringLiteral("status"), svc.status()->text()},
+                                          {QStringLiteral("identity"), svc.status()->identity()}})
+                    .toJson(QJsonDocument::Compact)));
         } else {
             const QString who = svc.status()->identity();
             say(QStringLiteral("sync: sent %1, pulled %2, conflicts %3; %4%5%6")
-                    .arg(r.sent).arg(r.pulled).arg(r.conflicts).arg(who.isEmpty() ? QString() : who + QStringLiteral(" · "), svc.status()->text(),
-                                                                     r.ok ? QString() : QStringLiteral(" (%1)").arg(r.error)));
+                    .arg(r.sent)
+                    .arg(r.pulled)
+                    .arg(r.conflicts)
+                    .arg(who.isEmpty() ? QString() : who + QStringLiteral(" · "),
+                         svc.status()->text(),
+                         r.ok ? QString() : QStringLiteral(" (%1)").arg(r.error)));
         }
     };
     if (p.isSet(once)) {

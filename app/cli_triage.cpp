@@ -139,8 +139,11 @@ int runTriage(const QStringList &args)
     app::AppContext &ctx = **ctxr;
     const TriageSettings settings = TriageSettings::fromStore(ctx.store());
     // Who acts (sync/identity.h); only recording on a timeline needs someone.
-    const auto who = sync::Identity(ctx.store()).resolve(sync::ActorInputs::commandLine(p.isSet(actorOpt), p.value(actorOpt)));
-    const bool writes = (sub == u"suggest" && p.isSet(record)) || sub == u"accept" || sub == u"reject";
+    const auto who =
+        sync::Identity(ctx.store())
+            .resolve(sync::ActorInputs::commandLine(p.isSet(actorOpt), p.value(actorOpt)));
+    const bool writes =
+        (sub == u"suggest" && p.isSet(record)) || sub == u"accept" || sub == u"reject";
     if (!who && writes)
         return fail(who.errorMessage());
     const QString actor = who ? *who : QString();

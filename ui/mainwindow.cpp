@@ -58,7 +58,8 @@ static sync::ActorInputs windowInputs()
 }
 
 MainWindow::MainWindow(app::AppContext &context, QWidget *parent)
-    : QMainWindow(parent), m_context(context), m_me(sync::Identity(context.store()).displayName(windowInputs()))
+    : QMainWindow(parent), m_context(context),
+      m_me(sync::Identity(context.store()).displayName(windowInputs()))
 {
     setObjectName(QStringLiteral("mainWindow"));
     installAcceleratorGuard();

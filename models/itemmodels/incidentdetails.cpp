@@ -195,8 +195,9 @@ QString describeTimelineEvent(const Event &e)
     if (const QString r = remediation::describeRemediationEvent(e); !r.isEmpty())
         return r;
     // Sync events carry their own sentence (conflicts, their resolution, numbering).
-    if (e.kind == kinds::Conflict || e.kind == kinds::ConflictResolved || e.kind == kinds::Renumbered || e.kind == kinds::ProvisionalNumber
-        || e.kind == kinds::SyncRejected)
+    if (e.kind == kinds::Conflict || e.kind == kinds::ConflictResolved ||
+        e.kind == kinds::Renumbered || e.kind == kinds::ProvisionalNumber ||
+        e.kind == kinds::SyncRejected)
         if (const QString m = p[u"message"].toString(); !m.isEmpty())
             return m;
     QStringList parts;

@@ -21,8 +21,9 @@ const QString NoIdentities = QStringLiteral("none");
 
 const QStringList &roles()
 {
-    static const QStringList r{QStringLiteral("viewer"), QStringLiteral("responder"), QStringLiteral("commander"),
-                               QStringLiteral("agent"), QStringLiteral("admin")};
+    static const QStringList r{QStringLiteral("viewer"), QStringLiteral("responder"),
+                               QStringLiteral("commander"), QStringLiteral("agent"),
+                               QStringLiteral("admin")};
     return r;
 }
 
@@ -49,7 +50,8 @@ Result<BackendUser> BackendUser::fromJson(const QJsonObject &o)
     if (u.user.isEmpty())
         return Result<BackendUser>::fail(QStringLiteral("the back end's /api/me names no user"));
     if (!roles().contains(u.role))
-        return Result<BackendUser>::fail(QStringLiteral("the back end's /api/me names an unknown role '%1'").arg(u.role));
+        return Result<BackendUser>::fail(
+            QStringLiteral("the back end's /api/me names an unknown role '%1'").arg(u.role));
     return u;
 }
 
@@ -72,7 +74,8 @@ std::optional<BackendUser> Identity::cached()
 bool Identity::backendWithoutIdentities()
 {
     const QString url = m_store.meta(UrlKey);
-    return !url.isEmpty() && m_store.meta(SourceKey) == url && m_store.meta(UserKey) == NoIdentities;
+    return !url.isEmpty() && m_store.meta(SourceKey) == url &&
+           m_store.meta(UserKey) == NoIdentities;
 }
 
 static Status save(store::Store &store, const QString &user, const QString &role)
@@ -83,8 +86,9 @@ static Status save(store::Store &store, const QString &user, const QString &role
     // Unchanged: no write (the sync loop refreshes it on every connection).
     if (store.meta(SourceKey) == url && store.meta(UserKey) == user && store.meta(RoleKey) == role)
         return {};
-    for (const auto &[k, v] : {qMakePair(UserKey, user), qMakePair(RoleKey, role), qMakePair(SourceKey, url),
-                               qMakePair(CheckedKey, QString::number(QDateTime::currentMSecsSinceEpoch()))})
+    for (const auto &[k, v] :
+         {qMakePair(UserKey, user), qMakePair(RoleKey, role), qMakePair(SourceKey, url),
+          qMakePair(CheckedKey, QString::number(QDateTime::currentMSecsSinceEpoch()))})
         if (auto s = store.setMeta(k, v); !s)
             return s;
     return {};
@@ -130,22 +134,30 @@ Result<QString> Identity::resolve(const ActorInputs &in)
         return localActor(in);
     const auto me = cached();
     if (!me)
-        return R::fail(QStringLiteral("who you are on the back end is not known yet: run `sitrep sync` (or Test connection "
+        return R::fail(QStringLiteral("who you are on the back end is not known yet: run `sitrep "
+                                      "sync` (or Test connection "
                                       "in the back-end settings) once"),
                        Unknown);
     if (in.optionSet)
-        return R::fail(QStringLiteral("--actor is not accepted with a back end: you act as %1, the token's user").arg(me->user),
-                       ActorOptionRefused);
+        return R::fail(
+            QStringLiteral(
+                "--actor is not accepted with a back end: you act as %1, the token's user")
+                .arg(me->user),
+            ActorOptionRefused);
     if (const QString e = in.environment.trimmed(); !e.isEmpty() && e != me->user)
-        return R::fail(QStringLiteral("SITREP_USER=%1 is not accepted with a back end: you act as %2, the token's user; unset it")
+        return R::fail(QStringLiteral("SITREP_USER=%1 is not accepted with a back end: you act as "
+                                      "%2, the token's user; unset it")
                            .arg(e, me->user),
                        OverrideRefused);
     if (const QString s = in.setting.trimmed(); !s.isEmpty() && s != me->user)
-        return R::fail(QStringLiteral("the user name setting (%1) is not used with a back end: you act as %2, the token's user")
+        return R::fail(QStringLiteral("the user name setting (%1) is not used with a back end: you "
+                                      "act as %2, the token's user")
                            .arg(s, me->user),
                        OverrideRefused);
     if (!me->mayWrite())
-        return R::fail(QStringLiteral("%1 is a viewer on the back end: viewers change nothing").arg(me->user), ReadOnly);
+        return R::fail(
+            QStringLiteral("%1 is a viewer on the back end: viewers change nothing").arg(me->user),
+            ReadOnly);
     return me->user;
 }
 

@@ -54,10 +54,13 @@ public:
     explicit Identity(store::Store &store) : m_store(store) {}
 
     /// Error codes of resolve().
-    static inline const QString ActorOptionRefused = QStringLiteral("actor_option");  // a usage error
-    static inline const QString OverrideRefused = QStringLiteral("actor_override");   // SITREP_USER or user/name
-    static inline const QString Unknown = QStringLiteral("identity_unknown");         // never reached the back end
-    static inline const QString ReadOnly = QStringLiteral("read_only");               // a viewer token
+    static inline const QString ActorOptionRefused =
+        QStringLiteral("actor_option"); // a usage error
+    static inline const QString OverrideRefused =
+        QStringLiteral("actor_override"); // SITREP_USER or user/name
+    static inline const QString Unknown =
+        QStringLiteral("identity_unknown"); // never reached the back end
+    static inline const QString ReadOnly = QStringLiteral("read_only"); // a viewer token
 
     /// The back end is set up for this database.
     bool hasBackend();

@@ -119,7 +119,8 @@ Status Outbox::enable(store::Store &store)
     }
     // Everything this database wrote before sync was on goes out first, in log order.
     if (auto s = db.exec(QStringLiteral("INSERT OR IGNORE INTO sync_outbox(event_id, event_seq) "
-                                        "SELECT id, seq FROM events WHERE origin NOT IN ('remote', 'backend') AND kind <> 'sync.rejected' ORDER BY seq"));
+                                        "SELECT id, seq FROM events WHERE origin NOT IN ('remote', "
+                                        "'backend') AND kind <> 'sync.rejected' ORDER BY seq"));
         !s) {
         db.rollback();
         return s;

@@ -32,8 +32,10 @@ RestClient::RestClient(QUrl base, QString token, QObject *parent)
 
 RestClient::~RestClient() = default;
 
-QNetworkReply *RestClient::send(const QByteArray &method, const QString &pathAndQuery, const QJsonObject *body,
-                                const QHash<QByteArray, QByteArray> &headers, Done done, int timeoutMs)
+QNetworkReply *RestClient::send(const QByteArray &method, const QString &pathAndQuery,
+                                const QJsonObject *body,
+                                const QHash<QByteArray, QByteArray> &headers, Done done,
+                                int timeoutMs)
 {
     QString base = m_base.toString();
     while (base.endsWith(u'/'))

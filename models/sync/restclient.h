@@ -47,8 +47,9 @@ public:
     /// Sends one request; `done` runs once with the answer. The returned reply may be
     /// aborted (done then gets a transport error); it deletes itself after `done`.
     /// `timeoutMs` overrides the client's timeout for this request (long polls).
-    QNetworkReply *send(const QByteArray &method, const QString &pathAndQuery, const QJsonObject *body,
-                        const QHash<QByteArray, QByteArray> &headers, Done done, int timeoutMs = -1);
+    QNetworkReply *send(const QByteArray &method, const QString &pathAndQuery,
+                        const QJsonObject *body, const QHash<QByteArray, QByteArray> &headers,
+                        Done done, int timeoutMs = -1);
     HttpReply call(const QByteArray &method, const QString &pathAndQuery, const QJsonObject *body = nullptr,
                    const QHash<QByteArray, QByteArray> &headers = {});
 

@@ -27,7 +27,8 @@ QString SyncStatus::text() const
     if (!m_online)
         s = m_pending > 0 ? tr("offline, %n change(s) waiting", nullptr, int(m_pending)) : tr("offline");
     else if (m_unauthorized)
-        s = m_pending > 0 ? tr("token refused, %n change(s) waiting", nullptr, int(m_pending)) : tr("token refused");
+        s = m_pending > 0 ? tr("token refused, %n change(s) waiting", nullptr, int(m_pending))
+                          : tr("token refused");
     else
         s = m_pending > 0 ? tr("syncing, %n change(s) waiting", nullptr, int(m_pending)) : tr("in sync");
     if (m_rejected > 0)
@@ -64,13 +65,9 @@ void SyncStatus::setUnauthorized(bool refused)
 }
 
 SyncService::SyncService(engine::LifecycleEngine &engine, SyncOptions options, QObject *parent)
-    : QObject(parent),
-      m_engine(engine),
-      m_options(std::move(options)),
-      m_client(m_options.url, m_options.token),
-      m_outbox(engine.store()),
-      m_rng(m_options.seed ? m_options.seed : std::random_device{}()),
-      m_identity(engine.store())
+    : QObject(parent), m_engine(engine), m_options(std::move(options)),
+      m_client(m_options.url, m_options.token), m_outbox(engine.store()),
+      m_rng(m_options.seed ? m_options.seed : std::random_device{}()), m_identity(engine.store())
 {
     m_client.setTimeoutMs(m_options.requestTimeoutMs);
     m_batchLimit = qMax(1, m_options.batchSize);
@@ -237,7 +234,8 @@ void SyncService::probe()
         me.m_features.clear();
         for (const auto &v : r.json().value(u"features").toArray())
             me.m_features << v.toString();
-        const bool ownUrl = me.m_engine.store().meta(QStringLiteral("backend.url")) == me.m_options.url.toString();
+        const bool ownUrl =
+            me.m_engine.store().meta(QStringLiteral("backend.url")) == me.m_options.url.toString();
         if (!me.m_features.contains(QStringLiteral("me"))) {
             // An older back end: no identities, the actor stays the local one.
             if (ownUrl)
@@ -246,24 +244,25 @@ void SyncService::probe()
             me.m_probed = true;
             return me.drainNext();
         }
-        me.m_client.send("GET", QStringLiteral("/api/me"), nullptr, {}, [self, ownUrl](const HttpReply &r2) {
-            if (!self)
-                return;
-            SyncService &me2 = *self;
-            me2.m_online = !r2.networkError();
-            me2.m_status.setUnauthorized(r2.status == 401);
-            if (!r2.ok())
-                return me2.finish(false, r2.describe());
-            auto user = BackendUser::fromJson(r2.json());
-            if (!user)
-                return me2.finish(false, user.errorMessage());
-            if (ownUrl)
-                if (auto s = me2.m_identity.remember(*user); !s)
-                    return me2.finish(false, s.errorMessage());
-            me2.m_status.setIdentity(user->display());
-            me2.m_probed = true;
-            me2.drainNext();
-        });
+        me.m_client.send("GET", QStringLiteral("/api/me"), nullptr, {},
+                         [self, ownUrl](const HttpReply &r2) {
+                             if (!self)
+                                 return;
+                             SyncService &me2 = *self;
+                             me2.m_online = !r2.networkError();
+                             me2.m_status.setUnauthorized(r2.status == 401);
+                             if (!r2.ok())
+                                 return me2.finish(false, r2.describe());
+                             auto user = BackendUser::fromJson(r2.json());
+                             if (!user)
+                                 return me2.finish(false, user.errorMessage());
+                             if (ownUrl)
+                                 if (auto s = me2.m_identity.remember(*user); !s)
+                                     return me2.finish(false, s.errorMessage());
+                             me2.m_status.setIdentity(user->display());
+                             me2.m_probed = true;
+                             me2.drainNext();
+                         });
     });
 }
 
@@ -271,8 +270,8 @@ bool SyncService::retryable(const HttpReply &r) const
 {
     // 403 is a rule of the back end (identity, role): retrying cannot change the answer.
     // 401 may be fixed by setting the token again, so it is retried with backoff.
-    return r.networkError() || r.status == 429 || r.status >= 500 || r.status == 401 || r.status == 404
-           || r.status == 408;
+    return r.networkError() || r.status == 429 || r.status >= 500 || r.status == 401 ||
+           r.status == 404 || r.status == 408;
 }
 
 void SyncService::drainNext()
@@ -294,7 +293,8 @@ void SyncService::drainNext()
 
 Status SyncService::markFailed(const QList<OutboxEntry> &rows, const HttpReply &r)
 {
-    const qint64 next = QDateTime::currentMSecsSinceEpoch() + qMax(r.retryAfterMs, backoffMs(m_failures + 1));
+    const qint64 next =
+        QDateTime::currentMSecsSinceEpoch() + qMax(r.retryAfterMs, backoffMs(m_failures + 1));
     auto &db = m_engine.store().db();
     if (auto s = db.begin(); !s)
         return s;
@@ -343,17 +343,20 @@ Status SyncService::reject(const QList<Refusal> &refusals)
     for (const auto &x : refusals) {
         const Event &e = x.entry.event;
         qCWarning(lcSync) << "back end refused event" << e.id << e.kind << x.code << x.reason;
-        const QString message = QStringLiteral("Not shared: the back end refused %1 by %2 (%3). It stays on this machine only.")
-                                    .arg(kindLabel(e.kind), e.actor, x.reason);
-        commands << engine::Command::make(engine::Command::Kind::Record, e.incidentUid,
-                                          {{QStringLiteral("kind"), kinds::SyncRejected},
-                                           {QStringLiteral("payload"), QJsonObject{{QStringLiteral("event"), e.id},
-                                                                                  {QStringLiteral("kind"), e.kind},
-                                                                                  {QStringLiteral("actor"), e.actor},
-                                                                                  {QStringLiteral("code"), x.code},
-                                                                                  {QStringLiteral("reason"), x.reason},
-                                                                                  {QStringLiteral("message"), message}}}},
-                                          engine::SystemActor);
+        const QString message =
+            QStringLiteral(
+                "Not shared: the back end refused %1 by %2 (%3). It stays on this machine only.")
+                .arg(kindLabel(e.kind), e.actor, x.reason);
+        commands << engine::Command::make(
+            engine::Command::Kind::Record, e.incidentUid,
+            {{QStringLiteral("kind"), kinds::SyncRejected},
+             {QStringLiteral("payload"), QJsonObject{{QStringLiteral("event"), e.id},
+                                                     {QStringLiteral("kind"), e.kind},
+                                                     {QStringLiteral("actor"), e.actor},
+                                                     {QStringLiteral("code"), x.code},
+                                                     {QStringLiteral("reason"), x.reason},
+                                                     {QStringLiteral("message"), message}}}},
+            engine::SystemActor);
     }
     auto r = m_engine.executeBatch(commands);
     if (!r)
@@ -441,84 +444,90 @@ void SyncService::sendBatch(const QList<OutboxEntry> &rows)
     const QJsonObject body{{QStringLiteral("events"), events}};
     const QHash<QByteArray, QByteArray> headers{{"Idempotency-Key", batchKey(rows).toLatin1()}};
     QPointer<SyncService> self(this);
-    m_client.send("POST", QStringLiteral("/api/events"), &body, headers, [self, rows](const HttpReply &r) {
-        if (!self)
-            return;
-        SyncService &me = *self;
-        me.m_online = !r.networkError();
-        me.m_status.setUnauthorized(r.status == 401);
-        if (r.ok()) {
-            const QJsonObject o = r.json();
-            const QJsonArray results = o.value(u"results").toArray();
-            if (results.size() != rows.size())
-                return me.finish(false, QStringLiteral("the back end answered %1 results for a batch of %2 events")
-                                            .arg(results.size())
-                                            .arg(rows.size()));
-            // The renumbering of new incidents first, so the numbers are right when the
-            // rows are gone.
-            QList<Event> extra;
-            for (const auto &v : o.value(u"events").toArray())
-                if (auto ev = eventFromWire(v.toObject()))
-                    extra << *ev;
-            if (!extra.isEmpty())
-                if (auto s = me.mergeEvents(extra); !s)
+    m_client.send(
+        "POST", QStringLiteral("/api/events"), &body, headers, [self, rows](const HttpReply &r) {
+            if (!self)
+                return;
+            SyncService &me = *self;
+            me.m_online = !r.networkError();
+            me.m_status.setUnauthorized(r.status == 401);
+            if (r.ok()) {
+                const QJsonObject o = r.json();
+                const QJsonArray results = o.value(u"results").toArray();
+                if (results.size() != rows.size())
+                    return me.finish(
+                        false,
+                        QStringLiteral("the back end answered %1 results for a batch of %2 events")
+                            .arg(results.size())
+                            .arg(rows.size()));
+                // The renumbering of new incidents first, so the numbers are right when the
+                // rows are gone.
+                QList<Event> extra;
+                for (const auto &v : o.value(u"events").toArray())
+                    if (auto ev = eventFromWire(v.toObject()))
+                        extra << *ev;
+                if (!extra.isEmpty())
+                    if (auto s = me.mergeEvents(extra); !s)
+                        return me.finish(false, s.errorMessage());
+                QList<Refusal> refused;
+                auto &db = me.m_engine.store().db();
+                if (auto s = db.begin(); !s)
                     return me.finish(false, s.errorMessage());
-            QList<Refusal> refused;
-            auto &db = me.m_engine.store().db();
-            if (auto s = db.begin(); !s)
-                return me.finish(false, s.errorMessage());
-            for (qsizetype i = 0; i < rows.size(); ++i) {
-                const QJsonObject res = results[i].toObject();
-                const QString status = res.value(u"status").toString();
-                if (res.value(u"id").toString() != rows[i].event.id) {
-                    db.rollback();
-                    return me.finish(false, QStringLiteral("the back end's result %1 names event %2, not %3")
-                                                .arg(i)
-                                                .arg(res.value(u"id").toString(), rows[i].event.id));
+                for (qsizetype i = 0; i < rows.size(); ++i) {
+                    const QJsonObject res = results[i].toObject();
+                    const QString status = res.value(u"status").toString();
+                    if (res.value(u"id").toString() != rows[i].event.id) {
+                        db.rollback();
+                        return me.finish(
+                            false, QStringLiteral("the back end's result %1 names event %2, not %3")
+                                       .arg(i)
+                                       .arg(res.value(u"id").toString(), rows[i].event.id));
+                    }
+                    if (status == u"refused") {
+                        const int code = res.value(u"code").toInt(403);
+                        const QString error =
+                            res.value(u"error").toString(QStringLiteral("refused"));
+                        refused << Refusal{rows[i], code,
+                                           QStringLiteral("HTTP %1: %2").arg(code).arg(error)};
+                        continue;
+                    }
+                    if (auto s = me.m_outbox.markSent(rows[i].seq); !s) {
+                        db.rollback();
+                        return me.finish(false, s.errorMessage());
+                    }
+                    ++me.m_report.sent;
                 }
-                if (status == u"refused") {
-                    const int code = res.value(u"code").toInt(403);
-                    const QString error = res.value(u"error").toString(QStringLiteral("refused"));
-                    refused << Refusal{rows[i], code, QStringLiteral("HTTP %1: %2").arg(code).arg(error)};
-                    continue;
-                }
-                if (auto s = me.m_outbox.markSent(rows[i].seq); !s) {
-                    db.rollback();
+                if (auto s = db.commit(); !s)
                     return me.finish(false, s.errorMessage());
-                }
-                ++me.m_report.sent;
+                if (auto s = me.reject(refused); !s)
+                    return me.finish(false, s.errorMessage());
+                return me.drainNext();
             }
-            if (auto s = db.commit(); !s)
-                return me.finish(false, s.errorMessage());
-            if (auto s = me.reject(refused); !s)
-                return me.finish(false, s.errorMessage());
-            return me.drainNext();
-        }
-        // Too large, or a body the back end cannot take as a whole: smaller batches, down to
-        // one event, which is then refused on its own.
-        if (r.status == 413 || ((r.status == 400 || r.status == 422) && rows.size() > 1)) {
-            if (rows.size() > 1) {
+            // Too large, or a body the back end cannot take as a whole: smaller batches, down to
+            // one event, which is then refused on its own.
+            if (r.status == 413 || ((r.status == 400 || r.status == 422) && rows.size() > 1)) {
+                if (rows.size() > 1) {
+                    me.m_batchLimit = int(qMax<qsizetype>(1, rows.size() / 2));
+                    return me.drainNext();
+                }
+            }
+            if (me.retryable(r) && r.status != 404) {
+                if (auto s = me.markFailed(rows, r); !s)
+                    qCWarning(lcSync) << "cannot note the failure:" << s.errorMessage();
+                return me.finish(false, r.describe());
+            }
+            if (rows.size() > 1 && r.status != 403) {
                 me.m_batchLimit = int(qMax<qsizetype>(1, rows.size() / 2));
                 return me.drainNext();
             }
-        }
-        if (me.retryable(r) && r.status != 404) {
-            if (auto s = me.markFailed(rows, r); !s)
-                qCWarning(lcSync) << "cannot note the failure:" << s.errorMessage();
-            return me.finish(false, r.describe());
-        }
-        if (rows.size() > 1 && r.status != 403) {
-            me.m_batchLimit = int(qMax<qsizetype>(1, rows.size() / 2));
-            return me.drainNext();
-        }
-        // 403 for the whole request (a viewer's token), or one event refused on its own.
-        QList<Refusal> refused;
-        for (const auto &row : rows)
-            refused << Refusal{row, r.status, r.describe()};
-        if (auto s = me.reject(refused); !s)
-            return me.finish(false, s.errorMessage());
-        me.drainNext();
-    });
+            // 403 for the whole request (a viewer's token), or one event refused on its own.
+            QList<Refusal> refused;
+            for (const auto &row : rows)
+                refused << Refusal{row, r.status, r.describe()};
+            if (auto s = me.reject(refused); !s)
+                return me.finish(false, s.errorMessage());
+            me.drainNext();
+        });
 }
 
 Status SyncService::mergeEvents(const QList<Event> &events)
@@ -539,8 +548,9 @@ static QString changesPath(const QString &cursor, int limit, int waitSeconds)
 {
     // The cursor is the back end's opaque string: passed on as it came, encoded.
     // (Concatenated, not .arg(): an encoded cursor holds "%2F" and the like.)
-    QString path = QStringLiteral("/api/changes?since=") + QString::fromLatin1(QUrl::toPercentEncoding(cursor))
-                   + QStringLiteral("&limit=") + QString::number(limit);
+    QString path = QStringLiteral("/api/changes?since=") +
+                   QString::fromLatin1(QUrl::toPercentEncoding(cursor)) +
+                   QStringLiteral("&limit=") + QString::number(limit);
     if (waitSeconds > 0)
         path += QStringLiteral("&wait=") + QString::number(waitSeconds);
     return path;
@@ -572,7 +582,8 @@ void SyncService::pullNext(int waitSeconds)
             for (const auto &v : o.value(u"events").toArray()) {
                 auto e = eventFromWire(v.toObject());
                 if (!e)
-                    return me.finish(false, QStringLiteral("bad change feed: %1").arg(e.errorMessage()));
+                    return me.finish(false,
+                                     QStringLiteral("bad change feed: %1").arg(e.errorMessage()));
                 events << *e;
             }
             if (auto s = me.mergeEvents(events); !s)
@@ -661,7 +672,8 @@ void SyncService::finish(bool ok, const QString &error)
     const SyncReport report = m_report;
     if (m_running) {
         const bool idle = m_outbox.pendingCount() == 0;
-        if (ok && idle && m_options.waitSeconds > 0 && m_features.contains(QStringLiteral("changes.wait")))
+        if (ok && idle && m_options.waitSeconds > 0 &&
+            m_features.contains(QStringLiteral("changes.wait")))
             schedulePoll(); // the live feed: wait for news instead of polling
         else
             scheduleNext(ok ? (idle ? m_options.intervalMs : 0) : backoffMs(m_failures));

@@ -170,8 +170,8 @@ private:
     QString m_replica;
     Identity m_identity;
     QStringList m_features;
-    bool m_probed = false;       // features and identity learned since the last failure
-    bool m_nextIsPoll = false;   // the timer starts a long poll rather than a cycle
+    bool m_probed = false;     // features and identity learned since the last failure
+    bool m_nextIsPoll = false; // the timer starts a long poll rather than a cycle
     int m_batchLimit = 500;
     QPointer<QNetworkReply> m_poll;
     quint64 m_pollGeneration = 0;

@@ -78,7 +78,8 @@ static QString explain(const QUrl &url, const HttpReply &r)
 }
 
 void SyncSettings::testConnection(const QUrl &url, const QString &token, int timeoutMs,
-                                  const std::function<void(const Status &, const QString &)> &done, store::Store *remember)
+                                  const std::function<void(const Status &, const QString &)> &done,
+                                  store::Store *remember)
 {
     if (auto s = checkEndpoint(url); !s) {
         done(s, {});
@@ -89,39 +90,46 @@ void SyncSettings::testConnection(const QUrl &url, const QString &token, int tim
     // Only the database whose back end this is keeps what it answers.
     if (remember && remember->meta(QStringLiteral("backend.url")) != url.toString())
         remember = nullptr;
-    client->send("GET", QStringLiteral("/api/health"), nullptr, {}, [client, url, done, remember](const HttpReply &r) {
-        if (!r.ok() || !r.json().value(u"ok").toBool()) {
-            client->deleteLater();
-            if (r.ok())
-                done(Status::fail(QStringLiteral("%1 answered, but not as a Sitrep back end").arg(url.toString())), {});
-            else
-                done(Status::fail(explain(url, r)), {});
-            return;
-        }
-        const QString connected = QStringLiteral("connected to %1 (API %2)").arg(url.host(), r.json().value(u"api").toString());
-        if (!r.json().value(u"features").toArray().contains(QStringLiteral("me"))) {
-            client->deleteLater();
-            if (remember)
-                (void)Identity(*remember).rememberNoIdentities();
-            done({}, connected);
-            return;
-        }
-        client->send("GET", QStringLiteral("/api/me"), nullptr, {}, [client, url, done, remember, connected](const HttpReply &me) {
-            client->deleteLater();
-            if (!me.ok())
-                return done(Status::fail(explain(url, me)), {});
-            auto user = BackendUser::fromJson(me.json());
-            if (!user)
-                return done(Status::fail(user.errorMessage()), {});
-            if (remember)
-                if (auto s = Identity(*remember).remember(*user); !s)
-                    return done(s, {});
-            done({}, QStringLiteral("%1 as %2").arg(connected, user->display()));
+    client->send(
+        "GET", QStringLiteral("/api/health"), nullptr, {},
+        [client, url, done, remember](const HttpReply &r) {
+            if (!r.ok() || !r.json().value(u"ok").toBool()) {
+                client->deleteLater();
+                if (r.ok())
+                    done(Status::fail(QStringLiteral("%1 answered, but not as a Sitrep back end")
+                                          .arg(url.toString())),
+                         {});
+                else
+                    done(Status::fail(explain(url, r)), {});
+                return;
+            }
+            const QString connected = QStringLiteral("connected to %1 (API %2)")
+                                          .arg(url.host(), r.json().value(u"api").toString());
+            if (!r.json().value(u"features").toArray().contains(QStringLiteral("me"))) {
+                client->deleteLater();
+                if (remember)
+                    (void)Identity(*remember).rememberNoIdentities();
+                done({}, connected);
+                return;
+            }
+            client->send("GET", QStringLiteral("/api/me"), nullptr, {},
+                         [client, url, done, remember, connected](const HttpReply &me) {
+                             client->deleteLater();
+                             if (!me.ok())
+                                 return done(Status::fail(explain(url, me)), {});
+                             auto user = BackendUser::fromJson(me.json());
+                             if (!user)
+                                 return done(Status::fail(user.errorMessage()), {});
+                             if (remember)
+                                 if (auto s = Identity(*remember).remember(*user); !s)
+                                     return done(s, {});
+                             done({}, QStringLiteral("%1 as %2").arg(connected, user->display()));
+                         });
         });
-    });
 }
 
-Result<QString> SyncSettings::testConnection(const QUrl &url, const QString &token, int timeoutMs, store::Store *remember)
+Result<QString> SyncSettings::testConnection(const QUrl &url, const QString &token, int timeoutMs,
+                                             store::Store *remember)
 {
     QEventLoop loop;
     Result<QString> out = Result<QString>::fail(QStringLiteral("no answer"));

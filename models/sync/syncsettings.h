@@ -37,8 +37,8 @@ public:
                                const std::function<void(const Status &, const QString &)> &done,
                                store::Store *remember = nullptr);
     /// The blocking form, for the command line and tests.
-    static Result<QString> testConnection(const QUrl &url, const QString &token, int timeoutMs = 10000,
-                                          store::Store *remember = nullptr);
+    static Result<QString> testConnection(const QUrl &url, const QString &token,
+                                          int timeoutMs = 10000, store::Store *remember = nullptr);
 
 private:
     store::Store &m_store;

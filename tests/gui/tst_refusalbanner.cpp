@@ -13,12 +13,14 @@ using engine::Command;
 class TestRefusalBanner : public QObject {
     Q_OBJECT
 
-    static Result<engine::Outcome> refuse(app::AppContext &ctx, const QString &uid, const QString &message)
+    static Result<engine::Outcome> refuse(app::AppContext &ctx, const QString &uid,
+                                          const QString &message)
     {
-        return ctx.engine().execute(Command::make(Command::Kind::Record, uid,
-                                                  {{QStringLiteral("kind"), domain::kinds::SyncRejected},
-                                                   {QStringLiteral("payload"), QJsonObject{{QStringLiteral("message"), message}}}},
-                                                  engine::SystemActor));
+        return ctx.engine().execute(Command::make(
+            Command::Kind::Record, uid,
+            {{QStringLiteral("kind"), domain::kinds::SyncRejected},
+             {QStringLiteral("payload"), QJsonObject{{QStringLiteral("message"), message}}}},
+            engine::SystemActor));
     }
 
 private Q_SLOTS:
@@ -29,21 +31,33 @@ private Q_SLOTS:
         QTemporaryDir dir;
         auto ctx = app::AppContext::open(dir.filePath(QStringLiteral("a.db")));
         QVERIFY(ctx);
-        auto r = (*ctx)->engine().execute(Command::open({{QStringLiteral("title"), QStringLiteral("x")}, {QStringLiteral("severity"), QStringLiteral("low")}}));
+        auto r = (*ctx)->engine().execute(
+            Command::open({{QStringLiteral("title"), QStringLiteral("x")},
+                           {QStringLiteral("severity"), QStringLiteral("low")}}));
         QVERIFY(r);
         QWidget host;
         auto *banner = new ui::RefusalBanner((*ctx)->engine(), r->incidentUid, &host);
         host.show();
         QVERIFY(banner->isHidden());
         QCOMPARE(banner->refusals(), 0);
-        QVERIFY(refuse(**ctx, r->incidentUid, QStringLiteral("Not shared: the back end refused a note by bob (HTTP 403: forged)")));
+        QVERIFY(refuse(
+            **ctx, r->incidentUid,
+            QStringLiteral("Not shared: the back end refused a note by bob (HTTP 403: forged)")));
         QVERIFY(banner->isVisible());
-        QCOMPARE(banner->text(), QStringLiteral("⚠ Not shared: the back end refused a note by bob (HTTP 403: forged)"));
-        QVERIFY(refuse(**ctx, r->incidentUid, QStringLiteral("Not shared: the back end refused an approval by bob (HTTP 403: commanders only)")));
+        QCOMPARE(
+            banner->text(),
+            QStringLiteral("⚠ Not shared: the back end refused a note by bob (HTTP 403: forged)"));
+        QVERIFY(refuse(**ctx, r->incidentUid,
+                       QStringLiteral("Not shared: the back end refused an approval by bob (HTTP "
+                                      "403: commanders only)")));
         QCOMPARE(banner->refusals(), 2);
-        QVERIFY2(banner->text().contains(u"2 change(s)") && banner->text().contains(u"commanders only"), qPrintable(banner->text()));
+        QVERIFY2(banner->text().contains(u"2 change(s)") &&
+                     banner->text().contains(u"commanders only"),
+                 qPrintable(banner->text()));
         // Another incident's refusals are not this one's.
-        auto other = (*ctx)->engine().execute(Command::open({{QStringLiteral("title"), QStringLiteral("y")}, {QStringLiteral("severity"), QStringLiteral("low")}}));
+        auto other = (*ctx)->engine().execute(
+            Command::open({{QStringLiteral("title"), QStringLiteral("y")},
+                           {QStringLiteral("severity"), QStringLiteral("low")}}));
         QVERIFY(refuse(**ctx, other->incidentUid, QStringLiteral("elsewhere")));
         QCOMPARE(banner->refusals(), 2);
     }

@@ -21,7 +21,8 @@ private Q_SLOTS:
         status.setIdentity(QStringLiteral("alice (commander)"));
         QCOMPARE(label.text(), QStringLiteral("⇅ Sync: alice (commander) · in sync"));
         status.update(true, 3, 1, {});
-        QVERIFY2(label.text().contains(u"alice (commander) · syncing, 3 change(s) waiting, 1 change(s) refused by the back end"),
+        QVERIFY2(label.text().contains(u"alice (commander) · syncing, 3 change(s) waiting, 1 "
+                                       u"change(s) refused by the back end"),
                  qPrintable(label.text()));
     }
 
@@ -33,7 +34,9 @@ private Q_SLOTS:
         status.update(true, 2, 0, QStringLiteral("HTTP 401: token revoked"));
         QVERIFY(label.text().startsWith(u"⇅ "));
         status.setUnauthorized(true);
-        QVERIFY2(label.text().startsWith(u"⚠ ") && label.text().contains(u"token refused, 2 change(s) waiting"), qPrintable(label.text()));
+        QVERIFY2(label.text().startsWith(u"⚠ ") &&
+                     label.text().contains(u"token refused, 2 change(s) waiting"),
+                 qPrintable(label.text()));
         QVERIFY(label.toolTip().contains(u"token revoked"));
         QVERIFY(label.styleSheet().contains(u"bold"));
         status.setUnauthorized(false);

@@ -345,12 +345,16 @@ private Q_SLOTS:
         const QString path = dir.filePath(QStringLiteral("team.db"));
         auto ctx = app::AppContext::open(path);
         QVERIFY(ctx);
-        QVERIFY((*ctx)->store().setMeta(QStringLiteral("backend.url"), QStringLiteral("https://sitrep.example.com")));
-        QVERIFY(sync::Identity((*ctx)->store()).remember(sync::BackendUser{QStringLiteral("alice"), QStringLiteral("commander")}));
+        QVERIFY((*ctx)->store().setMeta(QStringLiteral("backend.url"),
+                                        QStringLiteral("https://sitrep.example.com")));
+        QVERIFY(
+            sync::Identity((*ctx)->store())
+                .remember(sync::BackendUser{QStringLiteral("alice"), QStringLiteral("commander")}));
         // SITREP_USER is "tester" here: with a back end that name is refused, in the status bar.
         ui::MainWindow w(**ctx);
         w.show();
-        QVERIFY2(w.statusBar()->currentMessage().contains(u"SITREP_USER=tester") && w.statusBar()->currentMessage().contains(u"alice"),
+        QVERIFY2(w.statusBar()->currentMessage().contains(u"SITREP_USER=tester") &&
+                     w.statusBar()->currentMessage().contains(u"alice"),
                  qPrintable(w.statusBar()->currentMessage()));
         bool shown = false;
         for (auto *l : w.statusBar()->findChildren<QLabel *>())

@@ -54,20 +54,25 @@ private Q_SLOTS:
 
     void withoutBackend_loginNameOrActorOption()
     {
-        auto r = run({QStringLiteral("create"), QStringLiteral("--title"), QStringLiteral("Disk full"), QStringLiteral("--severity"),
-                      QStringLiteral("low"), QStringLiteral("--json")});
+        auto r =
+            run({QStringLiteral("create"), QStringLiteral("--title"), QStringLiteral("Disk full"),
+                 QStringLiteral("--severity"), QStringLiteral("low"), QStringLiteral("--json")});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const QString uid = r.json().object()[u"uid"].toString();
         QVERIFY(!uid.isEmpty());
-        QCOMPARE(actorsOf(uid, QStringLiteral("incident.opened")), QStringList{QStringLiteral("tester")});
-        r = run({QStringLiteral("note"), uid, QStringLiteral("from a script"), QStringLiteral("--actor"), QStringLiteral("cron-bot")});
+        QCOMPARE(actorsOf(uid, QStringLiteral("incident.opened")),
+                 QStringList{QStringLiteral("tester")});
+        r = run({QStringLiteral("note"), uid, QStringLiteral("from a script"),
+                 QStringLiteral("--actor"), QStringLiteral("cron-bot")});
         QVERIFY2(r.code == 0, qPrintable(r.err));
-        QCOMPARE(actorsOf(uid, QStringLiteral("note.added")), QStringList{QStringLiteral("cron-bot")});
+        QCOMPARE(actorsOf(uid, QStringLiteral("note.added")),
+                 QStringList{QStringLiteral("cron-bot")});
     }
 
     void withBackend_neverReached_writesRefusedReadsWork()
     {
-        auto r = run({QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("backend.url"), QStringLiteral("http://127.0.0.1:9")});
+        auto r = run({QStringLiteral("config"), QStringLiteral("set"),
+                      QStringLiteral("backend.url"), QStringLiteral("http://127.0.0.1:9")});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         r = run({QStringLiteral("list"), QStringLiteral("--json")});
         QVERIFY2(r.code == 0, qPrintable(r.err));
@@ -94,15 +99,21 @@ private Q_SLOTS:
         QVERIFY2(r.out.contains(u"approved by alice"), qPrintable(r.out));
 
         // --actor is a usage error, for every command that takes it.
-        for (const QStringList &cmd : {QStringList{QStringLiteral("approve"), uid, QStringLiteral("--actor"), QStringLiteral("priya.raman")},
-                                       QStringList{QStringLiteral("note"), uid, QStringLiteral("x"), QStringLiteral("--actor=bob")},
-                                       QStringList{QStringLiteral("remediation"), QStringLiteral("approve"), uid, QStringLiteral("--actor"),
-                                                   QStringLiteral("bob")}}) {
+        for (const QStringList &cmd :
+             {QStringList{QStringLiteral("approve"), uid, QStringLiteral("--actor"),
+                          QStringLiteral("priya.raman")},
+              QStringList{QStringLiteral("note"), uid, QStringLiteral("x"),
+                          QStringLiteral("--actor=bob")},
+              QStringList{QStringLiteral("remediation"), QStringLiteral("approve"), uid,
+                          QStringLiteral("--actor"), QStringLiteral("bob")}}) {
             r = run(cmd);
             QCOMPARE(r.code, 2);
-            QVERIFY2(r.err.contains(u"--actor") && r.err.contains(u"alice") && r.err.count(u'\n') == 1, qPrintable(r.err));
+            QVERIFY2(r.err.contains(u"--actor") && r.err.contains(u"alice") &&
+                         r.err.count(u'\n') == 1,
+                     qPrintable(r.err));
         }
-        QCOMPARE(actorsOf(uid, QStringLiteral("approval.granted")), QStringList{QStringLiteral("alice")});
+        QCOMPARE(actorsOf(uid, QStringLiteral("approval.granted")),
+                 QStringList{QStringLiteral("alice")});
 
         // SITREP_USER naming someone else is refused; naming alice is harmless.
         qputenv("SITREP_USER", "bob");

@@ -25,7 +25,8 @@ private Q_SLOTS:
     void init()
     {
         m_store = std::make_unique<store::Store>();
-        QVERIFY(m_store->open(m_dir.filePath(QStringLiteral("%1.db").arg(QTest::currentTestFunction()))));
+        QVERIFY(m_store->open(
+            m_dir.filePath(QStringLiteral("%1.db").arg(QTest::currentTestFunction()))));
     }
 
     void noBackend_actorOptionThenSettingThenEnvironmentThenLoginName()
@@ -33,8 +34,11 @@ private Q_SLOTS:
         Identity id(*m_store);
         QVERIFY(!id.hasBackend());
         QCOMPARE(*id.resolve(option(QStringLiteral("script-bot"))), QStringLiteral("script-bot"));
-        QCOMPARE(*id.resolve(ActorInputs{false, {}, QStringLiteral("env-user"), QStringLiteral("set-user")}), QStringLiteral("set-user"));
-        QCOMPARE(*id.resolve(ActorInputs{false, {}, QStringLiteral("env-user"), {}}), QStringLiteral("env-user"));
+        QCOMPARE(*id.resolve(ActorInputs{
+                     false, {}, QStringLiteral("env-user"), QStringLiteral("set-user")}),
+                 QStringLiteral("set-user"));
+        QCOMPARE(*id.resolve(ActorInputs{false, {}, QStringLiteral("env-user"), {}}),
+                 QStringLiteral("env-user"));
         QCOMPARE(*id.resolve(ActorInputs{}), Identity::loginName());
         QVERIFY(!Identity::loginName().isEmpty());
     }
@@ -51,7 +55,8 @@ private Q_SLOTS:
 
     void backendNeverReached_refusesWritesAndSaysToSync()
     {
-        QVERIFY(m_store->setMeta(QStringLiteral("backend.url"), QStringLiteral("https://sitrep.example.com")));
+        QVERIFY(m_store->setMeta(QStringLiteral("backend.url"),
+                                 QStringLiteral("https://sitrep.example.com")));
         Identity id(*m_store);
         QVERIFY(id.hasBackend());
         QVERIFY(!id.cached());
@@ -60,12 +65,14 @@ private Q_SLOTS:
         QCOMPARE(r.error().code, Identity::Unknown);
         QVERIFY2(r.errorMessage().contains(u"sitrep sync"), qPrintable(r.errorMessage()));
         // For display only, the local name stands in.
-        QCOMPARE(id.displayName(ActorInputs{false, {}, {}, QStringLiteral("set-user")}), QStringLiteral("set-user"));
+        QCOMPARE(id.displayName(ActorInputs{false, {}, {}, QStringLiteral("set-user")}),
+                 QStringLiteral("set-user"));
     }
 
     void backendKnown_actorIsTheTokensUser_overridesRefused()
     {
-        QVERIFY(m_store->setMeta(QStringLiteral("backend.url"), QStringLiteral("https://sitrep.example.com")));
+        QVERIFY(m_store->setMeta(QStringLiteral("backend.url"),
+                                 QStringLiteral("https://sitrep.example.com")));
         Identity id(*m_store);
         QVERIFY(id.remember(BackendUser{QStringLiteral("alice"), QStringLiteral("commander")}));
         QCOMPARE(id.cached()->user, QStringLiteral("alice"));
@@ -75,13 +82,15 @@ private Q_SLOTS:
         auto r = id.resolve(option(QStringLiteral("priya.raman")));
         QVERIFY(!r);
         QCOMPARE(r.error().code, Identity::ActorOptionRefused);
-        QVERIFY2(r.errorMessage().contains(u"--actor") && r.errorMessage().contains(u"alice"), qPrintable(r.errorMessage()));
+        QVERIFY2(r.errorMessage().contains(u"--actor") && r.errorMessage().contains(u"alice"),
+                 qPrintable(r.errorMessage()));
         QVERIFY(!r.errorMessage().contains(u'\n'));
 
         r = id.resolve(ActorInputs{false, {}, QStringLiteral("bob"), {}});
         QVERIFY(!r);
         QCOMPARE(r.error().code, Identity::OverrideRefused);
-        QVERIFY2(r.errorMessage().contains(u"SITREP_USER") && r.errorMessage().contains(u"alice"), qPrintable(r.errorMessage()));
+        QVERIFY2(r.errorMessage().contains(u"SITREP_USER") && r.errorMessage().contains(u"alice"),
+                 qPrintable(r.errorMessage()));
 
         r = id.resolve(ActorInputs{false, {}, {}, QStringLiteral("bob")});
         QVERIFY(!r);
@@ -89,13 +98,17 @@ private Q_SLOTS:
         QVERIFY2(r.errorMessage().contains(u"alice"), qPrintable(r.errorMessage()));
 
         // Naming the token's user itself is harmless.
-        QCOMPARE(*id.resolve(ActorInputs{false, {}, QStringLiteral("alice"), QStringLiteral("alice")}), QStringLiteral("alice"));
-        QCOMPARE(id.displayName(ActorInputs{false, {}, QStringLiteral("bob"), {}}), QStringLiteral("alice"));
+        QCOMPARE(
+            *id.resolve(ActorInputs{false, {}, QStringLiteral("alice"), QStringLiteral("alice")}),
+            QStringLiteral("alice"));
+        QCOMPARE(id.displayName(ActorInputs{false, {}, QStringLiteral("bob"), {}}),
+                 QStringLiteral("alice"));
     }
 
     void viewer_writesNothing()
     {
-        QVERIFY(m_store->setMeta(QStringLiteral("backend.url"), QStringLiteral("https://sitrep.example.com")));
+        QVERIFY(m_store->setMeta(QStringLiteral("backend.url"),
+                                 QStringLiteral("https://sitrep.example.com")));
         Identity id(*m_store);
         QVERIFY(id.remember(BackendUser{QStringLiteral("wall-1"), QStringLiteral("viewer")}));
         const auto r = id.resolve(ActorInputs{});
@@ -106,18 +119,21 @@ private Q_SLOTS:
 
     void anotherBackend_forgetsTheCachedUser()
     {
-        QVERIFY(m_store->setMeta(QStringLiteral("backend.url"), QStringLiteral("https://a.example.com")));
+        QVERIFY(m_store->setMeta(QStringLiteral("backend.url"),
+                                 QStringLiteral("https://a.example.com")));
         Identity id(*m_store);
         QVERIFY(id.remember(BackendUser{QStringLiteral("alice"), QStringLiteral("responder")}));
         QVERIFY(id.cached());
-        QVERIFY(m_store->setMeta(QStringLiteral("backend.url"), QStringLiteral("https://b.example.com")));
+        QVERIFY(m_store->setMeta(QStringLiteral("backend.url"),
+                                 QStringLiteral("https://b.example.com")));
         QVERIFY(!id.cached());
         QCOMPARE(id.resolve(ActorInputs{}).error().code, Identity::Unknown);
     }
 
     void olderBackendWithoutIdentities_keepsTheLocalRule()
     {
-        QVERIFY(m_store->setMeta(QStringLiteral("backend.url"), QStringLiteral("https://old.example.com")));
+        QVERIFY(m_store->setMeta(QStringLiteral("backend.url"),
+                                 QStringLiteral("https://old.example.com")));
         Identity id(*m_store);
         QVERIFY(id.rememberNoIdentities());
         QVERIFY(id.backendWithoutIdentities());
@@ -127,9 +143,11 @@ private Q_SLOTS:
 
     void meAnswer_isChecked()
     {
-        QVERIFY(BackendUser::fromJson({{QStringLiteral("user"), QStringLiteral("alice")}, {QStringLiteral("role"), QStringLiteral("admin")}}));
+        QVERIFY(BackendUser::fromJson({{QStringLiteral("user"), QStringLiteral("alice")},
+                                       {QStringLiteral("role"), QStringLiteral("admin")}}));
         QVERIFY(!BackendUser::fromJson({{QStringLiteral("role"), QStringLiteral("admin")}}));
-        QVERIFY(!BackendUser::fromJson({{QStringLiteral("user"), QStringLiteral("alice")}, {QStringLiteral("role"), QStringLiteral("root")}}));
+        QVERIFY(!BackendUser::fromJson({{QStringLiteral("user"), QStringLiteral("alice")},
+                                        {QStringLiteral("role"), QStringLiteral("root")}}));
         const BackendUser wall{QStringLiteral("w"), QStringLiteral("viewer")};
         const BackendUser responder{QStringLiteral("r"), QStringLiteral("responder")};
         QVERIFY(!wall.mayWrite());

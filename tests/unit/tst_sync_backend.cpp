@@ -42,11 +42,12 @@ struct Request {
 class Responder final : public QObject {
 public:
     QStringList features;
-    QJsonObject me{{QStringLiteral("user"), QStringLiteral("alice")}, {QStringLiteral("role"), QStringLiteral("commander")}};
-    QList<QJsonObject> log;       // the change feed, in order
-    QList<Request> requests;      // everything received
-    int unavailable = 0;          // answer the next N writes with 503
-    int unauthorized = 0;         // answer the next N requests with 401
+    QJsonObject me{{QStringLiteral("user"), QStringLiteral("alice")},
+                   {QStringLiteral("role"), QStringLiteral("commander")}};
+    QList<QJsonObject> log;                             // the change feed, in order
+    QList<Request> requests;                            // everything received
+    int unavailable = 0;                                // answer the next N writes with 503
+    int unauthorized = 0;                               // answer the next N requests with 401
     std::function<QString(const QJsonObject &)> refuse; // non-empty: the event is refused (403)
 
     Responder()
@@ -57,8 +58,14 @@ public:
                 connect(s, &QTcpSocket::readyRead, this, [this, s] { onData(s); });
         });
     }
-    QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort())); }
-    static QString cursorAt(qsizetype n) { return n == 0 ? QStringLiteral("0") : QStringLiteral("c:%1/x+y &z").arg(n); }
+    QUrl url() const
+    {
+        return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()));
+    }
+    static QString cursorAt(qsizetype n)
+    {
+        return n == 0 ? QStringLiteral("0") : QStringLiteral("c:%1/x+y &z").arg(n);
+    }
     qsizetype waiters() const { return m_waiters.size(); }
     QList<Request> requestsTo(const QString &path) const
     {
@@ -107,8 +114,10 @@ private:
     void reply(QTcpSocket *s, int status, const QJsonObject &body, const QByteArray &extra = {})
     {
         const QByteArray payload = QJsonDocument(body).toJson(QJsonDocument::Compact);
-        QByteArray head = "HTTP/1.1 " + QByteArray::number(status) + " X\r\nContent-Type: application/json\r\nContent-Length: "
-                          + QByteArray::number(payload.size()) + "\r\nConnection: close\r\n" + extra + "\r\n";
+        QByteArray head = "HTTP/1.1 " + QByteArray::number(status) +
+                          " X\r\nContent-Type: application/json\r\nContent-Length: " +
+                          QByteArray::number(payload.size()) + "\r\nConnection: close\r\n" + extra +
+                          "\r\n";
         s->write(head + payload);
         s->disconnectFromHost();
     }
@@ -126,7 +135,8 @@ private:
         qsizetype length = 0;
         for (qsizetype i = 1; i < lines.size(); ++i) {
             const qsizetype colon = lines[i].indexOf(':');
-            const QByteArray key = lines[i].left(colon).trimmed().toLower(), value = lines[i].mid(colon + 1).trimmed();
+            const QByteArray key = lines[i].left(colon).trimmed().toLower(),
+                             value = lines[i].mid(colon + 1).trimmed();
             r.headers.insert(key, value);
             if (key == "content-length")
                 length = value.toLongLong();
@@ -144,26 +154,29 @@ private:
         handle(s, r);
         if (log.size() > before)
             wake(); // an append on this back end wakes every long poll
-
     }
 
     QJsonObject renumbered(const QJsonObject &opened)
     {
         const QString number = QStringLiteral("INC%1").arg(log.size() + 1, 7, 10, QLatin1Char('0'));
-        return {{QStringLiteral("id"), QUuid::createUuid().toString(QUuid::WithoutBraces)},
-                {QStringLiteral("incidentId"), opened[u"incidentId"]},
-                {QStringLiteral("hlc"), QString::number(opened[u"hlc"].toString().toLongLong() + 1)},
-                {QStringLiteral("ts"), opened[u"ts"]},
-                {QStringLiteral("actor"), QStringLiteral("backend")},
-                {QStringLiteral("kind"), QStringLiteral("incident.renumbered")},
-                {QStringLiteral("payload"), QJsonObject{{QStringLiteral("number"), number},
-                                                        {QStringLiteral("message"), QStringLiteral("numbered %1 by the back end").arg(number)}}},
-                {QStringLiteral("origin"), QStringLiteral("backend")}};
+        return {
+            {QStringLiteral("id"), QUuid::createUuid().toString(QUuid::WithoutBraces)},
+            {QStringLiteral("incidentId"), opened[u"incidentId"]},
+            {QStringLiteral("hlc"), QString::number(opened[u"hlc"].toString().toLongLong() + 1)},
+            {QStringLiteral("ts"), opened[u"ts"]},
+            {QStringLiteral("actor"), QStringLiteral("backend")},
+            {QStringLiteral("kind"), QStringLiteral("incident.renumbered")},
+            {QStringLiteral("payload"),
+             QJsonObject{{QStringLiteral("number"), number},
+                         {QStringLiteral("message"),
+                          QStringLiteral("numbered %1 by the back end").arg(number)}}},
+            {QStringLiteral("origin"), QStringLiteral("backend")}};
     }
 
     bool known(const QString &id) const
     {
-        return std::any_of(log.cbegin(), log.cend(), [&](const QJsonObject &e) { return e[u"id"].toString() == id; });
+        return std::any_of(log.cbegin(), log.cend(),
+                           [&](const QJsonObject &e) { return e[u"id"].toString() == id; });
     }
 
     void answerChanges(QTcpSocket *s, qsizetype since, int limit)
@@ -172,18 +185,24 @@ private:
         qsizetype i = since;
         for (; i < log.size() && events.size() < limit; ++i)
             events << log[i];
-        reply(s, 200, {{QStringLiteral("events"), events}, {QStringLiteral("cursor"), cursorAt(i)},
-                       {QStringLiteral("more"), i < log.size()}, {QStringLiteral("total"), int(log.size())}});
+        reply(s, 200,
+              {{QStringLiteral("events"), events},
+               {QStringLiteral("cursor"), cursorAt(i)},
+               {QStringLiteral("more"), i < log.size()},
+               {QStringLiteral("total"), int(log.size())}});
     }
 
     void handle(QTcpSocket *s, const Request &r)
     {
         if (unauthorized > 0) {
             --unauthorized;
-            return reply(s, 401, {{QStringLiteral("error"), QStringLiteral("unauthorized")}, {QStringLiteral("message"), QStringLiteral("token revoked")}});
+            return reply(s, 401,
+                         {{QStringLiteral("error"), QStringLiteral("unauthorized")},
+                          {QStringLiteral("message"), QStringLiteral("token revoked")}});
         }
         if (r.path == u"/api/health") {
-            QJsonObject o{{QStringLiteral("ok"), true}, {QStringLiteral("api"), QStringLiteral("1")}};
+            QJsonObject o{{QStringLiteral("ok"), true},
+                          {QStringLiteral("api"), QStringLiteral("1")}};
             if (!features.isEmpty())
                 o[QStringLiteral("features")] = QJsonArray::fromStringList(features);
             return reply(s, 200, o);
@@ -193,7 +212,8 @@ private:
         const bool write = r.method == "POST";
         if (write && unavailable > 0) {
             --unavailable;
-            return reply(s, 503, {{QStringLiteral("error"), QStringLiteral("unavailable")}}, "Retry-After: 0\r\n");
+            return reply(s, 503, {{QStringLiteral("error"), QStringLiteral("unavailable")}},
+                         "Retry-After: 0\r\n");
         }
         if (r.path == u"/api/events" && features.contains(QStringLiteral("events.batch"))) {
             QJsonArray results, extra;
@@ -201,13 +221,17 @@ private:
                 const QJsonObject e = v.toObject();
                 const QString id = e[u"id"].toString();
                 if (known(id)) {
-                    results << QJsonObject{{QStringLiteral("id"), id}, {QStringLiteral("status"), QStringLiteral("duplicate")}};
+                    results << QJsonObject{{QStringLiteral("id"), id},
+                                           {QStringLiteral("status"), QStringLiteral("duplicate")}};
                 } else if (const QString why = refuse ? refuse(e) : QString(); !why.isEmpty()) {
-                    results << QJsonObject{{QStringLiteral("id"), id}, {QStringLiteral("status"), QStringLiteral("refused")},
-                                           {QStringLiteral("code"), 403}, {QStringLiteral("error"), why}};
+                    results << QJsonObject{{QStringLiteral("id"), id},
+                                           {QStringLiteral("status"), QStringLiteral("refused")},
+                                           {QStringLiteral("code"), 403},
+                                           {QStringLiteral("error"), why}};
                 } else {
                     log << e;
-                    results << QJsonObject{{QStringLiteral("id"), id}, {QStringLiteral("status"), QStringLiteral("accepted")}};
+                    results << QJsonObject{{QStringLiteral("id"), id},
+                                           {QStringLiteral("status"), QStringLiteral("accepted")}};
                     if (e[u"kind"].toString() == domain::kinds::Opened) {
                         const QJsonObject ren = renumbered(e);
                         log << ren;
@@ -215,13 +239,19 @@ private:
                     }
                 }
             }
-            return reply(s, 200, {{QStringLiteral("results"), results}, {QStringLiteral("events"), extra}, {QStringLiteral("accepted"), 0},
-                                  {QStringLiteral("duplicates"), 0}, {QStringLiteral("refused"), 0}});
+            return reply(s, 200,
+                         {{QStringLiteral("results"), results},
+                          {QStringLiteral("events"), extra},
+                          {QStringLiteral("accepted"), 0},
+                          {QStringLiteral("duplicates"), 0},
+                          {QStringLiteral("refused"), 0}});
         }
         if (r.path == u"/api/incidents" && write) {
             const QJsonObject e = r.body[u"event"].toObject();
             if (const QString why = refuse ? refuse(e) : QString(); !why.isEmpty())
-                return reply(s, 403, {{QStringLiteral("error"), QStringLiteral("forbidden")}, {QStringLiteral("message"), why}});
+                return reply(s, 403,
+                             {{QStringLiteral("error"), QStringLiteral("forbidden")},
+                              {QStringLiteral("message"), why}});
             QJsonArray extra;
             if (!known(e[u"id"].toString())) {
                 log << e;
@@ -229,27 +259,40 @@ private:
                 log << ren;
                 extra << ren;
             }
-            return reply(s, 201, {{QStringLiteral("incidentId"), e[u"incidentId"]}, {QStringLiteral("number"), QStringLiteral("INC")},
-                                  {QStringLiteral("state"), QStringLiteral("new")}, {QStringLiteral("priority"), QStringLiteral("P2")},
-                                  {QStringLiteral("slaDeadline"), QStringLiteral("2030-01-01T00:00:00Z")}, {QStringLiteral("events"), extra}});
+            return reply(s, 201,
+                         {{QStringLiteral("incidentId"), e[u"incidentId"]},
+                          {QStringLiteral("number"), QStringLiteral("INC")},
+                          {QStringLiteral("state"), QStringLiteral("new")},
+                          {QStringLiteral("priority"), QStringLiteral("P2")},
+                          {QStringLiteral("slaDeadline"), QStringLiteral("2030-01-01T00:00:00Z")},
+                          {QStringLiteral("events"), extra}});
         }
         if (r.path.startsWith(u"/api/incidents/") && r.path.endsWith(u"/events") && write) {
             for (const auto &v : r.body[u"events"].toArray()) {
                 const QJsonObject e = v.toObject();
                 if (const QString why = refuse ? refuse(e) : QString(); !why.isEmpty())
-                    return reply(s, 403, {{QStringLiteral("error"), QStringLiteral("forbidden")}, {QStringLiteral("message"), why}});
+                    return reply(s, 403,
+                                 {{QStringLiteral("error"), QStringLiteral("forbidden")},
+                                  {QStringLiteral("message"), why}});
                 if (!known(e[u"id"].toString()))
                     log << e;
             }
-            return reply(s, 200, {{QStringLiteral("accepted"), 1}, {QStringLiteral("duplicates"), 0}});
+            return reply(s, 200,
+                         {{QStringLiteral("accepted"), 1}, {QStringLiteral("duplicates"), 0}});
         }
         if (r.path == u"/api/changes") {
-            const qsizetype since = parseCursor(r.query.queryItemValue(QStringLiteral("since"), QUrl::FullyDecoded));
+            const qsizetype since =
+                parseCursor(r.query.queryItemValue(QStringLiteral("since"), QUrl::FullyDecoded));
             if (since < 0)
-                return reply(s, 400, {{QStringLiteral("error"), QStringLiteral("bad cursor")}, {QStringLiteral("message"), r.query.queryItemValue(QStringLiteral("since"), QUrl::FullyDecoded)}});
+                return reply(
+                    s, 400,
+                    {{QStringLiteral("error"), QStringLiteral("bad cursor")},
+                     {QStringLiteral("message"),
+                      r.query.queryItemValue(QStringLiteral("since"), QUrl::FullyDecoded)}});
             const int limit = r.query.queryItemValue(QStringLiteral("limit")).toInt();
             const int wait = r.query.queryItemValue(QStringLiteral("wait")).toInt();
-            if (since >= log.size() && wait > 0 && features.contains(QStringLiteral("changes.wait"))) {
+            if (since >= log.size() && wait > 0 &&
+                features.contains(QStringLiteral("changes.wait"))) {
                 m_waiters << Waiter{s, since};
                 QPointer<QTcpSocket> p(s);
                 QTimer::singleShot(wait * 1000, this, [this, p, since] {
@@ -305,13 +348,18 @@ class TestSyncBackend : public QObject {
         return o;
     }
 
-    static QString openIncident(app::AppContext &ctx, const QString &title, const QString &actor = QStringLiteral("alice"))
+    static QString openIncident(app::AppContext &ctx, const QString &title,
+                                const QString &actor = QStringLiteral("alice"))
     {
-        auto r = ctx.engine().execute(Command::open({{QStringLiteral("title"), title}, {QStringLiteral("severity"), QStringLiteral("high")}}, actor));
+        auto r = ctx.engine().execute(
+            Command::open({{QStringLiteral("title"), title},
+                           {QStringLiteral("severity"), QStringLiteral("high")}},
+                          actor));
         return r ? r->incidentUid : QString();
     }
 
-    static QList<domain::Event> eventsOfKind(app::AppContext &ctx, const QString &uid, const QString &kind)
+    static QList<domain::Event> eventsOfKind(app::AppContext &ctx, const QString &uid,
+                                             const QString &kind)
     {
         QList<domain::Event> out;
         for (const auto &e : ctx.store().timeline(uid))
@@ -326,14 +374,17 @@ private Q_SLOTS:
     void me_isLearnedCachedAndShown()
     {
         Responder backend;
-        backend.features = {QStringLiteral("changes.wait"), QStringLiteral("events.batch"), QStringLiteral("me")};
+        backend.features = {QStringLiteral("changes.wait"), QStringLiteral("events.batch"),
+                            QStringLiteral("me")};
         auto ctx = client(backend.url());
         QVERIFY(ctx);
         sync::SyncService svc(ctx->engine(), options(backend.url()));
         const auto r = svc.syncOnce();
         QVERIFY2(r.ok, qPrintable(r.error));
         QCOMPARE(backend.requestsTo(QStringLiteral("/api/me")).size(), 1);
-        QCOMPARE(backend.requestsTo(QStringLiteral("/api/me")).first().headers.value("authorization"), QByteArray("Bearer token-of-alice"));
+        QCOMPARE(
+            backend.requestsTo(QStringLiteral("/api/me")).first().headers.value("authorization"),
+            QByteArray("Bearer token-of-alice"));
         const auto me = sync::Identity(ctx->store()).cached();
         QVERIFY(me);
         QCOMPARE(me->user, QStringLiteral("alice"));
@@ -345,7 +396,8 @@ private Q_SLOTS:
         QCOMPARE(sync::Identity(ctx->store()).cached()->role, QStringLiteral("responder"));
         // The connection test learns it too, for the database whose back end it is.
         backend.me[QStringLiteral("user")] = QStringLiteral("bob");
-        auto t = sync::SyncSettings::testConnection(backend.url(), QStringLiteral("t"), 5000, &ctx->store());
+        auto t = sync::SyncSettings::testConnection(backend.url(), QStringLiteral("t"), 5000,
+                                                    &ctx->store());
         QVERIFY2(t, qPrintable(t.errorMessage()));
         QVERIFY2(t->contains(u"as bob (responder)"), qPrintable(*t));
         QCOMPARE(sync::Identity(ctx->store()).cached()->user, QStringLiteral("bob"));
@@ -357,7 +409,8 @@ private Q_SLOTS:
         auto ctx = client(backend.url());
         QVERIFY(ctx);
         const QString uid = openIncident(*ctx, QStringLiteral("Disk full"));
-        QVERIFY(ctx->engine().execute(Command::note(uid, QStringLiteral("cleaning up"), QStringLiteral("alice"))));
+        QVERIFY(ctx->engine().execute(
+            Command::note(uid, QStringLiteral("cleaning up"), QStringLiteral("alice"))));
         const qint64 queued = sync::Outbox(ctx->store()).pendingCount();
         sync::SyncService svc(ctx->engine(), options(backend.url()));
         const auto r = svc.syncOnce();
@@ -376,13 +429,17 @@ private Q_SLOTS:
     {
         Responder backend; // the one-event path
         backend.refuse = [](const QJsonObject &e) {
-            return e[u"actor"].toString() == u"mallory" ? QStringLiteral("actor must be the sender (alice)") : QString();
+            return e[u"actor"].toString() == u"mallory"
+                       ? QStringLiteral("actor must be the sender (alice)")
+                       : QString();
         };
         auto ctx = client(backend.url());
         QVERIFY(ctx);
         const QString uid = openIncident(*ctx, QStringLiteral("API errors"));
-        QVERIFY(ctx->engine().execute(Command::note(uid, QStringLiteral("forged"), QStringLiteral("mallory"))));
-        QVERIFY(ctx->engine().execute(Command::note(uid, QStringLiteral("real"), QStringLiteral("alice"))));
+        QVERIFY(ctx->engine().execute(
+            Command::note(uid, QStringLiteral("forged"), QStringLiteral("mallory"))));
+        QVERIFY(ctx->engine().execute(
+            Command::note(uid, QStringLiteral("real"), QStringLiteral("alice"))));
         const qint64 queued = sync::Outbox(ctx->store()).pendingCount();
         sync::SyncService svc(ctx->engine(), options(backend.url()));
         const auto r = svc.syncOnce();
@@ -396,13 +453,17 @@ private Q_SLOTS:
         const auto shown = eventsOfKind(*ctx, uid, domain::kinds::SyncRejected);
         QCOMPARE(shown.size(), 1);
         const QString message = shown.first().payload[u"message"].toString();
-        QVERIFY2(message.contains(u"refused a note by mallory") && message.contains(u"actor must be the sender"), qPrintable(message));
+        QVERIFY2(message.contains(u"refused a note by mallory") &&
+                     message.contains(u"actor must be the sender"),
+                 qPrintable(message));
         QCOMPARE(shown.first().payload[u"code"].toInt(), 403);
         QCOMPARE(shown.first().payload[u"kind"].toString(), domain::kinds::NoteAdded);
-        const auto posts = backend.requestsTo(QStringLiteral("/api/incidents/%1/events").arg(uid)).size();
+        const auto posts =
+            backend.requestsTo(QStringLiteral("/api/incidents/%1/events").arg(uid)).size();
         // Nothing is retried, and the refusal itself is never sent.
         QVERIFY(svc.syncOnce().ok);
-        QCOMPARE(backend.requestsTo(QStringLiteral("/api/incidents/%1/events").arg(uid)).size(), posts);
+        QCOMPARE(backend.requestsTo(QStringLiteral("/api/incidents/%1/events").arg(uid)).size(),
+                 posts);
         for (const auto &e : backend.log)
             QVERIFY(e[u"kind"].toString() != domain::kinds::SyncRejected);
         QVERIFY(svc.status()->text().contains(u"refused by the back end"));
@@ -436,15 +497,19 @@ private Q_SLOTS:
         Responder backend;
         backend.features = {QStringLiteral("events.batch"), QStringLiteral("me")};
         backend.refuse = [](const QJsonObject &e) {
-            return e[u"kind"].toString() == domain::kinds::ApprovalGranted ? QStringLiteral("approvals need a commander") : QString();
+            return e[u"kind"].toString() == domain::kinds::ApprovalGranted
+                       ? QStringLiteral("approvals need a commander")
+                       : QString();
         };
         auto ctx = client(backend.url());
         QVERIFY(ctx);
         const QString a = openIncident(*ctx, QStringLiteral("Checkout down"));
         const QString b = openIncident(*ctx, QStringLiteral("Search slow"));
         for (int i = 0; i < 3; ++i) {
-            QVERIFY(ctx->engine().execute(Command::note(a, QStringLiteral("a%1").arg(i), QStringLiteral("alice"))));
-            QVERIFY(ctx->engine().execute(Command::note(b, QStringLiteral("b%1").arg(i), QStringLiteral("alice"))));
+            QVERIFY(ctx->engine().execute(
+                Command::note(a, QStringLiteral("a%1").arg(i), QStringLiteral("alice"))));
+            QVERIFY(ctx->engine().execute(
+                Command::note(b, QStringLiteral("b%1").arg(i), QStringLiteral("alice"))));
         }
         QVERIFY(ctx->engine().execute(Command::approve(a, QStringLiteral("alice"))));
         sync::Outbox box(ctx->store());
@@ -460,10 +525,13 @@ private Q_SLOTS:
         QVERIFY2(r.ok, qPrintable(r.error));
         const auto posts = backend.requestsTo(QStringLiteral("/api/events"));
         QCOMPARE(posts.size(), 1 + (queued.size() + 3) / 4);
-        QCOMPARE(posts[0].headers.value("idempotency-key"), posts[1].headers.value("idempotency-key"));
+        QCOMPARE(posts[0].headers.value("idempotency-key"),
+                 posts[1].headers.value("idempotency-key"));
         QCOMPARE(posts[0].body, posts[1].body);
-        QCOMPARE(QString::fromLatin1(posts[1].headers.value("idempotency-key")), sync::SyncService::batchKey(queued.mid(0, 4)));
-        QVERIFY(posts[1].headers.value("idempotency-key") != posts[2].headers.value("idempotency-key"));
+        QCOMPARE(QString::fromLatin1(posts[1].headers.value("idempotency-key")),
+                 sync::SyncService::batchKey(queued.mid(0, 4)));
+        QVERIFY(posts[1].headers.value("idempotency-key") !=
+                posts[2].headers.value("idempotency-key"));
         // Every event once, in outbox order (so each incident's events in their order).
         QStringList sent;
         for (qsizetype i = 1; i < posts.size(); ++i) {
@@ -481,7 +549,11 @@ private Q_SLOTS:
         QCOMPARE(box.pendingCount(), qint64(0));
         QCOMPARE(box.rejectedCount(), qint64(1));
         QCOMPARE(eventsOfKind(*ctx, a, domain::kinds::SyncRejected).size(), 1);
-        QVERIFY(eventsOfKind(*ctx, a, domain::kinds::SyncRejected).first().payload[u"message"].toString().contains(u"approvals need a commander"));
+        QVERIFY(eventsOfKind(*ctx, a, domain::kinds::SyncRejected)
+                    .first()
+                    .payload[u"message"]
+                    .toString()
+                    .contains(u"approvals need a commander"));
         QVERIFY(ctx->store().incidentByUid(a)->number.startsWith(u"INC"));
         QVERIFY(ctx->store().incidentByUid(b)->number.startsWith(u"INC"));
     }
@@ -519,13 +591,15 @@ private Q_SLOTS:
         const auto r = svc.syncOnce();
         QVERIFY2(r.ok, qPrintable(r.error)); // the responder answers 400 to a mangled cursor
         QCOMPARE(r.pulled, int(backend.log.size()));
-        QCOMPARE(ctx->store().meta(QStringLiteral("sync.cursor")), Responder::cursorAt(backend.log.size()));
+        QCOMPARE(ctx->store().meta(QStringLiteral("sync.cursor")),
+                 Responder::cursorAt(backend.log.size()));
     }
 
     void longPoll_deliversAnotherClientsNoteWithinASecond()
     {
         Responder backend;
-        backend.features = {QStringLiteral("changes.wait"), QStringLiteral("events.batch"), QStringLiteral("me")};
+        backend.features = {QStringLiteral("changes.wait"), QStringLiteral("events.batch"),
+                            QStringLiteral("me")};
         auto writer = client(backend.url());
         QVERIFY(writer);
         const QString uid = openIncident(*writer, QStringLiteral("Payments failing"));
@@ -542,13 +616,19 @@ private Q_SLOTS:
         QCOMPARE(polls.last().query.queryItemValue(QStringLiteral("wait")), QStringLiteral("25"));
 
         // The writer's note reaches the waiting reader at once, not after intervalMs.
-        QVERIFY(writer->engine().execute(Command::note(uid, QStringLiteral("rolled back 4.2.1"), QStringLiteral("alice"))));
+        QVERIFY(writer->engine().execute(
+            Command::note(uid, QStringLiteral("rolled back 4.2.1"), QStringLiteral("alice"))));
         QElapsedTimer t;
         t.start();
         QVERIFY(w.syncOnce().ok);
-        QTRY_VERIFY_WITH_TIMEOUT(!eventsOfKind(*reader, uid, domain::kinds::NoteAdded).isEmpty(), 1000);
+        QTRY_VERIFY_WITH_TIMEOUT(!eventsOfKind(*reader, uid, domain::kinds::NoteAdded).isEmpty(),
+                                 1000);
         QVERIFY2(t.elapsed() < 1000, qPrintable(QString::number(t.elapsed())));
-        QCOMPARE(eventsOfKind(*reader, uid, domain::kinds::NoteAdded).first().payload[u"text"].toString(), QStringLiteral("rolled back 4.2.1"));
+        QCOMPARE(eventsOfKind(*reader, uid, domain::kinds::NoteAdded)
+                     .first()
+                     .payload[u"text"]
+                     .toString(),
+                 QStringLiteral("rolled back 4.2.1"));
         // And it waits again.
         QTRY_VERIFY_WITH_TIMEOUT(svc.waiting() && backend.waiters() == 1, 5000);
         svc.stop();
@@ -558,18 +638,22 @@ private Q_SLOTS:
     void longPoll_aLocalChangeEndsTheWaitAndIsSentAtOnce()
     {
         Responder backend;
-        backend.features = {QStringLiteral("changes.wait"), QStringLiteral("events.batch"), QStringLiteral("me")};
+        backend.features = {QStringLiteral("changes.wait"), QStringLiteral("events.batch"),
+                            QStringLiteral("me")};
         auto ctx = client(backend.url());
         QVERIFY(ctx);
         const QString uid = openIncident(*ctx, QStringLiteral("DNS flapping"));
         sync::SyncService svc(ctx->engine(), options(backend.url()));
         svc.start();
-        QTRY_VERIFY_WITH_TIMEOUT(svc.waiting() && sync::Outbox(ctx->store()).pendingCount() == 0, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(svc.waiting() && sync::Outbox(ctx->store()).pendingCount() == 0,
+                                 5000);
         const qsizetype posts = backend.requestsTo(QStringLiteral("/api/events")).size();
-        QVERIFY(ctx->engine().execute(Command::note(uid, QStringLiteral("TTL lowered"), QStringLiteral("alice"))));
+        QVERIFY(ctx->engine().execute(
+            Command::note(uid, QStringLiteral("TTL lowered"), QStringLiteral("alice"))));
         QElapsedTimer t;
         t.start();
-        QTRY_VERIFY_WITH_TIMEOUT(backend.requestsTo(QStringLiteral("/api/events")).size() == posts + 1, 1000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            backend.requestsTo(QStringLiteral("/api/events")).size() == posts + 1, 1000);
         QVERIFY(t.elapsed() < 1000);
         QTRY_COMPARE_WITH_TIMEOUT(sync::Outbox(ctx->store()).pendingCount(), qint64(0), 2000);
         QTRY_VERIFY_WITH_TIMEOUT(svc.waiting(), 2000);
@@ -585,7 +669,8 @@ private Q_SLOTS:
         o.intervalMs = 100;
         sync::SyncService svc(ctx->engine(), o);
         svc.start();
-        QTRY_VERIFY_WITH_TIMEOUT(backend.requestsTo(QStringLiteral("/api/changes")).size() >= 3, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(backend.requestsTo(QStringLiteral("/api/changes")).size() >= 3,
+                                 5000);
         QVERIFY(!svc.waiting());
         for (const auto &req : backend.requestsTo(QStringLiteral("/api/changes")))
             QVERIFY(!req.query.hasQueryItem(QStringLiteral("wait")));

@@ -194,8 +194,10 @@ void SyncSettingsDialog::testConnection()
         [self](const Status &s, const QString &msg) {
             if (!self)
                 return;
-            const QString line = s ? QStringLiteral("✔ ") + (self->m_aws ? tr("Back end: ") : QString()) + msg
-                                   : QStringLiteral("✘ ") + (self->m_aws ? tr("Back end: ") : QString()) + s.errorMessage();
+            const QString line =
+                s ? QStringLiteral("✔ ") + (self->m_aws ? tr("Back end: ") : QString()) + msg
+                  : QStringLiteral("✘ ") + (self->m_aws ? tr("Back end: ") : QString()) +
+                        s.errorMessage();
             if (self->m_aws)
                 return self->testAws(line);
             self->m_test->setEnabled(true);

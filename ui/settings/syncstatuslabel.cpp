@@ -20,7 +20,9 @@ void SyncStatusLabel::refresh()
     // A symbol as well as a colour, so the state survives colour blindness.
     const bool offline = (!m_status.online() && m_status.pending() > 0) || m_status.unauthorized();
     // Who the token belongs to first: "alice (commander) · in sync".
-    const QString text = m_status.identity().isEmpty() ? m_status.text() : tr("%1 · %2").arg(m_status.identity(), m_status.text());
+    const QString text = m_status.identity().isEmpty()
+                             ? m_status.text()
+                             : tr("%1 · %2").arg(m_status.identity(), m_status.text());
     setText((offline ? QStringLiteral("⚠ ") : QStringLiteral("⇅ ")) + tr("Sync: %1").arg(text));
     setStyleSheet(offline ? QStringLiteral("color: #b42318; font-weight: bold;") : QString());
     setToolTip(m_status.lastError().isEmpty() ? tr("Click for back-end settings")

@@ -6,7 +6,8 @@
 
 namespace sitrep::ui {
 
-RefusalBanner::RefusalBanner(engine::LifecycleEngine &engine, const QString &incidentUid, QWidget *parent)
+RefusalBanner::RefusalBanner(engine::LifecycleEngine &engine, const QString &incidentUid,
+                             QWidget *parent)
     : QLabel(parent), m_engine(engine), m_uid(incidentUid)
 {
     setObjectName(QStringLiteral("refusalBanner"));
@@ -14,11 +15,13 @@ RefusalBanner::RefusalBanner(engine::LifecycleEngine &engine, const QString &inc
     setWordWrap(true);
     setTextInteractionFlags(Qt::TextSelectableByMouse);
     // A symbol and bold type as well as the colour, so it survives colour blindness.
-    setStyleSheet(QStringLiteral("QLabel { color: #b42318; font-weight: bold; border: 1px solid #b42318; border-radius: 3px; padding: 4px 8px; }"));
-    connect(&m_engine, &engine::LifecycleEngine::eventsAppended, this, [this](const QStringList &, const QStringList &uids) {
-        if (uids.contains(m_uid))
-            reload();
-    });
+    setStyleSheet(QStringLiteral("QLabel { color: #b42318; font-weight: bold; border: 1px solid "
+                                 "#b42318; border-radius: 3px; padding: 4px 8px; }"));
+    connect(&m_engine, &engine::LifecycleEngine::eventsAppended, this,
+            [this](const QStringList &, const QStringList &uids) {
+                if (uids.contains(m_uid))
+                    reload();
+            });
     reload();
 }
 
@@ -34,7 +37,11 @@ void RefusalBanner::reload()
     setVisible(m_count > 0);
     if (m_count == 0)
         return;
-    setText(QStringLiteral("⚠ ") + (m_count == 1 ? latest : tr("%n change(s) here were not shared. Latest: %1", nullptr, m_count).arg(latest)));
+    setText(
+        QStringLiteral("⚠ ") +
+        (m_count == 1
+             ? latest
+             : tr("%n change(s) here were not shared. Latest: %1", nullptr, m_count).arg(latest)));
 }
 
 } // namespace sitrep::ui

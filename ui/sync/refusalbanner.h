@@ -15,7 +15,8 @@ class RefusalBanner final : public QLabel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RefusalBanner)
 public:
-    RefusalBanner(engine::LifecycleEngine &engine, const QString &incidentUid, QWidget *parent = nullptr);
+    RefusalBanner(engine::LifecycleEngine &engine, const QString &incidentUid,
+                  QWidget *parent = nullptr);
 
     int refusals() const { return m_count; }
 

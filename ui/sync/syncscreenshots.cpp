@@ -75,31 +75,40 @@ public:
 QWidget *createTeamScene(app::AppContext &context, const QSize &size)
 {
     auto scene = std::make_unique<TeamScene>();
-    auto fail = [](const QString &why) { return new QLabel(QStringLiteral("Cannot stage the team view: %1").arg(why)); };
-    auto ctx = replica(scene->dir.filePath(QStringLiteral("team.db")), context.store().meta(QStringLiteral("workflow")));
+    auto fail = [](const QString &why) {
+        return new QLabel(QStringLiteral("Cannot stage the team view: %1").arg(why));
+    };
+    auto ctx = replica(scene->dir.filePath(QStringLiteral("team.db")),
+                       context.store().meta(QStringLiteral("workflow")));
     if (!ctx)
         return fail(ctx.errorMessage());
     scene->ctx = std::move(*ctx);
     auto &e = scene->ctx->engine();
-    auto opened = e.execute(Command::open({{QStringLiteral("title"), QStringLiteral("Checkout API returning 502 for EU customers")},
-                                           {QStringLiteral("description"), QStringLiteral("Error rate 18% on checkout-api since the 14:02 deploy.")},
-                                           {QStringLiteral("severity"), QStringLiteral("high")},
-                                           {QStringLiteral("services"), QStringLiteral("checkout")}},
-                                          QStringLiteral("alice")));
+    auto opened = e.execute(Command::open(
+        {{QStringLiteral("title"), QStringLiteral("Checkout API returning 502 for EU customers")},
+         {QStringLiteral("description"),
+          QStringLiteral("Error rate 18% on checkout-api since the 14:02 deploy.")},
+         {QStringLiteral("severity"), QStringLiteral("high")},
+         {QStringLiteral("services"), QStringLiteral("checkout")}},
+        QStringLiteral("alice")));
     if (!opened)
         return fail(opened.errorMessage());
     const QString uid = opened->incidentUid;
-    (void)e.execute(Command::note(uid, QStringLiteral("Rolling back 1.42.0"), QStringLiteral("alice")));
+    (void)e.execute(
+        Command::note(uid, QStringLiteral("Rolling back 1.42.0"), QStringLiteral("alice")));
     // What the sync loop records when the back end answers 403 to an approval by a responder.
     (void)e.execute(Command::make(
         Command::Kind::Record, uid,
         {{QStringLiteral("kind"), domain::kinds::SyncRejected},
          {QStringLiteral("payload"),
-          QJsonObject{{QStringLiteral("kind"), domain::kinds::ApprovalGranted},
-                      {QStringLiteral("code"), 403},
-                      {QStringLiteral("message"), QStringLiteral("Not shared: the back end refused an approval by alice (HTTP 403: approvals "
-                                                                 "need a commander or an admin; alice is a responder). It stays on this "
-                                                                 "machine only.")}}}},
+          QJsonObject{
+              {QStringLiteral("kind"), domain::kinds::ApprovalGranted},
+              {QStringLiteral("code"), 403},
+              {QStringLiteral("message"),
+               QStringLiteral(
+                   "Not shared: the back end refused an approval by alice (HTTP 403: approvals "
+                   "need a commander or an admin; alice is a responder). It stays on this "
+                   "machine only.")}}}},
         engine::SystemActor));
     auto *w = new IncidentWorkspace(e, uid, QStringLiteral("alice"), scene.get());
     w->setRecordReminders(false);
