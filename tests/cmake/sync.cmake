@@ -19,3 +19,13 @@ if(SITREP_DBUS_RUN_SESSION AND SITREP_GNOME_KEYRING)
 else()
   message(STATUS "gnome-keyring or dbus-run-session missing: tst_keychain is not registered")
 endif()
+
+# Two clients on the real team back end (tests/fixtures/teamserver: PostgreSQL, two
+# sitrep-server instances, HAProxy): the live feed and a refused forged actor, end to end.
+if(TARGET sitrep-server)
+  sitrep_add_test(tst_sync_team SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/integration/tst_sync_team.cpp
+                  ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/teamserver/teamserver.h
+                  LIBS sitrep_models Qt6::Network LABELS "sync;server" TIMEOUT 240)
+  target_compile_definitions(tst_sync_team PRIVATE SITREP_SERVER_BINARY="$<TARGET_FILE:sitrep-server>")
+  add_dependencies(tst_sync_team sitrep-server)
+endif()
