@@ -461,6 +461,17 @@
             <numerusform>, %n Änderungen vom Backend abgelehnt</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>token refused, %n change(s) waiting</source>
+        <translation>
+            <numerusform>Token abgelehnt, %n Änderung wartet</numerusform>
+            <numerusform>Token abgelehnt, %n Änderungen warten</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>token refused</source>
+        <translation>Token abgelehnt</translation>
+    </message>
 </context>
 <context>
     <name>sitrep::sync::aws::AwsServices</name>
@@ -2175,6 +2186,20 @@ Klicken für AWS- und Benachrichtigungseinstellungen</translation>
     </message>
 </context>
 <context>
+    <name>sitrep::ui::RefusalBanner</name>
+    <message>
+        <source>Changes refused by the back end</source>
+        <translation>Vom Backend abgelehnte Änderungen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) here were not shared. Latest: %1</source>
+        <translation>
+            <numerusform>%n Änderung hier wurde nicht geteilt. Zuletzt: %1</numerusform>
+            <numerusform>%n Änderungen hier wurden nicht geteilt. Zuletzt: %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>sitrep::ui::RemediationView</name>
     <message>
         <source>Maintenance and changes</source>
@@ -2633,6 +2658,10 @@ Klicken für AWS- und Benachrichtigungseinstellungen</translation>
 Click for back-end settings</source>
         <translation>Letzter Fehler: %1
 Klicken für die Backend-Einstellungen</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
     </message>
 </context>
 <context>
