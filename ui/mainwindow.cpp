@@ -99,8 +99,10 @@ MainWindow::MainWindow(app::AppContext &context, QWidget *parent)
 
     // A name the back end would refuse (user/name, SITREP_USER), or no name learned yet:
     // said where the user looks, not in a dialog.
-    if (auto who = sync::Identity(m_context.store()).resolve(windowInputs()); !who)
+    if (auto who = sync::Identity(m_context.store()).resolve(windowInputs()); !who) {
         statusBar()->showMessage(who.errorMessage());
+        m_identityPending = who.error().code == sync::Identity::Unknown;
+    }
 
     m_watcher = new ChangeWatcher(m_context.engine(), 400, this);
     connect(m_watcher, &ChangeWatcher::eventsArrived, this, &MainWindow::onEvents);
@@ -730,6 +732,14 @@ void MainWindow::tick()
     m_model->setNow(now);
     for (auto *w : workspaces())
         w->tick(now);
+    // The sync loop learns the token's user on its first connection: from then on this
+    // window acts as that user (incidents opened from here on, the status line).
+    if (m_identityPending)
+        if (const auto me = sync::Identity(m_context.store()).cached()) {
+            m_identityPending = false;
+            m_me = me->user;
+            statusBar()->clearMessage();
+        }
     updateStatus();
 }
 

@@ -92,6 +92,7 @@ private:
 
     app::AppContext &m_context;
     QString m_me;
+    bool m_identityPending = false; // a back end whose user is not known yet
     itemmodels::IncidentTableModel *m_model = nullptr;
     itemmodels::ChangeWatcher *m_watcher = nullptr;
     IncidentListView *m_list = nullptr;

@@ -361,6 +361,32 @@ private Q_SLOTS:
             shown = shown || l->text().contains(u"you are alice");
         QVERIFY(shown);
     }
+
+    void backend_userLearnedAfterStart_windowActsAsThem()
+    {
+        QTemporaryDir dir;
+        auto ctx = app::AppContext::open(dir.filePath(QStringLiteral("team.db")));
+        QVERIFY(ctx);
+        QVERIFY((*ctx)->store().setMeta(QStringLiteral("backend.url"),
+                                        QStringLiteral("https://sitrep.example.com")));
+        ui::MainWindow w(**ctx);
+        w.show();
+        QVERIFY2(w.statusBar()->currentMessage().contains(u"sitrep sync"),
+                 qPrintable(w.statusBar()->currentMessage()));
+        const auto youAre = [&w](const QString &name) {
+            for (auto *l : w.statusBar()->findChildren<QLabel *>())
+                if (l->text().contains(QStringLiteral("you are %1").arg(name)))
+                    return true;
+            return false;
+        };
+        QVERIFY(!youAre(QStringLiteral("carol")));
+        // What the sync loop does on its first connection.
+        QVERIFY(
+            sync::Identity((*ctx)->store())
+                .remember(sync::BackendUser{QStringLiteral("carol"), QStringLiteral("responder")}));
+        QTRY_VERIFY_WITH_TIMEOUT(youAre(QStringLiteral("carol")), 3000);
+        QVERIFY(w.statusBar()->currentMessage().isEmpty());
+    }
 };
 
 QTEST_MAIN(TestWarRoomWindow)
