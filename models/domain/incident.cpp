@@ -59,6 +59,11 @@ Priority priorityForSeverity(Severity s)
     return s == Severity::Unknown ? Priority::None : Priority(int(s));
 }
 
+Severity severityForPriority(Priority p)
+{
+    return p == Priority::None ? Severity::Unknown : Severity(int(p));
+}
+
 qint64 Incident::activeDeadline() const
 {
     if (!open)

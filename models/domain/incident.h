@@ -19,6 +19,9 @@ QString priorityName(Priority p);          // "P1"
 Priority parsePriority(const QString &s);  // accepts P1/p1/1, None if not
 /// Priority that follows from severity when impact and urgency are unknown.
 Priority priorityForSeverity(Severity s);
+/// Severity that follows from priority when none was given (P1 -> critical ... P4 -> low),
+/// so every incident has one.
+Severity severityForPriority(Priority p);
 
 /// The projection row of one incident: the union of the seeds' fields.
 struct Incident {

@@ -308,7 +308,7 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
             !t)
             return R(t.error());
         const QString sevText = a[u"severity"].toString().trimmed();
-        const Severity sev = parseSeverity(sevText);
+        Severity sev = parseSeverity(sevText);
         if (!sevText.isEmpty() && sev == Severity::Unknown)
             return R::fail(QStringLiteral("unknown severity '%1' (critical, high, medium, low)").arg(sevText), QStringLiteral("invalid"));
         const QString impact = a[u"impact"].toString().trimmed();
@@ -336,6 +336,10 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         }
         if (sev == Severity::Unknown && prio == Priority::None)
             return R::fail(QStringLiteral("severity is required (critical, high, medium, low)"), QStringLiteral("invalid"));
+        // Every incident has a severity: from its priority when none was given, so the
+        // severity guard never stops the first response to an incident opened by priority.
+        if (sev == Severity::Unknown)
+            sev = severityForPriority(prio);
         QString uid = a[u"uid"].toString();
         if (!uid.isEmpty()) {
             if (QUuid::fromString(uid).isNull())
@@ -459,10 +463,19 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         if (!note.isEmpty())
             emitEvent(work, inc, kinds::NoteAdded, {{QStringLiteral("text"), note}}, out);
         const auto *st = wf.state(to);
-        emitEvent(work, inc, kinds::Transitioned,
-                  {{QStringLiteral("from"), inc.state}, {QStringLiteral("to"), to}, {QStringLiteral("open"), st->open},
-                   {QStringLiteral("stamps"), st->stamps}, {QStringLiteral("sla"), workflow::slaModeName(st->sla)}},
-                  out);
+        QJsonObject tp{{QStringLiteral("from"), inc.state},
+                       {QStringLiteral("to"), to},
+                       {QStringLiteral("open"), st->open},
+                       {QStringLiteral("stamps"), st->stamps},
+                       {QStringLiteral("sla"), workflow::slaModeName(st->sla)}};
+        // Someone works an incident that leaves the initial state for a working state
+        // ("Move to: Investigating" straight from triggered): that is the response, so the
+        // response SLA is met and MTTA counts it. Resolving or closing at once is not an
+        // acknowledgement; it counts as the response by itself.
+        if (inc.state == wf.initialState() && inc.acknowledgedAt == 0 && st->open &&
+            st->stamps != u"resolved" && st->stamps != u"closed")
+            tp[u"acknowledges"] = true;
+        emitEvent(work, inc, kinds::Transitioned, tp, out);
         return runActions(work, inc, t->actions, QStringLiteral("transition to %1").arg(to), out);
     };
 
@@ -475,6 +488,13 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         const QString to = wf.acknowledgeState();
         if (to.isEmpty())
             return fail(QStringLiteral("workflow '%1' has no state that stamps 'acknowledged'").arg(wf.name()));
+        // An incident recorded without a severity (before every incident got one) takes
+        // it from its priority rather than refuse the acknowledgement.
+        if (inc.severity == Severity::Unknown && inc.priority != Priority::None)
+            if (auto s = setField(QStringLiteral("severity"),
+                                  severityName(severityForPriority(inc.priority)));
+                !s)
+                return R(s.error());
         if (auto s = doTransition(to); !s)
             return R(s.error());
         break;

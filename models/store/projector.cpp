@@ -109,6 +109,10 @@ void applyEvent(Incident &inc, const Event &e)
         inc.state = p[u"to"].toString();
         inc.open = p[u"open"].toBool(true);
         const QString stamp = p[u"stamps"].toString();
+        // "acknowledges": the engine saw the incident leave its initial state for a
+        // working state; that is the response even where the state stamps nothing.
+        if (p[u"acknowledges"].toBool() && inc.acknowledgedAt == 0)
+            inc.acknowledgedAt = e.ts;
         if (stamp == u"acknowledged" && inc.acknowledgedAt == 0)
             inc.acknowledgedAt = e.ts;
         else if (stamp == u"mitigated" && inc.mitigatedAt == 0)

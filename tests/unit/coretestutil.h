@@ -60,6 +60,36 @@ public:
         }
         return r->number;
     }
+    /// An incident as an older replica recorded it, merged as a remote event: a priority
+    /// and no severity (the engine now always sets one). Returns its uid.
+    QString openWithoutSeverity(const QString &title, const QString &priority)
+    {
+        const auto &wf = engine->workflow();
+        const auto pol = wf.policy(domain::parsePriority(priority));
+        domain::Event e;
+        e.id = store::Store::newUuid();
+        e.incidentUid = store::Store::newUuid();
+        e.ts = clock.nowMs();
+        e.hlc = e.ts << 16;
+        e.actor = QStringLiteral("old-client");
+        e.kind = domain::kinds::Opened;
+        e.payload = {
+            {QStringLiteral("number"),
+             QStringLiteral("INC9%1").arg(++m_legacy, 6, 10, QLatin1Char('0'))},
+            {QStringLiteral("title"), title},
+            {QStringLiteral("priority"), priority},
+            {QStringLiteral("state"), wf.initialState()},
+            {QStringLiteral("open"), true},
+            {QStringLiteral("sla"), workflow::slaModeName(wf.state(wf.initialState())->sla)},
+            {QStringLiteral("response_minutes"), pol.responseMinutes},
+            {QStringLiteral("resolution_minutes"), pol.resolutionMinutes},
+            {QStringLiteral("workflow"), wf.name()}};
+        if (auto r = engine->mergeRemote({e}); !r) {
+            qWarning("merge failed: %s", qPrintable(r.errorMessage()));
+            return {};
+        }
+        return e.incidentUid;
+    }
     QString open(const QString &title, const QString &severity)
     {
         return open(QJsonObject{{QStringLiteral("title"), title}, {QStringLiteral("severity"), severity}});
@@ -102,6 +132,9 @@ public:
     store::Store store;
     engine::ManualClock clock;
     std::unique_ptr<engine::LifecycleEngine> engine;
+
+private:
+    int m_legacy = 0;
 };
 
 /// Resolution fields that satisfy the resolution_required guard.

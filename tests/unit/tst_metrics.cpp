@@ -244,22 +244,42 @@ class TestMetrics : public QObject {
                 break;
             }
         }
+        // The engine gives every new incident a severity; these come from an older
+        // replica that opened incidents by priority alone, merged as remote events.
         for (int k = 0; k < 12; ++k) {
-            engine::Command c = engine::Command::open({{QStringLiteral("title"), QStringLiteral("No severity %1").arg(k)},
-                                                       {QStringLiteral("priority"), QStringLiteral("P%1").arg(1 + k % 4)},
-                                                       {QStringLiteral("services"), QJsonArray{QStringLiteral("checkout")}}});
-            c.at = kNow - qint64(k) * 5 * 86400000 - 1000;
-            auto r = eng.execute(c);
-            if (!r) {
-                qWarning() << r.errorMessage();
+            const auto prio = domain::Priority(1 + k % 4);
+            const auto pol = wf.policy(prio);
+            domain::Event e;
+            e.id = store::Store::newUuid();
+            e.incidentUid = store::Store::newUuid();
+            e.ts = kNow - qint64(k) * 5 * 86400000 - 1000;
+            e.hlc = e.ts << 16;
+            e.actor = QStringLiteral("old-client");
+            e.kind = domain::kinds::Opened;
+            e.payload = {
+                {QStringLiteral("number"),
+                 QStringLiteral("INC09%1").arg(k, 5, 10, QLatin1Char('0'))},
+                {QStringLiteral("title"), QStringLiteral("No severity %1").arg(k)},
+                {QStringLiteral("priority"), domain::priorityName(prio)},
+                {QStringLiteral("services"), QJsonArray{QStringLiteral("checkout")}},
+                {QStringLiteral("state"), wf.initialState()},
+                {QStringLiteral("open"), true},
+                {QStringLiteral("sla"), workflow::slaModeName(wf.state(wf.initialState())->sla)},
+                {QStringLiteral("response_minutes"), pol.responseMinutes},
+                {QStringLiteral("resolution_minutes"), pol.resolutionMinutes},
+                {QStringLiteral("workflow"), wf.name()}};
+            if (auto m = eng.mergeRemote({e}); !m) {
+                qWarning() << m.errorMessage();
                 continue;
             }
             if (k % 3 == 0) {
                 // Resolved without ever being acknowledged.
                 at = kNow - qint64(k) * 5 * 86400000 + 3600000;
-                exec(engine::Command::make(engine::Command::Kind::Approve, r->incidentUid, {{QStringLiteral("for"), QStringLiteral("*")}},
+                exec(engine::Command::make(engine::Command::Kind::Approve, e.incidentUid,
+                                           {{QStringLiteral("for"), QStringLiteral("*")}},
                                            QStringLiteral("marcus.lee")));
-                exec(engine::Command::transition(r->incidentUid, resolved, QStringLiteral("user"), resolution));
+                exec(engine::Command::transition(e.incidentUid, resolved, QStringLiteral("user"),
+                                                 resolution));
             }
         }
 

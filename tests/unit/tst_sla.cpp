@@ -31,6 +31,10 @@ private Q_SLOTS:
     void breachEvents_doNotCountAsTouching();
     void slaDueFilter_listsOverdue();
     void rebuild_matchesAfterPauses();
+    void leavingInitialState_stampsAcknowledged();
+    void resolvingFromInitialState_isNotAnAcknowledgement();
+    void openedByImpactAndUrgency_hasSeverityAndCanBeAcknowledged();
+    void legacyIncidentWithoutSeverity_acknowledgeTakesItFromPriority();
 };
 
 void TestSla::deadlines_followPolicy()
@@ -313,6 +317,73 @@ void TestSla::rebuild_matchesAfterPauses()
     QVERIFY(fx.store.rebuildProjection().ok());
     rep = fx.store.verify();
     QVERIFY2(rep.ok, qPrintable(rep.faults.join(u'\n')));
+}
+
+void TestSla::leavingInitialState_stampsAcknowledged()
+{
+    CoreFixture fx; // sre: P2 responds within 15 minutes
+    const QString n = fx.open(QStringLiteral("checkout 502s"), QStringLiteral("high"));
+    fx.clock.advance(3 * kMinute);
+    // Straight to work, skipping "acknowledged": that is the response.
+    QVERIFY(fx.transition(n, QStringLiteral("investigating")).ok());
+    const auto inc = fx.get(n);
+    QCOMPARE(inc.acknowledgedAt, baseTime() + 3 * kMinute);
+    QCOMPARE(inc.activeDeadline(), inc.resolutionDue);
+    // Five minutes later nobody is told the response was missed.
+    QCOMPARE(*fx.eng().checkSla(baseTime() + 20 * kMinute), 0);
+    QCOMPARE(fx.get(n).slaBreached, 0);
+    // Later moves keep the first response time; acknowledging now says it was done.
+    fx.clock.advance(kHour);
+    QVERIFY(fx.transition(n, QStringLiteral("mitigating")).ok());
+    QCOMPARE(fx.get(n).acknowledgedAt, baseTime() + 3 * kMinute);
+    QVERIFY(!fx.run(Command::Kind::Acknowledge, n, {}).ok());
+    // The stamp is in the log: a rebuild gives the same row.
+    QVERIFY(fx.store.rebuildProjection().ok());
+    QCOMPARE(fx.get(n).acknowledgedAt, baseTime() + 3 * kMinute);
+    const auto rep = fx.store.verify();
+    QVERIFY2(rep.ok, qPrintable(rep.faults.join(u'\n')));
+}
+
+void TestSla::resolvingFromInitialState_isNotAnAcknowledgement()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("flap"), QStringLiteral("low"));
+    fx.clock.advance(10 * kMinute);
+    QVERIFY(fx.transition(n, QStringLiteral("resolved"), resolution()).ok());
+    QCOMPARE(fx.get(n).acknowledgedAt, 0); // responded by resolving, not acknowledged
+    QCOMPARE(fx.get(n).resolvedAt, baseTime() + 10 * kMinute);
+}
+
+void TestSla::openedByImpactAndUrgency_hasSeverityAndCanBeAcknowledged()
+{
+    CoreFixture fx(QStringLiteral("itil"));
+    const auto &m = fx.eng().workflow().matrix();
+    const QString n = fx.open(QJsonObject{{QStringLiteral("title"), QStringLiteral("VPN down")},
+                                          {QStringLiteral("impact"), m.impacts().first()},
+                                          {QStringLiteral("urgency"), m.urgencies().first()}});
+    QVERIFY(!n.isEmpty());
+    const auto inc = fx.get(n);
+    QCOMPARE(inc.priority, m.priority(m.impacts().first(), m.urgencies().first()));
+    QCOMPARE(inc.severity, domain::severityForPriority(inc.priority));
+    QVERIFY(inc.severity != domain::Severity::Unknown);
+    const auto ack = fx.run(Command::Kind::Acknowledge, n, {});
+    QVERIFY2(ack.ok(), qPrintable(ack.errorMessage()));
+    QVERIFY(fx.get(n).acknowledgedAt > 0);
+}
+
+void TestSla::legacyIncidentWithoutSeverity_acknowledgeTakesItFromPriority()
+{
+    CoreFixture fx;
+    // As an older replica recorded it: a priority, no severity.
+    const QString uid = fx.openWithoutSeverity(QStringLiteral("legacy"), QStringLiteral("P2"));
+    QVERIFY(!uid.isEmpty());
+    QCOMPARE(fx.get(uid).severity, domain::Severity::Unknown);
+    // The severity guard stays on the transition; acknowledging fills the severity first.
+    QVERIFY(!fx.transition(uid, QStringLiteral("acknowledged")).ok());
+    const auto ack = fx.run(Command::Kind::Acknowledge, uid, {});
+    QVERIFY2(ack.ok(), qPrintable(ack.errorMessage()));
+    QCOMPARE(fx.get(uid).severity, domain::Severity::High);
+    QVERIFY(fx.get(uid).acknowledgedAt > 0);
 }
 
 QTEST_GUILESS_MAIN(TestSla)
