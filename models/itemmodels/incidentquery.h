@@ -24,7 +24,7 @@ struct IncidentFilter {
     int priority = 0; // 1..4
     QString service;
     QString assignee;
-    QString search;            // FTS5, plain words (a trailing * is a prefix search)
+    QString search;            // FTS5, plain words, each a prefix; also services, assignee, group
     bool breachingSla = false; // open and past (or flagged past) the active deadline
     qint64 resolvedAfter = 0;  // ms; 0 = any
     qint64 now = 0;            // the time "breaching" (and a missed SLA) is measured at

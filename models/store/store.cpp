@@ -343,6 +343,12 @@ static Status writeRow(Db &db, const QString &table, Incident &inc, bool insert)
     return {};
 }
 
+QString searchDocument(const Incident &inc)
+{
+    return inc.number + u' ' + inc.title + u'\n' + inc.description + u'\n' +
+           inc.services.join(u' ') + u' ' + inc.assignee + u' ' + inc.assignmentGroup;
+}
+
 static Status writeSideTables(Db &db, const Incident &inc, const Incident *before)
 {
     if (!before || before->services != inc.services) {
@@ -359,14 +365,19 @@ static Status writeSideTables(Db &db, const Incident &inc, const Incident *befor
                 return Status::fail(s->error());
         }
     }
-    if (!before || before->title != inc.title || before->description != inc.description || before->number != inc.number) {
+    // The search document: what people type to find an incident, its words and who and
+    // what it is about (services, assignee, group). Same text as the bulk loader and
+    // migration 0810 write.
+    if (!before || before->title != inc.title || before->description != inc.description ||
+        before->number != inc.number || before->services != inc.services ||
+        before->assignee != inc.assignee || before->assignmentGroup != inc.assignmentGroup) {
         if (before) {
             Stmt *d = db.prepare(QStringLiteral("DELETE FROM search WHERE rowid=?"));
             d->bind(1, inc.rowid);
             d->exec();
         }
         Stmt *s = db.prepare(QStringLiteral("INSERT INTO search(rowid, body, incident) VALUES(?,?,?)"));
-        s->bind(1, inc.rowid).bind(2, inc.number + u' ' + inc.title + u'\n' + inc.description).bind(3, inc.rowid);
+        s->bind(1, inc.rowid).bind(2, searchDocument(inc)).bind(3, inc.rowid);
         if (!s->exec())
             return Status::fail(s->error());
     }
@@ -518,15 +529,20 @@ void bindAll(Stmt *s, const QList<QVariant> &binds)
 
 QString ftsQuery(const QString &in)
 {
+    // Every word is a prefix: "check" finds checkout, "502" finds 502s, "priya" finds
+    // priya.raman. A trailing * is accepted (and was needed before).
     QStringList terms;
     static const QRegularExpression ws(QStringLiteral("\\s+"));
     for (QString w : in.split(ws, Qt::SkipEmptyParts)) {
-        const bool prefix = w.endsWith(u'*');
-        if (prefix)
+        while (w.endsWith(u'*'))
             w.chop(1);
         w.replace(u'"', QStringLiteral("\"\""));
-        if (!w.isEmpty())
-            terms << u'"' + w + u'"' + (prefix ? QStringLiteral("*") : QString());
+        // Nothing to match in pure punctuation ("-", "()"): FTS5 would reject the phrase.
+        bool hasWord = false;
+        for (const QChar c : std::as_const(w))
+            hasWord = hasWord || c.isLetterOrNumber();
+        if (hasWord)
+            terms << u'"' + w + QStringLiteral("\"*");
     }
     return terms.join(u' ');
 }

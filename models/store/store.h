@@ -111,8 +111,12 @@ private:
 };
 
 /// Turns typed search words into an FTS5 MATCH expression: each word quoted so user input
-/// can never be FTS5 syntax; a trailing '*' keeps prefix search. Empty when nothing to find.
+/// can never be FTS5 syntax, and each a prefix ("check" finds checkout). Empty when nothing
+/// to find.
 QString ftsQuery(const QString &userText);
+/// The FTS5 document of an incident (rowid = incident id): number, title, description,
+/// services, assignee and assignment group.
+QString searchDocument(const domain::Incident &incident);
 
 /// Binds the QVariant list built by the list query helpers.
 void bindAll(Stmt *s, const QList<QVariant> &binds);

@@ -462,10 +462,16 @@ Status BulkLoader::finish()
     } search[] = {
         {"search: no incremental merge", "INSERT INTO search(search, rank) VALUES('automerge', 0)"},
         {"search: titles and descriptions",
-         "INSERT INTO search(rowid, body, incident) SELECT id, number || ' ' || title || char(10) || description, id FROM incidents"},
-        {"search: notes", "INSERT INTO search(rowid, body, incident) SELECT 1000000000000 + e.seq, json_extract(e.payload, '$.text'), i.id "
-                          "FROM events e JOIN incidents i ON i.uid = e.incident WHERE e.kind = 'note.added'"},
-        {"search: incremental merge back on", "INSERT INTO search(search, rank) VALUES('automerge', 4)"},
+         // Store::searchDocument's text (the JSON punctuation of services tokenizes away).
+         "INSERT INTO search(rowid, body, incident) SELECT id, number || ' ' || title || char(10) "
+         "|| description || char(10) || "
+         "services || ' ' || assignee || ' ' || assignment_group, id FROM incidents"},
+        {"search: notes",
+         "INSERT INTO search(rowid, body, incident) SELECT 1000000000000 + e.seq, "
+         "json_extract(e.payload, '$.text'), i.id "
+         "FROM events e JOIN incidents i ON i.uid = e.incident WHERE e.kind = 'note.added'"},
+        {"search: incremental merge back on",
+         "INSERT INTO search(search, rank) VALUES('automerge', 4)"},
     };
     for (const auto &step : search) {
         if (auto s = db.exec(QString::fromLatin1(step.sql)); !s)
