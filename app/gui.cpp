@@ -107,11 +107,12 @@ int run(int &argc, char **argv)
         std::unique_ptr<QWidget> v(ui::createScreenshotView(view, **ctx, sz));
         if (!v)
             return fail(QStringLiteral("unknown view '%1' (views: %2)").arg(view, ui::screenshotViews().join(QStringLiteral(", "))));
-        v->show();
-        // Let layouts, lazy models and timers settle before grabbing.
-        for (int i = 0; i < 5; ++i)
-            QApplication::processEvents();
-        if (!v->grab().save(file))
+        QString note;
+        const QPixmap shot = ui::renderScreenshot(v.get(), sz, &note);
+        if (!note.isEmpty())
+            fprintf(stderr, "sitrep: %s: %s\n", view.toUtf8().constData(),
+                    note.toUtf8().constData());
+        if (!shot.save(file))
             return fail(QStringLiteral("cannot write %1").arg(file));
         return 0;
     }

@@ -11,6 +11,10 @@
 #include "sync/syncscreenshots.h"
 #include "warroomscreenshots.h"
 
+#include <QApplication>
+#include <QPainter>
+#include <QPalette>
+
 namespace sitrep::ui {
 
 QStringList screenshotViews()
@@ -42,6 +46,33 @@ QWidget *createScreenshotView(const QString &view, app::AppContext &context, con
     if (w)
         w->resize(size);
     return w;
+}
+
+QPixmap renderScreenshot(QWidget *view, const QSize &size, QString *note)
+{
+    view->show();
+    // Let layouts, lazy models and timers settle before grabbing.
+    for (int i = 0; i < 5; ++i)
+        QApplication::processEvents();
+    const QPixmap shot = view->grab();
+    if (view->size() == size)
+        return shot;
+    if (note && (view->width() > size.width() || view->height() > size.height()))
+        *note = QStringLiteral("the view needs at least %1x%2; the picture is cut to %3x%4")
+                    .arg(view->width())
+                    .arg(view->height())
+                    .arg(size.width())
+                    .arg(size.height());
+    const qreal dpr = shot.devicePixelRatio();
+    QPixmap canvas(size * dpr);
+    canvas.setDevicePixelRatio(dpr);
+    canvas.fill(view->palette().color(QPalette::Window).darker(140));
+    QPainter p(&canvas);
+    p.drawPixmap(QPoint(std::max(0, (size.width() - view->width()) / 2),
+                        std::max(0, (size.height() - view->height()) / 2)),
+                 shot);
+    p.end();
+    return canvas;
 }
 
 } // namespace sitrep::ui

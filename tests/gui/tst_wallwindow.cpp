@@ -11,6 +11,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -314,6 +315,96 @@ private Q_SLOTS:
         for (const auto &args : spy)
             withCharts << args.at(0).value<metrics::WallSnapshot>().withCharts;
         QCOMPARE(withCharts, (QList<bool>{true, false, false, true}));
+    }
+
+    void wall_fitsEveryScreenShape_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("16:9 1920x1080") << QSize(1920, 1080);
+        QTest::newRow("16:9 1280x720") << QSize(1280, 720);
+        QTest::newRow("16:10 1280x800") << QSize(1280, 800);
+        QTest::newRow("16:10 1920x1200") << QSize(1920, 1200);
+        QTest::newRow("5:4 1280x1024") << QSize(1280, 1024);
+        QTest::newRow("4:3 1024x768") << QSize(1024, 768);
+        QTest::newRow("4:3 1600x1200") << QSize(1600, 1200);
+        QTest::newRow("portrait 1080x1920") << QSize(1080, 1920);
+        QTest::newRow("portrait 768x1024") << QSize(768, 1024);
+    }
+
+    void wall_fitsEveryScreenShape()
+    {
+        QFETCH(QSize, size);
+        metrics::MetricsService svc(dbPath(), m_ctx->clock());
+        ui::WallWindow::Options o;
+        o.rotateSeconds = 3600;
+        ui::WallWindow wall(svc, o);
+        wall.resize(size);
+        wall.show();
+        QVERIFY(wall.waitForRefresh());
+        QCoreApplication::processEvents();
+        // Exactly the screen: the header never pushes the window wider.
+        QCOMPARE(wall.size(), size);
+        QVERIFY2(wall.minimumSizeHint().width() <= size.width(),
+                 qPrintable(QString::number(wall.minimumSizeHint().width())));
+        const QImage img = wall.grab().toImage();
+        QCOMPARE(img.size(), size);
+        // Every column of the incidents page in full: severity, incident, elapsed, SLA,
+        // commander and update.
+        const QStringList clipped = wall.clippedTexts();
+        QVERIFY2(clipped.isEmpty(), qPrintable(clipped.join(u'\n')));
+        // Every header label shows its text whole.
+        for (QLabel *l : wall.findChildren<QLabel *>()) {
+            if (!l->isVisible() || l->text().isEmpty())
+                continue;
+            QVERIFY2(l->width() + 1 >= l->sizeHint().width() || l->wordWrap(),
+                     qPrintable(QStringLiteral("%1: %2 < %3")
+                                    .arg(l->text().left(60))
+                                    .arg(l->width())
+                                    .arg(l->sizeHint().width())));
+        }
+    }
+
+    void wall_p1WithoutStatusUpdateStandsOut()
+    {
+        auto r = m_ctx->engine().execute(engine::Command::open(
+            {{QStringLiteral("title"), QStringLiteral("Payments down, nobody told")},
+             {QStringLiteral("severity"), QStringLiteral("critical")},
+             {QStringLiteral("services"), QJsonArray{QStringLiteral("payments")}}}));
+        QVERIFY2(r.ok(), qPrintable(r.errorMessage()));
+        metrics::MetricsService svc(dbPath(), m_ctx->clock());
+        ui::WallWindow::Options o;
+        o.rotateSeconds = 3600;
+        ui::WallWindow wall(svc, o);
+        wall.resize(1920, 1080);
+        wall.show();
+        QVERIFY(wall.waitForRefresh());
+        int row = -1;
+        for (int i = 0; i < wall.snapshot().active.size(); ++i)
+            if (wall.snapshot().active[i].uid == r->incidentUid)
+                row = i;
+        QVERIFY(row >= 0 && row < 5);
+        const QImage img = wall.grab().toImage();
+        // The update cell of that row is filled red; the same cell of a P1 that did post
+        // an update is not.
+        const QColor alarm(0xC4, 0x12, 0x17);
+        int redPixels = 0;
+        for (int y = 0; y < img.height(); ++y)
+            for (int x = int(img.width() * 0.88); x < img.width() - 10; x += 4)
+                redPixels += QColor(img.pixel(x, y)) == alarm ? 1 : 0;
+        QVERIFY2(redPixels > 100, qPrintable(QString::number(redPixels)));
+        QVERIFY(m_ctx->engine()
+                    .execute(engine::Command::make(
+                        engine::Command::Kind::StatusUpdate, r->incidentUid,
+                        {{QStringLiteral("message"), QStringLiteral("Failing over")}}))
+                    .ok());
+        wall.refresh();
+        QVERIFY(wall.waitForRefresh());
+        const QImage after = wall.grab().toImage();
+        int still = 0;
+        for (int y = 0; y < after.height(); ++y)
+            for (int x = int(after.width() * 0.88); x < after.width() - 10; x += 4)
+                still += QColor(after.pixel(x, y)) == alarm ? 1 : 0;
+        QVERIFY(still < redPixels);
     }
 
     void wall_exitKeysAskToLeave()

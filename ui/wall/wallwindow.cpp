@@ -2,11 +2,13 @@
 #include "wall/wallwindow.h"
 
 #include "dashboards/metricscharts.h"
+#include "itemmodels/incidentcolumns.h"
 #include "severitystyle.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
+#include <QFontMetrics>
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QKeyEvent>
@@ -17,6 +19,8 @@
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QWindow>
+
+#include <algorithm>
 
 namespace sitrep::ui {
 
@@ -37,23 +41,23 @@ qint64 monotonicMs()
     return t.elapsed();
 }
 
+// One format for every elapsed time and countdown, the list's and the workspace's.
 QString duration(qint64 ms)
 {
-    const bool neg = ms < 0;
-    qint64 s = (neg ? -ms : ms) / 1000;
-    QString out;
-    if (s >= 86400)
-        out = QStringLiteral("%1d %2h").arg(s / 86400).arg((s % 86400) / 3600);
-    else if (s >= 3600)
-        out = QStringLiteral("%1h %2m").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
-    else
-        out = QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-    return neg ? QStringLiteral("−") + out : out;
+    return ms < 0 ? QStringLiteral("−") + itemmodels::formatDuration(-ms)
+                  : itemmodels::formatDuration(ms);
 }
 
 } // namespace
 
-/// The active-incidents page, painted: large rows sized to the window height.
+/// The type scale of the wall for a size: the height on a 16:9 screen or wider, less on
+/// narrower ones (4:3, 5:4, portrait), so the same columns fit every shape.
+static double wallScaleBase(const QSize &size)
+{
+    return std::min(double(size.height()), size.width() * 9.0 / 16.0);
+}
+
+/// The active-incidents page, painted: large rows sized to the window.
 class WallIncidentsPage final : public QWidget {
     Q_DECLARE_TR_FUNCTIONS(sitrep::ui::WallIncidentsPage)
 public:
@@ -70,34 +74,69 @@ public:
         m_now = now;
         update();
     }
+    QStringList clippedTexts() const { return m_clipped; }
 
 protected:
+    // Text is drawn into cells. Text wider than its cell (a long word in another language,
+    // a long duration on a narrow screen) gets smaller type, down to 60%, rather than being
+    // cut; what still does not fit is recorded (tests read it).
+    void cell(QPainter &p, const QRectF &r, const QString &text)
+    {
+        if (text.isEmpty())
+            return;
+        const QFont base = p.font();
+        QFont f = base;
+        const int px = base.pixelSize();
+        const int minPx = qMax(8, int(px * 0.6));
+        auto fits = [&](const QFont &font) {
+            const QFontMetricsF fm(font);
+            return fm.horizontalAdvance(text) <= r.width() + 0.5 && fm.height() <= r.height() + 0.5;
+        };
+        if (!fits(f)) {
+            const double w = QFontMetricsF(f).horizontalAdvance(text);
+            int next = qMax(minPx, qMin(px - 1, int(px * r.width() / qMax(1.0, w))));
+            for (f.setPixelSize(next); !fits(f) && next > minPx; f.setPixelSize(--next)) {
+            }
+            if (!fits(f))
+                m_clipped << QStringLiteral("%1 (%2x%3 px cell)")
+                                 .arg(text)
+                                 .arg(r.width(), 0, 'f', 0)
+                                 .arg(r.height(), 0, 'f', 0);
+            p.setFont(f);
+        }
+        p.drawText(r, Qt::AlignLeft | Qt::AlignVCenter, text);
+        p.setFont(base);
+    }
+
     void paintEvent(QPaintEvent *) override
     {
+        m_clipped.clear();
         QPainter p(this);
         p.setRenderHint(QPainter::Antialiasing);
         p.setRenderHint(QPainter::TextAntialiasing);
         p.fillRect(rect(), kBackground);
         const double H = height(), W = width();
+        const double S = wallScaleBase(size());
         const double pad = W * 0.015;
-        const double headerH = H * 0.06;
-        const double rowH = qMax(H * 0.118, 56.0);
+        const double headerH = S * 0.06;
+        const double rowH = qMax(S * 0.118, 56.0);
         QFont head;
-        head.setPixelSize(int(H * 0.026));
+        head.setPixelSize(qMax(9, int(S * 0.026)));
         head.setBold(true);
         QFont big;
-        big.setPixelSize(int(H * 0.040));
+        big.setPixelSize(qMax(10, int(S * 0.040)));
         big.setBold(true);
         QFont small;
-        small.setPixelSize(int(H * 0.027));
+        small.setPixelSize(qMax(9, int(S * 0.027)));
         // Columns: severity, incident, elapsed, SLA, commander, last update.
-        const double cx[] = {pad, W * 0.125, W * 0.54, W * 0.645, W * 0.76, W * 0.875};
+        const double cx[] = {pad, W * 0.11, W * 0.47, W * 0.60, W * 0.73, W * 0.86};
         const double right = W - pad;
+        auto colW = [&](int i) { return (i + 1 < 6 ? cx[i + 1] : right) - cx[i] - pad * 0.5; };
         p.setFont(head);
         p.setPen(kMuted);
         const QStringList titles{tr("SEVERITY"), tr("INCIDENT"), tr("ELAPSED"), tr("SLA"), tr("COMMANDER"), tr("UPDATE")};
         for (int i = 0; i < titles.size(); ++i)
-            p.drawText(QRectF(cx[i], 0, (i + 1 < 6 ? cx[i + 1] : right) - cx[i], headerH), Qt::AlignLeft | Qt::AlignVCenter, titles[i]);
+            cell(p, QRectF(cx[i], 0, colW(i), headerH), titles[i]);
         if (m_rows.isEmpty()) {
             p.setFont(big);
             p.setPen(QColor(0x00, 0x9E, 0x73));
@@ -109,6 +148,7 @@ protected:
         const bool more = m_total > shown;
         const int rows = more ? shown - 1 : shown;
         const qint64 now = m_now > 0 ? m_now : m_dataNow;
+        const QColor red(0xFF, 0x4D, 0x4D), amber(0xFF, 0xC2, 0x33);
         for (int r = 0; r < rows; ++r) {
             const auto &a = m_rows[r];
             const QRectF row(0, headerH + r * rowH, W, rowH);
@@ -124,70 +164,86 @@ protected:
             p.setFont(big);
             p.setPen(kText);
             const QString sev = a.severity ? QStringLiteral("SEV%1").arg(a.severity) : QStringLiteral("—");
-            p.drawText(QRectF(cx[0] + shape * 1.2, line1, cx[1] - cx[0] - shape * 1.2 - pad, lineH), Qt::AlignLeft | Qt::AlignVCenter, sev);
+            cell(p, QRectF(cx[0] + shape * 1.2, line1, colW(0) - shape * 1.2, lineH), sev);
             p.setFont(small);
             p.setPen(kMuted);
-            p.drawText(QRectF(cx[0] + shape * 1.2, line2, cx[1] - cx[0], lineH * 0.8), Qt::AlignLeft | Qt::AlignVCenter,
-                       a.priority ? QStringLiteral("P%1").arg(a.priority) : QString());
-            // Incident: title, then number and state.
+            cell(p, QRectF(cx[0] + shape * 1.2, line2, colW(0) - shape * 1.2, lineH * 0.8),
+                 a.priority ? QStringLiteral("P%1").arg(a.priority) : QString());
+            // Incident: title, then number and state (elided: the full title is in the window).
             p.setFont(big);
             p.setPen(kText);
-            const double tw = cx[2] - cx[1] - pad;
-            p.drawText(QRectF(cx[1], line1, tw, lineH), Qt::AlignLeft | Qt::AlignVCenter,
-                       QFontMetrics(big).elidedText(a.title, Qt::ElideRight, int(tw)));
+            const double tw = colW(1);
+            cell(p, QRectF(cx[1], line1, tw, lineH),
+                 QFontMetrics(big).elidedText(a.title, Qt::ElideRight, int(tw)));
             p.setFont(small);
             p.setPen(kMuted);
             const QString sub = a.lastStatusText.isEmpty() ? QStringLiteral("%1 · %2").arg(a.number, a.state)
                                                            : QStringLiteral("%1 · %2 · %3").arg(a.number, a.state, a.lastStatusText);
-            p.drawText(QRectF(cx[1], line2, tw, lineH * 0.8), Qt::AlignLeft | Qt::AlignVCenter,
-                       QFontMetrics(small).elidedText(sub, Qt::ElideRight, int(tw)));
+            cell(p, QRectF(cx[1], line2, tw, lineH * 0.8),
+                 QFontMetrics(small).elidedText(sub, Qt::ElideRight, int(tw)));
             // Elapsed.
             p.setFont(big);
             p.setPen(kText);
-            p.drawText(QRectF(cx[2], line1, cx[3] - cx[2], lineH), Qt::AlignLeft | Qt::AlignVCenter, duration(now - a.createdAt));
+            cell(p, QRectF(cx[2], line1, colW(2), lineH), duration(now - a.createdAt));
             p.setFont(small);
             p.setPen(kMuted);
-            p.drawText(QRectF(cx[2], line2, cx[3] - cx[2], lineH * 0.8), Qt::AlignLeft | Qt::AlignVCenter,
-                       a.acknowledgedAt ? tr("acked") : tr("not acked"));
+            cell(p, QRectF(cx[2], line2, colW(2), lineH * 0.8),
+                 a.acknowledgedAt ? tr("acked") : tr("not acked"));
             // SLA countdown: amber under 30 minutes, red when breached; the word says it too.
             p.setFont(big);
             if (a.slaDue == 0) {
                 p.setPen(kMuted);
-                p.drawText(QRectF(cx[3], line1, cx[4] - cx[3], lineH), Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("—"));
+                cell(p, QRectF(cx[3], line1, colW(3), lineH), QStringLiteral("—"));
             } else {
                 const qint64 left = a.slaRemaining(now);
-                const QColor c = left <= 0 ? QColor(0xFF, 0x4D, 0x4D) : left < 30 * 60000 ? QColor(0xFF, 0xC2, 0x33) : kText;
-                p.setPen(c);
-                p.drawText(QRectF(cx[3], line1, cx[4] - cx[3], lineH), Qt::AlignLeft | Qt::AlignVCenter, duration(left));
+                p.setPen(left <= 0 ? red : left < 30 * 60000 ? amber : kText);
+                cell(p, QRectF(cx[3], line1, colW(3), lineH), duration(left));
                 p.setFont(small);
-                p.drawText(QRectF(cx[3], line2, cx[4] - cx[3], lineH * 0.8), Qt::AlignLeft | Qt::AlignVCenter,
-                           left <= 0 ? tr("BREACHED") : a.slaPausedSince ? tr("paused") : a.acknowledgedAt ? tr("to resolve") : tr("to respond"));
+                cell(p, QRectF(cx[3], line2, colW(3), lineH * 0.8),
+                     left <= 0          ? tr("BREACHED")
+                     : a.slaPausedSince ? tr("paused")
+                     : a.acknowledgedAt ? tr("to resolve")
+                                        : tr("to respond"));
             }
             // Commander.
             p.setFont(big);
-            p.setPen(a.commander.isEmpty() ? QColor(0xFF, 0xC2, 0x33) : kText);
-            const double cw = cx[5] - cx[4] - pad;
-            p.drawText(QRectF(cx[4], line1, cw, lineH), Qt::AlignLeft | Qt::AlignVCenter,
-                       QFontMetrics(big).elidedText(a.commander.isEmpty() ? tr("none") : a.commander.section(u'.', 0, 0), Qt::ElideRight, int(cw)));
+            p.setPen(a.commander.isEmpty() ? amber : kText);
+            const double cw = colW(4);
+            cell(p, QRectF(cx[4], line1, cw, lineH),
+                 QFontMetrics(big).elidedText(
+                     a.commander.isEmpty() ? tr("none") : a.commander.section(u'.', 0, 0),
+                     Qt::ElideRight, int(cw)));
             p.setFont(small);
             p.setPen(kMuted);
-            p.drawText(QRectF(cx[4], line2, cw, lineH * 0.8), Qt::AlignLeft | Qt::AlignVCenter,
-                       QFontMetrics(small).elidedText(a.assignee, Qt::ElideRight, int(cw)));
-            // Last status update: how long ago.
+            cell(p, QRectF(cx[4], line2, cw, lineH * 0.8),
+                 QFontMetrics(small).elidedText(a.assignee, Qt::ElideRight, int(cw)));
+            // Last status update: how long ago. A P1 that has told nobody anything is the
+            // loudest cell on the wall: white on red, in words.
+            const QRectF upd(cx[5], line1, colW(5), lineH);
+            if (a.isP1() && a.lastStatusAt == 0) {
+                p.fillRect(QRectF(cx[5] - pad * 0.25, row.top() + row.height() * 0.06,
+                                  right - cx[5] + pad * 0.5, row.height() * 0.88),
+                           QColor(0xC4, 0x12, 0x17));
+                p.setFont(big);
+                p.setPen(Qt::white);
+                cell(p, upd, tr("NONE"));
+                p.setFont(small);
+                cell(p, QRectF(cx[5], line2, colW(5), lineH * 0.8), tr("P1, no update"));
+                continue;
+            }
             p.setFont(big);
-            p.setPen(a.lastStatusAt && now - a.lastStatusAt > 30 * 60000 ? QColor(0xFF, 0xC2, 0x33) : kText);
-            p.drawText(QRectF(cx[5], line1, right - cx[5], lineH), Qt::AlignLeft | Qt::AlignVCenter,
-                       a.lastStatusAt ? duration(now - a.lastStatusAt) : QStringLiteral("—"));
+            p.setPen(a.lastStatusAt && now - a.lastStatusAt > 30 * 60000 ? amber : kText);
+            cell(p, upd, a.lastStatusAt ? duration(now - a.lastStatusAt) : QStringLiteral("—"));
             p.setFont(small);
             p.setPen(kMuted);
-            p.drawText(QRectF(cx[5], line2, right - cx[5], lineH * 0.8), Qt::AlignLeft | Qt::AlignVCenter,
-                       a.lastStatusAt ? tr("ago") : tr("no update"));
+            cell(p, QRectF(cx[5], line2, colW(5), lineH * 0.8),
+                 a.lastStatusAt ? tr("ago") : tr("no update"));
         }
         if (more) {
             p.setFont(big);
             p.setPen(kMuted);
-            p.drawText(QRectF(cx[1], headerH + rows * rowH, W - cx[1], rowH), Qt::AlignLeft | Qt::AlignVCenter,
-                       tr("+ %1 more open incidents").arg(m_total - rows));
+            cell(p, QRectF(cx[1], headerH + rows * rowH, W - cx[1] - pad, rowH),
+                 tr("+ %1 more open incidents").arg(m_total - rows));
         }
     }
 
@@ -196,6 +252,7 @@ private:
     qint64 m_total = 0;
     qint64 m_dataNow = 0;
     qint64 m_now = 0;
+    QStringList m_clipped;
 };
 
 WallWindow::WallWindow(metrics::MetricsService &service, QWidget *parent) : WallWindow(service, Options{}, parent) {}
@@ -228,6 +285,9 @@ WallWindow::WallWindow(metrics::MetricsService &service, const Options &options,
     m_title = new QLabel;
     m_tiles = new QLabel;
     m_tiles->setTextFormat(Qt::RichText);
+    m_tiles->setObjectName(QStringLiteral("wallTiles"));
+    m_tiles->setMinimumWidth(1);
+    m_tiles->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_pageLabel = new QLabel;
     m_clock = new QLabel;
     hl->addWidget(m_title);
@@ -241,6 +301,7 @@ WallWindow::WallWindow(metrics::MetricsService &service, const Options &options,
     m_banner = new QLabel;
     m_banner->setObjectName(QStringLiteral("staleBanner"));
     m_banner->setAlignment(Qt::AlignCenter);
+    m_banner->setWordWrap(true);
     m_banner->setAutoFillBackground(true);
     QPalette bp = pal;
     bp.setColor(QPalette::Window, QColor(0xFF, 0xC2, 0x33));
@@ -325,6 +386,10 @@ bool WallWindow::waitForRefresh(int timeoutMs)
 }
 
 QString WallWindow::bannerText() const { return m_banner->text(); }
+QStringList WallWindow::clippedTexts() const
+{
+    return m_incidents->clippedTexts();
+}
 bool WallWindow::bannerVisible() const { return !m_banner->isHidden(); }
 
 void WallWindow::onSnapshot(const metrics::WallSnapshot &s)
@@ -400,7 +465,10 @@ void WallWindow::updateHeader()
             html += QStringLiteral("<span style='color:%1'>&#9632;</span>&nbsp;SEV%2&nbsp;<b>%3</b>&nbsp;&nbsp;&nbsp; ")
                         .arg(severityColor(s).name()).arg(s).arg(t.openBySeverity[s]);
         html += QStringLiteral("<span style='color:#ff4d4d'>%1&nbsp;<b>%2</b></span>").arg(tr("SLA breached")).arg(t.breaching);
-        m_tiles->setText(html);
+        if (m_tiles->text() != html) {
+            m_tiles->setText(html);
+            fitTiles();
+        }
     }
     if (m_staleSince.isValid()) {
         m_banner->setText(tr("⚠  Data stale since %1 — %2. Retrying…")
@@ -411,29 +479,51 @@ void WallWindow::updateHeader()
 
 void WallWindow::applyScale()
 {
-    const int h = qMax(300, height());
-    auto px = [h](double f, bool bold) {
+    // One type scale for the header and the pages: the height on wide screens, less on
+    // narrow ones, so 4:3, 5:4 and portrait screens show every column at any pixel ratio.
+    const double base = std::max(300.0, wallScaleBase(size()));
+    auto px = [base](double f, bool bold) {
         QFont font;
-        font.setPixelSize(qMax(12, int(h * f)));
+        font.setPixelSize(qMax(12, int(base * f)));
         font.setBold(bold);
         return font;
     };
     m_title->setFont(px(0.045, true));
     m_clock->setFont(px(0.045, true));
-    m_tiles->setFont(px(0.03, false));
     m_pageLabel->setFont(px(0.028, false));
     m_banner->setFont(px(0.036, true));
-    m_banner->setContentsMargins(0, int(h * 0.008), 0, int(h * 0.008));
+    m_banner->setContentsMargins(0, int(base * 0.008), 0, int(base * 0.008));
     for (QLabel *l : {m_title, m_clock, m_tiles, m_pageLabel}) {
         QPalette p = l->palette();
         p.setColor(QPalette::WindowText, l == m_pageLabel ? kMuted : kText);
         l->setPalette(p);
     }
+    fitTiles();
     // Chart text grows with the screen, as on the incidents page.
-    const double scale = qMax(1.0, qRound(h / 1080.0 * 8) / 4.0);
+    const double scale = qMax(1.0, qRound(base / 1080.0 * 8) / 4.0);
     if (scale != m_chartScale) {
         m_chartScale = scale;
         m_charts->setAppearance(true, scale);
+    }
+}
+
+void WallWindow::fitTiles()
+{
+    // The tiles take what the title, page and clock leave; their type shrinks until the
+    // counts fit (they never push the window wider than its screen).
+    const double base = std::max(300.0, wallScaleBase(size()));
+    const auto *hl = m_title->parentWidget()->layout();
+    const QMargins m = hl->contentsMargins();
+    const int fixed = m_title->sizeHint().width() + m_pageLabel->sizeHint().width() +
+                      m_clock->sizeHint().width() + 48 + 4 * qMax(0, hl->spacing()) + m.left() +
+                      m.right();
+    const int room = width() - fixed;
+    for (double f = 0.03; f > 0.005; f -= 0.002) {
+        QFont font;
+        font.setPixelSize(qMax(9, int(base * f)));
+        m_tiles->setFont(font);
+        if (m_tiles->sizeHint().width() <= room || font.pixelSize() <= 9)
+            break;
     }
 }
 

@@ -55,6 +55,9 @@ public:
     const metrics::WallSnapshot &snapshot() const { return m_snapshot; }
     bool hasData() const { return m_have; }
     const WallRotation &rotation() const { return m_rotation; }
+    /// Texts of the incidents page that did not fit their cells at the last paint (empty
+    /// when every column shows in full).
+    QStringList clippedTexts() const;
 
 Q_SIGNALS:
     /// The user asked to leave wall mode (Esc / F11).
@@ -71,6 +74,7 @@ private:
     void tick();
     void showPage(int page);
     void applyScale();
+    void fitTiles();
     void updateHeader();
 
     metrics::MetricsService &m_service;
