@@ -12,6 +12,7 @@
 #include "app/appcontext.h"
 #include "demo/demogenerator.h"
 #include "engine/fieldrules.h"
+#include "itemmodels/incidentdetails.h"
 #include "postmortem/draft.h"
 #include "sync/identity.h"
 
@@ -530,14 +531,28 @@ int run(const QStringList &args)
         }
         const qint64 now = s.ctx->clock().nowMs();
         out() << inc->number << "  " << inc->title << "\n"
-              << "  severity " << severityLabel(inc->severity) << " (" << severityName(inc->severity) << ")  priority "
-              << priorityName(inc->priority) << "  state " << inc->state << (inc->open ? "" : " (closed)") << "\n"
-              << "  assignee " << (inc->assignee.isEmpty() ? QStringLiteral("-") : inc->assignee) << "  group "
-              << (inc->assignmentGroup.isEmpty() ? QStringLiteral("-") : inc->assignmentGroup) << "  commander "
-              << (inc->commander.isEmpty() ? QStringLiteral("-") : inc->commander) << "\n"
-              << "  services " << (inc->services.isEmpty() ? QStringLiteral("-") : inc->services.join(QStringLiteral(", "))) << "\n"
-              << "  created " << when(inc->createdAt) << "  acknowledged " << when(inc->acknowledgedAt) << "  resolved "
-              << when(inc->resolvedAt) << "\n";
+              << "  severity " << severityLabel(inc->severity) << " ("
+              << severityName(inc->severity) << ")  priority " << priorityName(inc->priority)
+              << "  state " << inc->state << (inc->open ? "" : " (closed)") << "\n"
+              << "  assignee " << (inc->assignee.isEmpty() ? QStringLiteral("-") : inc->assignee)
+              << "  group "
+              << (inc->assignmentGroup.isEmpty() ? QStringLiteral("-") : inc->assignmentGroup)
+              << "  commander " << (inc->commander.isEmpty() ? QStringLiteral("-") : inc->commander)
+              << "\n"
+              << "  services "
+              << (inc->services.isEmpty() ? QStringLiteral("-")
+                                          : inc->services.join(QStringLiteral(", ")))
+              << "\n"
+              << "  responders "
+              << (inc->responders.isEmpty() ? QStringLiteral("-")
+                                            : inc->responders.join(QStringLiteral(", ")))
+              << "\n"
+              << "  alerts "
+              << (inc->alerts.isEmpty() ? QStringLiteral("-")
+                                        : inc->alerts.join(QStringLiteral(", ")))
+              << "\n"
+              << "  created " << when(inc->createdAt) << "  acknowledged "
+              << when(inc->acknowledgedAt) << "  resolved " << when(inc->resolvedAt) << "\n";
         if (inc->open && inc->activeDeadline() > 0) {
             const qint64 left = inc->slaRemaining(now);
             out() << "  SLA " << (inc->acknowledgedAt == 0 ? "response" : "resolution") << " due " << when(inc->activeDeadline())
@@ -545,7 +560,8 @@ int run(const QStringList &args)
         }
         out() << "  next: " << eng().allowedTransitions(*inc).join(QStringLiteral(", ")) << "\n\nTimeline:\n";
         for (const auto &e : tl)
-            out() << "  " << when(e.ts) << "  " << QStringLiteral("%1").arg(e.actor, -14) << " " << postmortem::describeEvent(e) << "\n";
+            out() << "  " << when(e.ts) << "  " << QStringLiteral("%1").arg(e.actor, -14) << " "
+                  << itemmodels::describeTimelineEvent(e) << "\n";
         return 0;
     }
     if (cmd == u"transition") {

@@ -167,14 +167,124 @@
     </message>
 </context>
 <context>
+    <name>Severity</name>
+    <message>
+        <source>SEV1 critical</source>
+        <translation>SEV1 kritisch</translation>
+    </message>
+    <message>
+        <source>SEV2 high</source>
+        <translation>SEV2 hoch</translation>
+    </message>
+    <message>
+        <source>SEV3 medium</source>
+        <translation>SEV3 mittel</translation>
+    </message>
+    <message>
+        <source>SEV4 low</source>
+        <translation>SEV4 niedrig</translation>
+    </message>
+</context>
+<context>
+    <name>WorkflowState</name>
+    <message>
+        <source>Triggered</source>
+        <translation>Ausgelöst</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>Bestätigt</translation>
+    </message>
+    <message>
+        <source>Investigating</source>
+        <translation>In Untersuchung</translation>
+    </message>
+    <message>
+        <source>Mitigating</source>
+        <translation>In Eindämmung</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Gelöst</translation>
+    </message>
+    <message>
+        <source>Postmortem</source>
+        <translation>Nachbetrachtung</translation>
+    </message>
+    <message>
+        <source>triggered</source>
+        <translation>ausgelöst</translation>
+    </message>
+    <message>
+        <source>acknowledged</source>
+        <translation>bestätigt</translation>
+    </message>
+    <message>
+        <source>investigating</source>
+        <translation>in Untersuchung</translation>
+    </message>
+    <message>
+        <source>mitigating</source>
+        <translation>in Eindämmung</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>gelöst</translation>
+    </message>
+    <message>
+        <source>postmortem</source>
+        <translation>Nachbetrachtung</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Neu</translation>
+    </message>
+    <message>
+        <source>In Progress</source>
+        <translation>In Bearbeitung</translation>
+    </message>
+    <message>
+        <source>Pending Customer</source>
+        <translation>Wartet auf Kunden</translation>
+    </message>
+    <message>
+        <source>Pending Vendor</source>
+        <translation>Wartet auf Lieferanten</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Geschlossen</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Storniert</translation>
+    </message>
+    <message>
+        <source>DETECTED</source>
+        <translation>ERKANNT</translation>
+    </message>
+    <message>
+        <source>TRIAGE</source>
+        <translation>TRIAGE</translation>
+    </message>
+    <message>
+        <source>MITIGATING</source>
+        <translation>EINDÄMMUNG</translation>
+    </message>
+    <message>
+        <source>RESOLVED</source>
+        <translation>GELÖST</translation>
+    </message>
+    <message>
+        <source>POST_MORTEM</source>
+        <translation>NACHBETRACHTUNG</translation>
+    </message>
+</context>
+<context>
     <name>sitrep::itemmodels</name>
     <message>
         <source>No incident commander for %1: assign one now</source>
         <translation>Kein Einsatzleiter für %1: jetzt einen bestimmen</translation>
-    </message>
-    <message>
-        <source>No status update for %1: post one (every 15 minutes)</source>
-        <translation>Keine Statusmeldung für %1: jetzt eine senden (alle 15 Minuten)</translation>
     </message>
     <message>
         <source>Postmortem was due %1 ago (48 hours after resolution)</source>
@@ -185,32 +295,12 @@
         <translation>Eröffnet: %1 (%2, %3)</translation>
     </message>
     <message>
-        <source>%1 → %2</source>
-        <translation>%1 → %2</translation>
-    </message>
-    <message>
-        <source>Set %1 to %2</source>
-        <translation>%1 auf %2 gesetzt</translation>
-    </message>
-    <message>
-        <source>Assigned to %1%2</source>
-        <translation>Zugewiesen an %1%2</translation>
-    </message>
-    <message>
-        <source>Alert linked: %1 %2</source>
-        <translation>Alarm verknüpft: %1 %2</translation>
-    </message>
-    <message>
         <source>Approved by %1 for %2</source>
         <translation>Genehmigt von %1 für %2</translation>
     </message>
     <message>
         <source>Evidence (%1): %2</source>
         <translation>Beleg (%1): %2</translation>
-    </message>
-    <message>
-        <source>Status update (%1): %2</source>
-        <translation>Statusmeldung (%1): %2</translation>
     </message>
     <message>
         <source>Incident commander: %1</source>
@@ -221,24 +311,404 @@
         <translation>Beteiligte(r) hinzugekommen: %1</translation>
     </message>
     <message>
-        <source>Action item %1: %2</source>
-        <translation>Maßnahme %1: %2</translation>
-    </message>
-    <message>
-        <source>SLA breached (%1)</source>
-        <translation>SLA verletzt (%1)</translation>
-    </message>
-    <message>
         <source>Reminder: %1</source>
         <translation>Erinnerung: %1</translation>
     </message>
     <message>
-        <source>Postmortem draft written</source>
-        <translation>Entwurf der Nachbetrachtung erstellt</translation>
+        <source>No status update for %1: post one (every %2 minutes)</source>
+        <translation>Keine Statusmeldung seit %1: jetzt eine senden (alle %2 Minuten)</translation>
     </message>
     <message>
-        <source>Notification: %1</source>
-        <translation>Benachrichtigung: %1</translation>
+        <source>title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <source>description</source>
+        <translation>Beschreibung</translation>
+    </message>
+    <message>
+        <source>severity</source>
+        <translation>Schweregrad</translation>
+    </message>
+    <message>
+        <source>priority</source>
+        <translation>Priorität</translation>
+    </message>
+    <message>
+        <source>impact</source>
+        <translation>Auswirkung</translation>
+    </message>
+    <message>
+        <source>urgency</source>
+        <translation>Dringlichkeit</translation>
+    </message>
+    <message>
+        <source>category</source>
+        <translation>Kategorie</translation>
+    </message>
+    <message>
+        <source>subcategory</source>
+        <translation>Unterkategorie</translation>
+    </message>
+    <message>
+        <source>affected services</source>
+        <translation>betroffenen Dienste</translation>
+    </message>
+    <message>
+        <source>configuration items</source>
+        <translation>Konfigurationselemente</translation>
+    </message>
+    <message>
+        <source>assignee</source>
+        <translation>Bearbeiter</translation>
+    </message>
+    <message>
+        <source>assignment group</source>
+        <translation>zuständige Gruppe</translation>
+    </message>
+    <message>
+        <source>reporter</source>
+        <translation>Meldende(n)</translation>
+    </message>
+    <message>
+        <source>incident commander</source>
+        <translation>Einsatzleiter</translation>
+    </message>
+    <message>
+        <source>responders</source>
+        <translation>Beteiligten</translation>
+    </message>
+    <message>
+        <source>root cause</source>
+        <translation>Grundursache</translation>
+    </message>
+    <message>
+        <source>resolution note</source>
+        <translation>Lösungsnotiz</translation>
+    </message>
+    <message>
+        <source>close code</source>
+        <translation>Abschlusscode</translation>
+    </message>
+    <message>
+        <source>time spent (minutes)</source>
+        <translation>aufgewendete Zeit (Minuten)</translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation>Eröffnet</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Feld</translation>
+    </message>
+    <message>
+        <source>Assignment</source>
+        <translation>Zuweisung</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Notiz</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>Alarm</translation>
+    </message>
+    <message>
+        <source>Approval</source>
+        <translation>Genehmigung</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>Beleg</translation>
+    </message>
+    <message>
+        <source>Status update</source>
+        <translation>Statusmeldung</translation>
+    </message>
+    <message>
+        <source>Commander</source>
+        <translation>Einsatzleitung</translation>
+    </message>
+    <message>
+        <source>Responder</source>
+        <translation>Beteiligte</translation>
+    </message>
+    <message>
+        <source>Action item</source>
+        <translation>Maßnahme</translation>
+    </message>
+    <message>
+        <source>SLA</source>
+        <translation>SLA</translation>
+    </message>
+    <message>
+        <source>Notification</source>
+        <translation>Benachrichtigung</translation>
+    </message>
+    <message>
+        <source>Postmortem</source>
+        <translation>Nachbetrachtung</translation>
+    </message>
+    <message>
+        <source>Remediation</source>
+        <translation>Behebung</translation>
+    </message>
+    <message>
+        <source>Reminder</source>
+        <translation>Erinnerung</translation>
+    </message>
+    <message>
+        <source>Escalation</source>
+        <translation>Eskalation</translation>
+    </message>
+    <message>
+        <source>Sync conflict</source>
+        <translation>Sync-Konflikt</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Nummer</translation>
+    </message>
+    <message>
+        <source>Runbook</source>
+        <translation>Runbook</translation>
+    </message>
+    <message>
+        <source>Service health</source>
+        <translation>Dienstzustand</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>Known error</source>
+        <translation>Bekannter Fehler</translation>
+    </message>
+    <message>
+        <source>Triage</source>
+        <translation>Triage</translation>
+    </message>
+    <message>
+        <source>no severity</source>
+        <translation>ohne Schweregrad</translation>
+    </message>
+    <message>
+        <source>Moved from %1 to %2 (counts as the response)</source>
+        <translation>Von %1 nach %2 verschoben (gilt als Reaktion)</translation>
+    </message>
+    <message>
+        <source>Moved from %1 to %2</source>
+        <translation>Von %1 nach %2 verschoben</translation>
+    </message>
+    <message>
+        <source>Cleared the %1</source>
+        <translation>%1 geleert</translation>
+    </message>
+    <message>
+        <source>Set the %1 to %2</source>
+        <translation>%1 auf %2 gesetzt</translation>
+    </message>
+    <message>
+        <source>Assigned to the group %1</source>
+        <translation>Der Gruppe %1 zugewiesen</translation>
+    </message>
+    <message>
+        <source>Assigned to %1</source>
+        <translation>%1 zugewiesen</translation>
+    </message>
+    <message>
+        <source>Assigned to %1 (%2, on call)</source>
+        <translation>%1 zugewiesen (%2, Rufbereitschaft)</translation>
+    </message>
+    <message>
+        <source>Assigned to %1 (%2)</source>
+        <translation>%1 zugewiesen (%2)</translation>
+    </message>
+    <message>
+        <source>Alert %1 linked</source>
+        <translation>Alarm %1 verknüpft</translation>
+    </message>
+    <message>
+        <source>Alert %1 linked: %2</source>
+        <translation>Alarm %1 verknüpft: %2</translation>
+    </message>
+    <message>
+        <source>Alert %1 is %2</source>
+        <translation>Alarm %1 ist %2</translation>
+    </message>
+    <message>
+        <source>Alert %1 resolved at %2</source>
+        <translation>Alarm %1 um %2 behoben</translation>
+    </message>
+    <message>
+        <source>Alert %1 resolved at %2: %3</source>
+        <translation>Alarm %1 um %2 behoben: %3</translation>
+    </message>
+    <message>
+        <source>Approved by %1 for any gated step</source>
+        <translation>Von %1 für jeden genehmigungspflichtigen Schritt genehmigt</translation>
+    </message>
+    <message>
+        <source>Status update (external): %1</source>
+        <translation>Statusmeldung (extern): %1</translation>
+    </message>
+    <message>
+        <source>Status update (internal): %1</source>
+        <translation>Statusmeldung (intern): %1</translation>
+    </message>
+    <message>
+        <source>Action item added: %1 (owner %2)</source>
+        <translation>Maßnahme hinzugefügt: %1 (verantwortlich: %2)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>niemand</translation>
+    </message>
+    <message>
+        <source>Action item added: %1 (owner %2, due %3)</source>
+        <translation>Maßnahme hinzugefügt: %1 (verantwortlich: %2, fällig %3)</translation>
+    </message>
+    <message>
+        <source>Action item done: %1</source>
+        <translation>Maßnahme erledigt: %1</translation>
+    </message>
+    <message>
+        <source>(an item)</source>
+        <translation>(eine Maßnahme)</translation>
+    </message>
+    <message>
+        <source>Action item reopened: %1</source>
+        <translation>Maßnahme wieder geöffnet: %1</translation>
+    </message>
+    <message>
+        <source>Action item changed: %1</source>
+        <translation>Maßnahme geändert: %1</translation>
+    </message>
+    <message>
+        <source>Response SLA breached: no response by %1</source>
+        <translation>Reaktions-SLA verletzt: keine Reaktion bis %1</translation>
+    </message>
+    <message>
+        <source>Resolution SLA breached: not resolved by %1</source>
+        <translation>Lösungs-SLA verletzt: bis %1 nicht gelöst</translation>
+    </message>
+    <message>
+        <source>SLA breached (due %1)</source>
+        <translation>SLA verletzt (fällig %1)</translation>
+    </message>
+    <message>
+        <source>Escalated to %1 (runbook %2, after %3, until %4)</source>
+        <translation>An %1 eskaliert (Runbook %2, nach %3, bis %4)</translation>
+    </message>
+    <message>
+        <source>Postmortem draft written; review due %1</source>
+        <translation>Entwurf der Nachbetrachtung geschrieben; Review fällig %1</translation>
+    </message>
+    <message>
+        <source>Postmortem opened; owners %1; review meeting %2</source>
+        <translation>Nachbetrachtung eröffnet; verantwortlich %1; Review-Termin %2</translation>
+    </message>
+    <message>
+        <source>Postmortem moved from %1 to %2 (version %3)</source>
+        <translation>Nachbetrachtung von %1 nach %2 (Version %3)</translation>
+    </message>
+    <message>
+        <source>Postmortem published (version %1)</source>
+        <translation>Nachbetrachtung veröffentlicht (Version %1)</translation>
+    </message>
+    <message>
+        <source>Postmortem restored from version %1 as version %2</source>
+        <translation>Nachbetrachtung aus Version %1 als Version %2 wiederhergestellt</translation>
+    </message>
+    <message>
+        <source>Notification requested (%1); no channel configured</source>
+        <translation>Benachrichtigung angefordert (%1); kein Kanal eingerichtet</translation>
+    </message>
+    <message>
+        <source>Notification requested (%1) to %2</source>
+        <translation>Benachrichtigung angefordert (%1) an %2</translation>
+    </message>
+    <message>
+        <source>Notification delivered to %1 by %2 (attempt %3)</source>
+        <translation>Benachrichtigung an %1 über %2 zugestellt (Versuch %3)</translation>
+    </message>
+    <message>
+        <source>Notification to %1 failed (attempt %2): %3</source>
+        <translation>Benachrichtigung an %1 fehlgeschlagen (Versuch %2): %3</translation>
+    </message>
+    <message>
+        <source>Remediation requested on entering %1; needs an approval</source>
+        <translation>Behebung beim Wechsel nach %1 angefordert; braucht eine Genehmigung</translation>
+    </message>
+    <message>
+        <source>Remediation requested on entering %1</source>
+        <translation>Behebung beim Wechsel nach %1 angefordert</translation>
+    </message>
+    <message>
+        <source>Runbook %1: step %2 done (%3)</source>
+        <translation>Runbook %1: Schritt %2 erledigt (%3)</translation>
+    </message>
+    <message>
+        <source>Runbook %1: step %2 unchecked (%3)</source>
+        <translation>Runbook %1: Schritt %2 wieder offen (%3)</translation>
+    </message>
+    <message>
+        <source>Runbook attached: %1</source>
+        <translation>Runbook zugeordnet: %1</translation>
+    </message>
+    <message>
+        <source>Service %1 marked %2</source>
+        <translation>Dienst %1 als %2 markiert</translation>
+    </message>
+    <message>
+        <source>Service %1 marked healthy</source>
+        <translation>Dienst %1 als gesund markiert</translation>
+    </message>
+    <message>
+        <source>Linked to problem %1: %2</source>
+        <translation>Mit Problem %1 verknüpft: %2</translation>
+    </message>
+    <message>
+        <source>Unlinked from problem %1: %2</source>
+        <translation>Verknüpfung mit Problem %1 gelöst: %2</translation>
+    </message>
+    <message>
+        <source>Linked to known error %1: %2</source>
+        <translation>Mit bekanntem Fehler %1 verknüpft: %2</translation>
+    </message>
+    <message>
+        <source>Triage suggests category %1, priority %2, group %3 (confidence %4%)</source>
+        <translation>Triage schlägt Kategorie %1, Priorität %2, Gruppe %3 vor (Konfidenz %4 %)</translation>
+    </message>
+    <message>
+        <source>Triage suggestion accepted: %1 = %2</source>
+        <translation>Triage-Vorschlag übernommen: %1 = %2</translation>
+    </message>
+    <message>
+        <source>Triage suggestion rejected: %1 = %2</source>
+        <translation>Triage-Vorschlag abgelehnt: %1 = %2</translation>
+    </message>
+    <message>
+        <source>Triage suggestion rejected: %1 = %2, corrected to %3</source>
+        <translation>Triage-Vorschlag abgelehnt: %1 = %2, korrigiert auf %3</translation>
+    </message>
+    <message>
+        <source>Sync conflict: %1 moved it from %2 to %3, but it was already %4; not applied</source>
+        <translation>Sync-Konflikt: %1 hat sie von %2 nach %3 verschoben, sie war aber schon %4; nicht übernommen</translation>
+    </message>
+    <message>
+        <source>Numbered %1 by the back end</source>
+        <translation>Vom Backend als %1 nummeriert</translation>
+    </message>
+    <message>
+        <source>Provisional number %1 until the back end numbers it</source>
+        <translation>Vorläufige Nummer %1, bis das Backend nummeriert</translation>
     </message>
 </context>
 <context>
@@ -566,8 +1036,12 @@ Klicken für AWS- und Benachrichtigungseinstellungen</translation>
         <translation>Treffer</translation>
     </message>
     <message>
-        <source>Open %1  %2</source>
-        <translation>%1 öffnen  %2</translation>
+        <source>no severity</source>
+        <translation>ohne Schweregrad</translation>
+    </message>
+    <message>
+        <source>Open %1  %2  ·  %3  ·  %4</source>
+        <translation>%1 öffnen  %2  ·  %3  ·  %4</translation>
     </message>
 </context>
 <context>
@@ -2492,6 +2966,10 @@ Klicken für AWS- und Benachrichtigungseinstellungen</translation>
         <source>%1 due now</source>
         <translation>%1 jetzt fällig</translation>
     </message>
+    <message>
+        <source>No runbook matches this incident: choose one</source>
+        <translation>Kein Runbook passt zu dieser Störung: eines auswählen</translation>
+    </message>
 </context>
 <context>
     <name>sitrep::ui::SyncHolder</name>
@@ -2884,6 +3362,14 @@ Klicken für die Backend-Einstellungen</translation>
     <message>
         <source>+ %1 more open incidents</source>
         <translation>+ %1 weitere offene Störungen</translation>
+    </message>
+    <message>
+        <source>NONE</source>
+        <translation>KEINE</translation>
+    </message>
+    <message>
+        <source>P1, no update</source>
+        <translation>P1 ohne Meldung</translation>
     </message>
 </context>
 <context>

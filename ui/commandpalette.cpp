@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "commandpalette.h"
 
+#include "severitystyle.h"
+
 #include <QAction>
 #include <QCoreApplication>
 #include <QKeyEvent>
@@ -78,7 +80,13 @@ void CommandPalette::update()
     }
     if (!text.isEmpty() && m_finder) {
         for (const auto &hit : m_finder(text)) {
-            auto *item = new QListWidgetItem(tr("Open %1  %2").arg(hit.number, hit.title), m_list);
+            // State and severity beside the title: the right incident at a glance, and
+            // the shape says the severity where colour cannot.
+            const QString sev =
+                hit.severity > 0 ? QStringLiteral("SEV%1").arg(hit.severity) : tr("no severity");
+            auto *item = new QListWidgetItem(
+                severityIcon(hit.severity),
+                tr("Open %1  %2  ·  %3  ·  %4").arg(hit.number, hit.title, hit.state, sev), m_list);
             item->setData(KindRole, IncidentEntry);
             item->setData(UidRole, hit.uid);
         }

@@ -22,6 +22,8 @@ public:
         QString uid;
         QString number;
         QString title;
+        QString state;    // the state's label, shown beside the title
+        int severity = 0; // 1..4; 0 unknown
     };
     using IncidentFinder = std::function<QList<IncidentHit>(const QString &text)>;
 

@@ -14,6 +14,7 @@
 #include "severitystyle.h"
 #include "sync/conflictpanel.h"
 #include "sync/refusalbanner.h"
+#include "theme.h"
 #include "triage/triagepanel.h"
 
 #include <QComboBox>
@@ -31,9 +32,11 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMap>
 #include <QPixmap>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QShortcut>
 #include <QSplitter>
 #include <QTabWidget>
@@ -67,8 +70,16 @@ IncidentWorkspace::IncidentWorkspace(engine::LifecycleEngine &engine, const QStr
     m_tabs->addTab(buildPeople(), tr("&People"));
     m_tabs->addTab(new RunbookChecklist(m_engine, m_uid, m_me, m_tabs), tr("&Runbook"));
     m_tabs->addTab(new PostmortemEditor(m_engine, m_uid, m_me, m_tabs), tr("Post&mortem"));
-    m_tabs->addTab(new ProblemSection(m_engine, m_uid, m_me, m_tabs), tr("Pro&blem"));
-    m_tabs->addTab(new TriagePanel(m_engine, m_uid, m_me, m_tabs), tr("Tri&age"));
+    // The tall sections scroll, so a 768-pixel-high screen still shows the whole window.
+    auto scrolled = [this](QWidget *section) {
+        auto *area = new QScrollArea(m_tabs);
+        area->setWidgetResizable(true);
+        area->setFrameShape(QFrame::NoFrame);
+        area->setWidget(section);
+        return area;
+    };
+    m_tabs->addTab(scrolled(new ProblemSection(m_engine, m_uid, m_me)), tr("Pro&blem"));
+    m_tabs->addTab(scrolled(new TriagePanel(m_engine, m_uid, m_me)), tr("Tri&age"));
     outer->addWidget(m_tabs, 1);
     reload();
     // Sync conflicts of this incident, between the header and the sections.
@@ -77,6 +88,7 @@ IncidentWorkspace::IncidentWorkspace(engine::LifecycleEngine &engine, const QStr
     outer->insertWidget(1, conflicts);
     // Changes the back end refused for good: said here, where they were made.
     outer->insertWidget(1, new RefusalBanner(m_engine, m_uid, this));
+    fitPlaceholders(this);
 }
 
 QWidget *IncidentWorkspace::buildHeader()
@@ -283,10 +295,7 @@ QWidget *IncidentWorkspace::buildFieldEditor(QWidget *parent)
     m_editSeverity->setAccessibleName(tr("Severity"));
     for (int sev = 1; sev <= 4; ++sev) {
         const auto v = domain::Severity(sev);
-        m_editSeverity->addItem(
-            severityIcon(sev),
-            QStringLiteral("%1 %2").arg(domain::severityLabel(v), domain::severityName(v)),
-            domain::severityName(v));
+        m_editSeverity->addItem(severityIcon(sev), severityText(sev), domain::severityName(v));
     }
     m_editImpact = new QComboBox(m_editor);
     m_editImpact->setObjectName(QStringLiteral("editImpact"));
@@ -581,7 +590,9 @@ QWidget *IncidentWorkspace::buildTimeline()
     const QFontMetrics fm = fontMetrics();
     m_timelineView->setColumnWidth(TimelineModel::Time, fm.horizontalAdvance(QStringLiteral("2026-11-23 12:00:00")) + 24);
     m_timelineView->setColumnWidth(TimelineModel::Actor, fm.horizontalAdvance(QStringLiteral("alertmanager")) + 24);
-    m_timelineView->setColumnWidth(TimelineModel::Kind, fm.horizontalAdvance(QStringLiteral("incident.transitioned")) + 24);
+    m_timelineView->setColumnWidth(
+        TimelineModel::Kind,
+        fm.horizontalAdvance(timelineKindLabel(QStringLiteral("notification.requested"))) + 24);
     m_timelineView->verticalHeader()->setDefaultSectionSize(fm.height() + 8);
     v->addWidget(m_timelineView, 1);
     auto *noteRow = new QHBoxLayout;
@@ -601,8 +612,9 @@ QWidget *IncidentWorkspace::buildTimeline()
     connect(m_noteEdit, &QLineEdit::returnPressed, this, addNote);
     connect(add, &QPushButton::clicked, this, addNote);
     connect(m_kindFilter, &QComboBox::activated, this, [this] {
-        const QString k = m_kindFilter->currentData().toString();
-        m_timeline->setKindFilter(k.isEmpty() ? QSet<QString>() : QSet<QString>{k});
+        // One entry per name people read ("Alert" covers linked, updated, resolved).
+        const QStringList k = m_kindFilter->currentData().toStringList();
+        m_timeline->setKindFilter(QSet<QString>(k.cbegin(), k.cend()));
     });
     return w;
 }
@@ -618,6 +630,10 @@ QWidget *IncidentWorkspace::buildEvidence()
     m_evidenceList->setModel(m_evidenceModel);
     m_evidenceList->setRootIsDecorated(false);
     m_evidenceList->setUniformRowHeights(true);
+    for (int c : {EvidenceModel::Kind, EvidenceModel::Who, EvidenceModel::When})
+        m_evidenceList->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    m_evidenceList->header()->setSectionResizeMode(EvidenceModel::Title, QHeaderView::Stretch);
+    m_evidenceList->header()->setStretchLastSection(false);
     m_evidenceList->header()->setSectionResizeMode(EvidenceModel::Title, QHeaderView::Stretch);
     m_evidenceList->header()->setStretchLastSection(false);
     m_evidenceList->setAccessibleName(tr("Evidence"));
@@ -742,6 +758,11 @@ QWidget *IncidentWorkspace::buildCommunication()
     m_updates->setModel(m_updatesModel);
     m_updates->setRootIsDecorated(false);
     m_updates->setUniformRowHeights(true);
+    // Time, audience, state and author show in full; the message takes the rest.
+    for (int c : {StatusUpdateModel::Time, StatusUpdateModel::Audience, StatusUpdateModel::Status,
+                  StatusUpdateModel::Who})
+        m_updates->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    m_updates->header()->setStretchLastSection(true);
     v->addWidget(m_updates, 1);
     auto *row = new QHBoxLayout;
     m_updateVisibility = new QComboBox(w);
@@ -855,6 +876,9 @@ QWidget *IncidentWorkspace::buildPeople()
 
 void IncidentWorkspace::reload()
 {
+    // The sections read the log themselves when they are built; later reloads (F5, a
+    // change from another process, a command run here) take every tab along.
+    const bool first = m_details.incident.uid.isEmpty();
     auto d = loadIncidentDetails(m_engine.store(), m_uid);
     m_valid = d.has_value();
     if (!d) {
@@ -864,6 +888,18 @@ void IncidentWorkspace::reload()
     m_details = *d;
     m_uid = m_details.incident.uid;
     populate();
+    if (first)
+        return;
+    for (auto *w : findChildren<RunbookChecklist *>())
+        w->reload();
+    for (auto *w : findChildren<PostmortemEditor *>())
+        w->reload();
+    for (auto *w : findChildren<ProblemSection *>())
+        w->reload();
+    for (auto *w : findChildren<TriagePanel *>())
+        w->reload();
+    for (auto *w : findChildren<ConflictPanel *>())
+        w->reload();
 }
 
 void IncidentWorkspace::populate()
@@ -874,11 +910,11 @@ void IncidentWorkspace::populate()
     m_numberLabel->setText(inc.number);
     m_titleLabel->setText(inc.title);
     m_severityIcon->setPixmap(severityIcon(int(inc.severity)).pixmap(QSize(28, 28)));
-    m_severityLabel->setText(QStringLiteral("%1 %2").arg(domain::severityLabel(inc.severity), domain::severityName(inc.severity)));
+    m_severityLabel->setText(severityText(int(inc.severity)));
     m_severityLabel->setAccessibleName(tr("Severity %1").arg(domain::severityLabel(inc.severity)));
     m_priorityLabel->setText(domain::priorityName(inc.priority).isEmpty() ? tr("no priority") : domain::priorityName(inc.priority));
     const auto *st = wf.state(inc.state);
-    m_stateLabel->setText(st && !st->label.isEmpty() ? st->label : inc.state);
+    m_stateLabel->setText(workflowStateLabel(st && !st->label.isEmpty() ? st->label : inc.state));
     m_rolesLabel->setText(tr("Commander: %1   Assignee: %2%3   Responders: %4")
                               .arg(inc.commander.isEmpty() ? tr("— none —") : inc.commander,
                                    inc.assignee.isEmpty() ? tr("unassigned") : inc.assignee,
@@ -888,12 +924,15 @@ void IncidentWorkspace::populate()
 
     // Timeline
     m_timeline->setEvents(m_details.timeline);
-    const QString curKind = m_kindFilter->currentData().toString();
+    const QString curKind = m_kindFilter->currentText();
     m_kindFilter->clear();
-    m_kindFilter->addItem(tr("All events"), QString());
+    m_kindFilter->addItem(tr("All events"), QStringList());
+    QMap<QString, QStringList> byLabel;
     for (const QString &k : m_timeline->kinds())
-        m_kindFilter->addItem(k, k);
-    m_kindFilter->setCurrentIndex(std::max(0, m_kindFilter->findData(curKind)));
+        byLabel[timelineKindLabel(k)] << k;
+    for (auto it = byLabel.cbegin(); it != byLabel.cend(); ++it)
+        m_kindFilter->addItem(it.key(), it.value());
+    m_kindFilter->setCurrentIndex(std::max(0, m_kindFilter->findText(curKind)));
     m_timelineView->scrollToBottom();
 
     // Evidence and communication: models updated row by row (selection and scroll stay).
@@ -905,8 +944,7 @@ void IncidentWorkspace::populate()
         auto *item = new QTreeWidgetItem(m_services);
         item->setText(0, s.service);
         item->setIcon(1, s.severity > 0 ? severityIcon(s.severity) : QIcon());
-        item->setText(1, s.severity > 0 ? QStringLiteral("SEV%1 %2").arg(s.severity).arg(domain::severityName(domain::Severity(s.severity)))
-                                        : tr("healthy"));
+        item->setText(1, s.severity > 0 ? severityText(s.severity) : tr("healthy"));
         item->setText(2, QString::number(s.firingAlerts));
         item->setText(3, s.overridden ? s.overriddenBy : tr("alerts"));
     }
@@ -949,7 +987,8 @@ void IncidentWorkspace::rebuildTransitionButtons()
     int pos = 1;
     for (const QString &to : offeredTransitions()) {
         const auto *st = wf.state(to);
-        auto *b = new QPushButton(st && !st->label.isEmpty() ? st->label : to, this);
+        auto *b =
+            new QPushButton(workflowStateLabel(st && !st->label.isEmpty() ? st->label : to), this);
         b->setObjectName(QStringLiteral("transition_") + to);
         b->setAccessibleName(tr("Move to %1").arg(b->text()));
         const QString why = m_engine.whyNot(m_details.incident, to);
@@ -997,7 +1036,9 @@ void IncidentWorkspace::showGuardPanel(const QString &state, const QString &why)
     m_resolutionNote->setVisible(resolution);
     m_rootCause->setVisible(resolution);
     m_guardGo->setVisible(!approval);
-    m_guardGo->setText(tr("Move to %1").arg(state));
+    const auto *st = m_engine.workflow().state(state);
+    m_guardGo->setText(
+        tr("Move to %1").arg(workflowStateLabel(st && !st->label.isEmpty() ? st->label : state)));
     styleAsBanner(m_guardPanel, BannerKind::Warning);
     m_guardPanel->show();
     if (approval)
@@ -1082,7 +1123,7 @@ void IncidentWorkspace::updateTimers()
             text = tr("⏸ %1").arg(text);
         m_sla->setText(text);
         if (left < 0) { // red: breached
-            pal.setColor(QPalette::Window, QColor(0xD5, 0x5E, 0x00));
+            pal.setColor(QPalette::Window, slaColor(2));
             pal.setColor(QPalette::WindowText, Qt::white);
             m_sla->setAccessibleDescription(tr("SLA breached"));
         } else if (left < 15 * 60 * 1000 || (total > 0 && left * 4 < total)) { // amber: closing in
@@ -1102,7 +1143,10 @@ void IncidentWorkspace::tick(qint64 now)
     if (!m_valid)
         return;
     updateTimers();
-    m_reminders = warRoomReminders(m_details, now);
+    m_reminders = warRoomReminders(
+        m_details, now,
+        qint64(m_engine.workflow().policy(m_details.incident.priority).statusUpdateMinutes) *
+            60000);
     QStringList lines;
     bool recordedAny = false;
     for (const auto &r : std::as_const(m_reminders)) {

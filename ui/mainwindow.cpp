@@ -68,7 +68,7 @@ MainWindow::MainWindow(app::AppContext &context, QWidget *parent)
     m_model = new IncidentTableModel(m_context.dbPath(), this);
     QHash<QString, QString> labels;
     for (const auto &s : m_context.engine().workflow().states())
-        labels.insert(s.id, s.label.isEmpty() ? s.id : s.label);
+        labels.insert(s.id, workflowStateLabel(s.label.isEmpty() ? s.id : s.label));
     m_model->setStateLabels(labels);
     m_model->setNow(m_context.clock().nowMs());
 
@@ -665,7 +665,11 @@ void MainWindow::showCommandPalette()
     if (auto *w = currentWorkspace()) {
         for (const QString &to : w->offeredTransitions()) {
             const auto *st = m_context.engine().workflow().state(to);
-            auto *a = new QAction(tr("Move %1 to %2").arg(w->number(), st && !st->label.isEmpty() ? st->label : to), this);
+            auto *a = new QAction(
+                tr("Move %1 to %2")
+                    .arg(w->number(),
+                         workflowStateLabel(st && !st->label.isEmpty() ? st->label : to)),
+                this);
             QPointer<IncidentWorkspace> pw(w);
             connect(a, &QAction::triggered, this, [pw, to] {
                 if (pw)
@@ -699,8 +703,13 @@ void MainWindow::showCommandPalette()
     actions = temp + actions;
     auto finder = [this](const QString &text) {
         QList<CommandPalette::IncidentHit> hits;
-        for (const auto &r : quickFind(m_context.store(), text, 12))
-            hits << CommandPalette::IncidentHit{r.uid, r.number, r.title};
+        const auto &wf = m_context.engine().workflow();
+        for (const auto &r : quickFind(m_context.store(), text, 12)) {
+            const auto *st = wf.state(r.state);
+            hits << CommandPalette::IncidentHit{
+                r.uid, r.number, r.title,
+                workflowStateLabel(st && !st->label.isEmpty() ? st->label : r.state), r.severity};
+        }
         return hits;
     };
     auto *p = new CommandPalette(actions, finder, this);

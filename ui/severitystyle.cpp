@@ -9,6 +9,7 @@
 #include <QIconEngine>
 #include <QPainter>
 #include <QPainterPath>
+#include <QPalette>
 #include <QPixmap>
 #include <QPixmapCache>
 #include <QtMath>
@@ -120,13 +121,34 @@ QIcon severityIcon(int severity)
     return icon;
 }
 
+// A pure red: distinct from SEV1's vermillion and from the amber of "at risk" (the words
+// "overdue" / "breached" carry the meaning for readers who cannot tell the hues apart).
+static const QColor kBreachedRed(0xE0, 0x16, 0x1B);
+
 QColor slaColor(int level)
 {
     if (level == 1)
         return QColor(0xE6, 0x9F, 0x00);
     if (level == 2)
-        return QColor(0xD5, 0x5E, 0x00);
+        return kBreachedRed;
     return {};
+}
+
+QColor breachedTextColor(const QPalette &palette)
+{
+    const QColor bg = palette.color(QPalette::Window);
+    const QColor base = palette.color(QPalette::Base);
+    const bool dark = isDarkPalette(palette);
+    // Lighten on dark themes, darken on light ones, keeping the hue, until it reads on
+    // both the window and the list's base colour.
+    QColor c = kBreachedRed;
+    for (int step = 0; step < 20 && (contrastRatio(c, bg) < 4.5 || contrastRatio(c, base) < 4.5);
+         ++step)
+        c = dark ? QColor::fromHslF(c.hslHueF(), c.hslSaturationF(),
+                                    std::min(1.0f, c.lightnessF() + 0.03f))
+                 : QColor::fromHslF(c.hslHueF(), c.hslSaturationF(),
+                                    std::max(0.0f, c.lightnessF() - 0.03f));
+    return c;
 }
 
 QVariant IncidentListDecorator::data(const QModelIndex &index, int role) const
@@ -137,13 +159,39 @@ QVariant IncidentListDecorator::data(const QModelIndex &index, int role) const
             return severityIcon(QIdentityProxyModel::data(index, IncidentRole::SeverityRole).toInt());
         return {};
     }
+    if (role == Qt::ForegroundRole || role == Qt::BackgroundRole || role == Qt::FontRole) {
+        // A breached P1 is the row that matters most: red from end to end, on a red tint.
+        const int level = QIdentityProxyModel::data(index, IncidentRole::SlaLevelRole).toInt();
+        const bool breachedP1 =
+            level == 2 && QIdentityProxyModel::data(index, IncidentRole::PriorityRole).toInt() == 1;
+        if (breachedP1) {
+            const QPalette pal = QGuiApplication::palette();
+            if (role == Qt::ForegroundRole)
+                return breachedTextColor(pal);
+            if (role == Qt::BackgroundRole) {
+                const QColor base = pal.color(QPalette::Base);
+                const double t = isDarkPalette(pal) ? 0.22 : 0.10;
+                return QColor::fromRgbF(float(base.redF() * (1 - t) + kBreachedRed.redF() * t),
+                                        float(base.greenF() * (1 - t) + kBreachedRed.greenF() * t),
+                                        float(base.blueF() * (1 - t) + kBreachedRed.blueF() * t));
+            }
+            if (index.column() == IncidentColumn::Id || index.column() == IncidentColumn::Sla ||
+                index.column() == IncidentColumn::Severity) {
+                QFont f;
+                f.setBold(true);
+                return f;
+            }
+        }
+    }
     if (role == Qt::ForegroundRole && index.column() == IncidentColumn::Sla) {
         // As text on the list's background the raw accents are too faint (amber on white is
         // 2.2:1): the same hues, darkened or lightened to AA contrast for the current theme.
         const int level = QIdentityProxyModel::data(index, IncidentRole::SlaLevelRole).toInt();
         if (level == 0)
             return {};
-        return readableAccent(level == 2 ? BannerKind::Error : BannerKind::Warning, QGuiApplication::palette());
+        if (level == 2)
+            return breachedTextColor(QGuiApplication::palette());
+        return readableAccent(BannerKind::Warning, QGuiApplication::palette());
     }
     if (role == Qt::FontRole && (index.column() == IncidentColumn::Sla || index.column() == IncidentColumn::Severity)) {
         if (QIdentityProxyModel::data(index, index.column() == IncidentColumn::Sla ? IncidentRole::SlaLevelRole : IncidentRole::SeverityRole).toInt()

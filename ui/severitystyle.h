@@ -17,6 +17,9 @@ QIcon severityIcon(int severity);
 void paintSeverityShape(class QPainter &p, const QRectF &rect, int severity);
 /// SLA level colour: 0 none (invalid colour), 1 amber, 2 red.
 QColor slaColor(int level);
+/// The red of a breached SLA as text on `palette`'s window, at AA contrast (4.5:1): a
+/// red, not the vermillion of SEV1, so "breached" never reads as "orange, at risk".
+QColor breachedTextColor(const QPalette &palette);
 
 /// Adds the severity shape and SLA colours to the incident list without touching the data.
 class IncidentListDecorator final : public QIdentityProxyModel {

@@ -4,8 +4,10 @@
 #include "bannerstyle.h"
 
 #include <QApplication>
+#include <QLineEdit>
 #include <QStyle>
 #include <QStyleFactory>
+#include <QStyleOptionFrame>
 
 namespace sitrep::ui {
 
@@ -69,6 +71,25 @@ void applyTheme(ThemeMode mode)
 void applyThemeFromEnvironment()
 {
     applyTheme(themeModeFromString(qEnvironmentVariable("SITREP_THEME")));
+}
+
+void fitPlaceholders(QWidget *root)
+{
+    for (QLineEdit *e : root->findChildren<QLineEdit *>()) {
+        if (e->placeholderText().isEmpty())
+            continue;
+        // Text margins, the frame and the cursor's room, as QLineEdit's own size hint counts them.
+        QStyleOptionFrame opt;
+        opt.initFrom(e);
+        const QMargins tm = e->textMargins();
+        const int text =
+            e->fontMetrics().horizontalAdvance(e->placeholderText()) + tm.left() + tm.right() + 8;
+        const int need = e->style()
+                             ->sizeFromContents(QStyle::CT_LineEdit, &opt,
+                                                QSize(text, e->fontMetrics().height()), e)
+                             .width();
+        e->setMinimumWidth(std::max(e->minimumWidth(), need));
+    }
 }
 
 } // namespace sitrep::ui

@@ -23,4 +23,8 @@ bool systemPrefersDark();
 void applyTheme(ThemeMode mode);
 void applyThemeFromEnvironment();
 
+/// Gives every line edit under `root` that shows a placeholder at least the width to show
+/// it whole: a hint cut in half ("What is happening, what we do n") helps nobody.
+void fitPlaceholders(class QWidget *root);
+
 } // namespace sitrep::ui

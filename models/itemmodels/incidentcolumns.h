@@ -48,4 +48,10 @@ bool incidentColumnSortable(int column);
 /// "1h 05m", "3d 4h", "42s": a compact, readable duration for timers and the list.
 QString formatDuration(qint64 ms);
 
+/// "SEV1 critical" in the user's language ("SEV?" when unknown).
+QString severityText(int severity);
+/// A workflow state's label (or id) in the user's language: the presets' states are
+/// translated, a state of the user's own workflow shows as written.
+QString workflowStateLabel(const QString &labelOrId);
+
 } // namespace sitrep::itemmodels

@@ -79,13 +79,18 @@ struct IncidentDetails {
 /// Reads one incident and its timeline (a single index range scan).
 std::optional<IncidentDetails> loadIncidentDetails(store::Store &store, const QString &uidOrNumber);
 
+inline constexpr qint64 NoCommanderAfterMs = 5 * 60 * 1000;
+/// Seed 004's interval; the workflow sets one per priority (status_update_minutes).
+inline constexpr qint64 StatusUpdateEveryMs = 15 * 60 * 1000;
+
 /// Reminders that are due at `now`, each marked recorded if its timeline event exists.
-QList<Reminder> warRoomReminders(const IncidentDetails &details, qint64 now);
+/// `statusUpdateEveryMs` is the workflow's interval for the incident's priority; 0: the
+/// priority gets no status-update reminder.
+QList<Reminder> warRoomReminders(const IncidentDetails &details, qint64 now,
+                                 qint64 statusUpdateEveryMs = StatusUpdateEveryMs);
 /// The Record payload for a reminder (kind "reminder").
 QJsonObject reminderPayload(const Reminder &r);
 
-inline constexpr qint64 NoCommanderAfterMs = 5 * 60 * 1000;
-inline constexpr qint64 StatusUpdateEveryMs = 15 * 60 * 1000;
 inline constexpr qint64 PostmortemDueMs = 48LL * 3600 * 1000;
 
 /// The content of an attached file, empty if unknown.
@@ -93,5 +98,7 @@ QByteArray attachmentData(store::Store &store, const QString &sha256);
 
 /// One line per event for the timeline ("Transitioned triggered -> acknowledged").
 QString describeTimelineEvent(const domain::Event &e);
+/// A short name for an event kind ("Note", "State", "SLA"), for the timeline's Kind column.
+QString timelineKindLabel(const QString &kind);
 
 } // namespace sitrep::itemmodels

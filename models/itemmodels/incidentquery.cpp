@@ -64,6 +64,58 @@ QString formatDuration(qint64 ms)
     return neg ? u'-' + out : out;
 }
 
+QString severityText(int severity)
+{
+    switch (severity) {
+    case 1:
+        return QCoreApplication::translate("Severity", "SEV1 critical");
+    case 2:
+        return QCoreApplication::translate("Severity", "SEV2 high");
+    case 3:
+        return QCoreApplication::translate("Severity", "SEV3 medium");
+    case 4:
+        return QCoreApplication::translate("Severity", "SEV4 low");
+    default:
+        break;
+    }
+    return QStringLiteral("SEV?");
+}
+
+// The states of the presets (labels and ids), so lupdate lists them for translators.
+[[maybe_unused]] static const char *const kPresetStates[] = {
+    // sre
+    QT_TRANSLATE_NOOP("WorkflowState", "Triggered"),
+    QT_TRANSLATE_NOOP("WorkflowState", "Acknowledged"),
+    QT_TRANSLATE_NOOP("WorkflowState", "Investigating"),
+    QT_TRANSLATE_NOOP("WorkflowState", "Mitigating"),
+    QT_TRANSLATE_NOOP("WorkflowState", "Resolved"),
+    QT_TRANSLATE_NOOP("WorkflowState", "Postmortem"),
+    QT_TRANSLATE_NOOP("WorkflowState", "triggered"),
+    QT_TRANSLATE_NOOP("WorkflowState", "acknowledged"),
+    QT_TRANSLATE_NOOP("WorkflowState", "investigating"),
+    QT_TRANSLATE_NOOP("WorkflowState", "mitigating"),
+    QT_TRANSLATE_NOOP("WorkflowState", "resolved"),
+    QT_TRANSLATE_NOOP("WorkflowState", "postmortem"),
+    // itil
+    QT_TRANSLATE_NOOP("WorkflowState", "New"),
+    QT_TRANSLATE_NOOP("WorkflowState", "In Progress"),
+    QT_TRANSLATE_NOOP("WorkflowState", "Pending Customer"),
+    QT_TRANSLATE_NOOP("WorkflowState", "Pending Vendor"),
+    QT_TRANSLATE_NOOP("WorkflowState", "Closed"),
+    QT_TRANSLATE_NOOP("WorkflowState", "Cancelled"),
+    // pipeline
+    QT_TRANSLATE_NOOP("WorkflowState", "DETECTED"),
+    QT_TRANSLATE_NOOP("WorkflowState", "TRIAGE"),
+    QT_TRANSLATE_NOOP("WorkflowState", "MITIGATING"),
+    QT_TRANSLATE_NOOP("WorkflowState", "RESOLVED"),
+    QT_TRANSLATE_NOOP("WorkflowState", "POST_MORTEM"),
+};
+
+QString workflowStateLabel(const QString &labelOrId)
+{
+    return QCoreApplication::translate("WorkflowState", labelOrId.toUtf8().constData());
+}
+
 QList<SavedView> savedViews(const QString &me, qint64 now)
 {
     QList<SavedView> out;

@@ -617,15 +617,8 @@ QVariant IncidentTableModel::display(const IncidentRow &r, int column) const
     switch (column) {
     case Id: return r.number;
     case Title: return r.title;
-    case Severity: {
-        static const QStringList labels = [] {
-            QStringList l{QStringLiteral("SEV?")};
-            for (int i = 1; i <= 4; ++i)
-                l << QStringLiteral("%1 %2").arg(domain::severityLabel(domain::Severity(i)), domain::severityName(domain::Severity(i)));
-            return l;
-        }();
-        return labels.value(r.severity, labels.first());
-    }
+    case Severity:
+        return severityText(r.severity);
     case Status: return m_stateLabels.value(r.state, r.state);
     case Assignee: return r.assignee;
     case Duration: return formatDuration((r.resolvedAt > 0 ? r.resolvedAt : m_now) - r.createdAt);

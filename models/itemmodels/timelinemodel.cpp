@@ -76,7 +76,8 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
         switch (index.column()) {
         case Time: return QDateTime::fromMSecsSinceEpoch(e.ts).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
         case Actor: return e.actor;
-        case Kind: return e.kind;
+        case Kind:
+            return timelineKindLabel(e.kind);
         case What: return describeTimelineEvent(e);
         default: break;
         }

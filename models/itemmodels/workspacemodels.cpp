@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "itemmodels/workspacemodels.h"
 
+#include "itemmodels/incidentcolumns.h"
+
 #include <QDateTime>
 #include <QHash>
 #include <QSet>
@@ -194,7 +196,8 @@ QVariant StatusUpdateModel::data(const QModelIndex &index, int role) const
         switch (index.column()) {
         case Time: return when(u.at);
         case Audience: return u.visibility == u"external" ? tr("External") : tr("Internal");
-        case Status: return u.status;
+        case Status:
+            return workflowStateLabel(u.status);
         case Who: return u.actor;
         case Message: return u.message;
         default: return {};

@@ -23,27 +23,62 @@ const char *NotRecorded = "NOT EXISTS (SELECT 1 FROM events e WHERE e.incident =
 
 struct Rule {
     const char *id;
-    qint64 thresholdMs;
+    qint64 thresholdMs;    // 0: per priority, from the workflow (status_update_minutes)
     const char *sinceExpr; // the moment the reminder's clock starts (indexed expression)
     const char *where;     // which incidents it applies to
 };
 
 const Rule Rules[] = {
-    {"no_commander", itemmodels::NoCommanderAfterMs, "created_at", "is_open = 1 AND resolved_at = 0 AND commander = ''"},
-    {"no_status_update", itemmodels::StatusUpdateEveryMs, "MAX(last_status_at, created_at)", "is_open = 1 AND resolved_at = 0"},
-    {"postmortem_due", itemmodels::PostmortemDueMs, "resolved_at", "closed_at = 0 AND resolved_at > 0"},
+    {"no_commander", itemmodels::NoCommanderAfterMs, "created_at",
+     "is_open = 1 AND resolved_at = 0 AND commander = ''"},
+    {"no_status_update", 0, "MAX(last_status_at, created_at)", "is_open = 1 AND resolved_at = 0"},
+    {"postmortem_due", itemmodels::PostmortemDueMs, "resolved_at",
+     "closed_at = 0 AND resolved_at > 0"},
 };
+
+/// One range query: a rule, its threshold, and the priority it is limited to (-1: all).
+struct Scan {
+    const Rule *rule;
+    qint64 thresholdMs;
+    int priority;
+};
+
+QList<Scan> scans(const workflow::Workflow *wf)
+{
+    QList<Scan> out;
+    for (const Rule &rule : Rules) {
+        if (rule.thresholdMs > 0) {
+            out << Scan{&rule, rule.thresholdMs, -1};
+            continue;
+        }
+        // Priority 0 (none set) follows the workflow's default policy, like the SLA.
+        for (int p = 0; p <= 4; ++p) {
+            const qint64 ms =
+                wf ? qint64(wf->policy(domain::Priority(p)).statusUpdateMinutes) * 60000
+                   : itemmodels::StatusUpdateEveryMs;
+            if (ms > 0)
+                out << Scan{&rule, ms, p};
+        }
+    }
+    return out;
+}
 
 // Slack behind the previous scan's window, for clocks that step and commits that land
 // between a scan's read and its write.
 constexpr qint64 SlackMs = 5 * 60 * 1000;
 constexpr qint64 FullScanEveryMs = 3600 * 1000;
 
-QString ruleSql(const Rule &rule)
+QString ruleSql(const Scan &scan)
 {
+    const Rule &rule = *scan.rule;
     const QString since = QString::fromLatin1(rule.sinceExpr);
-    return QStringLiteral("SELECT uid, %1 FROM incidents WHERE %2 AND %1 > ?1 AND %1 <= ?2 AND %3 ORDER BY %1 LIMIT ?3")
-        .arg(since, QString::fromLatin1(rule.where), QString::fromLatin1(NotRecorded).arg(QString::fromLatin1(rule.id), since));
+    const QString where =
+        QString::fromLatin1(rule.where) +
+        (scan.priority >= 0 ? QStringLiteral(" AND priority = %1").arg(scan.priority) : QString());
+    return QStringLiteral("SELECT uid, %1 FROM incidents WHERE %2 AND %1 > ?1 AND %1 <= ?2 AND %3 "
+                          "ORDER BY %1 LIMIT ?3")
+        .arg(since, where,
+             QString::fromLatin1(NotRecorded).arg(QString::fromLatin1(rule.id), since));
 }
 
 } // namespace
@@ -51,8 +86,8 @@ QString ruleSql(const Rule &rule)
 QStringList ReminderService::scanQueries()
 {
     QStringList out;
-    for (const Rule &rule : Rules)
-        out << ruleSql(rule);
+    for (const Scan &scan : scans(nullptr))
+        out << ruleSql(scan);
     return out;
 }
 
@@ -121,18 +156,19 @@ Result<QList<FiredReminder>> ReminderService::scan()
     };
     QList<Candidate> due;
     bool truncated = false;
-    for (const Rule &rule : Rules) {
-        const qint64 hi = now - rule.thresholdMs;
-        qint64 lo = now - rule.thresholdMs - m_horizonMs;
+    const auto &wf = m_engine.workflow();
+    for (const Scan &scan : scans(&wf)) {
+        const qint64 hi = now - scan.thresholdMs;
+        qint64 lo = now - scan.thresholdMs - m_horizonMs;
         if (!full)
-            lo = std::max(lo, m_lastScan - rule.thresholdMs - SlackMs);
-        Stmt *q = st.db().prepare(ruleSql(rule));
+            lo = std::max(lo, m_lastScan - scan.thresholdMs - SlackMs);
+        Stmt *q = st.db().prepare(ruleSql(scan));
         if (!q)
             return R::fail(st.db().lastError(), QStringLiteral("db"));
         q->bind(1, std::max<qint64>(lo, 0)).bind(2, hi).bind(3, m_batch);
         int n = 0;
         while (q->step()) {
-            due << Candidate{store::Store::blobToUuid(q->blob(0)), q->int64(1), &rule};
+            due << Candidate{store::Store::blobToUuid(q->blob(0)), q->int64(1), scan.rule};
             ++n;
         }
         q->reset();
@@ -157,7 +193,8 @@ Result<QList<FiredReminder>> ReminderService::scan()
         itemmodels::IncidentDetails d;
         d.incident = *inc;
         QString text;
-        for (const auto &r : itemmodels::warRoomReminders(d, now))
+        for (const auto &r : itemmodels::warRoomReminders(
+                 d, now, qint64(wf.policy(inc->priority).statusUpdateMinutes) * 60000))
             if (r.id == QLatin1String(c.rule->id) && r.since == c.since)
                 text = r.text;
         if (text.isEmpty())

@@ -109,6 +109,13 @@ static Result<PriorityPolicy> parsePolicy(const YAML::Node &n, const QString &sr
     p.autoRemediation = flag("auto_remediation");
     p.approvalRequired = flag("approval_required");
     p.notificationChannels = strList(n["notification_channels"]);
+    // Present but empty (or 0): no status-update reminder for this priority.
+    if (const YAML::Node su = n["status_update_minutes"]; su) {
+        if (su.IsNull() || str(su).trimmed().isEmpty())
+            p.statusUpdateMinutes = 0;
+        else if (auto s = num("status_update_minutes", p.statusUpdateMinutes); !s)
+            return R(s.error());
+    }
     return p;
 }
 

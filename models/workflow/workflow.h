@@ -40,6 +40,9 @@ struct PriorityPolicy {
     bool autoRemediation = false;
     bool approvalRequired = false;
     QStringList notificationChannels;
+    /// War-room reminder to post a status update after this many minutes without one;
+    /// 0 (the key given empty) means no reminder. Seed 004's 15 minutes when not given.
+    int statusUpdateMinutes = 15;
 };
 
 /// What happens when every alert of an incident has resolved.

@@ -103,7 +103,8 @@ private Q_SLOTS:
     void horizon_doesNotRecordRemindersDueLongAgo()
     {
         Env env;
-        const QString uid = env.open(QStringLiteral("Forgotten"), QStringLiteral("low"), {QStringLiteral("cdn")}, T0);
+        const QString uid = env.open(QStringLiteral("Forgotten"), QStringLiteral("medium"),
+                                     {QStringLiteral("cdn")}, T0);
         env.clock.set(T0 + 3 * 24 * 60 * Min);
         reminders::ReminderService svc(*env.engine, env.clock);
         QCOMPARE(scan(svc), 0); // fell due three days ago: not recorded after the fact
@@ -133,8 +134,10 @@ private Q_SLOTS:
         Env env;
         QList<Command> opens;
         for (int i = 0; i < 30; ++i) {
-            Command c = Command::open({{QStringLiteral("title"), QStringLiteral("Backlog %1").arg(i)}, {QStringLiteral("severity"), QStringLiteral("low")},
-                                       {QStringLiteral("commander"), QStringLiteral("casey")}});
+            Command c =
+                Command::open({{QStringLiteral("title"), QStringLiteral("Backlog %1").arg(i)},
+                               {QStringLiteral("severity"), QStringLiteral("high")},
+                               {QStringLiteral("commander"), QStringLiteral("casey")}});
             c.at = T0 + i * 1000;
             opens << c;
         }
@@ -145,6 +148,33 @@ private Q_SLOTS:
         QCOMPARE(scan(svc), 20);
         QCOMPARE(scan(svc), 10);
         QCOMPARE(scan(svc), 0);
+    }
+
+    void statusUpdateReminder_followsTheWorkflowPerPriority()
+    {
+        Env env;
+        reminders::ReminderService svc(*env.engine, env.clock);
+        auto led = [&](const QString &title, const QString &severity) {
+            return env.run(Command::open({{QStringLiteral("title"), title},
+                                          {QStringLiteral("severity"), severity},
+                                          {QStringLiteral("commander"), QStringLiteral("casey")}}),
+                           T0);
+        };
+        const QString low =
+            led(QStringLiteral("Typo on the status page"), QStringLiteral("low")); // P4: none
+        const QString medium =
+            led(QStringLiteral("Report export slow"), QStringLiteral("medium")); // P3: 30 minutes
+        QCOMPARE(env.engine->workflow().policy(domain::Priority::P4).statusUpdateMinutes, 0);
+        QCOMPARE(env.engine->workflow().policy(domain::Priority::P3).statusUpdateMinutes, 30);
+        env.clock.set(T0 + 16 * Min);
+        QCOMPARE(scan(svc), 0);
+        env.clock.set(T0 + 31 * Min);
+        QCOMPARE(scan(svc), 1);
+        QCOMPARE(reminders(env, medium),
+                 QStringList{QStringLiteral("no_status_update@%1").arg(T0)});
+        env.clock.set(T0 + 20 * 60 * Min);
+        QCOMPARE(scan(svc), 0);
+        QVERIFY(reminders(env, low).isEmpty());
     }
 
     void scanQueries_useTheReminderIndexes()

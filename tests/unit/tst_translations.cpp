@@ -3,6 +3,7 @@
 // translation, and the compiled catalogue the app embeds reaches the models at run time
 // (a tr() context that lupdate misread would leave them in English).
 #include "itemmodels/incidentcolumns.h"
+#include "itemmodels/incidentdetails.h"
 #include "itemmodels/workspacemodels.h"
 
 #include <QCoreApplication>
@@ -62,6 +63,49 @@ private slots:
         QCOMPARE(itemmodels::incidentColumnTitle(itemmodels::IncidentColumn::Created), QStringLiteral("Erstellt"));
         QCoreApplication::removeTranslator(&tr);
         QCOMPARE(updates.headerData(itemmodels::StatusUpdateModel::Audience, Qt::Horizontal).toString(), QStringLiteral("Audience"));
+    }
+
+    void german_statesSeveritiesAndTimelineToo()
+    {
+        const QString qm = QFileInfo(QStringLiteral(SITREP_BINARY))
+                               .dir()
+                               .filePath(QStringLiteral("app/sitrep_de.qm"));
+        QTranslator tr;
+        QVERIFY2(tr.load(qm), qPrintable(qm));
+        QCoreApplication::installTranslator(&tr);
+        // The presets' states (labels and ids) and the severities read in German.
+        QCOMPARE(itemmodels::workflowStateLabel(QStringLiteral("Investigating")),
+                 QStringLiteral("In Untersuchung"));
+        QCOMPARE(itemmodels::workflowStateLabel(QStringLiteral("triggered")),
+                 QStringLiteral("ausgelöst"));
+        QCOMPARE(itemmodels::workflowStateLabel(QStringLiteral("Pending Customer")),
+                 QStringLiteral("Wartet auf Kunden"));
+        QCOMPARE(itemmodels::workflowStateLabel(QStringLiteral("My own state")),
+                 QStringLiteral("My own state"));
+        QCOMPARE(itemmodels::severityText(1), QStringLiteral("SEV1 kritisch"));
+        QCOMPARE(itemmodels::severityText(4), QStringLiteral("SEV4 niedrig"));
+        // Timeline sentences: transitions and the audience of a status update.
+        domain::Event e;
+        e.kind = domain::kinds::Transitioned;
+        e.payload = {{QStringLiteral("from"), QStringLiteral("triggered")},
+                     {QStringLiteral("to"), QStringLiteral("investigating")}};
+        QCOMPARE(itemmodels::describeTimelineEvent(e),
+                 QStringLiteral("Von ausgelöst nach in Untersuchung verschoben"));
+        e.kind = domain::kinds::StatusUpdate;
+        e.payload = {{QStringLiteral("message"), QStringLiteral("Failover läuft")},
+                     {QStringLiteral("visibility"), QStringLiteral("external")}};
+        QCOMPARE(itemmodels::describeTimelineEvent(e),
+                 QStringLiteral("Statusmeldung (extern): Failover läuft"));
+        QCOMPARE(itemmodels::timelineKindLabel(domain::kinds::NoteAdded), QStringLiteral("Notiz"));
+        itemmodels::StatusUpdateModel updates;
+        updates.setItems(
+            {itemmodels::StatusUpdateItem{QStringLiteral("x"), QStringLiteral("Investigating"),
+                                          QStringLiteral("external"), QStringLiteral("dana"), 1}});
+        QCOMPARE(updates.index(0, itemmodels::StatusUpdateModel::Audience).data().toString(),
+                 QStringLiteral("Extern"));
+        QCOMPARE(updates.index(0, itemmodels::StatusUpdateModel::Status).data().toString(),
+                 QStringLiteral("In Untersuchung"));
+        QCoreApplication::removeTranslator(&tr);
     }
 };
 

@@ -114,6 +114,7 @@ private Q_SLOTS:
     void rejectedCommand_changesNothing();
     void batch_sameIncidentByDifferentRefs_keepsChain();
     void whyNot_and_allowedTransitions();
+    void statusUpdateMinutes_perPriority();
 };
 
 void TestWorkflow::presets_load_data()
@@ -156,6 +157,9 @@ void TestWorkflow::presets_load()
     }
     QVERIFY(wf->policy(domain::Priority::P1).approvalRequired);
     QVERIFY(!wf->policy(domain::Priority::P2).approvalRequired);
+    // Status-update reminders: every 15 minutes for P1, none for P4.
+    QCOMPARE(wf->policy(domain::Priority::P1).statusUpdateMinutes, 15);
+    QCOMPARE(wf->policy(domain::Priority::P4).statusUpdateMinutes, 0);
     // The default (empty name) is sre.
     QCOMPARE(workflow::Workflow::load(QString())->name(), QStringLiteral("sre"));
 }
@@ -912,6 +916,26 @@ void TestWorkflow::whyNot_and_allowedTransitions()
     QVERIFY(fx.eng().whyNot(inc, QStringLiteral("acknowledged")).isEmpty());
     QVERIFY(fx.eng().whyNot(inc, QStringLiteral("resolved")).contains(QStringLiteral("resolution note")));
     QVERIFY(fx.eng().whyNot(inc, QStringLiteral("postmortem")).contains(QStringLiteral("allowed")));
+}
+
+void TestWorkflow::statusUpdateMinutes_perPriority()
+{
+    const QByteArray head = "name: x\nstates: [a, {id: b, stamps: resolved}]\ntransitions: [{from: "
+                            "a, to: b}]\npriorities:\n";
+    auto wf = workflow::Workflow::fromYaml(
+        head + "  P1: {response_minutes: 5, status_update_minutes: 10}\n"
+               "  P2: {response_minutes: 15}\n"
+               "  P4: {response_minutes: 60, status_update_minutes: }\n",
+        QStringLiteral("x.yaml"));
+    QVERIFY2(wf.ok(), qPrintable(wf.errorMessage()));
+    QCOMPARE(wf->policy(domain::Priority::P1).statusUpdateMinutes, 10);
+    QCOMPARE(wf->policy(domain::Priority::P2).statusUpdateMinutes, 15); // seed 004's default
+    QCOMPARE(wf->policy(domain::Priority::P4).statusUpdateMinutes, 0);  // empty: no reminder
+    auto bad = workflow::Workflow::fromYaml(head + "  P1: {status_update_minutes: soon}\n",
+                                            QStringLiteral("bad.yaml"));
+    QVERIFY(!bad.ok());
+    QVERIFY2(bad.errorMessage().contains(QStringLiteral("status_update_minutes")),
+             qPrintable(bad.errorMessage()));
 }
 
 QTEST_GUILESS_MAIN(TestWorkflow)

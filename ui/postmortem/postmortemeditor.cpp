@@ -20,6 +20,7 @@
 #include <QShortcut>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QStyle>
 #include <QTextBrowser>
 #include <QTimer>
 #include <QToolButton>
@@ -32,6 +33,16 @@ PostmortemEditor::PostmortemEditor(engine::LifecycleEngine &engine, const QStrin
 {
     buildUi();
     reload();
+    // Follows the log: resolving in this window drafts the postmortem, and the tab shows it.
+    // Queued, so the document the workflow opens on resolve exists by then and a change
+    // made from inside this editor has returned first.
+    connect(
+        &m_engine, &engine::LifecycleEngine::eventsAppended, this,
+        [this](const QStringList &, const QStringList &uids) {
+            if (uids.contains(m_uid))
+                reload();
+        },
+        Qt::QueuedConnection);
 }
 
 PostmortemEditor::~PostmortemEditor()
@@ -188,6 +199,9 @@ bool PostmortemEditor::start()
 
 void PostmortemEditor::reload()
 {
+    // What the user typed reaches the database before anything is read back, so a reload
+    // (another window's change, a new timeline event) never drops it.
+    flush();
     if (!m_store.document(m_uid)) {
         auto inc = m_engine.store().incidentByUid(m_uid);
         const bool due = inc && (inc->resolvedAt > 0 || inc->extra.contains(u"postmortem") || !inc->open);
@@ -206,9 +220,12 @@ void PostmortemEditor::reload()
         return;
     }
     m_doc = *d;
-    m_loading = true;
-    m_edit->setPlainText(m_doc.body);
-    m_loading = false;
+    // Unchanged text stays as it is: the cursor and the scroll position with it.
+    if (m_edit->toPlainText() != m_doc.body) {
+        m_loading = true;
+        m_edit->setPlainText(m_doc.body);
+        m_loading = false;
+    }
     m_dirty = false;
     m_header->setText(tr("Postmortem %1 — %2 · owners: %3 · review: %4")
                           .arg(m_doc.number, m_doc.title, m_doc.owners.join(QStringLiteral(", ")),
@@ -303,6 +320,8 @@ bool PostmortemEditor::restoreVersion(int version)
 
 void PostmortemEditor::refreshVersions()
 {
+    const int selected =
+        m_versions->currentItem() ? m_versions->currentItem()->data(Qt::UserRole).toInt() : -1;
     m_versions->clear();
     for (const auto &v : m_store.versions(m_uid)) {
         auto *it = new QListWidgetItem(tr("v%1 · %2 · %3%4")
@@ -312,8 +331,15 @@ void PostmortemEditor::refreshVersions()
                                        m_versions);
         it->setData(Qt::UserRole, v.version);
         it->setToolTip(tr("%1 characters, status %2").arg(v.body.size()).arg(postmortem::statusLabel(v.status)));
+        if (v.version == selected)
+            m_versions->setCurrentItem(it);
     }
-    m_restore->setEnabled(false);
+    // The list is as wide as its longest entry (up to a third of a wide screen), so the
+    // versions read in full beside the editor.
+    const int want = m_versions->sizeHintForColumn(0) + 2 * m_versions->frameWidth() +
+                     m_versions->style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 8;
+    m_versions->setMinimumWidth(std::min(want, fontMetrics().horizontalAdvance(u'M') * 40));
+    m_restore->setEnabled(m_versions->currentRow() > 0);
 }
 
 void PostmortemEditor::updatePreview()

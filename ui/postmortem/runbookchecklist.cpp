@@ -96,6 +96,10 @@ void RunbookChecklist::build()
         matched = m_library.match(*inc);
     for (const auto *r : matched)
         m_picker->addItem(tr("%1 (suggested)").arg(r->name), r->id);
+    // Nothing matches: show nothing rather than the first runbook of the library (an
+    // unrelated runbook and its escalation contacts mislead in the middle of an outage).
+    if (matched.isEmpty() && !m_library.runbooks().isEmpty())
+        m_picker->addItem(tr("No runbook matches this incident: choose one"), QString());
     for (const auto &r : m_library.runbooks())
         if (!matched.contains(&r))
             m_picker->addItem(r.name, r.id);
