@@ -266,7 +266,10 @@ bool IncidentQuery::planSearch(store::Db &db, int wideMatches)
     m_wideSearch = s->step() && s->int64(0) >= wideMatches;
     s->reset();
     m_denseSearch = false;
-    if (m_wideSearch) {
+    // A prefix term ("since"*) merges the doclists of every word it starts: checking rows
+    // one by one would repeat that merge for each row walked (seconds for a word in every
+    // description), so a prefix search lists its matches once, the wide form.
+    if (m_wideSearch && !fts.contains(u'*')) {
         // Dense: at least a quarter of the incidents match (counted up to that, so a word
         // in every row costs a bounded count, not a full one).
         auto *mx = db.prepare(QStringLiteral("SELECT max(id) FROM incidents"));

@@ -530,10 +530,14 @@ void bindAll(Stmt *s, const QList<QVariant> &binds)
 QString ftsQuery(const QString &in)
 {
     // Every word is a prefix: "check" finds checkout, "502" finds 502s, "priya" finds
-    // priya.raman. A trailing * is accepted (and was needed before).
+    // priya.raman. A trailing * is accepted (and was needed before). A word in double
+    // quotes is matched exactly ("since" finds since, not sincere).
     QStringList terms;
     static const QRegularExpression ws(QStringLiteral("\\s+"));
     for (QString w : in.split(ws, Qt::SkipEmptyParts)) {
+        const bool exact = w.size() > 2 && w.startsWith(u'"') && w.endsWith(u'"');
+        if (exact)
+            w = w.mid(1, w.size() - 2);
         while (w.endsWith(u'*'))
             w.chop(1);
         w.replace(u'"', QStringLiteral("\"\""));
@@ -542,7 +546,7 @@ QString ftsQuery(const QString &in)
         for (const QChar c : std::as_const(w))
             hasWord = hasWord || c.isLetterOrNumber();
         if (hasWord)
-            terms << u'"' + w + QStringLiteral("\"*");
+            terms << u'"' + w + (exact ? QStringLiteral("\"") : QStringLiteral("\"*"));
     }
     return terms.join(u' ');
 }

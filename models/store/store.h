@@ -111,8 +111,8 @@ private:
 };
 
 /// Turns typed search words into an FTS5 MATCH expression: each word quoted so user input
-/// can never be FTS5 syntax, and each a prefix ("check" finds checkout). Empty when nothing
-/// to find.
+/// can never be FTS5 syntax, and each a prefix ("check" finds checkout) unless typed in
+/// double quotes (an exact word). Empty when nothing to find.
 QString ftsQuery(const QString &userText);
 /// The FTS5 document of an incident (rowid = incident id): number, title, description,
 /// services, assignee and assignment group.

@@ -11,8 +11,10 @@
 #include "incidentworkspace.h"
 #include "itemmodels/incidenttablemodel.h"
 #include "mainwindow.h"
+#include "metrics/metricsservice.h"
 #include "severitystyle.h"
 #include "theme.h"
+#include "wall/wallwindow.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -134,6 +136,27 @@ private Q_SLOTS:
         QVERIFY(ui::isDarkPalette(QApplication::palette()));
         checkWindow();
         ui::applyTheme(ui::ThemeMode::Light);
+    }
+
+    void wall_fitsEveryScreenShapeAt200Percent()
+    {
+        // 1920x1080, 1280x1024, 1024x768 and a portrait 1080x1920 screen at 200%.
+        for (const QSize &size :
+             {QSize(960, 540), QSize(640, 512), QSize(512, 384), QSize(540, 960)}) {
+            metrics::MetricsService svc(m_ctx->dbPath(), m_ctx->clock());
+            ui::WallWindow::Options o;
+            o.rotateSeconds = 3600;
+            ui::WallWindow wall(svc, o);
+            wall.resize(size);
+            wall.show();
+            QVERIFY(wall.waitForRefresh());
+            QApplication::processEvents();
+            QCOMPARE(wall.size(), size);
+            const QPixmap pm = wall.grab();
+            QCOMPARE(pm.size(), size * 2);
+            const QStringList clipped = wall.clippedTexts() + clippedControls(&wall);
+            QVERIFY2(clipped.isEmpty(), qPrintable(clipped.join(QStringLiteral("\n"))));
+        }
     }
 
     void clippedControls_findsASqueezedButtonAndLabel()

@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -240,6 +241,13 @@ void TestCli::roundTrip_fullLifecycle()
     QVERIFY(r.out.contains(QStringLiteral("Checkout 500s")));
     QVERIFY(r.out.contains(QStringLiteral("Timeline:")));
     QVERIFY(r.out.contains(QStringLiteral("SEV1")));
+    // Who is working it and which alerts it carries; the timeline in sentences.
+    QVERIFY2(r.out.contains(QStringLiteral("  responders dave\n")), qPrintable(r.out));
+    QVERIFY2(r.out.contains(QStringLiteral("  alerts ALERT-7\n")), qPrintable(r.out));
+    QVERIFY2(r.out.contains(QStringLiteral("Alert ALERT-7 linked: HighErrorRate")),
+             qPrintable(r.out));
+    QVERIFY2(!QRegularExpression(QStringLiteral("\\b[a-z_]+=\\S")).match(r.out).hasMatch(),
+             qPrintable(r.out));
 
     // The lifecycle continues into the postmortem.
     QCOMPARE(sitrep({"transition", "1", "postmortem"}, db).code, 0);

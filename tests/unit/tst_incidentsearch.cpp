@@ -89,6 +89,9 @@ private Q_SLOTS:
             QCOMPARE(paletteTitles(env, typed), checkout);
         }
         QVERIFY(listTitles(env, QStringLiteral("zebra")).isEmpty());
+        // In double quotes a word is matched exactly.
+        QVERIFY(listTitles(env, QStringLiteral("\"check\"")).isEmpty());
+        QCOMPARE(listTitles(env, QStringLiteral("\"checkout\"")), checkout);
         // Punctuation alone is no search and no error.
         QCOMPARE(itemmodels::IncidentQuery::ftsQuery(QStringLiteral(" - ")), QString());
         QCOMPARE(itemmodels::IncidentQuery::ftsQuery(QStringLiteral("a\"b")),

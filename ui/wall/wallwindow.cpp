@@ -518,6 +518,7 @@ void WallWindow::fitTiles()
                       m_clock->sizeHint().width() + 48 + 4 * qMax(0, hl->spacing()) + m.left() +
                       m.right();
     const int room = width() - fixed;
+    m_tiles->setWordWrap(false);
     for (double f = 0.03; f > 0.005; f -= 0.002) {
         QFont font;
         font.setPixelSize(qMax(9, int(base * f)));
@@ -525,6 +526,9 @@ void WallWindow::fitTiles()
         if (m_tiles->sizeHint().width() <= room || font.pixelSize() <= 9)
             break;
     }
+    // Still too wide at the smallest type (a small window at 200%): the counts wrap.
+    if (m_tiles->sizeHint().width() > room)
+        m_tiles->setWordWrap(true);
 }
 
 void WallWindow::resizeEvent(QResizeEvent *event)
