@@ -473,7 +473,7 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         // response SLA is met and MTTA counts it. Resolving or closing at once is not an
         // acknowledgement; it counts as the response by itself.
         if (inc.state == wf.initialState() && inc.acknowledgedAt == 0 && st->open &&
-            st->stamps != u"resolved" && st->stamps != u"closed")
+            st->stamps != u"acknowledged" && st->stamps != u"resolved" && st->stamps != u"closed")
             tp[u"acknowledges"] = true;
         emitEvent(work, inc, kinds::Transitioned, tp, out);
         return runActions(work, inc, t->actions, QStringLiteral("transition to %1").arg(to), out);

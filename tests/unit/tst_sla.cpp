@@ -352,6 +352,11 @@ void TestSla::resolvingFromInitialState_isNotAnAcknowledgement()
     QVERIFY(fx.transition(n, QStringLiteral("resolved"), resolution()).ok());
     QCOMPARE(fx.get(n).acknowledgedAt, 0); // responded by resolving, not acknowledged
     QCOMPARE(fx.get(n).resolvedAt, baseTime() + 10 * kMinute);
+    // Acknowledging the usual way is an acknowledgement of its own, not a second one.
+    const QString m = fx.open(QStringLiteral("slow"), QStringLiteral("low"));
+    QVERIFY(fx.run(Command::Kind::Acknowledge, m, {}).ok());
+    for (const auto &e : fx.store.timeline(fx.get(m).uid))
+        QVERIFY(!e.payload.contains(u"acknowledges"));
 }
 
 void TestSla::openedByImpactAndUrgency_hasSeverityAndCanBeAcknowledged()

@@ -76,6 +76,8 @@ void PostmortemEditor::buildUi()
     auto *bar = new QHBoxLayout;
     m_header = new QLabel(this);
     m_header->setTextFormat(Qt::PlainText);
+    // Number, title, owners and review date wrap rather than widen the window.
+    m_header->setWordWrap(true);
     QFont hf = m_header->font();
     hf.setBold(true);
     m_header->setFont(hf);
@@ -128,6 +130,9 @@ void PostmortemEditor::buildUi()
     sl->setContentsMargins(0, 0, 0, 0);
     sl->addWidget(new QLabel(tr("Versions"), side));
     m_versions = new QListWidget(side);
+    // Version, time and author on a line, the note under it, wrapped: nothing cut off.
+    m_versions->setWordWrap(true);
+    m_versions->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     sl->addWidget(m_versions, 1);
     m_restore = new QPushButton(tr("Restore selected"), side);
     m_restore->setEnabled(false);
@@ -324,21 +329,23 @@ void PostmortemEditor::refreshVersions()
         m_versions->currentItem() ? m_versions->currentItem()->data(Qt::UserRole).toInt() : -1;
     m_versions->clear();
     for (const auto &v : m_store.versions(m_uid)) {
-        auto *it = new QListWidgetItem(tr("v%1 · %2 · %3%4")
-                                           .arg(v.version)
-                                           .arg(QDateTime::fromMSecsSinceEpoch(v.savedAt).toString(QStringLiteral("MM-dd HH:mm")), v.author,
-                                                v.note.isEmpty() ? QString() : QStringLiteral(" · ") + v.note),
-                                       m_versions);
+        auto *it =
+            new QListWidgetItem(tr("v%1 · %2 · %3%4")
+                                    .arg(v.version)
+                                    .arg(QDateTime::fromMSecsSinceEpoch(v.savedAt).toString(
+                                             QStringLiteral("MM-dd HH:mm")),
+                                         v.author, v.note.isEmpty() ? QString() : u'\n' + v.note),
+                                m_versions);
         it->setData(Qt::UserRole, v.version);
         it->setToolTip(tr("%1 characters, status %2").arg(v.body.size()).arg(postmortem::statusLabel(v.status)));
         if (v.version == selected)
             m_versions->setCurrentItem(it);
     }
-    // The list is as wide as its longest entry (up to a third of a wide screen), so the
+    // The list is as wide as its longest entry (up to about 22 characters), so the
     // versions read in full beside the editor.
     const int want = m_versions->sizeHintForColumn(0) + 2 * m_versions->frameWidth() +
                      m_versions->style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 8;
-    m_versions->setMinimumWidth(std::min(want, fontMetrics().horizontalAdvance(u'M') * 40));
+    m_versions->setMinimumWidth(std::min(want, fontMetrics().horizontalAdvance(u'M') * 22));
     m_restore->setEnabled(m_versions->currentRow() > 0);
 }
 
