@@ -142,6 +142,14 @@
         <source>No incidents in this database.</source>
         <translation>Keine Störungen in dieser Datenbank.</translation>
     </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>&amp;Settings</source>
+        <translation>&amp;Einstellungen</translation>
+    </message>
 </context>
 <context>
     <name>SavedViews</name>
@@ -1258,14 +1266,6 @@ Klicken für AWS- und Benachrichtigungseinstellungen</translation>
         <translation>Ein Titel ist erforderlich.</translation>
     </message>
     <message>
-        <source>Say a little more: at least 5 characters.</source>
-        <translation>Bitte etwas ausführlicher: mindestens 5 Zeichen.</translation>
-    </message>
-    <message>
-        <source>Keep the title under 200 characters (%1 now).</source>
-        <translation>Der Titel muss unter 200 Zeichen bleiben (jetzt %1).</translation>
-    </message>
-    <message>
         <source>Choose a severity.</source>
         <translation>Bitte einen Schweregrad wählen.</translation>
     </message>
@@ -1282,10 +1282,6 @@ Klicken für AWS- und Benachrichtigungseinstellungen</translation>
         <translation>„%1“ ist kein Dienstname (Buchstaben, Ziffern, . _ / -).</translation>
     </message>
     <message>
-        <source>The description is limited to 20,000 characters.</source>
-        <translation>Die Beschreibung ist auf 20.000 Zeichen begrenzt.</translation>
-    </message>
-    <message>
         <source>—</source>
         <translation>—</translation>
     </message>
@@ -1296,6 +1292,18 @@ Klicken für AWS- und Benachrichtigungseinstellungen</translation>
     <message>
         <source>from severity</source>
         <translation>aus dem Schweregrad</translation>
+    </message>
+    <message>
+        <source>empty: routed by category and services</source>
+        <translation>leer: nach Kategorie und Diensten zugeordnet</translation>
+    </message>
+    <message>
+        <source>Keep the title to %1 characters (%2 now).</source>
+        <translation>Der Titel darf höchstens %1 Zeichen lang sein (jetzt %2).</translation>
+    </message>
+    <message>
+        <source>The description is limited to %1 characters.</source>
+        <translation>Die Beschreibung ist auf %1 Zeichen begrenzt.</translation>
     </message>
 </context>
 <context>
@@ -1506,6 +1514,22 @@ Klicken für AWS- und Benachrichtigungseinstellungen</translation>
     <message>
         <source>%1 incidents</source>
         <translation>%1 Störungen</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>Anwenden</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Dismiss message</source>
+        <translation>Meldung schließen</translation>
     </message>
 </context>
 <context>
@@ -1914,6 +1938,118 @@ Klicken für AWS- und Benachrichtigungseinstellungen</translation>
         <source>Tri&amp;age</source>
         <translation>Tri&amp;age</translation>
     </message>
+    <message>
+        <source>Edit fields</source>
+        <translation>Felder bearbeiten</translation>
+    </message>
+    <message>
+        <source>Severity, impact and urgency, title, description, assignee, group, services, category (F2)</source>
+        <translation>Schweregrad, Auswirkung und Dringlichkeit, Titel, Beschreibung, Bearbeiter, Gruppe, Dienste, Kategorie (F2)</translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation>Titel:</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Schweregrad</translation>
+    </message>
+    <message>
+        <source>Impact</source>
+        <translation>Auswirkung</translation>
+    </message>
+    <message>
+        <source>Urgency</source>
+        <translation>Dringlichkeit</translation>
+    </message>
+    <message>
+        <source>Resulting priority</source>
+        <translation>Sich ergebende Priorität</translation>
+    </message>
+    <message>
+        <source>Severity:</source>
+        <translation>Schweregrad:</translation>
+    </message>
+    <message>
+        <source>Impact:</source>
+        <translation>Auswirkung:</translation>
+    </message>
+    <message>
+        <source>Urgency:</source>
+        <translation>Dringlichkeit:</translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation>Bearbeiter</translation>
+    </message>
+    <message>
+        <source>Assignment group</source>
+        <translation>Zuständige Gruppe</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Kategorie</translation>
+    </message>
+    <message>
+        <source>Assignee:</source>
+        <translation>Bearbeiter:</translation>
+    </message>
+    <message>
+        <source>Group:</source>
+        <translation>Gruppe:</translation>
+    </message>
+    <message>
+        <source>Category:</source>
+        <translation>Kategorie:</translation>
+    </message>
+    <message>
+        <source>checkout-api, payments (comma separated)</source>
+        <translation>checkout-api, payments (durch Kommas getrennt)</translation>
+    </message>
+    <message>
+        <source>Services:</source>
+        <translation>Dienste:</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Beschreibung</translation>
+    </message>
+    <message>
+        <source>Description:</source>
+        <translation>Beschreibung:</translation>
+    </message>
+    <message>
+        <source>Enter saves, Esc cancels</source>
+        <translation>Eingabe speichert, Esc bricht ab</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <source>Not assessed</source>
+        <translation>Nicht bewertet</translation>
+    </message>
+    <message>
+        <source>Priority: %1 (%2)</source>
+        <translation>Priorität: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>from impact × urgency</source>
+        <translation>aus Auswirkung × Dringlichkeit</translation>
+    </message>
+    <message>
+        <source>from severity</source>
+        <translation>aus dem Schweregrad</translation>
+    </message>
+    <message>
+        <source>Nothing changed.</source>
+        <translation>Nichts geändert.</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Gespeichert.</translation>
+    </message>
 </context>
 <context>
     <name>sitrep::ui::MainWindow</name>
@@ -2087,6 +2223,160 @@ Klicken für AWS- und Benachrichtigungseinstellungen</translation>
     <message>
         <source>Problems</source>
         <translation>Probleme</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>Bestätigt</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>Notiz:</translation>
+    </message>
+    <message>
+        <source>Select an incident in the list first, or open one.</source>
+        <translation>Zuerst eine Störung in der Liste auswählen oder eine öffnen.</translation>
+    </message>
+    <message>
+        <source>Select an incident in the list first.</source>
+        <translation>Zuerst eine Störung in der Liste auswählen.</translation>
+    </message>
+    <message>
+        <source>&amp;Edit fields…</source>
+        <translation>Felder &amp;bearbeiten…</translation>
+    </message>
+    <message>
+        <source>Select one incident to edit its fields.</source>
+        <translation>Eine einzelne Störung auswählen, um ihre Felder zu bearbeiten.</translation>
+    </message>
+    <message>
+        <source>Set &amp;severity</source>
+        <translation>&amp;Schweregrad setzen</translation>
+    </message>
+    <message>
+        <source>Set severity: %1</source>
+        <translation>Schweregrad setzen: %1</translation>
+    </message>
+    <message>
+        <source>Severity %1 set on</source>
+        <translation>Schweregrad %1 gesetzt für</translation>
+    </message>
+    <message>
+        <source>Set i&amp;mpact</source>
+        <translation>Aus&amp;wirkung setzen</translation>
+    </message>
+    <message>
+        <source>Set impact: %1</source>
+        <translation>Auswirkung setzen: %1</translation>
+    </message>
+    <message>
+        <source>Impact %1 set on</source>
+        <translation>Auswirkung %1 gesetzt für</translation>
+    </message>
+    <message>
+        <source>Set &amp;urgency</source>
+        <translation>&amp;Dringlichkeit setzen</translation>
+    </message>
+    <message>
+        <source>Set urgency: %1</source>
+        <translation>Dringlichkeit setzen: %1</translation>
+    </message>
+    <message>
+        <source>Urgency %1 set on</source>
+        <translation>Dringlichkeit %1 gesetzt für</translation>
+    </message>
+    <message>
+        <source>Assi&amp;gn…</source>
+        <translation>&amp;Zuweisen…</translation>
+    </message>
+    <message>
+        <source>Assign to:</source>
+        <translation>Zuweisen an:</translation>
+    </message>
+    <message>
+        <source>Assign to &amp;me</source>
+        <translation>&amp;Mir zuweisen</translation>
+    </message>
+    <message>
+        <source>Assigned to %1:</source>
+        <translation>%1 zugewiesen:</translation>
+    </message>
+    <message>
+        <source>Assign to g&amp;roup</source>
+        <translation>&amp;Gruppe zuweisen</translation>
+    </message>
+    <message>
+        <source>Assign to group: %1 (on call)</source>
+        <translation>Gruppe zuweisen: %1 (Rufbereitschaft)</translation>
+    </message>
+    <message>
+        <source>Edit &amp;title…</source>
+        <translation>&amp;Titel bearbeiten…</translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation>Titel:</translation>
+    </message>
+    <message>
+        <source>Edit &amp;description…</source>
+        <translation>&amp;Beschreibung bearbeiten…</translation>
+    </message>
+    <message>
+        <source>Select one incident to edit its description.</source>
+        <translation>Eine einzelne Störung auswählen, um ihre Beschreibung zu bearbeiten.</translation>
+    </message>
+    <message>
+        <source>Set affected ser&amp;vices…</source>
+        <translation>Betroffene &amp;Dienste setzen…</translation>
+    </message>
+    <message>
+        <source>Affected services:</source>
+        <translation>Betroffene Dienste:</translation>
+    </message>
+    <message>
+        <source>Set &amp;category…</source>
+        <translation>&amp;Kategorie setzen…</translation>
+    </message>
+    <message>
+        <source>Category:</source>
+        <translation>Kategorie:</translation>
+    </message>
+    <message>
+        <source>%1 incidents are selected; one action takes at most %2.</source>
+        <translation>%1 Störungen sind ausgewählt; eine Aktion nimmt höchstens %2.</translation>
+    </message>
+    <message>
+        <source>Nothing to act on: select incidents in the list, or open one.</source>
+        <translation>Nichts zu tun: Störungen in der Liste auswählen oder eine öffnen.</translation>
+    </message>
+    <message>
+        <source>Select one incident to edit its title.</source>
+        <translation>Eine einzelne Störung auswählen, um ihren Titel zu bearbeiten.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n selected · %1</source>
+        <translation>
+            <numerusform>%n ausgewählt · %1</numerusform>
+            <numerusform>%n ausgewählt · %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Note added to</source>
+        <translation>Notiz hinzugefügt zu</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>Aktualisiert</translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %n selected to %1</source>
+        <translation>
+            <numerusform>%n ausgewählte nach %1 verschieben</numerusform>
+            <numerusform>%n ausgewählte nach %1 verschieben</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Moved to %1:</source>
+        <translation>Nach %1 verschoben:</translation>
     </message>
 </context>
 <context>
@@ -3117,8 +3407,8 @@ Klicken für AWS- und Benachrichtigungseinstellungen</translation>
         <translation>Backend: </translation>
     </message>
     <message>
-        <source>Nothing to test: enter a back-end URL, an alert queue, a topic or a channel</source>
-        <translation>Nichts zu testen: Bitte eine Backend-URL, eine Alarm-Queue, ein Topic oder einen Kanal eingeben</translation>
+        <source>Nothing to test yet: enter a back-end URL, an alert queue, a topic or a channel.</source>
+        <translation>Noch nichts zu testen: Bitte eine Backend-URL, eine Alarm-Queue, ein Topic oder einen Kanal eingeben.</translation>
     </message>
 </context>
 <context>

@@ -136,6 +136,8 @@ QWidget *IncidentWorkspace::buildHeader()
     }
     m_rolesLabel = new QLabel(header);
     m_rolesLabel->setObjectName(QStringLiteral("rolesLabel"));
+    // Commander, assignee and responders wrap rather than widen the window past 1024 px.
+    m_rolesLabel->setWordWrap(true);
     line2->addWidget(m_rolesLabel, 1);
     auto *edit = new QPushButton(tr("Edit fields"), header);
     edit->setObjectName(QStringLiteral("editFieldsButton"));

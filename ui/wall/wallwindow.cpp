@@ -527,8 +527,13 @@ void WallWindow::fitTiles()
             break;
     }
     // Still too wide at the smallest type (a small window at 200%): the counts wrap.
-    if (m_tiles->sizeHint().width() > room)
+    if (m_tiles->sizeHint().width() > room) {
         m_tiles->setWordWrap(true);
+        // The header's row grows to the wrapped lines (a box layout does not ask by itself).
+        m_tiles->setMinimumHeight(m_tiles->heightForWidth(qMax(1, room)));
+    } else {
+        m_tiles->setMinimumHeight(0);
+    }
 }
 
 void WallWindow::resizeEvent(QResizeEvent *event)
