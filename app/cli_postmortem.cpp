@@ -112,7 +112,8 @@ struct Session {
             return false;
         }
         asJson = parser.isSet(json);
-        const auto inputs = sync::ActorInputs::commandLine(parser.isSet(actor), parser.value(actor));
+        const auto inputs =
+            sync::ActorInputs::commandLine(parser.isSet(actor), parser.value(actor));
         if (!open) {
             who = sync::Identity::loginName();
             return true;
@@ -133,8 +134,9 @@ struct Session {
         // yet (never synced) stops them all, with the way out in the message.
         auto w = sync::Identity(ctx->store()).resolve(inputs);
         if (!w && w.error().code != sync::Identity::ReadOnly) {
-            code = w.error().code == sync::Identity::ActorOptionRefused ? usageFail(w.errorMessage())
-                                                                        : fail(w.errorMessage());
+            code = w.error().code == sync::Identity::ActorOptionRefused
+                       ? usageFail(w.errorMessage())
+                       : fail(w.errorMessage());
             return false;
         }
         who = w ? *w : sync::Identity(ctx->store()).displayName(inputs);

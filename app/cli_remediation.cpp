@@ -118,7 +118,8 @@ struct Cli {
     Result<QString> who()
     {
         const QString a = QStringLiteral("actor");
-        return sync::Identity(ctx->store()).resolve(sync::ActorInputs::commandLine(p.isSet(a), p.value(a)));
+        return sync::Identity(ctx->store())
+            .resolve(sync::ActorInputs::commandLine(p.isSet(a), p.value(a)));
     }
     bool json() const { return p.isSet(QStringLiteral("json")); }
     qint64 now() const { return ctx->clock().nowMs(); }
