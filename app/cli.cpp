@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "cli.h"
-#include "cliio.h"
-#include "gui.h"
-#include "cli_sync.h"
+#include "cli_aws.h"
 #include "cli_ingest.h"
 #include "cli_postmortem.h"
-#include "cli_aws.h"
 #include "cli_remediation.h"
+#include "cli_sync.h"
 #include "cli_triage.h"
+#include "clicommands.h"
+#include "cliio.h"
 
 #include "app/appcontext.h"
 #include "demo/demogenerator.h"
@@ -19,6 +19,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -26,6 +27,7 @@
 #include <QTextStream>
 
 #include <cstdio>
+#include <limits>
 
 namespace sitrep::cli {
 
@@ -33,16 +35,6 @@ using namespace sitrep::domain;
 using engine::Command;
 
 namespace {
-
-bool g_failed = false; // set by fail(): the command was refused
-bool g_usageError = false; // the refusal is a usage error (exit code 2)
-
-int fail(const QString &message)
-{
-    g_failed = true;
-    const int code = failWith(nullptr, message);
-    return g_usageError ? 2 : code;
-}
 
 QString when(qint64 ms)
 {
@@ -54,162 +46,204 @@ void printJson(const QJsonValue &v)
     out() << (v.isObject() ? QJsonDocument(v.toObject()) : QJsonDocument(v.toArray())).toJson(QJsonDocument::Indented);
 }
 
-struct Common {
-    QCommandLineOption db{QStringLiteral("db"), QStringLiteral("Database file (default: $SITREP_DB or the app data folder)."), QStringLiteral("path")};
-    QCommandLineOption json{QStringLiteral("json"), QStringLiteral("Print JSON.")};
-    QCommandLineOption actor{
-        QStringLiteral("actor"),
-        QStringLiteral("Who is acting, without a back end (default: the login name)."),
-        QStringLiteral("name")};
-    QCommandLineOption workflow{QStringLiteral("workflow"), QStringLiteral("Workflow preset (sre, itil, pipeline) or YAML file; saved with the database."), QStringLiteral("name|path")};
-};
-
-const QStringList &commandNames()
+int usageFail(const QString &message)
 {
-    static const QStringList c{QStringLiteral("demo"), QStringLiteral("create"), QStringLiteral("list"), QStringLiteral("show"),
-                               QStringLiteral("transition"), QStringLiteral("ack"), QStringLiteral("acknowledge"),
-                               QStringLiteral("assign"), QStringLiteral("approve"), QStringLiteral("note"), QStringLiteral("set"),
-                               QStringLiteral("link-alert"), QStringLiteral("attach"), QStringLiteral("status"),
-                               QStringLiteral("commander"), QStringLiteral("responder"), QStringLiteral("bulk-close"),
-                               QStringLiteral("oncall"), QStringLiteral("export"), QStringLiteral("verify"),
-                               QStringLiteral("rebuild"), QStringLiteral("tick"), QStringLiteral("workflow"),
-                               QStringLiteral("help"), QStringLiteral("sync"), QStringLiteral("config"),
-                               QStringLiteral("secret"), QStringLiteral("serve"),
-                               QStringLiteral("postmortem"), QStringLiteral("runbook"), QStringLiteral("problem"),
-                               QStringLiteral("aws"), QStringLiteral("triage"), QStringLiteral("maintenance"),
-                               QStringLiteral("change"), QStringLiteral("remediation")};
-    return c;
+    failWith(nullptr, message);
+    return ExitUsage;
 }
 
-void usage()
+/// "Unknown option 'colr'." becomes "Unknown option 'colr'; did you mean --colour?" when
+/// one of the command's options is close.
+QString parseError(const QCommandLineParser &p, const CommandSpec &spec)
 {
-    out() << "Usage: sitrep [COMMAND] [OPTIONS]\n"
-             "With no command, opens the war-room window.\n\n"
-             "Commands:\n"
-             "  demo [--incidents N] [--seed S]        fill the database with realistic demo data\n"
-             "  create --title T --severity S [...]    open an incident, print its number\n"
-             "  list [--state S] [--priority P] [--severity S] [--search Q] [--limit N]\n"
-             "  show NUMBER                            an incident with its timeline\n"
-             "  ack NUMBER                             acknowledge\n"
-             "  transition NUMBER STATE [--note T]     move through the workflow\n"
-             "  assign NUMBER [--to A] [--group G]     assign (a group alone assigns its on-call)\n"
-             "  approve NUMBER [--for STATE]           record a human approval\n"
-             "  note NUMBER TEXT                       add a note\n"
-             "  set NUMBER FIELD VALUE                 change a field\n"
-             "  link-alert NUMBER ALERT_ID             link an alert\n"
-             "  attach NUMBER (--url U | --file F)     attach evidence\n"
-             "  status NUMBER MESSAGE [--external]     post a status update\n"
-             "  commander NUMBER NAME / responder NUMBER NAME\n"
-             "  bulk-close --stale-days N [--dry-run]  close incidents untouched for N days\n"
-             "  oncall [--group G] [--at TIME]         who is on call\n"
-             "  export --format json|csv [filters]     incidents with their full timelines\n"
-             "  verify                                 hash chain and projection check\n"
-             "  rebuild                                rebuild the projection from the log\n"
-             "  tick                                   record SLA breaches that are due\n"
-             "  workflow [--json]                      the database's workflow\n"
-             "  sync [--once] [--token-file F]         sync with the REST back end (backend.url)\n"
-             "  serve [--listen ADDR:PORT] [--token-file F]  webhook listener for alert sources\n"
-             "  config set KEY VALUE | get KEY | list  sync settings (backend.url, sync.*)\n"
-             "  secret set NAME | delete NAME          keychain secret (value read from stdin)\n"
-             "  aws consume|notify [--once] ...        SQS alert consumer, notification delivery\n"
-             "  postmortem show|export|status|versions|restore|ics|actions|template ...  (sitrep postmortem help)\n"
-             "  runbook list|show|validate|match|check|tick ...  runbooks and escalations\n"
-             "  problem create|list|link|known-error|resolve|kb ...  problems, known errors, KB\n"
-             "  triage suggest|accept|reject|train|eval|status ...  suggested category, priority, group, articles\n"
-             "  maintenance add|list|end|rm / change add|list|rm   windows and changes that block auto-remediation\n"
-             "  remediation list|failed|retry|dismiss|approve|audit|run ...  auto-remediation (sitrep remediation)\n"
-             "  wall, screenshot VIEW FILE             GUI views (see README)\n\n"
-             "Every command takes --db PATH (or $SITREP_DB); data commands take --json.\n";
+    QString e = p.errorText();
+    const QStringList unknown = p.unknownOptionNames();
+    if (unknown.isEmpty())
+        return e;
+    QStringList names{QStringLiteral("help")};
+    for (const auto &o : spec.options)
+        names << o.name;
+    const QString near = closestMatch(unknown.first(), names);
+    if (near.isEmpty())
+        return e;
+    if (e.endsWith(u'.'))
+        e.chop(1);
+    return QStringLiteral("%1; did you mean --%2?").arg(e, near);
 }
 
+/// One run of a core command: the parser built from the command's table entry, the
+/// database, the actor. A database this command created is removed again when it fails,
+/// and a workflow it chose is forgotten: a refused command leaves nothing behind.
 struct Session {
+    const CommandSpec &spec;
     QCommandLineParser parser;
-    Common common;
     std::unique_ptr<app::AppContext> ctx;
     QString actor;
     bool json = false;
+    bool failed = false;
+    bool createdDatabase = false;
+    bool switchedWorkflow = false;
+    QString previousWorkflow;
+    QString path;
 
-    Session() { parser.addOptions({common.db, common.json, common.actor, common.workflow}); }
-    // --workflow is saved with the database only when the command succeeds: a refused
-    // command leaves the database as it was.
+    explicit Session(const QStringList &args) : spec(*findCommand(args.value(1)))
+    {
+        addTableOptions(parser, spec);
+    }
+    Session(const Session &) = delete;
+    Session &operator=(const Session &) = delete;
     ~Session()
     {
-        if (!g_failed || !switchedWorkflow || !ctx)
+        if (!failed || !ctx)
+            return;
+        if (createdDatabase) {
+            ctx.reset();
+            for (const char *suffix : {"", "-wal", "-shm", "-journal"})
+                QFile::remove(path + QLatin1String(suffix));
+            return;
+        }
+        if (!switchedWorkflow)
             return;
         if (previousWorkflow.isEmpty())
             (void)ctx->store().db().exec(QStringLiteral("DELETE FROM meta WHERE key='workflow'"));
         else
             (void)ctx->store().setMeta(QStringLiteral("workflow"), previousWorkflow);
     }
-    bool switchedWorkflow = false;
-    QString previousWorkflow;
 
-    // Parses args (after the subcommand) and opens the database. Returns an error text or empty.
-    QString start(const QStringList &args, int minPositional, int maxPositional)
+    int fail(const QString &message)
+    {
+        failed = true;
+        return failWith(nullptr, message);
+    }
+    int usage(const QString &message)
+    {
+        failed = true;
+        return usageFail(message);
+    }
+
+    bool has(const char *option) const { return parser.isSet(QString::fromLatin1(option)); }
+    QString value(const char *option) const { return parser.value(QString::fromLatin1(option)); }
+    QStringList values(const char *option) const
+    {
+        return parser.values(QString::fromLatin1(option));
+    }
+    QString pos(int i) const { return parser.positionalArguments().value(i); }
+    QStringList positional() const { return parser.positionalArguments(); }
+    bool accepts(const char *option) const
+    {
+        return std::any_of(spec.options.cbegin(), spec.options.cend(),
+                           [&](const OptionSpec &o) { return o.name == QLatin1String(option); });
+    }
+
+    /// Parses args (after the command word) and checks the number of positional
+    /// arguments. On a problem prints it and returns false; `code` is the exit status.
+    bool parse(const QStringList &args, int minPositional, int maxPositional, int *code)
     {
         QStringList a = args;
-        a.removeAt(1); // the subcommand
-        if (!parser.parse(a))
-            return parser.errorText();
+        a.removeAt(1); // the command word
+        if (!parser.parse(a)) {
+            *code = usage(parseError(parser, spec));
+            return false;
+        }
         const int n = int(parser.positionalArguments().size());
-        if (n < minPositional)
-            return QStringLiteral("missing argument (see sitrep help)");
-        if (maxPositional >= 0 && n > maxPositional)
-            return QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().at(maxPositional));
-        json = parser.isSet(common.json);
-        const QString path = app::resolveDatabasePath(parser.value(common.db));
-        // Only commands that create incidents or set one up may start a new database; a mistyped --db
-        // for anything else is an error rather than a silently empty cache.
-        const QString sub = args.value(1);
-        if (sub != u"demo" && sub != u"create" && sub != u"oncall" && sub != u"workflow"
-            && !QFileInfo::exists(path))
-            return QStringLiteral("no database at %1 (sitrep create or sitrep demo starts one)").arg(path);
-        if (parser.isSet(common.workflow)) {
-            store::Store probe;
-            if (probe.open(path))
-                previousWorkflow = probe.meta(QStringLiteral("workflow"));
+        if (n < minPositional) {
+            *code = usage(QStringLiteral("missing argument: sitrep %1 (see sitrep %2 --help)")
+                              .arg(spec.args.isEmpty() ? spec.name : spec.name + u' ' + spec.args,
+                                   spec.name));
+            return false;
+        }
+        if (maxPositional >= 0 && n > maxPositional) {
+            *code = usage(QStringLiteral("unexpected argument '%1'")
+                              .arg(parser.positionalArguments().at(maxPositional)));
+            return false;
+        }
+        json = accepts("json") && parser.isSet(QStringLiteral("json"));
+        actor = sync::Identity::loginName(); // until open() applies the rule
+        return true;
+    }
+
+    /// Opens the database. Only commands that start one (`mayCreate`) open a file that is
+    /// not there yet, and never in a folder that is not there: a mistyped --db is an error,
+    /// not a silently empty cache somewhere new.
+    bool open(bool mayCreate, int *code)
+    {
+        auto where =
+            databasePath(accepts("db") ? value("db") : QString(), mayCreate, &createdDatabase);
+        if (!where) {
+            *code = fail(where.errorMessage());
+            return false;
+        }
+        path = *where;
+        QString chosenWorkflow;
+        if (accepts("workflow") && has("workflow")) {
+            // A new or empty database may start with any workflow; one that holds incidents
+            // changes only through `sitrep workflow set`, which maps their states.
+            if (!createdDatabase) {
+                store::Store probe;
+                if (probe.open(path)) {
+                    if (probe.incidentCount() > 0) {
+                        *code =
+                            usage(QStringLiteral(
+                                      "--workflow is only for a database with no incidents yet; "
+                                      "change this one's with `sitrep workflow set %1`")
+                                      .arg(value("workflow")));
+                        return false;
+                    }
+                    previousWorkflow = probe.meta(QStringLiteral("workflow"));
+                }
+            }
+            chosenWorkflow = value("workflow");
             switchedWorkflow = true;
         }
-        auto c = app::AppContext::open(path, parser.value(common.workflow));
-        if (!c)
-            return c.errorMessage();
+        auto c = app::AppContext::open(path, chosenWorkflow);
+        if (!c) {
+            failed = true;
+            if (createdDatabase)
+                for (const char *suffix : {"", "-wal", "-shm", "-journal"})
+                    QFile::remove(path + QLatin1String(suffix));
+            *code = failWith(nullptr, c.errorMessage());
+            return false;
+        }
         ctx = std::move(*c);
         // Who acts (sync/identity.h): with a back end the token's user, else --actor or the
-        // login name. Commands that only read, or act as the system, need nobody.
-        static const QStringList noActor{QStringLiteral("list"),     QStringLiteral("show"),
-                                         QStringLiteral("export"),   QStringLiteral("verify"),
-                                         QStringLiteral("rebuild"),  QStringLiteral("oncall"),
-                                         QStringLiteral("workflow"), QStringLiteral("tick")};
-        auto who = sync::Identity(ctx->store())
-                       .resolve(sync::ActorInputs::commandLine(parser.isSet(common.actor),
-                                                               parser.value(common.actor)));
+        // login name. Commands that take no --actor only read, or act as the system.
+        const bool optionSet = accepts("actor") && has("actor");
+        const auto inputs =
+            sync::ActorInputs::commandLine(optionSet, optionSet ? value("actor") : QString());
+        auto who = sync::Identity(ctx->store()).resolve(inputs);
         if (who) {
             actor = *who;
         } else if (who.error().code == sync::Identity::ActorOptionRefused) {
-            g_usageError = true;
-            return who.errorMessage();
-        } else if (!noActor.contains(sub)) {
-            return who.errorMessage();
+            *code = usage(who.errorMessage());
+            return false;
+        } else if (accepts("actor")) {
+            *code = fail(who.errorMessage());
+            return false;
+        } else {
+            actor = sync::Identity(ctx->store()).displayName(inputs);
         }
-        return {};
+        return true;
     }
-    QString pos(int i) const { return parser.positionalArguments().value(i); }
-};
 
-int printOutcome(Session &s, const Result<engine::Outcome> &r, const QString &verb)
-{
-    if (!r)
-        return fail(r.errorMessage());
-    if (s.json) {
-        QJsonArray ev;
-        for (const auto &e : r->events)
-            ev << e.toJson();
-        printJson(QJsonObject{{QStringLiteral("number"), r->number}, {QStringLiteral("uid"), r->incidentUid}, {QStringLiteral("events"), ev}});
-    } else {
-        out() << r->number << ": " << (r->noop ? QStringLiteral("unchanged") : verb) << "\n";
+    engine::LifecycleEngine &engine() { return ctx->engine(); }
+
+    int outcome(const Result<engine::Outcome> &r, const QString &verb)
+    {
+        if (!r)
+            return fail(r.errorMessage());
+        if (json) {
+            QJsonArray ev;
+            for (const auto &e : r->events)
+                ev << e.toJson();
+            printJson(QJsonObject{{QStringLiteral("number"), r->number},
+                                  {QStringLiteral("uid"), r->incidentUid},
+                                  {QStringLiteral("events"), ev}});
+        } else {
+            out() << r->number << ": " << (r->noop ? QStringLiteral("unchanged") : verb) << "\n";
+        }
+        return ExitOk;
     }
-    return 0;
-}
+};
 
 void printIncidentLine(const Incident &i)
 {
@@ -217,52 +251,1308 @@ void printIncidentLine(const Incident &i)
                  .arg(i.number, -10)
                  .arg(severityLabel(i.severity), -4)
                  .arg(priorityName(i.priority), -2)
-                 .arg(i.state, -14)
-                 .arg(i.assignee.isEmpty() ? QStringLiteral("-") : i.assignee, -14)
+                 .arg(printable(i.state), -14)
+                 .arg(i.assignee.isEmpty() ? QStringLiteral("-") : printable(i.assignee), -14)
                  .arg(when(i.createdAt), -16)
-                 .arg(i.title);
+                 .arg(printable(i.title));
 }
 
-Result<store::ListQuery> listQuery(Session &s, const QCommandLineOption &state, const QCommandLineOption &prio,
-                                   const QCommandLineOption &sev, const QCommandLineOption &search,
-                                   const QCommandLineOption &limit, const QCommandLineOption &service,
-                                   const QCommandLineOption &assignee, const QCommandLineOption &open)
+Result<store::ListQuery> listQuery(Session &s)
 {
     using RQ = Result<store::ListQuery>;
     store::ListQuery q;
-    const auto &wf = s.ctx->engine().workflow();
-    for (const QString &st : s.parser.values(state)) {
+    const auto &wf = s.engine().workflow();
+    for (const QString &st : s.values("state")) {
         const QString c = wf.canonicalState(st);
-        if (c.isEmpty())
-            return RQ::fail(QStringLiteral("unknown state '%1' (states: %2)").arg(st, [&] {
-                QStringList n;
-                for (const auto &x : wf.states()) n << x.id;
-                return n.join(QStringLiteral(", "));
-            }()));
+        if (c.isEmpty()) {
+            QStringList n;
+            for (const auto &x : wf.states())
+                n << x.id;
+            return RQ::fail(QStringLiteral("unknown state '%1' (states: %2)")
+                                .arg(st, n.join(QStringLiteral(", "))));
+        }
         q.states << c;
     }
-    if (s.parser.isSet(prio)) {
-        q.priority = int(parsePriority(s.parser.value(prio)));
+    if (s.has("priority")) {
+        q.priority = int(parsePriority(s.value("priority")));
         if (q.priority == 0)
-            return RQ::fail(QStringLiteral("unknown priority '%1' (P1, P2, P3, P4)").arg(s.parser.value(prio)));
+            return RQ::fail(
+                QStringLiteral("unknown priority '%1' (P1, P2, P3, P4)").arg(s.value("priority")));
     }
-    if (s.parser.isSet(sev)) {
-        q.severity = int(parseSeverity(s.parser.value(sev)));
+    if (s.has("severity")) {
+        q.severity = int(parseSeverity(s.value("severity")));
         if (q.severity == 0)
-            return RQ::fail(QStringLiteral("unknown severity '%1' (critical, high, medium, low)").arg(s.parser.value(sev)));
+            return RQ::fail(QStringLiteral("unknown severity '%1' (critical, high, medium, low)")
+                                .arg(s.value("severity")));
     }
-    q.search = s.parser.value(search);
-    q.service = s.parser.value(service);
-    q.assignee = s.parser.value(assignee);
-    if (s.parser.isSet(open))
+    q.search = s.value("search");
+    q.service = s.value("service");
+    q.assignee = s.value("assignee");
+    if (s.has("open"))
         q.open = true;
-    if (s.parser.isSet(limit)) {
+    if (s.has("limit")) {
         bool ok = false;
-        q.limit = s.parser.value(limit).toInt(&ok);
+        q.limit = s.value("limit").toInt(&ok);
         if (!ok || q.limit < 1)
             return RQ::fail(QStringLiteral("--limit must be a positive number"));
     }
     return q;
+}
+
+// --- handlers ------------------------------------------------------------------------
+
+int cmdDemo(const QStringList &args)
+{
+    Session s(args);
+    int code = 0;
+    if (!s.parse(args, 0, 0, &code))
+        return code;
+    bool ok1 = false, ok2 = false;
+    demo::DemoOptions o;
+    o.incidents = s.value("incidents").toInt(&ok1);
+    o.seed = s.value("seed").toULongLong(&ok2);
+    if (!ok1 || o.incidents < 1 || o.incidents > 10000000)
+        return s.fail(QStringLiteral("--incidents must be between 1 and 10000000"));
+    if (!ok2)
+        return s.fail(QStringLiteral("--seed must be a number"));
+    if (!s.open(true, &code))
+        return code;
+    if (const qint64 n = s.ctx->store().incidentCount(); n > 0 && !s.has("force"))
+        return s.fail(
+            QStringLiteral(
+                "%1 already holds %2 incidents; demo data goes into a new database (--db NEW.db), "
+                "or add --force to mix it in")
+                .arg(s.ctx->dbPath())
+                .arg(n));
+    auto r = demo::runDemo(s.engine(), o, [&](qint64 done, qint64 total) {
+        if (!s.json && total > 20000)
+            fprintf(stderr, "\r%lld/%lld commands", qlonglong(done), qlonglong(total));
+    });
+    if (!r)
+        return s.fail(r.errorMessage());
+    if (s.json)
+        printJson(QJsonObject{{QStringLiteral("commands"), *r},
+                              {QStringLiteral("incidents"), s.ctx->store().incidentCount()}});
+    else
+        out() << "demo: " << *r << " commands applied; " << s.ctx->store().incidentCount()
+              << " incidents in " << s.ctx->dbPath() << "\n";
+    return ExitOk;
+}
+
+int cmdCreate(const QStringList &args)
+{
+    Session s(args);
+    int code = 0;
+    if (!s.parse(args, 0, 0, &code))
+        return code;
+    if (!s.has("title"))
+        return s.usage(QStringLiteral("--title is required"));
+    if (!s.has("severity") && !(s.has("impact") && s.has("urgency")) && !s.has("priority"))
+        return s.usage(QStringLiteral("--severity is required (critical, high, medium, low)"));
+    if (!s.open(true, &code))
+        return code;
+    QJsonObject a{{QStringLiteral("title"), s.value("title")},
+                  {QStringLiteral("severity"), s.value("severity")},
+                  {QStringLiteral("description"), s.value("description")},
+                  {QStringLiteral("impact"), s.value("impact")},
+                  {QStringLiteral("urgency"), s.value("urgency")},
+                  {QStringLiteral("priority"), s.value("priority")},
+                  {QStringLiteral("category"), s.value("category")},
+                  {QStringLiteral("subcategory"), s.value("subcategory")},
+                  {QStringLiteral("services"), QJsonArray::fromStringList(s.values("service"))},
+                  {QStringLiteral("cis"), QJsonArray::fromStringList(s.values("ci"))},
+                  {QStringLiteral("assignee"), s.value("assignee")},
+                  {QStringLiteral("assignment_group"), s.value("group")},
+                  {QStringLiteral("commander"), s.value("commander")},
+                  {QStringLiteral("alerts"), QJsonArray::fromStringList(s.values("alert"))},
+                  {QStringLiteral("reporter"), s.actor}};
+    // Groups are checked where people name them (imported history may carry others).
+    if (auto g = engine::rules::checkAssignmentGroup(s.engine().oncall(), s.value("group")); !g)
+        return s.fail(g.errorMessage());
+    auto r = s.engine().execute(Command::open(a, s.actor));
+    if (!r)
+        return s.fail(r.errorMessage());
+    if (s.json)
+        printJson(s.ctx->store().incidentByUid(r->incidentUid)->toJson());
+    else
+        out() << r->number << "\n";
+    out().flush();
+    suggestForNewIncident(*s.ctx, r->number); // triage.suggested, when a model exists
+    return ExitOk;
+}
+
+int cmdList(const QStringList &args)
+{
+    Session s(args);
+    int code = 0;
+    if (!s.parse(args, 0, 0, &code) || !s.open(false, &code))
+        return code;
+    auto q = listQuery(s);
+    if (!q)
+        return s.fail(q.errorMessage());
+    const auto rows = s.ctx->store().list(*q);
+    if (s.json) {
+        QJsonArray arr;
+        for (const auto &i : rows)
+            arr << i.toJson();
+        printJson(arr);
+    } else {
+        for (const auto &i : rows)
+            printIncidentLine(i);
+        if (rows.isEmpty())
+            out() << "no incidents match\n";
+    }
+    return ExitOk;
+}
+
+QString csvField(QString v)
+{
+    if (v.contains(u',') || v.contains(u'"') || v.contains(u'\n') || v.contains(u'\r'))
+        v = u'"' + v.replace(u'"', QStringLiteral("\"\"")) + u'"';
+    return v;
+}
+
+int cmdExport(const QStringList &args)
+{
+    Session s(args);
+    int code = 0;
+    if (!s.parse(args, 0, 0, &code))
+        return code;
+    const QString fmt = s.value("format").toLower();
+    if (fmt != u"json" && fmt != u"csv")
+        return s.fail(QStringLiteral("--format must be json or csv"));
+    const QString per = s.value("per").toLower();
+    if (per != u"event" && per != u"incident")
+        return s.fail(
+            QStringLiteral("--per must be event or incident, not '%1'").arg(s.value("per")));
+    if (per == u"incident" && fmt != u"csv")
+        return s.fail(
+            QStringLiteral("--per applies to --format csv (JSON nests each incident's timeline)"));
+    if (!s.open(false, &code))
+        return code;
+    auto q = listQuery(s);
+    if (!q)
+        return s.fail(q.errorMessage());
+    if (!s.has("limit"))
+        q->limit = std::numeric_limits<int>::max();
+    q->sort = store::SortKey::Number;
+    q->descending = false;
+    QFile file;
+    QTextStream fileStream;
+    QTextStream *o = &out();
+    if (s.has("out")) {
+        file.setFileName(s.value("out"));
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            return s.fail(
+                QStringLiteral("cannot write %1: %2").arg(s.value("out"), file.errorString()));
+        fileStream.setDevice(&file);
+        o = &fileStream;
+    }
+    const bool perIncident = per == u"incident";
+    // Page through in chunks so a million-incident export runs in bounded memory.
+    const qint64 total = q->limit;
+    qint64 written = 0;
+    store::ListQuery page = *q;
+    page.limit = 1000;
+    if (fmt == u"csv" && perIncident)
+        *o << "number,uid,title,severity,priority,state,open,assignee,assignment_group,commander,"
+              "services,category,"
+              "root_cause,created_at,acknowledged_at,mitigated_at,resolved_at,closed_at,sla_"
+              "response_breached,"
+              "sla_resolution_breached,time_spent_minutes,events\n";
+    else if (fmt == u"csv")
+        *o << "number,uid,title,severity,priority,state,assignee,assignment_group,commander,"
+              "services,created_at,acknowledged_at,resolved_at,event_seq,event_at,event_actor,"
+              "event_kind,event_payload\n";
+    else
+        *o << "[\n";
+    bool first = true;
+    while (written < total) {
+        const auto rows = s.ctx->store().list(page);
+        if (rows.isEmpty())
+            break;
+        for (const auto &i : rows) {
+            if (written++ >= total)
+                break;
+            const QJsonObject j = i.toJson();
+            if (perIncident) {
+                *o << QStringList{i.number,
+                                  i.uid,
+                                  csvField(i.title),
+                                  severityName(i.severity),
+                                  priorityName(i.priority),
+                                  csvField(i.state),
+                                  i.open ? QStringLiteral("true") : QStringLiteral("false"),
+                                  csvField(i.assignee),
+                                  csvField(i.assignmentGroup),
+                                  csvField(i.commander),
+                                  csvField(i.services.join(u';')),
+                                  csvField(i.category),
+                                  csvField(i.rootCause),
+                                  j[u"created_at"].toString(),
+                                  j[u"acknowledged_at"].toString(),
+                                  j[u"mitigated_at"].toString(),
+                                  j[u"resolved_at"].toString(),
+                                  j[u"closed_at"].toString(),
+                                  j[u"sla_response_breached"].toBool() ? QStringLiteral("true")
+                                                                       : QStringLiteral("false"),
+                                  j[u"sla_resolution_breached"].toBool() ? QStringLiteral("true")
+                                                                         : QStringLiteral("false"),
+                                  QString::number(i.timeSpentMinutes),
+                                  QString::number(i.eventCount)}
+                          .join(u',')
+                   << '\n';
+                continue;
+            }
+            const auto tl = s.ctx->store().timeline(i.uid);
+            if (fmt == u"json") {
+                QJsonObject obj = j;
+                QJsonArray ev;
+                for (const auto &e : tl)
+                    ev << e.toJson();
+                obj[u"timeline"] = ev;
+                *o << (first ? "" : ",\n") << QJsonDocument(obj).toJson(QJsonDocument::Compact);
+                first = false;
+            } else {
+                const QString head = QStringList{i.number,
+                                                 i.uid,
+                                                 csvField(i.title),
+                                                 severityName(i.severity),
+                                                 priorityName(i.priority),
+                                                 csvField(i.state),
+                                                 csvField(i.assignee),
+                                                 csvField(i.assignmentGroup),
+                                                 csvField(i.commander),
+                                                 csvField(i.services.join(u';')),
+                                                 j[u"created_at"].toString(),
+                                                 j[u"acknowledged_at"].toString(),
+                                                 j[u"resolved_at"].toString()}
+                                         .join(u',');
+                for (const auto &e : tl)
+                    *o << head << ',' << e.seq << ',' << e.toJson()[u"at"].toString() << ','
+                       << csvField(e.actor) << ',' << e.kind << ','
+                       << csvField(QString::fromUtf8(e.payloadJson())) << '\n';
+            }
+        }
+        page.offset += rows.size();
+    }
+    if (fmt == u"json")
+        *o << "\n]\n";
+    o->flush();
+    if (s.has("out"))
+        fprintf(stderr, "exported %lld incidents to %s\n", qlonglong(written),
+                s.value("out").toUtf8().constData());
+    return ExitOk;
+}
+
+int cmdShow(const QStringList &args)
+{
+    Session s(args);
+    int code = 0;
+    if (!s.parse(args, 1, 1, &code) || !s.open(false, &code))
+        return code;
+    auto inc = s.ctx->store().findIncident(s.pos(0));
+    if (!inc)
+        return s.fail(QStringLiteral("no incident '%1'").arg(s.pos(0)));
+    const auto tl = s.ctx->store().timeline(inc->uid);
+    if (s.json) {
+        QJsonObject o = inc->toJson();
+        QJsonArray ev;
+        for (const auto &e : tl)
+            ev << e.toJson();
+        o[u"timeline"] = ev;
+        o[u"allowed_transitions"] = QJsonArray::fromStringList(s.engine().allowedTransitions(*inc));
+        printJson(o);
+        return ExitOk;
+    }
+    // Everything below may come from a back end or an alert payload: printed without the
+    // terminal control characters it might carry.
+    const qint64 now = s.ctx->clock().nowMs();
+    out() << inc->number << "  " << printable(inc->title) << "\n"
+          << "  severity " << severityLabel(inc->severity) << " (" << severityName(inc->severity)
+          << ")  priority " << priorityName(inc->priority) << "  state " << printable(inc->state)
+          << (inc->open ? "" : " (closed)") << "\n"
+          << "  assignee "
+          << (inc->assignee.isEmpty() ? QStringLiteral("-") : printable(inc->assignee))
+          << "  group "
+          << (inc->assignmentGroup.isEmpty() ? QStringLiteral("-")
+                                             : printable(inc->assignmentGroup))
+          << "  commander "
+          << (inc->commander.isEmpty() ? QStringLiteral("-") : printable(inc->commander)) << "\n"
+          << "  services "
+          << (inc->services.isEmpty() ? QStringLiteral("-")
+                                      : printable(inc->services.join(QStringLiteral(", "))))
+          << "\n"
+          << "  responders "
+          << (inc->responders.isEmpty() ? QStringLiteral("-")
+                                        : printable(inc->responders.join(QStringLiteral(", "))))
+          << "\n"
+          << "  alerts "
+          << (inc->alerts.isEmpty() ? QStringLiteral("-") : printable(inc->alerts.join(QStringLiteral(", "))))
+          << "\n"
+          << "  created " << when(inc->createdAt) << "  acknowledged " << when(inc->acknowledgedAt)
+          << "  resolved " << when(inc->resolvedAt) << "\n";
+    if (inc->open && inc->activeDeadline() > 0) {
+        const qint64 left = inc->slaRemaining(now);
+        out() << "  SLA " << (inc->acknowledgedAt == 0 ? "response" : "resolution") << " due "
+              << when(inc->activeDeadline()) << (inc->slaPausedSince > 0 ? " (paused)" : "")
+              << (left < 0 ? "  BREACHED" : "") << "\n";
+    }
+    out() << "  next: " << s.engine().allowedTransitions(*inc).join(QStringLiteral(", "))
+          << "\n\nTimeline:\n";
+    for (const auto &e : tl)
+        out() << "  " << when(e.ts) << "  " << QStringLiteral("%1").arg(printable(e.actor), -14)
+              << " " << printable(itemmodels::describeTimelineEvent(e)) << "\n";
+    return ExitOk;
+}
+
+int cmdTransition(const QStringList &args)
+{
+    Session s(args);
+    int code = 0;
+    if (!s.parse(args, 2, 2, &code) || !s.open(false, &code))
+        return code;
+    QJsonObject extra{{QStringLiteral("note"), s.value("note")},
+                      {QStringLiteral("resolution_note"), s.value("resolution-note")},
+                      {QStringLiteral("root_cause"), s.value("root-cause")}};
+    if (s.has("time-spent"))
+        extra[u"time_spent"] = s.value("time-spent");
+    return s.outcome(s.engine().execute(Command::transition(s.pos(0), s.pos(1), s.actor, extra)),
+                     QStringLiteral("now %1").arg(s.pos(1)));
+}
+
+int cmdAck(const QStringList &args)
+{
+    Session s(args);
+    int code = 0;
+    if (!s.parse(args, 1, 1, &code) || !s.open(false, &code))
+        return code;
+    return s.outcome(
+        s.engine().execute(Command::make(Command::Kind::Acknowledge, s.pos(0), {}, s.actor)),
+        QStringLiteral("acknowledged"));
+}
+
+int cmdAssign(const QStringList &args)
+{
+    Session s(args);
+    int code = 0;
+    if (!s.parse(args, 1, 2, &code) || !s.open(false, &code))
+        return code;
+    const QString who = s.has("to") ? s.value("to") : s.pos(1);
+    return s.outcome(s.engine().execute(Command::make(Command::Kind::Assign, s.pos(0),
+                                                      {{QStringLiteral("assignee"), who},
+                                                       {QStringLiteral("group"), s.value("group")}},
+                                                      s.actor)),
+                     QStringLiteral("assigned"));
+}
+
+int cmdApprove(const QStringList &args)
+{
+    Session s(args);
+    int code = 0;
+    if (!s.parse(args, 1, 1, &code) || !s.open(false, &code))
+        return code;
+    QString gate = s.value("for");
+    if (gate.isEmpty()) {
+        // Without --for, the approval is for the gate the incident waits at: the next
+        // state that needs one. Naming it keeps "approved" from meaning "approved anything".
+        auto inc = s.ctx->store().findIncident(s.pos(0));
+        if (!inc)
+            return s.fail(QStringLiteral("no incident '%1'").arg(s.pos(0)));
+        QStringList gated;
+        for (const QString &to : s.engine().workflow().allowedTargets(inc->state)) {
+            const QString why = s.engine().whyNot(*inc, to);
+            if (why.contains(QStringLiteral("approval")))
+                gated << to;
+        }
+        if (gated.size() == 1)
+            gate = gated.first();
+        else if (gated.isEmpty())
+            return s.fail(
+                QStringLiteral(
+                    "%1 waits at no approval gate from '%2'; name the state with --for STATE")
+                    .arg(inc->number, inc->state));
+        else
+            return s.fail(QStringLiteral("%1 has approval gates for %2; name one with --for STATE")
+                              .arg(inc->number, gated.join(QStringLiteral(", "))));
+    }
+    auto r = s.engine().execute(Command::make(
+        Command::Kind::Approve, s.pos(0),
+        {{QStringLiteral("for"), gate}, {QStringLiteral("comment"), s.value("comment")}}, s.actor));
+    QString granted = gate;
+    if (r)
+        for (const auto &e : r->events)
+            if (e.kind == kinds::ApprovalGranted)
+                granted = e.payload[u"for"].toString(gate);
+    return s.outcome(r, QStringLiteral("approved by %1 for %2").arg(s.actor, granted));
+}
+
+int cmdNote(const QStringList &args)
+{
+    Session s(args);
+    int code = 0;
+    if (!s.parse(args, 2, -1, &code) || !s.open(false, &code))
+        return code;
+    return s.outcome(
+        s.engine().execute(Command::note(s.pos(0), s.positional().mid(1).join(u' '), s.actor)),
+        QStringLiteral("note added"));
+}
+
+int cmdSet(const QStringList &args)
+{
+    Session s(args);
+    int code = 0;
+    if (!s.parse(args, 3, -1, &code) || !s.open(false, &code))
+        return code;
+    const QString field = s.pos(1).replace(u'-', u'_');
+    QJsonValue value = s.positional().mid(2).join(u' ');
+    if (field == u"services" || field == u"cis" || field == u"responders")
+        value = QJsonArray::fromStringList(
+            s.positional().mid(2).join(u',').split(u',', Qt::SkipEmptyParts));
+    return s.outcome(
+        s.engine().execute(Command::make(
+            Command::Kind::SetField, s.pos(0),
+            {{QStringLiteral("field"), field}, {QStringLiteral("value"), value}}, s.actor)),
+        QStringLiteral("%1 updated").arg(field));
+}
+
+int cmdLinkAlert(const QStringList &args)
+{
+    Session s(args);
+    int code = 0;
+    if (!s.parse(args, 2, 2, &code) || !s.open(false, &code))
+        return code;
+    return s.outcome(
+        s.engine().execute(Command::make(Command::Kind::LinkAlert, s.pos(0),
+                                         {{QStringLiteral("alert"), s.pos(1)},
+                                          {QStringLiteral("source"), s.value("source")},
+                                          {QStringLiteral("title"), s.value("title")}},
+                                         s.actor)),
+        QStringLiteral("alert linked"));
+}
+
+int cmdAttach(const QStringList &args)
+{
+    Session s(args);
+    int code = 0;
+    if (!s.parse(args, 1, 1, &code) || !s.open(false, &code))
+        return code;
+    QJsonObject a{{QStringLiteral("url"), s.value("url")},
+                  {QStringLiteral("path"), s.value("file")},
+                  {QStringLiteral("title"), s.value("title")}};
+    a[u"kind"] = s.has("kind") ? s.value("kind")
+                               : (s.has("file") ? QStringLiteral("file") : QStringLiteral("link"));
+    if (s.value("title").isEmpty())
+        a.remove(QStringLiteral("title"));
+    return s.outcome(
+        s.engine().execute(Command::make(Command::Kind::AttachEvidence, s.pos(0), a, s.actor)),
+        QStringLiteral("evidence attached"));
+}
+
+int cmdStatus(const QStringList &args)
+{
+    Session s(args);
+    int code = 0;
+    if (!s.parse(args, 2, -1, &code) || !s.open(false, &code))
+        return code;
+    return s.outcome(
+        s.engine().execute(Command::make(
+            Command::Kind::StatusUpdate, s.pos(0),
+            {{QStringLiteral("message"), s.positional().mid(1).join(u' ')},
+             {QStringLiteral("visibility"),
+              s.has("external") ? QStringLiteral("external") : QStringLiteral("internal")}},
+            s.actor)),
+        QStringLiteral("status update posted"));
+}
+
+int cmdCommanderOrResponder(const QStringList &args)
+{
+    Session s(args);
+    int code = 0;
+    if (!s.parse(args, 2, 2, &code) || !s.open(false, &code))
+        return code;
+    const bool c = s.spec.name == u"commander";
+    return s.outcome(
+        s.engine().execute(Command::make(
+            c ? Command::Kind::SetCommander : Command::Kind::AddResponder, s.pos(0),
+            {{c ? QStringLiteral("commander") : QStringLiteral("responder"), s.pos(1)}}, s.actor)),
+        c ? QStringLiteral("commander set") : QStringLiteral("responder added"));
+}
+
+int cmdBulkClose(const QStringList &args)
+{
+    Session s(args);
+    int code = 0;
+    if (!s.parse(args, 0, 0, &code))
+        return code;
+    bool ok = false;
+    const int d = s.value("stale-days").toInt(&ok);
+    if (!s.has("stale-days") || !ok || d < 1)
+        return s.fail(QStringLiteral("--stale-days N is required (N >= 1)"));
+    if (!s.open(false, &code))
+        return code;
+    const bool dry = s.has("dry-run");
+    auto r = s.engine().bulkCloseStale(d, dry);
+    if (!r)
+        return s.fail(r.errorMessage());
+    if (s.json) {
+        QJsonArray arr;
+        for (const auto &i : *r)
+            arr << i.number;
+        printJson(QJsonObject{{QStringLiteral("dry_run"), dry},
+                              {QStringLiteral("incidents"), arr},
+                              {QStringLiteral("state"), s.engine().workflow().staleCloseState()}});
+    } else {
+        out() << "Found " << r->size() << " stale incidents"
+              << (dry ? " (dry run, nothing changed)" : "") << "\n";
+        for (const auto &i : *r)
+            out() << "  " << (dry ? "would close " : "closed ") << i.number << " ("
+                  << printable(i.title.left(60)) << ")\n";
+    }
+    return ExitOk;
+}
+
+int cmdOncall(const QStringList &args)
+{
+    Session s(args);
+    int code = 0;
+    if (!s.parse(args, 0, 0, &code) || !s.open(false, &code))
+        return code;
+    const qint64 t = app::parseTimeArg(s.value("at"), s.ctx->clock().nowMs());
+    if (t < 0)
+        return s.fail(QStringLiteral("--at '%1' is not a time (ISO 8601)").arg(s.value("at")));
+    QStringList groups;
+    if (s.has("group"))
+        groups << s.value("group");
+    else
+        for (const auto &g : s.engine().oncall().groups())
+            groups << g.name;
+    QJsonArray arr;
+    for (const QString &g : groups) {
+        auto a = s.engine().oncall().onCall(g, t);
+        if (!a)
+            return s.fail(a.errorMessage());
+        arr << QJsonObject{{QStringLiteral("group"), a->group},
+                           {QStringLiteral("member"), a->member},
+                           {QStringLiteral("override"), a->override},
+                           {QStringLiteral("from"), when(a->shiftStart)},
+                           {QStringLiteral("until"), when(a->shiftEnd)}};
+        if (!s.json)
+            out() << QStringLiteral("%1  %2  %3 → %4%5\n")
+                         .arg(a->group, -22)
+                         .arg(a->member, -14)
+                         .arg(when(a->shiftStart), when(a->shiftEnd))
+                         .arg(a->override ? QStringLiteral("  (override)") : QString());
+    }
+    if (s.json)
+        printJson(arr);
+    return ExitOk;
+}
+
+int cmdVerify(const QStringList &args)
+{
+    Session s(args);
+    int code = 0;
+    if (!s.parse(args, 0, 0, &code) || !s.open(false, &code))
+        return code;
+    const auto rep = s.ctx->store().verify([&](const QString &m) {
+        if (!s.json)
+            fprintf(stderr, "%s\n", m.toUtf8().constData());
+    });
+    if (s.json)
+        printJson(QJsonObject{{QStringLiteral("ok"), rep.ok},
+                              {QStringLiteral("events"), rep.events},
+                              {QStringLiteral("incidents"), rep.incidents},
+                              {QStringLiteral("faults"), QJsonArray::fromStringList(rep.faults)}});
+    else {
+        for (const auto &f : rep.faults)
+            out() << "FAULT " << printable(f) << "\n";
+        out() << (rep.ok ? "ok" : "FAILED") << ": " << rep.events << " events, " << rep.incidents
+              << " incidents\n";
+    }
+    return rep.ok ? ExitOk : ExitFailure;
+}
+
+int cmdRebuild(const QStringList &args)
+{
+    Session s(args);
+    int code = 0;
+    if (!s.parse(args, 0, 0, &code) || !s.open(false, &code))
+        return code;
+    if (auto r = s.ctx->store().rebuildProjection(); !r)
+        return s.fail(r.errorMessage());
+    out() << "rebuilt " << s.ctx->store().incidentCount() << " incidents from the log\n";
+    return ExitOk;
+}
+
+int cmdTick(const QStringList &args)
+{
+    Session s(args);
+    int code = 0;
+    if (!s.parse(args, 0, 0, &code) || !s.open(false, &code))
+        return code;
+    auto r = s.engine().checkSla(s.ctx->clock().nowMs());
+    if (!r)
+        return s.fail(r.errorMessage());
+    out() << *r << " SLA breaches recorded\n";
+    return ExitOk;
+}
+
+void printWorkflow(Session &s, const workflow::Workflow &wf)
+{
+    QJsonArray states;
+    for (const auto &st : wf.states())
+        states << QJsonObject{
+            {QStringLiteral("id"), st.id},
+            {QStringLiteral("sla"), workflow::slaModeName(st.sla)},
+            {QStringLiteral("stamps"), st.stamps},
+            {QStringLiteral("open"), st.open},
+            {QStringLiteral("next"), QJsonArray::fromStringList(wf.allowedTargets(st.id))}};
+    if (s.json) {
+        printJson(QJsonObject{{QStringLiteral("name"), wf.name()},
+                              {QStringLiteral("source"), wf.source()},
+                              {QStringLiteral("states"), states}});
+        return;
+    }
+    out() << "workflow " << wf.name() << " (" << wf.source() << ")\n";
+    for (const auto &st : wf.states())
+        out() << QStringLiteral("  %1 sla=%2%3 -> %4\n")
+                     .arg(st.id, -18)
+                     .arg(workflow::slaModeName(st.sla), -8)
+                     .arg(st.stamps.isEmpty() ? QString() : QStringLiteral(" stamps=") + st.stamps)
+                     .arg(wf.allowedTargets(st.id).join(QStringLiteral(", ")));
+}
+
+int cmdWorkflow(const QStringList &args)
+{
+    Session s(args);
+    int code = 0;
+    if (!s.parse(args, 0, 2, &code))
+        return code;
+    const QString verb = s.pos(0).isEmpty() ? QStringLiteral("show") : s.pos(0);
+    if (verb == u"show") {
+        if (s.positional().size() > 1)
+            return s.usage(QStringLiteral("unexpected argument '%1'").arg(s.pos(1)));
+        if (s.has("map"))
+            return s.usage(QStringLiteral("--map goes with `sitrep workflow set NAME|FILE`"));
+        if (!s.open(false, &code))
+            return code;
+        printWorkflow(s, s.engine().workflow());
+        return ExitOk;
+    }
+    if (verb != u"set") {
+        const QString near = closestMatch(verb, {QStringLiteral("show"), QStringLiteral("set")});
+        return s.usage(QStringLiteral("unknown workflow subcommand '%1'%2 (show, set NAME|FILE)")
+                           .arg(verb, near.isEmpty()
+                                          ? QString()
+                                          : QStringLiteral("; did you mean '%1'?").arg(near)));
+    }
+    if (s.pos(1).isEmpty())
+        return s.usage(
+            QStringLiteral("missing argument: sitrep workflow set NAME|FILE [--map FROM=TO ...]"));
+    QHash<QString, QString> mapping;
+    for (const QString &m : s.values("map")) {
+        const qsizetype eq = m.indexOf(u'=');
+        if (eq <= 0 || eq == m.size() - 1)
+            return s.usage(
+                QStringLiteral("--map '%1' must look like FROM=TO (state names)").arg(m));
+        mapping.insert(m.left(eq).trimmed(), m.mid(eq + 1).trimmed());
+    }
+    if (!s.open(true, &code))
+        return code;
+    auto r = app::switchWorkflow(*s.ctx, s.pos(1), mapping, s.actor);
+    if (!r)
+        return s.fail(r.errorMessage());
+    if (s.json) {
+        printJson(QJsonObject{{QStringLiteral("workflow"), r->name},
+                              {QStringLiteral("source"), r->source},
+                              {QStringLiteral("moved"), r->moved},
+                              {QStringLiteral("moves"), QJsonArray::fromStringList(r->moves)}});
+    } else {
+        out() << "workflow " << r->name << " (" << r->source << ") saved";
+        out() << (r->moved ? QStringLiteral("; %1 open incidents moved\n").arg(r->moved)
+                           : QStringLiteral("\n"));
+        for (const QString &m : r->moves)
+            out() << "  " << m << "\n";
+    }
+    return ExitOk;
+}
+
+int cmdHelp(const QStringList &args)
+{
+    QCommandLineParser p;
+    addTableOptions(p, *findCommand(QStringLiteral("help")));
+    QStringList a = args;
+    a.removeAt(1);
+    if (!p.parse(a))
+        return usageFail(parseError(p, *findCommand(QStringLiteral("help"))));
+    if (p.isSet(QStringLiteral("man"))) {
+        if (!p.positionalArguments().isEmpty())
+            return usageFail(
+                QStringLiteral("--man prints the whole manual; give no command with it"));
+        out() << manPage();
+        return ExitOk;
+    }
+    const QStringList pos = p.positionalArguments();
+    if (pos.isEmpty()) {
+        out() << usageText();
+        return ExitOk;
+    }
+    if (pos.size() > 1)
+        return usageFail(QStringLiteral("unexpected argument '%1'").arg(pos[1]));
+    const CommandSpec *c = findCommand(pos[0]);
+    if (!c) {
+        QStringList names;
+        for (const auto &x : commands())
+            names << x.name;
+        const QString near = closestMatch(pos[0], names);
+        return usageFail(QStringLiteral("no command '%1'%2")
+                             .arg(pos[0], near.isEmpty()
+                                              ? QString()
+                                              : QStringLiteral("; did you mean '%1'?").arg(near)));
+    }
+    out() << commandHelp(*c);
+    return ExitOk;
+}
+
+// --- the table -------------------------------------------------------------------------
+
+OptionSpec dbOption()
+{
+    return {
+        QStringLiteral("db"),
+        QStringLiteral("PATH"),
+        QStringLiteral("Database file (default: $SITREP_DB, else the application data folder)."),
+        {}};
+}
+OptionSpec jsonOption()
+{
+    return {QStringLiteral("json"), {}, QStringLiteral("Print JSON."), {}};
+}
+OptionSpec actorOption()
+{
+    return {QStringLiteral("actor"),
+            QStringLiteral("NAME"),
+            QStringLiteral("Who is acting, without a back end (default: the login name); with one, "
+                           "always the token's user."),
+            {}};
+}
+OptionSpec newWorkflowOption()
+{
+    return {QStringLiteral("workflow"),
+            QStringLiteral("NAME|FILE"),
+            QStringLiteral("Workflow preset (sre, itil, pipeline) or YAML file, for a database "
+                           "with no incidents yet "
+                           "(`sitrep workflow set` changes it later)."),
+            {}};
+}
+OptionSpec opt(const char *name, const char *valueName, const char *help,
+               const char *defaultValue = "")
+{
+    return {QString::fromLatin1(name), QString::fromLatin1(valueName), QString::fromUtf8(help),
+            QString::fromLatin1(defaultValue)};
+}
+OptionSpec flag(const char *name, const char *help)
+{
+    return {QString::fromLatin1(name), {}, QString::fromUtf8(help), {}};
+}
+SubcommandSpec sub(const char *name, const char *args, const char *summary)
+{
+    return {QString::fromLatin1(name), QString::fromUtf8(args), QString::fromUtf8(summary)};
+}
+
+QList<OptionSpec> filterOptions()
+{
+    return {opt("state", "S", "Only incidents in this state (repeatable)."),
+            opt("priority", "P", "Only this priority (P1 to P4)."),
+            opt("severity", "S", "Only this severity (critical, high, medium, low)."),
+            opt("search", "Q", "Full-text search of titles, descriptions and notes."),
+            opt("limit", "N", "At most N incidents."),
+            opt("service", "X", "Only incidents affecting this service."),
+            opt("assignee", "A", "Only incidents assigned to A."),
+            flag("open", "Open incidents only.")};
+}
+
+QList<CommandSpec> buildTable()
+{
+    const OptionSpec db = dbOption(), json = jsonOption(), actor = actorOption();
+    QList<CommandSpec> t;
+    t << CommandSpec{QStringLiteral("demo"),
+                     {},
+                     QStringLiteral("[--incidents N] [--seed S]"),
+                     QStringLiteral("fill a new database with realistic demo data"),
+                     {opt("incidents", "N", "How many incidents.", "400"),
+                      opt("seed", "S", "Random seed (the same seed gives the same data).", "42"),
+                      flag("force", "Add demo data to a database that already holds incidents."),
+                      newWorkflowOption(), db, json},
+                     {},
+                     cmdDemo,
+                     {}};
+    t << CommandSpec{QStringLiteral("create"),
+                     {},
+                     QStringLiteral("--title T --severity S [...]"),
+                     QStringLiteral("open an incident, print its number"),
+                     {opt("title", "T", "One line: what is wrong."),
+                      opt("severity", "S", "critical, high, medium or low (or SEV1 to SEV4)."),
+                      opt("description", "D", "Longer description."),
+                      opt("impact", "I", "Impact (with --urgency: priority from the matrix)."),
+                      opt("urgency", "U", "Urgency (with --impact)."),
+                      opt("priority", "P", "P1 to P4, instead of severity or the matrix."),
+                      opt("category", "C", "Category (routes to an assignment group)."),
+                      opt("subcategory", "C", "Subcategory."),
+                      opt("service", "X", "Affected service (repeatable)."),
+                      opt("ci", "CI", "Affected configuration item (repeatable)."),
+                      opt("assignee", "A", "Assignee."), opt("group", "G", "Assignment group."),
+                      opt("commander", "N", "Incident commander."),
+                      opt("alert", "ID", "Related alert (repeatable)."), newWorkflowOption(), db,
+                      json, actor},
+                     {},
+                     cmdCreate,
+                     {}};
+    t << CommandSpec{QStringLiteral("list"),
+                     {},
+                     QStringLiteral("[--state S] [--priority P] [--search Q] [...]"),
+                     QStringLiteral("incidents, newest first"),
+                     filterOptions() + QList<OptionSpec>{db, json},
+                     {},
+                     cmdList,
+                     {}};
+    t << CommandSpec{QStringLiteral("show"),
+                     {},
+                     QStringLiteral("NUMBER"),
+                     QStringLiteral("an incident with its timeline"),
+                     {db, json},
+                     {},
+                     cmdShow,
+                     {}};
+    t << CommandSpec{QStringLiteral("ack"),
+                     {QStringLiteral("acknowledge")},
+                     QStringLiteral("NUMBER"),
+                     QStringLiteral("acknowledge"),
+                     {db, json, actor},
+                     {},
+                     cmdAck,
+                     {}};
+    t << CommandSpec{QStringLiteral("transition"),
+                     {},
+                     QStringLiteral("NUMBER STATE"),
+                     QStringLiteral("move through the workflow"),
+                     {opt("note", "T", "A note recorded with the move."),
+                      opt("resolution-note", "T", "Resolution note (resolving needs one)."),
+                      opt("root-cause", "C", "Root-cause category (resolving needs one)."),
+                      opt("time-spent", "M", "Minutes spent."), db, json, actor},
+                     {},
+                     cmdTransition,
+                     {}};
+    t << CommandSpec{
+        QStringLiteral("assign"),
+        {},
+        QStringLiteral("NUMBER [ASSIGNEE]"),
+        QStringLiteral("assign (a group alone assigns its on-call)"),
+        {opt("to", "A", "Assignee."), opt("group", "G", "Assignment group."), db, json, actor},
+        {},
+        cmdAssign,
+        {}};
+    t << CommandSpec{
+        QStringLiteral("approve"),
+        {},
+        QStringLiteral("NUMBER [--for STATE]"),
+        QStringLiteral("record a human approval for a gated state"),
+        {opt("for", "STATE", "The gated state (default: the one gate the incident waits at)."),
+         opt("comment", "T", "Why."), db, json, actor},
+        {},
+        cmdApprove,
+        {}};
+    t << CommandSpec{QStringLiteral("note"),
+                     {},
+                     QStringLiteral("NUMBER TEXT..."),
+                     QStringLiteral("add a note"),
+                     {db, json, actor},
+                     {},
+                     cmdNote,
+                     {}};
+    t << CommandSpec{QStringLiteral("set"),
+                     {},
+                     QStringLiteral("NUMBER FIELD VALUE..."),
+                     QStringLiteral("change a field"),
+                     {db, json, actor},
+                     {},
+                     cmdSet,
+                     QStringLiteral("Fields: title, description, severity, priority, impact, "
+                                    "urgency, category, subcategory, services, cis, "
+                                    "assignee, assignment_group, reporter, commander, responders, "
+                                    "root_cause, resolution_note, close_code, "
+                                    "time_spent.")};
+    t << CommandSpec{
+        QStringLiteral("link-alert"),
+        {},
+        QStringLiteral("NUMBER ALERT_ID"),
+        QStringLiteral("link an alert"),
+        {opt("source", "S", "Alert source."), opt("title", "T", "Alert title."), db, json, actor},
+        {},
+        cmdLinkAlert,
+        {}};
+    t << CommandSpec{QStringLiteral("attach"),
+                     {},
+                     QStringLiteral("NUMBER (--url U | --file F)"),
+                     QStringLiteral("attach evidence"),
+                     {opt("url", "URL", "Link to metrics, logs, traces."),
+                      opt("file", "PATH", "File or screenshot to store."),
+                      opt("kind", "K", "metric, log, trace, file, screenshot, link or dashboard."),
+                      opt("title", "T", "Title."), db, json, actor},
+                     {},
+                     cmdAttach,
+                     {}};
+    t << CommandSpec{QStringLiteral("status"),
+                     {},
+                     QStringLiteral("NUMBER MESSAGE..."),
+                     QStringLiteral("post a status update"),
+                     {flag("external", "Visible to stakeholders outside."), db, json, actor},
+                     {},
+                     cmdStatus,
+                     {}};
+    t << CommandSpec{QStringLiteral("commander"),
+                     {},
+                     QStringLiteral("NUMBER NAME"),
+                     QStringLiteral("set the incident commander"),
+                     {db, json, actor},
+                     {},
+                     cmdCommanderOrResponder,
+                     {}};
+    t << CommandSpec{QStringLiteral("responder"),
+                     {},
+                     QStringLiteral("NUMBER NAME"),
+                     QStringLiteral("add a responder"),
+                     {db, json, actor},
+                     {},
+                     cmdCommanderOrResponder,
+                     {}};
+    t << CommandSpec{QStringLiteral("bulk-close"),
+                     {},
+                     QStringLiteral("--stale-days N [--dry-run]"),
+                     QStringLiteral("close incidents untouched for N days"),
+                     {opt("stale-days", "N", "Untouched for N days."),
+                      flag("dry-run", "Only list them."), db, json},
+                     {},
+                     cmdBulkClose,
+                     {}};
+    t << CommandSpec{QStringLiteral("oncall"),
+                     {},
+                     QStringLiteral("[--group G] [--at TIME]"),
+                     QStringLiteral("who is on call"),
+                     {opt("group", "G", "Assignment group."),
+                      opt("at", "TIME", "Time (ISO 8601, default now)."), db, json},
+                     {},
+                     cmdOncall,
+                     {}};
+    t << CommandSpec{
+        QStringLiteral("export"),
+        {},
+        QStringLiteral("--format json|csv [--per event|incident] [filters]"),
+        QStringLiteral("incidents with their timelines, or one CSV row per incident"),
+        QList<OptionSpec>{
+            opt("format", "F", "json or csv."),
+            opt("per", "WHAT",
+                "CSV rows: one per event (with the incident's columns) or one per incident.",
+                "event"),
+            opt("out", "FILE", "Write to a file instead of standard output.")} +
+            filterOptions() + QList<OptionSpec>{db},
+        {},
+        cmdExport,
+        {}};
+    t << CommandSpec{QStringLiteral("verify"),
+                     {},
+                     {},
+                     QStringLiteral("check the hash chain and the projection"),
+                     {db, json},
+                     {},
+                     cmdVerify,
+                     {}};
+    t << CommandSpec{QStringLiteral("rebuild"),
+                     {},
+                     {},
+                     QStringLiteral("rebuild the projection from the log"),
+                     {db},
+                     {},
+                     cmdRebuild,
+                     {}};
+    t << CommandSpec{QStringLiteral("tick"),
+                     {},
+                     {},
+                     QStringLiteral("record SLA breaches that are due"),
+                     {db},
+                     {},
+                     cmdTick,
+                     {}};
+    t << CommandSpec{
+        QStringLiteral("workflow"),
+        {},
+        QStringLiteral("[show | set NAME|FILE [--map FROM=TO ...]]"),
+        QStringLiteral("the database's workflow, or save another one"),
+        {opt("map", "FROM=TO",
+             "set: move open incidents in state FROM to the new workflow's state TO (repeatable)."),
+         db, json, actor},
+        {sub("show", "", "the workflow in use (the default)"),
+         sub("set", "NAME|FILE [--map FROM=TO ...]",
+             "save a preset or YAML file as the workflow; refused while open incidents are in "
+             "states it lacks and no --map moves them")},
+        cmdWorkflow,
+        {}};
+    t << CommandSpec{QStringLiteral("sync"),
+                     {},
+                     QStringLiteral("[--once] [--token-file F]"),
+                     QStringLiteral("sync with the REST back end (backend.url)"),
+                     {flag("once", "One cycle (send, then pull), then exit."),
+                      opt("token-file", "PATH", "Read the bearer token from this file."), db, json},
+                     {},
+                     runSync,
+                     {}};
+    t << CommandSpec{
+        QStringLiteral("serve"),
+        {},
+        QStringLiteral("[--listen ADDR:PORT] [--token-file F]"),
+        QStringLiteral("webhook listener for alert sources, with escalation and reminder timers"),
+        {opt("listen", "ADDR:PORT", "Address and port to bind (port 0 picks a free one).",
+             "127.0.0.1:9095"),
+         opt("token-file", "FILE",
+             "File whose first line is the bearer token (else $SITREP_INGEST_TOKEN, else the "
+             "keychain)."),
+         opt("sentry-secret-file", "FILE",
+             "Sentry client secret for Sentry-Hook-Signature (default: the token)."),
+         opt("pagerduty-key-file", "FILE", "PagerDuty routing_key to accept (default: the token)."),
+         opt("ingest-config", "FILE",
+             "Correlation settings YAML (default: the built-in ingest.yaml)."),
+         opt("max-body", "BYTES", "Largest request body in bytes.", "1048576"),
+         opt("request-timeout", "MS", "Milliseconds one request may take to arrive.", "10000"), db},
+        {},
+        runServe,
+        {}};
+    t << CommandSpec{
+        QStringLiteral("config"),
+        {},
+        QStringLiteral("set KEY VALUE | get KEY | unset KEY | list"),
+        QStringLiteral("settings of the database (backend.url, sync.*, aws.*, notify.*, triage.*)"),
+        {db},
+        {sub("set", "KEY VALUE", "check and save a setting"), sub("get", "KEY", "print a setting"),
+         sub("unset", "KEY", "remove a setting (back to its default)"),
+         sub("list", "", "every setting with its value")},
+        runConfig,
+        QStringLiteral(
+            "Secrets never go here: `sitrep secret set NAME` keeps them in the system keychain.")};
+    t << CommandSpec{
+        QStringLiteral("secret"),
+        {},
+        QStringLiteral("set NAME | delete NAME | check NAME"),
+        QStringLiteral("a secret in the system keychain (the value is read from standard input)"),
+        {},
+        {sub("set", "NAME", "store the value read from standard input"),
+         sub("delete", "NAME", "remove it"),
+         sub("check", "NAME", "say whether it is set, without printing it")},
+        runSecret,
+        {}};
+    t << CommandSpec{
+        QStringLiteral("aws"),
+        {},
+        QStringLiteral("consume|notify [OPTIONS]"),
+        QStringLiteral("SQS alert consumer and notification delivery, headless"),
+        {opt("endpoint", "URL", "SQS/SNS endpoint URL (emulators, VPC endpoints)."),
+         opt("region", "REGION", "AWS region."),
+         opt("profile", "NAME", "Shared credentials profile."),
+         opt("queue", "URL", "Alert queue URL."),
+         flag("once", "One round, then exit with a JSON summary."),
+         opt("wait", "S", "Long-poll seconds (0-20).", "20"),
+         opt("visibility", "S", "Visibility timeout of received messages."),
+         opt("config", "FILE", "Notification channels YAML."),
+         opt("slack-token-file", "FILE",
+             "File whose first line is the Slack bot token (else the keychain)."),
+         db},
+        {sub("consume", "--queue URL [--once] [--wait S] [--visibility S]",
+             "ingest alerts from an SQS queue"),
+         sub("notify", "[--config FILE] [--slack-token-file FILE] [--once]",
+             "deliver notifications (SNS, Slack, webhooks)")},
+        runAws,
+        QStringLiteral(
+            "Settings default to the database's aws.* and notify.*; AWS keys come from "
+            "AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY, else the system keychain, else ~/.aws/credentials.")};
+    t << CommandSpec{
+        QStringLiteral("postmortem"),
+        {},
+        QStringLiteral("SUBCOMMAND [OPTIONS]"),
+        QStringLiteral("postmortem documents"),
+        {opt("format", "F", "md, html or pdf."), opt("out", "FILE", "Output file."),
+         opt("file", "FILE", "Input file."), opt("note", "T", "Version note."),
+         flag("open", "Open action items only."), opt("set", "FILE", "Template file."),
+         flag("reset", "Back to the default template."),
+         opt("mail-domain", "D", "Domain for attendees without one."), db, json, actor},
+        {sub("show", "NUMBER",
+             "the postmortem (a draft from the timeline if none was saved yet; nothing is "
+             "written)"),
+         sub("export", "NUMBER --format md|html|pdf --out FILE",
+             "write it as Markdown, HTML or PDF"),
+         sub("status", "NUMBER draft|in_review|published", "move it through review"),
+         sub("save", "NUMBER --file F [--note T]", "store F as a new version"),
+         sub("versions", "NUMBER", "version history"),
+         sub("restore", "NUMBER VERSION", "make an old version current (as a new version)"),
+         sub("ics", "NUMBER --out FILE", "review meeting invitation (RFC 5545)"),
+         sub("sync-actions", "NUMBER", "track the Action Items section as action items"),
+         sub("actions", "[--open]", "action items of all incidents, overdue first"),
+         sub("template", "[--set FILE | --reset]", "the section template in use"),
+         sub("rebuild", "", "rebuild action items and knowledge-base articles from the log")},
+        runPostmortem,
+        {}};
+    t << CommandSpec{
+        QStringLiteral("runbook"),
+        {},
+        QStringLiteral("SUBCOMMAND [OPTIONS]"),
+        QStringLiteral("runbooks and escalations"),
+        {opt("folder", "DIR",
+             "User runbook folder (default: the database's runbooks.folder, else "
+             "$SITREP_RUNBOOKS)."),
+         flag("uncheck", "Clear the step instead."), db, json, actor},
+        {sub("list", "", "runbooks (built in and user folder) and load errors"),
+         sub("show", "ID", "a runbook's steps"),
+         sub("validate", "FILE...", "check runbook files (errors name file and line)"),
+         sub("match", "NUMBER", "runbooks that fit an incident"),
+         sub("check", "NUMBER RUNBOOK STEP [--uncheck]", "tick a step (recorded in the timeline)"),
+         sub("tick", "", "record the escalations that are due")},
+        runRunbook,
+        {}};
+    t << CommandSpec{
+        QStringLiteral("problem"),
+        {},
+        QStringLiteral("SUBCOMMAND [OPTIONS]"),
+        QStringLiteral("problems, known errors, knowledge base"),
+        {opt("title", "T", "Title."), opt("description", "D", "Description."),
+         opt("owner", "O", "Owner."), flag("open", "Open problems only."),
+         opt("field", "F", "Field to update."), opt("value", "V", "New value."),
+         opt("symptom", "S", "Symptom."), opt("workaround", "W", "Workaround."),
+         opt("root-cause", "R", "Root cause."), opt("problem", "PRB", "Problem number."),
+         opt("service", "X", "Service (repeatable)."), opt("note", "T", "Resolution note."),
+         opt("out", "FILE", "Output file."), db, json, actor},
+        {sub("create", "--title T [--description D] [--owner O]", "open a problem"),
+         sub("list", "[--open]", "problems"), sub("show", "PRB", "a problem"),
+         sub("link", "PRB INCIDENT", "link an incident to a problem"),
+         sub("update", "PRB --field F --value V",
+             "status, root_cause, workaround, description, owner or title"),
+         sub("known-error",
+             "--title T --symptom S [--workaround W] [--root-cause R] [--problem PRB] [--service "
+             "X]",
+             "record a known error"),
+         sub("known-errors", "", "the known-error database"),
+         sub("suggest", "TEXT", "known errors matching a symptom"),
+         sub("resolve", "INCIDENT KE [--note T] [--root-cause CATEGORY]",
+             "resolve an incident with a known error"),
+         sub("kb", "[--out FILE]", "knowledge-base articles as Markdown")},
+        runProblem,
+        {}};
+    t << CommandSpec{QStringLiteral("triage"),
+                     {},
+                     QStringLiteral("SUBCOMMAND [OPTIONS]"),
+                     QStringLiteral("suggested category, priority, group and articles"),
+                     {flag("record", "Record the suggestion on the timeline."),
+                      opt("correct", "V", "The right value (with reject)."),
+                      opt("holdout", "F", "Share held out for eval.", "0.2"), db, json, actor},
+                     {sub("suggest", "NUMBER [--record]",
+                          "category, subcategory, priority, group, articles, resolution"),
+                      sub("accept", "NUMBER [FIELD...]",
+                          "accept the recorded suggestion (all fields, or those named)"),
+                      sub("reject", "NUMBER FIELD [--correct V]",
+                          "reject one field, optionally with the right value"),
+                      sub("train", "", "train and save a new model now"),
+                      sub("eval", "[--holdout F]",
+                          "accuracy, majority baseline and ECE on held-out resolved incidents"),
+                      sub("status", "", "the saved model and what the cache holds")},
+                     runTriage,
+                     QStringLiteral("Settings: sitrep config set triage.kb_dir DIR | "
+                                    "triage.provider_url URL | triage.auto on|off | "
+                                    "triage.retrain_after N")};
+    t << CommandSpec{
+        QStringLiteral("maintenance"),
+        {},
+        QStringLiteral("add|list|end|rm [OPTIONS]"),
+        QStringLiteral("maintenance windows that block auto-remediation"),
+        {opt("ci", "NAME", "Configuration item (service)."),
+         opt("start", "TIME", "Start (ISO time, default now)."),
+         opt("end", "TIME", "End (ISO time)."), opt("duration", "D", "Length (90m, 2h, 1d)."),
+         opt("reason", "TEXT", "Why."), flag("all", "Ended windows too."), db, json, actor},
+        {sub("add", "--ci SERVICE [--start TIME] (--end TIME | --duration 90m|2h) [--reason TEXT]",
+             "add a window"),
+         sub("list", "[--all]", "windows (running and planned)"),
+         sub("end", "ID", "end a running window now"), sub("rm", "ID", "remove a window")},
+        runMaintenance,
+        {}};
+    t << CommandSpec{QStringLiteral("change"),
+                     {},
+                     QStringLiteral("add|list|rm [OPTIONS]"),
+                     QStringLiteral("changes on services that block auto-remediation for a while"),
+                     {opt("ci", "NAME", "Configuration item (service)."),
+                      opt("at", "TIME", "When it was implemented (ISO time, default now)."),
+                      opt("summary", "TEXT", "What changed."),
+                      opt("ref", "REF", "Change ticket or link."),
+                      opt("since", "TIME", "Only changes after this time."), db, json, actor},
+                     {sub("add", "--ci SERVICE --summary TEXT [--at TIME] [--ref CHG0001234]",
+                          "record a change"),
+                      sub("list", "[--since TIME]", "changes"), sub("rm", "ID", "remove a change")},
+                     runChange,
+                     {}};
+    t << CommandSpec{
+        QStringLiteral("remediation"),
+        {},
+        QStringLiteral("SUBCOMMAND [OPTIONS]"),
+        QStringLiteral("auto-remediation"),
+        {opt("status", "S", "Filter by status (repeatable)."),
+         opt("incident", "N", "Filter by incident."), opt("reason", "TEXT", "Why."),
+         opt("format", "F", "csv or json."), opt("out", "FILE", "Output file."),
+         opt("from", "TIME", "From time."), opt("to", "TIME", "To time."),
+         flag("once", "One round, then print a JSON summary."),
+         opt("endpoint", "URL", "SQS endpoint URL."), opt("region", "REGION", "AWS region."),
+         opt("profile", "NAME", "Shared credentials profile."),
+         opt("wait", "S", "Long-poll seconds for results (0-20).", "5"),
+         opt("file", "PATH", "Rule file or folder."), db, json, actor},
+        {sub("list", "[--status S] [--incident N]", "remediations"),
+         sub("failed", "", "failed remediations (DLQ, failed results)"),
+         sub("retry", "CORRELATION_ID", "queue a failed one again (new attempt)"),
+         sub("dismiss", "CORRELATION_ID [--reason TEXT]", "give up on a failed one"),
+         sub("approve", "CORRELATION_ID|INCIDENT", "pass the P1 approval gate"),
+         sub("preview", "INCIDENT", "what would be decided now"),
+         sub("audit", "--format csv|json --out FILE [--from TIME] [--to TIME]",
+             "export the audit records"),
+         sub("prune-audit", "", "drop audit records past the retention"),
+         sub("run", "[--once] [--endpoint URL] [--region R] [--profile P] [--wait S]",
+             "dispatch and collect results"),
+         sub("setup-queues", "[--endpoint URL] ...", "create the FIFO queues and the DLQ"),
+         sub("config", "list | get KEY | set KEY VALUE", "remediation settings"),
+         sub("rules", "[--file PATH]", "list (and check) the rules")},
+        runRemediation,
+        {}};
+    t << CommandSpec{QStringLiteral("wall"),
+                     {},
+                     QStringLiteral("[--screen N] [--rotate SECONDS]"),
+                     QStringLiteral("the NOC wall display, full screen, until Esc"),
+                     {opt("screen", "N", "Screen number.", "0"),
+                      opt("rotate", "SECONDS", "Seconds per page (3 to 3600).", "20"), db},
+                     {},
+                     nullptr,
+                     {}};
+    t << CommandSpec{
+        QStringLiteral("screenshot"),
+        {},
+        QStringLiteral("VIEW FILE [--size WxH]"),
+        QStringLiteral("render a view to a PNG and exit (the database is not changed)"),
+        {opt("size", "WxH", "Image size.", "1600x1000"), db},
+        {},
+        nullptr,
+        {}};
+    t << CommandSpec{QStringLiteral("help"),
+                     {},
+                     QStringLiteral("[COMMAND] [--man]"),
+                     QStringLiteral("this list, a command's options, or the manual page"),
+                     {flag("man", "Print the manual page (roff, section 1).")},
+                     {},
+                     cmdHelp,
+                     {}};
+    return t;
 }
 
 // --actor names someone other than the token's user: with a back end that knows identities
@@ -294,492 +1584,63 @@ int refuseActorOption(const QStringList &args)
     if (who || who.error().code != sync::Identity::ActorOptionRefused)
         return 0;
     failWith(nullptr, who.errorMessage());
-    return 2;
+    return ExitUsage;
 }
 
 } // namespace
+
+const QList<CommandSpec> &commands()
+{
+    static const QList<CommandSpec> table = buildTable();
+    return table;
+}
 
 bool isCliCommand(const QStringList &args)
 {
     if (args.size() < 2)
         return false;
-    // A word that is neither a command nor a GUI view (a typo like "sitrep lsit") gets
-    // "unknown command" here instead of opening the window.
-    return commandNames().contains(args[1]) || args[1] == u"--help" || args[1] == u"-h"
-           || (!args[1].startsWith(u'-') && !gui::isGuiCommand(args));
+    const QString &w = args[1];
+    if (w == u"--help" || w == u"-h" || w == u"--version")
+        return true;
+    if (const CommandSpec *c = findCommand(w))
+        return c->handler || asksForHelp(args);
+    // A word that is no command (a typo like "sitrep lsit") gets "unknown command" here
+    // instead of opening the window.
+    return !w.startsWith(u'-');
 }
 
 int run(const QStringList &args)
 {
     const QString cmd = args.value(1);
-    if (cmd == u"help" || cmd == u"--help" || cmd == u"-h") {
-        usage();
-        return 0;
+    if (cmd == u"--version") {
+        out() << "sitrep " << versionText() << "\n";
+        return ExitOk;
     }
+    if (cmd == u"--help" || cmd == u"-h") {
+        out() << usageText();
+        return ExitOk;
+    }
+    const CommandSpec *spec = findCommand(cmd);
+    if (!spec) {
+        QStringList names;
+        for (const auto &c : commands())
+            names << c.name << c.aliases;
+        const QString near = closestMatch(cmd, names);
+        return usageFail(QStringLiteral("unknown command '%1'%2 (sitrep help lists the commands)")
+                             .arg(cmd, near.isEmpty()
+                                           ? QString()
+                                           : QStringLiteral("; did you mean '%1'?").arg(near)));
+    }
+    if (asksForHelp(args)) {
+        out() << commandHelp(*spec);
+        return ExitOk;
+    }
+    if (!spec->handler)
+        return usageFail(
+            QStringLiteral("'%1' opens a window; it is run by the window entry point").arg(cmd));
     if (const int refused = refuseActorOption(args))
         return refused;
-    if (cmd == u"sync") return runSync(args);
-    if (cmd == u"serve") return runServe(args);
-    if (cmd == u"config") return runConfig(args);
-    if (cmd == u"secret") return runSecret(args);
-    if (cmd == u"postmortem") return runPostmortem(args);
-    if (cmd == u"runbook") return runRunbook(args);
-    if (cmd == u"problem") return runProblem(args);
-    if (cmd == u"aws") return runAws(args);
-    if (cmd == u"maintenance") return runMaintenance(args);
-    if (cmd == u"change") return runChange(args);
-    if (cmd == u"remediation") return runRemediation(args);
-    if (cmd == u"triage") return runTriage(args);
-    Session s;
-    auto &p = s.parser;
-    auto eng = [&]() -> engine::LifecycleEngine & { return s.ctx->engine(); };
-
-    // Options shared by list and export.
-    QCommandLineOption state(QStringLiteral("state"), QStringLiteral("Filter by state (repeatable)."), QStringLiteral("S"));
-    QCommandLineOption prio(QStringLiteral("priority"), QStringLiteral("Filter by priority."), QStringLiteral("P"));
-    QCommandLineOption sev(QStringLiteral("severity"), QStringLiteral("Severity."), QStringLiteral("S"));
-    QCommandLineOption search(QStringLiteral("search"), QStringLiteral("Full-text search."), QStringLiteral("Q"));
-    QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("At most N rows."), QStringLiteral("N"));
-    QCommandLineOption service(QStringLiteral("service"), QStringLiteral("Affected service (repeatable)."), QStringLiteral("X"));
-    QCommandLineOption assignee(QStringLiteral("assignee"), QStringLiteral("Assignee."), QStringLiteral("A"));
-    QCommandLineOption openOnly(QStringLiteral("open"), QStringLiteral("Open incidents only."));
-
-    if (cmd == u"demo") {
-        QCommandLineOption n(QStringLiteral("incidents"), QStringLiteral("How many."), QStringLiteral("N"), QStringLiteral("400"));
-        QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Random seed."), QStringLiteral("S"), QStringLiteral("42"));
-        p.addOptions({n, seed});
-        if (auto e = s.start(args, 0, 0); !e.isEmpty())
-            return fail(e);
-        bool ok1 = false, ok2 = false;
-        demo::DemoOptions o;
-        o.incidents = p.value(n).toInt(&ok1);
-        o.seed = p.value(seed).toULongLong(&ok2);
-        if (!ok1 || o.incidents < 1 || o.incidents > 10000000)
-            return fail(QStringLiteral("--incidents must be between 1 and 10000000"));
-        if (!ok2)
-            return fail(QStringLiteral("--seed must be a number"));
-        auto r = demo::runDemo(eng(), o, [&](qint64 done, qint64 total) {
-            if (!s.json && total > 20000)
-                fprintf(stderr, "\r%lld/%lld commands", qlonglong(done), qlonglong(total));
-        });
-        if (!r)
-            return fail(r.errorMessage());
-        if (s.json)
-            printJson(QJsonObject{{QStringLiteral("commands"), *r}, {QStringLiteral("incidents"), s.ctx->store().incidentCount()}});
-        else
-            out() << "demo: " << *r << " commands applied; " << s.ctx->store().incidentCount() << " incidents in " << s.ctx->dbPath() << "\n";
-        return 0;
-    }
-    if (cmd == u"create") {
-        QCommandLineOption title(QStringLiteral("title"), QStringLiteral("Title."), QStringLiteral("T"));
-        QCommandLineOption desc(QStringLiteral("description"), QStringLiteral("Description."), QStringLiteral("D"));
-        QCommandLineOption impact(QStringLiteral("impact"), QStringLiteral("Impact."), QStringLiteral("I"));
-        QCommandLineOption urgency(QStringLiteral("urgency"), QStringLiteral("Urgency."), QStringLiteral("U"));
-        QCommandLineOption category(QStringLiteral("category"), QStringLiteral("Category."), QStringLiteral("C"));
-        QCommandLineOption sub(QStringLiteral("subcategory"), QStringLiteral("Subcategory."), QStringLiteral("C"));
-        QCommandLineOption group(QStringLiteral("group"), QStringLiteral("Assignment group."), QStringLiteral("G"));
-        QCommandLineOption commander(QStringLiteral("commander"), QStringLiteral("Incident commander."), QStringLiteral("N"));
-        QCommandLineOption alert(QStringLiteral("alert"), QStringLiteral("Related alert (repeatable)."), QStringLiteral("ID"));
-        QCommandLineOption ci(QStringLiteral("ci"), QStringLiteral("Affected CI (repeatable)."), QStringLiteral("CI"));
-        p.addOptions({title, sev, desc, impact, urgency, category, sub, service, assignee, group, commander, alert, ci, prio});
-        if (auto e = s.start(args, 0, 0); !e.isEmpty())
-            return fail(e);
-        if (!p.isSet(title))
-            return fail(QStringLiteral("--title is required"));
-        if (!p.isSet(sev) && !(p.isSet(impact) && p.isSet(urgency)) && !p.isSet(prio))
-            return fail(QStringLiteral("--severity is required (critical, high, medium, low)"));
-        QJsonObject a{{QStringLiteral("title"), p.value(title)},
-                      {QStringLiteral("severity"), p.value(sev)},
-                      {QStringLiteral("description"), p.value(desc)},
-                      {QStringLiteral("impact"), p.value(impact)},
-                      {QStringLiteral("urgency"), p.value(urgency)},
-                      {QStringLiteral("priority"), p.value(prio)},
-                      {QStringLiteral("category"), p.value(category)},
-                      {QStringLiteral("subcategory"), p.value(sub)},
-                      {QStringLiteral("services"), QJsonArray::fromStringList(p.values(service))},
-                      {QStringLiteral("cis"), QJsonArray::fromStringList(p.values(ci))},
-                      {QStringLiteral("assignee"), p.value(assignee)},
-                      {QStringLiteral("assignment_group"), p.value(group)},
-                      {QStringLiteral("commander"), p.value(commander)},
-                      {QStringLiteral("alerts"), QJsonArray::fromStringList(p.values(alert))},
-                      {QStringLiteral("reporter"), s.actor}};
-        // Groups are checked where people name them (imported history may carry others).
-        if (auto g = engine::rules::checkAssignmentGroup(eng().oncall(), p.value(group)); !g)
-            return fail(g.errorMessage());
-        auto r = eng().execute(Command::open(a, s.actor));
-        if (!r)
-            return fail(r.errorMessage());
-        if (s.json)
-            printJson(s.ctx->store().incidentByUid(r->incidentUid)->toJson());
-        else
-            out() << r->number << "\n";
-        out().flush();
-        suggestForNewIncident(*s.ctx, r->number); // triage.suggested, when a model exists
-        return 0;
-    }
-    if (cmd == u"list" || cmd == u"export") {
-        QCommandLineOption format(QStringLiteral("format"), QStringLiteral("json or csv."), QStringLiteral("F"));
-        QCommandLineOption outFile(QStringLiteral("out"), QStringLiteral("Write to a file instead of stdout."), QStringLiteral("FILE"));
-        p.addOptions({state, prio, sev, search, limit, service, assignee, openOnly});
-        if (cmd == u"export")
-            p.addOptions({format, outFile});
-        if (auto e = s.start(args, 0, 0); !e.isEmpty())
-            return fail(e);
-        auto q = listQuery(s, state, prio, sev, search, limit, service, assignee, openOnly);
-        if (!q)
-            return fail(q.errorMessage());
-        if (cmd == u"list") {
-            const auto rows = s.ctx->store().list(*q);
-            if (s.json) {
-                QJsonArray arr;
-                for (const auto &i : rows)
-                    arr << i.toJson();
-                printJson(arr);
-            } else {
-                for (const auto &i : rows)
-                    printIncidentLine(i);
-                if (rows.isEmpty())
-                    out() << "no incidents match\n";
-            }
-            return 0;
-        }
-        const QString fmt = p.value(format).toLower();
-        if (fmt != u"json" && fmt != u"csv")
-            return fail(QStringLiteral("--format must be json or csv"));
-        if (!p.isSet(limit))
-            q->limit = std::numeric_limits<int>::max();
-        q->sort = store::SortKey::Number;
-        q->descending = false;
-        QFile file;
-        QTextStream fileStream;
-        QTextStream *o = &out();
-        if (p.isSet(outFile)) {
-            file.setFileName(p.value(outFile));
-            if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
-                return fail(QStringLiteral("cannot write %1: %2").arg(p.value(outFile), file.errorString()));
-            fileStream.setDevice(&file);
-            o = &fileStream;
-        }
-        auto csv = [](QString v) {
-            if (v.contains(u',') || v.contains(u'"') || v.contains(u'\n'))
-                v = u'"' + v.replace(u'"', QStringLiteral("\"\"")) + u'"';
-            return v;
-        };
-        // Page through in chunks so a million-incident export runs in bounded memory.
-        const qint64 total = q->limit;
-        qint64 written = 0;
-        store::ListQuery page = *q;
-        page.limit = 1000;
-        if (fmt == u"csv")
-            *o << "number,uid,title,severity,priority,state,assignee,assignment_group,commander,services,created_at,acknowledged_at,resolved_at,event_seq,event_at,event_actor,event_kind,event_payload\n";
-        else
-            *o << "[\n";
-        bool first = true;
-        while (written < total) {
-            const auto rows = s.ctx->store().list(page);
-            if (rows.isEmpty())
-                break;
-            for (const auto &i : rows) {
-                if (written++ >= total)
-                    break;
-                const auto tl = s.ctx->store().timeline(i.uid);
-                if (fmt == u"json") {
-                    QJsonObject obj = i.toJson();
-                    QJsonArray ev;
-                    for (const auto &e : tl)
-                        ev << e.toJson();
-                    obj[u"timeline"] = ev;
-                    *o << (first ? "" : ",\n") << QJsonDocument(obj).toJson(QJsonDocument::Compact);
-                    first = false;
-                } else {
-                    const QJsonObject j = i.toJson();
-                    const QString head = QStringList{i.number, i.uid, csv(i.title), severityName(i.severity), priorityName(i.priority),
-                                                     csv(i.state), csv(i.assignee), csv(i.assignmentGroup), csv(i.commander),
-                                                     csv(i.services.join(u';')), j[u"created_at"].toString(),
-                                                     j[u"acknowledged_at"].toString(), j[u"resolved_at"].toString()}
-                                             .join(u',');
-                    for (const auto &e : tl)
-                        *o << head << ',' << e.seq << ',' << e.toJson()[u"at"].toString() << ',' << csv(e.actor) << ','
-                           << e.kind << ',' << csv(QString::fromUtf8(e.payloadJson())) << '\n';
-                }
-            }
-            page.offset += rows.size();
-        }
-        if (fmt == u"json")
-            *o << "\n]\n";
-        o->flush();
-        if (p.isSet(outFile))
-            fprintf(stderr, "exported %lld incidents to %s\n", qlonglong(written), p.value(outFile).toUtf8().constData());
-        return 0;
-    }
-    if (cmd == u"show") {
-        if (auto e = s.start(args, 1, 1); !e.isEmpty())
-            return fail(e);
-        auto inc = s.ctx->store().findIncident(s.pos(0));
-        if (!inc)
-            return fail(QStringLiteral("no incident '%1'").arg(s.pos(0)));
-        const auto tl = s.ctx->store().timeline(inc->uid);
-        if (s.json) {
-            QJsonObject o = inc->toJson();
-            QJsonArray ev;
-            for (const auto &e : tl)
-                ev << e.toJson();
-            o[u"timeline"] = ev;
-            o[u"allowed_transitions"] = QJsonArray::fromStringList(eng().allowedTransitions(*inc));
-            printJson(o);
-            return 0;
-        }
-        const qint64 now = s.ctx->clock().nowMs();
-        out() << inc->number << "  " << inc->title << "\n"
-              << "  severity " << severityLabel(inc->severity) << " ("
-              << severityName(inc->severity) << ")  priority " << priorityName(inc->priority)
-              << "  state " << inc->state << (inc->open ? "" : " (closed)") << "\n"
-              << "  assignee " << (inc->assignee.isEmpty() ? QStringLiteral("-") : inc->assignee)
-              << "  group "
-              << (inc->assignmentGroup.isEmpty() ? QStringLiteral("-") : inc->assignmentGroup)
-              << "  commander " << (inc->commander.isEmpty() ? QStringLiteral("-") : inc->commander)
-              << "\n"
-              << "  services "
-              << (inc->services.isEmpty() ? QStringLiteral("-")
-                                          : inc->services.join(QStringLiteral(", ")))
-              << "\n"
-              << "  responders "
-              << (inc->responders.isEmpty() ? QStringLiteral("-")
-                                            : inc->responders.join(QStringLiteral(", ")))
-              << "\n"
-              << "  alerts "
-              << (inc->alerts.isEmpty() ? QStringLiteral("-")
-                                        : inc->alerts.join(QStringLiteral(", ")))
-              << "\n"
-              << "  created " << when(inc->createdAt) << "  acknowledged "
-              << when(inc->acknowledgedAt) << "  resolved " << when(inc->resolvedAt) << "\n";
-        if (inc->open && inc->activeDeadline() > 0) {
-            const qint64 left = inc->slaRemaining(now);
-            out() << "  SLA " << (inc->acknowledgedAt == 0 ? "response" : "resolution") << " due " << when(inc->activeDeadline())
-                  << (inc->slaPausedSince > 0 ? " (paused)" : "") << (left < 0 ? "  BREACHED" : "") << "\n";
-        }
-        out() << "  next: " << eng().allowedTransitions(*inc).join(QStringLiteral(", ")) << "\n\nTimeline:\n";
-        for (const auto &e : tl)
-            out() << "  " << when(e.ts) << "  " << QStringLiteral("%1").arg(e.actor, -14) << " "
-                  << itemmodels::describeTimelineEvent(e) << "\n";
-        return 0;
-    }
-    if (cmd == u"transition") {
-        QCommandLineOption note(QStringLiteral("note"), QStringLiteral("Note."), QStringLiteral("T"));
-        QCommandLineOption resNote(QStringLiteral("resolution-note"), QStringLiteral("Resolution note."), QStringLiteral("T"));
-        QCommandLineOption cause(QStringLiteral("root-cause"), QStringLiteral("Root-cause category."), QStringLiteral("C"));
-        QCommandLineOption spent(QStringLiteral("time-spent"), QStringLiteral("Minutes spent."), QStringLiteral("M"));
-        p.addOptions({note, resNote, cause, spent});
-        if (auto e = s.start(args, 2, 2); !e.isEmpty())
-            return fail(e);
-        QJsonObject extra{{QStringLiteral("note"), p.value(note)},
-                          {QStringLiteral("resolution_note"), p.value(resNote)},
-                          {QStringLiteral("root_cause"), p.value(cause)}};
-        if (p.isSet(spent))
-            extra[u"time_spent"] = p.value(spent);
-        return printOutcome(s, eng().execute(Command::transition(s.pos(0), s.pos(1), s.actor, extra)), QStringLiteral("now %1").arg(s.pos(1)));
-    }
-    if (cmd == u"ack" || cmd == u"acknowledge") {
-        if (auto e = s.start(args, 1, 1); !e.isEmpty())
-            return fail(e);
-        return printOutcome(s, eng().execute(Command::make(Command::Kind::Acknowledge, s.pos(0), {}, s.actor)), QStringLiteral("acknowledged"));
-    }
-    if (cmd == u"assign") {
-        QCommandLineOption to(QStringLiteral("to"), QStringLiteral("Assignee."), QStringLiteral("A"));
-        QCommandLineOption group(QStringLiteral("group"), QStringLiteral("Assignment group."), QStringLiteral("G"));
-        p.addOptions({to, group});
-        if (auto e = s.start(args, 1, 2); !e.isEmpty())
-            return fail(e);
-        const QString who = p.isSet(to) ? p.value(to) : s.pos(1);
-        return printOutcome(s, eng().execute(Command::make(Command::Kind::Assign, s.pos(0),
-                                                             {{QStringLiteral("assignee"), who}, {QStringLiteral("group"), p.value(group)}}, s.actor)),
-                            QStringLiteral("assigned"));
-    }
-    if (cmd == u"approve") {
-        QCommandLineOption forState(QStringLiteral("for"), QStringLiteral("The gated state (default: any)."), QStringLiteral("STATE"));
-        QCommandLineOption comment(QStringLiteral("comment"), QStringLiteral("Why."), QStringLiteral("T"));
-        p.addOptions({forState, comment});
-        if (auto e = s.start(args, 1, 1); !e.isEmpty())
-            return fail(e);
-        return printOutcome(s, eng().execute(Command::make(Command::Kind::Approve, s.pos(0),
-                                                             {{QStringLiteral("for"), p.isSet(forState) ? p.value(forState) : QStringLiteral("*")},
-                                                              {QStringLiteral("comment"), p.value(comment)}}, s.actor)),
-                            QStringLiteral("approved by %1").arg(s.actor));
-    }
-    if (cmd == u"note") {
-        if (auto e = s.start(args, 2, -1); !e.isEmpty())
-            return fail(e);
-        const QString text = p.positionalArguments().mid(1).join(u' ');
-        return printOutcome(s, eng().execute(Command::note(s.pos(0), text, s.actor)), QStringLiteral("note added"));
-    }
-    if (cmd == u"set") {
-        if (auto e = s.start(args, 3, -1); !e.isEmpty())
-            return fail(e);
-        const QString field = s.pos(1).replace(u'-', u'_');
-        QJsonValue value = p.positionalArguments().mid(2).join(u' ');
-        if (field == u"services" || field == u"cis" || field == u"responders")
-            value = QJsonArray::fromStringList(p.positionalArguments().mid(2).join(u',').split(u',', Qt::SkipEmptyParts));
-        return printOutcome(s, eng().execute(Command::make(Command::Kind::SetField, s.pos(0),
-                                                             {{QStringLiteral("field"), field}, {QStringLiteral("value"), value}}, s.actor)),
-                            QStringLiteral("%1 updated").arg(field));
-    }
-    if (cmd == u"link-alert") {
-        QCommandLineOption source(QStringLiteral("source"), QStringLiteral("Alert source."), QStringLiteral("S"));
-        QCommandLineOption title(QStringLiteral("title"), QStringLiteral("Alert title."), QStringLiteral("T"));
-        p.addOptions({source, title});
-        if (auto e = s.start(args, 2, 2); !e.isEmpty())
-            return fail(e);
-        return printOutcome(s, eng().execute(Command::make(Command::Kind::LinkAlert, s.pos(0),
-                                                             {{QStringLiteral("alert"), s.pos(1)}, {QStringLiteral("source"), p.value(source)},
-                                                              {QStringLiteral("title"), p.value(title)}}, s.actor)),
-                            QStringLiteral("alert linked"));
-    }
-    if (cmd == u"attach") {
-        QCommandLineOption url(QStringLiteral("url"), QStringLiteral("Link to metrics, logs, traces."), QStringLiteral("URL"));
-        QCommandLineOption file(QStringLiteral("file"), QStringLiteral("File or screenshot to store."), QStringLiteral("PATH"));
-        QCommandLineOption kind(QStringLiteral("kind"), QStringLiteral("metric, log, trace, file, screenshot, link, dashboard."), QStringLiteral("K"));
-        QCommandLineOption title(QStringLiteral("title"), QStringLiteral("Title."), QStringLiteral("T"));
-        p.addOptions({url, file, kind, title});
-        if (auto e = s.start(args, 1, 1); !e.isEmpty())
-            return fail(e);
-        QJsonObject a{{QStringLiteral("url"), p.value(url)}, {QStringLiteral("path"), p.value(file)}, {QStringLiteral("title"), p.value(title)}};
-        a[u"kind"] = p.isSet(kind) ? p.value(kind) : (p.isSet(file) ? QStringLiteral("file") : QStringLiteral("link"));
-        if (p.value(title).isEmpty())
-            a.remove(QStringLiteral("title"));
-        return printOutcome(s, eng().execute(Command::make(Command::Kind::AttachEvidence, s.pos(0), a, s.actor)), QStringLiteral("evidence attached"));
-    }
-    if (cmd == u"status") {
-        QCommandLineOption external(QStringLiteral("external"), QStringLiteral("Visible to stakeholders outside."));
-        p.addOption(external);
-        if (auto e = s.start(args, 2, -1); !e.isEmpty())
-            return fail(e);
-        return printOutcome(s, eng().execute(Command::make(Command::Kind::StatusUpdate, s.pos(0),
-                                                             {{QStringLiteral("message"), p.positionalArguments().mid(1).join(u' ')},
-                                                              {QStringLiteral("visibility"), p.isSet(external) ? QStringLiteral("external") : QStringLiteral("internal")}},
-                                                             s.actor)),
-                            QStringLiteral("status update posted"));
-    }
-    if (cmd == u"commander" || cmd == u"responder") {
-        if (auto e = s.start(args, 2, 2); !e.isEmpty())
-            return fail(e);
-        const bool c = cmd == u"commander";
-        return printOutcome(s, eng().execute(Command::make(c ? Command::Kind::SetCommander : Command::Kind::AddResponder, s.pos(0),
-                                                             {{c ? QStringLiteral("commander") : QStringLiteral("responder"), s.pos(1)}}, s.actor)),
-                            c ? QStringLiteral("commander set") : QStringLiteral("responder added"));
-    }
-    if (cmd == u"bulk-close") {
-        QCommandLineOption days(QStringLiteral("stale-days"), QStringLiteral("Untouched for N days."), QStringLiteral("N"));
-        QCommandLineOption dry(QStringLiteral("dry-run"), QStringLiteral("Only list them."));
-        p.addOptions({days, dry});
-        if (auto e = s.start(args, 0, 0); !e.isEmpty())
-            return fail(e);
-        bool ok = false;
-        const int d = p.value(days).toInt(&ok);
-        if (!p.isSet(days) || !ok || d < 1)
-            return fail(QStringLiteral("--stale-days N is required (N >= 1)"));
-        auto r = eng().bulkCloseStale(d, p.isSet(dry));
-        if (!r)
-            return fail(r.errorMessage());
-        if (s.json) {
-            QJsonArray arr;
-            for (const auto &i : *r)
-                arr << i.number;
-            printJson(QJsonObject{{QStringLiteral("dry_run"), p.isSet(dry)}, {QStringLiteral("incidents"), arr},
-                                  {QStringLiteral("state"), eng().workflow().staleCloseState()}});
-        } else {
-            out() << "Found " << r->size() << " stale incidents" << (p.isSet(dry) ? " (dry run, nothing changed)" : QString()) << "\n";
-            for (const auto &i : *r)
-                out() << "  " << (p.isSet(dry) ? "would close " : "closed ") << i.number << " (" << i.title.left(60) << ")\n";
-        }
-        return 0;
-    }
-    if (cmd == u"oncall") {
-        QCommandLineOption group(QStringLiteral("group"), QStringLiteral("Assignment group."), QStringLiteral("G"));
-        QCommandLineOption at(QStringLiteral("at"), QStringLiteral("Time (ISO 8601, default now)."), QStringLiteral("TIME"));
-        p.addOptions({group, at});
-        if (auto e = s.start(args, 0, 0); !e.isEmpty())
-            return fail(e);
-        const qint64 t = app::parseTimeArg(p.value(at), s.ctx->clock().nowMs());
-        if (t < 0)
-            return fail(QStringLiteral("--at '%1' is not a time (ISO 8601)").arg(p.value(at)));
-        QStringList groups;
-        if (p.isSet(group))
-            groups << p.value(group);
-        else
-            for (const auto &g : eng().oncall().groups())
-                groups << g.name;
-        QJsonArray arr;
-        for (const QString &g : groups) {
-            auto a = eng().oncall().onCall(g, t);
-            if (!a)
-                return fail(a.errorMessage());
-            arr << QJsonObject{{QStringLiteral("group"), a->group}, {QStringLiteral("member"), a->member},
-                               {QStringLiteral("override"), a->override}, {QStringLiteral("from"), when(a->shiftStart)},
-                               {QStringLiteral("until"), when(a->shiftEnd)}};
-            if (!s.json)
-                out() << QStringLiteral("%1  %2  %3 → %4%5\n").arg(a->group, -22).arg(a->member, -14).arg(when(a->shiftStart), when(a->shiftEnd))
-                             .arg(a->override ? QStringLiteral("  (override)") : QString());
-        }
-        if (s.json)
-            printJson(arr);
-        return 0;
-    }
-    if (cmd == u"verify") {
-        if (auto e = s.start(args, 0, 0); !e.isEmpty())
-            return fail(e);
-        const auto rep = s.ctx->store().verify([&](const QString &m) {
-            if (!s.json)
-                fprintf(stderr, "%s\n", m.toUtf8().constData());
-        });
-        if (s.json)
-            printJson(QJsonObject{{QStringLiteral("ok"), rep.ok}, {QStringLiteral("events"), rep.events},
-                                  {QStringLiteral("incidents"), rep.incidents}, {QStringLiteral("faults"), QJsonArray::fromStringList(rep.faults)}});
-        else {
-            for (const auto &f : rep.faults)
-                out() << "FAULT " << f << "\n";
-            out() << (rep.ok ? "ok" : "FAILED") << ": " << rep.events << " events, " << rep.incidents << " incidents\n";
-        }
-        return rep.ok ? 0 : 2;
-    }
-    if (cmd == u"rebuild") {
-        if (auto e = s.start(args, 0, 0); !e.isEmpty())
-            return fail(e);
-        if (auto r = s.ctx->store().rebuildProjection(); !r)
-            return fail(r.errorMessage());
-        out() << "rebuilt " << s.ctx->store().incidentCount() << " incidents from the log\n";
-        return 0;
-    }
-    if (cmd == u"tick") {
-        if (auto e = s.start(args, 0, 0); !e.isEmpty())
-            return fail(e);
-        auto r = eng().checkSla(s.ctx->clock().nowMs());
-        if (!r)
-            return fail(r.errorMessage());
-        out() << *r << " SLA breaches recorded\n";
-        return 0;
-    }
-    if (cmd == u"workflow") {
-        if (auto e = s.start(args, 0, 0); !e.isEmpty())
-            return fail(e);
-        const auto &wf = eng().workflow();
-        QJsonArray states;
-        for (const auto &st : wf.states())
-            states << QJsonObject{{QStringLiteral("id"), st.id}, {QStringLiteral("sla"), workflow::slaModeName(st.sla)},
-                                  {QStringLiteral("stamps"), st.stamps}, {QStringLiteral("open"), st.open},
-                                  {QStringLiteral("next"), QJsonArray::fromStringList(wf.allowedTargets(st.id))}};
-        if (s.json)
-            printJson(QJsonObject{{QStringLiteral("name"), wf.name()}, {QStringLiteral("source"), wf.source()}, {QStringLiteral("states"), states}});
-        else {
-            out() << "workflow " << wf.name() << " (" << wf.source() << ")\n";
-            for (const auto &st : wf.states())
-                out() << QStringLiteral("  %1 sla=%2%3 -> %4\n").arg(st.id, -18).arg(workflow::slaModeName(st.sla), -8)
-                             .arg(st.stamps.isEmpty() ? QString() : QStringLiteral(" stamps=") + st.stamps)
-                             .arg(wf.allowedTargets(st.id).join(QStringLiteral(", ")));
-        }
-        return 0;
-    }
-    usage();
-    return fail(QStringLiteral("unknown command '%1'").arg(cmd));
+    return spec->handler(args);
 }
 
 } // namespace sitrep::cli

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cli_aws.h"
+#include "clicommands.h"
+#include "cliio.h"
 
 #include "app/appcontext.h"
 #include "ingest/ingestpipeline.h"
@@ -31,8 +33,7 @@ using namespace sitrep::sync::aws;
 
 int awsFail(const QString &message)
 {
-    fprintf(stderr, "sitrep aws: %s\n", message.toUtf8().constData());
-    return 1;
+    return failWith("aws", message);
 }
 
 void onStop(int)
@@ -40,18 +41,18 @@ void onStop(int)
     QCoreApplication::quit();
 }
 
-int usage()
+int usage(const QString &verb)
 {
-    fprintf(stderr,
-            "usage: sitrep aws consume --queue URL [--endpoint URL] [--region R] [--profile P] [--once]\n"
-            "                          [--wait S] [--visibility S] [--db PATH]\n"
-            "       sitrep aws notify [--config FILE] [--endpoint URL] [--region R] [--profile P]\n"
-            "                         [--slack-token-file FILE] [--once] [--db PATH]\n"
-            "Settings default to the database's aws.endpoint, aws.region, aws.profile, aws.alert_queue\n"
-            "and notify.*; AWS keys come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else the system\n"
-            "keychain (sitrep secret set aws.access_key_id / aws.secret_access_key), else the shared\n"
-            "credentials file (~/.aws/credentials, profile AWS_PROFILE or default).\n");
-    return 2;
+    out() << commandHelp(*findCommand(QStringLiteral("aws")));
+    out().flush();
+    if (verb.isEmpty())
+        return ExitUsage;
+    const QString near = closestMatch(verb, {QStringLiteral("consume"), QStringLiteral("notify")});
+    failWith("aws",
+             QStringLiteral("unknown aws subcommand '%1'%2")
+                 .arg(verb, near.isEmpty() ? QString()
+                                           : QStringLiteral("; did you mean '%1'?").arg(near)));
+    return ExitUsage;
 }
 
 /// Runs `start` and waits for its callback (Ctrl-C ends the wait as well).
@@ -77,26 +78,37 @@ int runAws(const QStringList &args)
 {
     const QString verb = args.value(2);
     if (verb != u"consume" && verb != u"notify")
-        return usage();
+        return usage(verb);
     QCommandLineParser p;
-    QCommandLineOption db(QStringLiteral("db"), QStringLiteral("Database file."), QStringLiteral("path"));
-    QCommandLineOption workflow(QStringLiteral("workflow"), QStringLiteral("Workflow preset or YAML file."), QStringLiteral("name|path"));
-    QCommandLineOption endpoint(QStringLiteral("endpoint"), QStringLiteral("SQS/SNS endpoint URL (emulators, VPC endpoints)."), QStringLiteral("url"));
-    QCommandLineOption region(QStringLiteral("region"), QStringLiteral("AWS region."), QStringLiteral("region"));
-    QCommandLineOption profile(QStringLiteral("profile"), QStringLiteral("Shared credentials profile."), QStringLiteral("name"));
-    QCommandLineOption queue(QStringLiteral("queue"), QStringLiteral("Alert queue URL."), QStringLiteral("url"));
-    QCommandLineOption once(QStringLiteral("once"), QStringLiteral("One round, then exit with a JSON summary."));
-    QCommandLineOption waitS(QStringLiteral("wait"), QStringLiteral("Long-poll seconds (0-20)."), QStringLiteral("s"), QStringLiteral("20"));
-    QCommandLineOption visibility(QStringLiteral("visibility"), QStringLiteral("Visibility timeout of received messages."), QStringLiteral("s"));
-    QCommandLineOption config(QStringLiteral("config"), QStringLiteral("Notification channels YAML."), QStringLiteral("file"));
-    QCommandLineOption slackFile(QStringLiteral("slack-token-file"), QStringLiteral("File whose first line is the Slack bot token (else the keychain)."), QStringLiteral("file"));
-    p.addOptions({db, workflow, endpoint, region, profile, queue, once, waitS, visibility, config, slackFile});
+    const QString cmd = QStringLiteral("aws");
+    const QCommandLineOption db = tableOption(cmd, QStringLiteral("db"));
+    const QCommandLineOption endpoint = tableOption(cmd, QStringLiteral("endpoint"));
+    const QCommandLineOption region = tableOption(cmd, QStringLiteral("region"));
+    const QCommandLineOption profile = tableOption(cmd, QStringLiteral("profile"));
+    const QCommandLineOption queue = tableOption(cmd, QStringLiteral("queue"));
+    const QCommandLineOption once = tableOption(cmd, QStringLiteral("once"));
+    const QCommandLineOption waitS = tableOption(cmd, QStringLiteral("wait"));
+    const QCommandLineOption visibility = tableOption(cmd, QStringLiteral("visibility"));
+    const QCommandLineOption config = tableOption(cmd, QStringLiteral("config"));
+    const QCommandLineOption slackFile = tableOption(cmd, QStringLiteral("slack-token-file"));
+    addTableOptions(p, *findCommand(cmd));
     QStringList rest = args;
-    rest.removeAt(2); // the verb
-    if (!p.parse(rest))
-        return awsFail(p.errorText());
+    rest.removeAt(1); // "aws"
+    rest.removeAt(1); // the verb
+    if (!p.parse(rest)) {
+        failWith("aws", p.errorText());
+        return ExitUsage;
+    }
+    if (!p.positionalArguments().isEmpty()) {
+        failWith("aws",
+                 QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
+        return ExitUsage;
+    }
 
-    auto ctx = app::AppContext::open(app::resolveDatabasePath(p.value(db)), p.value(workflow));
+    auto path = databasePath(p.value(db), true);
+    if (!path)
+        return awsFail(path.errorMessage());
+    auto ctx = app::AppContext::open(*path);
     if (!ctx)
         return awsFail(ctx.errorMessage());
     store::Store &st = (*ctx)->store();
@@ -139,8 +151,9 @@ int runAws(const QStringList &args)
         // Fault injection for crash tests: die after the commit, before the delete.
         if (qEnvironmentVariable("SITREP_FAULT") == u"exit_before_delete")
             consumer.setBeforeDeleteHook([](const SqsMessage &) -> bool { std::_Exit(3); });
-        QObject::connect(&consumer, &SqsAlertConsumer::pollFailed, &consumer,
-                         [](const QString &e) { fprintf(stderr, "sitrep aws: %s\n", e.toUtf8().constData()); });
+        QObject::connect(&consumer, &SqsAlertConsumer::pollFailed, &consumer, [](const QString &e) {
+            fprintf(stderr, "sitrep aws: %s\n", printable(e).toUtf8().constData());
+        });
         if (p.isSet(once)) {
             auto r = wait<int>([&](auto cb) { consumer.pollOnce(cb); });
             if (!r)

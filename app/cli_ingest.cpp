@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cli_ingest.h"
+#include "clicommands.h"
+#include "cliio.h"
 
 #include "sync/secretstore.h"
 
@@ -26,8 +28,13 @@ namespace {
 
 int serveFail(const QString &message)
 {
-    fprintf(stderr, "sitrep serve: %s\n", message.toUtf8().constData());
-    return 1;
+    return failWith("serve", message);
+}
+
+int serveUsage(const QString &message)
+{
+    failWith("serve", message);
+    return ExitUsage;
 }
 
 /// The first line of a secret file, without surrounding white space.
@@ -62,23 +69,23 @@ static QByteArray keychainIngestToken()
 int runServe(const QStringList &args)
 {
     QCommandLineParser p;
-    QCommandLineOption db(QStringLiteral("db"), QStringLiteral("Database file (default: $SITREP_DB or the app data folder)."), QStringLiteral("path"));
-    QCommandLineOption workflow(QStringLiteral("workflow"), QStringLiteral("Workflow preset or YAML file; saved with the database."), QStringLiteral("name|path"));
-    QCommandLineOption listen(QStringLiteral("listen"), QStringLiteral("Address and port to bind (default 127.0.0.1:9095; port 0 picks a free one)."),
-                              QStringLiteral("addr:port"), QStringLiteral("127.0.0.1:9095"));
-    QCommandLineOption tokenFile(QStringLiteral("token-file"), QStringLiteral("File whose first line is the bearer token (else $SITREP_INGEST_TOKEN)."), QStringLiteral("file"));
-    QCommandLineOption sentryFile(QStringLiteral("sentry-secret-file"), QStringLiteral("Sentry client secret for Sentry-Hook-Signature (default: the token)."), QStringLiteral("file"));
-    QCommandLineOption pdFile(QStringLiteral("pagerduty-key-file"), QStringLiteral("PagerDuty routing_key to accept (default: the token)."), QStringLiteral("file"));
-    QCommandLineOption config(QStringLiteral("ingest-config"), QStringLiteral("Correlation settings YAML (default: the built-in ingest.yaml)."), QStringLiteral("file"));
-    QCommandLineOption maxBody(QStringLiteral("max-body"), QStringLiteral("Largest request body in bytes (default 1048576)."), QStringLiteral("bytes"), QStringLiteral("1048576"));
-    QCommandLineOption timeout(QStringLiteral("request-timeout"), QStringLiteral("Milliseconds one request may take to arrive (default 10000)."), QStringLiteral("ms"), QStringLiteral("10000"));
-    p.addOptions({db, workflow, listen, tokenFile, sentryFile, pdFile, config, maxBody, timeout});
+    const QString cmd = QStringLiteral("serve");
+    const QCommandLineOption db = tableOption(cmd, QStringLiteral("db"));
+    const QCommandLineOption listen = tableOption(cmd, QStringLiteral("listen"));
+    const QCommandLineOption tokenFile = tableOption(cmd, QStringLiteral("token-file"));
+    const QCommandLineOption sentryFile = tableOption(cmd, QStringLiteral("sentry-secret-file"));
+    const QCommandLineOption pdFile = tableOption(cmd, QStringLiteral("pagerduty-key-file"));
+    const QCommandLineOption config = tableOption(cmd, QStringLiteral("ingest-config"));
+    const QCommandLineOption maxBody = tableOption(cmd, QStringLiteral("max-body"));
+    const QCommandLineOption timeout = tableOption(cmd, QStringLiteral("request-timeout"));
+    addTableOptions(p, *findCommand(cmd));
     QStringList a = args;
     a.removeAt(1);
     if (!p.parse(a))
-        return serveFail(p.errorText());
+        return serveUsage(p.errorText());
     if (!p.positionalArguments().isEmpty())
-        return serveFail(QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
+        return serveUsage(
+            QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
 
     ingest::IngestServerOptions opt;
     auto where = ingest::IngestServer::parseListen(p.value(listen));
@@ -128,7 +135,12 @@ int runServe(const QStringList &args)
             return serveFail(c.errorMessage());
         cfg = *c;
     }
-    auto ctx = app::AppContext::open(app::resolveDatabasePath(p.value(db)), p.value(workflow));
+    // The listener opens incidents, so it may start a database, but not in a folder that
+    // is not there.
+    auto path = databasePath(p.value(db), true);
+    if (!path)
+        return serveFail(path.errorMessage());
+    auto ctx = app::AppContext::open(*path);
     if (!ctx)
         return serveFail(ctx.errorMessage());
     ingest::IngestPipeline pipeline((*ctx)->engine(), cfg);
@@ -138,7 +150,9 @@ int runServe(const QStringList &args)
     QObject::connect(&server, &ingest::IngestServer::requestHandled, &server,
                      [](int status, const QString &path, const QString &message) {
                          if (status >= 400)
-                             fprintf(stderr, "%d %s: %s\n", status, path.toUtf8().constData(), message.toUtf8().constData());
+                             fprintf(stderr, "%d %s: %s\n", status,
+                                     printable(path).toUtf8().constData(),
+                                     printable(message).toUtf8().constData());
                      });
     std::signal(SIGINT, onStopSignal);
     std::signal(SIGTERM, onStopSignal);

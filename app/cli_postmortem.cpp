@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cli_postmortem.h"
+#include "clicommands.h"
 #include "cliio.h"
 
 #include "app/appcontext.h"
@@ -36,6 +37,31 @@ int fail(const QString &message)
     return failWith(nullptr, message);
 }
 
+int usageFail(const QString &message)
+{
+    failWith(nullptr, message);
+    return ExitUsage;
+}
+
+// A group's help (from the command table) for `sitrep GROUP` alone, and for an unknown
+// subcommand the one-line reason with the closest subcommand.
+int groupUsage(const QString &group, const QString &sub)
+{
+    const CommandSpec &spec = *findCommand(group);
+    out() << commandHelp(spec);
+    out().flush();
+    if (sub.isEmpty())
+        return ExitUsage;
+    QStringList names;
+    for (const auto &x : spec.subcommands)
+        names << x.name;
+    const QString near = closestMatch(sub, names);
+    return usageFail(
+        QStringLiteral("unknown %1 subcommand '%2'%3")
+            .arg(group, sub,
+                 near.isEmpty() ? QString() : QStringLiteral("; did you mean '%1'?").arg(near)));
+}
+
 void printJson(const QJsonValue &v)
 {
     out() << (v.isObject() ? QJsonDocument(v.toObject()) : QJsonDocument(v.toArray())).toJson(QJsonDocument::Indented);
@@ -46,46 +72,75 @@ QString when(qint64 ms)
     return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QStringLiteral("-");
 }
 
-// Options and database opening shared by the subcommands of this file.
+// Options (from the command table) and database opening shared by the subcommands of
+// this file.
 struct Session {
     QCommandLineParser parser;
-    QCommandLineOption db{QStringLiteral("db"), QStringLiteral("Database file."), QStringLiteral("path")};
-    QCommandLineOption json{QStringLiteral("json"), QStringLiteral("Print JSON.")};
-    QCommandLineOption actor{QStringLiteral("actor"), QStringLiteral("Who is acting."), QStringLiteral("name")};
+    const QString group;
+    const QCommandLineOption db;
+    const QCommandLineOption json;
+    const QCommandLineOption actor;
     std::unique_ptr<app::AppContext> ctx;
     QString who;
     bool asJson = false;
+    int code = ExitOk; // when start() fails: the exit status
 
-    Session() { parser.addOptions({db, json, actor}); }
-    // args: sitrep GROUP SUB ...; positional arguments start after SUB.
-    QString start(const QStringList &args, int minPos, bool open = true)
+    explicit Session(const QString &groupName)
+        : group(groupName), db(tableOption(group, QStringLiteral("db"))),
+          json(tableOption(group, QStringLiteral("json"))),
+          actor(tableOption(group, QStringLiteral("actor")))
+    {
+        addTableOptions(parser, *findCommand(group));
+    }
+    QCommandLineOption option(const char *name) const
+    {
+        return tableOption(group, QString::fromLatin1(name));
+    }
+    // args: sitrep GROUP SUB ...; positional arguments start after SUB. Prints the problem
+    // and returns false (with `code` set) when the command line or the database is wrong.
+    bool start(const QStringList &args, int minPos, bool open = true)
     {
         QStringList a = args;
         a.removeAt(1);
         a.removeAt(1);
-        if (!parser.parse(a))
-            return parser.errorText();
-        if (parser.positionalArguments().size() < minPos)
-            return QStringLiteral("missing argument (see sitrep %1 help)").arg(args.value(1));
+        if (!parser.parse(a)) {
+            code = usageFail(parser.errorText());
+            return false;
+        }
+        if (parser.positionalArguments().size() < minPos) {
+            code = usageFail(QStringLiteral("missing argument (see sitrep %1 --help)").arg(group));
+            return false;
+        }
         asJson = parser.isSet(json);
         const auto inputs =
             sync::ActorInputs::commandLine(parser.isSet(actor), parser.value(actor));
         if (!open) {
             who = sync::Identity::loginName();
-            return {};
+            return true;
         }
-        auto c = app::AppContext::open(app::resolveDatabasePath(parser.value(db)));
-        if (!c)
-            return c.errorMessage();
+        auto path = databasePath(parser.value(db), false);
+        if (!path) {
+            code = fail(path.errorMessage());
+            return false;
+        }
+        auto c = app::AppContext::open(*path);
+        if (!c) {
+            code = fail(c.errorMessage());
+            return false;
+        }
         ctx = std::move(*c);
         // Who acts (sync/identity.h): with a back end the token's user, else --actor or the
         // login name. These commands read and write side by side: an actor nobody can name
         // yet (never synced) stops them all, with the way out in the message.
         auto w = sync::Identity(ctx->store()).resolve(inputs);
-        if (!w && w.error().code != sync::Identity::ReadOnly)
-            return w.errorMessage();
+        if (!w && w.error().code != sync::Identity::ReadOnly) {
+            code = w.error().code == sync::Identity::ActorOptionRefused
+                       ? usageFail(w.errorMessage())
+                       : fail(w.errorMessage());
+            return false;
+        }
         who = w ? *w : sync::Identity(ctx->store()).displayName(inputs);
-        return {};
+        return true;
     }
     QString pos(int i) const { return parser.positionalArguments().value(i); }
 };
@@ -119,51 +174,34 @@ bool writeFile(const QString &path, const QByteArray &data, QString *error)
     return true;
 }
 
-void postmortemUsage()
-{
-    out() << "Usage: sitrep postmortem SUBCOMMAND [OPTIONS]\n"
-             "  show NUMBER                         the postmortem (opened from the timeline if new)\n"
-             "  export NUMBER --format md|html|pdf --out FILE\n"
-             "  status NUMBER draft|in_review|published\n"
-             "  save NUMBER --file F [--note T]     store F as a new version\n"
-             "  versions NUMBER                     version history\n"
-             "  restore NUMBER VERSION              make an old version current (as a new version)\n"
-             "  ics NUMBER --out FILE               review meeting invitation (RFC 5545)\n"
-             "  sync-actions NUMBER                 track the Action Items section as action items\n"
-             "  actions [--open]                    action items of all incidents, overdue first\n"
-             "  template [--set FILE | --reset]     the section template in use\n"
-             "  rebuild                             rebuild action items and KB articles from the log\n";
-}
-
 } // namespace
 
 int runPostmortem(const QStringList &args)
 {
     const QString sub = args.value(2);
-    if (sub.isEmpty() || sub == u"help" || sub == u"--help") {
-        postmortemUsage();
-        return sub.isEmpty() ? 1 : 0;
+    if (sub.isEmpty())
+        return groupUsage(QStringLiteral("postmortem"), sub);
+    if (sub == u"help") {
+        out() << commandHelp(*findCommand(QStringLiteral("postmortem")));
+        return ExitOk;
     }
-    Session s;
-    QCommandLineOption format(QStringLiteral("format"), QStringLiteral("md, html or pdf."), QStringLiteral("F"));
-    QCommandLineOption outFile(QStringLiteral("out"), QStringLiteral("Output file."), QStringLiteral("FILE"));
-    QCommandLineOption file(QStringLiteral("file"), QStringLiteral("Input file."), QStringLiteral("FILE"));
-    QCommandLineOption note(QStringLiteral("note"), QStringLiteral("Version note."), QStringLiteral("T"));
-    QCommandLineOption openOnly(QStringLiteral("open"), QStringLiteral("Open items only."));
-    QCommandLineOption set(QStringLiteral("set"), QStringLiteral("Template file."), QStringLiteral("FILE"));
-    QCommandLineOption reset(QStringLiteral("reset"), QStringLiteral("Back to the default template."));
-    QCommandLineOption domain(QStringLiteral("mail-domain"), QStringLiteral("Domain for attendees without one."), QStringLiteral("D"));
-    s.parser.addOptions({format, outFile, file, note, openOnly, set, reset, domain});
+    Session s(QStringLiteral("postmortem"));
+    const QCommandLineOption format = s.option("format");
+    const QCommandLineOption outFile = s.option("out");
+    const QCommandLineOption file = s.option("file");
+    const QCommandLineOption note = s.option("note");
+    const QCommandLineOption openOnly = s.option("open");
+    const QCommandLineOption set = s.option("set");
+    const QCommandLineOption reset = s.option("reset");
+    const QCommandLineOption domain = s.option("mail-domain");
 
     static const QStringList needNumber{QStringLiteral("show"), QStringLiteral("export"), QStringLiteral("status"), QStringLiteral("save"),
                                         QStringLiteral("versions"), QStringLiteral("restore"), QStringLiteral("ics"), QStringLiteral("sync-actions")};
     static const QStringList known = needNumber + QStringList{QStringLiteral("actions"), QStringLiteral("template"), QStringLiteral("rebuild")};
-    if (!known.contains(sub)) {
-        postmortemUsage();
-        return fail(QStringLiteral("unknown postmortem subcommand '%1'").arg(sub));
-    }
-    if (auto e = s.start(args, needNumber.contains(sub) ? 1 : 0); !e.isEmpty())
-        return fail(e);
+    if (!known.contains(sub))
+        return groupUsage(QStringLiteral("postmortem"), sub);
+    if (!s.start(args, needNumber.contains(sub) ? 1 : 0))
+        return s.code;
     auto &store = s.ctx->store();
     postmortem::PostmortemStore pm(s.ctx->engine());
     const postmortem::Template tmpl = postmortem::effectiveTemplate(store.meta(postmortem::TemplateMetaKey));
@@ -232,7 +270,12 @@ int runPostmortem(const QStringList &args)
     auto inc = store.findIncident(s.pos(0));
     if (!inc)
         return fail(QStringLiteral("no incident '%1'").arg(s.pos(0)));
-    auto doc = pm.ensureDocument(inc->uid, s.who, tmpl);
+    // Reading, exporting and inviting never write: without a saved document they use the
+    // draft that saving would create. Only the subcommands that change it save it first.
+    static const QStringList readers{QStringLiteral("show"), QStringLiteral("export"),
+                                     QStringLiteral("ics"), QStringLiteral("versions")};
+    auto doc = readers.contains(sub) ? pm.previewDocument(inc->uid, s.who, tmpl)
+                                     : pm.ensureDocument(inc->uid, s.who, tmpl);
     if (!doc)
         return fail(doc.errorMessage());
 
@@ -240,7 +283,7 @@ int runPostmortem(const QStringList &args)
         if (s.asJson)
             printJson(docJson(*doc));
         else
-            out() << doc->body;
+            out() << printable(doc->body);
         return 0;
     }
     if (sub == u"export") {
@@ -322,27 +365,18 @@ int runPostmortem(const QStringList &args)
 int runRunbook(const QStringList &args)
 {
     const QString sub = args.value(2);
-    auto usage = [] {
-        out() << "Usage: sitrep runbook SUBCOMMAND [OPTIONS]\n"
-                 "  list                                runbooks (built in + user folder) and load errors\n"
-                 "  show ID                             a runbook's steps\n"
-                 "  validate FILE...                    check runbook files (errors name file and line)\n"
-                 "  match NUMBER                        runbooks that fit an incident\n"
-                 "  check NUMBER RUNBOOK STEP [--uncheck]  tick a step (recorded in the timeline)\n"
-                 "  tick                                record the escalations that are due\n"
-                 "Options: --folder DIR (user runbooks; default meta runbooks.folder, $SITREP_RUNBOOKS)\n";
-    };
-    if (sub.isEmpty() || sub == u"help" || sub == u"--help") {
-        usage();
-        return sub.isEmpty() ? 1 : 0;
+    if (sub.isEmpty())
+        return groupUsage(QStringLiteral("runbook"), sub);
+    if (sub == u"help") {
+        out() << commandHelp(*findCommand(QStringLiteral("runbook")));
+        return ExitOk;
     }
-    Session s;
-    QCommandLineOption folder(QStringLiteral("folder"), QStringLiteral("User runbook folder."), QStringLiteral("DIR"));
-    QCommandLineOption uncheck(QStringLiteral("uncheck"), QStringLiteral("Clear the step."));
-    s.parser.addOptions({folder, uncheck});
+    Session s(QStringLiteral("runbook"));
+    const QCommandLineOption folder = s.option("folder");
+    const QCommandLineOption uncheck = s.option("uncheck");
     if (sub == u"validate") {
-        if (auto e = s.start(args, 1, false); !e.isEmpty())
-            return fail(e);
+        if (!s.start(args, 1, false))
+            return s.code;
         int bad = 0;
         for (const QString &f : s.parser.positionalArguments()) {
             auto rb = runbooks::loadRunbookFile(f);
@@ -356,13 +390,11 @@ int runRunbook(const QStringList &args)
         return bad ? 1 : 0;
     }
     static const QStringList known{QStringLiteral("list"), QStringLiteral("show"), QStringLiteral("match"), QStringLiteral("check"), QStringLiteral("tick")};
-    if (!known.contains(sub)) {
-        usage();
-        return fail(QStringLiteral("unknown runbook subcommand '%1'").arg(sub));
-    }
+    if (!known.contains(sub))
+        return groupUsage(QStringLiteral("runbook"), sub);
     const int need = sub == u"show" || sub == u"match" ? 1 : sub == u"check" ? 3 : 0;
-    if (auto e = s.start(args, need); !e.isEmpty())
-        return fail(e);
+    if (!s.start(args, need))
+        return s.code;
     runbooks::RunbookLibrary lib;
     const QString user = s.parser.isSet(folder) ? s.parser.value(folder)
                                                 : runbooks::RunbookLibrary::userFolder(s.ctx->store().meta(QStringLiteral("runbooks.folder")));
@@ -386,7 +418,7 @@ int runRunbook(const QStringList &args)
             for (const QString &e : lib.errors())
                 fprintf(stderr, "error: %s\n", e.toUtf8().constData());
         }
-        return lib.errors().isEmpty() ? 0 : 2;
+        return lib.errors().isEmpty() ? ExitOk : ExitFailure;
     }
     if (sub == u"show") {
         const runbooks::Runbook *r = lib.find(s.pos(0));
@@ -456,45 +488,34 @@ int runRunbook(const QStringList &args)
 int runProblem(const QStringList &args)
 {
     const QString sub = args.value(2);
-    auto usage = [] {
-        out() << "Usage: sitrep problem SUBCOMMAND [OPTIONS]\n"
-                 "  create --title T [--description D] [--owner O]\n"
-                 "  list [--open]          show PRB           link PRB INCIDENT\n"
-                 "  update PRB --field F --value V   (status, root_cause, workaround, description, owner, title)\n"
-                 "  known-error --title T --symptom S [--workaround W] [--root-cause R] [--problem PRB] [--service X]\n"
-                 "  known-errors           suggest TEXT\n"
-                 "  resolve INCIDENT KE [--note T] [--root-cause CATEGORY]\n"
-                 "  kb [--out FILE]        knowledge-base articles as Markdown\n";
-    };
-    if (sub.isEmpty() || sub == u"help" || sub == u"--help") {
-        usage();
-        return sub.isEmpty() ? 1 : 0;
+    if (sub.isEmpty())
+        return groupUsage(QStringLiteral("problem"), sub);
+    if (sub == u"help") {
+        out() << commandHelp(*findCommand(QStringLiteral("problem")));
+        return ExitOk;
     }
-    Session s;
-    QCommandLineOption title(QStringLiteral("title"), QStringLiteral("Title."), QStringLiteral("T"));
-    QCommandLineOption desc(QStringLiteral("description"), QStringLiteral("Description."), QStringLiteral("D"));
-    QCommandLineOption owner(QStringLiteral("owner"), QStringLiteral("Owner."), QStringLiteral("O"));
-    QCommandLineOption openOnly(QStringLiteral("open"), QStringLiteral("Open only."));
-    QCommandLineOption field(QStringLiteral("field"), QStringLiteral("Field."), QStringLiteral("F"));
-    QCommandLineOption value(QStringLiteral("value"), QStringLiteral("Value."), QStringLiteral("V"));
-    QCommandLineOption symptom(QStringLiteral("symptom"), QStringLiteral("Symptom."), QStringLiteral("S"));
-    QCommandLineOption workaround(QStringLiteral("workaround"), QStringLiteral("Workaround."), QStringLiteral("W"));
-    QCommandLineOption rootCause(QStringLiteral("root-cause"), QStringLiteral("Root cause."), QStringLiteral("R"));
-    QCommandLineOption problemOpt(QStringLiteral("problem"), QStringLiteral("Problem number."), QStringLiteral("PRB"));
-    QCommandLineOption service(QStringLiteral("service"), QStringLiteral("Service (repeatable)."), QStringLiteral("X"));
-    QCommandLineOption noteOpt(QStringLiteral("note"), QStringLiteral("Resolution note."), QStringLiteral("T"));
-    QCommandLineOption outFile(QStringLiteral("out"), QStringLiteral("Output file."), QStringLiteral("FILE"));
-    s.parser.addOptions({title, desc, owner, openOnly, field, value, symptom, workaround, rootCause, problemOpt, service, noteOpt, outFile});
+    Session s(QStringLiteral("problem"));
+    const QCommandLineOption title = s.option("title");
+    const QCommandLineOption desc = s.option("description");
+    const QCommandLineOption owner = s.option("owner");
+    const QCommandLineOption openOnly = s.option("open");
+    const QCommandLineOption field = s.option("field");
+    const QCommandLineOption value = s.option("value");
+    const QCommandLineOption symptom = s.option("symptom");
+    const QCommandLineOption workaround = s.option("workaround");
+    const QCommandLineOption rootCause = s.option("root-cause");
+    const QCommandLineOption problemOpt = s.option("problem");
+    const QCommandLineOption service = s.option("service");
+    const QCommandLineOption noteOpt = s.option("note");
+    const QCommandLineOption outFile = s.option("out");
     static const QHash<QString, int> need{{QStringLiteral("create"), 0}, {QStringLiteral("list"), 0}, {QStringLiteral("show"), 1},
                                           {QStringLiteral("link"), 2},   {QStringLiteral("update"), 1}, {QStringLiteral("known-error"), 0},
                                           {QStringLiteral("known-errors"), 0}, {QStringLiteral("suggest"), 1}, {QStringLiteral("resolve"), 2},
                                           {QStringLiteral("kb"), 0}};
-    if (!need.contains(sub)) {
-        usage();
-        return fail(QStringLiteral("unknown problem subcommand '%1'").arg(sub));
-    }
-    if (auto e = s.start(args, need.value(sub)); !e.isEmpty())
-        return fail(e);
+    if (!need.contains(sub))
+        return groupUsage(QStringLiteral("problem"), sub);
+    if (!s.start(args, need.value(sub)))
+        return s.code;
     problems::ProblemStore ps(s.ctx->engine());
     auto printProblem = [&](const problems::Problem &p) {
         if (s.asJson)

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cli_remediation.h"
+#include "clicommands.h"
+#include "cliio.h"
 
 #include "app/appcontext.h"
 #include "remediation/dispatcher.h"
@@ -31,19 +33,27 @@ using namespace sitrep::remediation;
 
 int fail(const QString &what, const QString &message)
 {
-    fprintf(stderr, "sitrep %s: %s\n", what.toUtf8().constData(), message.toUtf8().constData());
-    return 1;
+    return failWith(what.toUtf8().constData(), message);
 }
 
+int usageFail(const QString &what, const QString &message)
+{
+    failWith(what.toUtf8().constData(), message);
+    return ExitUsage;
+}
+
+// Rows quote results and errors that came back from remediation targets over SQS.
 void say(const QString &s)
 {
-    printf("%s\n", s.toUtf8().constData());
+    out() << printable(s) << '\n';
+    out().flush();
 }
 
 void printJson(const QJsonValue &v)
 {
     const QJsonDocument d = v.isArray() ? QJsonDocument(v.toArray()) : QJsonDocument(v.toObject());
-    printf("%s", d.toJson(QJsonDocument::Indented).constData());
+    out() << d.toJson(QJsonDocument::Indented);
+    out().flush();
 }
 
 QString when(qint64 ms)
@@ -68,19 +78,20 @@ void onStop(int)
     QCoreApplication::quit();
 }
 
-/// The parser every verb uses: --db, --workflow, --json, --actor.
+/// The parser every verb of a group uses, with the group's options from the command table.
 struct Cli {
     QCommandLineParser p;
-    QCommandLineOption db{QStringLiteral("db"), QStringLiteral("Database file."), QStringLiteral("path")};
-    QCommandLineOption workflow{QStringLiteral("workflow"), QStringLiteral("Workflow preset or YAML file."), QStringLiteral("name|path")};
-    QCommandLineOption json{QStringLiteral("json"), QStringLiteral("Print JSON.")};
-    QCommandLineOption actor{
-        QStringLiteral("actor"),
-        QStringLiteral("Who is acting, without a back end (default: the login name)."),
-        QStringLiteral("name")};
+    const QString group;
     std::unique_ptr<app::AppContext> ctx;
 
-    Cli() { p.addOptions({db, workflow, json, actor}); }
+    explicit Cli(const QString &groupName) : group(groupName)
+    {
+        addTableOptions(p, *findCommand(group));
+    }
+    QCommandLineOption option(const char *name) const
+    {
+        return tableOption(group, QString::fromLatin1(name));
+    }
     /// Parses args[2..] (the verb and what follows); empty on success, else the error.
     QString parse(const QStringList &args)
     {
@@ -90,9 +101,13 @@ struct Cli {
             return p.errorText();
         return {};
     }
-    QString open()
+    /// Opens the database; only verbs that record something may start a new one.
+    QString open(bool mayCreate)
     {
-        auto c = app::AppContext::open(app::resolveDatabasePath(p.value(db)), p.value(workflow));
+        auto path = databasePath(p.value(QStringLiteral("db")), mayCreate);
+        if (!path)
+            return path.errorMessage();
+        auto c = app::AppContext::open(*path);
         if (!c)
             return c.errorMessage();
         ctx = std::move(*c);
@@ -102,53 +117,31 @@ struct Cli {
     /// name.
     Result<QString> who()
     {
+        const QString a = QStringLiteral("actor");
         return sync::Identity(ctx->store())
-            .resolve(sync::ActorInputs::commandLine(p.isSet(actor), p.value(actor)));
+            .resolve(sync::ActorInputs::commandLine(p.isSet(a), p.value(a)));
     }
+    bool json() const { return p.isSet(QStringLiteral("json")); }
     qint64 now() const { return ctx->clock().nowMs(); }
     QStringList pos() const { return p.positionalArguments(); }
 };
 
-int maintenanceUsage()
+// The group's help from the table, and for a wrong verb a one-line reason (exit 2).
+int groupUsage(const QString &group, const QString &verb)
 {
-    fprintf(stderr,
-            "usage: sitrep maintenance add --ci SERVICE [--start TIME] (--end TIME | --duration 90m|2h) [--reason TEXT]\n"
-            "       sitrep maintenance list [--all] [--json]\n"
-            "       sitrep maintenance end ID      end a running window now\n"
-            "       sitrep maintenance rm ID       remove a window\n"
-            "While a window is active on a service, nothing is remediated automatically on it.\n");
-    return 2;
-}
-
-int changeUsage()
-{
-    fprintf(stderr,
-            "usage: sitrep change add --ci SERVICE --summary TEXT [--at TIME] [--ref CHG0001234]\n"
-            "       sitrep change list [--since TIME] [--json]\n"
-            "       sitrep change rm ID\n"
-            "A change on a service in the last 30 minutes (remediation.change_window_minutes) blocks\n"
-            "auto-remediation on it.\n");
-    return 2;
-}
-
-int remediationUsage()
-{
-    fprintf(stderr,
-            "usage: sitrep remediation list [--status S] [--incident N] [--json]\n"
-            "       sitrep remediation failed [--json]          failed remediations (DLQ, failed results)\n"
-            "       sitrep remediation retry CORRELATION_ID     queue a failed one again (new attempt)\n"
-            "       sitrep remediation dismiss CORRELATION_ID [--reason TEXT]\n"
-            "       sitrep remediation approve CORRELATION_ID|INCIDENT   pass the P1 approval gate\n"
-            "       sitrep remediation preview INCIDENT         what would be decided now\n"
-            "       sitrep remediation audit --format csv|json --out FILE [--from TIME] [--to TIME]\n"
-            "       sitrep remediation prune-audit              drop audit records past the retention\n"
-            "       sitrep remediation run [--once] [--endpoint URL] [--region R] [--profile P] [--wait S]\n"
-            "                 (AWS keys: environment, then the keychain, then ~/.aws/credentials)\n"
-            "       sitrep remediation setup-queues [--endpoint URL] ...   create the FIFO queues and the DLQ\n"
-            "       sitrep remediation config list | get KEY | set KEY VALUE\n"
-            "       sitrep remediation rules [--file PATH]      list (and check) the rules\n"
-            "Every verb takes --db PATH; --actor NAME names the person (default $USER).\n");
-    return 2;
+    const CommandSpec &spec = *findCommand(group);
+    fprintf(stderr, "%s", commandHelp(spec).toUtf8().constData());
+    if (verb.isEmpty())
+        return ExitUsage;
+    QStringList names;
+    for (const auto &x : spec.subcommands)
+        names << x.name;
+    const QString near = closestMatch(verb, names);
+    return usageFail(
+        group,
+        QStringLiteral("unknown %1 subcommand '%2'%3")
+            .arg(group, verb,
+                 near.isEmpty() ? QString() : QStringLiteral("; did you mean '%1'?").arg(near)));
 }
 
 } // namespace
@@ -156,21 +149,20 @@ int remediationUsage()
 int runMaintenance(const QStringList &args)
 {
     const QString what = QStringLiteral("maintenance");
-    Cli c;
-    QCommandLineOption ci(QStringLiteral("ci"), QStringLiteral("Configuration item (service)."), QStringLiteral("name"));
-    QCommandLineOption start(QStringLiteral("start"), QStringLiteral("Start (ISO time, default now)."), QStringLiteral("time"));
-    QCommandLineOption end(QStringLiteral("end"), QStringLiteral("End (ISO time)."), QStringLiteral("time"));
-    QCommandLineOption duration(QStringLiteral("duration"), QStringLiteral("Length (90m, 2h, 1d)."), QStringLiteral("d"));
-    QCommandLineOption reason(QStringLiteral("reason"), QStringLiteral("Why."), QStringLiteral("text"));
-    QCommandLineOption all(QStringLiteral("all"), QStringLiteral("Ended windows too."));
-    c.p.addOptions({ci, start, end, duration, reason, all});
+    Cli c(what);
+    const QCommandLineOption ci = c.option("ci");
+    const QCommandLineOption start = c.option("start");
+    const QCommandLineOption end = c.option("end");
+    const QCommandLineOption duration = c.option("duration");
+    const QCommandLineOption reason = c.option("reason");
+    const QCommandLineOption all = c.option("all");
     if (auto e = c.parse(args); !e.isEmpty())
-        return fail(what, e);
+        return usageFail(what, e);
     const QStringList pos = c.pos();
     const QString verb = pos.value(0);
     if (verb != u"add" && verb != u"list" && verb != u"end" && verb != u"rm")
-        return maintenanceUsage();
-    if (auto e = c.open(); !e.isEmpty())
+        return groupUsage(what, verb);
+    if (auto e = c.open(verb == u"add"); !e.isEmpty())
         return fail(what, e);
     RemediationStore rs(c.ctx->store());
     const qint64 now = c.now();
@@ -202,7 +194,7 @@ int runMaintenance(const QStringList &args)
     }
     if (verb == u"list") {
         const auto list = rs.maintenance(now, c.p.isSet(all));
-        if (c.p.isSet(c.json)) {
+        if (c.json()) {
             QJsonArray a;
             for (const auto &w : list) {
                 QJsonObject o = w.toJson();
@@ -223,7 +215,8 @@ int runMaintenance(const QStringList &args)
     bool ok = false;
     const qint64 id = pos.value(1).toLongLong(&ok);
     if (!ok)
-        return maintenanceUsage();
+        return usageFail(what, QStringLiteral("%1 needs the window's ID (a number), not '%2'")
+                                   .arg(verb, pos.value(1)));
     const Status s = verb == u"end" ? rs.endMaintenance(id, now) : rs.removeMaintenance(id);
     if (!s)
         return fail(what, s.errorMessage());
@@ -233,20 +226,19 @@ int runMaintenance(const QStringList &args)
 int runChange(const QStringList &args)
 {
     const QString what = QStringLiteral("change");
-    Cli c;
-    QCommandLineOption ci(QStringLiteral("ci"), QStringLiteral("Configuration item (service)."), QStringLiteral("name"));
-    QCommandLineOption at(QStringLiteral("at"), QStringLiteral("When it was implemented (ISO time, default now)."), QStringLiteral("time"));
-    QCommandLineOption summary(QStringLiteral("summary"), QStringLiteral("What changed."), QStringLiteral("text"));
-    QCommandLineOption ref(QStringLiteral("ref"), QStringLiteral("Change ticket or link."), QStringLiteral("ref"));
-    QCommandLineOption since(QStringLiteral("since"), QStringLiteral("Only changes after this time."), QStringLiteral("time"));
-    c.p.addOptions({ci, at, summary, ref, since});
+    Cli c(what);
+    const QCommandLineOption ci = c.option("ci");
+    const QCommandLineOption at = c.option("at");
+    const QCommandLineOption summary = c.option("summary");
+    const QCommandLineOption ref = c.option("ref");
+    const QCommandLineOption since = c.option("since");
     if (auto e = c.parse(args); !e.isEmpty())
-        return fail(what, e);
+        return usageFail(what, e);
     const QStringList pos = c.pos();
     const QString verb = pos.value(0);
     if (verb != u"add" && verb != u"list" && verb != u"rm")
-        return changeUsage();
-    if (auto e = c.open(); !e.isEmpty())
+        return groupUsage(what, verb);
+    if (auto e = c.open(verb == u"add"); !e.isEmpty())
         return fail(what, e);
     RemediationStore rs(c.ctx->store());
     const qint64 now = c.now();
@@ -271,7 +263,7 @@ int runChange(const QStringList &args)
                 return fail(what, QStringLiteral("--since '%1' is not a time").arg(c.p.value(since)));
         }
         const auto list = rs.changes(from);
-        if (c.p.isSet(c.json)) {
+        if (c.json()) {
             QJsonArray a;
             for (const auto &ch : list)
                 a.append(ch.toJson());
@@ -285,7 +277,9 @@ int runChange(const QStringList &args)
     bool ok = false;
     const qint64 id = pos.value(1).toLongLong(&ok);
     if (!ok)
-        return changeUsage();
+        return usageFail(
+            what,
+            QStringLiteral("rm needs the change's ID (a number), not '%1'").arg(pos.value(1)));
     if (auto s = rs.removeChange(id); !s)
         return fail(what, s.errorMessage());
     return 0;
@@ -294,30 +288,29 @@ int runChange(const QStringList &args)
 int runRemediation(const QStringList &args)
 {
     const QString what = QStringLiteral("remediation");
-    Cli c;
-    QCommandLineOption status(QStringLiteral("status"), QStringLiteral("Filter by status (repeatable)."), QStringLiteral("s"));
-    QCommandLineOption incident(QStringLiteral("incident"), QStringLiteral("Filter by incident."), QStringLiteral("n"));
-    QCommandLineOption reason(QStringLiteral("reason"), QStringLiteral("Why."), QStringLiteral("text"));
-    QCommandLineOption format(QStringLiteral("format"), QStringLiteral("csv or json."), QStringLiteral("f"));
-    QCommandLineOption out(QStringLiteral("out"), QStringLiteral("Output file."), QStringLiteral("file"));
-    QCommandLineOption from(QStringLiteral("from"), QStringLiteral("From time."), QStringLiteral("time"));
-    QCommandLineOption to(QStringLiteral("to"), QStringLiteral("To time."), QStringLiteral("time"));
-    QCommandLineOption once(QStringLiteral("once"), QStringLiteral("One round, then print a JSON summary."));
-    QCommandLineOption endpoint(QStringLiteral("endpoint"), QStringLiteral("SQS endpoint URL."), QStringLiteral("url"));
-    QCommandLineOption region(QStringLiteral("region"), QStringLiteral("AWS region."), QStringLiteral("region"));
-    QCommandLineOption profile(QStringLiteral("profile"), QStringLiteral("Shared credentials profile."), QStringLiteral("name"));
-    QCommandLineOption waitS(QStringLiteral("wait"), QStringLiteral("Long-poll seconds for results (0-20)."), QStringLiteral("s"), QStringLiteral("5"));
-    QCommandLineOption file(QStringLiteral("file"), QStringLiteral("Rule file or folder."), QStringLiteral("path"));
-    c.p.addOptions({status, incident, reason, format, out, from, to, once, endpoint, region, profile, waitS, file});
+    Cli c(what);
+    const QCommandLineOption status = c.option("status");
+    const QCommandLineOption incident = c.option("incident");
+    const QCommandLineOption reason = c.option("reason");
+    const QCommandLineOption format = c.option("format");
+    const QCommandLineOption out = c.option("out");
+    const QCommandLineOption from = c.option("from");
+    const QCommandLineOption to = c.option("to");
+    const QCommandLineOption once = c.option("once");
+    const QCommandLineOption endpoint = c.option("endpoint");
+    const QCommandLineOption region = c.option("region");
+    const QCommandLineOption profile = c.option("profile");
+    const QCommandLineOption waitS = c.option("wait");
+    const QCommandLineOption file = c.option("file");
     if (auto e = c.parse(args); !e.isEmpty())
-        return fail(what, e);
+        return usageFail(what, e);
     const QStringList pos = c.pos();
     const QString verb = pos.value(0);
     static const QStringList verbs{QStringLiteral("list"), QStringLiteral("failed"), QStringLiteral("retry"), QStringLiteral("dismiss"),
                                    QStringLiteral("approve"), QStringLiteral("preview"), QStringLiteral("audit"), QStringLiteral("prune-audit"),
                                    QStringLiteral("run"), QStringLiteral("setup-queues"), QStringLiteral("config"), QStringLiteral("rules")};
     if (!verbs.contains(verb))
-        return remediationUsage();
+        return groupUsage(what, verb);
 
     if (verb == u"rules" && c.p.isSet(file)) {
         auto set = RuleSet::load(c.p.value(file));
@@ -333,7 +326,7 @@ int runRemediation(const QStringList &args)
         if (!c.p.isSet(out))
             return fail(what, QStringLiteral("--out FILE is required"));
     }
-    if (auto e = c.open(); !e.isEmpty())
+    if (auto e = c.open(verb == u"config" && pos.value(1) == u"set"); !e.isEmpty())
         return fail(what, e);
     store::Store &st = c.ctx->store();
     RemediationStore rs(st);
@@ -365,7 +358,7 @@ int runRemediation(const QStringList &args)
             uid = inc->uid;
         }
         const auto list = verb == u"failed" ? rs.remediations({QStringLiteral("failed")}, uid) : rs.remediations(c.p.values(status), uid);
-        if (c.p.isSet(c.json)) {
+        if (c.json()) {
             QJsonArray a;
             for (const auto &r : list)
                 a.append(r.toJson());
@@ -412,14 +405,14 @@ int runRemediation(const QStringList &args)
         return 0;
     }
     const auto printRow = [&](const RemediationRow &r) {
-        if (c.p.isSet(c.json))
+        if (c.json())
             printJson(r.toJson());
         else
             say(QStringLiteral("%1\t%2\t%3 %4\t%5 (attempt %6)").arg(r.correlationId, r.number, r.actionType, r.target, r.status).arg(r.attempt));
     };
     if (verb == u"approve" || verb == u"retry" || verb == u"dismiss" || verb == u"preview") {
         if (pos.size() != 2)
-            return remediationUsage();
+            return groupUsage(what, {});
         if (verb == u"preview") {
             auto d = rem->preview(pos[1]);
             if (!d)

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cli_sync.h"
+#include "clicommands.h"
+#include "cliio.h"
 
 #include "app/appcontext.h"
 #include "sync/aws/awssettings.h"
@@ -24,15 +26,20 @@ namespace {
 
 int failWith(const QString &message)
 {
-    fflush(stdout);
-    fprintf(stderr, "sitrep: %s\n", message.toUtf8().constData());
-    return 1;
+    return sitrep::cli::failWith(nullptr, message);
 }
 
+int usageFail(const QString &message)
+{
+    failWith(message);
+    return ExitUsage;
+}
+
+// Text from a back end (status, errors) or the settings, without terminal control characters.
 void say(const QString &text)
 {
-    fprintf(stdout, "%s\n", text.toUtf8().constData());
-    fflush(stdout);
+    out() << printable(text) << '\n';
+    out().flush();
 }
 
 struct Settable {
@@ -75,9 +82,10 @@ bool looksSecret(const QString &key)
     return false;
 }
 
-// Parses "sitrep <cmd> ..." with --db; returns the positional arguments after the command.
+// Parses "sitrep <cmd> ..." with the command's options from the table.
 bool parse(QCommandLineParser &p, const QStringList &args, QString *error)
 {
+    addTableOptions(p, *findCommand(args.value(1)));
     QStringList a = args;
     a.removeAt(1);
     if (!p.parse(a)) {
@@ -87,9 +95,15 @@ bool parse(QCommandLineParser &p, const QStringList &args, QString *error)
     return true;
 }
 
-Result<std::unique_ptr<app::AppContext>> openDb(const QCommandLineParser &p, const QCommandLineOption &db)
+// Sync and reading settings need a database that exists; `config set` may start one (a
+// database is often configured before its first incident). `created` says it is new.
+Result<std::unique_ptr<app::AppContext>> openDb(const QCommandLineParser &p, bool mayCreate = false,
+                                                bool *created = nullptr)
 {
-    return app::AppContext::open(app::resolveDatabasePath(p.value(db)));
+    auto path = databasePath(p.value(QStringLiteral("db")), mayCreate, created);
+    if (!path)
+        return Result<std::unique_ptr<app::AppContext>>(path.error());
+    return app::AppContext::open(*path);
 }
 
 /// The token: $SITREP_BACKEND_TOKEN, a token file (read, never copied), or the keychain.
@@ -116,19 +130,29 @@ Result<QString> resolveToken(const QString &tokenFile)
 int runConfig(const QStringList &args)
 {
     QCommandLineParser p;
-    QCommandLineOption db(QStringLiteral("db"), QStringLiteral("Database file."), QStringLiteral("path"));
-    p.addOption(db);
     QString err;
     if (!parse(p, args, &err))
-        return failWith(err);
+        return usageFail(err);
     const QStringList pos = p.positionalArguments();
     const QString verb = pos.value(0);
-    if (verb != u"set" && verb != u"get" && verb != u"list")
-        return failWith(QStringLiteral("usage: sitrep config set KEY VALUE | get KEY | list"));
-    if (verb == u"set" && pos.size() != 3)
-        return failWith(QStringLiteral("usage: sitrep config set KEY VALUE"));
-    if (verb == u"get" && pos.size() != 2)
-        return failWith(QStringLiteral("usage: sitrep config get KEY"));
+    static const QHash<QString, int> arity{{QStringLiteral("set"), 3},
+                                           {QStringLiteral("get"), 2},
+                                           {QStringLiteral("unset"), 2},
+                                           {QStringLiteral("list"), 1}};
+    if (!arity.contains(verb)) {
+        const QString near = verb.isEmpty() ? QString() : closestMatch(verb, arity.keys());
+        return usageFail(
+            QStringLiteral("%1usage: sitrep config set KEY VALUE | get KEY | unset KEY | list")
+                .arg(near.isEmpty()
+                         ? QString()
+                         : QStringLiteral("unknown config subcommand '%1'; did you mean '%2'? ")
+                               .arg(verb, near)));
+    }
+    if (pos.size() != arity.value(verb))
+        return usageFail(verb == u"list" ? QStringLiteral("usage: sitrep config list")
+                                         : QStringLiteral("usage: sitrep config %1 KEY%2")
+                                               .arg(verb, verb == u"set" ? QStringLiteral(" VALUE")
+                                                                         : QString()));
     const QString key = pos.value(1);
     if (verb != u"list" && looksSecret(key))
         return failWith(QStringLiteral("'%1' looks like a secret: secrets go to the system keychain with "
@@ -139,12 +163,32 @@ int runConfig(const QStringList &args)
         QStringList names;
         for (const auto &s : settable())
             names << s.key;
-        return failWith(QStringLiteral("unknown setting '%1' (settings: %2)").arg(key, names.join(QStringLiteral(", "))));
+        const QString near = closestMatch(key, names);
+        return failWith(
+            near.isEmpty()
+                ? QStringLiteral("unknown setting '%1' (settings: %2)")
+                      .arg(key, names.join(QStringLiteral(", ")))
+                : QStringLiteral("unknown setting '%1'; did you mean '%2'?").arg(key, near));
     }
-    auto ctx = openDb(p, db);
+    bool created = false;
+    auto ctx = openDb(p, verb == u"set", &created);
     if (!ctx)
         return failWith(ctx.errorMessage());
     store::Store &st = (*ctx)->store();
+    // A refused setting leaves no new, empty database behind.
+    struct RemoveIfRefused {
+        std::unique_ptr<app::AppContext> &context;
+        bool remove;
+        ~RemoveIfRefused()
+        {
+            if (!remove)
+                return;
+            const QString path = context->dbPath();
+            context.reset();
+            for (const char *suffix : {"", "-wal", "-shm", "-journal"})
+                QFile::remove(path + QLatin1String(suffix));
+        }
+    } cleanup{*ctx, created};
     if (verb == u"list") {
         for (const auto &s : settable())
             say(QStringLiteral("%1 = %2").arg(s.key, st.meta(s.key)));
@@ -154,11 +198,27 @@ int runConfig(const QStringList &args)
         say(st.meta(key));
         return 0;
     }
+    if (verb == u"unset") {
+        // Back to the default; for backend.url that stops syncing (changes made meanwhile
+        // stay queued in the outbox until a back end is set again).
+        auto del = st.db().prepareOnce(QStringLiteral("DELETE FROM meta WHERE key=?"));
+        if (!del)
+            return failWith(st.db().lastError());
+        del->bind(1, key);
+        if (!del->exec())
+            return failWith(del->error());
+        say(QStringLiteral("%1 unset").arg(key));
+        return 0;
+    }
     QString value = pos[2].trimmed();
     if (key == u"backend.url") {
         const QUrl url(value, QUrl::StrictMode);
+        if (!url.isValid() || url.host().isEmpty())
+            return failWith(
+                QStringLiteral("backend.url: '%1' is not a URL (like https://sitrep.example.com)")
+                    .arg(value));
         if (auto s = sync::checkEndpoint(url); !s)
-            return failWith(s.errorMessage());
+            return failWith(QStringLiteral("backend.url: %1").arg(s.errorMessage()));
         if (!url.userInfo().isEmpty())
             return failWith(QStringLiteral("put no credentials in the URL; use `sitrep secret set backend.token`"));
     } else if (key.startsWith(QStringLiteral("aws.")) || key.startsWith(QStringLiteral("notify."))) {
@@ -181,6 +241,7 @@ int runConfig(const QStringList &args)
     if (key == u"backend.url")
         if (auto s = sync::Outbox::enable(st); !s)
             return failWith(s.errorMessage());
+    cleanup.remove = false;
     say(QStringLiteral("%1 = %2").arg(key, value));
     return 0;
 }
@@ -190,11 +251,12 @@ int runSecret(const QStringList &args)
     QCommandLineParser p;
     QString err;
     if (!parse(p, args, &err))
-        return failWith(err);
+        return usageFail(err);
     const QStringList pos = p.positionalArguments();
     const QString verb = pos.value(0), name = pos.value(1);
     if (pos.size() != 2 || (verb != u"set" && verb != u"delete" && verb != u"check"))
-        return failWith(QStringLiteral("usage: sitrep secret set NAME (value on stdin) | delete NAME | check NAME"));
+        return usageFail(QStringLiteral(
+            "usage: sitrep secret set NAME (value on stdin) | delete NAME | check NAME"));
     sync::KeychainSecretStore keychain;
     if (verb == u"set") {
         QFile in;
@@ -226,15 +288,17 @@ int runSecret(const QStringList &args)
 int runSync(const QStringList &args)
 {
     QCommandLineParser p;
-    QCommandLineOption db(QStringLiteral("db"), QStringLiteral("Database file."), QStringLiteral("path"));
-    QCommandLineOption once(QStringLiteral("once"), QStringLiteral("One cycle (send, then pull), then exit."));
-    QCommandLineOption tokenFile(QStringLiteral("token-file"), QStringLiteral("Read the bearer token from this file."), QStringLiteral("path"));
-    QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
-    p.addOptions({db, once, tokenFile, json});
+    const QCommandLineOption once = tableOption(QStringLiteral("sync"), QStringLiteral("once"));
+    const QCommandLineOption tokenFile =
+        tableOption(QStringLiteral("sync"), QStringLiteral("token-file"));
+    const QCommandLineOption json = tableOption(QStringLiteral("sync"), QStringLiteral("json"));
     QString err;
     if (!parse(p, args, &err))
-        return failWith(err);
-    auto ctx = openDb(p, db);
+        return usageFail(err);
+    if (!p.positionalArguments().isEmpty())
+        return usageFail(
+            QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
+    auto ctx = openDb(p);
     if (!ctx)
         return failWith(ctx.errorMessage());
     store::Store &st = (*ctx)->store();

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cli_triage.h"
+#include "clicommands.h"
 #include "cliio.h"
 
 #include "app/appcontext.h"
@@ -29,17 +30,10 @@ int fail(const QString &message)
     return failWith("triage", message);
 }
 
-void usage()
+int usageFail(const QString &message)
 {
-    out() << "Usage: sitrep triage SUBCOMMAND [OPTIONS]\n"
-             "  suggest NUMBER [--record]           category, subcategory, priority, group, articles, resolution\n"
-             "  accept NUMBER [FIELD...]            accept the recorded suggestion (all fields, or those named)\n"
-             "  reject NUMBER FIELD [--correct V]   reject one field, optionally with the right value\n"
-             "  train                               train and save a new model now\n"
-             "  eval [--holdout F]                  accuracy, majority baseline and ECE on held-out resolved incidents\n"
-             "  status                              the saved model and what the cache holds\n"
-             "Options: --db PATH, --json, --actor NAME. Settings: sitrep config set triage.kb_dir DIR |\n"
-             "triage.provider_url URL | triage.auto on|off | triage.retrain_after N\n";
+    failWith("triage", message);
+    return ExitUsage;
 }
 
 QString pct(double v)
@@ -49,18 +43,28 @@ QString pct(double v)
 
 void printResult(const TriageResult &r)
 {
-    out() << r.number << "  (model " << r.modelVersion << ")\n";
+    // Suggestions may come from a remote provider: printed without terminal controls.
+    out() << r.number << "  (model " << printable(r.modelVersion) << ")\n";
     for (const QString &f : suggestedFields()) {
         const auto it = r.fields.constFind(f);
-        out() << QStringLiteral("  %1 %2\n").arg(f + u':', -18).arg(it == r.fields.cend() ? QStringLiteral("-")
-                                                                                           : QStringLiteral("%1  (%2)").arg(it->value, pct(it->confidence)));
+        out() << QStringLiteral("  %1 %2\n")
+                     .arg(f + u':', -18)
+                     .arg(it == r.fields.cend()
+                              ? QStringLiteral("-")
+                              : QStringLiteral("%1  (%2)")
+                                    .arg(printable(it->value), pct(it->confidence)));
     }
     out() << "  articles:\n";
     if (r.articles.isEmpty())
         out() << "    none\n";
     for (const auto &a : r.articles)
-        out() << QStringLiteral("    %1  %2  %3 [%4]\n").arg(pct(a.relevance), a.id, a.title, a.source);
-    out() << "  suggested resolution: " << (r.suggestedResolution.isEmpty() ? QStringLiteral("-") : r.suggestedResolution) << "\n";
+        out() << QStringLiteral("    %1  %2  %3 [%4]\n")
+                     .arg(pct(a.relevance), printable(a.id), printable(a.title),
+                          printable(a.source));
+    out() << "  suggested resolution: "
+          << (r.suggestedResolution.isEmpty() ? QStringLiteral("-")
+                                              : printable(r.suggestedResolution))
+          << "\n";
 }
 
 Result<TriageResult> suggestFor(app::AppContext &ctx, const domain::Incident &inc, const TriageSettings &settings, bool trainIfMissing)
@@ -100,36 +104,41 @@ void suggestForNewIncident(app::AppContext &ctx, const QString &number)
 int runTriage(const QStringList &args)
 {
     const QString sub = args.value(2);
-    if (sub.isEmpty() || sub == u"help" || sub == u"--help") {
-        usage();
-        return sub.isEmpty() ? 1 : 0;
+    const CommandSpec &spec = *findCommand(QStringLiteral("triage"));
+    if (sub.isEmpty() || sub == u"help") {
+        out() << commandHelp(spec);
+        return sub.isEmpty() ? ExitUsage : ExitOk;
     }
     static const QHash<QString, QPair<int, int>> positional{
         {QStringLiteral("suggest"), {1, 1}}, {QStringLiteral("accept"), {1, 5}}, {QStringLiteral("reject"), {2, 2}},
         {QStringLiteral("train"), {0, 0}},   {QStringLiteral("eval"), {0, 0}},   {QStringLiteral("status"), {0, 0}}};
     if (!positional.contains(sub)) {
-        usage();
-        return fail(QStringLiteral("unknown triage subcommand '%1'").arg(sub));
+        const QString near = closestMatch(sub, positional.keys());
+        return usageFail(QStringLiteral("unknown triage subcommand '%1'%2 (sitrep triage --help)")
+                             .arg(sub, near.isEmpty()
+                                           ? QString()
+                                           : QStringLiteral("; did you mean '%1'?").arg(near)));
     }
     QCommandLineParser p;
-    QCommandLineOption db(QStringLiteral("db"), QStringLiteral("Database file."), QStringLiteral("path"));
-    QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
-    QCommandLineOption actorOpt(QStringLiteral("actor"), QStringLiteral("Who is acting."), QStringLiteral("name"));
-    QCommandLineOption record(QStringLiteral("record"), QStringLiteral("Record the suggestion on the timeline."));
-    QCommandLineOption correct(QStringLiteral("correct"), QStringLiteral("The right value."), QStringLiteral("V"));
-    QCommandLineOption holdout(QStringLiteral("holdout"), QStringLiteral("Share held out for eval (default 0.2)."), QStringLiteral("F"), QStringLiteral("0.2"));
-    p.addOptions({db, json, actorOpt, record, correct, holdout});
+    const QString cmd = QStringLiteral("triage");
+    const QCommandLineOption db = tableOption(cmd, QStringLiteral("db"));
+    const QCommandLineOption json = tableOption(cmd, QStringLiteral("json"));
+    const QCommandLineOption actorOpt = tableOption(cmd, QStringLiteral("actor"));
+    const QCommandLineOption record = tableOption(cmd, QStringLiteral("record"));
+    const QCommandLineOption correct = tableOption(cmd, QStringLiteral("correct"));
+    const QCommandLineOption holdout = tableOption(cmd, QStringLiteral("holdout"));
+    addTableOptions(p, spec);
     QStringList a = args;
     a.removeAt(1); // "triage"
     a.removeAt(1); // the subcommand
     if (!p.parse(a))
-        return fail(p.errorText());
+        return usageFail(p.errorText());
     const QStringList pos = p.positionalArguments();
     const auto [minPos, maxPos] = positional.value(sub);
     if (pos.size() < minPos)
-        return fail(QStringLiteral("missing argument (sitrep triage help)"));
+        return usageFail(QStringLiteral("missing argument (sitrep triage --help)"));
     if (pos.size() > maxPos)
-        return fail(QStringLiteral("unexpected argument '%1'").arg(pos.value(maxPos)));
+        return usageFail(QStringLiteral("unexpected argument '%1'").arg(pos.value(maxPos)));
     const QString path = app::resolveDatabasePath(p.value(db));
     if (!QFileInfo::exists(path))
         return fail(QStringLiteral("no database at %1").arg(path));

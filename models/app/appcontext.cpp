@@ -6,7 +6,11 @@
 #include "sync/outbox.h"
 
 #include <QDir>
+#include <QFileInfo>
+#include <QMap>
 #include <QStandardPaths>
+
+#include <limits>
 
 namespace sitrep::app {
 
@@ -68,6 +72,109 @@ Result<std::unique_ptr<AppContext>> AppContext::open(const QString &dbPath, cons
     // Every resolve, from whichever front end, updates the knowledge base in its transaction.
     problems::knowledgebase::attach(*ctx->m_engine);
     return R(std::move(ctx));
+}
+
+Result<WorkflowSwitch> switchWorkflow(AppContext &context, const QString &nameOrPath,
+                                      const QHash<QString, QString> &mapping, const QString &actor)
+{
+    using R = Result<WorkflowSwitch>;
+    auto wf = workflow::Workflow::load(nameOrPath);
+    if (!wf)
+        return R(wf.error());
+    store::Store &st = context.store();
+    // Open incidents per state (the states users see, not case folded: they are ids).
+    QMap<QString, qint64> openByState;
+    {
+        auto q = st.db().prepareOnce(
+            QStringLiteral("SELECT state, count(*) FROM incidents WHERE is_open=1 GROUP BY state"));
+        if (!q)
+            return R::fail(st.db().lastError(), QStringLiteral("db"));
+        while (q->step())
+            openByState.insert(q->text(0), q->int64(1));
+    }
+    // FROM as typed -> the open state it names; TO -> the new workflow's state.
+    QHash<QString, QString> moves;
+    for (auto it = mapping.cbegin(); it != mapping.cend(); ++it) {
+        QString from;
+        for (auto s = openByState.cbegin(); s != openByState.cend(); ++s)
+            if (s.key().compare(it.key().trimmed(), Qt::CaseInsensitive) == 0)
+                from = s.key();
+        const QString to = wf->canonicalState(it.value());
+        if (to.isEmpty()) {
+            QStringList names;
+            for (const auto &x : wf->states())
+                names << x.id;
+            return R::fail(
+                QStringLiteral("--map %1=%2: workflow '%3' has no state '%2' (states: %4)")
+                    .arg(it.key(), it.value(), wf->name(), names.join(QStringLiteral(", "))),
+                QStringLiteral("invalid"));
+        }
+        if (from.isEmpty())
+            return R::fail(QStringLiteral("--map %1=%2: no open incident is in state '%1'")
+                               .arg(it.key(), it.value()),
+                           QStringLiteral("invalid"));
+        if (from != to)
+            moves.insert(from, to);
+    }
+    QStringList stranded;
+    for (auto s = openByState.cbegin(); s != openByState.cend(); ++s)
+        if (!wf->state(s.key()) && !moves.contains(s.key()))
+            stranded << QStringLiteral("%1 in '%2'").arg(s.value()).arg(s.key());
+    if (!stranded.isEmpty())
+        return R::fail(
+            QStringLiteral(
+                "workflow '%1' has no state for open incidents (%2); map each with --map FROM=TO")
+                .arg(wf->name(), stranded.join(QStringLiteral(", "))),
+            QStringLiteral("conflict"));
+
+    QList<engine::Command> commands;
+    for (auto m = moves.cbegin(); m != moves.cend(); ++m) {
+        store::ListQuery q;
+        q.states = {m.key()};
+        q.open = true;
+        q.sort = store::SortKey::Number;
+        q.descending = false;
+        q.limit = std::numeric_limits<int>::max();
+        for (const auto &inc : st.list(q))
+            commands << engine::Command::make(engine::Command::Kind::MapState, inc.uid,
+                                              {{QStringLiteral("to"), m.value()}}, actor);
+    }
+    // A file is remembered by its absolute path, so the database finds it from anywhere.
+    const QString saved =
+        QFileInfo::exists(nameOrPath) ? QFileInfo(nameOrPath).absoluteFilePath() : nameOrPath;
+    WorkflowSwitch out;
+    out.name = wf->name();
+    out.source = wf->source();
+    if (commands.isEmpty()) {
+        if (auto s = st.setMeta(QStringLiteral("workflow"), saved); !s)
+            return R(s.error());
+        return out;
+    }
+    // The moves run under the new workflow, and the workflow is saved in their transaction:
+    // both happen or neither does.
+    engine::LifecycleEngine eng(st, *wf, context.engine().oncall(), context.clock());
+    sync::Outbox::attach(eng);
+    problems::knowledgebase::attach(eng);
+    eng.addCommitHook([saved](store::Store &s, const QList<domain::Event> &) {
+        return s.setMeta(QStringLiteral("workflow"), saved);
+    });
+    auto r = eng.executeBatch(commands);
+    if (!r)
+        return R(r.error());
+    for (const auto &one : *r) {
+        if (!one)
+            return R(one.error()); // cannot happen after the checks above; never silent
+        if (one->noop)
+            continue;
+        ++out.moved;
+        for (const auto &e : one->events)
+            if (e.kind == domain::kinds::Transitioned)
+                out.moves << QStringLiteral("%1: %2 -> %3")
+                                 .arg(one->number, e.payload[u"from"].toString(),
+                                      e.payload[u"to"].toString());
+    }
+    out.moves.sort();
+    return out;
 }
 
 } // namespace sitrep::app

@@ -6,7 +6,9 @@
 #include "store/store.h"
 #include "util/result.h"
 
+#include <QHash>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 
@@ -35,6 +37,22 @@ private:
     std::unique_ptr<store::Store> m_store;
     std::unique_ptr<engine::LifecycleEngine> m_engine;
 };
+
+/// What saving a new workflow for a database did.
+struct WorkflowSwitch {
+    QString name;      // the workflow now saved
+    QString source;    // preset or file it came from
+    int moved = 0;     // open incidents moved by the mapping
+    QStringList moves; // "INC0000001: triggered -> New", in number order
+};
+
+/// Saves `nameOrPath` (preset name or YAML file) as the database's workflow. Open incidents
+/// in a state the mapping names (FROM -> TO, state names as users type them) move to TO,
+/// which must be a state of the new workflow, with one event each, in the same transaction
+/// that saves the workflow. Refused, with nothing changed, while open incidents sit in
+/// states the new workflow lacks and the mapping does not cover: the error names them.
+Result<WorkflowSwitch> switchWorkflow(AppContext &context, const QString &nameOrPath,
+                                      const QHash<QString, QString> &mapping, const QString &actor);
 
 /// Parses an ISO 8601 time, "now", or milliseconds since the epoch; -1 if invalid.
 qint64 parseTimeArg(const QString &text, qint64 now);

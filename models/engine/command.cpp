@@ -49,6 +49,7 @@ QString commandKindName(Command::Kind k)
     case Command::Kind::AddResponder: return QStringLiteral("responder");
     case Command::Kind::ActionItem: return QStringLiteral("action-item");
     case Command::Kind::Record: return QStringLiteral("record");
+    case Command::Kind::MapState: return QStringLiteral("map-state");
     }
     return {};
 }

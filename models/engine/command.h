@@ -28,6 +28,7 @@ struct Command {
         AddResponder,   // responder
         ActionItem,     // op (add|update), id, title, owner, due, done
         Record,         // kind, payload: a non-projection event from a module (reminder, escalation, ...)
+        MapState,       // to: an open incident moves to a state of a newly chosen workflow, no guards
     };
     Kind kind = Kind::Note;
     QString incident; // number or UUID; empty for Open

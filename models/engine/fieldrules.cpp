@@ -18,6 +18,16 @@ Status checkTitle(const QString &title)
                                 .arg(MaxTitleLength)
                                 .arg(t.size()),
                             QStringLiteral("invalid"));
+    // One line of plain text: a title heads lists, notifications and terminal output, where
+    // a line break or an escape sequence would forge or hide what is shown.
+    for (const QChar c : t)
+        if (c.category() == QChar::Other_Control || c == QChar::LineSeparator ||
+            c == QChar::ParagraphSeparator)
+            return Status::fail(
+                QStringLiteral(
+                    "title must be one line of text without control characters (found U+%1)")
+                    .arg(QString::number(c.unicode(), 16).toUpper().rightJustified(4, u'0')),
+                QStringLiteral("invalid"));
     return {};
 }
 

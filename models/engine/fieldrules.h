@@ -27,7 +27,7 @@ inline constexpr int MaxTextLength = 65536;
 /// The longest service name a person may type.
 inline constexpr int MaxServiceNameLength = 64;
 
-/// A title: 1 to MaxTitleLength characters once trimmed.
+/// A title: 1 to MaxTitleLength characters once trimmed, one line without control characters.
 Status checkTitle(const QString &title);
 /// A description or other free text: at most MaxTextLength characters.
 Status checkText(const QString &field, const QString &text);

@@ -684,6 +684,29 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         emitEvent(work, inc, kind, a[u"payload"].toObject(), out);
         break;
     }
+    case Command::Kind::MapState: {
+        // A workflow switch: the incident's state is not one of this workflow's, so no
+        // transition can leave it; the user's mapping names where it goes instead.
+        const QString to = wf.canonicalState(a[u"to"].toString());
+        if (to.isEmpty())
+            return fail(QStringLiteral("workflow '%1' has no state '%2'")
+                            .arg(wf.name(), a[u"to"].toString()));
+        if (to == inc.state) {
+            out.noop = true;
+            break;
+        }
+        const auto *st = wf.state(to);
+        emitEvent(work, inc, kinds::Transitioned,
+                  {{QStringLiteral("from"), inc.state},
+                   {QStringLiteral("to"), to},
+                   {QStringLiteral("open"), st->open},
+                   {QStringLiteral("stamps"), st->stamps},
+                   {QStringLiteral("sla"), workflow::slaModeName(st->sla)},
+                   {QStringLiteral("workflow"), wf.name()},
+                   {QStringLiteral("mapped"), true}},
+                  out);
+        break;
+    }
     }
 
     if (!work.current.contains(inc.uid)) {

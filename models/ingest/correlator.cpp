@@ -17,6 +17,28 @@ using domain::Severity;
 const QString Correlator::AllResolvedKind = QStringLiteral("alerts.all_resolved");
 
 namespace {
+
+// An incident title is one line without control characters (the engine refuses others):
+// whatever an alert source sends, each run of them becomes one space, so the alert still
+// opens its incident.
+QString oneLine(const QString &text)
+{
+    QString out;
+    out.reserve(text.size());
+    bool gap = false;
+    for (const QChar c : text) {
+        if (c.category() == QChar::Other_Control || c == QChar::LineSeparator ||
+            c == QChar::ParagraphSeparator) {
+            gap = true;
+            continue;
+        }
+        if (gap && !out.isEmpty() && !out.endsWith(u' ') && c != u' ')
+            out += u' ';
+        gap = false;
+        out += c;
+    }
+    return out.trimmed();
+}
 const QString Firing = QStringLiteral("firing");
 const QString Resolved = QStringLiteral("resolved");
 
@@ -497,6 +519,7 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
         QString title = a.title;
         if (!a.service.isEmpty() && !title.contains(a.service, Qt::CaseInsensitive))
             title = QStringLiteral("%1: %2").arg(a.service, title);
+        title = oneLine(title);
         QString description = a.description;
         const QString groupText = QString(key).replace(QChar(0x1f), QStringLiteral(", "));
         description += (description.isEmpty() ? QString() : QStringLiteral("\n\n"))

@@ -190,7 +190,8 @@ Status PostmortemStore::record(const QString &uid, const QString &kind, const QJ
     return {};
 }
 
-Result<Document> PostmortemStore::ensureDocument(const QString &incidentRef, const QString &actor, const Template &tmpl)
+Result<Document> PostmortemStore::previewDocument(const QString &incidentRef, const QString &actor,
+                                                  const Template &tmpl)
 {
     using R = Result<Document>;
     auto inc = incident(incidentRef);
@@ -199,55 +200,87 @@ Result<Document> PostmortemStore::ensureDocument(const QString &incidentRef, con
     if (auto d = document(inc->uid))
         return *d;
     const QList<Event> tl = m_engine.store().timeline(inc->uid);
-    QString body;
-    qint64 reviewAt = 0;
+    Document d;
+    d.incidentUid = inc->uid;
+    d.number = inc->number;
+    d.title = inc->title;
+    d.version = 0;
     for (const Event &e : tl)
         if (e.kind == kinds::PostmortemDrafted) {
-            body = e.payload[u"markdown"].toString();
-            reviewAt = e.payload[u"review_due"].toVariant().toLongLong();
+            d.body = e.payload[u"markdown"].toString();
+            d.reviewAt = e.payload[u"review_due"].toVariant().toLongLong();
         }
     // The workflow's draft is made when the incident resolves; a user template (or one
     // written later, with more of the timeline) replaces it only when there is none.
-    if (body.isEmpty())
-        body = draftMarkdown(*inc, tl, tmpl);
+    if (d.body.isEmpty())
+        d.body = draftMarkdown(*inc, tl, tmpl);
     const qint64 now = m_engine.clock().nowMs();
-    if (reviewAt <= 0)
-        reviewAt = (inc->resolvedAt > 0 ? inc->resolvedAt : now) + 48LL * 3600 * 1000;
-    QStringList owners;
+    if (d.reviewAt <= 0)
+        d.reviewAt = (inc->resolvedAt > 0 ? inc->resolvedAt : now) + 48LL * 3600 * 1000;
     for (const QString &o : {inc->commander, inc->assignee})
-        if (!o.isEmpty() && !owners.contains(o))
-            owners << o;
-    if (owners.isEmpty() && !actor.isEmpty())
-        owners << actor;
+        if (!o.isEmpty() && !d.owners.contains(o))
+            d.owners << o;
+    if (d.owners.isEmpty() && !actor.isEmpty())
+        d.owners << actor;
+    d.createdAt = now;
+    d.updatedAt = now;
+    return d;
+}
+
+Result<Document> PostmortemStore::ensureDocument(const QString &incidentRef, const QString &actor,
+                                                 const Template &tmpl)
+{
+    using R = Result<Document>;
+    auto preview = previewDocument(incidentRef, actor, tmpl);
+    if (!preview || preview->version > 0)
+        return preview;
+    const Document &draft = *preview;
+    const QString &uid = draft.incidentUid;
+    const QString &body = draft.body;
+    const qint64 reviewAt = draft.reviewAt;
+    const QStringList &owners = draft.owners;
+    const qint64 now = draft.createdAt;
 
     auto &db = m_engine.store().db();
     if (auto s = db.begin(); !s)
         return R::fail(s.errorMessage(), QStringLiteral("db"));
     Stmt *s = db.prepare(QStringLiteral("INSERT INTO postmortems(incident_uid, number, title, body, status, owners, review_at, version, created_at, updated_at) "
                                         "VALUES(?,?,?,?,?,?,?,1,?,?)"));
-    s->bind(1, inc->uid).bind(2, inc->number).bind(3, inc->title).bind(4, body).bind(5, StatusDraft)
-        .bind(6, QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(owners)).toJson(QJsonDocument::Compact)))
-        .bind(7, reviewAt).bind(8, now).bind(9, now);
+    s->bind(1, uid)
+        .bind(2, draft.number)
+        .bind(3, draft.title)
+        .bind(4, body)
+        .bind(5, StatusDraft)
+        .bind(6,
+              QString::fromUtf8(
+                  QJsonDocument(QJsonArray::fromStringList(owners)).toJson(QJsonDocument::Compact)))
+        .bind(7, reviewAt)
+        .bind(8, now)
+        .bind(9, now);
     if (!s->exec()) {
         db.rollback();
         return R::fail(s->error(), QStringLiteral("db"));
     }
-    if (auto w = writeVersion(inc->uid, 1, body, StatusDraft, actor, QStringLiteral("generated draft"), now); !w) {
+    if (auto w =
+            writeVersion(uid, 1, body, StatusDraft, actor, QStringLiteral("generated draft"), now);
+        !w) {
         db.rollback();
         return R::fail(w.errorMessage(), QStringLiteral("db"));
     }
     if (auto c = db.commit(); !c)
         return R::fail(c.errorMessage(), QStringLiteral("db"));
     const QString when = QDateTime::fromMSecsSinceEpoch(reviewAt, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
-    if (auto r = record(inc->uid, CreatedKind,
-                        {{QStringLiteral("owners"), QJsonArray::fromStringList(owners)},
-                         {QStringLiteral("review_at"), QString::number(reviewAt)},
-                         {QStringLiteral("message"), QStringLiteral("postmortem draft opened; owners %1; review meeting proposed for %2")
-                                                         .arg(owners.join(QStringLiteral(", ")), when)}},
-                        actor);
+    if (auto r = record(
+            uid, CreatedKind,
+            {{QStringLiteral("owners"), QJsonArray::fromStringList(owners)},
+             {QStringLiteral("review_at"), QString::number(reviewAt)},
+             {QStringLiteral("message"),
+              QStringLiteral("postmortem draft opened; owners %1; review meeting proposed for %2")
+                  .arg(owners.join(QStringLiteral(", ")), when)}},
+            actor);
         !r)
         qCWarning(lcPostmortem).noquote() << "postmortem.created not recorded:" << r.errorMessage();
-    return *document(inc->uid);
+    return *document(uid);
 }
 
 Status PostmortemStore::autosave(const QString &uid, const QString &body)

@@ -78,6 +78,10 @@ public:
     /// assignee, review meeting 48 hours after the draft (or resolution). Records
     /// postmortem.created in the timeline.
     Result<Document> ensureDocument(const QString &incidentRef, const QString &actor, const Template &tmpl = defaultTemplate());
+    /// The incident's document, or the draft ensureDocument() would create (version 0),
+    /// without writing anything: for readers such as `sitrep postmortem show`.
+    Result<Document> previewDocument(const QString &incidentRef, const QString &actor,
+                                     const Template &tmpl = defaultTemplate());
     /// Writes the working text (no version). Cheap; meant for an autosave timer.
     Status autosave(const QString &incidentUid, const QString &body);
     /// Saves the text as a new version. Returns the version number.

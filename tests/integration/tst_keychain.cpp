@@ -55,6 +55,7 @@ private Q_SLOTS:
         const QString db = home.filePath(QStringLiteral("data/sitrep.db"));
         auto env = testing::privateEnv(home.path());
         env.insert(QStringLiteral("USER"), QStringLiteral("kc-user"));
+        QVERIFY(QDir(home.path()).mkpath(QStringLiteral("data"))); // --db never creates folders
 
         auto set = testing::runCli(
             {QStringLiteral("secret"), QStringLiteral("set"), QStringLiteral("backend.token")}, env,
@@ -103,6 +104,7 @@ private Q_SLOTS:
         QTemporaryDir home;
         const QByteArray token = "ing-" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
         const QString db = home.filePath(QStringLiteral("data/sitrep.db"));
+        QVERIFY(QDir(home.path()).mkpath(QStringLiteral("data"))); // --db never creates folders
         auto env = testing::privateEnv(home.path());
         env.remove(QStringLiteral("SITREP_INGEST_TOKEN"));
         auto set = testing::runCli(
@@ -160,6 +162,7 @@ private Q_SLOTS:
         const QByteArray fileSecret =
             "file-sec-" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
         const QString db = home.filePath(QStringLiteral("data/sitrep.db"));
+        QVERIFY(QDir(home.path()).mkpath(QStringLiteral("data"))); // --db never creates folders
         auto env = testing::privateEnv(home.path());
         for (const char *v : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
                               "AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE"})

@@ -446,8 +446,7 @@ void TestSqsConsumer::cliConsumerKilledBetweenCommitAndDelete_createsNothingNew(
         proc.start(QStringLiteral(SITREP_BINARY),
                    {QStringLiteral("aws"), QStringLiteral("consume"), QStringLiteral("--once"), QStringLiteral("--queue"), url,
                     QStringLiteral("--endpoint"), m_fauxqs.url().toString(), QStringLiteral("--wait"), QStringLiteral("1"),
-                    QStringLiteral("--visibility"), QStringLiteral("1"), QStringLiteral("--db"), db,
-                    QStringLiteral("--workflow"), QStringLiteral("sre")});
+                    QStringLiteral("--visibility"), QStringLiteral("1"), QStringLiteral("--db"), db});
         if (!proc.waitForFinished(30000))
             return -1;
         if (out)

@@ -502,6 +502,7 @@ private Q_SLOTS:
         const QUrl url = team.backEnd.url();
         const QString db = home.filePath(QStringLiteral("data/sitrep.db"));
         auto env = testing::privateEnv(home.path());
+        QVERIFY(QDir(home.path()).mkpath(QStringLiteral("data"))); // --db never creates folders
         env.insert(QStringLiteral("USER"), QStringLiteral("tester"));
         QTemporaryDir secrets; // where the user keeps the token, outside Sitrep's folders
         const QString tokenFile = secrets.filePath(QStringLiteral("token.txt"));

@@ -6,11 +6,13 @@
 
 #include <QDateTime>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -94,6 +96,31 @@ private Q_SLOTS:
     void missingDatabase_isRefusedByReadingCommands();
     void sitrepDbEnvironment_isUsed();
     void dbOptionFirst_isTheSameCommand();
+    // Conventions: help, version, typos, exit codes, the manual.
+    void help_worksOnEveryCommand();
+    void help_listsActorOnlyWhereAccepted();
+    void version_isPrinted();
+    void typo_suggestsTheCommandInOneLine();
+    void typoInOption_suggestsTheOption();
+    void exitCodes_usageIsTwo_failureIsOne();
+    void manPage_comesFromTheTable();
+    // Read-only commands never write.
+    void readingCommands_changeNothing();
+    void listWithWorkflow_isAUsageErrorAndSwitchesNothing();
+    void windowWithWorkflow_isAUsageError();
+    void postmortemShow_recordsNothing();
+    void screenshotPostmortem_recordsNothing();
+    void workflowSet_refusesStrandedIncidents_thenMapsThem();
+    void createWorkflow_onlyForADatabaseWithoutIncidents();
+    // No silent damage.
+    void demo_refusesADatabaseWithIncidents();
+    void dbInMissingFolder_isAnError();
+    void title_withControlCharacters_isRefused();
+    void configUnset_andBadUrlNamed();
+    void serverText_isStrippedOfTerminalControls();
+    // Exports.
+    void exportCsvPerIncident_oneRowEach();
+    void approveWithoutFor_namesTheGate();
 };
 
 Run TestCli::sitrep(QStringList args, const QString &db, const QString &now)
@@ -166,7 +193,7 @@ void TestCli::roundTrip_fullLifecycle()
     QVERIFY2(r.err.contains(QStringLiteral("approval")), qPrintable(r.err));
     r = sitrep({"approve", "1", "--for", "mitigating", "--actor", "alice", "--comment", "go"}, db);
     QCOMPARE(r.code, 0);
-    QVERIFY2(r.out.contains(QStringLiteral("approved by alice")), qPrintable(r.out));
+    QVERIFY2(r.out.contains(QStringLiteral("approved by alice for mitigating")), qPrintable(r.out));
     r = sitrep({"transition", "1", "mitigating", "--note", "rolling back", "--json"}, db);
     QCOMPARE(r.code, 0);
     QCOMPARE(r.json().object()[u"number"].toString(), QStringLiteral("INC0000001"));
@@ -442,13 +469,25 @@ void TestCli::demo_thenVerifyAndRebuild()
 void TestCli::workflow_switchAndShow()
 {
     const QString db = m_dir.filePath(QStringLiteral("wf.db"));
+    // A reader does not start a database.
     Run r = sitrep({"workflow", "--json"}, db);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(QStringLiteral("no database at")), qPrintable(r.err));
+    QVERIFY(!QFile::exists(db));
+    QCOMPARE(sitrep({"create", "--title", "first", "--severity", "low"},
+                    m_dir.filePath(QStringLiteral("wf-sre.db")))
+                 .code,
+             0);
+    r = sitrep({"workflow", "--json"}, m_dir.filePath(QStringLiteral("wf-sre.db")));
     QCOMPARE(r.code, 0);
     QCOMPARE(r.json().object()[u"name"].toString(), QStringLiteral("sre"));
     QCOMPARE(r.json().object()[u"states"].toArray().size(), 6);
-    r = sitrep({"workflow", "--workflow", "pipeline", "--json"}, db);
-    QCOMPARE(r.json().object()[u"name"].toString(), QStringLiteral("pipeline"));
+    r = sitrep({"workflow", "set", "pipeline", "--json"}, db);
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.json().object()[u"workflow"].toString(), QStringLiteral("pipeline"));
     // Remembered by the database.
+    r = sitrep({"workflow", "show"}, db);
+    QVERIFY2(r.out.startsWith(QStringLiteral("workflow pipeline")), qPrintable(r.out));
     r = sitrep({"workflow"}, db);
     QVERIFY2(r.out.startsWith(QStringLiteral("workflow pipeline")), qPrintable(r.out));
     QCOMPARE(sitrep({"create", "--title", "x", "--severity", "low"}, db).code, 0);
@@ -466,6 +505,8 @@ void TestCli::badInput_exitsNonZeroAndChangesNothing_data()
     QTest::newRow("demo words") << QStringList{"demo", "--incidents", "many"} << "--incidents";
     QTest::newRow("demo seed") << QStringList{"demo", "--seed", "x"} << "--seed";
     QTest::newRow("demo extra") << QStringList{"demo", "more"} << "unexpected argument";
+    QTest::newRow("demo on incidents")
+        << QStringList{"demo", "--incidents", "5"} << "already holds 3 incidents";
     // create
     QTest::newRow("create no title") << QStringList{"create", "--severity", "high"} << "--title is required";
     QTest::newRow("create no severity") << QStringList{"create", "--title", "x"} << "--severity is required";
@@ -478,13 +519,29 @@ void TestCli::badInput_exitsNonZeroAndChangesNothing_data()
     QTest::newRow("create bad group") << QStringList{"create", "--title", "x", "--severity", "low", "--group", "Nope"} << "unknown assignment group 'Nope'";
     QTest::newRow("create unknown option") << QStringList{"create", "--title", "x", "--severity", "low", "--colour", "red"} << "colour";
     QTest::newRow("create extra") << QStringList{"create", "--title", "x", "--severity", "low", "stray"} << "unexpected argument 'stray'";
-    QTest::newRow("create switches workflow") << QStringList{"create", "--workflow", "itil"} << "--title is required";
+    QTest::newRow("create switches workflow")
+        << QStringList{"create", "--title", "x", "--severity", "low", "--workflow", "itil"}
+        << "--workflow is only for a database with no incidents yet";
+    QTest::newRow("create title newline")
+        << QStringList{"create", "--title", "line one\nline two", "--severity", "low"}
+        << "one line";
+    QTest::newRow("create title escape")
+        << QStringList{"create", "--title", "red\x1b[31m alert", "--severity", "low"} << "U+001B";
+    QTest::newRow("create title bell")
+        << QStringList{"create", "--title", "ding\x07", "--severity", "low"} << "U+0007";
+    QTest::newRow("set title tab") << QStringList{"set", "1", "title", "tab\there"} << "U+0009";
     // list
     QTest::newRow("list priority") << QStringList{"list", "--priority", "P9"} << "unknown priority 'P9'";
     QTest::newRow("list state") << QStringList{"list", "--state", "nowhere"} << "unknown state 'nowhere'";
     QTest::newRow("list limit") << QStringList{"list", "--limit", "0"} << "--limit";
     QTest::newRow("list severity") << QStringList{"list", "--severity", "huge"} << "unknown severity";
     QTest::newRow("list extra") << QStringList{"list", "extra"} << "unexpected argument";
+    QTest::newRow("list switches workflow")
+        << QStringList{"list", "--workflow", "itil"} << "Unknown option 'workflow'";
+    QTest::newRow("show switches workflow")
+        << QStringList{"show", "1", "--workflow", "pipeline"} << "Unknown option 'workflow'";
+    QTest::newRow("list actor") << QStringList{"list", "--actor", "bob"}
+                                << "Unknown option 'actor'";
     // show
     QTest::newRow("show missing") << QStringList{"show"} << "missing argument";
     QTest::newRow("show unknown") << QStringList{"show", "INC0009999"} << "no incident 'INC0009999'";
@@ -510,7 +567,10 @@ void TestCli::badInput_exitsNonZeroAndChangesNothing_data()
     QTest::newRow("assign bad group") << QStringList{"assign", "1", "--group", "Nope"} << "unknown assignment group 'Nope'";
     QTest::newRow("assign unknown incident") << QStringList{"assign", "9999", "--to", "bob"} << "no incident";
     // approve
-    QTest::newRow("approve system") << QStringList{"approve", "1", "--actor", "system"} << "human";
+    QTest::newRow("approve system")
+        << QStringList{"approve", "1", "--for", "mitigating", "--actor", "system"} << "human";
+    QTest::newRow("approve no gate")
+        << QStringList{"approve", "1"} << "waits at no approval gate from 'triggered'";
     QTest::newRow("approve bad state") << QStringList{"approve", "1", "--for", "nirvana"} << "unknown state 'nirvana'";
     QTest::newRow("approve missing") << QStringList{"approve"} << "missing argument";
     // note
@@ -554,12 +614,35 @@ void TestCli::badInput_exitsNonZeroAndChangesNothing_data()
     QTest::newRow("export xml") << QStringList{"export", "--format", "xml"} << "--format must be json or csv";
     QTest::newRow("export bad filter") << QStringList{"export", "--format", "json", "--priority", "P9"} << "unknown priority";
     QTest::newRow("export unwritable") << QStringList{"export", "--format", "json", "--out", "/nonexistent/dir/x.json"} << "cannot write";
+    QTest::newRow("export per bogus") << QStringList{"export", "--format", "csv", "--per", "week"}
+                                      << "--per must be event or incident";
+    QTest::newRow("export per json")
+        << QStringList{"export", "--format", "json", "--per", "incident"}
+        << "--per applies to --format csv";
     // verify, rebuild, tick, workflow
     QTest::newRow("verify extra") << QStringList{"verify", "now"} << "unexpected argument";
     QTest::newRow("rebuild extra") << QStringList{"rebuild", "all"} << "unexpected argument";
     QTest::newRow("tick extra") << QStringList{"tick", "tock"} << "unexpected argument";
-    QTest::newRow("workflow extra") << QStringList{"workflow", "sre"} << "unexpected argument";
-    QTest::newRow("workflow missing file") << QStringList{"workflow", "--workflow", "/nonexistent/flow.yaml"} << "/nonexistent/flow.yaml";
+    QTest::newRow("workflow unknown verb")
+        << QStringList{"workflow", "sre"} << "unknown workflow subcommand 'sre'";
+    QTest::newRow("workflow extra")
+        << QStringList{"workflow", "show", "sre"} << "unexpected argument 'sre'";
+    QTest::newRow("workflow old option")
+        << QStringList{"workflow", "--workflow", "itil"} << "Unknown option 'workflow'";
+    QTest::newRow("workflow missing file")
+        << QStringList{"workflow", "set", "/nonexistent/flow.yaml"} << "/nonexistent/flow.yaml";
+    QTest::newRow("workflow set stranded") << QStringList{"workflow", "set", "itil"}
+                                           << "workflow 'itil' has no state for open incidents (2 "
+                                              "in 'acknowledged', 1 in 'triggered')";
+    QTest::newRow("workflow map unknown target")
+        << QStringList{"workflow",        "set", "itil", "--map", "triggered=Nowhere", "--map",
+                       "acknowledged=New"}
+        << "workflow 'itil' has no state 'Nowhere'";
+    QTest::newRow("workflow map no equals")
+        << QStringList{"workflow", "set", "itil", "--map", "triggered"} << "must look like FROM=TO";
+    QTest::newRow("workflow map partial")
+        << QStringList{"workflow", "set", "itil", "--map", "triggered=New"}
+        << "2 in 'acknowledged'";
     // not a command at all
     QTest::newRow("unknown command") << QStringList{"frobnicate"} << "unknown command 'frobnicate'";
 }
@@ -604,8 +687,11 @@ void TestCli::missingDatabase_isRefusedByReadingCommands()
 {
     // A mistyped --db must not turn into a silently empty cache.
     const QString path = m_dir.filePath(QStringLiteral("typo.db"));
-    for (const QStringList &args : {QStringList{"list"}, QStringList{"show", "INC0000001"}, QStringList{"verify"},
-                                    QStringList{"note", "INC0000001", "hello"}}) {
+    for (const QStringList &args :
+         {QStringList{"list"}, QStringList{"show", "INC0000001"}, QStringList{"verify"},
+          QStringList{"note", "INC0000001", "hello"}, QStringList{"oncall"},
+          QStringList{"workflow"}, QStringList{"export", "--format", "csv"},
+          QStringList{"config", "list"}, QStringList{"postmortem", "show", "1"}}) {
         const Run r = sitrep(args, path);
         QVERIFY2(r.code > 0, qPrintable(args.join(u' ')));
         QVERIFY2(r.err.contains(QStringLiteral("no database at")), qPrintable(r.err));
@@ -648,6 +734,514 @@ void TestCli::dbOptionFirst_isTheSameCommand()
     const Run typo = sitrep({"--db", db, "lsit"});
     QVERIFY(typo.code != 0);
     QVERIFY2(typo.err.contains(u"lsit"), qPrintable(typo.err));
+}
+
+// --- conventions ---------------------------------------------------------------------
+
+void TestCli::help_worksOnEveryCommand()
+{
+    const Run all = sitrep({"help"});
+    QCOMPARE(all.code, 0);
+    // Every command listed in the usage answers --help with its own usage, exit 0, and
+    // `sitrep help COMMAND` says the same.
+    QStringList names;
+    const QStringList lines = all.out.split(u'\n');
+    const qsizetype start = lines.indexOf(QStringLiteral("Commands:"));
+    QVERIFY(start > 0);
+    for (qsizetype i = start + 1; i < lines.size() && !lines[i].trimmed().isEmpty(); ++i)
+        if (lines[i].startsWith(QStringLiteral("  ")) &&
+            !lines[i].startsWith(QStringLiteral("   ")))
+            names << lines[i].trimmed().section(u' ', 0, 0);
+    for (const char *c : {"demo", "create", "list", "show", "ack", "transition", "approve",
+                          "export", "workflow", "config", "postmortem", "triage", "remediation",
+                          "aws", "serve", "sync", "wall", "screenshot", "help"})
+        QVERIFY2(names.contains(QString::fromLatin1(c)), c);
+    for (const QString &c : std::as_const(names)) {
+        const Run r = sitrep({c, "--help"});
+        QVERIFY2(r.code == 0, qPrintable(c + QStringLiteral(": ") + r.err));
+        QVERIFY2(r.out.startsWith(QStringLiteral("Usage: sitrep ") + c), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QStringLiteral("--help")), qPrintable(c));
+        QVERIFY2(!r.err.contains(QStringLiteral("sitrep")), qPrintable(r.err));
+        QCOMPARE(sitrep({"help", c}).out, r.out);
+    }
+    // -h too, and after other arguments; the option table is the parser's.
+    const Run create = sitrep({"create", "--title", "x", "-h"});
+    QCOMPARE(create.code, 0);
+    for (const char *o : {"--title T", "--severity S", "--service X", "--workflow NAME|FILE",
+                          "--db PATH", "--json"})
+        QVERIFY2(create.out.contains(QString::fromLatin1(o)), o);
+    const Run pm = sitrep({"postmortem", "show", "--help"});
+    QCOMPARE(pm.code, 0);
+    QVERIFY(pm.out.contains(QStringLiteral("export NUMBER --format md|html|pdf --out FILE")));
+}
+
+void TestCli::help_listsActorOnlyWhereAccepted()
+{
+    // --actor is in the help of every command that records who acted, and only there: the
+    // others refuse it (a usage error), so the help is the truth.
+    for (const char *c : {"create", "ack", "transition", "assign", "approve", "note", "set",
+                          "link-alert", "attach", "status", "commander", "responder", "workflow",
+                          "postmortem", "triage", "remediation", "maintenance", "change"}) {
+        const Run r = sitrep({c, "--help"});
+        QVERIFY2(r.out.contains(QStringLiteral("--actor NAME")), c);
+    }
+    const QString db = freshCopy();
+    for (const char *c :
+         {"list", "show", "export", "verify", "oncall", "demo", "tick", "rebuild", "bulk-close"}) {
+        const Run help = sitrep({c, "--help"});
+        QVERIFY2(!help.out.contains(QStringLiteral("--actor")), c);
+        const Run r = sitrep({c, "--actor", "bob"}, db);
+        QVERIFY2(
+            r.code == 2,
+            qPrintable(QStringLiteral("%1: %2 %3").arg(QLatin1String(c)).arg(r.code).arg(r.err)));
+        QVERIFY2(r.err.contains(QStringLiteral("Unknown option 'actor'")), qPrintable(r.err));
+    }
+    // Where it is accepted, it is what gets recorded.
+    const Run note = sitrep({"note", "1", "checked the graphs", "--actor", "priya", "--json"}, db);
+    QCOMPARE(note.code, 0);
+    QCOMPARE(note.json().object()[u"events"].toArray().first().toObject()[u"actor"].toString(),
+             QStringLiteral("priya"));
+}
+
+void TestCli::version_isPrinted()
+{
+    const Run r = sitrep({"--version"});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(QRegularExpression(QStringLiteral("^sitrep \\d+\\.\\d+\\.\\d+\\n$"))
+                 .match(r.out)
+                 .hasMatch(),
+             qPrintable(r.out));
+    QVERIFY(r.err.isEmpty());
+}
+
+void TestCli::typo_suggestsTheCommandInOneLine()
+{
+    for (const auto &[typo, meant] :
+         {std::pair{"lsit", "list"}, std::pair{"craete", "create"}, std::pair{"exprot", "export"},
+          std::pair{"trasition", "transition"}}) {
+        const Run r = sitrep({QString::fromLatin1(typo)});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.out.isEmpty(), qPrintable(r.out)); // no page of usage
+        QCOMPARE(r.err.count(u'\n'), 1);
+        QVERIFY2(r.err.contains(QStringLiteral("did you mean '%1'?").arg(QLatin1String(meant))),
+                 qPrintable(r.err));
+    }
+    const Run far = sitrep({"frobnicate"});
+    QCOMPARE(far.code, 2);
+    QVERIFY2(!far.err.contains(QStringLiteral("did you mean")), qPrintable(far.err));
+    QVERIFY2(far.err.contains(QStringLiteral("sitrep help")), qPrintable(far.err));
+    const Run helpTypo = sitrep({"help", "lsit"});
+    QCOMPARE(helpTypo.code, 2);
+    QVERIFY2(helpTypo.err.contains(QStringLiteral("did you mean 'list'?")),
+             qPrintable(helpTypo.err));
+}
+
+void TestCli::typoInOption_suggestsTheOption()
+{
+    const QString db = freshCopy();
+    const QStringList before = snapshot(db);
+    const Run r = sitrep({"create", "--titel", "x", "--severity", "low"}, db);
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("Unknown option 'titel'; did you mean --title?")),
+             qPrintable(r.err));
+    QCOMPARE(snapshot(db), before);
+}
+
+void TestCli::exitCodes_usageIsTwo_failureIsOne()
+{
+    const QString db = freshCopy();
+    const QStringList before = snapshot(db);
+    // The command line was wrong: 2.
+    for (const QStringList &args :
+         {QStringList{"show"}, QStringList{"show", "1", "2"},
+          QStringList{"list", "--colour", "red"}, QStringList{"transition", "1"},
+          QStringList{"config", "frob"}, QStringList{"postmortem"},
+          QStringList{"postmortem", "shwo", "1"}, QStringList{"triage", "sugest", "1"},
+          QStringList{"maintenance", "frobnicate"}, QStringList{"aws", "consme"},
+          QStringList{"serve", "--lisen", "x"}, QStringList{"secret", "set"},
+          QStringList{"create", "--severity", "low"}}) {
+        const Run r = sitrep(args, db);
+        QVERIFY2(
+            r.code == 2,
+            qPrintable(
+                QStringLiteral("%1: exit %2, %3").arg(args.join(u' ')).arg(r.code).arg(r.err)));
+    }
+    // The command was understood and refused: 1.
+    for (const QStringList &args :
+         {QStringList{"show", "INC0009999"}, QStringList{"transition", "1", "postmortem"},
+          QStringList{"list", "--priority", "P9"}, QStringList{"postmortem", "show", "9999"},
+          QStringList{"config", "set", "sync.page_size", "lots"}}) {
+        const Run r = sitrep(args, db);
+        QVERIFY2(
+            r.code == 1,
+            qPrintable(
+                QStringLiteral("%1: exit %2, %3").arg(args.join(u' ')).arg(r.code).arg(r.err)));
+    }
+    QCOMPARE(snapshot(db), before);
+    // A verify that finds damage is a failure like any other (it used to exit 2).
+    {
+        sqlite3 *h = nullptr;
+        QCOMPARE(sqlite3_open(db.toUtf8().constData(), &h), SQLITE_OK);
+        QCOMPARE(
+            sqlite3_exec(h, "DROP TRIGGER events_append_only_update", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+        QCOMPARE(sqlite3_exec(
+                     h, "UPDATE events SET payload=json_set(payload, '$.title', 'x') WHERE seq=1",
+                     nullptr, nullptr, nullptr),
+                 SQLITE_OK);
+        sqlite3_close(h);
+    }
+    QCOMPARE(sitrep({"verify"}, db).code, 1);
+}
+
+void TestCli::manPage_comesFromTheTable()
+{
+    const Run r = sitrep({"help", "--man"});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.startsWith(QStringLiteral(".TH SITREP 1 ")));
+    for (const char *section : {".SH NAME", ".SH SYNOPSIS", ".SH DESCRIPTION", ".SH COMMANDS",
+                                ".SH EXIT STATUS", ".SH ENVIRONMENT", ".SH FILES"})
+        QVERIFY2(r.out.contains(QString::fromLatin1(section)), section);
+    QVERIFY(r.out.contains(QStringLiteral(".B SITREP_DB")));
+    // Each command and each of its options, as the help lists them.
+    for (const char *c : {"create", "export", "workflow", "config", "postmortem"}) {
+        QVERIFY2(r.out.contains(QStringLiteral(".SS \"sitrep %1").arg(QLatin1String(c))), c);
+        const QStringList help = sitrep({c, "--help"}).out.split(u'\n');
+        for (const QString &line : help) {
+            const QString t = line.trimmed();
+            if (!t.startsWith(QStringLiteral("--")) || t.startsWith(QStringLiteral("--help")))
+                continue;
+            const QString name = t.section(u' ', 0, 0).mid(2);
+            QVERIFY2(r.out.contains(QStringLiteral("\\-\\-%1")
+                                        .arg(QString(name).replace(u'-', QStringLiteral("\\-")))),
+                     qPrintable(QString::fromLatin1(c) + u' ' + name));
+        }
+    }
+    // It renders without a single warning where groff is installed.
+    if (QStandardPaths::findExecutable(QStringLiteral("groff")).isEmpty())
+        QSKIP("groff is not installed; the roff text was checked above");
+    QProcess groff;
+    groff.start(QStringLiteral("groff"), {QStringLiteral("-man"), QStringLiteral("-Tutf8"),
+                                          QStringLiteral("-ww"), QStringLiteral("-z")});
+    QVERIFY(groff.waitForStarted());
+    groff.write(r.out.toUtf8());
+    groff.closeWriteChannel();
+    QVERIFY(groff.waitForFinished(30000));
+    QCOMPARE(groff.exitCode(), 0);
+    QCOMPARE(QString::fromUtf8(groff.readAllStandardError()), QString());
+}
+
+// --- read-only commands --------------------------------------------------------------
+
+void TestCli::readingCommands_changeNothing()
+{
+    const QString db = freshCopy();
+    const QStringList before = snapshot(db);
+    for (const QStringList &args :
+         {QStringList{"list"}, QStringList{"list", "--json"}, QStringList{"show", "1"},
+          QStringList{"show", "2", "--json"}, QStringList{"export", "--format", "csv"},
+          QStringList{"export", "--format", "csv", "--per", "incident"},
+          QStringList{"export", "--format", "json"}, QStringList{"verify"}, QStringList{"oncall"},
+          QStringList{"workflow"}, QStringList{"workflow", "show", "--json"},
+          QStringList{"config", "list"},
+          QStringList{"bulk-close", "--stale-days", "1", "--dry-run"}}) {
+        const Run r = sitrep(args, db, atDays(10));
+        QVERIFY2(r.code == 0, qPrintable(args.join(u' ') + QStringLiteral(": ") + r.err));
+        QVERIFY2(snapshot(db) == before, qPrintable(args.join(u' ')));
+    }
+}
+
+void TestCli::listWithWorkflow_isAUsageErrorAndSwitchesNothing()
+{
+    const QString db = freshCopy();
+    const QStringList before = snapshot(db);
+    const Run r = sitrep({"list", "--workflow", "itil"}, db);
+    QCOMPARE(r.code, 2);
+    QCOMPARE(snapshot(db), before);
+    // The open incidents are where they were, in the workflow they were in.
+    const Run shown = sitrep({"show", "1", "--json"}, db);
+    QCOMPARE(shown.json().object()[u"state"].toString(), QStringLiteral("triggered"));
+    QVERIFY(shown.json().object()[u"allowed_transitions"].toArray().contains(
+        QStringLiteral("acknowledged")));
+    QVERIFY(sitrep({"workflow"}, db).out.startsWith(QStringLiteral("workflow sre")));
+}
+
+void TestCli::windowWithWorkflow_isAUsageError()
+{
+    // The window used to save --workflow for good; it is refused before anything opens.
+    const QString db = freshCopy();
+    const QStringList before = snapshot(db);
+    for (const QStringList &args :
+         {QStringList{"--workflow", "itil"}, QStringList{"wall", "--workflow=itil"},
+          QStringList{"screenshot", "list", m_dir.filePath(QStringLiteral("wf.png")), "--workflow",
+                      "itil"}}) {
+        const Run r = sitrep(args, db);
+        QVERIFY2(r.code == 2, qPrintable(args.join(u' ') + QStringLiteral(": ") + r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("sitrep workflow set")), qPrintable(r.err));
+    }
+    QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("wf.png"))));
+    QCOMPARE(snapshot(db), before);
+}
+
+void TestCli::postmortemShow_recordsNothing()
+{
+    const QString db = freshCopy();
+    QCOMPARE(sitrep({"transition", "2", "resolved", "--resolution-note", "Rolled back",
+                     "--root-cause", "change"},
+                    db)
+                 .code,
+             0);
+    const QStringList before = snapshot(db);
+    Run r = sitrep({"postmortem", "show", "2"}, db);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains(QStringLiteral("Search is slow")), qPrintable(r.out));
+    r = sitrep({"postmortem", "show", "2", "--json"}, db);
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.json().object()[u"version"].toInt(), 0); // a draft, not a saved document
+    const QString md = m_dir.filePath(QStringLiteral("pm-preview.md"));
+    QCOMPARE(sitrep({"postmortem", "export", "2", "--format", "md", "--out", md}, db).code, 0);
+    QVERIFY(QFile::exists(md));
+    QCOMPARE(snapshot(db), before);
+    // Saving it is a change, and is recorded.
+    QCOMPARE(sitrep({"postmortem", "status", "2", "in_review"}, db).code, 0);
+    QVERIFY(maxSeq(db) >
+            QByteArray::fromHex(before.first().section(u',', 1, 1).toLatin1()).toLongLong());
+}
+
+void TestCli::screenshotPostmortem_recordsNothing()
+{
+    const QString db = m_dir.filePath(QStringLiteral("shot.db"));
+    QCOMPARE(sitrep({"demo", "--incidents", "40", "--seed", "7"}, db).code, 0);
+    const QStringList before = snapshot(db);
+    const QString png = m_dir.filePath(QStringLiteral("postmortem.png"));
+    const Run r = sitrep({"screenshot", "postmortem", png, "--size", "800x600"}, db);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(QFileInfo(png).size() > 1000);
+    QCOMPARE(snapshot(db), before);
+    // Nor does a picture start a database where there was none.
+    const QString none = m_dir.filePath(QStringLiteral("no-shot.db"));
+    const Run empty = sitrep(
+        {"screenshot", "list", m_dir.filePath(QStringLiteral("empty.png")), "--size", "800x600"},
+        none);
+    QVERIFY2(empty.code == 0, qPrintable(empty.err));
+    QVERIFY(QFile::exists(m_dir.filePath(QStringLiteral("empty.png"))));
+    QVERIFY(!QFile::exists(none));
+}
+
+void TestCli::workflowSet_refusesStrandedIncidents_thenMapsThem()
+{
+    const QString db = freshCopy();
+    const QStringList before = snapshot(db);
+    Run r = sitrep({"workflow", "set", "itil"}, db);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(QStringLiteral("1 in 'triggered'")) &&
+                 r.err.contains(QStringLiteral("--map FROM=TO")),
+             qPrintable(r.err));
+    QCOMPARE(snapshot(db), before);
+
+    r = sitrep({"workflow", "set", "itil", "--map", "triggered=new", "--map",
+                "Acknowledged=In Progress", "--actor", "lead"},
+               db);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY2(r.out.startsWith(QStringLiteral("workflow itil ")), qPrintable(r.out));
+    QVERIFY2(r.out.contains(QStringLiteral("3 open incidents moved")), qPrintable(r.out));
+    QVERIFY2(r.out.contains(QStringLiteral("INC0000001: triggered -> New")), qPrintable(r.out));
+    QVERIFY(sitrep({"workflow"}, db).out.startsWith(QStringLiteral("workflow itil")));
+    r = sitrep({"show", "2", "--json"}, db);
+    const QJsonObject o = r.json().object();
+    QCOMPARE(o[u"state"].toString(), QStringLiteral("In Progress"));
+    QCOMPARE(o[u"open"].toBool(), true);
+    QVERIFY(o[u"allowed_transitions"].toArray().contains(QStringLiteral("Resolved")));
+    const QJsonObject moved = o[u"timeline"].toArray().last().toObject();
+    QCOMPARE(moved[u"kind"].toString(), QStringLiteral("incident.transitioned"));
+    QCOMPARE(moved[u"actor"].toString(), QStringLiteral("lead"));
+    QCOMPARE(moved[u"payload"].toObject()[u"workflow"].toString(), QStringLiteral("itil"));
+    // The moves are ordinary events: the log verifies and the projection rebuilds the same.
+    QCOMPARE(sitrep({"verify"}, db).code, 0);
+    const QStringList after = snapshot(db);
+    QCOMPARE(sitrep({"rebuild"}, db).code, 0);
+    QCOMPARE(snapshot(db), after);
+    // Work goes on in the new workflow.
+    QCOMPARE(sitrep({"transition", "1", "In Progress"}, db).code, 0);
+    // Back to sre: New and In Progress exist there neither.
+    r = sitrep({"workflow", "set", "sre"}, db);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(QStringLiteral("3 in 'In Progress'")), qPrintable(r.err));
+}
+
+void TestCli::createWorkflow_onlyForADatabaseWithoutIncidents()
+{
+    const QString db = m_dir.filePath(QStringLiteral("wf-create.db"));
+    Run r = sitrep(
+        {"create", "--title", "first", "--severity", "low", "--workflow", "pipeline", "--json"},
+        db);
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.json().object()[u"state"].toString(), QStringLiteral("DETECTED"));
+    const QStringList before = snapshot(db);
+    r = sitrep({"create", "--title", "second", "--severity", "low", "--workflow", "itil"}, db);
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("sitrep workflow set itil")), qPrintable(r.err));
+    QCOMPARE(snapshot(db), before);
+    // A refused create on a new database leaves no database behind.
+    const QString fresh = m_dir.filePath(QStringLiteral("wf-refused.db"));
+    r = sitrep({"create", "--title", "x", "--severity", "apocalyptic", "--workflow", "itil"},
+               fresh);
+    QCOMPARE(r.code, 1);
+    QVERIFY(!QFile::exists(fresh));
+}
+
+// --- no silent damage ------------------------------------------------------------------
+
+void TestCli::demo_refusesADatabaseWithIncidents()
+{
+    const QString db = freshCopy();
+    const QStringList before = snapshot(db);
+    Run r = sitrep({"demo", "--incidents", "5"}, db);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(QStringLiteral("--force")), qPrintable(r.err));
+    QCOMPARE(snapshot(db), before);
+    r = sitrep({"demo", "--incidents", "5", "--force", "--json"}, db);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QCOMPARE(r.json().object()[u"incidents"].toInt(), 8);
+}
+
+void TestCli::dbInMissingFolder_isAnError()
+{
+    const QString folder = m_dir.filePath(QStringLiteral("no-such-folder"));
+    const QString db = folder + QStringLiteral("/sitrep.db");
+    for (const QStringList &args :
+         {QStringList{"create", "--title", "x", "--severity", "low"},
+          QStringList{"demo", "--incidents", "3"}, QStringList{"workflow", "set", "itil"},
+          QStringList{"config", "set", "sync.page_size", "10"}, QStringList{"list"},
+          QStringList{"screenshot", "list", m_dir.filePath(QStringLiteral("nowhere.png"))}}) {
+        const Run r = sitrep(args, db);
+        QVERIFY2(r.code == 1, qPrintable(args.join(u' ') + QStringLiteral(": ") + r.err));
+        QVERIFY2(r.err.contains(folder) || r.err.contains(QStringLiteral("no database at")),
+                 qPrintable(r.err));
+        QVERIFY2(!QFileInfo::exists(folder), qPrintable(args.join(u' ')));
+    }
+    const Run r = sitrep({"create", "--title", "x", "--severity", "low"}, db);
+    QVERIFY2(r.err.contains(QStringLiteral("no folder %1").arg(folder)), qPrintable(r.err));
+}
+
+void TestCli::title_withControlCharacters_isRefused()
+{
+    const QString db = freshCopy();
+    const QStringList before = snapshot(db);
+    for (const QString &title :
+         {QStringLiteral("two\nlines"), QStringLiteral("carriage\rreturn"),
+          QStringLiteral("\x1b]0;owned\x07title"), QStringLiteral("nul\x01here"),
+          QStringLiteral("line\u2028separator")}) {
+        Run r = sitrep({"create", "--title", title, "--severity", "low"}, db);
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(
+                     QStringLiteral("title must be one line of text without control characters")),
+                 qPrintable(r.err));
+        r = sitrep({"set", "1", "title", title}, db);
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("title must be one line")), qPrintable(r.err));
+    }
+    QCOMPARE(snapshot(db), before);
+    // Ordinary text, accents and symbols included, is fine.
+    QCOMPARE(sitrep({"create", "--title", QStringLiteral("Zahlungen schlagen fehl – 5xx ≥ 2 %"),
+                     "--severity", "low"},
+                    db)
+                 .code,
+             0);
+}
+
+void TestCli::configUnset_andBadUrlNamed()
+{
+    const QString db = freshCopy();
+    Run r = sitrep({"config", "set", "backend.url", "not a url"}, db);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(QStringLiteral("'not a url'")), qPrintable(r.err));
+    r = sitrep({"config", "set", "sync.page_size", "250"}, db);
+    QCOMPARE(r.code, 0);
+    QCOMPARE(sitrep({"config", "get", "sync.page_size"}, db).out.trimmed(), QStringLiteral("250"));
+    r = sitrep({"config", "unset", "sync.page_size"}, db);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QCOMPARE(sitrep({"config", "get", "sync.page_size"}, db).out.trimmed(), QString());
+    QVERIFY(sitrep({"config", "list"}, db).out.contains(QStringLiteral("sync.page_size = \n")));
+    r = sitrep({"config", "unset", "sync.page_siez"}, db);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(QStringLiteral("did you mean 'sync.page_size'?")), qPrintable(r.err));
+    QCOMPARE(sitrep({"config", "unset"}, db).code, 2);
+    // A refused setting on a database that was not there leaves none behind.
+    const QString fresh = m_dir.filePath(QStringLiteral("config-new.db"));
+    r = sitrep({"config", "set", "backend.url", "ftp://example.org"}, fresh);
+    QCOMPARE(r.code, 1);
+    QVERIFY(!QFile::exists(fresh));
+    QCOMPARE(sitrep({"config", "set", "sync.page_size", "100"}, fresh).code, 0);
+    QVERIFY(QFile::exists(fresh));
+}
+
+void TestCli::serverText_isStrippedOfTerminalControls()
+{
+    // Notes, actors and alert titles arrive from back ends and payloads: what the terminal
+    // gets is their text, never their escape sequences.
+    const QString db = freshCopy();
+    const QString evil = QStringLiteral("\x1b[2J\x1b]0;pwned\x07red\x1b[31m alert\x1b[0m\x9b"
+                                        "1m done\x07");
+    QCOMPARE(sitrep({"note", "1", evil, "--actor", QStringLiteral("mallory\x1b[8m")}, db).code, 0);
+    QCOMPARE(sitrep({"link-alert", "1", "A-9", "--title", evil}, db).code, 0);
+    Run r = sitrep({"show", "1"}, db);
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains(QStringLiteral("red alert done")), qPrintable(r.out));
+    QVERIFY2(r.out.contains(QStringLiteral("mallory")), qPrintable(r.out));
+    for (const QChar c : r.out)
+        QVERIFY2(c == u'\n' || c.category() != QChar::Other_Control,
+                 qPrintable(QStringLiteral("U+%1 in output").arg(c.unicode(), 4, 16)));
+    // JSON keeps the text as sent (escaped by the JSON encoder).
+    r = sitrep({"show", "1", "--json"}, db);
+    QVERIFY(r.out.contains(QStringLiteral("\\u001b[2J")));
+    // Errors quote what was typed without its controls too.
+    r = sitrep({"show", QStringLiteral("\x1b[2JINC")}, db);
+    QCOMPARE(r.code, 1);
+    QVERIFY(!r.err.contains(QChar(0x1b)));
+    QVERIFY2(r.err.contains(QStringLiteral("no incident 'INC'")), qPrintable(r.err));
+}
+
+// --- exports ---------------------------------------------------------------------------
+
+void TestCli::exportCsvPerIncident_oneRowEach()
+{
+    const QString db = freshCopy();
+    QCOMPARE(sitrep({"set", "2", "title", "Search, \"slow\" again"}, db).code, 0);
+    Run r = sitrep({"export", "--format", "csv", "--per", "incident"}, db);
+    QCOMPARE(r.code, 0);
+    const QStringList lines = r.out.trimmed().split(u'\n');
+    QCOMPARE(lines.size(), 4); // header + one per incident
+    QVERIFY(lines[0].startsWith(QStringLiteral("number,uid,title,severity,priority,state,open,")));
+    QVERIFY(lines[0].endsWith(QStringLiteral(",events")));
+    QVERIFY(lines[1].startsWith(QStringLiteral("INC0000001,")));
+    QVERIFY2(lines[2].contains(
+                 QStringLiteral(",\"Search, \"\"slow\"\" again\",high,P2,acknowledged,true,")),
+             qPrintable(lines[2]));
+    QCOMPARE(lines[1].section(u',', -1).toInt(),
+             sitrep({"show", "1", "--json"}, db).json().object()[u"timeline"].toArray().size());
+    // Filters apply as to the event export.
+    r = sitrep({"export", "--format", "csv", "--per", "incident", "--state", "acknowledged"}, db);
+    QCOMPARE(r.out.trimmed().split(u'\n').size(), 3);
+    // The event export is still the default.
+    r = sitrep({"export", "--format", "csv"}, db);
+    QCOMPARE(qint64(r.out.trimmed().split(u'\n').size() - 1), maxSeq(db));
+}
+
+void TestCli::approveWithoutFor_namesTheGate()
+{
+    const QString db = freshCopy();
+    // INC3 is a critical incident, acknowledged: mitigating waits for a human approval.
+    Run r = sitrep({"approve", "3", "--actor", "alice"}, db);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QCOMPARE(r.out.trimmed(), QStringLiteral("INC0000003: approved by alice for mitigating"));
+    r = sitrep({"show", "3", "--json"}, db);
+    QCOMPARE(r.json().object()[u"approvals"].toObject()[u"mitigating"].toString(),
+             QStringLiteral("alice"));
+    QCOMPARE(sitrep({"transition", "3", "mitigating"}, db).code, 0);
+    // With --for, the state given is named.
+    r = sitrep({"approve", "1", "--for", "Mitigating", "--actor", "alice"}, db);
+    QCOMPARE(r.out.trimmed(), QStringLiteral("INC0000001: approved by alice for mitigating"));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

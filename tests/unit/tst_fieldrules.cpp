@@ -44,6 +44,34 @@ private Q_SLOTS:
         QCOMPARE(open.errorMessage(), tooLong.errorMessage());
     }
 
+    void title_oneLineWithoutControlCharacters()
+    {
+        for (const QString &bad :
+             {QStringLiteral("two\nlines"), QStringLiteral("tab\there"),
+              QStringLiteral("red\x1b[31m"), QStringLiteral("bell\x07"),
+              QStringLiteral("c1\u009b1m"), QStringLiteral("line\u2028break")}) {
+            const auto r = rules::checkTitle(bad);
+            QVERIFY2(!r, qPrintable(bad));
+            QVERIFY2(r.errorMessage().startsWith(QStringLiteral(
+                         "title must be one line of text without control characters")),
+                     qPrintable(r.errorMessage()));
+        }
+        QCOMPARE(rules::checkTitle(QStringLiteral("a\x1b")).errorMessage(),
+                 QStringLiteral(
+                     "title must be one line of text without control characters (found U+001B)"));
+        // Trailing line breaks are trimmed away; emoji and bidi marks are text.
+        QVERIFY(rules::checkTitle(QStringLiteral("Checkout 502s\n")));
+        QVERIFY(rules::checkTitle(QStringLiteral("\U0001F525 \u202Eevil")));
+        // The engine applies it to new incidents and to edits alike.
+        testing::CoreFixture fx;
+        const QString n = fx.open(QStringLiteral("fine"), QStringLiteral("low"));
+        QVERIFY(!set(fx, n, QStringLiteral("title"), QStringLiteral("not\nfine")));
+        QVERIFY(!fx.engine->execute(
+            Command::open({{QStringLiteral("title"), QStringLiteral("not\rfine")},
+                           {QStringLiteral("severity"), QStringLiteral("low")}})));
+        QCOMPARE(fx.get(n).title, QStringLiteral("fine"));
+    }
+
     void services_personTypedNamesFollowTheRule_storedOnesStay()
     {
         QVERIFY(rules::checkServiceName(QStringLiteral("checkout-api")));

@@ -139,6 +139,26 @@ private Q_SLOTS:
         QVERIFY(env.store->verify().ok);
     }
 
+    void controlCharactersInAlert_stillOpenAOneLineIncident()
+    {
+        // Incident titles refuse control characters; an alert carrying them (an escape
+        // sequence in the name, a line break in a label) still opens its incident, with
+        // each run of them turned into a space.
+        Env env;
+        QVERIFY(env.open());
+        const QList<Am> alert{Am{QStringLiteral("High\x1b[31mLatency"),
+                                 QStringLiteral("pay\nments"), QStringLiteral("host-1:9100")}};
+        auto r = INGEST(env, alert);
+        QVERIFY(r.ok());
+        QCOMPARE(r->opened, 1);
+        const auto incs = env.incidents();
+        QCOMPARE(incs.size(), 1);
+        for (const QChar c : incs[0].title)
+            QVERIFY2(c.category() != QChar::Other_Control, qPrintable(incs[0].title));
+        QVERIFY2(incs[0].title.contains(u"Latency"), qPrintable(incs[0].title));
+        QVERIFY(env.store->verify().ok);
+    }
+
     void differentServiceOrAlertname_separateIncidents()
     {
         Env env;

@@ -164,9 +164,9 @@ private Q_SLOTS:
         for (const char *sub : {"suggest NUMBER", "accept NUMBER", "reject NUMBER FIELD", "train", "eval", "status", "--record", "--correct",
                                 "--holdout"})
             QVERIFY2(r.out.contains(QLatin1String(sub)), sub);
-        // Without a subcommand: the same help, but a failure.
+        // Without a subcommand: the same help, but a usage error.
         r = sitrep({QStringLiteral("triage")}, {});
-        QCOMPARE(r.code, 1);
+        QCOMPARE(r.code, 2);
         QVERIFY(r.out.contains(QStringLiteral("Usage: sitrep triage SUBCOMMAND")));
         // The top-level help names the command.
         r = sitrep({QStringLiteral("help")}, {});
