@@ -30,9 +30,10 @@ libsqlite3-dev libyaml-cpp-dev libssl-dev libpq-dev"
 # Tests: a real Alertmanager, gnome-keyring under dbus for QtKeychain, clang with
 # libFuzzer for the fuzz build, sqlite3 for looking into databases by hand, poppler-utils
 # (pdftotext) for checking exported postmortem PDFs, PostgreSQL 15 and HAProxy for the team
-# back end's tests (throwaway clusters, two instances behind a proxy), openssl for their TLS.
+# back end's tests (throwaway clusters, two instances behind a proxy), openssl for their TLS,
+# and the package checkers (desktop-file-validate, appstreamcli, lintian) for tst_packaging.
 test_pkgs="clang libclang-rt-14-dev prometheus-alertmanager gnome-keyring dbus-x11 sqlite3 poppler-utils
-postgresql-15 haproxy openssl"
+postgresql-15 haproxy openssl desktop-file-utils appstream lintian"
 
 want="$build_pkgs"
 [ "$with_tests" = 1 ] && want="$want $test_pkgs"
