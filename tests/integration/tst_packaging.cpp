@@ -3,7 +3,7 @@
 // the AppStream metainfo validate, the version is the same in CMake, the metainfo and the
 // Debian changelog, and every .deb that `cpack` writes (built here into a temporary folder)
 // depends on no development package, states its synopsis once, carries its copyright file
-// and changelog, and gets no error from lintian.
+// and changelog, and gets no error from lintian. Also: CI runs the README's test command.
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -127,6 +127,34 @@ private Q_SLOTS:
         for (const QString &deb : debs)
             m_debs << QDir(out).filePath(deb);
         QVERIFY2(!m_debs.isEmpty(), cpack.out.constData());
+    }
+
+    void ci_runsTheReadmeTestCommand()
+    {
+        // The README opens with the set-up commands in a shell block; the one that runs the
+        // tests is what CI runs, word for word, so the two cannot drift apart.
+        const QString readme = QString::fromUtf8(readFile(sourcePath("README.md")));
+        static const QRegularExpression block(QStringLiteral("```sh\\n(.*?)```"),
+                                              QRegularExpression::DotMatchesEverythingOption);
+        const QRegularExpressionMatch m = block.match(readme);
+        QVERIFY2(m.hasMatch(), "README.md has no shell block");
+        QString readmeTest;
+        for (const QString &line : m.captured(1).split(QLatin1Char('\n'))) {
+            const QString command = line.section(QLatin1Char('#'), 0, 0).trimmed();
+            if (command.endsWith(QLatin1String(" test")))
+                readmeTest = command;
+        }
+        QVERIFY2(!readmeTest.isEmpty(), "the README's first shell block has no test command");
+        QStringList ciCommands;
+        for (const QString &line :
+             QString::fromUtf8(readFile(sourcePath(".ci/run"))).split(QLatin1Char('\n'))) {
+            const QString command = line.trimmed();
+            if (!command.isEmpty() && !command.startsWith(QLatin1Char('#')) &&
+                !command.startsWith(QLatin1String("set ")) &&
+                !command.startsWith(QLatin1String("cd ")))
+                ciCommands << command;
+        }
+        QCOMPARE(ciCommands, QStringList{readmeTest});
     }
 
     void desktopFile_validates()
