@@ -212,22 +212,70 @@ private Q_SLOTS:
                  "packaging/changelog has no valid trailer line");
     }
 
-    void desktopPackage_holdsTheApplication()
+    void packages_areTheDesktopAndTheServer()
     {
         requirePackages();
+        QStringList names;
+        for (const QString &deb : std::as_const(m_debs)) {
+            names << field(deb, "Package");
+            QCOMPARE(field(deb, "Version"),
+                     QStringLiteral(SITREP_PROJECT_VERSION "-" SITREP_DEB_RELEASE));
+        }
+        names.sort();
+        QCOMPARE(names, (QStringList{QStringLiteral("sitrep"), QStringLiteral("sitrep-server")}));
+    }
+
+    void package_holdsItsFiles_data()
+    {
+        QTest::addColumn<QString>("package");
+        QTest::addColumn<QStringList>("files");
+        QTest::newRow("sitrep")
+            << QStringLiteral("sitrep")
+            << QStringList{QStringLiteral("usr/bin/sitrep"),
+                           QStringLiteral("usr/share/applications/sitrep.desktop"),
+                           QStringLiteral("usr/share/metainfo/org.sitrep.Sitrep.metainfo.xml"),
+                           QStringLiteral("usr/share/icons/hicolor/scalable/apps/sitrep.svg"),
+                           QStringLiteral("usr/share/icons/hicolor/256x256/apps/sitrep.png")};
+        QTest::newRow("sitrep-server")
+            << QStringLiteral("sitrep-server")
+            << QStringList{QStringLiteral("usr/bin/sitrep-server"),
+                           QStringLiteral("usr/share/man/man1/sitrep-server.1.gz")};
+    }
+    void package_holdsItsFiles()
+    {
+        requirePackages();
+        QFETCH(QString, package);
+        QFETCH(QStringList, files);
         QString deb;
         for (const QString &candidate : std::as_const(m_debs))
-            if (field(candidate, "Package") == QLatin1String("sitrep"))
+            if (field(candidate, "Package") == package)
                 deb = candidate;
-        QVERIFY2(!deb.isEmpty(), "cpack wrote no package named sitrep");
-        QCOMPARE(field(deb, "Version"),
-                 QStringLiteral(SITREP_PROJECT_VERSION "-" SITREP_DEB_RELEASE));
+        QVERIFY2(!deb.isEmpty(),
+                 qPrintable(QStringLiteral("cpack wrote no package named ") + package));
         const QString root = unpacked(deb);
-        for (const char *path : {"usr/bin/sitrep", "usr/share/applications/sitrep.desktop",
-                                 "usr/share/metainfo/org.sitrep.Sitrep.metainfo.xml",
-                                 "usr/share/icons/hicolor/scalable/apps/sitrep.svg",
-                                 "usr/share/icons/hicolor/256x256/apps/sitrep.png"})
-            QVERIFY2(QFileInfo::exists(root + QLatin1Char('/') + QLatin1String(path)), path);
+        for (const QString &path : std::as_const(files))
+            QVERIFY2(QFileInfo::exists(root + QLatin1Char('/') + path), qPrintable(path));
+    }
+
+    void serverPackage_needsNoDesktopLibraries()
+    {
+        requirePackages();
+        // The server links the core alone: no widgets, no GUI, no keychain, no SQLite cache.
+        for (const QString &deb : std::as_const(m_debs)) {
+            if (field(deb, "Package") != QLatin1String("sitrep-server"))
+                continue;
+            const QStringList depends = packageNames(field(deb, "Depends"));
+            QVERIFY2(depends.contains(QStringLiteral("libpq5")),
+                     qPrintable(depends.join(QLatin1String(", "))));
+            for (const QString &package : depends)
+                QVERIFY2(!package.startsWith(QLatin1String("libqt6widgets")) &&
+                             !package.startsWith(QLatin1String("libqt6gui")) &&
+                             !package.startsWith(QLatin1String("libqt6keychain")) &&
+                             package != QLatin1String("qt6-qpa-plugins"),
+                         qPrintable(package));
+            return;
+        }
+        QFAIL("cpack wrote no sitrep-server package");
     }
 
     void depends_nameNoDevelopmentPackage_data() { packageRows(); }
