@@ -13,4 +13,8 @@ target_compile_definitions(tst_packaging PRIVATE
   SITREP_PROJECT_VERSION="${PROJECT_VERSION}"
   SITREP_DEB_RELEASE="${SITREP_DEB_RELEASE}")
 # cpack installs what the build made; the test builds first what the packages hold.
-add_dependencies(tst_packaging sitrep_deb_changelog)
+foreach(t sitrep-server sitrep_deb_changelog sitrep_man sitrep_server_man)
+  if(TARGET ${t})
+    add_dependencies(tst_packaging ${t})
+  endif()
+endforeach()
