@@ -11,7 +11,8 @@ target_compile_definitions(tst_packaging PRIVATE
   SITREP_CPACK_COMMAND="${CMAKE_CPACK_COMMAND}"
   SITREP_CPACK_CONFIG="${CMAKE_BINARY_DIR}/CPackConfig.cmake"
   SITREP_PROJECT_VERSION="${PROJECT_VERSION}"
-  SITREP_DEB_RELEASE="${SITREP_DEB_RELEASE}")
+  SITREP_DEB_RELEASE="${SITREP_DEB_RELEASE}"
+  SITREP_HAS_MAN_RULE=$<BOOL:$<TARGET_EXISTS:sitrep_man>>)
 # cpack installs what the build made; the test builds first what the packages hold.
 foreach(t sitrep-server sitrep_deb_changelog sitrep_man sitrep_server_man)
   if(TARGET ${t})
