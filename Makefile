@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: MIT
-# Thin wrapper: the build is CMake; these are the two commands the README opens with.
-#   make run    install dependencies, build, open Sitrep on a demo database
-#   make test   install dependencies, build, run every test (and the fuzz build)
+# Thin wrapper: the build is CMake. `./setup run|test|package` installs make and everything
+# else first, then calls the target of the same name here.
+#   make run      install dependencies, build, open Sitrep on a demo database
+#   make test     install dependencies, build, run every test (and the fuzz build)
+#   make package  build, write the Debian packages (one per component) into $(BUILD)
 BUILD ?= build
 FUZZ_BUILD ?= build-fuzz
 JOBS ?= 2

