@@ -166,7 +166,8 @@ void TestPriorityMatrix::customMatrix_inWorkflow_drivesEngine()
     CoreFixture fx(path);
     const QString a = fx.open({{"title", "a"}, {"impact", "global"}, {"urgency", "later"}});
     QCOMPARE(fx.get(a).priority, Priority::P3);
-    QCOMPARE(fx.get(a).severity, domain::Severity::Unknown);
+    // An incident always has a severity: without one given, it follows the priority.
+    QCOMPARE(fx.get(a).severity, domain::Severity::Medium);
     const QString b = fx.open({{"title", "b"}, {"impact", "local"}, {"urgency", "now"}});
     QCOMPARE(fx.get(b).priority, Priority::P2);
     auto bad = fx.engine->execute(Command::open({{"title", "c"}, {"impact", "Enterprise-wide"}, {"urgency", "now"}}));
