@@ -48,34 +48,22 @@ QByteArray ServerMetrics::render() const
     out += "sitrep_append_seconds_bucket{le=\"+Inf\"} " + QByteArray::number(cumulative) + '\n';
     out += "sitrep_append_seconds_sum " + QByteArray::number(m_appendSum, 'g', 9) + '\n';
     out += "sitrep_append_seconds_count " + QByteArray::number(m_appendCount) + '\n';
-    out += "# HELP sitrep_events_appended_total Events stored (repeats not counted).\n"
-           "# TYPE sitrep_events_appended_total counter\n"
-           "sitrep_events_appended_total " +
-           QByteArray::number(m_eventsAppended) + '\n';
-    out += "# HELP sitrep_live_waiters Change-feed long polls waiting for something newer.\n"
-           "# TYPE sitrep_live_waiters gauge\n"
-           "sitrep_live_waiters " +
-           QByteArray::number(m_waiters.load()) + '\n';
-    out += "# HELP sitrep_http_connections Open client connections.\n"
-           "# TYPE sitrep_http_connections gauge\n"
-           "sitrep_http_connections " +
-           QByteArray::number(m_connections.load()) + '\n';
-    out += "# HELP sitrep_db_pool_size Database connections the pool may open.\n"
-           "# TYPE sitrep_db_pool_size gauge\n"
-           "sitrep_db_pool_size " +
-           QByteArray::number(m_poolSize.load()) + '\n';
-    out += "# HELP sitrep_db_connections_open Database connections open.\n"
-           "# TYPE sitrep_db_connections_open gauge\n"
-           "sitrep_db_connections_open " +
-           QByteArray::number(m_dbOpen.load()) + '\n';
-    out += "# HELP sitrep_db_connections_busy Database connections running a request.\n"
-           "# TYPE sitrep_db_connections_busy gauge\n"
-           "sitrep_db_connections_busy " +
-           QByteArray::number(m_dbBusy.load()) + '\n';
-    out += "# HELP sitrep_notifications_total Change notifications received from other instances.\n"
-           "# TYPE sitrep_notifications_total counter\n"
-           "sitrep_notifications_total " +
-           QByteArray::number(m_notifies.load()) + '\n';
+    auto single = [&out](const char *name, const char *type, const char *help, qint64 value) {
+        out += QByteArray("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n' +
+               name + ' ' + QByteArray::number(value) + '\n';
+    };
+    single("sitrep_events_appended_total", "counter", "Events stored (repeats not counted).",
+           m_eventsAppended);
+    single("sitrep_live_waiters", "gauge", "Change-feed long polls waiting for something newer.",
+           m_waiters.load());
+    single("sitrep_http_connections", "gauge", "Open client connections.", m_connections.load());
+    single("sitrep_db_pool_size", "gauge", "Database connections the pool may open.",
+           m_poolSize.load());
+    single("sitrep_db_connections_open", "gauge", "Database connections open.", m_dbOpen.load());
+    single("sitrep_db_connections_busy", "gauge", "Database connections running a request.",
+           m_dbBusy.load());
+    single("sitrep_notifications_total", "counter",
+           "Change notifications received from other instances.", m_notifies.load());
     return out;
 }
 
