@@ -2,8 +2,6 @@
 #include "triage/triagepanel.h"
 
 #include "engine/lifecycleengine.h"
-#include "store/store.h"
-#include "triage/remoteprovider.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -21,7 +19,6 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QTextBrowser>
-#include <QThread>
 #include <QTreeWidget>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -42,7 +39,8 @@ static QString fieldLabel(const QString &f)
 }
 
 TriagePanel::TriagePanel(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &me, QWidget *parent)
-    : QWidget(parent), m_engine(engine), m_uid(incidentUid), m_me(me.isEmpty() ? QStringLiteral("user") : me)
+    : QWidget(parent), m_engine(engine), m_desk(new triage::TriageDesk(engine, this)), m_uid(incidentUid),
+      m_me(me.isEmpty() ? QStringLiteral("user") : me)
 {
     setObjectName(QStringLiteral("triagePanel"));
     build();
@@ -182,7 +180,7 @@ void TriagePanel::build()
 
 void TriagePanel::reload()
 {
-    const auto st = latestSuggestion(m_engine.store().timeline(m_uid));
+    const auto st = m_desk->latest(m_uid);
     if (st) {
         m_current = st->result;
         m_decisions = st->decisions;
@@ -291,8 +289,7 @@ bool TriagePanel::decideAll(bool accept)
 
 void TriagePanel::openArticle(const QString &id)
 {
-    const TriageSettings settings = TriageSettings::fromStore(m_engine.store());
-    auto a = loadArticle(m_engine.store(), id, settings.kbDir);
+    auto a = m_desk->article(id);
     if (!a) {
         m_article->setPlainText(a.errorMessage());
         m_articleLocation.clear();
@@ -314,40 +311,19 @@ void TriagePanel::suggestAgain()
 {
     if (m_busy)
         return;
-    const auto inc = m_engine.store().incidentByUid(m_uid);
-    if (!inc)
-        return;
-    const TriageSettings settings = TriageSettings::fromStore(m_engine.store());
     m_busy = true;
     populate();
     showMessage(tr("Classifying…"), false);
-    if (!settings.providerUrl.isEmpty()) {
-        auto *remote = new RemoteProvider(settings.providerUrl, 10000, this);
-        remote->suggest(*inc, [this, remote](Result<TriageResult> r) {
-            remote->deleteLater();
-            finishSuggestion(r);
-        });
-        return;
-    }
-    // Loading the model and indexing the knowledge base reads the whole cache: never on
-    // the GUI thread. The worker uses its own read-only connection.
-    const QString path = m_engine.store().path();
-    const domain::Incident incident = *inc;
     QPointer<TriagePanel> self(this);
-    QThread *t = QThread::create([path, incident, settings, self] {
-        store::Store ro;
-        Result<TriageResult> r = Result<TriageResult>::fail(QStringLiteral("cannot read the database"));
-        if (auto s = ro.openReadOnly(path); !s)
-            r = Result<TriageResult>::fail(s.errorMessage());
-        else
-            r = suggestOnce(ro, incident, settings, false, QDateTime::currentMSecsSinceEpoch());
-        QMetaObject::invokeMethod(qApp, [self, r] {
-            if (self)
-                self->finishSuggestion(r);
-        }, Qt::QueuedConnection);
+    const bool started = m_desk->suggest(m_uid, [self](const Result<TriageResult> &r) {
+        if (self)
+            self->finishSuggestion(r);
     });
-    connect(t, &QThread::finished, t, &QObject::deleteLater);
-    t->start();
+    if (!started) {
+        m_busy = false;
+        showMessage({}, false);
+        populate();
+    }
 }
 
 void TriagePanel::finishSuggestion(const Result<TriageResult> &r)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "triage/triagedesk.h"
 #include "triage/triagestore.h"
 
 #include <QHash>
@@ -66,6 +67,7 @@ private:
     void finishSuggestion(const Result<triage::TriageResult> &r);
 
     engine::LifecycleEngine &m_engine;
+    triage::TriageDesk *m_desk;
     QString m_uid;
     QString m_me;
     std::optional<triage::TriageResult> m_current;
