@@ -227,8 +227,7 @@ void SyncService::probe()
         if (!self)
             return;
         SyncService &me = *self;
-        me.m_online = !r.networkError();
-        me.m_status.setUnauthorized(r.status == 401);
+        me.noteReply(r);
         if (!r.ok())
             return me.finish(false, r.describe());
         me.m_features.clear();
@@ -249,8 +248,7 @@ void SyncService::probe()
                              if (!self)
                                  return;
                              SyncService &me2 = *self;
-                             me2.m_online = !r2.networkError();
-                             me2.m_status.setUnauthorized(r2.status == 401);
+                             me2.noteReply(r2);
                              if (!r2.ok())
                                  return me2.finish(false, r2.describe());
                              auto user = BackendUser::fromJson(r2.json());
@@ -396,8 +394,7 @@ void SyncService::sendEntry(const OutboxEntry &entry)
         if (!self)
             return;
         SyncService &me = *self;
-        me.m_online = !r.networkError();
-        me.m_status.setUnauthorized(r.status == 401);
+        me.noteReply(r);
         if (r.ok()) {
             // The create answer carries the back end's renumbering: merge it right away.
             QList<Event> extra;
@@ -449,8 +446,7 @@ void SyncService::sendBatch(const QList<OutboxEntry> &rows)
             if (!self)
                 return;
             SyncService &me = *self;
-            me.m_online = !r.networkError();
-            me.m_status.setUnauthorized(r.status == 401);
+            me.noteReply(r);
             if (r.ok()) {
                 const QJsonObject o = r.json();
                 const QJsonArray results = o.value(u"results").toArray();
@@ -573,8 +569,7 @@ void SyncService::pullNext(int waitSeconds)
                 return; // a long poll given up for a local change
             if (waitSeconds > 0)
                 me.m_poll = nullptr;
-            me.m_online = !r.networkError();
-            me.m_status.setUnauthorized(r.status == 401);
+            me.noteReply(r);
             if (!r.ok())
                 return me.finish(false, r.describe());
             const QJsonObject o = r.json();
@@ -653,6 +648,13 @@ Result<qint64> SyncService::initialSync(const std::function<bool(qint64, qint64)
         return R(s.error());
     refreshStatus();
     return n;
+}
+
+// Every answer tells whether the back end is reachable and whether it took the token.
+void SyncService::noteReply(const HttpReply &r)
+{
+    m_online = !r.networkError();
+    m_status.setUnauthorized(r.status == 401);
 }
 
 void SyncService::finish(bool ok, const QString &error)

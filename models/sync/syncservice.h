@@ -150,6 +150,7 @@ private:
     Status markFailed(const QList<OutboxEntry> &rows, const HttpReply &r);
     Status reject(const QList<Refusal> &refusals);
     void finish(bool ok, const QString &error);
+    void noteReply(const HttpReply &r);
     Status mergeEvents(const QList<domain::Event> &events);
     void scheduleNext(int ms);
     bool retryable(const HttpReply &r) const;
