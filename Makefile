@@ -2,19 +2,23 @@
 # Thin wrapper: the build is CMake. `./setup run|test|package` installs make and everything
 # else first, then calls the target of the same name here.
 #   make run      install dependencies, build, open Sitrep on a demo database
-#   make test     install dependencies, build, run every test (and the fuzz build)
+#   make test     install dependencies, check the format, build with warnings as errors,
+#                 run every test (and the fuzz build)
 #   make package  build, write the Debian packages (one per component) into $(BUILD)
 BUILD ?= build
 FUZZ_BUILD ?= build-fuzz
 JOBS ?= 2
 
-.PHONY: run test deps test-deps configure build fuzz package clean
+.PHONY: run test deps test-deps configure build fuzz package clean format format-check
 
 run: deps configure
 	cmake --build $(BUILD) -j$(JOBS) --target sitrep
 	./$(BUILD)/sitrep --demo
 
-test: test-deps build
+# The test build treats every warning as an error and starts with the format check.
+test: test-deps format-check
+	cmake -S . -B $(BUILD) -G Ninja -DSITREP_WERROR=ON
+	cmake --build $(BUILD) -j$(JOBS)
 	cd $(BUILD) && ctest -j$(JOBS) --output-on-failure
 	$(MAKE) fuzz
 
@@ -37,6 +41,15 @@ fuzz:
 	  cmake --build $(FUZZ_BUILD) -j$(JOBS) && \
 	  cd $(FUZZ_BUILD) && ctest -j$(JOBS) --output-on-failure; \
 	else echo "no fuzz targets (tests/fuzz/CMakeLists.txt is missing)"; fi
+
+# Every C++ source follows .clang-format; `make format` rewrites them, `make format-check`
+# lists what differs and fails.
+SOURCES = $(shell find app models ui tests -name '*.cpp' -o -name '*.h' | sort)
+format:
+	clang-format -i $(SOURCES)
+
+format-check:
+	clang-format --dry-run --Werror $(SOURCES)
 
 package: build
 	cd $(BUILD) && cpack

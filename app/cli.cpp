@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
-#include "cli.h"
-#include "cli_aws.h"
-#include "cli_ingest.h"
-#include "cli_postmortem.h"
-#include "cli_remediation.h"
-#include "cli_sync.h"
-#include "cli_triage.h"
-#include "clicommands.h"
-#include "cliio.h"
+#include "app/cli.h"
+#include "app/cli_aws.h"
+#include "app/cli_ingest.h"
+#include "app/cli_postmortem.h"
+#include "app/cli_remediation.h"
+#include "app/cli_sync.h"
+#include "app/cli_triage.h"
+#include "app/clicommands.h"
+#include "app/cliio.h"
 
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "demo/demogenerator.h"
 #include "engine/fieldrules.h"
 #include "itemmodels/incidentdetails.h"
@@ -77,7 +77,7 @@ QString parseError(const QCommandLineParser &p, const CommandSpec &spec)
 struct Session {
     const CommandSpec &spec;
     QCommandLineParser parser;
-    std::unique_ptr<app::AppContext> ctx;
+    std::unique_ptr<host::AppContext> ctx;
     QString actor;
     bool json = false;
     bool failed = false;
@@ -195,7 +195,7 @@ struct Session {
             chosenWorkflow = value("workflow");
             switchedWorkflow = true;
         }
-        auto c = app::AppContext::open(path, chosenWorkflow);
+        auto c = host::AppContext::open(path, chosenWorkflow);
         if (!c) {
             failed = true;
             if (createdDatabase)
@@ -818,7 +818,7 @@ int cmdOncall(const QStringList &args)
     int code = 0;
     if (!s.parse(args, 0, 0, &code) || !s.open(false, &code))
         return code;
-    const qint64 t = app::parseTimeArg(s.value("at"), s.ctx->clock().nowMs());
+    const qint64 t = host::parseTimeArg(s.value("at"), s.ctx->clock().nowMs());
     if (t < 0)
         return s.fail(QStringLiteral("--at '%1' is not a time (ISO 8601)").arg(s.value("at")));
     QStringList groups;
@@ -960,7 +960,7 @@ int cmdWorkflow(const QStringList &args)
     }
     if (!s.open(true, &code))
         return code;
-    auto r = app::switchWorkflow(*s.ctx, s.pos(1), mapping, s.actor);
+    auto r = host::switchWorkflow(*s.ctx, s.pos(1), mapping, s.actor);
     if (!r)
         return s.fail(r.errorMessage());
     if (s.json) {
@@ -1573,7 +1573,7 @@ int refuseActorOption(const QStringList &args)
     }
     if (!actor)
         return 0;
-    const QString path = app::resolveDatabasePath(db);
+    const QString path = host::resolveDatabasePath(db);
     if (!QFileInfo::exists(path))
         return 0;
     store::Store st;

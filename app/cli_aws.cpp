@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MIT
-#include "cli_aws.h"
-#include "clicommands.h"
-#include "cliio.h"
+#include "app/cli_aws.h"
+#include "app/clicommands.h"
+#include "app/cliio.h"
 
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "ingest/ingestpipeline.h"
 #include "notify/notifier.h"
-#include "sync/aws/awssettings.h"
-#include "sync/aws/snsclient.h"
-#include "sync/aws/sqsclient.h"
-#include "sync/aws/sqsconsumer.h"
-#include "sync/secretstore.h"
+#include "host/awssettings.h"
+#include "aws/snsclient.h"
+#include "aws/sqsclient.h"
+#include "ingest/sqsconsumer.h"
+#include "secrets/secretstore.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -29,7 +29,9 @@ namespace sitrep::cli {
 
 namespace {
 
-using namespace sitrep::sync::aws;
+using namespace sitrep::aws;
+using namespace sitrep::host;
+using namespace sitrep::ingest;
 
 int awsFail(const QString &message)
 {
@@ -108,7 +110,7 @@ int runAws(const QStringList &args)
     auto path = databasePath(p.value(db), true);
     if (!path)
         return awsFail(path.errorMessage());
-    auto ctx = app::AppContext::open(*path);
+    auto ctx = host::AppContext::open(*path);
     if (!ctx)
         return awsFail(ctx.errorMessage());
     store::Store &st = (*ctx)->store();
@@ -117,7 +119,7 @@ int runAws(const QStringList &args)
     };
     const QString reg = setting(region, QStringLiteral("aws.region"), qEnvironmentVariable("AWS_REGION", QStringLiteral("us-east-1")));
     // Environment, then the keys stored in the keychain, then ~/.aws/credentials.
-    sync::KeychainSecretStore keychain;
+    secrets::KeychainSecretStore keychain;
     auto creds = ChainCredentialsProvider::withKeychain(keychain, setting(profile, QStringLiteral("aws.profile")));
     QNetworkAccessManager nam;
     std::signal(SIGINT, onStop);

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-#include "cli_ingest.h"
-#include "clicommands.h"
-#include "cliio.h"
+#include "app/cli_ingest.h"
+#include "app/clicommands.h"
+#include "app/cliio.h"
 
-#include "sync/secretstore.h"
+#include "secrets/secretstore.h"
 
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "ingest/ingestconfig.h"
 #include "ingest/ingestpipeline.h"
 #include "ingest/ingestserver.h"
@@ -61,8 +61,8 @@ void onStopSignal(int)
 // keychain answers within a few seconds.
 static QByteArray keychainIngestToken()
 {
-    sync::KeychainSecretStore keychain(QStringLiteral("sitrep"), 5000);
-    auto t = keychain.read(sync::IngestTokenSecret);
+    secrets::KeychainSecretStore keychain(QStringLiteral("sitrep"), 5000);
+    auto t = keychain.read(secrets::IngestTokenSecret);
     return t ? t->trimmed().toUtf8() : QByteArray();
 }
 
@@ -140,7 +140,7 @@ int runServe(const QStringList &args)
     auto path = databasePath(p.value(db), true);
     if (!path)
         return serveFail(path.errorMessage());
-    auto ctx = app::AppContext::open(*path);
+    auto ctx = host::AppContext::open(*path);
     if (!ctx)
         return serveFail(ctx.errorMessage());
     ingest::IngestPipeline pipeline((*ctx)->engine(), cfg);
@@ -182,7 +182,7 @@ int runServe(const QStringList &args)
     return QCoreApplication::exec();
 }
 
-std::unique_ptr<QObject> startEmbeddedIngest(app::AppContext &ctx)
+std::unique_ptr<QObject> startEmbeddedIngest(host::AppContext &ctx)
 {
     // The window listens when told to: SITREP_INGEST_TOKEN, or `sitrep config set
     // ingest.listen ADDR` with the token in the keychain. Nothing is asked of the keychain

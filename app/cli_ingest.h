@@ -6,7 +6,7 @@
 
 #include <memory>
 
-namespace sitrep::app {
+namespace sitrep::host {
 class AppContext;
 }
 
@@ -20,6 +20,6 @@ int runServe(const QStringList &args);
 /// token replaces it with the secrets work), on SITREP_INGEST_LISTEN (default
 /// 127.0.0.1:9095). Returns the owner of the pipeline and server (keep it alive while the
 /// window runs), or null when not configured or when it cannot listen (said on stderr).
-std::unique_ptr<QObject> startEmbeddedIngest(app::AppContext &ctx);
+std::unique_ptr<QObject> startEmbeddedIngest(host::AppContext &ctx);
 
 } // namespace sitrep::cli

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-#include "cli_postmortem.h"
-#include "clicommands.h"
-#include "cliio.h"
+#include "app/cli_postmortem.h"
+#include "app/clicommands.h"
+#include "app/cliio.h"
 
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "postmortem/draft.h"
 #include "postmortem/exporter.h"
 #include "postmortem/ics.h"
@@ -80,7 +80,7 @@ struct Session {
     const QCommandLineOption db;
     const QCommandLineOption json;
     const QCommandLineOption actor;
-    std::unique_ptr<app::AppContext> ctx;
+    std::unique_ptr<host::AppContext> ctx;
     QString who;
     bool asJson = false;
     int code = ExitOk; // when start() fails: the exit status
@@ -123,7 +123,7 @@ struct Session {
             code = fail(path.errorMessage());
             return false;
         }
-        auto c = app::AppContext::open(*path);
+        auto c = host::AppContext::open(*path);
         if (!c) {
             code = fail(c.errorMessage());
             return false;

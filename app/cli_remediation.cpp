@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
-#include "cli_remediation.h"
-#include "clicommands.h"
-#include "cliio.h"
+#include "app/cli_remediation.h"
+#include "app/clicommands.h"
+#include "app/cliio.h"
 
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "remediation/dispatcher.h"
 #include "remediation/remediator.h"
-#include "sync/aws/sqsclient.h"
+#include "aws/sqsclient.h"
 #include "sync/identity.h"
-#include "sync/secretstore.h"
+#include "secrets/secretstore.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -82,7 +82,7 @@ void onStop(int)
 struct Cli {
     QCommandLineParser p;
     const QString group;
-    std::unique_ptr<app::AppContext> ctx;
+    std::unique_ptr<host::AppContext> ctx;
 
     explicit Cli(const QString &groupName) : group(groupName)
     {
@@ -107,7 +107,7 @@ struct Cli {
         auto path = databasePath(p.value(QStringLiteral("db")), mayCreate);
         if (!path)
             return path.errorMessage();
-        auto c = app::AppContext::open(*path);
+        auto c = host::AppContext::open(*path);
         if (!c)
             return c.errorMessage();
         ctx = std::move(*c);
@@ -167,14 +167,14 @@ int runMaintenance(const QStringList &args)
     RemediationStore rs(c.ctx->store());
     const qint64 now = c.now();
     if (verb == u"add") {
-        const qint64 s = c.p.isSet(start) ? app::parseTimeArg(c.p.value(start), now) : now;
+        const qint64 s = c.p.isSet(start) ? host::parseTimeArg(c.p.value(start), now) : now;
         if (s < 0)
             return fail(what, QStringLiteral("--start '%1' is not a time").arg(c.p.value(start)));
         if (c.p.isSet(end) == c.p.isSet(duration))
             return fail(what, QStringLiteral("give either --end TIME or --duration LENGTH"));
         qint64 e = 0;
         if (c.p.isSet(end)) {
-            e = app::parseTimeArg(c.p.value(end), now);
+            e = host::parseTimeArg(c.p.value(end), now);
             if (e < 0)
                 return fail(what, QStringLiteral("--end '%1' is not a time").arg(c.p.value(end)));
         } else {
@@ -243,7 +243,7 @@ int runChange(const QStringList &args)
     RemediationStore rs(c.ctx->store());
     const qint64 now = c.now();
     if (verb == u"add") {
-        const qint64 t = c.p.isSet(at) ? app::parseTimeArg(c.p.value(at), now) : now;
+        const qint64 t = c.p.isSet(at) ? host::parseTimeArg(c.p.value(at), now) : now;
         if (t < 0)
             return fail(what, QStringLiteral("--at '%1' is not a time").arg(c.p.value(at)));
         const auto who = c.who();
@@ -258,7 +258,7 @@ int runChange(const QStringList &args)
     if (verb == u"list") {
         qint64 from = 0;
         if (c.p.isSet(since)) {
-            from = app::parseTimeArg(c.p.value(since), now);
+            from = host::parseTimeArg(c.p.value(since), now);
             if (from < 0)
                 return fail(what, QStringLiteral("--since '%1' is not a time").arg(c.p.value(since)));
         }
@@ -373,8 +373,8 @@ int runRemediation(const QStringList &args)
     }
     if (verb == u"audit") {
         const qint64 now = c.now();
-        const qint64 f = c.p.isSet(from) ? app::parseTimeArg(c.p.value(from), now) : 0;
-        const qint64 t = c.p.isSet(to) ? app::parseTimeArg(c.p.value(to), now) : 0;
+        const qint64 f = c.p.isSet(from) ? host::parseTimeArg(c.p.value(from), now) : 0;
+        const qint64 t = c.p.isSet(to) ? host::parseTimeArg(c.p.value(to), now) : 0;
         if (f < 0 || t < 0)
             return fail(what, QStringLiteral("--from/--to must be times"));
         const auto records = rs.audit(f, t);
@@ -443,15 +443,15 @@ int runRemediation(const QStringList &args)
         return c.p.isSet(o) ? c.p.value(o) : st.meta(key, fallback);
     };
     const QString reg = setting(region, QStringLiteral("aws.region"), qEnvironmentVariable("AWS_REGION", QStringLiteral("us-east-1")));
-    sync::aws::AwsEndpoint ep;
+    aws::AwsEndpoint ep;
     ep.region = reg;
     ep.url = QUrl(setting(endpoint, QStringLiteral("aws.endpoint"), QStringLiteral("https://sqs.%1.amazonaws.com/").arg(reg)));
     if (auto v = ep.validate(); !v)
         return fail(what, v.errorMessage());
     QNetworkAccessManager nam;
     // Environment, then the keys stored in the keychain, then ~/.aws/credentials.
-    sync::KeychainSecretStore keychain;
-    sync::aws::SqsClient sqs(nam, ep, sync::aws::ChainCredentialsProvider::withKeychain(keychain, setting(profile, QStringLiteral("aws.profile"))));
+    secrets::KeychainSecretStore keychain;
+    aws::SqsClient sqs(nam, ep, aws::ChainCredentialsProvider::withKeychain(keychain, setting(profile, QStringLiteral("aws.profile"))));
     RemediationDispatcher dispatcher(*rem, nam, &sqs);
     dispatcher.setWaitSeconds(std::clamp(c.p.value(waitS).toInt(), 0, 20));
     std::signal(SIGINT, onStop);
@@ -505,8 +505,8 @@ namespace {
 class EmbeddedRemediation final : public QObject {
 public:
     QNetworkAccessManager nam;
-    sync::KeychainSecretStore keychain;
-    std::unique_ptr<sync::aws::SqsClient> sqs;
+    secrets::KeychainSecretStore keychain;
+    std::unique_ptr<aws::SqsClient> sqs;
     std::unique_ptr<Remediator> remediator;
     std::unique_ptr<RemediationDispatcher> dispatcher;
     ~EmbeddedRemediation() override
@@ -519,7 +519,7 @@ public:
 
 } // namespace
 
-std::unique_ptr<QObject> startEmbeddedRemediation(app::AppContext &context)
+std::unique_ptr<QObject> startEmbeddedRemediation(host::AppContext &context)
 {
     auto rem = Remediator::fromSettings(context.engine());
     if (!rem) {
@@ -532,12 +532,12 @@ std::unique_ptr<QObject> startEmbeddedRemediation(app::AppContext &context)
     const QString endpoint = st.meta(QStringLiteral("aws.endpoint"));
     const QString region = st.meta(QStringLiteral("aws.region"));
     if (!endpoint.isEmpty() || !region.isEmpty()) {
-        sync::aws::AwsEndpoint ep;
+        aws::AwsEndpoint ep;
         ep.region = region.isEmpty() ? QStringLiteral("us-east-1") : region;
         ep.url = QUrl(endpoint.isEmpty() ? QStringLiteral("https://sqs.%1.amazonaws.com/").arg(ep.region) : endpoint);
         if (auto v = ep.validate(); v)
-            e->sqs = std::make_unique<sync::aws::SqsClient>(
-                e->nam, ep, sync::aws::ChainCredentialsProvider::withKeychain(e->keychain, st.meta(QStringLiteral("aws.profile"))));
+            e->sqs = std::make_unique<aws::SqsClient>(
+                e->nam, ep, aws::ChainCredentialsProvider::withKeychain(e->keychain, st.meta(QStringLiteral("aws.profile"))));
         else
             fprintf(stderr, "sitrep: remediation SQS endpoint: %s\n", v.errorMessage().toUtf8().constData());
     }

@@ -7,7 +7,7 @@
 
 class QObject;
 
-namespace sitrep::app {
+namespace sitrep::host {
 class AppContext;
 }
 
@@ -24,6 +24,6 @@ int runRemediation(const QStringList &args);
 /// database's settings, SQS through aws.endpoint / aws.region when one is set (otherwise SQS
 /// actions wait in the outbox for `sitrep remediation run`). Null, with the reason on
 /// stderr, when the rules cannot be loaded.
-std::unique_ptr<QObject> startEmbeddedRemediation(app::AppContext &context);
+std::unique_ptr<QObject> startEmbeddedRemediation(host::AppContext &context);
 
 } // namespace sitrep::cli

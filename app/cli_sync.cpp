@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
-#include "cli_sync.h"
-#include "clicommands.h"
-#include "cliio.h"
+#include "app/cli_sync.h"
+#include "app/clicommands.h"
+#include "app/cliio.h"
 
-#include "app/appcontext.h"
-#include "sync/aws/awssettings.h"
+#include "host/appcontext.h"
+#include "host/awssettings.h"
 #include "sync/outbox.h"
-#include "sync/secretstore.h"
+#include "secrets/secretstore.h"
 #include "sync/syncservice.h"
 #include "sync/wire.h"
 #include "triage/triagestore.h"
@@ -97,13 +97,13 @@ bool parse(QCommandLineParser &p, const QStringList &args, QString *error)
 
 // Sync and reading settings need a database that exists; `config set` may start one (a
 // database is often configured before its first incident). `created` says it is new.
-Result<std::unique_ptr<app::AppContext>> openDb(const QCommandLineParser &p, bool mayCreate = false,
+Result<std::unique_ptr<host::AppContext>> openDb(const QCommandLineParser &p, bool mayCreate = false,
                                                 bool *created = nullptr)
 {
     auto path = databasePath(p.value(QStringLiteral("db")), mayCreate, created);
     if (!path)
-        return Result<std::unique_ptr<app::AppContext>>(path.error());
-    return app::AppContext::open(*path);
+        return Result<std::unique_ptr<host::AppContext>>(path.error());
+    return host::AppContext::open(*path);
 }
 
 /// The token: $SITREP_BACKEND_TOKEN, a token file (read, never copied), or the keychain.
@@ -118,8 +118,8 @@ Result<QString> resolveToken(const QString &tokenFile)
             return Result<QString>::fail(QStringLiteral("cannot read token file %1: %2").arg(tokenFile, f.errorString()));
         return QString::fromUtf8(f.readAll()).trimmed();
     }
-    sync::KeychainSecretStore keychain;
-    auto t = keychain.read(sync::BackendTokenSecret);
+    secrets::KeychainSecretStore keychain;
+    auto t = keychain.read(secrets::BackendTokenSecret);
     if (!t && t.error().code == u"not_found")
         return QString();
     return t;
@@ -177,7 +177,7 @@ int runConfig(const QStringList &args)
     store::Store &st = (*ctx)->store();
     // A refused setting leaves no new, empty database behind.
     struct RemoveIfRefused {
-        std::unique_ptr<app::AppContext> &context;
+        std::unique_ptr<host::AppContext> &context;
         bool remove;
         ~RemoveIfRefused()
         {
@@ -223,7 +223,7 @@ int runConfig(const QStringList &args)
             return failWith(QStringLiteral("put no credentials in the URL; use `sitrep secret set backend.token`"));
     } else if (key.startsWith(QStringLiteral("aws.")) || key.startsWith(QStringLiteral("notify."))) {
         // Checked as the window and `sitrep aws` will read it, together with the rest.
-        sync::aws::AwsConfig probe = sync::aws::AwsConfig::load(st);
+        host::AwsConfig probe = host::AwsConfig::load(st);
         probe.set(key, value);
         if (auto v = probe.validate(); !v)
             return failWith(v.errorMessage());
@@ -257,7 +257,7 @@ int runSecret(const QStringList &args)
     if (pos.size() != 2 || (verb != u"set" && verb != u"delete" && verb != u"check"))
         return usageFail(QStringLiteral(
             "usage: sitrep secret set NAME (value on stdin) | delete NAME | check NAME"));
-    sync::KeychainSecretStore keychain;
+    secrets::KeychainSecretStore keychain;
     if (verb == u"set") {
         QFile in;
         if (!in.open(stdin, QIODevice::ReadOnly))

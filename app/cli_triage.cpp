@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-#include "cli_triage.h"
-#include "clicommands.h"
-#include "cliio.h"
+#include "app/cli_triage.h"
+#include "app/clicommands.h"
+#include "app/cliio.h"
 
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "sync/identity.h"
 #include "triage/remoteprovider.h"
 #include "triage/triagestore.h"
@@ -67,7 +67,7 @@ void printResult(const TriageResult &r)
           << "\n";
 }
 
-Result<TriageResult> suggestFor(app::AppContext &ctx, const domain::Incident &inc, const TriageSettings &settings, bool trainIfMissing)
+Result<TriageResult> suggestFor(host::AppContext &ctx, const domain::Incident &inc, const TriageSettings &settings, bool trainIfMissing)
 {
     if (!settings.providerUrl.isEmpty()) {
         RemoteProvider remote(settings.providerUrl);
@@ -78,7 +78,7 @@ Result<TriageResult> suggestFor(app::AppContext &ctx, const domain::Incident &in
 
 } // namespace
 
-void suggestForNewIncident(app::AppContext &ctx, const QString &number)
+void suggestForNewIncident(host::AppContext &ctx, const QString &number)
 {
     const TriageSettings settings = TriageSettings::fromStore(ctx.store());
     if (!settings.automatic)
@@ -139,13 +139,13 @@ int runTriage(const QStringList &args)
         return usageFail(QStringLiteral("missing argument (sitrep triage --help)"));
     if (pos.size() > maxPos)
         return usageFail(QStringLiteral("unexpected argument '%1'").arg(pos.value(maxPos)));
-    const QString path = app::resolveDatabasePath(p.value(db));
+    const QString path = host::resolveDatabasePath(p.value(db));
     if (!QFileInfo::exists(path))
         return fail(QStringLiteral("no database at %1").arg(path));
-    auto ctxr = app::AppContext::open(path);
+    auto ctxr = host::AppContext::open(path);
     if (!ctxr)
         return fail(ctxr.errorMessage());
-    app::AppContext &ctx = **ctxr;
+    host::AppContext &ctx = **ctxr;
     const TriageSettings settings = TriageSettings::fromStore(ctx.store());
     // Who acts (sync/identity.h); only recording on a timeline needs someone.
     const auto who =

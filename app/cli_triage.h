@@ -4,7 +4,7 @@
 #include <QString>
 #include <QStringList>
 
-namespace sitrep::app {
+namespace sitrep::host {
 class AppContext;
 }
 
@@ -15,6 +15,6 @@ int runTriage(const QStringList &args);
 /// Suggests for an incident the command line just opened and records it (when triage.auto
 /// is on and a model exists, or a provider is configured). Never fails the command that
 /// opened it: a problem is reported on stderr.
-void suggestForNewIncident(app::AppContext &ctx, const QString &number);
+void suggestForNewIncident(host::AppContext &ctx, const QString &number);
 
 } // namespace sitrep::cli

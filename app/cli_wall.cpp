@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-#include "cli_wall.h"
+#include "app/cli_wall.h"
 
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "metrics/metricsservice.h"
-#include "sync/secretstore.h"
+#include "secrets/secretstore.h"
 #include "sync/syncservice.h"
-#include "wall/wallwindow.h"
+#include "ui/wall/wallwindow.h"
 
 #include <QApplication>
 #include <QGuiApplication>
@@ -16,7 +16,7 @@
 
 namespace sitrep::gui {
 
-int runWall(app::AppContext &context, const QString &screen, const QString &rotateSeconds)
+int runWall(host::AppContext &context, const QString &screen, const QString &rotateSeconds)
 {
     bool ok1 = false, ok2 = false;
     const int n = screen.toInt(&ok1);
@@ -34,8 +34,8 @@ int runWall(app::AppContext &context, const QString &screen, const QString &rota
     // poll where offered) and recovers by itself when the connection returns.
     std::unique_ptr<sync::SyncService> feed;
     if (const QString url = context.store().meta(QStringLiteral("backend.url")); !url.isEmpty()) {
-        sync::KeychainSecretStore keychain;
-        const auto token = keychain.read(sync::BackendTokenSecret);
+        secrets::KeychainSecretStore keychain;
+        const auto token = keychain.read(secrets::BackendTokenSecret);
         sync::SyncOptions o;
         o.url = QUrl(url);
         o.token = token ? *token : QString();

@@ -3,7 +3,7 @@
 
 #include <QString>
 
-namespace sitrep::app {
+namespace sitrep::host {
 class AppContext;
 }
 
@@ -11,6 +11,6 @@ namespace sitrep::gui {
 
 /// `sitrep wall [--screen N] [--rotate SECONDS]`: the NOC wall, full screen, until Esc.
 /// Needs a QApplication; returns the exit code.
-int runWall(app::AppContext &context, const QString &screen, const QString &rotateSeconds);
+int runWall(host::AppContext &context, const QString &screen, const QString &rotateSeconds);
 
 } // namespace sitrep::gui

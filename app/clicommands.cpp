@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "clicommands.h"
+#include "app/clicommands.h"
 
 #include <algorithm>
 #include <cstdio>

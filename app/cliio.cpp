@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-#include "cliio.h"
-#include "clicommands.h"
+#include "app/cliio.h"
+#include "app/clicommands.h"
 
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -31,7 +31,7 @@ int failWith(const char *command, const QString &message)
 
 Result<QString> databasePath(const QString &dbOption, bool mayCreate, bool *created)
 {
-    const QString path = app::resolveDatabasePath(dbOption);
+    const QString path = host::resolveDatabasePath(dbOption);
     const QFileInfo file(path);
     if (created)
         *created = !file.exists();

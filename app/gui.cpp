@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: MIT
-#include "gui.h"
+#include "app/gui.h"
 
-#include "app/appcontext.h"
-#include "cli_ingest.h"
-#include "cli_wall.h"
-#include "cli_remediation.h"
-#include "dashboards/dashboardintegration.h"
+#include "host/appcontext.h"
+#include "app/cli_ingest.h"
+#include "app/cli_wall.h"
+#include "app/cli_remediation.h"
+#include "ui/dashboardintegration.h"
 #include "demo/demogenerator.h"
-#include "mainwindow.h"
-#include "settings/syncui.h"
+#include "ui/mainwindow.h"
+#include "ui/settings/syncui.h"
 #include "triage/triageservice.h"
-#include "theme.h"
-#include "viewfactory.h"
+#include "ui/theme.h"
+#include "ui/screenshots/viewfactory.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -73,11 +73,11 @@ int run(int &argc, char **argv)
     p.process(app);
     const QStringList pos = p.positionalArguments();
 
-    QString path = app::resolveDatabasePath(p.value(db));
+    QString path = host::resolveDatabasePath(p.value(db));
     if (p.isSet(demo) && !p.isSet(db))
         path = QFileInfo(path).absoluteDir().filePath(QStringLiteral("demo.db"));
     const bool fresh = !QFileInfo::exists(path);
-    auto ctx = app::AppContext::open(path, p.value(workflow));
+    auto ctx = host::AppContext::open(path, p.value(workflow));
     if (!ctx)
         return fail(ctx.errorMessage());
     if (p.isSet(demo) && fresh) {

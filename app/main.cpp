@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
-#include "cli.h"
-#include "clicommands.h"
-#include "cliio.h"
-#include "gui.h"
+#include "app/cli.h"
+#include "app/clicommands.h"
+#include "app/cliio.h"
+#include "app/gui.h"
 
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "store/sqlite.h"
 
 #include <QCoreApplication>
@@ -38,7 +38,7 @@ QString dbArgument(const QStringList &args)
 // the window opens, or empty on an error.
 QString snapshotForScreenshot(const QStringList &args, QTemporaryDir &dir, QString *error)
 {
-    QString path = sitrep::app::resolveDatabasePath(dbArgument(args));
+    QString path = sitrep::host::resolveDatabasePath(dbArgument(args));
     if (args.contains(QStringLiteral("--demo")) && dbArgument(args).isEmpty())
         path = QFileInfo(path).absoluteDir().filePath(QStringLiteral("demo.db"));
     if (!dir.isValid()) {

@@ -27,12 +27,13 @@ build_pkgs="cmake ninja-build g++ make git pkg-config file dpkg-dev help2man
 qt6-base-dev libqt6opengl6-dev qt6-charts-dev qtkeychain-qt6-dev libqt6sql6-sqlite libqt6svg6
 qt6-tools-dev qt6-l10n-tools qt6-translations-l10n qt6-qpa-plugins libgl-dev fonts-dejavu-core
 libsqlite3-dev libyaml-cpp-dev libssl-dev libpq-dev"
-# Tests: a real Alertmanager, gnome-keyring under dbus for QtKeychain, clang with
+# Tests: clang-format for the format check, a real Alertmanager, gnome-keyring under dbus
+# for QtKeychain, clang with
 # libFuzzer for the fuzz build, sqlite3 for looking into databases by hand, poppler-utils
 # (pdftotext) for checking exported postmortem PDFs, PostgreSQL 15 and HAProxy for the team
 # back end's tests (throwaway clusters, two instances behind a proxy), openssl for their TLS,
 # and the package checkers (desktop-file-validate, appstreamcli, lintian) for tst_packaging.
-test_pkgs="clang libclang-rt-14-dev prometheus-alertmanager gnome-keyring dbus-x11 sqlite3 poppler-utils
+test_pkgs="clang clang-format libclang-rt-14-dev prometheus-alertmanager gnome-keyring dbus-x11 sqlite3 poppler-utils
 postgresql-15 haproxy openssl desktop-file-utils appstream lintian"
 
 want="$build_pkgs"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "commandpalette.h"
+#include "ui/commandpalette.h"
 
-#include "severitystyle.h"
+#include "ui/severitystyle.h"
 
 #include <QAction>
 #include <QCoreApplication>

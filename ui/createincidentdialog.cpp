@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
-#include "createincidentdialog.h"
+#include "ui/createincidentdialog.h"
 
-#include "bannerstyle.h"
+#include "ui/bannerstyle.h"
 #include "domain/incident.h"
 #include "engine/fieldrules.h"
 #include "engine/lifecycleengine.h"
-#include "keyboardguard.h"
-#include "severitystyle.h"
+#include "ui/keyboardguard.h"
+#include "ui/severitystyle.h"
 #include "workflow/prioritymatrix.h"
 
 #include <QComboBox>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
-#include "incidentlistview.h"
+#include "ui/incidentlistview.h"
 
-#include "bannerstyle.h"
+#include "ui/bannerstyle.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidenttablemodel.h"
-#include "severitystyle.h"
+#include "ui/severitystyle.h"
 #include "workflow/workflow.h"
 
 #include <QAbstractButton>

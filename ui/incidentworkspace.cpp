@@ -1,21 +1,21 @@
 // SPDX-License-Identifier: MIT
-#include "incidentworkspace.h"
+#include "ui/incidentworkspace.h"
 
-#include "bannerstyle.h"
+#include "ui/bannerstyle.h"
 #include "engine/fieldrules.h"
 #include "engine/lifecycleengine.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/timelinemodel.h"
 #include "itemmodels/workspacemodels.h"
-#include "postmortem/postmortemeditor.h"
-#include "postmortem/runbookchecklist.h"
-#include "problems/problemsection.h"
+#include "ui/postmortem/postmortemeditor.h"
+#include "ui/postmortem/runbookchecklist.h"
+#include "ui/problems/problemsection.h"
 #include "reminders/reminderservice.h"
-#include "severitystyle.h"
-#include "sync/conflictpanel.h"
-#include "sync/refusalbanner.h"
-#include "theme.h"
-#include "triage/triagepanel.h"
+#include "ui/severitystyle.h"
+#include "ui/sync/conflictpanel.h"
+#include "ui/sync/refusalbanner.h"
+#include "ui/theme.h"
+#include "ui/triage/triagepanel.h"
 
 #include <QComboBox>
 #include <QCompleter>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "keyboardguard.h"
+#include "ui/keyboardguard.h"
 
 #include <QApplication>
 #include <QKeyEvent>

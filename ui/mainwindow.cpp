@@ -1,25 +1,25 @@
 // SPDX-License-Identifier: MIT
-#include "mainwindow.h"
+#include "ui/mainwindow.h"
 
-#include "app/appcontext.h"
-#include "commandpalette.h"
-#include "createincidentdialog.h"
+#include "host/appcontext.h"
+#include "ui/commandpalette.h"
+#include "ui/createincidentdialog.h"
 #include "engine/fieldrules.h"
 #include "engine/lifecycleengine.h"
-#include "incidentlistview.h"
-#include "incidentworkspace.h"
+#include "ui/incidentlistview.h"
+#include "ui/incidentworkspace.h"
 #include "itemmodels/changewatcher.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidenttablemodel.h"
-#include "keyboardguard.h"
-#include "postmortem/actionitemsview.h"
+#include "ui/keyboardguard.h"
+#include "ui/postmortem/actionitemsview.h"
 #include "postmortem/automation.h"
-#include "problems/problemsection.h"
-#include "problems/problemsview.h"
-#include "remediation/remediationview.h"
+#include "ui/problems/problemsection.h"
+#include "ui/problems/problemsview.h"
+#include "ui/remediation/remediationview.h"
 #include "reminders/reminderservice.h"
 #include "runbooks/escalationtimer.h"
-#include "severitystyle.h"
+#include "ui/severitystyle.h"
 #include "sync/identity.h"
 
 #include <QAction>
@@ -57,7 +57,7 @@ static sync::ActorInputs windowInputs()
     return sync::ActorInputs::window(QSettings().value(QStringLiteral("user/name")).toString());
 }
 
-MainWindow::MainWindow(app::AppContext &context, QWidget *parent)
+MainWindow::MainWindow(host::AppContext &context, QWidget *parent)
     : QMainWindow(parent), m_context(context),
       m_me(sync::Identity(context.store()).displayName(windowInputs()))
 {

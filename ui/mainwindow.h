@@ -17,7 +17,7 @@ class QSystemTrayIcon;
 class QTabWidget;
 class QTimer;
 
-namespace sitrep::app {
+namespace sitrep::host {
 class AppContext;
 }
 namespace sitrep::itemmodels {
@@ -38,7 +38,7 @@ class MainWindow final : public QMainWindow {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MainWindow)
 public:
-    explicit MainWindow(app::AppContext &context, QWidget *parent = nullptr);
+    explicit MainWindow(host::AppContext &context, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     itemmodels::IncidentTableModel &listModel() { return *m_model; }
@@ -90,7 +90,7 @@ private:
     void notify(const QString &title, const QString &text, const QString &uid);
     void updateStatus();
 
-    app::AppContext &m_context;
+    host::AppContext &m_context;
     QString m_me;
     bool m_identityPending = false; // a back end whose user is not known yet
     itemmodels::IncidentTableModel *m_model = nullptr;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "severitystyle.h"
+#include "ui/severitystyle.h"
 
-#include "bannerstyle.h"
+#include "ui/bannerstyle.h"
 #include "itemmodels/incidentcolumns.h"
 
 #include <QGuiApplication>

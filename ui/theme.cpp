@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "theme.h"
+#include "ui/theme.h"
 
-#include "bannerstyle.h"
+#include "ui/bannerstyle.h"
 
 #include <QApplication>
 #include <QLineEdit>

@@ -5,7 +5,7 @@
 #include "engine/command.h"
 #include "engine/lifecycleengine.h"
 #include "store/store.h"
-#include "sync/aws/snsclient.h"
+#include "aws/snsclient.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -57,7 +57,7 @@ bool slackPermanent(const QString &error)
 } // namespace
 
 Notifier::Notifier(engine::LifecycleEngine &engine, NotifyConfig config, QNetworkAccessManager &nam,
-                   sync::aws::SnsClient *sns, SecretLookup secrets, QObject *parent)
+                   aws::SnsClient *sns, SecretLookup secrets, QObject *parent)
     : QObject(parent), m_engine(engine), m_config(std::move(config)), m_nam(nam), m_sns(sns), m_secrets(std::move(secrets))
 {
 }
@@ -440,7 +440,7 @@ void Notifier::sendSns(const Delivery &d, const QString &topic, std::function<vo
         return done(Result<QString>::fail(QStringLiteral("no SNS endpoint configured for topic '%1'").arg(topic)), true);
     std::weak_ptr<bool> alive = m_alive;
     const auto publish = [this, alive, d, done](const QString &arn) {
-        sync::aws::SnsPublishRequest p;
+        aws::SnsPublishRequest p;
         p.topicArn = arn;
         QJsonObject body = d.message;
         body[u"text"] = describe(d.message);

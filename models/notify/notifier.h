@@ -20,7 +20,7 @@ class QTimer;
 namespace sitrep::engine {
 class LifecycleEngine;
 }
-namespace sitrep::sync::aws {
+namespace sitrep::aws {
 class SnsClient;
 }
 
@@ -66,7 +66,7 @@ class Notifier final : public QObject {
 public:
     /// `sns` may be null when no SNS channel is configured.
     Notifier(engine::LifecycleEngine &engine, NotifyConfig config, QNetworkAccessManager &nam,
-             sync::aws::SnsClient *sns, SecretLookup secrets, QObject *parent = nullptr);
+             aws::SnsClient *sns, SecretLookup secrets, QObject *parent = nullptr);
     ~Notifier() override;
 
     /// Queues deliveries for events appended since the last scan; answers how many.
@@ -119,7 +119,7 @@ private:
     engine::LifecycleEngine &m_engine;
     NotifyConfig m_config;
     QNetworkAccessManager &m_nam;
-    sync::aws::SnsClient *m_sns;
+    aws::SnsClient *m_sns;
     SecretLookup m_secrets;
     std::function<bool(const Delivery &)> m_afterAttempt;
     QHash<QString, QString> m_topicArns;

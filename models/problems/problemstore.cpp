@@ -2,7 +2,7 @@
 #include "problems/problemstore.h"
 
 #include "engine/lifecycleengine.h"
-#include "problems/knowledgebase.h"
+#include "problems/kbprojection.h"
 
 #include <QDateTime>
 #include <QJsonArray>

@@ -2,7 +2,7 @@
 #include "remediation/dispatcher.h"
 
 #include "engine/lifecycleengine.h"
-#include "sync/aws/sqsclient.h"
+#include "aws/sqsclient.h"
 
 #include <QHostAddress>
 #include <QJsonDocument>
@@ -16,9 +16,9 @@ Q_DECLARE_LOGGING_CATEGORY(lcRemediation)
 
 namespace sitrep::remediation {
 
-using sync::aws::SqsMessage;
-using sync::aws::SqsReceiveRequest;
-using sync::aws::SqsSendEntry;
+using aws::SqsMessage;
+using aws::SqsReceiveRequest;
+using aws::SqsSendEntry;
 
 namespace {
 
@@ -45,7 +45,7 @@ QJsonObject RoundStats::toJson() const
             {QStringLiteral("results"), results}, {QStringLiteral("dead_letters"), deadLetters}};
 }
 
-RemediationDispatcher::RemediationDispatcher(Remediator &remediator, QNetworkAccessManager &nam, sync::aws::SqsClient *sqs,
+RemediationDispatcher::RemediationDispatcher(Remediator &remediator, QNetworkAccessManager &nam, aws::SqsClient *sqs,
                                              QObject *parent)
     : QObject(parent), m_remediator(remediator), m_nam(nam), m_sqs(sqs)
 {
@@ -164,7 +164,7 @@ void RemediationDispatcher::sendBatch(const QList<DispatchRow> &rows, std::funct
             e.attributes.insert(QStringLiteral("attempt"), {QStringLiteral("Number"), QString::number(d.attempt), {}});
             entries << e;
         }
-        m_sqs->sendMessageBatch(*url, entries, [=, this](Result<sync::aws::SqsBatchResult> r) {
+        m_sqs->sendMessageBatch(*url, entries, [=, this](Result<aws::SqsBatchResult> r) {
             if (!*alive)
                 return;
             if (!r) {
@@ -320,7 +320,7 @@ void RemediationDispatcher::pollQueue(const QString &name, bool deadLetters, std
             }
             if (toDelete.isEmpty())
                 return done(recorded);
-            m_sqs->deleteMessageBatch(*url, toDelete, [=](Result<sync::aws::SqsBatchResult> r) {
+            m_sqs->deleteMessageBatch(*url, toDelete, [=](Result<aws::SqsBatchResult> r) {
                 if (!*alive)
                     return;
                 if (!r)

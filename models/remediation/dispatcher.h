@@ -15,7 +15,7 @@
 class QNetworkAccessManager;
 class QTimer;
 
-namespace sitrep::sync::aws {
+namespace sitrep::aws {
 class SqsClient;
 }
 
@@ -40,7 +40,7 @@ class RemediationDispatcher final : public QObject {
     Q_DISABLE_COPY_MOVE(RemediationDispatcher)
 public:
     /// `sqs` may be null: SQS actions then wait in the outbox, hooks still go out.
-    RemediationDispatcher(Remediator &remediator, QNetworkAccessManager &nam, sync::aws::SqsClient *sqs,
+    RemediationDispatcher(Remediator &remediator, QNetworkAccessManager &nam, aws::SqsClient *sqs,
                           QObject *parent = nullptr);
     ~RemediationDispatcher() override;
 
@@ -86,7 +86,7 @@ private:
 
     Remediator &m_remediator;
     QNetworkAccessManager &m_nam;
-    sync::aws::SqsClient *m_sqs;
+    aws::SqsClient *m_sqs;
     QHash<QString, QString> m_urls;
     int m_waitSeconds = 1;
     int m_maxHookTries = 8;

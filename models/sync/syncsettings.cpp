@@ -32,20 +32,20 @@ Status SyncSettings::setUrl(const QString &text)
 
 bool SyncSettings::hasToken()
 {
-    return m_secrets.read(BackendTokenSecret).ok();
+    return m_secrets.read(secrets::BackendTokenSecret).ok();
 }
 
 QString SyncSettings::token()
 {
-    auto t = m_secrets.read(BackendTokenSecret);
+    auto t = m_secrets.read(secrets::BackendTokenSecret);
     return t ? *t : QString();
 }
 
 Status SyncSettings::setToken(const QString &token)
 {
     if (token.isEmpty())
-        return m_secrets.remove(BackendTokenSecret);
-    return m_secrets.write(BackendTokenSecret, token);
+        return m_secrets.remove(secrets::BackendTokenSecret);
+    return m_secrets.write(secrets::BackendTokenSecret, token);
 }
 
 static QString explain(const QUrl &url, const HttpReply &r)

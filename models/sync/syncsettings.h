@@ -2,7 +2,7 @@
 #pragma once
 
 #include "store/store.h"
-#include "sync/secretstore.h"
+#include "secrets/secretstore.h"
 #include "util/result.h"
 
 #include <QUrl>
@@ -15,7 +15,7 @@ namespace sitrep::sync {
 /// the database's meta table, the token only in the SecretStore (the system keychain).
 class SyncSettings {
 public:
-    SyncSettings(store::Store &store, SecretStore &secrets) : m_store(store), m_secrets(secrets) {}
+    SyncSettings(store::Store &store, secrets::SecretStore &secrets) : m_store(store), m_secrets(secrets) {}
 
     QString url();
     /// Checks the endpoint policy (https unless loopback, no credentials in the URL),
@@ -42,7 +42,7 @@ public:
 
 private:
     store::Store &m_store;
-    SecretStore &m_secrets;
+    secrets::SecretStore &m_secrets;
 };
 
 } // namespace sitrep::sync

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "triage/knowledgebase.h"
+#include "triage/articleindex.h"
 #include "triage/triagestore.h"
 #include "util/result.h"
 

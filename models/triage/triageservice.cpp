@@ -19,7 +19,7 @@ struct TriageService::Loaded {
     std::optional<StoredModel> stored;        // the newest saved model (load)
     std::shared_ptr<TriageModel> trained;     // a new model to save, when one was trained
     TrainingState state;
-    std::shared_ptr<const KnowledgeBase> kb;
+    std::shared_ptr<const ArticleIndex> kb;
     QString error;      // the load failed
     QString trainError; // training was due but failed (e.g. not enough data)
     bool trainingDue = false;
@@ -173,7 +173,7 @@ void TriageService::startTraining(bool force)
                 if (load || out->trained) {
                     auto kb = buildKnowledgeBase(ro, settings);
                     if (kb)
-                        out->kb = std::make_shared<const KnowledgeBase>(std::move(*kb));
+                        out->kb = std::make_shared<const ArticleIndex>(std::move(*kb));
                     else
                         out->error = kb.errorMessage();
                 }

@@ -63,7 +63,7 @@ private:
     TriageSettings m_settings;
     QThreadPool m_pool;
     std::shared_ptr<const TriageModel> m_model;
-    std::shared_ptr<const KnowledgeBase> m_kb;
+    std::shared_ptr<const ArticleIndex> m_kb;
     std::optional<StoredModel> m_stored;
     RemoteProvider *m_remote = nullptr;
     QStringList m_newIncidents;  // from the commit hook, not yet suggested

@@ -271,16 +271,16 @@ Result<StoredModel> trainAndSave(store::Store &st, const TriageSettings &setting
     return sm;
 }
 
-Result<KnowledgeBase> buildKnowledgeBase(store::Store &st, const TriageSettings &settings, QStringList *warnings)
+Result<ArticleIndex> buildKnowledgeBase(store::Store &st, const TriageSettings &settings, QStringList *warnings)
 {
     runbooks::RunbookLibrary lib;
     lib.load(runbooks::RunbookLibrary::defaultFolders(runbooks::RunbookLibrary::userFolder(st.meta(QStringLiteral("runbooks.folder")))));
     if (warnings)
         *warnings << lib.errors();
-    return KnowledgeBase::build(st, lib, settings.kbDir, warnings);
+    return ArticleIndex::build(st, lib, settings.kbDir, warnings);
 }
 
-TriageResult suggestLocally(const TriageModel &model, const KnowledgeBase *kb, const Incident &incident)
+TriageResult suggestLocally(const TriageModel &model, const ArticleIndex *kb, const Incident &incident)
 {
     TriageResult r;
     r.incidentUid = incident.uid;

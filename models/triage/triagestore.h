@@ -3,7 +3,7 @@
 
 #include "domain/event.h"
 #include "triage/classifier.h"
-#include "triage/knowledgebase.h"
+#include "triage/articleindex.h"
 #include "triage/triageresult.h"
 #include "util/result.h"
 
@@ -75,11 +75,11 @@ Result<std::optional<StoredModel>> loadLatestModel(store::Store &store);
 Result<StoredModel> trainAndSave(store::Store &store, const TriageSettings &settings, qint64 now);
 
 /// Builds a knowledge base from the store, the runbooks and settings.kbDir.
-Result<KnowledgeBase> buildKnowledgeBase(store::Store &store, const TriageSettings &settings, QStringList *warnings = nullptr);
+Result<ArticleIndex> buildKnowledgeBase(store::Store &store, const TriageSettings &settings, QStringList *warnings = nullptr);
 
 /// The local provider: classifier fields plus knowledge-base articles and the top
 /// article's resolution as the suggested resolution.
-TriageResult suggestLocally(const TriageModel &model, const KnowledgeBase *kb, const domain::Incident &incident);
+TriageResult suggestLocally(const TriageModel &model, const ArticleIndex *kb, const domain::Incident &incident);
 /// Loads the newest model (training one first when there is none and `trainIfMissing`),
 /// builds the knowledge base and suggests. "not_enough_data" when nothing can be trained.
 Result<TriageResult> suggestOnce(store::Store &store, const domain::Incident &incident, const TriageSettings &settings,

@@ -5,11 +5,11 @@
 // on the same emulator in the same run, as the ceiling.
 //
 //   bench_aws [messages]     (default 2000; SITREP_BENCH_AWS_MESSAGES also works)
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "engine/command.h"
 #include "ingest/ingestpipeline.h"
 #include "integration/fauxqsfixture.h"
-#include "sync/aws/sqsconsumer.h"
+#include "ingest/sqsconsumer.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -21,7 +21,9 @@
 #include <cstdio>
 
 using namespace sitrep;
-using namespace sitrep::sync::aws;
+using namespace sitrep::aws;
+using namespace sitrep::host;
+using namespace sitrep::ingest;
 using sitrep::testing::await;
 
 namespace {
@@ -127,7 +129,7 @@ int main(int argc, char **argv)
     SqsClient sqs(nam, fauxqs.endpoint(),
                   std::make_shared<StaticCredentialsProvider>(AwsCredentials{QStringLiteral("AKIDBENCH"), QStringLiteral("secret"), {}}));
     QTemporaryDir dir;
-    auto ctx = app::AppContext::open(dir.filePath(QStringLiteral("bench.db")), QStringLiteral("sre"));
+    auto ctx = host::AppContext::open(dir.filePath(QStringLiteral("bench.db")), QStringLiteral("sre"));
     if (!ctx) {
         std::fprintf(stderr, "%s\n", qPrintable(ctx.errorMessage()));
         return 1;

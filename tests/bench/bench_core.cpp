@@ -12,7 +12,7 @@
 
 #include "benchutil.h"
 
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "engine/command.h"
 #include "engine/lifecycleengine.h"
 #include "store/store.h"
@@ -552,7 +552,7 @@ int main(int argc, char **argv)
         std::vector<BatchLog> logs;
         RunStats st;
         {
-            auto ctx = app::AppContext::open(engPath, QStringLiteral("sre"));
+            auto ctx = host::AppContext::open(engPath, QStringLiteral("sre"));
             if (!ctx)
                 return fail(ctx.errorMessage());
             qint64 next = 0;
@@ -608,7 +608,7 @@ int main(int argc, char **argv)
         removeDb(tmp);
         RunStats total;
         {
-            auto ctx = app::AppContext::open(tmp, QStringLiteral("sre"));
+            auto ctx = host::AppContext::open(tmp, QStringLiteral("sre"));
             if (!ctx)
                 return fail(ctx.errorMessage());
             CommandStream stream(seed, incidents);

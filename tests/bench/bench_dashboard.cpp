@@ -6,12 +6,12 @@
 // The data set: --db PATH, else the core benchmark's cached database (copied, because the
 // metrics migration adds an index to it), else one generated here through the engine with
 // the demo generator (slow: minutes to an hour) and cached.
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "benchutil.h"
 #include "demo/demogenerator.h"
 #include "metrics/metricsservice.h"
 #include "store/store.h"
-#include "wall/wallwindow.h"
+#include "ui/wall/wallwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -135,7 +135,7 @@ int main(int argc, char **argv)
                     qPrintable(looked.join(QStringLiteral(", "))), qlonglong(wanted));
             const QString tmp = path + QStringLiteral(".part");
             QFile::remove(tmp);
-            auto ctx = app::AppContext::open(tmp, QStringLiteral("sre"));
+            auto ctx = host::AppContext::open(tmp, QStringLiteral("sre"));
             if (!ctx)
                 return fail(ctx.errorMessage());
             const qint64 chunk = 50000;

@@ -14,7 +14,7 @@
 #include "remediation/dispatcher.h"
 #include "remediation/remediator.h"
 #include "store/store.h"
-#include "sync/aws/sqsclient.h"
+#include "aws/sqsclient.h"
 #include "workflow/oncall.h"
 #include "workflow/workflow.h"
 
@@ -89,9 +89,9 @@ int main(int argc, char **argv)
         return 0;
     }
     QNetworkAccessManager nam;
-    sync::aws::SqsClient sqs(nam, fauxqs.endpoint(),
-                             std::make_shared<sync::aws::StaticCredentialsProvider>(
-                                 sync::aws::AwsCredentials{QStringLiteral("AKIDBENCH"), QStringLiteral("secret"), {}}));
+    aws::SqsClient sqs(nam, fauxqs.endpoint(),
+                             std::make_shared<aws::StaticCredentialsProvider>(
+                                 aws::AwsCredentials{QStringLiteral("AKIDBENCH"), QStringLiteral("secret"), {}}));
     RemediationConfig cfg;
     {
         auto w = makeWorld(1, cfg);
@@ -125,11 +125,11 @@ int main(int argc, char **argv)
         {
             bench::Stopwatch t;
             for (int i = 0; i < n; ++i) {
-                sync::aws::SqsSendEntry e;
+                aws::SqsSendEntry e;
                 e.body = QStringLiteral("{\"bench\":%1}").arg(i);
                 e.messageGroupId = QStringLiteral("bench-%1").arg(i % 50);
                 e.messageDeduplicationId = QUuid::createUuid().toString(QUuid::WithoutBraces);
-                if (!await<sync::aws::SqsSendResult>([&](auto cb) { sqs.sendMessage(*url, e, cb); }))
+                if (!await<aws::SqsSendResult>([&](auto cb) { sqs.sendMessage(*url, e, cb); }))
                     return 1;
             }
             keep(rows[0], t.seconds(), t.cpuSeconds());
@@ -137,16 +137,16 @@ int main(int argc, char **argv)
         {
             bench::Stopwatch t;
             for (int i = 0; i < n; i += 10) {
-                QList<sync::aws::SqsSendEntry> batch;
+                QList<aws::SqsSendEntry> batch;
                 for (int j = i; j < std::min(n, i + 10); ++j) {
-                    sync::aws::SqsSendEntry e;
+                    aws::SqsSendEntry e;
                     e.id = QString::number(j - i);
                     e.body = QStringLiteral("{\"bench\":%1}").arg(j);
                     e.messageGroupId = QStringLiteral("bench-%1").arg(j % 50);
                     e.messageDeduplicationId = QUuid::createUuid().toString(QUuid::WithoutBraces);
                     batch << e;
                 }
-                auto r = await<sync::aws::SqsBatchResult>([&](auto cb) { sqs.sendMessageBatch(*url, batch, cb); });
+                auto r = await<aws::SqsBatchResult>([&](auto cb) { sqs.sendMessageBatch(*url, batch, cb); });
                 if (!r || !r->failed.isEmpty())
                     return 1;
             }

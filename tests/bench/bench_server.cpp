@@ -16,7 +16,7 @@
 //                [--rounds N] [--interval MS] [--incidents N]
 //
 // A size of 0 (or an empty --fanout) skips that part.
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "benchutil.h"
 #include "fixtures/teamserver/teamserver.h"
 #include "server/pg.h"
@@ -936,7 +936,7 @@ void benchInitialSync(qint64 n)
     qint64 loaded = 0, incidents = 0;
     {
         const QString path = dir.filePath(QStringLiteral("client.db"));
-        auto ctx = app::AppContext::open(path);
+        auto ctx = host::AppContext::open(path);
         if (!ctx) {
             fprintf(stderr, "client: %s\n", qPrintable(ctx.errorMessage()));
             return;

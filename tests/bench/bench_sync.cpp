@@ -5,7 +5,7 @@
 // (default 1,000,000) against raw SQLite inserting the same rows.
 //
 //   bench_sync [--drain N] [--bulk N]
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "fixtures/teamserver/teamserver.h"
 #include "store/store.h"
 #include "sync/bulkloader.h"
@@ -121,11 +121,11 @@ int main(int argc, char **argv)
             return 1;
         const QString dbPath = dir.filePath(QStringLiteral("client.db"));
         {
-            auto c = app::AppContext::open(dbPath);
+            auto c = host::AppContext::open(dbPath);
             if (!c || !sync::Outbox::enable((*c)->store()))
                 return 1;
         }
-        auto ctx = app::AppContext::open(dbPath);
+        auto ctx = host::AppContext::open(dbPath);
         auto &engine = (*ctx)->engine();
         QList<engine::Command> cmds;
         for (int i = 0; i < nDrain; ++i)

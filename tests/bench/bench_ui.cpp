@@ -21,10 +21,10 @@
 #include "benchutil.h"
 #include "incidentset.h"
 
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidenttablemodel.h"
-#include "mainwindow.h"
+#include "ui/mainwindow.h"
 #include "store/sqlite.h"
 
 #include <QApplication>
@@ -104,7 +104,7 @@ static int childWindow(const QString &db)
     QElapsedTimer phase;
     phase.start();
     const bool trace = qEnvironmentVariableIsSet("SITREP_BENCH_TRACE");
-    auto ctx = app::AppContext::open(db);
+    auto ctx = host::AppContext::open(db);
     if (trace)
         fprintf(stderr, "open: %lld ms\n", phase.elapsed());
     if (!ctx) {
@@ -160,7 +160,7 @@ static Status generate(const QString &path, qint64 incidents, quint64 seed)
     for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
         QFile::remove(tmp + suffix);
     {
-        auto ctx = app::AppContext::open(tmp);
+        auto ctx = host::AppContext::open(tmp);
         if (!ctx)
             return Status(ctx.error());
         IncidentSetOptions o;
@@ -295,7 +295,7 @@ int main(int argc, char **argv)
     const qint64 total = countIncidents(db);
     fprintf(stderr, "database %s: %lld incidents\n", qPrintable(db), (long long)total);
     // Make sure the schema is current (the window would migrate it otherwise).
-    { auto ctx = app::AppContext::open(db); if (!ctx) { fprintf(stderr, "%s\n", qPrintable(ctx.errorMessage())); return 1; } }
+    { auto ctx = host::AppContext::open(db); if (!ctx) { fprintf(stderr, "%s\n", qPrintable(ctx.errorMessage())); return 1; } }
 
     Table t({QStringLiteral("measurement"), QStringLiteral("Sitrep"), QStringLiteral("reference"), QStringLiteral("ratio"),
              QStringLiteral("note")});

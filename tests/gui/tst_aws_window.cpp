@@ -3,15 +3,15 @@
 // notification settings are present: alerts from a queue on the fauxqs emulator become
 // incidents, their notifications reach a local webhook receiver, the status bar says so,
 // the event loop stays responsive during the long poll, and closing the window stops both.
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "integration/fauxqsfixture.h"
 #include "integration/httpreceiver.h"
-#include "mainwindow.h"
-#include "settings/syncui.h"
-#include "sync/aws/awsservices.h"
-#include "sync/aws/awssettings.h"
-#include "sync/aws/sqsclient.h"
-#include "sync/secretstore.h"
+#include "ui/mainwindow.h"
+#include "ui/settings/syncui.h"
+#include "host/awsservices.h"
+#include "host/awssettings.h"
+#include "aws/sqsclient.h"
+#include "secrets/secretstore.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>
@@ -24,7 +24,8 @@
 #include <QtTest>
 
 using namespace sitrep;
-using namespace sitrep::sync::aws;
+using namespace sitrep::aws;
+using namespace sitrep::host;
 using sitrep::testing::await;
 
 class TestAwsWindow : public QObject {
@@ -49,7 +50,7 @@ private Q_SLOTS:
     void configured_windowConsumesAlertsNotifiesAndStopsOnClose()
     {
         QTemporaryDir dir;
-        auto ctx = app::AppContext::open(dir.filePath(QStringLiteral("w.db")), QStringLiteral("sre"));
+        auto ctx = host::AppContext::open(dir.filePath(QStringLiteral("w.db")), QStringLiteral("sre"));
         QVERIFY2(ctx, qPrintable(ctx.errorMessage()));
         auto queue = await<QString>([&](auto cb) { m_sqs->createQueue(QStringLiteral("window-alerts"), {}, cb); });
         QVERIFY2(queue, qPrintable(queue.errorMessage()));
@@ -58,7 +59,7 @@ private Q_SLOTS:
         hooks.setHandler([](const testing::HttpRequest &) { return testing::HttpAnswer{202, "{}"}; });
 
         // Settings as the dialog saves them; the keys only in the (test) secret store.
-        sync::MemorySecretStore secrets;
+        secrets::MemorySecretStore secrets;
         AwsSettings settings((*ctx)->store(), secrets);
         AwsConfig c;
         c.endpoint = m_fauxqs.url().toString();
@@ -141,9 +142,9 @@ private Q_SLOTS:
     void notConfigured_nothingStarts()
     {
         QTemporaryDir dir;
-        auto ctx = app::AppContext::open(dir.filePath(QStringLiteral("n.db")), QStringLiteral("sre"));
+        auto ctx = host::AppContext::open(dir.filePath(QStringLiteral("n.db")), QStringLiteral("sre"));
         QVERIFY(ctx);
-        sync::MemorySecretStore secrets;
+        secrets::MemorySecretStore secrets;
         ui::MainWindow w(**ctx);
         w.setPassive(true);
         QObject *holder = ui::attachSync(w, **ctx, &secrets);
@@ -155,7 +156,7 @@ private Q_SLOTS:
     void unreachableEndpoint_statusSaysWhy()
     {
         QTemporaryDir dir;
-        auto ctx = app::AppContext::open(dir.filePath(QStringLiteral("u.db")), QStringLiteral("sre"));
+        auto ctx = host::AppContext::open(dir.filePath(QStringLiteral("u.db")), QStringLiteral("sre"));
         QVERIFY(ctx);
         quint16 port = 0;
         {
@@ -163,7 +164,7 @@ private Q_SLOTS:
             QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
             port = probe.serverPort();
         }
-        sync::MemorySecretStore secrets;
+        secrets::MemorySecretStore secrets;
         AwsSettings settings((*ctx)->store(), secrets);
         AwsConfig c;
         c.alertQueue = QStringLiteral("http://127.0.0.1:%1/000000000000/nowhere").arg(port);

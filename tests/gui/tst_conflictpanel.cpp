@@ -3,9 +3,9 @@
 // outbox and the change feed would) until a transition conflicts; one resolves it in its
 // window, the resolution reaches the other, and both show it resolved.
 
-#include "app/appcontext.h"
-#include "incidentworkspace.h"
-#include "sync/conflictpanel.h"
+#include "host/appcontext.h"
+#include "ui/incidentworkspace.h"
+#include "ui/sync/conflictpanel.h"
 #include "sync/conflicts.h"
 #include "sync/outbox.h"
 
@@ -22,17 +22,17 @@ namespace {
 
 struct Replica {
     QTemporaryDir dir;
-    std::unique_ptr<app::AppContext> ctx;
+    std::unique_ptr<host::AppContext> ctx;
 
     bool open()
     {
         const QString path = dir.filePath(QStringLiteral("r.db"));
         {
-            auto first = app::AppContext::open(path);
+            auto first = host::AppContext::open(path);
             if (!first || !sync::Outbox::enable((*first)->store()))
                 return false;
         }
-        auto c = app::AppContext::open(path);
+        auto c = host::AppContext::open(path);
         if (!c)
             return false;
         ctx = std::move(*c);

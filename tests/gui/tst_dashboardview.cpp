@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 // The dashboard: tiles and charts show MetricsQueries' numbers, range and filters reach the
 // worker, clicks drill down, exports write CSV and PNG, offscreen rendering.
-#include "app/appcontext.h"
-#include "dashboards/dashboardintegration.h"
-#include "dashboards/dashboardview.h"
+#include "host/appcontext.h"
+#include "ui/dashboardintegration.h"
+#include "ui/dashboards/dashboardview.h"
 #include "itemmodels/incidentquery.h"
 #include "itemmodels/incidenttablemodel.h"
-#include "mainwindow.h"
-#include "wall/wallwindow.h"
+#include "ui/mainwindow.h"
+#include "ui/wall/wallwindow.h"
 #include "demo/demogenerator.h"
 #include "metrics/metricsservice.h"
 
@@ -37,7 +37,7 @@ const qint64 kNow = QDateTime(QDate(2026, 11, 20), QTime(12, 0), Qt::UTC).toMSec
 class TestDashboardView : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
-    std::unique_ptr<app::AppContext> m_ctx;
+    std::unique_ptr<host::AppContext> m_ctx;
 
     // What the incident list counts for a drill-down (the list's own SQL).
     qint64 listCount(const metrics::ListFilter &f)
@@ -63,7 +63,7 @@ private Q_SLOTS:
     {
         QStandardPaths::setTestModeEnabled(true);
         qputenv("SITREP_NOW", QByteArray::number(kNow));
-        auto ctx = app::AppContext::open(m_dir.filePath(QStringLiteral("dash.db")), QStringLiteral("sre"));
+        auto ctx = host::AppContext::open(m_dir.filePath(QStringLiteral("dash.db")), QStringLiteral("sre"));
         QVERIFY2(ctx.ok(), qPrintable(ctx.errorMessage()));
         m_ctx = std::move(*ctx);
         demo::DemoOptions o;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The lazy incident list model against a real database on disk.
 
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "demo/demogenerator.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidenttablemodel.h"
@@ -21,7 +21,7 @@ class TestIncidentTableModel : public QObject {
 private:
     QTemporaryDir m_dir;
     QString m_db;
-    std::unique_ptr<app::AppContext> m_ctx;
+    std::unique_ptr<host::AppContext> m_ctx;
 
     static bool waitReady(IncidentTableModel &m)
     {
@@ -37,7 +37,7 @@ private Q_SLOTS:
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
         m_db = m_dir.filePath(QStringLiteral("list.db"));
-        auto ctx = app::AppContext::open(m_db);
+        auto ctx = host::AppContext::open(m_db);
         QVERIFY2(ctx, qPrintable(ctx.errorMessage()));
         m_ctx = std::move(*ctx);
         demo::DemoOptions o;

@@ -5,17 +5,17 @@
 // sentences, nothing clipped, and the palette says which incident it is. Offscreen.
 #include "unit/pm_fixture.h"
 
-#include "bannerstyle.h"
-#include "commandpalette.h"
-#include "incidentworkspace.h"
+#include "ui/bannerstyle.h"
+#include "ui/commandpalette.h"
+#include "ui/incidentworkspace.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/timelinemodel.h"
 #include "itemmodels/workspacemodels.h"
 #include "postmortem/automation.h"
-#include "postmortem/postmortemeditor.h"
-#include "postmortem/runbookchecklist.h"
-#include "severitystyle.h"
-#include "theme.h"
+#include "ui/postmortem/postmortemeditor.h"
+#include "ui/postmortem/runbookchecklist.h"
+#include "ui/severitystyle.h"
+#include "ui/theme.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>

@@ -4,13 +4,13 @@
 // model on its own (with the model tester), then the window, driven like a commander
 // would drive it while another shell opens incidents.
 
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "demo/demogenerator.h"
-#include "incidentlistview.h"
-#include "incidentworkspace.h"
+#include "ui/incidentlistview.h"
+#include "ui/incidentworkspace.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidenttablemodel.h"
-#include "mainwindow.h"
+#include "ui/mainwindow.h"
 
 #include <QAbstractItemModelTester>
 #include <QHeaderView>
@@ -29,7 +29,7 @@ class TestListSelection : public QObject {
 private:
     QTemporaryDir m_dir;
     QString m_db;
-    std::unique_ptr<app::AppContext> m_ctx;
+    std::unique_ptr<host::AppContext> m_ctx;
 
     static bool waitReady(IncidentTableModel &m)
     {
@@ -69,7 +69,7 @@ private Q_SLOTS:
         qputenv("SITREP_USER", "tester");
         QVERIFY(m_dir.isValid());
         m_db = m_dir.filePath(QStringLiteral("selection.db"));
-        auto ctx = app::AppContext::open(m_db);
+        auto ctx = host::AppContext::open(m_db);
         QVERIFY2(ctx, qPrintable(ctx.errorMessage()));
         m_ctx = std::move(*ctx);
         demo::DemoOptions o;

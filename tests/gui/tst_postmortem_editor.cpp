@@ -5,9 +5,9 @@
 #include "unit/pm_fixture.h"
 
 #include "postmortem/actionitemmodel.h"
-#include "postmortem/actionitemsview.h"
-#include "postmortem/postmortemeditor.h"
-#include "postmortem/runbookchecklist.h"
+#include "ui/postmortem/actionitemsview.h"
+#include "ui/postmortem/postmortemeditor.h"
+#include "ui/postmortem/runbookchecklist.h"
 #include "runbooks/runbook.h"
 
 #include <QAbstractItemModelTester>

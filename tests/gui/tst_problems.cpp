@@ -3,14 +3,14 @@
 // problem, link and unlink incidents, write the known-error entry, browse the knowledge
 // base; the workspace's Problem section; the menu/palette action; war-room reminders of
 // incidents not open in a tab reaching the tray.
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "engine/clock.h"
-#include "incidentworkspace.h"
-#include "mainwindow.h"
+#include "ui/incidentworkspace.h"
+#include "ui/mainwindow.h"
 #include "problems/problemlistmodel.h"
-#include "problems/problemsection.h"
+#include "ui/problems/problemsection.h"
 #include "problems/problemstore.h"
-#include "problems/problemsview.h"
+#include "ui/problems/problemsview.h"
 #include "reminders/reminderservice.h"
 #include "runbooks/escalationtimer.h"
 
@@ -34,9 +34,9 @@ class TestProblems : public QObject {
     Q_OBJECT
 private:
     QTemporaryDir m_dir;
-    std::unique_ptr<app::AppContext> m_ctx;
+    std::unique_ptr<host::AppContext> m_ctx;
 
-    QString openIncident(app::AppContext &ctx, const QString &title, const QStringList &services = {QStringLiteral("postgresql")})
+    QString openIncident(host::AppContext &ctx, const QString &title, const QStringList &services = {QStringLiteral("postgresql")})
     {
         auto r = ctx.engine().execute(engine::Command::open({{QStringLiteral("title"), title},
                                                              {QStringLiteral("severity"), QStringLiteral("medium")},
@@ -58,7 +58,7 @@ private Q_SLOTS:
         QStandardPaths::setTestModeEnabled(true);
         qputenv("SITREP_USER", "tester");
         QVERIFY(m_dir.isValid());
-        auto ctx = app::AppContext::open(m_dir.filePath(QStringLiteral("problems.db")));
+        auto ctx = host::AppContext::open(m_dir.filePath(QStringLiteral("problems.db")));
         QVERIFY2(ctx, qPrintable(ctx.errorMessage()));
         m_ctx = std::move(*ctx);
     }
@@ -217,7 +217,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         qputenv("SITREP_NOW", "2026-03-10T09:00:00Z");
-        auto ctx = app::AppContext::open(dir.filePath(QStringLiteral("reminders.db")));
+        auto ctx = host::AppContext::open(dir.filePath(QStringLiteral("reminders.db")));
         qunsetenv("SITREP_NOW");
         QVERIFY(ctx);
         auto &clock = const_cast<engine::ManualClock &>(dynamic_cast<const engine::ManualClock &>((*ctx)->clock()));
@@ -259,7 +259,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         qputenv("SITREP_NOW", "2026-03-10T09:00:00Z");
-        auto ctx = app::AppContext::open(dir.filePath(QStringLiteral("escalations.db")));
+        auto ctx = host::AppContext::open(dir.filePath(QStringLiteral("escalations.db")));
         qunsetenv("SITREP_NOW");
         QVERIFY(ctx);
         auto &clock = const_cast<engine::ManualClock &>(dynamic_cast<const engine::ManualClock &>((*ctx)->clock()));

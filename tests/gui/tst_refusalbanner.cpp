@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The incident's inline error for changes the back end refused (sync.rejected events).
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "domain/synckinds.h"
-#include "sync/refusalbanner.h"
+#include "ui/sync/refusalbanner.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -13,7 +13,7 @@ using engine::Command;
 class TestRefusalBanner : public QObject {
     Q_OBJECT
 
-    static Result<engine::Outcome> refuse(app::AppContext &ctx, const QString &uid,
+    static Result<engine::Outcome> refuse(host::AppContext &ctx, const QString &uid,
                                           const QString &message)
     {
         return ctx.engine().execute(Command::make(
@@ -29,7 +29,7 @@ private Q_SLOTS:
     void hiddenWithoutRefusals_showsTheLatestOtherwise()
     {
         QTemporaryDir dir;
-        auto ctx = app::AppContext::open(dir.filePath(QStringLiteral("a.db")));
+        auto ctx = host::AppContext::open(dir.filePath(QStringLiteral("a.db")));
         QVERIFY(ctx);
         auto r = (*ctx)->engine().execute(
             Command::open({{QStringLiteral("title"), QStringLiteral("x")},

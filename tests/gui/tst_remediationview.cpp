@@ -3,7 +3,7 @@
 // the P1 approval gate passed by the signed-in person, failed remediations retried and
 // dismissed; errors show inline.
 #include "engine/lifecycleengine.h"
-#include "remediation/remediationview.h"
+#include "ui/remediation/remediationview.h"
 #include "remediation/remediator.h"
 #include "store/store.h"
 #include "workflow/oncall.h"

@@ -4,17 +4,17 @@
 // renders at twice the pixels, icons are drawn for the ratio (not scaled up), and banner
 // colours derived from the palette keep WCAG AA contrast.
 
-#include "app/appcontext.h"
-#include "bannerstyle.h"
-#include "createincidentdialog.h"
+#include "host/appcontext.h"
+#include "ui/bannerstyle.h"
+#include "ui/createincidentdialog.h"
 #include "demo/demogenerator.h"
-#include "incidentworkspace.h"
+#include "ui/incidentworkspace.h"
 #include "itemmodels/incidenttablemodel.h"
-#include "mainwindow.h"
+#include "ui/mainwindow.h"
 #include "metrics/metricsservice.h"
-#include "severitystyle.h"
-#include "theme.h"
-#include "wall/wallwindow.h"
+#include "ui/severitystyle.h"
+#include "ui/theme.h"
+#include "ui/wall/wallwindow.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -66,7 +66,7 @@ class TestScaling : public QObject {
     Q_OBJECT
 private:
     QTemporaryDir m_dir;
-    std::unique_ptr<app::AppContext> m_ctx;
+    std::unique_ptr<host::AppContext> m_ctx;
 
     void checkRender(QWidget *w)
     {
@@ -112,7 +112,7 @@ private Q_SLOTS:
         QStandardPaths::setTestModeEnabled(true);
         qputenv("SITREP_USER", "tester");
         QVERIFY(m_dir.isValid());
-        auto ctx = app::AppContext::open(m_dir.filePath(QStringLiteral("scaling.db")));
+        auto ctx = host::AppContext::open(m_dir.filePath(QStringLiteral("scaling.db")));
         QVERIFY2(ctx, qPrintable(ctx.errorMessage()));
         m_ctx = std::move(*ctx);
         demo::DemoOptions o;

@@ -2,9 +2,9 @@
 // `sitrep screenshot VIEW FILE --size WxH` renders exactly the size asked for, on 4:3, 5:4,
 // 16:10, 16:9 and portrait: windows take that size (nothing forces them wider), dialogs are
 // drawn on a canvas of that size. Offscreen, on demo data.
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "demo/demogenerator.h"
-#include "viewfactory.h"
+#include "ui/screenshots/viewfactory.h"
 
 #include <QApplication>
 #include <QTemporaryDir>
@@ -17,14 +17,14 @@ using namespace sitrep;
 class TestScreenshots : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
-    std::unique_ptr<app::AppContext> m_ctx;
+    std::unique_ptr<host::AppContext> m_ctx;
 
 private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
         qputenv("SITREP_USER", "tester");
-        auto ctx = app::AppContext::open(m_dir.filePath(QStringLiteral("shots.db")));
+        auto ctx = host::AppContext::open(m_dir.filePath(QStringLiteral("shots.db")));
         QVERIFY2(ctx, qPrintable(ctx.errorMessage()));
         m_ctx = std::move(*ctx);
         demo::DemoOptions o;

@@ -3,11 +3,11 @@
 // to the secret store, never into the database.
 #include "integration/fauxqsfixture.h"
 #include "integration/httpreceiver.h"
-#include "settings/syncsettingsdialog.h"
+#include "ui/settings/syncsettingsdialog.h"
 #include "store/store.h"
-#include "sync/aws/awssettings.h"
-#include "sync/aws/sqsclient.h"
-#include "sync/secretstore.h"
+#include "host/awssettings.h"
+#include "aws/sqsclient.h"
+#include "secrets/secretstore.h"
 #include "sync/syncsettings.h"
 
 #include <QNetworkAccessManager>
@@ -34,7 +34,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         store::Store st;
         QVERIFY(st.open(dir.filePath(QStringLiteral("s.db"))));
-        sync::MemorySecretStore secrets;
+        secrets::MemorySecretStore secrets;
         sync::SyncSettings settings(st, secrets);
         ui::SyncSettingsDialog dlg(settings);
         auto *url = dlg.findChildren<QLineEdit *>().value(0);
@@ -59,7 +59,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("s.db"));
-        sync::MemorySecretStore secrets;
+        secrets::MemorySecretStore secrets;
         {
             store::Store st;
             QVERIFY(st.open(path));
@@ -71,7 +71,7 @@ private Q_SLOTS:
             dlg.save();
             QCOMPARE(dlg.result(), int(QDialog::Accepted));
             QCOMPARE(settings.url(), QStringLiteral("http://127.0.0.1:8443"));
-            QCOMPARE(*secrets.read(sync::BackendTokenSecret), QStringLiteral("dialog-secret-123"));
+            QCOMPARE(*secrets.read(secrets::BackendTokenSecret), QStringLiteral("dialog-secret-123"));
             st.close();
         }
         for (const QString &f : QDir(dir.path()).entryList(QDir::Files)) {
@@ -85,12 +85,12 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("a.db"));
-        sync::MemorySecretStore secrets;
+        secrets::MemorySecretStore secrets;
         {
             store::Store st;
             QVERIFY(st.open(path));
             sync::SyncSettings settings(st, secrets);
-            sync::aws::AwsSettings aws(st, secrets);
+            host::AwsSettings aws(st, secrets);
             ui::SyncSettingsDialog dlg(settings, &aws);
             edit(dlg, "awsEndpoint")->setText(QStringLiteral("https://sqs.eu-west-1.amazonaws.com"));
             edit(dlg, "awsRegion")->setText(QStringLiteral("eu-west-1"));
@@ -108,10 +108,10 @@ private Q_SLOTS:
             QCOMPARE(c.region, QStringLiteral("eu-west-1"));
             QCOMPARE(c.slaTopic, QStringLiteral("ops-sla"));
             QVERIFY(c.consumerConfigured() && c.notifierConfigured());
-            QCOMPARE(*secrets.read(sync::AwsAccessKeyIdSecret), QStringLiteral("AKIADIALOGTEST0001"));
-            QCOMPARE(*secrets.read(sync::AwsSecretAccessKeySecret), QStringLiteral("dialog-aws-secret-456"));
+            QCOMPARE(*secrets.read(secrets::AwsAccessKeyIdSecret), QStringLiteral("AKIADIALOGTEST0001"));
+            QCOMPARE(*secrets.read(secrets::AwsSecretAccessKeySecret), QStringLiteral("dialog-aws-secret-456"));
             QCOMPARE(*secrets.read(QStringLiteral("slack_bot_token")), QStringLiteral("xoxb-dialog-789"));
-            auto nc = sync::aws::AwsSettings::notifyConfig(c);
+            auto nc = host::AwsSettings::notifyConfig(c);
             QVERIFY2(nc, qPrintable(nc.errorMessage()));
             QCOMPARE(nc->channels.size(), 2);
             QVERIFY(nc->channels[QStringLiteral("slack_critical")].warRoom);
@@ -140,9 +140,9 @@ private Q_SLOTS:
         QTemporaryDir dir;
         store::Store st;
         QVERIFY(st.open(dir.filePath(QStringLiteral("h.db"))));
-        sync::MemorySecretStore secrets;
+        secrets::MemorySecretStore secrets;
         sync::SyncSettings settings(st, secrets);
-        sync::aws::AwsSettings aws(st, secrets);
+        host::AwsSettings aws(st, secrets);
         ui::SyncSettingsDialog dlg(settings, &aws);
         edit(dlg, "awsAlertQueue")->setText(QStringLiteral("https://sqs.eu-west-1.amazonaws.com/123456789012/alerts"));
         edit(dlg, "awsEndpoint")->setText(QStringLiteral("http://sqs.internal.example.com"));
@@ -152,7 +152,7 @@ private Q_SLOTS:
         QVERIFY(dlg.result() != int(QDialog::Accepted));
         QVERIFY2(dlg.resultText().contains(QStringLiteral("https")), qPrintable(dlg.resultText()));
         QVERIFY(aws.load().alertQueue.isEmpty());
-        QVERIFY(!secrets.read(sync::AwsAccessKeyIdSecret));
+        QVERIFY(!secrets.read(secrets::AwsAccessKeyIdSecret));
         // The same for a webhook channel.
         edit(dlg, "awsEndpoint")->clear();
         dlg.findChild<QPlainTextEdit *>(QStringLiteral("notifyChannels"))->setPlainText(QStringLiteral("team webhook http://chat.example.com/x"));
@@ -167,16 +167,16 @@ private Q_SLOTS:
         if (const QString why = fauxqs.start(); !why.isEmpty())
             QSKIP(qPrintable(why));
         QNetworkAccessManager nam;
-        sync::aws::SqsClient sqs(nam, fauxqs.endpoint(), std::make_shared<sync::aws::StaticCredentialsProvider>(
-                                                            sync::aws::AwsCredentials{QStringLiteral("AKIDTEST"), QStringLiteral("s"), {}}));
+        aws::SqsClient sqs(nam, fauxqs.endpoint(), std::make_shared<aws::StaticCredentialsProvider>(
+                                                            aws::AwsCredentials{QStringLiteral("AKIDTEST"), QStringLiteral("s"), {}}));
         auto queue = testing::await<QString>([&](auto cb) { sqs.createQueue(QStringLiteral("dialog-alerts"), {}, cb); });
         QVERIFY(queue);
         QTemporaryDir dir;
         store::Store st;
         QVERIFY(st.open(dir.filePath(QStringLiteral("f.db"))));
-        sync::MemorySecretStore secrets;
+        secrets::MemorySecretStore secrets;
         sync::SyncSettings settings(st, secrets);
-        sync::aws::AwsSettings aws(st, secrets);
+        host::AwsSettings aws(st, secrets);
         ui::SyncSettingsDialog dlg(settings, &aws);
         edit(dlg, "awsEndpoint")->setText(fauxqs.url().toString());
         edit(dlg, "awsAccessKeyId")->setText(QStringLiteral("AKIADIALOGTEST0003"));
@@ -217,9 +217,9 @@ private Q_SLOTS:
         QTemporaryDir dir;
         store::Store st;
         QVERIFY(st.open(dir.filePath(QStringLiteral("e.db"))));
-        sync::MemorySecretStore secrets;
+        secrets::MemorySecretStore secrets;
         sync::SyncSettings settings(st, secrets);
-        sync::aws::AwsSettings aws(st, secrets);
+        host::AwsSettings aws(st, secrets);
         ui::SyncSettingsDialog dlg(settings, &aws);
         edit(dlg, "awsEndpoint")->setText(peer.url(QStringLiteral("/")));
         edit(dlg, "awsAccessKeyId")->setText(QStringLiteral("AKIADIALOGTEST0004"));

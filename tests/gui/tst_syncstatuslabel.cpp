@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The status-bar sync label: who the token belongs to, then the sync state; a refused token
 // stands out like being offline with changes waiting.
-#include "settings/syncstatuslabel.h"
+#include "ui/settings/syncstatuslabel.h"
 #include "sync/syncservice.h"
 
 #include <QtTest>

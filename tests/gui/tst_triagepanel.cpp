@@ -5,7 +5,7 @@
 // suggestion without a model says why inline.
 #include "unit/coretestutil.h"
 
-#include "triage/triagepanel.h"
+#include "ui/triage/triagepanel.h"
 #include "triage/triagestore.h"
 
 #include <QLabel>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // The NOC wall: rotation and P1 interruption, the stale banner when the database goes away
 // or is locked and the recovery when it returns, offscreen rendering.
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "demo/demogenerator.h"
 #include "metrics/metricsservice.h"
-#include "wall/wallrotation.h"
-#include "wall/wallwindow.h"
+#include "ui/wall/wallrotation.h"
+#include "ui/wall/wallwindow.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -40,7 +40,7 @@ metrics::ActiveIncident inc(const QString &uid, int priority)
 class TestWallWindow : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
-    std::unique_ptr<app::AppContext> m_ctx;
+    std::unique_ptr<host::AppContext> m_ctx;
 
     QString dbPath() const { return m_dir.filePath(QStringLiteral("wall.db")); }
 
@@ -49,7 +49,7 @@ private Q_SLOTS:
     {
         QStandardPaths::setTestModeEnabled(true);
         qputenv("SITREP_NOW", QByteArray::number(kNow));
-        auto ctx = app::AppContext::open(dbPath(), QStringLiteral("sre"));
+        auto ctx = host::AppContext::open(dbPath(), QStringLiteral("sre"));
         QVERIFY2(ctx.ok(), qPrintable(ctx.errorMessage()));
         m_ctx = std::move(*ctx);
         demo::DemoOptions o;

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 // The war-room window, driven through its widgets under the offscreen platform.
 
-#include "app/appcontext.h"
-#include "createincidentdialog.h"
+#include "host/appcontext.h"
+#include "ui/createincidentdialog.h"
 #include "demo/demogenerator.h"
-#include "incidentlistview.h"
-#include "incidentworkspace.h"
+#include "ui/incidentlistview.h"
+#include "ui/incidentworkspace.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidenttablemodel.h"
-#include "mainwindow.h"
+#include "ui/mainwindow.h"
 #include "sync/identity.h"
 
 #include <QComboBox>
@@ -32,7 +32,7 @@ class TestWarRoomWindow : public QObject {
 private:
     QTemporaryDir m_dir;
     QString m_db;
-    std::unique_ptr<app::AppContext> m_ctx;
+    std::unique_ptr<host::AppContext> m_ctx;
 
     static QPushButton *button(QWidget *w, const QString &name) { return w->findChild<QPushButton *>(name); }
 
@@ -52,7 +52,7 @@ private Q_SLOTS:
         qputenv("SITREP_USER", "tester");
         QVERIFY(m_dir.isValid());
         m_db = m_dir.filePath(QStringLiteral("warroom.db"));
-        auto ctx = app::AppContext::open(m_db);
+        auto ctx = host::AppContext::open(m_db);
         QVERIFY2(ctx, qPrintable(ctx.errorMessage()));
         m_ctx = std::move(*ctx);
         demo::DemoOptions o;
@@ -343,7 +343,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("team.db"));
-        auto ctx = app::AppContext::open(path);
+        auto ctx = host::AppContext::open(path);
         QVERIFY(ctx);
         QVERIFY((*ctx)->store().setMeta(QStringLiteral("backend.url"),
                                         QStringLiteral("https://sitrep.example.com")));
@@ -365,7 +365,7 @@ private Q_SLOTS:
     void backend_userLearnedAfterStart_windowActsAsThem()
     {
         QTemporaryDir dir;
-        auto ctx = app::AppContext::open(dir.filePath(QStringLiteral("team.db")));
+        auto ctx = host::AppContext::open(dir.filePath(QStringLiteral("team.db")));
         QVERIFY(ctx);
         QVERIFY((*ctx)->store().setMeta(QStringLiteral("backend.url"),
                                         QStringLiteral("https://sitrep.example.com")));

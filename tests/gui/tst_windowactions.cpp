@@ -5,20 +5,20 @@
 // forms, Tab out of descriptions, Alt keys that never type), and the settings reachable
 // from a menu and the palette.
 
-#include "app/appcontext.h"
-#include "commandpalette.h"
-#include "createincidentdialog.h"
+#include "host/appcontext.h"
+#include "ui/commandpalette.h"
+#include "ui/createincidentdialog.h"
 #include "demo/demogenerator.h"
-#include "incidentlistview.h"
-#include "incidentworkspace.h"
+#include "ui/incidentlistview.h"
+#include "ui/incidentworkspace.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidenttablemodel.h"
-#include "mainwindow.h"
-#include "settings/syncsettingsdialog.h"
-#include "settings/syncui.h"
+#include "ui/mainwindow.h"
+#include "ui/settings/syncsettingsdialog.h"
+#include "ui/settings/syncui.h"
 #include "store/sqlite.h"
-#include "sync/aws/awssettings.h"
-#include "sync/secretstore.h"
+#include "host/awssettings.h"
+#include "secrets/secretstore.h"
 #include "sync/syncsettings.h"
 
 #include <QAction>
@@ -42,7 +42,7 @@ class TestWindowActions : public QObject {
 private:
     QTemporaryDir m_dir;
     QString m_db;
-    std::unique_ptr<app::AppContext> m_ctx;
+    std::unique_ptr<host::AppContext> m_ctx;
 
     QString open(const QString &title, const QString &severity, const QJsonObject &extra = {})
     {
@@ -108,7 +108,7 @@ private Q_SLOTS:
         qputenv("SITREP_USER", "tester");
         QVERIFY(m_dir.isValid());
         m_db = m_dir.filePath(QStringLiteral("actions.db"));
-        auto ctx = app::AppContext::open(m_db);
+        auto ctx = host::AppContext::open(m_db);
         QVERIFY2(ctx, qPrintable(ctx.errorMessage()));
         m_ctx = std::move(*ctx);
         demo::DemoOptions o;
@@ -337,7 +337,7 @@ private Q_SLOTS:
 
     void settings_reachableFromAMenuAndThePalette()
     {
-        sync::MemorySecretStore secrets;
+        secrets::MemorySecretStore secrets;
         ui::MainWindow w(*m_ctx);
         w.setPassive(true);
         ui::attachSync(w, *m_ctx, &secrets);
@@ -363,9 +363,9 @@ private Q_SLOTS:
 
     void settingsDialog_nothingToTest_isNotShownAsASuccess()
     {
-        sync::MemorySecretStore secrets;
+        secrets::MemorySecretStore secrets;
         sync::SyncSettings sync(m_ctx->store(), secrets);
-        sync::aws::AwsSettings aws(m_ctx->store(), secrets);
+        host::AwsSettings aws(m_ctx->store(), secrets);
         ui::SyncSettingsDialog dlg(sync, &aws);
         dlg.testConnection();
         QTRY_VERIFY(!dlg.testing());

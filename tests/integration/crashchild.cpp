@@ -2,7 +2,7 @@
 // The victim of tst_crash: applies commands to a database in an endless loop through the
 // real engine, and after each commit prints "C <event id>..." for the events it committed.
 // The test kills it with SIGKILL at a random moment.
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 
 #include <QCoreApplication>
 #include <QJsonObject>
@@ -32,7 +32,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: crashchild DB SEED\n");
         return 2;
     }
-    auto ctx = app::AppContext::open(QString::fromLocal8Bit(argv[1]));
+    auto ctx = host::AppContext::open(QString::fromLocal8Bit(argv[1]));
     if (!ctx) {
         fprintf(stderr, "crashchild: %s\n", qPrintable(ctx.errorMessage()));
         return 1;

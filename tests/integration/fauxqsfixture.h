@@ -3,7 +3,7 @@
 // tests/fixtures/fauxqs-server.mjs) and waits for asynchronous client callbacks.
 #pragma once
 
-#include "sync/aws/awsclient.h"
+#include "aws/awsclient.h"
 #include "util/result.h"
 
 #include <QCoreApplication>
@@ -83,9 +83,9 @@ public:
 
     int port() const { return m_port; }
     QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(m_port)); }
-    sync::aws::AwsEndpoint endpoint() const
+    aws::AwsEndpoint endpoint() const
     {
-        sync::aws::AwsEndpoint e;
+        aws::AwsEndpoint e;
         e.url = url();
         e.region = QStringLiteral("us-east-1");
         return e;

@@ -4,9 +4,9 @@
 #include "fixtures/teamserver/teamserver.h"
 #include "integration/httpreceiver.h"
 #include "integration/secretscan.h"
-#include "sync/aws/awscredentials.h"
-#include "sync/aws/awssettings.h"
-#include "sync/secretstore.h"
+#include "aws/awscredentials.h"
+#include "host/awssettings.h"
+#include "secrets/secretstore.h"
 
 #include <QElapsedTimer>
 #include <QNetworkAccessManager>
@@ -30,7 +30,7 @@ private Q_SLOTS:
 
     void writeReadDelete_roundTrip()
     {
-        sync::KeychainSecretStore ks(QStringLiteral("sitrep-test"));
+        secrets::KeychainSecretStore ks(QStringLiteral("sitrep-test"));
         const QString value =
             QStringLiteral("v-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
         auto w = ks.write(QStringLiteral("roundtrip"), value);
@@ -97,7 +97,7 @@ private Q_SLOTS:
             QVERIFY(!run.out.contains(token));
             QVERIFY(!run.err.contains(token));
         }
-        QVERIFY(sync::KeychainSecretStore().remove(sync::BackendTokenSecret));
+        QVERIFY(secrets::KeychainSecretStore().remove(secrets::BackendTokenSecret));
     }
     void ingestTokenInKeychain_serveAcceptsOnlyIt()
     {
@@ -147,7 +147,7 @@ private Q_SLOTS:
         QVERIFY(list.out.contains("Disk full"));
         QStringList hits = testing::filesContaining(home.path(), token);
         QVERIFY2(hits.isEmpty(), qPrintable(hits.join(u'\n')));
-        QVERIFY(sync::KeychainSecretStore().remove(sync::IngestTokenSecret));
+        QVERIFY(secrets::KeychainSecretStore().remove(secrets::IngestTokenSecret));
     }
 
     void awsKeys_keychainThenProfile_neverStoredElsewhere()
@@ -219,8 +219,8 @@ private Q_SLOTS:
         QCOMPARE(signedWith(), keyId);
 
         // The model-level provider reads the same keys from the real keychain.
-        sync::KeychainSecretStore ks;
-        sync::aws::KeychainCredentialsProvider provider(ks);
+        secrets::KeychainSecretStore ks;
+        aws::KeychainCredentialsProvider provider(ks);
         auto fromKeychain = provider.credentials();
         QVERIFY2(fromKeychain, qPrintable(fromKeychain.errorMessage()));
         QCOMPARE(fromKeychain->accessKeyId.toLatin1(), keyId);
@@ -266,14 +266,14 @@ private Q_SLOTS:
         QTemporaryDir dir;
         store::Store st;
         QVERIFY(st.open(dir.filePath(QStringLiteral("s.db"))));
-        sync::KeychainSecretStore ks;
-        sync::aws::AwsSettings aws(st, ks);
+        secrets::KeychainSecretStore ks;
+        host::AwsSettings aws(st, ks);
         const QString secret =
             QStringLiteral("dlg-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
         QVERIFY(aws.setAccessKey(QStringLiteral("AKIASETTINGS000001"), secret,
                                  QStringLiteral("session-") + secret));
         QVERIFY(aws.hasAccessKey());
-        auto c = sync::aws::KeychainCredentialsProvider(ks).credentials();
+        auto c = aws::KeychainCredentialsProvider(ks).credentials();
         QVERIFY2(c, qPrintable(c.errorMessage()));
         QCOMPARE(c->secretAccessKey, secret);
         QCOMPARE(c->sessionToken, QStringLiteral("session-") + secret);
@@ -281,7 +281,7 @@ private Q_SLOTS:
         QVERIFY(testing::filesContaining(dir.path(), secret.toUtf8()).isEmpty());
         QVERIFY(aws.setAccessKey({}, {}));
         QVERIFY(!aws.hasAccessKey());
-        QVERIFY(!sync::aws::KeychainCredentialsProvider(ks).credentials());
+        QVERIFY(!aws::KeychainCredentialsProvider(ks).credentials());
     }
 };
 

@@ -2,13 +2,13 @@
 // Notification delivery against real peers: SNS topics on the fauxqs emulator (read back
 // through subscribed SQS queues), a Slack Web API stand-in and webhook receivers on a
 // local HTTP server. Delivered once, retried on failure, recorded on the timeline.
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "engine/command.h"
 #include "fauxqsfixture.h"
 #include "httpreceiver.h"
 #include "notify/notifier.h"
-#include "sync/aws/snsclient.h"
-#include "sync/aws/sqsclient.h"
+#include "aws/snsclient.h"
+#include "aws/sqsclient.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -19,7 +19,8 @@
 #include <QtTest>
 
 using namespace sitrep;
-using namespace sitrep::sync::aws;
+using namespace sitrep::aws;
+using namespace sitrep::host;
 using namespace sitrep::notify;
 using sitrep::testing::await;
 using sitrep::testing::HttpAnswer;
@@ -60,7 +61,7 @@ private:
     std::unique_ptr<SqsClient> m_sqs;
     std::unique_ptr<SnsClient> m_sns;
     std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<app::AppContext> m_ctx;
+    std::unique_ptr<host::AppContext> m_ctx;
     std::unique_ptr<testing::HttpReceiver> m_http;
     QString m_pageQueue, m_slaQueue, m_statusQueue;
     int m_slackChannels = 0;
@@ -87,7 +88,7 @@ void TestNotify::init()
 {
     ++m_round;
     m_dir = std::make_unique<QTemporaryDir>();
-    auto ctx = app::AppContext::open(m_dir->filePath(QStringLiteral("sitrep.db")), QStringLiteral("sre"));
+    auto ctx = host::AppContext::open(m_dir->filePath(QStringLiteral("sitrep.db")), QStringLiteral("sre"));
     QVERIFY2(ctx, qPrintable(ctx.errorMessage()));
     m_ctx = std::move(*ctx);
     m_http = std::make_unique<testing::HttpReceiver>();
@@ -566,7 +567,7 @@ void TestNotify::slackCrashInAChildProcess_restartDoesNotRepost()
     QCOMPARE(m_slackMessages.size(), 1);
     QCOMPARE(m_http->requestsTo("/api/chat.postMessage").size(), 1);
     QCOMPARE(m_http->requestsTo("/api/conversations.history").size(), 1);
-    auto ctx = app::AppContext::open(db, QStringLiteral("sre"));
+    auto ctx = host::AppContext::open(db, QStringLiteral("sre"));
     QVERIFY(ctx);
     m_ctx = std::move(*ctx);
     int slack = 0;

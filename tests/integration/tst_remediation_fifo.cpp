@@ -11,7 +11,7 @@
 #include "remediation/dispatcher.h"
 #include "remediation/remediator.h"
 #include "store/store.h"
-#include "sync/aws/sqsclient.h"
+#include "aws/sqsclient.h"
 #include "workflow/oncall.h"
 #include "workflow/workflow.h"
 
@@ -123,7 +123,7 @@ class TestRemediationFifo : public QObject {
     Executor m_executor;
     QTemporaryDir m_shared;
     QNetworkAccessManager m_nam;
-    std::unique_ptr<sync::aws::SqsClient> m_sqs;
+    std::unique_ptr<aws::SqsClient> m_sqs;
     RemediationConfig m_cfg;
     QString m_skip;
 
@@ -215,9 +215,9 @@ private Q_SLOTS:
         m_skip = m_fauxqs.start();
         if (!m_skip.isEmpty())
             QSKIP(qPrintable(m_skip));
-        m_sqs = std::make_unique<sync::aws::SqsClient>(
+        m_sqs = std::make_unique<aws::SqsClient>(
             m_nam, m_fauxqs.endpoint(),
-            std::make_shared<sync::aws::StaticCredentialsProvider>(sync::aws::AwsCredentials{QStringLiteral("test"), QStringLiteral("test"), {}}));
+            std::make_shared<aws::StaticCredentialsProvider>(aws::AwsCredentials{QStringLiteral("test"), QStringLiteral("test"), {}}));
         m_cfg.maxReceiveCount = 2;
         makeWorld();
         auto ok = await<bool>([&](auto cb) { m_disp->provisionQueues([cb](Status s) { cb(s ? Result<bool>(true) : Result<bool>(s.error())); }); });
@@ -329,11 +329,11 @@ private Q_SLOTS:
         // answer that got lost. FIFO deduplication keeps one.
         auto url = await<QString>([&](auto cb) { m_sqs->getQueueUrl(d.destination, cb); });
         QVERIFY(url);
-        sync::aws::SqsSendEntry e;
+        aws::SqsSendEntry e;
         e.body = QString::fromUtf8(d.body);
         e.messageGroupId = d.groupId;
         e.messageDeduplicationId = d.dedupId;
-        QVERIFY(await<sync::aws::SqsSendResult>([&](auto cb) { m_sqs->sendMessage(*url, e, cb); }));
+        QVERIFY(await<aws::SqsSendResult>([&](auto cb) { m_sqs->sendMessage(*url, e, cb); }));
         round();
         QVERIFY(m_store->db().exec(QStringLiteral("UPDATE remediation_dispatch SET status = 'pending'")));
         round();

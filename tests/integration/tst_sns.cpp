@@ -2,8 +2,8 @@
 // The SNS Query client against the fauxqs emulator on 127.0.0.1: publish with message
 // attributes, fan-out to SQS queues (SNS envelope and raw delivery), service errors.
 #include "fauxqsfixture.h"
-#include "sync/aws/snsclient.h"
-#include "sync/aws/sqsclient.h"
+#include "aws/snsclient.h"
+#include "aws/sqsclient.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -11,7 +11,7 @@
 #include <QtTest>
 
 using namespace sitrep;
-using namespace sitrep::sync::aws;
+using namespace sitrep::aws;
 using sitrep::testing::await;
 
 class TestSns : public QObject {

@@ -2,7 +2,7 @@
 // The SQS JSON 1.0 client against the fauxqs emulator on 127.0.0.1: round trip, FIFO
 // order per group, deduplication, visibility timeout and redelivery, dead-letter queue.
 #include "fauxqsfixture.h"
-#include "sync/aws/sqsclient.h"
+#include "aws/sqsclient.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -10,7 +10,7 @@
 #include <QtTest>
 
 using namespace sitrep;
-using namespace sitrep::sync::aws;
+using namespace sitrep::aws;
 using sitrep::testing::await;
 
 class TestSqs : public QObject {

@@ -3,12 +3,12 @@
 // deleted only after commit; a redelivered message (consumer gone between commit and
 // delete, or SNS delivering twice) creates nothing new; bad and failing payloads are not
 // deleted.
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "engine/command.h"
 #include "fauxqsfixture.h"
 #include "ingest/ingestpipeline.h"
-#include "sync/aws/snsclient.h"
-#include "sync/aws/sqsconsumer.h"
+#include "aws/snsclient.h"
+#include "ingest/sqsconsumer.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -18,7 +18,9 @@
 #include <QtTest>
 
 using namespace sitrep;
-using namespace sitrep::sync::aws;
+using namespace sitrep::aws;
+using namespace sitrep::host;
+using namespace sitrep::ingest;
 using sitrep::testing::await;
 
 class TestSqsConsumer : public QObject {
@@ -54,7 +56,7 @@ private:
     std::unique_ptr<SnsClient> m_sns;
     QString m_topic;
     std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<app::AppContext> m_ctx;
+    std::unique_ptr<host::AppContext> m_ctx;
     QList<InboundAlert> m_seen;
     int m_queueNo = 0;
 };
@@ -75,7 +77,7 @@ void TestSqsConsumer::initTestCase()
 void TestSqsConsumer::init()
 {
     m_dir = std::make_unique<QTemporaryDir>();
-    auto ctx = app::AppContext::open(m_dir->filePath(QStringLiteral("sitrep.db")), QStringLiteral("sre"));
+    auto ctx = host::AppContext::open(m_dir->filePath(QStringLiteral("sitrep.db")), QStringLiteral("sre"));
     QVERIFY2(ctx, qPrintable(ctx.errorMessage()));
     m_ctx = std::move(*ctx);
     m_seen.clear();
@@ -457,7 +459,7 @@ void TestSqsConsumer::cliConsumerKilledBetweenCommitAndDelete_createsNothingNew(
     };
     QCOMPARE(run(true, nullptr), 3);
     const auto incidents = [&]() -> qint64 {
-        auto ctx = app::AppContext::open(db);
+        auto ctx = host::AppContext::open(db);
         return ctx ? (*ctx)->store().incidentCount() : -1;
     };
     QCOMPARE(incidents(), 1);

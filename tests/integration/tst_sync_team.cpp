@@ -3,7 +3,7 @@
 // cluster, two instances behind HAProxy): each learns who it is, a note from one reaches
 // the other through the long-polled change feed within a second, and a forged actor is
 // refused and shown on the incident of the client that sent it.
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "domain/synckinds.h"
 #include "fixtures/teamserver/teamserver.h"
 #include "sync/identity.h"
@@ -24,18 +24,18 @@ class TestSyncTeam : public QObject {
     QTemporaryDir m_dir;
     QString m_alice, m_bob;
 
-    std::unique_ptr<app::AppContext> client(const QString &name)
+    std::unique_ptr<host::AppContext> client(const QString &name)
     {
         const QString path = m_dir.filePath(name + QStringLiteral(".db"));
         {
-            auto first = app::AppContext::open(path);
+            auto first = host::AppContext::open(path);
             if (!first ||
                 !(*first)->store().setMeta(QStringLiteral("backend.url"),
                                            m_team.url().toString()) ||
                 !sync::Outbox::enable((*first)->store()))
                 return nullptr;
         }
-        auto ctx = app::AppContext::open(path);
+        auto ctx = host::AppContext::open(path);
         return ctx ? std::move(*ctx) : nullptr;
     }
 
@@ -50,7 +50,7 @@ class TestSyncTeam : public QObject {
         return o;
     }
 
-    static QList<domain::Event> ofKind(app::AppContext &ctx, const QString &uid,
+    static QList<domain::Event> ofKind(host::AppContext &ctx, const QString &uid,
                                        const QString &kind)
     {
         QList<domain::Event> out;

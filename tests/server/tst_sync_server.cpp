@@ -3,7 +3,7 @@
 // throwaway PostgreSQL cluster, two instances behind HAProxy) over HTTP on 127.0.0.1, with a
 // fault proxy in between that also checks every request and answer against the contract:
 // offline edits and conflicts, a faulty network, initial bulk sync, ETags, the token.
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "fixtures/teamserver/contractcheck.h"
 #include "fixtures/teamserver/faultproxy.h"
 #include "fixtures/teamserver/teamserver.h"
@@ -58,7 +58,7 @@ struct Team {
 
 struct Client {
     QTemporaryDir dir;
-    std::unique_ptr<app::AppContext> ctx;
+    std::unique_ptr<host::AppContext> ctx;
     std::unique_ptr<sync::SyncService> svc;
     QString user;
 
@@ -75,11 +75,11 @@ struct Client {
         user = name;
         const QString path = dir.filePath(QStringLiteral("c.db"));
         if (enable) {
-            auto first = app::AppContext::open(path);
+            auto first = host::AppContext::open(path);
             if (!first || !sync::Outbox::enable((*first)->store()))
                 return false;
         }
-        auto c = app::AppContext::open(path);
+        auto c = host::AppContext::open(path);
         if (!c)
             return false;
         ctx = std::move(*c);
@@ -301,7 +301,7 @@ private Q_SLOTS:
         Client b;
         QStringList local;
         {
-            auto c = app::AppContext::open(b.dir.filePath(QStringLiteral("c.db")));
+            auto c = host::AppContext::open(b.dir.filePath(QStringLiteral("c.db")));
             QVERIFY(c);
             for (int i = 0; i < 3; ++i) {
                 // Before sync the actor is the login name; here it is the same as the back-end

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Where AWS keys come from: the shared credentials file's profiles, the environment, and
 // the chain's error naming everything it tried.
-#include "sync/aws/awscredentials.h"
+#include "aws/awscredentials.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
 
-using namespace sitrep::sync::aws;
+using namespace sitrep::aws;
 
 class TestAwsCredentials : public QObject {
     Q_OBJECT

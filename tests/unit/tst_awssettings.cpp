@@ -2,9 +2,9 @@
 // AWS and notification settings: channel lines, the https rule, the channels in effect,
 // saving all or nothing, and where the keys come from (environment, keychain, profile).
 #include "store/store.h"
-#include "sync/aws/awscredentials.h"
-#include "sync/aws/awssettings.h"
-#include "sync/secretstore.h"
+#include "aws/awscredentials.h"
+#include "host/awssettings.h"
+#include "secrets/secretstore.h"
 
 #include <QEventLoop>
 #include <QTemporaryDir>
@@ -12,12 +12,13 @@
 #include <QtTest>
 
 using namespace sitrep;
-using namespace sitrep::sync::aws;
+using namespace sitrep::aws;
+using namespace sitrep::host;
 
 namespace {
 
 /// A keychain whose reads take a while and run a local event loop, as QtKeychain's do.
-class SlowSecretStore final : public sync::SecretStore {
+class SlowSecretStore final : public secrets::SecretStore {
 public:
     Result<QString> read(const QString &name) override
     {
@@ -29,7 +30,7 @@ public:
     }
     Status write(const QString &name, const QString &value) override { return inner.write(name, value); }
     Status remove(const QString &name) override { return inner.remove(name); }
-    sync::MemorySecretStore inner;
+    secrets::MemorySecretStore inner;
     int reads = 0;
 };
 
@@ -129,7 +130,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         store::Store st;
         QVERIFY(st.open(dir.filePath(QStringLiteral("s.db"))));
-        sync::MemorySecretStore secrets;
+        secrets::MemorySecretStore secrets;
         AwsSettings s(st, secrets);
         AwsConfig c;
         c.alertQueue = QStringLiteral("https://sqs.eu-west-1.amazonaws.com/1/alerts");
@@ -145,9 +146,9 @@ private Q_SLOTS:
         QVERIFY(!s.setAccessKey(QStringLiteral("AKIAUNITTEST000001"), QString()));
         QVERIFY(!s.hasAccessKey());
         QVERIFY(s.setAccessKey(QStringLiteral("AKIAUNITTEST000001"), QStringLiteral("unit-secret"), QStringLiteral("unit-token")));
-        QCOMPARE(*secrets.read(sync::AwsSessionTokenSecret), QStringLiteral("unit-token"));
+        QCOMPARE(*secrets.read(secrets::AwsSessionTokenSecret), QStringLiteral("unit-token"));
         QVERIFY(s.setAccessKey(QStringLiteral("AKIAUNITTEST000001"), QStringLiteral("unit-secret")));
-        QVERIFY(!secrets.read(sync::AwsSessionTokenSecret)); // a key without a token drops the old token
+        QVERIFY(!secrets.read(secrets::AwsSessionTokenSecret)); // a key without a token drops the old token
         st.close();
         for (const QString &name : QDir(dir.path()).entryList(QDir::Files)) {
             QFile file(dir.filePath(name));
@@ -161,7 +162,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         store::Store st;
         QVERIFY(st.open(dir.filePath(QStringLiteral("c.db"))));
-        sync::MemorySecretStore secrets;
+        secrets::MemorySecretStore secrets;
         AwsSettings s(st, secrets);
         QFile file(dir.filePath(QStringLiteral("credentials")));
         QVERIFY(file.open(QIODevice::WriteOnly));
@@ -192,8 +193,8 @@ private Q_SLOTS:
     void keychainProvider_heldInMemory_neverReenteredFromItsEventLoop()
     {
         SlowSecretStore slow;
-        QVERIFY(slow.write(sync::AwsAccessKeyIdSecret, QStringLiteral("AKIASLOWKEYCHAIN01")));
-        QVERIFY(slow.write(sync::AwsSecretAccessKeySecret, QStringLiteral("s")));
+        QVERIFY(slow.write(secrets::AwsAccessKeyIdSecret, QStringLiteral("AKIASLOWKEYCHAIN01")));
+        QVERIFY(slow.write(secrets::AwsSecretAccessKeySecret, QStringLiteral("s")));
         KeychainCredentialsProvider p(slow, 60000);
         // While the first lookup waits, a timer in its event loop asks again: it must get
         // an answer at once, not start a second lookup or block.

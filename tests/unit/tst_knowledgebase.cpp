@@ -5,7 +5,7 @@
 // rebuild from the log that gives the same tables.
 #include "pm_fixture.h"
 
-#include "problems/knowledgebase.h"
+#include "problems/kbprojection.h"
 #include "problems/problemstore.h"
 
 #include <QtTest>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Every dashboard number from MetricsQueries against a brute-force fold of the event log.
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "demo/demogenerator.h"
 #include "metrics/metricsservice.h"
 #include "itemmodels/incidentquery.h"
@@ -159,7 +159,7 @@ class TestMetrics : public QObject {
 
     struct Fixture {
         QTemporaryDir dir;
-        std::unique_ptr<app::AppContext> ctx;
+        std::unique_ptr<host::AppContext> ctx;
         Brute brute;
         QStringList services;
         QStringList groups;
@@ -174,7 +174,7 @@ class TestMetrics : public QObject {
             return f;
         auto f = std::make_shared<Fixture>();
         qputenv("SITREP_NOW", QByteArray::number(kNow));
-        auto ctx = app::AppContext::open(f->dir.filePath(QStringLiteral("m.db")), preset);
+        auto ctx = host::AppContext::open(f->dir.filePath(QStringLiteral("m.db")), preset);
         if (!ctx) {
             qWarning() << ctx.errorMessage();
             return nullptr;
@@ -650,9 +650,9 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         qputenv("SITREP_NOW", QByteArray::number(kNow));
-        auto a = app::AppContext::open(dir.filePath(QStringLiteral("a.db")), QStringLiteral("itil"));
+        auto a = host::AppContext::open(dir.filePath(QStringLiteral("a.db")), QStringLiteral("itil"));
         QVERIFY2(a.ok(), qPrintable(a.errorMessage()));
-        auto b = app::AppContext::open(dir.filePath(QStringLiteral("b.db")), QStringLiteral("itil"));
+        auto b = host::AppContext::open(dir.filePath(QStringLiteral("b.db")), QStringLiteral("itil"));
         QVERIFY2(b.ok(), qPrintable(b.errorMessage()));
         (*b)->engine().setReplicaId(QStringLiteral("replica-b"));
         demo::DemoOptions o;
@@ -677,7 +677,7 @@ private Q_SLOTS:
         std::mt19937 rng(99);
         qint64 at = kNow - 2 * metrics::DayMs + 60000;
         int accepted = 0;
-        auto randomEdits = [&](app::AppContext &ctx, int n) {
+        auto randomEdits = [&](host::AppContext &ctx, int n) {
             auto &e = ctx.engine();
             for (int k = 0; k < n; ++k) {
                 const auto cur = ctx.store().incidentByUid(all[int(rng() % all.size())].uid);
@@ -731,7 +731,7 @@ private Q_SLOTS:
                 accepted += e.execute(c).ok();
             }
         };
-        auto checkAll = [&](app::AppContext &ctx, const char *when) {
+        auto checkAll = [&](host::AppContext &ctx, const char *when) {
             const auto rep = ctx.store().verify();
             QVERIFY2(rep.ok, qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(when), rep.faults.join(QStringLiteral("; ")))));
             const Brute brute{foldLog(ctx.store())};

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The sync outbox: rows commit with their events, provisional numbers, backoff, offline status.
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "sync/outbox.h"
 #include "sync/syncservice.h"
 #include "sync/wire.h"
@@ -15,17 +15,17 @@ using engine::Command;
 class TestOutbox : public QObject {
     Q_OBJECT
 
-    std::unique_ptr<app::AppContext> open(QTemporaryDir &dir, bool enable)
+    std::unique_ptr<host::AppContext> open(QTemporaryDir &dir, bool enable)
     {
         const QString path = dir.filePath(QStringLiteral("a.db"));
         if (enable) {
-            auto first = app::AppContext::open(path);
+            auto first = host::AppContext::open(path);
             if (!first)
                 return nullptr;
             if (!sync::Outbox::enable((*first)->store()))
                 return nullptr;
         }
-        auto ctx = app::AppContext::open(path);
+        auto ctx = host::AppContext::open(path);
         return ctx ? std::move(*ctx) : nullptr;
     }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The signer against the AWS Signature Version 4 test suite: every case's canonical
 // request, string to sign, Authorization header and the headers of the signed request.
-#include "sync/aws/sigv4.h"
+#include "aws/sigv4.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -9,7 +9,7 @@
 #include <QFile>
 #include <QtTest>
 
-using namespace sitrep::sync::aws;
+using namespace sitrep::aws;
 
 namespace {
 

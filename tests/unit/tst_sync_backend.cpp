@@ -3,7 +3,7 @@
 // from /api/me, refused events shown on their incident and never retried, batch drain
 // through /api/events, the long-polled change feed, an opaque cursor. The back end here is a
 // small responder inside this test that answers the contract's JSON.
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "domain/synckinds.h"
 #include "sync/identity.h"
 #include "sync/outbox.h"
@@ -320,11 +320,11 @@ class TestSyncBackend : public QObject {
     int m_dbs = 0;
 
     // A database set up for sync with `url` as its back end.
-    std::unique_ptr<app::AppContext> client(const QUrl &url)
+    std::unique_ptr<host::AppContext> client(const QUrl &url)
     {
         const QString path = m_dir.filePath(QStringLiteral("client%1.db").arg(++m_dbs));
         {
-            auto first = app::AppContext::open(path);
+            auto first = host::AppContext::open(path);
             if (!first)
                 return nullptr;
             if (!(*first)->store().setMeta(QStringLiteral("backend.url"), url.toString()))
@@ -332,7 +332,7 @@ class TestSyncBackend : public QObject {
             if (!sync::Outbox::enable((*first)->store()))
                 return nullptr;
         }
-        auto ctx = app::AppContext::open(path);
+        auto ctx = host::AppContext::open(path);
         return ctx ? std::move(*ctx) : nullptr;
     }
 
@@ -348,7 +348,7 @@ class TestSyncBackend : public QObject {
         return o;
     }
 
-    static QString openIncident(app::AppContext &ctx, const QString &title,
+    static QString openIncident(host::AppContext &ctx, const QString &title,
                                 const QString &actor = QStringLiteral("alice"))
     {
         auto r = ctx.engine().execute(
@@ -358,7 +358,7 @@ class TestSyncBackend : public QObject {
         return r ? r->incidentUid : QString();
     }
 
-    static QList<domain::Event> eventsOfKind(app::AppContext &ctx, const QString &uid,
+    static QList<domain::Event> eventsOfKind(host::AppContext &ctx, const QString &uid,
                                              const QString &kind)
     {
         QList<domain::Event> out;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Merging remote events through the engine: duplicates, re-chaining, deterministic fold,
 // conflicts, and a randomized convergence run (replicas, partitions, causal random delivery).
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "demo/demogenerator.h"
 #include "store/projector.h"
 #include "sync/bulkloader.h"
@@ -24,7 +24,7 @@ namespace {
 
 struct Replica {
     QTemporaryDir dir;
-    std::unique_ptr<app::AppContext> ctx;
+    std::unique_ptr<host::AppContext> ctx;
     int index = 0;
     QList<Event> published;      // its outbox, in order, as the network sees it
     QList<QList<int>> deps;      // per published event: delivered counts per stream when published
@@ -39,11 +39,11 @@ struct Replica {
         delivered = QList<int>(n, 0);
         const QString path = dir.filePath(QStringLiteral("r.db"));
         {
-            auto first = app::AppContext::open(path);
+            auto first = host::AppContext::open(path);
             if (!first || !sync::Outbox::enable((*first)->store()))
                 return false;
         }
-        auto c = app::AppContext::open(path);
+        auto c = host::AppContext::open(path);
         if (!c)
             return false;
         ctx = std::move(*c);

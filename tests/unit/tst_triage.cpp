@@ -7,7 +7,7 @@
 #include "problems/problemstore.h"
 #include "runbooks/runbook.h"
 #include "triage/classifier.h"
-#include "triage/knowledgebase.h"
+#include "triage/articleindex.h"
 #include "triage/triagestore.h"
 
 #include <QFile>
@@ -140,7 +140,7 @@ static void writeFile(const QString &path, const QByteArray &text)
 
 void TestTriage::knowledgeBase_ranksMatchingArticleFirst()
 {
-    KnowledgeBase kb;
+    ArticleIndex kb;
     kb.add({QStringLiteral("md:dns.md"), QStringLiteral("DNS resolution failures"), QStringLiteral("markdown"), {},
             QStringLiteral("NXDOMAIN SERVFAIL resolver lookups failing CoreDNS"), {}, QStringLiteral("Flush caches")});
     kb.add({QStringLiteral("md:cdn.md"), QStringLiteral("CDN cache hit ratio"), QStringLiteral("markdown"), {},
@@ -173,7 +173,7 @@ void TestTriage::knowledgeBase_markdownResolutionSection()
     writeFile(dir.filePath(QStringLiteral("notitle.md")), "Plain text about certificates expiring.\n");
     writeFile(dir.filePath(QStringLiteral("ignored.txt")), "not markdown");
     QStringList warnings;
-    const auto docs = KnowledgeBase::markdownArticles(dir.path(), &warnings);
+    const auto docs = ArticleIndex::markdownArticles(dir.path(), &warnings);
     QVERIFY(warnings.isEmpty());
     QCOMPARE(docs.size(), 2);
     QCOMPARE(docs[0].id, QStringLiteral("md:net/dns.md"));
@@ -181,7 +181,7 @@ void TestTriage::knowledgeBase_markdownResolutionSection()
     QCOMPARE(docs[0].resolution, QStringLiteral("Flush the resolver cache.\nCheck the delegation."));
     QVERIFY(docs[0].location.endsWith(u"net/dns.md"));
     QCOMPARE(docs[1].title, QStringLiteral("notitle"));
-    KnowledgeBase::markdownArticles(dir.filePath(QStringLiteral("missing")), &warnings);
+    ArticleIndex::markdownArticles(dir.filePath(QStringLiteral("missing")), &warnings);
     QCOMPARE(warnings.size(), 1);
     QVERIFY(warnings.first().contains(u"does not exist"));
 }

@@ -3,7 +3,7 @@
 // transition and guard of the sre, itil and pipeline presets driven through the engine.
 #include "unit/coretestutil.h"
 
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "workflow/yamlutil.h"
 
 #include <QFile>
@@ -314,19 +314,19 @@ void TestWorkflow::userWorkflowFile_throughAppContext()
     const QString path = writeFile(dir, QStringLiteral("ops.yaml"), QByteArray(kSmall));
     const QString db = dir.filePath(QStringLiteral("x.db"));
     {
-        auto ctx = app::AppContext::open(db, path);
+        auto ctx = host::AppContext::open(db, path);
         QVERIFY2(ctx.ok(), qPrintable(ctx.errorMessage()));
         QCOMPARE((*ctx)->engine().workflow().name(), QStringLiteral("small"));
     }
     {
         // The database remembers its workflow.
-        auto ctx = app::AppContext::open(db);
+        auto ctx = host::AppContext::open(db);
         QVERIFY2(ctx.ok(), qPrintable(ctx.errorMessage()));
         QCOMPARE((*ctx)->engine().workflow().name(), QStringLiteral("small"));
     }
     // A broken user file is refused with its name and line.
     const QString broken = writeFile(dir, QStringLiteral("broken.yaml"), QByteArray(kSmall).replace("guards: [resolution_required]", "guards: [nope]"));
-    auto ctx = app::AppContext::open(dir.filePath(QStringLiteral("y.db")), broken);
+    auto ctx = host::AppContext::open(dir.filePath(QStringLiteral("y.db")), broken);
     QVERIFY(!ctx.ok());
     QVERIFY2(ctx.errorMessage().startsWith(broken + QStringLiteral(":9: ")), qPrintable(ctx.errorMessage()));
 }

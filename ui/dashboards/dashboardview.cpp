@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "dashboards/dashboardview.h"
+#include "ui/dashboards/dashboardview.h"
 
-#include "severitystyle.h"
+#include "ui/severitystyle.h"
 
 #include <QAction>
 #include <QApplication>

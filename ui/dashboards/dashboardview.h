@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "dashboards/metricscharts.h"
+#include "ui/dashboards/metricscharts.h"
 #include "metrics/metricsservice.h"
 
 #include <QWidget>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "postmortem/actionitemsview.h"
+#include "ui/postmortem/actionitemsview.h"
 
 #include "engine/lifecycleengine.h"
 #include "postmortem/actionitemmodel.h"

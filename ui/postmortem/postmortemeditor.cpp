@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "postmortem/postmortemeditor.h"
+#include "ui/postmortem/postmortemeditor.h"
 
 #include "engine/lifecycleengine.h"
 #include "postmortem/exporter.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "postmortem/runbookchecklist.h"
+#include "ui/postmortem/runbookchecklist.h"
 
 #include "engine/lifecycleengine.h"
 #include "runbooks/escalationscheduler.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "problems/problemsection.h"
+#include "ui/problems/problemsection.h"
 
 #include "engine/lifecycleengine.h"
 #include "problems/problemlistmodel.h"

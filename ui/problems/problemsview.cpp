@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "problems/problemsview.h"
+#include "ui/problems/problemsview.h"
 
 #include "engine/lifecycleengine.h"
 #include "problems/problemlistmodel.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "remediation/remediationview.h"
+#include "ui/remediation/remediationview.h"
 
-#include "bannerstyle.h"
+#include "ui/bannerstyle.h"
 #include "engine/lifecycleengine.h"
 #include "remediation/remediator.h"
 

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: MIT
-#include "settings/awsstatuslabel.h"
+#include "ui/settings/awsstatuslabel.h"
 
-#include "sync/aws/awsservices.h"
+#include "host/awsservices.h"
 
 #include <QMouseEvent>
 
 namespace sitrep::ui {
 
-AwsStatusLabel::AwsStatusLabel(sync::aws::AwsServices &services, QWidget *parent) : QLabel(parent), m_services(services)
+AwsStatusLabel::AwsStatusLabel(host::AwsServices &services, QWidget *parent) : QLabel(parent), m_services(services)
 {
     setObjectName(QStringLiteral("awsStatus"));
     setCursor(Qt::PointingHandCursor);
-    connect(&m_services, &sync::aws::AwsServices::changed, this, &AwsStatusLabel::refresh);
+    connect(&m_services, &host::AwsServices::changed, this, &AwsStatusLabel::refresh);
     refresh();
 }
 

@@ -3,7 +3,7 @@
 
 #include <QLabel>
 
-namespace sitrep::sync::aws {
+namespace sitrep::host {
 class AwsServices;
 }
 
@@ -16,7 +16,7 @@ class AwsStatusLabel final : public QLabel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(AwsStatusLabel)
 public:
-    explicit AwsStatusLabel(sync::aws::AwsServices &services, QWidget *parent = nullptr);
+    explicit AwsStatusLabel(host::AwsServices &services, QWidget *parent = nullptr);
 
 Q_SIGNALS:
     void settingsRequested();
@@ -26,7 +26,7 @@ protected:
 
 private:
     void refresh();
-    sync::aws::AwsServices &m_services;
+    host::AwsServices &m_services;
 };
 
 } // namespace sitrep::ui

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "settings/syncsettingsdialog.h"
+#include "ui/settings/syncsettingsdialog.h"
 
-#include "sync/aws/awssettings.h"
+#include "host/awssettings.h"
 #include "sync/syncsettings.h"
 #include "sync/wire.h"
 
@@ -18,14 +18,14 @@
 
 namespace sitrep::ui {
 
-using sync::aws::AwsConfig;
+using host::AwsConfig;
 
 SyncSettingsDialog::SyncSettingsDialog(sync::SyncSettings &settings, QWidget *parent)
     : SyncSettingsDialog(settings, nullptr, parent)
 {
 }
 
-SyncSettingsDialog::SyncSettingsDialog(sync::SyncSettings &settings, sync::aws::AwsSettings *aws, QWidget *parent)
+SyncSettingsDialog::SyncSettingsDialog(sync::SyncSettings &settings, host::AwsSettings *aws, QWidget *parent)
     : QDialog(parent),
       m_settings(settings),
       m_aws(aws),
@@ -124,7 +124,7 @@ void SyncSettingsDialog::buildAws(QVBoxLayout *layout)
     af->addRow(tr("Status top&ic:"), m_statusTopic);
     layout->addWidget(aws);
 
-    auto nc = sync::aws::AwsSettings::notifyConfig(c);
+    auto nc = host::AwsSettings::notifyConfig(c);
     m_slackSecret = nc ? nc->slackTokenSecret : QStringLiteral("slack_bot_token");
     m_notifyFile = line(QStringLiteral("notifyConfig"), c.notifyConfig, tr("channels YAML file (optional)"));
     m_slackBase = line(QStringLiteral("slackBaseUrl"), c.slackBaseUrl, QStringLiteral("https://slack.com/api/"));
@@ -236,20 +236,20 @@ void SyncSettingsDialog::testAws(const QString &prefix)
         return;
     }
     // Keys typed here are tested as typed; otherwise environment, keychain, profile.
-    std::shared_ptr<sync::aws::CredentialsProvider> creds;
+    std::shared_ptr<aws::CredentialsProvider> creds;
     if (!m_keyId->text().trimmed().isEmpty())
-        creds = std::make_shared<sync::aws::StaticCredentialsProvider>(
-            sync::aws::AwsCredentials{m_keyId->text().trimmed(), m_secretKey->text(), m_sessionToken->text()});
+        creds = std::make_shared<aws::StaticCredentialsProvider>(
+            aws::AwsCredentials{m_keyId->text().trimmed(), m_secretKey->text(), m_sessionToken->text()});
     else
         creds = m_aws->credentials(c);
     QString slackSecret = m_slackSecret;
-    if (auto nc = sync::aws::AwsSettings::notifyConfig(c))
+    if (auto nc = host::AwsSettings::notifyConfig(c))
         slackSecret = nc->slackTokenSecret;
     // A stored token is read only to test it, never put into a widget.
     const QString slackToken = m_slackToken->text().isEmpty() ? m_aws->secret(slackSecret) : m_slackToken->text();
     QPointer<SyncSettingsDialog> self(this);
     m_aws->testConnection(c, creds, slackToken, 10000,
-                                 [self, prefix](QList<sync::aws::ConnectionCheck> checks) {
+                                 [self, prefix](QList<host::ConnectionCheck> checks) {
                                      if (!self)
                                          return;
                                      QStringList lines;
@@ -276,7 +276,7 @@ void SyncSettingsDialog::save()
             return;
         }
         if (!m_keyId->text().trimmed().isEmpty())
-            if (auto s = sync::aws::AwsSettings::checkAccessKey(m_keyId->text(), m_secretKey->text()); !s) {
+            if (auto s = host::AwsSettings::checkAccessKey(m_keyId->text(), m_secretKey->text()); !s) {
                 showResult(false, QStringLiteral("✘ ") + s.errorMessage());
                 return;
             }
@@ -318,7 +318,7 @@ void SyncSettingsDialog::save()
         m_sessionToken->clear();
         if (!m_slackToken->text().isEmpty()) {
             QString slackSecret = m_slackSecret;
-            if (auto nc = sync::aws::AwsSettings::notifyConfig(c))
+            if (auto nc = host::AwsSettings::notifyConfig(c))
                 slackSecret = nc->slackTokenSecret;
             if (auto s = m_aws->setSecret(slackSecret, m_slackToken->text()); !s) {
                 showResult(false, QStringLiteral("✘ ") + s.errorMessage());

@@ -12,7 +12,7 @@ class QVBoxLayout;
 namespace sitrep::sync {
 class SyncSettings;
 }
-namespace sitrep::sync::aws {
+namespace sitrep::host {
 class AwsSettings;
 }
 
@@ -27,7 +27,7 @@ class SyncSettingsDialog final : public QDialog {
     Q_DISABLE_COPY_MOVE(SyncSettingsDialog)
 public:
     explicit SyncSettingsDialog(sync::SyncSettings &settings, QWidget *parent = nullptr);
-    SyncSettingsDialog(sync::SyncSettings &settings, sync::aws::AwsSettings *aws, QWidget *parent = nullptr);
+    SyncSettingsDialog(sync::SyncSettings &settings, host::AwsSettings *aws, QWidget *parent = nullptr);
     ~SyncSettingsDialog() override;
 
     /// The text of the last test or save result (for tests).
@@ -50,7 +50,7 @@ private:
     QLineEdit *secretEdit(const QString &name, bool stored, const QString &what);
 
     sync::SyncSettings &m_settings;
-    sync::aws::AwsSettings *m_aws = nullptr;
+    host::AwsSettings *m_aws = nullptr;
     QLineEdit *m_url;
     QLineEdit *m_token;
     QPushButton *m_test;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "settings/syncstatuslabel.h"
+#include "ui/settings/syncstatuslabel.h"
 
 #include "sync/syncservice.h"
 

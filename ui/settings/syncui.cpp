@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
-#include "settings/syncui.h"
+#include "ui/settings/syncui.h"
 
-#include "app/appcontext.h"
-#include "settings/awsstatuslabel.h"
-#include "settings/syncsettingsdialog.h"
-#include "settings/syncstatuslabel.h"
-#include "sync/aws/awsservices.h"
-#include "sync/aws/awssettings.h"
-#include "sync/secretstore.h"
+#include "host/appcontext.h"
+#include "ui/settings/awsstatuslabel.h"
+#include "ui/settings/syncsettingsdialog.h"
+#include "ui/settings/syncstatuslabel.h"
+#include "host/awsservices.h"
+#include "host/awssettings.h"
+#include "secrets/secretstore.h"
 #include "sync/syncservice.h"
 #include "sync/syncsettings.h"
 
@@ -28,9 +28,9 @@ namespace {
 class SyncHolder final : public QObject {
     Q_DECLARE_TR_FUNCTIONS(sitrep::ui::SyncHolder)
 public:
-    SyncHolder(QMainWindow &window, app::AppContext &context, sync::SecretStore *secrets)
+    SyncHolder(QMainWindow &window, host::AppContext &context, secrets::SecretStore *secrets)
         : QObject(&window), m_window(window), m_context(context), m_keychain(QStringLiteral("sitrep"), 5000),
-          m_secrets(secrets ? *secrets : static_cast<sync::SecretStore &>(m_keychain)),
+          m_secrets(secrets ? *secrets : static_cast<secrets::SecretStore &>(m_keychain)),
           m_settings(context.store(), m_secrets), m_aws(context.store(), m_secrets)
     {
         setObjectName(QStringLiteral("syncHolder"));
@@ -75,10 +75,10 @@ public:
         m_awsLabel = nullptr;
         delete m_awsServices;
         m_awsServices = nullptr;
-        const sync::aws::AwsConfig config = m_aws.load();
+        const host::AwsConfig config = m_aws.load();
         if (!config.consumerConfigured() && !config.notifierConfigured())
             return;
-        auto *services = new sync::aws::AwsServices(
+        auto *services = new host::AwsServices(
             m_context.engine(), config, m_aws.credentials(config),
             [this](const QString &name) {
                 auto r = m_secrets.read(name);
@@ -92,7 +92,7 @@ public:
         connect(m_awsLabel, &AwsStatusLabel::settingsRequested, this, &SyncHolder::showSettings);
         // Started from the event loop: the window paints first, and a first keychain
         // lookup for the keys happens after that.
-        QPointer<sync::aws::AwsServices> p(services);
+        QPointer<host::AwsServices> p(services);
         QTimer::singleShot(0, services, [p, this] {
             if (!p)
                 return;
@@ -118,20 +118,20 @@ public:
 
 private:
     QMainWindow &m_window;
-    app::AppContext &m_context;
-    sync::KeychainSecretStore m_keychain;
-    sync::SecretStore &m_secrets;
+    host::AppContext &m_context;
+    secrets::KeychainSecretStore m_keychain;
+    secrets::SecretStore &m_secrets;
     sync::SyncSettings m_settings;
-    sync::aws::AwsSettings m_aws;
+    host::AwsSettings m_aws;
     QPointer<sync::SyncService> m_service;
     QPointer<SyncStatusLabel> m_label;
-    QPointer<sync::aws::AwsServices> m_awsServices;
+    QPointer<host::AwsServices> m_awsServices;
     QPointer<AwsStatusLabel> m_awsLabel;
 };
 
 } // namespace
 
-QObject *attachSync(QMainWindow &window, app::AppContext &context, sync::SecretStore *secrets)
+QObject *attachSync(QMainWindow &window, host::AppContext &context, secrets::SecretStore *secrets)
 {
     auto *holder = new SyncHolder(window, context, secrets);
     auto *settings = new QAction(QObject::tr("Back-end and AWS settings…"), &window);

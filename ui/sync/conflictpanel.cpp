@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "sync/conflictpanel.h"
+#include "ui/sync/conflictpanel.h"
 
 #include "engine/lifecycleengine.h"
 

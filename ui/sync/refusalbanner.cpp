@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "sync/refusalbanner.h"
+#include "ui/sync/refusalbanner.h"
 
 #include "domain/synckinds.h"
 #include "engine/lifecycleengine.h"

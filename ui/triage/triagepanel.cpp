@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "triage/triagepanel.h"
+#include "ui/triage/triagepanel.h"
 
 #include "engine/lifecycleengine.h"
 

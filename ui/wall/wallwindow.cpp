@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-#include "wall/wallwindow.h"
+#include "ui/wall/wallwindow.h"
 
-#include "dashboards/metricscharts.h"
+#include "ui/dashboards/metricscharts.h"
 #include "itemmodels/incidentcolumns.h"
-#include "severitystyle.h"
+#include "ui/severitystyle.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>

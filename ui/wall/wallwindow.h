@@ -2,7 +2,7 @@
 #pragma once
 
 #include "metrics/metricsservice.h"
-#include "wall/wallrotation.h"
+#include "ui/wall/wallrotation.h"
 
 #include <QDateTime>
 #include <QWidget>

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: MIT
+#include "problems/kbprojection.h"
+
+#include "engine/lifecycleengine.h"
+#include "problems/problemstore.h"
+#include "store/store.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSet>
+
+namespace sitrep::problems::knowledgebase {
+
+using namespace sitrep::domain;
+using store::Stmt;
+
+static const char *AttachedProperty = "sitrep.kb.attached";
+
+static QString jsonList(const QStringList &l)
+{
+    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(l)).toJson(QJsonDocument::Compact));
+}
+
+static QStringList fromJsonList(const QString &s)
+{
+    QStringList out;
+    for (const auto &v : QJsonDocument::fromJson(s.toUtf8()).array())
+        out << v.toString();
+    return out;
+}
+
+static Status upsert(store::Db &db, const QString &id, const QString &kind, const QString &title, const QString &body,
+                     const QStringList &tags, const QString &sourceRef, qint64 updatedAt)
+{
+    Stmt *s = db.prepare(QStringLiteral("INSERT INTO kb_articles(id, kind, title, body, tags, source_ref, updated_at) VALUES(?,?,?,?,?,?,?) "
+                                        "ON CONFLICT(id) DO UPDATE SET title=excluded.title, body=excluded.body, tags=excluded.tags, "
+                                        "source_ref=excluded.source_ref, updated_at=excluded.updated_at"));
+    if (!s)
+        return Status::fail(db.lastError(), QStringLiteral("db"));
+    s->bind(1, id).bind(2, kind).bind(3, title).bind(4, body).bind(5, jsonList(tags)).bind(6, sourceRef).bind(7, updatedAt);
+    if (!s->exec())
+        return Status::fail(s->error(), QStringLiteral("db"));
+    return {};
+}
+
+static const QString CursorKey = QStringLiteral("kb.seq");
+
+// The live hook also moves the cursor ("everything up to this seq is in the KB") when no
+// event came in between, so catchUp() only has merged remote events left to fold in.
+static Status liveHook(store::Store &st, const QList<Event> &events)
+{
+    if (auto s = onCommit(st, events); !s)
+        return s;
+    qint64 first = 0, last = 0;
+    for (const Event &e : events) {
+        if (e.seq <= 0)
+            continue;
+        first = first == 0 ? e.seq : std::min(first, e.seq);
+        last = std::max(last, e.seq);
+    }
+    if (last == 0 || st.meta(CursorKey, QStringLiteral("0")).toLongLong() != first - 1)
+        return {};
+    return st.setMeta(CursorKey, QString::number(last));
+}
+
+void attach(engine::LifecycleEngine &engine)
+{
+    if (engine.property(AttachedProperty).toBool())
+        return;
+    engine.setProperty(AttachedProperty, true);
+    auto &st = engine.store();
+    // A database that never had a knowledge base starts from here; its history is folded
+    // in by ProblemStore::rebuildKnowledgeBase() (`sitrep postmortem rebuild`).
+    if (st.meta(CursorKey).isEmpty())
+        st.setMeta(CursorKey, QString::number(st.maxSeq()));
+    engine.addCommitHook(&liveHook);
+    // Merged remote events do not pass the commit hooks: fold them in right after.
+    QObject::connect(&engine, &engine::LifecycleEngine::eventsAppended, &engine, [&engine] { catchUp(engine.store()); });
+}
+
+Result<int> catchUp(store::Store &st, int limit)
+{
+    using R = Result<int>;
+    auto &db = st.db();
+    if (db.inTransaction())
+        return 0;
+    const qint64 cursor = st.meta(CursorKey, QStringLiteral("0")).toLongLong();
+    if (cursor >= st.maxSeq())
+        return 0;
+    if (auto b = db.begin(); !b)
+        return R(b.error());
+    const QList<Event> events = st.eventsAfter(cursor, limit);
+    for (const Event &e : events)
+        if (auto s = onCommit(st, {e}); !s) {
+            db.rollback();
+            return R(s.error());
+        }
+    if (!events.isEmpty())
+        if (auto s = st.setMeta(CursorKey, QString::number(events.last().seq)); !s) {
+            db.rollback();
+            return R(s.error());
+        }
+    if (auto c = db.commit(); !c)
+        return R(c.error());
+    return int(events.size());
+}
+
+Result<bool> writeResolutionArticle(store::Store &store, const Incident &inc)
+{
+    if (inc.resolvedAt <= 0 || inc.resolutionNote.trimmed().isEmpty())
+        return false;
+    QStringList tags = inc.services;
+    if (!inc.category.isEmpty())
+        tags << inc.category;
+    if (!inc.rootCause.isEmpty())
+        tags << inc.rootCause;
+    const QString body =
+        QStringLiteral("**Symptom:** %1\n\n**Resolution:** %2\n\n**Root cause category:** %3\n\n**Severity:** %4, **services:** %5\n")
+            .arg(inc.description.isEmpty() ? inc.title : inc.description, inc.resolutionNote,
+                 inc.rootCause.isEmpty() ? QStringLiteral("-") : inc.rootCause, severityLabel(inc.severity),
+                 inc.services.isEmpty() ? QStringLiteral("-") : inc.services.join(QStringLiteral(", ")));
+    if (auto s = upsert(store.db(), QStringLiteral("resolution:") + inc.number, QStringLiteral("resolution"),
+                        QStringLiteral("%1: %2").arg(inc.number, inc.title), body, tags, inc.number, inc.resolvedAt);
+        !s)
+        return Result<bool>(s.error());
+    return true;
+}
+
+Status writeKnownErrorArticle(store::Store &store, qint64 id)
+{
+    auto &db = store.db();
+    Stmt *s = db.prepare(QStringLiteral("SELECT number, title, symptom, workaround, root_cause, services, incident_count, updated_at "
+                                        "FROM known_errors WHERE id=?"));
+    if (!s)
+        return Status::fail(db.lastError(), QStringLiteral("db"));
+    s->bind(1, id);
+    if (!s->step()) {
+        s->reset();
+        return Status::fail(QStringLiteral("no known error with id %1").arg(id), QStringLiteral("not_found"));
+    }
+    const QString number = s->text(0), title = s->text(1), symptom = s->text(2), workaround = s->text(3), rootCause = s->text(4);
+    QStringList tags = fromJsonList(s->text(5));
+    const qint64 count = s->int64(6), updatedAt = s->int64(7);
+    s->reset();
+    QStringList incidents;
+    Stmt *l = db.prepare(QStringLiteral("SELECT number FROM known_error_incidents WHERE known_error_id=? ORDER BY linked_at"));
+    if (!l)
+        return Status::fail(db.lastError(), QStringLiteral("db"));
+    l->bind(1, id);
+    while (l->step())
+        incidents << l->text(0);
+    l->reset();
+    const QString body = QStringLiteral("**Symptom:** %1\n\n**Workaround:** %2\n\n**Root cause:** %3\n\n**Seen in:** %4 incident(s)%5\n")
+                             .arg(symptom, workaround.isEmpty() ? QStringLiteral("none known") : workaround,
+                                  rootCause.isEmpty() ? QStringLiteral("under investigation") : rootCause)
+                             .arg(count)
+                             .arg(incidents.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(incidents.join(QStringLiteral(", "))));
+    tags << QStringLiteral("known-error");
+    return upsert(db, number, QStringLiteral("known_error"), QStringLiteral("%1: %2").arg(number, title), body, tags, number, updatedAt);
+}
+
+Status linkKnownError(store::Store &store, qint64 keId, const Incident &inc, qint64 seenAt, const QString &actor)
+{
+    auto &db = store.db();
+    const qint64 at = seenAt > 0 ? seenAt : inc.updatedAt;
+    Stmt *l = db.prepare(QStringLiteral("INSERT OR IGNORE INTO known_error_incidents(known_error_id, incident_uid, number, linked_at) VALUES(?,?,?,?)"));
+    if (!l)
+        return Status::fail(db.lastError(), QStringLiteral("db"));
+    l->bind(1, keId).bind(2, inc.uid).bind(3, inc.number).bind(4, at);
+    if (!l->exec())
+        return Status::fail(l->error(), QStringLiteral("db"));
+    // The known error's problem gets the incident too.
+    Stmt *p = db.prepare(QStringLiteral("INSERT OR IGNORE INTO problem_incidents(problem_id, incident_uid, number, linked_at, linked_by) "
+                                        "SELECT problem_id, ?, ?, ?, ? FROM known_errors WHERE id=? AND problem_id IS NOT NULL"));
+    if (!p)
+        return Status::fail(db.lastError(), QStringLiteral("db"));
+    p->bind(1, inc.uid).bind(2, inc.number).bind(3, at).bind(4, actor).bind(5, keId);
+    if (!p->exec())
+        return Status::fail(p->error(), QStringLiteral("db"));
+    Stmt *u = db.prepare(QStringLiteral("UPDATE known_errors SET incident_count=(SELECT COUNT(*) FROM known_error_incidents WHERE known_error_id=?1), "
+                                        "last_seen_at=MAX(last_seen_at, ?2), updated_at=MAX(updated_at, ?2) WHERE id=?1"));
+    if (!u)
+        return Status::fail(db.lastError(), QStringLiteral("db"));
+    u->bind(1, keId).bind(2, seenAt);
+    if (!u->exec())
+        return Status::fail(u->error(), QStringLiteral("db"));
+    return {};
+}
+
+static qint64 knownErrorId(store::Db &db, const QString &number)
+{
+    Stmt *s = db.prepare(QStringLiteral("SELECT id FROM known_errors WHERE number=?"));
+    if (!s)
+        return 0;
+    s->bind(1, number.trimmed().toUpper());
+    const qint64 id = s->step() ? s->int64(0) : 0;
+    s->reset();
+    return id;
+}
+
+Status onCommit(store::Store &store, const QList<Event> &events)
+{
+    QList<QString> touched;         // incidents whose resolution text may have changed, in order
+    QHash<QString, qint64> resolved; // incident -> time it was resolved in this transaction
+    QList<QPair<QString, QString>> keLinks;
+    QHash<QString, QString> actors;
+    QList<Event> problemLinks;
+    for (const Event &e : events) {
+        if (e.kind == kinds::Transitioned) {
+            if (!touched.contains(e.incidentUid))
+                touched << e.incidentUid;
+            // A closing state stamps the resolve time too when nothing resolved before.
+            const QString stamps = e.payload[u"stamps"].toString();
+            if (stamps == u"resolved" || stamps == u"closed")
+                resolved.insert(e.incidentUid, e.ts);
+        } else if (e.kind == kinds::FieldSet) {
+            const QString f = e.payload[u"field"].toString();
+            if ((f == u"resolution_note" || f == u"root_cause" || f == u"root_cause_category") && !touched.contains(e.incidentUid))
+                touched << e.incidentUid;
+        } else if (e.kind == KnownErrorLinkedKind) {
+            keLinks << qMakePair(e.incidentUid, e.payload[u"known_error"].toString());
+        } else if (e.kind == ProblemLinkedKind || e.kind == ProblemUnlinkedKind) {
+            problemLinks << e;
+        } else {
+            continue;
+        }
+        actors.insert(e.incidentUid, e.actor);
+    }
+    if (touched.isEmpty() && keLinks.isEmpty() && problemLinks.isEmpty())
+        return {};
+    auto &db = store.db();
+    for (const Event &e : std::as_const(problemLinks)) {
+        Stmt *q = db.prepare(QStringLiteral("SELECT id FROM problems WHERE number=?"));
+        if (!q)
+            return Status::fail(db.lastError(), QStringLiteral("db"));
+        q->bind(1, e.payload[u"problem"].toString());
+        const qint64 pid = q->step() ? q->int64(0) : 0;
+        q->reset();
+        auto inc = store.incidentByUid(e.incidentUid);
+        if (pid == 0 || !inc)
+            return Status::fail(QStringLiteral("cannot link %1 to unknown problem '%2'").arg(inc ? inc->number : e.incidentUid, e.payload[u"problem"].toString()),
+                                QStringLiteral("not_found"));
+        Stmt *s = e.kind == ProblemLinkedKind
+                      ? db.prepare(QStringLiteral("INSERT OR IGNORE INTO problem_incidents(problem_id, incident_uid, number, linked_at, linked_by) VALUES(?,?,?,?,?)"))
+                      : db.prepare(QStringLiteral("DELETE FROM problem_incidents WHERE problem_id=? AND incident_uid=?"));
+        if (!s)
+            return Status::fail(db.lastError(), QStringLiteral("db"));
+        s->bind(1, pid).bind(2, inc->uid);
+        if (e.kind == ProblemLinkedKind)
+            s->bind(3, inc->number).bind(4, e.ts).bind(5, e.actor);
+        if (!s->exec())
+            return Status::fail(s->error(), QStringLiteral("db"));
+    }
+    QSet<qint64> entries; // known errors whose article must be rewritten
+    for (const auto &[uid, number] : std::as_const(keLinks)) {
+        const qint64 id = knownErrorId(db, number);
+        auto inc = store.incidentByUid(uid);
+        if (id == 0 || !inc)
+            return Status::fail(QStringLiteral("cannot link %1 to unknown known error '%2'").arg(inc ? inc->number : uid, number),
+                                QStringLiteral("not_found"));
+        const qint64 seen = inc->resolvedAt > 0 ? inc->resolvedAt : 0;
+        if (auto s = linkKnownError(store, id, *inc, seen, actors.value(uid)); !s)
+            return s;
+        entries.insert(id);
+    }
+    for (const QString &uid : std::as_const(touched)) {
+        auto inc = store.incidentByUid(uid);
+        if (!inc)
+            continue;
+        if (auto w = writeResolutionArticle(store, *inc); !w)
+            return Status(w.error());
+        const auto r = resolved.constFind(uid);
+        if (r == resolved.cend() || inc->resolvedAt <= 0 || inc->resolvedAt != *r)
+            continue;
+        // Resolved now: every known error the incident is linked to, directly or through
+        // one of its problems, has been seen again.
+        QList<qint64> ids;
+        Stmt *k = db.prepare(QStringLiteral("SELECT known_error_id FROM known_error_incidents WHERE incident_uid=?1 "
+                                            "UNION SELECT k.id FROM known_errors k JOIN problem_incidents p ON p.problem_id = k.problem_id "
+                                            "WHERE p.incident_uid=?1"));
+        if (!k)
+            return Status::fail(db.lastError(), QStringLiteral("db"));
+        k->bind(1, uid);
+        while (k->step())
+            ids << k->int64(0);
+        k->reset();
+        for (qint64 id : std::as_const(ids)) {
+            if (auto s = linkKnownError(store, id, *inc, *r, actors.value(uid)); !s)
+                return s;
+            entries.insert(id);
+        }
+    }
+    for (qint64 id : std::as_const(entries))
+        if (auto s = writeKnownErrorArticle(store, id); !s)
+            return s;
+    return {};
+}
+
+} // namespace sitrep::problems::knowledgebase
