@@ -1,0 +1,1215 @@
+// SPDX-License-Identifier: MIT
+// LifecycleEngine on its own, on a real SQLite file: the commands (open, transition,
+// assign, note, priority), the sre workflow's rules and approval gates, the priority
+// matrix, the timestamps it stamps, what it does with repeated commands and batches, the
+// per-incident hash chain and the actor of every event. Values come from
+// resources/workflows/sre.yaml, the default priority matrix and resources/config/oncall.yaml.
+#include "unit/coretestutil.h"
+
+#include "domain/event.h"
+#include "domain/incident.h"
+#include "engine/fieldrules.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace sitrep;
+using namespace sitrep::testing;
+using domain::Priority;
+using domain::Severity;
+using engine::Command;
+
+namespace {
+
+qint64 eventRows(store::Store &store)
+{
+    auto q = store.db().prepareOnce(QStringLiteral("SELECT COUNT(*) FROM events"));
+    return q && q->step() ? q->int64(0) : -1;
+}
+
+/// Everything a refused command must leave alone: the log, the projection and the numbers.
+struct Snapshot {
+    qint64 events = 0;
+    qint64 incidents = 0;
+    qint64 maxSeq = 0;
+    QList<QJsonObject> rows;
+
+    static Snapshot take(store::Store &store)
+    {
+        Snapshot s;
+        s.events = eventRows(store);
+        s.incidents = store.incidentCount();
+        s.maxSeq = store.maxSeq();
+        store::ListQuery q;
+        q.limit = 1000;
+        q.sort = store::SortKey::Number;
+        q.descending = false;
+        for (const auto &i : store.list(q))
+            s.rows << i.toJson();
+        return s;
+    }
+    bool operator==(const Snapshot &o) const
+    {
+        return events == o.events && incidents == o.incidents && maxSeq == o.maxSeq &&
+               rows == o.rows;
+    }
+};
+
+QStringList kinds(const engine::Outcome &o)
+{
+    QStringList out;
+    for (const auto &e : o.events)
+        out << e.kind;
+    return out;
+}
+
+} // namespace
+
+class TestLifecycleEngine : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+
+    void open_recordsEventsAndDerivedFields();
+    void open_routesByServiceAndKeepsGivenAssignee();
+    void open_invalid_refusedAndNothingWritten_data();
+    void open_invalid_refusedAndNothingWritten();
+    void priorityMatrix_impactTimesUrgency_data();
+    void priorityMatrix_impactTimesUrgency();
+    void priority_followsSeverityImpactAndUrgencyChanges();
+    void priority_setDirectly_movesDeadlines();
+    void transition_fullPath_stampsAcknowledgedMitigatedResolvedClosed();
+    void transition_leavingInitialForWorkingState_acknowledges();
+    void transition_reopen_clearsResolvedStamp();
+    void transition_illegal_refusedWithClearError_nothingWritten_data();
+    void transition_illegal_refusedWithClearError_nothingWritten();
+    void transition_guardRefusal_dropsFieldsGivenWithIt();
+    void acknowledge_twice_isRefused();
+    void approvalGate_p1MitigationNeedsApproval();
+    void approvalGate_p2IsNotGated();
+    void approvalGate_approvalForAnotherStateDoesNotOpenIt();
+    void approval_whoMayApprove_data();
+    void approval_whoMayApprove();
+    void approvalFlag_workflowGatedTransition();
+    void assign_personGroupAndOnCall();
+    void note_textRules();
+    void sameCommandTwice_secondIsNoOp_data();
+    void sameCommandTwice_secondIsNoOp();
+    void open_sameUidTwice_oneIncident();
+    void mergeRemote_sameEventsTwice_appliedOnce();
+    void batch_rejectedSlotChangesNothing_othersCommitTogether();
+    void batch_laterCommandsSeeEarlierOnes();
+    void batch_failingCommit_writesNothing();
+    void hashChain_continuesAcrossCommandsBatchesAndReopen();
+    void hlc_strictlyIncreasesWithinAndAcrossCommits();
+    void events_carryTheActor();
+    void eventsAppended_onceAfterCommit_neverOnRefusal();
+};
+
+void TestLifecycleEngine::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+}
+
+void TestLifecycleEngine::open_recordsEventsAndDerivedFields()
+{
+    CoreFixture fx;
+    auto r = fx.engine->execute(
+        Command::open({{QStringLiteral("title"), QStringLiteral("  Checkout latency  ")},
+                       {QStringLiteral("severity"), QStringLiteral("high")},
+                       {QStringLiteral("description"), QStringLiteral("p99 over 2s")}},
+                      QStringLiteral("ana")));
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QCOMPARE(r->number, QStringLiteral("INC0000001"));
+    QVERIFY(!r->noop);
+    // sre on_open: [assign_on_call, notify]; the default route is Platform Engineering.
+    QCOMPARE(kinds(*r), (QStringList{domain::kinds::Opened, domain::kinds::Assigned,
+                                     domain::kinds::NotificationRequested}));
+    const auto &opened = r->events[0].payload;
+    QCOMPARE(opened[u"state"].toString(), QStringLiteral("triggered"));
+    QCOMPARE(opened[u"workflow"].toString(), QStringLiteral("sre"));
+    QCOMPARE(opened[u"sla"].toString(), QStringLiteral("running"));
+    QCOMPARE(opened[u"response_minutes"].toInt(), 15);
+    QCOMPARE(opened[u"resolution_minutes"].toInt(), 480);
+    const auto &assigned = r->events[1].payload;
+    QCOMPARE(assigned[u"group"].toString(), QStringLiteral("Platform Engineering"));
+    QCOMPARE(assigned[u"via"].toString(), QStringLiteral("on-call"));
+    // Weekly rotation from 2026-01-05 09:00: eight whole weeks later it is the first member again.
+    QCOMPARE(assigned[u"assignee"].toString(), QStringLiteral("alice.nguyen"));
+    const auto &notified = r->events[2].payload;
+    QCOMPARE(notified[u"reason"].toString(), QStringLiteral("opened"));
+    QCOMPARE(notified[u"priority"].toString(), QStringLiteral("P2"));
+    QCOMPARE(notified[u"channels"].toArray(),
+             (QJsonArray{QStringLiteral("page_oncall"), QStringLiteral("slack_ops")}));
+
+    const auto inc = fx.get(r->number);
+    QCOMPARE(inc.uid, r->incidentUid);
+    QCOMPARE(inc.title, QStringLiteral("Checkout latency"));
+    QCOMPARE(inc.description, QStringLiteral("p99 over 2s"));
+    QCOMPARE(inc.severity, Severity::High);
+    QCOMPARE(inc.priority, Priority::P2); // from the severity: no impact or urgency given
+    QCOMPARE(inc.state, QStringLiteral("triggered"));
+    QVERIFY(inc.open);
+    QCOMPARE(inc.reporter, QStringLiteral("ana"));
+    QCOMPARE(inc.assignee, QStringLiteral("alice.nguyen"));
+    QCOMPARE(inc.assignmentGroup, QStringLiteral("Platform Engineering"));
+    QCOMPARE(inc.createdAt, baseTime());
+    QCOMPARE(inc.updatedAt, baseTime());
+    QCOMPARE(inc.responseDue, baseTime() + 15 * kMinute);
+    QCOMPARE(inc.resolutionDue, baseTime() + 480 * kMinute);
+    QCOMPARE(inc.acknowledgedAt, 0);
+    QCOMPARE(inc.resolvedAt, 0);
+    QCOMPARE(inc.eventCount, 3);
+    QCOMPARE(eventRows(fx.store), 3);
+
+    // Numbers are sequential.
+    QCOMPARE(fx.open(QStringLiteral("second"), QStringLiteral("low")),
+             QStringLiteral("INC0000002"));
+}
+
+void TestLifecycleEngine::open_routesByServiceAndKeepsGivenAssignee()
+{
+    CoreFixture fx;
+    // checkout routes to Payments (84-hour rotation from 2026-01-05 08:00: shift 16, member 1).
+    auto r = fx.engine->execute(
+        Command::open({{QStringLiteral("title"), QStringLiteral("Card declines")},
+                       {QStringLiteral("severity"), QStringLiteral("medium")},
+                       {QStringLiteral("services"), QStringLiteral("checkout, web")}},
+                      QStringLiteral("ana")));
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    auto inc = fx.get(r->number);
+    QCOMPARE(inc.services, (QStringList{QStringLiteral("checkout"), QStringLiteral("web")}));
+    QCOMPARE(inc.assignmentGroup, QStringLiteral("Payments"));
+    QCOMPARE(inc.assignee, QStringLiteral("ines.moreau"));
+    QCOMPARE(inc.priority, Priority::P3);
+
+    // A named assignee is kept: no group is routed and the on-call action has nothing to do.
+    auto g =
+        fx.engine->execute(Command::open({{QStringLiteral("title"), QStringLiteral("Disk full")},
+                                          {QStringLiteral("severity"), QStringLiteral("low")},
+                                          {QStringLiteral("assignee"), QStringLiteral("zoe")}}));
+    QVERIFY2(g, qPrintable(g.errorMessage()));
+    QCOMPARE(kinds(*g), (QStringList{domain::kinds::Opened, domain::kinds::NotificationRequested}));
+    inc = fx.get(g->number);
+    QCOMPARE(inc.assignee, QStringLiteral("zoe"));
+    QCOMPARE(inc.assignmentGroup, QString());
+}
+
+void TestLifecycleEngine::open_invalid_refusedAndNothingWritten_data()
+{
+    QTest::addColumn<QJsonObject>("args");
+    QTest::addColumn<QString>("message");
+    QTest::addColumn<QString>("code");
+    const QString t = QStringLiteral("title");
+    QTest::newRow("no title") << QJsonObject{{QStringLiteral("severity"), QStringLiteral("low")}}
+                              << "title"
+                              << "invalid";
+    QTest::newRow("blank title") << QJsonObject{{t, QStringLiteral("   ")},
+                                                {QStringLiteral("severity"), QStringLiteral("low")}}
+                                 << "title"
+                                 << "invalid";
+    QTest::newRow("no severity nor priority")
+        << QJsonObject{{t, QStringLiteral("x")}}
+        << "severity is required (critical, high, medium, low)"
+        << "invalid";
+    QTest::newRow("unknown severity")
+        << QJsonObject{{t, QStringLiteral("x")},
+                       {QStringLiteral("severity"), QStringLiteral("apocalyptic")}}
+        << "unknown severity 'apocalyptic' (critical, high, medium, low)"
+        << "invalid";
+    QTest::newRow("unknown priority")
+        << QJsonObject{{t, QStringLiteral("x")}, {QStringLiteral("priority"), QStringLiteral("P9")}}
+        << "unknown priority 'P9' (P1, P2, P3, P4)"
+        << "invalid";
+    QTest::newRow("impact alone") << QJsonObject{{t, QStringLiteral("x")},
+                                                 {QStringLiteral("impact"),
+                                                  QStringLiteral("Single user")}}
+                                  << "impact and urgency go together: give both or neither"
+                                  << "invalid";
+    QTest::newRow("unknown impact")
+        << QJsonObject{{t, QStringLiteral("x")},
+                       {QStringLiteral("impact"), QStringLiteral("galactic")},
+                       {QStringLiteral("urgency"), QStringLiteral("High")}}
+        << "unknown impact 'galactic' (Enterprise-wide, Multiple departments, Single department, "
+           "Single user)"
+        << "invalid";
+    QTest::newRow("unknown urgency")
+        << QJsonObject{{t, QStringLiteral("x")},
+                       {QStringLiteral("impact"), QStringLiteral("Single user")},
+                       {QStringLiteral("urgency"), QStringLiteral("whenever")}}
+        << "unknown urgency 'whenever' (Critical, High, Medium, Low)"
+        << "invalid";
+    QTest::newRow("bad uid") << QJsonObject{{t, QStringLiteral("x")},
+                                            {QStringLiteral("severity"), QStringLiteral("low")},
+                                            {QStringLiteral("uid"), QStringLiteral("not-a-uuid")}}
+                             << "'not-a-uuid' is not a UUID"
+                             << "invalid";
+}
+
+void TestLifecycleEngine::open_invalid_refusedAndNothingWritten()
+{
+    QFETCH(QJsonObject, args);
+    QFETCH(QString, message);
+    QFETCH(QString, code);
+    CoreFixture fx;
+    QSignalSpy appended(fx.engine.get(), &engine::LifecycleEngine::eventsAppended);
+    auto r = fx.engine->execute(Command::open(args));
+    QVERIFY(!r);
+    QVERIFY2(r.errorMessage().contains(message), qPrintable(r.errorMessage()));
+    QCOMPARE(r.error().code, code);
+    QCOMPARE(eventRows(fx.store), 0);
+    QCOMPARE(fx.store.incidentCount(), 0);
+    QCOMPARE(appended.count(), 0);
+    // The refused open did not use up a number.
+    QCOMPARE(fx.open(QStringLiteral("fine"), QStringLiteral("low")), QStringLiteral("INC0000001"));
+}
+
+void TestLifecycleEngine::priorityMatrix_impactTimesUrgency_data()
+{
+    QTest::addColumn<QString>("impact");
+    QTest::addColumn<QString>("urgency");
+    QTest::addColumn<int>("priority");
+    // Seed 000's ITIL matrix (the default; sre.yaml names no matrix of its own).
+    const QStringList impacts{QStringLiteral("Enterprise-wide"),
+                              QStringLiteral("Multiple departments"),
+                              QStringLiteral("Single department"), QStringLiteral("Single user")};
+    const QStringList urgencies{QStringLiteral("Critical"), QStringLiteral("High"),
+                                QStringLiteral("Medium"), QStringLiteral("Low")};
+    const int cells[4][4] = {{1, 1, 2, 2}, {1, 2, 2, 3}, {2, 2, 3, 3}, {2, 3, 3, 4}};
+    for (int i = 0; i < 4; ++i)
+        for (int u = 0; u < 4; ++u)
+            QTest::addRow("%s x %s", qPrintable(impacts[i]), qPrintable(urgencies[u]))
+                << impacts[i] << urgencies[u] << cells[i][u];
+    // Names are matched without case, spaces or dashes, and by position.
+    QTest::newRow("spelling") << "enterprise wide"
+                              << "HIGH" << 1;
+    QTest::newRow("by number") << "4"
+                               << "4" << 4;
+}
+
+void TestLifecycleEngine::priorityMatrix_impactTimesUrgency()
+{
+    QFETCH(QString, impact);
+    QFETCH(QString, urgency);
+    QFETCH(int, priority);
+    CoreFixture fx;
+    const QString n = fx.open({{QStringLiteral("title"), QStringLiteral("matrix")},
+                               {QStringLiteral("impact"), impact},
+                               {QStringLiteral("urgency"), urgency}});
+    QVERIFY(!n.isEmpty());
+    const auto inc = fx.get(n);
+    QCOMPARE(int(inc.priority), priority);
+    // No severity given: it follows the priority (P1 critical ... P4 low).
+    QCOMPARE(int(inc.severity), priority);
+    // Stored in the matrix's own spelling.
+    const auto &m = fx.engine->workflow().matrix();
+    QCOMPARE(inc.impact, m.impacts()[m.impactIndex(impact)]);
+    QCOMPARE(inc.urgency, m.urgencies()[m.urgencyIndex(urgency)]);
+    const auto pol = fx.engine->workflow().policy(Priority(priority));
+    QCOMPARE(inc.responseDue, baseTime() + pol.responseMinutes * kMinute);
+    QCOMPARE(inc.resolutionDue, baseTime() + pol.resolutionMinutes * kMinute);
+}
+
+void TestLifecycleEngine::priority_followsSeverityImpactAndUrgencyChanges()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("Search slow"), QStringLiteral("low"));
+    QCOMPARE(fx.get(n).priority, Priority::P4);
+
+    // Severity alone: priority follows it, as a second field_set event in the same command.
+    auto r = fx.run(Command::Kind::SetField, n,
+                    {{QStringLiteral("field"), QStringLiteral("severity")},
+                     {QStringLiteral("value"), QStringLiteral("sev2")}});
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QCOMPARE(r->events.size(), 2);
+    QCOMPARE(r->events[0].payload[u"field"].toString(), QStringLiteral("severity"));
+    QCOMPARE(r->events[0].payload[u"value"].toString(), QStringLiteral("high"));
+    QCOMPARE(r->events[1].payload[u"field"].toString(), QStringLiteral("priority"));
+    QCOMPARE(r->events[1].payload[u"value"].toString(), QStringLiteral("P2"));
+    QCOMPARE(r->events[1].payload[u"response_minutes"].toInt(), 15);
+    auto inc = fx.get(n);
+    QCOMPARE(inc.priority, Priority::P2);
+    QCOMPARE(inc.responseDue, baseTime() + 15 * kMinute);
+
+    // Impact without urgency: the matrix has nothing to say yet, severity still rules.
+    r = fx.run(Command::Kind::SetField, n,
+               {{QStringLiteral("field"), QStringLiteral("impact")},
+                {QStringLiteral("value"), QStringLiteral("single user")}});
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QCOMPARE(r->events.size(), 1);
+    QCOMPARE(fx.get(n).impact, QStringLiteral("Single user"));
+    QCOMPARE(fx.get(n).priority, Priority::P2);
+
+    // Both known: impact x urgency wins over severity (Single user x Low = P4).
+    r = fx.run(Command::Kind::SetField, n,
+               {{QStringLiteral("field"), QStringLiteral("urgency")},
+                {QStringLiteral("value"), QStringLiteral("low")}});
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QCOMPARE(r->events.size(), 2);
+    inc = fx.get(n);
+    QCOMPARE(inc.priority, Priority::P4);
+    QCOMPARE(inc.severity, Severity::High); // severity is not rewritten
+    QCOMPARE(inc.responseDue, baseTime() + 1440 * kMinute);
+    QCOMPARE(inc.resolutionDue, baseTime() + 7200 * kMinute);
+
+    // A severity change now leaves the matrix's priority alone: one event.
+    r = fx.run(Command::Kind::SetField, n,
+               {{QStringLiteral("field"), QStringLiteral("severity")},
+                {QStringLiteral("value"), QStringLiteral("critical")}});
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QCOMPARE(r->events.size(), 1);
+    QCOMPARE(fx.get(n).priority, Priority::P4);
+
+    // Unknown values are refused with the allowed ones.
+    r = fx.run(Command::Kind::SetField, n,
+               {{QStringLiteral("field"), QStringLiteral("urgency")},
+                {QStringLiteral("value"), QStringLiteral("yesterday")}});
+    QVERIFY(!r);
+    QCOMPARE(r.errorMessage(),
+             QStringLiteral("unknown urgency 'yesterday' (Critical, High, Medium, Low)"));
+}
+
+void TestLifecycleEngine::priority_setDirectly_movesDeadlines()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("Slow builds"), QStringLiteral("medium"));
+    fx.clock.advance(10 * kMinute);
+    auto r = fx.run(Command::Kind::SetField, n,
+                    {{QStringLiteral("field"), QStringLiteral("priority")},
+                     {QStringLiteral("value"), QStringLiteral("p1")}});
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QCOMPARE(r->events.size(), 1);
+    QCOMPARE(r->events[0].payload[u"value"].toString(), QStringLiteral("P1"));
+    const auto inc = fx.get(n);
+    QCOMPARE(inc.priority, Priority::P1);
+    // Deadlines count from creation, not from the change.
+    QCOMPARE(inc.responseDue, baseTime() + 5 * kMinute);
+    QCOMPARE(inc.resolutionDue, baseTime() + 240 * kMinute);
+    QCOMPARE(inc.updatedAt, baseTime() + 10 * kMinute);
+
+    r = fx.run(Command::Kind::SetField, n,
+               {{QStringLiteral("field"), QStringLiteral("priority")},
+                {QStringLiteral("value"), QStringLiteral("P0")}});
+    QVERIFY(!r);
+    QCOMPARE(r.errorMessage(), QStringLiteral("unknown priority 'P0' (P1, P2, P3, P4)"));
+    r = fx.run(Command::Kind::SetField, n,
+               {{QStringLiteral("field"), QStringLiteral("state")},
+                {QStringLiteral("value"), QStringLiteral("resolved")}});
+    QVERIFY(!r);
+    QCOMPARE(r.errorMessage(),
+             QStringLiteral("state changes go through a transition, not a field update"));
+}
+
+void TestLifecycleEngine::transition_fullPath_stampsAcknowledgedMitigatedResolvedClosed()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("API errors"), QStringLiteral("high")); // P2: no gate
+    const qint64 t0 = baseTime();
+
+    fx.clock.advance(3 * kMinute);
+    auto r = fx.run(Command::Kind::Acknowledge, n, {});
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    // triggered -> acknowledged has assign_on_call, but the incident already has an assignee.
+    QCOMPARE(kinds(*r), QStringList{domain::kinds::Transitioned});
+    QCOMPARE(r->events[0].payload[u"from"].toString(), QStringLiteral("triggered"));
+    QCOMPARE(r->events[0].payload[u"to"].toString(), QStringLiteral("acknowledged"));
+    QCOMPARE(r->events[0].payload[u"stamps"].toString(), QStringLiteral("acknowledged"));
+    auto inc = fx.get(n);
+    QCOMPARE(inc.state, QStringLiteral("acknowledged"));
+    QCOMPARE(inc.acknowledgedAt, t0 + 3 * kMinute);
+
+    fx.clock.advance(5 * kMinute);
+    r = fx.transition(n, QStringLiteral("Mitigating")); // labels are accepted, any case
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QCOMPARE(kinds(*r),
+             (QStringList{domain::kinds::Transitioned, domain::kinds::NotificationRequested,
+                          domain::kinds::RemediationRequested}));
+    QCOMPARE(r->events[2].payload[u"auto_remediation"].toBool(), true);
+    QCOMPARE(r->events[2].payload[u"approval_required"].toBool(), false);
+    inc = fx.get(n);
+    QCOMPARE(inc.mitigatedAt, t0 + 8 * kMinute);
+    QCOMPARE(inc.acknowledgedAt, t0 + 3 * kMinute); // stamped once
+
+    fx.clock.advance(30 * kMinute);
+    QJsonObject extra = resolution();
+    extra[QStringLiteral("note")] = QStringLiteral("Rolled back 4.2.1");
+    r = fx.transition(n, QStringLiteral("resolved"), extra);
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    // Fields given with the transition, the note, the transition, then its actions.
+    QCOMPARE(kinds(*r),
+             (QStringList{domain::kinds::FieldSet, domain::kinds::FieldSet,
+                          domain::kinds::NoteAdded, domain::kinds::Transitioned,
+                          domain::kinds::PostmortemDrafted, domain::kinds::NotificationRequested}));
+    inc = fx.get(n);
+    QCOMPARE(inc.state, QStringLiteral("resolved"));
+    QVERIFY(!inc.open); // a state that stamps 'resolved' is closed unless the file says open
+    QCOMPARE(inc.resolvedAt, t0 + 38 * kMinute);
+    QCOMPARE(inc.closedAt, 0);
+    QCOMPARE(inc.resolutionNote, QStringLiteral("Rolled back the bad deploy"));
+    QCOMPARE(inc.rootCause, QStringLiteral("change"));
+    QCOMPARE(inc.slaPausedSince, t0 + 38 * kMinute); // sla: stopped
+    QCOMPARE(inc.extra.value(u"postmortem").toString(), QStringLiteral("draft"));
+
+    fx.clock.advance(kDay);
+    r = fx.transition(n, QStringLiteral("postmortem"));
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    // The postmortem was drafted on resolve: the action does not draft it twice.
+    QCOMPARE(kinds(*r), QStringList{domain::kinds::Transitioned});
+    inc = fx.get(n);
+    QCOMPARE(inc.state, QStringLiteral("postmortem"));
+    QVERIFY(!inc.open);
+    QCOMPARE(inc.closedAt, t0 + 38 * kMinute + kDay);
+    QCOMPARE(inc.resolvedAt, t0 + 38 * kMinute);
+    QCOMPARE(fx.engine->allowedTransitions(inc), QStringList());
+}
+
+void TestLifecycleEngine::transition_leavingInitialForWorkingState_acknowledges()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("Queue backlog"), QStringLiteral("medium"));
+    fx.clock.advance(7 * kMinute);
+    auto r = fx.transition(n, QStringLiteral("investigating"));
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QCOMPARE(r->events[0].payload[u"acknowledges"].toBool(), true);
+    QCOMPARE(fx.get(n).acknowledgedAt, baseTime() + 7 * kMinute);
+
+    // Resolving straight from triggered is no acknowledgement.
+    const QString m = fx.open(QStringLiteral("False alarm"), QStringLiteral("low"));
+    fx.clock.advance(kMinute);
+    r = fx.transition(m, QStringLiteral("resolved"), resolution());
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    const auto inc = fx.get(m);
+    QCOMPARE(inc.acknowledgedAt, 0);
+    QCOMPARE(inc.resolvedAt, baseTime() + 8 * kMinute);
+}
+
+void TestLifecycleEngine::transition_reopen_clearsResolvedStamp()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("Flaky DNS"), QStringLiteral("medium"));
+    QVERIFY(fx.transition(n, QStringLiteral("resolved"), resolution()));
+    QVERIFY(!fx.get(n).open);
+    QVERIFY(fx.get(n).resolvedAt > 0);
+    QVERIFY(fx.get(n).slaPausedSince > 0);
+    fx.clock.advance(kHour);
+    auto r = fx.transition(n, QStringLiteral("investigating"));
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    const auto inc = fx.get(n);
+    QCOMPARE(inc.state, QStringLiteral("investigating"));
+    QVERIFY(inc.open);
+    QCOMPARE(inc.resolvedAt, 0);
+    QCOMPARE(inc.slaPausedSince, 0);
+    QCOMPARE(inc.slaPausedMs, kHour); // the hour resolved does not count against the SLA
+    QCOMPARE(inc.resolutionDue, baseTime() + 1440 * kMinute + kHour);
+}
+
+void TestLifecycleEngine::transition_illegal_refusedWithClearError_nothingWritten_data()
+{
+    QTest::addColumn<QStringList>("path");
+    QTest::addColumn<QString>("to");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("skip to postmortem")
+        << QStringList() << "postmortem"
+        << "cannot move INC0000001 from 'triggered' to 'postmortem'; allowed from 'triggered': "
+           "acknowledged, investigating, resolved";
+    QTest::newRow("mitigating from triggered")
+        << QStringList() << "mitigating"
+        << "cannot move INC0000001 from 'triggered' to 'mitigating'; allowed from 'triggered': "
+           "acknowledged, investigating, resolved";
+    QTest::newRow("back to triggered")
+        << QStringList{QStringLiteral("acknowledged")} << "triggered"
+        << "cannot move INC0000001 from 'acknowledged' to 'triggered'; allowed from "
+           "'acknowledged': investigating, mitigating, resolved";
+    QTest::newRow("out of a closed state")
+        << QStringList{QStringLiteral("resolved"), QStringLiteral("postmortem")} << "investigating"
+        << "cannot move INC0000001 from 'postmortem' to 'investigating'; allowed from "
+           "'postmortem': (none)";
+    QTest::newRow("same state") << QStringList() << "Triggered"
+                                << "INC0000001 is already 'triggered'";
+    QTest::newRow("unknown state") << QStringList() << "done"
+                                   << "unknown state 'done' (states: triggered, acknowledged, "
+                                      "investigating, mitigating, resolved, postmortem)";
+    QTest::newRow("empty target") << QStringList() << ""
+                                  << "unknown state ''";
+}
+
+void TestLifecycleEngine::transition_illegal_refusedWithClearError_nothingWritten()
+{
+    QFETCH(QStringList, path);
+    QFETCH(QString, to);
+    QFETCH(QString, message);
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("Login errors"), QStringLiteral("medium"));
+    for (const QString &s : path)
+        QVERIFY(fx.transition(n, s, s == u"resolved" ? resolution() : QJsonObject()));
+    const Snapshot before = Snapshot::take(fx.store);
+    QSignalSpy appended(fx.engine.get(), &engine::LifecycleEngine::eventsAppended);
+    auto r =
+        fx.transition(n, to, {{QStringLiteral("note"), QStringLiteral("should not be written")}});
+    QVERIFY(!r);
+    QVERIFY2(r.errorMessage().startsWith(message), qPrintable(r.errorMessage()));
+    QVERIFY(Snapshot::take(fx.store) == before);
+    QCOMPARE(appended.count(), 0);
+    // whyNot() gives the same answer for a target the workflow has no transition to.
+    if (to == u"postmortem" || to == u"mitigating")
+        QVERIFY(
+            fx.engine->whyNot(fx.get(n), to).startsWith(QStringLiteral("cannot move INC0000001")));
+}
+
+void TestLifecycleEngine::transition_guardRefusal_dropsFieldsGivenWithIt()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("Payments down"), QStringLiteral("high"));
+    const Snapshot before = Snapshot::take(fx.store);
+    // The note is valid and would be written as a field_set, but the root cause is missing:
+    // the whole command is refused, the note included.
+    auto r = fx.transition(n, QStringLiteral("resolved"),
+                           {{QStringLiteral("resolution_note"), QStringLiteral("restarted")},
+                            {QStringLiteral("note"), QStringLiteral("done")}});
+    QVERIFY(!r);
+    QCOMPARE(r.errorMessage(),
+             QStringLiteral("INC0000001: moving to 'resolved' needs a root-cause category"));
+    QVERIFY(Snapshot::take(fx.store) == before);
+    QCOMPARE(fx.get(n).resolutionNote, QString());
+
+    r = fx.transition(n, QStringLiteral("resolved"));
+    QVERIFY(!r);
+    QCOMPARE(
+        r.errorMessage(),
+        QStringLiteral(
+            "INC0000001: moving to 'resolved' needs a resolution note and a root-cause category"));
+    QCOMPARE(fx.engine->whyNot(fx.get(n), QStringLiteral("resolved")), r.errorMessage());
+
+    // A person cannot skip the note with the stale sweep's close code.
+    r = fx.transition(n, QStringLiteral("resolved"),
+                      {{QStringLiteral("close_code"), engine::StaleCloseCode}});
+    QVERIFY(!r);
+    QVERIFY(Snapshot::take(fx.store) == before);
+}
+
+void TestLifecycleEngine::acknowledge_twice_isRefused()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("Cache misses"), QStringLiteral("medium"));
+    QVERIFY(fx.run(Command::Kind::Acknowledge, n, {}));
+    const Snapshot before = Snapshot::take(fx.store);
+    auto r = fx.run(Command::Kind::Acknowledge, n, {});
+    QVERIFY(!r);
+    QCOMPARE(r.errorMessage(), QStringLiteral("INC0000001 is already acknowledged"));
+    QVERIFY(Snapshot::take(fx.store) == before);
+}
+
+void TestLifecycleEngine::approvalGate_p1MitigationNeedsApproval()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("Checkout down"), QStringLiteral("critical"));
+    QCOMPARE(fx.get(n).priority, Priority::P1);
+    QVERIFY(fx.run(Command::Kind::Acknowledge, n, {}));
+    const Snapshot before = Snapshot::take(fx.store);
+
+    auto r = fx.transition(n, QStringLiteral("mitigating"));
+    QVERIFY(!r);
+    QCOMPARE(r.errorMessage(),
+             QStringLiteral("INC0000001: moving to 'mitigating' needs a recorded human approval "
+                            "(P1 approval gate); approve it first"));
+    QVERIFY(Snapshot::take(fx.store) == before);
+    QCOMPARE(fx.engine->whyNot(fx.get(n), QStringLiteral("mitigating")), r.errorMessage());
+    // The gate is a guard, not a missing transition: the workflow still offers it.
+    QVERIFY(fx.engine->allowedTransitions(fx.get(n)).contains(QStringLiteral("mitigating")));
+
+    auto a = fx.approve(n, QStringLiteral("Mitigating"), QStringLiteral("carol"));
+    QVERIFY2(a, qPrintable(a.errorMessage()));
+    QCOMPARE(kinds(*a), QStringList{domain::kinds::ApprovalGranted});
+    QCOMPARE(a->events[0].actor, QStringLiteral("carol"));
+    QCOMPARE(a->events[0].payload[u"approver"].toString(), QStringLiteral("carol"));
+    QCOMPARE(a->events[0].payload[u"for"].toString(), QStringLiteral("mitigating"));
+    QCOMPARE(fx.get(n).approvals.value(u"mitigating").toString(), QStringLiteral("carol"));
+    QCOMPARE(fx.engine->whyNot(fx.get(n), QStringLiteral("mitigating")), QString());
+
+    r = fx.transition(n, QStringLiteral("mitigating"), {}, QStringLiteral("dave"));
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QCOMPARE(fx.get(n).state, QStringLiteral("mitigating"));
+    // P1: remediation waits for approval; leadership is notified.
+    QCOMPARE(r->events[2].kind, domain::kinds::RemediationRequested);
+    QCOMPARE(r->events[2].payload[u"approval_required"].toBool(), true);
+    QCOMPARE(r->events[2].payload[u"auto_remediation"].toBool(), false);
+    QCOMPARE(r->events[1].payload[u"channels"].toArray(),
+             (QJsonArray{QStringLiteral("page_oncall"), QStringLiteral("notify_leadership"),
+                         QStringLiteral("slack_critical")}));
+
+    // A blanket approval ("*") opens every gate of the incident.
+    const QString m = fx.open(QStringLiteral("Checkout down again"), QStringLiteral("critical"));
+    QVERIFY(fx.run(Command::Kind::Acknowledge, m, {}));
+    QVERIFY(fx.approve(m));
+    QCOMPARE(fx.get(m).approvals.value(u"*").toString(), QStringLiteral("alice"));
+    QVERIFY(fx.transition(m, QStringLiteral("mitigating")));
+}
+
+void TestLifecycleEngine::approvalGate_p2IsNotGated()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("Slow search"), QStringLiteral("high"));
+    QVERIFY(fx.run(Command::Kind::Acknowledge, n, {}));
+    auto r = fx.transition(n, QStringLiteral("mitigating"));
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+
+    // The gate follows the priority at the time of the transition: raised to P1, it applies.
+    const QString m = fx.open(QStringLiteral("Slow search, worse"), QStringLiteral("high"));
+    QVERIFY(fx.run(Command::Kind::Acknowledge, m, {}));
+    QVERIFY(fx.run(Command::Kind::SetField, m,
+                   {{QStringLiteral("field"), QStringLiteral("priority")},
+                    {QStringLiteral("value"), QStringLiteral("P1")}}));
+    r = fx.transition(m, QStringLiteral("mitigating"));
+    QVERIFY(!r);
+    QVERIFY2(r.errorMessage().contains(QStringLiteral("P1 approval gate")),
+             qPrintable(r.errorMessage()));
+}
+
+void TestLifecycleEngine::approvalGate_approvalForAnotherStateDoesNotOpenIt()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("Data loss"), QStringLiteral("critical"));
+    QVERIFY(fx.run(Command::Kind::Acknowledge, n, {}));
+    QVERIFY(fx.approve(n, QStringLiteral("resolved")));
+    auto r = fx.transition(n, QStringLiteral("mitigating"));
+    QVERIFY(!r);
+    QVERIFY2(r.errorMessage().contains(QStringLiteral("needs a recorded human approval")),
+             qPrintable(r.errorMessage()));
+}
+
+void TestLifecycleEngine::approval_whoMayApprove_data()
+{
+    QTest::addColumn<QString>("actor");
+    QTest::addColumn<QString>("forState");
+    QTest::addColumn<QString>("error"); // empty: accepted
+    QTest::addColumn<QString>("approver");
+    QTest::newRow("named person") << "carol"
+                                  << "mitigating"
+                                  << ""
+                                  << "carol";
+    QTest::newRow("name is trimmed") << "  carol  "
+                                     << "mitigating"
+                                     << ""
+                                     << "carol";
+    QTest::newRow("system actor") << "system"
+                                  << "mitigating"
+                                  << "an approval needs a named human approver, not 'system'"
+                                  << "";
+    QTest::newRow("system actor, padded")
+        << " system "
+        << "*"
+        << "an approval needs a named human approver, not 'system'"
+        << "";
+    // A command without an actor runs as the default "user", as every other command does.
+    QTest::newRow("no actor") << ""
+                              << "mitigating"
+                              << ""
+                              << "user";
+    QTest::newRow("unknown state") << "carol"
+                                   << "launched"
+                                   << "unknown state 'launched' to approve"
+                                   << "";
+}
+
+void TestLifecycleEngine::approval_whoMayApprove()
+{
+    QFETCH(QString, actor);
+    QFETCH(QString, forState);
+    QFETCH(QString, error);
+    QFETCH(QString, approver);
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("Outage"), QStringLiteral("critical"));
+    QVERIFY(fx.run(Command::Kind::Acknowledge, n, {}));
+    const Snapshot before = Snapshot::take(fx.store);
+    auto r = fx.approve(n, forState, actor);
+    if (!error.isEmpty()) {
+        QVERIFY(!r);
+        QCOMPARE(r.errorMessage(), error);
+        QVERIFY(Snapshot::take(fx.store) == before);
+        QVERIFY(!fx.transition(n, QStringLiteral("mitigating")));
+        return;
+    }
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QCOMPARE(r->events.size(), 1);
+    QCOMPARE(r->events[0].actor, approver);
+    QCOMPARE(r->events[0].payload[u"approver"].toString(), approver);
+    QVERIFY(fx.transition(n, QStringLiteral("mitigating")));
+}
+
+void TestLifecycleEngine::approvalFlag_workflowGatedTransition()
+{
+    // `approval: true` on a transition gates it whatever the priority.
+    const QByteArray yaml = "name: gated\n"
+                            "states:\n"
+                            "  - {id: open, sla: running}\n"
+                            "  - {id: fixing, stamps: acknowledged}\n"
+                            "  - {id: shipped, stamps: resolved, open: false}\n"
+                            "transitions:\n"
+                            "  - {from: open, to: fixing}\n"
+                            "  - {from: fixing, to: shipped, approval: true}\n";
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("gated.yaml"));
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(yaml);
+    }
+    CoreFixture fx(path);
+    const QString n = fx.open(QStringLiteral("Typo on the home page"), QStringLiteral("low"));
+    QCOMPARE(fx.get(n).priority, Priority::P4);
+    QVERIFY(fx.transition(n, QStringLiteral("fixing")));
+    auto r = fx.transition(n, QStringLiteral("shipped"));
+    QVERIFY(!r);
+    QCOMPARE(r.errorMessage(),
+             QStringLiteral("INC0000001: moving to 'shipped' needs a recorded human approval "
+                            "(the workflow gates this transition); approve it first"));
+    QVERIFY(!fx.approve(n, QStringLiteral("shipped"), engine::SystemActor));
+    QVERIFY(fx.approve(n, QStringLiteral("shipped"), QStringLiteral("erin")));
+    r = fx.transition(n, QStringLiteral("shipped"));
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    const auto inc = fx.get(n);
+    QVERIFY(!inc.open);
+    QCOMPARE(inc.resolvedAt, baseTime());
+}
+
+void TestLifecycleEngine::assign_personGroupAndOnCall()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("Replica lag"), QStringLiteral("medium"));
+
+    auto r = fx.run(Command::Kind::Assign, n,
+                    {{QStringLiteral("assignee"), QStringLiteral(" bob.okafor ")}});
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QCOMPARE(r->events.size(), 1);
+    QCOMPARE(r->events[0].kind, domain::kinds::Assigned);
+    QCOMPARE(r->events[0].payload,
+             (QJsonObject{{QStringLiteral("assignee"), QStringLiteral("bob.okafor")}}));
+    auto inc = fx.get(n);
+    QCOMPARE(inc.assignee, QStringLiteral("bob.okafor"));
+    QCOMPARE(inc.assignmentGroup, QStringLiteral("Platform Engineering")); // kept
+
+    // A group alone: whoever is on call there (Data Platform, weekly: shift 8 of 3 members).
+    r = fx.run(Command::Kind::Assign, n,
+               {{QStringLiteral("group"), QStringLiteral("data platform")}});
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QCOMPARE(r->events[0].payload[u"group"].toString(), QStringLiteral("Data Platform"));
+    QCOMPARE(r->events[0].payload[u"via"].toString(), QStringLiteral("on-call"));
+    inc = fx.get(n);
+    QCOMPARE(inc.assignmentGroup, QStringLiteral("Data Platform"));
+    QCOMPARE(inc.assignee, QStringLiteral("grace.kim"));
+
+    const Snapshot before = Snapshot::take(fx.store);
+    r = fx.run(Command::Kind::Assign, n, {});
+    QVERIFY(!r);
+    QCOMPARE(r.errorMessage(), QStringLiteral("assign needs an assignee or a group"));
+    r = fx.run(Command::Kind::Assign, n, {{QStringLiteral("group"), QStringLiteral("Nobody")}});
+    QVERIFY(!r);
+    QCOMPARE(r.errorMessage(),
+             QStringLiteral("unknown assignment group 'Nobody' (groups: Platform Engineering, "
+                            "Data Platform, Payments, AI Platform, Service Desk)"));
+    r = fx.run(Command::Kind::Assign, QStringLiteral("INC0000099"),
+               {{QStringLiteral("assignee"), QStringLiteral("x")}});
+    QVERIFY(!r);
+    QCOMPARE(r.errorMessage(), QStringLiteral("no incident 'INC0000099'"));
+    QCOMPARE(r.error().code, QStringLiteral("not_found"));
+    QVERIFY(Snapshot::take(fx.store) == before);
+}
+
+void TestLifecycleEngine::note_textRules()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("Batch job stuck"), QStringLiteral("low"));
+    fx.clock.advance(kMinute);
+    auto r = fx.run(Command::Kind::Note, n,
+                    {{QStringLiteral("text"), QStringLiteral("  Restarted the worker  ")}});
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QCOMPARE(r->events.size(), 1);
+    QCOMPARE(r->events[0].kind, domain::kinds::NoteAdded);
+    QCOMPARE(r->events[0].payload[u"text"].toString(), QStringLiteral("Restarted the worker"));
+    QCOMPARE(r->events[0].ts, baseTime() + kMinute);
+    QCOMPARE(fx.get(n).updatedAt, baseTime() + kMinute);
+    // Notes are searchable.
+    store::ListQuery q;
+    q.search = QStringLiteral("worker");
+    QCOMPARE(fx.store.count(q), 1);
+
+    // The same text twice is two notes: a note is no idempotent field.
+    QVERIFY(fx.run(Command::Kind::Note, n,
+                   {{QStringLiteral("text"), QStringLiteral("Restarted the worker")}}));
+    QCOMPARE(fx.kindsOf(n).count(domain::kinds::NoteAdded), 2);
+
+    const Snapshot before = Snapshot::take(fx.store);
+    r = fx.run(Command::Kind::Note, n, {{QStringLiteral("text"), QStringLiteral(" \n ")}});
+    QVERIFY(!r);
+    QCOMPARE(r.errorMessage(), QStringLiteral("a note needs text"));
+    r = fx.run(Command::Kind::Note, n,
+               {{QStringLiteral("text"), QString(engine::rules::MaxTextLength + 1, u'x')}});
+    QVERIFY(!r);
+    QCOMPARE(r.errorMessage(), QStringLiteral("a note is limited to 65536 characters"));
+    QVERIFY(Snapshot::take(fx.store) == before);
+    QVERIFY(fx.run(Command::Kind::Note, n,
+                   {{QStringLiteral("text"), QString(engine::rules::MaxTextLength, u'x')}}));
+}
+
+void TestLifecycleEngine::sameCommandTwice_secondIsNoOp_data()
+{
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QJsonObject>("args");
+    QTest::newRow("same field value")
+        << int(Command::Kind::SetField)
+        << QJsonObject{{QStringLiteral("field"), QStringLiteral("category")},
+                       {QStringLiteral("value"), QStringLiteral("network")}};
+    QTest::newRow("same priority")
+        << int(Command::Kind::SetField)
+        << QJsonObject{{QStringLiteral("field"), QStringLiteral("priority")},
+                       {QStringLiteral("value"), QStringLiteral("P1")}};
+    QTest::newRow("same services")
+        << int(Command::Kind::SetField)
+        << QJsonObject{{QStringLiteral("field"), QStringLiteral("services")},
+                       {QStringLiteral("value"), QStringLiteral("api, db")}};
+    QTest::newRow("same assignee")
+        << int(Command::Kind::Assign)
+        << QJsonObject{{QStringLiteral("assignee"), QStringLiteral("zoe")}};
+    QTest::newRow("same alert") << int(Command::Kind::LinkAlert)
+                                << QJsonObject{
+                                       {QStringLiteral("alert"), QStringLiteral("am:abc123")},
+                                       {QStringLiteral("source"), QStringLiteral("alertmanager")}};
+    QTest::newRow("same commander")
+        << int(Command::Kind::SetCommander)
+        << QJsonObject{{QStringLiteral("commander"), QStringLiteral("carol")}};
+    QTest::newRow("same responder")
+        << int(Command::Kind::AddResponder)
+        << QJsonObject{{QStringLiteral("responder"), QStringLiteral("dave")}};
+}
+
+void TestLifecycleEngine::sameCommandTwice_secondIsNoOp()
+{
+    QFETCH(int, kind);
+    QFETCH(QJsonObject, args);
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("Repeat"), QStringLiteral("high"));
+    auto first = fx.run(Command::Kind(kind), n, args);
+    QVERIFY2(first, qPrintable(first.errorMessage()));
+    QVERIFY(!first->noop);
+    QVERIFY(!first->events.isEmpty());
+    const Snapshot before = Snapshot::take(fx.store);
+    QSignalSpy appended(fx.engine.get(), &engine::LifecycleEngine::eventsAppended);
+    fx.clock.advance(kMinute);
+    auto again = fx.run(Command::Kind(kind), n, args);
+    QVERIFY2(again, qPrintable(again.errorMessage()));
+    QVERIFY(again->noop);
+    QVERIFY(again->events.isEmpty());
+    QCOMPARE(again->number, n);
+    QVERIFY(Snapshot::take(fx.store) == before); // updatedAt did not move either
+    QCOMPARE(appended.count(), 0);
+}
+
+void TestLifecycleEngine::open_sameUidTwice_oneIncident()
+{
+    CoreFixture fx;
+    const QString uid = QStringLiteral("7d9a1c52-3f0e-4b6a-9d8e-2c1b0a9f8e7d");
+    QJsonObject args{{QStringLiteral("title"), QStringLiteral("From the back end")},
+                     {QStringLiteral("severity"), QStringLiteral("medium")},
+                     {QStringLiteral("uid"), uid}};
+    auto r = fx.engine->execute(Command::open(args));
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QCOMPARE(r->incidentUid, uid);
+    const Snapshot before = Snapshot::take(fx.store);
+
+    // Again, in another spelling of the same UUID: refused as a conflict, nothing written.
+    args[QStringLiteral("uid")] = QStringLiteral("{7D9A1C52-3F0E-4B6A-9D8E-2C1B0A9F8E7D}");
+    auto again = fx.engine->execute(Command::open(args));
+    QVERIFY(!again);
+    QCOMPARE(again.errorMessage(), QStringLiteral("incident %1 already exists").arg(uid));
+    QCOMPARE(again.error().code, QStringLiteral("conflict"));
+    QVERIFY(Snapshot::take(fx.store) == before);
+
+    // Twice within one batch: the second slot is refused, the first commits.
+    args[QStringLiteral("uid")] = QStringLiteral("0b5e7f7c-1111-4222-8333-944455566677");
+    auto batch = fx.engine->executeBatch({Command::open(args), Command::open(args)});
+    QVERIFY2(batch, qPrintable(batch.errorMessage()));
+    QVERIFY((*batch)[0]);
+    QVERIFY(!(*batch)[1]);
+    QCOMPARE((*batch)[1].error().code, QStringLiteral("conflict"));
+    QCOMPARE(fx.store.incidentCount(), 2);
+}
+
+void TestLifecycleEngine::mergeRemote_sameEventsTwice_appliedOnce()
+{
+    CoreFixture source;
+    const QString n = source.open(QStringLiteral("Shared incident"), QStringLiteral("high"));
+    QVERIFY(source.run(Command::Kind::Note, n,
+                       {{QStringLiteral("text"), QStringLiteral("first look")}}));
+    QVERIFY(source.run(Command::Kind::Acknowledge, n, {}));
+    const QList<domain::Event> events = source.store.timeline(source.get(n).uid);
+    QCOMPARE(events.size(), 5);
+
+    CoreFixture replica;
+    auto m = replica.engine->mergeRemote(events);
+    QVERIFY2(m, qPrintable(m.errorMessage()));
+    QCOMPARE(m->applied, 5);
+    QCOMPARE(m->duplicates, 0);
+    const auto merged = replica.get(n);
+    QCOMPARE(merged.state, QStringLiteral("acknowledged"));
+    const Snapshot before = Snapshot::take(replica.store);
+
+    QSignalSpy appended(replica.engine.get(), &engine::LifecycleEngine::eventsAppended);
+    m = replica.engine->mergeRemote(events);
+    QVERIFY2(m, qPrintable(m.errorMessage()));
+    QCOMPARE(m->applied, 0);
+    QCOMPARE(m->duplicates, 5);
+    QVERIFY(Snapshot::take(replica.store) == before);
+    QCOMPARE(appended.count(), 0);
+    QVERIFY(replica.store.verify().ok);
+}
+
+void TestLifecycleEngine::batch_rejectedSlotChangesNothing_othersCommitTogether()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("Batch target"), QStringLiteral("medium"));
+    const Snapshot before = Snapshot::take(fx.store);
+    const qint64 seqBefore = fx.store.maxSeq();
+
+    // executeBatch's contract: a rejected command changes nothing and reports its error in
+    // its slot; the others commit together in one transaction.
+    QList<Command> cmds{
+        Command::note(n, QStringLiteral("one"), QStringLiteral("tester")),
+        Command::transition(n, QStringLiteral("postmortem"), QStringLiteral("tester")),
+        Command::make(Command::Kind::SetField, n,
+                      {{QStringLiteral("field"), QStringLiteral("severity")},
+                       {QStringLiteral("value"), QStringLiteral("apocalyptic")}},
+                      QStringLiteral("tester")),
+        Command::note(n, QStringLiteral("two"), QStringLiteral("tester"))};
+    auto r = fx.engine->executeBatch(cmds);
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QCOMPARE(r->size(), 4);
+    QVERIFY((*r)[0]);
+    QVERIFY(!(*r)[1]);
+    QVERIFY((*r)[1].errorMessage().startsWith(
+        QStringLiteral("cannot move INC0000001 from 'triggered' to 'postmortem'")));
+    QVERIFY(!(*r)[2]);
+    QCOMPARE((*r)[2].errorMessage(),
+             QStringLiteral("unknown severity 'apocalyptic' (critical, high, medium, low)"));
+    QVERIFY((*r)[3]);
+    QCOMPARE(eventRows(fx.store), before.events + 2);
+    const auto tl = fx.store.timeline(fx.get(n).uid);
+    QCOMPARE(tl[tl.size() - 2].payload[u"text"].toString(), QStringLiteral("one"));
+    QCOMPARE(tl.last().payload[u"text"].toString(), QStringLiteral("two"));
+    QCOMPARE(tl.last().seq, seqBefore + 2);
+    QCOMPARE(fx.get(n).severity, Severity::Medium);
+    QCOMPARE(fx.get(n).state, QStringLiteral("triggered"));
+
+    // Every command refused: nothing at all is written.
+    const Snapshot mid = Snapshot::take(fx.store);
+    r = fx.engine->executeBatch({Command::transition(n, QStringLiteral("nowhere")),
+                                 Command::note(n, QString()),
+                                 Command::note(QStringLiteral("INC0000404"), QStringLiteral("x"))});
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    for (const auto &slot : *r)
+        QVERIFY(!slot);
+    QVERIFY(Snapshot::take(fx.store) == mid);
+}
+
+void TestLifecycleEngine::batch_laterCommandsSeeEarlierOnes()
+{
+    CoreFixture fx;
+    const QString uid = QStringLiteral("5a0c5d6e-7f80-4912-a3b4-c5d6e7f80912");
+    QList<Command> cmds{
+        Command::open({{QStringLiteral("title"), QStringLiteral("Opened and worked in one go")},
+                       {QStringLiteral("severity"), QStringLiteral("critical")},
+                       {QStringLiteral("uid"), uid}},
+                      QStringLiteral("tester")),
+        Command::make(Command::Kind::Acknowledge, uid, {}, QStringLiteral("tester")),
+        // Refused: P1 and no approval yet.
+        Command::transition(uid, QStringLiteral("mitigating"), QStringLiteral("tester")),
+        Command::approve(uid, QStringLiteral("carol"), QStringLiteral("mitigating")),
+        // Named by number in the same batch, after the approval.
+        Command::transition(QStringLiteral("inc0000001"), QStringLiteral("mitigating"),
+                            QStringLiteral("tester"))};
+    auto r = fx.engine->executeBatch(cmds);
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QVERIFY((*r)[0]);
+    QVERIFY((*r)[1]);
+    QVERIFY(!(*r)[2]);
+    QVERIFY2((*r)[2].errorMessage().contains(QStringLiteral("P1 approval gate")),
+             qPrintable((*r)[2].errorMessage()));
+    QVERIFY((*r)[3]);
+    QVERIFY2((*r)[4], qPrintable((*r)[4].errorMessage()));
+    const auto inc = fx.get(uid);
+    QCOMPARE(inc.state, QStringLiteral("mitigating"));
+    QCOMPARE(inc.acknowledgedAt, baseTime());
+    QCOMPARE(inc.mitigatedAt, baseTime());
+    QVERIFY(fx.store.verify().ok);
+}
+
+void TestLifecycleEngine::batch_failingCommit_writesNothing()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("Hooked"), QStringLiteral("medium"));
+    const Snapshot before = Snapshot::take(fx.store);
+    bool fail = true;
+    int seen = 0;
+    fx.engine->addCommitHook([&](store::Store &, const QList<domain::Event> &events) -> Status {
+        seen = int(events.size());
+        return fail ? Status::fail(QStringLiteral("outbox is full")) : Status();
+    });
+    QSignalSpy appended(fx.engine.get(), &engine::LifecycleEngine::eventsAppended);
+    auto r = fx.engine->executeBatch(
+        {Command::note(n, QStringLiteral("a")),
+         Command::open({{QStringLiteral("title"), QStringLiteral("new")},
+                        {QStringLiteral("severity"), QStringLiteral("low")}}),
+         Command::note(n, QStringLiteral("b"))});
+    QVERIFY(!r);
+    QCOMPARE(r.errorMessage(), QStringLiteral("outbox is full"));
+    QCOMPARE(r.error().code, QStringLiteral("db"));
+    QCOMPARE(seen, 5); // note, opened, assigned, notification, note: the hook saw them all...
+    QVERIFY(Snapshot::take(fx.store) == before); // ...and none of them stayed
+    QCOMPARE(appended.count(), 0);
+    QVERIFY(!fx.store.db().inTransaction());
+
+    // The number the rolled-back open took is free again, and the engine keeps working.
+    fail = false;
+    QCOMPARE(fx.open(QStringLiteral("after"), QStringLiteral("low")), QStringLiteral("INC0000002"));
+    QVERIFY(fx.store.verify().ok);
+}
+
+void TestLifecycleEngine::hashChain_continuesAcrossCommandsBatchesAndReopen()
+{
+    CoreFixture fx;
+    const QString a = fx.open(QStringLiteral("Chain A"), QStringLiteral("high"));
+    const QString b = fx.open(QStringLiteral("Chain B"), QStringLiteral("low"));
+    QVERIFY(fx.run(Command::Kind::Note, a, {{QStringLiteral("text"), QStringLiteral("a1")}}));
+    auto batch = fx.engine->executeBatch(
+        {Command::note(b, QStringLiteral("b1")), Command::note(a, QStringLiteral("a2")),
+         Command::note(b, QStringLiteral("b2")), Command::make(Command::Kind::Acknowledge, a, {})});
+    QVERIFY(batch);
+    for (const auto &slot : *batch)
+        QVERIFY(slot);
+
+    // The chain survives closing and reopening the database and an engine built anew.
+    const QString path = fx.dbPath;
+    fx.engine.reset();
+    fx.store.close();
+    QVERIFY(fx.store.open(path));
+    fx.engine = std::make_unique<engine::LifecycleEngine>(
+        fx.store, *workflow::Workflow::load(QStringLiteral("sre")),
+        *workflow::OnCallSchedule::load({}), fx.clock);
+    QVERIFY(fx.transition(a, QStringLiteral("resolved"), resolution()));
+
+    for (const QString &n : {a, b}) {
+        const auto inc = fx.get(n);
+        const auto tl = fx.store.timeline(inc.uid);
+        QVERIFY(tl.size() >= 3);
+        QString prev;
+        for (const auto &e : tl) {
+            QCOMPARE(e.incidentUid, inc.uid);
+            QCOMPARE(e.prevHash, prev);
+            QCOMPARE(e.hash, e.computeHash());
+            QCOMPARE(e.hash.size(), 64);
+            prev = e.hash;
+        }
+        QCOMPARE(inc.headHash, prev);
+        QCOMPARE(inc.eventCount, tl.size());
+    }
+    const auto report = fx.store.verify();
+    QVERIFY2(report.ok, qPrintable(report.faults.join(u'\n')));
+    QCOMPARE(report.incidents, 2);
+    QCOMPARE(report.events, eventRows(fx.store));
+}
+
+void TestLifecycleEngine::hlc_strictlyIncreasesWithinAndAcrossCommits()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("Clock"), QStringLiteral("high"));
+    // The same millisecond for everything, then a clock that goes back.
+    QVERIFY(fx.engine->executeBatch(
+        {Command::note(n, QStringLiteral("x")), Command::note(n, QStringLiteral("y"))}));
+    fx.clock.set(baseTime() - kHour);
+    QVERIFY(fx.run(Command::Kind::Note, n, {{QStringLiteral("text"), QStringLiteral("z")}}));
+    const auto tl = fx.store.timeline(fx.get(n).uid);
+    QCOMPARE(tl.size(), 6);
+    for (int i = 1; i < tl.size(); ++i) {
+        QVERIFY2(tl[i].hlc > tl[i - 1].hlc, qPrintable(QString::number(i)));
+        QVERIFY(tl[i].seq > tl[i - 1].seq);
+    }
+    QCOMPARE(engine::HybridLogicalClock::physical(tl.first().hlc), baseTime());
+    // The wall time is kept as given, even when it went back.
+    QCOMPARE(tl.last().ts, baseTime() - kHour);
+}
+
+void TestLifecycleEngine::events_carryTheActor()
+{
+    CoreFixture fx;
+    auto o =
+        fx.engine->execute(Command::open({{QStringLiteral("title"), QStringLiteral("Who did it")},
+                                          {QStringLiteral("severity"), QStringLiteral("high")}},
+                                         QStringLiteral("  ana  ")));
+    QVERIFY(o);
+    const QString n = o->number;
+    // The on-call assignment and the notification on open are done for the person who opened it.
+    for (const auto &e : o->events)
+        QCOMPARE(e.actor, QStringLiteral("ana"));
+    QCOMPARE(fx.get(n).reporter, QStringLiteral("ana"));
+
+    QVERIFY(fx.run(Command::Kind::Note, n, {{QStringLiteral("text"), QStringLiteral("hi")}},
+                   QStringLiteral("bob")));
+    QVERIFY(fx.run(Command::Kind::Acknowledge, n, {}, QStringLiteral("carol")));
+    QVERIFY(fx.run(Command::Kind::Note, n, {{QStringLiteral("text"), QStringLiteral("anon")}},
+                   QString()));
+    fx.clock.advance(2 * kDay);
+    QCOMPARE(fx.engine->checkSla(fx.clock.nowMs()).value(), 1); // resolution: acknowledged in time
+
+    QStringList actors;
+    for (const auto &e : fx.store.timeline(fx.get(n).uid))
+        actors << e.actor;
+    QCOMPARE(actors,
+             (QStringList{QStringLiteral("ana"), QStringLiteral("ana"), QStringLiteral("ana"),
+                          QStringLiteral("bob"), QStringLiteral("carol"), QStringLiteral("user"),
+                          engine::SystemActor}));
+    // The log's actor is part of the hash: verify() would see a change.
+    QVERIFY(fx.store.verify().ok);
+}
+
+void TestLifecycleEngine::eventsAppended_onceAfterCommit_neverOnRefusal()
+{
+    CoreFixture fx;
+    QSignalSpy appended(fx.engine.get(), &engine::LifecycleEngine::eventsAppended);
+    qint64 rowsSeen = -1;
+    connect(fx.engine.get(), &engine::LifecycleEngine::eventsAppended, this, [&] {
+        // Emitted after COMMIT: another connection would see the rows, and no transaction is open.
+        QVERIFY(!fx.store.db().inTransaction());
+        rowsSeen = eventRows(fx.store);
+    });
+    auto o =
+        fx.engine->execute(Command::open({{QStringLiteral("title"), QStringLiteral("Signal")},
+                                          {QStringLiteral("severity"), QStringLiteral("low")}}));
+    QVERIFY(o);
+    QCOMPARE(appended.count(), 1);
+    QCOMPARE(rowsSeen, 3);
+    QStringList ids;
+    for (const auto &e : o->events)
+        ids << e.id;
+    QCOMPARE(appended[0][0].toStringList(), ids);
+    QCOMPARE(appended[0][1].toStringList(), QStringList{o->incidentUid});
+
+    const QString m = fx.open(QStringLiteral("Other"), QStringLiteral("low"));
+    appended.clear();
+    auto r = fx.engine->executeBatch({Command::note(o->number, QStringLiteral("x")),
+                                      Command::note(m, QStringLiteral("y")),
+                                      Command::note(o->number, QStringLiteral("z"))});
+    QVERIFY(r);
+    QCOMPARE(appended.count(), 1);
+    QCOMPARE(appended[0][0].toStringList().size(), 3);
+    QCOMPARE(appended[0][1].toStringList(), (QStringList{o->incidentUid, fx.get(m).uid}));
+
+    appended.clear();
+    QVERIFY(!fx.transition(m, QStringLiteral("postmortem")));
+    QVERIFY(fx.engine->executeBatch({Command::note(m, QString())}));
+    QCOMPARE(appended.count(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestLifecycleEngine)
+#include "tst_lifecycleengine.moc"
