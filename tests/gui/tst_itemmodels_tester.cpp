@@ -8,7 +8,7 @@
 //   models/postmortem: ActionItemModel (and the QSortFilterProxyModel of ActionItemsView)
 //   models/problems:   ProblemListModel (and the QSortFilterProxyModel of ProblemsView)
 //   ui:                IncidentListDecorator (QIdentityProxyModel over the incident list)
-#include "app/appcontext.h"
+#include "host/appcontext.h"
 #include "demo/demogenerator.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidentdetails.h"
@@ -19,7 +19,7 @@
 #include "postmortem/postmortemstore.h"
 #include "problems/problemlistmodel.h"
 #include "problems/problemstore.h"
-#include "severitystyle.h"
+#include "ui/severitystyle.h"
 #include "store/store.h"
 
 #include <QAbstractItemModelTester>
@@ -105,7 +105,7 @@ class TestItemModelsTester : public QObject {
 private:
     QTemporaryDir m_dir;
     QString m_db;
-    std::unique_ptr<app::AppContext> m_ctx;
+    std::unique_ptr<host::AppContext> m_ctx;
     QStringList m_withEvidence;      // incident numbers with evidence
     QStringList m_withStatusUpdates; // incident numbers with status updates
 
@@ -139,7 +139,7 @@ void TestItemModelsTester::initTestCase()
     QStandardPaths::setTestModeEnabled(true);
     QVERIFY(m_dir.isValid());
     m_db = m_dir.filePath(QStringLiteral("models.db"));
-    auto ctx = app::AppContext::open(m_db);
+    auto ctx = host::AppContext::open(m_db);
     QVERIFY2(ctx, qPrintable(ctx.errorMessage()));
     m_ctx = std::move(*ctx);
     demo::DemoOptions o;
