@@ -13,6 +13,7 @@
 #include "benchutil.h"
 #include "incidentset.h"
 
+#include "app/workflowactions.h"
 #include "engine/clock.h"
 #include "engine/lifecycleengine.h"
 #include "itemmodels/incidentdetails.h"
@@ -73,6 +74,7 @@ int main(int argc, char **argv)
     const qint64 start = std::max(o.now, st.meta(QStringLiteral("bench.reminders.now"), QStringLiteral("0")).toLongLong()) + 60000;
     engine::ManualClock clock(start);
     engine::LifecycleEngine eng(st, *wf, *oc, clock);
+    app::registerWorkflowActions(eng);
 
     auto rawCount = [&] {
         QList<double> t;

@@ -142,6 +142,7 @@ private Q_SLOTS:
         auto wf = workflow::Workflow::load(QStringLiteral("sre"));
         auto oc = workflow::OnCallSchedule::load({});
         engine::LifecycleEngine eng(other, *wf, *oc, env.clock);
+        app::registerWorkflowActions(eng);
         QVERIFY(eng.execute(Command::transition(
                                 uid, QStringLiteral("resolved"), QStringLiteral("erin"),
                                 {{QStringLiteral("resolution_note"), QStringLiteral("Drained")},
