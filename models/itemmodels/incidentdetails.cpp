@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "itemmodels/incidentdetails.h"
 
+#include "domain/actionitem.h"
 #include "domain/synckinds.h"
 #include "itemmodels/incidentcolumns.h"
-#include "postmortem/draft.h"
-#include "remediation/remediator.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 
@@ -29,7 +28,7 @@ std::optional<IncidentDetails> loadIncidentDetails(store::Store &store, const QS
     d.timeline = store.timeline(inc->uid);
     // One fold of action items for the whole app (the postmortem view reads the same one),
     // so an item closed there shows as done here too.
-    for (const auto &a : postmortem::actionItemsFrom(d.timeline))
+    for (const auto &a : actionItemsFrom(d.timeline))
         d.actionItems << ActionItemRow{a.id, a.title, a.owner, a.due, a.isDone()};
 
     QHash<QString, QPair<int, int>> alertsBySvc; // service -> (worst severity, firing)
@@ -281,6 +280,59 @@ QString timelineKindLabel(const QString &kind)
     return words;
 }
 
+// The remediation module's timeline events (remediation.*). Its translation context is kept,
+// so the existing translations apply.
+static QString describeRemediationEvent(const Event &e)
+{
+    const auto tr = [](const char *text) {
+        return QCoreApplication::translate("sitrep::remediation", text);
+    };
+    const QJsonObject &p = e.payload;
+    const QJsonObject action = p.value(QStringLiteral("action")).toObject();
+    const QString what =
+        QStringLiteral("%1 on %2")
+            .arg(action.value(QStringLiteral("type"))
+                     .toString(p.value(QStringLiteral("action_type")).toString()),
+                 action.value(QStringLiteral("target"))
+                     .toString(p.value(QStringLiteral("target")).toString()));
+    const int attempt = p.value(QStringLiteral("attempt")).toInt(1);
+    const QString &kind = e.kind;
+    if (kind == u"remediation.queued")
+        return tr("Remediation queued: %1 to %2 (rule %3, approved by %4)")
+            .arg(what, p.value(QStringLiteral("destination")).toString(),
+                 p.value(QStringLiteral("rule")).toString(),
+                 p.value(QStringLiteral("approved_by")).toString());
+    if (kind == u"remediation.skipped")
+        return tr("Remediation skipped by %1: %2")
+            .arg(p.value(QStringLiteral("control")).toString(),
+                 p.value(QStringLiteral("reason")).toString());
+    if (kind == u"remediation.awaiting_approval")
+        return tr("Remediation waiting for approval: %1")
+            .arg(p.value(QStringLiteral("reason")).toString());
+    if (kind == u"remediation.sent")
+        return tr("Remediation sent to %1 (attempt %2)")
+            .arg(p.value(QStringLiteral("destination")).toString())
+            .arg(attempt);
+    if (kind == u"remediation.succeeded")
+        return tr("Remediation succeeded: %1: %2")
+            .arg(what, p.value(QStringLiteral("output")).toString().left(300));
+    if (kind == u"remediation.failed")
+        return tr("Remediation failed: %1: %2")
+            .arg(what, p.value(QStringLiteral("reason")).toString().left(300));
+    if (kind == u"remediation.dead_lettered")
+        return tr("Remediation failed: %1, dead-lettered after %2 receives")
+            .arg(what)
+            .arg(p.value(QStringLiteral("receive_count")).toInt());
+    if (kind == u"remediation.retried")
+        return tr("Failed remediation retried (attempt %1)").arg(attempt);
+    if (kind == u"remediation.dismissed") {
+        const QString why = p.value(QStringLiteral("reason")).toString();
+        return why.isEmpty() ? tr("Failed remediation dismissed")
+                             : tr("Failed remediation dismissed: %1").arg(why);
+    }
+    return {};
+}
+
 QString describeTimelineEvent(const Event &e)
 {
     const QJsonObject &p = e.payload;
@@ -424,7 +476,7 @@ QString describeTimelineEvent(const Event &e)
                    ? tr("Remediation requested on entering %1; needs an approval")
                          .arg(state("state"))
                    : tr("Remediation requested on entering %1").arg(state("state"));
-    if (const QString r = remediation::describeRemediationEvent(e); !r.isEmpty())
+    if (const QString r = describeRemediationEvent(e); !r.isEmpty())
         return r;
     if (e.kind == QLatin1String("runbook.step_checked")) {
         const QString rb = p[u"runbook_name"].toString(p[u"runbook"].toString());
