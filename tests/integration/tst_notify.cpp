@@ -7,6 +7,7 @@
 #include "fauxqsfixture.h"
 #include "httpreceiver.h"
 #include "notify/notifier.h"
+#include "sync/aws/awsservices.h"
 #include "sync/aws/snsclient.h"
 #include "sync/aws/sqsclient.h"
 
@@ -209,7 +210,7 @@ NotifyConfig TestNotify::config()
 
 std::unique_ptr<Notifier> TestNotify::notifier()
 {
-    return std::make_unique<Notifier>(m_ctx->engine(), config(), m_nam, m_sns.get(), [](const QString &name) {
+    return std::make_unique<Notifier>(m_ctx->engine(), config(), m_nam, sync::aws::snsTopicPublisher(m_sns.get()), [](const QString &name) {
         return name == u"slack_bot_token" ? QStringLiteral("xoxb-test") : QString();
     });
 }

@@ -23,6 +23,10 @@ class SqsAlertConsumer;
 class SqsClient;
 class SnsClient;
 
+/// The notifier's SNS channels over `sns` (which must outlive the notifier); empty when
+/// `sns` is null.
+notify::TopicPublisher snsTopicPublisher(SnsClient *sns);
+
 /// The AWS side of a running Sitrep (the window, or anything with an event loop): the SQS
 /// alert consumer when an alert queue is set, the notifier when notification channels are.
 /// Everything is asynchronous on the owner's thread (network replies drive it; only short
