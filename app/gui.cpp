@@ -3,14 +3,14 @@
 
 #include "app/appcontext.h"
 #include "cli_ingest.h"
-#include "cli_wall.h"
 #include "cli_remediation.h"
-#include "dashboards/dashboardintegration.h"
+#include "cli_wall.h"
+#include "dashboardintegration.h"
 #include "demo/demogenerator.h"
 #include "mainwindow.h"
 #include "settings/syncui.h"
-#include "triage/triageservice.h"
 #include "theme.h"
+#include "triage/triageservice.h"
 #include "viewfactory.h"
 
 #include <QApplication>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "commandpalette.h"
 
-#include "severitystyle.h"
+#include "style/severitystyle.h"
 
 #include <QAction>
 #include <QCoreApplication>

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "createincidentdialog.h"
 
-#include "bannerstyle.h"
 #include "domain/incident.h"
 #include "engine/fieldrules.h"
 #include "engine/lifecycleengine.h"
 #include "keyboardguard.h"
-#include "severitystyle.h"
+#include "style/bannerstyle.h"
+#include "style/severitystyle.h"
 #include "workflow/prioritymatrix.h"
 
 #include <QComboBox>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "incidentlistview.h"
 
-#include "bannerstyle.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidenttablemodel.h"
-#include "severitystyle.h"
+#include "style/bannerstyle.h"
+#include "style/severitystyle.h"
 #include "workflow/workflow.h"
 
 #include <QAbstractButton>

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "incidentworkspace.h"
 
-#include "bannerstyle.h"
 #include "engine/fieldrules.h"
 #include "engine/lifecycleengine.h"
 #include "itemmodels/incidentcolumns.h"
@@ -11,7 +10,8 @@
 #include "postmortem/runbookchecklist.h"
 #include "problems/problemsection.h"
 #include "reminders/reminderservice.h"
-#include "severitystyle.h"
+#include "style/bannerstyle.h"
+#include "style/severitystyle.h"
 #include "sync/conflictpanel.h"
 #include "sync/refusalbanner.h"
 #include "theme.h"

@@ -19,7 +19,7 @@
 #include "remediation/remediationview.h"
 #include "reminders/reminderservice.h"
 #include "runbooks/escalationtimer.h"
-#include "severitystyle.h"
+#include "style/severitystyle.h"
 #include "sync/identity.h"
 
 #include <QAction>

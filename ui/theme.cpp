@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "theme.h"
 
-#include "bannerstyle.h"
+#include "style/bannerstyle.h"
 
 #include <QApplication>
 #include <QLineEdit>

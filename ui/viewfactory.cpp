@@ -4,11 +4,12 @@
 #include "dashboards/dashboardscreenshots.h"
 #include "mainwindow.h"
 #include "postmortem/postmortemscreenshots.h"
-#include "triage/triagescreenshots.h"
 #include "problems/problemsscreenshots.h"
 #include "remediation/remediationscreenshots.h"
 #include "settings/settingsscreenshots.h"
-#include "sync/syncscreenshots.h"
+#include "syncscreenshots.h"
+#include "triage/triagescreenshots.h"
+#include "wall/wallscreenshots.h"
 #include "warroomscreenshots.h"
 
 #include <QApplication>
@@ -20,8 +21,8 @@ namespace sitrep::ui {
 QStringList screenshotViews()
 {
     return warRoomScreenshotViews() + postmortemScreenshotViews() + problemsScreenshotViews() +
-           dashboardScreenshotViews() + settingsScreenshotViews() + triageScreenshotViews() +
-           syncScreenshotViews() + remediationScreenshotViews();
+           dashboardScreenshotViews() + wallScreenshotViews() + settingsScreenshotViews() +
+           triageScreenshotViews() + syncScreenshotViews() + remediationScreenshotViews();
 }
 
 QWidget *createScreenshotView(const QString &view, app::AppContext &context, const QSize &size)
@@ -33,6 +34,8 @@ QWidget *createScreenshotView(const QString &view, app::AppContext &context, con
         w = createPostmortemScreenshot(view, context, size);
     else if (dashboardScreenshotViews().contains(view))
         w = createDashboardScreenshot(view, context, size);
+    else if (wallScreenshotViews().contains(view))
+        w = createWallScreenshot(view, context, size);
     else if (problemsScreenshotViews().contains(view))
         w = createProblemsScreenshot(view, context, size);
     else if (triageScreenshotViews().contains(view))

@@ -2,14 +2,14 @@
 // The dashboard: tiles and charts show MetricsQueries' numbers, range and filters reach the
 // worker, clicks drill down, exports write CSV and PNG, offscreen rendering.
 #include "app/appcontext.h"
-#include "dashboards/dashboardintegration.h"
+#include "dashboardintegration.h"
 #include "dashboards/dashboardview.h"
+#include "demo/demogenerator.h"
 #include "itemmodels/incidentquery.h"
 #include "itemmodels/incidenttablemodel.h"
 #include "mainwindow.h"
-#include "wall/wallwindow.h"
-#include "demo/demogenerator.h"
 #include "metrics/metricsservice.h"
+#include "wall/wallwindow.h"
 
 #include <QtCharts/QBarSet>
 #include <QtCharts/QChartView>

@@ -5,7 +5,6 @@
 // sentences, nothing clipped, and the palette says which incident it is. Offscreen.
 #include "unit/pm_fixture.h"
 
-#include "bannerstyle.h"
 #include "commandpalette.h"
 #include "incidentworkspace.h"
 #include "itemmodels/incidentcolumns.h"
@@ -14,7 +13,8 @@
 #include "postmortem/automation.h"
 #include "postmortem/postmortemeditor.h"
 #include "postmortem/runbookchecklist.h"
-#include "severitystyle.h"
+#include "style/bannerstyle.h"
+#include "style/severitystyle.h"
 #include "theme.h"
 
 #include <QAbstractItemModelTester>

@@ -5,14 +5,14 @@
 // colours derived from the palette keep WCAG AA contrast.
 
 #include "app/appcontext.h"
-#include "bannerstyle.h"
 #include "createincidentdialog.h"
 #include "demo/demogenerator.h"
 #include "incidentworkspace.h"
 #include "itemmodels/incidenttablemodel.h"
 #include "mainwindow.h"
 #include "metrics/metricsservice.h"
-#include "severitystyle.h"
+#include "style/bannerstyle.h"
+#include "style/severitystyle.h"
 #include "theme.h"
 #include "wall/wallwindow.h"
 

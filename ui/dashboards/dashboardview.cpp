@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "dashboards/dashboardview.h"
 
-#include "severitystyle.h"
+#include "style/severitystyle.h"
 
 #include <QAction>
 #include <QApplication>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "dashboards/metricscharts.h"
 
-#include "severitystyle.h"
+#include "style/severitystyle.h"
 
 #include <QtCharts/QBarCategoryAxis>
 #include <QtCharts/QBarSet>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "remediation/remediationview.h"
 
-#include "bannerstyle.h"
 #include "engine/lifecycleengine.h"
 #include "remediation/remediator.h"
+#include "style/bannerstyle.h"
 
 #include <QDateTime>
 #include <QDateTimeEdit>

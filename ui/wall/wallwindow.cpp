@@ -3,7 +3,7 @@
 
 #include "dashboards/metricscharts.h"
 #include "itemmodels/incidentcolumns.h"
-#include "severitystyle.h"
+#include "style/severitystyle.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "dashboards/dashboardintegration.h"
+#include "dashboardintegration.h"
 
 #include "app/appcontext.h"
 #include "dashboards/dashboardview.h"

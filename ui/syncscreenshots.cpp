@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "sync/syncscreenshots.h"
+#include "syncscreenshots.h"
 
 #include "app/appcontext.h"
 #include "domain/synckinds.h"

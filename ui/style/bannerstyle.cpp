@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "bannerstyle.h"
+#include "style/bannerstyle.h"
 
 #include <QApplication>
 #include <QEvent>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-#include "severitystyle.h"
+#include "style/severitystyle.h"
 
-#include "bannerstyle.h"
 #include "itemmodels/incidentcolumns.h"
+#include "style/bannerstyle.h"
 
 #include <QGuiApplication>
 #include <QHash>
