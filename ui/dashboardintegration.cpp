@@ -4,9 +4,9 @@
 #include "app/appcontext.h"
 #include "dashboards/dashboardview.h"
 #include "incidentlistview.h"
-#include "itemmodels/incidentquery.h"
 #include "itemmodels/incidenttablemodel.h"
 #include "mainwindow.h"
+#include "query/incidentquery.h"
 #include "wall/wallwindow.h"
 
 #include <QAction>
@@ -39,7 +39,7 @@ void attachDashboard(MainWindow &window, app::AppContext &context)
     QObject::connect(dashboard, &DashboardView::drillDown, &window, [&window, &context, tabs](const metrics::ListFilter &f) {
         tabs->setCurrentIndex(0);
         window.listView()->setSavedView(QStringLiteral("all"));
-        itemmodels::IncidentFilter filter = f.toIncidentFilter();
+        query::IncidentFilter filter = f.toIncidentFilter();
         if (filter.now <= 0)
             filter.now = context.clock().nowMs();
         window.listModel().setFilter(filter);

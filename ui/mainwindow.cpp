@@ -16,6 +16,7 @@
 #include "postmortem/automation.h"
 #include "problems/problemsection.h"
 #include "problems/problemsview.h"
+#include "query/incidentquery.h"
 #include "remediation/remediationview.h"
 #include "reminders/reminderservice.h"
 #include "runbooks/escalationtimer.h"
@@ -704,7 +705,7 @@ void MainWindow::showCommandPalette()
     auto finder = [this](const QString &text) {
         QList<CommandPalette::IncidentHit> hits;
         const auto &wf = m_context.engine().workflow();
-        for (const auto &r : quickFind(m_context.store(), text, 12)) {
+        for (const auto &r : query::quickFind(m_context.store(), text, 12)) {
             const auto *st = wf.state(r.state);
             hits << CommandPalette::IncidentHit{
                 r.uid, r.number, r.title,

@@ -5,10 +5,10 @@
 #include "dashboardintegration.h"
 #include "dashboards/dashboardview.h"
 #include "demo/demogenerator.h"
-#include "itemmodels/incidentquery.h"
 #include "itemmodels/incidenttablemodel.h"
 #include "mainwindow.h"
 #include "metrics/metricsservice.h"
+#include "query/incidentquery.h"
 #include "wall/wallwindow.h"
 
 #include <QtCharts/QBarSet>
@@ -42,12 +42,12 @@ class TestDashboardView : public QObject {
     // What the incident list counts for a drill-down (the list's own SQL).
     qint64 listCount(const metrics::ListFilter &f)
     {
-        itemmodels::IncidentQuery q(f.toIncidentFilter(), 0, true);
+        query::IncidentQuery q(f.toIncidentFilter(), query::IncidentSort::Id, true);
         QList<QVariant> binds;
         store::Stmt *s = m_ctx->store().db().prepare(q.countSql(binds));
         if (!s)
             return -1;
-        itemmodels::bindVariants(s, binds);
+        query::bindVariants(s, binds);
         const qint64 n = s->step() ? s->int64(0) : -1;
         s->reset();
         return n;
