@@ -14,6 +14,7 @@
 #include "engine/fieldrules.h"
 #include "itemmodels/incidentdetails.h"
 #include "postmortem/draft.h"
+#include "query/sla.h"
 #include "sync/identity.h"
 
 #include <QCommandLineParser>
@@ -592,11 +593,10 @@ int cmdShow(const QStringList &args)
           << "\n"
           << "  created " << when(inc->createdAt) << "  acknowledged " << when(inc->acknowledgedAt)
           << "  resolved " << when(inc->resolvedAt) << "\n";
-    if (inc->open && inc->activeDeadline() > 0) {
-        const qint64 left = inc->slaRemaining(now);
+    if (const query::SlaStatus sla = query::slaStatus(*inc, now); sla.active) {
         out() << "  SLA " << (inc->acknowledgedAt == 0 ? "response" : "resolution") << " due "
-              << when(inc->activeDeadline()) << (inc->slaPausedSince > 0 ? " (paused)" : "")
-              << (left < 0 ? "  BREACHED" : "") << "\n";
+              << when(inc->activeDeadline()) << (sla.paused ? " (paused)" : "")
+              << (sla.breached() ? "  BREACHED" : sla.atRisk() ? "  AT RISK" : "") << "\n";
     }
     out() << "  next: " << s.engine().allowedTransitions(*inc).join(QStringLiteral(", "))
           << "\n\nTimeline:\n";

@@ -6,6 +6,7 @@
 #include "host/appcontext.h"
 #include "ingest/ingestpipeline.h"
 #include "notify/notifier.h"
+#include "host/awsservices.h"
 #include "host/awssettings.h"
 #include "aws/snsclient.h"
 #include "aws/sqsclient.h"
@@ -199,7 +200,7 @@ int runAws(const QStringList &args)
             return awsFail(QStringLiteral("cannot read %1: %2").arg(f.fileName(), f.errorString()));
         slackToken = QString::fromUtf8(f.readLine(4096).trimmed());
     }
-    notify::Notifier notifier((*ctx)->engine(), *nc, nam, sns.get(), [&](const QString &name) -> QString {
+    notify::Notifier notifier((*ctx)->engine(), *nc, nam, snsTopicPublisher(sns.get()), [&](const QString &name) -> QString {
         if (name == nc->slackTokenSecret && !slackToken.isEmpty())
             return slackToken;
         auto r = keychain.read(name);

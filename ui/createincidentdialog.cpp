@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "ui/createincidentdialog.h"
 
-#include "ui/bannerstyle.h"
 #include "domain/incident.h"
 #include "engine/fieldrules.h"
 #include "engine/lifecycleengine.h"
 #include "ui/keyboardguard.h"
-#include "ui/severitystyle.h"
+#include "ui/style/bannerstyle.h"
+#include "ui/style/severitystyle.h"
+#include "ui/keyboardguard.h"
 #include "workflow/prioritymatrix.h"
 
 #include <QComboBox>

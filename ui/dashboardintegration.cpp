@@ -4,10 +4,13 @@
 #include "host/appcontext.h"
 #include "ui/dashboards/dashboardview.h"
 #include "ui/incidentlistview.h"
-#include "itemmodels/incidentquery.h"
 #include "itemmodels/incidenttablemodel.h"
 #include "ui/mainwindow.h"
+#include "query/incidentquery.h"
 #include "ui/wall/wallwindow.h"
+#include "ui/dashboardintegration.h"
+#include "ui/incidentlistview.h"
+#include "ui/mainwindow.h"
 
 #include <QAction>
 #include <QDateTime>
@@ -39,7 +42,7 @@ void attachDashboard(MainWindow &window, host::AppContext &context)
     QObject::connect(dashboard, &DashboardView::drillDown, &window, [&window, &context, tabs](const metrics::ListFilter &f) {
         tabs->setCurrentIndex(0);
         window.listView()->setSavedView(QStringLiteral("all"));
-        itemmodels::IncidentFilter filter = f.toIncidentFilter();
+        query::IncidentFilter filter = f.toIncidentFilter();
         if (filter.now <= 0)
             filter.now = context.clock().nowMs();
         window.listModel().setFilter(filter);

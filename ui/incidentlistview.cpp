@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "ui/incidentlistview.h"
 
-#include "ui/bannerstyle.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidenttablemodel.h"
-#include "ui/severitystyle.h"
+#include "ui/style/bannerstyle.h"
+#include "ui/style/severitystyle.h"
 #include "workflow/workflow.h"
 
 #include <QAbstractButton>
@@ -28,6 +28,7 @@
 namespace sitrep::ui {
 
 using namespace sitrep::itemmodels;
+using namespace sitrep::query;
 
 IncidentListView::IncidentListView(IncidentTableModel &model, const workflow::Workflow &workflow, const QString &me, QWidget *parent)
     : QWidget(parent), m_model(model), m_me(me)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "itemmodels/incidentquery.h"
+#include "query/incidentquery.h"
 
 #include <QPersistentModelIndex>
 #include <QWidget>
@@ -41,7 +41,7 @@ public:
     void setSavedView(const QString &id);
     QString savedView() const { return m_view; }
     /// The filter the controls describe now.
-    itemmodels::IncidentFilter currentFilter() const;
+    query::IncidentFilter currentFilter() const;
     /// UID of the selected incident (the current row when several are), empty if none.
     QString selectedUid() const;
     /// Most incidents one action acts on at once.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ui/incidentworkspace.h"
 
-#include "ui/bannerstyle.h"
+#include "ui/style/bannerstyle.h"
 #include "engine/fieldrules.h"
 #include "engine/lifecycleengine.h"
 #include "itemmodels/incidentcolumns.h"
@@ -10,12 +10,17 @@
 #include "ui/postmortem/postmortemeditor.h"
 #include "ui/postmortem/runbookchecklist.h"
 #include "ui/problems/problemsection.h"
+#include "query/duration.h"
+#include "query/sla.h"
+#include "query/warroomreminders.h"
 #include "reminders/reminderservice.h"
-#include "ui/severitystyle.h"
+#include "ui/style/bannerstyle.h"
+#include "ui/style/severitystyle.h"
 #include "ui/sync/conflictpanel.h"
 #include "ui/sync/refusalbanner.h"
 #include "ui/theme.h"
 #include "ui/triage/triagepanel.h"
+#include "ui/theme.h"
 
 #include <QComboBox>
 #include <QCompleter>
@@ -49,6 +54,7 @@ namespace sitrep::ui {
 
 using namespace sitrep::itemmodels;
 using engine::Command;
+using query::formatDuration;
 
 IncidentWorkspace::IncidentWorkspace(engine::LifecycleEngine &engine, const QString &uid, const QString &me, QWidget *parent)
     : QWidget(parent), m_engine(engine), m_uid(uid), m_me(me.isEmpty() ? QStringLiteral("user") : me)
@@ -1106,29 +1112,28 @@ void IncidentWorkspace::updateTimers()
     const auto &inc = m_details.incident;
     const qint64 end = inc.resolvedAt > 0 ? inc.resolvedAt : m_now;
     m_elapsed->setText(formatDuration(end - inc.createdAt));
-    const qint64 due = inc.activeDeadline();
+    const query::SlaStatus sla = query::slaStatus(inc, m_now);
     QPalette pal = m_sla->palette();
     pal.setColor(QPalette::Window, Qt::transparent);
     pal.setColor(QPalette::WindowText, palette().color(QPalette::WindowText));
-    if (!inc.open || due == 0) {
+    if (!sla.active) {
         m_slaCaption->setText(tr("SLA"));
         m_sla->setText(inc.slaBreached ? tr("missed") : tr("met"));
         if (!inc.open && !inc.slaBreached)
             m_sla->setText(tr("stopped"));
     } else {
-        const qint64 left = inc.slaRemaining(m_now);
+        const qint64 left = sla.remainingMs;
         const bool response = inc.acknowledgedAt == 0 && inc.responseDue > 0;
         m_slaCaption->setText(response ? tr("Response SLA") : tr("Resolution SLA"));
-        const qint64 total = due - inc.createdAt;
         QString text = left < 0 ? u'-' + formatDuration(-left) : formatDuration(left);
-        if (inc.slaPausedSince > 0)
+        if (sla.paused)
             text = tr("⏸ %1").arg(text);
         m_sla->setText(text);
-        if (left < 0) { // red: breached
+        if (sla.breached()) { // red
             pal.setColor(QPalette::Window, slaColor(2));
             pal.setColor(QPalette::WindowText, Qt::white);
             m_sla->setAccessibleDescription(tr("SLA breached"));
-        } else if (left < 15 * 60 * 1000 || (total > 0 && left * 4 < total)) { // amber: closing in
+        } else if (sla.atRisk()) { // amber: closing in
             pal.setColor(QPalette::Window, QColor(0xE6, 0x9F, 0x00));
             pal.setColor(QPalette::WindowText, Qt::black);
             m_sla->setAccessibleDescription(tr("SLA at risk"));
@@ -1145,8 +1150,8 @@ void IncidentWorkspace::tick(qint64 now)
     if (!m_valid)
         return;
     updateTimers();
-    m_reminders = warRoomReminders(
-        m_details, now,
+    m_reminders = query::warRoomReminders(
+        m_details.incident, m_details.timeline, now,
         qint64(m_engine.workflow().policy(m_details.incident.priority).statusUpdateMinutes) *
             60000);
     QStringList lines;

@@ -3,6 +3,7 @@
 
 #include "engine/command.h"
 #include "itemmodels/incidentdetails.h"
+#include "query/warroomreminders.h"
 
 #include <QHash>
 #include <QSet>
@@ -108,7 +109,7 @@ private:
     bool m_valid = false;
     qint64 m_now = 0;
     itemmodels::IncidentDetails m_details;
-    QList<itemmodels::Reminder> m_reminders;
+    QList<query::Reminder> m_reminders;
     QSet<QString> m_recordedReminders;
     bool m_recordReminders = true;
 

@@ -16,10 +16,11 @@
 #include "postmortem/automation.h"
 #include "ui/problems/problemsection.h"
 #include "ui/problems/problemsview.h"
+#include "query/incidentquery.h"
 #include "ui/remediation/remediationview.h"
 #include "reminders/reminderservice.h"
 #include "runbooks/escalationtimer.h"
-#include "ui/severitystyle.h"
+#include "ui/style/severitystyle.h"
 #include "sync/identity.h"
 
 #include <QAction>
@@ -704,7 +705,7 @@ void MainWindow::showCommandPalette()
     auto finder = [this](const QString &text) {
         QList<CommandPalette::IncidentHit> hits;
         const auto &wf = m_context.engine().workflow();
-        for (const auto &r : quickFind(m_context.store(), text, 12)) {
+        for (const auto &r : query::quickFind(m_context.store(), text, 12)) {
             const auto *st = wf.state(r.state);
             hits << CommandPalette::IncidentHit{
                 r.uid, r.number, r.title,

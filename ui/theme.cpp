@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ui/theme.h"
 
-#include "ui/bannerstyle.h"
+#include "ui/style/bannerstyle.h"
 
 #include <QApplication>
 #include <QLineEdit>

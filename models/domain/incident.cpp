@@ -73,15 +73,6 @@ qint64 Incident::activeDeadline() const
     return resolutionDue;
 }
 
-qint64 Incident::slaRemaining(qint64 now) const
-{
-    const qint64 due = activeDeadline();
-    if (due == 0)
-        return 0;
-    const qint64 at = slaPausedSince > 0 ? slaPausedSince : now;
-    return due - at;
-}
-
 static QString iso(qint64 ms)
 {
     return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs)

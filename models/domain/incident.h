@@ -71,8 +71,6 @@ struct Incident {
     // provisional number folded after it does not take the number back.
     bool numberedByBackend = false;
 
-    /// Milliseconds left on the active SLA clock at `now` (negative when breached).
-    qint64 slaRemaining(qint64 now) const;
     /// The deadline that currently matters: response until acknowledged, then resolution.
     qint64 activeDeadline() const;
     QJsonObject toJson() const;

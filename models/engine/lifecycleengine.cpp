@@ -3,7 +3,6 @@
 
 #include "domain/canonicaljson.h"
 #include "engine/fieldrules.h"
-#include "postmortem/draft.h"
 #include "store/projector.h"
 
 #include <QCryptographicHash>
@@ -181,18 +180,6 @@ Status LifecycleEngine::runActions(Work &work, Incident &inc, const QStringList 
                       {{QStringLiteral("assignee"), who->member}, {QStringLiteral("group"), who->group},
                        {QStringLiteral("via"), QStringLiteral("on-call")}},
                       out);
-        } else if (a == u"draft_postmortem" || a == u"create_postmortem_ticket") {
-            if (inc.extra.contains(u"postmortem"))
-                continue;
-            QList<Event> tl = m_store.timeline(inc.uid);
-            for (const Event &e : work.events)
-                if (e.incidentUid == inc.uid)
-                    tl << e;
-            tl += out.events;
-            emitEvent(work, inc, kinds::PostmortemDrafted,
-                      {{QStringLiteral("markdown"), postmortem::draftMarkdown(inc, tl)},
-                       {QStringLiteral("review_due"), QString::number(work.ts + 48LL * 3600 * 1000)}},
-                      out);
         } else if (a == u"notify") {
             emitEvent(work, inc, kinds::NotificationRequested,
                       {{QStringLiteral("channels"), QJsonArray::fromStringList(policy.notificationChannels)},
@@ -206,9 +193,44 @@ Status LifecycleEngine::runActions(Work &work, Incident &inc, const QStringList 
                        {QStringLiteral("auto_remediation"), policy.autoRemediation},
                        {QStringLiteral("approval_required"), policy.approvalRequired || inc.priority == Priority::P1}},
                       out);
+        } else if (const auto it = m_actions.constFind(a); it != m_actions.cend()) {
+            const ActionContext context{inc, work.ts, reason, [&] {
+                                            QList<Event> tl = m_store.timeline(inc.uid);
+                                            for (const Event &e : work.events)
+                                                if (e.incidentUid == inc.uid)
+                                                    tl << e;
+                                            tl += out.events;
+                                            return tl;
+                                        }};
+            // Copied out first: emitting changes `inc`, which the context refers to.
+            const QList<ActionEvent> events = (*it)(context);
+            for (const ActionEvent &e : events)
+                emitEvent(work, inc, e.kind, e.payload, out);
+        } else if (a != u"none" && !m_warnedActions.contains(a)) {
+            m_warnedActions.insert(a);
+            qCWarning(lcEngine).noquote()
+                << "workflow action" << a << "has no handler registered with this engine; skipped";
         }
     }
     return {};
+}
+
+static const QStringList &builtInActions()
+{
+    static const QStringList a{QStringLiteral("assign_on_call"), QStringLiteral("notify"),
+                               QStringLiteral("execute_remediation_steps"), QStringLiteral("none")};
+    return a;
+}
+
+void LifecycleEngine::registerAction(const QString &name, WorkflowAction action)
+{
+    m_actions.insert(name, std::move(action));
+    m_warnedActions.remove(name);
+}
+
+bool LifecycleEngine::hasAction(const QString &name) const
+{
+    return builtInActions().contains(name) || m_actions.contains(name);
 }
 
 static const QStringList &settableFields()

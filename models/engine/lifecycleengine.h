@@ -9,11 +9,32 @@
 #include "workflow/workflow.h"
 
 #include <QHash>
+#include <QJsonObject>
 #include <QObject>
+#include <QSet>
 
 #include <functional>
 
 namespace sitrep::engine {
+
+/// What a registered workflow action sees, inside the transaction of the command that runs it.
+struct ActionContext {
+    const domain::Incident &incident; // as it stands after the command's events so far
+    qint64 ts = 0;                    // the time of the command
+    QString reason;                   // "opened", "transition to resolved"
+    /// The incident's whole timeline, including the events of this transaction not yet
+    /// committed. Read from the store on each call: call it only when needed.
+    std::function<QList<domain::Event>()> timeline;
+};
+
+/// An event a workflow action asks the engine to append (as the command's actor).
+struct ActionEvent {
+    QString kind;
+    QJsonObject payload;
+};
+
+/// A workflow action's handler: the events it adds; none when there is nothing to do.
+using WorkflowAction = std::function<QList<ActionEvent>(const ActionContext &)>;
 
 /// Runs commands against the workflow: validates (transitions, guards, approval gates),
 /// turns them into events, appends them with the projection update in one transaction.
@@ -38,6 +59,14 @@ public:
     /// atomically with the change.
     using CommitHook = std::function<Status(store::Store &, const QList<domain::Event> &)>;
     void addCommitHook(CommitHook hook) { m_commitHooks.push_back(std::move(hook)); }
+
+    /// Registers the handler of a workflow action (a name in a transition's `actions` or
+    /// `on_open`). The engine itself runs assign_on_call, notify and
+    /// execute_remediation_steps; layers above it register the rest (the postmortem draft),
+    /// so the engine depends on none of them. Registering a name again replaces its handler.
+    void registerAction(const QString &name, WorkflowAction action);
+    /// True when `name` runs something: built in or registered.
+    bool hasAction(const QString &name) const;
 
     /// What merging remote events did.
     struct MergeResult {
@@ -95,6 +124,8 @@ private:
     HybridLogicalClock m_hlc;
     QString m_replica = QStringLiteral("local");
     QList<CommitHook> m_commitHooks;
+    QHash<QString, WorkflowAction> m_actions;
+    QSet<QString> m_warnedActions; // unregistered action names already logged
 };
 
 /// Actor name the engine uses for what it does on its own.

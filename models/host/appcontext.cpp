@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "host/appcontext.h"
 
+#include "host/workflowactions.h"
 #include "domain/isotime.h"
 #include "problems/kbprojection.h"
 #include "sync/outbox.h"
@@ -67,6 +68,7 @@ Result<std::unique_ptr<AppContext>> AppContext::open(const QString &dbPath, cons
     if (!oc)
         return R(oc.error());
     ctx->m_engine = std::make_unique<engine::LifecycleEngine>(*ctx->m_store, *wf, *oc, *ctx->m_clock);
+    registerWorkflowActions(*ctx->m_engine);
     // A database set up for sync queues every change it commits, whichever front end made it.
     sync::Outbox::attach(*ctx->m_engine);
     // Every resolve, from whichever front end, updates the knowledge base in its transaction.
@@ -153,6 +155,7 @@ Result<WorkflowSwitch> switchWorkflow(AppContext &context, const QString &nameOr
     // The moves run under the new workflow, and the workflow is saved in their transaction:
     // both happen or neither does.
     engine::LifecycleEngine eng(st, *wf, context.engine().oncall(), context.clock());
+    registerWorkflowActions(eng);
     sync::Outbox::attach(eng);
     problems::knowledgebase::attach(eng);
     eng.addCommitHook([saved](store::Store &s, const QList<domain::Event> &) {

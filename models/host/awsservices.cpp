@@ -15,6 +15,28 @@ namespace sitrep::host {
 using namespace sitrep::aws;
 using namespace sitrep::ingest;
 
+notify::TopicPublisher snsTopicPublisher(SnsClient *sns)
+{
+    if (!sns)
+        return {};
+    notify::TopicPublisher p;
+    p.createTopic = [sns](const QString &name, std::function<void(Result<QString>)> done) {
+        sns->createTopic(name, {}, std::move(done));
+    };
+    p.publish = [sns](const notify::TopicMessage &m, std::function<void(Result<QString>)> done) {
+        SnsPublishRequest r;
+        r.topicArn = m.topicArn;
+        r.message = m.message;
+        r.subject = m.subject;
+        for (auto it = m.attributes.cbegin(); it != m.attributes.cend(); ++it)
+            r.attributes[it.key()] = {QStringLiteral("String"), it.value(), {}};
+        r.messageGroupId = m.messageGroupId;
+        r.messageDeduplicationId = m.messageDeduplicationId;
+        sns->publish(r, std::move(done));
+    };
+    return p;
+}
+
 AwsServices::AwsServices(engine::LifecycleEngine &engine, AwsConfig config, std::shared_ptr<CredentialsProvider> credentials,
                          notify::SecretLookup secrets, QObject *parent)
     : QObject(parent), m_engine(engine), m_config(std::move(config)), m_credentials(std::move(credentials)),
@@ -60,7 +82,8 @@ Status AwsServices::start()
         if (!ep)
             return ep.error();
         sns = std::make_unique<SnsClient>(m_nam, *ep, m_credentials);
-        notifier = std::make_unique<notify::Notifier>(m_engine, *nc, m_nam, sns.get(), m_secrets);
+        notifier = std::make_unique<notify::Notifier>(m_engine, *nc, m_nam,
+                                                      snsTopicPublisher(sns.get()), m_secrets);
     }
     m_sqs = std::move(sqs);
     m_sns = std::move(sns);

@@ -25,6 +25,10 @@ class SnsClient;
 namespace sitrep::host {
 
 
+/// The notifier's SNS channels over `sns` (which must outlive the notifier); empty when
+/// `sns` is null.
+notify::TopicPublisher snsTopicPublisher(aws::SnsClient *sns);
+
 /// The AWS side of a running Sitrep (the window, or anything with an event loop): the SQS
 /// alert consumer when an alert queue is set, the notifier when notification channels are.
 /// Everything is asynchronous on the owner's thread (network replies drive it; only short

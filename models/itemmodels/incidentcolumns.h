@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "query/incidentquery.h"
+
 #include <Qt>
 
 #include <QString>
@@ -35,7 +37,7 @@ enum Role : int {
     StateRole,                   // state id
     OpenRole,                    // bool
     SlaRemainingRole,            // qint64 ms left on the active deadline (negative: breached)
-    SlaLevelRole,                // 0 fine / none, 1 amber (under 25% or 15 min left), 2 red (breached)
+    SlaLevelRole,                // int(query::SlaLevel): 0 none / on track, 1 at risk, 2 breached
     LoadedRole,                  // false while the row's page is still on its way
 };
 } // namespace IncidentRole
@@ -44,9 +46,9 @@ enum Role : int {
 QString incidentColumnTitle(int column);
 /// True for every column but Affected Services.
 bool incidentColumnSortable(int column);
-
-/// "1h 05m", "3d 4h", "42s": a compact, readable duration for timers and the list.
-QString formatDuration(qint64 ms);
+/// The order a column sorts by (Duration sorts by creation; Affected Services, which does
+/// not sort, falls back to it too).
+query::IncidentSort incidentColumnSort(int column);
 
 /// "SEV1 critical" in the user's language ("SEV?" when unknown).
 QString severityText(int severity);

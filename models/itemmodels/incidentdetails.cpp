@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "itemmodels/incidentdetails.h"
 
+#include "domain/actionitem.h"
 #include "domain/synckinds.h"
 #include "itemmodels/incidentcolumns.h"
-#include "postmortem/draft.h"
-#include "remediation/remediator.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 
@@ -29,7 +28,7 @@ std::optional<IncidentDetails> loadIncidentDetails(store::Store &store, const QS
     d.timeline = store.timeline(inc->uid);
     // One fold of action items for the whole app (the postmortem view reads the same one),
     // so an item closed there shows as done here too.
-    for (const auto &a : postmortem::actionItemsFrom(d.timeline))
+    for (const auto &a : actionItemsFrom(d.timeline))
         d.actionItems << ActionItemRow{a.id, a.title, a.owner, a.due, a.isDone()};
 
     QHash<QString, QPair<int, int>> alertsBySvc; // service -> (worst severity, firing)
@@ -99,54 +98,6 @@ std::optional<IncidentDetails> loadIncidentDetails(store::Store &store, const QS
         d.services << h;
     }
     return d;
-}
-
-static bool recorded(const IncidentDetails &d, const QString &id, qint64 since)
-{
-    for (const Event &e : d.timeline)
-        if (e.kind == kinds::Reminder && e.payload[u"reminder"].toString() == id && e.payload[u"since"].toInteger() == since)
-            return true;
-    return false;
-}
-
-QList<Reminder> warRoomReminders(const IncidentDetails &d, qint64 now, qint64 statusUpdateEveryMs)
-{
-    QList<Reminder> out;
-    const Incident &inc = d.incident;
-    const auto tr = [](const char *s) { return QCoreApplication::translate("sitrep::itemmodels", s); };
-    if (inc.open && inc.resolvedAt == 0 && inc.commander.isEmpty() && now - inc.createdAt >= NoCommanderAfterMs) {
-        Reminder r{QStringLiteral("no_commander"),
-                   tr("No incident commander for %1: assign one now").arg(formatDuration(now - inc.createdAt)), inc.createdAt, false};
-        r.recorded = recorded(d, r.id, r.since);
-        out << r;
-    }
-    if (inc.open && inc.resolvedAt == 0 && statusUpdateEveryMs > 0) {
-        const qint64 last = std::max(inc.lastStatusUpdateAt, inc.createdAt);
-        if (now - last >= statusUpdateEveryMs) {
-            Reminder r{QStringLiteral("no_status_update"),
-                       tr("No status update for %1: post one (every %2 minutes)")
-                           .arg(formatDuration(now - last))
-                           .arg(statusUpdateEveryMs / 60000),
-                       last, false};
-            r.recorded = recorded(d, r.id, r.since);
-            out << r;
-        }
-    }
-    // Resolved but not yet closed (a state that stamps "closed", e.g. sre's postmortem):
-    // resolved states are not open, so `open` cannot tell.
-    if (inc.resolvedAt > 0 && inc.closedAt == 0 && now - inc.resolvedAt >= PostmortemDueMs) {
-        Reminder r{QStringLiteral("postmortem_due"),
-                   tr("Postmortem was due %1 ago (48 hours after resolution)").arg(formatDuration(now - inc.resolvedAt - PostmortemDueMs)),
-                   inc.resolvedAt, false};
-        r.recorded = recorded(d, r.id, r.since);
-        out << r;
-    }
-    return out;
-}
-
-QJsonObject reminderPayload(const Reminder &r)
-{
-    return {{QStringLiteral("reminder"), r.id}, {QStringLiteral("since"), r.since}, {QStringLiteral("text"), r.text}};
 }
 
 QByteArray attachmentData(store::Store &store, const QString &sha256)
@@ -279,6 +230,59 @@ QString timelineKindLabel(const QString &kind)
     if (!words.isEmpty())
         words[0] = words[0].toUpper();
     return words;
+}
+
+// The remediation module's timeline events (remediation.*). Its translation context is kept,
+// so the existing translations apply.
+static QString describeRemediationEvent(const Event &e)
+{
+    const auto tr = [](const char *text) {
+        return QCoreApplication::translate("sitrep::remediation", text);
+    };
+    const QJsonObject &p = e.payload;
+    const QJsonObject action = p.value(QStringLiteral("action")).toObject();
+    const QString what =
+        QStringLiteral("%1 on %2")
+            .arg(action.value(QStringLiteral("type"))
+                     .toString(p.value(QStringLiteral("action_type")).toString()),
+                 action.value(QStringLiteral("target"))
+                     .toString(p.value(QStringLiteral("target")).toString()));
+    const int attempt = p.value(QStringLiteral("attempt")).toInt(1);
+    const QString &kind = e.kind;
+    if (kind == u"remediation.queued")
+        return tr("Remediation queued: %1 to %2 (rule %3, approved by %4)")
+            .arg(what, p.value(QStringLiteral("destination")).toString(),
+                 p.value(QStringLiteral("rule")).toString(),
+                 p.value(QStringLiteral("approved_by")).toString());
+    if (kind == u"remediation.skipped")
+        return tr("Remediation skipped by %1: %2")
+            .arg(p.value(QStringLiteral("control")).toString(),
+                 p.value(QStringLiteral("reason")).toString());
+    if (kind == u"remediation.awaiting_approval")
+        return tr("Remediation waiting for approval: %1")
+            .arg(p.value(QStringLiteral("reason")).toString());
+    if (kind == u"remediation.sent")
+        return tr("Remediation sent to %1 (attempt %2)")
+            .arg(p.value(QStringLiteral("destination")).toString())
+            .arg(attempt);
+    if (kind == u"remediation.succeeded")
+        return tr("Remediation succeeded: %1: %2")
+            .arg(what, p.value(QStringLiteral("output")).toString().left(300));
+    if (kind == u"remediation.failed")
+        return tr("Remediation failed: %1: %2")
+            .arg(what, p.value(QStringLiteral("reason")).toString().left(300));
+    if (kind == u"remediation.dead_lettered")
+        return tr("Remediation failed: %1, dead-lettered after %2 receives")
+            .arg(what)
+            .arg(p.value(QStringLiteral("receive_count")).toInt());
+    if (kind == u"remediation.retried")
+        return tr("Failed remediation retried (attempt %1)").arg(attempt);
+    if (kind == u"remediation.dismissed") {
+        const QString why = p.value(QStringLiteral("reason")).toString();
+        return why.isEmpty() ? tr("Failed remediation dismissed")
+                             : tr("Failed remediation dismissed: %1").arg(why);
+    }
+    return {};
 }
 
 QString describeTimelineEvent(const Event &e)
@@ -424,7 +428,7 @@ QString describeTimelineEvent(const Event &e)
                    ? tr("Remediation requested on entering %1; needs an approval")
                          .arg(state("state"))
                    : tr("Remediation requested on entering %1").arg(state("state"));
-    if (const QString r = remediation::describeRemediationEvent(e); !r.isEmpty())
+    if (const QString r = describeRemediationEvent(e); !r.isEmpty())
         return r;
     if (e.kind == QLatin1String("runbook.step_checked")) {
         const QString rb = p[u"runbook_name"].toString(p[u"runbook"].toString());

@@ -56,15 +56,6 @@ struct ServiceHealth {
     QString overriddenBy;
 };
 
-/// A war-room reminder (seed 004): no commander after 5 minutes, no status update for
-/// 15 minutes, postmortem due 48 hours after resolution.
-struct Reminder {
-    QString id;     // no_commander | no_status_update | postmortem_due
-    QString text;   // what the header shows
-    qint64 since = 0; // the moment the reminder's clock started; identifies one occurrence
-    bool recorded = false; // already on the timeline
-};
-
 /// Everything the incident workspace shows, folded from the projection row and the log.
 struct IncidentDetails {
     domain::Incident incident;
@@ -78,20 +69,6 @@ struct IncidentDetails {
 
 /// Reads one incident and its timeline (a single index range scan).
 std::optional<IncidentDetails> loadIncidentDetails(store::Store &store, const QString &uidOrNumber);
-
-inline constexpr qint64 NoCommanderAfterMs = 5 * 60 * 1000;
-/// Seed 004's interval; the workflow sets one per priority (status_update_minutes).
-inline constexpr qint64 StatusUpdateEveryMs = 15 * 60 * 1000;
-
-/// Reminders that are due at `now`, each marked recorded if its timeline event exists.
-/// `statusUpdateEveryMs` is the workflow's interval for the incident's priority; 0: the
-/// priority gets no status-update reminder.
-QList<Reminder> warRoomReminders(const IncidentDetails &details, qint64 now,
-                                 qint64 statusUpdateEveryMs = StatusUpdateEveryMs);
-/// The Record payload for a reminder (kind "reminder").
-QJsonObject reminderPayload(const Reminder &r);
-
-inline constexpr qint64 PostmortemDueMs = 48LL * 3600 * 1000;
 
 /// The content of an attached file, empty if unknown.
 QByteArray attachmentData(store::Store &store, const QString &sha256);

@@ -2,6 +2,7 @@
 #include "itemmodels/incidenttablemodel.h"
 
 #include "domain/incident.h"
+#include "query/duration.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 
@@ -17,6 +18,7 @@ Q_LOGGING_CATEGORY(lcItemModels, "sitrep.itemmodels", QtWarningMsg)
 
 namespace sitrep::itemmodels {
 
+using namespace sitrep::query;
 using namespace IncidentColumn;
 using namespace IncidentRole;
 
@@ -301,7 +303,7 @@ void IncidentTableModel::startQuery(bool recount)
     m_countPending = false;
     m_refreshRunning = false;
     m_requested.clear();
-    const IncidentQuery q(m_filter, m_sortColumn, m_desc);
+    const IncidentQuery q(m_filter, incidentColumnSort(m_sortColumn), m_desc);
     auto *loader = m_loader;
     const qint64 known = m_count;
     // A new sort shows the same rows: the selected ones are looked up in the new order. A
@@ -421,7 +423,7 @@ void IncidentTableModel::requestPage(int page) const
     m_requested.insert(page);
     QVariantList after;
     const auto prev = m_pages.constFind(page - 1);
-    const IncidentQuery q(m_filter, m_sortColumn, m_desc);
+    const IncidentQuery q(m_filter, incidentColumnSort(m_sortColumn), m_desc);
     if (prev != m_pages.cend() && prev->size() == PageSize)
         after = q.keyOf(prev->last());
     const quint64 gen = m_gen->load();
@@ -478,7 +480,7 @@ void IncidentTableModel::refresh()
     m_refreshRunning = true;
     const quint64 gen = m_gen->fetch_add(1) + 1;
     m_requested.clear();
-    const IncidentQuery q(m_filter, m_sortColumn, m_desc);
+    const IncidentQuery q(m_filter, incidentColumnSort(m_sortColumn), m_desc);
     const QList<int> pages = m_pages.keys();
     const QList<qint64> track = trackedIds();
     auto *loader = m_loader;
@@ -591,25 +593,9 @@ void IncidentTableModel::fetchRow(int row) const
         requestPage(page);
 }
 
-qint64 IncidentTableModel::slaRemaining(const IncidentRow &r) const
+SlaStatus IncidentTableModel::sla(const IncidentRow &r) const
 {
-    if (!r.open || r.slaDue <= 0)
-        return 0;
-    const qint64 at = r.slaPausedSince > 0 ? r.slaPausedSince : m_now;
-    return r.slaDue - at;
-}
-
-int IncidentTableModel::slaLevel(const IncidentRow &r) const
-{
-    if (!r.open || r.slaDue <= 0)
-        return 0;
-    const qint64 left = slaRemaining(r);
-    if (left < 0)
-        return 2;
-    const qint64 total = r.slaDue - r.createdAt;
-    if (left < 15 * 60 * 1000 || (total > 0 && left * 4 < total))
-        return 1;
-    return 0;
+    return slaStatus(r.open ? r.slaDue : 0, r.slaPausedSince, m_now);
 }
 
 QVariant IncidentTableModel::display(const IncidentRow &r, int column) const
@@ -626,11 +612,12 @@ QVariant IncidentTableModel::display(const IncidentRow &r, int column) const
     case Created: return r.createdText;
     case Priority: return r.priority > 0 ? QStringLiteral("P%1").arg(r.priority) : QString();
     case Sla: {
-        if (!r.open || r.slaDue <= 0)
+        const SlaStatus s = sla(r);
+        if (!s.active)
             return QStringLiteral("—");
-        const qint64 left = slaRemaining(r);
+        const qint64 left = s.remainingMs;
         const QString t = left < 0 ? tr("overdue %1").arg(formatDuration(-left)) : formatDuration(left);
-        return r.slaPausedSince > 0 ? tr("paused, %1").arg(t) : t;
+        return s.paused ? tr("paused, %1").arg(t) : t;
     }
     default: break;
     }
@@ -689,8 +676,8 @@ QVariant IncidentTableModel::data(const QModelIndex &index, int role) const
     case PriorityRole: return r.priority;
     case StateRole: return r.state;
     case OpenRole: return r.open;
-    case SlaRemainingRole: return slaRemaining(r);
-    case SlaLevelRole: return slaLevel(r);
+    case SlaRemainingRole: return sla(r).remainingMs;
+    case SlaLevelRole: return int(sla(r).level);
     case LoadedRole: return true;
     default: break;
     }

@@ -2,7 +2,8 @@
 #pragma once
 
 #include "itemmodels/incidentcolumns.h"
-#include "itemmodels/incidentquery.h"
+#include "query/incidentquery.h"
+#include "query/sla.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -43,8 +44,8 @@ public:
     Qt::ItemFlags flags(const QModelIndex &index) const override;
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
 
-    void setFilter(const IncidentFilter &filter);
-    const IncidentFilter &filter() const { return m_filter; }
+    void setFilter(const query::IncidentFilter &filter);
+    const query::IncidentFilter &filter() const { return m_filter; }
     int sortColumn() const { return m_sortColumn; }
     Qt::SortOrder sortOrder() const { return m_desc ? Qt::DescendingOrder : Qt::AscendingOrder; }
     /// State id -> label, for the Status column.
@@ -61,7 +62,7 @@ public:
     /// True while a new query shows its first page and its count is still being computed.
     bool isCountPending() const { return m_countPending; }
     /// The row if its page is cached (no query).
-    const IncidentRow *rowAt(int row) const;
+    const query::IncidentRow *rowAt(int row) const;
     /// Asks for the page holding `row` (e.g. before scrolling there); pageLoaded follows.
     void fetchRow(int row) const;
     int cachedPages() const { return int(m_pages.size()); }
@@ -82,29 +83,28 @@ private:
     friend class IncidentPageLoader;
     void startQuery(bool recount);
     void requestPage(int page) const;
-    void onQueryResult(quint64 gen, qint64 count, const QList<IncidentRow> &first,
+    void onQueryResult(quint64 gen, qint64 count, const QList<query::IncidentRow> &first,
                        const QHash<qint64, int> &moved);
-    void onPage(quint64 gen, int page, const QList<IncidentRow> &rows);
+    void onPage(quint64 gen, int page, const QList<query::IncidentRow> &rows);
     void onCount(quint64 gen, qint64 count);
-    void onRefresh(quint64 gen, qint64 count, const QHash<int, QList<IncidentRow>> &pages,
+    void onRefresh(quint64 gen, qint64 count, const QHash<int, QList<query::IncidentRow>> &pages,
                    const QHash<qint64, int> &moved);
     /// Rowids of the rows persistent indexes point at (from the cached pages).
     QList<qint64> trackedIds() const;
     /// Moves every persistent index to the row its incident has in `pages` or `moved`
     /// (rowid -> row, -1: gone); call between layoutAboutToBeChanged and layoutChanged.
-    void movePersistentRows(const QHash<int, QList<IncidentRow>> &pages,
+    void movePersistentRows(const QHash<int, QList<query::IncidentRow>> &pages,
                             const QHash<qint64, int> &moved, qint64 count);
     void evict() const;
-    QVariant display(const IncidentRow &r, int column) const;
-    QVariant sortValue(const IncidentRow &r, int column) const;
-    qint64 slaRemaining(const IncidentRow &r) const;
-    int slaLevel(const IncidentRow &r) const;
+    QVariant display(const query::IncidentRow &r, int column) const;
+    QVariant sortValue(const query::IncidentRow &r, int column) const;
+    query::SlaStatus sla(const query::IncidentRow &r) const;
 
     QThread m_thread;
     IncidentPageLoader *m_loader = nullptr;
     std::shared_ptr<std::atomic<quint64>> m_gen;
     std::atomic<int> m_anchorCount{0};
-    IncidentFilter m_filter;
+    query::IncidentFilter m_filter;
     int m_sortColumn = IncidentColumn::Created;
     bool m_desc = true;
     qint64 m_count = 0;
@@ -116,7 +116,7 @@ private:
     bool m_refreshPending = false;
     bool m_refreshRunning = false;
     QHash<QString, QString> m_stateLabels;
-    mutable QHash<int, QList<IncidentRow>> m_pages;
+    mutable QHash<int, QList<query::IncidentRow>> m_pages;
     mutable QHash<int, quint64> m_lastUse;
     mutable quint64 m_useTick = 0;
     mutable int m_lastPage = -1;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "metrics/metricsservice.h"
 
-#include "metrics/metricdefs.h"
 #include "store/metricsrollup.h"
 
 #include <QDateTime>
@@ -156,16 +155,9 @@ QByteArray DashboardMetrics::toCsv() const
     return out;
 }
 
-qint64 ActiveIncident::slaRemaining(qint64 now) const
+query::IncidentFilter ListFilter::toIncidentFilter() const
 {
-    if (slaDue == 0)
-        return 0;
-    return slaDue - (slaPausedSince > 0 ? slaPausedSince : now);
-}
-
-itemmodels::IncidentFilter ListFilter::toIncidentFilter() const
-{
-    itemmodels::IncidentFilter f;
+    query::IncidentFilter f;
     if (severity > 0)
         f.severity = severity;
     else if (severity == 0)
@@ -175,7 +167,7 @@ itemmodels::IncidentFilter ListFilter::toIncidentFilter() const
     f.service = service;
     f.group = group;
     f.now = now;
-    using C = itemmodels::IncidentFilter::Counted;
+    using C = query::IncidentFilter::Counted;
     if (metric == u"mtta")
         f.counted = C::Acknowledged;
     else if (metric == u"mttr")
@@ -298,7 +290,8 @@ Result<Tiles> MetricsQueries::tiles(const MetricsFilter &filter, qint64 now, qin
         if (!r->error().isEmpty())
             return dbError(m_store, QStringLiteral("tiles"), r->error());
         r->reset();
-        // ?1 = now, ?2 = now + at-risk window.
+        // ?1 = now, ?2 = now + at-risk window. query::slaAtRiskSql() counted on the partial
+        // index of running clocks: those not yet due, and of them those due within the window.
         const QString due = QStringLiteral(
             "SELECT count(*), total(sla_due <= ?2) FROM incidents INDEXED BY incidents_open_running_due"
             " WHERE is_open=1 AND sla_due>0 AND sla_paused_since=0 AND sla_due > ?1%1").arg(filterSql(filter, true));
@@ -319,10 +312,10 @@ Result<Tiles> MetricsQueries::tiles(const MetricsFilter &filter, qint64 now, qin
     } else {
         // ?1 = now, ?2 = at-risk window. A paused clock counts from where it stopped.
         const QString sql = QStringLiteral(
-            "SELECT severity, count(*), sum(commander=''), sum(acknowledged_at=0),"
-            " sum(sla_due>0 AND sla_due <= CASE WHEN sla_paused_since>0 THEN sla_paused_since ELSE ?1 END),"
-            " sum(sla_due>0 AND sla_paused_since=0 AND sla_due > ?1 AND sla_due <= ?1 + ?2)"
-            " FROM incidents INDEXED BY incidents_open_tiles WHERE is_open=1%1 GROUP BY severity").arg(filterSql(filter));
+            "SELECT severity, count(*), sum(commander=''), sum(acknowledged_at=0), sum(%2), sum(%3)"
+            " FROM incidents INDEXED BY incidents_open_tiles WHERE is_open=1%1 GROUP BY severity")
+                                .arg(filterSql(filter), query::slaBreachingSql(QStringLiteral("?1")),
+                                     query::slaAtRiskSql(QStringLiteral("?1"), QStringLiteral("?1 + ?2")));
         Stmt *s = m_store.db().prepare(sql);
         if (!s) // a database from before the tiles index: same numbers, slower
             s = m_store.db().prepare(QString(sql).remove(QStringLiteral(" INDEXED BY incidents_open_tiles")));
@@ -400,8 +393,8 @@ Status addExact(store::Store &st, const MetricsFilter &filter, qint64 now, const
         " sum(%3)"
         " FROM incidents INDEXED BY incidents_metrics"
         " WHERE severity=?1 AND created_at>=?2 AND created_at<?3%1")
-                            .arg(filterSql(filter, to - from <= DayMs), responseMissedSql(QStringLiteral("?4")),
-                                 resolutionMissedSql(QStringLiteral("?4")));
+                            .arg(filterSql(filter, to - from <= DayMs), query::responseMissedSql(QStringLiteral("?4")),
+                                 query::resolutionMissedSql(QStringLiteral("?4")));
     Stmt *s = st.db().prepare(sql);
     if (!s) {
         // A database from before the metrics index: same numbers, slower.

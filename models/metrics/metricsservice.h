@@ -2,7 +2,8 @@
 #pragma once
 
 #include "engine/clock.h"
-#include "itemmodels/incidentquery.h"
+#include "query/incidentquery.h"
+#include "query/sla.h"
 #include "store/store.h"
 #include "util/result.h"
 
@@ -25,8 +26,8 @@ namespace sitrep::metrics {
 inline constexpr int SeverityCount = 5;
 inline constexpr qint64 DayMs = 86400000LL;
 inline constexpr qint64 WeekMs = 7 * DayMs;
-/// Open incidents whose running SLA clock ends within this window are "about to breach".
-inline constexpr qint64 DefaultAtRiskWindowMs = 30 * 60000LL;
+/// Open incidents whose running SLA clock ends within this window are "at risk".
+inline constexpr qint64 DefaultAtRiskWindowMs = query::SlaAtRiskWindowMs;
 
 /// Monday 00:00 UTC of the week holding `ms`. Weekly charts bucket by this.
 qint64 weekStart(qint64 ms);
@@ -117,8 +118,8 @@ struct ActiveIncident {
 
     /// P1 (or SEV1 without a priority): what interrupts the wall's rotation.
     bool isP1() const { return priority == 1 || (priority == 0 && severity == 1); }
-    /// Milliseconds left on the active SLA clock (negative once breached); 0 without SLA.
-    qint64 slaRemaining(qint64 now) const;
+    /// The active SLA clock at `now` (remaining time, at risk, breached).
+    query::SlaStatus sla(qint64 now) const { return query::slaStatus(slaDue, slaPausedSince, now); }
     bool operator==(const ActiveIncident &o) const = default;
 };
 
@@ -142,7 +143,7 @@ struct ListFilter {
     QString metric;
     qint64 now = 0;
     /// The incident list's filter for these incidents.
-    itemmodels::IncidentFilter toIncidentFilter() const;
+    query::IncidentFilter toIncidentFilter() const;
     /// The number of incidents the chart shows for this filter in `m` (the weeks inside
     /// [from, to)): what the list must count.
     qint64 valueIn(const DashboardMetrics &m) const;

@@ -57,8 +57,8 @@ bool slackPermanent(const QString &error)
 } // namespace
 
 Notifier::Notifier(engine::LifecycleEngine &engine, NotifyConfig config, QNetworkAccessManager &nam,
-                   aws::SnsClient *sns, SecretLookup secrets, QObject *parent)
-    : QObject(parent), m_engine(engine), m_config(std::move(config)), m_nam(nam), m_sns(sns), m_secrets(std::move(secrets))
+                   TopicPublisher sns, SecretLookup secrets, QObject *parent)
+    : QObject(parent), m_engine(engine), m_config(std::move(config)), m_nam(nam), m_sns(std::move(sns)), m_secrets(std::move(secrets))
 {
 }
 
@@ -436,30 +436,30 @@ QString describe(const QJsonObject &m)
 
 void Notifier::sendSns(const Delivery &d, const QString &topic, std::function<void(Result<QString>, bool)> done)
 {
-    if (!m_sns)
+    if (!m_sns.isSet())
         return done(Result<QString>::fail(QStringLiteral("no SNS endpoint configured for topic '%1'").arg(topic)), true);
     std::weak_ptr<bool> alive = m_alive;
     const auto publish = [this, alive, d, done](const QString &arn) {
-        aws::SnsPublishRequest p;
+        TopicMessage p;
         p.topicArn = arn;
         QJsonObject body = d.message;
         body[u"text"] = describe(d.message);
         p.message = compact(body);
         p.subject = describe(d.message).section(u' ', 1).left(99);
         const QJsonObject inc = d.message[u"incident"].toObject();
-        p.attributes[QStringLiteral("event_kind")] = {QStringLiteral("String"), d.message[u"event_kind"].toString(), {}};
-        p.attributes[QStringLiteral("channel")] = {QStringLiteral("String"), d.channel, {}};
+        p.attributes[QStringLiteral("event_kind")] = d.message[u"event_kind"].toString();
+        p.attributes[QStringLiteral("channel")] = d.channel;
         if (!inc[u"priority"].toString().isEmpty())
-            p.attributes[QStringLiteral("priority")] = {QStringLiteral("String"), inc[u"priority"].toString(), {}};
+            p.attributes[QStringLiteral("priority")] = inc[u"priority"].toString();
         if (!inc[u"number"].toString().isEmpty())
-            p.attributes[QStringLiteral("incident")] = {QStringLiteral("String"), inc[u"number"].toString(), {}};
+            p.attributes[QStringLiteral("incident")] = inc[u"number"].toString();
         if (arn.endsWith(QStringLiteral(".fifo"))) {
             // FIFO topics drop a repeat with the same id: a retry after a lost answer stays single.
             p.messageGroupId = d.incident;
             p.messageDeduplicationId = QString::fromLatin1(
                 QCryptographicHash::hash((d.eventId + u':' + d.channel).toUtf8(), QCryptographicHash::Sha256).toHex());
         }
-        m_sns->publish(p, [alive, done](Result<QString> r) {
+        m_sns.publish(p, [alive, done](Result<QString> r) {
             if (alive.expired())
                 return;
             const bool permanent = !r && (r.error().code.contains(QStringLiteral("NotFound")) || r.error().code == u"config"
@@ -473,7 +473,7 @@ void Notifier::sendSns(const Delivery &d, const QString &topic, std::function<vo
     if (const auto it = m_topicArns.constFind(topic); it != m_topicArns.cend())
         return publish(*it);
     // A topic name: CreateTopic is idempotent and answers its ARN.
-    m_sns->createTopic(topic, {}, [this, alive, topic, publish, done](Result<QString> r) {
+    m_sns.createTopic(topic, [this, alive, topic, publish, done](Result<QString> r) {
         if (alive.expired())
             return;
         if (!r)

@@ -7,6 +7,7 @@
 
 #include <QHash>
 #include <QJsonObject>
+#include <QMap>
 #include <QObject>
 #include <QSet>
 #include <QString>
@@ -20,14 +21,34 @@ class QTimer;
 namespace sitrep::engine {
 class LifecycleEngine;
 }
-namespace sitrep::aws {
-class SnsClient;
-}
 
 namespace sitrep::notify {
 
 /// Looks a secret up by name (keychain, token file); empty when there is none.
 using SecretLookup = std::function<QString(const QString &name)>;
+
+/// One message for an SNS topic.
+struct TopicMessage {
+    QString topicArn;
+    QString message;
+    QString subject;
+    QMap<QString, QString> attributes; // message attributes, all of data type String
+    QString messageGroupId;            // FIFO topics
+    QString messageDeduplicationId;    // FIFO topics
+};
+
+/// Where the SNS channels publish. The AWS layer provides one over its SNS client
+/// (host::snsTopicPublisher), so this module does not depend on it. Each callback is
+/// invoked exactly once; errors keep the service's code in Error::code.
+struct TopicPublisher {
+    /// Answers the ARN of the topic named `name` (creating a topic is idempotent).
+    std::function<void(const QString &name, std::function<void(Result<QString>)> done)> createTopic;
+    /// Answers the message id.
+    std::function<void(const TopicMessage &message, std::function<void(Result<QString>)> done)>
+        publish;
+
+    bool isSet() const { return createTopic && publish; }
+};
 
 /// Kinds of the events the notifier records on the incident's timeline.
 inline const QString DeliveredKind = QStringLiteral("notification.delivered");
@@ -64,9 +85,9 @@ class Notifier final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Notifier)
 public:
-    /// `sns` may be null when no SNS channel is configured.
+    /// `sns` may be empty when no SNS channel is configured.
     Notifier(engine::LifecycleEngine &engine, NotifyConfig config, QNetworkAccessManager &nam,
-             aws::SnsClient *sns, SecretLookup secrets, QObject *parent = nullptr);
+             TopicPublisher sns, SecretLookup secrets, QObject *parent = nullptr);
     ~Notifier() override;
 
     /// Queues deliveries for events appended since the last scan; answers how many.
@@ -119,7 +140,7 @@ private:
     engine::LifecycleEngine &m_engine;
     NotifyConfig m_config;
     QNetworkAccessManager &m_nam;
-    aws::SnsClient *m_sns;
+    TopicPublisher m_sns;
     SecretLookup m_secrets;
     std::function<bool(const Delivery &)> m_afterAttempt;
     QHash<QString, QString> m_topicArns;

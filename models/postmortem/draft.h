@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "domain/actionitem.h"
 #include "domain/event.h"
 #include "domain/incident.h"
 #include "util/result.h"
@@ -52,21 +53,9 @@ Template effectiveTemplate(const QString &userPath, QString *error = nullptr);
 /// usually carry the findings).
 QList<domain::Event> keyEvents(const QList<domain::Event> &timeline, int maxNotes = 12);
 
-/// An action item as the event log tells it (Command::Kind::ActionItem events folded).
-struct ActionItem {
-    QString id;
-    QString incidentUid;
-    QString number;
-    QString title;
-    QString owner;
-    QString due;    // YYYY-MM-DD or empty
-    QString status; // open | in_progress | done
-    qint64 createdAt = 0;
-    qint64 updatedAt = 0;
-    bool isDone() const { return status == u"done"; }
-};
-/// Folds the action_item events of one timeline (add, then updates by id).
-QList<ActionItem> actionItemsFrom(const QList<domain::Event> &timeline);
+// The postmortem documents and views work on the domain's action items.
+using domain::ActionItem;
+using domain::actionItemsFrom;
 
 /// The draft with a full template (titles and hints), listing recorded action items and
 /// the owners.

@@ -3,7 +3,6 @@
 
 #include "engine/lifecycleengine.h"
 
-#include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonArray>
@@ -242,40 +241,6 @@ TriageFacts triageFacts(const QList<Event> &timeline)
         }
     }
     return f;
-}
-
-QString describeRemediationEvent(const Event &e)
-{
-    const auto tr = [](const char *text) { return QCoreApplication::translate("sitrep::remediation", text); };
-    const QJsonObject p = e.payload;
-    const QJsonObject action = p.value(QStringLiteral("action")).toObject();
-    const QString what = QStringLiteral("%1 on %2")
-                             .arg(action.value(QStringLiteral("type")).toString(p.value(QStringLiteral("action_type")).toString()),
-                                  action.value(QStringLiteral("target")).toString(p.value(QStringLiteral("target")).toString()));
-    const int attempt = p.value(QStringLiteral("attempt")).toInt(1);
-    if (e.kind == kinds::Queued)
-        return tr("Remediation queued: %1 to %2 (rule %3, approved by %4)")
-            .arg(what, p.value(QStringLiteral("destination")).toString(), p.value(QStringLiteral("rule")).toString(),
-                 p.value(QStringLiteral("approved_by")).toString());
-    if (e.kind == kinds::Skipped)
-        return tr("Remediation skipped by %1: %2").arg(p.value(QStringLiteral("control")).toString(), p.value(QStringLiteral("reason")).toString());
-    if (e.kind == kinds::AwaitingApproval)
-        return tr("Remediation waiting for approval: %1").arg(p.value(QStringLiteral("reason")).toString());
-    if (e.kind == kinds::Sent)
-        return tr("Remediation sent to %1 (attempt %2)").arg(p.value(QStringLiteral("destination")).toString()).arg(attempt);
-    if (e.kind == kinds::Succeeded)
-        return tr("Remediation succeeded: %1: %2").arg(what, p.value(QStringLiteral("output")).toString().left(300));
-    if (e.kind == kinds::Failed)
-        return tr("Remediation failed: %1: %2").arg(what, p.value(QStringLiteral("reason")).toString().left(300));
-    if (e.kind == kinds::DeadLettered)
-        return tr("Remediation failed: %1, dead-lettered after %2 receives").arg(what).arg(p.value(QStringLiteral("receive_count")).toInt());
-    if (e.kind == kinds::Retried)
-        return tr("Failed remediation retried (attempt %1)").arg(attempt);
-    if (e.kind == kinds::Dismissed) {
-        const QString why = p.value(QStringLiteral("reason")).toString();
-        return why.isEmpty() ? tr("Failed remediation dismissed") : tr("Failed remediation dismissed: %1").arg(why);
-    }
-    return {};
 }
 
 Remediator::Remediator(engine::LifecycleEngine &engine, RuleSet rules, RemediationConfig config)

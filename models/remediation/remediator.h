@@ -53,9 +53,6 @@ struct TriageFacts {
 };
 TriageFacts triageFacts(const QList<domain::Event> &timeline);
 
-/// A one-line text for a remediation.* timeline event; empty for other kinds.
-QString describeRemediationEvent(const domain::Event &e);
-
 /// The outcome of evaluating one incident.
 struct Decision {
     const Rule *rule = nullptr; // null: no rule matched (nothing is recorded)

@@ -2,7 +2,7 @@
 #include "reminders/reminderservice.h"
 
 #include "engine/lifecycleengine.h"
-#include "itemmodels/incidentdetails.h"
+#include "query/warroomreminders.h"
 #include "store/store.h"
 
 #include <QLoggingCategory>
@@ -29,10 +29,10 @@ struct Rule {
 };
 
 const Rule Rules[] = {
-    {"no_commander", itemmodels::NoCommanderAfterMs, "created_at",
+    {"no_commander", query::NoCommanderAfterMs, "created_at",
      "is_open = 1 AND resolved_at = 0 AND commander = ''"},
     {"no_status_update", 0, "MAX(last_status_at, created_at)", "is_open = 1 AND resolved_at = 0"},
-    {"postmortem_due", itemmodels::PostmortemDueMs, "resolved_at",
+    {"postmortem_due", query::PostmortemDueMs, "resolved_at",
      "closed_at = 0 AND resolved_at > 0"},
 };
 
@@ -55,7 +55,7 @@ QList<Scan> scans(const workflow::Workflow *wf)
         for (int p = 0; p <= 4; ++p) {
             const qint64 ms =
                 wf ? qint64(wf->policy(domain::Priority(p)).statusUpdateMinutes) * 60000
-                   : itemmodels::StatusUpdateEveryMs;
+                   : query::StatusUpdateEveryMs;
             if (ms > 0)
                 out << Scan{&rule, ms, p};
         }
@@ -109,10 +109,10 @@ Result<bool> recordOnce(engine::LifecycleEngine &engine, const QString &incident
 {
     if (isRecorded(engine, incidentUid, reminder, since))
         return false;
-    itemmodels::Reminder r{reminder, text, since, false};
+    query::Reminder r{reminder, text, since, false};
     auto res = engine.execute(Command::make(Command::Kind::Record, incidentUid,
                                             {{QStringLiteral("kind"), domain::kinds::Reminder},
-                                             {QStringLiteral("payload"), itemmodels::reminderPayload(r)}},
+                                             {QStringLiteral("payload"), query::reminderPayload(r)}},
                                             engine::SystemActor));
     if (!res)
         return Result<bool>::fail(res.errorMessage(), res.error().code);
@@ -190,18 +190,16 @@ Result<QList<FiredReminder>> ReminderService::scan()
         if (!inc)
             continue;
         // The same wording as the workspace banner, from the one rule set.
-        itemmodels::IncidentDetails d;
-        d.incident = *inc;
         QString text;
-        for (const auto &r : itemmodels::warRoomReminders(
-                 d, now, qint64(wf.policy(inc->priority).statusUpdateMinutes) * 60000))
+        for (const auto &r : query::warRoomReminders(
+                 *inc, {}, now, qint64(wf.policy(inc->priority).statusUpdateMinutes) * 60000))
             if (r.id == QLatin1String(c.rule->id) && r.since == c.since)
                 text = r.text;
         if (text.isEmpty())
             continue;
-        const itemmodels::Reminder r{QString::fromLatin1(c.rule->id), text, c.since, false};
+        const query::Reminder r{QString::fromLatin1(c.rule->id), text, c.since, false};
         cmds << Command::make(Command::Kind::Record, inc->uid,
-                              {{QStringLiteral("kind"), domain::kinds::Reminder}, {QStringLiteral("payload"), itemmodels::reminderPayload(r)}},
+                              {{QStringLiteral("kind"), domain::kinds::Reminder}, {QStringLiteral("payload"), query::reminderPayload(r)}},
                               engine::SystemActor);
         fired << FiredReminder{inc->uid, inc->number, inc->title, r.id, text, c.since};
     }

@@ -12,6 +12,7 @@
 
 #include "benchutil.h"
 
+#include "host/workflowactions.h"
 #include "engine/lifecycleengine.h"
 #include "ingest/ingestpipeline.h"
 #include "ingest/ingestserver.h"
@@ -88,6 +89,7 @@ struct Sitrep {
             return false;
         engine = std::make_unique<engine::LifecycleEngine>(store, *workflow::Workflow::load(QStringLiteral("sre")),
                                                            *workflow::OnCallSchedule::load({}), clock);
+        host::registerWorkflowActions(*engine);
         pipeline = std::make_unique<ingest::IngestPipeline>(*engine);
         return true;
     }

@@ -10,6 +10,7 @@
 #include "benchutil.h"
 #include "integration/fauxqsfixture.h"
 
+#include "host/workflowactions.h"
 #include "engine/lifecycleengine.h"
 #include "remediation/dispatcher.h"
 #include "remediation/remediator.h"
@@ -49,6 +50,7 @@ std::unique_ptr<World> makeWorld(int n, const RemediationConfig &cfg)
         return nullptr;
     w->engine = std::make_unique<engine::LifecycleEngine>(w->store, *workflow::Workflow::load(QStringLiteral("pipeline")),
                                                           *workflow::OnCallSchedule::load({}), w->clock);
+    host::registerWorkflowActions(*w->engine);
     w->rem = std::make_unique<Remediator>(*w->engine, *RuleSet::defaults(), cfg);
     QList<engine::Command> open;
     for (int i = 0; i < n; ++i)

@@ -13,9 +13,11 @@
 #include "benchutil.h"
 #include "incidentset.h"
 
+#include "host/workflowactions.h"
 #include "engine/clock.h"
 #include "engine/lifecycleengine.h"
 #include "itemmodels/incidentdetails.h"
+#include "query/warroomreminders.h"
 #include "reminders/reminderservice.h"
 #include "store/store.h"
 #include "workflow/oncall.h"
@@ -73,6 +75,7 @@ int main(int argc, char **argv)
     const qint64 start = std::max(o.now, st.meta(QStringLiteral("bench.reminders.now"), QStringLiteral("0")).toLongLong()) + 60000;
     engine::ManualClock clock(start);
     engine::LifecycleEngine eng(st, *wf, *oc, clock);
+    host::registerWorkflowActions(eng);
 
     auto rawCount = [&] {
         QList<double> t;
@@ -119,7 +122,7 @@ int main(int argc, char **argv)
     qsizetype naiveDue = 0;
     for (const QString &uid : std::as_const(uids))
         if (auto d = itemmodels::loadIncidentDetails(st, uid))
-            naiveDue += itemmodels::warRoomReminders(*d, clock.nowMs()).size();
+            naiveDue += query::warRoomReminders(d->incident, d->timeline, clock.nowMs()).size();
     const double naiveMs = naive.millis();
 
     printf("bench_reminders: %s incidents, %s open (seed %llu)\n\n", qPrintable(bench::num(double(o.incidents))),

@@ -15,6 +15,7 @@
 #include "benchutil.h"
 #include "unit/triagesynth.h"
 
+#include "host/workflowactions.h"
 #include "engine/clock.h"
 #include "engine/lifecycleengine.h"
 #include "store/store.h"
@@ -114,6 +115,7 @@ int main(int argc, char **argv)
         return 1;
     }
     engine::LifecycleEngine eng(st, *wf, *oc, clock);
+    host::registerWorkflowActions(eng);
     const auto synth = testing::generateSynthIncidents(n, seed + 1, 0.15);
     Stopwatch fill;
     QStringList numbers;

@@ -47,6 +47,7 @@
 using namespace sitrep;
 using namespace sitrep::bench;
 using namespace sitrep::itemmodels;
+using namespace sitrep::query;
 
 static qint64 peakRssKb()
 {
@@ -370,12 +371,12 @@ int main(int argc, char **argv)
             auto c = QObject::connect(&model, &IncidentTableModel::queryReady, [&] { ready = true; });
             sortMs << repaintAfter([&] { model.sort(col, order); }, [&] { return ready; });
             QObject::disconnect(c);
-            const IncidentQuery q(model.filter(), col, order == Qt::DescendingOrder);
+            const IncidentQuery q(model.filter(), incidentColumnSort(col), order == Qt::DescendingOrder);
             QList<QVariant> binds;
             const QString sql = q.offsetPageSql(0, IncidentTableModel::PageSize, binds);
             rawMs << rawPage(raw, sql, binds);
         }
-        const IncidentQuery q(model.filter(), col, true);
+        const IncidentQuery q(model.filter(), incidentColumnSort(col), true);
         QList<QVariant> b1, b2;
         const QString first = q.offsetPageSql(0, IncidentTableModel::PageSize, b1);
         IncidentRow probe;
@@ -425,7 +426,7 @@ int main(int argc, char **argv)
             hits = model.rowCount();
             // Raw SQLite runs the statements the list runs (the same query form for the
             // match count), so the ratio is the model's overhead over them.
-            IncidentQuery q(f, IncidentColumn::Created, true);
+            IncidentQuery q(f, IncidentSort::Created, true);
             q.planSearch(rawDb);
             QList<QVariant> b1, b2;
             const QString cs = q.countSql(b1);
@@ -473,7 +474,7 @@ int main(int argc, char **argv)
         QList<double> warm;
         for (int r = 0; r < runs; ++r)
             warm << jump(target - r * 1000);
-        const IncidentQuery q(model.filter(), IncidentColumn::Title, false);
+        const IncidentQuery q(model.filter(), IncidentSort::Title, false);
         QList<QVariant> b;
         const QString off = q.offsetPageSql(qint64(target), IncidentTableModel::PageSize, b);
         const double rawOff = rawPage(raw, off, b);

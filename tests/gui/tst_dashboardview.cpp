@@ -4,12 +4,16 @@
 #include "host/appcontext.h"
 #include "ui/dashboardintegration.h"
 #include "ui/dashboards/dashboardview.h"
-#include "itemmodels/incidentquery.h"
+#include "demo/demogenerator.h"
 #include "itemmodels/incidenttablemodel.h"
 #include "ui/mainwindow.h"
+#include "ui/dashboardintegration.h"
+#include "query/incidentquery.h"
+#include "ui/mainwindow.h"
 #include "ui/wall/wallwindow.h"
-#include "demo/demogenerator.h"
 #include "metrics/metricsservice.h"
+#include "query/incidentquery.h"
+#include "ui/wall/wallwindow.h"
 
 #include <QtCharts/QBarSet>
 #include <QtCharts/QChartView>
@@ -42,12 +46,12 @@ class TestDashboardView : public QObject {
     // What the incident list counts for a drill-down (the list's own SQL).
     qint64 listCount(const metrics::ListFilter &f)
     {
-        itemmodels::IncidentQuery q(f.toIncidentFilter(), 0, true);
+        query::IncidentQuery q(f.toIncidentFilter(), query::IncidentSort::Id, true);
         QList<QVariant> binds;
         store::Stmt *s = m_ctx->store().db().prepare(q.countSql(binds));
         if (!s)
             return -1;
-        itemmodels::bindVariants(s, binds);
+        query::bindVariants(s, binds);
         const qint64 n = s->step() ? s->int64(0) : -1;
         s->reset();
         return n;

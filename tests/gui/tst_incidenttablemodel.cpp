@@ -15,6 +15,7 @@
 
 using namespace sitrep;
 using namespace sitrep::itemmodels;
+using namespace sitrep::query;
 
 class TestIncidentTableModel : public QObject {
     Q_OBJECT
@@ -176,8 +177,8 @@ private Q_SLOTS:
                 if (!incidentColumnSortable(col))
                     continue;
                 for (bool desc : {false, true}) {
-                    const IncidentQuery narrow(f, col, desc);
-                    IncidentQuery planned(f, col, desc);
+                    const IncidentQuery narrow(f, incidentColumnSort(col), desc);
+                    IncidentQuery planned(f, incidentColumnSort(col), desc);
                     planned.planSearch(db, 10);
                     sawWide = sawWide || (planned.wideSearch() && !planned.denseSearch());
                     sawDense = sawDense || planned.denseSearch();

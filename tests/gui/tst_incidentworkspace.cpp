@@ -5,7 +5,9 @@
 // sentences, nothing clipped, and the palette says which incident it is. Offscreen.
 #include "unit/pm_fixture.h"
 
-#include "ui/bannerstyle.h"
+#include "ui/commandpalette.h"
+#include "ui/incidentworkspace.h"
+#include "ui/style/bannerstyle.h"
 #include "ui/commandpalette.h"
 #include "ui/incidentworkspace.h"
 #include "itemmodels/incidentcolumns.h"
@@ -14,7 +16,9 @@
 #include "postmortem/automation.h"
 #include "ui/postmortem/postmortemeditor.h"
 #include "ui/postmortem/runbookchecklist.h"
-#include "ui/severitystyle.h"
+#include "ui/style/bannerstyle.h"
+#include "ui/style/severitystyle.h"
+#include "ui/theme.h"
 #include "ui/theme.h"
 
 #include <QAbstractItemModelTester>
@@ -142,6 +146,7 @@ private Q_SLOTS:
         auto wf = workflow::Workflow::load(QStringLiteral("sre"));
         auto oc = workflow::OnCallSchedule::load({});
         engine::LifecycleEngine eng(other, *wf, *oc, env.clock);
+        host::registerWorkflowActions(eng);
         QVERIFY(eng.execute(Command::transition(
                                 uid, QStringLiteral("resolved"), QStringLiteral("erin"),
                                 {{QStringLiteral("resolution_note"), QStringLiteral("Drained")},

@@ -19,7 +19,7 @@
 #include "postmortem/postmortemstore.h"
 #include "problems/problemlistmodel.h"
 #include "problems/problemstore.h"
-#include "ui/severitystyle.h"
+#include "ui/style/severitystyle.h"
 #include "store/store.h"
 
 #include <QAbstractItemModelTester>
@@ -38,6 +38,7 @@
 
 using namespace sitrep;
 using namespace sitrep::itemmodels;
+using namespace sitrep::query;
 
 namespace {
 

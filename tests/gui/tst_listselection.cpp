@@ -23,6 +23,7 @@
 
 using namespace sitrep;
 using namespace sitrep::itemmodels;
+using namespace sitrep::query;
 
 class TestListSelection : public QObject {
     Q_OBJECT

@@ -128,6 +128,7 @@ static int autosaveChild(int argc, char **argv)
         return 2;
     engine::SystemClock clock;
     engine::LifecycleEngine eng(st, *workflow::Workflow::load(QStringLiteral("sre")), *workflow::OnCallSchedule::load({}), clock);
+    host::registerWorkflowActions(eng);
     ui::PostmortemEditor ed(eng, QString::fromLocal8Bit(argv[3]), QStringLiteral("child"));
     ed.setAutosaveInterval(100);
     const QString base = ed.text();
@@ -188,6 +189,7 @@ void TestPostmortemEditor::editor_crash_losesAtMostTheAutosaveInterval()
     QVERIFY(st.open(env.dbPath()).ok());
     engine::ManualClock clock(T0);
     engine::LifecycleEngine eng(st, *workflow::Workflow::load(QStringLiteral("sre")), *workflow::OnCallSchedule::load({}), clock);
+    host::registerWorkflowActions(eng);
     postmortem::PostmortemStore again(eng);
     const auto doc = again.document(uid);
     QVERIFY(doc.has_value());

@@ -2,6 +2,7 @@
 // The auto-remediation view: maintenance windows and changes managed from the window,
 // the P1 approval gate passed by the signed-in person, failed remediations retried and
 // dismissed; errors show inline.
+#include "host/workflowactions.h"
 #include "engine/lifecycleengine.h"
 #include "ui/remediation/remediationview.h"
 #include "remediation/remediator.h"
@@ -46,6 +47,7 @@ private Q_SLOTS:
         QVERIFY(m_store.open(m_dir.filePath(QStringLiteral("view.db"))));
         m_engine = std::make_unique<engine::LifecycleEngine>(m_store, *workflow::Workflow::load(QStringLiteral("pipeline")),
                                                              *workflow::OnCallSchedule::load({}), m_clock);
+        host::registerWorkflowActions(*m_engine);
         m_rem = std::make_unique<Remediator>(*m_engine, *RuleSet::defaults(), RemediationConfig{});
     }
 

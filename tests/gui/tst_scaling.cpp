@@ -5,16 +5,19 @@
 // colours derived from the palette keep WCAG AA contrast.
 
 #include "host/appcontext.h"
-#include "ui/bannerstyle.h"
+#include "ui/createincidentdialog.h"
+#include "ui/style/bannerstyle.h"
 #include "ui/createincidentdialog.h"
 #include "demo/demogenerator.h"
 #include "ui/incidentworkspace.h"
 #include "itemmodels/incidenttablemodel.h"
 #include "ui/mainwindow.h"
 #include "metrics/metricsservice.h"
-#include "ui/severitystyle.h"
+#include "ui/style/bannerstyle.h"
+#include "ui/style/severitystyle.h"
 #include "ui/theme.h"
 #include "ui/wall/wallwindow.h"
+#include "ui/theme.h"
 
 #include <QAbstractButton>
 #include <QApplication>

@@ -3,6 +3,7 @@
 // webhooks to a Sitrep listener started here: firing alerts of two groups become two
 // incidents with all their alerts; resolving them in Alertmanager resolves the incidents
 // through the workflow's all_alerts_resolved policy.
+#include "host/workflowactions.h"
 #include "engine/lifecycleengine.h"
 #include "ingest/correlator.h"
 #include "ingest/ingestpipeline.h"
@@ -113,6 +114,7 @@ private Q_SLOTS:
         QVERIFY(m_store.open(m_dir.filePath(QStringLiteral("sitrep.db"))).ok());
         m_engine = std::make_unique<engine::LifecycleEngine>(m_store, *workflow::Workflow::load(QStringLiteral("pipeline")),
                                                              *workflow::OnCallSchedule::load({}), m_clock);
+        host::registerWorkflowActions(*m_engine);
         m_pipeline = std::make_unique<IngestPipeline>(*m_engine);
         IngestServerOptions opt;
         opt.token = Token;

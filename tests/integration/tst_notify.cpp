@@ -7,6 +7,7 @@
 #include "fauxqsfixture.h"
 #include "httpreceiver.h"
 #include "notify/notifier.h"
+#include "host/awsservices.h"
 #include "aws/snsclient.h"
 #include "aws/sqsclient.h"
 
@@ -210,7 +211,7 @@ NotifyConfig TestNotify::config()
 
 std::unique_ptr<Notifier> TestNotify::notifier()
 {
-    return std::make_unique<Notifier>(m_ctx->engine(), config(), m_nam, m_sns.get(), [](const QString &name) {
+    return std::make_unique<Notifier>(m_ctx->engine(), config(), m_nam, host::snsTopicPublisher(m_sns.get()), [](const QString &name) {
         return name == u"slack_bot_token" ? QStringLiteral("xoxb-test") : QString();
     });
 }

@@ -7,6 +7,7 @@
 #include "fauxqsfixture.h"
 #include "httpreceiver.h"
 
+#include "host/workflowactions.h"
 #include "engine/lifecycleengine.h"
 #include "remediation/dispatcher.h"
 #include "remediation/remediator.h"
@@ -143,6 +144,7 @@ class TestRemediationFifo : public QObject {
         m_clock = std::make_unique<engine::ManualClock>(QDateTime::currentMSecsSinceEpoch());
         m_engine = std::make_unique<engine::LifecycleEngine>(*m_store, *workflow::Workflow::load(QStringLiteral("pipeline")),
                                                              *workflow::OnCallSchedule::load({}), *m_clock);
+        host::registerWorkflowActions(*m_engine);
         auto rules = rulesFile.isEmpty() ? RuleSet::defaults() : RuleSet::load(rulesFile);
         QVERIFY2(rules, qPrintable(rules.errorMessage()));
         m_rem = std::make_unique<Remediator>(*m_engine, *rules, m_cfg);

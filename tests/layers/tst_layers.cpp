@@ -5,7 +5,8 @@
 //  - a project include does not name its layer ("theme.h" instead of "ui/theme.h"), so it
 //    would resolve by search order or by the including file's folder,
 //  - a source file under models/, ui/ or app/ belongs to no library, or to two,
-//  - the libraries' links form a cycle.
+//  - the libraries' links form a cycle,
+//  - a low layer links more than the layers below it, or a core library links a ui one.
 #include <QDirIterator>
 #include <QFile>
 #include <QHash>
@@ -158,6 +159,54 @@ private slots:
                 break;
         }
         QVERIFY2(cycle.isEmpty(), qPrintable(QStringLiteral("cycle: ") + cycle));
+    }
+    void lowLayersDoNotReachUp_data()
+    {
+        QTest::addColumn<QString>("target");
+        QTest::addColumn<QStringList>("allowed");
+        const auto l = [](std::initializer_list<const char *> names) {
+            QStringList out;
+            for (const char *n : names)
+                out << QStringLiteral("sitrep_") + QLatin1String(n);
+            return out;
+        };
+        QTest::newRow("util") << QStringLiteral("sitrep_util") << QStringList();
+        QTest::newRow("domain") << QStringLiteral("sitrep_domain") << l({"util"});
+        QTest::newRow("workflow") << QStringLiteral("sitrep_workflow") << l({"domain", "util"});
+        QTest::newRow("store") << QStringLiteral("sitrep_store") << l({"domain", "util"});
+        QTest::newRow("engine") << QStringLiteral("sitrep_engine") << l({"domain", "workflow", "store", "util"});
+        QTest::newRow("query") << QStringLiteral("sitrep_query") << l({"domain", "store", "util"});
+        QTest::newRow("itemmodels") << QStringLiteral("sitrep_itemmodels")
+                                    << l({"domain", "workflow", "store", "engine", "query", "util"});
+        QTest::newRow("metrics") << QStringLiteral("sitrep_metrics")
+                                 << l({"domain", "workflow", "store", "engine", "query", "util"});
+        QTest::newRow("reminders") << QStringLiteral("sitrep_reminders")
+                                   << l({"domain", "workflow", "store", "engine", "query", "util"});
+        QTest::newRow("secrets") << QStringLiteral("sitrep_secrets") << l({"util"});
+        QTest::newRow("aws") << QStringLiteral("sitrep_aws") << l({"secrets", "util"});
+        QTest::newRow("http") << QStringLiteral("sitrep_http") << QStringList();
+    }
+
+    void lowLayersDoNotReachUp()
+    {
+        QFETCH(QString, target);
+        QFETCH(QStringList, allowed);
+        QVERIFY2(m_links.contains(target), qPrintable(target + QStringLiteral(" is not a layer")));
+        for (const QString &to : m_links.value(target)) {
+            if (to.startsWith(QLatin1String("sitrep_")))
+                QVERIFY2(allowed.contains(to), qPrintable(QStringLiteral("%1 links %2").arg(target, to)));
+        }
+    }
+
+    void coreNeverLinksUi()
+    {
+        for (const Layer &l : std::as_const(m_layers)) {
+            if (!l.folder.startsWith(QLatin1String("models/")))
+                continue;
+            for (const QString &to : l.links)
+                QVERIFY2(!to.startsWith(QLatin1String("sitrep_ui")) && to != QLatin1String("sitrep_screenshots"),
+                         qPrintable(QStringLiteral("%1 links %2").arg(l.target, to)));
+        }
     }
 };
 

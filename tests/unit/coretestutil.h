@@ -3,6 +3,7 @@
 // the built-in on-call schedule and a clock the test moves by hand.
 #pragma once
 
+#include "host/workflowactions.h"
 #include "engine/clock.h"
 #include "engine/lifecycleengine.h"
 #include "store/store.h"
@@ -46,6 +47,7 @@ public:
         if (!oc)
             qFatal("cannot load on-call schedule: %s", qPrintable(oc.errorMessage()));
         engine = std::make_unique<engine::LifecycleEngine>(store, *wf, *oc, clock);
+        host::registerWorkflowActions(*engine);
     }
 
     engine::LifecycleEngine &eng() { return *engine; }

@@ -3,6 +3,7 @@
 // workflow, and an engine driven by a ManualClock.
 #pragma once
 
+#include "host/workflowactions.h"
 #include "engine/clock.h"
 #include "engine/lifecycleengine.h"
 #include "store/store.h"
@@ -48,6 +49,7 @@ struct Env {
             return;
         }
         engine = std::make_unique<sitrep::engine::LifecycleEngine>(store, *wf, *oc, clock);
+        sitrep::host::registerWorkflowActions(*engine);
     }
     QString dbPath() const { return dir.filePath(QStringLiteral("sitrep.db")); }
 

@@ -4,8 +4,7 @@
 // command line alike; and an older database's search documents learn the same.
 #include "pm_fixture.h"
 
-#include "itemmodels/incidentcolumns.h"
-#include "itemmodels/incidentquery.h"
+#include "query/incidentquery.h"
 #include "store/sqlite.h"
 
 #include <QtTest>
@@ -19,17 +18,17 @@ class TestIncidentSearch : public QObject {
     /// Titles the list shows for `text` (the list's own SQL, as the lazy model runs it).
     static QStringList listTitles(Env &env, const QString &text)
     {
-        itemmodels::IncidentFilter f;
+        query::IncidentFilter f;
         f.search = text;
-        itemmodels::IncidentQuery q(f, itemmodels::IncidentColumn::Created, true);
+        query::IncidentQuery q(f, query::IncidentSort::Created, true);
         q.planSearch(env.store.db());
         QList<QVariant> binds;
         const QString sql = q.offsetPageSql(0, 100, binds);
         QStringList out;
         if (auto *s = env.store.db().prepare(sql)) {
-            itemmodels::bindVariants(s, binds);
+            query::bindVariants(s, binds);
             while (s->step())
-                out << itemmodels::IncidentQuery::readRow(s).title;
+                out << query::IncidentQuery::readRow(s).title;
             s->reset();
         }
         out.sort();
@@ -48,7 +47,7 @@ class TestIncidentSearch : public QObject {
     static QStringList paletteTitles(Env &env, const QString &text)
     {
         QStringList out;
-        for (const auto &r : itemmodels::quickFind(env.store, text, 20))
+        for (const auto &r : query::quickFind(env.store, text, 20))
             out << r.title;
         out.sort();
         return out;
@@ -93,8 +92,8 @@ private Q_SLOTS:
         QVERIFY(listTitles(env, QStringLiteral("\"check\"")).isEmpty());
         QCOMPARE(listTitles(env, QStringLiteral("\"checkout\"")), checkout);
         // Punctuation alone is no search and no error.
-        QCOMPARE(itemmodels::IncidentQuery::ftsQuery(QStringLiteral(" - ")), QString());
-        QCOMPARE(itemmodels::IncidentQuery::ftsQuery(QStringLiteral("a\"b")),
+        QCOMPARE(query::IncidentQuery::ftsQuery(QStringLiteral(" - ")), QString());
+        QCOMPARE(query::IncidentQuery::ftsQuery(QStringLiteral("a\"b")),
                  QStringLiteral("\"a\"\"b\"*"));
     }
 

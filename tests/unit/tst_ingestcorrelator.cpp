@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Correlation before the engine: grouping, dedup, window, threshold, flapping, the
 // all-alerts-resolved policy, restart, generic seed-003 events. Real SQLite on disk.
+#include "host/workflowactions.h"
 #include "engine/lifecycleengine.h"
 #include "ingest/correlator.h"
 #include "ingest/ingestpipeline.h"
@@ -42,6 +43,7 @@ struct Env {
         if (!wf || !oc)
             return false;
         engine = std::make_unique<engine::LifecycleEngine>(*store, *wf, *oc, clock);
+        host::registerWorkflowActions(*engine);
         pipeline = std::make_unique<IngestPipeline>(*engine, config);
         return true;
     }

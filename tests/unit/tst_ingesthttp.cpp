@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The webhook listener: the strict HTTP/1.1 parser, and a real server on 127.0.0.1 taking
 // good and bad requests over TCP. Bad input gets a clear 4xx and stores nothing.
+#include "host/workflowactions.h"
 #include "engine/lifecycleengine.h"
 #include "http/httprequestparser.h"
 #include "ingest/ingestpipeline.h"
@@ -104,6 +105,7 @@ struct Server {
             return false;
         engine = std::make_unique<engine::LifecycleEngine>(store, *workflow::Workflow::load(QStringLiteral("sre")),
                                                            *workflow::OnCallSchedule::load({}), clock);
+        host::registerWorkflowActions(*engine);
         pipeline = std::make_unique<IngestPipeline>(*engine);
         if (opt.token.isEmpty())
             opt.token = Token;
@@ -226,6 +228,7 @@ private Q_SLOTS:
         QVERIFY(srv.store.open(srv.dir.filePath(QStringLiteral("t.db"))).ok());
         srv.engine = std::make_unique<engine::LifecycleEngine>(srv.store, *workflow::Workflow::load(QStringLiteral("sre")),
                                                                *workflow::OnCallSchedule::load({}), srv.clock);
+        host::registerWorkflowActions(*srv.engine);
         srv.pipeline = std::make_unique<IngestPipeline>(*srv.engine);
         IngestServer s(*srv.pipeline, {});
         QVERIFY(!s.listen().ok());

@@ -3,7 +3,7 @@
 #include "host/appcontext.h"
 #include "demo/demogenerator.h"
 #include "metrics/metricsservice.h"
-#include "itemmodels/incidentquery.h"
+#include "query/incidentquery.h"
 #include "store/projector.h"
 
 #include <QDateTime>
@@ -544,19 +544,19 @@ private Q_SLOTS:
         QCOMPARE(q.service, QStringLiteral("kafka"));
         QCOMPARE(q.group, QStringLiteral("Payments"));
         QCOMPARE(q.now, qint64(4000));
-        QCOMPARE(q.counted, itemmodels::IncidentFilter::Counted::ResponseSlaMissed);
+        QCOMPARE(q.counted, query::IncidentFilter::Counted::ResponseSlaMissed);
         lf.severity = 0;
         lf.metric = QStringLiteral("mttr");
         q = lf.toIncidentFilter();
         QCOMPARE(q.severity, 0);
         QVERIFY(q.noSeverity);
-        QCOMPARE(q.counted, itemmodels::IncidentFilter::Counted::Resolved);
+        QCOMPARE(q.counted, query::IncidentFilter::Counted::Resolved);
         lf.severity = -1;
         lf.metric = QStringLiteral("frequency");
         q = lf.toIncidentFilter();
         QCOMPARE(q.severity, 0);
         QVERIFY(!q.noSeverity);
-        QCOMPARE(q.counted, itemmodels::IncidentFilter::Counted::All);
+        QCOMPARE(q.counted, query::IncidentFilter::Counted::All);
     }
 
     // Every bar and point of every chart: the list a click opens counts exactly the chart's
@@ -589,12 +589,12 @@ private Q_SLOTS:
         auto m = mq.dashboard(filter, kNow);
         QVERIFY(m.ok());
         auto listCount = [&](const metrics::ListFilter &lf) -> qint64 {
-            itemmodels::IncidentQuery iq(lf.toIncidentFilter(), 0, true);
+            query::IncidentQuery iq(lf.toIncidentFilter(), query::IncidentSort::Id, true);
             QList<QVariant> binds;
             store::Stmt *st = f->ctx->store().db().prepare(iq.countSql(binds));
             if (!st)
                 return -1;
-            itemmodels::bindVariants(st, binds);
+            query::bindVariants(st, binds);
             const qint64 n = st->step() ? st->int64(0) : -1;
             st->reset();
             return n;

@@ -5,6 +5,7 @@
 // retry/dismiss of failed remediations, and the append-only audit trail.
 #include "coretestutil.h"
 
+#include "itemmodels/incidentdetails.h"
 #include "remediation/dispatcher.h"
 #include "remediation/remediator.h"
 
@@ -99,7 +100,7 @@ private Q_SLOTS:
         const auto tl = fx->store.timeline(r.incident);
         QCOMPARE(tl.last().kind, kinds::Queued);
         QCOMPARE(tl.last().payload[u"correlation_id"].toString(), r.correlationId);
-        QCOMPARE(describeRemediationEvent(tl.last()),
+        QCOMPARE(itemmodels::describeTimelineEvent(tl.last()),
                  QStringLiteral("Remediation queued: rds_reboot on orders-db-primary to sitrep-remediation-standard.fifo "
                                 "(rule database-reboot, approved by sitrep-auto-remediation)"));
     }

@@ -131,6 +131,7 @@ void TestRunbookEscalation::restart_derivesTimersFromTheLog()
         QVERIFY(st.open(path).ok());
         engine::ManualClock clock(T0);
         engine::LifecycleEngine eng(st, *workflow::Workflow::load(QStringLiteral("sre")), *workflow::OnCallSchedule::load({}), clock);
+        host::registerWorkflowActions(eng);
         Command c = Command::open({{QStringLiteral("title"), QStringLiteral("API down")}, {QStringLiteral("severity"), QStringLiteral("high")},
                                    {QStringLiteral("services"), QJsonArray{QStringLiteral("api")}}, {QStringLiteral("alerts"), QJsonArray{QStringLiteral("APIDown")}}});
         auto r = eng.execute(c);
@@ -146,6 +147,7 @@ void TestRunbookEscalation::restart_derivesTimersFromTheLog()
         QVERIFY(st.open(path).ok());
         engine::ManualClock clock(T0 + 20 * Min);
         engine::LifecycleEngine eng(st, *workflow::Workflow::load(QStringLiteral("sre")), *workflow::OnCallSchedule::load({}), clock);
+        host::registerWorkflowActions(eng);
         runbooks::EscalationScheduler sched(eng, lib, clock);
         QCOMPARE(*sched.tick(), 1); // senior-sre (15m); primary-oncall already fired
         QCOMPARE(sched.nextDueAt(), T0 + 30 * Min);

@@ -3,6 +3,7 @@
 // recorded once, response versus resolution.
 #include "unit/coretestutil.h"
 
+#include "query/sla.h"
 #include "store/projector.h"
 
 #include <QTest>
@@ -257,12 +258,15 @@ void TestSla::slaRemaining_frozenWhilePaused()
     QVERIFY(fx.transition(n, QStringLiteral("Pending Customer")).ok());
     const auto inc = fx.get(n);
     const qint64 left = 2880 * kMinute - kHour;
-    QCOMPARE(inc.slaRemaining(baseTime() + kHour), left);
-    QCOMPARE(inc.slaRemaining(baseTime() + 30 * kHour), left);
-    QCOMPARE(inc.slaRemaining(baseTime() + 300 * kHour), left);
+    QCOMPARE(query::slaStatus(inc, baseTime() + kHour).remainingMs, left);
+    QCOMPARE(query::slaStatus(inc, baseTime() + 30 * kHour).remainingMs, left);
+    QCOMPARE(query::slaStatus(inc, baseTime() + 300 * kHour).remainingMs, left);
+    QVERIFY(query::slaStatus(inc, baseTime() + 300 * kHour).paused);
     // Running: time counts down, negative once late.
     const QString m = fx.open(QStringLiteral("y"), QStringLiteral("medium"));
-    QCOMPARE(fx.get(m).slaRemaining(fx.clock.nowMs() + 300 * kMinute), -60 * kMinute);
+    const auto late = query::slaStatus(fx.get(m), fx.clock.nowMs() + 300 * kMinute);
+    QCOMPARE(late.remainingMs, -60 * kMinute);
+    QVERIFY(late.breached());
 }
 
 void TestSla::breachEvents_doNotCountAsTouching()

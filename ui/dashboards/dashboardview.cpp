@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ui/dashboards/dashboardview.h"
 
-#include "ui/severitystyle.h"
+#include "ui/style/severitystyle.h"
 
 #include <QAction>
 #include <QApplication>

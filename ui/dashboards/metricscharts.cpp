@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ui/dashboards/metricscharts.h"
 
-#include "ui/severitystyle.h"
+#include "ui/style/severitystyle.h"
 
 #include <QtCharts/QBarCategoryAxis>
 #include <QtCharts/QBarSet>

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "ui/remediation/remediationview.h"
 
-#include "ui/bannerstyle.h"
+#include "ui/style/bannerstyle.h"
 #include "engine/lifecycleengine.h"
 #include "remediation/remediator.h"
+#include "ui/style/bannerstyle.h"
 
 #include <QDateTime>
 #include <QDateTimeEdit>

@@ -11,7 +11,7 @@ namespace sitrep::ui {
 
 QStringList dashboardScreenshotViews()
 {
-    return {QStringLiteral("dashboard"), QStringLiteral("wall"), QStringLiteral("wall-charts")};
+    return {QStringLiteral("dashboard")};
 }
 
 QWidget *createDashboardScreenshot(const QString &view, host::AppContext &context, const QSize &size)
@@ -27,19 +27,6 @@ QWidget *createDashboardScreenshot(const QString &view, host::AppContext &contex
         dash->setRangeDays(90);
         dash->waitForData();
         return host;
-    }
-    if (view == u"wall" || view == u"wall-charts") {
-        auto *service = new metrics::MetricsService(context.dbPath(), context.clock());
-        WallWindow::Options o;
-        o.rotateSeconds = 3600;
-        auto *wall = new WallWindow(*service, o);
-        service->setParent(wall);
-        wall->resize(size);
-        wall->waitForRefresh();
-        if (view == u"wall-charts")
-            for (int i = 0; i < 3; ++i)
-                wall->rotate();
-        return wall;
     }
     return nullptr;
 }

@@ -13,7 +13,7 @@ class AppContext;
 
 namespace sitrep::ui {
 
-/// `sitrep screenshot` views of this folder and the wall: dashboard, wall.
+/// `sitrep screenshot` views of this folder: dashboard.
 QStringList dashboardScreenshotViews();
 /// The view with its numbers already loaded (it waits for the worker); null if unknown.
 QWidget *createDashboardScreenshot(const QString &view, host::AppContext &context, const QSize &size);

@@ -2,6 +2,7 @@
 #include "ui/screenshots/remediationscreenshots.h"
 
 #include "host/appcontext.h"
+#include "host/workflowactions.h"
 #include "demo/demogenerator.h"
 #include "ui/remediation/remediationview.h"
 #include "remediation/remediator.h"
@@ -38,6 +39,7 @@ Status seed(Scratch &s, qint64 now)
         return Status::fail(QStringLiteral("cannot load the pipeline workflow"));
     s.clock = std::make_unique<engine::ManualClock>(now - 2 * 3600000);
     s.engine = std::make_unique<engine::LifecycleEngine>(s.store, *wf, *oc, *s.clock);
+    host::registerWorkflowActions(*s.engine);
     RemediationStore rs(s.store);
     (void)rs.addMaintenance(QStringLiteral("payments-db"), now - 20 * kMinute, now + 100 * kMinute,
                             QStringLiteral("Aurora minor version upgrade"), QStringLiteral("dana"), now - 30 * kMinute);

@@ -4,10 +4,14 @@
 #include "ui/screenshots/dashboardscreenshots.h"
 #include "ui/mainwindow.h"
 #include "ui/screenshots/postmortemscreenshots.h"
-#include "ui/screenshots/triagescreenshots.h"
 #include "ui/screenshots/problemsscreenshots.h"
 #include "ui/screenshots/remediationscreenshots.h"
 #include "ui/screenshots/settingsscreenshots.h"
+#include "ui/screenshots/syncscreenshots.h"
+#include "ui/screenshots/triagescreenshots.h"
+#include "ui/screenshots/wallscreenshots.h"
+#include "ui/screenshots/warroomscreenshots.h"
+#include "ui/mainwindow.h"
 #include "ui/screenshots/syncscreenshots.h"
 #include "ui/screenshots/warroomscreenshots.h"
 
@@ -20,8 +24,8 @@ namespace sitrep::ui {
 QStringList screenshotViews()
 {
     return warRoomScreenshotViews() + postmortemScreenshotViews() + problemsScreenshotViews() +
-           dashboardScreenshotViews() + settingsScreenshotViews() + triageScreenshotViews() +
-           syncScreenshotViews() + remediationScreenshotViews();
+           dashboardScreenshotViews() + wallScreenshotViews() + settingsScreenshotViews() +
+           triageScreenshotViews() + syncScreenshotViews() + remediationScreenshotViews();
 }
 
 QWidget *createScreenshotView(const QString &view, host::AppContext &context, const QSize &size)
@@ -33,6 +37,8 @@ QWidget *createScreenshotView(const QString &view, host::AppContext &context, co
         w = createPostmortemScreenshot(view, context, size);
     else if (dashboardScreenshotViews().contains(view))
         w = createDashboardScreenshot(view, context, size);
+    else if (wallScreenshotViews().contains(view))
+        w = createWallScreenshot(view, context, size);
     else if (problemsScreenshotViews().contains(view))
         w = createProblemsScreenshot(view, context, size);
     else if (triageScreenshotViews().contains(view))

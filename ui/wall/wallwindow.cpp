@@ -2,8 +2,9 @@
 #include "ui/wall/wallwindow.h"
 
 #include "ui/dashboards/metricscharts.h"
+#include "query/duration.h"
+#include "ui/style/severitystyle.h"
 #include "itemmodels/incidentcolumns.h"
-#include "ui/severitystyle.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -44,8 +45,8 @@ qint64 monotonicMs()
 // One format for every elapsed time and countdown, the list's and the workspace's.
 QString duration(qint64 ms)
 {
-    return ms < 0 ? QStringLiteral("−") + itemmodels::formatDuration(-ms)
-                  : itemmodels::formatDuration(ms);
+    return ms < 0 ? QStringLiteral("−") + query::formatDuration(-ms)
+                  : query::formatDuration(ms);
 }
 
 } // namespace
@@ -189,19 +190,19 @@ protected:
             p.setPen(kMuted);
             cell(p, QRectF(cx[2], line2, colW(2), lineH * 0.8),
                  a.acknowledgedAt ? tr("acked") : tr("not acked"));
-            // SLA countdown: amber under 30 minutes, red when breached; the word says it too.
+            // SLA countdown: amber when at risk, red when breached; the word says it too.
             p.setFont(big);
-            if (a.slaDue == 0) {
+            const query::SlaStatus sla = a.sla(now);
+            if (!sla.active) {
                 p.setPen(kMuted);
                 cell(p, QRectF(cx[3], line1, colW(3), lineH), QStringLiteral("—"));
             } else {
-                const qint64 left = a.slaRemaining(now);
-                p.setPen(left <= 0 ? red : left < 30 * 60000 ? amber : kText);
-                cell(p, QRectF(cx[3], line1, colW(3), lineH), duration(left));
+                p.setPen(sla.breached() ? red : sla.atRisk() ? amber : kText);
+                cell(p, QRectF(cx[3], line1, colW(3), lineH), duration(sla.remainingMs));
                 p.setFont(small);
                 cell(p, QRectF(cx[3], line2, colW(3), lineH * 0.8),
-                     left <= 0          ? tr("BREACHED")
-                     : a.slaPausedSince ? tr("paused")
+                     sla.breached()     ? tr("BREACHED")
+                     : sla.paused       ? tr("paused")
                      : a.acknowledgedAt ? tr("to resolve")
                                         : tr("to respond"));
             }

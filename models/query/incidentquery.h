@@ -14,7 +14,7 @@ class Store;
 class Stmt;
 }
 
-namespace sitrep::itemmodels {
+namespace sitrep::query {
 
 /// What the incident list shows: filters (empty fields do not filter) and the sort.
 struct IncidentFilter {
@@ -33,7 +33,7 @@ struct IncidentFilter {
     qint64 createdBefore = 0;  // ms, created_at < this; 0 = any
     QString group;             // assignment group
     bool noSeverity = false;   // only incidents without a severity
-    /// Which incidents a chart value counts (metricdefs.h has the SLA definitions).
+    /// Which incidents a chart value counts (query/sla.h has the SLA definitions).
     enum class Counted { All, Acknowledged, Resolved, ResponseSlaMissed, ResolutionSlaMissed };
     Counted counted = Counted::All;
 
@@ -69,15 +69,18 @@ struct IncidentRow {
     QString createdText; // formatted on the loader thread: painting stays cheap
 };
 
+/// What the incident list is ordered by. Each names an index's columns in full (rowid last).
+enum class IncidentSort { Id, Title, Severity, State, Assignee, Priority, SlaDue, Created };
+
 /// The SQL behind the lazy incident list. Every sortable column orders by an index whose
 /// columns it names in full (rowid as the last tie-breaker), so a page costs one index
 /// range scan and a keyset "after this row" query needs no OFFSET.
 class IncidentQuery {
 public:
-    IncidentQuery(IncidentFilter filter, int sortColumn, bool descending);
+    IncidentQuery(IncidentFilter filter, IncidentSort sort, bool descending);
 
     const IncidentFilter &filter() const { return m_filter; }
-    int sortColumn() const { return m_sortColumn; }
+    IncidentSort sort() const { return m_sort; }
     bool descending() const { return m_desc; }
 
     /// SELECT count(*) ...
@@ -119,7 +122,7 @@ private:
     QString orderBy() const;
 
     IncidentFilter m_filter;
-    int m_sortColumn;
+    IncidentSort m_sort;
     bool m_desc;
     bool m_wideSearch = false;
     bool m_denseSearch = false; // wide, and at least a quarter of all incidents match
@@ -132,4 +135,4 @@ void bindVariants(store::Stmt *stmt, const QList<QVariant> &binds, int first = 1
 /// command palette. Fast: an index lookup and an FTS query with a small limit.
 QList<IncidentRow> quickFind(store::Store &store, const QString &text, int limit);
 
-} // namespace sitrep::itemmodels
+} // namespace sitrep::query

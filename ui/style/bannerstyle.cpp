@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "ui/bannerstyle.h"
+#include "ui/style/bannerstyle.h"
 
 #include <QApplication>
 #include <QEvent>

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "itemmodels/incidentquery.h"
+#include "query/incidentquery.h"
 
-#include "itemmodels/incidentcolumns.h"
-#include "metrics/metricdefs.h"
+#include "query/sla.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 
@@ -12,9 +11,7 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 
-namespace sitrep::itemmodels {
-
-using namespace IncidentColumn;
+namespace sitrep::query {
 
 // Services come joined by SQLite's JSON functions (C, per row) instead of a QJsonDocument
 // parse per row on the loader thread.
@@ -22,99 +19,6 @@ static const char *const kRowColumns =
     "id, uid, number, title, severity, priority, state, is_open, assignee, "
     "(SELECT group_concat(value, ', ') FROM json_each(services)), created_at, "
     "resolved_at, sla_due, sla_breached, sla_paused_since";
-
-QString incidentColumnTitle(int column)
-{
-    switch (column) {
-    case Id: return QCoreApplication::translate("IncidentColumns", "ID");
-    case Title: return QCoreApplication::translate("IncidentColumns", "Title");
-    case Severity: return QCoreApplication::translate("IncidentColumns", "Severity");
-    case Status: return QCoreApplication::translate("IncidentColumns", "Status");
-    case Assignee: return QCoreApplication::translate("IncidentColumns", "Assignee");
-    case Duration: return QCoreApplication::translate("IncidentColumns", "Duration");
-    case Services: return QCoreApplication::translate("IncidentColumns", "Affected services");
-    case Created: return QCoreApplication::translate("IncidentColumns", "Created");
-    case Priority: return QCoreApplication::translate("IncidentColumns", "Priority");
-    case Sla: return QCoreApplication::translate("IncidentColumns", "SLA");
-    default: break;
-    }
-    return {};
-}
-
-bool incidentColumnSortable(int column)
-{
-    return column >= 0 && column < Count && column != Services;
-}
-
-QString formatDuration(qint64 ms)
-{
-    const bool neg = ms < 0;
-    qint64 s = (neg ? -ms : ms) / 1000;
-    const qint64 d = s / 86400, h = (s / 3600) % 24, m = (s / 60) % 60;
-    s %= 60;
-    QString out;
-    if (d > 0)
-        out = QStringLiteral("%1d %2h").arg(d).arg(h);
-    else if (h > 0)
-        out = QStringLiteral("%1h %2m").arg(h).arg(m, 2, 10, QLatin1Char('0'));
-    else if (m > 0)
-        out = QStringLiteral("%1m %2s").arg(m).arg(s, 2, 10, QLatin1Char('0'));
-    else
-        out = QStringLiteral("%1s").arg(s);
-    return neg ? u'-' + out : out;
-}
-
-QString severityText(int severity)
-{
-    switch (severity) {
-    case 1:
-        return QCoreApplication::translate("Severity", "SEV1 critical");
-    case 2:
-        return QCoreApplication::translate("Severity", "SEV2 high");
-    case 3:
-        return QCoreApplication::translate("Severity", "SEV3 medium");
-    case 4:
-        return QCoreApplication::translate("Severity", "SEV4 low");
-    default:
-        break;
-    }
-    return QStringLiteral("SEV?");
-}
-
-// The states of the presets (labels and ids), so lupdate lists them for translators.
-[[maybe_unused]] static const char *const kPresetStates[] = {
-    // sre
-    QT_TRANSLATE_NOOP("WorkflowState", "Triggered"),
-    QT_TRANSLATE_NOOP("WorkflowState", "Acknowledged"),
-    QT_TRANSLATE_NOOP("WorkflowState", "Investigating"),
-    QT_TRANSLATE_NOOP("WorkflowState", "Mitigating"),
-    QT_TRANSLATE_NOOP("WorkflowState", "Resolved"),
-    QT_TRANSLATE_NOOP("WorkflowState", "Postmortem"),
-    QT_TRANSLATE_NOOP("WorkflowState", "triggered"),
-    QT_TRANSLATE_NOOP("WorkflowState", "acknowledged"),
-    QT_TRANSLATE_NOOP("WorkflowState", "investigating"),
-    QT_TRANSLATE_NOOP("WorkflowState", "mitigating"),
-    QT_TRANSLATE_NOOP("WorkflowState", "resolved"),
-    QT_TRANSLATE_NOOP("WorkflowState", "postmortem"),
-    // itil
-    QT_TRANSLATE_NOOP("WorkflowState", "New"),
-    QT_TRANSLATE_NOOP("WorkflowState", "In Progress"),
-    QT_TRANSLATE_NOOP("WorkflowState", "Pending Customer"),
-    QT_TRANSLATE_NOOP("WorkflowState", "Pending Vendor"),
-    QT_TRANSLATE_NOOP("WorkflowState", "Closed"),
-    QT_TRANSLATE_NOOP("WorkflowState", "Cancelled"),
-    // pipeline
-    QT_TRANSLATE_NOOP("WorkflowState", "DETECTED"),
-    QT_TRANSLATE_NOOP("WorkflowState", "TRIAGE"),
-    QT_TRANSLATE_NOOP("WorkflowState", "MITIGATING"),
-    QT_TRANSLATE_NOOP("WorkflowState", "RESOLVED"),
-    QT_TRANSLATE_NOOP("WorkflowState", "POST_MORTEM"),
-};
-
-QString workflowStateLabel(const QString &labelOrId)
-{
-    return QCoreApplication::translate("WorkflowState", labelOrId.toUtf8().constData());
-}
 
 QList<SavedView> savedViews(const QString &me, qint64 now)
 {
@@ -142,8 +46,8 @@ QList<SavedView> savedViews(const QString &me, qint64 now)
     return out;
 }
 
-IncidentQuery::IncidentQuery(IncidentFilter filter, int sortColumn, bool descending)
-    : m_filter(std::move(filter)), m_sortColumn(incidentColumnSortable(sortColumn) ? sortColumn : Created), m_desc(descending)
+IncidentQuery::IncidentQuery(IncidentFilter filter, IncidentSort sort, bool descending)
+    : m_filter(std::move(filter)), m_sort(sort), m_desc(descending)
 {
 }
 
@@ -151,18 +55,17 @@ QStringList IncidentQuery::keyColumns() const
 {
     // Each list is exactly an index's columns (see 0001_core.sql); "id" is the rowid every
     // index ends with. Live columns sort by their stored base.
-    switch (m_sortColumn) {
-    case Id: return {QStringLiteral("id")};
-    case Title: return {QStringLiteral("title"), QStringLiteral("id")};
-    case Severity: return {QStringLiteral("severity"), QStringLiteral("created_at"), QStringLiteral("id")};
-    case Status: return {QStringLiteral("state"), QStringLiteral("created_at"), QStringLiteral("id")};
-    case Assignee: return {QStringLiteral("assignee"), QStringLiteral("created_at"), QStringLiteral("id")};
-    case Priority: return {QStringLiteral("priority"), QStringLiteral("created_at"), QStringLiteral("id")};
-    case Sla: return {QStringLiteral("sla_due"), QStringLiteral("id")};
-    case Duration: // longest first when descending: oldest creation first
-    case Created:
-    default: return {QStringLiteral("created_at"), QStringLiteral("id")};
+    switch (m_sort) {
+    case IncidentSort::Id: return {QStringLiteral("id")};
+    case IncidentSort::Title: return {QStringLiteral("title"), QStringLiteral("id")};
+    case IncidentSort::Severity: return {QStringLiteral("severity"), QStringLiteral("created_at"), QStringLiteral("id")};
+    case IncidentSort::State: return {QStringLiteral("state"), QStringLiteral("created_at"), QStringLiteral("id")};
+    case IncidentSort::Assignee: return {QStringLiteral("assignee"), QStringLiteral("created_at"), QStringLiteral("id")};
+    case IncidentSort::Priority: return {QStringLiteral("priority"), QStringLiteral("created_at"), QStringLiteral("id")};
+    case IncidentSort::SlaDue: return {QStringLiteral("sla_due"), QStringLiteral("id")};
+    case IncidentSort::Created: break;
     }
+    return {QStringLiteral("created_at"), QStringLiteral("id")};
 }
 
 QString IncidentQuery::ftsQuery(const QString &in)
@@ -227,8 +130,8 @@ QString IncidentQuery::where(QList<QVariant> &binds) const
     case IncidentFilter::Counted::All: break;
     case IncidentFilter::Counted::Acknowledged: w << QStringLiteral("acknowledged_at>0"); break;
     case IncidentFilter::Counted::Resolved: w << QStringLiteral("resolved_at>0"); break;
-    case IncidentFilter::Counted::ResponseSlaMissed: w << metrics::responseMissedSql(now); break;
-    case IncidentFilter::Counted::ResolutionSlaMissed: w << metrics::resolutionMissedSql(now); break;
+    case IncidentFilter::Counted::ResponseSlaMissed: w << responseMissedSql(now); break;
+    case IncidentFilter::Counted::ResolutionSlaMissed: w << resolutionMissedSql(now); break;
     }
     const QString fts = ftsQuery(f.search);
     if (!fts.isEmpty()) {
@@ -452,7 +355,7 @@ QList<IncidentRow> quickFind(store::Store &store, const QString &text, int limit
     IncidentFilter f;
     // Prefix search on the last word, so the palette finds as you type.
     f.search = t.endsWith(u'*') ? t : t + u'*';
-    IncidentQuery q(f, Created, true);
+    IncidentQuery q(f, IncidentSort::Created, true);
     q.planSearch(db);
     QList<QVariant> binds;
     const QString sql = q.offsetPageSql(0, limit, binds);
@@ -468,4 +371,4 @@ QList<IncidentRow> quickFind(store::Store &store, const QString &text, int limit
     return out;
 }
 
-} // namespace sitrep::itemmodels
+} // namespace sitrep::query

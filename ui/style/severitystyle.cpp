@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-#include "ui/severitystyle.h"
+#include "ui/style/severitystyle.h"
 
-#include "ui/bannerstyle.h"
+#include "ui/style/bannerstyle.h"
 #include "itemmodels/incidentcolumns.h"
+#include "ui/style/bannerstyle.h"
 
 #include <QGuiApplication>
 #include <QHash>

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+#include "ui/screenshots/wallscreenshots.h"
+
+#include "host/appcontext.h"
+#include "ui/wall/wallwindow.h"
+
+namespace sitrep::ui {
+
+QStringList wallScreenshotViews()
+{
+    return {QStringLiteral("wall"), QStringLiteral("wall-charts")};
+}
+
+QWidget *createWallScreenshot(const QString &view, host::AppContext &context, const QSize &size)
+{
+    if (view == u"wall" || view == u"wall-charts") {
+        auto *service = new metrics::MetricsService(context.dbPath(), context.clock());
+        WallWindow::Options o;
+        o.rotateSeconds = 3600;
+        auto *wall = new WallWindow(*service, o);
+        service->setParent(wall);
+        wall->resize(size);
+        wall->waitForRefresh();
+        if (view == u"wall-charts")
+            for (int i = 0; i < 3; ++i)
+                wall->rotate();
+        return wall;
+    }
+    return nullptr;
+}
+
+} // namespace sitrep::ui
