@@ -335,7 +335,7 @@ private Q_SLOTS:
         e.messageDeduplicationId = d.dedupId;
         QVERIFY(await<sync::aws::SqsSendResult>([&](auto cb) { m_sqs->sendMessage(*url, e, cb); }));
         round();
-        QVERIFY(m_store->db().exec(QStringLiteral("UPDATE remediation_dispatch SET status = 'pending'")));
+        QVERIFY(m_store->db().exec(QStringLiteral("UPDATE deliveries SET status = 'pending' WHERE queue = 'remediation'")));
         round();
         const RemediationRow r = only(uid);
         QVERIFY(pumpUntil(r.correlationId, QStringLiteral("succeeded")));
