@@ -103,8 +103,8 @@ Result<bool> DeliveryQueue::enqueue(const Item &item)
     return db.changes() == 1;
 }
 
-QList<Item> DeliveryQueue::select(const QString &where,
-                                  const std::function<void(Stmt &)> &bind, int limit)
+QList<Item> DeliveryQueue::select(const QString &where, const std::function<void(Stmt &)> &bind,
+                                  int limit)
 {
     QList<Item> out;
     Stmt *s = m_store.db().prepare(
@@ -128,26 +128,29 @@ QList<Item> DeliveryQueue::pending(int limit)
 
 QList<Item> DeliveryQueue::due(qint64 now, int limit, const QString &skipTransport)
 {
-    return select(QStringLiteral("status = 'pending' AND next_at <= ?3 AND (?4 = '' OR transport <> ?4)"),
-                  [&](Stmt &s) { s.bind(3, now).bind(4, skipTransport); }, limit);
+    return select(
+        QStringLiteral("status = 'pending' AND next_at <= ?3 AND (?4 = '' OR transport <> ?4)"),
+        [&](Stmt &s) { s.bind(3, now).bind(4, skipTransport); }, limit);
 }
 
 QList<Item> DeliveryQueue::items(std::optional<State> state)
 {
     if (!state)
         return select(QStringLiteral("1"), {}, -1);
-    return select(QStringLiteral("status = ?3"), [&](Stmt &s) { s.bind(3, stateName(*state)); },
-                  -1);
+    return select(
+        QStringLiteral("status = ?3"), [&](Stmt &s) { s.bind(3, stateName(*state)); }, -1);
 }
 
 QList<Item> DeliveryQueue::forSubject(const QString &subject)
 {
-    return select(QStringLiteral("subject = ?3"), [&](Stmt &s) { s.bind(3, subject); }, -1);
+    return select(
+        QStringLiteral("subject = ?3"), [&](Stmt &s) { s.bind(3, subject); }, -1);
 }
 
 std::optional<Item> DeliveryQueue::find(const QString &key)
 {
-    const auto found = select(QStringLiteral("key = ?3"), [&](Stmt &s) { s.bind(3, key); }, 1);
+    const auto found = select(
+        QStringLiteral("key = ?3"), [&](Stmt &s) { s.bind(3, key); }, 1);
     if (found.isEmpty())
         return std::nullopt;
     return found.first();
@@ -197,8 +200,9 @@ Counts DeliveryQueue::counts()
 
 qint64 DeliveryQueue::count(State state, const QString &transport)
 {
-    Stmt *s = m_store.db().prepare(QStringLiteral(
-        "SELECT count(*) FROM deliveries WHERE queue = ? AND status = ? AND (?3 = '' OR transport = ?3)"));
+    Stmt *s =
+        m_store.db().prepare(QStringLiteral("SELECT count(*) FROM deliveries WHERE queue = ? AND "
+                                            "status = ? AND (?3 = '' OR transport = ?3)"));
     if (!s)
         return 0;
     s->bind(1, m_queue).bind(2, stateName(state)).bind(3, transport);
@@ -250,9 +254,9 @@ Result<qint64> DeliveryQueue::retryLater(qint64 id, const QString &error, qint64
     return at;
 }
 
-Status DeliveryQueue::finish(const QString &column,
-                             const std::function<void(Stmt &, int)> &bind, State state,
-                             const QString &remoteId, const QString &error, int attempts)
+Status DeliveryQueue::finish(const QString &column, const std::function<void(Stmt &, int)> &bind,
+                             State state, const QString &remoteId, const QString &error,
+                             int attempts)
 {
     auto &db = m_store.db();
     Stmt *s = nullptr;
@@ -266,11 +270,11 @@ Status DeliveryQueue::finish(const QString &column,
         }
         return run(db, s);
     }
-    s = db.prepare(QStringLiteral(
-                       "UPDATE deliveries SET status = ?1, remote_id = ?2, last_error = ?3, "
+    s = db.prepare(
+        QStringLiteral("UPDATE deliveries SET status = ?1, remote_id = ?2, last_error = ?3, "
                        "attempts = CASE WHEN ?4 < 0 THEN attempts + 1 ELSE max(attempts, ?4) END "
                        "WHERE queue = ?5 AND status = 'pending' AND %1 = ?6")
-                       .arg(column));
+            .arg(column));
     if (s) {
         s->bind(1, stateName(state))
             .bind(2, remoteId)
@@ -284,20 +288,22 @@ Status DeliveryQueue::finish(const QString &column,
 
 Status DeliveryQueue::markDelivered(qint64 id, const QString &remoteId)
 {
-    return finish(QStringLiteral("id"), [id](Stmt &s, int i) { s.bind(i, id); }, State::Delivered,
-                  remoteId, {}, -1);
+    return finish(
+        QStringLiteral("id"), [id](Stmt &s, int i) { s.bind(i, id); }, State::Delivered, remoteId,
+        {}, -1);
 }
 
 Status DeliveryQueue::markFailed(qint64 id, const QString &error)
 {
-    return finish(QStringLiteral("id"), [id](Stmt &s, int i) { s.bind(i, id); }, State::Failed, {},
-                  error, -1);
+    return finish(
+        QStringLiteral("id"), [id](Stmt &s, int i) { s.bind(i, id); }, State::Failed, {}, error,
+        -1);
 }
 
 Status DeliveryQueue::deadLetter(qint64 id, const QString &error)
 {
-    return finish(QStringLiteral("id"), [id](Stmt &s, int i) { s.bind(i, id); }, State::Dead, {},
-                  error, -1);
+    return finish(
+        QStringLiteral("id"), [id](Stmt &s, int i) { s.bind(i, id); }, State::Dead, {}, error, -1);
 }
 
 Status DeliveryQueue::settle(const QString &key, State state, const QString &remoteId,
@@ -306,8 +312,9 @@ Status DeliveryQueue::settle(const QString &key, State state, const QString &rem
     if (state == State::Pending)
         return Status::fail(QStringLiteral("a delivery is settled as delivered, failed or dead"),
                             QStringLiteral("invalid"));
-    return finish(QStringLiteral("key"), [&key](Stmt &s, int i) { s.bind(i, key); }, state,
-                  remoteId, error, attempts);
+    return finish(
+        QStringLiteral("key"), [&key](Stmt &s, int i) { s.bind(i, key); }, state, remoteId, error,
+        attempts);
 }
 
 Status DeliveryQueue::clear()

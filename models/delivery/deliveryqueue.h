@@ -34,13 +34,13 @@ std::optional<State> stateFromName(const QString &name);
 
 /// One queued delivery.
 struct Item {
-    qint64 id = 0;        // enqueue order
+    qint64 id = 0; // enqueue order
     QString queue;
-    QString key;          // unique in its queue; the idempotency key the receiver sees
-    QString subject;      // what it is about (an incident UUID); see DeliveryQueue::heldBack
-    qint64 eventSeq = 0;  // log position of the event that asked for it
-    QString transport;    // rest | sns | slack | webhook | none | sqs | hook:<id>
-    QString destination;  // notify channel, queue name or endpoint
+    QString key;            // unique in its queue; the idempotency key the receiver sees
+    QString subject;        // what it is about (an incident UUID); see DeliveryQueue::heldBack
+    qint64 eventSeq = 0;    // log position of the event that asked for it
+    QString transport;      // rest | sns | slack | webhook | none | sqs | hook:<id>
+    QString destination;    // notify channel, queue name or endpoint
     QJsonObject attributes; // what the transport needs besides the body
     QByteArray body;
     State state = State::Pending;
@@ -118,8 +118,8 @@ public:
     /// Settles the pending item `key` as an outcome event says (Delivered, Failed or Dead);
     /// `attempts` is the count the event saw (-1: one more than stored). An item settled
     /// already does not change.
-    Status settle(const QString &key, State state, const QString &remoteId,
-                  const QString &error, int attempts = -1);
+    Status settle(const QString &key, State state, const QString &remoteId, const QString &error,
+                  int attempts = -1);
     /// Empties this queue (a queue derived from the log is rebuilt from it).
     Status clear();
 

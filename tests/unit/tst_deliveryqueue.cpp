@@ -277,10 +277,14 @@ private Q_SLOTS:
         store::Store st;
         QVERIFY(st.open(newPath()));
         DeliveryQueue q(st, delivery::queues::Notify);
-        QVERIFY(*q.enqueue(item(QStringLiteral("1"), QStringLiteral("inc-a"), QStringLiteral("slack"))));
-        QVERIFY(*q.enqueue(item(QStringLiteral("2"), QStringLiteral("inc-a"), QStringLiteral("slack"))));
-        QVERIFY(*q.enqueue(item(QStringLiteral("3"), QStringLiteral("inc-a"), QStringLiteral("sns"))));
-        QVERIFY(*q.enqueue(item(QStringLiteral("4"), QStringLiteral("inc-b"), QStringLiteral("slack"))));
+        QVERIFY(*q.enqueue(
+            item(QStringLiteral("1"), QStringLiteral("inc-a"), QStringLiteral("slack"))));
+        QVERIFY(*q.enqueue(
+            item(QStringLiteral("2"), QStringLiteral("inc-a"), QStringLiteral("slack"))));
+        QVERIFY(
+            *q.enqueue(item(QStringLiteral("3"), QStringLiteral("inc-a"), QStringLiteral("sns"))));
+        QVERIFY(*q.enqueue(
+            item(QStringLiteral("4"), QStringLiteral("inc-b"), QStringLiteral("slack"))));
         const auto first = *q.find(QStringLiteral("1"));
         const auto second = *q.find(QStringLiteral("2"));
         QVERIFY(!q.heldBack(first));
@@ -351,7 +355,8 @@ private Q_SLOTS:
         DeliveryQueue q(st, delivery::queues::Notify);
         QVERIFY(*q.enqueue(item(QStringLiteral("e1:page"))));
         QVERIFY(*q.enqueue(item(QStringLiteral("e1:slack"))));
-        QVERIFY(q.settle(QStringLiteral("e1:page"), State::Delivered, QStringLiteral("msg-1"), {}, 3));
+        QVERIFY(
+            q.settle(QStringLiteral("e1:page"), State::Delivered, QStringLiteral("msg-1"), {}, 3));
         auto x = *q.find(QStringLiteral("e1:page"));
         QCOMPARE(x.state, State::Delivered);
         QCOMPARE(x.remoteId, QStringLiteral("msg-1"));
@@ -360,7 +365,8 @@ private Q_SLOTS:
         QVERIFY(q.settle(QStringLiteral("e1:page"), State::Failed, {}, QStringLiteral("late"), 9));
         QCOMPARE(q.find(QStringLiteral("e1:page"))->state, State::Delivered);
         // -1: one attempt more than stored.
-        QVERIFY(q.settle(QStringLiteral("e1:slack"), State::Dead, {}, QStringLiteral("gave up"), -1));
+        QVERIFY(
+            q.settle(QStringLiteral("e1:slack"), State::Dead, {}, QStringLiteral("gave up"), -1));
         x = *q.find(QStringLiteral("e1:slack"));
         QCOMPARE(x.state, State::Dead);
         QCOMPARE(x.attempts, 1);
@@ -404,12 +410,15 @@ private Q_SLOTS:
             store::Store st;
             QVERIFY(st.open(path));
             DeliveryQueue q(st, delivery::queues::Remediation);
-            Item x = item(QStringLiteral("corr-1"), QStringLiteral("inc"), QStringLiteral("q.fifo"));
-            x.attributes = {{QStringLiteral("attempt"), 2}, {QStringLiteral("method"), QStringLiteral("PUT")}};
+            Item x =
+                item(QStringLiteral("corr-1"), QStringLiteral("inc"), QStringLiteral("q.fifo"));
+            x.attributes = {{QStringLiteral("attempt"), 2},
+                            {QStringLiteral("method"), QStringLiteral("PUT")}};
             x.eventSeq = 42;
             QVERIFY(*q.enqueue(x));
             QVERIFY(*q.enqueue(item(QStringLiteral("corr-2"))));
-            auto at = q.retryLater(q.find(QStringLiteral("corr-1"))->id, QStringLiteral("throttled"), 1000);
+            auto at = q.retryLater(q.find(QStringLiteral("corr-1"))->id,
+                                   QStringLiteral("throttled"), 1000);
             QVERIFY(at);
             nextAt = *at;
             QVERIFY(q.markDelivered(q.find(QStringLiteral("corr-2"))->id, QStringLiteral("m-2")));
@@ -447,9 +456,11 @@ private Q_SLOTS:
         {
             store::Db db;
             QVERIFY(db.open(path));
-            auto ev = db.prepareOnce(QStringLiteral(
-                "INSERT INTO events(seq, id, incident, hlc, ts, actor, kind, payload, prev_hash, hash) "
-                "VALUES(?, ?, ?, ?, 1700000000000, 'alice', 'note.added', '{\"text\":\"x\"}', x'', x'00')"));
+            auto ev =
+                db.prepareOnce(QStringLiteral("INSERT INTO events(seq, id, incident, hlc, ts, "
+                                              "actor, kind, payload, prev_hash, hash) "
+                                              "VALUES(?, ?, ?, ?, 1700000000000, 'alice', "
+                                              "'note.added', '{\"text\":\"x\"}', x'', x'00')"));
             for (const auto &[seq, id] : {qMakePair(7, eventId), qMakePair(8, rejectedId)}) {
                 ev->reset();
                 ev->bind(1, seq)
@@ -459,33 +470,51 @@ private Q_SLOTS:
                 QVERIFY2(ev->exec(), qPrintable(ev->error()));
             }
             // The sync outbox: one waiting after two failures, one refused for good.
-            auto so = db.prepareOnce(QStringLiteral(
-                "INSERT INTO sync_outbox(seq, event_id, event_seq, attempts, next_at, status, last_error) "
-                "VALUES(?, ?, ?, ?, ?, ?, ?)"));
-            so->bind(1, 1).bindBlob(2, store::Store::uuidToBlob(eventId)).bind(3, 7).bind(4, 2)
-                .bind(5, qint64(1700000005000)).bind(6, "pending").bind(7, "HTTP 503");
+            auto so =
+                db.prepareOnce(QStringLiteral("INSERT INTO sync_outbox(seq, event_id, event_seq, "
+                                              "attempts, next_at, status, last_error) "
+                                              "VALUES(?, ?, ?, ?, ?, ?, ?)"));
+            so->bind(1, 1)
+                .bindBlob(2, store::Store::uuidToBlob(eventId))
+                .bind(3, 7)
+                .bind(4, 2)
+                .bind(5, qint64(1700000005000))
+                .bind(6, "pending")
+                .bind(7, "HTTP 503");
             QVERIFY2(so->exec(), qPrintable(so->error()));
             so->reset();
-            so->bind(1, 2).bindBlob(2, store::Store::uuidToBlob(rejectedId)).bind(3, 8).bind(4, 1)
-                .bind(5, 0).bind(6, "rejected").bind(7, "HTTP 403");
+            so->bind(1, 2)
+                .bindBlob(2, store::Store::uuidToBlob(rejectedId))
+                .bind(3, 8)
+                .bind(4, 1)
+                .bind(5, 0)
+                .bind(6, "rejected")
+                .bind(7, "HTTP 403");
             QVERIFY2(so->exec(), qPrintable(so->error()));
             // Notifications: a Slack post started but not known to be delivered, one delivered.
-            QVERIFY(db.exec(QStringLiteral(
-                "INSERT INTO notify_deliveries(event_id, channel, incident, seq, transport, message, status, "
-                "attempts, next_at, last_error, remote_id, started_at) VALUES "
-                "('%1', 'slack:war_room', '%2', 7, 'slack', '{\"war_room\":true}', 'pending', 1, 1700000009000, "
-                "'Slack chat.postMessage: HTTP 503', '', 1700000001000), "
-                "('%1', 'page_oncall', '%2', 7, 'sns', '{\"topic\":\"page\"}', 'delivered', 1, 0, '', 'sns-1', 0)")
-                                .arg(eventId, incident)));
+            QVERIFY(db.exec(
+                QStringLiteral("INSERT INTO notify_deliveries(event_id, channel, incident, seq, "
+                               "transport, message, status, "
+                               "attempts, next_at, last_error, remote_id, started_at) VALUES "
+                               "('%1', 'slack:war_room', '%2', 7, 'slack', '{\"war_room\":true}', "
+                               "'pending', 1, 1700000009000, "
+                               "'Slack chat.postMessage: HTTP 503', '', 1700000001000), "
+                               "('%1', 'page_oncall', '%2', 7, 'sns', '{\"topic\":\"page\"}', "
+                               "'delivered', 1, 0, '', 'sns-1', 0)")
+                    .arg(eventId, incident)));
             // Remediation: attempt 2 of a hook (PUT) waiting, attempt 1 of an SQS action sent.
-            QVERIFY(db.exec(QStringLiteral(
-                "INSERT INTO remediation_dispatch(correlation_id, attempt, transport, destination, method, group_id, "
-                "dedup_id, body, status, tries, next_at, last_error, remote_id) VALUES "
-                "('corr-h', 2, 'hook:restart', 'https://ops.example.com/restart', 'PUT', '%1', 'corr-h.2', "
-                "'{\"attempt\":2}', 'pending', 3, 1700000020000, 'HTTP 502', ''), "
-                "('corr-s', 1, 'sqs', 'sitrep-remediation-p1.fifo', 'POST', '%1', 'corr-s', '{\"attempt\":1}', "
-                "'sent', 1, 0, '', 'sqs-msg-1')")
-                                .arg(incident)));
+            QVERIFY(
+                db.exec(QStringLiteral(
+                            "INSERT INTO remediation_dispatch(correlation_id, attempt, transport, "
+                            "destination, method, group_id, "
+                            "dedup_id, body, status, tries, next_at, last_error, remote_id) VALUES "
+                            "('corr-h', 2, 'hook:restart', 'https://ops.example.com/restart', "
+                            "'PUT', '%1', 'corr-h.2', "
+                            "'{\"attempt\":2}', 'pending', 3, 1700000020000, 'HTTP 502', ''), "
+                            "('corr-s', 1, 'sqs', 'sitrep-remediation-p1.fifo', 'POST', '%1', "
+                            "'corr-s', '{\"attempt\":1}', "
+                            "'sent', 1, 0, '', 'sqs-msg-1')")
+                            .arg(incident)));
         }
 
         store::Store st;
@@ -532,7 +561,8 @@ private Q_SLOTS:
         QCOMPARE(nq.counts().pending, qint64(1));
         QCOMPARE(nq.counts().delivered, qint64(1));
 
-        // Remediation: the waiting hook keeps its attempt, method and tries; the sent one stays sent.
+        // Remediation: the waiting hook keeps its attempt, method and tries; the sent one stays
+        // sent.
         remediation::RemediationStore rs(st);
         QCOMPARE(rs.pendingDispatchCount(), qint64(1));
         QCOMPARE(rs.pendingSqsCount(), qint64(0));
