@@ -294,7 +294,8 @@ Status SyncService::markFailed(const QList<OutboxEntry> &rows, const HttpReply &
     if (auto s = db.begin(); !s)
         return s;
     for (const auto &row : rows)
-        if (auto s = m_outbox.queue().retryLater(row.id, r.describe(), now, r.retryAfterMs); !s) {
+        if (auto s = m_outbox.queue().retryLater(row.id, r.describe(), now, r.retryAfterMs);
+            !s && s.error().code != u"not_found") { // settled meanwhile (another process)
             db.rollback();
             return Status(s.error());
         }
