@@ -220,7 +220,8 @@ int runAws(const QStringList &args)
         auto n = wait<int>([&](auto cb) { notifier.deliverDue([cb](int a) { cb(a); }); });
         const QJsonObject o{{QStringLiteral("queued"), *q}, {QStringLiteral("attempts"), n ? *n : 0},
                             {QStringLiteral("pending"), notifier.pendingCount()},
-                            {QStringLiteral("failed"), int(notifier.deliveries(QStringLiteral("failed")).size())}};
+                            {QStringLiteral("failed"), qint64(notifier.counts().undeliverable())},
+                            {QStringLiteral("dead_letters"), qint64(notifier.counts().dead)}};
         printf("%s\n", QJsonDocument(o).toJson(QJsonDocument::Compact).constData());
         return 0;
     }

@@ -25,7 +25,8 @@ bool isPermanent(const QString &code)
 
 SqsAlertConsumer::SqsAlertConsumer(aws::SqsClient &sqs, store::Store &store, IngestHandler handler, SqsConsumerConfig config,
                                    QObject *parent)
-    : QObject(parent), m_sqs(sqs), m_store(store), m_handler(std::move(handler)), m_config(std::move(config))
+    : QObject(parent), m_sqs(sqs), m_store(store), m_handler(std::move(handler)), m_config(std::move(config)),
+      m_backoff(m_config.errorBackoffMs, m_config.maxErrorBackoffMs)
 {
 }
 
@@ -258,13 +259,13 @@ void SqsAlertConsumer::scheduleNext(int delayMs)
                 return;
             m_polling = false;
             if (!r) {
-                m_backoffMs = m_backoffMs == 0 ? m_config.errorBackoffMs : std::min(m_backoffMs * 2, m_config.maxErrorBackoffMs);
+                const int delay = int(m_backoff.delayMs(++m_pollFailures));
                 Q_EMIT pollFailed(r.errorMessage());
                 if (m_running)
-                    scheduleNext(m_backoffMs);
+                    scheduleNext(delay);
                 return;
             }
-            m_backoffMs = 0;
+            m_pollFailures = 0;
             Q_EMIT polled(*r);
             if (m_running)
                 scheduleNext(0);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "delivery/backoffpolicy.h"
 #include "store/store.h"
 #include "aws/sqsclient.h"
 #include "util/result.h"
@@ -32,7 +33,7 @@ struct SqsConsumerConfig {
     QString defaultSource = QStringLiteral("generic");
     /// Seconds a message stays hidden after a transient failure (database busy).
     int retryDelaySeconds = 5;
-    /// Pause after a failed receive, doubled up to the maximum.
+    /// Pause after a failed receive, doubled up to the maximum (delivery::BackoffPolicy).
     int errorBackoffMs = 1000;
     int maxErrorBackoffMs = 30000;
 };
@@ -119,7 +120,8 @@ private:
     ConsumerStats m_stats;
     bool m_running = false;
     bool m_polling = false;
-    int m_backoffMs = 0;
+    delivery::BackoffPolicy m_backoff;
+    int m_pollFailures = 0;
     std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
     struct Staged; // the message whose ingestion is running, for the commit hook
     std::shared_ptr<Staged> m_staged;

@@ -14,7 +14,6 @@
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QTimer>
 #include <QUrlQuery>
@@ -43,6 +42,39 @@ QString compact(const QJsonObject &o)
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
+QString deliveryKey(const QString &eventId, const QString &channel)
+{
+    return eventId + u':' + channel;
+}
+
+Delivery fromItem(const delivery::Item &x)
+{
+    Delivery d;
+    d.id = x.id;
+    d.eventId = x.key.section(u':', 0, 0); // a UUID: the channel follows the first colon
+    d.channel = x.destination;
+    d.incident = x.subject;
+    d.seq = x.eventSeq;
+    d.transport = x.transport;
+    d.message = QJsonDocument::fromJson(x.body).object();
+    d.status = delivery::stateName(x.state);
+    d.attempts = x.attempts;
+    d.nextAt = x.nextAt;
+    d.lastError = x.lastError;
+    d.remoteId = x.remoteId;
+    d.startedAt = x.startedAt;
+    return d;
+}
+
+QList<Delivery> fromItems(const QList<delivery::Item> &items)
+{
+    QList<Delivery> out;
+    out.reserve(items.size());
+    for (const auto &x : items)
+        out << fromItem(x);
+    return out;
+}
+
 /// Slack answers ok:false with these for requests that can never succeed as they are.
 bool slackPermanent(const QString &error)
 {
@@ -58,7 +90,10 @@ bool slackPermanent(const QString &error)
 
 Notifier::Notifier(engine::LifecycleEngine &engine, NotifyConfig config, QNetworkAccessManager &nam,
                    TopicPublisher sns, SecretLookup secrets, QObject *parent)
-    : QObject(parent), m_engine(engine), m_config(std::move(config)), m_nam(nam), m_sns(std::move(sns)), m_secrets(std::move(secrets))
+    : QObject(parent), m_engine(engine), m_config(std::move(config)),
+      m_queue(engine.store(), delivery::queues::Notify,
+              delivery::BackoffPolicy(m_config.retryBaseMs, m_config.retryMaxMs, m_config.maxAttempts)),
+      m_nam(nam), m_sns(std::move(sns)), m_secrets(std::move(secrets))
 {
 }
 
@@ -81,27 +116,32 @@ Status Notifier::enqueue(const Event &e, const QString &channel, const QString &
     message[u"event_kind"] = e.kind;
     message[u"channel"] = channel;
     message[u"at"] = QDateTime::fromMSecsSinceEpoch(e.ts, Qt::UTC).toString(Qt::ISODateWithMs);
-    store::Stmt *s = m_engine.store().db().prepare(QStringLiteral(
-        "INSERT OR IGNORE INTO notify_deliveries(event_id, channel, incident, seq, transport, message, next_at) "
-        "VALUES(?,?,?,?,?,?,0)"));
-    if (!s)
-        return Status::fail(m_engine.store().db().lastError(), QStringLiteral("db"));
-    s->bind(1, e.id).bind(2, channel).bind(3, e.incidentUid).bind(4, e.seq).bind(5, transport).bind(6, compact(message));
-    if (!s->exec())
-        return Status::fail(s->error(), QStringLiteral("db"));
+    delivery::Item item;
+    item.key = deliveryKey(e.id, channel);
+    item.subject = e.incidentUid;
+    item.eventSeq = e.seq;
+    item.transport = transport;
+    item.destination = channel;
+    item.body = compact(message).toUtf8();
+    if (auto r = m_queue.enqueue(item); !r)
+        return Status(r.error());
     return {};
 }
 
 bool Notifier::hasWarRoom(const QString &incident)
 {
-    store::Stmt *s = m_engine.store().db().prepare(QStringLiteral(
-        "SELECT 1 FROM notify_slack_rooms WHERE incident=?1 UNION ALL "
-        "SELECT 1 FROM notify_deliveries WHERE incident=?1 AND transport='slack' AND json_extract(message,'$.war_room') "
-        "LIMIT 1"));
+    store::Stmt *s = m_engine.store().db().prepare(QStringLiteral("SELECT 1 FROM notify_slack_rooms WHERE incident=?"));
     if (!s)
         return false;
     s->bind(1, incident);
-    return s->step();
+    const bool known = s->step();
+    s->reset();
+    if (known)
+        return true;
+    for (const auto &x : m_queue.forSubject(incident))
+        if (x.transport == u"slack" && QJsonDocument::fromJson(x.body).object()[u"war_room"].toBool())
+            return true;
+    return false;
 }
 
 Status Notifier::plan(const Event &e)
@@ -174,17 +214,14 @@ Status Notifier::plan(const Event &e)
                             {QStringLiteral("note"), e.payload[u"note"].toString()}});
     } else if (e.kind == DeliveredKind || e.kind == FailedKind) {
         // The outcome as the log has it (also what rebuild() relies on).
-        store::Stmt *s = m_engine.store().db().prepare(QStringLiteral(
-            "UPDATE notify_deliveries SET status=?, attempts=max(attempts, ?), remote_id=?, last_error=? "
-            "WHERE event_id=? AND channel=?"));
-        s->bind(1, e.kind == DeliveredKind ? QStringLiteral("delivered") : QStringLiteral("failed"))
-            .bind(2, e.payload[u"attempts"].toInt())
-            .bind(3, e.payload[u"remote_id"].toString())
-            .bind(4, e.payload[u"error"].toString())
-            .bind(5, e.payload[u"event_id"].toString())
-            .bind(6, e.payload[u"channel"].toString());
-        if (!s->exec())
-            return Status::fail(s->error(), QStringLiteral("db"));
+        const auto state = e.kind == DeliveredKind         ? delivery::State::Delivered
+                           : e.payload[u"dead_letter"].toBool() ? delivery::State::Dead
+                                                                : delivery::State::Failed;
+        if (auto s = m_queue.settle(deliveryKey(e.payload[u"event_id"].toString(), e.payload[u"channel"].toString()),
+                                    state, e.payload[u"remote_id"].toString(), e.payload[u"error"].toString(),
+                                    e.payload[u"attempts"].toInt());
+            !s)
+            return s;
         const QString room = e.payload[u"slack_channel_id"].toString();
         if (!room.isEmpty()) {
             store::Stmt *r = m_engine.store().db().prepare(QStringLiteral(
@@ -208,9 +245,9 @@ Result<int> Notifier::scan()
             return queued;
         if (auto s = store.db().begin(); !s)
             return s.error();
-        const auto count = [&store]() -> int {
-            store::Stmt *c = store.db().prepare(QStringLiteral("SELECT count(*) FROM notify_deliveries"));
-            return c && c->step() ? int(c->int64(0)) : 0;
+        const auto count = [this]() -> int {
+            const auto c = m_queue.counts();
+            return int(c.pending + c.delivered + c.failed + c.dead);
         };
         const int before = count();
         for (const Event &e : events) {
@@ -234,11 +271,13 @@ Status Notifier::rebuild()
     auto &db = m_engine.store().db();
     if (auto s = db.begin(); !s)
         return s;
-    for (const char *sql : {"DELETE FROM notify_deliveries", "DELETE FROM notify_slack_rooms"}) {
-        if (auto s = db.exec(QString::fromLatin1(sql)); !s) {
-            db.rollback();
-            return s;
-        }
+    if (auto s = m_queue.clear(); !s) {
+        db.rollback();
+        return s;
+    }
+    if (auto s = db.exec(QStringLiteral("DELETE FROM notify_slack_rooms")); !s) {
+        db.rollback();
+        return s;
     }
     if (auto s = m_engine.store().setMeta(kCursorKey, QStringLiteral("0")); !s) {
         db.rollback();
@@ -251,52 +290,31 @@ Status Notifier::rebuild()
         return r.error();
     // What was started before is not in the log: a Slack delivery still pending after the
     // rebuild checks the channel history once before it posts.
-    return db.exec(QStringLiteral("UPDATE notify_deliveries SET started_at=1 WHERE status='pending' AND transport='slack'"));
+    for (const auto &x : m_queue.pending())
+        if (x.transport == u"slack")
+            if (auto s = m_queue.markStarted(x.id, 1); !s)
+                return s;
+    return {};
 }
 
 QList<Delivery> Notifier::deliveries(const QString &status)
 {
-    QList<Delivery> out;
-    auto s = m_engine.store().db().prepareOnce(QStringLiteral(
-        "SELECT event_id, channel, incident, seq, transport, message, status, attempts, next_at, last_error, remote_id, "
-        "started_at "
-        "FROM notify_deliveries WHERE (?1 = '' OR status = ?1) ORDER BY seq, channel"));
-    if (!s)
-        return out;
-    s->bind(1, status);
-    while (s->step()) {
-        Delivery d;
-        d.eventId = s->text(0);
-        d.channel = s->text(1);
-        d.incident = s->text(2);
-        d.seq = s->int64(3);
-        d.transport = s->text(4);
-        d.message = QJsonDocument::fromJson(s->text(5).toUtf8()).object();
-        d.status = s->text(6);
-        d.attempts = int(s->int64(7));
-        d.nextAt = s->int64(8);
-        d.lastError = s->text(9);
-        d.remoteId = s->text(10);
-        d.startedAt = s->int64(11);
-        out << d;
-    }
-    return out;
+    if (status.isEmpty())
+        return fromItems(m_queue.items());
+    const auto state = delivery::stateFromName(status);
+    return state ? fromItems(m_queue.items(*state)) : QList<Delivery>();
 }
 
 int Notifier::pendingCount()
 {
-    store::Stmt *s = m_engine.store().db().prepare(QStringLiteral("SELECT count(*) FROM notify_deliveries WHERE status='pending'"));
-    return s && s->step() ? int(s->int64(0)) : 0;
+    return int(m_queue.count(delivery::State::Pending));
 }
 
 // ---------------------------------------------------------------- delivery
 
 void Notifier::deliverDue(std::function<void(int)> done)
 {
-    auto queue = std::make_shared<QList<Delivery>>();
-    for (const Delivery &d : deliveries(QStringLiteral("pending")))
-        if (d.nextAt <= nowMs())
-            queue->append(d);
+    auto queue = std::make_shared<QList<Delivery>>(fromItems(m_queue.due(nowMs())));
     m_busy = true;
     deliverNext(queue, 0, std::move(done));
 }
@@ -307,12 +325,11 @@ void Notifier::deliverNext(std::shared_ptr<QList<Delivery>> queue, int attempts,
     // delivery that is waiting for its retry holds back the later ones of its incident.
     while (!queue->isEmpty()) {
         const Delivery d = queue->takeFirst();
-        bool blocked = false;
-        store::Stmt *s = m_engine.store().db().prepare(QStringLiteral(
-            "SELECT 1 FROM notify_deliveries WHERE incident=? AND channel=? AND status='pending' AND seq<? LIMIT 1"));
-        s->bind(1, d.incident).bind(2, d.channel).bind(3, d.seq);
-        blocked = s->step();
-        if (blocked)
+        delivery::Item item;
+        item.id = d.id;
+        item.subject = d.incident;
+        item.destination = d.channel;
+        if (m_queue.heldBack(item))
             continue;
         std::weak_ptr<bool> alive = m_alive;
         attempt(d, [this, alive, d, queue, attempts, done](Result<QString> r, bool permanent) {
@@ -334,7 +351,8 @@ void Notifier::finish(const Delivery &d, const Result<QString> &r, bool permanen
 {
     auto &db = m_engine.store().db();
     const int attempts = d.attempts + 1;
-    const bool giveUp = !r && (permanent || attempts >= m_config.maxAttempts);
+    const bool exhausted = !r && !permanent && m_queue.policy().exhausted(attempts);
+    const bool giveUp = !r && (permanent || exhausted);
     if (r || giveUp) {
         // The outcome goes on the timeline; the row follows (the log is what rebuild reads).
         QJsonObject payload{{QStringLiteral("event_id"), d.eventId},
@@ -354,6 +372,8 @@ void Notifier::finish(const Delivery &d, const Result<QString> &r, bool permanen
             payload[u"remote_id"] = remote;
         } else {
             payload[u"error"] = r.errorMessage();
+            if (exhausted)
+                payload[u"dead_letter"] = true; // given up after max_attempts, not refused
         }
         auto rec = m_engine.execute(engine::Command::make(engine::Command::Kind::Record, d.incident,
                                                           {{QStringLiteral("kind"), r ? DeliveredKind : FailedKind},
@@ -362,17 +382,12 @@ void Notifier::finish(const Delivery &d, const Result<QString> &r, bool permanen
         if (!rec) {
             // Not recorded: leave it pending and try again later rather than lose it.
             qCWarning(lcNotify) << "cannot record delivery outcome of" << d.eventId << d.channel << rec.errorMessage();
-            store::Stmt *s = db.prepare(QStringLiteral("UPDATE notify_deliveries SET next_at=? WHERE event_id=? AND channel=?"));
-            s->bind(1, nowMs() + m_config.retryBaseMs).bind(2, d.eventId).bind(3, d.channel);
-            (void)s->exec();
+            (void)m_queue.postpone(d.id, nowMs() + m_config.retryBaseMs);
             return;
         }
-        store::Stmt *s = db.prepare(QStringLiteral(
-            "UPDATE notify_deliveries SET status=?, attempts=?, remote_id=?, last_error=? WHERE event_id=? AND channel=?"));
-        s->bind(1, r ? QStringLiteral("delivered") : QStringLiteral("failed")).bind(2, attempts)
-            .bind(3, payload[u"remote_id"].toString()).bind(4, r ? QString() : r.errorMessage())
-            .bind(5, d.eventId).bind(6, d.channel);
-        (void)s->exec();
+        const auto state = r ? delivery::State::Delivered : exhausted ? delivery::State::Dead : delivery::State::Failed;
+        (void)m_queue.settle(deliveryKey(d.eventId, d.channel), state, payload[u"remote_id"].toString(),
+                             r ? QString() : r.errorMessage(), attempts);
         const QString room = payload[u"slack_channel_id"].toString();
         if (!room.isEmpty()) {
             store::Stmt *rm = db.prepare(QStringLiteral("INSERT OR IGNORE INTO notify_slack_rooms(incident, channel_id, name) VALUES(?,?,?)"));
@@ -385,14 +400,8 @@ void Notifier::finish(const Delivery &d, const Result<QString> &r, bool permanen
             Q_EMIT failed(d.eventId, d.channel, r.errorMessage());
         return;
     }
-    // Transient: back off exponentially with jitter.
-    const qint64 base = qint64(m_config.retryBaseMs) << std::min(attempts - 1, 20);
-    const qint64 delay = std::min<qint64>(base, m_config.retryMaxMs);
-    const qint64 jitter = delay > 1 ? QRandomGenerator::global()->bounded(delay / 2 + 1) : 0;
-    store::Stmt *s = db.prepare(QStringLiteral(
-        "UPDATE notify_deliveries SET attempts=?, next_at=?, last_error=? WHERE event_id=? AND channel=?"));
-    s->bind(1, attempts).bind(2, nowMs() + delay / 2 + jitter).bind(3, r.errorMessage()).bind(4, d.eventId).bind(5, d.channel);
-    (void)s->exec();
+    // Transient: the queue's backoff policy says when to try again.
+    (void)m_queue.retryLater(d.id, r.errorMessage(), nowMs());
     qCDebug(lcNotify) << "delivery" << d.eventId << d.channel << "failed, retrying:" << r.errorMessage();
 }
 
@@ -557,9 +566,7 @@ QString slackDeliveryMarker(const QString &eventId, const QString &channel)
 
 void Notifier::markStarted(const Delivery &d)
 {
-    store::Stmt *s = m_engine.store().db().prepare(QStringLiteral(
-        "UPDATE notify_deliveries SET started_at=? WHERE event_id=? AND channel=? AND started_at=0"));
-    if (!s || !s->bind(1, nowMs()).bind(2, d.eventId).bind(3, d.channel).exec())
+    if (!m_queue.markStarted(d.id, nowMs()))
         qCWarning(lcNotify) << "cannot mark delivery" << d.eventId << d.channel << "as started";
 }
 

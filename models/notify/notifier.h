@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "delivery/deliveryqueue.h"
 #include "domain/event.h"
 #include "notify/notifyconfig.h"
 #include "util/result.h"
@@ -54,15 +55,17 @@ struct TopicPublisher {
 inline const QString DeliveredKind = QStringLiteral("notification.delivered");
 inline const QString FailedKind = QStringLiteral("notification.failed");
 
-/// One queued delivery, as stored.
+/// One queued delivery of the notify queue (delivery::queues::Notify), as the notifier
+/// reads it.
 struct Delivery {
+    qint64 id = 0;
     QString eventId;
     QString channel;
     QString incident;
     qint64 seq = 0;
     QString transport;
     QJsonObject message;
-    QString status;
+    QString status; // pending | delivered | failed | dead (given up after max_attempts)
     int attempts = 0;
     qint64 nextAt = 0;
     QString lastError;
@@ -80,7 +83,9 @@ QString slackDeliveryMarker(const QString &eventId, const QString &channel);
 /// external status updates (SNS topic), and the incident's Slack war room (declaration,
 /// status updates, resolution). Deliveries are queued durably once per (event, channel),
 /// sent in log order, retried with backoff and jitter, never sent again once delivered,
-/// and recorded on the timeline as notification.delivered / notification.failed.
+/// and recorded on the timeline as notification.delivered / notification.failed. The queue
+/// is the notify queue of the one delivery queue, keyed "<event id>:<channel>" (the
+/// webhook's Idempotency-Key; FIFO topics get its hash as the deduplication id).
 class Notifier final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Notifier)
@@ -103,6 +108,7 @@ public:
 
     QList<Delivery> deliveries(const QString &status = {});
     int pendingCount();
+    delivery::Counts counts() { return m_queue.counts(); }
     bool busy() const { return m_busy; }
 
     /// Test hook, called after an attempt answered and before its outcome is committed;
@@ -139,6 +145,7 @@ private:
 
     engine::LifecycleEngine &m_engine;
     NotifyConfig m_config;
+    delivery::DeliveryQueue m_queue;
     QNetworkAccessManager &m_nam;
     TopicPublisher m_sns;
     SecretLookup m_secrets;

@@ -9,7 +9,6 @@
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QRandomGenerator>
 #include <QTimer>
 
 Q_DECLARE_LOGGING_CATEGORY(lcRemediation)
@@ -21,12 +20,6 @@ using aws::SqsReceiveRequest;
 using aws::SqsSendEntry;
 
 namespace {
-
-qint64 backoffMs(int tries)
-{
-    const qint64 base = std::min<qint64>(60000, 500LL << std::min(tries, 7));
-    return base / 2 + QRandomGenerator::global()->bounded(base / 2 + 1);
-}
 
 bool loopback(const QUrl &u)
 {
@@ -137,7 +130,7 @@ void RemediationDispatcher::provisionQueues(std::function<void(Status)> done)
 void RemediationDispatcher::failSend(const DispatchRow &d, const QString &error)
 {
     qCWarning(lcRemediation) << "send of" << d.correlationId << "attempt" << d.attempt << "failed:" << error;
-    (void)m_remediator.store().markDispatchFailed(d.id, error, m_remediator.engine().clock().nowMs() + backoffMs(d.tries));
+    (void)m_remediator.store().dispatchQueue().retryLater(d.id, error, m_remediator.engine().clock().nowMs());
 }
 
 void RemediationDispatcher::sendBatch(const QList<DispatchRow> &rows, std::function<void(int, int)> done)
@@ -221,8 +214,9 @@ void RemediationDispatcher::sendHook(const DispatchRow &d, std::function<void(bo
         const bool permanent = status >= 400 && status < 500 && status != 408 && status != 409 && status != 425 && status != 429;
         const QString why = status ? QStringLiteral("HTTP %1 from %2: %3").arg(status).arg(d.destination, body.left(300))
                                    : QStringLiteral("%1: %2").arg(d.destination, reply->errorString());
-        if (permanent || d.tries + 1 >= m_maxHookTries) {
-            (void)m_remediator.recordHookOutcome(d, false, why);
+        const bool exhausted = m_remediator.store().dispatchQueue().policy().exhausted(d.tries + 1);
+        if (permanent || exhausted) {
+            (void)m_remediator.recordHookOutcome(d, false, why, !permanent);
             return done(false);
         }
         failSend(d, why);

@@ -33,7 +33,7 @@ struct RoundStats {
 
 /// Sends what the Remediator queued (SQS FIFO: MessageGroupId = incident, deduplication
 /// id = the attempt's correlation id; HTTP hooks: Idempotency-Key = the same id), with
-/// retries and backoff, and reads the results queue and the dead-letter queue back onto
+/// retries by the remediation queue's backoff policy, and reads the results queue and the dead-letter queue back onto
 /// the timeline. Every outcome goes through the Remediator (an event, then the rows).
 class RemediationDispatcher final : public QObject {
     Q_OBJECT
@@ -46,8 +46,9 @@ public:
 
     /// Long-poll seconds for the results and dead-letter queues (0..20).
     void setWaitSeconds(int s) { m_waitSeconds = s; }
-    /// Tries per hook message before it counts as a failed remediation.
-    void setMaxHookTries(int n) { m_maxHookTries = n; }
+    /// Tries per hook message before it counts as a failed remediation (the remediation
+    /// queue's policy; SQS sends are retried until SQS takes them).
+    void setMaxHookTries(int n) { m_remediator.store().dispatchQueue().policy().setMaxAttempts(n); }
 
     /// Creates the FIFO queues: the DLQ, the P1 queue (short visibility timeout) and the
     /// standard queue, both with a redrive policy to the DLQ, and the results queue.
@@ -89,7 +90,6 @@ private:
     aws::SqsClient *m_sqs;
     QHash<QString, QString> m_urls;
     int m_waitSeconds = 1;
-    int m_maxHookTries = 8;
     QTimer *m_timer = nullptr;
     bool m_running = false;
     bool m_busy = false;

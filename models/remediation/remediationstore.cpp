@@ -427,63 +427,24 @@ std::optional<RemediationRow> RemediationStore::remediation(const QString &corre
 QList<DispatchRow> RemediationStore::dueDispatch(qint64 now, int limit, bool includeSqs)
 {
     QList<DispatchRow> out;
-    Stmt *s = m_store.db().prepare(
-        QStringLiteral("SELECT id, correlation_id, attempt, transport, destination, method, "
-                       "group_id, dedup_id, body, status, tries, "
-                       "next_at, last_error FROM remediation_dispatch WHERE status = 'pending' AND "
-                       "next_at <= ?%1 ORDER BY id LIMIT ?")
-            .arg(includeSqs ? QString() : QStringLiteral(" AND transport <> 'sqs'")));
-    if (!s)
-        return out;
-    s->bind(1, now).bind(2, limit);
-    while (s->step()) {
+    for (const auto &x : m_dispatch.due(now, limit, includeSqs ? QString() : QStringLiteral("sqs"))) {
         DispatchRow d;
-        d.id = s->int64(0);
-        d.correlationId = s->text(1);
-        d.attempt = int(s->int64(2));
-        d.transport = s->text(3);
-        d.destination = s->text(4);
-        d.method = s->text(5);
-        d.groupId = s->text(6);
-        d.dedupId = s->text(7);
-        d.body = s->text(8).toUtf8();
-        d.status = s->text(9);
-        d.tries = int(s->int64(10));
-        d.nextAt = s->int64(11);
-        d.lastError = s->text(12);
+        d.id = x.id;
+        d.correlationId = x.attributes.value(QStringLiteral("correlation_id")).toString();
+        d.attempt = x.attributes.value(QStringLiteral("attempt")).toInt(1);
+        d.transport = x.transport;
+        d.destination = x.destination;
+        d.method = x.attributes.value(QStringLiteral("method")).toString(QStringLiteral("POST"));
+        d.groupId = x.subject;
+        d.dedupId = x.key;
+        d.body = x.body;
+        d.status = delivery::stateName(x.state);
+        d.tries = x.attempts;
+        d.nextAt = x.nextAt;
+        d.lastError = x.lastError;
         out << d;
     }
     return out;
-}
-
-qint64 RemediationStore::pendingSqsCount()
-{
-    Stmt *s = m_store.db().prepare(QStringLiteral("SELECT count(*) FROM remediation_dispatch WHERE "
-                                                  "status = 'pending' AND transport = 'sqs'"));
-    if (!s || !s->step())
-        return 0;
-    const qint64 n = s->int64(0);
-    s->reset();
-    return n;
-}
-
-qint64 RemediationStore::pendingDispatchCount()
-{
-    Stmt *s = m_store.db().prepare(QStringLiteral("SELECT count(*) FROM remediation_dispatch WHERE status = 'pending'"));
-    if (!s || !s->step())
-        return 0;
-    const qint64 n = s->int64(0);
-    s->reset();
-    return n;
-}
-
-Status RemediationStore::markDispatchFailed(qint64 id, const QString &error, qint64 nextAt)
-{
-    Stmt *s = m_store.db().prepare(QStringLiteral(
-        "UPDATE remediation_dispatch SET tries = tries + 1, last_error = ?, next_at = ? WHERE id = ? AND status = 'pending'"));
-    if (s)
-        s->bind(1, error.left(1000)).bind(2, nextAt).bind(3, id);
-    return stepFail(m_store, s);
 }
 
 // --- audit ------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "delivery/deliveryqueue.h"
 #include "store/store.h"
 #include "util/result.h"
 
@@ -84,7 +85,8 @@ struct AuditRecord {
     QJsonObject toJson() const;
 };
 
-/// One queued message of the remediation outbox.
+/// One queued message of the remediation queue (delivery::queues::Remediation, keyed by
+/// the deduplication id), as the dispatcher reads it.
 struct DispatchRow {
     qint64 id = 0;
     QString correlationId;
@@ -95,7 +97,7 @@ struct DispatchRow {
     QString groupId;
     QString dedupId;
     QByteArray body;
-    QString status;
+    QString status; // pending | delivered | failed | dead
     int tries = 0;
     qint64 nextAt = 0;
     QString lastError;
@@ -129,7 +131,16 @@ struct RemediationConfig {
 /// Maintenance windows, changes, remediation rows and the audit trail.
 class RemediationStore {
 public:
-    explicit RemediationStore(store::Store &store) : m_store(store) {}
+    /// Hooks are tried this often before the remediation counts as failed; SQS sends are
+    /// retried until SQS takes them (its redrive policy gives up on the executors' side).
+    static constexpr int DefaultMaxHookTries = 8;
+
+    explicit RemediationStore(store::Store &store)
+        : m_store(store),
+          m_dispatch(store, delivery::queues::Remediation,
+                     delivery::BackoffPolicy(500, 60000, DefaultMaxHookTries))
+    {
+    }
 
     Result<qint64> addMaintenance(const QString &ci, qint64 startsAt, qint64 endsAt, const QString &reason,
                                   const QString &by, qint64 now);
@@ -158,10 +169,14 @@ public:
     /// Pending rows due at `now`, oldest first; without `includeSqs` only those that go out
     /// by HTTP (hooks), for a dispatcher that has no SQS endpoint.
     QList<DispatchRow> dueDispatch(qint64 now, int limit, bool includeSqs = true);
-    qint64 pendingDispatchCount();
+    qint64 pendingDispatchCount() { return m_dispatch.count(delivery::State::Pending); }
     /// Pending rows that go out through SQS.
-    qint64 pendingSqsCount();
-    Status markDispatchFailed(qint64 id, const QString &error, qint64 nextAt);
+    qint64 pendingSqsCount()
+    {
+        return m_dispatch.count(delivery::State::Pending, QStringLiteral("sqs"));
+    }
+    /// The remediation queue itself (sends, failures, its backoff policy).
+    delivery::DeliveryQueue &dispatchQueue() { return m_dispatch; }
 
     QList<AuditRecord> audit(qint64 from = 0, qint64 to = 0);
     int retentionDays();
@@ -173,6 +188,7 @@ public:
 
 private:
     store::Store &m_store;
+    delivery::DeliveryQueue m_dispatch;
 };
 
 } // namespace sitrep::remediation

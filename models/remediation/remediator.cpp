@@ -85,17 +85,28 @@ Status applyEvent(store::Store &st, const engine::LifecycleEngine &engine, const
             return Status::fail(QStringLiteral("no remediation %1 to audit").arg(corr), QStringLiteral("not_found"));
         return {};
     };
+    // The remediation queue of the one delivery queue, keyed by the attempt's deduplication id.
+    delivery::DeliveryQueue dispatch(st, delivery::queues::Remediation);
+    const QString key = Remediator::dedupId(corr, attempt);
     const auto queueDispatch = [&]() -> Status {
-        Stmt *s = db.prepare(QStringLiteral(
-            "INSERT INTO remediation_dispatch(correlation_id, attempt, transport, destination, method, group_id, dedup_id, body, next_at) "
-            "VALUES(?,?,?,?,?,?,?,?,?)"));
-        if (s)
-            s->bind(1, corr).bind(2, attempt).bind(3, p.value(QStringLiteral("transport")).toString())
-                .bind(4, p.value(QStringLiteral("destination")).toString())
-                .bind(5, p.value(QStringLiteral("method")).toString(QStringLiteral("POST")))
-                .bind(6, e.incidentUid).bind(7, p.value(QStringLiteral("dedup_id")).toString())
-                .bind(8, QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact))).bind(9, e.ts);
-        return run(s);
+        delivery::Item item;
+        item.key = key;
+        item.subject = e.incidentUid;
+        item.eventSeq = e.seq;
+        item.transport = p.value(QStringLiteral("transport")).toString();
+        item.destination = p.value(QStringLiteral("destination")).toString();
+        item.attributes = {{QStringLiteral("correlation_id"), corr},
+                           {QStringLiteral("attempt"), attempt},
+                           {QStringLiteral("method"), p.value(QStringLiteral("method")).toString(QStringLiteral("POST"))}};
+        item.body = QJsonDocument(message).toJson(QJsonDocument::Compact);
+        item.nextAt = e.ts;
+        auto added = dispatch.enqueue(item);
+        if (!added)
+            return Status(added.error());
+        if (!*added)
+            return Status::fail(QStringLiteral("remediation %1 attempt %2 is queued already").arg(corr).arg(attempt),
+                                QStringLiteral("conflict"));
+        return {};
     };
 
     if (e.kind == kinds::Skipped || e.kind == kinds::AwaitingApproval || e.kind == kinds::Queued) {
@@ -135,11 +146,7 @@ Status applyEvent(store::Store &st, const engine::LifecycleEngine &engine, const
         return {};
     }
     if (e.kind == kinds::Sent) {
-        Stmt *s = db.prepare(QStringLiteral(
-            "UPDATE remediation_dispatch SET status = 'sent', remote_id = ?, tries = tries + 1 WHERE correlation_id = ? AND attempt = ?"));
-        if (s)
-            s->bind(1, p.value(QStringLiteral("message_id")).toString()).bind(2, corr).bind(3, attempt);
-        if (auto r = run(s); !r)
+        if (auto r = dispatch.settle(key, delivery::State::Delivered, p.value(QStringLiteral("message_id")).toString(), {}); !r)
             return r;
         Stmt *u = db.prepare(QStringLiteral(
             "UPDATE remediations SET status = 'sent', updated_at = ?, last_event = ? WHERE correlation_id = ? AND status = 'queued' AND attempt = ?"));
@@ -160,12 +167,13 @@ Status applyEvent(store::Store &st, const engine::LifecycleEngine &engine, const
             return Status::fail(u->error(), QStringLiteral("db"));
         if (db.changes() != 1)
             return Status::fail(QStringLiteral("no remediation %1").arg(corr), QStringLiteral("not_found"));
-        // The dispatch row of a hook that answered is done as well.
-        Stmt *d = db.prepare(QStringLiteral(
-            "UPDATE remediation_dispatch SET status = CASE WHEN ?3 THEN 'sent' ELSE 'failed' END WHERE correlation_id = ?1 AND attempt = ?2 AND status = 'pending'"));
-        if (d)
-            d->bind(1, corr).bind(2, attempt).bind(3, ok ? 1 : 0);
-        if (auto r = run(d); !r)
+        // The queued message of a hook that answered is done as well (one sent to SQS is
+        // settled already, and stays delivered whatever the executors did with it).
+        const auto state = ok ? delivery::State::Delivered
+                           : e.kind == kinds::DeadLettered || p.value(QStringLiteral("dead_letter")).toBool()
+                               ? delivery::State::Dead
+                               : delivery::State::Failed;
+        if (auto r = dispatch.settle(key, state, {}, ok ? QString() : p.value(QStringLiteral("reason")).toString()); !r)
             return r;
         QString output = p.value(QStringLiteral("output")).toString();
         if (e.kind == kinds::DeadLettered)
@@ -686,7 +694,7 @@ Result<bool> Remediator::recordDeadLetter(const QJsonObject &message, int receiv
     return true;
 }
 
-Status Remediator::recordHookOutcome(const DispatchRow &d, bool success, const QString &output)
+Status Remediator::recordHookOutcome(const DispatchRow &d, bool success, const QString &output, bool deadLetter)
 {
     auto row = m_rstore.remediation(d.correlationId);
     if (!row)
@@ -697,6 +705,8 @@ Status Remediator::recordHookOutcome(const DispatchRow &d, bool success, const Q
                         {QStringLiteral("action_type"), row->actionType}};
     if (!success)
         payload[QStringLiteral("reason")] = output.left(500);
+    if (!success && deadLetter)
+        payload[QStringLiteral("dead_letter")] = true;
     return record(row->incident, success ? kinds::Succeeded : kinds::Failed, payload, engine::SystemActor);
 }
 

@@ -104,8 +104,9 @@ public:
     Result<bool> recordResult(const QJsonObject &result);
     /// A message found in the dead-letter queue (the original action message).
     Result<bool> recordDeadLetter(const QJsonObject &message, int receiveCount);
-    /// The answer of an HTTP remediation hook (success, or a final failure).
-    Status recordHookOutcome(const DispatchRow &d, bool success, const QString &output);
+    /// The answer of an HTTP remediation hook (success, or a final failure; `deadLetter`:
+    /// given up after the queue's attempts rather than refused).
+    Status recordHookOutcome(const DispatchRow &d, bool success, const QString &output, bool deadLetter = false);
 
     /// Deterministic: the same incident, rule and trigger give the same id.
     static QString correlationId(const QString &incidentUid, const QString &ruleId, const QString &triggerEventId);

@@ -117,10 +117,16 @@ Status Outbox::enable(store::Store &store)
         db.rollback();
         return s;
     }
-    // Everything this database wrote before sync was on goes out first, in log order.
-    if (auto s = db.exec(QStringLiteral("INSERT OR IGNORE INTO sync_outbox(event_id, event_seq) "
-                                        "SELECT id, seq FROM events WHERE origin NOT IN ('remote', "
-                                        "'backend') AND kind <> 'sync.rejected' ORDER BY seq"));
+    // Everything this database wrote before sync was on goes out first, in log order, keyed
+    // by the event's UUID in text form (as Store::blobToUuid writes it).
+    if (auto s = db.exec(QStringLiteral(
+            "INSERT OR IGNORE INTO deliveries(queue, key, subject, event_seq, transport) "
+            "SELECT 'sync', lower(substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-' || "
+            "substr(h, 13, 4) || '-' || substr(h, 17, 4) || '-' || substr(h, 21, 12)), "
+            "lower(substr(i, 1, 8) || '-' || substr(i, 9, 4) || '-' || substr(i, 13, 4) || '-' || "
+            "substr(i, 17, 4) || '-' || substr(i, 21, 12)), seq, 'rest' "
+            "FROM (SELECT hex(id) AS h, hex(incident) AS i, seq FROM events WHERE origin NOT IN "
+            "('remote', 'backend') AND kind <> 'sync.rejected') ORDER BY seq"));
         !s) {
         db.rollback();
         return s;
@@ -130,14 +136,18 @@ Status Outbox::enable(store::Store &store)
 
 Status Outbox::enqueue(store::Store &store, const QList<Event> &events)
 {
-    store::Stmt *s = store.db().prepare(QStringLiteral("INSERT OR IGNORE INTO sync_outbox(event_id, event_seq) VALUES(?,?)"));
+    delivery::DeliveryQueue queue(store, delivery::queues::Sync);
     for (const Event &e : events) {
         if (localOnly(e))
             continue;
-        s->reset();
-        s->bindBlob(1, store::Store::uuidToBlob(e.id)).bind(2, e.seq);
-        if (!s->exec())
-            return Status::fail(QStringLiteral("cannot queue event for sync: %1").arg(s->error()), QStringLiteral("db"));
+        delivery::Item item;
+        item.key = e.id;
+        item.subject = e.incidentUid;
+        item.eventSeq = e.seq;
+        item.transport = QStringLiteral("rest");
+        if (auto r = queue.enqueue(item); !r)
+            return Status::fail(QStringLiteral("cannot queue event for sync: %1").arg(r.errorMessage()),
+                                QStringLiteral("db"));
     }
     return {};
 }
@@ -151,12 +161,13 @@ QList<OutboxEntry> Outbox::pending(int limit)
 {
     QList<OutboxEntry> out;
     store::Stmt *s = m_store.db().prepare(QStringLiteral(
-        "SELECT o.seq, o.attempts, o.next_at, e.seq, e.id, e.incident, e.hlc, e.ts, e.actor, e.kind, e.payload, e.origin "
-        "FROM sync_outbox o JOIN events e ON e.seq = o.event_seq WHERE o.status = 'pending' ORDER BY o.seq LIMIT ?"));
-    s->bind(1, limit);
+        "SELECT d.id, d.attempts, d.next_at, e.seq, e.id, e.incident, e.hlc, e.ts, e.actor, e.kind, e.payload, e.origin "
+        "FROM deliveries d JOIN events e ON e.seq = d.event_seq "
+        "WHERE d.queue = ? AND d.status = 'pending' ORDER BY d.id LIMIT ?"));
+    s->bind(1, m_queue.name()).bind(2, limit);
     while (s->step()) {
         OutboxEntry x;
-        x.seq = s->int64(0);
+        x.id = s->int64(0);
         x.attempts = int(s->int64(1));
         x.nextAt = s->int64(2);
         Event &e = x.event;
@@ -174,47 +185,6 @@ QList<OutboxEntry> Outbox::pending(int limit)
     }
     s->reset();
     return out;
-}
-
-static qint64 countWhere(store::Store &store, const char *status)
-{
-    store::Stmt *s = store.db().prepare(QStringLiteral("SELECT count(*) FROM sync_outbox WHERE status = ?"));
-    s->bind(1, QString::fromLatin1(status));
-    const qint64 n = s->step() ? s->int64(0) : 0;
-    s->reset();
-    return n;
-}
-
-qint64 Outbox::pendingCount() { return countWhere(m_store, "pending"); }
-qint64 Outbox::rejectedCount() { return countWhere(m_store, "rejected"); }
-
-Status Outbox::markSent(qint64 seq)
-{
-    store::Stmt *s = m_store.db().prepare(QStringLiteral("DELETE FROM sync_outbox WHERE seq = ?"));
-    s->bind(1, seq);
-    if (!s->exec())
-        return Status::fail(s->error(), QStringLiteral("db"));
-    return {};
-}
-
-Status Outbox::markFailed(qint64 seq, const QString &error, qint64 nextAt)
-{
-    store::Stmt *s = m_store.db().prepare(
-        QStringLiteral("UPDATE sync_outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE seq = ?"));
-    s->bind(1, nextAt).bind(2, error.left(500)).bind(3, seq);
-    if (!s->exec())
-        return Status::fail(s->error(), QStringLiteral("db"));
-    return {};
-}
-
-Status Outbox::markRejected(qint64 seq, const QString &error)
-{
-    store::Stmt *s = m_store.db().prepare(
-        QStringLiteral("UPDATE sync_outbox SET status = 'rejected', attempts = attempts + 1, last_error = ? WHERE seq = ?"));
-    s->bind(1, error.left(500)).bind(2, seq);
-    if (!s->exec())
-        return Status::fail(s->error(), QStringLiteral("db"));
-    return {};
 }
 
 } // namespace sitrep::sync

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "delivery/deliveryqueue.h"
 #include "domain/event.h"
 #include "store/store.h"
 #include "util/result.h"
@@ -16,17 +17,22 @@ namespace sitrep::sync {
 
 /// One queued event waiting for the back end.
 struct OutboxEntry {
-    qint64 seq = 0;
+    qint64 id = 0; // its delivery
     domain::Event event;
     int attempts = 0;
     qint64 nextAt = 0;
 };
 
-/// The durable queue of local events to send. Rows are written by an engine commit hook,
-/// so an event and its outbox row commit together or not at all.
+/// The sync queue of the one delivery queue (delivery::queues::Sync): local events to send
+/// to the back end, keyed by event UUID. Rows are written by an engine commit hook, so an
+/// event and its delivery commit together or not at all. A delivered row is deleted (the
+/// log has the event); a refused one stays, failed, and is counted as rejected.
 class Outbox {
 public:
-    explicit Outbox(store::Store &store) : m_store(store) {}
+    explicit Outbox(store::Store &store, delivery::BackoffPolicy policy = {})
+        : m_store(store), m_queue(store, delivery::queues::Sync, std::move(policy), false)
+    {
+    }
 
     /// Installs the commit hook on `engine` when the database is set up for sync
     /// (meta sync.enabled = 1). Safe to call for every engine a front end builds.
@@ -42,16 +48,17 @@ public:
     /// Events that stay on this replica (a refusal by the back end is shown here, not sent).
     static bool localOnly(const domain::Event &event);
 
-    /// Pending entries in send order (at most `limit`).
+    /// Pending entries in send order (at most `limit`), due or not: the sync loop keeps its
+    /// own schedule, and a sync asked for by hand sends at once.
     QList<OutboxEntry> pending(int limit);
-    qint64 pendingCount();
-    qint64 rejectedCount();
-    Status markSent(qint64 seq);
-    Status markFailed(qint64 seq, const QString &error, qint64 nextAt);
-    Status markRejected(qint64 seq, const QString &error);
+    qint64 pendingCount() { return m_queue.count(delivery::State::Pending); }
+    /// Refused by the back end for good.
+    qint64 rejectedCount() { return m_queue.counts().undeliverable(); }
+    delivery::DeliveryQueue &queue() { return m_queue; }
 
 private:
     store::Store &m_store;
+    delivery::DeliveryQueue m_queue;
 };
 
 } // namespace sitrep::sync

@@ -7,6 +7,8 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 
+#include <climits>
+
 namespace sitrep::sync {
 
 QJsonObject HttpReply::json() const
@@ -70,7 +72,7 @@ QNetworkReply *RestClient::send(const QByteArray &method, const QString &pathAnd
         bool ok = false;
         const int ra = reply->rawHeader("Retry-After").toInt(&ok);
         if (ok && ra >= 0)
-            r.retryAfterMs = ra * 1000;
+            r.retryAfterMs = int(qMin<qint64>(qint64(ra) * 1000, INT_MAX)); // the queue clamps it
         done(r);
     });
     return reply;

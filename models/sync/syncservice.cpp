@@ -66,9 +66,11 @@ void SyncStatus::setUnauthorized(bool refused)
 
 SyncService::SyncService(engine::LifecycleEngine &engine, SyncOptions options, QObject *parent)
     : QObject(parent), m_engine(engine), m_options(std::move(options)),
-      m_client(m_options.url, m_options.token), m_outbox(engine.store()),
-      m_rng(m_options.seed ? m_options.seed : std::random_device{}()), m_identity(engine.store())
+      m_client(m_options.url, m_options.token),
+      m_outbox(engine.store(), delivery::BackoffPolicy(m_options.baseBackoffMs, m_options.maxBackoffMs)),
+      m_identity(engine.store())
 {
+    m_outbox.queue().policy().seed(m_options.seed);
     m_client.setTimeoutMs(m_options.requestTimeoutMs);
     m_batchLimit = qMax(1, m_options.batchSize);
     m_replica = engine.store().meta(QStringLiteral("replica_id"), engine.replicaId());
@@ -169,11 +171,7 @@ void SyncService::abortPoll()
 
 int SyncService::backoffMs(int failures)
 {
-    const int n = qBound(1, failures, 30);
-    const double raw = double(m_options.baseBackoffMs) * double(1LL << qMin(n - 1, 20));
-    const int capped = int(qMin<double>(raw, m_options.maxBackoffMs));
-    std::uniform_int_distribution<int> jitter(0, qMax(0, capped / 2));
-    return capped - capped / 2 + jitter(m_rng);
+    return int(m_outbox.queue().policy().delayMs(failures));
 }
 
 SyncReport SyncService::syncOnce()
@@ -291,15 +289,15 @@ void SyncService::drainNext()
 
 Status SyncService::markFailed(const QList<OutboxEntry> &rows, const HttpReply &r)
 {
-    const qint64 next =
-        QDateTime::currentMSecsSinceEpoch() + qMax(r.retryAfterMs, backoffMs(m_failures + 1));
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
     auto &db = m_engine.store().db();
     if (auto s = db.begin(); !s)
         return s;
     for (const auto &row : rows)
-        if (auto s = m_outbox.markFailed(row.seq, r.describe(), next); !s) {
+        if (auto s = m_outbox.queue().retryLater(row.id, r.describe(), now, r.retryAfterMs);
+            !s && s.error().code != u"not_found") { // settled meanwhile (another process)
             db.rollback();
-            return s;
+            return Status(s.error());
         }
     return db.commit();
 }
@@ -331,7 +329,7 @@ Status SyncService::reject(const QList<Refusal> &refusals)
     if (auto s = db.begin(); !s)
         return s;
     for (const auto &x : refusals)
-        if (auto s = m_outbox.markRejected(x.entry.seq, x.reason); !s) {
+        if (auto s = m_outbox.queue().markFailed(x.entry.id, x.reason); !s) {
             db.rollback();
             return s;
         }
@@ -404,7 +402,7 @@ void SyncService::sendEntry(const OutboxEntry &entry)
             if (!extra.isEmpty())
                 if (auto s = me.mergeEvents(extra); !s)
                     return me.finish(false, s.errorMessage());
-            if (auto s = me.m_outbox.markSent(entry.seq); !s)
+            if (auto s = me.m_outbox.queue().markDelivered(entry.id); !s)
                 return me.finish(false, s.errorMessage());
             ++me.m_report.sent;
             me.drainNext();
@@ -487,7 +485,7 @@ void SyncService::sendBatch(const QList<OutboxEntry> &rows)
                                            QStringLiteral("HTTP %1: %2").arg(code).arg(error)};
                         continue;
                     }
-                    if (auto s = me.m_outbox.markSent(rows[i].seq); !s) {
+                    if (auto s = me.m_outbox.queue().markDelivered(rows[i].id); !s) {
                         db.rollback();
                         return me.finish(false, s.errorMessage());
                     }

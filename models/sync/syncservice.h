@@ -14,7 +14,6 @@
 #include <QUrl>
 
 #include <functional>
-#include <random>
 
 namespace sitrep::engine {
 class LifecycleEngine;
@@ -29,8 +28,8 @@ struct SyncOptions {
     int batchSize = 500;        // events per POST /api/events (back ends with "events.batch")
     int waitSeconds = 25;       // long poll of the change feed when idle ("changes.wait"); 0: off
     int intervalMs = 5000;      // between cycles while in sync
-    int baseBackoffMs = 500;    // first retry delay; doubles per failure, with jitter
-    int maxBackoffMs = 60000;
+    int baseBackoffMs = 500;    // first retry delay; doubles per failure, with jitter (see
+    int maxBackoffMs = 60000;   // delivery::BackoffPolicy)
     int requestTimeoutMs = 10000;
     quint32 seed = 0;           // jitter seed (0: random)
     bool pull = true;           // false: only drain the outbox (benchmarks)
@@ -109,9 +108,8 @@ public:
     void runCycle();
     bool busy() const { return m_busy; }
 
-    /// The delay before retry number `failures` (1-based): base * 2^(failures-1), capped,
-    /// with "equal jitter" (half fixed, half random) so clients that failed together do not
-    /// retry together.
+    /// The delay before retry number `failures` (1-based), by the sync queue's backoff
+    /// policy (base and cap from the options).
     int backoffMs(int failures);
 
     /// First sync of an empty database: pages through the whole change feed and loads it
@@ -161,7 +159,6 @@ private:
     Outbox m_outbox;
     SyncStatus m_status;
     QTimer m_timer;
-    std::mt19937 m_rng;
     bool m_running = false;
     bool m_busy = false;
     bool m_online = false;

@@ -50,7 +50,7 @@ bool deliver(Replica &from, Replica &to)
     QList<domain::Event> events;
     for (const auto &row : box.pending(100000)) {
         events << row.event;
-        if (!box.markSent(row.seq))
+        if (!box.queue().markDelivered(row.id))
             return false;
     }
     return events.isEmpty() || bool(to.engine().mergeRemote(events));

@@ -39,6 +39,7 @@ private Q_SLOTS:
     void slaBreach_publishesToSlaTopic();
     void failingWebhook_isRetriedAndDeliveredOnce();
     void rejectedWebhook_recordsFailureOnTimeline();
+    void webhookFailingEveryTime_isDeadLetteredAfterMaxAttempts();
     void warRoomCreatedEarlier_isFoundNotDoubled();
     void unconfiguredChannel_recordsFailure();
     void restartAndRebuild_sendNothingTwice();
@@ -386,6 +387,30 @@ void TestNotify::rejectedWebhook_recordsFailureOnTimeline()
     QCOMPARE(f.size(), 1);
     QVERIFY(f[0].payload[u"error"].toString().contains(QStringLiteral("HTTP 400")));
     QCOMPARE(n->deliveries(QStringLiteral("failed")).size(), 1);
+}
+
+void TestNotify::webhookFailingEveryTime_isDeadLetteredAfterMaxAttempts()
+{
+    // 503 is transient: retried by the queue's backoff policy until max_attempts (4), then
+    // given up as a dead letter, on the timeline and in the queue, also after a rebuild.
+    m_webhookFailures = 100;
+    m_webhookStatus = 503;
+    const QString number = open(QStringLiteral("P3"), QStringLiteral("medium"));
+    auto n = notifier();
+    for (int i = 0; i < 8 && (i == 0 || n->pendingCount() > 0); ++i)
+        deliverAll(*n);
+    QCOMPARE(m_http->requestsTo("/hooks/flaky").size(), 4);
+    const auto f = timelineOf(number, FailedKind);
+    QCOMPARE(f.size(), 1);
+    QCOMPARE(f[0].payload[u"attempts"].toInt(), 4);
+    QVERIFY(f[0].payload[u"dead_letter"].toBool());
+    QCOMPARE(n->deliveries(QStringLiteral("dead")).size(), 1);
+    QCOMPARE(n->deliveries(QStringLiteral("failed")).size(), 0);
+    QCOMPARE(n->counts().undeliverable(), qint64(1));
+    QVERIFY(n->rebuild());
+    QCOMPARE(n->deliveries(QStringLiteral("dead")).size(), 1);
+    QCOMPARE(deliverAll(*n), 0);
+    QCOMPARE(m_http->requestsTo("/hooks/flaky").size(), 4);
 }
 
 void TestNotify::warRoomCreatedEarlier_isFoundNotDoubled()

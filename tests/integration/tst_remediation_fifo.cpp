@@ -337,7 +337,7 @@ private Q_SLOTS:
         e.messageDeduplicationId = d.dedupId;
         QVERIFY(await<aws::SqsSendResult>([&](auto cb) { m_sqs->sendMessage(*url, e, cb); }));
         round();
-        QVERIFY(m_store->db().exec(QStringLiteral("UPDATE remediation_dispatch SET status = 'pending'")));
+        QVERIFY(m_store->db().exec(QStringLiteral("UPDATE deliveries SET status = 'pending' WHERE queue = 'remediation'")));
         round();
         const RemediationRow r = only(uid);
         QVERIFY(pumpUntil(r.correlationId, QStringLiteral("succeeded")));
@@ -431,6 +431,43 @@ private Q_SLOTS:
             QCOMPARE(QJsonDocument::fromJson(q.body).object()[u"action"].toObject()[u"type"].toString(), QStringLiteral("scale_asg"));
         }
         QCOMPARE(timelineKinds(uid), (QStringList{kinds::Queued, kinds::Succeeded}));
+    }
+
+    void httpHook_failingEveryTime_isDeadLetteredAfterMaxTries()
+    {
+        testing::HttpReceiver receiver;
+        QVERIFY(receiver.listen());
+        receiver.setHandler([](const testing::HttpRequest &) {
+            return testing::HttpAnswer{503, "{\"error\":\"busy\"}", "application/json"};
+        });
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("hooks.yaml")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QStringLiteral("remediation_hooks:\n  - {id: scale_up_service, endpoint: \"%1\", method: POST, idempotency_key: correlation_id}\n"
+                               "rules:\n  - id: scale-by-hook\n    when: category = capacity AND confidence >= 0.8\n    hook: scale_up_service\n"
+                               "    action: {type: scale_asg, target: \"{service}-asg\", params: {desired_capacity: 8}}\n")
+                    .arg(receiver.url(QStringLiteral("/scaling")))
+                    .toUtf8());
+        f.close();
+        makeWorld(f.fileName());
+        m_disp->setMaxHookTries(3);
+        const QString uid = openIncident(QStringLiteral("high"), QStringLiteral("api"), QStringLiteral("capacity"), 0.9);
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(round().sendErrors, 1);
+            m_clock->advance(120000); // past the backoff
+        }
+        QCOMPARE(receiver.requestsTo("/scaling").size(), 3);
+        const RemediationRow r = only(uid);
+        QCOMPARE(r.status, QStringLiteral("failed")); // a person can retry or dismiss it
+        const auto dead = m_rem->store().dispatchQueue().items(delivery::State::Dead);
+        QCOMPARE(dead.size(), 1);
+        QCOMPARE(dead.first().key, r.correlationId);
+        QCOMPARE(dead.first().attempts, 3);
+        QCOMPARE(m_rem->store().pendingDispatchCount(), 0);
+        // Given up: later rounds send nothing more.
+        round();
+        QCOMPARE(receiver.requestsTo("/scaling").size(), 3);
+        QCOMPARE(timelineKinds(uid), (QStringList{kinds::Queued, kinds::Failed}));
     }
 };
 

@@ -48,8 +48,8 @@ class TestRemediationSafety : public QObject {
 
     qint64 dispatchCount()
     {
-        auto *s = fx->store.db().prepare(QStringLiteral("SELECT count(*) FROM remediation_dispatch"));
-        return s && s->step() ? s->int64(0) : -1;
+        const auto c = delivery::DeliveryQueue(fx->store, delivery::queues::Remediation).counts();
+        return c.pending + c.delivered + c.failed + c.dead;
     }
 
     /// Opens a P2 database incident, suggests `database` at 0.94 and scans: the decision.

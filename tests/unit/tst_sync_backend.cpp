@@ -562,7 +562,7 @@ private Q_SLOTS:
     {
         QList<sync::OutboxEntry> rows(3);
         for (int i = 0; i < 3; ++i) {
-            rows[i].seq = i + 1;
+            rows[i].id = i + 1;
             rows[i].event.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
         }
         const QString key = sync::SyncService::batchKey(rows);

@@ -57,7 +57,7 @@ struct Replica {
         for (const auto &row : box.pending(100000)) {
             published << row.event;
             deps << delivered;
-            (void)box.markSent(row.seq);
+            (void)box.queue().markDelivered(row.id);
         }
         delivered[index] = int(published.size());
     }

@@ -53,7 +53,7 @@ Status deliver(host::AppContext &from, host::AppContext &to)
     QList<domain::Event> events;
     for (const auto &row : box.pending(100000)) {
         events << row.event;
-        if (auto s = box.markSent(row.seq); !s)
+        if (auto s = box.queue().markDelivered(row.id); !s)
             return s;
     }
     if (events.isEmpty())
