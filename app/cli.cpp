@@ -16,9 +16,7 @@
 #include "postmortem/draft.h"
 #include "sync/identity.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -36,214 +34,24 @@ using engine::Command;
 
 namespace {
 
-QString when(qint64 ms)
+/// Prints what a command did to an incident: its number and `verb` (or "unchanged"), or
+/// with --json the number, uid and the events it recorded.
+int outcome(CliSession &s, const Result<engine::Outcome> &r, const QString &verb)
 {
-    return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QStringLiteral("-");
+    if (!r)
+        return s.fail(r.errorMessage());
+    if (s.json()) {
+        QJsonArray ev;
+        for (const auto &e : r->events)
+            ev << e.toJson();
+        printJson(QJsonObject{{QStringLiteral("number"), r->number},
+                              {QStringLiteral("uid"), r->incidentUid},
+                              {QStringLiteral("events"), ev}});
+    } else {
+        out() << r->number << ": " << (r->noop ? QStringLiteral("unchanged") : verb) << "\n";
+    }
+    return ExitOk;
 }
-
-void printJson(const QJsonValue &v)
-{
-    out() << (v.isObject() ? QJsonDocument(v.toObject()) : QJsonDocument(v.toArray())).toJson(QJsonDocument::Indented);
-}
-
-int usageFail(const QString &message)
-{
-    failWith(nullptr, message);
-    return ExitUsage;
-}
-
-/// "Unknown option 'colr'." becomes "Unknown option 'colr'; did you mean --colour?" when
-/// one of the command's options is close.
-QString parseError(const QCommandLineParser &p, const CommandSpec &spec)
-{
-    QString e = p.errorText();
-    const QStringList unknown = p.unknownOptionNames();
-    if (unknown.isEmpty())
-        return e;
-    QStringList names{QStringLiteral("help")};
-    for (const auto &o : spec.options)
-        names << o.name;
-    const QString near = closestMatch(unknown.first(), names);
-    if (near.isEmpty())
-        return e;
-    if (e.endsWith(u'.'))
-        e.chop(1);
-    return QStringLiteral("%1; did you mean --%2?").arg(e, near);
-}
-
-/// One run of a core command: the parser built from the command's table entry, the
-/// database, the actor. A database this command created is removed again when it fails,
-/// and a workflow it chose is forgotten: a refused command leaves nothing behind.
-struct Session {
-    const CommandSpec &spec;
-    QCommandLineParser parser;
-    std::unique_ptr<host::AppContext> ctx;
-    QString actor;
-    bool json = false;
-    bool failed = false;
-    bool createdDatabase = false;
-    bool switchedWorkflow = false;
-    QString previousWorkflow;
-    QString path;
-
-    explicit Session(const QStringList &args) : spec(*findCommand(args.value(1)))
-    {
-        addTableOptions(parser, spec);
-    }
-    Session(const Session &) = delete;
-    Session &operator=(const Session &) = delete;
-    ~Session()
-    {
-        if (!failed || !ctx)
-            return;
-        if (createdDatabase) {
-            ctx.reset();
-            for (const char *suffix : {"", "-wal", "-shm", "-journal"})
-                QFile::remove(path + QLatin1String(suffix));
-            return;
-        }
-        if (!switchedWorkflow)
-            return;
-        if (previousWorkflow.isEmpty())
-            (void)ctx->store().db().exec(QStringLiteral("DELETE FROM meta WHERE key='workflow'"));
-        else
-            (void)ctx->store().setMeta(QStringLiteral("workflow"), previousWorkflow);
-    }
-
-    int fail(const QString &message)
-    {
-        failed = true;
-        return failWith(nullptr, message);
-    }
-    int usage(const QString &message)
-    {
-        failed = true;
-        return usageFail(message);
-    }
-
-    bool has(const char *option) const { return parser.isSet(QString::fromLatin1(option)); }
-    QString value(const char *option) const { return parser.value(QString::fromLatin1(option)); }
-    QStringList values(const char *option) const
-    {
-        return parser.values(QString::fromLatin1(option));
-    }
-    QString pos(int i) const { return parser.positionalArguments().value(i); }
-    QStringList positional() const { return parser.positionalArguments(); }
-    bool accepts(const char *option) const
-    {
-        return std::any_of(spec.options.cbegin(), spec.options.cend(),
-                           [&](const OptionSpec &o) { return o.name == QLatin1String(option); });
-    }
-
-    /// Parses args (after the command word) and checks the number of positional
-    /// arguments. On a problem prints it and returns false; `code` is the exit status.
-    bool parse(const QStringList &args, int minPositional, int maxPositional, int *code)
-    {
-        QStringList a = args;
-        a.removeAt(1); // the command word
-        if (!parser.parse(a)) {
-            *code = usage(parseError(parser, spec));
-            return false;
-        }
-        const int n = int(parser.positionalArguments().size());
-        if (n < minPositional) {
-            *code = usage(QStringLiteral("missing argument: sitrep %1 (see sitrep %2 --help)")
-                              .arg(spec.args.isEmpty() ? spec.name : spec.name + u' ' + spec.args,
-                                   spec.name));
-            return false;
-        }
-        if (maxPositional >= 0 && n > maxPositional) {
-            *code = usage(QStringLiteral("unexpected argument '%1'")
-                              .arg(parser.positionalArguments().at(maxPositional)));
-            return false;
-        }
-        json = accepts("json") && parser.isSet(QStringLiteral("json"));
-        actor = sync::Identity::loginName(); // until open() applies the rule
-        return true;
-    }
-
-    /// Opens the database. Only commands that start one (`mayCreate`) open a file that is
-    /// not there yet, and never in a folder that is not there: a mistyped --db is an error,
-    /// not a silently empty cache somewhere new.
-    bool open(bool mayCreate, int *code)
-    {
-        auto where =
-            databasePath(accepts("db") ? value("db") : QString(), mayCreate, &createdDatabase);
-        if (!where) {
-            *code = fail(where.errorMessage());
-            return false;
-        }
-        path = *where;
-        QString chosenWorkflow;
-        if (accepts("workflow") && has("workflow")) {
-            // A new or empty database may start with any workflow; one that holds incidents
-            // changes only through `sitrep workflow set`, which maps their states.
-            if (!createdDatabase) {
-                store::Store probe;
-                if (probe.open(path)) {
-                    if (probe.incidentCount() > 0) {
-                        *code =
-                            usage(QStringLiteral(
-                                      "--workflow is only for a database with no incidents yet; "
-                                      "change this one's with `sitrep workflow set %1`")
-                                      .arg(value("workflow")));
-                        return false;
-                    }
-                    previousWorkflow = probe.meta(QStringLiteral("workflow"));
-                }
-            }
-            chosenWorkflow = value("workflow");
-            switchedWorkflow = true;
-        }
-        auto c = host::AppContext::open(path, chosenWorkflow);
-        if (!c) {
-            failed = true;
-            if (createdDatabase)
-                for (const char *suffix : {"", "-wal", "-shm", "-journal"})
-                    QFile::remove(path + QLatin1String(suffix));
-            *code = failWith(nullptr, c.errorMessage());
-            return false;
-        }
-        ctx = std::move(*c);
-        // Who acts (sync/identity.h): with a back end the token's user, else --actor or the
-        // login name. Commands that take no --actor only read, or act as the system.
-        const bool optionSet = accepts("actor") && has("actor");
-        const auto inputs =
-            sync::ActorInputs::commandLine(optionSet, optionSet ? value("actor") : QString());
-        auto who = sync::Identity(ctx->store()).resolve(inputs);
-        if (who) {
-            actor = *who;
-        } else if (who.error().code == sync::Identity::ActorOptionRefused) {
-            *code = usage(who.errorMessage());
-            return false;
-        } else if (accepts("actor")) {
-            *code = fail(who.errorMessage());
-            return false;
-        } else {
-            actor = sync::Identity(ctx->store()).displayName(inputs);
-        }
-        return true;
-    }
-
-    engine::LifecycleEngine &engine() { return ctx->engine(); }
-
-    int outcome(const Result<engine::Outcome> &r, const QString &verb)
-    {
-        if (!r)
-            return fail(r.errorMessage());
-        if (json) {
-            QJsonArray ev;
-            for (const auto &e : r->events)
-                ev << e.toJson();
-            printJson(QJsonObject{{QStringLiteral("number"), r->number},
-                                  {QStringLiteral("uid"), r->incidentUid},
-                                  {QStringLiteral("events"), ev}});
-        } else {
-            out() << r->number << ": " << (r->noop ? QStringLiteral("unchanged") : verb) << "\n";
-        }
-        return ExitOk;
-    }
-};
 
 void printIncidentLine(const Incident &i)
 {
@@ -257,7 +65,7 @@ void printIncidentLine(const Incident &i)
                  .arg(printable(i.title));
 }
 
-Result<store::ListQuery> listQuery(Session &s)
+Result<store::ListQuery> listQuery(CliSession &s)
 {
     using RQ = Result<store::ListQuery>;
     store::ListQuery q;
@@ -303,10 +111,9 @@ Result<store::ListQuery> listQuery(Session &s)
 
 int cmdDemo(const QStringList &args)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 0, 0, &code))
-        return code;
+    CliSession s(args);
+    if (!s.parse(1, 0, 0))
+        return s.code();
     bool ok1 = false, ok2 = false;
     demo::DemoOptions o;
     o.incidents = s.value("incidents").toInt(&ok1);
@@ -315,42 +122,41 @@ int cmdDemo(const QStringList &args)
         return s.fail(QStringLiteral("--incidents must be between 1 and 10000000"));
     if (!ok2)
         return s.fail(QStringLiteral("--seed must be a number"));
-    if (!s.open(true, &code))
-        return code;
-    if (const qint64 n = s.ctx->store().incidentCount(); n > 0 && !s.has("force"))
+    if (!s.open(DbAccess::CreateIfDone))
+        return s.code();
+    if (const qint64 n = s.store().incidentCount(); n > 0 && !s.has("force"))
         return s.fail(
             QStringLiteral(
                 "%1 already holds %2 incidents; demo data goes into a new database (--db NEW.db), "
                 "or add --force to mix it in")
-                .arg(s.ctx->dbPath())
+                .arg(s.context().dbPath())
                 .arg(n));
     auto r = demo::runDemo(s.engine(), o, [&](qint64 done, qint64 total) {
-        if (!s.json && total > 20000)
+        if (!s.json() && total > 20000)
             fprintf(stderr, "\r%lld/%lld commands", qlonglong(done), qlonglong(total));
     });
     if (!r)
         return s.fail(r.errorMessage());
-    if (s.json)
+    if (s.json())
         printJson(QJsonObject{{QStringLiteral("commands"), *r},
-                              {QStringLiteral("incidents"), s.ctx->store().incidentCount()}});
+                              {QStringLiteral("incidents"), s.store().incidentCount()}});
     else
-        out() << "demo: " << *r << " commands applied; " << s.ctx->store().incidentCount()
-              << " incidents in " << s.ctx->dbPath() << "\n";
+        out() << "demo: " << *r << " commands applied; " << s.store().incidentCount()
+              << " incidents in " << s.context().dbPath() << "\n";
     return ExitOk;
 }
 
 int cmdCreate(const QStringList &args)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 0, 0, &code))
-        return code;
+    CliSession s(args);
+    if (!s.parse(1, 0, 0))
+        return s.code();
     if (!s.has("title"))
         return s.usage(QStringLiteral("--title is required"));
     if (!s.has("severity") && !(s.has("impact") && s.has("urgency")) && !s.has("priority"))
         return s.usage(QStringLiteral("--severity is required (critical, high, medium, low)"));
-    if (!s.open(true, &code))
-        return code;
+    if (!s.open(DbAccess::CreateIfDone))
+        return s.code();
     QJsonObject a{{QStringLiteral("title"), s.value("title")},
                   {QStringLiteral("severity"), s.value("severity")},
                   {QStringLiteral("description"), s.value("description")},
@@ -365,33 +171,32 @@ int cmdCreate(const QStringList &args)
                   {QStringLiteral("assignment_group"), s.value("group")},
                   {QStringLiteral("commander"), s.value("commander")},
                   {QStringLiteral("alerts"), QJsonArray::fromStringList(s.values("alert"))},
-                  {QStringLiteral("reporter"), s.actor}};
+                  {QStringLiteral("reporter"), s.actor()}};
     // Groups are checked where people name them (imported history may carry others).
     if (auto g = engine::rules::checkAssignmentGroup(s.engine().oncall(), s.value("group")); !g)
         return s.fail(g.errorMessage());
-    auto r = s.engine().execute(Command::open(a, s.actor));
+    auto r = s.engine().execute(Command::open(a, s.actor()));
     if (!r)
         return s.fail(r.errorMessage());
-    if (s.json)
-        printJson(s.ctx->store().incidentByUid(r->incidentUid)->toJson());
+    if (s.json())
+        printJson(s.store().incidentByUid(r->incidentUid)->toJson());
     else
         out() << r->number << "\n";
     out().flush();
-    suggestForNewIncident(*s.ctx, r->number); // triage.suggested, when a model exists
+    suggestForNewIncident(s.context(), r->number); // triage.suggested, when a model exists
     return ExitOk;
 }
 
 int cmdList(const QStringList &args)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 0, 0, &code) || !s.open(false, &code))
-        return code;
+    CliSession s(args);
+    if (!s.parse(1, 0, 0) || !s.open(DbAccess::Existing))
+        return s.code();
     auto q = listQuery(s);
     if (!q)
         return s.fail(q.errorMessage());
-    const auto rows = s.ctx->store().list(*q);
-    if (s.json) {
+    const auto rows = s.store().list(*q);
+    if (s.json()) {
         QJsonArray arr;
         for (const auto &i : rows)
             arr << i.toJson();
@@ -414,10 +219,9 @@ QString csvField(QString v)
 
 int cmdExport(const QStringList &args)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 0, 0, &code))
-        return code;
+    CliSession s(args);
+    if (!s.parse(1, 0, 0))
+        return s.code();
     const QString fmt = s.value("format").toLower();
     if (fmt != u"json" && fmt != u"csv")
         return s.fail(QStringLiteral("--format must be json or csv"));
@@ -428,8 +232,8 @@ int cmdExport(const QStringList &args)
     if (per == u"incident" && fmt != u"csv")
         return s.fail(
             QStringLiteral("--per applies to --format csv (JSON nests each incident's timeline)"));
-    if (!s.open(false, &code))
-        return code;
+    if (!s.open(DbAccess::Existing))
+        return s.code();
     auto q = listQuery(s);
     if (!q)
         return s.fail(q.errorMessage());
@@ -468,7 +272,7 @@ int cmdExport(const QStringList &args)
         *o << "[\n";
     bool first = true;
     while (written < total) {
-        const auto rows = s.ctx->store().list(page);
+        const auto rows = s.store().list(page);
         if (rows.isEmpty())
             break;
         for (const auto &i : rows) {
@@ -504,7 +308,7 @@ int cmdExport(const QStringList &args)
                    << '\n';
                 continue;
             }
-            const auto tl = s.ctx->store().timeline(i.uid);
+            const auto tl = s.store().timeline(i.uid);
             if (fmt == u"json") {
                 QJsonObject obj = j;
                 QJsonArray ev;
@@ -547,15 +351,14 @@ int cmdExport(const QStringList &args)
 
 int cmdShow(const QStringList &args)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 1, 1, &code) || !s.open(false, &code))
-        return code;
-    auto inc = s.ctx->store().findIncident(s.pos(0));
+    CliSession s(args);
+    if (!s.parse(1, 1, 1) || !s.open(DbAccess::Existing))
+        return s.code();
+    auto inc = s.store().findIncident(s.pos(0));
     if (!inc)
         return s.fail(QStringLiteral("no incident '%1'").arg(s.pos(0)));
-    const auto tl = s.ctx->store().timeline(inc->uid);
-    if (s.json) {
+    const auto tl = s.store().timeline(inc->uid);
+    if (s.json()) {
         QJsonObject o = inc->toJson();
         QJsonArray ev;
         for (const auto &e : tl)
@@ -567,7 +370,7 @@ int cmdShow(const QStringList &args)
     }
     // Everything below may come from a back end or an alert payload: printed without the
     // terminal control characters it might carry.
-    const qint64 now = s.ctx->clock().nowMs();
+    const qint64 now = s.now();
     out() << inc->number << "  " << printable(inc->title) << "\n"
           << "  severity " << severityLabel(inc->severity) << " (" << severityName(inc->severity)
           << ")  priority " << priorityName(inc->priority) << "  state " << printable(inc->state)
@@ -608,55 +411,52 @@ int cmdShow(const QStringList &args)
 
 int cmdTransition(const QStringList &args)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 2, 2, &code) || !s.open(false, &code))
-        return code;
+    CliSession s(args);
+    if (!s.parse(1, 2, 2) || !s.open(DbAccess::Existing))
+        return s.code();
     QJsonObject extra{{QStringLiteral("note"), s.value("note")},
                       {QStringLiteral("resolution_note"), s.value("resolution-note")},
                       {QStringLiteral("root_cause"), s.value("root-cause")}};
     if (s.has("time-spent"))
         extra[u"time_spent"] = s.value("time-spent");
-    return s.outcome(s.engine().execute(Command::transition(s.pos(0), s.pos(1), s.actor, extra)),
-                     QStringLiteral("now %1").arg(s.pos(1)));
+    return outcome(s, s.engine().execute(Command::transition(s.pos(0), s.pos(1), s.actor(), extra)),
+                   QStringLiteral("now %1").arg(s.pos(1)));
 }
 
 int cmdAck(const QStringList &args)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 1, 1, &code) || !s.open(false, &code))
-        return code;
-    return s.outcome(
-        s.engine().execute(Command::make(Command::Kind::Acknowledge, s.pos(0), {}, s.actor)),
+    CliSession s(args);
+    if (!s.parse(1, 1, 1) || !s.open(DbAccess::Existing))
+        return s.code();
+    return outcome(
+        s, s.engine().execute(Command::make(Command::Kind::Acknowledge, s.pos(0), {}, s.actor())),
         QStringLiteral("acknowledged"));
 }
 
 int cmdAssign(const QStringList &args)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 1, 2, &code) || !s.open(false, &code))
-        return code;
+    CliSession s(args);
+    if (!s.parse(1, 1, 2) || !s.open(DbAccess::Existing))
+        return s.code();
     const QString who = s.has("to") ? s.value("to") : s.pos(1);
-    return s.outcome(s.engine().execute(Command::make(Command::Kind::Assign, s.pos(0),
-                                                      {{QStringLiteral("assignee"), who},
-                                                       {QStringLiteral("group"), s.value("group")}},
-                                                      s.actor)),
-                     QStringLiteral("assigned"));
+    return outcome(s,
+                   s.engine().execute(Command::make(Command::Kind::Assign, s.pos(0),
+                                                    {{QStringLiteral("assignee"), who},
+                                                     {QStringLiteral("group"), s.value("group")}},
+                                                    s.actor())),
+                   QStringLiteral("assigned"));
 }
 
 int cmdApprove(const QStringList &args)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 1, 1, &code) || !s.open(false, &code))
-        return code;
+    CliSession s(args);
+    if (!s.parse(1, 1, 1) || !s.open(DbAccess::Existing))
+        return s.code();
     QString gate = s.value("for");
     if (gate.isEmpty()) {
         // Without --for, the approval is for the gate the incident waits at: the next
         // state that needs one. Naming it keeps "approved" from meaning "approved anything".
-        auto inc = s.ctx->store().findIncident(s.pos(0));
+        auto inc = s.store().findIncident(s.pos(0));
         if (!inc)
             return s.fail(QStringLiteral("no incident '%1'").arg(s.pos(0)));
         QStringList gated;
@@ -678,65 +478,63 @@ int cmdApprove(const QStringList &args)
     }
     auto r = s.engine().execute(Command::make(
         Command::Kind::Approve, s.pos(0),
-        {{QStringLiteral("for"), gate}, {QStringLiteral("comment"), s.value("comment")}}, s.actor));
+        {{QStringLiteral("for"), gate}, {QStringLiteral("comment"), s.value("comment")}},
+        s.actor()));
     QString granted = gate;
     if (r)
         for (const auto &e : r->events)
             if (e.kind == kinds::ApprovalGranted)
                 granted = e.payload[u"for"].toString(gate);
-    return s.outcome(r, QStringLiteral("approved by %1 for %2").arg(s.actor, granted));
+    return outcome(s, r, QStringLiteral("approved by %1 for %2").arg(s.actor(), granted));
 }
 
 int cmdNote(const QStringList &args)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 2, -1, &code) || !s.open(false, &code))
-        return code;
-    return s.outcome(
-        s.engine().execute(Command::note(s.pos(0), s.positional().mid(1).join(u' '), s.actor)),
+    CliSession s(args);
+    if (!s.parse(1, 2, -1) || !s.open(DbAccess::Existing))
+        return s.code();
+    return outcome(
+        s, s.engine().execute(Command::note(s.pos(0), s.positional().mid(1).join(u' '), s.actor())),
         QStringLiteral("note added"));
 }
 
 int cmdSet(const QStringList &args)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 3, -1, &code) || !s.open(false, &code))
-        return code;
+    CliSession s(args);
+    if (!s.parse(1, 3, -1) || !s.open(DbAccess::Existing))
+        return s.code();
     const QString field = s.pos(1).replace(u'-', u'_');
     QJsonValue value = s.positional().mid(2).join(u' ');
     if (field == u"services" || field == u"cis" || field == u"responders")
         value = QJsonArray::fromStringList(
             s.positional().mid(2).join(u',').split(u',', Qt::SkipEmptyParts));
-    return s.outcome(
+    return outcome(
+        s,
         s.engine().execute(Command::make(
             Command::Kind::SetField, s.pos(0),
-            {{QStringLiteral("field"), field}, {QStringLiteral("value"), value}}, s.actor)),
+            {{QStringLiteral("field"), field}, {QStringLiteral("value"), value}}, s.actor())),
         QStringLiteral("%1 updated").arg(field));
 }
 
 int cmdLinkAlert(const QStringList &args)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 2, 2, &code) || !s.open(false, &code))
-        return code;
-    return s.outcome(
-        s.engine().execute(Command::make(Command::Kind::LinkAlert, s.pos(0),
-                                         {{QStringLiteral("alert"), s.pos(1)},
-                                          {QStringLiteral("source"), s.value("source")},
-                                          {QStringLiteral("title"), s.value("title")}},
-                                         s.actor)),
-        QStringLiteral("alert linked"));
+    CliSession s(args);
+    if (!s.parse(1, 2, 2) || !s.open(DbAccess::Existing))
+        return s.code();
+    return outcome(s,
+                   s.engine().execute(Command::make(Command::Kind::LinkAlert, s.pos(0),
+                                                    {{QStringLiteral("alert"), s.pos(1)},
+                                                     {QStringLiteral("source"), s.value("source")},
+                                                     {QStringLiteral("title"), s.value("title")}},
+                                                    s.actor())),
+                   QStringLiteral("alert linked"));
 }
 
 int cmdAttach(const QStringList &args)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 1, 1, &code) || !s.open(false, &code))
-        return code;
+    CliSession s(args);
+    if (!s.parse(1, 1, 1) || !s.open(DbAccess::Existing))
+        return s.code();
     QJsonObject a{{QStringLiteral("url"), s.value("url")},
                   {QStringLiteral("path"), s.value("file")},
                   {QStringLiteral("title"), s.value("title")}};
@@ -744,58 +542,57 @@ int cmdAttach(const QStringList &args)
                                : (s.has("file") ? QStringLiteral("file") : QStringLiteral("link"));
     if (s.value("title").isEmpty())
         a.remove(QStringLiteral("title"));
-    return s.outcome(
-        s.engine().execute(Command::make(Command::Kind::AttachEvidence, s.pos(0), a, s.actor)),
+    return outcome(
+        s, s.engine().execute(Command::make(Command::Kind::AttachEvidence, s.pos(0), a, s.actor())),
         QStringLiteral("evidence attached"));
 }
 
 int cmdStatus(const QStringList &args)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 2, -1, &code) || !s.open(false, &code))
-        return code;
-    return s.outcome(
+    CliSession s(args);
+    if (!s.parse(1, 2, -1) || !s.open(DbAccess::Existing))
+        return s.code();
+    return outcome(
+        s,
         s.engine().execute(Command::make(
             Command::Kind::StatusUpdate, s.pos(0),
             {{QStringLiteral("message"), s.positional().mid(1).join(u' ')},
              {QStringLiteral("visibility"),
               s.has("external") ? QStringLiteral("external") : QStringLiteral("internal")}},
-            s.actor)),
+            s.actor())),
         QStringLiteral("status update posted"));
 }
 
 int cmdCommanderOrResponder(const QStringList &args)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 2, 2, &code) || !s.open(false, &code))
-        return code;
-    const bool c = s.spec.name == u"commander";
-    return s.outcome(
-        s.engine().execute(Command::make(
-            c ? Command::Kind::SetCommander : Command::Kind::AddResponder, s.pos(0),
-            {{c ? QStringLiteral("commander") : QStringLiteral("responder"), s.pos(1)}}, s.actor)),
-        c ? QStringLiteral("commander set") : QStringLiteral("responder added"));
+    CliSession s(args);
+    if (!s.parse(1, 2, 2) || !s.open(DbAccess::Existing))
+        return s.code();
+    const bool c = s.spec().name == u"commander";
+    return outcome(s,
+                   s.engine().execute(Command::make(
+                       c ? Command::Kind::SetCommander : Command::Kind::AddResponder, s.pos(0),
+                       {{c ? QStringLiteral("commander") : QStringLiteral("responder"), s.pos(1)}},
+                       s.actor())),
+                   c ? QStringLiteral("commander set") : QStringLiteral("responder added"));
 }
 
 int cmdBulkClose(const QStringList &args)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 0, 0, &code))
-        return code;
+    CliSession s(args);
+    if (!s.parse(1, 0, 0))
+        return s.code();
     bool ok = false;
     const int d = s.value("stale-days").toInt(&ok);
     if (!s.has("stale-days") || !ok || d < 1)
         return s.fail(QStringLiteral("--stale-days N is required (N >= 1)"));
-    if (!s.open(false, &code))
-        return code;
+    if (!s.open(DbAccess::Existing))
+        return s.code();
     const bool dry = s.has("dry-run");
     auto r = s.engine().bulkCloseStale(d, dry);
     if (!r)
         return s.fail(r.errorMessage());
-    if (s.json) {
+    if (s.json()) {
         QJsonArray arr;
         for (const auto &i : *r)
             arr << i.number;
@@ -814,11 +611,10 @@ int cmdBulkClose(const QStringList &args)
 
 int cmdOncall(const QStringList &args)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 0, 0, &code) || !s.open(false, &code))
-        return code;
-    const qint64 t = host::parseTimeArg(s.value("at"), s.ctx->clock().nowMs());
+    CliSession s(args);
+    if (!s.parse(1, 0, 0) || !s.open(DbAccess::Existing))
+        return s.code();
+    const qint64 t = host::parseTimeArg(s.value("at"), s.now());
     if (t < 0)
         return s.fail(QStringLiteral("--at '%1' is not a time (ISO 8601)").arg(s.value("at")));
     QStringList groups;
@@ -837,29 +633,28 @@ int cmdOncall(const QStringList &args)
                            {QStringLiteral("override"), a->override},
                            {QStringLiteral("from"), when(a->shiftStart)},
                            {QStringLiteral("until"), when(a->shiftEnd)}};
-        if (!s.json)
+        if (!s.json())
             out() << QStringLiteral("%1  %2  %3 → %4%5\n")
                          .arg(a->group, -22)
                          .arg(a->member, -14)
                          .arg(when(a->shiftStart), when(a->shiftEnd))
                          .arg(a->override ? QStringLiteral("  (override)") : QString());
     }
-    if (s.json)
+    if (s.json())
         printJson(arr);
     return ExitOk;
 }
 
 int cmdVerify(const QStringList &args)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 0, 0, &code) || !s.open(false, &code))
-        return code;
-    const auto rep = s.ctx->store().verify([&](const QString &m) {
-        if (!s.json)
+    CliSession s(args);
+    if (!s.parse(1, 0, 0) || !s.open(DbAccess::Existing))
+        return s.code();
+    const auto rep = s.store().verify([&](const QString &m) {
+        if (!s.json())
             fprintf(stderr, "%s\n", m.toUtf8().constData());
     });
-    if (s.json)
+    if (s.json())
         printJson(QJsonObject{{QStringLiteral("ok"), rep.ok},
                               {QStringLiteral("events"), rep.events},
                               {QStringLiteral("incidents"), rep.incidents},
@@ -875,30 +670,28 @@ int cmdVerify(const QStringList &args)
 
 int cmdRebuild(const QStringList &args)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 0, 0, &code) || !s.open(false, &code))
-        return code;
-    if (auto r = s.ctx->store().rebuildProjection(); !r)
+    CliSession s(args);
+    if (!s.parse(1, 0, 0) || !s.open(DbAccess::Existing))
+        return s.code();
+    if (auto r = s.store().rebuildProjection(); !r)
         return s.fail(r.errorMessage());
-    out() << "rebuilt " << s.ctx->store().incidentCount() << " incidents from the log\n";
+    out() << "rebuilt " << s.store().incidentCount() << " incidents from the log\n";
     return ExitOk;
 }
 
 int cmdTick(const QStringList &args)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 0, 0, &code) || !s.open(false, &code))
-        return code;
-    auto r = s.engine().checkSla(s.ctx->clock().nowMs());
+    CliSession s(args);
+    if (!s.parse(1, 0, 0) || !s.open(DbAccess::Existing))
+        return s.code();
+    auto r = s.engine().checkSla(s.now());
     if (!r)
         return s.fail(r.errorMessage());
     out() << *r << " SLA breaches recorded\n";
     return ExitOk;
 }
 
-void printWorkflow(Session &s, const workflow::Workflow &wf)
+void printWorkflow(CliSession &s, const workflow::Workflow &wf)
 {
     QJsonArray states;
     for (const auto &st : wf.states())
@@ -908,7 +701,7 @@ void printWorkflow(Session &s, const workflow::Workflow &wf)
             {QStringLiteral("stamps"), st.stamps},
             {QStringLiteral("open"), st.open},
             {QStringLiteral("next"), QJsonArray::fromStringList(wf.allowedTargets(st.id))}};
-    if (s.json) {
+    if (s.json()) {
         printJson(QJsonObject{{QStringLiteral("name"), wf.name()},
                               {QStringLiteral("source"), wf.source()},
                               {QStringLiteral("states"), states}});
@@ -925,28 +718,24 @@ void printWorkflow(Session &s, const workflow::Workflow &wf)
 
 int cmdWorkflow(const QStringList &args)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 0, 2, &code))
-        return code;
+    CliSession s(args);
+    if (!s.parse(1, 0, 2))
+        return s.code();
     const QString verb = s.pos(0).isEmpty() ? QStringLiteral("show") : s.pos(0);
     if (verb == u"show") {
         if (s.positional().size() > 1)
             return s.usage(QStringLiteral("unexpected argument '%1'").arg(s.pos(1)));
         if (s.has("map"))
             return s.usage(QStringLiteral("--map goes with `sitrep workflow set NAME|FILE`"));
-        if (!s.open(false, &code))
-            return code;
+        if (!s.open(DbAccess::Existing))
+            return s.code();
         printWorkflow(s, s.engine().workflow());
         return ExitOk;
     }
-    if (verb != u"set") {
-        const QString near = closestMatch(verb, {QStringLiteral("show"), QStringLiteral("set")});
-        return s.usage(QStringLiteral("unknown workflow subcommand '%1'%2 (show, set NAME|FILE)")
-                           .arg(verb, near.isEmpty()
-                                          ? QString()
-                                          : QStringLiteral("; did you mean '%1'?").arg(near)));
-    }
+    if (verb != u"set")
+        return s.usage(
+            QStringLiteral("unknown workflow subcommand '%1'%2 (show, set NAME|FILE)")
+                .arg(verb, didYouMean(verb, {QStringLiteral("show"), QStringLiteral("set")})));
     if (s.pos(1).isEmpty())
         return s.usage(
             QStringLiteral("missing argument: sitrep workflow set NAME|FILE [--map FROM=TO ...]"));
@@ -958,12 +747,12 @@ int cmdWorkflow(const QStringList &args)
                 QStringLiteral("--map '%1' must look like FROM=TO (state names)").arg(m));
         mapping.insert(m.left(eq).trimmed(), m.mid(eq + 1).trimmed());
     }
-    if (!s.open(true, &code))
-        return code;
-    auto r = host::switchWorkflow(*s.ctx, s.pos(1), mapping, s.actor);
+    if (!s.open(DbAccess::CreateIfDone))
+        return s.code();
+    auto r = host::switchWorkflow(s.context(), s.pos(1), mapping, s.actor());
     if (!r)
         return s.fail(r.errorMessage());
-    if (s.json) {
+    if (s.json()) {
         printJson(QJsonObject{{QStringLiteral("workflow"), r->name},
                               {QStringLiteral("source"), r->source},
                               {QStringLiteral("moved"), r->moved},
@@ -980,36 +769,29 @@ int cmdWorkflow(const QStringList &args)
 
 int cmdHelp(const QStringList &args)
 {
-    QCommandLineParser p;
-    addTableOptions(p, *findCommand(QStringLiteral("help")));
-    QStringList a = args;
-    a.removeAt(1);
-    if (!p.parse(a))
-        return usageFail(parseError(p, *findCommand(QStringLiteral("help"))));
-    if (p.isSet(QStringLiteral("man"))) {
-        if (!p.positionalArguments().isEmpty())
-            return usageFail(
+    CliSession s(args);
+    if (!s.parse())
+        return s.code();
+    const QStringList pos = s.positional();
+    if (s.has("man")) {
+        if (!pos.isEmpty())
+            return s.usage(
                 QStringLiteral("--man prints the whole manual; give no command with it"));
         out() << manPage();
         return ExitOk;
     }
-    const QStringList pos = p.positionalArguments();
     if (pos.isEmpty()) {
         out() << usageText();
         return ExitOk;
     }
     if (pos.size() > 1)
-        return usageFail(QStringLiteral("unexpected argument '%1'").arg(pos[1]));
+        return s.usage(QStringLiteral("unexpected argument '%1'").arg(pos[1]));
     const CommandSpec *c = findCommand(pos[0]);
     if (!c) {
         QStringList names;
         for (const auto &x : commands())
             names << x.name;
-        const QString near = closestMatch(pos[0], names);
-        return usageFail(QStringLiteral("no command '%1'%2")
-                             .arg(pos[0], near.isEmpty()
-                                              ? QString()
-                                              : QStringLiteral("; did you mean '%1'?").arg(near)));
+        return s.usage(QStringLiteral("no command '%1'%2").arg(pos[0], didYouMean(pos[0], names)));
     }
     out() << commandHelp(*c);
     return ExitOk;
@@ -1583,8 +1365,7 @@ int refuseActorOption(const QStringList &args)
         sync::Identity(st).resolve(sync::ActorInputs::commandLine(true, QStringLiteral("-")));
     if (who || who.error().code != sync::Identity::ActorOptionRefused)
         return 0;
-    failWith(nullptr, who.errorMessage());
-    return ExitUsage;
+    return usageFailWith(nullptr, who.errorMessage());
 }
 
 } // namespace
@@ -1625,18 +1406,17 @@ int run(const QStringList &args)
         QStringList names;
         for (const auto &c : commands())
             names << c.name << c.aliases;
-        const QString near = closestMatch(cmd, names);
-        return usageFail(QStringLiteral("unknown command '%1'%2 (sitrep help lists the commands)")
-                             .arg(cmd, near.isEmpty()
-                                           ? QString()
-                                           : QStringLiteral("; did you mean '%1'?").arg(near)));
+        return usageFailWith(
+            nullptr, QStringLiteral("unknown command '%1'%2 (sitrep help lists the commands)")
+                         .arg(cmd, didYouMean(cmd, names)));
     }
     if (asksForHelp(args)) {
         out() << commandHelp(*spec);
         return ExitOk;
     }
     if (!spec->handler)
-        return usageFail(
+        return usageFailWith(
+            nullptr,
             QStringLiteral("'%1' opens a window; it is run by the window entry point").arg(cmd));
     if (const int refused = refuseActorOption(args))
         return refused;
