@@ -12,79 +12,48 @@
 #include "secrets/secretstore.h"
 
 #include <QCoreApplication>
-#include <QEventLoop>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QTimer>
 
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 
 namespace sitrep::cli {
 
-namespace {
-
 using namespace sitrep::aws;
 using namespace sitrep::host;
 using namespace sitrep::ingest;
-
-void onStop(int)
-{
-    QCoreApplication::quit();
-}
-
-/// Runs `start` and waits for its callback (Ctrl-C ends the wait as well).
-template <typename T, typename Start>
-Result<T> wait(Start &&start)
-{
-    std::optional<Result<T>> out;
-    QEventLoop loop;
-    start([&](Result<T> r) {
-        out.emplace(std::move(r));
-        loop.quit();
-    });
-    if (!out)
-        loop.exec();
-    if (!out)
-        return Result<T>::fail(QStringLiteral("interrupted"));
-    return std::move(*out);
-}
-
-} // namespace
 
 int runAws(const QStringList &args)
 {
     CliSession s(args, {.named = true});
     const QString verb = args.value(2);
-    if (verb != u"consume" && verb != u"notify")
+    if (!s.isSubcommand(verb))
         return s.unknownSubcommand(verb, HelpTo::Stdout);
     if (!s.parse(2, 0, 0) || !s.open(DbAccess::MayCreate))
         return s.code();
     store::Store &st = s.store();
-    const auto setting = [&](const char *option, const QString &key, const QString &fallback = {}) {
-        return s.has(option) ? s.value(option) : st.meta(key, fallback);
-    };
-    const QString reg = setting("region", QStringLiteral("aws.region"),
-                                qEnvironmentVariable("AWS_REGION", QStringLiteral("us-east-1")));
+    const QString reg =
+        s.optionOrSetting("region", QStringLiteral("aws.region"),
+                          qEnvironmentVariable("AWS_REGION", QStringLiteral("us-east-1")));
     // Environment, then the keys stored in the keychain, then ~/.aws/credentials.
     secrets::KeychainSecretStore keychain;
     auto creds = ChainCredentialsProvider::withKeychain(
-        keychain, setting("profile", QStringLiteral("aws.profile")));
+        keychain, s.optionOrSetting("profile", QStringLiteral("aws.profile")));
     QNetworkAccessManager nam;
-    std::signal(SIGINT, onStop);
-    std::signal(SIGTERM, onStop);
+    quitOnStopSignals();
 
     if (verb == u"consume") {
-        const QString queueUrl = setting("queue", QStringLiteral("aws.alert_queue"));
+        const QString queueUrl = s.optionOrSetting("queue", QStringLiteral("aws.alert_queue"));
         if (queueUrl.isEmpty())
             return s.fail(QStringLiteral(
                 "no queue: pass --queue URL or `sitrep config set aws.alert_queue URL`"));
         AwsEndpoint ep;
         ep.region = reg;
-        const QString epText = setting("endpoint", QStringLiteral("aws.endpoint"));
+        const QString epText = s.optionOrSetting("endpoint", QStringLiteral("aws.endpoint"));
         if (!epText.isEmpty()) {
             ep.url = QUrl(epText);
         } else {
@@ -110,7 +79,7 @@ int runAws(const QStringList &args)
             fprintf(stderr, "sitrep aws: %s\n", printable(e).toUtf8().constData());
         });
         if (s.has("once")) {
-            auto r = wait<int>([&](auto cb) { consumer.pollOnce(cb); });
+            auto r = waitFor<int>([&](auto cb) { consumer.pollOnce(cb); });
             if (!r)
                 return s.fail(r.errorMessage());
         } else {
@@ -141,8 +110,9 @@ int runAws(const QStringList &args)
     if (!nc)
         return s.fail(nc.errorMessage());
     std::unique_ptr<SnsClient> sns;
-    const QString epText = setting("endpoint", QStringLiteral("aws.endpoint"),
-                                   QStringLiteral("https://sns.%1.amazonaws.com/").arg(reg));
+    const QString epText =
+        s.optionOrSetting("endpoint", QStringLiteral("aws.endpoint"),
+                          QStringLiteral("https://sns.%1.amazonaws.com/").arg(reg));
     AwsEndpoint ep;
     ep.url = QUrl(epText);
     ep.region = reg;
@@ -173,7 +143,7 @@ int runAws(const QStringList &args)
         auto q = notifier.scan();
         if (!q)
             return s.fail(q.errorMessage());
-        auto n = wait<int>([&](auto cb) { notifier.deliverDue([cb](int a) { cb(a); }); });
+        auto n = waitFor<int>([&](auto cb) { notifier.deliverDue([cb](int a) { cb(a); }); });
         const QJsonObject o{{QStringLiteral("queued"), *q}, {QStringLiteral("attempts"), n ? *n : 0},
                             {QStringLiteral("pending"), notifier.pendingCount()},
                             {QStringLiteral("failed"), int(notifier.deliveries(QStringLiteral("failed")).size())}};

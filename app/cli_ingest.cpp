@@ -17,29 +17,32 @@
 #include <QFile>
 #include <QJsonDocument>
 
-#include <csignal>
 #include <cstdio>
 
 namespace sitrep::cli {
 
 namespace {
 
-/// The first line of a secret file, without surrounding white space.
-Result<QByteArray> readSecretFile(const QString &path, const QString &what)
+/// The first line of the secret file --OPTION names, without surrounding white space, into
+/// `secret`; nothing when the option is not given. False, after saying why, when the file
+/// cannot be read or is empty.
+bool readSecretOption(CliSession &s, const char *option, const QString &what, QByteArray *secret)
 {
+    if (!s.has(option))
+        return true;
+    const QString path = s.value(option);
     QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return Result<QByteArray>::fail(QStringLiteral("cannot read %1 %2: %3").arg(what, path, f.errorString()));
+    if (!f.open(QIODevice::ReadOnly)) {
+        s.fail(QStringLiteral("cannot read %1 %2: %3").arg(what, path, f.errorString()));
+        return false;
+    }
     const QByteArray line = f.readLine(4096).trimmed();
-    if (line.isEmpty())
-        return Result<QByteArray>::fail(QStringLiteral("%1 %2 is empty").arg(what, path));
-    return line;
-}
-
-void onStopSignal(int)
-{
-    // Commits are whole at every point; stopping the event loop just ends cleanly.
-    QCoreApplication::quit();
+    if (line.isEmpty()) {
+        s.fail(QStringLiteral("%1 %2 is empty").arg(what, path));
+        return false;
+    }
+    *secret = line;
+    return true;
 }
 
 } // namespace
@@ -67,34 +70,21 @@ int runServe(const QStringList &args)
     opt.port = where->second;
     // The token comes from a file (headless boxes), the environment, or the keychain
     // (`sitrep secret set ingest.token`); it is never copied into Sitrep's own storage.
-    if (s.has("token-file")) {
-        auto t = readSecretFile(s.value("token-file"), QStringLiteral("token file"));
-        if (!t)
-            return s.fail(t.errorMessage());
-        opt.token = *t;
-    } else {
+    if (!s.has("token-file"))
         opt.token = qgetenv("SITREP_INGEST_TOKEN").trimmed();
-    }
+    else if (!readSecretOption(s, "token-file", QStringLiteral("token file"), &opt.token))
+        return s.code();
     if (opt.token.isEmpty())
         opt.token = keychainIngestToken();
     if (opt.token.isEmpty())
         return s.fail(QStringLiteral(
             "no token: give --token-file FILE, set SITREP_INGEST_TOKEN, or store one with "
             "`sitrep secret set ingest.token`"));
-    if (s.has("sentry-secret-file")) {
-        auto t =
-            readSecretFile(s.value("sentry-secret-file"), QStringLiteral("Sentry secret file"));
-        if (!t)
-            return s.fail(t.errorMessage());
-        opt.sentrySecret = *t;
-    }
-    if (s.has("pagerduty-key-file")) {
-        auto t =
-            readSecretFile(s.value("pagerduty-key-file"), QStringLiteral("PagerDuty key file"));
-        if (!t)
-            return s.fail(t.errorMessage());
-        opt.pagerDutyRoutingKey = *t;
-    }
+    if (!readSecretOption(s, "sentry-secret-file", QStringLiteral("Sentry secret file"),
+                          &opt.sentrySecret) ||
+        !readSecretOption(s, "pagerduty-key-file", QStringLiteral("PagerDuty key file"),
+                          &opt.pagerDutyRoutingKey))
+        return s.code();
     bool ok = false;
     opt.limits.maxBodyBytes = s.value("max-body").toLongLong(&ok);
     if (!ok || opt.limits.maxBodyBytes < 1 || opt.limits.maxBodyBytes > 64LL * 1024 * 1024)
@@ -126,8 +116,7 @@ int runServe(const QStringList &args)
                                      printable(path).toUtf8().constData(),
                                      printable(message).toUtf8().constData());
                      });
-    std::signal(SIGINT, onStopSignal);
-    std::signal(SIGTERM, onStopSignal);
+    quitOnStopSignals();
     out() << "listening on " << server.address().toString() << ':' << server.port() << " (database "
           << ctx.dbPath() << ")\n";
     out().flush();

@@ -22,6 +22,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 namespace sitrep::cli {
 
@@ -29,19 +30,28 @@ using namespace sitrep::domain;
 
 namespace {
 
-// `sitrep GROUP SUB ...`: the arguments after SUB, at least `minPositional` of them, and
-// the database unless `open` is false. These subcommands read and write side by side: an
-// actor nobody can name yet (never synced) stops them all, with the way out in the
+// `sitrep GROUP SUB ...` for the groups of this file: the exit status when the run ends
+// before SUB runs. `help` prints the group's help; a SUB the table lacks gets the help and
+// the reason. Otherwise the arguments after SUB (at least `minPositional`) are parsed and,
+// unless `open` is false, the database opened. These subcommands read and write side by
+// side: an actor nobody can name yet (never synced) stops them all, with the way out in the
 // message; a viewer still reads.
-bool start(CliSession &s, int minPositional, bool open = true)
+std::optional<int> start(CliSession &s, const QString &sub, int minPositional, bool open = true)
 {
-    if (!s.parse(2))
-        return false;
-    if (s.positional().size() < minPositional) {
-        s.usage(QStringLiteral("missing argument (see sitrep %1 --help)").arg(s.spec().name));
-        return false;
+    if (sub == u"help") {
+        out() << commandHelp(s.spec());
+        return ExitOk;
     }
-    return !open || s.open(DbAccess::Existing, ActorCheck::AtOpenViewersRead);
+    if (!s.isSubcommand(sub))
+        return s.unknownSubcommand(sub, HelpTo::Stdout);
+    if (!s.parse(2))
+        return s.code();
+    if (s.positional().size() < minPositional)
+        return s.usage(
+            QStringLiteral("missing argument (see sitrep %1 --help)").arg(s.spec().name));
+    if (open && !s.open(DbAccess::Existing, ActorCheck::AtOpenViewersRead))
+        return s.code();
+    return std::nullopt;
 }
 
 QJsonObject docJson(const postmortem::Document &d)
@@ -79,17 +89,10 @@ int runPostmortem(const QStringList &args)
 {
     const QString sub = args.value(2);
     CliSession s(args);
-    if (sub == u"help") {
-        out() << commandHelp(s.spec());
-        return ExitOk;
-    }
     static const QStringList needNumber{QStringLiteral("show"), QStringLiteral("export"), QStringLiteral("status"), QStringLiteral("save"),
                                         QStringLiteral("versions"), QStringLiteral("restore"), QStringLiteral("ics"), QStringLiteral("sync-actions")};
-    static const QStringList known = needNumber + QStringList{QStringLiteral("actions"), QStringLiteral("template"), QStringLiteral("rebuild")};
-    if (!known.contains(sub))
-        return s.unknownSubcommand(sub, HelpTo::Stdout);
-    if (!start(s, needNumber.contains(sub) ? 1 : 0))
-        return s.code();
+    if (const auto done = start(s, sub, needNumber.contains(sub) ? 1 : 0))
+        return *done;
     auto &store = s.store();
     postmortem::PostmortemStore pm(s.engine());
     const postmortem::Template tmpl = postmortem::effectiveTemplate(store.meta(postmortem::TemplateMetaKey));
@@ -264,13 +267,12 @@ int runRunbook(const QStringList &args)
 {
     const QString sub = args.value(2);
     CliSession s(args);
-    if (sub == u"help") {
-        out() << commandHelp(s.spec());
-        return ExitOk;
-    }
+    const int need = sub == u"show" || sub == u"match" || sub == u"validate" ? 1
+                     : sub == u"check"                                       ? 3
+                                                                             : 0;
+    if (const auto done = start(s, sub, need, sub != u"validate"))
+        return *done;
     if (sub == u"validate") {
-        if (!start(s, 1, false))
-            return s.code();
         int bad = 0;
         for (const QString &f : s.positional()) {
             auto rb = runbooks::loadRunbookFile(f);
@@ -283,12 +285,6 @@ int runRunbook(const QStringList &args)
         }
         return bad ? 1 : 0;
     }
-    static const QStringList known{QStringLiteral("list"), QStringLiteral("show"), QStringLiteral("match"), QStringLiteral("check"), QStringLiteral("tick")};
-    if (!known.contains(sub))
-        return s.unknownSubcommand(sub, HelpTo::Stdout);
-    const int need = sub == u"show" || sub == u"match" ? 1 : sub == u"check" ? 3 : 0;
-    if (!start(s, need))
-        return s.code();
     runbooks::RunbookLibrary lib;
     const QString user = s.has("folder") ? s.value("folder")
                                          : runbooks::RunbookLibrary::userFolder(
@@ -386,18 +382,14 @@ int runProblem(const QStringList &args)
 {
     const QString sub = args.value(2);
     CliSession s(args);
-    if (sub == u"help") {
-        out() << commandHelp(s.spec());
-        return ExitOk;
-    }
-    static const QHash<QString, int> need{{QStringLiteral("create"), 0}, {QStringLiteral("list"), 0}, {QStringLiteral("show"), 1},
-                                          {QStringLiteral("link"), 2},   {QStringLiteral("update"), 1}, {QStringLiteral("known-error"), 0},
-                                          {QStringLiteral("known-errors"), 0}, {QStringLiteral("suggest"), 1}, {QStringLiteral("resolve"), 2},
-                                          {QStringLiteral("kb"), 0}};
-    if (!need.contains(sub))
-        return s.unknownSubcommand(sub, HelpTo::Stdout);
-    if (!start(s, need.value(sub)))
-        return s.code();
+    // The arguments each subcommand needs at least (the others need none).
+    static const QHash<QString, int> need{{QStringLiteral("show"), 1},
+                                          {QStringLiteral("link"), 2},
+                                          {QStringLiteral("update"), 1},
+                                          {QStringLiteral("suggest"), 1},
+                                          {QStringLiteral("resolve"), 2}};
+    if (const auto done = start(s, sub, need.value(sub)))
+        return *done;
     problems::ProblemStore ps(s.engine());
     auto printProblem = [&](const problems::Problem &p) {
         if (s.json())

@@ -10,7 +10,6 @@
 #include "secrets/secretstore.h"
 
 #include <QCoreApplication>
-#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -19,7 +18,6 @@
 #include <QSaveFile>
 #include <QTextStream>
 
-#include <csignal>
 #include <cstdio>
 
 namespace sitrep::cli {
@@ -40,38 +38,72 @@ qint64 parseDuration(const QString &text)
     return n * (unit == u"h" ? 3600000 : unit == u"d" ? 86400000 : 60000);
 }
 
-void onStop(int)
-{
-    QCoreApplication::quit();
-}
-
-} // namespace
-
-int runMaintenance(const QStringList &args)
+// `sitrep maintenance|change VERB ...`: once the verb is one of the command's subcommands
+// and the database is open, `work` runs it. Only `add` may start a database; who acts is
+// asked when something is recorded.
+int runRecords(const QStringList &args,
+               int (*work)(CliSession &c, RemediationStore &rs, const QString &verb, qint64 now))
 {
     CliSession c(args, {.named = true});
     if (!c.parse())
         return c.code();
-    const QStringList pos = c.positional();
-    const QString verb = pos.value(0);
-    if (verb != u"add" && verb != u"list" && verb != u"end" && verb != u"rm")
+    const QString verb = c.pos(0);
+    if (!c.isSubcommand(verb))
         return c.unknownSubcommand(verb, HelpTo::Stderr);
     if (!c.open(verb == u"add" ? DbAccess::MayCreate : DbAccess::Existing, ActorCheck::OnWrite))
         return c.code();
     RemediationStore rs(c.store());
-    const qint64 now = c.now();
+    return work(c, rs, verb, c.now());
+}
+
+// The time --OPTION names (ISO 8601, "now" or milliseconds), or `fallback` when it is not
+// given; -1, after saying so, when it is no time.
+qint64 timeOption(CliSession &c, const char *option, qint64 fallback)
+{
+    if (!c.has(option))
+        return fallback;
+    const qint64 t = host::parseTimeArg(c.value(option), c.now());
+    if (t < 0)
+        c.fail(QStringLiteral("--%1 '%2' is not a time")
+                   .arg(QString::fromLatin1(option), c.value(option)));
+    return t;
+}
+
+// The ID of what `VERB ID` names (`whose`: "window's"); none, after saying so, when it is not
+// a number.
+std::optional<qint64> idArgument(CliSession &c, const QString &whose)
+{
+    bool ok = false;
+    const qint64 id = c.pos(1).toLongLong(&ok);
+    if (!ok) {
+        c.usage(QStringLiteral("%1 needs the %2 ID (a number), not '%3'")
+                    .arg(c.pos(0), whose, c.pos(1)));
+        return std::nullopt;
+    }
+    return id;
+}
+
+// The ID of what `add` recorded, on standard output.
+int printAdded(CliSession &c, const Result<qint64> &id)
+{
+    if (!id)
+        return c.fail(id.errorMessage());
+    say(QString::number(*id));
+    return ExitOk;
+}
+
+int maintenance(CliSession &c, RemediationStore &rs, const QString &verb, qint64 now)
+{
     if (verb == u"add") {
-        const qint64 s = c.has("start") ? host::parseTimeArg(c.value("start"), now) : now;
+        const qint64 s = timeOption(c, "start", now);
         if (s < 0)
-            return c.fail(QStringLiteral("--start '%1' is not a time").arg(c.value("start")));
+            return c.code();
         if (c.has("end") == c.has("duration"))
             return c.fail(QStringLiteral("give either --end TIME or --duration LENGTH"));
-        qint64 e = 0;
-        if (c.has("end")) {
-            e = host::parseTimeArg(c.value("end"), now);
-            if (e < 0)
-                return c.fail(QStringLiteral("--end '%1' is not a time").arg(c.value("end")));
-        } else {
+        qint64 e = timeOption(c, "end", 0);
+        if (e < 0)
+            return c.code();
+        if (!c.has("end")) {
             const qint64 d = parseDuration(c.value("duration"));
             if (d <= 0)
                 return c.fail(QStringLiteral("--duration '%1' is not a length (90m, 2h, 1d)")
@@ -80,22 +112,17 @@ int runMaintenance(const QStringList &args)
         }
         if (!c.requireActor())
             return c.code();
-        auto id = rs.addMaintenance(c.value("ci"), s, e, c.value("reason"), c.actor(), now);
-        if (!id)
-            return c.fail(id.errorMessage());
-        say(QString::number(*id));
-        return 0;
+        return printAdded(
+            c, rs.addMaintenance(c.value("ci"), s, e, c.value("reason"), c.actor(), now));
     }
     if (verb == u"list") {
         const auto list = rs.maintenance(now, c.has("all"));
         if (c.json()) {
-            QJsonArray a;
-            for (const auto &w : list) {
+            printJson(jsonArray(list, [&](const MaintenanceWindow &w) {
                 QJsonObject o = w.toJson();
                 o[QStringLiteral("active")] = w.activeAt(now);
-                a.append(o);
-            }
-            printJson(a);
+                return o;
+            }));
             return 0;
         }
         for (const auto &w : list)
@@ -106,70 +133,52 @@ int runMaintenance(const QStringList &args)
                          w.reason));
         return 0;
     }
-    bool ok = false;
-    const qint64 id = pos.value(1).toLongLong(&ok);
-    if (!ok)
-        return c.usage(QStringLiteral("%1 needs the window's ID (a number), not '%2'")
-                           .arg(verb, pos.value(1)));
-    const Status s = verb == u"end" ? rs.endMaintenance(id, now) : rs.removeMaintenance(id);
-    if (!s)
-        return c.fail(s.errorMessage());
-    return 0;
+    const auto id = idArgument(c, QStringLiteral("window's"));
+    if (!id)
+        return c.code();
+    const Status s = verb == u"end" ? rs.endMaintenance(*id, now) : rs.removeMaintenance(*id);
+    return s ? ExitOk : c.fail(s.errorMessage());
 }
 
-int runChange(const QStringList &args)
+int change(CliSession &c, RemediationStore &rs, const QString &verb, qint64 now)
 {
-    CliSession c(args, {.named = true});
-    if (!c.parse())
-        return c.code();
-    const QStringList pos = c.positional();
-    const QString verb = pos.value(0);
-    if (verb != u"add" && verb != u"list" && verb != u"rm")
-        return c.unknownSubcommand(verb, HelpTo::Stderr);
-    if (!c.open(verb == u"add" ? DbAccess::MayCreate : DbAccess::Existing, ActorCheck::OnWrite))
-        return c.code();
-    RemediationStore rs(c.store());
-    const qint64 now = c.now();
     if (verb == u"add") {
-        const qint64 t = c.has("at") ? host::parseTimeArg(c.value("at"), now) : now;
-        if (t < 0)
-            return c.fail(QStringLiteral("--at '%1' is not a time").arg(c.value("at")));
-        if (!c.requireActor())
+        const qint64 t = timeOption(c, "at", now);
+        if (t < 0 || !c.requireActor())
             return c.code();
-        auto id =
-            rs.addChange(c.value("ci"), t, c.value("summary"), c.value("ref"), c.actor(), now);
-        if (!id)
-            return c.fail(id.errorMessage());
-        say(QString::number(*id));
-        return 0;
+        return printAdded(
+            c, rs.addChange(c.value("ci"), t, c.value("summary"), c.value("ref"), c.actor(), now));
     }
     if (verb == u"list") {
-        qint64 from = 0;
-        if (c.has("since")) {
-            from = host::parseTimeArg(c.value("since"), now);
-            if (from < 0)
-                return c.fail(QStringLiteral("--since '%1' is not a time").arg(c.value("since")));
-        }
+        const qint64 from = timeOption(c, "since", 0);
+        if (from < 0)
+            return c.code();
         const auto list = rs.changes(from);
         if (c.json()) {
-            QJsonArray a;
-            for (const auto &ch : list)
-                a.append(ch.toJson());
-            printJson(a);
+            printJson(jsonArray(list));
             return 0;
         }
         for (const auto &ch : list)
             say(QStringLiteral("%1\t%2\t%3\t%4\t%5").arg(ch.id).arg(ch.ci, when(ch.implementedAt), ch.ref.isEmpty() ? QStringLiteral("-") : ch.ref, ch.summary));
         return 0;
     }
-    bool ok = false;
-    const qint64 id = pos.value(1).toLongLong(&ok);
-    if (!ok)
-        return c.usage(
-            QStringLiteral("rm needs the change's ID (a number), not '%1'").arg(pos.value(1)));
-    if (auto s = rs.removeChange(id); !s)
-        return c.fail(s.errorMessage());
-    return 0;
+    const auto id = idArgument(c, QStringLiteral("change's"));
+    if (!id)
+        return c.code();
+    const Status s = rs.removeChange(*id);
+    return s ? ExitOk : c.fail(s.errorMessage());
+}
+
+} // namespace
+
+int runMaintenance(const QStringList &args)
+{
+    return runRecords(args, maintenance);
+}
+
+int runChange(const QStringList &args)
+{
+    return runRecords(args, change);
 }
 
 int runRemediation(const QStringList &args)
@@ -179,10 +188,7 @@ int runRemediation(const QStringList &args)
         return c.code();
     const QStringList pos = c.positional();
     const QString verb = pos.value(0);
-    static const QStringList verbs{QStringLiteral("list"), QStringLiteral("failed"), QStringLiteral("retry"), QStringLiteral("dismiss"),
-                                   QStringLiteral("approve"), QStringLiteral("preview"), QStringLiteral("audit"), QStringLiteral("prune-audit"),
-                                   QStringLiteral("run"), QStringLiteral("setup-queues"), QStringLiteral("config"), QStringLiteral("rules")};
-    if (!verbs.contains(verb))
+    if (!c.isSubcommand(verb))
         return c.unknownSubcommand(verb, HelpTo::Stderr);
 
     if (verb == u"rules" && c.has("file")) {
@@ -317,15 +323,13 @@ int runRemediation(const QStringList &args)
     }
 
     // run / setup-queues: the network part.
-    const auto setting = [&](const char *option, const QString &key, const QString &fallback = {}) {
-        return c.has(option) ? c.value(option) : st.meta(key, fallback);
-    };
-    const QString reg = setting("region", QStringLiteral("aws.region"),
-                                qEnvironmentVariable("AWS_REGION", QStringLiteral("us-east-1")));
+    const QString reg =
+        c.optionOrSetting("region", QStringLiteral("aws.region"),
+                          qEnvironmentVariable("AWS_REGION", QStringLiteral("us-east-1")));
     aws::AwsEndpoint ep;
     ep.region = reg;
-    ep.url = QUrl(setting("endpoint", QStringLiteral("aws.endpoint"),
-                          QStringLiteral("https://sqs.%1.amazonaws.com/").arg(reg)));
+    ep.url = QUrl(c.optionOrSetting("endpoint", QStringLiteral("aws.endpoint"),
+                                    QStringLiteral("https://sqs.%1.amazonaws.com/").arg(reg)));
     if (auto v = ep.validate(); !v)
         return c.fail(v.errorMessage());
     QNetworkAccessManager nam;
@@ -333,41 +337,23 @@ int runRemediation(const QStringList &args)
     secrets::KeychainSecretStore keychain;
     aws::SqsClient sqs(nam, ep,
                        aws::ChainCredentialsProvider::withKeychain(
-                           keychain, setting("profile", QStringLiteral("aws.profile"))));
+                           keychain, c.optionOrSetting("profile", QStringLiteral("aws.profile"))));
     RemediationDispatcher dispatcher(*rem, nam, &sqs);
     dispatcher.setWaitSeconds(std::clamp(c.value("wait").toInt(), 0, 20));
-    std::signal(SIGINT, onStop);
-    std::signal(SIGTERM, onStop);
+    quitOnStopSignals();
     if (verb == u"setup-queues") {
-        std::optional<Status> done;
-        QEventLoop loop;
-        dispatcher.provisionQueues([&](Status s) {
-            done = s;
-            loop.quit();
-        });
-        if (!done)
-            loop.exec();
-        if (!done || !*done)
-            return c.fail(done ? done->errorMessage() : QStringLiteral("interrupted"));
+        if (auto done = waitFor<void>([&](auto cb) { dispatcher.provisionQueues(cb); }); !done)
+            return c.fail(done.errorMessage());
         const RemediationConfig cfg = rem->config();
         say(QStringLiteral("queues ready: %1, %2, %3 (DLQ after %4 receives), %5")
                 .arg(cfg.p1Queue, cfg.standardQueue, cfg.dlq).arg(cfg.maxReceiveCount).arg(cfg.resultsQueue));
         return 0;
     }
     if (c.has("once")) {
-        std::optional<Result<RoundStats>> done;
-        QEventLoop loop;
-        dispatcher.runOnce([&](Result<RoundStats> r) {
-            done.emplace(std::move(r));
-            loop.quit();
-        });
+        const auto done = waitFor<RoundStats>([&](auto cb) { dispatcher.runOnce(cb); });
         if (!done)
-            loop.exec();
-        if (!done)
-            return c.fail(QStringLiteral("interrupted"));
-        if (!*done)
-            return c.fail(done->errorMessage());
-        QJsonObject o = (*done)->toJson();
+            return c.fail(done.errorMessage());
+        QJsonObject o = done->toJson();
         o[QStringLiteral("pending")] = rs.pendingDispatchCount();
         o[QStringLiteral("failed")] = int(rs.failed().size());
         printf("%s\n", QJsonDocument(o).toJson(QJsonDocument::Compact).constData());

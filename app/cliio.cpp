@@ -6,6 +6,7 @@
 #include "host/appcontext.h"
 #include "sync/identity.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -15,6 +16,7 @@
 #include <QJsonObject>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 
 namespace sitrep::cli {
@@ -62,6 +64,13 @@ void say(const QString &text)
 {
     out() << printable(text) << '\n';
     out().flush();
+}
+
+void quitOnStopSignals()
+{
+    const auto quit = [](int) { QCoreApplication::quit(); };
+    std::signal(SIGINT, quit);
+    std::signal(SIGTERM, quit);
 }
 
 Result<QString> databasePath(const QString &dbOption, bool mayCreate, bool *created, bool startHint)
@@ -155,6 +164,12 @@ bool CliSession::parse(int words, int minPositional, int maxPositional)
     return true;
 }
 
+bool CliSession::isSubcommand(const QString &name) const
+{
+    return std::any_of(m_spec.subcommands.cbegin(), m_spec.subcommands.cend(),
+                       [&](const SubcommandSpec &s) { return s.name == name; });
+}
+
 bool CliSession::has(const char *option) const
 {
     return m_parser.isSet(QString::fromLatin1(option));
@@ -230,6 +245,11 @@ qint64 CliSession::now() const
     return m_ctx->clock().nowMs();
 }
 
+QString CliSession::optionOrSetting(const char *option, const QString &key, const QString &fallback)
+{
+    return has(option) ? value(option) : m_ctx->store().meta(key, fallback);
+}
+
 bool CliSession::requireActor()
 {
     return resolveActor(false);
@@ -280,7 +300,7 @@ int CliSession::unknownSubcommand(const QString &verb, HelpTo help)
         fprintf(stderr, "%s", commandHelp(m_spec).toUtf8().constData());
     }
     if (verb.isEmpty())
-        return ExitUsage;
+        return m_code = ExitUsage;
     QStringList names;
     for (const auto &s : m_spec.subcommands)
         names << s.name;

@@ -10,12 +10,15 @@
 #include "util/result.h"
 
 #include <QCommandLineParser>
+#include <QEventLoop>
+#include <QJsonArray>
 #include <QJsonValue>
 #include <QString>
 #include <QStringList>
 #include <QTextStream>
 
 #include <memory>
+#include <optional>
 
 namespace sitrep::cli {
 
@@ -32,9 +35,42 @@ int usageFailWith(const char *command, const QString &message);
 QString when(qint64 ms);
 /// An object or array as indented JSON on out(), flushed.
 void printJson(const QJsonValue &value);
+/// What `toJson` makes of each item of `list` (by default the item's toJson()), as an array.
+template <typename List, typename ToJson> QJsonArray jsonArray(const List &list, ToJson toJson)
+{
+    QJsonArray a;
+    for (const auto &item : list)
+        a.append(toJson(item));
+    return a;
+}
+template <typename List> QJsonArray jsonArray(const List &list)
+{
+    return jsonArray(list, [](const auto &item) { return item.toJson(); });
+}
 /// One line on out(), flushed, without terminal control characters: for text that came
 /// from a back end, a remediation target or the settings.
 void say(const QString &text);
+
+/// Runs `start`, which calls back with a Result<T> once done, and waits for that answer in
+/// an event loop; "interrupted" when the loop ends first (Ctrl-C, see quitOnStopSignals()).
+template <typename T, typename Start> Result<T> waitFor(Start &&start)
+{
+    std::optional<Result<T>> answer;
+    QEventLoop loop;
+    start([&](Result<T> r) {
+        answer.emplace(std::move(r));
+        loop.quit();
+    });
+    if (!answer)
+        loop.exec();
+    if (!answer)
+        return Result<T>::fail(QStringLiteral("interrupted"));
+    return std::move(*answer);
+}
+
+/// SIGINT and SIGTERM end the application's event loop, so a long-running command (a
+/// listener, a consumer, a dispatcher) stops cleanly between two commits.
+void quitOnStopSignals();
 
 /// The database a command works on: --db, else $SITREP_DB, else the application data
 /// folder. A missing file is an error unless the command may start a database
@@ -98,12 +134,13 @@ public:
     /// code() the exit status.
     bool parse(int words = 1, int minPositional = 0, int maxPositional = -1);
     const CommandSpec &spec() const { return m_spec; }
-    QCommandLineParser &parser() { return m_parser; }
     bool has(const char *option) const;
     QString value(const char *option) const;
     QStringList values(const char *option) const;
     QString pos(int i) const { return m_parser.positionalArguments().value(i); }
     QStringList positional() const { return m_parser.positionalArguments(); }
+    /// `name` is one of the subcommands the table lists for this command.
+    bool isSubcommand(const QString &name) const;
     /// --json was given (to a command that takes it).
     bool json() const { return m_json; }
 
@@ -118,6 +155,9 @@ public:
     store::Store &store();
     engine::LifecycleEngine &engine();
     qint64 now() const;
+    /// The value of --OPTION when given, else the database's setting `key` (`fallback` when
+    /// that is not set either).
+    QString optionOrSetting(const char *option, const QString &key, const QString &fallback = {});
     /// Who acts: as open() or requireActor() resolved it, else the login name.
     QString actor() const { return m_actor; }
     /// Resolves who acts (ActorCheck::OnWrite); false, after printing why, when nobody may.
