@@ -17,9 +17,7 @@
 #include "query/sla.h"
 #include "sync/identity.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -37,214 +35,30 @@ using engine::Command;
 
 namespace {
 
-QString when(qint64 ms)
+/// Prints what a command did to an incident: its number and `verb` (or "unchanged"), or
+/// with --json the number, uid and the events it recorded.
+int outcome(CliSession &s, const Result<engine::Outcome> &r, const QString &verb)
 {
-    return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QStringLiteral("-");
+    if (!r)
+        return s.fail(r.errorMessage());
+    if (s.json()) {
+        QJsonArray ev;
+        for (const auto &e : r->events)
+            ev << e.toJson();
+        printJson(QJsonObject{{QStringLiteral("number"), r->number},
+                              {QStringLiteral("uid"), r->incidentUid},
+                              {QStringLiteral("events"), ev}});
+    } else {
+        out() << r->number << ": " << (r->noop ? QStringLiteral("unchanged") : verb) << "\n";
+    }
+    return ExitOk;
 }
 
-void printJson(const QJsonValue &v)
+/// Records one change of `kind` on the incident named first and prints what it did.
+int change(CliSession &s, Command::Kind kind, const QJsonObject &payload, const QString &done)
 {
-    out() << (v.isObject() ? QJsonDocument(v.toObject()) : QJsonDocument(v.toArray())).toJson(QJsonDocument::Indented);
+    return outcome(s, s.engine().execute(Command::make(kind, s.pos(0), payload, s.actor())), done);
 }
-
-int usageFail(const QString &message)
-{
-    failWith(nullptr, message);
-    return ExitUsage;
-}
-
-/// "Unknown option 'colr'." becomes "Unknown option 'colr'; did you mean --colour?" when
-/// one of the command's options is close.
-QString parseError(const QCommandLineParser &p, const CommandSpec &spec)
-{
-    QString e = p.errorText();
-    const QStringList unknown = p.unknownOptionNames();
-    if (unknown.isEmpty())
-        return e;
-    QStringList names{QStringLiteral("help")};
-    for (const auto &o : spec.options)
-        names << o.name;
-    const QString near = closestMatch(unknown.first(), names);
-    if (near.isEmpty())
-        return e;
-    if (e.endsWith(u'.'))
-        e.chop(1);
-    return QStringLiteral("%1; did you mean --%2?").arg(e, near);
-}
-
-/// One run of a core command: the parser built from the command's table entry, the
-/// database, the actor. A database this command created is removed again when it fails,
-/// and a workflow it chose is forgotten: a refused command leaves nothing behind.
-struct Session {
-    const CommandSpec &spec;
-    QCommandLineParser parser;
-    std::unique_ptr<host::AppContext> ctx;
-    QString actor;
-    bool json = false;
-    bool failed = false;
-    bool createdDatabase = false;
-    bool switchedWorkflow = false;
-    QString previousWorkflow;
-    QString path;
-
-    explicit Session(const QStringList &args) : spec(*findCommand(args.value(1)))
-    {
-        addTableOptions(parser, spec);
-    }
-    Session(const Session &) = delete;
-    Session &operator=(const Session &) = delete;
-    ~Session()
-    {
-        if (!failed || !ctx)
-            return;
-        if (createdDatabase) {
-            ctx.reset();
-            for (const char *suffix : {"", "-wal", "-shm", "-journal"})
-                QFile::remove(path + QLatin1String(suffix));
-            return;
-        }
-        if (!switchedWorkflow)
-            return;
-        if (previousWorkflow.isEmpty())
-            (void)ctx->store().db().exec(QStringLiteral("DELETE FROM meta WHERE key='workflow'"));
-        else
-            (void)ctx->store().setMeta(QStringLiteral("workflow"), previousWorkflow);
-    }
-
-    int fail(const QString &message)
-    {
-        failed = true;
-        return failWith(nullptr, message);
-    }
-    int usage(const QString &message)
-    {
-        failed = true;
-        return usageFail(message);
-    }
-
-    bool has(const char *option) const { return parser.isSet(QString::fromLatin1(option)); }
-    QString value(const char *option) const { return parser.value(QString::fromLatin1(option)); }
-    QStringList values(const char *option) const
-    {
-        return parser.values(QString::fromLatin1(option));
-    }
-    QString pos(int i) const { return parser.positionalArguments().value(i); }
-    QStringList positional() const { return parser.positionalArguments(); }
-    bool accepts(const char *option) const
-    {
-        return std::any_of(spec.options.cbegin(), spec.options.cend(),
-                           [&](const OptionSpec &o) { return o.name == QLatin1String(option); });
-    }
-
-    /// Parses args (after the command word) and checks the number of positional
-    /// arguments. On a problem prints it and returns false; `code` is the exit status.
-    bool parse(const QStringList &args, int minPositional, int maxPositional, int *code)
-    {
-        QStringList a = args;
-        a.removeAt(1); // the command word
-        if (!parser.parse(a)) {
-            *code = usage(parseError(parser, spec));
-            return false;
-        }
-        const int n = int(parser.positionalArguments().size());
-        if (n < minPositional) {
-            *code = usage(QStringLiteral("missing argument: sitrep %1 (see sitrep %2 --help)")
-                              .arg(spec.args.isEmpty() ? spec.name : spec.name + u' ' + spec.args,
-                                   spec.name));
-            return false;
-        }
-        if (maxPositional >= 0 && n > maxPositional) {
-            *code = usage(QStringLiteral("unexpected argument '%1'")
-                              .arg(parser.positionalArguments().at(maxPositional)));
-            return false;
-        }
-        json = accepts("json") && parser.isSet(QStringLiteral("json"));
-        actor = sync::Identity::loginName(); // until open() applies the rule
-        return true;
-    }
-
-    /// Opens the database. Only commands that start one (`mayCreate`) open a file that is
-    /// not there yet, and never in a folder that is not there: a mistyped --db is an error,
-    /// not a silently empty cache somewhere new.
-    bool open(bool mayCreate, int *code)
-    {
-        auto where =
-            databasePath(accepts("db") ? value("db") : QString(), mayCreate, &createdDatabase);
-        if (!where) {
-            *code = fail(where.errorMessage());
-            return false;
-        }
-        path = *where;
-        QString chosenWorkflow;
-        if (accepts("workflow") && has("workflow")) {
-            // A new or empty database may start with any workflow; one that holds incidents
-            // changes only through `sitrep workflow set`, which maps their states.
-            if (!createdDatabase) {
-                store::Store probe;
-                if (probe.open(path)) {
-                    if (probe.incidentCount() > 0) {
-                        *code =
-                            usage(QStringLiteral(
-                                      "--workflow is only for a database with no incidents yet; "
-                                      "change this one's with `sitrep workflow set %1`")
-                                      .arg(value("workflow")));
-                        return false;
-                    }
-                    previousWorkflow = probe.meta(QStringLiteral("workflow"));
-                }
-            }
-            chosenWorkflow = value("workflow");
-            switchedWorkflow = true;
-        }
-        auto c = host::AppContext::open(path, chosenWorkflow);
-        if (!c) {
-            failed = true;
-            if (createdDatabase)
-                for (const char *suffix : {"", "-wal", "-shm", "-journal"})
-                    QFile::remove(path + QLatin1String(suffix));
-            *code = failWith(nullptr, c.errorMessage());
-            return false;
-        }
-        ctx = std::move(*c);
-        // Who acts (sync/identity.h): with a back end the token's user, else --actor or the
-        // login name. Commands that take no --actor only read, or act as the system.
-        const bool optionSet = accepts("actor") && has("actor");
-        const auto inputs =
-            sync::ActorInputs::commandLine(optionSet, optionSet ? value("actor") : QString());
-        auto who = sync::Identity(ctx->store()).resolve(inputs);
-        if (who) {
-            actor = *who;
-        } else if (who.error().code == sync::Identity::ActorOptionRefused) {
-            *code = usage(who.errorMessage());
-            return false;
-        } else if (accepts("actor")) {
-            *code = fail(who.errorMessage());
-            return false;
-        } else {
-            actor = sync::Identity(ctx->store()).displayName(inputs);
-        }
-        return true;
-    }
-
-    engine::LifecycleEngine &engine() { return ctx->engine(); }
-
-    int outcome(const Result<engine::Outcome> &r, const QString &verb)
-    {
-        if (!r)
-            return fail(r.errorMessage());
-        if (json) {
-            QJsonArray ev;
-            for (const auto &e : r->events)
-                ev << e.toJson();
-            printJson(QJsonObject{{QStringLiteral("number"), r->number},
-                                  {QStringLiteral("uid"), r->incidentUid},
-                                  {QStringLiteral("events"), ev}});
-        } else {
-            out() << r->number << ": " << (r->noop ? QStringLiteral("unchanged") : verb) << "\n";
-        }
-        return ExitOk;
-    }
-};
 
 void printIncidentLine(const Incident &i)
 {
@@ -258,7 +72,7 @@ void printIncidentLine(const Incident &i)
                  .arg(printable(i.title));
 }
 
-Result<store::ListQuery> listQuery(Session &s)
+Result<store::ListQuery> listQuery(CliSession &s)
 {
     using RQ = Result<store::ListQuery>;
     store::ListQuery q;
@@ -302,12 +116,22 @@ Result<store::ListQuery> listQuery(Session &s)
 
 // --- handlers ------------------------------------------------------------------------
 
+/// The handler of a command that takes `minPositional` to `maxPositional` arguments (-1: any
+/// number) and works on an existing database: `work` runs once both are in order.
+template <int (*work)(CliSession &), int minPositional, int maxPositional>
+int onDatabase(const QStringList &args)
+{
+    CliSession s(args);
+    if (!s.parse(1, minPositional, maxPositional) || !s.open(DbAccess::Existing))
+        return s.code();
+    return work(s);
+}
+
 int cmdDemo(const QStringList &args)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 0, 0, &code))
-        return code;
+    CliSession s(args);
+    if (!s.parse(1, 0, 0))
+        return s.code();
     bool ok1 = false, ok2 = false;
     demo::DemoOptions o;
     o.incidents = s.value("incidents").toInt(&ok1);
@@ -316,42 +140,41 @@ int cmdDemo(const QStringList &args)
         return s.fail(QStringLiteral("--incidents must be between 1 and 10000000"));
     if (!ok2)
         return s.fail(QStringLiteral("--seed must be a number"));
-    if (!s.open(true, &code))
-        return code;
-    if (const qint64 n = s.ctx->store().incidentCount(); n > 0 && !s.has("force"))
+    if (!s.open(DbAccess::CreateIfDone))
+        return s.code();
+    if (const qint64 n = s.store().incidentCount(); n > 0 && !s.has("force"))
         return s.fail(
             QStringLiteral(
                 "%1 already holds %2 incidents; demo data goes into a new database (--db NEW.db), "
                 "or add --force to mix it in")
-                .arg(s.ctx->dbPath())
+                .arg(s.context().dbPath())
                 .arg(n));
     auto r = demo::runDemo(s.engine(), o, [&](qint64 done, qint64 total) {
-        if (!s.json && total > 20000)
+        if (!s.json() && total > 20000)
             fprintf(stderr, "\r%lld/%lld commands", qlonglong(done), qlonglong(total));
     });
     if (!r)
         return s.fail(r.errorMessage());
-    if (s.json)
+    if (s.json())
         printJson(QJsonObject{{QStringLiteral("commands"), *r},
-                              {QStringLiteral("incidents"), s.ctx->store().incidentCount()}});
+                              {QStringLiteral("incidents"), s.store().incidentCount()}});
     else
-        out() << "demo: " << *r << " commands applied; " << s.ctx->store().incidentCount()
-              << " incidents in " << s.ctx->dbPath() << "\n";
+        out() << "demo: " << *r << " commands applied; " << s.store().incidentCount()
+              << " incidents in " << s.context().dbPath() << "\n";
     return ExitOk;
 }
 
 int cmdCreate(const QStringList &args)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 0, 0, &code))
-        return code;
+    CliSession s(args);
+    if (!s.parse(1, 0, 0))
+        return s.code();
     if (!s.has("title"))
         return s.usage(QStringLiteral("--title is required"));
     if (!s.has("severity") && !(s.has("impact") && s.has("urgency")) && !s.has("priority"))
         return s.usage(QStringLiteral("--severity is required (critical, high, medium, low)"));
-    if (!s.open(true, &code))
-        return code;
+    if (!s.open(DbAccess::CreateIfDone))
+        return s.code();
     QJsonObject a{{QStringLiteral("title"), s.value("title")},
                   {QStringLiteral("severity"), s.value("severity")},
                   {QStringLiteral("description"), s.value("description")},
@@ -366,33 +189,29 @@ int cmdCreate(const QStringList &args)
                   {QStringLiteral("assignment_group"), s.value("group")},
                   {QStringLiteral("commander"), s.value("commander")},
                   {QStringLiteral("alerts"), QJsonArray::fromStringList(s.values("alert"))},
-                  {QStringLiteral("reporter"), s.actor}};
+                  {QStringLiteral("reporter"), s.actor()}};
     // Groups are checked where people name them (imported history may carry others).
     if (auto g = engine::rules::checkAssignmentGroup(s.engine().oncall(), s.value("group")); !g)
         return s.fail(g.errorMessage());
-    auto r = s.engine().execute(Command::open(a, s.actor));
+    auto r = s.engine().execute(Command::open(a, s.actor()));
     if (!r)
         return s.fail(r.errorMessage());
-    if (s.json)
-        printJson(s.ctx->store().incidentByUid(r->incidentUid)->toJson());
+    if (s.json())
+        printJson(s.store().incidentByUid(r->incidentUid)->toJson());
     else
         out() << r->number << "\n";
     out().flush();
-    suggestForNewIncident(*s.ctx, r->number); // triage.suggested, when a model exists
+    suggestForNewIncident(s.context(), r->number); // triage.suggested, when a model exists
     return ExitOk;
 }
 
-int cmdList(const QStringList &args)
+int cmdList(CliSession &s)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 0, 0, &code) || !s.open(false, &code))
-        return code;
     auto q = listQuery(s);
     if (!q)
         return s.fail(q.errorMessage());
-    const auto rows = s.ctx->store().list(*q);
-    if (s.json) {
+    const auto rows = s.store().list(*q);
+    if (s.json()) {
         QJsonArray arr;
         for (const auto &i : rows)
             arr << i.toJson();
@@ -415,10 +234,9 @@ QString csvField(QString v)
 
 int cmdExport(const QStringList &args)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 0, 0, &code))
-        return code;
+    CliSession s(args);
+    if (!s.parse(1, 0, 0))
+        return s.code();
     const QString fmt = s.value("format").toLower();
     if (fmt != u"json" && fmt != u"csv")
         return s.fail(QStringLiteral("--format must be json or csv"));
@@ -429,8 +247,8 @@ int cmdExport(const QStringList &args)
     if (per == u"incident" && fmt != u"csv")
         return s.fail(
             QStringLiteral("--per applies to --format csv (JSON nests each incident's timeline)"));
-    if (!s.open(false, &code))
-        return code;
+    if (!s.open(DbAccess::Existing))
+        return s.code();
     auto q = listQuery(s);
     if (!q)
         return s.fail(q.errorMessage());
@@ -469,7 +287,7 @@ int cmdExport(const QStringList &args)
         *o << "[\n";
     bool first = true;
     while (written < total) {
-        const auto rows = s.ctx->store().list(page);
+        const auto rows = s.store().list(page);
         if (rows.isEmpty())
             break;
         for (const auto &i : rows) {
@@ -505,7 +323,7 @@ int cmdExport(const QStringList &args)
                    << '\n';
                 continue;
             }
-            const auto tl = s.ctx->store().timeline(i.uid);
+            const auto tl = s.store().timeline(i.uid);
             if (fmt == u"json") {
                 QJsonObject obj = j;
                 QJsonArray ev;
@@ -546,17 +364,13 @@ int cmdExport(const QStringList &args)
     return ExitOk;
 }
 
-int cmdShow(const QStringList &args)
+int cmdShow(CliSession &s)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 1, 1, &code) || !s.open(false, &code))
-        return code;
-    auto inc = s.ctx->store().findIncident(s.pos(0));
+    auto inc = s.store().findIncident(s.pos(0));
     if (!inc)
         return s.fail(QStringLiteral("no incident '%1'").arg(s.pos(0)));
-    const auto tl = s.ctx->store().timeline(inc->uid);
-    if (s.json) {
+    const auto tl = s.store().timeline(inc->uid);
+    if (s.json()) {
         QJsonObject o = inc->toJson();
         QJsonArray ev;
         for (const auto &e : tl)
@@ -568,7 +382,7 @@ int cmdShow(const QStringList &args)
     }
     // Everything below may come from a back end or an alert payload: printed without the
     // terminal control characters it might carry.
-    const qint64 now = s.ctx->clock().nowMs();
+    const qint64 now = s.now();
     out() << inc->number << "  " << printable(inc->title) << "\n"
           << "  severity " << severityLabel(inc->severity) << " (" << severityName(inc->severity)
           << ")  priority " << priorityName(inc->priority) << "  state " << printable(inc->state)
@@ -606,57 +420,37 @@ int cmdShow(const QStringList &args)
     return ExitOk;
 }
 
-int cmdTransition(const QStringList &args)
+int cmdTransition(CliSession &s)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 2, 2, &code) || !s.open(false, &code))
-        return code;
     QJsonObject extra{{QStringLiteral("note"), s.value("note")},
                       {QStringLiteral("resolution_note"), s.value("resolution-note")},
                       {QStringLiteral("root_cause"), s.value("root-cause")}};
     if (s.has("time-spent"))
         extra[u"time_spent"] = s.value("time-spent");
-    return s.outcome(s.engine().execute(Command::transition(s.pos(0), s.pos(1), s.actor, extra)),
-                     QStringLiteral("now %1").arg(s.pos(1)));
+    return outcome(s, s.engine().execute(Command::transition(s.pos(0), s.pos(1), s.actor(), extra)),
+                   QStringLiteral("now %1").arg(s.pos(1)));
 }
 
-int cmdAck(const QStringList &args)
+int cmdAck(CliSession &s)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 1, 1, &code) || !s.open(false, &code))
-        return code;
-    return s.outcome(
-        s.engine().execute(Command::make(Command::Kind::Acknowledge, s.pos(0), {}, s.actor)),
-        QStringLiteral("acknowledged"));
+    return change(s, Command::Kind::Acknowledge, {}, QStringLiteral("acknowledged"));
 }
 
-int cmdAssign(const QStringList &args)
+int cmdAssign(CliSession &s)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 1, 2, &code) || !s.open(false, &code))
-        return code;
     const QString who = s.has("to") ? s.value("to") : s.pos(1);
-    return s.outcome(s.engine().execute(Command::make(Command::Kind::Assign, s.pos(0),
-                                                      {{QStringLiteral("assignee"), who},
-                                                       {QStringLiteral("group"), s.value("group")}},
-                                                      s.actor)),
-                     QStringLiteral("assigned"));
+    return change(s, Command::Kind::Assign,
+                  {{QStringLiteral("assignee"), who}, {QStringLiteral("group"), s.value("group")}},
+                  QStringLiteral("assigned"));
 }
 
-int cmdApprove(const QStringList &args)
+int cmdApprove(CliSession &s)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 1, 1, &code) || !s.open(false, &code))
-        return code;
     QString gate = s.value("for");
     if (gate.isEmpty()) {
         // Without --for, the approval is for the gate the incident waits at: the next
         // state that needs one. Naming it keeps "approved" from meaning "approved anything".
-        auto inc = s.ctx->store().findIncident(s.pos(0));
+        auto inc = s.store().findIncident(s.pos(0));
         if (!inc)
             return s.fail(QStringLiteral("no incident '%1'").arg(s.pos(0)));
         QStringList gated;
@@ -678,65 +472,46 @@ int cmdApprove(const QStringList &args)
     }
     auto r = s.engine().execute(Command::make(
         Command::Kind::Approve, s.pos(0),
-        {{QStringLiteral("for"), gate}, {QStringLiteral("comment"), s.value("comment")}}, s.actor));
+        {{QStringLiteral("for"), gate}, {QStringLiteral("comment"), s.value("comment")}},
+        s.actor()));
     QString granted = gate;
     if (r)
         for (const auto &e : r->events)
             if (e.kind == kinds::ApprovalGranted)
                 granted = e.payload[u"for"].toString(gate);
-    return s.outcome(r, QStringLiteral("approved by %1 for %2").arg(s.actor, granted));
+    return outcome(s, r, QStringLiteral("approved by %1 for %2").arg(s.actor(), granted));
 }
 
-int cmdNote(const QStringList &args)
+int cmdNote(CliSession &s)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 2, -1, &code) || !s.open(false, &code))
-        return code;
-    return s.outcome(
-        s.engine().execute(Command::note(s.pos(0), s.positional().mid(1).join(u' '), s.actor)),
+    return outcome(
+        s, s.engine().execute(Command::note(s.pos(0), s.positional().mid(1).join(u' '), s.actor())),
         QStringLiteral("note added"));
 }
 
-int cmdSet(const QStringList &args)
+int cmdSet(CliSession &s)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 3, -1, &code) || !s.open(false, &code))
-        return code;
     const QString field = s.pos(1).replace(u'-', u'_');
     QJsonValue value = s.positional().mid(2).join(u' ');
     if (field == u"services" || field == u"cis" || field == u"responders")
         value = QJsonArray::fromStringList(
             s.positional().mid(2).join(u',').split(u',', Qt::SkipEmptyParts));
-    return s.outcome(
-        s.engine().execute(Command::make(
-            Command::Kind::SetField, s.pos(0),
-            {{QStringLiteral("field"), field}, {QStringLiteral("value"), value}}, s.actor)),
-        QStringLiteral("%1 updated").arg(field));
+    return change(s, Command::Kind::SetField,
+                  {{QStringLiteral("field"), field}, {QStringLiteral("value"), value}},
+                  QStringLiteral("%1 updated").arg(field));
 }
 
-int cmdLinkAlert(const QStringList &args)
+int cmdLinkAlert(CliSession &s)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 2, 2, &code) || !s.open(false, &code))
-        return code;
-    return s.outcome(
-        s.engine().execute(Command::make(Command::Kind::LinkAlert, s.pos(0),
-                                         {{QStringLiteral("alert"), s.pos(1)},
-                                          {QStringLiteral("source"), s.value("source")},
-                                          {QStringLiteral("title"), s.value("title")}},
-                                         s.actor)),
-        QStringLiteral("alert linked"));
+    return change(s, Command::Kind::LinkAlert,
+                  {{QStringLiteral("alert"), s.pos(1)},
+                   {QStringLiteral("source"), s.value("source")},
+                   {QStringLiteral("title"), s.value("title")}},
+                  QStringLiteral("alert linked"));
 }
 
-int cmdAttach(const QStringList &args)
+int cmdAttach(CliSession &s)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 1, 1, &code) || !s.open(false, &code))
-        return code;
     QJsonObject a{{QStringLiteral("url"), s.value("url")},
                   {QStringLiteral("path"), s.value("file")},
                   {QStringLiteral("title"), s.value("title")}};
@@ -744,58 +519,42 @@ int cmdAttach(const QStringList &args)
                                : (s.has("file") ? QStringLiteral("file") : QStringLiteral("link"));
     if (s.value("title").isEmpty())
         a.remove(QStringLiteral("title"));
-    return s.outcome(
-        s.engine().execute(Command::make(Command::Kind::AttachEvidence, s.pos(0), a, s.actor)),
-        QStringLiteral("evidence attached"));
+    return change(s, Command::Kind::AttachEvidence, a, QStringLiteral("evidence attached"));
 }
 
-int cmdStatus(const QStringList &args)
+int cmdStatus(CliSession &s)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 2, -1, &code) || !s.open(false, &code))
-        return code;
-    return s.outcome(
-        s.engine().execute(Command::make(
-            Command::Kind::StatusUpdate, s.pos(0),
-            {{QStringLiteral("message"), s.positional().mid(1).join(u' ')},
-             {QStringLiteral("visibility"),
-              s.has("external") ? QStringLiteral("external") : QStringLiteral("internal")}},
-            s.actor)),
-        QStringLiteral("status update posted"));
+    return change(s, Command::Kind::StatusUpdate,
+                  {{QStringLiteral("message"), s.positional().mid(1).join(u' ')},
+                   {QStringLiteral("visibility"),
+                    s.has("external") ? QStringLiteral("external") : QStringLiteral("internal")}},
+                  QStringLiteral("status update posted"));
 }
 
-int cmdCommanderOrResponder(const QStringList &args)
+int cmdCommanderOrResponder(CliSession &s)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 2, 2, &code) || !s.open(false, &code))
-        return code;
-    const bool c = s.spec.name == u"commander";
-    return s.outcome(
-        s.engine().execute(Command::make(
-            c ? Command::Kind::SetCommander : Command::Kind::AddResponder, s.pos(0),
-            {{c ? QStringLiteral("commander") : QStringLiteral("responder"), s.pos(1)}}, s.actor)),
-        c ? QStringLiteral("commander set") : QStringLiteral("responder added"));
+    const bool c = s.spec().name == u"commander";
+    return change(s, c ? Command::Kind::SetCommander : Command::Kind::AddResponder,
+                  {{c ? QStringLiteral("commander") : QStringLiteral("responder"), s.pos(1)}},
+                  c ? QStringLiteral("commander set") : QStringLiteral("responder added"));
 }
 
 int cmdBulkClose(const QStringList &args)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 0, 0, &code))
-        return code;
+    CliSession s(args);
+    if (!s.parse(1, 0, 0))
+        return s.code();
     bool ok = false;
     const int d = s.value("stale-days").toInt(&ok);
     if (!s.has("stale-days") || !ok || d < 1)
         return s.fail(QStringLiteral("--stale-days N is required (N >= 1)"));
-    if (!s.open(false, &code))
-        return code;
+    if (!s.open(DbAccess::Existing))
+        return s.code();
     const bool dry = s.has("dry-run");
     auto r = s.engine().bulkCloseStale(d, dry);
     if (!r)
         return s.fail(r.errorMessage());
-    if (s.json) {
+    if (s.json()) {
         QJsonArray arr;
         for (const auto &i : *r)
             arr << i.number;
@@ -812,13 +571,9 @@ int cmdBulkClose(const QStringList &args)
     return ExitOk;
 }
 
-int cmdOncall(const QStringList &args)
+int cmdOncall(CliSession &s)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 0, 0, &code) || !s.open(false, &code))
-        return code;
-    const qint64 t = host::parseTimeArg(s.value("at"), s.ctx->clock().nowMs());
+    const qint64 t = host::parseTimeArg(s.value("at"), s.now());
     if (t < 0)
         return s.fail(QStringLiteral("--at '%1' is not a time (ISO 8601)").arg(s.value("at")));
     QStringList groups;
@@ -837,29 +592,25 @@ int cmdOncall(const QStringList &args)
                            {QStringLiteral("override"), a->override},
                            {QStringLiteral("from"), when(a->shiftStart)},
                            {QStringLiteral("until"), when(a->shiftEnd)}};
-        if (!s.json)
+        if (!s.json())
             out() << QStringLiteral("%1  %2  %3 → %4%5\n")
                          .arg(a->group, -22)
                          .arg(a->member, -14)
                          .arg(when(a->shiftStart), when(a->shiftEnd))
                          .arg(a->override ? QStringLiteral("  (override)") : QString());
     }
-    if (s.json)
+    if (s.json())
         printJson(arr);
     return ExitOk;
 }
 
-int cmdVerify(const QStringList &args)
+int cmdVerify(CliSession &s)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 0, 0, &code) || !s.open(false, &code))
-        return code;
-    const auto rep = s.ctx->store().verify([&](const QString &m) {
-        if (!s.json)
+    const auto rep = s.store().verify([&](const QString &m) {
+        if (!s.json())
             fprintf(stderr, "%s\n", m.toUtf8().constData());
     });
-    if (s.json)
+    if (s.json())
         printJson(QJsonObject{{QStringLiteral("ok"), rep.ok},
                               {QStringLiteral("events"), rep.events},
                               {QStringLiteral("incidents"), rep.incidents},
@@ -873,32 +624,24 @@ int cmdVerify(const QStringList &args)
     return rep.ok ? ExitOk : ExitFailure;
 }
 
-int cmdRebuild(const QStringList &args)
+int cmdRebuild(CliSession &s)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 0, 0, &code) || !s.open(false, &code))
-        return code;
-    if (auto r = s.ctx->store().rebuildProjection(); !r)
+    if (auto r = s.store().rebuildProjection(); !r)
         return s.fail(r.errorMessage());
-    out() << "rebuilt " << s.ctx->store().incidentCount() << " incidents from the log\n";
+    out() << "rebuilt " << s.store().incidentCount() << " incidents from the log\n";
     return ExitOk;
 }
 
-int cmdTick(const QStringList &args)
+int cmdTick(CliSession &s)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 0, 0, &code) || !s.open(false, &code))
-        return code;
-    auto r = s.engine().checkSla(s.ctx->clock().nowMs());
+    auto r = s.engine().checkSla(s.now());
     if (!r)
         return s.fail(r.errorMessage());
     out() << *r << " SLA breaches recorded\n";
     return ExitOk;
 }
 
-void printWorkflow(Session &s, const workflow::Workflow &wf)
+void printWorkflow(CliSession &s, const workflow::Workflow &wf)
 {
     QJsonArray states;
     for (const auto &st : wf.states())
@@ -908,7 +651,7 @@ void printWorkflow(Session &s, const workflow::Workflow &wf)
             {QStringLiteral("stamps"), st.stamps},
             {QStringLiteral("open"), st.open},
             {QStringLiteral("next"), QJsonArray::fromStringList(wf.allowedTargets(st.id))}};
-    if (s.json) {
+    if (s.json()) {
         printJson(QJsonObject{{QStringLiteral("name"), wf.name()},
                               {QStringLiteral("source"), wf.source()},
                               {QStringLiteral("states"), states}});
@@ -925,28 +668,24 @@ void printWorkflow(Session &s, const workflow::Workflow &wf)
 
 int cmdWorkflow(const QStringList &args)
 {
-    Session s(args);
-    int code = 0;
-    if (!s.parse(args, 0, 2, &code))
-        return code;
+    CliSession s(args);
+    if (!s.parse(1, 0, 2))
+        return s.code();
     const QString verb = s.pos(0).isEmpty() ? QStringLiteral("show") : s.pos(0);
     if (verb == u"show") {
         if (s.positional().size() > 1)
             return s.usage(QStringLiteral("unexpected argument '%1'").arg(s.pos(1)));
         if (s.has("map"))
             return s.usage(QStringLiteral("--map goes with `sitrep workflow set NAME|FILE`"));
-        if (!s.open(false, &code))
-            return code;
+        if (!s.open(DbAccess::Existing))
+            return s.code();
         printWorkflow(s, s.engine().workflow());
         return ExitOk;
     }
-    if (verb != u"set") {
-        const QString near = closestMatch(verb, {QStringLiteral("show"), QStringLiteral("set")});
-        return s.usage(QStringLiteral("unknown workflow subcommand '%1'%2 (show, set NAME|FILE)")
-                           .arg(verb, near.isEmpty()
-                                          ? QString()
-                                          : QStringLiteral("; did you mean '%1'?").arg(near)));
-    }
+    if (verb != u"set")
+        return s.usage(
+            QStringLiteral("unknown workflow subcommand '%1'%2 (show, set NAME|FILE)")
+                .arg(verb, didYouMean(verb, {QStringLiteral("show"), QStringLiteral("set")})));
     if (s.pos(1).isEmpty())
         return s.usage(
             QStringLiteral("missing argument: sitrep workflow set NAME|FILE [--map FROM=TO ...]"));
@@ -958,12 +697,12 @@ int cmdWorkflow(const QStringList &args)
                 QStringLiteral("--map '%1' must look like FROM=TO (state names)").arg(m));
         mapping.insert(m.left(eq).trimmed(), m.mid(eq + 1).trimmed());
     }
-    if (!s.open(true, &code))
-        return code;
-    auto r = host::switchWorkflow(*s.ctx, s.pos(1), mapping, s.actor);
+    if (!s.open(DbAccess::CreateIfDone))
+        return s.code();
+    auto r = host::switchWorkflow(s.context(), s.pos(1), mapping, s.actor());
     if (!r)
         return s.fail(r.errorMessage());
-    if (s.json) {
+    if (s.json()) {
         printJson(QJsonObject{{QStringLiteral("workflow"), r->name},
                               {QStringLiteral("source"), r->source},
                               {QStringLiteral("moved"), r->moved},
@@ -980,36 +719,29 @@ int cmdWorkflow(const QStringList &args)
 
 int cmdHelp(const QStringList &args)
 {
-    QCommandLineParser p;
-    addTableOptions(p, *findCommand(QStringLiteral("help")));
-    QStringList a = args;
-    a.removeAt(1);
-    if (!p.parse(a))
-        return usageFail(parseError(p, *findCommand(QStringLiteral("help"))));
-    if (p.isSet(QStringLiteral("man"))) {
-        if (!p.positionalArguments().isEmpty())
-            return usageFail(
+    CliSession s(args);
+    if (!s.parse())
+        return s.code();
+    const QStringList pos = s.positional();
+    if (s.has("man")) {
+        if (!pos.isEmpty())
+            return s.usage(
                 QStringLiteral("--man prints the whole manual; give no command with it"));
         out() << manPage();
         return ExitOk;
     }
-    const QStringList pos = p.positionalArguments();
     if (pos.isEmpty()) {
         out() << usageText();
         return ExitOk;
     }
     if (pos.size() > 1)
-        return usageFail(QStringLiteral("unexpected argument '%1'").arg(pos[1]));
+        return s.usage(QStringLiteral("unexpected argument '%1'").arg(pos[1]));
     const CommandSpec *c = findCommand(pos[0]);
     if (!c) {
         QStringList names;
         for (const auto &x : commands())
             names << x.name;
-        const QString near = closestMatch(pos[0], names);
-        return usageFail(QStringLiteral("no command '%1'%2")
-                             .arg(pos[0], near.isEmpty()
-                                              ? QString()
-                                              : QStringLiteral("; did you mean '%1'?").arg(near)));
+        return s.usage(QStringLiteral("no command '%1'%2").arg(pos[0], didYouMean(pos[0], names)));
     }
     out() << commandHelp(*c);
     return ExitOk;
@@ -1056,6 +788,20 @@ OptionSpec flag(const char *name, const char *help)
 {
     return {QString::fromLatin1(name), {}, QString::fromUtf8(help), {}};
 }
+/// A command of the table; `details` is a paragraph the help prints after the summary.
+CommandSpec command(const char *name, const char *args, const char *summary,
+                    QList<OptionSpec> options, CommandSpec::Handler handler,
+                    QList<SubcommandSpec> subcommands = {}, const char *details = "")
+{
+    return {QString::fromLatin1(name),
+            {},
+            QString::fromUtf8(args),
+            QString::fromUtf8(summary),
+            std::move(options),
+            std::move(subcommands),
+            handler,
+            QString::fromUtf8(details)};
+}
 SubcommandSpec sub(const char *name, const char *args, const char *summary)
 {
     return {QString::fromLatin1(name), QString::fromUtf8(args), QString::fromUtf8(summary)};
@@ -1077,179 +823,87 @@ QList<CommandSpec> buildTable()
 {
     const OptionSpec db = dbOption(), json = jsonOption(), actor = actorOption();
     QList<CommandSpec> t;
-    t << CommandSpec{QStringLiteral("demo"),
-                     {},
-                     QStringLiteral("[--incidents N] [--seed S]"),
-                     QStringLiteral("fill a new database with realistic demo data"),
-                     {opt("incidents", "N", "How many incidents.", "400"),
-                      opt("seed", "S", "Random seed (the same seed gives the same data).", "42"),
-                      flag("force", "Add demo data to a database that already holds incidents."),
-                      newWorkflowOption(), db, json},
-                     {},
-                     cmdDemo,
-                     {}};
-    t << CommandSpec{QStringLiteral("create"),
-                     {},
-                     QStringLiteral("--title T --severity S [...]"),
-                     QStringLiteral("open an incident, print its number"),
-                     {opt("title", "T", "One line: what is wrong."),
-                      opt("severity", "S", "critical, high, medium or low (or SEV1 to SEV4)."),
-                      opt("description", "D", "Longer description."),
-                      opt("impact", "I", "Impact (with --urgency: priority from the matrix)."),
-                      opt("urgency", "U", "Urgency (with --impact)."),
-                      opt("priority", "P", "P1 to P4, instead of severity or the matrix."),
-                      opt("category", "C", "Category (routes to an assignment group)."),
-                      opt("subcategory", "C", "Subcategory."),
-                      opt("service", "X", "Affected service (repeatable)."),
-                      opt("ci", "CI", "Affected configuration item (repeatable)."),
-                      opt("assignee", "A", "Assignee."), opt("group", "G", "Assignment group."),
-                      opt("commander", "N", "Incident commander."),
-                      opt("alert", "ID", "Related alert (repeatable)."), newWorkflowOption(), db,
-                      json, actor},
-                     {},
-                     cmdCreate,
-                     {}};
-    t << CommandSpec{QStringLiteral("list"),
-                     {},
-                     QStringLiteral("[--state S] [--priority P] [--search Q] [...]"),
-                     QStringLiteral("incidents, newest first"),
-                     filterOptions() + QList<OptionSpec>{db, json},
-                     {},
-                     cmdList,
-                     {}};
-    t << CommandSpec{QStringLiteral("show"),
-                     {},
-                     QStringLiteral("NUMBER"),
-                     QStringLiteral("an incident with its timeline"),
-                     {db, json},
-                     {},
-                     cmdShow,
-                     {}};
-    t << CommandSpec{QStringLiteral("ack"),
-                     {QStringLiteral("acknowledge")},
-                     QStringLiteral("NUMBER"),
-                     QStringLiteral("acknowledge"),
-                     {db, json, actor},
-                     {},
-                     cmdAck,
-                     {}};
-    t << CommandSpec{QStringLiteral("transition"),
-                     {},
-                     QStringLiteral("NUMBER STATE"),
-                     QStringLiteral("move through the workflow"),
-                     {opt("note", "T", "A note recorded with the move."),
-                      opt("resolution-note", "T", "Resolution note (resolving needs one)."),
-                      opt("root-cause", "C", "Root-cause category (resolving needs one)."),
-                      opt("time-spent", "M", "Minutes spent."), db, json, actor},
-                     {},
-                     cmdTransition,
-                     {}};
-    t << CommandSpec{
-        QStringLiteral("assign"),
-        {},
-        QStringLiteral("NUMBER [ASSIGNEE]"),
-        QStringLiteral("assign (a group alone assigns its on-call)"),
+    t << command("demo", "[--incidents N] [--seed S]",
+                 "fill a new database with realistic demo data",
+                 {opt("incidents", "N", "How many incidents.", "400"),
+                  opt("seed", "S", "Random seed (the same seed gives the same data).", "42"),
+                  flag("force", "Add demo data to a database that already holds incidents."),
+                  newWorkflowOption(), db, json},
+                 cmdDemo);
+    t << command("create", "--title T --severity S [...]", "open an incident, print its number",
+                 {opt("title", "T", "One line: what is wrong."),
+                  opt("severity", "S", "critical, high, medium or low (or SEV1 to SEV4)."),
+                  opt("description", "D", "Longer description."),
+                  opt("impact", "I", "Impact (with --urgency: priority from the matrix)."),
+                  opt("urgency", "U", "Urgency (with --impact)."),
+                  opt("priority", "P", "P1 to P4, instead of severity or the matrix."),
+                  opt("category", "C", "Category (routes to an assignment group)."),
+                  opt("subcategory", "C", "Subcategory."),
+                  opt("service", "X", "Affected service (repeatable)."),
+                  opt("ci", "CI", "Affected configuration item (repeatable)."),
+                  opt("assignee", "A", "Assignee."), opt("group", "G", "Assignment group."),
+                  opt("commander", "N", "Incident commander."),
+                  opt("alert", "ID", "Related alert (repeatable)."), newWorkflowOption(), db, json,
+                  actor},
+                 cmdCreate);
+    t << command("list", "[--state S] [--priority P] [--search Q] [...]", "incidents, newest first",
+                 filterOptions() + QList<OptionSpec>{db, json}, onDatabase<cmdList, 0, 0>);
+    t << command("show", "NUMBER", "an incident with its timeline", {db, json},
+                 onDatabase<cmdShow, 1, 1>);
+    t << command("ack", "NUMBER", "acknowledge", {db, json, actor}, onDatabase<cmdAck, 1, 1>);
+    t.last().aliases << QStringLiteral("acknowledge");
+    t << command("transition", "NUMBER STATE", "move through the workflow",
+                 {opt("note", "T", "A note recorded with the move."),
+                  opt("resolution-note", "T", "Resolution note (resolving needs one)."),
+                  opt("root-cause", "C", "Root-cause category (resolving needs one)."),
+                  opt("time-spent", "M", "Minutes spent."), db, json, actor},
+                 onDatabase<cmdTransition, 2, 2>);
+    t << command(
+        "assign", "NUMBER [ASSIGNEE]", "assign (a group alone assigns its on-call)",
         {opt("to", "A", "Assignee."), opt("group", "G", "Assignment group."), db, json, actor},
-        {},
-        cmdAssign,
-        {}};
-    t << CommandSpec{
-        QStringLiteral("approve"),
-        {},
-        QStringLiteral("NUMBER [--for STATE]"),
-        QStringLiteral("record a human approval for a gated state"),
+        onDatabase<cmdAssign, 1, 2>);
+    t << command(
+        "approve", "NUMBER [--for STATE]", "record a human approval for a gated state",
         {opt("for", "STATE", "The gated state (default: the one gate the incident waits at)."),
          opt("comment", "T", "Why."), db, json, actor},
-        {},
-        cmdApprove,
-        {}};
-    t << CommandSpec{QStringLiteral("note"),
-                     {},
-                     QStringLiteral("NUMBER TEXT..."),
-                     QStringLiteral("add a note"),
-                     {db, json, actor},
-                     {},
-                     cmdNote,
-                     {}};
-    t << CommandSpec{QStringLiteral("set"),
-                     {},
-                     QStringLiteral("NUMBER FIELD VALUE..."),
-                     QStringLiteral("change a field"),
-                     {db, json, actor},
-                     {},
-                     cmdSet,
-                     QStringLiteral("Fields: title, description, severity, priority, impact, "
-                                    "urgency, category, subcategory, services, cis, "
-                                    "assignee, assignment_group, reporter, commander, responders, "
-                                    "root_cause, resolution_note, close_code, "
-                                    "time_spent.")};
-    t << CommandSpec{
-        QStringLiteral("link-alert"),
-        {},
-        QStringLiteral("NUMBER ALERT_ID"),
-        QStringLiteral("link an alert"),
+        onDatabase<cmdApprove, 1, 1>);
+    t << command("note", "NUMBER TEXT...", "add a note", {db, json, actor},
+                 onDatabase<cmdNote, 2, -1>);
+    t << command("set", "NUMBER FIELD VALUE...", "change a field", {db, json, actor},
+                 onDatabase<cmdSet, 3, -1>, {},
+                 "Fields: title, description, severity, priority, impact, "
+                 "urgency, category, subcategory, services, cis, "
+                 "assignee, assignment_group, reporter, commander, responders, "
+                 "root_cause, resolution_note, close_code, "
+                 "time_spent.");
+    t << command(
+        "link-alert", "NUMBER ALERT_ID", "link an alert",
         {opt("source", "S", "Alert source."), opt("title", "T", "Alert title."), db, json, actor},
-        {},
-        cmdLinkAlert,
-        {}};
-    t << CommandSpec{QStringLiteral("attach"),
-                     {},
-                     QStringLiteral("NUMBER (--url U | --file F)"),
-                     QStringLiteral("attach evidence"),
-                     {opt("url", "URL", "Link to metrics, logs, traces."),
-                      opt("file", "PATH", "File or screenshot to store."),
-                      opt("kind", "K", "metric, log, trace, file, screenshot, link or dashboard."),
-                      opt("title", "T", "Title."), db, json, actor},
-                     {},
-                     cmdAttach,
-                     {}};
-    t << CommandSpec{QStringLiteral("status"),
-                     {},
-                     QStringLiteral("NUMBER MESSAGE..."),
-                     QStringLiteral("post a status update"),
-                     {flag("external", "Visible to stakeholders outside."), db, json, actor},
-                     {},
-                     cmdStatus,
-                     {}};
-    t << CommandSpec{QStringLiteral("commander"),
-                     {},
-                     QStringLiteral("NUMBER NAME"),
-                     QStringLiteral("set the incident commander"),
-                     {db, json, actor},
-                     {},
-                     cmdCommanderOrResponder,
-                     {}};
-    t << CommandSpec{QStringLiteral("responder"),
-                     {},
-                     QStringLiteral("NUMBER NAME"),
-                     QStringLiteral("add a responder"),
-                     {db, json, actor},
-                     {},
-                     cmdCommanderOrResponder,
-                     {}};
-    t << CommandSpec{QStringLiteral("bulk-close"),
-                     {},
-                     QStringLiteral("--stale-days N [--dry-run]"),
-                     QStringLiteral("close incidents untouched for N days"),
-                     {opt("stale-days", "N", "Untouched for N days."),
-                      flag("dry-run", "Only list them."), db, json},
-                     {},
-                     cmdBulkClose,
-                     {}};
-    t << CommandSpec{QStringLiteral("oncall"),
-                     {},
-                     QStringLiteral("[--group G] [--at TIME]"),
-                     QStringLiteral("who is on call"),
-                     {opt("group", "G", "Assignment group."),
-                      opt("at", "TIME", "Time (ISO 8601, default now)."), db, json},
-                     {},
-                     cmdOncall,
-                     {}};
-    t << CommandSpec{
-        QStringLiteral("export"),
-        {},
-        QStringLiteral("--format json|csv [--per event|incident] [filters]"),
-        QStringLiteral("incidents with their timelines, or one CSV row per incident"),
+        onDatabase<cmdLinkAlert, 2, 2>);
+    t << command("attach", "NUMBER (--url U | --file F)", "attach evidence",
+                 {opt("url", "URL", "Link to metrics, logs, traces."),
+                  opt("file", "PATH", "File or screenshot to store."),
+                  opt("kind", "K", "metric, log, trace, file, screenshot, link or dashboard."),
+                  opt("title", "T", "Title."), db, json, actor},
+                 onDatabase<cmdAttach, 1, 1>);
+    t << command("status", "NUMBER MESSAGE...", "post a status update",
+                 {flag("external", "Visible to stakeholders outside."), db, json, actor},
+                 onDatabase<cmdStatus, 2, -1>);
+    t << command("commander", "NUMBER NAME", "set the incident commander", {db, json, actor},
+                 onDatabase<cmdCommanderOrResponder, 2, 2>);
+    t << command("responder", "NUMBER NAME", "add a responder", {db, json, actor},
+                 onDatabase<cmdCommanderOrResponder, 2, 2>);
+    t << command("bulk-close", "--stale-days N [--dry-run]", "close incidents untouched for N days",
+                 {opt("stale-days", "N", "Untouched for N days."),
+                  flag("dry-run", "Only list them."), db, json},
+                 cmdBulkClose);
+    t << command("oncall", "[--group G] [--at TIME]", "who is on call",
+                 {opt("group", "G", "Assignment group."),
+                  opt("at", "TIME", "Time (ISO 8601, default now)."), db, json},
+                 onDatabase<cmdOncall, 0, 0>);
+    t << command(
+        "export", "--format json|csv [--per event|incident] [filters]",
+        "incidents with their timelines, or one CSV row per incident",
         QList<OptionSpec>{
             opt("format", "F", "json or csv."),
             opt("per", "WHAT",
@@ -1257,61 +911,30 @@ QList<CommandSpec> buildTable()
                 "event"),
             opt("out", "FILE", "Write to a file instead of standard output.")} +
             filterOptions() + QList<OptionSpec>{db},
-        {},
-        cmdExport,
-        {}};
-    t << CommandSpec{QStringLiteral("verify"),
-                     {},
-                     {},
-                     QStringLiteral("check the hash chain and the projection"),
-                     {db, json},
-                     {},
-                     cmdVerify,
-                     {}};
-    t << CommandSpec{QStringLiteral("rebuild"),
-                     {},
-                     {},
-                     QStringLiteral("rebuild the projection from the log"),
-                     {db},
-                     {},
-                     cmdRebuild,
-                     {}};
-    t << CommandSpec{QStringLiteral("tick"),
-                     {},
-                     {},
-                     QStringLiteral("record SLA breaches that are due"),
-                     {db},
-                     {},
-                     cmdTick,
-                     {}};
-    t << CommandSpec{
-        QStringLiteral("workflow"),
-        {},
-        QStringLiteral("[show | set NAME|FILE [--map FROM=TO ...]]"),
-        QStringLiteral("the database's workflow, or save another one"),
+        cmdExport);
+    t << command("verify", "", "check the hash chain and the projection", {db, json},
+                 onDatabase<cmdVerify, 0, 0>);
+    t << command("rebuild", "", "rebuild the projection from the log", {db},
+                 onDatabase<cmdRebuild, 0, 0>);
+    t << command("tick", "", "record SLA breaches that are due", {db}, onDatabase<cmdTick, 0, 0>);
+    t << command(
+        "workflow", "[show | set NAME|FILE [--map FROM=TO ...]]",
+        "the database's workflow, or save another one",
         {opt("map", "FROM=TO",
              "set: move open incidents in state FROM to the new workflow's state TO (repeatable)."),
          db, json, actor},
+        cmdWorkflow,
         {sub("show", "", "the workflow in use (the default)"),
          sub("set", "NAME|FILE [--map FROM=TO ...]",
              "save a preset or YAML file as the workflow; refused while open incidents are in "
-             "states it lacks and no --map moves them")},
-        cmdWorkflow,
-        {}};
-    t << CommandSpec{QStringLiteral("sync"),
-                     {},
-                     QStringLiteral("[--once] [--token-file F]"),
-                     QStringLiteral("sync with the REST back end (backend.url)"),
-                     {flag("once", "One cycle (send, then pull), then exit."),
-                      opt("token-file", "PATH", "Read the bearer token from this file."), db, json},
-                     {},
-                     runSync,
-                     {}};
-    t << CommandSpec{
-        QStringLiteral("serve"),
-        {},
-        QStringLiteral("[--listen ADDR:PORT] [--token-file F]"),
-        QStringLiteral("webhook listener for alert sources, with escalation and reminder timers"),
+             "states it lacks and no --map moves them")});
+    t << command("sync", "[--once] [--token-file F]", "sync with the REST back end (backend.url)",
+                 {flag("once", "One cycle (send, then pull), then exit."),
+                  opt("token-file", "PATH", "Read the bearer token from this file."), db, json},
+                 runSync);
+    t << command(
+        "serve", "[--listen ADDR:PORT] [--token-file F]",
+        "webhook listener for alert sources, with escalation and reminder timers",
         {opt("listen", "ADDR:PORT", "Address and port to bind (port 0 picks a free one).",
              "127.0.0.1:9095"),
          opt("token-file", "FILE",
@@ -1324,67 +947,50 @@ QList<CommandSpec> buildTable()
              "Correlation settings YAML (default: the built-in ingest.yaml)."),
          opt("max-body", "BYTES", "Largest request body in bytes.", "1048576"),
          opt("request-timeout", "MS", "Milliseconds one request may take to arrive.", "10000"), db},
-        {},
-        runServe,
-        {}};
-    t << CommandSpec{
-        QStringLiteral("config"),
-        {},
-        QStringLiteral("set KEY VALUE | get KEY | unset KEY | list"),
-        QStringLiteral("settings of the database (backend.url, sync.*, aws.*, notify.*, triage.*)"),
-        {db},
+        runServe);
+    t << command(
+        "config", "set KEY VALUE | get KEY | unset KEY | list",
+        "settings of the database (backend.url, sync.*, aws.*, notify.*, triage.*)", {db},
+        runConfig,
         {sub("set", "KEY VALUE", "check and save a setting"), sub("get", "KEY", "print a setting"),
          sub("unset", "KEY", "remove a setting (back to its default)"),
          sub("list", "", "every setting with its value")},
-        runConfig,
-        QStringLiteral(
-            "Secrets never go here: `sitrep secret set NAME` keeps them in the system keychain.")};
-    t << CommandSpec{
-        QStringLiteral("secret"),
-        {},
-        QStringLiteral("set NAME | delete NAME | check NAME"),
-        QStringLiteral("a secret in the system keychain (the value is read from standard input)"),
-        {},
-        {sub("set", "NAME", "store the value read from standard input"),
-         sub("delete", "NAME", "remove it"),
-         sub("check", "NAME", "say whether it is set, without printing it")},
-        runSecret,
-        {}};
-    t << CommandSpec{
-        QStringLiteral("aws"),
-        {},
-        QStringLiteral("consume|notify [OPTIONS]"),
-        QStringLiteral("SQS alert consumer and notification delivery, headless"),
-        {opt("endpoint", "URL", "SQS/SNS endpoint URL (emulators, VPC endpoints)."),
-         opt("region", "REGION", "AWS region."),
-         opt("profile", "NAME", "Shared credentials profile."),
-         opt("queue", "URL", "Alert queue URL."),
-         flag("once", "One round, then exit with a JSON summary."),
-         opt("wait", "S", "Long-poll seconds (0-20).", "20"),
-         opt("visibility", "S", "Visibility timeout of received messages."),
-         opt("config", "FILE", "Notification channels YAML."),
-         opt("slack-token-file", "FILE",
-             "File whose first line is the Slack bot token (else the keychain)."),
-         db},
-        {sub("consume", "--queue URL [--once] [--wait S] [--visibility S]",
-             "ingest alerts from an SQS queue"),
-         sub("notify", "[--config FILE] [--slack-token-file FILE] [--once]",
-             "deliver notifications (SNS, Slack, webhooks)")},
-        runAws,
-        QStringLiteral(
-            "Settings default to the database's aws.* and notify.*; AWS keys come from "
-            "AWS_ACCESS_KEY_ID and "
-            "AWS_SECRET_ACCESS_KEY, else the system keychain, else ~/.aws/credentials.")};
-    t << CommandSpec{
-        QStringLiteral("postmortem"),
-        {},
-        QStringLiteral("SUBCOMMAND [OPTIONS]"),
-        QStringLiteral("postmortem documents"),
+        "Secrets never go here: `sitrep secret set NAME` keeps them in the system keychain.");
+    t << command("secret", "set NAME | delete NAME | check NAME",
+                 "a secret in the system keychain (the value is read from standard input)", {},
+                 runSecret,
+                 {sub("set", "NAME", "store the value read from standard input"),
+                  sub("delete", "NAME", "remove it"),
+                  sub("check", "NAME", "say whether it is set, without printing it")});
+    t << command("aws", "consume|notify [OPTIONS]",
+                 "SQS alert consumer and notification delivery, headless",
+                 {opt("endpoint", "URL", "SQS/SNS endpoint URL (emulators, VPC endpoints)."),
+                  opt("region", "REGION", "AWS region."),
+                  opt("profile", "NAME", "Shared credentials profile."),
+                  opt("queue", "URL", "Alert queue URL."),
+                  flag("once", "One round, then exit with a JSON summary."),
+                  opt("wait", "S", "Long-poll seconds (0-20).", "20"),
+                  opt("visibility", "S", "Visibility timeout of received messages."),
+                  opt("config", "FILE", "Notification channels YAML."),
+                  opt("slack-token-file", "FILE",
+                      "File whose first line is the Slack bot token (else the keychain)."),
+                  db},
+                 runAws,
+                 {sub("consume", "--queue URL [--once] [--wait S] [--visibility S]",
+                      "ingest alerts from an SQS queue"),
+                  sub("notify", "[--config FILE] [--slack-token-file FILE] [--once]",
+                      "deliver notifications (SNS, Slack, webhooks)")},
+                 "Settings default to the database's aws.* and notify.*; AWS keys come from "
+                 "AWS_ACCESS_KEY_ID and "
+                 "AWS_SECRET_ACCESS_KEY, else the system keychain, else ~/.aws/credentials.");
+    t << command(
+        "postmortem", "SUBCOMMAND [OPTIONS]", "postmortem documents",
         {opt("format", "F", "md, html or pdf."), opt("out", "FILE", "Output file."),
          opt("file", "FILE", "Input file."), opt("note", "T", "Version note."),
          flag("open", "Open action items only."), opt("set", "FILE", "Template file."),
          flag("reset", "Back to the default template."),
          opt("mail-domain", "D", "Domain for attendees without one."), db, json, actor},
+        runPostmortem,
         {sub("show", "NUMBER",
              "the postmortem (a draft from the timeline if none was saved yet; nothing is "
              "written)"),
@@ -1398,31 +1004,22 @@ QList<CommandSpec> buildTable()
          sub("sync-actions", "NUMBER", "track the Action Items section as action items"),
          sub("actions", "[--open]", "action items of all incidents, overdue first"),
          sub("template", "[--set FILE | --reset]", "the section template in use"),
-         sub("rebuild", "", "rebuild action items and knowledge-base articles from the log")},
-        runPostmortem,
-        {}};
-    t << CommandSpec{
-        QStringLiteral("runbook"),
-        {},
-        QStringLiteral("SUBCOMMAND [OPTIONS]"),
-        QStringLiteral("runbooks and escalations"),
+         sub("rebuild", "", "rebuild action items and knowledge-base articles from the log")});
+    t << command(
+        "runbook", "SUBCOMMAND [OPTIONS]", "runbooks and escalations",
         {opt("folder", "DIR",
              "User runbook folder (default: the database's runbooks.folder, else "
              "$SITREP_RUNBOOKS)."),
          flag("uncheck", "Clear the step instead."), db, json, actor},
+        runRunbook,
         {sub("list", "", "runbooks (built in and user folder) and load errors"),
          sub("show", "ID", "a runbook's steps"),
          sub("validate", "FILE...", "check runbook files (errors name file and line)"),
          sub("match", "NUMBER", "runbooks that fit an incident"),
          sub("check", "NUMBER RUNBOOK STEP [--uncheck]", "tick a step (recorded in the timeline)"),
-         sub("tick", "", "record the escalations that are due")},
-        runRunbook,
-        {}};
-    t << CommandSpec{
-        QStringLiteral("problem"),
-        {},
-        QStringLiteral("SUBCOMMAND [OPTIONS]"),
-        QStringLiteral("problems, known errors, knowledge base"),
+         sub("tick", "", "record the escalations that are due")});
+    t << command(
+        "problem", "SUBCOMMAND [OPTIONS]", "problems, known errors, knowledge base",
         {opt("title", "T", "Title."), opt("description", "D", "Description."),
          opt("owner", "O", "Owner."), flag("open", "Open problems only."),
          opt("field", "F", "Field to update."), opt("value", "V", "New value."),
@@ -1430,6 +1027,7 @@ QList<CommandSpec> buildTable()
          opt("root-cause", "R", "Root cause."), opt("problem", "PRB", "Problem number."),
          opt("service", "X", "Service (repeatable)."), opt("note", "T", "Resolution note."),
          opt("out", "FILE", "Output file."), db, json, actor},
+        runProblem,
         {sub("create", "--title T [--description D] [--owner O]", "open a problem"),
          sub("list", "[--open]", "problems"), sub("show", "PRB", "a problem"),
          sub("link", "PRB INCIDENT", "link an incident to a problem"),
@@ -1443,115 +1041,85 @@ QList<CommandSpec> buildTable()
          sub("suggest", "TEXT", "known errors matching a symptom"),
          sub("resolve", "INCIDENT KE [--note T] [--root-cause CATEGORY]",
              "resolve an incident with a known error"),
-         sub("kb", "[--out FILE]", "knowledge-base articles as Markdown")},
-        runProblem,
-        {}};
-    t << CommandSpec{QStringLiteral("triage"),
-                     {},
-                     QStringLiteral("SUBCOMMAND [OPTIONS]"),
-                     QStringLiteral("suggested category, priority, group and articles"),
-                     {flag("record", "Record the suggestion on the timeline."),
-                      opt("correct", "V", "The right value (with reject)."),
-                      opt("holdout", "F", "Share held out for eval.", "0.2"), db, json, actor},
-                     {sub("suggest", "NUMBER [--record]",
-                          "category, subcategory, priority, group, articles, resolution"),
-                      sub("accept", "NUMBER [FIELD...]",
-                          "accept the recorded suggestion (all fields, or those named)"),
-                      sub("reject", "NUMBER FIELD [--correct V]",
-                          "reject one field, optionally with the right value"),
-                      sub("train", "", "train and save a new model now"),
-                      sub("eval", "[--holdout F]",
-                          "accuracy, majority baseline and ECE on held-out resolved incidents"),
-                      sub("status", "", "the saved model and what the cache holds")},
-                     runTriage,
-                     QStringLiteral("Settings: sitrep config set triage.kb_dir DIR | "
-                                    "triage.provider_url URL | triage.auto on|off | "
-                                    "triage.retrain_after N")};
-    t << CommandSpec{
-        QStringLiteral("maintenance"),
-        {},
-        QStringLiteral("add|list|end|rm [OPTIONS]"),
-        QStringLiteral("maintenance windows that block auto-remediation"),
+         sub("kb", "[--out FILE]", "knowledge-base articles as Markdown")});
+    t << command("triage", "SUBCOMMAND [OPTIONS]",
+                 "suggested category, priority, group and articles",
+                 {flag("record", "Record the suggestion on the timeline."),
+                  opt("correct", "V", "The right value (with reject)."),
+                  opt("holdout", "F", "Share held out for eval.", "0.2"), db, json, actor},
+                 runTriage,
+                 {sub("suggest", "NUMBER [--record]",
+                      "category, subcategory, priority, group, articles, resolution"),
+                  sub("accept", "NUMBER [FIELD...]",
+                      "accept the recorded suggestion (all fields, or those named)"),
+                  sub("reject", "NUMBER FIELD [--correct V]",
+                      "reject one field, optionally with the right value"),
+                  sub("train", "", "train and save a new model now"),
+                  sub("eval", "[--holdout F]",
+                      "accuracy, majority baseline and ECE on held-out resolved incidents"),
+                  sub("status", "", "the saved model and what the cache holds")},
+                 "Settings: sitrep config set triage.kb_dir DIR | "
+                 "triage.provider_url URL | triage.auto on|off | "
+                 "triage.retrain_after N");
+    t << command(
+        "maintenance", "add|list|end|rm [OPTIONS]",
+        "maintenance windows that block auto-remediation",
         {opt("ci", "NAME", "Configuration item (service)."),
          opt("start", "TIME", "Start (ISO time, default now)."),
          opt("end", "TIME", "End (ISO time)."), opt("duration", "D", "Length (90m, 2h, 1d)."),
          opt("reason", "TEXT", "Why."), flag("all", "Ended windows too."), db, json, actor},
+        runMaintenance,
         {sub("add", "--ci SERVICE [--start TIME] (--end TIME | --duration 90m|2h) [--reason TEXT]",
              "add a window"),
          sub("list", "[--all]", "windows (running and planned)"),
-         sub("end", "ID", "end a running window now"), sub("rm", "ID", "remove a window")},
-        runMaintenance,
-        {}};
-    t << CommandSpec{QStringLiteral("change"),
-                     {},
-                     QStringLiteral("add|list|rm [OPTIONS]"),
-                     QStringLiteral("changes on services that block auto-remediation for a while"),
-                     {opt("ci", "NAME", "Configuration item (service)."),
-                      opt("at", "TIME", "When it was implemented (ISO time, default now)."),
-                      opt("summary", "TEXT", "What changed."),
-                      opt("ref", "REF", "Change ticket or link."),
-                      opt("since", "TIME", "Only changes after this time."), db, json, actor},
-                     {sub("add", "--ci SERVICE --summary TEXT [--at TIME] [--ref CHG0001234]",
-                          "record a change"),
-                      sub("list", "[--since TIME]", "changes"), sub("rm", "ID", "remove a change")},
-                     runChange,
-                     {}};
-    t << CommandSpec{
-        QStringLiteral("remediation"),
-        {},
-        QStringLiteral("SUBCOMMAND [OPTIONS]"),
-        QStringLiteral("auto-remediation"),
-        {opt("status", "S", "Filter by status (repeatable)."),
-         opt("incident", "N", "Filter by incident."), opt("reason", "TEXT", "Why."),
-         opt("format", "F", "csv or json."), opt("out", "FILE", "Output file."),
-         opt("from", "TIME", "From time."), opt("to", "TIME", "To time."),
-         flag("once", "One round, then print a JSON summary."),
-         opt("endpoint", "URL", "SQS endpoint URL."), opt("region", "REGION", "AWS region."),
-         opt("profile", "NAME", "Shared credentials profile."),
-         opt("wait", "S", "Long-poll seconds for results (0-20).", "5"),
-         opt("file", "PATH", "Rule file or folder."), db, json, actor},
-        {sub("list", "[--status S] [--incident N]", "remediations"),
-         sub("failed", "", "failed remediations (DLQ, failed results)"),
-         sub("retry", "CORRELATION_ID", "queue a failed one again (new attempt)"),
-         sub("dismiss", "CORRELATION_ID [--reason TEXT]", "give up on a failed one"),
-         sub("approve", "CORRELATION_ID|INCIDENT", "pass the P1 approval gate"),
-         sub("preview", "INCIDENT", "what would be decided now"),
-         sub("audit", "--format csv|json --out FILE [--from TIME] [--to TIME]",
-             "export the audit records"),
-         sub("prune-audit", "", "drop audit records past the retention"),
-         sub("run", "[--once] [--endpoint URL] [--region R] [--profile P] [--wait S]",
-             "dispatch and collect results"),
-         sub("setup-queues", "[--endpoint URL] ...", "create the FIFO queues and the DLQ"),
-         sub("config", "list | get KEY | set KEY VALUE", "remediation settings"),
-         sub("rules", "[--file PATH]", "list (and check) the rules")},
-        runRemediation,
-        {}};
-    t << CommandSpec{QStringLiteral("wall"),
-                     {},
-                     QStringLiteral("[--screen N] [--rotate SECONDS]"),
-                     QStringLiteral("the NOC wall display, full screen, until Esc"),
-                     {opt("screen", "N", "Screen number.", "0"),
-                      opt("rotate", "SECONDS", "Seconds per page (3 to 3600).", "20"), db},
-                     {},
-                     nullptr,
-                     {}};
-    t << CommandSpec{
-        QStringLiteral("screenshot"),
-        {},
-        QStringLiteral("VIEW FILE [--size WxH]"),
-        QStringLiteral("render a view to a PNG and exit (the database is not changed)"),
-        {opt("size", "WxH", "Image size.", "1600x1000"), db},
-        {},
-        nullptr,
-        {}};
-    t << CommandSpec{QStringLiteral("help"),
-                     {},
-                     QStringLiteral("[COMMAND] [--man]"),
-                     QStringLiteral("this list, a command's options, or the manual page"),
-                     {flag("man", "Print the manual page (roff, section 1).")},
-                     {},
-                     cmdHelp,
-                     {}};
+         sub("end", "ID", "end a running window now"), sub("rm", "ID", "remove a window")});
+    t << command("change", "add|list|rm [OPTIONS]",
+                 "changes on services that block auto-remediation for a while",
+                 {opt("ci", "NAME", "Configuration item (service)."),
+                  opt("at", "TIME", "When it was implemented (ISO time, default now)."),
+                  opt("summary", "TEXT", "What changed."),
+                  opt("ref", "REF", "Change ticket or link."),
+                  opt("since", "TIME", "Only changes after this time."), db, json, actor},
+                 runChange,
+                 {sub("add", "--ci SERVICE --summary TEXT [--at TIME] [--ref CHG0001234]",
+                      "record a change"),
+                  sub("list", "[--since TIME]", "changes"), sub("rm", "ID", "remove a change")});
+    t << command("remediation", "SUBCOMMAND [OPTIONS]", "auto-remediation",
+                 {opt("status", "S", "Filter by status (repeatable)."),
+                  opt("incident", "N", "Filter by incident."), opt("reason", "TEXT", "Why."),
+                  opt("format", "F", "csv or json."), opt("out", "FILE", "Output file."),
+                  opt("from", "TIME", "From time."), opt("to", "TIME", "To time."),
+                  flag("once", "One round, then print a JSON summary."),
+                  opt("endpoint", "URL", "SQS endpoint URL."),
+                  opt("region", "REGION", "AWS region."),
+                  opt("profile", "NAME", "Shared credentials profile."),
+                  opt("wait", "S", "Long-poll seconds for results (0-20).", "5"),
+                  opt("file", "PATH", "Rule file or folder."), db, json, actor},
+                 runRemediation,
+                 {sub("list", "[--status S] [--incident N]", "remediations"),
+                  sub("failed", "", "failed remediations (DLQ, failed results)"),
+                  sub("retry", "CORRELATION_ID", "queue a failed one again (new attempt)"),
+                  sub("dismiss", "CORRELATION_ID [--reason TEXT]", "give up on a failed one"),
+                  sub("approve", "CORRELATION_ID|INCIDENT", "pass the P1 approval gate"),
+                  sub("preview", "INCIDENT", "what would be decided now"),
+                  sub("audit", "--format csv|json --out FILE [--from TIME] [--to TIME]",
+                      "export the audit records"),
+                  sub("prune-audit", "", "drop audit records past the retention"),
+                  sub("run", "[--once] [--endpoint URL] [--region R] [--profile P] [--wait S]",
+                      "dispatch and collect results"),
+                  sub("setup-queues", "[--endpoint URL] ...", "create the FIFO queues and the DLQ"),
+                  sub("config", "list | get KEY | set KEY VALUE", "remediation settings"),
+                  sub("rules", "[--file PATH]", "list (and check) the rules")});
+    t << command("wall", "[--screen N] [--rotate SECONDS]",
+                 "the NOC wall display, full screen, until Esc",
+                 {opt("screen", "N", "Screen number.", "0"),
+                  opt("rotate", "SECONDS", "Seconds per page (3 to 3600).", "20"), db},
+                 nullptr);
+    t << command("screenshot", "VIEW FILE [--size WxH]",
+                 "render a view to a PNG and exit (the database is not changed)",
+                 {opt("size", "WxH", "Image size.", "1600x1000"), db}, nullptr);
+    t << command("help", "[COMMAND] [--man]", "this list, a command's options, or the manual page",
+                 {flag("man", "Print the manual page (roff, section 1).")}, cmdHelp);
     return t;
 }
 
@@ -1583,8 +1151,7 @@ int refuseActorOption(const QStringList &args)
         sync::Identity(st).resolve(sync::ActorInputs::commandLine(true, QStringLiteral("-")));
     if (who || who.error().code != sync::Identity::ActorOptionRefused)
         return 0;
-    failWith(nullptr, who.errorMessage());
-    return ExitUsage;
+    return usageFailWith(nullptr, who.errorMessage());
 }
 
 } // namespace
@@ -1625,18 +1192,17 @@ int run(const QStringList &args)
         QStringList names;
         for (const auto &c : commands())
             names << c.name << c.aliases;
-        const QString near = closestMatch(cmd, names);
-        return usageFail(QStringLiteral("unknown command '%1'%2 (sitrep help lists the commands)")
-                             .arg(cmd, near.isEmpty()
-                                           ? QString()
-                                           : QStringLiteral("; did you mean '%1'?").arg(near)));
+        return usageFailWith(
+            nullptr, QStringLiteral("unknown command '%1'%2 (sitrep help lists the commands)")
+                         .arg(cmd, didYouMean(cmd, names)));
     }
     if (asksForHelp(args)) {
         out() << commandHelp(*spec);
         return ExitOk;
     }
     if (!spec->handler)
-        return usageFail(
+        return usageFailWith(
+            nullptr,
             QStringLiteral("'%1' opens a window; it is run by the window entry point").arg(cmd));
     if (const int refused = refuseActorOption(args))
         return refused;

@@ -13,46 +13,36 @@
 #include "runbooks/escalationtimer.h"
 #include "triage/triageservice.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
 #include <QJsonDocument>
-#include <QTextStream>
 
-#include <csignal>
 #include <cstdio>
 
 namespace sitrep::cli {
 
 namespace {
 
-int serveFail(const QString &message)
+/// The first line of the secret file --OPTION names, without surrounding white space, into
+/// `secret`; nothing when the option is not given. False, after saying why, when the file
+/// cannot be read or is empty.
+bool readSecretOption(CliSession &s, const char *option, const QString &what, QByteArray *secret)
 {
-    return failWith("serve", message);
-}
-
-int serveUsage(const QString &message)
-{
-    failWith("serve", message);
-    return ExitUsage;
-}
-
-/// The first line of a secret file, without surrounding white space.
-Result<QByteArray> readSecretFile(const QString &path, const QString &what)
-{
+    if (!s.has(option))
+        return true;
+    const QString path = s.value(option);
     QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return Result<QByteArray>::fail(QStringLiteral("cannot read %1 %2: %3").arg(what, path, f.errorString()));
+    if (!f.open(QIODevice::ReadOnly)) {
+        s.fail(QStringLiteral("cannot read %1 %2: %3").arg(what, path, f.errorString()));
+        return false;
+    }
     const QByteArray line = f.readLine(4096).trimmed();
-    if (line.isEmpty())
-        return Result<QByteArray>::fail(QStringLiteral("%1 %2 is empty").arg(what, path));
-    return line;
-}
-
-void onStopSignal(int)
-{
-    // Commits are whole at every point; stopping the event loop just ends cleanly.
-    QCoreApplication::quit();
+    if (line.isEmpty()) {
+        s.fail(QStringLiteral("%1 %2 is empty").arg(what, path));
+        return false;
+    }
+    *secret = line;
+    return true;
 }
 
 } // namespace
@@ -68,85 +58,57 @@ static QByteArray keychainIngestToken()
 
 int runServe(const QStringList &args)
 {
-    QCommandLineParser p;
-    const QString cmd = QStringLiteral("serve");
-    const QCommandLineOption db = tableOption(cmd, QStringLiteral("db"));
-    const QCommandLineOption listen = tableOption(cmd, QStringLiteral("listen"));
-    const QCommandLineOption tokenFile = tableOption(cmd, QStringLiteral("token-file"));
-    const QCommandLineOption sentryFile = tableOption(cmd, QStringLiteral("sentry-secret-file"));
-    const QCommandLineOption pdFile = tableOption(cmd, QStringLiteral("pagerduty-key-file"));
-    const QCommandLineOption config = tableOption(cmd, QStringLiteral("ingest-config"));
-    const QCommandLineOption maxBody = tableOption(cmd, QStringLiteral("max-body"));
-    const QCommandLineOption timeout = tableOption(cmd, QStringLiteral("request-timeout"));
-    addTableOptions(p, *findCommand(cmd));
-    QStringList a = args;
-    a.removeAt(1);
-    if (!p.parse(a))
-        return serveUsage(p.errorText());
-    if (!p.positionalArguments().isEmpty())
-        return serveUsage(
-            QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
+    CliSession s(args, {.named = true});
+    if (!s.parse(1, 0, 0))
+        return s.code();
 
     ingest::IngestServerOptions opt;
-    auto where = ingest::IngestServer::parseListen(p.value(listen));
+    auto where = ingest::IngestServer::parseListen(s.value("listen"));
     if (!where)
-        return serveFail(where.errorMessage());
+        return s.fail(where.errorMessage());
     opt.address = where->first;
     opt.port = where->second;
     // The token comes from a file (headless boxes), the environment, or the keychain
     // (`sitrep secret set ingest.token`); it is never copied into Sitrep's own storage.
-    if (p.isSet(tokenFile)) {
-        auto t = readSecretFile(p.value(tokenFile), QStringLiteral("token file"));
-        if (!t)
-            return serveFail(t.errorMessage());
-        opt.token = *t;
-    } else {
+    if (!s.has("token-file"))
         opt.token = qgetenv("SITREP_INGEST_TOKEN").trimmed();
-    }
+    else if (!readSecretOption(s, "token-file", QStringLiteral("token file"), &opt.token))
+        return s.code();
     if (opt.token.isEmpty())
         opt.token = keychainIngestToken();
     if (opt.token.isEmpty())
-        return serveFail(QStringLiteral("no token: give --token-file FILE, set SITREP_INGEST_TOKEN, or store one with "
-                                        "`sitrep secret set ingest.token`"));
-    if (p.isSet(sentryFile)) {
-        auto t = readSecretFile(p.value(sentryFile), QStringLiteral("Sentry secret file"));
-        if (!t)
-            return serveFail(t.errorMessage());
-        opt.sentrySecret = *t;
-    }
-    if (p.isSet(pdFile)) {
-        auto t = readSecretFile(p.value(pdFile), QStringLiteral("PagerDuty key file"));
-        if (!t)
-            return serveFail(t.errorMessage());
-        opt.pagerDutyRoutingKey = *t;
-    }
+        return s.fail(QStringLiteral(
+            "no token: give --token-file FILE, set SITREP_INGEST_TOKEN, or store one with "
+            "`sitrep secret set ingest.token`"));
+    if (!readSecretOption(s, "sentry-secret-file", QStringLiteral("Sentry secret file"),
+                          &opt.sentrySecret) ||
+        !readSecretOption(s, "pagerduty-key-file", QStringLiteral("PagerDuty key file"),
+                          &opt.pagerDutyRoutingKey))
+        return s.code();
     bool ok = false;
-    opt.limits.maxBodyBytes = p.value(maxBody).toLongLong(&ok);
+    opt.limits.maxBodyBytes = s.value("max-body").toLongLong(&ok);
     if (!ok || opt.limits.maxBodyBytes < 1 || opt.limits.maxBodyBytes > 64LL * 1024 * 1024)
-        return serveFail(QStringLiteral("--max-body must be between 1 and 67108864 bytes"));
-    opt.requestTimeoutMs = p.value(timeout).toInt(&ok);
+        return s.fail(QStringLiteral("--max-body must be between 1 and 67108864 bytes"));
+    opt.requestTimeoutMs = s.value("request-timeout").toInt(&ok);
     if (!ok || opt.requestTimeoutMs < 100)
-        return serveFail(QStringLiteral("--request-timeout must be at least 100 ms"));
+        return s.fail(QStringLiteral("--request-timeout must be at least 100 ms"));
 
     ingest::IngestConfig cfg = ingest::IngestConfig::defaults();
-    if (p.isSet(config)) {
-        auto c = ingest::IngestConfig::load(p.value(config));
+    if (s.has("ingest-config")) {
+        auto c = ingest::IngestConfig::load(s.value("ingest-config"));
         if (!c)
-            return serveFail(c.errorMessage());
+            return s.fail(c.errorMessage());
         cfg = *c;
     }
     // The listener opens incidents, so it may start a database, but not in a folder that
     // is not there.
-    auto path = databasePath(p.value(db), true);
-    if (!path)
-        return serveFail(path.errorMessage());
-    auto ctx = host::AppContext::open(*path);
-    if (!ctx)
-        return serveFail(ctx.errorMessage());
-    ingest::IngestPipeline pipeline((*ctx)->engine(), cfg);
+    if (!s.open(DbAccess::MayCreate))
+        return s.code();
+    host::AppContext &ctx = s.context();
+    ingest::IngestPipeline pipeline(ctx.engine(), cfg);
     ingest::IngestServer server(pipeline, opt);
-    if (auto s = server.listen(); !s)
-        return serveFail(s.errorMessage());
+    if (auto listening = server.listen(); !listening)
+        return s.fail(listening.errorMessage());
     QObject::connect(&server, &ingest::IngestServer::requestHandled, &server,
                      [](int status, const QString &path, const QString &message) {
                          if (status >= 400)
@@ -154,20 +116,19 @@ int runServe(const QStringList &args)
                                      printable(path).toUtf8().constData(),
                                      printable(message).toUtf8().constData());
                      });
-    std::signal(SIGINT, onStopSignal);
-    std::signal(SIGTERM, onStopSignal);
-    QTextStream out(stdout);
-    out << "listening on " << server.address().toString() << ':' << server.port() << " (database " << (*ctx)->dbPath() << ")\n";
-    out.flush();
+    quitOnStopSignals();
+    out() << "listening on " << server.address().toString() << ':' << server.port() << " (database "
+          << ctx.dbPath() << ")\n";
+    out().flush();
     // A headless box is the one place that runs around the clock: runbook escalation
     // timers and war-room reminders fire here as in the window (each recorded once, so a
     // window on the same database does not double them).
-    runbooks::EscalationTimer escalations((*ctx)->engine(), (*ctx)->clock());
+    runbooks::EscalationTimer escalations(ctx.engine(), ctx.clock());
     QObject::connect(&escalations, &runbooks::EscalationTimer::escalated, &escalations, [](int n) {
         fprintf(stdout, "escalation: %d recorded\n", n);
         fflush(stdout);
     });
-    reminders::ReminderService reminderService((*ctx)->engine(), (*ctx)->clock());
+    reminders::ReminderService reminderService(ctx.engine(), ctx.clock());
     QObject::connect(&reminderService, &reminders::ReminderService::remindersRecorded, &reminderService,
                      [](const QList<reminders::FiredReminder> &list) {
                          for (const auto &r : list)
@@ -177,7 +138,7 @@ int runServe(const QStringList &args)
     escalations.start();
     reminderService.start();
     // Incidents the listener opens get a triage suggestion; the model retrains in the background.
-    triage::TriageService triageService((*ctx)->engine());
+    triage::TriageService triageService(ctx.engine());
     triageService.start();
     return QCoreApplication::exec();
 }

@@ -11,20 +11,18 @@
 #include "problems/problemstore.h"
 #include "runbooks/escalationscheduler.h"
 #include "runbooks/runbook.h"
-#include "sync/identity.h"
 
-#include <QCommandLineParser>
 #include <QDate>
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QSaveFile>
 #include <QTextStream>
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 namespace sitrep::cli {
 
@@ -32,118 +30,29 @@ using namespace sitrep::domain;
 
 namespace {
 
-int fail(const QString &message)
+// `sitrep GROUP SUB ...` for the groups of this file: the exit status when the run ends
+// before SUB runs. `help` prints the group's help; a SUB the table lacks gets the help and
+// the reason. Otherwise the arguments after SUB (at least `minPositional`) are parsed and,
+// unless `open` is false, the database opened. These subcommands read and write side by
+// side: an actor nobody can name yet (never synced) stops them all, with the way out in the
+// message; a viewer still reads.
+std::optional<int> start(CliSession &s, const QString &sub, int minPositional, bool open = true)
 {
-    return failWith(nullptr, message);
-}
-
-int usageFail(const QString &message)
-{
-    failWith(nullptr, message);
-    return ExitUsage;
-}
-
-// A group's help (from the command table) for `sitrep GROUP` alone, and for an unknown
-// subcommand the one-line reason with the closest subcommand.
-int groupUsage(const QString &group, const QString &sub)
-{
-    const CommandSpec &spec = *findCommand(group);
-    out() << commandHelp(spec);
-    out().flush();
-    if (sub.isEmpty())
-        return ExitUsage;
-    QStringList names;
-    for (const auto &x : spec.subcommands)
-        names << x.name;
-    const QString near = closestMatch(sub, names);
-    return usageFail(
-        QStringLiteral("unknown %1 subcommand '%2'%3")
-            .arg(group, sub,
-                 near.isEmpty() ? QString() : QStringLiteral("; did you mean '%1'?").arg(near)));
-}
-
-void printJson(const QJsonValue &v)
-{
-    out() << (v.isObject() ? QJsonDocument(v.toObject()) : QJsonDocument(v.toArray())).toJson(QJsonDocument::Indented);
-}
-
-QString when(qint64 ms)
-{
-    return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QStringLiteral("-");
-}
-
-// Options (from the command table) and database opening shared by the subcommands of
-// this file.
-struct Session {
-    QCommandLineParser parser;
-    const QString group;
-    const QCommandLineOption db;
-    const QCommandLineOption json;
-    const QCommandLineOption actor;
-    std::unique_ptr<host::AppContext> ctx;
-    QString who;
-    bool asJson = false;
-    int code = ExitOk; // when start() fails: the exit status
-
-    explicit Session(const QString &groupName)
-        : group(groupName), db(tableOption(group, QStringLiteral("db"))),
-          json(tableOption(group, QStringLiteral("json"))),
-          actor(tableOption(group, QStringLiteral("actor")))
-    {
-        addTableOptions(parser, *findCommand(group));
+    if (sub == u"help") {
+        out() << commandHelp(s.spec());
+        return ExitOk;
     }
-    QCommandLineOption option(const char *name) const
-    {
-        return tableOption(group, QString::fromLatin1(name));
-    }
-    // args: sitrep GROUP SUB ...; positional arguments start after SUB. Prints the problem
-    // and returns false (with `code` set) when the command line or the database is wrong.
-    bool start(const QStringList &args, int minPos, bool open = true)
-    {
-        QStringList a = args;
-        a.removeAt(1);
-        a.removeAt(1);
-        if (!parser.parse(a)) {
-            code = usageFail(parser.errorText());
-            return false;
-        }
-        if (parser.positionalArguments().size() < minPos) {
-            code = usageFail(QStringLiteral("missing argument (see sitrep %1 --help)").arg(group));
-            return false;
-        }
-        asJson = parser.isSet(json);
-        const auto inputs =
-            sync::ActorInputs::commandLine(parser.isSet(actor), parser.value(actor));
-        if (!open) {
-            who = sync::Identity::loginName();
-            return true;
-        }
-        auto path = databasePath(parser.value(db), false);
-        if (!path) {
-            code = fail(path.errorMessage());
-            return false;
-        }
-        auto c = host::AppContext::open(*path);
-        if (!c) {
-            code = fail(c.errorMessage());
-            return false;
-        }
-        ctx = std::move(*c);
-        // Who acts (sync/identity.h): with a back end the token's user, else --actor or the
-        // login name. These commands read and write side by side: an actor nobody can name
-        // yet (never synced) stops them all, with the way out in the message.
-        auto w = sync::Identity(ctx->store()).resolve(inputs);
-        if (!w && w.error().code != sync::Identity::ReadOnly) {
-            code = w.error().code == sync::Identity::ActorOptionRefused
-                       ? usageFail(w.errorMessage())
-                       : fail(w.errorMessage());
-            return false;
-        }
-        who = w ? *w : sync::Identity(ctx->store()).displayName(inputs);
-        return true;
-    }
-    QString pos(int i) const { return parser.positionalArguments().value(i); }
-};
+    if (!s.isSubcommand(sub))
+        return s.unknownSubcommand(sub, HelpTo::Stdout);
+    if (!s.parse(2))
+        return s.code();
+    if (s.positional().size() < minPositional)
+        return s.usage(
+            QStringLiteral("missing argument (see sitrep %1 --help)").arg(s.spec().name));
+    if (open && !s.open(DbAccess::Existing, ActorCheck::AtOpenViewersRead))
+        return s.code();
+    return std::nullopt;
+}
 
 QJsonObject docJson(const postmortem::Document &d)
 {
@@ -179,50 +88,32 @@ bool writeFile(const QString &path, const QByteArray &data, QString *error)
 int runPostmortem(const QStringList &args)
 {
     const QString sub = args.value(2);
-    if (sub.isEmpty())
-        return groupUsage(QStringLiteral("postmortem"), sub);
-    if (sub == u"help") {
-        out() << commandHelp(*findCommand(QStringLiteral("postmortem")));
-        return ExitOk;
-    }
-    Session s(QStringLiteral("postmortem"));
-    const QCommandLineOption format = s.option("format");
-    const QCommandLineOption outFile = s.option("out");
-    const QCommandLineOption file = s.option("file");
-    const QCommandLineOption note = s.option("note");
-    const QCommandLineOption openOnly = s.option("open");
-    const QCommandLineOption set = s.option("set");
-    const QCommandLineOption reset = s.option("reset");
-    const QCommandLineOption domain = s.option("mail-domain");
-
+    CliSession s(args);
     static const QStringList needNumber{QStringLiteral("show"), QStringLiteral("export"), QStringLiteral("status"), QStringLiteral("save"),
                                         QStringLiteral("versions"), QStringLiteral("restore"), QStringLiteral("ics"), QStringLiteral("sync-actions")};
-    static const QStringList known = needNumber + QStringList{QStringLiteral("actions"), QStringLiteral("template"), QStringLiteral("rebuild")};
-    if (!known.contains(sub))
-        return groupUsage(QStringLiteral("postmortem"), sub);
-    if (!s.start(args, needNumber.contains(sub) ? 1 : 0))
-        return s.code;
-    auto &store = s.ctx->store();
-    postmortem::PostmortemStore pm(s.ctx->engine());
+    if (const auto done = start(s, sub, needNumber.contains(sub) ? 1 : 0))
+        return *done;
+    auto &store = s.store();
+    postmortem::PostmortemStore pm(s.engine());
     const postmortem::Template tmpl = postmortem::effectiveTemplate(store.meta(postmortem::TemplateMetaKey));
 
     if (sub == u"template") {
-        if (s.parser.isSet(set)) {
-            const QString path = QFileInfo(s.parser.value(set)).absoluteFilePath();
+        if (s.has("set")) {
+            const QString path = QFileInfo(s.value("set")).absoluteFilePath();
             auto t = postmortem::loadTemplate(path);
             if (!t)
-                return fail(t.errorMessage());
+                return s.fail(t.errorMessage());
             if (auto r = store.setMeta(postmortem::TemplateMetaKey, path); !r)
-                return fail(r.errorMessage());
-        } else if (s.parser.isSet(reset)) {
+                return s.fail(r.errorMessage());
+        } else if (s.has("reset")) {
             if (auto r = store.setMeta(postmortem::TemplateMetaKey, QString()); !r)
-                return fail(r.errorMessage());
+                return s.fail(r.errorMessage());
         }
         QString err;
         const auto t = postmortem::effectiveTemplate(store.meta(postmortem::TemplateMetaKey), &err);
         if (!err.isEmpty())
             fprintf(stderr, "sitrep: %s (using the default template)\n", err.toUtf8().constData());
-        if (s.asJson) {
+        if (s.json()) {
             QJsonArray secs;
             for (const auto &x : t.sections)
                 secs << QJsonObject{{QStringLiteral("title"), x.title}, {QStringLiteral("hint"), x.hint}};
@@ -237,19 +128,20 @@ int runPostmortem(const QStringList &args)
     if (sub == u"rebuild") {
         // The derived tables of this area, from the event log.
         if (auto r = pm.rebuildActionItems(); !r)
-            return fail(r.errorMessage());
-        problems::ProblemStore ps(s.ctx->engine());
+            return s.fail(r.errorMessage());
+        problems::ProblemStore ps(s.engine());
         if (auto r = ps.rebuildKnowledgeBase(); !r)
-            return fail(r.errorMessage());
+            return s.fail(r.errorMessage());
         out() << "action items and knowledge base rebuilt from the log\n";
         return 0;
     }
     if (sub == u"actions") {
         if (auto r = pm.refreshActionItems(); !r)
-            return fail(r.errorMessage());
-        const QString today = QDateTime::fromMSecsSinceEpoch(s.ctx->clock().nowMs(), Qt::UTC).date().toString(Qt::ISODate);
-        const auto items = pm.actionItems(today, s.parser.isSet(openOnly));
-        if (s.asJson) {
+            return s.fail(r.errorMessage());
+        const QString today =
+            QDateTime::fromMSecsSinceEpoch(s.now(), Qt::UTC).date().toString(Qt::ISODate);
+        const auto items = pm.actionItems(today, s.has("open"));
+        if (s.json()) {
             QJsonArray a;
             for (const auto &i : items) {
                 QJsonObject o = itemJson(i);
@@ -269,18 +161,18 @@ int runPostmortem(const QStringList &args)
 
     auto inc = store.findIncident(s.pos(0));
     if (!inc)
-        return fail(QStringLiteral("no incident '%1'").arg(s.pos(0)));
+        return s.fail(QStringLiteral("no incident '%1'").arg(s.pos(0)));
     // Reading, exporting and inviting never write: without a saved document they use the
     // draft that saving would create. Only the subcommands that change it save it first.
     static const QStringList readers{QStringLiteral("show"), QStringLiteral("export"),
                                      QStringLiteral("ics"), QStringLiteral("versions")};
-    auto doc = readers.contains(sub) ? pm.previewDocument(inc->uid, s.who, tmpl)
-                                     : pm.ensureDocument(inc->uid, s.who, tmpl);
+    auto doc = readers.contains(sub) ? pm.previewDocument(inc->uid, s.actor(), tmpl)
+                                     : pm.ensureDocument(inc->uid, s.actor(), tmpl);
     if (!doc)
-        return fail(doc.errorMessage());
+        return s.fail(doc.errorMessage());
 
     if (sub == u"show") {
-        if (s.asJson)
+        if (s.json())
             printJson(docJson(*doc));
         else
             out() << printable(doc->body);
@@ -288,37 +180,40 @@ int runPostmortem(const QStringList &args)
     }
     if (sub == u"export") {
         bool ok = false;
-        const auto f = postmortem::parseFormat(s.parser.value(format).isEmpty() ? QFileInfo(s.parser.value(outFile)).suffix() : s.parser.value(format), &ok);
+        const auto f = postmortem::parseFormat(
+            s.value("format").isEmpty() ? QFileInfo(s.value("out")).suffix() : s.value("format"),
+            &ok);
         if (!ok)
-            return fail(QStringLiteral("--format must be md, html or pdf"));
-        if (!s.parser.isSet(outFile))
-            return fail(QStringLiteral("--out FILE is required"));
-        postmortem::ExportInput in{*doc, *inc, store.timeline(inc->uid), s.ctx->clock().nowMs()};
-        if (auto r = postmortem::exportTo(in, f, s.parser.value(outFile)); !r)
-            return fail(r.errorMessage());
-        out() << inc->number << ": postmortem written to " << s.parser.value(outFile) << "\n";
+            return s.fail(QStringLiteral("--format must be md, html or pdf"));
+        if (!s.has("out"))
+            return s.fail(QStringLiteral("--out FILE is required"));
+        postmortem::ExportInput in{*doc, *inc, store.timeline(inc->uid), s.now()};
+        if (auto r = postmortem::exportTo(in, f, s.value("out")); !r)
+            return s.fail(r.errorMessage());
+        out() << inc->number << ": postmortem written to " << s.value("out") << "\n";
         return 0;
     }
     if (sub == u"status") {
-        auto r = pm.setStatus(inc->uid, s.pos(1), s.who);
+        auto r = pm.setStatus(inc->uid, s.pos(1), s.actor());
         if (!r)
-            return fail(r.errorMessage());
+            return s.fail(r.errorMessage());
         out() << inc->number << ": postmortem " << postmortem::statusLabel(r->status).toLower() << " (version " << r->version << ")\n";
         return 0;
     }
     if (sub == u"save") {
-        QFile f(s.parser.value(file));
-        if (!s.parser.isSet(file) || !f.open(QIODevice::ReadOnly))
-            return fail(QStringLiteral("--file FILE is required and must be readable"));
-        auto v = pm.saveVersion(inc->uid, QString::fromUtf8(f.readAll()), s.who, s.parser.value(note));
+        QFile f(s.value("file"));
+        if (!s.has("file") || !f.open(QIODevice::ReadOnly))
+            return s.fail(QStringLiteral("--file FILE is required and must be readable"));
+        auto v =
+            pm.saveVersion(inc->uid, QString::fromUtf8(f.readAll()), s.actor(), s.value("note"));
         if (!v)
-            return fail(v.errorMessage());
+            return s.fail(v.errorMessage());
         out() << inc->number << ": postmortem version " << *v << " saved\n";
         return 0;
     }
     if (sub == u"versions") {
         const auto vs = pm.versions(inc->uid);
-        if (s.asJson) {
+        if (s.json()) {
             QJsonArray a;
             for (const auto &v : vs)
                 a << QJsonObject{{QStringLiteral("version"), v.version}, {QStringLiteral("status"), v.status}, {QStringLiteral("author"), v.author},
@@ -335,27 +230,33 @@ int runPostmortem(const QStringList &args)
         bool ok = false;
         const int v = s.pos(1).toInt(&ok);
         if (!ok)
-            return fail(QStringLiteral("name the version to restore (a number)"));
-        auto r = pm.restore(inc->uid, v, s.who);
+            return s.fail(QStringLiteral("name the version to restore (a number)"));
+        auto r = pm.restore(inc->uid, v, s.actor());
         if (!r)
-            return fail(r.errorMessage());
+            return s.fail(r.errorMessage());
         out() << inc->number << ": version " << v << " restored as version " << r->version << "\n";
         return 0;
     }
     if (sub == u"ics") {
-        if (!s.parser.isSet(outFile))
-            return fail(QStringLiteral("--out FILE is required"));
-        const QString dom = s.parser.isSet(domain) ? s.parser.value(domain) : store.meta(QStringLiteral("postmortem.mail_domain"), QStringLiteral("localhost"));
+        if (!s.has("out"))
+            return s.fail(QStringLiteral("--out FILE is required"));
+        const QString dom =
+            s.has("mail-domain")
+                ? s.value("mail-domain")
+                : store.meta(QStringLiteral("postmortem.mail_domain"), QStringLiteral("localhost"));
         QString err;
-        if (!writeFile(s.parser.value(outFile), postmortem::toIcs(postmortem::reviewInvitation(*doc, *inc, s.ctx->clock().nowMs(), dom)), &err))
-            return fail(err);
-        out() << inc->number << ": review meeting " << when(doc->reviewAt) << " UTC written to " << s.parser.value(outFile) << "\n";
+        if (!writeFile(s.value("out"),
+                       postmortem::toIcs(postmortem::reviewInvitation(*doc, *inc, s.now(), dom)),
+                       &err))
+            return s.fail(err);
+        out() << inc->number << ": review meeting " << when(doc->reviewAt) << " UTC written to "
+              << s.value("out") << "\n";
         return 0;
     }
     if (sub == u"sync-actions") {
-        auto n = pm.syncActionItems(inc->uid, s.who);
+        auto n = pm.syncActionItems(inc->uid, s.actor());
         if (!n)
-            return fail(n.errorMessage());
+            return s.fail(n.errorMessage());
         out() << inc->number << ": " << *n << " action item changes recorded\n";
         return 0;
     }
@@ -365,20 +266,15 @@ int runPostmortem(const QStringList &args)
 int runRunbook(const QStringList &args)
 {
     const QString sub = args.value(2);
-    if (sub.isEmpty())
-        return groupUsage(QStringLiteral("runbook"), sub);
-    if (sub == u"help") {
-        out() << commandHelp(*findCommand(QStringLiteral("runbook")));
-        return ExitOk;
-    }
-    Session s(QStringLiteral("runbook"));
-    const QCommandLineOption folder = s.option("folder");
-    const QCommandLineOption uncheck = s.option("uncheck");
+    CliSession s(args);
+    const int need = sub == u"show" || sub == u"match" || sub == u"validate" ? 1
+                     : sub == u"check"                                       ? 3
+                                                                             : 0;
+    if (const auto done = start(s, sub, need, sub != u"validate"))
+        return *done;
     if (sub == u"validate") {
-        if (!s.start(args, 1, false))
-            return s.code;
         int bad = 0;
-        for (const QString &f : s.parser.positionalArguments()) {
+        for (const QString &f : s.positional()) {
             auto rb = runbooks::loadRunbookFile(f);
             if (!rb) {
                 ++bad;
@@ -389,19 +285,14 @@ int runRunbook(const QStringList &args)
         }
         return bad ? 1 : 0;
     }
-    static const QStringList known{QStringLiteral("list"), QStringLiteral("show"), QStringLiteral("match"), QStringLiteral("check"), QStringLiteral("tick")};
-    if (!known.contains(sub))
-        return groupUsage(QStringLiteral("runbook"), sub);
-    const int need = sub == u"show" || sub == u"match" ? 1 : sub == u"check" ? 3 : 0;
-    if (!s.start(args, need))
-        return s.code;
     runbooks::RunbookLibrary lib;
-    const QString user = s.parser.isSet(folder) ? s.parser.value(folder)
-                                                : runbooks::RunbookLibrary::userFolder(s.ctx->store().meta(QStringLiteral("runbooks.folder")));
+    const QString user = s.has("folder") ? s.value("folder")
+                                         : runbooks::RunbookLibrary::userFolder(
+                                               s.store().meta(QStringLiteral("runbooks.folder")));
     lib.load(runbooks::RunbookLibrary::defaultFolders(user));
 
     if (sub == u"list") {
-        if (s.asJson) {
+        if (s.json()) {
             QJsonArray a;
             for (const auto &r : lib.runbooks())
                 a << QJsonObject{{QStringLiteral("id"), r.id}, {QStringLiteral("name"), r.name}, {QStringLiteral("severity"), r.severity},
@@ -423,7 +314,7 @@ int runRunbook(const QStringList &args)
     if (sub == u"show") {
         const runbooks::Runbook *r = lib.find(s.pos(0));
         if (!r)
-            return fail(QStringLiteral("no runbook '%1'").arg(s.pos(0)));
+            return s.fail(QStringLiteral("no runbook '%1'").arg(s.pos(0)));
         out() << r->name << " (" << r->id << ", " << r->severity << ")\n";
         for (int i = 0; i < r->steps.size(); ++i) {
             const auto &st = r->steps[i];
@@ -449,19 +340,19 @@ int runRunbook(const QStringList &args)
         return 0;
     }
     if (sub == u"tick") {
-        runbooks::EscalationScheduler sched(s.ctx->engine(), lib, s.ctx->clock());
+        runbooks::EscalationScheduler sched(s.engine(), lib, s.context().clock());
         auto n = sched.tick();
         if (!n)
-            return fail(n.errorMessage());
+            return s.fail(n.errorMessage());
         out() << *n << " escalations recorded";
         if (sched.nextDueAt() > 0)
             out() << "; next due " << when(sched.nextDueAt()) << " UTC";
         out() << "\n";
         return 0;
     }
-    auto inc = s.ctx->store().findIncident(s.pos(0));
+    auto inc = s.store().findIncident(s.pos(0));
     if (!inc)
-        return fail(QStringLiteral("no incident '%1'").arg(s.pos(0)));
+        return s.fail(QStringLiteral("no incident '%1'").arg(s.pos(0)));
     if (sub == u"match") {
         for (const auto *r : lib.match(*inc))
             out() << r->id << "  " << r->name << "  (score " << runbooks::matchScore(*r, *inc) << ")\n";
@@ -470,55 +361,38 @@ int runRunbook(const QStringList &args)
     // check
     const runbooks::Runbook *r = lib.find(s.pos(1));
     if (!r)
-        return fail(QStringLiteral("no runbook '%1'").arg(s.pos(1)));
+        return s.fail(QStringLiteral("no runbook '%1'").arg(s.pos(1)));
     bool ok = false;
     const int step = s.pos(2).toInt(&ok) - 1;
     if (!ok || step < 0 || step >= r->steps.size())
-        return fail(QStringLiteral("step must be 1..%1").arg(r->steps.size()));
-    auto res = s.ctx->engine().execute(engine::Command::make(engine::Command::Kind::Record, inc->uid,
-                                                             {{QStringLiteral("kind"), runbooks::StepCheckedKind},
-                                                              {QStringLiteral("payload"), runbooks::stepCheckedPayload(*r, step, !s.parser.isSet(uncheck))}},
-                                                             s.who));
+        return s.fail(QStringLiteral("step must be 1..%1").arg(r->steps.size()));
+    auto res = s.engine().execute(engine::Command::make(
+        engine::Command::Kind::Record, inc->uid,
+        {{QStringLiteral("kind"), runbooks::StepCheckedKind},
+         {QStringLiteral("payload"), runbooks::stepCheckedPayload(*r, step, !s.has("uncheck"))}},
+        s.actor()));
     if (!res)
-        return fail(res.errorMessage());
-    out() << inc->number << ": " << r->name << " step " << step + 1 << (s.parser.isSet(uncheck) ? " unchecked\n" : " checked\n");
+        return s.fail(res.errorMessage());
+    out() << inc->number << ": " << r->name << " step " << step + 1
+          << (s.has("uncheck") ? " unchecked\n" : " checked\n");
     return 0;
 }
 
 int runProblem(const QStringList &args)
 {
     const QString sub = args.value(2);
-    if (sub.isEmpty())
-        return groupUsage(QStringLiteral("problem"), sub);
-    if (sub == u"help") {
-        out() << commandHelp(*findCommand(QStringLiteral("problem")));
-        return ExitOk;
-    }
-    Session s(QStringLiteral("problem"));
-    const QCommandLineOption title = s.option("title");
-    const QCommandLineOption desc = s.option("description");
-    const QCommandLineOption owner = s.option("owner");
-    const QCommandLineOption openOnly = s.option("open");
-    const QCommandLineOption field = s.option("field");
-    const QCommandLineOption value = s.option("value");
-    const QCommandLineOption symptom = s.option("symptom");
-    const QCommandLineOption workaround = s.option("workaround");
-    const QCommandLineOption rootCause = s.option("root-cause");
-    const QCommandLineOption problemOpt = s.option("problem");
-    const QCommandLineOption service = s.option("service");
-    const QCommandLineOption noteOpt = s.option("note");
-    const QCommandLineOption outFile = s.option("out");
-    static const QHash<QString, int> need{{QStringLiteral("create"), 0}, {QStringLiteral("list"), 0}, {QStringLiteral("show"), 1},
-                                          {QStringLiteral("link"), 2},   {QStringLiteral("update"), 1}, {QStringLiteral("known-error"), 0},
-                                          {QStringLiteral("known-errors"), 0}, {QStringLiteral("suggest"), 1}, {QStringLiteral("resolve"), 2},
-                                          {QStringLiteral("kb"), 0}};
-    if (!need.contains(sub))
-        return groupUsage(QStringLiteral("problem"), sub);
-    if (!s.start(args, need.value(sub)))
-        return s.code;
-    problems::ProblemStore ps(s.ctx->engine());
+    CliSession s(args);
+    // The arguments each subcommand needs at least (the others need none).
+    static const QHash<QString, int> need{{QStringLiteral("show"), 1},
+                                          {QStringLiteral("link"), 2},
+                                          {QStringLiteral("update"), 1},
+                                          {QStringLiteral("suggest"), 1},
+                                          {QStringLiteral("resolve"), 2}};
+    if (const auto done = start(s, sub, need.value(sub)))
+        return *done;
+    problems::ProblemStore ps(s.engine());
     auto printProblem = [&](const problems::Problem &p) {
-        if (s.asJson)
+        if (s.json())
             printJson(QJsonObject{{QStringLiteral("number"), p.number}, {QStringLiteral("title"), p.title}, {QStringLiteral("status"), p.status},
                                   {QStringLiteral("root_cause"), p.rootCause}, {QStringLiteral("workaround"), p.workaround},
                                   {QStringLiteral("owner"), p.owner}, {QStringLiteral("incidents"), QJsonArray::fromStringList(p.incidents)}});
@@ -526,7 +400,7 @@ int runProblem(const QStringList &args)
             out() << QStringLiteral("%1  %2  %3  incidents: %4\n").arg(p.number, p.status, p.title, p.incidents.join(QStringLiteral(", ")));
     };
     auto printKe = [&](const problems::KnownError &k) {
-        if (s.asJson)
+        if (s.json())
             printJson(QJsonObject{{QStringLiteral("number"), k.number}, {QStringLiteral("title"), k.title}, {QStringLiteral("symptom"), k.symptom},
                                   {QStringLiteral("workaround"), k.workaround}, {QStringLiteral("root_cause"), k.rootCause},
                                   {QStringLiteral("incident_count"), k.incidentCount}, {QStringLiteral("incidents"), QJsonArray::fromStringList(k.incidents)}});
@@ -534,66 +408,71 @@ int runProblem(const QStringList &args)
             out() << QStringLiteral("%1  seen %2x  %3 — workaround: %4\n").arg(k.number).arg(k.incidentCount).arg(k.title, k.workaround);
     };
     if (sub == u"create") {
-        auto p = ps.createProblem(s.parser.value(title), s.parser.value(desc), s.parser.value(owner), s.who);
+        auto p =
+            ps.createProblem(s.value("title"), s.value("description"), s.value("owner"), s.actor());
         if (!p)
-            return fail(p.errorMessage());
+            return s.fail(p.errorMessage());
         printProblem(*p);
         return 0;
     }
     if (sub == u"list") {
-        for (const auto &p : ps.problems(s.parser.isSet(openOnly)))
+        for (const auto &p : ps.problems(s.has("open")))
             printProblem(p);
         return 0;
     }
     if (sub == u"show") {
         auto p = ps.problem(s.pos(0));
         if (!p)
-            return fail(QStringLiteral("no problem '%1'").arg(s.pos(0)));
+            return s.fail(QStringLiteral("no problem '%1'").arg(s.pos(0)));
         printProblem(*p);
         return 0;
     }
     if (sub == u"link") {
-        if (auto r = ps.linkIncident(s.pos(0), s.pos(1), s.who); !r)
-            return fail(r.errorMessage());
+        if (auto r = ps.linkIncident(s.pos(0), s.pos(1), s.actor()); !r)
+            return s.fail(r.errorMessage());
         out() << s.pos(1) << ": linked to " << s.pos(0) << "\n";
         return 0;
     }
     if (sub == u"update") {
-        auto p = ps.updateProblem(s.pos(0), {{s.parser.value(field), s.parser.value(value)}}, s.who);
+        auto p = ps.updateProblem(s.pos(0), {{s.value("field"), s.value("value")}}, s.actor());
         if (!p)
-            return fail(p.errorMessage());
+            return s.fail(p.errorMessage());
         printProblem(*p);
         return 0;
     }
     if (sub == u"known-error") {
-        auto k = ps.createKnownError(s.parser.value(title), s.parser.value(symptom), s.parser.value(workaround), s.parser.value(rootCause),
-                                     s.parser.values(service), s.parser.value(problemOpt), s.who);
+        auto k = ps.createKnownError(s.value("title"), s.value("symptom"), s.value("workaround"),
+                                     s.value("root-cause"), s.values("service"), s.value("problem"),
+                                     s.actor());
         if (!k)
-            return fail(k.errorMessage());
+            return s.fail(k.errorMessage());
         printKe(*k);
         return 0;
     }
     if (sub == u"known-errors" || sub == u"suggest") {
-        for (const auto &k : sub == u"suggest" ? ps.suggest(s.parser.positionalArguments().join(u' ')) : ps.knownErrors())
+        for (const auto &k :
+             sub == u"suggest" ? ps.suggest(s.positional().join(u' ')) : ps.knownErrors())
             printKe(k);
         return 0;
     }
     if (sub == u"resolve") {
-        if (auto r = ps.resolveWithKnownError(s.pos(0), s.pos(1), s.parser.value(noteOpt), s.parser.value(rootCause), s.who); !r)
-            return fail(r.errorMessage());
+        if (auto r = ps.resolveWithKnownError(s.pos(0), s.pos(1), s.value("note"),
+                                              s.value("root-cause"), s.actor());
+            !r)
+            return s.fail(r.errorMessage());
         auto k = ps.knownError(s.pos(1));
         out() << s.pos(0) << ": resolved with " << k->number << " (seen " << k->incidentCount << "x)\n";
         return 0;
     }
     // kb
     if (auto r = ps.refreshKnowledgeBase(); !r)
-        return fail(r.errorMessage());
+        return s.fail(r.errorMessage());
     const QString md = ps.knowledgeBaseMarkdown();
-    if (s.parser.isSet(outFile)) {
+    if (s.has("out")) {
         QString err;
-        if (!writeFile(s.parser.value(outFile), md.toUtf8(), &err))
-            return fail(err);
-        out() << ps.articles().size() << " articles written to " << s.parser.value(outFile) << "\n";
+        if (!writeFile(s.value("out"), md.toUtf8(), &err))
+            return s.fail(err);
+        out() << ps.articles().size() << " articles written to " << s.value("out") << "\n";
     } else {
         out() << md;
     }

@@ -3,17 +3,13 @@
 #include "app/clicommands.h"
 #include "app/cliio.h"
 
+#include "aws/sqsclient.h"
 #include "host/appcontext.h"
 #include "remediation/dispatcher.h"
 #include "remediation/remediator.h"
-#include "aws/sqsclient.h"
-#include "sync/identity.h"
 #include "secrets/secretstore.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QDateTime>
-#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -22,7 +18,6 @@
 #include <QSaveFile>
 #include <QTextStream>
 
-#include <csignal>
 #include <cstdio>
 
 namespace sitrep::cli {
@@ -30,36 +25,6 @@ namespace sitrep::cli {
 namespace {
 
 using namespace sitrep::remediation;
-
-int fail(const QString &what, const QString &message)
-{
-    return failWith(what.toUtf8().constData(), message);
-}
-
-int usageFail(const QString &what, const QString &message)
-{
-    failWith(what.toUtf8().constData(), message);
-    return ExitUsage;
-}
-
-// Rows quote results and errors that came back from remediation targets over SQS.
-void say(const QString &s)
-{
-    out() << printable(s) << '\n';
-    out().flush();
-}
-
-void printJson(const QJsonValue &v)
-{
-    const QJsonDocument d = v.isArray() ? QJsonDocument(v.toArray()) : QJsonDocument(v.toObject());
-    out() << d.toJson(QJsonDocument::Indented);
-    out().flush();
-}
-
-QString when(qint64 ms)
-{
-    return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QStringLiteral("-");
-}
 
 /// "90", "90m", "2h", "1d" -> milliseconds; -1 when not a duration.
 qint64 parseDuration(const QString &text)
@@ -73,135 +38,91 @@ qint64 parseDuration(const QString &text)
     return n * (unit == u"h" ? 3600000 : unit == u"d" ? 86400000 : 60000);
 }
 
-void onStop(int)
+// `sitrep maintenance|change VERB ...`: once the verb is one of the command's subcommands
+// and the database is open, `work` runs it. Only `add` may start a database; who acts is
+// asked when something is recorded.
+int runRecords(const QStringList &args,
+               int (*work)(CliSession &c, RemediationStore &rs, const QString &verb, qint64 now))
 {
-    QCoreApplication::quit();
+    CliSession c(args, {.named = true});
+    if (!c.parse())
+        return c.code();
+    const QString verb = c.pos(0);
+    if (!c.isSubcommand(verb))
+        return c.unknownSubcommand(verb, HelpTo::Stderr);
+    if (!c.open(verb == u"add" ? DbAccess::MayCreate : DbAccess::Existing, ActorCheck::OnWrite))
+        return c.code();
+    RemediationStore rs(c.store());
+    return work(c, rs, verb, c.now());
 }
 
-/// The parser every verb of a group uses, with the group's options from the command table.
-struct Cli {
-    QCommandLineParser p;
-    const QString group;
-    std::unique_ptr<host::AppContext> ctx;
-
-    explicit Cli(const QString &groupName) : group(groupName)
-    {
-        addTableOptions(p, *findCommand(group));
-    }
-    QCommandLineOption option(const char *name) const
-    {
-        return tableOption(group, QString::fromLatin1(name));
-    }
-    /// Parses args[2..] (the verb and what follows); empty on success, else the error.
-    QString parse(const QStringList &args)
-    {
-        QStringList rest = args;
-        rest.removeAt(1); // the command word; the verb is the first positional
-        if (!p.parse(rest))
-            return p.errorText();
-        return {};
-    }
-    /// Opens the database; only verbs that record something may start a new one.
-    QString open(bool mayCreate)
-    {
-        auto path = databasePath(p.value(QStringLiteral("db")), mayCreate);
-        if (!path)
-            return path.errorMessage();
-        auto c = host::AppContext::open(*path);
-        if (!c)
-            return c.errorMessage();
-        ctx = std::move(*c);
-        return {};
-    }
-    /// Who acts (sync/identity.h): with a back end the token's user, else --actor or the login
-    /// name.
-    Result<QString> who()
-    {
-        const QString a = QStringLiteral("actor");
-        return sync::Identity(ctx->store())
-            .resolve(sync::ActorInputs::commandLine(p.isSet(a), p.value(a)));
-    }
-    bool json() const { return p.isSet(QStringLiteral("json")); }
-    qint64 now() const { return ctx->clock().nowMs(); }
-    QStringList pos() const { return p.positionalArguments(); }
-};
-
-// The group's help from the table, and for a wrong verb a one-line reason (exit 2).
-int groupUsage(const QString &group, const QString &verb)
+// The time --OPTION names (ISO 8601, "now" or milliseconds), or `fallback` when it is not
+// given; -1, after saying so, when it is no time.
+qint64 timeOption(CliSession &c, const char *option, qint64 fallback)
 {
-    const CommandSpec &spec = *findCommand(group);
-    fprintf(stderr, "%s", commandHelp(spec).toUtf8().constData());
-    if (verb.isEmpty())
-        return ExitUsage;
-    QStringList names;
-    for (const auto &x : spec.subcommands)
-        names << x.name;
-    const QString near = closestMatch(verb, names);
-    return usageFail(
-        group,
-        QStringLiteral("unknown %1 subcommand '%2'%3")
-            .arg(group, verb,
-                 near.isEmpty() ? QString() : QStringLiteral("; did you mean '%1'?").arg(near)));
+    if (!c.has(option))
+        return fallback;
+    const qint64 t = host::parseTimeArg(c.value(option), c.now());
+    if (t < 0)
+        c.fail(QStringLiteral("--%1 '%2' is not a time")
+                   .arg(QString::fromLatin1(option), c.value(option)));
+    return t;
 }
 
-} // namespace
-
-int runMaintenance(const QStringList &args)
+// The ID of what `VERB ID` names (`whose`: "window's"); none, after saying so, when it is not
+// a number.
+std::optional<qint64> idArgument(CliSession &c, const QString &whose)
 {
-    const QString what = QStringLiteral("maintenance");
-    Cli c(what);
-    const QCommandLineOption ci = c.option("ci");
-    const QCommandLineOption start = c.option("start");
-    const QCommandLineOption end = c.option("end");
-    const QCommandLineOption duration = c.option("duration");
-    const QCommandLineOption reason = c.option("reason");
-    const QCommandLineOption all = c.option("all");
-    if (auto e = c.parse(args); !e.isEmpty())
-        return usageFail(what, e);
-    const QStringList pos = c.pos();
-    const QString verb = pos.value(0);
-    if (verb != u"add" && verb != u"list" && verb != u"end" && verb != u"rm")
-        return groupUsage(what, verb);
-    if (auto e = c.open(verb == u"add"); !e.isEmpty())
-        return fail(what, e);
-    RemediationStore rs(c.ctx->store());
-    const qint64 now = c.now();
+    bool ok = false;
+    const qint64 id = c.pos(1).toLongLong(&ok);
+    if (!ok) {
+        c.usage(QStringLiteral("%1 needs the %2 ID (a number), not '%3'")
+                    .arg(c.pos(0), whose, c.pos(1)));
+        return std::nullopt;
+    }
+    return id;
+}
+
+// The ID of what `add` recorded, on standard output.
+int printAdded(CliSession &c, const Result<qint64> &id)
+{
+    if (!id)
+        return c.fail(id.errorMessage());
+    say(QString::number(*id));
+    return ExitOk;
+}
+
+int maintenance(CliSession &c, RemediationStore &rs, const QString &verb, qint64 now)
+{
     if (verb == u"add") {
-        const qint64 s = c.p.isSet(start) ? host::parseTimeArg(c.p.value(start), now) : now;
+        const qint64 s = timeOption(c, "start", now);
         if (s < 0)
-            return fail(what, QStringLiteral("--start '%1' is not a time").arg(c.p.value(start)));
-        if (c.p.isSet(end) == c.p.isSet(duration))
-            return fail(what, QStringLiteral("give either --end TIME or --duration LENGTH"));
-        qint64 e = 0;
-        if (c.p.isSet(end)) {
-            e = host::parseTimeArg(c.p.value(end), now);
-            if (e < 0)
-                return fail(what, QStringLiteral("--end '%1' is not a time").arg(c.p.value(end)));
-        } else {
-            const qint64 d = parseDuration(c.p.value(duration));
+            return c.code();
+        if (c.has("end") == c.has("duration"))
+            return c.fail(QStringLiteral("give either --end TIME or --duration LENGTH"));
+        qint64 e = timeOption(c, "end", 0);
+        if (e < 0)
+            return c.code();
+        if (!c.has("end")) {
+            const qint64 d = parseDuration(c.value("duration"));
             if (d <= 0)
-                return fail(what, QStringLiteral("--duration '%1' is not a length (90m, 2h, 1d)").arg(c.p.value(duration)));
+                return c.fail(QStringLiteral("--duration '%1' is not a length (90m, 2h, 1d)")
+                                  .arg(c.value("duration")));
             e = s + d;
         }
-        const auto who = c.who();
-        if (!who)
-            return fail(what, who.errorMessage());
-        auto id = rs.addMaintenance(c.p.value(ci), s, e, c.p.value(reason), *who, now);
-        if (!id)
-            return fail(what, id.errorMessage());
-        say(QString::number(*id));
-        return 0;
+        if (!c.requireActor())
+            return c.code();
+        return printAdded(
+            c, rs.addMaintenance(c.value("ci"), s, e, c.value("reason"), c.actor(), now));
     }
     if (verb == u"list") {
-        const auto list = rs.maintenance(now, c.p.isSet(all));
+        const auto list = rs.maintenance(now, c.has("all"));
         if (c.json()) {
-            QJsonArray a;
-            for (const auto &w : list) {
+            printJson(jsonArray(list, [&](const MaintenanceWindow &w) {
                 QJsonObject o = w.toJson();
                 o[QStringLiteral("active")] = w.activeAt(now);
-                a.append(o);
-            }
-            printJson(a);
+                return o;
+            }));
             return 0;
         }
         for (const auto &w : list)
@@ -212,123 +133,83 @@ int runMaintenance(const QStringList &args)
                          w.reason));
         return 0;
     }
-    bool ok = false;
-    const qint64 id = pos.value(1).toLongLong(&ok);
-    if (!ok)
-        return usageFail(what, QStringLiteral("%1 needs the window's ID (a number), not '%2'")
-                                   .arg(verb, pos.value(1)));
-    const Status s = verb == u"end" ? rs.endMaintenance(id, now) : rs.removeMaintenance(id);
-    if (!s)
-        return fail(what, s.errorMessage());
-    return 0;
+    const auto id = idArgument(c, QStringLiteral("window's"));
+    if (!id)
+        return c.code();
+    const Status s = verb == u"end" ? rs.endMaintenance(*id, now) : rs.removeMaintenance(*id);
+    return s ? ExitOk : c.fail(s.errorMessage());
 }
 
-int runChange(const QStringList &args)
+int change(CliSession &c, RemediationStore &rs, const QString &verb, qint64 now)
 {
-    const QString what = QStringLiteral("change");
-    Cli c(what);
-    const QCommandLineOption ci = c.option("ci");
-    const QCommandLineOption at = c.option("at");
-    const QCommandLineOption summary = c.option("summary");
-    const QCommandLineOption ref = c.option("ref");
-    const QCommandLineOption since = c.option("since");
-    if (auto e = c.parse(args); !e.isEmpty())
-        return usageFail(what, e);
-    const QStringList pos = c.pos();
-    const QString verb = pos.value(0);
-    if (verb != u"add" && verb != u"list" && verb != u"rm")
-        return groupUsage(what, verb);
-    if (auto e = c.open(verb == u"add"); !e.isEmpty())
-        return fail(what, e);
-    RemediationStore rs(c.ctx->store());
-    const qint64 now = c.now();
     if (verb == u"add") {
-        const qint64 t = c.p.isSet(at) ? host::parseTimeArg(c.p.value(at), now) : now;
-        if (t < 0)
-            return fail(what, QStringLiteral("--at '%1' is not a time").arg(c.p.value(at)));
-        const auto who = c.who();
-        if (!who)
-            return fail(what, who.errorMessage());
-        auto id = rs.addChange(c.p.value(ci), t, c.p.value(summary), c.p.value(ref), *who, now);
-        if (!id)
-            return fail(what, id.errorMessage());
-        say(QString::number(*id));
-        return 0;
+        const qint64 t = timeOption(c, "at", now);
+        if (t < 0 || !c.requireActor())
+            return c.code();
+        return printAdded(
+            c, rs.addChange(c.value("ci"), t, c.value("summary"), c.value("ref"), c.actor(), now));
     }
     if (verb == u"list") {
-        qint64 from = 0;
-        if (c.p.isSet(since)) {
-            from = host::parseTimeArg(c.p.value(since), now);
-            if (from < 0)
-                return fail(what, QStringLiteral("--since '%1' is not a time").arg(c.p.value(since)));
-        }
+        const qint64 from = timeOption(c, "since", 0);
+        if (from < 0)
+            return c.code();
         const auto list = rs.changes(from);
         if (c.json()) {
-            QJsonArray a;
-            for (const auto &ch : list)
-                a.append(ch.toJson());
-            printJson(a);
+            printJson(jsonArray(list));
             return 0;
         }
         for (const auto &ch : list)
             say(QStringLiteral("%1\t%2\t%3\t%4\t%5").arg(ch.id).arg(ch.ci, when(ch.implementedAt), ch.ref.isEmpty() ? QStringLiteral("-") : ch.ref, ch.summary));
         return 0;
     }
-    bool ok = false;
-    const qint64 id = pos.value(1).toLongLong(&ok);
-    if (!ok)
-        return usageFail(
-            what,
-            QStringLiteral("rm needs the change's ID (a number), not '%1'").arg(pos.value(1)));
-    if (auto s = rs.removeChange(id); !s)
-        return fail(what, s.errorMessage());
-    return 0;
+    const auto id = idArgument(c, QStringLiteral("change's"));
+    if (!id)
+        return c.code();
+    const Status s = rs.removeChange(*id);
+    return s ? ExitOk : c.fail(s.errorMessage());
+}
+
+} // namespace
+
+int runMaintenance(const QStringList &args)
+{
+    return runRecords(args, maintenance);
+}
+
+int runChange(const QStringList &args)
+{
+    return runRecords(args, change);
 }
 
 int runRemediation(const QStringList &args)
 {
-    const QString what = QStringLiteral("remediation");
-    Cli c(what);
-    const QCommandLineOption status = c.option("status");
-    const QCommandLineOption incident = c.option("incident");
-    const QCommandLineOption reason = c.option("reason");
-    const QCommandLineOption format = c.option("format");
-    const QCommandLineOption out = c.option("out");
-    const QCommandLineOption from = c.option("from");
-    const QCommandLineOption to = c.option("to");
-    const QCommandLineOption once = c.option("once");
-    const QCommandLineOption endpoint = c.option("endpoint");
-    const QCommandLineOption region = c.option("region");
-    const QCommandLineOption profile = c.option("profile");
-    const QCommandLineOption waitS = c.option("wait");
-    const QCommandLineOption file = c.option("file");
-    if (auto e = c.parse(args); !e.isEmpty())
-        return usageFail(what, e);
-    const QStringList pos = c.pos();
+    CliSession c(args, {.named = true});
+    if (!c.parse())
+        return c.code();
+    const QStringList pos = c.positional();
     const QString verb = pos.value(0);
-    static const QStringList verbs{QStringLiteral("list"), QStringLiteral("failed"), QStringLiteral("retry"), QStringLiteral("dismiss"),
-                                   QStringLiteral("approve"), QStringLiteral("preview"), QStringLiteral("audit"), QStringLiteral("prune-audit"),
-                                   QStringLiteral("run"), QStringLiteral("setup-queues"), QStringLiteral("config"), QStringLiteral("rules")};
-    if (!verbs.contains(verb))
-        return groupUsage(what, verb);
+    if (!c.isSubcommand(verb))
+        return c.unknownSubcommand(verb, HelpTo::Stderr);
 
-    if (verb == u"rules" && c.p.isSet(file)) {
-        auto set = RuleSet::load(c.p.value(file));
+    if (verb == u"rules" && c.has("file")) {
+        auto set = RuleSet::load(c.value("file"));
         if (!set)
-            return fail(what, set.errorMessage());
+            return c.fail(set.errorMessage());
         for (const Rule &r : set->rules())
             say(QStringLiteral("%1\t%2\t%3 %4").arg(r.id, r.when.text(), actionTypeName(r.action.type), r.action.target));
         return 0;
     }
     if (verb == u"audit") {
-        if (c.p.value(format) != u"csv" && c.p.value(format) != u"json")
-            return fail(what, QStringLiteral("--format must be csv or json"));
-        if (!c.p.isSet(out))
-            return fail(what, QStringLiteral("--out FILE is required"));
+        if (c.value("format") != u"csv" && c.value("format") != u"json")
+            return c.fail(QStringLiteral("--format must be csv or json"));
+        if (!c.has("out"))
+            return c.fail(QStringLiteral("--out FILE is required"));
     }
-    if (auto e = c.open(verb == u"config" && pos.value(1) == u"set"); !e.isEmpty())
-        return fail(what, e);
-    store::Store &st = c.ctx->store();
+    if (!c.open((verb == u"config" && pos.value(1) == u"set") ? DbAccess::MayCreate
+                                                              : DbAccess::Existing,
+                ActorCheck::OnWrite))
+        return c.code();
+    store::Store &st = c.store();
     RemediationStore rs(st);
 
     if (verb == u"config") {
@@ -344,20 +225,22 @@ int runRemediation(const QStringList &args)
         }
         if (sub == u"set" && pos.size() == 4) {
             if (auto s = RemediationConfig::set(st, pos[2], pos[3]); !s)
-                return fail(what, s.errorMessage());
+                return c.fail(s.errorMessage());
             return 0;
         }
-        return fail(what, QStringLiteral("usage: sitrep remediation config list | get KEY | set KEY VALUE"));
+        return c.fail(
+            QStringLiteral("usage: sitrep remediation config list | get KEY | set KEY VALUE"));
     }
     if (verb == u"list" || verb == u"failed") {
         QString uid;
-        if (c.p.isSet(incident)) {
-            const auto inc = st.findIncident(c.p.value(incident));
+        if (c.has("incident")) {
+            const auto inc = st.findIncident(c.value("incident"));
             if (!inc)
-                return fail(what, QStringLiteral("no incident %1").arg(c.p.value(incident)));
+                return c.fail(QStringLiteral("no incident %1").arg(c.value("incident")));
             uid = inc->uid;
         }
-        const auto list = verb == u"failed" ? rs.remediations({QStringLiteral("failed")}, uid) : rs.remediations(c.p.values(status), uid);
+        const auto list = verb == u"failed" ? rs.remediations({QStringLiteral("failed")}, uid)
+                                            : rs.remediations(c.values("status"), uid);
         if (c.json()) {
             QJsonArray a;
             for (const auto &r : list)
@@ -373,31 +256,33 @@ int runRemediation(const QStringList &args)
     }
     if (verb == u"audit") {
         const qint64 now = c.now();
-        const qint64 f = c.p.isSet(from) ? host::parseTimeArg(c.p.value(from), now) : 0;
-        const qint64 t = c.p.isSet(to) ? host::parseTimeArg(c.p.value(to), now) : 0;
+        const qint64 f = c.has("from") ? host::parseTimeArg(c.value("from"), now) : 0;
+        const qint64 t = c.has("to") ? host::parseTimeArg(c.value("to"), now) : 0;
         if (f < 0 || t < 0)
-            return fail(what, QStringLiteral("--from/--to must be times"));
+            return c.fail(QStringLiteral("--from/--to must be times"));
         const auto records = rs.audit(f, t);
-        QSaveFile outFile(c.p.value(out));
+        QSaveFile outFile(c.value("out"));
         if (!outFile.open(QIODevice::WriteOnly))
-            return fail(what, QStringLiteral("cannot write %1: %2").arg(outFile.fileName(), outFile.errorString()));
-        outFile.write(RemediationStore::exportAudit(records, c.p.value(format)));
+            return c.fail(QStringLiteral("cannot write %1: %2")
+                              .arg(outFile.fileName(), outFile.errorString()));
+        outFile.write(RemediationStore::exportAudit(records, c.value("format")));
         if (!outFile.commit())
-            return fail(what, QStringLiteral("cannot write %1: %2").arg(outFile.fileName(), outFile.errorString()));
+            return c.fail(QStringLiteral("cannot write %1: %2")
+                              .arg(outFile.fileName(), outFile.errorString()));
         say(QStringLiteral("%1 audit records written to %2").arg(records.size()).arg(outFile.fileName()));
         return 0;
     }
     if (verb == u"prune-audit") {
         auto n = rs.pruneAudit();
         if (!n)
-            return fail(what, n.errorMessage());
+            return c.fail(n.errorMessage());
         say(QStringLiteral("%1 audit records older than %2 days removed").arg(*n).arg(rs.retentionDays()));
         return 0;
     }
 
-    auto rem = Remediator::fromSettings(c.ctx->engine());
+    auto rem = Remediator::fromSettings(c.engine());
     if (!rem)
-        return fail(what, rem.errorMessage());
+        return c.fail(rem.errorMessage());
     if (verb == u"rules") {
         for (const Rule &r : rem->rules().rules())
             say(QStringLiteral("%1\t%2\t%3 %4%5").arg(r.id, r.when.text(), actionTypeName(r.action.type), r.action.target,
@@ -412,11 +297,11 @@ int runRemediation(const QStringList &args)
     };
     if (verb == u"approve" || verb == u"retry" || verb == u"dismiss" || verb == u"preview") {
         if (pos.size() != 2)
-            return groupUsage(what, {});
+            return c.unknownSubcommand({}, HelpTo::Stderr);
         if (verb == u"preview") {
             auto d = rem->preview(pos[1]);
             if (!d)
-                return fail(what, d.errorMessage());
+                return c.fail(d.errorMessage());
             if (!d->rule) {
                 say(QStringLiteral("no rule matches"));
                 return 0;
@@ -426,66 +311,49 @@ int runRemediation(const QStringList &args)
             printJson(o);
             return 0;
         }
-        const auto who = c.who();
-        if (!who)
-            return fail(what, who.errorMessage());
-        auto r = verb == u"approve" ? rem->approve(pos[1], *who)
-                 : verb == u"retry" ? rem->retry(pos[1], *who)
-                                    : rem->dismiss(pos[1], *who, c.p.value(reason));
+        if (!c.requireActor())
+            return c.code();
+        auto r = verb == u"approve" ? rem->approve(pos[1], c.actor())
+                 : verb == u"retry" ? rem->retry(pos[1], c.actor())
+                                    : rem->dismiss(pos[1], c.actor(), c.value("reason"));
         if (!r)
-            return fail(what, r.errorMessage());
+            return c.fail(r.errorMessage());
         printRow(*r);
         return 0;
     }
 
     // run / setup-queues: the network part.
-    const auto setting = [&](const QCommandLineOption &o, const QString &key, const QString &fallback = {}) {
-        return c.p.isSet(o) ? c.p.value(o) : st.meta(key, fallback);
-    };
-    const QString reg = setting(region, QStringLiteral("aws.region"), qEnvironmentVariable("AWS_REGION", QStringLiteral("us-east-1")));
+    const QString reg =
+        c.optionOrSetting("region", QStringLiteral("aws.region"),
+                          qEnvironmentVariable("AWS_REGION", QStringLiteral("us-east-1")));
     aws::AwsEndpoint ep;
     ep.region = reg;
-    ep.url = QUrl(setting(endpoint, QStringLiteral("aws.endpoint"), QStringLiteral("https://sqs.%1.amazonaws.com/").arg(reg)));
+    ep.url = QUrl(c.optionOrSetting("endpoint", QStringLiteral("aws.endpoint"),
+                                    QStringLiteral("https://sqs.%1.amazonaws.com/").arg(reg)));
     if (auto v = ep.validate(); !v)
-        return fail(what, v.errorMessage());
+        return c.fail(v.errorMessage());
     QNetworkAccessManager nam;
     // Environment, then the keys stored in the keychain, then ~/.aws/credentials.
     secrets::KeychainSecretStore keychain;
-    aws::SqsClient sqs(nam, ep, aws::ChainCredentialsProvider::withKeychain(keychain, setting(profile, QStringLiteral("aws.profile"))));
+    aws::SqsClient sqs(nam, ep,
+                       aws::ChainCredentialsProvider::withKeychain(
+                           keychain, c.optionOrSetting("profile", QStringLiteral("aws.profile"))));
     RemediationDispatcher dispatcher(*rem, nam, &sqs);
-    dispatcher.setWaitSeconds(std::clamp(c.p.value(waitS).toInt(), 0, 20));
-    std::signal(SIGINT, onStop);
-    std::signal(SIGTERM, onStop);
+    dispatcher.setWaitSeconds(std::clamp(c.value("wait").toInt(), 0, 20));
+    quitOnStopSignals();
     if (verb == u"setup-queues") {
-        std::optional<Status> done;
-        QEventLoop loop;
-        dispatcher.provisionQueues([&](Status s) {
-            done = s;
-            loop.quit();
-        });
-        if (!done)
-            loop.exec();
-        if (!done || !*done)
-            return fail(what, done ? done->errorMessage() : QStringLiteral("interrupted"));
+        if (auto done = waitFor<void>([&](auto cb) { dispatcher.provisionQueues(cb); }); !done)
+            return c.fail(done.errorMessage());
         const RemediationConfig cfg = rem->config();
         say(QStringLiteral("queues ready: %1, %2, %3 (DLQ after %4 receives), %5")
                 .arg(cfg.p1Queue, cfg.standardQueue, cfg.dlq).arg(cfg.maxReceiveCount).arg(cfg.resultsQueue));
         return 0;
     }
-    if (c.p.isSet(once)) {
-        std::optional<Result<RoundStats>> done;
-        QEventLoop loop;
-        dispatcher.runOnce([&](Result<RoundStats> r) {
-            done.emplace(std::move(r));
-            loop.quit();
-        });
+    if (c.has("once")) {
+        const auto done = waitFor<RoundStats>([&](auto cb) { dispatcher.runOnce(cb); });
         if (!done)
-            loop.exec();
-        if (!done)
-            return fail(what, QStringLiteral("interrupted"));
-        if (!*done)
-            return fail(what, done->errorMessage());
-        QJsonObject o = (*done)->toJson();
+            return c.fail(done.errorMessage());
+        QJsonObject o = done->toJson();
         o[QStringLiteral("pending")] = rs.pendingDispatchCount();
         o[QStringLiteral("failed")] = int(rs.failed().size());
         printf("%s\n", QJsonDocument(o).toJson(QJsonDocument::Compact).constData());

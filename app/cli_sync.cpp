@@ -3,7 +3,6 @@
 #include "app/clicommands.h"
 #include "app/cliio.h"
 
-#include "host/appcontext.h"
 #include "host/awssettings.h"
 #include "sync/outbox.h"
 #include "secrets/secretstore.h"
@@ -11,7 +10,6 @@
 #include "sync/wire.h"
 #include "triage/triagestore.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
 #include <QJsonDocument>
@@ -23,24 +21,6 @@
 namespace sitrep::cli {
 
 namespace {
-
-int failWith(const QString &message)
-{
-    return sitrep::cli::failWith(nullptr, message);
-}
-
-int usageFail(const QString &message)
-{
-    failWith(message);
-    return ExitUsage;
-}
-
-// Text from a back end (status, errors) or the settings, without terminal control characters.
-void say(const QString &text)
-{
-    out() << printable(text) << '\n';
-    out().flush();
-}
 
 struct Settable {
     QString key;
@@ -82,30 +62,6 @@ bool looksSecret(const QString &key)
     return false;
 }
 
-// Parses "sitrep <cmd> ..." with the command's options from the table.
-bool parse(QCommandLineParser &p, const QStringList &args, QString *error)
-{
-    addTableOptions(p, *findCommand(args.value(1)));
-    QStringList a = args;
-    a.removeAt(1);
-    if (!p.parse(a)) {
-        *error = p.errorText();
-        return false;
-    }
-    return true;
-}
-
-// Sync and reading settings need a database that exists; `config set` may start one (a
-// database is often configured before its first incident). `created` says it is new.
-Result<std::unique_ptr<host::AppContext>> openDb(const QCommandLineParser &p, bool mayCreate = false,
-                                                bool *created = nullptr)
-{
-    auto path = databasePath(p.value(QStringLiteral("db")), mayCreate, created);
-    if (!path)
-        return Result<std::unique_ptr<host::AppContext>>(path.error());
-    return host::AppContext::open(*path);
-}
-
 /// The token: $SITREP_BACKEND_TOKEN, a token file (read, never copied), or the keychain.
 Result<QString> resolveToken(const QString &tokenFile)
 {
@@ -129,11 +85,10 @@ Result<QString> resolveToken(const QString &tokenFile)
 
 int runConfig(const QStringList &args)
 {
-    QCommandLineParser p;
-    QString err;
-    if (!parse(p, args, &err))
-        return usageFail(err);
-    const QStringList pos = p.positionalArguments();
+    CliSession s(args);
+    if (!s.parse())
+        return s.code();
+    const QStringList pos = s.positional();
     const QString verb = pos.value(0);
     static const QHash<QString, int> arity{{QStringLiteral("set"), 3},
                                            {QStringLiteral("get"), 2},
@@ -141,7 +96,7 @@ int runConfig(const QStringList &args)
                                            {QStringLiteral("list"), 1}};
     if (!arity.contains(verb)) {
         const QString near = verb.isEmpty() ? QString() : closestMatch(verb, arity.keys());
-        return usageFail(
+        return s.usage(
             QStringLiteral("%1usage: sitrep config set KEY VALUE | get KEY | unset KEY | list")
                 .arg(near.isEmpty()
                          ? QString()
@@ -149,49 +104,38 @@ int runConfig(const QStringList &args)
                                .arg(verb, near)));
     }
     if (pos.size() != arity.value(verb))
-        return usageFail(verb == u"list" ? QStringLiteral("usage: sitrep config list")
-                                         : QStringLiteral("usage: sitrep config %1 KEY%2")
-                                               .arg(verb, verb == u"set" ? QStringLiteral(" VALUE")
-                                                                         : QString()));
+        return s.usage(verb == u"list"
+                           ? QStringLiteral("usage: sitrep config list")
+                           : QStringLiteral("usage: sitrep config %1 KEY%2")
+                                 .arg(verb, verb == u"set" ? QStringLiteral(" VALUE") : QString()));
     const QString key = pos.value(1);
     if (verb != u"list" && looksSecret(key))
-        return failWith(QStringLiteral("'%1' looks like a secret: secrets go to the system keychain with "
-                                       "`sitrep secret set NAME` (value on stdin), never into the settings")
-                            .arg(key));
-    auto keyKnown = std::any_of(settable().cbegin(), settable().cend(), [&](const Settable &s) { return s.key == key; });
+        return s.fail(
+            QStringLiteral("'%1' looks like a secret: secrets go to the system keychain with "
+                           "`sitrep secret set NAME` (value on stdin), never into the settings")
+                .arg(key));
+    auto keyKnown = std::any_of(settable().cbegin(), settable().cend(),
+                                [&](const Settable &k) { return k.key == key; });
     if (verb != u"list" && !keyKnown) {
         QStringList names;
-        for (const auto &s : settable())
-            names << s.key;
+        for (const auto &k : settable())
+            names << k.key;
         const QString near = closestMatch(key, names);
-        return failWith(
+        return s.fail(
             near.isEmpty()
                 ? QStringLiteral("unknown setting '%1' (settings: %2)")
                       .arg(key, names.join(QStringLiteral(", ")))
                 : QStringLiteral("unknown setting '%1'; did you mean '%2'?").arg(key, near));
     }
-    bool created = false;
-    auto ctx = openDb(p, verb == u"set", &created);
-    if (!ctx)
-        return failWith(ctx.errorMessage());
-    store::Store &st = (*ctx)->store();
-    // A refused setting leaves no new, empty database behind.
-    struct RemoveIfRefused {
-        std::unique_ptr<host::AppContext> &context;
-        bool remove;
-        ~RemoveIfRefused()
-        {
-            if (!remove)
-                return;
-            const QString path = context->dbPath();
-            context.reset();
-            for (const char *suffix : {"", "-wal", "-shm", "-journal"})
-                QFile::remove(path + QLatin1String(suffix));
-        }
-    } cleanup{*ctx, created};
+    // Reading settings needs a database that exists; `config set` may start one (a database
+    // is often configured before its first incident), and a refused setting leaves no new,
+    // empty database behind.
+    if (!s.open(verb == u"set" ? DbAccess::CreateIfDone : DbAccess::Existing))
+        return s.code();
+    store::Store &st = s.store();
     if (verb == u"list") {
-        for (const auto &s : settable())
-            say(QStringLiteral("%1 = %2").arg(s.key, st.meta(s.key)));
+        for (const auto &k : settable())
+            say(QStringLiteral("%1 = %2").arg(k.key, st.meta(k.key)));
         return 0;
     }
     if (verb == u"get") {
@@ -203,10 +147,10 @@ int runConfig(const QStringList &args)
         // stay queued in the outbox until a back end is set again).
         auto del = st.db().prepareOnce(QStringLiteral("DELETE FROM meta WHERE key=?"));
         if (!del)
-            return failWith(st.db().lastError());
+            return s.fail(st.db().lastError());
         del->bind(1, key);
         if (!del->exec())
-            return failWith(del->error());
+            return s.fail(del->error());
         say(QStringLiteral("%1 unset").arg(key));
         return 0;
     }
@@ -214,121 +158,109 @@ int runConfig(const QStringList &args)
     if (key == u"backend.url") {
         const QUrl url(value, QUrl::StrictMode);
         if (!url.isValid() || url.host().isEmpty())
-            return failWith(
+            return s.fail(
                 QStringLiteral("backend.url: '%1' is not a URL (like https://sitrep.example.com)")
                     .arg(value));
-        if (auto s = sync::checkEndpoint(url); !s)
-            return failWith(QStringLiteral("backend.url: %1").arg(s.errorMessage()));
+        if (auto ok = sync::checkEndpoint(url); !ok)
+            return s.fail(QStringLiteral("backend.url: %1").arg(ok.errorMessage()));
         if (!url.userInfo().isEmpty())
-            return failWith(QStringLiteral("put no credentials in the URL; use `sitrep secret set backend.token`"));
+            return s.fail(QStringLiteral(
+                "put no credentials in the URL; use `sitrep secret set backend.token`"));
     } else if (key.startsWith(QStringLiteral("aws.")) || key.startsWith(QStringLiteral("notify."))) {
         // Checked as the window and `sitrep aws` will read it, together with the rest.
         host::AwsConfig probe = host::AwsConfig::load(st);
         probe.set(key, value);
         if (auto v = probe.validate(); !v)
-            return failWith(v.errorMessage());
+            return s.fail(v.errorMessage());
     } else if (key.startsWith(QStringLiteral("triage."))) {
         if (auto v = triage::validateSetting(key, value); !v)
-            return failWith(v.errorMessage());
+            return s.fail(v.errorMessage());
     } else if (key.startsWith(QStringLiteral("sync."))) {
         bool ok = false;
         const int n = value.toInt(&ok);
         if (!ok || n < 1)
-            return failWith(QStringLiteral("%1 must be a positive whole number").arg(key));
+            return s.fail(QStringLiteral("%1 must be a positive whole number").arg(key));
     }
-    if (auto s = st.setMeta(key, value); !s)
-        return failWith(s.errorMessage());
+    if (auto done = st.setMeta(key, value); !done)
+        return s.fail(done.errorMessage());
     if (key == u"backend.url")
-        if (auto s = sync::Outbox::enable(st); !s)
-            return failWith(s.errorMessage());
-    cleanup.remove = false;
+        if (auto done = sync::Outbox::enable(st); !done)
+            return s.fail(done.errorMessage());
     say(QStringLiteral("%1 = %2").arg(key, value));
     return 0;
 }
 
 int runSecret(const QStringList &args)
 {
-    QCommandLineParser p;
-    QString err;
-    if (!parse(p, args, &err))
-        return usageFail(err);
-    const QStringList pos = p.positionalArguments();
+    CliSession s(args);
+    if (!s.parse())
+        return s.code();
+    const QStringList pos = s.positional();
     const QString verb = pos.value(0), name = pos.value(1);
     if (pos.size() != 2 || (verb != u"set" && verb != u"delete" && verb != u"check"))
-        return usageFail(QStringLiteral(
+        return s.usage(QStringLiteral(
             "usage: sitrep secret set NAME (value on stdin) | delete NAME | check NAME"));
     secrets::KeychainSecretStore keychain;
     if (verb == u"set") {
         QFile in;
         if (!in.open(stdin, QIODevice::ReadOnly))
-            return failWith(QStringLiteral("cannot read the secret from stdin"));
+            return s.fail(QStringLiteral("cannot read the secret from stdin"));
         QString value = QString::fromUtf8(in.readAll());
         while (value.endsWith(u'\n') || value.endsWith(u'\r'))
             value.chop(1);
         if (value.isEmpty())
-            return failWith(QStringLiteral("no secret on stdin"));
-        if (auto s = keychain.write(name, value); !s)
-            return failWith(s.errorMessage());
+            return s.fail(QStringLiteral("no secret on stdin"));
+        if (auto done = keychain.write(name, value); !done)
+            return s.fail(done.errorMessage());
         say(QStringLiteral("stored '%1' in the system keychain").arg(name));
         return 0;
     }
     if (verb == u"delete") {
-        if (auto s = keychain.remove(name); !s)
-            return failWith(s.errorMessage());
+        if (auto done = keychain.remove(name); !done)
+            return s.fail(done.errorMessage());
         say(QStringLiteral("deleted '%1'").arg(name));
         return 0;
     }
     auto v = keychain.read(name);
     if (!v)
-        return failWith(v.errorMessage());
+        return s.fail(v.errorMessage());
     say(QStringLiteral("'%1' is set (%2 characters)").arg(name).arg(v->size()));
     return 0;
 }
 
 int runSync(const QStringList &args)
 {
-    QCommandLineParser p;
-    const QCommandLineOption once = tableOption(QStringLiteral("sync"), QStringLiteral("once"));
-    const QCommandLineOption tokenFile =
-        tableOption(QStringLiteral("sync"), QStringLiteral("token-file"));
-    const QCommandLineOption json = tableOption(QStringLiteral("sync"), QStringLiteral("json"));
-    QString err;
-    if (!parse(p, args, &err))
-        return usageFail(err);
-    if (!p.positionalArguments().isEmpty())
-        return usageFail(
-            QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
-    auto ctx = openDb(p);
-    if (!ctx)
-        return failWith(ctx.errorMessage());
-    store::Store &st = (*ctx)->store();
+    CliSession s(args);
+    if (!s.parse(1, 0, 0) || !s.open(DbAccess::Existing))
+        return s.code();
+    store::Store &st = s.store();
     const QString url = st.meta(QStringLiteral("backend.url"));
     if (url.isEmpty())
-        return failWith(QStringLiteral("no back end configured: sitrep config set backend.url URL"));
-    if (auto s = sync::Outbox::enable(st); !s)
-        return failWith(s.errorMessage());
-    auto token = resolveToken(p.value(tokenFile));
+        return s.fail(QStringLiteral("no back end configured: sitrep config set backend.url URL"));
+    if (auto done = sync::Outbox::enable(st); !done)
+        return s.fail(done.errorMessage());
+    auto token = resolveToken(s.value("token-file"));
     if (!token)
-        return failWith(token.errorMessage());
+        return s.fail(token.errorMessage());
     sync::SyncOptions o;
     o.url = QUrl(url);
     o.token = *token;
     o.intervalMs = st.meta(QStringLiteral("sync.interval_ms"), QStringLiteral("5000")).toInt();
     o.pageSize = st.meta(QStringLiteral("sync.page_size"), QStringLiteral("500")).toInt();
-    sync::SyncService svc((*ctx)->engine(), o);
+    sync::SyncService svc(s.engine(), o);
     if (st.maxSeq() == 0 && st.meta(QStringLiteral("sync.cursor")).isEmpty()) {
         auto n = svc.initialSync([&](qint64 done, qint64 total) {
-            if (!p.isSet(json))
+            if (!s.json())
                 fprintf(stderr, "\rinitial sync: %lld/%lld events", qlonglong(done), qlonglong(total));
             return true;
         });
-        if (!p.isSet(json))
+        if (!s.json())
             fprintf(stderr, "\n");
         if (!n)
-            return failWith(n.errorMessage());
+            return s.fail(n.errorMessage());
     }
     auto print = [&](const sync::SyncReport &r) {
-        if (p.isSet(json)) {
+        if (s.json()) {
             say(QString::fromUtf8(
                 QJsonDocument(QJsonObject{{QStringLiteral("ok"), r.ok},
                                           {QStringLiteral("sent"), r.sent},
@@ -351,7 +283,7 @@ int runSync(const QStringList &args)
                          r.ok ? QString() : QStringLiteral(" (%1)").arg(r.error)));
         }
     };
-    if (p.isSet(once)) {
+    if (s.has("once")) {
         const auto r = svc.syncOnce();
         print(r);
         return r.ok ? 0 : 1;

@@ -4,13 +4,10 @@
 #include "app/cliio.h"
 
 #include "host/appcontext.h"
-#include "sync/identity.h"
 #include "triage/remoteprovider.h"
 #include "triage/triagestore.h"
 
-#include <QCommandLineParser>
 #include <QElapsedTimer>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTextStream>
@@ -24,17 +21,6 @@ namespace sitrep::cli {
 using namespace sitrep::triage;
 
 namespace {
-
-int fail(const QString &message)
-{
-    return failWith("triage", message);
-}
-
-int usageFail(const QString &message)
-{
-    failWith("triage", message);
-    return ExitUsage;
-}
 
 QString pct(double v)
 {
@@ -104,70 +90,43 @@ void suggestForNewIncident(host::AppContext &ctx, const QString &number)
 int runTriage(const QStringList &args)
 {
     const QString sub = args.value(2);
-    const CommandSpec &spec = *findCommand(QStringLiteral("triage"));
+    CliSession s(args, {.named = true, .startHint = false});
     if (sub.isEmpty() || sub == u"help") {
-        out() << commandHelp(spec);
+        out() << commandHelp(s.spec());
         return sub.isEmpty() ? ExitUsage : ExitOk;
     }
     static const QHash<QString, QPair<int, int>> positional{
         {QStringLiteral("suggest"), {1, 1}}, {QStringLiteral("accept"), {1, 5}}, {QStringLiteral("reject"), {2, 2}},
         {QStringLiteral("train"), {0, 0}},   {QStringLiteral("eval"), {0, 0}},   {QStringLiteral("status"), {0, 0}}};
-    if (!positional.contains(sub)) {
-        const QString near = closestMatch(sub, positional.keys());
-        return usageFail(QStringLiteral("unknown triage subcommand '%1'%2 (sitrep triage --help)")
-                             .arg(sub, near.isEmpty()
-                                           ? QString()
-                                           : QStringLiteral("; did you mean '%1'?").arg(near)));
-    }
-    QCommandLineParser p;
-    const QString cmd = QStringLiteral("triage");
-    const QCommandLineOption db = tableOption(cmd, QStringLiteral("db"));
-    const QCommandLineOption json = tableOption(cmd, QStringLiteral("json"));
-    const QCommandLineOption actorOpt = tableOption(cmd, QStringLiteral("actor"));
-    const QCommandLineOption record = tableOption(cmd, QStringLiteral("record"));
-    const QCommandLineOption correct = tableOption(cmd, QStringLiteral("correct"));
-    const QCommandLineOption holdout = tableOption(cmd, QStringLiteral("holdout"));
-    addTableOptions(p, spec);
-    QStringList a = args;
-    a.removeAt(1); // "triage"
-    a.removeAt(1); // the subcommand
-    if (!p.parse(a))
-        return usageFail(p.errorText());
-    const QStringList pos = p.positionalArguments();
+    if (!positional.contains(sub))
+        return s.usage(QStringLiteral("unknown triage subcommand '%1'%2 (sitrep triage --help)")
+                           .arg(sub, didYouMean(sub, positional.keys())));
     const auto [minPos, maxPos] = positional.value(sub);
+    if (!s.parse(2, 0, maxPos))
+        return s.code();
+    const QStringList pos = s.positional();
     if (pos.size() < minPos)
-        return usageFail(QStringLiteral("missing argument (sitrep triage --help)"));
-    if (pos.size() > maxPos)
-        return usageFail(QStringLiteral("unexpected argument '%1'").arg(pos.value(maxPos)));
-    const QString path = host::resolveDatabasePath(p.value(db));
-    if (!QFileInfo::exists(path))
-        return fail(QStringLiteral("no database at %1").arg(path));
-    auto ctxr = host::AppContext::open(path);
-    if (!ctxr)
-        return fail(ctxr.errorMessage());
-    host::AppContext &ctx = **ctxr;
-    const TriageSettings settings = TriageSettings::fromStore(ctx.store());
-    // Who acts (sync/identity.h); only recording on a timeline needs someone.
-    const auto who =
-        sync::Identity(ctx.store())
-            .resolve(sync::ActorInputs::commandLine(p.isSet(actorOpt), p.value(actorOpt)));
+        return s.usage(QStringLiteral("missing argument (sitrep triage --help)"));
+    // Who acts (sync/identity.h): only recording on a timeline needs someone.
     const bool writes =
-        (sub == u"suggest" && p.isSet(record)) || sub == u"accept" || sub == u"reject";
-    if (!who && writes)
-        return fail(who.errorMessage());
-    const QString actor = who ? *who : QString();
-    const bool asJson = p.isSet(json);
+        (sub == u"suggest" && s.has("record")) || sub == u"accept" || sub == u"reject";
+    if (!s.open(DbAccess::Existing, ActorCheck::OnWrite) || (writes && !s.requireActor()))
+        return s.code();
+    host::AppContext &ctx = s.context();
+    const TriageSettings settings = TriageSettings::fromStore(ctx.store());
+    const QString actor = s.actor();
+    const bool asJson = s.json();
 
     if (sub == u"suggest") {
         const auto inc = ctx.store().findIncident(pos[0]);
         if (!inc)
-            return fail(QStringLiteral("no incident '%1'").arg(pos[0]));
+            return s.fail(QStringLiteral("no incident '%1'").arg(pos[0]));
         auto r = suggestFor(ctx, *inc, settings, true);
         if (!r)
-            return fail(r.errorMessage());
-        if (p.isSet(record))
-            if (auto s = recordSuggestion(ctx.engine(), *r, actor); !s)
-                return fail(s.errorMessage());
+            return s.fail(r.errorMessage());
+        if (s.has("record"))
+            if (auto done = recordSuggestion(ctx.engine(), *r, actor); !done)
+                return s.fail(done.errorMessage());
         if (asJson) {
             QJsonObject o = r->aiTriageResult();
             o[u"number"] = r->number;
@@ -181,14 +140,19 @@ int runTriage(const QStringList &args)
     if (sub == u"accept" || sub == u"reject") {
         const auto inc = ctx.store().findIncident(pos[0]);
         if (!inc)
-            return fail(QStringLiteral("no incident '%1'").arg(pos[0]));
+            return s.fail(QStringLiteral("no incident '%1'").arg(pos[0]));
         const auto st = latestSuggestion(ctx.store().timeline(inc->uid));
         if (!st)
-            return fail(QStringLiteral("%1 has no triage suggestion (sitrep triage suggest %1 --record)").arg(inc->number));
-        if (sub == u"accept" && p.isSet(correct))
-            return fail(QStringLiteral("--correct goes with reject (sitrep triage reject %1 FIELD --correct V)").arg(inc->number));
+            return s.fail(
+                QStringLiteral("%1 has no triage suggestion (sitrep triage suggest %1 --record)")
+                    .arg(inc->number));
+        if (sub == u"accept" && s.has("correct"))
+            return s.fail(
+                QStringLiteral(
+                    "--correct goes with reject (sitrep triage reject %1 FIELD --correct V)")
+                    .arg(inc->number));
         // The spelling the incident and the model use ("p1" -> "P1"): a correction is a training label.
-        QString corrected = p.value(correct).trimmed();
+        QString corrected = s.value("correct").trimmed();
         if (!corrected.isEmpty() && pos.value(1) == u"priority" && domain::parsePriority(corrected) != domain::Priority::None)
             corrected = domain::priorityName(domain::parsePriority(corrected));
         QStringList fields = pos.mid(1);
@@ -199,13 +163,15 @@ int runTriage(const QStringList &args)
         QList<FieldFeedback> fb;
         for (const QString &f : std::as_const(fields)) {
             if (!suggestedFields().contains(f))
-                return fail(QStringLiteral("unknown triage field '%1' (fields: %2)").arg(f, suggestedFields().join(QStringLiteral(", "))));
+                return s.fail(QStringLiteral("unknown triage field '%1' (fields: %2)")
+                                  .arg(f, suggestedFields().join(QStringLiteral(", "))));
             if (!st->result.fields.contains(f))
-                return fail(QStringLiteral("the suggestion has no %1").arg(f));
+                return s.fail(QStringLiteral("the suggestion has no %1").arg(f));
             fb << FieldFeedback{f, sub == u"accept", st->result.fields[f].value, corrected};
         }
-        if (auto s = recordFeedback(ctx.engine(), inc->uid, fb, st->result.modelVersion, actor); !s)
-            return fail(s.errorMessage());
+        if (auto done = recordFeedback(ctx.engine(), inc->uid, fb, st->result.modelVersion, actor);
+            !done)
+            return s.fail(done.errorMessage());
         for (const auto &f : std::as_const(fb))
             out() << inc->number << ": " << f.field << ' ' << (f.accepted ? "accepted" : "rejected") << " (" << f.value
                   << (f.corrected.isEmpty() ? QString() : QStringLiteral(" -> ") + f.corrected) << ")\n";
@@ -216,7 +182,7 @@ int runTriage(const QStringList &args)
         t.start();
         auto r = trainAndSave(ctx.store(), settings, ctx.clock().nowMs());
         if (!r)
-            return fail(r.errorMessage());
+            return s.fail(r.errorMessage());
         if (asJson)
             out() << QJsonDocument(QJsonObject{{QStringLiteral("version"), r->model->version},
                                                {QStringLiteral("examples"), r->model->trainedOn},
@@ -235,12 +201,12 @@ int runTriage(const QStringList &args)
     }
     if (sub == u"eval") {
         bool ok = false;
-        const double share = p.value(holdout).toDouble(&ok);
+        const double share = s.value("holdout").toDouble(&ok);
         if (!ok || !(share > 0 && share < 0.9)) // also refuses "nan"
-            return fail(QStringLiteral("--holdout must be a share between 0 and 0.9, like 0.2"));
+            return s.fail(QStringLiteral("--holdout must be a share between 0 and 0.9, like 0.2"));
         auto ex = collectExamples(ctx.store(), settings);
         if (!ex)
-            return fail(ex.errorMessage());
+            return s.fail(ex.errorMessage());
         // A fixed shuffle, so two runs on the same data print the same numbers.
         QList<Example> all = *ex;
         std::mt19937_64 rng(20261123);
@@ -249,9 +215,9 @@ int runTriage(const QStringList &args)
         const QList<Example> test = all.mid(0, nTest), train = all.mid(nTest);
         auto m = TriageModel::train(train);
         if (!m)
-            return fail(m.errorMessage());
+            return s.fail(m.errorMessage());
         if (test.isEmpty())
-            return fail(QStringLiteral("not enough data: no incident left to test on"));
+            return s.fail(QStringLiteral("not enough data: no incident left to test on"));
         const auto metrics = m->evaluate(test);
         QJsonObject o;
         if (!asJson)
@@ -286,10 +252,10 @@ int runTriage(const QStringList &args)
     // status
     auto m = loadLatestModel(ctx.store());
     if (!m)
-        return fail(m.errorMessage());
+        return s.fail(m.errorMessage());
     auto st = trainingState(ctx.store());
     if (!st)
-        return fail(st.errorMessage());
+        return s.fail(st.errorMessage());
     const bool due = retrainDue(*m, *st, settings);
     const QString provider = settings.providerUrl.isEmpty() ? QStringLiteral("local") : settings.providerUrl.toString();
     if (asJson) {

@@ -244,6 +244,12 @@ QString closestMatch(const QString &word, const QStringList &candidates)
     return best;
 }
 
+QString didYouMean(const QString &word, const QStringList &candidates)
+{
+    const QString near = closestMatch(word, candidates);
+    return near.isEmpty() ? QString() : QStringLiteral("; did you mean '%1'?").arg(near);
+}
+
 bool asksForHelp(const QStringList &args)
 {
     for (qsizetype i = 2; i < args.size(); ++i) {

@@ -58,6 +58,8 @@ QString commandHelp(const CommandSpec &spec);
 QString manPage();
 /// The closest of `candidates` to a mistyped `word`, or empty when none is close.
 QString closestMatch(const QString &word, const QStringList &candidates);
+/// "; did you mean 'NEAR'?" for the closest of `candidates` to `word`, or empty.
+QString didYouMean(const QString &word, const QStringList &candidates);
 /// True when args (after the command word) ask for help: -h or --help before a "--".
 bool asksForHelp(const QStringList &args);
 /// `text` with terminal control characters (escape sequences, bells, carriage returns)

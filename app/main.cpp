@@ -94,14 +94,12 @@ int main(int argc, char **argv)
 
     // The window and its commands (wall, screenshot).
     for (const QString &a : std::as_const(args))
-        if (a == u"--workflow" || a.startsWith(u"--workflow=")) {
-            sitrep::cli::failWith(nullptr,
-                                  QStringLiteral("the window has no --workflow; `sitrep workflow "
-                                                 "set NAME|FILE` saves a database's "
-                                                 "workflow, `sitrep create --workflow` or `sitrep "
-                                                 "demo --workflow` starts one with it"));
-            return sitrep::cli::ExitUsage;
-        }
+        if (a == u"--workflow" || a.startsWith(u"--workflow="))
+            return sitrep::cli::usageFailWith(
+                nullptr, QStringLiteral("the window has no --workflow; `sitrep workflow "
+                                        "set NAME|FILE` saves a database's "
+                                        "workflow, `sitrep create --workflow` or `sitrep "
+                                        "demo --workflow` starts one with it"));
     if (const QString db = dbArgument(args); !db.isEmpty())
         if (auto where = sitrep::cli::databasePath(db, true); !where)
             return sitrep::cli::failWith(nullptr, where.errorMessage());
