@@ -855,7 +855,7 @@ int cmdVerify(const QStringList &args)
     int code = 0;
     if (!s.parse(args, 0, 0, &code) || !s.open(false, &code))
         return code;
-    const auto rep = s.ctx->store().verify([&](const QString &m) {
+    const auto rep = s.ctx->engine().verify([&](const QString &m) {
         if (!s.json)
             fprintf(stderr, "%s\n", m.toUtf8().constData());
     });
@@ -879,9 +879,12 @@ int cmdRebuild(const QStringList &args)
     int code = 0;
     if (!s.parse(args, 0, 0, &code) || !s.open(false, &code))
         return code;
-    if (auto r = s.ctx->store().rebuildProjection(); !r)
+    if (auto r = s.ctx->engine().rebuildProjections(); !r)
         return s.fail(r.errorMessage());
-    out() << "rebuilt " << s.ctx->store().incidentCount() << " incidents from the log\n";
+    out() << "rebuilt " << s.ctx->store().incidentCount() << " incidents from the log";
+    if (const QStringList names = s.ctx->engine().projections().names(); !names.isEmpty())
+        out() << ", and the projections " << names.join(QStringLiteral(", "));
+    out() << "\n";
     return ExitOk;
 }
 
@@ -1263,7 +1266,7 @@ QList<CommandSpec> buildTable()
     t << CommandSpec{QStringLiteral("verify"),
                      {},
                      {},
-                     QStringLiteral("check the hash chain and the projection"),
+                     QStringLiteral("check the hash chain and every projection"),
                      {db, json},
                      {},
                      cmdVerify,
@@ -1271,7 +1274,7 @@ QList<CommandSpec> buildTable()
     t << CommandSpec{QStringLiteral("rebuild"),
                      {},
                      {},
-                     QStringLiteral("rebuild the projection from the log"),
+                     QStringLiteral("rebuild every projection from the log"),
                      {db},
                      {},
                      cmdRebuild,
@@ -1398,7 +1401,7 @@ QList<CommandSpec> buildTable()
          sub("sync-actions", "NUMBER", "track the Action Items section as action items"),
          sub("actions", "[--open]", "action items of all incidents, overdue first"),
          sub("template", "[--set FILE | --reset]", "the section template in use"),
-         sub("rebuild", "", "rebuild action items and knowledge-base articles from the log")},
+         sub("rebuild", "", "rebuild every projection from the log, as sitrep rebuild")},
         runPostmortem,
         {}};
     t << CommandSpec{

@@ -235,18 +235,14 @@ int runPostmortem(const QStringList &args)
         return 0;
     }
     if (sub == u"rebuild") {
-        // The derived tables of this area, from the event log.
-        if (auto r = pm.rebuildActionItems(); !r)
-            return fail(r.errorMessage());
-        problems::ProblemStore ps(s.ctx->engine());
-        if (auto r = ps.rebuildKnowledgeBase(); !r)
+        // The action items and the knowledge base are projections: rebuilt with the others,
+        // the way `sitrep rebuild` does it.
+        if (auto r = s.ctx->engine().rebuildProjections(); !r)
             return fail(r.errorMessage());
         out() << "action items and knowledge base rebuilt from the log\n";
         return 0;
     }
     if (sub == u"actions") {
-        if (auto r = pm.refreshActionItems(); !r)
-            return fail(r.errorMessage());
         const QString today = QDateTime::fromMSecsSinceEpoch(s.ctx->clock().nowMs(), Qt::UTC).date().toString(Qt::ISODate);
         const auto items = pm.actionItems(today, s.parser.isSet(openOnly));
         if (s.asJson) {
@@ -586,8 +582,6 @@ int runProblem(const QStringList &args)
         return 0;
     }
     // kb
-    if (auto r = ps.refreshKnowledgeBase(); !r)
-        return fail(r.errorMessage());
     const QString md = ps.knowledgeBaseMarkdown();
     if (s.parser.isSet(outFile)) {
         QString err;

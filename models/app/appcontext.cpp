@@ -2,6 +2,7 @@
 #include "app/appcontext.h"
 
 #include "domain/isotime.h"
+#include "postmortem/postmortemstore.h"
 #include "problems/knowledgebase.h"
 #include "sync/outbox.h"
 
@@ -69,9 +70,15 @@ Result<std::unique_ptr<AppContext>> AppContext::open(const QString &dbPath, cons
     ctx->m_engine = std::make_unique<engine::LifecycleEngine>(*ctx->m_store, *wf, *oc, *ctx->m_clock);
     // A database set up for sync queues every change it commits, whichever front end made it.
     sync::Outbox::attach(*ctx->m_engine);
-    // Every resolve, from whichever front end, updates the knowledge base in its transaction.
-    problems::knowledgebase::attach(*ctx->m_engine);
+    registerProjections(*ctx->m_engine);
     return R(std::move(ctx));
+}
+
+void registerProjections(engine::LifecycleEngine &engine)
+{
+    // Every resolve, from whichever front end, updates the knowledge base in its transaction.
+    engine.addProjection(problems::knowledgebase::projection());
+    engine.addProjection(postmortem::actionItemsProjection());
 }
 
 Result<WorkflowSwitch> switchWorkflow(AppContext &context, const QString &nameOrPath,
@@ -154,7 +161,7 @@ Result<WorkflowSwitch> switchWorkflow(AppContext &context, const QString &nameOr
     // both happen or neither does.
     engine::LifecycleEngine eng(st, *wf, context.engine().oncall(), context.clock());
     sync::Outbox::attach(eng);
-    problems::knowledgebase::attach(eng);
+    registerProjections(eng);
     eng.addCommitHook([saved](store::Store &s, const QList<domain::Event> &) {
         return s.setMeta(QStringLiteral("workflow"), saved);
     });

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Shared by the postmortem, runbook and problem tests: a real store on disk, the sre
-// workflow, and an engine driven by a ManualClock.
+// workflow, and an engine driven by a ManualClock with the application's projections.
 #pragma once
 
+#include "app/appcontext.h"
 #include "engine/clock.h"
 #include "engine/lifecycleengine.h"
 #include "store/store.h"
@@ -48,6 +49,8 @@ struct Env {
             return;
         }
         engine = std::make_unique<sitrep::engine::LifecycleEngine>(store, *wf, *oc, clock);
+        // The knowledge base and the action items, as the application's engine has them.
+        sitrep::app::registerProjections(*engine);
     }
     QString dbPath() const { return dir.filePath(QStringLiteral("sitrep.db")); }
 
