@@ -606,7 +606,7 @@ int cmdOncall(CliSession &s)
 
 int cmdVerify(CliSession &s)
 {
-    const auto rep = s.store().verify([&](const QString &m) {
+    const auto rep = s.engine().verify([&](const QString &m) {
         if (!s.json())
             fprintf(stderr, "%s\n", m.toUtf8().constData());
     });
@@ -626,9 +626,12 @@ int cmdVerify(CliSession &s)
 
 int cmdRebuild(CliSession &s)
 {
-    if (auto r = s.store().rebuildProjection(); !r)
+    if (auto r = s.engine().rebuildProjections(); !r)
         return s.fail(r.errorMessage());
-    out() << "rebuilt " << s.store().incidentCount() << " incidents from the log\n";
+    out() << "rebuilt " << s.store().incidentCount() << " incidents from the log";
+    if (const QStringList names = s.engine().projections().names(); !names.isEmpty())
+        out() << ", and the projections " << names.join(QStringLiteral(", "));
+    out() << "\n";
     return ExitOk;
 }
 

@@ -126,18 +126,14 @@ int runPostmortem(const QStringList &args)
         return 0;
     }
     if (sub == u"rebuild") {
-        // The derived tables of this area, from the event log.
-        if (auto r = pm.rebuildActionItems(); !r)
-            return s.fail(r.errorMessage());
-        problems::ProblemStore ps(s.engine());
-        if (auto r = ps.rebuildKnowledgeBase(); !r)
+        // The action items and the knowledge base are projections: rebuilt with the others,
+        // the way `sitrep rebuild` does it.
+        if (auto r = s.engine().rebuildProjections(); !r)
             return s.fail(r.errorMessage());
         out() << "action items and knowledge base rebuilt from the log\n";
         return 0;
     }
     if (sub == u"actions") {
-        if (auto r = pm.refreshActionItems(); !r)
-            return s.fail(r.errorMessage());
         const QString today =
             QDateTime::fromMSecsSinceEpoch(s.now(), Qt::UTC).date().toString(Qt::ISODate);
         const auto items = pm.actionItems(today, s.has("open"));
@@ -465,8 +461,6 @@ int runProblem(const QStringList &args)
         return 0;
     }
     // kb
-    if (auto r = ps.refreshKnowledgeBase(); !r)
-        return s.fail(r.errorMessage());
     const QString md = ps.knowledgeBaseMarkdown();
     if (s.has("out")) {
         QString err;

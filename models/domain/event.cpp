@@ -17,25 +17,34 @@ QByteArray Event::payloadJson() const
     return canonicalJson(payload);
 }
 
-QString Event::computeHash() const
+QByteArray chainHash(QByteArrayView prevHashHex, QByteArrayView id, QByteArrayView incidentUid,
+                     qint64 hlc, qint64 ts, QByteArrayView actor, QByteArrayView kind,
+                     QByteArrayView payload)
 {
     Sha256 h;
-    h.add(prevHash.toUtf8());
+    h.add(prevHashHex);
     h.add("\n");
-    h.add(id.toUtf8());
+    h.add(id);
     h.add("\n");
-    h.add(incidentUid.toUtf8());
+    h.add(incidentUid);
     h.add("\n");
     h.add(QByteArray::number(hlc));
     h.add("\n");
     h.add(QByteArray::number(ts));
     h.add("\n");
-    h.add(actor.toUtf8());
+    h.add(actor);
     h.add("\n");
-    h.add(kind.toUtf8());
+    h.add(kind);
     h.add("\n");
-    h.add(payloadJson());
-    return QString::fromLatin1(h.result().toHex());
+    h.add(payload);
+    return h.result();
+}
+
+QString Event::computeHash() const
+{
+    return QString::fromLatin1(chainHash(prevHash.toUtf8(), id.toUtf8(), incidentUid.toUtf8(), hlc,
+                                         ts, actor.toUtf8(), kind.toUtf8(), payloadJson())
+                                   .toHex());
 }
 
 QJsonObject Event::toJson() const

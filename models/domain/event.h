@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QJsonObject>
 #include <QString>
 
@@ -26,9 +27,19 @@ struct Event {
 
     /// The canonical payload text: payloadRaw when loaded, else compact JSON.
     QByteArray payloadJson() const;
+    /// chainHash() of this event, in hex.
     QString computeHash() const;
     QJsonObject toJson() const;
 };
+
+/// The chain hash of an event (raw SHA-256, 32 bytes): the one definition of what the hash
+/// covers. `prevHashHex` is the previous event's hash of the same incident in lower-case hex
+/// (empty for the first event), ids in the log's UUID spelling (lower case, no braces), the
+/// payload in its canonical text. Event::computeHash() and the store's bulk loader both
+/// call it, so the live path, a merge, a bulk load and `verify` cannot disagree.
+QByteArray chainHash(QByteArrayView prevHashHex, QByteArrayView id, QByteArrayView incidentUid,
+                     qint64 hlc, qint64 ts, QByteArrayView actor, QByteArrayView kind,
+                     QByteArrayView payload);
 
 namespace kinds {
 inline const QString Opened = QStringLiteral("incident.opened");

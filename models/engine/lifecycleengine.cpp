@@ -774,15 +774,15 @@ Result<QList<Result<Outcome>>> LifecycleEngine::commit(Work &work, QList<Result<
         if (!s->exec())
             return rollback(s->error());
     }
-    if (!m_commitHooks.isEmpty()) {
-        QList<Event> appended;
-        for (const auto &r : std::as_const(results))
-            if (r)
-                appended += r->events;
-        for (const auto &hook : std::as_const(m_commitHooks))
-            if (auto s = hook(m_store, appended); !s)
-                return rollback(s.errorMessage());
-    }
+    QList<Event> appended;
+    for (const auto &r : std::as_const(results))
+        if (r)
+            appended += r->events;
+    if (auto s = m_projections.run(m_store, appended); !s)
+        return rollback(s.errorMessage());
+    for (const auto &hook : std::as_const(m_commitHooks))
+        if (auto s = hook(m_store, appended); !s)
+            return rollback(s.errorMessage());
     if (auto s = m_store.db().commit(); !s)
         return rollback(QStringLiteral("cannot commit: %1").arg(s.errorMessage()));
     QStringList ids, uids;
@@ -958,6 +958,7 @@ Result<LifecycleEngine::MergeResult> LifecycleEngine::mergeRemote(const QList<Ev
     }
     QStringList ids;
     QStringList touched;
+    QList<Event> appended; // in log order, for the projections
     for (const QString &uid : std::as_const(res.incidentUids)) {
         QList<Event> incoming = fresh.value(uid);
         // Causal order within a batch: the HLC never runs behind what its replica had seen.
@@ -982,6 +983,7 @@ Result<LifecycleEngine::MergeResult> LifecycleEngine::mergeRemote(const QList<Ev
                 return rollback(s.errorMessage());
             head = e.hash;
             all << e;
+            appended << e;
             ids << e.id;
             ++res.applied;
             if (e.kind == kinds::NoteAdded)
@@ -1030,6 +1032,7 @@ Result<LifecycleEngine::MergeResult> LifecycleEngine::mergeRemote(const QList<Ev
                 return rollback(s.errorMessage());
             head = c.hash;
             all << c;
+            appended << c;
             ids << c.id;
             res.conflicts << c;
         }
@@ -1044,6 +1047,8 @@ Result<LifecycleEngine::MergeResult> LifecycleEngine::mergeRemote(const QList<Ev
                 return rollback(s.errorMessage());
         touched << uid;
     }
+    if (auto s = m_projections.run(m_store, appended); !s)
+        return rollback(s.errorMessage());
     for (const auto &hook : std::as_const(m_commitHooks))
         if (auto s = hook(m_store, res.conflicts); !s)
             return rollback(s.errorMessage());
@@ -1053,6 +1058,39 @@ Result<LifecycleEngine::MergeResult> LifecycleEngine::mergeRemote(const QList<Ev
     if (!ids.isEmpty())
         Q_EMIT eventsAppended(ids, touched);
     return res;
+}
+
+store::BulkLoader LifecycleEngine::bulkLoader()
+{
+    return store::BulkLoader(m_store, [this](store::Store &st, const QSet<QString> &kinds) {
+        return m_projections.runAfterLoad(st, kinds);
+    });
+}
+
+Status LifecycleEngine::rebuildProjections()
+{
+    auto &db = m_store.db();
+    if (auto s = db.begin(); !s)
+        return s;
+    // One transaction: the incidents first, since the other projections read them.
+    Status s = m_store.rebuildProjection();
+    if (s)
+        s = m_projections.rebuild(m_store);
+    if (!s) {
+        db.rollback();
+        return s;
+    }
+    return db.commit();
+}
+
+store::VerifyReport LifecycleEngine::verify(const std::function<void(const QString &)> &progress)
+{
+    store::VerifyReport r = m_store.verify(progress);
+    const QStringList faults = m_projections.verify(m_store, progress);
+    if (!faults.isEmpty())
+        r.ok = false;
+    r.faults += faults;
+    return r;
 }
 
 } // namespace sitrep::engine

@@ -3,6 +3,8 @@
 
 #include "engine/clock.h"
 #include "engine/command.h"
+#include "engine/projectionregistry.h"
+#include "store/bulkloader.h"
 #include "store/store.h"
 #include "util/result.h"
 #include "workflow/oncall.h"
@@ -53,10 +55,11 @@ public:
     void setReplicaId(const QString &id) { m_replica = id; }
     QString replicaId() const { return m_replica; }
 
-    /// Runs inside every write transaction, after the events were appended and before
-    /// COMMIT, with the events this replica produced (not merged remote ones). A failing
-    /// hook rolls the whole transaction back. The sync outbox uses it to queue events
-    /// atomically with the change.
+    /// Runs inside every write transaction, after the events were appended and the
+    /// projections ran, before COMMIT, with the events this replica produced (not merged
+    /// remote ones). A failing hook rolls the whole transaction back. For what belongs to
+    /// this replica's own changes (the sync outbox queues its events, ingest writes its
+    /// correlation rows); a table derived from the log is a Projection instead.
     using CommitHook = std::function<Status(store::Store &, const QList<domain::Event> &)>;
     void addCommitHook(CommitHook hook) { m_commitHooks.push_back(std::move(hook)); }
 
@@ -67,6 +70,24 @@ public:
     void registerAction(const QString &name, WorkflowAction action);
     /// True when `name` runs something: built in or registered.
     bool hasAction(const QString &name) const;
+    /// Registers a projection of the event log: from now on it folds in every event this
+    /// engine appends (commands, merged remote events, a bulk load), in the same transaction,
+    /// after catching up with what was appended without it. False when a projection of that
+    /// name is registered already.
+    bool addProjection(std::unique_ptr<Projection> projection)
+    {
+        return m_projections.add(std::move(projection));
+    }
+    const ProjectionRegistry &projections() const { return m_projections; }
+    /// The store's bulk loader for the first sync of an empty database, with the registered
+    /// projections folding the loaded events in before it commits.
+    store::BulkLoader bulkLoader();
+    /// Rebuilds every projection from the log in one transaction: the incidents (with
+    /// services, search and the dashboard rollups) and each registered projection.
+    Status rebuildProjections();
+    /// Store::verify() (hash chains, the incidents projection, SQLite), and every registered
+    /// projection rebuilt the same way as rebuildProjections() and compared.
+    store::VerifyReport verify(const std::function<void(const QString &)> &progress = {});
 
     /// What merging remote events did.
     struct MergeResult {
@@ -126,6 +147,7 @@ private:
     QList<CommitHook> m_commitHooks;
     QHash<QString, WorkflowAction> m_actions;
     QSet<QString> m_warnedActions; // unregistered action names already logged
+    ProjectionRegistry m_projections;
 };
 
 /// Actor name the engine uses for what it does on its own.

@@ -3,6 +3,8 @@
 
 #include "host/workflowactions.h"
 #include "domain/isotime.h"
+#include "postmortem/postmortemstore.h"
+#include "problems/kbprojection.h"
 #include "problems/kbprojection.h"
 #include "sync/outbox.h"
 
@@ -71,9 +73,15 @@ Result<std::unique_ptr<AppContext>> AppContext::open(const QString &dbPath, cons
     registerWorkflowActions(*ctx->m_engine);
     // A database set up for sync queues every change it commits, whichever front end made it.
     sync::Outbox::attach(*ctx->m_engine);
-    // Every resolve, from whichever front end, updates the knowledge base in its transaction.
-    problems::knowledgebase::attach(*ctx->m_engine);
+    registerProjections(*ctx->m_engine);
     return R(std::move(ctx));
+}
+
+void registerProjections(engine::LifecycleEngine &engine)
+{
+    // Every resolve, from whichever front end, updates the knowledge base in its transaction.
+    engine.addProjection(problems::knowledgebase::projection());
+    engine.addProjection(postmortem::actionItemsProjection());
 }
 
 Result<WorkflowSwitch> switchWorkflow(AppContext &context, const QString &nameOrPath,
@@ -157,7 +165,7 @@ Result<WorkflowSwitch> switchWorkflow(AppContext &context, const QString &nameOr
     engine::LifecycleEngine eng(st, *wf, context.engine().oncall(), context.clock());
     registerWorkflowActions(eng);
     sync::Outbox::attach(eng);
-    problems::knowledgebase::attach(eng);
+    registerProjections(eng);
     eng.addCommitHook([saved](store::Store &s, const QList<domain::Event> &) {
         return s.setMeta(QStringLiteral("workflow"), saved);
     });

@@ -38,6 +38,11 @@ private:
     std::unique_ptr<engine::LifecycleEngine> m_engine;
 };
 
+/// Registers the projections of the event log every engine on a Sitrep database keeps (the
+/// knowledge base, the action items). AppContext::open() does it for its engine; an engine
+/// built elsewhere on the same database gets the same set from here.
+void registerProjections(engine::LifecycleEngine &engine);
+
 /// What saving a new workflow for a database did.
 struct WorkflowSwitch {
     QString name;      // the workflow now saved

@@ -13,7 +13,6 @@ ActionItemModel::ActionItemModel(PostmortemStore &store, QObject *parent) : QAbs
 
 void ActionItemModel::reload(const QString &today)
 {
-    (void)m_store.refreshActionItems();
     beginResetModel();
     m_today = today;
     m_items = m_store.actionItems(today, m_openOnly);

@@ -21,7 +21,7 @@ public:
 
     explicit ActionItemModel(PostmortemStore &store, QObject *parent = nullptr);
 
-    /// Re-reads the projection (refreshing it from the log first). `today` is YYYY-MM-DD.
+    /// Re-reads the projection. `today` is YYYY-MM-DD.
     void reload(const QString &today);
     void setOpenOnly(bool on) { m_openOnly = on; }
     bool openOnly() const { return m_openOnly; }

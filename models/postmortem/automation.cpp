@@ -54,10 +54,6 @@ void PostmortemAutomation::onEventsAppended(const QStringList &, const QStringLi
         }
         Q_EMIT documentCreated(uid);
     }
-    if (auto n = m_store.refreshActionItems(); !n)
-        qCWarning(lcPostmortem).noquote() << "action items projection:" << n.errorMessage();
-    else if (*n > 0)
-        Q_EMIT actionItemsChanged();
     m_busy = false;
 }
 

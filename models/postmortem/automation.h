@@ -19,7 +19,7 @@ class PostmortemStore;
 /// Follows the engine: when an incident gets its postmortem.drafted event (the workflow's
 /// draft_postmortem action on resolve), opens the postmortem document with owners and a
 /// review meeting 48 hours out, and, when a folder is set, writes the review invitation
-/// (.ics) there. Also keeps the action-item projection current.
+/// (.ics) there.
 class PostmortemAutomation final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(PostmortemAutomation)
@@ -41,8 +41,6 @@ public:
 Q_SIGNALS:
     /// A postmortem document was opened for the incident.
     void documentCreated(const QString &incidentUid);
-    /// The action-item projection changed.
-    void actionItemsChanged();
 
 private:
     engine::LifecycleEngine &m_engine;

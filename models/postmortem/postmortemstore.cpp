@@ -2,6 +2,7 @@
 #include "postmortem/postmortemstore.h"
 
 #include "engine/lifecycleengine.h"
+#include "engine/projection.h"
 
 #include <QDate>
 #include <QHash>
@@ -470,54 +471,62 @@ Result<int> PostmortemStore::syncActionItems(const QString &uid, const QString &
             ++n;
         else
             qCWarning(lcPostmortem).noquote() << "action item not recorded:" << one.errorMessage();
-    if (auto s = refreshActionItems(); !s)
-        qCWarning(lcPostmortem).noquote() << "action items projection:" << s.errorMessage();
     return n;
 }
 
-Result<int> PostmortemStore::refreshActionItems()
-{
-    auto &st = m_engine.store();
-    auto &db = st.db();
-    const qint64 cursor = st.meta(QStringLiteral("action_items.seq"), QStringLiteral("0")).toLongLong();
-    auto q = db.prepareOnce(QStringLiteral("SELECT seq, incident, ts, payload FROM events WHERE seq > ? AND kind = ? ORDER BY seq"));
-    if (!q)
-        return Result<int>::fail(db.lastError(), QStringLiteral("db"));
-    q->bind(1, cursor).bind(2, kinds::ActionItem);
-    QList<Event> evs;
-    while (q->step()) {
-        Event e;
-        e.seq = q->int64(0);
-        e.incidentUid = store::Store::blobToUuid(q->blob(1));
-        e.ts = q->int64(2);
-        e.kind = kinds::ActionItem;
-        e.payload = QJsonDocument::fromJson(q->text(3).toUtf8()).object();
-        evs << e;
+namespace {
+
+// Folds action_item events onto the stored rows, the way actionItemsFrom() folds a timeline.
+class ActionItemsProjection final : public engine::Projection {
+public:
+    QString name() const override { return QStringLiteral("action_items"); }
+    QStringList kinds() const override
+    {
+        return {kinds::ActionItem, kinds::Renumbered, kinds::ProvisionalNumber};
     }
-    const qint64 maxSeq = st.maxSeq();
-    if (evs.isEmpty()) {
-        if (maxSeq > cursor)
-            if (auto s = st.setMeta(QStringLiteral("action_items.seq"), QString::number(maxSeq)); !s)
-                return Result<int>::fail(s.errorMessage(), QStringLiteral("db"));
-        return 0;
+    Status apply(store::Store &st, const QList<Event> &events) override
+    {
+        auto &db = st.db();
+        for (const Event &e : events) {
+            if (e.kind == kinds::ActionItem) {
+                if (auto s = applyItem(st, e); !s)
+                    return s;
+                continue;
+            }
+            // A new number for the incident: its items show it too.
+            const auto inc = st.incidentByUid(e.incidentUid);
+            if (!inc)
+                continue;
+            Stmt *u =
+                db.prepare(QStringLiteral("UPDATE action_items SET number=? WHERE incident_uid=?"));
+            if (!u)
+                return Status::fail(db.lastError(), QStringLiteral("db"));
+            u->bind(1, inc->number).bind(2, e.incidentUid);
+            if (!u->exec())
+                return Status::fail(u->error(), QStringLiteral("db"));
+        }
+        return {};
     }
-    QHash<QString, QString> numbers;
-    if (auto s = db.begin(); !s)
-        return Result<int>::fail(s.errorMessage(), QStringLiteral("db"));
-    for (const Event &e : std::as_const(evs)) {
+    Status reset(store::Store &st) override
+    {
+        return st.db().exec(QStringLiteral("DELETE FROM action_items"));
+    }
+    QStringList tables() const override { return {QStringLiteral("action_items")}; }
+
+private:
+    static Status applyItem(store::Store &st, const Event &e)
+    {
+        auto &db = st.db();
         const QJsonObject &p = e.payload;
         const QString id = p[u"id"].toString();
         if (id.isEmpty())
-            continue;
-        if (!numbers.contains(e.incidentUid)) {
-            auto inc = st.incidentByUid(e.incidentUid);
-            numbers.insert(e.incidentUid, inc ? inc->number : QString());
-        }
-        // Fold this event onto the stored row, the same way actionItemsFrom() folds a timeline.
+            return {};
         ActionItem a;
         bool exists = false;
         {
             Stmt *g = db.prepare(QStringLiteral("SELECT title, owner, due, status, created_at FROM action_items WHERE id=?"));
+            if (!g)
+                return Status::fail(db.lastError(), QStringLiteral("db"));
             g->bind(1, id);
             if (g->step()) {
                 exists = true;
@@ -531,12 +540,11 @@ Result<int> PostmortemStore::refreshActionItems()
         }
         if (!exists) {
             if (!p.contains(u"title"))
-                continue;
+                return {};
             a.status = QStringLiteral("open");
             a.createdAt = e.ts;
         }
-        QList<Event> one{e};
-        ActionItem f = actionItemsFrom(one).value(0);
+        ActionItem f = actionItemsFrom({e}).value(0);
         if (p.contains(u"title"))
             a.title = f.title;
         if (p.contains(u"owner"))
@@ -551,36 +559,33 @@ Result<int> PostmortemStore::refreshActionItems()
             else if (a.status == u"done")
                 a.status = QStringLiteral("open");
         }
+        const auto inc = st.incidentByUid(e.incidentUid);
         Stmt *w = db.prepare(QStringLiteral(
             "INSERT INTO action_items(id, incident_uid, number, title, owner, due, status, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?) "
             "ON CONFLICT(id) DO UPDATE SET title=excluded.title, owner=excluded.owner, due=excluded.due, status=excluded.status, "
             "number=excluded.number, updated_at=excluded.updated_at"));
-        w->bind(1, id).bind(2, e.incidentUid).bind(3, numbers.value(e.incidentUid)).bind(4, a.title).bind(5, a.owner)
-            .bind(6, a.due).bind(7, a.status).bind(8, a.createdAt).bind(9, e.ts);
-        if (!w->exec()) {
-            db.rollback();
-            return Result<int>::fail(w->error(), QStringLiteral("db"));
-        }
+        if (!w)
+            return Status::fail(db.lastError(), QStringLiteral("db"));
+        w->bind(1, id)
+            .bind(2, e.incidentUid)
+            .bind(3, inc ? inc->number : QString())
+            .bind(4, a.title)
+            .bind(5, a.owner)
+            .bind(6, a.due)
+            .bind(7, a.status)
+            .bind(8, a.createdAt)
+            .bind(9, e.ts);
+        if (!w->exec())
+            return Status::fail(w->error(), QStringLiteral("db"));
+        return {};
     }
-    if (auto s = st.setMeta(QStringLiteral("action_items.seq"), QString::number(qMax(maxSeq, evs.last().seq))); !s) {
-        db.rollback();
-        return Result<int>::fail(s.errorMessage(), QStringLiteral("db"));
-    }
-    if (auto c = db.commit(); !c)
-        return Result<int>::fail(c.errorMessage(), QStringLiteral("db"));
-    return int(evs.size());
-}
+};
 
-Status PostmortemStore::rebuildActionItems()
+} // namespace
+
+std::unique_ptr<engine::Projection> actionItemsProjection()
 {
-    auto &db = m_engine.store().db();
-    if (auto s = db.exec(QStringLiteral("DELETE FROM action_items")); !s)
-        return s;
-    if (auto s = m_engine.store().setMeta(QStringLiteral("action_items.seq"), QStringLiteral("0")); !s)
-        return s;
-    if (auto r = refreshActionItems(); !r)
-        return Status::fail(r.errorMessage(), r.error().code);
-    return {};
+    return std::make_unique<ActionItemsProjection>();
 }
 
 static ActionItem readItem(Stmt *s)

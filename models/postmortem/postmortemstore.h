@@ -9,10 +9,12 @@
 #include <QString>
 #include <QStringList>
 
+#include <memory>
 #include <optional>
 
 namespace sitrep::engine {
 class LifecycleEngine;
+class Projection;
 }
 
 namespace sitrep::postmortem {
@@ -65,9 +67,13 @@ struct ParsedActionItem {
 /// list lines ("- [ ] Title - Owner: x - Due: 2026-01-31"). Placeholders in [brackets] are skipped.
 QList<ParsedActionItem> parseActionItems(const QString &markdown);
 
+/// The action items (table action_items) as a projection of the action_item events, named
+/// "action_items": register it once with the engine (LifecycleEngine::addProjection).
+std::unique_ptr<engine::Projection> actionItemsProjection();
+
 /// Postmortem documents in SQLite (migration 0300): the working text (autosaved), every
-/// saved version, status; plus the action-item projection of the event log. Uses the
-/// engine's store connection; status changes go through the engine as Record events.
+/// saved version, status; plus reading the action items. Uses the engine's store
+/// connection; status changes go through the engine as Record events.
 class PostmortemStore {
 public:
     explicit PostmortemStore(engine::LifecycleEngine &engine);
@@ -101,10 +107,7 @@ public:
     /// commands were applied.
     Result<int> syncActionItems(const QString &incidentUid, const QString &actor);
 
-    // --- action-item projection (table action_items, rebuildable from the log) ---
-    /// Applies action_item events appended since the last call; returns how many.
-    Result<int> refreshActionItems();
-    Status rebuildActionItems();
+    // --- action items (table action_items: actionItemsProjection()) ---
     /// Action items across incidents: open ones first, overdue (due before `today`) first
     /// among them, then by due date. `today` is YYYY-MM-DD.
     QList<ActionItem> actionItems(const QString &today, bool openOnly = false, int limit = 1000);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "problems/kbprojection.h"
 
-#include "engine/lifecycleengine.h"
+#include "engine/projection.h"
 #include "problems/problemstore.h"
 #include "store/store.h"
 
@@ -13,8 +13,6 @@ namespace sitrep::problems::knowledgebase {
 
 using namespace sitrep::domain;
 using store::Stmt;
-
-static const char *AttachedProperty = "sitrep.kb.attached";
 
 static QString jsonList(const QStringList &l)
 {
@@ -43,66 +41,62 @@ static Status upsert(store::Db &db, const QString &id, const QString &kind, cons
     return {};
 }
 
-static const QString CursorKey = QStringLiteral("kb.seq");
+static Status fold(store::Store &store, const QList<Event> &events);
 
-// The live hook also moves the cursor ("everything up to this seq is in the KB") when no
-// event came in between, so catchUp() only has merged remote events left to fold in.
-static Status liveHook(store::Store &st, const QList<Event> &events)
-{
-    if (auto s = onCommit(st, events); !s)
-        return s;
-    qint64 first = 0, last = 0;
-    for (const Event &e : events) {
-        if (e.seq <= 0)
-            continue;
-        first = first == 0 ? e.seq : std::min(first, e.seq);
-        last = std::max(last, e.seq);
+namespace {
+
+class KnowledgeBaseProjection final : public engine::Projection {
+public:
+    QString name() const override { return QStringLiteral("knowledge_base"); }
+    QStringList kinds() const override
+    {
+        return {kinds::Transitioned, kinds::FieldSet, KnownErrorLinkedKind, ProblemLinkedKind,
+                ProblemUnlinkedKind};
     }
-    if (last == 0 || st.meta(CursorKey, QStringLiteral("0")).toLongLong() != first - 1)
+    Status apply(store::Store &store, const QList<Event> &events) override
+    {
+        // One event at a time: links and unlinks apply in log order, and the result does not
+        // depend on how a transaction grouped the events.
+        for (const Event &e : events)
+            if (auto s = fold(store, {e}); !s)
+                return s;
         return {};
-    return st.setMeta(CursorKey, QString::number(last));
-}
+    }
+    Status reset(store::Store &store) override
+    {
+        // The authored parts (problems, known errors and their texts) stay; what the log
+        // gave them goes. Each known error's article is written again as it reads with no
+        // incident; replaying the log rewrites the ones that get incidents.
+        auto &db = store.db();
+        for (const char *sql :
+             {"DELETE FROM kb_articles WHERE kind='resolution'",
+              "DELETE FROM known_error_incidents", "DELETE FROM problem_incidents",
+              "UPDATE known_errors SET incident_count=0, last_seen_at=0"})
+            if (auto s = db.exec(QString::fromLatin1(sql)); !s)
+                return s;
+        QList<qint64> ids;
+        auto q = db.prepareOnce(QStringLiteral("SELECT id FROM known_errors ORDER BY id"));
+        if (!q)
+            return Status::fail(db.lastError(), QStringLiteral("db"));
+        while (q->step())
+            ids << q->int64(0);
+        for (const qint64 id : std::as_const(ids))
+            if (auto s = writeKnownErrorArticle(store, id); !s)
+                return s;
+        return {};
+    }
+    QStringList tables() const override
+    {
+        return {QStringLiteral("kb_articles"), QStringLiteral("known_error_incidents"),
+                QStringLiteral("problem_incidents"), QStringLiteral("known_errors")};
+    }
+};
 
-void attach(engine::LifecycleEngine &engine)
-{
-    if (engine.property(AttachedProperty).toBool())
-        return;
-    engine.setProperty(AttachedProperty, true);
-    auto &st = engine.store();
-    // A database that never had a knowledge base starts from here; its history is folded
-    // in by ProblemStore::rebuildKnowledgeBase() (`sitrep postmortem rebuild`).
-    if (st.meta(CursorKey).isEmpty())
-        st.setMeta(CursorKey, QString::number(st.maxSeq()));
-    engine.addCommitHook(&liveHook);
-    // Merged remote events do not pass the commit hooks: fold them in right after.
-    QObject::connect(&engine, &engine::LifecycleEngine::eventsAppended, &engine, [&engine] { catchUp(engine.store()); });
-}
+} // namespace
 
-Result<int> catchUp(store::Store &st, int limit)
+std::unique_ptr<engine::Projection> projection()
 {
-    using R = Result<int>;
-    auto &db = st.db();
-    if (db.inTransaction())
-        return 0;
-    const qint64 cursor = st.meta(CursorKey, QStringLiteral("0")).toLongLong();
-    if (cursor >= st.maxSeq())
-        return 0;
-    if (auto b = db.begin(); !b)
-        return R(b.error());
-    const QList<Event> events = st.eventsAfter(cursor, limit);
-    for (const Event &e : events)
-        if (auto s = onCommit(st, {e}); !s) {
-            db.rollback();
-            return R(s.error());
-        }
-    if (!events.isEmpty())
-        if (auto s = st.setMeta(CursorKey, QString::number(events.last().seq)); !s) {
-            db.rollback();
-            return R(s.error());
-        }
-    if (auto c = db.commit(); !c)
-        return R(c.error());
-    return int(events.size());
+    return std::make_unique<KnowledgeBaseProjection>();
 }
 
 Result<bool> writeResolutionArticle(store::Store &store, const Incident &inc)
@@ -198,7 +192,8 @@ static qint64 knownErrorId(store::Db &db, const QString &number)
     return id;
 }
 
-Status onCommit(store::Store &store, const QList<Event> &events)
+// Folds events into the knowledge base (the projection calls it with one event at a time).
+static Status fold(store::Store &store, const QList<Event> &events)
 {
     QList<QString> touched;         // incidents whose resolution text may have changed, in order
     QHash<QString, qint64> resolved; // incident -> time it was resolved in this transaction
@@ -238,8 +233,7 @@ Status onCommit(store::Store &store, const QList<Event> &events)
         q->reset();
         auto inc = store.incidentByUid(e.incidentUid);
         if (pid == 0 || !inc)
-            return Status::fail(QStringLiteral("cannot link %1 to unknown problem '%2'").arg(inc ? inc->number : e.incidentUid, e.payload[u"problem"].toString()),
-                                QStringLiteral("not_found"));
+            continue; // a problem of another replica: nothing to link here
         Stmt *s = e.kind == ProblemLinkedKind
                       ? db.prepare(QStringLiteral("INSERT OR IGNORE INTO problem_incidents(problem_id, incident_uid, number, linked_at, linked_by) VALUES(?,?,?,?,?)"))
                       : db.prepare(QStringLiteral("DELETE FROM problem_incidents WHERE problem_id=? AND incident_uid=?"));
@@ -256,8 +250,7 @@ Status onCommit(store::Store &store, const QList<Event> &events)
         const qint64 id = knownErrorId(db, number);
         auto inc = store.incidentByUid(uid);
         if (id == 0 || !inc)
-            return Status::fail(QStringLiteral("cannot link %1 to unknown known error '%2'").arg(inc ? inc->number : uid, number),
-                                QStringLiteral("not_found"));
+            continue; // a known error of another replica
         const qint64 seen = inc->resolvedAt > 0 ? inc->resolvedAt : 0;
         if (auto s = linkKnownError(store, id, *inc, seen, actors.value(uid)); !s)
             return s;

@@ -8,18 +8,21 @@
 #include <QList>
 #include <QString>
 
+#include <memory>
+
 namespace sitrep::store {
 class Store;
 }
 namespace sitrep::engine {
-class LifecycleEngine;
+class Projection;
 }
 
 namespace sitrep::problems {
 
-/// Keeps the knowledge base (table kb_articles) and the known-error links current inside
-/// the engine's write transaction, so a resolve and its article commit together or not at
-/// all:
+/// The knowledge base (table kb_articles) and the known-error links, a projection of the
+/// event log: the engine keeps them current inside its write transaction, so a resolve and
+/// its article commit together or not at all, and merged remote events and a bulk load
+/// update them the same way:
 ///  - a transition into a state that stamps "resolved", or a later edit of the resolution
 ///    note / root cause, upserts the article "resolution:<number>" (one per incident: a
 ///    re-resolve updates it);
@@ -27,24 +30,17 @@ namespace sitrep::problems {
 ///  - resolving an incident that is linked to a known error, directly or through a problem
 ///    that has known errors, links it, bumps the entry's incident count and last-seen time
 ///    and rewrites the entry's article.
-/// Everything it writes is derived from the log; ProblemStore::rebuildKnowledgeBase()
-/// rebuilds it.
+/// Problems and known errors themselves are records of this replica: an event naming one it
+/// does not have links nothing (ProblemStore checks the names of local commands first).
 ///
 /// The article table's shape is stable for readers such as the triage classifier:
 ///   kb_articles(id TEXT PK, kind 'known_error'|'resolution', title, body (Markdown),
 ///               tags (JSON array of strings), source_ref (KE or incident number), updated_at ms)
 namespace knowledgebase {
 
-/// Installs the commit hook on the engine (once per engine; later calls do nothing).
-void attach(engine::LifecycleEngine &engine);
-
-/// The hook itself: runs inside the open transaction with the events it appended.
-Status onCommit(store::Store &store, const QList<domain::Event> &events);
-
-/// Folds in events the hook did not see (merged remote events), from the meta cursor
-/// kb.seq on, at most `limit` per call, in one transaction. attach() runs it after every
-/// commit the engine announces; it does nothing when the KB is current.
-Result<int> catchUp(store::Store &store, int limit = 5000);
+/// The projection ("knowledge_base"), to register once with the engine
+/// (LifecycleEngine::addProjection); `sitrep rebuild` rebuilds it from the log.
+std::unique_ptr<engine::Projection> projection();
 
 /// Upserts the resolution article of a resolved incident with a resolution note; a no-op
 /// (returns false) for other incidents.

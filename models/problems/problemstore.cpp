@@ -34,10 +34,7 @@ static QStringList fromJsonList(const QString &s)
     return out;
 }
 
-ProblemStore::ProblemStore(engine::LifecycleEngine &engine) : m_engine(engine)
-{
-    knowledgebase::attach(engine);
-}
+ProblemStore::ProblemStore(engine::LifecycleEngine &engine) : m_engine(engine) {}
 
 QString ProblemStore::nextNumber(const QString &table, const QString &prefix)
 {
@@ -170,7 +167,7 @@ Status ProblemStore::linkIncident(const QString &problemNumber, const QString &i
         return Status::fail(QStringLiteral("no incident '%1'").arg(incidentRef), QStringLiteral("not_found"));
     if (isLinked(m_engine.store().db(), p->id, inc->uid))
         return {}; // already linked
-    // The knowledge-base hook writes the link row from this event, in its transaction.
+    // The knowledge-base projection writes the link row from this event, in its transaction.
     return record(inc->uid, ProblemLinkedKind,
                   {{QStringLiteral("problem"), p->number}, {QStringLiteral("title"), p->title},
                    {QStringLiteral("message"), QStringLiteral("linked to problem %1: %2").arg(p->number, p->title)}},
@@ -440,7 +437,7 @@ Status ProblemStore::resolveWithKnownError(const QString &incidentRef, const QSt
     QString rootCause = rootCauseCategory.trimmed();
     if (rootCause.isEmpty())
         rootCause = inc->rootCause.isEmpty() ? QStringLiteral("known_error") : inc->rootCause;
-    // The link and the resolve commit in one transaction; the knowledge-base hook turns
+    // The link and the resolve commit in one transaction; the knowledge-base projection turns
     // them into the link rows, the entry's new count and last-seen time, and both articles.
     QList<Command> batch;
     if (!ke->incidents.contains(inc->number))
@@ -473,82 +470,6 @@ Status ProblemStore::resolveWithKnownError(const QString &incidentRef, const QSt
 Status ProblemStore::writeKnownErrorArticle(const KnownError &k)
 {
     return knowledgebase::writeKnownErrorArticle(m_engine.store(), k.id);
-}
-
-Result<int> ProblemStore::refreshKnowledgeBase()
-{
-    using R = Result<int>;
-    auto &st = m_engine.store();
-    auto &db = st.db();
-    const qint64 cursor = st.meta(QStringLiteral("kb.seq"), QStringLiteral("0")).toLongLong();
-    // Incidents with a resolve-stamping transition since the cursor: their current row has
-    // the resolution note and root cause the article needs.
-    auto q = db.prepareOnce(QStringLiteral("SELECT DISTINCT incident FROM events WHERE seq > ? AND kind IN (?, ?)"));
-    if (!q)
-        return R::fail(db.lastError(), QStringLiteral("db"));
-    q->bind(1, cursor).bind(2, kinds::Transitioned).bind(3, kinds::FieldSet);
-    QStringList uids;
-    while (q->step())
-        uids << store::Store::blobToUuid(q->blob(0));
-    const qint64 maxSeq = st.maxSeq();
-    int n = 0;
-    if (auto s = db.begin(); !s)
-        return R::fail(s.errorMessage(), QStringLiteral("db"));
-    for (const QString &uid : std::as_const(uids)) {
-        auto inc = st.incidentByUid(uid);
-        if (!inc)
-            continue;
-        auto w = knowledgebase::writeResolutionArticle(st, *inc);
-        if (!w) {
-            db.rollback();
-            return R::fail(w.errorMessage(), QStringLiteral("db"));
-        }
-        if (!*w)
-            continue;
-        ++n;
-    }
-    if (auto s = st.setMeta(QStringLiteral("kb.seq"), QString::number(maxSeq)); !s) {
-        db.rollback();
-        return R::fail(s.errorMessage(), QStringLiteral("db"));
-    }
-    if (auto c = db.commit(); !c)
-        return R::fail(c.errorMessage(), QStringLiteral("db"));
-    return n;
-}
-
-Status ProblemStore::rebuildKnowledgeBase()
-{
-    // Everything derived from the log is dropped and replayed through the same hook that
-    // writes it live: the link tables, the entries' counts and all articles.
-    auto &st = m_engine.store();
-    auto &db = st.db();
-    if (auto b = db.begin(); !b)
-        return b;
-    auto fail = [&](const Status &s) {
-        db.rollback();
-        return s;
-    };
-    for (const char *sql : {"DELETE FROM kb_articles WHERE kind='resolution'", "DELETE FROM known_error_incidents",
-                            "DELETE FROM problem_incidents", "UPDATE known_errors SET incident_count=0, last_seen_at=0"})
-        if (auto s = db.exec(QString::fromLatin1(sql)); !s)
-            return fail(s);
-    const qint64 maxSeq = st.maxSeq();
-    for (qint64 seq = 0; seq < maxSeq;) {
-        const QList<Event> chunk = st.eventsAfter(seq, 2000);
-        if (chunk.isEmpty())
-            break;
-        seq = chunk.last().seq;
-        // One event at a time, so links and unlinks apply in log order.
-        for (const Event &e : chunk)
-            if (auto s = knowledgebase::onCommit(st, {e}); !s)
-                return fail(s);
-    }
-    for (const KnownError &k : knownErrors())
-        if (auto s = knowledgebase::writeKnownErrorArticle(st, k.id); !s)
-            return fail(s);
-    if (auto s = st.setMeta(QStringLiteral("kb.seq"), QString::number(maxSeq)); !s)
-        return fail(s);
-    return db.commit();
 }
 
 QList<KbArticle> ProblemStore::articles(const QString &kind, int limit)

@@ -69,12 +69,11 @@ inline const QString ProblemUnlinkedKind = QStringLiteral("problem.unlinked");
 /// Problems, known errors and the knowledge base (migration 0310). Links to incidents are
 /// events in the incidents' timelines (problem.linked / problem.unlinked /
 /// known_error.linked); the link tables and the KB articles are written from those events
-/// by the knowledge-base commit hook (problems/knowledgebase.h) in the same transaction.
-/// Resolving an incident with a known error goes through the engine's workflow like any
-/// resolve.
+/// by the knowledge-base projection (problems/knowledgebase.h) in the same transaction, on
+/// an engine that has it registered. Resolving an incident with a known error goes through
+/// the engine's workflow like any resolve.
 class ProblemStore {
 public:
-    /// Also installs the knowledge-base commit hook on the engine (once).
     explicit ProblemStore(engine::LifecycleEngine &engine);
 
     Result<Problem> createProblem(const QString &title, const QString &description, const QString &owner, const QString &actor);
@@ -115,11 +114,6 @@ public:
                                  const QString &rootCauseCategory, const QString &actor, const QString &resolveState = {});
 
     // --- knowledge base ---
-    /// Adds/updates resolution articles for incidents resolved since the last call (from
-    /// the log; cursor meta kb.seq). Returns how many articles were written.
-    Result<int> refreshKnowledgeBase();
-    /// Drops the derived (resolution) articles and rebuilds them from the log.
-    Status rebuildKnowledgeBase();
     QList<KbArticle> articles(const QString &kind = {}, int limit = 1000);
     /// All articles as one Markdown document.
     QString knowledgeBaseMarkdown();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "store/store.h"
 
+#include "store/bulkloader.h"
 #include "store/metricsrollup.h"
 #include "store/projector.h"
 
@@ -129,7 +130,12 @@ Status Store::open(const QString &path)
     // A file that is not SQLite fails here with a clear message.
     if (auto s = m_db.exec(QStringLiteral("SELECT count(*) FROM sqlite_master")); !s)
         return Status::fail(QStringLiteral("%1 is not a Sitrep database: %2").arg(path, s.errorMessage()), QStringLiteral("db"));
-    return migrate();
+    if (auto s = migrate(); !s)
+        return s;
+    if (auto s = BulkLoader::recover(*this); !s)
+        qCWarning(lcStore) << "cannot restore indexes after an interrupted bulk load:"
+                           << s.errorMessage();
+    return {};
 }
 
 Status Store::openReadOnly(const QString &path)
@@ -683,6 +689,51 @@ QList<Event> Store::eventsAfter(qint64 seq, int limit)
     return out;
 }
 
+QList<Event> Store::eventsBetween(qint64 after, qint64 upTo, const QStringList &kinds, int limit)
+{
+    QList<Event> out;
+    QString sql = QStringLiteral("SELECT %1 FROM events WHERE seq>? AND seq<=?")
+                      .arg(QString::fromLatin1(kEventColumns));
+    if (!kinds.isEmpty())
+        sql += QStringLiteral(" AND kind IN (%1)").arg(placeholders(int(kinds.size())));
+    sql += QStringLiteral(" ORDER BY seq LIMIT ?");
+    Stmt *s = m_db.prepare(sql);
+    if (!s)
+        return out;
+    s->bind(1, after).bind(2, upTo);
+    int k = 3;
+    for (const QString &kind : kinds)
+        s->bind(k++, kind);
+    s->bind(k, limit);
+    while (s->step())
+        out << readEvent(s);
+    s->reset();
+    return out;
+}
+
+qint64 Store::projectionCursor(const QString &name)
+{
+    Stmt *s = m_db.prepare(QStringLiteral("SELECT seq FROM projection_cursors WHERE name=?"));
+    if (!s)
+        return 0;
+    s->bind(1, name);
+    const qint64 v = s->step() ? s->int64(0) : 0;
+    s->reset();
+    return v;
+}
+
+Status Store::setProjectionCursor(const QString &name, qint64 seq)
+{
+    Stmt *s = m_db.prepare(QStringLiteral("INSERT INTO projection_cursors(name, seq) VALUES(?, ?) "
+                                          "ON CONFLICT(name) DO UPDATE SET seq=excluded.seq"));
+    if (!s)
+        return Status::fail(m_db.lastError(), QStringLiteral("db"));
+    s->bind(1, name).bind(2, seq);
+    if (!s->exec())
+        return Status::fail(s->error(), QStringLiteral("db"));
+    return {};
+}
+
 qint64 Store::maxSeq()
 {
     Stmt *s = m_db.prepare(QStringLiteral("SELECT coalesce(max(seq),0) FROM events"));
@@ -773,23 +824,25 @@ Status Store::foldInto(const QString &table, bool withSideTables)
 
 Status Store::rebuildProjection()
 {
-    if (auto s = m_db.begin(); !s)
-        return s;
-    for (const char *sql : {"DELETE FROM incidents", "DELETE FROM incident_services", "DELETE FROM search"}) {
-        if (auto s = m_db.exec(QString::fromLatin1(sql)); !s) {
-            m_db.rollback();
+    const bool own = !m_db.inTransaction();
+    if (own)
+        if (auto s = m_db.begin(); !s)
             return s;
-        }
-    }
-    if (auto s = foldInto(QStringLiteral("incidents"), true); !s) {
-        m_db.rollback();
+    auto fail = [&](const Status &s) {
+        if (own)
+            m_db.rollback();
         return s;
+    };
+    for (const char *sql :
+         {"DELETE FROM incidents", "DELETE FROM incident_services", "DELETE FROM search"}) {
+        if (auto s = m_db.exec(QString::fromLatin1(sql)); !s)
+            return fail(s);
     }
-    if (auto s = rebuildMetricsRollups(m_db); !s) {
-        m_db.rollback();
-        return s;
-    }
-    return m_db.commit();
+    if (auto s = foldInto(QStringLiteral("incidents"), true); !s)
+        return fail(s);
+    if (auto s = rebuildMetricsRollups(m_db); !s)
+        return fail(s);
+    return own ? m_db.commit() : Status{};
 }
 
 VerifyReport Store::verify(const std::function<void(const QString &)> &progress)

@@ -86,15 +86,26 @@ public:
     qint64 count(const ListQuery &q);
     QList<domain::Event> timeline(const QString &incidentUid);
     QList<domain::Event> eventsAfter(qint64 seq, int limit);
+    /// Events with seq in (after, upTo], in log order, at most `limit`; only those of `kinds`
+    /// unless it is empty.
+    QList<domain::Event> eventsBetween(qint64 after, qint64 upTo, const QStringList &kinds,
+                                       int limit);
     qint64 maxSeq();
     qint64 incidentCount();
     /// Changes whenever another connection commits (PRAGMA data_version).
     qint64 dataVersion();
 
+    // --- projection cursors (table projection_cursors) ---
+    /// The seq of the last event the named projection has folded in; 0 when it has none.
+    qint64 projectionCursor(const QString &name);
+    Status setProjectionCursor(const QString &name, qint64 seq);
+
     // --- integrity ---
-    /// Hash chain check, projection rebuild compare, SQLite integrity check.
+    /// Hash chain check, projection rebuild compare, SQLite integrity check. Covers the
+    /// incidents projection; LifecycleEngine::verify() adds the registered projections.
     VerifyReport verify(const std::function<void(const QString &)> &progress = {});
-    /// Rebuilds incidents, services and search from the log.
+    /// Rebuilds incidents, services, search and the dashboard rollups from the log, inside the
+    /// caller's transaction when there is one, else in its own.
     Status rebuildProjection();
 
     static QByteArray uuidToBlob(const QString &uuid);

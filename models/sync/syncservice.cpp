@@ -3,7 +3,6 @@
 
 #include "domain/synckinds.h"
 #include "engine/lifecycleengine.h"
-#include "sync/bulkloader.h"
 #include "sync/wire.h"
 
 #include <QDateTime>
@@ -74,8 +73,6 @@ SyncService::SyncService(engine::LifecycleEngine &engine, SyncOptions options, Q
     m_client.setTimeoutMs(m_options.requestTimeoutMs);
     m_batchLimit = qMax(1, m_options.batchSize);
     m_replica = engine.store().meta(QStringLiteral("replica_id"), engine.replicaId());
-    if (auto s = BulkLoader::recover(engine.store()); !s)
-        qCWarning(lcSync) << "cannot restore indexes after an interrupted initial sync:" << s.errorMessage();
     if (const auto me = m_identity.cached())
         m_status.setIdentity(me->display());
     m_timer.setSingleShot(true);
@@ -602,7 +599,9 @@ Result<qint64> SyncService::initialSync(const std::function<bool(qint64, qint64)
     if (auto s = checkEndpoint(m_options.url); !s)
         return R(s.error());
     store::Store &st = m_engine.store();
-    BulkLoader loader(st);
+    // The store writes the log and the projections; the engine's projections fold the
+    // loaded events in before the load commits.
+    store::BulkLoader loader = m_engine.bulkLoader();
     if (auto s = loader.begin(); !s)
         return R(s.error());
     QString cursor = QStringLiteral("0");

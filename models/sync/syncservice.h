@@ -113,7 +113,7 @@ public:
     int backoffMs(int failures);
 
     /// First sync of an empty database: pages through the whole change feed and loads it
-    /// in bulk (see BulkLoader). `progress(done, total)` returning false cancels, leaving
+    /// in bulk (see store::BulkLoader). `progress(done, total)` returning false cancels, leaving
     /// the database as it was. Returns how many events were loaded.
     Result<qint64> initialSync(const std::function<bool(qint64 done, qint64 total)> &progress = {});
 

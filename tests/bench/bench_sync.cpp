@@ -7,8 +7,8 @@
 //   bench_sync [--drain N] [--bulk N]
 #include "host/appcontext.h"
 #include "fixtures/teamserver/teamserver.h"
+#include "store/bulkloader.h"
 #include "store/store.h"
-#include "sync/bulkloader.h"
 #include "sync/outbox.h"
 #include "sync/restclient.h"
 #include "sync/syncservice.h"
@@ -250,12 +250,14 @@ int main(int argc, char **argv)
             sqlite3_finalize(st);
             sqlite3_close(db);
         }
-        // Sitrep: BulkLoader (re-chain + append with indexes dropped), then the projection,
-        // search and indexes rebuilt from the log.
-        store::Store st;
-        if (!st.open(dir.filePath(QStringLiteral("bulk.db"))))
+        // Sitrep: the engine's bulk loader, as initialSync() uses it (re-chain + append with
+        // indexes dropped), then the projection, search and indexes rebuilt from the log and
+        // the registered projections folded in.
+        auto ctx = host::AppContext::open(dir.filePath(QStringLiteral("bulk.db")));
+        if (!ctx)
             return 1;
-        sync::BulkLoader loader(st);
+        store::Store &st = (*ctx)->store();
+        store::BulkLoader loader = (*ctx)->engine().bulkLoader();
         double appendSecs = 0, appendCpu = 0;
         QElapsedTimer t;
         t.start();

@@ -167,7 +167,7 @@ static Status generate(const QString &path, qint64 incidents, quint64 seed)
         IncidentSetOptions o;
         o.incidents = incidents;
         o.seed = seed;
-        if (auto s = generateIncidentSet((*ctx)->store(), o); !s)
+        if (auto s = generateIncidentSet((*ctx)->engine(), o); !s)
             return s;
     }
     for (const QString &suffix : {QStringLiteral("-wal"), QStringLiteral("-shm")})

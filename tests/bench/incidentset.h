@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // A realistic incident history of any size for the benchmarks, loaded through the store's
-// bulk path (sync::BulkLoader: the event log with its hash chain, the projection folded
+// bulk path (store::BulkLoader: the event log with its hash chain, the projection folded
 // from the events, search documents, service rows and every index).
 //
 // Every incident is generated on its own from the seed: a title from ~40 templates filled
@@ -17,8 +17,9 @@
 #include "benchutil.h"
 
 #include "domain/event.h"
+#include "engine/lifecycleengine.h"
+#include "store/bulkloader.h"
 #include "store/store.h"
-#include "sync/bulkloader.h"
 
 #include <QJsonArray>
 #include <QRandomGenerator>
@@ -236,11 +237,11 @@ inline QList<domain::Event> incidentEvents(QRandomGenerator &rng, qint64 n, qint
 
 } // namespace incidentset
 
-/// Fills the empty store at `store` with `o.incidents` generated incidents through the bulk
-/// loader; progress goes to stderr.
-inline Status generateIncidentSet(store::Store &store, const IncidentSetOptions &o)
+/// Fills the empty store at `store` with `o.incidents` generated incidents through `loader`;
+/// progress goes to stderr.
+inline Status generateIncidentSet(store::Store &store, store::BulkLoader &loader,
+                                  const IncidentSetOptions &o)
 {
-    sync::BulkLoader loader(store);
     if (auto s = loader.begin(); !s)
         return s;
     QRandomGenerator rng(quint32(o.seed * 2654435761u + 17));
@@ -273,6 +274,20 @@ inline Status generateIncidentSet(store::Store &store, const IncidentSetOptions 
     (void)store.db().exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
     fprintf(stderr, "  %lld incidents in %.1f s\n", (long long)o.incidents, sw.seconds());
     return {};
+}
+
+/// The same through the store's bulk loader alone: no projection but the incidents.
+inline Status generateIncidentSet(store::Store &store, const IncidentSetOptions &o)
+{
+    store::BulkLoader loader(store);
+    return generateIncidentSet(store, loader, o);
+}
+
+/// The same through the engine's bulk loader: its projections are current afterwards.
+inline Status generateIncidentSet(engine::LifecycleEngine &engine, const IncidentSetOptions &o)
+{
+    store::BulkLoader loader = engine.bulkLoader();
+    return generateIncidentSet(engine.store(), loader, o);
 }
 
 } // namespace sitrep::bench

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Shared by the postmortem, runbook and problem tests: a real store on disk, the sre
-// workflow, and an engine driven by a ManualClock.
+// workflow, and an engine driven by a ManualClock with the application's projections.
 #pragma once
 
+#include "host/appcontext.h"
 #include "host/workflowactions.h"
 #include "engine/clock.h"
 #include "engine/lifecycleengine.h"
@@ -50,6 +51,8 @@ struct Env {
         }
         engine = std::make_unique<sitrep::engine::LifecycleEngine>(store, *wf, *oc, clock);
         sitrep::host::registerWorkflowActions(*engine);
+        // The knowledge base and the action items, as the application's engine has them.
+        sitrep::host::registerProjections(*engine);
     }
     QString dbPath() const { return dir.filePath(QStringLiteral("sitrep.db")); }
 

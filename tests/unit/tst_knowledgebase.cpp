@@ -40,8 +40,8 @@ private Q_SLOTS:
     void plainResolve_writesArticleAtOnce_andReResolveUpdatesIt()
     {
         Env env;
-        problems::knowledgebase::attach(*env.engine);
-        problems::knowledgebase::attach(*env.engine); // once per engine
+        QVERIFY(
+            !env.engine->addProjection(problems::knowledgebase::projection())); // once per engine
         problems::ProblemStore ps(*env.engine);
         const QString uid = env.open(QStringLiteral("Checkout errors"), QStringLiteral("high"), {QStringLiteral("checkout")}, T0);
         QVERIFY(ps.articles().isEmpty());
@@ -115,7 +115,6 @@ private Q_SLOTS:
     {
         Env here, there;
         problems::ProblemStore ps(*here.engine);
-        problems::knowledgebase::attach(*there.engine);
         there.engine->setReplicaId(QStringLiteral("laptop"));
         const QString uid = there.open(QStringLiteral("Payments 502s"), QStringLiteral("high"), {QStringLiteral("payments")}, T0);
         QVERIFY(!resolve(there, uid, QStringLiteral("Restarted the gateway"), T0 + 20 * Min).isEmpty());
@@ -125,7 +124,29 @@ private Q_SLOTS:
         const auto arts = ps.articles(QStringLiteral("resolution"));
         QCOMPARE(arts.size(), 1);
         QVERIFY(arts[0].body.contains(QStringLiteral("Restarted the gateway")));
-        QCOMPARE(*problems::knowledgebase::catchUp(here.store), 0); // current
+        QCOMPARE(here.store.projectionCursor(QStringLiteral("knowledge_base")),
+                 here.store.maxSeq()); // in the merge's transaction
+    }
+
+    void mergedLinkToAProblemThisReplicaLacks_isKeptButLinksNothing()
+    {
+        // Problems are records of the replica that made them: the link event syncs, the
+        // problem does not. The merge must not be refused for it.
+        Env here, there;
+        problems::ProblemStore mine(*here.engine), theirs(*there.engine);
+        there.engine->setReplicaId(QStringLiteral("laptop"));
+        auto p = theirs.createProblem(QStringLiteral("Flaky DNS"), {}, {}, QStringLiteral("erin"));
+        QVERIFY(p.ok());
+        const QString uid = there.open(QStringLiteral("DNS timeouts"), QStringLiteral("low"),
+                                       {QStringLiteral("dns")}, T0);
+        QVERIFY(theirs.linkIncident(p->number, uid, QStringLiteral("erin")).ok());
+        const auto merged = here.engine->mergeRemote(there.store.timeline(uid));
+        QVERIFY2(merged.ok(), qPrintable(merged.errorMessage()));
+        QCOMPARE(merged->applied, int(there.store.timeline(uid).size()));
+        QVERIFY(mine.problemsOf(uid).isEmpty());
+        QCOMPARE(here.store.projectionCursor(QStringLiteral("knowledge_base")),
+                 here.store.maxSeq());
+        QVERIFY(here.engine->verify().ok);
     }
 
     void unlink_recordsAndRemovesTheLink()
@@ -177,7 +198,7 @@ private Q_SLOTS:
         QVERIFY(env.store.db().exec(QStringLiteral("DELETE FROM kb_articles")).ok());
         QVERIFY(env.store.db().exec(QStringLiteral("DELETE FROM known_error_incidents")).ok());
         QVERIFY(env.store.db().exec(QStringLiteral("DELETE FROM problem_incidents")).ok());
-        QVERIFY(ps.rebuildKnowledgeBase().ok());
+        QVERIFY(env.engine->rebuildProjections().ok());
         QCOMPARE(rows(env.store, kb), before[0]);
         QCOMPARE(rows(env.store, links), before[1]);
         QCOMPARE(rows(env.store, plinks), before[2]);

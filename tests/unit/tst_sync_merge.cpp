@@ -3,8 +3,8 @@
 // conflicts, and a randomized convergence run (replicas, partitions, causal random delivery).
 #include "host/appcontext.h"
 #include "demo/demogenerator.h"
+#include "store/bulkloader.h"
 #include "store/projector.h"
-#include "sync/bulkloader.h"
 #include "sync/outbox.h"
 
 #include <QJsonDocument>
@@ -302,7 +302,7 @@ private Q_SLOTS:
             randomEdit(a, rng, counter);
         QList<Event> shuffled = a.published;
         std::shuffle(shuffled.begin(), shuffled.end(), rng);
-        sync::BulkLoader loader(b.store());
+        store::BulkLoader loader = b.engine().bulkLoader();
         QVERIFY(loader.begin());
         QVERIFY(loader.add(shuffled.mid(0, shuffled.size() / 2)));
         QVERIFY(loader.add(shuffled.mid(shuffled.size() / 2)));
@@ -311,7 +311,7 @@ private Q_SLOTS:
         QVERIFY2(s, qPrintable(s.errorMessage()));
         QCOMPARE(b.projection(), a.projection());
         QCOMPARE(b.eventIds(), a.eventIds());
-        const auto v = b.store().verify();
+        const auto v = b.engine().verify();
         QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
         store::ListQuery q;
         q.search = QStringLiteral("note");
@@ -338,7 +338,7 @@ private Q_SLOTS:
         Replica c;
         QVERIFY(c.open(0, 1));
         {
-            sync::BulkLoader l2(c.store());
+            store::BulkLoader l2 = c.engine().bulkLoader();
             QVERIFY(l2.begin());
             QVERIFY(l2.add(a.published));
             l2.cancel();
@@ -363,7 +363,7 @@ private Q_SLOTS:
         QVERIFY(b.open(1, 1));
         const QList<Event> log = demoHistory(a, 11);
         QVERIFY(log.size() > 1000);
-        sync::BulkLoader loader(b.store());
+        store::BulkLoader loader = b.engine().bulkLoader();
         QVERIFY(loader.begin());
         QVERIFY(loader.add(log));
         const auto s = loader.finish();
@@ -411,7 +411,7 @@ private Q_SLOTS:
         {
             QList<Event> bad = log;
             bad[2600].id = QStringLiteral("not-a-uuid");
-            sync::BulkLoader loader(b.store());
+            store::BulkLoader loader = b.engine().bulkLoader();
             QVERIFY(loader.begin());
             const auto s = loader.add(bad);
             QVERIFY(!s);
@@ -428,7 +428,7 @@ private Q_SLOTS:
                 twice << log[i - 1500];
         }
         twice << log.mid(log.size() - 1500);
-        sync::BulkLoader loader(b.store());
+        store::BulkLoader loader = b.engine().bulkLoader();
         QVERIFY(loader.begin());
         QVERIFY(loader.add(twice.mid(0, 2000)));
         QVERIFY(loader.add(twice.mid(2000)));
@@ -437,7 +437,7 @@ private Q_SLOTS:
         QVERIFY2(s, qPrintable(s.errorMessage()));
         QCOMPARE(b.projection(), a.projection());
         QCOMPARE(b.eventIds(), a.eventIds());
-        const auto v = b.store().verify();
+        const auto v = b.engine().verify();
         QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
     }
 

@@ -11,9 +11,10 @@
 #include <QUuid>
 
 #include <deque>
+#include <functional>
 #include <vector>
 
-namespace sitrep::sync {
+namespace sitrep::store {
 
 /// Loads a back end's whole history into an empty database, in one transaction: events are
 /// re-chained onto this replica's hash chain (as the engine's merge does) and appended with
@@ -23,7 +24,11 @@ namespace sitrep::sync {
 /// incident is folded in memory through the projector in (hlc, id) order (out-of-order
 /// incidents are refolded from the log); then the rows are written, and search, services,
 /// the dashboard rollups and the indexes are rebuilt set-wise. The result is what
-/// Store::rebuildProjection() gives for the same log.
+/// Store::rebuildProjection() gives for the same log. The chain hash is domain::chainHash(),
+/// the function behind Event::computeHash().
+///
+/// Get one from LifecycleEngine::bulkLoader(): its projections then fold the loaded events in
+/// before the load commits (see AfterLoad).
 class BulkLoader {
     struct Folding {
         domain::Incident incident;
@@ -43,7 +48,16 @@ class BulkLoader {
     };
 
 public:
-    explicit BulkLoader(store::Store &store) : m_store(store) {}
+    /// Runs inside the load's transaction once the log, the incidents projection, search and
+    /// every index are written, just before COMMIT, with the kinds of the loaded events: the
+    /// engine's projection registry folds the loaded events in there, so they commit with the
+    /// log or not at all. A failure cancels the load.
+    using AfterLoad = std::function<Status(Store &, const QSet<QString> &loadedKinds)>;
+
+    explicit BulkLoader(Store &store, AfterLoad afterLoad = {})
+        : m_store(store), m_afterLoad(std::move(afterLoad))
+    {
+    }
     ~BulkLoader();
     BulkLoader(const BulkLoader &) = delete;
     BulkLoader &operator=(const BulkLoader &) = delete;
@@ -56,7 +70,7 @@ public:
     /// How many incidents to expect (from the change feed's total): sizes the working set.
     void reserve(qint64 incidents);
     Status add(const QList<domain::Event> &events);
-    /// Commits the events, rebuilds projection, search and indexes.
+    /// Rebuilds projection, search and indexes, runs the AfterLoad step and commits.
     Status finish();
     /// Drops everything added since begin().
     void cancel();
@@ -72,23 +86,25 @@ public:
     const QList<Step> &steps() const { return m_steps; }
 
     /// Puts back indexes and triggers a bulk load dropped, if it was interrupted between its
-    /// steps.
-    static Status recover(store::Store &store);
+    /// steps. Store::open() runs it.
+    static Status recover(Store &store);
 
 private:
     void restoreSettings();
     Status prepare(const QList<domain::Event> &events, qsizetype from, qsizetype to, std::vector<Ready> &out);
     Status write(const std::vector<Ready> &batch);
 
-    store::Store &m_store;
+    Store &m_store;
+    AfterLoad m_afterLoad;
     bool m_active = false;
     qint64 m_loaded = 0;
     std::deque<Folding> m_rows;     // stable addresses; first-seen order
     QHash<QUuid, Folding *> m_index;
     QSet<QUuid> m_seen;             // event ids added
+    QSet<QString> m_kinds;          // their kinds
     qint64 m_lastSeq = 0;           // the row id of the last event prepared
     QString m_journalMode;          // to restore; empty when unchanged
     QList<Step> m_steps;
 };
 
-} // namespace sitrep::sync
+} // namespace sitrep::store

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "sync/bulkloader.h"
+#include "store/bulkloader.h"
 
 #include "domain/canonicaljson.h"
-#include "domain/sha256.h"
 #include "store/metricsrollup.h"
 #include "store/projector.h"
 
@@ -17,12 +16,14 @@
 #include <ctime>
 #include <future>
 #include <thread>
+#include <utility>
 #include <vector>
 
-namespace sitrep::sync {
+namespace sitrep::store {
 
 using namespace sitrep::domain;
 
+// Named when the loader lived in sync/; an interrupted load of an older build left this key.
 static const QString kPendingIndexes = QStringLiteral("sync.bulk_indexes");
 
 BulkLoader::~BulkLoader()
@@ -43,7 +44,7 @@ static QString ifNotExists(QString sql)
 }
 
 // The first column of every row of a query with at most one text parameter.
-static QStringList column(store::Db &db, const QString &sql, const QString &arg = {})
+static QStringList column(Db &db, const QString &sql, const QString &arg = {})
 {
     QStringList out;
     auto q = db.prepareOnce(sql);
@@ -56,7 +57,7 @@ static QStringList column(store::Db &db, const QString &sql, const QString &arg 
     return out;
 }
 
-static QString pragmaText(store::Db &db, const QString &sql)
+static QString pragmaText(Db &db, const QString &sql)
 {
     return column(db, sql).value(0);
 }
@@ -68,7 +69,7 @@ static QString pragmaText(store::Db &db, const QString &sql)
 // unique indexes, which the load then drops and builds again by sorting, like the others.
 // Same constraint, same errors; a database that never had a bulk load keeps the column
 // constraints. Best effort: a table that cannot be changed keeps its declaration.
-static void declareUniqueKeysAsIndexes(store::Db &db)
+static void declareUniqueKeysAsIndexes(Db &db)
 {
     struct Key {
         const char *table, *column, *index;
@@ -148,6 +149,7 @@ Status BulkLoader::begin()
     m_rows.clear();
     m_index.clear();
     m_seen.clear();
+    m_kinds.clear();
     return {};
 }
 
@@ -167,30 +169,6 @@ void BulkLoader::reserve(qint64 incidents)
     }
 }
 
-// Event::computeHash over bytes already at hand: the same input, without converting the
-// hashes between hex and bytes or the strings to UTF-8 twice.
-static QByteArray chainHash(const QByteArray &prevHex, const QByteArray &id, const QByteArray &incident, qint64 hlc, qint64 ts,
-                            const QByteArray &actor, const QByteArray &kind, const QByteArray &payload)
-{
-    domain::Sha256 h;
-    h.add(prevHex);
-    h.add("\n");
-    h.add(id);
-    h.add("\n");
-    h.add(incident);
-    h.add("\n");
-    h.add(QByteArray::number(hlc));
-    h.add("\n");
-    h.add(QByteArray::number(ts));
-    h.add("\n");
-    h.add(actor);
-    h.add("\n");
-    h.add(kind);
-    h.add("\n");
-    h.add(payload);
-    return h.result();
-}
-
 // Everything about one event except writing it: ids checked, repeats dropped, payload
 // serialised once, re-chained onto this replica's chain, folded into its incident. Runs off
 // the writing thread; the row ids it predicts are checked as the rows are written.
@@ -208,6 +186,7 @@ Status BulkLoader::prepare(const QList<Event> &events, qsizetype from, qsizetype
         m_seen.insert(idUuid);
         if (m_seen.size() == seen)
             continue;
+        m_kinds.insert(e.kind);
         Folding *&slot = m_index[incUuid];
         if (!slot) {
             slot = &m_rows.emplace_back();
@@ -231,7 +210,9 @@ Status BulkLoader::prepare(const QList<Event> &events, qsizetype from, qsizetype
         r.hlc = e.hlc;
         r.ts = e.ts;
         r.prevHash = f.head;
-        r.hash = chainHash(f.head.toHex(), e.id.toLatin1(), e.incidentUid.toLatin1(), e.hlc, e.ts, r.actor, r.kind, r.payload);
+        // The same hash as Event::computeHash(), over the bytes already at hand.
+        r.hash = domain::chainHash(f.head.toHex(), e.id.toLatin1(), e.incidentUid.toLatin1(), e.hlc,
+                                   e.ts, r.actor, r.kind, r.payload);
         r.seq = ++m_lastSeq;
         e.seq = r.seq;
         e.hash = QString::fromLatin1(r.hash.toHex());
@@ -241,7 +222,7 @@ Status BulkLoader::prepare(const QList<Event> &events, qsizetype from, qsizetype
         if (!f.dirty && f.incident.eventCount > 0 && (e.hlc < f.lastHlc || (e.hlc == f.lastHlc && e.id < f.lastId)))
             f.dirty = true;
         if (!f.dirty) {
-            store::applyEvent(f.incident, e);
+            applyEvent(f.incident, e);
             f.lastHlc = e.hlc;
             f.lastId = e.id;
         }
@@ -252,7 +233,7 @@ Status BulkLoader::prepare(const QList<Event> &events, qsizetype from, qsizetype
 
 Status BulkLoader::write(const std::vector<Ready> &batch)
 {
-    store::Stmt *ins = m_store.db().prepare(QStringLiteral(
+    Stmt *ins = m_store.db().prepare(QStringLiteral(
         "INSERT INTO events(id, incident, hlc, ts, actor, kind, payload, prev_hash, hash, origin) VALUES(?,?,?,?,?,?,?,?,?,?)"));
     if (!ins)
         return Status::fail(m_store.db().lastError(), QStringLiteral("db"));
@@ -394,7 +375,7 @@ Status BulkLoader::finish()
         std::sort(evs.begin(), evs.end(), [](const Event &a, const Event &b) { return a.hlc != b.hlc ? a.hlc < b.hlc : a.id < b.id; });
         Incident inc;
         for (const Event &e : std::as_const(evs))
-            store::applyEvent(inc, e);
+            applyEvent(inc, e);
         inc.headHash = head;
         f->incident = inc;
     }
@@ -402,7 +383,7 @@ Status BulkLoader::finish()
     // (usually the order they were first seen in).
     if (!sorted)
         std::sort(rows.begin(), rows.end(), [](const Folding *a, const Folding *b) { return a->openSeq < b->openSeq; });
-    store::MetricsRollupBuilder rollups;
+    MetricsRollupBuilder rollups;
     // Incident rows by service, each list in row order as the rows are written in it.
     QHash<QString, std::vector<qint64>> services;
     for (Folding *f : std::as_const(rows)) {
@@ -431,7 +412,7 @@ Status BulkLoader::finish()
     if (!services.isEmpty()) {
         QStringList names = services.keys();
         std::sort(names.begin(), names.end(), [](const QString &a, const QString &b) { return a.toUtf8() < b.toUtf8(); });
-        store::Stmt *ins = db.prepare(QStringLiteral("INSERT OR IGNORE INTO incident_services(service, incident) VALUES(?,?)"));
+        Stmt *ins = db.prepare(QStringLiteral("INSERT OR IGNORE INTO incident_services(service, incident) VALUES(?,?)"));
         if (!ins)
             return fail(Status::fail(db.lastError(), QStringLiteral("db")));
         sqlite3_stmt *st = ins->handle();
@@ -483,6 +464,12 @@ Status BulkLoader::finish()
     clock.mark(QStringLiteral("dashboard rollups"));
     if (auto s = recreate(false); !s)
         return fail(s);
+    // After the indexes: the projections look incidents up by id as they fold.
+    if (m_afterLoad) {
+        if (auto s = m_afterLoad(m_store, std::exchange(m_kinds, {})); !s)
+            return fail(s);
+        clock.mark(QStringLiteral("projections"));
+    }
     if (auto s = db.exec(QStringLiteral("DELETE FROM meta WHERE key='sync.bulk_indexes'")); !s)
         return fail(s);
     m_active = false;
@@ -504,11 +491,12 @@ void BulkLoader::cancel()
     m_index.clear();
     m_rows.clear();
     m_seen.clear();
+    m_kinds.clear();
     m_store.db().rollback();
     restoreSettings();
 }
 
-Status BulkLoader::recover(store::Store &store)
+Status BulkLoader::recover(Store &store)
 {
     const QString pending = store.meta(kPendingIndexes);
     if (pending.isEmpty())
@@ -529,4 +517,4 @@ Status BulkLoader::recover(store::Store &store)
     return db.commit();
 }
 
-} // namespace sitrep::sync
+} // namespace sitrep::store

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: MIT
+// The store's projector: the one fold from events to a row of the incidents projection.
+// Hand-written events fold to the expected row; folding an incident's timeline gives the row
+// the engine wrote; a rebuild from the log gives the rows, services, search documents and
+// dashboard rollups the live path wrote; and the engine, a merge and the bulk loader hash an
+// event the same way (domain::chainHash).
+#include "unit/coretestutil.h"
+
+#include "domain/event.h"
+#include "store/bulkloader.h"
+#include "store/projector.h"
+
+#include <QtTest>
+
+#include <sqlite3.h>
+
+#include <algorithm>
+
+using namespace sitrep;
+using namespace sitrep::testing;
+using domain::Event;
+using domain::Incident;
+using engine::Command;
+
+namespace {
+
+Event makeEvent(const QString &incident, int n, const QString &kind, const QJsonObject &payload,
+                qint64 ts)
+{
+    Event e;
+    e.id = QStringLiteral("00000000-0000-4000-8000-%1").arg(n, 12, 10, QLatin1Char('0'));
+    e.incidentUid = incident;
+    e.ts = ts;
+    e.hlc = ts << 16;
+    e.actor = QStringLiteral("dana");
+    e.kind = kind;
+    e.payload = payload;
+    e.hash = QString::number(n).repeated(2); // stands for the chain head
+    return e;
+}
+
+// Every table the store derives from the log, as text, in key order.
+QStringList projectionRows(store::Store &st)
+{
+    QStringList out;
+    for (const char *sql :
+         {"SELECT * FROM incidents ORDER BY id",
+          "SELECT * FROM incident_services ORDER BY service, incident",
+          "SELECT rowid, body, incident FROM search ORDER BY rowid",
+          "SELECT * FROM metrics_daily WHERE incidents<>0 ORDER BY service, day, severity, grp",
+          "SELECT * FROM metrics_open WHERE open<>0 ORDER BY service, severity, grp"}) {
+        auto q = st.db().prepareOnce(QString::fromLatin1(sql));
+        if (!q)
+            return {st.db().lastError()};
+        const int cols = sqlite3_column_count(q->handle());
+        while (q->step()) {
+            QStringList row;
+            for (int c = 0; c < cols; ++c)
+                row << (q->isNull(c) ? QStringLiteral("NULL")
+                                     : QString::fromLatin1(q->blob(c).toHex()));
+            out << QString::fromLatin1(sql).section(u' ', 3, 3) + u':' + row.join(u'|');
+        }
+    }
+    return out;
+}
+
+QString describe(const Incident &i)
+{
+    return QStringList{i.uid,
+                       i.number,
+                       i.title,
+                       i.state,
+                       QString::number(i.open),
+                       QString::number(int(i.severity)),
+                       QString::number(int(i.priority)),
+                       i.services.join(u','),
+                       i.assignee,
+                       i.commander,
+                       i.responders.join(u','),
+                       QString::number(i.createdAt),
+                       QString::number(i.acknowledgedAt),
+                       QString::number(i.resolvedAt),
+                       QString::number(i.updatedAt),
+                       QString::number(i.responseDue),
+                       QString::number(i.resolutionDue),
+                       QString::number(i.slaPausedMs),
+                       QString::number(i.slaPausedSince),
+                       i.resolutionNote,
+                       i.headHash,
+                       QString::number(i.eventCount)}
+        .join(u'\n');
+}
+
+} // namespace
+
+class TestProjector : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void apply_handWrittenEvents_foldTheRow()
+    {
+        const QString uid = QStringLiteral("6f9619ff-8b86-4011-b42d-00c04fc964ff");
+        const qint64 t = baseTime();
+        Incident inc;
+        store::applyEvent(
+            inc, makeEvent(uid, 1, domain::kinds::Opened,
+                           {{QStringLiteral("number"), QStringLiteral("INC0000007")},
+                            {QStringLiteral("title"), QStringLiteral("Checkout 502s")},
+                            {QStringLiteral("severity"), QStringLiteral("high")},
+                            {QStringLiteral("priority"), QStringLiteral("P2")},
+                            {QStringLiteral("services"), QJsonArray{QStringLiteral("checkout")}},
+                            {QStringLiteral("state"), QStringLiteral("triggered")},
+                            {QStringLiteral("open"), true},
+                            {QStringLiteral("sla"), QStringLiteral("running")},
+                            {QStringLiteral("response_minutes"), 15},
+                            {QStringLiteral("resolution_minutes"), 240}},
+                           t));
+        QCOMPARE(inc.uid, uid);
+        QCOMPARE(inc.number, QStringLiteral("INC0000007"));
+        QCOMPARE(inc.state, QStringLiteral("triggered"));
+        QVERIFY(inc.open);
+        QCOMPARE(inc.services, QStringList{QStringLiteral("checkout")});
+        QCOMPARE(inc.createdAt, t);
+        QCOMPARE(inc.responseDue, t + 15 * kMinute);
+        QCOMPARE(inc.resolutionDue, t + 240 * kMinute);
+        QCOMPARE(inc.eventCount, qint64(1));
+
+        // Paused for ten minutes while waiting on a vendor: the deadlines move with it.
+        store::applyEvent(inc,
+                          makeEvent(uid, 2, domain::kinds::Transitioned,
+                                    {{QStringLiteral("from"), QStringLiteral("triggered")},
+                                     {QStringLiteral("to"), QStringLiteral("waiting")},
+                                     {QStringLiteral("stamps"), QStringLiteral("acknowledged")},
+                                     {QStringLiteral("sla"), QStringLiteral("paused")}},
+                                    t + 5 * kMinute));
+        QCOMPARE(inc.acknowledgedAt, t + 5 * kMinute);
+        QCOMPARE(inc.slaPausedSince, t + 5 * kMinute);
+        store::applyEvent(inc, makeEvent(uid, 3, domain::kinds::Transitioned,
+                                         {{QStringLiteral("from"), QStringLiteral("waiting")},
+                                          {QStringLiteral("to"), QStringLiteral("investigating")},
+                                          {QStringLiteral("sla"), QStringLiteral("running")}},
+                                         t + 15 * kMinute));
+        QCOMPARE(inc.slaPausedSince, qint64(0));
+        QCOMPARE(inc.slaPausedMs, 10 * kMinute);
+        QCOMPARE(inc.resolutionDue, t + 250 * kMinute);
+
+        // A transition from a state the incident already left is a conflict: not applied.
+        store::applyEvent(inc, makeEvent(uid, 4, domain::kinds::Transitioned,
+                                         {{QStringLiteral("from"), QStringLiteral("triggered")},
+                                          {QStringLiteral("to"), QStringLiteral("closed")},
+                                          {QStringLiteral("open"), false},
+                                          {QStringLiteral("stamps"), QStringLiteral("closed")}},
+                                         t + 16 * kMinute));
+        QCOMPARE(inc.state, QStringLiteral("investigating"));
+        QVERIFY(inc.open);
+
+        // Background events count, but do not make the incident look touched.
+        store::applyEvent(inc, makeEvent(uid, 5, domain::kinds::SlaBreached,
+                                         {{QStringLiteral("sla"), QStringLiteral("response")}},
+                                         t + 20 * kMinute));
+        QCOMPARE(inc.slaBreached, int(domain::SlaResponseBreached));
+        QCOMPARE(inc.updatedAt, t + 16 * kMinute);
+
+        store::applyEvent(
+            inc, makeEvent(uid, 6, domain::kinds::FieldSet,
+                           {{QStringLiteral("field"), QStringLiteral("resolution_note")},
+                            {QStringLiteral("value"), QStringLiteral("Rolled back release 42")}},
+                           t + 30 * kMinute));
+        store::applyEvent(inc, makeEvent(uid, 7, domain::kinds::Transitioned,
+                                         {{QStringLiteral("from"), QStringLiteral("investigating")},
+                                          {QStringLiteral("to"), QStringLiteral("resolved")},
+                                          {QStringLiteral("open"), false},
+                                          {QStringLiteral("stamps"), QStringLiteral("resolved")},
+                                          {QStringLiteral("sla"), QStringLiteral("stopped")}},
+                                         t + 40 * kMinute));
+        QCOMPARE(inc.state, QStringLiteral("resolved"));
+        QVERIFY(!inc.open);
+        QCOMPARE(inc.resolvedAt, t + 40 * kMinute);
+        QCOMPARE(inc.resolutionNote, QStringLiteral("Rolled back release 42"));
+        QCOMPARE(inc.eventCount, qint64(7));
+        QCOMPARE(inc.headHash, QStringLiteral("77")); // the last event's hash is the chain head
+    }
+
+    void apply_timeline_equalsTheStoredRow()
+    {
+        CoreFixture fx;
+        const QString a = fx.open(QStringLiteral("Payments timeouts"), QStringLiteral("critical"));
+        const QString b = fx.open(QStringLiteral("Search slow"), QStringLiteral("low"));
+        QVERIFY(fx.transition(a, QStringLiteral("investigating")).ok());
+        QVERIFY(fx.run(Command::Kind::Note, a,
+                       {{QStringLiteral("text"), QStringLiteral("looking at the gateway")}})
+                    .ok());
+        QVERIFY(fx.run(Command::Kind::SetCommander, a,
+                       {{QStringLiteral("commander"), QStringLiteral("erin")}})
+                    .ok());
+        QVERIFY(
+            fx.run(Command::Kind::Assign, b, {{QStringLiteral("assignee"), QStringLiteral("sam")}})
+                .ok());
+        fx.clock.advance(3 * kHour);
+        QVERIFY(fx.eng().checkSla(fx.clock.nowMs()).ok());
+        QVERIFY(fx.transition(a, QStringLiteral("resolved"), resolution()).ok());
+        for (const QString &ref : {a, b}) {
+            const Incident stored = fx.get(ref);
+            QList<Event> timeline = fx.store.timeline(stored.uid);
+            QVERIFY(timeline.size() > 1);
+            Incident folded;
+            for (const Event &e : std::as_const(timeline))
+                store::applyEvent(folded, e);
+            QCOMPARE(describe(folded), describe(stored));
+        }
+    }
+
+    void rebuild_equalsIncremental()
+    {
+        CoreFixture fx;
+        QStringList refs;
+        for (int i = 0; i < 12; ++i) {
+            refs << fx.open(QJsonObject{
+                {QStringLiteral("title"), QStringLiteral("Incident %1").arg(i)},
+                {QStringLiteral("severity"),
+                 i % 2 ? QStringLiteral("high") : QStringLiteral("low")},
+                {QStringLiteral("services"),
+                 QJsonArray{i % 3 ? QStringLiteral("checkout") : QStringLiteral("search")}}});
+            fx.clock.advance(7 * kMinute);
+        }
+        for (int i = 0; i < refs.size(); ++i) {
+            if (i % 2 == 0)
+                QVERIFY(fx.transition(refs[i], QStringLiteral("investigating")).ok());
+            if (i % 3 == 0)
+                QVERIFY(fx.run(Command::Kind::Note, refs[i],
+                               {{QStringLiteral("text"), QStringLiteral("note %1").arg(i)}})
+                            .ok());
+            if (i % 4 == 0)
+                QVERIFY(fx.run(Command::Kind::SetField, refs[i],
+                               {{QStringLiteral("field"), QStringLiteral("services")},
+                                {QStringLiteral("value"), QJsonArray{QStringLiteral("payments")}}})
+                            .ok());
+            if (i % 5 == 0)
+                QVERIFY(fx.transition(refs[i], QStringLiteral("resolved"), resolution()).ok());
+            fx.clock.advance(11 * kMinute);
+        }
+        fx.clock.advance(5 * kHour);
+        QVERIFY(fx.eng().checkSla(fx.clock.nowMs()).ok());
+        const QStringList live = projectionRows(fx.store);
+        QVERIFY(live.size() > 40);
+        QVERIFY(fx.store.rebuildProjection().ok());
+        QCOMPARE(projectionRows(fx.store), live);
+        // Inside a transaction it leaves committing to the caller.
+        QVERIFY(fx.store.db().begin().ok());
+        QVERIFY(fx.store.rebuildProjection().ok());
+        QVERIFY(fx.store.db().inTransaction());
+        QVERIFY(fx.store.db().commit().ok());
+        QCOMPARE(projectionRows(fx.store), live);
+        const auto rep = fx.store.verify();
+        QVERIFY2(rep.ok, qPrintable(rep.faults.join(u'\n')));
+    }
+
+    void chainHash_isTheSameForEveryWriter()
+    {
+        // The live path's hash is domain::chainHash() over the event's fields.
+        CoreFixture a;
+        const QString ref = a.open(QStringLiteral("Disk full on db-3"), QStringLiteral("high"));
+        QVERIFY(a.run(Command::Kind::Note, ref,
+                      {{QStringLiteral("text"), QStringLiteral("ünïcode \U0001F525 note")}})
+                    .ok());
+        QVERIFY(a.transition(ref, QStringLiteral("investigating")).ok());
+        const QList<Event> log = a.store.eventsAfter(0, 100);
+        QVERIFY(log.size() >= 3);
+        for (const Event &e : log) {
+            const QByteArray raw =
+                domain::chainHash(e.prevHash.toLatin1(), e.id.toLatin1(), e.incidentUid.toLatin1(),
+                                  e.hlc, e.ts, e.actor.toUtf8(), e.kind.toUtf8(), e.payloadJson());
+            QCOMPARE(QString::fromLatin1(raw.toHex()), e.hash);
+            QCOMPARE(e.computeHash(), e.hash);
+        }
+        // The bulk loader re-chains onto its own replica with the same function: loaded in
+        // the same order, every hash is the one the engine wrote.
+        CoreFixture b;
+        store::BulkLoader loader(b.store);
+        QVERIFY(loader.begin().ok());
+        QVERIFY(loader.add(log).ok());
+        QVERIFY(loader.finish().ok());
+        QList<Event> loaded = b.store.eventsAfter(0, 100);
+        QCOMPARE(loaded.size(), log.size());
+        for (int i = 0; i < log.size(); ++i) {
+            QCOMPARE(loaded[i].hash, log[i].hash);
+            QCOMPARE(loaded[i].prevHash, log[i].prevHash);
+        }
+        // ... and so does a merge.
+        CoreFixture c;
+        auto merged = c.eng().mergeRemote(log);
+        QVERIFY2(merged.ok(), qPrintable(merged.errorMessage()));
+        QList<Event> viaMerge = c.store.eventsAfter(0, 100);
+        QCOMPARE(viaMerge.size(), log.size());
+        for (int i = 0; i < log.size(); ++i)
+            QCOMPARE(viaMerge[i].hash, log[i].hash);
+        QVERIFY(b.store.verify().ok);
+        QVERIFY(c.store.verify().ok);
+        QCOMPARE(describe(b.get(ref)), describe(a.get(ref)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestProjector)
+#include "tst_projector.moc"
