@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "problems/kbprojection.h"
+#include "problems/jsonlist.h"
 
 #include "engine/projection.h"
 #include "problems/problemstore.h"
@@ -13,19 +14,6 @@ namespace sitrep::problems::knowledgebase {
 
 using namespace sitrep::domain;
 using store::Stmt;
-
-static QString jsonList(const QStringList &l)
-{
-    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(l)).toJson(QJsonDocument::Compact));
-}
-
-static QStringList fromJsonList(const QString &s)
-{
-    QStringList out;
-    for (const auto &v : QJsonDocument::fromJson(s.toUtf8()).array())
-        out << v.toString();
-    return out;
-}
 
 static Status upsert(store::Db &db, const QString &id, const QString &kind, const QString &title, const QString &body,
                      const QStringList &tags, const QString &sourceRef, qint64 updatedAt)

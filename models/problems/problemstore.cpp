@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "problems/problemstore.h"
+#include "problems/jsonlist.h"
 
 #include "engine/lifecycleengine.h"
 #include "problems/kbprojection.h"
@@ -20,19 +21,6 @@ namespace sitrep::problems {
 using namespace sitrep::domain;
 using engine::Command;
 using store::Stmt;
-
-static QString jsonList(const QStringList &l)
-{
-    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(l)).toJson(QJsonDocument::Compact));
-}
-
-static QStringList fromJsonList(const QString &s)
-{
-    QStringList out;
-    for (const auto &v : QJsonDocument::fromJson(s.toUtf8()).array())
-        out << v.toString();
-    return out;
-}
 
 ProblemStore::ProblemStore(engine::LifecycleEngine &engine) : m_engine(engine) {}
 
