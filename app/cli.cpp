@@ -9,9 +9,9 @@
 #include "app/clicommands.h"
 #include "app/cliio.h"
 
-#include "host/appcontext.h"
 #include "demo/demogenerator.h"
 #include "engine/fieldrules.h"
+#include "host/appcontext.h"
 #include "itemmodels/incidentdetails.h"
 #include "postmortem/draft.h"
 #include "query/sla.h"
@@ -403,14 +403,18 @@ int cmdShow(CliSession &s)
                                         : printable(inc->responders.join(QStringLiteral(", "))))
           << "\n"
           << "  alerts "
-          << (inc->alerts.isEmpty() ? QStringLiteral("-") : printable(inc->alerts.join(QStringLiteral(", "))))
+          << (inc->alerts.isEmpty() ? QStringLiteral("-")
+                                    : printable(inc->alerts.join(QStringLiteral(", "))))
           << "\n"
           << "  created " << when(inc->createdAt) << "  acknowledged " << when(inc->acknowledgedAt)
           << "  resolved " << when(inc->resolvedAt) << "\n";
     if (const query::SlaStatus sla = query::slaStatus(*inc, now); sla.active) {
         out() << "  SLA " << (inc->acknowledgedAt == 0 ? "response" : "resolution") << " due "
               << when(inc->activeDeadline()) << (sla.paused ? " (paused)" : "")
-              << (sla.breached() ? "  BREACHED" : sla.atRisk() ? "  AT RISK" : "") << "\n";
+              << (sla.breached() ? "  BREACHED"
+                  : sla.atRisk() ? "  AT RISK"
+                                 : "")
+              << "\n";
     }
     out() << "  next: " << s.engine().allowedTransitions(*inc).join(QStringLiteral(", "))
           << "\n\nTimeline:\n";

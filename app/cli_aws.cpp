@@ -3,13 +3,13 @@
 #include "app/clicommands.h"
 #include "app/cliio.h"
 
-#include "ingest/ingestpipeline.h"
-#include "notify/notifier.h"
-#include "host/awsservices.h"
-#include "host/awssettings.h"
 #include "aws/snsclient.h"
 #include "aws/sqsclient.h"
+#include "host/awsservices.h"
+#include "host/awssettings.h"
+#include "ingest/ingestpipeline.h"
 #include "ingest/sqsconsumer.h"
+#include "notify/notifier.h"
 #include "secrets/secretstore.h"
 
 #include <QCoreApplication>
@@ -127,12 +127,13 @@ int runAws(const QStringList &args)
             return s.fail(QStringLiteral("cannot read %1: %2").arg(f.fileName(), f.errorString()));
         slackToken = QString::fromUtf8(f.readLine(4096).trimmed());
     }
-    notify::Notifier notifier(s.engine(), *nc, nam, snsTopicPublisher(sns.get()), [&](const QString &name) -> QString {
-        if (name == nc->slackTokenSecret && !slackToken.isEmpty())
-            return slackToken;
-        auto r = keychain.read(name);
-        return r ? *r : QString();
-    });
+    notify::Notifier notifier(s.engine(), *nc, nam, snsTopicPublisher(sns.get()),
+                              [&](const QString &name) -> QString {
+                                  if (name == nc->slackTokenSecret && !slackToken.isEmpty())
+                                      return slackToken;
+                                  auto r = keychain.read(name);
+                                  return r ? *r : QString();
+                              });
     // Fault injection for crash tests: die after Slack answered, before the outcome commits.
     if (qEnvironmentVariable("SITREP_FAULT") == u"exit_after_slack_answer")
         notifier.setAfterAttemptHook([](const notify::Delivery &d) -> bool {
@@ -145,7 +146,8 @@ int runAws(const QStringList &args)
         if (!q)
             return s.fail(q.errorMessage());
         auto n = waitFor<int>([&](auto cb) { notifier.deliverDue([cb](int a) { cb(a); }); });
-        const QJsonObject o{{QStringLiteral("queued"), *q}, {QStringLiteral("attempts"), n ? *n : 0},
+        const QJsonObject o{{QStringLiteral("queued"), *q},
+                            {QStringLiteral("attempts"), n ? *n : 0},
                             {QStringLiteral("pending"), notifier.pendingCount()},
                             {QStringLiteral("failed"), qint64(notifier.counts().undeliverable())},
                             {QStringLiteral("dead_letters"), qint64(notifier.counts().dead)}};

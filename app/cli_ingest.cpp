@@ -129,10 +129,11 @@ int runServe(const QStringList &args)
         fflush(stdout);
     });
     reminders::ReminderService reminderService(ctx.engine(), ctx.clock());
-    QObject::connect(&reminderService, &reminders::ReminderService::remindersRecorded, &reminderService,
-                     [](const QList<reminders::FiredReminder> &list) {
+    QObject::connect(&reminderService, &reminders::ReminderService::remindersRecorded,
+                     &reminderService, [](const QList<reminders::FiredReminder> &list) {
                          for (const auto &r : list)
-                             fprintf(stdout, "reminder: %s %s\n", r.number.toUtf8().constData(), r.reminder.toUtf8().constData());
+                             fprintf(stdout, "reminder: %s %s\n", r.number.toUtf8().constData(),
+                                     r.reminder.toUtf8().constData());
                          fflush(stdout);
                      });
     escalations.start();
@@ -154,28 +155,34 @@ std::unique_ptr<QObject> startEmbeddedIngest(host::AppContext &ctx)
         token = keychainIngestToken();
     if (token.isEmpty()) {
         if (!configured.isEmpty())
-            fprintf(stderr, "sitrep: ingest listener not started: no token in the keychain (sitrep secret set ingest.token)\n");
+            fprintf(stderr, "sitrep: ingest listener not started: no token in the keychain (sitrep "
+                            "secret set ingest.token)\n");
         return nullptr;
     }
-    const QString listenText = qEnvironmentVariable("SITREP_INGEST_LISTEN",
-                                                    configured.isEmpty() ? QStringLiteral("127.0.0.1:9095") : configured);
+    const QString listenText =
+        qEnvironmentVariable("SITREP_INGEST_LISTEN",
+                             configured.isEmpty() ? QStringLiteral("127.0.0.1:9095") : configured);
     auto where = ingest::IngestServer::parseListen(listenText);
     if (!where) {
-        fprintf(stderr, "sitrep: ingest listener not started: %s\n", where.errorMessage().toUtf8().constData());
+        fprintf(stderr, "sitrep: ingest listener not started: %s\n",
+                where.errorMessage().toUtf8().constData());
         return nullptr;
     }
     auto owner = std::make_unique<QObject>();
-    auto *pipeline = new ingest::IngestPipeline(ctx.engine(), ingest::IngestConfig::defaults(), owner.get());
+    auto *pipeline =
+        new ingest::IngestPipeline(ctx.engine(), ingest::IngestConfig::defaults(), owner.get());
     ingest::IngestServerOptions opt;
     opt.address = where->first;
     opt.port = where->second;
     opt.token = token;
     auto *server = new ingest::IngestServer(*pipeline, opt, owner.get());
     if (auto s = server->listen(); !s) {
-        fprintf(stderr, "sitrep: ingest listener not started: %s\n", s.errorMessage().toUtf8().constData());
+        fprintf(stderr, "sitrep: ingest listener not started: %s\n",
+                s.errorMessage().toUtf8().constData());
         return nullptr;
     }
-    fprintf(stderr, "sitrep: ingest listener on %s:%u\n", server->address().toString().toUtf8().constData(), unsigned(server->port()));
+    fprintf(stderr, "sitrep: ingest listener on %s:%u\n",
+            server->address().toString().toUtf8().constData(), unsigned(server->port()));
     return owner;
 }
 

@@ -62,15 +62,18 @@ QJsonObject docJson(const postmortem::Document &d)
             {QStringLiteral("status"), d.status},
             {QStringLiteral("version"), d.version},
             {QStringLiteral("owners"), QJsonArray::fromStringList(d.owners)},
-            {QStringLiteral("review_at"), QDateTime::fromMSecsSinceEpoch(d.reviewAt, Qt::UTC).toString(Qt::ISODate)},
-            {QStringLiteral("updated_at"), QDateTime::fromMSecsSinceEpoch(d.updatedAt, Qt::UTC).toString(Qt::ISODate)},
+            {QStringLiteral("review_at"),
+             QDateTime::fromMSecsSinceEpoch(d.reviewAt, Qt::UTC).toString(Qt::ISODate)},
+            {QStringLiteral("updated_at"),
+             QDateTime::fromMSecsSinceEpoch(d.updatedAt, Qt::UTC).toString(Qt::ISODate)},
             {QStringLiteral("body"), d.body}};
 }
 
 QJsonObject itemJson(const postmortem::ActionItem &a)
 {
-    return {{QStringLiteral("id"), a.id},           {QStringLiteral("incident"), a.number}, {QStringLiteral("title"), a.title},
-            {QStringLiteral("owner"), a.owner},     {QStringLiteral("due"), a.due},         {QStringLiteral("status"), a.status}};
+    return {{QStringLiteral("id"), a.id},       {QStringLiteral("incident"), a.number},
+            {QStringLiteral("title"), a.title}, {QStringLiteral("owner"), a.owner},
+            {QStringLiteral("due"), a.due},     {QStringLiteral("status"), a.status}};
 }
 
 bool writeFile(const QString &path, const QByteArray &data, QString *error)
@@ -89,13 +92,16 @@ int runPostmortem(const QStringList &args)
 {
     const QString sub = args.value(2);
     CliSession s(args);
-    static const QStringList needNumber{QStringLiteral("show"), QStringLiteral("export"), QStringLiteral("status"), QStringLiteral("save"),
-                                        QStringLiteral("versions"), QStringLiteral("restore"), QStringLiteral("ics"), QStringLiteral("sync-actions")};
+    static const QStringList needNumber{QStringLiteral("show"),     QStringLiteral("export"),
+                                        QStringLiteral("status"),   QStringLiteral("save"),
+                                        QStringLiteral("versions"), QStringLiteral("restore"),
+                                        QStringLiteral("ics"),      QStringLiteral("sync-actions")};
     if (const auto done = start(s, sub, needNumber.contains(sub) ? 1 : 0))
         return *done;
     auto &store = s.store();
     postmortem::PostmortemStore pm(s.engine());
-    const postmortem::Template tmpl = postmortem::effectiveTemplate(store.meta(postmortem::TemplateMetaKey));
+    const postmortem::Template tmpl =
+        postmortem::effectiveTemplate(store.meta(postmortem::TemplateMetaKey));
 
     if (sub == u"template") {
         if (s.has("set")) {
@@ -116,8 +122,11 @@ int runPostmortem(const QStringList &args)
         if (s.json()) {
             QJsonArray secs;
             for (const auto &x : t.sections)
-                secs << QJsonObject{{QStringLiteral("title"), x.title}, {QStringLiteral("hint"), x.hint}};
-            printJson(QJsonObject{{QStringLiteral("name"), t.name}, {QStringLiteral("source"), t.source}, {QStringLiteral("sections"), secs}});
+                secs << QJsonObject{{QStringLiteral("title"), x.title},
+                                    {QStringLiteral("hint"), x.hint}};
+            printJson(QJsonObject{{QStringLiteral("name"), t.name},
+                                  {QStringLiteral("source"), t.source},
+                                  {QStringLiteral("sections"), secs}});
         } else {
             out() << t.name << " (" << t.source << ")\n";
             for (const auto &x : t.sections)
@@ -148,9 +157,14 @@ int runPostmortem(const QStringList &args)
         } else {
             for (const auto &i : items)
                 out() << QStringLiteral("%1 %2  %3  %4  %5  %6\n")
-                             .arg(!i.isDone() && !i.due.isEmpty() && i.due < today ? QStringLiteral("OVERDUE") : QStringLiteral("       "))
-                             .arg(i.number, -10).arg(i.due.isEmpty() ? QStringLiteral("-") : i.due, -10)
-                             .arg(i.status, -11).arg(i.owner.isEmpty() ? QStringLiteral("-") : i.owner, -14).arg(i.title);
+                             .arg(!i.isDone() && !i.due.isEmpty() && i.due < today
+                                      ? QStringLiteral("OVERDUE")
+                                      : QStringLiteral("       "))
+                             .arg(i.number, -10)
+                             .arg(i.due.isEmpty() ? QStringLiteral("-") : i.due, -10)
+                             .arg(i.status, -11)
+                             .arg(i.owner.isEmpty() ? QStringLiteral("-") : i.owner, -14)
+                             .arg(i.title);
         }
         return 0;
     }
@@ -193,7 +207,8 @@ int runPostmortem(const QStringList &args)
         auto r = pm.setStatus(inc->uid, s.pos(1), s.actor());
         if (!r)
             return s.fail(r.errorMessage());
-        out() << inc->number << ": postmortem " << postmortem::statusLabel(r->status).toLower() << " (version " << r->version << ")\n";
+        out() << inc->number << ": postmortem " << postmortem::statusLabel(r->status).toLower()
+              << " (version " << r->version << ")\n";
         return 0;
     }
     if (sub == u"save") {
@@ -212,13 +227,23 @@ int runPostmortem(const QStringList &args)
         if (s.json()) {
             QJsonArray a;
             for (const auto &v : vs)
-                a << QJsonObject{{QStringLiteral("version"), v.version}, {QStringLiteral("status"), v.status}, {QStringLiteral("author"), v.author},
-                                 {QStringLiteral("note"), v.note}, {QStringLiteral("saved_at"), QDateTime::fromMSecsSinceEpoch(v.savedAt, Qt::UTC).toString(Qt::ISODate)},
-                                 {QStringLiteral("chars"), v.body.size()}};
+                a << QJsonObject{
+                    {QStringLiteral("version"), v.version},
+                    {QStringLiteral("status"), v.status},
+                    {QStringLiteral("author"), v.author},
+                    {QStringLiteral("note"), v.note},
+                    {QStringLiteral("saved_at"),
+                     QDateTime::fromMSecsSinceEpoch(v.savedAt, Qt::UTC).toString(Qt::ISODate)},
+                    {QStringLiteral("chars"), v.body.size()}};
             printJson(a);
         } else {
             for (const auto &v : vs)
-                out() << QStringLiteral("v%1  %2  %3  %4  %5\n").arg(v.version, -3).arg(when(v.savedAt)).arg(v.status, -10).arg(v.author, -12).arg(v.note);
+                out() << QStringLiteral("v%1  %2  %3  %4  %5\n")
+                             .arg(v.version, -3)
+                             .arg(when(v.savedAt))
+                             .arg(v.status, -10)
+                             .arg(v.author, -12)
+                             .arg(v.note);
         }
         return 0;
     }
@@ -276,7 +301,8 @@ int runRunbook(const QStringList &args)
                 ++bad;
                 fprintf(stderr, "%s\n", rb.errorMessage().toUtf8().constData());
             } else {
-                out() << f << ": ok (" << rb->name << ", " << rb->steps.size() << " steps, " << rb->escalation.size() << " escalations)\n";
+                out() << f << ": ok (" << rb->name << ", " << rb->steps.size() << " steps, "
+                      << rb->escalation.size() << " escalations)\n";
             }
         }
         return bad ? 1 : 0;
@@ -291,16 +317,26 @@ int runRunbook(const QStringList &args)
         if (s.json()) {
             QJsonArray a;
             for (const auto &r : lib.runbooks())
-                a << QJsonObject{{QStringLiteral("id"), r.id}, {QStringLiteral("name"), r.name}, {QStringLiteral("severity"), r.severity},
-                                 {QStringLiteral("services"), QJsonArray::fromStringList(r.services)}, {QStringLiteral("steps"), int(r.steps.size())},
-                                 {QStringLiteral("source"), r.source}};
-            printJson(QJsonObject{{QStringLiteral("runbooks"), a}, {QStringLiteral("errors"), QJsonArray::fromStringList(lib.errors())}});
+                a << QJsonObject{
+                    {QStringLiteral("id"), r.id},
+                    {QStringLiteral("name"), r.name},
+                    {QStringLiteral("severity"), r.severity},
+                    {QStringLiteral("services"), QJsonArray::fromStringList(r.services)},
+                    {QStringLiteral("steps"), int(r.steps.size())},
+                    {QStringLiteral("source"), r.source}};
+            printJson(
+                QJsonObject{{QStringLiteral("runbooks"), a},
+                            {QStringLiteral("errors"), QJsonArray::fromStringList(lib.errors())}});
         } else {
             for (const auto &r : lib.runbooks()) {
                 QStringList alerts;
                 for (const auto &t : r.triggers)
                     alerts << t.alert;
-                out() << QStringLiteral("%1  %2  %3  [%4]\n").arg(r.id, -28).arg(r.severity, -5).arg(r.name, -40).arg(alerts.join(QStringLiteral(", ")));
+                out() << QStringLiteral("%1  %2  %3  [%4]\n")
+                             .arg(r.id, -28)
+                             .arg(r.severity, -5)
+                             .arg(r.name, -40)
+                             .arg(alerts.join(QStringLiteral(", ")));
             }
             for (const QString &e : lib.errors())
                 fprintf(stderr, "error: %s\n", e.toUtf8().constData());
@@ -320,7 +356,9 @@ int runRunbook(const QStringList &args)
             for (const auto &c : st.commands)
                 out() << "   $ " << c << "\n";
             for (const auto &o : st.options)
-                out() << "   option: " << o.action << (o.command.isEmpty() ? QString() : QStringLiteral(": $ ") + o.command) << "\n";
+                out() << "   option: " << o.action
+                      << (o.command.isEmpty() ? QString() : QStringLiteral(": $ ") + o.command)
+                      << "\n";
             for (const auto &c : st.checks)
                 out() << "   [ ] " << c << "\n";
             for (const auto &l : st.links)
@@ -331,7 +369,8 @@ int runRunbook(const QStringList &args)
         if (!r->escalation.isEmpty()) {
             out() << "\nEscalation:\n";
             for (const auto &e : r->escalation)
-                out() << "   after " << e.afterText << ": " << e.contact << " (until " << e.until << ")\n";
+                out() << "   after " << e.afterText << ": " << e.contact << " (until " << e.until
+                      << ")\n";
         }
         return 0;
     }
@@ -351,7 +390,8 @@ int runRunbook(const QStringList &args)
         return s.fail(QStringLiteral("no incident '%1'").arg(s.pos(0)));
     if (sub == u"match") {
         for (const auto *r : lib.match(*inc))
-            out() << r->id << "  " << r->name << "  (score " << runbooks::matchScore(*r, *inc) << ")\n";
+            out() << r->id << "  " << r->name << "  (score " << runbooks::matchScore(*r, *inc)
+                  << ")\n";
         return 0;
     }
     // check
@@ -389,19 +429,33 @@ int runProblem(const QStringList &args)
     problems::ProblemStore ps(s.engine());
     auto printProblem = [&](const problems::Problem &p) {
         if (s.json())
-            printJson(QJsonObject{{QStringLiteral("number"), p.number}, {QStringLiteral("title"), p.title}, {QStringLiteral("status"), p.status},
-                                  {QStringLiteral("root_cause"), p.rootCause}, {QStringLiteral("workaround"), p.workaround},
-                                  {QStringLiteral("owner"), p.owner}, {QStringLiteral("incidents"), QJsonArray::fromStringList(p.incidents)}});
+            printJson(QJsonObject{
+                {QStringLiteral("number"), p.number},
+                {QStringLiteral("title"), p.title},
+                {QStringLiteral("status"), p.status},
+                {QStringLiteral("root_cause"), p.rootCause},
+                {QStringLiteral("workaround"), p.workaround},
+                {QStringLiteral("owner"), p.owner},
+                {QStringLiteral("incidents"), QJsonArray::fromStringList(p.incidents)}});
         else
-            out() << QStringLiteral("%1  %2  %3  incidents: %4\n").arg(p.number, p.status, p.title, p.incidents.join(QStringLiteral(", ")));
+            out() << QStringLiteral("%1  %2  %3  incidents: %4\n")
+                         .arg(p.number, p.status, p.title, p.incidents.join(QStringLiteral(", ")));
     };
     auto printKe = [&](const problems::KnownError &k) {
         if (s.json())
-            printJson(QJsonObject{{QStringLiteral("number"), k.number}, {QStringLiteral("title"), k.title}, {QStringLiteral("symptom"), k.symptom},
-                                  {QStringLiteral("workaround"), k.workaround}, {QStringLiteral("root_cause"), k.rootCause},
-                                  {QStringLiteral("incident_count"), k.incidentCount}, {QStringLiteral("incidents"), QJsonArray::fromStringList(k.incidents)}});
+            printJson(QJsonObject{
+                {QStringLiteral("number"), k.number},
+                {QStringLiteral("title"), k.title},
+                {QStringLiteral("symptom"), k.symptom},
+                {QStringLiteral("workaround"), k.workaround},
+                {QStringLiteral("root_cause"), k.rootCause},
+                {QStringLiteral("incident_count"), k.incidentCount},
+                {QStringLiteral("incidents"), QJsonArray::fromStringList(k.incidents)}});
         else
-            out() << QStringLiteral("%1  seen %2x  %3 — workaround: %4\n").arg(k.number).arg(k.incidentCount).arg(k.title, k.workaround);
+            out() << QStringLiteral("%1  seen %2x  %3 — workaround: %4\n")
+                         .arg(k.number)
+                         .arg(k.incidentCount)
+                         .arg(k.title, k.workaround);
     };
     if (sub == u"create") {
         auto p =
@@ -457,7 +511,8 @@ int runProblem(const QStringList &args)
             !r)
             return s.fail(r.errorMessage());
         auto k = ps.knownError(s.pos(1));
-        out() << s.pos(0) << ": resolved with " << k->number << " (seen " << k->incidentCount << "x)\n";
+        out() << s.pos(0) << ": resolved with " << k->number << " (seen " << k->incidentCount
+              << "x)\n";
         return 0;
     }
     // kb

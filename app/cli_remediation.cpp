@@ -129,7 +129,9 @@ int maintenance(CliSession &c, RemediationStore &rs, const QString &verb, qint64
             say(QStringLiteral("%1\t%2\t%3 .. %4\t%5\t%6")
                     .arg(w.id)
                     .arg(w.ci, when(w.startsAt), when(w.endsAt),
-                         w.activeAt(now) ? QStringLiteral("active") : (w.endsAt <= now ? QStringLiteral("ended") : QStringLiteral("planned")),
+                         w.activeAt(now) ? QStringLiteral("active")
+                                         : (w.endsAt <= now ? QStringLiteral("ended")
+                                                            : QStringLiteral("planned")),
                          w.reason));
         return 0;
     }
@@ -159,7 +161,10 @@ int change(CliSession &c, RemediationStore &rs, const QString &verb, qint64 now)
             return 0;
         }
         for (const auto &ch : list)
-            say(QStringLiteral("%1\t%2\t%3\t%4\t%5").arg(ch.id).arg(ch.ci, when(ch.implementedAt), ch.ref.isEmpty() ? QStringLiteral("-") : ch.ref, ch.summary));
+            say(QStringLiteral("%1\t%2\t%3\t%4\t%5")
+                    .arg(ch.id)
+                    .arg(ch.ci, when(ch.implementedAt),
+                         ch.ref.isEmpty() ? QStringLiteral("-") : ch.ref, ch.summary));
         return 0;
     }
     const auto id = idArgument(c, QStringLiteral("change's"));
@@ -196,7 +201,8 @@ int runRemediation(const QStringList &args)
         if (!set)
             return c.fail(set.errorMessage());
         for (const Rule &r : set->rules())
-            say(QStringLiteral("%1\t%2\t%3 %4").arg(r.id, r.when.text(), actionTypeName(r.action.type), r.action.target));
+            say(QStringLiteral("%1\t%2\t%3 %4")
+                    .arg(r.id, r.when.text(), actionTypeName(r.action.type), r.action.target));
         return 0;
     }
     if (verb == u"audit") {
@@ -251,7 +257,8 @@ int runRemediation(const QStringList &args)
         for (const auto &r : list)
             say(QStringLiteral("%1\t%2\t%3\t%4 %5\t%6\t%7%8")
                     .arg(r.correlationId, r.number, r.priority, r.actionType, r.target, r.status,
-                         r.control.isEmpty() ? QString() : r.control + QStringLiteral(": "), r.reason));
+                         r.control.isEmpty() ? QString() : r.control + QStringLiteral(": "),
+                         r.reason));
         return 0;
     }
     if (verb == u"audit") {
@@ -269,14 +276,18 @@ int runRemediation(const QStringList &args)
         if (!outFile.commit())
             return c.fail(QStringLiteral("cannot write %1: %2")
                               .arg(outFile.fileName(), outFile.errorString()));
-        say(QStringLiteral("%1 audit records written to %2").arg(records.size()).arg(outFile.fileName()));
+        say(QStringLiteral("%1 audit records written to %2")
+                .arg(records.size())
+                .arg(outFile.fileName()));
         return 0;
     }
     if (verb == u"prune-audit") {
         auto n = rs.pruneAudit();
         if (!n)
             return c.fail(n.errorMessage());
-        say(QStringLiteral("%1 audit records older than %2 days removed").arg(*n).arg(rs.retentionDays()));
+        say(QStringLiteral("%1 audit records older than %2 days removed")
+                .arg(*n)
+                .arg(rs.retentionDays()));
         return 0;
     }
 
@@ -285,15 +296,18 @@ int runRemediation(const QStringList &args)
         return c.fail(rem.errorMessage());
     if (verb == u"rules") {
         for (const Rule &r : rem->rules().rules())
-            say(QStringLiteral("%1\t%2\t%3 %4%5").arg(r.id, r.when.text(), actionTypeName(r.action.type), r.action.target,
-                                                      r.hook.isEmpty() ? QString() : QStringLiteral(" (hook %1)").arg(r.hook)));
+            say(QStringLiteral("%1\t%2\t%3 %4%5")
+                    .arg(r.id, r.when.text(), actionTypeName(r.action.type), r.action.target,
+                         r.hook.isEmpty() ? QString() : QStringLiteral(" (hook %1)").arg(r.hook)));
         return 0;
     }
     const auto printRow = [&](const RemediationRow &r) {
         if (c.json())
             printJson(r.toJson());
         else
-            say(QStringLiteral("%1\t%2\t%3 %4\t%5 (attempt %6)").arg(r.correlationId, r.number, r.actionType, r.target, r.status).arg(r.attempt));
+            say(QStringLiteral("%1\t%2\t%3 %4\t%5 (attempt %6)")
+                    .arg(r.correlationId, r.number, r.actionType, r.target, r.status)
+                    .arg(r.attempt));
     };
     if (verb == u"approve" || verb == u"retry" || verb == u"dismiss" || verb == u"preview") {
         if (pos.size() != 2)
@@ -346,7 +360,9 @@ int runRemediation(const QStringList &args)
             return c.fail(done.errorMessage());
         const RemediationConfig cfg = rem->config();
         say(QStringLiteral("queues ready: %1, %2, %3 (DLQ after %4 receives), %5")
-                .arg(cfg.p1Queue, cfg.standardQueue, cfg.dlq).arg(cfg.maxReceiveCount).arg(cfg.resultsQueue));
+                .arg(cfg.p1Queue, cfg.standardQueue, cfg.dlq)
+                .arg(cfg.maxReceiveCount)
+                .arg(cfg.resultsQueue));
         return 0;
     }
     if (c.has("once")) {
@@ -360,7 +376,9 @@ int runRemediation(const QStringList &args)
         return 0;
     }
     QObject::connect(&dispatcher, &RemediationDispatcher::roundFailed, &dispatcher,
-                     [](const QString &e) { fprintf(stderr, "sitrep remediation: %s\n", e.toUtf8().constData()); });
+                     [](const QString &e) {
+                         fprintf(stderr, "sitrep remediation: %s\n", e.toUtf8().constData());
+                     });
     dispatcher.start();
     QCoreApplication::exec();
     dispatcher.stop();
@@ -391,7 +409,8 @@ std::unique_ptr<QObject> startEmbeddedRemediation(host::AppContext &context)
 {
     auto rem = Remediator::fromSettings(context.engine());
     if (!rem) {
-        fprintf(stderr, "sitrep: auto-remediation is off: %s\n", rem.errorMessage().toUtf8().constData());
+        fprintf(stderr, "sitrep: auto-remediation is off: %s\n",
+                rem.errorMessage().toUtf8().constData());
         return nullptr;
     }
     auto e = std::make_unique<EmbeddedRemediation>();
@@ -402,17 +421,24 @@ std::unique_ptr<QObject> startEmbeddedRemediation(host::AppContext &context)
     if (!endpoint.isEmpty() || !region.isEmpty()) {
         aws::AwsEndpoint ep;
         ep.region = region.isEmpty() ? QStringLiteral("us-east-1") : region;
-        ep.url = QUrl(endpoint.isEmpty() ? QStringLiteral("https://sqs.%1.amazonaws.com/").arg(ep.region) : endpoint);
+        ep.url =
+            QUrl(endpoint.isEmpty() ? QStringLiteral("https://sqs.%1.amazonaws.com/").arg(ep.region)
+                                    : endpoint);
         if (auto v = ep.validate(); v)
             e->sqs = std::make_unique<aws::SqsClient>(
-                e->nam, ep, aws::ChainCredentialsProvider::withKeychain(e->keychain, st.meta(QStringLiteral("aws.profile"))));
+                e->nam, ep,
+                aws::ChainCredentialsProvider::withKeychain(
+                    e->keychain, st.meta(QStringLiteral("aws.profile"))));
         else
-            fprintf(stderr, "sitrep: remediation SQS endpoint: %s\n", v.errorMessage().toUtf8().constData());
+            fprintf(stderr, "sitrep: remediation SQS endpoint: %s\n",
+                    v.errorMessage().toUtf8().constData());
     }
     e->dispatcher = std::make_unique<RemediationDispatcher>(*e->remediator, e->nam, e->sqs.get());
     e->dispatcher->setWaitSeconds(0); // short polls: the window's thread must not wait
     QObject::connect(e->dispatcher.get(), &RemediationDispatcher::roundFailed, e.get(),
-                     [](const QString &m) { fprintf(stderr, "sitrep remediation: %s\n", m.toUtf8().constData()); });
+                     [](const QString &m) {
+                         fprintf(stderr, "sitrep remediation: %s\n", m.toUtf8().constData());
+                     });
     QObject::connect(e->dispatcher.get(), &RemediationDispatcher::waitingForSqs, e.get(),
                      [](qint64 n) {
                          if (n > 0)

@@ -17,7 +17,8 @@ namespace sitrep::cli {
 int runMaintenance(const QStringList &args);
 /// `sitrep change add|list|rm`: changes implemented on configuration items.
 int runChange(const QStringList &args);
-/// `sitrep remediation list|failed|retry|dismiss|approve|audit|run|setup-queues|config|rules|preview`.
+/// `sitrep remediation
+/// list|failed|retry|dismiss|approve|audit|run|setup-queues|config|rules|preview`.
 int runRemediation(const QStringList &args);
 
 /// Decides and dispatches remediations inside the window: rules and queues from the

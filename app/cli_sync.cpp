@@ -4,8 +4,8 @@
 #include "app/cliio.h"
 
 #include "host/awssettings.h"
-#include "sync/outbox.h"
 #include "secrets/secretstore.h"
+#include "sync/outbox.h"
 #include "sync/syncservice.h"
 #include "sync/wire.h"
 #include "triage/triagestore.h"
@@ -30,19 +30,31 @@ struct Settable {
 const QList<Settable> &settable()
 {
     static const QList<Settable> keys{
-        {QStringLiteral("backend.url"), QStringLiteral("REST back end (https, or http on loopback); turns sync on")},
-        {QStringLiteral("sync.interval_ms"), QStringLiteral("pause between sync cycles when in sync (default 5000)")},
-        {QStringLiteral("sync.page_size"), QStringLiteral("changes per pull request (default 500)")},
-        {QStringLiteral("ingest.listen"), QStringLiteral("address the window's alert listener binds (token: `sitrep secret set ingest.token`)")},
-        {QStringLiteral("aws.endpoint"), QStringLiteral("SQS/SNS endpoint (https, or http on loopback)")},
+        {QStringLiteral("backend.url"),
+         QStringLiteral("REST back end (https, or http on loopback); turns sync on")},
+        {QStringLiteral("sync.interval_ms"),
+         QStringLiteral("pause between sync cycles when in sync (default 5000)")},
+        {QStringLiteral("sync.page_size"),
+         QStringLiteral("changes per pull request (default 500)")},
+        {QStringLiteral("ingest.listen"),
+         QStringLiteral("address the window's alert listener binds (token: `sitrep secret set "
+                        "ingest.token`)")},
+        {QStringLiteral("aws.endpoint"),
+         QStringLiteral("SQS/SNS endpoint (https, or http on loopback)")},
         {QStringLiteral("aws.region"), QStringLiteral("AWS region (default us-east-1)")},
         {QStringLiteral("aws.profile"), QStringLiteral("profile in ~/.aws/credentials")},
-        {QStringLiteral("aws.alert_queue"), QStringLiteral("SQS queue URL the alert consumer long-polls")},
-        {QStringLiteral("aws.sla_topic"), QStringLiteral("SNS topic for SLA breaches (default: the channels file's)")},
-        {QStringLiteral("aws.status_topic"), QStringLiteral("SNS topic for external status updates")},
+        {QStringLiteral("aws.alert_queue"),
+         QStringLiteral("SQS queue URL the alert consumer long-polls")},
+        {QStringLiteral("aws.sla_topic"),
+         QStringLiteral("SNS topic for SLA breaches (default: the channels file's)")},
+        {QStringLiteral("aws.status_topic"),
+         QStringLiteral("SNS topic for external status updates")},
         {QStringLiteral("notify.config"), QStringLiteral("notification channels YAML file")},
-        {QStringLiteral("notify.slack_base_url"), QStringLiteral("Slack Web API base URL (token: `sitrep secret set slack_bot_token`)")},
-        {QStringLiteral("notify.channels"), QStringLiteral("channel lines: \"NAME webhook URL\", \"NAME slack war_room|ID\", \"NAME sns TOPIC\"")},
+        {QStringLiteral("notify.slack_base_url"),
+         QStringLiteral("Slack Web API base URL (token: `sitrep secret set slack_bot_token`)")},
+        {QStringLiteral("notify.channels"),
+         QStringLiteral("channel lines: \"NAME webhook URL\", \"NAME slack war_room|ID\", \"NAME "
+                        "sns TOPIC\"")},
     };
     static const QList<Settable> all = [] {
         QList<Settable> k = keys;
@@ -56,7 +68,8 @@ const QList<Settable> &settable()
 bool looksSecret(const QString &key)
 {
     const QString k = key.toLower();
-    for (const char *w : {"token", "secret", "password", "passwd", "access_key", "secret_key", "credential"})
+    for (const char *w :
+         {"token", "secret", "password", "passwd", "access_key", "secret_key", "credential"})
         if (k.contains(QLatin1String(w)))
             return true;
     return false;
@@ -71,7 +84,8 @@ Result<QString> resolveToken(const QString &tokenFile)
     if (!tokenFile.isEmpty()) {
         QFile f(tokenFile);
         if (!f.open(QIODevice::ReadOnly))
-            return Result<QString>::fail(QStringLiteral("cannot read token file %1: %2").arg(tokenFile, f.errorString()));
+            return Result<QString>::fail(
+                QStringLiteral("cannot read token file %1: %2").arg(tokenFile, f.errorString()));
         return QString::fromUtf8(f.readAll()).trimmed();
     }
     secrets::KeychainSecretStore keychain;
@@ -166,7 +180,8 @@ int runConfig(const QStringList &args)
         if (!url.userInfo().isEmpty())
             return s.fail(QStringLiteral(
                 "put no credentials in the URL; use `sitrep secret set backend.token`"));
-    } else if (key.startsWith(QStringLiteral("aws.")) || key.startsWith(QStringLiteral("notify."))) {
+    } else if (key.startsWith(QStringLiteral("aws.")) ||
+               key.startsWith(QStringLiteral("notify."))) {
         // Checked as the window and `sitrep aws` will read it, together with the rest.
         host::AwsConfig probe = host::AwsConfig::load(st);
         probe.set(key, value);
@@ -251,7 +266,8 @@ int runSync(const QStringList &args)
     if (st.maxSeq() == 0 && st.meta(QStringLiteral("sync.cursor")).isEmpty()) {
         auto n = svc.initialSync([&](qint64 done, qint64 total) {
             if (!s.json())
-                fprintf(stderr, "\rinitial sync: %lld/%lld events", qlonglong(done), qlonglong(total));
+                fprintf(stderr, "\rinitial sync: %lld/%lld events", qlonglong(done),
+                        qlonglong(total));
             return true;
         });
         if (!s.json())

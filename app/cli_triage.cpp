@@ -53,7 +53,8 @@ void printResult(const TriageResult &r)
           << "\n";
 }
 
-Result<TriageResult> suggestFor(host::AppContext &ctx, const domain::Incident &inc, const TriageSettings &settings, bool trainIfMissing)
+Result<TriageResult> suggestFor(host::AppContext &ctx, const domain::Incident &inc,
+                                const TriageSettings &settings, bool trainIfMissing)
 {
     if (!settings.providerUrl.isEmpty()) {
         RemoteProvider remote(settings.providerUrl);
@@ -80,11 +81,13 @@ void suggestForNewIncident(host::AppContext &ctx, const QString &number)
     }
     auto r = suggestFor(ctx, *inc, settings, false);
     if (!r) {
-        fprintf(stderr, "sitrep: no triage suggestion for %s: %s\n", number.toUtf8().constData(), r.errorMessage().toUtf8().constData());
+        fprintf(stderr, "sitrep: no triage suggestion for %s: %s\n", number.toUtf8().constData(),
+                r.errorMessage().toUtf8().constData());
         return;
     }
     if (auto s = recordSuggestion(ctx.engine(), *r); !s)
-        fprintf(stderr, "sitrep: triage suggestion for %s not recorded: %s\n", number.toUtf8().constData(), s.errorMessage().toUtf8().constData());
+        fprintf(stderr, "sitrep: triage suggestion for %s not recorded: %s\n",
+                number.toUtf8().constData(), s.errorMessage().toUtf8().constData());
 }
 
 int runTriage(const QStringList &args)
@@ -96,8 +99,9 @@ int runTriage(const QStringList &args)
         return sub.isEmpty() ? ExitUsage : ExitOk;
     }
     static const QHash<QString, QPair<int, int>> positional{
-        {QStringLiteral("suggest"), {1, 1}}, {QStringLiteral("accept"), {1, 5}}, {QStringLiteral("reject"), {2, 2}},
-        {QStringLiteral("train"), {0, 0}},   {QStringLiteral("eval"), {0, 0}},   {QStringLiteral("status"), {0, 0}}};
+        {QStringLiteral("suggest"), {1, 1}}, {QStringLiteral("accept"), {1, 5}},
+        {QStringLiteral("reject"), {2, 2}},  {QStringLiteral("train"), {0, 0}},
+        {QStringLiteral("eval"), {0, 0}},    {QStringLiteral("status"), {0, 0}}};
     if (!positional.contains(sub))
         return s.usage(QStringLiteral("unknown triage subcommand '%1'%2 (sitrep triage --help)")
                            .arg(sub, didYouMean(sub, positional.keys())));
@@ -151,9 +155,11 @@ int runTriage(const QStringList &args)
                 QStringLiteral(
                     "--correct goes with reject (sitrep triage reject %1 FIELD --correct V)")
                     .arg(inc->number));
-        // The spelling the incident and the model use ("p1" -> "P1"): a correction is a training label.
+        // The spelling the incident and the model use ("p1" -> "P1"): a correction is a training
+        // label.
         QString corrected = s.value("correct").trimmed();
-        if (!corrected.isEmpty() && pos.value(1) == u"priority" && domain::parsePriority(corrected) != domain::Priority::None)
+        if (!corrected.isEmpty() && pos.value(1) == u"priority" &&
+            domain::parsePriority(corrected) != domain::Priority::None)
             corrected = domain::priorityName(domain::parsePriority(corrected));
         QStringList fields = pos.mid(1);
         if (fields.isEmpty())
@@ -173,8 +179,10 @@ int runTriage(const QStringList &args)
             !done)
             return s.fail(done.errorMessage());
         for (const auto &f : std::as_const(fb))
-            out() << inc->number << ": " << f.field << ' ' << (f.accepted ? "accepted" : "rejected") << " (" << f.value
-                  << (f.corrected.isEmpty() ? QString() : QStringLiteral(" -> ") + f.corrected) << ")\n";
+            out() << inc->number << ": " << f.field << ' ' << (f.accepted ? "accepted" : "rejected")
+                  << " (" << f.value
+                  << (f.corrected.isEmpty() ? QString() : QStringLiteral(" -> ") + f.corrected)
+                  << ")\n";
         return 0;
     }
     if (sub == u"train") {
@@ -184,14 +192,16 @@ int runTriage(const QStringList &args)
         if (!r)
             return s.fail(r.errorMessage());
         if (asJson)
-            out() << QJsonDocument(QJsonObject{{QStringLiteral("version"), r->model->version},
-                                               {QStringLiteral("examples"), r->model->trainedOn},
-                                               {QStringLiteral("resolved"), r->trainedAt.resolved},
-                                               {QStringLiteral("feedback"), r->trainedAt.feedbackCount},
-                                               {QStringLiteral("ms"), t.elapsed()}})
+            out() << QJsonDocument(
+                         QJsonObject{{QStringLiteral("version"), r->model->version},
+                                     {QStringLiteral("examples"), r->model->trainedOn},
+                                     {QStringLiteral("resolved"), r->trainedAt.resolved},
+                                     {QStringLiteral("feedback"), r->trainedAt.feedbackCount},
+                                     {QStringLiteral("ms"), t.elapsed()}})
                          .toJson(QJsonDocument::Indented);
         else
-            out() << QStringLiteral("model v%1 trained on %2 examples (%3 resolved incidents, %4 feedback events) in %5 ms\n")
+            out() << QStringLiteral("model v%1 trained on %2 examples (%3 resolved incidents, %4 "
+                                    "feedback events) in %5 ms\n")
                          .arg(r->model->version)
                          .arg(r->model->trainedOn)
                          .arg(r->trainedAt.resolved)
@@ -221,7 +231,8 @@ int runTriage(const QStringList &args)
         const auto metrics = m->evaluate(test);
         QJsonObject o;
         if (!asJson)
-            out() << QStringLiteral("trained on %1, tested on %2 held-out incidents\n%3 %4 %5 %6 %7\n")
+            out() << QStringLiteral(
+                         "trained on %1, tested on %2 held-out incidents\n%3 %4 %5 %6 %7\n")
                          .arg(train.size())
                          .arg(test.size())
                          .arg(QStringLiteral("field"), -17)
@@ -234,8 +245,10 @@ int runTriage(const QStringList &args)
                 continue;
             const FieldMetrics &fm = metrics[f];
             if (asJson)
-                o[f] = QJsonObject{{QStringLiteral("n"), fm.n}, {QStringLiteral("accuracy"), fm.accuracy},
-                                   {QStringLiteral("majority_baseline"), fm.majorityBaseline}, {QStringLiteral("majority_label"), fm.majorityLabel},
+                o[f] = QJsonObject{{QStringLiteral("n"), fm.n},
+                                   {QStringLiteral("accuracy"), fm.accuracy},
+                                   {QStringLiteral("majority_baseline"), fm.majorityBaseline},
+                                   {QStringLiteral("majority_label"), fm.majorityLabel},
                                    {QStringLiteral("ece"), fm.ece}};
             else
                 out() << QStringLiteral("%1 %2 %3 %4 %5\n")
@@ -257,20 +270,23 @@ int runTriage(const QStringList &args)
     if (!st)
         return s.fail(st.errorMessage());
     const bool due = retrainDue(*m, *st, settings);
-    const QString provider = settings.providerUrl.isEmpty() ? QStringLiteral("local") : settings.providerUrl.toString();
+    const QString provider =
+        settings.providerUrl.isEmpty() ? QStringLiteral("local") : settings.providerUrl.toString();
     if (asJson) {
-        QJsonObject o{{QStringLiteral("model"), QJsonValue::Null},
-                      {QStringLiteral("cache"), QJsonObject{{QStringLiteral("resolved"), st->resolved},
-                                                            {QStringLiteral("feedback"), st->feedbackCount}}},
-                      {QStringLiteral("retrain_due"), due},
-                      {QStringLiteral("provider"), provider},
-                      {QStringLiteral("kb_dir"), settings.kbDir},
-                      {QStringLiteral("automatic"), settings.automatic}};
+        QJsonObject o{
+            {QStringLiteral("model"), QJsonValue::Null},
+            {QStringLiteral("cache"), QJsonObject{{QStringLiteral("resolved"), st->resolved},
+                                                  {QStringLiteral("feedback"), st->feedbackCount}}},
+            {QStringLiteral("retrain_due"), due},
+            {QStringLiteral("provider"), provider},
+            {QStringLiteral("kb_dir"), settings.kbDir},
+            {QStringLiteral("automatic"), settings.automatic}};
         if (m->has_value())
-            o[QStringLiteral("model")] = QJsonObject{{QStringLiteral("version"), (*m)->model->version},
-                                                     {QStringLiteral("trained_on"), (*m)->model->trainedOn},
-                                                     {QStringLiteral("resolved"), (*m)->trainedAt.resolved},
-                                                     {QStringLiteral("feedback"), (*m)->trainedAt.feedbackCount}};
+            o[QStringLiteral("model")] =
+                QJsonObject{{QStringLiteral("version"), (*m)->model->version},
+                            {QStringLiteral("trained_on"), (*m)->model->trainedOn},
+                            {QStringLiteral("resolved"), (*m)->trainedAt.resolved},
+                            {QStringLiteral("feedback"), (*m)->trainedAt.feedbackCount}};
         out() << QJsonDocument(o).toJson(QJsonDocument::Indented);
         return 0;
     }
@@ -286,8 +302,8 @@ int runTriage(const QStringList &args)
                  .arg(st->resolved)
                  .arg(st->feedbackCount)
                  .arg(due ? QStringLiteral("yes") : QStringLiteral("no"));
-    out() << "provider: " << provider
-          << "; knowledge-base folder: " << (settings.kbDir.isEmpty() ? QStringLiteral("-") : settings.kbDir)
+    out() << "provider: " << provider << "; knowledge-base folder: "
+          << (settings.kbDir.isEmpty() ? QStringLiteral("-") : settings.kbDir)
           << "; automatic: " << (settings.automatic ? "on" : "off") << "\n";
     return 0;
 }

@@ -1,24 +1,17 @@
 // SPDX-License-Identifier: MIT
 #include "app/gui.h"
 
-#include "host/appcontext.h"
 #include "app/cli_ingest.h"
 #include "app/cli_remediation.h"
 #include "app/cli_wall.h"
-#include "ui/dashboardintegration.h"
 #include "demo/demogenerator.h"
+#include "host/appcontext.h"
+#include "triage/triageservice.h"
+#include "ui/dashboardintegration.h"
 #include "ui/mainwindow.h"
+#include "ui/screenshots/viewfactory.h"
 #include "ui/settings/syncui.h"
 #include "ui/theme.h"
-#include "triage/triageservice.h"
-#include "ui/screenshots/viewfactory.h"
-#include "app/cli_ingest.h"
-#include "app/cli_wall.h"
-#include "app/cli_remediation.h"
-#include "ui/dashboardintegration.h"
-#include "ui/mainwindow.h"
-#include "ui/theme.h"
-#include "ui/screenshots/viewfactory.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -34,13 +27,15 @@ namespace sitrep::gui {
 
 bool isGuiCommand(const QStringList &args)
 {
-    return args.size() < 2 || args[1].startsWith(u'-') || args[1] == u"wall" || args[1] == u"screenshot";
+    return args.size() < 2 || args[1].startsWith(u'-') || args[1] == u"wall" ||
+           args[1] == u"screenshot";
 }
 
 static bool haveDisplay()
 {
-    return !qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
-           || !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
+    return !qEnvironmentVariableIsEmpty("DISPLAY") ||
+           !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") ||
+           !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
 }
 
 static int fail(const QString &m)
@@ -62,20 +57,30 @@ int run(int &argc, char **argv)
     ui::applyThemeFromEnvironment(); // SITREP_THEME=light|dark; by default the system's
 
     QTranslator qtTr, appTr;
-    if (qtTr.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+    if (qtTr.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                  QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         app.installTranslator(&qtTr);
-    if (appTr.load(QLocale(), QStringLiteral("sitrep"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+    if (appTr.load(QLocale(), QStringLiteral("sitrep"), QStringLiteral("_"),
+                   QStringLiteral(":/i18n")))
         app.installTranslator(&appTr);
 
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("Sitrep, the incident war room"));
     p.addHelpOption();
-    QCommandLineOption db(QStringLiteral("db"), QStringLiteral("Database file."), QStringLiteral("path"));
-    QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open a demo database, generating it on first run."));
-    QCommandLineOption workflow(QStringLiteral("workflow"), QStringLiteral("Workflow preset or file."), QStringLiteral("name|path"));
-    QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Screenshot size WxH."), QStringLiteral("WxH"), QStringLiteral("1600x1000"));
-    QCommandLineOption wallScreen(QStringLiteral("screen"), QStringLiteral("wall: screen number."), QStringLiteral("N"), QStringLiteral("0"));
-    QCommandLineOption wallRotate(QStringLiteral("rotate"), QStringLiteral("wall: seconds per page."), QStringLiteral("SECONDS"), QStringLiteral("20"));
+    QCommandLineOption db(QStringLiteral("db"), QStringLiteral("Database file."),
+                          QStringLiteral("path"));
+    QCommandLineOption demo(QStringLiteral("demo"),
+                            QStringLiteral("Open a demo database, generating it on first run."));
+    QCommandLineOption workflow(QStringLiteral("workflow"),
+                                QStringLiteral("Workflow preset or file."),
+                                QStringLiteral("name|path"));
+    QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Screenshot size WxH."),
+                            QStringLiteral("WxH"), QStringLiteral("1600x1000"));
+    QCommandLineOption wallScreen(QStringLiteral("screen"), QStringLiteral("wall: screen number."),
+                                  QStringLiteral("N"), QStringLiteral("0"));
+    QCommandLineOption wallRotate(QStringLiteral("rotate"),
+                                  QStringLiteral("wall: seconds per page."),
+                                  QStringLiteral("SECONDS"), QStringLiteral("20"));
     p.addOptions({db, demo, workflow, size, wallScreen, wallRotate});
     p.process(app);
     const QStringList pos = p.positionalArguments();
@@ -109,11 +114,14 @@ int run(int &argc, char **argv)
             return fail(QStringLiteral("usage: sitrep screenshot VIEW FILE [--size WxH]; views: %1")
                             .arg(ui::screenshotViews().join(QStringLiteral(", "))));
         if (headless)
-            fprintf(stderr, "sitrep: no display found; writing a screenshot of the main window to %s instead\n",
-                    QFileInfo(file).absoluteFilePath().toUtf8().constData());
+            fprintf(
+                stderr,
+                "sitrep: no display found; writing a screenshot of the main window to %s instead\n",
+                QFileInfo(file).absoluteFilePath().toUtf8().constData());
         std::unique_ptr<QWidget> v(ui::createScreenshotView(view, **ctx, sz));
         if (!v)
-            return fail(QStringLiteral("unknown view '%1' (views: %2)").arg(view, ui::screenshotViews().join(QStringLiteral(", "))));
+            return fail(QStringLiteral("unknown view '%1' (views: %2)")
+                            .arg(view, ui::screenshotViews().join(QStringLiteral(", "))));
         QString note;
         const QPixmap shot = ui::renderScreenshot(v.get(), sz, &note);
         if (!note.isEmpty())
@@ -128,10 +136,11 @@ int run(int &argc, char **argv)
     ui::MainWindow w(**ctx);
     ui::attachSync(w, **ctx);
     ui::attachDashboard(w, **ctx);
-    const auto ingest = cli::startEmbeddedIngest(**ctx); // webhook listener, when configured
+    const auto ingest = cli::startEmbeddedIngest(**ctx);   // webhook listener, when configured
     triage::TriageService triageService((*ctx)->engine()); // suggestions for new incidents
     triageService.start();
-    const auto remediation = cli::startEmbeddedRemediation(**ctx); // rules on new incidents and triage results
+    const auto remediation =
+        cli::startEmbeddedRemediation(**ctx); // rules on new incidents and triage results
     w.show();
     return app.exec();
 }

@@ -73,7 +73,9 @@ int main(int argc, char **argv)
         args << QString::fromLocal8Bit(argv[i]);
     // "sitrep --db PATH COMMAND ..." means "sitrep COMMAND --db PATH ...": the database is
     // a global option, as users of other command-line tools put it first.
-    const qsizetype dbWords = args.value(1) == u"--db" ? 2 : args.value(1).startsWith(u"--db=") ? 1 : 0;
+    const qsizetype dbWords = args.value(1) == u"--db"             ? 2
+                              : args.value(1).startsWith(u"--db=") ? 1
+                                                                   : 0;
     if (dbWords > 0 && args.size() > 1 + dbWords && !args[1 + dbWords].startsWith(u'-')) {
         const QStringList db = args.mid(1, dbWords);
         args.remove(1, dbWords);
@@ -86,7 +88,8 @@ int main(int argc, char **argv)
         const bool documents = args.value(1) == u"postmortem" && !sitrep::cli::asksForHelp(args);
         if (documents && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
             qputenv("QT_QPA_PLATFORM", "offscreen");
-        std::unique_ptr<QCoreApplication> app(documents ? new QGuiApplication(argc, argv) : new QCoreApplication(argc, argv));
+        std::unique_ptr<QCoreApplication> app(documents ? new QGuiApplication(argc, argv)
+                                                        : new QCoreApplication(argc, argv));
         QCoreApplication::setOrganizationName(QStringLiteral("sitrep"));
         QCoreApplication::setApplicationName(QStringLiteral("sitrep"));
         return sitrep::cli::run(args);

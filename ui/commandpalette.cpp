@@ -24,7 +24,8 @@ public:
     {
         if (e->type() == QEvent::KeyPress) {
             auto *k = static_cast<QKeyEvent *>(e);
-            if (k->key() == Qt::Key_Down || k->key() == Qt::Key_Up || k->key() == Qt::Key_PageDown || k->key() == Qt::Key_PageUp) {
+            if (k->key() == Qt::Key_Down || k->key() == Qt::Key_Up ||
+                k->key() == Qt::Key_PageDown || k->key() == Qt::Key_PageUp) {
                 QKeyEvent copy(k->type(), k->key(), k->modifiers());
                 QCoreApplication::sendEvent(m_list, &copy);
                 return true;
@@ -74,7 +75,8 @@ void CommandPalette::update()
         if (!text.isEmpty() && !name.contains(text, Qt::CaseInsensitive))
             continue;
         const QString sc = a->shortcut().toString(QKeySequence::NativeText);
-        auto *item = new QListWidgetItem(a->icon(), sc.isEmpty() ? name : QStringLiteral("%1    %2").arg(name, sc), m_list);
+        auto *item = new QListWidgetItem(
+            a->icon(), sc.isEmpty() ? name : QStringLiteral("%1    %2").arg(name, sc), m_list);
         item->setData(KindRole, ActionEntry);
         item->setData(IndexRole, i);
     }

@@ -7,7 +7,6 @@
 #include "ui/keyboardguard.h"
 #include "ui/style/bannerstyle.h"
 #include "ui/style/severitystyle.h"
-#include "ui/keyboardguard.h"
 #include "workflow/prioritymatrix.h"
 
 #include <QComboBox>
@@ -34,7 +33,8 @@ static QLabel *errorLabel(QWidget *parent, const QString &name)
     return l;
 }
 
-CreateIncidentDialog::CreateIncidentDialog(engine::LifecycleEngine &engine, const QString &me, QWidget *parent)
+CreateIncidentDialog::CreateIncidentDialog(engine::LifecycleEngine &engine, const QString &me,
+                                           QWidget *parent)
     : QDialog(parent), m_engine(engine), m_me(me)
 {
     setObjectName(QStringLiteral("createIncidentDialog"));
@@ -47,7 +47,8 @@ CreateIncidentDialog::CreateIncidentDialog(engine::LifecycleEngine &engine, cons
     m_title = new QLineEdit(this);
     m_title->setObjectName(QStringLiteral("titleEdit"));
     m_title->setAccessibleName(tr("Title"));
-    m_title->setPlaceholderText(tr("What is broken, for whom (e.g. Checkout API returns 502 for EU users)"));
+    m_title->setPlaceholderText(
+        tr("What is broken, for whom (e.g. Checkout API returns 502 for EU users)"));
     m_titleError = errorLabel(this, QStringLiteral("titleError"));
     form->addRow(tr("&Title*:"), m_title);
     form->addRow(QString(), m_titleError);
@@ -67,8 +68,10 @@ CreateIncidentDialog::CreateIncidentDialog(engine::LifecycleEngine &engine, cons
     m_severity->addItem(tr("Choose…"), QString());
     for (int s = 1; s <= 4; ++s) {
         const auto sev = domain::Severity(s);
-        m_severity->addItem(severityIcon(s), QStringLiteral("%1 %2").arg(domain::severityLabel(sev), domain::severityName(sev)),
-                            domain::severityName(sev));
+        m_severity->addItem(
+            severityIcon(s),
+            QStringLiteral("%1 %2").arg(domain::severityLabel(sev), domain::severityName(sev)),
+            domain::severityName(sev));
     }
     m_severityError = errorLabel(this, QStringLiteral("severityError"));
     form->addRow(tr("&Severity*:"), m_severity);
@@ -150,7 +153,8 @@ CreateIncidentDialog::CreateIncidentDialog(engine::LifecycleEngine &engine, cons
     connect(m_services, &QLineEdit::textChanged, this, &CreateIncidentDialog::validate);
     connect(m_group, &QLineEdit::textChanged, this, &CreateIncidentDialog::validate);
     connect(m_description, &QPlainTextEdit::textChanged, this, &CreateIncidentDialog::validate);
-    connect(m_severity, &QComboBox::activated, this, [this] { m_severity->setProperty("touched", true); });
+    connect(m_severity, &QComboBox::activated, this,
+            [this] { m_severity->setProperty("touched", true); });
     for (QComboBox *c : {m_severity, m_impact, m_urgency})
         connect(c, &QComboBox::currentIndexChanged, this, &CreateIncidentDialog::validate);
     validate();
@@ -235,7 +239,8 @@ void CreateIncidentDialog::validate()
     if (prio.isEmpty()) {
         m_priority->setText(tr("—"));
     } else {
-        const QString source = hasImpact && hasUrgency ? tr("from impact × urgency") : tr("from severity");
+        const QString source =
+            hasImpact && hasUrgency ? tr("from impact × urgency") : tr("from severity");
         m_priority->setText(QStringLiteral("%1  (%2)").arg(prio, source));
     }
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(ok);

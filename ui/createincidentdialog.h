@@ -22,7 +22,8 @@ class CreateIncidentDialog final : public QDialog {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(CreateIncidentDialog)
 public:
-    CreateIncidentDialog(engine::LifecycleEngine &engine, const QString &me, QWidget *parent = nullptr);
+    CreateIncidentDialog(engine::LifecycleEngine &engine, const QString &me,
+                         QWidget *parent = nullptr);
 
     /// The command arguments the fields describe.
     QJsonObject args() const;

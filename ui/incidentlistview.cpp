@@ -30,7 +30,8 @@ namespace sitrep::ui {
 using namespace sitrep::itemmodels;
 using namespace sitrep::query;
 
-IncidentListView::IncidentListView(IncidentTableModel &model, const workflow::Workflow &workflow, const QString &me, QWidget *parent)
+IncidentListView::IncidentListView(IncidentTableModel &model, const workflow::Workflow &workflow,
+                                   const QString &me, QWidget *parent)
     : QWidget(parent), m_model(model), m_me(me)
 {
     setObjectName(QStringLiteral("incidentList"));

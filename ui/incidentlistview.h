@@ -32,8 +32,8 @@ class IncidentListView final : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(IncidentListView)
 public:
-    IncidentListView(itemmodels::IncidentTableModel &model, const workflow::Workflow &workflow, const QString &me,
-                     QWidget *parent = nullptr);
+    IncidentListView(itemmodels::IncidentTableModel &model, const workflow::Workflow &workflow,
+                     const QString &me, QWidget *parent = nullptr);
 
     QTableView *table() const { return m_table; }
     QLineEdit *searchEdit() const { return m_search; }

@@ -1,26 +1,24 @@
 // SPDX-License-Identifier: MIT
 #include "ui/incidentworkspace.h"
 
-#include "ui/style/bannerstyle.h"
 #include "engine/fieldrules.h"
 #include "engine/lifecycleengine.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/timelinemodel.h"
 #include "itemmodels/workspacemodels.h"
-#include "ui/postmortem/postmortemeditor.h"
-#include "ui/postmortem/runbookchecklist.h"
-#include "ui/problems/problemsection.h"
 #include "query/duration.h"
 #include "query/sla.h"
 #include "query/warroomreminders.h"
 #include "reminders/reminderservice.h"
+#include "ui/postmortem/postmortemeditor.h"
+#include "ui/postmortem/runbookchecklist.h"
+#include "ui/problems/problemsection.h"
 #include "ui/style/bannerstyle.h"
 #include "ui/style/severitystyle.h"
 #include "ui/sync/conflictpanel.h"
 #include "ui/sync/refusalbanner.h"
 #include "ui/theme.h"
 #include "ui/triage/triagepanel.h"
-#include "ui/theme.h"
 
 #include <QComboBox>
 #include <QCompleter>
@@ -56,8 +54,10 @@ using namespace sitrep::itemmodels;
 using engine::Command;
 using query::formatDuration;
 
-IncidentWorkspace::IncidentWorkspace(engine::LifecycleEngine &engine, const QString &uid, const QString &me, QWidget *parent)
-    : QWidget(parent), m_engine(engine), m_uid(uid), m_me(me.isEmpty() ? QStringLiteral("user") : me)
+IncidentWorkspace::IncidentWorkspace(engine::LifecycleEngine &engine, const QString &uid,
+                                     const QString &me, QWidget *parent)
+    : QWidget(parent), m_engine(engine), m_uid(uid),
+      m_me(me.isEmpty() ? QStringLiteral("user") : me)
 {
     setObjectName(QStringLiteral("workspace"));
     m_now = m_engine.clock().nowMs();
@@ -596,8 +596,10 @@ QWidget *IncidentWorkspace::buildTimeline()
     m_timelineView->setWordWrap(false);
     m_timelineView->setAlternatingRowColors(true);
     const QFontMetrics fm = fontMetrics();
-    m_timelineView->setColumnWidth(TimelineModel::Time, fm.horizontalAdvance(QStringLiteral("2026-11-23 12:00:00")) + 24);
-    m_timelineView->setColumnWidth(TimelineModel::Actor, fm.horizontalAdvance(QStringLiteral("alertmanager")) + 24);
+    m_timelineView->setColumnWidth(
+        TimelineModel::Time, fm.horizontalAdvance(QStringLiteral("2026-11-23 12:00:00")) + 24);
+    m_timelineView->setColumnWidth(TimelineModel::Actor,
+                                   fm.horizontalAdvance(QStringLiteral("alertmanager")) + 24);
     m_timelineView->setColumnWidth(
         TimelineModel::Kind,
         fm.horizontalAdvance(timelineKindLabel(QStringLiteral("notification.requested"))) + 24);
@@ -677,9 +679,10 @@ QWidget *IncidentWorkspace::buildEvidence()
     row->addWidget(attach);
     v->addLayout(row);
     connect(addLink, &QPushButton::clicked, this, [this] {
-        if (run(Command::Kind::AttachEvidence, {{QStringLiteral("kind"), m_evidenceKind->currentData().toString()},
-                                                {QStringLiteral("title"), m_evidenceTitle->text()},
-                                                {QStringLiteral("url"), m_evidenceUrl->text()}})) {
+        if (run(Command::Kind::AttachEvidence,
+                {{QStringLiteral("kind"), m_evidenceKind->currentData().toString()},
+                 {QStringLiteral("title"), m_evidenceTitle->text()},
+                 {QStringLiteral("url"), m_evidenceUrl->text()}})) {
             m_evidenceTitle->clear();
             m_evidenceUrl->clear();
         }
@@ -688,11 +691,15 @@ QWidget *IncidentWorkspace::buildEvidence()
         const QString path = QFileDialog::getOpenFileName(this, tr("Attach evidence"));
         if (path.isEmpty())
             return;
-        const bool image = path.endsWith(QLatin1String(".png"), Qt::CaseInsensitive) || path.endsWith(QLatin1String(".jpg"), Qt::CaseInsensitive);
-        run(Command::Kind::AttachEvidence, {{QStringLiteral("kind"), image ? QStringLiteral("screenshot") : QStringLiteral("file")},
-                                            {QStringLiteral("path"), path}});
+        const bool image = path.endsWith(QLatin1String(".png"), Qt::CaseInsensitive) ||
+                           path.endsWith(QLatin1String(".jpg"), Qt::CaseInsensitive);
+        run(Command::Kind::AttachEvidence,
+            {{QStringLiteral("kind"),
+              image ? QStringLiteral("screenshot") : QStringLiteral("file")},
+             {QStringLiteral("path"), path}});
     });
-    connect(m_evidenceList->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &IncidentWorkspace::showEvidencePreview);
+    connect(m_evidenceList->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &IncidentWorkspace::showEvidencePreview);
     return w;
 }
 
@@ -708,14 +715,16 @@ void IncidentWorkspace::showEvidencePreview()
         if (!pm.isNull()) {
             // Scaled in device pixels, so the preview stays sharp at 200%.
             const qreal dpr = m_evidencePreview->devicePixelRatioF();
-            QPixmap shown = pm.scaled(m_evidencePreview->size().boundedTo(QSize(800, 600)) * dpr, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+            QPixmap shown = pm.scaled(m_evidencePreview->size().boundedTo(QSize(800, 600)) * dpr,
+                                      Qt::KeepAspectRatio, Qt::SmoothTransformation);
             shown.setDevicePixelRatio(dpr);
             m_evidencePreview->setPixmap(shown);
             return;
         }
     }
     if (!e.url.isEmpty())
-        m_evidencePreview->setText(QStringLiteral("<a href=\"%1\">%2</a>").arg(e.url.toHtmlEscaped(), e.title.toHtmlEscaped()));
+        m_evidencePreview->setText(QStringLiteral("<a href=\"%1\">%2</a>")
+                                       .arg(e.url.toHtmlEscaped(), e.title.toHtmlEscaped()));
     else
         m_evidencePreview->setText(tr("%1 (%2, %3 bytes)").arg(e.name, e.mime).arg(e.size));
 }
@@ -748,9 +757,11 @@ QWidget *IncidentWorkspace::buildServices()
             showMessage(tr("Select a service first."), true);
             return;
         }
-        run(Command::Kind::Record, {{QStringLiteral("kind"), QStringLiteral("service.health")},
-                                    {QStringLiteral("payload"), QJsonObject{{QStringLiteral("service"), item->text(0)},
-                                                                            {QStringLiteral("severity"), m_healthOverride->currentData().toInt()}}}});
+        run(Command::Kind::Record,
+            {{QStringLiteral("kind"), QStringLiteral("service.health")},
+             {QStringLiteral("payload"),
+              QJsonObject{{QStringLiteral("service"), item->text(0)},
+                          {QStringLiteral("severity"), m_healthOverride->currentData().toInt()}}}});
     });
     return w;
 }
@@ -780,7 +791,8 @@ QWidget *IncidentWorkspace::buildCommunication()
     row->addWidget(m_updateVisibility);
     m_updateText = new QLineEdit(w);
     m_updateText->setObjectName(QStringLiteral("statusUpdateEdit"));
-    m_updateText->setPlaceholderText(tr("What is happening, what we do next, when the next update comes"));
+    m_updateText->setPlaceholderText(
+        tr("What is happening, what we do next, when the next update comes"));
     m_updateText->setAccessibleName(tr("Status update message"));
     row->addWidget(m_updateText, 1);
     auto *post = new QPushButton(tr("Post update"), w);
@@ -788,8 +800,9 @@ QWidget *IncidentWorkspace::buildCommunication()
     row->addWidget(post);
     v->addLayout(row);
     auto doPost = [this] {
-        if (run(Command::Kind::StatusUpdate, {{QStringLiteral("message"), m_updateText->text()},
-                                              {QStringLiteral("visibility"), m_updateVisibility->currentData().toString()}}))
+        if (run(Command::Kind::StatusUpdate,
+                {{QStringLiteral("message"), m_updateText->text()},
+                 {QStringLiteral("visibility"), m_updateVisibility->currentData().toString()}}))
             m_updateText->clear();
     };
     connect(post, &QPushButton::clicked, this, doPost);
@@ -824,7 +837,8 @@ QWidget *IncidentWorkspace::buildActionItems()
     row->addWidget(add);
     v->addLayout(row);
     connect(add, &QPushButton::clicked, this, [this] {
-        QJsonObject a{{QStringLiteral("op"), QStringLiteral("add")}, {QStringLiteral("title"), m_actionTitle->text()},
+        QJsonObject a{{QStringLiteral("op"), QStringLiteral("add")},
+                      {QStringLiteral("title"), m_actionTitle->text()},
                       {QStringLiteral("owner"), m_actionOwner->text().trimmed()}};
         if (!m_actionDue->text().trimmed().isEmpty())
             a[u"due"] = m_actionDue->text().trimmed();
@@ -837,9 +851,10 @@ QWidget *IncidentWorkspace::buildActionItems()
     connect(m_actions, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem *item, int column) {
         if (m_populating || column != 0)
             return;
-        run(Command::Kind::ActionItem, {{QStringLiteral("op"), QStringLiteral("update")},
-                                        {QStringLiteral("id"), item->data(0, Qt::UserRole).toString()},
-                                        {QStringLiteral("done"), item->checkState(0) == Qt::Checked}});
+        run(Command::Kind::ActionItem,
+            {{QStringLiteral("op"), QStringLiteral("update")},
+             {QStringLiteral("id"), item->data(0, Qt::UserRole).toString()},
+             {QStringLiteral("done"), item->checkState(0) == Qt::Checked}});
     });
     return w;
 }
@@ -876,7 +891,8 @@ QWidget *IncidentWorkspace::buildPeople()
         run(Command::Kind::SetCommander, {{QStringLiteral("commander"), m_me}});
     });
     connect(addResp, &QPushButton::clicked, this, [this] {
-        if (run(Command::Kind::AddResponder, {{QStringLiteral("responder"), m_responderEdit->text()}}))
+        if (run(Command::Kind::AddResponder,
+                {{QStringLiteral("responder"), m_responderEdit->text()}}))
             m_responderEdit->clear();
     });
     return w;
@@ -920,14 +936,19 @@ void IncidentWorkspace::populate()
     m_severityIcon->setPixmap(severityIcon(int(inc.severity)).pixmap(QSize(28, 28)));
     m_severityLabel->setText(severityText(int(inc.severity)));
     m_severityLabel->setAccessibleName(tr("Severity %1").arg(domain::severityLabel(inc.severity)));
-    m_priorityLabel->setText(domain::priorityName(inc.priority).isEmpty() ? tr("no priority") : domain::priorityName(inc.priority));
+    m_priorityLabel->setText(domain::priorityName(inc.priority).isEmpty()
+                                 ? tr("no priority")
+                                 : domain::priorityName(inc.priority));
     const auto *st = wf.state(inc.state);
     m_stateLabel->setText(workflowStateLabel(st && !st->label.isEmpty() ? st->label : inc.state));
-    m_rolesLabel->setText(tr("Commander: %1   Assignee: %2%3   Responders: %4")
-                              .arg(inc.commander.isEmpty() ? tr("— none —") : inc.commander,
-                                   inc.assignee.isEmpty() ? tr("unassigned") : inc.assignee,
-                                   inc.assignmentGroup.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(inc.assignmentGroup),
-                                   inc.responders.isEmpty() ? tr("none") : inc.responders.join(QStringLiteral(", "))));
+    m_rolesLabel->setText(
+        tr("Commander: %1   Assignee: %2%3   Responders: %4")
+            .arg(inc.commander.isEmpty() ? tr("— none —") : inc.commander,
+                 inc.assignee.isEmpty() ? tr("unassigned") : inc.assignee,
+                 inc.assignmentGroup.isEmpty() ? QString()
+                                               : QStringLiteral(" (%1)").arg(inc.assignmentGroup),
+                 inc.responders.isEmpty() ? tr("none")
+                                          : inc.responders.join(QStringLiteral(", "))));
     Q_EMIT titleChanged(QStringLiteral("%1 %2").arg(inc.number, inc.title.left(24)));
 
     // Timeline
@@ -1038,7 +1059,8 @@ void IncidentWorkspace::showGuardPanel(const QString &state, const QString &why)
     m_guardState = state;
     m_guardText->setText(why);
     const bool approval = why.contains(QLatin1String("approval"));
-    const bool resolution = why.contains(QLatin1String("resolution note")) || why.contains(QLatin1String("root-cause"));
+    const bool resolution =
+        why.contains(QLatin1String("resolution note")) || why.contains(QLatin1String("root-cause"));
     m_approver->setVisible(approval);
     m_approveButton->setVisible(approval);
     m_resolutionNote->setVisible(resolution);
@@ -1068,7 +1090,8 @@ void IncidentWorkspace::focusNote()
 
 bool IncidentWorkspace::run(Command::Kind kind, const QJsonObject &args, const QString &actor)
 {
-    const auto r = m_engine.execute(Command::make(kind, m_uid, args, actor.isEmpty() ? m_me : actor));
+    const auto r =
+        m_engine.execute(Command::make(kind, m_uid, args, actor.isEmpty() ? m_me : actor));
     if (!r) {
         showMessage(r.errorMessage(), true);
         return false;

@@ -30,7 +30,7 @@ namespace sitrep::itemmodels {
 class TimelineModel;
 class EvidenceModel;
 class StatusUpdateModel;
-}
+} // namespace sitrep::itemmodels
 
 namespace sitrep::ui {
 
@@ -41,7 +41,8 @@ class IncidentWorkspace final : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(IncidentWorkspace)
 public:
-    IncidentWorkspace(engine::LifecycleEngine &engine, const QString &uid, const QString &me, QWidget *parent = nullptr);
+    IncidentWorkspace(engine::LifecycleEngine &engine, const QString &uid, const QString &me,
+                      QWidget *parent = nullptr);
 
     QString uid() const { return m_uid; }
     QString number() const { return m_details.incident.number; }

@@ -1,27 +1,27 @@
 // SPDX-License-Identifier: MIT
 #include "ui/mainwindow.h"
 
-#include "host/appcontext.h"
-#include "ui/commandpalette.h"
-#include "ui/createincidentdialog.h"
 #include "engine/fieldrules.h"
 #include "engine/lifecycleengine.h"
-#include "ui/incidentlistview.h"
-#include "ui/incidentworkspace.h"
+#include "host/appcontext.h"
 #include "itemmodels/changewatcher.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidenttablemodel.h"
-#include "ui/keyboardguard.h"
-#include "ui/postmortem/actionitemsview.h"
 #include "postmortem/automation.h"
-#include "ui/problems/problemsection.h"
-#include "ui/problems/problemsview.h"
 #include "query/incidentquery.h"
-#include "ui/remediation/remediationview.h"
 #include "reminders/reminderservice.h"
 #include "runbooks/escalationtimer.h"
-#include "ui/style/severitystyle.h"
 #include "sync/identity.h"
+#include "ui/commandpalette.h"
+#include "ui/createincidentdialog.h"
+#include "ui/incidentlistview.h"
+#include "ui/incidentworkspace.h"
+#include "ui/keyboardguard.h"
+#include "ui/postmortem/actionitemsview.h"
+#include "ui/problems/problemsection.h"
+#include "ui/problems/problemsview.h"
+#include "ui/remediation/remediationview.h"
+#include "ui/style/severitystyle.h"
 
 #include <QAction>
 #include <QApplication>
@@ -91,7 +91,8 @@ MainWindow::MainWindow(host::AppContext &context, QWidget *parent)
             w->deleteLater();
         }
     });
-    connect(m_list, &IncidentListView::openIncident, this, [this](const QString &uid) { openIncident(uid); });
+    connect(m_list, &IncidentListView::openIncident, this,
+            [this](const QString &uid) { openIncident(uid); });
 
     m_status = new QLabel(this);
     statusBar()->addPermanentWidget(m_status);
@@ -144,31 +145,35 @@ MainWindow::MainWindow(host::AppContext &context, QWidget *parent)
         (new runbooks::EscalationTimer(m_context.engine(), m_context.clock(), this))->start();
         // War-room reminders for every open incident: a tab shows them in its banner, the
         // others reach the commander through the tray.
-        auto *reminderService = new reminders::ReminderService(m_context.engine(), m_context.clock(), this);
-        connect(reminderService, &reminders::ReminderService::remindersRecorded, this, [this](const QList<reminders::FiredReminder> &list) {
-            QSet<QString> inTabs;
-            for (auto *w : workspaces())
-                inTabs.insert(w->uid());
-            QList<reminders::FiredReminder> elsewhere;
-            for (const auto &r : list)
-                if (!inTabs.contains(r.incidentUid))
-                    elsewhere << r;
-            // A few get one notification each; a backlog (a window opened after a weekend)
-            // one summary that opens the first, so the tray is not flooded.
-            if (elsewhere.size() <= 3) {
-                for (const auto &r : std::as_const(elsewhere))
-                    notify(tr("Reminder: %1").arg(r.number), QStringLiteral("%1 — %2").arg(r.title, r.text), r.incidentUid);
-            } else {
-                QStringList numbers;
-                for (const auto &r : std::as_const(elsewhere))
-                    if (!numbers.contains(r.number))
-                        numbers << r.number;
-                notify(tr("%n war-room reminder(s)", nullptr, int(elsewhere.size())),
-                       tr("No commander, no status update or postmortem due: %1").arg(numbers.mid(0, 6).join(QStringLiteral(", "))
-                                                                                        + (numbers.size() > 6 ? QStringLiteral(", …") : QString())),
-                       elsewhere.first().incidentUid);
-            }
-        });
+        auto *reminderService =
+            new reminders::ReminderService(m_context.engine(), m_context.clock(), this);
+        connect(reminderService, &reminders::ReminderService::remindersRecorded, this,
+                [this](const QList<reminders::FiredReminder> &list) {
+                    QSet<QString> inTabs;
+                    for (auto *w : workspaces())
+                        inTabs.insert(w->uid());
+                    QList<reminders::FiredReminder> elsewhere;
+                    for (const auto &r : list)
+                        if (!inTabs.contains(r.incidentUid))
+                            elsewhere << r;
+                    // A few get one notification each; a backlog (a window opened after a weekend)
+                    // one summary that opens the first, so the tray is not flooded.
+                    if (elsewhere.size() <= 3) {
+                        for (const auto &r : std::as_const(elsewhere))
+                            notify(tr("Reminder: %1").arg(r.number),
+                                   QStringLiteral("%1 — %2").arg(r.title, r.text), r.incidentUid);
+                    } else {
+                        QStringList numbers;
+                        for (const auto &r : std::as_const(elsewhere))
+                            if (!numbers.contains(r.number))
+                                numbers << r.number;
+                        notify(tr("%n war-room reminder(s)", nullptr, int(elsewhere.size())),
+                               tr("No commander, no status update or postmortem due: %1")
+                                   .arg(numbers.mid(0, 6).join(QStringLiteral(", ")) +
+                                        (numbers.size() > 6 ? QStringLiteral(", …") : QString())),
+                               elsewhere.first().incidentUid);
+                    }
+                });
         reminderService->start();
     });
 
@@ -176,8 +181,10 @@ MainWindow::MainWindow(host::AppContext &context, QWidget *parent)
     resize(1400, 900);
     restoreGeometry(settings.value(QStringLiteral("mainwindow/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("mainwindow/state")).toByteArray());
-    m_list->table()->horizontalHeader()->restoreState(settings.value(QStringLiteral("mainwindow/listHeader")).toByteArray());
-    const QString view = settings.value(QStringLiteral("mainwindow/view"), QStringLiteral("open")).toString();
+    m_list->table()->horizontalHeader()->restoreState(
+        settings.value(QStringLiteral("mainwindow/listHeader")).toByteArray());
+    const QString view =
+        settings.value(QStringLiteral("mainwindow/view"), QStringLiteral("open")).toString();
     m_list->setSavedView(view);
     updateStatus();
 }
@@ -186,7 +193,8 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::buildActions()
 {
-    auto make = [this](const QString &text, const QKeySequence &key, const QString &name, auto slot) {
+    auto make = [this](const QString &text, const QKeySequence &key, const QString &name,
+                       auto slot) {
         auto *a = new QAction(text, this);
         a->setObjectName(name);
         if (!key.isEmpty())
@@ -197,17 +205,19 @@ void MainWindow::buildActions()
         m_paletteActions << a;
         return a;
     };
-    QAction *newInc = make(tr("&New incident…"), QKeySequence::New, QStringLiteral("actionNew"), [this] {
-        const QString uid = newIncident();
-        if (!uid.isEmpty())
-            openIncident(uid);
-    });
-    QAction *palette = make(tr("Command &palette…"), QKeySequence(Qt::CTRL | Qt::Key_K), QStringLiteral("actionPalette"),
-                            [this] { showCommandPalette(); });
-    QAction *search = make(tr("&Search incidents"), QKeySequence::Find, QStringLiteral("actionSearch"), [this] {
-        m_tabs->setCurrentIndex(0);
-        m_list->focusSearch();
-    });
+    QAction *newInc =
+        make(tr("&New incident…"), QKeySequence::New, QStringLiteral("actionNew"), [this] {
+            const QString uid = newIncident();
+            if (!uid.isEmpty())
+                openIncident(uid);
+        });
+    QAction *palette = make(tr("Command &palette…"), QKeySequence(Qt::CTRL | Qt::Key_K),
+                            QStringLiteral("actionPalette"), [this] { showCommandPalette(); });
+    QAction *search =
+        make(tr("&Search incidents"), QKeySequence::Find, QStringLiteral("actionSearch"), [this] {
+            m_tabs->setCurrentIndex(0);
+            m_list->focusSearch();
+        });
     // Incident actions act on the incident of the current tab, or on every incident
     // selected in the list; with neither they say so instead of doing nothing.
     QAction *ack = make(tr("&Acknowledge"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A),
@@ -217,14 +227,15 @@ void MainWindow::buildActions()
                                                              uid, {}, m_me);
                             });
                         });
-    QAction *note = make(tr("Add &note"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N), QStringLiteral("actionNote"), [this] {
-        if (auto *w = currentWorkspace())
-            return w->focusNote();
-        askOnTargets(QStringLiteral("note"), tr("Note:"), {},
-                     [this](const QString &uid, const QString &text) {
-                         return engine::Command::note(uid, text, m_me);
-                     });
-    });
+    QAction *note = make(tr("Add &note"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N),
+                         QStringLiteral("actionNote"), [this] {
+                             if (auto *w = currentWorkspace())
+                                 return w->focusNote();
+                             askOnTargets(QStringLiteral("note"), tr("Note:"), {},
+                                          [this](const QString &uid, const QString &text) {
+                                              return engine::Command::note(uid, text, m_me);
+                                          });
+                         });
     QAction *transition =
         make(tr("&Transition…"), QKeySequence(Qt::CTRL | Qt::Key_T),
              QStringLiteral("actionTransition"), [this] {
@@ -240,57 +251,70 @@ void MainWindow::buildActions()
                              for (const QString &uid : uids)
                                  openIncident(uid);
                          });
-    QAction *closeTab = make(tr("&Close incident tab"), QKeySequence::Close, QStringLiteral("actionCloseTab"), [this] {
-        const int i = m_tabs->currentIndex();
-        if (i > 0)
-            Q_EMIT m_tabs->tabCloseRequested(i);
-    });
-    QAction *list = make(tr("Show incident &list"), QKeySequence(Qt::CTRL | Qt::Key_L), QStringLiteral("actionList"),
-                         [this] { m_tabs->setCurrentIndex(0); });
-    QAction *refresh = make(tr("&Refresh"), QKeySequence::Refresh, QStringLiteral("actionRefresh"), [this] {
-        m_model->refresh();
-        for (auto *w : workspaces())
-            w->reload();
-    });
+    QAction *closeTab = make(tr("&Close incident tab"), QKeySequence::Close,
+                             QStringLiteral("actionCloseTab"), [this] {
+                                 const int i = m_tabs->currentIndex();
+                                 if (i > 0)
+                                     Q_EMIT m_tabs->tabCloseRequested(i);
+                             });
+    QAction *list = make(tr("Show incident &list"), QKeySequence(Qt::CTRL | Qt::Key_L),
+                         QStringLiteral("actionList"), [this] { m_tabs->setCurrentIndex(0); });
+    QAction *refresh =
+        make(tr("&Refresh"), QKeySequence::Refresh, QStringLiteral("actionRefresh"), [this] {
+            m_model->refresh();
+            for (auto *w : workspaces())
+                w->reload();
+        });
     QList<QAction *> viewActions;
     int n = 1;
-    for (const auto &[id, name] : QList<QPair<QString, QString>>{{QStringLiteral("open"), tr("Open")},
-                                                               {QStringLiteral("mine"), tr("My incidents")},
-                                                               {QStringLiteral("p1"), tr("P1 open")},
-                                                               {QStringLiteral("breaching"), tr("Breaching SLA")},
-                                                               {QStringLiteral("resolved_week"), tr("Resolved this week")},
-                                                               {QStringLiteral("all"), tr("All incidents")}}) {
-        viewActions << make(tr("View: %1").arg(name), QKeySequence(Qt::ALT | Qt::Key(Qt::Key_0 + n++)), QStringLiteral("actionView_") + id,
-                            [this, id = id] {
+    for (const auto &[id, name] :
+         QList<QPair<QString, QString>>{{QStringLiteral("open"), tr("Open")},
+                                        {QStringLiteral("mine"), tr("My incidents")},
+                                        {QStringLiteral("p1"), tr("P1 open")},
+                                        {QStringLiteral("breaching"), tr("Breaching SLA")},
+                                        {QStringLiteral("resolved_week"), tr("Resolved this week")},
+                                        {QStringLiteral("all"), tr("All incidents")}}) {
+        viewActions << make(tr("View: %1").arg(name),
+                            QKeySequence(Qt::ALT | Qt::Key(Qt::Key_0 + n++)),
+                            QStringLiteral("actionView_") + id, [this, id = id] {
                                 m_tabs->setCurrentIndex(0);
                                 m_list->setSavedView(id);
                             });
     }
-    QAction *actionItems = make(tr("Action &items (all incidents)"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I), QStringLiteral("actionActionItems"), [this] {
-        for (int i = 1; i < m_tabs->count(); ++i)
-            if (qobject_cast<ActionItemsView *>(m_tabs->widget(i))) {
-                m_tabs->setCurrentIndex(i);
-                return;
-            }
-        auto *v = new ActionItemsView(m_context.engine(), m_me, m_tabs);
-        connect(v, &ActionItemsView::openIncident, this, [this](const QString &uid) { openIncident(uid); });
-        m_tabs->setCurrentIndex(m_tabs->addTab(v, tr("Action items")));
-    });
-    QAction *problems = make(tr("&Problems and known errors"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), QStringLiteral("actionProblems"),
-                             [this] { showProblems(); });
-    QAction *knowledge = make(tr("&Knowledge base"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K), QStringLiteral("actionKnowledgeBase"), [this] {
-        if (auto *v = showProblems())
-            v->showKnowledgeBase();
-    });
-    QAction *remediation = make(tr("Auto-&remediation"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), QStringLiteral("actionRemediation"), [this] {
-        for (int i = 1; i < m_tabs->count(); ++i)
-            if (qobject_cast<RemediationView *>(m_tabs->widget(i))) {
-                m_tabs->setCurrentIndex(i);
-                return;
-            }
-        m_tabs->setCurrentIndex(m_tabs->addTab(new RemediationView(m_context.engine(), m_me, m_tabs), tr("Remediation")));
-    });
-    QAction *quit = make(tr("&Quit"), QKeySequence::Quit, QStringLiteral("actionQuit"), [this] { close(); });
+    QAction *actionItems =
+        make(tr("Action &items (all incidents)"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I),
+             QStringLiteral("actionActionItems"), [this] {
+                 for (int i = 1; i < m_tabs->count(); ++i)
+                     if (qobject_cast<ActionItemsView *>(m_tabs->widget(i))) {
+                         m_tabs->setCurrentIndex(i);
+                         return;
+                     }
+                 auto *v = new ActionItemsView(m_context.engine(), m_me, m_tabs);
+                 connect(v, &ActionItemsView::openIncident, this,
+                         [this](const QString &uid) { openIncident(uid); });
+                 m_tabs->setCurrentIndex(m_tabs->addTab(v, tr("Action items")));
+             });
+    QAction *problems =
+        make(tr("&Problems and known errors"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P),
+             QStringLiteral("actionProblems"), [this] { showProblems(); });
+    QAction *knowledge = make(tr("&Knowledge base"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K),
+                              QStringLiteral("actionKnowledgeBase"), [this] {
+                                  if (auto *v = showProblems())
+                                      v->showKnowledgeBase();
+                              });
+    QAction *remediation =
+        make(tr("Auto-&remediation"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R),
+             QStringLiteral("actionRemediation"), [this] {
+                 for (int i = 1; i < m_tabs->count(); ++i)
+                     if (qobject_cast<RemediationView *>(m_tabs->widget(i))) {
+                         m_tabs->setCurrentIndex(i);
+                         return;
+                     }
+                 m_tabs->setCurrentIndex(m_tabs->addTab(
+                     new RemediationView(m_context.engine(), m_me, m_tabs), tr("Remediation")));
+             });
+    QAction *quit =
+        make(tr("&Quit"), QKeySequence::Quit, QStringLiteral("actionQuit"), [this] { close(); });
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(newInc);
@@ -303,7 +327,8 @@ void MainWindow::buildActions()
     incident->addSeparator();
     incident->addAction(closeTab);
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    for (QAction *a : {palette, search, list, actionItems, problems, knowledge, remediation, refresh})
+    for (QAction *a :
+         {palette, search, list, actionItems, problems, knowledge, remediation, refresh})
         view->addAction(a);
     view->addSeparator();
     for (QAction *a : viewActions)
@@ -618,8 +643,9 @@ IncidentWorkspace *MainWindow::openIncident(const QString &uid)
         delete w;
         return nullptr;
     }
-    const int i = m_tabs->addTab(w, severityIcon(int(w->details().incident.severity)),
-                                 QStringLiteral("%1 %2").arg(w->number(), w->details().incident.title.left(24)));
+    const int i = m_tabs->addTab(
+        w, severityIcon(int(w->details().incident.severity)),
+        QStringLiteral("%1 %2").arg(w->number(), w->details().incident.title.left(24)));
     m_tabs->setTabToolTip(i, w->details().incident.title);
     connect(w, &IncidentWorkspace::titleChanged, this, [this, w](const QString &t) {
         const int idx = m_tabs->indexOf(w);
@@ -645,7 +671,8 @@ ProblemsView *MainWindow::showProblems()
             return v;
         }
     auto *v = new ProblemsView(m_context.engine(), m_me, m_tabs);
-    connect(v, &ProblemsView::openIncident, this, [this](const QString &uid) { openIncident(uid); });
+    connect(v, &ProblemsView::openIncident, this,
+            [this](const QString &uid) { openIncident(uid); });
     m_tabs->setCurrentIndex(m_tabs->addTab(v, tr("Problems")));
     return v;
 }
@@ -715,7 +742,8 @@ void MainWindow::showCommandPalette()
     };
     auto *p = new CommandPalette(actions, finder, this);
     p->setAttribute(Qt::WA_DeleteOnClose);
-    connect(p, &CommandPalette::openIncident, this, [this](const QString &uid) { openIncident(uid); });
+    connect(p, &CommandPalette::openIncident, this,
+            [this](const QString &uid) { openIncident(uid); });
     // The palette owns the actions made for it (they go with it, also when the window goes first).
     for (QAction *a : std::as_const(temp))
         a->setParent(p);
@@ -771,10 +799,12 @@ void MainWindow::onEvents(const QList<domain::Event> &events, const QSet<QString
             w->reload();
     for (const auto &e : events) {
         if (e.kind == domain::kinds::Opened && e.payload[u"priority"].toString() == u"P1") {
-            notify(tr("New P1: %1").arg(e.payload[u"number"].toString()), e.payload[u"title"].toString(), e.incidentUid);
+            notify(tr("New P1: %1").arg(e.payload[u"number"].toString()),
+                   e.payload[u"title"].toString(), e.incidentUid);
         } else if (e.kind == domain::kinds::SlaBreached) {
             const auto inc = m_context.store().incidentByUid(e.incidentUid);
-            notify(tr("SLA breached: %1").arg(inc ? inc->number : e.incidentUid), inc ? inc->title : QString(), e.incidentUid);
+            notify(tr("SLA breached: %1").arg(inc ? inc->number : e.incidentUid),
+                   inc ? inc->title : QString(), e.incidentUid);
         }
     }
 }
@@ -792,7 +822,9 @@ void MainWindow::updateStatus()
 {
     QString s = tr("%1 · you are %2").arg(QFileInfo(m_context.dbPath()).fileName(), m_me);
     if (m_lastChangeAt > 0)
-        s += tr(" · last change %1").arg(QDateTime::fromMSecsSinceEpoch(m_lastChangeAt).toString(QStringLiteral("HH:mm:ss")));
+        s += tr(" · last change %1")
+                 .arg(QDateTime::fromMSecsSinceEpoch(m_lastChangeAt)
+                          .toString(QStringLiteral("HH:mm:ss")));
     m_status->setText(s);
 }
 
@@ -801,7 +833,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
     QSettings settings;
     settings.setValue(QStringLiteral("mainwindow/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("mainwindow/state"), saveState());
-    settings.setValue(QStringLiteral("mainwindow/listHeader"), m_list->table()->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("mainwindow/listHeader"),
+                      m_list->table()->horizontalHeader()->saveState());
     settings.setValue(QStringLiteral("mainwindow/view"), m_list->savedView());
     QMainWindow::closeEvent(event);
 }

@@ -23,7 +23,7 @@ class AppContext;
 namespace sitrep::itemmodels {
 class ChangeWatcher;
 class IncidentTableModel;
-}
+} // namespace sitrep::itemmodels
 
 namespace sitrep::ui {
 

@@ -24,7 +24,8 @@ ThemeMode themeModeFromString(const QString &text)
 QPalette darkPalette()
 {
     QPalette p;
-    const QColor window(0x2B, 0x2D, 0x31), base(0x1E, 0x1F, 0x22), text(0xE8, 0xE8, 0xE8), disabled(0x8A, 0x8C, 0x90);
+    const QColor window(0x2B, 0x2D, 0x31), base(0x1E, 0x1F, 0x22), text(0xE8, 0xE8, 0xE8),
+        disabled(0x8A, 0x8C, 0x90);
     p.setColor(QPalette::Window, window);
     p.setColor(QPalette::WindowText, text);
     p.setColor(QPalette::Base, base);
@@ -52,7 +53,8 @@ QPalette darkPalette()
 
 bool systemPrefersDark()
 {
-    if (isDarkPalette(QApplication::style()->standardPalette()) || isDarkPalette(QGuiApplication::palette()))
+    if (isDarkPalette(QApplication::style()->standardPalette()) ||
+        isDarkPalette(QGuiApplication::palette()))
         return true;
     return qEnvironmentVariable("GTK_THEME").endsWith(QLatin1String(":dark"), Qt::CaseInsensitive);
 }
@@ -65,7 +67,8 @@ void applyTheme(ThemeMode mode)
         mode = ThemeMode::Dark;
     }
     QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
-    QApplication::setPalette(mode == ThemeMode::Dark ? darkPalette() : QApplication::style()->standardPalette());
+    QApplication::setPalette(mode == ThemeMode::Dark ? darkPalette()
+                                                     : QApplication::style()->standardPalette());
 }
 
 void applyThemeFromEnvironment()

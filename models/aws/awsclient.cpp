@@ -17,7 +17,9 @@ namespace sitrep::aws {
 Status AwsEndpoint::validate() const
 {
     if (!url.isValid() || url.host().isEmpty())
-        return Status::fail(QStringLiteral("AWS endpoint '%1' is not a valid URL").arg(url.toString()), QStringLiteral("config"));
+        return Status::fail(
+            QStringLiteral("AWS endpoint '%1' is not a valid URL").arg(url.toString()),
+            QStringLiteral("config"));
     if (region.trimmed().isEmpty())
         return Status::fail(QStringLiteral("no AWS region configured"), QStringLiteral("config"));
     if (url.scheme() == u"https")
@@ -27,26 +29,30 @@ Status AwsEndpoint::validate() const
     const bool loopback = host == u"localhost" || (!addr.isNull() && addr.isLoopback());
     if (url.scheme() == u"http" && loopback)
         return {};
-    return Status::fail(QStringLiteral("AWS endpoint %1 must use https (plain http only on loopback)").arg(url.toString()),
-                        QStringLiteral("config"));
+    return Status::fail(
+        QStringLiteral("AWS endpoint %1 must use https (plain http only on loopback)")
+            .arg(url.toString()),
+        QStringLiteral("config"));
 }
 
-AwsClient::AwsClient(QNetworkAccessManager &nam, AwsEndpoint endpoint, std::shared_ptr<CredentialsProvider> credentials,
-                     QString service, QObject *parent)
-    : QObject(parent), m_nam(nam), m_endpoint(std::move(endpoint)), m_credentials(std::move(credentials)),
-      m_service(std::move(service))
+AwsClient::AwsClient(QNetworkAccessManager &nam, AwsEndpoint endpoint,
+                     std::shared_ptr<CredentialsProvider> credentials, QString service,
+                     QObject *parent)
+    : QObject(parent), m_nam(nam), m_endpoint(std::move(endpoint)),
+      m_credentials(std::move(credentials)), m_service(std::move(service))
 {
 }
 
-void AwsClient::post(const QByteArray &contentType, const QByteArray &target, const QByteArray &body, int timeoutMs,
-                     RawCallback done)
+void AwsClient::post(const QByteArray &contentType, const QByteArray &target,
+                     const QByteArray &body, int timeoutMs, RawCallback done)
 {
     if (auto v = m_endpoint.validate(); !v) {
         done(v.error());
         return;
     }
-    auto creds = m_credentials ? m_credentials->credentials()
-                               : Result<AwsCredentials>::fail(QStringLiteral("no AWS credentials provider"));
+    auto creds = m_credentials
+                     ? m_credentials->credentials()
+                     : Result<AwsCredentials>::fail(QStringLiteral("no AWS credentials provider"));
     if (!creds) {
         done(creds.error());
         return;
@@ -74,14 +80,16 @@ void AwsClient::post(const QByteArray &contentType, const QByteArray &target, co
     opt.region = m_endpoint.region;
     opt.service = m_service;
     opt.timeMs = QDateTime::currentMSecsSinceEpoch();
-    opt.signedHeaderNames = {"host", "content-type", "x-amz-date", "x-amz-target", "x-amz-security-token"};
+    opt.signedHeaderNames = {"host", "content-type", "x-amz-date", "x-amz-target",
+                             "x-amz-security-token"};
     const SigV4Signature sig = SigV4Signer::sign(req, *creds, opt);
 
     QNetworkRequest nr(url);
     for (const auto &[name, value] : sig.headers)
         nr.setRawHeader(name, value);
     nr.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
-    nr.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    nr.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                    QNetworkRequest::ManualRedirectPolicy);
     nr.setTransferTimeout(timeoutMs > 0 ? timeoutMs : m_endpoint.timeoutMs);
 
     QNetworkReply *reply = m_nam.post(nr, body);
@@ -93,8 +101,8 @@ void AwsClient::post(const QByteArray &contentType, const QByteArray &target, co
         const QByteArray data = reply->readAll();
         if (status == 0) {
             const QString what = reply->error() == QNetworkReply::OperationCanceledError
-                ? QStringLiteral("timed out")
-                : reply->errorString();
+                                     ? QStringLiteral("timed out")
+                                     : reply->errorString();
             qCDebug(lcAws) << m_service << "transport error" << what;
             // The code names the kind of failure, so settings can say what to fix.
             QString code = QStringLiteral("network");
@@ -115,7 +123,8 @@ void AwsClient::post(const QByteArray &contentType, const QByteArray &target, co
             default:
                 break;
             }
-            done(Result<AwsResponse>::fail(QStringLiteral("%1 endpoint %2: %3").arg(m_service, m_endpoint.url.toString(), what),
+            done(Result<AwsResponse>::fail(QStringLiteral("%1 endpoint %2: %3")
+                                               .arg(m_service, m_endpoint.url.toString(), what),
                                            code));
             return;
         }

@@ -43,8 +43,9 @@ class AwsClient : public QObject {
 public:
     using RawCallback = std::function<void(Result<AwsResponse>)>;
 
-    AwsClient(QNetworkAccessManager &nam, AwsEndpoint endpoint, std::shared_ptr<CredentialsProvider> credentials,
-              QString service, QObject *parent = nullptr);
+    AwsClient(QNetworkAccessManager &nam, AwsEndpoint endpoint,
+              std::shared_ptr<CredentialsProvider> credentials, QString service,
+              QObject *parent = nullptr);
 
     const AwsEndpoint &endpoint() const { return m_endpoint; }
     QString service() const { return m_service; }
@@ -53,8 +54,8 @@ public:
 
     /// Signs and posts `body`. `target` (X-Amz-Target) may be empty. The callback gets the
     /// response for any HTTP status; transport failures and timeouts are errors.
-    void post(const QByteArray &contentType, const QByteArray &target, const QByteArray &body, int timeoutMs,
-              RawCallback done);
+    void post(const QByteArray &contentType, const QByteArray &target, const QByteArray &body,
+              int timeoutMs, RawCallback done);
 
 private:
     QNetworkAccessManager &m_nam;

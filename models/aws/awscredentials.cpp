@@ -15,17 +15,20 @@ using RC = Result<AwsCredentials>;
 RC StaticCredentialsProvider::credentials() const
 {
     if (!m_creds.isValid())
-        return RC::fail(QStringLiteral("no AWS access key configured"), QStringLiteral("credentials"));
+        return RC::fail(QStringLiteral("no AWS access key configured"),
+                        QStringLiteral("credentials"));
     return m_creds;
 }
 
 RC EnvironmentCredentialsProvider::credentials() const
 {
-    AwsCredentials c{qEnvironmentVariable("AWS_ACCESS_KEY_ID"), qEnvironmentVariable("AWS_SECRET_ACCESS_KEY"),
+    AwsCredentials c{qEnvironmentVariable("AWS_ACCESS_KEY_ID"),
+                     qEnvironmentVariable("AWS_SECRET_ACCESS_KEY"),
                      qEnvironmentVariable("AWS_SESSION_TOKEN")};
     if (!c.isValid())
-        return RC::fail(QStringLiteral("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set"),
-                        QStringLiteral("credentials"));
+        return RC::fail(
+            QStringLiteral("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set"),
+            QStringLiteral("credentials"));
     return c;
 }
 
@@ -55,7 +58,8 @@ RC ProfileCredentialsProvider::credentials() const
 {
     QFile f(m_path);
     if (!f.open(QIODevice::ReadOnly))
-        return RC::fail(QStringLiteral("cannot read %1: %2").arg(m_path, f.errorString()), QStringLiteral("credentials"));
+        return RC::fail(QStringLiteral("cannot read %1: %2").arg(m_path, f.errorString()),
+                        QStringLiteral("credentials"));
     return parse(f.readAll(), m_profile);
 }
 
@@ -93,11 +97,14 @@ RC ProfileCredentialsProvider::parse(const QByteArray &text, const QString &prof
             c.sessionToken = value;
     }
     if (!found)
-        return RC::fail(QStringLiteral("no profile '%1' in the credentials file").arg(profile), QStringLiteral("credentials"));
+        return RC::fail(QStringLiteral("no profile '%1' in the credentials file").arg(profile),
+                        QStringLiteral("credentials"));
     if (c.accessKeyId.isEmpty())
-        return RC::fail(QStringLiteral("profile '%1' has no aws_access_key_id").arg(profile), QStringLiteral("credentials"));
+        return RC::fail(QStringLiteral("profile '%1' has no aws_access_key_id").arg(profile),
+                        QStringLiteral("credentials"));
     if (c.secretAccessKey.isEmpty())
-        return RC::fail(QStringLiteral("profile '%1' has no aws_secret_access_key").arg(profile), QStringLiteral("credentials"));
+        return RC::fail(QStringLiteral("profile '%1' has no aws_secret_access_key").arg(profile),
+                        QStringLiteral("credentials"));
     return c;
 }
 
@@ -108,8 +115,11 @@ RC KeychainCredentialsProvider::credentials() const
     if (m_readAt >= 0 && now - m_readAt < m_cacheMs)
         return m_cached;
     if (m_reading)
-        return m_readAt >= 0 ? m_cached
-                             : RC::fail(QStringLiteral("the system keychain is still being asked for the AWS keys"), QStringLiteral("credentials"));
+        return m_readAt >= 0
+                   ? m_cached
+                   : RC::fail(QStringLiteral(
+                                  "the system keychain is still being asked for the AWS keys"),
+                              QStringLiteral("credentials"));
     m_reading = true;
     const auto done = qScopeGuard([this] { m_reading = false; });
     auto id = m_secrets.read(secrets::AwsAccessKeyIdSecret);
@@ -117,15 +127,19 @@ RC KeychainCredentialsProvider::credentials() const
         // Not stored, or a keychain that cannot answer: a miss that lets the chain go on,
         // remembered too so a locked keychain does not stall every request.
         const bool missing = id.error().code == u"not_found";
-        m_cached = RC::fail(missing ? QStringLiteral("no aws.access_key_id stored") : id.errorMessage(), QStringLiteral("credentials"));
+        m_cached =
+            RC::fail(missing ? QStringLiteral("no aws.access_key_id stored") : id.errorMessage(),
+                     QStringLiteral("credentials"));
         m_readAt = now;
         return m_cached;
     }
     auto secret = m_secrets.read(secrets::AwsSecretAccessKeySecret);
     if (!secret)
-        return RC::fail(secret.error().code == u"not_found" ? QStringLiteral("aws.access_key_id is stored but aws.secret_access_key is not")
-                                                             : secret.errorMessage(),
-                        QStringLiteral("credentials"));
+        return RC::fail(
+            secret.error().code == u"not_found"
+                ? QStringLiteral("aws.access_key_id is stored but aws.secret_access_key is not")
+                : secret.errorMessage(),
+            QStringLiteral("credentials"));
     auto token = m_secrets.read(secrets::AwsSessionTokenSecret);
     m_cached = AwsCredentials{*id, *secret, token ? *token : QString()};
     m_readAt = now;
@@ -138,17 +152,20 @@ void KeychainCredentialsProvider::invalidate()
     m_readAt = -1;
 }
 
-std::shared_ptr<CredentialsProvider> ChainCredentialsProvider::withKeychain(secrets::SecretStore &secrets, const QString &profile)
+std::shared_ptr<CredentialsProvider>
+ChainCredentialsProvider::withKeychain(secrets::SecretStore &secrets, const QString &profile)
 {
     return std::make_shared<ChainCredentialsProvider>(QList<std::shared_ptr<CredentialsProvider>>{
-        std::make_shared<EnvironmentCredentialsProvider>(), std::make_shared<KeychainCredentialsProvider>(secrets),
+        std::make_shared<EnvironmentCredentialsProvider>(),
+        std::make_shared<KeychainCredentialsProvider>(secrets),
         std::make_shared<ProfileCredentialsProvider>(profile)});
 }
 
 std::shared_ptr<CredentialsProvider> ChainCredentialsProvider::standard(const QString &profile)
 {
     return std::make_shared<ChainCredentialsProvider>(QList<std::shared_ptr<CredentialsProvider>>{
-        std::make_shared<EnvironmentCredentialsProvider>(), std::make_shared<ProfileCredentialsProvider>(profile)});
+        std::make_shared<EnvironmentCredentialsProvider>(),
+        std::make_shared<ProfileCredentialsProvider>(profile)});
 }
 
 RC ChainCredentialsProvider::credentials() const
@@ -160,8 +177,9 @@ RC ChainCredentialsProvider::credentials() const
             return c;
         tried << QStringLiteral("%1: %2").arg(p->describe(), c.errorMessage());
     }
-    return RC::fail(QStringLiteral("no AWS credentials found (%1)").arg(tried.join(QStringLiteral("; "))),
-                    QStringLiteral("credentials"));
+    return RC::fail(
+        QStringLiteral("no AWS credentials found (%1)").arg(tried.join(QStringLiteral("; "))),
+        QStringLiteral("credentials"));
 }
 
 QString ChainCredentialsProvider::describe() const

@@ -72,7 +72,10 @@ public:
     {
     }
     Result<AwsCredentials> credentials() const override;
-    QString describe() const override { return QStringLiteral("system keychain (aws.access_key_id)"); }
+    QString describe() const override
+    {
+        return QStringLiteral("system keychain (aws.access_key_id)");
+    }
     /// Forget the held answer (after the keys were changed).
     void invalidate();
 
@@ -91,13 +94,17 @@ private:
 /// The first provider that has keys wins; the error lists everything that was tried.
 class ChainCredentialsProvider final : public CredentialsProvider {
 public:
-    explicit ChainCredentialsProvider(QList<std::shared_ptr<CredentialsProvider>> chain) : m_chain(std::move(chain)) {}
+    explicit ChainCredentialsProvider(QList<std::shared_ptr<CredentialsProvider>> chain)
+        : m_chain(std::move(chain))
+    {
+    }
     /// Environment, then the shared credentials file.
     static std::shared_ptr<CredentialsProvider> standard(const QString &profile = {});
     /// Sitrep's order: the environment (AWS_ACCESS_KEY_ID, a per-run override), then the
     /// keys stored in the system keychain, then the shared credentials file (profile
     /// `profile`, else AWS_PROFILE, else default).
-    static std::shared_ptr<CredentialsProvider> withKeychain(secrets::SecretStore &secrets, const QString &profile = {});
+    static std::shared_ptr<CredentialsProvider> withKeychain(secrets::SecretStore &secrets,
+                                                             const QString &profile = {});
     Result<AwsCredentials> credentials() const override;
     QString describe() const override;
 

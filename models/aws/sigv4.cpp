@@ -24,8 +24,8 @@ QByteArray sha256Hex(const QByteArray &data)
 
 bool isUnreserved(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
-        || c == '_' || c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
 }
 
 } // namespace
@@ -94,8 +94,8 @@ QByteArray SigV4Signer::canonicalHeaderValue(const QByteArray &value)
     return value.simplified();
 }
 
-QByteArray SigV4Signer::signingKey(const QString &secret, const QByteArray &date, const QString &region,
-                                   const QString &service)
+QByteArray SigV4Signer::signingKey(const QString &secret, const QByteArray &date,
+                                   const QString &region, const QString &service)
 {
     const QByteArray kDate = hmac("AWS4" + secret.toUtf8(), date);
     const QByteArray kRegion = hmac(kDate, region.toUtf8());
@@ -105,7 +105,9 @@ QByteArray SigV4Signer::signingKey(const QString &secret, const QByteArray &date
 
 QByteArray SigV4Signer::amzDate(qint64 timeMs)
 {
-    return QDateTime::fromMSecsSinceEpoch(timeMs, Qt::UTC).toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'")).toLatin1();
+    return QDateTime::fromMSecsSinceEpoch(timeMs, Qt::UTC)
+        .toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'"))
+        .toLatin1();
 }
 
 SigV4Signature SigV4Signer::sign(const SigV4Request &request, const AwsCredentials &credentials,
@@ -114,7 +116,8 @@ SigV4Signature SigV4Signer::sign(const SigV4Request &request, const AwsCredentia
     SigV4Signature sig;
     sig.amzDate = amzDate(options.timeMs);
     const QByteArray date = sig.amzDate.left(8);
-    sig.scope = date + '/' + options.region.toUtf8() + '/' + options.service.toUtf8() + "/aws4_request";
+    sig.scope =
+        date + '/' + options.region.toUtf8() + '/' + options.service.toUtf8() + "/aws4_request";
 
     // The headers to send: the request's own, X-Amz-Date set to the signing time, and the
     // session token where the service wants it signed.
@@ -132,9 +135,11 @@ SigV4Signature SigV4Signer::sign(const SigV4Request &request, const AwsCredentia
     }
     if (!haveDate)
         headers.append({QByteArrayLiteral("X-Amz-Date"), sig.amzDate});
-    const bool tokenAfter = !credentials.sessionToken.isEmpty() && !haveToken && !options.signSessionToken;
+    const bool tokenAfter =
+        !credentials.sessionToken.isEmpty() && !haveToken && !options.signSessionToken;
     if (!credentials.sessionToken.isEmpty() && !haveToken && options.signSessionToken)
-        headers.append({QByteArrayLiteral("X-Amz-Security-Token"), credentials.sessionToken.toUtf8()});
+        headers.append(
+            {QByteArrayLiteral("X-Amz-Security-Token"), credentials.sessionToken.toUtf8()});
 
     // Canonical headers: lower-case names in order, repeated values joined with commas in
     // the order they appear.
@@ -142,7 +147,8 @@ SigV4Signature SigV4Signer::sign(const SigV4Request &request, const AwsCredentia
     for (const auto &[name, value] : std::as_const(headers)) {
         const QByteArray lower = name.trimmed().toLower();
         const bool always = lower == "host" || lower.startsWith("x-amz-");
-        if (!options.signedHeaderNames.isEmpty() && !always && !options.signedHeaderNames.contains(lower))
+        if (!options.signedHeaderNames.isEmpty() && !always &&
+            !options.signedHeaderNames.contains(lower))
             continue;
         const QByteArray v = canonicalHeaderValue(value);
         auto it = canonical.find(lower);
@@ -159,17 +165,22 @@ SigV4Signature SigV4Signer::sign(const SigV4Request &request, const AwsCredentia
     }
     sig.signedHeaders = names.join(';');
 
-    sig.canonicalRequest = request.method.toUpper() + '\n' + canonicalUri(request.path, options.normalizePath) + '\n'
-        + canonicalQuery(request.query) + '\n' + canonicalHeaders + '\n' + sig.signedHeaders + '\n'
-        + sha256Hex(request.body);
-    sig.stringToSign = "AWS4-HMAC-SHA256\n" + sig.amzDate + '\n' + sig.scope + '\n' + sha256Hex(sig.canonicalRequest);
-    const QByteArray key = signingKey(credentials.secretAccessKey, date, options.region, options.service);
+    sig.canonicalRequest = request.method.toUpper() + '\n' +
+                           canonicalUri(request.path, options.normalizePath) + '\n' +
+                           canonicalQuery(request.query) + '\n' + canonicalHeaders + '\n' +
+                           sig.signedHeaders + '\n' + sha256Hex(request.body);
+    sig.stringToSign = "AWS4-HMAC-SHA256\n" + sig.amzDate + '\n' + sig.scope + '\n' +
+                       sha256Hex(sig.canonicalRequest);
+    const QByteArray key =
+        signingKey(credentials.secretAccessKey, date, options.region, options.service);
     sig.signature = hmac(key, sig.stringToSign).toHex();
-    sig.authorization = "AWS4-HMAC-SHA256 Credential=" + credentials.accessKeyId.toUtf8() + '/' + sig.scope
-        + ", SignedHeaders=" + sig.signedHeaders + ", Signature=" + sig.signature;
+    sig.authorization = "AWS4-HMAC-SHA256 Credential=" + credentials.accessKeyId.toUtf8() + '/' +
+                        sig.scope + ", SignedHeaders=" + sig.signedHeaders +
+                        ", Signature=" + sig.signature;
 
     if (tokenAfter)
-        headers.append({QByteArrayLiteral("X-Amz-Security-Token"), credentials.sessionToken.toUtf8()});
+        headers.append(
+            {QByteArrayLiteral("X-Amz-Security-Token"), credentials.sessionToken.toUtf8()});
     headers.append({QByteArrayLiteral("Authorization"), sig.authorization});
     sig.headers = headers;
     return sig;

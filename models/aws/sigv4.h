@@ -57,8 +57,8 @@ struct SigV4Signature {
     QByteArray signedHeaders;
     QByteArray signature; // hex
     QByteArray authorization;
-    QByteArray amzDate;   // 20150830T123600Z
-    QByteArray scope;     // 20150830/us-east-1/service/aws4_request
+    QByteArray amzDate; // 20150830T123600Z
+    QByteArray scope;   // 20150830/us-east-1/service/aws4_request
     HeaderList headers;
 };
 
@@ -74,8 +74,8 @@ public:
     static QByteArray uriEncode(const QByteArray &utf8, bool keepSlash = false);
     /// Trims and collapses runs of whitespace (folded header lines included) to one space.
     static QByteArray canonicalHeaderValue(const QByteArray &value);
-    static QByteArray signingKey(const QString &secret, const QByteArray &date, const QString &region,
-                                 const QString &service);
+    static QByteArray signingKey(const QString &secret, const QByteArray &date,
+                                 const QString &region, const QString &service);
     static QByteArray amzDate(qint64 timeMs);
 };
 

@@ -22,8 +22,8 @@ void addMap(Params &p, const QString &prefix, const QMap<QString, QString> &m)
 
 } // namespace
 
-SnsClient::SnsClient(QNetworkAccessManager &nam, AwsEndpoint endpoint, std::shared_ptr<CredentialsProvider> credentials,
-                     QObject *parent)
+SnsClient::SnsClient(QNetworkAccessManager &nam, AwsEndpoint endpoint,
+                     std::shared_ptr<CredentialsProvider> credentials, QObject *parent)
     : AwsClient(nam, std::move(endpoint), std::move(credentials), QStringLiteral("sns"), parent)
 {
 }
@@ -51,7 +51,8 @@ QString SnsClient::xmlValue(const QByteArray &xml, const QString &name)
 
 void SnsClient::call(const QString &action, const Params &params, Callback<QByteArray> done)
 {
-    Params all{{QStringLiteral("Action"), action}, {QStringLiteral("Version"), QStringLiteral("2010-03-31")}};
+    Params all{{QStringLiteral("Action"), action},
+               {QStringLiteral("Version"), QStringLiteral("2010-03-31")}};
     all += params;
     post("application/x-www-form-urlencoded; charset=utf-8", {}, formEncode(all), 0,
          [action, done = std::move(done)](Result<AwsResponse> r) {
@@ -64,13 +65,15 @@ void SnsClient::call(const QString &action, const Params &params, Callback<QByte
                      code = QStringLiteral("HTTP%1").arg(r->httpStatus);
                  if (msg.isEmpty())
                      msg = QString::fromUtf8(r->body.left(200));
-                 return done(Result<QByteArray>::fail(QStringLiteral("SNS %1 failed: %2: %3").arg(action, code, msg), code));
+                 return done(Result<QByteArray>::fail(
+                     QStringLiteral("SNS %1 failed: %2: %3").arg(action, code, msg), code));
              }
              done(r->body);
          });
 }
 
-void SnsClient::createTopic(const QString &name, const QMap<QString, QString> &attributes, Callback<QString> done)
+void SnsClient::createTopic(const QString &name, const QMap<QString, QString> &attributes,
+                            Callback<QString> done)
 {
     Params p{{QStringLiteral("Name"), name}};
     addMap(p, QStringLiteral("Attributes"), attributes);
@@ -79,7 +82,9 @@ void SnsClient::createTopic(const QString &name, const QMap<QString, QString> &a
             return done(r.error());
         const QString arn = xmlValue(*r, QStringLiteral("TopicArn"));
         if (arn.isEmpty())
-            return done(Result<QString>::fail(QStringLiteral("SNS CreateTopic answered without a TopicArn"), QStringLiteral("protocol")));
+            return done(
+                Result<QString>::fail(QStringLiteral("SNS CreateTopic answered without a TopicArn"),
+                                      QStringLiteral("protocol")));
         done(arn);
     });
 }
@@ -87,7 +92,9 @@ void SnsClient::createTopic(const QString &name, const QMap<QString, QString> &a
 void SnsClient::subscribe(const QString &topicArn, const QString &protocol, const QString &endpoint,
                           const QMap<QString, QString> &attributes, Callback<QString> done)
 {
-    Params p{{QStringLiteral("TopicArn"), topicArn}, {QStringLiteral("Protocol"), protocol}, {QStringLiteral("Endpoint"), endpoint},
+    Params p{{QStringLiteral("TopicArn"), topicArn},
+             {QStringLiteral("Protocol"), protocol},
+             {QStringLiteral("Endpoint"), endpoint},
              {QStringLiteral("ReturnSubscriptionArn"), QStringLiteral("true")}};
     addMap(p, QStringLiteral("Attributes"), attributes);
     call(QStringLiteral("Subscribe"), p, [done = std::move(done)](Result<QByteArray> r) {
@@ -99,7 +106,8 @@ void SnsClient::subscribe(const QString &topicArn, const QString &protocol, cons
 
 void SnsClient::publish(const SnsPublishRequest &request, Callback<QString> done)
 {
-    Params p{{QStringLiteral("TopicArn"), request.topicArn}, {QStringLiteral("Message"), request.message}};
+    Params p{{QStringLiteral("TopicArn"), request.topicArn},
+             {QStringLiteral("Message"), request.message}};
     if (!request.subject.isEmpty())
         p.append({QStringLiteral("Subject"), request.subject});
     if (!request.messageGroupId.isEmpty())
@@ -112,7 +120,8 @@ void SnsClient::publish(const SnsPublishRequest &request, Callback<QString> done
         p.append({base + QStringLiteral("Name"), it.key()});
         p.append({base + QStringLiteral("Value.DataType"), it->dataType});
         if (it->dataType.startsWith(u"Binary"))
-            p.append({base + QStringLiteral("Value.BinaryValue"), QString::fromLatin1(it->binaryValue.toBase64())});
+            p.append({base + QStringLiteral("Value.BinaryValue"),
+                      QString::fromLatin1(it->binaryValue.toBase64())});
         else
             p.append({base + QStringLiteral("Value.StringValue"), it->stringValue});
     }
@@ -121,7 +130,9 @@ void SnsClient::publish(const SnsPublishRequest &request, Callback<QString> done
             return done(r.error());
         const QString id = xmlValue(*r, QStringLiteral("MessageId"));
         if (id.isEmpty())
-            return done(Result<QString>::fail(QStringLiteral("SNS Publish answered without a MessageId"), QStringLiteral("protocol")));
+            return done(
+                Result<QString>::fail(QStringLiteral("SNS Publish answered without a MessageId"),
+                                      QStringLiteral("protocol")));
         done(id);
     });
 }

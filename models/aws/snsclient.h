@@ -27,14 +27,14 @@ class SnsClient final : public AwsClient {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SnsClient)
 public:
-    template <typename T>
-    using Callback = std::function<void(Result<T>)>;
+    template <typename T> using Callback = std::function<void(Result<T>)>;
 
-    SnsClient(QNetworkAccessManager &nam, AwsEndpoint endpoint, std::shared_ptr<CredentialsProvider> credentials,
-              QObject *parent = nullptr);
+    SnsClient(QNetworkAccessManager &nam, AwsEndpoint endpoint,
+              std::shared_ptr<CredentialsProvider> credentials, QObject *parent = nullptr);
 
     /// Answers the topic ARN (creating is idempotent for the same name and attributes).
-    void createTopic(const QString &name, const QMap<QString, QString> &attributes, Callback<QString> done);
+    void createTopic(const QString &name, const QMap<QString, QString> &attributes,
+                     Callback<QString> done);
     /// Answers the subscription ARN. Attributes e.g. RawMessageDelivery=true.
     void subscribe(const QString &topicArn, const QString &protocol, const QString &endpoint,
                    const QMap<QString, QString> &attributes, Callback<QString> done);
@@ -43,7 +43,8 @@ public:
 
     /// One Query operation: `params` without Action/Version. Answers the XML body; service
     /// errors come back as "Code: message" with Error::code set to the code.
-    void call(const QString &action, const QList<QPair<QString, QString>> &params, Callback<QByteArray> done);
+    void call(const QString &action, const QList<QPair<QString, QString>> &params,
+              Callback<QByteArray> done);
 
     /// The text of the first element named `name` in an XML answer.
     static QString xmlValue(const QByteArray &xml, const QString &name);

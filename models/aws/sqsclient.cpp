@@ -28,7 +28,8 @@ QJsonObject sendEntryJson(const SqsSendEntry &e)
 
 SqsSendResult sendResultFromJson(const QJsonObject &o)
 {
-    return {o[u"Id"].toString(), o[u"MessageId"].toString(), o[u"SequenceNumber"].toString(), o[u"MD5OfMessageBody"].toString()};
+    return {o[u"Id"].toString(), o[u"MessageId"].toString(), o[u"SequenceNumber"].toString(),
+            o[u"MD5OfMessageBody"].toString()};
 }
 
 SqsBatchResult batchFromJson(const QJsonObject &o)
@@ -38,16 +39,16 @@ SqsBatchResult batchFromJson(const QJsonObject &o)
         r.successful << sendResultFromJson(v.toObject());
     for (const auto &v : o[u"Failed"].toArray()) {
         const auto f = v.toObject();
-        r.failed << SqsBatchError{f[u"Id"].toString(), f[u"Code"].toString(), f[u"Message"].toString(),
-                                  f[u"SenderFault"].toBool()};
+        r.failed << SqsBatchError{f[u"Id"].toString(), f[u"Code"].toString(),
+                                  f[u"Message"].toString(), f[u"SenderFault"].toBool()};
     }
     return r;
 }
 
 } // namespace
 
-SqsClient::SqsClient(QNetworkAccessManager &nam, AwsEndpoint endpoint, std::shared_ptr<CredentialsProvider> credentials,
-                     QObject *parent)
+SqsClient::SqsClient(QNetworkAccessManager &nam, AwsEndpoint endpoint,
+                     std::shared_ptr<CredentialsProvider> credentials, QObject *parent)
     : AwsClient(nam, std::move(endpoint), std::move(credentials), QStringLiteral("sqs"), parent)
 {
 }
@@ -81,7 +82,8 @@ MessageAttributes SqsClient::attributesFromJson(const QJsonObject &json)
     return m;
 }
 
-void SqsClient::call(const QString &operation, const QJsonObject &input, int timeoutMs, Callback<QJsonObject> done)
+void SqsClient::call(const QString &operation, const QJsonObject &input, int timeoutMs,
+                     Callback<QJsonObject> done)
 {
     const QByteArray body = QJsonDocument(input).toJson(QJsonDocument::Compact);
     post("application/x-amz-json-1.0", "AmazonSQS." + operation.toLatin1(), body, timeoutMs,
@@ -91,28 +93,35 @@ void SqsClient::call(const QString &operation, const QJsonObject &input, int tim
                  return;
              }
              QJsonParseError pe{};
-             const QJsonDocument doc = r->body.isEmpty() ? QJsonDocument(QJsonObject()) : QJsonDocument::fromJson(r->body, &pe);
+             const QJsonDocument doc = r->body.isEmpty() ? QJsonDocument(QJsonObject())
+                                                         : QJsonDocument::fromJson(r->body, &pe);
              const QJsonObject o = doc.object();
              if (r->httpStatus / 100 != 2) {
-                 // JSON 1.0 errors: {"__type": "com.amazonaws.sqs#QueueDoesNotExist", "message": ...}
+                 // JSON 1.0 errors: {"__type": "com.amazonaws.sqs#QueueDoesNotExist", "message":
+                 // ...}
                  QString code = o[u"__type"].toString();
                  code = code.mid(code.lastIndexOf(u'#') + 1);
-                 const QString msg = o[u"message"].toString(o[u"Message"].toString(QString::fromUtf8(r->body.left(200))));
+                 const QString msg = o[u"message"].toString(
+                     o[u"Message"].toString(QString::fromUtf8(r->body.left(200))));
                  if (code.isEmpty())
                      code = QStringLiteral("HTTP%1").arg(r->httpStatus);
-                 done(Result<QJsonObject>::fail(QStringLiteral("SQS %1 failed: %2: %3").arg(operation, code, msg), code));
+                 done(Result<QJsonObject>::fail(
+                     QStringLiteral("SQS %1 failed: %2: %3").arg(operation, code, msg), code));
                  return;
              }
              if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
-                 done(Result<QJsonObject>::fail(QStringLiteral("SQS %1 answered with malformed JSON: %2").arg(operation, pe.errorString()),
-                                                QStringLiteral("protocol")));
+                 done(Result<QJsonObject>::fail(
+                     QStringLiteral("SQS %1 answered with malformed JSON: %2")
+                         .arg(operation, pe.errorString()),
+                     QStringLiteral("protocol")));
                  return;
              }
              done(o);
          });
 }
 
-void SqsClient::createQueue(const QString &name, const QMap<QString, QString> &attributes, Callback<QString> done)
+void SqsClient::createQueue(const QString &name, const QMap<QString, QString> &attributes,
+                            Callback<QString> done)
 {
     QJsonObject in{{QStringLiteral("QueueName"), name}};
     if (!attributes.isEmpty()) {
@@ -130,29 +139,35 @@ void SqsClient::createQueue(const QString &name, const QMap<QString, QString> &a
 
 void SqsClient::getQueueUrl(const QString &name, Callback<QString> done)
 {
-    call(QStringLiteral("GetQueueUrl"), {{QStringLiteral("QueueName"), name}}, 0, [done = std::move(done)](Result<QJsonObject> r) {
-        if (!r)
-            return done(r.error());
-        done(r->value(u"QueueUrl").toString());
-    });
+    call(QStringLiteral("GetQueueUrl"), {{QStringLiteral("QueueName"), name}}, 0,
+         [done = std::move(done)](Result<QJsonObject> r) {
+             if (!r)
+                 return done(r.error());
+             done(r->value(u"QueueUrl").toString());
+         });
 }
 
-void SqsClient::getQueueAttributes(const QString &queueUrl, const QStringList &names, Callback<QMap<QString, QString>> done)
+void SqsClient::getQueueAttributes(const QString &queueUrl, const QStringList &names,
+                                   Callback<QMap<QString, QString>> done)
 {
-    const QJsonObject in{{QStringLiteral("QueueUrl"), queueUrl},
-                         {QStringLiteral("AttributeNames"), QJsonArray::fromStringList(names.isEmpty() ? QStringList{QStringLiteral("All")} : names)}};
-    call(QStringLiteral("GetQueueAttributes"), in, 0, [done = std::move(done)](Result<QJsonObject> r) {
-        if (!r)
-            return done(r.error());
-        QMap<QString, QString> m;
-        const auto a = r->value(u"Attributes").toObject();
-        for (auto it = a.constBegin(); it != a.constEnd(); ++it)
-            m.insert(it.key(), it->toString());
-        done(m);
-    });
+    const QJsonObject in{
+        {QStringLiteral("QueueUrl"), queueUrl},
+        {QStringLiteral("AttributeNames"),
+         QJsonArray::fromStringList(names.isEmpty() ? QStringList{QStringLiteral("All")} : names)}};
+    call(QStringLiteral("GetQueueAttributes"), in, 0,
+         [done = std::move(done)](Result<QJsonObject> r) {
+             if (!r)
+                 return done(r.error());
+             QMap<QString, QString> m;
+             const auto a = r->value(u"Attributes").toObject();
+             for (auto it = a.constBegin(); it != a.constEnd(); ++it)
+                 m.insert(it.key(), it->toString());
+             done(m);
+         });
 }
 
-void SqsClient::sendMessage(const QString &queueUrl, const SqsSendEntry &entry, Callback<SqsSendResult> done)
+void SqsClient::sendMessage(const QString &queueUrl, const SqsSendEntry &entry,
+                            Callback<SqsSendResult> done)
 {
     QJsonObject in = sendEntryJson(entry);
     in.remove(u"Id");
@@ -164,7 +179,8 @@ void SqsClient::sendMessage(const QString &queueUrl, const SqsSendEntry &entry, 
     });
 }
 
-void SqsClient::sendMessageBatch(const QString &queueUrl, const QList<SqsSendEntry> &entries, Callback<SqsBatchResult> done)
+void SqsClient::sendMessageBatch(const QString &queueUrl, const QList<SqsSendEntry> &entries,
+                                 Callback<SqsBatchResult> done)
 {
     QJsonArray arr;
     for (int i = 0; i < entries.size(); ++i) {
@@ -173,7 +189,8 @@ void SqsClient::sendMessageBatch(const QString &queueUrl, const QList<SqsSendEnt
             e[u"Id"] = QString::number(i);
         arr << e;
     }
-    call(QStringLiteral("SendMessageBatch"), {{QStringLiteral("QueueUrl"), queueUrl}, {QStringLiteral("Entries"), arr}}, 0,
+    call(QStringLiteral("SendMessageBatch"),
+         {{QStringLiteral("QueueUrl"), queueUrl}, {QStringLiteral("Entries"), arr}}, 0,
          [done = std::move(done)](Result<QJsonObject> r) {
              if (!r)
                  return done(r.error());
@@ -193,47 +210,55 @@ void SqsClient::receiveMessage(const SqsReceiveRequest &request, Callback<QList<
         in[u"MessageAttributeNames"] = QJsonArray::fromStringList(request.messageAttributeNames);
     if (!request.systemAttributeNames.isEmpty()) {
         // Both spellings: older endpoints and emulators know only AttributeNames.
-        in[u"MessageSystemAttributeNames"] = QJsonArray::fromStringList(request.systemAttributeNames);
+        in[u"MessageSystemAttributeNames"] =
+            QJsonArray::fromStringList(request.systemAttributeNames);
         in[u"AttributeNames"] = QJsonArray::fromStringList(request.systemAttributeNames);
     }
     if (!request.receiveRequestAttemptId.isEmpty())
         in[u"ReceiveRequestAttemptId"] = request.receiveRequestAttemptId;
     // The transfer timeout must outlast the long poll, or every quiet poll would fail.
     const int timeout = wait * 1000 + endpoint().timeoutMs;
-    call(QStringLiteral("ReceiveMessage"), in, timeout, [done = std::move(done)](Result<QJsonObject> r) {
-        if (!r)
-            return done(r.error());
-        QList<SqsMessage> out;
-        for (const auto &v : r->value(u"Messages").toArray()) {
-            const auto o = v.toObject();
-            SqsMessage m;
-            m.messageId = o[u"MessageId"].toString();
-            m.receiptHandle = o[u"ReceiptHandle"].toString();
-            m.body = o[u"Body"].toString();
-            m.md5OfBody = o[u"MD5OfBody"].toString();
-            const auto a = o[u"Attributes"].toObject();
-            for (auto it = a.constBegin(); it != a.constEnd(); ++it)
-                m.attributes.insert(it.key(), it->toString());
-            m.messageAttributes = attributesFromJson(o[u"MessageAttributes"].toObject());
-            out << m;
-        }
-        done(out);
-    });
+    call(QStringLiteral("ReceiveMessage"), in, timeout,
+         [done = std::move(done)](Result<QJsonObject> r) {
+             if (!r)
+                 return done(r.error());
+             QList<SqsMessage> out;
+             for (const auto &v : r->value(u"Messages").toArray()) {
+                 const auto o = v.toObject();
+                 SqsMessage m;
+                 m.messageId = o[u"MessageId"].toString();
+                 m.receiptHandle = o[u"ReceiptHandle"].toString();
+                 m.body = o[u"Body"].toString();
+                 m.md5OfBody = o[u"MD5OfBody"].toString();
+                 const auto a = o[u"Attributes"].toObject();
+                 for (auto it = a.constBegin(); it != a.constEnd(); ++it)
+                     m.attributes.insert(it.key(), it->toString());
+                 m.messageAttributes = attributesFromJson(o[u"MessageAttributes"].toObject());
+                 out << m;
+             }
+             done(out);
+         });
 }
 
-void SqsClient::deleteMessage(const QString &queueUrl, const QString &receiptHandle, StatusCallback done)
+void SqsClient::deleteMessage(const QString &queueUrl, const QString &receiptHandle,
+                              StatusCallback done)
 {
-    call(QStringLiteral("DeleteMessage"), {{QStringLiteral("QueueUrl"), queueUrl}, {QStringLiteral("ReceiptHandle"), receiptHandle}}, 0,
-         [done = std::move(done)](Result<QJsonObject> r) { done(r ? Status() : Status(r.error())); });
+    call(QStringLiteral("DeleteMessage"),
+         {{QStringLiteral("QueueUrl"), queueUrl}, {QStringLiteral("ReceiptHandle"), receiptHandle}},
+         0, [done = std::move(done)](Result<QJsonObject> r) {
+             done(r ? Status() : Status(r.error()));
+         });
 }
 
-void SqsClient::deleteMessageBatch(const QString &queueUrl, const QList<QPair<QString, QString>> &entries,
+void SqsClient::deleteMessageBatch(const QString &queueUrl,
+                                   const QList<QPair<QString, QString>> &entries,
                                    Callback<SqsBatchResult> done)
 {
     QJsonArray arr;
     for (const auto &[id, handle] : entries)
         arr << QJsonObject{{QStringLiteral("Id"), id}, {QStringLiteral("ReceiptHandle"), handle}};
-    call(QStringLiteral("DeleteMessageBatch"), {{QStringLiteral("QueueUrl"), queueUrl}, {QStringLiteral("Entries"), arr}}, 0,
+    call(QStringLiteral("DeleteMessageBatch"),
+         {{QStringLiteral("QueueUrl"), queueUrl}, {QStringLiteral("Entries"), arr}}, 0,
          [done = std::move(done)](Result<QJsonObject> r) {
              if (!r)
                  return done(r.error());
@@ -241,11 +266,16 @@ void SqsClient::deleteMessageBatch(const QString &queueUrl, const QList<QPair<QS
          });
 }
 
-void SqsClient::changeMessageVisibility(const QString &queueUrl, const QString &receiptHandle, int seconds, StatusCallback done)
+void SqsClient::changeMessageVisibility(const QString &queueUrl, const QString &receiptHandle,
+                                        int seconds, StatusCallback done)
 {
     call(QStringLiteral("ChangeMessageVisibility"),
-         {{QStringLiteral("QueueUrl"), queueUrl}, {QStringLiteral("ReceiptHandle"), receiptHandle}, {QStringLiteral("VisibilityTimeout"), seconds}},
-         0, [done = std::move(done)](Result<QJsonObject> r) { done(r ? Status() : Status(r.error())); });
+         {{QStringLiteral("QueueUrl"), queueUrl},
+          {QStringLiteral("ReceiptHandle"), receiptHandle},
+          {QStringLiteral("VisibilityTimeout"), seconds}},
+         0, [done = std::move(done)](Result<QJsonObject> r) {
+             done(r ? Status() : Status(r.error()));
+         });
 }
 
 } // namespace sitrep::aws

@@ -26,24 +26,63 @@ struct ServiceDef {
 const QList<ServiceDef> &services()
 {
     static const QList<ServiceDef> s{
-        {"checkout", "application", {"Checkout error rate above 5%", "Checkout latency p99 over 2s", "Payment confirmation page timing out"}, {"deployment", "dependency"}},
-        {"payments-api", "payments", {"Payments API returning 502s", "Card authorisations failing for EU issuers", "Refund queue backing up"}, {"third_party", "capacity"}},
-        {"ai-service", "application", {"LLM provider returning 429s", "AI Service high latency", "Embedding job stuck"}, {"third_party", "capacity"}},
-        {"query-engine", "database", {"Slow queries on reporting cluster", "Connection pool exhaustion in query engine", "Query planner regression after upgrade"}, {"configuration", "software_bug"}},
-        {"kafka", "infrastructure", {"Consumer lag on orders topic", "Partition rebalance storm", "Broker disk usage above 90%"}, {"capacity", "configuration"}},
-        {"postgresql", "database", {"PostgreSQL connection limit reached", "Replication lag above 60s", "Aurora failover triggered"}, {"capacity", "hardware"}},
-        {"auth", "security", {"Login failures spiking", "Token refresh errors for mobile clients", "SSO callback loop"}, {"software_bug", "certificate"}},
-        {"search", "application", {"Search index stale", "Search p95 latency degraded", "Autocomplete returning empty results"}, {"software_bug", "capacity"}},
-        {"cdn", "network", {"CDN cache hit ratio dropped", "Static assets 404 after release", "TLS handshake errors at edge"}, {"configuration", "certificate"}},
-        {"notifications", "application", {"Push notifications delayed", "Email bounce rate high", "SMS provider timeouts"}, {"third_party", "dependency"}},
+        {"checkout",
+         "application",
+         {"Checkout error rate above 5%", "Checkout latency p99 over 2s",
+          "Payment confirmation page timing out"},
+         {"deployment", "dependency"}},
+        {"payments-api",
+         "payments",
+         {"Payments API returning 502s", "Card authorisations failing for EU issuers",
+          "Refund queue backing up"},
+         {"third_party", "capacity"}},
+        {"ai-service",
+         "application",
+         {"LLM provider returning 429s", "AI Service high latency", "Embedding job stuck"},
+         {"third_party", "capacity"}},
+        {"query-engine",
+         "database",
+         {"Slow queries on reporting cluster", "Connection pool exhaustion in query engine",
+          "Query planner regression after upgrade"},
+         {"configuration", "software_bug"}},
+        {"kafka",
+         "infrastructure",
+         {"Consumer lag on orders topic", "Partition rebalance storm",
+          "Broker disk usage above 90%"},
+         {"capacity", "configuration"}},
+        {"postgresql",
+         "database",
+         {"PostgreSQL connection limit reached", "Replication lag above 60s",
+          "Aurora failover triggered"},
+         {"capacity", "hardware"}},
+        {"auth",
+         "security",
+         {"Login failures spiking", "Token refresh errors for mobile clients", "SSO callback loop"},
+         {"software_bug", "certificate"}},
+        {"search",
+         "application",
+         {"Search index stale", "Search p95 latency degraded",
+          "Autocomplete returning empty results"},
+         {"software_bug", "capacity"}},
+        {"cdn",
+         "network",
+         {"CDN cache hit ratio dropped", "Static assets 404 after release",
+          "TLS handshake errors at edge"},
+         {"configuration", "certificate"}},
+        {"notifications",
+         "application",
+         {"Push notifications delayed", "Email bounce rate high", "SMS provider timeouts"},
+         {"third_party", "dependency"}},
     };
     return s;
 }
 
-const QStringList people{QStringLiteral("alice.nguyen"), QStringLiteral("bob.okafor"), QStringLiteral("carla.diaz"),
-                         QStringLiteral("dev.patel"),    QStringLiteral("erin.walsh"), QStringLiteral("farid.haddad"),
-                         QStringLiteral("grace.kim"),    QStringLiteral("hiro.tanaka"), QStringLiteral("ines.moreau")};
-const QStringList commanders{QStringLiteral("priya.raman"), QStringLiteral("marcus.lee"), QStringLiteral("sofia.rossi")};
+const QStringList people{
+    QStringLiteral("alice.nguyen"), QStringLiteral("bob.okafor"),  QStringLiteral("carla.diaz"),
+    QStringLiteral("dev.patel"),    QStringLiteral("erin.walsh"),  QStringLiteral("farid.haddad"),
+    QStringLiteral("grace.kim"),    QStringLiteral("hiro.tanaka"), QStringLiteral("ines.moreau")};
+const QStringList commanders{QStringLiteral("priya.raman"), QStringLiteral("marcus.lee"),
+                             QStringLiteral("sofia.rossi")};
 
 struct Timed {
     qint64 at;
@@ -56,7 +95,9 @@ struct Timed {
 QList<Command> generateDemoCommands(const DemoOptions &o)
 {
     std::mt19937_64 rng(o.seed);
-    auto uni = [&](double a, double b) { return std::uniform_real_distribution<double>(a, b)(rng); };
+    auto uni = [&](double a, double b) {
+        return std::uniform_real_distribution<double>(a, b)(rng);
+    };
     auto pick = [&](int n) { return int(std::uniform_int_distribution<int>(0, n - 1)(rng)); };
     auto logn = [&](double medianMin, double sigma) {
         return std::exp(std::log(medianMin) + sigma * std::normal_distribution<double>(0, 1)(rng));
@@ -94,22 +135,29 @@ QList<Command> generateDemoCommands(const DemoOptions &o)
         const int sevIdx = r < 0.06 ? 0 : r < 0.26 ? 1 : r < 0.7 ? 2 : 3;
         const QString uid = QUuid::fromRfc4122(QByteArray::fromStdString([&] {
                                 std::string b(16, '\0');
-                                for (auto &c : b) c = char(rng() & 0xff);
+                                for (auto &c : b)
+                                    c = char(rng() & 0xff);
                                 b[6] = char((b[6] & 0x0f) | 0x40);
                                 b[8] = char((b[8] & 0x3f) | 0x80);
                                 return b;
-                            }())).toString(QUuid::WithoutBraces);
+                            }()))
+                                .toString(QUuid::WithoutBraces);
         const QString svcName = QString::fromLatin1(sd.name);
         const QString title = QString::fromLatin1(sd.titles[pick(int(sd.titles.size()))]);
-        QJsonObject open{{QStringLiteral("uid"), uid},
-                         {QStringLiteral("title"), title},
-                         {QStringLiteral("description"), QStringLiteral("%1 detected on %2. Alert fired from monitoring; customers may see errors.").arg(title, svcName)},
-                         {QStringLiteral("severity"), QString::fromLatin1(sev)},
-                         {QStringLiteral("category"), QString::fromLatin1(sd.category)},
-                         {QStringLiteral("services"), QJsonArray{svcName}},
-                         {QStringLiteral("alerts"), QJsonArray{QStringLiteral("%1-%2").arg(svcName).arg(i)}}};
+        QJsonObject open{
+            {QStringLiteral("uid"), uid},
+            {QStringLiteral("title"), title},
+            {QStringLiteral("description"),
+             QStringLiteral(
+                 "%1 detected on %2. Alert fired from monitoring; customers may see errors.")
+                 .arg(title, svcName)},
+            {QStringLiteral("severity"), QString::fromLatin1(sev)},
+            {QStringLiteral("category"), QString::fromLatin1(sd.category)},
+            {QStringLiteral("services"), QJsonArray{svcName}},
+            {QStringLiteral("alerts"), QJsonArray{QStringLiteral("%1-%2").arg(svcName).arg(i)}}};
         if (uni(0, 1) < 0.3) {
-            static const char *impacts[] = {"Enterprise-wide", "Multiple departments", "Single department", "Single user"};
+            static const char *impacts[] = {"Enterprise-wide", "Multiple departments",
+                                            "Single department", "Single user"};
             static const char *urg[] = {"Critical", "High", "Medium", "Low"};
             open[u"impact"] = QString::fromLatin1(impacts[qMin(3, sevIdx + pick(2))]);
             open[u"urgency"] = QString::fromLatin1(urg[sevIdx]);
@@ -127,28 +175,48 @@ QList<Command> generateDemoCommands(const DemoOptions &o)
         const QString person = people[pick(int(people.size()))];
         at(ack, Command::make(Command::Kind::Acknowledge, uid, {}, person));
         if (o.fullTimelines && sevIdx <= 1)
-            at(ack + 60000, Command::make(Command::Kind::SetCommander, uid, {{QStringLiteral("commander"), commanders[pick(3)]}}, person));
+            at(ack + 60000,
+               Command::make(Command::Kind::SetCommander, uid,
+                             {{QStringLiteral("commander"), commanders[pick(3)]}}, person));
         const qint64 inv = ack + qint64(uni(1, 6) * 60000);
         at(inv, Command::transition(uid, QStringLiteral("investigating"), person));
         if (o.fullTimelines) {
-            at(inv + 120000, Command::note(uid, QStringLiteral("Looking at %1 dashboards; error budget burn is %2x.").arg(svcName).arg(2 + pick(12)), person));
+            at(inv + 120000,
+               Command::note(uid,
+                             QStringLiteral("Looking at %1 dashboards; error budget burn is %2x.")
+                                 .arg(svcName)
+                                 .arg(2 + pick(12)),
+                             person));
             if (sevIdx <= 2)
-                at(inv + 300000, Command::make(Command::Kind::StatusUpdate, uid,
-                                               {{QStringLiteral("message"), QStringLiteral("We are investigating degraded %1. Next update in 30 minutes.").arg(svcName)},
-                                                {QStringLiteral("visibility"), sevIdx <= 1 ? QStringLiteral("external") : QStringLiteral("internal")}},
-                                               person));
+                at(inv + 300000,
+                   Command::make(
+                       Command::Kind::StatusUpdate, uid,
+                       {{QStringLiteral("message"),
+                         QStringLiteral(
+                             "We are investigating degraded %1. Next update in 30 minutes.")
+                             .arg(svcName)},
+                        {QStringLiteral("visibility"),
+                         sevIdx <= 1 ? QStringLiteral("external") : QStringLiteral("internal")}},
+                       person));
         }
         const qint64 mit = inv + (resolved - inv) / 2;
         if (sevIdx == 0 || (open.contains(u"impact") && sevIdx <= 1))
-            at(mit - 60000, Command::approve(uid, commanders[pick(3)], QStringLiteral("mitigating")));
+            at(mit - 60000,
+               Command::approve(uid, commanders[pick(3)], QStringLiteral("mitigating")));
         at(mit, Command::transition(uid, QStringLiteral("mitigating"), person));
         const QString cause = QString::fromLatin1(sd.causes[pick(int(sd.causes.size()))]);
-        at(resolved, Command::transition(uid, QStringLiteral("resolved"), person,
-                                         {{QStringLiteral("resolution_note"), QStringLiteral("Mitigated on %1: rolled back and scaled; error rate back to baseline.").arg(svcName)},
-                                          {QStringLiteral("root_cause"), cause},
-                                          {QStringLiteral("time_spent"), int((resolved - created) / 60000)}}));
+        at(resolved,
+           Command::transition(
+               uid, QStringLiteral("resolved"), person,
+               {{QStringLiteral("resolution_note"),
+                 QStringLiteral(
+                     "Mitigated on %1: rolled back and scaled; error rate back to baseline.")
+                     .arg(svcName)},
+                {QStringLiteral("root_cause"), cause},
+                {QStringLiteral("time_spent"), int((resolved - created) / 60000)}}));
         if (sevIdx <= 1 && uni(0, 1) < 0.6)
-            at(resolved + qint64(uni(12, 60) * 3600000), Command::transition(uid, QStringLiteral("postmortem"), commanders[pick(3)]));
+            at(resolved + qint64(uni(12, 60) * 3600000),
+               Command::transition(uid, QStringLiteral("postmortem"), commanders[pick(3)]));
     }
     std::stable_sort(all.begin(), all.end(), [](const Timed &a, const Timed &b) {
         return a.at != b.at ? a.at < b.at : a.order < b.order;
@@ -162,7 +230,8 @@ QList<Command> generateDemoCommands(const DemoOptions &o)
     return out;
 }
 
-Result<int> runDemo(engine::LifecycleEngine &engine, const DemoOptions &o, const std::function<void(qint64, qint64)> &progress)
+Result<int> runDemo(engine::LifecycleEngine &engine, const DemoOptions &o,
+                    const std::function<void(qint64, qint64)> &progress)
 {
     DemoOptions opts = o;
     if (opts.now == 0)
@@ -172,7 +241,8 @@ Result<int> runDemo(engine::LifecycleEngine &engine, const DemoOptions &o, const
     // through the timestamps each state stamps.
     const auto &wf = engine.workflow();
     const QHash<QString, QString> mapping{
-        {QStringLiteral("investigating"), wf.state(QStringLiteral("investigating")) ? QStringLiteral("investigating") : QString()},
+        {QStringLiteral("investigating"),
+         wf.state(QStringLiteral("investigating")) ? QStringLiteral("investigating") : QString()},
         {QStringLiteral("mitigating"), wf.stateStamping(QStringLiteral("mitigated"))},
         {QStringLiteral("resolved"), wf.stateStamping(QStringLiteral("resolved"))},
         {QStringLiteral("postmortem"), wf.stateStamping(QStringLiteral("closed"))}};

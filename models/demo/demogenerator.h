@@ -14,8 +14,8 @@ namespace sitrep::demo {
 struct DemoOptions {
     int incidents = 400;
     quint64 seed = 42;
-    qint64 now = 0;          // end of the generated history (ms)
-    int days = 90;           // history length
+    qint64 now = 0;            // end of the generated history (ms)
+    int days = 90;             // history length
     bool fullTimelines = true; // notes, status updates, commanders, evidence
 };
 

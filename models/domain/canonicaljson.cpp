@@ -17,7 +17,12 @@ char hexDigit(uint v)
 
 void appendEscapedUnit(QByteArray &out, char16_t u)
 {
-    const char esc[] = {'\\', 'u', hexDigit(u >> 12 & 0xf), hexDigit(u >> 8 & 0xf), hexDigit(u >> 4 & 0xf), hexDigit(u & 0xf)};
+    const char esc[] = {'\\',
+                        'u',
+                        hexDigit(u >> 12 & 0xf),
+                        hexDigit(u >> 8 & 0xf),
+                        hexDigit(u >> 4 & 0xf),
+                        hexDigit(u & 0xf)};
     out.append(esc, sizeof esc);
 }
 
@@ -106,13 +111,27 @@ void appendJsonString(QByteArray &out, QStringView s)
             }
             *p++ = '\\';
             switch (u) {
-            case '"': *p++ = '"'; break;
-            case '\\': *p++ = '\\'; break;
-            case 0x8: *p++ = 'b'; break;
-            case 0xc: *p++ = 'f'; break;
-            case 0xa: *p++ = 'n'; break;
-            case 0xd: *p++ = 'r'; break;
-            case 0x9: *p++ = 't'; break;
+            case '"':
+                *p++ = '"';
+                break;
+            case '\\':
+                *p++ = '\\';
+                break;
+            case 0x8:
+                *p++ = 'b';
+                break;
+            case 0xc:
+                *p++ = 'f';
+                break;
+            case 0xa:
+                *p++ = 'n';
+                break;
+            case 0xd:
+                *p++ = 'r';
+                break;
+            case 0x9:
+                *p++ = 't';
+                break;
             default:
                 *p++ = 'u';
                 *p++ = '0';

@@ -11,17 +11,17 @@ namespace sitrep::domain {
 /// One entry of the append-only event log. `hash` chains each incident's events:
 /// hash = SHA-256(prevHash, id, incident, hlc, ts, actor, kind, payload).
 struct Event {
-    qint64 seq = 0;     // local append order
-    QString id;         // UUID, global identity (merge key)
+    qint64 seq = 0; // local append order
+    QString id;     // UUID, global identity (merge key)
     QString incidentUid;
-    qint64 hlc = 0;     // hybrid logical clock: (ms << 16) | counter
-    qint64 ts = 0;      // wall time in ms since epoch (UTC)
+    qint64 hlc = 0; // hybrid logical clock: (ms << 16) | counter
+    qint64 ts = 0;  // wall time in ms since epoch (UTC)
     QString actor;
-    QString kind;       // incident.opened, incident.transitioned, note.added, ...
+    QString kind; // incident.opened, incident.transitioned, note.added, ...
     QJsonObject payload;
     QString prevHash;
     QString hash;
-    QString origin;     // "local" or the id of the replica it came from
+    QString origin; // "local" or the id of the replica it came from
 
     QByteArray payloadRaw; // the payload exactly as stored, when loaded from the log
 

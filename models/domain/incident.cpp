@@ -9,11 +9,16 @@ namespace sitrep::domain {
 QString severityName(Severity s)
 {
     switch (s) {
-    case Severity::Critical: return QStringLiteral("critical");
-    case Severity::High: return QStringLiteral("high");
-    case Severity::Medium: return QStringLiteral("medium");
-    case Severity::Low: return QStringLiteral("low");
-    case Severity::Unknown: break;
+    case Severity::Critical:
+        return QStringLiteral("critical");
+    case Severity::High:
+        return QStringLiteral("high");
+    case Severity::Medium:
+        return QStringLiteral("medium");
+    case Severity::Low:
+        return QStringLiteral("low");
+    case Severity::Unknown:
+        break;
     }
     return {};
 }

@@ -12,11 +12,11 @@ enum class Severity { Unknown = 0, Critical = 1, High = 2, Medium = 3, Low = 4 }
 /// Priority P1..P4 (0 = not set).
 enum class Priority { None = 0, P1 = 1, P2 = 2, P3 = 3, P4 = 4 };
 
-QString severityName(Severity s);          // "critical"
-QString severityLabel(Severity s);         // "SEV1"
-Severity parseSeverity(const QString &s);  // accepts critical/sev1/1/p1-style, Unknown if not
-QString priorityName(Priority p);          // "P1"
-Priority parsePriority(const QString &s);  // accepts P1/p1/1, None if not
+QString severityName(Severity s);         // "critical"
+QString severityLabel(Severity s);        // "SEV1"
+Severity parseSeverity(const QString &s); // accepts critical/sev1/1/p1-style, Unknown if not
+QString priorityName(Priority p);         // "P1"
+Priority parsePriority(const QString &s); // accepts P1/p1/1, None if not
 /// Priority that follows from severity when impact and urgency are unknown.
 Priority priorityForSeverity(Severity s);
 /// Severity that follows from priority when none was given (P1 -> critical ... P4 -> low),

@@ -11,8 +11,7 @@ namespace sitrep::domain {
 /// SHA-256 for the event log's hash chain, through libcrypto (hardware SHA extensions where
 /// the CPU has them): several times faster than QCryptographicHash in Qt 6.4, which matters
 /// when a bulk load hashes a million events. Same digest, byte for byte (tst_canonicaljson).
-class Sha256
-{
+class Sha256 {
 public:
     Sha256();
     Sha256 &add(QByteArrayView data);

@@ -3,7 +3,8 @@
 
 namespace sitrep::engine {
 
-Command Command::make(Kind kind, const QString &incident, const QJsonObject &args, const QString &actor)
+Command Command::make(Kind kind, const QString &incident, const QJsonObject &args,
+                      const QString &actor)
 {
     Command c;
     c.kind = kind;
@@ -13,9 +14,13 @@ Command Command::make(Kind kind, const QString &incident, const QJsonObject &arg
     return c;
 }
 
-Command Command::open(const QJsonObject &args, const QString &actor) { return make(Kind::Open, {}, args, actor); }
+Command Command::open(const QJsonObject &args, const QString &actor)
+{
+    return make(Kind::Open, {}, args, actor);
+}
 
-Command Command::transition(const QString &incident, const QString &to, const QString &actor, const QJsonObject &extra)
+Command Command::transition(const QString &incident, const QString &to, const QString &actor,
+                            const QJsonObject &extra)
 {
     QJsonObject a = extra;
     a[u"to"] = to;
@@ -35,21 +40,36 @@ Command Command::approve(const QString &incident, const QString &actor, const QS
 QString commandKindName(Command::Kind k)
 {
     switch (k) {
-    case Command::Kind::Open: return QStringLiteral("open");
-    case Command::Kind::Acknowledge: return QStringLiteral("acknowledge");
-    case Command::Kind::Assign: return QStringLiteral("assign");
-    case Command::Kind::Transition: return QStringLiteral("transition");
-    case Command::Kind::Note: return QStringLiteral("note");
-    case Command::Kind::SetField: return QStringLiteral("set");
-    case Command::Kind::LinkAlert: return QStringLiteral("link-alert");
-    case Command::Kind::Approve: return QStringLiteral("approve");
-    case Command::Kind::AttachEvidence: return QStringLiteral("attach");
-    case Command::Kind::StatusUpdate: return QStringLiteral("status");
-    case Command::Kind::SetCommander: return QStringLiteral("commander");
-    case Command::Kind::AddResponder: return QStringLiteral("responder");
-    case Command::Kind::ActionItem: return QStringLiteral("action-item");
-    case Command::Kind::Record: return QStringLiteral("record");
-    case Command::Kind::MapState: return QStringLiteral("map-state");
+    case Command::Kind::Open:
+        return QStringLiteral("open");
+    case Command::Kind::Acknowledge:
+        return QStringLiteral("acknowledge");
+    case Command::Kind::Assign:
+        return QStringLiteral("assign");
+    case Command::Kind::Transition:
+        return QStringLiteral("transition");
+    case Command::Kind::Note:
+        return QStringLiteral("note");
+    case Command::Kind::SetField:
+        return QStringLiteral("set");
+    case Command::Kind::LinkAlert:
+        return QStringLiteral("link-alert");
+    case Command::Kind::Approve:
+        return QStringLiteral("approve");
+    case Command::Kind::AttachEvidence:
+        return QStringLiteral("attach");
+    case Command::Kind::StatusUpdate:
+        return QStringLiteral("status");
+    case Command::Kind::SetCommander:
+        return QStringLiteral("commander");
+    case Command::Kind::AddResponder:
+        return QStringLiteral("responder");
+    case Command::Kind::ActionItem:
+        return QStringLiteral("action-item");
+    case Command::Kind::Record:
+        return QStringLiteral("record");
+    case Command::Kind::MapState:
+        return QStringLiteral("map-state");
     }
     return {};
 }

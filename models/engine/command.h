@@ -14,21 +14,21 @@ namespace sitrep::engine {
 /// Something a person or a system asks the engine to do to an incident.
 struct Command {
     enum class Kind {
-        Open,           // args: title, description, severity, impact, urgency, priority, category, ...
-        Acknowledge,    // -
-        Assign,         // assignee, group
-        Transition,     // to, note, resolution_note, root_cause, close_code, time_spent
-        Note,           // text
-        SetField,       // field, value
-        LinkAlert,      // alert, source, title, status
-        Approve,        // for (target state, default "*")
+        Open,        // args: title, description, severity, impact, urgency, priority, category, ...
+        Acknowledge, // -
+        Assign,      // assignee, group
+        Transition,  // to, note, resolution_note, root_cause, close_code, time_spent
+        Note,        // text
+        SetField,    // field, value
+        LinkAlert,   // alert, source, title, status
+        Approve,     // for (target state, default "*")
         AttachEvidence, // kind, title, url | path
         StatusUpdate,   // message, status, visibility
         SetCommander,   // commander
         AddResponder,   // responder
         ActionItem,     // op (add|update), id, title, owner, due, done
-        Record,         // kind, payload: a non-projection event from a module (reminder, escalation, ...)
-        MapState,       // to: an open incident moves to a state of a newly chosen workflow, no guards
+        Record,   // kind, payload: a non-projection event from a module (reminder, escalation, ...)
+        MapState, // to: an open incident moves to a state of a newly chosen workflow, no guards
     };
     Kind kind = Kind::Note;
     QString incident; // number or UUID; empty for Open
@@ -37,10 +37,15 @@ struct Command {
     std::optional<qint64> at; // event time override (demo data, imports); default: the clock
 
     static Command open(const QJsonObject &args, const QString &actor = QStringLiteral("user"));
-    static Command transition(const QString &incident, const QString &to, const QString &actor = QStringLiteral("user"), const QJsonObject &extra = {});
-    static Command note(const QString &incident, const QString &text, const QString &actor = QStringLiteral("user"));
-    static Command approve(const QString &incident, const QString &actor, const QString &forState = QStringLiteral("*"));
-    static Command make(Kind kind, const QString &incident, const QJsonObject &args, const QString &actor = QStringLiteral("user"));
+    static Command transition(const QString &incident, const QString &to,
+                              const QString &actor = QStringLiteral("user"),
+                              const QJsonObject &extra = {});
+    static Command note(const QString &incident, const QString &text,
+                        const QString &actor = QStringLiteral("user"));
+    static Command approve(const QString &incident, const QString &actor,
+                           const QString &forState = QStringLiteral("*"));
+    static Command make(Kind kind, const QString &incident, const QJsonObject &args,
+                        const QString &actor = QStringLiteral("user"));
 };
 
 QString commandKindName(Command::Kind k);

@@ -29,20 +29,22 @@ static constexpr int kMaxText = rules::MaxTextLength;
 static constexpr qint64 kMaxAttachment = 25 * 1024 * 1024;
 
 struct LifecycleEngine::Work {
-    QHash<QString, Incident> current; // uid -> working copy
-    QHash<QString, Incident> before;  // uid -> as loaded (absent for new incidents)
-    QHash<QString, QString> numbers;  // number -> uid of touched incidents
-    QStringList order;                // touched uids, first-touch order
-    QList<Event> events;              // pending, in order
+    QHash<QString, Incident> current;              // uid -> working copy
+    QHash<QString, Incident> before;               // uid -> as loaded (absent for new incidents)
+    QHash<QString, QString> numbers;               // number -> uid of touched incidents
+    QStringList order;                             // touched uids, first-touch order
+    QList<Event> events;                           // pending, in order
     QList<QPair<QString, QByteArray>> attachments; // sha256 hex -> (name|mime) + data
     QHash<QString, QPair<QString, QString>> attachmentMeta;
-    qint64 ts = 0;                    // time of the command being applied
+    qint64 ts = 0; // time of the command being applied
     QString actor;
 };
 
 LifecycleEngine::LifecycleEngine(store::Store &store, workflow::Workflow workflow,
-                                 workflow::OnCallSchedule oncall, const Clock &clock, QObject *parent)
-    : QObject(parent), m_store(store), m_workflow(std::move(workflow)), m_oncall(std::move(oncall)), m_clock(clock)
+                                 workflow::OnCallSchedule oncall, const Clock &clock,
+                                 QObject *parent)
+    : QObject(parent), m_store(store), m_workflow(std::move(workflow)), m_oncall(std::move(oncall)),
+      m_clock(clock)
 {
 }
 
@@ -70,8 +72,9 @@ Result<Incident> LifecycleEngine::load(Work &work, const QString &ref)
         return work.current.value(*n);
     auto inc = m_store.findIncident(ref);
     if (!inc)
-        return Result<Incident>::fail(ref.trimmed().isEmpty() ? QStringLiteral("no incident given")
-                                                               : QStringLiteral("no incident '%1'").arg(ref),
+        return Result<Incident>::fail(ref.trimmed().isEmpty()
+                                          ? QStringLiteral("no incident given")
+                                          : QStringLiteral("no incident '%1'").arg(ref),
                                       QStringLiteral("not_found"));
     // The same incident may be named differently within one batch ("42", lower case, a
     // UUID in capitals): continue from the working copy, or its events would fork the chain.
@@ -80,7 +83,8 @@ Result<Incident> LifecycleEngine::load(Work &work, const QString &ref)
     return *inc;
 }
 
-void LifecycleEngine::emitEvent(Work &work, Incident &inc, const QString &kind, const QJsonObject &payload, Outcome &out)
+void LifecycleEngine::emitEvent(Work &work, Incident &inc, const QString &kind,
+                                const QJsonObject &payload, Outcome &out)
 {
     Event e;
     e.id = store::Store::newUuid();
@@ -104,21 +108,25 @@ static bool approved(const Incident &inc, const QString &to)
     return inc.approvals.contains(to) || inc.approvals.contains(QStringLiteral("*"));
 }
 
-QString LifecycleEngine::guardFailure(const Incident &inc, const workflow::TransitionDef &t, const QString &actor) const
+QString LifecycleEngine::guardFailure(const Incident &inc, const workflow::TransitionDef &t,
+                                      const QString &actor) const
 {
     const auto policy = m_workflow.policy(inc.priority);
     const auto needApproval = [&](const QString &why) -> QString {
         if (approved(inc, t.to))
             return {};
-        return QStringLiteral("%1: moving to '%2' needs a recorded human approval (%3); approve it first")
+        return QStringLiteral(
+                   "%1: moving to '%2' needs a recorded human approval (%3); approve it first")
             .arg(inc.number, t.to, why);
     };
     for (const QString &g : t.guards) {
         if (g == u"severity_defined" && inc.severity == Severity::Unknown)
-            return QStringLiteral("%1: severity is not set; set it before moving to '%2'").arg(inc.number, t.to);
-        if ((g == u"approval_if_p1" || g == u"approval_or_severity_check")
-            && (inc.priority == Priority::P1 || policy.approvalRequired)) {
-            const QString m = needApproval(QStringLiteral("%1 approval gate").arg(priorityName(inc.priority)));
+            return QStringLiteral("%1: severity is not set; set it before moving to '%2'")
+                .arg(inc.number, t.to);
+        if ((g == u"approval_if_p1" || g == u"approval_or_severity_check") &&
+            (inc.priority == Priority::P1 || policy.approvalRequired)) {
+            const QString m =
+                needApproval(QStringLiteral("%1 approval gate").arg(priorityName(inc.priority)));
             if (!m.isEmpty())
                 return m;
         }
@@ -129,14 +137,16 @@ QString LifecycleEngine::guardFailure(const Incident &inc, const workflow::Trans
         }
         // The stale close code stands in for a human note only when the system sweep closes;
         // a person cannot skip the note by setting the code, nor reuse it after a reopen.
-        if (g == u"resolution_required" && !(inc.closeCode == StaleCloseCode && actor == SystemActor)) {
+        if (g == u"resolution_required" &&
+            !(inc.closeCode == StaleCloseCode && actor == SystemActor)) {
             QStringList missing;
             if (inc.resolutionNote.trimmed().isEmpty())
                 missing << QStringLiteral("a resolution note");
             if (inc.rootCause.trimmed().isEmpty())
                 missing << QStringLiteral("a root-cause category");
             if (!missing.isEmpty())
-                return QStringLiteral("%1: moving to '%2' needs %3").arg(inc.number, t.to, missing.join(QStringLiteral(" and ")));
+                return QStringLiteral("%1: moving to '%2' needs %3")
+                    .arg(inc.number, t.to, missing.join(QStringLiteral(" and ")));
         }
         if (g == u"commander_assigned" && inc.commander.isEmpty())
             return QStringLiteral("%1: no incident commander assigned").arg(inc.number);
@@ -159,30 +169,36 @@ QString LifecycleEngine::whyNot(const Incident &inc, const QString &to) const
     const auto *t = m_workflow.transition(inc.state, to);
     if (!t)
         return QStringLiteral("cannot move %1 from '%2' to '%3'; allowed: %4")
-            .arg(inc.number, inc.state, to, m_workflow.allowedTargets(inc.state).join(QStringLiteral(", ")));
+            .arg(inc.number, inc.state, to,
+                 m_workflow.allowedTargets(inc.state).join(QStringLiteral(", ")));
     return guardFailure(inc, *t);
 }
 
-Status LifecycleEngine::runActions(Work &work, Incident &inc, const QStringList &actions, const QString &reason, Outcome &out)
+Status LifecycleEngine::runActions(Work &work, Incident &inc, const QStringList &actions,
+                                   const QString &reason, Outcome &out)
 {
     const auto policy = m_workflow.policy(inc.priority);
     for (const QString &a : actions) {
         if (a == u"assign_on_call") {
             if (!inc.assignee.isEmpty())
                 continue;
-            const QString group = inc.assignmentGroup.isEmpty() ? m_oncall.route(inc.category, inc.services) : inc.assignmentGroup;
+            const QString group = inc.assignmentGroup.isEmpty()
+                                      ? m_oncall.route(inc.category, inc.services)
+                                      : inc.assignmentGroup;
             if (group.isEmpty())
                 continue;
             auto who = m_oncall.onCall(group, work.ts);
             if (!who)
                 continue;
             emitEvent(work, inc, kinds::Assigned,
-                      {{QStringLiteral("assignee"), who->member}, {QStringLiteral("group"), who->group},
+                      {{QStringLiteral("assignee"), who->member},
+                       {QStringLiteral("group"), who->group},
                        {QStringLiteral("via"), QStringLiteral("on-call")}},
                       out);
         } else if (a == u"notify") {
             emitEvent(work, inc, kinds::NotificationRequested,
-                      {{QStringLiteral("channels"), QJsonArray::fromStringList(policy.notificationChannels)},
+                      {{QStringLiteral("channels"),
+                        QJsonArray::fromStringList(policy.notificationChannels)},
                        {QStringLiteral("reason"), reason},
                        {QStringLiteral("priority"), priorityName(inc.priority)},
                        {QStringLiteral("severity"), severityName(inc.severity)}},
@@ -191,7 +207,8 @@ Status LifecycleEngine::runActions(Work &work, Incident &inc, const QStringList 
             emitEvent(work, inc, kinds::RemediationRequested,
                       {{QStringLiteral("state"), inc.state},
                        {QStringLiteral("auto_remediation"), policy.autoRemediation},
-                       {QStringLiteral("approval_required"), policy.approvalRequired || inc.priority == Priority::P1}},
+                       {QStringLiteral("approval_required"),
+                        policy.approvalRequired || inc.priority == Priority::P1}},
                       out);
         } else if (const auto it = m_actions.constFind(a); it != m_actions.cend()) {
             const ActionContext context{inc, work.ts, reason, [&] {
@@ -235,26 +252,34 @@ bool LifecycleEngine::hasAction(const QString &name) const
 
 static const QStringList &settableFields()
 {
-    static const QStringList f{QStringLiteral("title"), QStringLiteral("description"), QStringLiteral("severity"),
-                               QStringLiteral("priority"), QStringLiteral("impact"), QStringLiteral("urgency"),
-                               QStringLiteral("category"), QStringLiteral("subcategory"), QStringLiteral("services"),
-                               QStringLiteral("cis"), QStringLiteral("assignee"), QStringLiteral("assignment_group"),
-                               QStringLiteral("reporter"), QStringLiteral("commander"), QStringLiteral("responders"),
-                               QStringLiteral("root_cause"), QStringLiteral("resolution_note"),
-                               QStringLiteral("close_code"), QStringLiteral("time_spent")};
+    static const QStringList f{
+        QStringLiteral("title"),           QStringLiteral("description"),
+        QStringLiteral("severity"),        QStringLiteral("priority"),
+        QStringLiteral("impact"),          QStringLiteral("urgency"),
+        QStringLiteral("category"),        QStringLiteral("subcategory"),
+        QStringLiteral("services"),        QStringLiteral("cis"),
+        QStringLiteral("assignee"),        QStringLiteral("assignment_group"),
+        QStringLiteral("reporter"),        QStringLiteral("commander"),
+        QStringLiteral("responders"),      QStringLiteral("root_cause"),
+        QStringLiteral("resolution_note"), QStringLiteral("close_code"),
+        QStringLiteral("time_spent")};
     return f;
 }
 
-Result<QJsonObject> LifecycleEngine::validateField(Incident &inc, const QString &field, const QJsonValue &value) const
+Result<QJsonObject> LifecycleEngine::validateField(Incident &inc, const QString &field,
+                                                   const QJsonValue &value) const
 {
     using RJ = Result<QJsonObject>;
     QJsonObject p{{QStringLiteral("field"), field}};
-    const QString s = value.isString() ? value.toString().trimmed() : value.toVariant().toString().trimmed();
+    const QString s =
+        value.isString() ? value.toString().trimmed() : value.toVariant().toString().trimmed();
     const auto &m = m_workflow.matrix();
     if (field == u"state")
-        return RJ::fail(QStringLiteral("state changes go through a transition, not a field update"));
+        return RJ::fail(
+            QStringLiteral("state changes go through a transition, not a field update"));
     if (!settableFields().contains(field))
-        return RJ::fail(QStringLiteral("unknown field '%1' (fields: %2)").arg(field, settableFields().join(QStringLiteral(", "))));
+        return RJ::fail(QStringLiteral("unknown field '%1' (fields: %2)")
+                            .arg(field, settableFields().join(QStringLiteral(", "))));
     if (field == u"title") {
         if (auto t = rules::checkTitle(s); !t)
             return RJ(t.error());
@@ -262,7 +287,8 @@ Result<QJsonObject> LifecycleEngine::validateField(Incident &inc, const QString 
     } else if (field == u"severity") {
         const Severity sev = parseSeverity(s);
         if (sev == Severity::Unknown)
-            return RJ::fail(QStringLiteral("unknown severity '%1' (critical, high, medium, low)").arg(s));
+            return RJ::fail(
+                QStringLiteral("unknown severity '%1' (critical, high, medium, low)").arg(s));
         p[u"value"] = severityName(sev);
     } else if (field == u"priority") {
         const Priority pr = parsePriority(s);
@@ -275,12 +301,14 @@ Result<QJsonObject> LifecycleEngine::validateField(Incident &inc, const QString 
     } else if (field == u"impact") {
         const int i = m.impactIndex(s);
         if (i < 0)
-            return RJ::fail(QStringLiteral("unknown impact '%1' (%2)").arg(s, m.impacts().join(QStringLiteral(", "))));
+            return RJ::fail(QStringLiteral("unknown impact '%1' (%2)")
+                                .arg(s, m.impacts().join(QStringLiteral(", "))));
         p[u"value"] = m.impacts()[i];
     } else if (field == u"urgency") {
         const int i = m.urgencyIndex(s);
         if (i < 0)
-            return RJ::fail(QStringLiteral("unknown urgency '%1' (%2)").arg(s, m.urgencies().join(QStringLiteral(", "))));
+            return RJ::fail(QStringLiteral("unknown urgency '%1' (%2)")
+                                .arg(s, m.urgencies().join(QStringLiteral(", "))));
         p[u"value"] = m.urgencies()[i];
     } else if (field == u"services") {
         const QStringList names = listArg(value);
@@ -298,7 +326,8 @@ Result<QJsonObject> LifecycleEngine::validateField(Incident &inc, const QString 
         bool ok = false;
         const int v = s.toInt(&ok);
         if (!ok || v < 0)
-            return RJ::fail(QStringLiteral("time_spent must be a whole number of minutes, not '%1'").arg(s));
+            return RJ::fail(
+                QStringLiteral("time_spent must be a whole number of minutes, not '%1'").arg(s));
         p[u"value"] = v;
     } else {
         if (auto t = rules::checkText(field, s); !t)
@@ -332,7 +361,9 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         const QString sevText = a[u"severity"].toString().trimmed();
         Severity sev = parseSeverity(sevText);
         if (!sevText.isEmpty() && sev == Severity::Unknown)
-            return R::fail(QStringLiteral("unknown severity '%1' (critical, high, medium, low)").arg(sevText), QStringLiteral("invalid"));
+            return R::fail(
+                QStringLiteral("unknown severity '%1' (critical, high, medium, low)").arg(sevText),
+                QStringLiteral("invalid"));
         const QString impact = a[u"impact"].toString().trimmed();
         const QString urgency = a[u"urgency"].toString().trimmed();
         Priority prio = Priority::None;
@@ -341,23 +372,32 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
             const auto &m = wf.matrix();
             const int ii = m.impactIndex(impact), ui = m.urgencyIndex(urgency);
             if (impact.isEmpty() || urgency.isEmpty())
-                return R::fail(QStringLiteral("impact and urgency go together: give both or neither"), QStringLiteral("invalid"));
+                return R::fail(
+                    QStringLiteral("impact and urgency go together: give both or neither"),
+                    QStringLiteral("invalid"));
             if (ii < 0)
-                return R::fail(QStringLiteral("unknown impact '%1' (%2)").arg(impact, m.impacts().join(QStringLiteral(", "))), QStringLiteral("invalid"));
+                return R::fail(QStringLiteral("unknown impact '%1' (%2)")
+                                   .arg(impact, m.impacts().join(QStringLiteral(", "))),
+                               QStringLiteral("invalid"));
             if (ui < 0)
-                return R::fail(QStringLiteral("unknown urgency '%1' (%2)").arg(urgency, m.urgencies().join(QStringLiteral(", "))), QStringLiteral("invalid"));
+                return R::fail(QStringLiteral("unknown urgency '%1' (%2)")
+                                   .arg(urgency, m.urgencies().join(QStringLiteral(", "))),
+                               QStringLiteral("invalid"));
             prio = m.at(ii, ui);
             impactName = m.impacts()[ii];
             urgencyName = m.urgencies()[ui];
         } else if (!a[u"priority"].toString().isEmpty()) {
             prio = parsePriority(a[u"priority"].toString());
             if (prio == Priority::None)
-                return R::fail(QStringLiteral("unknown priority '%1' (P1, P2, P3, P4)").arg(a[u"priority"].toString()), QStringLiteral("invalid"));
+                return R::fail(QStringLiteral("unknown priority '%1' (P1, P2, P3, P4)")
+                                   .arg(a[u"priority"].toString()),
+                               QStringLiteral("invalid"));
         } else {
             prio = priorityForSeverity(sev);
         }
         if (sev == Severity::Unknown && prio == Priority::None)
-            return R::fail(QStringLiteral("severity is required (critical, high, medium, low)"), QStringLiteral("invalid"));
+            return R::fail(QStringLiteral("severity is required (critical, high, medium, low)"),
+                           QStringLiteral("invalid"));
         // Every incident has a severity: from its priority when none was given, so the
         // severity guard never stops the first response to an incident opened by priority.
         if (sev == Severity::Unknown)
@@ -365,18 +405,21 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         QString uid = a[u"uid"].toString();
         if (!uid.isEmpty()) {
             if (QUuid::fromString(uid).isNull())
-                return R::fail(QStringLiteral("'%1' is not a UUID").arg(uid), QStringLiteral("invalid"));
+                return R::fail(QStringLiteral("'%1' is not a UUID").arg(uid),
+                               QStringLiteral("invalid"));
             // The log stores UUIDs as 16 bytes and reads them back in this one spelling; the
             // hash must be computed over that spelling or the chain breaks on reload.
             uid = QUuid::fromString(uid).toString(QUuid::WithoutBraces);
             if (m_store.incidentByUid(uid) || work.current.contains(uid))
-                return R::fail(QStringLiteral("incident %1 already exists").arg(uid), QStringLiteral("conflict"));
+                return R::fail(QStringLiteral("incident %1 already exists").arg(uid),
+                               QStringLiteral("conflict"));
         } else {
             uid = store::Store::newUuid();
         }
         // A replica that syncs numbers its own incidents provisionally (meta number_prefix);
         // the back end assigns the real number later (incident.renumbered).
-        auto number = m_store.nextNumber(m_store.meta(QStringLiteral("number_prefix"), QStringLiteral("INC")));
+        auto number = m_store.nextNumber(
+            m_store.meta(QStringLiteral("number_prefix"), QStringLiteral("INC")));
         if (!number)
             return R(number.error());
         inc.uid = uid;
@@ -430,7 +473,9 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
     Incident inc = *loaded;
     out.incidentUid = inc.uid;
     out.number = inc.number;
-    const auto fail = [](const QString &m, const char *code = "invalid") { return R::fail(m, QString::fromLatin1(code)); };
+    const auto fail = [](const QString &m, const char *code = "invalid") {
+        return R::fail(m, QString::fromLatin1(code));
+    };
 
     auto setField = [&](const QString &field, const QJsonValue &value) -> Status {
         auto p = validateField(inc, field, value);
@@ -438,11 +483,12 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
             return Status(p.error());
         // Unchanged values make no event.
         const QJsonObject cur = inc.toJson();
-        static const QHash<QString, QString> jsonName{{QStringLiteral("services"), QStringLiteral("affected_services")},
-                                                      {QStringLiteral("cis"), QStringLiteral("affected_cis")},
-                                                      {QStringLiteral("commander"), QStringLiteral("incident_commander")},
-                                                      {QStringLiteral("root_cause"), QStringLiteral("root_cause_category")},
-                                                      {QStringLiteral("time_spent"), QStringLiteral("time_spent_minutes")}};
+        static const QHash<QString, QString> jsonName{
+            {QStringLiteral("services"), QStringLiteral("affected_services")},
+            {QStringLiteral("cis"), QStringLiteral("affected_cis")},
+            {QStringLiteral("commander"), QStringLiteral("incident_commander")},
+            {QStringLiteral("root_cause"), QStringLiteral("root_cause_category")},
+            {QStringLiteral("time_spent"), QStringLiteral("time_spent_minutes")}};
         if (cur.value(jsonName.value(field, field)) == (*p)[u"value"])
             return {};
         emitEvent(work, inc, kinds::FieldSet, *p, out);
@@ -464,14 +510,18 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         for (const auto &s : wf.states())
             names << s.id;
         if (to.isEmpty())
-            return Status::fail(QStringLiteral("unknown state '%1' (states: %2)").arg(target, names.join(QStringLiteral(", "))));
+            return Status::fail(QStringLiteral("unknown state '%1' (states: %2)")
+                                    .arg(target, names.join(QStringLiteral(", "))));
         if (to == inc.state)
             return Status::fail(QStringLiteral("%1 is already '%2'").arg(inc.number, to));
         const auto *t = wf.transition(inc.state, to);
         if (!t) {
             const QStringList allowed = wf.allowedTargets(inc.state);
-            return Status::fail(QStringLiteral("cannot move %1 from '%2' to '%3'; allowed from '%2': %4")
-                                    .arg(inc.number, inc.state, to, allowed.isEmpty() ? QStringLiteral("(none)") : allowed.join(QStringLiteral(", "))));
+            return Status::fail(
+                QStringLiteral("cannot move %1 from '%2' to '%3'; allowed from '%2': %4")
+                    .arg(inc.number, inc.state, to,
+                         allowed.isEmpty() ? QStringLiteral("(none)")
+                                           : allowed.join(QStringLiteral(", "))));
         }
         for (const char *f : {"resolution_note", "root_cause", "close_code", "time_spent"}) {
             const QString key = QString::fromLatin1(f);
@@ -509,7 +559,8 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
             return fail(QStringLiteral("%1 is already acknowledged").arg(inc.number));
         const QString to = wf.acknowledgeState();
         if (to.isEmpty())
-            return fail(QStringLiteral("workflow '%1' has no state that stamps 'acknowledged'").arg(wf.name()));
+            return fail(QStringLiteral("workflow '%1' has no state that stamps 'acknowledged'")
+                            .arg(wf.name()));
         // An incident recorded without a severity (before every incident got one) takes
         // it from its priority rather than refuse the acknowledgement.
         if (inc.severity == Severity::Unknown && inc.priority != Priority::None)
@@ -542,7 +593,8 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
                 p[u"via"] = QStringLiteral("on-call");
             }
         }
-        if (p[u"assignee"].toString() == inc.assignee && p.value(u"group").toString(inc.assignmentGroup) == inc.assignmentGroup) {
+        if (p[u"assignee"].toString() == inc.assignee &&
+            p.value(u"group").toString(inc.assignmentGroup) == inc.assignmentGroup) {
             out.noop = true;
             break;
         }
@@ -582,7 +634,8 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
     }
     case Command::Kind::Approve: {
         if (work.actor == SystemActor || work.actor.isEmpty())
-            return fail(QStringLiteral("an approval needs a named human approver, not '%1'").arg(work.actor));
+            return fail(QStringLiteral("an approval needs a named human approver, not '%1'")
+                            .arg(work.actor));
         QString forState = a[u"for"].toString(QStringLiteral("*")).trimmed();
         if (forState.isEmpty())
             forState = QStringLiteral("*");
@@ -593,18 +646,21 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
             forState = c;
         }
         emitEvent(work, inc, kinds::ApprovalGranted,
-                  {{QStringLiteral("for"), forState}, {QStringLiteral("approver"), work.actor},
+                  {{QStringLiteral("for"), forState},
+                   {QStringLiteral("approver"), work.actor},
                    {QStringLiteral("comment"), a[u"comment"].toString()}},
                   out);
         break;
     }
     case Command::Kind::AttachEvidence: {
-        static const QStringList evidenceKinds{QStringLiteral("metric"), QStringLiteral("log"), QStringLiteral("trace"),
-                                               QStringLiteral("file"), QStringLiteral("screenshot"), QStringLiteral("link"),
+        static const QStringList evidenceKinds{QStringLiteral("metric"),     QStringLiteral("log"),
+                                               QStringLiteral("trace"),      QStringLiteral("file"),
+                                               QStringLiteral("screenshot"), QStringLiteral("link"),
                                                QStringLiteral("dashboard")};
         const QString kind = a[u"kind"].toString(QStringLiteral("link")).toLower();
         if (!evidenceKinds.contains(kind))
-            return fail(QStringLiteral("unknown evidence kind '%1' (%2)").arg(kind, evidenceKinds.join(QStringLiteral(", "))));
+            return fail(QStringLiteral("unknown evidence kind '%1' (%2)")
+                            .arg(kind, evidenceKinds.join(QStringLiteral(", "))));
         QJsonObject p{{QStringLiteral("kind"), kind}};
         const QString url = a[u"url"].toString().trimmed();
         const QString path = a[u"path"].toString().trimmed();
@@ -621,9 +677,12 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
             if (!f.open(QIODevice::ReadOnly))
                 return fail(QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
             if (f.size() > kMaxAttachment)
-                return fail(QStringLiteral("%1 is larger than %2 MB").arg(path).arg(kMaxAttachment / 1024 / 1024));
+                return fail(QStringLiteral("%1 is larger than %2 MB")
+                                .arg(path)
+                                .arg(kMaxAttachment / 1024 / 1024));
             const QByteArray data = f.readAll();
-            const QString sha = QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
+            const QString sha = QString::fromLatin1(
+                QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
             const QString mime = QMimeDatabase().mimeTypeForFileNameAndData(path, data).name();
             const QString name = QFileInfo(path).fileName();
             attachments << qMakePair(sha, data);
@@ -643,9 +702,11 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
             return fail(QStringLiteral("a status update needs a message"));
         const QString vis = a[u"visibility"].toString(QStringLiteral("internal")).toLower();
         if (vis != u"internal" && vis != u"external")
-            return fail(QStringLiteral("visibility must be internal or external, not '%1'").arg(vis));
+            return fail(
+                QStringLiteral("visibility must be internal or external, not '%1'").arg(vis));
         emitEvent(work, inc, kinds::StatusUpdate,
-                  {{QStringLiteral("message"), msg}, {QStringLiteral("visibility"), vis},
+                  {{QStringLiteral("message"), msg},
+                   {QStringLiteral("visibility"), vis},
                    {QStringLiteral("status"), a[u"status"].toString(inc.state)}},
                   out);
         break;
@@ -696,10 +757,11 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         break;
     }
     case Command::Kind::Record: {
-        static const QStringList reserved{kinds::Opened, kinds::Transitioned, kinds::FieldSet, kinds::Assigned,
-                                          kinds::AlertLinked, kinds::ApprovalGranted, kinds::CommanderSet,
-                                          kinds::ResponderAdded, kinds::SlaBreached, kinds::Renumbered,
-                                          kinds::PostmortemDrafted};
+        static const QStringList reserved{
+            kinds::Opened,       kinds::Transitioned,     kinds::FieldSet,
+            kinds::Assigned,     kinds::AlertLinked,      kinds::ApprovalGranted,
+            kinds::CommanderSet, kinds::ResponderAdded,   kinds::SlaBreached,
+            kinds::Renumbered,   kinds::PostmortemDrafted};
         const QString kind = a[u"kind"].toString().trimmed();
         if (kind.isEmpty() || reserved.contains(kind))
             return fail(QStringLiteral("cannot record an event of kind '%1'").arg(kind));
@@ -761,16 +823,23 @@ Result<QList<Result<Outcome>>> LifecycleEngine::commit(Work &work, QList<Result<
             if (auto s = m_store.appendEvent(e); !s)
                 return rollback(s.errorMessage());
             if (e.kind == kinds::NoteAdded)
-                if (auto s = m_store.addSearchNote(work.current[e.incidentUid].rowid, e.seq, e.payload[u"text"].toString()); !s)
+                if (auto s = m_store.addSearchNote(work.current[e.incidentUid].rowid, e.seq,
+                                                   e.payload[u"text"].toString());
+                    !s)
                     return rollback(s.errorMessage());
         }
     }
     for (const auto &[sha, data] : std::as_const(work.attachments)) {
-        store::Stmt *s = m_store.db().prepare(QStringLiteral(
-            "INSERT OR IGNORE INTO attachments(sha256, name, mime, size, data, created_at) VALUES(?,?,?,?,?,?)"));
+        store::Stmt *s = m_store.db().prepare(
+            QStringLiteral("INSERT OR IGNORE INTO attachments(sha256, name, mime, size, data, "
+                           "created_at) VALUES(?,?,?,?,?,?)"));
         const auto meta = work.attachmentMeta.value(sha);
-        s->bindBlob(1, QByteArray::fromHex(sha.toLatin1())).bind(2, meta.first).bind(3, meta.second)
-            .bind(4, qint64(data.size())).bindBlob(5, data).bind(6, work.ts);
+        s->bindBlob(1, QByteArray::fromHex(sha.toLatin1()))
+            .bind(2, meta.first)
+            .bind(3, meta.second)
+            .bind(4, qint64(data.size()))
+            .bindBlob(5, data)
+            .bind(6, work.ts);
         if (!s->exec())
             return rollback(s->error());
     }
@@ -800,7 +869,8 @@ Result<QList<Result<Outcome>>> LifecycleEngine::executeBatch(const QList<Command
 {
     using RB = Result<QList<Result<Outcome>>>;
     if (auto s = m_store.db().begin(); !s)
-        return RB::fail(QStringLiteral("database is busy or read-only: %1").arg(s.errorMessage()), QStringLiteral("db"));
+        return RB::fail(QStringLiteral("database is busy or read-only: %1").arg(s.errorMessage()),
+                        QStringLiteral("db"));
     m_hlc.observe(m_store.lastHlc());
     Work work;
     QList<Result<Outcome>> results;
@@ -831,9 +901,14 @@ Result<int> LifecycleEngine::checkSla(qint64 now)
     m_hlc.observe(m_store.lastHlc());
     store::Stmt *q = m_store.db().prepare(QStringLiteral(
         "SELECT uid, response_due, resolution_due, acknowledged_at, sla_breached FROM incidents "
-        "WHERE sla_due > 0 AND sla_due < ? AND is_open = 1 AND sla_paused_since = 0 AND sla_breached != 3"));
+        "WHERE sla_due > 0 AND sla_due < ? AND is_open = 1 AND sla_paused_since = 0 AND "
+        "sla_breached != 3"));
     q->bind(1, now);
-    struct Due { QString uid; int which; qint64 due; };
+    struct Due {
+        QString uid;
+        int which;
+        qint64 due;
+    };
     QList<Due> due;
     while (q->step()) {
         const QString uid = store::Store::blobToUuid(q->blob(0));
@@ -855,11 +930,13 @@ Result<int> LifecycleEngine::checkSla(qint64 now)
             continue;
         Incident inc = *loaded;
         Outcome out;
-        emitEvent(work, inc, kinds::SlaBreached,
-                  {{QStringLiteral("sla"), d.which == SlaResponseBreached ? QStringLiteral("response") : QStringLiteral("resolution")},
-                   {QStringLiteral("due"), QString::number(d.due)},
-                   {QStringLiteral("priority"), priorityName(inc.priority)}},
-                  out);
+        emitEvent(
+            work, inc, kinds::SlaBreached,
+            {{QStringLiteral("sla"), d.which == SlaResponseBreached ? QStringLiteral("response")
+                                                                    : QStringLiteral("resolution")},
+             {QStringLiteral("due"), QString::number(d.due)},
+             {QStringLiteral("priority"), priorityName(inc.priority)}},
+            out);
         if (!work.current.contains(inc.uid)) {
             work.before.insert(inc.uid, *loaded);
             work.order << inc.uid;
@@ -882,10 +959,12 @@ Result<QList<Incident>> LifecycleEngine::bulkCloseStale(int days, bool dryRun)
         return RL::fail(QStringLiteral("--stale-days must be at least 1"));
     const QString target = m_workflow.staleCloseState();
     if (target.isEmpty())
-        return RL::fail(QStringLiteral("workflow '%1' names no stale_close state").arg(m_workflow.name()));
+        return RL::fail(
+            QStringLiteral("workflow '%1' names no stale_close state").arg(m_workflow.name()));
     const qint64 cutoff = m_clock.nowMs() - qint64(days) * 86400000;
     QList<Incident> stale;
-    store::Stmt *q = m_store.db().prepare(QStringLiteral("SELECT id FROM incidents WHERE is_open=1 AND updated_at < ? ORDER BY updated_at"));
+    store::Stmt *q = m_store.db().prepare(QStringLiteral(
+        "SELECT id FROM incidents WHERE is_open=1 AND updated_at < ? ORDER BY updated_at"));
     q->bind(1, cutoff);
     QList<qint64> ids;
     while (q->step())
@@ -901,8 +980,10 @@ Result<QList<Incident>> LifecycleEngine::bulkCloseStale(int days, bool dryRun)
     for (qsizetype i = 0; i < stale.size(); i += 500) {
         QList<Command> batch;
         for (qsizetype j = i; j < qMin(stale.size(), i + 500); ++j) {
-            QJsonObject extra{{QStringLiteral("close_code"), StaleCloseCode},
-                              {QStringLiteral("note"), QStringLiteral("Closed automatically: no update for %1 days").arg(days)}};
+            QJsonObject extra{
+                {QStringLiteral("close_code"), StaleCloseCode},
+                {QStringLiteral("note"),
+                 QStringLiteral("Closed automatically: no update for %1 days").arg(days)}};
             batch << Command::transition(stale[j].uid, target, SystemActor, extra);
         }
         auto r = executeBatch(batch);
@@ -916,7 +997,8 @@ Result<QList<Incident>> LifecycleEngine::bulkCloseStale(int days, bool dryRun)
         }
     }
     if (!failures.isEmpty())
-        qCWarning(lcEngine) << "stale close skipped" << failures.size() << "incidents, first:" << failures.first();
+        qCWarning(lcEngine) << "stale close skipped" << failures.size()
+                            << "incidents, first:" << failures.first();
     return closed;
 }
 
@@ -932,7 +1014,8 @@ Result<LifecycleEngine::MergeResult> LifecycleEngine::mergeRemote(const QList<Ev
     if (events.isEmpty())
         return res;
     if (auto s = m_store.db().begin(); !s)
-        return RM::fail(QStringLiteral("database is busy or read-only: %1").arg(s.errorMessage()), QStringLiteral("db"));
+        return RM::fail(QStringLiteral("database is busy or read-only: %1").arg(s.errorMessage()),
+                        QStringLiteral("db"));
     auto rollback = [&](const QString &why) {
         m_store.db().rollback();
         return RM::fail(why, QStringLiteral("db"));
@@ -965,8 +1048,9 @@ Result<LifecycleEngine::MergeResult> LifecycleEngine::mergeRemote(const QList<Ev
         std::sort(incoming.begin(), incoming.end(), foldsBefore);
         const auto before = m_store.incidentByUid(uid);
         QList<Event> all = m_store.timeline(uid);
-        const bool opened = before.has_value()
-                            || std::any_of(incoming.cbegin(), incoming.cend(), [](const Event &e) { return e.kind == kinds::Opened; });
+        const bool opened = before.has_value() ||
+                            std::any_of(incoming.cbegin(), incoming.cend(),
+                                        [](const Event &e) { return e.kind == kinds::Opened; });
         if (!opened) {
             res.deferred += incoming;
             continue;
@@ -995,7 +1079,8 @@ Result<LifecycleEngine::MergeResult> LifecycleEngine::mergeRemote(const QList<Ev
             Incident inc;
             for (const Event &e : evs) {
                 if (conflicted && e.kind == kinds::Transitioned && !inc.state.isEmpty()) {
-                    const QString from = e.payload[u"from"].toString(), to = e.payload[u"to"].toString();
+                    const QString from = e.payload[u"from"].toString(),
+                                  to = e.payload[u"to"].toString();
                     if (from != inc.state && to != inc.state)
                         *conflicted << qMakePair(e, inc.state);
                 }
@@ -1007,8 +1092,10 @@ Result<LifecycleEngine::MergeResult> LifecycleEngine::mergeRemote(const QList<Ev
         Incident inc = fold(all, &conflicted);
         for (const auto &[t, actual] : std::as_const(conflicted)) {
             Event c;
-            c.id = QUuid::createUuidV5(QUuid(QStringLiteral("{6f1d2c1e-8a57-4c43-9d0e-5b8f1a2e7c31}")),
-                                       QStringLiteral("conflict/") + t.id).toString(QUuid::WithoutBraces);
+            c.id =
+                QUuid::createUuidV5(QUuid(QStringLiteral("{6f1d2c1e-8a57-4c43-9d0e-5b8f1a2e7c31}")),
+                                    QStringLiteral("conflict/") + t.id)
+                    .toString(QUuid::WithoutBraces);
             if (m_store.hasEvent(c.id))
                 continue;
             c.incidentUid = uid;
@@ -1022,9 +1109,11 @@ Result<LifecycleEngine::MergeResult> LifecycleEngine::mergeRemote(const QList<Ev
                          {QStringLiteral("to"), t.payload[u"to"].toString()},
                          {QStringLiteral("by"), t.actor},
                          {QStringLiteral("state"), actual},
-                         {QStringLiteral("message"), QStringLiteral("%1 moved it from '%2' to '%3', but it was already '%4' "
-                                                                    "by then; the transition was not applied")
-                                                         .arg(t.actor, t.payload[u"from"].toString(), t.payload[u"to"].toString(), actual)}};
+                         {QStringLiteral("message"),
+                          QStringLiteral("%1 moved it from '%2' to '%3', but it was already '%4' "
+                                         "by then; the transition was not applied")
+                              .arg(t.actor, t.payload[u"from"].toString(),
+                                   t.payload[u"to"].toString(), actual)}};
             c.origin = m_replica;
             c.prevHash = head;
             c.hash = c.computeHash();

@@ -45,8 +45,8 @@ class LifecycleEngine final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(LifecycleEngine)
 public:
-    LifecycleEngine(store::Store &store, workflow::Workflow workflow, workflow::OnCallSchedule oncall,
-                    const Clock &clock, QObject *parent = nullptr);
+    LifecycleEngine(store::Store &store, workflow::Workflow workflow,
+                    workflow::OnCallSchedule oncall, const Clock &clock, QObject *parent = nullptr);
 
     const workflow::Workflow &workflow() const { return m_workflow; }
     const workflow::OnCallSchedule &oncall() const { return m_oncall; }
@@ -91,11 +91,11 @@ public:
 
     /// What merging remote events did.
     struct MergeResult {
-        int applied = 0;              // new events appended
-        int duplicates = 0;           // already known (by UUID): no-ops
-        QList<domain::Event> deferred; // events of incidents not opened here yet (retry later)
+        int applied = 0;                // new events appended
+        int duplicates = 0;             // already known (by UUID): no-ops
+        QList<domain::Event> deferred;  // events of incidents not opened here yet (retry later)
         QList<domain::Event> conflicts; // conflict events recorded by this merge
-        QStringList incidentUids;     // incidents touched
+        QStringList incidentUids;       // incidents touched
     };
     /// Merges events received from a back end, in one transaction. Duplicates (by UUID) are
     /// no-ops. Each new event keeps its id, hlc, ts, actor, kind and payload but is re-chained
@@ -131,11 +131,15 @@ Q_SIGNALS:
 private:
     struct Work; // one batch's working set
     Result<Outcome> apply(Work &work, const Command &cmd);
-    Status runActions(Work &work, domain::Incident &inc, const QStringList &actions, const QString &reason, Outcome &out);
-    void emitEvent(Work &work, domain::Incident &inc, const QString &kind, const QJsonObject &payload, Outcome &out);
+    Status runActions(Work &work, domain::Incident &inc, const QStringList &actions,
+                      const QString &reason, Outcome &out);
+    void emitEvent(Work &work, domain::Incident &inc, const QString &kind,
+                   const QJsonObject &payload, Outcome &out);
     Result<domain::Incident> load(Work &work, const QString &ref);
-    QString guardFailure(const domain::Incident &inc, const workflow::TransitionDef &t, const QString &actor = {}) const;
-    Result<QJsonObject> validateField(domain::Incident &inc, const QString &field, const QJsonValue &value) const;
+    QString guardFailure(const domain::Incident &inc, const workflow::TransitionDef &t,
+                         const QString &actor = {}) const;
+    Result<QJsonObject> validateField(domain::Incident &inc, const QString &field,
+                                      const QJsonValue &value) const;
     Result<QList<Result<Outcome>>> commit(Work &work, QList<Result<Outcome>> results);
 
     store::Store &m_store;

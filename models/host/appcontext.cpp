@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "host/appcontext.h"
 
-#include "host/workflowactions.h"
 #include "domain/isotime.h"
+#include "host/workflowactions.h"
 #include "postmortem/postmortemstore.h"
-#include "problems/kbprojection.h"
 #include "problems/kbprojection.h"
 #include "sync/outbox.h"
 
@@ -25,7 +24,8 @@ QString resolveDatabasePath(const QString &cliValue)
     if (!env.isEmpty())
         return env;
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    return QDir(dir.isEmpty() ? QDir::homePath() + QStringLiteral("/.local/share/sitrep") : dir).filePath(QStringLiteral("sitrep.db"));
+    return QDir(dir.isEmpty() ? QDir::homePath() + QStringLiteral("/.local/share/sitrep") : dir)
+        .filePath(QStringLiteral("sitrep.db"));
 }
 
 qint64 parseTimeArg(const QString &text, qint64 now)
@@ -40,7 +40,8 @@ qint64 parseTimeArg(const QString &text, qint64 now)
     return domain::parseIsoTime(t);
 }
 
-Result<std::unique_ptr<AppContext>> AppContext::open(const QString &dbPath, const QString &workflowOverride)
+Result<std::unique_ptr<AppContext>> AppContext::open(const QString &dbPath,
+                                                     const QString &workflowOverride)
 {
     using R = Result<std::unique_ptr<AppContext>>;
     auto ctx = std::unique_ptr<AppContext>(new AppContext);
@@ -69,7 +70,8 @@ Result<std::unique_ptr<AppContext>> AppContext::open(const QString &dbPath, cons
     auto oc = workflow::OnCallSchedule::load(ctx->m_store->meta(QStringLiteral("oncall_file")));
     if (!oc)
         return R(oc.error());
-    ctx->m_engine = std::make_unique<engine::LifecycleEngine>(*ctx->m_store, *wf, *oc, *ctx->m_clock);
+    ctx->m_engine =
+        std::make_unique<engine::LifecycleEngine>(*ctx->m_store, *wf, *oc, *ctx->m_clock);
     registerWorkflowActions(*ctx->m_engine);
     // A database set up for sync queues every change it commits, whichever front end made it.
     sync::Outbox::attach(*ctx->m_engine);

@@ -24,7 +24,8 @@ class AppContext {
 public:
     /// Opens the database; `workflowOverride` (preset name or YAML path) is saved as the
     /// database's workflow when given. SITREP_NOW (ISO time or ms) pins the clock, for tests.
-    static Result<std::unique_ptr<AppContext>> open(const QString &dbPath, const QString &workflowOverride = {});
+    static Result<std::unique_ptr<AppContext>> open(const QString &dbPath,
+                                                    const QString &workflowOverride = {});
 
     store::Store &store() { return *m_store; }
     engine::LifecycleEngine &engine() { return *m_engine; }

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "host/awsservices.h"
 
-#include "engine/lifecycleengine.h"
-#include "ingest/ingestpipeline.h"
 #include "aws/snsclient.h"
 #include "aws/sqsclient.h"
+#include "engine/lifecycleengine.h"
+#include "ingest/ingestpipeline.h"
 #include "ingest/sqsconsumer.h"
 
 #include <QLoggingCategory>
@@ -37,10 +37,11 @@ notify::TopicPublisher snsTopicPublisher(SnsClient *sns)
     return p;
 }
 
-AwsServices::AwsServices(engine::LifecycleEngine &engine, AwsConfig config, std::shared_ptr<CredentialsProvider> credentials,
+AwsServices::AwsServices(engine::LifecycleEngine &engine, AwsConfig config,
+                         std::shared_ptr<CredentialsProvider> credentials,
                          notify::SecretLookup secrets, QObject *parent)
-    : QObject(parent), m_engine(engine), m_config(std::move(config)), m_credentials(std::move(credentials)),
-      m_secrets(std::move(secrets))
+    : QObject(parent), m_engine(engine), m_config(std::move(config)),
+      m_credentials(std::move(credentials)), m_secrets(std::move(secrets))
 {
 }
 
@@ -92,19 +93,23 @@ Status AwsServices::start()
         m_pipeline = std::make_unique<ingest::IngestPipeline>(m_engine);
         SqsConsumerConfig cfg;
         cfg.queueUrl = m_config.alertQueue.trimmed();
-        m_consumer = std::make_unique<SqsAlertConsumer>(*m_sqs, m_engine.store(), SqsAlertConsumer::pipelineHandler(*m_pipeline), cfg);
+        m_consumer = std::make_unique<SqsAlertConsumer>(
+            *m_sqs, m_engine.store(), SqsAlertConsumer::pipelineHandler(*m_pipeline), cfg);
         m_consumer->attachTo(m_engine);
         connect(m_consumer.get(), &SqsAlertConsumer::pollFailed, this, &AwsServices::setError);
         connect(m_consumer.get(), &SqsAlertConsumer::polled, this, [this](int) {
             m_polledOk = true;
             setError({});
         });
-        connect(m_consumer.get(), &SqsAlertConsumer::messageHandled, this, [this](const QString &, bool) {
-            m_lastError.clear();
-            Q_EMIT changed();
-        });
+        connect(m_consumer.get(), &SqsAlertConsumer::messageHandled, this,
+                [this](const QString &, bool) {
+                    m_lastError.clear();
+                    Q_EMIT changed();
+                });
         connect(m_consumer.get(), &SqsAlertConsumer::messageRejected, this,
-                [this](const QString &key, const QString &why) { setError(QStringLiteral("alert %1 rejected: %2").arg(key, why)); });
+                [this](const QString &key, const QString &why) {
+                    setError(QStringLiteral("alert %1 rejected: %2").arg(key, why));
+                });
         m_consumer->start();
     }
     if (m_notifier) {
@@ -113,10 +118,11 @@ Status AwsServices::start()
             m_lastError.clear();
             Q_EMIT changed();
         });
-        connect(m_notifier.get(), &notify::Notifier::failed, this, [this](const QString &, const QString &channel, const QString &error) {
-            ++m_failed;
-            setError(QStringLiteral("%1: %2").arg(channel, error));
-        });
+        connect(m_notifier.get(), &notify::Notifier::failed, this,
+                [this](const QString &, const QString &channel, const QString &error) {
+                    ++m_failed;
+                    setError(QStringLiteral("%1: %2").arg(channel, error));
+                });
         connect(m_notifier.get(), &notify::Notifier::idle, this, [this] {
             const int pending = m_notifier->pendingCount();
             if (pending != m_pending) {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "notify/notifier.h"
 #include "host/awssettings.h"
+#include "notify/notifier.h"
 #include "util/result.h"
 
 #include <QNetworkAccessManager>
@@ -16,14 +16,13 @@ class LifecycleEngine;
 namespace sitrep::ingest {
 class IngestPipeline;
 class SqsAlertConsumer;
-}
+} // namespace sitrep::ingest
 namespace sitrep::aws {
 class SqsClient;
 class SnsClient;
-}
+} // namespace sitrep::aws
 
 namespace sitrep::host {
-
 
 /// The notifier's SNS channels over `sns` (which must outlive the notifier); empty when
 /// `sns` is null.
@@ -39,8 +38,9 @@ class AwsServices final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(AwsServices)
 public:
-    AwsServices(engine::LifecycleEngine &engine, host::AwsConfig config, std::shared_ptr<aws::CredentialsProvider> credentials,
-                notify::SecretLookup secrets, QObject *parent = nullptr);
+    AwsServices(engine::LifecycleEngine &engine, host::AwsConfig config,
+                std::shared_ptr<aws::CredentialsProvider> credentials, notify::SecretLookup secrets,
+                QObject *parent = nullptr);
     ~AwsServices() override;
 
     /// Builds and starts what the configuration asks for; fails (starting nothing) when

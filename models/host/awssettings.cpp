@@ -19,9 +19,11 @@ using notify::ChannelDef;
 
 QStringList AwsConfig::keys()
 {
-    return {QStringLiteral("aws.endpoint"),  QStringLiteral("aws.region"),       QStringLiteral("aws.profile"),
-            QStringLiteral("aws.alert_queue"), QStringLiteral("aws.sla_topic"),  QStringLiteral("aws.status_topic"),
-            QStringLiteral("notify.config"), QStringLiteral("notify.slack_base_url"), QStringLiteral("notify.channels")};
+    return {QStringLiteral("aws.endpoint"),   QStringLiteral("aws.region"),
+            QStringLiteral("aws.profile"),    QStringLiteral("aws.alert_queue"),
+            QStringLiteral("aws.sla_topic"),  QStringLiteral("aws.status_topic"),
+            QStringLiteral("notify.config"),  QStringLiteral("notify.slack_base_url"),
+            QStringLiteral("notify.channels")};
 }
 
 QString AwsConfig::effectiveRegion() const
@@ -33,19 +35,24 @@ QString AwsConfig::effectiveRegion() const
 
 bool AwsConfig::notifierConfigured() const
 {
-    return !notifyConfig.trimmed().isEmpty() || !channels.trimmed().isEmpty() || !slaTopic.trimmed().isEmpty()
-           || !statusTopic.trimmed().isEmpty();
+    return !notifyConfig.trimmed().isEmpty() || !channels.trimmed().isEmpty() ||
+           !slaTopic.trimmed().isEmpty() || !statusTopic.trimmed().isEmpty();
 }
 
 static Status checkUrl(const QString &what, const QString &text)
 {
     const QUrl url(text.trimmed(), QUrl::StrictMode);
-    if (!url.isValid() || url.host().isEmpty() || (url.scheme() != u"https" && url.scheme() != u"http"))
-        return Status::fail(QStringLiteral("%1 '%2' is not an http(s) URL").arg(what, text.trimmed()));
+    if (!url.isValid() || url.host().isEmpty() ||
+        (url.scheme() != u"https" && url.scheme() != u"http"))
+        return Status::fail(
+            QStringLiteral("%1 '%2' is not an http(s) URL").arg(what, text.trimmed()));
     if (!notify::isAllowedUrl(url))
-        return Status::fail(QStringLiteral("%1 %2 must use https (plain http only on loopback)").arg(what, url.toString()));
+        return Status::fail(QStringLiteral("%1 %2 must use https (plain http only on loopback)")
+                                .arg(what, url.toString()));
     if (!url.userInfo().isEmpty())
-        return Status::fail(QStringLiteral("%1: put no credentials in the URL; keys go to the system keychain").arg(what));
+        return Status::fail(
+            QStringLiteral("%1: put no credentials in the URL; keys go to the system keychain")
+                .arg(what));
     return {};
 }
 
@@ -54,16 +61,22 @@ Status AwsConfig::validate() const
     if (!endpoint.trimmed().isEmpty())
         if (auto s = checkUrl(QStringLiteral("AWS endpoint"), endpoint); !s)
             return s;
-    if (!region.trimmed().isEmpty() && !QRegularExpression(QStringLiteral("^[a-z]{2}(-[a-z]+)+-\\d+$")).match(region.trimmed()).hasMatch())
-        return Status::fail(QStringLiteral("'%1' does not look like an AWS region (e.g. eu-west-1)").arg(region.trimmed()));
+    if (!region.trimmed().isEmpty() &&
+        !QRegularExpression(QStringLiteral("^[a-z]{2}(-[a-z]+)+-\\d+$"))
+             .match(region.trimmed())
+             .hasMatch())
+        return Status::fail(QStringLiteral("'%1' does not look like an AWS region (e.g. eu-west-1)")
+                                .arg(region.trimmed()));
     if (consumerConfigured()) {
         // Without an endpoint the queue URL names where requests go, so it is held to the
         // endpoint rule; with one it is only the queue's name (emulators answer with
         // URLs like http://sqs.us-east-1.localhost:port/...).
         const QUrl q(alertQueue.trimmed(), QUrl::StrictMode);
         if (!endpoint.trimmed().isEmpty()) {
-            if (!q.isValid() || q.host().isEmpty() || (q.scheme() != u"https" && q.scheme() != u"http"))
-                return Status::fail(QStringLiteral("alert queue URL '%1' is not an http(s) URL").arg(alertQueue.trimmed()));
+            if (!q.isValid() || q.host().isEmpty() ||
+                (q.scheme() != u"https" && q.scheme() != u"http"))
+                return Status::fail(QStringLiteral("alert queue URL '%1' is not an http(s) URL")
+                                        .arg(alertQueue.trimmed()));
         } else if (auto s = checkUrl(QStringLiteral("alert queue URL"), alertQueue); !s) {
             return s;
         }
@@ -100,7 +113,9 @@ Result<AwsEndpoint> AwsConfig::snsEndpoint() const
 {
     AwsEndpoint ep;
     ep.region = effectiveRegion();
-    ep.url = QUrl(endpoint.trimmed().isEmpty() ? QStringLiteral("https://sns.%1.amazonaws.com/").arg(ep.region) : endpoint.trimmed());
+    ep.url = QUrl(endpoint.trimmed().isEmpty()
+                      ? QStringLiteral("https://sns.%1.amazonaws.com/").arg(ep.region)
+                      : endpoint.trimmed());
     if (auto v = ep.validate(); !v)
         return v.error();
     return ep;
@@ -117,9 +132,12 @@ Result<QList<ChannelDef>> AwsConfig::parseChannels(const QString &text)
         if (line.isEmpty() || line.startsWith(u'#'))
             continue;
         const QStringList f = line.split(QRegularExpression(QStringLiteral("\\s+")));
-        const auto bad = [&](const QString &why) { return R::fail(QStringLiteral("channels line %1: %2").arg(lineNo).arg(why)); };
+        const auto bad = [&](const QString &why) {
+            return R::fail(QStringLiteral("channels line %1: %2").arg(lineNo).arg(why));
+        };
         if (f.size() < 3)
-            return bad(QStringLiteral("expected NAME TYPE TARGET (e.g. team_channel webhook https://chat.example.com/hook)"));
+            return bad(QStringLiteral("expected NAME TYPE TARGET (e.g. team_channel webhook "
+                                      "https://chat.example.com/hook)"));
         if (!QRegularExpression(QStringLiteral("^[A-Za-z0-9_.:-]+$")).match(f[0]).hasMatch())
             return bad(QStringLiteral("'%1' is not a channel name").arg(f[0]));
         ChannelDef c;
@@ -152,7 +170,8 @@ Result<QList<ChannelDef>> AwsConfig::parseChannels(const QString &text)
 
 bool AwsConfig::set(const QString &key, const QString &v)
 {
-    QString *fields[] = {&endpoint, &region, &profile, &alertQueue, &slaTopic, &statusTopic, &notifyConfig, &slackBaseUrl, &channels};
+    QString *fields[] = {&endpoint,    &region,       &profile,      &alertQueue, &slaTopic,
+                         &statusTopic, &notifyConfig, &slackBaseUrl, &channels};
     const int i = int(keys().indexOf(key));
     if (i < 0)
         return false;
@@ -162,7 +181,8 @@ bool AwsConfig::set(const QString &key, const QString &v)
 
 QString AwsConfig::value(const QString &key) const
 {
-    const QString *fields[] = {&endpoint, &region, &profile, &alertQueue, &slaTopic, &statusTopic, &notifyConfig, &slackBaseUrl, &channels};
+    const QString *fields[] = {&endpoint,    &region,       &profile,      &alertQueue, &slaTopic,
+                               &statusTopic, &notifyConfig, &slackBaseUrl, &channels};
     const int i = int(keys().indexOf(key));
     return i < 0 ? QString() : *fields[i];
 }
@@ -204,10 +224,12 @@ bool AwsSettings::hasAccessKey()
     return m_secrets.read(secrets::AwsAccessKeyIdSecret).ok();
 }
 
-Status AwsSettings::setAccessKey(const QString &accessKeyId, const QString &secretAccessKey, const QString &sessionToken)
+Status AwsSettings::setAccessKey(const QString &accessKeyId, const QString &secretAccessKey,
+                                 const QString &sessionToken)
 {
     if (accessKeyId.trimmed().isEmpty()) {
-        for (const QString &n : {secrets::AwsAccessKeyIdSecret, secrets::AwsSecretAccessKeySecret, secrets::AwsSessionTokenSecret})
+        for (const QString &n : {secrets::AwsAccessKeyIdSecret, secrets::AwsSecretAccessKeySecret,
+                                 secrets::AwsSessionTokenSecret})
             if (auto s = m_secrets.remove(n); !s)
                 return s;
         return {};
@@ -218,7 +240,8 @@ Status AwsSettings::setAccessKey(const QString &accessKeyId, const QString &secr
         return s;
     if (auto s = m_secrets.write(secrets::AwsSecretAccessKeySecret, secretAccessKey); !s)
         return s;
-    return sessionToken.isEmpty() ? m_secrets.remove(secrets::AwsSessionTokenSecret) : m_secrets.write(secrets::AwsSessionTokenSecret, sessionToken);
+    return sessionToken.isEmpty() ? m_secrets.remove(secrets::AwsSessionTokenSecret)
+                                  : m_secrets.write(secrets::AwsSessionTokenSecret, sessionToken);
 }
 
 Status AwsSettings::checkAccessKey(const QString &accessKeyId, const QString &secretAccessKey)
@@ -226,8 +249,12 @@ Status AwsSettings::checkAccessKey(const QString &accessKeyId, const QString &se
     if (secretAccessKey.isEmpty())
         return Status::fail(QStringLiteral("an access key id needs its secret access key"));
     // Only the first characters are ever echoed.
-    if (!QRegularExpression(QStringLiteral("^[A-Z0-9]{16,128}$")).match(accessKeyId.trimmed()).hasMatch())
-        return Status::fail(QStringLiteral("'%1…' does not look like an AWS access key id (AKIA…/ASIA…)").arg(accessKeyId.trimmed().left(4)));
+    if (!QRegularExpression(QStringLiteral("^[A-Z0-9]{16,128}$"))
+             .match(accessKeyId.trimmed())
+             .hasMatch())
+        return Status::fail(
+            QStringLiteral("'%1…' does not look like an AWS access key id (AKIA…/ASIA…)")
+                .arg(accessKeyId.trimmed().left(4)));
     return {};
 }
 
@@ -289,7 +316,9 @@ std::shared_ptr<CredentialsProvider> AwsSettings::credentials(const AwsConfig &c
 
 static QString hostPort(const QUrl &url)
 {
-    return QStringLiteral("%1:%2").arg(url.host()).arg(url.port(url.scheme() == u"https" ? 443 : 80));
+    return QStringLiteral("%1:%2")
+        .arg(url.host())
+        .arg(url.port(url.scheme() == u"https" ? 443 : 80));
 }
 
 QString explainAwsError(const Error &e, const QUrl &endpoint)
@@ -298,33 +327,41 @@ QString explainAwsError(const Error &e, const QUrl &endpoint)
     if (code == u"dns")
         return QStringLiteral("the name '%1' was not found (DNS)").arg(endpoint.host());
     if (code == u"tls")
-        return QStringLiteral("TLS failed with %1: %2").arg(hostPort(endpoint), e.message.section(QStringLiteral(": "), -1));
+        return QStringLiteral("TLS failed with %1: %2")
+            .arg(hostPort(endpoint), e.message.section(QStringLiteral(": "), -1));
     if (code == u"refused")
-        return QStringLiteral("nothing is listening at %1 (connection refused)").arg(hostPort(endpoint));
+        return QStringLiteral("nothing is listening at %1 (connection refused)")
+            .arg(hostPort(endpoint));
     if (code == u"timeout")
         return QStringLiteral("%1 did not answer in time").arg(hostPort(endpoint));
     if (code == u"network")
-        return QStringLiteral("cannot reach %1: %2").arg(hostPort(endpoint), e.message.section(QStringLiteral(": "), -1));
+        return QStringLiteral("cannot reach %1: %2")
+            .arg(hostPort(endpoint), e.message.section(QStringLiteral(": "), -1));
     if (code == u"credentials" || code == u"config")
         return e.message;
     if (code.startsWith(u"HTTP"))
-        return QStringLiteral("%1 answered HTTP %2 without an AWS error code").arg(hostPort(endpoint), code.mid(4));
+        return QStringLiteral("%1 answered HTTP %2 without an AWS error code")
+            .arg(hostPort(endpoint), code.mid(4));
     QString hint;
     if (code == u"InvalidClientTokenId" || code == u"UnrecognizedClientException")
         hint = QStringLiteral("the access key id is not known there");
     else if (code == u"SignatureDoesNotMatch" || code == u"IncompleteSignature")
-        hint = QStringLiteral("the secret access key does not match the key id (or the region is wrong)");
+        hint = QStringLiteral(
+            "the secret access key does not match the key id (or the region is wrong)");
     else if (code == u"ExpiredToken" || code == u"ExpiredTokenException")
         hint = QStringLiteral("the session token has expired");
-    else if (code == u"AccessDenied" || code == u"AccessDeniedException" || code == u"AuthorizationError")
+    else if (code == u"AccessDenied" || code == u"AccessDeniedException" ||
+             code == u"AuthorizationError")
         hint = QStringLiteral("the key may not do this");
     else if (code == u"QueueDoesNotExist" || code.endsWith(u"NonExistentQueue"))
-        return QStringLiteral("AWS error AWS.SimpleQueueService.NonExistentQueue (QueueDoesNotExist): the queue does not exist");
+        return QStringLiteral("AWS error AWS.SimpleQueueService.NonExistentQueue "
+                              "(QueueDoesNotExist): the queue does not exist");
     else if (code == u"NotFound")
         hint = QStringLiteral("it does not exist");
     const QString msg = e.message.section(QStringLiteral(": "), 2);
-    return QStringLiteral("AWS error %1%2%3").arg(code, hint.isEmpty() ? QString() : QStringLiteral(": ") + hint,
-                                                 msg.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(msg));
+    return QStringLiteral("AWS error %1%2%3")
+        .arg(code, hint.isEmpty() ? QString() : QStringLiteral(": ") + hint,
+             msg.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(msg));
 }
 
 namespace {
@@ -332,10 +369,11 @@ namespace {
 /// Runs the checks one after the other and hands the list over at the end.
 class ConnectionTest final : public QObject {
 public:
-    ConnectionTest(QNetworkAccessManager &nam, AwsConfig config, std::shared_ptr<CredentialsProvider> creds, QString slackToken,
-                   int timeoutMs, std::function<void(QList<ConnectionCheck>)> done)
-        : m_nam(nam), m_config(std::move(config)), m_creds(std::move(creds)), m_slackToken(std::move(slackToken)),
-          m_timeoutMs(timeoutMs), m_done(std::move(done))
+    ConnectionTest(QNetworkAccessManager &nam, AwsConfig config,
+                   std::shared_ptr<CredentialsProvider> creds, QString slackToken, int timeoutMs,
+                   std::function<void(QList<ConnectionCheck>)> done)
+        : m_nam(nam), m_config(std::move(config)), m_creds(std::move(creds)),
+          m_slackToken(std::move(slackToken)), m_timeoutMs(timeoutMs), m_done(std::move(done))
     {
     }
 
@@ -354,15 +392,19 @@ public:
             usesSlack = usesSlack || c.transport == ChannelDef::Transport::Slack;
         }
         usesSlack = usesSlack || !m_config.slackBaseUrl.trimmed().isEmpty();
-        const bool usesAws = m_config.consumerConfigured() || usesSns || !m_config.endpoint.trimmed().isEmpty();
+        const bool usesAws =
+            m_config.consumerConfigured() || usesSns || !m_config.endpoint.trimmed().isEmpty();
         if (usesAws) {
-            auto c = m_creds ? m_creds->credentials() : Result<AwsCredentials>::fail(QStringLiteral("no credentials provider"));
+            auto c = m_creds
+                         ? m_creds->credentials()
+                         : Result<AwsCredentials>::fail(QStringLiteral("no credentials provider"));
             if (!c) {
                 add(QStringLiteral("AWS credentials"), false, c.errorMessage());
                 usesSns = false;
                 m_skipSqs = true;
             } else {
-                add(QStringLiteral("AWS credentials"), true, QStringLiteral("access key %1…").arg(c->accessKeyId.left(4)));
+                add(QStringLiteral("AWS credentials"), true,
+                    QStringLiteral("access key %1…").arg(c->accessKeyId.left(4)));
             }
         }
         m_steps.clear();
@@ -375,10 +417,14 @@ public:
             m_steps << [this] { checkSlack(); };
         for (const auto &c : std::as_const(m_notify.channels))
             if (c.transport == ChannelDef::Transport::Webhook)
-                m_checks << ConnectionCheck{QStringLiteral("webhook %1").arg(c.name), true,
-                                            QStringLiteral("%1 (not called: a test post would notify people)").arg(c.url.toString())};
+                m_checks << ConnectionCheck{
+                    QStringLiteral("webhook %1").arg(c.name), true,
+                    QStringLiteral("%1 (not called: a test post would notify people)")
+                        .arg(c.url.toString())};
         if (!usesAws && !usesSlack && m_checks.isEmpty())
-            m_checks << ConnectionCheck{QStringLiteral("AWS"), false, QStringLiteral("nothing to test: set an alert queue, a topic or a channel")};
+            m_checks << ConnectionCheck{
+                QStringLiteral("AWS"), false,
+                QStringLiteral("nothing to test: set an alert queue, a topic or a channel")};
         next();
     }
 
@@ -419,19 +465,23 @@ private:
         m_sqs = std::make_unique<SqsClient>(m_nam, *ep, m_creds);
         const QUrl url = ep->url;
         QPointer<ConnectionTest> self(this);
-        m_sqs->getQueueAttributes(m_config.alertQueue.trimmed(), {QStringLiteral("QueueArn"), QStringLiteral("ApproximateNumberOfMessages")},
-                                  [self, url](Result<QMap<QString, QString>> r) {
-                                      if (!self)
-                                          return;
-                                      if (!r)
-                                          self->add(QStringLiteral("SQS alert queue"), false, explainAwsError(r.error(), url));
-                                      else
-                                          self->add(QStringLiteral("SQS alert queue"), true,
-                                                    QStringLiteral("%1 reachable, %2 message(s) waiting")
-                                                        .arg(r->value(QStringLiteral("QueueArn")).section(u':', -1),
-                                                             r->value(QStringLiteral("ApproximateNumberOfMessages"), QStringLiteral("0"))));
-                                      self->next();
-                                  });
+        m_sqs->getQueueAttributes(
+            m_config.alertQueue.trimmed(),
+            {QStringLiteral("QueueArn"), QStringLiteral("ApproximateNumberOfMessages")},
+            [self, url](Result<QMap<QString, QString>> r) {
+                if (!self)
+                    return;
+                if (!r)
+                    self->add(QStringLiteral("SQS alert queue"), false,
+                              explainAwsError(r.error(), url));
+                else
+                    self->add(QStringLiteral("SQS alert queue"), true,
+                              QStringLiteral("%1 reachable, %2 message(s) waiting")
+                                  .arg(r->value(QStringLiteral("QueueArn")).section(u':', -1),
+                                       r->value(QStringLiteral("ApproximateNumberOfMessages"),
+                                                QStringLiteral("0"))));
+                self->next();
+            });
     }
 
     void checkTopics()
@@ -453,50 +503,62 @@ private:
         listTopics(ep->url, wanted, {}, {});
     }
 
-    void listTopics(const QUrl &url, const QStringList &wanted, QStringList found, const QString &token)
+    void listTopics(const QUrl &url, const QStringList &wanted, QStringList found,
+                    const QString &token)
     {
         QList<QPair<QString, QString>> params;
         if (!token.isEmpty())
             params << qMakePair(QStringLiteral("NextToken"), token);
         QPointer<ConnectionTest> self(this);
-        m_sns->call(QStringLiteral("ListTopics"), params, [self, url, wanted, found](Result<QByteArray> r) mutable {
-            if (!self)
-                return;
-            if (!r) {
-                self->add(QStringLiteral("SNS"), false, explainAwsError(r.error(), url));
-                return self->next();
-            }
-            static const QRegularExpression arnRe(QStringLiteral("<TopicArn>([^<]+)</TopicArn>"));
-            for (auto it = arnRe.globalMatch(QString::fromUtf8(*r)); it.hasNext();)
-                found << it.next().captured(1);
-            const QString nextToken = SnsClient::xmlValue(*r, QStringLiteral("NextToken"));
-            if (!nextToken.isEmpty() && found.size() < 10000)
-                return self->listTopics(url, wanted, found, nextToken);
-            self->add(QStringLiteral("SNS"), true, QStringLiteral("%1 accepted the key (%2 topic(s) visible)").arg(url.host()).arg(found.size()));
-            for (const QString &t : wanted) {
-                const bool there = std::any_of(found.cbegin(), found.cend(), [&](const QString &arn) {
-                    return arn == t || arn.endsWith(u':' + t);
-                });
-                // Topics given by name are created on first publish; an ARN must exist.
-                const bool ok = there || !t.startsWith(QStringLiteral("arn:"));
-                self->add(QStringLiteral("SNS topic %1").arg(t), ok,
-                          there ? QStringLiteral("exists")
-                                : ok ? QStringLiteral("not there yet: created on the first publish (needs sns:CreateTopic)")
-                                     : QStringLiteral("AWS error NotFound: no such topic"));
-            }
-            self->next();
-        });
+        m_sns->call(
+            QStringLiteral("ListTopics"), params,
+            [self, url, wanted, found](Result<QByteArray> r) mutable {
+                if (!self)
+                    return;
+                if (!r) {
+                    self->add(QStringLiteral("SNS"), false, explainAwsError(r.error(), url));
+                    return self->next();
+                }
+                static const QRegularExpression arnRe(
+                    QStringLiteral("<TopicArn>([^<]+)</TopicArn>"));
+                for (auto it = arnRe.globalMatch(QString::fromUtf8(*r)); it.hasNext();)
+                    found << it.next().captured(1);
+                const QString nextToken = SnsClient::xmlValue(*r, QStringLiteral("NextToken"));
+                if (!nextToken.isEmpty() && found.size() < 10000)
+                    return self->listTopics(url, wanted, found, nextToken);
+                self->add(QStringLiteral("SNS"), true,
+                          QStringLiteral("%1 accepted the key (%2 topic(s) visible)")
+                              .arg(url.host())
+                              .arg(found.size()));
+                for (const QString &t : wanted) {
+                    const bool there =
+                        std::any_of(found.cbegin(), found.cend(), [&](const QString &arn) {
+                            return arn == t || arn.endsWith(u':' + t);
+                        });
+                    // Topics given by name are created on first publish; an ARN must exist.
+                    const bool ok = there || !t.startsWith(QStringLiteral("arn:"));
+                    self->add(QStringLiteral("SNS topic %1").arg(t), ok,
+                              there ? QStringLiteral("exists")
+                              : ok  ? QStringLiteral("not there yet: created on the first publish "
+                                                      "(needs sns:CreateTopic)")
+                                    : QStringLiteral("AWS error NotFound: no such topic"));
+                }
+                self->next();
+            });
     }
 
     void checkSlack()
     {
         const QUrl base = m_notify.slackBaseUrl;
         if (m_slackToken.isEmpty()) {
-            add(QStringLiteral("Slack"), false, QStringLiteral("no Slack token stored (secret '%1')").arg(m_notify.slackTokenSecret));
+            add(QStringLiteral("Slack"), false,
+                QStringLiteral("no Slack token stored (secret '%1')")
+                    .arg(m_notify.slackTokenSecret));
             return next();
         }
         QNetworkRequest req(base.resolved(QUrl(QStringLiteral("auth.test"))));
-        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
+        req.setHeader(QNetworkRequest::ContentTypeHeader,
+                      QByteArrayLiteral("application/x-www-form-urlencoded"));
         req.setRawHeader("Authorization", "Bearer " + m_slackToken.toUtf8());
         req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
         req.setTransferTimeout(m_timeoutMs);
@@ -513,24 +575,42 @@ private:
             if (status == 0) {
                 Error e{reply->errorString(), QStringLiteral("network")};
                 switch (reply->error()) {
-                case QNetworkReply::HostNotFoundError: e.code = QStringLiteral("dns"); break;
-                case QNetworkReply::SslHandshakeFailedError: e.code = QStringLiteral("tls"); break;
-                case QNetworkReply::ConnectionRefusedError: e.code = QStringLiteral("refused"); break;
+                case QNetworkReply::HostNotFoundError:
+                    e.code = QStringLiteral("dns");
+                    break;
+                case QNetworkReply::SslHandshakeFailedError:
+                    e.code = QStringLiteral("tls");
+                    break;
+                case QNetworkReply::ConnectionRefusedError:
+                    e.code = QStringLiteral("refused");
+                    break;
                 case QNetworkReply::OperationCanceledError:
-                case QNetworkReply::TimeoutError: e.code = QStringLiteral("timeout"); break;
-                default: break;
+                case QNetworkReply::TimeoutError:
+                    e.code = QStringLiteral("timeout");
+                    break;
+                default:
+                    break;
                 }
                 detail = explainAwsError(e, base);
             } else if (status / 100 != 2) {
-                detail = QStringLiteral("%1 answered HTTP %2%3").arg(hostPort(base)).arg(status)
-                             .arg(status == 404 ? QStringLiteral(" (is the base URL the Web API's, ending in /api/?)") : QString());
+                detail = QStringLiteral("%1 answered HTTP %2%3")
+                             .arg(hostPort(base))
+                             .arg(status)
+                             .arg(status == 404
+                                      ? QStringLiteral(
+                                            " (is the base URL the Web API's, ending in /api/?)")
+                                      : QString());
             } else if (!o.value(u"ok").toBool()) {
-                const QString err = o.value(u"error").toString(QStringLiteral("not a Slack answer"));
-                detail = QStringLiteral("Slack error %1%2").arg(err, err == u"invalid_auth" || err == u"not_authed"
-                                                                        ? QStringLiteral(": the token was refused") : QString());
+                const QString err =
+                    o.value(u"error").toString(QStringLiteral("not a Slack answer"));
+                detail = QStringLiteral("Slack error %1%2")
+                             .arg(err, err == u"invalid_auth" || err == u"not_authed"
+                                           ? QStringLiteral(": the token was refused")
+                                           : QString());
             } else {
                 ok = true;
-                detail = QStringLiteral("token accepted for %1 (%2)").arg(o.value(u"team").toString(), o.value(u"user").toString());
+                detail = QStringLiteral("token accepted for %1 (%2)")
+                             .arg(o.value(u"team").toString(), o.value(u"user").toString());
             }
             self->add(QStringLiteral("Slack"), ok, detail);
             self->next();
@@ -553,22 +633,30 @@ private:
 
 } // namespace
 
-void testAwsConnection(QNetworkAccessManager &nam, const AwsConfig &config, std::shared_ptr<CredentialsProvider> credentials,
-                       const QString &slackToken, int timeoutMs, std::function<void(QList<ConnectionCheck>)> done)
+void testAwsConnection(QNetworkAccessManager &nam, const AwsConfig &config,
+                       std::shared_ptr<CredentialsProvider> credentials, const QString &slackToken,
+                       int timeoutMs, std::function<void(QList<ConnectionCheck>)> done)
 {
-    auto *t = new ConnectionTest(nam, config, std::move(credentials), slackToken, timeoutMs, std::move(done));
+    auto *t = new ConnectionTest(nam, config, std::move(credentials), slackToken, timeoutMs,
+                                 std::move(done));
     t->run();
 }
 
-AwsSettings::AwsSettings(store::Store &store, secrets::SecretStore &secrets) : m_store(store), m_secrets(secrets) {}
+AwsSettings::AwsSettings(store::Store &store, secrets::SecretStore &secrets)
+    : m_store(store), m_secrets(secrets)
+{
+}
 AwsSettings::~AwsSettings() = default;
 
-void AwsSettings::testConnection(const AwsConfig &config, std::shared_ptr<CredentialsProvider> credentials, const QString &slackToken,
-                                 int timeoutMs, std::function<void(QList<ConnectionCheck>)> done)
+void AwsSettings::testConnection(const AwsConfig &config,
+                                 std::shared_ptr<CredentialsProvider> credentials,
+                                 const QString &slackToken, int timeoutMs,
+                                 std::function<void(QList<ConnectionCheck>)> done)
 {
     if (!m_nam)
         m_nam = std::make_unique<QNetworkAccessManager>();
-    testAwsConnection(*m_nam, config, std::move(credentials), slackToken, timeoutMs, std::move(done));
+    testAwsConnection(*m_nam, config, std::move(credentials), slackToken, timeoutMs,
+                      std::move(done));
 }
 
 } // namespace sitrep::host

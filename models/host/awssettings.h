@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "notify/notifyconfig.h"
-#include "store/store.h"
 #include "aws/awsclient.h"
 #include "aws/awscredentials.h"
+#include "notify/notifyconfig.h"
 #include "secrets/secretstore.h"
+#include "store/store.h"
 #include "util/result.h"
 
 #include <QList>
@@ -66,7 +66,8 @@ public:
 
     bool hasAccessKey();
     /// Stores the keys in the keychain; an empty id removes all three.
-    Status setAccessKey(const QString &accessKeyId, const QString &secretAccessKey, const QString &sessionToken = {});
+    Status setAccessKey(const QString &accessKeyId, const QString &secretAccessKey,
+                        const QString &sessionToken = {});
     /// Fails for an id that is not an access key id, or an id without its secret.
     static Status checkAccessKey(const QString &accessKeyId, const QString &secretAccessKey);
     bool hasSecret(const QString &name);
@@ -80,8 +81,10 @@ public:
     /// Environment, then the keychain, then the shared credentials file.
     std::shared_ptr<aws::CredentialsProvider> credentials(const AwsConfig &config);
     /// testAwsConnection below, on a network manager these settings own (created on first use).
-    void testConnection(const AwsConfig &config, std::shared_ptr<aws::CredentialsProvider> credentials, const QString &slackToken,
-                        int timeoutMs, std::function<void(QList<ConnectionCheck>)> done);
+    void testConnection(const AwsConfig &config,
+                        std::shared_ptr<aws::CredentialsProvider> credentials,
+                        const QString &slackToken, int timeoutMs,
+                        std::function<void(QList<ConnectionCheck>)> done);
 
 private:
     store::Store &m_store;
@@ -91,9 +94,10 @@ private:
 
 /// One line of a connection test.
 struct ConnectionCheck {
-    QString subject; // "credentials", "SQS alert queue", "SNS topic sitrep-sla-alerts", "Slack", ...
+    QString
+        subject; // "credentials", "SQS alert queue", "SNS topic sitrep-sla-alerts", "Slack", ...
     bool ok = false;
-    QString detail;  // what was found, or exactly what failed
+    QString detail; // what was found, or exactly what failed
 };
 
 /// Tests what the settings name, one call each, without sending anything to people:
@@ -101,8 +105,10 @@ struct ConnectionCheck {
 /// topics' existence), Slack auth.test, webhook URLs checked but not called. Each failure
 /// says what failed: DNS, TLS, connection refused, timeout, HTTP status, or the AWS error
 /// code (InvalidClientTokenId, SignatureDoesNotMatch, AWS.SimpleQueueService.NonExistentQueue...).
-void testAwsConnection(QNetworkAccessManager &nam, const AwsConfig &config, std::shared_ptr<aws::CredentialsProvider> credentials,
-                       const QString &slackToken, int timeoutMs, std::function<void(QList<ConnectionCheck>)> done);
+void testAwsConnection(QNetworkAccessManager &nam, const AwsConfig &config,
+                       std::shared_ptr<aws::CredentialsProvider> credentials,
+                       const QString &slackToken, int timeoutMs,
+                       std::function<void(QList<ConnectionCheck>)> done);
 
 /// A sentence for a failed AWS call (its Error from SqsClient/SnsClient).
 QString explainAwsError(const Error &error, const QUrl &endpoint);

@@ -6,9 +6,12 @@ namespace sitrep::ingest {
 QString alertStatusName(Alert::Status s)
 {
     switch (s) {
-    case Alert::Status::Firing: return QStringLiteral("firing");
-    case Alert::Status::Resolved: return QStringLiteral("resolved");
-    case Alert::Status::Acknowledged: return QStringLiteral("acknowledged");
+    case Alert::Status::Firing:
+        return QStringLiteral("firing");
+    case Alert::Status::Resolved:
+        return QStringLiteral("resolved");
+    case Alert::Status::Acknowledged:
+        return QStringLiteral("acknowledged");
     }
     return {};
 }
@@ -39,7 +42,9 @@ Alert Alert::fromJson(const QJsonObject &o)
     a.source = o[u"source"].toString();
     a.fingerprint = o[u"fingerprint"].toString();
     const QString st = o[u"status"].toString();
-    a.status = st == u"resolved" ? Status::Resolved : st == u"acknowledged" ? Status::Acknowledged : Status::Firing;
+    a.status = st == u"resolved"       ? Status::Resolved
+               : st == u"acknowledged" ? Status::Acknowledged
+                                       : Status::Firing;
     a.severity = domain::parseSeverity(o[u"severity"].toString());
     a.rawSeverity = o[u"raw_severity"].toString();
     a.alertname = o[u"alertname"].toString();

@@ -11,8 +11,8 @@ Q_DECLARE_LOGGING_CATEGORY(lcIngest)
 
 namespace sitrep::ingest {
 
-using engine::Command;
 using domain::Severity;
+using engine::Command;
 
 const QString Correlator::AllResolvedKind = QStringLiteral("alerts.all_resolved");
 
@@ -45,8 +45,8 @@ const QString Resolved = QStringLiteral("resolved");
 struct IncidentInfo {
     bool exists = false;
     bool open = false;
-    bool resolved = false;     // resolvedAt stamped
-    bool closed = false;       // closedAt stamped
+    bool resolved = false; // resolvedAt stamped
+    bool closed = false;   // closedAt stamped
     bool acknowledged = false;
     QString number;
 };
@@ -54,13 +54,14 @@ struct IncidentInfo {
 
 struct Correlator::Work {
     Plan &plan;
-    QHash<QString, QString> groupByKey;          // key -> current group id (staged or loaded)
-    QHash<QString, IncidentInfo> incidents;      // uid -> info
-    QList<QString> toCheck;                      // incidents that saw a resolution
-    QSet<QString> flapRecorded;                  // alert ids already given a flapping event
+    QHash<QString, QString> groupByKey;     // key -> current group id (staged or loaded)
+    QHash<QString, IncidentInfo> incidents; // uid -> info
+    QList<QString> toCheck;                 // incidents that saw a resolution
+    QSet<QString> flapRecorded;             // alert ids already given a flapping event
 };
 
-Correlator::Correlator(store::Store &store, const IngestConfig &config, const workflow::Workflow &workflow)
+Correlator::Correlator(store::Store &store, const IngestConfig &config,
+                       const workflow::Workflow &workflow)
     : m_store(store), m_config(config), m_workflow(workflow)
 {
 }
@@ -91,15 +92,16 @@ store::Stmt *Correlator::stmt(const QString &sql)
 {
     store::Stmt *s = m_store.db().prepare(sql);
     if (!s && m_error.isEmpty())
-        m_error = QStringLiteral("correlation state is unreadable: %1").arg(m_store.db().lastError());
+        m_error =
+            QStringLiteral("correlation state is unreadable: %1").arg(m_store.db().lastError());
     return s;
 }
 
 std::optional<Correlator::AlertRow> Correlator::loadAlert(const QString &id)
 {
-    store::Stmt *q = stmt(QStringLiteral(
-        "SELECT group_id, incident, status, reported, severity, first_seen, last_seen, flap_start, flap_changes, "
-        "flapping, alert FROM ingest_alerts WHERE id=?"));
+    store::Stmt *q = stmt(QStringLiteral("SELECT group_id, incident, status, reported, severity, "
+                                         "first_seen, last_seen, flap_start, flap_changes, "
+                                         "flapping, alert FROM ingest_alerts WHERE id=?"));
     if (!q)
         return std::nullopt;
     q->bind(1, id);
@@ -153,7 +155,8 @@ QString Correlator::incidentOfAlert(const QString &alertId)
     return r ? r->incident : QString();
 }
 
-static IncidentInfo incidentInfo(store::Store &store, QHash<QString, IncidentInfo> &cache, const QString &uid)
+static IncidentInfo incidentInfo(store::Store &store, QHash<QString, IncidentInfo> &cache,
+                                 const QString &uid)
 {
     if (auto it = cache.constFind(uid); it != cache.cend())
         return *it;
@@ -185,14 +188,16 @@ bool Correlator::groupLive(Work &w, const GroupRow &g, qint64 now)
     return recent;
 }
 
-void Correlator::link(Work &w, const QString &incident, const Alert &a, const QString &key, const QString &actor)
+void Correlator::link(Work &w, const QString &incident, const Alert &a, const QString &key,
+                      const QString &actor)
 {
-    QJsonObject args{{QStringLiteral("alert"), a.id()},
-                     {QStringLiteral("source"), a.source},
-                     {QStringLiteral("title"), a.title},
-                     {QStringLiteral("status"), alertStatusName(a.status)},
-                     {QStringLiteral("severity"), domain::severityName(a.severity)},
-                     {QStringLiteral("group"), QString(key).replace(QChar(0x1f), QStringLiteral(", "))}};
+    QJsonObject args{
+        {QStringLiteral("alert"), a.id()},
+        {QStringLiteral("source"), a.source},
+        {QStringLiteral("title"), a.title},
+        {QStringLiteral("status"), alertStatusName(a.status)},
+        {QStringLiteral("severity"), domain::severityName(a.severity)},
+        {QStringLiteral("group"), QString(key).replace(QChar(0x1f), QStringLiteral(", "))}};
     if (!a.service.isEmpty())
         args[u"service"] = a.service;
     if (!a.host.isEmpty())
@@ -220,13 +225,16 @@ bool Correlator::damp(Work &w, AlertRow &row, qint64 now, const QString &actor)
                 Command::Kind::Record, row.incident,
                 {{QStringLiteral("kind"), QStringLiteral("alert.flapping")},
                  {QStringLiteral("payload"),
-                  QJsonObject{{QStringLiteral("alert"), row.id},
-                              {QStringLiteral("changes"), row.flapChanges},
-                              {QStringLiteral("window_minutes"), double(m_config.flapWindowMs) / 60000.0},
-                              {QStringLiteral("message"), QStringLiteral("%1 changed status %2 times in %3 minutes; "
-                                                                         "further changes are damped")
-                                                              .arg(row.id).arg(row.flapChanges)
-                                                              .arg(double(m_config.flapWindowMs) / 60000.0)}}}},
+                  QJsonObject{
+                      {QStringLiteral("alert"), row.id},
+                      {QStringLiteral("changes"), row.flapChanges},
+                      {QStringLiteral("window_minutes"), double(m_config.flapWindowMs) / 60000.0},
+                      {QStringLiteral("message"),
+                       QStringLiteral("%1 changed status %2 times in %3 minutes; "
+                                      "further changes are damped")
+                           .arg(row.id)
+                           .arg(row.flapChanges)
+                           .arg(double(m_config.flapWindowMs) / 60000.0)}}}},
                 actor);
         }
         row.flapping = true;
@@ -256,8 +264,8 @@ void Correlator::checkAllResolved(Work &w, const QString &incident, qint64 now)
         const auto it = w.plan.alerts.constFind(id);
         return it != w.plan.alerts.cend() && it->status == Resolved && !it->flapping;
     };
-    store::Stmt *q = stmt(QStringLiteral(
-        "SELECT id FROM ingest_alerts WHERE incident=? AND status='firing'"));
+    store::Stmt *q =
+        stmt(QStringLiteral("SELECT id FROM ingest_alerts WHERE incident=? AND status='firing'"));
     if (!q)
         return;
     q->bind(1, incident);
@@ -286,7 +294,9 @@ void Correlator::checkAllResolved(Work &w, const QString &incident, qint64 now)
     if (total == 0)
         return;
     const auto policy = m_workflow.allAlertsResolved();
-    const QString target = policy.state.isEmpty() ? m_workflow.stateStamping(QStringLiteral("resolved")) : policy.state;
+    const QString target = policy.state.isEmpty()
+                               ? m_workflow.stateStamping(QStringLiteral("resolved"))
+                               : policy.state;
     QJsonObject payload{{QStringLiteral("alerts"), total}, {QStringLiteral("policy"), policy.mode}};
     if (policy.mode == u"transition" && !target.isEmpty()) {
         QJsonObject extra{{QStringLiteral("note"), m_config.allResolvedNote},
@@ -299,14 +309,17 @@ void Correlator::checkAllResolved(Work &w, const QString &incident, qint64 now)
     }
     if (policy.mode == u"suggest" && !target.isEmpty()) {
         payload[u"suggest"] = target;
-        payload[u"message"] = QStringLiteral("All %1 alerts resolved; consider moving %2 to '%3'")
-                                  .arg(total).arg(info.number.isEmpty() ? QStringLiteral("the incident") : info.number, target);
+        payload[u"message"] =
+            QStringLiteral("All %1 alerts resolved; consider moving %2 to '%3'")
+                .arg(total)
+                .arg(info.number.isEmpty() ? QStringLiteral("the incident") : info.number, target);
     } else {
         payload[u"message"] = QStringLiteral("All %1 alerts resolved").arg(total);
     }
-    w.plan.commands << Command::make(Command::Kind::Record, incident,
-                                     {{QStringLiteral("kind"), AllResolvedKind}, {QStringLiteral("payload"), payload}},
-                                     engine::SystemActor);
+    w.plan.commands << Command::make(
+        Command::Kind::Record, incident,
+        {{QStringLiteral("kind"), AllResolvedKind}, {QStringLiteral("payload"), payload}},
+        engine::SystemActor);
 }
 
 Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
@@ -333,8 +346,8 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
     auto groupOf = [&](const QString &id) -> std::optional<GroupRow> {
         if (auto it = plan.groups.constFind(id); it != plan.groups.cend())
             return *it;
-        store::Stmt *q = stmt(QStringLiteral(
-            "SELECT group_key, incident, severity, first_seen, last_seen FROM ingest_groups WHERE id=?"));
+        store::Stmt *q = stmt(QStringLiteral("SELECT group_key, incident, severity, first_seen, "
+                                             "last_seen FROM ingest_groups WHERE id=?"));
         if (!q)
             return std::nullopt;
         q->bind(1, id);
@@ -393,13 +406,14 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
             if (damp(w, row, now, actor)) {
                 ++plan.suppressed;
             } else if (!row.incident.isEmpty() && row.reported != Resolved) {
-                plan.commands << Command::make(Command::Kind::Record, row.incident,
-                                               {{QStringLiteral("kind"), QStringLiteral("alert.resolved")},
-                                                {QStringLiteral("payload"),
-                                                 QJsonObject{{QStringLiteral("alert"), id},
-                                                             {QStringLiteral("title"), a.title},
-                                                             {QStringLiteral("ended_at"), a.endsAt > 0 ? a.endsAt : now}}}},
-                                               actor);
+                plan.commands << Command::make(
+                    Command::Kind::Record, row.incident,
+                    {{QStringLiteral("kind"), QStringLiteral("alert.resolved")},
+                     {QStringLiteral("payload"),
+                      QJsonObject{{QStringLiteral("alert"), id},
+                                  {QStringLiteral("title"), a.title},
+                                  {QStringLiteral("ended_at"), a.endsAt > 0 ? a.endsAt : now}}}},
+                    actor);
                 row.reported = Resolved;
                 ++plan.resolved;
                 markCheck(row.incident);
@@ -427,12 +441,15 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
             if (damp(w, row, now, actor)) {
                 ++plan.suppressed;
             } else if (!row.incident.isEmpty() && row.reported != Firing) {
-                plan.commands << Command::make(Command::Kind::Record, row.incident,
-                                               {{QStringLiteral("kind"), QStringLiteral("alert.fired")},
-                                                {QStringLiteral("payload"),
-                                                 QJsonObject{{QStringLiteral("alert"), id}, {QStringLiteral("title"), a.title},
-                                                             {QStringLiteral("message"), QStringLiteral("%1 is firing again").arg(id)}}}},
-                                               actor);
+                plan.commands << Command::make(
+                    Command::Kind::Record, row.incident,
+                    {{QStringLiteral("kind"), QStringLiteral("alert.fired")},
+                     {QStringLiteral("payload"),
+                      QJsonObject{{QStringLiteral("alert"), id},
+                                  {QStringLiteral("title"), a.title},
+                                  {QStringLiteral("message"),
+                                   QStringLiteral("%1 is firing again").arg(id)}}}},
+                    actor);
                 row.reported = Firing;
                 ++plan.attached;
             }
@@ -464,12 +481,14 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
             row.incident = g->incident;
             link(w, g->incident, a, key, actor);
             // A more severe alert raises the incident's severity.
-            if (a.severity != Severity::Unknown && (g->severity == 0 || int(a.severity) < g->severity)) {
+            if (a.severity != Severity::Unknown &&
+                (g->severity == 0 || int(a.severity) < g->severity)) {
                 if (g->severity != 0)
-                    plan.commands << Command::make(Command::Kind::SetField, g->incident,
-                                                   {{QStringLiteral("field"), QStringLiteral("severity")},
-                                                    {QStringLiteral("value"), domain::severityName(a.severity)}},
-                                                   actor);
+                    plan.commands << Command::make(
+                        Command::Kind::SetField, g->incident,
+                        {{QStringLiteral("field"), QStringLiteral("severity")},
+                         {QStringLiteral("value"), domain::severityName(a.severity)}},
+                        actor);
                 g->severity = int(a.severity);
             }
             plan.alerts.insert(id, row);
@@ -486,8 +505,8 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
                 firing << *it;
                 ids.insert(it->id);
             }
-        store::Stmt *q = stmt(QStringLiteral(
-            "SELECT id FROM ingest_alerts WHERE group_id=? AND status='firing'"));
+        store::Stmt *q = stmt(
+            QStringLiteral("SELECT id FROM ingest_alerts WHERE group_id=? AND status='firing'"));
         if (!q)
             break;
         q->bind(1, g->id);
@@ -522,8 +541,10 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
         title = oneLine(title);
         QString description = a.description;
         const QString groupText = QString(key).replace(QChar(0x1f), QStringLiteral(", "));
-        description += (description.isEmpty() ? QString() : QStringLiteral("\n\n"))
-                       + QStringLiteral("Opened from %1 alert(s) grouped by %2.").arg(firing.size()).arg(groupText);
+        description += (description.isEmpty() ? QString() : QStringLiteral("\n\n")) +
+                       QStringLiteral("Opened from %1 alert(s) grouped by %2.")
+                           .arg(firing.size())
+                           .arg(groupText);
         QJsonObject open{{QStringLiteral("uid"), uid},
                          {QStringLiteral("title"), title.left(300)},
                          {QStringLiteral("description"), description.left(60000)},
@@ -560,35 +581,59 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
 Status Correlator::write(const Plan &plan, const QSet<QString> &openedUids)
 {
     auto keep = [&](const QString &incident) {
-        return incident.isEmpty() || !plan.openedIncidents.contains(incident) || openedUids.contains(incident) ? incident : QString();
+        return incident.isEmpty() || !plan.openedIncidents.contains(incident) ||
+                       openedUids.contains(incident)
+                   ? incident
+                   : QString();
     };
-    store::Stmt *g = stmt(QStringLiteral(
-        "INSERT INTO ingest_groups(id, group_key, incident, severity, first_seen, last_seen) VALUES(?,?,?,?,?,?) "
-        "ON CONFLICT(id) DO UPDATE SET incident=excluded.incident, severity=excluded.severity, last_seen=excluded.last_seen"));
+    store::Stmt *g =
+        stmt(QStringLiteral("INSERT INTO ingest_groups(id, group_key, incident, severity, "
+                            "first_seen, last_seen) VALUES(?,?,?,?,?,?) "
+                            "ON CONFLICT(id) DO UPDATE SET incident=excluded.incident, "
+                            "severity=excluded.severity, last_seen=excluded.last_seen"));
     if (!g)
         return Status::fail(m_error, QStringLiteral("db"));
     for (const GroupRow &r : plan.groups) {
         g->reset();
-        g->bind(1, r.id).bind(2, r.key).bind(3, keep(r.incident)).bind(4, r.severity).bind(5, r.firstSeen).bind(6, r.lastSeen);
+        g->bind(1, r.id)
+            .bind(2, r.key)
+            .bind(3, keep(r.incident))
+            .bind(4, r.severity)
+            .bind(5, r.firstSeen)
+            .bind(6, r.lastSeen);
         if (!g->exec())
-            return Status::fail(QStringLiteral("cannot store alert group: %1").arg(g->error()), QStringLiteral("db"));
+            return Status::fail(QStringLiteral("cannot store alert group: %1").arg(g->error()),
+                                QStringLiteral("db"));
     }
     store::Stmt *a = stmt(QStringLiteral(
-        "INSERT INTO ingest_alerts(id, group_id, incident, status, reported, severity, first_seen, last_seen, flap_start, "
-        "flap_changes, flapping, alert) VALUES(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
-        "group_id=excluded.group_id, incident=excluded.incident, status=excluded.status, reported=excluded.reported, "
+        "INSERT INTO ingest_alerts(id, group_id, incident, status, reported, severity, first_seen, "
+        "last_seen, flap_start, "
+        "flap_changes, flapping, alert) VALUES(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE "
+        "SET "
+        "group_id=excluded.group_id, incident=excluded.incident, status=excluded.status, "
+        "reported=excluded.reported, "
         "severity=excluded.severity, first_seen=excluded.first_seen, last_seen=excluded.last_seen, "
-        "flap_start=excluded.flap_start, flap_changes=excluded.flap_changes, flapping=excluded.flapping, alert=excluded.alert"));
+        "flap_start=excluded.flap_start, flap_changes=excluded.flap_changes, "
+        "flapping=excluded.flapping, alert=excluded.alert"));
     if (!a)
         return Status::fail(m_error, QStringLiteral("db"));
     for (const AlertRow &r : plan.alerts) {
         a->reset();
-        a->bind(1, r.id).bind(2, r.groupId).bind(3, keep(r.incident)).bind(4, r.status).bind(5, r.reported)
-            .bind(6, r.severity).bind(7, r.firstSeen).bind(8, r.lastSeen).bind(9, r.flapStart).bind(10, r.flapChanges)
+        a->bind(1, r.id)
+            .bind(2, r.groupId)
+            .bind(3, keep(r.incident))
+            .bind(4, r.status)
+            .bind(5, r.reported)
+            .bind(6, r.severity)
+            .bind(7, r.firstSeen)
+            .bind(8, r.lastSeen)
+            .bind(9, r.flapStart)
+            .bind(10, r.flapChanges)
             .bind(11, r.flapping ? 1 : 0)
             .bind(12, QString::fromUtf8(QJsonDocument(r.alert).toJson(QJsonDocument::Compact)));
         if (!a->exec())
-            return Status::fail(QStringLiteral("cannot store alert: %1").arg(a->error()), QStringLiteral("db"));
+            return Status::fail(QStringLiteral("cannot store alert: %1").arg(a->error()),
+                                QStringLiteral("db"));
     }
     return {};
 }

@@ -54,7 +54,8 @@ public:
         QSet<QString> openedIncidents;   // uids the plan's Open commands create
         /// Transitions asked by the "transition" policy: index in commands -> incident uid.
         QHash<int, QString> policyTransitions;
-        int opened = 0, attached = 0, deduplicated = 0, resolved = 0, pending = 0, suppressed = 0, ignored = 0;
+        int opened = 0, attached = 0, deduplicated = 0, resolved = 0, pending = 0, suppressed = 0,
+            ignored = 0;
     };
 
     Correlator(store::Store &store, const IngestConfig &config, const workflow::Workflow &workflow);
@@ -81,7 +82,8 @@ private:
     std::optional<AlertRow> loadAlert(const QString &id);
     std::optional<GroupRow> loadLatestGroup(const QString &key);
     bool groupLive(Work &w, const GroupRow &g, qint64 now);
-    void link(Work &w, const QString &incident, const Alert &a, const QString &key, const QString &actor);
+    void link(Work &w, const QString &incident, const Alert &a, const QString &key,
+              const QString &actor);
     /// Counts a status change for flap damping; true when the change must be swallowed.
     bool damp(Work &w, AlertRow &row, qint64 now, const QString &actor);
     void checkAllResolved(Work &w, const QString &incident, qint64 now);

@@ -23,50 +23,82 @@ static QHash<QString, Severity> table(std::initializer_list<std::pair<const char
 IngestConfig IngestConfig::defaults()
 {
     IngestConfig c;
-    const auto prom = table({{"critical", Severity::Critical}, {"page", Severity::Critical}, {"error", Severity::High},
-                             {"high", Severity::High}, {"major", Severity::High}, {"warning", Severity::Medium},
-                             {"warn", Severity::Medium}, {"medium", Severity::Medium}, {"minor", Severity::Low},
-                             {"info", Severity::Low}, {"low", Severity::Low}, {"none", Severity::Low},
+    const auto prom = table({{"critical", Severity::Critical},
+                             {"page", Severity::Critical},
+                             {"error", Severity::High},
+                             {"high", Severity::High},
+                             {"major", Severity::High},
+                             {"warning", Severity::Medium},
+                             {"warn", Severity::Medium},
+                             {"medium", Severity::Medium},
+                             {"minor", Severity::Low},
+                             {"info", Severity::Low},
+                             {"low", Severity::Low},
+                             {"none", Severity::Low},
                              {"*", Severity::Medium}});
     c.severityMap.insert(QStringLiteral("alertmanager"), prom);
     c.severityMap.insert(QStringLiteral("grafana"), prom);
-    c.severityMap.insert(QStringLiteral("pagerduty"),
-                         table({{"critical", Severity::Critical}, {"error", Severity::High},
-                                {"warning", Severity::Medium}, {"info", Severity::Low}, {"*", Severity::Medium}}));
-    c.severityMap.insert(QStringLiteral("sentry"),
-                         table({{"fatal", Severity::Critical}, {"error", Severity::High}, {"warning", Severity::Medium},
-                                {"info", Severity::Low}, {"debug", Severity::Low}, {"*", Severity::High}}));
-    c.severityMap.insert(QStringLiteral("datadog"),
-                         table({{"p1", Severity::Critical}, {"p2", Severity::High}, {"p3", Severity::Medium},
-                                {"p4", Severity::Low}, {"p5", Severity::Low}, {"error", Severity::High},
-                                {"warning", Severity::Medium}, {"info", Severity::Low}, {"success", Severity::Low},
-                                {"*", Severity::Medium}}));
-    c.severityMap.insert(QStringLiteral("generic"),
-                         table({{"p1", Severity::Critical}, {"p2", Severity::High}, {"p3", Severity::Medium},
-                                {"p4", Severity::Low}, {"critical", Severity::Critical}, {"high", Severity::High},
-                                {"medium", Severity::Medium}, {"low", Severity::Low}, {"*", Severity::Medium}}));
+    c.severityMap.insert(QStringLiteral("pagerduty"), table({{"critical", Severity::Critical},
+                                                             {"error", Severity::High},
+                                                             {"warning", Severity::Medium},
+                                                             {"info", Severity::Low},
+                                                             {"*", Severity::Medium}}));
+    c.severityMap.insert(QStringLiteral("sentry"), table({{"fatal", Severity::Critical},
+                                                          {"error", Severity::High},
+                                                          {"warning", Severity::Medium},
+                                                          {"info", Severity::Low},
+                                                          {"debug", Severity::Low},
+                                                          {"*", Severity::High}}));
+    c.severityMap.insert(QStringLiteral("datadog"), table({{"p1", Severity::Critical},
+                                                           {"p2", Severity::High},
+                                                           {"p3", Severity::Medium},
+                                                           {"p4", Severity::Low},
+                                                           {"p5", Severity::Low},
+                                                           {"error", Severity::High},
+                                                           {"warning", Severity::Medium},
+                                                           {"info", Severity::Low},
+                                                           {"success", Severity::Low},
+                                                           {"*", Severity::Medium}}));
+    c.severityMap.insert(QStringLiteral("generic"), table({{"p1", Severity::Critical},
+                                                           {"p2", Severity::High},
+                                                           {"p3", Severity::Medium},
+                                                           {"p4", Severity::Low},
+                                                           {"critical", Severity::Critical},
+                                                           {"high", Severity::High},
+                                                           {"medium", Severity::Medium},
+                                                           {"low", Severity::Low},
+                                                           {"*", Severity::Medium}}));
     return c;
 }
 
-static Result<qint64> minutes(const YAML::Node &n, const QString &src, const QString &what, qint64 fallback)
+static Result<qint64> minutes(const YAML::Node &n, const QString &src, const QString &what,
+                              qint64 fallback)
 {
     if (!n)
         return fallback;
     bool ok = false;
     const double v = str(n).toDouble(&ok);
     if (!ok || v < 0)
-        return Result<qint64>::fail(yamlError(src, n.Mark(), QStringLiteral("%1 must be a number of minutes, not '%2'").arg(what, str(n))));
+        return Result<qint64>::fail(yamlError(
+            src, n.Mark(),
+            QStringLiteral("%1 must be a number of minutes, not '%2'").arg(what, str(n))));
     return qint64(v * 60000);
 }
 
-static Result<int> count(const YAML::Node &n, const QString &src, const QString &what, int fallback, int min)
+static Result<int> count(const YAML::Node &n, const QString &src, const QString &what, int fallback,
+                         int min)
 {
     if (!n)
         return fallback;
     bool ok = false;
     const int v = str(n).toInt(&ok);
     if (!ok || v < min)
-        return Result<int>::fail(yamlError(src, n.Mark(), QStringLiteral("%1 must be a whole number >= %2, not '%3'").arg(what).arg(min).arg(str(n))));
+        return Result<int>::fail(
+            yamlError(src, n.Mark(),
+                      QStringLiteral("%1 must be a whole number >= %2, not '%3'")
+                          .arg(what)
+                          .arg(min)
+                          .arg(str(n))));
     return v;
 }
 
@@ -81,22 +113,28 @@ Result<IngestConfig> IngestConfig::fromYaml(const QByteArray &text, const QStrin
     if (!root || root.IsNull())
         return c;
     if (!root.IsMap())
-        return R::fail(yamlError(src, root.Mark(), QStringLiteral("expected a mapping at the top level")));
+        return R::fail(
+            yamlError(src, root.Mark(), QStringLiteral("expected a mapping at the top level")));
     try {
-        static const QStringList known{QStringLiteral("correlation"), QStringLiteral("flapping"), QStringLiteral("labels"),
-                                       QStringLiteral("severity"), QStringLiteral("all_alerts_resolved")};
+        static const QStringList known{QStringLiteral("correlation"), QStringLiteral("flapping"),
+                                       QStringLiteral("labels"), QStringLiteral("severity"),
+                                       QStringLiteral("all_alerts_resolved")};
         for (auto it = root.begin(); it != root.end(); ++it) {
             const QString k = str(it->first);
             if (!known.contains(k))
-                return R::fail(yamlError(src, it->first.Mark(), QStringLiteral("unknown key '%1' (known: %2)").arg(k, known.join(QStringLiteral(", ")))));
+                return R::fail(yamlError(src, it->first.Mark(),
+                                         QStringLiteral("unknown key '%1' (known: %2)")
+                                             .arg(k, known.join(QStringLiteral(", ")))));
         }
         if (const auto corr = root["correlation"]) {
             if (corr["group_by"]) {
                 c.groupBy = strList(corr["group_by"]);
                 if (c.groupBy.isEmpty())
-                    return R::fail(yamlError(src, corr["group_by"].Mark(), QStringLiteral("group_by needs at least one field")));
+                    return R::fail(yamlError(src, corr["group_by"].Mark(),
+                                             QStringLiteral("group_by needs at least one field")));
             }
-            auto w = minutes(corr["window_minutes"], src, QStringLiteral("window_minutes"), c.windowMs);
+            auto w =
+                minutes(corr["window_minutes"], src, QStringLiteral("window_minutes"), c.windowMs);
             if (!w)
                 return R(w.error());
             c.windowMs = *w;
@@ -106,11 +144,13 @@ Result<IngestConfig> IngestConfig::fromYaml(const QByteArray &text, const QStrin
             c.threshold = *t;
         }
         if (const auto flap = root["flapping"]) {
-            auto w = minutes(flap["window_minutes"], src, QStringLiteral("flapping.window_minutes"), c.flapWindowMs);
+            auto w = minutes(flap["window_minutes"], src, QStringLiteral("flapping.window_minutes"),
+                             c.flapWindowMs);
             if (!w)
                 return R(w.error());
             c.flapWindowMs = *w;
-            auto m = count(flap["max_changes"], src, QStringLiteral("flapping.max_changes"), c.flapMaxChanges, 1);
+            auto m = count(flap["max_changes"], src, QStringLiteral("flapping.max_changes"),
+                           c.flapMaxChanges, 1);
             if (!m)
                 return R(m.error());
             c.flapMaxChanges = *m;
@@ -123,16 +163,23 @@ Result<IngestConfig> IngestConfig::fromYaml(const QByteArray &text, const QStrin
         }
         if (const auto sev = root["severity"]) {
             if (!sev.IsMap())
-                return R::fail(yamlError(src, sev.Mark(), QStringLiteral("severity must map source -> {word: severity}")));
+                return R::fail(
+                    yamlError(src, sev.Mark(),
+                              QStringLiteral("severity must map source -> {word: severity}")));
             for (auto s = sev.begin(); s != sev.end(); ++s) {
                 const QString source = str(s->first).toLower();
                 if (!s->second.IsMap())
-                    return R::fail(yamlError(src, s->second.Mark(), QStringLiteral("severity.%1 must be a mapping").arg(source)));
+                    return R::fail(
+                        yamlError(src, s->second.Mark(),
+                                  QStringLiteral("severity.%1 must be a mapping").arg(source)));
                 QHash<QString, Severity> t;
                 for (auto w = s->second.begin(); w != s->second.end(); ++w) {
                     const Severity v = domain::parseSeverity(str(w->second));
                     if (v == Severity::Unknown)
-                        return R::fail(yamlError(src, w->second.Mark(), QStringLiteral("unknown severity '%1' (critical, high, medium, low)").arg(str(w->second))));
+                        return R::fail(yamlError(
+                            src, w->second.Mark(),
+                            QStringLiteral("unknown severity '%1' (critical, high, medium, low)")
+                                .arg(str(w->second))));
                     t.insert(str(w->first).toLower(), v);
                 }
                 c.severityMap.insert(source, t);
@@ -154,7 +201,8 @@ Result<IngestConfig> IngestConfig::load(const QString &path)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        return Result<IngestConfig>::fail(QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
+        return Result<IngestConfig>::fail(
+            QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
     return fromYaml(f.readAll(), path);
 }
 

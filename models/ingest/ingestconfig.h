@@ -20,12 +20,13 @@ struct IngestConfig {
     qint64 windowMs = 5 * 60 * 1000; // a group takes new alerts this long after its last one
     int threshold = 1;               // distinct firing alerts before a group opens an incident
     qint64 flapWindowMs = 10 * 60 * 1000;
-    int flapMaxChanges = 4;          // status changes inside flapWindow before damping starts
+    int flapMaxChanges = 4; // status changes inside flapWindow before damping starts
     /// Labels tried in order for Alert::service and Alert::host.
-    QStringList serviceLabels{QStringLiteral("service"), QStringLiteral("app"), QStringLiteral("job"),
-                              QStringLiteral("component")};
-    QStringList hostLabels{QStringLiteral("instance"), QStringLiteral("host"), QStringLiteral("hostname"),
-                           QStringLiteral("node"), QStringLiteral("pod")};
+    QStringList serviceLabels{QStringLiteral("service"), QStringLiteral("app"),
+                              QStringLiteral("job"), QStringLiteral("component")};
+    QStringList hostLabels{QStringLiteral("instance"), QStringLiteral("host"),
+                           QStringLiteral("hostname"), QStringLiteral("node"),
+                           QStringLiteral("pod")};
     /// Per source: lower-case source severity -> Sitrep severity. Key "*" is the fallback.
     QHash<QString, QHash<QString, domain::Severity>> severityMap;
     /// Used by the workflow's all_alerts_resolved "transition" mode: the transition's note

@@ -16,10 +16,14 @@ using RI = Result<IngestResult>;
 
 QJsonObject IngestResult::toJson() const
 {
-    QJsonObject o{{QStringLiteral("received"), received},     {QStringLiteral("opened"), opened},
-                  {QStringLiteral("attached"), attached},     {QStringLiteral("deduplicated"), deduplicated},
-                  {QStringLiteral("resolved"), resolved},     {QStringLiteral("pending"), pending},
-                  {QStringLiteral("suppressed"), suppressed}, {QStringLiteral("ignored"), ignored},
+    QJsonObject o{{QStringLiteral("received"), received},
+                  {QStringLiteral("opened"), opened},
+                  {QStringLiteral("attached"), attached},
+                  {QStringLiteral("deduplicated"), deduplicated},
+                  {QStringLiteral("resolved"), resolved},
+                  {QStringLiteral("pending"), pending},
+                  {QStringLiteral("suppressed"), suppressed},
+                  {QStringLiteral("ignored"), ignored},
                   {QStringLiteral("incidents"), QJsonArray::fromStringList(incidents)}};
     if (!messages.isEmpty())
         o[u"messages"] = QJsonArray::fromStringList(messages);
@@ -32,7 +36,8 @@ struct IngestPipeline::HookSlot {
     const Correlator::Plan *plan = nullptr;
 };
 
-IngestPipeline::IngestPipeline(engine::LifecycleEngine &engine, IngestConfig config, QObject *parent)
+IngestPipeline::IngestPipeline(engine::LifecycleEngine &engine, IngestConfig config,
+                               QObject *parent)
     : QObject(parent), m_engine(engine), m_config(std::move(config)),
       m_correlator(std::make_unique<Correlator>(engine.store(), m_config, engine.workflow())),
       m_slot(std::make_shared<HookSlot>())
@@ -52,7 +57,8 @@ IngestPipeline::IngestPipeline(engine::LifecycleEngine &engine, IngestConfig con
 
 IngestPipeline::~IngestPipeline() = default;
 
-QSet<QString> IngestPipeline::openedIn(const Correlator::Plan &plan, const QList<domain::Event> &events)
+QSet<QString> IngestPipeline::openedIn(const Correlator::Plan &plan,
+                                       const QList<domain::Event> &events)
 {
     QSet<QString> opened;
     for (const auto &e : events)
@@ -64,14 +70,15 @@ QSet<QString> IngestPipeline::openedIn(const Correlator::Plan &plan, const QList
 QStringList IngestPipeline::sources()
 {
     return {QStringLiteral("alertmanager"), QStringLiteral("pagerduty"), QStringLiteral("sentry"),
-            QStringLiteral("grafana"), QStringLiteral("datadog"), QStringLiteral("generic")};
+            QStringLiteral("grafana"),      QStringLiteral("datadog"),   QStringLiteral("generic")};
 }
 
 Result<IngestResult> IngestPipeline::ingest(const QString &source, const QByteArray &body,
                                             const QHash<QByteArray, QByteArray> &headers)
 {
     if (!sources().contains(source))
-        return RI::fail(QStringLiteral("unknown source '%1' (%2)").arg(source.left(64), sources().join(QStringLiteral(", "))),
+        return RI::fail(QStringLiteral("unknown source '%1' (%2)")
+                            .arg(source.left(64), sources().join(QStringLiteral(", "))),
                         errors::UnknownSource);
     if (source == u"generic")
         return ingestGeneric(body);
@@ -105,14 +112,17 @@ Result<IngestResult> IngestPipeline::ingestAlerts(const QList<Alert> &alerts)
     if (plan.commands.isEmpty()) {
         // Only correlation state changed (repeats, alerts below the threshold).
         if (auto s = db.begin(); !s)
-            return RI::fail(QStringLiteral("database is busy or read-only: %1").arg(s.errorMessage()), errors::Database);
+            return RI::fail(
+                QStringLiteral("database is busy or read-only: %1").arg(s.errorMessage()),
+                errors::Database);
         if (auto s = m_correlator->write(plan, {}); !s) {
             db.rollback();
             return RI::fail(s.errorMessage(), errors::Database);
         }
         if (auto s = db.commit(); !s) {
             db.rollback();
-            return RI::fail(QStringLiteral("cannot commit: %1").arg(s.errorMessage()), errors::Database);
+            return RI::fail(QStringLiteral("cannot commit: %1").arg(s.errorMessage()),
+                            errors::Database);
         }
         Q_EMIT ingested(result);
         return result;
@@ -125,7 +135,8 @@ Result<IngestResult> IngestPipeline::ingestAlerts(const QList<Alert> &alerts)
     if (!batch)
         return RI::fail(batch.errorMessage(), errors::Database);
     if (!hookRan)
-        return RI::fail(QStringLiteral("correlation state was not stored with the batch"), errors::Database);
+        return RI::fail(QStringLiteral("correlation state was not stored with the batch"),
+                        errors::Database);
 
     QList<Command> fallbacks;
     for (qsizetype i = 0; i < batch->size(); ++i) {
@@ -146,14 +157,18 @@ Result<IngestResult> IngestPipeline::ingestAlerts(const QList<Alert> &alerts)
                 Command::Kind::Record, incident,
                 {{QStringLiteral("kind"), Correlator::AllResolvedKind},
                  {QStringLiteral("payload"),
-                  QJsonObject{{QStringLiteral("policy"), policy.mode},
-                              {QStringLiteral("suggest"), plan.commands.at(i).args.value(u"to").toString()},
-                              {QStringLiteral("blocked"), r.errorMessage()},
-                              {QStringLiteral("message"), QStringLiteral("All alerts resolved; the automatic transition was "
-                                                                         "refused: %1").arg(r.errorMessage())}}}},
+                  QJsonObject{
+                      {QStringLiteral("policy"), policy.mode},
+                      {QStringLiteral("suggest"), plan.commands.at(i).args.value(u"to").toString()},
+                      {QStringLiteral("blocked"), r.errorMessage()},
+                      {QStringLiteral("message"),
+                       QStringLiteral("All alerts resolved; the automatic transition was "
+                                      "refused: %1")
+                           .arg(r.errorMessage())}}}},
                 engine::SystemActor);
         } else {
-            qCWarning(lcIngest) << "ingest command rejected:" << commandKindName(plan.commands.at(i).kind) << r.errorMessage();
+            qCWarning(lcIngest) << "ingest command rejected:"
+                                << commandKindName(plan.commands.at(i).kind) << r.errorMessage();
             result.messages << r.errorMessage();
         }
     }
@@ -170,14 +185,16 @@ Result<IngestResult> IngestPipeline::ingestAlerts(const QList<Alert> &alerts)
     return result;
 }
 
-Result<IngestResult> IngestPipeline::runCommands(const QList<Command> &commands, IngestResult result)
+Result<IngestResult> IngestPipeline::runCommands(const QList<Command> &commands,
+                                                 IngestResult result)
 {
     auto batch = m_engine.executeBatch(commands);
     if (!batch)
         return RI::fail(batch.errorMessage(), errors::Database);
     for (const auto &r : *batch) {
         if (!r)
-            return RI::fail(r.errorMessage(), r.error().code == u"not_found" ? errors::NotFound : errors::Conflict);
+            return RI::fail(r.errorMessage(),
+                            r.error().code == u"not_found" ? errors::NotFound : errors::Conflict);
         if (!r->number.isEmpty() && !result.incidents.contains(r->number))
             result.incidents << r->number;
         for (const auto &e : r->events)
@@ -200,9 +217,12 @@ Result<IngestResult> IngestPipeline::ingestGeneric(const QByteArray &body)
     std::optional<domain::Incident> inc = uid.isEmpty() ? m_engine.store().findIncident(ev->ref)
                                                         : m_engine.store().incidentByUid(uid);
     if (!inc)
-        return RI::fail(QStringLiteral("no incident for '%1' (payload.id names an alert sent with alert.triggered, "
-                                       "or an incident number or id)").arg(ev->ref),
-                        errors::NotFound);
+        return RI::fail(
+            QStringLiteral(
+                "no incident for '%1' (payload.id names an alert sent with alert.triggered, "
+                "or an incident number or id)")
+                .arg(ev->ref),
+            errors::NotFound);
     const auto firstOf = [&](std::initializer_list<const char *> keys) {
         for (const char *k : keys)
             if (const QString v = p.value(QLatin1String(k)).toString().trimmed(); !v.isEmpty())
@@ -222,35 +242,49 @@ Result<IngestResult> IngestPipeline::ingestGeneric(const QByteArray &body)
     if (ev->type == u"engineer.ack") {
         if (inc->acknowledgedAt > 0)
             return noop();
-        return runCommands({Command::make(Command::Kind::Acknowledge, inc->uid, {}, actor.isEmpty() ? QStringLiteral("ingest") : actor)},
+        return runCommands({Command::make(Command::Kind::Acknowledge, inc->uid, {},
+                                          actor.isEmpty() ? QStringLiteral("ingest") : actor)},
                            result);
     }
     if (ev->type == u"mitigation.approved") {
         const QString target = wf.stateStamping(QStringLiteral("mitigated"));
         if (target.isEmpty())
-            return RI::fail(QStringLiteral("workflow '%1' has no mitigation state").arg(wf.name()), errors::Conflict);
+            return RI::fail(QStringLiteral("workflow '%1' has no mitigation state").arg(wf.name()),
+                            errors::Conflict);
         if (inc->state == target)
             return noop();
         if (actor.isEmpty())
-            return RI::fail(QStringLiteral("missing field 'payload.approver': a named person approves mitigation"), errors::Invalid);
+            return RI::fail(
+                QStringLiteral(
+                    "missing field 'payload.approver': a named person approves mitigation"),
+                errors::Invalid);
         if (!m_engine.allowedTransitions(*inc).contains(target))
             return RI::fail(m_engine.whyNot(*inc, target), errors::Conflict);
         // Approval and transition in one batch; the transition still runs its guards.
-        auto r = runCommands({Command::approve(inc->uid, actor, target), Command::transition(inc->uid, target, actor)}, result);
+        auto r = runCommands({Command::approve(inc->uid, actor, target),
+                              Command::transition(inc->uid, target, actor)},
+                             result);
         return r;
     }
     // alert.resolved and postmortem.created move the state, through the workflow's guards.
-    const QString target = wf.stateStamping(ev->type == u"alert.resolved" ? QStringLiteral("resolved") : QStringLiteral("closed"));
+    const QString target = wf.stateStamping(
+        ev->type == u"alert.resolved" ? QStringLiteral("resolved") : QStringLiteral("closed"));
     if (target.isEmpty())
-        return RI::fail(QStringLiteral("workflow '%1' has no state for '%2'").arg(wf.name(), ev->type), errors::Conflict);
+        return RI::fail(
+            QStringLiteral("workflow '%1' has no state for '%2'").arg(wf.name(), ev->type),
+            errors::Conflict);
     QJsonObject extra;
     for (const char *k : {"resolution_note", "root_cause", "close_code", "note"})
         if (p.contains(QLatin1String(k)))
             extra.insert(QLatin1String(k), p.value(QLatin1String(k)));
     if (inc->state != target) {
-        if (auto why = m_engine.whyNot(*inc, target); !why.isEmpty() && !m_engine.allowedTransitions(*inc).contains(target))
+        if (auto why = m_engine.whyNot(*inc, target);
+            !why.isEmpty() && !m_engine.allowedTransitions(*inc).contains(target))
             return RI::fail(why, errors::Conflict);
-        auto r = runCommands({Command::transition(inc->uid, target, actor.isEmpty() ? QStringLiteral("ingest") : actor, extra)}, result);
+        auto r = runCommands(
+            {Command::transition(inc->uid, target,
+                                 actor.isEmpty() ? QStringLiteral("ingest") : actor, extra)},
+            result);
         if (!r)
             return r;
         result = *r;

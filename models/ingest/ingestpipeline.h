@@ -22,14 +22,14 @@ namespace sitrep::ingest {
 
 /// What one ingest call did. Returned only after its transaction committed.
 struct IngestResult {
-    int received = 0;     // alerts (or generic events) in the body
-    int opened = 0;       // incidents opened
-    int attached = 0;     // alerts linked to an incident (new ones and attachments)
-    int deduplicated = 0; // repeats of an alert already known in the same status
-    int resolved = 0;     // alerts that turned resolved
-    int pending = 0;      // alerts held in a group below the open threshold
-    int suppressed = 0;   // status changes swallowed by flap damping
-    int ignored = 0;      // e.g. a resolution for an alert never seen firing
+    int received = 0;         // alerts (or generic events) in the body
+    int opened = 0;           // incidents opened
+    int attached = 0;         // alerts linked to an incident (new ones and attachments)
+    int deduplicated = 0;     // repeats of an alert already known in the same status
+    int resolved = 0;         // alerts that turned resolved
+    int pending = 0;          // alerts held in a group below the open threshold
+    int suppressed = 0;       // status changes swallowed by flap damping
+    int ignored = 0;          // e.g. a resolution for an alert never seen firing
     QStringList incidents;    // numbers of the incidents touched
     QStringList eventIds;     // events appended
     QStringList fingerprints; // of the alerts in the body (PagerDuty answers with its dedup_key)
@@ -39,11 +39,12 @@ struct IngestResult {
 
 /// Error codes an ingest failure carries in Error::code; the listener maps them to HTTP.
 namespace errors {
-inline const QString Invalid = QStringLiteral("invalid");             // 400: malformed or missing fields
+inline const QString Invalid = QStringLiteral("invalid"); // 400: malformed or missing fields
 inline const QString UnknownSource = QStringLiteral("unknown_source"); // 404
-inline const QString NotFound = QStringLiteral("not_found");          // 404: incident/alert named by a generic event
-inline const QString Conflict = QStringLiteral("conflict");           // 409: a guard or transition refused it
-inline const QString Database = QStringLiteral("db");                 // 503: could not commit; retry later
+inline const QString NotFound =
+    QStringLiteral("not_found"); // 404: incident/alert named by a generic event
+inline const QString Conflict = QStringLiteral("conflict"); // 409: a guard or transition refused it
+inline const QString Database = QStringLiteral("db");       // 503: could not commit; retry later
 } // namespace errors
 
 /// The one entry point for alerts from outside (webhook listener, SQS consumer, imports):

@@ -61,8 +61,9 @@ int statusFor(const QString &code)
 
 const QStringList &hookSources()
 {
-    static const QStringList s{QStringLiteral("alertmanager"), QStringLiteral("pagerduty"), QStringLiteral("sentry"),
-                               QStringLiteral("grafana"), QStringLiteral("datadog")};
+    static const QStringList s{QStringLiteral("alertmanager"), QStringLiteral("pagerduty"),
+                               QStringLiteral("sentry"), QStringLiteral("grafana"),
+                               QStringLiteral("datadog")};
     return s;
 }
 
@@ -98,13 +99,15 @@ Result<QPair<QHostAddress, quint16>> IngestServer::parseListen(const QString &te
     bool ok = false;
     const uint p = port.toUInt(&ok);
     if (!ok || p > 65535)
-        return RL::fail(QStringLiteral("--listen '%1': '%2' is not a port (0-65535)").arg(text, port));
+        return RL::fail(
+            QStringLiteral("--listen '%1': '%2' is not a port (0-65535)").arg(text, port));
     QHostAddress addr(QHostAddress::LocalHost);
     if (!host.isEmpty()) {
         if (host == u"localhost")
             addr = QHostAddress(QHostAddress::LocalHost);
         else if (!addr.setAddress(host))
-            return RL::fail(QStringLiteral("--listen '%1': '%2' is not an IP address").arg(text, host));
+            return RL::fail(
+                QStringLiteral("--listen '%1': '%2' is not an IP address").arg(text, host));
     }
     return qMakePair(addr, quint16(p));
 }
@@ -112,7 +115,8 @@ Result<QPair<QHostAddress, quint16>> IngestServer::parseListen(const QString &te
 Status IngestServer::listen()
 {
     if (m_options.token.trimmed().isEmpty())
-        return Status::fail(QStringLiteral("no ingest token configured: every request must be authenticated"));
+        return Status::fail(
+            QStringLiteral("no ingest token configured: every request must be authenticated"));
     close();
     m_server = new QTcpServer(this);
     m_server->setMaxPendingConnections(m_options.maxConnections);
@@ -121,7 +125,10 @@ Status IngestServer::listen()
         const QString err = m_server->errorString();
         delete m_server;
         m_server = nullptr;
-        return Status::fail(QStringLiteral("cannot listen on %1:%2: %3").arg(m_options.address.toString()).arg(m_options.port).arg(err));
+        return Status::fail(QStringLiteral("cannot listen on %1:%2: %3")
+                                .arg(m_options.address.toString())
+                                .arg(m_options.port)
+                                .arg(err));
     }
     return {};
 }
@@ -175,7 +182,10 @@ void IngestServer::onNewConnection()
             if (!conn || conn->closing)
                 return;
             if (conn->parser.hasBufferedData() || conn->parser.headersComplete())
-                respond(s, jsonError(408, QStringLiteral("request not complete within %1 ms").arg(m_options.requestTimeoutMs)), false);
+                respond(s,
+                        jsonError(408, QStringLiteral("request not complete within %1 ms")
+                                           .arg(m_options.requestTimeoutMs)),
+                        false);
             else
                 s->disconnectFromHost(); // idle keep-alive connection
         });
@@ -204,7 +214,10 @@ void IngestServer::onReadyRead(QTcpSocket *socket)
         const auto state = c->parser.feed(data);
         data.clear();
         if (state == HttpRequestParser::State::Error) {
-            respond(socket, jsonError(c->parser.errorStatus(), c->parser.errorMessage(), QStringLiteral("http")), false);
+            respond(socket,
+                    jsonError(c->parser.errorStatus(), c->parser.errorMessage(),
+                              QStringLiteral("http")),
+                    false);
             return;
         }
         if (state == HttpRequestParser::State::NeedMore) {
@@ -233,7 +246,8 @@ void IngestServer::onReadyRead(QTcpSocket *socket)
 
 void IngestServer::respond(QTcpSocket *socket, const Response &r, bool keepAlive)
 {
-    QByteArray out = "HTTP/1.1 " + QByteArray::number(r.status) + ' ' + httpReason(r.status) + "\r\n";
+    QByteArray out =
+        "HTTP/1.1 " + QByteArray::number(r.status) + ' ' + httpReason(r.status) + "\r\n";
     out += "Content-Type: application/json\r\n";
     out += "Content-Length: " + QByteArray::number(r.body.size()) + "\r\n";
     for (const auto &[k, v] : r.headers)
@@ -253,19 +267,25 @@ void IngestServer::respond(QTcpSocket *socket, const Response &r, bool keepAlive
 bool IngestServer::authorized(const QString &source, const HttpRequest &request) const
 {
     const QByteArray auth = request.headers.value("authorization");
-    if (auth.size() > 7 && auth.left(7).toLower() == "bearer " && sameSecret(auth.mid(7).trimmed(), m_options.token.trimmed()))
+    if (auth.size() > 7 && auth.left(7).toLower() == "bearer " &&
+        sameSecret(auth.mid(7).trimmed(), m_options.token.trimmed()))
         return true;
     if (source == u"sentry") {
         const QByteArray sig = request.headers.value("sentry-hook-signature").trimmed().toLower();
-        const QByteArray secret = m_options.sentrySecret.isEmpty() ? m_options.token.trimmed() : m_options.sentrySecret;
+        const QByteArray secret =
+            m_options.sentrySecret.isEmpty() ? m_options.token.trimmed() : m_options.sentrySecret;
         if (!sig.isEmpty()) {
-            const QByteArray expected = QMessageAuthenticationCode::hash(request.body, secret, QCryptographicHash::Sha256).toHex();
+            const QByteArray expected =
+                QMessageAuthenticationCode::hash(request.body, secret, QCryptographicHash::Sha256)
+                    .toHex();
             if (sameSecret(sig, expected))
                 return true;
         }
     }
     if (source == u"pagerduty") {
-        const QByteArray key = m_options.pagerDutyRoutingKey.isEmpty() ? m_options.token.trimmed() : m_options.pagerDutyRoutingKey;
+        const QByteArray key = m_options.pagerDutyRoutingKey.isEmpty()
+                                   ? m_options.token.trimmed()
+                                   : m_options.pagerDutyRoutingKey;
         const QJsonDocument doc = QJsonDocument::fromJson(request.body);
         const QByteArray given = doc.object().value(u"routing_key").toString().toUtf8();
         if (sameSecret(given, key))
@@ -289,33 +309,42 @@ IngestServer::Response IngestServer::handle(const HttpRequest &request)
     else if (path.startsWith(QLatin1String("/hooks/")))
         source = path.mid(7);
     else {
-        const QString m = QStringLiteral("unknown endpoint '%1' (POST /ingest or /hooks/{%2})").arg(path.left(100), hookSources().join(u','));
+        const QString m = QStringLiteral("unknown endpoint '%1' (POST /ingest or /hooks/{%2})")
+                              .arg(path.left(100), hookSources().join(u','));
         return finish(jsonError(404, m, QStringLiteral("not_found")), m);
     }
     if (source != u"generic" && !hookSources().contains(source)) {
-        const QString m = QStringLiteral("unknown source '%1' (%2)").arg(source.left(64), hookSources().join(QStringLiteral(", ")));
+        const QString m = QStringLiteral("unknown source '%1' (%2)")
+                              .arg(source.left(64), hookSources().join(QStringLiteral(", ")));
         return finish(jsonError(404, m, errors::UnknownSource), m);
     }
     if (request.method != "POST") {
-        const QString m = QStringLiteral("method %1 is not allowed on %2; use POST").arg(QString::fromLatin1(request.method.left(16)), path);
+        const QString m = QStringLiteral("method %1 is not allowed on %2; use POST")
+                              .arg(QString::fromLatin1(request.method.left(16)), path);
         Response r = jsonError(405, m, QStringLiteral("method"));
         r.headers << qMakePair(QByteArray("Allow"), QByteArray("POST"));
         return finish(r, m);
     }
     // Credentials before content: an unauthenticated caller learns nothing about the payload.
     if (!authorized(source, request)) {
-        const QString m = request.headers.contains("authorization") || request.headers.contains("sentry-hook-signature")
-            ? QStringLiteral("wrong credentials")
-            : QStringLiteral("missing credentials: send Authorization: Bearer <token>");
+        const QString m =
+            request.headers.contains("authorization") ||
+                    request.headers.contains("sentry-hook-signature")
+                ? QStringLiteral("wrong credentials")
+                : QStringLiteral("missing credentials: send Authorization: Bearer <token>");
         Response r = jsonError(401, m, QStringLiteral("unauthorized"));
-        r.headers << qMakePair(QByteArray("WWW-Authenticate"), QByteArray("Bearer realm=\"sitrep\""));
+        r.headers << qMakePair(QByteArray("WWW-Authenticate"),
+                               QByteArray("Bearer realm=\"sitrep\""));
         return finish(r, m);
     }
     const QByteArray ctype = request.headers.value("content-type");
     const QByteArray mediaType = ctype.split(';').first().trimmed().toLower();
     if (mediaType != "application/json") {
-        const QString m = ctype.isEmpty() ? QStringLiteral("missing Content-Type: send application/json")
-                                          : QStringLiteral("Content-Type '%1' is not accepted: send application/json").arg(QString::fromLatin1(ctype.left(100)));
+        const QString m =
+            ctype.isEmpty()
+                ? QStringLiteral("missing Content-Type: send application/json")
+                : QStringLiteral("Content-Type '%1' is not accepted: send application/json")
+                      .arg(QString::fromLatin1(ctype.left(100)));
         return finish(jsonError(415, m, QStringLiteral("content_type")), m);
     }
     auto result = m_pipeline.ingest(source, request.body, request.headers);

@@ -18,9 +18,9 @@ namespace sitrep::ingest {
 
 // The listener speaks HTTP through the shared parser of models/http.
 using http::HttpLimits;
+using http::httpReason;
 using http::HttpRequest;
 using http::HttpRequestParser;
-using http::httpReason;
 
 class IngestPipeline;
 
@@ -29,7 +29,8 @@ struct IngestServerOptions {
     quint16 port = 0; // 0: any free port (see IngestServer::port())
     /// Bearer token every endpoint accepts. Required: the server does not start without it.
     QByteArray token;
-    /// Sentry's client secret for Sentry-Hook-Signature (HMAC-SHA256 of the body); empty: the token.
+    /// Sentry's client secret for Sentry-Hook-Signature (HMAC-SHA256 of the body); empty: the
+    /// token.
     QByteArray sentrySecret;
     /// PagerDuty Events v2 routing_key the /hooks/pagerduty endpoint accepts; empty: the token.
     QByteArray pagerDutyRoutingKey;

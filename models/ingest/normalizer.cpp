@@ -28,17 +28,22 @@ Error invalid(const QString &message)
 QString text(const QJsonValue &v)
 {
     switch (v.type()) {
-    case QJsonValue::String: return v.toString();
+    case QJsonValue::String:
+        return v.toString();
     case QJsonValue::Double: {
         const double d = v.toDouble();
         if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e15)
             return QString::number(qint64(d));
         return QString::number(d, 'g', 15);
     }
-    case QJsonValue::Bool: return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    case QJsonValue::Object: return QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
-    case QJsonValue::Array: return QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact));
-    default: return {};
+    case QJsonValue::Bool:
+        return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    case QJsonValue::Object:
+        return QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
+    case QJsonValue::Array:
+        return QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact));
+    default:
+        return {};
     }
 }
 
@@ -69,7 +74,8 @@ QString firstOf(const QJsonObject &labels, const QStringList &keys)
 
 QString shortHash(const QByteArray &data)
 {
-    return QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex().left(16));
+    return QString::fromLatin1(
+        QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex().left(16));
 }
 
 /// Alertmanager's own fingerprint is a hash of the label set; ours is stable the same way.
@@ -102,7 +108,10 @@ Result<QJsonArray> alertsArray(const QJsonObject &root)
         return Result<QJsonArray>(invalid(QStringLiteral("'alerts' must be an array")));
     const QJsonArray a = root.value(u"alerts").toArray();
     if (a.size() > kMaxAlertsPerBody)
-        return Result<QJsonArray>(invalid(QStringLiteral("too many alerts in one body (%1, at most %2)").arg(a.size()).arg(kMaxAlertsPerBody)));
+        return Result<QJsonArray>(
+            invalid(QStringLiteral("too many alerts in one body (%1, at most %2)")
+                        .arg(a.size())
+                        .arg(kMaxAlertsPerBody)));
     return a;
 }
 
@@ -136,28 +145,33 @@ R promStyle(const QJsonObject &root, const QString &source, const IngestConfig &
         else if (st == u"resolved")
             al.status = Alert::Status::Resolved;
         else
-            return R(invalid(QStringLiteral("%1.status must be 'firing' or 'resolved', not '%2'").arg(where, clip(st, 64))));
+            return R(invalid(QStringLiteral("%1.status must be 'firing' or 'resolved', not '%2'")
+                                 .arg(where, clip(st, 64))));
         al.fingerprint = clip(a.value(u"fingerprint").toString().trimmed(), 256);
         if (al.fingerprint.isEmpty())
             al.fingerprint = labelFingerprint(al.labels);
         al.alertname = al.labels.value(u"alertname").toString();
         al.service = firstOf(al.labels, config.serviceLabels);
         al.host = firstOf(al.labels, config.hostLabels);
-        al.rawSeverity = firstOf(al.labels, {QStringLiteral("severity"), QStringLiteral("priority"), QStringLiteral("level")});
+        al.rawSeverity = firstOf(al.labels, {QStringLiteral("severity"), QStringLiteral("priority"),
+                                             QStringLiteral("level")});
         al.severity = config.severityFor(source, al.rawSeverity);
-        al.title = firstOf(al.annotations, {QStringLiteral("summary"), QStringLiteral("title"), QStringLiteral("message")});
+        al.title = firstOf(al.annotations, {QStringLiteral("summary"), QStringLiteral("title"),
+                                            QStringLiteral("message")});
         if (al.title.isEmpty())
             al.title = al.alertname;
         if (al.title.isEmpty())
             al.title = QStringLiteral("Alert %1").arg(al.fingerprint);
         al.title = clip(al.title.simplified(), 300);
-        al.description = firstOf(al.annotations, {QStringLiteral("description"), QStringLiteral("message")});
+        al.description =
+            firstOf(al.annotations, {QStringLiteral("description"), QStringLiteral("message")});
         const QString starts = a.value(u"startsAt").toString();
         const QString ends = a.value(u"endsAt").toString();
         al.startsAt = qMax<qint64>(0, parseAlertTime(starts));
         al.endsAt = qMax<qint64>(0, parseAlertTime(ends));
         addLink(al.links, a.value(u"generatorURL").toString(), QStringLiteral("source"));
-        addLink(al.links, al.annotations.value(u"runbook_url").toString(), QStringLiteral("runbook"));
+        addLink(al.links, al.annotations.value(u"runbook_url").toString(),
+                QStringLiteral("runbook"));
         if (source == u"grafana") {
             addLink(al.links, a.value(u"dashboardURL").toString(), QStringLiteral("dashboard"));
             addLink(al.links, a.value(u"panelURL").toString(), QStringLiteral("panel"));
@@ -188,7 +202,9 @@ QString dd(const QJsonObject &o, const char *key)
 {
     static const QRegularExpression placeholder(QStringLiteral("^\\$[A-Z0-9_.]+$"));
     const QJsonValue v = o.value(QLatin1String(key));
-    QString s = v.isString() ? v.toString().trimmed() : (v.isDouble() || v.isBool()) ? text(v) : QString();
+    QString s = v.isString()                   ? v.toString().trimmed()
+                : (v.isDouble() || v.isBool()) ? text(v)
+                                               : QString();
     if (placeholder.match(s).hasMatch())
         return {};
     return clip(s);
@@ -203,9 +219,12 @@ Result<QJsonObject> parseJsonObject(const QByteArray &body)
     QJsonParseError err;
     const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
     if (err.error != QJsonParseError::NoError)
-        return Result<QJsonObject>(invalid(QStringLiteral("malformed JSON at offset %1: %2").arg(err.offset).arg(err.errorString())));
+        return Result<QJsonObject>(invalid(QStringLiteral("malformed JSON at offset %1: %2")
+                                               .arg(err.offset)
+                                               .arg(err.errorString())));
     if (!doc.isObject())
-        return Result<QJsonObject>(invalid(QStringLiteral("expected a JSON object at the top level")));
+        return Result<QJsonObject>(
+            invalid(QStringLiteral("expected a JSON object at the top level")));
     return doc.object();
 }
 
@@ -225,7 +244,8 @@ qint64 parseAlertTime(const QString &input)
     }
     // Qt wants at most 3 fraction digits and +hh:mm offsets.
     static const QRegularExpression re(
-        QStringLiteral("^(\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}(?::\\d{2})?)(?:\\.(\\d+))?(Z|z|[+-]\\d{2}:?\\d{2})?$"));
+        QStringLiteral("^(\\d{4}-\\d{2}-\\d{2}[T "
+                       "]\\d{2}:\\d{2}(?::\\d{2})?)(?:\\.(\\d+))?(Z|z|[+-]\\d{2}:?\\d{2})?$"));
     const auto m = re.match(t);
     if (!m.hasMatch())
         return -1;
@@ -247,7 +267,9 @@ R normalizeAlertmanager(const QJsonObject &root, const IngestConfig &config)
 {
     const QString version = text(root.value(u"version"));
     if (!version.isEmpty() && version != u"4")
-        return R(invalid(QStringLiteral("unsupported Alertmanager webhook version '%1' (expected 4)").arg(clip(version, 32))));
+        return R(
+            invalid(QStringLiteral("unsupported Alertmanager webhook version '%1' (expected 4)")
+                        .arg(clip(version, 32))));
     return promStyle(root, QStringLiteral("alertmanager"), config);
 }
 
@@ -260,7 +282,8 @@ R normalizePagerDuty(const QJsonObject &root, const IngestConfig &config)
 {
     const QString action = root.value(u"event_action").toString();
     if (action.isEmpty())
-        return R(invalid(QStringLiteral("missing field 'event_action' (trigger, acknowledge, resolve)")));
+        return R(invalid(
+            QStringLiteral("missing field 'event_action' (trigger, acknowledge, resolve)")));
     Alert al;
     al.source = QStringLiteral("pagerduty");
     if (action == u"trigger")
@@ -270,18 +293,26 @@ R normalizePagerDuty(const QJsonObject &root, const IngestConfig &config)
     else if (action == u"resolve")
         al.status = Alert::Status::Resolved;
     else
-        return R(invalid(QStringLiteral("event_action must be trigger, acknowledge or resolve, not '%1'").arg(clip(action, 64))));
+        return R(
+            invalid(QStringLiteral("event_action must be trigger, acknowledge or resolve, not '%1'")
+                        .arg(clip(action, 64))));
     al.fingerprint = clip(root.value(u"dedup_key").toString().trimmed(), 255);
     const QJsonObject p = root.value(u"payload").toObject();
     if (al.status == Alert::Status::Firing) {
         if (!root.value(u"payload").isObject())
-            return R(invalid(QStringLiteral("missing field 'payload' (a trigger needs summary, source, severity)")));
+            return R(invalid(QStringLiteral(
+                "missing field 'payload' (a trigger needs summary, source, severity)")));
         for (const char *f : {"summary", "source", "severity"})
             if (p.value(QLatin1String(f)).toString().trimmed().isEmpty())
-                return R(invalid(QStringLiteral("missing field 'payload.%1'").arg(QLatin1String(f))));
-        static const QStringList sev{QStringLiteral("critical"), QStringLiteral("error"), QStringLiteral("warning"), QStringLiteral("info")};
+                return R(
+                    invalid(QStringLiteral("missing field 'payload.%1'").arg(QLatin1String(f))));
+        static const QStringList sev{QStringLiteral("critical"), QStringLiteral("error"),
+                                     QStringLiteral("warning"), QStringLiteral("info")};
         if (!sev.contains(p.value(u"severity").toString()))
-            return R(invalid(QStringLiteral("payload.severity must be critical, error, warning or info, not '%1'").arg(clip(p.value(u"severity").toString(), 64))));
+            return R(
+                invalid(QStringLiteral(
+                            "payload.severity must be critical, error, warning or info, not '%1'")
+                            .arg(clip(p.value(u"severity").toString(), 64))));
     } else if (al.fingerprint.isEmpty()) {
         return R(invalid(QStringLiteral("missing field 'dedup_key' (needed to %1)").arg(action)));
     }
@@ -306,10 +337,14 @@ R normalizePagerDuty(const QJsonObject &root, const IngestConfig &config)
     al.severity = config.severityFor(al.source, al.rawSeverity);
     al.startsAt = qMax<qint64>(0, parseAlertTime(p.value(u"timestamp").toString()));
     if (al.fingerprint.isEmpty())
-        al.fingerprint = shortHash((al.title + u'\x1f' + al.host + u'\x1f' + al.service + u'\x1f' + al.alertname).toUtf8());
+        al.fingerprint =
+            shortHash((al.title + u'\x1f' + al.host + u'\x1f' + al.service + u'\x1f' + al.alertname)
+                          .toUtf8());
     for (const auto &l : root.value(u"links").toArray())
-        addLink(al.links, l.toObject().value(u"href").toString(), clip(l.toObject().value(u"text").toString(), 256));
-    addLink(al.links, root.value(u"client_url").toString(), clip(root.value(u"client").toString(), 256));
+        addLink(al.links, l.toObject().value(u"href").toString(),
+                clip(l.toObject().value(u"text").toString(), 256));
+    addLink(al.links, root.value(u"client_url").toString(),
+            clip(root.value(u"client").toString(), 256));
     if (root.contains(u"client"))
         al.labels.insert(QStringLiteral("client"), clip(text(root.value(u"client")), 256));
     return QList<Alert>{al};
@@ -322,9 +357,10 @@ R normalizeSentry(const QJsonObject &root, const QString &resourceIn, const Inge
         return R(invalid(QStringLiteral("missing field 'data'")));
     QString resource = resourceIn.trimmed().toLower();
     if (resource.isEmpty())
-        resource = data.contains(u"event") ? QStringLiteral("event_alert")
-                 : data.contains(u"metric_alert") ? QStringLiteral("metric_alert")
-                 : data.contains(u"issue") ? QStringLiteral("issue") : QString();
+        resource = data.contains(u"event")          ? QStringLiteral("event_alert")
+                   : data.contains(u"metric_alert") ? QStringLiteral("metric_alert")
+                   : data.contains(u"issue")        ? QStringLiteral("issue")
+                                                    : QString();
     const QString action = root.value(u"action").toString();
     Alert al;
     al.source = QStringLiteral("sentry");
@@ -336,9 +372,13 @@ R normalizeSentry(const QJsonObject &root, const QString &resourceIn, const Inge
         const QString issue = text(e.value(u"issue_id")).trimmed();
         const QString hash = e.value(u"hashes").toArray().first().toString();
         const QString eventId = e.value(u"event_id").toString();
-        al.fingerprint = clip(!issue.isEmpty() ? QStringLiteral("issue-") + issue : !hash.isEmpty() ? QStringLiteral("hash-") + hash : eventId, 255);
+        al.fingerprint = clip(!issue.isEmpty()  ? QStringLiteral("issue-") + issue
+                              : !hash.isEmpty() ? QStringLiteral("hash-") + hash
+                                                : eventId,
+                              255);
         if (al.fingerprint.isEmpty())
-            return R(invalid(QStringLiteral("data.event has neither issue_id, hashes nor event_id")));
+            return R(
+                invalid(QStringLiteral("data.event has neither issue_id, hashes nor event_id")));
         for (const auto &t : e.value(u"tags").toArray()) {
             const QJsonArray kv = t.toArray();
             if (kv.size() == 2)
@@ -388,7 +428,8 @@ R normalizeSentry(const QJsonObject &root, const QString &resourceIn, const Inge
         else if (action == u"assigned" || action == u"ignored" || action == u"archived")
             return QList<Alert>{}; // bookkeeping in Sentry, nothing for an incident
         else
-            return R(invalid(QStringLiteral("unknown Sentry issue action '%1'").arg(clip(action, 64))));
+            return R(
+                invalid(QStringLiteral("unknown Sentry issue action '%1'").arg(clip(action, 64))));
         al.title = is.value(u"title").toString();
         al.rawSeverity = sentrySeverityWord(is.value(u"level").toString());
         al.alertname = is.value(u"metadata").toObject().value(u"type").toString();
@@ -409,7 +450,8 @@ R normalizeSentry(const QJsonObject &root, const QString &resourceIn, const Inge
         else if (action == u"critical" || action == u"warning")
             al.status = Alert::Status::Firing;
         else
-            return R(invalid(QStringLiteral("unknown Sentry metric alert action '%1'").arg(clip(action, 64))));
+            return R(invalid(
+                QStringLiteral("unknown Sentry metric alert action '%1'").arg(clip(action, 64))));
         al.rawSeverity = action == u"critical" ? QStringLiteral("fatal") : action;
         al.alertname = ma.value(u"alert_rule").toObject().value(u"name").toString();
         al.title = data.value(u"description_title").toString();
@@ -421,9 +463,13 @@ R normalizeSentry(const QJsonObject &root, const QString &resourceIn, const Inge
         al.startsAt = qMax<qint64>(0, parseAlertTime(ma.value(u"date_started").toString()));
         addLink(al.links, data.value(u"web_url").toString(), QStringLiteral("Sentry metric alert"));
     } else {
-        return R(invalid(resource.isEmpty()
-                             ? QStringLiteral("cannot tell the Sentry webhook kind: no Sentry-Hook-Resource header and no data.event/issue/metric_alert")
-                             : QStringLiteral("unsupported Sentry-Hook-Resource '%1' (event_alert, issue, metric_alert)").arg(clip(resource, 64))));
+        return R(invalid(
+            resource.isEmpty()
+                ? QStringLiteral("cannot tell the Sentry webhook kind: no Sentry-Hook-Resource "
+                                 "header and no data.event/issue/metric_alert")
+                : QStringLiteral(
+                      "unsupported Sentry-Hook-Resource '%1' (event_alert, issue, metric_alert)")
+                      .arg(clip(resource, 64))));
     }
     al.severity = config.severityFor(al.source, al.rawSeverity);
     al.title = clip(al.title.simplified(), 300);
@@ -454,8 +500,8 @@ R normalizeDatadog(const QJsonObject &root, const IngestConfig &config)
             continue;
         al.labels.insert(clip(c > 0 ? s.left(c) : s, 256), clip(c > 0 ? s.mid(c + 1) : QString()));
     }
-    for (const char *f : {"event_type", "alert_type", "alert_transition", "alert_status", "alert_metric", "alert_scope",
-                          "alert_priority", "priority", "org_name"})
+    for (const char *f : {"event_type", "alert_type", "alert_transition", "alert_status",
+                          "alert_metric", "alert_scope", "alert_priority", "priority", "org_name"})
         if (const QString v = dd(root, f); !v.isEmpty())
             al.labels.insert(QLatin1String(f), v);
     const QJsonObject org = root.value(u"org").toObject();
@@ -465,11 +511,13 @@ R normalizeDatadog(const QJsonObject &root, const IngestConfig &config)
     const QString transition = dd(root, "alert_transition").toLower();
     const QString alertType = dd(root, "alert_type").toLower();
     const QString eventType = dd(root, "event_type").toLower();
-    const bool recovered = transition == u"recovered" || transition == u"resolved" || transition == u"ok"
-        || alertType == u"success" || eventType.endsWith(QLatin1String("recovery"));
+    const bool recovered = transition == u"recovered" || transition == u"resolved" ||
+                           transition == u"ok" || alertType == u"success" ||
+                           eventType.endsWith(QLatin1String("recovery"));
     al.status = recovered ? Alert::Status::Resolved : Alert::Status::Firing;
 
-    const QString rawTitle = !dd(root, "alert_title").isEmpty() ? dd(root, "alert_title") : dd(root, "title");
+    const QString rawTitle =
+        !dd(root, "alert_title").isEmpty() ? dd(root, "alert_title") : dd(root, "title");
     al.title = stripBracketPrefix(rawTitle);
     al.alertname = al.title;
     al.host = dd(root, "hostname");
@@ -482,7 +530,7 @@ R normalizeDatadog(const QJsonObject &root, const IngestConfig &config)
         al.service = firstOf(al.labels, config.serviceLabels);
     al.description = dd(root, "body");
     al.rawSeverity = !dd(root, "alert_priority").isEmpty() ? dd(root, "alert_priority")
-                   : !dd(root, "priority").isEmpty()       ? dd(root, "priority")
+                     : !dd(root, "priority").isEmpty()     ? dd(root, "priority")
                                                            : alertType;
     al.severity = config.severityFor(al.source, al.rawSeverity);
     const QString alertId = dd(root, "alert_id");
@@ -496,7 +544,8 @@ R normalizeDatadog(const QJsonObject &root, const IngestConfig &config)
     al.fingerprint = clip(al.fingerprint, 255);
     if (al.title.isEmpty()) {
         const QString id = dd(root, "id");
-        al.title = id.isEmpty() ? QStringLiteral("Datadog event") : QStringLiteral("Datadog event %1").arg(id);
+        al.title = id.isEmpty() ? QStringLiteral("Datadog event")
+                                : QStringLiteral("Datadog event %1").arg(id);
     }
     al.title = clip(al.title.simplified(), 300);
     qint64 t = parseAlertTime(dd(root, "date"));
@@ -511,8 +560,9 @@ R normalizeDatadog(const QJsonObject &root, const IngestConfig &config)
 
 QStringList genericEventTypes()
 {
-    return {QStringLiteral("alert.triggered"), QStringLiteral("engineer.ack"), QStringLiteral("mitigation.approved"),
-            QStringLiteral("alert.resolved"), QStringLiteral("postmortem.created")};
+    return {QStringLiteral("alert.triggered"), QStringLiteral("engineer.ack"),
+            QStringLiteral("mitigation.approved"), QStringLiteral("alert.resolved"),
+            QStringLiteral("postmortem.created")};
 }
 
 Result<GenericEvent> normalizeGeneric(const QByteArray &body, const IngestConfig &config)
@@ -523,17 +573,22 @@ Result<GenericEvent> normalizeGeneric(const QByteArray &body, const IngestConfig
         return RG(root.error());
     GenericEvent ev;
     if (!root->value(u"type").isString() || root->value(u"type").toString().isEmpty())
-        return RG(invalid(QStringLiteral("missing field 'type' (%1)").arg(genericEventTypes().join(QStringLiteral(", ")))));
+        return RG(invalid(QStringLiteral("missing field 'type' (%1)")
+                              .arg(genericEventTypes().join(QStringLiteral(", ")))));
     ev.type = root->value(u"type").toString();
     if (!genericEventTypes().contains(ev.type))
-        return RG(invalid(QStringLiteral("unknown event type '%1' (%2)").arg(clip(ev.type, 64), genericEventTypes().join(QStringLiteral(", ")))));
+        return RG(
+            invalid(QStringLiteral("unknown event type '%1' (%2)")
+                        .arg(clip(ev.type, 64), genericEventTypes().join(QStringLiteral(", ")))));
     if (!root->value(u"payload").isObject())
         return RG(invalid(QStringLiteral("missing field 'payload' (an object)")));
     ev.payload = root->value(u"payload").toObject();
     const QJsonObject &p = ev.payload;
     ev.ref = clip(text(p.value(u"id")).trimmed(), 255);
     if (ev.type != u"alert.triggered" && ev.ref.isEmpty())
-        return RG(invalid(QStringLiteral("missing field 'payload.id' (the alert or incident of '%1')").arg(ev.type)));
+        return RG(
+            invalid(QStringLiteral("missing field 'payload.id' (the alert or incident of '%1')")
+                        .arg(ev.type)));
     Alert &al = ev.alert;
     al.source = QStringLiteral("generic");
     al.status = ev.type == u"alert.resolved" ? Alert::Status::Resolved : Alert::Status::Firing;
@@ -543,16 +598,21 @@ Result<GenericEvent> normalizeGeneric(const QByteArray &body, const IngestConfig
         return RG(invalid(QStringLiteral("missing field 'payload.title'")));
     al.rawSeverity = text(p.value(u"severity"));
     al.severity = config.severityFor(al.source, al.rawSeverity);
-    if (ev.type == u"alert.triggered" && !al.rawSeverity.isEmpty() && al.severity == domain::Severity::Unknown)
-        return RG(invalid(QStringLiteral("unknown severity '%1' (P1, P2, P3, P4)").arg(clip(al.rawSeverity, 64))));
-    al.service = clip(p.value(u"service").toString(meta.value(u"service").toString()).trimmed(), 256);
+    if (ev.type == u"alert.triggered" && !al.rawSeverity.isEmpty() &&
+        al.severity == domain::Severity::Unknown)
+        return RG(invalid(QStringLiteral("unknown severity '%1' (P1, P2, P3, P4)")
+                              .arg(clip(al.rawSeverity, 64))));
+    al.service =
+        clip(p.value(u"service").toString(meta.value(u"service").toString()).trimmed(), 256);
     al.host = clip(p.value(u"host").toString(meta.value(u"host").toString()).trimmed(), 256);
     al.alertname = clip(p.value(u"alertname").toString(al.title).trimmed(), 256);
     al.description = clip(p.value(u"description").toString());
     al.labels = stringMap(meta);
     if (p.contains(u"source"))
         al.labels.insert(QStringLiteral("source"), clip(text(p.value(u"source")), 256));
-    al.fingerprint = ev.ref.isEmpty() ? shortHash((al.title + u'\x1f' + al.service + u'\x1f' + al.host).toUtf8()) : ev.ref;
+    al.fingerprint = ev.ref.isEmpty()
+                         ? shortHash((al.title + u'\x1f' + al.service + u'\x1f' + al.host).toUtf8())
+                         : ev.ref;
     al.startsAt = qMax<qint64>(0, parseAlertTime(text(p.value(u"createdAt"))));
     return ev;
 }
@@ -566,11 +626,15 @@ R normalize(const QString &source, const QByteArray &body, const IngestConfig &c
             return R(g.error());
         return QList<Alert>{g->alert};
     }
-    static const QStringList known{QStringLiteral("alertmanager"), QStringLiteral("pagerduty"), QStringLiteral("sentry"),
-                                   QStringLiteral("grafana"), QStringLiteral("datadog")};
+    static const QStringList known{QStringLiteral("alertmanager"), QStringLiteral("pagerduty"),
+                                   QStringLiteral("sentry"), QStringLiteral("grafana"),
+                                   QStringLiteral("datadog")};
     if (!known.contains(source))
-        return R::fail(QStringLiteral("unknown source '%1' (alertmanager, pagerduty, sentry, grafana, datadog, generic)").arg(clip(source, 64)),
-                       QStringLiteral("unknown_source"));
+        return R::fail(
+            QStringLiteral(
+                "unknown source '%1' (alertmanager, pagerduty, sentry, grafana, datadog, generic)")
+                .arg(clip(source, 64)),
+            QStringLiteral("unknown_source"));
     auto root = parseJsonObject(body);
     if (!root)
         return R(root.error());
@@ -581,7 +645,8 @@ R normalize(const QString &source, const QByteArray &body, const IngestConfig &c
     if (source == u"pagerduty")
         return normalizePagerDuty(*root, config);
     if (source == u"sentry")
-        return normalizeSentry(*root, QString::fromLatin1(headers.value("sentry-hook-resource")), config);
+        return normalizeSentry(*root, QString::fromLatin1(headers.value("sentry-hook-resource")),
+                               config);
     return normalizeDatadog(*root, config);
 }
 

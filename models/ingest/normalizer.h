@@ -16,7 +16,8 @@ namespace sitrep::ingest {
 /// Turns one webhook body of a source into unified Alerts, following each tool's published
 /// payload format. Pure: no I/O, no clock. Errors (code "invalid") name the field at fault.
 /// `headers` have lower-case names; only Sentry reads one (sentry-hook-resource).
-Result<QList<Alert>> normalize(const QString &source, const QByteArray &body, const IngestConfig &config,
+Result<QList<Alert>> normalize(const QString &source, const QByteArray &body,
+                               const IngestConfig &config,
                                const QHash<QByteArray, QByteArray> &headers = {});
 
 /// Prometheus Alertmanager webhook, version 4.
@@ -26,16 +27,19 @@ Result<QList<Alert>> normalizeGrafana(const QJsonObject &root, const IngestConfi
 /// PagerDuty Events API v2 (enqueue): trigger, acknowledge, resolve.
 Result<QList<Alert>> normalizePagerDuty(const QJsonObject &root, const IngestConfig &config);
 /// Sentry integration webhooks: event_alert (issue alert), issue, metric_alert.
-Result<QList<Alert>> normalizeSentry(const QJsonObject &root, const QString &resource, const IngestConfig &config);
+Result<QList<Alert>> normalizeSentry(const QJsonObject &root, const QString &resource,
+                                     const IngestConfig &config);
 /// Datadog webhook integration; the payload is a user template, so every field is optional.
 Result<QList<Alert>> normalizeDatadog(const QJsonObject &root, const IngestConfig &config);
 
 /// A generic event of seed 003: {"type": "...", "payload": {...}}.
 struct GenericEvent {
-    QString type;        // alert.triggered | engineer.ack | mitigation.approved | alert.resolved | postmortem.created
+    QString type; // alert.triggered | engineer.ack | mitigation.approved | alert.resolved |
+                  // postmortem.created
     QJsonObject payload;
-    QString ref;         // payload.id: the alert/incident the event is about (may be empty for alert.triggered)
-    Alert alert;         // for alert.triggered / alert.resolved
+    QString
+        ref; // payload.id: the alert/incident the event is about (may be empty for alert.triggered)
+    Alert alert; // for alert.triggered / alert.resolved
 };
 QStringList genericEventTypes();
 Result<GenericEvent> normalizeGeneric(const QByteArray &body, const IngestConfig &config);

@@ -23,10 +23,10 @@ bool isPermanent(const QString &code)
 
 } // namespace
 
-SqsAlertConsumer::SqsAlertConsumer(aws::SqsClient &sqs, store::Store &store, IngestHandler handler, SqsConsumerConfig config,
-                                   QObject *parent)
-    : QObject(parent), m_sqs(sqs), m_store(store), m_handler(std::move(handler)), m_config(std::move(config)),
-      m_backoff(m_config.errorBackoffMs, m_config.maxErrorBackoffMs)
+SqsAlertConsumer::SqsAlertConsumer(aws::SqsClient &sqs, store::Store &store, IngestHandler handler,
+                                   SqsConsumerConfig config, QObject *parent)
+    : QObject(parent), m_sqs(sqs), m_store(store), m_handler(std::move(handler)),
+      m_config(std::move(config)), m_backoff(m_config.errorBackoffMs, m_config.maxErrorBackoffMs)
 {
 }
 
@@ -74,7 +74,8 @@ InboundAlert SqsAlertConsumer::decode(const aws::SqsMessage &m, const SqsConsume
     a.source = m.messageAttributes.value(config.sourceAttribute).stringValue;
     a.headers.insert("x-amz-sqs-message-id", m.messageId.toUtf8());
     const QString fifoDedup = m.attributes.value(QStringLiteral("MessageDeduplicationId"));
-    a.dedupKey = fifoDedup.isEmpty() ? QStringLiteral("sqs:") + m.messageId : QStringLiteral("fifo:") + fifoDedup;
+    a.dedupKey = fifoDedup.isEmpty() ? QStringLiteral("sqs:") + m.messageId
+                                     : QStringLiteral("fifo:") + fifoDedup;
 
     // An SNS envelope (no raw delivery): the payload is its Message, the attributes are
     // {"Type": "String", "Value": ...} objects, and its MessageId is stable across
@@ -82,11 +83,16 @@ InboundAlert SqsAlertConsumer::decode(const aws::SqsMessage &m, const SqsConsume
     QJsonParseError pe{};
     const QJsonDocument doc = QJsonDocument::fromJson(a.body, &pe);
     const QJsonObject o = doc.object();
-    if (pe.error == QJsonParseError::NoError && o.value(u"Type").toString() == u"Notification"
-        && o.value(u"Message").isString() && o.contains(u"TopicArn")) {
+    if (pe.error == QJsonParseError::NoError && o.value(u"Type").toString() == u"Notification" &&
+        o.value(u"Message").isString() && o.contains(u"TopicArn")) {
         a.snsEnvelope = true;
         a.body = o.value(u"Message").toString().toUtf8();
-        const QString src = o.value(u"MessageAttributes").toObject().value(config.sourceAttribute).toObject().value(u"Value").toString();
+        const QString src = o.value(u"MessageAttributes")
+                                .toObject()
+                                .value(config.sourceAttribute)
+                                .toObject()
+                                .value(u"Value")
+                                .toString();
         if (!src.isEmpty())
             a.source = src;
         const QString snsId = o.value(u"MessageId").toString();
@@ -105,7 +111,8 @@ InboundAlert SqsAlertConsumer::decode(const aws::SqsMessage &m, const SqsConsume
 
 bool SqsAlertConsumer::known(const QString &key)
 {
-    store::Stmt *s = m_store.db().prepare(QStringLiteral("SELECT status FROM aws_inbox WHERE dedup_key=?"));
+    store::Stmt *s =
+        m_store.db().prepare(QStringLiteral("SELECT status FROM aws_inbox WHERE dedup_key=?"));
     if (!s)
         return false;
     s->bind(1, key);
@@ -114,14 +121,21 @@ bool SqsAlertConsumer::known(const QString &key)
 
 Status SqsAlertConsumer::record(const InboundAlert &a, const QString &status, const QString &detail)
 {
-    store::Stmt *s = m_store.db().prepare(QStringLiteral(
-        "INSERT INTO aws_inbox(dedup_key, queue, source, status, detail, received, handled_at) VALUES(?,?,?,?,?,1,?) "
-        "ON CONFLICT(dedup_key) DO UPDATE SET received=received+1, status=CASE WHEN status='ingested' THEN status "
-        "ELSE excluded.status END, detail=CASE WHEN status='ingested' THEN detail ELSE excluded.detail END, "
-        "handled_at=excluded.handled_at"));
+    store::Stmt *s = m_store.db().prepare(
+        QStringLiteral("INSERT INTO aws_inbox(dedup_key, queue, source, status, detail, received, "
+                       "handled_at) VALUES(?,?,?,?,?,1,?) "
+                       "ON CONFLICT(dedup_key) DO UPDATE SET received=received+1, status=CASE WHEN "
+                       "status='ingested' THEN status "
+                       "ELSE excluded.status END, detail=CASE WHEN status='ingested' THEN detail "
+                       "ELSE excluded.detail END, "
+                       "handled_at=excluded.handled_at"));
     if (!s)
         return Status::fail(m_store.db().lastError(), QStringLiteral("db"));
-    s->bind(1, a.dedupKey).bind(2, m_config.queueUrl).bind(3, a.source).bind(4, status).bind(5, detail.left(2000))
+    s->bind(1, a.dedupKey)
+        .bind(2, m_config.queueUrl)
+        .bind(3, a.source)
+        .bind(4, status)
+        .bind(5, detail.left(2000))
         .bind(6, QDateTime::currentMSecsSinceEpoch());
     if (!s->exec())
         return Status::fail(s->error(), QStringLiteral("db"));
@@ -143,7 +157,8 @@ SqsAlertConsumer::Outcome SqsAlertConsumer::handle(const aws::SqsMessage &m)
         m_staged->written = false;
         m_staged->write = [this, a]() { return record(a, QStringLiteral("ingested"), {}); };
     }
-    const Status st = m_handler ? m_handler(a) : Status::fail(QStringLiteral("no ingestion configured"));
+    const Status st =
+        m_handler ? m_handler(a) : Status::fail(QStringLiteral("no ingestion configured"));
     const bool writtenInCommit = m_staged && m_staged->written;
     if (m_staged) {
         m_staged->write = nullptr;
@@ -159,7 +174,8 @@ SqsAlertConsumer::Outcome SqsAlertConsumer::handle(const aws::SqsMessage &m)
             return Outcome::Leave;
         }
         ++m_stats.retried;
-        qCWarning(lcAws) << "SQS message" << a.dedupKey << "not ingested, will retry:" << st.errorMessage();
+        qCWarning(lcAws) << "SQS message" << a.dedupKey
+                         << "not ingested, will retry:" << st.errorMessage();
         return Outcome::Retry;
     }
     // Committed. With attachTo() the key went into the same transaction; otherwise (or
@@ -182,7 +198,8 @@ void SqsAlertConsumer::pollOnce(std::function<void(Result<int>)> done)
     req.visibilityTimeout = m_config.visibilityTimeout;
     req.messageAttributeNames = {QStringLiteral("All")};
     std::weak_ptr<bool> alive = m_alive;
-    m_sqs.receiveMessage(req, [this, alive, done = std::move(done)](Result<QList<aws::SqsMessage>> r) {
+    m_sqs.receiveMessage(req, [this, alive,
+                               done = std::move(done)](Result<QList<aws::SqsMessage>> r) {
         if (alive.expired())
             return;
         if (!r)
@@ -213,20 +230,22 @@ void SqsAlertConsumer::pollOnce(std::function<void(Result<int>)> done)
         if (*outstanding == 0)
             return done(count);
         if (!toDelete.isEmpty()) {
-            m_sqs.deleteMessageBatch(m_config.queueUrl, toDelete, [this, alive, finish](Result<aws::SqsBatchResult> d) {
-                if (alive.expired())
-                    return;
-                if (!d) {
-                    // Not deleted: it comes back after the visibility timeout and is then
-                    // recognised as handled.
-                    qCWarning(lcAws) << "SQS delete failed:" << d.errorMessage();
-                } else {
-                    m_stats.deleted += d->successful.size();
-                    for (const auto &f : d->failed)
-                        qCWarning(lcAws) << "SQS delete of entry" << f.id << "failed:" << f.code << f.message;
-                }
-                finish();
-            });
+            m_sqs.deleteMessageBatch(
+                m_config.queueUrl, toDelete, [this, alive, finish](Result<aws::SqsBatchResult> d) {
+                    if (alive.expired())
+                        return;
+                    if (!d) {
+                        // Not deleted: it comes back after the visibility timeout and is then
+                        // recognised as handled.
+                        qCWarning(lcAws) << "SQS delete failed:" << d.errorMessage();
+                    } else {
+                        m_stats.deleted += d->successful.size();
+                        for (const auto &f : d->failed)
+                            qCWarning(lcAws) << "SQS delete of entry" << f.id << "failed:" << f.code
+                                             << f.message;
+                    }
+                    finish();
+                });
         }
         for (const QString &handle : std::as_const(toRetry))
             m_sqs.changeMessageVisibility(m_config.queueUrl, handle, m_config.retryDelaySeconds,

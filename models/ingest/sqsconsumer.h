@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "aws/sqsclient.h"
 #include "delivery/backoffpolicy.h"
 #include "store/store.h"
-#include "aws/sqsclient.h"
 #include "util/result.h"
 
 #include <QByteArray>
@@ -24,9 +24,9 @@ namespace sitrep::ingest {
 
 struct SqsConsumerConfig {
     QString queueUrl;
-    int waitSeconds = 20;        // long poll
+    int waitSeconds = 20; // long poll
     int maxMessages = 10;
-    int visibilityTimeout = -1;  // -1: the queue's own
+    int visibilityTimeout = -1; // -1: the queue's own
     /// Message attribute naming the ingestion source (SNS envelope or SQS attribute).
     QString sourceAttribute = QStringLiteral("source");
     /// Source when a message names none.
@@ -40,7 +40,7 @@ struct SqsConsumerConfig {
 
 /// One alert payload taken out of an SQS message.
 struct InboundAlert {
-    QString dedupKey;   // sns:<id> | fifo:<dedup id> | sqs:<id>
+    QString dedupKey; // sns:<id> | fifo:<dedup id> | sqs:<id>
     QString source;
     QByteArray body;
     QHash<QByteArray, QByteArray> headers; // lower-case names, as a webhook would have them
@@ -69,8 +69,8 @@ class SqsAlertConsumer final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SqsAlertConsumer)
 public:
-    SqsAlertConsumer(aws::SqsClient &sqs, store::Store &store, IngestHandler handler, SqsConsumerConfig config,
-                     QObject *parent = nullptr);
+    SqsAlertConsumer(aws::SqsClient &sqs, store::Store &store, IngestHandler handler,
+                     SqsConsumerConfig config, QObject *parent = nullptr);
     ~SqsAlertConsumer() override;
 
     /// The handler that feeds the ingestion pipeline.
@@ -93,7 +93,10 @@ public:
 
     /// Test hook, called after a message committed and before its delete; returning false
     /// abandons the message there, as if the process died at that point.
-    void setBeforeDeleteHook(std::function<bool(const aws::SqsMessage &)> hook) { m_beforeDelete = std::move(hook); }
+    void setBeforeDeleteHook(std::function<bool(const aws::SqsMessage &)> hook)
+    {
+        m_beforeDelete = std::move(hook);
+    }
 
     const ConsumerStats &stats() const { return m_stats; }
     const SqsConsumerConfig &config() const { return m_config; }

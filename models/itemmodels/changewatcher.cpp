@@ -14,7 +14,8 @@ ChangeWatcher::ChangeWatcher(engine::LifecycleEngine &engine, int pollMs, QObjec
     connect(&m_timer, &QTimer::timeout, this, &ChangeWatcher::poll);
     // Own writes do not move data_version on this connection: listen for them directly,
     // after the current event is done (the engine emits from inside execute()).
-    connect(&m_engine, &engine::LifecycleEngine::eventsAppended, this, &ChangeWatcher::poll, Qt::QueuedConnection);
+    connect(&m_engine, &engine::LifecycleEngine::eventsAppended, this, &ChangeWatcher::poll,
+            Qt::QueuedConnection);
     m_timer.start();
 }
 

@@ -20,7 +20,8 @@ class ChangeWatcher final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ChangeWatcher)
 public:
-    explicit ChangeWatcher(engine::LifecycleEngine &engine, int pollMs = 400, QObject *parent = nullptr);
+    explicit ChangeWatcher(engine::LifecycleEngine &engine, int pollMs = 400,
+                           QObject *parent = nullptr);
 
     qint64 lastSeq() const { return m_lastSeq; }
     /// Checks now (also done by the timer).

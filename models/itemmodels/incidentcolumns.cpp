@@ -10,17 +10,28 @@ using namespace IncidentColumn;
 QString incidentColumnTitle(int column)
 {
     switch (column) {
-    case Id: return QCoreApplication::translate("IncidentColumns", "ID");
-    case Title: return QCoreApplication::translate("IncidentColumns", "Title");
-    case Severity: return QCoreApplication::translate("IncidentColumns", "Severity");
-    case Status: return QCoreApplication::translate("IncidentColumns", "Status");
-    case Assignee: return QCoreApplication::translate("IncidentColumns", "Assignee");
-    case Duration: return QCoreApplication::translate("IncidentColumns", "Duration");
-    case Services: return QCoreApplication::translate("IncidentColumns", "Affected services");
-    case Created: return QCoreApplication::translate("IncidentColumns", "Created");
-    case Priority: return QCoreApplication::translate("IncidentColumns", "Priority");
-    case Sla: return QCoreApplication::translate("IncidentColumns", "SLA");
-    default: break;
+    case Id:
+        return QCoreApplication::translate("IncidentColumns", "ID");
+    case Title:
+        return QCoreApplication::translate("IncidentColumns", "Title");
+    case Severity:
+        return QCoreApplication::translate("IncidentColumns", "Severity");
+    case Status:
+        return QCoreApplication::translate("IncidentColumns", "Status");
+    case Assignee:
+        return QCoreApplication::translate("IncidentColumns", "Assignee");
+    case Duration:
+        return QCoreApplication::translate("IncidentColumns", "Duration");
+    case Services:
+        return QCoreApplication::translate("IncidentColumns", "Affected services");
+    case Created:
+        return QCoreApplication::translate("IncidentColumns", "Created");
+    case Priority:
+        return QCoreApplication::translate("IncidentColumns", "Priority");
+    case Sla:
+        return QCoreApplication::translate("IncidentColumns", "SLA");
+    default:
+        break;
     }
     return {};
 }
@@ -85,16 +96,24 @@ QString workflowStateLabel(const QString &labelOrId)
 query::IncidentSort incidentColumnSort(int column)
 {
     switch (column) {
-    case Id: return query::IncidentSort::Id;
-    case Title: return query::IncidentSort::Title;
-    case Severity: return query::IncidentSort::Severity;
-    case Status: return query::IncidentSort::State;
-    case Assignee: return query::IncidentSort::Assignee;
-    case Priority: return query::IncidentSort::Priority;
-    case Sla: return query::IncidentSort::SlaDue;
+    case Id:
+        return query::IncidentSort::Id;
+    case Title:
+        return query::IncidentSort::Title;
+    case Severity:
+        return query::IncidentSort::Severity;
+    case Status:
+        return query::IncidentSort::State;
+    case Assignee:
+        return query::IncidentSort::Assignee;
+    case Priority:
+        return query::IncidentSort::Priority;
+    case Sla:
+        return query::IncidentSort::SlaDue;
     case Duration: // longest first when descending: oldest creation first
     case Created:
-    default: break;
+    default:
+        break;
     }
     return query::IncidentSort::Created;
 }

@@ -51,8 +51,9 @@ std::optional<IncidentDetails> loadIncidentDetails(store::Store &store, const QS
             ev.actor = e.actor;
             d.evidence << ev;
         } else if (e.kind == kinds::StatusUpdate) {
-            d.statusUpdates << StatusUpdateItem{p[u"message"].toString(), p[u"status"].toString(),
-                                                p[u"visibility"].toString(QStringLiteral("internal")), e.actor, e.ts};
+            d.statusUpdates << StatusUpdateItem{
+                p[u"message"].toString(), p[u"status"].toString(),
+                p[u"visibility"].toString(QStringLiteral("internal")), e.actor, e.ts};
         } else if (e.kind == kinds::AlertLinked || e.kind == QLatin1String("alert.updated")) {
             const QString id = p[u"alert"].toString();
             QString svc = p[u"service"].toString();
@@ -65,7 +66,8 @@ std::optional<IncidentDetails> loadIncidentDetails(store::Store &store, const QS
             const QString status = p[u"status"].toString(QStringLiteral("firing")).toLower();
             alertFiring.insert(id, status != u"resolved");
         } else if (e.kind == QLatin1String("service.health")) {
-            overrides.insert(p[u"service"].toString(), qMakePair(int(p[u"severity"].toInteger()), e.actor));
+            overrides.insert(p[u"service"].toString(),
+                             qMakePair(int(p[u"severity"].toInteger()), e.actor));
         } else if (e.kind == kinds::ApprovalGranted) {
             d.approver = p[u"approver"].toString(e.actor);
         }
@@ -102,7 +104,8 @@ std::optional<IncidentDetails> loadIncidentDetails(store::Store &store, const QS
 
 QByteArray attachmentData(store::Store &store, const QString &sha256)
 {
-    store::Stmt *s = store.db().prepare(QStringLiteral("SELECT data FROM attachments WHERE sha256=?"));
+    store::Stmt *s =
+        store.db().prepare(QStringLiteral("SELECT data FROM attachments WHERE sha256=?"));
     if (!s)
         return {};
     s->bindBlob(1, QByteArray::fromHex(sha256.toLatin1()));
@@ -241,12 +244,11 @@ static QString describeRemediationEvent(const Event &e)
     };
     const QJsonObject &p = e.payload;
     const QJsonObject action = p.value(QStringLiteral("action")).toObject();
-    const QString what =
-        QStringLiteral("%1 on %2")
-            .arg(action.value(QStringLiteral("type"))
-                     .toString(p.value(QStringLiteral("action_type")).toString()),
-                 action.value(QStringLiteral("target"))
-                     .toString(p.value(QStringLiteral("target")).toString()));
+    const QString what = QStringLiteral("%1 on %2")
+                             .arg(action.value(QStringLiteral("type"))
+                                      .toString(p.value(QStringLiteral("action_type")).toString()),
+                                  action.value(QStringLiteral("target"))
+                                      .toString(p.value(QStringLiteral("target")).toString()));
     const int attempt = p.value(QStringLiteral("attempt")).toInt(1);
     const QString &kind = e.kind;
     if (kind == u"remediation.queued")
@@ -288,7 +290,9 @@ static QString describeRemediationEvent(const Event &e)
 QString describeTimelineEvent(const Event &e)
 {
     const QJsonObject &p = e.payload;
-    const auto tr = [](const char *s) { return QCoreApplication::translate("sitrep::itemmodels", s); };
+    const auto tr = [](const char *s) {
+        return QCoreApplication::translate("sitrep::itemmodels", s);
+    };
     const auto state = [&](const char *key) {
         return workflowStateLabel(p[QLatin1String(key)].toString());
     };

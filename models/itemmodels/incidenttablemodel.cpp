@@ -26,8 +26,8 @@ using namespace IncidentRole;
 /// carries the generation it was made for; work for an older generation is skipped.
 class IncidentPageLoader final : public QObject {
 public:
-    IncidentPageLoader(QString path, IncidentTableModel *model, std::shared_ptr<std::atomic<quint64>> gen,
-                       std::atomic<int> *anchorCount)
+    IncidentPageLoader(QString path, IncidentTableModel *model,
+                       std::shared_ptr<std::atomic<quint64>> gen, std::atomic<int> *anchorCount)
         : m_path(std::move(path)), m_model(model), m_gen(std::move(gen)), m_anchorCount(anchorCount)
     {
     }
@@ -65,7 +65,8 @@ public:
             const qint64 n = countRows();
             if (stale(gen))
                 return;
-            QMetaObject::invokeMethod(model, [model, gen, n] { model->onCount(gen, n); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                model, [model, gen, n] { model->onCount(gen, n); }, Qt::QueuedConnection);
         }
         startAnchors(gen);
     }
@@ -76,7 +77,9 @@ public:
             return;
         const QList<IncidentRow> rows = pageRows(page, after);
         auto *model = m_model;
-        QMetaObject::invokeMethod(model, [model, gen, page, rows] { model->onPage(gen, page, rows); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            model, [model, gen, page, rows] { model->onPage(gen, page, rows); },
+            Qt::QueuedConnection);
     }
 
     void refresh(quint64 gen, const IncidentQuery &q, const QList<int> &pages,
@@ -197,7 +200,8 @@ private:
     QList<IncidentRow> offsetPage(int page)
     {
         QList<QVariant> binds;
-        const QString sql = m_q->offsetPageSql(qint64(page) * IncidentTableModel::PageSize, IncidentTableModel::PageSize, binds);
+        const QString sql = m_q->offsetPageSql(qint64(page) * IncidentTableModel::PageSize,
+                                               IncidentTableModel::PageSize, binds);
         return run(sql, binds);
     }
 
@@ -207,9 +211,12 @@ private:
         if (page == 0)
             return offsetPage(0);
         if (page < m_anchors.size())
-            return run(m_q->keysetPageSql(m_anchors[page], true, IncidentTableModel::PageSize, binds), binds);
+            return run(
+                m_q->keysetPageSql(m_anchors[page], true, IncidentTableModel::PageSize, binds),
+                binds);
         if (!after.isEmpty())
-            return run(m_q->keysetPageSql(after, false, IncidentTableModel::PageSize, binds), binds);
+            return run(m_q->keysetPageSql(after, false, IncidentTableModel::PageSize, binds),
+                       binds);
         return offsetPage(page);
     }
 
@@ -223,7 +230,8 @@ private:
             return;
         bindVariants(m_anchorStmt.get(), binds);
         m_anchorRow = 0;
-        QMetaObject::invokeMethod(this, [this, gen] { continueAnchors(gen); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, gen] { continueAnchors(gen); }, Qt::QueuedConnection);
     }
 
     void continueAnchors(quint64 gen)
@@ -251,7 +259,8 @@ private:
             }
             ++m_anchorRow;
         }
-        QMetaObject::invokeMethod(this, [this, gen] { continueAnchors(gen); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, gen] { continueAnchors(gen); }, Qt::QueuedConnection);
     }
 
     QString m_path;
@@ -277,10 +286,13 @@ IncidentTableModel::IncidentTableModel(const QString &dbPath, QObject *parent)
     // The first query goes out from the event loop, so a filter set right after
     // construction (the list view applies its saved view) replaces it instead of queueing
     // behind a count of every row.
-    QMetaObject::invokeMethod(this, [this] {
-        if (!m_started)
-            startQuery(true);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (!m_started)
+                startQuery(true);
+        },
+        Qt::QueuedConnection);
 }
 
 IncidentTableModel::~IncidentTableModel()
@@ -428,7 +440,9 @@ void IncidentTableModel::requestPage(int page) const
         after = q.keyOf(prev->last());
     const quint64 gen = m_gen->load();
     auto *loader = m_loader;
-    QMetaObject::invokeMethod(loader, [loader, gen, page, after] { loader->page(gen, page, after); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        loader, [loader, gen, page, after] { loader->page(gen, page, after); },
+        Qt::QueuedConnection);
 }
 
 void IncidentTableModel::onPage(quint64 gen, int page, const QList<IncidentRow> &rows)
@@ -557,8 +571,10 @@ void IncidentTableModel::setNow(qint64 nowMs)
 {
     m_now = nowMs;
     if (m_count > 0) {
-        Q_EMIT dataChanged(index(0, Duration), index(int(m_count - 1), Duration), {Qt::DisplayRole, SortRole});
-        Q_EMIT dataChanged(index(0, Sla), index(int(m_count - 1), Sla), {Qt::DisplayRole, SortRole, SlaRemainingRole, SlaLevelRole});
+        Q_EMIT dataChanged(index(0, Duration), index(int(m_count - 1), Duration),
+                           {Qt::DisplayRole, SortRole});
+        Q_EMIT dataChanged(index(0, Sla), index(int(m_count - 1), Sla),
+                           {Qt::DisplayRole, SortRole, SlaRemainingRole, SlaLevelRole});
     }
 }
 
@@ -601,25 +617,35 @@ SlaStatus IncidentTableModel::sla(const IncidentRow &r) const
 QVariant IncidentTableModel::display(const IncidentRow &r, int column) const
 {
     switch (column) {
-    case Id: return r.number;
-    case Title: return r.title;
+    case Id:
+        return r.number;
+    case Title:
+        return r.title;
     case Severity:
         return severityText(r.severity);
-    case Status: return m_stateLabels.value(r.state, r.state);
-    case Assignee: return r.assignee;
-    case Duration: return formatDuration((r.resolvedAt > 0 ? r.resolvedAt : m_now) - r.createdAt);
-    case Services: return r.services;
-    case Created: return r.createdText;
-    case Priority: return r.priority > 0 ? QStringLiteral("P%1").arg(r.priority) : QString();
+    case Status:
+        return m_stateLabels.value(r.state, r.state);
+    case Assignee:
+        return r.assignee;
+    case Duration:
+        return formatDuration((r.resolvedAt > 0 ? r.resolvedAt : m_now) - r.createdAt);
+    case Services:
+        return r.services;
+    case Created:
+        return r.createdText;
+    case Priority:
+        return r.priority > 0 ? QStringLiteral("P%1").arg(r.priority) : QString();
     case Sla: {
         const SlaStatus s = sla(r);
         if (!s.active)
             return QStringLiteral("—");
         const qint64 left = s.remainingMs;
-        const QString t = left < 0 ? tr("overdue %1").arg(formatDuration(-left)) : formatDuration(left);
+        const QString t =
+            left < 0 ? tr("overdue %1").arg(formatDuration(-left)) : formatDuration(left);
         return s.paused ? tr("paused, %1").arg(t) : t;
     }
-    default: break;
+    default:
+        break;
     }
     return {};
 }
@@ -627,17 +653,28 @@ QVariant IncidentTableModel::display(const IncidentRow &r, int column) const
 QVariant IncidentTableModel::sortValue(const IncidentRow &r, int column) const
 {
     switch (column) {
-    case Id: return r.id;
-    case Title: return r.title;
-    case Severity: return r.severity;
-    case Status: return r.state;
-    case Assignee: return r.assignee;
-    case Duration: return r.createdAt;
-    case Services: return r.services;
-    case Created: return r.createdAt;
-    case Priority: return r.priority;
-    case Sla: return r.slaDue;
-    default: break;
+    case Id:
+        return r.id;
+    case Title:
+        return r.title;
+    case Severity:
+        return r.severity;
+    case Status:
+        return r.state;
+    case Assignee:
+        return r.assignee;
+    case Duration:
+        return r.createdAt;
+    case Services:
+        return r.services;
+    case Created:
+        return r.createdAt;
+    case Priority:
+        return r.priority;
+    case Sla:
+        return r.slaDue;
+    default:
+        break;
     }
     return {};
 }
@@ -663,23 +700,37 @@ QVariant IncidentTableModel::data(const QModelIndex &index, int role) const
     }
     const IncidentRow &r = it->at(index.row() % PageSize);
     switch (role) {
-    case Qt::DisplayRole: return display(r, index.column());
+    case Qt::DisplayRole:
+        return display(r, index.column());
     case Qt::ToolTipRole:
         if (index.column() == Title || index.column() == Services)
             return display(r, index.column());
         return {};
-    case Qt::AccessibleTextRole: return QStringLiteral("%1: %2").arg(incidentColumnTitle(index.column()), display(r, index.column()).toString());
-    case SortRole: return sortValue(r, index.column());
-    case UidRole: return r.uid;
-    case NumberRole: return r.number;
-    case SeverityRole: return r.severity;
-    case PriorityRole: return r.priority;
-    case StateRole: return r.state;
-    case OpenRole: return r.open;
-    case SlaRemainingRole: return sla(r).remainingMs;
-    case SlaLevelRole: return int(sla(r).level);
-    case LoadedRole: return true;
-    default: break;
+    case Qt::AccessibleTextRole:
+        return QStringLiteral("%1: %2").arg(incidentColumnTitle(index.column()),
+                                            display(r, index.column()).toString());
+    case SortRole:
+        return sortValue(r, index.column());
+    case UidRole:
+        return r.uid;
+    case NumberRole:
+        return r.number;
+    case SeverityRole:
+        return r.severity;
+    case PriorityRole:
+        return r.priority;
+    case StateRole:
+        return r.state;
+    case OpenRole:
+        return r.open;
+    case SlaRemainingRole:
+        return sla(r).remainingMs;
+    case SlaLevelRole:
+        return int(sla(r).level);
+    case LoadedRole:
+        return true;
+    default:
+        break;
     }
     return {};
 }

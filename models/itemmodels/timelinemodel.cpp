@@ -74,12 +74,17 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
     const domain::Event &e = m_all[m_visible[index.row()]];
     if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
         switch (index.column()) {
-        case Time: return QDateTime::fromMSecsSinceEpoch(e.ts).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-        case Actor: return e.actor;
+        case Time:
+            return QDateTime::fromMSecsSinceEpoch(e.ts).toString(
+                QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+        case Actor:
+            return e.actor;
         case Kind:
             return timelineKindLabel(e.kind);
-        case What: return describeTimelineEvent(e);
-        default: break;
+        case What:
+            return describeTimelineEvent(e);
+        default:
+            break;
         }
     }
     if (role == KindRole)
@@ -96,11 +101,16 @@ QVariant TimelineModel::headerData(int section, Qt::Orientation orientation, int
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case Time: return tr("Time");
-    case Actor: return tr("Who");
-    case Kind: return tr("Kind");
-    case What: return tr("What");
-    default: break;
+    case Time:
+        return tr("Time");
+    case Actor:
+        return tr("Who");
+    case Kind:
+        return tr("Kind");
+    case What:
+        return tr("What");
+    default:
+        break;
     }
     return {};
 }

@@ -39,8 +39,9 @@ struct RowSync {
     std::function<void(int)> changed;
 };
 
-template<class T, class Same>
-void syncRows(QList<T> &rows, QStringList &keys, const QList<T> &next, const QStringList &nextKeys, const RowSync &s, Same same)
+template <class T, class Same>
+void syncRows(QList<T> &rows, QStringList &keys, const QList<T> &next, const QStringList &nextKeys,
+              const RowSync &s, Same same)
 {
     const QSet<QString> nextSet(nextKeys.cbegin(), nextKeys.cend());
     const QSet<QString> curSet(keys.cbegin(), keys.cend());
@@ -101,13 +102,21 @@ void EvidenceModel::setItems(const QList<EvidenceItem> &items)
     QStringList keys;
     keys.reserve(items.size());
     for (const auto &e : items)
-        keys << QStringLiteral("%1|%2|%3|%4|%5").arg(e.at).arg(e.actor, e.kind, e.sha256, e.url.isEmpty() ? e.name : e.url);
-    RowSync s{[this](int a, int b) { beginRemoveRows({}, a, b); }, [this](int a, int b) { beginInsertRows({}, a, b); },
-              [this] { endRemoveRows(); }, [this] { endInsertRows(); }, [this] { beginResetModel(); }, [this] { endResetModel(); },
+        keys << QStringLiteral("%1|%2|%3|%4|%5")
+                    .arg(e.at)
+                    .arg(e.actor, e.kind, e.sha256, e.url.isEmpty() ? e.name : e.url);
+    RowSync s{[this](int a, int b) { beginRemoveRows({}, a, b); },
+              [this](int a, int b) { beginInsertRows({}, a, b); },
+              [this] { endRemoveRows(); },
+              [this] { endInsertRows(); },
+              [this] { beginResetModel(); },
+              [this] { endResetModel(); },
               [this](int r) { Q_EMIT dataChanged(index(r, 0), index(r, ColumnCount - 1)); }};
-    syncRows(m_rows, m_keys, items, uniqueKeys(keys), s, [](const EvidenceItem &a, const EvidenceItem &b) {
-        return a.title == b.title && a.name == b.name && a.mime == b.mime && a.size == b.size;
-    });
+    syncRows(m_rows, m_keys, items, uniqueKeys(keys), s,
+             [](const EvidenceItem &a, const EvidenceItem &b) {
+                 return a.title == b.title && a.name == b.name && a.mime == b.mime &&
+                        a.size == b.size;
+             });
 }
 
 int EvidenceModel::rowCount(const QModelIndex &parent) const
@@ -128,18 +137,29 @@ QVariant EvidenceModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case Kind: return e.kind;
-        case Title: return e.title.isEmpty() ? e.name : e.title;
-        case Who: return e.actor;
-        case When: return when(e.at);
-        default: return {};
+        case Kind:
+            return e.kind;
+        case Title:
+            return e.title.isEmpty() ? e.name : e.title;
+        case Who:
+            return e.actor;
+        case When:
+            return when(e.at);
+        default:
+            return {};
         }
-    case Qt::ToolTipRole: return e.url.isEmpty() ? e.name : e.url;
-    case UrlRole: return e.url;
-    case Sha256Role: return e.sha256;
-    case IsImageRole: return e.isImage();
-    case TimestampRole: return e.at;
-    default: break;
+    case Qt::ToolTipRole:
+        return e.url.isEmpty() ? e.name : e.url;
+    case UrlRole:
+        return e.url;
+    case Sha256Role:
+        return e.sha256;
+    case IsImageRole:
+        return e.isImage();
+    case TimestampRole:
+        return e.at;
+    default:
+        break;
     }
     return {};
 }
@@ -149,11 +169,16 @@ QVariant EvidenceModel::headerData(int section, Qt::Orientation orientation, int
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case Kind: return tr("Kind");
-    case Title: return tr("Evidence");
-    case Who: return tr("Who");
-    case When: return tr("When");
-    default: break;
+    case Kind:
+        return tr("Kind");
+    case Title:
+        return tr("Evidence");
+    case Who:
+        return tr("Who");
+    case When:
+        return tr("When");
+    default:
+        break;
     }
     return {};
 }
@@ -168,12 +193,17 @@ void StatusUpdateModel::setItems(const QList<StatusUpdateItem> &items)
     keys.reserve(items.size());
     for (const auto &u : items)
         keys << QStringLiteral("%1|%2|%3").arg(u.at).arg(u.actor, u.message);
-    RowSync s{[this](int a, int b) { beginRemoveRows({}, a, b); }, [this](int a, int b) { beginInsertRows({}, a, b); },
-              [this] { endRemoveRows(); }, [this] { endInsertRows(); }, [this] { beginResetModel(); }, [this] { endResetModel(); },
+    RowSync s{[this](int a, int b) { beginRemoveRows({}, a, b); },
+              [this](int a, int b) { beginInsertRows({}, a, b); },
+              [this] { endRemoveRows(); },
+              [this] { endInsertRows(); },
+              [this] { beginResetModel(); },
+              [this] { endResetModel(); },
               [this](int r) { Q_EMIT dataChanged(index(r, 0), index(r, ColumnCount - 1)); }};
-    syncRows(m_rows, m_keys, items, uniqueKeys(keys), s, [](const StatusUpdateItem &a, const StatusUpdateItem &b) {
-        return a.status == b.status && a.visibility == b.visibility;
-    });
+    syncRows(m_rows, m_keys, items, uniqueKeys(keys), s,
+             [](const StatusUpdateItem &a, const StatusUpdateItem &b) {
+                 return a.status == b.status && a.visibility == b.visibility;
+             });
 }
 
 int StatusUpdateModel::rowCount(const QModelIndex &parent) const
@@ -194,18 +224,27 @@ QVariant StatusUpdateModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case Time: return when(u.at);
-        case Audience: return u.visibility == u"external" ? tr("External") : tr("Internal");
+        case Time:
+            return when(u.at);
+        case Audience:
+            return u.visibility == u"external" ? tr("External") : tr("Internal");
         case Status:
             return workflowStateLabel(u.status);
-        case Who: return u.actor;
-        case Message: return u.message;
-        default: return {};
+        case Who:
+            return u.actor;
+        case Message:
+            return u.message;
+        default:
+            return {};
         }
-    case Qt::ToolTipRole: return index.column() == Message ? QVariant(u.message) : QVariant();
-    case VisibilityRole: return u.visibility;
-    case TimestampRole: return u.at;
-    default: break;
+    case Qt::ToolTipRole:
+        return index.column() == Message ? QVariant(u.message) : QVariant();
+    case VisibilityRole:
+        return u.visibility;
+    case TimestampRole:
+        return u.at;
+    default:
+        break;
     }
     return {};
 }
@@ -215,12 +254,18 @@ QVariant StatusUpdateModel::headerData(int section, Qt::Orientation orientation,
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case Time: return tr("Time");
-    case Audience: return tr("Audience");
-    case Status: return tr("Status");
-    case Who: return tr("Who");
-    case Message: return tr("Message");
-    default: break;
+    case Time:
+        return tr("Time");
+    case Audience:
+        return tr("Audience");
+    case Status:
+        return tr("Status");
+    case Who:
+        return tr("Who");
+    case Message:
+        return tr("Message");
+    default:
+        break;
     }
     return {};
 }

@@ -109,16 +109,22 @@ static QString num(double v, int decimals = 2)
 QByteArray DashboardMetrics::toCsv() const
 {
     QByteArray out = "kind,week_start,severity,metric,value\n";
-    auto row = [&](const char *kind, const QString &week, const QString &sev, const char *metric, const QString &value) {
+    auto row = [&](const char *kind, const QString &week, const QString &sev, const char *metric,
+                   const QString &value) {
         out += kind;
-        out += ',' + week.toUtf8() + ',' + sev.toUtf8() + ',' + metric + ',' + value.toUtf8() + '\n';
+        out +=
+            ',' + week.toUtf8() + ',' + sev.toUtf8() + ',' + metric + ',' + value.toUtf8() + '\n';
     };
-    row("range", isoDay(filter.from), QString(), "from", QDateTime::fromMSecsSinceEpoch(filter.from, Qt::UTC).toString(Qt::ISODate));
-    row("range", isoDay(filter.from), QString(), "to", QDateTime::fromMSecsSinceEpoch(filter.to, Qt::UTC).toString(Qt::ISODate));
+    row("range", isoDay(filter.from), QString(), "from",
+        QDateTime::fromMSecsSinceEpoch(filter.from, Qt::UTC).toString(Qt::ISODate));
+    row("range", isoDay(filter.from), QString(), "to",
+        QDateTime::fromMSecsSinceEpoch(filter.to, Qt::UTC).toString(Qt::ISODate));
     if (!filter.service.isEmpty())
-        row("filter", QString(), QString(), "service", QString(filter.service).remove(u',').remove(u'"'));
+        row("filter", QString(), QString(), "service",
+            QString(filter.service).remove(u',').remove(u'"'));
     if (!filter.group.isEmpty())
-        row("filter", QString(), QString(), "group", QString(filter.group).remove(u',').remove(u'"'));
+        row("filter", QString(), QString(), "group",
+            QString(filter.group).remove(u',').remove(u'"'));
     for (int s = 1; s < SeverityCount; ++s)
         row("tile", QString(), sevText(s), "open", QString::number(tiles.openBySeverity[s]));
     row("tile", QString(), QString(), "open", QString::number(tiles.open));
@@ -127,9 +133,11 @@ QByteArray DashboardMetrics::toCsv() const
     row("tile", QString(), QString(), "without_commander", QString::number(tiles.withoutCommander));
     row("tile", QString(), QString(), "unacknowledged", QString::number(tiles.unacknowledged));
     if (tiles.oldestUnackCreatedAt > 0)
-        row("tile", QString(), sevText(tiles.oldestUnackSeverity), "oldest_unacknowledged_age_minutes",
+        row("tile", QString(), sevText(tiles.oldestUnackSeverity),
+            "oldest_unacknowledged_age_minutes",
             num(double(now - tiles.oldestUnackCreatedAt) / 60000.0, 1));
-    auto bucketRows = [&](const char *kind, const QString &week, const QString &sev, const Bucket &b) {
+    auto bucketRows = [&](const char *kind, const QString &week, const QString &sev,
+                          const Bucket &b) {
         row(kind, week, sev, "incidents", QString::number(b.count));
         row(kind, week, sev, "acknowledged", QString::number(b.acknowledged));
         row(kind, week, sev, "mtta_minutes", num(b.mttaMs() / 60000.0));
@@ -214,8 +222,10 @@ QString filterSql(const MetricsFilter &f, bool probe = false)
     if (!f.group.isEmpty())
         w += QStringLiteral(" AND assignment_group=?20");
     if (!f.service.isEmpty())
-        w += probe ? QStringLiteral(" AND EXISTS(SELECT 1 FROM incident_services s WHERE s.service=?21 AND s.incident=incidents.id)")
-                   : QStringLiteral(" AND id IN (SELECT incident FROM incident_services WHERE service=?21)");
+        w += probe ? QStringLiteral(" AND EXISTS(SELECT 1 FROM incident_services s WHERE "
+                                    "s.service=?21 AND s.incident=incidents.id)")
+                   : QStringLiteral(
+                         " AND id IN (SELECT incident FROM incident_services WHERE service=?21)");
     return w;
 }
 
@@ -267,9 +277,11 @@ Result<Tiles> MetricsQueries::tiles(const MetricsFilter &filter, qint64 now, qin
         // The counts that do not depend on "now" come from the open rollup (a few rows);
         // the running clocks not yet past their deadline are read off their partial index.
         // Every other running clock is breaching.
-        Stmt *r = m_store.db().prepare(QStringLiteral(
-            "SELECT severity, sum(open), sum(without_commander), sum(unacknowledged), sum(breached_paused), sum(running_due)"
-            " FROM metrics_open WHERE service=?1%1 GROUP BY severity").arg(filter.group.isEmpty() ? QString() : QStringLiteral(" AND grp=?2")));
+        Stmt *r = m_store.db().prepare(
+            QStringLiteral("SELECT severity, sum(open), sum(without_commander), "
+                           "sum(unacknowledged), sum(breached_paused), sum(running_due)"
+                           " FROM metrics_open WHERE service=?1%1 GROUP BY severity")
+                .arg(filter.group.isEmpty() ? QString() : QStringLiteral(" AND grp=?2")));
         if (!r)
             return dbError(m_store, QStringLiteral("tiles"));
         r->bind(1, filter.service);
@@ -292,12 +304,16 @@ Result<Tiles> MetricsQueries::tiles(const MetricsFilter &filter, qint64 now, qin
         r->reset();
         // ?1 = now, ?2 = now + at-risk window. query::slaAtRiskSql() counted on the partial
         // index of running clocks: those not yet due, and of them those due within the window.
-        const QString due = QStringLiteral(
-            "SELECT count(*), total(sla_due <= ?2) FROM incidents INDEXED BY incidents_open_running_due"
-            " WHERE is_open=1 AND sla_due>0 AND sla_paused_since=0 AND sla_due > ?1%1").arg(filterSql(filter, true));
+        const QString due =
+            QStringLiteral(
+                "SELECT count(*), total(sla_due <= ?2) FROM incidents INDEXED BY "
+                "incidents_open_running_due"
+                " WHERE is_open=1 AND sla_due>0 AND sla_paused_since=0 AND sla_due > ?1%1")
+                .arg(filterSql(filter, true));
         Stmt *d = m_store.db().prepare(due);
         if (!d) // the planner refused the partial index: same rows without it
-            d = m_store.db().prepare(QString(due).remove(QStringLiteral(" INDEXED BY incidents_open_running_due")));
+            d = m_store.db().prepare(
+                QString(due).remove(QStringLiteral(" INDEXED BY incidents_open_running_due")));
         if (!d)
             return dbError(m_store, QStringLiteral("tiles"));
         d->bind(1, now).bind(2, now + window);
@@ -311,14 +327,17 @@ Result<Tiles> MetricsQueries::tiles(const MetricsFilter &filter, qint64 now, qin
         d->reset();
     } else {
         // ?1 = now, ?2 = at-risk window. A paused clock counts from where it stopped.
-        const QString sql = QStringLiteral(
-            "SELECT severity, count(*), sum(commander=''), sum(acknowledged_at=0), sum(%2), sum(%3)"
-            " FROM incidents INDEXED BY incidents_open_tiles WHERE is_open=1%1 GROUP BY severity")
-                                .arg(filterSql(filter), query::slaBreachingSql(QStringLiteral("?1")),
-                                     query::slaAtRiskSql(QStringLiteral("?1"), QStringLiteral("?1 + ?2")));
+        const QString sql =
+            QStringLiteral("SELECT severity, count(*), sum(commander=''), sum(acknowledged_at=0), "
+                           "sum(%2), sum(%3)"
+                           " FROM incidents INDEXED BY incidents_open_tiles WHERE is_open=1%1 "
+                           "GROUP BY severity")
+                .arg(filterSql(filter), query::slaBreachingSql(QStringLiteral("?1")),
+                     query::slaAtRiskSql(QStringLiteral("?1"), QStringLiteral("?1 + ?2")));
         Stmt *s = m_store.db().prepare(sql);
         if (!s) // a database from before the tiles index: same numbers, slower
-            s = m_store.db().prepare(QString(sql).remove(QStringLiteral(" INDEXED BY incidents_open_tiles")));
+            s = m_store.db().prepare(
+                QString(sql).remove(QStringLiteral(" INDEXED BY incidents_open_tiles")));
         if (!s)
             return dbError(m_store, QStringLiteral("tiles"));
         s->bind(1, now).bind(2, window);
@@ -339,9 +358,10 @@ Result<Tiles> MetricsQueries::tiles(const MetricsFilter &filter, qint64 now, qin
         s->reset();
     }
 
-    const QString oldest = QStringLiteral(
-        "SELECT number, title, severity, created_at FROM incidents"
-        " WHERE is_open=1 AND acknowledged_at=0%1 ORDER BY created_at, id LIMIT 1").arg(filterSql(filter));
+    const QString oldest =
+        QStringLiteral("SELECT number, title, severity, created_at FROM incidents"
+                       " WHERE is_open=1 AND acknowledged_at=0%1 ORDER BY created_at, id LIMIT 1")
+            .arg(filterSql(filter));
     Stmt *o = m_store.db().prepare(oldest);
     if (!o)
         return dbError(m_store, QStringLiteral("oldest unacknowledged"));
@@ -377,24 +397,28 @@ int weekIndex(const QList<qint64> &weeks, qint64 ms)
 // without one. A response SLA is decided once the incident responded or its clock
 // (stopped or paused clocks count from where they stopped) passed the deadline; undecided
 // ones are left out. Deadlines already include paused time.
-Status addExact(store::Store &st, const MetricsFilter &filter, qint64 now, const QList<qint64> &weeks, Cells &cells,
-                qint64 from, qint64 to)
+Status addExact(store::Store &st, const MetricsFilter &filter, qint64 now,
+                const QList<qint64> &weeks, Cells &cells, qint64 from, qint64 to)
 {
     if (to <= from)
         return {};
-    const QString sql = QStringLiteral(
-        "SELECT count(*),"
-        " sum(acknowledged_at>0), total(CASE WHEN acknowledged_at>0 THEN acknowledged_at-created_at END),"
-        " sum(resolved_at>0), total(CASE WHEN resolved_at>0 THEN resolved_at-created_at END),"
-        " sum(response_due>0 AND (acknowledged_at>0 OR resolved_at>0)"
-        "     AND (CASE WHEN acknowledged_at>0 THEN acknowledged_at ELSE resolved_at END) <= response_due),"
-        " sum(%2),"
-        " sum(resolution_due>0 AND resolved_at>0 AND resolved_at <= resolution_due),"
-        " sum(%3)"
-        " FROM incidents INDEXED BY incidents_metrics"
-        " WHERE severity=?1 AND created_at>=?2 AND created_at<?3%1")
-                            .arg(filterSql(filter, to - from <= DayMs), query::responseMissedSql(QStringLiteral("?4")),
-                                 query::resolutionMissedSql(QStringLiteral("?4")));
+    const QString sql =
+        QStringLiteral(
+            "SELECT count(*),"
+            " sum(acknowledged_at>0), total(CASE WHEN acknowledged_at>0 THEN "
+            "acknowledged_at-created_at END),"
+            " sum(resolved_at>0), total(CASE WHEN resolved_at>0 THEN resolved_at-created_at END),"
+            " sum(response_due>0 AND (acknowledged_at>0 OR resolved_at>0)"
+            "     AND (CASE WHEN acknowledged_at>0 THEN acknowledged_at ELSE resolved_at END) <= "
+            "response_due),"
+            " sum(%2),"
+            " sum(resolution_due>0 AND resolved_at>0 AND resolved_at <= resolution_due),"
+            " sum(%3)"
+            " FROM incidents INDEXED BY incidents_metrics"
+            " WHERE severity=?1 AND created_at>=?2 AND created_at<?3%1")
+            .arg(filterSql(filter, to - from <= DayMs),
+                 query::responseMissedSql(QStringLiteral("?4")),
+                 query::resolutionMissedSql(QStringLiteral("?4")));
     Stmt *s = st.db().prepare(sql);
     if (!s) {
         // A database from before the metrics index: same numbers, slower.
@@ -438,17 +462,20 @@ Status addExact(store::Store &st, const MetricsFilter &filter, qint64 now, const
 // Whole UTC days [fromDay, toDay) from the daily rollup. Undecided SLAs with a running
 // clock are counted as pending there; they are missed once "now" passed their deadline,
 // so the pending ones whose deadline is still ahead (a partial index) are taken away.
-Status addRollup(store::Store &st, const MetricsFilter &filter, qint64 now, const QList<qint64> &weeks, Cells &cells,
-                 qint64 fromDay, qint64 toDay)
+Status addRollup(store::Store &st, const MetricsFilter &filter, qint64 now,
+                 const QList<qint64> &weeks, Cells &cells, qint64 fromDay, qint64 toDay)
 {
     if (toDay <= fromDay)
         return {};
     // 1970-01-05 (day 4) was a Monday: (day - 4) / 7 numbers the weeks.
-    Stmt *r = st.db().prepare(QStringLiteral(
-        "SELECT (day-4)/7, severity, sum(incidents), sum(acknowledged), sum(ack_sum), sum(resolved), sum(resolve_sum),"
-        " sum(response_met), sum(response_missed), sum(response_pending), sum(resolution_met), sum(resolution_missed),"
-        " sum(resolution_pending) FROM metrics_daily WHERE service=?1 AND day>=?2 AND day<?3%1 GROUP BY 1, 2")
-                                  .arg(filter.group.isEmpty() ? QString() : QStringLiteral(" AND grp=?4")));
+    Stmt *r = st.db().prepare(
+        QStringLiteral("SELECT (day-4)/7, severity, sum(incidents), sum(acknowledged), "
+                       "sum(ack_sum), sum(resolved), sum(resolve_sum),"
+                       " sum(response_met), sum(response_missed), sum(response_pending), "
+                       "sum(resolution_met), sum(resolution_missed),"
+                       " sum(resolution_pending) FROM metrics_daily WHERE service=?1 AND day>=?2 "
+                       "AND day<?3%1 GROUP BY 1, 2")
+            .arg(filter.group.isEmpty() ? QString() : QStringLiteral(" AND grp=?4")));
     if (!r)
         return dbError(st, QStringLiteral("weekly rollup"));
     r->bind(1, filter.service).bind(2, fromDay).bind(3, toDay);
@@ -476,24 +503,31 @@ Status addRollup(store::Store &st, const MetricsFilter &filter, qint64 now, cons
     r->reset();
 
     // ?1 = now, ?2/?3 = created range.
-    const QString notDue = QStringLiteral(
-        "SELECT created_at, severity FROM incidents INDEXED BY %1 WHERE %2 AND %3>=?1 AND created_at>=?2 AND created_at<?3%4");
+    const QString notDue =
+        QStringLiteral("SELECT created_at, severity FROM incidents INDEXED BY %1 WHERE %2 AND "
+                       "%3>=?1 AND created_at>=?2 AND created_at<?3%4");
     const struct {
         const char *index;
         const char *pending;
         const char *due;
         qint64 Bucket::*missed;
     } kinds[] = {
-        {"incidents_response_pending", "response_due>0 AND acknowledged_at=0 AND resolved_at=0 AND sla_paused_since=0", "response_due",
-         &Bucket::responseMissed},
-        {"incidents_resolution_pending", "resolution_due>0 AND resolved_at=0 AND sla_paused_since=0", "resolution_due",
+        {"incidents_response_pending",
+         "response_due>0 AND acknowledged_at=0 AND resolved_at=0 AND sla_paused_since=0",
+         "response_due", &Bucket::responseMissed},
+        {"incidents_resolution_pending",
+         "resolution_due>0 AND resolved_at=0 AND sla_paused_since=0", "resolution_due",
          &Bucket::resolutionMissed},
     };
     for (const auto &k : kinds) {
-        Stmt *q = st.db().prepare(notDue.arg(QLatin1String(k.index), QLatin1String(k.pending), QLatin1String(k.due), filterSql(filter, true)));
+        Stmt *q = st.db().prepare(notDue.arg(QLatin1String(k.index), QLatin1String(k.pending),
+                                             QLatin1String(k.due), filterSql(filter, true)));
         if (!q) // the planner refused the partial index: same rows without it
-            q = st.db().prepare(notDue.arg(QLatin1String(k.index), QLatin1String(k.pending), QLatin1String(k.due), filterSql(filter, true))
-                                    .remove(QStringLiteral(" INDEXED BY ") + QLatin1String(k.index)));
+            q = st.db().prepare(
+                notDue
+                    .arg(QLatin1String(k.index), QLatin1String(k.pending), QLatin1String(k.due),
+                         filterSql(filter, true))
+                    .remove(QStringLiteral(" INDEXED BY ") + QLatin1String(k.index)));
         if (!q)
             return dbError(st, QStringLiteral("pending SLAs"));
         q->bind(1, now).bind(2, fromDay * DayMs).bind(3, toDay * DayMs);
@@ -521,8 +555,8 @@ qint64 floorDiv(qint64 a, qint64 b)
 
 } // namespace
 
-Result<QList<std::array<Bucket, SeverityCount>>> MetricsQueries::buckets(const MetricsFilter &filter, qint64 now,
-                                                                         QList<qint64> *weeksOut)
+Result<QList<std::array<Bucket, SeverityCount>>>
+MetricsQueries::buckets(const MetricsFilter &filter, qint64 now, QList<qint64> *weeksOut)
 {
     using R = Result<QList<std::array<Bucket, SeverityCount>>>;
     if (!m_store.db().isOpen())
@@ -553,7 +587,8 @@ Result<QList<std::array<Bucket, SeverityCount>>> MetricsQueries::buckets(const M
     return cells;
 }
 
-Result<DashboardMetrics> MetricsQueries::dashboard(const MetricsFilter &filter, qint64 now, qint64 window)
+Result<DashboardMetrics> MetricsQueries::dashboard(const MetricsFilter &filter, qint64 now,
+                                                   qint64 window)
 {
     ReadSnapshot snapshot(m_store.db());
     DashboardMetrics m;
@@ -571,49 +606,52 @@ Result<DashboardMetrics> MetricsQueries::dashboard(const MetricsFilter &filter, 
     return m;
 }
 
-Result<QList<ActiveIncident>> MetricsQueries::activeIncidents(const MetricsFilter &filter, qint64, int limit)
+Result<QList<ActiveIncident>> MetricsQueries::activeIncidents(const MetricsFilter &filter, qint64,
+                                                              int limit)
 {
     using R = Result<QList<ActiveIncident>>;
     if (!m_store.db().isOpen())
         return R::fail(QStringLiteral("database not open"), QStringLiteral("db"));
     const QString sql = QStringLiteral(
-        "SELECT uid, number, title, severity, priority, state, created_at, acknowledged_at, sla_due,"
+        "SELECT uid, number, title, severity, priority, state, created_at, acknowledged_at, "
+        "sla_due,"
         " sla_paused_since, commander, assignee, last_status_at FROM incidents WHERE is_open=1%1"
         " AND %2 ORDER BY priority, created_at LIMIT ?1");
     // Prioritised incidents first, oldest first within a priority, straight off the
     // (is_open, priority, created_at) index; the ones without a priority after them.
     QList<ActiveIncident> out;
     for (const QString &part : {QStringLiteral("priority>0"), QStringLiteral("priority=0")}) {
-    if (out.size() >= limit)
-        break;
-    Stmt *s = m_store.db().prepare(sql.arg(filterSql(filter), part));
-    if (!s)
-        return dbError(m_store, QStringLiteral("active incidents"));
-    s->bind(1, limit - int(out.size()));
-    bindFilter(s, filter);
-    while (s->step()) {
-        ActiveIncident a;
-        a.uid = store::Store::blobToUuid(s->blob(0));
-        a.number = s->text(1);
-        a.title = s->text(2);
-        a.severity = int(s->int64(3));
-        a.priority = int(s->int64(4));
-        a.state = s->text(5);
-        a.createdAt = s->int64(6);
-        a.acknowledgedAt = s->int64(7);
-        a.slaDue = s->int64(8);
-        a.slaPausedSince = s->int64(9);
-        a.commander = s->text(10);
-        a.assignee = s->text(11);
-        a.lastStatusAt = s->int64(12);
-        out << a;
+        if (out.size() >= limit)
+            break;
+        Stmt *s = m_store.db().prepare(sql.arg(filterSql(filter), part));
+        if (!s)
+            return dbError(m_store, QStringLiteral("active incidents"));
+        s->bind(1, limit - int(out.size()));
+        bindFilter(s, filter);
+        while (s->step()) {
+            ActiveIncident a;
+            a.uid = store::Store::blobToUuid(s->blob(0));
+            a.number = s->text(1);
+            a.title = s->text(2);
+            a.severity = int(s->int64(3));
+            a.priority = int(s->int64(4));
+            a.state = s->text(5);
+            a.createdAt = s->int64(6);
+            a.acknowledgedAt = s->int64(7);
+            a.slaDue = s->int64(8);
+            a.slaPausedSince = s->int64(9);
+            a.commander = s->text(10);
+            a.assignee = s->text(11);
+            a.lastStatusAt = s->int64(12);
+            out << a;
+        }
+        if (!s->error().isEmpty())
+            return dbError(m_store, QStringLiteral("active incidents"), s->error());
+        s->reset();
     }
-    if (!s->error().isEmpty())
-        return dbError(m_store, QStringLiteral("active incidents"), s->error());
-    s->reset();
-    }
-    Stmt *e = m_store.db().prepare(QStringLiteral(
-        "SELECT payload FROM events WHERE incident=?1 AND kind='status.update' ORDER BY seq DESC LIMIT 1"));
+    Stmt *e =
+        m_store.db().prepare(QStringLiteral("SELECT payload FROM events WHERE incident=?1 AND "
+                                            "kind='status.update' ORDER BY seq DESC LIMIT 1"));
     if (!e)
         return dbError(m_store, QStringLiteral("status updates"));
     for (ActiveIncident &a : out) {
@@ -622,7 +660,8 @@ Result<QList<ActiveIncident>> MetricsQueries::activeIncidents(const MetricsFilte
         e->reset();
         e->bindBlob(1, store::Store::uuidToBlob(a.uid));
         if (e->step())
-            a.lastStatusText = QJsonDocument::fromJson(e->text(0).toUtf8()).object().value(u"message").toString();
+            a.lastStatusText =
+                QJsonDocument::fromJson(e->text(0).toUtf8()).object().value(u"message").toString();
         if (!e->error().isEmpty())
             return dbError(m_store, QStringLiteral("status updates"), e->error());
     }
@@ -649,7 +688,8 @@ static Result<QStringList> column(store::Store &st, const QString &sql, const QS
 Result<QStringList> MetricsQueries::services()
 {
     // Skip-scan over the (service, incident) primary key: one probe per distinct service.
-    return column(m_store, QStringLiteral("SELECT DISTINCT service FROM incident_services ORDER BY service"),
+    return column(m_store,
+                  QStringLiteral("SELECT DISTINCT service FROM incident_services ORDER BY service"),
                   QStringLiteral("services"));
 }
 
@@ -690,8 +730,9 @@ public:
         if (id < 0) {
             store.close();
             inode = -1;
-            return Status::fail(QStringLiteral("database %1 is not there").arg(QFileInfo(path).fileName()),
-                                QStringLiteral("db"));
+            return Status::fail(
+                QStringLiteral("database %1 is not there").arg(QFileInfo(path).fileName()),
+                QStringLiteral("db"));
         }
         if (store.db().isOpen() && id == inode)
             return {};
@@ -705,8 +746,7 @@ public:
         return {};
     }
 
-    template <typename T>
-    Result<T> run(const std::function<Result<T>(MetricsQueries &)> &job)
+    template <typename T> Result<T> run(const std::function<Result<T>(MetricsQueries &)> &job)
     {
         if (auto s = ensureOpen(); !s)
             return s.error();
@@ -780,79 +820,94 @@ void MetricsService::schedule()
     m_scheduled = true;
     lock.unlock();
     // The worker drains every pending request; results hop back to this object's thread.
-    QMetaObject::invokeMethod(m_worker, [this] {
-        for (;;) {
-            QMutexLocker l(&m_mutex);
-            auto dash = std::exchange(m_pendingDashboard, std::nullopt);
-            auto wall = std::exchange(m_pendingWall, std::nullopt);
-            const bool filters = std::exchange(m_pendingFilters, false);
-            if (!dash && !wall && !filters) {
-                m_scheduled = false;
-                return;
-            }
-            l.unlock();
-            m_worker->busyMs = m_busyTimeoutMs.load();
-            const qint64 now = m_clock.nowMs();
-            if (filters) {
-                QStringList svc, grp;
-                auto r = m_worker->run<QStringList>([&](MetricsQueries &q) -> Result<QStringList> {
-                    auto a = q.services();
-                    if (!a)
-                        return a;
-                    svc = *a;
-                    return q.groups();
-                });
-                if (r)
-                    grp = *r;
-                QMetaObject::invokeMethod(this, [this, r, svc, grp] {
+    QMetaObject::invokeMethod(
+        m_worker,
+        [this] {
+            for (;;) {
+                QMutexLocker l(&m_mutex);
+                auto dash = std::exchange(m_pendingDashboard, std::nullopt);
+                auto wall = std::exchange(m_pendingWall, std::nullopt);
+                const bool filters = std::exchange(m_pendingFilters, false);
+                if (!dash && !wall && !filters) {
+                    m_scheduled = false;
+                    return;
+                }
+                l.unlock();
+                m_worker->busyMs = m_busyTimeoutMs.load();
+                const qint64 now = m_clock.nowMs();
+                if (filters) {
+                    QStringList svc, grp;
+                    auto r =
+                        m_worker->run<QStringList>([&](MetricsQueries &q) -> Result<QStringList> {
+                            auto a = q.services();
+                            if (!a)
+                                return a;
+                            svc = *a;
+                            return q.groups();
+                        });
                     if (r)
-                        Q_EMIT filterValuesReady(svc, grp);
-                    else
-                        Q_EMIT failed(QStringLiteral("filters"), r.errorMessage());
-                }, Qt::QueuedConnection);
+                        grp = *r;
+                    QMetaObject::invokeMethod(
+                        this,
+                        [this, r, svc, grp] {
+                            if (r)
+                                Q_EMIT filterValuesReady(svc, grp);
+                            else
+                                Q_EMIT failed(QStringLiteral("filters"), r.errorMessage());
+                        },
+                        Qt::QueuedConnection);
+                }
+                if (dash) {
+                    auto r = m_worker->run<DashboardMetrics>(
+                        [&](MetricsQueries &q) { return q.dashboard(*dash, now); });
+                    QMetaObject::invokeMethod(
+                        this,
+                        [this, r] {
+                            if (r)
+                                Q_EMIT dashboardReady(*r);
+                            else
+                                Q_EMIT failed(QStringLiteral("dashboard"), r.errorMessage());
+                        },
+                        Qt::QueuedConnection);
+                }
+                if (wall) {
+                    auto r =
+                        m_worker->run<WallSnapshot>([&](MetricsQueries &q) -> Result<WallSnapshot> {
+                            WallSnapshot w;
+                            w.now = now;
+                            auto a = q.activeIncidents(wall->filter, now, wall->limit);
+                            if (!a)
+                                return a.error();
+                            w.active = *a;
+                            w.withCharts = wall->withCharts;
+                            if (wall->withCharts) {
+                                auto m = q.dashboard(wall->filter, now);
+                                if (!m)
+                                    return m.error();
+                                w.metrics = *m;
+                            } else {
+                                auto t = q.tiles(wall->filter, now);
+                                if (!t)
+                                    return t.error();
+                                w.metrics.filter = wall->filter;
+                                w.metrics.now = now;
+                                w.metrics.tiles = *t;
+                            }
+                            return w;
+                        });
+                    QMetaObject::invokeMethod(
+                        this,
+                        [this, r] {
+                            if (r)
+                                Q_EMIT wallReady(*r);
+                            else
+                                Q_EMIT failed(QStringLiteral("wall"), r.errorMessage());
+                        },
+                        Qt::QueuedConnection);
+                }
             }
-            if (dash) {
-                auto r = m_worker->run<DashboardMetrics>([&](MetricsQueries &q) { return q.dashboard(*dash, now); });
-                QMetaObject::invokeMethod(this, [this, r] {
-                    if (r)
-                        Q_EMIT dashboardReady(*r);
-                    else
-                        Q_EMIT failed(QStringLiteral("dashboard"), r.errorMessage());
-                }, Qt::QueuedConnection);
-            }
-            if (wall) {
-                auto r = m_worker->run<WallSnapshot>([&](MetricsQueries &q) -> Result<WallSnapshot> {
-                    WallSnapshot w;
-                    w.now = now;
-                    auto a = q.activeIncidents(wall->filter, now, wall->limit);
-                    if (!a)
-                        return a.error();
-                    w.active = *a;
-                    w.withCharts = wall->withCharts;
-                    if (wall->withCharts) {
-                        auto m = q.dashboard(wall->filter, now);
-                        if (!m)
-                            return m.error();
-                        w.metrics = *m;
-                    } else {
-                        auto t = q.tiles(wall->filter, now);
-                        if (!t)
-                            return t.error();
-                        w.metrics.filter = wall->filter;
-                        w.metrics.now = now;
-                        w.metrics.tiles = *t;
-                    }
-                    return w;
-                });
-                QMetaObject::invokeMethod(this, [this, r] {
-                    if (r)
-                        Q_EMIT wallReady(*r);
-                    else
-                        Q_EMIT failed(QStringLiteral("wall"), r.errorMessage());
-                }, Qt::QueuedConnection);
-            }
-        }
-    }, Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
 }
 
 } // namespace sitrep::metrics

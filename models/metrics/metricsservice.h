@@ -71,11 +71,11 @@ struct Bucket {
 struct Tiles {
     std::array<qint64, SeverityCount> openBySeverity{};
     qint64 open = 0;
-    qint64 breaching = 0;         // active SLA deadline passed
-    qint64 atRisk = 0;            // running clock ends within the at-risk window
+    qint64 breaching = 0; // active SLA deadline passed
+    qint64 atRisk = 0;    // running clock ends within the at-risk window
     qint64 withoutCommander = 0;
     qint64 unacknowledged = 0;
-    QString oldestUnackNumber;    // empty when every open incident is acknowledged
+    QString oldestUnackNumber; // empty when every open incident is acknowledged
     QString oldestUnackTitle;
     int oldestUnackSeverity = 0;
     qint64 oldestUnackCreatedAt = 0;
@@ -88,8 +88,8 @@ struct DashboardMetrics {
     qint64 now = 0;
     qint64 atRiskWindowMs = DefaultAtRiskWindowMs;
     Tiles tiles;
-    QList<qint64> weeks;                                  // week starts covering the range
-    QList<std::array<Bucket, SeverityCount>> cells;       // [week][severity]
+    QList<qint64> weeks;                            // week starts covering the range
+    QList<std::array<Bucket, SeverityCount>> cells; // [week][severity]
 
     /// One cell, or all severities of a week (severity < 0).
     Bucket week(int weekIndex, int severity = -1) const;
@@ -109,7 +109,7 @@ struct ActiveIncident {
     QString state;
     qint64 createdAt = 0;
     qint64 acknowledgedAt = 0;
-    qint64 slaDue = 0;          // the active deadline, 0 = none
+    qint64 slaDue = 0; // the active deadline, 0 = none
     qint64 slaPausedSince = 0;
     QString commander;
     QString assignee;
@@ -133,9 +133,9 @@ struct WallSnapshot {
 
 /// A drill-down from a chart: exactly the incidents a bar or point counts.
 struct ListFilter {
-    int severity = -1;  // -1 = any, 0 = without a severity, 1..4
-    qint64 from = 0;    // created_at >= from
-    qint64 to = 0;      // created_at < to (0 = open end)
+    int severity = -1; // -1 = any, 0 = without a severity, 1..4
+    qint64 from = 0;   // created_at >= from
+    qint64 to = 0;     // created_at < to (0 = open end)
     QString service;
     QString group;
     /// Which chart value: frequency (created), mtta (acknowledged), mttr (resolved),
@@ -162,15 +162,17 @@ public:
     /// compare both ways).
     void setExactOnly(bool on) { m_exactOnly = on; }
 
-    Result<Tiles> tiles(const MetricsFilter &filter, qint64 now, qint64 atRiskWindowMs = DefaultAtRiskWindowMs);
+    Result<Tiles> tiles(const MetricsFilter &filter, qint64 now,
+                        qint64 atRiskWindowMs = DefaultAtRiskWindowMs);
     /// Week x severity buckets over the filter's range.
-    Result<QList<std::array<Bucket, SeverityCount>>> buckets(const MetricsFilter &filter, qint64 now,
-                                                             QList<qint64> *weeks = nullptr);
+    Result<QList<std::array<Bucket, SeverityCount>>>
+    buckets(const MetricsFilter &filter, qint64 now, QList<qint64> *weeks = nullptr);
     /// Tiles and buckets together.
     Result<DashboardMetrics> dashboard(const MetricsFilter &filter, qint64 now,
                                        qint64 atRiskWindowMs = DefaultAtRiskWindowMs);
     /// Open incidents, most severe and oldest first, with their last status update.
-    Result<QList<ActiveIncident>> activeIncidents(const MetricsFilter &filter, qint64 now, int limit = 40);
+    Result<QList<ActiveIncident>> activeIncidents(const MetricsFilter &filter, qint64 now,
+                                                  int limit = 40);
     /// Values for the filter pickers.
     Result<QStringList> services();
     Result<QStringList> groups();

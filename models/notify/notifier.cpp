@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "notify/notifier.h"
 
+#include "aws/snsclient.h"
 #include "domain/incident.h"
 #include "engine/command.h"
 #include "engine/lifecycleengine.h"
 #include "store/store.h"
-#include "aws/snsclient.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -78,10 +78,18 @@ QList<Delivery> fromItems(const QList<delivery::Item> &items)
 /// Slack answers ok:false with these for requests that can never succeed as they are.
 bool slackPermanent(const QString &error)
 {
-    static const QStringList p{QStringLiteral("invalid_auth"), QStringLiteral("not_authed"), QStringLiteral("account_inactive"),
-                               QStringLiteral("token_revoked"), QStringLiteral("channel_not_found"), QStringLiteral("not_in_channel"),
-                               QStringLiteral("is_archived"), QStringLiteral("invalid_name"), QStringLiteral("invalid_name_specials"),
-                               QStringLiteral("missing_scope"), QStringLiteral("msg_too_long"), QStringLiteral("no_text"),
+    static const QStringList p{QStringLiteral("invalid_auth"),
+                               QStringLiteral("not_authed"),
+                               QStringLiteral("account_inactive"),
+                               QStringLiteral("token_revoked"),
+                               QStringLiteral("channel_not_found"),
+                               QStringLiteral("not_in_channel"),
+                               QStringLiteral("is_archived"),
+                               QStringLiteral("invalid_name"),
+                               QStringLiteral("invalid_name_specials"),
+                               QStringLiteral("missing_scope"),
+                               QStringLiteral("msg_too_long"),
+                               QStringLiteral("no_text"),
                                QStringLiteral("name_taken")};
     return p.contains(error);
 }
@@ -91,8 +99,9 @@ bool slackPermanent(const QString &error)
 Notifier::Notifier(engine::LifecycleEngine &engine, NotifyConfig config, QNetworkAccessManager &nam,
                    TopicPublisher sns, SecretLookup secrets, QObject *parent)
     : QObject(parent), m_engine(engine), m_config(std::move(config)),
-      m_queue(engine.store(), delivery::queues::Notify,
-              delivery::BackoffPolicy(m_config.retryBaseMs, m_config.retryMaxMs, m_config.maxAttempts)),
+      m_queue(
+          engine.store(), delivery::queues::Notify,
+          delivery::BackoffPolicy(m_config.retryBaseMs, m_config.retryMaxMs, m_config.maxAttempts)),
       m_nam(nam), m_sns(std::move(sns)), m_secrets(std::move(secrets))
 {
 }
@@ -101,16 +110,18 @@ Notifier::~Notifier() = default;
 
 // ---------------------------------------------------------------- queueing
 
-Status Notifier::enqueue(const Event &e, const QString &channel, const QString &transport, QJsonObject message)
+Status Notifier::enqueue(const Event &e, const QString &channel, const QString &transport,
+                         QJsonObject message)
 {
     const auto inc = m_engine.store().incidentByUid(e.incidentUid);
     if (inc) {
-        message[u"incident"] = QJsonObject{{QStringLiteral("uid"), inc->uid},
-                                           {QStringLiteral("number"), inc->number},
-                                           {QStringLiteral("title"), inc->title},
-                                           {QStringLiteral("priority"), domain::priorityName(inc->priority)},
-                                           {QStringLiteral("severity"), domain::severityName(inc->severity)},
-                                           {QStringLiteral("state"), inc->state}};
+        message[u"incident"] =
+            QJsonObject{{QStringLiteral("uid"), inc->uid},
+                        {QStringLiteral("number"), inc->number},
+                        {QStringLiteral("title"), inc->title},
+                        {QStringLiteral("priority"), domain::priorityName(inc->priority)},
+                        {QStringLiteral("severity"), domain::severityName(inc->severity)},
+                        {QStringLiteral("state"), inc->state}};
     }
     message[u"event_id"] = e.id;
     message[u"event_kind"] = e.kind;
@@ -130,7 +141,8 @@ Status Notifier::enqueue(const Event &e, const QString &channel, const QString &
 
 bool Notifier::hasWarRoom(const QString &incident)
 {
-    store::Stmt *s = m_engine.store().db().prepare(QStringLiteral("SELECT 1 FROM notify_slack_rooms WHERE incident=?"));
+    store::Stmt *s = m_engine.store().db().prepare(
+        QStringLiteral("SELECT 1 FROM notify_slack_rooms WHERE incident=?"));
     if (!s)
         return false;
     s->bind(1, incident);
@@ -139,7 +151,8 @@ bool Notifier::hasWarRoom(const QString &incident)
     if (known)
         return true;
     for (const auto &x : m_queue.forSubject(incident))
-        if (x.transport == u"slack" && QJsonDocument::fromJson(x.body).object()[u"war_room"].toBool())
+        if (x.transport == u"slack" &&
+            QJsonDocument::fromJson(x.body).object()[u"war_room"].toBool())
             return true;
     return false;
 }
@@ -149,7 +162,8 @@ Status Notifier::plan(const Event &e)
     // Deliveries are the business of the replica whose event asked for them: a client that
     // merged another's events from the back end must not notify a second time. Outcomes
     // (delivered/failed) count from any replica.
-    const bool foreign = !e.origin.isEmpty() && e.origin != u"local" && e.origin != m_engine.replicaId();
+    const bool foreign =
+        !e.origin.isEmpty() && e.origin != u"local" && e.origin != m_engine.replicaId();
     if (foreign && e.kind != DeliveredKind && e.kind != FailedKind)
         return {};
     if (e.kind == kinds::NotificationRequested) {
@@ -157,7 +171,8 @@ Status Notifier::plan(const Event &e)
         for (const auto &v : e.payload[u"channels"].toArray()) {
             const QString name = v.toString();
             const auto it = m_config.channels.constFind(name);
-            QJsonObject msg{{QStringLiteral("type"), QStringLiteral("declaration")}, {QStringLiteral("reason"), reason}};
+            QJsonObject msg{{QStringLiteral("type"), QStringLiteral("declaration")},
+                            {QStringLiteral("reason"), reason}};
             if (it == m_config.channels.cend()) {
                 if (auto s = enqueue(e, name, QStringLiteral("none"), msg); !s)
                     return s;
@@ -176,7 +191,8 @@ Status Notifier::plan(const Event &e)
                     // The room was declared already: later requests are notices, and the
                     // resolution gets its own post from the transition itself.
                     const QString to = reason.startsWith(QStringLiteral("transition to "))
-                        ? reason.mid(14) : QString();
+                                           ? reason.mid(14)
+                                           : QString();
                     const auto *st = to.isEmpty() ? nullptr : m_engine.workflow().state(to);
                     if (st && st->stamps == u"resolved")
                         continue;
@@ -189,7 +205,8 @@ Status Notifier::plan(const Event &e)
     } else if (e.kind == kinds::SlaBreached) {
         if (!m_config.slaTopic.isEmpty())
             return enqueue(e, kSlaChannel, QStringLiteral("sns"),
-                           {{QStringLiteral("type"), QStringLiteral("sla_breach")}, {QStringLiteral("topic"), m_config.slaTopic},
+                           {{QStringLiteral("type"), QStringLiteral("sla_breach")},
+                            {QStringLiteral("topic"), m_config.slaTopic},
                             {QStringLiteral("breach"), e.payload}});
     } else if (e.kind == kinds::StatusUpdate) {
         const QJsonObject base{{QStringLiteral("type"), QStringLiteral("status")},
@@ -210,23 +227,28 @@ Status Notifier::plan(const Event &e)
     } else if (e.kind == kinds::Transitioned) {
         if (e.payload[u"stamps"].toString() == u"resolved" && hasWarRoom(e.incidentUid))
             return enqueue(e, kWarRoomChannel, QStringLiteral("slack"),
-                           {{QStringLiteral("type"), QStringLiteral("resolution")}, {QStringLiteral("war_room"), true},
+                           {{QStringLiteral("type"), QStringLiteral("resolution")},
+                            {QStringLiteral("war_room"), true},
                             {QStringLiteral("note"), e.payload[u"note"].toString()}});
     } else if (e.kind == DeliveredKind || e.kind == FailedKind) {
         // The outcome as the log has it (also what rebuild() relies on).
-        const auto state = e.kind == DeliveredKind         ? delivery::State::Delivered
+        const auto state = e.kind == DeliveredKind              ? delivery::State::Delivered
                            : e.payload[u"dead_letter"].toBool() ? delivery::State::Dead
                                                                 : delivery::State::Failed;
-        if (auto s = m_queue.settle(deliveryKey(e.payload[u"event_id"].toString(), e.payload[u"channel"].toString()),
-                                    state, e.payload[u"remote_id"].toString(), e.payload[u"error"].toString(),
-                                    e.payload[u"attempts"].toInt());
+        if (auto s = m_queue.settle(
+                deliveryKey(e.payload[u"event_id"].toString(), e.payload[u"channel"].toString()),
+                state, e.payload[u"remote_id"].toString(), e.payload[u"error"].toString(),
+                e.payload[u"attempts"].toInt());
             !s)
             return s;
         const QString room = e.payload[u"slack_channel_id"].toString();
         if (!room.isEmpty()) {
-            store::Stmt *r = m_engine.store().db().prepare(QStringLiteral(
-                "INSERT OR IGNORE INTO notify_slack_rooms(incident, channel_id, name) VALUES(?,?,?)"));
-            r->bind(1, e.incidentUid).bind(2, room).bind(3, e.payload[u"slack_channel_name"].toString());
+            store::Stmt *r = m_engine.store().db().prepare(
+                QStringLiteral("INSERT OR IGNORE INTO notify_slack_rooms(incident, channel_id, "
+                               "name) VALUES(?,?,?)"));
+            r->bind(1, e.incidentUid)
+                .bind(2, room)
+                .bind(3, e.payload[u"slack_channel_name"].toString());
             if (!r->exec())
                 return Status::fail(r->error(), QStringLiteral("db"));
         }
@@ -319,7 +341,8 @@ void Notifier::deliverDue(std::function<void(int)> done)
     deliverNext(queue, 0, std::move(done));
 }
 
-void Notifier::deliverNext(std::shared_ptr<QList<Delivery>> queue, int attempts, std::function<void(int)> done)
+void Notifier::deliverNext(std::shared_ptr<QList<Delivery>> queue, int attempts,
+                           std::function<void(int)> done)
 {
     // One at a time, in log order: a war room's declaration goes before its updates, and a
     // delivery that is waiting for its retry holds back the later ones of its incident.
@@ -375,23 +398,32 @@ void Notifier::finish(const Delivery &d, const Result<QString> &r, bool permanen
             if (exhausted)
                 payload[u"dead_letter"] = true; // given up after max_attempts, not refused
         }
-        auto rec = m_engine.execute(engine::Command::make(engine::Command::Kind::Record, d.incident,
-                                                          {{QStringLiteral("kind"), r ? DeliveredKind : FailedKind},
-                                                           {QStringLiteral("payload"), payload}},
-                                                          engine::SystemActor));
+        auto rec = m_engine.execute(
+            engine::Command::make(engine::Command::Kind::Record, d.incident,
+                                  {{QStringLiteral("kind"), r ? DeliveredKind : FailedKind},
+                                   {QStringLiteral("payload"), payload}},
+                                  engine::SystemActor));
         if (!rec) {
             // Not recorded: leave it pending and try again later rather than lose it.
-            qCWarning(lcNotify) << "cannot record delivery outcome of" << d.eventId << d.channel << rec.errorMessage();
+            qCWarning(lcNotify) << "cannot record delivery outcome of" << d.eventId << d.channel
+                                << rec.errorMessage();
             (void)m_queue.postpone(d.id, nowMs() + m_config.retryBaseMs);
             return;
         }
-        const auto state = r ? delivery::State::Delivered : exhausted ? delivery::State::Dead : delivery::State::Failed;
-        (void)m_queue.settle(deliveryKey(d.eventId, d.channel), state, payload[u"remote_id"].toString(),
-                             r ? QString() : r.errorMessage(), attempts);
+        const auto state = r           ? delivery::State::Delivered
+                           : exhausted ? delivery::State::Dead
+                                       : delivery::State::Failed;
+        (void)m_queue.settle(deliveryKey(d.eventId, d.channel), state,
+                             payload[u"remote_id"].toString(), r ? QString() : r.errorMessage(),
+                             attempts);
         const QString room = payload[u"slack_channel_id"].toString();
         if (!room.isEmpty()) {
-            store::Stmt *rm = db.prepare(QStringLiteral("INSERT OR IGNORE INTO notify_slack_rooms(incident, channel_id, name) VALUES(?,?,?)"));
-            rm->bind(1, d.incident).bind(2, room).bind(3, payload[u"slack_channel_name"].toString());
+            store::Stmt *rm =
+                db.prepare(QStringLiteral("INSERT OR IGNORE INTO notify_slack_rooms(incident, "
+                                          "channel_id, name) VALUES(?,?,?)"));
+            rm->bind(1, d.incident)
+                .bind(2, room)
+                .bind(3, payload[u"slack_channel_name"].toString());
             (void)rm->exec();
         }
         if (r)
@@ -402,13 +434,17 @@ void Notifier::finish(const Delivery &d, const Result<QString> &r, bool permanen
     }
     // Transient: the queue's backoff policy says when to try again.
     (void)m_queue.retryLater(d.id, r.errorMessage(), nowMs());
-    qCDebug(lcNotify) << "delivery" << d.eventId << d.channel << "failed, retrying:" << r.errorMessage();
+    qCDebug(lcNotify) << "delivery" << d.eventId << d.channel
+                      << "failed, retrying:" << r.errorMessage();
 }
 
 void Notifier::attempt(const Delivery &d, std::function<void(Result<QString>, bool)> done)
 {
     if (d.transport == u"none")
-        return done(Result<QString>::fail(QStringLiteral("notification channel '%1' is not configured").arg(d.channel)), true);
+        return done(
+            Result<QString>::fail(
+                QStringLiteral("notification channel '%1' is not configured").arg(d.channel)),
+            true);
     if (d.transport == u"sns")
         return sendSns(d, d.message[u"topic"].toString(), std::move(done));
     if (d.transport == u"slack")
@@ -423,30 +459,42 @@ namespace {
 QString describe(const QJsonObject &m)
 {
     const QJsonObject inc = m[u"incident"].toObject();
-    const QString head = QStringLiteral("%1 %2").arg(inc[u"number"].toString(), inc[u"title"].toString());
+    const QString head =
+        QStringLiteral("%1 %2").arg(inc[u"number"].toString(), inc[u"title"].toString());
     const QString type = m[u"type"].toString();
     if (type == u"declaration")
         return QStringLiteral(":rotating_light: %1 declared (%2, %3, state %4)%5")
-            .arg(head, inc[u"priority"].toString(), inc[u"severity"].toString(), inc[u"state"].toString(),
-                 m[u"reason"].toString().isEmpty() ? QString() : QStringLiteral(": ") + m[u"reason"].toString());
+            .arg(head, inc[u"priority"].toString(), inc[u"severity"].toString(),
+                 inc[u"state"].toString(),
+                 m[u"reason"].toString().isEmpty()
+                     ? QString()
+                     : QStringLiteral(": ") + m[u"reason"].toString());
     if (type == u"status")
-        return QStringLiteral(":mega: %1 status update (%2): %3").arg(head, m[u"status"].toString(), m[u"message_text"].toString());
+        return QStringLiteral(":mega: %1 status update (%2): %3")
+            .arg(head, m[u"status"].toString(), m[u"message_text"].toString());
     if (type == u"resolution")
         return QStringLiteral(":white_check_mark: %1 resolved%2")
-            .arg(head, m[u"note"].toString().isEmpty() ? QString() : QStringLiteral(": ") + m[u"note"].toString());
+            .arg(head, m[u"note"].toString().isEmpty()
+                           ? QString()
+                           : QStringLiteral(": ") + m[u"note"].toString());
     if (type == u"notice")
-        return QStringLiteral(":information_source: %1: %2 (%3)").arg(head, m[u"reason"].toString(), inc[u"state"].toString());
+        return QStringLiteral(":information_source: %1: %2 (%3)")
+            .arg(head, m[u"reason"].toString(), inc[u"state"].toString());
     if (type == u"sla_breach")
-        return QStringLiteral(":alarm_clock: %1 breached its %2 SLA").arg(head, m[u"breach"].toObject()[u"sla"].toString(QStringLiteral("response")));
+        return QStringLiteral(":alarm_clock: %1 breached its %2 SLA")
+            .arg(head, m[u"breach"].toObject()[u"sla"].toString(QStringLiteral("response")));
     return head;
 }
 
 } // namespace
 
-void Notifier::sendSns(const Delivery &d, const QString &topic, std::function<void(Result<QString>, bool)> done)
+void Notifier::sendSns(const Delivery &d, const QString &topic,
+                       std::function<void(Result<QString>, bool)> done)
 {
     if (!m_sns.isSet())
-        return done(Result<QString>::fail(QStringLiteral("no SNS endpoint configured for topic '%1'").arg(topic)), true);
+        return done(Result<QString>::fail(
+                        QStringLiteral("no SNS endpoint configured for topic '%1'").arg(topic)),
+                    true);
     std::weak_ptr<bool> alive = m_alive;
     const auto publish = [this, alive, d, done](const QString &arn) {
         TopicMessage p;
@@ -466,14 +514,18 @@ void Notifier::sendSns(const Delivery &d, const QString &topic, std::function<vo
             // FIFO topics drop a repeat with the same id: a retry after a lost answer stays single.
             p.messageGroupId = d.incident;
             p.messageDeduplicationId = QString::fromLatin1(
-                QCryptographicHash::hash((d.eventId + u':' + d.channel).toUtf8(), QCryptographicHash::Sha256).toHex());
+                QCryptographicHash::hash((d.eventId + u':' + d.channel).toUtf8(),
+                                         QCryptographicHash::Sha256)
+                    .toHex());
         }
         m_sns.publish(p, [alive, done](Result<QString> r) {
             if (alive.expired())
                 return;
-            const bool permanent = !r && (r.error().code.contains(QStringLiteral("NotFound")) || r.error().code == u"config"
-                                           || r.error().code == u"credentials" || r.error().code.contains(QStringLiteral("InvalidParameter"))
-                                           || r.error().code.contains(QStringLiteral("AuthorizationError")));
+            const bool permanent =
+                !r && (r.error().code.contains(QStringLiteral("NotFound")) ||
+                       r.error().code == u"config" || r.error().code == u"credentials" ||
+                       r.error().code.contains(QStringLiteral("InvalidParameter")) ||
+                       r.error().code.contains(QStringLiteral("AuthorizationError")));
             done(r, permanent);
         });
     };
@@ -486,18 +538,22 @@ void Notifier::sendSns(const Delivery &d, const QString &topic, std::function<vo
         if (alive.expired())
             return;
         if (!r)
-            return done(Result<QString>(r.error()), r.error().code == u"config" || r.error().code == u"credentials");
+            return done(Result<QString>(r.error()),
+                        r.error().code == u"config" || r.error().code == u"credentials");
         m_topicArns.insert(topic, *r);
         publish(*r);
     });
 }
 
-void Notifier::slackCall(const QString &method, const QJsonObject &body, std::function<void(Result<QJsonObject>, bool)> done,
-                         bool form)
+void Notifier::slackCall(const QString &method, const QJsonObject &body,
+                         std::function<void(Result<QJsonObject>, bool)> done, bool form)
 {
     const QString token = m_secrets ? m_secrets(m_config.slackTokenSecret) : QString();
     if (token.isEmpty())
-        return done(Result<QJsonObject>::fail(QStringLiteral("no Slack token (secret '%1')").arg(m_config.slackTokenSecret)), true);
+        return done(
+            Result<QJsonObject>::fail(
+                QStringLiteral("no Slack token (secret '%1')").arg(m_config.slackTokenSecret)),
+            true);
     QNetworkRequest req(m_config.slackBaseUrl.resolved(QUrl(method)));
     QByteArray payload;
     if (form) {
@@ -506,10 +562,12 @@ void Notifier::slackCall(const QString &method, const QJsonObject &body, std::fu
         for (auto it = body.constBegin(); it != body.constEnd(); ++it)
             q.addQueryItem(it.key(), it->isString() ? it->toString() : it->toVariant().toString());
         payload = q.toString(QUrl::FullyEncoded).toUtf8();
-        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
+        req.setHeader(QNetworkRequest::ContentTypeHeader,
+                      QByteArrayLiteral("application/x-www-form-urlencoded"));
     } else {
         payload = QJsonDocument(body).toJson(QJsonDocument::Compact);
-        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json; charset=utf-8"));
+        req.setHeader(QNetworkRequest::ContentTypeHeader,
+                      QByteArrayLiteral("application/json; charset=utf-8"));
     }
     req.setRawHeader("Authorization", "Bearer " + token.toUtf8());
     req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
@@ -523,19 +581,26 @@ void Notifier::slackCall(const QString &method, const QJsonObject &body, std::fu
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QByteArray data = reply->readAll();
         if (status == 0)
-            return done(Result<QJsonObject>::fail(QStringLiteral("Slack %1: %2").arg(method, reply->errorString())), false);
+            return done(Result<QJsonObject>::fail(
+                            QStringLiteral("Slack %1: %2").arg(method, reply->errorString())),
+                        false);
         if (status == 429 || status >= 500)
-            return done(Result<QJsonObject>::fail(QStringLiteral("Slack %1: HTTP %2").arg(method).arg(status)), false);
+            return done(Result<QJsonObject>::fail(
+                            QStringLiteral("Slack %1: HTTP %2").arg(method).arg(status)),
+                        false);
         const QJsonObject o = QJsonDocument::fromJson(data).object();
         if (status / 100 != 2 || !o[u"ok"].toBool()) {
             const QString err = o[u"error"].toString(QStringLiteral("HTTP %1").arg(status));
-            return done(Result<QJsonObject>::fail(QStringLiteral("Slack %1: %2").arg(method, err), err), slackPermanent(err) || (status / 100 == 4));
+            return done(
+                Result<QJsonObject>::fail(QStringLiteral("Slack %1: %2").arg(method, err), err),
+                slackPermanent(err) || (status / 100 == 4));
         }
         done(o, false);
     });
 }
 
-void Notifier::findSlackChannel(const QString &name, const QString &cursor, std::function<void(Result<QJsonObject>, bool)> done)
+void Notifier::findSlackChannel(const QString &name, const QString &cursor,
+                                std::function<void(Result<QJsonObject>, bool)> done)
 {
     QJsonObject params{{QStringLiteral("types"), QStringLiteral("public_channel")},
                        {QStringLiteral("exclude_archived"), QStringLiteral("true")},
@@ -543,25 +608,37 @@ void Notifier::findSlackChannel(const QString &name, const QString &cursor, std:
     if (!cursor.isEmpty())
         params[u"cursor"] = cursor;
     std::weak_ptr<bool> alive = m_alive;
-    slackCall(QStringLiteral("conversations.list"), params, [this, alive, name, done](Result<QJsonObject> r, bool permanent) {
-        if (alive.expired())
-            return;
-        if (!r)
-            return done(r, permanent);
-        for (const auto &v : r->value(u"channels").toArray())
-            if (v.toObject()[u"name"].toString() == name)
-                return done(v.toObject(), false);
-        const QString next = r->value(u"response_metadata").toObject()[u"next_cursor"].toString();
-        if (next.isEmpty())
-            return done(Result<QJsonObject>::fail(QStringLiteral("Slack says #%1 exists but it is not listed (archived or private?)").arg(name)), true);
-        findSlackChannel(name, next, done);
-    }, true);
+    slackCall(
+        QStringLiteral("conversations.list"), params,
+        [this, alive, name, done](Result<QJsonObject> r, bool permanent) {
+            if (alive.expired())
+                return;
+            if (!r)
+                return done(r, permanent);
+            for (const auto &v : r->value(u"channels").toArray())
+                if (v.toObject()[u"name"].toString() == name)
+                    return done(v.toObject(), false);
+            const QString next =
+                r->value(u"response_metadata").toObject()[u"next_cursor"].toString();
+            if (next.isEmpty())
+                return done(
+                    Result<QJsonObject>::fail(
+                        QStringLiteral(
+                            "Slack says #%1 exists but it is not listed (archived or private?)")
+                            .arg(name)),
+                    true);
+            findSlackChannel(name, next, done);
+        },
+        true);
 }
 
 QString slackDeliveryMarker(const QString &eventId, const QString &channel)
 {
-    return QStringLiteral("sitrep-") + QString::fromLatin1(
-        QCryptographicHash::hash((eventId + u':' + channel).toUtf8(), QCryptographicHash::Sha256).toHex().left(32));
+    return QStringLiteral("sitrep-") +
+           QString::fromLatin1(QCryptographicHash::hash((eventId + u':' + channel).toUtf8(),
+                                                        QCryptographicHash::Sha256)
+                                   .toHex()
+                                   .left(32));
 }
 
 void Notifier::markStarted(const Delivery &d)
@@ -570,8 +647,8 @@ void Notifier::markStarted(const Delivery &d)
         qCWarning(lcNotify) << "cannot mark delivery" << d.eventId << d.channel << "as started";
 }
 
-void Notifier::findSlackPost(const QString &channel, const QString &marker, const QString &oldest, const QString &cursor,
-                             std::function<void(Result<QString>, bool)> done)
+void Notifier::findSlackPost(const QString &channel, const QString &marker, const QString &oldest,
+                             const QString &cursor, std::function<void(Result<QString>, bool)> done)
 {
     QJsonObject params{{QStringLiteral("channel"), channel},
                        {QStringLiteral("oldest"), oldest},
@@ -580,23 +657,28 @@ void Notifier::findSlackPost(const QString &channel, const QString &marker, cons
     if (!cursor.isEmpty())
         params[u"cursor"] = cursor;
     std::weak_ptr<bool> alive = m_alive;
-    slackCall(QStringLiteral("conversations.history"), params,
-              [this, alive, channel, marker, oldest, done](Result<QJsonObject> r, bool permanent) {
-                  if (alive.expired())
-                      return;
-                  if (!r)
-                      return done(Result<QString>(r.error()), permanent);
-                  for (const auto &v : r->value(u"messages").toArray()) {
-                      const QJsonObject m = v.toObject();
-                      if (m[u"metadata"].toObject()[u"event_payload"].toObject()[u"delivery"].toString() == marker)
-                          return done(m[u"ts"].toString(), false);
-                  }
-                  const QString next = r->value(u"response_metadata").toObject()[u"next_cursor"].toString();
-                  if (next.isEmpty() || !r->value(u"has_more").toBool(true))
-                      return done(QString(), false);
-                  findSlackPost(channel, marker, oldest, next, done);
-              },
-              true);
+    slackCall(
+        QStringLiteral("conversations.history"), params,
+        [this, alive, channel, marker, oldest, done](Result<QJsonObject> r, bool permanent) {
+            if (alive.expired())
+                return;
+            if (!r)
+                return done(Result<QString>(r.error()), permanent);
+            for (const auto &v : r->value(u"messages").toArray()) {
+                const QJsonObject m = v.toObject();
+                if (m[u"metadata"]
+                        .toObject()[u"event_payload"]
+                        .toObject()[u"delivery"]
+                        .toString() == marker)
+                    return done(m[u"ts"].toString(), false);
+            }
+            const QString next =
+                r->value(u"response_metadata").toObject()[u"next_cursor"].toString();
+            if (next.isEmpty() || !r->value(u"has_more").toBool(true))
+                return done(QString(), false);
+            findSlackPost(channel, marker, oldest, next, done);
+        },
+        true);
 }
 
 void Notifier::sendSlack(const Delivery &d, std::function<void(Result<QString>, bool)> done)
@@ -606,16 +688,21 @@ void Notifier::sendSlack(const Delivery &d, std::function<void(Result<QString>, 
     const QString text = describe(d.message);
     std::weak_ptr<bool> alive = m_alive;
     const QString marker = slackDeliveryMarker(d.eventId, d.channel);
-    const auto send = [this, alive, d, text, marker, done](const QString &channel, const QString &name, bool created) {
+    const auto send = [this, alive, d, text, marker, done](const QString &channel,
+                                                           const QString &name, bool created) {
         // Committed before the request leaves: if the answer (or our commit of it) is lost,
         // the next attempt knows to look for the marker first.
         markStarted(d);
-        const QJsonObject metadata{{QStringLiteral("event_type"), QStringLiteral("sitrep_delivery")},
-                                   {QStringLiteral("event_payload"),
-                                    QJsonObject{{QStringLiteral("delivery"), marker},
-                                                {QStringLiteral("incident"), d.message[u"incident"].toObject()[u"number"].toString()}}}};
+        const QJsonObject metadata{
+            {QStringLiteral("event_type"), QStringLiteral("sitrep_delivery")},
+            {QStringLiteral("event_payload"),
+             QJsonObject{{QStringLiteral("delivery"), marker},
+                         {QStringLiteral("incident"),
+                          d.message[u"incident"].toObject()[u"number"].toString()}}}};
         slackCall(QStringLiteral("chat.postMessage"),
-                  {{QStringLiteral("channel"), channel}, {QStringLiteral("text"), text}, {QStringLiteral("metadata"), metadata}},
+                  {{QStringLiteral("channel"), channel},
+                   {QStringLiteral("text"), text},
+                   {QStringLiteral("metadata"), metadata}},
                   [channel, name, created, done](Result<QJsonObject> r, bool permanent) {
                       if (!r)
                           return done(Result<QString>(r.error()), permanent);
@@ -625,35 +712,42 @@ void Notifier::sendSlack(const Delivery &d, std::function<void(Result<QString>, 
                       done(id, false);
                   });
     };
-    const auto post = [this, alive, d, marker, send, done](const QString &channel, const QString &name, bool created) {
+    const auto post = [this, alive, d, marker, send, done](const QString &channel,
+                                                           const QString &name, bool created) {
         if (d.startedAt <= 0)
             return send(channel, name, created);
         // An earlier attempt may have posted without its outcome being committed: look for
         // its marker in the channel before posting again. Nothing can predate the event.
-        const qint64 at = QDateTime::fromString(d.message[u"at"].toString(), Qt::ISODateWithMs).toMSecsSinceEpoch();
-        const QString oldest = QString::number(std::max<qint64>(0, at / 1000 - 600)) + QStringLiteral(".000000");
-        findSlackPost(channel, marker, oldest, {}, [alive, channel, name, created, send, done](Result<QString> f, bool permanent) {
-            if (alive.expired())
-                return;
-            if (!f && f.error().code == u"missing_scope") {
-                // The token may not read history (channels:history): post rather than stall.
-                qCWarning(lcNotify) << "cannot check Slack history before a repeat post:" << f.errorMessage();
-                return send(channel, name, created);
-            }
-            if (!f)
-                return done(Result<QString>(f.error()), permanent);
-            if (f->isEmpty())
-                return send(channel, name, created);
-            qCDebug(lcNotify) << "Slack message already posted by an earlier attempt:" << *f;
-            QString id = *f;
-            if (created)
-                id += u'|' + channel + u'|' + name;
-            done(id, false);
-        });
+        const qint64 at = QDateTime::fromString(d.message[u"at"].toString(), Qt::ISODateWithMs)
+                              .toMSecsSinceEpoch();
+        const QString oldest =
+            QString::number(std::max<qint64>(0, at / 1000 - 600)) + QStringLiteral(".000000");
+        findSlackPost(
+            channel, marker, oldest, {},
+            [alive, channel, name, created, send, done](Result<QString> f, bool permanent) {
+                if (alive.expired())
+                    return;
+                if (!f && f.error().code == u"missing_scope") {
+                    // The token may not read history (channels:history): post rather than stall.
+                    qCWarning(lcNotify)
+                        << "cannot check Slack history before a repeat post:" << f.errorMessage();
+                    return send(channel, name, created);
+                }
+                if (!f)
+                    return done(Result<QString>(f.error()), permanent);
+                if (f->isEmpty())
+                    return send(channel, name, created);
+                qCDebug(lcNotify) << "Slack message already posted by an earlier attempt:" << *f;
+                QString id = *f;
+                if (created)
+                    id += u'|' + channel + u'|' + name;
+                done(id, false);
+            });
     };
     if (!d.message[u"war_room"].toBool())
         return post(d.message[u"slack_channel"].toString(), {}, false);
-    store::Stmt *s = m_engine.store().db().prepare(QStringLiteral("SELECT channel_id, name FROM notify_slack_rooms WHERE incident=?"));
+    store::Stmt *s = m_engine.store().db().prepare(
+        QStringLiteral("SELECT channel_id, name FROM notify_slack_rooms WHERE incident=?"));
     s->bind(1, d.incident);
     if (s->step())
         return post(s->text(0), s->text(1), false);
@@ -661,23 +755,27 @@ void Notifier::sendSlack(const Delivery &d, std::function<void(Result<QString>, 
     const QJsonObject inc = d.message[u"incident"].toObject();
     QString slug = inc[u"title"].toString().toLower();
     slug.replace(QRegularExpression(QStringLiteral("[^a-z0-9]+")), QStringLiteral("-"));
-    QString name = QStringLiteral("%1-%2-%3").arg(m_config.warRoomPrefix, inc[u"number"].toString().toLower(), slug).left(80);
+    QString name = QStringLiteral("%1-%2-%3")
+                       .arg(m_config.warRoomPrefix, inc[u"number"].toString().toLower(), slug)
+                       .left(80);
     while (name.endsWith(u'-'))
         name.chop(1);
-    slackCall(QStringLiteral("conversations.create"), {{QStringLiteral("name"), name}, {QStringLiteral("is_private"), false}},
+    slackCall(QStringLiteral("conversations.create"),
+              {{QStringLiteral("name"), name}, {QStringLiteral("is_private"), false}},
               [this, alive, name, post, done](Result<QJsonObject> r, bool permanent) {
                   if (alive.expired())
                       return;
                   if (!r && r.error().code == u"name_taken") {
                       // Created by an earlier attempt whose answer was lost: use that room
                       // rather than open a second one.
-                      return findSlackChannel(name, {}, [alive, post, done](Result<QJsonObject> f, bool perm) {
-                          if (alive.expired())
-                              return;
-                          if (!f)
-                              return done(Result<QString>(f.error()), perm);
-                          post(f->value(u"id").toString(), f->value(u"name").toString(), true);
-                      });
+                      return findSlackChannel(
+                          name, {}, [alive, post, done](Result<QJsonObject> f, bool perm) {
+                              if (alive.expired())
+                                  return;
+                              if (!f)
+                                  return done(Result<QString>(f.error()), perm);
+                              post(f->value(u"id").toString(), f->value(u"name").toString(), true);
+                          });
                   }
                   if (!r)
                       return done(Result<QString>(r.error()), permanent);
@@ -690,7 +788,9 @@ void Notifier::sendWebhook(const Delivery &d, std::function<void(Result<QString>
 {
     const QUrl url(d.message[u"url"].toString());
     if (!isAllowedUrl(url))
-        return done(Result<QString>::fail(QStringLiteral("webhook URL '%1' must be https").arg(url.toString())), true);
+        return done(Result<QString>::fail(
+                        QStringLiteral("webhook URL '%1' must be https").arg(url.toString())),
+                    true);
     QJsonObject body = d.message;
     body.remove(u"url");
     body[u"text"] = describe(d.message);
@@ -702,7 +802,10 @@ void Notifier::sendWebhook(const Delivery &d, std::function<void(Result<QString>
     if (it != m_config.channels.cend() && !it->secret.isEmpty() && m_secrets) {
         const QString token = m_secrets(it->secret);
         if (token.isEmpty())
-            return done(Result<QString>::fail(QStringLiteral("no secret '%1' for channel '%2'").arg(it->secret, d.channel)), true);
+            return done(
+                Result<QString>::fail(
+                    QStringLiteral("no secret '%1' for channel '%2'").arg(it->secret, d.channel)),
+                true);
         req.setRawHeader("Authorization", "Bearer " + token.toUtf8());
     }
     req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
@@ -717,9 +820,14 @@ void Notifier::sendWebhook(const Delivery &d, std::function<void(Result<QString>
         if (status / 100 == 2)
             return done(QStringLiteral("HTTP %1").arg(status), false);
         if (status == 0)
-            return done(Result<QString>::fail(QStringLiteral("webhook %1: %2").arg(url.toString(), reply->errorString())), false);
+            return done(
+                Result<QString>::fail(
+                    QStringLiteral("webhook %1: %2").arg(url.toString(), reply->errorString())),
+                false);
         const bool permanent = status / 100 == 4 && status != 408 && status != 429;
-        done(Result<QString>::fail(QStringLiteral("webhook %1 answered HTTP %2").arg(url.toString()).arg(status)), permanent);
+        done(Result<QString>::fail(
+                 QStringLiteral("webhook %1 answered HTTP %2").arg(url.toString()).arg(status)),
+             permanent);
     });
 }
 

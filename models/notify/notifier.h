@@ -113,7 +113,10 @@ public:
 
     /// Test hook, called after an attempt answered and before its outcome is committed;
     /// returning false drops the outcome there, as if the process died at that point.
-    void setAfterAttemptHook(std::function<bool(const Delivery &)> hook) { m_afterAttempt = std::move(hook); }
+    void setAfterAttemptHook(std::function<bool(const Delivery &)> hook)
+    {
+        m_afterAttempt = std::move(hook);
+    }
 
 Q_SIGNALS:
     void delivered(const QString &eventId, const QString &channel);
@@ -124,23 +127,28 @@ Q_SIGNALS:
 private:
     struct Attempt;
     Status plan(const domain::Event &e);
-    Status enqueue(const domain::Event &e, const QString &channel, const QString &transport, QJsonObject message);
+    Status enqueue(const domain::Event &e, const QString &channel, const QString &transport,
+                   QJsonObject message);
     bool hasWarRoom(const QString &incident);
     void attempt(const Delivery &d, std::function<void(Result<QString>, bool permanent)> done);
-    void sendSns(const Delivery &d, const QString &topic, std::function<void(Result<QString>, bool)> done);
+    void sendSns(const Delivery &d, const QString &topic,
+                 std::function<void(Result<QString>, bool)> done);
     void sendSlack(const Delivery &d, std::function<void(Result<QString>, bool)> done);
     void slackCall(const QString &method, const QJsonObject &body,
-                   std::function<void(Result<QJsonObject>, bool permanent)> done, bool form = false);
+                   std::function<void(Result<QJsonObject>, bool permanent)> done,
+                   bool form = false);
     void findSlackChannel(const QString &name, const QString &cursor,
                           std::function<void(Result<QJsonObject>, bool permanent)> done);
     /// Looks for the delivery's marker in the channel's history; answers the message ts,
     /// or an empty string when it is not there.
-    void findSlackPost(const QString &channel, const QString &marker, const QString &oldest, const QString &cursor,
+    void findSlackPost(const QString &channel, const QString &marker, const QString &oldest,
+                       const QString &cursor,
                        std::function<void(Result<QString>, bool permanent)> done);
     void markStarted(const Delivery &d);
     void sendWebhook(const Delivery &d, std::function<void(Result<QString>, bool)> done);
     void finish(const Delivery &d, const Result<QString> &result, bool permanent);
-    void deliverNext(std::shared_ptr<QList<Delivery>> queue, int attempts, std::function<void(int)> done);
+    void deliverNext(std::shared_ptr<QList<Delivery>> queue, int attempts,
+                     std::function<void(int)> done);
     void kick();
 
     engine::LifecycleEngine &m_engine;

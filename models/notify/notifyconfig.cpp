@@ -30,7 +30,8 @@ bool isAllowedUrl(const QUrl &url)
     if (url.scheme() == u"https")
         return true;
     const QHostAddress a(url.host());
-    return url.scheme() == u"http" && (url.host() == u"localhost" || (!a.isNull() && a.isLoopback()));
+    return url.scheme() == u"http" &&
+           (url.host() == u"localhost" || (!a.isNull() && a.isLoopback()));
 }
 
 Result<NotifyConfig> NotifyConfig::fromYaml(const QByteArray &text, const QString &source)
@@ -44,7 +45,8 @@ Result<NotifyConfig> NotifyConfig::fromYaml(const QByteArray &text, const QStrin
     if (!root || root.IsNull())
         return c;
     if (!root.IsMap())
-        return R::fail(workflow::yamlError(source, root.Mark(), QStringLiteral("expected a mapping")));
+        return R::fail(
+            workflow::yamlError(source, root.Mark(), QStringLiteral("expected a mapping")));
     if (root["sla_topic"])
         c.slaTopic = str(root["sla_topic"]);
     if (root["status_topic"])
@@ -73,7 +75,8 @@ Result<NotifyConfig> NotifyConfig::fromYaml(const QByteArray &text, const QStrin
     }
     if (const auto chans = root["channels"]; chans) {
         if (!chans.IsMap())
-            return R::fail(workflow::yamlError(source, chans.Mark(), QStringLiteral("channels must map names to definitions")));
+            return R::fail(workflow::yamlError(
+                source, chans.Mark(), QStringLiteral("channels must map names to definitions")));
         for (auto it = chans.begin(); it != chans.end(); ++it) {
             ChannelDef ch;
             ch.name = QString::fromStdString(it->first.as<std::string>());
@@ -83,21 +86,27 @@ Result<NotifyConfig> NotifyConfig::fromYaml(const QByteArray &text, const QStrin
                 ch.transport = ChannelDef::Transport::Sns;
                 ch.topic = str(n["topic"]);
                 if (ch.topic.isEmpty())
-                    return R::fail(workflow::yamlError(source, n.Mark(), QStringLiteral("channel '%1': sns needs a topic").arg(ch.name)));
+                    return R::fail(workflow::yamlError(
+                        source, n.Mark(),
+                        QStringLiteral("channel '%1': sns needs a topic").arg(ch.name)));
             } else if (type == u"slack") {
                 ch.transport = ChannelDef::Transport::Slack;
                 ch.warRoom = n["war_room"] && n["war_room"].as<bool>(false);
                 ch.slackChannel = str(n["channel"]);
                 if (!ch.warRoom && ch.slackChannel.isEmpty())
-                    return R::fail(workflow::yamlError(source, n.Mark(),
-                                                       QStringLiteral("channel '%1': slack needs war_room: true or a channel id").arg(ch.name)));
+                    return R::fail(workflow::yamlError(
+                        source, n.Mark(),
+                        QStringLiteral("channel '%1': slack needs war_room: true or a channel id")
+                            .arg(ch.name)));
             } else if (type == u"webhook") {
                 ch.transport = ChannelDef::Transport::Webhook;
                 ch.url = QUrl(str(n["url"]));
                 ch.secret = str(n["secret"]);
             } else {
-                return R::fail(workflow::yamlError(source, n.Mark(),
-                                                   QStringLiteral("channel '%1': unknown type '%2' (sns, slack, webhook)").arg(ch.name, type)));
+                return R::fail(workflow::yamlError(
+                    source, n.Mark(),
+                    QStringLiteral("channel '%1': unknown type '%2' (sns, slack, webhook)")
+                        .arg(ch.name, type)));
             }
             c.channels.insert(ch.name, ch);
         }
@@ -111,7 +120,8 @@ Result<NotifyConfig> NotifyConfig::load(const QString &path)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        return Result<NotifyConfig>::fail(QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
+        return Result<NotifyConfig>::fail(
+            QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
     return fromYaml(f.readAll(), path);
 }
 
@@ -119,10 +129,14 @@ Status NotifyConfig::validate() const
 {
     for (const ChannelDef &c : channels) {
         if (c.transport == ChannelDef::Transport::Webhook && !isAllowedUrl(c.url))
-            return Status::fail(QStringLiteral("channel '%1': webhook URL '%2' must be https (plain http only on loopback)")
-                                    .arg(c.name, c.url.toString()));
+            return Status::fail(
+                QStringLiteral(
+                    "channel '%1': webhook URL '%2' must be https (plain http only on loopback)")
+                    .arg(c.name, c.url.toString()));
         if (c.transport == ChannelDef::Transport::Slack && !isAllowedUrl(slackBaseUrl))
-            return Status::fail(QStringLiteral("Slack base URL '%1' must be https (plain http only on loopback)").arg(slackBaseUrl.toString()));
+            return Status::fail(
+                QStringLiteral("Slack base URL '%1' must be https (plain http only on loopback)")
+                    .arg(slackBaseUrl.toString()));
     }
     return {};
 }

@@ -27,13 +27,13 @@ QString transportName(ChannelDef::Transport t);
 /// shipped example); secrets are named, never written here.
 struct NotifyConfig {
     QMap<QString, ChannelDef> channels;
-    QString slaTopic = QStringLiteral("sitrep-sla-alerts"); // sla.breached events
+    QString slaTopic = QStringLiteral("sitrep-sla-alerts");        // sla.breached events
     QString statusTopic = QStringLiteral("sitrep-status-updates"); // external status updates
     QUrl slackBaseUrl = QUrl(QStringLiteral("https://slack.com/api/"));
     QString slackTokenSecret = QStringLiteral("slack_bot_token");
     QString warRoomPrefix = QStringLiteral("inc");
     int maxAttempts = 8;
-    int retryBaseMs = 2000;   // first retry delay, doubled per attempt (with jitter)
+    int retryBaseMs = 2000; // first retry delay, doubled per attempt (with jitter)
     int retryMaxMs = 300000;
     int timeoutMs = 15000;
 

@@ -9,7 +9,10 @@
 
 namespace sitrep::postmortem {
 
-ActionItemModel::ActionItemModel(PostmortemStore &store, QObject *parent) : QAbstractTableModel(parent), m_store(store) {}
+ActionItemModel::ActionItemModel(PostmortemStore &store, QObject *parent)
+    : QAbstractTableModel(parent), m_store(store)
+{
+}
 
 void ActionItemModel::reload(const QString &today)
 {
@@ -60,25 +63,39 @@ QVariant ActionItemModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case Incident: return a.number;
-        case Title: return a.title;
-        case Owner: return a.owner.isEmpty() ? QStringLiteral("—") : a.owner;
-        case Due: return a.due.isEmpty() ? QStringLiteral("—") : (late ? QStringLiteral("%1 (overdue)").arg(a.due) : a.due);
-        case Status: return statusText(a.status);
+        case Incident:
+            return a.number;
+        case Title:
+            return a.title;
+        case Owner:
+            return a.owner.isEmpty() ? QStringLiteral("—") : a.owner;
+        case Due:
+            return a.due.isEmpty() ? QStringLiteral("—")
+                                   : (late ? QStringLiteral("%1 (overdue)").arg(a.due) : a.due);
+        case Status:
+            return statusText(a.status);
         }
         break;
     case RawRole:
         switch (index.column()) {
-        case Incident: return a.number;
-        case Title: return a.title;
-        case Owner: return a.owner;
-        case Due: return a.due.isEmpty() ? QStringLiteral("9999-99-99") : a.due;
-        case Status: return a.status;
+        case Incident:
+            return a.number;
+        case Title:
+            return a.title;
+        case Owner:
+            return a.owner;
+        case Due:
+            return a.due.isEmpty() ? QStringLiteral("9999-99-99") : a.due;
+        case Status:
+            return a.status;
         }
         break;
-    case OverdueRole: return late;
-    case IdRole: return a.id;
-    case IncidentUidRole: return a.incidentUid;
+    case OverdueRole:
+        return late;
+    case IdRole:
+        return a.id;
+    case IncidentUidRole:
+        return a.incidentUid;
     case Qt::ForegroundRole:
         if (late)
             return QBrush(QColor(0xb0, 0x1c, 0x1c));
@@ -105,11 +122,16 @@ QVariant ActionItemModel::headerData(int section, Qt::Orientation orientation, i
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Incident: return QStringLiteral("Incident");
-    case Title: return QStringLiteral("Action item");
-    case Owner: return QStringLiteral("Owner");
-    case Due: return QStringLiteral("Due");
-    case Status: return QStringLiteral("Status");
+    case Incident:
+        return QStringLiteral("Incident");
+    case Title:
+        return QStringLiteral("Action item");
+    case Owner:
+        return QStringLiteral("Owner");
+    case Due:
+        return QStringLiteral("Due");
+    case Status:
+        return QStringLiteral("Status");
     }
     return {};
 }

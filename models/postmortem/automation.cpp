@@ -13,17 +13,21 @@ Q_DECLARE_LOGGING_CATEGORY(lcPostmortem)
 
 namespace sitrep::postmortem {
 
-PostmortemAutomation::PostmortemAutomation(engine::LifecycleEngine &engine, PostmortemStore &store, QObject *parent)
+PostmortemAutomation::PostmortemAutomation(engine::LifecycleEngine &engine, PostmortemStore &store,
+                                           QObject *parent)
     : QObject(parent), m_engine(engine), m_store(store)
 {
-    connect(&m_engine, &engine::LifecycleEngine::eventsAppended, this, &PostmortemAutomation::onEventsAppended);
+    connect(&m_engine, &engine::LifecycleEngine::eventsAppended, this,
+            &PostmortemAutomation::onEventsAppended);
 }
 
 PostmortemAutomation::PostmortemAutomation(engine::LifecycleEngine &engine, QObject *parent)
-    : QObject(parent), m_engine(engine), m_owned(std::make_unique<PostmortemStore>(engine)), m_store(*m_owned)
+    : QObject(parent), m_engine(engine), m_owned(std::make_unique<PostmortemStore>(engine)),
+      m_store(*m_owned)
 {
     m_template = effectiveTemplate(engine.store().meta(TemplateMetaKey));
-    connect(&m_engine, &engine::LifecycleEngine::eventsAppended, this, &PostmortemAutomation::onEventsAppended);
+    connect(&m_engine, &engine::LifecycleEngine::eventsAppended, this,
+            &PostmortemAutomation::onEventsAppended);
 }
 
 PostmortemAutomation::~PostmortemAutomation() = default;
@@ -40,7 +44,8 @@ void PostmortemAutomation::onEventsAppended(const QStringList &, const QStringLi
             continue;
         auto d = m_store.ensureDocument(uid, engine::SystemActor, m_template);
         if (!d) {
-            qCWarning(lcPostmortem).noquote() << "cannot open the postmortem of" << inc->number << d.errorMessage();
+            qCWarning(lcPostmortem).noquote()
+                << "cannot open the postmortem of" << inc->number << d.errorMessage();
             continue;
         }
         if (!m_icsFolder.isEmpty()) {

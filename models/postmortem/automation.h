@@ -24,7 +24,8 @@ class PostmortemAutomation final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(PostmortemAutomation)
 public:
-    PostmortemAutomation(engine::LifecycleEngine &engine, PostmortemStore &store, QObject *parent = nullptr);
+    PostmortemAutomation(engine::LifecycleEngine &engine, PostmortemStore &store,
+                         QObject *parent = nullptr);
     /// With its own PostmortemStore on the engine's connection; the template is the
     /// user's (meta postmortem.template) or the default.
     explicit PostmortemAutomation(engine::LifecycleEngine &engine, QObject *parent = nullptr);

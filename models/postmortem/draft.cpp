@@ -22,10 +22,10 @@ using namespace sitrep::domain;
 
 QStringList defaultSections()
 {
-    return {QStringLiteral("Summary"),          QStringLiteral("Impact"),
-            QStringLiteral("Timeline"),         QStringLiteral("Root Cause"),
-            QStringLiteral("Resolution"),       QStringLiteral("Action Items"),
-            QStringLiteral("What went well"),   QStringLiteral("What could be improved"),
+    return {QStringLiteral("Summary"),        QStringLiteral("Impact"),
+            QStringLiteral("Timeline"),       QStringLiteral("Root Cause"),
+            QStringLiteral("Resolution"),     QStringLiteral("Action Items"),
+            QStringLiteral("What went well"), QStringLiteral("What could be improved"),
             QStringLiteral("Lessons learned")};
 }
 
@@ -39,15 +39,16 @@ QStringList Template::titles() const
 
 bool isKeyEvent(const Event &e)
 {
-    return e.kind == kinds::Opened || e.kind == kinds::Transitioned || e.kind == kinds::NoteAdded
-           || e.kind == kinds::ApprovalGranted || e.kind == kinds::StatusUpdate
-           || e.kind == kinds::CommanderSet || e.kind == kinds::SlaBreached
-           || e.kind == kinds::Assigned || e.kind == kinds::Escalation || e.kind == kinds::Conflict;
+    return e.kind == kinds::Opened || e.kind == kinds::Transitioned || e.kind == kinds::NoteAdded ||
+           e.kind == kinds::ApprovalGranted || e.kind == kinds::StatusUpdate ||
+           e.kind == kinds::CommanderSet || e.kind == kinds::SlaBreached ||
+           e.kind == kinds::Assigned || e.kind == kinds::Escalation || e.kind == kinds::Conflict;
 }
 
 static QString hhmm(qint64 ms)
 {
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)
+        .toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
 }
 
 QString formatDuration(qint64 ms)
@@ -68,24 +69,31 @@ QString describeEvent(const Event &e)
     const QJsonObject &p = e.payload;
     if (e.kind == kinds::Opened)
         return QStringLiteral("Incident opened: %1 (%2, %3)")
-            .arg(p[u"title"].toString(), severityLabel(parseSeverity(p[u"severity"].toString())), p[u"priority"].toString());
+            .arg(p[u"title"].toString(), severityLabel(parseSeverity(p[u"severity"].toString())),
+                 p[u"priority"].toString());
     if (e.kind == kinds::Transitioned)
         return QStringLiteral("State %1 → %2").arg(p[u"from"].toString(), p[u"to"].toString());
     if (e.kind == kinds::NoteAdded)
         return QStringLiteral("Note: %1").arg(p[u"text"].toString());
     if (e.kind == kinds::ApprovalGranted)
-        return QStringLiteral("Approved by %1 (for %2)").arg(p[u"approver"].toString(), p[u"for"].toString());
+        return QStringLiteral("Approved by %1 (for %2)")
+            .arg(p[u"approver"].toString(), p[u"for"].toString());
     if (e.kind == kinds::StatusUpdate)
-        return QStringLiteral("Status update (%1): %2").arg(p[u"visibility"].toString(), p[u"message"].toString());
+        return QStringLiteral("Status update (%1): %2")
+            .arg(p[u"visibility"].toString(), p[u"message"].toString());
     if (e.kind == kinds::CommanderSet)
         return QStringLiteral("Incident commander: %1").arg(p[u"commander"].toString());
     if (e.kind == kinds::Assigned)
-        return QStringLiteral("Assigned to %1%2").arg(p[u"assignee"].toString(),
-                                                       p[u"group"].toString().isEmpty() ? QString() : QStringLiteral(" (%1)").arg(p[u"group"].toString()));
+        return QStringLiteral("Assigned to %1%2")
+            .arg(p[u"assignee"].toString(),
+                 p[u"group"].toString().isEmpty()
+                     ? QString()
+                     : QStringLiteral(" (%1)").arg(p[u"group"].toString()));
     if (e.kind == kinds::SlaBreached)
         return QStringLiteral("SLA breached (%1)").arg(p[u"sla"].toString());
     if (e.kind == kinds::FieldSet)
-        return QStringLiteral("%1 set to %2").arg(p[u"field"].toString(), p[u"value"].toVariant().toString());
+        return QStringLiteral("%1 set to %2")
+            .arg(p[u"field"].toString(), p[u"value"].toVariant().toString());
     if (e.kind == kinds::AlertLinked)
         return QStringLiteral("Alert linked: %1").arg(p[u"title"].toString(p[u"alert"].toString()));
     if (e.kind == kinds::EvidenceAttached)
@@ -93,7 +101,8 @@ QString describeEvent(const Event &e)
     if (e.kind == kinds::Escalation)
         return QStringLiteral("Escalated to %1").arg(p[u"contact"].toString());
     if (e.kind == kinds::ActionItem)
-        return QStringLiteral("Action item %1: %2").arg(p[u"op"].toString(), p[u"title"].toString(p[u"id"].toString()));
+        return QStringLiteral("Action item %1: %2")
+            .arg(p[u"op"].toString(), p[u"title"].toString(p[u"id"].toString()));
     if (e.kind == kinds::SyncRejected)
         return p[u"message"].toString();
     if (p.contains(u"message"))
@@ -111,7 +120,8 @@ QList<Event> keyEvents(const QList<Event> &timeline, int maxNotes)
             noteIdx << i;
     if (noteIdx.size() > maxNotes) {
         std::stable_sort(noteIdx.begin(), noteIdx.end(), [&](int a, int b) {
-            return timeline[a].payload[u"text"].toString().size() > timeline[b].payload[u"text"].toString().size();
+            return timeline[a].payload[u"text"].toString().size() >
+                   timeline[b].payload[u"text"].toString().size();
         });
         noteIdx = noteIdx.mid(0, qMax(0, maxNotes));
     }
@@ -162,7 +172,8 @@ Result<Template> parseTemplate(const QByteArray &text, const QString &source)
             }
         }
         if (t.sections.isEmpty())
-            return R::fail(QStringLiteral("%1: no '## Section' headings found").arg(source), QStringLiteral("template"));
+            return R::fail(QStringLiteral("%1: no '## Section' headings found").arg(source),
+                           QStringLiteral("template"));
         return t;
     }
     auto doc = workflow::parseYaml(text, source);
@@ -170,7 +181,9 @@ Result<Template> parseTemplate(const QByteArray &text, const QString &source)
         return R::fail(doc.errorMessage(), QStringLiteral("template"));
     const YAML::Node root = *doc;
     if (!root.IsMap() || !root["sections"] || !root["sections"].IsSequence())
-        return R::fail(workflow::yamlError(source, root.Mark(), QStringLiteral("a template needs a 'sections' list")), QStringLiteral("template"));
+        return R::fail(workflow::yamlError(source, root.Mark(),
+                                           QStringLiteral("a template needs a 'sections' list")),
+                       QStringLiteral("template"));
     t.name = workflow::str(root["name"], QFileInfo(source).completeBaseName());
     for (const auto &n : root["sections"]) {
         Section s;
@@ -181,11 +194,15 @@ Result<Template> parseTemplate(const QByteArray &text, const QString &source)
             s.hint = workflow::str(n["hint"]).trimmed();
         }
         if (s.title.isEmpty())
-            return R::fail(workflow::yamlError(source, n.Mark(), QStringLiteral("a section needs a title")), QStringLiteral("template"));
+            return R::fail(
+                workflow::yamlError(source, n.Mark(), QStringLiteral("a section needs a title")),
+                QStringLiteral("template"));
         t.sections << s;
     }
     if (t.sections.isEmpty())
-        return R::fail(workflow::yamlError(source, root["sections"].Mark(), QStringLiteral("the template has no sections")), QStringLiteral("template"));
+        return R::fail(workflow::yamlError(source, root["sections"].Mark(),
+                                           QStringLiteral("the template has no sections")),
+                       QStringLiteral("template"));
     return t;
 }
 
@@ -193,7 +210,8 @@ Result<Template> loadTemplate(const QString &path)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        return Result<Template>::fail(QStringLiteral("%1: cannot read: %2").arg(path, f.errorString()), QStringLiteral("io"));
+        return Result<Template>::fail(
+            QStringLiteral("%1: cannot read: %2").arg(path, f.errorString()), QStringLiteral("io"));
     return parseTemplate(f.readAll(), path);
 }
 
@@ -222,7 +240,9 @@ static QString orPlaceholder(const QString &v, const QString &placeholder)
 
 QString draftMarkdown(const Incident &inc, const QList<Event> &timeline, const Template &tmpl)
 {
-    const qint64 end = inc.resolvedAt > 0 ? inc.resolvedAt : (timeline.isEmpty() ? inc.createdAt : timeline.last().ts);
+    const qint64 end = inc.resolvedAt > 0
+                           ? inc.resolvedAt
+                           : (timeline.isEmpty() ? inc.createdAt : timeline.last().ts);
     const QList<ActionItem> items = actionItemsFrom(timeline);
     QString resolutionNote = inc.resolutionNote;
     QStringList notes;
@@ -241,59 +261,86 @@ QString draftMarkdown(const Incident &inc, const QList<Event> &timeline, const T
     for (const Section &section : tmpl.sections) {
         md += QStringLiteral("## %1\n\n").arg(section.title);
         const QString s = section.title.toLower().trimmed();
-        const QString hint = section.hint.isEmpty() ? QString() : QStringLiteral("*%1*\n\n").arg(section.hint);
+        const QString hint =
+            section.hint.isEmpty() ? QString() : QStringLiteral("*%1*\n\n").arg(section.hint);
         if (s == u"summary" || s == u"incident summary") {
-            md += QStringLiteral("- **Date:** %1\n- **Duration:** %2 (%3 minutes)\n- **Severity:** %4 (%5)\n- **Priority:** %6\n"
+            md += QStringLiteral("- **Date:** %1\n- **Duration:** %2 (%3 minutes)\n- **Severity:** "
+                                 "%4 (%5)\n- **Priority:** %6\n"
                                  "- **Commander:** %7\n- **Assignee:** %8\n- **Services:** %9\n")
-                      .arg(hhmm(inc.createdAt), formatDuration(end - inc.createdAt), QString::number((end - inc.createdAt) / 60000.0, 'f', 1),
-                           severityLabel(inc.severity), severityName(inc.severity), priorityName(inc.priority),
+                      .arg(hhmm(inc.createdAt), formatDuration(end - inc.createdAt),
+                           QString::number((end - inc.createdAt) / 60000.0, 'f', 1),
+                           severityLabel(inc.severity), severityName(inc.severity),
+                           priorityName(inc.priority),
                            orPlaceholder(inc.commander, QStringLiteral("(none recorded)")),
                            orPlaceholder(inc.assignee, QStringLiteral("(unassigned)")),
-                           orPlaceholder(inc.services.join(QStringLiteral(", ")), QStringLiteral("(none recorded)")));
-            md += QStringLiteral("- **Postmortem owners:** %1\n\n").arg(orPlaceholder(owners.join(QStringLiteral(", ")), QStringLiteral("[assign owners]")));
-            md += orPlaceholder(inc.description, QStringLiteral("[What happened]")) + QStringLiteral("\n\n");
+                           orPlaceholder(inc.services.join(QStringLiteral(", ")),
+                                         QStringLiteral("(none recorded)")));
+            md += QStringLiteral("- **Postmortem owners:** %1\n\n")
+                      .arg(orPlaceholder(owners.join(QStringLiteral(", ")),
+                                         QStringLiteral("[assign owners]")));
+            md += orPlaceholder(inc.description, QStringLiteral("[What happened]")) +
+                  QStringLiteral("\n\n");
         } else if (s == u"impact") {
             md += QStringLiteral("- **User impact:** %1\n- **Services affected:** %2\n"
-                                 "- **Data impact:** [None known]\n- **Financial impact:** [Estimate if applicable]\n")
-                      .arg(inc.impact.isEmpty() ? QStringLiteral("[Describe customer impact]") : QStringLiteral("%1 (urgency %2)").arg(inc.impact, orPlaceholder(inc.urgency, QStringLiteral("-"))),
-                           orPlaceholder(inc.services.join(QStringLiteral(", ")), QStringLiteral("[none recorded]")));
+                                 "- **Data impact:** [None known]\n- **Financial impact:** "
+                                 "[Estimate if applicable]\n")
+                      .arg(inc.impact.isEmpty()
+                               ? QStringLiteral("[Describe customer impact]")
+                               : QStringLiteral("%1 (urgency %2)")
+                                     .arg(inc.impact,
+                                          orPlaceholder(inc.urgency, QStringLiteral("-"))),
+                           orPlaceholder(inc.services.join(QStringLiteral(", ")),
+                                         QStringLiteral("[none recorded]")));
             if (inc.slaBreached)
-                md += QStringLiteral("- **SLA:** %1 breached\n").arg(
-                    (inc.slaBreached & SlaResponseBreached) && (inc.slaBreached & SlaResolutionBreached) ? QStringLiteral("response and resolution")
-                    : (inc.slaBreached & SlaResponseBreached)                                            ? QStringLiteral("response")
-                                                                                                          : QStringLiteral("resolution"));
+                md += QStringLiteral("- **SLA:** %1 breached\n")
+                          .arg((inc.slaBreached & SlaResponseBreached) &&
+                                       (inc.slaBreached & SlaResolutionBreached)
+                                   ? QStringLiteral("response and resolution")
+                               : (inc.slaBreached & SlaResponseBreached)
+                                   ? QStringLiteral("response")
+                                   : QStringLiteral("resolution"));
             md += u'\n';
         } else if (s == u"timeline") {
             md += QStringLiteral("| Time | Actor | Event |\n|---|---|---|\n");
             for (const Event &e : keyEvents(timeline))
-                md += QStringLiteral("| %1 | %2 | %3 |\n").arg(hhmm(e.ts), cell(e.actor), cell(describeEvent(e)));
+                md += QStringLiteral("| %1 | %2 | %3 |\n")
+                          .arg(hhmm(e.ts), cell(e.actor), cell(describeEvent(e)));
             md += u'\n';
         } else if (s == u"root cause") {
-            md += QStringLiteral("- **Category:** %1\n\n").arg(orPlaceholder(inc.rootCause, QStringLiteral("[not set]")));
+            md += QStringLiteral("- **Category:** %1\n\n")
+                      .arg(orPlaceholder(inc.rootCause, QStringLiteral("[not set]")));
             md += hint.isEmpty() ? QStringLiteral("[Technical root cause analysis]\n\n") : hint;
         } else if (s == u"resolution") {
-            md += orPlaceholder(resolutionNote, QStringLiteral("[Steps taken to resolve]")) + QStringLiteral("\n\n");
+            md += orPlaceholder(resolutionNote, QStringLiteral("[Steps taken to resolve]")) +
+                  QStringLiteral("\n\n");
             if (inc.timeSpentMinutes > 0)
                 md += QStringLiteral("Time spent: %1 minutes.\n\n").arg(inc.timeSpentMinutes);
         } else if (s == u"action items") {
             md += QStringLiteral("| Action | Owner | Due | Status |\n|---|---|---|---|\n");
             for (const ActionItem &a : items)
-                md += QStringLiteral("| %1 | %2 | %3 | %4 |\n").arg(cell(a.title), cell(orPlaceholder(a.owner, QStringLiteral("[owner]"))),
-                                                                   orPlaceholder(a.due, QStringLiteral("[date]")), a.status);
+                md +=
+                    QStringLiteral("| %1 | %2 | %3 | %4 |\n")
+                        .arg(cell(a.title), cell(orPlaceholder(a.owner, QStringLiteral("[owner]"))),
+                             orPlaceholder(a.due, QStringLiteral("[date]")), a.status);
             if (items.isEmpty())
                 md += QStringLiteral("| [Preventive measure] | %1 | [YYYY-MM-DD] | open |\n")
                           .arg(orPlaceholder(owners.value(0), QStringLiteral("[owner]")));
             md += u'\n' + hint;
         } else {
-            md += hint + QStringLiteral("- [%1]\n\n").arg(s == u"what went well" ? QStringLiteral("What worked: detection, response, tools")
-                                                          : s == u"what could be improved" ? QStringLiteral("What slowed us down or could fail next time")
-                                                                                           : QStringLiteral("Add notes"));
+            md +=
+                hint + QStringLiteral("- [%1]\n\n")
+                           .arg(s == u"what went well"
+                                    ? QStringLiteral("What worked: detection, response, tools")
+                                : s == u"what could be improved"
+                                    ? QStringLiteral("What slowed us down or could fail next time")
+                                    : QStringLiteral("Add notes"));
         }
     }
     return md;
 }
 
-QString draftMarkdown(const Incident &inc, const QList<Event> &timeline, const QStringList &sections)
+QString draftMarkdown(const Incident &inc, const QList<Event> &timeline,
+                      const QStringList &sections)
 {
     Template t;
     const Template def = defaultTemplate();

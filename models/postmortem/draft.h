@@ -59,7 +59,8 @@ using domain::actionItemsFrom;
 
 /// The draft with a full template (titles and hints), listing recorded action items and
 /// the owners.
-QString draftMarkdown(const domain::Incident &incident, const QList<domain::Event> &timeline, const Template &tmpl);
+QString draftMarkdown(const domain::Incident &incident, const QList<domain::Event> &timeline,
+                      const Template &tmpl);
 
 /// "2 h 05 min" style duration.
 QString formatDuration(qint64 ms);

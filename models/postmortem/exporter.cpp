@@ -34,7 +34,9 @@ Format parseFormat(const QString &name, bool *ok)
 
 static QString when(qint64 ms)
 {
-    return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'")) : QStringLiteral("-");
+    return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)
+                        .toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"))
+                  : QStringLiteral("-");
 }
 
 // Header fields shared by every format, in order.
@@ -42,19 +44,26 @@ static QList<QPair<QString, QString>> headerFields(const ExportInput &in)
 {
     const Incident &i = in.incident;
     const qint64 end = i.resolvedAt > 0 ? i.resolvedAt : in.exportedAt;
-    return {{QStringLiteral("Incident"), i.number},
-            {QStringLiteral("Title"), i.title},
-            {QStringLiteral("Severity"), QStringLiteral("%1 (%2)").arg(severityLabel(i.severity), severityName(i.severity))},
-            {QStringLiteral("Priority"), priorityName(i.priority)},
-            {QStringLiteral("State"), i.state},
-            {QStringLiteral("Commander"), i.commander.isEmpty() ? QStringLiteral("-") : i.commander},
-            {QStringLiteral("Services"), i.services.isEmpty() ? QStringLiteral("-") : i.services.join(QStringLiteral(", "))},
-            {QStringLiteral("Started"), when(i.createdAt)},
-            {QStringLiteral("Resolved"), when(i.resolvedAt)},
-            {QStringLiteral("Duration"), formatDuration(end - i.createdAt)},
-            {QStringLiteral("Postmortem"), QStringLiteral("%1, version %2").arg(statusLabel(in.document.status)).arg(in.document.version)},
-            {QStringLiteral("Owners"), in.document.owners.isEmpty() ? QStringLiteral("-") : in.document.owners.join(QStringLiteral(", "))},
-            {QStringLiteral("Review"), when(in.document.reviewAt)}};
+    return {
+        {QStringLiteral("Incident"), i.number},
+        {QStringLiteral("Title"), i.title},
+        {QStringLiteral("Severity"),
+         QStringLiteral("%1 (%2)").arg(severityLabel(i.severity), severityName(i.severity))},
+        {QStringLiteral("Priority"), priorityName(i.priority)},
+        {QStringLiteral("State"), i.state},
+        {QStringLiteral("Commander"), i.commander.isEmpty() ? QStringLiteral("-") : i.commander},
+        {QStringLiteral("Services"),
+         i.services.isEmpty() ? QStringLiteral("-") : i.services.join(QStringLiteral(", "))},
+        {QStringLiteral("Started"), when(i.createdAt)},
+        {QStringLiteral("Resolved"), when(i.resolvedAt)},
+        {QStringLiteral("Duration"), formatDuration(end - i.createdAt)},
+        {QStringLiteral("Postmortem"), QStringLiteral("%1, version %2")
+                                           .arg(statusLabel(in.document.status))
+                                           .arg(in.document.version)},
+        {QStringLiteral("Owners"), in.document.owners.isEmpty()
+                                       ? QStringLiteral("-")
+                                       : in.document.owners.join(QStringLiteral(", "))},
+        {QStringLiteral("Review"), when(in.document.reviewAt)}};
 }
 
 QString toMarkdown(const ExportInput &in)
@@ -93,22 +102,26 @@ static QString bodyHtml(const QString &markdown)
     html = html.mid(bs, be > bs ? be - bs : -1);
     // Qt writes tables with border="1" and no padding; give them room to breathe.
     html.replace(QRegularExpression(QStringLiteral("<table border=\"1\"[^>]*>")),
-                 QStringLiteral("<table class=\"grid\" border=\"1\" cellspacing=\"0\" cellpadding=\"4\" width=\"100%\">"));
+                 QStringLiteral("<table class=\"grid\" border=\"1\" cellspacing=\"0\" "
+                                "cellpadding=\"4\" width=\"100%\">"));
     return html;
 }
 
 static QString headerHtml(const ExportInput &in)
 {
-    QString h = QStringLiteral("<table class=\"header\" border=\"0\" cellspacing=\"0\" cellpadding=\"3\" width=\"100%\" "
-                               "style=\"background-color:#f1f3f5; margin-bottom:12px;\">");
-    h += QStringLiteral("<tr><td colspan=\"4\" style=\"font-size:16pt; font-weight:bold; padding:6px;\">%1 — %2</td></tr>")
+    QString h = QStringLiteral(
+        "<table class=\"header\" border=\"0\" cellspacing=\"0\" cellpadding=\"3\" width=\"100%\" "
+        "style=\"background-color:#f1f3f5; margin-bottom:12px;\">");
+    h += QStringLiteral("<tr><td colspan=\"4\" style=\"font-size:16pt; font-weight:bold; "
+                        "padding:6px;\">%1 — %2</td></tr>")
              .arg(in.incident.number.toHtmlEscaped(), in.incident.title.toHtmlEscaped());
     const auto fields = headerFields(in);
     for (int i = 2; i < fields.size(); i += 2) {
         h += QStringLiteral("<tr>");
         for (int j = i; j < i + 2; ++j) {
             if (j < fields.size())
-                h += QStringLiteral("<td width=\"19%\" nowrap><b>%1</b></td><td width=\"31%\">%2</td>")
+                h += QStringLiteral(
+                         "<td width=\"19%\" nowrap><b>%1</b></td><td width=\"31%\">%2</td>")
                          .arg(fields[j].first.toHtmlEscaped(), fields[j].second.toHtmlEscaped());
             else
                 h += QStringLiteral("<td></td><td></td>");
@@ -121,35 +134,46 @@ static QString headerHtml(const ExportInput &in)
 
 QString toHtml(const ExportInput &in)
 {
-    QString html = QStringLiteral(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Postmortem %1 — %2</title>\n"
-        "<style>\nbody{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.45;color:#1b1f23}\n"
-        "table.grid{border-collapse:collapse;width:100%%}table.grid td,table.grid th{border:1px solid #adb5bd;padding:4px 8px;vertical-align:top}\n"
-        "table.header{background:#f1f3f5;border-radius:4px}h1{font-size:1.6em}h2{border-bottom:1px solid #dee2e6;padding-bottom:.2em}\n"
-        "footer{color:#6c757d;font-size:.85em;margin-top:3em}\n</style>\n</head>\n<body>\n")
-                       .arg(in.incident.number.toHtmlEscaped(), in.incident.title.toHtmlEscaped());
+    QString html =
+        QStringLiteral(
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
+            "charset=\"utf-8\">\n<title>Postmortem %1 — %2</title>\n"
+            "<style>\nbody{font-family:sans-serif;max-width:60em;margin:2em "
+            "auto;line-height:1.45;color:#1b1f23}\n"
+            "table.grid{border-collapse:collapse;width:100%%}table.grid td,table.grid "
+            "th{border:1px solid #adb5bd;padding:4px 8px;vertical-align:top}\n"
+            "table.header{background:#f1f3f5;border-radius:4px}h1{font-size:1.6em}h2{border-bottom:"
+            "1px solid #dee2e6;padding-bottom:.2em}\n"
+            "footer{color:#6c757d;font-size:.85em;margin-top:3em}\n</style>\n</head>\n<body>\n")
+            .arg(in.incident.number.toHtmlEscaped(), in.incident.title.toHtmlEscaped());
     html.replace(QStringLiteral("100%%"), QStringLiteral("100%"));
     html += headerHtml(in) + u'\n';
     html += bodyHtml(in.document.body) + u'\n';
-    html += QStringLiteral("<footer>Exported from Sitrep on %1.</footer>\n</body>\n</html>\n").arg(when(in.exportedAt));
+    html += QStringLiteral("<footer>Exported from Sitrep on %1.</footer>\n</body>\n</html>\n")
+                .arg(when(in.exportedAt));
     return html;
 }
 
 void buildDocument(QTextDocument &doc, const ExportInput &in)
 {
     doc.setDocumentMargin(0);
-    doc.setMetaInformation(QTextDocument::DocumentTitle, QStringLiteral("Postmortem %1").arg(in.incident.number));
-    doc.setHtml(QStringLiteral("<html><body>") + headerHtml(in) + bodyHtml(in.document.body) + QStringLiteral("</body></html>"));
+    doc.setMetaInformation(QTextDocument::DocumentTitle,
+                           QStringLiteral("Postmortem %1").arg(in.incident.number));
+    doc.setHtml(QStringLiteral("<html><body>") + headerHtml(in) + bodyHtml(in.document.body) +
+                QStringLiteral("</body></html>"));
 }
 
 Status writePdf(const ExportInput &in, const QString &path)
 {
     if (!qobject_cast<QGuiApplication *>(QCoreApplication::instance()))
-        return Status::fail(QStringLiteral("PDF export needs a GUI application object (fonts)"), QStringLiteral("internal"));
+        return Status::fail(QStringLiteral("PDF export needs a GUI application object (fonts)"),
+                            QStringLiteral("internal"));
     QPdfWriter writer(path);
     writer.setResolution(300);
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait, QMarginsF(18, 16, 18, 16), QPageLayout::Millimeter));
-    writer.setTitle(QStringLiteral("Postmortem %1 — %2").arg(in.incident.number, in.incident.title));
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait,
+                                     QMarginsF(18, 16, 18, 16), QPageLayout::Millimeter));
+    writer.setTitle(
+        QStringLiteral("Postmortem %1 — %2").arg(in.incident.number, in.incident.title));
     writer.setCreator(QStringLiteral("Sitrep"));
 
     QTextDocument doc;
@@ -185,8 +209,11 @@ Status writePdf(const ExportInput &in, const QString &path)
         p.setFont(small);
         p.setPen(QColor(0x55, 0x55, 0x55));
         const QRectF foot(0, body.height(), body.width(), footer);
-        p.drawText(foot, Qt::AlignLeft | Qt::AlignBottom, QStringLiteral("%1 postmortem — %2").arg(in.incident.number, statusLabel(in.document.status)));
-        p.drawText(foot, Qt::AlignRight | Qt::AlignBottom, QStringLiteral("Page %1 of %2").arg(i + 1).arg(pages));
+        p.drawText(foot, Qt::AlignLeft | Qt::AlignBottom,
+                   QStringLiteral("%1 postmortem — %2")
+                       .arg(in.incident.number, statusLabel(in.document.status)));
+        p.drawText(foot, Qt::AlignRight | Qt::AlignBottom,
+                   QStringLiteral("Page %1 of %2").arg(i + 1).arg(pages));
     }
     if (!p.end())
         return Status::fail(QStringLiteral("cannot finish %1").arg(path), QStringLiteral("io"));
@@ -199,10 +226,12 @@ Status exportTo(const ExportInput &in, Format format, const QString &path)
         return writePdf(in, path);
     QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly))
-        return Status::fail(QStringLiteral("cannot write %1: %2").arg(path, f.errorString()), QStringLiteral("io"));
+        return Status::fail(QStringLiteral("cannot write %1: %2").arg(path, f.errorString()),
+                            QStringLiteral("io"));
     f.write((format == Format::Html ? toHtml(in) : toMarkdown(in)).toUtf8());
     if (!f.commit())
-        return Status::fail(QStringLiteral("cannot write %1: %2").arg(path, f.errorString()), QStringLiteral("io"));
+        return Status::fail(QStringLiteral("cannot write %1: %2").arg(path, f.errorString()),
+                            QStringLiteral("io"));
     return {};
 }
 

@@ -27,7 +27,9 @@ QString escapeText(const QString &s)
 
 static QByteArray utc(qint64 ms)
 {
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'")).toLatin1();
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)
+        .toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'"))
+        .toLatin1();
 }
 
 // Folds one content line: at most 75 octets per physical line, continuation lines start
@@ -110,10 +112,12 @@ QByteArray toIcs(const Invitation &inv)
     if (!inv.location.isEmpty())
         line(QStringLiteral("LOCATION:") + escapeText(inv.location));
     if (!inv.organizer.isEmpty())
-        line(QStringLiteral("ORGANIZER;CN=%1:%2").arg(paramValue(inv.organizer), address(inv.organizer, inv.mailDomain)));
+        line(QStringLiteral("ORGANIZER;CN=%1:%2")
+                 .arg(paramValue(inv.organizer), address(inv.organizer, inv.mailDomain)));
     for (const QString &a : inv.attendees)
-        line(QStringLiteral("ATTENDEE;CN=%1;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:%2")
-                 .arg(paramValue(a), address(a, inv.mailDomain)));
+        line(
+            QStringLiteral("ATTENDEE;CN=%1;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:%2")
+                .arg(paramValue(a), address(a, inv.mailDomain)));
     line(QStringLiteral("STATUS:TENTATIVE"));
     line(QStringLiteral("TRANSP:OPAQUE"));
     line(QStringLiteral("BEGIN:VALARM"));
@@ -126,14 +130,18 @@ QByteArray toIcs(const Invitation &inv)
     return out;
 }
 
-Invitation reviewInvitation(const Document &doc, const domain::Incident &inc, qint64 nowMs, const QString &mailDomain)
+Invitation reviewInvitation(const Document &doc, const domain::Incident &inc, qint64 nowMs,
+                            const QString &mailDomain)
 {
     Invitation inv;
     inv.uid = QStringLiteral("postmortem-review-%1@sitrep").arg(inc.uid);
     inv.summary = QStringLiteral("Postmortem review: %1 %2").arg(inc.number, inc.title);
-    inv.description = QStringLiteral("Blameless review of %1 (%2, %3).\nOwners: %4\nStatus of the document: %5, version %6.\n"
-                                     "Please read the draft before the meeting and bring action items with owners and due dates.")
-                          .arg(inc.number, domain::severityLabel(inc.severity), inc.services.join(QStringLiteral(", ")),
+    inv.description = QStringLiteral("Blameless review of %1 (%2, %3).\nOwners: %4\nStatus of the "
+                                     "document: %5, version %6.\n"
+                                     "Please read the draft before the meeting and bring action "
+                                     "items with owners and due dates.")
+                          .arg(inc.number, domain::severityLabel(inc.severity),
+                               inc.services.join(QStringLiteral(", ")),
                                doc.owners.join(QStringLiteral(", ")), statusLabel(doc.status))
                           .arg(doc.version);
     inv.location = QStringLiteral("Incident war room %1").arg(inc.number);

@@ -15,15 +15,15 @@ struct Document;
 
 /// A meeting invitation (one VEVENT, METHOD:REQUEST).
 struct Invitation {
-    QString uid;          // stable: the same meeting updates, never duplicates
+    QString uid; // stable: the same meeting updates, never duplicates
     QString summary;
     QString description;
     QString location;
-    QString organizer;    // name or address
+    QString organizer; // name or address
     QStringList attendees;
     qint64 startMs = 0;
     qint64 durationMs = 60 * 60 * 1000;
-    qint64 stampMs = 0;   // DTSTAMP
+    qint64 stampMs = 0; // DTSTAMP
     int sequence = 0;
     QString mailDomain = QStringLiteral("localhost"); // for names without '@'
 };

@@ -54,15 +54,19 @@ QList<ParsedActionItem> parseActionItems(const QString &markdown)
     bool in = false;
     static const QRegularExpression sep(QStringLiteral("^\\|?\\s*:?-{2,}"));
     static const QRegularExpression task(QStringLiteral("^[-*]\\s+(?:\\[( |x|X)\\]\\s+)?(.*)$"));
-    static const QRegularExpression ownerRe(QStringLiteral("\\s[-–—]\\s*Owner:\\s*([^-–—]+?)(?=\\s[-–—]\\s|$)"), QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression dueRe(QStringLiteral("\\s[-–—]\\s*Due:\\s*(\\S+)"), QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression ownerRe(
+        QStringLiteral("\\s[-–—]\\s*Owner:\\s*([^-–—]+?)(?=\\s[-–—]\\s|$)"),
+        QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression dueRe(QStringLiteral("\\s[-–—]\\s*Due:\\s*(\\S+)"),
+                                          QRegularExpression::CaseInsensitiveOption);
     for (const QString &raw : lines) {
         const QString l = raw.trimmed();
         if (l.startsWith(u'#')) {
             if (l.startsWith(QStringLiteral("###")))
                 continue; // sub-headings stay inside the section
             const QString h = l.mid(l.indexOf(u' ') + 1).trimmed().toLower();
-            in = l.startsWith(QStringLiteral("## ")) && (h == u"action items" || h == u"action item");
+            in = l.startsWith(QStringLiteral("## ")) &&
+                 (h == u"action items" || h == u"action item");
             continue;
         }
         if (!in || l.isEmpty())
@@ -83,8 +87,10 @@ QList<ParsedActionItem> parseActionItems(const QString &markdown)
                 continue; // header row
             if (isPlaceholder(cells.value(0)))
                 continue;
-            ParsedActionItem a{cells.value(0), isPlaceholder(cells.value(1)) ? QString() : cells.value(1),
-                               isPlaceholder(cells.value(2)) ? QString() : cells.value(2), normStatus(cells.value(3))};
+            ParsedActionItem a{cells.value(0),
+                               isPlaceholder(cells.value(1)) ? QString() : cells.value(1),
+                               isPlaceholder(cells.value(2)) ? QString() : cells.value(2),
+                               normStatus(cells.value(3))};
             if (a.status.isEmpty() || a.status == u"todo")
                 a.status = QStringLiteral("open");
             out << a;
@@ -95,12 +101,14 @@ QList<ParsedActionItem> parseActionItems(const QString &markdown)
             continue;
         QString text = m.captured(2).trimmed();
         ParsedActionItem a;
-        a.status = m.captured(1).compare(u"x", Qt::CaseInsensitive) == 0 ? QStringLiteral("done") : QStringLiteral("open");
+        a.status = m.captured(1).compare(u"x", Qt::CaseInsensitive) == 0 ? QStringLiteral("done")
+                                                                         : QStringLiteral("open");
         if (const auto om = ownerRe.match(text); om.hasMatch())
             a.owner = om.captured(1).trimmed();
         if (const auto dm = dueRe.match(text); dm.hasMatch())
             a.due = dm.captured(1).trimmed();
-        const qsizetype cut = text.indexOf(QRegularExpression(QStringLiteral("\\s[-–—]\\s*(Owner|Due):"), QRegularExpression::CaseInsensitiveOption));
+        const qsizetype cut = text.indexOf(QRegularExpression(
+            QStringLiteral("\\s[-–—]\\s*(Owner|Due):"), QRegularExpression::CaseInsensitiveOption));
         a.title = (cut >= 0 ? text.left(cut) : text).trimmed();
         if (isPlaceholder(a.owner))
             a.owner.clear();
@@ -119,7 +127,8 @@ Result<Incident> PostmortemStore::incident(const QString &ref)
 {
     auto inc = m_engine.store().findIncident(ref);
     if (!inc)
-        return Result<Incident>::fail(QStringLiteral("no incident '%1'").arg(ref), QStringLiteral("not_found"));
+        return Result<Incident>::fail(QStringLiteral("no incident '%1'").arg(ref),
+                                      QStringLiteral("not_found"));
     return *inc;
 }
 
@@ -141,14 +150,17 @@ static Document readDoc(Stmt *s)
     return d;
 }
 
-static const char *kDocCols = "incident_uid, number, title, body, status, owners, review_at, version, created_at, updated_at, autosaved_at";
+static const char *kDocCols = "incident_uid, number, title, body, status, owners, review_at, "
+                              "version, created_at, updated_at, autosaved_at";
 
 std::optional<Document> PostmortemStore::document(const QString &incidentRef)
 {
     QString uid = incidentRef;
     if (auto inc = m_engine.store().findIncident(incidentRef))
         uid = inc->uid;
-    Stmt *s = m_engine.store().db().prepare(QStringLiteral("SELECT %1 FROM postmortems WHERE incident_uid=?").arg(QLatin1String(kDocCols)));
+    Stmt *s = m_engine.store().db().prepare(
+        QStringLiteral("SELECT %1 FROM postmortems WHERE incident_uid=?")
+            .arg(QLatin1String(kDocCols)));
     if (!s)
         return std::nullopt;
     s->bind(1, uid);
@@ -162,7 +174,9 @@ std::optional<Document> PostmortemStore::document(const QString &incidentRef)
 QList<Document> PostmortemStore::documents(int limit)
 {
     QList<Document> out;
-    Stmt *s = m_engine.store().db().prepare(QStringLiteral("SELECT %1 FROM postmortems ORDER BY updated_at DESC LIMIT ?").arg(QLatin1String(kDocCols)));
+    Stmt *s = m_engine.store().db().prepare(
+        QStringLiteral("SELECT %1 FROM postmortems ORDER BY updated_at DESC LIMIT ?")
+            .arg(QLatin1String(kDocCols)));
     if (!s)
         return out;
     s->bind(1, limit);
@@ -172,20 +186,31 @@ QList<Document> PostmortemStore::documents(int limit)
     return out;
 }
 
-Status PostmortemStore::writeVersion(const QString &uid, int version, const QString &body, const QString &status,
-                                     const QString &author, const QString &note, qint64 now)
+Status PostmortemStore::writeVersion(const QString &uid, int version, const QString &body,
+                                     const QString &status, const QString &author,
+                                     const QString &note, qint64 now)
 {
-    Stmt *s = m_engine.store().db().prepare(QStringLiteral(
-        "INSERT INTO postmortem_versions(incident_uid, version, body, status, author, note, saved_at) VALUES(?,?,?,?,?,?,?)"));
-    s->bind(1, uid).bind(2, version).bind(3, body).bind(4, status).bind(5, author).bind(6, note).bind(7, now);
+    Stmt *s = m_engine.store().db().prepare(
+        QStringLiteral("INSERT INTO postmortem_versions(incident_uid, version, body, status, "
+                       "author, note, saved_at) VALUES(?,?,?,?,?,?,?)"));
+    s->bind(1, uid)
+        .bind(2, version)
+        .bind(3, body)
+        .bind(4, status)
+        .bind(5, author)
+        .bind(6, note)
+        .bind(7, now);
     if (!s->exec())
         return Status::fail(s->error(), QStringLiteral("db"));
     return {};
 }
 
-Status PostmortemStore::record(const QString &uid, const QString &kind, const QJsonObject &payload, const QString &actor)
+Status PostmortemStore::record(const QString &uid, const QString &kind, const QJsonObject &payload,
+                               const QString &actor)
 {
-    auto r = m_engine.execute(Command::make(Command::Kind::Record, uid, {{QStringLiteral("kind"), kind}, {QStringLiteral("payload"), payload}}, actor));
+    auto r = m_engine.execute(Command::make(
+        Command::Kind::Record, uid,
+        {{QStringLiteral("kind"), kind}, {QStringLiteral("payload"), payload}}, actor));
     if (!r)
         return Status::fail(r.errorMessage(), r.error().code);
     return {};
@@ -245,8 +270,10 @@ Result<Document> PostmortemStore::ensureDocument(const QString &incidentRef, con
     auto &db = m_engine.store().db();
     if (auto s = db.begin(); !s)
         return R::fail(s.errorMessage(), QStringLiteral("db"));
-    Stmt *s = db.prepare(QStringLiteral("INSERT INTO postmortems(incident_uid, number, title, body, status, owners, review_at, version, created_at, updated_at) "
-                                        "VALUES(?,?,?,?,?,?,?,1,?,?)"));
+    Stmt *s =
+        db.prepare(QStringLiteral("INSERT INTO postmortems(incident_uid, number, title, body, "
+                                  "status, owners, review_at, version, created_at, updated_at) "
+                                  "VALUES(?,?,?,?,?,?,?,1,?,?)"));
     s->bind(1, uid)
         .bind(2, draft.number)
         .bind(3, draft.title)
@@ -270,7 +297,8 @@ Result<Document> PostmortemStore::ensureDocument(const QString &incidentRef, con
     }
     if (auto c = db.commit(); !c)
         return R::fail(c.errorMessage(), QStringLiteral("db"));
-    const QString when = QDateTime::fromMSecsSinceEpoch(reviewAt, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
+    const QString when = QDateTime::fromMSecsSinceEpoch(reviewAt, Qt::UTC)
+                             .toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
     if (auto r = record(
             uid, CreatedKind,
             {{QStringLiteral("owners"), QJsonArray::fromStringList(owners)},
@@ -286,8 +314,9 @@ Result<Document> PostmortemStore::ensureDocument(const QString &incidentRef, con
 
 Status PostmortemStore::autosave(const QString &uid, const QString &body)
 {
-    Stmt *s = m_engine.store().db().prepare(QStringLiteral(
-        "UPDATE postmortems SET body=?, autosaved_at=?, updated_at=? WHERE incident_uid=? AND body<>?"));
+    Stmt *s = m_engine.store().db().prepare(
+        QStringLiteral("UPDATE postmortems SET body=?, autosaved_at=?, updated_at=? WHERE "
+                       "incident_uid=? AND body<>?"));
     const qint64 now = m_engine.clock().nowMs();
     s->bind(1, body).bind(2, now).bind(3, now).bind(4, uid).bind(5, body);
     if (!s->exec())
@@ -295,18 +324,21 @@ Status PostmortemStore::autosave(const QString &uid, const QString &body)
     return {};
 }
 
-Result<int> PostmortemStore::saveVersion(const QString &uid, const QString &body, const QString &author, const QString &note)
+Result<int> PostmortemStore::saveVersion(const QString &uid, const QString &body,
+                                         const QString &author, const QString &note)
 {
     using R = Result<int>;
     auto d = document(uid);
     if (!d)
-        return R::fail(QStringLiteral("no postmortem for %1").arg(uid), QStringLiteral("not_found"));
+        return R::fail(QStringLiteral("no postmortem for %1").arg(uid),
+                       QStringLiteral("not_found"));
     auto &db = m_engine.store().db();
     const qint64 now = m_engine.clock().nowMs();
     const int v = d->version + 1;
     if (auto s = db.begin(); !s)
         return R::fail(s.errorMessage(), QStringLiteral("db"));
-    Stmt *s = db.prepare(QStringLiteral("UPDATE postmortems SET body=?, version=?, updated_at=? WHERE incident_uid=?"));
+    Stmt *s = db.prepare(QStringLiteral(
+        "UPDATE postmortems SET body=?, version=?, updated_at=? WHERE incident_uid=?"));
     s->bind(1, body).bind(2, v).bind(3, now).bind(4, uid);
     if (!s->exec()) {
         db.rollback();
@@ -324,11 +356,13 @@ Result<int> PostmortemStore::saveVersion(const QString &uid, const QString &body
 QList<Version> PostmortemStore::versions(const QString &uid)
 {
     QList<Version> out;
-    Stmt *s = m_engine.store().db().prepare(QStringLiteral(
-        "SELECT version, body, status, author, note, saved_at FROM postmortem_versions WHERE incident_uid=? ORDER BY version DESC"));
+    Stmt *s = m_engine.store().db().prepare(
+        QStringLiteral("SELECT version, body, status, author, note, saved_at FROM "
+                       "postmortem_versions WHERE incident_uid=? ORDER BY version DESC"));
     s->bind(1, uid);
     while (s->step())
-        out << Version{int(s->int64(0)), s->text(1), s->text(2), s->text(3), s->text(4), s->int64(5)};
+        out << Version{int(s->int64(0)), s->text(1), s->text(2),
+                       s->text(3),       s->text(4), s->int64(5)};
     s->reset();
     return out;
 }
@@ -344,58 +378,80 @@ Result<Document> PostmortemStore::restore(const QString &uid, int version, const
             found = true;
         }
     if (!found)
-        return R::fail(QStringLiteral("no version %1 of this postmortem").arg(version), QStringLiteral("not_found"));
-    auto v = saveVersion(uid, body, author, QStringLiteral("restored from version %1").arg(version));
+        return R::fail(QStringLiteral("no version %1 of this postmortem").arg(version),
+                       QStringLiteral("not_found"));
+    auto v =
+        saveVersion(uid, body, author, QStringLiteral("restored from version %1").arg(version));
     if (!v)
         return R::fail(v.errorMessage(), v.error().code);
     if (auto r = record(uid, RestoredKind,
-                        {{QStringLiteral("version"), *v}, {QStringLiteral("from_version"), version},
-                         {QStringLiteral("message"), QStringLiteral("postmortem restored from version %1").arg(version)}},
+                        {{QStringLiteral("version"), *v},
+                         {QStringLiteral("from_version"), version},
+                         {QStringLiteral("message"),
+                          QStringLiteral("postmortem restored from version %1").arg(version)}},
                         author);
         !r)
-        qCWarning(lcPostmortem).noquote() << "postmortem.restored not recorded:" << r.errorMessage();
+        qCWarning(lcPostmortem).noquote()
+            << "postmortem.restored not recorded:" << r.errorMessage();
     return *document(uid);
 }
 
-Result<Document> PostmortemStore::setStatus(const QString &uid, const QString &statusIn, const QString &actor)
+Result<Document> PostmortemStore::setStatus(const QString &uid, const QString &statusIn,
+                                            const QString &actor)
 {
     using R = Result<Document>;
     const QString status = normStatus(statusIn);
     if (!statuses().contains(status))
-        return R::fail(QStringLiteral("unknown postmortem status '%1' (draft, in_review, published)").arg(statusIn), QStringLiteral("invalid"));
+        return R::fail(
+            QStringLiteral("unknown postmortem status '%1' (draft, in_review, published)")
+                .arg(statusIn),
+            QStringLiteral("invalid"));
     auto d = document(uid);
     if (!d)
-        return R::fail(QStringLiteral("no postmortem for %1").arg(uid), QStringLiteral("not_found"));
+        return R::fail(QStringLiteral("no postmortem for %1").arg(uid),
+                       QStringLiteral("not_found"));
     if (d->status == status)
         return *d;
     if (status == StatusPublished && d->status == StatusDraft)
-        return R::fail(QStringLiteral("%1: a draft goes to review before it is published").arg(d->number), QStringLiteral("invalid"));
+        return R::fail(
+            QStringLiteral("%1: a draft goes to review before it is published").arg(d->number),
+            QStringLiteral("invalid"));
     auto &db = m_engine.store().db();
     const qint64 now = m_engine.clock().nowMs();
     const int v = d->version + 1;
     if (auto s = db.begin(); !s)
         return R::fail(s.errorMessage(), QStringLiteral("db"));
-    Stmt *s = db.prepare(QStringLiteral("UPDATE postmortems SET status=?, version=?, updated_at=? WHERE incident_uid=?"));
+    Stmt *s = db.prepare(QStringLiteral(
+        "UPDATE postmortems SET status=?, version=?, updated_at=? WHERE incident_uid=?"));
     s->bind(1, status).bind(2, v).bind(3, now).bind(4, uid);
     if (!s->exec()) {
         db.rollback();
         return R::fail(s->error(), QStringLiteral("db"));
     }
-    if (auto w = writeVersion(uid, v, d->body, status, actor, QStringLiteral("status %1 → %2").arg(statusLabel(d->status), statusLabel(status)), now); !w) {
+    if (auto w = writeVersion(
+            uid, v, d->body, status, actor,
+            QStringLiteral("status %1 → %2").arg(statusLabel(d->status), statusLabel(status)), now);
+        !w) {
         db.rollback();
         return R::fail(w.errorMessage(), QStringLiteral("db"));
     }
     if (auto c = db.commit(); !c)
         return R::fail(c.errorMessage(), QStringLiteral("db"));
     const QString kind = status == StatusPublished ? PublishedKind : StatusChangedKind;
-    if (auto r = record(uid, kind,
-                        {{QStringLiteral("from"), d->status}, {QStringLiteral("to"), status}, {QStringLiteral("version"), v},
-                         {QStringLiteral("message"), status == StatusPublished ? QStringLiteral("postmortem published (version %1)").arg(v)
-                                                                               : QStringLiteral("postmortem %1 → %2").arg(statusLabel(d->status), statusLabel(status))}},
-                        actor);
+    if (auto r = record(
+            uid, kind,
+            {{QStringLiteral("from"), d->status},
+             {QStringLiteral("to"), status},
+             {QStringLiteral("version"), v},
+             {QStringLiteral("message"),
+              status == StatusPublished ? QStringLiteral("postmortem published (version %1)").arg(v)
+                                        : QStringLiteral("postmortem %1 → %2")
+                                              .arg(statusLabel(d->status), statusLabel(status))}},
+            actor);
         !r) {
         // The timeline must not disagree with the document: undo the status change.
-        Stmt *u = db.prepare(QStringLiteral("UPDATE postmortems SET status=? WHERE incident_uid=?"));
+        Stmt *u =
+            db.prepare(QStringLiteral("UPDATE postmortems SET status=? WHERE incident_uid=?"));
         u->bind(1, d->status).bind(2, uid);
         u->exec();
         return R::fail(r.errorMessage(), r.error().code);
@@ -405,8 +461,12 @@ Result<Document> PostmortemStore::setStatus(const QString &uid, const QString &s
 
 Status PostmortemStore::setOwners(const QString &uid, const QStringList &owners)
 {
-    Stmt *s = m_engine.store().db().prepare(QStringLiteral("UPDATE postmortems SET owners=? WHERE incident_uid=?"));
-    s->bind(1, QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(owners)).toJson(QJsonDocument::Compact))).bind(2, uid);
+    Stmt *s = m_engine.store().db().prepare(
+        QStringLiteral("UPDATE postmortems SET owners=? WHERE incident_uid=?"));
+    s->bind(1,
+            QString::fromUtf8(
+                QJsonDocument(QJsonArray::fromStringList(owners)).toJson(QJsonDocument::Compact)))
+        .bind(2, uid);
     if (!s->exec())
         return Status::fail(s->error(), QStringLiteral("db"));
     return {};
@@ -414,7 +474,8 @@ Status PostmortemStore::setOwners(const QString &uid, const QStringList &owners)
 
 Status PostmortemStore::setReviewAt(const QString &uid, qint64 at)
 {
-    Stmt *s = m_engine.store().db().prepare(QStringLiteral("UPDATE postmortems SET review_at=? WHERE incident_uid=?"));
+    Stmt *s = m_engine.store().db().prepare(
+        QStringLiteral("UPDATE postmortems SET review_at=? WHERE incident_uid=?"));
     s->bind(1, at).bind(2, uid);
     if (!s->exec())
         return Status::fail(s->error(), QStringLiteral("db"));
@@ -431,7 +492,8 @@ Result<int> PostmortemStore::syncActionItems(const QString &uid, const QString &
     using R = Result<int>;
     auto d = document(uid);
     if (!d)
-        return R::fail(QStringLiteral("no postmortem for %1").arg(uid), QStringLiteral("not_found"));
+        return R::fail(QStringLiteral("no postmortem for %1").arg(uid),
+                       QStringLiteral("not_found"));
     const QList<ActionItem> existing = actionItemsFrom(m_engine.store().timeline(uid));
     QHash<QString, ActionItem> byTitle;
     for (const ActionItem &a : existing)
@@ -440,22 +502,31 @@ Result<int> PostmortemStore::syncActionItems(const QString &uid, const QString &
     for (ParsedActionItem p : parseActionItems(d->body)) {
         if (!p.due.isEmpty() && !QDate::fromString(p.due, Qt::ISODate).isValid())
             p.due.clear(); // the engine only takes YYYY-MM-DD
-        if (!QStringList{QStringLiteral("open"), QStringLiteral("in_progress"), QStringLiteral("done")}.contains(p.status))
+        if (!QStringList{QStringLiteral("open"), QStringLiteral("in_progress"),
+                         QStringLiteral("done")}
+                 .contains(p.status))
             p.status = QStringLiteral("open");
         const auto it = byTitle.constFind(titleKey(p.title));
         if (it == byTitle.cend()) {
             cmds << Command::make(Command::Kind::ActionItem, uid,
-                                  {{QStringLiteral("op"), QStringLiteral("add")}, {QStringLiteral("title"), p.title},
-                                   {QStringLiteral("owner"), p.owner}, {QStringLiteral("due"), p.due},
-                                   {QStringLiteral("status"), p.status}, {QStringLiteral("done"), p.status == u"done"},
+                                  {{QStringLiteral("op"), QStringLiteral("add")},
+                                   {QStringLiteral("title"), p.title},
+                                   {QStringLiteral("owner"), p.owner},
+                                   {QStringLiteral("due"), p.due},
+                                   {QStringLiteral("status"), p.status},
+                                   {QStringLiteral("done"), p.status == u"done"},
                                    {QStringLiteral("source"), QStringLiteral("postmortem")}},
                                   actor);
             byTitle.insert(titleKey(p.title), ActionItem{});
-        } else if (!it->id.isEmpty() && (it->owner != p.owner || it->due != p.due || it->status != p.status)) {
+        } else if (!it->id.isEmpty() &&
+                   (it->owner != p.owner || it->due != p.due || it->status != p.status)) {
             cmds << Command::make(Command::Kind::ActionItem, uid,
-                                  {{QStringLiteral("op"), QStringLiteral("update")}, {QStringLiteral("id"), it->id},
-                                   {QStringLiteral("title"), it->title}, {QStringLiteral("owner"), p.owner},
-                                   {QStringLiteral("due"), p.due}, {QStringLiteral("status"), p.status},
+                                  {{QStringLiteral("op"), QStringLiteral("update")},
+                                   {QStringLiteral("id"), it->id},
+                                   {QStringLiteral("title"), it->title},
+                                   {QStringLiteral("owner"), p.owner},
+                                   {QStringLiteral("due"), p.due},
+                                   {QStringLiteral("status"), p.status},
                                    {QStringLiteral("done"), p.status == u"done"}},
                                   actor);
         }
@@ -524,7 +595,8 @@ private:
         ActionItem a;
         bool exists = false;
         {
-            Stmt *g = db.prepare(QStringLiteral("SELECT title, owner, due, status, created_at FROM action_items WHERE id=?"));
+            Stmt *g = db.prepare(QStringLiteral(
+                "SELECT title, owner, due, status, created_at FROM action_items WHERE id=?"));
             if (!g)
                 return Status::fail(db.lastError(), QStringLiteral("db"));
             g->bind(1, id);
@@ -560,10 +632,12 @@ private:
                 a.status = QStringLiteral("open");
         }
         const auto inc = st.incidentByUid(e.incidentUid);
-        Stmt *w = db.prepare(QStringLiteral(
-            "INSERT INTO action_items(id, incident_uid, number, title, owner, due, status, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?) "
-            "ON CONFLICT(id) DO UPDATE SET title=excluded.title, owner=excluded.owner, due=excluded.due, status=excluded.status, "
-            "number=excluded.number, updated_at=excluded.updated_at"));
+        Stmt *w = db.prepare(
+            QStringLiteral("INSERT INTO action_items(id, incident_uid, number, title, owner, due, "
+                           "status, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?) "
+                           "ON CONFLICT(id) DO UPDATE SET title=excluded.title, "
+                           "owner=excluded.owner, due=excluded.due, status=excluded.status, "
+                           "number=excluded.number, updated_at=excluded.updated_at"));
         if (!w)
             return Status::fail(db.lastError(), QStringLiteral("db"));
         w->bind(1, id)
@@ -608,10 +682,12 @@ QList<ActionItem> PostmortemStore::actionItems(const QString &today, bool openOn
     QList<ActionItem> out;
     // Open before done; among open ones overdue first (oldest due first), then the rest by
     // due date, undated last.
-    Stmt *s = m_engine.store().db().prepare(QStringLiteral(
-        "SELECT id, incident_uid, number, title, owner, due, status, created_at, updated_at FROM action_items "
-        "WHERE (?1 = 0 OR status <> 'done') "
-        "ORDER BY status = 'done', (due <> '' AND due < ?2) DESC, due = '', due, created_at LIMIT ?3"));
+    Stmt *s = m_engine.store().db().prepare(
+        QStringLiteral("SELECT id, incident_uid, number, title, owner, due, status, created_at, "
+                       "updated_at FROM action_items "
+                       "WHERE (?1 = 0 OR status <> 'done') "
+                       "ORDER BY status = 'done', (due <> '' AND due < ?2) DESC, due = '', due, "
+                       "created_at LIMIT ?3"));
     s->bind(1, openOnly ? 1 : 0).bind(2, today).bind(3, limit);
     while (s->step())
         out << readItem(s);
@@ -622,9 +698,10 @@ QList<ActionItem> PostmortemStore::actionItems(const QString &today, bool openOn
 QList<ActionItem> PostmortemStore::actionItemsOf(const QString &uid)
 {
     QList<ActionItem> out;
-    Stmt *s = m_engine.store().db().prepare(QStringLiteral(
-        "SELECT id, incident_uid, number, title, owner, due, status, created_at, updated_at FROM action_items "
-        "WHERE incident_uid=? ORDER BY created_at"));
+    Stmt *s = m_engine.store().db().prepare(
+        QStringLiteral("SELECT id, incident_uid, number, title, owner, due, status, created_at, "
+                       "updated_at FROM action_items "
+                       "WHERE incident_uid=? ORDER BY created_at"));
     s->bind(1, uid);
     while (s->step())
         out << readItem(s);

@@ -15,7 +15,7 @@
 namespace sitrep::engine {
 class LifecycleEngine;
 class Projection;
-}
+} // namespace sitrep::engine
 
 namespace sitrep::postmortem {
 
@@ -83,7 +83,8 @@ public:
     /// postmortem.drafted event (or a fresh draft from `tmpl`), owners = commander and
     /// assignee, review meeting 48 hours after the draft (or resolution). Records
     /// postmortem.created in the timeline.
-    Result<Document> ensureDocument(const QString &incidentRef, const QString &actor, const Template &tmpl = defaultTemplate());
+    Result<Document> ensureDocument(const QString &incidentRef, const QString &actor,
+                                    const Template &tmpl = defaultTemplate());
     /// The incident's document, or the draft ensureDocument() would create (version 0),
     /// without writing anything: for readers such as `sitrep postmortem show`.
     Result<Document> previewDocument(const QString &incidentRef, const QString &actor,
@@ -91,13 +92,15 @@ public:
     /// Writes the working text (no version). Cheap; meant for an autosave timer.
     Status autosave(const QString &incidentUid, const QString &body);
     /// Saves the text as a new version. Returns the version number.
-    Result<int> saveVersion(const QString &incidentUid, const QString &body, const QString &author, const QString &note = {});
+    Result<int> saveVersion(const QString &incidentUid, const QString &body, const QString &author,
+                            const QString &note = {});
     QList<Version> versions(const QString &incidentUid);
     /// Makes version `version` the current text again (as a new version, nothing is lost).
     Result<Document> restore(const QString &incidentUid, int version, const QString &author);
     /// draft -> in_review -> published (and back to draft). Saves a version and records
     /// postmortem.status_changed (postmortem.published when published) through the engine.
-    Result<Document> setStatus(const QString &incidentUid, const QString &status, const QString &actor);
+    Result<Document> setStatus(const QString &incidentUid, const QString &status,
+                               const QString &actor);
     Status setOwners(const QString &incidentUid, const QStringList &owners);
     Status setReviewAt(const QString &incidentUid, qint64 at);
     QList<Document> documents(int limit = 500);
@@ -118,8 +121,10 @@ public:
 
 private:
     Result<domain::Incident> incident(const QString &ref);
-    Status writeVersion(const QString &uid, int version, const QString &body, const QString &status, const QString &author, const QString &note, qint64 now);
-    Status record(const QString &uid, const QString &kind, const QJsonObject &payload, const QString &actor);
+    Status writeVersion(const QString &uid, int version, const QString &body, const QString &status,
+                        const QString &author, const QString &note, qint64 now);
+    Status record(const QString &uid, const QString &kind, const QJsonObject &payload,
+                  const QString &actor);
 
     engine::LifecycleEngine &m_engine;
 };

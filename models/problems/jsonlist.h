@@ -11,7 +11,8 @@ namespace sitrep::problems {
 /// A list of strings as the compact JSON array the problem and article tables store.
 inline QString jsonList(const QStringList &l)
 {
-    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(l)).toJson(QJsonDocument::Compact));
+    return QString::fromUtf8(
+        QJsonDocument(QJsonArray::fromStringList(l)).toJson(QJsonDocument::Compact));
 }
 
 /// The strings of a stored JSON array; empty for anything else.

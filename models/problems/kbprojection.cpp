@@ -15,15 +15,25 @@ namespace sitrep::problems::knowledgebase {
 using namespace sitrep::domain;
 using store::Stmt;
 
-static Status upsert(store::Db &db, const QString &id, const QString &kind, const QString &title, const QString &body,
-                     const QStringList &tags, const QString &sourceRef, qint64 updatedAt)
+static Status upsert(store::Db &db, const QString &id, const QString &kind, const QString &title,
+                     const QString &body, const QStringList &tags, const QString &sourceRef,
+                     qint64 updatedAt)
 {
-    Stmt *s = db.prepare(QStringLiteral("INSERT INTO kb_articles(id, kind, title, body, tags, source_ref, updated_at) VALUES(?,?,?,?,?,?,?) "
-                                        "ON CONFLICT(id) DO UPDATE SET title=excluded.title, body=excluded.body, tags=excluded.tags, "
-                                        "source_ref=excluded.source_ref, updated_at=excluded.updated_at"));
+    Stmt *s = db.prepare(
+        QStringLiteral("INSERT INTO kb_articles(id, kind, title, body, tags, source_ref, "
+                       "updated_at) VALUES(?,?,?,?,?,?,?) "
+                       "ON CONFLICT(id) DO UPDATE SET title=excluded.title, body=excluded.body, "
+                       "tags=excluded.tags, "
+                       "source_ref=excluded.source_ref, updated_at=excluded.updated_at"));
     if (!s)
         return Status::fail(db.lastError(), QStringLiteral("db"));
-    s->bind(1, id).bind(2, kind).bind(3, title).bind(4, body).bind(5, jsonList(tags)).bind(6, sourceRef).bind(7, updatedAt);
+    s->bind(1, id)
+        .bind(2, kind)
+        .bind(3, title)
+        .bind(4, body)
+        .bind(5, jsonList(tags))
+        .bind(6, sourceRef)
+        .bind(7, updatedAt);
     if (!s->exec())
         return Status::fail(s->error(), QStringLiteral("db"));
     return {};
@@ -97,12 +107,17 @@ Result<bool> writeResolutionArticle(store::Store &store, const Incident &inc)
     if (!inc.rootCause.isEmpty())
         tags << inc.rootCause;
     const QString body =
-        QStringLiteral("**Symptom:** %1\n\n**Resolution:** %2\n\n**Root cause category:** %3\n\n**Severity:** %4, **services:** %5\n")
+        QStringLiteral("**Symptom:** %1\n\n**Resolution:** %2\n\n**Root cause category:** "
+                       "%3\n\n**Severity:** %4, **services:** %5\n")
             .arg(inc.description.isEmpty() ? inc.title : inc.description, inc.resolutionNote,
-                 inc.rootCause.isEmpty() ? QStringLiteral("-") : inc.rootCause, severityLabel(inc.severity),
-                 inc.services.isEmpty() ? QStringLiteral("-") : inc.services.join(QStringLiteral(", ")));
-    if (auto s = upsert(store.db(), QStringLiteral("resolution:") + inc.number, QStringLiteral("resolution"),
-                        QStringLiteral("%1: %2").arg(inc.number, inc.title), body, tags, inc.number, inc.resolvedAt);
+                 inc.rootCause.isEmpty() ? QStringLiteral("-") : inc.rootCause,
+                 severityLabel(inc.severity),
+                 inc.services.isEmpty() ? QStringLiteral("-")
+                                        : inc.services.join(QStringLiteral(", ")));
+    if (auto s = upsert(store.db(), QStringLiteral("resolution:") + inc.number,
+                        QStringLiteral("resolution"),
+                        QStringLiteral("%1: %2").arg(inc.number, inc.title), body, tags, inc.number,
+                        inc.resolvedAt);
         !s)
         return Result<bool>(s.error());
     return true;
@@ -111,56 +126,72 @@ Result<bool> writeResolutionArticle(store::Store &store, const Incident &inc)
 Status writeKnownErrorArticle(store::Store &store, qint64 id)
 {
     auto &db = store.db();
-    Stmt *s = db.prepare(QStringLiteral("SELECT number, title, symptom, workaround, root_cause, services, incident_count, updated_at "
+    Stmt *s = db.prepare(QStringLiteral("SELECT number, title, symptom, workaround, root_cause, "
+                                        "services, incident_count, updated_at "
                                         "FROM known_errors WHERE id=?"));
     if (!s)
         return Status::fail(db.lastError(), QStringLiteral("db"));
     s->bind(1, id);
     if (!s->step()) {
         s->reset();
-        return Status::fail(QStringLiteral("no known error with id %1").arg(id), QStringLiteral("not_found"));
+        return Status::fail(QStringLiteral("no known error with id %1").arg(id),
+                            QStringLiteral("not_found"));
     }
-    const QString number = s->text(0), title = s->text(1), symptom = s->text(2), workaround = s->text(3), rootCause = s->text(4);
+    const QString number = s->text(0), title = s->text(1), symptom = s->text(2),
+                  workaround = s->text(3), rootCause = s->text(4);
     QStringList tags = fromJsonList(s->text(5));
     const qint64 count = s->int64(6), updatedAt = s->int64(7);
     s->reset();
     QStringList incidents;
-    Stmt *l = db.prepare(QStringLiteral("SELECT number FROM known_error_incidents WHERE known_error_id=? ORDER BY linked_at"));
+    Stmt *l = db.prepare(QStringLiteral(
+        "SELECT number FROM known_error_incidents WHERE known_error_id=? ORDER BY linked_at"));
     if (!l)
         return Status::fail(db.lastError(), QStringLiteral("db"));
     l->bind(1, id);
     while (l->step())
         incidents << l->text(0);
     l->reset();
-    const QString body = QStringLiteral("**Symptom:** %1\n\n**Workaround:** %2\n\n**Root cause:** %3\n\n**Seen in:** %4 incident(s)%5\n")
-                             .arg(symptom, workaround.isEmpty() ? QStringLiteral("none known") : workaround,
-                                  rootCause.isEmpty() ? QStringLiteral("under investigation") : rootCause)
-                             .arg(count)
-                             .arg(incidents.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(incidents.join(QStringLiteral(", "))));
+    const QString body =
+        QStringLiteral("**Symptom:** %1\n\n**Workaround:** %2\n\n**Root cause:** %3\n\n**Seen "
+                       "in:** %4 incident(s)%5\n")
+            .arg(symptom, workaround.isEmpty() ? QStringLiteral("none known") : workaround,
+                 rootCause.isEmpty() ? QStringLiteral("under investigation") : rootCause)
+            .arg(count)
+            .arg(incidents.isEmpty()
+                     ? QString()
+                     : QStringLiteral(" (%1)").arg(incidents.join(QStringLiteral(", "))));
     tags << QStringLiteral("known-error");
-    return upsert(db, number, QStringLiteral("known_error"), QStringLiteral("%1: %2").arg(number, title), body, tags, number, updatedAt);
+    return upsert(db, number, QStringLiteral("known_error"),
+                  QStringLiteral("%1: %2").arg(number, title), body, tags, number, updatedAt);
 }
 
-Status linkKnownError(store::Store &store, qint64 keId, const Incident &inc, qint64 seenAt, const QString &actor)
+Status linkKnownError(store::Store &store, qint64 keId, const Incident &inc, qint64 seenAt,
+                      const QString &actor)
 {
     auto &db = store.db();
     const qint64 at = seenAt > 0 ? seenAt : inc.updatedAt;
-    Stmt *l = db.prepare(QStringLiteral("INSERT OR IGNORE INTO known_error_incidents(known_error_id, incident_uid, number, linked_at) VALUES(?,?,?,?)"));
+    Stmt *l =
+        db.prepare(QStringLiteral("INSERT OR IGNORE INTO known_error_incidents(known_error_id, "
+                                  "incident_uid, number, linked_at) VALUES(?,?,?,?)"));
     if (!l)
         return Status::fail(db.lastError(), QStringLiteral("db"));
     l->bind(1, keId).bind(2, inc.uid).bind(3, inc.number).bind(4, at);
     if (!l->exec())
         return Status::fail(l->error(), QStringLiteral("db"));
     // The known error's problem gets the incident too.
-    Stmt *p = db.prepare(QStringLiteral("INSERT OR IGNORE INTO problem_incidents(problem_id, incident_uid, number, linked_at, linked_by) "
-                                        "SELECT problem_id, ?, ?, ?, ? FROM known_errors WHERE id=? AND problem_id IS NOT NULL"));
+    Stmt *p = db.prepare(QStringLiteral(
+        "INSERT OR IGNORE INTO problem_incidents(problem_id, incident_uid, number, linked_at, "
+        "linked_by) "
+        "SELECT problem_id, ?, ?, ?, ? FROM known_errors WHERE id=? AND problem_id IS NOT NULL"));
     if (!p)
         return Status::fail(db.lastError(), QStringLiteral("db"));
     p->bind(1, inc.uid).bind(2, inc.number).bind(3, at).bind(4, actor).bind(5, keId);
     if (!p->exec())
         return Status::fail(p->error(), QStringLiteral("db"));
-    Stmt *u = db.prepare(QStringLiteral("UPDATE known_errors SET incident_count=(SELECT COUNT(*) FROM known_error_incidents WHERE known_error_id=?1), "
-                                        "last_seen_at=MAX(last_seen_at, ?2), updated_at=MAX(updated_at, ?2) WHERE id=?1"));
+    Stmt *u = db.prepare(QStringLiteral(
+        "UPDATE known_errors SET incident_count=(SELECT COUNT(*) FROM known_error_incidents WHERE "
+        "known_error_id=?1), "
+        "last_seen_at=MAX(last_seen_at, ?2), updated_at=MAX(updated_at, ?2) WHERE id=?1"));
     if (!u)
         return Status::fail(db.lastError(), QStringLiteral("db"));
     u->bind(1, keId).bind(2, seenAt);
@@ -183,7 +214,7 @@ static qint64 knownErrorId(store::Db &db, const QString &number)
 // Folds events into the knowledge base (the projection calls it with one event at a time).
 static Status fold(store::Store &store, const QList<Event> &events)
 {
-    QList<QString> touched;         // incidents whose resolution text may have changed, in order
+    QList<QString> touched;          // incidents whose resolution text may have changed, in order
     QHash<QString, qint64> resolved; // incident -> time it was resolved in this transaction
     QList<QPair<QString, QString>> keLinks;
     QHash<QString, QString> actors;
@@ -198,7 +229,8 @@ static Status fold(store::Store &store, const QList<Event> &events)
                 resolved.insert(e.incidentUid, e.ts);
         } else if (e.kind == kinds::FieldSet) {
             const QString f = e.payload[u"field"].toString();
-            if ((f == u"resolution_note" || f == u"root_cause" || f == u"root_cause_category") && !touched.contains(e.incidentUid))
+            if ((f == u"resolution_note" || f == u"root_cause" || f == u"root_cause_category") &&
+                !touched.contains(e.incidentUid))
                 touched << e.incidentUid;
         } else if (e.kind == KnownErrorLinkedKind) {
             keLinks << qMakePair(e.incidentUid, e.payload[u"known_error"].toString());
@@ -223,8 +255,11 @@ static Status fold(store::Store &store, const QList<Event> &events)
         if (pid == 0 || !inc)
             continue; // a problem of another replica: nothing to link here
         Stmt *s = e.kind == ProblemLinkedKind
-                      ? db.prepare(QStringLiteral("INSERT OR IGNORE INTO problem_incidents(problem_id, incident_uid, number, linked_at, linked_by) VALUES(?,?,?,?,?)"))
-                      : db.prepare(QStringLiteral("DELETE FROM problem_incidents WHERE problem_id=? AND incident_uid=?"));
+                      ? db.prepare(QStringLiteral(
+                            "INSERT OR IGNORE INTO problem_incidents(problem_id, incident_uid, "
+                            "number, linked_at, linked_by) VALUES(?,?,?,?,?)"))
+                      : db.prepare(QStringLiteral(
+                            "DELETE FROM problem_incidents WHERE problem_id=? AND incident_uid=?"));
         if (!s)
             return Status::fail(db.lastError(), QStringLiteral("db"));
         s->bind(1, pid).bind(2, inc->uid);
@@ -256,9 +291,11 @@ static Status fold(store::Store &store, const QList<Event> &events)
         // Resolved now: every known error the incident is linked to, directly or through
         // one of its problems, has been seen again.
         QList<qint64> ids;
-        Stmt *k = db.prepare(QStringLiteral("SELECT known_error_id FROM known_error_incidents WHERE incident_uid=?1 "
-                                            "UNION SELECT k.id FROM known_errors k JOIN problem_incidents p ON p.problem_id = k.problem_id "
-                                            "WHERE p.incident_uid=?1"));
+        Stmt *k = db.prepare(
+            QStringLiteral("SELECT known_error_id FROM known_error_incidents WHERE incident_uid=?1 "
+                           "UNION SELECT k.id FROM known_errors k JOIN problem_incidents p ON "
+                           "p.problem_id = k.problem_id "
+                           "WHERE p.incident_uid=?1"));
         if (!k)
             return Status::fail(db.lastError(), QStringLiteral("db"));
         k->bind(1, uid);

@@ -51,8 +51,8 @@ Status writeKnownErrorArticle(store::Store &store, qint64 knownErrorId);
 
 /// Links an incident to a known error (and the known error's problem) and recounts the
 /// entry; `seenAt` > 0 also moves its last-seen time. Idempotent.
-Status linkKnownError(store::Store &store, qint64 knownErrorId, const domain::Incident &incident, qint64 seenAt,
-                      const QString &actor);
+Status linkKnownError(store::Store &store, qint64 knownErrorId, const domain::Incident &incident,
+                      qint64 seenAt, const QString &actor);
 
 } // namespace knowledgebase
 } // namespace sitrep::problems

@@ -6,7 +6,8 @@
 
 namespace sitrep::problems {
 
-ProblemListModel::ProblemListModel(ProblemStore &store, QObject *parent) : QAbstractTableModel(parent), m_store(store)
+ProblemListModel::ProblemListModel(ProblemStore &store, QObject *parent)
+    : QAbstractTableModel(parent), m_store(store)
 {
     refresh();
 }
@@ -81,7 +82,8 @@ QVariant ProblemListModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::ToolTipRole && index.column() == Title)
         return p.description.isEmpty() ? p.title : p.description;
-    if (role == Qt::TextAlignmentRole && (index.column() == Incidents || index.column() == KnownErrors))
+    if (role == Qt::TextAlignmentRole &&
+        (index.column() == Incidents || index.column() == KnownErrors))
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole)
         return {};
@@ -99,7 +101,8 @@ QVariant ProblemListModel::data(const QModelIndex &index, int role) const
     case Owner:
         return p.owner;
     case Updated:
-        return QDateTime::fromMSecsSinceEpoch(p.updatedAt, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+        return QDateTime::fromMSecsSinceEpoch(p.updatedAt, Qt::UTC)
+            .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
     default:
         return {};
     }

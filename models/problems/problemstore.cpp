@@ -26,14 +26,18 @@ ProblemStore::ProblemStore(engine::LifecycleEngine &engine) : m_engine(engine) {
 
 QString ProblemStore::nextNumber(const QString &table, const QString &prefix)
 {
-    auto q = m_engine.store().db().prepareOnce(QStringLiteral("SELECT COALESCE(MAX(id), 0) + 1 FROM %1").arg(table));
+    auto q = m_engine.store().db().prepareOnce(
+        QStringLiteral("SELECT COALESCE(MAX(id), 0) + 1 FROM %1").arg(table));
     const qint64 n = q && q->step() ? q->int64(0) : 1;
     return prefix + QStringLiteral("%1").arg(n, 7, 10, QLatin1Char('0'));
 }
 
-Status ProblemStore::record(const QString &uid, const QString &kind, const QJsonObject &payload, const QString &actor)
+Status ProblemStore::record(const QString &uid, const QString &kind, const QJsonObject &payload,
+                            const QString &actor)
 {
-    auto r = m_engine.execute(Command::make(Command::Kind::Record, uid, {{QStringLiteral("kind"), kind}, {QStringLiteral("payload"), payload}}, actor));
+    auto r = m_engine.execute(Command::make(
+        Command::Kind::Record, uid,
+        {{QStringLiteral("kind"), kind}, {QStringLiteral("payload"), payload}}, actor));
     if (!r)
         return Status::fail(r.errorMessage(), r.error().code);
     return {};
@@ -41,7 +45,8 @@ Status ProblemStore::record(const QString &uid, const QString &kind, const QJson
 
 // --- problems ---
 
-Result<Problem> ProblemStore::createProblem(const QString &title, const QString &description, const QString &owner, const QString &)
+Result<Problem> ProblemStore::createProblem(const QString &title, const QString &description,
+                                            const QString &owner, const QString &)
 {
     using R = Result<Problem>;
     if (title.trimmed().isEmpty())
@@ -51,8 +56,14 @@ Result<Problem> ProblemStore::createProblem(const QString &title, const QString 
     if (auto s = db.begin(); !s)
         return R::fail(s.errorMessage(), QStringLiteral("db"));
     const QString number = nextNumber(QStringLiteral("problems"), QStringLiteral("PRB"));
-    Stmt *s = db.prepare(QStringLiteral("INSERT INTO problems(number, title, description, owner, created_at, updated_at) VALUES(?,?,?,?,?,?)"));
-    s->bind(1, number).bind(2, title.trimmed()).bind(3, description).bind(4, owner).bind(5, now).bind(6, now);
+    Stmt *s = db.prepare(QStringLiteral("INSERT INTO problems(number, title, description, owner, "
+                                        "created_at, updated_at) VALUES(?,?,?,?,?,?)"));
+    s->bind(1, number)
+        .bind(2, title.trimmed())
+        .bind(3, description)
+        .bind(4, owner)
+        .bind(5, now)
+        .bind(6, now);
     if (!s->exec()) {
         db.rollback();
         return R::fail(s->error(), QStringLiteral("db"));
@@ -65,17 +76,20 @@ Result<Problem> ProblemStore::createProblem(const QString &title, const QString 
 std::optional<Problem> ProblemStore::problem(const QString &ref)
 {
     auto &db = m_engine.store().db();
-    Stmt *s = db.prepare(QStringLiteral("SELECT id, number, title, description, status, root_cause, workaround, owner, created_at, updated_at "
+    Stmt *s = db.prepare(QStringLiteral("SELECT id, number, title, description, status, "
+                                        "root_cause, workaround, owner, created_at, updated_at "
                                         "FROM problems WHERE number=?1 OR id=?2"));
     bool isNum = false;
     const qint64 id = ref.toLongLong(&isNum);
     s->bind(1, ref.trimmed().toUpper()).bind(2, isNum ? id : -1);
     std::optional<Problem> p;
     if (s->step())
-        p = Problem{s->int64(0), s->text(1), s->text(2), s->text(3), s->text(4), s->text(5), s->text(6), s->text(7), s->int64(8), s->int64(9), {}};
+        p = Problem{s->int64(0), s->text(1), s->text(2),  s->text(3),  s->text(4), s->text(5),
+                    s->text(6),  s->text(7), s->int64(8), s->int64(9), {}};
     s->reset();
     if (p) {
-        Stmt *l = db.prepare(QStringLiteral("SELECT number FROM problem_incidents WHERE problem_id=? ORDER BY linked_at"));
+        Stmt *l = db.prepare(QStringLiteral(
+            "SELECT number FROM problem_incidents WHERE problem_id=? ORDER BY linked_at"));
         l->bind(1, p->id);
         while (l->step())
             p->incidents << l->text(0);
@@ -87,7 +101,9 @@ std::optional<Problem> ProblemStore::problem(const QString &ref)
 QList<Problem> ProblemStore::problems(bool openOnly)
 {
     QStringList numbers;
-    Stmt *s = m_engine.store().db().prepare(QStringLiteral("SELECT number FROM problems WHERE (?1 = 0 OR status IN ('open','known_error')) ORDER BY id DESC"));
+    Stmt *s = m_engine.store().db().prepare(
+        QStringLiteral("SELECT number FROM problems WHERE (?1 = 0 OR status IN "
+                       "('open','known_error')) ORDER BY id DESC"));
     s->bind(1, openOnly ? 1 : 0);
     while (s->step())
         numbers << s->text(0);
@@ -99,32 +115,41 @@ QList<Problem> ProblemStore::problems(bool openOnly)
     return out;
 }
 
-Result<Problem> ProblemStore::updateProblem(const QString &number, const QJsonObject &fields, const QString &)
+Result<Problem> ProblemStore::updateProblem(const QString &number, const QJsonObject &fields,
+                                            const QString &)
 {
     using R = Result<Problem>;
     auto p = problem(number);
     if (!p)
         return R::fail(QStringLiteral("no problem '%1'").arg(number), QStringLiteral("not_found"));
-    static const QHash<QString, QString> columns{{QStringLiteral("title"), QStringLiteral("title")},
-                                                 {QStringLiteral("description"), QStringLiteral("description")},
-                                                 {QStringLiteral("status"), QStringLiteral("status")},
-                                                 {QStringLiteral("root_cause"), QStringLiteral("root_cause")},
-                                                 {QStringLiteral("workaround"), QStringLiteral("workaround")},
-                                                 {QStringLiteral("owner"), QStringLiteral("owner")}};
+    static const QHash<QString, QString> columns{
+        {QStringLiteral("title"), QStringLiteral("title")},
+        {QStringLiteral("description"), QStringLiteral("description")},
+        {QStringLiteral("status"), QStringLiteral("status")},
+        {QStringLiteral("root_cause"), QStringLiteral("root_cause")},
+        {QStringLiteral("workaround"), QStringLiteral("workaround")},
+        {QStringLiteral("owner"), QStringLiteral("owner")}};
     auto &db = m_engine.store().db();
     if (auto s = db.begin(); !s)
         return R::fail(s.errorMessage(), QStringLiteral("db"));
     for (auto it = fields.begin(); it != fields.end(); ++it) {
         if (!columns.contains(it.key())) {
             db.rollback();
-            return R::fail(QStringLiteral("unknown problem field '%1'").arg(it.key()), QStringLiteral("invalid"));
+            return R::fail(QStringLiteral("unknown problem field '%1'").arg(it.key()),
+                           QStringLiteral("invalid"));
         }
         const QString v = it.value().toString();
-        if (it.key() == u"status" && !QStringList{QStringLiteral("open"), QStringLiteral("known_error"), QStringLiteral("resolved"), QStringLiteral("closed")}.contains(v)) {
+        if (it.key() == u"status" &&
+            !QStringList{QStringLiteral("open"), QStringLiteral("known_error"),
+                         QStringLiteral("resolved"), QStringLiteral("closed")}
+                 .contains(v)) {
             db.rollback();
-            return R::fail(QStringLiteral("problem status must be open, known_error, resolved or closed"), QStringLiteral("invalid"));
+            return R::fail(
+                QStringLiteral("problem status must be open, known_error, resolved or closed"),
+                QStringLiteral("invalid"));
         }
-        Stmt *s = db.prepare(QStringLiteral("UPDATE problems SET %1=?, updated_at=? WHERE id=?").arg(columns.value(it.key())));
+        Stmt *s = db.prepare(QStringLiteral("UPDATE problems SET %1=?, updated_at=? WHERE id=?")
+                                 .arg(columns.value(it.key())));
         s->bind(1, v).bind(2, m_engine.clock().nowMs()).bind(3, p->id);
         if (!s->exec()) {
             db.rollback();
@@ -138,43 +163,54 @@ Result<Problem> ProblemStore::updateProblem(const QString &number, const QJsonOb
 
 static bool isLinked(store::Db &db, qint64 problemId, const QString &incidentUid)
 {
-    Stmt *s = db.prepare(QStringLiteral("SELECT 1 FROM problem_incidents WHERE problem_id=? AND incident_uid=?"));
+    Stmt *s = db.prepare(
+        QStringLiteral("SELECT 1 FROM problem_incidents WHERE problem_id=? AND incident_uid=?"));
     s->bind(1, problemId).bind(2, incidentUid);
     const bool linked = s->step();
     s->reset();
     return linked;
 }
 
-Status ProblemStore::linkIncident(const QString &problemNumber, const QString &incidentRef, const QString &actor)
+Status ProblemStore::linkIncident(const QString &problemNumber, const QString &incidentRef,
+                                  const QString &actor)
 {
     auto p = problem(problemNumber);
     if (!p)
-        return Status::fail(QStringLiteral("no problem '%1'").arg(problemNumber), QStringLiteral("not_found"));
+        return Status::fail(QStringLiteral("no problem '%1'").arg(problemNumber),
+                            QStringLiteral("not_found"));
     auto inc = m_engine.store().findIncident(incidentRef);
     if (!inc)
-        return Status::fail(QStringLiteral("no incident '%1'").arg(incidentRef), QStringLiteral("not_found"));
+        return Status::fail(QStringLiteral("no incident '%1'").arg(incidentRef),
+                            QStringLiteral("not_found"));
     if (isLinked(m_engine.store().db(), p->id, inc->uid))
         return {}; // already linked
     // The knowledge-base projection writes the link row from this event, in its transaction.
     return record(inc->uid, ProblemLinkedKind,
-                  {{QStringLiteral("problem"), p->number}, {QStringLiteral("title"), p->title},
-                   {QStringLiteral("message"), QStringLiteral("linked to problem %1: %2").arg(p->number, p->title)}},
+                  {{QStringLiteral("problem"), p->number},
+                   {QStringLiteral("title"), p->title},
+                   {QStringLiteral("message"),
+                    QStringLiteral("linked to problem %1: %2").arg(p->number, p->title)}},
                   actor);
 }
 
-Status ProblemStore::unlinkIncident(const QString &problemNumber, const QString &incidentRef, const QString &actor)
+Status ProblemStore::unlinkIncident(const QString &problemNumber, const QString &incidentRef,
+                                    const QString &actor)
 {
     auto p = problem(problemNumber);
     if (!p)
-        return Status::fail(QStringLiteral("no problem '%1'").arg(problemNumber), QStringLiteral("not_found"));
+        return Status::fail(QStringLiteral("no problem '%1'").arg(problemNumber),
+                            QStringLiteral("not_found"));
     auto inc = m_engine.store().findIncident(incidentRef);
     if (!inc)
-        return Status::fail(QStringLiteral("no incident '%1'").arg(incidentRef), QStringLiteral("not_found"));
+        return Status::fail(QStringLiteral("no incident '%1'").arg(incidentRef),
+                            QStringLiteral("not_found"));
     if (!isLinked(m_engine.store().db(), p->id, inc->uid))
         return {};
     return record(inc->uid, ProblemUnlinkedKind,
-                  {{QStringLiteral("problem"), p->number}, {QStringLiteral("title"), p->title},
-                   {QStringLiteral("message"), QStringLiteral("unlinked from problem %1: %2").arg(p->number, p->title)}},
+                  {{QStringLiteral("problem"), p->number},
+                   {QStringLiteral("title"), p->title},
+                   {QStringLiteral("message"),
+                    QStringLiteral("unlinked from problem %1: %2").arg(p->number, p->title)}},
                   actor);
 }
 
@@ -185,8 +221,9 @@ QList<Problem> ProblemStore::problemsOf(const QString &incidentRef)
     if (!inc)
         return out;
     QStringList numbers;
-    Stmt *s = m_engine.store().db().prepare(QStringLiteral(
-        "SELECT p.number FROM problem_incidents l JOIN problems p ON p.id = l.problem_id WHERE l.incident_uid=? ORDER BY l.linked_at"));
+    Stmt *s = m_engine.store().db().prepare(
+        QStringLiteral("SELECT p.number FROM problem_incidents l JOIN problems p ON p.id = "
+                       "l.problem_id WHERE l.incident_uid=? ORDER BY l.linked_at"));
     s->bind(1, inc->uid);
     while (s->step())
         numbers << s->text(0);
@@ -217,42 +254,60 @@ static KnownError readKe(Stmt *s)
     return k;
 }
 
-static const char *kKeCols = "id, number, COALESCE(problem_id, 0), title, symptom, workaround, root_cause, services, incident_count, last_seen_at, created_at, updated_at";
+static const char *kKeCols =
+    "id, number, COALESCE(problem_id, 0), title, symptom, workaround, root_cause, services, "
+    "incident_count, last_seen_at, created_at, updated_at";
 
-Result<KnownError> ProblemStore::createKnownError(const QString &title, const QString &symptom, const QString &workaround,
-                                                  const QString &rootCause, const QStringList &services,
-                                                  const QString &problemNumber, const QString &actor)
+Result<KnownError> ProblemStore::createKnownError(const QString &title, const QString &symptom,
+                                                  const QString &workaround,
+                                                  const QString &rootCause,
+                                                  const QStringList &services,
+                                                  const QString &problemNumber,
+                                                  const QString &actor)
 {
     using R = Result<KnownError>;
     if (title.trimmed().isEmpty() || symptom.trimmed().isEmpty())
-        return R::fail(QStringLiteral("a known error needs a title and a symptom"), QStringLiteral("invalid"));
+        return R::fail(QStringLiteral("a known error needs a title and a symptom"),
+                       QStringLiteral("invalid"));
     std::optional<Problem> p;
     if (!problemNumber.isEmpty()) {
         p = problem(problemNumber);
         if (!p)
-            return R::fail(QStringLiteral("no problem '%1'").arg(problemNumber), QStringLiteral("not_found"));
+            return R::fail(QStringLiteral("no problem '%1'").arg(problemNumber),
+                           QStringLiteral("not_found"));
     }
     auto &db = m_engine.store().db();
     const qint64 now = m_engine.clock().nowMs();
     if (auto s = db.begin(); !s)
         return R::fail(s.errorMessage(), QStringLiteral("db"));
     const QString number = nextNumber(QStringLiteral("known_errors"), QStringLiteral("KE"));
-    Stmt *s = db.prepare(QStringLiteral("INSERT INTO known_errors(number, problem_id, title, symptom, workaround, root_cause, services, created_at, updated_at) "
-                                        "VALUES(?,?,?,?,?,?,?,?,?)"));
+    Stmt *s =
+        db.prepare(QStringLiteral("INSERT INTO known_errors(number, problem_id, title, symptom, "
+                                  "workaround, root_cause, services, created_at, updated_at) "
+                                  "VALUES(?,?,?,?,?,?,?,?,?)"));
     s->bind(1, number);
     if (p)
         s->bind(2, p->id);
     else
         s->bindNull(2);
-    s->bind(3, title.trimmed()).bind(4, symptom.trimmed()).bind(5, workaround).bind(6, rootCause).bind(7, jsonList(services)).bind(8, now).bind(9, now);
+    s->bind(3, title.trimmed())
+        .bind(4, symptom.trimmed())
+        .bind(5, workaround)
+        .bind(6, rootCause)
+        .bind(7, jsonList(services))
+        .bind(8, now)
+        .bind(9, now);
     if (!s->exec()) {
         db.rollback();
         return R::fail(s->error(), QStringLiteral("db"));
     }
     const qint64 keId = db.lastInsertRowId();
     if (p) {
-        Stmt *u = db.prepare(QStringLiteral("UPDATE problems SET status='known_error', workaround=CASE WHEN workaround='' THEN ? ELSE workaround END, "
-                                            "root_cause=CASE WHEN root_cause='' THEN ? ELSE root_cause END, updated_at=? WHERE id=? AND status='open'"));
+        Stmt *u =
+            db.prepare(QStringLiteral("UPDATE problems SET status='known_error', workaround=CASE "
+                                      "WHEN workaround='' THEN ? ELSE workaround END, "
+                                      "root_cause=CASE WHEN root_cause='' THEN ? ELSE root_cause "
+                                      "END, updated_at=? WHERE id=? AND status='open'"));
         u->bind(1, workaround).bind(2, rootCause).bind(3, now).bind(4, p->id);
         if (!u->exec()) {
             db.rollback();
@@ -273,14 +328,16 @@ Result<KnownError> ProblemStore::createKnownError(const QString &title, const QS
 std::optional<KnownError> ProblemStore::knownError(const QString &number)
 {
     auto &db = m_engine.store().db();
-    Stmt *s = db.prepare(QStringLiteral("SELECT %1 FROM known_errors WHERE number=?").arg(QLatin1String(kKeCols)));
+    Stmt *s = db.prepare(
+        QStringLiteral("SELECT %1 FROM known_errors WHERE number=?").arg(QLatin1String(kKeCols)));
     s->bind(1, number.trimmed().toUpper());
     std::optional<KnownError> k;
     if (s->step())
         k = readKe(s);
     s->reset();
     if (k) {
-        Stmt *l = db.prepare(QStringLiteral("SELECT number FROM known_error_incidents WHERE known_error_id=? ORDER BY linked_at"));
+        Stmt *l = db.prepare(QStringLiteral(
+            "SELECT number FROM known_error_incidents WHERE known_error_id=? ORDER BY linked_at"));
         l->bind(1, k->id);
         while (l->step())
             k->incidents << l->text(0);
@@ -292,7 +349,9 @@ std::optional<KnownError> ProblemStore::knownError(const QString &number)
 QList<KnownError> ProblemStore::knownErrors()
 {
     QList<KnownError> out;
-    Stmt *s = m_engine.store().db().prepare(QStringLiteral("SELECT %1 FROM known_errors ORDER BY last_seen_at DESC, id DESC").arg(QLatin1String(kKeCols)));
+    Stmt *s = m_engine.store().db().prepare(
+        QStringLiteral("SELECT %1 FROM known_errors ORDER BY last_seen_at DESC, id DESC")
+            .arg(QLatin1String(kKeCols)));
     while (s->step())
         out << readKe(s);
     s->reset();
@@ -303,7 +362,8 @@ QList<KnownError> ProblemStore::knownErrorsWhere(const QString &where, const QVa
 {
     QList<KnownError> out;
     Stmt *s = m_engine.store().db().prepare(
-        QStringLiteral("SELECT %1 FROM known_errors WHERE %2 ORDER BY id").arg(QLatin1String(kKeCols), where));
+        QStringLiteral("SELECT %1 FROM known_errors WHERE %2 ORDER BY id")
+            .arg(QLatin1String(kKeCols), where));
     if (arg.typeId() == QMetaType::QString)
         s->bind(1, arg.toString());
     else
@@ -324,22 +384,30 @@ QList<KnownError> ProblemStore::knownErrorsOfIncident(const QString &incidentRef
     auto inc = m_engine.store().findIncident(incidentRef);
     if (!inc)
         return {};
-    return knownErrorsWhere(QStringLiteral("id IN (SELECT known_error_id FROM known_error_incidents WHERE incident_uid = ?)"), inc->uid);
+    return knownErrorsWhere(
+        QStringLiteral(
+            "id IN (SELECT known_error_id FROM known_error_incidents WHERE incident_uid = ?)"),
+        inc->uid);
 }
 
-Status ProblemStore::linkKnownError(const QString &incidentRef, const QString &keNumber, const QString &actor)
+Status ProblemStore::linkKnownError(const QString &incidentRef, const QString &keNumber,
+                                    const QString &actor)
 {
     auto ke = knownError(keNumber);
     if (!ke)
-        return Status::fail(QStringLiteral("no known error '%1'").arg(keNumber), QStringLiteral("not_found"));
+        return Status::fail(QStringLiteral("no known error '%1'").arg(keNumber),
+                            QStringLiteral("not_found"));
     auto inc = m_engine.store().findIncident(incidentRef);
     if (!inc)
-        return Status::fail(QStringLiteral("no incident '%1'").arg(incidentRef), QStringLiteral("not_found"));
+        return Status::fail(QStringLiteral("no incident '%1'").arg(incidentRef),
+                            QStringLiteral("not_found"));
     if (ke->incidents.contains(inc->number))
         return {};
     return record(inc->uid, KnownErrorLinkedKind,
-                  {{QStringLiteral("known_error"), ke->number}, {QStringLiteral("title"), ke->title},
-                   {QStringLiteral("message"), QStringLiteral("linked to known error %1: %2").arg(ke->number, ke->title)}},
+                  {{QStringLiteral("known_error"), ke->number},
+                   {QStringLiteral("title"), ke->title},
+                   {QStringLiteral("message"),
+                    QStringLiteral("linked to known error %1: %2").arg(ke->number, ke->title)}},
                   actor);
 }
 
@@ -348,12 +416,15 @@ Result<KnownError> ProblemStore::updateKnownError(const QString &number, const Q
     using R = Result<KnownError>;
     auto k = knownError(number);
     if (!k)
-        return R::fail(QStringLiteral("no known error '%1'").arg(number), QStringLiteral("not_found"));
-    static const QStringList cols{QStringLiteral("title"), QStringLiteral("symptom"), QStringLiteral("workaround"), QStringLiteral("root_cause")};
+        return R::fail(QStringLiteral("no known error '%1'").arg(number),
+                       QStringLiteral("not_found"));
+    static const QStringList cols{QStringLiteral("title"), QStringLiteral("symptom"),
+                                  QStringLiteral("workaround"), QStringLiteral("root_cause")};
     auto &db = m_engine.store().db();
     for (auto it = fields.begin(); it != fields.end(); ++it)
         if (!cols.contains(it.key()))
-            return R::fail(QStringLiteral("unknown known-error field '%1'").arg(it.key()), QStringLiteral("invalid"));
+            return R::fail(QStringLiteral("unknown known-error field '%1'").arg(it.key()),
+                           QStringLiteral("invalid"));
     if (fields.contains(u"title") && fields[u"title"].toString().trimmed().isEmpty())
         return R::fail(QStringLiteral("a known error needs a title"), QStringLiteral("invalid"));
     if (fields.contains(u"symptom") && fields[u"symptom"].toString().trimmed().isEmpty())
@@ -362,8 +433,11 @@ Result<KnownError> ProblemStore::updateKnownError(const QString &number, const Q
     if (auto b = db.begin(); !b)
         return R::fail(b.errorMessage(), QStringLiteral("db"));
     for (auto it = fields.begin(); it != fields.end(); ++it) {
-        Stmt *s = db.prepare(QStringLiteral("UPDATE known_errors SET %1=?, updated_at=? WHERE id=?").arg(it.key()));
-        s->bind(1, it.value().toString().trimmed()).bind(2, m_engine.clock().nowMs()).bind(3, k->id);
+        Stmt *s = db.prepare(
+            QStringLiteral("UPDATE known_errors SET %1=?, updated_at=? WHERE id=?").arg(it.key()));
+        s->bind(1, it.value().toString().trimmed())
+            .bind(2, m_engine.clock().nowMs())
+            .bind(3, k->id);
         if (!s->exec()) {
             db.rollback();
             return R::fail(s->error(), QStringLiteral("db"));
@@ -381,8 +455,10 @@ Result<KnownError> ProblemStore::updateKnownError(const QString &number, const Q
 static QSet<QString> words(const QString &text)
 {
     static const QRegularExpression split(QStringLiteral("[^\\w]+"));
-    static const QSet<QString> stop{QStringLiteral("the"), QStringLiteral("and"), QStringLiteral("for"), QStringLiteral("with"),
-                                    QStringLiteral("from"), QStringLiteral("are"), QStringLiteral("not"), QStringLiteral("was")};
+    static const QSet<QString> stop{QStringLiteral("the"),  QStringLiteral("and"),
+                                    QStringLiteral("for"),  QStringLiteral("with"),
+                                    QStringLiteral("from"), QStringLiteral("are"),
+                                    QStringLiteral("not"),  QStringLiteral("was")};
     QSet<QString> out;
     for (const QString &w : text.toLower().split(split, Qt::SkipEmptyParts))
         if (w.size() > 2 && !stop.contains(w))
@@ -395,32 +471,40 @@ QList<KnownError> ProblemStore::suggest(const QString &text, int limit)
     const QSet<QString> q = words(text);
     QList<QPair<int, KnownError>> scored;
     for (const KnownError &k : knownErrors()) {
-        const int s = int((words(k.title + u' ' + k.symptom + u' ' + k.services.join(u' ')) & q).size());
+        const int s =
+            int((words(k.title + u' ' + k.symptom + u' ' + k.services.join(u' ')) & q).size());
         if (s > 0)
             scored << qMakePair(s, k);
     }
-    std::stable_sort(scored.begin(), scored.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+    std::stable_sort(scored.begin(), scored.end(),
+                     [](const auto &a, const auto &b) { return a.first > b.first; });
     QList<KnownError> out;
     for (int i = 0; i < scored.size() && i < limit; ++i)
         out << scored[i].second;
     return out;
 }
 
-Status ProblemStore::resolveWithKnownError(const QString &incidentRef, const QString &keNumber, const QString &note,
-                                           const QString &rootCauseCategory, const QString &actor, const QString &resolveState)
+Status ProblemStore::resolveWithKnownError(const QString &incidentRef, const QString &keNumber,
+                                           const QString &note, const QString &rootCauseCategory,
+                                           const QString &actor, const QString &resolveState)
 {
     auto ke = knownError(keNumber);
     if (!ke)
-        return Status::fail(QStringLiteral("no known error '%1'").arg(keNumber), QStringLiteral("not_found"));
+        return Status::fail(QStringLiteral("no known error '%1'").arg(keNumber),
+                            QStringLiteral("not_found"));
     auto inc = m_engine.store().findIncident(incidentRef);
     if (!inc)
-        return Status::fail(QStringLiteral("no incident '%1'").arg(incidentRef), QStringLiteral("not_found"));
+        return Status::fail(QStringLiteral("no incident '%1'").arg(incidentRef),
+                            QStringLiteral("not_found"));
     const auto &wf = m_engine.workflow();
-    const QString to = resolveState.isEmpty() ? wf.stateStamping(QStringLiteral("resolved")) : wf.canonicalState(resolveState);
+    const QString to = resolveState.isEmpty() ? wf.stateStamping(QStringLiteral("resolved"))
+                                              : wf.canonicalState(resolveState);
     if (to.isEmpty())
-        return Status::fail(QStringLiteral("the workflow %1 has no resolved state").arg(wf.name()), QStringLiteral("invalid"));
+        return Status::fail(QStringLiteral("the workflow %1 has no resolved state").arg(wf.name()),
+                            QStringLiteral("invalid"));
     const QString resolution = note.trimmed().isEmpty()
-                                   ? QStringLiteral("Known error %1 (%2). Workaround applied: %3").arg(ke->number, ke->title, ke->workaround)
+                                   ? QStringLiteral("Known error %1 (%2). Workaround applied: %3")
+                                         .arg(ke->number, ke->title, ke->workaround)
                                    : note.trimmed();
     QString rootCause = rootCauseCategory.trimmed();
     if (rootCause.isEmpty())
@@ -432,15 +516,21 @@ Status ProblemStore::resolveWithKnownError(const QString &incidentRef, const QSt
         batch << Command::make(Command::Kind::Record, inc->uid,
                                {{QStringLiteral("kind"), KnownErrorLinkedKind},
                                 {QStringLiteral("payload"),
-                                 QJsonObject{{QStringLiteral("known_error"), ke->number}, {QStringLiteral("title"), ke->title},
-                                             {QStringLiteral("message"), QStringLiteral("resolved with known error %1: %2").arg(ke->number, ke->title)}}}},
+                                 QJsonObject{{QStringLiteral("known_error"), ke->number},
+                                             {QStringLiteral("title"), ke->title},
+                                             {QStringLiteral("message"),
+                                              QStringLiteral("resolved with known error %1: %2")
+                                                  .arg(ke->number, ke->title)}}}},
                                actor);
     if (inc->state != to) {
         // A rejected resolve must not leave the link behind: check it first.
         if (!m_engine.workflow().transition(inc->state, to))
-            return Status::fail(QStringLiteral("cannot move %1 from '%2' to '%3'").arg(inc->number, inc->state, to), QStringLiteral("invalid"));
+            return Status::fail(
+                QStringLiteral("cannot move %1 from '%2' to '%3'").arg(inc->number, inc->state, to),
+                QStringLiteral("invalid"));
         batch << Command::transition(inc->uid, to, actor,
-                                     {{QStringLiteral("resolution_note"), resolution}, {QStringLiteral("root_cause"), rootCause}});
+                                     {{QStringLiteral("resolution_note"), resolution},
+                                      {QStringLiteral("root_cause"), rootCause}});
     }
     if (batch.isEmpty())
         return {};
@@ -464,10 +554,12 @@ QList<KbArticle> ProblemStore::articles(const QString &kind, int limit)
 {
     QList<KbArticle> out;
     Stmt *s = m_engine.store().db().prepare(QStringLiteral(
-        "SELECT id, kind, title, body, tags, source_ref, updated_at FROM kb_articles WHERE (?1 = '' OR kind = ?1) ORDER BY updated_at DESC LIMIT ?2"));
+        "SELECT id, kind, title, body, tags, source_ref, updated_at FROM kb_articles WHERE (?1 = "
+        "'' OR kind = ?1) ORDER BY updated_at DESC LIMIT ?2"));
     s->bind(1, kind).bind(2, limit);
     while (s->step())
-        out << KbArticle{s->text(0), s->text(1), s->text(2), s->text(3), fromJsonList(s->text(4)), s->text(5), s->int64(6)};
+        out << KbArticle{s->text(0), s->text(1), s->text(2), s->text(3), fromJsonList(s->text(4)),
+                         s->text(5), s->int64(6)};
     s->reset();
     return out;
 }
@@ -478,8 +570,10 @@ QString ProblemStore::knowledgeBaseMarkdown()
     for (const KbArticle &a : articles()) {
         md += QStringLiteral("## %1\n\n").arg(a.title);
         md += QStringLiteral("_%1 · %2 · tags: %3_\n\n")
-                  .arg(a.kind == u"known_error" ? QStringLiteral("Known error") : QStringLiteral("Resolution"),
-                       QDateTime::fromMSecsSinceEpoch(a.updatedAt, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd")),
+                  .arg(a.kind == u"known_error" ? QStringLiteral("Known error")
+                                                : QStringLiteral("Resolution"),
+                       QDateTime::fromMSecsSinceEpoch(a.updatedAt, Qt::UTC)
+                           .toString(QStringLiteral("yyyy-MM-dd")),
                        a.tags.isEmpty() ? QStringLiteral("-") : a.tags.join(QStringLiteral(", ")));
         md += a.body + QStringLiteral("\n");
     }

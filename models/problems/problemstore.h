@@ -76,23 +76,28 @@ class ProblemStore {
 public:
     explicit ProblemStore(engine::LifecycleEngine &engine);
 
-    Result<Problem> createProblem(const QString &title, const QString &description, const QString &owner, const QString &actor);
+    Result<Problem> createProblem(const QString &title, const QString &description,
+                                  const QString &owner, const QString &actor);
     std::optional<Problem> problem(const QString &numberOrId);
     QList<Problem> problems(bool openOnly = false);
     /// Sets status / root_cause / workaround / description / owner / title.
-    Result<Problem> updateProblem(const QString &number, const QJsonObject &fields, const QString &actor);
+    Result<Problem> updateProblem(const QString &number, const QJsonObject &fields,
+                                  const QString &actor);
     /// Links an incident to a problem (idempotent) and records problem.linked.
-    Status linkIncident(const QString &problemNumber, const QString &incidentRef, const QString &actor);
+    Status linkIncident(const QString &problemNumber, const QString &incidentRef,
+                        const QString &actor);
     /// Removes the link (idempotent) and records problem.unlinked.
-    Status unlinkIncident(const QString &problemNumber, const QString &incidentRef, const QString &actor);
+    Status unlinkIncident(const QString &problemNumber, const QString &incidentRef,
+                          const QString &actor);
     /// The problems an incident is linked to.
     QList<Problem> problemsOf(const QString &incidentRef);
 
     /// A new known error; with `problemNumber` it belongs to that problem (which becomes
     /// status known_error). Its KB article is written at once.
-    Result<KnownError> createKnownError(const QString &title, const QString &symptom, const QString &workaround,
-                                        const QString &rootCause, const QStringList &services,
-                                        const QString &problemNumber, const QString &actor);
+    Result<KnownError> createKnownError(const QString &title, const QString &symptom,
+                                        const QString &workaround, const QString &rootCause,
+                                        const QStringList &services, const QString &problemNumber,
+                                        const QString &actor);
     std::optional<KnownError> knownError(const QString &number);
     QList<KnownError> knownErrors();
     Result<KnownError> updateKnownError(const QString &number, const QJsonObject &fields);
@@ -102,7 +107,8 @@ public:
     QList<KnownError> knownErrorsOfIncident(const QString &incidentRef);
     /// Links an incident to a known error without resolving it (records known_error.linked;
     /// idempotent). When the incident resolves later, the entry counts it as seen.
-    Status linkKnownError(const QString &incidentRef, const QString &knownErrorNumber, const QString &actor);
+    Status linkKnownError(const QString &incidentRef, const QString &knownErrorNumber,
+                          const QString &actor);
     /// Known errors whose symptom/title shares words with `text`, best first.
     QList<KnownError> suggest(const QString &text, int limit = 5);
 
@@ -110,8 +116,9 @@ public:
     /// error's workaround as resolution note unless `note` is given, links it to the known
     /// error (and its problem), bumps the entry's count and last-seen time, and refreshes
     /// the KB. `resolveState` empty: the workflow state that stamps "resolved".
-    Status resolveWithKnownError(const QString &incidentRef, const QString &knownErrorNumber, const QString &note,
-                                 const QString &rootCauseCategory, const QString &actor, const QString &resolveState = {});
+    Status resolveWithKnownError(const QString &incidentRef, const QString &knownErrorNumber,
+                                 const QString &note, const QString &rootCauseCategory,
+                                 const QString &actor, const QString &resolveState = {});
 
     // --- knowledge base ---
     QList<KbArticle> articles(const QString &kind = {}, int limit = 1000);
@@ -121,7 +128,8 @@ public:
 private:
     Status writeKnownErrorArticle(const KnownError &ke);
     QList<KnownError> knownErrorsWhere(const QString &where, const QVariant &arg);
-    Status record(const QString &incidentUid, const QString &kind, const QJsonObject &payload, const QString &actor);
+    Status record(const QString &incidentUid, const QString &kind, const QJsonObject &payload,
+                  const QString &actor);
     QString nextNumber(const QString &table, const QString &prefix);
 
     engine::LifecycleEngine &m_engine;

@@ -25,24 +25,29 @@ QList<SavedView> savedViews(const QString &me, qint64 now)
     QList<SavedView> out;
     IncidentFilter open;
     open.open = true;
-    out << SavedView{QStringLiteral("open"), QCoreApplication::translate("SavedViews", "Open"), open};
+    out << SavedView{QStringLiteral("open"), QCoreApplication::translate("SavedViews", "Open"),
+                     open};
     IncidentFilter mine;
     mine.open = true;
     mine.assignee = me;
-    out << SavedView{QStringLiteral("mine"), QCoreApplication::translate("SavedViews", "My incidents"), mine};
+    out << SavedView{QStringLiteral("mine"),
+                     QCoreApplication::translate("SavedViews", "My incidents"), mine};
     IncidentFilter p1;
     p1.open = true;
     p1.priority = 1;
-    out << SavedView{QStringLiteral("p1"), QCoreApplication::translate("SavedViews", "P1 open"), p1};
+    out << SavedView{QStringLiteral("p1"), QCoreApplication::translate("SavedViews", "P1 open"),
+                     p1};
     IncidentFilter breach;
     breach.breachingSla = true;
     breach.now = now;
-    out << SavedView{QStringLiteral("breaching"), QCoreApplication::translate("SavedViews", "Breaching SLA"), breach};
+    out << SavedView{QStringLiteral("breaching"),
+                     QCoreApplication::translate("SavedViews", "Breaching SLA"), breach};
     IncidentFilter week;
     const QDateTime t = QDateTime::fromMSecsSinceEpoch(now, Qt::UTC);
     const QDate monday = t.date().addDays(1 - t.date().dayOfWeek());
     week.resolvedAfter = QDateTime(monday, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
-    out << SavedView{QStringLiteral("resolved_week"), QCoreApplication::translate("SavedViews", "Resolved this week"), week};
+    out << SavedView{QStringLiteral("resolved_week"),
+                     QCoreApplication::translate("SavedViews", "Resolved this week"), week};
     return out;
 }
 
@@ -56,14 +61,22 @@ QStringList IncidentQuery::keyColumns() const
     // Each list is exactly an index's columns (see 0001_core.sql); "id" is the rowid every
     // index ends with. Live columns sort by their stored base.
     switch (m_sort) {
-    case IncidentSort::Id: return {QStringLiteral("id")};
-    case IncidentSort::Title: return {QStringLiteral("title"), QStringLiteral("id")};
-    case IncidentSort::Severity: return {QStringLiteral("severity"), QStringLiteral("created_at"), QStringLiteral("id")};
-    case IncidentSort::State: return {QStringLiteral("state"), QStringLiteral("created_at"), QStringLiteral("id")};
-    case IncidentSort::Assignee: return {QStringLiteral("assignee"), QStringLiteral("created_at"), QStringLiteral("id")};
-    case IncidentSort::Priority: return {QStringLiteral("priority"), QStringLiteral("created_at"), QStringLiteral("id")};
-    case IncidentSort::SlaDue: return {QStringLiteral("sla_due"), QStringLiteral("id")};
-    case IncidentSort::Created: break;
+    case IncidentSort::Id:
+        return {QStringLiteral("id")};
+    case IncidentSort::Title:
+        return {QStringLiteral("title"), QStringLiteral("id")};
+    case IncidentSort::Severity:
+        return {QStringLiteral("severity"), QStringLiteral("created_at"), QStringLiteral("id")};
+    case IncidentSort::State:
+        return {QStringLiteral("state"), QStringLiteral("created_at"), QStringLiteral("id")};
+    case IncidentSort::Assignee:
+        return {QStringLiteral("assignee"), QStringLiteral("created_at"), QStringLiteral("id")};
+    case IncidentSort::Priority:
+        return {QStringLiteral("priority"), QStringLiteral("created_at"), QStringLiteral("id")};
+    case IncidentSort::SlaDue:
+        return {QStringLiteral("sla_due"), QStringLiteral("id")};
+    case IncidentSort::Created:
+        break;
     }
     return {QStringLiteral("created_at"), QStringLiteral("id")};
 }
@@ -127,11 +140,20 @@ QString IncidentQuery::where(QList<QVariant> &binds) const
         w << QStringLiteral("severity=0");
     const QString now = QString::number(f.now > 0 ? f.now : QDateTime::currentMSecsSinceEpoch());
     switch (f.counted) {
-    case IncidentFilter::Counted::All: break;
-    case IncidentFilter::Counted::Acknowledged: w << QStringLiteral("acknowledged_at>0"); break;
-    case IncidentFilter::Counted::Resolved: w << QStringLiteral("resolved_at>0"); break;
-    case IncidentFilter::Counted::ResponseSlaMissed: w << responseMissedSql(now); break;
-    case IncidentFilter::Counted::ResolutionSlaMissed: w << resolutionMissedSql(now); break;
+    case IncidentFilter::Counted::All:
+        break;
+    case IncidentFilter::Counted::Acknowledged:
+        w << QStringLiteral("acknowledged_at>0");
+        break;
+    case IncidentFilter::Counted::Resolved:
+        w << QStringLiteral("resolved_at>0");
+        break;
+    case IncidentFilter::Counted::ResponseSlaMissed:
+        w << responseMissedSql(now);
+        break;
+    case IncidentFilter::Counted::ResolutionSlaMissed:
+        w << resolutionMissedSql(now);
+        break;
     }
     const QString fts = ftsQuery(f.search);
     if (!fts.isEmpty()) {
@@ -143,12 +165,16 @@ QString IncidentQuery::where(QList<QVariant> &binds) const
         // Matches in most rows (a word in every description): even listing them costs more
         // than a page, so each row walked is looked up in the index by its rowid instead.
         if (m_denseSearch)
-            w << QStringLiteral("(EXISTS (SELECT 1 FROM search WHERE search MATCH ? AND rowid=incidents.id) "
-                                "OR id IN (SELECT incident FROM search WHERE search MATCH ? AND rowid>=1000000000000))");
+            w << QStringLiteral(
+                "(EXISTS (SELECT 1 FROM search WHERE search MATCH ? AND rowid=incidents.id) "
+                "OR id IN (SELECT incident FROM search WHERE search MATCH ? AND "
+                "rowid>=1000000000000))");
         else
-            w << (m_wideSearch ? QStringLiteral("+id") : QStringLiteral("id"))
-                     + QStringLiteral(" IN (SELECT rowid FROM search WHERE search MATCH ? AND rowid<1000000000000 "
-                                      "UNION ALL SELECT incident FROM search WHERE search MATCH ? AND rowid>=1000000000000)");
+            w << (m_wideSearch ? QStringLiteral("+id") : QStringLiteral("id")) +
+                     QStringLiteral(" IN (SELECT rowid FROM search WHERE search MATCH ? AND "
+                                    "rowid<1000000000000 "
+                                    "UNION ALL SELECT incident FROM search WHERE search MATCH ? "
+                                    "AND rowid>=1000000000000)");
         binds << fts << fts;
     }
     return w.isEmpty() ? QString() : QStringLiteral(" WHERE ") + w.join(QStringLiteral(" AND "));
@@ -161,7 +187,8 @@ bool IncidentQuery::planSearch(store::Db &db, int wideMatches)
     const QString fts = ftsQuery(m_filter.search);
     if (fts.isEmpty())
         return false;
-    auto *s = db.prepare(QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ? LIMIT ?)"));
+    auto *s = db.prepare(
+        QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ? LIMIT ?)"));
     if (!s)
         return false;
     s->bind(1, fts);
@@ -181,7 +208,8 @@ bool IncidentQuery::planSearch(store::Db &db, int wideMatches)
             mx->reset();
         const qint64 quarter = rows / 4;
         if (quarter > wideMatches) {
-            auto *c = db.prepare(QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ? AND rowid<1000000000000 LIMIT ?)"));
+            auto *c = db.prepare(QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM search WHERE "
+                                                "search MATCH ? AND rowid<1000000000000 LIMIT ?)"));
             if (c) {
                 c->bind(1, fts);
                 c->bind(2, quarter);
@@ -214,17 +242,20 @@ QString IncidentQuery::countSql(QList<QVariant> &binds) const
 QString IncidentQuery::offsetPageSql(qint64 offset, int limit, QList<QVariant> &binds) const
 {
     if (offset == 0)
-        return QStringLiteral("SELECT %1 FROM incidents").arg(QLatin1String(kRowColumns)) + where(binds) + orderBy()
-               + QStringLiteral(" LIMIT %1").arg(limit);
+        return QStringLiteral("SELECT %1 FROM incidents").arg(QLatin1String(kRowColumns)) +
+               where(binds) + orderBy() + QStringLiteral(" LIMIT %1").arg(limit);
     // The inner query walks only the index to skip rows; the outer one reads the page.
     QList<QVariant> inner;
-    const QString sub = QStringLiteral("SELECT id FROM incidents") + where(inner) + orderBy()
-                        + QStringLiteral(" LIMIT %1 OFFSET %2").arg(limit).arg(offset);
+    const QString sub = QStringLiteral("SELECT id FROM incidents") + where(inner) + orderBy() +
+                        QStringLiteral(" LIMIT %1 OFFSET %2").arg(limit).arg(offset);
     binds += inner;
-    return QStringLiteral("SELECT %1 FROM incidents WHERE id IN (%2)").arg(QLatin1String(kRowColumns), sub) + orderBy();
+    return QStringLiteral("SELECT %1 FROM incidents WHERE id IN (%2)")
+               .arg(QLatin1String(kRowColumns), sub) +
+           orderBy();
 }
 
-QString IncidentQuery::keysetPageSql(const QVariantList &key, bool inclusive, int limit, QList<QVariant> &binds) const
+QString IncidentQuery::keysetPageSql(const QVariantList &key, bool inclusive, int limit,
+                                     QList<QVariant> &binds) const
 {
     QString w = where(binds);
     const QStringList cols = keyColumns();
@@ -233,12 +264,13 @@ QString IncidentQuery::keysetPageSql(const QVariantList &key, bool inclusive, in
         ph << QStringLiteral("?");
     const QString op = m_desc ? (inclusive ? QStringLiteral("<=") : QStringLiteral("<"))
                               : (inclusive ? QStringLiteral(">=") : QStringLiteral(">"));
-    const QString cond = cols.size() == 1 ? QStringLiteral("%1 %2 ?").arg(cols.first(), op)
-                                          : QStringLiteral("(%1) %2 (%3)").arg(cols.join(u','), op, ph.join(u','));
+    const QString cond =
+        cols.size() == 1 ? QStringLiteral("%1 %2 ?").arg(cols.first(), op)
+                         : QStringLiteral("(%1) %2 (%3)").arg(cols.join(u','), op, ph.join(u','));
     w += (w.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND ")) + cond;
     binds += key;
-    return QStringLiteral("SELECT %1 FROM incidents").arg(QLatin1String(kRowColumns)) + w + orderBy()
-           + QStringLiteral(" LIMIT %1").arg(limit);
+    return QStringLiteral("SELECT %1 FROM incidents").arg(QLatin1String(kRowColumns)) + w +
+           orderBy() + QStringLiteral(" LIMIT %1").arg(limit);
 }
 
 QString IncidentQuery::keyOfIdSql(qint64 id, QList<QVariant> &binds) const
@@ -274,7 +306,8 @@ QString IncidentQuery::positionSql(const QVariantList &key, QList<QVariant> &bin
 
 QString IncidentQuery::keysSql(QList<QVariant> &binds) const
 {
-    return QStringLiteral("SELECT %1 FROM incidents").arg(keyColumns().join(u',')) + where(binds) + orderBy();
+    return QStringLiteral("SELECT %1 FROM incidents").arg(keyColumns().join(u',')) + where(binds) +
+           orderBy();
 }
 
 QVariantList IncidentQuery::keyOf(const IncidentRow &r) const
@@ -315,7 +348,8 @@ IncidentRow IncidentQuery::readRow(store::Stmt *s)
     r.assignee = s->text(8);
     r.services = s->text(9);
     r.createdAt = s->int64(10);
-    r.createdText = QDateTime::fromMSecsSinceEpoch(r.createdAt).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    r.createdText =
+        QDateTime::fromMSecsSinceEpoch(r.createdAt).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
     r.resolvedAt = s->int64(11);
     r.slaDue = s->int64(12);
     r.slaBreached = int(s->int64(13));
@@ -343,7 +377,8 @@ QList<IncidentRow> quickFind(store::Store &store, const QString &text, int limit
     auto &db = store.db();
     QList<qint64> seen;
     if (auto inc = store.findIncident(t)) {
-        if (auto *s = db.prepare(QStringLiteral("SELECT %1 FROM incidents WHERE id=?").arg(QLatin1String(kRowColumns)))) {
+        if (auto *s = db.prepare(QStringLiteral("SELECT %1 FROM incidents WHERE id=?")
+                                     .arg(QLatin1String(kRowColumns)))) {
             s->bind(1, inc->rowid);
             if (s->step()) {
                 out << IncidentQuery::readRow(s);

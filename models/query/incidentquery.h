@@ -12,7 +12,7 @@ namespace sitrep::store {
 class Db;
 class Store;
 class Stmt;
-}
+} // namespace sitrep::store
 
 namespace sitrep::query {
 
@@ -29,10 +29,10 @@ struct IncidentFilter {
     qint64 resolvedAfter = 0;  // ms; 0 = any
     qint64 now = 0;            // the time "breaching" (and a missed SLA) is measured at
     // Dashboard drill-downs: exactly the incidents behind a chart's bar or point.
-    qint64 createdFrom = 0;    // ms, created_at >= this; 0 = any
-    qint64 createdBefore = 0;  // ms, created_at < this; 0 = any
-    QString group;             // assignment group
-    bool noSeverity = false;   // only incidents without a severity
+    qint64 createdFrom = 0;   // ms, created_at >= this; 0 = any
+    qint64 createdBefore = 0; // ms, created_at < this; 0 = any
+    QString group;            // assignment group
+    bool noSeverity = false;  // only incidents without a severity
     /// Which incidents a chart value counts (query/sla.h has the SLA definitions).
     enum class Counted { All, Acknowledged, Resolved, ResponseSlaMissed, ResolutionSlaMissed };
     Counted counted = Counted::All;
@@ -88,7 +88,8 @@ public:
     /// A page by offset (only the index is walked for the skipped rows).
     QString offsetPageSql(qint64 offset, int limit, QList<QVariant> &binds) const;
     /// A page starting at (inclusive) or after (exclusive) the row with sort key `key`.
-    QString keysetPageSql(const QVariantList &key, bool inclusive, int limit, QList<QVariant> &binds) const;
+    QString keysetPageSql(const QVariantList &key, bool inclusive, int limit,
+                          QList<QVariant> &binds) const;
     /// Just the sort key of every row, in order (builds the page anchors).
     QString keysSql(QList<QVariant> &binds) const;
     /// The sort key of a row, as keysetPageSql wants it.

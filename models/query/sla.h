@@ -62,23 +62,25 @@ inline QString slaBreachingSql(const QString &now)
 /// plus the window (SlaAtRiskWindowMs).
 inline QString slaAtRiskSql(const QString &now, const QString &windowEnd)
 {
-    return QStringLiteral(
-               "(sla_due>0 AND sla_paused_since=0 AND sla_due > %1 AND sla_due <= %2)")
+    return QStringLiteral("(sla_due>0 AND sla_paused_since=0 AND sla_due > %1 AND sla_due <= %2)")
         .arg(now, windowEnd);
 }
 
 /// "Responded" is the acknowledgement, or the resolution when there was none.
 inline QString respondedAtSql()
 {
-    return QStringLiteral("(CASE WHEN acknowledged_at>0 THEN acknowledged_at ELSE resolved_at END)");
+    return QStringLiteral(
+        "(CASE WHEN acknowledged_at>0 THEN acknowledged_at ELSE resolved_at END)");
 }
 
 /// The response SLA was missed: responded after the deadline, or not yet responded and the
 /// clock passed it.
 inline QString responseMissedSql(const QString &now)
 {
-    return QStringLiteral("(response_due>0 AND CASE WHEN acknowledged_at>0 OR resolved_at>0 THEN %1 > response_due"
-                          " ELSE response_due < (CASE WHEN sla_paused_since>0 THEN sla_paused_since ELSE %2 END) END)")
+    return QStringLiteral("(response_due>0 AND CASE WHEN acknowledged_at>0 OR resolved_at>0 THEN "
+                          "%1 > response_due"
+                          " ELSE response_due < (CASE WHEN sla_paused_since>0 THEN "
+                          "sla_paused_since ELSE %2 END) END)")
         .arg(respondedAtSql(), now);
 }
 
@@ -86,8 +88,10 @@ inline QString responseMissedSql(const QString &now)
 /// clock passed it.
 inline QString resolutionMissedSql(const QString &now)
 {
-    return QStringLiteral("(resolution_due>0 AND CASE WHEN resolved_at>0 THEN resolved_at > resolution_due"
-                          " ELSE resolution_due < (CASE WHEN sla_paused_since>0 THEN sla_paused_since ELSE %1 END) END)")
+    return QStringLiteral(
+               "(resolution_due>0 AND CASE WHEN resolved_at>0 THEN resolved_at > resolution_due"
+               " ELSE resolution_due < (CASE WHEN sla_paused_since>0 THEN sla_paused_since ELSE %1 "
+               "END) END)")
         .arg(now);
 }
 

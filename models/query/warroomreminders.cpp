@@ -14,7 +14,8 @@ using namespace sitrep::domain;
 static bool recorded(const QList<Event> &timeline, const QString &id, qint64 since)
 {
     for (const Event &e : timeline)
-        if (e.kind == kinds::Reminder && e.payload[u"reminder"].toString() == id && e.payload[u"since"].toInteger() == since)
+        if (e.kind == kinds::Reminder && e.payload[u"reminder"].toString() == id &&
+            e.payload[u"since"].toInteger() == since)
             return true;
     return false;
 }
@@ -24,10 +25,15 @@ QList<Reminder> warRoomReminders(const Incident &inc, const QList<Event> &timeli
 {
     QList<Reminder> out;
     // The texts kept their translation context when the rules moved here.
-    const auto tr = [](const char *s) { return QCoreApplication::translate("sitrep::itemmodels", s); };
-    if (inc.open && inc.resolvedAt == 0 && inc.commander.isEmpty() && now - inc.createdAt >= NoCommanderAfterMs) {
+    const auto tr = [](const char *s) {
+        return QCoreApplication::translate("sitrep::itemmodels", s);
+    };
+    if (inc.open && inc.resolvedAt == 0 && inc.commander.isEmpty() &&
+        now - inc.createdAt >= NoCommanderAfterMs) {
         Reminder r{QStringLiteral("no_commander"),
-                   tr("No incident commander for %1: assign one now").arg(formatDuration(now - inc.createdAt)), inc.createdAt, false};
+                   tr("No incident commander for %1: assign one now")
+                       .arg(formatDuration(now - inc.createdAt)),
+                   inc.createdAt, false};
         r.recorded = recorded(timeline, r.id, r.since);
         out << r;
     }
@@ -47,7 +53,8 @@ QList<Reminder> warRoomReminders(const Incident &inc, const QList<Event> &timeli
     // resolved states are not open, so `open` cannot tell.
     if (inc.resolvedAt > 0 && inc.closedAt == 0 && now - inc.resolvedAt >= PostmortemDueMs) {
         Reminder r{QStringLiteral("postmortem_due"),
-                   tr("Postmortem was due %1 ago (48 hours after resolution)").arg(formatDuration(now - inc.resolvedAt - PostmortemDueMs)),
+                   tr("Postmortem was due %1 ago (48 hours after resolution)")
+                       .arg(formatDuration(now - inc.resolvedAt - PostmortemDueMs)),
                    inc.resolvedAt, false};
         r.recorded = recorded(timeline, r.id, r.since);
         out << r;
@@ -57,7 +64,9 @@ QList<Reminder> warRoomReminders(const Incident &inc, const QList<Event> &timeli
 
 QJsonObject reminderPayload(const Reminder &r)
 {
-    return {{QStringLiteral("reminder"), r.id}, {QStringLiteral("since"), r.since}, {QStringLiteral("text"), r.text}};
+    return {{QStringLiteral("reminder"), r.id},
+            {QStringLiteral("since"), r.since},
+            {QStringLiteral("text"), r.text}};
 }
 
 } // namespace sitrep::query

@@ -16,9 +16,9 @@ namespace sitrep::query {
 /// A war-room reminder (seed 004): no commander after 5 minutes, no status update for
 /// 15 minutes, postmortem due 48 hours after resolution.
 struct Reminder {
-    QString id;     // no_commander | no_status_update | postmortem_due
-    QString text;   // what the header shows
-    qint64 since = 0; // the moment the reminder's clock started; identifies one occurrence
+    QString id;            // no_commander | no_status_update | postmortem_due
+    QString text;          // what the header shows
+    qint64 since = 0;      // the moment the reminder's clock started; identifies one occurrence
     bool recorded = false; // already on the timeline
 };
 

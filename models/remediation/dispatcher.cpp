@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "remediation/dispatcher.h"
 
-#include "engine/lifecycleengine.h"
 #include "aws/sqsclient.h"
+#include "engine/lifecycleengine.h"
 
 #include <QHostAddress>
 #include <QJsonDocument>
@@ -34,12 +34,15 @@ bool loopback(const QUrl &u)
 
 QJsonObject RoundStats::toJson() const
 {
-    return {{QStringLiteral("decided"), decided}, {QStringLiteral("sent"), sent}, {QStringLiteral("send_errors"), sendErrors},
-            {QStringLiteral("results"), results}, {QStringLiteral("dead_letters"), deadLetters}};
+    return {{QStringLiteral("decided"), decided},
+            {QStringLiteral("sent"), sent},
+            {QStringLiteral("send_errors"), sendErrors},
+            {QStringLiteral("results"), results},
+            {QStringLiteral("dead_letters"), deadLetters}};
 }
 
-RemediationDispatcher::RemediationDispatcher(Remediator &remediator, QNetworkAccessManager &nam, aws::SqsClient *sqs,
-                                             QObject *parent)
+RemediationDispatcher::RemediationDispatcher(Remediator &remediator, QNetworkAccessManager &nam,
+                                             aws::SqsClient *sqs, QObject *parent)
     : QObject(parent), m_remediator(remediator), m_nam(nam), m_sqs(sqs)
 {
 }
@@ -52,7 +55,9 @@ RemediationDispatcher::~RemediationDispatcher()
 void RemediationDispatcher::queueUrl(const QString &name, std::function<void(Result<QString>)> done)
 {
     if (!m_sqs) {
-        done(Result<QString>::fail(QStringLiteral("no SQS endpoint is configured (aws.endpoint / aws.region)"), QStringLiteral("config")));
+        done(Result<QString>::fail(
+            QStringLiteral("no SQS endpoint is configured (aws.endpoint / aws.region)"),
+            QStringLiteral("config")));
         return;
     }
     if (const auto it = m_urls.constFind(name); it != m_urls.cend()) {
@@ -77,63 +82,74 @@ void RemediationDispatcher::provisionQueues(std::function<void(Status)> done)
     }
     const RemediationConfig cfg = m_remediator.config();
     auto alive = m_alive;
-    const QMap<QString, QString> fifo{{QStringLiteral("FifoQueue"), QStringLiteral("true")},
-                                      {QStringLiteral("ContentBasedDeduplication"), QStringLiteral("false")}};
+    const QMap<QString, QString> fifo{
+        {QStringLiteral("FifoQueue"), QStringLiteral("true")},
+        {QStringLiteral("ContentBasedDeduplication"), QStringLiteral("false")}};
     m_sqs->createQueue(cfg.dlq, fifo, [=, this](Result<QString> dlq) {
         if (!*alive)
             return;
         if (!dlq)
             return done(Status(dlq.error()));
         m_urls.insert(cfg.dlq, *dlq);
-        m_sqs->getQueueAttributes(*dlq, {QStringLiteral("QueueArn")}, [=, this](Result<QMap<QString, QString>> attrs) {
-            if (!*alive)
-                return;
-            if (!attrs)
-                return done(Status(attrs.error()));
-            const QString redrive = QString::fromUtf8(QJsonDocument(QJsonObject{
-                {QStringLiteral("deadLetterTargetArn"), attrs->value(QStringLiteral("QueueArn"))},
-                {QStringLiteral("maxReceiveCount"), cfg.maxReceiveCount}}).toJson(QJsonDocument::Compact));
-            struct Spec {
-                QString name;
-                QMap<QString, QString> attrs;
-            };
-            auto specs = std::make_shared<QList<Spec>>();
-            auto p1 = fifo, standard = fifo;
-            p1.insert(QStringLiteral("VisibilityTimeout"), QString::number(cfg.p1VisibilityTimeout));
-            p1.insert(QStringLiteral("RedrivePolicy"), redrive);
-            standard.insert(QStringLiteral("VisibilityTimeout"), QString::number(cfg.standardVisibilityTimeout));
-            standard.insert(QStringLiteral("RedrivePolicy"), redrive);
-            *specs << Spec{cfg.p1Queue, p1} << Spec{cfg.standardQueue, standard} << Spec{cfg.resultsQueue, fifo};
-            auto next = std::make_shared<std::function<void()>>();
-            std::weak_ptr<std::function<void()>> weak = next;
-            *next = [=, this]() {
+        m_sqs->getQueueAttributes(
+            *dlq, {QStringLiteral("QueueArn")}, [=, this](Result<QMap<QString, QString>> attrs) {
                 if (!*alive)
                     return;
-                if (specs->isEmpty())
-                    return done({});
-                const Spec s = specs->takeFirst();
-                auto self = weak.lock();
-                m_sqs->createQueue(s.name, s.attrs, [=, this](Result<QString> url) {
+                if (!attrs)
+                    return done(Status(attrs.error()));
+                const QString redrive = QString::fromUtf8(
+                    QJsonDocument(
+                        QJsonObject{{QStringLiteral("deadLetterTargetArn"),
+                                     attrs->value(QStringLiteral("QueueArn"))},
+                                    {QStringLiteral("maxReceiveCount"), cfg.maxReceiveCount}})
+                        .toJson(QJsonDocument::Compact));
+                struct Spec {
+                    QString name;
+                    QMap<QString, QString> attrs;
+                };
+                auto specs = std::make_shared<QList<Spec>>();
+                auto p1 = fifo, standard = fifo;
+                p1.insert(QStringLiteral("VisibilityTimeout"),
+                          QString::number(cfg.p1VisibilityTimeout));
+                p1.insert(QStringLiteral("RedrivePolicy"), redrive);
+                standard.insert(QStringLiteral("VisibilityTimeout"),
+                                QString::number(cfg.standardVisibilityTimeout));
+                standard.insert(QStringLiteral("RedrivePolicy"), redrive);
+                *specs << Spec{cfg.p1Queue, p1} << Spec{cfg.standardQueue, standard}
+                       << Spec{cfg.resultsQueue, fifo};
+                auto next = std::make_shared<std::function<void()>>();
+                std::weak_ptr<std::function<void()>> weak = next;
+                *next = [=, this]() {
                     if (!*alive)
                         return;
-                    if (!url)
-                        return done(Status(url.error()));
-                    m_urls.insert(s.name, *url);
-                    (*self)();
-                });
-            };
-            (*next)();
-        });
+                    if (specs->isEmpty())
+                        return done({});
+                    const Spec s = specs->takeFirst();
+                    auto self = weak.lock();
+                    m_sqs->createQueue(s.name, s.attrs, [=, this](Result<QString> url) {
+                        if (!*alive)
+                            return;
+                        if (!url)
+                            return done(Status(url.error()));
+                        m_urls.insert(s.name, *url);
+                        (*self)();
+                    });
+                };
+                (*next)();
+            });
     });
 }
 
 void RemediationDispatcher::failSend(const DispatchRow &d, const QString &error)
 {
-    qCWarning(lcRemediation) << "send of" << d.correlationId << "attempt" << d.attempt << "failed:" << error;
-    (void)m_remediator.store().dispatchQueue().retryLater(d.id, error, m_remediator.engine().clock().nowMs());
+    qCWarning(lcRemediation) << "send of" << d.correlationId << "attempt" << d.attempt
+                             << "failed:" << error;
+    (void)m_remediator.store().dispatchQueue().retryLater(d.id, error,
+                                                          m_remediator.engine().clock().nowMs());
 }
 
-void RemediationDispatcher::sendBatch(const QList<DispatchRow> &rows, std::function<void(int, int)> done)
+void RemediationDispatcher::sendBatch(const QList<DispatchRow> &rows,
+                                      std::function<void(int, int)> done)
 {
     auto alive = m_alive;
     const QString queue = rows.first().destination;
@@ -153,15 +169,18 @@ void RemediationDispatcher::sendBatch(const QList<DispatchRow> &rows, std::funct
             e.body = QString::fromUtf8(d.body);
             e.messageGroupId = d.groupId;
             e.messageDeduplicationId = d.dedupId;
-            e.attributes.insert(QStringLiteral("correlation_id"), {QStringLiteral("String"), d.correlationId, {}});
-            e.attributes.insert(QStringLiteral("attempt"), {QStringLiteral("Number"), QString::number(d.attempt), {}});
+            e.attributes.insert(QStringLiteral("correlation_id"),
+                                {QStringLiteral("String"), d.correlationId, {}});
+            e.attributes.insert(QStringLiteral("attempt"),
+                                {QStringLiteral("Number"), QString::number(d.attempt), {}});
             entries << e;
         }
         m_sqs->sendMessageBatch(*url, entries, [=, this](Result<aws::SqsBatchResult> r) {
             if (!*alive)
                 return;
             if (!r) {
-                if (r.error().code == u"AWS.SimpleQueueService.NonExistentQueue" || r.error().code == u"QueueDoesNotExist")
+                if (r.error().code == u"AWS.SimpleQueueService.NonExistentQueue" ||
+                    r.error().code == u"QueueDoesNotExist")
                     m_urls.remove(queue);
                 for (const DispatchRow &d : rows)
                     failSend(d, r.errorMessage());
@@ -172,7 +191,8 @@ void RemediationDispatcher::sendBatch(const QList<DispatchRow> &rows, std::funct
             for (const auto &ok : r->successful)
                 sent << qMakePair(rows.value(ok.id.toInt()), ok.messageId);
             for (const auto &bad : r->failed)
-                failSend(rows.value(bad.id.toInt()), QStringLiteral("%1: %2").arg(bad.code, bad.message));
+                failSend(rows.value(bad.id.toInt()),
+                         QStringLiteral("%1: %2").arg(bad.code, bad.message));
             if (auto s = m_remediator.recordSent(sent); !s) {
                 for (const auto &p : sent)
                     failSend(p.first, s.errorMessage());
@@ -186,8 +206,12 @@ void RemediationDispatcher::sendBatch(const QList<DispatchRow> &rows, std::funct
 void RemediationDispatcher::sendHook(const DispatchRow &d, std::function<void(bool)> done)
 {
     const QUrl url(d.destination);
-    if (!url.isValid() || (url.scheme() != u"https" && !(url.scheme() == u"http" && loopback(url)))) {
-        (void)m_remediator.recordHookOutcome(d, false, QStringLiteral("hook endpoint %1 must be https (http only on loopback)").arg(d.destination));
+    if (!url.isValid() ||
+        (url.scheme() != u"https" && !(url.scheme() == u"http" && loopback(url)))) {
+        (void)m_remediator.recordHookOutcome(
+            d, false,
+            QStringLiteral("hook endpoint %1 must be https (http only on loopback)")
+                .arg(d.destination));
         return done(false);
     }
     QNetworkRequest req(url);
@@ -211,9 +235,13 @@ void RemediationDispatcher::sendHook(const DispatchRow &d, std::function<void(bo
             }
             return done(true);
         }
-        const bool permanent = status >= 400 && status < 500 && status != 408 && status != 409 && status != 425 && status != 429;
-        const QString why = status ? QStringLiteral("HTTP %1 from %2: %3").arg(status).arg(d.destination, body.left(300))
-                                   : QStringLiteral("%1: %2").arg(d.destination, reply->errorString());
+        const bool permanent = status >= 400 && status < 500 && status != 408 && status != 409 &&
+                               status != 425 && status != 429;
+        const QString why = status
+                                ? QStringLiteral("HTTP %1 from %2: %3")
+                                      .arg(status)
+                                      .arg(d.destination, body.left(300))
+                                : QStringLiteral("%1: %2").arg(d.destination, reply->errorString());
         const bool exhausted = m_remediator.store().dispatchQueue().policy().exhausted(d.tries + 1);
         if (permanent || exhausted) {
             (void)m_remediator.recordHookOutcome(d, false, why, !permanent);
@@ -253,8 +281,8 @@ void RemediationDispatcher::sendDue(std::function<void(RoundStats)> done)
         if (d.transport == u"sqs") {
             // Consecutive messages for the same queue go out ten at a time.
             QList<DispatchRow> batch{d};
-            while (batch.size() < 10 && !rows->isEmpty() && rows->first().transport == u"sqs"
-                   && rows->first().destination == d.destination)
+            while (batch.size() < 10 && !rows->isEmpty() && rows->first().transport == u"sqs" &&
+                   rows->first().destination == d.destination)
                 batch << rows->takeFirst();
             sendBatch(batch, [=](int sent, int failed) {
                 stats->sent += sent;
@@ -274,7 +302,8 @@ void RemediationDispatcher::sendDue(std::function<void(RoundStats)> done)
     (*next)();
 }
 
-void RemediationDispatcher::pollQueue(const QString &name, bool deadLetters, std::function<void(Result<int>)> done)
+void RemediationDispatcher::pollQueue(const QString &name, bool deadLetters,
+                                      std::function<void(Result<int>)> done)
 {
     auto alive = m_alive;
     queueUrl(name, [=, this](Result<QString> url) {
@@ -297,17 +326,23 @@ void RemediationDispatcher::pollQueue(const QString &name, bool deadLetters, std
             for (const SqsMessage &m : *msgs) {
                 QJsonParseError pe{};
                 const QJsonObject body = QJsonDocument::fromJson(m.body.toUtf8(), &pe).object();
-                Result<bool> r = pe.error != QJsonParseError::NoError
-                                     ? Result<bool>::fail(QStringLiteral("not JSON: %1").arg(pe.errorString()), QStringLiteral("invalid"))
-                                     : deadLetters ? m_remediator.recordDeadLetter(body, m_remediator.config().maxReceiveCount)
-                                                   : m_remediator.recordResult(body);
+                Result<bool> r =
+                    pe.error != QJsonParseError::NoError
+                        ? Result<bool>::fail(QStringLiteral("not JSON: %1").arg(pe.errorString()),
+                                             QStringLiteral("invalid"))
+                    : deadLetters
+                        ? m_remediator.recordDeadLetter(body, m_remediator.config().maxReceiveCount)
+                        : m_remediator.recordResult(body);
                 if (!r && r.error().code != u"invalid") {
-                    // Not recorded (database busy...): the message comes back after its visibility timeout.
-                    qCWarning(lcRemediation) << name << "message" << m.messageId << "not recorded:" << r.errorMessage();
+                    // Not recorded (database busy...): the message comes back after its visibility
+                    // timeout.
+                    qCWarning(lcRemediation)
+                        << name << "message" << m.messageId << "not recorded:" << r.errorMessage();
                     continue;
                 }
                 if (!r)
-                    qCWarning(lcRemediation) << name << "message" << m.messageId << "dropped:" << r.errorMessage();
+                    qCWarning(lcRemediation)
+                        << name << "message" << m.messageId << "dropped:" << r.errorMessage();
                 else if (*r)
                     ++recorded;
                 toDelete << qMakePair(QString::number(toDelete.size()), m.receiptHandle);
@@ -318,7 +353,8 @@ void RemediationDispatcher::pollQueue(const QString &name, bool deadLetters, std
                 if (!*alive)
                     return;
                 if (!r)
-                    qCWarning(lcRemediation) << "delete from" << name << "failed:" << r.errorMessage();
+                    qCWarning(lcRemediation)
+                        << "delete from" << name << "failed:" << r.errorMessage();
                 done(recorded);
             });
         });
@@ -382,7 +418,8 @@ void RemediationDispatcher::start(int intervalMs)
     if (m_running)
         return;
     m_running = true;
-    connect(&m_remediator.engine(), &engine::LifecycleEngine::eventsAppended, this, &RemediationDispatcher::kick);
+    connect(&m_remediator.engine(), &engine::LifecycleEngine::eventsAppended, this,
+            &RemediationDispatcher::kick);
     if (!m_timer) {
         m_timer = new QTimer(this);
         connect(m_timer, &QTimer::timeout, this, &RemediationDispatcher::kick);
@@ -394,7 +431,8 @@ void RemediationDispatcher::start(int intervalMs)
 void RemediationDispatcher::stop()
 {
     m_running = false;
-    disconnect(&m_remediator.engine(), &engine::LifecycleEngine::eventsAppended, this, &RemediationDispatcher::kick);
+    disconnect(&m_remediator.engine(), &engine::LifecycleEngine::eventsAppended, this,
+               &RemediationDispatcher::kick);
     if (m_timer)
         m_timer->stop();
 }

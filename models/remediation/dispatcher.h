@@ -33,8 +33,9 @@ struct RoundStats {
 
 /// Sends what the Remediator queued (SQS FIFO: MessageGroupId = incident, deduplication
 /// id = the attempt's correlation id; HTTP hooks: Idempotency-Key = the same id), with
-/// retries by the remediation queue's backoff policy, and reads the results queue and the dead-letter queue back onto
-/// the timeline. Every outcome goes through the Remediator (an event, then the rows).
+/// retries by the remediation queue's backoff policy, and reads the results queue and the
+/// dead-letter queue back onto the timeline. Every outcome goes through the Remediator (an event,
+/// then the rows).
 class RemediationDispatcher final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RemediationDispatcher)

@@ -34,7 +34,8 @@ Status stepFail(store::Store &st, Stmt *s)
 }
 
 const char *kRemediationColumns =
-    "correlation_id, incident, number, rule, action_type, target, spec, priority, transport, destination, status, "
+    "correlation_id, incident, number, rule, action_type, target, spec, priority, transport, "
+    "destination, status, "
     "control, reason, approved_by, attempt, created_at, updated_at, last_event";
 
 RemediationRow readRow(Stmt *s)
@@ -77,42 +78,67 @@ bool boolValue(const QString &v, bool *ok)
 
 QJsonObject MaintenanceWindow::toJson() const
 {
-    return {{QStringLiteral("id"), id}, {QStringLiteral("ci"), ci}, {QStringLiteral("starts_at"), iso(startsAt)},
-            {QStringLiteral("ends_at"), iso(endsAt)}, {QStringLiteral("reason"), reason},
-            {QStringLiteral("created_by"), createdBy}, {QStringLiteral("created_at"), iso(createdAt)}};
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("ci"), ci},
+            {QStringLiteral("starts_at"), iso(startsAt)},
+            {QStringLiteral("ends_at"), iso(endsAt)},
+            {QStringLiteral("reason"), reason},
+            {QStringLiteral("created_by"), createdBy},
+            {QStringLiteral("created_at"), iso(createdAt)}};
 }
 
 QJsonObject ChangeRecord::toJson() const
 {
-    return {{QStringLiteral("id"), id}, {QStringLiteral("ci"), ci}, {QStringLiteral("implemented_at"), iso(implementedAt)},
-            {QStringLiteral("summary"), summary}, {QStringLiteral("ref"), ref},
-            {QStringLiteral("created_by"), createdBy}, {QStringLiteral("created_at"), iso(createdAt)}};
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("ci"), ci},
+            {QStringLiteral("implemented_at"), iso(implementedAt)},
+            {QStringLiteral("summary"), summary},
+            {QStringLiteral("ref"), ref},
+            {QStringLiteral("created_by"), createdBy},
+            {QStringLiteral("created_at"), iso(createdAt)}};
 }
 
 QJsonObject RemediationRow::toJson() const
 {
-    return {{QStringLiteral("correlation_id"), correlationId}, {QStringLiteral("incident"), incident},
-            {QStringLiteral("number"), number}, {QStringLiteral("rule"), rule},
-            {QStringLiteral("action_type"), actionType}, {QStringLiteral("target"), target},
-            {QStringLiteral("priority"), priority}, {QStringLiteral("transport"), transport},
-            {QStringLiteral("destination"), destination}, {QStringLiteral("status"), status},
-            {QStringLiteral("control"), control}, {QStringLiteral("reason"), reason},
-            {QStringLiteral("approved_by"), approvedBy}, {QStringLiteral("attempt"), attempt},
-            {QStringLiteral("created_at"), iso(createdAt)}, {QStringLiteral("updated_at"), iso(updatedAt)},
+    return {{QStringLiteral("correlation_id"), correlationId},
+            {QStringLiteral("incident"), incident},
+            {QStringLiteral("number"), number},
+            {QStringLiteral("rule"), rule},
+            {QStringLiteral("action_type"), actionType},
+            {QStringLiteral("target"), target},
+            {QStringLiteral("priority"), priority},
+            {QStringLiteral("transport"), transport},
+            {QStringLiteral("destination"), destination},
+            {QStringLiteral("status"), status},
+            {QStringLiteral("control"), control},
+            {QStringLiteral("reason"), reason},
+            {QStringLiteral("approved_by"), approvedBy},
+            {QStringLiteral("attempt"), attempt},
+            {QStringLiteral("created_at"), iso(createdAt)},
+            {QStringLiteral("updated_at"), iso(updatedAt)},
             {QStringLiteral("message"), message}};
 }
 
 QJsonObject AuditRecord::toJson() const
 {
-    return {{QStringLiteral("id"), id}, {QStringLiteral("recorded_at"), iso(recordedAt)},
-            {QStringLiteral("incident"), number}, {QStringLiteral("incident_uid"), incident},
-            {QStringLiteral("workflow"), workflow}, {QStringLiteral("workflow_version"), workflowVersion},
-            {QStringLiteral("rule"), rule}, {QStringLiteral("action_type"), actionType},
-            {QStringLiteral("target"), target}, {QStringLiteral("result"), result},
-            {QStringLiteral("control"), control}, {QStringLiteral("identity"), identity},
-            {QStringLiteral("approved_by"), approvedBy}, {QStringLiteral("event_id"), eventId},
-            {QStringLiteral("correlation_id"), correlationId}, {QStringLiteral("attempt"), attempt},
-            {QStringLiteral("sitrep_event"), sitrepEvent}, {QStringLiteral("output"), output}};
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("recorded_at"), iso(recordedAt)},
+            {QStringLiteral("incident"), number},
+            {QStringLiteral("incident_uid"), incident},
+            {QStringLiteral("workflow"), workflow},
+            {QStringLiteral("workflow_version"), workflowVersion},
+            {QStringLiteral("rule"), rule},
+            {QStringLiteral("action_type"), actionType},
+            {QStringLiteral("target"), target},
+            {QStringLiteral("result"), result},
+            {QStringLiteral("control"), control},
+            {QStringLiteral("identity"), identity},
+            {QStringLiteral("approved_by"), approvedBy},
+            {QStringLiteral("event_id"), eventId},
+            {QStringLiteral("correlation_id"), correlationId},
+            {QStringLiteral("attempt"), attempt},
+            {QStringLiteral("sitrep_event"), sitrepEvent},
+            {QStringLiteral("output"), output}};
 }
 
 // --- settings ----------------------------------------------------------------------------
@@ -120,20 +146,32 @@ QJsonObject AuditRecord::toJson() const
 QList<QPair<QString, QString>> RemediationConfig::keys()
 {
     return {
-        {QStringLiteral("remediation.dry_run"), QStringLiteral("true: log every decision, send nothing")},
-        {QStringLiteral("remediation.confidence_threshold"), QStringLiteral("lowest triage confidence that may act (0..1, default 0.8)")},
-        {QStringLiteral("remediation.change_window_minutes"), QStringLiteral("a change on the service this recent blocks (default 30)")},
-        {QStringLiteral("remediation.rules"), QStringLiteral("rule file or folder (default: the built-in rules)")},
+        {QStringLiteral("remediation.dry_run"),
+         QStringLiteral("true: log every decision, send nothing")},
+        {QStringLiteral("remediation.confidence_threshold"),
+         QStringLiteral("lowest triage confidence that may act (0..1, default 0.8)")},
+        {QStringLiteral("remediation.change_window_minutes"),
+         QStringLiteral("a change on the service this recent blocks (default 30)")},
+        {QStringLiteral("remediation.rules"),
+         QStringLiteral("rule file or folder (default: the built-in rules)")},
         {QStringLiteral("remediation.queue.p1"), QStringLiteral("SQS FIFO queue for P1 actions")},
-        {QStringLiteral("remediation.queue.standard"), QStringLiteral("SQS FIFO queue for the other priorities")},
+        {QStringLiteral("remediation.queue.standard"),
+         QStringLiteral("SQS FIFO queue for the other priorities")},
         {QStringLiteral("remediation.queue.dlq"), QStringLiteral("SQS FIFO dead-letter queue")},
-        {QStringLiteral("remediation.queue.results"), QStringLiteral("SQS FIFO queue the executors answer on")},
-        {QStringLiteral("remediation.p1.visibility_timeout"), QStringLiteral("seconds (default 30)")},
-        {QStringLiteral("remediation.standard.visibility_timeout"), QStringLiteral("seconds (default 120)")},
-        {QStringLiteral("remediation.p1.consumers"), QStringLiteral("executor consumers on the P1 queue (default 4)")},
-        {QStringLiteral("remediation.standard.consumers"), QStringLiteral("executor consumers on the standard queue (default 1)")},
-        {QStringLiteral("remediation.max_receive_count"), QStringLiteral("receives before a message goes to the DLQ (default 3)")},
-        {QStringLiteral("remediation.audit_retention_days"), QStringLiteral("days audit records are kept (default 2557, seven years)")},
+        {QStringLiteral("remediation.queue.results"),
+         QStringLiteral("SQS FIFO queue the executors answer on")},
+        {QStringLiteral("remediation.p1.visibility_timeout"),
+         QStringLiteral("seconds (default 30)")},
+        {QStringLiteral("remediation.standard.visibility_timeout"),
+         QStringLiteral("seconds (default 120)")},
+        {QStringLiteral("remediation.p1.consumers"),
+         QStringLiteral("executor consumers on the P1 queue (default 4)")},
+        {QStringLiteral("remediation.standard.consumers"),
+         QStringLiteral("executor consumers on the standard queue (default 1)")},
+        {QStringLiteral("remediation.max_receive_count"),
+         QStringLiteral("receives before a message goes to the DLQ (default 3)")},
+        {QStringLiteral("remediation.audit_retention_days"),
+         QStringLiteral("days audit records are kept (default 2557, seven years)")},
     };
 }
 
@@ -179,23 +217,29 @@ Status RemediationConfig::set(store::Store &st, const QString &key, const QStrin
 {
     const QString value = rawValue.trimmed();
     const auto keysList = keys();
-    if (std::none_of(keysList.cbegin(), keysList.cend(), [&](const auto &k) { return k.first == key; })) {
+    if (std::none_of(keysList.cbegin(), keysList.cend(),
+                     [&](const auto &k) { return k.first == key; })) {
         QStringList names;
         for (const auto &k : keysList)
             names << k.first;
-        return Status::fail(QStringLiteral("unknown setting '%1' (settings: %2)").arg(key, names.join(QStringLiteral(", "))));
+        return Status::fail(QStringLiteral("unknown setting '%1' (settings: %2)")
+                                .arg(key, names.join(QStringLiteral(", "))));
     }
     bool ok = false;
     if (key == u"remediation.dry_run") {
         const bool b = boolValue(value, &ok);
         if (!ok)
-            return Status::fail(QStringLiteral("remediation.dry_run is true or false, not '%1'").arg(value));
+            return Status::fail(
+                QStringLiteral("remediation.dry_run is true or false, not '%1'").arg(value));
         return st.setMeta(key, b ? QStringLiteral("true") : QStringLiteral("false"));
     }
     if (key == u"remediation.confidence_threshold") {
         const double d = value.toDouble(&ok);
         if (!ok || d < 0.0 || d > 1.0)
-            return Status::fail(QStringLiteral("remediation.confidence_threshold is a number between 0 and 1, not '%1'").arg(value));
+            return Status::fail(
+                QStringLiteral(
+                    "remediation.confidence_threshold is a number between 0 and 1, not '%1'")
+                    .arg(value));
         return st.setMeta(key, QString::number(d));
     }
     if (key == u"remediation.rules") {
@@ -204,14 +248,19 @@ Status RemediationConfig::set(store::Store &st, const QString &key, const QStrin
         return st.setMeta(key, value.isEmpty() ? QString() : QFileInfo(value).absoluteFilePath());
     }
     if (key.startsWith(u"remediation.queue.")) {
-        if (!value.endsWith(u".fifo") || value.size() > 80 || value.contains(u'/') || value.contains(u' '))
-            return Status::fail(QStringLiteral("%1 must be a FIFO queue name (ending in .fifo, at most 80 characters)").arg(key));
+        if (!value.endsWith(u".fifo") || value.size() > 80 || value.contains(u'/') ||
+            value.contains(u' '))
+            return Status::fail(
+                QStringLiteral(
+                    "%1 must be a FIFO queue name (ending in .fifo, at most 80 characters)")
+                    .arg(key));
         return st.setMeta(key, value);
     }
     const int n = value.toInt(&ok);
     if (key == u"remediation.audit_retention_days") {
         if (!ok || n < 1)
-            return Status::fail(QStringLiteral("remediation.audit_retention_days is a whole number of days >= 1"));
+            return Status::fail(
+                QStringLiteral("remediation.audit_retention_days is a whole number of days >= 1"));
         return RemediationStore(st).setRetentionDays(n);
     }
     int lo = 0, hi = 43200;
@@ -222,27 +271,36 @@ Status RemediationConfig::set(store::Store &st, const QString &key, const QStrin
     else if (key == u"remediation.change_window_minutes")
         lo = 0, hi = 10080;
     if (!ok || n < lo || n > hi)
-        return Status::fail(QStringLiteral("%1 is a whole number from %2 to %3").arg(key).arg(lo).arg(hi));
+        return Status::fail(
+            QStringLiteral("%1 is a whole number from %2 to %3").arg(key).arg(lo).arg(hi));
     return st.setMeta(key, QString::number(n));
 }
 
 // --- maintenance windows and changes --------------------------------------------------
 
-Result<qint64> RemediationStore::addMaintenance(const QString &ci, qint64 startsAt, qint64 endsAt, const QString &reason,
-                                                const QString &by, qint64 now)
+Result<qint64> RemediationStore::addMaintenance(const QString &ci, qint64 startsAt, qint64 endsAt,
+                                                const QString &reason, const QString &by,
+                                                qint64 now)
 {
     using R = Result<qint64>;
     if (ci.trimmed().isEmpty())
-        return R::fail(QStringLiteral("a maintenance window needs a configuration item (--ci SERVICE)"));
+        return R::fail(
+            QStringLiteral("a maintenance window needs a configuration item (--ci SERVICE)"));
     if (startsAt <= 0 || endsAt <= 0)
         return R::fail(QStringLiteral("a maintenance window needs a start and an end"));
     if (endsAt <= startsAt)
         return R::fail(QStringLiteral("a maintenance window must end after it starts"));
-    Stmt *s = m_store.db().prepare(QStringLiteral(
-        "INSERT INTO remediation_maintenance(ci, starts_at, ends_at, reason, created_by, created_at) VALUES(?,?,?,?,?,?)"));
+    Stmt *s = m_store.db().prepare(
+        QStringLiteral("INSERT INTO remediation_maintenance(ci, starts_at, ends_at, reason, "
+                       "created_by, created_at) VALUES(?,?,?,?,?,?)"));
     if (!s)
         return R::fail(m_store.db().lastError(), QStringLiteral("db"));
-    s->bind(1, ci.trimmed()).bind(2, startsAt).bind(3, endsAt).bind(4, reason.trimmed()).bind(5, by).bind(6, now);
+    s->bind(1, ci.trimmed())
+        .bind(2, startsAt)
+        .bind(3, endsAt)
+        .bind(4, reason.trimmed())
+        .bind(5, by)
+        .bind(6, now);
     if (!s->exec())
         return R::fail(s->error(), QStringLiteral("db"));
     return m_store.db().lastInsertRowId();
@@ -251,33 +309,41 @@ Result<qint64> RemediationStore::addMaintenance(const QString &ci, qint64 starts
 QList<MaintenanceWindow> RemediationStore::maintenance(qint64 now, bool includeEnded)
 {
     QList<MaintenanceWindow> out;
-    Stmt *s = m_store.db().prepare(QStringLiteral(
-        "SELECT id, ci, starts_at, ends_at, reason, created_by, created_at FROM remediation_maintenance "
-        "WHERE ?1 OR ends_at > ?2 ORDER BY starts_at, id"));
+    Stmt *s =
+        m_store.db().prepare(QStringLiteral("SELECT id, ci, starts_at, ends_at, reason, "
+                                            "created_by, created_at FROM remediation_maintenance "
+                                            "WHERE ?1 OR ends_at > ?2 ORDER BY starts_at, id"));
     if (!s)
         return out;
     s->bind(1, includeEnded ? 1 : 0).bind(2, now);
     while (s->step())
-        out << MaintenanceWindow{s->int64(0), s->text(1), s->int64(2), s->int64(3), s->text(4), s->text(5), s->int64(6)};
+        out << MaintenanceWindow{s->int64(0), s->text(1), s->int64(2), s->int64(3),
+                                 s->text(4),  s->text(5), s->int64(6)};
     return out;
 }
 
 Status RemediationStore::endMaintenance(qint64 id, qint64 now)
 {
-    Stmt *q = m_store.db().prepare(QStringLiteral("SELECT starts_at, ends_at FROM remediation_maintenance WHERE id = ?"));
+    Stmt *q = m_store.db().prepare(
+        QStringLiteral("SELECT starts_at, ends_at FROM remediation_maintenance WHERE id = ?"));
     if (!q)
         return Status::fail(m_store.db().lastError(), QStringLiteral("db"));
     q->bind(1, id);
     if (!q->step())
-        return Status::fail(QStringLiteral("no maintenance window %1").arg(id), QStringLiteral("not_found"));
+        return Status::fail(QStringLiteral("no maintenance window %1").arg(id),
+                            QStringLiteral("not_found"));
     const qint64 starts = q->int64(0), ends = q->int64(1);
     q->reset();
     if (ends <= now)
-        return Status::fail(QStringLiteral("maintenance window %1 has already ended").arg(id), QStringLiteral("invalid"));
-    if (starts >= now)
-        return Status::fail(QStringLiteral("maintenance window %1 has not started yet; remove it with `sitrep maintenance rm %1`").arg(id),
+        return Status::fail(QStringLiteral("maintenance window %1 has already ended").arg(id),
                             QStringLiteral("invalid"));
-    Stmt *s = m_store.db().prepare(QStringLiteral("UPDATE remediation_maintenance SET ends_at = ? WHERE id = ?"));
+    if (starts >= now)
+        return Status::fail(QStringLiteral("maintenance window %1 has not started yet; remove it "
+                                           "with `sitrep maintenance rm %1`")
+                                .arg(id),
+                            QStringLiteral("invalid"));
+    Stmt *s = m_store.db().prepare(
+        QStringLiteral("UPDATE remediation_maintenance SET ends_at = ? WHERE id = ?"));
     if (s)
         s->bind(1, now).bind(2, id);
     return stepFail(m_store, s);
@@ -285,28 +351,34 @@ Status RemediationStore::endMaintenance(qint64 id, qint64 now)
 
 Status RemediationStore::removeMaintenance(qint64 id)
 {
-    Stmt *s = m_store.db().prepare(QStringLiteral("DELETE FROM remediation_maintenance WHERE id = ?"));
+    Stmt *s =
+        m_store.db().prepare(QStringLiteral("DELETE FROM remediation_maintenance WHERE id = ?"));
     if (s)
         s->bind(1, id);
     if (auto r = stepFail(m_store, s); !r)
         return r;
     if (m_store.db().changes() == 0)
-        return Status::fail(QStringLiteral("no maintenance window %1").arg(id), QStringLiteral("not_found"));
+        return Status::fail(QStringLiteral("no maintenance window %1").arg(id),
+                            QStringLiteral("not_found"));
     return {};
 }
 
-std::optional<MaintenanceWindow> RemediationStore::activeMaintenance(const QStringList &cis, qint64 now)
+std::optional<MaintenanceWindow> RemediationStore::activeMaintenance(const QStringList &cis,
+                                                                     qint64 now)
 {
-    Stmt *s = m_store.db().prepare(QStringLiteral(
-        "SELECT id, ci, starts_at, ends_at, reason, created_by, created_at FROM remediation_maintenance "
-        "WHERE ci = ? COLLATE NOCASE AND starts_at <= ? AND ends_at > ? ORDER BY ends_at DESC LIMIT 1"));
+    Stmt *s =
+        m_store.db().prepare(QStringLiteral("SELECT id, ci, starts_at, ends_at, reason, "
+                                            "created_by, created_at FROM remediation_maintenance "
+                                            "WHERE ci = ? COLLATE NOCASE AND starts_at <= ? AND "
+                                            "ends_at > ? ORDER BY ends_at DESC LIMIT 1"));
     if (!s)
         return std::nullopt;
     for (const QString &ci : cis) {
         s->reset();
         s->bind(1, ci).bind(2, now).bind(3, now);
         if (s->step()) {
-            MaintenanceWindow w{s->int64(0), s->text(1), s->int64(2), s->int64(3), s->text(4), s->text(5), s->int64(6)};
+            MaintenanceWindow w{s->int64(0), s->text(1), s->int64(2), s->int64(3),
+                                s->text(4),  s->text(5), s->int64(6)};
             s->reset();
             return w;
         }
@@ -315,7 +387,8 @@ std::optional<MaintenanceWindow> RemediationStore::activeMaintenance(const QStri
     return std::nullopt;
 }
 
-Result<qint64> RemediationStore::addChange(const QString &ci, qint64 implementedAt, const QString &summary, const QString &ref,
+Result<qint64> RemediationStore::addChange(const QString &ci, qint64 implementedAt,
+                                           const QString &summary, const QString &ref,
                                            const QString &by, qint64 now)
 {
     using R = Result<qint64>;
@@ -325,11 +398,17 @@ Result<qint64> RemediationStore::addChange(const QString &ci, qint64 implemented
         return R::fail(QStringLiteral("a change needs a summary"));
     if (implementedAt <= 0)
         return R::fail(QStringLiteral("a change needs the time it was implemented"));
-    Stmt *s = m_store.db().prepare(QStringLiteral(
-        "INSERT INTO remediation_changes(ci, implemented_at, summary, ref, created_by, created_at) VALUES(?,?,?,?,?,?)"));
+    Stmt *s = m_store.db().prepare(
+        QStringLiteral("INSERT INTO remediation_changes(ci, implemented_at, summary, ref, "
+                       "created_by, created_at) VALUES(?,?,?,?,?,?)"));
     if (!s)
         return R::fail(m_store.db().lastError(), QStringLiteral("db"));
-    s->bind(1, ci.trimmed()).bind(2, implementedAt).bind(3, summary.trimmed()).bind(4, ref.trimmed()).bind(5, by).bind(6, now);
+    s->bind(1, ci.trimmed())
+        .bind(2, implementedAt)
+        .bind(3, summary.trimmed())
+        .bind(4, ref.trimmed())
+        .bind(5, by)
+        .bind(6, now);
     if (!s->exec())
         return R::fail(s->error(), QStringLiteral("db"));
     return m_store.db().lastInsertRowId();
@@ -338,14 +417,16 @@ Result<qint64> RemediationStore::addChange(const QString &ci, qint64 implemented
 QList<ChangeRecord> RemediationStore::changes(qint64 since)
 {
     QList<ChangeRecord> out;
-    Stmt *s = m_store.db().prepare(QStringLiteral(
-        "SELECT id, ci, implemented_at, summary, ref, created_by, created_at FROM remediation_changes "
-        "WHERE implemented_at > ? ORDER BY implemented_at DESC, id DESC"));
+    Stmt *s = m_store.db().prepare(
+        QStringLiteral("SELECT id, ci, implemented_at, summary, ref, created_by, created_at FROM "
+                       "remediation_changes "
+                       "WHERE implemented_at > ? ORDER BY implemented_at DESC, id DESC"));
     if (!s)
         return out;
     s->bind(1, since);
     while (s->step())
-        out << ChangeRecord{s->int64(0), s->text(1), s->int64(2), s->text(3), s->text(4), s->text(5), s->int64(6)};
+        out << ChangeRecord{s->int64(0), s->text(1), s->int64(2), s->text(3),
+                            s->text(4),  s->text(5), s->int64(6)};
     return out;
 }
 
@@ -361,11 +442,14 @@ Status RemediationStore::removeChange(qint64 id)
     return {};
 }
 
-std::optional<ChangeRecord> RemediationStore::recentChange(const QStringList &cis, qint64 now, qint64 windowMs)
+std::optional<ChangeRecord> RemediationStore::recentChange(const QStringList &cis, qint64 now,
+                                                           qint64 windowMs)
 {
-    Stmt *s = m_store.db().prepare(QStringLiteral(
-        "SELECT id, ci, implemented_at, summary, ref, created_by, created_at FROM remediation_changes "
-        "WHERE ci = ? COLLATE NOCASE AND implemented_at > ? AND implemented_at <= ? ORDER BY implemented_at DESC LIMIT 1"));
+    Stmt *s = m_store.db().prepare(
+        QStringLiteral("SELECT id, ci, implemented_at, summary, ref, created_by, created_at FROM "
+                       "remediation_changes "
+                       "WHERE ci = ? COLLATE NOCASE AND implemented_at > ? AND implemented_at <= ? "
+                       "ORDER BY implemented_at DESC LIMIT 1"));
     if (!s)
         return std::nullopt;
     std::optional<ChangeRecord> best;
@@ -373,7 +457,8 @@ std::optional<ChangeRecord> RemediationStore::recentChange(const QStringList &ci
         s->reset();
         s->bind(1, ci).bind(2, now - windowMs).bind(3, now);
         if (s->step()) {
-            ChangeRecord c{s->int64(0), s->text(1), s->int64(2), s->text(3), s->text(4), s->text(5), s->int64(6)};
+            ChangeRecord c{s->int64(0), s->text(1), s->int64(2), s->text(3),
+                           s->text(4),  s->text(5), s->int64(6)};
             if (!best || c.implementedAt > best->implementedAt)
                 best = c;
         }
@@ -384,10 +469,12 @@ std::optional<ChangeRecord> RemediationStore::recentChange(const QStringList &ci
 
 // --- remediations and dispatch ------------------------------------------------------------
 
-QList<RemediationRow> RemediationStore::remediations(const QStringList &statuses, const QString &incident, int limit)
+QList<RemediationRow> RemediationStore::remediations(const QStringList &statuses,
+                                                     const QString &incident, int limit)
 {
     QList<RemediationRow> out;
-    QString sql = QStringLiteral("SELECT %1 FROM remediations WHERE 1").arg(QLatin1String(kRemediationColumns));
+    QString sql = QStringLiteral("SELECT %1 FROM remediations WHERE 1")
+                      .arg(QLatin1String(kRemediationColumns));
     if (!statuses.isEmpty()) {
         QStringList q;
         for (int i = 0; i < statuses.size(); ++i)
@@ -412,8 +499,9 @@ QList<RemediationRow> RemediationStore::remediations(const QStringList &statuses
 
 std::optional<RemediationRow> RemediationStore::remediation(const QString &correlationId)
 {
-    Stmt *s = m_store.db().prepare(
-        QStringLiteral("SELECT %1 FROM remediations WHERE correlation_id = ?").arg(QLatin1String(kRemediationColumns)));
+    Stmt *s =
+        m_store.db().prepare(QStringLiteral("SELECT %1 FROM remediations WHERE correlation_id = ?")
+                                 .arg(QLatin1String(kRemediationColumns)));
     if (!s)
         return std::nullopt;
     s->bind(1, correlationId);
@@ -427,7 +515,8 @@ std::optional<RemediationRow> RemediationStore::remediation(const QString &corre
 QList<DispatchRow> RemediationStore::dueDispatch(qint64 now, int limit, bool includeSqs)
 {
     QList<DispatchRow> out;
-    for (const auto &x : m_dispatch.due(now, limit, includeSqs ? QString() : QStringLiteral("sqs"))) {
+    for (const auto &x :
+         m_dispatch.due(now, limit, includeSqs ? QString() : QStringLiteral("sqs"))) {
         DispatchRow d;
         d.id = x.id;
         d.correlationId = x.attributes.value(QStringLiteral("correlation_id")).toString();
@@ -452,10 +541,12 @@ QList<DispatchRow> RemediationStore::dueDispatch(qint64 now, int limit, bool inc
 QList<AuditRecord> RemediationStore::audit(qint64 from, qint64 to)
 {
     QList<AuditRecord> out;
-    Stmt *s = m_store.db().prepare(QStringLiteral(
-        "SELECT id, recorded_at, incident, number, workflow, workflow_version, rule, action_type, target, result, control, "
-        "identity, approved_by, event_id, correlation_id, attempt, sitrep_event, output FROM remediation_audit "
-        "WHERE recorded_at >= ? AND (? = 0 OR recorded_at < ?) ORDER BY id"));
+    Stmt *s = m_store.db().prepare(
+        QStringLiteral("SELECT id, recorded_at, incident, number, workflow, workflow_version, "
+                       "rule, action_type, target, result, control, "
+                       "identity, approved_by, event_id, correlation_id, attempt, sitrep_event, "
+                       "output FROM remediation_audit "
+                       "WHERE recorded_at >= ? AND (? = 0 OR recorded_at < ?) ORDER BY id"));
     if (!s)
         return out;
     s->bind(1, from).bind(2, to).bind(3, to);
@@ -486,7 +577,8 @@ QList<AuditRecord> RemediationStore::audit(qint64 from, qint64 to)
 
 int RemediationStore::retentionDays()
 {
-    Stmt *s = m_store.db().prepare(QStringLiteral("SELECT retention_days FROM remediation_audit_policy WHERE id = 1"));
+    Stmt *s = m_store.db().prepare(
+        QStringLiteral("SELECT retention_days FROM remediation_audit_policy WHERE id = 1"));
     if (!s || !s->step())
         return 2557;
     const int d = int(s->int64(0));
@@ -498,7 +590,8 @@ Status RemediationStore::setRetentionDays(int days)
 {
     if (days < 1)
         return Status::fail(QStringLiteral("the audit retention is at least one day"));
-    Stmt *s = m_store.db().prepare(QStringLiteral("UPDATE remediation_audit_policy SET retention_days = ? WHERE id = 1"));
+    Stmt *s = m_store.db().prepare(
+        QStringLiteral("UPDATE remediation_audit_policy SET retention_days = ? WHERE id = 1"));
     if (s)
         s->bind(1, days);
     return stepFail(m_store, s);
@@ -508,7 +601,8 @@ Result<int> RemediationStore::pruneAudit()
 {
     // The same cut-off as the trigger that guards the table, so a prune can never trip it.
     Stmt *s = m_store.db().prepare(QStringLiteral(
-        "DELETE FROM remediation_audit WHERE recorded_at < CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) "
+        "DELETE FROM remediation_audit WHERE recorded_at < CAST((julianday('now') - 2440587.5) * "
+        "86400000.0 AS INTEGER) "
         "- (SELECT retention_days FROM remediation_audit_policy WHERE id = 1) * 86400000"));
     if (auto r = stepFail(m_store, s); !r)
         return Result<int>(r.error());
@@ -523,12 +617,24 @@ QByteArray RemediationStore::exportAudit(const QList<AuditRecord> &records, cons
             a.append(r.toJson());
         return QJsonDocument(a).toJson(QJsonDocument::Indented);
     }
-    static const QStringList cols{QStringLiteral("id"), QStringLiteral("recorded_at"), QStringLiteral("incident"),
-                                  QStringLiteral("incident_uid"), QStringLiteral("workflow"), QStringLiteral("workflow_version"),
-                                  QStringLiteral("rule"), QStringLiteral("action_type"), QStringLiteral("target"),
-                                  QStringLiteral("result"), QStringLiteral("control"), QStringLiteral("identity"),
-                                  QStringLiteral("approved_by"), QStringLiteral("event_id"), QStringLiteral("correlation_id"),
-                                  QStringLiteral("attempt"), QStringLiteral("sitrep_event"), QStringLiteral("output")};
+    static const QStringList cols{QStringLiteral("id"),
+                                  QStringLiteral("recorded_at"),
+                                  QStringLiteral("incident"),
+                                  QStringLiteral("incident_uid"),
+                                  QStringLiteral("workflow"),
+                                  QStringLiteral("workflow_version"),
+                                  QStringLiteral("rule"),
+                                  QStringLiteral("action_type"),
+                                  QStringLiteral("target"),
+                                  QStringLiteral("result"),
+                                  QStringLiteral("control"),
+                                  QStringLiteral("identity"),
+                                  QStringLiteral("approved_by"),
+                                  QStringLiteral("event_id"),
+                                  QStringLiteral("correlation_id"),
+                                  QStringLiteral("attempt"),
+                                  QStringLiteral("sitrep_event"),
+                                  QStringLiteral("output")};
     QString out = cols.join(u',') + QStringLiteral("\r\n");
     for (const auto &r : records) {
         const QJsonObject o = r.toJson();

@@ -117,7 +117,7 @@ struct RemediationConfig {
     int standardVisibilityTimeout = 120; // ...than the standard queue
     int p1Consumers = 4;                 // ...and is worked by more consumers
     int standardConsumers = 1;
-    int maxReceiveCount = 3;             // receives before the DLQ
+    int maxReceiveCount = 3; // receives before the DLQ
     QString autoIdentity = QStringLiteral("sitrep-auto-remediation");
 
     static RemediationConfig load(store::Store &store);
@@ -136,14 +136,13 @@ public:
     static constexpr int DefaultMaxHookTries = 8;
 
     explicit RemediationStore(store::Store &store)
-        : m_store(store),
-          m_dispatch(store, delivery::queues::Remediation,
-                     delivery::BackoffPolicy(500, 60000, DefaultMaxHookTries))
+        : m_store(store), m_dispatch(store, delivery::queues::Remediation,
+                                     delivery::BackoffPolicy(500, 60000, DefaultMaxHookTries))
     {
     }
 
-    Result<qint64> addMaintenance(const QString &ci, qint64 startsAt, qint64 endsAt, const QString &reason,
-                                  const QString &by, qint64 now);
+    Result<qint64> addMaintenance(const QString &ci, qint64 startsAt, qint64 endsAt,
+                                  const QString &reason, const QString &by, qint64 now);
     /// Windows that have not ended at `now` (all of them with includeEnded).
     QList<MaintenanceWindow> maintenance(qint64 now, bool includeEnded = false);
     /// Ends a running window at `now`.
@@ -152,8 +151,8 @@ public:
     /// A window active at `now` on any of `cis`.
     std::optional<MaintenanceWindow> activeMaintenance(const QStringList &cis, qint64 now);
 
-    Result<qint64> addChange(const QString &ci, qint64 implementedAt, const QString &summary, const QString &ref,
-                             const QString &by, qint64 now);
+    Result<qint64> addChange(const QString &ci, qint64 implementedAt, const QString &summary,
+                             const QString &ref, const QString &by, qint64 now);
     /// Changes implemented after `since` (all with since = 0), newest first.
     QList<ChangeRecord> changes(qint64 since = 0);
     Status removeChange(qint64 id);
@@ -161,7 +160,8 @@ public:
     std::optional<ChangeRecord> recentChange(const QStringList &cis, qint64 now, qint64 windowMs);
 
     /// Remediation rows, newest first; `statuses` empty for all, `incident` a UUID or empty.
-    QList<RemediationRow> remediations(const QStringList &statuses = {}, const QString &incident = {}, int limit = 500);
+    QList<RemediationRow> remediations(const QStringList &statuses = {},
+                                       const QString &incident = {}, int limit = 500);
     std::optional<RemediationRow> remediation(const QString &correlationId);
     /// Failed remediations (a DLQ message or a failed result) a person can retry or dismiss.
     QList<RemediationRow> failed() { return remediations({QStringLiteral("failed")}); }

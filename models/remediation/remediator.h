@@ -59,7 +59,7 @@ struct Decision {
     QString kind;               // kinds::Skipped / AwaitingApproval / Queued
     QString control;            // the control that stopped it (skipped, awaiting approval)
     QString reason;
-    QJsonObject payload;        // the event payload (message included)
+    QJsonObject payload; // the event payload (message included)
 };
 
 /// Decides remediations and records every step on the incident's timeline through the
@@ -93,7 +93,8 @@ public:
     Result<RemediationRow> approve(const QString &ref, const QString &actor);
     /// Queues a failed remediation again as a new attempt (new deduplication id).
     Result<RemediationRow> retry(const QString &correlationId, const QString &actor);
-    Result<RemediationRow> dismiss(const QString &correlationId, const QString &actor, const QString &reason);
+    Result<RemediationRow> dismiss(const QString &correlationId, const QString &actor,
+                                   const QString &reason);
 
     /// Outcomes reported by the dispatcher.
     Status recordSent(const DispatchRow &d, const QString &remoteId);
@@ -106,18 +107,23 @@ public:
     Result<bool> recordDeadLetter(const QJsonObject &message, int receiveCount);
     /// The answer of an HTTP remediation hook (success, or a final failure; `deadLetter`:
     /// given up after the queue's attempts rather than refused).
-    Status recordHookOutcome(const DispatchRow &d, bool success, const QString &output, bool deadLetter = false);
+    Status recordHookOutcome(const DispatchRow &d, bool success, const QString &output,
+                             bool deadLetter = false);
 
     /// Deterministic: the same incident, rule and trigger give the same id.
-    static QString correlationId(const QString &incidentUid, const QString &ruleId, const QString &triggerEventId);
+    static QString correlationId(const QString &incidentUid, const QString &ruleId,
+                                 const QString &triggerEventId);
     /// The deduplication id / idempotency key of an attempt.
     static QString dedupId(const QString &correlationId, int attempt);
 
 private:
-    Decision decide(const domain::Incident &inc, const TriageFacts &facts, const QString &trigger, qint64 now);
+    Decision decide(const domain::Incident &inc, const TriageFacts &facts, const QString &trigger,
+                    qint64 now);
     /// The controls that apply again at approval and retry time (maintenance, change, dry run).
-    QPair<QString, QString> recheck(const domain::Incident &inc, const RemediationRow &row, qint64 now);
-    Status record(const QString &incidentUid, const QString &kind, const QJsonObject &payload, const QString &actor);
+    QPair<QString, QString> recheck(const domain::Incident &inc, const RemediationRow &row,
+                                    qint64 now);
+    Status record(const QString &incidentUid, const QString &kind, const QJsonObject &payload,
+                  const QString &actor);
 
     engine::LifecycleEngine &m_engine;
     RuleSet m_rules;

@@ -123,7 +123,8 @@ QString ActionSpec::validate() const
         return QStringLiteral("%1 needs a target").arg(actionTypeName(type));
     const auto needString = [&](const char *key) -> QString {
         if (params.value(QLatin1String(key)).toString().trimmed().isEmpty())
-            return QStringLiteral("%1 needs params.%2").arg(actionTypeName(type), QLatin1String(key));
+            return QStringLiteral("%1 needs params.%2")
+                .arg(actionTypeName(type), QLatin1String(key));
         return {};
     };
     switch (type) {
@@ -131,15 +132,18 @@ QString ActionSpec::validate() const
         if (auto e = needString("document"); !e.isEmpty())
             return e;
         const QJsonValue c = params.value(QStringLiteral("commands"));
-        if (params.value(QStringLiteral("document")).toString() == u"AWS-RunShellScript"
-            && (!c.isArray() || c.toArray().isEmpty()))
-            return QStringLiteral("ssm_run_command with AWS-RunShellScript needs params.commands (a list)");
+        if (params.value(QStringLiteral("document")).toString() == u"AWS-RunShellScript" &&
+            (!c.isArray() || c.toArray().isEmpty()))
+            return QStringLiteral(
+                "ssm_run_command with AWS-RunShellScript needs params.commands (a list)");
         return {};
     }
     case ActionType::LambdaInvoke: {
-        const QString inv = params.value(QStringLiteral("invocation_type")).toString(QStringLiteral("RequestResponse"));
+        const QString inv = params.value(QStringLiteral("invocation_type"))
+                                .toString(QStringLiteral("RequestResponse"));
         if (inv != u"RequestResponse" && inv != u"Event")
-            return QStringLiteral("lambda_invoke params.invocation_type must be RequestResponse or Event");
+            return QStringLiteral(
+                "lambda_invoke params.invocation_type must be RequestResponse or Event");
         const QJsonValue pl = params.value(QStringLiteral("payload"));
         if (!pl.isUndefined() && !pl.isObject())
             return QStringLiteral("lambda_invoke params.payload must be a mapping");
@@ -151,9 +155,11 @@ QString ActionSpec::validate() const
         const bool force = params.value(QStringLiteral("force_new_deployment")).toBool(false);
         const bool hasCount = params.contains(QStringLiteral("desired_count"));
         if (!force && !hasCount)
-            return QStringLiteral("ecs_service_update needs params.force_new_deployment: true or params.desired_count");
+            return QStringLiteral("ecs_service_update needs params.force_new_deployment: true or "
+                                  "params.desired_count");
         if (hasCount && params.value(QStringLiteral("desired_count")).toInt(-1) < 0)
-            return QStringLiteral("ecs_service_update params.desired_count must be a whole number >= 0");
+            return QStringLiteral(
+                "ecs_service_update params.desired_count must be a whole number >= 0");
         return {};
     }
     case ActionType::RdsReboot: {
@@ -168,7 +174,8 @@ QString ActionSpec::validate() const
             return QStringLiteral("cloudfront_invalidation needs params.paths (a list)");
         for (const auto &p : paths)
             if (!p.toString().startsWith(u'/'))
-                return QStringLiteral("cloudfront_invalidation path '%1' must start with /").arg(p.toString());
+                return QStringLiteral("cloudfront_invalidation path '%1' must start with /")
+                    .arg(p.toString());
         return {};
     }
     case ActionType::ScaleAsg: {
@@ -194,7 +201,9 @@ ActionSpec ActionSpec::resolved(const domain::Incident &incident, const QString 
 
 QJsonObject ActionSpec::toJson() const
 {
-    return {{QStringLiteral("type"), actionTypeName(type)}, {QStringLiteral("target"), target}, {QStringLiteral("params"), params}};
+    return {{QStringLiteral("type"), actionTypeName(type)},
+            {QStringLiteral("target"), target},
+            {QStringLiteral("params"), params}};
 }
 
 Result<ActionSpec> ActionSpec::fromJson(const QJsonObject &json)
@@ -202,7 +211,8 @@ Result<ActionSpec> ActionSpec::fromJson(const QJsonObject &json)
     const auto t = parseActionType(json.value(QStringLiteral("type")).toString());
     if (!t)
         return Result<ActionSpec>::fail(QStringLiteral("unknown action type '%1' (known: %2)")
-                                            .arg(json.value(QStringLiteral("type")).toString(), actionTypeNames().join(QStringLiteral(", "))));
+                                            .arg(json.value(QStringLiteral("type")).toString(),
+                                                 actionTypeNames().join(QStringLiteral(", "))));
     ActionSpec s;
     s.type = *t;
     s.target = json.value(QStringLiteral("target")).toString();
@@ -227,9 +237,10 @@ namespace {
 
 const QStringList &fieldNames()
 {
-    static const QStringList f{QStringLiteral("category"), QStringLiteral("subcategory"), QStringLiteral("confidence"),
-                               QStringLiteral("severity"), QStringLiteral("priority"), QStringLiteral("service"),
-                               QStringLiteral("ci"), QStringLiteral("state"), QStringLiteral("title")};
+    static const QStringList f{
+        QStringLiteral("category"), QStringLiteral("subcategory"), QStringLiteral("confidence"),
+        QStringLiteral("severity"), QStringLiteral("priority"),    QStringLiteral("service"),
+        QStringLiteral("ci"),       QStringLiteral("state"),       QStringLiteral("title")};
     return f;
 }
 
@@ -258,7 +269,8 @@ Result<QList<Token>> tokenize(const QString &s)
         } else if (c == u'"' || c == u'\'') {
             const int end = s.indexOf(c, i + 1);
             if (end < 0)
-                return Result<QList<Token>>::fail(QStringLiteral("unterminated string at column %1").arg(t.col));
+                return Result<QList<Token>>::fail(
+                    QStringLiteral("unterminated string at column %1").arg(t.col));
             t.type = Token::String;
             t.text = s.mid(i + 1, end - i - 1);
             i = end + 1;
@@ -266,7 +278,8 @@ Result<QList<Token>> tokenize(const QString &s)
             const bool two = i + 1 < s.size() && s[i + 1] == u'=' && c != u'~';
             QString op = two ? s.mid(i, 2) : QString(c);
             if (op == u"!")
-                return Result<QList<Token>>::fail(QStringLiteral("'!' at column %1 must be '!='").arg(t.col));
+                return Result<QList<Token>>::fail(
+                    QStringLiteral("'!' at column %1 must be '!='").arg(t.col));
             if (op == u"==")
                 op = QStringLiteral("=");
             t.type = Token::Op;
@@ -297,7 +310,8 @@ public:
     {
         auto n = orExpr();
         if (n && peek().type != Token::End)
-            return fail(QStringLiteral("unexpected '%1' at column %2").arg(peek().text).arg(peek().col));
+            return fail(
+                QStringLiteral("unexpected '%1' at column %2").arg(peek().text).arg(peek().col));
         return n;
     }
 
@@ -307,7 +321,8 @@ private:
     Token next() { return m_t[m_i < m_t.size() - 1 ? m_i++ : m_i]; }
     bool keyword(const char *kw) const
     {
-        return peek().type == Token::Word && peek().text.compare(QLatin1String(kw), Qt::CaseInsensitive) == 0;
+        return peek().type == Token::Word &&
+               peek().text.compare(QLatin1String(kw), Qt::CaseInsensitive) == 0;
     }
     P fail(const QString &m)
     {
@@ -370,12 +385,17 @@ private:
         }
         const Token f = next();
         if (f.type != Token::Word)
-            return fail(f.type == Token::End ? QStringLiteral("condition ends where a field was expected")
-                                             : QStringLiteral("expected a field at column %1, found '%2'").arg(f.col).arg(f.text));
+            return fail(f.type == Token::End
+                            ? QStringLiteral("condition ends where a field was expected")
+                            : QStringLiteral("expected a field at column %1, found '%2'")
+                                  .arg(f.col)
+                                  .arg(f.text));
         const QString field = f.text.toLower();
         if (!fieldNames().contains(field))
             return fail(QStringLiteral("unknown field '%1' at column %2 (fields: %3)")
-                            .arg(f.text).arg(f.col).arg(fieldNames().join(QStringLiteral(", "))));
+                            .arg(f.text)
+                            .arg(f.col)
+                            .arg(fieldNames().join(QStringLiteral(", "))));
         auto n = std::make_shared<Condition::Node>();
         n->field = field;
         if (keyword("IN")) {
@@ -401,11 +421,15 @@ private:
         } else {
             const Token op = next();
             if (op.type != Token::Op)
-                return fail(QStringLiteral("expected an operator after '%1' at column %2").arg(f.text).arg(op.col));
+                return fail(QStringLiteral("expected an operator after '%1' at column %2")
+                                .arg(f.text)
+                                .arg(op.col));
             n->op = op.text;
             const Token v = next();
             if (v.type != Token::Word && v.type != Token::String)
-                return fail(QStringLiteral("expected a value after '%1' at column %2").arg(op.text).arg(v.col));
+                return fail(QStringLiteral("expected a value after '%1' at column %2")
+                                .arg(op.text)
+                                .arg(v.col));
             n->values << v.text;
         }
         // Type checks: numbers for confidence, ranks for severity and priority.
@@ -416,10 +440,13 @@ private:
             bool ok = false;
             n->number = n->values.value(0).toDouble(&ok);
             if (!ok || n->number < 0.0 || n->number > 1.0)
-                return fail(QStringLiteral("confidence is compared with a number between 0 and 1, not '%1'").arg(n->values.value(0)));
+                return fail(
+                    QStringLiteral("confidence is compared with a number between 0 and 1, not '%1'")
+                        .arg(n->values.value(0)));
         } else if (field == u"severity" || field == u"priority") {
             for (const QString &v : std::as_const(n->values)) {
-                const int rank = field == u"severity" ? int(domain::parseSeverity(v)) : int(domain::parsePriority(v));
+                const int rank = field == u"severity" ? int(domain::parseSeverity(v))
+                                                      : int(domain::parsePriority(v));
                 if (rank == 0)
                     return fail(QStringLiteral("'%1' is not a %2").arg(v, field));
             }
@@ -455,7 +482,9 @@ bool compareNumbers(double a, const QString &op, double b)
 bool textMatches(const QString &have, const QString &op, const QStringList &values)
 {
     if (op == u"in")
-        return std::any_of(values.cbegin(), values.cend(), [&](const QString &v) { return have.compare(v, Qt::CaseInsensitive) == 0; });
+        return std::any_of(values.cbegin(), values.cend(), [&](const QString &v) {
+            return have.compare(v, Qt::CaseInsensitive) == 0;
+        });
     if (op == u"=")
         return have.compare(values.value(0), Qt::CaseInsensitive) == 0;
     if (op == u"!=")
@@ -485,18 +514,24 @@ bool eval(const Condition::Node &n, const Facts &f)
         if (have == 0)
             return n.op == u"!=";
         const auto rank = [&](const QString &v) {
-            return double(n.field == u"severity" ? int(domain::parseSeverity(v)) : int(domain::parsePriority(v)));
+            return double(n.field == u"severity" ? int(domain::parseSeverity(v))
+                                                 : int(domain::parsePriority(v)));
         };
         if (n.op == u"in")
-            return std::any_of(n.values.cbegin(), n.values.cend(), [&](const QString &v) { return int(rank(v)) == have; });
+            return std::any_of(n.values.cbegin(), n.values.cend(),
+                               [&](const QString &v) { return int(rank(v)) == have; });
         // Rank 1 is the most severe: "priority <= P2" means P1 or P2.
         return compareNumbers(double(have), n.op, rank(n.values.value(0)));
     }
     if (n.field == u"service" || n.field == u"ci") {
-        const QStringList &list = n.field == u"service" ? inc.services : (inc.cis.isEmpty() ? inc.services : inc.cis);
+        const QStringList &list =
+            n.field == u"service" ? inc.services : (inc.cis.isEmpty() ? inc.services : inc.cis);
         if (n.op == u"!=")
-            return std::none_of(list.cbegin(), list.cend(), [&](const QString &s) { return textMatches(s, QStringLiteral("="), n.values); });
-        return std::any_of(list.cbegin(), list.cend(), [&](const QString &s) { return textMatches(s, n.op, n.values); });
+            return std::none_of(list.cbegin(), list.cend(), [&](const QString &s) {
+                return textMatches(s, QStringLiteral("="), n.values);
+            });
+        return std::any_of(list.cbegin(), list.cend(),
+                           [&](const QString &s) { return textMatches(s, n.op, n.values); });
     }
     QString have;
     if (n.field == u"category")
@@ -535,7 +570,8 @@ Result<Condition> Condition::parse(const QString &text)
     Parser p(*toks);
     auto root = p.parse();
     if (!root)
-        return Result<Condition>::fail(p.error.isEmpty() ? QStringLiteral("empty condition") : p.error);
+        return Result<Condition>::fail(p.error.isEmpty() ? QStringLiteral("empty condition")
+                                                         : p.error);
     Condition c;
     c.m_text = text.simplified();
     c.m_root = std::move(root);
@@ -569,17 +605,21 @@ Result<RuleSet> RuleSet::load(const QString &fileOrDir)
     const QFileInfo fi(fileOrDir);
     if (fi.isDir()) {
         const QDir dir(fileOrDir);
-        for (const QString &n : dir.entryList({QStringLiteral("*.yaml"), QStringLiteral("*.yml")}, QDir::Files, QDir::Name))
+        for (const QString &n : dir.entryList({QStringLiteral("*.yaml"), QStringLiteral("*.yml")},
+                                              QDir::Files, QDir::Name))
             files << dir.filePath(n);
         if (files.isEmpty())
-            return Result<RuleSet>::fail(QStringLiteral("%1: no *.yaml rule files in this folder").arg(fileOrDir));
+            return Result<RuleSet>::fail(
+                QStringLiteral("%1: no *.yaml rule files in this folder").arg(fileOrDir));
     } else {
         files << fileOrDir;
     }
     for (const QString &path : std::as_const(files)) {
         QFile f(path);
         if (!f.open(QIODevice::ReadOnly))
-            return Result<RuleSet>::fail(QStringLiteral("%1: cannot read: %2").arg(path, f.errorString()), QStringLiteral("io"));
+            return Result<RuleSet>::fail(
+                QStringLiteral("%1: cannot read: %2").arg(path, f.errorString()),
+                QStringLiteral("io"));
         if (auto s = set.add(f.readAll(), path); !s)
             return Result<RuleSet>(s.error());
     }
@@ -592,14 +632,19 @@ Status RuleSet::add(const QByteArray &text, const QString &source)
     if (!doc)
         return Status(doc.error());
     const YAML::Node root = *doc;
-    const auto bad = [&](const YAML::Node &n, const QString &m) { return Status::fail(yamlError(source, n.Mark(), m), QStringLiteral("invalid")); };
+    const auto bad = [&](const YAML::Node &n, const QString &m) {
+        return Status::fail(yamlError(source, n.Mark(), m), QStringLiteral("invalid"));
+    };
     if (!root.IsMap())
-        return bad(root, QStringLiteral("a remediation file is a mapping with rules: and remediation_hooks:"));
-    static const QSet<QString> topKeys{QStringLiteral("version"), QStringLiteral("rules"), QStringLiteral("remediation_hooks")};
+        return bad(root, QStringLiteral(
+                             "a remediation file is a mapping with rules: and remediation_hooks:"));
+    static const QSet<QString> topKeys{QStringLiteral("version"), QStringLiteral("rules"),
+                                       QStringLiteral("remediation_hooks")};
     for (const auto &kv : root)
         if (!topKeys.contains(QString::fromStdString(kv.first.Scalar())))
-            return bad(kv.first, QStringLiteral("unknown key '%1' (keys: version, rules, remediation_hooks)")
-                                     .arg(QString::fromStdString(kv.first.Scalar())));
+            return bad(kv.first,
+                       QStringLiteral("unknown key '%1' (keys: version, rules, remediation_hooks)")
+                           .arg(QString::fromStdString(kv.first.Scalar())));
 
     QList<Hook> hooks = m_hooks;
     if (const YAML::Node hs = root["remediation_hooks"]) {
@@ -607,23 +652,35 @@ Status RuleSet::add(const QByteArray &text, const QString &source)
             return bad(hs, QStringLiteral("remediation_hooks must be a list"));
         for (const auto &h : hs) {
             if (!h.IsMap())
-                return bad(h, QStringLiteral("a remediation hook is a mapping (id, endpoint, method, idempotency_key)"));
+                return bad(
+                    h,
+                    QStringLiteral(
+                        "a remediation hook is a mapping (id, endpoint, method, idempotency_key)"));
             Hook hook;
             hook.id = workflow::str(h["id"]).trimmed();
             hook.endpoint = workflow::str(h["endpoint"]).trimmed();
             hook.method = workflow::str(h["method"], QStringLiteral("POST")).trimmed().toUpper();
-            hook.idempotencyKey = workflow::str(h["idempotency_key"], QStringLiteral("correlation_id")).trimmed();
+            hook.idempotencyKey =
+                workflow::str(h["idempotency_key"], QStringLiteral("correlation_id")).trimmed();
             if (hook.id.isEmpty())
                 return bad(h, QStringLiteral("remediation hook without an id"));
-            if (std::any_of(hooks.cbegin(), hooks.cend(), [&](const Hook &o) { return o.id == hook.id; }))
-                return bad(h, QStringLiteral("remediation hook '%1' is defined twice").arg(hook.id));
+            if (std::any_of(hooks.cbegin(), hooks.cend(),
+                            [&](const Hook &o) { return o.id == hook.id; }))
+                return bad(h,
+                           QStringLiteral("remediation hook '%1' is defined twice").arg(hook.id));
             const QUrl url(hook.endpoint, QUrl::StrictMode);
-            if (!url.isValid() || (url.scheme() != u"https" && url.scheme() != u"http") || url.host().isEmpty())
-                return bad(h["endpoint"] ? h["endpoint"] : h, QStringLiteral("hook '%1': endpoint '%2' is not an http(s) URL").arg(hook.id, hook.endpoint));
+            if (!url.isValid() || (url.scheme() != u"https" && url.scheme() != u"http") ||
+                url.host().isEmpty())
+                return bad(h["endpoint"] ? h["endpoint"] : h,
+                           QStringLiteral("hook '%1': endpoint '%2' is not an http(s) URL")
+                               .arg(hook.id, hook.endpoint));
             if (hook.method != u"POST" && hook.method != u"PUT")
-                return bad(h["method"], QStringLiteral("hook '%1': method must be POST or PUT").arg(hook.id));
+                return bad(h["method"],
+                           QStringLiteral("hook '%1': method must be POST or PUT").arg(hook.id));
             if (hook.idempotencyKey != u"correlation_id")
-                return bad(h["idempotency_key"], QStringLiteral("hook '%1': idempotency_key must be correlation_id").arg(hook.id));
+                return bad(h["idempotency_key"],
+                           QStringLiteral("hook '%1': idempotency_key must be correlation_id")
+                               .arg(hook.id));
             hooks << hook;
         }
     }
@@ -632,48 +689,65 @@ Status RuleSet::add(const QByteArray &text, const QString &source)
     if (const YAML::Node rs = root["rules"]) {
         if (!rs.IsSequence())
             return bad(rs, QStringLiteral("rules must be a list"));
-        static const QSet<QString> ruleKeys{QStringLiteral("id"), QStringLiteral("description"), QStringLiteral("when"),
-                                            QStringLiteral("action"), QStringLiteral("min_confidence"),
-                                            QStringLiteral("dry_run"), QStringLiteral("hook")};
+        static const QSet<QString> ruleKeys{
+            QStringLiteral("id"),     QStringLiteral("description"),    QStringLiteral("when"),
+            QStringLiteral("action"), QStringLiteral("min_confidence"), QStringLiteral("dry_run"),
+            QStringLiteral("hook")};
         for (const auto &r : rs) {
             if (!r.IsMap())
                 return bad(r, QStringLiteral("a rule is a mapping (id, when, action, ...)"));
             for (const auto &kv : r)
                 if (!ruleKeys.contains(QString::fromStdString(kv.first.Scalar())))
-                    return bad(kv.first, QStringLiteral("unknown rule key '%1' (keys: id, description, when, action, min_confidence, dry_run, hook)")
-                                             .arg(QString::fromStdString(kv.first.Scalar())));
+                    return bad(kv.first,
+                               QStringLiteral("unknown rule key '%1' (keys: id, description, when, "
+                                              "action, min_confidence, dry_run, hook)")
+                                   .arg(QString::fromStdString(kv.first.Scalar())));
             Rule rule;
             rule.id = workflow::str(r["id"]).trimmed();
             rule.source = QStringLiteral("%1:%2").arg(source).arg(r.Mark().line + 1);
-            if (rule.id.isEmpty() || !QRegularExpression(QStringLiteral("^[A-Za-z0-9_.-]+$")).match(rule.id).hasMatch())
-                return bad(r, QStringLiteral("a rule needs an id of letters, digits, '.', '_' or '-'"));
-            if (std::any_of(rules.cbegin(), rules.cend(), [&](const Rule &o) { return o.id == rule.id; }))
+            if (rule.id.isEmpty() ||
+                !QRegularExpression(QStringLiteral("^[A-Za-z0-9_.-]+$")).match(rule.id).hasMatch())
+                return bad(
+                    r, QStringLiteral("a rule needs an id of letters, digits, '.', '_' or '-'"));
+            if (std::any_of(rules.cbegin(), rules.cend(),
+                            [&](const Rule &o) { return o.id == rule.id; }))
                 return bad(r, QStringLiteral("rule '%1' is defined twice").arg(rule.id));
             rule.description = workflow::str(r["description"]);
             const YAML::Node when = r["when"];
             if (!when || !when.IsScalar() || workflow::str(when).trimmed().isEmpty())
-                return bad(when ? when : r, QStringLiteral("rule '%1' needs a condition (when: ...)").arg(rule.id));
+                return bad(when ? when : r,
+                           QStringLiteral("rule '%1' needs a condition (when: ...)").arg(rule.id));
             auto cond = Condition::parse(workflow::str(when));
             if (!cond)
                 return bad(when, QStringLiteral("rule '%1': %2").arg(rule.id, cond.errorMessage()));
             rule.when = *cond;
             const YAML::Node act = r["action"];
             if (!act || !act.IsMap())
-                return bad(act ? act : r, QStringLiteral("rule '%1' needs an action (type, target, params)").arg(rule.id));
+                return bad(act ? act : r,
+                           QStringLiteral("rule '%1' needs an action (type, target, params)")
+                               .arg(rule.id));
             for (const auto &kv : act) {
                 const QString k = QString::fromStdString(kv.first.Scalar());
                 if (k != u"type" && k != u"target" && k != u"params")
-                    return bad(kv.first, QStringLiteral("rule '%1': unknown action key '%2' (keys: type, target, params)").arg(rule.id, k));
+                    return bad(
+                        kv.first,
+                        QStringLiteral(
+                            "rule '%1': unknown action key '%2' (keys: type, target, params)")
+                            .arg(rule.id, k));
             }
             const auto type = parseActionType(workflow::str(act["type"]));
             if (!type)
-                return bad(act["type"] ? act["type"] : act, QStringLiteral("rule '%1': unknown action type '%2' (known: %3)")
-                                                              .arg(rule.id, workflow::str(act["type"]), actionTypeNames().join(QStringLiteral(", "))));
+                return bad(act["type"] ? act["type"] : act,
+                           QStringLiteral("rule '%1': unknown action type '%2' (known: %3)")
+                               .arg(rule.id, workflow::str(act["type"]),
+                                    actionTypeNames().join(QStringLiteral(", "))));
             rule.action.type = *type;
             rule.action.target = workflow::str(act["target"]).trimmed();
             if (const YAML::Node params = act["params"]) {
                 if (!params.IsMap())
-                    return bad(params, QStringLiteral("rule '%1': action params must be a mapping").arg(rule.id));
+                    return bad(
+                        params,
+                        QStringLiteral("rule '%1': action params must be a mapping").arg(rule.id));
                 rule.action.params = yamlToJson(params).toObject();
             }
             if (auto e = rule.action.validate(); !e.isEmpty())
@@ -682,19 +756,27 @@ Status RuleSet::add(const QByteArray &text, const QString &source)
                 bool ok = false;
                 const double v = workflow::str(mc).toDouble(&ok);
                 if (!ok || v < 0.0 || v > 1.0)
-                    return bad(mc, QStringLiteral("rule '%1': min_confidence must be a number between 0 and 1").arg(rule.id));
+                    return bad(mc, QStringLiteral(
+                                       "rule '%1': min_confidence must be a number between 0 and 1")
+                                       .arg(rule.id));
                 rule.minConfidence = v;
             }
             if (const YAML::Node dr = r["dry_run"]) {
                 const QString v = workflow::str(dr);
                 if (v != u"true" && v != u"false")
-                    return bad(dr, QStringLiteral("rule '%1': dry_run must be true or false").arg(rule.id));
+                    return bad(
+                        dr,
+                        QStringLiteral("rule '%1': dry_run must be true or false").arg(rule.id));
                 rule.dryRun = v == u"true";
             }
             if (const YAML::Node hk = r["hook"]) {
                 rule.hook = workflow::str(hk).trimmed();
-                if (!std::any_of(hooks.cbegin(), hooks.cend(), [&](const Hook &h) { return h.id == rule.hook; }))
-                    return bad(hk, QStringLiteral("rule '%1': unknown hook '%2' (define it under remediation_hooks)").arg(rule.id, rule.hook));
+                if (!std::any_of(hooks.cbegin(), hooks.cend(),
+                                 [&](const Hook &h) { return h.id == rule.hook; }))
+                    return bad(
+                        hk, QStringLiteral(
+                                "rule '%1': unknown hook '%2' (define it under remediation_hooks)")
+                                .arg(rule.id, rule.hook));
             }
             rules << rule;
         }

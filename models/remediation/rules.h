@@ -15,7 +15,14 @@
 namespace sitrep::remediation {
 
 /// The remediation actions of seed 002, each with a typed spec and a target.
-enum class ActionType { SsmRunCommand, LambdaInvoke, EcsServiceUpdate, RdsReboot, CloudFrontInvalidation, ScaleAsg };
+enum class ActionType {
+    SsmRunCommand,
+    LambdaInvoke,
+    EcsServiceUpdate,
+    RdsReboot,
+    CloudFrontInvalidation,
+    ScaleAsg
+};
 QString actionTypeName(ActionType t); // ssm_run_command, lambda_invoke, ...
 std::optional<ActionType> parseActionType(const QString &name);
 QStringList actionTypeNames();
@@ -23,8 +30,9 @@ QStringList actionTypeNames();
 /// What to do and to what. Parameters are checked per type (see validate()).
 struct ActionSpec {
     ActionType type = ActionType::SsmRunCommand;
-    QString target;     // instance id / tag, function, cluster/service, db instance, distribution, ASG
-    QJsonObject params; // type-specific (document + commands, payload, desired_capacity, paths, ...)
+    QString target; // instance id / tag, function, cluster/service, db instance, distribution, ASG
+    QJsonObject
+        params; // type-specific (document + commands, payload, desired_capacity, paths, ...)
 
     /// Empty when the spec is complete for its type, else what is wrong.
     QString validate() const;

@@ -18,8 +18,9 @@ using store::Stmt;
 namespace {
 
 // Occurrence already on the timeline: the incident's events, by the (incident, seq) index.
-const char *NotRecorded = "NOT EXISTS (SELECT 1 FROM events e WHERE e.incident = incidents.uid AND e.kind = 'reminder' "
-                          "AND json_extract(e.payload, '$.reminder') = '%1' AND json_extract(e.payload, '$.since') = %2)";
+const char *NotRecorded =
+    "NOT EXISTS (SELECT 1 FROM events e WHERE e.incident = incidents.uid AND e.kind = 'reminder' "
+    "AND json_extract(e.payload, '$.reminder') = '%1' AND json_extract(e.payload, '$.since') = %2)";
 
 struct Rule {
     const char *id;
@@ -32,8 +33,7 @@ const Rule Rules[] = {
     {"no_commander", query::NoCommanderAfterMs, "created_at",
      "is_open = 1 AND resolved_at = 0 AND commander = ''"},
     {"no_status_update", 0, "MAX(last_status_at, created_at)", "is_open = 1 AND resolved_at = 0"},
-    {"postmortem_due", query::PostmortemDueMs, "resolved_at",
-     "closed_at = 0 AND resolved_at > 0"},
+    {"postmortem_due", query::PostmortemDueMs, "resolved_at", "closed_at = 0 AND resolved_at > 0"},
 };
 
 /// One range query: a rule, its threshold, and the priority it is limited to (-1: all).
@@ -91,11 +91,13 @@ QStringList ReminderService::scanQueries()
     return out;
 }
 
-bool isRecorded(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &reminder, qint64 since)
+bool isRecorded(engine::LifecycleEngine &engine, const QString &incidentUid,
+                const QString &reminder, qint64 since)
 {
-    Stmt *s = engine.store().db().prepare(QStringLiteral(
-        "SELECT 1 FROM events WHERE incident = ?1 AND kind = 'reminder' AND json_extract(payload, '$.reminder') = ?2 "
-        "AND json_extract(payload, '$.since') = ?3 LIMIT 1"));
+    Stmt *s = engine.store().db().prepare(
+        QStringLiteral("SELECT 1 FROM events WHERE incident = ?1 AND kind = 'reminder' AND "
+                       "json_extract(payload, '$.reminder') = ?2 "
+                       "AND json_extract(payload, '$.since') = ?3 LIMIT 1"));
     if (!s)
         return false;
     s->bindBlob(1, store::Store::uuidToBlob(incidentUid)).bind(2, reminder).bind(3, since);
@@ -104,22 +106,24 @@ bool isRecorded(engine::LifecycleEngine &engine, const QString &incidentUid, con
     return found;
 }
 
-Result<bool> recordOnce(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &reminder, qint64 since,
-                        const QString &text)
+Result<bool> recordOnce(engine::LifecycleEngine &engine, const QString &incidentUid,
+                        const QString &reminder, qint64 since, const QString &text)
 {
     if (isRecorded(engine, incidentUid, reminder, since))
         return false;
     query::Reminder r{reminder, text, since, false};
-    auto res = engine.execute(Command::make(Command::Kind::Record, incidentUid,
-                                            {{QStringLiteral("kind"), domain::kinds::Reminder},
-                                             {QStringLiteral("payload"), query::reminderPayload(r)}},
-                                            engine::SystemActor));
+    auto res =
+        engine.execute(Command::make(Command::Kind::Record, incidentUid,
+                                     {{QStringLiteral("kind"), domain::kinds::Reminder},
+                                      {QStringLiteral("payload"), query::reminderPayload(r)}},
+                                     engine::SystemActor));
     if (!res)
         return Result<bool>::fail(res.errorMessage(), res.error().code);
     return true;
 }
 
-ReminderService::ReminderService(engine::LifecycleEngine &engine, const engine::Clock &clock, QObject *parent)
+ReminderService::ReminderService(engine::LifecycleEngine &engine, const engine::Clock &clock,
+                                 QObject *parent)
     : QObject(parent), m_engine(engine), m_clock(clock)
 {
     m_timer = new QTimer(this);
@@ -147,7 +151,8 @@ Result<QList<FiredReminder>> ReminderService::scan()
 {
     using R = Result<QList<FiredReminder>>;
     const qint64 now = m_clock.nowMs();
-    const bool full = m_lastScan == 0 || now < m_lastScan || now - m_lastFullScan >= FullScanEveryMs;
+    const bool full =
+        m_lastScan == 0 || now < m_lastScan || now - m_lastFullScan >= FullScanEveryMs;
     auto &st = m_engine.store();
     struct Candidate {
         QString uid;
@@ -199,7 +204,8 @@ Result<QList<FiredReminder>> ReminderService::scan()
             continue;
         const query::Reminder r{QString::fromLatin1(c.rule->id), text, c.since, false};
         cmds << Command::make(Command::Kind::Record, inc->uid,
-                              {{QStringLiteral("kind"), domain::kinds::Reminder}, {QStringLiteral("payload"), query::reminderPayload(r)}},
+                              {{QStringLiteral("kind"), domain::kinds::Reminder},
+                               {QStringLiteral("payload"), query::reminderPayload(r)}},
                               engine::SystemActor);
         fired << FiredReminder{inc->uid, inc->number, inc->title, r.id, text, c.since};
     }
@@ -213,7 +219,8 @@ Result<QList<FiredReminder>> ReminderService::scan()
         if ((*res)[i])
             recorded << fired[i];
         else
-            qCWarning(lcReminders).noquote() << "reminder not recorded for" << fired[i].number << (*res)[i].errorMessage();
+            qCWarning(lcReminders).noquote()
+                << "reminder not recorded for" << fired[i].number << (*res)[i].errorMessage();
     }
     if (!recorded.isEmpty())
         Q_EMIT remindersRecorded(recorded);

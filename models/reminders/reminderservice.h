@@ -28,12 +28,13 @@ struct FiredReminder {
 
 /// Whether the incident's timeline already holds this reminder occurrence (kind "reminder",
 /// same id and start). One index range over the incident's events.
-bool isRecorded(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &reminder, qint64 since);
+bool isRecorded(engine::LifecycleEngine &engine, const QString &incidentUid,
+                const QString &reminder, qint64 since);
 
 /// Records one reminder occurrence on the timeline unless it is already there. Returns
 /// true when it wrote the event.
-Result<bool> recordOnce(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &reminder, qint64 since,
-                        const QString &text);
+Result<bool> recordOnce(engine::LifecycleEngine &engine, const QString &incidentUid,
+                        const QString &reminder, qint64 since, const QString &text);
 
 /// The war-room reminders of seed 004 for every open incident, not only those open in a
 /// window: no commander 5 minutes after creation, no status update for 15 minutes,
@@ -42,18 +43,18 @@ Result<bool> recordOnce(engine::LifecycleEngine &engine, const QString &incident
 ///
 /// A scan is three indexed range queries (migration 0210: (is_open, resolved_at, commander,
 /// created_at), (is_open, resolved_at, MAX(last_status_at, created_at)) and (closed_at,
-/// resolved_at) for resolved incidents not yet closed), limited to reminders that fell due since the previous
-/// scan (with a few minutes' slack), so its cost follows what is new, not the size of the
-/// database. Reminders that fell due longer ago than the catch-up horizon (default 24 h,
-/// e.g. a database opened after a week) are not recorded retroactively; an incident open in
-/// the window still shows them and records them (recordOnce).
-/// A QTimer drives it in the GUI and in `sitrep serve`; tests call scan() with a
-/// ManualClock.
+/// resolved_at) for resolved incidents not yet closed), limited to reminders that fell due since
+/// the previous scan (with a few minutes' slack), so its cost follows what is new, not the size of
+/// the database. Reminders that fell due longer ago than the catch-up horizon (default 24 h, e.g. a
+/// database opened after a week) are not recorded retroactively; an incident open in the window
+/// still shows them and records them (recordOnce). A QTimer drives it in the GUI and in `sitrep
+/// serve`; tests call scan() with a ManualClock.
 class ReminderService final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ReminderService)
 public:
-    ReminderService(engine::LifecycleEngine &engine, const engine::Clock &clock, QObject *parent = nullptr);
+    ReminderService(engine::LifecycleEngine &engine, const engine::Clock &clock,
+                    QObject *parent = nullptr);
     ~ReminderService() override;
 
     /// Scans now and then every `intervalMs` (default 30 s).

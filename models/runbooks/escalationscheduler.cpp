@@ -26,7 +26,8 @@ bool escalationStopped(const Incident &inc, const QString &until)
     return false;
 }
 
-EscalationPlan planEscalations(const Incident &inc, const QList<Event> &timeline, const Runbook &rb, qint64 now)
+EscalationPlan planEscalations(const Incident &inc, const QList<Event> &timeline, const Runbook &rb,
+                               qint64 now)
 {
     EscalationPlan plan;
     QSet<int> fired;
@@ -46,7 +47,8 @@ EscalationPlan planEscalations(const Incident &inc, const QList<Event> &timeline
     return plan;
 }
 
-EscalationScheduler::EscalationScheduler(engine::LifecycleEngine &engine, const RunbookLibrary &library, const engine::Clock &clock)
+EscalationScheduler::EscalationScheduler(engine::LifecycleEngine &engine,
+                                         const RunbookLibrary &library, const engine::Clock &clock)
     : m_engine(engine), m_library(library), m_clock(clock)
 {
 }
@@ -70,7 +72,8 @@ Result<int> EscalationScheduler::tick()
         const QList<Event> tl = m_engine.store().timeline(inc.uid);
         for (const Event &e : tl)
             if (e.kind == AttachedKind)
-                if (const Runbook *r = m_library.find(e.payload[u"runbook"].toString()); r && !rbs.contains(r))
+                if (const Runbook *r = m_library.find(e.payload[u"runbook"].toString());
+                    r && !rbs.contains(r))
                     rbs << r;
         if (rbs.isEmpty()) {
             const auto m = m_library.match(inc);
@@ -83,16 +86,17 @@ Result<int> EscalationScheduler::tick()
                 m_nextAt = plan.nextAt;
             for (const DueEscalation &d : plan.due) {
                 const EscalationRule &r = rb->escalation[d.rule];
-                Command c = Command::make(Command::Kind::Record, inc.uid,
-                                          {{QStringLiteral("kind"), kinds::Escalation},
-                                           {QStringLiteral("payload"),
-                                            QJsonObject{{QStringLiteral("contact"), d.contact},
-                                                        {QStringLiteral("runbook"), rb->id},
-                                                        {QStringLiteral("rule"), d.rule},
-                                                        {QStringLiteral("after"), r.afterText},
-                                                        {QStringLiteral("until"), r.until},
-                                                        {QStringLiteral("due_at"), QString::number(d.dueAt)}}}},
-                                          engine::SystemActor);
+                Command c = Command::make(
+                    Command::Kind::Record, inc.uid,
+                    {{QStringLiteral("kind"), kinds::Escalation},
+                     {QStringLiteral("payload"),
+                      QJsonObject{{QStringLiteral("contact"), d.contact},
+                                  {QStringLiteral("runbook"), rb->id},
+                                  {QStringLiteral("rule"), d.rule},
+                                  {QStringLiteral("after"), r.afterText},
+                                  {QStringLiteral("until"), r.until},
+                                  {QStringLiteral("due_at"), QString::number(d.dueAt)}}}},
+                    engine::SystemActor);
                 cmds << c;
             }
         }

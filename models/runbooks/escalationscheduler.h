@@ -21,10 +21,10 @@ struct DueEscalation {
     QString incidentUid;
     QString number;
     QString runbookId;
-    int rule = 0;       // index into the runbook's escalation list
+    int rule = 0; // index into the runbook's escalation list
     QString contact;
     QString until;
-    qint64 dueAt = 0;   // incident created + after
+    qint64 dueAt = 0; // incident created + after
 };
 
 /// Whether the rule's stop condition holds for the incident now.
@@ -38,15 +38,17 @@ struct EscalationPlan {
     QList<DueEscalation> due;
     qint64 nextAt = 0; // 0: nothing ahead
 };
-EscalationPlan planEscalations(const domain::Incident &incident, const QList<domain::Event> &timeline,
-                               const Runbook &runbook, qint64 now);
+EscalationPlan planEscalations(const domain::Incident &incident,
+                               const QList<domain::Event> &timeline, const Runbook &runbook,
+                               qint64 now);
 
 /// Fires runbook escalation timers through the engine (Record "escalation" events naming
 /// the contact). Stateless between ticks; a QTimer in the GUI or the server drives tick(),
 /// and nextDueAt() says when to call it again.
 class EscalationScheduler {
 public:
-    EscalationScheduler(engine::LifecycleEngine &engine, const RunbookLibrary &library, const engine::Clock &clock);
+    EscalationScheduler(engine::LifecycleEngine &engine, const RunbookLibrary &library,
+                        const engine::Clock &clock);
 
     /// Records every escalation that is due now. Returns how many were recorded.
     Result<int> tick();

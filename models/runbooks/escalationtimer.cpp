@@ -10,10 +10,12 @@ Q_DECLARE_LOGGING_CATEGORY(lcRunbooks)
 
 namespace sitrep::runbooks {
 
-EscalationTimer::EscalationTimer(engine::LifecycleEngine &engine, const engine::Clock &clock, QObject *parent)
+EscalationTimer::EscalationTimer(engine::LifecycleEngine &engine, const engine::Clock &clock,
+                                 QObject *parent)
     : QObject(parent), m_engine(engine), m_clock(clock)
 {
-    m_library.load(RunbookLibrary::defaultFolders(RunbookLibrary::userFolder(engine.store().meta(QStringLiteral("runbooks.folder")))));
+    m_library.load(RunbookLibrary::defaultFolders(
+        RunbookLibrary::userFolder(engine.store().meta(QStringLiteral("runbooks.folder")))));
     m_scheduler = std::make_unique<EscalationScheduler>(engine, m_library, clock);
     m_timer = new QTimer(this);
     m_timer->setSingleShot(true);

@@ -19,7 +19,8 @@ class EscalationTimer final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(EscalationTimer)
 public:
-    EscalationTimer(engine::LifecycleEngine &engine, const engine::Clock &clock, QObject *parent = nullptr);
+    EscalationTimer(engine::LifecycleEngine &engine, const engine::Clock &clock,
+                    QObject *parent = nullptr);
     ~EscalationTimer() override;
 
     void start();

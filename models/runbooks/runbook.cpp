@@ -50,7 +50,12 @@ qint64 parseDuration(const QString &text)
         pos = int(m.capturedEnd());
         const qint64 n = m.captured(1).toLongLong();
         const QString u = m.captured(2);
-        const qint64 unit = u == u"ms" ? 1 : u == u"s" ? 1000 : u == u"m" ? 60000 : u == u"h" ? 3600000 : u == u"d" ? 86400000 : 7 * 86400000LL;
+        const qint64 unit = u == u"ms"  ? 1
+                            : u == u"s" ? 1000
+                            : u == u"m" ? 60000
+                            : u == u"h" ? 3600000
+                            : u == u"d" ? 86400000
+                                        : 7 * 86400000LL;
         total += n * unit;
     }
     return pos == t.size() ? total : -1;
@@ -98,7 +103,8 @@ bool checkKeys(Ctx &c, const YAML::Node &map, const QStringList &allowed, const 
     for (auto it = map.begin(); it != map.end(); ++it) {
         const QString k = str(it->first);
         if (!allowed.contains(k))
-            return c.fail(it->first, QStringLiteral("unknown key '%1' in %2 (expected one of: %3)").arg(k, where, allowed.join(QStringLiteral(", "))));
+            return c.fail(it->first, QStringLiteral("unknown key '%1' in %2 (expected one of: %3)")
+                                         .arg(k, where, allowed.join(QStringLiteral(", "))));
     }
     return true;
 }
@@ -116,18 +122,26 @@ Result<Runbook> parseRunbook(const QByteArray &yaml, const QString &source)
     if (!root || root.IsNull())
         return R::fail(QStringLiteral("%1: empty runbook").arg(source), QStringLiteral("yaml"));
     if (!root.IsMap())
-        return R::fail(yamlError(source, root.Mark(), QStringLiteral("a runbook must be a mapping with name, triggers and steps")), QStringLiteral("yaml"));
+        return R::fail(
+            yamlError(source, root.Mark(),
+                      QStringLiteral("a runbook must be a mapping with name, triggers and steps")),
+            QStringLiteral("yaml"));
     Runbook rb;
     rb.source = source;
     rb.id = QFileInfo(source).completeBaseName();
     try {
-        if (!checkKeys(c, root, {QStringLiteral("name"), QStringLiteral("id"), QStringLiteral("description"), QStringLiteral("triggers"),
-                                 QStringLiteral("severity"), QStringLiteral("services"), QStringLiteral("steps"), QStringLiteral("escalation")},
+        if (!checkKeys(c, root,
+                       {QStringLiteral("name"), QStringLiteral("id"), QStringLiteral("description"),
+                        QStringLiteral("triggers"), QStringLiteral("severity"),
+                        QStringLiteral("services"), QStringLiteral("steps"),
+                        QStringLiteral("escalation")},
                        QStringLiteral("the runbook")))
             return R::fail(c.error, QStringLiteral("yaml"));
         rb.name = str(root["name"]).trimmed();
         if (rb.name.isEmpty())
-            return R::fail(yamlError(source, root.Mark(), QStringLiteral("the runbook has no 'name'")), QStringLiteral("yaml"));
+            return R::fail(
+                yamlError(source, root.Mark(), QStringLiteral("the runbook has no 'name'")),
+                QStringLiteral("yaml"));
         if (root["id"])
             rb.id = str(root["id"]).trimmed();
         rb.description = str(root["description"]).trimmed();
@@ -137,22 +151,37 @@ Result<Runbook> parseRunbook(const QByteArray &yaml, const QString &source)
 
         if (const YAML::Node t = root["triggers"]) {
             if (!t.IsSequence())
-                return R::fail(yamlError(source, t.Mark(), QStringLiteral("'triggers' must be a list")), QStringLiteral("yaml"));
+                return R::fail(
+                    yamlError(source, t.Mark(), QStringLiteral("'triggers' must be a list")),
+                    QStringLiteral("yaml"));
             for (const auto &tn : t) {
                 if (!tn.IsMap())
-                    return R::fail(yamlError(source, tn.Mark(), QStringLiteral("a trigger must be a mapping with alert, expr, for")), QStringLiteral("yaml"));
-                if (!checkKeys(c, tn, {QStringLiteral("alert"), QStringLiteral("expr"), QStringLiteral("for")}, QStringLiteral("a trigger")))
+                    return R::fail(
+                        yamlError(
+                            source, tn.Mark(),
+                            QStringLiteral("a trigger must be a mapping with alert, expr, for")),
+                        QStringLiteral("yaml"));
+                if (!checkKeys(
+                        c, tn,
+                        {QStringLiteral("alert"), QStringLiteral("expr"), QStringLiteral("for")},
+                        QStringLiteral("a trigger")))
                     return R::fail(c.error, QStringLiteral("yaml"));
                 Trigger tr;
                 tr.alert = str(tn["alert"]).trimmed();
                 tr.expr = str(tn["expr"]).trimmed();
                 tr.forText = str(tn["for"]).trimmed();
                 if (tr.alert.isEmpty())
-                    return R::fail(yamlError(source, tn.Mark(), QStringLiteral("a trigger needs an 'alert' name")), QStringLiteral("yaml"));
+                    return R::fail(yamlError(source, tn.Mark(),
+                                             QStringLiteral("a trigger needs an 'alert' name")),
+                                   QStringLiteral("yaml"));
                 if (!tr.forText.isEmpty()) {
                     tr.forMs = parseDuration(tr.forText);
                     if (tr.forMs < 0)
-                        return R::fail(yamlError(source, tn["for"].Mark(), QStringLiteral("'for: %1' is not a duration (like 5m, 1h)").arg(tr.forText)), QStringLiteral("yaml"));
+                        return R::fail(
+                            yamlError(source, tn["for"].Mark(),
+                                      QStringLiteral("'for: %1' is not a duration (like 5m, 1h)")
+                                          .arg(tr.forText)),
+                            QStringLiteral("yaml"));
                 }
                 rb.triggers << tr;
             }
@@ -160,34 +189,56 @@ Result<Runbook> parseRunbook(const QByteArray &yaml, const QString &source)
 
         const YAML::Node steps = root["steps"];
         if (!steps || !steps.IsSequence() || steps.size() == 0)
-            return R::fail(yamlError(source, steps ? steps.Mark() : root.Mark(), QStringLiteral("'steps' must be a non-empty list")), QStringLiteral("yaml"));
+            return R::fail(yamlError(source, steps ? steps.Mark() : root.Mark(),
+                                     QStringLiteral("'steps' must be a non-empty list")),
+                           QStringLiteral("yaml"));
         for (const auto &sn : steps) {
             if (!sn.IsMap())
-                return R::fail(yamlError(source, sn.Mark(), QStringLiteral("a step must be a mapping with at least a name")), QStringLiteral("yaml"));
-            if (!checkKeys(c, sn, {QStringLiteral("name"), QStringLiteral("description"), QStringLiteral("commands"), QStringLiteral("links"),
-                                   QStringLiteral("checks"), QStringLiteral("options"), QStringLiteral("actions")},
+                return R::fail(
+                    yamlError(source, sn.Mark(),
+                              QStringLiteral("a step must be a mapping with at least a name")),
+                    QStringLiteral("yaml"));
+            if (!checkKeys(c, sn,
+                           {QStringLiteral("name"), QStringLiteral("description"),
+                            QStringLiteral("commands"), QStringLiteral("links"),
+                            QStringLiteral("checks"), QStringLiteral("options"),
+                            QStringLiteral("actions")},
                            QStringLiteral("a step")))
                 return R::fail(c.error, QStringLiteral("yaml"));
             Step s;
             s.line = lineOf(sn);
             s.name = str(sn["name"]).trimmed();
             if (s.name.isEmpty())
-                return R::fail(yamlError(source, sn.Mark(), QStringLiteral("a step needs a 'name'")), QStringLiteral("yaml"));
+                return R::fail(
+                    yamlError(source, sn.Mark(), QStringLiteral("a step needs a 'name'")),
+                    QStringLiteral("yaml"));
             s.description = str(sn["description"]).trimmed();
-            if (!stringList(c, sn["commands"], QStringLiteral("commands"), s.commands) || !stringList(c, sn["links"], QStringLiteral("links"), s.links)
-                || !stringList(c, sn["checks"], QStringLiteral("checks"), s.checks) || !stringList(c, sn["actions"], QStringLiteral("actions"), s.actions))
+            if (!stringList(c, sn["commands"], QStringLiteral("commands"), s.commands) ||
+                !stringList(c, sn["links"], QStringLiteral("links"), s.links) ||
+                !stringList(c, sn["checks"], QStringLiteral("checks"), s.checks) ||
+                !stringList(c, sn["actions"], QStringLiteral("actions"), s.actions))
                 return R::fail(c.error, QStringLiteral("yaml"));
             if (const YAML::Node on = sn["options"]) {
                 if (!on.IsSequence())
-                    return R::fail(yamlError(source, on.Mark(), QStringLiteral("'options' must be a list of {action, command}")), QStringLiteral("yaml"));
+                    return R::fail(
+                        yamlError(source, on.Mark(),
+                                  QStringLiteral("'options' must be a list of {action, command}")),
+                        QStringLiteral("yaml"));
                 for (const auto &o : on) {
                     if (!o.IsMap())
-                        return R::fail(yamlError(source, o.Mark(), QStringLiteral("an option must be a mapping with action and command")), QStringLiteral("yaml"));
-                    if (!checkKeys(c, o, {QStringLiteral("action"), QStringLiteral("command")}, QStringLiteral("an option")))
+                        return R::fail(
+                            yamlError(source, o.Mark(),
+                                      QStringLiteral(
+                                          "an option must be a mapping with action and command")),
+                            QStringLiteral("yaml"));
+                    if (!checkKeys(c, o, {QStringLiteral("action"), QStringLiteral("command")},
+                                   QStringLiteral("an option")))
                         return R::fail(c.error, QStringLiteral("yaml"));
                     StepOption so{str(o["action"]).trimmed(), str(o["command"]).trimmed()};
                     if (so.action.isEmpty())
-                        return R::fail(yamlError(source, o.Mark(), QStringLiteral("an option needs an 'action'")), QStringLiteral("yaml"));
+                        return R::fail(yamlError(source, o.Mark(),
+                                                 QStringLiteral("an option needs an 'action'")),
+                                       QStringLiteral("yaml"));
                     s.options << so;
                 }
             }
@@ -196,35 +247,58 @@ Result<Runbook> parseRunbook(const QByteArray &yaml, const QString &source)
 
         if (const YAML::Node esc = root["escalation"]) {
             if (!esc.IsSequence())
-                return R::fail(yamlError(source, esc.Mark(), QStringLiteral("'escalation' must be a list of {after, contact}")), QStringLiteral("yaml"));
+                return R::fail(
+                    yamlError(source, esc.Mark(),
+                              QStringLiteral("'escalation' must be a list of {after, contact}")),
+                    QStringLiteral("yaml"));
             for (const auto &en : esc) {
                 if (!en.IsMap())
-                    return R::fail(yamlError(source, en.Mark(), QStringLiteral("an escalation entry must be a mapping with after and contact")), QStringLiteral("yaml"));
-                if (!checkKeys(c, en, {QStringLiteral("after"), QStringLiteral("contact"), QStringLiteral("until")}, QStringLiteral("an escalation entry")))
+                    return R::fail(
+                        yamlError(
+                            source, en.Mark(),
+                            QStringLiteral(
+                                "an escalation entry must be a mapping with after and contact")),
+                        QStringLiteral("yaml"));
+                if (!checkKeys(c, en,
+                               {QStringLiteral("after"), QStringLiteral("contact"),
+                                QStringLiteral("until")},
+                               QStringLiteral("an escalation entry")))
                     return R::fail(c.error, QStringLiteral("yaml"));
                 EscalationRule r;
                 r.afterText = str(en["after"]).trimmed();
                 r.afterMs = parseDuration(r.afterText);
                 if (r.afterMs < 0)
-                    return R::fail(yamlError(source, en["after"] ? en["after"].Mark() : en.Mark(),
-                                             QStringLiteral("'after: %1' is not a duration (like 15m)").arg(r.afterText)),
-                                   QStringLiteral("yaml"));
+                    return R::fail(
+                        yamlError(source, en["after"] ? en["after"].Mark() : en.Mark(),
+                                  QStringLiteral("'after: %1' is not a duration (like 15m)")
+                                      .arg(r.afterText)),
+                        QStringLiteral("yaml"));
                 r.contact = str(en["contact"]).trimmed();
                 if (r.contact.isEmpty())
-                    return R::fail(yamlError(source, en.Mark(), QStringLiteral("an escalation entry needs a 'contact'")), QStringLiteral("yaml"));
+                    return R::fail(
+                        yamlError(source, en.Mark(),
+                                  QStringLiteral("an escalation entry needs a 'contact'")),
+                        QStringLiteral("yaml"));
                 if (en["until"]) {
                     r.until = str(en["until"]).trimmed().toLower();
                     if (r.until != u"acknowledged" && r.until != u"resolved")
-                        return R::fail(yamlError(source, en["until"].Mark(), QStringLiteral("'until' must be acknowledged or resolved, not '%1'").arg(r.until)),
-                                       QStringLiteral("yaml"));
+                        return R::fail(
+                            yamlError(
+                                source, en["until"].Mark(),
+                                QStringLiteral("'until' must be acknowledged or resolved, not '%1'")
+                                    .arg(r.until)),
+                            QStringLiteral("yaml"));
                 }
                 rb.escalation << r;
             }
             std::stable_sort(rb.escalation.begin(), rb.escalation.end(),
-                             [](const EscalationRule &a, const EscalationRule &b) { return a.afterMs < b.afterMs; });
+                             [](const EscalationRule &a, const EscalationRule &b) {
+                                 return a.afterMs < b.afterMs;
+                             });
         }
     } catch (const YAML::Exception &e) {
-        return R::fail(yamlError(source, e.mark, QString::fromStdString(e.msg)), QStringLiteral("yaml"));
+        return R::fail(yamlError(source, e.mark, QString::fromStdString(e.msg)),
+                       QStringLiteral("yaml"));
     }
     return rb;
 }
@@ -233,7 +307,8 @@ Result<Runbook> loadRunbookFile(const QString &path)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        return Result<Runbook>::fail(QStringLiteral("%1: cannot read: %2").arg(path, f.errorString()), QStringLiteral("io"));
+        return Result<Runbook>::fail(
+            QStringLiteral("%1: cannot read: %2").arg(path, f.errorString()), QStringLiteral("io"));
     return parseRunbook(f.readAll(), path);
 }
 
@@ -269,11 +344,15 @@ int matchScore(const Runbook &rb, const domain::Incident &inc)
         score += 20;
         // Among the runbooks of one service, prefer the one whose name shares words with
         // the incident title ("Consumer lag on orders topic" -> Kafka Consumer Lag Resolution).
-        static const QSet<QString> generic{QStringLiteral("high"), QStringLiteral("investigation"), QStringLiteral("resolution"),
-                                           QStringLiteral("reached"), QStringLiteral("service"), QStringLiteral("kafka"),
-                                           QStringLiteral("postgresql")};
-        const QStringList titleWords = inc.title.toLower().split(QRegularExpression(QStringLiteral("[^a-z0-9]+")), Qt::SkipEmptyParts);
-        for (const QString &w : rb.name.toLower().split(QRegularExpression(QStringLiteral("[^a-z0-9]+")), Qt::SkipEmptyParts))
+        static const QSet<QString> generic{
+            QStringLiteral("high"),       QStringLiteral("investigation"),
+            QStringLiteral("resolution"), QStringLiteral("reached"),
+            QStringLiteral("service"),    QStringLiteral("kafka"),
+            QStringLiteral("postgresql")};
+        const QStringList titleWords = inc.title.toLower().split(
+            QRegularExpression(QStringLiteral("[^a-z0-9]+")), Qt::SkipEmptyParts);
+        for (const QString &w : rb.name.toLower().split(
+                 QRegularExpression(QStringLiteral("[^a-z0-9]+")), Qt::SkipEmptyParts))
             if (w.size() > 2 && !generic.contains(w) && titleWords.contains(w))
                 score += 10;
     }
@@ -327,7 +406,8 @@ QString RunbookLibrary::userFolder(const QString &metaValue)
     const QString env = qEnvironmentVariable("SITREP_RUNBOOKS");
     if (!env.isEmpty())
         return env;
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/runbooks");
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+           QStringLiteral("/runbooks");
 }
 
 const Runbook *RunbookLibrary::find(const QString &idOrName) const
@@ -347,7 +427,8 @@ QList<const Runbook *> RunbookLibrary::match(const domain::Incident &incident) c
     for (const Runbook &r : m_runbooks)
         if (int s = matchScore(r, incident); s > 0)
             scored << qMakePair(s, &r);
-    std::stable_sort(scored.begin(), scored.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+    std::stable_sort(scored.begin(), scored.end(),
+                     [](const auto &a, const auto &b) { return a.first > b.first; });
     QList<const Runbook *> out;
     for (const auto &p : scored)
         out << p.second;
@@ -379,7 +460,11 @@ QJsonObject stepCheckedPayload(const Runbook &rb, int step, bool checked)
             {QStringLiteral("step"), step},
             {QStringLiteral("step_name"), name},
             {QStringLiteral("checked"), checked},
-            {QStringLiteral("message"), QStringLiteral("%1 step %2 '%3' %4").arg(rb.name).arg(step + 1).arg(name, checked ? QStringLiteral("done") : QStringLiteral("unchecked"))}};
+            {QStringLiteral("message"),
+             QStringLiteral("%1 step %2 '%3' %4")
+                 .arg(rb.name)
+                 .arg(step + 1)
+                 .arg(name, checked ? QStringLiteral("done") : QStringLiteral("unchecked"))}};
 }
 
 } // namespace sitrep::runbooks

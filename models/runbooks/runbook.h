@@ -49,7 +49,7 @@ struct EscalationRule {
 /// A runbook in the YAML format of seed 004. `services` is an optional extension used to
 /// match runbooks to incidents by affected service as well as by alert name.
 struct Runbook {
-    QString id;     // file base name (high-api-latency)
+    QString id; // file base name (high-api-latency)
     QString name;
     QString description;
     QString source; // file it came from

@@ -12,7 +12,8 @@ Result<QString> MemorySecretStore::read(const QString &name)
 {
     const auto it = m_values.constFind(name);
     if (it == m_values.cend())
-        return Result<QString>::fail(QStringLiteral("no secret '%1'").arg(name), QStringLiteral("not_found"));
+        return Result<QString>::fail(QStringLiteral("no secret '%1'").arg(name),
+                                     QStringLiteral("not_found"));
     return *it;
 }
 
@@ -43,7 +44,8 @@ static QString runJob(QKeychain::Job *job, int timeoutMs, bool *notFound = nullp
     if (!finished)
         loop.exec();
     if (!finished)
-        return QStringLiteral("the system keychain did not answer within %1 s (is it locked?)").arg(timeoutMs / 1000);
+        return QStringLiteral("the system keychain did not answer within %1 s (is it locked?)")
+            .arg(timeoutMs / 1000);
     if (job->error() == QKeychain::NoError)
         return {};
     if (notFound)
@@ -58,8 +60,9 @@ Result<QString> KeychainSecretStore::read(const QString &name)
     job.setKey(name);
     bool notFound = false;
     if (const QString err = runJob(&job, m_timeoutMs, &notFound); !err.isEmpty())
-        return Result<QString>::fail(notFound ? QStringLiteral("no secret '%1' in the system keychain").arg(name) : err,
-                                     notFound ? QStringLiteral("not_found") : QStringLiteral("keychain"));
+        return Result<QString>::fail(
+            notFound ? QStringLiteral("no secret '%1' in the system keychain").arg(name) : err,
+            notFound ? QStringLiteral("not_found") : QStringLiteral("keychain"));
     return job.textData();
 }
 

@@ -399,7 +399,8 @@ void ApiServer::dispatch(Connection *c, const http::HttpRequest &request)
                               QStringLiteral("the database is not reachable: try again"));
         }
         QMetaObject::invokeMethod(
-            this, [this, id, r, route, dispatched] { deliver(id, r, route, dispatched); }, Qt::QueuedConnection);
+            this, [this, id, r, route, dispatched] { deliver(id, r, route, dispatched); },
+            Qt::QueuedConnection);
     });
 }
 
@@ -419,7 +420,8 @@ void ApiServer::noteHead(const ApiResponse &r, qint64 readStartedMs)
     }
 }
 
-void ApiServer::deliver(quint64 id, const ApiResponse &response, const QString &route, qint64 dispatchedMs)
+void ApiServer::deliver(quint64 id, const ApiResponse &response, const QString &route,
+                        qint64 dispatchedMs)
 {
     if (response.appended)
         onLocalAppend();

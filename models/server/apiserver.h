@@ -110,7 +110,8 @@ private:
     void onReadyRead(Connection *c);
     void onDeadline(Connection *c);
     void dispatch(Connection *c, const http::HttpRequest &request);
-    void deliver(quint64 connection, const ApiResponse &response, const QString &route, qint64 dispatchedMs = 0);
+    void deliver(quint64 connection, const ApiResponse &response, const QString &route,
+                 qint64 dispatchedMs = 0);
     void noteHead(const ApiResponse &response, qint64 readStartedMs);
     FeedHead feedHead() const;
     void write(Connection *c, const ApiResponse &response, bool close);

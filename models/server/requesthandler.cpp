@@ -317,7 +317,8 @@ ApiResponse handleRequest(pg::Connection &db, const http::HttpRequest &req, Serv
             r.cursor = *cursor;
             r.limit = limit;
             r.waitSeconds = qMin(wait, maxWaitSeconds);
-            r.body = "{\"events\":[],\"cursor\":\"" + cursor->toString().toLatin1() + "\",\"more\":false}";
+            r.body = "{\"events\":[],\"cursor\":\"" + cursor->toString().toLatin1() +
+                     "\",\"more\":false}";
             return r;
         }
         auto page = log.changes(*cursor, limit,

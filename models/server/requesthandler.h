@@ -14,7 +14,8 @@ class Connection;
 /// authentication, the identity rules, idempotency and the event log. `route` receives the
 /// route template for metrics ("/api/incidents/{id}/events").
 ApiResponse handleRequest(pg::Connection &db, const http::HttpRequest &request,
-                          ServerMetrics &metrics, int maxWaitSeconds, const FeedHead &head, QString *route);
+                          ServerMetrics &metrics, int maxWaitSeconds, const FeedHead &head,
+                          QString *route);
 
 /// Re-reads the change feed for waiters at `cursor` (no authentication: the waiting request
 /// was authenticated when it came).

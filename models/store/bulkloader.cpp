@@ -74,24 +74,39 @@ static void declareUniqueKeysAsIndexes(Db &db)
     struct Key {
         const char *table, *column, *index;
     };
-    static const Key keys[] = {{"events", "id", "events_id"}, {"incidents", "uid", "incidents_uid"}, {"incidents", "number", "incidents_number"}};
+    static const Key keys[] = {{"events", "id", "events_id"},
+                               {"incidents", "uid", "incidents_uid"},
+                               {"incidents", "number", "incidents_number"}};
     for (const char *table : {"events", "incidents"}) {
         const QString name = QString::fromLatin1(table);
-        QString sql = column(db, QStringLiteral("SELECT sql FROM sqlite_master WHERE type='table' AND name=?"), name).value(0);
+        QString sql =
+            column(db,
+                   QStringLiteral("SELECT sql FROM sqlite_master WHERE type='table' AND name=?"),
+                   name)
+                .value(0);
         QStringList uniques;
         for (const Key &k : keys) {
             if (name != QLatin1String(k.table))
                 continue;
-            const QRegularExpression re(QStringLiteral("(\\n\\s*%1\\s+[A-Z]+\\s+NOT\\s+NULL)\\s+UNIQUE\\b").arg(QLatin1String(k.column)));
+            const QRegularExpression re(
+                QStringLiteral("(\\n\\s*%1\\s+[A-Z]+\\s+NOT\\s+NULL)\\s+UNIQUE\\b")
+                    .arg(QLatin1String(k.column)));
             if (!sql.contains(re))
                 continue;
             sql.replace(re, QStringLiteral("\\1"));
-            uniques << QStringLiteral("CREATE UNIQUE INDEX %1 ON %2(%3)").arg(QLatin1String(k.index), name, QLatin1String(k.column));
+            uniques << QStringLiteral("CREATE UNIQUE INDEX %1 ON %2(%3)")
+                           .arg(QLatin1String(k.index), name, QLatin1String(k.column));
         }
-        if (uniques.isEmpty() || pragmaText(db, QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM %1 LIMIT 1)").arg(name)) != u"0")
+        if (uniques.isEmpty() ||
+            pragmaText(
+                db, QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM %1 LIMIT 1)").arg(name)) !=
+                u"0")
             continue;
-        const QStringList dependents = column(
-            db, QStringLiteral("SELECT sql FROM sqlite_master WHERE tbl_name=? AND type IN ('index','trigger') AND sql IS NOT NULL"), name);
+        const QStringList dependents =
+            column(db,
+                   QStringLiteral("SELECT sql FROM sqlite_master WHERE tbl_name=? AND type IN "
+                                  "('index','trigger') AND sql IS NOT NULL"),
+                   name);
         (void)db.exec(QStringLiteral("SAVEPOINT redeclare"));
         bool ok = db.exec(QStringLiteral("DROP TABLE %1").arg(name)).ok() && db.exec(sql).ok();
         for (const QString &d : std::as_const(dependents) + uniques)
@@ -111,8 +126,10 @@ Status BulkLoader::begin()
     // keep the few pages that existed, where WAL would write every page twice. Fails
     // harmlessly (stays WAL) while other connections have the database open.
     m_journalMode.clear();
-    if (pragmaText(db, QStringLiteral("PRAGMA journal_mode")).compare(u"wal", Qt::CaseInsensitive) == 0
-        && pragmaText(db, QStringLiteral("PRAGMA journal_mode=DELETE")).compare(u"delete", Qt::CaseInsensitive) == 0)
+    if (pragmaText(db, QStringLiteral("PRAGMA journal_mode"))
+                .compare(u"wal", Qt::CaseInsensitive) == 0 &&
+        pragmaText(db, QStringLiteral("PRAGMA journal_mode=DELETE"))
+                .compare(u"delete", Qt::CaseInsensitive) == 0)
         m_journalMode = QStringLiteral("WAL");
     if (auto s = db.begin(); !s) {
         restoreSettings();
@@ -123,10 +140,13 @@ Status BulkLoader::begin()
     QStringList names;
     {
         // Secondary indexes, and the triggers that keep the dashboard rollups (an upsert per
-        // written row; finish() sums them in memory as it writes the rows). Other triggers stay: their effect has no set-wise rebuild here.
-        auto q = db.prepareOnce(QStringLiteral(
-            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND tbl_name IN ('incidents','events','incident_services') "
-            "AND (type='index' OR (type='trigger' AND name LIKE 'metrics\\_%' ESCAPE '\\')) ORDER BY type='trigger', name"));
+        // written row; finish() sums them in memory as it writes the rows). Other triggers stay:
+        // their effect has no set-wise rebuild here.
+        auto q = db.prepareOnce(
+            QStringLiteral("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND "
+                           "tbl_name IN ('incidents','events','incident_services') "
+                           "AND (type='index' OR (type='trigger' AND name LIKE 'metrics\\_%' "
+                           "ESCAPE '\\')) ORDER BY type='trigger', name"));
         while (q && q->step()) {
             names << QStringLiteral("%1 \"%2\"").arg(q->text(0).toUpper(), q->text(1));
             defs.append(q->text(2));
@@ -138,7 +158,9 @@ Status BulkLoader::begin()
             restoreSettings();
             return s;
         }
-    if (auto s = m_store.setMeta(kPendingIndexes, QString::fromUtf8(QJsonDocument(defs).toJson(QJsonDocument::Compact))); !s) {
+    if (auto s = m_store.setMeta(
+            kPendingIndexes, QString::fromUtf8(QJsonDocument(defs).toJson(QJsonDocument::Compact)));
+        !s) {
         db.rollback();
         restoreSettings();
         return s;
@@ -172,7 +194,8 @@ void BulkLoader::reserve(qint64 incidents)
 // Everything about one event except writing it: ids checked, repeats dropped, payload
 // serialised once, re-chained onto this replica's chain, folded into its incident. Runs off
 // the writing thread; the row ids it predicts are checked as the rows are written.
-Status BulkLoader::prepare(const QList<Event> &events, qsizetype from, qsizetype to, std::vector<Ready> &out)
+Status BulkLoader::prepare(const QList<Event> &events, qsizetype from, qsizetype to,
+                           std::vector<Ready> &out)
 {
     out.clear();
     for (qsizetype i = from; i < to; ++i) {
@@ -219,7 +242,8 @@ Status BulkLoader::prepare(const QList<Event> &events, qsizetype from, qsizetype
         f.head = r.hash;
         if (e.kind == kinds::Opened && f.openSeq == 0)
             f.openSeq = e.seq;
-        if (!f.dirty && f.incident.eventCount > 0 && (e.hlc < f.lastHlc || (e.hlc == f.lastHlc && e.id < f.lastId)))
+        if (!f.dirty && f.incident.eventCount > 0 &&
+            (e.hlc < f.lastHlc || (e.hlc == f.lastHlc && e.id < f.lastId)))
             f.dirty = true;
         if (!f.dirty) {
             applyEvent(f.incident, e);
@@ -233,8 +257,9 @@ Status BulkLoader::prepare(const QList<Event> &events, qsizetype from, qsizetype
 
 Status BulkLoader::write(const std::vector<Ready> &batch)
 {
-    Stmt *ins = m_store.db().prepare(QStringLiteral(
-        "INSERT INTO events(id, incident, hlc, ts, actor, kind, payload, prev_hash, hash, origin) VALUES(?,?,?,?,?,?,?,?,?,?)"));
+    Stmt *ins = m_store.db().prepare(
+        QStringLiteral("INSERT INTO events(id, incident, hlc, ts, actor, kind, payload, prev_hash, "
+                       "hash, origin) VALUES(?,?,?,?,?,?,?,?,?,?)"));
     if (!ins)
         return Status::fail(m_store.db().lastError(), QStringLiteral("db"));
     sqlite3_stmt *st = ins->handle();
@@ -254,11 +279,13 @@ Status BulkLoader::write(const std::vector<Ready> &batch)
         if (sqlite3_step(st) != SQLITE_DONE) {
             const QString err = QString::fromUtf8(sqlite3_errmsg(db));
             sqlite3_reset(st);
-            return Status::fail(QStringLiteral("cannot append event: %1").arg(err), QStringLiteral("db"));
+            return Status::fail(QStringLiteral("cannot append event: %1").arg(err),
+                                QStringLiteral("db"));
         }
         if (sqlite3_last_insert_rowid(db) != r.seq) {
             sqlite3_reset(st);
-            return Status::fail(QStringLiteral("the event log changed during the bulk load"), QStringLiteral("db"));
+            return Status::fail(QStringLiteral("the event log changed during the bulk load"),
+                                QStringLiteral("db"));
         }
         ++m_loaded;
     }
@@ -340,7 +367,8 @@ Status BulkLoader::finish()
         cancel();
         return s;
     };
-    const QJsonArray indexes = QJsonDocument::fromJson(m_store.meta(kPendingIndexes).toUtf8()).array();
+    const QJsonArray indexes =
+        QJsonDocument::fromJson(m_store.meta(kPendingIndexes).toUtf8()).array();
     auto recreate = [&](bool eventsOnly) -> Status {
         for (const auto &v : indexes) {
             QString sql = v.toString();
@@ -348,8 +376,11 @@ Status BulkLoader::finish()
                 continue;
             if (auto s = db.exec(ifNotExists(sql)); !s)
                 return s;
-            const int at = sql.startsWith(QStringLiteral("CREATE UNIQUE")) ? 3 : 2; // the index or trigger name
-            clock.mark(QStringLiteral("rebuild ") + sql.simplified().section(QLatin1Char(' '), at, at));
+            const int at = sql.startsWith(QStringLiteral("CREATE UNIQUE"))
+                               ? 3
+                               : 2; // the index or trigger name
+            clock.mark(QStringLiteral("rebuild ") +
+                       sql.simplified().section(QLatin1Char(' '), at, at));
         }
         return {};
     };
@@ -359,7 +390,10 @@ Status BulkLoader::finish()
     bool sorted = true;
     for (Folding &f : m_rows) {
         if (f.openSeq == 0)
-            return fail(Status::fail(QStringLiteral("the back end sent events of incident %1 without its incident.opened event").arg(f.uid)));
+            return fail(Status::fail(
+                QStringLiteral(
+                    "the back end sent events of incident %1 without its incident.opened event")
+                    .arg(f.uid)));
         anyDirty = anyDirty || f.dirty;
         sorted = sorted && (rows.isEmpty() || rows.last()->openSeq < f.openSeq);
         rows << &f;
@@ -372,7 +406,9 @@ Status BulkLoader::finish()
             continue;
         QList<Event> evs = m_store.timeline(f->uid);
         const QString head = f->incident.headHash;
-        std::sort(evs.begin(), evs.end(), [](const Event &a, const Event &b) { return a.hlc != b.hlc ? a.hlc < b.hlc : a.id < b.id; });
+        std::sort(evs.begin(), evs.end(), [](const Event &a, const Event &b) {
+            return a.hlc != b.hlc ? a.hlc < b.hlc : a.id < b.id;
+        });
         Incident inc;
         for (const Event &e : std::as_const(evs))
             applyEvent(inc, e);
@@ -382,7 +418,8 @@ Status BulkLoader::finish()
     // Row ids in the order the incidents were opened, as a rebuild from the log gives them
     // (usually the order they were first seen in).
     if (!sorted)
-        std::sort(rows.begin(), rows.end(), [](const Folding *a, const Folding *b) { return a->openSeq < b->openSeq; });
+        std::sort(rows.begin(), rows.end(),
+                  [](const Folding *a, const Folding *b) { return a->openSeq < b->openSeq; });
     MetricsRollupBuilder rollups;
     // Incident rows by service, each list in row order as the rows are written in it.
     QHash<QString, std::vector<qint64>> services;
@@ -399,11 +436,12 @@ Status BulkLoader::finish()
     rows.clear();
     // The working set (a million folded incidents take seconds to free) goes on another
     // thread while the database work goes on; joined when this function returns.
-    std::jthread freeing([rows = std::move(m_rows), index = std::move(m_index), seen = std::move(m_seen)]() mutable {
-        index = {};
-        seen = {};
-        rows = {};
-    });
+    std::jthread freeing(
+        [rows = std::move(m_rows), index = std::move(m_index), seen = std::move(m_seen)]() mutable {
+            index = {};
+            seen = {};
+            rows = {};
+        });
     m_rows = {};
     m_index = {};
     m_seen = {};
@@ -411,8 +449,10 @@ Status BulkLoader::finish()
     // the table's b-tree.
     if (!services.isEmpty()) {
         QStringList names = services.keys();
-        std::sort(names.begin(), names.end(), [](const QString &a, const QString &b) { return a.toUtf8() < b.toUtf8(); });
-        Stmt *ins = db.prepare(QStringLiteral("INSERT OR IGNORE INTO incident_services(service, incident) VALUES(?,?)"));
+        std::sort(names.begin(), names.end(),
+                  [](const QString &a, const QString &b) { return a.toUtf8() < b.toUtf8(); });
+        Stmt *ins = db.prepare(QStringLiteral(
+            "INSERT OR IGNORE INTO incident_services(service, incident) VALUES(?,?)"));
         if (!ins)
             return fail(Status::fail(db.lastError(), QStringLiteral("db")));
         sqlite3_stmt *st = ins->handle();

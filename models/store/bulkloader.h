@@ -33,11 +33,11 @@ class BulkLoader {
     struct Folding {
         domain::Incident incident;
         QString uid;
-        QByteArray head;      // raw SHA-256 of the last appended event (the chain head)
+        QByteArray head; // raw SHA-256 of the last appended event (the chain head)
         qint64 lastHlc = 0;
         QString lastId;
-        qint64 openSeq = 0;   // order of the incident.opened event: the row id order
-        bool dirty = false;   // an event arrived out of (hlc, id) order: refold from the log
+        qint64 openSeq = 0; // order of the incident.opened event: the row id order
+        bool dirty = false; // an event arrived out of (hlc, id) order: refold from the log
     };
     // One event ready to be written: bytes as the log stores them, and the row id it gets.
     struct Ready {
@@ -91,19 +91,20 @@ public:
 
 private:
     void restoreSettings();
-    Status prepare(const QList<domain::Event> &events, qsizetype from, qsizetype to, std::vector<Ready> &out);
+    Status prepare(const QList<domain::Event> &events, qsizetype from, qsizetype to,
+                   std::vector<Ready> &out);
     Status write(const std::vector<Ready> &batch);
 
     Store &m_store;
     AfterLoad m_afterLoad;
     bool m_active = false;
     qint64 m_loaded = 0;
-    std::deque<Folding> m_rows;     // stable addresses; first-seen order
+    std::deque<Folding> m_rows; // stable addresses; first-seen order
     QHash<QUuid, Folding *> m_index;
-    QSet<QUuid> m_seen;             // event ids added
-    QSet<QString> m_kinds;          // their kinds
-    qint64 m_lastSeq = 0;           // the row id of the last event prepared
-    QString m_journalMode;          // to restore; empty when unchanged
+    QSet<QUuid> m_seen;    // event ids added
+    QSet<QString> m_kinds; // their kinds
+    qint64 m_lastSeq = 0;  // the row id of the last event prepared
+    QString m_journalMode; // to restore; empty when unchanged
     QList<Step> m_steps;
 };
 

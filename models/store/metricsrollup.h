@@ -35,8 +35,7 @@ QStringList compareMetricsRollups(Db &db, const QString &source, int maxFaults =
 /// Both rollups summed in memory over incidents as they are written, for a bulk load that
 /// already holds every incident: one pass instead of grouping the whole table twice. The
 /// sums are the expressions of the triggers, written in C++ next to their SQL.
-class MetricsRollupBuilder
-{
+class MetricsRollupBuilder {
 public:
     using DailySums = std::array<qint64, 11>; // the columns of metrics_daily after its keys
     using OpenSums = std::array<qint64, 5>;   // the columns of metrics_open after its keys
@@ -59,8 +58,14 @@ private:
         QString grp;
         bool operator==(const OpenKey &) const = default;
     };
-    friend size_t qHash(const DailyKey &k, size_t seed = 0) { return qHashMulti(seed, k.service, k.day, k.severity, k.grp); }
-    friend size_t qHash(const OpenKey &k, size_t seed = 0) { return qHashMulti(seed, k.service, k.severity, k.grp); }
+    friend size_t qHash(const DailyKey &k, size_t seed = 0)
+    {
+        return qHashMulti(seed, k.service, k.day, k.severity, k.grp);
+    }
+    friend size_t qHash(const OpenKey &k, size_t seed = 0)
+    {
+        return qHashMulti(seed, k.service, k.severity, k.grp);
+    }
     QHash<DailyKey, DailySums> m_daily;
     QHash<OpenKey, OpenSums> m_open;
 };

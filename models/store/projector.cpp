@@ -17,9 +17,9 @@ static QStringList toList(const QJsonValue &v)
 
 bool isBackgroundKind(const QString &kind)
 {
-    return kind == kinds::SlaBreached || kind == kinds::Reminder || kind == kinds::Escalation
-           || kind == kinds::NotificationRequested || kind.startsWith(u"notification.")
-           || kind.startsWith(u"sync.");
+    return kind == kinds::SlaBreached || kind == kinds::Reminder || kind == kinds::Escalation ||
+           kind == kinds::NotificationRequested || kind.startsWith(u"notification.") ||
+           kind.startsWith(u"sync.");
 }
 
 static void setDeadlines(Incident &inc, const QJsonObject &p)
@@ -54,26 +54,46 @@ static void applySlaMode(Incident &inc, const QString &mode, qint64 ts)
 
 static void applyField(Incident &inc, const QString &field, const QJsonValue &v)
 {
-    if (field == u"title") inc.title = v.toString();
-    else if (field == u"description") inc.description = v.toString();
-    else if (field == u"severity") inc.severity = parseSeverity(v.toString());
-    else if (field == u"priority") inc.priority = parsePriority(v.toString());
-    else if (field == u"impact") inc.impact = v.toString();
-    else if (field == u"urgency") inc.urgency = v.toString();
-    else if (field == u"category") inc.category = v.toString();
-    else if (field == u"subcategory") inc.subcategory = v.toString();
-    else if (field == u"services") inc.services = toList(v);
-    else if (field == u"cis") inc.cis = toList(v);
-    else if (field == u"assignee") inc.assignee = v.toString();
-    else if (field == u"assignment_group") inc.assignmentGroup = v.toString();
-    else if (field == u"reporter") inc.reporter = v.toString();
-    else if (field == u"commander") inc.commander = v.toString();
-    else if (field == u"responders") inc.responders = toList(v);
-    else if (field == u"root_cause") inc.rootCause = v.toString();
-    else if (field == u"resolution_note") inc.resolutionNote = v.toString();
-    else if (field == u"close_code") inc.closeCode = v.toString();
-    else if (field == u"time_spent") inc.timeSpentMinutes = v.toInt();
-    else inc.extra[field] = v;
+    if (field == u"title")
+        inc.title = v.toString();
+    else if (field == u"description")
+        inc.description = v.toString();
+    else if (field == u"severity")
+        inc.severity = parseSeverity(v.toString());
+    else if (field == u"priority")
+        inc.priority = parsePriority(v.toString());
+    else if (field == u"impact")
+        inc.impact = v.toString();
+    else if (field == u"urgency")
+        inc.urgency = v.toString();
+    else if (field == u"category")
+        inc.category = v.toString();
+    else if (field == u"subcategory")
+        inc.subcategory = v.toString();
+    else if (field == u"services")
+        inc.services = toList(v);
+    else if (field == u"cis")
+        inc.cis = toList(v);
+    else if (field == u"assignee")
+        inc.assignee = v.toString();
+    else if (field == u"assignment_group")
+        inc.assignmentGroup = v.toString();
+    else if (field == u"reporter")
+        inc.reporter = v.toString();
+    else if (field == u"commander")
+        inc.commander = v.toString();
+    else if (field == u"responders")
+        inc.responders = toList(v);
+    else if (field == u"root_cause")
+        inc.rootCause = v.toString();
+    else if (field == u"resolution_note")
+        inc.resolutionNote = v.toString();
+    else if (field == u"close_code")
+        inc.closeCode = v.toString();
+    else if (field == u"time_spent")
+        inc.timeSpentMinutes = v.toInt();
+    else
+        inc.extra[field] = v;
 }
 
 void applyEvent(Incident &inc, const Event &e)
@@ -102,7 +122,8 @@ void applyEvent(Incident &inc, const Event &e)
         inc.createdAt = e.ts;
         setDeadlines(inc, p);
         applySlaMode(inc, p[u"sla"].toString(), e.ts);
-    } else if (e.kind == kinds::Transitioned && p.contains(u"from") && p[u"from"].toString() != inc.state) {
+    } else if (e.kind == kinds::Transitioned && p.contains(u"from") &&
+               p[u"from"].toString() != inc.state) {
         // A merged transition made from a state the incident had already left: a conflict
         // (recorded as its own event by the merge), not applied, so replicas agree.
     } else if (e.kind == kinds::Transitioned) {
@@ -152,7 +173,8 @@ void applyEvent(Incident &inc, const Event &e)
         if (!inc.responders.contains(r))
             inc.responders << r;
     } else if (e.kind == kinds::SlaBreached) {
-        inc.slaBreached |= p[u"sla"].toString() == u"response" ? SlaResponseBreached : SlaResolutionBreached;
+        inc.slaBreached |=
+            p[u"sla"].toString() == u"response" ? SlaResponseBreached : SlaResolutionBreached;
     } else if (e.kind == kinds::PostmortemDrafted) {
         inc.extra[QStringLiteral("postmortem")] = QStringLiteral("draft");
     } else if (e.kind == kinds::Renumbered) {

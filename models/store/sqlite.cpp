@@ -83,8 +83,14 @@ void Stmt::reset()
     m_error.clear();
 }
 
-qint64 Stmt::int64(int col) const { return sqlite3_column_int64(m_stmt, col); }
-double Stmt::real(int col) const { return sqlite3_column_double(m_stmt, col); }
+qint64 Stmt::int64(int col) const
+{
+    return sqlite3_column_int64(m_stmt, col);
+}
+double Stmt::real(int col) const
+{
+    return sqlite3_column_double(m_stmt, col);
+}
 QString Stmt::text(int col) const
 {
     const auto *p = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, col));
@@ -93,21 +99,32 @@ QString Stmt::text(int col) const
 QByteArray Stmt::blob(int col) const
 {
     const void *p = sqlite3_column_blob(m_stmt, col);
-    return p ? QByteArray(static_cast<const char *>(p), sqlite3_column_bytes(m_stmt, col)) : QByteArray();
+    return p ? QByteArray(static_cast<const char *>(p), sqlite3_column_bytes(m_stmt, col))
+             : QByteArray();
 }
-bool Stmt::isNull(int col) const { return sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
+bool Stmt::isNull(int col) const
+{
+    return sqlite3_column_type(m_stmt, col) == SQLITE_NULL;
+}
 
-Db::~Db() { close(); }
+Db::~Db()
+{
+    close();
+}
 
 Status Db::open(const QString &path, bool readOnly)
 {
     close();
-    const int flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-    const int rc = sqlite3_open_v2(path.toUtf8().constData(), &m_db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    const int flags =
+        readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    const int rc =
+        sqlite3_open_v2(path.toUtf8().constData(), &m_db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
-        const QString msg = m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QStringLiteral("out of memory");
+        const QString msg =
+            m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QStringLiteral("out of memory");
         close();
-        return Status::fail(QStringLiteral("cannot open database %1: %2").arg(path, msg), QStringLiteral("db"));
+        return Status::fail(QStringLiteral("cannot open database %1: %2").arg(path, msg),
+                            QStringLiteral("db"));
     }
     m_path = path;
     sqlite3_busy_timeout(m_db, 5000);
@@ -147,7 +164,8 @@ Stmt *Db::prepare(const QString &sql)
     }
     sqlite3_stmt *st = nullptr;
     const QByteArray u = sql.toUtf8();
-    if (sqlite3_prepare_v3(m_db, u.constData(), int(u.size()), SQLITE_PREPARE_PERSISTENT, &st, nullptr) != SQLITE_OK) {
+    if (sqlite3_prepare_v3(m_db, u.constData(), int(u.size()), SQLITE_PREPARE_PERSISTENT, &st,
+                           nullptr) != SQLITE_OK) {
         qWarning("sitrep.store: cannot prepare %s: %s", u.constData(), sqlite3_errmsg(m_db));
         return nullptr;
     }
@@ -165,16 +183,34 @@ std::unique_ptr<Stmt> Db::prepareOnce(const QString &sql)
     return std::make_unique<Stmt>(st, true);
 }
 
-QString Db::lastError() const { return m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QStringLiteral("database not open"); }
-qint64 Db::lastInsertRowId() const { return sqlite3_last_insert_rowid(m_db); }
-int Db::changes() const { return sqlite3_changes(m_db); }
-Status Db::begin() { return exec(QStringLiteral("BEGIN IMMEDIATE")); }
-Status Db::commit() { return exec(QStringLiteral("COMMIT")); }
+QString Db::lastError() const
+{
+    return m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QStringLiteral("database not open");
+}
+qint64 Db::lastInsertRowId() const
+{
+    return sqlite3_last_insert_rowid(m_db);
+}
+int Db::changes() const
+{
+    return sqlite3_changes(m_db);
+}
+Status Db::begin()
+{
+    return exec(QStringLiteral("BEGIN IMMEDIATE"));
+}
+Status Db::commit()
+{
+    return exec(QStringLiteral("COMMIT"));
+}
 void Db::rollback()
 {
     if (inTransaction())
         sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
 }
-bool Db::inTransaction() const { return m_db && sqlite3_get_autocommit(m_db) == 0; }
+bool Db::inTransaction() const
+{
+    return m_db && sqlite3_get_autocommit(m_db) == 0;
+}
 
 } // namespace sitrep::store

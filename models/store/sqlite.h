@@ -75,7 +75,7 @@ public:
     sqlite3 *handle() const { return m_db; }
     QString path() const { return m_path; }
 
-    Status begin();   // BEGIN IMMEDIATE
+    Status begin(); // BEGIN IMMEDIATE
     Status commit();
     void rollback();
     bool inTransaction() const;

@@ -12,9 +12,9 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QRegularExpression>
-#include <QLoggingCategory>
 #include <QUuid>
 #include <QVariant>
 
@@ -41,15 +41,24 @@ static constexpr qint64 kNoteDocBase = 1000000000000LL;
 QString sortKeyName(SortKey k)
 {
     switch (k) {
-    case SortKey::Number: return QStringLiteral("id");
-    case SortKey::Title: return QStringLiteral("title");
-    case SortKey::Severity: return QStringLiteral("severity");
-    case SortKey::Priority: return QStringLiteral("priority");
-    case SortKey::State: return QStringLiteral("state");
-    case SortKey::Assignee: return QStringLiteral("assignee");
-    case SortKey::Created: return QStringLiteral("created_at");
-    case SortKey::SlaDue: return QStringLiteral("sla_due");
-    case SortKey::Updated: return QStringLiteral("updated_at");
+    case SortKey::Number:
+        return QStringLiteral("id");
+    case SortKey::Title:
+        return QStringLiteral("title");
+    case SortKey::Severity:
+        return QStringLiteral("severity");
+    case SortKey::Priority:
+        return QStringLiteral("priority");
+    case SortKey::State:
+        return QStringLiteral("state");
+    case SortKey::Assignee:
+        return QStringLiteral("assignee");
+    case SortKey::Created:
+        return QStringLiteral("created_at");
+    case SortKey::SlaDue:
+        return QStringLiteral("sla_due");
+    case SortKey::Updated:
+        return QStringLiteral("updated_at");
     }
     return QStringLiteral("created_at");
 }
@@ -88,7 +97,8 @@ static QString jsonList(const QStringList &l)
     for (const QString &v : l) {
         for (const QChar c : v)
             if (c.unicode() < 0x20 || c.unicode() > 0x7e || c == u'"' || c == u'\\')
-                return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(l)).toJson(QJsonDocument::Compact));
+                return QString::fromUtf8(
+                    QJsonDocument(QJsonArray::fromStringList(l)).toJson(QJsonDocument::Compact));
         if (out.size() > 1)
             out += u',';
         out += u'"';
@@ -121,15 +131,18 @@ Status Store::open(const QString &path)
         return Status::fail(QStringLiteral("cannot create folder %1").arg(fi.absolutePath()));
     if (auto s = m_db.open(path); !s)
         return s;
-    for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
-                               "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY",
-                               "PRAGMA cache_size=-65536"}) {
+    for (const char *pragma :
+         {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
+          "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536"}) {
         if (auto s = m_db.exec(QString::fromLatin1(pragma)); !s)
-            return Status::fail(QStringLiteral("%1: %2").arg(path, s.errorMessage()), QStringLiteral("db"));
+            return Status::fail(QStringLiteral("%1: %2").arg(path, s.errorMessage()),
+                                QStringLiteral("db"));
     }
     // A file that is not SQLite fails here with a clear message.
     if (auto s = m_db.exec(QStringLiteral("SELECT count(*) FROM sqlite_master")); !s)
-        return Status::fail(QStringLiteral("%1 is not a Sitrep database: %2").arg(path, s.errorMessage()), QStringLiteral("db"));
+        return Status::fail(
+            QStringLiteral("%1 is not a Sitrep database: %2").arg(path, s.errorMessage()),
+            QStringLiteral("db"));
     if (auto s = migrate(); !s)
         return s;
     if (auto s = BulkLoader::recover(*this); !s)
@@ -147,8 +160,8 @@ Status Store::openReadOnly(const QString &path)
 
 Status Store::migrate()
 {
-    if (auto s = m_db.exec(QStringLiteral(
-            "CREATE TABLE IF NOT EXISTS schema_migrations(name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)"));
+    if (auto s = m_db.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations(name TEXT "
+                                          "PRIMARY KEY, applied_at INTEGER NOT NULL)"));
         !s)
         return s;
     QStringList applied;
@@ -176,7 +189,9 @@ Status Store::migrate()
         file.open(QIODevice::ReadOnly);
         const QString sql = QString::fromUtf8(file.readAll());
         if (auto s = m_db.begin(); !s)
-            return Status::fail(QStringLiteral("cannot migrate %1: %2").arg(m_db.path(), s.errorMessage()), QStringLiteral("db"));
+            return Status::fail(
+                QStringLiteral("cannot migrate %1: %2").arg(m_db.path(), s.errorMessage()),
+                QStringLiteral("db"));
         // Another process may have migrated while we waited for the write lock.
         auto chk = m_db.prepareOnce(QStringLiteral("SELECT 1 FROM schema_migrations WHERE name=?"));
         chk->bind(1, name);
@@ -186,9 +201,12 @@ Status Store::migrate()
         }
         if (auto s = m_db.exec(sql); !s) {
             m_db.rollback();
-            return Status::fail(QStringLiteral("migration %1 failed: %2").arg(name, s.errorMessage()), QStringLiteral("db"));
+            return Status::fail(
+                QStringLiteral("migration %1 failed: %2").arg(name, s.errorMessage()),
+                QStringLiteral("db"));
         }
-        auto ins = m_db.prepareOnce(QStringLiteral("INSERT INTO schema_migrations VALUES(?, strftime('%s','now'))"));
+        auto ins = m_db.prepareOnce(
+            QStringLiteral("INSERT INTO schema_migrations VALUES(?, strftime('%s','now'))"));
         ins->bind(1, name);
         if (!ins->exec()) {
             m_db.rollback();
@@ -214,7 +232,8 @@ QString Store::meta(const QString &key, const QString &fallback)
 
 Status Store::setMeta(const QString &key, const QString &value)
 {
-    Stmt *s = m_db.prepare(QStringLiteral("INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value"));
+    Stmt *s = m_db.prepare(QStringLiteral("INSERT INTO meta(key, value) VALUES(?, ?) ON "
+                                          "CONFLICT(key) DO UPDATE SET value=excluded.value"));
     s->bind(1, key).bind(2, value);
     if (!s->exec())
         return Status::fail(s->error());
@@ -226,7 +245,8 @@ Result<QString> Store::nextNumber(const QString &prefix)
     Stmt *s = m_db.prepare(QStringLiteral(
         "UPDATE counters SET value = value + 1 WHERE name = 'incident_number' RETURNING value"));
     if (!s || !s->step())
-        return Result<QString>::fail(QStringLiteral("cannot allocate an incident number: %1").arg(m_db.lastError()));
+        return Result<QString>::fail(
+            QStringLiteral("cannot allocate an incident number: %1").arg(m_db.lastError()));
     const qint64 n = s->int64(0);
     s->exec();
     return prefix + QStringLiteral("%1").arg(n, 7, 10, QLatin1Char('0'));
@@ -249,7 +269,8 @@ Status Store::appendEvent(Event &e)
         .bindBlob(9, QByteArray::fromHex(e.hash.toLatin1()))
         .bind(10, e.origin.isEmpty() ? QStringLiteral("local") : e.origin);
     if (!s->exec())
-        return Status::fail(QStringLiteral("cannot append event: %1").arg(s->error()), QStringLiteral("db"));
+        return Status::fail(QStringLiteral("cannot append event: %1").arg(s->error()),
+                            QStringLiteral("db"));
     e.seq = m_db.lastInsertRowId();
     return {};
 }
@@ -318,13 +339,15 @@ static const QString &rowSql(const QString &table, bool insert)
     if (it != cache.end())
         return *it;
     if (insert)
-        return *cache.insert(key, QStringLiteral("INSERT INTO %1(%2) VALUES(%3)")
-                                      .arg(table, QString::fromLatin1(kColumns), placeholders(kColumnCount)));
+        return *cache.insert(
+            key, QStringLiteral("INSERT INTO %1(%2) VALUES(%3)")
+                     .arg(table, QString::fromLatin1(kColumns), placeholders(kColumnCount)));
     QStringList sets;
     const QStringList cols = QString::fromLatin1(kColumns).split(QStringLiteral(", "));
     for (int i = 1; i < cols.size(); ++i)
         sets << cols[i] + QStringLiteral("=?");
-    return *cache.insert(key, QStringLiteral("UPDATE %1 SET %2 WHERE id=?").arg(table, sets.join(u',')));
+    return *cache.insert(key,
+                         QStringLiteral("UPDATE %1 SET %2 WHERE id=?").arg(table, sets.join(u',')));
 }
 
 static Status writeRow(Db &db, const QString &table, Incident &inc, bool insert)
@@ -337,7 +360,9 @@ static Status writeRow(Db &db, const QString &table, Incident &inc, bool insert)
             s->bindNull(1);
         bindIncident(s, inc, 2);
         if (!s->exec())
-            return Status::fail(QStringLiteral("cannot write incident %1: %2").arg(inc.number, s->error()), QStringLiteral("db"));
+            return Status::fail(
+                QStringLiteral("cannot write incident %1: %2").arg(inc.number, s->error()),
+                QStringLiteral("db"));
         inc.rowid = db.lastInsertRowId();
         return {};
     }
@@ -345,7 +370,9 @@ static Status writeRow(Db &db, const QString &table, Incident &inc, bool insert)
     bindIncident(s, inc, 1);
     s->bind(kColumnCount, inc.rowid);
     if (!s->exec())
-        return Status::fail(QStringLiteral("cannot update incident %1: %2").arg(inc.number, s->error()), QStringLiteral("db"));
+        return Status::fail(
+            QStringLiteral("cannot update incident %1: %2").arg(inc.number, s->error()),
+            QStringLiteral("db"));
     return {};
 }
 
@@ -363,7 +390,8 @@ static Status writeSideTables(Db &db, const Incident &inc, const Incident *befor
             d->bind(1, inc.rowid);
             d->exec();
         }
-        Stmt *s = db.prepare(QStringLiteral("INSERT OR IGNORE INTO incident_services(service, incident) VALUES(?,?)"));
+        Stmt *s = db.prepare(QStringLiteral(
+            "INSERT OR IGNORE INTO incident_services(service, incident) VALUES(?,?)"));
         for (const QString &svc : inc.services) {
             s->reset();
             s->bind(1, svc).bind(2, inc.rowid);
@@ -382,7 +410,8 @@ static Status writeSideTables(Db &db, const Incident &inc, const Incident *befor
             d->bind(1, inc.rowid);
             d->exec();
         }
-        Stmt *s = db.prepare(QStringLiteral("INSERT INTO search(rowid, body, incident) VALUES(?,?,?)"));
+        Stmt *s =
+            db.prepare(QStringLiteral("INSERT INTO search(rowid, body, incident) VALUES(?,?,?)"));
         s->bind(1, inc.rowid).bind(2, searchDocument(inc)).bind(3, inc.rowid);
         if (!s->exec())
             return Status::fail(s->error());
@@ -399,7 +428,8 @@ Status Store::writeIncident(Incident &inc, const Incident *before)
 
 Status Store::addSearchNote(qint64 incidentRowId, qint64 eventSeq, const QString &text)
 {
-    Stmt *s = m_db.prepare(QStringLiteral("INSERT INTO search(rowid, body, incident) VALUES(?,?,?)"));
+    Stmt *s =
+        m_db.prepare(QStringLiteral("INSERT INTO search(rowid, body, incident) VALUES(?,?,?)"));
     s->bind(1, kNoteDocBase + eventSeq).bind(2, text).bind(3, incidentRowId);
     if (!s->exec())
         return Status::fail(s->error());
@@ -417,7 +447,8 @@ bool Store::hasEvent(const QString &eventId)
 
 qint64 Store::lastHlc()
 {
-    Stmt *s = m_db.prepare(QStringLiteral("SELECT max(hlc) FROM (SELECT hlc FROM events ORDER BY seq DESC LIMIT 64)"));
+    Stmt *s = m_db.prepare(
+        QStringLiteral("SELECT max(hlc) FROM (SELECT hlc FROM events ORDER BY seq DESC LIMIT 64)"));
     const qint64 v = s && s->step() ? s->int64(0) : 0;
     if (s)
         s->reset();
@@ -475,7 +506,8 @@ Incident Store::readIncident(Stmt *s)
 
 std::optional<Incident> Store::incidentByUid(const QString &uid)
 {
-    Stmt *s = m_db.prepare(QStringLiteral("SELECT %1 FROM incidents WHERE uid=?").arg(QString::fromLatin1(kColumns)));
+    Stmt *s = m_db.prepare(
+        QStringLiteral("SELECT %1 FROM incidents WHERE uid=?").arg(QString::fromLatin1(kColumns)));
     s->bindBlob(1, uuidToBlob(uid));
     std::optional<Incident> r;
     if (s->step())
@@ -486,7 +518,8 @@ std::optional<Incident> Store::incidentByUid(const QString &uid)
 
 std::optional<Incident> Store::incidentByNumber(const QString &number)
 {
-    Stmt *s = m_db.prepare(QStringLiteral("SELECT %1 FROM incidents WHERE number=?").arg(QString::fromLatin1(kColumns)));
+    Stmt *s = m_db.prepare(QStringLiteral("SELECT %1 FROM incidents WHERE number=?")
+                               .arg(QString::fromLatin1(kColumns)));
     s->bind(1, number);
     std::optional<Incident> r;
     if (s->step())
@@ -497,7 +530,8 @@ std::optional<Incident> Store::incidentByNumber(const QString &number)
 
 std::optional<Incident> Store::incidentByRowId(qint64 rowid)
 {
-    Stmt *s = m_db.prepare(QStringLiteral("SELECT %1 FROM incidents WHERE id=?").arg(QString::fromLatin1(kColumns)));
+    Stmt *s = m_db.prepare(
+        QStringLiteral("SELECT %1 FROM incidents WHERE id=?").arg(QString::fromLatin1(kColumns)));
     s->bind(1, rowid);
     std::optional<Incident> r;
     if (s->step())
@@ -603,8 +637,9 @@ QString Store::listSql(const ListQuery &q, bool countOnly, QList<QVariant> &bind
         where << QStringLiteral("id IN (SELECT incident FROM search WHERE search MATCH ?)");
         binds << fts;
     }
-    QString sql = countOnly ? QStringLiteral("SELECT count(*) FROM incidents")
-                            : QStringLiteral("SELECT %1 FROM incidents").arg(QString::fromLatin1(kColumns));
+    QString sql =
+        countOnly ? QStringLiteral("SELECT count(*) FROM incidents")
+                  : QStringLiteral("SELECT %1 FROM incidents").arg(QString::fromLatin1(kColumns));
     if (!where.isEmpty())
         sql += QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
     if (!countOnly) {
@@ -665,12 +700,14 @@ static Event readEvent(Stmt *s)
     return e;
 }
 
-static const char *const kEventColumns = "seq, id, incident, hlc, ts, actor, kind, payload, prev_hash, hash, origin";
+static const char *const kEventColumns =
+    "seq, id, incident, hlc, ts, actor, kind, payload, prev_hash, hash, origin";
 
 QList<Event> Store::timeline(const QString &incidentUid)
 {
     QList<Event> out;
-    Stmt *s = m_db.prepare(QStringLiteral("SELECT %1 FROM events WHERE incident=? ORDER BY seq").arg(QString::fromLatin1(kEventColumns)));
+    Stmt *s = m_db.prepare(QStringLiteral("SELECT %1 FROM events WHERE incident=? ORDER BY seq")
+                               .arg(QString::fromLatin1(kEventColumns)));
     s->bindBlob(1, uuidToBlob(incidentUid));
     while (s->step())
         out << readEvent(s);
@@ -681,7 +718,8 @@ QList<Event> Store::timeline(const QString &incidentUid)
 QList<Event> Store::eventsAfter(qint64 seq, int limit)
 {
     QList<Event> out;
-    Stmt *s = m_db.prepare(QStringLiteral("SELECT %1 FROM events WHERE seq>? ORDER BY seq LIMIT ?").arg(QString::fromLatin1(kEventColumns)));
+    Stmt *s = m_db.prepare(QStringLiteral("SELECT %1 FROM events WHERE seq>? ORDER BY seq LIMIT ?")
+                               .arg(QString::fromLatin1(kEventColumns)));
     s->bind(1, seq).bind(2, limit);
     while (s->step())
         out << readEvent(s);
@@ -765,7 +803,8 @@ Status Store::foldInto(const QString &table, bool withSideTables)
 {
     QHash<QByteArray, qint64> rowids;
     {
-        auto q = m_db.prepareOnce(QStringLiteral("SELECT incident FROM events WHERE kind='incident.opened' ORDER BY seq"));
+        auto q = m_db.prepareOnce(QStringLiteral(
+            "SELECT incident FROM events WHERE kind='incident.opened' ORDER BY seq"));
         qint64 next = 0;
         while (q && q->step()) {
             const QByteArray uid = q->blob(0);
@@ -776,7 +815,8 @@ Status Store::foldInto(const QString &table, bool withSideTables)
     // Events fold in (hlc, id) order, the order every replica agrees on after a merge; for a
     // log written by one replica it is the append order. The chain head stays the last
     // appended event.
-    auto q = m_db.prepareOnce(QStringLiteral("SELECT %1 FROM events ORDER BY incident, hlc, id").arg(QString::fromLatin1(kEventColumns)));
+    auto q = m_db.prepareOnce(QStringLiteral("SELECT %1 FROM events ORDER BY incident, hlc, id")
+                                  .arg(QString::fromLatin1(kEventColumns)));
     if (!q)
         return Status::fail(m_db.lastError());
     Incident cur;
@@ -790,7 +830,9 @@ Status Store::foldInto(const QString &table, bool withSideTables)
         cur.headHash = head;
         cur.rowid = rowids.value(curUid, 0);
         if (cur.rowid == 0)
-            return Status::fail(QStringLiteral("events of incident %1 without an incident.opened event").arg(blobToUuid(curUid)));
+            return Status::fail(
+                QStringLiteral("events of incident %1 without an incident.opened event")
+                    .arg(blobToUuid(curUid)));
         if (auto s = writeRow(m_db, table, cur, true); !s)
             return s;
         if (withSideTables)
@@ -867,7 +909,8 @@ VerifyReport Store::verify(const std::function<void(const QString &)> &progress)
     say(QStringLiteral("checking the hash chain of every incident"));
     QHash<QByteArray, QByteArray> heads;
     {
-        auto q = m_db.prepareOnce(QStringLiteral("SELECT %1 FROM events ORDER BY incident, seq").arg(QString::fromLatin1(kEventColumns)));
+        auto q = m_db.prepareOnce(QStringLiteral("SELECT %1 FROM events ORDER BY incident, seq")
+                                      .arg(QString::fromLatin1(kEventColumns)));
         QByteArray curUid;
         QString prev;
         while (q && q->step()) {
@@ -879,11 +922,17 @@ VerifyReport Store::verify(const std::function<void(const QString &)> &progress)
             }
             ++r.events;
             if (e.prevHash != prev)
-                fault(QStringLiteral("event %1 (seq %2) of incident %3: chain broken (previous hash does not match)")
-                          .arg(e.id).arg(e.seq).arg(e.incidentUid));
+                fault(QStringLiteral("event %1 (seq %2) of incident %3: chain broken (previous "
+                                     "hash does not match)")
+                          .arg(e.id)
+                          .arg(e.seq)
+                          .arg(e.incidentUid));
             if (e.computeHash() != e.hash)
-                fault(QStringLiteral("event %1 (seq %2, %3) of incident %4: content changed (hash mismatch)")
-                          .arg(e.id).arg(e.seq).arg(e.kind, e.incidentUid));
+                fault(QStringLiteral(
+                          "event %1 (seq %2, %3) of incident %4: content changed (hash mismatch)")
+                          .arg(e.id)
+                          .arg(e.seq)
+                          .arg(e.kind, e.incidentUid));
             prev = e.hash;
             heads[uid] = QByteArray::fromHex(e.hash.toLatin1());
         }
@@ -894,18 +943,25 @@ VerifyReport Store::verify(const std::function<void(const QString &)> &progress)
         return r;
     }
     (void)m_db.exec(QStringLiteral("DROP TABLE IF EXISTS temp.rebuilt"));
-    if (auto s = m_db.exec(QStringLiteral("CREATE TEMP TABLE rebuilt AS SELECT * FROM main.incidents WHERE 0")); !s)
+    if (auto s = m_db.exec(
+            QStringLiteral("CREATE TEMP TABLE rebuilt AS SELECT * FROM main.incidents WHERE 0"));
+        !s)
         fault(QStringLiteral("cannot create a scratch table: %1").arg(s.errorMessage()));
     if (auto s = foldInto(QStringLiteral("temp.rebuilt"), false); !s) {
         fault(QStringLiteral("rebuild failed: %1").arg(s.errorMessage()));
     } else {
         auto diff = [&](const QString &a, const QString &b, const QString &what) {
-            auto q = m_db.prepareOnce(QStringLiteral("SELECT number FROM (SELECT * FROM %1 EXCEPT SELECT * FROM %2) LIMIT 20").arg(a, b));
+            auto q = m_db.prepareOnce(
+                QStringLiteral(
+                    "SELECT number FROM (SELECT * FROM %1 EXCEPT SELECT * FROM %2) LIMIT 20")
+                    .arg(a, b));
             while (q && q->step())
                 fault(QStringLiteral("incident %1: %2").arg(q->text(0), what));
         };
-        diff(QStringLiteral("main.incidents"), QStringLiteral("temp.rebuilt"), QStringLiteral("projection row differs from the log"));
-        diff(QStringLiteral("temp.rebuilt"), QStringLiteral("main.incidents"), QStringLiteral("the log gives a row the projection lacks or differs from"));
+        diff(QStringLiteral("main.incidents"), QStringLiteral("temp.rebuilt"),
+             QStringLiteral("projection row differs from the log"));
+        diff(QStringLiteral("temp.rebuilt"), QStringLiteral("main.incidents"),
+             QStringLiteral("the log gives a row the projection lacks or differs from"));
         say(QStringLiteral("rebuilding the dashboard rollups from the log and comparing"));
         for (const QString &f : compareMetricsRollups(m_db, QStringLiteral("temp.rebuilt")))
             fault(f);

@@ -23,11 +23,11 @@ QString sortKeyName(SortKey k);
 struct ListQuery {
     QStringList states;
     std::optional<bool> open;
-    int priority = 0;     // 1..4
-    int severity = 0;     // 1..4
+    int priority = 0; // 1..4
+    int severity = 0; // 1..4
     QString service;
     QString assignee;
-    QString search;       // FTS5 query (plain words are quoted for you)
+    QString search;                     // FTS5 query (plain words are quoted for you)
     std::optional<qint64> slaDueBefore; // open incidents whose active deadline is before this
     std::optional<qint64> createdAfter;
     std::optional<qint64> resolvedAfter;

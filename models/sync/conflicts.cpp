@@ -15,9 +15,12 @@ using namespace sitrep::domain;
 QString conflictChoiceName(ConflictChoice c)
 {
     switch (c) {
-    case ConflictChoice::KeepApplied: return QStringLiteral("applied");
-    case ConflictChoice::TakeRejected: return QStringLiteral("rejected");
-    case ConflictChoice::Dismiss: return QStringLiteral("dismissed");
+    case ConflictChoice::KeepApplied:
+        return QStringLiteral("applied");
+    case ConflictChoice::TakeRejected:
+        return QStringLiteral("rejected");
+    case ConflictChoice::Dismiss:
+        return QStringLiteral("dismissed");
     }
     return {};
 }
@@ -38,7 +41,9 @@ QList<Conflict> conflictsOf(const QList<Event> &timeline)
     }
     if (!any)
         return {};
-    std::sort(order.begin(), order.end(), [](const Event *a, const Event *b) { return a->hlc != b->hlc ? a->hlc < b->hlc : a->id < b->id; });
+    std::sort(order.begin(), order.end(), [](const Event *a, const Event *b) {
+        return a->hlc != b->hlc ? a->hlc < b->hlc : a->id < b->id;
+    });
     // Fold as the projection does, remembering which transition was in force when each
     // one was folded: that is the one a rejected transition competed with.
     QHash<QString, ConflictTransition> inForceAt; // transition event id -> applied transition
@@ -68,7 +73,8 @@ QList<Conflict> conflictsOf(const QList<Event> &timeline)
         if (const Event *t = byEventId.value(rejectedId))
             c.rejected = transitionOf(*t);
         else
-            c.rejected = {rejectedId, e->payload[u"from"].toString(), e->payload[u"to"].toString(), e->payload[u"by"].toString(), e->ts};
+            c.rejected = {rejectedId, e->payload[u"from"].toString(), e->payload[u"to"].toString(),
+                          e->payload[u"by"].toString(), e->ts};
         c.applied = inForceAt.value(rejectedId);
         if (c.applied.to.isEmpty())
             c.applied.to = c.state;
@@ -92,20 +98,27 @@ QList<Conflict> conflictsOf(const QList<Event> &timeline)
     return out;
 }
 
-Result<engine::Outcome> resolveConflict(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &conflictId,
-                                        ConflictChoice choice, const QString &actor)
+Result<engine::Outcome> resolveConflict(engine::LifecycleEngine &engine, const QString &incidentUid,
+                                        const QString &conflictId, ConflictChoice choice,
+                                        const QString &actor)
 {
     using R = Result<engine::Outcome>;
     auto &store = engine.store();
     const auto inc = store.findIncident(incidentUid);
     if (!inc)
-        return R::fail(QStringLiteral("no incident %1").arg(incidentUid), QStringLiteral("not_found"));
+        return R::fail(QStringLiteral("no incident %1").arg(incidentUid),
+                       QStringLiteral("not_found"));
     const QList<Conflict> all = conflictsOf(store.timeline(inc->uid));
-    const auto it = std::find_if(all.cbegin(), all.cend(), [&](const Conflict &c) { return c.id == conflictId; });
+    const auto it = std::find_if(all.cbegin(), all.cend(),
+                                 [&](const Conflict &c) { return c.id == conflictId; });
     if (it == all.cend())
-        return R::fail(QStringLiteral("incident %1 has no conflict %2").arg(inc->number, conflictId), QStringLiteral("not_found"));
+        return R::fail(
+            QStringLiteral("incident %1 has no conflict %2").arg(inc->number, conflictId),
+            QStringLiteral("not_found"));
     if (it->resolved)
-        return R::fail(QStringLiteral("that conflict was already resolved by %1").arg(it->resolvedBy), QStringLiteral("conflict"));
+        return R::fail(
+            QStringLiteral("that conflict was already resolved by %1").arg(it->resolvedBy),
+            QStringLiteral("conflict"));
     const QString target = choice == ConflictChoice::KeepApplied    ? it->applied.to
                            : choice == ConflictChoice::TakeRejected ? it->rejected.to
                                                                     : QString();
@@ -128,11 +141,13 @@ Result<engine::Outcome> resolveConflict(engine::LifecycleEngine &engine, const Q
                               ? QStringLiteral("%1 dismissed the conflict").arg(actor)
                               : QStringLiteral("%1 resolved the conflict: '%2'").arg(actor, target);
     const auto recorded = engine.execute(engine::Command::make(
-        engine::Command::Kind::Record, inc->uid, {{QStringLiteral("kind"), kinds::ConflictResolved}, {QStringLiteral("payload"), payload}},
+        engine::Command::Kind::Record, inc->uid,
+        {{QStringLiteral("kind"), kinds::ConflictResolved}, {QStringLiteral("payload"), payload}},
         actor));
     if (!recorded) {
         if (!transitionId.isEmpty())
-            return R::fail(QStringLiteral("moved to '%1' but could not record the resolution: %2").arg(target, recorded.errorMessage()),
+            return R::fail(QStringLiteral("moved to '%1' but could not record the resolution: %2")
+                               .arg(target, recorded.errorMessage()),
                            recorded.error().code);
         return recorded;
     }

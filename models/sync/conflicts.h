@@ -26,14 +26,14 @@ struct ConflictTransition {
 /// A `conflict` event a merge recorded, with the two transitions that competed and, once
 /// someone settled it, how (from the `conflict.resolved` event that names it).
 struct Conflict {
-    QString id;           // the conflict event's id (the same on every replica)
+    QString id; // the conflict event's id (the same on every replica)
     QString incidentUid;
     qint64 ts = 0;
-    QString state;        // the state the incident was in where the rejected one folded
+    QString state;               // the state the incident was in where the rejected one folded
     ConflictTransition applied;  // the transition in force there
     ConflictTransition rejected; // the one that no longer fitted and was not applied
     bool resolved = false;
-    QString choice;       // "applied", "rejected" or "dismissed"
+    QString choice;        // "applied", "rejected" or "dismissed"
     QString resolvedState; // the state chosen (empty when dismissed)
     QString resolvedBy;
     qint64 resolvedAt = 0;
@@ -52,7 +52,8 @@ QList<Conflict> conflictsOf(const QList<domain::Event> &timeline);
 /// there), then records `conflict.resolved` with the choice; dismissing records only that.
 /// Fails, changing nothing, when the conflict is unknown, already resolved, or the
 /// transition is refused (the engine's message).
-Result<engine::Outcome> resolveConflict(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &conflictId,
-                                        ConflictChoice choice, const QString &actor);
+Result<engine::Outcome> resolveConflict(engine::LifecycleEngine &engine, const QString &incidentUid,
+                                        const QString &conflictId, ConflictChoice choice,
+                                        const QString &actor);
 
 } // namespace sitrep::sync

@@ -26,21 +26,25 @@ void Outbox::attach(engine::LifecycleEngine &engine)
     const QString replica = engine.store().meta(QStringLiteral("replica_id"));
     if (!replica.isEmpty())
         engine.setReplicaId(replica);
-    engine.addCommitHook([](store::Store &s, const QList<Event> &events) { return enqueue(s, events); });
+    engine.addCommitHook(
+        [](store::Store &s, const QList<Event> &events) { return enqueue(s, events); });
 }
 
 // One sync.provisional_number event per local incident the back end has not numbered,
 // chained and folded like any event (so verify and a rebuild give the same rows), later in
 // HLC order than everything already in the log.
-static Status numberProvisionally(store::Store &store, const QString &replica, const QString &prefix)
+static Status numberProvisionally(store::Store &store, const QString &replica,
+                                  const QString &prefix)
 {
     auto &db = store.db();
     QStringList uids;
     {
-        auto q = db.prepareOnce(QStringLiteral(
-            "SELECT i.uid FROM incidents i WHERE i.number NOT LIKE 'TMP-%' "
-            "AND EXISTS (SELECT 1 FROM events o WHERE o.incident = i.uid AND o.kind = 'incident.opened' AND o.origin NOT IN ('remote', 'backend')) "
-            "AND NOT EXISTS (SELECT 1 FROM events r WHERE r.incident = i.uid AND r.kind = 'incident.renumbered') ORDER BY i.id"));
+        auto q = db.prepareOnce(
+            QStringLiteral("SELECT i.uid FROM incidents i WHERE i.number NOT LIKE 'TMP-%' "
+                           "AND EXISTS (SELECT 1 FROM events o WHERE o.incident = i.uid AND o.kind "
+                           "= 'incident.opened' AND o.origin NOT IN ('remote', 'backend')) "
+                           "AND NOT EXISTS (SELECT 1 FROM events r WHERE r.incident = i.uid AND "
+                           "r.kind = 'incident.renumbered') ORDER BY i.id"));
         if (!q)
             return Status::fail(db.lastError(), QStringLiteral("db"));
         while (q->step())
@@ -51,7 +55,8 @@ static Status numberProvisionally(store::Store &store, const QString &replica, c
     if (uids.isEmpty())
         return {};
     qint64 maxHlc = 0;
-    if (auto q = db.prepareOnce(QStringLiteral("SELECT coalesce(max(hlc), 0) FROM events")); q && q->step())
+    if (auto q = db.prepareOnce(QStringLiteral("SELECT coalesce(max(hlc), 0) FROM events"));
+        q && q->step())
         maxHlc = q->int64(0);
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     qint64 hlc = qMax(maxHlc + 1, now << 16);
@@ -75,10 +80,13 @@ static Status numberProvisionally(store::Store &store, const QString &replica, c
         e.ts = now;
         e.actor = QStringLiteral("system");
         e.kind = kinds::ProvisionalNumber;
-        e.payload = {{QStringLiteral("number"), number},
-                     {QStringLiteral("was"), before->number},
-                     {QStringLiteral("message"), QStringLiteral("numbered %1 until the back end assigns a number (was %2 before sync was on)")
-                                                     .arg(number, before->number)}};
+        e.payload = {
+            {QStringLiteral("number"), number},
+            {QStringLiteral("was"), before->number},
+            {QStringLiteral("message"),
+             QStringLiteral(
+                 "numbered %1 until the back end assigns a number (was %2 before sync was on)")
+                 .arg(number, before->number)}};
         e.origin = replica;
         e.prevHash = before->headHash;
         e.hash = e.computeHash();
@@ -103,7 +111,8 @@ Status Outbox::enable(store::Store &store)
     if (replica.isEmpty())
         replica = QUuid::createUuid().toString(QUuid::WithoutBraces);
     const QString prefix = QStringLiteral("TMP-%1-").arg(replica.left(6).toUpper());
-    for (const auto &[k, v] : {qMakePair(QStringLiteral("replica_id"), replica), qMakePair(QStringLiteral("number_prefix"), prefix),
+    for (const auto &[k, v] : {qMakePair(QStringLiteral("replica_id"), replica),
+                               qMakePair(QStringLiteral("number_prefix"), prefix),
                                qMakePair(QStringLiteral("sync.enabled"), QStringLiteral("1"))}) {
         if (auto s = store.setMeta(k, v); !s) {
             db.rollback();
@@ -146,8 +155,9 @@ Status Outbox::enqueue(store::Store &store, const QList<Event> &events)
         item.eventSeq = e.seq;
         item.transport = QStringLiteral("rest");
         if (auto r = queue.enqueue(item); !r)
-            return Status::fail(QStringLiteral("cannot queue event for sync: %1").arg(r.errorMessage()),
-                                QStringLiteral("db"));
+            return Status::fail(
+                QStringLiteral("cannot queue event for sync: %1").arg(r.errorMessage()),
+                QStringLiteral("db"));
     }
     return {};
 }
@@ -160,10 +170,11 @@ bool Outbox::localOnly(const Event &event)
 QList<OutboxEntry> Outbox::pending(int limit)
 {
     QList<OutboxEntry> out;
-    store::Stmt *s = m_store.db().prepare(QStringLiteral(
-        "SELECT d.id, d.attempts, d.next_at, e.seq, e.id, e.incident, e.hlc, e.ts, e.actor, e.kind, e.payload, e.origin "
-        "FROM deliveries d JOIN events e ON e.seq = d.event_seq "
-        "WHERE d.queue = ? AND d.status = 'pending' ORDER BY d.id LIMIT ?"));
+    store::Stmt *s = m_store.db().prepare(
+        QStringLiteral("SELECT d.id, d.attempts, d.next_at, e.seq, e.id, e.incident, e.hlc, e.ts, "
+                       "e.actor, e.kind, e.payload, e.origin "
+                       "FROM deliveries d JOIN events e ON e.seq = d.event_seq "
+                       "WHERE d.queue = ? AND d.status = 'pending' ORDER BY d.id LIMIT ?"));
     s->bind(1, m_queue.name()).bind(2, limit);
     while (s->step()) {
         OutboxEntry x;

@@ -22,11 +22,13 @@ QString HttpReply::describe() const
         return error.isEmpty() ? QStringLiteral("no answer from the back end") : error;
     const QJsonObject o = json();
     const QString msg = o.value(u"message").toString(o.value(u"error").toString());
-    return msg.isEmpty() ? QStringLiteral("HTTP %1").arg(status) : QStringLiteral("HTTP %1: %2").arg(status).arg(msg);
+    return msg.isEmpty() ? QStringLiteral("HTTP %1").arg(status)
+                         : QStringLiteral("HTTP %1: %2").arg(status).arg(msg);
 }
 
 RestClient::RestClient(QUrl base, QString token, QObject *parent)
-    : QObject(parent), m_base(std::move(base)), m_token(std::move(token)), m_nam(new QNetworkAccessManager(this))
+    : QObject(parent), m_base(std::move(base)), m_token(std::move(token)),
+      m_nam(new QNetworkAccessManager(this))
 {
     // Plain redirects could carry the bearer token elsewhere: never follow them.
     m_nam->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
@@ -78,8 +80,8 @@ QNetworkReply *RestClient::send(const QByteArray &method, const QString &pathAnd
     return reply;
 }
 
-HttpReply RestClient::call(const QByteArray &method, const QString &pathAndQuery, const QJsonObject *body,
-                           const QHash<QByteArray, QByteArray> &headers)
+HttpReply RestClient::call(const QByteArray &method, const QString &pathAndQuery,
+                           const QJsonObject *body, const QHash<QByteArray, QByteArray> &headers)
 {
     QEventLoop loop;
     HttpReply out;

@@ -16,12 +16,12 @@ namespace sitrep::sync {
 
 /// One answer from the back end, or why there was none.
 struct HttpReply {
-    int status = 0;            // 0 when no HTTP answer arrived
+    int status = 0; // 0 when no HTTP answer arrived
     QByteArray body;
     QByteArray etag;
-    QString error;             // transport error text (empty when an answer arrived)
-    int retryAfterMs = -1;     // from Retry-After, when given
-    int transportError = 0;    // QNetworkReply::NetworkError when no answer arrived
+    QString error;          // transport error text (empty when an answer arrived)
+    int retryAfterMs = -1;  // from Retry-After, when given
+    int transportError = 0; // QNetworkReply::NetworkError when no answer arrived
     bool networkError() const { return status == 0; }
     bool ok() const { return status >= 200 && status < 300; }
     QJsonObject json() const;
@@ -50,7 +50,8 @@ public:
     QNetworkReply *send(const QByteArray &method, const QString &pathAndQuery,
                         const QJsonObject *body, const QHash<QByteArray, QByteArray> &headers,
                         Done done, int timeoutMs = -1);
-    HttpReply call(const QByteArray &method, const QString &pathAndQuery, const QJsonObject *body = nullptr,
+    HttpReply call(const QByteArray &method, const QString &pathAndQuery,
+                   const QJsonObject *body = nullptr,
                    const QHash<QByteArray, QByteArray> &headers = {});
 
 private:

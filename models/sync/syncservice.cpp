@@ -21,15 +21,18 @@ using namespace sitrep::domain;
 QString SyncStatus::text() const
 {
     if (!m_known)
-        return m_pending > 0 ? tr("not synced yet, %n change(s) waiting", nullptr, int(m_pending)) : tr("not synced yet");
+        return m_pending > 0 ? tr("not synced yet, %n change(s) waiting", nullptr, int(m_pending))
+                             : tr("not synced yet");
     QString s;
     if (!m_online)
-        s = m_pending > 0 ? tr("offline, %n change(s) waiting", nullptr, int(m_pending)) : tr("offline");
+        s = m_pending > 0 ? tr("offline, %n change(s) waiting", nullptr, int(m_pending))
+                          : tr("offline");
     else if (m_unauthorized)
         s = m_pending > 0 ? tr("token refused, %n change(s) waiting", nullptr, int(m_pending))
                           : tr("token refused");
     else
-        s = m_pending > 0 ? tr("syncing, %n change(s) waiting", nullptr, int(m_pending)) : tr("in sync");
+        s = m_pending > 0 ? tr("syncing, %n change(s) waiting", nullptr, int(m_pending))
+                          : tr("in sync");
     if (m_rejected > 0)
         s += tr(", %n change(s) refused by the back end", nullptr, int(m_rejected));
     return s;
@@ -37,7 +40,8 @@ QString SyncStatus::text() const
 
 void SyncStatus::update(bool online, qint64 pending, qint64 rejected, const QString &lastError)
 {
-    if (m_known && online == m_online && pending == m_pending && rejected == m_rejected && lastError == m_lastError)
+    if (m_known && online == m_online && pending == m_pending && rejected == m_rejected &&
+        lastError == m_lastError)
         return;
     m_known = true;
     m_online = online;
@@ -66,7 +70,8 @@ void SyncStatus::setUnauthorized(bool refused)
 SyncService::SyncService(engine::LifecycleEngine &engine, SyncOptions options, QObject *parent)
     : QObject(parent), m_engine(engine), m_options(std::move(options)),
       m_client(m_options.url, m_options.token),
-      m_outbox(engine.store(), delivery::BackoffPolicy(m_options.baseBackoffMs, m_options.maxBackoffMs)),
+      m_outbox(engine.store(),
+               delivery::BackoffPolicy(m_options.baseBackoffMs, m_options.maxBackoffMs)),
       m_identity(engine.store())
 {
     m_outbox.queue().policy().seed(m_options.seed);
@@ -620,7 +625,8 @@ Result<qint64> SyncService::initialSync(const std::function<bool(qint64, qint64)
             auto e = eventFromWire(v.toObject());
             if (!e) {
                 loader.cancel();
-                return R::fail(QStringLiteral("initial sync: bad change feed: %1").arg(e.errorMessage()));
+                return R::fail(
+                    QStringLiteral("initial sync: bad change feed: %1").arg(e.errorMessage()));
             }
             events << *e;
         }
@@ -633,7 +639,8 @@ Result<qint64> SyncService::initialSync(const std::function<bool(qint64, qint64)
         cursor = o.value(u"cursor").toString(cursor);
         if (progress && !progress(loader.loaded(), o.value(u"total").toInteger(loader.loaded()))) {
             loader.cancel();
-            return R::fail(QStringLiteral("initial sync cancelled; nothing was kept"), QStringLiteral("cancelled"));
+            return R::fail(QStringLiteral("initial sync cancelled; nothing was kept"),
+                           QStringLiteral("cancelled"));
         }
         if (!o.value(u"more").toBool() || events.isEmpty())
             break;

@@ -25,23 +25,23 @@ struct SyncOptions {
     QUrl url;
     QString token;
     int pageSize = 500;
-    int batchSize = 500;        // events per POST /api/events (back ends with "events.batch")
-    int waitSeconds = 25;       // long poll of the change feed when idle ("changes.wait"); 0: off
-    int intervalMs = 5000;      // between cycles while in sync
-    int baseBackoffMs = 500;    // first retry delay; doubles per failure, with jitter (see
-    int maxBackoffMs = 60000;   // delivery::BackoffPolicy)
+    int batchSize = 500;      // events per POST /api/events (back ends with "events.batch")
+    int waitSeconds = 25;     // long poll of the change feed when idle ("changes.wait"); 0: off
+    int intervalMs = 5000;    // between cycles while in sync
+    int baseBackoffMs = 500;  // first retry delay; doubles per failure, with jitter (see
+    int maxBackoffMs = 60000; // delivery::BackoffPolicy)
     int requestTimeoutMs = 10000;
-    quint32 seed = 0;           // jitter seed (0: random)
-    bool pull = true;           // false: only drain the outbox (benchmarks)
+    quint32 seed = 0; // jitter seed (0: random)
+    bool pull = true; // false: only drain the outbox (benchmarks)
 };
 
 /// What one sync cycle did.
 struct SyncReport {
-    int sent = 0;        // outbox rows acknowledged
-    int rejected = 0;    // outbox rows the back end refused for good
-    int pulled = 0;      // remote events merged
-    int duplicates = 0;  // remote events already known
-    int conflicts = 0;   // conflict events recorded
+    int sent = 0;       // outbox rows acknowledged
+    int rejected = 0;   // outbox rows the back end refused for good
+    int pulled = 0;     // remote events merged
+    int duplicates = 0; // remote events already known
+    int conflicts = 0;  // conflict events recorded
     bool ok = true;
     QString error;
 };

@@ -24,7 +24,8 @@ Status SyncSettings::setUrl(const QString &text)
     if (auto s = checkEndpoint(url); !s)
         return s;
     if (!url.userInfo().isEmpty())
-        return Status::fail(QStringLiteral("put no credentials in the URL; the token is stored in the system keychain"));
+        return Status::fail(QStringLiteral(
+            "put no credentials in the URL; the token is stored in the system keychain"));
     if (auto s = m_store.setMeta(QStringLiteral("backend.url"), url.toString()); !s)
         return s;
     return Outbox::enable(m_store);
@@ -50,7 +51,8 @@ Status SyncSettings::setToken(const QString &token)
 
 static QString explain(const QUrl &url, const HttpReply &r)
 {
-    const QString where = QStringLiteral("%1:%2").arg(url.host()).arg(url.port(url.scheme() == u"https" ? 443 : 80));
+    const QString where =
+        QStringLiteral("%1:%2").arg(url.host()).arg(url.port(url.scheme() == u"https" ? 443 : 80));
     if (r.networkError()) {
         switch (QNetworkReply::NetworkError(r.transportError)) {
         case QNetworkReply::ConnectionRefusedError:
@@ -69,11 +71,14 @@ static QString explain(const QUrl &url, const HttpReply &r)
         }
     }
     if (r.status == 401 || r.status == 403)
-        return QStringLiteral("the back end refused the token (HTTP %1); set it again").arg(r.status);
+        return QStringLiteral("the back end refused the token (HTTP %1); set it again")
+            .arg(r.status);
     if (r.status == 404)
-        return QStringLiteral("no Sitrep API at %1 (HTTP 404 on /api/health); check the path").arg(url.toString());
+        return QStringLiteral("no Sitrep API at %1 (HTTP 404 on /api/health); check the path")
+            .arg(url.toString());
     if (r.status >= 300 && r.status < 400)
-        return QStringLiteral("the back end redirects (HTTP %1); enter the final URL").arg(r.status);
+        return QStringLiteral("the back end redirects (HTTP %1); enter the final URL")
+            .arg(r.status);
     return QStringLiteral("the back end answered %1").arg(r.describe());
 }
 

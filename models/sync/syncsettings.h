@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "store/store.h"
 #include "secrets/secretstore.h"
+#include "store/store.h"
 #include "util/result.h"
 
 #include <QUrl>
@@ -15,7 +15,10 @@ namespace sitrep::sync {
 /// the database's meta table, the token only in the SecretStore (the system keychain).
 class SyncSettings {
 public:
-    SyncSettings(store::Store &store, secrets::SecretStore &secrets) : m_store(store), m_secrets(secrets) {}
+    SyncSettings(store::Store &store, secrets::SecretStore &secrets)
+        : m_store(store), m_secrets(secrets)
+    {
+    }
 
     QString url();
     /// Checks the endpoint policy (https unless loopback, no credentials in the URL),

@@ -8,14 +8,15 @@ namespace sitrep::sync {
 
 QJsonObject eventToWire(const domain::Event &e, const QString &origin)
 {
-    return {{QStringLiteral("id"), e.id},
-            {QStringLiteral("incidentId"), e.incidentUid},
-            {QStringLiteral("hlc"), QString::number(e.hlc)},
-            {QStringLiteral("ts"), e.ts},
-            {QStringLiteral("actor"), e.actor},
-            {QStringLiteral("kind"), e.kind},
-            {QStringLiteral("payload"), e.payload},
-            {QStringLiteral("origin"), e.origin.isEmpty() || e.origin == u"local" ? origin : e.origin}};
+    return {
+        {QStringLiteral("id"), e.id},
+        {QStringLiteral("incidentId"), e.incidentUid},
+        {QStringLiteral("hlc"), QString::number(e.hlc)},
+        {QStringLiteral("ts"), e.ts},
+        {QStringLiteral("actor"), e.actor},
+        {QStringLiteral("kind"), e.kind},
+        {QStringLiteral("payload"), e.payload},
+        {QStringLiteral("origin"), e.origin.isEmpty() || e.origin == u"local" ? origin : e.origin}};
 }
 
 Result<domain::Event> eventFromWire(const QJsonObject &o)
@@ -27,7 +28,8 @@ Result<domain::Event> eventFromWire(const QJsonObject &o)
     if (id.isNull())
         return R::fail(QStringLiteral("event without a valid id"));
     if (inc.isNull())
-        return R::fail(QStringLiteral("event %1 without a valid incidentId").arg(id.toString(QUuid::WithoutBraces)));
+        return R::fail(QStringLiteral("event %1 without a valid incidentId")
+                           .arg(id.toString(QUuid::WithoutBraces)));
     bool ok = false;
     e.id = id.toString(QUuid::WithoutBraces);
     e.incidentUid = inc.toString(QUuid::WithoutBraces);
@@ -52,11 +54,14 @@ Status checkEndpoint(const QUrl &url)
     if (scheme == u"https")
         return {};
     if (scheme != u"http")
-        return Status::fail(QStringLiteral("'%1': only http(s) back ends are supported").arg(url.toString()));
+        return Status::fail(
+            QStringLiteral("'%1': only http(s) back ends are supported").arg(url.toString()));
     const QHostAddress addr(url.host());
-    if (url.host().compare(u"localhost", Qt::CaseInsensitive) == 0 || (!addr.isNull() && addr.isLoopback()))
+    if (url.host().compare(u"localhost", Qt::CaseInsensitive) == 0 ||
+        (!addr.isNull() && addr.isLoopback()))
         return {};
-    return Status::fail(QStringLiteral("'%1' is not on this machine: use https").arg(url.toString()));
+    return Status::fail(
+        QStringLiteral("'%1' is not on this machine: use https").arg(url.toString()));
 }
 
 } // namespace sitrep::sync

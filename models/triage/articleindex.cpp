@@ -66,7 +66,10 @@ void ArticleIndex::finalize()
 
 QList<ArticleMatch> ArticleIndex::search(const TriageInput &in, int limit) const
 {
-    return search(QStringList{in.title, in.description.left(4000), in.services.join(u' '), in.alerts.join(u' ')}.join(u' '), limit);
+    return search(QStringList{in.title, in.description.left(4000), in.services.join(u' '),
+                              in.alerts.join(u' ')}
+                      .join(u' '),
+                  limit);
 }
 
 QList<ArticleMatch> ArticleIndex::search(const QString &text, int limit) const
@@ -110,7 +113,9 @@ QList<ArticleMatch> ArticleIndex::search(const QString &text, int limit) const
         score[d] = 0.0;
     }
     // Ties go to the earlier document, so results do not depend on hash order.
-    auto better = [](const QPair<int, double> &a, const QPair<int, double> &b) { return a.second != b.second ? a.second > b.second : a.first < b.first; };
+    auto better = [](const QPair<int, double> &a, const QPair<int, double> &b) {
+        return a.second != b.second ? a.second > b.second : a.first < b.first;
+    };
     const int keep = std::min(int(ranked.size()), limit * 20);
     std::partial_sort(ranked.begin(), ranked.begin() + keep, ranked.end(), better);
     QList<ArticleMatch> out;
@@ -119,11 +124,14 @@ QList<ArticleMatch> ArticleIndex::search(const QString &text, int limit) const
         const KbDocument &doc = m_docs[ranked[i].first];
         // Incidents resolved with the same note are one answer; articles without a fix
         // are told apart by their title.
-        const QString key = doc.resolution.trimmed().isEmpty() ? doc.title.trimmed().toLower() : doc.resolution.simplified().toLower();
+        const QString key = doc.resolution.trimmed().isEmpty()
+                                ? doc.title.trimmed().toLower()
+                                : doc.resolution.simplified().toLower();
         if (seen.contains(key))
             continue;
         seen.insert(key);
-        out << ArticleMatch{doc.id, doc.title, doc.source, doc.location, std::clamp(ranked[i].second, 0.0, 1.0)};
+        out << ArticleMatch{doc.id, doc.title, doc.source, doc.location,
+                            std::clamp(ranked[i].second, 0.0, 1.0)};
     }
     return out;
 }
@@ -168,7 +176,9 @@ static KbDocument runbookDocument(const runbooks::Runbook &rb)
     }
     d.text = text.join(u' ');
     d.body = body;
-    d.resolution = steps.isEmpty() ? QString() : QStringLiteral("Follow runbook \"%1\": %2").arg(d.title, steps.mid(0, 4).join(QStringLiteral("; ")));
+    d.resolution = steps.isEmpty() ? QString()
+                                   : QStringLiteral("Follow runbook \"%1\": %2")
+                                         .arg(d.title, steps.mid(0, 4).join(QStringLiteral("; ")));
     return d;
 }
 
@@ -184,18 +194,22 @@ QList<KbDocument> ArticleIndex::markdownArticles(const QString &dir, QStringList
         return out;
     }
     QStringList files;
-    QDirIterator it(dir, {QStringLiteral("*.md"), QStringLiteral("*.markdown")}, QDir::Files, QDirIterator::Subdirectories);
+    QDirIterator it(dir, {QStringLiteral("*.md"), QStringLiteral("*.markdown")}, QDir::Files,
+                    QDirIterator::Subdirectories);
     while (it.hasNext())
         files << it.next();
     files.sort();
     static const QRegularExpression heading(QStringLiteral("^(#{1,6})\\s+(.*)$"));
-    static const QRegularExpression fixHeading(QStringLiteral("^(resolution|fix|workaround|remediation|solution|mitigation)"),
-                                               QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression fixHeading(
+        QStringLiteral("^(resolution|fix|workaround|remediation|solution|mitigation)"),
+        QRegularExpression::CaseInsensitiveOption);
     for (const QString &path : std::as_const(files)) {
         QFile f(path);
         if (f.size() > 1024 * 1024 || !f.open(QIODevice::ReadOnly)) {
             if (warnings)
-                *warnings << QStringLiteral("%1: %2").arg(path, f.size() > 1024 * 1024 ? QStringLiteral("larger than 1 MiB, skipped") : f.errorString());
+                *warnings << QStringLiteral("%1: %2").arg(
+                    path, f.size() > 1024 * 1024 ? QStringLiteral("larger than 1 MiB, skipped")
+                                                 : f.errorString());
             continue;
         }
         const QString text = QString::fromUtf8(f.readAll());
@@ -239,14 +253,17 @@ QList<KbDocument> ArticleIndex::markdownArticles(const QString &dir, QStringList
     return out;
 }
 
-Result<ArticleIndex> ArticleIndex::build(store::Store &store, const runbooks::RunbookLibrary &runbooks, const QString &markdownDir,
-                                           QStringList *warnings, int maxResolutions)
+Result<ArticleIndex> ArticleIndex::build(store::Store &store,
+                                         const runbooks::RunbookLibrary &runbooks,
+                                         const QString &markdownDir, QStringList *warnings,
+                                         int maxResolutions)
 {
     using R = Result<ArticleIndex>;
     ArticleIndex kb;
     auto &db = store.db();
     auto q = db.prepareOnce(QStringLiteral(
-        "SELECT number, title, description, services, category, subcategory, resolution_note, root_cause FROM incidents "
+        "SELECT number, title, description, services, category, subcategory, resolution_note, "
+        "root_cause FROM incidents "
         "WHERE resolved_at > 0 AND resolution_note != '' ORDER BY resolved_at DESC LIMIT ?"));
     if (!q)
         return R::fail(db.lastError(), QStringLiteral("db"));
@@ -257,15 +274,23 @@ Result<ArticleIndex> ArticleIndex::build(store::Store &store, const runbooks::Ru
         d.title = QStringLiteral("%1: %2").arg(q->text(0), q->text(1));
         d.source = QStringLiteral("resolution");
         d.resolution = q->text(6).trimmed();
-        d.text = QStringList{q->text(2).left(2000), jsonStrings(q->text(3)).join(u' '), q->text(4), q->text(5), d.resolution, q->text(7)}.join(u' ');
+        d.text = QStringList{q->text(2).left(2000),
+                             jsonStrings(q->text(3)).join(u' '),
+                             q->text(4),
+                             q->text(5),
+                             d.resolution,
+                             q->text(7)}
+                     .join(u' ');
         d.body = QStringLiteral("# %1\n\n%2\n\n**Resolution:** %3\n\n**Root cause:** %4\n")
-                     .arg(d.title, q->text(2), d.resolution, q->text(7).isEmpty() ? QStringLiteral("-") : q->text(7));
+                     .arg(d.title, q->text(2), d.resolution,
+                          q->text(7).isEmpty() ? QStringLiteral("-") : q->text(7));
         kb.add(std::move(d));
     }
     if (!q->error().isEmpty())
         return R::fail(q->error(), QStringLiteral("db"));
     auto k = db.prepareOnce(QStringLiteral(
-        "SELECT a.id, a.title, a.body, a.tags, COALESCE(k.workaround, ''), COALESCE(k.symptom, '') FROM kb_articles a "
+        "SELECT a.id, a.title, a.body, a.tags, COALESCE(k.workaround, ''), COALESCE(k.symptom, '') "
+        "FROM kb_articles a "
         "LEFT JOIN known_errors k ON k.number = a.id WHERE a.kind = 'known_error' ORDER BY a.id"));
     if (!k)
         return R::fail(db.lastError(), QStringLiteral("db"));
@@ -296,7 +321,8 @@ Result<KbDocument> loadArticle(store::Store &store, const QString &id, const QSt
                 return d;
     } else if (id.startsWith(u"runbook:")) {
         runbooks::RunbookLibrary lib;
-        lib.load(runbooks::RunbookLibrary::defaultFolders(runbooks::RunbookLibrary::userFolder(store.meta(QStringLiteral("runbooks.folder")))));
+        lib.load(runbooks::RunbookLibrary::defaultFolders(
+            runbooks::RunbookLibrary::userFolder(store.meta(QStringLiteral("runbooks.folder")))));
         if (const auto *rb = lib.find(id.mid(8)))
             return runbookDocument(*rb);
     } else {
@@ -304,9 +330,14 @@ Result<KbDocument> loadArticle(store::Store &store, const QString &id, const QSt
         // over just the matching row.
         const bool resolution = id.startsWith(u"resolution:");
         auto &db = store.db();
-        auto q = resolution ? db.prepareOnce(QStringLiteral("SELECT number, title, description, resolution_note, root_cause FROM incidents WHERE number = ?"))
-                            : db.prepareOnce(QStringLiteral("SELECT a.id, a.title, a.body, COALESCE(k.workaround, '') FROM kb_articles a "
-                                                            "LEFT JOIN known_errors k ON k.number = a.id WHERE a.id = ?"));
+        auto q =
+            resolution
+                ? db.prepareOnce(
+                      QStringLiteral("SELECT number, title, description, resolution_note, "
+                                     "root_cause FROM incidents WHERE number = ?"))
+                : db.prepareOnce(QStringLiteral(
+                      "SELECT a.id, a.title, a.body, COALESCE(k.workaround, '') FROM kb_articles a "
+                      "LEFT JOIN known_errors k ON k.number = a.id WHERE a.id = ?"));
         if (!q)
             return R::fail(db.lastError(), QStringLiteral("db"));
         q->bind(1, resolution ? id.mid(11) : id);
@@ -318,7 +349,8 @@ Result<KbDocument> loadArticle(store::Store &store, const QString &id, const QSt
                 d.source = QStringLiteral("resolution");
                 d.resolution = q->text(3);
                 d.body = QStringLiteral("# %1\n\n%2\n\n**Resolution:** %3\n\n**Root cause:** %4\n")
-                             .arg(d.title, q->text(2), d.resolution, q->text(4).isEmpty() ? QStringLiteral("-") : q->text(4));
+                             .arg(d.title, q->text(2), d.resolution,
+                                  q->text(4).isEmpty() ? QStringLiteral("-") : q->text(4));
             } else {
                 d.title = q->text(1);
                 d.source = QStringLiteral("known_error");
@@ -328,7 +360,8 @@ Result<KbDocument> loadArticle(store::Store &store, const QString &id, const QSt
             return d;
         }
     }
-    return R::fail(QStringLiteral("no knowledge-base article '%1'").arg(id), QStringLiteral("not_found"));
+    return R::fail(QStringLiteral("no knowledge-base article '%1'").arg(id),
+                   QStringLiteral("not_found"));
 }
 
 } // namespace sitrep::triage

@@ -49,8 +49,9 @@ public:
     /// Adds every source: incidents with a resolution note (at most `maxResolutions`, newest
     /// first), known errors from kb_articles, the runbooks, and *.md under `markdownDir`
     /// (when set). Unreadable Markdown files are reported in `warnings` and skipped.
-    static Result<ArticleIndex> build(store::Store &store, const runbooks::RunbookLibrary &runbooks, const QString &markdownDir,
-                                       QStringList *warnings = nullptr, int maxResolutions = 100000);
+    static Result<ArticleIndex> build(store::Store &store, const runbooks::RunbookLibrary &runbooks,
+                                      const QString &markdownDir, QStringList *warnings = nullptr,
+                                      int maxResolutions = 100000);
     /// Reads the Markdown articles of a folder (recursively): the first "# " heading is the
     /// title, a "Resolution" / "Fix" / "Workaround" section the suggested resolution.
     static QList<KbDocument> markdownArticles(const QString &dir, QStringList *warnings = nullptr);

@@ -17,14 +17,20 @@ namespace sitrep::triage {
 static const QSet<QString> &stopWords()
 {
     static const QSet<QString> s{
-        QStringLiteral("the"),  QStringLiteral("a"),    QStringLiteral("an"),   QStringLiteral("and"),  QStringLiteral("or"),
-        QStringLiteral("of"),   QStringLiteral("to"),   QStringLiteral("in"),   QStringLiteral("on"),   QStringLiteral("for"),
-        QStringLiteral("is"),   QStringLiteral("are"),  QStringLiteral("was"),  QStringLiteral("were"), QStringLiteral("be"),
-        QStringLiteral("been"), QStringLiteral("it"),   QStringLiteral("its"),  QStringLiteral("at"),   QStringLiteral("by"),
-        QStringLiteral("with"), QStringLiteral("from"), QStringLiteral("as"),   QStringLiteral("this"), QStringLiteral("that"),
-        QStringLiteral("we"),   QStringLiteral("our"),  QStringLiteral("has"),  QStringLiteral("have"), QStringLiteral("after"),
-        QStringLiteral("into"), QStringLiteral("some"), QStringLiteral("may"),  QStringLiteral("can"),  QStringLiteral("not"),
-        QStringLiteral("no"),   QStringLiteral("but"),  QStringLiteral("all"),  QStringLiteral("any"),  QStringLiteral("since"),
+        QStringLiteral("the"),   QStringLiteral("a"),    QStringLiteral("an"),
+        QStringLiteral("and"),   QStringLiteral("or"),   QStringLiteral("of"),
+        QStringLiteral("to"),    QStringLiteral("in"),   QStringLiteral("on"),
+        QStringLiteral("for"),   QStringLiteral("is"),   QStringLiteral("are"),
+        QStringLiteral("was"),   QStringLiteral("were"), QStringLiteral("be"),
+        QStringLiteral("been"),  QStringLiteral("it"),   QStringLiteral("its"),
+        QStringLiteral("at"),    QStringLiteral("by"),   QStringLiteral("with"),
+        QStringLiteral("from"),  QStringLiteral("as"),   QStringLiteral("this"),
+        QStringLiteral("that"),  QStringLiteral("we"),   QStringLiteral("our"),
+        QStringLiteral("has"),   QStringLiteral("have"), QStringLiteral("after"),
+        QStringLiteral("into"),  QStringLiteral("some"), QStringLiteral("may"),
+        QStringLiteral("can"),   QStringLiteral("not"),  QStringLiteral("no"),
+        QStringLiteral("but"),   QStringLiteral("all"),  QStringLiteral("any"),
+        QStringLiteral("since"),
     };
     return s;
 }
@@ -107,7 +113,9 @@ void Vectorizer::fit(const QList<QStringList> &documents, int minDf, int maxFeat
     for (auto it = df.cbegin(); it != df.cend(); ++it)
         if (it.value() >= minDf)
             kept << qMakePair(it.key(), it.value());
-    std::sort(kept.begin(), kept.end(), [](const auto &a, const auto &b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
+    std::sort(kept.begin(), kept.end(), [](const auto &a, const auto &b) {
+        return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
     if (kept.size() > maxFeatures)
         kept.resize(maxFeatures);
     m_index.clear();
@@ -174,8 +182,9 @@ static void softmaxInPlace(QVector<double> &z)
         v /= sum;
 }
 
-void SoftmaxHead::train(const QList<SparseVector> &x, const QVector<int> &y, const QVector<float> &w, const QStringList &labels,
-                        int features, const Options &o)
+void SoftmaxHead::train(const QList<SparseVector> &x, const QVector<int> &y,
+                        const QVector<float> &w, const QStringList &labels, int features,
+                        const Options &o)
 {
     m_labels = labels;
     m_features = features;
@@ -364,12 +373,14 @@ bool SoftmaxHead::read(QDataStream &in)
     qint32 f = 0;
     in >> m_labels >> f >> m_w >> m_temperature >> m_plattA >> m_plattB;
     m_features = f;
-    return in.status() == QDataStream::Ok && f >= 0 && m_w.size() == qsizetype(m_labels.size()) * (f + 1) && m_temperature > 0;
+    return in.status() == QDataStream::Ok && f >= 0 &&
+           m_w.size() == qsizetype(m_labels.size()) * (f + 1) && m_temperature > 0;
 }
 
 // --- metrics ---
 
-double expectedCalibrationError(const QVector<double> &confidence, const QVector<bool> &correct, int bins)
+double expectedCalibrationError(const QVector<double> &confidence, const QVector<bool> &correct,
+                                int bins)
 {
     if (confidence.isEmpty() || bins < 1)
         return 0;
@@ -398,7 +409,8 @@ Result<TriageModel> TriageModel::train(const QList<Example> &examples, const Tra
         if (!e.labels.value(QStringLiteral("category")).isEmpty())
             ++withCategory;
     if (withCategory < o.minExamples)
-        return R::fail(QStringLiteral("not enough data: %1 resolved incident(s) with a category, at least %2 needed to train")
+        return R::fail(QStringLiteral("not enough data: %1 resolved incident(s) with a category, "
+                                      "at least %2 needed to train")
                            .arg(withCategory)
                            .arg(o.minExamples),
                        QStringLiteral("not_enough_data"));
@@ -419,7 +431,8 @@ Result<TriageModel> TriageModel::train(const QList<Example> &examples, const Tra
     QVector<int> order(int(examples.size()));
     std::iota(order.begin(), order.end(), 0);
     std::shuffle(order.begin(), order.end(), rng);
-    const int calibN = examples.size() >= 100 ? int(double(examples.size()) * o.calibrationShare) : 0;
+    const int calibN =
+        examples.size() >= 100 ? int(double(examples.size()) * o.calibrationShare) : 0;
     QSet<int> calibSet(order.cbegin(), order.cbegin() + calibN);
 
     for (const QString &field : suggestedFields()) {
@@ -433,9 +446,11 @@ Result<TriageModel> TriageModel::train(const QList<Example> &examples, const Tra
             continue;
         QStringList labels = freq.keys();
         labels.sort();
-        m.majority.insert(field, *std::max_element(labels.cbegin(), labels.cend(), [&](const QString &a, const QString &b) {
-            return freq[a] != freq[b] ? freq[a] < freq[b] : a > b;
-        }));
+        m.majority.insert(field, *std::max_element(labels.cbegin(), labels.cend(),
+                                                   [&](const QString &a, const QString &b) {
+                                                       return freq[a] != freq[b] ? freq[a] < freq[b]
+                                                                                 : a > b;
+                                                   }));
         QHash<QString, int> idx;
         for (int i = 0; i < labels.size(); ++i)
             idx.insert(labels[i], i);
@@ -546,7 +561,8 @@ Result<TriageModel> TriageModel::deserialize(const QByteArray &data)
     using R = Result<TriageModel>;
     const QByteArray raw = qUncompress(data);
     if (raw.isEmpty())
-        return R::fail(QStringLiteral("the stored triage model is damaged (cannot decompress)"), QStringLiteral("corrupt"));
+        return R::fail(QStringLiteral("the stored triage model is damaged (cannot decompress)"),
+                       QStringLiteral("corrupt"));
     QDataStream in(raw);
     in.setVersion(QDataStream::Qt_6_4);
     quint32 magic = 0, format = 0;
@@ -555,19 +571,24 @@ Result<TriageModel> TriageModel::deserialize(const QByteArray &data)
     TriageModel m;
     in >> magic >> format;
     if (magic != kMagic || format != kFormat)
-        return R::fail(QStringLiteral("the stored triage model has an unknown format"), QStringLiteral("corrupt"));
+        return R::fail(QStringLiteral("the stored triage model has an unknown format"),
+                       QStringLiteral("corrupt"));
     in >> version >> trained >> m.majority;
     if (!m.m_vectorizer.read(in))
-        return R::fail(QStringLiteral("the stored triage model is damaged (vocabulary)"), QStringLiteral("corrupt"));
+        return R::fail(QStringLiteral("the stored triage model is damaged (vocabulary)"),
+                       QStringLiteral("corrupt"));
     in >> heads;
     if (in.status() != QDataStream::Ok || heads < 0 || heads > 16)
-        return R::fail(QStringLiteral("the stored triage model is damaged (fields)"), QStringLiteral("corrupt"));
+        return R::fail(QStringLiteral("the stored triage model is damaged (fields)"),
+                       QStringLiteral("corrupt"));
     for (int i = 0; i < heads; ++i) {
         QString name;
         in >> name;
         SoftmaxHead h;
         if (!h.read(in))
-            return R::fail(QStringLiteral("the stored triage model is damaged (field %1)").arg(name), QStringLiteral("corrupt"));
+            return R::fail(
+                QStringLiteral("the stored triage model is damaged (field %1)").arg(name),
+                QStringLiteral("corrupt"));
         m.m_heads.insert(name, h);
     }
     m.version = version;

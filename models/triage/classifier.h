@@ -57,14 +57,14 @@ private:
 class SoftmaxHead {
 public:
     struct Options {
-        int epochs = 0;       // 0: chosen from the data size
+        int epochs = 0; // 0: chosen from the data size
         double learningRate = 0.5;
         double l2 = 3e-4;
         quint64 seed = 42;
     };
     /// Trains on (x, label index, weight). `labels` names the classes.
-    void train(const QList<SparseVector> &x, const QVector<int> &y, const QVector<float> &w, const QStringList &labels,
-               int features, const Options &options);
+    void train(const QList<SparseVector> &x, const QVector<int> &y, const QVector<float> &w,
+               const QStringList &labels, int features, const Options &options);
     /// Fits the temperature, then the confidence mapping, on held-out (x, y).
     void calibrate(const QList<SparseVector> &x, const QVector<int> &y);
     /// The calibrated confidence of a top-label probability.
@@ -92,19 +92,21 @@ private:
 struct FieldMetrics {
     int n = 0;
     double accuracy = 0;
-    double majorityBaseline = 0; // accuracy of always answering the training set's most common label
+    double majorityBaseline =
+        0; // accuracy of always answering the training set's most common label
     QString majorityLabel;
-    double ece = 0;              // expected calibration error, 10 equal-width bins
+    double ece = 0; // expected calibration error, 10 equal-width bins
 };
 
 /// Expected calibration error of (confidence, correct) pairs over `bins` equal-width bins.
-double expectedCalibrationError(const QVector<double> &confidence, const QVector<bool> &correct, int bins = 10);
+double expectedCalibrationError(const QVector<double> &confidence, const QVector<bool> &correct,
+                                int bins = 10);
 
 /// The trained classifier: one vectorizer shared by one softmax head per field.
 class TriageModel {
 public:
     struct TrainOptions {
-        int minExamples = 20;        // fewer labelled incidents: "not enough data"
+        int minExamples = 20; // fewer labelled incidents: "not enough data"
         double calibrationShare = 0.15;
         int maxFeatures = 50000;
         quint64 seed = 42;
@@ -113,7 +115,10 @@ public:
     /// Trains every field that has at least two labels among the examples. Fails with
     /// code "not_enough_data" when fewer than minExamples carry a category.
     static Result<TriageModel> train(const QList<Example> &examples, const TrainOptions &options);
-    static Result<TriageModel> train(const QList<Example> &examples) { return train(examples, TrainOptions{}); }
+    static Result<TriageModel> train(const QList<Example> &examples)
+    {
+        return train(examples, TrainOptions{});
+    }
 
     /// Suggestions for the fields this model knows.
     QHash<QString, FieldSuggestion> predict(const TriageInput &input) const;
@@ -127,8 +132,8 @@ public:
     QByteArray serialize() const;
     static Result<TriageModel> deserialize(const QByteArray &data);
 
-    qint64 version = 0;      // set when saved
-    int trainedOn = 0;       // examples used
+    qint64 version = 0;               // set when saved
+    int trainedOn = 0;                // examples used
     QHash<QString, QString> majority; // most common label per field in the training set
 
 private:

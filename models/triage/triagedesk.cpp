@@ -12,7 +12,10 @@
 
 namespace sitrep::triage {
 
-TriageDesk::TriageDesk(engine::LifecycleEngine &engine, QObject *parent) : QObject(parent), m_engine(engine) {}
+TriageDesk::TriageDesk(engine::LifecycleEngine &engine, QObject *parent)
+    : QObject(parent), m_engine(engine)
+{
+}
 
 std::optional<SuggestionState> TriageDesk::latest(const QString &incidentUid)
 {
@@ -46,7 +49,8 @@ bool TriageDesk::suggest(const QString &incidentUid, Done done)
     QPointer<TriageDesk> self(this);
     QThread *t = QThread::create([path, incident, settings, self, done = std::move(done)] {
         store::Store ro;
-        Result<TriageResult> r = Result<TriageResult>::fail(QStringLiteral("cannot read the database"));
+        Result<TriageResult> r =
+            Result<TriageResult>::fail(QStringLiteral("cannot read the database"));
         if (auto s = ro.openReadOnly(path); !s)
             r = Result<TriageResult>::fail(s.errorMessage());
         else

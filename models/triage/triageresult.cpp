@@ -14,7 +14,8 @@ TriageInput TriageInput::fromIncident(const domain::Incident &i)
     in.description = i.description;
     in.services = i.services;
     in.alerts = i.alerts;
-    in.severity = i.severity == domain::Severity::Unknown ? QString() : domain::severityName(i.severity);
+    in.severity =
+        i.severity == domain::Severity::Unknown ? QString() : domain::severityName(i.severity);
     in.impact = i.impact;
     in.urgency = i.urgency;
     return in;
@@ -39,8 +40,10 @@ QJsonObject TriageResult::eventPayload() const
     p[u"confidences"] = conf;
     QJsonArray arts;
     for (const auto &a : articles)
-        arts << QJsonObject{{QStringLiteral("id"), a.id}, {QStringLiteral("title"), a.title},
-                            {QStringLiteral("relevance"), rounded(a.relevance)}, {QStringLiteral("source"), a.source}};
+        arts << QJsonObject{{QStringLiteral("id"), a.id},
+                            {QStringLiteral("title"), a.title},
+                            {QStringLiteral("relevance"), rounded(a.relevance)},
+                            {QStringLiteral("source"), a.source}};
     p[u"articles"] = arts;
     p[u"suggested_resolution"] = suggestedResolution;
     p[u"model_version"] = modelVersion;
@@ -55,7 +58,9 @@ QJsonObject TriageResult::aiTriageResult() const
     r[u"confidence"] = rounded(confidence());
     QJsonArray arts;
     for (const auto &a : articles)
-        arts << QJsonObject{{QStringLiteral("id"), a.id}, {QStringLiteral("title"), a.title}, {QStringLiteral("relevance"), rounded(a.relevance)}};
+        arts << QJsonObject{{QStringLiteral("id"), a.id},
+                            {QStringLiteral("title"), a.title},
+                            {QStringLiteral("relevance"), rounded(a.relevance)}};
     r[u"kb_articles"] = arts;
     r[u"suggested_resolution"] = suggestedResolution;
     return QJsonObject{{QStringLiteral("ai_triage_result"), r}};
@@ -68,11 +73,13 @@ Result<TriageResult> TriageResult::fromJson(const QJsonObject &json)
     const bool seedShape = json.contains(u"ai_triage_result");
     const QJsonObject o = seedShape ? json[u"ai_triage_result"].toObject() : json;
     if (seedShape && !json[u"ai_triage_result"].isObject())
-        return R::fail(QStringLiteral("ai_triage_result is not an object"), QStringLiteral("invalid"));
+        return R::fail(QStringLiteral("ai_triage_result is not an object"),
+                       QStringLiteral("invalid"));
     const QJsonObject confs = o[u"confidences"].toObject();
     const double overall = o[u"confidence"].toDouble(-1);
     if (o.contains(u"confidence") && (!o[u"confidence"].isDouble() || overall < 0 || overall > 1))
-        return R::fail(QStringLiteral("confidence must be a number between 0 and 1"), QStringLiteral("invalid"));
+        return R::fail(QStringLiteral("confidence must be a number between 0 and 1"),
+                       QStringLiteral("invalid"));
     for (const QString &f : suggestedFields()) {
         const QJsonValue v = o.value(seedShape ? f + QStringLiteral("_suggestion") : f);
         if (!v.isUndefined() && !v.isNull() && !v.isString())
@@ -85,37 +92,47 @@ Result<TriageResult> TriageResult::fromJson(const QJsonObject &json)
             c = overall >= 0 ? overall : 0;
         t.fields.insert(f, FieldSuggestion{value, qBound(0.0, c, 1.0)});
     }
-    const QJsonValue arts = o.value(seedShape ? QStringLiteral("kb_articles") : QStringLiteral("articles"));
+    const QJsonValue arts =
+        o.value(seedShape ? QStringLiteral("kb_articles") : QStringLiteral("articles"));
     if (!arts.isUndefined() && !arts.isArray())
         return R::fail(QStringLiteral("articles must be an array"), QStringLiteral("invalid"));
     for (const auto &v : arts.toArray()) {
         const QJsonObject a = v.toObject();
         if (a[u"id"].toString().isEmpty())
             return R::fail(QStringLiteral("an article needs an id"), QStringLiteral("invalid"));
-        t.articles << ArticleMatch{a[u"id"].toString(), a[u"title"].toString(), a[u"source"].toString(QStringLiteral("remote")), {},
+        t.articles << ArticleMatch{a[u"id"].toString(),
+                                   a[u"title"].toString(),
+                                   a[u"source"].toString(QStringLiteral("remote")),
+                                   {},
                                    qBound(0.0, a[u"relevance"].toDouble(), 1.0)};
     }
     t.suggestedResolution = o[u"suggested_resolution"].toString();
     t.modelVersion = o[u"model_version"].toString();
     if (t.fields.isEmpty() && t.articles.isEmpty())
-        return R::fail(QStringLiteral("the answer holds no suggestion (no category, priority, group or article)"), QStringLiteral("invalid"));
+        return R::fail(
+            QStringLiteral(
+                "the answer holds no suggestion (no category, priority, group or article)"),
+            QStringLiteral("invalid"));
     return t;
 }
 
 QJsonObject incidentRequestJson(const domain::Incident &i)
 {
-    return QJsonObject{{QStringLiteral("number"), i.number},
-                       {QStringLiteral("uid"), i.uid},
-                       {QStringLiteral("short_description"), i.title},
-                       {QStringLiteral("description"), i.description},
-                       {QStringLiteral("severity"), i.severity == domain::Severity::Unknown ? QString() : domain::severityName(i.severity)},
-                       {QStringLiteral("priority"), i.priority == domain::Priority::None ? QString() : domain::priorityName(i.priority)},
-                       {QStringLiteral("impact"), i.impact},
-                       {QStringLiteral("urgency"), i.urgency},
-                       {QStringLiteral("category"), i.category},
-                       {QStringLiteral("services"), QJsonArray::fromStringList(i.services)},
-                       {QStringLiteral("alerts"), QJsonArray::fromStringList(i.alerts)},
-                       {QStringLiteral("cmdb_ci"), QJsonArray::fromStringList(i.cis)}};
+    return QJsonObject{
+        {QStringLiteral("number"), i.number},
+        {QStringLiteral("uid"), i.uid},
+        {QStringLiteral("short_description"), i.title},
+        {QStringLiteral("description"), i.description},
+        {QStringLiteral("severity"),
+         i.severity == domain::Severity::Unknown ? QString() : domain::severityName(i.severity)},
+        {QStringLiteral("priority"),
+         i.priority == domain::Priority::None ? QString() : domain::priorityName(i.priority)},
+        {QStringLiteral("impact"), i.impact},
+        {QStringLiteral("urgency"), i.urgency},
+        {QStringLiteral("category"), i.category},
+        {QStringLiteral("services"), QJsonArray::fromStringList(i.services)},
+        {QStringLiteral("alerts"), QJsonArray::fromStringList(i.alerts)},
+        {QStringLiteral("cmdb_ci"), QJsonArray::fromStringList(i.cis)}};
 }
 
 } // namespace sitrep::triage

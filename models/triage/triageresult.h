@@ -15,8 +15,8 @@ namespace sitrep::triage {
 /// The fields triage suggests, in display order.
 inline const QStringList &suggestedFields()
 {
-    static const QStringList f{QStringLiteral("category"), QStringLiteral("subcategory"), QStringLiteral("priority"),
-                               QStringLiteral("assignment_group")};
+    static const QStringList f{QStringLiteral("category"), QStringLiteral("subcategory"),
+                               QStringLiteral("priority"), QStringLiteral("assignment_group")};
     return f;
 }
 
@@ -46,10 +46,10 @@ struct FieldSuggestion {
 
 /// A knowledge-base article that matches an incident.
 struct ArticleMatch {
-    QString id;       // resolution:INC0000001, KE0000001, runbook:slow-query, md:network/dns.md
+    QString id; // resolution:INC0000001, KE0000001, runbook:slow-query, md:network/dns.md
     QString title;
-    QString source;   // resolution | known_error | runbook | markdown
-    QString location; // file path for runbooks and Markdown articles, else empty
+    QString source;       // resolution | known_error | runbook | markdown
+    QString location;     // file path for runbooks and Markdown articles, else empty
     double relevance = 0; // cosine similarity, 0..1
 };
 
@@ -60,7 +60,7 @@ struct TriageResult {
     QHash<QString, FieldSuggestion> fields; // keys from suggestedFields(); absent = no suggestion
     QList<ArticleMatch> articles;           // best first, at most three
     QString suggestedResolution;
-    QString modelVersion;                   // "local-v3", or what a remote provider reports
+    QString modelVersion; // "local-v3", or what a remote provider reports
 
     /// Overall confidence: the category's.
     double confidence() const { return fields.value(QStringLiteral("category")).confidence; }

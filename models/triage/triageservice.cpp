@@ -16,8 +16,8 @@ using namespace sitrep::domain;
 
 /// What a background load or training run hands back to the service's thread.
 struct TriageService::Loaded {
-    std::optional<StoredModel> stored;        // the newest saved model (load)
-    std::shared_ptr<TriageModel> trained;     // a new model to save, when one was trained
+    std::optional<StoredModel> stored;    // the newest saved model (load)
+    std::shared_ptr<TriageModel> trained; // a new model to save, when one was trained
     TrainingState state;
     std::shared_ptr<const ArticleIndex> kb;
     QString error;      // the load failed
@@ -25,7 +25,8 @@ struct TriageService::Loaded {
     bool trainingDue = false;
 };
 
-TriageService::TriageService(engine::LifecycleEngine &engine, QObject *parent) : QObject(parent), m_engine(engine)
+TriageService::TriageService(engine::LifecycleEngine &engine, QObject *parent)
+    : QObject(parent), m_engine(engine)
 {
     // One worker: suggestions and training never compete for the two cores of a small box,
     // and suggestions are recorded in the order incidents arrived.
@@ -53,7 +54,8 @@ void TriageService::start()
         for (const auto &e : events) {
             if (e.kind == kinds::Opened)
                 self->m_newIncidents << e.incidentUid;
-            else if (e.kind == kinds::Transitioned || e.kind == AcceptedKind || e.kind == RejectedKind)
+            else if (e.kind == kinds::Transitioned || e.kind == AcceptedKind ||
+                     e.kind == RejectedKind)
                 ++self->m_changesSinceCheck;
         }
         return {};
@@ -68,7 +70,8 @@ void TriageService::afterCommit()
     if (m_settings.automatic)
         for (const QString &uid : fresh)
             suggest(uid);
-    if (m_changesSinceCheck >= std::min(m_settings.retrainAfter, m_settings.feedbackRetrainAfter) && !m_training) {
+    if (m_changesSinceCheck >= std::min(m_settings.retrainAfter, m_settings.feedbackRetrainAfter) &&
+        !m_training) {
         m_changesSinceCheck = 0;
         startTraining(false);
     }
@@ -105,7 +108,9 @@ void TriageService::suggest(const QString &uid)
         return;
     }
     if (!m_model) {
-        Q_EMIT suggestionFailed(uid, QStringLiteral("not enough data to suggest yet: no triage model (resolve more incidents, or sitrep triage train)"));
+        Q_EMIT suggestionFailed(uid,
+                                QStringLiteral("not enough data to suggest yet: no triage model "
+                                               "(resolve more incidents, or sitrep triage train)"));
         return;
     }
     m_inFlight.insert(uid);
@@ -115,14 +120,17 @@ void TriageService::suggest(const QString &uid)
     const Incident incident = *inc;
     m_pool.start([this, model, kb, incident] {
         TriageResult r = suggestLocally(*model, kb.get(), incident);
-        QMetaObject::invokeMethod(this, [this, r] {
-            m_inFlight.remove(r.incidentUid);
-            --m_jobs;
-            if (auto s = recordSuggestion(m_engine, r); !s)
-                Q_EMIT suggestionFailed(r.incidentUid, s.errorMessage());
-            else
-                Q_EMIT suggestionRecorded(r.incidentUid);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, r] {
+                m_inFlight.remove(r.incidentUid);
+                --m_jobs;
+                if (auto s = recordSuggestion(m_engine, r); !s)
+                    Q_EMIT suggestionFailed(r.incidentUid, s.errorMessage());
+                else
+                    Q_EMIT suggestionRecorded(r.incidentUid);
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -179,7 +187,8 @@ void TriageService::startTraining(bool force)
                 }
             }
         }
-        QMetaObject::invokeMethod(this, [this, out, force] { finishTraining(out, force); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, out, force] { finishTraining(out, force); }, Qt::QueuedConnection);
     });
 }
 
@@ -198,7 +207,9 @@ void TriageService::finishTraining(std::shared_ptr<Loaded> loaded, bool force)
     if (loaded->kb)
         m_kb = loaded->kb;
     if (loaded->trained) {
-        if (auto s = saveModel(m_engine.store(), *loaded->trained, loaded->state, m_engine.clock().nowMs()); !s) {
+        if (auto s = saveModel(m_engine.store(), *loaded->trained, loaded->state,
+                               m_engine.clock().nowMs());
+            !s) {
             qCWarning(lcTriage) << "cannot save the triage model:" << s.errorMessage();
             Q_EMIT trainingFailed(s.errorMessage());
         } else {

@@ -66,8 +66,8 @@ private:
     std::shared_ptr<const ArticleIndex> m_kb;
     std::optional<StoredModel> m_stored;
     RemoteProvider *m_remote = nullptr;
-    QStringList m_newIncidents;  // from the commit hook, not yet suggested
-    QStringList m_waiting;       // queued before the model was loaded
+    QStringList m_newIncidents; // from the commit hook, not yet suggested
+    QStringList m_waiting;      // queued before the model was loaded
     QSet<QString> m_inFlight;
     int m_changesSinceCheck = 0; // transitions and feedback seen since the last due check
     int m_jobs = 0;

@@ -19,7 +19,8 @@ namespace sitrep::triage {
 using namespace sitrep::domain;
 using engine::Command;
 
-static const QString kFeedbackWhere = QStringLiteral("kind IN ('triage.accepted', 'triage.rejected')");
+static const QString kFeedbackWhere =
+    QStringLiteral("kind IN ('triage.accepted', 'triage.rejected')");
 
 TriageSettings TriageSettings::fromStore(store::Store &st)
 {
@@ -39,10 +40,15 @@ TriageSettings TriageSettings::fromStore(store::Store &st)
 const QList<QPair<QString, QString>> &settingKeys()
 {
     static const QList<QPair<QString, QString>> k{
-        {QStringLiteral("triage.kb_dir"), QStringLiteral("folder of Markdown knowledge-base articles triage searches")},
-        {QStringLiteral("triage.provider_url"), QStringLiteral("remote triage provider (https, or http on loopback); empty: the local model")},
-        {QStringLiteral("triage.auto"), QStringLiteral("suggest triage for every new incident: on (default) or off")},
-        {QStringLiteral("triage.retrain_after"), QStringLiteral("new resolved incidents before the model retrains (default 50)")},
+        {QStringLiteral("triage.kb_dir"),
+         QStringLiteral("folder of Markdown knowledge-base articles triage searches")},
+        {QStringLiteral("triage.provider_url"),
+         QStringLiteral(
+             "remote triage provider (https, or http on loopback); empty: the local model")},
+        {QStringLiteral("triage.auto"),
+         QStringLiteral("suggest triage for every new incident: on (default) or off")},
+        {QStringLiteral("triage.retrain_after"),
+         QStringLiteral("new resolved incidents before the model retrains (default 50)")},
     };
     return k;
 }
@@ -51,20 +57,26 @@ Status validateSetting(const QString &key, const QString &value)
 {
     if (key == u"triage.kb_dir") {
         if (!value.isEmpty() && !QFileInfo(value).isDir())
-            return Status::fail(QStringLiteral("triage.kb_dir: %1 is not a folder").arg(value), QStringLiteral("invalid"));
+            return Status::fail(QStringLiteral("triage.kb_dir: %1 is not a folder").arg(value),
+                                QStringLiteral("invalid"));
     } else if (key == u"triage.provider_url") {
         if (!value.isEmpty())
             if (auto s = RemoteProvider::checkUrl(QUrl(value, QUrl::StrictMode)); !s)
-                return Status::fail(QStringLiteral("triage.provider_url: %1").arg(s.errorMessage()), QStringLiteral("invalid"));
+                return Status::fail(QStringLiteral("triage.provider_url: %1").arg(s.errorMessage()),
+                                    QStringLiteral("invalid"));
     } else if (key == u"triage.auto") {
         if (value != u"on" && value != u"off")
-            return Status::fail(QStringLiteral("triage.auto must be on or off"), QStringLiteral("invalid"));
+            return Status::fail(QStringLiteral("triage.auto must be on or off"),
+                                QStringLiteral("invalid"));
     } else if (key == u"triage.retrain_after") {
         bool ok = false;
         if (value.toInt(&ok) < 1 || !ok)
-            return Status::fail(QStringLiteral("triage.retrain_after must be a positive whole number"), QStringLiteral("invalid"));
+            return Status::fail(
+                QStringLiteral("triage.retrain_after must be a positive whole number"),
+                QStringLiteral("invalid"));
     } else {
-        return Status::fail(QStringLiteral("unknown triage setting '%1'").arg(key), QStringLiteral("invalid"));
+        return Status::fail(QStringLiteral("unknown triage setting '%1'").arg(key),
+                            QStringLiteral("invalid"));
     }
     return {};
 }
@@ -77,8 +89,9 @@ static QStringList jsonList(const QString &text)
     return out;
 }
 
-static const QString kInputColumns = QStringLiteral(
-    "title, description, services, alerts, severity, impact, urgency, category, subcategory, priority, assignment_group");
+static const QString kInputColumns =
+    QStringLiteral("title, description, services, alerts, severity, impact, urgency, category, "
+                   "subcategory, priority, assignment_group");
 
 static void readInput(store::Stmt *q, int k, TriageInput &in, QHash<QString, QString> &labels)
 {
@@ -106,7 +119,9 @@ Result<TrainingState> trainingState(store::Store &st)
     if (!q || !q->step())
         return R::fail(q ? q->error() : db.lastError(), QStringLiteral("db"));
     s.resolved = q->int64(0);
-    auto f = db.prepareOnce(QStringLiteral("SELECT COALESCE(max(seq), 0), count(*) FROM events WHERE ") + kFeedbackWhere);
+    auto f =
+        db.prepareOnce(QStringLiteral("SELECT COALESCE(max(seq), 0), count(*) FROM events WHERE ") +
+                       kFeedbackWhere);
     if (!f || !f->step())
         return R::fail(f ? f->error() : db.lastError(), QStringLiteral("db"));
     s.feedbackSeq = f->int64(0);
@@ -114,7 +129,8 @@ Result<TrainingState> trainingState(store::Store &st)
     return s;
 }
 
-Result<QList<Example>> collectExamples(store::Store &st, const TriageSettings &settings, TrainingState *state)
+Result<QList<Example>> collectExamples(store::Store &st, const TriageSettings &settings,
+                                       TrainingState *state)
 {
     using R = Result<QList<Example>>;
     auto &db = st.db();
@@ -132,7 +148,9 @@ Result<QList<Example>> collectExamples(store::Store &st, const TriageSettings &s
         *state = *s;
     }
     QList<Example> out;
-    auto q = db.prepareOnce(QStringLiteral("SELECT %1 FROM incidents WHERE resolved_at > 0 ORDER BY id DESC LIMIT ?").arg(kInputColumns));
+    auto q = db.prepareOnce(
+        QStringLiteral("SELECT %1 FROM incidents WHERE resolved_at > 0 ORDER BY id DESC LIMIT ?")
+            .arg(kInputColumns));
     if (!q)
         return R::fail(db.lastError(), QStringLiteral("db"));
     q->bind(1, qint64(settings.maxExamples));
@@ -145,7 +163,9 @@ Result<QList<Example>> collectExamples(store::Store &st, const TriageSettings &s
         return R::fail(q->error(), QStringLiteral("db"));
 
     // Feedback exemplars: the newest decision per incident and field.
-    auto f = db.prepareOnce(QStringLiteral("SELECT incident, kind, payload FROM events WHERE %1 ORDER BY seq").arg(kFeedbackWhere));
+    auto f = db.prepareOnce(
+        QStringLiteral("SELECT incident, kind, payload FROM events WHERE %1 ORDER BY seq")
+            .arg(kFeedbackWhere));
     if (!f)
         return R::fail(db.lastError(), QStringLiteral("db"));
     QHash<QByteArray, QHash<QString, QString>> labels;
@@ -166,7 +186,8 @@ Result<QList<Example>> collectExamples(store::Store &st, const TriageSettings &s
         // A rejection without a correction says only "not this"; it clears an earlier accept.
         labels[inc][field] = label.trimmed();
     }
-    auto byUid = db.prepareOnce(QStringLiteral("SELECT %1 FROM incidents WHERE uid = ?").arg(kInputColumns));
+    auto byUid =
+        db.prepareOnce(QStringLiteral("SELECT %1 FROM incidents WHERE uid = ?").arg(kInputColumns));
     if (!byUid)
         return R::fail(db.lastError(), QStringLiteral("db"));
     for (const QByteArray &inc : std::as_const(order)) {
@@ -188,12 +209,13 @@ Result<QList<Example>> collectExamples(store::Store &st, const TriageSettings &s
     return out;
 }
 
-bool retrainDue(const std::optional<StoredModel> &current, const TrainingState &now, const TriageSettings &settings)
+bool retrainDue(const std::optional<StoredModel> &current, const TrainingState &now,
+                const TriageSettings &settings)
 {
     if (!current)
         return now.resolved > 0;
-    return now.resolved - current->trainedAt.resolved >= settings.retrainAfter
-           || now.feedbackCount - current->trainedAt.feedbackCount >= settings.feedbackRetrainAfter;
+    return now.resolved - current->trainedAt.resolved >= settings.retrainAfter ||
+           now.feedbackCount - current->trainedAt.feedbackCount >= settings.feedbackRetrainAfter;
 }
 
 Status saveModel(store::Store &st, TriageModel &model, const TrainingState &state, qint64 now)
@@ -205,16 +227,23 @@ Status saveModel(store::Store &st, TriageModel &model, const TrainingState &stat
         db.rollback();
         return Status::fail(why, QStringLiteral("db"));
     };
-    auto v = db.prepareOnce(QStringLiteral("SELECT COALESCE(max(version), 0) + 1 FROM triage_models"));
+    auto v =
+        db.prepareOnce(QStringLiteral("SELECT COALESCE(max(version), 0) + 1 FROM triage_models"));
     if (!v || !v->step())
         return fail(v ? v->error() : db.lastError());
     model.version = v->int64(0);
-    auto ins = db.prepareOnce(QStringLiteral(
-        "INSERT INTO triage_models(version, created_at, examples, resolved_count, feedback_seq, feedback_count, model) VALUES(?,?,?,?,?,?,?)"));
+    auto ins = db.prepareOnce(
+        QStringLiteral("INSERT INTO triage_models(version, created_at, examples, resolved_count, "
+                       "feedback_seq, feedback_count, model) VALUES(?,?,?,?,?,?,?)"));
     if (!ins)
         return fail(db.lastError());
-    ins->bind(1, model.version).bind(2, now).bind(3, qint64(model.trainedOn)).bind(4, state.resolved).bind(5, state.feedbackSeq)
-        .bind(6, state.feedbackCount).bindBlob(7, model.serialize());
+    ins->bind(1, model.version)
+        .bind(2, now)
+        .bind(3, qint64(model.trainedOn))
+        .bind(4, state.resolved)
+        .bind(5, state.feedbackSeq)
+        .bind(6, state.feedbackCount)
+        .bindBlob(7, model.serialize());
     if (!ins->exec())
         return fail(ins->error());
     auto del = db.prepareOnce(QStringLiteral("DELETE FROM triage_models WHERE version <= ?"));
@@ -230,8 +259,9 @@ Result<std::optional<StoredModel>> loadLatestModel(store::Store &st)
 {
     using R = Result<std::optional<StoredModel>>;
     auto &db = st.db();
-    auto q = db.prepareOnce(QStringLiteral(
-        "SELECT version, created_at, resolved_count, feedback_seq, feedback_count, model FROM triage_models ORDER BY version DESC LIMIT 1"));
+    auto q = db.prepareOnce(
+        QStringLiteral("SELECT version, created_at, resolved_count, feedback_seq, feedback_count, "
+                       "model FROM triage_models ORDER BY version DESC LIMIT 1"));
     if (!q)
         return R::fail(db.lastError(), QStringLiteral("db"));
     if (!q->step()) {
@@ -271,16 +301,19 @@ Result<StoredModel> trainAndSave(store::Store &st, const TriageSettings &setting
     return sm;
 }
 
-Result<ArticleIndex> buildKnowledgeBase(store::Store &st, const TriageSettings &settings, QStringList *warnings)
+Result<ArticleIndex> buildKnowledgeBase(store::Store &st, const TriageSettings &settings,
+                                        QStringList *warnings)
 {
     runbooks::RunbookLibrary lib;
-    lib.load(runbooks::RunbookLibrary::defaultFolders(runbooks::RunbookLibrary::userFolder(st.meta(QStringLiteral("runbooks.folder")))));
+    lib.load(runbooks::RunbookLibrary::defaultFolders(
+        runbooks::RunbookLibrary::userFolder(st.meta(QStringLiteral("runbooks.folder")))));
     if (warnings)
         *warnings << lib.errors();
     return ArticleIndex::build(st, lib, settings.kbDir, warnings);
 }
 
-TriageResult suggestLocally(const TriageModel &model, const ArticleIndex *kb, const Incident &incident)
+TriageResult suggestLocally(const TriageModel &model, const ArticleIndex *kb,
+                            const Incident &incident)
 {
     TriageResult r;
     r.incidentUid = incident.uid;
@@ -302,7 +335,8 @@ TriageResult suggestLocally(const TriageModel &model, const ArticleIndex *kb, co
     return r;
 }
 
-Result<TriageResult> suggestOnce(store::Store &st, const Incident &incident, const TriageSettings &settings, bool trainIfMissing, qint64 now)
+Result<TriageResult> suggestOnce(store::Store &st, const Incident &incident,
+                                 const TriageSettings &settings, bool trainIfMissing, qint64 now)
 {
     using R = Result<TriageResult>;
     auto loaded = loadLatestModel(st);
@@ -311,7 +345,8 @@ Result<TriageResult> suggestOnce(store::Store &st, const Incident &incident, con
     std::shared_ptr<const TriageModel> model = *loaded ? (*loaded)->model : nullptr;
     if (!model) {
         if (!trainIfMissing)
-            return R::fail(QStringLiteral("no triage model yet (sitrep triage train)"), QStringLiteral("not_enough_data"));
+            return R::fail(QStringLiteral("no triage model yet (sitrep triage train)"),
+                           QStringLiteral("not_enough_data"));
         auto t = trainAndSave(st, settings, now);
         if (!t)
             return R(t.error());
@@ -326,22 +361,27 @@ Result<TriageResult> suggestOnce(store::Store &st, const Incident &incident, con
 static Status checkValue(const QString &field, const QString &value)
 {
     if (!suggestedFields().contains(field))
-        return Status::fail(QStringLiteral("unknown triage field '%1' (fields: %2)").arg(field, suggestedFields().join(QStringLiteral(", "))),
+        return Status::fail(QStringLiteral("unknown triage field '%1' (fields: %2)")
+                                .arg(field, suggestedFields().join(QStringLiteral(", "))),
                             QStringLiteral("invalid"));
     if (value.trimmed().isEmpty())
         return Status::fail(QStringLiteral("%1: no value").arg(field), QStringLiteral("invalid"));
     if (field == u"priority" && parsePriority(value) == Priority::None)
-        return Status::fail(QStringLiteral("unknown priority '%1' (P1, P2, P3, P4)").arg(value), QStringLiteral("invalid"));
+        return Status::fail(QStringLiteral("unknown priority '%1' (P1, P2, P3, P4)").arg(value),
+                            QStringLiteral("invalid"));
     return {};
 }
 
-Status recordFeedback(engine::LifecycleEngine &engine, const QString &incident, const QList<FieldFeedback> &feedback,
-                      const QString &modelVersion, const QString &actor)
+Status recordFeedback(engine::LifecycleEngine &engine, const QString &incident,
+                      const QList<FieldFeedback> &feedback, const QString &modelVersion,
+                      const QString &actor)
 {
     if (feedback.isEmpty())
-        return Status::fail(QStringLiteral("no field to accept or reject"), QStringLiteral("invalid"));
+        return Status::fail(QStringLiteral("no field to accept or reject"),
+                            QStringLiteral("invalid"));
     if (!engine.store().findIncident(incident))
-        return Status::fail(QStringLiteral("no incident '%1'").arg(incident), QStringLiteral("not_found"));
+        return Status::fail(QStringLiteral("no incident '%1'").arg(incident),
+                            QStringLiteral("not_found"));
     QList<Command> batch;
     for (const auto &f : feedback) {
         if (auto s = checkValue(f.field, f.value); !s)
@@ -349,15 +389,21 @@ Status recordFeedback(engine::LifecycleEngine &engine, const QString &incident, 
         if (!f.corrected.isEmpty())
             if (auto s = checkValue(f.field, f.corrected); !s)
                 return s;
-        QJsonObject p{{QStringLiteral("field"), f.field}, {QStringLiteral("value"), f.value}, {QStringLiteral("model_version"), modelVersion}};
+        QJsonObject p{{QStringLiteral("field"), f.field},
+                      {QStringLiteral("value"), f.value},
+                      {QStringLiteral("model_version"), modelVersion}};
         if (!f.accepted && !f.corrected.isEmpty())
             p[u"corrected"] = f.corrected.trimmed();
         batch << Command::make(Command::Kind::Record, incident,
-                               {{QStringLiteral("kind"), f.accepted ? AcceptedKind : RejectedKind}, {QStringLiteral("payload"), p}}, actor);
+                               {{QStringLiteral("kind"), f.accepted ? AcceptedKind : RejectedKind},
+                                {QStringLiteral("payload"), p}},
+                               actor);
         const QString set = f.accepted ? f.value : f.corrected;
         if (!set.isEmpty())
-            batch << Command::make(Command::Kind::SetField, incident,
-                                   {{QStringLiteral("field"), f.field}, {QStringLiteral("value"), set.trimmed()}}, actor);
+            batch << Command::make(
+                Command::Kind::SetField, incident,
+                {{QStringLiteral("field"), f.field}, {QStringLiteral("value"), set.trimmed()}},
+                actor);
     }
     auto r = engine.executeBatch(batch);
     if (!r)
@@ -371,10 +417,14 @@ Status recordFeedback(engine::LifecycleEngine &engine, const QString &incident, 
     return {};
 }
 
-Status recordSuggestion(engine::LifecycleEngine &engine, const TriageResult &result, const QString &actor)
+Status recordSuggestion(engine::LifecycleEngine &engine, const TriageResult &result,
+                        const QString &actor)
 {
-    auto r = engine.execute(Command::make(Command::Kind::Record, result.incidentUid.isEmpty() ? result.number : result.incidentUid,
-                                          {{QStringLiteral("kind"), SuggestedKind}, {QStringLiteral("payload"), result.eventPayload()}}, actor));
+    auto r = engine.execute(Command::make(
+        Command::Kind::Record, result.incidentUid.isEmpty() ? result.number : result.incidentUid,
+        {{QStringLiteral("kind"), SuggestedKind},
+         {QStringLiteral("payload"), result.eventPayload()}},
+        actor));
     if (!r)
         return Status::fail(r.errorMessage(), r.error().code);
     return {};
@@ -391,7 +441,9 @@ std::optional<SuggestionState> latestSuggestion(const QList<Event> &timeline)
             s = SuggestionState{*r, e.ts, e.id, {}};
             s->result.incidentUid = e.incidentUid;
         } else if (s && (e.kind == AcceptedKind || e.kind == RejectedKind)) {
-            s->decisions.insert(e.payload[u"field"].toString(), e.kind == AcceptedKind ? QStringLiteral("accepted") : QStringLiteral("rejected"));
+            s->decisions.insert(e.payload[u"field"].toString(), e.kind == AcceptedKind
+                                                                    ? QStringLiteral("accepted")
+                                                                    : QStringLiteral("rejected"));
         }
     }
     return s;

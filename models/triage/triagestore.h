@@ -2,8 +2,8 @@
 #pragma once
 
 #include "domain/event.h"
-#include "triage/classifier.h"
 #include "triage/articleindex.h"
+#include "triage/classifier.h"
 #include "triage/triageresult.h"
 #include "util/result.h"
 
@@ -26,10 +26,10 @@ namespace sitrep::triage {
 
 /// Per-database triage settings (`sitrep config set triage.* ...`).
 struct TriageSettings {
-    QString kbDir;          // triage.kb_dir: folder of Markdown articles
-    QUrl providerUrl;       // triage.provider_url: remote provider instead of the local model
-    bool automatic = true;  // triage.auto: suggest for every new incident (on | off)
-    int retrainAfter = 50;  // triage.retrain_after: new resolved incidents before retraining
+    QString kbDir;                // triage.kb_dir: folder of Markdown articles
+    QUrl providerUrl;             // triage.provider_url: remote provider instead of the local model
+    bool automatic = true;        // triage.auto: suggest for every new incident (on | off)
+    int retrainAfter = 50;        // triage.retrain_after: new resolved incidents before retraining
     int feedbackRetrainAfter = 5; // new feedback events before retraining
     double feedbackWeight = 3.0;  // weight of a feedback exemplar against one resolved incident
     int maxExamples = 200000;     // newest resolved incidents used for training
@@ -60,11 +60,13 @@ struct StoredModel {
 /// Training data from the store: every resolved incident with its labels (weight 1), then
 /// one exemplar per incident that got feedback, labelled with the accepted value or the
 /// correction (weight settings.feedbackWeight; the newest feedback per field wins).
-Result<QList<Example>> collectExamples(store::Store &store, const TriageSettings &settings, TrainingState *state = nullptr);
+Result<QList<Example>> collectExamples(store::Store &store, const TriageSettings &settings,
+                                       TrainingState *state = nullptr);
 Result<TrainingState> trainingState(store::Store &store);
 /// True when there is no model yet (and enough data), or enough new resolved incidents or
 /// feedback since the saved one.
-bool retrainDue(const std::optional<StoredModel> &current, const TrainingState &now, const TriageSettings &settings);
+bool retrainDue(const std::optional<StoredModel> &current, const TrainingState &now,
+                const TriageSettings &settings);
 
 /// Saves a new version (numbered after the newest; the last five are kept) and sets
 /// model.version.
@@ -75,15 +77,17 @@ Result<std::optional<StoredModel>> loadLatestModel(store::Store &store);
 Result<StoredModel> trainAndSave(store::Store &store, const TriageSettings &settings, qint64 now);
 
 /// Builds a knowledge base from the store, the runbooks and settings.kbDir.
-Result<ArticleIndex> buildKnowledgeBase(store::Store &store, const TriageSettings &settings, QStringList *warnings = nullptr);
+Result<ArticleIndex> buildKnowledgeBase(store::Store &store, const TriageSettings &settings,
+                                        QStringList *warnings = nullptr);
 
 /// The local provider: classifier fields plus knowledge-base articles and the top
 /// article's resolution as the suggested resolution.
-TriageResult suggestLocally(const TriageModel &model, const ArticleIndex *kb, const domain::Incident &incident);
+TriageResult suggestLocally(const TriageModel &model, const ArticleIndex *kb,
+                            const domain::Incident &incident);
 /// Loads the newest model (training one first when there is none and `trainIfMissing`),
 /// builds the knowledge base and suggests. "not_enough_data" when nothing can be trained.
-Result<TriageResult> suggestOnce(store::Store &store, const domain::Incident &incident, const TriageSettings &settings,
-                                 bool trainIfMissing, qint64 now);
+Result<TriageResult> suggestOnce(store::Store &store, const domain::Incident &incident,
+                                 const TriageSettings &settings, bool trainIfMissing, qint64 now);
 
 /// One field's accept or reject.
 struct FieldFeedback {
@@ -97,10 +101,12 @@ struct FieldFeedback {
 /// "value", "corrected" (rejections with a correction), "model_version"}) and sets each
 /// accepted value, or correction, on the incident through the engine, in one batch. Bad
 /// input (unknown field, empty value, invalid priority) is refused before anything is written.
-Status recordFeedback(engine::LifecycleEngine &engine, const QString &incident, const QList<FieldFeedback> &feedback,
-                      const QString &modelVersion, const QString &actor);
+Status recordFeedback(engine::LifecycleEngine &engine, const QString &incident,
+                      const QList<FieldFeedback> &feedback, const QString &modelVersion,
+                      const QString &actor);
 /// Records a suggestion on the timeline as `triage.suggested`.
-Status recordSuggestion(engine::LifecycleEngine &engine, const TriageResult &result, const QString &actor = QStringLiteral("triage"));
+Status recordSuggestion(engine::LifecycleEngine &engine, const TriageResult &result,
+                        const QString &actor = QStringLiteral("triage"));
 
 /// The newest suggestion of a timeline and what happened to each field since.
 struct SuggestionState {

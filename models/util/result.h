@@ -16,8 +16,7 @@ struct Error {
 
 /// Result<T>: either a value or an Error. Used at every boundary of the core instead of
 /// exceptions (clang 14 with libstdc++ 12 cannot build <expected>).
-template <typename T>
-class [[nodiscard]] Result {
+template <typename T> class [[nodiscard]] Result {
 public:
     Result(T value) : m_value(std::move(value)) {}
     Result(Error error) : m_error(std::move(error)) {}
@@ -43,8 +42,7 @@ private:
     Error m_error;
 };
 
-template <>
-class [[nodiscard]] Result<void> {
+template <> class [[nodiscard]] Result<void> {
 public:
     Result() = default;
     Result(Error error) : m_failed(true), m_error(std::move(error)) {}

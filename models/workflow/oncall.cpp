@@ -19,7 +19,8 @@ Result<OnCallSchedule> OnCallSchedule::load(const QString &path)
     const QString p = path.isEmpty() ? QStringLiteral(":/sitrep/config/oncall.yaml") : path;
     QFile f(p);
     if (!f.open(QIODevice::ReadOnly))
-        return Result<OnCallSchedule>::fail(QStringLiteral("%1: cannot read: %2").arg(p, f.errorString()));
+        return Result<OnCallSchedule>::fail(
+            QStringLiteral("%1: cannot read: %2").arg(p, f.errorString()));
     return fromYaml(f.readAll(), p);
 }
 
@@ -30,7 +31,9 @@ Result<OnCallSchedule> OnCallSchedule::fromYaml(const QByteArray &text, const QS
         return parse(text, source);
     } catch (const YAML::Exception &e) {
         return Result<OnCallSchedule>::fail(
-            yamlError(source, e.mark, QStringLiteral("unexpected structure: %1").arg(QString::fromStdString(e.msg))),
+            yamlError(
+                source, e.mark,
+                QStringLiteral("unexpected structure: %1").arg(QString::fromStdString(e.msg))),
             QStringLiteral("yaml"));
     }
 }
@@ -45,7 +48,8 @@ Result<OnCallSchedule> OnCallSchedule::parse(const QByteArray &text, const QStri
     OnCallSchedule s;
     const YAML::Node groups = root["groups"];
     if (!groups || !groups.IsSequence())
-        return R::fail(yamlError(source, root.Mark(), QStringLiteral("on-call file needs a 'groups' list")));
+        return R::fail(
+            yamlError(source, root.Mark(), QStringLiteral("on-call file needs a 'groups' list")));
     for (const auto &g : groups) {
         AssignmentGroup ag;
         ag.name = str(g["name"]);
@@ -53,10 +57,13 @@ Result<OnCallSchedule> OnCallSchedule::parse(const QByteArray &text, const QStri
         if (ag.name.isEmpty())
             return R::fail(yamlError(source, g.Mark(), QStringLiteral("group without a name")));
         if (ag.members.isEmpty())
-            return R::fail(yamlError(source, g.Mark(), QStringLiteral("group '%1' has no members").arg(ag.name)));
+            return R::fail(yamlError(source, g.Mark(),
+                                     QStringLiteral("group '%1' has no members").arg(ag.name)));
         for (const QString &m : std::as_const(ag.members))
             if (m.trimmed().isEmpty()) // "" or a bare tag: nobody would be paged
-                return R::fail(yamlError(source, g["members"].Mark(), QStringLiteral("group '%1' has an empty member name").arg(ag.name)));
+                return R::fail(
+                    yamlError(source, g["members"].Mark(),
+                              QStringLiteral("group '%1' has an empty member name").arg(ag.name)));
         const YAML::Node rot = g["rotation"];
         QString start = QStringLiteral("2026-01-05");
         QString handoff = QStringLiteral("09:00");
@@ -72,15 +79,18 @@ Result<OnCallSchedule> OnCallSchedule::parse(const QByteArray &text, const QStri
                 ag.rotationHours = ok ? days * 24 : 0;
             }
             if (!ok || ag.rotationHours <= 0 || ag.rotationHours > maxHours)
-                return R::fail(yamlError(source, rot.Mark(), QStringLiteral("rotation length must be a positive number")));
+                return R::fail(
+                    yamlError(source, rot.Mark(),
+                              QStringLiteral("rotation length must be a positive number")));
             start = str(rot["start"], start);
             handoff = str(rot["handoff"], handoff);
         }
         const QTime ht = QTime::fromString(handoff, QStringLiteral("HH:mm"));
         const QDate sd = QDate::fromString(start, Qt::ISODate);
         if (!ht.isValid() || !sd.isValid())
-            return R::fail(yamlError(source, rot ? rot.Mark() : g.Mark(),
-                                     QStringLiteral("rotation needs start YYYY-MM-DD and handoff HH:MM")));
+            return R::fail(
+                yamlError(source, rot ? rot.Mark() : g.Mark(),
+                          QStringLiteral("rotation needs start YYYY-MM-DD and handoff HH:MM")));
         ag.start = QDateTime(sd, ht, Qt::UTC).toMSecsSinceEpoch();
         for (const auto &o : g["overrides"]) {
             OnCallOverride ov;
@@ -88,7 +98,9 @@ Result<OnCallSchedule> OnCallSchedule::parse(const QByteArray &text, const QStri
             ov.from = parseTime(str(o["from"]));
             ov.to = parseTime(str(o["to"]));
             if (ov.member.isEmpty() || ov.from < 0 || ov.to <= ov.from)
-                return R::fail(yamlError(source, o.Mark(), QStringLiteral("override needs member, from and to (ISO times, from < to)")));
+                return R::fail(yamlError(
+                    source, o.Mark(),
+                    QStringLiteral("override needs member, from and to (ISO times, from < to)")));
             ag.overrides.append(ov);
         }
         s.m_groups.append(ag);
@@ -96,7 +108,8 @@ Result<OnCallSchedule> OnCallSchedule::parse(const QByteArray &text, const QStri
     for (const auto &r : root["routing"]) {
         const QString g = str(r["group"]);
         if (!s.group(g))
-            return R::fail(yamlError(source, r.Mark(), QStringLiteral("routing names unknown group '%1'").arg(g)));
+            return R::fail(yamlError(source, r.Mark(),
+                                     QStringLiteral("routing names unknown group '%1'").arg(g)));
         if (str(r["default"]).toLower() == u"true") {
             s.m_defaultGroup = g;
             continue;
@@ -120,7 +133,8 @@ Result<OnCallAnswer> OnCallSchedule::onCall(const QString &name, qint64 at) cons
 {
     const AssignmentGroup *g = group(name);
     if (!g)
-        return Result<OnCallAnswer>::fail(QStringLiteral("unknown assignment group '%1'").arg(name));
+        return Result<OnCallAnswer>::fail(
+            QStringLiteral("unknown assignment group '%1'").arg(name));
     OnCallAnswer a;
     a.group = g->name;
     for (const auto &o : g->overrides)
@@ -145,7 +159,8 @@ Result<OnCallAnswer> OnCallSchedule::onCall(const QString &name, qint64 at) cons
 QString OnCallSchedule::route(const QString &category, const QStringList &services) const
 {
     for (const auto &r : m_rules) {
-        const bool catOk = r.category.isEmpty() || r.category.compare(category, Qt::CaseInsensitive) == 0;
+        const bool catOk =
+            r.category.isEmpty() || r.category.compare(category, Qt::CaseInsensitive) == 0;
         bool svcOk = r.service.isEmpty();
         for (const QString &s : services)
             svcOk = svcOk || r.service.compare(s, Qt::CaseInsensitive) == 0;

@@ -43,8 +43,14 @@ static int indexIn(const QStringList &names, const QString &name)
     return -1;
 }
 
-int PriorityMatrix::impactIndex(const QString &name) const { return indexIn(m_impacts, name); }
-int PriorityMatrix::urgencyIndex(const QString &name) const { return indexIn(m_urgencies, name); }
+int PriorityMatrix::impactIndex(const QString &name) const
+{
+    return indexIn(m_impacts, name);
+}
+int PriorityMatrix::urgencyIndex(const QString &name) const
+{
+    return indexIn(m_urgencies, name);
+}
 
 Priority PriorityMatrix::at(int impact, int urgency) const
 {
@@ -62,17 +68,20 @@ Result<PriorityMatrix> PriorityMatrix::fromYaml(const YAML::Node &node, const QS
 {
     using R = Result<PriorityMatrix>;
     if (!node.IsMap())
-        return R::fail(yamlError(source, node.Mark(), QStringLiteral("priority_matrix must be a mapping")));
+        return R::fail(
+            yamlError(source, node.Mark(), QStringLiteral("priority_matrix must be a mapping")));
     PriorityMatrix m;
     m.m_impacts = strList(node["impacts"]);
     m.m_urgencies = strList(node["urgencies"]);
     if (m.m_impacts.isEmpty() || m.m_urgencies.isEmpty())
-        return R::fail(yamlError(source, node.Mark(),
-                                 QStringLiteral("priority_matrix needs 'impacts' and 'urgencies' lists")));
+        return R::fail(
+            yamlError(source, node.Mark(),
+                      QStringLiteral("priority_matrix needs 'impacts' and 'urgencies' lists")));
     const YAML::Node rows = node["matrix"];
     if (!rows || !rows.IsMap())
-        return R::fail(yamlError(source, node.Mark(),
-                                 QStringLiteral("priority_matrix needs a 'matrix' mapping impact -> priorities")));
+        return R::fail(yamlError(
+            source, node.Mark(),
+            QStringLiteral("priority_matrix needs a 'matrix' mapping impact -> priorities")));
     m.m_cells = QList<QList<Priority>>(m.m_impacts.size());
     QList<bool> seen(m.m_impacts.size(), false);
     for (const auto &kv : rows) {
@@ -82,8 +91,9 @@ Result<PriorityMatrix> PriorityMatrix::fromYaml(const YAML::Node &node, const QS
             return R::fail(yamlError(source, kv.first.Mark(),
                                      QStringLiteral("unknown impact '%1' in matrix").arg(impact)));
         if (seen[i])
-            return R::fail(yamlError(source, kv.first.Mark(),
-                                     QStringLiteral("impact '%1' appears twice in matrix").arg(impact)));
+            return R::fail(
+                yamlError(source, kv.first.Mark(),
+                          QStringLiteral("impact '%1' appears twice in matrix").arg(impact)));
         const QStringList cells = strList(kv.second);
         if (cells.size() != m.m_urgencies.size())
             return R::fail(yamlError(source, kv.second.Mark(),
@@ -102,8 +112,9 @@ Result<PriorityMatrix> PriorityMatrix::fromYaml(const YAML::Node &node, const QS
     }
     for (int i = 0; i < seen.size(); ++i)
         if (!seen[i])
-            return R::fail(yamlError(source, rows.Mark(),
-                                     QStringLiteral("matrix has no row for impact '%1'").arg(m.m_impacts[i])));
+            return R::fail(
+                yamlError(source, rows.Mark(),
+                          QStringLiteral("matrix has no row for impact '%1'").arg(m.m_impacts[i])));
     return m;
 }
 

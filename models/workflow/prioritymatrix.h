@@ -23,7 +23,8 @@ public:
 
     const QStringList &impacts() const { return m_impacts; }
     const QStringList &urgencies() const { return m_urgencies; }
-    /// Index of an impact/urgency name (case, spaces, '-' and '_' ignored; "1".."n" accepted), -1 if none.
+    /// Index of an impact/urgency name (case, spaces, '-' and '_' ignored; "1".."n" accepted), -1
+    /// if none.
     int impactIndex(const QString &name) const;
     int urgencyIndex(const QString &name) const;
     domain::Priority at(int impact, int urgency) const;

@@ -13,9 +13,12 @@ using domain::Priority;
 QString slaModeName(SlaMode m)
 {
     switch (m) {
-    case SlaMode::Running: return QStringLiteral("running");
-    case SlaMode::Paused: return QStringLiteral("paused");
-    case SlaMode::Stopped: return QStringLiteral("stopped");
+    case SlaMode::Running:
+        return QStringLiteral("running");
+    case SlaMode::Paused:
+        return QStringLiteral("paused");
+    case SlaMode::Stopped:
+        return QStringLiteral("stopped");
     }
     return {};
 }
@@ -71,15 +74,16 @@ static Result<SlaMode> parseSla(const YAML::Node &n, const QString &src)
         return SlaMode::Paused;
     if (s == u"stopped" || s == u"no" || s == u"false" || s == u"stop")
         return SlaMode::Stopped;
-    return Result<SlaMode>::fail(
-        yamlError(src, n.Mark(), QStringLiteral("sla must be running, paused or stopped, not '%1'").arg(s)));
+    return Result<SlaMode>::fail(yamlError(
+        src, n.Mark(), QStringLiteral("sla must be running, paused or stopped, not '%1'").arg(s)));
 }
 
 static Result<PriorityPolicy> parsePolicy(const YAML::Node &n, const QString &src)
 {
     using R = Result<PriorityPolicy>;
     if (!n.IsMap())
-        return R::fail(yamlError(src, n.Mark(), QStringLiteral("a priority policy must be a mapping")));
+        return R::fail(
+            yamlError(src, n.Mark(), QStringLiteral("a priority policy must be a mapping")));
     PriorityPolicy p;
     auto num = [&](const char *key, int &out) -> Status {
         if (!n[key])
@@ -88,13 +92,14 @@ static Result<PriorityPolicy> parsePolicy(const YAML::Node &n, const QString &sr
         out = str(n[key]).toInt(&ok);
         if (!ok || out < 0)
             return Status::fail(yamlError(src, n[key].Mark(),
-                                          QStringLiteral("%1 must be a whole number of minutes").arg(QString::fromLatin1(key))));
+                                          QStringLiteral("%1 must be a whole number of minutes")
+                                              .arg(QString::fromLatin1(key))));
         return {};
     };
     int sla = 0;
-    for (auto [k, out] : {std::pair{"response_minutes", &p.responseMinutes},
-                          std::pair{"resolution_minutes", &p.resolutionMinutes},
-                          std::pair{"sla_minutes", &sla}}) {
+    for (auto [k, out] :
+         {std::pair{"response_minutes", &p.responseMinutes},
+          std::pair{"resolution_minutes", &p.resolutionMinutes}, std::pair{"sla_minutes", &sla}}) {
         if (auto s = num(k, *out); !s)
             return R(s.error());
     }
@@ -126,8 +131,11 @@ Result<Workflow> Workflow::fromYaml(const QByteArray &text, const QString &sourc
     try {
         return parse(text, source);
     } catch (const YAML::Exception &e) {
-        return Result<Workflow>::fail(yamlError(source, e.mark, QStringLiteral("unexpected structure: %1").arg(QString::fromStdString(e.msg))),
-                                      QStringLiteral("yaml"));
+        return Result<Workflow>::fail(
+            yamlError(
+                source, e.mark,
+                QStringLiteral("unexpected structure: %1").arg(QString::fromStdString(e.msg))),
+            QStringLiteral("yaml"));
     }
 }
 
@@ -139,7 +147,8 @@ Result<Workflow> Workflow::parse(const QByteArray &text, const QString &source)
         return R(parsed.error());
     const YAML::Node root = *parsed;
     if (!root.IsMap())
-        return R::fail(yamlError(source, root.Mark(), QStringLiteral("a workflow must be a YAML mapping")));
+        return R::fail(
+            yamlError(source, root.Mark(), QStringLiteral("a workflow must be a YAML mapping")));
 
     Workflow w;
     w.m_source = source;
@@ -149,7 +158,8 @@ Result<Workflow> Workflow::parse(const QByteArray &text, const QString &source)
     // States.
     const YAML::Node states = root["states"];
     if (!states || !states.IsSequence() || states.size() == 0)
-        return R::fail(yamlError(source, root.Mark(), QStringLiteral("workflow needs a non-empty 'states' list")));
+        return R::fail(yamlError(source, root.Mark(),
+                                 QStringLiteral("workflow needs a non-empty 'states' list")));
     for (const auto &sn : states) {
         StateDef s;
         if (sn.IsScalar()) {
@@ -162,52 +172,67 @@ Result<Workflow> Workflow::parse(const QByteArray &text, const QString &source)
                 return R(sla.error());
             s.sla = *sla;
             s.stamps = str(sn["stamps"]).toLower();
-            if (!s.stamps.isEmpty()
-                && !QStringList{QStringLiteral("acknowledged"), QStringLiteral("mitigated"),
-                                QStringLiteral("resolved"), QStringLiteral("closed")}
-                        .contains(s.stamps))
-                return R::fail(yamlError(source, sn["stamps"].Mark(),
-                                         QStringLiteral("unknown timestamp '%1' (acknowledged, mitigated, resolved, closed)").arg(s.stamps)));
+            if (!s.stamps.isEmpty() &&
+                !QStringList{QStringLiteral("acknowledged"), QStringLiteral("mitigated"),
+                             QStringLiteral("resolved"), QStringLiteral("closed")}
+                     .contains(s.stamps))
+                return R::fail(yamlError(
+                    source, sn["stamps"].Mark(),
+                    QStringLiteral(
+                        "unknown timestamp '%1' (acknowledged, mitigated, resolved, closed)")
+                        .arg(s.stamps)));
             const QString open = str(sn["open"]).toLower();
             if (!open.isEmpty())
                 s.open = open == u"true" || open == u"yes";
             else
                 s.open = !(s.stamps == u"resolved" || s.stamps == u"closed");
         } else {
-            return R::fail(yamlError(source, sn.Mark(), QStringLiteral("a state must be a name or a mapping")));
+            return R::fail(yamlError(source, sn.Mark(),
+                                     QStringLiteral("a state must be a name or a mapping")));
         }
         if (s.id.isEmpty())
             return R::fail(yamlError(source, sn.Mark(), QStringLiteral("state without an id")));
         if (w.state(s.id))
-            return R::fail(yamlError(source, sn.Mark(), QStringLiteral("duplicate state '%1'").arg(s.id)));
+            return R::fail(
+                yamlError(source, sn.Mark(), QStringLiteral("duplicate state '%1'").arg(s.id)));
         if (s.label.isEmpty())
             s.label = s.id;
         w.m_states.append(s);
     }
     w.m_initial = str(root["initial"], w.m_states.first().id);
     if (!w.state(w.m_initial))
-        return R::fail(yamlError(source, root["initial"].Mark(),
-                                 QStringLiteral("initial state '%1' is not a state").arg(w.m_initial)));
+        return R::fail(
+            yamlError(source, root["initial"].Mark(),
+                      QStringLiteral("initial state '%1' is not a state").arg(w.m_initial)));
 
     // Transitions: the native list, and seed 003's workflow_rules ("A -> B").
     auto addTransition = [&](const YAML::Node &tn, QStringList froms, QStringList tos) -> Status {
-        const QStringList guards = strList(tn["guards"]) + strList(tn["validator"]) + strList(tn["validators"]);
+        const QStringList guards =
+            strList(tn["guards"]) + strList(tn["validator"]) + strList(tn["validators"]);
         const QStringList actions = strList(tn["actions"]) + strList(tn["action"]);
         for (const QString &g : guards)
             if (!knownGuards().contains(g))
-                return Status::fail(yamlError(source, tn.Mark(),
-                                              QStringLiteral("unknown guard '%1' (known: %2)").arg(g, knownGuards().join(QStringLiteral(", ")))));
+                return Status::fail(
+                    yamlError(source, tn.Mark(),
+                              QStringLiteral("unknown guard '%1' (known: %2)")
+                                  .arg(g, knownGuards().join(QStringLiteral(", ")))));
         for (const QString &a : actions)
             if (!knownActions().contains(a))
-                return Status::fail(yamlError(source, tn.Mark(),
-                                              QStringLiteral("unknown action '%1' (known: %2)").arg(a, knownActions().join(QStringLiteral(", ")))));
+                return Status::fail(
+                    yamlError(source, tn.Mark(),
+                              QStringLiteral("unknown action '%1' (known: %2)")
+                                  .arg(a, knownActions().join(QStringLiteral(", ")))));
         const QString appr = str(tn["approval"]).toLower();
         for (const QString &f : froms) {
             if (f != u"*" && !w.state(f))
-                return Status::fail(yamlError(source, tn.Mark(), QStringLiteral("transition from unknown state '%1'").arg(f)));
+                return Status::fail(
+                    yamlError(source, tn.Mark(),
+                              QStringLiteral("transition from unknown state '%1'").arg(f)));
             for (const QString &t : tos) {
                 if (!w.state(t))
-                    return Status::fail(yamlError(source, tn.Mark(), QStringLiteral("transition to unknown state '%1'").arg(t)));
+                    return Status::fail(
+                        yamlError(source, tn.Mark(),
+                                  QStringLiteral("transition to unknown state '%1'").arg(t)));
                 TransitionDef td;
                 td.from = f;
                 td.to = t;
@@ -222,32 +247,39 @@ Result<Workflow> Workflow::parse(const QByteArray &text, const QString &source)
     };
     if (const YAML::Node tr = root["transitions"]) {
         if (!tr.IsSequence())
-            return R::fail(yamlError(source, tr.Mark(), QStringLiteral("'transitions' must be a list")));
+            return R::fail(
+                yamlError(source, tr.Mark(), QStringLiteral("'transitions' must be a list")));
         for (const auto &tn : tr) {
             if (!tn.IsMap())
-                return R::fail(yamlError(source, tn.Mark(), QStringLiteral("a transition must be a mapping")));
+                return R::fail(
+                    yamlError(source, tn.Mark(), QStringLiteral("a transition must be a mapping")));
             const QStringList froms = strList(tn["from"]);
             const QStringList tos = strList(tn["to"]);
             if (froms.isEmpty() || tos.isEmpty())
-                return R::fail(yamlError(source, tn.Mark(), QStringLiteral("a transition needs 'from' and 'to'")));
+                return R::fail(yamlError(source, tn.Mark(),
+                                         QStringLiteral("a transition needs 'from' and 'to'")));
             if (auto s = addTransition(tn, froms, tos); !s)
                 return R(s.error());
         }
     }
     if (const YAML::Node rules = root["workflow_rules"]) {
         if (!rules.IsSequence())
-            return R::fail(yamlError(source, rules.Mark(), QStringLiteral("'workflow_rules' must be a list")));
+            return R::fail(
+                yamlError(source, rules.Mark(), QStringLiteral("'workflow_rules' must be a list")));
         for (const auto &tn : rules) {
             const QString spec = str(tn["transition"]);
             const auto parts = spec.split(QStringLiteral("->"));
             if (parts.size() != 2)
-                return R::fail(yamlError(source, tn.Mark(), QStringLiteral("transition must read 'FROM -> TO', not '%1'").arg(spec)));
+                return R::fail(yamlError(
+                    source, tn.Mark(),
+                    QStringLiteral("transition must read 'FROM -> TO', not '%1'").arg(spec)));
             if (auto s = addTransition(tn, {parts[0].trimmed()}, {parts[1].trimmed()}); !s)
                 return R(s.error());
         }
     }
     if (w.m_transitions.isEmpty())
-        return R::fail(yamlError(source, root.Mark(), QStringLiteral("workflow has no transitions")));
+        return R::fail(
+            yamlError(source, root.Mark(), QStringLiteral("workflow has no transitions")));
 
     // Priorities: native 'priorities' or seed 003's 'severity_matrix'.
     for (const char *key : {"severity_matrix", "priorities"}) {
@@ -255,11 +287,15 @@ Result<Workflow> Workflow::parse(const QByteArray &text, const QString &source)
         if (!pm)
             continue;
         if (!pm.IsMap())
-            return R::fail(yamlError(source, pm.Mark(), QStringLiteral("'%1' must map P1..P4 to policies").arg(QString::fromLatin1(key))));
+            return R::fail(yamlError(
+                source, pm.Mark(),
+                QStringLiteral("'%1' must map P1..P4 to policies").arg(QString::fromLatin1(key))));
         for (const auto &kv : pm) {
             const Priority p = domain::parsePriority(str(kv.first));
             if (p == Priority::None)
-                return R::fail(yamlError(source, kv.first.Mark(), QStringLiteral("'%1' is not a priority (P1-P4)").arg(str(kv.first))));
+                return R::fail(
+                    yamlError(source, kv.first.Mark(),
+                              QStringLiteral("'%1' is not a priority (P1-P4)").arg(str(kv.first))));
             auto pol = parsePolicy(kv.second, source);
             if (!pol)
                 return R(pol.error());
@@ -286,28 +322,36 @@ Result<Workflow> Workflow::parse(const QByteArray &text, const QString &source)
 
     w.m_acknowledge = str(root["acknowledge"], w.stateStamping(QStringLiteral("acknowledged")));
     if (!w.m_acknowledge.isEmpty() && !w.state(w.m_acknowledge))
-        return R::fail(yamlError(source, root["acknowledge"].Mark(),
-                                 QStringLiteral("acknowledge state '%1' is not a state").arg(w.m_acknowledge)));
+        return R::fail(yamlError(
+            source, root["acknowledge"].Mark(),
+            QStringLiteral("acknowledge state '%1' is not a state").arg(w.m_acknowledge)));
     w.m_staleClose = str(root["stale_close"]);
     if (w.m_staleClose.isEmpty())
         w.m_staleClose = w.stateStamping(QStringLiteral("closed"));
     if (w.m_staleClose.isEmpty())
         w.m_staleClose = w.stateStamping(QStringLiteral("resolved"));
     if (!w.m_staleClose.isEmpty() && !w.state(w.m_staleClose))
-        return R::fail(yamlError(source, root["stale_close"].Mark(),
-                                 QStringLiteral("stale_close state '%1' is not a state").arg(w.m_staleClose)));
+        return R::fail(
+            yamlError(source, root["stale_close"].Mark(),
+                      QStringLiteral("stale_close state '%1' is not a state").arg(w.m_staleClose)));
     w.m_onOpen = strList(root["on_open"]);
     for (const QString &a : w.m_onOpen)
         if (!knownActions().contains(a))
-            return R::fail(yamlError(source, root["on_open"].Mark(), QStringLiteral("unknown action '%1'").arg(a)));
+            return R::fail(yamlError(source, root["on_open"].Mark(),
+                                     QStringLiteral("unknown action '%1'").arg(a)));
     if (const YAML::Node ar = root["all_alerts_resolved"]) {
         w.m_allResolved.mode = str(ar["mode"], QStringLiteral("suggest")).toLower();
         w.m_allResolved.state = str(ar["state"]);
-        if (!QStringList{QStringLiteral("record"), QStringLiteral("suggest"), QStringLiteral("transition")}
+        if (!QStringList{QStringLiteral("record"), QStringLiteral("suggest"),
+                         QStringLiteral("transition")}
                  .contains(w.m_allResolved.mode))
-            return R::fail(yamlError(source, ar.Mark(), QStringLiteral("all_alerts_resolved.mode must be record, suggest or transition")));
+            return R::fail(yamlError(
+                source, ar.Mark(),
+                QStringLiteral("all_alerts_resolved.mode must be record, suggest or transition")));
         if (w.m_allResolved.mode == u"transition" && !w.state(w.m_allResolved.state))
-            return R::fail(yamlError(source, ar.Mark(), QStringLiteral("all_alerts_resolved.state '%1' is not a state").arg(w.m_allResolved.state)));
+            return R::fail(yamlError(source, ar.Mark(),
+                                     QStringLiteral("all_alerts_resolved.state '%1' is not a state")
+                                         .arg(w.m_allResolved.state)));
     }
     if (w.m_allResolved.state.isEmpty())
         w.m_allResolved.state = w.stateStamping(QStringLiteral("resolved"));
@@ -325,7 +369,8 @@ const StateDef *Workflow::state(const QString &id) const
 QString Workflow::canonicalState(const QString &name) const
 {
     for (const auto &s : m_states)
-        if (s.id.compare(name, Qt::CaseInsensitive) == 0 || s.label.compare(name, Qt::CaseInsensitive) == 0)
+        if (s.id.compare(name, Qt::CaseInsensitive) == 0 ||
+            s.label.compare(name, Qt::CaseInsensitive) == 0)
             return s.id;
     QString n = name;
     n.replace(u'-', u'_').replace(u' ', u'_');

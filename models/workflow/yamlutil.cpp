@@ -17,8 +17,8 @@ Result<YAML::Node> parseYaml(const QByteArray &text, const QString &source)
     try {
         return YAML::Load(text.toStdString());
     } catch (const YAML::Exception &e) {
-        return Result<YAML::Node>::fail(
-            yamlError(source, e.mark, QString::fromStdString(e.msg)), QStringLiteral("yaml"));
+        return Result<YAML::Node>::fail(yamlError(source, e.mark, QString::fromStdString(e.msg)),
+                                        QStringLiteral("yaml"));
     } catch (const std::exception &e) {
         return Result<YAML::Node>::fail(
             QStringLiteral("%1: %2").arg(source, QString::fromUtf8(e.what())),

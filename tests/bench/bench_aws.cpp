@@ -5,11 +5,11 @@
 // on the same emulator in the same run, as the ceiling.
 //
 //   bench_aws [messages]     (default 2000; SITREP_BENCH_AWS_MESSAGES also works)
-#include "host/appcontext.h"
 #include "engine/command.h"
+#include "host/appcontext.h"
 #include "ingest/ingestpipeline.h"
-#include "integration/fauxqsfixture.h"
 #include "ingest/sqsconsumer.h"
+#include "integration/fauxqsfixture.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -30,18 +30,23 @@ namespace {
 
 QString envelope(int i)
 {
-    const QJsonObject alert{{QStringLiteral("type"), QStringLiteral("alert.triggered")},
-                            {QStringLiteral("payload"), QJsonObject{{QStringLiteral("title"), QStringLiteral("bench alert %1").arg(i)},
-                                                                    {QStringLiteral("service"), QStringLiteral("svc-%1").arg(i % 50)},
-                                                                    {QStringLiteral("severity"), QStringLiteral("high")},
-                                                                    {QStringLiteral("fingerprint"), QStringLiteral("fp-%1").arg(i)}}}};
-    const QJsonObject env{{QStringLiteral("Type"), QStringLiteral("Notification")},
-                          {QStringLiteral("MessageId"), QStringLiteral("bench-%1").arg(i)},
-                          {QStringLiteral("TopicArn"), QStringLiteral("arn:aws:sns:us-east-1:000000000000:bench")},
-                          {QStringLiteral("Message"), QString::fromUtf8(QJsonDocument(alert).toJson(QJsonDocument::Compact))},
-                          {QStringLiteral("MessageAttributes"),
-                           QJsonObject{{QStringLiteral("source"), QJsonObject{{QStringLiteral("Type"), QStringLiteral("String")},
-                                                                               {QStringLiteral("Value"), QStringLiteral("generic")}}}}}};
+    const QJsonObject alert{
+        {QStringLiteral("type"), QStringLiteral("alert.triggered")},
+        {QStringLiteral("payload"),
+         QJsonObject{{QStringLiteral("title"), QStringLiteral("bench alert %1").arg(i)},
+                     {QStringLiteral("service"), QStringLiteral("svc-%1").arg(i % 50)},
+                     {QStringLiteral("severity"), QStringLiteral("high")},
+                     {QStringLiteral("fingerprint"), QStringLiteral("fp-%1").arg(i)}}}};
+    const QJsonObject env{
+        {QStringLiteral("Type"), QStringLiteral("Notification")},
+        {QStringLiteral("MessageId"), QStringLiteral("bench-%1").arg(i)},
+        {QStringLiteral("TopicArn"), QStringLiteral("arn:aws:sns:us-east-1:000000000000:bench")},
+        {QStringLiteral("Message"),
+         QString::fromUtf8(QJsonDocument(alert).toJson(QJsonDocument::Compact))},
+        {QStringLiteral("MessageAttributes"),
+         QJsonObject{{QStringLiteral("source"),
+                      QJsonObject{{QStringLiteral("Type"), QStringLiteral("String")},
+                                  {QStringLiteral("Value"), QStringLiteral("generic")}}}}}};
     return QString::fromUtf8(QJsonDocument(env).toJson(QJsonDocument::Compact));
 }
 
@@ -57,7 +62,8 @@ bool fill(SqsClient &sqs, const QString &url, int n)
         }
         auto r = await<SqsBatchResult>([&](auto cb) { sqs.sendMessageBatch(url, batch, cb); });
         if (!r || !r->failed.isEmpty()) {
-            std::fprintf(stderr, "fill failed: %s\n", qPrintable(r ? r->failed.first().message : r.errorMessage()));
+            std::fprintf(stderr, "fill failed: %s\n",
+                         qPrintable(r ? r->failed.first().message : r.errorMessage()));
             return false;
         }
     }
@@ -127,9 +133,11 @@ int main(int argc, char **argv)
     }
     QNetworkAccessManager nam;
     SqsClient sqs(nam, fauxqs.endpoint(),
-                  std::make_shared<StaticCredentialsProvider>(AwsCredentials{QStringLiteral("AKIDBENCH"), QStringLiteral("secret"), {}}));
+                  std::make_shared<StaticCredentialsProvider>(
+                      AwsCredentials{QStringLiteral("AKIDBENCH"), QStringLiteral("secret"), {}}));
     QTemporaryDir dir;
-    auto ctx = host::AppContext::open(dir.filePath(QStringLiteral("bench.db")), QStringLiteral("sre"));
+    auto ctx =
+        host::AppContext::open(dir.filePath(QStringLiteral("bench.db")), QStringLiteral("sre"));
     if (!ctx) {
         std::fprintf(stderr, "%s\n", qPrintable(ctx.errorMessage()));
         return 1;
@@ -141,17 +149,21 @@ int main(int argc, char **argv)
     };
     // Rounds interleave the runs, so load from anything else on the machine hits all of
     // them alike; each row keeps its best round.
-    const int rounds = std::max(1, qEnvironmentVariableIntValue("SITREP_BENCH_AWS_ROUNDS") ? qEnvironmentVariableIntValue("SITREP_BENCH_AWS_ROUNDS") : 3);
-    QList<Row> rows{{QStringLiteral("bare client: receive + batch delete (ceiling)"), 0},
-                    {QStringLiteral("Sitrep consumer: envelope, inbox dedup, engine open, delete"), 0},
-                    {QStringLiteral("Sitrep consumer: envelope, inbox dedup, ingest pipeline, delete"), 0}};
+    const int rounds = std::max(1, qEnvironmentVariableIntValue("SITREP_BENCH_AWS_ROUNDS")
+                                       ? qEnvironmentVariableIntValue("SITREP_BENCH_AWS_ROUNDS")
+                                       : 3);
+    QList<Row> rows{
+        {QStringLiteral("bare client: receive + batch delete (ceiling)"), 0},
+        {QStringLiteral("Sitrep consumer: envelope, inbox dedup, engine open, delete"), 0},
+        {QStringLiteral("Sitrep consumer: envelope, inbox dedup, ingest pipeline, delete"), 0}};
     const auto keep = [](Row &row, double s) {
         if (s > 0 && (row.seconds <= 0 || s < row.seconds))
             row.seconds = s;
     };
     ingest::IngestPipeline pipeline((*ctx)->engine());
     auto probe = pipeline.ingest(QStringLiteral("generic"), QByteArray("{}"));
-    const bool pipelineReady = probe || !probe.errorMessage().contains(QStringLiteral("not implemented"));
+    const bool pipelineReady =
+        probe || !probe.errorMessage().contains(QStringLiteral("not implemented"));
     SqsConsumerConfig cfg;
     cfg.waitSeconds = 1;
     for (int round = 0; round < rounds; ++round) {
@@ -166,13 +178,18 @@ int main(int argc, char **argv)
         if (!fill(sqs, cfg.queueUrl, n))
             return 1;
         // Opens one incident per message through the engine (its own transaction each).
-        SqsAlertConsumer viaEngine(sqs, (*ctx)->store(), [&](const InboundAlert &a) -> Status {
-            const QJsonObject p = QJsonDocument::fromJson(a.body).object()[u"payload"].toObject();
-            auto r = (*ctx)->engine().execute(engine::Command::open({{QStringLiteral("title"), p[u"title"].toString()},
-                                                                     {QStringLiteral("severity"), QStringLiteral("high")}},
-                                                                    QStringLiteral("sqs")));
-            return r ? Status() : Status(r.error());
-        }, cfg);
+        SqsAlertConsumer viaEngine(
+            sqs, (*ctx)->store(),
+            [&](const InboundAlert &a) -> Status {
+                const QJsonObject p =
+                    QJsonDocument::fromJson(a.body).object()[u"payload"].toObject();
+                auto r = (*ctx)->engine().execute(
+                    engine::Command::open({{QStringLiteral("title"), p[u"title"].toString()},
+                                           {QStringLiteral("severity"), QStringLiteral("high")}},
+                                          QStringLiteral("sqs")));
+                return r ? Status() : Status(r.error());
+            },
+            cfg);
         viaEngine.attachTo((*ctx)->engine());
         keep(rows[1], consumerRun(viaEngine, n));
 
@@ -180,7 +197,8 @@ int main(int argc, char **argv)
             cfg.queueUrl = queue(sqs, QStringLiteral("bench-pipeline-%1").arg(round));
             if (!fill(sqs, cfg.queueUrl, n))
                 return 1;
-            SqsAlertConsumer viaPipeline(sqs, (*ctx)->store(), SqsAlertConsumer::pipelineHandler(pipeline), cfg);
+            SqsAlertConsumer viaPipeline(sqs, (*ctx)->store(),
+                                         SqsAlertConsumer::pipelineHandler(pipeline), cfg);
             viaPipeline.attachTo((*ctx)->engine());
             keep(rows[2], consumerRun(viaPipeline, n));
         }
@@ -189,13 +207,16 @@ int main(int argc, char **argv)
         rows.removeLast();
 
     const double ceiling = rows[0].seconds > 0 ? n / rows[0].seconds : 0;
-    std::printf("\nSQS receive-commit-delete, %d messages, fauxqs 1.9.2 on 127.0.0.1, batches of 10, best of %d rounds\n", n, rounds);
+    std::printf("\nSQS receive-commit-delete, %d messages, fauxqs 1.9.2 on 127.0.0.1, batches of "
+                "10, best of %d rounds\n",
+                n, rounds);
     std::printf("| %-66s | %9s | %10s | %8s |\n", "run", "seconds", "msgs/s", "ratio");
     std::printf("|%s|%s|%s|%s|\n", QByteArray(68, '-').constData(), QByteArray(11, '-').constData(),
                 QByteArray(12, '-').constData(), QByteArray(10, '-').constData());
     for (const Row &r : rows) {
         const double rate = r.seconds > 0 ? n / r.seconds : 0;
-        std::printf("| %-66s | %9.2f | %10.0f | %7.2fx |\n", qPrintable(r.name), r.seconds, rate, ceiling > 0 ? rate / ceiling : 0);
+        std::printf("| %-66s | %9.2f | %10.0f | %7.2fx |\n", qPrintable(r.name), r.seconds, rate,
+                    ceiling > 0 ? rate / ceiling : 0);
     }
     if (!pipelineReady)
         std::printf("(ingest pipeline not implemented in this tree: its row is left out)\n");

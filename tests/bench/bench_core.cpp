@@ -12,9 +12,9 @@
 
 #include "benchutil.h"
 
-#include "host/appcontext.h"
 #include "engine/command.h"
 #include "engine/lifecycleengine.h"
+#include "host/appcontext.h"
 #include "store/store.h"
 
 #include <QCommandLineParser>
@@ -39,8 +39,8 @@ using engine::Command;
 
 namespace {
 
-constexpr qint64 kEpoch = 1735689600000; // 2025-01-01T00:00:00Z
-constexpr qint64 kSlotMs = 2000;         // a new incident every 2 s of simulated time
+constexpr qint64 kEpoch = 1735689600000;         // 2025-01-01T00:00:00Z
+constexpr qint64 kSlotMs = 2000;                 // a new incident every 2 s of simulated time
 constexpr qint64 kNoteDocBase = 1000000000000LL; // search rowids of notes (see store.cpp)
 
 struct ServiceDef {
@@ -51,20 +51,56 @@ struct ServiceDef {
 };
 
 const ServiceDef kServices[] = {
-    {"checkout", "application", {"Checkout error rate above 5%", "Checkout latency p99 over 2s", "Payment confirmation page timing out"}, {"deployment", "dependency"}},
-    {"payments-api", "payments", {"Payments API returning 502s", "Card authorisations failing for EU issuers", "Refund queue backing up"}, {"third_party", "capacity"}},
-    {"ai-service", "application", {"LLM provider returning 429s", "AI Service high latency", "Embedding job stuck"}, {"third_party", "capacity"}},
-    {"query-engine", "database", {"Slow queries on reporting cluster", "Connection pool exhaustion in query engine", "Query planner regression after upgrade"}, {"configuration", "software_bug"}},
-    {"kafka", "infrastructure", {"Consumer lag on orders topic", "Partition rebalance storm", "Broker disk usage above 90%"}, {"capacity", "configuration"}},
-    {"postgresql", "database", {"PostgreSQL connection limit reached", "Replication lag above 60s", "Aurora failover triggered"}, {"capacity", "hardware"}},
-    {"auth", "security", {"Login failures spiking", "Token refresh errors for mobile clients", "SSO callback loop"}, {"software_bug", "certificate"}},
-    {"search", "application", {"Search index stale", "Search p95 latency degraded", "Autocomplete returning empty results"}, {"software_bug", "capacity"}},
-    {"cdn", "network", {"CDN cache hit ratio dropped", "Static assets 404 after release", "TLS handshake errors at edge"}, {"configuration", "certificate"}},
-    {"notifications", "application", {"Push notifications delayed", "Email bounce rate high", "SMS provider timeouts"}, {"third_party", "dependency"}},
+    {"checkout",
+     "application",
+     {"Checkout error rate above 5%", "Checkout latency p99 over 2s",
+      "Payment confirmation page timing out"},
+     {"deployment", "dependency"}},
+    {"payments-api",
+     "payments",
+     {"Payments API returning 502s", "Card authorisations failing for EU issuers",
+      "Refund queue backing up"},
+     {"third_party", "capacity"}},
+    {"ai-service",
+     "application",
+     {"LLM provider returning 429s", "AI Service high latency", "Embedding job stuck"},
+     {"third_party", "capacity"}},
+    {"query-engine",
+     "database",
+     {"Slow queries on reporting cluster", "Connection pool exhaustion in query engine",
+      "Query planner regression after upgrade"},
+     {"configuration", "software_bug"}},
+    {"kafka",
+     "infrastructure",
+     {"Consumer lag on orders topic", "Partition rebalance storm", "Broker disk usage above 90%"},
+     {"capacity", "configuration"}},
+    {"postgresql",
+     "database",
+     {"PostgreSQL connection limit reached", "Replication lag above 60s",
+      "Aurora failover triggered"},
+     {"capacity", "hardware"}},
+    {"auth",
+     "security",
+     {"Login failures spiking", "Token refresh errors for mobile clients", "SSO callback loop"},
+     {"software_bug", "certificate"}},
+    {"search",
+     "application",
+     {"Search index stale", "Search p95 latency degraded", "Autocomplete returning empty results"},
+     {"software_bug", "capacity"}},
+    {"cdn",
+     "network",
+     {"CDN cache hit ratio dropped", "Static assets 404 after release",
+      "TLS handshake errors at edge"},
+     {"configuration", "certificate"}},
+    {"notifications",
+     "application",
+     {"Push notifications delayed", "Email bounce rate high", "SMS provider timeouts"},
+     {"third_party", "dependency"}},
 };
 constexpr int kServiceCount = int(sizeof(kServices) / sizeof(kServices[0]));
-const char *const kPeople[] = {"alice.nguyen", "bob.okafor", "carla.diaz", "dev.patel", "erin.walsh",
-                               "farid.haddad", "grace.kim", "hiro.tanaka", "ines.moreau"};
+const char *const kPeople[] = {"alice.nguyen", "bob.okafor",  "carla.diaz",
+                               "dev.patel",    "erin.walsh",  "farid.haddad",
+                               "grace.kim",    "hiro.tanaka", "ines.moreau"};
 const char *const kCommanders[] = {"priya.raman", "marcus.lee", "sofia.rossi"};
 const char *const kSeverities[] = {"critical", "high", "medium", "low"};
 
@@ -111,7 +147,10 @@ Plan planFor(quint64 seed, qint64 i)
     return p;
 }
 
-QString numberOf(qint64 i) { return QStringLiteral("INC%1").arg(i + 1, 7, 10, QLatin1Char('0')); }
+QString numberOf(qint64 i)
+{
+    return QStringLiteral("INC%1").arg(i + 1, 7, 10, QLatin1Char('0'));
+}
 
 /// The deterministic command stream: slot s opens incident s and carries the follow-ups
 /// of earlier incidents that are due.
@@ -135,7 +174,8 @@ public:
             Command c = Command::open(
                 {{QStringLiteral("title"), title},
                  {QStringLiteral("description"),
-                  QStringLiteral("%1 detected on %2 (host h%3). Alert fired from monitoring; customers may see errors.")
+                  QStringLiteral("%1 detected on %2 (host h%3). Alert fired from monitoring; "
+                                 "customers may see errors.")
                       .arg(title, svc)
                       .arg(s % 20011)},
                  {QStringLiteral("severity"), QString::fromLatin1(kSeverities[p.severity])},
@@ -166,25 +206,29 @@ public:
             case Note:
                 if (!p.note)
                     continue;
-                c = Command::note(number,
-                                  QStringLiteral("Looking at %1 dashboards; error budget burn is %2x.")
-                                      .arg(QString::fromLatin1(kServices[p.service].name))
-                                      .arg(2 + i % 12),
-                                  person);
+                c = Command::note(
+                    number,
+                    QStringLiteral("Looking at %1 dashboards; error budget burn is %2x.")
+                        .arg(QString::fromLatin1(kServices[p.service].name))
+                        .arg(2 + i % 12),
+                    person);
                 break;
             case Resolve:
                 if (!p.resolve)
                     continue;
                 c = Command::transition(
                     number, QStringLiteral("resolved"), person,
-                    {{QStringLiteral("resolution_note"), QStringLiteral("Rolled back and scaled out; error rate back to baseline.")},
-                     {QStringLiteral("root_cause"), QString::fromLatin1(kServices[p.service].causes[p.cause])},
+                    {{QStringLiteral("resolution_note"),
+                      QStringLiteral("Rolled back and scaled out; error rate back to baseline.")},
+                     {QStringLiteral("root_cause"),
+                      QString::fromLatin1(kServices[p.service].causes[p.cause])},
                      {QStringLiteral("time_spent"), int(kDelay[Resolve] * kSlotMs / 60000)}});
                 break;
             case Postmortem:
                 if (!p.postmortem)
                     continue;
-                c = Command::transition(number, QStringLiteral("postmortem"), QString::fromLatin1(kCommanders[p.commander]));
+                c = Command::transition(number, QStringLiteral("postmortem"),
+                                        QString::fromLatin1(kCommanders[p.commander]));
                 break;
             case StepCount:
                 continue;
@@ -254,7 +298,8 @@ RunStats runBatches(engine::LifecycleEngine &engine, const QList<QList<Command>>
             log.events += o->events.size();
             if (b[k].kind == Command::Kind::Open) {
                 if (o->number != numberOf(nextIndex) && st.firstError.isEmpty())
-                    st.firstError = QStringLiteral("expected %1, engine gave %2").arg(numberOf(nextIndex), o->number);
+                    st.firstError = QStringLiteral("expected %1, engine gave %2")
+                                        .arg(numberOf(nextIndex), o->number);
                 ++nextIndex;
                 ++log.newCount;
             } else {
@@ -309,7 +354,8 @@ std::vector<Row> readRows(sqlite3 *db, const char *sql)
             else if (x.type == SQLITE_FLOAT)
                 x.d = sqlite3_column_double(st, c);
             else if (x.type == SQLITE_TEXT || x.type == SQLITE_BLOB)
-                x.s.assign(static_cast<const char *>(sqlite3_column_blob(st, c)), size_t(sqlite3_column_bytes(st, c)));
+                x.s.assign(static_cast<const char *>(sqlite3_column_blob(st, c)),
+                           size_t(sqlite3_column_bytes(st, c)));
         }
         rows.push_back(std::move(r));
     }
@@ -320,11 +366,21 @@ std::vector<Row> readRows(sqlite3 *db, const char *sql)
 void bindCell(sqlite3_stmt *st, int idx, const Cell &c)
 {
     switch (c.type) {
-    case SQLITE_INTEGER: sqlite3_bind_int64(st, idx, c.i); break;
-    case SQLITE_FLOAT: sqlite3_bind_double(st, idx, c.d); break;
-    case SQLITE_TEXT: sqlite3_bind_text(st, idx, c.s.data(), int(c.s.size()), SQLITE_STATIC); break;
-    case SQLITE_BLOB: sqlite3_bind_blob(st, idx, c.s.data(), int(c.s.size()), SQLITE_STATIC); break;
-    default: sqlite3_bind_null(st, idx); break;
+    case SQLITE_INTEGER:
+        sqlite3_bind_int64(st, idx, c.i);
+        break;
+    case SQLITE_FLOAT:
+        sqlite3_bind_double(st, idx, c.d);
+        break;
+    case SQLITE_TEXT:
+        sqlite3_bind_text(st, idx, c.s.data(), int(c.s.size()), SQLITE_STATIC);
+        break;
+    case SQLITE_BLOB:
+        sqlite3_bind_blob(st, idx, c.s.data(), int(c.s.size()), SQLITE_STATIC);
+        break;
+    default:
+        sqlite3_bind_null(st, idx);
+        break;
     }
 }
 
@@ -345,7 +401,8 @@ const char *const kIncidentColumns =
 
 /// The rows the engine wrote, read back from its database (not timed).
 struct RawData {
-    std::vector<Row> events;    // id, incident, hlc, ts, actor, kind, payload, prev_hash, hash, origin, seq
+    std::vector<Row>
+        events; // id, incident, hlc, ts, actor, kind, payload, prev_hash, hash, origin, seq
     std::vector<Row> incidents; // kIncidentColumns, by id
     std::vector<Row> services;  // service, incident
     std::vector<Row> search;    // rowid, body, incident
@@ -356,8 +413,10 @@ RawData readBack(const QString &path)
     RawData d;
     sqlite3 *db = nullptr;
     sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr);
-    d.events = readRows(db, "SELECT id, incident, hlc, ts, actor, kind, payload, prev_hash, hash, origin, seq FROM events ORDER BY seq");
-    d.incidents = readRows(db, (std::string("SELECT ") + kIncidentColumns + " FROM incidents ORDER BY id").c_str());
+    d.events = readRows(db, "SELECT id, incident, hlc, ts, actor, kind, payload, prev_hash, hash, "
+                            "origin, seq FROM events ORDER BY seq");
+    d.incidents = readRows(
+        db, (std::string("SELECT ") + kIncidentColumns + " FROM incidents ORDER BY id").c_str());
     d.services = readRows(db, "SELECT service, incident FROM incident_services ORDER BY incident");
     d.search = readRows(db, "SELECT rowid, body, incident FROM search ORDER BY rowid");
     sqlite3_close(db);
@@ -367,13 +426,16 @@ RawData readBack(const QString &path)
 /// Writes the same rows as the engine did, batch by batch, with the sqlite3 C API and
 /// prepared statements: incident inserts and updates, services, search documents, events,
 /// the number counter. Returns wall seconds (cpu: CPU seconds), or -1 on error.
-double rawWrite(const QString &path, const RawData &d, const std::vector<BatchLog> &logs, double &cpu)
+double rawWrite(const QString &path, const RawData &d, const std::vector<BatchLog> &logs,
+                double &cpu)
 {
     sqlite3 *db = nullptr;
-    if (!check(sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READWRITE, nullptr), db, "open"))
+    if (!check(sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READWRITE, nullptr), db,
+               "open"))
         return -1;
-    for (const char *p : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
-                          "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536"})
+    for (const char *p :
+         {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
+          "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536"})
         sqlite3_exec(db, p, nullptr, nullptr, nullptr);
 
     // Index the read-back rows by incident rowid and by search rowid.
@@ -396,7 +458,8 @@ double rawWrite(const QString &path, const RawData &d, const std::vector<BatchLo
 
     auto prep = [&](const std::string &sql) {
         sqlite3_stmt *st = nullptr;
-        check(sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr), db, sql.c_str());
+        check(sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr), db,
+              sql.c_str());
         return st;
     };
     std::string ph, sets;
@@ -408,12 +471,16 @@ double rawWrite(const QString &path, const RawData &d, const std::vector<BatchLo
                 sets += (i > 1 ? "," : "") + cols[i].toStdString() + "=?";
         }
     }
-    sqlite3_stmt *insInc = prep(std::string("INSERT INTO incidents(") + kIncidentColumns + ") VALUES(" + ph + ")");
+    sqlite3_stmt *insInc =
+        prep(std::string("INSERT INTO incidents(") + kIncidentColumns + ") VALUES(" + ph + ")");
     sqlite3_stmt *updInc = prep("UPDATE incidents SET " + sets + " WHERE id=?");
-    sqlite3_stmt *insSvc = prep("INSERT OR IGNORE INTO incident_services(service, incident) VALUES(?,?)");
+    sqlite3_stmt *insSvc =
+        prep("INSERT OR IGNORE INTO incident_services(service, incident) VALUES(?,?)");
     sqlite3_stmt *insDoc = prep("INSERT INTO search(rowid, body, incident) VALUES(?,?,?)");
-    sqlite3_stmt *insEv = prep("INSERT INTO events(id, incident, hlc, ts, actor, kind, payload, prev_hash, hash, origin) VALUES(?,?,?,?,?,?,?,?,?,?)");
-    sqlite3_stmt *counter = prep("UPDATE counters SET value = value + 1 WHERE name = 'incident_number' RETURNING value");
+    sqlite3_stmt *insEv = prep("INSERT INTO events(id, incident, hlc, ts, actor, kind, payload, "
+                               "prev_hash, hash, origin) VALUES(?,?,?,?,?,?,?,?,?,?)");
+    sqlite3_stmt *counter = prep(
+        "UPDATE counters SET value = value + 1 WHERE name = 'incident_number' RETURNING value");
     sqlite3_stmt *begin = prep("BEGIN IMMEDIATE");
     sqlite3_stmt *commit = prep("COMMIT");
 
@@ -493,7 +560,8 @@ int fail(const QString &m)
 
 void progressLine(const char *what, qint64 done, qint64 total, double secs)
 {
-    fprintf(stderr, "\r%s: %lld / %lld incidents, %.0f s   ", what, (long long)done, (long long)total, secs);
+    fprintf(stderr, "\r%s: %lld / %lld incidents, %.0f s   ", what, (long long)done,
+            (long long)total, secs);
     fflush(stderr);
 }
 
@@ -503,17 +571,32 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("Sitrep core benchmark: engine vs raw SQLite, list and search at scale"));
+    p.setApplicationDescription(
+        QStringLiteral("Sitrep core benchmark: engine vs raw SQLite, list and search at scale"));
     p.addHelpOption();
-    QCommandLineOption incidentsOpt(QStringLiteral("incidents"), QStringLiteral("Incidents in the big data set."), QStringLiteral("N"), QStringLiteral("1000000"));
-    QCommandLineOption seedOpt(QStringLiteral("seed"), QStringLiteral("Data set seed."), QStringLiteral("S"), QStringLiteral("1"));
-    QCommandLineOption sampleOpt(QStringLiteral("sample"), QStringLiteral("Commands in the fresh throughput sample."), QStringLiteral("N"), QStringLiteral("100000"));
-    QCommandLineOption batchOpt(QStringLiteral("batch"), QStringLiteral("Commands per engine batch (one transaction)."), QStringLiteral("N"), QStringLiteral("2000"));
-    QCommandLineOption cacheOpt(QStringLiteral("cache"), QStringLiteral("Folder for generated databases."), QStringLiteral("dir"), QStringLiteral(SITREP_BENCH_CACHE_DIR));
-    QCommandLineOption regenOpt(QStringLiteral("regenerate"), QStringLiteral("Generate the big data set even if it is cached."));
-    QCommandLineOption skipRebuildOpt(QStringLiteral("skip-rebuild"), QStringLiteral("Do not time the projection rebuild."));
-    QCommandLineOption sampleOnlyOpt(QStringLiteral("sample-only"), QStringLiteral("Only the write throughput sample (for profiling)."));
-    p.addOptions({incidentsOpt, seedOpt, sampleOpt, batchOpt, cacheOpt, regenOpt, skipRebuildOpt, sampleOnlyOpt});
+    QCommandLineOption incidentsOpt(QStringLiteral("incidents"),
+                                    QStringLiteral("Incidents in the big data set."),
+                                    QStringLiteral("N"), QStringLiteral("1000000"));
+    QCommandLineOption seedOpt(QStringLiteral("seed"), QStringLiteral("Data set seed."),
+                               QStringLiteral("S"), QStringLiteral("1"));
+    QCommandLineOption sampleOpt(QStringLiteral("sample"),
+                                 QStringLiteral("Commands in the fresh throughput sample."),
+                                 QStringLiteral("N"), QStringLiteral("100000"));
+    QCommandLineOption batchOpt(QStringLiteral("batch"),
+                                QStringLiteral("Commands per engine batch (one transaction)."),
+                                QStringLiteral("N"), QStringLiteral("2000"));
+    QCommandLineOption cacheOpt(QStringLiteral("cache"),
+                                QStringLiteral("Folder for generated databases."),
+                                QStringLiteral("dir"), QStringLiteral(SITREP_BENCH_CACHE_DIR));
+    QCommandLineOption regenOpt(QStringLiteral("regenerate"),
+                                QStringLiteral("Generate the big data set even if it is cached."));
+    QCommandLineOption skipRebuildOpt(QStringLiteral("skip-rebuild"),
+                                      QStringLiteral("Do not time the projection rebuild."));
+    QCommandLineOption sampleOnlyOpt(
+        QStringLiteral("sample-only"),
+        QStringLiteral("Only the write throughput sample (for profiling)."));
+    p.addOptions({incidentsOpt, seedOpt, sampleOpt, batchOpt, cacheOpt, regenOpt, skipRebuildOpt,
+                  sampleOnlyOpt});
     p.process(app);
 
     const qint64 incidents = p.value(incidentsOpt).toLongLong();
@@ -525,14 +608,17 @@ int main(int argc, char **argv)
     const QString cacheDir = p.value(cacheOpt);
     if (!QDir().mkpath(cacheDir))
         return fail(QStringLiteral("cannot create %1").arg(cacheDir));
-    const QString bigPath = QDir(cacheDir).filePath(QStringLiteral("core-%1-%2.db").arg(seed).arg(incidents));
+    const QString bigPath =
+        QDir(cacheDir).filePath(QStringLiteral("core-%1-%2.db").arg(seed).arg(incidents));
 
     bench::Table t({QStringLiteral("measure"), QStringLiteral("result"), QStringLiteral("notes")});
 
     // ---- 1. Write throughput on a fresh sample: engine, then raw SQLite, same rows ----
     {
-        const QString engPath = QDir(cacheDir).filePath(QStringLiteral("sample-engine-%1.db").arg(QCoreApplication::applicationPid()));
-        const QString rawPath = QDir(cacheDir).filePath(QStringLiteral("sample-raw-%1.db").arg(QCoreApplication::applicationPid()));
+        const QString engPath = QDir(cacheDir).filePath(
+            QStringLiteral("sample-engine-%1.db").arg(QCoreApplication::applicationPid()));
+        const QString rawPath = QDir(cacheDir).filePath(
+            QStringLiteral("sample-raw-%1.db").arg(QCoreApplication::applicationPid()));
         removeDb(engPath);
         removeDb(rawPath);
         // Commands are built before the clock starts: the engine is measured, not the caller.
@@ -558,7 +644,10 @@ int main(int argc, char **argv)
             qint64 next = 0;
             st = runBatches((*ctx)->engine(), batches, &logs, next);
             if (st.rejected || !st.firstError.isEmpty())
-                return fail(QStringLiteral("sample: %1 of %2 commands rejected: %3").arg(st.rejected).arg(st.commands).arg(st.firstError));
+                return fail(QStringLiteral("sample: %1 of %2 commands rejected: %3")
+                                .arg(st.rejected)
+                                .arg(st.commands)
+                                .arg(st.firstError));
         }
         {
             store::Store s; // the raw database gets exactly the engine's schema (all migrations)
@@ -567,7 +656,9 @@ int main(int argc, char **argv)
         }
         const RawData data = readBack(engPath);
         if (qint64(data.events.size()) != st.events)
-            return fail(QStringLiteral("read back %1 events, engine reported %2").arg(data.events.size()).arg(st.events));
+            return fail(QStringLiteral("read back %1 events, engine reported %2")
+                            .arg(data.events.size())
+                            .arg(st.events));
         qint64 updates = 0;
         for (const auto &l : logs)
             updates += qint64(l.updated.size());
@@ -577,20 +668,30 @@ int main(int argc, char **argv)
             return fail(QStringLiteral("raw SQLite run failed"));
         const double engEvS = double(st.events) / st.seconds;
         const double rawEvS = double(st.events) / rawSecs;
-        const QString what = QStringLiteral("fresh sample on empty databases: %1 commands -> %2 events, %3 incidents opened, %4 incident row updates, %5 batches of %6")
-                                 .arg(bench::num(double(st.commands)), bench::num(double(st.events)),
-                                      bench::num(double(data.incidents.size())), bench::num(double(updates)),
-                                      bench::num(double(batches.size())), bench::num(batch));
+        const QString what =
+            QStringLiteral("fresh sample on empty databases: %1 commands -> %2 events, %3 "
+                           "incidents opened, %4 incident row updates, %5 batches of %6")
+                .arg(bench::num(double(st.commands)), bench::num(double(st.events)),
+                     bench::num(double(data.incidents.size())), bench::num(double(updates)),
+                     bench::num(double(batches.size())), bench::num(batch));
         t.add({QStringLiteral("engine write throughput (batched)"),
-               QStringLiteral("%1 commands/s, %2 events/s").arg(bench::num(double(st.commands) / st.seconds), bench::num(engEvS)),
-               what + QStringLiteral("; %1 s wall, %2 s CPU").arg(st.seconds, 0, 'f', 2).arg(st.cpuSeconds, 0, 'f', 2)});
+               QStringLiteral("%1 commands/s, %2 events/s")
+                   .arg(bench::num(double(st.commands) / st.seconds), bench::num(engEvS)),
+               what + QStringLiteral("; %1 s wall, %2 s CPU")
+                          .arg(st.seconds, 0, 'f', 2)
+                          .arg(st.cpuSeconds, 0, 'f', 2)});
         t.add({QStringLiteral("raw SQLite, same rows"),
                QStringLiteral("%1 events/s").arg(bench::num(rawEvS)),
-               QStringLiteral("sqlite3 C API, prepared statements, same schema and indexes, same transactions; %1 s wall, %2 s CPU")
-                   .arg(rawSecs, 0, 'f', 2).arg(rawCpu, 0, 'f', 2)});
+               QStringLiteral("sqlite3 C API, prepared statements, same schema and indexes, same "
+                              "transactions; %1 s wall, %2 s CPU")
+                   .arg(rawSecs, 0, 'f', 2)
+                   .arg(rawCpu, 0, 'f', 2)});
         t.add({QStringLiteral("ratio engine / raw"),
-               QStringLiteral("%1 (wall), %2 (CPU)").arg(rawSecs / st.seconds, 0, 'f', 2).arg(rawCpu / st.cpuSeconds, 0, 'f', 2),
-               QStringLiteral("throughput ratio, aim >= 0.5; CPU time is steadier on a busy machine")});
+               QStringLiteral("%1 (wall), %2 (CPU)")
+                   .arg(rawSecs / st.seconds, 0, 'f', 2)
+                   .arg(rawCpu / st.cpuSeconds, 0, 'f', 2),
+               QStringLiteral(
+                   "throughput ratio, aim >= 0.5; CPU time is steadier on a busy machine")});
         removeDb(engPath);
         removeDb(rawPath);
     }
@@ -629,14 +730,17 @@ int main(int argc, char **argv)
             }
             total.seconds = sw.seconds();
             fprintf(stderr, "\n");
-            if (auto r = (*ctx)->store().setMeta(QStringLiteral("bench_complete"), QStringLiteral("1")); !r)
+            if (auto r =
+                    (*ctx)->store().setMeta(QStringLiteral("bench_complete"), QStringLiteral("1"));
+                !r)
                 return fail(r.errorMessage());
         }
         if (!QFile::rename(tmp, bigPath))
             return fail(QStringLiteral("cannot move %1 into place").arg(tmp));
         t.add({QStringLiteral("generation of the data set (engine)"),
                QStringLiteral("%1 s").arg(total.seconds, 0, 'f', 1),
-               QStringLiteral("%1 commands -> %2 events, %3 commands/s incl. building the commands, growing database")
+               QStringLiteral("%1 commands -> %2 events, %3 commands/s incl. building the "
+                              "commands, growing database")
                    .arg(bench::num(double(total.commands)), bench::num(double(total.events)),
                         bench::num(double(total.commands) / total.seconds))});
     } else {
@@ -651,10 +755,15 @@ int main(int argc, char **argv)
         return fail(r.errorMessage());
     const qint64 n = s.incidentCount();
     const qint64 events = s.maxSeq();
-    t.add({QStringLiteral("data set"), QStringLiteral("%1 incidents, %2 events").arg(bench::num(double(n)), bench::num(double(events))),
-           QStringLiteral("%1 events per incident, seed %2").arg(double(events) / double(qMax<qint64>(1, n)), 0, 'f', 2).arg(seed)});
+    t.add({QStringLiteral("data set"),
+           QStringLiteral("%1 incidents, %2 events")
+               .arg(bench::num(double(n)), bench::num(double(events))),
+           QStringLiteral("%1 events per incident, seed %2")
+               .arg(double(events) / double(qMax<qint64>(1, n)), 0, 'f', 2)
+               .arg(seed)});
     t.add({QStringLiteral("database size"), bench::bytes(size),
-           QStringLiteral("%1 bytes per incident (log, projection, indexes, FTS)").arg(bench::num(double(size) / double(qMax<qint64>(1, n))))});
+           QStringLiteral("%1 bytes per incident (log, projection, indexes, FTS)")
+               .arg(bench::num(double(size) / double(qMax<qint64>(1, n))))});
 
     auto timeList = [&](const QString &label, const store::ListQuery &q, const QString &note) {
         Stopwatch first;
@@ -669,27 +778,37 @@ int main(int argc, char **argv)
         Stopwatch c;
         const qint64 matches = s.count(q);
         const double countMs = c.millis();
-        t.add({label, QStringLiteral("%1 ms first, %2 ms median of 20").arg(firstMs, 0, 'f', 2).arg(bench::median(runs), 0, 'f', 2),
-               QStringLiteral("%1; %2 rows of %3 matches (count: %4 ms)").arg(note).arg(rows.size()).arg(bench::num(double(matches))).arg(countMs, 0, 'f', 1)});
+        t.add({label,
+               QStringLiteral("%1 ms first, %2 ms median of 20")
+                   .arg(firstMs, 0, 'f', 2)
+                   .arg(bench::median(runs), 0, 'f', 2),
+               QStringLiteral("%1; %2 rows of %3 matches (count: %4 ms)")
+                   .arg(note)
+                   .arg(rows.size())
+                   .arg(bench::num(double(matches)))
+                   .arg(countMs, 0, 'f', 1)});
     };
     {
         store::ListQuery q;
         q.open = true;
         q.priority = 1;
         q.limit = 50;
-        timeList(QStringLiteral("list first page: open P1"), q, QStringLiteral("newest first, 50 rows"));
+        timeList(QStringLiteral("list first page: open P1"), q,
+                 QStringLiteral("newest first, 50 rows"));
     }
     {
         store::ListQuery q;
         q.search = QStringLiteral("rebalance");
         q.limit = 50;
-        timeList(QStringLiteral("list first page: search (common word)"), q, QStringLiteral("FTS5 'rebalance', newest first"));
+        timeList(QStringLiteral("list first page: search (common word)"), q,
+                 QStringLiteral("FTS5 'rebalance', newest first"));
     }
     {
         store::ListQuery q;
         q.search = QStringLiteral("h4242");
         q.limit = 50;
-        timeList(QStringLiteral("list first page: search (rare word)"), q, QStringLiteral("FTS5 'h4242', newest first"));
+        timeList(QStringLiteral("list first page: search (rare word)"), q,
+                 QStringLiteral("FTS5 'h4242', newest first"));
     }
 
     if (!p.isSet(skipRebuildOpt)) {
@@ -705,7 +824,8 @@ int main(int argc, char **argv)
     }
     s.close();
 
-    printf("\nbench_core (seed %llu, %lld incidents, batch %d)\n\n", (unsigned long long)seed, (long long)incidents, batch);
+    printf("\nbench_core (seed %llu, %lld incidents, batch %d)\n\n", (unsigned long long)seed,
+           (long long)incidents, batch);
     t.print();
     return 0;
 }

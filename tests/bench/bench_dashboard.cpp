@@ -6,9 +6,9 @@
 // The data set: --db PATH, else the core benchmark's cached database (copied, because the
 // metrics migration adds an index to it), else one generated here through the engine with
 // the demo generator (slow: minutes to an hour) and cached.
-#include "host/appcontext.h"
 #include "benchutil.h"
 #include "demo/demogenerator.h"
+#include "host/appcontext.h"
 #include "metrics/metricsservice.h"
 #include "store/store.h"
 #include "ui/wall/wallwindow.h"
@@ -50,8 +50,9 @@ bool copyDb(const QString &from, const QString &to)
     QFile::remove(to + QStringLiteral(".part"));
     // The source may be in WAL mode with a live -wal: the backup API copies a consistent view.
     sqlite3 *src = nullptr, *dst = nullptr;
-    bool ok = sqlite3_open_v2(from.toUtf8().constData(), &src, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK
-              && sqlite3_open((to + QStringLiteral(".part")).toUtf8().constData(), &dst) == SQLITE_OK;
+    bool ok = sqlite3_open_v2(from.toUtf8().constData(), &src, SQLITE_OPEN_READONLY, nullptr) ==
+                  SQLITE_OK &&
+              sqlite3_open((to + QStringLiteral(".part")).toUtf8().constData(), &dst) == SQLITE_OK;
     if (ok) {
         sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
         ok = b && sqlite3_backup_step(b, -1) == SQLITE_DONE;
@@ -81,7 +82,10 @@ Timing measure(int runs, const std::function<void()> &fn)
     return {bench::median(wall), bench::median(cpu)};
 }
 
-QString ms(double v) { return QString::number(v, 'f', v < 10 ? 2 : 1); }
+QString ms(double v)
+{
+    return QString::number(v, 'f', v < 10 ? 2 : 1);
+}
 
 } // namespace
 
@@ -91,11 +95,16 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     QCommandLineParser p;
     p.addHelpOption();
-    QCommandLineOption dbOpt(QStringLiteral("db"), QStringLiteral("Use this database (copied first)."), QStringLiteral("path"));
-    QCommandLineOption runsOpt(QStringLiteral("runs"), QStringLiteral("Timed runs per measure."), QStringLiteral("n"), QStringLiteral("7"));
-    QCommandLineOption nOpt(QStringLiteral("incidents"), QStringLiteral("Incidents to generate when no cached set exists."), QStringLiteral("n"),
-                            QStringLiteral("1000000"));
-    QCommandLineOption inPlaceOpt(QStringLiteral("in-place"), QStringLiteral("Use --db as it is (it gets the metrics index)."));
+    QCommandLineOption dbOpt(QStringLiteral("db"),
+                             QStringLiteral("Use this database (copied first)."),
+                             QStringLiteral("path"));
+    QCommandLineOption runsOpt(QStringLiteral("runs"), QStringLiteral("Timed runs per measure."),
+                               QStringLiteral("n"), QStringLiteral("7"));
+    QCommandLineOption nOpt(QStringLiteral("incidents"),
+                            QStringLiteral("Incidents to generate when no cached set exists."),
+                            QStringLiteral("n"), QStringLiteral("1000000"));
+    QCommandLineOption inPlaceOpt(QStringLiteral("in-place"),
+                                  QStringLiteral("Use --db as it is (it gets the metrics index)."));
     p.addOptions({dbOpt, runsOpt, nOpt, inPlaceOpt});
     p.process(app);
     const int runs = qMax(1, p.value(runsOpt).toInt());
@@ -110,7 +119,8 @@ int main(int argc, char **argv)
         const QStringList candidates{
             qEnvironmentVariable("SITREP_BENCH_DB"),
             QDir(cacheDir).filePath(QStringLiteral("core-1-%1.db").arg(wanted)),
-            QDir(QStringLiteral(SITREP_SOURCE_DIR)).filePath(QStringLiteral("build-bench/bench-cache/core-1-%1.db").arg(wanted)),
+            QDir(QStringLiteral(SITREP_SOURCE_DIR))
+                .filePath(QStringLiteral("build-bench/bench-cache/core-1-%1.db").arg(wanted)),
         };
         for (const QString &c : candidates) {
             if (c.isEmpty())
@@ -122,16 +132,21 @@ int main(int argc, char **argv)
             }
         }
     }
-    const QString path = p.isSet(inPlaceOpt) && !source.isEmpty()
-                             ? source
-                             : QDir(cacheDir).filePath(QStringLiteral("dashboard-%1.db").arg(source.isEmpty() ? wanted : qint64(QFileInfo(source).size())));
+    const QString path =
+        p.isSet(inPlaceOpt) && !source.isEmpty()
+            ? source
+            : QDir(cacheDir).filePath(
+                  QStringLiteral("dashboard-%1.db")
+                      .arg(source.isEmpty() ? wanted : qint64(QFileInfo(source).size())));
     if (!QFileInfo::exists(path)) {
         if (!source.isEmpty()) {
             fprintf(stderr, "copying %s to %s ...\n", qPrintable(source), qPrintable(path));
             if (!copyDb(source, path))
                 return fail(QStringLiteral("cannot copy %1").arg(source));
         } else {
-            fprintf(stderr, "no cached data set (looked at: %s); generating %lld incidents through the engine ...\n",
+            fprintf(stderr,
+                    "no cached data set (looked at: %s); generating %lld incidents through the "
+                    "engine ...\n",
                     qPrintable(looked.join(QStringLiteral(", "))), qlonglong(wanted));
             const QString tmp = path + QStringLiteral(".part");
             QFile::remove(tmp);
@@ -180,31 +195,36 @@ int main(int argc, char **argv)
         someGroup = q.groups()->value(0);
     }
 
-    printf("bench_dashboard: %s incidents in %s (%s)\n", qPrintable(bench::num(double(incidents))), qPrintable(path),
-           qPrintable(bench::bytes(QFileInfo(path).size())));
-    printf("data set: %s\n", source.isEmpty() ? "generated/cached here" : qPrintable(QStringLiteral("copy of ") + source));
+    printf("bench_dashboard: %s incidents in %s (%s)\n", qPrintable(bench::num(double(incidents))),
+           qPrintable(path), qPrintable(bench::bytes(QFileInfo(path).size())));
+    printf("data set: %s\n", source.isEmpty() ? "generated/cached here"
+                                              : qPrintable(QStringLiteral("copy of ") + source));
     if (!looked.isEmpty())
         printf("looked for a cached set at: %s\n", qPrintable(looked.join(QStringLiteral(", "))));
-    printf("\"now\" = newest incident + 1 min; median of %d runs after one warm-up; open + migrate (index build if new) %s ms\n\n",
+    printf("\"now\" = newest incident + 1 min; median of %d runs after one warm-up; open + migrate "
+           "(index build if new) %s ms\n\n",
            runs, qPrintable(ms(migrateMs)));
 
     // ---- the reference: one full scan of the incidents table ----
     qint64 scanned = 0;
     const Timing scan = measure(runs, [&] {
-        auto q = st.db().prepareOnce(QStringLiteral(
-            "SELECT count(*), total(acknowledged_at>0), total(resolved_at) FROM incidents NOT INDEXED"));
+        auto q =
+            st.db().prepareOnce(QStringLiteral("SELECT count(*), total(acknowledged_at>0), "
+                                               "total(resolved_at) FROM incidents NOT INDEXED"));
         if (q && q->step())
             scanned = q->int64(0);
     });
 
     // "before": every number straight off the incidents (the covering indexes), as before the
     // rollups; "after": whole days from the rollups, partial days and running SLA clocks exact.
-    bench::Table t({QStringLiteral("measure"), QStringLiteral("incidents in range"), QStringLiteral("before: median ms"),
-                    QStringLiteral("before: ratio"), QStringLiteral("after: median ms"), QStringLiteral("after: CPU ms"),
+    bench::Table t({QStringLiteral("measure"), QStringLiteral("incidents in range"),
+                    QStringLiteral("before: median ms"), QStringLiteral("before: ratio"),
+                    QStringLiteral("after: median ms"), QStringLiteral("after: CPU ms"),
                     QStringLiteral("after: ratio to full scan")});
     const auto ratio = [&](double v) { return QString::number(v / scan.medianMs, 'f', 3); };
-    t.add({QStringLiteral("full scan of incidents (raw SQLite, reference)"), bench::num(double(scanned)), ms(scan.medianMs),
-           QStringLiteral("1.000"), ms(scan.medianMs), ms(scan.cpuMs), QStringLiteral("1.000")});
+    t.add({QStringLiteral("full scan of incidents (raw SQLite, reference)"),
+           bench::num(double(scanned)), ms(scan.medianMs), QStringLiteral("1.000"),
+           ms(scan.medianMs), ms(scan.cpuMs), QStringLiteral("1.000")});
     metrics::MetricsQueries q(st);
     metrics::MetricsQueries exact(st);
     exact.setExactOnly(true);
@@ -214,11 +234,13 @@ int main(int argc, char **argv)
     };
     QList<Case> cases;
     for (int d : {7, 30, 90})
-        cases << Case{QStringLiteral("all dashboard queries, %1 days").arg(d), metrics::MetricsFilter::lastDays(d, now)};
+        cases << Case{QStringLiteral("all dashboard queries, %1 days").arg(d),
+                      metrics::MetricsFilter::lastDays(d, now)};
     {
         auto f = metrics::MetricsFilter::lastDays(30, now);
         f.service = someService;
-        cases << Case{QStringLiteral("all dashboard queries, 30 days, service %1").arg(someService), f};
+        cases << Case{QStringLiteral("all dashboard queries, 30 days, service %1").arg(someService),
+                      f};
         f.service.clear();
         f.group = someGroup;
         cases << Case{QStringLiteral("all dashboard queries, 30 days, group %1").arg(someGroup), f};
@@ -230,7 +252,8 @@ int main(int argc, char **argv)
         metrics::MetricsFilter f;
         f.from = now - 17 * metrics::DayMs - 5 * 3600000 - 17 * 60000;
         f.to = now - 2 * metrics::DayMs + 7 * 3600000;
-        cases << Case{QStringLiteral("all dashboard queries, custom 15-day range, mid-day ends"), f};
+        cases << Case{QStringLiteral("all dashboard queries, custom 15-day range, mid-day ends"),
+                      f};
     }
     int differ = 0;
     for (const Case &c : cases) {
@@ -251,17 +274,19 @@ int main(int argc, char **argv)
         // Both ways give the same numbers (the unit tests check this against a brute force).
         if (rows != rowsBefore || a.cells != b.cells || a.tiles != b.tiles)
             ++differ;
-        t.add({c.name, bench::num(double(rows)), ms(before.medianMs), ratio(before.medianMs), ms(after.medianMs), ms(after.cpuMs),
-               ratio(after.medianMs)});
+        t.add({c.name, bench::num(double(rows)), ms(before.medianMs), ratio(before.medianMs),
+               ms(after.medianMs), ms(after.cpuMs), ratio(after.medianMs)});
     }
     {
         const Timing before = measure(runs, [&] { (void)exact.tiles({}, now); });
         const Timing tiles = measure(runs, [&] { (void)q.tiles({}, now); });
-        t.add({QStringLiteral("  of which tiles (open incidents)"), QStringLiteral("open now"), ms(before.medianMs), ratio(before.medianMs),
-               ms(tiles.medianMs), ms(tiles.cpuMs), ratio(tiles.medianMs)});
+        t.add({QStringLiteral("  of which tiles (open incidents)"), QStringLiteral("open now"),
+               ms(before.medianMs), ratio(before.medianMs), ms(tiles.medianMs), ms(tiles.cpuMs),
+               ratio(tiles.medianMs)});
         const Timing active = measure(runs, [&] { (void)q.activeIncidents({}, now, 40); });
-        t.add({QStringLiteral("wall: 40 active incidents + last status"), QStringLiteral("open now"), QString(), QString(),
-               ms(active.medianMs), ms(active.cpuMs), ratio(active.medianMs)});
+        t.add({QStringLiteral("wall: 40 active incidents + last status"),
+               QStringLiteral("open now"), QString(), QString(), ms(active.medianMs),
+               ms(active.cpuMs), ratio(active.medianMs)});
     }
 
     // ---- the wall: refresh through the worker and UI update, then paint ----
@@ -282,9 +307,13 @@ int main(int argc, char **argv)
                 wall.refresh();
                 wall.waitForRefresh(120000);
             });
-            t.add({every == 1 ? QStringLiteral("wall refresh with charts (every 12th): worker (40 active + 30-day dashboard) + UI")
-                              : QStringLiteral("wall refresh, usual (every 5 s): worker (40 active + tiles) + UI"),
-                   QStringLiteral("30 days"), QString(), QString(), ms(refresh.medianMs), QStringLiteral("(worker)"), ratio(refresh.medianMs)});
+            t.add({every == 1
+                       ? QStringLiteral("wall refresh with charts (every 12th): worker (40 active "
+                                        "+ 30-day dashboard) + UI")
+                       : QStringLiteral(
+                             "wall refresh, usual (every 5 s): worker (40 active + tiles) + UI"),
+                   QStringLiteral("30 days"), QString(), QString(), ms(refresh.medianMs),
+                   QStringLiteral("(worker)"), ratio(refresh.medianMs)});
         }
         ui::WallWindow::Options o;
         o.rotateSeconds = 3600;
@@ -298,13 +327,16 @@ int main(int argc, char **argv)
             while (wall.page() != page)
                 wall.rotate();
             const Timing paint = measure(runs, [&] { (void)wall.grab(); });
-            t.add({QStringLiteral("wall paint 1920x1080, page %1").arg(wall.pageName()), QString(), QString(), QString(),
-                   ms(paint.medianMs), ms(paint.cpuMs), ratio(paint.medianMs)});
+            t.add({QStringLiteral("wall paint 1920x1080, page %1").arg(wall.pageName()), QString(),
+                   QString(), QString(), ms(paint.medianMs), ms(paint.cpuMs),
+                   ratio(paint.medianMs)});
         }
     }
     t.print();
     if (differ) {
-        fprintf(stderr, "bench_dashboard: %d cases gave different numbers with and without the rollups\n", differ);
+        fprintf(stderr,
+                "bench_dashboard: %d cases gave different numbers with and without the rollups\n",
+                differ);
         return 1;
     }
     printf("\nrollups and exact queries gave identical numbers in every case\n");

@@ -12,8 +12,8 @@
 
 #include "benchutil.h"
 
-#include "host/workflowactions.h"
 #include "engine/lifecycleengine.h"
+#include "host/workflowactions.h"
 #include "ingest/ingestpipeline.h"
 #include "ingest/ingestserver.h"
 #include "ingest/normalizer.h"
@@ -46,7 +46,8 @@ constexpr qint64 kStart = 1767225600000; // 2026-01-01T00:00:00Z
 
 /// Alertmanager v4 bodies: alert i belongs to service i % S, host i / S; batches of B
 /// alerts taken in order, so every body mixes services the way a storm does.
-QList<QByteArray> stormBodies(int alerts, int services, int batch, const QString &status = QStringLiteral("firing"))
+QList<QByteArray> stormBodies(int alerts, int services, int batch,
+                              const QString &status = QStringLiteral("firing"))
 {
     QList<QByteArray> bodies;
     for (int first = 0; first < alerts; first += batch) {
@@ -56,15 +57,19 @@ QList<QByteArray> stormBodies(int alerts, int services, int batch, const QString
             const QString host = QStringLiteral("%1-host-%2:9100").arg(svc).arg(i / services);
             arr << QJsonObject{
                 {QStringLiteral("status"), status},
-                {QStringLiteral("labels"), QJsonObject{{QStringLiteral("alertname"), QStringLiteral("HighErrorRate")},
-                                                       {QStringLiteral("service"), svc},
-                                                       {QStringLiteral("instance"), host},
-                                                       {QStringLiteral("severity"), QStringLiteral("critical")}}},
-                {QStringLiteral("annotations"), QJsonObject{{QStringLiteral("summary"), QStringLiteral("Error rate above 5% on ") + svc},
-                                                            {QStringLiteral("description"), QStringLiteral("5xx ratio over 5 minutes")}}},
+                {QStringLiteral("labels"),
+                 QJsonObject{{QStringLiteral("alertname"), QStringLiteral("HighErrorRate")},
+                             {QStringLiteral("service"), svc},
+                             {QStringLiteral("instance"), host},
+                             {QStringLiteral("severity"), QStringLiteral("critical")}}},
+                {QStringLiteral("annotations"),
+                 QJsonObject{
+                     {QStringLiteral("summary"), QStringLiteral("Error rate above 5% on ") + svc},
+                     {QStringLiteral("description"), QStringLiteral("5xx ratio over 5 minutes")}}},
                 {QStringLiteral("startsAt"), QStringLiteral("2026-01-01T00:00:00Z")},
                 {QStringLiteral("endsAt"), QStringLiteral("0001-01-01T00:00:00Z")},
-                {QStringLiteral("generatorURL"), QStringLiteral("http://prometheus:9090/graph?g0.expr=errors")}};
+                {QStringLiteral("generatorURL"),
+                 QStringLiteral("http://prometheus:9090/graph?g0.expr=errors")}};
         }
         bodies << QJsonDocument(QJsonObject{{QStringLiteral("version"), QStringLiteral("4")},
                                             {QStringLiteral("status"), status},
@@ -87,8 +92,9 @@ struct Sitrep {
     {
         if (!store.open(dir.filePath(name)))
             return false;
-        engine = std::make_unique<engine::LifecycleEngine>(store, *workflow::Workflow::load(QStringLiteral("sre")),
-                                                           *workflow::OnCallSchedule::load({}), clock);
+        engine = std::make_unique<engine::LifecycleEngine>(
+            store, *workflow::Workflow::load(QStringLiteral("sre")),
+            *workflow::OnCallSchedule::load({}), clock);
         host::registerWorkflowActions(*engine);
         pipeline = std::make_unique<ingest::IngestPipeline>(*engine);
         return true;
@@ -158,13 +164,15 @@ struct HttpClient {
         }
         QByteArray buf;
         for (const QByteArray &b : bodies) {
-            s.write("POST /hooks/alertmanager HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer "
-                    + token + "\r\nContent-Length: " + QByteArray::number(b.size()) + "\r\n\r\n" + b);
+            s.write("POST /hooks/alertmanager HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                    "application/json\r\nAuthorization: Bearer " +
+                    token + "\r\nContent-Length: " + QByteArray::number(b.size()) + "\r\n\r\n" + b);
             for (;;) {
                 const qsizetype end = buf.indexOf("\r\n\r\n");
                 if (end >= 0) {
                     const qsizetype cl = buf.indexOf("Content-Length: ");
-                    const qint64 len = buf.mid(cl + 16, buf.indexOf("\r\n", cl) - cl - 16).toLongLong();
+                    const qint64 len =
+                        buf.mid(cl + 16, buf.indexOf("\r\n", cl) - cl - 16).toLongLong();
                     if (buf.size() >= end + 4 + len) {
                         const int status = buf.mid(9, 3).toInt();
                         if (status == 200)
@@ -185,7 +193,8 @@ struct HttpClient {
     }
 };
 
-Run overHttp(Sitrep &s, const QList<QByteArray> &bodies, int alertsPerBody, int *failures, QString *firstError)
+Run overHttp(Sitrep &s, const QList<QByteArray> &bodies, int alertsPerBody, int *failures,
+             QString *firstError)
 {
     ingest::IngestServerOptions opt;
     opt.token = "bench-token";
@@ -229,22 +238,38 @@ Run rawSqlite(const QString &path, const QList<QByteArray> &bodies, int services
 {
     Run r;
     sqlite3 *db = nullptr;
-    if (!check(sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr), db, "open"))
+    if (!check(sqlite3_open_v2(path.toUtf8().constData(), &db,
+                               SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr),
+               db, "open"))
         return r;
-    for (const char *p : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536",
-                          "CREATE TABLE events(seq INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE, incident BLOB NOT NULL, hlc INTEGER, ts INTEGER,"
+    for (const char *p : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
+                          "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536",
+                          "CREATE TABLE events(seq INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE, "
+                          "incident BLOB NOT NULL, hlc INTEGER, ts INTEGER,"
                           " actor TEXT, kind TEXT, payload TEXT, prev_hash BLOB, hash BLOB)",
                           "CREATE INDEX events_by_incident ON events(incident, seq)",
-                          "CREATE TABLE incidents(id INTEGER PRIMARY KEY, uid BLOB UNIQUE, alerts TEXT, updated_at INTEGER, event_count INTEGER)",
-                          "CREATE TABLE alerts(id TEXT PRIMARY KEY, incident BLOB, status TEXT, last_seen INTEGER, alert TEXT) WITHOUT ROWID"})
+                          "CREATE TABLE incidents(id INTEGER PRIMARY KEY, uid BLOB UNIQUE, alerts "
+                          "TEXT, updated_at INTEGER, event_count INTEGER)",
+                          "CREATE TABLE alerts(id TEXT PRIMARY KEY, incident BLOB, status TEXT, "
+                          "last_seen INTEGER, alert TEXT) WITHOUT ROWID"})
         if (!check(sqlite3_exec(db, p, nullptr, nullptr, nullptr), db, p))
             return r;
     sqlite3_stmt *ev = nullptr, *al = nullptr, *inc = nullptr, *newInc = nullptr;
-    sqlite3_prepare_v2(db, "INSERT INTO events(id, incident, hlc, ts, actor, kind, payload, prev_hash, hash) VALUES(?,?,?,?,?,?,?,?,?)", -1, &ev, nullptr);
-    sqlite3_prepare_v2(db, "INSERT INTO alerts(id, incident, status, last_seen, alert) VALUES(?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
-                           "status=excluded.status, last_seen=excluded.last_seen, alert=excluded.alert", -1, &al, nullptr);
-    sqlite3_prepare_v2(db, "UPDATE incidents SET alerts=?, updated_at=?, event_count=event_count+? WHERE uid=?", -1, &inc, nullptr);
-    sqlite3_prepare_v2(db, "INSERT INTO incidents(uid, alerts, updated_at, event_count) VALUES(?, '[]', 0, 0)", -1, &newInc, nullptr);
+    sqlite3_prepare_v2(db,
+                       "INSERT INTO events(id, incident, hlc, ts, actor, kind, payload, prev_hash, "
+                       "hash) VALUES(?,?,?,?,?,?,?,?,?)",
+                       -1, &ev, nullptr);
+    sqlite3_prepare_v2(db,
+                       "INSERT INTO alerts(id, incident, status, last_seen, alert) "
+                       "VALUES(?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+                       "status=excluded.status, last_seen=excluded.last_seen, alert=excluded.alert",
+                       -1, &al, nullptr);
+    sqlite3_prepare_v2(
+        db, "UPDATE incidents SET alerts=?, updated_at=?, event_count=event_count+? WHERE uid=?",
+        -1, &inc, nullptr);
+    sqlite3_prepare_v2(
+        db, "INSERT INTO incidents(uid, alerts, updated_at, event_count) VALUES(?, '[]', 0, 0)", -1,
+        &newInc, nullptr);
     QList<QByteArray> uids;
     for (int i = 0; i < services; ++i) {
         uids << QUuid::createUuid().toRfc4122();
@@ -252,7 +277,7 @@ Run rawSqlite(const QString &path, const QList<QByteArray> &bodies, int services
         sqlite3_step(newInc);
         sqlite3_reset(newInc);
     }
-    const QByteArray payload(280, 'p'); // about the size of an alert.linked payload
+    const QByteArray payload(280, 'p');   // about the size of an alert.linked payload
     const QByteArray alertJson(520, 'a'); // about the size of a stored normalized alert
     qint64 n = 0;
     Stopwatch w;
@@ -263,7 +288,8 @@ Run rawSqlite(const QString &path, const QList<QByteArray> &bodies, int services
         for (int k = 0; k < alertsPerBody; ++k, ++n) {
             const QByteArray &uid = uids[int(n % services)];
             const QByteArray id = QUuid::createUuid().toRfc4122();
-            const QByteArray hash = QCryptographicHash::hash(prev + id + payload, QCryptographicHash::Sha256);
+            const QByteArray hash =
+                QCryptographicHash::hash(prev + id + payload, QCryptographicHash::Sha256);
             sqlite3_bind_blob(ev, 1, id.constData(), 16, SQLITE_TRANSIENT);
             sqlite3_bind_blob(ev, 2, uid.constData(), 16, SQLITE_TRANSIENT);
             sqlite3_bind_int64(ev, 3, (kStart + n) << 16);
@@ -313,8 +339,14 @@ Run rawSqlite(const QString &path, const QList<QByteArray> &bodies, int services
 
 QStringList row(const QString &what, const Run &r, const Run &raw)
 {
-    return {what, bench::num(double(r.alerts)), bench::num(r.seconds, 2), bench::num(r.cpu, 2), bench::num(r.perSecond()),
-            raw.perSecond() > 0 ? QStringLiteral("%1x").arg(r.perSecond() / raw.perSecond(), 0, 'f', 3) : QStringLiteral("-")};
+    return {what,
+            bench::num(double(r.alerts)),
+            bench::num(r.seconds, 2),
+            bench::num(r.cpu, 2),
+            bench::num(r.perSecond()),
+            raw.perSecond() > 0
+                ? QStringLiteral("%1x").arg(r.perSecond() / raw.perSecond(), 0, 'f', 3)
+                : QStringLiteral("-")};
 }
 
 } // namespace
@@ -324,29 +356,42 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QCommandLineParser p;
     p.addHelpOption();
-    QCommandLineOption alertsOpt(QStringLiteral("alerts"), QStringLiteral("Alerts in the in-process storm."), QStringLiteral("N"), QStringLiteral("100000"));
-    QCommandLineOption servicesOpt(QStringLiteral("services"), QStringLiteral("Services the storm spreads over."), QStringLiteral("S"), QStringLiteral("50"));
-    QCommandLineOption batchOpt(QStringLiteral("batch"), QStringLiteral("Alerts per webhook body."), QStringLiteral("B"), QStringLiteral("100"));
-    QCommandLineOption httpOpt(QStringLiteral("http-alerts"), QStringLiteral("Alerts sent over HTTP."), QStringLiteral("M"), QStringLiteral("20000"));
+    QCommandLineOption alertsOpt(QStringLiteral("alerts"),
+                                 QStringLiteral("Alerts in the in-process storm."),
+                                 QStringLiteral("N"), QStringLiteral("100000"));
+    QCommandLineOption servicesOpt(QStringLiteral("services"),
+                                   QStringLiteral("Services the storm spreads over."),
+                                   QStringLiteral("S"), QStringLiteral("50"));
+    QCommandLineOption batchOpt(QStringLiteral("batch"), QStringLiteral("Alerts per webhook body."),
+                                QStringLiteral("B"), QStringLiteral("100"));
+    QCommandLineOption httpOpt(QStringLiteral("http-alerts"),
+                               QStringLiteral("Alerts sent over HTTP."), QStringLiteral("M"),
+                               QStringLiteral("20000"));
     p.addOptions({alertsOpt, servicesOpt, batchOpt, httpOpt});
     p.process(app);
     const int alerts = p.value(alertsOpt).toInt();
     const int services = p.value(servicesOpt).toInt();
     const int batch = p.value(batchOpt).toInt();
     const int httpAlerts = p.value(httpOpt).toInt();
-    if (alerts < 1 || services < 1 || batch < 1 || httpAlerts < batch || alerts % batch || httpAlerts % batch) {
-        fprintf(stderr, "bench_ingest: alerts and http-alerts must be positive multiples of --batch\n");
+    if (alerts < 1 || services < 1 || batch < 1 || httpAlerts < batch || alerts % batch ||
+        httpAlerts % batch) {
+        fprintf(stderr,
+                "bench_ingest: alerts and http-alerts must be positive multiples of --batch\n");
         return 2;
     }
-    printf("bench_ingest: %d alerts over %d services in Alertmanager webhooks of %d alerts; %d over HTTP\n", alerts, services, batch, httpAlerts);
+    printf("bench_ingest: %d alerts over %d services in Alertmanager webhooks of %d alerts; %d "
+           "over HTTP\n",
+           alerts, services, batch, httpAlerts);
 
     const QList<QByteArray> storm = stormBodies(alerts, services, batch);
     const QList<QByteArray> httpBodies = stormBodies(httpAlerts, services, batch);
     QTemporaryDir rawDir;
 
     // Raw SQLite first for both sizes, then Sitrep, all in this run on the same disk.
-    const Run rawStorm = rawSqlite(rawDir.filePath(QStringLiteral("raw-storm.db")), storm, services, batch);
-    const Run rawHttp = rawSqlite(rawDir.filePath(QStringLiteral("raw-http.db")), httpBodies, services, batch);
+    const Run rawStorm =
+        rawSqlite(rawDir.filePath(QStringLiteral("raw-storm.db")), storm, services, batch);
+    const Run rawHttp =
+        rawSqlite(rawDir.filePath(QStringLiteral("raw-http.db")), httpBodies, services, batch);
     const Run parse = normalizeOnly(storm);
 
     bool ok = true;
@@ -361,7 +406,8 @@ int main(int argc, char **argv)
     const qint64 afterRepeat = inproc.store.incidentCount();
     const auto resolvedBodies = stormBodies(alerts, services, batch, QStringLiteral("resolved"));
     const Run storm3 = inProcess(inproc, resolvedBodies, batch, &ok);
-    const qint64 suggestions = inproc.scalar("SELECT COUNT(*) FROM events WHERE kind='alerts.all_resolved'");
+    const qint64 suggestions =
+        inproc.scalar("SELECT COUNT(*) FROM events WHERE kind='alerts.all_resolved'");
 
     Sitrep http;
     if (!http.open(QStringLiteral("http.db")))
@@ -371,8 +417,9 @@ int main(int argc, char **argv)
     const Run overNet = overHttp(http, httpBodies, batch, &httpFailures, &httpError);
     const qint64 httpIncidents = http.store.incidentCount();
 
-    bench::Table t({QStringLiteral("path"), QStringLiteral("alerts"), QStringLiteral("wall s"), QStringLiteral("cpu s"),
-                    QStringLiteral("alerts/s"), QStringLiteral("vs raw SQLite")});
+    bench::Table t({QStringLiteral("path"), QStringLiteral("alerts"), QStringLiteral("wall s"),
+                    QStringLiteral("cpu s"), QStringLiteral("alerts/s"),
+                    QStringLiteral("vs raw SQLite")});
     t.add(row(QStringLiteral("raw SQLite, same rows (storm size)"), rawStorm, rawStorm));
     t.add(row(QStringLiteral("normalize only (Alertmanager JSON)"), parse, rawStorm));
     t.add(row(QStringLiteral("in process: storm, new alerts"), storm1, rawStorm));
@@ -381,13 +428,17 @@ int main(int argc, char **argv)
     t.add(row(QStringLiteral("raw SQLite, same rows (HTTP size)"), rawHttp, rawHttp));
     t.add(row(QStringLiteral("HTTP loopback, keep-alive, end to end"), overNet, rawHttp));
     t.print();
-    printf("\nstorm: %d alerts over %d services -> %lld incidents (expected %d), %lld alert links; after the repeat %lld; "
+    printf("\nstorm: %d alerts over %d services -> %lld incidents (expected %d), %lld alert links; "
+           "after the repeat %lld; "
            "all-alerts-resolved suggestions %lld\n",
-           alerts, services, qlonglong(stormIncidents), services, qlonglong(linked), qlonglong(afterRepeat), qlonglong(suggestions));
-    printf("http: %d bodies, %d failed -> %lld incidents (expected %d)%s%s\n", int(httpBodies.size()), httpFailures,
-           qlonglong(httpIncidents), services, httpError.isEmpty() ? "" : "; first error: ", qPrintable(httpError.left(300)));
-    const bool pass = ok && stormIncidents == services && afterRepeat == services && linked == alerts && httpFailures == 0
-                      && httpIncidents == services && suggestions == services;
+           alerts, services, qlonglong(stormIncidents), services, qlonglong(linked),
+           qlonglong(afterRepeat), qlonglong(suggestions));
+    printf("http: %d bodies, %d failed -> %lld incidents (expected %d)%s%s\n",
+           int(httpBodies.size()), httpFailures, qlonglong(httpIncidents), services,
+           httpError.isEmpty() ? "" : "; first error: ", qPrintable(httpError.left(300)));
+    const bool pass = ok && stormIncidents == services && afterRepeat == services &&
+                      linked == alerts && httpFailures == 0 && httpIncidents == services &&
+                      suggestions == services;
     printf("%s\n", pass ? "result: as expected" : "result: NOT as expected");
     return pass ? 0 : 1;
 }

@@ -10,12 +10,12 @@
 #include "benchutil.h"
 #include "integration/fauxqsfixture.h"
 
-#include "host/workflowactions.h"
+#include "aws/sqsclient.h"
 #include "engine/lifecycleengine.h"
+#include "host/workflowactions.h"
 #include "remediation/dispatcher.h"
 #include "remediation/remediator.h"
 #include "store/store.h"
-#include "aws/sqsclient.h"
 #include "workflow/oncall.h"
 #include "workflow/workflow.h"
 
@@ -48,26 +48,30 @@ std::unique_ptr<World> makeWorld(int n, const RemediationConfig &cfg)
     auto w = std::make_unique<World>();
     if (!w->store.open(w->dir.filePath(QStringLiteral("bench.db"))))
         return nullptr;
-    w->engine = std::make_unique<engine::LifecycleEngine>(w->store, *workflow::Workflow::load(QStringLiteral("pipeline")),
-                                                          *workflow::OnCallSchedule::load({}), w->clock);
+    w->engine = std::make_unique<engine::LifecycleEngine>(
+        w->store, *workflow::Workflow::load(QStringLiteral("pipeline")),
+        *workflow::OnCallSchedule::load({}), w->clock);
     host::registerWorkflowActions(*w->engine);
     w->rem = std::make_unique<Remediator>(*w->engine, *RuleSet::defaults(), cfg);
     QList<engine::Command> open;
     for (int i = 0; i < n; ++i)
-        open << engine::Command::open({{QStringLiteral("title"), QStringLiteral("orders-db-%1 refuses connections").arg(i)},
-                                       {QStringLiteral("severity"), QStringLiteral("high")},
-                                       {QStringLiteral("services"), QJsonArray{QStringLiteral("orders-db-%1").arg(i)}}},
-                                      QStringLiteral("bench"));
+        open << engine::Command::open(
+            {{QStringLiteral("title"), QStringLiteral("orders-db-%1 refuses connections").arg(i)},
+             {QStringLiteral("severity"), QStringLiteral("high")},
+             {QStringLiteral("services"), QJsonArray{QStringLiteral("orders-db-%1").arg(i)}}},
+            QStringLiteral("bench"));
     auto opened = w->engine->executeBatch(open);
     if (!opened)
         return nullptr;
     QList<engine::Command> suggest;
     for (const auto &o : *opened)
-        suggest << engine::Command::make(engine::Command::Kind::Record, o->incidentUid,
-                                         {{QStringLiteral("kind"), kinds::TriageSuggested},
-                                          {QStringLiteral("payload"), QJsonObject{{QStringLiteral("category"), QStringLiteral("database")},
-                                                                                  {QStringLiteral("confidence"), 0.93}}}},
-                                         QStringLiteral("triage"));
+        suggest << engine::Command::make(
+            engine::Command::Kind::Record, o->incidentUid,
+            {{QStringLiteral("kind"), kinds::TriageSuggested},
+             {QStringLiteral("payload"),
+              QJsonObject{{QStringLiteral("category"), QStringLiteral("database")},
+                          {QStringLiteral("confidence"), 0.93}}}},
+            QStringLiteral("triage"));
     if (!w->engine->executeBatch(suggest))
         return nullptr;
     // Start the scan after the set-up, so it sees only what is measured.
@@ -83,7 +87,10 @@ int main(int argc, char **argv)
     int n = argc > 1 ? QString::fromLocal8Bit(argv[1]).toInt() : 500;
     if (n <= 0)
         n = 500;
-    const int rounds = std::max(1, qEnvironmentVariableIntValue("SITREP_BENCH_REMEDIATION_ROUNDS") ? qEnvironmentVariableIntValue("SITREP_BENCH_REMEDIATION_ROUNDS") : 3);
+    const int rounds =
+        std::max(1, qEnvironmentVariableIntValue("SITREP_BENCH_REMEDIATION_ROUNDS")
+                        ? qEnvironmentVariableIntValue("SITREP_BENCH_REMEDIATION_ROUNDS")
+                        : 3);
 
     testing::FauxqsProcess fauxqs;
     if (const QString why = fauxqs.start(); !why.isEmpty()) {
@@ -92,13 +99,16 @@ int main(int argc, char **argv)
     }
     QNetworkAccessManager nam;
     aws::SqsClient sqs(nam, fauxqs.endpoint(),
-                             std::make_shared<aws::StaticCredentialsProvider>(
-                                 aws::AwsCredentials{QStringLiteral("AKIDBENCH"), QStringLiteral("secret"), {}}));
+                       std::make_shared<aws::StaticCredentialsProvider>(aws::AwsCredentials{
+                           QStringLiteral("AKIDBENCH"), QStringLiteral("secret"), {}}));
     RemediationConfig cfg;
     {
         auto w = makeWorld(1, cfg);
         RemediationDispatcher d(*w->rem, nam, &sqs);
-        auto ok = await<bool>([&](auto cb) { d.provisionQueues([cb](Status s) { cb(s ? Result<bool>(true) : Result<bool>(s.error())); }); });
+        auto ok = await<bool>([&](auto cb) {
+            d.provisionQueues(
+                [cb](Status s) { cb(s ? Result<bool>(true) : Result<bool>(s.error())); });
+        });
         if (!ok) {
             std::fprintf(stderr, "cannot create the queues: %s\n", qPrintable(ok.errorMessage()));
             return 1;
@@ -148,7 +158,8 @@ int main(int argc, char **argv)
                     e.messageDeduplicationId = QUuid::createUuid().toString(QUuid::WithoutBraces);
                     batch << e;
                 }
-                auto r = await<aws::SqsBatchResult>([&](auto cb) { sqs.sendMessageBatch(*url, batch, cb); });
+                auto r = await<aws::SqsBatchResult>(
+                    [&](auto cb) { sqs.sendMessageBatch(*url, batch, cb); });
                 if (!r || !r->failed.isEmpty())
                     return 1;
             }
@@ -162,7 +173,8 @@ int main(int argc, char **argv)
             auto decided = w->rem->scan();
             const double s = t.seconds(), cpu = t.cpuSeconds();
             if (!decided || *decided != n) {
-                std::fprintf(stderr, "decided %d of %d: %s\n", decided ? *decided : -1, n, qPrintable(decided.errorMessage()));
+                std::fprintf(stderr, "decided %d of %d: %s\n", decided ? *decided : -1, n,
+                             qPrintable(decided.errorMessage()));
                 return 1;
             }
             keep(rows[2], s, cpu);
@@ -177,7 +189,12 @@ int main(int argc, char **argv)
             int sent = 0;
             while (sent < n) {
                 RoundStats s;
-                auto r = await<bool>([&](auto cb) { d.sendDue([&s, cb](RoundStats st) { s = st; cb(true); }); });
+                auto r = await<bool>([&](auto cb) {
+                    d.sendDue([&s, cb](RoundStats st) {
+                        s = st;
+                        cb(true);
+                    });
+                });
                 if (!r || s.sent == 0)
                     break;
                 sent += s.sent;
@@ -191,13 +208,17 @@ int main(int argc, char **argv)
         }
     }
     const double ceiling = rows[0].seconds > 0 ? n / rows[0].seconds : 0;
-    std::printf("\nAuto-remediation, %d incidents (P2, rule database-reboot), fauxqs 1.9.2 on 127.0.0.1, best of %d rounds\n", n, rounds);
-    bench::Table table({QStringLiteral("run"), QStringLiteral("seconds"), QStringLiteral("CPU s"), QStringLiteral("per second"),
-                        QStringLiteral("vs bare client")});
+    std::printf("\nAuto-remediation, %d incidents (P2, rule database-reboot), fauxqs 1.9.2 on "
+                "127.0.0.1, best of %d rounds\n",
+                n, rounds);
+    bench::Table table({QStringLiteral("run"), QStringLiteral("seconds"), QStringLiteral("CPU s"),
+                        QStringLiteral("per second"), QStringLiteral("vs bare client")});
     for (const Row &r : rows) {
         const double rate = r.seconds > 0 ? n / r.seconds : 0;
-        table.add({r.name, QString::number(r.seconds, 'f', 3), QString::number(r.cpu, 'f', 3), bench::num(rate),
-                   ceiling > 0 ? QStringLiteral("%1x").arg(rate / ceiling, 0, 'f', 2) : QStringLiteral("-")});
+        table.add({r.name, QString::number(r.seconds, 'f', 3), QString::number(r.cpu, 'f', 3),
+                   bench::num(rate),
+                   ceiling > 0 ? QStringLiteral("%1x").arg(rate / ceiling, 0, 'f', 2)
+                               : QStringLiteral("-")});
     }
     table.print();
     fauxqs.stop();

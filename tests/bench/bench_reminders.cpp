@@ -13,9 +13,9 @@
 #include "benchutil.h"
 #include "incidentset.h"
 
-#include "host/workflowactions.h"
 #include "engine/clock.h"
 #include "engine/lifecycleengine.h"
+#include "host/workflowactions.h"
 #include "itemmodels/incidentdetails.h"
 #include "query/warroomreminders.h"
 #include "reminders/reminderservice.h"
@@ -37,9 +37,14 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser p;
-    QCommandLineOption incidentsOpt(QStringLiteral("incidents"), QStringLiteral("Incidents in the data set."), QStringLiteral("N"), QStringLiteral("1000000"));
-    QCommandLineOption seedOpt(QStringLiteral("seed"), QStringLiteral("Random seed."), QStringLiteral("S"), QStringLiteral("1"));
-    QCommandLineOption scansOpt(QStringLiteral("scans"), QStringLiteral("Steady-state scans to time."), QStringLiteral("N"), QStringLiteral("40"));
+    QCommandLineOption incidentsOpt(QStringLiteral("incidents"),
+                                    QStringLiteral("Incidents in the data set."),
+                                    QStringLiteral("N"), QStringLiteral("1000000"));
+    QCommandLineOption seedOpt(QStringLiteral("seed"), QStringLiteral("Random seed."),
+                               QStringLiteral("S"), QStringLiteral("1"));
+    QCommandLineOption scansOpt(QStringLiteral("scans"),
+                                QStringLiteral("Steady-state scans to time."), QStringLiteral("N"),
+                                QStringLiteral("40"));
     p.addOptions({incidentsOpt, seedOpt, scansOpt});
     p.addHelpOption();
     p.process(app);
@@ -48,12 +53,15 @@ int main(int argc, char **argv)
     o.seed = p.value(seedOpt).toULongLong();
     const int scans = p.value(scansOpt).toInt();
     if (o.incidents < 1000 || scans < 5) {
-        fprintf(stderr, "bench_reminders: --incidents must be at least 1000 and --scans at least 5\n");
+        fprintf(stderr,
+                "bench_reminders: --incidents must be at least 1000 and --scans at least 5\n");
         return 1;
     }
 
     QDir().mkpath(QStringLiteral(SITREP_BENCH_CACHE_DIR));
-    const QString path = QDir(QStringLiteral(SITREP_BENCH_CACHE_DIR)).filePath(QStringLiteral("reminders-%1-%2.db").arg(o.seed).arg(o.incidents));
+    const QString path =
+        QDir(QStringLiteral(SITREP_BENCH_CACHE_DIR))
+            .filePath(QStringLiteral("reminders-%1-%2.db").arg(o.seed).arg(o.incidents));
     const bool fresh = !QFile::exists(path);
     store::Store st;
     if (auto s = st.open(path); !s) {
@@ -72,7 +80,10 @@ int main(int argc, char **argv)
     auto wf = workflow::Workflow::load(QStringLiteral("sre"));
     auto oc = workflow::OnCallSchedule::load({});
     // The clock continues where the last run left it (a run records what fell due).
-    const qint64 start = std::max(o.now, st.meta(QStringLiteral("bench.reminders.now"), QStringLiteral("0")).toLongLong()) + 60000;
+    const qint64 start =
+        std::max(o.now,
+                 st.meta(QStringLiteral("bench.reminders.now"), QStringLiteral("0")).toLongLong()) +
+        60000;
     engine::ManualClock clock(start);
     engine::LifecycleEngine eng(st, *wf, *oc, clock);
     host::registerWorkflowActions(eng);
@@ -82,7 +93,8 @@ int main(int argc, char **argv)
         qint64 n = 0;
         for (int i = 0; i < 9; ++i) {
             Stopwatch sw;
-            auto q = st.db().prepareOnce(QStringLiteral("SELECT count(*) FROM incidents WHERE is_open = 1"));
+            auto q = st.db().prepareOnce(
+                QStringLiteral("SELECT count(*) FROM incidents WHERE is_open = 1"));
             n = q && q->step() ? q->int64(0) : -1;
             t << sw.millis();
         }
@@ -125,15 +137,22 @@ int main(int argc, char **argv)
             naiveDue += query::warRoomReminders(d->incident, d->timeline, clock.nowMs()).size();
     const double naiveMs = naive.millis();
 
-    printf("bench_reminders: %s incidents, %s open (seed %llu)\n\n", qPrintable(bench::num(double(o.incidents))),
-           qPrintable(bench::num(double(open))), static_cast<unsigned long long>(o.seed));
-    bench::Table t({QStringLiteral("what"), QStringLiteral("time"), QStringLiteral("ratio to raw count"), QStringLiteral("reminders")});
-    t.add({QStringLiteral("raw SQLite: count open incidents"), bench::num(rawMs, 2) + QStringLiteral(" ms"), QStringLiteral("1.0"), QStringLiteral("-")});
-    t.add({QStringLiteral("first scan (24 h horizon, records)"), bench::num(firstMs, 2) + QStringLiteral(" ms"), bench::num(firstMs / rawMs, 1),
+    printf("bench_reminders: %s incidents, %s open (seed %llu)\n\n",
+           qPrintable(bench::num(double(o.incidents))), qPrintable(bench::num(double(open))),
+           static_cast<unsigned long long>(o.seed));
+    bench::Table t({QStringLiteral("what"), QStringLiteral("time"),
+                    QStringLiteral("ratio to raw count"), QStringLiteral("reminders")});
+    t.add({QStringLiteral("raw SQLite: count open incidents"),
+           bench::num(rawMs, 2) + QStringLiteral(" ms"), QStringLiteral("1.0"),
+           QStringLiteral("-")});
+    t.add({QStringLiteral("first scan (24 h horizon, records)"),
+           bench::num(firstMs, 2) + QStringLiteral(" ms"), bench::num(firstMs / rawMs, 1),
            QString::number(firstRecorded)});
-    t.add({QStringLiteral("steady scan, median of %1 (30 s apart)").arg(scans), bench::num(bench::median(steady), 2) + QStringLiteral(" ms"),
+    t.add({QStringLiteral("steady scan, median of %1 (30 s apart)").arg(scans),
+           bench::num(bench::median(steady), 2) + QStringLiteral(" ms"),
            bench::num(bench::median(steady) / rawMs, 2), QString::number(steadyRecorded)});
-    t.add({QStringLiteral("naive: every open incident + timeline"), bench::num(naiveMs, 1) + QStringLiteral(" ms"), bench::num(naiveMs / rawMs, 1),
+    t.add({QStringLiteral("naive: every open incident + timeline"),
+           bench::num(naiveMs, 1) + QStringLiteral(" ms"), bench::num(naiveMs / rawMs, 1),
            QStringLiteral("%1 due (not recorded)").arg(naiveDue)});
     t.print();
     return 0;

@@ -16,9 +16,9 @@
 //                [--rounds N] [--interval MS] [--incidents N]
 //
 // A size of 0 (or an empty --fanout) skips that part.
-#include "host/appcontext.h"
 #include "benchutil.h"
 #include "fixtures/teamserver/teamserver.h"
+#include "host/appcontext.h"
 #include "server/pg.h"
 #include "sync/restclient.h"
 #include "sync/syncservice.h"

@@ -5,8 +5,8 @@
 // (default 1,000,000) against raw SQLite inserting the same rows.
 //
 //   bench_sync [--drain N] [--bulk N]
-#include "host/appcontext.h"
 #include "fixtures/teamserver/teamserver.h"
+#include "host/appcontext.h"
 #include "store/bulkloader.h"
 #include "store/store.h"
 #include "sync/outbox.h"

@@ -15,9 +15,9 @@
 #include "benchutil.h"
 #include "unit/triagesynth.h"
 
-#include "host/workflowactions.h"
 #include "engine/clock.h"
 #include "engine/lifecycleengine.h"
+#include "host/workflowactions.h"
 #include "store/store.h"
 #include "triage/triagestore.h"
 #include "workflow/oncall.h"
@@ -63,9 +63,13 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser p;
-    QCommandLineOption incidentsOpt(QStringLiteral("incidents"), QStringLiteral("Resolved incidents in the cache."), QStringLiteral("N"), QStringLiteral("50000"));
-    QCommandLineOption seedOpt(QStringLiteral("seed"), QStringLiteral("Random seed."), QStringLiteral("S"), QStringLiteral("20261123"));
-    QCommandLineOption queriesOpt(QStringLiteral("queries"), QStringLiteral("Suggestions to time."), QStringLiteral("N"), QStringLiteral("1000"));
+    QCommandLineOption incidentsOpt(QStringLiteral("incidents"),
+                                    QStringLiteral("Resolved incidents in the cache."),
+                                    QStringLiteral("N"), QStringLiteral("50000"));
+    QCommandLineOption seedOpt(QStringLiteral("seed"), QStringLiteral("Random seed."),
+                               QStringLiteral("S"), QStringLiteral("20261123"));
+    QCommandLineOption queriesOpt(QStringLiteral("queries"), QStringLiteral("Suggestions to time."),
+                                  QStringLiteral("N"), QStringLiteral("1000"));
     p.addOptions({incidentsOpt, seedOpt, queriesOpt});
     p.addHelpOption();
     p.process(app);
@@ -73,7 +77,8 @@ int main(int argc, char **argv)
     const quint64 seed = p.value(seedOpt).toULongLong();
     const int queries = p.value(queriesOpt).toInt();
     if (n < 100 || queries < 10) {
-        fprintf(stderr, "bench_triage: --incidents must be at least 100 and --queries at least 10\n");
+        fprintf(stderr,
+                "bench_triage: --incidents must be at least 100 and --queries at least 10\n");
         return 1;
     }
 
@@ -88,13 +93,18 @@ int main(int argc, char **argv)
             return 1;
         }
         const auto metrics = m->evaluate(ex.mid(10000));
-        printf("\nQuality: 10,000 synthetic incidents to train (%.0f ms), 2,000 held out, 15%% label noise\n\n", trainMs);
-        bench::Table t({QStringLiteral("field"), QStringLiteral("accuracy"), QStringLiteral("majority baseline"), QStringLiteral("points above"),
+        printf("\nQuality: 10,000 synthetic incidents to train (%.0f ms), 2,000 held out, 15%% "
+               "label noise\n\n",
+               trainMs);
+        bench::Table t({QStringLiteral("field"), QStringLiteral("accuracy"),
+                        QStringLiteral("majority baseline"), QStringLiteral("points above"),
                         QStringLiteral("ECE (10 bins)")});
         for (const QString &f : triage::suggestedFields()) {
             const auto fm = metrics.value(f);
-            t.add({f, QString::number(fm.accuracy, 'f', 3), QString::number(fm.majorityBaseline, 'f', 3),
-                   QString::number((fm.accuracy - fm.majorityBaseline) * 100, 'f', 1), QString::number(fm.ece, 'f', 3)});
+            t.add({f, QString::number(fm.accuracy, 'f', 3),
+                   QString::number(fm.majorityBaseline, 'f', 3),
+                   QString::number((fm.accuracy - fm.majorityBaseline) * 100, 'f', 1),
+                   QString::number(fm.ece, 'f', 3)});
         }
         t.print();
     }
@@ -126,7 +136,10 @@ int main(int argc, char **argv)
             const QString uid = QUuid::createUuid().toString(QUuid::WithoutBraces);
             open[u"uid"] = uid;
             batch << Command::open(open, QStringLiteral("bench"));
-            batch << Command::transition(uid, QStringLiteral("resolved"), QStringLiteral("bench"), {{QStringLiteral("resolution_note"), synth[j].fix}, {QStringLiteral("root_cause"), QStringLiteral("configuration")}});
+            batch << Command::transition(
+                uid, QStringLiteral("resolved"), QStringLiteral("bench"),
+                {{QStringLiteral("resolution_note"), synth[j].fix},
+                 {QStringLiteral("root_cause"), QStringLiteral("configuration")}});
         }
         auto r = eng.executeBatch(batch);
         if (!r) {
@@ -134,10 +147,12 @@ int main(int argc, char **argv)
             return 1;
         }
         for (const auto &one : *r)
-            if (one && !numbers.contains(one->number) && (numbers.size() < queries * 2) && one->events.first().kind == domain::kinds::Opened)
+            if (one && !numbers.contains(one->number) && (numbers.size() < queries * 2) &&
+                one->events.first().kind == domain::kinds::Opened)
                 numbers << one->number;
     }
-    printf("\nCache: %s resolved incidents written through the engine in %.1f s\n\n", qPrintable(bench::num(n)), fill.seconds());
+    printf("\nCache: %s resolved incidents written through the engine in %.1f s\n\n",
+           qPrintable(bench::num(n)), fill.seconds());
 
     const triage::TriageSettings settings;
     Stopwatch collect;
@@ -174,21 +189,28 @@ int main(int argc, char **argv)
         return 1;
     }
     bench::Table tt({QStringLiteral("step"), QStringLiteral("time"), QStringLiteral("notes")});
-    tt.add({QStringLiteral("read training set from the store"), ms(collectMs), QStringLiteral("%1 examples").arg(bench::num(ex->size()))});
-    tt.add({QStringLiteral("train (4 fields, calibrated)"), ms(trainMs), QStringLiteral("%1 s CPU").arg(trainCpu, 0, 'f', 1)});
+    tt.add({QStringLiteral("read training set from the store"), ms(collectMs),
+            QStringLiteral("%1 examples").arg(bench::num(ex->size()))});
+    tt.add({QStringLiteral("train (4 fields, calibrated)"), ms(trainMs),
+            QStringLiteral("%1 s CPU").arg(trainCpu, 0, 'f', 1)});
     tt.add({QStringLiteral("save model"), ms(saveMs), bench::bytes(blobSize)});
     tt.add({QStringLiteral("load model"), ms(loadMs), {}});
-    tt.add({QStringLiteral("build knowledge-base index"), ms(kbMs), QStringLiteral("%1 articles").arg(bench::num(kb->size()))});
+    tt.add({QStringLiteral("build knowledge-base index"), ms(kbMs),
+            QStringLiteral("%1 articles").arg(bench::num(kb->size()))});
     tt.print();
 
     // 3. Latency: raw SQLite row fetch vs a full suggestion, same incidents, interleaved.
     sqlite3 *raw = nullptr;
-    if (sqlite3_open_v2(path.toUtf8().constData(), &raw, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    if (sqlite3_open_v2(path.toUtf8().constData(), &raw, SQLITE_OPEN_READONLY, nullptr) !=
+        SQLITE_OK) {
         fprintf(stderr, "bench_triage: cannot open the database raw\n");
         return 1;
     }
     sqlite3_stmt *byNumber = nullptr;
-    sqlite3_prepare_v2(raw, "SELECT title, description, services, alerts, severity FROM incidents WHERE number = ?", -1, &byNumber, nullptr);
+    sqlite3_prepare_v2(
+        raw,
+        "SELECT title, description, services, alerts, severity FROM incidents WHERE number = ?", -1,
+        &byNumber, nullptr);
     const auto &m = *(*loaded)->model;
     QList<double> rawMs, suggestMs, predictMs, searchMs;
     std::mt19937_64 rng(seed);
@@ -222,13 +244,17 @@ int main(int argc, char **argv)
     sqlite3_finalize(byNumber);
     sqlite3_close(raw);
     const double rawP50 = percentile(rawMs, 0.5), rawP99 = percentile(rawMs, 0.99);
-    printf("\nSuggestion latency over %d incidents of the %s-incident cache\n\n", queries, qPrintable(bench::num(n)));
-    bench::Table lt({QStringLiteral("operation"), QStringLiteral("p50"), QStringLiteral("p99"), QStringLiteral("p50 / raw"), QStringLiteral("p99 / raw")});
+    printf("\nSuggestion latency over %d incidents of the %s-incident cache\n\n", queries,
+           qPrintable(bench::num(n)));
+    bench::Table lt({QStringLiteral("operation"), QStringLiteral("p50"), QStringLiteral("p99"),
+                     QStringLiteral("p50 / raw"), QStringLiteral("p99 / raw")});
     auto row = [&](const QString &name, const QList<double> &v) {
         const double p50 = percentile(v, 0.5), p99 = percentile(v, 0.99);
-        lt.add({name, us(p50), us(p99), QStringLiteral("%1x").arg(p50 / rawP50, 0, 'f', 0), QStringLiteral("%1x").arg(p99 / rawP99, 0, 'f', 0)});
+        lt.add({name, us(p50), us(p99), QStringLiteral("%1x").arg(p50 / rawP50, 0, 'f', 0),
+                QStringLiteral("%1x").arg(p99 / rawP99, 0, 'f', 0)});
     };
-    lt.add({QStringLiteral("raw SQLite: incident row by number"), us(rawP50), us(rawP99), QStringLiteral("1x"), QStringLiteral("1x")});
+    lt.add({QStringLiteral("raw SQLite: incident row by number"), us(rawP50), us(rawP99),
+            QStringLiteral("1x"), QStringLiteral("1x")});
     row(QStringLiteral("suggestion (row + classifier + KB + resolution)"), suggestMs);
     row(QStringLiteral("  classifier alone"), predictMs);
     row(QStringLiteral("  knowledge-base search alone"), searchMs);

@@ -6,8 +6,8 @@
 // verify finds a projection that drifted; and a failing projection rolls the commit back.
 #include "unit/coretestutil.h"
 
-#include "host/appcontext.h"
 #include "engine/projection.h"
+#include "host/appcontext.h"
 #include "store/bulkloader.h"
 
 #include <QtTest>

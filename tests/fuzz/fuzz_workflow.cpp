@@ -46,7 +46,8 @@ void exerciseWorkflow(const workflow::Workflow &wf)
 void exerciseOnCall(const workflow::OnCallSchedule &oc)
 {
     for (const auto &g : oc.groups()) {
-        for (qint64 at : {qint64(0), qint64(1767225600000), qint64(-86400000), qint64(4102444800000), g.start, g.start - 1}) {
+        for (qint64 at : {qint64(0), qint64(1767225600000), qint64(-86400000),
+                          qint64(4102444800000), g.start, g.start - 1}) {
             auto a = oc.onCall(g.name, at);
             check(a.ok() && !a->member.isEmpty());
         }

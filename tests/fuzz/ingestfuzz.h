@@ -33,7 +33,8 @@ inline int normalizerInput(const QString &source, const uint8_t *data, size_t si
     const QByteArray body(reinterpret_cast<const char *>(data), qsizetype(size));
     QHash<QByteArray, QByteArray> headers;
     if (source == u"sentry" && size > 0) {
-        static const QByteArray kinds[] = {"", "event_alert", "issue", "metric_alert", "installation"};
+        static const QByteArray kinds[] = {"", "event_alert", "issue", "metric_alert",
+                                           "installation"};
         headers.insert("sentry-hook-resource", kinds[data[size - 1] % 5]);
     }
     if (source == u"generic") {

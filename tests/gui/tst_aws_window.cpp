@@ -3,15 +3,15 @@
 // notification settings are present: alerts from a queue on the fauxqs emulator become
 // incidents, their notifications reach a local webhook receiver, the status bar says so,
 // the event loop stays responsive during the long poll, and closing the window stops both.
+#include "aws/sqsclient.h"
 #include "host/appcontext.h"
-#include "integration/fauxqsfixture.h"
-#include "integration/httpreceiver.h"
-#include "ui/mainwindow.h"
-#include "ui/settings/syncui.h"
 #include "host/awsservices.h"
 #include "host/awssettings.h"
-#include "aws/sqsclient.h"
+#include "integration/fauxqsfixture.h"
+#include "integration/httpreceiver.h"
 #include "secrets/secretstore.h"
+#include "ui/mainwindow.h"
+#include "ui/settings/syncui.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>
@@ -37,8 +37,10 @@ private Q_SLOTS:
         QStandardPaths::setTestModeEnabled(true);
         if (const QString why = m_fauxqs.start(); !why.isEmpty())
             QSKIP(qPrintable(why));
-        m_sqs = std::make_unique<SqsClient>(m_nam, m_fauxqs.endpoint(),
-                                            std::make_shared<StaticCredentialsProvider>(AwsCredentials{QStringLiteral("AKIDTEST"), QStringLiteral("secret"), {}}));
+        m_sqs = std::make_unique<SqsClient>(
+            m_nam, m_fauxqs.endpoint(),
+            std::make_shared<StaticCredentialsProvider>(
+                AwsCredentials{QStringLiteral("AKIDTEST"), QStringLiteral("secret"), {}}));
     }
 
     void cleanupTestCase()
@@ -50,13 +52,17 @@ private Q_SLOTS:
     void configured_windowConsumesAlertsNotifiesAndStopsOnClose()
     {
         QTemporaryDir dir;
-        auto ctx = host::AppContext::open(dir.filePath(QStringLiteral("w.db")), QStringLiteral("sre"));
+        auto ctx =
+            host::AppContext::open(dir.filePath(QStringLiteral("w.db")), QStringLiteral("sre"));
         QVERIFY2(ctx, qPrintable(ctx.errorMessage()));
-        auto queue = await<QString>([&](auto cb) { m_sqs->createQueue(QStringLiteral("window-alerts"), {}, cb); });
+        auto queue = await<QString>(
+            [&](auto cb) { m_sqs->createQueue(QStringLiteral("window-alerts"), {}, cb); });
         QVERIFY2(queue, qPrintable(queue.errorMessage()));
         testing::HttpReceiver hooks;
         QVERIFY(hooks.listen());
-        hooks.setHandler([](const testing::HttpRequest &) { return testing::HttpAnswer{202, "{}"}; });
+        hooks.setHandler([](const testing::HttpRequest &) {
+            return testing::HttpAnswer{202, "{}"};
+        });
 
         // Settings as the dialog saves them; the keys only in the (test) secret store.
         secrets::MemorySecretStore secrets;
@@ -66,17 +72,22 @@ private Q_SLOTS:
         c.region = QStringLiteral("us-east-1");
         c.alertQueue = *queue;
         QStringList lines;
-        for (const char *ch : {"page_oncall", "slack_ops", "notify_leadership", "slack_critical", "team_channel", "ticket"})
-            lines << QStringLiteral("%1 webhook %2").arg(QLatin1String(ch), hooks.url(QStringLiteral("/hooks/") + QLatin1String(ch)));
+        for (const char *ch : {"page_oncall", "slack_ops", "notify_leadership", "slack_critical",
+                               "team_channel", "ticket"})
+            lines << QStringLiteral("%1 webhook %2")
+                         .arg(QLatin1String(ch),
+                              hooks.url(QStringLiteral("/hooks/") + QLatin1String(ch)));
         c.channels = lines.join(u'\n');
         QVERIFY(settings.save(c));
-        QVERIFY(settings.setAccessKey(QStringLiteral("AKIDWINDOWTEST0001"), QStringLiteral("window-secret")));
+        QVERIFY(settings.setAccessKey(QStringLiteral("AKIDWINDOWTEST0001"),
+                                      QStringLiteral("window-secret")));
 
         auto *w = new ui::MainWindow(**ctx);
         w->setPassive(true);
         QObject *holder = ui::attachSync(*w, **ctx, &secrets);
         w->show();
-        QPointer<AwsServices> services = holder->findChild<AwsServices *>(QStringLiteral("awsServices"));
+        QPointer<AwsServices> services =
+            holder->findChild<AwsServices *>(QStringLiteral("awsServices"));
         QVERIFY(services);
         QTRY_VERIFY(services->consumerRunning());
         QVERIFY(services->notifierRunning());
@@ -89,19 +100,21 @@ private Q_SLOTS:
         QElapsedTimer sinceTick;
         sinceTick.start();
         QTimer ticker;
-        connect(&ticker, &QTimer::timeout, this, [&] {
-            worstGap = std::max(worstGap, sinceTick.restart());
-        });
+        connect(&ticker, &QTimer::timeout, this,
+                [&] { worstGap = std::max(worstGap, sinceTick.restart()); });
         ticker.start(20);
 
-        const QJsonObject alert{{QStringLiteral("type"), QStringLiteral("alert.triggered")},
-                                {QStringLiteral("payload"), QJsonObject{{QStringLiteral("title"), QStringLiteral("window queue alert")},
-                                                                        {QStringLiteral("service"), QStringLiteral("search")},
-                                                                        {QStringLiteral("severity"), QStringLiteral("high")},
-                                                                        {QStringLiteral("fingerprint"), QStringLiteral("window-1")}}}};
+        const QJsonObject alert{
+            {QStringLiteral("type"), QStringLiteral("alert.triggered")},
+            {QStringLiteral("payload"),
+             QJsonObject{{QStringLiteral("title"), QStringLiteral("window queue alert")},
+                         {QStringLiteral("service"), QStringLiteral("search")},
+                         {QStringLiteral("severity"), QStringLiteral("high")},
+                         {QStringLiteral("fingerprint"), QStringLiteral("window-1")}}}};
         SqsSendEntry e;
         e.body = QString::fromUtf8(QJsonDocument(alert).toJson(QJsonDocument::Compact));
-        e.attributes.insert(QStringLiteral("source"), {QStringLiteral("String"), QStringLiteral("generic"), {}});
+        e.attributes.insert(QStringLiteral("source"),
+                            {QStringLiteral("String"), QStringLiteral("generic"), {}});
         QTest::qWait(300); // the consumer is inside its long poll now
         QVERIFY(await<SqsSendResult>([&](auto cb) { m_sqs->sendMessage(*queue, e, cb); }));
 
@@ -113,7 +126,8 @@ private Q_SLOTS:
         // Its notification requests went out to the webhooks and are on the timeline.
         QTRY_VERIFY_WITH_TIMEOUT(services->notificationsDelivered() >= 1, 15000);
         QVERIFY(!hooks.requests().isEmpty());
-        QTRY_VERIFY2(label->text().contains(QStringLiteral("1 ingested")), qPrintable(label->text()));
+        QTRY_VERIFY2(label->text().contains(QStringLiteral("1 ingested")),
+                     qPrintable(label->text()));
         QVERIFY2(label->text().contains(QStringLiteral("sent")), qPrintable(label->text()));
         qInfo("longest event-loop gap while polling and delivering: %lld ms", worstGap);
         QVERIFY2(worstGap < 1000, qPrintable(QString::number(worstGap)));
@@ -129,12 +143,17 @@ private Q_SLOTS:
         QTest::qWait(1000);
         // Still in the queue (a poll aborted at close may have it in flight), and not ingested.
         auto attrs = await<QMap<QString, QString>>([&](auto cb) {
-            m_sqs->getQueueAttributes(*queue, {QStringLiteral("ApproximateNumberOfMessages"), QStringLiteral("ApproximateNumberOfMessagesNotVisible")}, cb);
+            m_sqs->getQueueAttributes(*queue,
+                                      {QStringLiteral("ApproximateNumberOfMessages"),
+                                       QStringLiteral("ApproximateNumberOfMessagesNotVisible")},
+                                      cb);
         });
         QVERIFY2(attrs, qPrintable(attrs.errorMessage()));
-        QCOMPARE(attrs->value(QStringLiteral("ApproximateNumberOfMessages")).toInt()
-                     + attrs->value(QStringLiteral("ApproximateNumberOfMessagesNotVisible")).toInt(), 1);
-        store::Stmt *inbox = (*ctx)->store().db().prepare(QStringLiteral("SELECT count(*) FROM aws_inbox"));
+        QCOMPARE(attrs->value(QStringLiteral("ApproximateNumberOfMessages")).toInt() +
+                     attrs->value(QStringLiteral("ApproximateNumberOfMessagesNotVisible")).toInt(),
+                 1);
+        store::Stmt *inbox =
+            (*ctx)->store().db().prepare(QStringLiteral("SELECT count(*) FROM aws_inbox"));
         QVERIFY(inbox && inbox->step());
         QCOMPARE(inbox->int64(0), qint64(1));
     }
@@ -142,7 +161,8 @@ private Q_SLOTS:
     void notConfigured_nothingStarts()
     {
         QTemporaryDir dir;
-        auto ctx = host::AppContext::open(dir.filePath(QStringLiteral("n.db")), QStringLiteral("sre"));
+        auto ctx =
+            host::AppContext::open(dir.filePath(QStringLiteral("n.db")), QStringLiteral("sre"));
         QVERIFY(ctx);
         secrets::MemorySecretStore secrets;
         ui::MainWindow w(**ctx);
@@ -156,7 +176,8 @@ private Q_SLOTS:
     void unreachableEndpoint_statusSaysWhy()
     {
         QTemporaryDir dir;
-        auto ctx = host::AppContext::open(dir.filePath(QStringLiteral("u.db")), QStringLiteral("sre"));
+        auto ctx =
+            host::AppContext::open(dir.filePath(QStringLiteral("u.db")), QStringLiteral("sre"));
         QVERIFY(ctx);
         quint16 port = 0;
         {
@@ -175,8 +196,10 @@ private Q_SLOTS:
         ui::attachSync(w, **ctx, &secrets);
         auto *label = w.statusBar()->findChild<QLabel *>(QStringLiteral("awsStatus"));
         QVERIFY(label);
-        QTRY_VERIFY2_WITH_TIMEOUT(label->text().startsWith(QStringLiteral("⚠")), qPrintable(label->text()), 10000);
-        QVERIFY2(label->toolTip().contains(QStringLiteral("refused"), Qt::CaseInsensitive), qPrintable(label->toolTip()));
+        QTRY_VERIFY2_WITH_TIMEOUT(label->text().startsWith(QStringLiteral("⚠")),
+                                  qPrintable(label->text()), 10000);
+        QVERIFY2(label->toolTip().contains(QStringLiteral("refused"), Qt::CaseInsensitive),
+                 qPrintable(label->toolTip()));
     }
 
 private:

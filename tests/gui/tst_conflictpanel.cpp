@@ -4,10 +4,10 @@
 // window, the resolution reaches the other, and both show it resolved.
 
 #include "host/appcontext.h"
-#include "ui/incidentworkspace.h"
-#include "ui/sync/conflictpanel.h"
 #include "sync/conflicts.h"
 #include "sync/outbox.h"
+#include "ui/incidentworkspace.h"
+#include "ui/sync/conflictpanel.h"
 
 #include <QLabel>
 #include <QPushButton>
@@ -69,15 +69,18 @@ private Q_SLOTS:
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_a.open());
         QVERIFY(m_b.open());
-        auto r = m_a.engine().execute(Command::open({{QStringLiteral("title"), QStringLiteral("checkout 502s")},
-                                                     {QStringLiteral("severity"), QStringLiteral("high")}}));
+        auto r = m_a.engine().execute(
+            Command::open({{QStringLiteral("title"), QStringLiteral("checkout 502s")},
+                           {QStringLiteral("severity"), QStringLiteral("high")}}));
         QVERIFY(r);
         m_uid = r->incidentUid;
         QVERIFY(deliver(m_a, m_b));
         // B acknowledges first; A, not having seen it, starts investigating a moment later.
-        QVERIFY(m_b.engine().execute(Command::transition(m_uid, QStringLiteral("acknowledged"), QStringLiteral("bob"))));
+        QVERIFY(m_b.engine().execute(
+            Command::transition(m_uid, QStringLiteral("acknowledged"), QStringLiteral("bob"))));
         QTest::qWait(3);
-        QVERIFY(m_a.engine().execute(Command::transition(m_uid, QStringLiteral("investigating"), QStringLiteral("alice"))));
+        QVERIFY(m_a.engine().execute(
+            Command::transition(m_uid, QStringLiteral("investigating"), QStringLiteral("alice"))));
         QVERIFY(deliver(m_a, m_b));
         QVERIFY(deliver(m_b, m_a));
         QVERIFY(deliver(m_a, m_b));
@@ -87,8 +90,9 @@ private Q_SLOTS:
 
     void noConflict_noBanner()
     {
-        auto r = m_a.engine().execute(Command::open({{QStringLiteral("title"), QStringLiteral("quiet")},
-                                                     {QStringLiteral("severity"), QStringLiteral("low")}}));
+        auto r = m_a.engine().execute(
+            Command::open({{QStringLiteral("title"), QStringLiteral("quiet")},
+                           {QStringLiteral("severity"), QStringLiteral("low")}}));
         QVERIFY(r);
         ui::IncidentWorkspace w(m_a.engine(), r->incidentUid, QStringLiteral("alice"));
         auto *panel = w.findChild<ui::ConflictPanel *>(QStringLiteral("conflictPanel"));
@@ -107,12 +111,18 @@ private Q_SLOTS:
             QVERIFY(panel);
             QVERIFY(panel->isVisible());
             QCOMPARE(panel->unresolvedCount(), 1);
-            const QString applied = panel->findChild<QLabel *>(QStringLiteral("conflictApplied"))->text();
-            const QString rejected = panel->findChild<QLabel *>(QStringLiteral("conflictRejected"))->text();
-            QVERIFY2(applied.contains(u"bob") && applied.contains(u"Acknowledged"), qPrintable(applied));
-            QVERIFY2(rejected.contains(u"alice") && rejected.contains(u"Investigating"), qPrintable(rejected));
-            QCOMPARE(panel->findChild<QPushButton *>(QStringLiteral("conflictKeep"))->text(), QStringLiteral("Keep 'Acknowledged'"));
-            QCOMPARE(panel->findChild<QPushButton *>(QStringLiteral("conflictTake"))->text(), QStringLiteral("Use 'Investigating'"));
+            const QString applied =
+                panel->findChild<QLabel *>(QStringLiteral("conflictApplied"))->text();
+            const QString rejected =
+                panel->findChild<QLabel *>(QStringLiteral("conflictRejected"))->text();
+            QVERIFY2(applied.contains(u"bob") && applied.contains(u"Acknowledged"),
+                     qPrintable(applied));
+            QVERIFY2(rejected.contains(u"alice") && rejected.contains(u"Investigating"),
+                     qPrintable(rejected));
+            QCOMPARE(panel->findChild<QPushButton *>(QStringLiteral("conflictKeep"))->text(),
+                     QStringLiteral("Keep 'Acknowledged'"));
+            QCOMPARE(panel->findChild<QPushButton *>(QStringLiteral("conflictTake"))->text(),
+                     QStringLiteral("Use 'Investigating'"));
             QVERIFY(panel->findChild<QPushButton *>(QStringLiteral("conflictTake"))->isEnabled());
         }
     }
@@ -123,7 +133,8 @@ private Q_SLOTS:
         wa.show();
         auto *pa = wa.findChild<ui::ConflictPanel *>(QStringLiteral("conflictPanel"));
         QSignalSpy resolved(pa, &ui::ConflictPanel::resolved);
-        QTest::mouseClick(pa->findChild<QPushButton *>(QStringLiteral("conflictTake")), Qt::LeftButton);
+        QTest::mouseClick(pa->findChild<QPushButton *>(QStringLiteral("conflictTake")),
+                          Qt::LeftButton);
         QCOMPARE(resolved.count(), 1);
         QVERIFY2(pa->errorText().isEmpty(), qPrintable(pa->errorText()));
         // A normal transition through the engine, then the resolution record with the actor.
@@ -138,7 +149,9 @@ private Q_SLOTS:
         QCOMPARE(pa->unresolvedCount(), 0);
         QVERIFY(pa->isVisible());
         QVERIFY(pa->findChild<QPushButton *>(QStringLiteral("conflictKeep"))->isHidden());
-        QVERIFY(pa->findChild<QLabel *>(QStringLiteral("conflictTitle"))->text().contains(u"carol chose 'Investigating'"));
+        QVERIFY(pa->findChild<QLabel *>(QStringLiteral("conflictTitle"))
+                    ->text()
+                    .contains(u"carol chose 'Investigating'"));
 
         // B has the window open while the resolution arrives through the merge.
         ui::IncidentWorkspace wb(m_b.engine(), m_uid, QStringLiteral("bob"));
@@ -147,14 +160,19 @@ private Q_SLOTS:
         QCOMPARE(pb->unresolvedCount(), 1);
         QVERIFY(deliver(m_a, m_b));
         QCOMPARE(pb->unresolvedCount(), 0);
-        QVERIFY(pb->findChild<QLabel *>(QStringLiteral("conflictTitle"))->text().contains(u"carol chose 'Investigating'"));
+        QVERIFY(pb->findChild<QLabel *>(QStringLiteral("conflictTitle"))
+                    ->text()
+                    .contains(u"carol chose 'Investigating'"));
         QCOMPARE(m_b.state(m_uid), QStringLiteral("investigating"));
         QVERIFY(deliver(m_b, m_a));
-        QCOMPARE(m_a.store().incidentByUid(m_uid)->toJson(), m_b.store().incidentByUid(m_uid)->toJson());
+        QCOMPARE(m_a.store().incidentByUid(m_uid)->toJson(),
+                 m_b.store().incidentByUid(m_uid)->toJson());
         QVERIFY(m_a.store().verify().ok);
         QVERIFY(m_b.store().verify().ok);
         // Settled once: a second resolution is refused with a clear message.
-        const auto again = sync::resolveConflict(m_b.engine(), m_uid, conflicts[0].id, sync::ConflictChoice::Dismiss, QStringLiteral("bob"));
+        const auto again =
+            sync::resolveConflict(m_b.engine(), m_uid, conflicts[0].id,
+                                  sync::ConflictChoice::Dismiss, QStringLiteral("bob"));
         QVERIFY(!again);
         QVERIFY(again.errorMessage().contains(u"already resolved by carol"));
     }
@@ -162,11 +180,13 @@ private Q_SLOTS:
     void refusedTransition_showsInline_andDismissRecordsOnly()
     {
         // A second conflict: B resolves the incident first, A starts mitigating later.
-        QVERIFY(m_b.engine().execute(Command::transition(m_uid, QStringLiteral("resolved"), QStringLiteral("bob"),
-                                                         {{QStringLiteral("resolution_note"), QStringLiteral("rolled back")},
-                                                          {QStringLiteral("root_cause"), QStringLiteral("bad deploy")}})));
+        QVERIFY(m_b.engine().execute(
+            Command::transition(m_uid, QStringLiteral("resolved"), QStringLiteral("bob"),
+                                {{QStringLiteral("resolution_note"), QStringLiteral("rolled back")},
+                                 {QStringLiteral("root_cause"), QStringLiteral("bad deploy")}})));
         QTest::qWait(3);
-        QVERIFY(m_a.engine().execute(Command::transition(m_uid, QStringLiteral("mitigating"), QStringLiteral("alice"))));
+        QVERIFY(m_a.engine().execute(
+            Command::transition(m_uid, QStringLiteral("mitigating"), QStringLiteral("alice"))));
         QVERIFY(deliver(m_a, m_b));
         QVERIFY(deliver(m_b, m_a));
         QVERIFY(deliver(m_a, m_b));
@@ -185,11 +205,14 @@ private Q_SLOTS:
         QVERIFY2(panel->errorText().contains(u"cannot move"), qPrintable(panel->errorText()));
         QCOMPARE(m_a.store().maxSeq(), before);
         QCOMPARE(panel->unresolvedCount(), 1);
-        QTest::mouseClick(panel->findChild<QPushButton *>(QStringLiteral("conflictDismiss")), Qt::LeftButton);
+        QTest::mouseClick(panel->findChild<QPushButton *>(QStringLiteral("conflictDismiss")),
+                          Qt::LeftButton);
         QCOMPARE(m_a.state(m_uid), QStringLiteral("resolved"));
         QCOMPARE(panel->unresolvedCount(), 0);
         QCOMPARE(m_a.store().maxSeq(), before + 1);
-        QVERIFY(panel->findChild<QLabel *>(QStringLiteral("conflictTitle"))->text().contains(u"alice dismissed it"));
+        QVERIFY(panel->findChild<QLabel *>(QStringLiteral("conflictTitle"))
+                    ->text()
+                    .contains(u"alice dismissed it"));
         QVERIFY(m_a.store().verify().ok);
     }
 };

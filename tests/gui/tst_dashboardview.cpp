@@ -1,18 +1,14 @@
 // SPDX-License-Identifier: MIT
 // The dashboard: tiles and charts show MetricsQueries' numbers, range and filters reach the
 // worker, clicks drill down, exports write CSV and PNG, offscreen rendering.
-#include "host/appcontext.h"
-#include "ui/dashboardintegration.h"
-#include "ui/dashboards/dashboardview.h"
 #include "demo/demogenerator.h"
+#include "host/appcontext.h"
 #include "itemmodels/incidenttablemodel.h"
-#include "ui/mainwindow.h"
-#include "ui/dashboardintegration.h"
-#include "query/incidentquery.h"
-#include "ui/mainwindow.h"
-#include "ui/wall/wallwindow.h"
 #include "metrics/metricsservice.h"
 #include "query/incidentquery.h"
+#include "ui/dashboardintegration.h"
+#include "ui/dashboards/dashboardview.h"
+#include "ui/mainwindow.h"
 #include "ui/wall/wallwindow.h"
 
 #include <QtCharts/QBarSet>
@@ -20,15 +16,15 @@
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QStackedBarSeries>
 
-#include <QDateTime>
 #include <QAction>
 #include <QApplication>
+#include <QDateTime>
 #include <QFile>
-#include <QTabWidget>
 #include <QImage>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -67,7 +63,8 @@ private Q_SLOTS:
     {
         QStandardPaths::setTestModeEnabled(true);
         qputenv("SITREP_NOW", QByteArray::number(kNow));
-        auto ctx = host::AppContext::open(m_dir.filePath(QStringLiteral("dash.db")), QStringLiteral("sre"));
+        auto ctx = host::AppContext::open(m_dir.filePath(QStringLiteral("dash.db")),
+                                          QStringLiteral("sre"));
         QVERIFY2(ctx.ok(), qPrintable(ctx.errorMessage()));
         m_ctx = std::move(*ctx);
         demo::DemoOptions o;
@@ -91,13 +88,19 @@ private Q_SLOTS:
         QCOMPARE(v.metrics().total(), want->total());
         QCOMPARE(v.metrics().tiles, want->tiles);
         for (int s = 1; s <= 4; ++s)
-            QVERIFY(v.tileText(QStringLiteral("sev%1").arg(s)).startsWith(QString::number(want->tiles.openBySeverity[s])));
-        QVERIFY(v.tileText(QStringLiteral("commander")).startsWith(QString::number(want->tiles.withoutCommander)));
-        QVERIFY(v.tileText(QStringLiteral("sla")).startsWith(QStringLiteral("%1 / %2").arg(want->tiles.breaching).arg(want->tiles.atRisk)));
+            QVERIFY(v.tileText(QStringLiteral("sev%1").arg(s))
+                        .startsWith(QString::number(want->tiles.openBySeverity[s])));
+        QVERIFY(v.tileText(QStringLiteral("commander"))
+                    .startsWith(QString::number(want->tiles.withoutCommander)));
+        QVERIFY(
+            v.tileText(QStringLiteral("sla"))
+                .startsWith(
+                    QStringLiteral("%1 / %2").arg(want->tiles.breaching).arg(want->tiles.atRisk)));
         if (!want->tiles.oldestUnackNumber.isEmpty())
             QVERIFY(v.tileText(QStringLiteral("oldest")).contains(want->tiles.oldestUnackNumber));
         for (int c = 0; c < ui::MetricsCharts::ChartCount; ++c)
-            QVERIFY2(v.charts().pointCount(ui::MetricsCharts::Chart(c)) > 0, qPrintable(ui::MetricsCharts::chartName(ui::MetricsCharts::Chart(c))));
+            QVERIFY2(v.charts().pointCount(ui::MetricsCharts::Chart(c)) > 0,
+                     qPrintable(ui::MetricsCharts::chartName(ui::MetricsCharts::Chart(c))));
         const QImage img = v.grab().toImage();
         QCOMPARE(img.size(), QSize(1600, 1000));
     }
@@ -129,7 +132,10 @@ private Q_SLOTS:
         const qint64 from = kNow - 40 * metrics::DayMs;
         v.setCustomRange(from, kNow - 10 * metrics::DayMs);
         QVERIFY(v.waitForData());
-        QCOMPARE(v.metrics().filter.from, QDateTime(QDateTime::fromMSecsSinceEpoch(from, Qt::UTC).date(), QTime(0, 0), Qt::UTC).toMSecsSinceEpoch());
+        QCOMPARE(
+            v.metrics().filter.from,
+            QDateTime(QDateTime::fromMSecsSinceEpoch(from, Qt::UTC).date(), QTime(0, 0), Qt::UTC)
+                .toMSecsSinceEpoch());
     }
 
     void clickingABar_emitsTheMatchingListFilter()
@@ -140,7 +146,8 @@ private Q_SLOTS:
         QVERIFY(v.waitForData());
         QSignalSpy drill(&v, &ui::DashboardView::drillDown);
         // Frequency chart: the SEV2 set, last week.
-        auto *series = qobject_cast<QStackedBarSeries *>(chart(v, ui::MetricsCharts::Frequency)->series().value(0));
+        auto *series = qobject_cast<QStackedBarSeries *>(
+            chart(v, ui::MetricsCharts::Frequency)->series().value(0));
         QVERIFY(series);
         QBarSet *sev2 = series->barSets().value(1);
         QCOMPARE(sev2->label(), QStringLiteral("SEV2"));
@@ -156,7 +163,8 @@ private Q_SLOTS:
         QVERIFY(v.metrics().cells[lastWeek][2].count > 0);
         QCOMPARE(listCount(f), v.metrics().cells[lastWeek][2].count);
         // MTTA chart: a point of the "All" line gives a week of every severity, acknowledged.
-        auto *line = qobject_cast<QLineSeries *>(chart(v, ui::MetricsCharts::Mtta)->series().value(0));
+        auto *line =
+            qobject_cast<QLineSeries *>(chart(v, ui::MetricsCharts::Mtta)->series().value(0));
         QVERIFY(line && line->count() > 0);
         Q_EMIT line->clicked(line->at(0));
         QCOMPARE(drill.size(), 1);
@@ -166,7 +174,8 @@ private Q_SLOTS:
         QVERIFY(f.from >= v.metrics().filter.from);
         QCOMPARE(listCount(f), v.metrics().week(0).acknowledged);
         // MTTR bar of SEV3: the resolved SEV3 incidents of the range.
-        auto *mttr = qobject_cast<QStackedBarSeries *>(chart(v, ui::MetricsCharts::Mttr)->series().value(0));
+        auto *mttr =
+            qobject_cast<QStackedBarSeries *>(chart(v, ui::MetricsCharts::Mttr)->series().value(0));
         QVERIFY(mttr);
         Q_EMIT mttr->barSets().value(2)->clicked(2);
         f = drill.takeFirst().at(0).value<metrics::ListFilter>();
@@ -180,18 +189,22 @@ private Q_SLOTS:
             QVERIFY(l && l->count() > 0);
             Q_EMIT l->clicked(l->at(l->count() - 1));
             f = drill.takeFirst().at(0).value<metrics::ListFilter>();
-            QCOMPARE(f.metric, k == 0 ? QStringLiteral("sla-response") : QStringLiteral("sla-resolution"));
+            QCOMPARE(f.metric,
+                     k == 0 ? QStringLiteral("sla-response") : QStringLiteral("sla-resolution"));
             QCOMPARE(f.severity, -1);
-            const auto week = v.metrics().week(int(v.metrics().weeks.indexOf(metrics::weekStart(f.from))));
+            const auto week =
+                v.metrics().week(int(v.metrics().weeks.indexOf(metrics::weekStart(f.from))));
             QCOMPARE(listCount(f), k == 0 ? week.responseMissed : week.resolutionMissed);
         }
         // With the dashboard's service and group filters, the list keeps them (the busiest
         // service x group pair of the range).
         QString service, group;
         {
-            store::Stmt *pair = m_ctx->store().db().prepare(QStringLiteral(
-                "SELECT s.service, i.assignment_group FROM incidents i JOIN incident_services s ON s.incident=i.id"
-                " WHERE i.created_at>=? AND i.assignment_group<>'' GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1"));
+            store::Stmt *pair = m_ctx->store().db().prepare(
+                QStringLiteral("SELECT s.service, i.assignment_group FROM incidents i JOIN "
+                               "incident_services s ON s.incident=i.id"
+                               " WHERE i.created_at>=? AND i.assignment_group<>'' GROUP BY 1, 2 "
+                               "ORDER BY count(*) DESC LIMIT 1"));
             QVERIFY(pair);
             pair->bind(1, v.metrics().filter.from);
             QVERIFY(pair->step());
@@ -203,7 +216,8 @@ private Q_SLOTS:
         QVERIFY(v.waitForData());
         v.setGroupFilter(group);
         QVERIFY(v.waitForData());
-        series = qobject_cast<QStackedBarSeries *>(chart(v, ui::MetricsCharts::Frequency)->series().value(0));
+        series = qobject_cast<QStackedBarSeries *>(
+            chart(v, ui::MetricsCharts::Frequency)->series().value(0));
         int week = -1, set = -1;
         for (int w = 0; w < v.metrics().weeks.size() && week < 0; ++w)
             for (int k = 0; k < series->count(); ++k)
@@ -237,7 +251,9 @@ private Q_SLOTS:
         QVERIFY(text.contains("total,,all,mttr_minutes,"));
         QVERIFY(v.exportAllCharts(out.path(), QStringLiteral("x")).ok());
         for (int c = 0; c < ui::MetricsCharts::ChartCount; ++c) {
-            QImage img(out.filePath(QStringLiteral("x-%1.png").arg(ui::MetricsCharts::chartName(ui::MetricsCharts::Chart(c)))));
+            QImage img(
+                out.filePath(QStringLiteral("x-%1.png")
+                                 .arg(ui::MetricsCharts::chartName(ui::MetricsCharts::Chart(c)))));
             QVERIFY(!img.isNull());
             QVERIFY(img.width() > 200);
         }
@@ -260,7 +276,8 @@ private Q_SLOTS:
         show->trigger();
         QCOMPARE(tabs->currentWidget(), dash);
         // A click on a frequency bar opens the list on exactly its incidents.
-        auto *series = qobject_cast<QStackedBarSeries *>(chart(*dash, ui::MetricsCharts::Frequency)->series().value(0));
+        auto *series = qobject_cast<QStackedBarSeries *>(
+            chart(*dash, ui::MetricsCharts::Frequency)->series().value(0));
         QVERIFY(series);
         const int lastWeek = int(dash->metrics().weeks.size()) - 1;
         const qint64 bar = dash->metrics().cells[lastWeek][3].count;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The lazy incident list model against a real database on disk.
 
-#include "host/appcontext.h"
 #include "demo/demogenerator.h"
+#include "host/appcontext.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidenttablemodel.h"
 #include "store/sqlite.h"
@@ -51,7 +51,8 @@ private Q_SLOTS:
     void passesModelTester()
     {
         IncidentTableModel model(m_db);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         QVERIFY(waitReady(model));
         QCOMPARE(model.rowCount(), int(m_ctx->store().incidentCount()));
         QCOMPARE(model.columnCount(), int(IncidentColumn::Count));
@@ -82,7 +83,8 @@ private Q_SLOTS:
                     QVERIFY(v.isValid());
                     if (prev.isValid()) {
                         const auto c = QVariant::compare(prev, v);
-                        QVERIFY2(order == Qt::AscendingOrder ? c != QPartialOrdering::Greater : c != QPartialOrdering::Less,
+                        QVERIFY2(order == Qt::AscendingOrder ? c != QPartialOrdering::Greater
+                                                             : c != QPartialOrdering::Less,
                                  qPrintable(QStringLiteral("column %1 row %2").arg(col).arg(r)));
                     }
                     prev = v;
@@ -96,7 +98,8 @@ private Q_SLOTS:
         IncidentTableModel model(m_db);
         model.sort(IncidentColumn::Severity, Qt::AscendingOrder);
         QVERIFY(waitReady(model));
-        const int pages = (model.rowCount() + IncidentTableModel::PageSize - 1) / IncidentTableModel::PageSize;
+        const int pages =
+            (model.rowCount() + IncidentTableModel::PageSize - 1) / IncidentTableModel::PageSize;
         QTRY_VERIFY_WITH_TIMEOUT(model.anchorCount() >= pages, 10000);
         // Page 2 comes by keyset from its anchor; compare with the store's OFFSET listing.
         const int row = 2 * IncidentTableModel::PageSize + 5;
@@ -198,8 +201,9 @@ private Q_SLOTS:
         IncidentTableModel model(m_db);
         QVERIFY(waitReady(model));
         const int before = model.rowCount();
-        auto r = m_ctx->engine().execute(engine::Command::open({{QStringLiteral("title"), QStringLiteral("Fresh fire in the list")},
-                                                                {QStringLiteral("severity"), QStringLiteral("critical")}}));
+        auto r = m_ctx->engine().execute(engine::Command::open(
+            {{QStringLiteral("title"), QStringLiteral("Fresh fire in the list")},
+             {QStringLiteral("severity"), QStringLiteral("critical")}}));
         QVERIFY(r);
         QSignalSpy rows(&model, &QAbstractItemModel::rowsInserted);
         model.refresh();

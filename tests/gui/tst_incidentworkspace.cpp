@@ -5,20 +5,16 @@
 // sentences, nothing clipped, and the palette says which incident it is. Offscreen.
 #include "unit/pm_fixture.h"
 
-#include "ui/commandpalette.h"
-#include "ui/incidentworkspace.h"
-#include "ui/style/bannerstyle.h"
-#include "ui/commandpalette.h"
-#include "ui/incidentworkspace.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/timelinemodel.h"
 #include "itemmodels/workspacemodels.h"
 #include "postmortem/automation.h"
+#include "ui/commandpalette.h"
+#include "ui/incidentworkspace.h"
 #include "ui/postmortem/postmortemeditor.h"
 #include "ui/postmortem/runbookchecklist.h"
 #include "ui/style/bannerstyle.h"
 #include "ui/style/severitystyle.h"
-#include "ui/theme.h"
 #include "ui/theme.h"
 
 #include <QAbstractItemModelTester>

@@ -8,8 +8,8 @@
 //   models/postmortem: ActionItemModel (and the QSortFilterProxyModel of ActionItemsView)
 //   models/problems:   ProblemListModel (and the QSortFilterProxyModel of ProblemsView)
 //   ui:                IncidentListDecorator (QIdentityProxyModel over the incident list)
-#include "host/appcontext.h"
 #include "demo/demogenerator.h"
+#include "host/appcontext.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidentdetails.h"
 #include "itemmodels/incidenttablemodel.h"
@@ -19,8 +19,8 @@
 #include "postmortem/postmortemstore.h"
 #include "problems/problemlistmodel.h"
 #include "problems/problemstore.h"
-#include "ui/style/severitystyle.h"
 #include "store/store.h"
+#include "ui/style/severitystyle.h"
 
 #include <QAbstractItemModelTester>
 #include <QFile>

@@ -4,12 +4,12 @@
 // model on its own (with the model tester), then the window, driven like a commander
 // would drive it while another shell opens incidents.
 
-#include "host/appcontext.h"
 #include "demo/demogenerator.h"
-#include "ui/incidentlistview.h"
-#include "ui/incidentworkspace.h"
+#include "host/appcontext.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidenttablemodel.h"
+#include "ui/incidentlistview.h"
+#include "ui/incidentworkspace.h"
 #include "ui/mainwindow.h"
 
 #include <QAbstractItemModelTester>

@@ -5,10 +5,10 @@
 #include "unit/pm_fixture.h"
 
 #include "postmortem/actionitemmodel.h"
+#include "runbooks/runbook.h"
 #include "ui/postmortem/actionitemsview.h"
 #include "ui/postmortem/postmortemeditor.h"
 #include "ui/postmortem/runbookchecklist.h"
-#include "runbooks/runbook.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -47,7 +47,8 @@ void TestPostmortemEditor::editor_rendersMarkdownLive()
     QVERIFY(!uid.isEmpty());
     ui::PostmortemEditor ed(*env.engine, uid, QStringLiteral("casey"));
     QVERIFY(ed.preview()->toPlainText().contains(QStringLiteral("Root Cause")));
-    ed.setText(QStringLiteral("# Title\n\n## Brand new section\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"));
+    ed.setText(
+        QStringLiteral("# Title\n\n## Brand new section\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"));
     QTRY_VERIFY(ed.preview()->toPlainText().contains(QStringLiteral("Brand new section")));
     QVERIFY(ed.preview()->document()->toHtml().contains(QStringLiteral("<table")));
 }
@@ -55,7 +56,8 @@ void TestPostmortemEditor::editor_rendersMarkdownLive()
 void TestPostmortemEditor::editor_liveIncident_offersToStartWritesNothing()
 {
     Env env;
-    const QString uid = env.open(QStringLiteral("Still burning"), QStringLiteral("critical"), {QStringLiteral("api")}, T0);
+    const QString uid = env.open(QStringLiteral("Still burning"), QStringLiteral("critical"),
+                                 {QStringLiteral("api")}, T0);
     const qint64 events = env.store.incidentByUid(uid)->eventCount;
     postmortem::PostmortemStore pm(*env.engine);
     ui::PostmortemEditor ed(*env.engine, uid, QStringLiteral("casey"));
@@ -127,7 +129,8 @@ static int autosaveChild(int argc, char **argv)
     if (!st.open(QString::fromLocal8Bit(argv[2])))
         return 2;
     engine::SystemClock clock;
-    engine::LifecycleEngine eng(st, *workflow::Workflow::load(QStringLiteral("sre")), *workflow::OnCallSchedule::load({}), clock);
+    engine::LifecycleEngine eng(st, *workflow::Workflow::load(QStringLiteral("sre")),
+                                *workflow::OnCallSchedule::load({}), clock);
     host::registerWorkflowActions(eng);
     ui::PostmortemEditor ed(eng, QString::fromLocal8Bit(argv[3]), QStringLiteral("child"));
     ed.setAutosaveInterval(100);
@@ -159,7 +162,8 @@ void TestPostmortemEditor::editor_crash_losesAtMostTheAutosaveInterval()
 
     QProcess child;
     child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--autosave-child"), env.dbPath(), uid});
+    child.start(QCoreApplication::applicationFilePath(),
+                {QStringLiteral("--autosave-child"), env.dbPath(), uid});
     QVERIFY(child.waitForStarted(10000));
     int lastSaved = -1;
     QByteArray buffer;
@@ -188,13 +192,15 @@ void TestPostmortemEditor::editor_crash_losesAtMostTheAutosaveInterval()
     store::Store st;
     QVERIFY(st.open(env.dbPath()).ok());
     engine::ManualClock clock(T0);
-    engine::LifecycleEngine eng(st, *workflow::Workflow::load(QStringLiteral("sre")), *workflow::OnCallSchedule::load({}), clock);
+    engine::LifecycleEngine eng(st, *workflow::Workflow::load(QStringLiteral("sre")),
+                                *workflow::OnCallSchedule::load({}), clock);
     host::registerWorkflowActions(eng);
     postmortem::PostmortemStore again(eng);
     const auto doc = again.document(uid);
     QVERIFY(doc.has_value());
     for (int i = 1; i <= lastSaved; ++i)
-        QVERIFY2(doc->body.contains(QStringLiteral("typed line %1\n").arg(i)), qPrintable(QString::number(i)));
+        QVERIFY2(doc->body.contains(QStringLiteral("typed line %1\n").arg(i)),
+                 qPrintable(QString::number(i)));
     QVERIFY(doc->body.startsWith(QStringLiteral("# Incident Postmortem")));
     const QStringList report = st.verify().faults;
     QVERIFY2(report.isEmpty(), qPrintable(report.join(u'\n')));
@@ -203,7 +209,8 @@ void TestPostmortemEditor::editor_crash_losesAtMostTheAutosaveInterval()
 void TestPostmortemEditor::checklist_checkRecordsTimelineEvent()
 {
     Env env;
-    const QString uid = env.open(QStringLiteral("Slow API"), QStringLiteral("high"), {QStringLiteral("api")}, T0, {QStringLiteral("APILatencyHigh")});
+    const QString uid = env.open(QStringLiteral("Slow API"), QStringLiteral("high"),
+                                 {QStringLiteral("api")}, T0, {QStringLiteral("APILatencyHigh")});
     runbooks::RunbookLibrary lib;
     lib.load(runbooks::RunbookLibrary::defaultFolders());
     ui::RunbookChecklist cl(*env.engine, lib, uid, QStringLiteral("dana"));
@@ -216,7 +223,8 @@ void TestPostmortemEditor::checklist_checkRecordsTimelineEvent()
     QCOMPARE(cl.checkedSteps(), QSet<int>{2});
     int recorded = 0;
     for (const auto &e : env.store.timeline(uid))
-        if (e.kind == runbooks::StepCheckedKind && e.payload[u"step"].toInt() == 2 && e.actor == QStringLiteral("dana"))
+        if (e.kind == runbooks::StepCheckedKind && e.payload[u"step"].toInt() == 2 &&
+            e.actor == QStringLiteral("dana"))
             ++recorded;
     QCOMPARE(recorded, 1);
     // A second window on the same incident reads the state from the timeline.
@@ -230,16 +238,19 @@ void TestPostmortemEditor::checklist_checkRecordsTimelineEvent()
 void TestPostmortemEditor::checklist_copyCommand()
 {
     Env env;
-    const QString uid = env.open(QStringLiteral("Pool exhausted"), QStringLiteral("high"), {QStringLiteral("query-engine")}, T0);
+    const QString uid = env.open(QStringLiteral("Pool exhausted"), QStringLiteral("high"),
+                                 {QStringLiteral("query-engine")}, T0);
     runbooks::RunbookLibrary lib;
     lib.load(runbooks::RunbookLibrary::defaultFolders());
     ui::RunbookChecklist cl(*env.engine, lib, uid, QStringLiteral("dana"));
     QVERIFY(cl.selectRunbook(QStringLiteral("high-api-latency")));
-    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete); // the first runbook's buttons
+    QCoreApplication::sendPostedEvents(nullptr,
+                                       QEvent::DeferredDelete); // the first runbook's buttons
     auto *button = cl.findChild<QToolButton *>();
     QVERIFY(button);
     button->click();
-    QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("pd incident acknowledge --id $INCIDENT_ID"));
+    QCOMPARE(QApplication::clipboard()->text(),
+             QStringLiteral("pd incident acknowledge --id $INCIDENT_ID"));
     QVERIFY(cl.messageText().contains(QStringLiteral("Copied")));
 }
 
@@ -248,21 +259,28 @@ void TestPostmortemEditor::actionItems_overdueFirstAndMarkDone()
     Env env;
     const QString a = env.knownIncident();
     env.clock.set(T0 + 3 * 24 * 60 * Min); // 2026-03-13
-    for (const auto &[title, due] : QList<QPair<QString, QString>>{{QStringLiteral("Later"), QStringLiteral("2026-04-01")},
-                                                                  {QStringLiteral("Overdue"), QStringLiteral("2026-03-11")},
-                                                                  {QStringLiteral("Undated"), QString()}})
+    for (const auto &[title, due] :
+         QList<QPair<QString, QString>>{{QStringLiteral("Later"), QStringLiteral("2026-04-01")},
+                                        {QStringLiteral("Overdue"), QStringLiteral("2026-03-11")},
+                                        {QStringLiteral("Undated"), QString()}})
         QVERIFY(!env.run(Command::make(Command::Kind::ActionItem, a,
-                                       {{QStringLiteral("title"), title}, {QStringLiteral("owner"), QStringLiteral("casey")}, {QStringLiteral("due"), due}}),
+                                       {{QStringLiteral("title"), title},
+                                        {QStringLiteral("owner"), QStringLiteral("casey")},
+                                        {QStringLiteral("due"), due}}),
                          T0 + 3 * 24 * 60 * Min)
                      .isEmpty());
     ui::ActionItemsView view(*env.engine, QStringLiteral("casey"));
-    QAbstractItemModelTester tester(view.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester tester(view.model(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
     QCOMPARE(view.model()->rowCount(), 3);
     QCOMPARE(view.model()->item(0).title, QStringLiteral("Overdue"));
     QCOMPARE(view.model()->item(1).title, QStringLiteral("Later"));
     QCOMPARE(view.model()->item(2).title, QStringLiteral("Undated"));
     QCOMPARE(view.model()->overdueCount(), 1);
-    QVERIFY(view.model()->data(view.model()->index(0, postmortem::ActionItemModel::Due)).toString().contains(QStringLiteral("overdue")));
+    QVERIFY(view.model()
+                ->data(view.model()->index(0, postmortem::ActionItemModel::Due))
+                .toString()
+                .contains(QStringLiteral("overdue")));
     QVERIFY(view.setStatus(0, QStringLiteral("done")));
     QCOMPARE(view.model()->rowCount(), 2); // open only
     QCOMPARE(view.model()->overdueCount(), 0);

@@ -3,16 +3,16 @@
 // problem, link and unlink incidents, write the known-error entry, browse the knowledge
 // base; the workspace's Problem section; the menu/palette action; war-room reminders of
 // incidents not open in a tab reaching the tray.
-#include "host/appcontext.h"
 #include "engine/clock.h"
-#include "ui/incidentworkspace.h"
-#include "ui/mainwindow.h"
+#include "host/appcontext.h"
 #include "problems/problemlistmodel.h"
-#include "ui/problems/problemsection.h"
 #include "problems/problemstore.h"
-#include "ui/problems/problemsview.h"
 #include "reminders/reminderservice.h"
 #include "runbooks/escalationtimer.h"
+#include "ui/incidentworkspace.h"
+#include "ui/mainwindow.h"
+#include "ui/problems/problemsection.h"
+#include "ui/problems/problemsview.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -36,15 +36,16 @@ private:
     QTemporaryDir m_dir;
     std::unique_ptr<host::AppContext> m_ctx;
 
-    QString openIncident(host::AppContext &ctx, const QString &title, const QStringList &services = {QStringLiteral("postgresql")})
+    QString openIncident(host::AppContext &ctx, const QString &title,
+                         const QStringList &services = {QStringLiteral("postgresql")})
     {
-        auto r = ctx.engine().execute(engine::Command::open({{QStringLiteral("title"), title},
-                                                             {QStringLiteral("severity"), QStringLiteral("medium")},
-                                                             {QStringLiteral("services"), QJsonArray::fromStringList(services)}}));
+        auto r = ctx.engine().execute(engine::Command::open(
+            {{QStringLiteral("title"), title},
+             {QStringLiteral("severity"), QStringLiteral("medium")},
+             {QStringLiteral("services"), QJsonArray::fromStringList(services)}}));
         return r ? r->number : QString();
     }
-    template <typename T>
-    static T *child(QWidget *w, const QString &name)
+    template <typename T> static T *child(QWidget *w, const QString &name)
     {
         T *c = w->findChild<T *>(name);
         if (!c)
@@ -70,26 +71,32 @@ private Q_SLOTS:
         ui::ProblemsView v(m_ctx->engine(), QStringLiteral("tester"));
         v.resize(1200, 800);
         v.show();
-        QAbstractItemModelTester tester(&v.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&v.model(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(v.model().rowCount(), 0);
-        QVERIFY(child<QLabel>(&v, QStringLiteral("problemHeading"))->text().contains(QStringLiteral("No problems yet")));
+        QVERIFY(child<QLabel>(&v, QStringLiteral("problemHeading"))
+                    ->text()
+                    .contains(QStringLiteral("No problems yet")));
 
         // Creating needs a title; the error shows inline.
         QTest::mouseClick(child<QPushButton>(&v, QStringLiteral("createProblem")), Qt::LeftButton);
         QVERIFY(v.messageText().contains(QStringLiteral("needs a title")));
         QCOMPARE(v.model().rowCount(), 0);
-        QTest::keyClicks(child<QLineEdit>(&v, QStringLiteral("newProblemTitle")), QStringLiteral("Replica lag during bulk loads"));
+        QTest::keyClicks(child<QLineEdit>(&v, QStringLiteral("newProblemTitle")),
+                         QStringLiteral("Replica lag during bulk loads"));
         QTest::keyClick(child<QLineEdit>(&v, QStringLiteral("newProblemTitle")), Qt::Key_Return);
         QCOMPARE(v.model().rowCount(), 1);
         QCOMPARE(v.currentProblem(), QStringLiteral("PRB0000001"));
-        QCOMPARE(child<QComboBox>(&v, QStringLiteral("problemStatus"))->currentData().toString(), QStringLiteral("open"));
+        QCOMPARE(child<QComboBox>(&v, QStringLiteral("problemStatus"))->currentData().toString(),
+                 QStringLiteral("open"));
 
         // Link two incidents by number, one bad reference, unlink one.
         auto *linkEdit = child<QLineEdit>(&v, QStringLiteral("linkIncidentEdit"));
         auto *link = child<QPushButton>(&v, QStringLiteral("linkIncident"));
         linkEdit->setText(a);
         QTest::mouseClick(link, Qt::LeftButton);
-        linkEdit->setText(b.mid(3).toInt() > 0 ? QString::number(b.mid(3).toInt()) : b); // "2" finds INC0000002
+        linkEdit->setText(b.mid(3).toInt() > 0 ? QString::number(b.mid(3).toInt())
+                                               : b); // "2" finds INC0000002
         QTest::mouseClick(link, Qt::LeftButton);
         auto *incidents = child<QListWidget>(&v, QStringLiteral("problemIncidents"));
         QCOMPARE(incidents->count(), 2);
@@ -101,23 +108,31 @@ private Q_SLOTS:
         incidents->setCurrentRow(1);
         QTest::mouseClick(child<QPushButton>(&v, QStringLiteral("unlinkIncident")), Qt::LeftButton);
         QCOMPARE(incidents->count(), 1);
-        QCOMPARE(v.model().data(v.model().index(0, problems::ProblemListModel::Incidents)).toInt(), 1);
+        QCOMPARE(v.model().data(v.model().index(0, problems::ProblemListModel::Incidents)).toInt(),
+                 1);
 
         // The known-error entry: a new one, then an edit.
         auto *combo = child<QComboBox>(&v, QStringLiteral("knownErrorCombo"));
         QCOMPARE(combo->count(), 1); // "New known error…"
-        child<QPlainTextEdit>(&v, QStringLiteral("knownErrorSymptom"))->setPlainText(QStringLiteral("Replication lag above 60s during the nightly load"));
-        child<QPlainTextEdit>(&v, QStringLiteral("knownErrorWorkaround"))->setPlainText(QStringLiteral("Route reads to the primary"));
-        child<QPlainTextEdit>(&v, QStringLiteral("knownErrorRootCause"))->setPlainText(QStringLiteral("WAL volume of the bulk load"));
+        child<QPlainTextEdit>(&v, QStringLiteral("knownErrorSymptom"))
+            ->setPlainText(QStringLiteral("Replication lag above 60s during the nightly load"));
+        child<QPlainTextEdit>(&v, QStringLiteral("knownErrorWorkaround"))
+            ->setPlainText(QStringLiteral("Route reads to the primary"));
+        child<QPlainTextEdit>(&v, QStringLiteral("knownErrorRootCause"))
+            ->setPlainText(QStringLiteral("WAL volume of the bulk load"));
         QTest::mouseClick(child<QPushButton>(&v, QStringLiteral("saveKnownError")), Qt::LeftButton);
-        QVERIFY2(v.messageText().contains(QStringLiteral("KE0000001")), qPrintable(v.messageText()));
+        QVERIFY2(v.messageText().contains(QStringLiteral("KE0000001")),
+                 qPrintable(v.messageText()));
         QCOMPARE(combo->count(), 2);
         QCOMPARE(combo->currentData().toString(), QStringLiteral("KE0000001"));
-        QCOMPARE(child<QComboBox>(&v, QStringLiteral("problemStatus"))->currentData().toString(), QStringLiteral("known_error"));
-        child<QPlainTextEdit>(&v, QStringLiteral("knownErrorWorkaround"))->setPlainText(QStringLiteral("Pause the load, route reads to the primary"));
+        QCOMPARE(child<QComboBox>(&v, QStringLiteral("problemStatus"))->currentData().toString(),
+                 QStringLiteral("known_error"));
+        child<QPlainTextEdit>(&v, QStringLiteral("knownErrorWorkaround"))
+            ->setPlainText(QStringLiteral("Pause the load, route reads to the primary"));
         QTest::mouseClick(child<QPushButton>(&v, QStringLiteral("saveKnownError")), Qt::LeftButton);
         problems::ProblemStore ps(m_ctx->engine());
-        QCOMPARE(ps.knownError(QStringLiteral("KE0000001"))->workaround, QStringLiteral("Pause the load, route reads to the primary"));
+        QCOMPARE(ps.knownError(QStringLiteral("KE0000001"))->workaround,
+                 QStringLiteral("Pause the load, route reads to the primary"));
         // An empty symptom is refused, nothing changes.
         child<QPlainTextEdit>(&v, QStringLiteral("knownErrorSymptom"))->setPlainText(QString());
         QTest::mouseClick(child<QPushButton>(&v, QStringLiteral("saveKnownError")), Qt::LeftButton);
@@ -134,7 +149,9 @@ private Q_SLOTS:
         v.showKnowledgeBase();
         auto *kb = child<QListWidget>(&v, QStringLiteral("kbList"));
         QCOMPARE(kb->count(), 1);
-        QVERIFY(child<QTextBrowser>(&v, QStringLiteral("kbArticle"))->toPlainText().contains(QStringLiteral("Pause the load")));
+        QVERIFY(child<QTextBrowser>(&v, QStringLiteral("kbArticle"))
+                    ->toPlainText()
+                    .contains(QStringLiteral("Pause the load")));
         child<QLineEdit>(&v, QStringLiteral("kbSearch"))->setText(QStringLiteral("kafka"));
         QCOMPARE(kb->count(), 0);
         child<QLineEdit>(&v, QStringLiteral("kbSearch"))->setText(QStringLiteral("primary"));
@@ -144,10 +161,15 @@ private Q_SLOTS:
     void workspaceSection_linksAndResolvesWithKnownError()
     {
         problems::ProblemStore ps(m_ctx->engine());
-        auto k = ps.createKnownError(QStringLiteral("Connection pool exhausted"), QStringLiteral("Connection pool exhaustion in the query engine"),
-                                     QStringLiteral("Restart the query workers"), {}, {QStringLiteral("query-engine")}, {}, QStringLiteral("erin"));
+        auto k =
+            ps.createKnownError(QStringLiteral("Connection pool exhausted"),
+                                QStringLiteral("Connection pool exhaustion in the query engine"),
+                                QStringLiteral("Restart the query workers"), {},
+                                {QStringLiteral("query-engine")}, {}, QStringLiteral("erin"));
         QVERIFY(k.ok());
-        const QString number = openIncident(*m_ctx, QStringLiteral("Connection pool exhaustion in query engine"), {QStringLiteral("query-engine")});
+        const QString number =
+            openIncident(*m_ctx, QStringLiteral("Connection pool exhaustion in query engine"),
+                         {QStringLiteral("query-engine")});
         ui::MainWindow w(*m_ctx);
         w.setPassive(true);
         w.show();
@@ -156,8 +178,10 @@ private Q_SLOTS:
         auto *section = ws->findChild<ui::ProblemSection *>();
         QVERIFY(section);
         section->reload();
-        QTest::mouseClick(child<QPushButton>(section, QStringLiteral("newProblemFromIncident")), Qt::LeftButton);
-        QVERIFY2(section->messageText().contains(QStringLiteral("linked this incident")), qPrintable(section->messageText()));
+        QTest::mouseClick(child<QPushButton>(section, QStringLiteral("newProblemFromIncident")),
+                          Qt::LeftButton);
+        QVERIFY2(section->messageText().contains(QStringLiteral("linked this incident")),
+                 qPrintable(section->messageText()));
         auto *problemsList = child<QListWidget>(section, QStringLiteral("incidentProblems"));
         QCOMPARE(problemsList->count(), 1);
         const QString prb = problemsList->item(0)->data(Qt::UserRole).toString();
@@ -165,20 +189,27 @@ private Q_SLOTS:
         auto *suggestions = child<QListWidget>(section, QStringLiteral("knownErrorSuggestions"));
         QVERIFY(suggestions->count() >= 1);
         QVERIFY(suggestions->currentItem()->text().startsWith(k->number));
-        QTest::mouseClick(child<QPushButton>(section, QStringLiteral("resolveWithKnownError")), Qt::LeftButton);
-        QVERIFY2(section->messageText().contains(QStringLiteral("Resolved with known error")), qPrintable(section->messageText()));
+        QTest::mouseClick(child<QPushButton>(section, QStringLiteral("resolveWithKnownError")),
+                          Qt::LeftButton);
+        QVERIFY2(section->messageText().contains(QStringLiteral("Resolved with known error")),
+                 qPrintable(section->messageText()));
         const auto inc = m_ctx->store().findIncident(number);
         QCOMPARE(inc->state, QStringLiteral("resolved"));
         QCOMPARE(ps.knownError(k->number)->incidentCount, 1);
         QVERIFY(ps.knownError(k->number)->lastSeenAt > 0);
-        QCOMPARE(child<QListWidget>(section, QStringLiteral("incidentKnownErrors"))->item(0)->data(Qt::UserRole).toString(), k->number);
+        QCOMPARE(child<QListWidget>(section, QStringLiteral("incidentKnownErrors"))
+                     ->item(0)
+                     ->data(Qt::UserRole)
+                     .toString(),
+                 k->number);
         bool article = false;
         for (const auto &a : ps.articles(QStringLiteral("resolution")))
             article = article || a.sourceRef == number;
         QVERIFY(article);
         // Unlink from the problem again.
         problemsList->setCurrentRow(0);
-        QTest::mouseClick(child<QPushButton>(section, QStringLiteral("unlinkFromProblem")), Qt::LeftButton);
+        QTest::mouseClick(child<QPushButton>(section, QStringLiteral("unlinkFromProblem")),
+                          Qt::LeftButton);
         QVERIFY(ps.problemsOf(number).isEmpty());
 
         // Double-clicking a problem opens the problems view on it.
@@ -220,7 +251,8 @@ private Q_SLOTS:
         auto ctx = host::AppContext::open(dir.filePath(QStringLiteral("reminders.db")));
         qunsetenv("SITREP_NOW");
         QVERIFY(ctx);
-        auto &clock = const_cast<engine::ManualClock &>(dynamic_cast<const engine::ManualClock &>((*ctx)->clock()));
+        auto &clock = const_cast<engine::ManualClock &>(
+            dynamic_cast<const engine::ManualClock &>((*ctx)->clock()));
         const QString inTab = openIncident(**ctx, QStringLiteral("Open in a tab"));
         const QString notOpen = openIncident(**ctx, QStringLiteral("Nobody looking"));
         ui::MainWindow w(**ctx);
@@ -251,7 +283,8 @@ private Q_SLOTS:
         fired = svc->scan();
         QVERIFY(fired.ok());
         QCOMPARE(fired->size(), 4);
-        QVERIFY2(w.lastNotification().first.contains(QStringLiteral("war-room reminder")), qPrintable(w.lastNotification().first));
+        QVERIFY2(w.lastNotification().first.contains(QStringLiteral("war-room reminder")),
+                 qPrintable(w.lastNotification().first));
         QCOMPARE(w.lastNotification().second, (*ctx)->store().findIncident(more.first())->uid);
     }
 
@@ -262,11 +295,13 @@ private Q_SLOTS:
         auto ctx = host::AppContext::open(dir.filePath(QStringLiteral("escalations.db")));
         qunsetenv("SITREP_NOW");
         QVERIFY(ctx);
-        auto &clock = const_cast<engine::ManualClock &>(dynamic_cast<const engine::ManualClock &>((*ctx)->clock()));
-        auto r = (*ctx)->engine().execute(engine::Command::open({{QStringLiteral("title"), QStringLiteral("p95 latency high")},
-                                                                 {QStringLiteral("severity"), QStringLiteral("high")},
-                                                                 {QStringLiteral("services"), QJsonArray{QStringLiteral("api")}},
-                                                                 {QStringLiteral("alerts"), QJsonArray{QStringLiteral("APILatencyHigh")}}}));
+        auto &clock = const_cast<engine::ManualClock &>(
+            dynamic_cast<const engine::ManualClock &>((*ctx)->clock()));
+        auto r = (*ctx)->engine().execute(engine::Command::open(
+            {{QStringLiteral("title"), QStringLiteral("p95 latency high")},
+             {QStringLiteral("severity"), QStringLiteral("high")},
+             {QStringLiteral("services"), QJsonArray{QStringLiteral("api")}},
+             {QStringLiteral("alerts"), QJsonArray{QStringLiteral("APILatencyHigh")}}}));
         QVERIFY(r.ok());
         ui::MainWindow w(**ctx);
         QTRY_VERIFY(w.findChild<runbooks::EscalationTimer *>());

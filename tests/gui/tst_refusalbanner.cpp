@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The incident's inline error for changes the back end refused (sync.rejected events).
-#include "host/appcontext.h"
 #include "domain/synckinds.h"
+#include "host/appcontext.h"
 #include "ui/sync/refusalbanner.h"
 
 #include <QTemporaryDir>

@@ -2,11 +2,11 @@
 // The auto-remediation view: maintenance windows and changes managed from the window,
 // the P1 approval gate passed by the signed-in person, failed remediations retried and
 // dismissed; errors show inline.
-#include "host/workflowactions.h"
 #include "engine/lifecycleengine.h"
-#include "ui/remediation/remediationview.h"
+#include "host/workflowactions.h"
 #include "remediation/remediator.h"
 #include "store/store.h"
+#include "ui/remediation/remediationview.h"
 #include "workflow/oncall.h"
 #include "workflow/workflow.h"
 
@@ -25,17 +25,19 @@ class TestRemediationView : public QObject {
 
     QTemporaryDir m_dir;
     store::Store m_store;
-    engine::ManualClock m_clock{QDateTime(QDate(2026, 3, 2), QTime(10, 0), Qt::UTC).toMSecsSinceEpoch()};
+    engine::ManualClock m_clock{
+        QDateTime(QDate(2026, 3, 2), QTime(10, 0), Qt::UTC).toMSecsSinceEpoch()};
     std::unique_ptr<engine::LifecycleEngine> m_engine;
     std::unique_ptr<Remediator> m_rem;
 
     QString decide(const QString &severity, const QString &service)
     {
-        auto r = m_engine->execute(engine::Command::open({{QStringLiteral("title"), QStringLiteral("%1 down").arg(service)},
-                                                          {QStringLiteral("severity"), severity},
-                                                          {QStringLiteral("services"), QJsonArray{service}},
-                                                          {QStringLiteral("category"), QStringLiteral("database")}},
-                                                         QStringLiteral("carol")));
+        auto r = m_engine->execute(engine::Command::open(
+            {{QStringLiteral("title"), QStringLiteral("%1 down").arg(service)},
+             {QStringLiteral("severity"), severity},
+             {QStringLiteral("services"), QJsonArray{service}},
+             {QStringLiteral("category"), QStringLiteral("database")}},
+            QStringLiteral("carol")));
         if (!r || !m_rem->scan())
             return {};
         return m_rem->store().remediations({}, r->incidentUid).value(0).correlationId;
@@ -45,8 +47,9 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_store.open(m_dir.filePath(QStringLiteral("view.db"))));
-        m_engine = std::make_unique<engine::LifecycleEngine>(m_store, *workflow::Workflow::load(QStringLiteral("pipeline")),
-                                                             *workflow::OnCallSchedule::load({}), m_clock);
+        m_engine = std::make_unique<engine::LifecycleEngine>(
+            m_store, *workflow::Workflow::load(QStringLiteral("pipeline")),
+            *workflow::OnCallSchedule::load({}), m_clock);
         host::registerWorkflowActions(*m_engine);
         m_rem = std::make_unique<Remediator>(*m_engine, *RuleSet::defaults(), RemediationConfig{});
     }
@@ -57,7 +60,8 @@ private Q_SLOTS:
         const qint64 now = m_clock.nowMs();
         QVERIFY(!v.addWindow(QString(), now, now + 3600000, {}));
         QVERIFY(v.message().contains(QStringLiteral("configuration item")));
-        QVERIFY(v.addWindow(QStringLiteral("orders-db"), now - 60000, now + 3600000, QStringLiteral("upgrade")));
+        QVERIFY(v.addWindow(QStringLiteral("orders-db"), now - 60000, now + 3600000,
+                            QStringLiteral("upgrade")));
         QCOMPARE(v.maintenanceTable()->rowCount(), 1);
         QCOMPARE(v.maintenanceTable()->item(0, 0)->text(), QStringLiteral("orders-db"));
         QCOMPARE(v.maintenanceTable()->item(0, 3)->text(), QStringLiteral("active"));
@@ -66,7 +70,8 @@ private Q_SLOTS:
         v.maintenanceTable()->selectRow(0);
         QVERIFY(v.endSelectedWindow());
         QCOMPARE(v.maintenanceTable()->rowCount(), 0); // ended windows leave the list
-        QVERIFY(v.addChange(QStringLiteral("cart-db"), now - 5 * 60000, QStringLiteral("pool size 80"), QStringLiteral("CHG42")));
+        QVERIFY(v.addChange(QStringLiteral("cart-db"), now - 5 * 60000,
+                            QStringLiteral("pool size 80"), QStringLiteral("CHG42")));
         QCOMPARE(v.changesTable()->rowCount(), 1);
         v.changesTable()->selectRow(0);
         QVERIFY(v.removeSelectedChange());

@@ -4,20 +4,17 @@
 // renders at twice the pixels, icons are drawn for the ratio (not scaled up), and banner
 // colours derived from the palette keep WCAG AA contrast.
 
-#include "host/appcontext.h"
-#include "ui/createincidentdialog.h"
-#include "ui/style/bannerstyle.h"
-#include "ui/createincidentdialog.h"
 #include "demo/demogenerator.h"
-#include "ui/incidentworkspace.h"
+#include "host/appcontext.h"
 #include "itemmodels/incidenttablemodel.h"
-#include "ui/mainwindow.h"
 #include "metrics/metricsservice.h"
+#include "ui/createincidentdialog.h"
+#include "ui/incidentworkspace.h"
+#include "ui/mainwindow.h"
 #include "ui/style/bannerstyle.h"
 #include "ui/style/severitystyle.h"
 #include "ui/theme.h"
 #include "ui/wall/wallwindow.h"
-#include "ui/theme.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -35,7 +32,8 @@ static QStringList clippedControls(QWidget *root)
 {
     QStringList out;
     auto name = [](QWidget *w, const QString &text) {
-        return QStringLiteral("%1 %2 \"%3\"").arg(QString::fromLatin1(w->metaObject()->className()), w->objectName(), text.left(40));
+        return QStringLiteral("%1 %2 \"%3\"")
+            .arg(QString::fromLatin1(w->metaObject()->className()), w->objectName(), text.left(40));
     };
     for (QWidget *w : root->findChildren<QWidget *>()) {
         if (!w->isVisible() || w->width() <= 0)
@@ -45,21 +43,36 @@ static QStringList clippedControls(QWidget *root)
                 continue;
             if (l->wordWrap()) {
                 if (l->height() + 1 < l->heightForWidth(l->width()))
-                    out << name(w, l->text()) + QStringLiteral(": %1 px high, needs %2").arg(l->height()).arg(l->heightForWidth(l->width()));
-            } else if (l->width() + 1 < l->minimumSizeHint().width() || l->height() + 1 < l->minimumSizeHint().height()) {
-                out << name(w, l->text()) + QStringLiteral(": %1x%2, needs %3x%4").arg(l->width()).arg(l->height())
-                                                .arg(l->minimumSizeHint().width()).arg(l->minimumSizeHint().height());
+                    out << name(w, l->text()) + QStringLiteral(": %1 px high, needs %2")
+                                                    .arg(l->height())
+                                                    .arg(l->heightForWidth(l->width()));
+            } else if (l->width() + 1 < l->minimumSizeHint().width() ||
+                       l->height() + 1 < l->minimumSizeHint().height()) {
+                out << name(w, l->text()) + QStringLiteral(": %1x%2, needs %3x%4")
+                                                .arg(l->width())
+                                                .arg(l->height())
+                                                .arg(l->minimumSizeHint().width())
+                                                .arg(l->minimumSizeHint().height());
             }
         } else if (auto *b = qobject_cast<QAbstractButton *>(w)) {
-            if (b->text().isEmpty() || w->inherits("QTabBar") || w->parentWidget()->inherits("QTabBar"))
+            if (b->text().isEmpty() || w->inherits("QTabBar") ||
+                w->parentWidget()->inherits("QTabBar"))
                 continue;
             const QSize need = b->sizeHint();
             if (b->width() + 1 < need.width() || b->height() + 1 < need.height())
-                out << name(w, b->text()) + QStringLiteral(": %1x%2, needs %3x%4").arg(b->width()).arg(b->height()).arg(need.width()).arg(need.height());
+                out << name(w, b->text()) + QStringLiteral(": %1x%2, needs %3x%4")
+                                                .arg(b->width())
+                                                .arg(b->height())
+                                                .arg(need.width())
+                                                .arg(need.height());
         } else if (qobject_cast<QLineEdit *>(w) || qobject_cast<QComboBox *>(w)) {
             const QSize need = w->minimumSizeHint();
             if (w->width() + 1 < need.width() || w->height() + 1 < need.height())
-                out << name(w, QString()) + QStringLiteral(": %1x%2, needs %3x%4").arg(w->width()).arg(w->height()).arg(need.width()).arg(need.height());
+                out << name(w, QString()) + QStringLiteral(": %1x%2, needs %3x%4")
+                                                .arg(w->width())
+                                                .arg(w->height())
+                                                .arg(need.width())
+                                                .arg(need.height());
         }
     }
     return out;
@@ -192,13 +205,16 @@ private Q_SLOTS:
     void banners_followThePaletteWithAAContrast()
     {
         for (const QPalette &pal : {QApplication::style()->standardPalette(), ui::darkPalette()}) {
-            for (auto kind : {ui::BannerKind::Error, ui::BannerKind::Success, ui::BannerKind::Warning, ui::BannerKind::Info}) {
+            for (auto kind : {ui::BannerKind::Error, ui::BannerKind::Success,
+                              ui::BannerKind::Warning, ui::BannerKind::Info}) {
                 const ui::BannerColors c = ui::bannerColors(kind, pal);
-                QVERIFY2(ui::contrastRatio(c.text, c.background) >= 4.5,
-                         qPrintable(QStringLiteral("%1 on %2").arg(c.text.name(), c.background.name())));
+                QVERIFY2(
+                    ui::contrastRatio(c.text, c.background) >= 4.5,
+                    qPrintable(QStringLiteral("%1 on %2").arg(c.text.name(), c.background.name())));
                 // The banner is a tint of the theme, not a light patch on a dark window.
                 QCOMPARE(ui::isDarkPalette(pal), c.background.lightnessF() < 0.5);
-                QVERIFY(ui::contrastRatio(ui::readableAccent(kind, pal), pal.color(QPalette::Window)) >= 4.5);
+                QVERIFY(ui::contrastRatio(ui::readableAccent(kind, pal),
+                                          pal.color(QPalette::Window)) >= 4.5);
             }
         }
         // A banner restyles itself when the application palette changes.
@@ -207,11 +223,13 @@ private Q_SLOTS:
         banner.setObjectName(QStringLiteral("banner"));
         ui::styleAsBanner(&banner, ui::BannerKind::Warning);
         const QString light = banner.styleSheet();
-        QVERIFY(light.contains(ui::bannerColors(ui::BannerKind::Warning, QApplication::palette()).background.name()));
+        QVERIFY(light.contains(
+            ui::bannerColors(ui::BannerKind::Warning, QApplication::palette()).background.name()));
         ui::applyTheme(ui::ThemeMode::Dark);
         QApplication::processEvents();
         QVERIFY(banner.styleSheet() != light);
-        QVERIFY(banner.styleSheet().contains(ui::bannerColors(ui::BannerKind::Warning, ui::darkPalette()).background.name()));
+        QVERIFY(banner.styleSheet().contains(
+            ui::bannerColors(ui::BannerKind::Warning, ui::darkPalette()).background.name()));
         ui::applyTheme(ui::ThemeMode::Light);
     }
 };

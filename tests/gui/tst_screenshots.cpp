@@ -2,8 +2,8 @@
 // `sitrep screenshot VIEW FILE --size WxH` renders exactly the size asked for, on 4:3, 5:4,
 // 16:10, 16:9 and portrait: windows take that size (nothing forces them wider), dialogs are
 // drawn on a canvas of that size. Offscreen, on demo data.
-#include "host/appcontext.h"
 #include "demo/demogenerator.h"
+#include "host/appcontext.h"
 #include "ui/screenshots/viewfactory.h"
 
 #include <QApplication>

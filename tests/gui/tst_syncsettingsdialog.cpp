@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 // The back-end settings dialog: "Test connection" says exactly what failed; the token goes
 // to the secret store, never into the database.
+#include "aws/sqsclient.h"
+#include "host/awssettings.h"
 #include "integration/fauxqsfixture.h"
 #include "integration/httpreceiver.h"
-#include "ui/settings/syncsettingsdialog.h"
-#include "store/store.h"
-#include "host/awssettings.h"
-#include "aws/sqsclient.h"
 #include "secrets/secretstore.h"
+#include "store/store.h"
 #include "sync/syncsettings.h"
+#include "ui/settings/syncsettingsdialog.h"
 
 #include <QNetworkAccessManager>
 #include <QPlainTextEdit>
@@ -71,7 +71,8 @@ private Q_SLOTS:
             dlg.save();
             QCOMPARE(dlg.result(), int(QDialog::Accepted));
             QCOMPARE(settings.url(), QStringLiteral("http://127.0.0.1:8443"));
-            QCOMPARE(*secrets.read(secrets::BackendTokenSecret), QStringLiteral("dialog-secret-123"));
+            QCOMPARE(*secrets.read(secrets::BackendTokenSecret),
+                     QStringLiteral("dialog-secret-123"));
             st.close();
         }
         for (const QString &f : QDir(dir.path()).entryList(QDir::Files)) {
@@ -92,25 +93,33 @@ private Q_SLOTS:
             sync::SyncSettings settings(st, secrets);
             host::AwsSettings aws(st, secrets);
             ui::SyncSettingsDialog dlg(settings, &aws);
-            edit(dlg, "awsEndpoint")->setText(QStringLiteral("https://sqs.eu-west-1.amazonaws.com"));
+            edit(dlg, "awsEndpoint")
+                ->setText(QStringLiteral("https://sqs.eu-west-1.amazonaws.com"));
             edit(dlg, "awsRegion")->setText(QStringLiteral("eu-west-1"));
             edit(dlg, "awsAccessKeyId")->setText(QStringLiteral("AKIADIALOGTEST0001"));
             edit(dlg, "awsSecretAccessKey")->setText(QStringLiteral("dialog-aws-secret-456"));
-            edit(dlg, "awsAlertQueue")->setText(QStringLiteral("https://sqs.eu-west-1.amazonaws.com/123456789012/alerts"));
+            edit(dlg, "awsAlertQueue")
+                ->setText(
+                    QStringLiteral("https://sqs.eu-west-1.amazonaws.com/123456789012/alerts"));
             edit(dlg, "awsSlaTopic")->setText(QStringLiteral("ops-sla"));
             edit(dlg, "slackBaseUrl")->setText(QStringLiteral("https://slack.example.com/api/"));
             edit(dlg, "slackToken")->setText(QStringLiteral("xoxb-dialog-789"));
             dlg.findChild<QPlainTextEdit *>(QStringLiteral("notifyChannels"))
-                ->setPlainText(QStringLiteral("team_channel webhook https://chat.example.com/hooks/team\nslack_critical slack war_room"));
+                ->setPlainText(QStringLiteral(
+                    "team_channel webhook https://chat.example.com/hooks/team\nslack_critical "
+                    "slack war_room"));
             dlg.save();
             QCOMPARE(dlg.result(), int(QDialog::Accepted));
             const auto c = aws.load();
             QCOMPARE(c.region, QStringLiteral("eu-west-1"));
             QCOMPARE(c.slaTopic, QStringLiteral("ops-sla"));
             QVERIFY(c.consumerConfigured() && c.notifierConfigured());
-            QCOMPARE(*secrets.read(secrets::AwsAccessKeyIdSecret), QStringLiteral("AKIADIALOGTEST0001"));
-            QCOMPARE(*secrets.read(secrets::AwsSecretAccessKeySecret), QStringLiteral("dialog-aws-secret-456"));
-            QCOMPARE(*secrets.read(QStringLiteral("slack_bot_token")), QStringLiteral("xoxb-dialog-789"));
+            QCOMPARE(*secrets.read(secrets::AwsAccessKeyIdSecret),
+                     QStringLiteral("AKIADIALOGTEST0001"));
+            QCOMPARE(*secrets.read(secrets::AwsSecretAccessKeySecret),
+                     QStringLiteral("dialog-aws-secret-456"));
+            QCOMPARE(*secrets.read(QStringLiteral("slack_bot_token")),
+                     QStringLiteral("xoxb-dialog-789"));
             auto nc = host::AwsSettings::notifyConfig(c);
             QVERIFY2(nc, qPrintable(nc.errorMessage()));
             QCOMPARE(nc->channels.size(), 2);
@@ -130,7 +139,8 @@ private Q_SLOTS:
             QFile file(dir.filePath(f));
             QVERIFY(file.open(QIODevice::ReadOnly));
             const QByteArray data = file.readAll();
-            for (const char *secret : {"AKIADIALOGTEST0001", "dialog-aws-secret-456", "xoxb-dialog-789"})
+            for (const char *secret :
+                 {"AKIADIALOGTEST0001", "dialog-aws-secret-456", "xoxb-dialog-789"})
                 QVERIFY2(!data.contains(secret), qPrintable(f));
         }
     }
@@ -144,7 +154,8 @@ private Q_SLOTS:
         sync::SyncSettings settings(st, secrets);
         host::AwsSettings aws(st, secrets);
         ui::SyncSettingsDialog dlg(settings, &aws);
-        edit(dlg, "awsAlertQueue")->setText(QStringLiteral("https://sqs.eu-west-1.amazonaws.com/123456789012/alerts"));
+        edit(dlg, "awsAlertQueue")
+            ->setText(QStringLiteral("https://sqs.eu-west-1.amazonaws.com/123456789012/alerts"));
         edit(dlg, "awsEndpoint")->setText(QStringLiteral("http://sqs.internal.example.com"));
         edit(dlg, "awsAccessKeyId")->setText(QStringLiteral("AKIADIALOGTEST0002"));
         edit(dlg, "awsSecretAccessKey")->setText(QStringLiteral("s"));
@@ -155,7 +166,8 @@ private Q_SLOTS:
         QVERIFY(!secrets.read(secrets::AwsAccessKeyIdSecret));
         // The same for a webhook channel.
         edit(dlg, "awsEndpoint")->clear();
-        dlg.findChild<QPlainTextEdit *>(QStringLiteral("notifyChannels"))->setPlainText(QStringLiteral("team webhook http://chat.example.com/x"));
+        dlg.findChild<QPlainTextEdit *>(QStringLiteral("notifyChannels"))
+            ->setPlainText(QStringLiteral("team webhook http://chat.example.com/x"));
         dlg.save();
         QVERIFY2(dlg.resultText().contains(QStringLiteral("https")), qPrintable(dlg.resultText()));
         QVERIFY(aws.load().alertQueue.isEmpty());
@@ -167,9 +179,11 @@ private Q_SLOTS:
         if (const QString why = fauxqs.start(); !why.isEmpty())
             QSKIP(qPrintable(why));
         QNetworkAccessManager nam;
-        aws::SqsClient sqs(nam, fauxqs.endpoint(), std::make_shared<aws::StaticCredentialsProvider>(
-                                                            aws::AwsCredentials{QStringLiteral("AKIDTEST"), QStringLiteral("s"), {}}));
-        auto queue = testing::await<QString>([&](auto cb) { sqs.createQueue(QStringLiteral("dialog-alerts"), {}, cb); });
+        aws::SqsClient sqs(nam, fauxqs.endpoint(),
+                           std::make_shared<aws::StaticCredentialsProvider>(aws::AwsCredentials{
+                               QStringLiteral("AKIDTEST"), QStringLiteral("s"), {}}));
+        auto queue = testing::await<QString>(
+            [&](auto cb) { sqs.createQueue(QStringLiteral("dialog-alerts"), {}, cb); });
         QVERIFY(queue);
         QTemporaryDir dir;
         store::Store st;
@@ -185,19 +199,25 @@ private Q_SLOTS:
         edit(dlg, "awsSlaTopic")->setText(QStringLiteral("dialog-sla"));
         dlg.testConnection();
         QTRY_VERIFY_WITH_TIMEOUT(!dlg.testing(), 20000);
-        QVERIFY2(dlg.resultText().contains(QStringLiteral("✔ SQS alert queue: dialog-alerts reachable")), qPrintable(dlg.resultText()));
+        QVERIFY2(
+            dlg.resultText().contains(QStringLiteral("✔ SQS alert queue: dialog-alerts reachable")),
+            qPrintable(dlg.resultText()));
         QVERIFY2(dlg.resultText().contains(QStringLiteral("✔ SNS:")), qPrintable(dlg.resultText()));
 
-        edit(dlg, "awsAlertQueue")->setText(QString(*queue).replace(QStringLiteral("dialog-alerts"), QStringLiteral("no-such-queue")));
+        edit(dlg, "awsAlertQueue")
+            ->setText(QString(*queue).replace(QStringLiteral("dialog-alerts"),
+                                              QStringLiteral("no-such-queue")));
         dlg.testConnection();
         QTRY_VERIFY_WITH_TIMEOUT(!dlg.testing(), 20000);
-        QVERIFY2(dlg.resultText().contains(QStringLiteral("✘ SQS alert queue: AWS error AWS.SimpleQueueService.NonExistentQueue")),
+        QVERIFY2(dlg.resultText().contains(QStringLiteral(
+                     "✘ SQS alert queue: AWS error AWS.SimpleQueueService.NonExistentQueue")),
                  qPrintable(dlg.resultText()));
     }
 
     void awsTestConnection_namesAwsErrorCodeSlackErrorAndRefusedPort()
     {
-        // A stand-in that answers like AWS to a key it does not know, and like Slack to a bad token.
+        // A stand-in that answers like AWS to a key it does not know, and like Slack to a bad
+        // token.
         testing::HttpReceiver peer;
         QVERIFY(peer.listen());
         peer.setHandler([](const testing::HttpRequest &r) -> testing::HttpAnswer {
@@ -205,7 +225,8 @@ private Q_SLOTS:
                 return {200, R"({"ok":false,"error":"invalid_auth"})"};
             return {403,
                     "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code>"
-                    "<Message>The security token included in the request is invalid.</Message></Error></ErrorResponse>",
+                    "<Message>The security token included in the request is "
+                    "invalid.</Message></Error></ErrorResponse>",
                     "text/xml"};
         });
         quint16 closed = 0;
@@ -229,40 +250,48 @@ private Q_SLOTS:
         edit(dlg, "slackToken")->setText(QStringLiteral("xoxb-wrong"));
         dlg.testConnection();
         QTRY_VERIFY_WITH_TIMEOUT(!dlg.testing(), 20000);
-        QVERIFY2(dlg.resultText().contains(QStringLiteral("✘ SNS: AWS error InvalidClientTokenId")), qPrintable(dlg.resultText()));
-        QVERIFY2(dlg.resultText().contains(QStringLiteral("✘ Slack: Slack error invalid_auth")), qPrintable(dlg.resultText()));
+        QVERIFY2(dlg.resultText().contains(QStringLiteral("✘ SNS: AWS error InvalidClientTokenId")),
+                 qPrintable(dlg.resultText()));
+        QVERIFY2(dlg.resultText().contains(QStringLiteral("✘ Slack: Slack error invalid_auth")),
+                 qPrintable(dlg.resultText()));
         QVERIFY(!dlg.resultText().contains(QStringLiteral("xoxb-wrong")));
 
         edit(dlg, "awsEndpoint")->setText(QStringLiteral("http://127.0.0.1:%1/").arg(closed));
         dlg.testConnection();
         QTRY_VERIFY_WITH_TIMEOUT(!dlg.testing(), 20000);
-        QVERIFY2(dlg.resultText().contains(QStringLiteral("connection refused")), qPrintable(dlg.resultText()));
+        QVERIFY2(dlg.resultText().contains(QStringLiteral("connection refused")),
+                 qPrintable(dlg.resultText()));
 
         // Something that speaks plain HTTP where TLS is expected.
         QTcpServer plain;
         QVERIFY(plain.listen(QHostAddress::LocalHost, 0));
         connect(&plain, &QTcpServer::newConnection, &plain, [&plain] {
             while (QTcpSocket *s = plain.nextPendingConnection()) {
-                s->write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                s->write(
+                    "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
                 s->disconnectFromHost();
             }
         });
-        edit(dlg, "awsEndpoint")->setText(QStringLiteral("https://127.0.0.1:%1/").arg(plain.serverPort()));
+        edit(dlg, "awsEndpoint")
+            ->setText(QStringLiteral("https://127.0.0.1:%1/").arg(plain.serverPort()));
         dlg.testConnection();
         QTRY_VERIFY_WITH_TIMEOUT(!dlg.testing(), 20000);
-        QVERIFY2(dlg.resultText().contains(QStringLiteral("✘ SNS: TLS failed with 127.0.0.1:")), qPrintable(dlg.resultText()));
+        QVERIFY2(dlg.resultText().contains(QStringLiteral("✘ SNS: TLS failed with 127.0.0.1:")),
+                 qPrintable(dlg.resultText()));
 
         // A name that cannot resolve (.invalid is reserved for that).
         edit(dlg, "awsEndpoint")->setText(QStringLiteral("https://sitrep-test.invalid/"));
         dlg.testConnection();
         QTRY_VERIFY_WITH_TIMEOUT(!dlg.testing(), 40000);
-        QVERIFY2(dlg.resultText().contains(QStringLiteral("✘ SNS: the name 'sitrep-test.invalid' was not found (DNS)")),
+        QVERIFY2(dlg.resultText().contains(
+                     QStringLiteral("✘ SNS: the name 'sitrep-test.invalid' was not found (DNS)")),
                  qPrintable(dlg.resultText()));
 
         edit(dlg, "awsEndpoint")->setText(QStringLiteral("http://sqs.example.com/"));
         dlg.testConnection();
         QTRY_VERIFY_WITH_TIMEOUT(!dlg.testing(), 20000);
-        QVERIFY2(dlg.resultText().contains(QStringLiteral("must use https")), qPrintable(dlg.resultText()));
+        QVERIFY2(dlg.resultText().contains(QStringLiteral("must use https")),
+                 qPrintable(dlg.resultText()));
     }
 
 private:

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The status-bar sync label: who the token belongs to, then the sync state; a refused token
 // stands out like being offline with changes waiting.
-#include "ui/settings/syncstatuslabel.h"
 #include "sync/syncservice.h"
+#include "ui/settings/syncstatuslabel.h"
 
 #include <QtTest>
 

@@ -5,8 +5,8 @@
 // suggestion without a model says why inline.
 #include "unit/coretestutil.h"
 
-#include "ui/triage/triagepanel.h"
 #include "triage/triagestore.h"
+#include "ui/triage/triagepanel.h"
 
 #include <QLabel>
 #include <QLineEdit>
@@ -44,7 +44,8 @@ void TestTriagePanel::panel_showsSuggestion_recordsDecisions()
         md.write("# DNS resolution failures\n\n## Resolution\nFlush the resolver cache.\n");
     }
     QVERIFY(f.store.setMeta(QStringLiteral("triage.kb_dir"), kb.path()));
-    const QString n = f.open(QStringLiteral("Internal DNS lookups failing"), QStringLiteral("high"));
+    const QString n =
+        f.open(QStringLiteral("Internal DNS lookups failing"), QStringLiteral("high"));
     TriageResult r;
     r.incidentUid = f.get(n).uid;
     r.fields.insert(QStringLiteral("category"), {QStringLiteral("network"), 0.91});
@@ -52,7 +53,11 @@ void TestTriagePanel::panel_showsSuggestion_recordsDecisions()
     r.fields.insert(QStringLiteral("priority"), {QStringLiteral("P3"), 0.55});
     r.fields.insert(QStringLiteral("assignment_group"),
                     {QStringLiteral("Platform Engineering"), 0.8});
-    r.articles << ArticleMatch{QStringLiteral("md:dns.md"), QStringLiteral("DNS resolution failures"), QStringLiteral("markdown"), {}, 0.7};
+    r.articles << ArticleMatch{QStringLiteral("md:dns.md"),
+                               QStringLiteral("DNS resolution failures"),
+                               QStringLiteral("markdown"),
+                               {},
+                               0.7};
     r.suggestedResolution = QStringLiteral("Flush the resolver cache.");
     r.modelVersion = QStringLiteral("local-v2");
     QVERIFY(recordSuggestion(f.eng(), r));
@@ -63,8 +68,10 @@ void TestTriagePanel::panel_showsSuggestion_recordsDecisions()
     auto label = [&](const QString &name) { return panel.findChild<QLabel *>(name); };
     auto button = [&](const QString &name) { return panel.findChild<QPushButton *>(name); };
     QCOMPARE(label(QStringLiteral("triageValue_category"))->text(), QStringLiteral("network"));
-    QCOMPARE(panel.findChild<QProgressBar *>(QStringLiteral("triageConfidence_category"))->value(), 91);
-    QCOMPARE(label(QStringLiteral("triageResolution"))->text(), QStringLiteral("Flush the resolver cache."));
+    QCOMPARE(panel.findChild<QProgressBar *>(QStringLiteral("triageConfidence_category"))->value(),
+             91);
+    QCOMPARE(label(QStringLiteral("triageResolution"))->text(),
+             QStringLiteral("Flush the resolver cache."));
     QVERIFY(label(QStringLiteral("triageSource"))->text().contains(u"local-v2"));
 
     // Accept one field: recorded, set on the incident, the row is done.
@@ -110,7 +117,9 @@ void TestTriagePanel::suggestAgain_withoutModel_explainsInline()
     const QString n = f.open(QStringLiteral("Checkout returning 502"), QStringLiteral("high"));
     ui::TriagePanel panel(f.eng(), f.get(n).uid, QStringLiteral("alice"));
     QVERIFY(!panel.current());
-    QVERIFY(panel.findChild<QLabel *>(QStringLiteral("triageSource"))->text().contains(u"No triage suggestion yet"));
+    QVERIFY(panel.findChild<QLabel *>(QStringLiteral("triageSource"))
+                ->text()
+                .contains(u"No triage suggestion yet"));
     panel.suggestAgain();
     QTRY_VERIFY_WITH_TIMEOUT(panel.messageText().contains(u"no triage model"), 10000);
     QCOMPARE(count(f, n, SuggestedKind), 0);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The NOC wall: rotation and P1 interruption, the stale banner when the database goes away
 // or is locked and the recovery when it returns, offscreen rendering.
-#include "host/appcontext.h"
 #include "demo/demogenerator.h"
+#include "host/appcontext.h"
 #include "metrics/metricsservice.h"
 #include "ui/wall/wallrotation.h"
 #include "ui/wall/wallwindow.h"
@@ -153,9 +153,10 @@ private Q_SLOTS:
         QVERIFY(wall.isStale());
         QVERIFY(wall.bannerVisible());
         const QString hhmm = QDateTime::fromMSecsSinceEpoch(kNow).toString(QStringLiteral("HH:mm"));
-        QVERIFY2(wall.bannerText().contains(QStringLiteral("stale since %1").arg(hhmm)), qPrintable(wall.bannerText()));
+        QVERIFY2(wall.bannerText().contains(QStringLiteral("stale since %1").arg(hhmm)),
+                 qPrintable(wall.bannerText()));
         QVERIFY(!wall.bannerText().contains(QStringLiteral("#0"))); // a message, not a trace
-        QCOMPARE(wall.snapshot().active.size(), active); // the last data stays
+        QCOMPARE(wall.snapshot().active.size(), active);            // the last data stays
         QVERIFY(!wall.grab().isNull());
 
         // Give it back: the next refresh recovers on its own.
@@ -220,8 +221,10 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(wall.isStale(), 15000);
         QVERIFY(wall.bannerVisible());
         const QString hhmm = QDateTime::fromMSecsSinceEpoch(kNow).toString(QStringLiteral("HH:mm"));
-        QVERIFY2(wall.bannerText().contains(QStringLiteral("stale since %1").arg(hhmm)), qPrintable(wall.bannerText()));
-        QVERIFY2(wall.bannerText().contains(QStringLiteral("locked")), qPrintable(wall.bannerText()));
+        QVERIFY2(wall.bannerText().contains(QStringLiteral("stale since %1").arg(hhmm)),
+                 qPrintable(wall.bannerText()));
+        QVERIFY2(wall.bannerText().contains(QStringLiteral("locked")),
+                 qPrintable(wall.bannerText()));
         QCOMPARE(wall.snapshot().active, active); // the last data stays on screen
         // Keep the lock a while longer: requests keep failing, the window keeps painting.
         QElapsedTimer held;
@@ -258,7 +261,9 @@ private Q_SLOTS:
         wall.resize(1280, 720);
         wall.show();
         QVERIFY(wall.waitForRefresh());
-        QCOMPARE(sqlite3_exec(writer, "BEGIN EXCLUSIVE; UPDATE meta SET value=value;", nullptr, nullptr, nullptr), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(writer, "BEGIN EXCLUSIVE; UPDATE meta SET value=value;", nullptr,
+                              nullptr, nullptr),
+                 SQLITE_OK);
         QSignalSpy refreshed(&wall, &ui::WallWindow::refreshed);
         QTRY_VERIFY_WITH_TIMEOUT(refreshed.size() >= 3, 15000);
         for (const auto &r : std::as_const(refreshed))

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
 // The war-room window, driven through its widgets under the offscreen platform.
 
-#include "host/appcontext.h"
-#include "ui/createincidentdialog.h"
 #include "demo/demogenerator.h"
-#include "ui/incidentlistview.h"
-#include "ui/incidentworkspace.h"
+#include "host/appcontext.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidenttablemodel.h"
-#include "ui/mainwindow.h"
 #include "sync/identity.h"
+#include "ui/createincidentdialog.h"
+#include "ui/incidentlistview.h"
+#include "ui/incidentworkspace.h"
+#include "ui/mainwindow.h"
 
 #include <QComboBox>
 #include <QHeaderView>
@@ -34,9 +34,13 @@ private:
     QString m_db;
     std::unique_ptr<host::AppContext> m_ctx;
 
-    static QPushButton *button(QWidget *w, const QString &name) { return w->findChild<QPushButton *>(name); }
+    static QPushButton *button(QWidget *w, const QString &name)
+    {
+        return w->findChild<QPushButton *>(name);
+    }
 
-    QString openIncident(const QString &title, const QString &severity, const QJsonObject &extra = {})
+    QString openIncident(const QString &title, const QString &severity,
+                         const QJsonObject &extra = {})
     {
         QJsonObject a{{QStringLiteral("title"), title}, {QStringLiteral("severity"), severity}};
         for (auto it = extra.begin(); it != extra.end(); ++it)
@@ -76,7 +80,8 @@ private Q_SLOTS:
         auto *title = dlg.findChild<QLineEdit *>(QStringLiteral("titleEdit"));
         QTest::keyClicks(title, QStringLiteral("Payments"));
         QTest::keyClicks(title, QStringLiteral(" gateway timing out"));
-        dlg.findChild<QComboBox *>(QStringLiteral("severityCombo"))->setCurrentIndex(2); // SEV2 high
+        dlg.findChild<QComboBox *>(QStringLiteral("severityCombo"))
+            ->setCurrentIndex(2); // SEV2 high
         QCOMPARE(dlg.priorityText(), QStringLiteral("P2"));
         auto *impact = dlg.findChild<QComboBox *>(QStringLiteral("impactCombo"));
         auto *urgency = dlg.findChild<QComboBox *>(QStringLiteral("urgencyCombo"));
@@ -85,23 +90,30 @@ private Q_SLOTS:
         QVERIFY(dlg.findChild<QLabel *>(QStringLiteral("matrixError"))->isVisible());
         urgency->setCurrentIndex(1);
         QVERIFY(dlg.isValid());
-        const auto expected = m_ctx->engine().workflow().matrix().priority(impact->currentData().toString(), urgency->currentData().toString());
+        const auto expected = m_ctx->engine().workflow().matrix().priority(
+            impact->currentData().toString(), urgency->currentData().toString());
         QCOMPARE(dlg.priorityText(), domain::priorityName(expected));
-        QVERIFY(dlg.findChild<QLabel *>(QStringLiteral("priorityLabel"))->text().startsWith(domain::priorityName(expected)));
-        dlg.findChild<QLineEdit *>(QStringLiteral("servicesEdit"))->setText(QStringLiteral("payments, bad name!"));
+        QVERIFY(dlg.findChild<QLabel *>(QStringLiteral("priorityLabel"))
+                    ->text()
+                    .startsWith(domain::priorityName(expected)));
+        dlg.findChild<QLineEdit *>(QStringLiteral("servicesEdit"))
+            ->setText(QStringLiteral("payments, bad name!"));
         QVERIFY(!dlg.isValid());
-        dlg.findChild<QLineEdit *>(QStringLiteral("servicesEdit"))->setText(QStringLiteral("payments, checkout-api"));
+        dlg.findChild<QLineEdit *>(QStringLiteral("servicesEdit"))
+            ->setText(QStringLiteral("payments, checkout-api"));
         QVERIFY(dlg.isValid());
         QCOMPARE(m_ctx->store().incidentCount(), before);
 
-        QTest::mouseClick(dlg.findChild<QPushButton *>(QStringLiteral("createButton")), Qt::LeftButton);
+        QTest::mouseClick(dlg.findChild<QPushButton *>(QStringLiteral("createButton")),
+                          Qt::LeftButton);
         QCOMPARE(dlg.result(), int(QDialog::Accepted));
         QCOMPARE(m_ctx->store().incidentCount(), before + 1);
         const auto inc = m_ctx->store().incidentByUid(dlg.createdUid());
         QVERIFY(inc);
         QCOMPARE(inc->title, QStringLiteral("Payments gateway timing out"));
         QCOMPARE(inc->priority, expected);
-        QCOMPARE(inc->services, QStringList({QStringLiteral("payments"), QStringLiteral("checkout-api")}));
+        QCOMPARE(inc->services,
+                 QStringList({QStringLiteral("payments"), QStringLiteral("checkout-api")}));
     }
 
     void lifecycle_throughButtons_withP1ApprovalAndResolution()
@@ -109,13 +121,15 @@ private Q_SLOTS:
         ui::MainWindow w(*m_ctx);
         w.show();
         QVERIFY(w.waitUntilLoaded());
-        const QString uid = openIncident(QStringLiteral("Database primary down"), QStringLiteral("critical"));
+        const QString uid =
+            openIncident(QStringLiteral("Database primary down"), QStringLiteral("critical"));
         QVERIFY(!uid.isEmpty());
         ui::IncidentWorkspace *ws = w.openIncident(uid);
         QVERIFY(ws);
         QCOMPARE(w.currentWorkspace(), ws);
         // Only what the workflow allows from triggered.
-        QCOMPARE(ws->offeredTransitions(), m_ctx->engine().allowedTransitions(*m_ctx->store().incidentByUid(uid)));
+        QCOMPARE(ws->offeredTransitions(),
+                 m_ctx->engine().allowedTransitions(*m_ctx->store().incidentByUid(uid)));
         QVERIFY(!button(ws, QStringLiteral("transition_mitigating")));
 
         QTest::mouseClick(button(ws, QStringLiteral("transition_acknowledged")), Qt::LeftButton);
@@ -131,7 +145,8 @@ private Q_SLOTS:
         QVERIFY(ws->messageText().contains(QStringLiteral("approval")));
         auto *approver = ws->findChild<QLineEdit *>(QStringLiteral("approverEdit"));
         QVERIFY(approver->isVisible());
-        QTest::mouseClick(button(ws, QStringLiteral("approveButton")), Qt::LeftButton); // no name: refused inline
+        QTest::mouseClick(button(ws, QStringLiteral("approveButton")),
+                          Qt::LeftButton); // no name: refused inline
         QVERIFY(ws->messageText().contains(QStringLiteral("Name")));
         approver->setText(QStringLiteral("Dana Director"));
         QTest::mouseClick(button(ws, QStringLiteral("approveButton")), Qt::LeftButton);
@@ -140,15 +155,18 @@ private Q_SLOTS:
         QCOMPARE(ws->details().approver, QStringLiteral("Dana Director"));
         bool approvalEvent = false;
         for (const auto &e : m_ctx->store().timeline(uid))
-            approvalEvent = approvalEvent || (e.kind == domain::kinds::ApprovalGranted && e.actor == u"Dana Director");
+            approvalEvent = approvalEvent || (e.kind == domain::kinds::ApprovalGranted &&
+                                              e.actor == u"Dana Director");
         QVERIFY(approvalEvent);
 
         // Resolving needs a resolution note and a root cause: asked for inline.
         QTest::mouseClick(button(ws, QStringLiteral("transition_resolved")), Qt::LeftButton);
         QCOMPARE(m_ctx->store().incidentByUid(uid)->state, QStringLiteral("mitigating"));
         QVERIFY(ws->messageText().contains(QStringLiteral("resolution note")));
-        ws->findChild<QLineEdit *>(QStringLiteral("resolutionNoteEdit"))->setText(QStringLiteral("Failed over to the replica"));
-        ws->findChild<QLineEdit *>(QStringLiteral("rootCauseEdit"))->setText(QStringLiteral("hardware"));
+        ws->findChild<QLineEdit *>(QStringLiteral("resolutionNoteEdit"))
+            ->setText(QStringLiteral("Failed over to the replica"));
+        ws->findChild<QLineEdit *>(QStringLiteral("rootCauseEdit"))
+            ->setText(QStringLiteral("hardware"));
         QTest::mouseClick(button(ws, QStringLiteral("guardContinue")), Qt::LeftButton);
         QCOMPARE(m_ctx->store().incidentByUid(uid)->state, QStringLiteral("resolved"));
         QTest::mouseClick(button(ws, QStringLiteral("transition_postmortem")), Qt::LeftButton);
@@ -162,7 +180,8 @@ private Q_SLOTS:
     {
         ui::MainWindow w(*m_ctx);
         w.show();
-        const QString uid = openIncident(QStringLiteral("Queue consumers stalled"), QStringLiteral("medium"));
+        const QString uid =
+            openIncident(QStringLiteral("Queue consumers stalled"), QStringLiteral("medium"));
         ui::IncidentWorkspace *ws = w.openIncident(uid);
         QVERIFY(ws);
         const qint64 events = m_ctx->store().incidentByUid(uid)->eventCount;
@@ -172,7 +191,8 @@ private Q_SLOTS:
         QCOMPARE(ws->messageText(), QStringLiteral("a note needs text"));
         QVERIFY(ws->findChild<QWidget *>(QStringLiteral("messageBar"))->isVisible());
         ws->requestTransition(QStringLiteral("postmortem")); // not allowed from triggered
-        QVERIFY2(ws->messageText().contains(QStringLiteral("cannot move")), qPrintable(ws->messageText()));
+        QVERIFY2(ws->messageText().contains(QStringLiteral("cannot move")),
+                 qPrintable(ws->messageText()));
         QCOMPARE(m_ctx->store().incidentByUid(uid)->eventCount, events); // nothing written
 
         note->setText(QStringLiteral("Consumers restarted"));
@@ -186,7 +206,8 @@ private Q_SLOTS:
         ui::MainWindow w(*m_ctx);
         const QString uid = openIncident(QStringLiteral("Edge 5xx burst"), QStringLiteral("high"));
         ui::IncidentWorkspace *ws = w.openIncident(uid);
-        const qint64 later = m_ctx->clock().nowMs() + 20 * 60 * 1000; // no commander, no status update
+        const qint64 later =
+            m_ctx->clock().nowMs() + 20 * 60 * 1000; // no commander, no status update
         ws->tick(later);
         ws->tick(later + 1000);
         QCOMPARE(ws->reminderTexts().size(), 2);
@@ -200,16 +221,19 @@ private Q_SLOTS:
     {
         ui::MainWindow w(*m_ctx);
         w.show();
-        const QString uid = openIncident(QStringLiteral("Graphs look wrong"), QStringLiteral("medium"));
+        const QString uid =
+            openIncident(QStringLiteral("Graphs look wrong"), QStringLiteral("medium"));
         QImage img(64, 48, QImage::Format_RGB32);
         img.fill(Qt::red);
         const QString png = m_dir.filePath(QStringLiteral("graph.png"));
         QVERIFY(img.save(png));
-        QVERIFY(m_ctx->engine().execute(engine::Command::make(engine::Command::Kind::AttachEvidence, uid,
-                                                              {{QStringLiteral("kind"), QStringLiteral("screenshot")},
-                                                               {QStringLiteral("path"), png}})));
+        QVERIFY(m_ctx->engine().execute(
+            engine::Command::make(engine::Command::Kind::AttachEvidence, uid,
+                                  {{QStringLiteral("kind"), QStringLiteral("screenshot")},
+                                   {QStringLiteral("path"), png}})));
         ui::IncidentWorkspace *ws = w.openIncident(uid);
-        ws->findChild<QLineEdit *>(QStringLiteral("evidenceUrl"))->setText(QStringLiteral("https://grafana.example/d/abc"));
+        ws->findChild<QLineEdit *>(QStringLiteral("evidenceUrl"))
+            ->setText(QStringLiteral("https://grafana.example/d/abc"));
         const auto buttons = ws->findChildren<QPushButton *>();
         for (QPushButton *b : buttons)
             if (b->text() == QStringLiteral("Add link"))
@@ -223,8 +247,10 @@ private Q_SLOTS:
         // A new item arrives as an inserted row: the selection stays where it was.
         QSignalSpy inserted(list->model(), &QAbstractItemModel::rowsInserted);
         QSignalSpy reset(list->model(), &QAbstractItemModel::modelReset);
-        ws->findChild<QLineEdit *>(QStringLiteral("evidenceUrl"))->setText(QStringLiteral("https://logs.example/q/1"));
-        for (QPushButton *b : ws->findChildren<QPushButton *>()) // the lifecycle buttons were rebuilt
+        ws->findChild<QLineEdit *>(QStringLiteral("evidenceUrl"))
+            ->setText(QStringLiteral("https://logs.example/q/1"));
+        for (QPushButton *b :
+             ws->findChildren<QPushButton *>()) // the lifecycle buttons were rebuilt
             if (b->text() == QStringLiteral("Add link"))
                 QTest::mouseClick(b, Qt::LeftButton);
         QCOMPARE(list->model()->rowCount(), 3);
@@ -249,7 +275,8 @@ private Q_SLOTS:
         // Sort by clicking the Title header.
         QSignalSpy ready(&model, &IncidentTableModel::queryReady);
         QHeaderView *header = list->table()->horizontalHeader();
-        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(header->sectionViewportPosition(IncidentColumn::Title) + 5, 5));
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {},
+                          QPoint(header->sectionViewportPosition(IncidentColumn::Title) + 5, 5));
         QVERIFY(ready.wait(5000));
         QCOMPARE(model.sortColumn(), int(IncidentColumn::Title));
         const QString a = model.index(0, IncidentColumn::Title).data().toString();
@@ -272,7 +299,8 @@ private Q_SLOTS:
         list->applyFilter();
         QVERIFY(ready.wait(5000));
         QCOMPARE(model.rowCount(), 1);
-        QCOMPARE(model.index(0, IncidentColumn::Title).data().toString(), QStringLiteral("Zanzibar cache stampede"));
+        QCOMPARE(model.index(0, IncidentColumn::Title).data().toString(),
+                 QStringLiteral("Zanzibar cache stampede"));
         list->searchEdit()->clear();
         list->applyFilter();
         QVERIFY(ready.wait(5000));
@@ -305,7 +333,8 @@ private Q_SLOTS:
         QVERIFY(results->currentItem()->text().contains(QStringLiteral("Quokka")));
         QTest::keyClick(input, Qt::Key_Return);
         QVERIFY(w.currentWorkspace());
-        QCOMPARE(w.currentWorkspace()->details().incident.title, QStringLiteral("Quokka service unreachable"));
+        QCOMPARE(w.currentWorkspace()->details().incident.title,
+                 QStringLiteral("Quokka service unreachable"));
     }
 
     void otherProcess_changesShowUpWithinASecond()
@@ -315,28 +344,34 @@ private Q_SLOTS:
         QVERIFY(w.waitUntilLoaded());
         w.listView()->setSavedView(QStringLiteral("all"));
         QVERIFY(w.waitUntilLoaded());
-        const QString uid = openIncident(QStringLiteral("Watched from the window"), QStringLiteral("high"));
+        const QString uid =
+            openIncident(QStringLiteral("Watched from the window"), QStringLiteral("high"));
         ui::IncidentWorkspace *ws = w.openIncident(uid);
-        QTRY_COMPARE_WITH_TIMEOUT(qint64(w.listModel().rowCount()), m_ctx->store().incidentCount(), 3000);
+        QTRY_COMPARE_WITH_TIMEOUT(qint64(w.listModel().rowCount()), m_ctx->store().incidentCount(),
+                                  3000);
         const int rows = w.listModel().rowCount();
         const int events = int(ws->details().timeline.size());
 
         QProcess cli;
-        cli.start(QStringLiteral(SITREP_BINARY), {QStringLiteral("create"), QStringLiteral("--db"), m_db, QStringLiteral("--title"),
-                                                 QStringLiteral("Opened from the command line"), QStringLiteral("--severity"),
-                                                 QStringLiteral("critical")});
+        cli.start(QStringLiteral(SITREP_BINARY),
+                  {QStringLiteral("create"), QStringLiteral("--db"), m_db,
+                   QStringLiteral("--title"), QStringLiteral("Opened from the command line"),
+                   QStringLiteral("--severity"), QStringLiteral("critical")});
         QVERIFY(cli.waitForFinished(20000));
         QCOMPARE(cli.exitCode(), 0);
         QTRY_COMPARE_WITH_TIMEOUT(w.listModel().rowCount(), rows + 1, 3000);
         // A new P1 raises a notification that opens it.
-        QTRY_VERIFY_WITH_TIMEOUT(w.lastNotification().first.startsWith(QStringLiteral("New P1")), 3000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.lastNotification().first.startsWith(QStringLiteral("New P1")),
+                                 3000);
 
-        cli.start(QStringLiteral(SITREP_BINARY), {QStringLiteral("note"), QStringLiteral("--db"), m_db, ws->number(),
-                                                 QStringLiteral("Seen from another process")});
+        cli.start(QStringLiteral(SITREP_BINARY),
+                  {QStringLiteral("note"), QStringLiteral("--db"), m_db, ws->number(),
+                   QStringLiteral("Seen from another process")});
         QVERIFY(cli.waitForFinished(20000));
         QCOMPARE(cli.exitCode(), 0);
         QTRY_COMPARE_WITH_TIMEOUT(int(ws->details().timeline.size()), events + 1, 3000);
-        QCOMPARE(ws->details().timeline.last().payload[u"text"].toString(), QStringLiteral("Seen from another process"));
+        QCOMPARE(ws->details().timeline.last().payload[u"text"].toString(),
+                 QStringLiteral("Seen from another process"));
     }
 
     void backend_windowActsAsTheTokensUser()

@@ -5,21 +5,21 @@
 // forms, Tab out of descriptions, Alt keys that never type), and the settings reachable
 // from a menu and the palette.
 
-#include "host/appcontext.h"
-#include "ui/commandpalette.h"
-#include "ui/createincidentdialog.h"
 #include "demo/demogenerator.h"
-#include "ui/incidentlistview.h"
-#include "ui/incidentworkspace.h"
+#include "host/appcontext.h"
+#include "host/awssettings.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidenttablemodel.h"
+#include "secrets/secretstore.h"
+#include "store/sqlite.h"
+#include "sync/syncsettings.h"
+#include "ui/commandpalette.h"
+#include "ui/createincidentdialog.h"
+#include "ui/incidentlistview.h"
+#include "ui/incidentworkspace.h"
 #include "ui/mainwindow.h"
 #include "ui/settings/syncsettingsdialog.h"
 #include "ui/settings/syncui.h"
-#include "store/sqlite.h"
-#include "host/awssettings.h"
-#include "secrets/secretstore.h"
-#include "sync/syncsettings.h"
 
 #include <QAction>
 #include <QComboBox>

@@ -42,10 +42,11 @@ int main(int argc, char **argv)
     QRandomGenerator rng(quint32(QByteArray(argv[2]).toUInt()));
     static const char *const severities[] = {"critical", "high", "medium", "low"};
     auto openCmd = [&](int i) {
-        return Command::open({{QStringLiteral("title"), QStringLiteral("crash test %1").arg(i)},
-                              {QStringLiteral("severity"), QString::fromLatin1(severities[rng.bounded(4)])},
-                              {QStringLiteral("description"), QStringLiteral("written by the crash test child")}},
-                             QStringLiteral("crash"));
+        return Command::open(
+            {{QStringLiteral("title"), QStringLiteral("crash test %1").arg(i)},
+             {QStringLiteral("severity"), QString::fromLatin1(severities[rng.bounded(4)])},
+             {QStringLiteral("description"), QStringLiteral("written by the crash test child")}},
+            QStringLiteral("crash"));
     };
     auto someIncident = [&]() -> std::optional<domain::Incident> {
         const qint64 n = store.incidentCount();
@@ -62,16 +63,21 @@ int main(int argc, char **argv)
             cmds << openCmd(i);
         } else if (op < 55) {
             if (auto inc = someIncident())
-                cmds << Command::note(inc->uid, QStringLiteral("note %1 %2").arg(i).arg(QString(rng.bounded(200), u'x')), QStringLiteral("crash"));
+                cmds << Command::note(
+                    inc->uid,
+                    QStringLiteral("note %1 %2").arg(i).arg(QString(rng.bounded(200), u'x')),
+                    QStringLiteral("crash"));
         } else if (op < 75) {
             if (auto inc = someIncident()) {
                 const QStringList targets = eng.allowedTransitions(*inc);
                 if (!targets.isEmpty()) {
                     if (inc->priority == domain::Priority::P1)
                         cmds << Command::approve(inc->uid, QStringLiteral("crash"));
-                    cmds << Command::transition(inc->uid, targets[rng.bounded(int(targets.size()))], QStringLiteral("crash"),
-                                                {{QStringLiteral("resolution_note"), QStringLiteral("fixed")},
-                                                 {QStringLiteral("root_cause"), QStringLiteral("software")}});
+                    cmds << Command::transition(
+                        inc->uid, targets[rng.bounded(int(targets.size()))],
+                        QStringLiteral("crash"),
+                        {{QStringLiteral("resolution_note"), QStringLiteral("fixed")},
+                         {QStringLiteral("root_cause"), QStringLiteral("software")}});
                 }
             }
         } else {
@@ -80,7 +86,9 @@ int main(int argc, char **argv)
                 if (k % 4 == 0)
                     cmds << openCmd(i * 100 + k);
                 else if (auto inc = someIncident())
-                    cmds << Command::note(inc->number, QStringLiteral("batch note %1/%2").arg(i).arg(k), QStringLiteral("crash"));
+                    cmds << Command::note(inc->number,
+                                          QStringLiteral("batch note %1/%2").arg(i).arg(k),
+                                          QStringLiteral("crash"));
             }
         }
         if (cmds.isEmpty())

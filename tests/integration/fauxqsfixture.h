@@ -38,7 +38,8 @@ public:
         if (node.isEmpty())
             node = QStandardPaths::findExecutable(QStringLiteral("node"));
         if (node.isEmpty())
-            return QStringLiteral("node (>= 20) not found on PATH (or set SITREP_NODE); fauxqs tests need it");
+            return QStringLiteral(
+                "node (>= 20) not found on PATH (or set SITREP_NODE); fauxqs tests need it");
         const QString dir = fixturesDir();
         if (!QFileInfo::exists(dir + QStringLiteral("/node_modules/fauxqs/package.json")))
             return QStringLiteral("fauxqs is not installed: run `npm ci` in %1").arg(dir);
@@ -61,7 +62,8 @@ public:
         if (i < 0) {
             const QString err = QString::fromUtf8(m_proc.readAllStandardError()).trimmed();
             stop();
-            return QStringLiteral("fauxqs did not start: %1").arg(err.isEmpty() ? QStringLiteral("no port printed") : err.left(400));
+            return QStringLiteral("fauxqs did not start: %1")
+                .arg(err.isEmpty() ? QStringLiteral("no port printed") : err.left(400));
         }
         m_port = out.mid(i + 12).trimmed().toInt();
         return {};
@@ -97,8 +99,7 @@ private:
 };
 
 /// Runs an asynchronous call and waits for its callback (or the timeout).
-template <typename T, typename Start>
-Result<T> await(Start &&start, int timeoutMs = 40000)
+template <typename T, typename Start> Result<T> await(Start &&start, int timeoutMs = 40000)
 {
     std::optional<Result<T>> out;
     QEventLoop loop;
@@ -111,7 +112,8 @@ Result<T> await(Start &&start, int timeoutMs = 40000)
         loop.exec();
     }
     if (!out)
-        return Result<T>::fail(QStringLiteral("no answer within %1 ms").arg(timeoutMs), QStringLiteral("timeout"));
+        return Result<T>::fail(QStringLiteral("no answer within %1 ms").arg(timeoutMs),
+                               QStringLiteral("timeout"));
     return std::move(*out);
 }
 

@@ -32,7 +32,10 @@ public:
 
     bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
     quint16 port() const { return m_server.serverPort(); }
-    QString url(const QString &path) const { return QStringLiteral("http://127.0.0.1:%1%2").arg(port()).arg(path); }
+    QString url(const QString &path) const
+    {
+        return QStringLiteral("http://127.0.0.1:%1%2").arg(port()).arg(path);
+    }
     void setHandler(Handler h) { m_handler = std::move(h); }
     const QList<HttpRequest> &requests() const { return m_requests; }
     QList<HttpRequest> requestsTo(const QByteArray &path) const
@@ -71,7 +74,8 @@ private:
             for (int i = 1; i < lines.size(); ++i) {
                 const int c = lines[i].indexOf(':');
                 if (c > 0)
-                    r.headers.insert(lines[i].left(c).trimmed().toLower(), lines[i].mid(c + 1).trimmed());
+                    r.headers.insert(lines[i].left(c).trimmed().toLower(),
+                                     lines[i].mid(c + 1).trimmed());
             }
             const int len = r.headers.value("content-length").toInt();
             if (buf.size() < end + 4 + len)
@@ -80,8 +84,10 @@ private:
             buf.remove(0, end + 4 + len);
             m_requests << r;
             const HttpAnswer a = m_handler ? m_handler(r) : HttpAnswer{};
-            QByteArray out = "HTTP/1.1 " + QByteArray::number(a.status) + " X\r\nContent-Type: " + a.contentType
-                + "\r\nContent-Length: " + QByteArray::number(a.body.size()) + "\r\nConnection: keep-alive\r\n\r\n" + a.body;
+            QByteArray out = "HTTP/1.1 " + QByteArray::number(a.status) +
+                             " X\r\nContent-Type: " + a.contentType +
+                             "\r\nContent-Length: " + QByteArray::number(a.body.size()) +
+                             "\r\nConnection: keep-alive\r\n\r\n" + a.body;
             s->write(out);
         }
     }

@@ -28,7 +28,8 @@ inline QProcessEnvironment privateEnv(const QString &home)
     return env;
 }
 
-inline CliRun runCli(const QStringList &args, const QProcessEnvironment &env, const QByteArray &stdinData = {})
+inline CliRun runCli(const QStringList &args, const QProcessEnvironment &env,
+                     const QByteArray &stdinData = {})
 {
     QProcess p;
     p.setProcessEnvironment(env);
@@ -38,7 +39,8 @@ inline CliRun runCli(const QStringList &args, const QProcessEnvironment &env, co
         p.write(stdinData);
     p.closeWriteChannel();
     p.waitForFinished(60000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+            p.readAllStandardError()};
 }
 
 /// Files under `dir` whose bytes contain `secret` (also as UTF-16).

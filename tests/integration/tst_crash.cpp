@@ -76,9 +76,12 @@ void TestCrash::killAtRandom_logStaysWhole()
 {
     QTemporaryDir dir;
     const QString db = dir.filePath(QStringLiteral("crash.db"));
-    const quint32 seed = qEnvironmentVariableIsSet("SITREP_CRASH_SEED") ? quint32(qEnvironmentVariableIntValue("SITREP_CRASH_SEED"))
-                                                                         : QRandomGenerator::global()->generate();
-    const int rounds = qEnvironmentVariableIsSet("SITREP_CRASH_ROUNDS") ? qEnvironmentVariableIntValue("SITREP_CRASH_ROUNDS") : 100;
+    const quint32 seed = qEnvironmentVariableIsSet("SITREP_CRASH_SEED")
+                             ? quint32(qEnvironmentVariableIntValue("SITREP_CRASH_SEED"))
+                             : QRandomGenerator::global()->generate();
+    const int rounds = qEnvironmentVariableIsSet("SITREP_CRASH_ROUNDS")
+                           ? qEnvironmentVariableIntValue("SITREP_CRASH_ROUNDS")
+                           : 100;
     qInfo("seed %u (set SITREP_CRASH_SEED to repeat), %d rounds", seed, rounds);
     QRandomGenerator rng(seed);
     QSet<QString> reported;
@@ -88,12 +91,15 @@ void TestCrash::killAtRandom_logStaysWhole()
     for (int round = 0; round < rounds; ++round) {
         QProcess child;
         child.setProcessChannelMode(QProcess::SeparateChannels);
-        child.start(QStringLiteral(SITREP_CRASH_CHILD), {db, QString::number(rng.generate() % 1000000)});
+        child.start(QStringLiteral(SITREP_CRASH_CHILD),
+                    {db, QString::number(rng.generate() % 1000000)});
         QVERIFY2(child.waitForStarted(10000), qPrintable(child.errorString()));
         // Wait until it has opened (and migrated) the database, then let it run a while.
         QByteArray out;
         while (!out.contains("READY\n")) {
-            QVERIFY2(child.waitForReadyRead(20000), qPrintable(QStringLiteral("child did not start: %1").arg(QString::fromUtf8(child.readAllStandardError()))));
+            QVERIFY2(child.waitForReadyRead(20000),
+                     qPrintable(QStringLiteral("child did not start: %1")
+                                    .arg(QString::fromUtf8(child.readAllStandardError()))));
             out += child.readAllStandardOutput();
         }
         QThread::msleep(rng.bounded(1, 80));
@@ -119,9 +125,14 @@ void TestCrash::killAtRandom_logStaysWhole()
         const auto st = s.open(db);
         QVERIFY2(st.ok(), qPrintable(st.errorMessage()));
         const auto rep = s.verify();
-        QVERIFY2(rep.ok, qPrintable(QStringLiteral("round %1: %2").arg(round).arg(rep.faults.join(QStringLiteral("; ")))));
+        QVERIFY2(rep.ok, qPrintable(QStringLiteral("round %1: %2")
+                                        .arg(round)
+                                        .arg(rep.faults.join(QStringLiteral("; ")))));
         for (const QString &id : std::as_const(ids))
-            QVERIFY2(s.hasEvent(id), qPrintable(QStringLiteral("round %1: committed event %2 is missing").arg(round).arg(id)));
+            QVERIFY2(
+                s.hasEvent(id),
+                qPrintable(
+                    QStringLiteral("round %1: committed event %2 is missing").arg(round).arg(id)));
         reported.unite(QSet<QString>(ids.begin(), ids.end()));
         QVERIFY(rep.events >= reported.size());
     }
@@ -132,8 +143,8 @@ void TestCrash::killAtRandom_logStaysWhole()
         QVERIFY(s.hasEvent(id));
     const auto rep = s.verify();
     QVERIFY(rep.ok);
-    qInfo("%d kills, %lld committed events reported, %lld in the log, %lld incidents, %lld ms", rounds,
-          qint64(reported.size()), rep.events, rep.incidents, clock.elapsed());
+    qInfo("%d kills, %lld committed events reported, %lld in the log, %lld incidents, %lld ms",
+          rounds, qint64(reported.size()), rep.events, rep.incidents, clock.elapsed());
     Q_UNUSED(killedMidTransaction);
 }
 

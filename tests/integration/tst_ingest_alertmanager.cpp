@@ -3,8 +3,8 @@
 // webhooks to a Sitrep listener started here: firing alerts of two groups become two
 // incidents with all their alerts; resolving them in Alertmanager resolves the incidents
 // through the workflow's all_alerts_resolved policy.
-#include "host/workflowactions.h"
 #include "engine/lifecycleengine.h"
+#include "host/workflowactions.h"
 #include "ingest/correlator.h"
 #include "ingest/ingestpipeline.h"
 #include "ingest/ingestserver.h"
@@ -70,22 +70,30 @@ class TestIngestAlertmanager : public QObject {
 
     bool postAlerts(const QJsonArray &alerts)
     {
-        QNetworkRequest req(QUrl(QStringLiteral("http://127.0.0.1:%1/api/v2/alerts").arg(m_amPort)));
+        QNetworkRequest req(
+            QUrl(QStringLiteral("http://127.0.0.1:%1/api/v2/alerts").arg(m_amPort)));
         req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-        return httpStatus(m_net.post(req, QJsonDocument(alerts).toJson(QJsonDocument::Compact))) == 200;
+        return httpStatus(m_net.post(req, QJsonDocument(alerts).toJson(QJsonDocument::Compact))) ==
+               200;
     }
 
-    QJsonArray alerts(const QString &alertname, const QString &service, int hosts, const QString &severity, bool resolved)
+    QJsonArray alerts(const QString &alertname, const QString &service, int hosts,
+                      const QString &severity, bool resolved)
     {
         const QDateTime now = QDateTime::currentDateTimeUtc();
         QJsonArray out;
         for (int i = 0; i < hosts; ++i) {
-            QJsonObject a{{QStringLiteral("labels"), QJsonObject{{QStringLiteral("alertname"), alertname},
-                                                                 {QStringLiteral("service"), service},
-                                                                 {QStringLiteral("instance"), QStringLiteral("%1-%2:9100").arg(service).arg(i)},
-                                                                 {QStringLiteral("severity"), severity}}},
-                          {QStringLiteral("annotations"), QJsonObject{{QStringLiteral("summary"), QStringLiteral("%1 on %2").arg(alertname, service)}}},
-                          {QStringLiteral("generatorURL"), QStringLiteral("http://prometheus.example/graph")}};
+            QJsonObject a{{QStringLiteral("labels"),
+                           QJsonObject{{QStringLiteral("alertname"), alertname},
+                                       {QStringLiteral("service"), service},
+                                       {QStringLiteral("instance"),
+                                        QStringLiteral("%1-%2:9100").arg(service).arg(i)},
+                                       {QStringLiteral("severity"), severity}}},
+                          {QStringLiteral("annotations"),
+                           QJsonObject{{QStringLiteral("summary"),
+                                        QStringLiteral("%1 on %2").arg(alertname, service)}}},
+                          {QStringLiteral("generatorURL"),
+                           QStringLiteral("http://prometheus.example/graph")}};
             a[u"startsAt"] = now.addSecs(-60).toString(Qt::ISODateWithMs);
             if (resolved)
                 a[u"endsAt"] = now.addSecs(-1).toString(Qt::ISODateWithMs);
@@ -108,12 +116,14 @@ private Q_SLOTS:
     {
         m_binary = QStandardPaths::findExecutable(QStringLiteral("prometheus-alertmanager"));
         if (m_binary.isEmpty())
-            QSKIP("prometheus-alertmanager is not installed (Debian package prometheus-alertmanager; packaging/install-deps installs it)");
+            QSKIP("prometheus-alertmanager is not installed (Debian package "
+                  "prometheus-alertmanager; packaging/install-deps installs it)");
         QVERIFY(m_dir.isValid());
         // The listener: the pipeline workflow resolves automatically when all alerts resolve.
         QVERIFY(m_store.open(m_dir.filePath(QStringLiteral("sitrep.db"))).ok());
-        m_engine = std::make_unique<engine::LifecycleEngine>(m_store, *workflow::Workflow::load(QStringLiteral("pipeline")),
-                                                             *workflow::OnCallSchedule::load({}), m_clock);
+        m_engine = std::make_unique<engine::LifecycleEngine>(
+            m_store, *workflow::Workflow::load(QStringLiteral("pipeline")),
+            *workflow::OnCallSchedule::load({}), m_clock);
         host::registerWorkflowActions(*m_engine);
         m_pipeline = std::make_unique<IngestPipeline>(*m_engine);
         IngestServerOptions opt;
@@ -124,31 +134,31 @@ private Q_SLOTS:
         m_amPort = freePort();
         QFile cfg(m_dir.filePath(QStringLiteral("am.yml")));
         QVERIFY(cfg.open(QIODevice::WriteOnly));
-        cfg.write(QStringLiteral(
-                      "route:\n"
-                      "  receiver: sitrep\n"
-                      "  group_by: [alertname, service]\n"
-                      "  group_wait: 1s\n"
-                      "  group_interval: 1s\n"
-                      "  repeat_interval: 1h\n"
-                      "receivers:\n"
-                      "  - name: sitrep\n"
-                      "    webhook_configs:\n"
-                      "      - url: http://127.0.0.1:%1/hooks/alertmanager\n"
-                      "        send_resolved: true\n"
-                      "        http_config:\n"
-                      "          authorization:\n"
-                      "            credentials: %2\n")
+        cfg.write(QStringLiteral("route:\n"
+                                 "  receiver: sitrep\n"
+                                 "  group_by: [alertname, service]\n"
+                                 "  group_wait: 1s\n"
+                                 "  group_interval: 1s\n"
+                                 "  repeat_interval: 1h\n"
+                                 "receivers:\n"
+                                 "  - name: sitrep\n"
+                                 "    webhook_configs:\n"
+                                 "      - url: http://127.0.0.1:%1/hooks/alertmanager\n"
+                                 "        send_resolved: true\n"
+                                 "        http_config:\n"
+                                 "          authorization:\n"
+                                 "            credentials: %2\n")
                       .arg(m_server->port())
                       .arg(QString::fromLatin1(Token))
                       .toUtf8());
         cfg.close();
         m_am.setProcessChannelMode(QProcess::MergedChannels);
-        m_am.start(m_binary, {QStringLiteral("--config.file=") + cfg.fileName(),
-                              QStringLiteral("--web.listen-address=127.0.0.1:%1").arg(m_amPort),
-                              QStringLiteral("--cluster.listen-address="),
-                              QStringLiteral("--storage.path=") + m_dir.filePath(QStringLiteral("am-data")),
-                              QStringLiteral("--log.level=warn")});
+        m_am.start(m_binary,
+                   {QStringLiteral("--config.file=") + cfg.fileName(),
+                    QStringLiteral("--web.listen-address=127.0.0.1:%1").arg(m_amPort),
+                    QStringLiteral("--cluster.listen-address="),
+                    QStringLiteral("--storage.path=") + m_dir.filePath(QStringLiteral("am-data")),
+                    QStringLiteral("--log.level=warn")});
         QVERIFY2(m_am.waitForStarted(5000), qPrintable(m_am.errorString()));
         bool ready = false;
         for (int i = 0; i < 100 && !ready; ++i) {
@@ -174,11 +184,16 @@ private Q_SLOTS:
 
     void firingAlerts_groupIntoIncidents()
     {
-        QVERIFY(postAlerts(alerts(QStringLiteral("HighLatency"), QStringLiteral("checkout"), 40, QStringLiteral("critical"), false)));
-        QVERIFY(postAlerts(alerts(QStringLiteral("DiskFull"), QStringLiteral("search"), 3, QStringLiteral("warning"), false)));
+        QVERIFY(postAlerts(alerts(QStringLiteral("HighLatency"), QStringLiteral("checkout"), 40,
+                                  QStringLiteral("critical"), false)));
+        QVERIFY(postAlerts(alerts(QStringLiteral("DiskFull"), QStringLiteral("search"), 3,
+                                  QStringLiteral("warning"), false)));
         // Alertmanager delivers one webhook per group after group_wait.
         QTRY_COMPARE_WITH_TIMEOUT(m_store.incidentCount(), 2, 20000);
-        QTRY_VERIFY_WITH_TIMEOUT(incidents().size() == 2 && incidents()[0].alerts.size() + incidents()[1].alerts.size() == 43, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(incidents().size() == 2 &&
+                                     incidents()[0].alerts.size() + incidents()[1].alerts.size() ==
+                                         43,
+                                 20000);
         const auto incs = incidents();
         const auto &latency = incs[0].services.contains(u"checkout") ? incs[0] : incs[1];
         const auto &disk = incs[0].services.contains(u"checkout") ? incs[1] : incs[0];
@@ -192,9 +207,13 @@ private Q_SLOTS:
 
     void resolvedAlerts_resolveIncidents()
     {
-        QVERIFY(postAlerts(alerts(QStringLiteral("HighLatency"), QStringLiteral("checkout"), 40, QStringLiteral("critical"), true)));
-        QVERIFY(postAlerts(alerts(QStringLiteral("DiskFull"), QStringLiteral("search"), 3, QStringLiteral("warning"), true)));
-        QTRY_VERIFY_WITH_TIMEOUT(incidents().size() == 2 && incidents()[0].state == u"RESOLVED" && incidents()[1].state == u"RESOLVED", 30000);
+        QVERIFY(postAlerts(alerts(QStringLiteral("HighLatency"), QStringLiteral("checkout"), 40,
+                                  QStringLiteral("critical"), true)));
+        QVERIFY(postAlerts(alerts(QStringLiteral("DiskFull"), QStringLiteral("search"), 3,
+                                  QStringLiteral("warning"), true)));
+        QTRY_VERIFY_WITH_TIMEOUT(incidents().size() == 2 && incidents()[0].state == u"RESOLVED" &&
+                                     incidents()[1].state == u"RESOLVED",
+                                 30000);
         for (const auto &inc : incidents()) {
             QCOMPARE(inc.resolutionNote, QStringLiteral("all alerts resolved"));
             int resolvedEvents = 0;

@@ -19,9 +19,11 @@ class TestIngestServe : public QObject {
 
     QTemporaryDir m_dir;
 
-    int post(QNetworkAccessManager &net, quint16 port, const QByteArray &path, const QByteArray &token, const QByteArray &body)
+    int post(QNetworkAccessManager &net, quint16 port, const QByteArray &path,
+             const QByteArray &token, const QByteArray &body)
     {
-        QNetworkRequest req(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port) + QString::fromLatin1(path)));
+        QNetworkRequest req(
+            QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port) + QString::fromLatin1(path)));
         req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
         if (!token.isEmpty())
             req.setRawHeader("Authorization", "Bearer " + token);
@@ -41,8 +43,9 @@ private Q_SLOTS:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove(QStringLiteral("SITREP_INGEST_TOKEN"));
         p.setProcessEnvironment(env);
-        p.start(QStringLiteral(SITREP_BINARY), {QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                                                QStringLiteral("--db"), m_dir.filePath(QStringLiteral("none.db"))});
+        p.start(QStringLiteral(SITREP_BINARY),
+                {QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                 QStringLiteral("--db"), m_dir.filePath(QStringLiteral("none.db"))});
         QVERIFY(p.waitForFinished(15000));
         QCOMPARE(p.exitCode(), 1);
         QVERIFY(p.readAllStandardError().contains("no token"));
@@ -56,8 +59,9 @@ private Q_SLOTS:
         token.write("serve-test-token\n");
         token.close();
         QProcess p;
-        p.start(QStringLiteral(SITREP_BINARY), {QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                                                QStringLiteral("--token-file"), token.fileName(), QStringLiteral("--db"), db});
+        p.start(QStringLiteral(SITREP_BINARY),
+                {QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                 QStringLiteral("--token-file"), token.fileName(), QStringLiteral("--db"), db});
         QVERIFY(p.waitForStarted(10000));
         QByteArray out;
         QElapsedTimer t;
@@ -72,7 +76,8 @@ private Q_SLOTS:
         const quint16 port = quint16(m.captured(1).toUInt());
 
         QNetworkAccessManager net;
-        const QByteArray body = R"({"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"QueueBacklog","service":"billing","instance":"q-1"},"annotations":{"summary":"Backlog over 10k"},"startsAt":"2026-01-01T00:00:00Z","endsAt":"0001-01-01T00:00:00Z"}]})";
+        const QByteArray body =
+            R"({"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"QueueBacklog","service":"billing","instance":"q-1"},"annotations":{"summary":"Backlog over 10k"},"startsAt":"2026-01-01T00:00:00Z","endsAt":"0001-01-01T00:00:00Z"}]})";
         QCOMPARE(post(net, port, "/hooks/alertmanager", "wrong", body), 401);
         QCOMPARE(post(net, port, "/hooks/alertmanager", "serve-test-token", body), 200);
         QCOMPARE(post(net, port, "/hooks/alertmanager", "serve-test-token", "{not json"), 400);
@@ -83,7 +88,8 @@ private Q_SLOTS:
         QCOMPARE(p.exitCode(), 0);
 
         QProcess list;
-        list.start(QStringLiteral(SITREP_BINARY), {QStringLiteral("list"), QStringLiteral("--json"), QStringLiteral("--db"), db});
+        list.start(QStringLiteral(SITREP_BINARY),
+                   {QStringLiteral("list"), QStringLiteral("--json"), QStringLiteral("--db"), db});
         QVERIFY(list.waitForFinished(15000));
         const QByteArray json = list.readAllStandardOutput();
         QVERIFY2(json.contains("QueueBacklog"), json.constData());

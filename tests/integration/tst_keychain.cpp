@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // QtKeychain against a real Secret Service (gnome-keyring in a private D-Bus session, see
 // tests/cmake/sync.cmake), and the proof that the back-end token never leaves it.
+#include "aws/awscredentials.h"
 #include "fixtures/teamserver/teamserver.h"
+#include "host/awssettings.h"
 #include "integration/httpreceiver.h"
 #include "integration/secretscan.h"
-#include "aws/awscredentials.h"
-#include "host/awssettings.h"
 #include "secrets/secretstore.h"
 
 #include <QElapsedTimer>

@@ -2,14 +2,14 @@
 // Notification delivery against real peers: SNS topics on the fauxqs emulator (read back
 // through subscribed SQS queues), a Slack Web API stand-in and webhook receivers on a
 // local HTTP server. Delivered once, retried on failure, recorded on the timeline.
-#include "host/appcontext.h"
-#include "engine/command.h"
-#include "fauxqsfixture.h"
-#include "httpreceiver.h"
-#include "notify/notifier.h"
-#include "host/awsservices.h"
 #include "aws/snsclient.h"
 #include "aws/sqsclient.h"
+#include "engine/command.h"
+#include "fauxqsfixture.h"
+#include "host/appcontext.h"
+#include "host/awsservices.h"
+#include "httpreceiver.h"
+#include "notify/notifier.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -81,7 +81,8 @@ void TestNotify::initTestCase()
     QStandardPaths::setTestModeEnabled(true);
     if (const QString why = m_fauxqs.start(); !why.isEmpty())
         QSKIP(qPrintable(why));
-    auto creds = std::make_shared<StaticCredentialsProvider>(AwsCredentials{QStringLiteral("AKIDTEST"), QStringLiteral("secret"), {}});
+    auto creds = std::make_shared<StaticCredentialsProvider>(
+        AwsCredentials{QStringLiteral("AKIDTEST"), QStringLiteral("secret"), {}});
     m_sqs = std::make_unique<SqsClient>(m_nam, m_fauxqs.endpoint(), creds);
     m_sns = std::make_unique<SnsClient>(m_nam, m_fauxqs.endpoint(), creds);
 }
@@ -90,7 +91,8 @@ void TestNotify::init()
 {
     ++m_round;
     m_dir = std::make_unique<QTemporaryDir>();
-    auto ctx = host::AppContext::open(m_dir->filePath(QStringLiteral("sitrep.db")), QStringLiteral("sre"));
+    auto ctx =
+        host::AppContext::open(m_dir->filePath(QStringLiteral("sitrep.db")), QStringLiteral("sre"));
     QVERIFY2(ctx, qPrintable(ctx.errorMessage()));
     m_ctx = std::move(*ctx);
     m_http = std::make_unique<testing::HttpReceiver>();
@@ -108,31 +110,49 @@ void TestNotify::init()
             m_lastRoomName = in[u"name"].toString();
             if (m_nameTaken)
                 return {200, R"({"ok":false,"error":"name_taken"})"};
-            const QJsonObject ch{{QStringLiteral("id"), QStringLiteral("CWAR%1").arg(++m_slackChannels)}, {QStringLiteral("name"), in[u"name"]}};
-            return {200, QJsonDocument(QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("channel"), ch}}).toJson()};
+            const QJsonObject ch{
+                {QStringLiteral("id"), QStringLiteral("CWAR%1").arg(++m_slackChannels)},
+                {QStringLiteral("name"), in[u"name"]}};
+            return {200, QJsonDocument(QJsonObject{{QStringLiteral("ok"), true},
+                                                   {QStringLiteral("channel"), ch}})
+                             .toJson()};
         }
         if (r.path == "/api/conversations.list") {
-            const QJsonObject other{{QStringLiteral("id"), QStringLiteral("COTHER")}, {QStringLiteral("name"), QStringLiteral("general")}};
-            const QJsonObject mine{{QStringLiteral("id"), QStringLiteral("CEXIST")}, {QStringLiteral("name"), m_lastRoomName}};
-            return {200, QJsonDocument(QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("channels"), QJsonArray{other, mine}},
-                                                   {QStringLiteral("response_metadata"), QJsonObject{{QStringLiteral("next_cursor"), QString()}}}})
+            const QJsonObject other{{QStringLiteral("id"), QStringLiteral("COTHER")},
+                                    {QStringLiteral("name"), QStringLiteral("general")}};
+            const QJsonObject mine{{QStringLiteral("id"), QStringLiteral("CEXIST")},
+                                   {QStringLiteral("name"), m_lastRoomName}};
+            return {200, QJsonDocument(
+                             QJsonObject{{QStringLiteral("ok"), true},
+                                         {QStringLiteral("channels"), QJsonArray{other, mine}},
+                                         {QStringLiteral("response_metadata"),
+                                          QJsonObject{{QStringLiteral("next_cursor"), QString()}}}})
                              .toJson()};
         }
         if (r.path == "/api/chat.postMessage") {
             if (m_postFailures-- > 0) // lost before Slack stored it
                 return {503, "{}"};
             QJsonObject m = QJsonDocument::fromJson(r.body).object();
-            m[u"ts"] = QStringLiteral("1700000000.%1").arg(m_slackMessages.size() + 100, 6, 10, QLatin1Char('0'));
+            m[u"ts"] = QStringLiteral("1700000000.%1")
+                           .arg(m_slackMessages.size() + 100, 6, 10, QLatin1Char('0'));
             m_slackMessages << m;
-            return {200, QJsonDocument(QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("ts"), m[u"ts"]}}).toJson()};
+            return {200, QJsonDocument(QJsonObject{{QStringLiteral("ok"), true},
+                                                   {QStringLiteral("ts"), m[u"ts"]}})
+                             .toJson()};
         }
         if (r.path == "/api/conversations.history") {
             const QUrlQuery q(QString::fromUtf8(r.body));
             QJsonArray out;
             for (const auto &m : std::as_const(m_slackMessages))
                 if (m[u"channel"].toString() == q.queryItemValue(QStringLiteral("channel")))
-                    out.prepend(q.queryItemValue(QStringLiteral("include_all_metadata")) == u"true" ? m : QJsonObject{{QStringLiteral("ts"), m[u"ts"]}, {QStringLiteral("text"), m[u"text"]}});
-            return {200, QJsonDocument(QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("messages"), out}, {QStringLiteral("has_more"), false}}).toJson()};
+                    out.prepend(q.queryItemValue(QStringLiteral("include_all_metadata")) == u"true"
+                                    ? m
+                                    : QJsonObject{{QStringLiteral("ts"), m[u"ts"]},
+                                                  {QStringLiteral("text"), m[u"text"]}});
+            return {200, QJsonDocument(QJsonObject{{QStringLiteral("ok"), true},
+                                                   {QStringLiteral("messages"), out},
+                                                   {QStringLiteral("has_more"), false}})
+                             .toJson()};
         }
         if (r.path == "/hooks/flaky" && m_webhookFailures-- > 0)
             return {m_webhookStatus, R"({"error":"try later"})"};
@@ -162,12 +182,15 @@ void TestNotify::cleanupTestCase()
 QString TestNotify::topicQueue(const QString &topic)
 {
     auto arn = await<QString>([&](auto cb) { m_sns->createTopic(topic, {}, cb); });
-    auto url = await<QString>([&](auto cb) { m_sqs->createQueue(topic + QStringLiteral("-q"), {}, cb); });
+    auto url =
+        await<QString>([&](auto cb) { m_sqs->createQueue(topic + QStringLiteral("-q"), {}, cb); });
     if (!arn || !url)
         return {};
-    auto a = await<QMap<QString, QString>>([&](auto cb) { m_sqs->getQueueAttributes(*url, {QStringLiteral("QueueArn")}, cb); });
+    auto a = await<QMap<QString, QString>>(
+        [&](auto cb) { m_sqs->getQueueAttributes(*url, {QStringLiteral("QueueArn")}, cb); });
     auto s = await<QString>([&](auto cb) {
-        m_sns->subscribe(*arn, QStringLiteral("sqs"), a->value(QStringLiteral("QueueArn")), {{QStringLiteral("RawMessageDelivery"), QStringLiteral("true")}}, cb);
+        m_sns->subscribe(*arn, QStringLiteral("sqs"), a->value(QStringLiteral("QueueArn")),
+                         {{QStringLiteral("RawMessageDelivery"), QStringLiteral("true")}}, cb);
     });
     return s ? *url : QString();
 }
@@ -184,7 +207,8 @@ QList<QJsonObject> TestNotify::drain(const QString &queueUrl)
             return out;
         for (const auto &m : *r) {
             out << QJsonDocument::fromJson(m.body.toUtf8()).object();
-            (void)await<void>([&](auto cb) { m_sqs->deleteMessage(queueUrl, m.receiptHandle, cb); });
+            (void)await<void>(
+                [&](auto cb) { m_sqs->deleteMessage(queueUrl, m.receiptHandle, cb); });
         }
     }
 }
@@ -192,16 +216,39 @@ QList<QJsonObject> TestNotify::drain(const QString &queueUrl)
 NotifyConfig TestNotify::config()
 {
     NotifyConfig c;
-    c.channels.insert(QStringLiteral("page_oncall"), {QStringLiteral("page_oncall"), ChannelDef::Transport::Sns,
-                                                      QStringLiteral("page-%1").arg(m_round), false, {}, {}, {}});
-    c.channels.insert(QStringLiteral("notify_leadership"), {QStringLiteral("notify_leadership"), ChannelDef::Transport::Webhook,
-                                                            {}, false, {}, QUrl(m_http->url(QStringLiteral("/hooks/leadership"))), {}});
-    c.channels.insert(QStringLiteral("slack_critical"), {QStringLiteral("slack_critical"), ChannelDef::Transport::Slack,
-                                                         {}, true, {}, {}, {}});
-    c.channels.insert(QStringLiteral("slack_ops"), {QStringLiteral("slack_ops"), ChannelDef::Transport::Slack,
-                                                    {}, false, QStringLiteral("C0OPS"), {}, {}});
-    c.channels.insert(QStringLiteral("team_channel"), {QStringLiteral("team_channel"), ChannelDef::Transport::Webhook,
-                                                       {}, false, {}, QUrl(m_http->url(QStringLiteral("/hooks/flaky"))), {}});
+    c.channels.insert(QStringLiteral("page_oncall"), {QStringLiteral("page_oncall"),
+                                                      ChannelDef::Transport::Sns,
+                                                      QStringLiteral("page-%1").arg(m_round),
+                                                      false,
+                                                      {},
+                                                      {},
+                                                      {}});
+    c.channels.insert(QStringLiteral("notify_leadership"),
+                      {QStringLiteral("notify_leadership"),
+                       ChannelDef::Transport::Webhook,
+                       {},
+                       false,
+                       {},
+                       QUrl(m_http->url(QStringLiteral("/hooks/leadership"))),
+                       {}});
+    c.channels.insert(
+        QStringLiteral("slack_critical"),
+        {QStringLiteral("slack_critical"), ChannelDef::Transport::Slack, {}, true, {}, {}, {}});
+    c.channels.insert(QStringLiteral("slack_ops"), {QStringLiteral("slack_ops"),
+                                                    ChannelDef::Transport::Slack,
+                                                    {},
+                                                    false,
+                                                    QStringLiteral("C0OPS"),
+                                                    {},
+                                                    {}});
+    c.channels.insert(QStringLiteral("team_channel"),
+                      {QStringLiteral("team_channel"),
+                       ChannelDef::Transport::Webhook,
+                       {},
+                       false,
+                       {},
+                       QUrl(m_http->url(QStringLiteral("/hooks/flaky"))),
+                       {}});
     c.slaTopic = QStringLiteral("sla-%1").arg(m_round);
     c.statusTopic = QStringLiteral("status-%1").arg(m_round);
     c.slackBaseUrl = QUrl(m_http->url(QStringLiteral("/api/")));
@@ -212,16 +259,20 @@ NotifyConfig TestNotify::config()
 
 std::unique_ptr<Notifier> TestNotify::notifier()
 {
-    return std::make_unique<Notifier>(m_ctx->engine(), config(), m_nam, host::snsTopicPublisher(m_sns.get()), [](const QString &name) {
-        return name == u"slack_bot_token" ? QStringLiteral("xoxb-test") : QString();
-    });
+    return std::make_unique<Notifier>(
+        m_ctx->engine(), config(), m_nam, host::snsTopicPublisher(m_sns.get()),
+        [](const QString &name) {
+            return name == u"slack_bot_token" ? QStringLiteral("xoxb-test") : QString();
+        });
 }
 
 QString TestNotify::open(const QString &priority, const QString &severity)
 {
     auto r = m_ctx->engine().execute(engine::Command::open(
-        {{QStringLiteral("title"), QStringLiteral("Checkout API 5xx")}, {QStringLiteral("severity"), severity},
-         {QStringLiteral("priority"), priority}, {QStringLiteral("services"), QJsonArray{QStringLiteral("checkout")}}}));
+        {{QStringLiteral("title"), QStringLiteral("Checkout API 5xx")},
+         {QStringLiteral("severity"), severity},
+         {QStringLiteral("priority"), priority},
+         {QStringLiteral("services"), QJsonArray{QStringLiteral("checkout")}}}));
     if (!r) {
         qWarning() << r.errorMessage();
         return {};
@@ -265,7 +316,10 @@ void TestNotify::p1Opened_deliversToEveryChannelOnce()
     // Slack war room: created once, declaration posted into it.
     const auto creates = m_http->requestsTo("/api/conversations.create");
     QCOMPARE(creates.size(), 1);
-    QVERIFY(QJsonDocument::fromJson(creates[0].body).object()[u"name"].toString().startsWith(QStringLiteral("inc-") + number.toLower()));
+    QVERIFY(QJsonDocument::fromJson(creates[0].body)
+                .object()[u"name"]
+                .toString()
+                .startsWith(QStringLiteral("inc-") + number.toLower()));
     const auto posts = m_http->requestsTo("/api/chat.postMessage");
     QCOMPARE(posts.size(), 1);
     const QJsonObject post = QJsonDocument::fromJson(posts[0].body).object();
@@ -275,7 +329,11 @@ void TestNotify::p1Opened_deliversToEveryChannelOnce()
     const auto hooks = m_http->requestsTo("/hooks/leadership");
     QCOMPARE(hooks.size(), 1);
     QVERIFY(hooks[0].headers.value("idempotency-key").endsWith(":notify_leadership"));
-    QCOMPARE(QJsonDocument::fromJson(hooks[0].body).object()[u"incident"].toObject()[u"priority"].toString(), QStringLiteral("P1"));
+    QCOMPARE(QJsonDocument::fromJson(hooks[0].body)
+                 .object()[u"incident"]
+                 .toObject()[u"priority"]
+                 .toString(),
+             QStringLiteral("P1"));
 
     // On the timeline, once per channel.
     const auto delivered = timelineOf(number, DeliveredKind);
@@ -284,7 +342,9 @@ void TestNotify::p1Opened_deliversToEveryChannelOnce()
     for (const auto &e : delivered)
         channels << e.payload[u"channel"].toString();
     channels.sort();
-    QCOMPARE(channels, (QStringList{QStringLiteral("notify_leadership"), QStringLiteral("page_oncall"), QStringLiteral("slack_critical")}));
+    QCOMPARE(channels,
+             (QStringList{QStringLiteral("notify_leadership"), QStringLiteral("page_oncall"),
+                          QStringLiteral("slack_critical")}));
 
     // Scanning and delivering again sends nothing.
     QCOMPARE(deliverAll(*n), 0);
@@ -300,14 +360,20 @@ void TestNotify::warRoom_getsStatusUpdatesAndResolution()
     QCOMPARE(deliverAll(*n), 3);
     drain(m_pageQueue);
 
-    auto s1 = m_ctx->engine().execute(engine::Command::make(engine::Command::Kind::StatusUpdate, number,
-        {{QStringLiteral("message"), QStringLiteral("Rolling back 4.2")}, {QStringLiteral("visibility"), QStringLiteral("internal")}}));
+    auto s1 = m_ctx->engine().execute(
+        engine::Command::make(engine::Command::Kind::StatusUpdate, number,
+                              {{QStringLiteral("message"), QStringLiteral("Rolling back 4.2")},
+                               {QStringLiteral("visibility"), QStringLiteral("internal")}}));
     QVERIFY2(s1, qPrintable(s1.errorMessage()));
-    auto s2 = m_ctx->engine().execute(engine::Command::make(engine::Command::Kind::StatusUpdate, number,
-        {{QStringLiteral("message"), QStringLiteral("Checkout is degraded; a fix is rolling out")}, {QStringLiteral("visibility"), QStringLiteral("external")}}));
+    auto s2 = m_ctx->engine().execute(engine::Command::make(
+        engine::Command::Kind::StatusUpdate, number,
+        {{QStringLiteral("message"), QStringLiteral("Checkout is degraded; a fix is rolling out")},
+         {QStringLiteral("visibility"), QStringLiteral("external")}}));
     QVERIFY2(s2, qPrintable(s2.errorMessage()));
-    auto res = m_ctx->engine().execute(engine::Command::transition(number, QStringLiteral("resolved"), QStringLiteral("user"),
-        {{QStringLiteral("resolution_note"), QStringLiteral("rolled back")}, {QStringLiteral("root_cause"), QStringLiteral("configuration")}}));
+    auto res = m_ctx->engine().execute(engine::Command::transition(
+        number, QStringLiteral("resolved"), QStringLiteral("user"),
+        {{QStringLiteral("resolution_note"), QStringLiteral("rolled back")},
+         {QStringLiteral("root_cause"), QStringLiteral("configuration")}}));
     QVERIFY2(res, qPrintable(res.errorMessage()));
     deliverAll(*n);
 
@@ -327,7 +393,8 @@ void TestNotify::warRoom_getsStatusUpdatesAndResolution()
     // Only the external update went to the status topic.
     const auto status = drain(m_statusQueue);
     QCOMPARE(status.size(), 1);
-    QCOMPARE(status[0][u"message_text"].toString(), QStringLiteral("Checkout is degraded; a fix is rolling out"));
+    QCOMPARE(status[0][u"message_text"].toString(),
+             QStringLiteral("Checkout is degraded; a fix is rolling out"));
     // The resolve transition notified the page topic again (the workflow's notify action).
     QCOMPARE(drain(m_pageQueue).size(), 1);
     QCOMPARE(n->pendingCount(), 0);
@@ -422,10 +489,12 @@ void TestNotify::warRoomCreatedEarlier_isFoundNotDoubled()
     deliverAll(*n);
     const auto lists = m_http->requestsTo("/api/conversations.list");
     QCOMPARE(lists.size(), 1);
-    QCOMPARE(lists[0].headers.value("content-type"), QByteArray("application/x-www-form-urlencoded"));
+    QCOMPARE(lists[0].headers.value("content-type"),
+             QByteArray("application/x-www-form-urlencoded"));
     const auto posts = m_http->requestsTo("/api/chat.postMessage");
     QCOMPARE(posts.size(), 1);
-    QCOMPARE(QJsonDocument::fromJson(posts[0].body).object()[u"channel"].toString(), QStringLiteral("CEXIST"));
+    QCOMPARE(QJsonDocument::fromJson(posts[0].body).object()[u"channel"].toString(),
+             QStringLiteral("CEXIST"));
     bool recorded = false;
     for (const auto &e : timelineOf(number, DeliveredKind))
         recorded = recorded || e.payload[u"slack_channel_id"].toString() == u"CEXIST";
@@ -468,12 +537,14 @@ void TestNotify::restartAndRebuild_sendNothingTwice()
     QCOMPARE(drain(m_pageQueue).size(), 0);
 
     // The war room survived the rebuild: a status update goes to the same channel.
-    QVERIFY(m_ctx->engine().execute(engine::Command::make(engine::Command::Kind::StatusUpdate, number,
-        {{QStringLiteral("message"), QStringLiteral("still on it")}})));
+    QVERIFY(m_ctx->engine().execute(
+        engine::Command::make(engine::Command::Kind::StatusUpdate, number,
+                              {{QStringLiteral("message"), QStringLiteral("still on it")}})));
     deliverAll(*second);
     QCOMPARE(m_http->requestsTo("/api/conversations.create").size(), 1);
     const auto posts = m_http->requestsTo("/api/chat.postMessage");
-    QCOMPARE(QJsonDocument::fromJson(posts.last().body).object()[u"channel"].toString(), QStringLiteral("CWAR1"));
+    QCOMPARE(QJsonDocument::fromJson(posts.last().body).object()[u"channel"].toString(),
+             QStringLiteral("CWAR1"));
 }
 
 void TestNotify::runningNotifier_deliversAfterCommit()
@@ -486,14 +557,18 @@ void TestNotify::runningNotifier_deliversAfterCommit()
     n->stop();
     const auto posts = m_http->requestsTo("/api/chat.postMessage");
     QCOMPARE(posts.size(), 1);
-    QCOMPARE(QJsonDocument::fromJson(posts[0].body).object()[u"channel"].toString(), QStringLiteral("C0OPS"));
+    QCOMPARE(QJsonDocument::fromJson(posts[0].body).object()[u"channel"].toString(),
+             QStringLiteral("C0OPS"));
     QCOMPARE(m_http->requestsTo("/api/conversations.create").size(), 0);
     QCOMPARE(drain(m_pageQueue).size(), 1);
 }
 
 static QString n1Delivery(const QJsonObject &slackMessage)
 {
-    return slackMessage[u"metadata"].toObject()[u"event_payload"].toObject()[u"delivery"].toString();
+    return slackMessage[u"metadata"]
+        .toObject()[u"event_payload"]
+        .toObject()[u"delivery"]
+        .toString();
 }
 
 void TestNotify::slackAnsweredButNotCommitted_retryFindsMarkerAndDoesNotRepost()
@@ -562,7 +637,8 @@ void TestNotify::slackCrashInAChildProcess_restartDoesNotRepost()
     QVERIFY(cfg.open(QIODevice::WriteOnly));
     cfg.write(QStringLiteral("slack: {base_url: \"%1\"}\nsla_topic: \"\"\nstatus_topic: \"\"\n"
                              "channels:\n  slack_ops: {type: slack, channel: C0OPS}\n")
-                  .arg(m_http->url(QStringLiteral("/api/"))).toUtf8());
+                  .arg(m_http->url(QStringLiteral("/api/")))
+                  .toUtf8());
     cfg.close();
     QFile token(m_dir->filePath(QStringLiteral("slack.token")));
     QVERIFY(token.open(QIODevice::WriteOnly));
@@ -574,10 +650,11 @@ void TestNotify::slackCrashInAChildProcess_restartDoesNotRepost()
         if (crash)
             env.insert(QStringLiteral("SITREP_FAULT"), QStringLiteral("exit_after_slack_answer"));
         p.setProcessEnvironment(env);
-        p.start(QStringLiteral(SITREP_BINARY), {QStringLiteral("aws"), QStringLiteral("notify"), QStringLiteral("--once"),
-                                                QStringLiteral("--db"), db, QStringLiteral("--config"), cfg.fileName(),
-                                                QStringLiteral("--endpoint"), m_fauxqs.url().toString(),
-                                                QStringLiteral("--slack-token-file"), token.fileName()});
+        p.start(QStringLiteral(SITREP_BINARY),
+                {QStringLiteral("aws"), QStringLiteral("notify"), QStringLiteral("--once"),
+                 QStringLiteral("--db"), db, QStringLiteral("--config"), cfg.fileName(),
+                 QStringLiteral("--endpoint"), m_fauxqs.url().toString(),
+                 QStringLiteral("--slack-token-file"), token.fileName()});
         // The receiver lives in this thread: keep the event loop running while it works.
         QElapsedTimer t;
         t.start();
@@ -613,7 +690,8 @@ channels:
   page_oncall: {type: sns, topic: "arn:aws:sns:us-east-1:123456789012:page"}
   slack_critical: {type: slack, war_room: true}
   ticket: {type: webhook, url: "https://tickets.example.com/hooks/sitrep", secret: ticket_token}
-)", QStringLiteral("notifications.yaml"));
+)",
+                                     QStringLiteral("notifications.yaml"));
     QVERIFY2(ok, qPrintable(ok.errorMessage()));
     QCOMPARE(ok->slaTopic, QStringLiteral("ops-sla"));
     QCOMPARE(ok->channels.size(), 3);
@@ -624,16 +702,21 @@ channels:
     // The shipped example is valid and names the channels of every preset's policies.
     auto shipped = NotifyConfig::load(QStringLiteral(":/sitrep/config/notifications.yaml"));
     QVERIFY2(shipped, qPrintable(shipped.errorMessage()));
-    for (const char *name : {"page_oncall", "notify_leadership", "slack_critical", "slack_ops", "team_channel", "ticket"})
+    for (const char *name : {"page_oncall", "notify_leadership", "slack_critical", "slack_ops",
+                             "team_channel", "ticket"})
         QVERIFY2(shipped->channels.contains(QString::fromLatin1(name)), name);
     QCOMPARE(shipped->slaTopic, QStringLiteral("sitrep-sla-alerts"));
 
-    auto bad = NotifyConfig::fromYaml("channels:\n  t: {type: webhook, url: \"http://tickets.example.com/x\"}\n", QStringLiteral("n.yaml"));
+    auto bad = NotifyConfig::fromYaml(
+        "channels:\n  t: {type: webhook, url: \"http://tickets.example.com/x\"}\n",
+        QStringLiteral("n.yaml"));
     QVERIFY(!bad);
     QVERIFY(bad.errorMessage().contains(QStringLiteral("https")));
-    auto unknown = NotifyConfig::fromYaml("channels:\n  t: {type: pigeon}\n", QStringLiteral("n.yaml"));
+    auto unknown =
+        NotifyConfig::fromYaml("channels:\n  t: {type: pigeon}\n", QStringLiteral("n.yaml"));
     QVERIFY(!unknown);
-    QVERIFY2(unknown.errorMessage().contains(QStringLiteral("n.yaml:2")), qPrintable(unknown.errorMessage()));
+    QVERIFY2(unknown.errorMessage().contains(QStringLiteral("n.yaml:2")),
+             qPrintable(unknown.errorMessage()));
 }
 
 QTEST_GUILESS_MAIN(TestNotify)

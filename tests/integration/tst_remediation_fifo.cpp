@@ -7,12 +7,12 @@
 #include "fauxqsfixture.h"
 #include "httpreceiver.h"
 
-#include "host/workflowactions.h"
+#include "aws/sqsclient.h"
 #include "engine/lifecycleengine.h"
+#include "host/workflowactions.h"
 #include "remediation/dispatcher.h"
 #include "remediation/remediator.h"
 #include "store/store.h"
-#include "aws/sqsclient.h"
 #include "workflow/oncall.h"
 #include "workflow/workflow.h"
 
@@ -46,13 +46,14 @@ public:
         executions = dir + QStringLiteral("/executions.jsonl");
         failFile = dir + QStringLiteral("/failing.txt");
         m_proc.setProgram(node);
-        m_proc.setArguments({testing::FauxqsProcess::fixturesDir() + QStringLiteral("/remediation-executor.mjs"),
-                             QStringLiteral("--endpoint"), endpoint.toString(), QStringLiteral("--p1"), cfg.p1Queue,
-                             QStringLiteral("--standard"), cfg.standardQueue, QStringLiteral("--results"), cfg.resultsQueue,
-                             QStringLiteral("--p1-consumers"), QString::number(cfg.p1Consumers),
-                             QStringLiteral("--standard-consumers"), QString::number(cfg.standardConsumers),
-                             QStringLiteral("--state"), state, QStringLiteral("--executions"), executions,
-                             QStringLiteral("--fail-file"), failFile});
+        m_proc.setArguments(
+            {testing::FauxqsProcess::fixturesDir() + QStringLiteral("/remediation-executor.mjs"),
+             QStringLiteral("--endpoint"), endpoint.toString(), QStringLiteral("--p1"), cfg.p1Queue,
+             QStringLiteral("--standard"), cfg.standardQueue, QStringLiteral("--results"),
+             cfg.resultsQueue, QStringLiteral("--p1-consumers"), QString::number(cfg.p1Consumers),
+             QStringLiteral("--standard-consumers"), QString::number(cfg.standardConsumers),
+             QStringLiteral("--state"), state, QStringLiteral("--executions"), executions,
+             QStringLiteral("--fail-file"), failFile});
         m_proc.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         m_proc.start();
         if (!m_proc.waitForStarted(10000))
@@ -96,7 +97,10 @@ public:
         QFile f(state);
         if (!f.open(QIODevice::ReadOnly))
             return {};
-        return QJsonDocument::fromJson(f.readAll()).object()[u"targets"].toObject()[name].toObject();
+        return QJsonDocument::fromJson(f.readAll())
+            .object()[u"targets"]
+            .toObject()[name]
+            .toObject();
     }
     void setFailing(const QStringList &targets) const
     {
@@ -142,8 +146,9 @@ class TestRemediationFifo : public QObject {
         m_store = std::make_unique<store::Store>();
         QVERIFY(m_store->open(m_dir->filePath(QStringLiteral("sitrep.db"))));
         m_clock = std::make_unique<engine::ManualClock>(QDateTime::currentMSecsSinceEpoch());
-        m_engine = std::make_unique<engine::LifecycleEngine>(*m_store, *workflow::Workflow::load(QStringLiteral("pipeline")),
-                                                             *workflow::OnCallSchedule::load({}), *m_clock);
+        m_engine = std::make_unique<engine::LifecycleEngine>(
+            *m_store, *workflow::Workflow::load(QStringLiteral("pipeline")),
+            *workflow::OnCallSchedule::load({}), *m_clock);
         host::registerWorkflowActions(*m_engine);
         auto rules = rulesFile.isEmpty() ? RuleSet::defaults() : RuleSet::load(rulesFile);
         QVERIFY2(rules, qPrintable(rules.errorMessage()));
@@ -152,18 +157,21 @@ class TestRemediationFifo : public QObject {
         m_disp->setWaitSeconds(1);
     }
 
-    QString openIncident(const QString &severity, const QString &service, const QString &category, double confidence)
+    QString openIncident(const QString &severity, const QString &service, const QString &category,
+                         double confidence)
     {
-        auto r = m_engine->execute(engine::Command::open({{QStringLiteral("title"), QStringLiteral("%1 is unhealthy").arg(service)},
-                                                          {QStringLiteral("severity"), severity},
-                                                          {QStringLiteral("services"), QJsonArray{service}}},
-                                                         QStringLiteral("alertmanager-ingest")));
+        auto r = m_engine->execute(engine::Command::open(
+            {{QStringLiteral("title"), QStringLiteral("%1 is unhealthy").arg(service)},
+             {QStringLiteral("severity"), severity},
+             {QStringLiteral("services"), QJsonArray{service}}},
+            QStringLiteral("alertmanager-ingest")));
         if (!r)
             qFatal("open: %s", qPrintable(r.errorMessage()));
         auto t = m_engine->execute(engine::Command::make(
             engine::Command::Kind::Record, r->number,
             {{QStringLiteral("kind"), kinds::TriageSuggested},
-             {QStringLiteral("payload"), QJsonObject{{QStringLiteral("category"), category}, {QStringLiteral("confidence"), confidence}}}},
+             {QStringLiteral("payload"), QJsonObject{{QStringLiteral("category"), category},
+                                                     {QStringLiteral("confidence"), confidence}}}},
             QStringLiteral("triage")));
         if (!t)
             qFatal("suggest: %s", qPrintable(t.errorMessage()));
@@ -190,7 +198,8 @@ class TestRemediationFifo : public QObject {
                 return true;
         }
         const auto row = m_rem->store().remediation(corr);
-        qWarning("remediation %s is %s, not %s", qPrintable(corr), row ? qPrintable(row->status) : "missing", qPrintable(status));
+        qWarning("remediation %s is %s, not %s", qPrintable(corr),
+                 row ? qPrintable(row->status) : "missing", qPrintable(status));
         return false;
     }
 
@@ -219,18 +228,25 @@ private Q_SLOTS:
             QSKIP(qPrintable(m_skip));
         m_sqs = std::make_unique<aws::SqsClient>(
             m_nam, m_fauxqs.endpoint(),
-            std::make_shared<aws::StaticCredentialsProvider>(aws::AwsCredentials{QStringLiteral("test"), QStringLiteral("test"), {}}));
+            std::make_shared<aws::StaticCredentialsProvider>(
+                aws::AwsCredentials{QStringLiteral("test"), QStringLiteral("test"), {}}));
         m_cfg.maxReceiveCount = 2;
         makeWorld();
-        auto ok = await<bool>([&](auto cb) { m_disp->provisionQueues([cb](Status s) { cb(s ? Result<bool>(true) : Result<bool>(s.error())); }); });
+        auto ok = await<bool>([&](auto cb) {
+            m_disp->provisionQueues(
+                [cb](Status s) { cb(s ? Result<bool>(true) : Result<bool>(s.error())); });
+        });
         QVERIFY2(ok, qPrintable(ok.errorMessage()));
         // The queues carry the seed's settings: P1 hides messages for less time than standard.
         auto p1 = await<QString>([&](auto cb) { m_sqs->getQueueUrl(m_cfg.p1Queue, cb); });
         QVERIFY(p1);
-        auto attrs = await<QMap<QString, QString>>([&](auto cb) { m_sqs->getQueueAttributes(*p1, {}, cb); });
+        auto attrs =
+            await<QMap<QString, QString>>([&](auto cb) { m_sqs->getQueueAttributes(*p1, {}, cb); });
         QVERIFY(attrs);
-        QCOMPARE(attrs->value(QStringLiteral("VisibilityTimeout")), QString::number(m_cfg.p1VisibilityTimeout));
-        QVERIFY(attrs->value(QStringLiteral("RedrivePolicy")).contains(QStringLiteral("sitrep-remediation-dlq.fifo")));
+        QCOMPARE(attrs->value(QStringLiteral("VisibilityTimeout")),
+                 QString::number(m_cfg.p1VisibilityTimeout));
+        QVERIFY(attrs->value(QStringLiteral("RedrivePolicy"))
+                    .contains(QStringLiteral("sitrep-remediation-dlq.fifo")));
         const QString err = m_executor.start(m_fauxqs.url(), m_cfg, m_shared.path());
         QVERIFY2(err.isEmpty(), qPrintable(err));
     }
@@ -253,7 +269,8 @@ private Q_SLOTS:
     void fullPath_incidentToResultOnTimeline()
     {
         makeWorld();
-        const QString uid = openIncident(QStringLiteral("high"), QStringLiteral("orders-db"), QStringLiteral("database"), 0.94);
+        const QString uid = openIncident(QStringLiteral("high"), QStringLiteral("orders-db"),
+                                         QStringLiteral("database"), 0.94);
         const RoundStats first = round();
         QCOMPARE(first.decided, 1);
         QCOMPARE(first.sent, 1);
@@ -262,7 +279,8 @@ private Q_SLOTS:
         QVERIFY(pumpUntil(r.correlationId, QStringLiteral("succeeded")));
         QCOMPARE(timelineKinds(uid), (QStringList{kinds::Queued, kinds::Sent, kinds::Succeeded}));
         const auto tl = m_store->timeline(uid);
-        QVERIFY(tl.last().payload[u"output"].toString().contains(QStringLiteral("orders-db-primary rebooting")));
+        QVERIFY(tl.last().payload[u"output"].toString().contains(
+            QStringLiteral("orders-db-primary rebooting")));
         // Executed exactly once, on the standard queue, against the simulated target.
         const auto done = m_executor.log(QStringLiteral("executed"), r.correlationId);
         QCOMPARE(done.size(), 1);
@@ -281,7 +299,8 @@ private Q_SLOTS:
     void p1_waitsForApproval_thenRunsOnTheP1Queue()
     {
         makeWorld();
-        const QString uid = openIncident(QStringLiteral("critical"), QStringLiteral("ledger-db"), QStringLiteral("database"), 0.97);
+        const QString uid = openIncident(QStringLiteral("critical"), QStringLiteral("ledger-db"),
+                                         QStringLiteral("database"), 0.97);
         QCOMPARE(round().sent, 0);
         RemediationRow r = only(uid);
         QCOMPARE(r.status, QStringLiteral("awaiting_approval"));
@@ -300,11 +319,13 @@ private Q_SLOTS:
     {
         makeWorld();
         m_executor.setFailing({QStringLiteral("catalog-cdn-distribution")});
-        const QString uid = openIncident(QStringLiteral("medium"), QStringLiteral("catalog-cdn"), QStringLiteral("cdn"), 0.9);
+        const QString uid = openIncident(QStringLiteral("medium"), QStringLiteral("catalog-cdn"),
+                                         QStringLiteral("cdn"), 0.9);
         round();
         const RemediationRow r = only(uid);
         QVERIFY(pumpUntil(r.correlationId, QStringLiteral("failed")));
-        QVERIFY(m_executor.log(QStringLiteral("failed"), r.correlationId).size() >= m_cfg.maxReceiveCount);
+        QVERIFY(m_executor.log(QStringLiteral("failed"), r.correlationId).size() >=
+                m_cfg.maxReceiveCount);
         QVERIFY(m_executor.log(QStringLiteral("executed"), r.correlationId).isEmpty());
         QCOMPARE(m_rem->store().failed().size(), 1);
         QCOMPARE(timelineKinds(uid).last(), kinds::DeadLettered);
@@ -316,15 +337,19 @@ private Q_SLOTS:
         QVERIFY(pumpUntil(r.correlationId, QStringLiteral("succeeded")));
         const QString key2 = Remediator::dedupId(r.correlationId, 2);
         QCOMPARE(m_executor.log(QStringLiteral("executed"), key2).size(), 1);
-        QCOMPARE(m_executor.target(QStringLiteral("catalog-cdn-distribution"))[u"invalidations"].toInt(), 1);
+        QCOMPARE(
+            m_executor.target(QStringLiteral("catalog-cdn-distribution"))[u"invalidations"].toInt(),
+            1);
         QVERIFY(m_rem->store().failed().isEmpty());
-        QCOMPARE(timelineKinds(uid), (QStringList{kinds::Queued, kinds::Sent, kinds::DeadLettered, kinds::Retried, kinds::Sent, kinds::Succeeded}));
+        QCOMPARE(timelineKinds(uid), (QStringList{kinds::Queued, kinds::Sent, kinds::DeadLettered,
+                                                  kinds::Retried, kinds::Sent, kinds::Succeeded}));
     }
 
     void duplicates_areNotExecutedTwice()
     {
         makeWorld();
-        const QString uid = openIncident(QStringLiteral("high"), QStringLiteral("web-frontend"), QStringLiteral("capacity"), 0.95);
+        const QString uid = openIncident(QStringLiteral("high"), QStringLiteral("web-frontend"),
+                                         QStringLiteral("capacity"), 0.95);
         QCOMPARE(*m_rem->scan(), 1);
         const DispatchRow d = m_rem->store().dueDispatch(m_clock->nowMs(), 1).first();
         // The same message three times: a second process, and our own retry after an
@@ -337,7 +362,8 @@ private Q_SLOTS:
         e.messageDeduplicationId = d.dedupId;
         QVERIFY(await<aws::SqsSendResult>([&](auto cb) { m_sqs->sendMessage(*url, e, cb); }));
         round();
-        QVERIFY(m_store->db().exec(QStringLiteral("UPDATE deliveries SET status = 'pending' WHERE queue = 'remediation'")));
+        QVERIFY(m_store->db().exec(QStringLiteral(
+            "UPDATE deliveries SET status = 'pending' WHERE queue = 'remediation'")));
         round();
         const RemediationRow r = only(uid);
         QVERIFY(pumpUntil(r.correlationId, QStringLiteral("succeeded")));
@@ -346,9 +372,11 @@ private Q_SLOTS:
         round();
         QCOMPARE(m_executor.log(QStringLiteral("received"), r.correlationId).size(), 1);
         QCOMPARE(m_executor.log(QStringLiteral("executed"), r.correlationId).size(), 1);
-        QCOMPARE(m_executor.target(QStringLiteral("web-frontend-asg"))[u"desiredCapacity"].toInt(), 6);
+        QCOMPARE(m_executor.target(QStringLiteral("web-frontend-asg"))[u"desiredCapacity"].toInt(),
+                 6);
         // A result delivered twice lands once.
-        QJsonObject dup{{QStringLiteral("correlation_id"), r.correlationId}, {QStringLiteral("attempt"), 1},
+        QJsonObject dup{{QStringLiteral("correlation_id"), r.correlationId},
+                        {QStringLiteral("attempt"), 1},
                         {QStringLiteral("status"), QStringLiteral("success")}};
         QVERIFY(!*m_rem->recordResult(dup));
         QCOMPARE(timelineKinds(uid).count(kinds::Succeeded), 1);
@@ -359,11 +387,16 @@ private Q_SLOTS:
     {
         makeWorld();
         const qint64 now = m_clock->nowMs();
-        QVERIFY(m_rem->store().addMaintenance(QStringLiteral("orders-db"), now - 60000, now + 3600000, QStringLiteral("upgrade"),
+        QVERIFY(m_rem->store().addMaintenance(QStringLiteral("orders-db"), now - 60000,
+                                              now + 3600000, QStringLiteral("upgrade"),
                                               QStringLiteral("ops"), now));
-        QVERIFY(m_rem->store().addChange(QStringLiteral("search-db"), now - 5 * 60000, QStringLiteral("reindex"), {}, QStringLiteral("ops"), now));
-        const QString inMaintenance = openIncident(QStringLiteral("high"), QStringLiteral("orders-db"), QStringLiteral("database"), 0.95);
-        const QString changed = openIncident(QStringLiteral("high"), QStringLiteral("search-db"), QStringLiteral("database"), 0.95);
+        QVERIFY(m_rem->store().addChange(QStringLiteral("search-db"), now - 5 * 60000,
+                                         QStringLiteral("reindex"), {}, QStringLiteral("ops"),
+                                         now));
+        const QString inMaintenance = openIncident(
+            QStringLiteral("high"), QStringLiteral("orders-db"), QStringLiteral("database"), 0.95);
+        const QString changed = openIncident(QStringLiteral("high"), QStringLiteral("search-db"),
+                                             QStringLiteral("database"), 0.95);
         RoundStats s = round();
         QCOMPARE(s.decided, 2);
         QCOMPARE(s.sent, 0);
@@ -373,7 +406,8 @@ private Q_SLOTS:
         RemediationConfig strict = m_cfg;
         strict.confidenceThreshold = 0.97;
         m_rem->setConfig(strict);
-        const QString unsure = openIncident(QStringLiteral("high"), QStringLiteral("billing-db"), QStringLiteral("database"), 0.95);
+        const QString unsure = openIncident(QStringLiteral("high"), QStringLiteral("billing-db"),
+                                            QStringLiteral("database"), 0.95);
         s = round();
         QCOMPARE(s.decided, 1);
         QCOMPARE(s.sent, 0);
@@ -381,7 +415,8 @@ private Q_SLOTS:
         RemediationConfig dry = m_cfg;
         dry.dryRun = true;
         m_rem->setConfig(dry);
-        const QString dryUid = openIncident(QStringLiteral("high"), QStringLiteral("cart-db"), QStringLiteral("database"), 0.95);
+        const QString dryUid = openIncident(QStringLiteral("high"), QStringLiteral("cart-db"),
+                                            QStringLiteral("database"), 0.95);
         QCOMPARE(round().sent, 0);
         QCOMPARE(only(dryUid).control, controls::DryRun);
         round();
@@ -390,7 +425,8 @@ private Q_SLOTS:
         QCOMPARE(m_rem->store().pendingDispatchCount(), 0);
         // And only then: without the window, the next suggestion is acted on.
         m_rem->setConfig(m_cfg);
-        const QString fine = openIncident(QStringLiteral("high"), QStringLiteral("stock-db"), QStringLiteral("database"), 0.95);
+        const QString fine = openIncident(QStringLiteral("high"), QStringLiteral("stock-db"),
+                                          QStringLiteral("database"), 0.95);
         round();
         QVERIFY(pumpUntil(only(fine).correlationId, QStringLiteral("succeeded")));
     }
@@ -408,14 +444,18 @@ private Q_SLOTS:
         QTemporaryDir dir;
         QFile f(dir.filePath(QStringLiteral("hooks.yaml")));
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(QStringLiteral("remediation_hooks:\n  - {id: scale_up_service, endpoint: \"%1\", method: POST, idempotency_key: correlation_id}\n"
-                               "rules:\n  - id: scale-by-hook\n    when: category = capacity AND confidence >= 0.8\n    hook: scale_up_service\n"
-                               "    action: {type: scale_asg, target: \"{service}-asg\", params: {desired_capacity: 8}}\n")
+        f.write(QStringLiteral("remediation_hooks:\n  - {id: scale_up_service, endpoint: \"%1\", "
+                               "method: POST, idempotency_key: correlation_id}\n"
+                               "rules:\n  - id: scale-by-hook\n    when: category = capacity AND "
+                               "confidence >= 0.8\n    hook: scale_up_service\n"
+                               "    action: {type: scale_asg, target: \"{service}-asg\", params: "
+                               "{desired_capacity: 8}}\n")
                     .arg(receiver.url(QStringLiteral("/scaling")))
                     .toUtf8());
         f.close();
         makeWorld(f.fileName());
-        const QString uid = openIncident(QStringLiteral("high"), QStringLiteral("api"), QStringLiteral("capacity"), 0.9);
+        const QString uid = openIncident(QStringLiteral("high"), QStringLiteral("api"),
+                                         QStringLiteral("capacity"), 0.9);
         RoundStats s = round();
         QCOMPARE(s.sendErrors, 1); // 503: kept for a retry
         const RemediationRow r = only(uid);
@@ -428,7 +468,9 @@ private Q_SLOTS:
         QCOMPARE(reqs.size(), 2);
         for (const auto &q : reqs) {
             QCOMPARE(q.headers.value("idempotency-key"), r.correlationId.toUtf8());
-            QCOMPARE(QJsonDocument::fromJson(q.body).object()[u"action"].toObject()[u"type"].toString(), QStringLiteral("scale_asg"));
+            QCOMPARE(
+                QJsonDocument::fromJson(q.body).object()[u"action"].toObject()[u"type"].toString(),
+                QStringLiteral("scale_asg"));
         }
         QCOMPARE(timelineKinds(uid), (QStringList{kinds::Queued, kinds::Succeeded}));
     }
@@ -443,15 +485,19 @@ private Q_SLOTS:
         QTemporaryDir dir;
         QFile f(dir.filePath(QStringLiteral("hooks.yaml")));
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(QStringLiteral("remediation_hooks:\n  - {id: scale_up_service, endpoint: \"%1\", method: POST, idempotency_key: correlation_id}\n"
-                               "rules:\n  - id: scale-by-hook\n    when: category = capacity AND confidence >= 0.8\n    hook: scale_up_service\n"
-                               "    action: {type: scale_asg, target: \"{service}-asg\", params: {desired_capacity: 8}}\n")
+        f.write(QStringLiteral("remediation_hooks:\n  - {id: scale_up_service, endpoint: \"%1\", "
+                               "method: POST, idempotency_key: correlation_id}\n"
+                               "rules:\n  - id: scale-by-hook\n    when: category = capacity AND "
+                               "confidence >= 0.8\n    hook: scale_up_service\n"
+                               "    action: {type: scale_asg, target: \"{service}-asg\", params: "
+                               "{desired_capacity: 8}}\n")
                     .arg(receiver.url(QStringLiteral("/scaling")))
                     .toUtf8());
         f.close();
         makeWorld(f.fileName());
         m_disp->setMaxHookTries(3);
-        const QString uid = openIncident(QStringLiteral("high"), QStringLiteral("api"), QStringLiteral("capacity"), 0.9);
+        const QString uid = openIncident(QStringLiteral("high"), QStringLiteral("api"),
+                                         QStringLiteral("capacity"), 0.9);
         for (int i = 0; i < 3; ++i) {
             QCOMPARE(round().sendErrors, 1);
             m_clock->advance(120000); // past the backoff

@@ -43,8 +43,10 @@ class TestServeTimers : public QObject {
     {
         QProcess p;
         p.setProcessEnvironment(env(now));
-        p.start(QStringLiteral(SITREP_BINARY), {QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                                                QStringLiteral("--token-file"), m_dir.filePath(QStringLiteral("token")), QStringLiteral("--db"), db});
+        p.start(QStringLiteral(SITREP_BINARY),
+                {QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                 QStringLiteral("--token-file"), m_dir.filePath(QStringLiteral("token")),
+                 QStringLiteral("--db"), db});
         if (!p.waitForStarted(10000))
             return {};
         QByteArray out;
@@ -73,7 +75,8 @@ class TestServeTimers : public QObject {
 
     int countKind(const QString &db, const QString &kind)
     {
-        const QByteArray json = run({QStringLiteral("show"), QStringLiteral("INC0000001"), QStringLiteral("--json"), QStringLiteral("--db"), db},
+        const QByteArray json = run({QStringLiteral("show"), QStringLiteral("INC0000001"),
+                                     QStringLiteral("--json"), QStringLiteral("--db"), db},
                                     QStringLiteral("2026-03-10T09:16:00Z"));
         const QJsonObject o = QJsonDocument::fromJson(json).object();
         int n = 0;
@@ -94,15 +97,18 @@ private Q_SLOTS:
     void serve_firesEscalationsAndRemindersWhileHeadless()
     {
         const QString db = m_dir.filePath(QStringLiteral("timers.db"));
-        const QByteArray created = run({QStringLiteral("create"), QStringLiteral("--db"), db, QStringLiteral("--title"), QStringLiteral("p95 latency high"),
-                                        QStringLiteral("--severity"), QStringLiteral("high"), QStringLiteral("--service"), QStringLiteral("api"),
-                                        QStringLiteral("--alert"), QStringLiteral("APILatencyHigh")},
-                                       QStringLiteral("2026-03-10T09:00:00Z"));
+        const QByteArray created =
+            run({QStringLiteral("create"), QStringLiteral("--db"), db, QStringLiteral("--title"),
+                 QStringLiteral("p95 latency high"), QStringLiteral("--severity"),
+                 QStringLiteral("high"), QStringLiteral("--service"), QStringLiteral("api"),
+                 QStringLiteral("--alert"), QStringLiteral("APILatencyHigh")},
+                QStringLiteral("2026-03-10T09:00:00Z"));
         QVERIFY2(created.contains("INC0000001"), created.constData());
         QCOMPARE(countKind(db, QStringLiteral("escalation")), 0);
 
         const QByteArray out = serve(db, QStringLiteral("2026-03-10T09:16:00Z"),
-                                     {QStringLiteral("escalation: 1 recorded"), QStringLiteral("reminder: INC0000001 no_commander"),
+                                     {QStringLiteral("escalation: 1 recorded"),
+                                      QStringLiteral("reminder: INC0000001 no_commander"),
                                       QStringLiteral("reminder: INC0000001 no_status_update")});
         QVERIFY2(out.contains("escalation: 1 recorded"), out.constData());
         QVERIFY2(out.contains("reminder: INC0000001 no_commander"), out.constData());

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The SNS Query client against the fauxqs emulator on 127.0.0.1: publish with message
 // attributes, fan-out to SQS queues (SNS envelope and raw delivery), service errors.
-#include "fauxqsfixture.h"
 #include "aws/snsclient.h"
 #include "aws/sqsclient.h"
+#include "fauxqsfixture.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -36,7 +36,8 @@ void TestSns::initTestCase()
 {
     if (const QString why = m_fauxqs.start(); !why.isEmpty())
         QSKIP(qPrintable(why));
-    auto creds = std::make_shared<StaticCredentialsProvider>(AwsCredentials{QStringLiteral("AKIDTEST"), QStringLiteral("secret"), {}});
+    auto creds = std::make_shared<StaticCredentialsProvider>(
+        AwsCredentials{QStringLiteral("AKIDTEST"), QStringLiteral("secret"), {}});
     m_sqs = std::make_unique<SqsClient>(m_nam, m_fauxqs.endpoint(), creds);
     m_sns = std::make_unique<SnsClient>(m_nam, m_fauxqs.endpoint(), creds);
 }
@@ -59,7 +60,8 @@ QList<SqsMessage> TestSns::receive(const QString &url)
 
 void TestSns::publish_fansOutToEverySubscribedQueue()
 {
-    auto topic = await<QString>([&](auto cb) { m_sns->createTopic(QStringLiteral("sitrep-alerts"), {}, cb); });
+    auto topic = await<QString>(
+        [&](auto cb) { m_sns->createTopic(QStringLiteral("sitrep-alerts"), {}, cb); });
     QVERIFY2(topic, qPrintable(topic.errorMessage()));
     QVERIFY(topic->startsWith(QStringLiteral("arn:aws:sns:")));
 
@@ -67,15 +69,18 @@ void TestSns::publish_fansOutToEverySubscribedQueue()
     for (const QString &name : {QStringLiteral("fan-envelope"), QStringLiteral("fan-raw")}) {
         auto url = await<QString>([&](auto cb) { m_sqs->createQueue(name, {}, cb); });
         QVERIFY2(url, qPrintable(url.errorMessage()));
-        auto attrs = await<QMap<QString, QString>>([&](auto cb) { m_sqs->getQueueAttributes(*url, {QStringLiteral("QueueArn")}, cb); });
+        auto attrs = await<QMap<QString, QString>>(
+            [&](auto cb) { m_sqs->getQueueAttributes(*url, {QStringLiteral("QueueArn")}, cb); });
         QVERIFY(attrs);
         urls << *url;
         arns << attrs->value(QStringLiteral("QueueArn"));
     }
-    auto s1 = await<QString>([&](auto cb) { m_sns->subscribe(*topic, QStringLiteral("sqs"), arns[0], {}, cb); });
+    auto s1 = await<QString>(
+        [&](auto cb) { m_sns->subscribe(*topic, QStringLiteral("sqs"), arns[0], {}, cb); });
     QVERIFY2(s1, qPrintable(s1.errorMessage()));
     auto s2 = await<QString>([&](auto cb) {
-        m_sns->subscribe(*topic, QStringLiteral("sqs"), arns[1], {{QStringLiteral("RawMessageDelivery"), QStringLiteral("true")}}, cb);
+        m_sns->subscribe(*topic, QStringLiteral("sqs"), arns[1],
+                         {{QStringLiteral("RawMessageDelivery"), QStringLiteral("true")}}, cb);
     });
     QVERIFY2(s2, qPrintable(s2.errorMessage()));
 
@@ -83,8 +88,10 @@ void TestSns::publish_fansOutToEverySubscribedQueue()
     p.topicArn = *topic;
     p.subject = QStringLiteral("SLA breached");
     p.message = QStringLiteral(R"({"incident":"INC0000001","text":"a & b = c; ü"})");
-    p.attributes[QStringLiteral("source")] = MessageAttribute{QStringLiteral("String"), QStringLiteral("alertmanager"), {}};
-    p.attributes[QStringLiteral("priority")] = MessageAttribute{QStringLiteral("Number"), QStringLiteral("1"), {}};
+    p.attributes[QStringLiteral("source")] =
+        MessageAttribute{QStringLiteral("String"), QStringLiteral("alertmanager"), {}};
+    p.attributes[QStringLiteral("priority")] =
+        MessageAttribute{QStringLiteral("Number"), QStringLiteral("1"), {}};
     auto id = await<QString>([&](auto cb) { m_sns->publish(p, cb); });
     QVERIFY2(id, qPrintable(id.errorMessage()));
     QVERIFY(!id->isEmpty());
@@ -97,13 +104,15 @@ void TestSns::publish_fansOutToEverySubscribedQueue()
     QCOMPARE(o[u"MessageId"].toString(), *id);
     QCOMPARE(o[u"TopicArn"].toString(), *topic);
     QCOMPARE(o[u"Message"].toString(), p.message);
-    QCOMPARE(o[u"MessageAttributes"].toObject()[u"source"].toObject()[u"Value"].toString(), QStringLiteral("alertmanager"));
+    QCOMPARE(o[u"MessageAttributes"].toObject()[u"source"].toObject()[u"Value"].toString(),
+             QStringLiteral("alertmanager"));
 
     // Raw delivery: the message itself, attributes as SQS message attributes.
     const auto raw = receive(urls[1]);
     QCOMPARE(raw.size(), 1);
     QCOMPARE(raw[0].body, p.message);
-    QCOMPARE(raw[0].messageAttributes.value(QStringLiteral("source")).stringValue, QStringLiteral("alertmanager"));
+    QCOMPARE(raw[0].messageAttributes.value(QStringLiteral("source")).stringValue,
+             QStringLiteral("alertmanager"));
 }
 
 void TestSns::publish_unknownTopicFailsWithCode()

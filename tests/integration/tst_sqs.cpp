@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The SQS JSON 1.0 client against the fauxqs emulator on 127.0.0.1: round trip, FIFO
 // order per group, deduplication, visibility timeout and redelivery, dead-letter queue.
-#include "fauxqsfixture.h"
 #include "aws/sqsclient.h"
+#include "fauxqsfixture.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -41,8 +41,10 @@ void TestSqs::initTestCase()
 {
     if (const QString why = m_fauxqs.start(); !why.isEmpty())
         QSKIP(qPrintable(why));
-    m_sqs = std::make_unique<SqsClient>(m_nam, m_fauxqs.endpoint(),
-                                        std::make_shared<StaticCredentialsProvider>(AwsCredentials{QStringLiteral("AKIDTEST"), QStringLiteral("secret"), {}}));
+    m_sqs =
+        std::make_unique<SqsClient>(m_nam, m_fauxqs.endpoint(),
+                                    std::make_shared<StaticCredentialsProvider>(AwsCredentials{
+                                        QStringLiteral("AKIDTEST"), QStringLiteral("secret"), {}}));
 }
 
 void TestSqs::cleanupTestCase()
@@ -82,7 +84,8 @@ void TestSqs::sendReceiveDelete_roundTripsBodyAndAttributes()
     QVERIFY(!url.isEmpty());
     SqsSendEntry e;
     e.body = QStringLiteral(R"({"alert":"disk full","ünïcode":"✓"})");
-    e.attributes[QStringLiteral("source")] = MessageAttribute{QStringLiteral("String"), QStringLiteral("alertmanager"), {}};
+    e.attributes[QStringLiteral("source")] =
+        MessageAttribute{QStringLiteral("String"), QStringLiteral("alertmanager"), {}};
     auto sent = await<SqsSendResult>([&](auto cb) { m_sqs->sendMessage(url, e, cb); });
     QVERIFY2(sent, qPrintable(sent.errorMessage()));
     QVERIFY(!sent->messageId.isEmpty());
@@ -97,7 +100,8 @@ void TestSqs::sendReceiveDelete_roundTripsBodyAndAttributes()
     QCOMPARE(msgs.size(), 1);
     QCOMPARE(msgs[0].messageId, sent->messageId);
     QCOMPARE(msgs[0].body, e.body);
-    QCOMPARE(msgs[0].messageAttributes.value(QStringLiteral("source")).stringValue, QStringLiteral("alertmanager"));
+    QCOMPARE(msgs[0].messageAttributes.value(QStringLiteral("source")).stringValue,
+             QStringLiteral("alertmanager"));
     QCOMPARE(msgs[0].receiveCount(), 1);
 
     auto del = await<void>([&](auto cb) { m_sqs->deleteMessage(url, msgs[0].receiptHandle, cb); });
@@ -120,7 +124,8 @@ void TestSqs::receive_longPollOnEmptyQueueAnswersEmpty()
 
 void TestSqs::fifo_keepsOrderWithinEachGroup()
 {
-    const QString url = createQueue(QStringLiteral("orders.fifo"), {{QStringLiteral("FifoQueue"), QStringLiteral("true")}});
+    const QString url = createQueue(QStringLiteral("orders.fifo"),
+                                    {{QStringLiteral("FifoQueue"), QStringLiteral("true")}});
     QVERIFY(!url.isEmpty());
     // Two groups interleaved, sent in two batches.
     QList<SqsSendEntry> batch;
@@ -133,7 +138,8 @@ void TestSqs::fifo_keepsOrderWithinEachGroup()
         e.messageDeduplicationId = QStringLiteral("dedup-%1").arg(i);
         batch << e;
         if (batch.size() == 10) {
-            auto r = await<SqsBatchResult>([&](auto cb) { m_sqs->sendMessageBatch(url, batch, cb); });
+            auto r =
+                await<SqsBatchResult>([&](auto cb) { m_sqs->sendMessageBatch(url, batch, cb); });
             QVERIFY2(r, qPrintable(r.errorMessage()));
             QCOMPARE(r->successful.size(), 10);
             QVERIFY(r->failed.isEmpty());
@@ -154,7 +160,8 @@ void TestSqs::fifo_keepsOrderWithinEachGroup()
         }
         total += msgs.size();
         if (!handles.isEmpty()) {
-            auto d = await<SqsBatchResult>([&](auto cb) { m_sqs->deleteMessageBatch(url, handles, cb); });
+            auto d = await<SqsBatchResult>(
+                [&](auto cb) { m_sqs->deleteMessageBatch(url, handles, cb); });
             QVERIFY2(d, qPrintable(d.errorMessage()));
             QCOMPARE(d->successful.size(), handles.size());
         }
@@ -170,7 +177,8 @@ void TestSqs::fifo_keepsOrderWithinEachGroup()
 
 void TestSqs::fifo_deduplicatesByDeduplicationId()
 {
-    const QString url = createQueue(QStringLiteral("dedup.fifo"), {{QStringLiteral("FifoQueue"), QStringLiteral("true")}});
+    const QString url = createQueue(QStringLiteral("dedup.fifo"),
+                                    {{QStringLiteral("FifoQueue"), QStringLiteral("true")}});
     QString firstId;
     for (int i = 0; i < 3; ++i) {
         SqsSendEntry e;
@@ -217,7 +225,8 @@ void TestSqs::changeVisibility_zeroMakesMessageVisibleAgain()
     QVERIFY(await<SqsSendResult>([&](auto cb) { m_sqs->sendMessage(url, e, cb); }));
     const auto first = receive(url, 1, 1, 60);
     QCOMPARE(first.size(), 1);
-    auto c = await<void>([&](auto cb) { m_sqs->changeMessageVisibility(url, first[0].receiptHandle, 0, cb); });
+    auto c = await<void>(
+        [&](auto cb) { m_sqs->changeMessageVisibility(url, first[0].receiptHandle, 0, cb); });
     QVERIFY2(c, qPrintable(c.errorMessage()));
     const auto again = receive(url, 1, 1);
     QCOMPARE(again.size(), 1);
@@ -227,14 +236,17 @@ void TestSqs::changeVisibility_zeroMakesMessageVisibleAgain()
 void TestSqs::deadLetterQueue_receivesAfterMaxReceiveCount()
 {
     const QString dlq = createQueue(QStringLiteral("alerts-dlq"));
-    auto dlqAttrs = await<QMap<QString, QString>>([&](auto cb) { m_sqs->getQueueAttributes(dlq, {QStringLiteral("QueueArn")}, cb); });
+    auto dlqAttrs = await<QMap<QString, QString>>(
+        [&](auto cb) { m_sqs->getQueueAttributes(dlq, {QStringLiteral("QueueArn")}, cb); });
     QVERIFY2(dlqAttrs, qPrintable(dlqAttrs.errorMessage()));
     const QString dlqArn = dlqAttrs->value(QStringLiteral("QueueArn"));
     QVERIFY(!dlqArn.isEmpty());
-    const QString redrive = QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("deadLetterTargetArn"), dlqArn},
-                                                                        {QStringLiteral("maxReceiveCount"), 2}})
-                                                  .toJson(QJsonDocument::Compact));
-    const QString url = createQueue(QStringLiteral("alerts-main"), {{QStringLiteral("RedrivePolicy"), redrive}});
+    const QString redrive =
+        QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("deadLetterTargetArn"), dlqArn},
+                                                    {QStringLiteral("maxReceiveCount"), 2}})
+                              .toJson(QJsonDocument::Compact));
+    const QString url =
+        createQueue(QStringLiteral("alerts-main"), {{QStringLiteral("RedrivePolicy"), redrive}});
     QVERIFY(!url.isEmpty());
     SqsSendEntry e;
     e.body = QStringLiteral("poison");
@@ -243,7 +255,8 @@ void TestSqs::deadLetterQueue_receivesAfterMaxReceiveCount()
     for (int i = 0; i < 2; ++i) {
         const auto m = receive(url, 1, 1, 30);
         QCOMPARE(m.size(), 1);
-        QVERIFY(await<void>([&](auto cb) { m_sqs->changeMessageVisibility(url, m[0].receiptHandle, 0, cb); }));
+        QVERIFY(await<void>(
+            [&](auto cb) { m_sqs->changeMessageVisibility(url, m[0].receiptHandle, 0, cb); }));
     }
     // The third receive moves it to the DLQ instead of handing it out again.
     QVERIFY(receive(url, 1, 1).isEmpty());
@@ -260,7 +273,8 @@ void TestSqs::unknownQueue_failsWithServiceErrorCode()
         m_sqs->sendMessage(m_fauxqs.url().toString() + QStringLiteral("000000000000/nope"), e, cb);
     });
     QVERIFY(!r);
-    QVERIFY2(r.error().code.contains(QStringLiteral("NonExistent")) || r.error().code.contains(QStringLiteral("QueueDoesNotExist")),
+    QVERIFY2(r.error().code.contains(QStringLiteral("NonExistent")) ||
+                 r.error().code.contains(QStringLiteral("QueueDoesNotExist")),
              qPrintable(r.errorMessage()));
 }
 
@@ -268,7 +282,9 @@ void TestSqs::plainHttpToRemoteHost_isRefused()
 {
     AwsEndpoint ep;
     ep.url = QUrl(QStringLiteral("http://sqs.us-east-1.amazonaws.com/"));
-    SqsClient remote(m_nam, ep, std::make_shared<StaticCredentialsProvider>(AwsCredentials{QStringLiteral("a"), QStringLiteral("b"), {}}));
+    SqsClient remote(m_nam, ep,
+                     std::make_shared<StaticCredentialsProvider>(
+                         AwsCredentials{QStringLiteral("a"), QStringLiteral("b"), {}}));
     auto r = await<QString>([&](auto cb) { remote.getQueueUrl(QStringLiteral("q"), cb); });
     QVERIFY(!r);
     QVERIFY(r.errorMessage().contains(QStringLiteral("https")));

@@ -3,11 +3,11 @@
 // deleted only after commit; a redelivered message (consumer gone between commit and
 // delete, or SNS delivering twice) creates nothing new; bad and failing payloads are not
 // deleted.
-#include "host/appcontext.h"
+#include "aws/snsclient.h"
 #include "engine/command.h"
 #include "fauxqsfixture.h"
+#include "host/appcontext.h"
 #include "ingest/ingestpipeline.h"
-#include "aws/snsclient.h"
 #include "ingest/sqsconsumer.h"
 
 #include <QFile>
@@ -66,10 +66,12 @@ void TestSqsConsumer::initTestCase()
     QStandardPaths::setTestModeEnabled(true);
     if (const QString why = m_fauxqs.start(); !why.isEmpty())
         QSKIP(qPrintable(why));
-    auto creds = std::make_shared<StaticCredentialsProvider>(AwsCredentials{QStringLiteral("AKIDTEST"), QStringLiteral("secret"), {}});
+    auto creds = std::make_shared<StaticCredentialsProvider>(
+        AwsCredentials{QStringLiteral("AKIDTEST"), QStringLiteral("secret"), {}});
     m_sqs = std::make_unique<SqsClient>(m_nam, m_fauxqs.endpoint(), creds);
     m_sns = std::make_unique<SnsClient>(m_nam, m_fauxqs.endpoint(), creds);
-    auto t = await<QString>([&](auto cb) { m_sns->createTopic(QStringLiteral("sitrep-inbound-alerts"), {}, cb); });
+    auto t = await<QString>(
+        [&](auto cb) { m_sns->createTopic(QStringLiteral("sitrep-inbound-alerts"), {}, cb); });
     QVERIFY2(t, qPrintable(t.errorMessage()));
     m_topic = *t;
 }
@@ -77,7 +79,8 @@ void TestSqsConsumer::initTestCase()
 void TestSqsConsumer::init()
 {
     m_dir = std::make_unique<QTemporaryDir>();
-    auto ctx = host::AppContext::open(m_dir->filePath(QStringLiteral("sitrep.db")), QStringLiteral("sre"));
+    auto ctx =
+        host::AppContext::open(m_dir->filePath(QStringLiteral("sitrep.db")), QStringLiteral("sre"));
     QVERIFY2(ctx, qPrintable(ctx.errorMessage()));
     m_ctx = std::move(*ctx);
     m_seen.clear();
@@ -98,20 +101,26 @@ void TestSqsConsumer::cleanupTestCase()
 
 QString TestSqsConsumer::newQueue(const QString &name)
 {
-    auto url = await<QString>([&](auto cb) { m_sqs->createQueue(QStringLiteral("%1-%2").arg(name).arg(++m_queueNo), {}, cb); });
+    auto url = await<QString>([&](auto cb) {
+        m_sqs->createQueue(QStringLiteral("%1-%2").arg(name).arg(++m_queueNo), {}, cb);
+    });
     return url ? *url : QString();
 }
 
 QString TestSqsConsumer::subscribedQueue(const QString &name, bool raw)
 {
     const QString url = newQueue(name);
-    auto a = await<QMap<QString, QString>>([&](auto cb) { m_sqs->getQueueAttributes(url, {QStringLiteral("QueueArn")}, cb); });
+    auto a = await<QMap<QString, QString>>(
+        [&](auto cb) { m_sqs->getQueueAttributes(url, {QStringLiteral("QueueArn")}, cb); });
     if (!a)
         return {};
     QMap<QString, QString> attrs;
     if (raw)
         attrs[QStringLiteral("RawMessageDelivery")] = QStringLiteral("true");
-    auto s = await<QString>([&](auto cb) { m_sns->subscribe(m_topic, QStringLiteral("sqs"), a->value(QStringLiteral("QueueArn")), attrs, cb); });
+    auto s = await<QString>([&](auto cb) {
+        m_sns->subscribe(m_topic, QStringLiteral("sqs"), a->value(QStringLiteral("QueueArn")),
+                         attrs, cb);
+    });
     return s ? url : QString();
 }
 
@@ -128,12 +137,15 @@ QString TestSqsConsumer::publish(const QString &message, const QString &source)
 int TestSqsConsumer::queueDepth(const QString &url)
 {
     auto a = await<QMap<QString, QString>>([&](auto cb) {
-        m_sqs->getQueueAttributes(url, {QStringLiteral("ApproximateNumberOfMessages"), QStringLiteral("ApproximateNumberOfMessagesNotVisible")}, cb);
+        m_sqs->getQueueAttributes(url,
+                                  {QStringLiteral("ApproximateNumberOfMessages"),
+                                   QStringLiteral("ApproximateNumberOfMessagesNotVisible")},
+                                  cb);
     });
     if (!a)
         return -1;
-    return a->value(QStringLiteral("ApproximateNumberOfMessages")).toInt()
-        + a->value(QStringLiteral("ApproximateNumberOfMessagesNotVisible")).toInt();
+    return a->value(QStringLiteral("ApproximateNumberOfMessages")).toInt() +
+           a->value(QStringLiteral("ApproximateNumberOfMessagesNotVisible")).toInt();
 }
 
 SqsConsumerConfig TestSqsConsumer::config(const QString &url, int visibility)
@@ -154,9 +166,10 @@ IngestHandler TestSqsConsumer::openingHandler()
         const QJsonObject o = QJsonDocument::fromJson(a.body).object();
         if (o.value(u"title").toString().isEmpty())
             return Status::fail(QStringLiteral("payload has no title"), QStringLiteral("invalid"));
-        auto r = m_ctx->engine().execute(engine::Command::open(
-            {{QStringLiteral("title"), o.value(u"title").toString()}, {QStringLiteral("severity"), QStringLiteral("high")}},
-            QStringLiteral("sqs")));
+        auto r = m_ctx->engine().execute(
+            engine::Command::open({{QStringLiteral("title"), o.value(u"title").toString()},
+                                   {QStringLiteral("severity"), QStringLiteral("high")}},
+                                  QStringLiteral("sqs")));
         if (!r)
             return r.error();
         return {};
@@ -167,7 +180,8 @@ void TestSqsConsumer::snsEnvelope_isIngestedThenDeleted()
 {
     const QString url = subscribedQueue(QStringLiteral("envelope"), false);
     QVERIFY(!url.isEmpty());
-    const QString snsId = publish(QStringLiteral(R"({"title":"checkout 5xx"})"), QStringLiteral("generic"));
+    const QString snsId =
+        publish(QStringLiteral(R"({"title":"checkout 5xx"})"), QStringLiteral("generic"));
     QVERIFY(!snsId.isEmpty());
 
     SqsAlertConsumer consumer(*m_sqs, m_ctx->store(), openingHandler(), config(url));
@@ -187,7 +201,8 @@ void TestSqsConsumer::snsEnvelope_isIngestedThenDeleted()
 void TestSqsConsumer::killedBetweenCommitAndDelete_redeliveryCreatesNothingNew()
 {
     const QString url = subscribedQueue(QStringLiteral("killed"), false);
-    QVERIFY(!publish(QStringLiteral(R"({"title":"db primary down"})"), QStringLiteral("generic")).isEmpty());
+    QVERIFY(!publish(QStringLiteral(R"({"title":"db primary down"})"), QStringLiteral("generic"))
+                 .isEmpty());
     {
         // The first consumer commits the incident and dies before its delete.
         SqsAlertConsumer first(*m_sqs, m_ctx->store(), openingHandler(), config(url, 1));
@@ -221,13 +236,15 @@ void TestSqsConsumer::duplicateSnsDelivery_createsNothingNew()
 {
     // SNS delivers at least once: the same envelope can arrive as two SQS messages.
     const QString url = newQueue(QStringLiteral("twice"));
-    const QJsonObject env{{QStringLiteral("Type"), QStringLiteral("Notification")},
-                          {QStringLiteral("MessageId"), QStringLiteral("4f3c0d9e-sns-duplicate")},
-                          {QStringLiteral("TopicArn"), m_topic},
-                          {QStringLiteral("Message"), QStringLiteral(R"({"title":"queue backlog"})")},
-                          {QStringLiteral("MessageAttributes"),
-                           QJsonObject{{QStringLiteral("source"), QJsonObject{{QStringLiteral("Type"), QStringLiteral("String")},
-                                                                               {QStringLiteral("Value"), QStringLiteral("generic")}}}}}};
+    const QJsonObject env{
+        {QStringLiteral("Type"), QStringLiteral("Notification")},
+        {QStringLiteral("MessageId"), QStringLiteral("4f3c0d9e-sns-duplicate")},
+        {QStringLiteral("TopicArn"), m_topic},
+        {QStringLiteral("Message"), QStringLiteral(R"({"title":"queue backlog"})")},
+        {QStringLiteral("MessageAttributes"),
+         QJsonObject{{QStringLiteral("source"),
+                      QJsonObject{{QStringLiteral("Type"), QStringLiteral("String")},
+                                  {QStringLiteral("Value"), QStringLiteral("generic")}}}}}};
     SqsSendEntry e;
     e.body = QString::fromUtf8(QJsonDocument(env).toJson(QJsonDocument::Compact));
     QVERIFY(await<SqsSendResult>([&](auto cb) { m_sqs->sendMessage(url, e, cb); }));
@@ -249,7 +266,8 @@ void TestSqsConsumer::duplicateSnsDelivery_createsNothingNew()
 void TestSqsConsumer::rawDelivery_takesSourceFromMessageAttribute()
 {
     const QString url = subscribedQueue(QStringLiteral("raw"), true);
-    QVERIFY(!publish(QStringLiteral(R"({"title":"latency p99"})"), QStringLiteral("datadog")).isEmpty());
+    QVERIFY(!publish(QStringLiteral(R"({"title":"latency p99"})"), QStringLiteral("datadog"))
+                 .isEmpty());
     SqsAlertConsumer consumer(*m_sqs, m_ctx->store(), openingHandler(), config(url));
     auto n = await<int>([&](auto cb) { consumer.pollOnce(cb); });
     QVERIFY(n);
@@ -277,7 +295,8 @@ void TestSqsConsumer::invalidPayload_isNotDeletedAndNoted()
     QVERIFY(rejected[0][1].toString().contains(QStringLiteral("no title")));
     QCOMPARE(queueDepth(url), 1); // left for the dead-letter policy
     QCOMPARE(m_ctx->store().incidentCount(), 0);
-    auto s = m_ctx->store().db().prepareOnce(QStringLiteral("SELECT status, detail FROM aws_inbox"));
+    auto s =
+        m_ctx->store().db().prepareOnce(QStringLiteral("SELECT status, detail FROM aws_inbox"));
     QVERIFY(s && s->step());
     QCOMPARE(s->text(0), QStringLiteral("rejected"));
 }
@@ -290,11 +309,14 @@ void TestSqsConsumer::transientFailure_isRetriedLater()
     QVERIFY(await<SqsSendResult>([&](auto cb) { m_sqs->sendMessage(url, e, cb); }));
     int calls = 0;
     auto inner = openingHandler();
-    SqsAlertConsumer consumer(*m_sqs, m_ctx->store(), [&](const InboundAlert &a) -> Status {
-        if (++calls == 1)
-            return Status::fail(QStringLiteral("database is locked"), QStringLiteral("db"));
-        return inner(a);
-    }, config(url));
+    SqsAlertConsumer consumer(
+        *m_sqs, m_ctx->store(),
+        [&](const InboundAlert &a) -> Status {
+            if (++calls == 1)
+                return Status::fail(QStringLiteral("database is locked"), QStringLiteral("db"));
+            return inner(a);
+        },
+        config(url));
     auto n = await<int>([&](auto cb) { consumer.pollOnce(cb); });
     QVERIFY(n);
     QCOMPARE(consumer.stats().retried, 1);
@@ -309,18 +331,23 @@ void TestSqsConsumer::transientFailure_isRetriedLater()
 void TestSqsConsumer::attachedConsumer_writesInboxRowInTheIngestTransaction()
 {
     const QString url = subscribedQueue(QStringLiteral("atomic"), false);
-    QVERIFY(!publish(QStringLiteral(R"({"title":"payments timeouts"})"), QStringLiteral("generic")).isEmpty());
+    QVERIFY(!publish(QStringLiteral(R"({"title":"payments timeouts"})"), QStringLiteral("generic"))
+                 .isEmpty());
     auto inner = openingHandler();
     bool rowWithCommit = false;
     std::unique_ptr<SqsAlertConsumer> consumer;
-    consumer = std::make_unique<SqsAlertConsumer>(*m_sqs, m_ctx->store(), [&](const InboundAlert &a) -> Status {
-        // The row must be there the moment the engine's commit returns.
-        const Status st = inner(a);
-        auto q = m_ctx->store().db().prepareOnce(QStringLiteral("SELECT status FROM aws_inbox WHERE dedup_key=?"));
-        q->bind(1, a.dedupKey);
-        rowWithCommit = q->step() && q->text(0) == u"ingested";
-        return st;
-    }, config(url));
+    consumer = std::make_unique<SqsAlertConsumer>(
+        *m_sqs, m_ctx->store(),
+        [&](const InboundAlert &a) -> Status {
+            // The row must be there the moment the engine's commit returns.
+            const Status st = inner(a);
+            auto q = m_ctx->store().db().prepareOnce(
+                QStringLiteral("SELECT status FROM aws_inbox WHERE dedup_key=?"));
+            q->bind(1, a.dedupKey);
+            rowWithCommit = q->step() && q->text(0) == u"ingested";
+            return st;
+        },
+        config(url));
     consumer->attachTo(m_ctx->engine());
     auto n = await<int>([&](auto cb) { consumer->pollOnce(cb); });
     QVERIFY(n);
@@ -333,7 +360,8 @@ void TestSqsConsumer::attachedConsumer_writesInboxRowInTheIngestTransaction()
     e.body = QStringLiteral(R"({"no":"title"})");
     QVERIFY(await<SqsSendResult>([&](auto cb) { m_sqs->sendMessage(url, e, cb); }));
     QVERIFY(await<int>([&](auto cb) { consumer->pollOnce(cb); }));
-    auto q = m_ctx->store().db().prepareOnce(QStringLiteral("SELECT count(*) FROM aws_inbox WHERE status='ingested'"));
+    auto q = m_ctx->store().db().prepareOnce(
+        QStringLiteral("SELECT count(*) FROM aws_inbox WHERE status='ingested'"));
     QVERIFY(q->step());
     QCOMPARE(q->int64(0), 1);
 }
@@ -341,13 +369,17 @@ void TestSqsConsumer::attachedConsumer_writesInboxRowInTheIngestTransaction()
 void TestSqsConsumer::poisonMessage_endsInDeadLetterQueueAfterMaxReceiveCount()
 {
     const QString dlq = newQueue(QStringLiteral("poison-dlq"));
-    auto arn = await<QMap<QString, QString>>([&](auto cb) { m_sqs->getQueueAttributes(dlq, {QStringLiteral("QueueArn")}, cb); });
+    auto arn = await<QMap<QString, QString>>(
+        [&](auto cb) { m_sqs->getQueueAttributes(dlq, {QStringLiteral("QueueArn")}, cb); });
     QVERIFY(arn);
-    const QString redrive = QString::fromUtf8(QJsonDocument(QJsonObject{
-        {QStringLiteral("deadLetterTargetArn"), arn->value(QStringLiteral("QueueArn"))}, {QStringLiteral("maxReceiveCount"), 2}})
-                                                  .toJson(QJsonDocument::Compact));
+    const QString redrive =
+        QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("deadLetterTargetArn"),
+                                                     arn->value(QStringLiteral("QueueArn"))},
+                                                    {QStringLiteral("maxReceiveCount"), 2}})
+                              .toJson(QJsonDocument::Compact));
     auto url = await<QString>([&](auto cb) {
-        m_sqs->createQueue(QStringLiteral("poison-main-%1").arg(++m_queueNo), {{QStringLiteral("RedrivePolicy"), redrive}}, cb);
+        m_sqs->createQueue(QStringLiteral("poison-main-%1").arg(++m_queueNo),
+                           {{QStringLiteral("RedrivePolicy"), redrive}}, cb);
     });
     QVERIFY(url);
     SqsSendEntry bad;
@@ -373,7 +405,8 @@ void TestSqsConsumer::poisonMessage_endsInDeadLetterQueueAfterMaxReceiveCount()
     QVERIFY(dead);
     QCOMPARE(dead->size(), 1);
     QCOMPARE(dead->at(0).body, QStringLiteral("not json at all"));
-    auto q = m_ctx->store().db().prepareOnce(QStringLiteral("SELECT received, status FROM aws_inbox WHERE status='rejected'"));
+    auto q = m_ctx->store().db().prepareOnce(
+        QStringLiteral("SELECT received, status FROM aws_inbox WHERE status='rejected'"));
     QVERIFY(q->step());
     QCOMPARE(q->int64(0), 2);
 }
@@ -382,7 +415,9 @@ void TestSqsConsumer::runningConsumer_drainsQueue()
 {
     const QString url = subscribedQueue(QStringLiteral("loop"), false);
     for (int i = 0; i < 25; ++i)
-        QVERIFY(!publish(QStringLiteral(R"({"title":"alert %1"})").arg(i), QStringLiteral("generic")).isEmpty());
+        QVERIFY(
+            !publish(QStringLiteral(R"({"title":"alert %1"})").arg(i), QStringLiteral("generic"))
+                 .isEmpty());
     SqsAlertConsumer consumer(*m_sqs, m_ctx->store(), openingHandler(), config(url));
     consumer.start();
     QTRY_COMPARE_WITH_TIMEOUT(consumer.stats().deleted, 25, 20000);
@@ -393,7 +428,8 @@ void TestSqsConsumer::runningConsumer_drainsQueue()
 
 void TestSqsConsumer::envelope_feedsIngestPipeline()
 {
-    QFile f(QStringLiteral(SITREP_TESTDATA_DIR "/payloads/alertmanager_webhook_v4_example_grafana_oncall.json"));
+    QFile f(QStringLiteral(SITREP_TESTDATA_DIR
+                           "/payloads/alertmanager_webhook_v4_example_grafana_oncall.json"));
     if (!f.open(QIODevice::ReadOnly))
         QSKIP("Alertmanager example payload not found under SITREP_TESTDATA_DIR/payloads");
     const QByteArray payload = f.readAll();
@@ -406,7 +442,8 @@ void TestSqsConsumer::envelope_feedsIngestPipeline()
     }
     const QString url = subscribedQueue(QStringLiteral("pipeline"), false);
     QVERIFY(!publish(QString::fromUtf8(payload), QStringLiteral("alertmanager")).isEmpty());
-    SqsAlertConsumer consumer(*m_sqs, m_ctx->store(), SqsAlertConsumer::pipelineHandler(pipeline), config(url, 1));
+    SqsAlertConsumer consumer(*m_sqs, m_ctx->store(), SqsAlertConsumer::pipelineHandler(pipeline),
+                              config(url, 1));
     consumer.attachTo(m_ctx->engine());
     consumer.setBeforeDeleteHook([](const SqsMessage &) { return false; });
     auto n = await<int>([&](auto cb) { consumer.pollOnce(cb); });
@@ -429,12 +466,16 @@ void TestSqsConsumer::cliConsumerKilledBetweenCommitAndDelete_createsNothingNew(
     // A real process: `sitrep aws consume --once` dies (fault switch) right after its
     // commit, before the delete; the next run gets the redelivery and adds nothing.
     const QString url = subscribedQueue(QStringLiteral("cli"), false);
-    const QJsonObject generic{{QStringLiteral("type"), QStringLiteral("alert.triggered")},
-                              {QStringLiteral("payload"), QJsonObject{{QStringLiteral("title"), QStringLiteral("search latency")},
-                                                                      {QStringLiteral("service"), QStringLiteral("search")},
-                                                                      {QStringLiteral("severity"), QStringLiteral("high")},
-                                                                      {QStringLiteral("fingerprint"), QStringLiteral("search-latency")}}}};
-    QVERIFY(!publish(QString::fromUtf8(QJsonDocument(generic).toJson(QJsonDocument::Compact)), QStringLiteral("generic")).isEmpty());
+    const QJsonObject generic{
+        {QStringLiteral("type"), QStringLiteral("alert.triggered")},
+        {QStringLiteral("payload"),
+         QJsonObject{{QStringLiteral("title"), QStringLiteral("search latency")},
+                     {QStringLiteral("service"), QStringLiteral("search")},
+                     {QStringLiteral("severity"), QStringLiteral("high")},
+                     {QStringLiteral("fingerprint"), QStringLiteral("search-latency")}}}};
+    QVERIFY(!publish(QString::fromUtf8(QJsonDocument(generic).toJson(QJsonDocument::Compact)),
+                     QStringLiteral("generic"))
+                 .isEmpty());
     const QString db = m_dir->filePath(QStringLiteral("cli.db"));
     const auto run = [&](bool crash, QByteArray *out) {
         QProcess proc;
@@ -446,9 +487,11 @@ void TestSqsConsumer::cliConsumerKilledBetweenCommitAndDelete_createsNothingNew(
             env.insert(QStringLiteral("SITREP_FAULT"), QStringLiteral("exit_before_delete"));
         proc.setProcessEnvironment(env);
         proc.start(QStringLiteral(SITREP_BINARY),
-                   {QStringLiteral("aws"), QStringLiteral("consume"), QStringLiteral("--once"), QStringLiteral("--queue"), url,
-                    QStringLiteral("--endpoint"), m_fauxqs.url().toString(), QStringLiteral("--wait"), QStringLiteral("1"),
-                    QStringLiteral("--visibility"), QStringLiteral("1"), QStringLiteral("--db"), db});
+                   {QStringLiteral("aws"), QStringLiteral("consume"), QStringLiteral("--once"),
+                    QStringLiteral("--queue"), url, QStringLiteral("--endpoint"),
+                    m_fauxqs.url().toString(), QStringLiteral("--wait"), QStringLiteral("1"),
+                    QStringLiteral("--visibility"), QStringLiteral("1"), QStringLiteral("--db"),
+                    db});
         if (!proc.waitForFinished(30000))
             return -1;
         if (out)

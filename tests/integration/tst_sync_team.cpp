@@ -3,9 +3,9 @@
 // cluster, two instances behind HAProxy): each learns who it is, a note from one reaches
 // the other through the long-polled change feed within a second, and a forged actor is
 // refused and shown on the incident of the client that sent it.
-#include "host/appcontext.h"
 #include "domain/synckinds.h"
 #include "fixtures/teamserver/teamserver.h"
+#include "host/appcontext.h"
 #include "sync/identity.h"
 #include "sync/outbox.h"
 #include "sync/syncservice.h"

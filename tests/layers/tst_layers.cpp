@@ -26,7 +26,10 @@ struct Layer {
     QStringList files;
 };
 
-QString source(const QString &rel) { return QStringLiteral(SITREP_SOURCE_DIR "/") + rel; }
+QString source(const QString &rel)
+{
+    return QStringLiteral(SITREP_SOURCE_DIR "/") + rel;
+}
 
 QList<Layer> readLayers()
 {
@@ -39,7 +42,8 @@ QList<Layer> readLayers()
         const QStringList parts = line.split(QLatin1Char(' '));
         if (parts.size() != 5)
             continue;
-        Layer l{parts[0], parts[1], parts[2], {}, parts[4].split(QLatin1Char(','), Qt::SkipEmptyParts)};
+        Layer l{
+            parts[0], parts[1], parts[2], {}, parts[4].split(QLatin1Char(','), Qt::SkipEmptyParts)};
         if (parts[3] != QLatin1String("-"))
             l.links = parts[3].split(QLatin1Char(','));
         layers.append(l);
@@ -75,13 +79,14 @@ private slots:
     void initTestCase()
     {
         m_layers = readLayers();
-        QVERIFY2(m_layers.size() > 20, "layers.txt is missing or nearly empty: reconfigure the build");
+        QVERIFY2(m_layers.size() > 20,
+                 "layers.txt is missing or nearly empty: reconfigure the build");
         for (const Layer &l : std::as_const(m_layers)) {
             m_links[l.target] = QSet<QString>(l.links.begin(), l.links.end());
             for (const QString &file : l.files) {
                 QVERIFY2(!m_fileOwner.contains(file),
-                         qPrintable(file + QStringLiteral(" is in two libraries: ") + m_fileOwner.value(file) +
-                                    QStringLiteral(" and ") + l.target));
+                         qPrintable(file + QStringLiteral(" is in two libraries: ") +
+                                    m_fileOwner.value(file) + QStringLiteral(" and ") + l.target));
                 m_fileOwner.insert(file, l.target);
                 if (file.endsWith(QLatin1String(".h"))) {
                     const QString rel = file.mid(l.folder.size() + 1);
@@ -95,18 +100,21 @@ private slots:
     {
         QStringList orphans;
         for (const char *top : {"models", "ui", "app"}) {
-            QDirIterator it(source(QString::fromLatin1(top)), {QStringLiteral("*.cpp"), QStringLiteral("*.h")},
-                            QDir::Files, QDirIterator::Subdirectories);
+            QDirIterator it(source(QString::fromLatin1(top)),
+                            {QStringLiteral("*.cpp"), QStringLiteral("*.h")}, QDir::Files,
+                            QDirIterator::Subdirectories);
             while (it.hasNext()) {
                 const QString rel = it.next().mid(QStringLiteral(SITREP_SOURCE_DIR "/").size());
                 // The two programs' main() files are the executables themselves.
-                if (rel == QLatin1String("app/main.cpp") || rel == QLatin1String("app/server/main.cpp"))
+                if (rel == QLatin1String("app/main.cpp") ||
+                    rel == QLatin1String("app/server/main.cpp"))
                     continue;
                 if (!m_fileOwner.contains(rel))
                     orphans << rel;
             }
         }
-        QVERIFY2(orphans.isEmpty(), qPrintable(QStringLiteral("in no library: ") + orphans.join(QLatin1String(", "))));
+        QVERIFY2(orphans.isEmpty(),
+                 qPrintable(QStringLiteral("in no library: ") + orphans.join(QLatin1String(", "))));
     }
 
     void includesNameALinkedLayer()
@@ -119,11 +127,13 @@ private slots:
                         continue; // generated next to the build
                     const QString owner = m_headerOwner.value(inc);
                     if (owner.isEmpty()) {
-                        problems << QStringLiteral("%1: \"%2\" is no layer's header").arg(file, inc);
+                        problems
+                            << QStringLiteral("%1: \"%2\" is no layer's header").arg(file, inc);
                         continue;
                     }
                     if (owner != l.target && !m_links.value(l.target).contains(owner))
-                        problems << QStringLiteral("%1: includes \"%2\" of %3, which %4 does not link")
+                        problems << QStringLiteral(
+                                        "%1: includes \"%2\" of %3, which %4 does not link")
                                         .arg(file, inc, owner, l.target);
                 }
             }
@@ -174,10 +184,12 @@ private slots:
         QTest::newRow("domain") << QStringLiteral("sitrep_domain") << l({"util"});
         QTest::newRow("workflow") << QStringLiteral("sitrep_workflow") << l({"domain", "util"});
         QTest::newRow("store") << QStringLiteral("sitrep_store") << l({"domain", "util"});
-        QTest::newRow("engine") << QStringLiteral("sitrep_engine") << l({"domain", "workflow", "store", "util"});
+        QTest::newRow("engine") << QStringLiteral("sitrep_engine")
+                                << l({"domain", "workflow", "store", "util"});
         QTest::newRow("query") << QStringLiteral("sitrep_query") << l({"domain", "store", "util"});
-        QTest::newRow("itemmodels") << QStringLiteral("sitrep_itemmodels")
-                                    << l({"domain", "workflow", "store", "engine", "query", "util"});
+        QTest::newRow("itemmodels")
+            << QStringLiteral("sitrep_itemmodels")
+            << l({"domain", "workflow", "store", "engine", "query", "util"});
         QTest::newRow("metrics") << QStringLiteral("sitrep_metrics")
                                  << l({"domain", "workflow", "store", "engine", "query", "util"});
         QTest::newRow("reminders") << QStringLiteral("sitrep_reminders")
@@ -194,7 +206,8 @@ private slots:
         QVERIFY2(m_links.contains(target), qPrintable(target + QStringLiteral(" is not a layer")));
         for (const QString &to : m_links.value(target)) {
             if (to.startsWith(QLatin1String("sitrep_")))
-                QVERIFY2(allowed.contains(to), qPrintable(QStringLiteral("%1 links %2").arg(target, to)));
+                QVERIFY2(allowed.contains(to),
+                         qPrintable(QStringLiteral("%1 links %2").arg(target, to)));
         }
     }
 
@@ -204,7 +217,8 @@ private slots:
             if (!l.folder.startsWith(QLatin1String("models/")))
                 continue;
             for (const QString &to : l.links)
-                QVERIFY2(!to.startsWith(QLatin1String("sitrep_ui")) && to != QLatin1String("sitrep_screenshots"),
+                QVERIFY2(!to.startsWith(QLatin1String("sitrep_ui")) &&
+                             to != QLatin1String("sitrep_screenshots"),
                          qPrintable(QStringLiteral("%1 links %2").arg(l.target, to)));
         }
     }

@@ -151,15 +151,23 @@ private Q_SLOTS:
         const QString config = etc.filePath(QStringLiteral("server.yaml"));
         auto writeConfig = [&](const QByteArray &text) {
             QFile f(config);
-            return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(text) == text.size();
+            return f.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
+                   f.write(text) == text.size();
         };
         QVERIFY(writeConfig("database: " + pg.url() + "\nlisten: 127.0.0.1:0\npool: 4\n"));
-        QCOMPARE(testing::serverCli({QStringLiteral("migrate"), QStringLiteral("--config"), config}, &out), 0);
+        QCOMPARE(testing::serverCli({QStringLiteral("migrate"), QStringLiteral("--config"), config},
+                                    &out),
+                 0);
         QVERIFY2(out.contains("schema is current"), out.constData());
         QVERIFY(writeConfig("database: " + pg.url() + "\nlisen: 127.0.0.1:0\n"));
-        QCOMPARE(testing::serverCli({QStringLiteral("migrate"), QStringLiteral("--config"), config}, &out), 1);
+        QCOMPARE(testing::serverCli({QStringLiteral("migrate"), QStringLiteral("--config"), config},
+                                    &out),
+                 1);
         QVERIFY2(out.contains("unknown setting 'lisen'"), out.constData());
-        QCOMPARE(testing::serverCli({QStringLiteral("migrate"), QStringLiteral("--config"), etc.filePath(QStringLiteral("none.yaml"))}, &out), 1);
+        QCOMPARE(testing::serverCli({QStringLiteral("migrate"), QStringLiteral("--config"),
+                                     etc.filePath(QStringLiteral("none.yaml"))},
+                                    &out),
+                 1);
         QVERIFY2(out.contains("no configuration file"), out.constData());
         // Bad input: a clear error and the usage exit code.
         QCOMPARE(testing::serverCli({QStringLiteral("user"), QStringLiteral("add"),

@@ -3,10 +3,10 @@
 // throwaway PostgreSQL cluster, two instances behind HAProxy) over HTTP on 127.0.0.1, with a
 // fault proxy in between that also checks every request and answer against the contract:
 // offline edits and conflicts, a faulty network, initial bulk sync, ETags, the token.
-#include "host/appcontext.h"
 #include "fixtures/teamserver/contractcheck.h"
 #include "fixtures/teamserver/faultproxy.h"
 #include "fixtures/teamserver/teamserver.h"
+#include "host/appcontext.h"
 #include "integration/secretscan.h"
 #include "sync/conflicts.h"
 #include "sync/outbox.h"

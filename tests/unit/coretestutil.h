@@ -3,9 +3,9 @@
 // the built-in on-call schedule and a clock the test moves by hand.
 #pragma once
 
-#include "host/workflowactions.h"
 #include "engine/clock.h"
 #include "engine/lifecycleengine.h"
+#include "host/workflowactions.h"
 #include "store/store.h"
 #include "workflow/oncall.h"
 #include "workflow/workflow.h"
@@ -32,7 +32,8 @@ inline constexpr qint64 kDay = 24 * kHour;
 /// A store, an engine and a manual clock on a fresh database file.
 class CoreFixture {
 public:
-    explicit CoreFixture(const QString &workflow = QStringLiteral("sre"), const QByteArray &oncallYaml = {})
+    explicit CoreFixture(const QString &workflow = QStringLiteral("sre"),
+                         const QByteArray &oncallYaml = {})
         : clock(baseTime())
     {
         dbPath = dir.filePath(QStringLiteral("sitrep.db"));
@@ -42,8 +43,10 @@ public:
         auto wf = workflow::Workflow::load(workflow);
         if (!wf)
             qFatal("cannot load workflow: %s", qPrintable(wf.errorMessage()));
-        auto oc = oncallYaml.isEmpty() ? workflow::OnCallSchedule::load({})
-                                       : workflow::OnCallSchedule::fromYaml(oncallYaml, QStringLiteral("oncall.yaml"));
+        auto oc =
+            oncallYaml.isEmpty()
+                ? workflow::OnCallSchedule::load({})
+                : workflow::OnCallSchedule::fromYaml(oncallYaml, QStringLiteral("oncall.yaml"));
         if (!oc)
             qFatal("cannot load on-call schedule: %s", qPrintable(oc.errorMessage()));
         engine = std::make_unique<engine::LifecycleEngine>(store, *wf, *oc, clock);
@@ -94,7 +97,8 @@ public:
     }
     QString open(const QString &title, const QString &severity)
     {
-        return open(QJsonObject{{QStringLiteral("title"), title}, {QStringLiteral("severity"), severity}});
+        return open(
+            QJsonObject{{QStringLiteral("title"), title}, {QStringLiteral("severity"), severity}});
     }
 
     domain::Incident get(const QString &ref)
@@ -105,17 +109,20 @@ public:
         return *i;
     }
 
-    Result<engine::Outcome> run(engine::Command::Kind kind, const QString &incident, const QJsonObject &args,
+    Result<engine::Outcome> run(engine::Command::Kind kind, const QString &incident,
+                                const QJsonObject &args,
                                 const QString &actor = QStringLiteral("tester"))
     {
         return engine->execute(engine::Command::make(kind, incident, args, actor));
     }
-    Result<engine::Outcome> transition(const QString &incident, const QString &to, const QJsonObject &extra = {},
+    Result<engine::Outcome> transition(const QString &incident, const QString &to,
+                                       const QJsonObject &extra = {},
                                        const QString &actor = QStringLiteral("tester"))
     {
         return engine->execute(engine::Command::transition(incident, to, actor, extra));
     }
-    Result<engine::Outcome> approve(const QString &incident, const QString &forState = QStringLiteral("*"),
+    Result<engine::Outcome> approve(const QString &incident,
+                                    const QString &forState = QStringLiteral("*"),
                                     const QString &actor = QStringLiteral("alice"))
     {
         return engine->execute(engine::Command::approve(incident, actor, forState));

@@ -3,10 +3,10 @@
 // workflow, and an engine driven by a ManualClock with the application's projections.
 #pragma once
 
-#include "host/appcontext.h"
-#include "host/workflowactions.h"
 #include "engine/clock.h"
 #include "engine/lifecycleengine.h"
+#include "host/appcontext.h"
+#include "host/workflowactions.h"
 #include "store/store.h"
 #include "workflow/oncall.h"
 #include "workflow/workflow.h"
@@ -68,14 +68,16 @@ struct Env {
         }
         return r->incidentUid;
     }
-    QString open(const QString &title, const QString &severity, const QStringList &services, qint64 at,
-                 const QStringList &alerts = {})
+    QString open(const QString &title, const QString &severity, const QStringList &services,
+                 qint64 at, const QStringList &alerts = {})
     {
-        QJsonObject a{{QStringLiteral("title"), title},
-                      {QStringLiteral("severity"), severity},
-                      {QStringLiteral("description"), QStringLiteral("Customers see errors on %1.").arg(services.join(QStringLiteral(", ")))},
-                      {QStringLiteral("services"), QJsonArray::fromStringList(services)},
-                      {QStringLiteral("assignee"), QStringLiteral("dana")}};
+        QJsonObject a{
+            {QStringLiteral("title"), title},
+            {QStringLiteral("severity"), severity},
+            {QStringLiteral("description"), QStringLiteral("Customers see errors on %1.")
+                                                .arg(services.join(QStringLiteral(", ")))},
+            {QStringLiteral("services"), QJsonArray::fromStringList(services)},
+            {QStringLiteral("assignee"), QStringLiteral("dana")}};
         if (!alerts.isEmpty())
             a[QStringLiteral("alerts")] = QJsonArray::fromStringList(alerts);
         return run(Command::open(a, QStringLiteral("alertmanager")), at);
@@ -84,18 +86,33 @@ struct Env {
     /// investigating +10m, mitigating +30m, resolved +75m.
     QString knownIncident()
     {
-        const QString uid = open(QStringLiteral("API latency spike - p95 > 5s"), QStringLiteral("high"), {QStringLiteral("api")}, T0);
+        const QString uid = open(QStringLiteral("API latency spike - p95 > 5s"),
+                                 QStringLiteral("high"), {QStringLiteral("api")}, T0);
         if (uid.isEmpty())
             return {};
-        run(Command::make(Command::Kind::Acknowledge, uid, {}, QStringLiteral("dana")), T0 + 3 * Min);
-        run(Command::make(Command::Kind::SetCommander, uid, {{QStringLiteral("commander"), QStringLiteral("casey")}}, QStringLiteral("dana")), T0 + 4 * Min);
-        run(Command::note(uid, QStringLiteral("Database queries running slow. Checking connection pool"), QStringLiteral("dana")), T0 + 8 * Min);
-        run(Command::transition(uid, QStringLiteral("investigating"), QStringLiteral("dana")), T0 + 10 * Min);
-        run(Command::note(uid, QStringLiteral("Increased connection pool size from 50 to 200"), QStringLiteral("dana")), T0 + 25 * Min);
-        run(Command::transition(uid, QStringLiteral("mitigating"), QStringLiteral("dana")), T0 + 30 * Min);
-        run(Command::transition(uid, QStringLiteral("resolved"), QStringLiteral("casey"),
-                                {{QStringLiteral("resolution_note"), QStringLiteral("Increased DB connection pool. Latency back to normal (<100ms p95)")},
-                                 {QStringLiteral("root_cause"), QStringLiteral("capacity")}}),
+        run(Command::make(Command::Kind::Acknowledge, uid, {}, QStringLiteral("dana")),
+            T0 + 3 * Min);
+        run(Command::make(Command::Kind::SetCommander, uid,
+                          {{QStringLiteral("commander"), QStringLiteral("casey")}},
+                          QStringLiteral("dana")),
+            T0 + 4 * Min);
+        run(Command::note(uid,
+                          QStringLiteral("Database queries running slow. Checking connection pool"),
+                          QStringLiteral("dana")),
+            T0 + 8 * Min);
+        run(Command::transition(uid, QStringLiteral("investigating"), QStringLiteral("dana")),
+            T0 + 10 * Min);
+        run(Command::note(uid, QStringLiteral("Increased connection pool size from 50 to 200"),
+                          QStringLiteral("dana")),
+            T0 + 25 * Min);
+        run(Command::transition(uid, QStringLiteral("mitigating"), QStringLiteral("dana")),
+            T0 + 30 * Min);
+        run(Command::transition(
+                uid, QStringLiteral("resolved"), QStringLiteral("casey"),
+                {{QStringLiteral("resolution_note"),
+                  QStringLiteral(
+                      "Increased DB connection pool. Latency back to normal (<100ms p95)")},
+                 {QStringLiteral("root_cause"), QStringLiteral("capacity")}}),
             T0 + 75 * Min);
         return error.isEmpty() ? uid : QString();
     }

@@ -20,55 +20,96 @@ namespace sitrep::testing {
 
 struct SynthKind {
     QString category, subcategory, group;
-    QStringList subjects;  // what broke, in several words
-    QStringList symptoms;  // how it shows
+    QStringList subjects; // what broke, in several words
+    QStringList symptoms; // how it shows
     QStringList services;
-    QString fix;           // resolution note
+    QString fix; // resolution note
 };
 
 inline const QList<SynthKind> &synthKinds()
 {
     static const QList<SynthKind> k{
-        {"database", "connectivity", "Platform Engineering",
+        {"database",
+         "connectivity",
+         "Platform Engineering",
          {"Aurora cluster", "Postgres primary", "database", "RDS instance", "DB writer"},
-         {"connection timeout", "refusing connections", "connection pool exhausted", "too many clients", "ECONNREFUSED from app"},
-         {"postgresql", "orders-db"}, "Raised max_connections and recycled the pgbouncer pool."},
-        {"database", "performance", "Data Platform",
-         {"reporting queries", "query engine", "Postgres replica", "slow SQL", "analytics database"},
-         {"slow queries", "replication lag", "query plan regression", "lock contention", "high read IOPS"},
-         {"query-engine", "postgresql"}, "Added the missing index and analyzed the table."},
-        {"network", "dns", "Network Operations",
+         {"connection timeout", "refusing connections", "connection pool exhausted",
+          "too many clients", "ECONNREFUSED from app"},
+         {"postgresql", "orders-db"},
+         "Raised max_connections and recycled the pgbouncer pool."},
+        {"database",
+         "performance",
+         "Data Platform",
+         {"reporting queries", "query engine", "Postgres replica", "slow SQL",
+          "analytics database"},
+         {"slow queries", "replication lag", "query plan regression", "lock contention",
+          "high read IOPS"},
+         {"query-engine", "postgresql"},
+         "Added the missing index and analyzed the table."},
+        {"network",
+         "dns",
+         "Network Operations",
          {"DNS resolver", "Route53 zone", "internal DNS", "name resolution", "CoreDNS"},
-         {"NXDOMAIN errors", "lookups failing", "resolution timeouts", "SERVFAIL responses", "stale records"},
-         {"dns", "edge"}, "Flushed resolver caches and fixed the zone delegation."},
-        {"network", "cdn", "Network Operations",
+         {"NXDOMAIN errors", "lookups failing", "resolution timeouts", "SERVFAIL responses",
+          "stale records"},
+         {"dns", "edge"},
+         "Flushed resolver caches and fixed the zone delegation."},
+        {"network",
+         "cdn",
+         "Network Operations",
          {"CDN edge", "CloudFront distribution", "static assets", "edge cache", "Fastly POP"},
-         {"cache hit ratio dropped", "404 on assets", "TLS handshake errors", "origin overload", "stale content served"},
-         {"cdn", "web"}, "Invalidated the distribution and restored the origin rule."},
-        {"application", "checkout", "Commerce Team",
+         {"cache hit ratio dropped", "404 on assets", "TLS handshake errors", "origin overload",
+          "stale content served"},
+         {"cdn", "web"},
+         "Invalidated the distribution and restored the origin rule."},
+        {"application",
+         "checkout",
+         "Commerce Team",
          {"checkout flow", "cart service", "checkout API", "order submission", "basket page"},
          {"returning 502", "error rate above 5%", "timing out", "orders failing", "blank page"},
-         {"checkout", "cart"}, "Rolled back the checkout release."},
-        {"application", "search", "Discovery Team",
-         {"search index", "autocomplete", "product search", "Elasticsearch cluster", "search results"},
-         {"stale results", "empty responses", "latency degraded", "reindex stuck", "shard failures"},
-         {"search"}, "Rebuilt the search index from the snapshot."},
-        {"security", "authentication", "Identity Team",
+         {"checkout", "cart"},
+         "Rolled back the checkout release."},
+        {"application",
+         "search",
+         "Discovery Team",
+         {"search index", "autocomplete", "product search", "Elasticsearch cluster",
+          "search results"},
+         {"stale results", "empty responses", "latency degraded", "reindex stuck",
+          "shard failures"},
+         {"search"},
+         "Rebuilt the search index from the snapshot."},
+        {"security",
+         "authentication",
+         "Identity Team",
          {"login", "SSO callback", "token refresh", "OAuth provider", "MFA prompt"},
-         {"failures spiking", "redirect loop", "401 for valid users", "sessions dropped", "certificate expired"},
-         {"auth"}, "Rotated the signing certificate and cleared sessions."},
-        {"infrastructure", "messaging", "Streaming Team",
+         {"failures spiking", "redirect loop", "401 for valid users", "sessions dropped",
+          "certificate expired"},
+         {"auth"},
+         "Rotated the signing certificate and cleared sessions."},
+        {"infrastructure",
+         "messaging",
+         "Streaming Team",
          {"Kafka consumers", "orders topic", "broker", "SQS queue", "event bus"},
-         {"consumer lag growing", "partition rebalance storm", "messages stuck", "disk usage above 90%", "DLQ filling"},
-         {"kafka", "orders-stream"}, "Scaled the consumer group and rebalanced partitions."},
-        {"infrastructure", "compute", "Cloud Infrastructure",
+         {"consumer lag growing", "partition rebalance storm", "messages stuck",
+          "disk usage above 90%", "DLQ filling"},
+         {"kafka", "orders-stream"},
+         "Scaled the consumer group and rebalanced partitions."},
+        {"infrastructure",
+         "compute",
+         "Cloud Infrastructure",
          {"ECS tasks", "Kubernetes nodes", "autoscaling group", "EC2 fleet", "worker pods"},
          {"crash looping", "out of memory", "not scaling", "node not ready", "CPU throttled"},
-         {"k8s", "workers"}, "Raised the memory limit and scaled out the node group."},
-        {"payments", "card", "Payments Team",
-         {"card authorisations", "payments API", "Stripe webhooks", "refund queue", "3DS challenge"},
-         {"declines for EU issuers", "returning 500", "webhook backlog", "refunds delayed", "provider timeouts"},
-         {"payments-api"}, "Failed over to the secondary acquirer."},
+         {"k8s", "workers"},
+         "Raised the memory limit and scaled out the node group."},
+        {"payments",
+         "card",
+         "Payments Team",
+         {"card authorisations", "payments API", "Stripe webhooks", "refund queue",
+          "3DS challenge"},
+         {"declines for EU issuers", "returning 500", "webhook backlog", "refunds delayed",
+          "provider timeouts"},
+         {"payments-api"},
+         "Failed over to the secondary acquirer."},
     };
     return k;
 }
@@ -90,7 +131,9 @@ struct SynthIncident {
 inline QList<SynthIncident> generateSynthIncidents(int n, quint64 seed, double noise = 0.15)
 {
     std::mt19937_64 rng(seed);
-    auto pick = [&](const auto &list) -> decltype(auto) { return list[int(std::uniform_int_distribution<int>(0, int(list.size()) - 1)(rng))]; };
+    auto pick = [&](const auto &list) -> decltype(auto) {
+        return list[int(std::uniform_int_distribution<int>(0, int(list.size()) - 1)(rng))];
+    };
     auto chance = [&](double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; };
     static const QStringList urgencyWords[4] = {
         {"outage", "all customers affected", "complete outage", "site down", "critical impact"},
@@ -99,9 +142,15 @@ inline QList<SynthIncident> generateSynthIncidents(int n, quint64 seed, double n
         {"cosmetic", "single user", "low impact", "warning only", "no customer impact"},
     };
     static const char *sevFor[4] = {"critical", "high", "medium", "low"};
-    static const QStringList templates{"%1 %2", "%2 on %1", "Users report %1 %2", "%1: %2", "Alert: %2 in %1", "%2 (%1)"};
-    static const QStringList fillers{"Seen in the dashboards since the morning.", "Paged by monitoring.", "Customer support escalated it.",
-                                     "Started after the last deploy.", "On-call is looking.", "Error budget burning.", ""};
+    static const QStringList templates{"%1 %2",  "%2 on %1",        "Users report %1 %2",
+                                       "%1: %2", "Alert: %2 in %1", "%2 (%1)"};
+    static const QStringList fillers{"Seen in the dashboards since the morning.",
+                                     "Paged by monitoring.",
+                                     "Customer support escalated it.",
+                                     "Started after the last deploy.",
+                                     "On-call is looking.",
+                                     "Error budget burning.",
+                                     ""};
     QStringList categories, subcategories, groups;
     for (const auto &k : synthKinds()) {
         if (!categories.contains(k.category))
@@ -124,20 +173,27 @@ inline QList<SynthIncident> generateSynthIncidents(int n, quint64 seed, double n
     QList<SynthIncident> out;
     out.reserve(n);
     for (int i = 0; i < n; ++i) {
-        const SynthKind &k = synthKinds()[int(std::uniform_int_distribution<int>(0, int(synthKinds().size()) - 1)(rng))];
+        const SynthKind &k = synthKinds()[int(
+            std::uniform_int_distribution<int>(0, int(synthKinds().size()) - 1)(rng))];
         const int p = prioDist(rng);
-        QString title = templates[int(std::uniform_int_distribution<int>(0, int(templates.size()) - 1)(rng))].arg(pick(k.subjects), pick(k.symptoms));
+        QString title =
+            templates[int(std::uniform_int_distribution<int>(0, int(templates.size()) - 1)(rng))]
+                .arg(pick(k.subjects), pick(k.symptoms));
         const QString urgency = pick(urgencyWords[p]);
         if (chance(0.5))
             title += QStringLiteral(" - ") + urgency;
-        const QString description = QStringLiteral("%1 %2, %3. %4").arg(pick(k.subjects), pick(k.symptoms), urgency, pick(fillers));
+        const QString description =
+            QStringLiteral("%1 %2, %3. %4")
+                .arg(pick(k.subjects), pick(k.symptoms), urgency, pick(fillers));
         // Severity follows priority most of the time.
         const int sev = chance(0.75) ? p : std::clamp(p + (chance(0.5) ? 1 : -1), 0, 3);
         SynthIncident s;
         s.fix = k.fix;
         const QString svc = pick(k.services);
-        const QString cat = noisy(k.category, categories), sub = noisy(k.subcategory, subcategories),
-                      prio = noisy(synthPriorities()[p], synthPriorities()), grp = noisy(k.group, groups);
+        const QString cat = noisy(k.category, categories),
+                      sub = noisy(k.subcategory, subcategories),
+                      prio = noisy(synthPriorities()[p], synthPriorities()),
+                      grp = noisy(k.group, groups);
         s.open = QJsonObject{{"title", title},
                              {"description", description},
                              {"severity", QString::fromLatin1(sevFor[sev])},
@@ -152,7 +208,8 @@ inline QList<SynthIncident> generateSynthIncidents(int n, quint64 seed, double n
         s.example.input.services = {svc};
         s.example.input.alerts = {QStringLiteral("%1-alert").arg(svc)};
         s.example.input.severity = QString::fromLatin1(sevFor[sev]);
-        s.example.labels = {{"category", cat}, {"subcategory", sub}, {"priority", prio}, {"assignment_group", grp}};
+        s.example.labels = {
+            {"category", cat}, {"subcategory", sub}, {"priority", prio}, {"assignment_group", grp}};
         out << s;
     }
     return out;

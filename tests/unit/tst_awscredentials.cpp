@@ -63,7 +63,8 @@ void TestAwsCredentials::profile_missingProfileOrKeyIsNamed()
     auto broken = ProfileCredentialsProvider::parse(kFile, QStringLiteral("broken"));
     QVERIFY(!broken);
     QVERIFY(broken.errorMessage().contains(QStringLiteral("aws_secret_access_key")));
-    ProfileCredentialsProvider missing(QStringLiteral("default"), QStringLiteral("/nonexistent/credentials"));
+    ProfileCredentialsProvider missing(QStringLiteral("default"),
+                                       QStringLiteral("/nonexistent/credentials"));
     QVERIFY(!missing.credentials());
 }
 
@@ -85,8 +86,10 @@ void TestAwsCredentials::chain_errorListsEverySource()
 {
     qunsetenv("AWS_ACCESS_KEY_ID");
     qunsetenv("AWS_SECRET_ACCESS_KEY");
-    ChainCredentialsProvider chain({std::make_shared<EnvironmentCredentialsProvider>(),
-                                    std::make_shared<ProfileCredentialsProvider>(QStringLiteral("default"), QStringLiteral("/nonexistent/credentials"))});
+    ChainCredentialsProvider chain(
+        {std::make_shared<EnvironmentCredentialsProvider>(),
+         std::make_shared<ProfileCredentialsProvider>(QStringLiteral("default"),
+                                                      QStringLiteral("/nonexistent/credentials"))});
     auto c = chain.credentials();
     QVERIFY(!c);
     QVERIFY(c.errorMessage().contains(QStringLiteral("environment")));

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // AWS and notification settings: channel lines, the https rule, the channels in effect,
 // saving all or nothing, and where the keys come from (environment, keychain, profile).
-#include "store/store.h"
 #include "aws/awscredentials.h"
 #include "host/awssettings.h"
 #include "secrets/secretstore.h"
+#include "store/store.h"
 
 #include <QEventLoop>
 #include <QTemporaryDir>
@@ -28,7 +28,10 @@ public:
         loop.exec();
         return inner.read(name);
     }
-    Status write(const QString &name, const QString &value) override { return inner.write(name, value); }
+    Status write(const QString &name, const QString &value) override
+    {
+        return inner.write(name, value);
+    }
     Status remove(const QString &name) override { return inner.remove(name); }
     secrets::MemorySecretStore inner;
     int reads = 0;
@@ -42,14 +45,16 @@ class TestAwsSettings : public QObject {
 private Q_SLOTS:
     void init()
     {
-        for (const char *v : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE"})
+        for (const char *v : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+                              "AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE"})
             qunsetenv(v);
     }
 
     void channelLines_parseAndNameTheBadLine()
     {
-        auto ok = AwsConfig::parseChannels(QStringLiteral("# comment\n\nteam webhook https://chat.example.com/h ticket_token\n"
-                                                          "war slack war_room\nops slack C0OPS\npage sns arn:aws:sns:us-east-1:1:page\n"));
+        auto ok = AwsConfig::parseChannels(QStringLiteral(
+            "# comment\n\nteam webhook https://chat.example.com/h ticket_token\n"
+            "war slack war_room\nops slack C0OPS\npage sns arn:aws:sns:us-east-1:1:page\n"));
         QVERIFY2(ok, qPrintable(ok.errorMessage()));
         QCOMPARE(ok->size(), 4);
         QCOMPARE(ok->at(0).secret, QStringLiteral("ticket_token"));
@@ -57,9 +62,11 @@ private Q_SLOTS:
         QCOMPARE(ok->at(2).slackChannel, QStringLiteral("C0OPS"));
         QCOMPARE(ok->at(3).topic, QStringLiteral("arn:aws:sns:us-east-1:1:page"));
 
-        auto http = AwsConfig::parseChannels(QStringLiteral("a sns t\nteam webhook http://chat.example.com/h"));
+        auto http = AwsConfig::parseChannels(
+            QStringLiteral("a sns t\nteam webhook http://chat.example.com/h"));
         QVERIFY(!http);
-        QVERIFY2(http.errorMessage().contains(QStringLiteral("line 2")) && http.errorMessage().contains(QStringLiteral("https")),
+        QVERIFY2(http.errorMessage().contains(QStringLiteral("line 2")) &&
+                     http.errorMessage().contains(QStringLiteral("https")),
                  qPrintable(http.errorMessage()));
         QVERIFY(AwsConfig::parseChannels(QStringLiteral("loop webhook http://127.0.0.1:9/h")));
         auto pigeon = AwsConfig::parseChannels(QStringLiteral("a pigeon x"));
@@ -92,8 +99,10 @@ private Q_SLOTS:
         QVERIFY(!c.validate());
         c.alertQueue = QStringLiteral("https://sqs.eu-central-1.amazonaws.com/123456789012/alerts");
         QVERIFY(c.validate());
-        QCOMPARE(c.sqsEndpoint()->url.toString(), QStringLiteral("https://sqs.eu-central-1.amazonaws.com/"));
-        QCOMPARE(c.snsEndpoint()->url.toString(), QStringLiteral("https://sns.eu-central-1.amazonaws.com/"));
+        QCOMPARE(c.sqsEndpoint()->url.toString(),
+                 QStringLiteral("https://sqs.eu-central-1.amazonaws.com/"));
+        QCOMPARE(c.snsEndpoint()->url.toString(),
+                 QStringLiteral("https://sns.eu-central-1.amazonaws.com/"));
     }
 
     void notifyConfig_settingsOverTheFile()
@@ -101,13 +110,15 @@ private Q_SLOTS:
         QTemporaryDir dir;
         QFile f(dir.filePath(QStringLiteral("n.yaml")));
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("sla_topic: file-sla\nchannels:\n  team: {type: webhook, url: \"https://a.example.com/h\"}\n  war: {type: slack, war_room: true}\n");
+        f.write("sla_topic: file-sla\nchannels:\n  team: {type: webhook, url: "
+                "\"https://a.example.com/h\"}\n  war: {type: slack, war_room: true}\n");
         f.close();
         AwsConfig c;
         // Nothing configured: nothing is published.
         auto none = AwsSettings::notifyConfig(c);
         QVERIFY(none);
-        QVERIFY(none->slaTopic.isEmpty() && none->statusTopic.isEmpty() && none->channels.isEmpty());
+        QVERIFY(none->slaTopic.isEmpty() && none->statusTopic.isEmpty() &&
+                none->channels.isEmpty());
         c.notifyConfig = f.fileName();
         c.statusTopic = QStringLiteral("status");
         c.slackBaseUrl = QStringLiteral("http://127.0.0.1:9/api");
@@ -118,7 +129,8 @@ private Q_SLOTS:
         QCOMPARE(n->statusTopic, QStringLiteral("status"));
         QCOMPARE(n->slackBaseUrl.toString(), QStringLiteral("http://127.0.0.1:9/api/"));
         QCOMPARE(n->channels.size(), 2);
-        QCOMPARE(n->channels[QStringLiteral("team")].url.toString(), QStringLiteral("https://b.example.com/h"));
+        QCOMPARE(n->channels[QStringLiteral("team")].url.toString(),
+                 QStringLiteral("https://b.example.com/h"));
         c.notifyConfig = dir.filePath(QStringLiteral("missing.yaml"));
         auto missing = AwsSettings::notifyConfig(c);
         QVERIFY(!missing);
@@ -145,10 +157,13 @@ private Q_SLOTS:
         QVERIFY(!s.setAccessKey(QStringLiteral("not a key"), QStringLiteral("x")));
         QVERIFY(!s.setAccessKey(QStringLiteral("AKIAUNITTEST000001"), QString()));
         QVERIFY(!s.hasAccessKey());
-        QVERIFY(s.setAccessKey(QStringLiteral("AKIAUNITTEST000001"), QStringLiteral("unit-secret"), QStringLiteral("unit-token")));
+        QVERIFY(s.setAccessKey(QStringLiteral("AKIAUNITTEST000001"), QStringLiteral("unit-secret"),
+                               QStringLiteral("unit-token")));
         QCOMPARE(*secrets.read(secrets::AwsSessionTokenSecret), QStringLiteral("unit-token"));
-        QVERIFY(s.setAccessKey(QStringLiteral("AKIAUNITTEST000001"), QStringLiteral("unit-secret")));
-        QVERIFY(!secrets.read(secrets::AwsSessionTokenSecret)); // a key without a token drops the old token
+        QVERIFY(
+            s.setAccessKey(QStringLiteral("AKIAUNITTEST000001"), QStringLiteral("unit-secret")));
+        QVERIFY(!secrets.read(
+            secrets::AwsSessionTokenSecret)); // a key without a token drops the old token
         st.close();
         for (const QString &name : QDir(dir.path()).entryList(QDir::Files)) {
             QFile file(dir.filePath(name));
@@ -166,7 +181,8 @@ private Q_SLOTS:
         AwsSettings s(st, secrets);
         QFile file(dir.filePath(QStringLiteral("credentials")));
         QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write("[default]\naws_access_key_id = AKIAFROMFILE\naws_secret_access_key = f\n[ops]\naws_access_key_id = AKIAOPS\naws_secret_access_key = o\n");
+        file.write("[default]\naws_access_key_id = AKIAFROMFILE\naws_secret_access_key = "
+                   "f\n[ops]\naws_access_key_id = AKIAOPS\naws_secret_access_key = o\n");
         file.close();
         qputenv("AWS_SHARED_CREDENTIALS_FILE", file.fileName().toUtf8());
         AwsConfig c;
@@ -174,7 +190,8 @@ private Q_SLOTS:
         c.profile = QStringLiteral("ops");
         QCOMPARE(s.credentials(c)->credentials()->accessKeyId, QStringLiteral("AKIAOPS"));
         QVERIFY(s.setAccessKey(QStringLiteral("AKIAFROMKEYCHAIN01"), QStringLiteral("k")));
-        QCOMPARE(s.credentials(c)->credentials()->accessKeyId, QStringLiteral("AKIAFROMKEYCHAIN01"));
+        QCOMPARE(s.credentials(c)->credentials()->accessKeyId,
+                 QStringLiteral("AKIAFROMKEYCHAIN01"));
         qputenv("AWS_ACCESS_KEY_ID", "AKIAFROMENV");
         qputenv("AWS_SECRET_ACCESS_KEY", "e");
         QCOMPARE(s.credentials(c)->credentials()->accessKeyId, QStringLiteral("AKIAFROMENV"));
@@ -185,7 +202,8 @@ private Q_SLOTS:
         QVERIFY(!none);
         // The error lists every place that was tried, in order.
         const QString e = none.errorMessage();
-        const auto env = e.indexOf(QStringLiteral("environment")), kc = e.indexOf(QStringLiteral("system keychain")),
+        const auto env = e.indexOf(QStringLiteral("environment")),
+                   kc = e.indexOf(QStringLiteral("system keychain")),
                    prof = e.indexOf(QStringLiteral("profile 'nope'"));
         QVERIFY2(env >= 0 && env < kc && kc < prof, qPrintable(e));
     }
@@ -203,7 +221,8 @@ private Q_SLOTS:
         auto first = p.credentials();
         QVERIFY2(first, qPrintable(first.errorMessage()));
         QVERIFY(!inner);
-        QVERIFY2(inner.errorMessage().contains(QStringLiteral("still being asked")), qPrintable(inner.errorMessage()));
+        QVERIFY2(inner.errorMessage().contains(QStringLiteral("still being asked")),
+                 qPrintable(inner.errorMessage()));
         const int reads = slow.reads;
         QCOMPARE(reads, 3); // id, secret, session token
         // Held: later requests do not ask the keychain again...

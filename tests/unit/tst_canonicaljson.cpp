@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// The event log's SHA-256 gives QCryptographicHash's digest. canonicalJson writes exactly the bytes QJsonDocument::toJson(Compact) writes: event
-// payloads are hashed in that spelling, so a single differing byte would break the chain.
+// The event log's SHA-256 gives QCryptographicHash's digest. canonicalJson writes exactly the bytes
+// QJsonDocument::toJson(Compact) writes: event payloads are hashed in that spelling, so a single
+// differing byte would break the chain.
 #include "domain/canonicaljson.h"
 #include "domain/sha256.h"
 
@@ -20,8 +21,10 @@ namespace {
 QString randomString(std::mt19937 &rng)
 {
     // Plain words most of the time, then every kind of unit that needs care.
-    static const char16_t pool[] = {u'a', u'Z', u'0', u' ', u'"', u'\\', u'/', u'\b', u'\f', u'\n', u'\r', u'\t', 0x01, 0x1f, 0x7f,
-                                    0x80, 0xe9, 0x7ff, 0x800, 0x20ac, 0xfffd, 0xffff, 0xd83d, 0xde00, 0xdbff, 0xdc00};
+    static const char16_t pool[] = {u'a',   u'Z',   u'0',   u' ',   u'"',  u'\\',  u'/',
+                                    u'\b',  u'\f',  u'\n',  u'\r',  u'\t', 0x01,   0x1f,
+                                    0x7f,   0x80,   0xe9,   0x7ff,  0x800, 0x20ac, 0xfffd,
+                                    0xffff, 0xd83d, 0xde00, 0xdbff, 0xdc00};
     const int n = int(rng() % 12);
     QString s;
     for (int i = 0; i < n; ++i) {
@@ -48,16 +51,34 @@ QJsonObject randomObject(std::mt19937 &rng, int depth)
 
 QJsonValue randomValue(std::mt19937 &rng, int depth)
 {
-    static const double doubles[] = {0.0, -0.0, 0.1, -2.5, 1e15, 1e16, 1e21, 1e-7, 123456789.125, 3.0, 9007199254740993.0,
-                                      std::numeric_limits<double>::max(), std::numeric_limits<double>::denorm_min(),
-                                      std::numeric_limits<double>::infinity(), std::nan("")};
+    static const double doubles[] = {0.0,
+                                     -0.0,
+                                     0.1,
+                                     -2.5,
+                                     1e15,
+                                     1e16,
+                                     1e21,
+                                     1e-7,
+                                     123456789.125,
+                                     3.0,
+                                     9007199254740993.0,
+                                     std::numeric_limits<double>::max(),
+                                     std::numeric_limits<double>::denorm_min(),
+                                     std::numeric_limits<double>::infinity(),
+                                     std::nan("")};
     switch (rng() % (depth > 3 ? 6 : 8)) {
-    case 0: return QJsonValue(bool(rng() % 2));
-    case 1: return QJsonValue(qint64(rng()) * (rng() % 2 ? 1 : -1) * qint64(rng() % 100000));
-    case 2: return QJsonValue(doubles[rng() % std::size(doubles)]);
-    case 3: return QJsonValue(int(rng() % 1000) - 500);
-    case 4: return QJsonValue(randomString(rng));
-    case 5: return QJsonValue(QJsonValue::Null);
+    case 0:
+        return QJsonValue(bool(rng() % 2));
+    case 1:
+        return QJsonValue(qint64(rng()) * (rng() % 2 ? 1 : -1) * qint64(rng() % 100000));
+    case 2:
+        return QJsonValue(doubles[rng() % std::size(doubles)]);
+    case 3:
+        return QJsonValue(int(rng() % 1000) - 500);
+    case 4:
+        return QJsonValue(randomString(rng));
+    case 5:
+        return QJsonValue(QJsonValue::Null);
     case 6: {
         QJsonArray a;
         const int n = int(rng() % 5);
@@ -65,35 +86,39 @@ QJsonValue randomValue(std::mt19937 &rng, int depth)
             a.append(randomValue(rng, depth + 1));
         return a;
     }
-    default: return randomObject(rng, depth);
+    default:
+        return randomObject(rng, depth);
     }
 }
 
 } // namespace
 
-class TestCanonicalJson : public QObject
-{
+class TestCanonicalJson : public QObject {
     Q_OBJECT
 private slots:
     void knownCases()
     {
-        const QJsonObject o{{QStringLiteral("b"), 1},
-                            {QStringLiteral("a"), QStringLiteral("x\"y\\z\n\u00e9\u20ac")},
-                            {QStringLiteral("c"), QJsonArray{1.5, true, QJsonValue::Null, QJsonObject{}}},
-                            {QStringLiteral("d"), qint64(1) << 60},
-                            {QStringLiteral("e"), 1e15}};
+        const QJsonObject o{
+            {QStringLiteral("b"), 1},
+            {QStringLiteral("a"), QStringLiteral("x\"y\\z\n\u00e9\u20ac")},
+            {QStringLiteral("c"), QJsonArray{1.5, true, QJsonValue::Null, QJsonObject{}}},
+            {QStringLiteral("d"), qint64(1) << 60},
+            {QStringLiteral("e"), 1e15}};
         QCOMPARE(domain::canonicalJson(o), QJsonDocument(o).toJson(QJsonDocument::Compact));
         QCOMPARE(domain::canonicalJson(QJsonObject{}), QByteArray("{}"));
         QCOMPARE(domain::canonicalJson(QStringList{}), QByteArray("[]"));
-        const QStringList l{QStringLiteral("checkout"), QStringLiteral("tab\there"), QString(QChar(0xd800))};
-        QCOMPARE(domain::canonicalJson(l), QJsonDocument(QJsonArray::fromStringList(l)).toJson(QJsonDocument::Compact));
+        const QStringList l{QStringLiteral("checkout"), QStringLiteral("tab\there"),
+                            QString(QChar(0xd800))};
+        QCOMPARE(domain::canonicalJson(l),
+                 QJsonDocument(QJsonArray::fromStringList(l)).toJson(QJsonDocument::Compact));
     }
 
     // Parsed documents keep Qt's own integer/double split: the text the back end sent,
     // parsed and written again, comes out the same both ways.
     void parsedNumbers()
     {
-        const QByteArray text = R"({"a":1,"b":1.0,"c":-0,"d":1e3,"e":12345678901234567890,"f":0.30000000000000004,"g":-9007199254740993})";
+        const QByteArray text =
+            R"({"a":1,"b":1.0,"c":-0,"d":1e3,"e":12345678901234567890,"f":0.30000000000000004,"g":-9007199254740993})";
         const QJsonObject o = QJsonDocument::fromJson(text).object();
         QCOMPARE(domain::canonicalJson(o), QJsonDocument(o).toJson(QJsonDocument::Compact));
     }
@@ -114,8 +139,11 @@ private slots:
             ours.add(a).add(b);
             QCOMPARE(ours.result(), q.result());
         }
-        QCOMPARE(domain::Sha256().add("abc").result().toHex(),
-                 QByteArray("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")); // FIPS 180-2 example
+        QCOMPARE(
+            domain::Sha256().add("abc").result().toHex(),
+            QByteArray(
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")); // FIPS 180-2
+                                                                                      // example
     }
 
     void randomDocuments()
@@ -126,11 +154,14 @@ private slots:
             const QByteArray want = QJsonDocument(o).toJson(QJsonDocument::Compact);
             const QByteArray got = domain::canonicalJson(o);
             if (got != want)
-                QFAIL(qPrintable(QStringLiteral("document %1:\n  Qt:   %2\n  ours: %3").arg(i).arg(QString::fromUtf8(want.toHex(' ')),
-                                                                                                  QString::fromUtf8(got.toHex(' ')))));
+                QFAIL(qPrintable(QStringLiteral("document %1:\n  Qt:   %2\n  ours: %3")
+                                     .arg(i)
+                                     .arg(QString::fromUtf8(want.toHex(' ')),
+                                          QString::fromUtf8(got.toHex(' ')))));
             // And through a parse, as payloads arrive from the wire.
             const QJsonObject back = QJsonDocument::fromJson(want).object();
-            QCOMPARE(domain::canonicalJson(back), QJsonDocument(back).toJson(QJsonDocument::Compact));
+            QCOMPARE(domain::canonicalJson(back),
+                     QJsonDocument(back).toJson(QJsonDocument::Compact));
         }
     }
 };

@@ -26,7 +26,9 @@ const char *const kNow = "2026-03-02T10:00:00Z";
 
 QString atDays(int days)
 {
-    return QDateTime::fromString(QString::fromLatin1(kNow), Qt::ISODate).addDays(days).toString(Qt::ISODate);
+    return QDateTime::fromString(QString::fromLatin1(kNow), Qt::ISODate)
+        .addDays(days)
+        .toString(Qt::ISODate);
 }
 
 // Everything a command could change, as text: the log, the projection, meta, counters, files.
@@ -34,22 +36,29 @@ QStringList snapshot(const QString &path)
 {
     QStringList out;
     sqlite3 *db = nullptr;
-    if (sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    if (sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) !=
+        SQLITE_OK) {
         sqlite3_close(db);
         return {QStringLiteral("<cannot open>")};
     }
-    for (const char *sql : {"SELECT count(*), coalesce(max(seq), 0) FROM events", "SELECT * FROM incidents ORDER BY id",
-                            "SELECT * FROM meta ORDER BY key", "SELECT * FROM counters ORDER BY name",
-                            "SELECT sha256, size FROM attachments ORDER BY sha256"}) {
+    for (const char *sql :
+         {"SELECT count(*), coalesce(max(seq), 0) FROM events",
+          "SELECT * FROM incidents ORDER BY id", "SELECT * FROM meta ORDER BY key",
+          "SELECT * FROM counters ORDER BY name",
+          "SELECT sha256, size FROM attachments ORDER BY sha256"}) {
         sqlite3_stmt *st = nullptr;
         if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) {
-            out << QStringLiteral("<%1: %2>").arg(QString::fromLatin1(sql), QString::fromUtf8(sqlite3_errmsg(db)));
+            out << QStringLiteral("<%1: %2>")
+                       .arg(QString::fromLatin1(sql), QString::fromUtf8(sqlite3_errmsg(db)));
             continue;
         }
         while (sqlite3_step(st) == SQLITE_ROW) {
             QStringList cols;
             for (int i = 0; i < sqlite3_column_count(st); ++i)
-                cols << QString::fromLatin1(QByteArray(static_cast<const char *>(sqlite3_column_blob(st, i)), sqlite3_column_bytes(st, i)).toHex());
+                cols << QString::fromLatin1(
+                    QByteArray(static_cast<const char *>(sqlite3_column_blob(st, i)),
+                               sqlite3_column_bytes(st, i))
+                        .toHex());
             out << cols.join(u',');
         }
         sqlite3_finalize(st);
@@ -61,7 +70,8 @@ QStringList snapshot(const QString &path)
 qint64 maxSeq(const QString &path)
 {
     const QStringList s = snapshot(path);
-    return s.isEmpty() ? -1 : QByteArray::fromHex(s.first().section(u',', 1, 1).toLatin1()).toLongLong();
+    return s.isEmpty() ? -1
+                       : QByteArray::fromHex(s.first().section(u',', 1, 1).toLatin1()).toLongLong();
 }
 
 } // namespace
@@ -70,7 +80,8 @@ class TestCli : public QObject {
     Q_OBJECT
 
 private:
-    Run sitrep(QStringList args, const QString &db = {}, const QString &now = QString::fromLatin1(kNow));
+    Run sitrep(QStringList args, const QString &db = {},
+               const QString &now = QString::fromLatin1(kNow));
     QString freshCopy();
 
     QTemporaryDir m_dir;
@@ -145,10 +156,18 @@ void TestCli::initTestCase()
     QVERIFY2(QFile::exists(QStringLiteral(SITREP_BINARY)), SITREP_BINARY);
     m_template = m_dir.filePath(QStringLiteral("template.db"));
     // INC1 critical, triggered; INC2 high, acknowledged; INC3 critical, acknowledged.
-    QCOMPARE(sitrep({"create", "--title", "Checkout returns 500", "--severity", "critical", "--service", "checkout"}, m_template).code, 0);
-    QCOMPARE(sitrep({"create", "--title", "Search is slow", "--severity", "high"}, m_template).code, 0);
+    QCOMPARE(sitrep({"create", "--title", "Checkout returns 500", "--severity", "critical",
+                     "--service", "checkout"},
+                    m_template)
+                 .code,
+             0);
+    QCOMPARE(sitrep({"create", "--title", "Search is slow", "--severity", "high"}, m_template).code,
+             0);
     QCOMPARE(sitrep({"ack", "INC0000002"}, m_template).code, 0);
-    QCOMPARE(sitrep({"create", "--title", "Payments timeouts", "--severity", "critical"}, m_template).code, 0);
+    QCOMPARE(
+        sitrep({"create", "--title", "Payments timeouts", "--severity", "critical"}, m_template)
+            .code,
+        0);
     QCOMPARE(sitrep({"ack", "3"}, m_template).code, 0);
     QCOMPARE(maxSeq(m_template) > 0, true);
 }
@@ -157,15 +176,17 @@ void TestCli::help_listsCommands()
 {
     const Run r = sitrep({"help"});
     QCOMPARE(r.code, 0);
-    for (const char *c : {"create", "list", "show", "transition", "approve", "note", "bulk-close", "oncall", "export", "verify"})
+    for (const char *c : {"create", "list", "show", "transition", "approve", "note", "bulk-close",
+                          "oncall", "export", "verify"})
         QVERIFY2(r.out.contains(QString::fromLatin1(c)), c);
 }
 
 void TestCli::roundTrip_fullLifecycle()
 {
     const QString db = m_dir.filePath(QStringLiteral("life.db"));
-    Run r = sitrep({"create", "--title", "Checkout 500s", "--severity", "critical", "--service", "checkout", "--service",
-                    "payments-api", "--description", "Error rate at 12%", "--category", "payments"},
+    Run r = sitrep({"create", "--title", "Checkout 500s", "--severity", "critical", "--service",
+                    "checkout", "--service", "payments-api", "--description", "Error rate at 12%",
+                    "--category", "payments"},
                    db);
     QCOMPARE(r.code, 0);
     QCOMPARE(r.out.trimmed(), QStringLiteral("INC0000001"));
@@ -205,13 +226,18 @@ void TestCli::roundTrip_fullLifecycle()
     QCOMPARE(r.code, 0);
     QVERIFY(r.json().isObject());
     QCOMPARE(sitrep({"assign", "1", "--to", "bob"}, db).code, 0);
-    r = sitrep({"link-alert", "1", "ALERT-7", "--source", "prometheus", "--title", "HighErrorRate"}, db);
+    r = sitrep({"link-alert", "1", "ALERT-7", "--source", "prometheus", "--title", "HighErrorRate"},
+               db);
     QCOMPARE(r.code, 0);
     QCOMPARE(r.out.trimmed(), QStringLiteral("INC0000001: alert linked"));
     r = sitrep({"link-alert", "1", "ALERT-7"}, db);
     QCOMPARE(r.code, 0);
     QCOMPARE(r.out.trimmed(), QStringLiteral("INC0000001: unchanged"));
-    QCOMPARE(sitrep({"attach", "1", "--url", "https://grafana.example/d/abc", "--kind", "dashboard", "--title", "Errors"}, db).code, 0);
+    QCOMPARE(sitrep({"attach", "1", "--url", "https://grafana.example/d/abc", "--kind", "dashboard",
+                     "--title", "Errors"},
+                    db)
+                 .code,
+             0);
     const QString png = m_dir.filePath(QStringLiteral("graph.png"));
     {
         QFile f(png);
@@ -231,7 +257,9 @@ void TestCli::roundTrip_fullLifecycle()
     r = sitrep({"transition", "1", "resolved"}, db);
     QVERIFY(r.code != 0);
     QVERIFY2(r.err.contains(QStringLiteral("resolution note")), qPrintable(r.err));
-    r = sitrep({"transition", "1", "resolved", "--resolution-note", "Rolled back 4.2", "--time-spent", "42"}, db, atDays(1));
+    r = sitrep({"transition", "1", "resolved", "--resolution-note", "Rolled back 4.2",
+                "--time-spent", "42"},
+               db, atDays(1));
     QCOMPARE(r.code, 0);
 
     r = sitrep({"show", "1", "--json"}, db);
@@ -245,7 +273,8 @@ void TestCli::roundTrip_fullLifecycle()
     QCOMPARE(o[u"incident_commander"].toString(), QStringLiteral("carol"));
     QCOMPARE(o[u"responders"].toArray(), QJsonArray{QStringLiteral("dave")});
     QCOMPARE(o[u"related_alerts"].toArray(), QJsonArray{QStringLiteral("ALERT-7")});
-    QCOMPARE(o[u"affected_services"].toArray(), (QJsonArray{QStringLiteral("checkout"), QStringLiteral("web")}));
+    QCOMPARE(o[u"affected_services"].toArray(),
+             (QJsonArray{QStringLiteral("checkout"), QStringLiteral("web")}));
     QCOMPARE(o[u"approvals"].toObject()[u"mitigating"].toString(), QStringLiteral("alice"));
     QCOMPARE(o[u"resolved_at"].toString(), QStringLiteral("2026-03-03T10:00:00.000Z"));
     QCOMPARE(o[u"extra"].toObject()[u"postmortem"].toString(), QStringLiteral("draft"));
@@ -256,9 +285,10 @@ void TestCli::roundTrip_fullLifecycle()
         if (e.toObject()[u"kind"].toString() == u"note.added" && noteText.isEmpty())
             noteText = e.toObject()[u"payload"].toObject()[u"text"].toString();
     }
-    for (const char *k : {"incident.opened", "incident.transitioned", "approval.granted", "note.added", "incident.field_set",
-                          "incident.assigned", "alert.linked", "evidence.attached", "status.update", "commander.set",
-                          "responder.added", "postmortem.drafted", "notification.requested"})
+    for (const char *k : {"incident.opened", "incident.transitioned", "approval.granted",
+                          "note.added", "incident.field_set", "incident.assigned", "alert.linked",
+                          "evidence.attached", "status.update", "commander.set", "responder.added",
+                          "postmortem.drafted", "notification.requested"})
         QVERIFY2(kinds.contains(QString::fromLatin1(k)), k);
     QCOMPARE(noteText, QStringLiteral("rolling back"));
 
@@ -290,8 +320,8 @@ void TestCli::roundTrip_fullLifecycle()
 void TestCli::create_json_andMatrix()
 {
     const QString db = m_dir.filePath(QStringLiteral("create.db"));
-    Run r = sitrep({"create", "--title", "VPN", "--impact", "Multiple departments", "--urgency", "high", "--severity", "low", "--json",
-                    "--workflow", "itil"},
+    Run r = sitrep({"create", "--title", "VPN", "--impact", "Multiple departments", "--urgency",
+                    "high", "--severity", "low", "--json", "--workflow", "itil"},
                    db);
     QCOMPARE(r.code, 0);
     const QJsonObject o = r.json().object();
@@ -300,7 +330,9 @@ void TestCli::create_json_andMatrix()
     QCOMPARE(o[u"impact"].toString(), QStringLiteral("Multiple departments"));
     QCOMPARE(o[u"urgency"].toString(), QStringLiteral("High"));
     QCOMPARE(o[u"state"].toString(), QStringLiteral("New"));
-    r = sitrep({"create", "--title", "from alert", "--severity", "sev2", "--assignee", "zed", "--alert", "A1", "--alert", "A2", "--ci", "db-01"}, db);
+    r = sitrep({"create", "--title", "from alert", "--severity", "sev2", "--assignee", "zed",
+                "--alert", "A1", "--alert", "A2", "--ci", "db-01"},
+               db);
     QCOMPARE(r.code, 0);
     r = sitrep({"show", r.out.trimmed(), "--json"}, db);
     QCOMPARE(r.json().object()[u"priority"].toString(), QStringLiteral("P2"));
@@ -321,10 +353,12 @@ void TestCli::list_filters()
     QCOMPARE(r.json().array().size(), 2);
     r = sitrep({"list", "--state", "Triggered", "--severity", "critical", "--json"}, db);
     QCOMPARE(r.json().array().size(), 1);
-    QCOMPARE(r.json().array().first().toObject()[u"number"].toString(), QStringLiteral("INC0000001"));
+    QCOMPARE(r.json().array().first().toObject()[u"number"].toString(),
+             QStringLiteral("INC0000001"));
     r = sitrep({"list", "--search", "slow", "--json"}, db);
     QCOMPARE(r.json().array().size(), 1);
-    QCOMPARE(r.json().array().first().toObject()[u"title"].toString(), QStringLiteral("Search is slow"));
+    QCOMPARE(r.json().array().first().toObject()[u"title"].toString(),
+             QStringLiteral("Search is slow"));
     r = sitrep({"list", "--limit", "1", "--json"}, db);
     QCOMPARE(r.json().array().size(), 1);
     r = sitrep({"list", "--service", "checkout"}, db);
@@ -348,10 +382,12 @@ void TestCli::export_jsonAndCsv()
     for (const auto &i : all) {
         QVERIFY(i.toObject()[u"timeline"].toArray().size() > 0);
         events += int(i.toObject()[u"timeline"].toArray().size());
-        QCOMPARE(i.toObject()[u"timeline"].toArray().first().toObject()[u"kind"].toString(), QStringLiteral("incident.opened"));
+        QCOMPARE(i.toObject()[u"timeline"].toArray().first().toObject()[u"kind"].toString(),
+                 QStringLiteral("incident.opened"));
     }
     QCOMPARE(qint64(events), maxSeq(db));
-    QCOMPARE(all.first().toObject()[u"number"].toString(), QStringLiteral("INC0000001")); // oldest first
+    QCOMPARE(all.first().toObject()[u"number"].toString(),
+             QStringLiteral("INC0000001")); // oldest first
 
     r = sitrep({"export", "--format", "json", "--priority", "P2"}, db);
     QCOMPARE(r.json().array().size(), 1);
@@ -381,7 +417,8 @@ void TestCli::bulkClose_dryRunThenClose()
     QCOMPARE(r.code, 0);
     QJsonObject o = r.json().object();
     QCOMPARE(o[u"dry_run"].toBool(), true);
-    QCOMPARE(o[u"incidents"].toArray(), (QJsonArray{QStringLiteral("INC0000001"), QStringLiteral("INC0000003")}));
+    QCOMPARE(o[u"incidents"].toArray(),
+             (QJsonArray{QStringLiteral("INC0000001"), QStringLiteral("INC0000003")}));
     QCOMPARE(o[u"state"].toString(), QStringLiteral("resolved"));
     QCOMPARE(maxSeq(db), before);
     r = sitrep({"bulk-close", "--stale-days", "30"}, db, atDays(40));
@@ -436,8 +473,14 @@ void TestCli::verify_detectsTamper()
     {
         sqlite3 *h = nullptr;
         QCOMPARE(sqlite3_open(db.toUtf8().constData(), &h), SQLITE_OK);
-        QCOMPARE(sqlite3_exec(h, "DROP TRIGGER events_append_only_update", nullptr, nullptr, nullptr), SQLITE_OK);
-        QCOMPARE(sqlite3_exec(h, "UPDATE events SET payload=json_set(payload, '$.title', 'Nothing happened') WHERE seq=1", nullptr, nullptr, nullptr), SQLITE_OK);
+        QCOMPARE(
+            sqlite3_exec(h, "DROP TRIGGER events_append_only_update", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+        QCOMPARE(sqlite3_exec(h,
+                              "UPDATE events SET payload=json_set(payload, '$.title', 'Nothing "
+                              "happened') WHERE seq=1",
+                              nullptr, nullptr, nullptr),
+                 SQLITE_OK);
         sqlite3_close(h);
     }
     Run r = sitrep({"verify"}, db);
@@ -508,17 +551,34 @@ void TestCli::badInput_exitsNonZeroAndChangesNothing_data()
     QTest::newRow("demo on incidents")
         << QStringList{"demo", "--incidents", "5"} << "already holds 3 incidents";
     // create
-    QTest::newRow("create no title") << QStringList{"create", "--severity", "high"} << "--title is required";
-    QTest::newRow("create no severity") << QStringList{"create", "--title", "x"} << "--severity is required";
-    QTest::newRow("create bad severity") << QStringList{"create", "--title", "x", "--severity", "apocalyptic"} << "unknown severity 'apocalyptic'";
-    QTest::newRow("create blank title") << QStringList{"create", "--title", "  ", "--severity", "high"} << "title is required";
-    QTest::newRow("create long title") << QStringList{"create", "--title", longTitle, "--severity", "high"} << "longer than";
-    QTest::newRow("create impact alone") << QStringList{"create", "--title", "x", "--severity", "low", "--impact", "Single user"} << "impact and urgency";
-    QTest::newRow("create bad urgency") << QStringList{"create", "--title", "x", "--impact", "Single user", "--urgency", "meh"} << "unknown urgency 'meh'";
-    QTest::newRow("create bad priority") << QStringList{"create", "--title", "x", "--priority", "P0"} << "unknown priority";
-    QTest::newRow("create bad group") << QStringList{"create", "--title", "x", "--severity", "low", "--group", "Nope"} << "unknown assignment group 'Nope'";
-    QTest::newRow("create unknown option") << QStringList{"create", "--title", "x", "--severity", "low", "--colour", "red"} << "colour";
-    QTest::newRow("create extra") << QStringList{"create", "--title", "x", "--severity", "low", "stray"} << "unexpected argument 'stray'";
+    QTest::newRow("create no title")
+        << QStringList{"create", "--severity", "high"} << "--title is required";
+    QTest::newRow("create no severity")
+        << QStringList{"create", "--title", "x"} << "--severity is required";
+    QTest::newRow("create bad severity")
+        << QStringList{"create", "--title", "x", "--severity", "apocalyptic"}
+        << "unknown severity 'apocalyptic'";
+    QTest::newRow("create blank title")
+        << QStringList{"create", "--title", "  ", "--severity", "high"} << "title is required";
+    QTest::newRow("create long title")
+        << QStringList{"create", "--title", longTitle, "--severity", "high"} << "longer than";
+    QTest::newRow("create impact alone")
+        << QStringList{"create", "--title", "x", "--severity", "low", "--impact", "Single user"}
+        << "impact and urgency";
+    QTest::newRow("create bad urgency")
+        << QStringList{"create", "--title", "x", "--impact", "Single user", "--urgency", "meh"}
+        << "unknown urgency 'meh'";
+    QTest::newRow("create bad priority")
+        << QStringList{"create", "--title", "x", "--priority", "P0"} << "unknown priority";
+    QTest::newRow("create bad group")
+        << QStringList{"create", "--title", "x", "--severity", "low", "--group", "Nope"}
+        << "unknown assignment group 'Nope'";
+    QTest::newRow("create unknown option")
+        << QStringList{"create", "--title", "x", "--severity", "low", "--colour", "red"}
+        << "colour";
+    QTest::newRow("create extra") << QStringList{"create",     "--title", "x",
+                                                 "--severity", "low",     "stray"}
+                                  << "unexpected argument 'stray'";
     QTest::newRow("create switches workflow")
         << QStringList{"create", "--title", "x", "--severity", "low", "--workflow", "itil"}
         << "--workflow is only for a database with no incidents yet";
@@ -531,10 +591,13 @@ void TestCli::badInput_exitsNonZeroAndChangesNothing_data()
         << QStringList{"create", "--title", "ding\x07", "--severity", "low"} << "U+0007";
     QTest::newRow("set title tab") << QStringList{"set", "1", "title", "tab\there"} << "U+0009";
     // list
-    QTest::newRow("list priority") << QStringList{"list", "--priority", "P9"} << "unknown priority 'P9'";
-    QTest::newRow("list state") << QStringList{"list", "--state", "nowhere"} << "unknown state 'nowhere'";
+    QTest::newRow("list priority")
+        << QStringList{"list", "--priority", "P9"} << "unknown priority 'P9'";
+    QTest::newRow("list state") << QStringList{"list", "--state", "nowhere"}
+                                << "unknown state 'nowhere'";
     QTest::newRow("list limit") << QStringList{"list", "--limit", "0"} << "--limit";
-    QTest::newRow("list severity") << QStringList{"list", "--severity", "huge"} << "unknown severity";
+    QTest::newRow("list severity")
+        << QStringList{"list", "--severity", "huge"} << "unknown severity";
     QTest::newRow("list extra") << QStringList{"list", "extra"} << "unexpected argument";
     QTest::newRow("list switches workflow")
         << QStringList{"list", "--workflow", "itil"} << "Unknown option 'workflow'";
@@ -544,59 +607,86 @@ void TestCli::badInput_exitsNonZeroAndChangesNothing_data()
                                 << "Unknown option 'actor'";
     // show
     QTest::newRow("show missing") << QStringList{"show"} << "missing argument";
-    QTest::newRow("show unknown") << QStringList{"show", "INC0009999"} << "no incident 'INC0009999'";
+    QTest::newRow("show unknown") << QStringList{"show", "INC0009999"}
+                                  << "no incident 'INC0009999'";
     QTest::newRow("show extra") << QStringList{"show", "1", "2"} << "unexpected argument '2'";
     // transition
-    QTest::newRow("transition missing state") << QStringList{"transition", "1"} << "missing argument";
-    QTest::newRow("transition unknown state") << QStringList{"transition", "1", "exploded"} << "unknown state 'exploded'";
-    QTest::newRow("transition not allowed") << QStringList{"transition", "1", "postmortem"}
-                                            << "cannot move INC0000001 from 'triggered' to 'postmortem'; allowed from 'triggered': acknowledged, investigating, resolved";
-    QTest::newRow("transition guard") << QStringList{"transition", "1", "resolved"} << "needs a resolution note and a root-cause category";
-    QTest::newRow("transition p1 gate") << QStringList{"transition", "3", "mitigating"} << "approval";
-    QTest::newRow("transition unknown incident") << QStringList{"transition", "9999", "resolved"} << "no incident '9999'";
-    QTest::newRow("transition bad minutes") << QStringList{"transition", "1", "resolved", "--resolution-note", "x", "--root-cause", "y", "--time-spent", "abc"}
+    QTest::newRow("transition missing state")
+        << QStringList{"transition", "1"} << "missing argument";
+    QTest::newRow("transition unknown state")
+        << QStringList{"transition", "1", "exploded"} << "unknown state 'exploded'";
+    QTest::newRow("transition not allowed")
+        << QStringList{"transition", "1", "postmortem"}
+        << "cannot move INC0000001 from 'triggered' to 'postmortem'; allowed from 'triggered': "
+           "acknowledged, investigating, resolved";
+    QTest::newRow("transition guard") << QStringList{"transition", "1", "resolved"}
+                                      << "needs a resolution note and a root-cause category";
+    QTest::newRow("transition p1 gate")
+        << QStringList{"transition", "3", "mitigating"} << "approval";
+    QTest::newRow("transition unknown incident")
+        << QStringList{"transition", "9999", "resolved"} << "no incident '9999'";
+    QTest::newRow("transition bad minutes") << QStringList{"transition", "1",
+                                                           "resolved",   "--resolution-note",
+                                                           "x",          "--root-cause",
+                                                           "y",          "--time-spent",
+                                                           "abc"}
                                             << "time_spent";
     QTest::newRow("transition same") << QStringList{"transition", "2", "acknowledged"} << "already";
     // ack
     QTest::newRow("ack missing") << QStringList{"ack"} << "missing argument";
     QTest::newRow("ack unknown") << QStringList{"ack", "9999"} << "no incident";
     QTest::newRow("ack twice") << QStringList{"ack", "2"} << "already acknowledged";
-    QTest::newRow("acknowledge twice") << QStringList{"acknowledge", "INC0000003"} << "already acknowledged";
+    QTest::newRow("acknowledge twice")
+        << QStringList{"acknowledge", "INC0000003"} << "already acknowledged";
     // assign
     QTest::newRow("assign nobody") << QStringList{"assign", "1"} << "needs an assignee or a group";
-    QTest::newRow("assign bad group") << QStringList{"assign", "1", "--group", "Nope"} << "unknown assignment group 'Nope'";
-    QTest::newRow("assign unknown incident") << QStringList{"assign", "9999", "--to", "bob"} << "no incident";
+    QTest::newRow("assign bad group")
+        << QStringList{"assign", "1", "--group", "Nope"} << "unknown assignment group 'Nope'";
+    QTest::newRow("assign unknown incident")
+        << QStringList{"assign", "9999", "--to", "bob"} << "no incident";
     // approve
     QTest::newRow("approve system")
         << QStringList{"approve", "1", "--for", "mitigating", "--actor", "system"} << "human";
     QTest::newRow("approve no gate")
         << QStringList{"approve", "1"} << "waits at no approval gate from 'triggered'";
-    QTest::newRow("approve bad state") << QStringList{"approve", "1", "--for", "nirvana"} << "unknown state 'nirvana'";
+    QTest::newRow("approve bad state")
+        << QStringList{"approve", "1", "--for", "nirvana"} << "unknown state 'nirvana'";
     QTest::newRow("approve missing") << QStringList{"approve"} << "missing argument";
     // note
     QTest::newRow("note missing text") << QStringList{"note", "1"} << "missing argument";
     QTest::newRow("note blank") << QStringList{"note", "1", "   "} << "needs text";
     QTest::newRow("note unknown incident") << QStringList{"note", "9999", "hello"} << "no incident";
     // set
-    QTest::newRow("set unknown field") << QStringList{"set", "1", "colour", "red"} << "unknown field 'colour'";
-    QTest::newRow("set bad severity") << QStringList{"set", "1", "severity", "apocalyptic"} << "unknown severity";
+    QTest::newRow("set unknown field")
+        << QStringList{"set", "1", "colour", "red"} << "unknown field 'colour'";
+    QTest::newRow("set bad severity")
+        << QStringList{"set", "1", "severity", "apocalyptic"} << "unknown severity";
     QTest::newRow("set state") << QStringList{"set", "1", "state", "resolved"} << "transition";
     QTest::newRow("set missing value") << QStringList{"set", "1", "severity"} << "missing argument";
-    QTest::newRow("set bad minutes") << QStringList{"set", "1", "time-spent", "soon"} << "time_spent";
-    QTest::newRow("set bad impact") << QStringList{"set", "1", "impact", "cosmic"} << "unknown impact 'cosmic'";
+    QTest::newRow("set bad minutes")
+        << QStringList{"set", "1", "time-spent", "soon"} << "time_spent";
+    QTest::newRow("set bad impact")
+        << QStringList{"set", "1", "impact", "cosmic"} << "unknown impact 'cosmic'";
     // link-alert
     QTest::newRow("link-alert missing") << QStringList{"link-alert", "1"} << "missing argument";
     QTest::newRow("link-alert blank") << QStringList{"link-alert", "1", "  "} << "alert id";
-    QTest::newRow("link-alert unknown incident") << QStringList{"link-alert", "9999", "A-1"} << "no incident";
+    QTest::newRow("link-alert unknown incident")
+        << QStringList{"link-alert", "9999", "A-1"} << "no incident";
     // attach
     QTest::newRow("attach nothing") << QStringList{"attach", "1"} << "url or a file";
-    QTest::newRow("attach bad url") << QStringList{"attach", "1", "--url", "not a url"} << "not a valid URL";
-    QTest::newRow("attach missing file") << QStringList{"attach", "1", "--file", "/nonexistent/graph.png"} << "cannot read /nonexistent/graph.png";
-    QTest::newRow("attach bad kind") << QStringList{"attach", "1", "--url", "https://example.org", "--kind", "smell"} << "unknown evidence kind 'smell'";
+    QTest::newRow("attach bad url")
+        << QStringList{"attach", "1", "--url", "not a url"} << "not a valid URL";
+    QTest::newRow("attach missing file")
+        << QStringList{"attach", "1", "--file", "/nonexistent/graph.png"}
+        << "cannot read /nonexistent/graph.png";
+    QTest::newRow("attach bad kind")
+        << QStringList{"attach", "1", "--url", "https://example.org", "--kind", "smell"}
+        << "unknown evidence kind 'smell'";
     // status
     QTest::newRow("status missing") << QStringList{"status", "1"} << "missing argument";
     QTest::newRow("status blank") << QStringList{"status", "1", " "} << "needs a message";
-    QTest::newRow("status unknown incident") << QStringList{"status", "9999", "hello"} << "no incident";
+    QTest::newRow("status unknown incident")
+        << QStringList{"status", "9999", "hello"} << "no incident";
     // commander / responder
     QTest::newRow("commander missing") << QStringList{"commander", "1"} << "missing argument";
     QTest::newRow("commander blank") << QStringList{"commander", "1", " "} << "commander";
@@ -604,16 +694,23 @@ void TestCli::badInput_exitsNonZeroAndChangesNothing_data()
     QTest::newRow("responder blank") << QStringList{"responder", "1", " "} << "responder";
     // bulk-close
     QTest::newRow("bulk-close no days") << QStringList{"bulk-close"} << "--stale-days";
-    QTest::newRow("bulk-close zero") << QStringList{"bulk-close", "--stale-days", "0"} << "--stale-days";
-    QTest::newRow("bulk-close words") << QStringList{"bulk-close", "--stale-days", "a-month"} << "--stale-days";
+    QTest::newRow("bulk-close zero")
+        << QStringList{"bulk-close", "--stale-days", "0"} << "--stale-days";
+    QTest::newRow("bulk-close words")
+        << QStringList{"bulk-close", "--stale-days", "a-month"} << "--stale-days";
     // oncall
-    QTest::newRow("oncall bad group") << QStringList{"oncall", "--group", "Nope"} << "unknown assignment group 'Nope'";
+    QTest::newRow("oncall bad group")
+        << QStringList{"oncall", "--group", "Nope"} << "unknown assignment group 'Nope'";
     QTest::newRow("oncall bad time") << QStringList{"oncall", "--at", "teatime"} << "not a time";
     // export
     QTest::newRow("export no format") << QStringList{"export"} << "--format";
-    QTest::newRow("export xml") << QStringList{"export", "--format", "xml"} << "--format must be json or csv";
-    QTest::newRow("export bad filter") << QStringList{"export", "--format", "json", "--priority", "P9"} << "unknown priority";
-    QTest::newRow("export unwritable") << QStringList{"export", "--format", "json", "--out", "/nonexistent/dir/x.json"} << "cannot write";
+    QTest::newRow("export xml") << QStringList{"export", "--format", "xml"}
+                                << "--format must be json or csv";
+    QTest::newRow("export bad filter")
+        << QStringList{"export", "--format", "json", "--priority", "P9"} << "unknown priority";
+    QTest::newRow("export unwritable")
+        << QStringList{"export", "--format", "json", "--out", "/nonexistent/dir/x.json"}
+        << "cannot write";
     QTest::newRow("export per bogus") << QStringList{"export", "--format", "csv", "--per", "week"}
                                       << "--per must be event or incident";
     QTest::newRow("export per json")
@@ -672,11 +769,14 @@ void TestCli::notADatabase_isRefused()
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write(QByteArray("groceries: eggs, milk\n").repeated(100));
     f.close();
-    for (const QStringList &args : {QStringList{"list"}, QStringList{"verify"}, QStringList{"create", "--title", "x", "--severity", "low"}}) {
+    for (const QStringList &args : {QStringList{"list"}, QStringList{"verify"},
+                                    QStringList{"create", "--title", "x", "--severity", "low"}}) {
         const Run r = sitrep(args, path);
         QVERIFY(r.code > 0);
         QVERIFY2(r.err.trimmed().startsWith(QStringLiteral("sitrep: ")), qPrintable(r.err));
-        QVERIFY2(r.err.contains(QStringLiteral("not a database")) || r.err.contains(QStringLiteral("not a Sitrep database")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("not a database")) ||
+                     r.err.contains(QStringLiteral("not a Sitrep database")),
+                 qPrintable(r.err));
         QVERIFY2(!r.err.trimmed().contains(u'\n'), qPrintable(r.err));
     }
     QVERIFY(f.open(QIODevice::ReadOnly));
@@ -722,14 +822,16 @@ void TestCli::sitrepDbEnvironment_isUsed()
 void TestCli::dbOptionFirst_isTheSameCommand()
 {
     const QString db = freshCopy();
-    const Run created = sitrep({"--db", db, "create", "--title", "db first", "--severity", "low", "--json"});
+    const Run created =
+        sitrep({"--db", db, "create", "--title", "db first", "--severity", "low", "--json"});
     QCOMPARE(created.code, 0);
     const QString number = created.json().object().value(u"number").toString();
     QVERIFY(number.startsWith(u"INC"));
     const Run shown = sitrep({QStringLiteral("--db=%1").arg(db), "show", number, "--json"});
     QCOMPARE(shown.code, 0);
     QCOMPARE(shown.json().object().value(u"title").toString(), QStringLiteral("db first"));
-    QCOMPARE(sitrep({"list", "--json"}, db).json().array().size(), sitrep({"--db", db, "list", "--json"}).json().array().size());
+    QCOMPARE(sitrep({"list", "--json"}, db).json().array().size(),
+             sitrep({"--db", db, "list", "--json"}).json().array().size());
     // An unknown word after --db is still an unknown command, not the window.
     const Run typo = sitrep({"--db", db, "lsit"});
     QVERIFY(typo.code != 0);

@@ -94,7 +94,8 @@ private Q_SLOTS:
         r = run({QStringLiteral("note"), uid, QStringLiteral("on it")});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QCOMPARE(actorsOf(uid, QStringLiteral("note.added")).last(), QStringLiteral("alice"));
-        r = run({QStringLiteral("approve"), uid, QStringLiteral("--for"), QStringLiteral("mitigating")});
+        r = run({QStringLiteral("approve"), uid, QStringLiteral("--for"),
+                 QStringLiteral("mitigating")});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY2(r.out.contains(u"approved by alice"), qPrintable(r.out));
 

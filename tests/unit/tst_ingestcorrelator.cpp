@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Correlation before the engine: grouping, dedup, window, threshold, flapping, the
 // all-alerts-resolved policy, restart, generic seed-003 events. Real SQLite on disk.
-#include "host/workflowactions.h"
 #include "engine/lifecycleengine.h"
+#include "host/workflowactions.h"
 #include "ingest/correlator.h"
 #include "ingest/ingestpipeline.h"
 #include "store/store.h"
@@ -77,18 +77,23 @@ struct Env {
 };
 
 struct Am {
-    QString alertname, service, instance, status = QStringLiteral("firing"), severity = QStringLiteral("warning");
+    QString alertname, service, instance, status = QStringLiteral("firing"),
+                                          severity = QStringLiteral("warning");
 };
 
 QByteArray amBody(const QList<Am> &alerts)
 {
     QJsonArray arr;
     for (const Am &a : alerts) {
-        QJsonObject labels{{QStringLiteral("alertname"), a.alertname}, {QStringLiteral("service"), a.service},
-                           {QStringLiteral("instance"), a.instance}, {QStringLiteral("severity"), a.severity}};
+        QJsonObject labels{{QStringLiteral("alertname"), a.alertname},
+                           {QStringLiteral("service"), a.service},
+                           {QStringLiteral("instance"), a.instance},
+                           {QStringLiteral("severity"), a.severity}};
         arr << QJsonObject{{QStringLiteral("status"), a.status},
                            {QStringLiteral("labels"), labels},
-                           {QStringLiteral("annotations"), QJsonObject{{QStringLiteral("summary"), a.alertname + QStringLiteral(" on ") + a.service}}},
+                           {QStringLiteral("annotations"),
+                            QJsonObject{{QStringLiteral("summary"),
+                                         a.alertname + QStringLiteral(" on ") + a.service}}},
                            {QStringLiteral("startsAt"), QStringLiteral("2026-01-01T00:00:00Z")},
                            {QStringLiteral("endsAt"), QStringLiteral("0001-01-01T00:00:00Z")}};
     }
@@ -98,7 +103,8 @@ QByteArray amBody(const QList<Am> &alerts)
         .toJson(QJsonDocument::Compact);
 }
 
-QList<Am> hosts(const QString &alertname, const QString &service, int from, int to, const QString &status = QStringLiteral("firing"))
+QList<Am> hosts(const QString &alertname, const QString &service, int from, int to,
+                const QString &status = QStringLiteral("firing"))
 {
     QList<Am> out;
     for (int i = from; i < to; ++i)
@@ -110,7 +116,7 @@ QList<Am> hosts(const QString &alertname, const QString &service, int from, int 
 
 #define INGEST(env, list)                                                                          \
     [&]() {                                                                                        \
-        auto r_ = (env).pipeline->ingest(QStringLiteral("alertmanager"), amBody(list));           \
+        auto r_ = (env).pipeline->ingest(QStringLiteral("alertmanager"), amBody(list));            \
         if (!r_)                                                                                   \
             qWarning() << r_.errorMessage();                                                       \
         return r_;                                                                                 \
@@ -126,7 +132,8 @@ private Q_SLOTS:
         int opened = 0;
         for (int batch = 0; batch < 4; ++batch) {
             env.clock.advance(20000);
-            auto r = INGEST(env, hosts(QStringLiteral("HighLatency"), QStringLiteral("checkout"), batch * 10, batch * 10 + 10));
+            auto r = INGEST(env, hosts(QStringLiteral("HighLatency"), QStringLiteral("checkout"),
+                                       batch * 10, batch * 10 + 10));
             QVERIFY(r.ok());
             opened += r->opened;
         }
@@ -165,9 +172,12 @@ private Q_SLOTS:
     {
         Env env;
         QVERIFY(env.open());
-        QVERIFY(INGEST(env, hosts(QStringLiteral("HighLatency"), QStringLiteral("checkout"), 0, 3)).ok());
-        QVERIFY(INGEST(env, hosts(QStringLiteral("HighLatency"), QStringLiteral("search"), 0, 3)).ok());
-        QVERIFY(INGEST(env, hosts(QStringLiteral("DiskFull"), QStringLiteral("checkout"), 0, 3)).ok());
+        QVERIFY(INGEST(env, hosts(QStringLiteral("HighLatency"), QStringLiteral("checkout"), 0, 3))
+                    .ok());
+        QVERIFY(
+            INGEST(env, hosts(QStringLiteral("HighLatency"), QStringLiteral("search"), 0, 3)).ok());
+        QVERIFY(
+            INGEST(env, hosts(QStringLiteral("DiskFull"), QStringLiteral("checkout"), 0, 3)).ok());
         QCOMPARE(env.incidents().size(), 3);
     }
 
@@ -187,7 +197,8 @@ private Q_SLOTS:
         QCOMPARE(again->attached, 0);
         QCOMPARE(env.store->maxSeq(), seq);
         // Duplicates inside one body count once.
-        auto dup = INGEST(env, hosts(QStringLiteral("X"), QStringLiteral("y"), 0, 1) + hosts(QStringLiteral("X"), QStringLiteral("y"), 0, 1));
+        auto dup = INGEST(env, hosts(QStringLiteral("X"), QStringLiteral("y"), 0, 1) +
+                                   hosts(QStringLiteral("X"), QStringLiteral("y"), 0, 1));
         QCOMPARE(dup->opened, 1);
         QCOMPARE(dup->deduplicated, 1);
         QCOMPARE(env.incidents().size(), 2);
@@ -218,9 +229,10 @@ private Q_SLOTS:
         QVERIFY(env.open());
         QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1)).ok());
         const QString uid = env.incidents().first().uid;
-        auto t = env.engine->execute(engine::Command::transition(uid, QStringLiteral("resolved"), QStringLiteral("alice"),
-                                                                 {{QStringLiteral("resolution_note"), QStringLiteral("fixed")},
-                                                                  {QStringLiteral("root_cause"), QStringLiteral("config")}}));
+        auto t = env.engine->execute(engine::Command::transition(
+            uid, QStringLiteral("resolved"), QStringLiteral("alice"),
+            {{QStringLiteral("resolution_note"), QStringLiteral("fixed")},
+             {QStringLiteral("root_cause"), QStringLiteral("config")}}));
         QVERIFY2(t.ok(), qPrintable(t.errorMessage()));
         env.clock.advance(2 * Minute);
         auto inside = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 1, 2));
@@ -277,17 +289,21 @@ private Q_SLOTS:
         int suppressed = 0;
         for (int i = 0; i < 10; ++i) {
             env.clock.advance(20000);
-            auto r = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1, i % 2 == 0 ? QStringLiteral("resolved") : QStringLiteral("firing")));
+            auto r = INGEST(
+                env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1,
+                           i % 2 == 0 ? QStringLiteral("resolved") : QStringLiteral("firing")));
             QVERIFY(r.ok());
             suppressed += r->suppressed;
         }
         QVERIFY(suppressed >= 5);
         QCOMPARE(env.eventsOfKind(uid, QStringLiteral("alert.flapping")).size(), 1);
-        const int changes = int(env.eventsOfKind(uid, QStringLiteral("alert.resolved")).size() + env.eventsOfKind(uid, QStringLiteral("alert.fired")).size());
+        const int changes = int(env.eventsOfKind(uid, QStringLiteral("alert.resolved")).size() +
+                                env.eventsOfKind(uid, QStringLiteral("alert.fired")).size());
         QCOMPARE(changes, env.config.flapMaxChanges); // up to max_changes pass, the rest are damped
         // Quiet for longer than the flap window: changes count again.
         env.clock.advance(11 * Minute);
-        auto r = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1, QStringLiteral("resolved")));
+        auto r = INGEST(
+            env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1, QStringLiteral("resolved")));
         QCOMPARE(r->suppressed, 0);
     }
 
@@ -299,12 +315,17 @@ private Q_SLOTS:
         const QString uid = env.incidents().first().uid;
         for (int i = 0; i < 9; ++i) {
             env.clock.advance(10000);
-            QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1, i % 2 == 0 ? QStringLiteral("resolved") : QStringLiteral("firing"))).ok());
+            QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1,
+                                      i % 2 == 0 ? QStringLiteral("resolved")
+                                                 : QStringLiteral("firing")))
+                        .ok());
         }
         // Ends resolved while flapping: the suggestions made before damping stay, no new one.
         const auto before = env.eventsOfKind(uid, Correlator::AllResolvedKind).size();
         env.clock.advance(10000);
-        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1, QStringLiteral("resolved"))).ok());
+        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1,
+                                  QStringLiteral("resolved")))
+                    .ok());
         QCOMPARE(env.eventsOfKind(uid, Correlator::AllResolvedKind).size(), before);
     }
 
@@ -314,20 +335,24 @@ private Q_SLOTS:
         QVERIFY(env.open());
         QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 2)).ok());
         const QString uid = env.incidents().first().uid;
-        auto one = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1, QStringLiteral("resolved")));
+        auto one = INGEST(
+            env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1, QStringLiteral("resolved")));
         QCOMPARE(one->resolved, 1);
         QCOMPARE(env.eventsOfKind(uid, Correlator::AllResolvedKind).size(), 0);
-        auto two = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 1, 2, QStringLiteral("resolved")));
+        auto two = INGEST(
+            env, hosts(QStringLiteral("A"), QStringLiteral("s"), 1, 2, QStringLiteral("resolved")));
         QCOMPARE(two->resolved, 1);
         const auto ev = env.eventsOfKind(uid, Correlator::AllResolvedKind);
         QCOMPARE(ev.size(), 1);
         QCOMPARE(ev[0].payload[u"policy"].toString(), QStringLiteral("suggest"));
         QCOMPARE(ev[0].payload[u"suggest"].toString(), QStringLiteral("resolved"));
         QCOMPARE(ev[0].actor, engine::SystemActor);
-        QCOMPARE(env.store->incidentByUid(uid)->state, QStringLiteral("triggered")); // only a suggestion
+        QCOMPARE(env.store->incidentByUid(uid)->state,
+                 QStringLiteral("triggered")); // only a suggestion
         QCOMPARE(env.eventsOfKind(uid, QStringLiteral("alert.resolved")).size(), 2);
         // A resolution repeated is a no-op.
-        auto rep = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 1, 2, QStringLiteral("resolved")));
+        auto rep = INGEST(
+            env, hosts(QStringLiteral("A"), QStringLiteral("s"), 1, 2, QStringLiteral("resolved")));
         QCOMPARE(rep->deduplicated, 1);
         QCOMPARE(env.eventsOfKind(uid, Correlator::AllResolvedKind).size(), 1);
     }
@@ -339,7 +364,9 @@ private Q_SLOTS:
         QVERIFY(env.open());
         QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1)).ok());
         const QString uid = env.incidents().first().uid;
-        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1, QStringLiteral("resolved"))).ok());
+        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1,
+                                  QStringLiteral("resolved")))
+                    .ok());
         const auto ev = env.eventsOfKind(uid, Correlator::AllResolvedKind);
         QCOMPARE(ev.size(), 1);
         QCOMPARE(ev[0].payload[u"policy"].toString(), QStringLiteral("record"));
@@ -354,7 +381,9 @@ private Q_SLOTS:
         QVERIFY(env.open());
         QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 3)).ok());
         const QString uid = env.incidents().first().uid;
-        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 3, QStringLiteral("resolved"))).ok());
+        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 3,
+                                  QStringLiteral("resolved")))
+                    .ok());
         const auto inc = env.store->incidentByUid(uid);
         QCOMPARE(inc->state, QStringLiteral("RESOLVED"));
         QCOMPARE(inc->resolutionNote, QStringLiteral("all alerts resolved"));
@@ -375,7 +404,8 @@ private Q_SLOTS:
         QVERIFY(env.open());
         QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1)).ok());
         const QString uid = env.incidents().first().uid;
-        auto r = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1, QStringLiteral("resolved")));
+        auto r = INGEST(
+            env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1, QStringLiteral("resolved")));
         QVERIFY(r.ok());
         QCOMPARE(r->messages.size(), 1);
         QCOMPARE(env.store->incidentByUid(uid)->state, QStringLiteral("DETECTED"));
@@ -408,7 +438,8 @@ private Q_SLOTS:
         Env env;
         QVERIFY(env.open());
         QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1)).ok());
-        QList<Am> crit{Am{QStringLiteral("A"), QStringLiteral("s"), QStringLiteral("host-9"), QStringLiteral("firing"), QStringLiteral("critical")}};
+        QList<Am> crit{Am{QStringLiteral("A"), QStringLiteral("s"), QStringLiteral("host-9"),
+                          QStringLiteral("firing"), QStringLiteral("critical")}};
         QVERIFY(INGEST(env, crit).ok());
         QCOMPARE(env.incidents().first().severity, domain::Severity::Critical);
     }
@@ -420,7 +451,8 @@ private Q_SLOTS:
         QVERIFY(env.open());
         QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1)).ok());
         const QString uid = env.incidents().first().uid;
-        QVERIFY(env.engine->execute(engine::Command::transition(uid, QStringLiteral("Cancelled"))).ok());
+        QVERIFY(env.engine->execute(engine::Command::transition(uid, QStringLiteral("Cancelled")))
+                    .ok());
         auto r = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1));
         QCOMPARE(r->opened, 1);
         QCOMPARE(env.incidents().size(), 2);
@@ -430,14 +462,19 @@ private Q_SLOTS:
     {
         Env env;
         QVERIFY(env.open());
-        auto t = env.pipeline->ingest(QStringLiteral("pagerduty"),
-                                      R"({"routing_key":"k","event_action":"trigger","dedup_key":"d1","payload":{"summary":"Disk full","source":"db-1","severity":"error","group":"db"}})");
+        auto t = env.pipeline->ingest(
+            QStringLiteral("pagerduty"),
+            R"({"routing_key":"k","event_action":"trigger","dedup_key":"d1","payload":{"summary":"Disk full","source":"db-1","severity":"error","group":"db"}})");
         QVERIFY2(t.ok(), qPrintable(t.errorMessage()));
         QCOMPARE(t->opened, 1);
-        auto a = env.pipeline->ingest(QStringLiteral("pagerduty"), R"({"routing_key":"k","event_action":"acknowledge","dedup_key":"d1"})");
+        auto a = env.pipeline->ingest(
+            QStringLiteral("pagerduty"),
+            R"({"routing_key":"k","event_action":"acknowledge","dedup_key":"d1"})");
         QVERIFY2(a.ok(), qPrintable(a.errorMessage()));
         QVERIFY(env.incidents().first().acknowledgedAt > 0);
-        auto r = env.pipeline->ingest(QStringLiteral("pagerduty"), R"({"routing_key":"k","event_action":"resolve","dedup_key":"d1"})");
+        auto r = env.pipeline->ingest(
+            QStringLiteral("pagerduty"),
+            R"({"routing_key":"k","event_action":"resolve","dedup_key":"d1"})");
         QCOMPARE(r->resolved, 1);
     }
 
@@ -446,24 +483,30 @@ private Q_SLOTS:
         Env env;
         env.workflowName = QStringLiteral("pipeline");
         QVERIFY(env.open());
-        auto send = [&](const char *json) { return env.pipeline->ingest(QStringLiteral("generic"), QByteArray(json)); };
-        auto t = send(R"({"type":"alert.triggered","payload":{"id":"test-1","severity":"P2","title":"High Latency","source":"prometheus"}})");
+        auto send = [&](const char *json) {
+            return env.pipeline->ingest(QStringLiteral("generic"), QByteArray(json));
+        };
+        auto t = send(
+            R"({"type":"alert.triggered","payload":{"id":"test-1","severity":"P2","title":"High Latency","source":"prometheus"}})");
         QVERIFY2(t.ok(), qPrintable(t.errorMessage()));
         QCOMPARE(t->opened, 1);
         const QString uid = env.incidents().first().uid;
         QCOMPARE(env.store->incidentByUid(uid)->severity, domain::Severity::High);
-        auto again = send(R"({"type":"alert.triggered","payload":{"id":"test-1","severity":"P2","title":"High Latency"}})");
+        auto again = send(
+            R"({"type":"alert.triggered","payload":{"id":"test-1","severity":"P2","title":"High Latency"}})");
         QCOMPARE(again->deduplicated, 1);
 
         auto ack = send(R"({"type":"engineer.ack","payload":{"id":"test-1","engineer":"alice"}})");
         QVERIFY2(ack.ok(), qPrintable(ack.errorMessage()));
         QCOMPARE(env.store->incidentByUid(uid)->state, QStringLiteral("TRIAGE"));
-        QVERIFY(send(R"({"type":"engineer.ack","payload":{"id":"test-1","engineer":"alice"}})").ok()); // idempotent
+        QVERIFY(send(R"({"type":"engineer.ack","payload":{"id":"test-1","engineer":"alice"}})")
+                    .ok()); // idempotent
 
         auto noApprover = send(R"({"type":"mitigation.approved","payload":{"id":"test-1"}})");
         QVERIFY(!noApprover.ok());
         QCOMPARE(noApprover.error().code, errors::Invalid);
-        auto mit = send(R"({"type":"mitigation.approved","payload":{"id":"test-1","approver":"bob"}})");
+        auto mit =
+            send(R"({"type":"mitigation.approved","payload":{"id":"test-1","approver":"bob"}})");
         QVERIFY2(mit.ok(), qPrintable(mit.errorMessage()));
         QCOMPARE(env.store->incidentByUid(uid)->state, QStringLiteral("MITIGATING"));
 
@@ -473,7 +516,8 @@ private Q_SLOTS:
         QCOMPARE(guarded.error().code, errors::Conflict);
         QVERIFY(guarded.errorMessage().contains(u"resolution note"));
         QCOMPARE(env.store->maxSeq(), seq); // nothing stored
-        auto res = send(R"({"type":"alert.resolved","payload":{"id":"test-1","resolution_note":"rolled back","root_cause":"deploy"}})");
+        auto res = send(
+            R"({"type":"alert.resolved","payload":{"id":"test-1","resolution_note":"rolled back","root_cause":"deploy"}})");
         QVERIFY2(res.ok(), qPrintable(res.errorMessage()));
         QCOMPARE(env.store->incidentByUid(uid)->state, QStringLiteral("RESOLVED"));
         auto pm = send(R"({"type":"postmortem.created","payload":{"id":"test-1"}})");
@@ -483,7 +527,9 @@ private Q_SLOTS:
         auto unknown = send(R"({"type":"engineer.ack","payload":{"id":"nope"}})");
         QCOMPARE(unknown.error().code, errors::NotFound);
         // An incident number works as the reference too.
-        auto byNumber = send(qPrintable(QStringLiteral(R"({"type":"engineer.ack","payload":{"id":"%1"}})").arg(env.incidents().first().number)));
+        auto byNumber =
+            send(qPrintable(QStringLiteral(R"({"type":"engineer.ack","payload":{"id":"%1"}})")
+                                .arg(env.incidents().first().number)));
         QVERIFY(byNumber.ok());
         QVERIFY(env.store->verify().ok);
     }
@@ -494,7 +540,8 @@ private Q_SLOTS:
         QVERIFY(env.open());
         auto u = env.pipeline->ingest(QStringLiteral("nagios"), "{}");
         QCOMPARE(u.error().code, errors::UnknownSource);
-        auto m = env.pipeline->ingest(QStringLiteral("alertmanager"), "{\"alerts\":[{\"labels\":{}}]}");
+        auto m =
+            env.pipeline->ingest(QStringLiteral("alertmanager"), "{\"alerts\":[{\"labels\":{}}]}");
         QCOMPARE(m.error().code, errors::Invalid);
         QCOMPARE(env.count(QStringLiteral("ingest_alerts")), 0);
         QCOMPARE(env.store->maxSeq(), 0);
@@ -506,8 +553,11 @@ private Q_SLOTS:
         QVERIFY(env.open());
         // The correlation rows commit with the events or not at all: a failing write of the
         // rows (inside the engine's transaction) takes the incident and its events with it.
-        QVERIFY(env.store->db().exec(QStringLiteral(
-            "CREATE TEMP TRIGGER no_alerts BEFORE INSERT ON ingest_alerts BEGIN SELECT RAISE(ABORT, 'disk says no'); END")).ok());
+        QVERIFY(
+            env.store->db()
+                .exec(QStringLiteral("CREATE TEMP TRIGGER no_alerts BEFORE INSERT ON ingest_alerts "
+                                     "BEGIN SELECT RAISE(ABORT, 'disk says no'); END"))
+                .ok());
         auto r = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 3));
         QVERIFY(!r.ok());
         QCOMPARE(r.error().code, errors::Database);
@@ -524,7 +574,9 @@ private Q_SLOTS:
     {
         Env env;
         QVERIFY(env.open());
-        QVERIFY(env.store->db().exec(QStringLiteral("ALTER TABLE ingest_alerts RENAME TO ingest_alerts_away")).ok());
+        QVERIFY(env.store->db()
+                    .exec(QStringLiteral("ALTER TABLE ingest_alerts RENAME TO ingest_alerts_away"))
+                    .ok());
         auto r = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 3));
         QVERIFY(!r.ok());
         QCOMPARE(r.error().code, errors::Database);

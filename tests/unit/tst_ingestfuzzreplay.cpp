@@ -34,10 +34,27 @@ QList<QByteArray> seeds(const QString &target, const QStringList &payloads)
 
 QByteArray mutate(QByteArray s, const QList<QByteArray> &pool, QRandomGenerator &rng)
 {
-    static const QList<QByteArray> tokens{"null", "[]", "{}", "\"\"", "0", "-1", "1e999", "true", "\"0001-01-01T00:00:00Z\"",
-                                          "\\u0000", "\\ud800", "\"alerts\"", "\"labels\"", "\"status\":\"resolved\"",
-                                          "\"event_action\":\"trigger\"", "\r\n", "Content-Length: 99999999999\r\n",
-                                          "Transfer-Encoding: chunked\r\n", ":", "\xff\xfe", QByteArray(300, 'x')};
+    static const QList<QByteArray> tokens{"null",
+                                          "[]",
+                                          "{}",
+                                          "\"\"",
+                                          "0",
+                                          "-1",
+                                          "1e999",
+                                          "true",
+                                          "\"0001-01-01T00:00:00Z\"",
+                                          "\\u0000",
+                                          "\\ud800",
+                                          "\"alerts\"",
+                                          "\"labels\"",
+                                          "\"status\":\"resolved\"",
+                                          "\"event_action\":\"trigger\"",
+                                          "\r\n",
+                                          "Content-Length: 99999999999\r\n",
+                                          "Transfer-Encoding: chunked\r\n",
+                                          ":",
+                                          "\xff\xfe",
+                                          QByteArray(300, 'x')};
     const int rounds = 1 + int(rng.bounded(4));
     for (int r = 0; r < rounds; ++r) {
         const qsizetype pos = s.isEmpty() ? 0 : qsizetype(rng.bounded(quint32(s.size())));
@@ -77,7 +94,8 @@ constexpr int kMutationsPerTarget = 20000;
 class TestIngestFuzzReplay : public QObject {
     Q_OBJECT
 
-    void run(const QString &target, const QStringList &payloads, const std::function<int(const uint8_t *, size_t)> &entry)
+    void run(const QString &target, const QStringList &payloads,
+             const std::function<int(const uint8_t *, size_t)> &entry)
     {
         const QList<QByteArray> pool = seeds(target, payloads);
         QVERIFY(pool.size() > 4);
@@ -101,13 +119,38 @@ class TestIngestFuzzReplay : public QObject {
     }
 
 private Q_SLOTS:
-    void alertmanager() { run(QStringLiteral("fuzz_normalizer_alertmanager"), {QStringLiteral("alertmanager_webhook_v4_example_grafana_oncall.json")}, normalizer("alertmanager")); }
-    void grafana() { run(QStringLiteral("fuzz_normalizer_grafana"), {QStringLiteral("grafana_unified_alerting_webhook.json")}, normalizer("grafana")); }
-    void pagerduty() { run(QStringLiteral("fuzz_normalizer_pagerduty"), {QStringLiteral("pagerduty_events_v2_enqueue.json")}, normalizer("pagerduty")); }
-    void sentry() { run(QStringLiteral("fuzz_normalizer_sentry"), {QStringLiteral("sentry_issue_alert_webhook.json")}, normalizer("sentry")); }
-    void datadog() { run(QStringLiteral("fuzz_normalizer_datadog"), {QStringLiteral("datadog_webhook_default_template.json")}, normalizer("datadog")); }
+    void alertmanager()
+    {
+        run(QStringLiteral("fuzz_normalizer_alertmanager"),
+            {QStringLiteral("alertmanager_webhook_v4_example_grafana_oncall.json")},
+            normalizer("alertmanager"));
+    }
+    void grafana()
+    {
+        run(QStringLiteral("fuzz_normalizer_grafana"),
+            {QStringLiteral("grafana_unified_alerting_webhook.json")}, normalizer("grafana"));
+    }
+    void pagerduty()
+    {
+        run(QStringLiteral("fuzz_normalizer_pagerduty"),
+            {QStringLiteral("pagerduty_events_v2_enqueue.json")}, normalizer("pagerduty"));
+    }
+    void sentry()
+    {
+        run(QStringLiteral("fuzz_normalizer_sentry"),
+            {QStringLiteral("sentry_issue_alert_webhook.json")}, normalizer("sentry"));
+    }
+    void datadog()
+    {
+        run(QStringLiteral("fuzz_normalizer_datadog"),
+            {QStringLiteral("datadog_webhook_default_template.json")}, normalizer("datadog"));
+    }
     void generic() { run(QStringLiteral("fuzz_normalizer_generic"), {}, normalizer("generic")); }
-    void httpParser() { run(QStringLiteral("fuzz_ingest_http"), {}, [](const uint8_t *d, size_t n) { return fuzz::httpParserInput(d, n); }); }
+    void httpParser()
+    {
+        run(QStringLiteral("fuzz_ingest_http"), {},
+            [](const uint8_t *d, size_t n) { return fuzz::httpParserInput(d, n); });
+    }
 };
 
 QTEST_GUILESS_MAIN(TestIngestFuzzReplay)

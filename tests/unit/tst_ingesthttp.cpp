@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The webhook listener: the strict HTTP/1.1 parser, and a real server on 127.0.0.1 taking
 // good and bad requests over TCP. Bad input gets a clear 4xx and stores nothing.
-#include "host/workflowactions.h"
 #include "engine/lifecycleengine.h"
+#include "host/workflowactions.h"
 #include "http/httprequestparser.h"
 #include "ingest/ingestpipeline.h"
 #include "ingest/ingestserver.h"
@@ -49,7 +49,8 @@ Reply exchange(quint16 port, const QByteArray &raw, int timeoutMs = 5000)
     QElapsedTimer t;
     t.start();
     while (t.elapsed() < timeoutMs) {
-        if (!s.waitForReadyRead(100) && s.state() != QAbstractSocket::ConnectedState && s.bytesAvailable() == 0)
+        if (!s.waitForReadyRead(100) && s.state() != QAbstractSocket::ConnectedState &&
+            s.bytesAvailable() == 0)
             break;
         buf += s.readAll();
         const qsizetype end = buf.indexOf("\r\n\r\n");
@@ -75,8 +76,9 @@ Reply exchange(quint16 port, const QByteArray &raw, int timeoutMs = 5000)
     return r;
 }
 
-QByteArray post(const QByteArray &path, const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers = {},
-                bool json = true, bool bearer = true)
+QByteArray post(const QByteArray &path, const QByteArray &body,
+                const QList<QPair<QByteArray, QByteArray>> &headers = {}, bool json = true,
+                bool bearer = true)
 {
     QByteArray raw = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
     if (json)
@@ -89,7 +91,8 @@ QByteArray post(const QByteArray &path, const QByteArray &body, const QList<QPai
     return raw;
 }
 
-const QByteArray AmBody = R"({"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"HighLatency","service":"checkout","instance":"web-1"},"annotations":{"summary":"slow"},"startsAt":"2026-01-01T00:00:00Z","endsAt":"0001-01-01T00:00:00Z"}]})";
+const QByteArray AmBody =
+    R"({"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"HighLatency","service":"checkout","instance":"web-1"},"annotations":{"summary":"slow"},"startsAt":"2026-01-01T00:00:00Z","endsAt":"0001-01-01T00:00:00Z"}]})";
 
 struct Server {
     QTemporaryDir dir;
@@ -103,8 +106,9 @@ struct Server {
     {
         if (!store.open(dir.filePath(QStringLiteral("t.db"))))
             return false;
-        engine = std::make_unique<engine::LifecycleEngine>(store, *workflow::Workflow::load(QStringLiteral("sre")),
-                                                           *workflow::OnCallSchedule::load({}), clock);
+        engine = std::make_unique<engine::LifecycleEngine>(
+            store, *workflow::Workflow::load(QStringLiteral("sre")),
+            *workflow::OnCallSchedule::load({}), clock);
         host::registerWorkflowActions(*engine);
         pipeline = std::make_unique<IngestPipeline>(*engine);
         if (opt.token.isEmpty())
@@ -114,7 +118,8 @@ struct Server {
     }
     qint64 stored()
     {
-        auto q = store.db().prepareOnce(QStringLiteral("SELECT (SELECT COUNT(*) FROM events) + (SELECT COUNT(*) FROM ingest_alerts)"));
+        auto q = store.db().prepareOnce(QStringLiteral(
+            "SELECT (SELECT COUNT(*) FROM events) + (SELECT COUNT(*) FROM ingest_alerts)"));
         return q && q->step() ? q->int64(0) : -1;
     }
 };
@@ -175,19 +180,37 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("raw");
         QTest::addColumn<int>("status");
         QTest::addColumn<QString>("mentions");
-        QTest::newRow("no length") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\n\r\n") << 411 << "Content-Length";
-        QTest::newRow("chunked") << QByteArray("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n") << 501 << "Transfer-Encoding";
-        QTest::newRow("two lengths") << QByteArray("POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n") << 400 << "more than one";
-        QTest::newRow("bad length") << QByteArray("POST / HTTP/1.1\r\nContent-Length: -5\r\n\r\n") << 400 << "Content-Length";
-        QTest::newRow("too large") << QByteArray("POST / HTTP/1.1\r\nContent-Length: 1048577\r\n\r\n") << 413 << "limit";
-        QTest::newRow("bare LF") << QByteArray("POST / HTTP/1.1\nContent-Length: 0\n\r\n\r\n") << 400 << "CRLF";
-        QTest::newRow("folding") << QByteArray("POST / HTTP/1.1\r\nA: b\r\n c\r\nContent-Length: 0\r\n\r\n") << 400 << "folding";
-        QTest::newRow("version") << QByteArray("POST / HTTP/2.0\r\nContent-Length: 0\r\n\r\n") << 505 << "HTTP/2.0";
+        QTest::newRow("no length")
+            << QByteArray("POST / HTTP/1.1\r\nHost: x\r\n\r\n") << 411 << "Content-Length";
+        QTest::newRow("chunked") << QByteArray(
+                                        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
+                                 << 501 << "Transfer-Encoding";
+        QTest::newRow("two lengths")
+            << QByteArray("POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n")
+            << 400 << "more than one";
+        QTest::newRow("bad length") << QByteArray("POST / HTTP/1.1\r\nContent-Length: -5\r\n\r\n")
+                                    << 400 << "Content-Length";
+        QTest::newRow("too large")
+            << QByteArray("POST / HTTP/1.1\r\nContent-Length: 1048577\r\n\r\n") << 413 << "limit";
+        QTest::newRow("bare LF") << QByteArray("POST / HTTP/1.1\nContent-Length: 0\n\r\n\r\n")
+                                 << 400 << "CRLF";
+        QTest::newRow("folding")
+            << QByteArray("POST / HTTP/1.1\r\nA: b\r\n c\r\nContent-Length: 0\r\n\r\n") << 400
+            << "folding";
+        QTest::newRow("version") << QByteArray("POST / HTTP/2.0\r\nContent-Length: 0\r\n\r\n")
+                                 << 505 << "HTTP/2.0";
         QTest::newRow("request line") << QByteArray("POST /\r\n\r\n") << 400 << "request line";
-        QTest::newRow("target") << QByteArray("POST http://x/ HTTP/1.1\r\nContent-Length: 0\r\n\r\n") << 400 << "absolute path";
-        QTest::newRow("header name") << QByteArray("POST / HTTP/1.1\r\nBad Name: x\r\nContent-Length: 0\r\n\r\n") << 400 << "header name";
-        QTest::newRow("control char") << QByteArray("POST / HTTP/1.1\r\nX: a\x01z\r\nContent-Length: 0\r\n\r\n") << 400 << "control";
-        QTest::newRow("huge head") << (QByteArray("POST / HTTP/1.1\r\nX: ") + QByteArray(20000, 'a')) << 431 << "larger";
+        QTest::newRow("target") << QByteArray(
+                                       "POST http://x/ HTTP/1.1\r\nContent-Length: 0\r\n\r\n")
+                                << 400 << "absolute path";
+        QTest::newRow("header name")
+            << QByteArray("POST / HTTP/1.1\r\nBad Name: x\r\nContent-Length: 0\r\n\r\n") << 400
+            << "header name";
+        QTest::newRow("control char")
+            << QByteArray("POST / HTTP/1.1\r\nX: a\x01z\r\nContent-Length: 0\r\n\r\n") << 400
+            << "control";
+        QTest::newRow("huge head")
+            << (QByteArray("POST / HTTP/1.1\r\nX: ") + QByteArray(20000, 'a')) << 431 << "larger";
     }
     void parser_rejects()
     {
@@ -215,9 +238,12 @@ private Q_SLOTS:
 
     void parseListen_forms()
     {
-        QCOMPARE(IngestServer::parseListen(QStringLiteral("127.0.0.1:9095"))->second, quint16(9095));
-        QCOMPARE(IngestServer::parseListen(QStringLiteral("8080"))->first, QHostAddress(QHostAddress::LocalHost));
-        QCOMPARE(IngestServer::parseListen(QStringLiteral("[::1]:80"))->first, QHostAddress(QHostAddress::LocalHostIPv6));
+        QCOMPARE(IngestServer::parseListen(QStringLiteral("127.0.0.1:9095"))->second,
+                 quint16(9095));
+        QCOMPARE(IngestServer::parseListen(QStringLiteral("8080"))->first,
+                 QHostAddress(QHostAddress::LocalHost));
+        QCOMPARE(IngestServer::parseListen(QStringLiteral("[::1]:80"))->first,
+                 QHostAddress(QHostAddress::LocalHostIPv6));
         QVERIFY(!IngestServer::parseListen(QStringLiteral("127.0.0.1:http")).ok());
         QVERIFY(!IngestServer::parseListen(QStringLiteral("nowhere:80")).ok());
     }
@@ -226,8 +252,9 @@ private Q_SLOTS:
     {
         Server srv;
         QVERIFY(srv.store.open(srv.dir.filePath(QStringLiteral("t.db"))).ok());
-        srv.engine = std::make_unique<engine::LifecycleEngine>(srv.store, *workflow::Workflow::load(QStringLiteral("sre")),
-                                                               *workflow::OnCallSchedule::load({}), srv.clock);
+        srv.engine = std::make_unique<engine::LifecycleEngine>(
+            srv.store, *workflow::Workflow::load(QStringLiteral("sre")),
+            *workflow::OnCallSchedule::load({}), srv.clock);
         host::registerWorkflowActions(*srv.engine);
         srv.pipeline = std::make_unique<IngestPipeline>(*srv.engine);
         IngestServer s(*srv.pipeline, {});
@@ -248,7 +275,8 @@ private Q_SLOTS:
         const Reply r = call(srv, post("/hooks/alertmanager", AmBody));
         QCOMPARE(r.status, 200);
         QCOMPARE(r.json().value(u"opened").toInt(), 1);
-        QCOMPARE(r.json().value(u"incidents").toArray().first().toString(), QStringLiteral("INC0000001"));
+        QCOMPARE(r.json().value(u"incidents").toArray().first().toString(),
+                 QStringLiteral("INC0000001"));
         QCOMPARE(srv.store.incidentCount(), 1);
     }
 
@@ -257,21 +285,44 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("raw");
         QTest::addColumn<int>("status");
         QTest::addColumn<QString>("mentions");
-        QTest::newRow("malformed JSON") << post("/hooks/alertmanager", "{\"alerts\": [") << 400 << "malformed JSON";
-        QTest::newRow("wrong content type") << post("/hooks/alertmanager", AmBody, {{"Content-Type", "text/plain"}}, false) << 415 << "text/plain";
-        QTest::newRow("no content type") << post("/hooks/alertmanager", AmBody, {}, false) << 415 << "Content-Type";
-        QTest::newRow("oversized body") << post("/hooks/alertmanager", QByteArray(1024 * 1024 + 10, ' ')) << 413 << "limit";
-        QTest::newRow("missing fields") << post("/hooks/alertmanager", "{\"version\":\"4\"}") << 400 << "'alerts'";
-        QTest::newRow("generic missing title") << post("/ingest", R"({"type":"alert.triggered","payload":{"id":"x"}})") << 400 << "payload.title";
+        QTest::newRow("malformed JSON")
+            << post("/hooks/alertmanager", "{\"alerts\": [") << 400 << "malformed JSON";
+        QTest::newRow("wrong content type")
+            << post("/hooks/alertmanager", AmBody, {{"Content-Type", "text/plain"}}, false) << 415
+            << "text/plain";
+        QTest::newRow("no content type")
+            << post("/hooks/alertmanager", AmBody, {}, false) << 415 << "Content-Type";
+        QTest::newRow("oversized body")
+            << post("/hooks/alertmanager", QByteArray(1024 * 1024 + 10, ' ')) << 413 << "limit";
+        QTest::newRow("missing fields")
+            << post("/hooks/alertmanager", "{\"version\":\"4\"}") << 400 << "'alerts'";
+        QTest::newRow("generic missing title")
+            << post("/ingest", R"({"type":"alert.triggered","payload":{"id":"x"}})") << 400
+            << "payload.title";
         QTest::newRow("unknown source") << post("/hooks/nagios", AmBody) << 404 << "nagios";
         QTest::newRow("unknown path") << post("/webhook", AmBody) << 404 << "/webhook";
-        QTest::newRow("wrong token") << post("/hooks/alertmanager", AmBody, {{"Authorization", "Bearer nope"}}, true, false) << 401 << "wrong credentials";
-        QTest::newRow("missing token") << post("/hooks/alertmanager", AmBody, {}, true, false) << 401 << "missing credentials";
-        QTest::newRow("basic auth") << post("/hooks/alertmanager", AmBody, {{"Authorization", "Basic czNjcmV0"}}, true, false) << 401 << "credentials";
-        QTest::newRow("GET") << QByteArray("GET /hooks/alertmanager HTTP/1.1\r\nAuthorization: Bearer " + Token + "\r\n\r\n") << 405 << "POST";
-        QTest::newRow("no length") << QByteArray("POST /ingest HTTP/1.1\r\nContent-Type: application/json\r\n\r\n") << 411 << "Content-Length";
-        QTest::newRow("sentry bad signature") << post("/hooks/sentry", "{}", {{"Sentry-Hook-Signature", "00ff"}}, true, false) << 401 << "wrong";
-        QTest::newRow("pagerduty wrong key") << post("/hooks/pagerduty", R"({"routing_key":"nope","event_action":"trigger"})", {}, true, false) << 401 << "credentials";
+        QTest::newRow("wrong token")
+            << post("/hooks/alertmanager", AmBody, {{"Authorization", "Bearer nope"}}, true, false)
+            << 401 << "wrong credentials";
+        QTest::newRow("missing token")
+            << post("/hooks/alertmanager", AmBody, {}, true, false) << 401 << "missing credentials";
+        QTest::newRow("basic auth") << post("/hooks/alertmanager", AmBody,
+                                            {{"Authorization", "Basic czNjcmV0"}}, true, false)
+                                    << 401 << "credentials";
+        QTest::newRow("GET") << QByteArray(
+                                    "GET /hooks/alertmanager HTTP/1.1\r\nAuthorization: Bearer " +
+                                    Token + "\r\n\r\n")
+                             << 405 << "POST";
+        QTest::newRow("no length")
+            << QByteArray("POST /ingest HTTP/1.1\r\nContent-Type: application/json\r\n\r\n") << 411
+            << "Content-Length";
+        QTest::newRow("sentry bad signature")
+            << post("/hooks/sentry", "{}", {{"Sentry-Hook-Signature", "00ff"}}, true, false) << 401
+            << "wrong";
+        QTest::newRow("pagerduty wrong key")
+            << post("/hooks/pagerduty", R"({"routing_key":"nope","event_action":"trigger"})", {},
+                    true, false)
+            << 401 << "credentials";
     }
     void server_badInput_clear4xx_nothingStored()
     {
@@ -298,15 +349,22 @@ private Q_SLOTS:
         IngestServerOptions opt;
         opt.sentrySecret = "sentry-client-secret";
         QVERIFY(srv.start(opt));
-        const QByteArray body = R"({"action":"triggered","data":{"event":{"issue_id":"42","title":"TypeError: x","level":"error","url":"https://sentry.io/api/0/projects/acme/web/events/1/"},"triggered_rule":"errors"}})";
-        const QByteArray sig = QMessageAuthenticationCode::hash(body, opt.sentrySecret, QCryptographicHash::Sha256).toHex();
-        const Reply r = call(srv, post("/hooks/sentry", body, {{"Sentry-Hook-Resource", "event_alert"}, {"Sentry-Hook-Signature", sig}}, true, false));
+        const QByteArray body =
+            R"({"action":"triggered","data":{"event":{"issue_id":"42","title":"TypeError: x","level":"error","url":"https://sentry.io/api/0/projects/acme/web/events/1/"},"triggered_rule":"errors"}})";
+        const QByteArray sig =
+            QMessageAuthenticationCode::hash(body, opt.sentrySecret, QCryptographicHash::Sha256)
+                .toHex();
+        const Reply r = call(
+            srv, post("/hooks/sentry", body,
+                      {{"Sentry-Hook-Resource", "event_alert"}, {"Sentry-Hook-Signature", sig}},
+                      true, false));
         QCOMPARE(r.status, 200);
         QCOMPARE(srv.store.incidentCount(), 1);
         // The same signature over a changed body is refused.
         QByteArray tampered = body;
         tampered.replace("42", "43");
-        const Reply bad = call(srv, post("/hooks/sentry", tampered, {{"Sentry-Hook-Signature", sig}}, true, false));
+        const Reply bad = call(
+            srv, post("/hooks/sentry", tampered, {{"Sentry-Hook-Signature", sig}}, true, false));
         QCOMPARE(bad.status, 401);
         QCOMPARE(srv.store.incidentCount(), 1);
     }
@@ -344,7 +402,8 @@ private Q_SLOTS:
     {
         Server srv;
         QVERIFY(srv.start());
-        const QByteArray generic = R"({"type":"alert.triggered","payload":{"id":"t1","severity":"P3","title":"Queue backlog"}})";
+        const QByteArray generic =
+            R"({"type":"alert.triggered","payload":{"id":"t1","severity":"P3","title":"Queue backlog"}})";
         Reply first, second;
         std::unique_ptr<QThread> t(QThread::create([&]() {
             QTcpSocket s;
@@ -364,7 +423,8 @@ private Q_SLOTS:
                         continue;
                     r.status = buf.mid(9, 3).toInt();
                     const qsizetype cl = buf.toLower().indexOf("content-length: ");
-                    const qint64 len = buf.mid(cl + 16, buf.indexOf("\r\n", cl) - cl - 16).toLongLong();
+                    const qint64 len =
+                        buf.mid(cl + 16, buf.indexOf("\r\n", cl) - cl - 16).toLongLong();
                     if (buf.size() >= end + 4 + len) {
                         r.body = buf.mid(end + 4, len);
                         break;
@@ -394,7 +454,10 @@ private Q_SLOTS:
         IngestServerOptions opt;
         opt.requestTimeoutMs = 300;
         QVERIFY(srv.start(opt));
-        const Reply r = call(srv, "POST /ingest HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{", 3000);
+        const Reply r = call(srv,
+                             "POST /ingest HTTP/1.1\r\nContent-Type: "
+                             "application/json\r\nContent-Length: 100\r\n\r\n{",
+                             3000);
         QCOMPARE(r.status, 408);
         QCOMPARE(srv.stored(), 0);
     }

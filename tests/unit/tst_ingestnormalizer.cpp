@@ -40,21 +40,26 @@ private Q_SLOTS:
         QCOMPARE(a.status, Alert::Status::Firing);
         QCOMPARE(a.alertname, QStringLiteral("TestAlert"));
         QCOMPARE(a.title, QStringLiteral("TestAlert"));
-        QCOMPARE(a.description, QStringLiteral("This alert was sent by user for the demonstration purposes"));
+        QCOMPARE(a.description,
+                 QStringLiteral("This alert was sent by user for the demonstration purposes"));
         QCOMPARE(a.endsAt, 0); // 0001-01-01T00:00:00Z = unresolved
-        QCOMPARE(a.startsAt, QDateTime::fromString(QStringLiteral("2018-12-25T15:47:47.377Z"), Qt::ISODateWithMs).toMSecsSinceEpoch());
+        QCOMPARE(a.startsAt, QDateTime::fromString(QStringLiteral("2018-12-25T15:47:47.377Z"),
+                                                   Qt::ISODateWithMs)
+                                 .toMSecsSinceEpoch());
         QCOMPARE(a.labels.value(u"region").toString(), QStringLiteral("eu-1"));
         QCOMPARE(a.severity, domain::Severity::Medium); // no severity label: the "*" mapping
         // No fingerprint in the payload: a stable hash of the label set.
         QCOMPARE(a.fingerprint.size(), 16);
         auto again = normalize(QStringLiteral("alertmanager"), body, m_cfg);
         QCOMPARE(again->first().fingerprint, a.fingerprint);
-        QCOMPARE(a.links.first().toObject().value(u"href").toString(), QStringLiteral("http://f1d1ef51d710:9093"));
+        QCOMPARE(a.links.first().toObject().value(u"href").toString(),
+                 QStringLiteral("http://f1d1ef51d710:9093"));
     }
 
     void alertmanager_resolvedWithFingerprintAndGoEscapes()
     {
-        const QByteArray body = R"({"version":"4","status":"resolved","alerts":[{"status":"resolved",
+        const QByteArray body =
+            R"({"version":"4","status":"resolved","alerts":[{"status":"resolved",
             "labels":{"alertname":"HighLatency","service":"checkout","instance":"web-1:9100","severity":"critical"},
             "annotations":{"summary":"p99 \u003e 2s \u0026 rising"},"startsAt":"2024-05-01T10:00:00.123456789+02:00",
             "endsAt":"2024-05-01T10:05:00Z","generatorURL":"http://prom/graph","fingerprint":"abc123"}]})";
@@ -68,7 +73,8 @@ private Q_SLOTS:
         QCOMPARE(a.service, QStringLiteral("checkout"));
         QCOMPARE(a.host, QStringLiteral("web-1:9100"));
         QCOMPARE(a.severity, domain::Severity::Critical);
-        QCOMPARE(a.startsAt, QDateTime(QDate(2024, 5, 1), QTime(8, 0, 0, 123), Qt::UTC).toMSecsSinceEpoch());
+        QCOMPARE(a.startsAt,
+                 QDateTime(QDate(2024, 5, 1), QTime(8, 0, 0, 123), Qt::UTC).toMSecsSinceEpoch());
         QCOMPARE(a.endsAt, QDateTime(QDate(2024, 5, 1), QTime(10, 5), Qt::UTC).toMSecsSinceEpoch());
     }
 
@@ -88,9 +94,12 @@ private Q_SLOTS:
             hrefs << l.toObject().value(u"href").toString();
         QVERIFY(hrefs.contains(QStringLiteral("https://play.grafana.org/alerting/1afz29v7z/edit")));
         QVERIFY(hrefs.contains(QStringLiteral("https://myrunbook.com/runbook/1234")));
-        QVERIFY(hrefs.contains(QStringLiteral("https://play.grafana.org/alerting/silence/new?alertmanager=grafana&matchers=alertname%3DT2%2Cteam%3Dblue%2Czone%3Dus-1")));
+        QVERIFY(hrefs.contains(QStringLiteral(
+            "https://play.grafana.org/alerting/silence/"
+            "new?alertmanager=grafana&matchers=alertname%3DT2%2Cteam%3Dblue%2Czone%3Dus-1")));
         QVERIFY(!hrefs.contains(QString())); // empty dashboardURL/panelURL are not links
-        QCOMPARE(r->at(0).startsAt, QDateTime(QDate(2021, 10, 12), QTime(7, 51, 3, 157), Qt::UTC).toMSecsSinceEpoch());
+        QCOMPARE(r->at(0).startsAt,
+                 QDateTime(QDate(2021, 10, 12), QTime(7, 51, 3, 157), Qt::UTC).toMSecsSinceEpoch());
     }
 
     void pagerduty_examplePayload_trigger()
@@ -110,24 +119,32 @@ private Q_SLOTS:
         QCOMPARE(a.annotations.value(u"free space").toString(), QStringLiteral("1%"));
         QCOMPARE(a.annotations.value(u"load avg").toString(), QStringLiteral("0.75"));
         // +0000 offsets (no colon) parse.
-        QCOMPARE(a.startsAt, QDateTime(QDate(2015, 7, 17), QTime(8, 42, 58, 315), Qt::UTC).toMSecsSinceEpoch());
+        QCOMPARE(a.startsAt,
+                 QDateTime(QDate(2015, 7, 17), QTime(8, 42, 58, 315), Qt::UTC).toMSecsSinceEpoch());
         QCOMPARE(a.links.size(), 2);
     }
 
     void pagerduty_resolveNeedsDedupKey()
     {
-        auto bad = normalize(QStringLiteral("pagerduty"), R"({"routing_key":"k","event_action":"resolve"})", m_cfg);
+        auto bad = normalize(QStringLiteral("pagerduty"),
+                             R"({"routing_key":"k","event_action":"resolve"})", m_cfg);
         QVERIFY(!bad.ok());
         QVERIFY(bad.errorMessage().contains(u"dedup_key"));
-        auto ok = normalize(QStringLiteral("pagerduty"), R"({"routing_key":"k","event_action":"resolve","dedup_key":"srv01/mysql"})", m_cfg);
+        auto ok = normalize(
+            QStringLiteral("pagerduty"),
+            R"({"routing_key":"k","event_action":"resolve","dedup_key":"srv01/mysql"})", m_cfg);
         QVERIFY(ok.ok());
         QCOMPARE(ok->first().status, Alert::Status::Resolved);
         QCOMPARE(ok->first().fingerprint, QStringLiteral("srv01/mysql"));
-        auto sev = normalize(QStringLiteral("pagerduty"),
-                             R"({"event_action":"trigger","payload":{"summary":"x","source":"h","severity":"bad"}})", m_cfg);
+        auto sev = normalize(
+            QStringLiteral("pagerduty"),
+            R"({"event_action":"trigger","payload":{"summary":"x","source":"h","severity":"bad"}})",
+            m_cfg);
         QVERIFY(!sev.ok());
         QVERIFY(sev.errorMessage().contains(u"payload.severity"));
-        auto missing = normalize(QStringLiteral("pagerduty"), R"({"event_action":"trigger","payload":{"source":"h","severity":"info"}})", m_cfg);
+        auto missing = normalize(
+            QStringLiteral("pagerduty"),
+            R"({"event_action":"trigger","payload":{"source":"h","severity":"info"}})", m_cfg);
         QVERIFY(!missing.ok());
         QVERIFY(missing.errorMessage().contains(u"payload.summary"));
     }
@@ -135,7 +152,8 @@ private Q_SLOTS:
     void sentry_examplePayload_issueAlert()
     {
         NEED_PAYLOAD(body, "sentry_issue_alert_webhook.json");
-        auto r = normalize(QStringLiteral("sentry"), body, m_cfg, {{"sentry-hook-resource", "event_alert"}});
+        auto r = normalize(QStringLiteral("sentry"), body, m_cfg,
+                           {{"sentry-hook-resource", "event_alert"}});
         QVERIFY2(r.ok(), qPrintable(r.errorMessage()));
         const Alert &a = r->first();
         QCOMPARE(a.fingerprint, QStringLiteral("issue-1117540176"));
@@ -144,9 +162,11 @@ private Q_SLOTS:
         QCOMPARE(a.service, QStringLiteral("front-end"));
         QCOMPARE(a.severity, domain::Severity::High); // level error
         QCOMPARE(a.labels.value(u"browser").toString(), QStringLiteral("Chrome 75.0.3770"));
-        QCOMPARE(a.startsAt, QDateTime(QDate(2019, 8, 19), QTime(21, 6, 17, 677), Qt::UTC).toMSecsSinceEpoch());
+        QCOMPARE(a.startsAt,
+                 QDateTime(QDate(2019, 8, 19), QTime(21, 6, 17, 677), Qt::UTC).toMSecsSinceEpoch());
         QCOMPARE(a.links.first().toObject().value(u"href").toString(),
-                 QStringLiteral("https://sentry.io/organizations/test-org/issues/1117540176/events/e4874d664c3540c1a32eab185f12c5ab/"));
+                 QStringLiteral("https://sentry.io/organizations/test-org/issues/1117540176/events/"
+                                "e4874d664c3540c1a32eab185f12c5ab/"));
         // Without the header the kind is inferred from the body.
         auto inferred = normalize(QStringLiteral("sentry"), body, m_cfg);
         QVERIFY(inferred.ok());
@@ -155,15 +175,20 @@ private Q_SLOTS:
 
     void sentry_issueResolved_sameFingerprint()
     {
-        const QByteArray body = R"({"action":"resolved","data":{"issue":{"id":"1117540176","title":"ReferenceError","level":"error","project":{"slug":"front-end"}}}})";
-        auto r = normalize(QStringLiteral("sentry"), body, m_cfg, {{"sentry-hook-resource", "issue"}});
+        const QByteArray body =
+            R"({"action":"resolved","data":{"issue":{"id":"1117540176","title":"ReferenceError","level":"error","project":{"slug":"front-end"}}}})";
+        auto r =
+            normalize(QStringLiteral("sentry"), body, m_cfg, {{"sentry-hook-resource", "issue"}});
         QVERIFY2(r.ok(), qPrintable(r.errorMessage()));
         QCOMPARE(r->first().status, Alert::Status::Resolved);
         QCOMPARE(r->first().fingerprint, QStringLiteral("issue-1117540176"));
-        auto assigned = normalize(QStringLiteral("sentry"), QByteArray(body).replace("resolved", "assigned"), m_cfg, {{"sentry-hook-resource", "issue"}});
+        auto assigned =
+            normalize(QStringLiteral("sentry"), QByteArray(body).replace("resolved", "assigned"),
+                      m_cfg, {{"sentry-hook-resource", "issue"}});
         QVERIFY(assigned.ok());
         QVERIFY(assigned->isEmpty());
-        auto unknown = normalize(QStringLiteral("sentry"), body, m_cfg, {{"sentry-hook-resource", "installation"}});
+        auto unknown = normalize(QStringLiteral("sentry"), body, m_cfg,
+                                 {{"sentry-hook-resource", "installation"}});
         QVERIFY(!unknown.ok());
         QVERIFY(unknown.errorMessage().contains(u"installation"));
     }
@@ -182,7 +207,8 @@ private Q_SLOTS:
 
     void datadog_filledTemplate_monitorTransition()
     {
-        const QByteArray trig = R"({"id":"1","title":"[Triggered on {host:web-1}] CPU high on checkout","body":"cpu > 90",
+        const QByteArray trig =
+            R"({"id":"1","title":"[Triggered on {host:web-1}] CPU high on checkout","body":"cpu > 90",
             "alert_id":"12345","alert_transition":"Triggered","alert_type":"error","hostname":"web-1",
             "tags":"service:checkout,env:prod","date":"1700000000000","priority":"P2","link":"https://app.datadoghq.com/event/1"})";
         auto r = normalize(QStringLiteral("datadog"), trig, m_cfg);
@@ -195,19 +221,24 @@ private Q_SLOTS:
         QCOMPARE(a.fingerprint, QStringLiteral("12345/web-1"));
         QCOMPARE(a.startsAt, 1700000000000LL);
         QByteArray rec = trig;
-        rec.replace("\"Triggered\"", "\"Recovered\"").replace("Triggered on", "Recovered on").replace("\"1\"", "\"2\"");
+        rec.replace("\"Triggered\"", "\"Recovered\"")
+            .replace("Triggered on", "Recovered on")
+            .replace("\"1\"", "\"2\"");
         auto back = normalize(QStringLiteral("datadog"), rec, m_cfg);
         QCOMPARE(back->first().status, Alert::Status::Resolved);
         QCOMPARE(back->first().fingerprint, a.fingerprint);
         QCOMPARE(back->first().alertname, a.alertname);
         // Non-string values do not break it: every field is optional.
-        auto odd = normalize(QStringLiteral("datadog"), R"({"title":42,"tags":["a:b",7],"org":"x"})", m_cfg);
+        auto odd = normalize(QStringLiteral("datadog"),
+                             R"({"title":42,"tags":["a:b",7],"org":"x"})", m_cfg);
         QVERIFY(odd.ok());
     }
 
     void generic_seedEvent()
     {
-        auto g = normalizeGeneric(R"({"type":"alert.triggered","payload":{"id":"test-1","severity":"P2","title":"High Latency"}})", m_cfg);
+        auto g = normalizeGeneric(
+            R"({"type":"alert.triggered","payload":{"id":"test-1","severity":"P2","title":"High Latency"}})",
+            m_cfg);
         QVERIFY2(g.ok(), qPrintable(g.errorMessage()));
         QCOMPARE(g->alert.fingerprint, QStringLiteral("test-1"));
         QCOMPARE(g->alert.severity, domain::Severity::High);
@@ -216,7 +247,8 @@ private Q_SLOTS:
         QVERIFY(noType.errorMessage().contains(u"'type'"));
         auto badType = normalizeGeneric(R"({"type":"alert.exploded","payload":{}})", m_cfg);
         QVERIFY(badType.errorMessage().contains(u"alert.exploded"));
-        auto noTitle = normalizeGeneric(R"({"type":"alert.triggered","payload":{"id":"x"}})", m_cfg);
+        auto noTitle =
+            normalizeGeneric(R"({"type":"alert.triggered","payload":{"id":"x"}})", m_cfg);
         QVERIFY(noTitle.errorMessage().contains(u"payload.title"));
         auto noId = normalizeGeneric(R"({"type":"engineer.ack","payload":{}})", m_cfg);
         QVERIFY(noId.errorMessage().contains(u"payload.id"));
@@ -227,17 +259,28 @@ private Q_SLOTS:
         QTest::addColumn<QString>("source");
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QString>("mentions");
-        QTest::newRow("malformed") << "alertmanager" << QByteArray("{\"alerts\": [") << "malformed JSON";
+        QTest::newRow("malformed")
+            << "alertmanager" << QByteArray("{\"alerts\": [") << "malformed JSON";
         QTest::newRow("empty") << "grafana" << QByteArray("") << "empty body";
         QTest::newRow("array") << "datadog" << QByteArray("[1,2]") << "JSON object";
-        QTest::newRow("no alerts") << "alertmanager" << QByteArray("{\"version\":\"4\"}") << "'alerts'";
-        QTest::newRow("alerts not array") << "alertmanager" << QByteArray("{\"alerts\":{}}") << "must be an array";
-        QTest::newRow("no labels") << "alertmanager" << QByteArray("{\"alerts\":[{\"status\":\"firing\"}]}") << "alerts[0].labels";
-        QTest::newRow("bad status") << "grafana" << QByteArray("{\"alerts\":[{\"status\":\"on fire\",\"labels\":{\"a\":\"b\"}}]}") << "alerts[0].status";
-        QTest::newRow("version") << "alertmanager" << QByteArray("{\"version\":\"3\",\"alerts\":[]}") << "version";
+        QTest::newRow("no alerts")
+            << "alertmanager" << QByteArray("{\"version\":\"4\"}") << "'alerts'";
+        QTest::newRow("alerts not array")
+            << "alertmanager" << QByteArray("{\"alerts\":{}}") << "must be an array";
+        QTest::newRow("no labels")
+            << "alertmanager" << QByteArray("{\"alerts\":[{\"status\":\"firing\"}]}")
+            << "alerts[0].labels";
+        QTest::newRow("bad status")
+            << "grafana"
+            << QByteArray("{\"alerts\":[{\"status\":\"on fire\",\"labels\":{\"a\":\"b\"}}]}")
+            << "alerts[0].status";
+        QTest::newRow("version") << "alertmanager"
+                                 << QByteArray("{\"version\":\"3\",\"alerts\":[]}") << "version";
         QTest::newRow("unknown source") << "nagios" << QByteArray("{}") << "unknown source";
-        QTest::newRow("pd action") << "pagerduty" << QByteArray("{\"event_action\":\"explode\"}") << "event_action";
-        QTest::newRow("sentry no data") << "sentry" << QByteArray("{\"action\":\"triggered\"}") << "'data'";
+        QTest::newRow("pd action")
+            << "pagerduty" << QByteArray("{\"event_action\":\"explode\"}") << "event_action";
+        QTest::newRow("sentry no data")
+            << "sentry" << QByteArray("{\"action\":\"triggered\"}") << "'data'";
     }
     void badInput_clearErrors()
     {
@@ -252,14 +295,18 @@ private Q_SLOTS:
 
     void severityMapping_isConfigurable()
     {
-        auto cfg = IngestConfig::fromYaml("severity:\n  alertmanager: {warning: critical, \"*\": low}\n", QStringLiteral("t.yaml"));
+        auto cfg =
+            IngestConfig::fromYaml("severity:\n  alertmanager: {warning: critical, \"*\": low}\n",
+                                   QStringLiteral("t.yaml"));
         QVERIFY2(cfg.ok(), qPrintable(cfg.errorMessage()));
-        const QByteArray body = R"({"alerts":[{"status":"firing","labels":{"alertname":"A","severity":"warning"}},
+        const QByteArray body =
+            R"({"alerts":[{"status":"firing","labels":{"alertname":"A","severity":"warning"}},
                                              {"status":"firing","labels":{"alertname":"B","severity":"whatever"}}]})";
         auto r = normalize(QStringLiteral("alertmanager"), body, *cfg);
         QCOMPARE(r->at(0).severity, domain::Severity::Critical);
         QCOMPARE(r->at(1).severity, domain::Severity::Low);
-        auto bad = IngestConfig::fromYaml("severity:\n  alertmanager: {warning: dire}\n", QStringLiteral("t.yaml"));
+        auto bad = IngestConfig::fromYaml("severity:\n  alertmanager: {warning: dire}\n",
+                                          QStringLiteral("t.yaml"));
         QVERIFY(!bad.ok());
         QVERIFY(bad.errorMessage().contains(u"t.yaml:2"));
         auto unknownKey = IngestConfig::fromYaml("corelation: {}\n", QStringLiteral("t.yaml"));
@@ -284,7 +331,8 @@ private Q_SLOTS:
     {
         QCOMPARE(parseAlertTime(QStringLiteral("0001-01-01T00:00:00Z")), 0);
         QCOMPARE(parseAlertTime(QStringLiteral("1566248777.677")), 1566248777677LL);
-        QCOMPARE(parseAlertTime(QStringLiteral("2021-10-12T09:51:03+02:00")), QDateTime(QDate(2021, 10, 12), QTime(7, 51, 3), Qt::UTC).toMSecsSinceEpoch());
+        QCOMPARE(parseAlertTime(QStringLiteral("2021-10-12T09:51:03+02:00")),
+                 QDateTime(QDate(2021, 10, 12), QTime(7, 51, 3), Qt::UTC).toMSecsSinceEpoch());
         QCOMPARE(parseAlertTime(QStringLiteral("yesterday")), -1);
         QCOMPARE(parseAlertTime(QString()), -1);
     }

@@ -31,9 +31,11 @@ class TestKnowledgeBase : public QObject {
     }
     static QString resolve(Env &env, const QString &uid, const QString &note, qint64 at)
     {
-        return env.run(Command::transition(uid, QStringLiteral("resolved"), QStringLiteral("dana"),
-                                           {{QStringLiteral("resolution_note"), note}, {QStringLiteral("root_cause"), QStringLiteral("capacity")}}),
-                       at);
+        return env.run(
+            Command::transition(uid, QStringLiteral("resolved"), QStringLiteral("dana"),
+                                {{QStringLiteral("resolution_note"), note},
+                                 {QStringLiteral("root_cause"), QStringLiteral("capacity")}}),
+            at);
     }
 
 private Q_SLOTS:
@@ -43,9 +45,11 @@ private Q_SLOTS:
         QVERIFY(
             !env.engine->addProjection(problems::knowledgebase::projection())); // once per engine
         problems::ProblemStore ps(*env.engine);
-        const QString uid = env.open(QStringLiteral("Checkout errors"), QStringLiteral("high"), {QStringLiteral("checkout")}, T0);
+        const QString uid = env.open(QStringLiteral("Checkout errors"), QStringLiteral("high"),
+                                     {QStringLiteral("checkout")}, T0);
         QVERIFY(ps.articles().isEmpty());
-        QVERIFY(!resolve(env, uid, QStringLiteral("Rolled back release 42"), T0 + 30 * Min).isEmpty());
+        QVERIFY(
+            !resolve(env, uid, QStringLiteral("Rolled back release 42"), T0 + 30 * Min).isEmpty());
         auto arts = ps.articles(QStringLiteral("resolution"));
         QCOMPARE(arts.size(), 1);
         const QString number = env.store.incidentByUid(uid)->number;
@@ -53,27 +57,39 @@ private Q_SLOTS:
         QVERIFY(arts[0].body.contains(QStringLiteral("Rolled back release 42")));
         QCOMPARE(arts[0].updatedAt, T0 + 30 * Min);
         // Reopen and resolve again with another note: the same article, updated.
-        QVERIFY(!env.run(Command::transition(uid, QStringLiteral("investigating"), QStringLiteral("dana")), T0 + 40 * Min).isEmpty());
-        QVERIFY2(!resolve(env, uid, QStringLiteral("Disabled the coupon service"), T0 + 50 * Min).isEmpty(), qPrintable(env.error));
+        QVERIFY(!env.run(Command::transition(uid, QStringLiteral("investigating"),
+                                             QStringLiteral("dana")),
+                         T0 + 40 * Min)
+                     .isEmpty());
+        QVERIFY2(!resolve(env, uid, QStringLiteral("Disabled the coupon service"), T0 + 50 * Min)
+                      .isEmpty(),
+                 qPrintable(env.error));
         arts = ps.articles(QStringLiteral("resolution"));
         QCOMPARE(arts.size(), 1);
         QVERIFY(arts[0].body.contains(QStringLiteral("Disabled the coupon service")));
         // Editing the note after the resolve updates the article too.
-        QVERIFY(!env.run(Command::make(Command::Kind::SetField, uid,
-                                       {{QStringLiteral("field"), QStringLiteral("resolution_note")}, {QStringLiteral("value"), QStringLiteral("Coupon service disabled; fix in 1.4.2")}}),
-                         T0 + 55 * Min)
-                     .isEmpty());
-        QVERIFY(ps.articles(QStringLiteral("resolution")).first().body.contains(QStringLiteral("fix in 1.4.2")));
+        QVERIFY(
+            !env.run(Command::make(Command::Kind::SetField, uid,
+                                   {{QStringLiteral("field"), QStringLiteral("resolution_note")},
+                                    {QStringLiteral("value"),
+                                     QStringLiteral("Coupon service disabled; fix in 1.4.2")}}),
+                     T0 + 55 * Min)
+                 .isEmpty());
+        QVERIFY(ps.articles(QStringLiteral("resolution"))
+                    .first()
+                    .body.contains(QStringLiteral("fix in 1.4.2")));
     }
 
     void failingKnowledgeBase_rollsTheResolveBack()
     {
         Env env;
         problems::ProblemStore ps(*env.engine);
-        const QString uid = env.open(QStringLiteral("Checkout errors"), QStringLiteral("high"), {QStringLiteral("checkout")}, T0);
+        const QString uid = env.open(QStringLiteral("Checkout errors"), QStringLiteral("high"),
+                                     {QStringLiteral("checkout")}, T0);
         const qint64 events = env.store.maxSeq();
         QVERIFY(env.store.db().exec(QStringLiteral("DROP TABLE kb_articles")).ok());
-        QVERIFY(resolve(env, uid, QStringLiteral("Rolled back"), T0 + 10 * Min).isEmpty()); // rejected as a whole
+        QVERIFY(resolve(env, uid, QStringLiteral("Rolled back"), T0 + 10 * Min)
+                    .isEmpty()); // rejected as a whole
         QVERIFY(env.error.contains(QStringLiteral("kb_articles")));
         QCOMPARE(env.store.incidentByUid(uid)->state, QStringLiteral("triggered"));
         QCOMPARE(env.store.maxSeq(), events);
@@ -83,13 +99,18 @@ private Q_SLOTS:
     {
         Env env;
         problems::ProblemStore ps(*env.engine);
-        auto p = ps.createProblem(QStringLiteral("Replica lag during batch loads"), {}, QStringLiteral("erin"), QStringLiteral("erin"));
-        auto k = ps.createKnownError(QStringLiteral("Replica lag during bulk load"), QStringLiteral("Replication lag above 60s"),
-                                     QStringLiteral("Route reads to the primary"), QStringLiteral("WAL volume"), {QStringLiteral("postgresql")}, p->number,
-                                     QStringLiteral("erin"));
+        auto p = ps.createProblem(QStringLiteral("Replica lag during batch loads"), {},
+                                  QStringLiteral("erin"), QStringLiteral("erin"));
+        auto k = ps.createKnownError(QStringLiteral("Replica lag during bulk load"),
+                                     QStringLiteral("Replication lag above 60s"),
+                                     QStringLiteral("Route reads to the primary"),
+                                     QStringLiteral("WAL volume"), {QStringLiteral("postgresql")},
+                                     p->number, QStringLiteral("erin"));
         QVERIFY(k.ok());
-        const QString a = env.open(QStringLiteral("Replication lag"), QStringLiteral("medium"), {QStringLiteral("postgresql")}, T0);
-        const QString b = env.open(QStringLiteral("Reads stale"), QStringLiteral("medium"), {QStringLiteral("postgresql")}, T0 + Min);
+        const QString a = env.open(QStringLiteral("Replication lag"), QStringLiteral("medium"),
+                                   {QStringLiteral("postgresql")}, T0);
+        const QString b = env.open(QStringLiteral("Reads stale"), QStringLiteral("medium"),
+                                   {QStringLiteral("postgresql")}, T0 + Min);
         QVERIFY(ps.linkIncident(p->number, a, QStringLiteral("erin")).ok());
         QVERIFY(ps.linkKnownError(b, k->number, QStringLiteral("erin")).ok());
         QCOMPARE(ps.knownError(k->number)->incidentCount, 1); // b linked, not seen yet
@@ -97,11 +118,13 @@ private Q_SLOTS:
         QCOMPARE(ps.problem(p->number)->incidents.size(), 2); // the entry's problem gets b too
 
         // Resolved the ordinary way (no known-error command): the entry sees both.
-        QVERIFY(!resolve(env, a, QStringLiteral("Routed reads to the primary"), T0 + 20 * Min).isEmpty());
+        QVERIFY(!resolve(env, a, QStringLiteral("Routed reads to the primary"), T0 + 20 * Min)
+                     .isEmpty());
         auto ke = ps.knownError(k->number);
         QCOMPARE(ke->incidentCount, 2);
         QCOMPARE(ke->lastSeenAt, T0 + 20 * Min);
-        QVERIFY(!resolve(env, b, QStringLiteral("Waited for the load to finish"), T0 + 30 * Min).isEmpty());
+        QVERIFY(!resolve(env, b, QStringLiteral("Waited for the load to finish"), T0 + 30 * Min)
+                     .isEmpty());
         ke = ps.knownError(k->number);
         QCOMPARE(ke->incidentCount, 2);
         QCOMPARE(ke->lastSeenAt, T0 + 30 * Min);
@@ -116,8 +139,10 @@ private Q_SLOTS:
         Env here, there;
         problems::ProblemStore ps(*here.engine);
         there.engine->setReplicaId(QStringLiteral("laptop"));
-        const QString uid = there.open(QStringLiteral("Payments 502s"), QStringLiteral("high"), {QStringLiteral("payments")}, T0);
-        QVERIFY(!resolve(there, uid, QStringLiteral("Restarted the gateway"), T0 + 20 * Min).isEmpty());
+        const QString uid = there.open(QStringLiteral("Payments 502s"), QStringLiteral("high"),
+                                       {QStringLiteral("payments")}, T0);
+        QVERIFY(
+            !resolve(there, uid, QStringLiteral("Restarted the gateway"), T0 + 20 * Min).isEmpty());
         const auto merged = here.engine->mergeRemote(there.store.timeline(uid));
         QVERIFY2(merged.ok(), qPrintable(merged.errorMessage()));
         QVERIFY(merged->applied > 0);
@@ -154,7 +179,8 @@ private Q_SLOTS:
         Env env;
         problems::ProblemStore ps(*env.engine);
         auto p = ps.createProblem(QStringLiteral("Flaky DNS"), {}, {}, QStringLiteral("erin"));
-        const QString a = env.open(QStringLiteral("DNS timeouts"), QStringLiteral("low"), {QStringLiteral("dns")}, T0);
+        const QString a = env.open(QStringLiteral("DNS timeouts"), QStringLiteral("low"),
+                                   {QStringLiteral("dns")}, T0);
         QVERIFY(ps.linkIncident(p->number, a, QStringLiteral("erin")).ok());
         QCOMPARE(ps.problemsOf(a).size(), 1);
         QVERIFY(ps.unlinkIncident(p->number, a, QStringLiteral("erin")).ok());
@@ -173,12 +199,17 @@ private Q_SLOTS:
         Env env;
         problems::ProblemStore ps(*env.engine);
         auto p = ps.createProblem(QStringLiteral("Pool leak"), {}, {}, QStringLiteral("erin"));
-        auto k = ps.createKnownError(QStringLiteral("Pool exhausted"), QStringLiteral("Connection pool exhaustion"), QStringLiteral("Restart workers"), {},
-                                     {QStringLiteral("query-engine")}, p->number, QStringLiteral("erin"));
+        auto k = ps.createKnownError(
+            QStringLiteral("Pool exhausted"), QStringLiteral("Connection pool exhaustion"),
+            QStringLiteral("Restart workers"), {}, {QStringLiteral("query-engine")}, p->number,
+            QStringLiteral("erin"));
         QVERIFY(k.ok());
-        const QString a = env.open(QStringLiteral("Pool exhausted"), QStringLiteral("high"), {QStringLiteral("query-engine")}, T0);
-        const QString b = env.open(QStringLiteral("Pool exhausted again"), QStringLiteral("high"), {QStringLiteral("query-engine")}, T0 + Min);
-        const QString c = env.open(QStringLiteral("Unrelated"), QStringLiteral("low"), {QStringLiteral("search")}, T0 + 2 * Min);
+        const QString a = env.open(QStringLiteral("Pool exhausted"), QStringLiteral("high"),
+                                   {QStringLiteral("query-engine")}, T0);
+        const QString b = env.open(QStringLiteral("Pool exhausted again"), QStringLiteral("high"),
+                                   {QStringLiteral("query-engine")}, T0 + Min);
+        const QString c = env.open(QStringLiteral("Unrelated"), QStringLiteral("low"),
+                                   {QStringLiteral("search")}, T0 + 2 * Min);
         QVERIFY(ps.linkIncident(p->number, a, QStringLiteral("erin")).ok());
         QVERIFY(ps.linkIncident(p->number, c, QStringLiteral("erin")).ok());
         QVERIFY(ps.unlinkIncident(p->number, c, QStringLiteral("erin")).ok());
@@ -187,11 +218,16 @@ private Q_SLOTS:
         QVERIFY(ps.resolveWithKnownError(b, k->number, {}, {}, QStringLiteral("dana")).ok());
         QVERIFY(!resolve(env, c, QStringLiteral("Reindexed"), T0 + 30 * Min).isEmpty());
 
-        const QString kb = QStringLiteral("SELECT id, kind, title, body, tags, source_ref, updated_at FROM kb_articles ORDER BY id");
-        const QString links = QStringLiteral("SELECT known_error_id, incident_uid, number FROM known_error_incidents ORDER BY number");
-        const QString plinks = QStringLiteral("SELECT problem_id, incident_uid, number FROM problem_incidents ORDER BY number");
-        const QString kes = QStringLiteral("SELECT number, incident_count, last_seen_at FROM known_errors");
-        const QStringList before[] = {rows(env.store, kb), rows(env.store, links), rows(env.store, plinks), rows(env.store, kes)};
+        const QString kb = QStringLiteral("SELECT id, kind, title, body, tags, source_ref, "
+                                          "updated_at FROM kb_articles ORDER BY id");
+        const QString links = QStringLiteral("SELECT known_error_id, incident_uid, number FROM "
+                                             "known_error_incidents ORDER BY number");
+        const QString plinks = QStringLiteral(
+            "SELECT problem_id, incident_uid, number FROM problem_incidents ORDER BY number");
+        const QString kes =
+            QStringLiteral("SELECT number, incident_count, last_seen_at FROM known_errors");
+        const QStringList before[] = {rows(env.store, kb), rows(env.store, links),
+                                      rows(env.store, plinks), rows(env.store, kes)};
         QCOMPARE(before[0].size(), 4); // 1 known error + 3 resolutions
         QCOMPARE(before[1].size(), 2);
         QCOMPARE(before[2].size(), 2); // c was unlinked

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Every dashboard number from MetricsQueries against a brute-force fold of the event log.
-#include "host/appcontext.h"
 #include "demo/demogenerator.h"
+#include "host/appcontext.h"
 #include "metrics/metricsservice.h"
 #include "query/incidentquery.h"
 #include "store/projector.h"
@@ -11,8 +11,8 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QStandardPaths>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -40,7 +40,8 @@ struct Brute {
         return true;
     }
 
-    QList<std::array<Bucket, metrics::SeverityCount>> buckets(const MetricsFilter &f, qint64 now, QList<qint64> &weeks) const
+    QList<std::array<Bucket, metrics::SeverityCount>> buckets(const MetricsFilter &f, qint64 now,
+                                                              QList<qint64> &weeks) const
     {
         weeks.clear();
         for (qint64 w = metrics::weekStart(f.from); w < f.to; w += metrics::WeekMs)
@@ -91,8 +92,8 @@ struct Brute {
                 ++t.withoutCommander;
             if (i.acknowledgedAt == 0) {
                 ++t.unacknowledged;
-                if (!oldest || i.createdAt < oldest->createdAt
-                    || (i.createdAt == oldest->createdAt && i.rowid < oldest->rowid))
+                if (!oldest || i.createdAt < oldest->createdAt ||
+                    (i.createdAt == oldest->createdAt && i.rowid < oldest->rowid))
                     oldest = &i;
             }
             const qint64 due = i.activeDeadline();
@@ -132,9 +133,10 @@ QList<domain::Incident> foldLog(store::Store &st)
     QList<domain::Incident> out;
     for (const QString &uid : std::as_const(order)) {
         QList<domain::Event> &evs = byUid[uid];
-        std::stable_sort(evs.begin(), evs.end(), [](const domain::Event &x, const domain::Event &y) {
-            return x.hlc != y.hlc ? x.hlc < y.hlc : x.id < y.id;
-        });
+        std::stable_sort(evs.begin(), evs.end(),
+                         [](const domain::Event &x, const domain::Event &y) {
+                             return x.hlc != y.hlc ? x.hlc < y.hlc : x.id < y.id;
+                         });
         domain::Incident i;
         for (const auto &e : std::as_const(evs))
             store::applyEvent(i, e);
@@ -148,8 +150,15 @@ QList<domain::Incident> foldLog(store::Store &st)
 QString dump(const Bucket &b)
 {
     return QStringLiteral("n=%1 ack=%2/%3 res=%4/%5 resp=%6/%7 resol=%8/%9")
-        .arg(b.count).arg(b.acknowledged).arg(b.ackSumMs).arg(b.resolved).arg(b.resolveSumMs)
-        .arg(b.responseMet).arg(b.responseMissed).arg(b.resolutionMet).arg(b.resolutionMissed);
+        .arg(b.count)
+        .arg(b.acknowledged)
+        .arg(b.ackSumMs)
+        .arg(b.resolved)
+        .arg(b.resolveSumMs)
+        .arg(b.responseMet)
+        .arg(b.responseMissed)
+        .arg(b.resolutionMet)
+        .arg(b.resolutionMissed);
 }
 
 } // namespace
@@ -210,20 +219,23 @@ class TestMetrics : public QObject {
             c.at = (at += 60000);
             (void)eng.execute(c);
         };
-        const QJsonObject resolution{{QStringLiteral("resolution_note"), QStringLiteral("fixed")},
-                                     {QStringLiteral("root_cause"), QStringLiteral("configuration")},
-                                     {QStringLiteral("time_spent"), 5}};
+        const QJsonObject resolution{
+            {QStringLiteral("resolution_note"), QStringLiteral("fixed")},
+            {QStringLiteral("root_cause"), QStringLiteral("configuration")},
+            {QStringLiteral("time_spent"), 5}};
         for (int k = 0; k < open.size(); ++k) {
             const auto &inc = open[k];
             switch (k % 6) {
             case 0:
-                exec(engine::Command::make(engine::Command::Kind::SetCommander, inc.uid,
-                                           {{QStringLiteral("commander"), QStringLiteral("priya.raman")}}));
+                exec(engine::Command::make(
+                    engine::Command::Kind::SetCommander, inc.uid,
+                    {{QStringLiteral("commander"), QStringLiteral("priya.raman")}}));
                 break;
             case 1:
                 if (!paused.isEmpty()) {
                     if (inc.acknowledgedAt == 0)
-                        exec(engine::Command::make(engine::Command::Kind::Acknowledge, inc.uid, {}));
+                        exec(
+                            engine::Command::make(engine::Command::Kind::Acknowledge, inc.uid, {}));
                     exec(engine::Command::transition(inc.uid, paused));
                     if (rng() % 2)
                         exec(engine::Command::transition(inc.uid, ackState));
@@ -231,12 +243,15 @@ class TestMetrics : public QObject {
                 break;
             case 2:
                 if (!cancelled.isEmpty())
-                    exec(engine::Command::transition(inc.uid, cancelled, QStringLiteral("user"), resolution));
+                    exec(engine::Command::transition(inc.uid, cancelled, QStringLiteral("user"),
+                                                     resolution));
                 break;
             case 3:
-                exec(engine::Command::make(engine::Command::Kind::Approve, inc.uid, {{QStringLiteral("for"), QStringLiteral("*")}},
+                exec(engine::Command::make(engine::Command::Kind::Approve, inc.uid,
+                                           {{QStringLiteral("for"), QStringLiteral("*")}},
                                            QStringLiteral("marcus.lee")));
-                exec(engine::Command::transition(inc.uid, resolved, QStringLiteral("user"), resolution));
+                exec(engine::Command::transition(inc.uid, resolved, QStringLiteral("user"),
+                                                 resolution));
                 if (rng() % 2)
                     exec(engine::Command::transition(inc.uid, ackState));
                 break;
@@ -298,7 +313,8 @@ class TestMetrics : public QObject {
         return f;
     }
 
-    static void compare(store::Store &st, const Brute &brute, const MetricsFilter &filter, qint64 now = kNow, bool exactOnly = false)
+    static void compare(store::Store &st, const Brute &brute, const MetricsFilter &filter,
+                        qint64 now = kNow, bool exactOnly = false)
     {
         metrics::MetricsQueries q(st);
         q.setExactOnly(exactOnly);
@@ -314,7 +330,9 @@ class TestMetrics : public QObject {
                 seen += want[w][s].count;
                 QVERIFY2(got->cells[w][s] == want[w][s],
                          qPrintable(QStringLiteral("week %1 sev %2: sql %3 / brute %4")
-                                        .arg(w).arg(s).arg(dump(got->cells[w][s]), dump(want[w][s]))));
+                                        .arg(w)
+                                        .arg(s)
+                                        .arg(dump(got->cells[w][s]), dump(want[w][s]))));
             }
         QCOMPARE(got->total().count, seen);
         const auto tiles = brute.tiles(filter, now, metrics::DefaultAtRiskWindowMs);
@@ -333,7 +351,8 @@ private Q_SLOTS:
 
     void weekStart_isMondayUtc()
     {
-        const qint64 wed = QDateTime(QDate(2026, 11, 18), QTime(23, 59), Qt::UTC).toMSecsSinceEpoch();
+        const qint64 wed =
+            QDateTime(QDate(2026, 11, 18), QTime(23, 59), Qt::UTC).toMSecsSinceEpoch();
         const qint64 mon = QDateTime(QDate(2026, 11, 16), QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
         QCOMPARE(metrics::weekStart(wed), mon);
         QCOMPARE(metrics::weekStart(mon), mon);
@@ -407,9 +426,11 @@ private Q_SLOTS:
         QTest::addColumn<int>("filterKind"); // 0 none, 1 service, 2 group, 3 both
         const qint64 h = 3600000;
         for (const char *p : {"sre", "itil"})
-            for (qint64 now : {kNow - 5 * h - 37 * 60000, kNow + 31 * h + 13, kNow + 9 * metrics::DayMs + 1})
+            for (qint64 now :
+                 {kNow - 5 * h - 37 * 60000, kNow + 31 * h + 13, kNow + 9 * metrics::DayMs + 1})
                 for (int k = 0; k < 4; ++k)
-                    QTest::addRow("%s-%lld-f%d", p, qlonglong((now - kNow) / 60000), k) << QString::fromLatin1(p) << now << (k == 0 ? 90 : 30) << k;
+                    QTest::addRow("%s-%lld-f%d", p, qlonglong((now - kNow) / 60000), k)
+                        << QString::fromLatin1(p) << now << (k == 0 ? 90 : 30) << k;
     }
 
     void rollupsMatchBruteForceAtOtherTimes()
@@ -523,7 +544,8 @@ private Q_SLOTS:
             QCOMPARE(l.count(','), 4);
         QVERIFY(csv.contains("tile,,SEV1,open,"));
         QVERIFY(csv.contains("total,,all,mttr_minutes,"));
-        QVERIFY(csv.contains(QStringLiteral("total,,all,incidents,%1\n").arg(m->total().count).toUtf8()));
+        QVERIFY(csv.contains(
+            QStringLiteral("total,,all,incidents,%1\n").arg(m->total().count).toUtf8()));
     }
 
     void listFilter_mapsToIncidentFilter()
@@ -613,7 +635,12 @@ private Q_SLOTS:
             const qint64 want = lf.valueIn(*m);
             const qint64 got = listCount(lf);
             QVERIFY2(got == want, qPrintable(QStringLiteral("%1 sev %2 %3..%4: list %5, chart %6")
-                                                 .arg(lf.metric).arg(sev).arg(lf.from).arg(lf.to).arg(got).arg(want)));
+                                                 .arg(lf.metric)
+                                                 .arg(sev)
+                                                 .arg(lf.from)
+                                                 .arg(lf.to)
+                                                 .arg(got)
+                                                 .arg(want)));
             ++checked;
             nonZero += want;
         };
@@ -650,9 +677,11 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         qputenv("SITREP_NOW", QByteArray::number(kNow));
-        auto a = host::AppContext::open(dir.filePath(QStringLiteral("a.db")), QStringLiteral("itil"));
+        auto a =
+            host::AppContext::open(dir.filePath(QStringLiteral("a.db")), QStringLiteral("itil"));
         QVERIFY2(a.ok(), qPrintable(a.errorMessage()));
-        auto b = host::AppContext::open(dir.filePath(QStringLiteral("b.db")), QStringLiteral("itil"));
+        auto b =
+            host::AppContext::open(dir.filePath(QStringLiteral("b.db")), QStringLiteral("itil"));
         QVERIFY2(b.ok(), qPrintable(b.errorMessage()));
         (*b)->engine().setReplicaId(QStringLiteral("replica-b"));
         demo::DemoOptions o;
@@ -671,9 +700,12 @@ private Q_SLOTS:
         lq.limit = 100000;
         const QList<domain::Incident> all = (*a)->store().list(lq);
         QVERIFY(all.size() >= 250);
-        const QStringList groups{QStringLiteral("Payments"), QStringLiteral("Platform"), QStringLiteral("Network Ops"), QString()};
-        const QStringList services{QStringLiteral("checkout"), QStringLiteral("kafka"), QStringLiteral("search")};
-        const QStringList severities{QStringLiteral("critical"), QStringLiteral("high"), QStringLiteral("medium"), QStringLiteral("low")};
+        const QStringList groups{QStringLiteral("Payments"), QStringLiteral("Platform"),
+                                 QStringLiteral("Network Ops"), QString()};
+        const QStringList services{QStringLiteral("checkout"), QStringLiteral("kafka"),
+                                   QStringLiteral("search")};
+        const QStringList severities{QStringLiteral("critical"), QStringLiteral("high"),
+                                     QStringLiteral("medium"), QStringLiteral("low")};
         std::mt19937 rng(99);
         qint64 at = kNow - 2 * metrics::DayMs + 60000;
         int accepted = 0;
@@ -686,44 +718,53 @@ private Q_SLOTS:
                 engine::Command c;
                 switch (rng() % 8) {
                 case 0:
-                    c = engine::Command::make(engine::Command::Kind::SetField, cur->uid,
-                                              {{QStringLiteral("field"), QStringLiteral("severity")},
-                                               {QStringLiteral("value"), severities[int(rng() % 4)]}});
+                    c = engine::Command::make(
+                        engine::Command::Kind::SetField, cur->uid,
+                        {{QStringLiteral("field"), QStringLiteral("severity")},
+                         {QStringLiteral("value"), severities[int(rng() % 4)]}});
                     break;
                 case 1:
-                    c = engine::Command::make(engine::Command::Kind::Assign, cur->uid,
-                                              {{QStringLiteral("assignee"), QStringLiteral("sam.okafor")},
-                                               {QStringLiteral("group"), groups[int(rng() % groups.size())]}});
+                    c = engine::Command::make(
+                        engine::Command::Kind::Assign, cur->uid,
+                        {{QStringLiteral("assignee"), QStringLiteral("sam.okafor")},
+                         {QStringLiteral("group"), groups[int(rng() % groups.size())]}});
                     break;
                 case 2: {
                     QJsonArray svc;
                     for (const QString &s : services)
                         if (rng() % 2)
                             svc << s;
-                    c = engine::Command::make(engine::Command::Kind::SetField, cur->uid,
-                                              {{QStringLiteral("field"), QStringLiteral("services")}, {QStringLiteral("value"), svc}});
+                    c = engine::Command::make(
+                        engine::Command::Kind::SetField, cur->uid,
+                        {{QStringLiteral("field"), QStringLiteral("services")},
+                         {QStringLiteral("value"), svc}});
                     break;
                 }
                 case 3:
-                    c = engine::Command::make(engine::Command::Kind::SetCommander, cur->uid,
-                                              {{QStringLiteral("commander"), rng() % 2 ? QStringLiteral("priya.raman") : QString()}});
+                    c = engine::Command::make(
+                        engine::Command::Kind::SetCommander, cur->uid,
+                        {{QStringLiteral("commander"),
+                          rng() % 2 ? QStringLiteral("priya.raman") : QString()}});
                     break;
                 case 4:
                     c = engine::Command::make(engine::Command::Kind::Acknowledge, cur->uid, {});
                     break;
                 default: {
-                    // Any transition the workflow allows from here: pause, resolve, reopen, cancel ...
+                    // Any transition the workflow allows from here: pause, resolve, reopen, cancel
+                    // ...
                     const QStringList to = e.allowedTransitions(*cur);
                     if (to.isEmpty())
                         continue;
-                    engine::Command approve = engine::Command::approve(cur->uid, QStringLiteral("marcus.lee"));
+                    engine::Command approve =
+                        engine::Command::approve(cur->uid, QStringLiteral("marcus.lee"));
                     approve.at = (at += 30000);
                     (void)e.execute(approve);
-                    c = engine::Command::transition(cur->uid, to[int(rng() % to.size())], QStringLiteral("user"),
-                                                    {{QStringLiteral("resolution_note"), QStringLiteral("fixed")},
-                                                     {QStringLiteral("root_cause"), QStringLiteral("configuration")},
-                                                     {QStringLiteral("close_code"), QStringLiteral("solved")},
-                                                     {QStringLiteral("time_spent"), 5}});
+                    c = engine::Command::transition(
+                        cur->uid, to[int(rng() % to.size())], QStringLiteral("user"),
+                        {{QStringLiteral("resolution_note"), QStringLiteral("fixed")},
+                         {QStringLiteral("root_cause"), QStringLiteral("configuration")},
+                         {QStringLiteral("close_code"), QStringLiteral("solved")},
+                         {QStringLiteral("time_spent"), 5}});
                     break;
                 }
                 }
@@ -733,7 +774,8 @@ private Q_SLOTS:
         };
         auto checkAll = [&](host::AppContext &ctx, const char *when) {
             const auto rep = ctx.store().verify();
-            QVERIFY2(rep.ok, qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(when), rep.faults.join(QStringLiteral("; ")))));
+            QVERIFY2(rep.ok, qPrintable(QStringLiteral("%1: %2").arg(
+                                 QLatin1String(when), rep.faults.join(QStringLiteral("; ")))));
             const Brute brute{foldLog(ctx.store())};
             for (qint64 now : {at, at + 5 * 3600000, at + 4 * metrics::DayMs}) {
                 for (int k = 0; k < 4; ++k) {
@@ -779,11 +821,15 @@ private Q_SLOTS:
         QCOMPARE(after->tiles, before->tiles);
 
         // A tampered rollup is found.
-        QVERIFY((*b)->store().db().exec(QStringLiteral(
-            "UPDATE metrics_daily SET incidents=incidents+1 WHERE service='' AND day=(SELECT max(day) FROM metrics_daily)")).ok());
+        QVERIFY((*b)->store()
+                    .db()
+                    .exec(QStringLiteral("UPDATE metrics_daily SET incidents=incidents+1 WHERE "
+                                         "service='' AND day=(SELECT max(day) FROM metrics_daily)"))
+                    .ok());
         const auto rep = (*b)->store().verify();
         QVERIFY(!rep.ok);
-        QVERIFY2(rep.faults.join(u'\n').contains(QStringLiteral("metrics_daily")), qPrintable(rep.faults.join(u'\n')));
+        QVERIFY2(rep.faults.join(u'\n').contains(QStringLiteral("metrics_daily")),
+                 qPrintable(rep.faults.join(u'\n')));
         QVERIFY((*b)->store().rebuildProjection().ok());
         QVERIFY((*b)->store().verify().ok);
     }

@@ -18,22 +18,22 @@ qint64 utc(int y, int m, int d, int h, int min = 0)
 }
 
 const QByteArray kSchedule =
-    "groups:\n"                                                                 // 1
-    "  - name: Core\n"                                                          // 2
-    "    members: [ana, ben, cem]\n"                                            // 3
-    "    rotation: {length_hours: 24, handoff: \"06:30\", start: \"2026-02-01\"}\n" // 4
-    "    overrides:\n"                                                          // 5
+    "groups:\n"                                                                             // 1
+    "  - name: Core\n"                                                                      // 2
+    "    members: [ana, ben, cem]\n"                                                        // 3
+    "    rotation: {length_hours: 24, handoff: \"06:30\", start: \"2026-02-01\"}\n"         // 4
+    "    overrides:\n"                                                                      // 5
     "      - {member: zoe, from: \"2026-02-03T12:00:00Z\", to: \"2026-02-03T18:00:00Z\"}\n" // 6
-    "  - name: Db\n"                                                            // 7
-    "    members: [dina]\n"                                                     // 8
-    "    rotation: {length_days: 7}\n"                                          // 9
-    "  - name: Edge\n"                                                          // 10
-    "    members: [eli, fay]\n"                                                 // 11
-    "routing:\n"                                                                // 12
-    "  - {category: database, service: billing, group: Core}\n"                 // 13
-    "  - {category: database, group: Db}\n"                                     // 14
-    "  - {service: cdn, group: Edge}\n"                                         // 15
-    "  - {default: true, group: Edge}\n";                                       // 16
+    "  - name: Db\n"                                                                        // 7
+    "    members: [dina]\n"                                                                 // 8
+    "    rotation: {length_days: 7}\n"                                                      // 9
+    "  - name: Edge\n"                                                                      // 10
+    "    members: [eli, fay]\n"                                                             // 11
+    "routing:\n"                                                                            // 12
+    "  - {category: database, service: billing, group: Core}\n"                             // 13
+    "  - {category: database, group: Db}\n"                                                 // 14
+    "  - {service: cdn, group: Edge}\n"                                                     // 15
+    "  - {default: true, group: Edge}\n";                                                   // 16
 
 } // namespace
 
@@ -69,13 +69,16 @@ void TestOnCall::builtInSchedule_loads()
     QCOMPARE(s->route(QString(), {QStringLiteral("checkout")}), QStringLiteral("Payments"));
     QCOMPARE(s->route(QStringLiteral("misc"), {}), QStringLiteral("Platform Engineering"));
     // Platform Engineering: weekly from Monday 2026-01-05 09:00 UTC.
-    QCOMPARE(s->onCall(QStringLiteral("Platform Engineering"), utc(2026, 1, 5, 9))->member, QStringLiteral("alice.nguyen"));
-    QCOMPARE(s->onCall(QStringLiteral("Platform Engineering"), utc(2026, 1, 12, 9))->member, QStringLiteral("bob.okafor"));
+    QCOMPARE(s->onCall(QStringLiteral("Platform Engineering"), utc(2026, 1, 5, 9))->member,
+             QStringLiteral("alice.nguyen"));
+    QCOMPARE(s->onCall(QStringLiteral("Platform Engineering"), utc(2026, 1, 12, 9))->member,
+             QStringLiteral("bob.okafor"));
     // Payments: 84 h shifts handing off at 08:00.
     auto p = s->onCall(QStringLiteral("Payments"), utc(2026, 1, 8, 19, 59));
     QCOMPARE(p->member, QStringLiteral("hiro.tanaka"));
     QCOMPARE(p->shiftEnd, utc(2026, 1, 8, 20));
-    QCOMPARE(s->onCall(QStringLiteral("Payments"), utc(2026, 1, 8, 20))->member, QStringLiteral("ines.moreau"));
+    QCOMPARE(s->onCall(QStringLiteral("Payments"), utc(2026, 1, 8, 20))->member,
+             QStringLiteral("ines.moreau"));
 }
 
 void TestOnCall::rotation_handOffAtConfiguredTime()
@@ -100,7 +103,8 @@ void TestOnCall::rotation_wrapsAround()
     auto s = workflow::OnCallSchedule::fromYaml(kSchedule, QStringLiteral("oc.yaml"));
     const QString g = QStringLiteral("core"); // names are case-insensitive
     QCOMPARE(s->onCall(g, utc(2026, 2, 4, 7))->member, QStringLiteral("ana"));
-    QCOMPARE(s->onCall(g, utc(2026, 2, 1, 7) + 300 * kDay)->member, QStringLiteral("ana")); // 100 turns
+    QCOMPARE(s->onCall(g, utc(2026, 2, 1, 7) + 300 * kDay)->member,
+             QStringLiteral("ana")); // 100 turns
     QCOMPARE(s->onCall(g, utc(2026, 2, 1, 7) + 301 * kDay)->member, QStringLiteral("ben"));
     QCOMPARE(s->onCall(g, utc(2026, 2, 4, 7))->group, QStringLiteral("Core"));
 }
@@ -183,9 +187,10 @@ void TestOnCall::routing_byCategoryAndService()
 
 void TestOnCall::routing_defaultIsFirstGroupWhenUnset()
 {
-    auto s = workflow::OnCallSchedule::fromYaml("groups:\n  - {name: A, members: [x]}\n  - {name: B, members: [y]}\n"
-                                                "routing:\n  - {service: web, group: B}\n",
-                                                QStringLiteral("oc.yaml"));
+    auto s = workflow::OnCallSchedule::fromYaml(
+        "groups:\n  - {name: A, members: [x]}\n  - {name: B, members: [y]}\n"
+        "routing:\n  - {service: web, group: B}\n",
+        QStringLiteral("oc.yaml"));
     QVERIFY2(s.ok(), qPrintable(s.errorMessage()));
     QCOMPARE(s->route(QString(), {QStringLiteral("web")}), QStringLiteral("B"));
     QCOMPARE(s->route(QString(), {QStringLiteral("api")}), QStringLiteral("A"));
@@ -197,19 +202,36 @@ void TestOnCall::errors_nameFileAndLine_data()
     QTest::addColumn<int>("line");
     QTest::addColumn<QString>("mentions");
     QTest::newRow("no groups") << QByteArray("routing: []\n") << 1 << "groups";
-    QTest::newRow("no members") << QByteArray("groups:\n  - name: A\n    members: []\n") << 2 << "no members";
+    QTest::newRow("no members") << QByteArray("groups:\n  - name: A\n    members: []\n") << 2
+                                << "no members";
     QTest::newRow("no name") << QByteArray("groups:\n  - members: [a]\n") << 2 << "without a name";
-    QTest::newRow("bad length") << QByteArray("groups:\n  - name: A\n    members: [a]\n    rotation: {length_hours: 0}\n") << 4 << "positive";
-    QTest::newRow("huge length in days") << QByteArray("groups:\n  - name: A\n    members: [a]\n    rotation: {length_days: 100000000}\n") << 4 << "positive";
-    QTest::newRow("huge length in hours") << QByteArray("groups:\n  - name: A\n    members: [a]\n    rotation: {length_hours: 2000000000}\n") << 4 << "positive";
-    QTest::newRow("empty member") << QByteArray("groups:\n  - name: A\n    members: [a, \"\"]\n") << 3 << "empty member name";
-    QTest::newRow("bare tag member") << QByteArray("groups:\n  - name: A\n    members: [!x, b]\n") << 3 << "empty member name";
-    QTest::newRow("bad handoff") << QByteArray("groups:\n  - name: A\n    members: [a]\n    rotation: {handoff: \"25:99\"}\n") << 4 << "handoff";
+    QTest::newRow("bad length")
+        << QByteArray("groups:\n  - name: A\n    members: [a]\n    rotation: {length_hours: 0}\n")
+        << 4 << "positive";
+    QTest::newRow("huge length in days")
+        << QByteArray(
+               "groups:\n  - name: A\n    members: [a]\n    rotation: {length_days: 100000000}\n")
+        << 4 << "positive";
+    QTest::newRow("huge length in hours")
+        << QByteArray(
+               "groups:\n  - name: A\n    members: [a]\n    rotation: {length_hours: 2000000000}\n")
+        << 4 << "positive";
+    QTest::newRow("empty member") << QByteArray("groups:\n  - name: A\n    members: [a, \"\"]\n")
+                                  << 3 << "empty member name";
+    QTest::newRow("bare tag member")
+        << QByteArray("groups:\n  - name: A\n    members: [!x, b]\n") << 3 << "empty member name";
+    QTest::newRow("bad handoff")
+        << QByteArray(
+               "groups:\n  - name: A\n    members: [a]\n    rotation: {handoff: \"25:99\"}\n")
+        << 4 << "handoff";
     QTest::newRow("bad override")
-        << QByteArray("groups:\n  - name: A\n    members: [a]\n    overrides:\n      - {member: b, from: \"2026-02-03T18:00:00Z\", to: \"2026-02-03T12:00:00Z\"}\n")
+        << QByteArray("groups:\n  - name: A\n    members: [a]\n    overrides:\n      - {member: b, "
+                      "from: \"2026-02-03T18:00:00Z\", to: \"2026-02-03T12:00:00Z\"}\n")
         << 5 << "override";
     QTest::newRow("unknown routing group")
-        << QByteArray("groups:\n  - name: A\n    members: [a]\nrouting:\n  - {category: x, group: B}\n") << 5 << "unknown group 'B'";
+        << QByteArray(
+               "groups:\n  - name: A\n    members: [a]\nrouting:\n  - {category: x, group: B}\n")
+        << 5 << "unknown group 'B'";
     QTest::newRow("scalar group") << QByteArray("groups:\n  - A\n") << 2 << "";
     QTest::newRow("syntax") << QByteArray("groups:\n  - {name: A\n") << 3 << "";
 }
@@ -230,13 +252,18 @@ void TestOnCall::newIncident_isRoutedAndAssigned()
 {
     CoreFixture fx(QStringLiteral("sre"), kSchedule);
     fx.clock.set(utc(2026, 2, 3, 13)); // Core: cem's shift, zoe's override
-    const QString a = fx.open({{"title", "replica lag"}, {"severity", "high"}, {"category", "database"}});
+    const QString a =
+        fx.open({{"title", "replica lag"}, {"severity", "high"}, {"category", "database"}});
     QCOMPARE(fx.get(a).assignmentGroup, QStringLiteral("Db"));
     QCOMPARE(fx.get(a).assignee, QStringLiteral("dina"));
-    const QString b = fx.open({{"title", "invoices stuck"}, {"severity", "high"}, {"category", "database"}, {"services", QJsonArray{"billing"}}});
+    const QString b = fx.open({{"title", "invoices stuck"},
+                               {"severity", "high"},
+                               {"category", "database"},
+                               {"services", QJsonArray{"billing"}}});
     QCOMPARE(fx.get(b).assignmentGroup, QStringLiteral("Core"));
     QCOMPARE(fx.get(b).assignee, QStringLiteral("zoe"));
-    const QString c = fx.open({{"title", "images slow"}, {"severity", "low"}, {"services", "cdn, web"}});
+    const QString c =
+        fx.open({{"title", "images slow"}, {"severity", "low"}, {"services", "cdn, web"}});
     QCOMPARE(fx.get(c).assignmentGroup, QStringLiteral("Edge"));
     QVERIFY(QStringList({"eli", "fay"}).contains(fx.get(c).assignee));
     const QString d = fx.open({{"title", "???"}, {"severity", "low"}});
@@ -249,7 +276,10 @@ void TestOnCall::newIncident_isRoutedAndAssigned()
     QVERIFY(viaOnCall);
     // After the override ends, Core's regular on-call gets new incidents.
     fx.clock.set(utc(2026, 2, 3, 19));
-    const QString e = fx.open({{"title", "invoices stuck again"}, {"severity", "high"}, {"category", "database"}, {"services", QJsonArray{"billing"}}});
+    const QString e = fx.open({{"title", "invoices stuck again"},
+                               {"severity", "high"},
+                               {"category", "database"},
+                               {"services", QJsonArray{"billing"}}});
     QCOMPARE(fx.get(e).assignee, QStringLiteral("cem"));
 }
 
@@ -257,10 +287,14 @@ void TestOnCall::newIncident_explicitAssigneeOrGroup()
 {
     CoreFixture fx(QStringLiteral("sre"), kSchedule);
     fx.clock.set(utc(2026, 2, 1, 12));
-    const QString a = fx.open({{"title", "x"}, {"severity", "low"}, {"category", "database"}, {"assignee", "someone"}});
+    const QString a = fx.open(
+        {{"title", "x"}, {"severity", "low"}, {"category", "database"}, {"assignee", "someone"}});
     QCOMPARE(fx.get(a).assignee, QStringLiteral("someone"));
     QVERIFY(fx.get(a).assignmentGroup.isEmpty());
-    const QString b = fx.open({{"title", "x"}, {"severity", "low"}, {"category", "database"}, {"assignment_group", "Core"}});
+    const QString b = fx.open({{"title", "x"},
+                               {"severity", "low"},
+                               {"category", "database"},
+                               {"assignment_group", "Core"}});
     QCOMPARE(fx.get(b).assignmentGroup, QStringLiteral("Core"));
     QCOMPARE(fx.get(b).assignee, QStringLiteral("ana"));
 }
@@ -294,7 +328,8 @@ void TestOnCall::assignCommand_groupAssignsOnCall()
     QCOMPARE(fx.get(n).assignmentGroup, QStringLiteral("Core"));
     auto bad = fx.run(Command::Kind::Assign, n, {{"group", "Nope"}});
     QVERIFY(!bad.ok());
-    QVERIFY2(bad.errorMessage().contains(QStringLiteral("unknown assignment group 'Nope'")), qPrintable(bad.errorMessage()));
+    QVERIFY2(bad.errorMessage().contains(QStringLiteral("unknown assignment group 'Nope'")),
+             qPrintable(bad.errorMessage()));
     QVERIFY(!fx.run(Command::Kind::Assign, n, {}).ok());
 }
 

@@ -31,7 +31,8 @@ class TestOutbox : public QObject {
 
     static QJsonObject openArgs(const QString &title)
     {
-        return {{QStringLiteral("title"), title}, {QStringLiteral("severity"), QStringLiteral("high")}};
+        return {{QStringLiteral("title"), title},
+                {QStringLiteral("severity"), QStringLiteral("high")}};
     }
 
 private Q_SLOTS:
@@ -133,7 +134,8 @@ private Q_SLOTS:
             const int cap = qMin(5000, 100 << (n - 1));
             for (int k = 0; k < 20; ++k) {
                 const int d = svc.backoffMs(n);
-                QVERIFY2(d >= cap / 2 && d <= cap, qPrintable(QStringLiteral("%1 for try %2").arg(d).arg(n)));
+                QVERIFY2(d >= cap / 2 && d <= cap,
+                         qPrintable(QStringLiteral("%1 for try %2").arg(d).arg(n)));
                 seen.insert(d);
             }
         }
@@ -145,7 +147,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         auto ctx = open(dir, true);
         for (int i = 0; i < 3; ++i)
-            QVERIFY(ctx->engine().execute(Command::open(openArgs(QStringLiteral("offline %1").arg(i)))));
+            QVERIFY(ctx->engine().execute(
+                Command::open(openArgs(QStringLiteral("offline %1").arg(i)))));
         quint16 port = 0;
         {
             QTcpServer probe; // a port nobody listens on
@@ -161,7 +164,8 @@ private Q_SLOTS:
         const qint64 waiting = sync::Outbox(ctx->store()).pendingCount();
         QVERIFY(waiting >= 3);
         QCOMPARE(svc.status()->pending(), waiting);
-        QVERIFY2(svc.status()->text().startsWith(QStringLiteral("offline, %1 change").arg(waiting)), qPrintable(svc.status()->text()));
+        QVERIFY2(svc.status()->text().startsWith(QStringLiteral("offline, %1 change").arg(waiting)),
+                 qPrintable(svc.status()->text()));
         // Nothing was lost or marked sent; nothing was even tried, since the connection
         // check (/api/health) that starts a cycle found nobody.
         QCOMPARE(sync::Outbox(ctx->store()).pending(1).first().attempts, 0);

@@ -42,7 +42,8 @@ void TestPostmortem::draft_fromKnownTimeline_hasSectionsAndKeyEvents()
     const auto inc = *env.store.incidentByUid(uid);
     const QString md = postmortem::draftMarkdown(inc, env.store.timeline(uid));
 
-    QVERIFY(md.startsWith(QStringLiteral("# Incident Postmortem: %1 — API latency spike").arg(inc.number)));
+    QVERIFY(md.startsWith(
+        QStringLiteral("# Incident Postmortem: %1 — API latency spike").arg(inc.number)));
     int last = -1;
     for (const QString &s : postmortem::defaultSections()) {
         const int at = int(md.indexOf(QStringLiteral("\n## %1\n").arg(s)));
@@ -55,12 +56,16 @@ void TestPostmortem::draft_fromKnownTimeline_hasSectionsAndKeyEvents()
     QVERIFY(md.contains(QStringLiteral("**Commander:** casey")));
     QVERIFY(md.contains(QStringLiteral("**Postmortem owners:** casey, dana")));
     // Timeline rows, in order, with the times of the known timeline.
-    const QStringList expect{QStringLiteral("| 2026-03-10 09:00 UTC | alertmanager | Incident opened: API latency spike - p95 > 5s (SEV2, P2) |"),
-                             QStringLiteral("| 2026-03-10 09:03 UTC | dana | State triggered → acknowledged |"),
-                             QStringLiteral("| 2026-03-10 09:04 UTC | dana | Incident commander: casey |"),
-                             QStringLiteral("| 2026-03-10 09:08 UTC | dana | Note: Database queries running slow. Checking connection pool |"),
-                             QStringLiteral("| 2026-03-10 09:25 UTC | dana | Note: Increased connection pool size from 50 to 200 |"),
-                             QStringLiteral("| 2026-03-10 10:15 UTC | casey | State mitigating → resolved |")};
+    const QStringList expect{
+        QStringLiteral("| 2026-03-10 09:00 UTC | alertmanager | Incident opened: API latency spike "
+                       "- p95 > 5s (SEV2, P2) |"),
+        QStringLiteral("| 2026-03-10 09:03 UTC | dana | State triggered → acknowledged |"),
+        QStringLiteral("| 2026-03-10 09:04 UTC | dana | Incident commander: casey |"),
+        QStringLiteral("| 2026-03-10 09:08 UTC | dana | Note: Database queries running slow. "
+                       "Checking connection pool |"),
+        QStringLiteral("| 2026-03-10 09:25 UTC | dana | Note: Increased connection pool size from "
+                       "50 to 200 |"),
+        QStringLiteral("| 2026-03-10 10:15 UTC | casey | State mitigating → resolved |")};
     qsizetype pos = 0;
     for (const QString &row : expect) {
         const qsizetype at = md.indexOf(row, pos);
@@ -74,7 +79,8 @@ void TestPostmortem::draft_fromKnownTimeline_hasSectionsAndKeyEvents()
     bool drafted = false;
     for (const auto &e : env.store.timeline(uid))
         if (e.kind == domain::kinds::PostmortemDrafted)
-            drafted = e.payload[u"markdown"].toString().contains(QStringLiteral("## Lessons learned"));
+            drafted =
+                e.payload[u"markdown"].toString().contains(QStringLiteral("## Lessons learned"));
     QVERIFY(drafted);
 }
 
@@ -113,12 +119,15 @@ void TestPostmortem::template_yamlAndMarkdown_userTemplateChangesSections()
     const QString md = dir.filePath(QStringLiteral("short.md"));
     QFile f(md);
     QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("# Short review\n\n## Summary\n## Timeline\n## Customer communication\nWho was told what, and when.\n## Action Items\n");
+    f.write("# Short review\n\n## Summary\n## Timeline\n## Customer communication\nWho was told "
+            "what, and when.\n## Action Items\n");
     f.close();
     auto t = postmortem::loadTemplate(md);
     QVERIFY2(t.ok(), qPrintable(t.errorMessage()));
     QCOMPARE(t->name, QStringLiteral("Short review"));
-    QCOMPARE(t->titles(), (QStringList{QStringLiteral("Summary"), QStringLiteral("Timeline"), QStringLiteral("Customer communication"), QStringLiteral("Action Items")}));
+    QCOMPARE(t->titles(), (QStringList{QStringLiteral("Summary"), QStringLiteral("Timeline"),
+                                       QStringLiteral("Customer communication"),
+                                       QStringLiteral("Action Items")}));
     QCOMPARE(t->sections[2].hint, QStringLiteral("Who was told what, and when."));
 
     Env env;
@@ -126,22 +135,28 @@ void TestPostmortem::template_yamlAndMarkdown_userTemplateChangesSections()
     QVERIFY(!uid.isEmpty());
     QVERIFY(env.store.setMeta(postmortem::TemplateMetaKey, md).ok());
     const auto eff = postmortem::effectiveTemplate(env.store.meta(postmortem::TemplateMetaKey));
-    const QString draft = postmortem::draftMarkdown(*env.store.incidentByUid(uid), env.store.timeline(uid), eff);
-    QVERIFY(draft.contains(QStringLiteral("## Customer communication\n\n*Who was told what, and when.*")));
+    const QString draft =
+        postmortem::draftMarkdown(*env.store.incidentByUid(uid), env.store.timeline(uid), eff);
+    QVERIFY(draft.contains(
+        QStringLiteral("## Customer communication\n\n*Who was told what, and when.*")));
     QVERIFY(!draft.contains(QStringLiteral("## Lessons learned")));
     QVERIFY(draft.contains(QStringLiteral("| Time | Actor | Event |")));
 }
 
 void TestPostmortem::template_broken_namesFileAndLine()
 {
-    auto t = postmortem::parseTemplate("name: x\nsections:\n  - title: A\n  - {hint: no title}\n", QStringLiteral("mine.yaml"));
+    auto t = postmortem::parseTemplate("name: x\nsections:\n  - title: A\n  - {hint: no title}\n",
+                                       QStringLiteral("mine.yaml"));
     QVERIFY(!t.ok());
-    QVERIFY2(t.errorMessage().startsWith(QStringLiteral("mine.yaml:4:")), qPrintable(t.errorMessage()));
+    QVERIFY2(t.errorMessage().startsWith(QStringLiteral("mine.yaml:4:")),
+             qPrintable(t.errorMessage()));
     auto u = postmortem::parseTemplate("sections: [A, B\n", QStringLiteral("bad.yaml"));
     QVERIFY(!u.ok());
-    QVERIFY2(u.errorMessage().startsWith(QStringLiteral("bad.yaml:")), qPrintable(u.errorMessage()));
+    QVERIFY2(u.errorMessage().startsWith(QStringLiteral("bad.yaml:")),
+             qPrintable(u.errorMessage()));
     QString err;
-    const auto fallback = postmortem::effectiveTemplate(QStringLiteral("/nonexistent/t.yaml"), &err);
+    const auto fallback =
+        postmortem::effectiveTemplate(QStringLiteral("/nonexistent/t.yaml"), &err);
     QCOMPARE(fallback.titles(), postmortem::defaultSections());
     QVERIFY(err.contains(QStringLiteral("/nonexistent/t.yaml")));
 }
@@ -167,14 +182,18 @@ void TestPostmortem::resolve_opensDocumentWithOwnersAndReviewIn48h()
     // The opening is in the timeline, and the invitation was written.
     bool recorded = false;
     for (const auto &e : env.store.timeline(uid))
-        recorded = recorded || (e.kind == postmortem::CreatedKind && e.payload[u"owners"].toArray().size() == 2);
+        recorded = recorded || (e.kind == postmortem::CreatedKind &&
+                                e.payload[u"owners"].toArray().size() == 2);
     QVERIFY(recorded);
     const auto inc = *env.store.incidentByUid(uid);
     QFile f(QDir(ics.path()).filePath(inc.number + QStringLiteral("-review.ics")));
     QVERIFY(f.open(QIODevice::ReadOnly));
     QVERIFY(f.readAll().contains("DTSTART:20260312T101500Z\r\n"));
     // Moving on to the postmortem state drafts nothing twice.
-    QVERIFY(!env.run(Command::transition(uid, QStringLiteral("postmortem"), QStringLiteral("casey")), T0 + 80 * Min).isEmpty());
+    QVERIFY(
+        !env.run(Command::transition(uid, QStringLiteral("postmortem"), QStringLiteral("casey")),
+                 T0 + 80 * Min)
+             .isEmpty());
     QCOMPARE(created.count(), 1);
     QCOMPARE(pm.documents().size(), 1);
 }
@@ -192,7 +211,8 @@ void TestPostmortem::versions_saveRestoreAndStatusEventsInTimeline()
     QVERIFY(pm.document(uid)->body.endsWith(QStringLiteral("autosaved line\n")));
     QCOMPARE(pm.document(uid)->version, 1); // autosave makes no version
 
-    auto v2 = pm.saveVersion(uid, QStringLiteral("# Rewritten\n"), QStringLiteral("casey"), QStringLiteral("rewrite"));
+    auto v2 = pm.saveVersion(uid, QStringLiteral("# Rewritten\n"), QStringLiteral("casey"),
+                             QStringLiteral("rewrite"));
     QVERIFY(v2.ok());
     QCOMPARE(*v2, 2);
     QCOMPARE(pm.versions(uid).size(), 2);
@@ -216,8 +236,11 @@ void TestPostmortem::versions_saveRestoreAndStatusEventsInTimeline()
     for (const auto &e : env.store.timeline(uid))
         if (e.kind.startsWith(QStringLiteral("postmortem.")))
             kinds << e.kind;
-    QCOMPARE(kinds, (QStringList{QStringLiteral("postmortem.drafted"), QStringLiteral("postmortem.created"), QStringLiteral("postmortem.restored"),
-                                 QStringLiteral("postmortem.status_changed"), QStringLiteral("postmortem.published")}));
+    QCOMPARE(kinds, (QStringList{QStringLiteral("postmortem.drafted"),
+                                 QStringLiteral("postmortem.created"),
+                                 QStringLiteral("postmortem.restored"),
+                                 QStringLiteral("postmortem.status_changed"),
+                                 QStringLiteral("postmortem.published")}));
     // The event log is still whole, and the projection still rebuilds to the same rows.
     const auto report = env.store.verify();
     QVERIFY2(report.ok, qPrintable(report.faults.join(u'\n')));
@@ -237,15 +260,16 @@ void TestPostmortem::status_publishFromDraft_isRejected()
 
 void TestPostmortem::actionItems_parsedFromTableAndTaskList()
 {
-    const QString md = QStringLiteral(
-        "# X\n\n## Timeline\n\n| Time | Actor | Event |\n|---|---|---|\n| 10:00 | a | not an action |\n\n"
-        "## Action Items\n\n| Action | Owner | Due | Status |\n|---|---|---|---|\n"
-        "| Add pool saturation alert | casey | 2026-03-20 | open |\n"
-        "| [Preventive measure] | [owner] | [date] | open |\n"
-        "| Load test the pool | dana | [YYYY-MM-DD] | in progress |\n\n"
-        "- [ ] Document the failover - Owner: erin - Due: 2026-04-01\n"
-        "- [x] Raise pool size in config — Owner: dana\n\n"
-        "## What went well\n\n- [ ] not an action either\n");
+    const QString md =
+        QStringLiteral("# X\n\n## Timeline\n\n| Time | Actor | Event |\n|---|---|---|\n| 10:00 | a "
+                       "| not an action |\n\n"
+                       "## Action Items\n\n| Action | Owner | Due | Status |\n|---|---|---|---|\n"
+                       "| Add pool saturation alert | casey | 2026-03-20 | open |\n"
+                       "| [Preventive measure] | [owner] | [date] | open |\n"
+                       "| Load test the pool | dana | [YYYY-MM-DD] | in progress |\n\n"
+                       "- [ ] Document the failover - Owner: erin - Due: 2026-04-01\n"
+                       "- [x] Raise pool size in config — Owner: dana\n\n"
+                       "## What went well\n\n- [ ] not an action either\n");
     const auto items = postmortem::parseActionItems(md);
     QCOMPARE(items.size(), 4);
     QCOMPARE(items[0].title, QStringLiteral("Add pool saturation alert"));
@@ -265,11 +289,13 @@ void TestPostmortem::actionItems_syncTracksAndProjectionOrdersOverdueFirst()
     Env env;
     const QString a = env.knownIncident();
     QVERIFY(!a.isEmpty());
-    const QString b = env.open(QStringLiteral("Kafka consumer lag"), QStringLiteral("medium"), {QStringLiteral("kafka")}, T0 + 2 * Min);
+    const QString b = env.open(QStringLiteral("Kafka consumer lag"), QStringLiteral("medium"),
+                               {QStringLiteral("kafka")}, T0 + 2 * Min);
     QVERIFY(!b.isEmpty());
     // An item straight from the engine (the workspace's action items tab does this).
     QVERIFY(!env.run(Command::make(Command::Kind::ActionItem, b,
-                                   {{QStringLiteral("title"), QStringLiteral("Scale consumers")}, {QStringLiteral("owner"), QStringLiteral("erin")},
+                                   {{QStringLiteral("title"), QStringLiteral("Scale consumers")},
+                                    {QStringLiteral("owner"), QStringLiteral("erin")},
                                     {QStringLiteral("due"), QStringLiteral("2026-03-12")}}),
                      T0 + 5 * Min)
                  .isEmpty());
@@ -279,7 +305,8 @@ void TestPostmortem::actionItems_syncTracksAndProjectionOrdersOverdueFirst()
     QVERIFY(doc.ok());
     QString body = doc->body;
     body.replace(QRegularExpression(QStringLiteral("\\| \\[Preventive measure\\][^\\n]*\\n")),
-                 QStringLiteral("| Add pool saturation alert | casey | 2026-03-11 | open |\n| Load test the pool | dana | 2026-04-30 | open |\n"));
+                 QStringLiteral("| Add pool saturation alert | casey | 2026-03-11 | open |\n| Load "
+                                "test the pool | dana | 2026-04-30 | open |\n"));
     QVERIFY(pm.saveVersion(a, body, QStringLiteral("casey")).ok());
     auto n = pm.syncActionItems(a, QStringLiteral("casey"));
     QVERIFY2(n.ok(), qPrintable(n.errorMessage()));
@@ -287,7 +314,8 @@ void TestPostmortem::actionItems_syncTracksAndProjectionOrdersOverdueFirst()
     QCOMPARE(*pm.syncActionItems(a, QStringLiteral("casey")), 0); // idempotent
 
     // Changing the owner in the text updates the tracked item, not a new one.
-    body.replace(QStringLiteral("| Load test the pool | dana |"), QStringLiteral("| Load test the pool | erin |"));
+    body.replace(QStringLiteral("| Load test the pool | dana |"),
+                 QStringLiteral("| Load test the pool | erin |"));
     QVERIFY(pm.saveVersion(a, body, QStringLiteral("casey")).ok());
     QCOMPARE(*pm.syncActionItems(a, QStringLiteral("casey")), 1);
 
@@ -303,7 +331,9 @@ void TestPostmortem::actionItems_syncTracksAndProjectionOrdersOverdueFirst()
 
     // Done items sink to the bottom, and drop out of the open-only list.
     QVERIFY(!env.run(Command::make(Command::Kind::ActionItem, a,
-                                   {{QStringLiteral("op"), QStringLiteral("update")}, {QStringLiteral("id"), items[0].id}, {QStringLiteral("done"), true}}),
+                                   {{QStringLiteral("op"), QStringLiteral("update")},
+                                    {QStringLiteral("id"), items[0].id},
+                                    {QStringLiteral("done"), true}}),
                      T0 + 90 * Min)
                  .isEmpty());
     const auto after = pm.actionItems(QStringLiteral("2026-03-13"));
@@ -317,9 +347,11 @@ void TestPostmortem::actionItems_projectionRebuildsFromLog()
     Env env;
     const QString a = env.knownIncident();
     for (int i = 0; i < 5; ++i)
-        QVERIFY(!env.run(Command::make(Command::Kind::ActionItem, a,
-                                       {{QStringLiteral("title"), QStringLiteral("Item %1").arg(i)}, {QStringLiteral("owner"), QStringLiteral("o%1").arg(i)},
-                                        {QStringLiteral("due"), QStringLiteral("2026-03-%1").arg(20 - i)}}),
+        QVERIFY(!env.run(Command::make(
+                             Command::Kind::ActionItem, a,
+                             {{QStringLiteral("title"), QStringLiteral("Item %1").arg(i)},
+                              {QStringLiteral("owner"), QStringLiteral("o%1").arg(i)},
+                              {QStringLiteral("due"), QStringLiteral("2026-03-%1").arg(20 - i)}}),
                          T0 + (80 + i) * Min)
                      .isEmpty());
     postmortem::PostmortemStore pm(*env.engine);
@@ -341,12 +373,15 @@ void TestPostmortem::ics_isRfc5545()
 {
     Env env;
     const QString uid = env.knownIncident();
-    env.run(Command::make(Command::Kind::AddResponder, uid, {{QStringLiteral("responder"), QStringLiteral("Émile Zoë, SRE")}}), T0 + 76 * Min);
+    env.run(Command::make(Command::Kind::AddResponder, uid,
+                          {{QStringLiteral("responder"), QStringLiteral("Émile Zoë, SRE")}}),
+            T0 + 76 * Min);
     postmortem::PostmortemStore pm(*env.engine);
     auto doc = pm.ensureDocument(uid, QStringLiteral("casey"));
     QVERIFY(doc.ok());
     const auto inc = *env.store.incidentByUid(uid);
-    const QByteArray ics = postmortem::toIcs(postmortem::reviewInvitation(*doc, inc, T0 + 80 * Min, QStringLiteral("example.com")));
+    const QByteArray ics = postmortem::toIcs(
+        postmortem::reviewInvitation(*doc, inc, T0 + 80 * Min, QStringLiteral("example.com")));
 
     QVERIFY(ics.startsWith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:"));
     QVERIFY(ics.endsWith("END:VEVENT\r\nEND:VCALENDAR\r\n"));
@@ -377,11 +412,16 @@ void TestPostmortem::ics_isRfc5545()
     for (const QString &p : props)
         attendees += p.startsWith(QStringLiteral("ATTENDEE;")) ? 1 : 0;
     QCOMPARE(attendees, 3);
-    QVERIFY(text.contains(QStringLiteral("ATTENDEE;CN=\"Émile Zoë, SRE\";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:emile.zoe.sre@example.com")));
-    QVERIFY(prop(QStringLiteral("ORGANIZER")).endsWith(QStringLiteral(":mailto:casey@example.com")));
-    QVERIFY(prop(QStringLiteral("SUMMARY")).contains(QStringLiteral("Postmortem review: %1").arg(inc.number)));
+    QVERIFY(text.contains(QStringLiteral("ATTENDEE;CN=\"Émile Zoë, "
+                                         "SRE\";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP="
+                                         "TRUE:mailto:emile.zoe.sre@example.com")));
+    QVERIFY(
+        prop(QStringLiteral("ORGANIZER")).endsWith(QStringLiteral(":mailto:casey@example.com")));
+    QVERIFY(prop(QStringLiteral("SUMMARY"))
+                .contains(QStringLiteral("Postmortem review: %1").arg(inc.number)));
     // TEXT escaping: commas, semicolons and newlines.
-    QCOMPARE(postmortem::escapeText(QStringLiteral("a, b; c\nd\\")), QStringLiteral("a\\, b\\; c\\nd\\\\"));
+    QCOMPARE(postmortem::escapeText(QStringLiteral("a, b; c\nd\\")),
+             QStringLiteral("a\\, b\\; c\\nd\\\\"));
 }
 
 QTEST_GUILESS_MAIN(TestPostmortem)

@@ -44,7 +44,11 @@ void TestPostmortemExport::initTestCase()
     QVERIFY2(!m_uid.isEmpty(), qPrintable(m_env->error));
     // A long timeline, so the PDF needs more than one page.
     for (int i = 0; i < 40; ++i)
-        m_env->run(Command::note(m_uid, QStringLiteral("Finding %1: replica %2 showed pool wait times above the threshold for several minutes").arg(i).arg(i % 4),
+        m_env->run(Command::note(m_uid,
+                                 QStringLiteral("Finding %1: replica %2 showed pool wait times "
+                                                "above the threshold for several minutes")
+                                     .arg(i)
+                                     .arg(i % 4),
                                  QStringLiteral("dana")),
                    T0 + (76 + i) * Min);
 }
@@ -55,7 +59,8 @@ postmortem::ExportInput TestPostmortemExport::input()
     (void)pm.ensureDocument(m_uid, QStringLiteral("casey"));
     // A fresh draft with the notes added after the resolve, so the timeline table is long.
     const auto inc = *m_env->store.incidentByUid(m_uid);
-    const QString body = postmortem::draftMarkdown(inc, m_env->store.timeline(m_uid), postmortem::defaultTemplate());
+    const QString body =
+        postmortem::draftMarkdown(inc, m_env->store.timeline(m_uid), postmortem::defaultTemplate());
     (void)pm.saveVersion(m_uid, body, QStringLiteral("casey"));
     return {*pm.document(m_uid), inc, m_env->store.timeline(m_uid), T0 + 200 * Min};
 }
@@ -67,7 +72,8 @@ QString TestPostmortemExport::pdfText(const QString &path, int first, int last)
         return {};
     QStringList args{QStringLiteral("-layout")};
     if (first > 0)
-        args << QStringLiteral("-f") << QString::number(first) << QStringLiteral("-l") << QString::number(last);
+        args << QStringLiteral("-f") << QString::number(first) << QStringLiteral("-l")
+             << QString::number(last);
     args << path << QStringLiteral("-");
     QProcess p;
     p.start(tool, args);
@@ -126,7 +132,8 @@ void TestPostmortemExport::pdf_isValidWithSectionsHeaderAndPageNumbers()
     QVERIFY(pdf.startsWith("%PDF-1."));
     QVERIFY(pdf.trimmed().endsWith("%%EOF"));
     QVERIFY(pdf.contains("startxref"));
-    const int pages = int(pdf.count("/Type /Page\n") + pdf.count("/Type /Page\r") + pdf.count("/Type /Page ") + pdf.count("/Type /Page/"));
+    const int pages = int(pdf.count("/Type /Page\n") + pdf.count("/Type /Page\r") +
+                          pdf.count("/Type /Page ") + pdf.count("/Type /Page/"));
     QVERIFY2(pages >= 2, qPrintable(QString::number(pages)));
 
     const QString text = pdfText(path);
@@ -142,7 +149,10 @@ void TestPostmortemExport::pdf_isValidWithSectionsHeaderAndPageNumbers()
     const QString last = pdfText(path, pages, pages);
     QVERIFY2(last.contains(QStringLiteral("Page %1 of %1").arg(pages)), qPrintable(last));
     // The timeline is a table: its rows keep time, actor and event on one line.
-    QVERIFY(QRegularExpression(QStringLiteral("2026-03-10 09:04 UTC\\s+dana\\s+Incident commander: casey")).match(text).hasMatch());
+    QVERIFY(QRegularExpression(
+                QStringLiteral("2026-03-10 09:04 UTC\\s+dana\\s+Incident commander: casey"))
+                .match(text)
+                .hasMatch());
 }
 
 void TestPostmortemExport::cli_exportsAllFormats()
@@ -155,8 +165,10 @@ void TestPostmortemExport::cli_exportsAllFormats()
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove(QStringLiteral("QT_QPA_PLATFORM")); // the command sets offscreen itself
         p.setProcessEnvironment(env);
-        p.start(QStringLiteral(SITREP_BINARY), {QStringLiteral("postmortem"), QStringLiteral("export"), in.incident.number, QStringLiteral("--format"),
-                                                QLatin1String(fmt), QStringLiteral("--out"), out, QStringLiteral("--db"), m_env->dbPath()});
+        p.start(QStringLiteral(SITREP_BINARY),
+                {QStringLiteral("postmortem"), QStringLiteral("export"), in.incident.number,
+                 QStringLiteral("--format"), QLatin1String(fmt), QStringLiteral("--out"), out,
+                 QStringLiteral("--db"), m_env->dbPath()});
         QVERIFY(p.waitForFinished(60000));
         QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
         QFile f(out);
@@ -173,9 +185,10 @@ void TestPostmortemExport::cli_badFormat_fails()
 {
     QTemporaryDir dir;
     QProcess p;
-    p.start(QStringLiteral(SITREP_BINARY), {QStringLiteral("postmortem"), QStringLiteral("export"), QStringLiteral("1"), QStringLiteral("--format"),
-                                            QStringLiteral("docx"), QStringLiteral("--out"), dir.filePath(QStringLiteral("x.docx")),
-                                            QStringLiteral("--db"), m_env->dbPath()});
+    p.start(QStringLiteral(SITREP_BINARY),
+            {QStringLiteral("postmortem"), QStringLiteral("export"), QStringLiteral("1"),
+             QStringLiteral("--format"), QStringLiteral("docx"), QStringLiteral("--out"),
+             dir.filePath(QStringLiteral("x.docx")), QStringLiteral("--db"), m_env->dbPath()});
     QVERIFY(p.waitForFinished(60000));
     QCOMPARE(p.exitCode(), 1);
     QVERIFY(p.readAllStandardError().contains("md, html or pdf"));

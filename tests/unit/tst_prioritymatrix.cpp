@@ -44,7 +44,8 @@ void TestPriorityMatrix::defaultMatrix_everyCell_data()
     QTest::addColumn<QString>("urgency");
     QTest::addColumn<Priority>("priority");
     // Seed 000, verbatim.
-    const QStringList impacts{"Enterprise-wide", "Multiple departments", "Single department", "Single user"};
+    const QStringList impacts{"Enterprise-wide", "Multiple departments", "Single department",
+                              "Single user"};
     const QStringList urgencies{"Critical", "High", "Medium", "Low"};
     const Priority cells[4][4] = {{Priority::P1, Priority::P1, Priority::P2, Priority::P2},
                                   {Priority::P1, Priority::P2, Priority::P2, Priority::P3},
@@ -52,7 +53,8 @@ void TestPriorityMatrix::defaultMatrix_everyCell_data()
                                   {Priority::P2, Priority::P3, Priority::P3, Priority::P4}};
     for (int i = 0; i < 4; ++i)
         for (int u = 0; u < 4; ++u)
-            QTest::newRow(qPrintable(impacts[i] + QStringLiteral(" x ") + urgencies[u])) << impacts[i] << urgencies[u] << cells[i][u];
+            QTest::newRow(qPrintable(impacts[i] + QStringLiteral(" x ") + urgencies[u]))
+                << impacts[i] << urgencies[u] << cells[i][u];
 }
 
 void TestPriorityMatrix::defaultMatrix_everyCell()
@@ -74,7 +76,10 @@ void TestPriorityMatrix::defaultMatrix_everyCell_throughEngine()
     QFETCH(Priority, priority);
     CoreFixture fx(QStringLiteral("itil"));
     // Severity says low; impact x urgency decides.
-    const QString n = fx.open({{"title", "VPN drops"}, {"severity", "low"}, {"impact", impact.toLower()}, {"urgency", urgency.toUpper()}});
+    const QString n = fx.open({{"title", "VPN drops"},
+                               {"severity", "low"},
+                               {"impact", impact.toLower()},
+                               {"urgency", urgency.toUpper()}});
     QVERIFY(!n.isEmpty());
     const auto inc = fx.get(n);
     QCOMPARE(inc.priority, priority);
@@ -144,7 +149,8 @@ void TestPriorityMatrix::customMatrix_fromYaml()
     QCOMPARE(m->priority(QStringLiteral("local"), QStringLiteral("now")), Priority::P3);
     QCOMPARE(m->priority(QStringLiteral("local"), QStringLiteral("later")), Priority::P4);
     // The seed's names mean nothing here.
-    QCOMPARE(m->priority(QStringLiteral("Enterprise-wide"), QStringLiteral("Critical")), Priority::None);
+    QCOMPARE(m->priority(QStringLiteral("Enterprise-wide"), QStringLiteral("Critical")),
+             Priority::None);
 }
 
 void TestPriorityMatrix::customMatrix_inWorkflow_drivesEngine()
@@ -170,13 +176,18 @@ void TestPriorityMatrix::customMatrix_inWorkflow_drivesEngine()
     QCOMPARE(fx.get(a).severity, domain::Severity::Medium);
     const QString b = fx.open({{"title", "b"}, {"impact", "local"}, {"urgency", "now"}});
     QCOMPARE(fx.get(b).priority, Priority::P2);
-    auto bad = fx.engine->execute(Command::open({{"title", "c"}, {"impact", "Enterprise-wide"}, {"urgency", "now"}}));
+    auto bad = fx.engine->execute(
+        Command::open({{"title", "c"}, {"impact", "Enterprise-wide"}, {"urgency", "now"}}));
     QVERIFY(!bad.ok());
-    QVERIFY2(bad.errorMessage().contains(QStringLiteral("unknown impact 'Enterprise-wide' (global, local)")), qPrintable(bad.errorMessage()));
+    QVERIFY2(bad.errorMessage().contains(
+                 QStringLiteral("unknown impact 'Enterprise-wide' (global, local)")),
+             qPrintable(bad.errorMessage()));
     // Changing urgency later moves priority and the SLA deadlines with it.
     QVERIFY(fx.run(Command::Kind::SetField, b, {{"field", "urgency"}, {"value", "later"}}).ok());
     QCOMPARE(fx.get(b).priority, Priority::P4);
-    QCOMPARE(fx.get(b).responseDue, fx.get(b).createdAt + fx.eng().workflow().policy(Priority::P4).responseMinutes * kMinute);
+    QCOMPARE(fx.get(b).responseDue,
+             fx.get(b).createdAt +
+                 fx.eng().workflow().policy(Priority::P4).responseMinutes * kMinute);
 }
 
 void TestPriorityMatrix::customMatrix_errors_data()
@@ -186,11 +197,18 @@ void TestPriorityMatrix::customMatrix_errors_data()
     QTest::newRow("not a mapping") << QByteArray("[P1, P2]") << "must be a mapping";
     QTest::newRow("no urgencies") << QByteArray("impacts: [a]\nmatrix: {a: [P1]}\n") << "urgencies";
     QTest::newRow("no matrix") << QByteArray("impacts: [a]\nurgencies: [x]\n") << "matrix";
-    QTest::newRow("unknown impact row") << QByteArray("impacts: [a]\nurgencies: [x]\nmatrix: {b: [P1]}\n") << "unknown impact 'b'";
-    QTest::newRow("short row") << QByteArray("impacts: [a]\nurgencies: [x, y]\nmatrix: {a: [P1]}\n") << "expected 2";
-    QTest::newRow("bad cell") << QByteArray("impacts: [a]\nurgencies: [x]\nmatrix: {a: [P5]}\n") << "'P5' is not a priority";
-    QTest::newRow("missing row") << QByteArray("impacts: [a, b]\nurgencies: [x]\nmatrix: {a: [P1]}\n") << "no row for impact 'b'";
-    QTest::newRow("duplicate row") << QByteArray("impacts: [a, b]\nurgencies: [x]\nmatrix: {a: [P1], A: [P2], b: [P3]}\n") << "twice";
+    QTest::newRow("unknown impact row")
+        << QByteArray("impacts: [a]\nurgencies: [x]\nmatrix: {b: [P1]}\n") << "unknown impact 'b'";
+    QTest::newRow("short row") << QByteArray("impacts: [a]\nurgencies: [x, y]\nmatrix: {a: [P1]}\n")
+                               << "expected 2";
+    QTest::newRow("bad cell") << QByteArray("impacts: [a]\nurgencies: [x]\nmatrix: {a: [P5]}\n")
+                              << "'P5' is not a priority";
+    QTest::newRow("missing row") << QByteArray(
+                                        "impacts: [a, b]\nurgencies: [x]\nmatrix: {a: [P1]}\n")
+                                 << "no row for impact 'b'";
+    QTest::newRow("duplicate row")
+        << QByteArray("impacts: [a, b]\nurgencies: [x]\nmatrix: {a: [P1], A: [P2], b: [P3]}\n")
+        << "twice";
 }
 
 void TestPriorityMatrix::customMatrix_errors()
@@ -232,7 +250,8 @@ void TestPriorityMatrix::severityFallback()
         QCOMPARE(inc.priority, priority);
         QVERIFY(inc.impact.isEmpty());
         QVERIFY(inc.urgency.isEmpty());
-        QCOMPARE(inc.responseDue, inc.createdAt + fx.eng().workflow().policy(priority).responseMinutes * kMinute);
+        QCOMPARE(inc.responseDue,
+                 inc.createdAt + fx.eng().workflow().policy(priority).responseMinutes * kMinute);
     }
     QCOMPARE(domain::priorityForSeverity(domain::Severity::Unknown), Priority::None);
 }
@@ -242,12 +261,15 @@ void TestPriorityMatrix::severityFallback_explicitPriorityWins()
     CoreFixture fx;
     const QString n = fx.open({{"title", "x"}, {"severity", "low"}, {"priority", "p2"}});
     QCOMPARE(fx.get(n).priority, Priority::P2);
-    auto bad = fx.engine->execute(Command::open({{"title", "x"}, {"severity", "low"}, {"priority", "P0"}}));
+    auto bad = fx.engine->execute(
+        Command::open({{"title", "x"}, {"severity", "low"}, {"priority", "P0"}}));
     QVERIFY(!bad.ok());
-    QVERIFY2(bad.errorMessage().contains(QStringLiteral("unknown priority 'P0'")), qPrintable(bad.errorMessage()));
+    QVERIFY2(bad.errorMessage().contains(QStringLiteral("unknown priority 'P0'")),
+             qPrintable(bad.errorMessage()));
     auto none = fx.engine->execute(Command::open({{"title", "x"}}));
     QVERIFY(!none.ok());
-    QVERIFY2(none.errorMessage().contains(QStringLiteral("severity is required")), qPrintable(none.errorMessage()));
+    QVERIFY2(none.errorMessage().contains(QStringLiteral("severity is required")),
+             qPrintable(none.errorMessage()));
 }
 
 void TestPriorityMatrix::fieldChanges_recomputePriority()
@@ -259,33 +281,40 @@ void TestPriorityMatrix::fieldChanges_recomputePriority()
     QVERIFY(fx.run(Command::Kind::SetField, n, {{"field", "severity"}, {"value", "high"}}).ok());
     QCOMPARE(fx.get(n).priority, Priority::P2);
     // Impact alone is not enough for the matrix.
-    QVERIFY(fx.run(Command::Kind::SetField, n, {{"field", "impact"}, {"value", "Single user"}}).ok());
+    QVERIFY(
+        fx.run(Command::Kind::SetField, n, {{"field", "impact"}, {"value", "Single user"}}).ok());
     QCOMPARE(fx.get(n).priority, Priority::P2);
     // With both, the matrix decides: Single user x Low = P4.
     QVERIFY(fx.run(Command::Kind::SetField, n, {{"field", "urgency"}, {"value", "Low"}}).ok());
     QCOMPARE(fx.get(n).priority, Priority::P4);
     // Severity no longer moves it.
-    QVERIFY(fx.run(Command::Kind::SetField, n, {{"field", "severity"}, {"value", "critical"}}).ok());
+    QVERIFY(
+        fx.run(Command::Kind::SetField, n, {{"field", "severity"}, {"value", "critical"}}).ok());
     QCOMPARE(fx.get(n).priority, Priority::P4);
-    QVERIFY(fx.run(Command::Kind::SetField, n, {{"field", "impact"}, {"value", "Enterprise-wide"}}).ok());
+    QVERIFY(fx.run(Command::Kind::SetField, n, {{"field", "impact"}, {"value", "Enterprise-wide"}})
+                .ok());
     QCOMPARE(fx.get(n).priority, Priority::P2);
     QVERIFY(fx.run(Command::Kind::SetField, n, {{"field", "urgency"}, {"value", "critical"}}).ok());
     QCOMPARE(fx.get(n).priority, Priority::P1);
     auto bad = fx.run(Command::Kind::SetField, n, {{"field", "impact"}, {"value", "galactic"}});
     QVERIFY(!bad.ok());
-    QVERIFY2(bad.errorMessage().contains(QStringLiteral("Single department")), qPrintable(bad.errorMessage()));
+    QVERIFY2(bad.errorMessage().contains(QStringLiteral("Single department")),
+             qPrintable(bad.errorMessage()));
     QVERIFY(fx.store.verify().ok);
 }
 
 void TestPriorityMatrix::impactWithoutUrgency_isRefused()
 {
     CoreFixture fx(QStringLiteral("itil"));
-    auto r = fx.engine->execute(Command::open({{"title", "x"}, {"severity", "low"}, {"impact", "Single user"}}));
+    auto r = fx.engine->execute(
+        Command::open({{"title", "x"}, {"severity", "low"}, {"impact", "Single user"}}));
     QVERIFY(!r.ok());
     QVERIFY2(r.errorMessage().contains(QStringLiteral("both")), qPrintable(r.errorMessage()));
-    auto u = fx.engine->execute(Command::open({{"title", "x"}, {"severity", "low"}, {"impact", "Single user"}, {"urgency", "whenever"}}));
+    auto u = fx.engine->execute(Command::open(
+        {{"title", "x"}, {"severity", "low"}, {"impact", "Single user"}, {"urgency", "whenever"}}));
     QVERIFY(!u.ok());
-    QVERIFY2(u.errorMessage().contains(QStringLiteral("unknown urgency 'whenever'")), qPrintable(u.errorMessage()));
+    QVERIFY2(u.errorMessage().contains(QStringLiteral("unknown urgency 'whenever'")),
+             qPrintable(u.errorMessage()));
     QCOMPARE(fx.store.incidentCount(), 0);
 }
 

@@ -25,9 +25,13 @@ void TestProblem::problem_linksIncidentsOnceAndRecordsIt()
 {
     Env env;
     problems::ProblemStore ps(*env.engine);
-    const QString a = env.open(QStringLiteral("Pool exhausted"), QStringLiteral("high"), {QStringLiteral("query-engine")}, T0);
-    const QString b = env.open(QStringLiteral("Pool exhausted again"), QStringLiteral("high"), {QStringLiteral("query-engine")}, T0 + 60 * Min);
-    auto p = ps.createProblem(QStringLiteral("Query engine leaks connections"), QStringLiteral("Pool fills up under load"), QStringLiteral("erin"), QStringLiteral("erin"));
+    const QString a = env.open(QStringLiteral("Pool exhausted"), QStringLiteral("high"),
+                               {QStringLiteral("query-engine")}, T0);
+    const QString b = env.open(QStringLiteral("Pool exhausted again"), QStringLiteral("high"),
+                               {QStringLiteral("query-engine")}, T0 + 60 * Min);
+    auto p = ps.createProblem(QStringLiteral("Query engine leaks connections"),
+                              QStringLiteral("Pool fills up under load"), QStringLiteral("erin"),
+                              QStringLiteral("erin"));
     QVERIFY2(p.ok(), qPrintable(p.errorMessage()));
     QCOMPARE(p->number, QStringLiteral("PRB0000001"));
     QCOMPARE(p->status, QStringLiteral("open"));
@@ -41,7 +45,9 @@ void TestProblem::problem_linksIncidentsOnceAndRecordsIt()
     for (const auto &e : env.store.timeline(a))
         linked += e.kind == problems::ProblemLinkedKind ? 1 : 0;
     QCOMPARE(linked, 1);
-    auto u = ps.updateProblem(p->number, {{QStringLiteral("root_cause"), QStringLiteral("Missing finally block")}}, QStringLiteral("erin"));
+    auto u = ps.updateProblem(
+        p->number, {{QStringLiteral("root_cause"), QStringLiteral("Missing finally block")}},
+        QStringLiteral("erin"));
     QVERIFY(u.ok());
     QCOMPARE(u->rootCause, QStringLiteral("Missing finally block"));
     QCOMPARE(ps.problems(true).size(), 1);
@@ -51,14 +57,19 @@ void TestProblem::knownError_makesProblemAKnownErrorAndWritesArticle()
 {
     Env env;
     problems::ProblemStore ps(*env.engine);
-    auto p = ps.createProblem(QStringLiteral("Replica lag during batch loads"), {}, {}, QStringLiteral("erin"));
-    auto k = ps.createKnownError(QStringLiteral("Replica lag during nightly bulk load"), QStringLiteral("Replication lag above 60s between 02:00 and 03:00"),
-                                 QStringLiteral("Route reads to the primary until the load finishes"), QStringLiteral("Bulk load generates WAL faster than replay"),
-                                 {QStringLiteral("postgresql")}, p->number, QStringLiteral("erin"));
+    auto p = ps.createProblem(QStringLiteral("Replica lag during batch loads"), {}, {},
+                              QStringLiteral("erin"));
+    auto k =
+        ps.createKnownError(QStringLiteral("Replica lag during nightly bulk load"),
+                            QStringLiteral("Replication lag above 60s between 02:00 and 03:00"),
+                            QStringLiteral("Route reads to the primary until the load finishes"),
+                            QStringLiteral("Bulk load generates WAL faster than replay"),
+                            {QStringLiteral("postgresql")}, p->number, QStringLiteral("erin"));
     QVERIFY2(k.ok(), qPrintable(k.errorMessage()));
     QCOMPARE(k->number, QStringLiteral("KE0000001"));
     QCOMPARE(ps.problem(p->number)->status, QStringLiteral("known_error"));
-    QCOMPARE(ps.problem(p->number)->workaround, QStringLiteral("Route reads to the primary until the load finishes"));
+    QCOMPARE(ps.problem(p->number)->workaround,
+             QStringLiteral("Route reads to the primary until the load finishes"));
     const auto arts = ps.articles(QStringLiteral("known_error"));
     QCOMPARE(arts.size(), 1);
     QCOMPARE(arts[0].id, QStringLiteral("KE0000001"));
@@ -70,14 +81,19 @@ void TestProblem::resolveWithKnownError_resolvesLinksAndUpdatesEntry()
 {
     Env env;
     problems::ProblemStore ps(*env.engine);
-    auto p = ps.createProblem(QStringLiteral("Replica lag during batch loads"), {}, {}, QStringLiteral("erin"));
-    auto k = ps.createKnownError(QStringLiteral("Replica lag during nightly bulk load"), QStringLiteral("Replication lag above 60s"),
-                                 QStringLiteral("Route reads to the primary"), QStringLiteral("WAL volume"), {QStringLiteral("postgresql")}, p->number,
-                                 QStringLiteral("erin"));
+    auto p = ps.createProblem(QStringLiteral("Replica lag during batch loads"), {}, {},
+                              QStringLiteral("erin"));
+    auto k = ps.createKnownError(QStringLiteral("Replica lag during nightly bulk load"),
+                                 QStringLiteral("Replication lag above 60s"),
+                                 QStringLiteral("Route reads to the primary"),
+                                 QStringLiteral("WAL volume"), {QStringLiteral("postgresql")},
+                                 p->number, QStringLiteral("erin"));
     QVERIFY(k.ok());
-    const QString uid = env.open(QStringLiteral("Replication lag above 60s"), QStringLiteral("medium"), {QStringLiteral("postgresql")}, T0);
+    const QString uid = env.open(QStringLiteral("Replication lag above 60s"),
+                                 QStringLiteral("medium"), {QStringLiteral("postgresql")}, T0);
     env.clock.set(T0 + 20 * Min);
-    auto r = ps.resolveWithKnownError(uid, k->number, {}, QStringLiteral("capacity"), QStringLiteral("dana"));
+    auto r = ps.resolveWithKnownError(uid, k->number, {}, QStringLiteral("capacity"),
+                                      QStringLiteral("dana"));
     QVERIFY2(r.ok(), qPrintable(r.errorMessage()));
 
     const auto inc = *env.store.incidentByUid(uid);
@@ -92,14 +108,18 @@ void TestProblem::resolveWithKnownError_resolvesLinksAndUpdatesEntry()
     QCOMPARE(ps.problem(p->number)->incidents, QStringList{inc.number}); // the problem links it too
     bool recorded = false;
     for (const auto &e : env.store.timeline(uid))
-        recorded = recorded || (e.kind == problems::KnownErrorLinkedKind && e.payload[u"known_error"].toString() == k->number);
+        recorded = recorded || (e.kind == problems::KnownErrorLinkedKind &&
+                                e.payload[u"known_error"].toString() == k->number);
     QVERIFY(recorded);
     // The KB has the resolution and the updated known error.
     bool resolution = false;
     for (const auto &a : ps.articles())
-        resolution = resolution || (a.id == QStringLiteral("resolution:") + inc.number && a.body.contains(QStringLiteral("Route reads")));
+        resolution = resolution || (a.id == QStringLiteral("resolution:") + inc.number &&
+                                    a.body.contains(QStringLiteral("Route reads")));
     QVERIFY(resolution);
-    QVERIFY(ps.articles(QStringLiteral("known_error")).first().body.contains(QStringLiteral("**Seen in:** 1 incident(s) (%1)").arg(inc.number)));
+    QVERIFY(ps.articles(QStringLiteral("known_error"))
+                .first()
+                .body.contains(QStringLiteral("**Seen in:** 1 incident(s) (%1)").arg(inc.number)));
     // Resolving again with the same known error does not count twice.
     QVERIFY(ps.resolveWithKnownError(uid, k->number, {}, {}, QStringLiteral("dana")).ok());
     QCOMPARE(ps.knownError(k->number)->incidentCount, 1);
@@ -111,7 +131,8 @@ void TestProblem::knowledgeBase_fromResolutionNotes_rebuildsFromLog()
     problems::ProblemStore ps(*env.engine);
     const QString uid = env.knownIncident();
     QVERIFY(!uid.isEmpty());
-    const QString open = env.open(QStringLiteral("Still open"), QStringLiteral("low"), {QStringLiteral("search")}, T0 + 5 * Min);
+    const QString open = env.open(QStringLiteral("Still open"), QStringLiteral("low"),
+                                  {QStringLiteral("search")}, T0 + 5 * Min);
     Q_UNUSED(open);
     // The resolve wrote its article already, in its own transaction.
     QCOMPARE(env.store.projectionCursor(QStringLiteral("knowledge_base")), env.store.maxSeq());
@@ -131,8 +152,15 @@ void TestProblem::suggest_findsKnownErrorsBySymptomWords()
 {
     Env env;
     problems::ProblemStore ps(*env.engine);
-    QVERIFY(ps.createKnownError(QStringLiteral("Pool leak"), QStringLiteral("Connection pool exhaustion in query engine"), QStringLiteral("restart"), {}, {QStringLiteral("query-engine")}, {}, QStringLiteral("x")).ok());
-    QVERIFY(ps.createKnownError(QStringLiteral("Lag"), QStringLiteral("Consumer lag on orders topic"), QStringLiteral("scale"), {}, {QStringLiteral("kafka")}, {}, QStringLiteral("x")).ok());
+    QVERIFY(ps.createKnownError(QStringLiteral("Pool leak"),
+                                QStringLiteral("Connection pool exhaustion in query engine"),
+                                QStringLiteral("restart"), {}, {QStringLiteral("query-engine")}, {},
+                                QStringLiteral("x"))
+                .ok());
+    QVERIFY(ps.createKnownError(
+                  QStringLiteral("Lag"), QStringLiteral("Consumer lag on orders topic"),
+                  QStringLiteral("scale"), {}, {QStringLiteral("kafka")}, {}, QStringLiteral("x"))
+                .ok());
     const auto s = ps.suggest(QStringLiteral("Connection pool exhaustion in query engine (again)"));
     QVERIFY(!s.isEmpty());
     QCOMPARE(s.first().title, QStringLiteral("Pool leak"));
@@ -144,14 +172,26 @@ void TestProblem::badInput_isRejectedWithClearErrors()
     Env env;
     problems::ProblemStore ps(*env.engine);
     QVERIFY(!ps.createProblem(QStringLiteral("  "), {}, {}, QStringLiteral("x")).ok());
-    QVERIFY(!ps.createKnownError(QStringLiteral("t"), {}, {}, {}, {}, {}, QStringLiteral("x")).ok());
-    QVERIFY(ps.createKnownError(QStringLiteral("t"), QStringLiteral("s"), {}, {}, {}, QStringLiteral("PRB0000099"), QStringLiteral("x")).errorMessage().contains(QStringLiteral("PRB0000099")));
+    QVERIFY(
+        !ps.createKnownError(QStringLiteral("t"), {}, {}, {}, {}, {}, QStringLiteral("x")).ok());
+    QVERIFY(ps.createKnownError(QStringLiteral("t"), QStringLiteral("s"), {}, {}, {},
+                                QStringLiteral("PRB0000099"), QStringLiteral("x"))
+                .errorMessage()
+                .contains(QStringLiteral("PRB0000099")));
     auto p = ps.createProblem(QStringLiteral("P"), {}, {}, QStringLiteral("x"));
-    QVERIFY(ps.updateProblem(p->number, {{QStringLiteral("status"), QStringLiteral("maybe")}}, QStringLiteral("x")).errorMessage().contains(QStringLiteral("status")));
-    QVERIFY(ps.updateProblem(p->number, {{QStringLiteral("colour"), QStringLiteral("red")}}, QStringLiteral("x")).errorMessage().contains(QStringLiteral("colour")));
+    QVERIFY(ps.updateProblem(p->number, {{QStringLiteral("status"), QStringLiteral("maybe")}},
+                             QStringLiteral("x"))
+                .errorMessage()
+                .contains(QStringLiteral("status")));
+    QVERIFY(ps.updateProblem(p->number, {{QStringLiteral("colour"), QStringLiteral("red")}},
+                             QStringLiteral("x"))
+                .errorMessage()
+                .contains(QStringLiteral("colour")));
     QCOMPARE(ps.problem(p->number)->status, QStringLiteral("open")); // nothing half-written
     QVERIFY(!ps.linkIncident(p->number, QStringLiteral("INC9999999"), QStringLiteral("x")).ok());
-    QVERIFY(!ps.resolveWithKnownError(QStringLiteral("INC9999999"), QStringLiteral("KE0000001"), {}, {}, QStringLiteral("x")).ok());
+    QVERIFY(!ps.resolveWithKnownError(QStringLiteral("INC9999999"), QStringLiteral("KE0000001"), {},
+                                      {}, QStringLiteral("x"))
+                 .ok());
 }
 
 QTEST_GUILESS_MAIN(TestProblem)

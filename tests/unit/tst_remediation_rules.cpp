@@ -61,9 +61,14 @@ private Q_SLOTS:
         QVERIFY(matches(QStringLiteral("priority <= P2 AND severity = sev2"), {}, 0));
         QVERIFY(!matches(QStringLiteral("priority = P1"), {}, 0));
         QVERIFY(matches(QStringLiteral("severity >= high"), {}, 0));
-        QVERIFY(matches(QStringLiteral("title ~ \"crash\" AND NOT category = cdn"), QStringLiteral("application"), 0));
-        QVERIFY(matches(QStringLiteral("(category = cdn OR category = application) AND confidence >= 0.8"), QStringLiteral("application"), 0.8));
-        QVERIFY(!matches(QStringLiteral("category = cdn OR (category = application AND confidence >= 0.9)"), QStringLiteral("application"), 0.8));
+        QVERIFY(matches(QStringLiteral("title ~ \"crash\" AND NOT category = cdn"),
+                        QStringLiteral("application"), 0));
+        QVERIFY(matches(
+            QStringLiteral("(category = cdn OR category = application) AND confidence >= 0.8"),
+            QStringLiteral("application"), 0.8));
+        QVERIFY(!matches(
+            QStringLiteral("category = cdn OR (category = application AND confidence >= 0.9)"),
+            QStringLiteral("application"), 0.8));
         QVERIFY(matches(QStringLiteral("state = triage and confidence == 0.5"), {}, 0.5));
     }
 
@@ -71,10 +76,13 @@ private Q_SLOTS:
     {
         auto unknown = Condition::parse(QStringLiteral("categry = database"));
         QVERIFY(!unknown);
-        QVERIFY2(unknown.errorMessage().contains(QStringLiteral("unknown field 'categry' at column 1")), qPrintable(unknown.errorMessage()));
+        QVERIFY2(
+            unknown.errorMessage().contains(QStringLiteral("unknown field 'categry' at column 1")),
+            qPrintable(unknown.errorMessage()));
         auto noValue = Condition::parse(QStringLiteral("category = database AND confidence >"));
         QVERIFY(!noValue);
-        QVERIFY2(noValue.errorMessage().contains(QStringLiteral("column 37")), qPrintable(noValue.errorMessage()));
+        QVERIFY2(noValue.errorMessage().contains(QStringLiteral("column 37")),
+                 qPrintable(noValue.errorMessage()));
         QVERIFY(!Condition::parse(QStringLiteral("confidence > high")));
         QVERIFY(!Condition::parse(QStringLiteral("confidence > 1.5")));
         QVERIFY(!Condition::parse(QStringLiteral("priority = P9")));
@@ -82,29 +90,44 @@ private Q_SLOTS:
         QVERIFY(!Condition::parse(QStringLiteral("(category = a")));
         QVERIFY(!Condition::parse(QStringLiteral("category = 'open")));
         QVERIFY(!Condition::parse(QString()));
-        QCOMPARE(Condition::parse(QStringLiteral("category = db AND confidence > 0.85"))->confidenceFloor().value(), 0.85);
+        QCOMPARE(Condition::parse(QStringLiteral("category = db AND confidence > 0.85"))
+                     ->confidenceFloor()
+                     .value(),
+                 0.85);
     }
 
     void actionSpec_eachTypeValidatesItsParams()
     {
         const auto spec = [](const char *type, const QString &target, const QJsonObject &params) {
-            return ActionSpec::fromJson({{QStringLiteral("type"), QLatin1String(type)}, {QStringLiteral("target"), target},
+            return ActionSpec::fromJson({{QStringLiteral("type"), QLatin1String(type)},
+                                         {QStringLiteral("target"), target},
                                          {QStringLiteral("params"), params}});
         };
-        QVERIFY(spec("ssm_run_command", QStringLiteral("i-1"), {{QStringLiteral("document"), QStringLiteral("AWS-RunShellScript")},
-                                                               {QStringLiteral("commands"), QJsonArray{QStringLiteral("true")}}}));
-        QVERIFY(!spec("ssm_run_command", QStringLiteral("i-1"), {{QStringLiteral("document"), QStringLiteral("AWS-RunShellScript")}}));
+        QVERIFY(spec("ssm_run_command", QStringLiteral("i-1"),
+                     {{QStringLiteral("document"), QStringLiteral("AWS-RunShellScript")},
+                      {QStringLiteral("commands"), QJsonArray{QStringLiteral("true")}}}));
+        QVERIFY(!spec("ssm_run_command", QStringLiteral("i-1"),
+                      {{QStringLiteral("document"), QStringLiteral("AWS-RunShellScript")}}));
         QVERIFY(spec("lambda_invoke", QStringLiteral("fn"), {}));
-        QVERIFY(!spec("lambda_invoke", QStringLiteral("fn"), {{QStringLiteral("invocation_type"), QStringLiteral("Later")}}));
-        QVERIFY(spec("ecs_service_update", QStringLiteral("svc"), {{QStringLiteral("cluster"), QStringLiteral("prod")},
-                                                                   {QStringLiteral("force_new_deployment"), true}}));
-        QVERIFY(!spec("ecs_service_update", QStringLiteral("svc"), {{QStringLiteral("cluster"), QStringLiteral("prod")}}));
-        QVERIFY(spec("rds_reboot", QStringLiteral("db-1"), {{QStringLiteral("force_failover"), true}}));
-        QVERIFY(!spec("rds_reboot", QStringLiteral("db-1"), {{QStringLiteral("force_failover"), QStringLiteral("yes")}}));
-        QVERIFY(spec("cloudfront_invalidation", QStringLiteral("E123"), {{QStringLiteral("paths"), QJsonArray{QStringLiteral("/*")}}}));
-        QVERIFY(!spec("cloudfront_invalidation", QStringLiteral("E123"), {{QStringLiteral("paths"), QJsonArray{QStringLiteral("img/*")}}}));
-        QVERIFY(spec("scale_asg", QStringLiteral("web-asg"), {{QStringLiteral("desired_capacity"), 6}}));
-        QVERIFY(!spec("scale_asg", QStringLiteral("web-asg"), {{QStringLiteral("desired_capacity"), 6}, {QStringLiteral("max_size"), 4}}));
+        QVERIFY(!spec("lambda_invoke", QStringLiteral("fn"),
+                      {{QStringLiteral("invocation_type"), QStringLiteral("Later")}}));
+        QVERIFY(spec("ecs_service_update", QStringLiteral("svc"),
+                     {{QStringLiteral("cluster"), QStringLiteral("prod")},
+                      {QStringLiteral("force_new_deployment"), true}}));
+        QVERIFY(!spec("ecs_service_update", QStringLiteral("svc"),
+                      {{QStringLiteral("cluster"), QStringLiteral("prod")}}));
+        QVERIFY(
+            spec("rds_reboot", QStringLiteral("db-1"), {{QStringLiteral("force_failover"), true}}));
+        QVERIFY(!spec("rds_reboot", QStringLiteral("db-1"),
+                      {{QStringLiteral("force_failover"), QStringLiteral("yes")}}));
+        QVERIFY(spec("cloudfront_invalidation", QStringLiteral("E123"),
+                     {{QStringLiteral("paths"), QJsonArray{QStringLiteral("/*")}}}));
+        QVERIFY(!spec("cloudfront_invalidation", QStringLiteral("E123"),
+                      {{QStringLiteral("paths"), QJsonArray{QStringLiteral("img/*")}}}));
+        QVERIFY(spec("scale_asg", QStringLiteral("web-asg"),
+                     {{QStringLiteral("desired_capacity"), 6}}));
+        QVERIFY(!spec("scale_asg", QStringLiteral("web-asg"),
+                      {{QStringLiteral("desired_capacity"), 6}, {QStringLiteral("max_size"), 4}}));
         QVERIFY(!spec("scale_asg", QString(), {{QStringLiteral("desired_capacity"), 6}}));
         auto unknown = spec("ec2_terminate", QStringLiteral("i-1"), {});
         QVERIFY(!unknown);
@@ -116,10 +139,12 @@ private Q_SLOTS:
         ActionSpec s;
         s.type = ActionType::LambdaInvoke;
         s.target = QStringLiteral("{service}-flush");
-        s.params = {{QStringLiteral("payload"), QJsonObject{{QStringLiteral("incident"), QStringLiteral("{number}")}}}};
+        s.params = {{QStringLiteral("payload"),
+                     QJsonObject{{QStringLiteral("incident"), QStringLiteral("{number}")}}}};
         const ActionSpec r = s.resolved(incident(), QStringLiteral("cache"));
         QCOMPARE(r.target, QStringLiteral("orders-db-flush"));
-        QCOMPARE(r.params[u"payload"].toObject()[u"incident"].toString(), QStringLiteral("INC0000042"));
+        QCOMPARE(r.params[u"payload"].toObject()[u"incident"].toString(),
+                 QStringLiteral("INC0000042"));
     }
 
     void defaults_loadAndCoverEveryActionType()
@@ -142,26 +167,43 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("yaml");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("syntax") << QByteArray("rules:\n  - id: a\n    when: [unclosed\n") << QStringLiteral("rules.yaml:");
-        QTest::newRow("unknown-type") << QByteArray("rules:\n  - id: a\n    when: category = db\n    action:\n      type: reboot_everything\n      target: x\n")
-                                      << QStringLiteral("rules.yaml:5: rule 'a': unknown action type 'reboot_everything'");
-        QTest::newRow("bad-condition") << QByteArray("version: 1\nrules:\n  - id: a\n    when: category === db\n    action: {type: rds_reboot, target: x}\n")
-                                       << QStringLiteral("rules.yaml:4: rule 'a':");
-        QTest::newRow("no-target") << QByteArray("rules:\n  - id: a\n    when: category = db\n    action: {type: rds_reboot}\n")
-                                   << QStringLiteral("rules.yaml:4: rule 'a': rds_reboot needs a target");
-        QTest::newRow("duplicate") << QByteArray("rules:\n  - {id: a, when: category = db, action: {type: rds_reboot, target: x}}\n"
-                                                 "  - {id: a, when: category = db, action: {type: rds_reboot, target: y}}\n")
-                                   << QStringLiteral("rules.yaml:3: rule 'a' is defined twice");
+        QTest::newRow("syntax") << QByteArray("rules:\n  - id: a\n    when: [unclosed\n")
+                                << QStringLiteral("rules.yaml:");
+        QTest::newRow("unknown-type")
+            << QByteArray("rules:\n  - id: a\n    when: category = db\n    action:\n      type: "
+                          "reboot_everything\n      target: x\n")
+            << QStringLiteral("rules.yaml:5: rule 'a': unknown action type 'reboot_everything'");
+        QTest::newRow("bad-condition")
+            << QByteArray("version: 1\nrules:\n  - id: a\n    when: category === db\n    action: "
+                          "{type: rds_reboot, target: x}\n")
+            << QStringLiteral("rules.yaml:4: rule 'a':");
+        QTest::newRow("no-target")
+            << QByteArray(
+                   "rules:\n  - id: a\n    when: category = db\n    action: {type: rds_reboot}\n")
+            << QStringLiteral("rules.yaml:4: rule 'a': rds_reboot needs a target");
+        QTest::newRow("duplicate")
+            << QByteArray(
+                   "rules:\n  - {id: a, when: category = db, action: {type: rds_reboot, target: "
+                   "x}}\n"
+                   "  - {id: a, when: category = db, action: {type: rds_reboot, target: y}}\n")
+            << QStringLiteral("rules.yaml:3: rule 'a' is defined twice");
         QTest::newRow("unknown-key") << QByteArray("rules:\n  - id: a\n    whn: category = db\n")
                                      << QStringLiteral("rules.yaml:3: unknown rule key 'whn'");
-        QTest::newRow("unknown-hook") << QByteArray("rules:\n  - {id: a, when: category = db, hook: nope, action: {type: rds_reboot, target: x}}\n")
-                                      << QStringLiteral("rules.yaml:2: rule 'a': unknown hook 'nope'");
-        QTest::newRow("bad-confidence") << QByteArray("rules:\n  - id: a\n    when: category = db\n    min_confidence: 2\n    action: {type: rds_reboot, target: x}\n")
-                                        << QStringLiteral("rules.yaml:4: rule 'a': min_confidence");
-        QTest::newRow("hook-endpoint") << QByteArray("remediation_hooks:\n  - id: h\n    endpoint: not a url\n")
-                                       << QStringLiteral("rules.yaml:3: hook 'h': endpoint");
-        QTest::newRow("scale-params") << QByteArray("rules:\n  - id: a\n    when: category = db\n    action:\n      type: scale_asg\n      target: x\n      params: {desired_capacity: lots}\n")
-                                      << QStringLiteral("rules.yaml:5: rule 'a': scale_asg needs params.desired_capacity");
+        QTest::newRow("unknown-hook")
+            << QByteArray("rules:\n  - {id: a, when: category = db, hook: nope, action: {type: "
+                          "rds_reboot, target: x}}\n")
+            << QStringLiteral("rules.yaml:2: rule 'a': unknown hook 'nope'");
+        QTest::newRow("bad-confidence")
+            << QByteArray("rules:\n  - id: a\n    when: category = db\n    min_confidence: 2\n    "
+                          "action: {type: rds_reboot, target: x}\n")
+            << QStringLiteral("rules.yaml:4: rule 'a': min_confidence");
+        QTest::newRow("hook-endpoint")
+            << QByteArray("remediation_hooks:\n  - id: h\n    endpoint: not a url\n")
+            << QStringLiteral("rules.yaml:3: hook 'h': endpoint");
+        QTest::newRow("scale-params")
+            << QByteArray("rules:\n  - id: a\n    when: category = db\n    action:\n      type: "
+                          "scale_asg\n      target: x\n      params: {desired_capacity: lots}\n")
+            << QStringLiteral("rules.yaml:5: rule 'a': scale_asg needs params.desired_capacity");
     }
 
     void ruleFile_errorsNameFileAndLine()
@@ -175,8 +217,12 @@ private Q_SLOTS:
     void ruleFile_brokenFileKeepsNothing()
     {
         RuleSet set;
-        QVERIFY(set.add("rules:\n  - {id: good, when: category = db, action: {type: rds_reboot, target: x}}\n", QStringLiteral("a.yaml")));
-        QVERIFY(!set.add("rules:\n  - {id: ok, when: category = db, action: {type: rds_reboot, target: x}}\n  - {id: bad}\n", QStringLiteral("b.yaml")));
+        QVERIFY(set.add(
+            "rules:\n  - {id: good, when: category = db, action: {type: rds_reboot, target: x}}\n",
+            QStringLiteral("a.yaml")));
+        QVERIFY(!set.add("rules:\n  - {id: ok, when: category = db, action: {type: rds_reboot, "
+                         "target: x}}\n  - {id: bad}\n",
+                         QStringLiteral("b.yaml")));
         QCOMPARE(set.rules().size(), 1);
         QCOMPARE(set.rules().first().id, QStringLiteral("good"));
     }
@@ -186,17 +232,21 @@ private Q_SLOTS:
         QTemporaryDir dir;
         QFile a(dir.filePath(QStringLiteral("10-first.yaml")));
         QVERIFY(a.open(QIODevice::WriteOnly));
-        a.write("rules:\n  - {id: first, when: category = db, action: {type: rds_reboot, target: x}}\n");
+        a.write("rules:\n  - {id: first, when: category = db, action: {type: rds_reboot, target: "
+                "x}}\n");
         a.close();
         QFile b(dir.filePath(QStringLiteral("20-second.yaml")));
         QVERIFY(b.open(QIODevice::WriteOnly));
-        b.write("rules:\n  - {id: second, when: category = db, action: {type: rds_reboot, target: y}}\n  - {id: broken, when: nope = 1, action: {type: rds_reboot, target: y}}\n");
+        b.write("rules:\n  - {id: second, when: category = db, action: {type: rds_reboot, target: "
+                "y}}\n  - {id: broken, when: nope = 1, action: {type: rds_reboot, target: y}}\n");
         b.close();
         auto set = RuleSet::load(dir.path());
         QVERIFY(!set);
-        QVERIFY2(set.errorMessage().startsWith(b.fileName() + QStringLiteral(":3:")), qPrintable(set.errorMessage()));
+        QVERIFY2(set.errorMessage().startsWith(b.fileName() + QStringLiteral(":3:")),
+                 qPrintable(set.errorMessage()));
         QVERIFY(b.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        b.write("rules:\n  - {id: second, when: category = db, action: {type: rds_reboot, target: y}}\n");
+        b.write("rules:\n  - {id: second, when: category = db, action: {type: rds_reboot, target: "
+                "y}}\n");
         b.close();
         set = RuleSet::load(dir.path());
         QVERIFY2(set, qPrintable(set.errorMessage()));
@@ -214,34 +264,48 @@ private Q_SLOTS:
             return e;
         };
         QList<domain::Event> tl;
-        tl << ev(domain::kinds::Opened, QStringLiteral("alertmanager-ingest"), {{QStringLiteral("category"), QString()}});
+        tl << ev(domain::kinds::Opened, QStringLiteral("alertmanager-ingest"),
+                 {{QStringLiteral("category"), QString()}});
         QCOMPARE(triageFacts(tl).source, QStringLiteral("none"));
-        tl << ev(kinds::TriageSuggested, QStringLiteral("triage"), {{QStringLiteral("category"), QStringLiteral("network")}, {QStringLiteral("confidence"), 0.6}});
-        tl << ev(kinds::TriageSuggested, QStringLiteral("triage"), {{QStringLiteral("category"), QStringLiteral("database")}, {QStringLiteral("confidence"), 0.91}});
+        tl << ev(kinds::TriageSuggested, QStringLiteral("triage"),
+                 {{QStringLiteral("category"), QStringLiteral("network")},
+                  {QStringLiteral("confidence"), 0.6}});
+        tl << ev(kinds::TriageSuggested, QStringLiteral("triage"),
+                 {{QStringLiteral("category"), QStringLiteral("database")},
+                  {QStringLiteral("confidence"), 0.91}});
         TriageFacts f = triageFacts(tl);
         QCOMPARE(f.category, QStringLiteral("database"));
         QCOMPARE(f.confidence, 0.91);
         QCOMPARE(f.source, QStringLiteral("suggested"));
         // Accepting another field leaves the category a suggestion.
-        tl << ev(kinds::TriageAccepted, QStringLiteral("alice"), {{QStringLiteral("field"), QStringLiteral("priority")}, {QStringLiteral("value"), QStringLiteral("P2")}});
+        tl << ev(kinds::TriageAccepted, QStringLiteral("alice"),
+                 {{QStringLiteral("field"), QStringLiteral("priority")},
+                  {QStringLiteral("value"), QStringLiteral("P2")}});
         f = triageFacts(tl);
         QCOMPARE(f.confidence, 0.91);
         QCOMPARE(f.source, QStringLiteral("suggested"));
-        tl << ev(kinds::TriageAccepted, QStringLiteral("alice"), {{QStringLiteral("field"), QStringLiteral("category")}, {QStringLiteral("value"), QStringLiteral("database")}});
+        tl << ev(kinds::TriageAccepted, QStringLiteral("alice"),
+                 {{QStringLiteral("field"), QStringLiteral("category")},
+                  {QStringLiteral("value"), QStringLiteral("database")}});
         f = triageFacts(tl);
         QCOMPARE(f.confidence, 1.0);
         QCOMPARE(f.source, QStringLiteral("accepted"));
         // A corrected category counts as the person's answer.
-        QList<domain::Event> corrected{ev(kinds::TriageAccepted, QStringLiteral("carol"), {{QStringLiteral("field"), QStringLiteral("category")},
-                                                                                         {QStringLiteral("value"), QStringLiteral("network")},
-                                                                                         {QStringLiteral("corrected"), QStringLiteral("storage")}})};
+        QList<domain::Event> corrected{
+            ev(kinds::TriageAccepted, QStringLiteral("carol"),
+               {{QStringLiteral("field"), QStringLiteral("category")},
+                {QStringLiteral("value"), QStringLiteral("network")},
+                {QStringLiteral("corrected"), QStringLiteral("storage")}})};
         QCOMPARE(triageFacts(corrected).category, QStringLiteral("storage"));
         // A later suggestion does not undo a person's decision.
-        tl << ev(kinds::TriageSuggested, QStringLiteral("triage"), {{QStringLiteral("category"), QStringLiteral("cdn")}, {QStringLiteral("confidence"), 0.99}});
+        tl << ev(kinds::TriageSuggested, QStringLiteral("triage"),
+                 {{QStringLiteral("category"), QStringLiteral("cdn")},
+                  {QStringLiteral("confidence"), 0.99}});
         QCOMPARE(triageFacts(tl).category, QStringLiteral("database"));
         // A person setting the field counts as 1.0 as well.
-        QList<domain::Event> set{ev(domain::kinds::FieldSet, QStringLiteral("bob"), {{QStringLiteral("field"), QStringLiteral("category")},
-                                                                                    {QStringLiteral("value"), QStringLiteral("cache")}})};
+        QList<domain::Event> set{ev(domain::kinds::FieldSet, QStringLiteral("bob"),
+                                    {{QStringLiteral("field"), QStringLiteral("category")},
+                                     {QStringLiteral("value"), QStringLiteral("cache")}})};
         f = triageFacts(set);
         QCOMPARE(f.category, QStringLiteral("cache"));
         QCOMPARE(f.confidence, 1.0);

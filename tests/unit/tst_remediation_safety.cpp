@@ -25,11 +25,14 @@ class TestRemediationSafety : public QObject {
     std::unique_ptr<testing::CoreFixture> fx;
     std::unique_ptr<Remediator> rem;
 
-    QString openIncident(const QString &severity, const QString &service = QStringLiteral("orders-db"), const QJsonObject &extra = {})
+    QString openIncident(const QString &severity,
+                         const QString &service = QStringLiteral("orders-db"),
+                         const QJsonObject &extra = {})
     {
-        QJsonObject a{{QStringLiteral("title"), QStringLiteral("Orders database refuses connections")},
-                      {QStringLiteral("severity"), severity},
-                      {QStringLiteral("services"), QJsonArray{service}}};
+        QJsonObject a{
+            {QStringLiteral("title"), QStringLiteral("Orders database refuses connections")},
+            {QStringLiteral("severity"), severity},
+            {QStringLiteral("services"), QJsonArray{service}}};
         for (auto it = extra.begin(); it != extra.end(); ++it)
             a.insert(it.key(), it.value());
         return fx->open(a);
@@ -37,14 +40,19 @@ class TestRemediationSafety : public QObject {
 
     void suggest(const QString &number, const QString &category, double confidence)
     {
-        auto r = fx->run(engine::Command::Kind::Record, number,
-                         {{QStringLiteral("kind"), kinds::TriageSuggested},
-                          {QStringLiteral("payload"), QJsonObject{{QStringLiteral("category"), category}, {QStringLiteral("confidence"), confidence}}}},
-                         QStringLiteral("triage"));
+        auto r = fx->run(
+            engine::Command::Kind::Record, number,
+            {{QStringLiteral("kind"), kinds::TriageSuggested},
+             {QStringLiteral("payload"), QJsonObject{{QStringLiteral("category"), category},
+                                                     {QStringLiteral("confidence"), confidence}}}},
+            QStringLiteral("triage"));
         QVERIFY2(r, qPrintable(r.errorMessage()));
     }
 
-    QList<RemediationRow> rows(const QString &number) { return rem->store().remediations({}, fx->get(number).uid); }
+    QList<RemediationRow> rows(const QString &number)
+    {
+        return rem->store().remediations({}, fx->get(number).uid);
+    }
 
     qint64 dispatchCount()
     {
@@ -95,13 +103,18 @@ private Q_SLOTS:
         QCOMPARE(due.size(), 1);
         QCOMPARE(due.first().groupId, r.incident);
         QCOMPARE(due.first().dedupId, r.correlationId);
-        QCOMPARE(QJsonDocument::fromJson(due.first().body).object()[u"action"].toObject()[u"type"].toString(), QStringLiteral("rds_reboot"));
+        QCOMPARE(QJsonDocument::fromJson(due.first().body)
+                     .object()[u"action"]
+                     .toObject()[u"type"]
+                     .toString(),
+                 QStringLiteral("rds_reboot"));
         // On the timeline, by the system.
         const auto tl = fx->store.timeline(r.incident);
         QCOMPARE(tl.last().kind, kinds::Queued);
         QCOMPARE(tl.last().payload[u"correlation_id"].toString(), r.correlationId);
         QCOMPARE(itemmodels::describeTimelineEvent(tl.last()),
-                 QStringLiteral("Remediation queued: rds_reboot on orders-db-primary to sitrep-remediation-standard.fifo "
+                 QStringLiteral("Remediation queued: rds_reboot on orders-db-primary to "
+                                "sitrep-remediation-standard.fifo "
                                 "(rule database-reboot, approved by sitrep-auto-remediation)"));
     }
 
@@ -112,10 +125,13 @@ private Q_SLOTS:
         QCOMPARE(*rem->scan(), 0);
         // A person sets the category, and the workflow asks for remediation on the way to
         // MITIGATING: decided once.
-        QVERIFY(fx->run(engine::Command::Kind::SetField, n, {{QStringLiteral("field"), QStringLiteral("category")},
-                                                            {QStringLiteral("value"), QStringLiteral("database")}}));
-        QVERIFY(fx->run(engine::Command::Kind::Transition, n, {{QStringLiteral("to"), QStringLiteral("TRIAGE")}}));
-        auto t = fx->run(engine::Command::Kind::Transition, n, {{QStringLiteral("to"), QStringLiteral("MITIGATING")}});
+        QVERIFY(fx->run(engine::Command::Kind::SetField, n,
+                        {{QStringLiteral("field"), QStringLiteral("category")},
+                         {QStringLiteral("value"), QStringLiteral("database")}}));
+        QVERIFY(fx->run(engine::Command::Kind::Transition, n,
+                        {{QStringLiteral("to"), QStringLiteral("TRIAGE")}}));
+        auto t = fx->run(engine::Command::Kind::Transition, n,
+                         {{QStringLiteral("to"), QStringLiteral("MITIGATING")}});
         QVERIFY2(t, qPrintable(t.errorMessage()));
         QCOMPARE(*rem->scan(), 1);
         QCOMPARE(rows(n).first().status, QStringLiteral("queued"));
@@ -191,11 +207,13 @@ private Q_SLOTS:
     void maintenanceWindow_blocksWhileActiveOnly()
     {
         const qint64 now = fx->clock.nowMs();
-        auto id = rem->store().addMaintenance(QStringLiteral("orders-db"), now - 10 * kMinute, now + 50 * kMinute,
-                                              QStringLiteral("failover drill"), QStringLiteral("alice"), now);
+        auto id = rem->store().addMaintenance(QStringLiteral("orders-db"), now - 10 * kMinute,
+                                              now + 50 * kMinute, QStringLiteral("failover drill"),
+                                              QStringLiteral("alice"), now);
         QVERIFY(id);
         // Another CI's window does not matter.
-        QVERIFY(rem->store().addMaintenance(QStringLiteral("billing"), now - kMinute, now + kMinute, {}, QStringLiteral("alice"), now));
+        QVERIFY(rem->store().addMaintenance(QStringLiteral("billing"), now - kMinute, now + kMinute,
+                                            {}, QStringLiteral("alice"), now));
         const RemediationRow blocked = decideOne();
         QCOMPARE(blocked.status, QStringLiteral("skipped"));
         QCOMPARE(blocked.control, controls::MaintenanceWindow);
@@ -209,17 +227,20 @@ private Q_SLOTS:
     void maintenanceWindow_inTheFutureDoesNotBlock()
     {
         const qint64 now = fx->clock.nowMs();
-        QVERIFY(rem->store().addMaintenance(QStringLiteral("orders-db"), now + kMinute, now + 60 * kMinute, {}, QStringLiteral("alice"), now));
+        QVERIFY(rem->store().addMaintenance(QStringLiteral("orders-db"), now + kMinute,
+                                            now + 60 * kMinute, {}, QStringLiteral("alice"), now));
         QCOMPARE(decideOne().status, QStringLiteral("queued"));
     }
 
     void recentChange_blocksWithinThirtyMinutesOnly()
     {
         const qint64 now = fx->clock.nowMs();
-        QVERIFY(rem->store().addChange(QStringLiteral("orders-db"), now - 31 * kMinute, QStringLiteral("index rebuild"), QStringLiteral("CHG0001"),
+        QVERIFY(rem->store().addChange(QStringLiteral("orders-db"), now - 31 * kMinute,
+                                       QStringLiteral("index rebuild"), QStringLiteral("CHG0001"),
                                        QStringLiteral("bob"), now));
         QCOMPARE(decideOne().status, QStringLiteral("queued"));
-        QVERIFY(rem->store().addChange(QStringLiteral("orders-db"), now - 29 * kMinute, QStringLiteral("parameter group change"),
+        QVERIFY(rem->store().addChange(QStringLiteral("orders-db"), now - 29 * kMinute,
+                                       QStringLiteral("parameter group change"),
                                        QStringLiteral("CHG0002"), QStringLiteral("bob"), now));
         const RemediationRow blocked = decideOne();
         QCOMPARE(blocked.status, QStringLiteral("skipped"));
@@ -268,7 +289,8 @@ private Q_SLOTS:
         QCOMPARE(p2row.status, QStringLiteral("skipped"));
         QCOMPARE(p2row.control, controls::PriorityPolicy);
         QVERIFY(p2row.reason.contains(QStringLiteral("P2")));
-        QCOMPARE(decideOne(QStringLiteral("medium")).status, QStringLiteral("queued")); // P3 still automatic
+        QCOMPARE(decideOne(QStringLiteral("medium")).status,
+                 QStringLiteral("queued")); // P3 still automatic
     }
 
     void p1_waitsForAPersonAndRecordsWho()
@@ -296,7 +318,8 @@ private Q_SLOTS:
     {
         const RemediationRow r = decideOne(QStringLiteral("critical"));
         const qint64 now = fx->clock.nowMs();
-        QVERIFY(rem->store().addMaintenance(QStringLiteral("orders-db"), now, now + 60 * kMinute, QStringLiteral("upgrade"), QStringLiteral("ops"), now));
+        QVERIFY(rem->store().addMaintenance(QStringLiteral("orders-db"), now, now + 60 * kMinute,
+                                            QStringLiteral("upgrade"), QStringLiteral("ops"), now));
         auto refused = rem->approve(r.correlationId, QStringLiteral("alice"));
         QVERIFY(!refused);
         QCOMPARE(refused.error().code, controls::MaintenanceWindow);
@@ -306,7 +329,8 @@ private Q_SLOTS:
 
     void personSetCategory_countsAsCertain()
     {
-        const QString n = openIncident(QStringLiteral("high"), QStringLiteral("orders-db"), {{QStringLiteral("category"), QStringLiteral("database")}});
+        const QString n = openIncident(QStringLiteral("high"), QStringLiteral("orders-db"),
+                                       {{QStringLiteral("category"), QStringLiteral("database")}});
         QCOMPARE(*rem->scan(), 1);
         const auto r = rows(n);
         QCOMPARE(r.first().status, QStringLiteral("queued"));
@@ -331,12 +355,17 @@ private Q_SLOTS:
         QCOMPARE(due.size(), 1);
         QCOMPARE(due.first().dedupId, r.correlationId + QStringLiteral(".2"));
         // A late result of attempt 1 does not settle attempt 2.
-        QJsonObject late{{QStringLiteral("correlation_id"), r.correlationId}, {QStringLiteral("attempt"), 1}, {QStringLiteral("status"), QStringLiteral("success")}};
+        QJsonObject late{{QStringLiteral("correlation_id"), r.correlationId},
+                         {QStringLiteral("attempt"), 1},
+                         {QStringLiteral("status"), QStringLiteral("success")}};
         QVERIFY(!*rem->recordResult(late));
-        QJsonObject fail{{QStringLiteral("correlation_id"), r.correlationId}, {QStringLiteral("attempt"), 2},
-                         {QStringLiteral("status"), QStringLiteral("failure")}, {QStringLiteral("error"), QStringLiteral("access denied")}};
+        QJsonObject fail{{QStringLiteral("correlation_id"), r.correlationId},
+                         {QStringLiteral("attempt"), 2},
+                         {QStringLiteral("status"), QStringLiteral("failure")},
+                         {QStringLiteral("error"), QStringLiteral("access denied")}};
         QVERIFY(*rem->recordResult(fail));
-        auto gone = rem->dismiss(r.correlationId, QStringLiteral("bob"), QStringLiteral("fixed by hand"));
+        auto gone =
+            rem->dismiss(r.correlationId, QStringLiteral("bob"), QStringLiteral("fixed by hand"));
         QVERIFY2(gone, qPrintable(gone.errorMessage()));
         QCOMPARE(gone->status, QStringLiteral("dismissed"));
         QVERIFY(rem->store().failed().isEmpty());
@@ -361,14 +390,18 @@ private Q_SLOTS:
         QCOMPARE(rem->store().audit().size(), 1);
         // A record older than seven years goes with the next prune; a recent one stays.
         const qint64 old = QDateTime::currentMSecsSinceEpoch() - qint64(2600) * testing::kDay;
-        QVERIFY(db.exec(QStringLiteral("INSERT INTO remediation_audit(recorded_at, incident, number, workflow, workflow_version, rule, "
-                                       "action_type, target, result, correlation_id, sitrep_event) VALUES(%1, 'i', 'INC0', 'pipeline', '1', "
-                                       "'r', 'rds_reboot', 't', 'success', 'c', 'e')").arg(old)));
+        QVERIFY(db.exec(QStringLiteral("INSERT INTO remediation_audit(recorded_at, incident, "
+                                       "number, workflow, workflow_version, rule, "
+                                       "action_type, target, result, correlation_id, sitrep_event) "
+                                       "VALUES(%1, 'i', 'INC0', 'pipeline', '1', "
+                                       "'r', 'rds_reboot', 't', 'success', 'c', 'e')")
+                            .arg(old)));
         QCOMPARE(*rem->store().pruneAudit(), 1);
         QCOMPARE(rem->store().audit().size(), 1);
         QCOMPARE(rem->store().retentionDays(), 2557);
         QVERIFY(!rem->store().setRetentionDays(0));
-        QVERIFY(RemediationConfig::set(fx->store, QStringLiteral("remediation.audit_retention_days"), QStringLiteral("30")));
+        QVERIFY(RemediationConfig::set(
+            fx->store, QStringLiteral("remediation.audit_retention_days"), QStringLiteral("30")));
         QCOMPARE(rem->store().retentionDays(), 30);
     }
 
@@ -384,10 +417,13 @@ private Q_SLOTS:
         const QList<QByteArray> lines = csv.trimmed().split('\r');
         QCOMPARE(lines.size(), 2);
         QVERIFY(lines[1].contains("\"dry run"));
-        QVERIFY(lines[0].startsWith("id,recorded_at,incident,incident_uid,workflow,workflow_version,rule,action_type,target,result"));
+        QVERIFY(lines[0].startsWith("id,recorded_at,incident,incident_uid,workflow,workflow_"
+                                    "version,rule,action_type,target,result"));
         QVERIFY(lines[1].contains(r.number.toUtf8()));
         QVERIFY(lines[1].contains(",skipped,dry_run,"));
-        const QJsonArray json = QJsonDocument::fromJson(RemediationStore::exportAudit(records, QStringLiteral("json"))).array();
+        const QJsonArray json =
+            QJsonDocument::fromJson(RemediationStore::exportAudit(records, QStringLiteral("json")))
+                .array();
         QCOMPARE(json.size(), 1);
         QCOMPARE(json[0].toObject()[u"workflow"].toString(), QStringLiteral("pipeline"));
         QCOMPARE(json[0].toObject()[u"action_type"].toString(), QStringLiteral("rds_reboot"));
@@ -396,11 +432,16 @@ private Q_SLOTS:
 
     void settings_validateBeforeStoring()
     {
-        QVERIFY(!RemediationConfig::set(fx->store, QStringLiteral("remediation.confidence_threshold"), QStringLiteral("1.5")));
-        QVERIFY(!RemediationConfig::set(fx->store, QStringLiteral("remediation.queue.p1"), QStringLiteral("not-fifo")));
-        QVERIFY(!RemediationConfig::set(fx->store, QStringLiteral("remediation.nope"), QStringLiteral("1")));
-        QVERIFY(RemediationConfig::set(fx->store, QStringLiteral("remediation.queue.p1"), QStringLiteral("ops-p1.fifo")));
-        QVERIFY(RemediationConfig::set(fx->store, QStringLiteral("remediation.dry_run"), QStringLiteral("on")));
+        QVERIFY(!RemediationConfig::set(
+            fx->store, QStringLiteral("remediation.confidence_threshold"), QStringLiteral("1.5")));
+        QVERIFY(!RemediationConfig::set(fx->store, QStringLiteral("remediation.queue.p1"),
+                                        QStringLiteral("not-fifo")));
+        QVERIFY(!RemediationConfig::set(fx->store, QStringLiteral("remediation.nope"),
+                                        QStringLiteral("1")));
+        QVERIFY(RemediationConfig::set(fx->store, QStringLiteral("remediation.queue.p1"),
+                                       QStringLiteral("ops-p1.fifo")));
+        QVERIFY(RemediationConfig::set(fx->store, QStringLiteral("remediation.dry_run"),
+                                       QStringLiteral("on")));
         const RemediationConfig c = RemediationConfig::load(fx->store);
         QCOMPARE(c.p1Queue, QStringLiteral("ops-p1.fifo"));
         QVERIFY(c.dryRun);
@@ -414,7 +455,8 @@ private Q_SLOTS:
         QVERIFY(!rs.addMaintenance(QString(), now, now + 1, {}, QStringLiteral("a"), now));
         QVERIFY(!rs.addMaintenance(QStringLiteral("x"), now, now, {}, QStringLiteral("a"), now));
         QVERIFY(!rs.addChange(QStringLiteral("x"), now, QString(), {}, QStringLiteral("a"), now));
-        auto id = rs.addChange(QStringLiteral("x"), now, QStringLiteral("deploy"), {}, QStringLiteral("a"), now);
+        auto id = rs.addChange(QStringLiteral("x"), now, QStringLiteral("deploy"), {},
+                               QStringLiteral("a"), now);
         QVERIFY(id);
         QCOMPARE(rs.changes().size(), 1);
         QVERIFY(rs.removeChange(*id));

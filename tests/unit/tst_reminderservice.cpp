@@ -20,7 +20,8 @@ class TestReminderService : public QObject {
         QStringList out;
         for (const auto &e : env.store.timeline(uid))
             if (e.kind == domain::kinds::Reminder)
-                out << e.payload[u"reminder"].toString() + u'@' + QString::number(e.payload[u"since"].toInteger());
+                out << e.payload[u"reminder"].toString() + u'@' +
+                           QString::number(e.payload[u"since"].toInteger());
         return out;
     }
     static int scan(reminders::ReminderService &svc)
@@ -35,32 +36,39 @@ private Q_SLOTS:
         Env env;
         reminders::ReminderService svc(*env.engine, env.clock);
         QSignalSpy spy(&svc, &reminders::ReminderService::remindersRecorded);
-        const QString a = env.open(QStringLiteral("Checkout errors"), QStringLiteral("high"), {QStringLiteral("checkout")}, T0);
-        const QString led = env.run(Command::open({{QStringLiteral("title"), QStringLiteral("Led from the start")},
-                                                   {QStringLiteral("severity"), QStringLiteral("high")},
-                                                   {QStringLiteral("commander"), QStringLiteral("casey")}}),
-                                    T0);
+        const QString a = env.open(QStringLiteral("Checkout errors"), QStringLiteral("high"),
+                                   {QStringLiteral("checkout")}, T0);
+        const QString led =
+            env.run(Command::open({{QStringLiteral("title"), QStringLiteral("Led from the start")},
+                                   {QStringLiteral("severity"), QStringLiteral("high")},
+                                   {QStringLiteral("commander"), QStringLiteral("casey")}}),
+                    T0);
         QVERIFY(!led.isEmpty());
         env.clock.set(T0 + 4 * Min);
         QCOMPARE(scan(svc), 0);
         env.clock.set(T0 + 6 * Min); // 5 minutes without a commander
         QCOMPARE(scan(svc), 1);
         QCOMPARE(spy.count(), 1);
-        QCOMPARE(scan(svc), 0); // once
+        QCOMPARE(scan(svc), 0);       // once
         env.clock.set(T0 + 16 * Min); // 15 minutes without a status update, both incidents
         QCOMPARE(scan(svc), 2);
-        QCOMPARE(reminders(env, a), (QStringList{QStringLiteral("no_commander@%1").arg(T0), QStringLiteral("no_status_update@%1").arg(T0)}));
+        QCOMPARE(reminders(env, a), (QStringList{QStringLiteral("no_commander@%1").arg(T0),
+                                                 QStringLiteral("no_status_update@%1").arg(T0)}));
         QCOMPARE(reminders(env, led), QStringList{QStringLiteral("no_status_update@%1").arg(T0)});
         // A status update restarts that clock; the next reminder is a new occurrence.
-        QVERIFY(!env.run(Command::make(Command::Kind::StatusUpdate, a, {{QStringLiteral("message"), QStringLiteral("Rolling back")}}, QStringLiteral("dana")),
-                         T0 + 17 * Min)
-                     .isEmpty());
+        QVERIFY(
+            !env.run(Command::make(Command::Kind::StatusUpdate, a,
+                                   {{QStringLiteral("message"), QStringLiteral("Rolling back")}},
+                                   QStringLiteral("dana")),
+                     T0 + 17 * Min)
+                 .isEmpty());
         env.clock.set(T0 + 31 * Min);
         QCOMPARE(scan(svc), 0); // a's new clock is due at +32; led's occurrence is recorded already
         QCOMPARE(reminders(env, led).size(), 1);
         env.clock.set(T0 + 33 * Min);
         QCOMPARE(scan(svc), 1);
-        QVERIFY(reminders(env, a).contains(QStringLiteral("no_status_update@%1").arg(T0 + 17 * Min)));
+        QVERIFY(
+            reminders(env, a).contains(QStringLiteral("no_status_update@%1").arg(T0 + 17 * Min)));
         const auto fired = spy.last().first().value<QList<reminders::FiredReminder>>();
         QCOMPARE(fired.size(), 1);
         QCOMPARE(fired.first().reminder, QStringLiteral("no_status_update"));
@@ -75,27 +83,37 @@ private Q_SLOTS:
         Env env;
         reminders::ReminderService svc(*env.engine, env.clock);
         auto resolved = [&](const QString &title) {
-            const QString uid = env.run(Command::open({{QStringLiteral("title"), title},
-                                                       {QStringLiteral("severity"), QStringLiteral("medium")},
-                                                       {QStringLiteral("commander"), QStringLiteral("casey")}}),
-                                        T0);
-            env.run(Command::make(Command::Kind::StatusUpdate, uid, {{QStringLiteral("message"), QStringLiteral("Looking")}}, QStringLiteral("casey")),
+            const QString uid =
+                env.run(Command::open({{QStringLiteral("title"), title},
+                                       {QStringLiteral("severity"), QStringLiteral("medium")},
+                                       {QStringLiteral("commander"), QStringLiteral("casey")}}),
+                        T0);
+            env.run(Command::make(Command::Kind::StatusUpdate, uid,
+                                  {{QStringLiteral("message"), QStringLiteral("Looking")}},
+                                  QStringLiteral("casey")),
                     T0 + 2 * Min);
-            env.run(Command::transition(uid, QStringLiteral("resolved"), QStringLiteral("casey"),
-                                        {{QStringLiteral("resolution_note"), QStringLiteral("Reindexed")}, {QStringLiteral("root_cause"), QStringLiteral("capacity")}}),
+            env.run(Command::transition(
+                        uid, QStringLiteral("resolved"), QStringLiteral("casey"),
+                        {{QStringLiteral("resolution_note"), QStringLiteral("Reindexed")},
+                         {QStringLiteral("root_cause"), QStringLiteral("capacity")}}),
                     T0 + 10 * Min);
             return uid;
         };
         const QString uid = resolved(QStringLiteral("Search down"));
         const QString done = resolved(QStringLiteral("Search slow"));
         QVERIFY2(!uid.isEmpty() && !done.isEmpty(), qPrintable(env.error));
-        // The second one's postmortem is finished within the 48 hours (sre: postmortem stamps closed).
-        QVERIFY(!env.run(Command::transition(done, QStringLiteral("postmortem"), QStringLiteral("casey")), T0 + 24 * 60 * Min).isEmpty());
+        // The second one's postmortem is finished within the 48 hours (sre: postmortem stamps
+        // closed).
+        QVERIFY(!env.run(Command::transition(done, QStringLiteral("postmortem"),
+                                             QStringLiteral("casey")),
+                         T0 + 24 * 60 * Min)
+                     .isEmpty());
         env.clock.set(T0 + 10 * Min + 47 * 60 * Min);
         QCOMPARE(scan(svc), 0); // resolved: no commander/status reminders, postmortem not due yet
         env.clock.set(T0 + 10 * Min + 48 * 60 * Min + Min);
         QCOMPARE(scan(svc), 1);
-        QCOMPARE(reminders(env, uid), QStringList{QStringLiteral("postmortem_due@%1").arg(T0 + 10 * Min)});
+        QCOMPARE(reminders(env, uid),
+                 QStringList{QStringLiteral("postmortem_due@%1").arg(T0 + 10 * Min)});
         QVERIFY(reminders(env, done).isEmpty());
         QCOMPARE(scan(svc), 0);
     }
@@ -118,13 +136,16 @@ private Q_SLOTS:
     {
         Env env;
         reminders::ReminderService svc(*env.engine, env.clock);
-        const QString uid = env.open(QStringLiteral("Checkout errors"), QStringLiteral("high"), {QStringLiteral("checkout")}, T0);
+        const QString uid = env.open(QStringLiteral("Checkout errors"), QStringLiteral("high"),
+                                     {QStringLiteral("checkout")}, T0);
         env.clock.set(T0 + 6 * Min);
         // The window recorded it first (an open tab).
-        auto r = reminders::recordOnce(*env.engine, uid, QStringLiteral("no_commander"), T0, QStringLiteral("No incident commander"));
+        auto r = reminders::recordOnce(*env.engine, uid, QStringLiteral("no_commander"), T0,
+                                       QStringLiteral("No incident commander"));
         QVERIFY(r.ok() && *r);
         QCOMPARE(scan(svc), 0);
-        r = reminders::recordOnce(*env.engine, uid, QStringLiteral("no_commander"), T0, QStringLiteral("No incident commander"));
+        r = reminders::recordOnce(*env.engine, uid, QStringLiteral("no_commander"), T0,
+                                  QStringLiteral("No incident commander"));
         QVERIFY(r.ok() && !*r);
         QCOMPARE(reminders(env, uid).size(), 1);
     }
@@ -186,9 +207,11 @@ private Q_SLOTS:
             QString plan;
             while (q->step())
                 plan += q->text(3) + u'\n';
-            QVERIFY2(plan.contains(QStringLiteral("SEARCH incidents USING INDEX incidents_reminder_"))
-                         || plan.contains(QStringLiteral("SEARCH incidents USING COVERING INDEX incidents_reminder_")),
-                     qPrintable(sql + u'\n' + plan));
+            QVERIFY2(
+                plan.contains(QStringLiteral("SEARCH incidents USING INDEX incidents_reminder_")) ||
+                    plan.contains(QStringLiteral(
+                        "SEARCH incidents USING COVERING INDEX incidents_reminder_")),
+                qPrintable(sql + u'\n' + plan));
             QVERIFY2(!plan.contains(QStringLiteral("SCAN incidents")), qPrintable(plan));
         }
     }

@@ -54,16 +54,20 @@ void TestRunbook::seedRunbook_loadsUnchanged()
     QCOMPARE(rb->severity, QStringLiteral("SEV2"));
     QCOMPARE(rb->triggers.size(), 1);
     QCOMPARE(rb->triggers[0].alert, QStringLiteral("APILatencyHigh"));
-    QCOMPARE(rb->triggers[0].expr, QStringLiteral("http_request_duration_seconds{quantile=\"0.95\"} > 1"));
+    QCOMPARE(rb->triggers[0].expr,
+             QStringLiteral("http_request_duration_seconds{quantile=\"0.95\"} > 1"));
     QCOMPARE(rb->triggers[0].forMs, 5 * Min);
     QCOMPARE(rb->steps.size(), 6);
     QCOMPARE(rb->steps[0].name, QStringLiteral("Acknowledge"));
-    QCOMPARE(rb->steps[0].commands, QStringList{QStringLiteral("pd incident acknowledge --id $INCIDENT_ID")});
-    QCOMPARE(rb->steps[1].links, QStringList{QStringLiteral("https://grafana.company.com/d/api-performance")});
+    QCOMPARE(rb->steps[0].commands,
+             QStringList{QStringLiteral("pd incident acknowledge --id $INCIDENT_ID")});
+    QCOMPARE(rb->steps[1].links,
+             QStringList{QStringLiteral("https://grafana.company.com/d/api-performance")});
     QCOMPARE(rb->steps[2].checks.size(), 3);
     QCOMPARE(rb->steps[3].options.size(), 3);
     QCOMPARE(rb->steps[3].options[1].action, QStringLiteral("Enable circuit breaker"));
-    QCOMPARE(rb->steps[3].options[1].command, QStringLiteral("kubectl set env deployment/api CIRCUIT_BREAKER=true"));
+    QCOMPARE(rb->steps[3].options[1].command,
+             QStringLiteral("kubectl set env deployment/api CIRCUIT_BREAKER=true"));
     QCOMPARE(rb->steps[5].actions.size(), 3);
     QCOMPARE(runbooks::Runbook::allCommands(rb->steps[3]).size(), 3);
     QCOMPARE(rb->escalation.size(), 2);
@@ -80,8 +84,9 @@ void TestRunbook::shippedRunbooks_allParseWithStepsAndEscalation()
     lib.load(runbooks::RunbookLibrary::defaultFolders());
     QVERIFY2(lib.errors().isEmpty(), qPrintable(lib.errors().join(u'\n')));
     // Seed 001's table plus seed 004's runbook.
-    for (const char *id : {"llm-provider-failover", "high-latency-investigation", "slow-query", "connection-pool-exhaustion", "consumer-lag",
-                           "partition-rebalance", "connection-limit", "replication-lag", "high-api-latency"}) {
+    for (const char *id : {"llm-provider-failover", "high-latency-investigation", "slow-query",
+                           "connection-pool-exhaustion", "consumer-lag", "partition-rebalance",
+                           "connection-limit", "replication-lag", "high-api-latency"}) {
         const auto *rb = lib.find(QString::fromLatin1(id));
         QVERIFY2(rb, id);
         QVERIFY2(rb->steps.size() >= 4, id);
@@ -112,19 +117,39 @@ void TestRunbook::malformed_errorNamesFileAndLine_data()
     QTest::addColumn<QByteArray>("yaml");
     QTest::addColumn<int>("line");
     QTest::addColumn<QString>("message");
-    QTest::newRow("syntax") << QByteArray("name: X\nsteps:\n  - name: A\n    commands: [a, b\n") << 0 << QString();
-    QTest::newRow("no name") << QByteArray("steps:\n  - name: A\n") << 1 << QStringLiteral("no 'name'");
-    QTest::newRow("no steps") << QByteArray("name: X\ntriggers:\n  - alert: A\n") << 1 << QStringLiteral("'steps'");
-    QTest::newRow("step without name") << QByteArray("name: X\nsteps:\n  - name: A\n  - description: no name\n") << 4 << QStringLiteral("needs a 'name'");
-    QTest::newRow("unknown step key") << QByteArray("name: X\nsteps:\n  - name: A\n    comands: [ls]\n") << 4 << QStringLiteral("unknown key 'comands'");
-    QTest::newRow("bad for") << QByteArray("name: X\ntriggers:\n  - alert: A\n    for: soon\nsteps:\n  - name: A\n") << 4 << QStringLiteral("'for: soon'");
-    QTest::newRow("bad after") << QByteArray("name: X\nsteps:\n  - name: A\nescalation:\n  - after: later\n    contact: x\n") << 5 << QStringLiteral("'after: later'");
-    QTest::newRow("bad until") << QByteArray("name: X\nsteps:\n  - name: A\nescalation:\n  - after: 5m\n    contact: x\n    until: closed\n") << 7
-                               << QStringLiteral("acknowledged or resolved");
-    QTest::newRow("no contact") << QByteArray("name: X\nsteps:\n  - name: A\nescalation:\n  - after: 5m\n") << 5 << QStringLiteral("'contact'");
-    QTest::newRow("option without action") << QByteArray("name: X\nsteps:\n  - name: A\n    options:\n      - command: ls\n") << 5 << QStringLiteral("'action'");
-    QTest::newRow("commands not a list") << QByteArray("name: X\nsteps:\n  - name: A\n    commands: {a: b}\n") << 4 << QStringLiteral("list of text");
-    QTest::newRow("not a mapping") << QByteArray("- just\n- a list\n") << 1 << QStringLiteral("mapping");
+    QTest::newRow("syntax") << QByteArray("name: X\nsteps:\n  - name: A\n    commands: [a, b\n")
+                            << 0 << QString();
+    QTest::newRow("no name") << QByteArray("steps:\n  - name: A\n") << 1
+                             << QStringLiteral("no 'name'");
+    QTest::newRow("no steps") << QByteArray("name: X\ntriggers:\n  - alert: A\n") << 1
+                              << QStringLiteral("'steps'");
+    QTest::newRow("step without name")
+        << QByteArray("name: X\nsteps:\n  - name: A\n  - description: no name\n") << 4
+        << QStringLiteral("needs a 'name'");
+    QTest::newRow("unknown step key")
+        << QByteArray("name: X\nsteps:\n  - name: A\n    comands: [ls]\n") << 4
+        << QStringLiteral("unknown key 'comands'");
+    QTest::newRow("bad for")
+        << QByteArray("name: X\ntriggers:\n  - alert: A\n    for: soon\nsteps:\n  - name: A\n") << 4
+        << QStringLiteral("'for: soon'");
+    QTest::newRow("bad after")
+        << QByteArray(
+               "name: X\nsteps:\n  - name: A\nescalation:\n  - after: later\n    contact: x\n")
+        << 5 << QStringLiteral("'after: later'");
+    QTest::newRow("bad until") << QByteArray("name: X\nsteps:\n  - name: A\nescalation:\n  - "
+                                             "after: 5m\n    contact: x\n    until: closed\n")
+                               << 7 << QStringLiteral("acknowledged or resolved");
+    QTest::newRow("no contact") << QByteArray(
+                                       "name: X\nsteps:\n  - name: A\nescalation:\n  - after: 5m\n")
+                                << 5 << QStringLiteral("'contact'");
+    QTest::newRow("option without action")
+        << QByteArray("name: X\nsteps:\n  - name: A\n    options:\n      - command: ls\n") << 5
+        << QStringLiteral("'action'");
+    QTest::newRow("commands not a list")
+        << QByteArray("name: X\nsteps:\n  - name: A\n    commands: {a: b}\n") << 4
+        << QStringLiteral("list of text");
+    QTest::newRow("not a mapping")
+        << QByteArray("- just\n- a list\n") << 1 << QStringLiteral("mapping");
 }
 
 void TestRunbook::malformed_errorNamesFileAndLine()
@@ -137,9 +162,12 @@ void TestRunbook::malformed_errorNamesFileAndLine()
     const QString e = rb.errorMessage();
     QVERIFY2(e.startsWith(QStringLiteral("/runbooks/broken.yaml:")), qPrintable(e));
     if (line > 0)
-        QVERIFY2(e.startsWith(QStringLiteral("/runbooks/broken.yaml:%1:").arg(line)), qPrintable(e));
+        QVERIFY2(e.startsWith(QStringLiteral("/runbooks/broken.yaml:%1:").arg(line)),
+                 qPrintable(e));
     else
-        QVERIFY2(QRegularExpression(QStringLiteral("^/runbooks/broken.yaml:\\d+:")).match(e).hasMatch(), qPrintable(e));
+        QVERIFY2(
+            QRegularExpression(QStringLiteral("^/runbooks/broken.yaml:\\d+:")).match(e).hasMatch(),
+            qPrintable(e));
     if (!message.isEmpty())
         QVERIFY2(e.contains(message), qPrintable(e));
 }
@@ -152,18 +180,24 @@ void TestRunbook::library_userFolderOverridesAndReportsBrokenFiles()
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(text);
     };
-    write(QStringLiteral("slow-query.yaml"), "name: Our slow query runbook\nservices: [query-engine]\nsteps:\n  - name: Ask the DBA\n");
-    write(QStringLiteral("custom.yml"), "name: Custom\ntriggers:\n  - alert: DiskFull\nsteps:\n  - name: Free space\n    commands: [df -h]\n");
+    write(
+        QStringLiteral("slow-query.yaml"),
+        "name: Our slow query runbook\nservices: [query-engine]\nsteps:\n  - name: Ask the DBA\n");
+    write(QStringLiteral("custom.yml"), "name: Custom\ntriggers:\n  - alert: DiskFull\nsteps:\n  - "
+                                        "name: Free space\n    commands: [df -h]\n");
     write(QStringLiteral("broken.yaml"), "name: Broken\nsteps:\n  - name: A\n  - nam: B\n");
     write(QStringLiteral("notes.txt"), "not a runbook");
     runbooks::RunbookLibrary lib;
     lib.load(runbooks::RunbookLibrary::defaultFolders(user.path()));
     QCOMPARE(lib.runbooks().size(), 10); // 9 shipped, one replaced, one added
-    QCOMPARE(lib.find(QStringLiteral("slow-query"))->name, QStringLiteral("Our slow query runbook"));
+    QCOMPARE(lib.find(QStringLiteral("slow-query"))->name,
+             QStringLiteral("Our slow query runbook"));
     QVERIFY(lib.find(QStringLiteral("custom")));
     QVERIFY(lib.find(QStringLiteral("high api latency"))); // by name, any case
     QCOMPARE(lib.errors().size(), 1);
-    QVERIFY2(lib.errors().first().startsWith(user.filePath(QStringLiteral("broken.yaml")) + QStringLiteral(":4:")), qPrintable(lib.errors().first()));
+    QVERIFY2(lib.errors().first().startsWith(user.filePath(QStringLiteral("broken.yaml")) +
+                                             QStringLiteral(":4:")),
+             qPrintable(lib.errors().first()));
 }
 
 void TestRunbook::match_byAlertNameThenService()
@@ -201,7 +235,8 @@ void TestRunbook::match_byAlertNameThenService()
 void TestRunbook::checkedSteps_lastEventPerStepWins()
 {
     Env env;
-    const QString uid = env.open(QStringLiteral("Slow API"), QStringLiteral("high"), {QStringLiteral("api")}, T0, {QStringLiteral("APILatencyHigh")});
+    const QString uid = env.open(QStringLiteral("Slow API"), QStringLiteral("high"),
+                                 {QStringLiteral("api")}, T0, {QStringLiteral("APILatencyHigh")});
     QVERIFY2(!uid.isEmpty(), qPrintable(env.error));
     runbooks::RunbookLibrary lib;
     lib.load(runbooks::RunbookLibrary::defaultFolders());
@@ -209,7 +244,8 @@ void TestRunbook::checkedSteps_lastEventPerStepWins()
     auto check = [&](int step, bool on, qint64 at) {
         return !env.run(Command::make(Command::Kind::Record, uid,
                                       {{QStringLiteral("kind"), runbooks::StepCheckedKind},
-                                       {QStringLiteral("payload"), runbooks::stepCheckedPayload(*rb, step, on)}},
+                                       {QStringLiteral("payload"),
+                                        runbooks::stepCheckedPayload(*rb, step, on)}},
                                       QStringLiteral("dana")),
                         at)
                     .isEmpty();
@@ -224,7 +260,9 @@ void TestRunbook::checkedSteps_lastEventPerStepWins()
     // The timeline line names the runbook and the step.
     bool found = false;
     for (const auto &e : tl)
-        found = found || (e.kind == runbooks::StepCheckedKind && e.payload[u"message"].toString() == QStringLiteral("High API Latency step 3 'Identify Bottleneck' done"));
+        found = found || (e.kind == runbooks::StepCheckedKind &&
+                          e.payload[u"message"].toString() ==
+                              QStringLiteral("High API Latency step 3 'Identify Bottleneck' done"));
     QVERIFY(found);
 }
 
@@ -237,11 +275,13 @@ void TestRunbook::cli_validateReportsFileAndLine()
     f.write("name: Bad\nsteps:\n  - name: A\nescalation:\n  - after: whenever\n    contact: x\n");
     f.close();
     QProcess p;
-    p.start(QStringLiteral(SITREP_BINARY), {QStringLiteral("runbook"), QStringLiteral("validate"),
-                                            QStringLiteral(SITREP_SOURCE_DIR "/resources/runbooks/high-api-latency.yaml"), bad});
+    p.start(QStringLiteral(SITREP_BINARY),
+            {QStringLiteral("runbook"), QStringLiteral("validate"),
+             QStringLiteral(SITREP_SOURCE_DIR "/resources/runbooks/high-api-latency.yaml"), bad});
     QVERIFY(p.waitForFinished(30000));
     QCOMPARE(p.exitCode(), 1);
-    QVERIFY(p.readAllStandardOutput().contains("high-api-latency.yaml: ok (High API Latency, 6 steps, 2 escalations)"));
+    QVERIFY(p.readAllStandardOutput().contains(
+        "high-api-latency.yaml: ok (High API Latency, 6 steps, 2 escalations)"));
     const QByteArray err = p.readAllStandardError();
     QVERIFY2(err.contains(bad.toUtf8() + ":5: 'after: whenever'"), err.constData());
 }

@@ -27,15 +27,16 @@ private Q_SLOTS:
 
 static runbooks::Runbook testRunbook()
 {
-    auto rb = runbooks::parseRunbook("name: Test escalation\n"
-                                     "services: [api]\n"
-                                     "triggers:\n  - alert: APIDown\n"
-                                     "steps:\n  - name: Look\n"
-                                     "escalation:\n"
-                                     "  - after: 10m\n    contact: primary-oncall\n    until: acknowledged\n"
-                                     "  - after: 15m\n    contact: senior-sre\n"
-                                     "  - after: 30m\n    contact: engineering-manager\n    until: resolved\n",
-                                     QStringLiteral("test-escalation.yaml"));
+    auto rb = runbooks::parseRunbook(
+        "name: Test escalation\n"
+        "services: [api]\n"
+        "triggers:\n  - alert: APIDown\n"
+        "steps:\n  - name: Look\n"
+        "escalation:\n"
+        "  - after: 10m\n    contact: primary-oncall\n    until: acknowledged\n"
+        "  - after: 15m\n    contact: senior-sre\n"
+        "  - after: 30m\n    contact: engineering-manager\n    until: resolved\n",
+        QStringLiteral("test-escalation.yaml"));
     return rb.ok() ? *rb : runbooks::Runbook{};
 }
 
@@ -54,7 +55,8 @@ void TestRunbookEscalation::timers_fireInOrderNamingTheContact()
     runbooks::RunbookLibrary lib;
     lib.add(testRunbook());
     QCOMPARE(lib.runbooks().size(), 1);
-    const QString uid = env.open(QStringLiteral("API down"), QStringLiteral("high"), {QStringLiteral("api")}, T0, {QStringLiteral("APIDown")});
+    const QString uid = env.open(QStringLiteral("API down"), QStringLiteral("high"),
+                                 {QStringLiteral("api")}, T0, {QStringLiteral("APIDown")});
     QVERIFY2(!uid.isEmpty(), qPrintable(env.error));
     runbooks::EscalationScheduler sched(*env.engine, lib, env.clock);
 
@@ -88,11 +90,15 @@ void TestRunbookEscalation::untilAcknowledged_stopsAtAcknowledge()
     Env env;
     runbooks::RunbookLibrary lib;
     lib.add(testRunbook());
-    const QString uid = env.open(QStringLiteral("API down"), QStringLiteral("high"), {QStringLiteral("api")}, T0, {QStringLiteral("APIDown")});
+    const QString uid = env.open(QStringLiteral("API down"), QStringLiteral("high"),
+                                 {QStringLiteral("api")}, T0, {QStringLiteral("APIDown")});
     runbooks::EscalationScheduler sched(*env.engine, lib, env.clock);
-    QVERIFY(!env.run(Command::make(Command::Kind::Acknowledge, uid, {}, QStringLiteral("dana")), T0 + 5 * Min).isEmpty());
+    QVERIFY(!env.run(Command::make(Command::Kind::Acknowledge, uid, {}, QStringLiteral("dana")),
+                     T0 + 5 * Min)
+                 .isEmpty());
     env.clock.set(T0 + 16 * Min);
-    QCOMPARE(*sched.tick(), 1); // primary-oncall stopped at acknowledge, senior-sre runs until resolved
+    QCOMPARE(*sched.tick(),
+             1); // primary-oncall stopped at acknowledge, senior-sre runs until resolved
     const auto esc = escalations(env, uid);
     QCOMPARE(esc.size(), 1);
     QCOMPARE(esc[0].payload[u"contact"].toString(), QStringLiteral("senior-sre"));
@@ -104,12 +110,15 @@ void TestRunbookEscalation::resolved_stopsEverything()
     Env env;
     runbooks::RunbookLibrary lib;
     lib.add(testRunbook());
-    const QString uid = env.open(QStringLiteral("API down"), QStringLiteral("high"), {QStringLiteral("api")}, T0, {QStringLiteral("APIDown")});
+    const QString uid = env.open(QStringLiteral("API down"), QStringLiteral("high"),
+                                 {QStringLiteral("api")}, T0, {QStringLiteral("APIDown")});
     runbooks::EscalationScheduler sched(*env.engine, lib, env.clock);
     env.clock.set(T0 + 12 * Min);
     QCOMPARE(*sched.tick(), 1);
-    QVERIFY(!env.run(Command::transition(uid, QStringLiteral("resolved"), QStringLiteral("dana"),
-                                         {{QStringLiteral("resolution_note"), QStringLiteral("restarted")}, {QStringLiteral("root_cause"), QStringLiteral("software_bug")}}),
+    QVERIFY(!env.run(Command::transition(
+                         uid, QStringLiteral("resolved"), QStringLiteral("dana"),
+                         {{QStringLiteral("resolution_note"), QStringLiteral("restarted")},
+                          {QStringLiteral("root_cause"), QStringLiteral("software_bug")}}),
                      T0 + 13 * Min)
                  .isEmpty());
     env.clock.set(T0 + 60 * Min);
@@ -130,10 +139,14 @@ void TestRunbookEscalation::restart_derivesTimersFromTheLog()
         store::Store st;
         QVERIFY(st.open(path).ok());
         engine::ManualClock clock(T0);
-        engine::LifecycleEngine eng(st, *workflow::Workflow::load(QStringLiteral("sre")), *workflow::OnCallSchedule::load({}), clock);
+        engine::LifecycleEngine eng(st, *workflow::Workflow::load(QStringLiteral("sre")),
+                                    *workflow::OnCallSchedule::load({}), clock);
         host::registerWorkflowActions(eng);
-        Command c = Command::open({{QStringLiteral("title"), QStringLiteral("API down")}, {QStringLiteral("severity"), QStringLiteral("high")},
-                                   {QStringLiteral("services"), QJsonArray{QStringLiteral("api")}}, {QStringLiteral("alerts"), QJsonArray{QStringLiteral("APIDown")}}});
+        Command c =
+            Command::open({{QStringLiteral("title"), QStringLiteral("API down")},
+                           {QStringLiteral("severity"), QStringLiteral("high")},
+                           {QStringLiteral("services"), QJsonArray{QStringLiteral("api")}},
+                           {QStringLiteral("alerts"), QJsonArray{QStringLiteral("APIDown")}}});
         auto r = eng.execute(c);
         QVERIFY(r.ok());
         uid = r->incidentUid;
@@ -146,7 +159,8 @@ void TestRunbookEscalation::restart_derivesTimersFromTheLog()
         store::Store st;
         QVERIFY(st.open(path).ok());
         engine::ManualClock clock(T0 + 20 * Min);
-        engine::LifecycleEngine eng(st, *workflow::Workflow::load(QStringLiteral("sre")), *workflow::OnCallSchedule::load({}), clock);
+        engine::LifecycleEngine eng(st, *workflow::Workflow::load(QStringLiteral("sre")),
+                                    *workflow::OnCallSchedule::load({}), clock);
         host::registerWorkflowActions(eng);
         runbooks::EscalationScheduler sched(eng, lib, clock);
         QCOMPARE(*sched.tick(), 1); // senior-sre (15m); primary-oncall already fired
@@ -156,7 +170,8 @@ void TestRunbookEscalation::restart_derivesTimersFromTheLog()
         for (const auto &e : st.timeline(uid))
             if (e.kind == domain::kinds::Escalation)
                 contacts << e.payload[u"contact"].toString();
-        QCOMPARE(contacts, (QStringList{QStringLiteral("primary-oncall"), QStringLiteral("senior-sre")}));
+        QCOMPARE(contacts,
+                 (QStringList{QStringLiteral("primary-oncall"), QStringLiteral("senior-sre")}));
     }
 }
 
@@ -165,26 +180,36 @@ void TestRunbookEscalation::attachedRunbook_winsOverMatch()
     Env env;
     runbooks::RunbookLibrary lib;
     lib.add(testRunbook());
-    auto other = runbooks::parseRunbook("name: Other\nsteps:\n  - name: A\nescalation:\n  - after: 1m\n    contact: db-team\n", QStringLiteral("other.yaml"));
+    auto other = runbooks::parseRunbook(
+        "name: Other\nsteps:\n  - name: A\nescalation:\n  - after: 1m\n    contact: db-team\n",
+        QStringLiteral("other.yaml"));
     QVERIFY(other.ok());
     lib.add(*other);
-    const QString uid = env.open(QStringLiteral("API down"), QStringLiteral("high"), {QStringLiteral("api")}, T0, {QStringLiteral("APIDown")});
-    QVERIFY(!env.run(Command::make(Command::Kind::Record, uid,
-                                   {{QStringLiteral("kind"), QStringLiteral("runbook.attached")},
-                                    {QStringLiteral("payload"), QJsonObject{{QStringLiteral("runbook"), QStringLiteral("other")}}}}),
+    const QString uid = env.open(QStringLiteral("API down"), QStringLiteral("high"),
+                                 {QStringLiteral("api")}, T0, {QStringLiteral("APIDown")});
+    QVERIFY(!env.run(Command::make(
+                         Command::Kind::Record, uid,
+                         {{QStringLiteral("kind"), QStringLiteral("runbook.attached")},
+                          {QStringLiteral("payload"),
+                           QJsonObject{{QStringLiteral("runbook"), QStringLiteral("other")}}}}),
                      T0 + 30 * 1000)
                  .isEmpty());
     runbooks::EscalationScheduler sched(*env.engine, lib, env.clock);
     env.clock.set(T0 + 2 * Min);
     QCOMPARE(*sched.tick(), 1);
-    QCOMPARE(escalations(env, uid).first().payload[u"contact"].toString(), QStringLiteral("db-team"));
+    QCOMPARE(escalations(env, uid).first().payload[u"contact"].toString(),
+             QStringLiteral("db-team"));
 }
 
 void TestRunbookEscalation::timer_ticksOnStartWithShippedRunbooks()
 {
     Env env;
-    QVERIFY(env.store.setMeta(QStringLiteral("runbooks.folder"), env.dir.filePath(QStringLiteral("none"))).ok());
-    const QString uid = env.open(QStringLiteral("p95 latency high"), QStringLiteral("high"), {QStringLiteral("api")}, T0, {QStringLiteral("APILatencyHigh")});
+    QVERIFY(
+        env.store
+            .setMeta(QStringLiteral("runbooks.folder"), env.dir.filePath(QStringLiteral("none")))
+            .ok());
+    const QString uid = env.open(QStringLiteral("p95 latency high"), QStringLiteral("high"),
+                                 {QStringLiteral("api")}, T0, {QStringLiteral("APILatencyHigh")});
     runbooks::EscalationTimer timer(*env.engine, env.clock);
     QCOMPARE(timer.library().runbooks().size(), 9);
     QSignalSpy spy(&timer, &runbooks::EscalationTimer::escalated);
@@ -192,7 +217,8 @@ void TestRunbookEscalation::timer_ticksOnStartWithShippedRunbooks()
     timer.start(); // seed 004: senior-sre after 15m
     QCOMPARE(spy.count(), 1);
     QCOMPARE(escalations(env, uid).size(), 1);
-    QCOMPARE(escalations(env, uid).first().payload[u"contact"].toString(), QStringLiteral("senior-sre"));
+    QCOMPARE(escalations(env, uid).first().payload[u"contact"].toString(),
+             QStringLiteral("senior-sre"));
     timer.stop();
 }
 

@@ -14,7 +14,8 @@ using namespace sitrep::aws;
 namespace {
 
 const QString kSuiteDir = QStringLiteral(SITREP_TESTDATA_DIR "/aws-sigv4");
-const AwsCredentials kCreds{QStringLiteral("AKIDEXAMPLE"), QStringLiteral("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"), {}};
+const AwsCredentials kCreds{
+    QStringLiteral("AKIDEXAMPLE"), QStringLiteral("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"), {}};
 
 QByteArray readFile(const QString &path)
 {
@@ -97,10 +98,12 @@ void TestSigV4::suite_data()
 {
     QTest::addColumn<QString>("dir");
     if (!QFileInfo(kSuiteDir).isDir())
-        QSKIP(qPrintable(QStringLiteral("AWS SigV4 test suite not found at %1 (set the CMake cache variable "
-                                        "SITREP_TESTDATA_DIR to the folder holding aws-sigv4/)")
-                             .arg(kSuiteDir)));
-    QDirIterator it(kSuiteDir, {QStringLiteral("*.req")}, QDir::Files, QDirIterator::Subdirectories);
+        QSKIP(qPrintable(
+            QStringLiteral("AWS SigV4 test suite not found at %1 (set the CMake cache variable "
+                           "SITREP_TESTDATA_DIR to the folder holding aws-sigv4/)")
+                .arg(kSuiteDir)));
+    QDirIterator it(kSuiteDir, {QStringLiteral("*.req")}, QDir::Files,
+                    QDirIterator::Subdirectories);
     QStringList cases;
     while (it.hasNext())
         cases << it.next();
@@ -119,7 +122,8 @@ void TestSigV4::suite()
     const QByteArray sts = readFile(dir + QStringLiteral(".sts"));
     const QByteArray authz = readFile(dir + QStringLiteral(".authz"));
     const QByteArray sreq = readFile(dir + QStringLiteral(".sreq"));
-    QVERIFY2(!reqText.isEmpty() && !creq.isEmpty() && !sts.isEmpty() && !authz.isEmpty(), qPrintable(dir));
+    QVERIFY2(!reqText.isEmpty() && !creq.isEmpty() && !sts.isEmpty() && !authz.isEmpty(),
+             qPrintable(dir));
 
     SigV4Request request = parseRequest(reqText);
     SigV4Options options;
@@ -161,7 +165,8 @@ void TestSigV4::suiteCoversEveryCase()
     if (!QFileInfo(kSuiteDir).isDir())
         QSKIP(qPrintable(QStringLiteral("AWS SigV4 test suite not found at %1").arg(kSuiteDir)));
     // Every case folder holds the five files; a case without .req would be silently missed.
-    QDirIterator it(kSuiteDir, {QStringLiteral("*.creq")}, QDir::Files, QDirIterator::Subdirectories);
+    QDirIterator it(kSuiteDir, {QStringLiteral("*.creq")}, QDir::Files,
+                    QDirIterator::Subdirectories);
     int n = 0;
     while (it.hasNext()) {
         const QString creq = it.next();
@@ -174,9 +179,10 @@ void TestSigV4::suiteCoversEveryCase()
 void TestSigV4::signingKey_matchesDocumentedExample()
 {
     // The derived key of the AWS documentation's example (IAM, us-east-1, 20150830).
-    const QByteArray key = SigV4Signer::signingKey(kCreds.secretAccessKey, "20150830", QStringLiteral("us-east-1"),
-                                                   QStringLiteral("iam"));
-    QCOMPARE(key.toHex(), QByteArray("c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9"));
+    const QByteArray key = SigV4Signer::signingKey(
+        kCreds.secretAccessKey, "20150830", QStringLiteral("us-east-1"), QStringLiteral("iam"));
+    QCOMPARE(key.toHex(),
+             QByteArray("c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9"));
 }
 
 void TestSigV4::knownHeaderSet_ignoresHeadersAddedLater()
@@ -189,7 +195,8 @@ void TestSigV4::knownHeaderSet_ignoresHeadersAddedLater()
     SigV4Options o;
     o.service = QStringLiteral("sqs");
     o.timeMs = suiteTime();
-    o.signedHeaderNames = {"host", "content-type", "x-amz-date", "x-amz-target", "x-amz-security-token"};
+    o.signedHeaderNames = {"host", "content-type", "x-amz-date", "x-amz-target",
+                           "x-amz-security-token"};
     const auto a = SigV4Signer::sign(r, kCreds, o);
     r.headers.append(qMakePair(QByteArray("User-Agent"), QByteArray("Mozilla/5.0")));
     r.headers.append(qMakePair(QByteArray("Accept-Encoding"), QByteArray("gzip, deflate")));

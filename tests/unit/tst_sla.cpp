@@ -224,7 +224,8 @@ void TestSla::priorityChange_movesDeadlines()
     const QString n = fx.open(QStringLiteral("x"), QStringLiteral("low")); // P4: 1440 / 7200
     QCOMPARE(fx.get(n).responseDue, baseTime() + 1440 * kMinute);
     fx.clock.advance(30 * kMinute);
-    QVERIFY(fx.run(Command::Kind::SetField, n, {{"field", "severity"}, {"value", "critical"}}).ok()); // P1: 5 / 240
+    QVERIFY(fx.run(Command::Kind::SetField, n, {{"field", "severity"}, {"value", "critical"}})
+                .ok()); // P1: 5 / 240
     const auto inc = fx.get(n);
     QCOMPARE(inc.priority, domain::Priority::P1);
     // Deadlines count from creation: the response is already late.
@@ -241,7 +242,8 @@ void TestSla::priorityChange_whilePaused()
     fx.clock.set(baseTime() + kHour);
     QVERIFY(fx.transition(n, QStringLiteral("Pending Customer")).ok());
     fx.clock.set(baseTime() + 2 * kHour);
-    QVERIFY(fx.run(Command::Kind::SetField, n, {{"field", "priority"}, {"value", "P2"}}).ok()); // 30 / 480
+    QVERIFY(fx.run(Command::Kind::SetField, n, {{"field", "priority"}, {"value", "P2"}})
+                .ok()); // 30 / 480
     fx.clock.set(baseTime() + 5 * kHour);
     QVERIFY(fx.transition(n, QStringLiteral("In Progress")).ok());
     // Paused 4 h in all, whatever changed during the pause.
@@ -307,12 +309,15 @@ void TestSla::rebuild_matchesAfterPauses()
     CoreFixture fx(QStringLiteral("itil"));
     QStringList numbers;
     for (int i = 0; i < 5; ++i)
-        numbers << fx.open(QStringLiteral("inc %1").arg(i), i % 2 ? QStringLiteral("high") : QStringLiteral("critical"));
+        numbers << fx.open(QStringLiteral("inc %1").arg(i),
+                           i % 2 ? QStringLiteral("high") : QStringLiteral("critical"));
     for (int round = 0; round < 3; ++round)
         for (const QString &n : numbers) {
             fx.clock.advance(17 * kMinute);
             const QString st = fx.get(n).state;
-            const QString to = st == u"New" || st == u"Pending Customer" ? QStringLiteral("In Progress") : QStringLiteral("Pending Customer");
+            const QString to = st == u"New" || st == u"Pending Customer"
+                                   ? QStringLiteral("In Progress")
+                                   : QStringLiteral("Pending Customer");
             QVERIFY(fx.transition(n, to).ok());
             QVERIFY(fx.eng().checkSla(fx.clock.nowMs()).ok());
         }

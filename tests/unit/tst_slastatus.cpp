@@ -23,10 +23,7 @@ class TestSlaStatus : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
-    void atRiskWindow_isThirtyMinutes()
-    {
-        QCOMPARE(query::SlaAtRiskWindowMs, 30 * kMinute);
-    }
+    void atRiskWindow_isThirtyMinutes() { QCOMPARE(query::SlaAtRiskWindowMs, 30 * kMinute); }
 
     void thirtyOneMinutesLeft_isOnTrack()
     {
@@ -142,7 +139,9 @@ private Q_SLOTS:
         QVERIFY(dir.isValid());
         store::Db db;
         QVERIFY(db.open(dir.filePath(QStringLiteral("sla.db"))).ok());
-        QVERIFY(db.exec(QStringLiteral("CREATE TABLE incidents (sla_due INTEGER, sla_paused_since INTEGER)")).ok());
+        QVERIFY(db.exec(QStringLiteral(
+                            "CREATE TABLE incidents (sla_due INTEGER, sla_paused_since INTEGER)"))
+                    .ok());
         const QList<std::pair<qint64, qint64>> clocks{
             {0, 0},
             {kNow + 31 * kMinute, 0},

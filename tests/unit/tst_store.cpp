@@ -50,15 +50,30 @@ public:
             for (int i = 0; i < sqlite3_column_count(st); ++i) {
                 const QString name = QString::fromUtf8(sqlite3_column_name(st, i));
                 switch (sqlite3_column_type(st, i)) {
-                case SQLITE_INTEGER: cols << name + QStringLiteral("=i:") + QString::number(sqlite3_column_int64(st, i)); break;
-                case SQLITE_FLOAT: cols << name + QStringLiteral("=f:") + QString::number(sqlite3_column_double(st, i)); break;
+                case SQLITE_INTEGER:
+                    cols << name + QStringLiteral("=i:") +
+                                QString::number(sqlite3_column_int64(st, i));
+                    break;
+                case SQLITE_FLOAT:
+                    cols << name + QStringLiteral("=f:") +
+                                QString::number(sqlite3_column_double(st, i));
+                    break;
                 case SQLITE_TEXT:
-                    cols << name + QStringLiteral("=t:") + QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(st, i)), sqlite3_column_bytes(st, i));
+                    cols << name + QStringLiteral("=t:") +
+                                QString::fromUtf8(
+                                    reinterpret_cast<const char *>(sqlite3_column_text(st, i)),
+                                    sqlite3_column_bytes(st, i));
                     break;
                 case SQLITE_BLOB:
-                    cols << name + QStringLiteral("=b:") + QString::fromLatin1(QByteArray(static_cast<const char *>(sqlite3_column_blob(st, i)), sqlite3_column_bytes(st, i)).toHex());
+                    cols << name + QStringLiteral("=b:") +
+                                QString::fromLatin1(QByteArray(static_cast<const char *>(
+                                                                   sqlite3_column_blob(st, i)),
+                                                               sqlite3_column_bytes(st, i))
+                                                        .toHex());
                     break;
-                default: cols << name + QStringLiteral("=null"); break;
+                default:
+                    cols << name + QStringLiteral("=null");
+                    break;
                 }
             }
             out << cols.join(u'|');
@@ -127,7 +142,8 @@ void TestStore::openWithGivenUid_anySpelling_keepsChain()
     // not end up in the hash, or verify fails once the event is read back.
     CoreFixture fx;
     const QString uid = QStringLiteral("{6F9619FF-8B86-D011-B42D-00C04FC964FF}");
-    auto r = fx.engine->execute(Command::open({{"title", "imported"}, {"severity", "low"}, {"uid", uid}}));
+    auto r = fx.engine->execute(
+        Command::open({{"title", "imported"}, {"severity", "low"}, {"uid", uid}}));
     QVERIFY2(r.ok(), qPrintable(r.errorMessage()));
     QCOMPARE(r->incidentUid, QStringLiteral("6f9619ff-8b86-d011-b42d-00c04fc964ff"));
     QVERIFY(fx.run(Command::Kind::Note, uid, {{"text", "by the braced spelling"}}).ok());
@@ -135,10 +151,16 @@ void TestStore::openWithGivenUid_anySpelling_keepsChain()
     const auto rep = fx.store.verify();
     QVERIFY2(rep.ok, qPrintable(rep.faults.join(u'\n')));
     // The same UUID again, in another spelling, is a conflict.
-    auto again = fx.engine->execute(Command::open({{"title", "twice"}, {"severity", "low"}, {"uid", r->incidentUid.toUpper()}}));
+    auto again = fx.engine->execute(Command::open(
+        {{"title", "twice"}, {"severity", "low"}, {"uid", r->incidentUid.toUpper()}}));
     QVERIFY(!again.ok());
-    auto batch = fx.eng().executeBatch({Command::open({{"title", "a"}, {"severity", "low"}, {"uid", "11111111-2222-3333-4444-555555555555"}}),
-                                        Command::open({{"title", "b"}, {"severity", "low"}, {"uid", "{11111111-2222-3333-4444-555555555555}"}})});
+    auto batch =
+        fx.eng().executeBatch({Command::open({{"title", "a"},
+                                              {"severity", "low"},
+                                              {"uid", "11111111-2222-3333-4444-555555555555"}}),
+                               Command::open({{"title", "b"},
+                                              {"severity", "low"},
+                                              {"uid", "{11111111-2222-3333-4444-555555555555}"}})});
     QVERIFY(batch.ok());
     QVERIFY((*batch)[0].ok());
     QVERIFY(!(*batch)[1].ok());
@@ -228,7 +250,8 @@ void TestStore::hlc_increasesWithSeq()
         ids.insert(evs[i].id);
         if (i > 0) {
             QVERIFY(evs[i].seq > evs[i - 1].seq);
-            QVERIFY2(evs[i].hlc > evs[i - 1].hlc, qPrintable(QStringLiteral("seq %1").arg(evs[i].seq)));
+            QVERIFY2(evs[i].hlc > evs[i - 1].hlc,
+                     qPrintable(QStringLiteral("seq %1").arg(evs[i].seq)));
         }
     }
 }
@@ -238,7 +261,8 @@ void TestStore::eventLog_isAppendOnly()
     CoreFixture fx;
     fx.open(QStringLiteral("a"), QStringLiteral("high"));
     Raw raw(fx.dbPath);
-    QVERIFY(raw.exec(QStringLiteral("UPDATE events SET actor='mallory'")).contains(QStringLiteral("append-only")));
+    QVERIFY(raw.exec(QStringLiteral("UPDATE events SET actor='mallory'"))
+                .contains(QStringLiteral("append-only")));
     QVERIFY(raw.exec(QStringLiteral("DELETE FROM events")).contains(QStringLiteral("append-only")));
     QVERIFY(fx.store.verify().ok);
 }
@@ -249,16 +273,21 @@ void TestStore::tamper_changedPayload_isReported()
     runDemo(fx, 20);
     QVERIFY(fx.store.verify().ok);
     Raw raw(fx.dbPath);
-    const qint64 seq = raw.value(QStringLiteral("SELECT seq FROM events WHERE kind='note.added' ORDER BY seq LIMIT 1"));
+    const qint64 seq = raw.value(
+        QStringLiteral("SELECT seq FROM events WHERE kind='note.added' ORDER BY seq LIMIT 1"));
     QVERIFY(seq > 0);
     const QString eventId = fx.store.eventsAfter(seq - 1, 1).first().id;
     QCOMPARE(raw.exec(QStringLiteral("DROP TRIGGER events_append_only_update")), QString());
     // Change the note's text inside the JSON, keeping it valid JSON.
-    QCOMPARE(raw.exec(QStringLiteral("UPDATE events SET payload=json_set(payload, '$.text', 'nothing to see here') WHERE seq=%1").arg(seq)), QString());
+    QCOMPARE(raw.exec(QStringLiteral("UPDATE events SET payload=json_set(payload, '$.text', "
+                                     "'nothing to see here') WHERE seq=%1")
+                          .arg(seq)),
+             QString());
     const auto rep = fx.store.verify();
     QVERIFY(!rep.ok);
     QVERIFY2(rep.faults.join(u'\n').contains(eventId), qPrintable(rep.faults.join(u'\n')));
-    QVERIFY2(rep.faults.join(u'\n').contains(QStringLiteral("content changed")), qPrintable(rep.faults.join(u'\n')));
+    QVERIFY2(rep.faults.join(u'\n').contains(QStringLiteral("content changed")),
+             qPrintable(rep.faults.join(u'\n')));
 }
 
 void TestStore::tamper_changedActor_isReported()
@@ -268,10 +297,13 @@ void TestStore::tamper_changedActor_isReported()
     QVERIFY(fx.approve(n, QStringLiteral("*"), QStringLiteral("alice")).ok());
     Raw raw(fx.dbPath);
     QCOMPARE(raw.exec(QStringLiteral("DROP TRIGGER events_append_only_update")), QString());
-    QCOMPARE(raw.exec(QStringLiteral("UPDATE events SET actor='mallory' WHERE kind='approval.granted'")), QString());
+    QCOMPARE(
+        raw.exec(QStringLiteral("UPDATE events SET actor='mallory' WHERE kind='approval.granted'")),
+        QString());
     const auto rep = fx.store.verify();
     QVERIFY(!rep.ok);
-    QVERIFY2(rep.faults.join(u'\n').contains(QStringLiteral("approval.granted")), qPrintable(rep.faults.join(u'\n')));
+    QVERIFY2(rep.faults.join(u'\n').contains(QStringLiteral("approval.granted")),
+             qPrintable(rep.faults.join(u'\n')));
 }
 
 void TestStore::tamper_deletedEvent_isReported()
@@ -281,19 +313,23 @@ void TestStore::tamper_deletedEvent_isReported()
     for (int i = 0; i < 3; ++i)
         QVERIFY(fx.run(Command::Kind::Note, n, {{"text", QStringLiteral("note %1").arg(i)}}).ok());
     Raw raw(fx.dbPath);
-    const qint64 seq = raw.value(QStringLiteral("SELECT seq FROM events WHERE kind='note.added' ORDER BY seq LIMIT 1"));
+    const qint64 seq = raw.value(
+        QStringLiteral("SELECT seq FROM events WHERE kind='note.added' ORDER BY seq LIMIT 1"));
     QCOMPARE(raw.exec(QStringLiteral("DROP TRIGGER events_append_only_delete")), QString());
     QCOMPARE(raw.exec(QStringLiteral("DELETE FROM events WHERE seq=%1").arg(seq)), QString());
     const auto rep = fx.store.verify();
     QVERIFY(!rep.ok);
-    QVERIFY2(rep.faults.join(u'\n').contains(QStringLiteral("chain broken")), qPrintable(rep.faults.join(u'\n')));
+    QVERIFY2(rep.faults.join(u'\n').contains(QStringLiteral("chain broken")),
+             qPrintable(rep.faults.join(u'\n')));
     // Deleting the newest event leaves a whole chain, but the projection no longer matches.
     CoreFixture fx2;
     const QString m = fx2.open(QStringLiteral("b"), QStringLiteral("high"));
     QVERIFY(fx2.run(Command::Kind::Note, m, {{"text", "last words"}}).ok());
     Raw raw2(fx2.dbPath);
     QCOMPARE(raw2.exec(QStringLiteral("DROP TRIGGER events_append_only_delete")), QString());
-    QCOMPARE(raw2.exec(QStringLiteral("DELETE FROM events WHERE seq=(SELECT max(seq) FROM events)")), QString());
+    QCOMPARE(
+        raw2.exec(QStringLiteral("DELETE FROM events WHERE seq=(SELECT max(seq) FROM events)")),
+        QString());
     const auto rep2 = fx2.store.verify();
     QVERIFY(!rep2.ok);
     QVERIFY2(rep2.faults.join(u'\n').contains(m), qPrintable(rep2.faults.join(u'\n')));
@@ -305,12 +341,15 @@ void TestStore::tamper_projectionRow_isReported()
     const QString n = fx.open(QStringLiteral("a"), QStringLiteral("high"));
     fx.open(QStringLiteral("b"), QStringLiteral("low"));
     Raw raw(fx.dbPath);
-    QCOMPARE(raw.exec(QStringLiteral("UPDATE incidents SET priority=4 WHERE number='%1'").arg(n)), QString());
+    QCOMPARE(raw.exec(QStringLiteral("UPDATE incidents SET priority=4 WHERE number='%1'").arg(n)),
+             QString());
     const auto rep = fx.store.verify();
     QVERIFY(!rep.ok);
     QVERIFY2(rep.faults.join(u'\n').contains(n), qPrintable(rep.faults.join(u'\n')));
-    QVERIFY2(rep.faults.join(u'\n').contains(QStringLiteral("projection")), qPrintable(rep.faults.join(u'\n')));
-    QVERIFY2(!rep.faults.join(u'\n').contains(QStringLiteral("INC0000002")), qPrintable(rep.faults.join(u'\n')));
+    QVERIFY2(rep.faults.join(u'\n').contains(QStringLiteral("projection")),
+             qPrintable(rep.faults.join(u'\n')));
+    QVERIFY2(!rep.faults.join(u'\n').contains(QStringLiteral("INC0000002")),
+             qPrintable(rep.faults.join(u'\n')));
 }
 
 void TestStore::tamper_droppedIncidentEvents_isReported()
@@ -332,8 +371,10 @@ void TestStore::rebuild_givesIdenticalRows()
     QVERIFY(fx.eng().checkSla(fx.clock.nowMs()).ok());
     Raw raw(fx.dbPath);
     const QString incidents = QStringLiteral("SELECT * FROM incidents ORDER BY id");
-    const QString services = QStringLiteral("SELECT * FROM incident_services ORDER BY service, incident");
-    const QString search = QStringLiteral("SELECT rowid, body, incident FROM search ORDER BY rowid");
+    const QString services =
+        QStringLiteral("SELECT * FROM incident_services ORDER BY service, incident");
+    const QString search =
+        QStringLiteral("SELECT rowid, body, incident FROM search ORDER BY rowid");
     const QStringList before = raw.rows(incidents);
     const QStringList servicesBefore = raw.rows(services);
     const QStringList searchBefore = raw.rows(search);
@@ -358,7 +399,8 @@ void TestStore::rebuild_repairsProjection()
     runDemo(fx, 10);
     Raw raw(fx.dbPath);
     const QStringList good = raw.rows(QStringLiteral("SELECT * FROM incidents ORDER BY id"));
-    QCOMPARE(raw.exec(QStringLiteral("UPDATE incidents SET title='defaced', state='resolved'")), QString());
+    QCOMPARE(raw.exec(QStringLiteral("UPDATE incidents SET title='defaced', state='resolved'")),
+             QString());
     QCOMPARE(raw.exec(QStringLiteral("DELETE FROM incident_services")), QString());
     QVERIFY(!fx.store.verify().ok);
     QVERIFY(fx.store.rebuildProjection().ok());
@@ -375,7 +417,8 @@ void TestStore::migrations_areIdempotent()
         store::Store s;
         QVERIFY(s.open(path).ok());
         Raw raw(path);
-        schema = raw.rows(QStringLiteral("SELECT type, name, sql FROM sqlite_master ORDER BY type, name"));
+        schema = raw.rows(
+            QStringLiteral("SELECT type, name, sql FROM sqlite_master ORDER BY type, name"));
         QVERIFY(!raw.rows(QStringLiteral("SELECT name FROM schema_migrations")).isEmpty());
     }
     for (int i = 0; i < 3; ++i) {
@@ -384,11 +427,16 @@ void TestStore::migrations_areIdempotent()
         QVERIFY2(st.ok(), qPrintable(st.errorMessage()));
     }
     Raw raw(path);
-    QCOMPARE(raw.rows(QStringLiteral("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")), schema);
-    const QStringList names = raw.rows(QStringLiteral("SELECT name FROM schema_migrations ORDER BY name"));
-    QCOMPARE(raw.value(QStringLiteral("SELECT count(DISTINCT name) FROM schema_migrations")), qint64(names.size()));
+    QCOMPARE(
+        raw.rows(QStringLiteral("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")),
+        schema);
+    const QStringList names =
+        raw.rows(QStringLiteral("SELECT name FROM schema_migrations ORDER BY name"));
+    QCOMPARE(raw.value(QStringLiteral("SELECT count(DISTINCT name) FROM schema_migrations")),
+             qint64(names.size()));
     QVERIFY(names.first().contains(QStringLiteral("0001_core")));
-    QCOMPARE(raw.rows(QStringLiteral("PRAGMA journal_mode")).first(), QStringLiteral("journal_mode=t:wal"));
+    QCOMPARE(raw.rows(QStringLiteral("PRAGMA journal_mode")).first(),
+             QStringLiteral("journal_mode=t:wal"));
     // Two stores on one file at once (GUI and CLI) both migrate cleanly.
     store::Store a, b;
     QVERIFY(a.open(path).ok());
@@ -403,14 +451,16 @@ void TestStore::openIndexes_arePartialAndUsed()
     QVERIFY(s.open(path).ok());
     Raw raw(path);
     // No index leads with is_open any more: the open-row ones are partial.
-    QCOMPARE(raw.value(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type='index' AND tbl_name='incidents' "
-                                      "AND sql LIKE '%ON incidents(is\_open%' ESCAPE '\\'")),
+    QCOMPARE(raw.value(QStringLiteral(
+                 "SELECT count(*) FROM sqlite_master WHERE type='index' AND tbl_name='incidents' "
+                 "AND sql LIKE '%ON incidents(is\_open%' ESCAPE '\\'")),
              qint64(0));
-    for (const char *name : {"incidents_open", "incidents_updated", "incidents_open_tiles", "incidents_open_unacked",
-                             "incidents_reminder_commander", "incidents_reminder_status"})
-        QVERIFY2(raw.value(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name='%1' AND sql LIKE '%WHERE is_open=1'")
-                               .arg(QLatin1String(name)))
-                     == 1,
+    for (const char *name :
+         {"incidents_open", "incidents_updated", "incidents_open_tiles", "incidents_open_unacked",
+          "incidents_reminder_commander", "incidents_reminder_status"})
+        QVERIFY2(raw.value(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name='%1' AND "
+                                          "sql LIKE '%WHERE is_open=1'")
+                               .arg(QLatin1String(name))) == 1,
                  name);
     // The queries that read them (same shapes as the engine's, the dashboard's and the
     // list's) still reach them.
@@ -418,11 +468,19 @@ void TestStore::openIndexes_arePartialAndUsed()
         const char *sql;
         const char *index;
     } cases[] = {
-        {"SELECT id FROM incidents WHERE is_open=1 AND updated_at < 5 ORDER BY updated_at", "incidents_updated"},
-        {"SELECT uid FROM incidents WHERE is_open=1 AND priority>0 ORDER BY priority, created_at LIMIT 5", "incidents_open"},
-        {"SELECT id FROM incidents WHERE is_open=1 ORDER BY priority DESC, created_at DESC, id DESC LIMIT 50", "incidents_open"},
-        {"SELECT number FROM incidents WHERE is_open=1 AND acknowledged_at=0 ORDER BY created_at, id LIMIT 1", "incidents_open_unacked"},
-        {"SELECT severity, count(*) FROM incidents INDEXED BY incidents_open_tiles WHERE is_open=1 AND assignment_group='db' "
+        {"SELECT id FROM incidents WHERE is_open=1 AND updated_at < 5 ORDER BY updated_at",
+         "incidents_updated"},
+        {"SELECT uid FROM incidents WHERE is_open=1 AND priority>0 ORDER BY priority, created_at "
+         "LIMIT 5",
+         "incidents_open"},
+        {"SELECT id FROM incidents WHERE is_open=1 ORDER BY priority DESC, created_at DESC, id "
+         "DESC LIMIT 50",
+         "incidents_open"},
+        {"SELECT number FROM incidents WHERE is_open=1 AND acknowledged_at=0 ORDER BY created_at, "
+         "id LIMIT 1",
+         "incidents_open_unacked"},
+        {"SELECT severity, count(*) FROM incidents INDEXED BY incidents_open_tiles WHERE is_open=1 "
+         "AND assignment_group='db' "
          "GROUP BY severity",
          "incidents_open_tiles"},
     };
@@ -432,7 +490,8 @@ void TestStore::openIndexes_arePartialAndUsed()
         QString plan;
         while (q->step())
             plan += q->text(3) + u'\n';
-        QVERIFY2(plan.contains(QStringLiteral("INDEX %1").arg(QLatin1String(c.index))), qPrintable(QLatin1String(c.sql) + u'\n' + plan));
+        QVERIFY2(plan.contains(QStringLiteral("INDEX %1").arg(QLatin1String(c.index))),
+                 qPrintable(QLatin1String(c.sql) + u'\n' + plan));
     }
 }
 
@@ -472,14 +531,16 @@ void TestStore::notSqlite_givesClearError()
     const auto st = s.open(path);
     QVERIFY(!st.ok());
     QVERIFY2(st.errorMessage().contains(path), qPrintable(st.errorMessage()));
-    QVERIFY2(st.errorMessage().contains(QStringLiteral("not a database")) || st.errorMessage().contains(QStringLiteral("not a Sitrep database")),
+    QVERIFY2(st.errorMessage().contains(QStringLiteral("not a database")) ||
+                 st.errorMessage().contains(QStringLiteral("not a Sitrep database")),
              qPrintable(st.errorMessage()));
     QVERIFY2(!st.errorMessage().contains(u'\n'), qPrintable(st.errorMessage()));
     // The file is left as it was.
     QFile f(path);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll(), junk);
-    QVERIFY(!QFile::exists(path + QStringLiteral("-wal")) || QFileInfo(path + QStringLiteral("-wal")).size() == 0);
+    QVERIFY(!QFile::exists(path + QStringLiteral("-wal")) ||
+            QFileInfo(path + QStringLiteral("-wal")).size() == 0);
 }
 
 void TestStore::directoryAsDatabase_givesClearError()
@@ -520,10 +581,12 @@ void TestStore::list_filtersSortsAndPages()
     for (int i = 0; i < 30; ++i) {
         fx.clock.advance(kMinute);
         const QString sev = QStringList{"critical", "high", "medium", "low"}[i % 4];
-        fx.open({{"title", QStringLiteral("incident %1").arg(i, 2, 10, QLatin1Char('0'))}, {"severity", sev},
+        fx.open({{"title", QStringLiteral("incident %1").arg(i, 2, 10, QLatin1Char('0'))},
+                 {"severity", sev},
                  {"services", i % 3 == 0 ? QJsonArray{"checkout"} : QJsonArray{"search"}}});
     }
-    QVERIFY(fx.transition(QStringLiteral("INC0000001"), QStringLiteral("resolved"), resolution()).ok());
+    QVERIFY(
+        fx.transition(QStringLiteral("INC0000001"), QStringLiteral("resolved"), resolution()).ok());
     store::ListQuery q;
     q.limit = 1000;
     QCOMPARE(fx.store.list(q).size(), 30);
@@ -564,9 +627,12 @@ void TestStore::list_filtersSortsAndPages()
 void TestStore::search_findsTitleDescriptionAndNotes()
 {
     CoreFixture fx;
-    const QString a = fx.open({{"title", "Checkout latency"}, {"severity", "high"}, {"description", "p99 above 2s in eu-west"}});
+    const QString a = fx.open({{"title", "Checkout latency"},
+                               {"severity", "high"},
+                               {"description", "p99 above 2s in eu-west"}});
     const QString b = fx.open({{"title", "Disk full"}, {"severity", "low"}});
-    QVERIFY(fx.run(Command::Kind::Note, b, {{"text", "the kafka broker logs filled the volume"}}).ok());
+    QVERIFY(
+        fx.run(Command::Kind::Note, b, {{"text", "the kafka broker logs filled the volume"}}).ok());
     store::ListQuery q;
     q.search = QStringLiteral("latency");
     QCOMPARE(fx.store.list(q).size(), 1);
@@ -581,7 +647,8 @@ void TestStore::search_findsTitleDescriptionAndNotes()
     q.search = b; // the number is searchable
     QCOMPARE(fx.store.count(q), 1);
     // A title change replaces the old text.
-    QVERIFY(fx.run(Command::Kind::SetField, a, {{"field", "title"}, {"value", "Checkout errors"}}).ok());
+    QVERIFY(fx.run(Command::Kind::SetField, a, {{"field", "title"}, {"value", "Checkout errors"}})
+                .ok());
     q.search = QStringLiteral("latency");
     QCOMPARE(fx.store.count(q), 0); // "latency" was only in the old title
     q.search = QStringLiteral("errors");
@@ -593,7 +660,8 @@ void TestStore::search_userInputIsNotSyntax()
     CoreFixture fx;
     fx.open(QStringLiteral("quote \" and paren ( in title"), QStringLiteral("low"));
     store::ListQuery q;
-    for (const char *s : {"\"", "(", "AND", "NEAR(", "*", "a OR", "-x", "title:x", "\"unbalanced", "^"}) {
+    for (const char *s :
+         {"\"", "(", "AND", "NEAR(", "*", "a OR", "-x", "title:x", "\"unbalanced", "^"}) {
         q.search = QString::fromLatin1(s);
         (void)fx.store.list(q); // must not fail or crash
         (void)fx.store.count(q);
@@ -622,7 +690,8 @@ void TestStore::findIncident_acceptsNumberShortNumberAndUuid()
 void TestStore::meta_roundTrip()
 {
     CoreFixture fx;
-    QCOMPARE(fx.store.meta(QStringLiteral("absent"), QStringLiteral("fallback")), QStringLiteral("fallback"));
+    QCOMPARE(fx.store.meta(QStringLiteral("absent"), QStringLiteral("fallback")),
+             QStringLiteral("fallback"));
     QVERIFY(fx.store.setMeta(QStringLiteral("k"), QStringLiteral("v1")).ok());
     QVERIFY(fx.store.setMeta(QStringLiteral("k"), QStringLiteral("v2")).ok());
     QCOMPARE(fx.store.meta(QStringLiteral("k")), QStringLiteral("v2"));

@@ -3,8 +3,8 @@
 // from /api/me, refused events shown on their incident and never retried, batch drain
 // through /api/events, the long-polled change feed, an opaque cursor. The back end here is a
 // small responder inside this test that answers the contract's JSON.
-#include "host/appcontext.h"
 #include "domain/synckinds.h"
+#include "host/appcontext.h"
 #include "sync/identity.h"
 #include "sync/outbox.h"
 #include "sync/syncservice.h"

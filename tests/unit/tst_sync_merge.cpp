@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Merging remote events through the engine: duplicates, re-chaining, deterministic fold,
 // conflicts, and a randomized convergence run (replicas, partitions, causal random delivery).
-#include "host/appcontext.h"
 #include "demo/demogenerator.h"
+#include "host/appcontext.h"
 #include "store/bulkloader.h"
 #include "store/projector.h"
 #include "sync/outbox.h"
@@ -26,9 +26,9 @@ struct Replica {
     QTemporaryDir dir;
     std::unique_ptr<host::AppContext> ctx;
     int index = 0;
-    QList<Event> published;      // its outbox, in order, as the network sees it
-    QList<QList<int>> deps;      // per published event: delivered counts per stream when published
-    QList<int> delivered;        // per stream: how many of its events this replica got
+    QList<Event> published; // its outbox, in order, as the network sees it
+    QList<QList<int>> deps; // per published event: delivered counts per stream when published
+    QList<int> delivered;   // per stream: how many of its events this replica got
 
     engine::LifecycleEngine &engine() { return ctx->engine(); }
     store::Store &store() { return ctx->store(); }
@@ -104,7 +104,8 @@ class TestSyncMerge : public QObject {
 
     // Delivers every event `to` may take (its causal past already there), in random
     // batches and random order within a batch, with occasional re-deliveries.
-    static int deliver(QList<Replica *> &all, Replica &to, const QSet<int> &cut, std::mt19937 &rng, bool everything)
+    static int deliver(QList<Replica *> &all, Replica &to, const QSet<int> &cut, std::mt19937 &rng,
+                       bool everything)
     {
         int moved = 0;
         for (;;) {
@@ -126,7 +127,9 @@ class TestSyncMerge : public QObject {
             if (ready.isEmpty())
                 return moved;
             std::shuffle(ready.begin(), ready.end(), rng);
-            const int take = everything ? int(ready.size()) : std::uniform_int_distribution<int>(1, int(ready.size()))(rng);
+            const int take = everything
+                                 ? int(ready.size())
+                                 : std::uniform_int_distribution<int>(1, int(ready.size()))(rng);
             QList<Event> batch;
             for (int i = 0; i < take; ++i) {
                 const auto [s, k] = ready[i];
@@ -157,15 +160,18 @@ class TestSyncMerge : public QObject {
         const auto incs = r.store().list(q);
         const int op = incs.isEmpty() ? 0 : pick(6);
         if (op == 0) {
-            (void)r.engine().execute(Command::open(openArgs(QStringLiteral("r%1 incident %2").arg(r.index).arg(++counter))));
+            (void)r.engine().execute(Command::open(
+                openArgs(QStringLiteral("r%1 incident %2").arg(r.index).arg(++counter))));
         } else {
             const auto &inc = incs[pick(int(incs.size()))];
             if (op == 1) {
-                (void)r.engine().execute(Command::note(inc.uid, QStringLiteral("note %1 from r%2").arg(++counter).arg(r.index)));
+                (void)r.engine().execute(Command::note(
+                    inc.uid, QStringLiteral("note %1 from r%2").arg(++counter).arg(r.index)));
             } else if (op == 2) {
-                (void)r.engine().execute(Command::make(Command::Kind::SetField, inc.uid,
-                                                       {{QStringLiteral("field"), QStringLiteral("title")},
-                                                        {QStringLiteral("value"), QStringLiteral("title %1").arg(++counter)}}));
+                (void)r.engine().execute(Command::make(
+                    Command::Kind::SetField, inc.uid,
+                    {{QStringLiteral("field"), QStringLiteral("title")},
+                     {QStringLiteral("value"), QStringLiteral("title %1").arg(++counter)}}));
             } else {
                 const QStringList targets = r.engine().allowedTransitions(inc);
                 if (targets.isEmpty())
@@ -173,7 +179,8 @@ class TestSyncMerge : public QObject {
                 const QString to = targets[pick(int(targets.size()))];
                 QJsonObject extra{{QStringLiteral("resolution_note"), QStringLiteral("fixed")},
                                   {QStringLiteral("root_cause"), QStringLiteral("config")}};
-                (void)r.engine().execute(Command::transition(inc.uid, to, QStringLiteral("user%1").arg(r.index), extra));
+                (void)r.engine().execute(
+                    Command::transition(inc.uid, to, QStringLiteral("user%1").arg(r.index), extra));
             }
         }
         r.publish();
@@ -241,9 +248,11 @@ private Q_SLOTS:
         QVERIFY(b.engine().mergeRemote(a.published));
         b.delivered[0] = int(a.published.size());
         // Both move it from 'triggered' while apart.
-        QVERIFY(a.engine().execute(Command::transition(r->incidentUid, QStringLiteral("acknowledged"), QStringLiteral("alice"))));
+        QVERIFY(a.engine().execute(Command::transition(
+            r->incidentUid, QStringLiteral("acknowledged"), QStringLiteral("alice"))));
         QTest::qWait(3);
-        QVERIFY(b.engine().execute(Command::transition(r->incidentUid, QStringLiteral("investigating"), QStringLiteral("bob"))));
+        QVERIFY(b.engine().execute(Command::transition(
+            r->incidentUid, QStringLiteral("investigating"), QStringLiteral("bob"))));
         a.publish();
         b.publish();
         QList<Replica *> all{&a, &b};
@@ -252,7 +261,8 @@ private Q_SLOTS:
         deliver(all, b, {}, rng, true);
         deliver(all, a, {}, rng, true);
         QCOMPARE(a.projection(), b.projection());
-        QCOMPARE(a.store().incidentByUid(r->incidentUid)->state, QStringLiteral("acknowledged")); // earlier HLC wins
+        QCOMPARE(a.store().incidentByUid(r->incidentUid)->state,
+                 QStringLiteral("acknowledged")); // earlier HLC wins
         QCOMPARE(a.conflicts(), 1);
         QCOMPARE(b.conflicts(), 1);
         QCOMPARE(a.eventIds(), b.eventIds());
@@ -319,19 +329,24 @@ private Q_SLOTS:
         // The unique keys came back as named unique indexes: still unique, and the live
         // paths (a merge of repeats, a new local event) work on the loaded database.
         auto keys = b.store().db().prepareOnce(QStringLiteral(
-            "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type='index' AND sql LIKE 'CREATE UNIQUE INDEX%' "
+            "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type='index' AND "
+            "sql LIKE 'CREATE UNIQUE INDEX%' "
             "AND name IN ('events_id','incidents_uid','incidents_number') ORDER BY name)"));
         QVERIFY(keys && keys->step());
         QCOMPARE(keys->text(0), QStringLiteral("events_id,incidents_number,incidents_uid"));
-        const QString dupe = QStringLiteral("INSERT INTO events(id, incident, hlc, ts, actor, kind, payload, prev_hash, hash) "
-                                            "SELECT id, incident, hlc, ts, actor, kind, payload, prev_hash, hash FROM events LIMIT 1");
+        const QString dupe = QStringLiteral(
+            "INSERT INTO events(id, incident, hlc, ts, actor, kind, payload, prev_hash, hash) "
+            "SELECT id, incident, hlc, ts, actor, kind, payload, prev_hash, hash FROM events LIMIT "
+            "1");
         QVERIFY(!b.store().db().exec(dupe));
-        QVERIFY(!b.store().db().exec(QStringLiteral("UPDATE incidents SET number=(SELECT max(number) FROM incidents) WHERE id=1")));
+        QVERIFY(!b.store().db().exec(QStringLiteral(
+            "UPDATE incidents SET number=(SELECT max(number) FROM incidents) WHERE id=1")));
         auto again = b.engine().mergeRemote(a.published);
         QVERIFY2(again, qPrintable(again.errorMessage()));
         QCOMPARE(again->applied, 0);
         QCOMPARE(again->duplicates, int(a.published.size()));
-        QVERIFY(b.engine().execute(Command::note(a.published.first().incidentUid, QStringLiteral("after the load"))));
+        QVERIFY(b.engine().execute(
+            Command::note(a.published.first().incidentUid, QStringLiteral("after the load"))));
         const auto v2 = b.store().verify();
         QVERIFY2(v2.ok, qPrintable(v2.faults.join(u'\n')));
         // Cancelled: nothing stays, indexes included.
@@ -344,11 +359,13 @@ private Q_SLOTS:
             l2.cancel();
         }
         QCOMPARE(c.store().maxSeq(), qint64(0));
-        auto idx = c.store().db().prepareOnce(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type='index' AND name='incidents_title'"));
+        auto idx = c.store().db().prepareOnce(QStringLiteral(
+            "SELECT count(*) FROM sqlite_master WHERE type='index' AND name='incidents_title'"));
         QVERIFY(idx && idx->step());
         QCOMPARE(idx->int64(0), qint64(1));
         // ... and the tables are declared as before.
-        auto decl = c.store().db().prepareOnce(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name='events_id'"));
+        auto decl = c.store().db().prepareOnce(
+            QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name='events_id'"));
         QVERIFY(decl && decl->step());
         QCOMPARE(decl->int64(0), qint64(0));
     }
@@ -381,17 +398,21 @@ private Q_SLOTS:
             return out;
         };
         // The triggers leave a zero row behind where the last open incident of a group closed.
-        for (const char *sql : {"SELECT * FROM metrics_daily WHERE incidents<>0 ORDER BY service, day, severity, grp",
-                                "SELECT * FROM metrics_open WHERE open<>0 ORDER BY service, severity, grp"}) {
+        for (const char *sql :
+             {"SELECT * FROM metrics_daily WHERE incidents<>0 ORDER BY service, day, severity, grp",
+              "SELECT * FROM metrics_open WHERE open<>0 ORDER BY service, severity, grp"}) {
             const QStringList want = rows(a, sql);
             QVERIFY(want.size() > 10);
             QCOMPARE(rows(b, sql), want);
         }
         // Services are written from memory in key order: the same rows as the live path's.
-        const char *services = "SELECT hex(i.uid), s.service FROM incident_services s JOIN incidents i ON i.id = s.incident ORDER BY 1, 2";
+        const char *services = "SELECT hex(i.uid), s.service FROM incident_services s JOIN "
+                               "incidents i ON i.id = s.incident ORDER BY 1, 2";
         QVERIFY(rows(a, services).size() >= 300);
         QCOMPARE(rows(b, services), rows(a, services));
-        auto open = a.store().db().prepareOnce(QStringLiteral("SELECT sum(open), sum(running_due), sum(breached_paused) FROM metrics_open WHERE service=''"));
+        auto open = a.store().db().prepareOnce(
+            QStringLiteral("SELECT sum(open), sum(running_due), sum(breached_paused) FROM "
+                           "metrics_open WHERE service=''"));
         QVERIFY(open && open->step());
         QVERIFY(open->int64(0) > 0); // the demo leaves some fires burning
         const auto v = b.store().verify();
@@ -415,7 +436,8 @@ private Q_SLOTS:
             QVERIFY(loader.begin());
             const auto s = loader.add(bad);
             QVERIFY(!s);
-            QVERIFY2(s.errorMessage().contains(QStringLiteral("valid id")), qPrintable(s.errorMessage()));
+            QVERIFY2(s.errorMessage().contains(QStringLiteral("valid id")),
+                     qPrintable(s.errorMessage()));
             QVERIFY(loader.loaded() <= 2600);
             loader.cancel();
             QCOMPARE(b.store().maxSeq(), qint64(0));
@@ -446,7 +468,8 @@ private Q_SLOTS:
         QTest::addColumn<int>("seed");
         QTest::addColumn<int>("replicas");
         for (int seed = 1; seed <= 6; ++seed)
-            QTest::newRow(qPrintable(QStringLiteral("seed %1").arg(seed))) << seed << (seed % 2 ? 3 : 4);
+            QTest::newRow(qPrintable(QStringLiteral("seed %1").arg(seed)))
+                << seed << (seed % 2 ? 3 : 4);
     }
 
     void randomized_convergence()
@@ -496,9 +519,10 @@ private Q_SLOTS:
             if (p != ref) {
                 for (auto it = ref.cbegin(); it != ref.cend(); ++it)
                     if (p.value(it.key()) != it.value())
-                        qWarning().noquote() << "replica" << r->index << "differs on" << it.key() << "\n"
-                                             << QJsonDocument(p.value(it.key())).toJson() << "\nvs\n"
-                                             << QJsonDocument(it.value()).toJson();
+                        qWarning().noquote()
+                            << "replica" << r->index << "differs on" << it.key() << "\n"
+                            << QJsonDocument(p.value(it.key())).toJson() << "\nvs\n"
+                            << QJsonDocument(it.value()).toJson();
             }
             QCOMPARE(p.size(), ref.size());
             QVERIFY2(p == ref, qPrintable(QStringLiteral("replica %1 diverged").arg(r->index)));

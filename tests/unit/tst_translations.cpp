@@ -37,7 +37,8 @@ private slots:
                 source = xml.readElementText();
             else if (xml.name() == u"translation") {
                 ++messages;
-                const bool unfinished = xml.attributes().value(QStringLiteral("type")) == u"unfinished";
+                const bool unfinished =
+                    xml.attributes().value(QStringLiteral("type")) == u"unfinished";
                 const QString text = xml.readElementText(QXmlStreamReader::IncludeChildElements);
                 if (unfinished || text.isEmpty())
                     missing << context + QStringLiteral(": ") + source;
@@ -51,18 +52,28 @@ private slots:
     void german_reachesTheModels()
     {
         // qt_add_translations compiles the catalogue next to the app's own build folder.
-        const QString qm = QFileInfo(QStringLiteral(SITREP_BINARY)).dir().filePath(QStringLiteral("app/sitrep_de.qm"));
+        const QString qm = QFileInfo(QStringLiteral(SITREP_BINARY))
+                               .dir()
+                               .filePath(QStringLiteral("app/sitrep_de.qm"));
         QTranslator tr;
         QVERIFY2(tr.load(qm), qPrintable(qm));
         QCoreApplication::installTranslator(&tr);
         itemmodels::StatusUpdateModel updates;
-        QCOMPARE(updates.headerData(itemmodels::StatusUpdateModel::Audience, Qt::Horizontal).toString(), QStringLiteral("Zielgruppe"));
-        QCOMPARE(updates.headerData(itemmodels::StatusUpdateModel::Message, Qt::Horizontal).toString(), QStringLiteral("Meldung"));
+        QCOMPARE(
+            updates.headerData(itemmodels::StatusUpdateModel::Audience, Qt::Horizontal).toString(),
+            QStringLiteral("Zielgruppe"));
+        QCOMPARE(
+            updates.headerData(itemmodels::StatusUpdateModel::Message, Qt::Horizontal).toString(),
+            QStringLiteral("Meldung"));
         itemmodels::EvidenceModel evidence;
-        QCOMPARE(evidence.headerData(itemmodels::EvidenceModel::Who, Qt::Horizontal).toString(), QStringLiteral("Wer"));
-        QCOMPARE(itemmodels::incidentColumnTitle(itemmodels::IncidentColumn::Created), QStringLiteral("Erstellt"));
+        QCOMPARE(evidence.headerData(itemmodels::EvidenceModel::Who, Qt::Horizontal).toString(),
+                 QStringLiteral("Wer"));
+        QCOMPARE(itemmodels::incidentColumnTitle(itemmodels::IncidentColumn::Created),
+                 QStringLiteral("Erstellt"));
         QCoreApplication::removeTranslator(&tr);
-        QCOMPARE(updates.headerData(itemmodels::StatusUpdateModel::Audience, Qt::Horizontal).toString(), QStringLiteral("Audience"));
+        QCOMPARE(
+            updates.headerData(itemmodels::StatusUpdateModel::Audience, Qt::Horizontal).toString(),
+            QStringLiteral("Audience"));
     }
 
     void german_statesSeveritiesAndTimelineToo()

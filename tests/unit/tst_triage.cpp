@@ -6,8 +6,8 @@
 
 #include "problems/problemstore.h"
 #include "runbooks/runbook.h"
-#include "triage/classifier.h"
 #include "triage/articleindex.h"
+#include "triage/classifier.h"
 #include "triage/triagestore.h"
 
 #include <QFile>
@@ -49,11 +49,16 @@ void TestTriage::syntheticNoisyLabels_meetsAccuracyBaselineAndCalibration()
     for (const QString &f : suggestedFields()) {
         QVERIFY2(metrics.contains(f), qPrintable(f));
         const FieldMetrics &fm = metrics[f];
-        qInfo("%-17s n=%d accuracy=%.3f majority=%.3f (%s) ece=%.3f", qPrintable(f), fm.n, fm.accuracy, fm.majorityBaseline,
-              qPrintable(fm.majorityLabel), fm.ece);
+        qInfo("%-17s n=%d accuracy=%.3f majority=%.3f (%s) ece=%.3f", qPrintable(f), fm.n,
+              fm.accuracy, fm.majorityBaseline, qPrintable(fm.majorityLabel), fm.ece);
         QCOMPARE(fm.n, 500);
-        QVERIFY2(fm.accuracy >= 0.75, qPrintable(QStringLiteral("%1 accuracy %2").arg(f).arg(fm.accuracy)));
-        QVERIFY2(fm.accuracy >= fm.majorityBaseline + 0.20, qPrintable(QStringLiteral("%1 accuracy %2 vs majority %3").arg(f).arg(fm.accuracy).arg(fm.majorityBaseline)));
+        QVERIFY2(fm.accuracy >= 0.75,
+                 qPrintable(QStringLiteral("%1 accuracy %2").arg(f).arg(fm.accuracy)));
+        QVERIFY2(fm.accuracy >= fm.majorityBaseline + 0.20,
+                 qPrintable(QStringLiteral("%1 accuracy %2 vs majority %3")
+                                .arg(f)
+                                .arg(fm.accuracy)
+                                .arg(fm.majorityBaseline)));
         QVERIFY2(fm.ece <= 0.10, qPrintable(QStringLiteral("%1 ECE %2").arg(f).arg(fm.ece)));
     }
 }
@@ -124,7 +129,8 @@ void TestTriage::ece_knownValues()
 {
     QCOMPARE(expectedCalibrationError({}, {}), 0.0);
     // Ten answers at 0.95 confidence, all right: |1.0 - 0.95| = 0.05.
-    QVERIFY(qAbs(expectedCalibrationError(QVector<double>(10, 0.95), QVector<bool>(10, true)) - 0.05) < 1e-9);
+    QVERIFY(qAbs(expectedCalibrationError(QVector<double>(10, 0.95), QVector<bool>(10, true)) -
+                 0.05) < 1e-9);
     // Half right at 0.55 and half right at 0.85: bins 5 and 8, gaps 0.05 and 0.35, equal weight.
     QVector<double> c{0.55, 0.55, 0.85, 0.85};
     QVector<bool> ok{true, false, true, false};
@@ -141,14 +147,34 @@ static void writeFile(const QString &path, const QByteArray &text)
 void TestTriage::knowledgeBase_ranksMatchingArticleFirst()
 {
     ArticleIndex kb;
-    kb.add({QStringLiteral("md:dns.md"), QStringLiteral("DNS resolution failures"), QStringLiteral("markdown"), {},
-            QStringLiteral("NXDOMAIN SERVFAIL resolver lookups failing CoreDNS"), {}, QStringLiteral("Flush caches")});
-    kb.add({QStringLiteral("md:cdn.md"), QStringLiteral("CDN cache hit ratio"), QStringLiteral("markdown"), {},
-            QStringLiteral("CloudFront edge cache hit ratio dropped invalidation"), {}, QStringLiteral("Invalidate")});
-    kb.add({QStringLiteral("md:kafka.md"), QStringLiteral("Kafka consumer lag"), QStringLiteral("markdown"), {},
-            QStringLiteral("consumer lag growing partition rebalance broker"), {}, QStringLiteral("Scale consumers")});
-    kb.add({QStringLiteral("md:dns2.md"), QStringLiteral("Resolver cache"), QStringLiteral("markdown"), {},
-            QStringLiteral("resolver cache stale records after DNS change"), {}, QStringLiteral("Lower TTL")});
+    kb.add({QStringLiteral("md:dns.md"),
+            QStringLiteral("DNS resolution failures"),
+            QStringLiteral("markdown"),
+            {},
+            QStringLiteral("NXDOMAIN SERVFAIL resolver lookups failing CoreDNS"),
+            {},
+            QStringLiteral("Flush caches")});
+    kb.add({QStringLiteral("md:cdn.md"),
+            QStringLiteral("CDN cache hit ratio"),
+            QStringLiteral("markdown"),
+            {},
+            QStringLiteral("CloudFront edge cache hit ratio dropped invalidation"),
+            {},
+            QStringLiteral("Invalidate")});
+    kb.add({QStringLiteral("md:kafka.md"),
+            QStringLiteral("Kafka consumer lag"),
+            QStringLiteral("markdown"),
+            {},
+            QStringLiteral("consumer lag growing partition rebalance broker"),
+            {},
+            QStringLiteral("Scale consumers")});
+    kb.add({QStringLiteral("md:dns2.md"),
+            QStringLiteral("Resolver cache"),
+            QStringLiteral("markdown"),
+            {},
+            QStringLiteral("resolver cache stale records after DNS change"),
+            {},
+            QStringLiteral("Lower TTL")});
     kb.finalize();
     const auto hits = kb.search(QStringLiteral("Internal DNS lookups failing with NXDOMAIN"));
     QVERIFY(!hits.isEmpty());
@@ -160,7 +186,8 @@ void TestTriage::knowledgeBase_ranksMatchingArticleFirst()
     QVERIFY(hits.first().relevance > 0 && hits.first().relevance <= 1);
     for (const auto &h : hits)
         QVERIFY(h.id != u"md:cdn.md"); // nothing in common
-    QCOMPARE(kb.search(QStringLiteral("consumer lag on the orders topic")).first().id, QStringLiteral("md:kafka.md"));
+    QCOMPARE(kb.search(QStringLiteral("consumer lag on the orders topic")).first().id,
+             QStringLiteral("md:kafka.md"));
     QVERIFY(kb.search(QStringLiteral("zzz qqq")).isEmpty());
 }
 
@@ -169,8 +196,11 @@ void TestTriage::knowledgeBase_markdownResolutionSection()
     QTemporaryDir dir;
     QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("net")));
     writeFile(dir.filePath(QStringLiteral("net/dns.md")),
-              "# DNS resolution failures\n\nWhen lookups fail with NXDOMAIN.\n\n## Symptoms\nSERVFAIL\n\n## Resolution\nFlush the resolver cache.\nCheck the delegation.\n\n## See also\nother\n");
-    writeFile(dir.filePath(QStringLiteral("notitle.md")), "Plain text about certificates expiring.\n");
+              "# DNS resolution failures\n\nWhen lookups fail with NXDOMAIN.\n\n## "
+              "Symptoms\nSERVFAIL\n\n## Resolution\nFlush the resolver cache.\nCheck the "
+              "delegation.\n\n## See also\nother\n");
+    writeFile(dir.filePath(QStringLiteral("notitle.md")),
+              "Plain text about certificates expiring.\n");
     writeFile(dir.filePath(QStringLiteral("ignored.txt")), "not markdown");
     QStringList warnings;
     const auto docs = ArticleIndex::markdownArticles(dir.path(), &warnings);
@@ -178,7 +208,8 @@ void TestTriage::knowledgeBase_markdownResolutionSection()
     QCOMPARE(docs.size(), 2);
     QCOMPARE(docs[0].id, QStringLiteral("md:net/dns.md"));
     QCOMPARE(docs[0].title, QStringLiteral("DNS resolution failures"));
-    QCOMPARE(docs[0].resolution, QStringLiteral("Flush the resolver cache.\nCheck the delegation."));
+    QCOMPARE(docs[0].resolution,
+             QStringLiteral("Flush the resolver cache.\nCheck the delegation."));
     QVERIFY(docs[0].location.endsWith(u"net/dns.md"));
     QCOMPARE(docs[1].title, QStringLiteral("notitle"));
     ArticleIndex::markdownArticles(dir.filePath(QStringLiteral("missing")), &warnings);
@@ -189,19 +220,26 @@ void TestTriage::knowledgeBase_markdownResolutionSection()
 void TestTriage::knowledgeBase_fromStore_includesResolutionsKnownErrorsRunbooks()
 {
     CoreFixture f;
-    const QString a = f.open(QStringLiteral("Aurora connection pool exhausted"), QStringLiteral("high"));
+    const QString a =
+        f.open(QStringLiteral("Aurora connection pool exhausted"), QStringLiteral("high"));
     QVERIFY(f.run(engine::Command::Kind::Transition, a,
-                  {{QStringLiteral("to"), QStringLiteral("resolved")}, {QStringLiteral("resolution_note"), QStringLiteral("Raised max_connections to 2500 and recycled pgbouncer.")},
+                  {{QStringLiteral("to"), QStringLiteral("resolved")},
+                   {QStringLiteral("resolution_note"),
+                    QStringLiteral("Raised max_connections to 2500 and recycled pgbouncer.")},
                    {QStringLiteral("root_cause"), QStringLiteral("capacity")}}));
     const QString b = f.open(QStringLiteral("Checkout page blank"), QStringLiteral("low"));
     QVERIFY(f.run(engine::Command::Kind::Transition, b,
-                  {{QStringLiteral("to"), QStringLiteral("resolved")}, {QStringLiteral("resolution_note"), QStringLiteral("Rolled back the release.")},
+                  {{QStringLiteral("to"), QStringLiteral("resolved")},
+                   {QStringLiteral("resolution_note"), QStringLiteral("Rolled back the release.")},
                    {QStringLiteral("root_cause"), QStringLiteral("change")}}));
     problems::ProblemStore ps(f.eng());
-    QVERIFY(ps.createKnownError(QStringLiteral("Certificate expiry on SSO"), QStringLiteral("SSO callback loop, certificate expired"),
-                                QStringLiteral("Rotate the signing certificate."), QString(), {QStringLiteral("auth")}, QString(), QStringLiteral("tester")));
+    QVERIFY(ps.createKnownError(QStringLiteral("Certificate expiry on SSO"),
+                                QStringLiteral("SSO callback loop, certificate expired"),
+                                QStringLiteral("Rotate the signing certificate."), QString(),
+                                {QStringLiteral("auth")}, QString(), QStringLiteral("tester")));
     QTemporaryDir dir;
-    writeFile(dir.filePath(QStringLiteral("dns.md")), "# DNS resolution failures\n\nNXDOMAIN.\n\n## Fix\nFlush caches.\n");
+    writeFile(dir.filePath(QStringLiteral("dns.md")),
+              "# DNS resolution failures\n\nNXDOMAIN.\n\n## Fix\nFlush caches.\n");
     TriageSettings s;
     s.kbDir = dir.path();
     auto kb = buildKnowledgeBase(f.store, s);
@@ -212,18 +250,23 @@ void TestTriage::knowledgeBase_fromStore_includesResolutionsKnownErrorsRunbooks(
     QVERIFY(kb->find(QStringLiteral("runbook:replication-lag")));
 
     auto top = [&](const QString &q) { return kb->search(q).value(0); };
-    QCOMPARE(top(QStringLiteral("Aurora connection pool exhausted again")).id, QStringLiteral("resolution:") + a);
-    QCOMPARE(top(QStringLiteral("SSO callback loop, users cannot log in")).id, QStringLiteral("KE0000001"));
+    QCOMPARE(top(QStringLiteral("Aurora connection pool exhausted again")).id,
+             QStringLiteral("resolution:") + a);
+    QCOMPARE(top(QStringLiteral("SSO callback loop, users cannot log in")).id,
+             QStringLiteral("KE0000001"));
     QCOMPARE(top(QStringLiteral("lookups fail with NXDOMAIN")).source, QStringLiteral("markdown"));
-    QCOMPARE(top(QStringLiteral("Replication lag above 60s on the replica")).source, QStringLiteral("runbook"));
+    QCOMPARE(top(QStringLiteral("Replication lag above 60s on the replica")).source,
+             QStringLiteral("runbook"));
 
     // The article text for the panel, without an index.
     auto art = loadArticle(f.store, QStringLiteral("resolution:") + a, s.kbDir);
     QVERIFY(art);
     QVERIFY(art->body.contains(u"max_connections"));
     QVERIFY(loadArticle(f.store, QStringLiteral("md:dns.md"), s.kbDir));
-    QVERIFY(loadArticle(f.store, QStringLiteral("KE0000001"), s.kbDir)->resolution.contains(u"Rotate"));
-    QCOMPARE(loadArticle(f.store, QStringLiteral("nope"), s.kbDir).error().code, QStringLiteral("not_found"));
+    QVERIFY(
+        loadArticle(f.store, QStringLiteral("KE0000001"), s.kbDir)->resolution.contains(u"Rotate"));
+    QCOMPARE(loadArticle(f.store, QStringLiteral("nope"), s.kbDir).error().code,
+             QStringLiteral("not_found"));
 }
 
 void TestTriage::result_eventPayloadHasContractShape()
@@ -231,14 +274,19 @@ void TestTriage::result_eventPayloadHasContractShape()
     TriageResult r;
     r.fields.insert(QStringLiteral("category"), {QStringLiteral("database"), 0.9234});
     r.fields.insert(QStringLiteral("priority"), {QStringLiteral("P1"), 0.61});
-    r.articles << ArticleMatch{QStringLiteral("KE0000001"), QStringLiteral("Pool"), QStringLiteral("known_error"), {}, 0.95};
+    r.articles << ArticleMatch{QStringLiteral("KE0000001"),
+                               QStringLiteral("Pool"),
+                               QStringLiteral("known_error"),
+                               {},
+                               0.95};
     r.suggestedResolution = QStringLiteral("Check the pool.");
     r.modelVersion = QStringLiteral("local-v3");
     const QJsonObject p = r.eventPayload();
     QStringList keys = p.keys();
     keys.sort();
-    QCOMPARE(keys, (QStringList{"articles", "assignment_group", "category", "confidence", "confidences", "model_version",
-                                "priority", "subcategory", "suggested_resolution"}));
+    QCOMPARE(keys,
+             (QStringList{"articles", "assignment_group", "category", "confidence", "confidences",
+                          "model_version", "priority", "subcategory", "suggested_resolution"}));
     QCOMPARE(p[u"category"].toString(), QStringLiteral("database"));
     QCOMPARE(p[u"subcategory"].toString(), QString());
     QCOMPARE(p[u"confidence"].toDouble(), 0.923);
@@ -265,18 +313,22 @@ void TestTriage::result_eventPayloadHasContractShape()
 
 void TestTriage::result_fromJson_readsSeedShapeAndRefusesBadInput()
 {
-    const QByteArray seedText = R"({"ai_triage_result": {"category_suggestion": "database", "subcategory_suggestion": "connectivity",
+    const QByteArray seedText =
+        R"({"ai_triage_result": {"category_suggestion": "database", "subcategory_suggestion": "connectivity",
         "priority_suggestion": "P1", "assignment_group_suggestion": "Platform Engineering", "confidence": 0.92,
         "kb_articles": [{"id": "KB0001234", "title": "Aurora Connection Pool Exhaustion", "relevance": 0.95}],
         "suggested_resolution": "Check Aurora connection pool utilization."}})";
     auto r = TriageResult::fromJson(QJsonDocument::fromJson(seedText).object());
     QVERIFY2(r, qPrintable(r.errorMessage()));
     QCOMPARE(r->fields.size(), 4);
-    QCOMPARE(r->fields[QStringLiteral("assignment_group")].value, QStringLiteral("Platform Engineering"));
+    QCOMPARE(r->fields[QStringLiteral("assignment_group")].value,
+             QStringLiteral("Platform Engineering"));
     QCOMPARE(r->confidence(), 0.92);
     QCOMPARE(r->articles.first().id, QStringLiteral("KB0001234"));
 
-    auto bad = [](const char *json) { return TriageResult::fromJson(QJsonDocument::fromJson(json).object()); };
+    auto bad = [](const char *json) {
+        return TriageResult::fromJson(QJsonDocument::fromJson(json).object());
+    };
     QVERIFY(!bad(R"({"category": "db", "confidence": 2})"));
     QVERIFY(!bad(R"({"category": 5})"));
     QVERIFY(!bad(R"({"category": "db", "articles": {}})"));

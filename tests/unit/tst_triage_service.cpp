@@ -34,7 +34,10 @@ void fillResolved(CoreFixture &f, int n, quint64 seed)
         const QString uid = QUuid::createUuid().toString(QUuid::WithoutBraces);
         open[u"uid"] = uid;
         batch << Command::open(open, QStringLiteral("tester"));
-        batch << Command::transition(uid, QStringLiteral("resolved"), QStringLiteral("tester"), {{QStringLiteral("resolution_note"), s.fix}, {QStringLiteral("root_cause"), QStringLiteral("configuration")}});
+        batch << Command::transition(
+            uid, QStringLiteral("resolved"), QStringLiteral("tester"),
+            {{QStringLiteral("resolution_note"), s.fix},
+             {QStringLiteral("root_cause"), QStringLiteral("configuration")}});
     }
     auto r = f.eng().executeBatch(batch);
     QVERIFY(r);
@@ -76,19 +79,27 @@ public:
                         return;
                     const QByteArray head = buf->left(end).toLower();
                     const int cl = int(head.indexOf("content-length:"));
-                    const int len = cl < 0 ? 0 : head.mid(cl + 15, head.indexOf("\r\n", cl) - cl - 15).trimmed().toInt();
+                    const int len = cl < 0 ? 0
+                                           : head.mid(cl + 15, head.indexOf("\r\n", cl) - cl - 15)
+                                                 .trimmed()
+                                                 .toInt();
                     if (buf->size() < end + 4 + len)
                         return;
                     requests << buf->left(end + 4 + len);
                     buf->clear();
-                    s->write("HTTP/1.1 " + QByteArray::number(status) + " X\r\nContent-Type: application/json\r\nContent-Length: "
-                             + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+                    s->write("HTTP/1.1 " + QByteArray::number(status) +
+                             " X\r\nContent-Type: application/json\r\nContent-Length: " +
+                             QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" +
+                             body);
                     s->disconnectFromHost();
                 });
             }
         });
     }
-    QString url() const { return QStringLiteral("http://127.0.0.1:%1/triage").arg(server.serverPort()); }
+    QString url() const
+    {
+        return QStringLiteral("http://127.0.0.1:%1/triage").arg(server.serverPort());
+    }
 };
 
 } // namespace
@@ -121,10 +132,11 @@ void TestTriageService::newIncident_getsSuggestionRecordedInContractShape()
     QCOMPARE(trained.size(), 1); // no model yet and data enough: trained on start
     QCOMPARE(trained.first().first().toLongLong(), 1);
 
-    const QString n = f.open(QJsonObject{{"title", "Postgres primary refusing connections - outage"},
-                                         {"description", "Aurora cluster connection pool exhausted, all customers affected."},
-                                         {"severity", "critical"},
-                                         {"services", QJsonArray{"postgresql"}}});
+    const QString n = f.open(QJsonObject{
+        {"title", "Postgres primary refusing connections - outage"},
+        {"description", "Aurora cluster connection pool exhausted, all customers affected."},
+        {"severity", "critical"},
+        {"services", QJsonArray{"postgresql"}}});
     QVERIFY(recorded.wait(10000));
     QCOMPARE(failed.size(), 0);
     QCOMPARE(recorded.first().first().toString(), f.get(n).uid);
@@ -134,8 +146,9 @@ void TestTriageService::newIncident_getsSuggestionRecordedInContractShape()
     const QJsonObject p = ev.first().payload;
     QStringList keys = p.keys();
     keys.sort();
-    QCOMPARE(keys, (QStringList{"articles", "assignment_group", "category", "confidence", "confidences", "model_version",
-                                "priority", "subcategory", "suggested_resolution"}));
+    QCOMPARE(keys,
+             (QStringList{"articles", "assignment_group", "category", "confidence", "confidences",
+                          "model_version", "priority", "subcategory", "suggested_resolution"}));
     QCOMPARE(p[u"category"].toString(), QStringLiteral("database"));
     QCOMPARE(p[u"subcategory"].toString(), QStringLiteral("connectivity"));
     QCOMPARE(p[u"priority"].toString(), QStringLiteral("P1"));
@@ -151,7 +164,8 @@ void TestTriageService::newIncident_getsSuggestionRecordedInContractShape()
         QVERIFY(!a[u"source"].toString().isEmpty());
         QVERIFY(a[u"relevance"].toDouble() > 0);
     }
-    QCOMPARE(p[u"suggested_resolution"].toString(), QStringLiteral("Raised max_connections and recycled the pgbouncer pool."));
+    QCOMPARE(p[u"suggested_resolution"].toString(),
+             QStringLiteral("Raised max_connections and recycled the pgbouncer pool."));
     QCOMPARE(p[u"model_version"].toString(), QStringLiteral("local-v1"));
     // The panel reads it back from the timeline.
     auto st = latestSuggestion(f.store.timeline(f.get(n).uid));
@@ -184,11 +198,13 @@ void TestTriageService::feedback_recordedAndSetsFieldThroughEngine()
 {
     CoreFixture f;
     const QString n = f.open(QStringLiteral("Kafka consumers lagging"), QStringLiteral("medium"));
-    QVERIFY(recordFeedback(f.eng(), n,
-                           {FieldFeedback{QStringLiteral("category"), true, QStringLiteral("infrastructure"), {}},
-                            FieldFeedback{QStringLiteral("priority"), false, QStringLiteral("P4"), QStringLiteral("P2")},
-                            FieldFeedback{QStringLiteral("subcategory"), false, QStringLiteral("compute"), {}}},
-                           QStringLiteral("local-v4"), QStringLiteral("alice")));
+    QVERIFY(recordFeedback(
+        f.eng(), n,
+        {FieldFeedback{QStringLiteral("category"), true, QStringLiteral("infrastructure"), {}},
+         FieldFeedback{QStringLiteral("priority"), false, QStringLiteral("P4"),
+                       QStringLiteral("P2")},
+         FieldFeedback{QStringLiteral("subcategory"), false, QStringLiteral("compute"), {}}},
+        QStringLiteral("local-v4"), QStringLiteral("alice")));
     const auto inc = f.get(n);
     QCOMPARE(inc.category, QStringLiteral("infrastructure"));
     QCOMPARE(inc.priority, domain::Priority::P2);
@@ -198,8 +214,13 @@ void TestTriageService::feedback_recordedAndSetsFieldThroughEngine()
     QCOMPARE(acc.size(), 1);
     QCOMPARE(rej.size(), 2);
     QCOMPARE(acc.first().actor, QStringLiteral("alice"));
-    QCOMPARE(acc.first().payload, (QJsonObject{{"field", "category"}, {"value", "infrastructure"}, {"model_version", "local-v4"}}));
-    QCOMPARE(rej.first().payload, (QJsonObject{{"field", "priority"}, {"value", "P4"}, {"corrected", "P2"}, {"model_version", "local-v4"}}));
+    QCOMPARE(acc.first().payload, (QJsonObject{{"field", "category"},
+                                               {"value", "infrastructure"},
+                                               {"model_version", "local-v4"}}));
+    QCOMPARE(rej.first().payload, (QJsonObject{{"field", "priority"},
+                                               {"value", "P4"},
+                                               {"corrected", "P2"},
+                                               {"model_version", "local-v4"}}));
     QVERIFY(!rej.last().payload.contains(u"corrected"));
 }
 
@@ -208,19 +229,28 @@ void TestTriageService::feedback_badInput_writesNothing()
     CoreFixture f;
     const QString n = f.open(QStringLiteral("Search index stale"), QStringLiteral("low"));
     const qint64 before = f.store.maxSeq();
-    auto bad = [&](const QList<FieldFeedback> &fb) { return recordFeedback(f.eng(), n, fb, QStringLiteral("local-v1"), QStringLiteral("alice")); };
+    auto bad = [&](const QList<FieldFeedback> &fb) {
+        return recordFeedback(f.eng(), n, fb, QStringLiteral("local-v1"), QStringLiteral("alice"));
+    };
     QVERIFY(bad({FieldFeedback{QStringLiteral("category"), true, QStringLiteral("application"), {}},
-                 FieldFeedback{QStringLiteral("priority"), false, QStringLiteral("P3"), QStringLiteral("P9")}})
+                 FieldFeedback{QStringLiteral("priority"), false, QStringLiteral("P3"),
+                               QStringLiteral("P9")}})
                 .errorMessage()
                 .contains(u"unknown priority 'P9'"));
-    QVERIFY(bad({FieldFeedback{QStringLiteral("colour"), true, QStringLiteral("red"), {}}}).errorMessage().contains(u"unknown triage field"));
-    QVERIFY(bad({FieldFeedback{QStringLiteral("category"), true, QString(), {}}}).errorMessage().contains(u"no value"));
+    QVERIFY(bad({FieldFeedback{QStringLiteral("colour"), true, QStringLiteral("red"), {}}})
+                .errorMessage()
+                .contains(u"unknown triage field"));
+    QVERIFY(bad({FieldFeedback{QStringLiteral("category"), true, QString(), {}}})
+                .errorMessage()
+                .contains(u"no value"));
     QVERIFY(!bad({}));
-    QCOMPARE(recordFeedback(f.eng(), QStringLiteral("INC9999999"), {FieldFeedback{QStringLiteral("category"), true, QStringLiteral("x"), {}}},
-                            QString(), QStringLiteral("alice"))
-                 .error()
-                 .code,
-             QStringLiteral("not_found"));
+    QCOMPARE(
+        recordFeedback(f.eng(), QStringLiteral("INC9999999"),
+                       {FieldFeedback{QStringLiteral("category"), true, QStringLiteral("x"), {}}},
+                       QString(), QStringLiteral("alice"))
+            .error()
+            .code,
+        QStringLiteral("not_found"));
     QCOMPARE(f.store.maxSeq(), before);
     QCOMPARE(f.get(n).category, QString());
 }
@@ -234,19 +264,31 @@ void TestTriageService::feedback_changesTheNextModel()
     QVERIFY2(v1, qPrintable(v1.errorMessage()));
     QCOMPARE(v1->model->version, 1);
     // A kind of incident the history never saw: the model cannot know it is a security matter.
-    const TriageInput probe{QStringLiteral("Zorblax vault seal broken"), QStringLiteral("zorblax vault reports seal broken"), {}, {}, QStringLiteral("high"), {}, {}};
+    const TriageInput probe{QStringLiteral("Zorblax vault seal broken"),
+                            QStringLiteral("zorblax vault reports seal broken"),
+                            {},
+                            {},
+                            QStringLiteral("high"),
+                            {},
+                            {}};
     auto securityProb = [&](const TriageModel &m) {
         const auto *h = m.head(QStringLiteral("category"));
-        return m.probabilities(probe)[QStringLiteral("category")][int(h->labels().indexOf(QStringLiteral("security")))];
+        return m.probabilities(probe)[QStringLiteral("category")]
+                                     [int(h->labels().indexOf(QStringLiteral("security")))];
     };
     const double before = securityProb(*v1->model);
     QVERIFY(v1->model->predict(probe)[QStringLiteral("category")].value != u"security");
 
-    for (const char *title : {"Zorblax vault seal broken", "Seal broken on zorblax vault", "Zorblax vault: seal broken again"}) {
+    for (const char *title : {"Zorblax vault seal broken", "Seal broken on zorblax vault",
+                              "Zorblax vault: seal broken again"}) {
         const QString n = f.open(QString::fromLatin1(title), QStringLiteral("high"));
-        const QString guess = v1->model->predict(TriageInput::fromIncident(f.get(n)))[QStringLiteral("category")].value;
-        QVERIFY(recordFeedback(f.eng(), n, {FieldFeedback{QStringLiteral("category"), false, guess, QStringLiteral("security")}},
-                               QStringLiteral("local-v1"), QStringLiteral("alice")));
+        const QString guess =
+            v1->model->predict(TriageInput::fromIncident(f.get(n)))[QStringLiteral("category")]
+                .value;
+        QVERIFY(recordFeedback(
+            f.eng(), n,
+            {FieldFeedback{QStringLiteral("category"), false, guess, QStringLiteral("security")}},
+            QStringLiteral("local-v1"), QStringLiteral("alice")));
     }
     auto state = trainingState(f.store);
     QVERIFY(state);
@@ -264,7 +306,8 @@ void TestTriageService::feedback_changesTheNextModel()
     const double after = securityProb(*v2->model);
     qInfo("P(security | zorblax) %.3f -> %.3f", before, after);
     QVERIFY(after > before + 0.3);
-    QCOMPARE(v2->model->predict(probe)[QStringLiteral("category")].value, QStringLiteral("security"));
+    QCOMPARE(v2->model->predict(probe)[QStringLiteral("category")].value,
+             QStringLiteral("security"));
     auto latest = loadLatestModel(f.store);
     QVERIFY(latest && latest->has_value());
     QCOMPARE((*latest)->model->version, 2);
@@ -283,7 +326,8 @@ void TestTriageService::service_retrainsInBackgroundAfterFeedback()
     svc.start();
     QVERIFY(ready.wait(20000));
     QCOMPARE(trained.size(), 1);
-    const QString n = f.open(QStringLiteral("DNS resolver lookups failing"), QStringLiteral("high"));
+    const QString n =
+        f.open(QStringLiteral("DNS resolver lookups failing"), QStringLiteral("high"));
     // Four feedback events: below the threshold of five, nothing happens.
     QVERIFY(recordFeedback(
         f.eng(), n,
@@ -295,8 +339,10 @@ void TestTriageService::service_retrainsInBackgroundAfterFeedback()
         QStringLiteral("local-v1"), QStringLiteral("alice")));
     QTest::qWait(300);
     QCOMPARE(trained.size(), 1);
-    QVERIFY(recordFeedback(f.eng(), n, {FieldFeedback{QStringLiteral("category"), true, QStringLiteral("network"), {}}}, QStringLiteral("local-v1"),
-                           QStringLiteral("alice")));
+    QVERIFY(recordFeedback(
+        f.eng(), n,
+        {FieldFeedback{QStringLiteral("category"), true, QStringLiteral("network"), {}}},
+        QStringLiteral("local-v1"), QStringLiteral("alice")));
     QVERIFY(trained.wait(20000));
     QCOMPARE(trained.last().first().toLongLong(), 2);
     QCOMPARE(svc.model()->version, 2);
@@ -306,7 +352,8 @@ void TestTriageService::service_retrainsInBackgroundAfterFeedback()
 void TestTriageService::remoteProvider_localServer_recordsItsAnswer()
 {
     FakeProvider fake;
-    fake.body = R"({"ai_triage_result": {"category_suggestion": "database", "subcategory_suggestion": "connectivity",
+    fake.body =
+        R"({"ai_triage_result": {"category_suggestion": "database", "subcategory_suggestion": "connectivity",
         "priority_suggestion": "P1", "assignment_group_suggestion": "Platform Engineering", "confidence": 0.92,
         "kb_articles": [{"id": "KB0001234", "title": "Aurora Connection Pool Exhaustion", "relevance": 0.95}],
         "suggested_resolution": "Check Aurora connection pool utilization."}})";
@@ -316,14 +363,16 @@ void TestTriageService::remoteProvider_localServer_recordsItsAnswer()
     QSignalSpy recorded(&svc, &TriageService::suggestionRecorded);
     QSignalSpy failed(&svc, &TriageService::suggestionFailed);
     svc.start();
-    const QString n = f.open(QStringLiteral("Aurora RDS connection pool exhausted in prod"), QStringLiteral("critical"));
+    const QString n = f.open(QStringLiteral("Aurora RDS connection pool exhausted in prod"),
+                             QStringLiteral("critical"));
     QVERIFY(recorded.wait(10000));
     QCOMPARE(failed.size(), 0);
     QCOMPARE(fake.requests.size(), 1);
     const QByteArray req = fake.requests.first();
     QVERIFY(req.startsWith("POST /triage HTTP/1.1"));
     const QJsonObject sent = QJsonDocument::fromJson(req.mid(req.indexOf("\r\n\r\n") + 4)).object();
-    QCOMPARE(sent[u"short_description"].toString(), QStringLiteral("Aurora RDS connection pool exhausted in prod"));
+    QCOMPARE(sent[u"short_description"].toString(),
+             QStringLiteral("Aurora RDS connection pool exhausted in prod"));
     QCOMPARE(sent[u"number"].toString(), n);
     const auto ev = eventsOfKind(f, n, SuggestedKind);
     QCOMPARE(ev.size(), 1);

@@ -19,18 +19,17 @@ using engine::Command;
 namespace {
 
 // A small valid workflow the error cases start from (line numbers matter below).
-const char *const kSmall =
-    "name: small\n"                       // 1
-    "states:\n"                           // 2
-    "  - {id: open, sla: running}\n"      // 3
-    "  - {id: working, stamps: acknowledged}\n" // 4
-    "  - {id: done, stamps: resolved}\n"  // 5
-    "transitions:\n"                      // 6
-    "  - from: open\n"                    // 7
-    "    to: working\n"                   // 8
-    "  - from: working\n"                 // 9
-    "    to: done\n"                      // 10
-    "    guards: [resolution_required]\n"; // 11
+const char *const kSmall = "name: small\n"                             // 1
+                           "states:\n"                                 // 2
+                           "  - {id: open, sla: running}\n"            // 3
+                           "  - {id: working, stamps: acknowledged}\n" // 4
+                           "  - {id: done, stamps: resolved}\n"        // 5
+                           "transitions:\n"                            // 6
+                           "  - from: open\n"                          // 7
+                           "    to: working\n"                         // 8
+                           "  - from: working\n"                       // 9
+                           "    to: done\n"                            // 10
+                           "    guards: [resolution_required]\n";      // 11
 
 QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &text)
 {
@@ -123,14 +122,21 @@ void TestWorkflow::presets_load_data()
     QTest::addColumn<QString>("initial");
     QTest::addColumn<QStringList>("states");
     QTest::addColumn<QString>("staleClose");
-    QTest::newRow("sre") << "sre" << "triggered"
-                         << QStringList{"triggered", "acknowledged", "investigating", "mitigating", "resolved", "postmortem"}
+    QTest::newRow("sre") << "sre"
+                         << "triggered"
+                         << QStringList{"triggered",  "acknowledged", "investigating",
+                                        "mitigating", "resolved",     "postmortem"}
                          << "resolved";
-    QTest::newRow("itil") << "itil" << "New"
-                          << QStringList{"New", "In Progress", "Pending Customer", "Pending Vendor", "Resolved", "Closed", "Cancelled"}
-                          << "Closed";
-    QTest::newRow("pipeline") << "pipeline" << "DETECTED"
-                              << QStringList{"DETECTED", "TRIAGE", "MITIGATING", "RESOLVED", "POST_MORTEM"} << "RESOLVED";
+    QTest::newRow("itil")
+        << "itil"
+        << "New" << QStringList{"New",      "In Progress", "Pending Customer", "Pending Vendor",
+                                "Resolved", "Closed",      "Cancelled"}
+        << "Closed";
+    QTest::newRow("pipeline") << "pipeline"
+                              << "DETECTED"
+                              << QStringList{"DETECTED", "TRIAGE", "MITIGATING", "RESOLVED",
+                                             "POST_MORTEM"}
+                              << "RESOLVED";
 }
 
 void TestWorkflow::presets_load()
@@ -151,7 +157,8 @@ void TestWorkflow::presets_load()
     // Upper-case preset names work too.
     QVERIFY(workflow::Workflow::load(name.toUpper()).ok());
     // Every policy has SLA minutes.
-    for (auto p : {domain::Priority::P1, domain::Priority::P2, domain::Priority::P3, domain::Priority::P4}) {
+    for (auto p :
+         {domain::Priority::P1, domain::Priority::P2, domain::Priority::P3, domain::Priority::P4}) {
         QVERIFY(wf->policy(p).responseMinutes > 0);
         QVERIFY(wf->policy(p).resolutionMinutes > wf->policy(p).responseMinutes);
     }
@@ -170,7 +177,8 @@ void TestWorkflow::presets_stampEveryMetric()
         auto wf = workflow::Workflow::load(name);
         QVERIFY(wf.ok());
         for (const char *stamp : {"acknowledged", "resolved", "closed"})
-            QVERIFY2(!wf->stateStamping(QString::fromLatin1(stamp)).isEmpty(), qPrintable(name + u' ' + QLatin1String(stamp)));
+            QVERIFY2(!wf->stateStamping(QString::fromLatin1(stamp)).isEmpty(),
+                     qPrintable(name + u' ' + QLatin1String(stamp)));
     }
     // The ITIL preset pauses the SLA clock only in Pending Customer (seed 000).
     auto itil = workflow::Workflow::load(QStringLiteral("itil"));
@@ -193,42 +201,59 @@ void TestWorkflow::yamlErrors_nameFileAndLine_data()
     QTest::addColumn<int>("line");
     QTest::addColumn<QString>("mentions");
 
-    QTest::newRow("broken syntax") << QByteArray("name: x\nstates:\n  - {id: a\n  - {id: b}\ntransitions: []\n") << 4 << "";
+    QTest::newRow("broken syntax")
+        << QByteArray("name: x\nstates:\n  - {id: a\n  - {id: b}\ntransitions: []\n") << 4 << "";
     QTest::newRow("bad indentation") << QByteArray("name: x\nstates:\n  - a\n - b\n") << 4 << "";
     QTest::newRow("unknown state")
-        << QByteArray(kSmall).replace("    to: done\n", "    to: finished\n") << 9 << "unknown state 'finished'";
+        << QByteArray(kSmall).replace("    to: done\n", "    to: finished\n") << 9
+        << "unknown state 'finished'";
     QTest::newRow("unknown from state")
-        << QByteArray(kSmall).replace("  - from: open\n", "  - from: opened\n") << 7 << "unknown state 'opened'";
+        << QByteArray(kSmall).replace("  - from: open\n", "  - from: opened\n") << 7
+        << "unknown state 'opened'";
     QTest::newRow("unknown guard")
-        << QByteArray(kSmall).replace("[resolution_required]", "[resolution_required, moon_phase]") << 9 << "unknown guard 'moon_phase'";
-    QTest::newRow("unknown action")
-        << (QByteArray(kSmall) + "    actions: [page_everyone]\n") << 9 << "unknown action 'page_everyone'";
+        << QByteArray(kSmall).replace("[resolution_required]", "[resolution_required, moon_phase]")
+        << 9 << "unknown guard 'moon_phase'";
+    QTest::newRow("unknown action") << (QByteArray(kSmall) + "    actions: [page_everyone]\n") << 9
+                                    << "unknown action 'page_everyone'";
     QTest::newRow("bad priority")
-        << (QByteArray(kSmall) + "priorities:\n  P1: {response_minutes: 5}\n  P7: {response_minutes: 5}\n") << 14 << "'P7' is not a priority";
-    QTest::newRow("bad minutes")
-        << (QByteArray(kSmall) + "priorities:\n  P1: {response_minutes: soon}\n") << 13 << "response_minutes";
-    QTest::newRow("missing states") << QByteArray("name: x\ntransitions:\n  - {from: a, to: b}\n") << 1 << "states";
+        << (QByteArray(kSmall) +
+            "priorities:\n  P1: {response_minutes: 5}\n  P7: {response_minutes: 5}\n")
+        << 14 << "'P7' is not a priority";
+    QTest::newRow("bad minutes") << (QByteArray(kSmall) +
+                                     "priorities:\n  P1: {response_minutes: soon}\n")
+                                 << 13 << "response_minutes";
+    QTest::newRow("missing states")
+        << QByteArray("name: x\ntransitions:\n  - {from: a, to: b}\n") << 1 << "states";
     QTest::newRow("empty states") << QByteArray("name: x\nstates: []\n") << 1 << "states";
     QTest::newRow("no transitions")
         << QByteArray("name: x\nstates: [a, b]\n") << 1 << "no transitions";
     QTest::newRow("duplicate state")
-        << QByteArray("name: x\nstates:\n  - a\n  - b\n  - a\ntransitions: [{from: a, to: b}]\n") << 5 << "duplicate state 'a'";
-    QTest::newRow("bad sla mode")
-        << QByteArray("name: x\nstates:\n  - {id: a, sla: sometimes}\n  - b\ntransitions: [{from: a, to: b}]\n") << 3 << "sla must be";
-    QTest::newRow("bad stamp")
-        << QByteArray("name: x\nstates:\n  - {id: a}\n  - {id: b, stamps: lunch}\ntransitions: [{from: a, to: b}]\n") << 4 << "unknown timestamp 'lunch'";
+        << QByteArray("name: x\nstates:\n  - a\n  - b\n  - a\ntransitions: [{from: a, to: b}]\n")
+        << 5 << "duplicate state 'a'";
+    QTest::newRow("bad sla mode") << QByteArray("name: x\nstates:\n  - {id: a, sla: sometimes}\n  "
+                                                "- b\ntransitions: [{from: a, to: b}]\n")
+                                  << 3 << "sla must be";
+    QTest::newRow("bad stamp") << QByteArray("name: x\nstates:\n  - {id: a}\n  - {id: b, stamps: "
+                                             "lunch}\ntransitions: [{from: a, to: b}]\n")
+                               << 4 << "unknown timestamp 'lunch'";
     QTest::newRow("bad initial")
-        << QByteArray("name: x\ninitial: c\nstates: [a, b]\ntransitions: [{from: a, to: b}]\n") << 2 << "initial state 'c'";
+        << QByteArray("name: x\ninitial: c\nstates: [a, b]\ntransitions: [{from: a, to: b}]\n") << 2
+        << "initial state 'c'";
     QTest::newRow("bad workflow rule")
-        << QByteArray("name: x\nstates: [A, B]\nworkflow_rules:\n  - transition: A to B\n") << 4 << "FROM -> TO";
+        << QByteArray("name: x\nstates: [A, B]\nworkflow_rules:\n  - transition: A to B\n") << 4
+        << "FROM -> TO";
     QTest::newRow("bad matrix row")
-        << (QByteArray(kSmall) + "priority_matrix:\n  impacts: [big, small]\n  urgencies: [now, later]\n  matrix:\n    big: [P1, P2]\n    small: [P2]\n")
+        << (QByteArray(kSmall) + "priority_matrix:\n  impacts: [big, small]\n  urgencies: [now, "
+                                 "later]\n  matrix:\n    big: [P1, P2]\n    small: [P2]\n")
         << 17 << "expected 2";
     QTest::newRow("matrix missing row")
-        << (QByteArray(kSmall) + "priority_matrix:\n  impacts: [big, small]\n  urgencies: [now, later]\n  matrix:\n    big: [P1, P2]\n")
+        << (QByteArray(kSmall) + "priority_matrix:\n  impacts: [big, small]\n  urgencies: [now, "
+                                 "later]\n  matrix:\n    big: [P1, P2]\n")
         << 16 << "no row for impact 'small'";
     QTest::newRow("matrix duplicate row")
-        << (QByteArray(kSmall) + "priority_matrix:\n  impacts: [big, small]\n  urgencies: [now, later]\n  matrix:\n    big: [P1, P2]\n    Big: [P1, P2]\n    small: [P2, P3]\n")
+        << (QByteArray(kSmall) +
+            "priority_matrix:\n  impacts: [big, small]\n  urgencies: [now, later]\n  matrix:\n    "
+            "big: [P1, P2]\n    Big: [P1, P2]\n    small: [P2, P3]\n")
         << 17 << "twice";
     QTest::newRow("not a mapping") << QByteArray("- just\n- a list\n") << 1 << "mapping";
 }
@@ -242,7 +267,8 @@ void TestWorkflow::yamlErrors_nameFileAndLine()
     QVERIFY(!wf.ok());
     const QString msg = wf.errorMessage();
     const QString prefix = QStringLiteral("custom.yaml:%1: ").arg(line);
-    QVERIFY2(msg.startsWith(prefix), qPrintable(QStringLiteral("expected '%1...', got '%2'").arg(prefix, msg)));
+    QVERIFY2(msg.startsWith(prefix),
+             qPrintable(QStringLiteral("expected '%1...', got '%2'").arg(prefix, msg)));
     QVERIFY2(msg.contains(mentions), qPrintable(msg));
     QVERIFY2(!msg.contains(u'\n'), "an error is one line");
 }
@@ -250,25 +276,33 @@ void TestWorkflow::yamlErrors_nameFileAndLine()
 void TestWorkflow::yamlErrors_fromFile_nameThePath()
 {
     QTemporaryDir dir;
-    const QString path = writeFile(dir, QStringLiteral("mine.yaml"), QByteArray(kSmall).replace("to: done", "to: nowhere"));
+    const QString path = writeFile(dir, QStringLiteral("mine.yaml"),
+                                   QByteArray(kSmall).replace("to: done", "to: nowhere"));
     auto wf = workflow::Workflow::load(path);
     QVERIFY(!wf.ok());
-    QVERIFY2(wf.errorMessage().startsWith(path + QStringLiteral(":9: ")), qPrintable(wf.errorMessage()));
+    QVERIFY2(wf.errorMessage().startsWith(path + QStringLiteral(":9: ")),
+             qPrintable(wf.errorMessage()));
     auto missing = workflow::Workflow::load(dir.filePath(QStringLiteral("absent.yaml")));
     QVERIFY(!missing.ok());
-    QVERIFY2(missing.errorMessage().contains(QStringLiteral("absent.yaml")), qPrintable(missing.errorMessage()));
+    QVERIFY2(missing.errorMessage().contains(QStringLiteral("absent.yaml")),
+             qPrintable(missing.errorMessage()));
 }
 
 void TestWorkflow::nonMapping_scalarsInsideLists_areErrorsNotCrashes_data()
 {
     // yaml-cpp throws when a scalar is subscripted; the loader must turn that into an error.
     QTest::addColumn<QByteArray>("yaml");
-    QTest::newRow("scalar workflow rule") << QByteArray("name: x\nstates: [A, B]\nworkflow_rules:\n  - A -> B\n");
-    QTest::newRow("scalar alerts policy") << (QByteArray(kSmall) + "all_alerts_resolved: transition\n");
+    QTest::newRow("scalar workflow rule")
+        << QByteArray("name: x\nstates: [A, B]\nworkflow_rules:\n  - A -> B\n");
+    QTest::newRow("scalar alerts policy")
+        << (QByteArray(kSmall) + "all_alerts_resolved: transition\n");
     QTest::newRow("scalar matrix")
-        << (QByteArray(kSmall) + "priority_matrix:\n  impacts: [big]\n  urgencies: [now]\n  matrix: [P1]\n");
-    QTest::newRow("map as state id") << QByteArray("states:\n  - {id: {a: b}}\n  - b\ntransitions: [{from: b, to: b}]\n");
-    QTest::newRow("sequence of sequences") << QByteArray("states: [[a], [b]]\ntransitions: [[a, b]]\n");
+        << (QByteArray(kSmall) +
+            "priority_matrix:\n  impacts: [big]\n  urgencies: [now]\n  matrix: [P1]\n");
+    QTest::newRow("map as state id")
+        << QByteArray("states:\n  - {id: {a: b}}\n  - b\ntransitions: [{from: b, to: b}]\n");
+    QTest::newRow("sequence of sequences")
+        << QByteArray("states: [[a], [b]]\ntransitions: [[a, b]]\n");
     QTest::newRow("empty document") << QByteArray("");
     QTest::newRow("null document") << QByteArray("~\n");
     QTest::newRow("anchors") << QByteArray("a: &x [*x]\nstates: *x\n");
@@ -279,7 +313,8 @@ void TestWorkflow::nonMapping_scalarsInsideLists_areErrorsNotCrashes()
     QFETCH(QByteArray, yaml);
     auto wf = workflow::Workflow::fromYaml(yaml, QStringLiteral("odd.yaml"));
     QVERIFY(!wf.ok());
-    QVERIFY2(wf.errorMessage().startsWith(QStringLiteral("odd.yaml")), qPrintable(wf.errorMessage()));
+    QVERIFY2(wf.errorMessage().startsWith(QStringLiteral("odd.yaml")),
+             qPrintable(wf.errorMessage()));
 }
 
 void TestWorkflow::userWorkflowFile_drivesTheEngine()
@@ -292,7 +327,8 @@ void TestWorkflow::userWorkflowFile_drivesTheEngine()
     QCOMPARE(wf->source(), path);
     // The defaults fill what the file leaves out: SLA policies and the seed 000 matrix.
     QCOMPARE(wf->policy(domain::Priority::P1).responseMinutes, 15);
-    QCOMPARE(wf->matrix().priority(QStringLiteral("Enterprise-wide"), QStringLiteral("Critical")), domain::Priority::P1);
+    QCOMPARE(wf->matrix().priority(QStringLiteral("Enterprise-wide"), QStringLiteral("Critical")),
+             domain::Priority::P1);
     QCOMPARE(wf->acknowledgeState(), QStringLiteral("working"));
     QCOMPARE(wf->staleCloseState(), QStringLiteral("done"));
 
@@ -325,10 +361,13 @@ void TestWorkflow::userWorkflowFile_throughAppContext()
         QCOMPARE((*ctx)->engine().workflow().name(), QStringLiteral("small"));
     }
     // A broken user file is refused with its name and line.
-    const QString broken = writeFile(dir, QStringLiteral("broken.yaml"), QByteArray(kSmall).replace("guards: [resolution_required]", "guards: [nope]"));
+    const QString broken =
+        writeFile(dir, QStringLiteral("broken.yaml"),
+                  QByteArray(kSmall).replace("guards: [resolution_required]", "guards: [nope]"));
     auto ctx = host::AppContext::open(dir.filePath(QStringLiteral("y.db")), broken);
     QVERIFY(!ctx.ok());
-    QVERIFY2(ctx.errorMessage().startsWith(broken + QStringLiteral(":9: ")), qPrintable(ctx.errorMessage()));
+    QVERIFY2(ctx.errorMessage().startsWith(broken + QStringLiteral(":9: ")),
+             qPrintable(ctx.errorMessage()));
 }
 
 void TestWorkflow::everyTransition_data()
@@ -340,7 +379,8 @@ void TestWorkflow::everyTransition_data()
         auto wf = workflow::Workflow::load(name);
         for (const auto &s : wf->states())
             for (const QString &t : wf->allowedTargets(s.id))
-                QTest::newRow(qPrintable(QStringLiteral("%1: %2 -> %3").arg(name, s.id, t))) << name << s.id << t;
+                QTest::newRow(qPrintable(QStringLiteral("%1: %2 -> %3").arg(name, s.id, t)))
+                    << name << s.id << t;
     }
 }
 
@@ -355,8 +395,10 @@ void TestWorkflow::everyTransition()
     QVERIFY(!n.isEmpty());
     // Satisfy every guard up front: a human approval and the resolution fields.
     QVERIFY(fx.approve(n).ok());
-    QVERIFY(fx.run(Command::Kind::SetField, n, {{"field", "resolution_note"}, {"value", "fixed"}}).ok());
-    QVERIFY(fx.run(Command::Kind::SetField, n, {{"field", "root_cause"}, {"value", "config"}}).ok());
+    QVERIFY(fx.run(Command::Kind::SetField, n, {{"field", "resolution_note"}, {"value", "fixed"}})
+                .ok());
+    QVERIFY(
+        fx.run(Command::Kind::SetField, n, {{"field", "root_cause"}, {"value", "config"}}).ok());
     QVERIFY(fx.run(Command::Kind::SetCommander, n, {{"commander", "carol"}}).ok());
     for (const QString &step : pathTo(wf, from)) {
         auto r = fx.transition(n, step);
@@ -372,7 +414,8 @@ void TestWorkflow::everyTransition()
     const auto tl = fx.store.timeline(inc.uid);
     bool found = false;
     for (const auto &e : tl)
-        if (e.kind == domain::kinds::Transitioned && e.payload[u"from"].toString() == from && e.payload[u"to"].toString() == to)
+        if (e.kind == domain::kinds::Transitioned && e.payload[u"from"].toString() == from &&
+            e.payload[u"to"].toString() == to)
             found = true;
     QVERIFY(found);
     QVERIFY(fx.store.verify().ok);
@@ -388,7 +431,9 @@ void TestWorkflow::everyForbiddenTransition_namesStateTargetAndAllowed_data()
         for (const auto &s : wf->states())
             for (const auto &t : wf->states())
                 if (t.id != s.id && !wf->allowedTargets(s.id).contains(t.id))
-                    QTest::newRow(qPrintable(QStringLiteral("%1: %2 -/-> %3").arg(name, s.id, t.id))) << name << s.id << t.id;
+                    QTest::newRow(
+                        qPrintable(QStringLiteral("%1: %2 -/-> %3").arg(name, s.id, t.id)))
+                        << name << s.id << t.id;
     }
 }
 
@@ -401,8 +446,10 @@ void TestWorkflow::everyForbiddenTransition_namesStateTargetAndAllowed()
     const auto &wf = fx.eng().workflow();
     const QString n = fx.open(QStringLiteral("queue backlog"), QStringLiteral("medium"));
     QVERIFY(fx.approve(n).ok());
-    QVERIFY(fx.run(Command::Kind::SetField, n, {{"field", "resolution_note"}, {"value", "fixed"}}).ok());
-    QVERIFY(fx.run(Command::Kind::SetField, n, {{"field", "root_cause"}, {"value", "config"}}).ok());
+    QVERIFY(fx.run(Command::Kind::SetField, n, {{"field", "resolution_note"}, {"value", "fixed"}})
+                .ok());
+    QVERIFY(
+        fx.run(Command::Kind::SetField, n, {{"field", "root_cause"}, {"value", "config"}}).ok());
     for (const QString &step : pathTo(wf, from))
         QVERIFY(fx.transition(n, step).ok());
     const qint64 before = fx.store.maxSeq();
@@ -412,7 +459,9 @@ void TestWorkflow::everyForbiddenTransition_namesStateTargetAndAllowed()
     QVERIFY2(msg.contains(QStringLiteral("'%1'").arg(from)), qPrintable(msg));
     QVERIFY2(msg.contains(QStringLiteral("'%1'").arg(to)), qPrintable(msg));
     const QStringList allowed = wf.allowedTargets(from);
-    QVERIFY2(msg.contains(allowed.isEmpty() ? QStringLiteral("(none)") : allowed.join(QStringLiteral(", "))), qPrintable(msg));
+    QVERIFY2(msg.contains(allowed.isEmpty() ? QStringLiteral("(none)")
+                                            : allowed.join(QStringLiteral(", "))),
+             qPrintable(msg));
     QVERIFY2(msg.contains(n), qPrintable(msg));
     QCOMPARE(fx.store.maxSeq(), before);
     QCOMPARE(fx.get(n).state, from);
@@ -426,8 +475,10 @@ void TestWorkflow::unknownState_listsStates()
     const QString n = fx.open(QStringLiteral("printer on fire"), QStringLiteral("low"));
     auto r = fx.transition(n, QStringLiteral("Exploded"));
     QVERIFY(!r.ok());
-    QVERIFY2(r.errorMessage().contains(QStringLiteral("unknown state 'Exploded'")), qPrintable(r.errorMessage()));
-    QVERIFY2(r.errorMessage().contains(QStringLiteral("Pending Customer")), qPrintable(r.errorMessage()));
+    QVERIFY2(r.errorMessage().contains(QStringLiteral("unknown state 'Exploded'")),
+             qPrintable(r.errorMessage()));
+    QVERIFY2(r.errorMessage().contains(QStringLiteral("Pending Customer")),
+             qPrintable(r.errorMessage()));
     // Names are matched case-insensitively, by label, with '-'/'_' for spaces.
     QVERIFY(fx.transition(n, QStringLiteral("in-progress")).ok());
     QCOMPARE(fx.get(n).state, QStringLiteral("In Progress"));
@@ -448,10 +499,14 @@ void TestWorkflow::severityDefined_guard_data()
 {
     QTest::addColumn<QString>("preset");
     QTest::addColumn<QString>("target");
-    QTest::newRow("sre ack") << "sre" << "acknowledged";
-    QTest::newRow("sre investigate") << "sre" << "investigating";
-    QTest::newRow("itil") << "itil" << "In Progress";
-    QTest::newRow("pipeline") << "pipeline" << "TRIAGE";
+    QTest::newRow("sre ack") << "sre"
+                             << "acknowledged";
+    QTest::newRow("sre investigate") << "sre"
+                                     << "investigating";
+    QTest::newRow("itil") << "itil"
+                          << "In Progress";
+    QTest::newRow("pipeline") << "pipeline"
+                              << "TRIAGE";
 }
 
 void TestWorkflow::severityDefined_guard()
@@ -470,7 +525,8 @@ void TestWorkflow::severityDefined_guard()
     QCOMPARE(fx.get(n).severity, domain::Severity::Unknown);
     auto r = fx.transition(n, target);
     QVERIFY(!r.ok());
-    QVERIFY2(r.errorMessage().contains(QStringLiteral("severity is not set")), qPrintable(r.errorMessage()));
+    QVERIFY2(r.errorMessage().contains(QStringLiteral("severity is not set")),
+             qPrintable(r.errorMessage()));
     QVERIFY2(r.errorMessage().contains(target), qPrintable(r.errorMessage()));
     QVERIFY(fx.run(Command::Kind::SetField, n, {{"field", "severity"}, {"value", "sev3"}}).ok());
     QVERIFY2(fx.transition(n, target).ok(), "passes once severity is set");
@@ -503,7 +559,8 @@ void TestWorkflow::p1ApprovalGate_itilResolve()
 {
     CoreFixture fx(QStringLiteral("itil"));
     // Enterprise-wide x Critical = P1 through the matrix.
-    const QString n = fx.open({{"title", "ERP down"}, {"impact", "Enterprise-wide"}, {"urgency", "Critical"}});
+    const QString n =
+        fx.open({{"title", "ERP down"}, {"impact", "Enterprise-wide"}, {"urgency", "Critical"}});
     QCOMPARE(fx.get(n).priority, domain::Priority::P1);
     QCOMPARE(fx.get(n).severity, domain::Severity::Critical); // from the priority
     QVERIFY(fx.transition(n, QStringLiteral("In Progress")).ok());
@@ -545,7 +602,8 @@ void TestWorkflow::p1Gate_followsSeverityWithoutImpactUrgency()
     // Raising severity later raises priority and with it the gate.
     const QString m = fx.open(QStringLiteral("creeping"), QStringLiteral("medium"));
     QVERIFY(fx.transition(m, QStringLiteral("investigating")).ok());
-    QVERIFY(fx.run(Command::Kind::SetField, m, {{"field", "severity"}, {"value", "critical"}}).ok());
+    QVERIFY(
+        fx.run(Command::Kind::SetField, m, {{"field", "severity"}, {"value", "critical"}}).ok());
     QCOMPARE(fx.get(m).priority, domain::Priority::P1);
     QVERIFY(!fx.transition(m, QStringLiteral("mitigating")).ok());
 }
@@ -559,7 +617,8 @@ void TestWorkflow::approval_needsNamedHuman()
     QVERIFY2(r.errorMessage().contains(QStringLiteral("human")), qPrintable(r.errorMessage()));
     auto bad = fx.approve(n, QStringLiteral("nirvana"));
     QVERIFY(!bad.ok());
-    QVERIFY2(bad.errorMessage().contains(QStringLiteral("nirvana")), qPrintable(bad.errorMessage()));
+    QVERIFY2(bad.errorMessage().contains(QStringLiteral("nirvana")),
+             qPrintable(bad.errorMessage()));
     QVERIFY(fx.get(n).approvals.isEmpty());
 }
 
@@ -578,10 +637,14 @@ void TestWorkflow::resolve_needsNoteAndRootCause_data()
 {
     QTest::addColumn<QString>("preset");
     QTest::addColumn<QString>("target");
-    QTest::newRow("sre") << "sre" << "resolved";
-    QTest::newRow("itil") << "itil" << "Resolved";
-    QTest::newRow("itil close") << "itil" << "Closed";
-    QTest::newRow("pipeline") << "pipeline" << "RESOLVED";
+    QTest::newRow("sre") << "sre"
+                         << "resolved";
+    QTest::newRow("itil") << "itil"
+                          << "Resolved";
+    QTest::newRow("itil close") << "itil"
+                                << "Closed";
+    QTest::newRow("pipeline") << "pipeline"
+                              << "RESOLVED";
 }
 
 void TestWorkflow::resolve_needsNoteAndRootCause()
@@ -593,19 +656,26 @@ void TestWorkflow::resolve_needsNoteAndRootCause()
     const qint64 before = fx.store.maxSeq();
     auto none = fx.transition(n, target);
     QVERIFY(!none.ok());
-    QVERIFY2(none.errorMessage().contains(QStringLiteral("resolution note")), qPrintable(none.errorMessage()));
-    QVERIFY2(none.errorMessage().contains(QStringLiteral("root-cause")), qPrintable(none.errorMessage()));
+    QVERIFY2(none.errorMessage().contains(QStringLiteral("resolution note")),
+             qPrintable(none.errorMessage()));
+    QVERIFY2(none.errorMessage().contains(QStringLiteral("root-cause")),
+             qPrintable(none.errorMessage()));
     auto noteOnly = fx.transition(n, target, {{"resolution_note", "restarted"}});
     QVERIFY(!noteOnly.ok());
-    QVERIFY2(!noteOnly.errorMessage().contains(QStringLiteral("resolution note")), qPrintable(noteOnly.errorMessage()));
-    QVERIFY2(noteOnly.errorMessage().contains(QStringLiteral("root-cause")), qPrintable(noteOnly.errorMessage()));
+    QVERIFY2(!noteOnly.errorMessage().contains(QStringLiteral("resolution note")),
+             qPrintable(noteOnly.errorMessage()));
+    QVERIFY2(noteOnly.errorMessage().contains(QStringLiteral("root-cause")),
+             qPrintable(noteOnly.errorMessage()));
     auto causeOnly = fx.transition(n, target, {{"root_cause", "network"}});
     QVERIFY(!causeOnly.ok());
-    QVERIFY2(causeOnly.errorMessage().contains(QStringLiteral("resolution note")), qPrintable(causeOnly.errorMessage()));
+    QVERIFY2(causeOnly.errorMessage().contains(QStringLiteral("resolution note")),
+             qPrintable(causeOnly.errorMessage()));
     auto blank = fx.transition(n, target, {{"resolution_note", "   "}, {"root_cause", "network"}});
     QVERIFY(!blank.ok());
     QCOMPARE(fx.store.maxSeq(), before);
-    auto ok = fx.transition(n, target, {{"resolution_note", "restarted resolver"}, {"root_cause", "network"}, {"time_spent", 45}});
+    auto ok = fx.transition(
+        n, target,
+        {{"resolution_note", "restarted resolver"}, {"root_cause", "network"}, {"time_spent", 45}});
     QVERIFY2(ok.ok(), qPrintable(ok.errorMessage()));
     const auto inc = fx.get(n);
     QCOMPARE(inc.state, target);
@@ -619,9 +689,12 @@ void TestWorkflow::staleCloseCode_acceptedForSystemSweep_data()
 {
     QTest::addColumn<QString>("preset");
     QTest::addColumn<QString>("state");
-    QTest::newRow("sre") << "sre" << "resolved";
-    QTest::newRow("itil") << "itil" << "Closed";
-    QTest::newRow("pipeline") << "pipeline" << "RESOLVED";
+    QTest::newRow("sre") << "sre"
+                         << "resolved";
+    QTest::newRow("itil") << "itil"
+                          << "Closed";
+    QTest::newRow("pipeline") << "pipeline"
+                              << "RESOLVED";
 }
 
 void TestWorkflow::staleCloseCode_acceptedForSystemSweep()
@@ -678,11 +751,15 @@ void TestWorkflow::staleCloseCode_notAcceptedFromUsers()
     // The close code stands in for a human note only when the system sweep closes.
     CoreFixture fx;
     const QString n = fx.open(QStringLiteral("x"), QStringLiteral("low"));
-    QVERIFY(fx.run(Command::Kind::SetField, n, {{"field", "close_code"}, {"value", engine::StaleCloseCode}}).ok());
+    QVERIFY(fx.run(Command::Kind::SetField, n,
+                   {{"field", "close_code"}, {"value", engine::StaleCloseCode}})
+                .ok());
     auto r = fx.transition(n, QStringLiteral("resolved"));
     QVERIFY2(!r.ok(), "a user cannot skip the resolution note with the stale close code");
-    QVERIFY2(r.errorMessage().contains(QStringLiteral("resolution note")), qPrintable(r.errorMessage()));
-    auto viaArgs = fx.transition(n, QStringLiteral("resolved"), {{"close_code", engine::StaleCloseCode}});
+    QVERIFY2(r.errorMessage().contains(QStringLiteral("resolution note")),
+             qPrintable(r.errorMessage()));
+    auto viaArgs =
+        fx.transition(n, QStringLiteral("resolved"), {{"close_code", engine::StaleCloseCode}});
     QVERIFY(!viaArgs.ok());
 }
 
@@ -732,8 +809,9 @@ void TestWorkflow::approvalMarkedTransition_isGated()
 void TestWorkflow::approvalRequiredGuard_isGated()
 {
     QTemporaryDir dir;
-    const QString path = writeFile(dir, QStringLiteral("g.yaml"),
-                                   "states: [a, b]\ntransitions:\n  - {from: a, to: b, guards: [approval_required]}\n");
+    const QString path = writeFile(
+        dir, QStringLiteral("g.yaml"),
+        "states: [a, b]\ntransitions:\n  - {from: a, to: b, guards: [approval_required]}\n");
     CoreFixture fx(path);
     const QString n = fx.open(QStringLiteral("x"), QStringLiteral("low"));
     QVERIFY(!fx.transition(n, QStringLiteral("b")).ok());
@@ -745,7 +823,8 @@ void TestWorkflow::commanderAssignedGuard()
 {
     QTemporaryDir dir;
     const QString path = writeFile(dir, QStringLiteral("c.yaml"),
-                                   "states: [a, b]\ntransitions:\n  - {from: a, to: b, guards: [commander_assigned, always_true]}\n");
+                                   "states: [a, b]\ntransitions:\n  - {from: a, to: b, guards: "
+                                   "[commander_assigned, always_true]}\n");
     CoreFixture fx(path);
     const QString n = fx.open(QStringLiteral("x"), QStringLiteral("low"));
     auto r = fx.transition(n, QStringLiteral("b"));
@@ -772,7 +851,8 @@ void TestWorkflow::actions_onResolve_draftPostmortemAndNotify()
     // The notification carries the policy's channels.
     for (const auto &e : fx.store.timeline(fx.get(n).uid))
         if (e.kind == domain::kinds::NotificationRequested)
-            QCOMPARE(e.payload[u"channels"].toArray().first().toString(), QStringLiteral("page_oncall"));
+            QCOMPARE(e.payload[u"channels"].toArray().first().toString(),
+                     QStringLiteral("page_oncall"));
 }
 
 void TestWorkflow::actions_pipelineRemediationAndPostmortemTicket()
@@ -799,9 +879,13 @@ void TestWorkflow::timestamps_stampedPerState_data()
 {
     QTest::addColumn<QString>("preset");
     QTest::addColumn<QStringList>("path");
-    QTest::newRow("sre") << "sre" << QStringList{"acknowledged", "investigating", "mitigating", "resolved", "postmortem"};
-    QTest::newRow("itil") << "itil" << QStringList{"In Progress", "Pending Vendor", "Resolved", "Closed"};
-    QTest::newRow("pipeline") << "pipeline" << QStringList{"TRIAGE", "MITIGATING", "RESOLVED", "POST_MORTEM"};
+    QTest::newRow("sre") << "sre"
+                         << QStringList{"acknowledged", "investigating", "mitigating", "resolved",
+                                        "postmortem"};
+    QTest::newRow("itil") << "itil"
+                          << QStringList{"In Progress", "Pending Vendor", "Resolved", "Closed"};
+    QTest::newRow("pipeline") << "pipeline"
+                              << QStringList{"TRIAGE", "MITIGATING", "RESOLVED", "POST_MORTEM"};
 }
 
 void TestWorkflow::timestamps_stampedPerState()
@@ -811,7 +895,8 @@ void TestWorkflow::timestamps_stampedPerState()
     CoreFixture fx(preset);
     const auto &wf = fx.eng().workflow();
     const QString n = fx.open(QStringLiteral("x"), QStringLiteral("high"));
-    QVERIFY(fx.run(Command::Kind::SetField, n, {{"field", "resolution_note"}, {"value", "fixed"}}).ok());
+    QVERIFY(fx.run(Command::Kind::SetField, n, {{"field", "resolution_note"}, {"value", "fixed"}})
+                .ok());
     QVERIFY(fx.run(Command::Kind::SetField, n, {{"field", "root_cause"}, {"value", "bug"}}).ok());
     QHash<QString, qint64> at;
     for (const QString &s : path) {
@@ -863,7 +948,8 @@ void TestWorkflow::rejectedCommand_changesNothing()
     rs << fx.run(Command::Kind::StatusUpdate, n, {{"message", "x"}, {"visibility", "everyone"}});
     rs << fx.run(Command::Kind::ActionItem, n, {{"title", "x"}, {"due", "tomorrow"}});
     rs << fx.engine->execute(Command::open({{"title", ""}, {"severity", "low"}}));
-    rs << fx.engine->execute(Command::open({{"title", "x"}, {"severity", "low"}, {"impact", "Single user"}}));
+    rs << fx.engine->execute(
+        Command::open({{"title", "x"}, {"severity", "low"}, {"impact", "Single user"}}));
     for (const auto &r : rs) {
         QVERIFY(!r.ok());
         QVERIFY(!r.errorMessage().isEmpty());
@@ -874,7 +960,8 @@ void TestWorkflow::rejectedCommand_changesNothing()
     QCOMPARE(after.toJson(), before.toJson());
     QCOMPARE(fx.store.incidentCount(), 1);
     // A batch keeps the good commands and reports the bad ones in their slots.
-    auto b = fx.eng().executeBatch({Command::note(n, QStringLiteral("one")), Command::transition(n, QStringLiteral("nowhere")),
+    auto b = fx.eng().executeBatch({Command::note(n, QStringLiteral("one")),
+                                    Command::transition(n, QStringLiteral("nowhere")),
                                     Command::note(n, QStringLiteral("two"))});
     QVERIFY(b.ok());
     QVERIFY((*b)[0].ok());
@@ -891,10 +978,11 @@ void TestWorkflow::batch_sameIncidentByDifferentRefs_keepsChain()
     CoreFixture fx;
     const QString n = fx.open(QStringLiteral("x"), QStringLiteral("low"));
     const QString uid = fx.get(n).uid;
-    auto b = fx.eng().executeBatch({Command::note(n, QStringLiteral("by number")),
-                                    Command::note(QStringLiteral("1"), QStringLiteral("by short number")),
-                                    Command::note(uid.toUpper(), QStringLiteral("by upper-case uuid")),
-                                    Command::note(n.toLower(), QStringLiteral("by lower-case number"))});
+    auto b = fx.eng().executeBatch(
+        {Command::note(n, QStringLiteral("by number")),
+         Command::note(QStringLiteral("1"), QStringLiteral("by short number")),
+         Command::note(uid.toUpper(), QStringLiteral("by upper-case uuid")),
+         Command::note(n.toLower(), QStringLiteral("by lower-case number"))});
     QVERIFY(b.ok());
     for (const auto &r : *b)
         QVERIFY2(r.ok(), qPrintable(r.errorMessage()));
@@ -912,9 +1000,12 @@ void TestWorkflow::whyNot_and_allowedTransitions()
     CoreFixture fx;
     const QString n = fx.open(QStringLiteral("x"), QStringLiteral("critical"));
     const auto inc = fx.get(n);
-    QCOMPARE(fx.eng().allowedTransitions(inc), (QStringList{"acknowledged", "investigating", "resolved"}));
+    QCOMPARE(fx.eng().allowedTransitions(inc),
+             (QStringList{"acknowledged", "investigating", "resolved"}));
     QVERIFY(fx.eng().whyNot(inc, QStringLiteral("acknowledged")).isEmpty());
-    QVERIFY(fx.eng().whyNot(inc, QStringLiteral("resolved")).contains(QStringLiteral("resolution note")));
+    QVERIFY(fx.eng()
+                .whyNot(inc, QStringLiteral("resolved"))
+                .contains(QStringLiteral("resolution note")));
     QVERIFY(fx.eng().whyNot(inc, QStringLiteral("postmortem")).contains(QStringLiteral("allowed")));
 }
 

@@ -27,13 +27,14 @@ private Q_SLOTS:
         QVERIFY(eng.hasAction(QStringLiteral("notify")));
         QVERIFY(eng.hasAction(QStringLiteral("assign_on_call")));
         QVERIFY(!eng.hasAction(QStringLiteral("draft_postmortem")));
-        auto opened = eng.execute(engine::Command::open(
-            {{QStringLiteral("title"), QStringLiteral("x")}, {QStringLiteral("severity"), QStringLiteral("high")}},
-            QStringLiteral("tester")));
+        auto opened = eng.execute(
+            engine::Command::open({{QStringLiteral("title"), QStringLiteral("x")},
+                                   {QStringLiteral("severity"), QStringLiteral("high")}},
+                                  QStringLiteral("tester")));
         QVERIFY(opened.ok());
         // Resolving still works; the draft that nobody registered is skipped.
-        auto resolved = eng.execute(engine::Command::transition(opened->number, QStringLiteral("resolved"),
-                                                                QStringLiteral("tester"), resolution()));
+        auto resolved = eng.execute(engine::Command::transition(
+            opened->number, QStringLiteral("resolved"), QStringLiteral("tester"), resolution()));
         QVERIFY2(resolved.ok(), qPrintable(resolved.errorMessage()));
         for (const auto &e : resolved->events)
             QVERIFY(e.kind != domain::kinds::PostmortemDrafted);
@@ -44,14 +45,16 @@ private Q_SLOTS:
         CoreFixture fx;
         QStringList seenKinds;
         QString seenReason;
-        fx.eng().registerAction(QStringLiteral("draft_postmortem"), [&](const engine::ActionContext &c) {
-            for (const auto &e : c.timeline())
-                seenKinds << e.kind;
-            seenReason = c.reason;
-            QList<engine::ActionEvent> out;
-            out.append({domain::kinds::NoteAdded, {{QStringLiteral("text"), QStringLiteral("from the action")}}});
-            return out;
-        });
+        fx.eng().registerAction(
+            QStringLiteral("draft_postmortem"), [&](const engine::ActionContext &c) {
+                for (const auto &e : c.timeline())
+                    seenKinds << e.kind;
+                seenReason = c.reason;
+                QList<engine::ActionEvent> out;
+                out.append({domain::kinds::NoteAdded,
+                            {{QStringLiteral("text"), QStringLiteral("from the action")}}});
+                return out;
+            });
         const QString n = fx.open(QStringLiteral("api errors"), QStringLiteral("high"));
         auto r = fx.transition(n, QStringLiteral("resolved"), resolution());
         QVERIFY2(r.ok(), qPrintable(r.errorMessage()));
@@ -65,8 +68,9 @@ private Q_SLOTS:
         for (const auto &e : r->events)
             outcome << e.kind;
         const qsizetype at = outcome.indexOf(domain::kinds::Transitioned) + 1;
-        QCOMPARE(outcome.mid(at - 1), (QStringList{domain::kinds::Transitioned, domain::kinds::NoteAdded,
-                                                   domain::kinds::NotificationRequested}));
+        QCOMPARE(outcome.mid(at - 1),
+                 (QStringList{domain::kinds::Transitioned, domain::kinds::NoteAdded,
+                              domain::kinds::NotificationRequested}));
         QCOMPARE(r->events[at].actor, QStringLiteral("tester"));
         QCOMPARE(r->events[at].payload[u"text"].toString(), QStringLiteral("from the action"));
         bool stored = false;
@@ -92,12 +96,13 @@ private Q_SLOTS:
         auto &eng = (*ctx)->engine();
         for (const QString &name : workflow::Workflow::knownActions())
             QVERIFY2(eng.hasAction(name), qPrintable(name));
-        auto opened = eng.execute(engine::Command::open(
-            {{QStringLiteral("title"), QStringLiteral("x")}, {QStringLiteral("severity"), QStringLiteral("high")}},
-            QStringLiteral("tester")));
+        auto opened = eng.execute(
+            engine::Command::open({{QStringLiteral("title"), QStringLiteral("x")},
+                                   {QStringLiteral("severity"), QStringLiteral("high")}},
+                                  QStringLiteral("tester")));
         QVERIFY(opened.ok());
-        auto resolved = eng.execute(engine::Command::transition(opened->number, QStringLiteral("resolved"),
-                                                                QStringLiteral("tester"), resolution()));
+        auto resolved = eng.execute(engine::Command::transition(
+            opened->number, QStringLiteral("resolved"), QStringLiteral("tester"), resolution()));
         QVERIFY2(resolved.ok(), qPrintable(resolved.errorMessage()));
         int drafts = 0;
         for (const auto &e : resolved->events)

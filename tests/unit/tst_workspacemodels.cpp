@@ -21,7 +21,8 @@ static EvidenceItem link(qint64 at, const QString &url, const QString &title = {
     return e;
 }
 
-static StatusUpdateItem update(qint64 at, const QString &msg, const QString &visibility = QStringLiteral("internal"))
+static StatusUpdateItem update(qint64 at, const QString &msg,
+                               const QString &visibility = QStringLiteral("internal"))
 {
     StatusUpdateItem u;
     u.at = at;
@@ -44,31 +45,36 @@ private Q_SLOTS:
         QPersistentModelIndex first(m.index(0, EvidenceModel::Title));
         QSignalSpy inserted(&m, &QAbstractItemModel::rowsInserted);
         QSignalSpy reset(&m, &QAbstractItemModel::modelReset);
-        m.setItems({link(1, QStringLiteral("https://a")), link(2, QStringLiteral("https://b")), link(3, QStringLiteral("https://c"))});
+        m.setItems({link(1, QStringLiteral("https://a")), link(2, QStringLiteral("https://b")),
+                    link(3, QStringLiteral("https://c"))});
         QCOMPARE(m.rowCount(), 3);
         QCOMPARE(inserted.size(), 1);
         QCOMPARE(inserted.first().at(1).toInt(), 2);
         QCOMPARE(reset.size(), 0);
         QVERIFY(first.isValid());
         QCOMPARE(first.data().toString(), QStringLiteral("https://a"));
-        QCOMPARE(m.index(2, EvidenceModel::Title).data(Qt::ToolTipRole).toString(), QStringLiteral("https://c"));
+        QCOMPARE(m.index(2, EvidenceModel::Title).data(Qt::ToolTipRole).toString(),
+                 QStringLiteral("https://c"));
     }
 
     void evidence_removalAndEditAreRowNotifications()
     {
         EvidenceModel m;
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        m.setItems({link(1, QStringLiteral("https://a")), link(2, QStringLiteral("https://b")), link(3, QStringLiteral("https://c"))});
+        m.setItems({link(1, QStringLiteral("https://a")), link(2, QStringLiteral("https://b")),
+                    link(3, QStringLiteral("https://c"))});
         QSignalSpy removed(&m, &QAbstractItemModel::rowsRemoved);
         QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
         QSignalSpy reset(&m, &QAbstractItemModel::modelReset);
-        m.setItems({link(1, QStringLiteral("https://a")), link(3, QStringLiteral("https://c"), QStringLiteral("Trace of the timeout"))});
+        m.setItems({link(1, QStringLiteral("https://a")),
+                    link(3, QStringLiteral("https://c"), QStringLiteral("Trace of the timeout"))});
         QCOMPARE(m.rowCount(), 2);
         QCOMPARE(removed.size(), 1);
         QCOMPARE(removed.first().at(1).toInt(), 1);
         QCOMPARE(changed.size(), 1);
         QCOMPARE(changed.first().at(0).toModelIndex().row(), 1);
-        QCOMPARE(m.index(1, EvidenceModel::Title).data().toString(), QStringLiteral("Trace of the timeout"));
+        QCOMPARE(m.index(1, EvidenceModel::Title).data().toString(),
+                 QStringLiteral("Trace of the timeout"));
         QCOMPARE(reset.size(), 0);
         // Same list again: no notification at all.
         m.setItems(m.items());
@@ -93,7 +99,8 @@ private Q_SLOTS:
         m.setItems({link(1, QStringLiteral("https://a")), link(1, QStringLiteral("https://a"))});
         QCOMPARE(m.rowCount(), 2);
         QSignalSpy inserted(&m, &QAbstractItemModel::rowsInserted);
-        m.setItems({link(1, QStringLiteral("https://a")), link(1, QStringLiteral("https://a")), link(1, QStringLiteral("https://a"))});
+        m.setItems({link(1, QStringLiteral("https://a")), link(1, QStringLiteral("https://a")),
+                    link(1, QStringLiteral("https://a"))});
         QCOMPARE(m.rowCount(), 3);
         QCOMPARE(inserted.size(), 1);
     }
@@ -105,13 +112,17 @@ private Q_SLOTS:
         m.setItems({update(10, QStringLiteral("Investigating elevated errors"))});
         QSignalSpy inserted(&m, &QAbstractItemModel::rowsInserted);
         QSignalSpy reset(&m, &QAbstractItemModel::modelReset);
-        m.setItems({update(10, QStringLiteral("Investigating elevated errors")),
-                    update(20, QStringLiteral("Mitigated, monitoring"), QStringLiteral("external"))});
+        m.setItems(
+            {update(10, QStringLiteral("Investigating elevated errors")),
+             update(20, QStringLiteral("Mitigated, monitoring"), QStringLiteral("external"))});
         QCOMPARE(inserted.size(), 1);
         QCOMPARE(reset.size(), 0);
-        QCOMPARE(m.index(1, StatusUpdateModel::Audience).data().toString(), QStringLiteral("External"));
-        QCOMPARE(m.index(1, StatusUpdateModel::Message).data(Qt::ToolTipRole).toString(), QStringLiteral("Mitigated, monitoring"));
-        QCOMPARE(m.index(0, StatusUpdateModel::Audience).data().toString(), QStringLiteral("Internal"));
+        QCOMPARE(m.index(1, StatusUpdateModel::Audience).data().toString(),
+                 QStringLiteral("External"));
+        QCOMPARE(m.index(1, StatusUpdateModel::Message).data(Qt::ToolTipRole).toString(),
+                 QStringLiteral("Mitigated, monitoring"));
+        QCOMPARE(m.index(0, StatusUpdateModel::Audience).data().toString(),
+                 QStringLiteral("Internal"));
         m.setItems({});
         QCOMPARE(m.rowCount(), 0);
         QCOMPARE(reset.size(), 0);

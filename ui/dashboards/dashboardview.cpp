@@ -85,10 +85,15 @@ DashboardView::DashboardView(metrics::MetricsService &service, QWidget *parent)
     auto *tiles = new QHBoxLayout;
     tiles->setSpacing(8);
     for (int s = 1; s <= 4; ++s)
-        tiles->addWidget(makeTile(QStringLiteral("sev%1").arg(s), tr("Open SEV%1").arg(s), severityColor(s)), 1);
-    tiles->addWidget(makeTile(QStringLiteral("sla"), tr("SLA breaching / at risk"), slaColor(2)), 2);
-    tiles->addWidget(makeTile(QStringLiteral("oldest"), tr("Oldest unacknowledged"), slaColor(1)), 2);
-    tiles->addWidget(makeTile(QStringLiteral("commander"), tr("Without commander"), QColor(0x55, 0x55, 0x55)), 1);
+        tiles->addWidget(
+            makeTile(QStringLiteral("sev%1").arg(s), tr("Open SEV%1").arg(s), severityColor(s)), 1);
+    tiles->addWidget(makeTile(QStringLiteral("sla"), tr("SLA breaching / at risk"), slaColor(2)),
+                     2);
+    tiles->addWidget(makeTile(QStringLiteral("oldest"), tr("Oldest unacknowledged"), slaColor(1)),
+                     2);
+    tiles->addWidget(
+        makeTile(QStringLiteral("commander"), tr("Without commander"), QColor(0x55, 0x55, 0x55)),
+        1);
     root->addLayout(tiles);
 
     // Charts, 2 x 2.
@@ -100,9 +105,11 @@ DashboardView::DashboardView(metrics::MetricsService &service, QWidget *parent)
         v->setContextMenuPolicy(Qt::ActionsContextMenu);
         auto *save = new QAction(tr("Save chart as PNG…"), v);
         connect(save, &QAction::triggered, this, [this, c] {
-            const QString path = QFileDialog::getSaveFileName(this, tr("Save chart"),
-                                                              QStringLiteral("sitrep-%1.png").arg(MetricsCharts::chartName(MetricsCharts::Chart(c))),
-                                                              tr("PNG images (*.png)"));
+            const QString path = QFileDialog::getSaveFileName(
+                this, tr("Save chart"),
+                QStringLiteral("sitrep-%1.png")
+                    .arg(MetricsCharts::chartName(MetricsCharts::Chart(c))),
+                tr("PNG images (*.png)"));
             if (path.isEmpty())
                 return;
             if (auto s = exportChart(MetricsCharts::Chart(c), path); !s)
@@ -123,7 +130,8 @@ DashboardView::DashboardView(metrics::MetricsService &service, QWidget *parent)
     connect(&m_service, &metrics::MetricsService::filterValuesReady, this,
             [this](const QStringList &services, const QStringList &groups) {
                 m_fillingFilters = true;
-                for (auto [box, values] : {std::pair{m_serviceBox, services}, std::pair{m_groupBox, groups}}) {
+                for (auto [box, values] :
+                     {std::pair{m_serviceBox, services}, std::pair{m_groupBox, groups}}) {
                     const QString current = box->currentData().toString();
                     while (box->count() > 1)
                         box->removeItem(1);
@@ -157,7 +165,8 @@ QWidget *DashboardView::makeTile(const QString &name, const QString &caption, co
     auto *tile = new QFrame;
     tile->setObjectName(QStringLiteral("tile-%1").arg(name));
     tile->setFrameShape(QFrame::StyledPanel);
-    tile->setStyleSheet(QStringLiteral("#tile-%1 { border: 1px solid palette(mid); border-top: 5px solid %2; border-radius: 4px; }")
+    tile->setStyleSheet(QStringLiteral("#tile-%1 { border: 1px solid palette(mid); border-top: 5px "
+                                       "solid %2; border-radius: 4px; }")
                             .arg(name, accent.name()));
     auto *l = new QVBoxLayout(tile);
     l->setContentsMargins(10, 6, 10, 6);
@@ -294,8 +303,8 @@ bool DashboardView::waitForData(int timeoutMs)
     while (!deadline.hasExpired()) {
         // "Last N days" moves with the clock: a minute of slack.
         const auto &got = m_metrics.filter;
-        if (m_have && got.service == want.service && got.group == want.group && qAbs(got.from - want.from) < 60000
-            && qAbs(got.to - want.to) < 60000)
+        if (m_have && got.service == want.service && got.group == want.group &&
+            qAbs(got.from - want.from) < 60000 && qAbs(got.to - want.to) < 60000)
             return true;
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
     }
@@ -309,24 +318,32 @@ void DashboardView::onMetrics(const metrics::DashboardMetrics &m)
     const auto &t = m.tiles;
     for (int s = 1; s <= 4; ++s) {
         const qint64 n = t.openBySeverity[s];
-        setTile(QStringLiteral("sev%1").arg(s), QString::number(n), n ? tr("open now") : tr("none open"));
+        setTile(QStringLiteral("sev%1").arg(s), QString::number(n),
+                n ? tr("open now") : tr("none open"));
     }
     setTile(QStringLiteral("sla"), QStringLiteral("%1 / %2").arg(t.breaching).arg(t.atRisk),
             tr("breaching / due within %1 min").arg(m.atRiskWindowMs / 60000));
     if (t.oldestUnackCreatedAt > 0)
         setTile(QStringLiteral("oldest"), ageText(m.now - t.oldestUnackCreatedAt),
-                QStringLiteral("%1 SEV%2 %3").arg(t.oldestUnackNumber).arg(t.oldestUnackSeverity).arg(t.oldestUnackTitle.left(40)));
+                QStringLiteral("%1 SEV%2 %3")
+                    .arg(t.oldestUnackNumber)
+                    .arg(t.oldestUnackSeverity)
+                    .arg(t.oldestUnackTitle.left(40)));
     else
         setTile(QStringLiteral("oldest"), tr("none"), tr("every open incident is acknowledged"));
-    setTile(QStringLiteral("commander"), QString::number(t.withoutCommander), tr("of %1 open").arg(t.open));
+    setTile(QStringLiteral("commander"), QString::number(t.withoutCommander),
+            tr("of %1 open").arg(t.open));
     m_charts->setMetrics(m);
     const auto total = m.total();
-    m_status->setText(tr("%1 incidents created in range · MTTA %2 · MTTR %3 · response SLA %4 · updated %5")
-                          .arg(total.count)
-                          .arg(total.mttaMs() >= 0 ? ageText(qint64(total.mttaMs())) : QStringLiteral("–"))
-                          .arg(total.mttrMs() >= 0 ? ageText(qint64(total.mttrMs())) : QStringLiteral("–"))
-                          .arg(total.responseCompliancePct() >= 0 ? QStringLiteral("%1%").arg(total.responseCompliancePct(), 0, 'f', 1) : QStringLiteral("–"))
-                          .arg(QDateTime::fromMSecsSinceEpoch(m.now).toString(QStringLiteral("HH:mm:ss"))));
+    m_status->setText(
+        tr("%1 incidents created in range · MTTA %2 · MTTR %3 · response SLA %4 · updated %5")
+            .arg(total.count)
+            .arg(total.mttaMs() >= 0 ? ageText(qint64(total.mttaMs())) : QStringLiteral("–"))
+            .arg(total.mttrMs() >= 0 ? ageText(qint64(total.mttrMs())) : QStringLiteral("–"))
+            .arg(total.responseCompliancePct() >= 0
+                     ? QStringLiteral("%1%").arg(total.responseCompliancePct(), 0, 'f', 1)
+                     : QStringLiteral("–"))
+            .arg(QDateTime::fromMSecsSinceEpoch(m.now).toString(QStringLiteral("HH:mm:ss"))));
     m_status->setStyleSheet(QString());
 }
 
@@ -334,7 +351,8 @@ void DashboardView::onFailed(const QString &what, const QString &message)
 {
     if (what != u"dashboard")
         return;
-    m_status->setText(tr("Could not refresh the dashboard: %1 (showing the last numbers)").arg(message));
+    m_status->setText(
+        tr("Could not refresh the dashboard: %1 (showing the last numbers)").arg(message));
     m_status->setStyleSheet(QStringLiteral("color: #b00020;"));
 }
 
@@ -361,7 +379,9 @@ Status DashboardView::exportChart(MetricsCharts::Chart chart, const QString &pat
 Status DashboardView::exportAllCharts(const QString &dir, const QString &prefix) const
 {
     for (int c = 0; c < MetricsCharts::ChartCount; ++c) {
-        const QString path = QDir(dir).filePath(QStringLiteral("%1-%2.png").arg(prefix, MetricsCharts::chartName(MetricsCharts::Chart(c))));
+        const QString path =
+            QDir(dir).filePath(QStringLiteral("%1-%2.png")
+                                   .arg(prefix, MetricsCharts::chartName(MetricsCharts::Chart(c))));
         if (auto s = exportChart(MetricsCharts::Chart(c), path); !s)
             return s;
     }
@@ -370,8 +390,8 @@ Status DashboardView::exportAllCharts(const QString &dir, const QString &prefix)
 
 void DashboardView::exportCsvInteractive()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export metrics"), QStringLiteral("sitrep-metrics.csv"),
-                                                      tr("CSV files (*.csv)"));
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export metrics"), QStringLiteral("sitrep-metrics.csv"), tr("CSV files (*.csv)"));
     if (path.isEmpty())
         return;
     if (auto s = exportCsv(path); !s)

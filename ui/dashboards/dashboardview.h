@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "ui/dashboards/metricscharts.h"
 #include "metrics/metricsservice.h"
+#include "ui/dashboards/metricscharts.h"
 
 #include <QWidget>
 
@@ -41,7 +41,8 @@ public:
     Status exportCsv(const QString &path) const;
     Status exportChart(MetricsCharts::Chart chart, const QString &path) const;
     /// Every chart as <dir>/<prefix>-<name>.png.
-    Status exportAllCharts(const QString &dir, const QString &prefix = QStringLiteral("sitrep")) const;
+    Status exportAllCharts(const QString &dir,
+                           const QString &prefix = QStringLiteral("sitrep")) const;
     /// The tile texts, for tests.
     QString tileText(const QString &name) const;
 

@@ -46,10 +46,14 @@ struct MetricsCharts::Impl {
 QString MetricsCharts::chartName(Chart c)
 {
     switch (c) {
-    case Mttr: return QStringLiteral("mttr");
-    case Mtta: return QStringLiteral("mtta");
-    case Frequency: return QStringLiteral("frequency");
-    case Sla: return QStringLiteral("sla");
+    case Mttr:
+        return QStringLiteral("mttr");
+    case Mtta:
+        return QStringLiteral("mtta");
+    case Frequency:
+        return QStringLiteral("frequency");
+    case Sla:
+        return QStringLiteral("sla");
     }
     return {};
 }
@@ -57,10 +61,14 @@ QString MetricsCharts::chartName(Chart c)
 QString MetricsCharts::chartTitle(Chart c) const
 {
     switch (c) {
-    case Mttr: return tr("MTTR by severity");
-    case Mtta: return tr("MTTA per week");
-    case Frequency: return tr("Incidents per week by severity");
-    case Sla: return tr("Response SLA compliance per week");
+    case Mttr:
+        return tr("MTTR by severity");
+    case Mtta:
+        return tr("MTTA per week");
+    case Frequency:
+        return tr("Incidents per week by severity");
+    case Sla:
+        return tr("Response SLA compliance per week");
     }
     return {};
 }
@@ -90,7 +98,10 @@ MetricsCharts::~MetricsCharts()
     delete d;
 }
 
-QWidget *MetricsCharts::view(Chart c) const { return d->views[c]; }
+QWidget *MetricsCharts::view(Chart c) const
+{
+    return d->views[c];
+}
 
 void MetricsCharts::setMetrics(const DashboardMetrics &m)
 {
@@ -250,7 +261,8 @@ void MetricsCharts::rebuild()
         double maxMs = 0;
         for (int s : sevs)
             maxMs = qMax(maxMs, m.total(s).mttrMs());
-        const Unit u = maxMs >= 3 * 3600000.0 ? Unit{3600000.0, tr("hours")} : Unit{60000.0, tr("minutes")};
+        const Unit u =
+            maxMs >= 3 * 3600000.0 ? Unit{3600000.0, tr("hours")} : Unit{60000.0, tr("minutes")};
         auto *series = new QStackedBarSeries;
         series->setBarWidth(0.6);
         QStringList cats;
@@ -266,7 +278,9 @@ void MetricsCharts::rebuild()
                 drill(s, d->metrics.filter.from, d->metrics.filter.to, QStringLiteral("mttr"));
             });
             series->append(set);
-            cats << (b.resolved ? QStringLiteral("%1: %2").arg(sevLabel(s), durationText(b.mttrMs())) : sevLabel(s) + QStringLiteral(": –"));
+            cats << (b.resolved
+                         ? QStringLiteral("%1: %2").arg(sevLabel(s), durationText(b.mttrMs()))
+                         : sevLabel(s) + QStringLiteral(": –"));
         }
         chart->addSeries(series);
         auto *x = new QBarCategoryAxis;
@@ -311,7 +325,8 @@ void MetricsCharts::rebuild()
             connect(line, &QLineSeries::clicked, this, [drill, weekAt, s, this](const QPointF &p) {
                 const int w = weekAt(p.x());
                 if (w >= 0)
-                    drill(s, d->metrics.weeks[w], d->metrics.weeks[w] + WeekMs, QStringLiteral("mtta"));
+                    drill(s, d->metrics.weeks[w], d->metrics.weeks[w] + WeekMs,
+                          QStringLiteral("mtta"));
             });
         }
         chart->legend()->setVisible(true);
@@ -336,7 +351,8 @@ void MetricsCharts::rebuild()
             set->setBorderColor(d->background());
             connect(set, &QBarSet::clicked, this, [drill, s, this](int w) {
                 if (w >= 0 && w < d->metrics.weeks.size())
-                    drill(s, d->metrics.weeks[w], d->metrics.weeks[w] + WeekMs, QStringLiteral("frequency"));
+                    drill(s, d->metrics.weeks[w], d->metrics.weeks[w] + WeekMs,
+                          QStringLiteral("frequency"));
             });
             series->append(set);
         }
@@ -359,7 +375,7 @@ void MetricsCharts::rebuild()
         auto *x = dateAxis(chart);
         auto *y = valueAxis(chart, 100, QStringLiteral("%"), "%.0f");
         y->setRange(0, 100);
-        const QColor response(0x00, 0x9E, 0x73); // bluish green
+        const QColor response(0x00, 0x9E, 0x73);   // bluish green
         const QColor resolution(0xCC, 0x79, 0xA7); // reddish purple
         for (int k = 0; k < 2; ++k) {
             auto *line = new QLineSeries;
@@ -380,12 +396,14 @@ void MetricsCharts::rebuild()
             line->attachAxis(x);
             line->attachAxis(y);
             // The incidents behind a compliance point: those of that week that missed it.
-            const QString which = k == 0 ? QStringLiteral("sla-response") : QStringLiteral("sla-resolution");
-            connect(line, &QLineSeries::clicked, this, [drill, weekAt, which, this](const QPointF &p) {
-                const int w = weekAt(p.x());
-                if (w >= 0)
-                    drill(-1, d->metrics.weeks[w], d->metrics.weeks[w] + WeekMs, which);
-            });
+            const QString which =
+                k == 0 ? QStringLiteral("sla-response") : QStringLiteral("sla-resolution");
+            connect(line, &QLineSeries::clicked, this,
+                    [drill, weekAt, which, this](const QPointF &p) {
+                        const int w = weekAt(p.x());
+                        if (w >= 0)
+                            drill(-1, d->metrics.weeks[w], d->metrics.weeks[w] + WeekMs, which);
+                    });
         }
         chart->legend()->setVisible(true);
     }

@@ -19,7 +19,8 @@ namespace sitrep::ui {
 using engine::Command;
 using postmortem::ActionItemModel;
 
-ActionItemsView::ActionItemsView(engine::LifecycleEngine &engine, const QString &me, QWidget *parent)
+ActionItemsView::ActionItemsView(engine::LifecycleEngine &engine, const QString &me,
+                                 QWidget *parent)
     : QWidget(parent), m_engine(engine), m_store(engine), m_me(me)
 {
     auto *root = new QVBoxLayout(this);
@@ -59,8 +60,10 @@ ActionItemsView::ActionItemsView(engine::LifecycleEngine &engine, const QString 
     m_table->setSortingEnabled(false); // the model's order (overdue first) is the useful one
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setSectionResizeMode(ActionItemModel::Title, QHeaderView::Stretch);
-    m_table->horizontalHeader()->setSectionResizeMode(ActionItemModel::Incident, QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setSectionResizeMode(ActionItemModel::Due, QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(ActionItemModel::Incident,
+                                                      QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(ActionItemModel::Due,
+                                                      QHeaderView::ResizeToContents);
     m_table->setAlternatingRowColors(true);
     root->addWidget(m_table, 1);
 
@@ -68,9 +71,12 @@ ActionItemsView::ActionItemsView(engine::LifecycleEngine &engine, const QString 
         m_model->setOpenOnly(on);
         reload();
     });
-    connect(start, &QPushButton::clicked, this, [this] { setStatus(selectedRow(), QStringLiteral("in_progress")); });
-    connect(done, &QPushButton::clicked, this, [this] { setStatus(selectedRow(), QStringLiteral("done")); });
-    connect(reopen, &QPushButton::clicked, this, [this] { setStatus(selectedRow(), QStringLiteral("open")); });
+    connect(start, &QPushButton::clicked, this,
+            [this] { setStatus(selectedRow(), QStringLiteral("in_progress")); });
+    connect(done, &QPushButton::clicked, this,
+            [this] { setStatus(selectedRow(), QStringLiteral("done")); });
+    connect(reopen, &QPushButton::clicked, this,
+            [this] { setStatus(selectedRow(), QStringLiteral("open")); });
     connect(open, &QPushButton::clicked, this, [this] {
         if (const int r = selectedRow(); r >= 0)
             Q_EMIT openIncident(m_model->item(r).incidentUid);
@@ -78,7 +84,9 @@ ActionItemsView::ActionItemsView(engine::LifecycleEngine &engine, const QString 
     connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex &ix) {
         Q_EMIT openIncident(m_model->item(m_proxy->mapToSource(ix).row()).incidentUid);
     });
-    connect(&m_engine, &engine::LifecycleEngine::eventsAppended, this, [this] { reload(); }, Qt::QueuedConnection);
+    connect(
+        &m_engine, &engine::LifecycleEngine::eventsAppended, this, [this] { reload(); },
+        Qt::QueuedConnection);
     reload();
 }
 
@@ -90,9 +98,12 @@ int ActionItemsView::selectedRow() const
 
 void ActionItemsView::reload()
 {
-    const QString today = QDateTime::fromMSecsSinceEpoch(m_engine.clock().nowMs(), Qt::UTC).date().toString(Qt::ISODate);
+    const QString today = QDateTime::fromMSecsSinceEpoch(m_engine.clock().nowMs(), Qt::UTC)
+                              .date()
+                              .toString(Qt::ISODate);
     m_model->reload(today);
-    m_summary->setText(tr("%1 action items · %2 overdue").arg(m_model->rowCount()).arg(m_model->overdueCount()));
+    m_summary->setText(
+        tr("%1 action items · %2 overdue").arg(m_model->rowCount()).arg(m_model->overdueCount()));
 }
 
 bool ActionItemsView::setStatus(int row, const QString &status)
@@ -101,8 +112,10 @@ bool ActionItemsView::setStatus(int row, const QString &status)
         return false;
     const auto &a = m_model->item(row);
     auto r = m_engine.execute(Command::make(Command::Kind::ActionItem, a.incidentUid,
-                                            {{QStringLiteral("op"), QStringLiteral("update")}, {QStringLiteral("id"), a.id},
-                                             {QStringLiteral("status"), status}, {QStringLiteral("done"), status == u"done"}},
+                                            {{QStringLiteral("op"), QStringLiteral("update")},
+                                             {QStringLiteral("id"), a.id},
+                                             {QStringLiteral("status"), status},
+                                             {QStringLiteral("done"), status == u"done"}},
                                             m_me));
     if (!r) {
         m_message->setText(r.errorMessage());

@@ -28,7 +28,8 @@
 
 namespace sitrep::ui {
 
-PostmortemEditor::PostmortemEditor(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &me, QWidget *parent)
+PostmortemEditor::PostmortemEditor(engine::LifecycleEngine &engine, const QString &incidentUid,
+                                   const QString &me, QWidget *parent)
     : QWidget(parent), m_engine(engine), m_store(engine), m_uid(incidentUid), m_me(me)
 {
     buildUi();
@@ -58,7 +59,8 @@ void PostmortemEditor::buildUi()
     outer->addWidget(m_stack);
     auto *startPage = new QWidget(m_stack);
     auto *sp = new QVBoxLayout(startPage);
-    m_startText = new QLabel(tr("No postmortem yet. The workflow drafts one when the incident is resolved."), startPage);
+    m_startText = new QLabel(
+        tr("No postmortem yet. The workflow drafts one when the incident is resolved."), startPage);
     m_startText->setWordWrap(true);
     m_startText->setAlignment(Qt::AlignCenter);
     auto *startButton = new QPushButton(tr("Start the postmortem now"), startPage);
@@ -87,7 +89,8 @@ void PostmortemEditor::buildUi()
     m_status = new QComboBox(this);
     for (const QString &s : postmortem::statuses())
         m_status->addItem(postmortem::statusLabel(s), s);
-    m_status->setToolTip(tr("Draft → In review → Published. Each change is recorded in the incident timeline."));
+    m_status->setToolTip(
+        tr("Draft → In review → Published. Each change is recorded in the incident timeline."));
     bar->addWidget(m_status);
 
     auto *save = new QPushButton(tr("Save version"), this);
@@ -95,7 +98,8 @@ void PostmortemEditor::buildUi()
     bar->addWidget(save);
 
     auto *sync = new QPushButton(tr("Track action items"), this);
-    sync->setToolTip(tr("Turn the Action Items section into tracked action items (owner, due, status)"));
+    sync->setToolTip(
+        tr("Turn the Action Items section into tracked action items (owner, due, status)"));
     bar->addWidget(sync);
 
     auto *exportButton = new QToolButton(this);
@@ -106,7 +110,8 @@ void PostmortemEditor::buildUi()
     menu->addAction(tr("HTML…"), this, [this] { chooseExport(QStringLiteral("html")); });
     menu->addAction(tr("PDF…"), this, [this] { chooseExport(QStringLiteral("pdf")); });
     menu->addSeparator();
-    menu->addAction(tr("Review meeting invitation (.ics)…"), this, [this] { chooseExport(QStringLiteral("ics")); });
+    menu->addAction(tr("Review meeting invitation (.ics)…"), this,
+                    [this] { chooseExport(QStringLiteral("ics")); });
     exportButton->setMenu(menu);
     bar->addWidget(exportButton);
     root->addLayout(bar);
@@ -184,7 +189,8 @@ void PostmortemEditor::buildUi()
         if (!setStatus(m_status->itemData(i).toString()))
             m_status->setCurrentIndex(m_status->findData(m_doc.status));
     });
-    connect(m_versions, &QListWidget::currentRowChanged, this, [this](int row) { m_restore->setEnabled(row > 0); });
+    connect(m_versions, &QListWidget::currentRowChanged, this,
+            [this](int row) { m_restore->setEnabled(row > 0); });
     connect(m_restore, &QPushButton::clicked, this, [this] {
         if (auto *it = m_versions->currentItem())
             restoreVersion(it->data(Qt::UserRole).toInt());
@@ -193,7 +199,9 @@ void PostmortemEditor::buildUi()
 
 bool PostmortemEditor::start()
 {
-    auto d = m_store.ensureDocument(m_uid, m_me, postmortem::effectiveTemplate(m_engine.store().meta(postmortem::TemplateMetaKey)));
+    auto d = m_store.ensureDocument(
+        m_uid, m_me,
+        postmortem::effectiveTemplate(m_engine.store().meta(postmortem::TemplateMetaKey)));
     if (!d) {
         m_startText->setText(d.errorMessage());
         return false;
@@ -209,7 +217,8 @@ void PostmortemEditor::reload()
     flush();
     if (!m_store.document(m_uid)) {
         auto inc = m_engine.store().incidentByUid(m_uid);
-        const bool due = inc && (inc->resolvedAt > 0 || inc->extra.contains(u"postmortem") || !inc->open);
+        const bool due =
+            inc && (inc->resolvedAt > 0 || inc->extra.contains(u"postmortem") || !inc->open);
         if (!due) {
             m_hasDocument = false;
             m_stack->setCurrentIndex(0);
@@ -218,7 +227,9 @@ void PostmortemEditor::reload()
     }
     m_hasDocument = true;
     m_stack->setCurrentIndex(1);
-    auto d = m_store.ensureDocument(m_uid, m_me, postmortem::effectiveTemplate(m_engine.store().meta(postmortem::TemplateMetaKey)));
+    auto d = m_store.ensureDocument(
+        m_uid, m_me,
+        postmortem::effectiveTemplate(m_engine.store().meta(postmortem::TemplateMetaKey)));
     if (!d) {
         showMessage(d.errorMessage(), true);
         setEnabled(false);
@@ -234,10 +245,14 @@ void PostmortemEditor::reload()
     m_dirty = false;
     m_header->setText(tr("Postmortem %1 — %2 · owners: %3 · review: %4")
                           .arg(m_doc.number, m_doc.title, m_doc.owners.join(QStringLiteral(", ")),
-                               QDateTime::fromMSecsSinceEpoch(m_doc.reviewAt, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"))));
+                               QDateTime::fromMSecsSinceEpoch(m_doc.reviewAt, Qt::UTC)
+                                   .toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"))));
     m_status->setCurrentIndex(m_status->findData(m_doc.status));
-    m_saveState->setText(m_doc.autosavedAt > 0 ? tr("Autosaved %1").arg(QDateTime::fromMSecsSinceEpoch(m_doc.autosavedAt).toString(QStringLiteral("HH:mm:ss")))
-                                               : tr("Version %1").arg(m_doc.version));
+    m_saveState->setText(m_doc.autosavedAt > 0
+                             ? tr("Autosaved %1")
+                                   .arg(QDateTime::fromMSecsSinceEpoch(m_doc.autosavedAt)
+                                            .toString(QStringLiteral("HH:mm:ss")))
+                             : tr("Version %1").arg(m_doc.version));
     updatePreview();
     refreshVersions();
 }
@@ -254,7 +269,9 @@ bool PostmortemEditor::flush()
     m_doc.body = body;
     m_dirty = false;
     const qint64 now = m_engine.clock().nowMs();
-    m_saveState->setText(tr("Autosaved %1").arg(QDateTime::fromMSecsSinceEpoch(now).toString(QStringLiteral("HH:mm:ss"))));
+    m_saveState->setText(
+        tr("Autosaved %1")
+            .arg(QDateTime::fromMSecsSinceEpoch(now).toString(QStringLiteral("HH:mm:ss"))));
     Q_EMIT saved(now);
     return true;
 }
@@ -305,7 +322,10 @@ bool PostmortemEditor::setStatus(const QString &status)
     }
     m_doc = *d;
     m_status->setCurrentIndex(m_status->findData(m_doc.status));
-    showMessage(tr("Postmortem is now %1 (version %2)").arg(postmortem::statusLabel(m_doc.status).toLower()).arg(m_doc.version), false);
+    showMessage(tr("Postmortem is now %1 (version %2)")
+                    .arg(postmortem::statusLabel(m_doc.status).toLower())
+                    .arg(m_doc.version),
+                false);
     refreshVersions();
     return true;
 }
@@ -337,7 +357,9 @@ void PostmortemEditor::refreshVersions()
                                          v.author, v.note.isEmpty() ? QString() : u'\n' + v.note),
                                 m_versions);
         it->setData(Qt::UserRole, v.version);
-        it->setToolTip(tr("%1 characters, status %2").arg(v.body.size()).arg(postmortem::statusLabel(v.status)));
+        it->setToolTip(tr("%1 characters, status %2")
+                           .arg(v.body.size())
+                           .arg(postmortem::statusLabel(v.status)));
         if (v.version == selected)
             m_versions->setCurrentItem(it);
     }
@@ -357,8 +379,10 @@ void PostmortemEditor::updatePreview()
 void PostmortemEditor::showMessage(const QString &text, bool error)
 {
     m_message->setText(text);
-    m_message->setStyleSheet(error ? QStringLiteral("background:#fdecea; color:#8a1c1c; padding:4px; border-radius:3px;")
-                                   : QStringLiteral("background:#e8f4ea; color:#1d5b2a; padding:4px; border-radius:3px;"));
+    m_message->setStyleSheet(
+        error
+            ? QStringLiteral("background:#fdecea; color:#8a1c1c; padding:4px; border-radius:3px;")
+            : QStringLiteral("background:#e8f4ea; color:#1d5b2a; padding:4px; border-radius:3px;"));
     m_message->setVisible(!text.isEmpty());
 }
 
@@ -380,7 +404,9 @@ bool PostmortemEditor::exportTo(const QString &path)
     if (suffix == u"ics") {
         QSaveFile f(path);
         const QByteArray ics = postmortem::toIcs(postmortem::reviewInvitation(
-            m_doc, *inc, m_engine.clock().nowMs(), m_engine.store().meta(QStringLiteral("postmortem.mail_domain"), QStringLiteral("localhost"))));
+            m_doc, *inc, m_engine.clock().nowMs(),
+            m_engine.store().meta(QStringLiteral("postmortem.mail_domain"),
+                                  QStringLiteral("localhost"))));
         if (!f.open(QIODevice::WriteOnly) || f.write(ics) != ics.size() || !f.commit()) {
             showMessage(tr("Cannot write %1: %2").arg(path, f.errorString()), true);
             return false;
@@ -394,7 +420,8 @@ bool PostmortemEditor::exportTo(const QString &path)
         showMessage(tr("Unknown export format '%1' (md, html, pdf, ics)").arg(suffix), true);
         return false;
     }
-    postmortem::ExportInput in{m_doc, *inc, m_engine.store().timeline(m_uid), m_engine.clock().nowMs()};
+    postmortem::ExportInput in{m_doc, *inc, m_engine.store().timeline(m_uid),
+                               m_engine.clock().nowMs()};
     if (auto s = postmortem::exportTo(in, fmt, path); !s) {
         showMessage(s.errorMessage(), true);
         return false;
@@ -405,7 +432,9 @@ bool PostmortemEditor::exportTo(const QString &path)
 
 void PostmortemEditor::chooseExport(const QString &suffix)
 {
-    const QString name = suffix == u"ics" ? QStringLiteral("%1-review.ics").arg(m_doc.number) : QStringLiteral("%1-postmortem.%2").arg(m_doc.number, suffix);
+    const QString name = suffix == u"ics"
+                             ? QStringLiteral("%1-review.ics").arg(m_doc.number)
+                             : QStringLiteral("%1-postmortem.%2").arg(m_doc.number, suffix);
     const QString path = QFileDialog::getSaveFileName(this, tr("Export postmortem"), name);
     if (!path.isEmpty())
         exportTo(path);

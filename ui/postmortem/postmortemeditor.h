@@ -31,7 +31,8 @@ class PostmortemEditor final : public QWidget {
 public:
     /// For an incident that is not resolved and has no postmortem yet, the editor offers to
     /// start one instead of creating it (opening a live incident writes nothing).
-    PostmortemEditor(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &me, QWidget *parent = nullptr);
+    PostmortemEditor(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &me,
+                     QWidget *parent = nullptr);
     ~PostmortemEditor() override;
 
     /// Re-reads the document (after a restore or a change elsewhere).

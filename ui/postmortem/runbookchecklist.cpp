@@ -19,7 +19,8 @@ namespace sitrep::ui {
 
 using engine::Command;
 
-RunbookChecklist::RunbookChecklist(engine::LifecycleEngine &engine, const runbooks::RunbookLibrary &library,
+RunbookChecklist::RunbookChecklist(engine::LifecycleEngine &engine,
+                                   const runbooks::RunbookLibrary &library,
                                    const QString &incidentUid, const QString &me, QWidget *parent)
     : QWidget(parent), m_engine(engine), m_library(library), m_uid(incidentUid), m_me(me)
 {
@@ -29,12 +30,15 @@ RunbookChecklist::RunbookChecklist(engine::LifecycleEngine &engine, const runboo
 static std::unique_ptr<runbooks::RunbookLibrary> loadLibrary(engine::LifecycleEngine &engine)
 {
     auto lib = std::make_unique<runbooks::RunbookLibrary>();
-    lib->load(runbooks::RunbookLibrary::defaultFolders(runbooks::RunbookLibrary::userFolder(engine.store().meta(QStringLiteral("runbooks.folder")))));
+    lib->load(runbooks::RunbookLibrary::defaultFolders(runbooks::RunbookLibrary::userFolder(
+        engine.store().meta(QStringLiteral("runbooks.folder")))));
     return lib;
 }
 
-RunbookChecklist::RunbookChecklist(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &me, QWidget *parent)
-    : QWidget(parent), m_engine(engine), m_ownLibrary(loadLibrary(engine)), m_library(*m_ownLibrary), m_uid(incidentUid), m_me(me)
+RunbookChecklist::RunbookChecklist(engine::LifecycleEngine &engine, const QString &incidentUid,
+                                   const QString &me, QWidget *parent)
+    : QWidget(parent), m_engine(engine), m_ownLibrary(loadLibrary(engine)),
+      m_library(*m_ownLibrary), m_uid(incidentUid), m_me(me)
 {
     build();
 }
@@ -85,10 +89,13 @@ void RunbookChecklist::build()
             m_populating = false;
         }
     });
-    connect(&m_engine, &engine::LifecycleEngine::eventsAppended, this, [this](const QStringList &, const QStringList &uids) {
-        if (uids.contains(m_uid))
-            reload();
-    }, Qt::QueuedConnection); // queued: a check comes from inside the tree's own signal
+    connect(
+        &m_engine, &engine::LifecycleEngine::eventsAppended, this,
+        [this](const QStringList &, const QStringList &uids) {
+            if (uids.contains(m_uid))
+                reload();
+        },
+        Qt::QueuedConnection); // queued: a check comes from inside the tree's own signal
 
     auto inc = m_engine.store().incidentByUid(m_uid);
     QList<const runbooks::Runbook *> matched;
@@ -152,7 +159,8 @@ void RunbookChecklist::populate()
     m_checked = runbooks::checkedSteps(tl, rb->id);
     QStringList alerts;
     for (const auto &t : rb->triggers)
-        alerts << QStringLiteral("%1 (%2 for %3)").arg(t.alert, t.expr, t.forText.isEmpty() ? QStringLiteral("-") : t.forText);
+        alerts << QStringLiteral("%1 (%2 for %3)")
+                      .arg(t.alert, t.expr, t.forText.isEmpty() ? QStringLiteral("-") : t.forText);
     m_summary->setText(tr("<b>%1</b> · %2 · %3 of %4 steps done<br><small>Triggers: %5</small>")
                            .arg(rb->name.toHtmlEscaped(), rb->severity.toHtmlEscaped())
                            .arg(m_checked.size())
@@ -166,7 +174,10 @@ void RunbookChecklist::populate()
         const qint64 now = m_engine.clock().nowMs();
         for (const auto &e : tl)
             if (e.kind == domain::kinds::Escalation && e.payload[u"runbook"].toString() == rb->id)
-                esc << tr("escalated to %1 at %2").arg(e.payload[u"contact"].toString(), QDateTime::fromMSecsSinceEpoch(e.ts).toString(QStringLiteral("HH:mm")));
+                esc << tr("escalated to %1 at %2")
+                           .arg(e.payload[u"contact"].toString(),
+                                QDateTime::fromMSecsSinceEpoch(e.ts).toString(
+                                    QStringLiteral("HH:mm")));
         const auto plan = runbooks::planEscalations(*inc, tl, *rb, now);
         for (const auto &d : plan.due)
             esc << tr("%1 due now").arg(d.contact);
@@ -174,10 +185,14 @@ void RunbookChecklist::populate()
             const auto &r = rb->escalation[i];
             const qint64 due = inc->createdAt + r.afterMs;
             if (due > now && !runbooks::escalationStopped(*inc, r.until))
-                esc << tr("%1 in %2 min (until %3)").arg(r.contact).arg((due - now + 59999) / 60000).arg(r.until);
+                esc << tr("%1 in %2 min (until %3)")
+                           .arg(r.contact)
+                           .arg((due - now + 59999) / 60000)
+                           .arg(r.until);
         }
     }
-    m_escalation->setText(esc.isEmpty() ? QString() : tr("Escalation: %1").arg(esc.join(QStringLiteral(" · "))));
+    m_escalation->setText(
+        esc.isEmpty() ? QString() : tr("Escalation: %1").arg(esc.join(QStringLiteral(" · "))));
 
     QFont bold = m_tree->font();
     bold.setBold(true);
@@ -190,7 +205,10 @@ void RunbookChecklist::populate()
         if (!s.description.isEmpty())
             child(top, s.description);
         auto addCommand = [&](const QString &label, const QString &cmd) {
-            auto *c = child(top, label.isEmpty() ? QStringLiteral("$ ") + cmd : QStringLiteral("%1: $ %2").arg(label, cmd), cmd);
+            auto *c = child(top,
+                            label.isEmpty() ? QStringLiteral("$ ") + cmd
+                                            : QStringLiteral("%1: $ %2").arg(label, cmd),
+                            cmd);
             c->setFont(0, QFont(QStringLiteral("monospace")));
             auto *copy = new QToolButton(m_tree);
             copy->setText(tr("Copy"));
@@ -223,10 +241,11 @@ bool RunbookChecklist::setStepChecked(int index, bool checked)
     const runbooks::Runbook *rb = m_library.find(currentRunbook());
     if (!rb || index < 0 || index >= rb->steps.size())
         return false;
-    auto r = m_engine.execute(Command::make(Command::Kind::Record, m_uid,
-                                            {{QStringLiteral("kind"), runbooks::StepCheckedKind},
-                                             {QStringLiteral("payload"), runbooks::stepCheckedPayload(*rb, index, checked)}},
-                                            m_me));
+    auto r = m_engine.execute(Command::make(
+        Command::Kind::Record, m_uid,
+        {{QStringLiteral("kind"), runbooks::StepCheckedKind},
+         {QStringLiteral("payload"), runbooks::stepCheckedPayload(*rb, index, checked)}},
+        m_me));
     if (!r) {
         showMessage(r.errorMessage(), true);
         return false;
@@ -249,8 +268,9 @@ void RunbookChecklist::copyCommand(const QString &command)
 void RunbookChecklist::showMessage(const QString &text, bool error)
 {
     m_message->setText(text);
-    m_message->setStyleSheet(error ? QStringLiteral("background:#fdecea; color:#8a1c1c; padding:3px;")
-                                   : QStringLiteral("background:#e8f4ea; color:#1d5b2a; padding:3px;"));
+    m_message->setStyleSheet(
+        error ? QStringLiteral("background:#fdecea; color:#8a1c1c; padding:3px;")
+              : QStringLiteral("background:#e8f4ea; color:#1d5b2a; padding:3px;"));
     m_message->setVisible(!text.isEmpty());
 }
 

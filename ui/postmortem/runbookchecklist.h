@@ -26,10 +26,11 @@ class RunbookChecklist final : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RunbookChecklist)
 public:
-    RunbookChecklist(engine::LifecycleEngine &engine, const runbooks::RunbookLibrary &library, const QString &incidentUid,
-                     const QString &me, QWidget *parent = nullptr);
+    RunbookChecklist(engine::LifecycleEngine &engine, const runbooks::RunbookLibrary &library,
+                     const QString &incidentUid, const QString &me, QWidget *parent = nullptr);
     /// With its own library: the compiled-in runbooks and the user folder.
-    RunbookChecklist(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &me, QWidget *parent = nullptr);
+    RunbookChecklist(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &me,
+                     QWidget *parent = nullptr);
     ~RunbookChecklist() override;
 
     /// Re-reads the incident's timeline (checked steps, escalations).

@@ -22,8 +22,10 @@ static QPushButton *button(const QString &text, const QString &name, QWidget *pa
     return b;
 }
 
-ProblemSection::ProblemSection(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &me, QWidget *parent)
-    : QWidget(parent), m_engine(engine), m_uid(incidentUid), m_me(me), m_store(std::make_unique<problems::ProblemStore>(engine))
+ProblemSection::ProblemSection(engine::LifecycleEngine &engine, const QString &incidentUid,
+                               const QString &me, QWidget *parent)
+    : QWidget(parent), m_engine(engine), m_uid(incidentUid), m_me(me),
+      m_store(std::make_unique<problems::ProblemStore>(engine))
 {
     setObjectName(QStringLiteral("problemSection"));
     auto *v = new QVBoxLayout(this);
@@ -47,7 +49,8 @@ ProblemSection::ProblemSection(engine::LifecycleEngine &engine, const QString &i
     row->addWidget(m_linkCombo, 1);
     auto *link = button(tr("&Link to problem"), QStringLiteral("linkToProblem"), pg);
     auto *unlink = button(tr("U&nlink"), QStringLiteral("unlinkFromProblem"), pg);
-    auto *create = button(tr("New problem from this incident"), QStringLiteral("newProblemFromIncident"), pg);
+    auto *create =
+        button(tr("New problem from this incident"), QStringLiteral("newProblemFromIncident"), pg);
     row->addWidget(link);
     row->addWidget(unlink);
     row->addWidget(create);
@@ -73,7 +76,8 @@ ProblemSection::ProblemSection(engine::LifecycleEngine &engine, const QString &i
     kv->addWidget(m_suggestions, 1);
     auto *krow = new QHBoxLayout;
     auto *linkKe = button(tr("Link &known error"), QStringLiteral("linkKnownError"), kg);
-    m_resolve = button(tr("&Resolve with its workaround"), QStringLiteral("resolveWithKnownError"), kg);
+    m_resolve =
+        button(tr("&Resolve with its workaround"), QStringLiteral("resolveWithKnownError"), kg);
     krow->addWidget(linkKe);
     krow->addWidget(m_resolve);
     krow->addStretch(1);
@@ -83,10 +87,11 @@ ProblemSection::ProblemSection(engine::LifecycleEngine &engine, const QString &i
     connect(m_resolve, &QPushButton::clicked, this, &ProblemSection::resolveWithKnownError);
 
     // Links made here or anywhere else in this process show at once.
-    connect(&m_engine, &engine::LifecycleEngine::eventsAppended, this, [this](const QStringList &, const QStringList &uids) {
-        if (uids.contains(m_uid) && isVisible())
-            reload();
-    });
+    connect(&m_engine, &engine::LifecycleEngine::eventsAppended, this,
+            [this](const QStringList &, const QStringList &uids) {
+                if (uids.contains(m_uid) && isVisible())
+                    reload();
+            });
     reload();
 }
 
@@ -106,8 +111,11 @@ QString ProblemSection::messageText() const
 void ProblemSection::showMessage(const QString &text, bool error)
 {
     m_message->setText(text);
-    m_message->setStyleSheet(error ? QStringLiteral("QLabel { background: #F8D7DA; color: #58151C; border: 1px solid #D55E00; border-radius: 4px; padding: 4px 8px; }")
-                                   : QStringLiteral("QLabel { background: #D1E7DD; color: #0A3622; border: 1px solid #009E73; border-radius: 4px; padding: 4px 8px; }"));
+    m_message->setStyleSheet(
+        error ? QStringLiteral("QLabel { background: #F8D7DA; color: #58151C; border: 1px solid "
+                               "#D55E00; border-radius: 4px; padding: 4px 8px; }")
+              : QStringLiteral("QLabel { background: #D1E7DD; color: #0A3622; border: 1px solid "
+                               "#009E73; border-radius: 4px; padding: 4px 8px; }"));
     m_message->setVisible(!text.isEmpty());
 }
 
@@ -119,7 +127,10 @@ void ProblemSection::reload()
     m_problems->clear();
     QStringList linked;
     for (const auto &p : m_store->problemsOf(m_uid)) {
-        auto *it = new QListWidgetItem(QStringLiteral("%1  %2  (%3)").arg(p.number, p.title, problems::ProblemListModel::statusLabel(p.status)), m_problems);
+        auto *it = new QListWidgetItem(
+            QStringLiteral("%1  %2  (%3)")
+                .arg(p.number, p.title, problems::ProblemListModel::statusLabel(p.status)),
+            m_problems);
         it->setData(Qt::UserRole, p.number);
         linked << p.number;
     }
@@ -135,7 +146,10 @@ void ProblemSection::reload()
     m_knownErrors->clear();
     QStringList keLinked;
     for (const auto &k : m_store->knownErrorsOfIncident(m_uid)) {
-        auto *it = new QListWidgetItem(tr("%1  %2 — workaround: %3").arg(k.number, k.title, k.workaround.isEmpty() ? tr("none known") : k.workaround), m_knownErrors);
+        auto *it = new QListWidgetItem(
+            tr("%1  %2 — workaround: %3")
+                .arg(k.number, k.title, k.workaround.isEmpty() ? tr("none known") : k.workaround),
+            m_knownErrors);
         it->setData(Qt::UserRole, k.number);
         keLinked << k.number;
     }
@@ -143,10 +157,13 @@ void ProblemSection::reload()
         new QListWidgetItem(tr("No known error linked"), m_knownErrors);
     const QString keepKe = selectedSuggestion();
     m_suggestions->clear();
-    for (const auto &k : m_store->suggest(inc->title + u' ' + inc->description + u' ' + inc->services.join(u' '), 8)) {
-        auto *it = new QListWidgetItem(QStringLiteral("%1  %2\n    %3").arg(k.number, k.title, k.symptom), m_suggestions);
+    for (const auto &k : m_store->suggest(
+             inc->title + u' ' + inc->description + u' ' + inc->services.join(u' '), 8)) {
+        auto *it = new QListWidgetItem(
+            QStringLiteral("%1  %2\n    %3").arg(k.number, k.title, k.symptom), m_suggestions);
         it->setData(Qt::UserRole, k.number);
-        it->setToolTip(tr("Workaround: %1").arg(k.workaround.isEmpty() ? tr("none known") : k.workaround));
+        it->setToolTip(
+            tr("Workaround: %1").arg(k.workaround.isEmpty() ? tr("none known") : k.workaround));
         if (keLinked.contains(k.number))
             it->setText(it->text() + tr("  ✔ linked"));
         if (k.number == keepKe)
@@ -167,7 +184,9 @@ void ProblemSection::link()
 {
     const QString number = m_linkCombo->currentData().toString();
     if (number.isEmpty()) {
-        showMessage(tr("No open problem to link to: start one with \"New problem from this incident\"."), true);
+        showMessage(
+            tr("No open problem to link to: start one with \"New problem from this incident\"."),
+            true);
         return;
     }
     if (auto s = m_store->linkIncident(number, m_uid, m_me); !s) {

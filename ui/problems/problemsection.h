@@ -27,7 +27,8 @@ class ProblemSection final : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ProblemSection)
 public:
-    ProblemSection(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &me, QWidget *parent = nullptr);
+    ProblemSection(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &me,
+                   QWidget *parent = nullptr);
     ~ProblemSection() override;
 
     void reload();

@@ -30,7 +30,8 @@ namespace sitrep::ui {
 
 using problems::ProblemListModel;
 
-static QPlainTextEdit *textArea(QWidget *parent, const QString &name, const QString &accessible, int lines = 3)
+static QPlainTextEdit *textArea(QWidget *parent, const QString &name, const QString &accessible,
+                                int lines = 3)
 {
     auto *e = new QPlainTextEdit(parent);
     e->setObjectName(name);
@@ -48,7 +49,8 @@ static QPushButton *button(const QString &text, const QString &name, QWidget *pa
 }
 
 ProblemsView::ProblemsView(engine::LifecycleEngine &engine, const QString &me, QWidget *parent)
-    : QWidget(parent), m_engine(engine), m_me(me), m_store(std::make_unique<problems::ProblemStore>(engine))
+    : QWidget(parent), m_engine(engine), m_me(me),
+      m_store(std::make_unique<problems::ProblemStore>(engine))
 {
     setObjectName(QStringLiteral("problemsView"));
     m_model = new ProblemListModel(*m_store, this);
@@ -110,9 +112,11 @@ QWidget *ProblemsView::buildProblemsTab()
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(false);
-    m_table->horizontalHeader()->setSectionResizeMode(ProblemListModel::Title, QHeaderView::Stretch);
-    for (int c : {int(ProblemListModel::Number), int(ProblemListModel::Status), int(ProblemListModel::Incidents),
-                  int(ProblemListModel::KnownErrors), int(ProblemListModel::Owner)})
+    m_table->horizontalHeader()->setSectionResizeMode(ProblemListModel::Title,
+                                                      QHeaderView::Stretch);
+    for (int c : {int(ProblemListModel::Number), int(ProblemListModel::Status),
+                  int(ProblemListModel::Incidents), int(ProblemListModel::KnownErrors),
+                  int(ProblemListModel::Owner)})
         m_table->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
     m_table->setColumnHidden(ProblemListModel::Updated, true);
     lv->addWidget(m_table, 1);
@@ -124,10 +128,11 @@ QWidget *ProblemsView::buildProblemsTab()
         if (!selectProblem(keep))
             showProblem({});
     });
-    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &cur) {
-        if (cur.isValid())
-            showProblem(cur.data(ProblemListModel::NumberRole).toString());
-    });
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &cur) {
+                if (cur.isValid())
+                    showProblem(cur.data(ProblemListModel::NumberRole).toString());
+            });
 
     // Right: the selected problem.
     auto *scroll = new QScrollArea(split);
@@ -154,7 +159,8 @@ QWidget *ProblemsView::buildProblemsTab()
     m_status->setObjectName(QStringLiteral("problemStatus"));
     m_status->setAccessibleName(tr("Problem status"));
     for (const char *s : {"open", "known_error", "resolved", "closed"})
-        m_status->addItem(ProblemListModel::statusLabel(QString::fromLatin1(s)), QString::fromLatin1(s));
+        m_status->addItem(ProblemListModel::statusLabel(QString::fromLatin1(s)),
+                          QString::fromLatin1(s));
     pf->addRow(tr("&Status:"), m_status);
     m_owner = new QLineEdit(pg);
     m_owner->setObjectName(QStringLiteral("problemOwner"));
@@ -286,7 +292,8 @@ bool ProblemsView::selectProblem(const QString &number)
     if (number.isEmpty() || row < 0)
         return false;
     const QModelIndex idx = m_proxy->mapFromSource(m_model->index(row, 0));
-    m_table->selectionModel()->setCurrentIndex(idx, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_table->selectionModel()->setCurrentIndex(idx, QItemSelectionModel::ClearAndSelect |
+                                                        QItemSelectionModel::Rows);
     showProblem(number); // also when it was current already: re-read
     return true;
 }
@@ -304,8 +311,11 @@ QString ProblemsView::messageText() const
 void ProblemsView::showMessage(const QString &text, bool error)
 {
     m_message->setText(text);
-    m_message->setStyleSheet(error ? QStringLiteral("QLabel { background: #F8D7DA; color: #58151C; border: 1px solid #D55E00; border-radius: 4px; padding: 4px 8px; }")
-                                   : QStringLiteral("QLabel { background: #D1E7DD; color: #0A3622; border: 1px solid #009E73; border-radius: 4px; padding: 4px 8px; }"));
+    m_message->setStyleSheet(
+        error ? QStringLiteral("QLabel { background: #F8D7DA; color: #58151C; border: 1px solid "
+                               "#D55E00; border-radius: 4px; padding: 4px 8px; }")
+              : QStringLiteral("QLabel { background: #D1E7DD; color: #0A3622; border: 1px solid "
+                               "#009E73; border-radius: 4px; padding: 4px 8px; }"));
     m_message->setVisible(!text.isEmpty());
 }
 
@@ -316,17 +326,21 @@ void ProblemsView::showProblem(const QString &number)
     m_detail->setEnabled(bool(p));
     if (!p) {
         m_current.clear();
-        m_heading->setText(m_model->rowCount() == 0 ? tr("No problems yet: name one above, then link the incidents it causes.")
-                                                    : tr("Select a problem"));
+        m_heading->setText(
+            m_model->rowCount() == 0
+                ? tr("No problems yet: name one above, then link the incidents it causes.")
+                : tr("Select a problem"));
         for (QLineEdit *e : {m_title, m_owner, m_keTitle})
             e->clear();
-        for (QPlainTextEdit *e : {m_description, m_rootCause, m_workaround, m_keSymptom, m_keWorkaround, m_keRootCause})
+        for (QPlainTextEdit *e :
+             {m_description, m_rootCause, m_workaround, m_keSymptom, m_keWorkaround, m_keRootCause})
             e->clear();
         m_incidents->clear();
         m_keCombo->clear();
         return;
     }
-    m_heading->setText(QStringLiteral("%1 · %2 · %3").arg(p->number, ProblemListModel::statusLabel(p->status), p->title));
+    m_heading->setText(QStringLiteral("%1 · %2 · %3")
+                           .arg(p->number, ProblemListModel::statusLabel(p->status), p->title));
     m_title->setText(p->title);
     m_status->setCurrentIndex(std::max(0, m_status->findData(p->status)));
     m_owner->setText(p->owner);
@@ -336,7 +350,8 @@ void ProblemsView::showProblem(const QString &number)
     m_incidents->clear();
     for (const QString &n : p->incidents) {
         const auto inc = m_engine.store().incidentByNumber(n);
-        auto *it = new QListWidgetItem(inc ? QStringLiteral("%1  %2  (%3)").arg(n, inc->title, inc->state) : n, m_incidents);
+        auto *it = new QListWidgetItem(
+            inc ? QStringLiteral("%1  %2  (%3)").arg(n, inc->title, inc->state) : n, m_incidents);
         it->setData(Qt::UserRole, n);
         it->setData(Qt::UserRole + 1, inc ? inc->uid : n);
     }
@@ -371,7 +386,8 @@ void ProblemsView::showKnownError(int index)
     m_keSeen->setText(k->incidentCount == 0
                           ? tr("in no incident yet")
                           : tr("in %n incident(s), last %1", nullptr, k->incidentCount)
-                                .arg(QDateTime::fromMSecsSinceEpoch(k->lastSeenAt, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"))));
+                                .arg(QDateTime::fromMSecsSinceEpoch(k->lastSeenAt, Qt::UTC)
+                                         .toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"))));
     m_keSave->setText(tr("Save known error"));
 }
 
@@ -461,11 +477,14 @@ void ProblemsView::saveKnownError()
     if (m_current.isEmpty())
         return;
     const QString number = m_keCombo->currentData().toString();
-    const QString title = m_keTitle->text().trimmed(), symptom = m_keSymptom->toPlainText().trimmed();
-    const QString workaround = m_keWorkaround->toPlainText().trimmed(), rootCause = m_keRootCause->toPlainText().trimmed();
+    const QString title = m_keTitle->text().trimmed(),
+                  symptom = m_keSymptom->toPlainText().trimmed();
+    const QString workaround = m_keWorkaround->toPlainText().trimmed(),
+                  rootCause = m_keRootCause->toPlainText().trimmed();
     QString saved;
     if (number.isEmpty()) {
-        auto k = m_store->createKnownError(title, symptom, workaround, rootCause, {}, m_current, m_me);
+        auto k =
+            m_store->createKnownError(title, symptom, workaround, rootCause, {}, m_current, m_me);
         if (!k) {
             showMessage(k.errorMessage(), true);
             return;
@@ -487,12 +506,15 @@ void ProblemsView::saveKnownError()
     selectProblem(n);
     m_keCombo->setCurrentIndex(std::max(0, m_keCombo->findData(saved)));
     reloadArticles();
-    showMessage(tr("Saved known error %1; its knowledge-base article is updated.").arg(saved), false);
+    showMessage(tr("Saved known error %1; its knowledge-base article is updated.").arg(saved),
+                false);
 }
 
 void ProblemsView::reloadArticles()
 {
-    const QString keep = m_kbList->currentItem() ? m_kbList->currentItem()->data(Qt::UserRole).toString() : QString();
+    const QString keep = m_kbList->currentItem()
+                             ? m_kbList->currentItem()->data(Qt::UserRole).toString()
+                             : QString();
     const QStringList words = m_kbSearch->text().toLower().split(u' ', Qt::SkipEmptyParts);
     const QSignalBlocker block(m_kbList);
     m_kbList->clear();
@@ -504,20 +526,31 @@ void ProblemsView::reloadArticles()
             match = match && hay.contains(w);
         if (!match)
             continue;
-        auto *it = new QListWidgetItem(QStringLiteral("%1 %2").arg(a.kind == u"known_error" ? QStringLiteral("⚑") : QStringLiteral("✔"), a.title), m_kbList);
+        auto *it = new QListWidgetItem(
+            QStringLiteral("%1 %2").arg(
+                a.kind == u"known_error" ? QStringLiteral("⚑") : QStringLiteral("✔"), a.title),
+            m_kbList);
         it->setToolTip(a.kind == u"known_error" ? tr("Known error") : tr("Resolution"));
         it->setData(Qt::UserRole, a.id);
-        it->setData(Qt::UserRole + 1, QStringLiteral("# %1\n\n*%2 · updated %3 · tags: %4*\n\n%5")
-                                          .arg(a.title, a.kind == u"known_error" ? tr("Known error") : tr("Resolution"),
-                                               QDateTime::fromMSecsSinceEpoch(a.updatedAt, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd")),
-                                               a.tags.isEmpty() ? QStringLiteral("-") : a.tags.join(QStringLiteral(", ")), a.body));
+        it->setData(
+            Qt::UserRole + 1,
+            QStringLiteral("# %1\n\n*%2 · updated %3 · tags: %4*\n\n%5")
+                .arg(a.title, a.kind == u"known_error" ? tr("Known error") : tr("Resolution"),
+                     QDateTime::fromMSecsSinceEpoch(a.updatedAt, Qt::UTC)
+                         .toString(QStringLiteral("yyyy-MM-dd")),
+                     a.tags.isEmpty() ? QStringLiteral("-") : a.tags.join(QStringLiteral(", ")),
+                     a.body));
         if (a.id == keep || !select)
             select = it;
     }
     if (select)
         m_kbList->setCurrentItem(select);
-    m_kbArticle->setMarkdown(select ? select->data(Qt::UserRole + 1).toString()
-                                    : (m_kbList->count() == 0 ? tr("No articles yet. Resolution notes and known errors become articles here.") : QString()));
+    m_kbArticle->setMarkdown(
+        select
+            ? select->data(Qt::UserRole + 1).toString()
+            : (m_kbList->count() == 0
+                   ? tr("No articles yet. Resolution notes and known errors become articles here.")
+                   : QString()));
 }
 
 } // namespace sitrep::ui

@@ -24,7 +24,7 @@ class LifecycleEngine;
 namespace sitrep::problems {
 class ProblemStore;
 class ProblemListModel;
-}
+} // namespace sitrep::problems
 
 namespace sitrep::ui {
 

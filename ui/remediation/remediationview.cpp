@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "ui/remediation/remediationview.h"
 
-#include "ui/style/bannerstyle.h"
 #include "engine/lifecycleengine.h"
 #include "remediation/remediator.h"
 #include "ui/style/bannerstyle.h"
@@ -27,7 +26,9 @@ namespace {
 
 QString when(qint64 ms)
 {
-    return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'")) : QStringLiteral("-");
+    return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)
+                        .toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"))
+                  : QStringLiteral("-");
 }
 
 QTableWidget *makeTable(const QStringList &headers, QWidget *parent)
@@ -67,7 +68,8 @@ QDateTimeEdit *timeEdit(qint64 ms, QWidget *parent)
 
 } // namespace
 
-RemediationView::RemediationView(engine::LifecycleEngine &engine, const QString &me, QWidget *parent)
+RemediationView::RemediationView(engine::LifecycleEngine &engine, const QString &me,
+                                 QWidget *parent)
     : QWidget(parent), m_engine(engine), m_me(me)
 {
     auto *layout = new QVBoxLayout(this);
@@ -99,9 +101,12 @@ QWidget *RemediationView::buildMaintenancePage()
     auto *v = new QVBoxLayout(page);
     const qint64 now = m_engine.clock().nowMs();
 
-    auto *winBox = new QGroupBox(tr("Maintenance windows: no automatic remediation on the service while one is active"), page);
+    auto *winBox = new QGroupBox(
+        tr("Maintenance windows: no automatic remediation on the service while one is active"),
+        page);
     auto *wl = new QVBoxLayout(winBox);
-    m_windows = makeTable({tr("Service"), tr("Starts"), tr("Ends"), tr("Status"), tr("By"), tr("Reason")}, winBox);
+    m_windows = makeTable(
+        {tr("Service"), tr("Starts"), tr("Ends"), tr("Status"), tr("By"), tr("Reason")}, winBox);
     m_windows->setObjectName(QStringLiteral("maintenanceTable"));
     wl->addWidget(m_windows);
     auto *wform = new QHBoxLayout;
@@ -125,16 +130,21 @@ QWidget *RemediationView::buildMaintenancePage()
     wform->addWidget(rm);
     wl->addLayout(wform);
     connect(add, &QPushButton::clicked, this, [this] {
-        addWindow(m_winCi->text(), m_winStart->dateTime().toMSecsSinceEpoch(), m_winEnd->dateTime().toMSecsSinceEpoch(), m_winReason->text());
+        addWindow(m_winCi->text(), m_winStart->dateTime().toMSecsSinceEpoch(),
+                  m_winEnd->dateTime().toMSecsSinceEpoch(), m_winReason->text());
     });
     connect(end, &QPushButton::clicked, this, [this] { endSelectedWindow(); });
     connect(rm, &QPushButton::clicked, this, [this] { removeSelectedWindow(); });
     v->addWidget(winBox, 1);
 
     const int changeMinutes = RemediationConfig::load(m_engine.store()).changeWindowMinutes;
-    auto *chgBox = new QGroupBox(tr("Changes: a change on the service in the last %1 minutes blocks automatic remediation").arg(changeMinutes), page);
+    auto *chgBox = new QGroupBox(
+        tr("Changes: a change on the service in the last %1 minutes blocks automatic remediation")
+            .arg(changeMinutes),
+        page);
     auto *cl = new QVBoxLayout(chgBox);
-    m_changes = makeTable({tr("Service"), tr("Implemented"), tr("Reference"), tr("By"), tr("Summary")}, chgBox);
+    m_changes = makeTable(
+        {tr("Service"), tr("Implemented"), tr("Reference"), tr("By"), tr("Summary")}, chgBox);
     m_changes->setObjectName(QStringLiteral("changesTable"));
     cl->addWidget(m_changes);
     auto *cform = new QHBoxLayout;
@@ -155,7 +165,8 @@ QWidget *RemediationView::buildMaintenancePage()
     cform->addWidget(rmC);
     cl->addLayout(cform);
     connect(addC, &QPushButton::clicked, this, [this] {
-        addChange(m_chgCi->text(), m_chgAt->dateTime().toMSecsSinceEpoch(), m_chgSummary->text(), m_chgRef->text());
+        addChange(m_chgCi->text(), m_chgAt->dateTime().toMSecsSinceEpoch(), m_chgSummary->text(),
+                  m_chgRef->text());
     });
     connect(rmC, &QPushButton::clicked, this, [this] { removeSelectedChange(); });
     v->addWidget(chgBox, 1);
@@ -166,11 +177,15 @@ QWidget *RemediationView::buildApprovalsPage()
 {
     auto *page = new QWidget(this);
     auto *v = new QVBoxLayout(page);
-    auto *hint = new QLabel(tr("P1 remediations wait here for a person. Approving checks maintenance windows and recent "
-                               "changes again, then queues the action with your name on it."), page);
+    auto *hint = new QLabel(tr("P1 remediations wait here for a person. Approving checks "
+                               "maintenance windows and recent "
+                               "changes again, then queues the action with your name on it."),
+                            page);
     hint->setWordWrap(true);
     v->addWidget(hint);
-    m_approvals = makeTable({tr("Incident"), tr("Priority"), tr("Action"), tr("Target"), tr("Rule"), tr("Since"), tr("Correlation id")}, page);
+    m_approvals = makeTable({tr("Incident"), tr("Priority"), tr("Action"), tr("Target"), tr("Rule"),
+                             tr("Since"), tr("Correlation id")},
+                            page);
     m_approvals->setObjectName(QStringLiteral("approvalsTable"));
     v->addWidget(m_approvals, 1);
     auto *row = new QHBoxLayout;
@@ -186,12 +201,15 @@ QWidget *RemediationView::buildFailedPage()
 {
     auto *page = new QWidget(this);
     auto *v = new QVBoxLayout(page);
-    auto *hint = new QLabel(tr("Remediations the executors gave up on (dead-letter queue) or that reported a failure. "
-                               "Retry queues a new attempt; dismiss closes it without running it again."), page);
+    auto *hint = new QLabel(
+        tr("Remediations the executors gave up on (dead-letter queue) or that reported a failure. "
+           "Retry queues a new attempt; dismiss closes it without running it again."),
+        page);
     hint->setWordWrap(true);
     v->addWidget(hint);
-    m_failed = makeTable({tr("Incident"), tr("Priority"), tr("Action"), tr("Target"), tr("Attempt"), tr("Failed at"), tr("Why"),
-                          tr("Correlation id")}, page);
+    m_failed = makeTable({tr("Incident"), tr("Priority"), tr("Action"), tr("Target"), tr("Attempt"),
+                          tr("Failed at"), tr("Why"), tr("Correlation id")},
+                         page);
     m_failed->setObjectName(QStringLiteral("failedTable"));
     v->addWidget(m_failed, 1);
     auto *row = new QHBoxLayout;
@@ -204,7 +222,8 @@ QWidget *RemediationView::buildFailedPage()
     row->addWidget(dismiss);
     v->addLayout(row);
     connect(retry, &QPushButton::clicked, this, [this] { retrySelected(); });
-    connect(dismiss, &QPushButton::clicked, this, [this] { dismissSelected(m_dismissReason->text()); });
+    connect(dismiss, &QPushButton::clicked, this,
+            [this] { dismissSelected(m_dismissReason->text()); });
     return page;
 }
 
@@ -241,7 +260,9 @@ void RemediationView::reload()
     QList<QStringList> rows;
     QStringList ids;
     for (const auto &w : rs.maintenance(now, false)) {
-        rows << QStringList{w.ci, when(w.startsAt), when(w.endsAt), w.activeAt(now) ? tr("active") : tr("planned"), w.createdBy, w.reason};
+        rows << QStringList{w.ci,           when(w.startsAt),
+                            when(w.endsAt), w.activeAt(now) ? tr("active") : tr("planned"),
+                            w.createdBy,    w.reason};
         ids << QString::number(w.id);
     }
     fill(m_windows, rows, ids);
@@ -255,14 +276,17 @@ void RemediationView::reload()
     rows.clear();
     ids.clear();
     for (const auto &r : rs.remediations({QStringLiteral("awaiting_approval")})) {
-        rows << QStringList{r.number, r.priority, r.actionType, r.target, r.rule, when(r.updatedAt), r.correlationId};
+        rows << QStringList{r.number, r.priority,        r.actionType,   r.target,
+                            r.rule,   when(r.updatedAt), r.correlationId};
         ids << r.correlationId;
     }
     fill(m_approvals, rows, ids);
     rows.clear();
     ids.clear();
     for (const auto &r : rs.failed()) {
-        rows << QStringList{r.number, r.priority, r.actionType, r.target, QString::number(r.attempt), when(r.updatedAt), r.reason, r.correlationId};
+        rows << QStringList{
+            r.number,          r.priority, r.actionType,   r.target, QString::number(r.attempt),
+            when(r.updatedAt), r.reason,   r.correlationId};
         ids << r.correlationId;
     }
     fill(m_failed, rows, ids);
@@ -270,9 +294,11 @@ void RemediationView::reload()
     m_tabs->setTabText(2, tr("Failed remediations (%1)").arg(m_failed->rowCount()));
 }
 
-bool RemediationView::addWindow(const QString &ci, qint64 startsAt, qint64 endsAt, const QString &reason)
+bool RemediationView::addWindow(const QString &ci, qint64 startsAt, qint64 endsAt,
+                                const QString &reason)
 {
-    auto r = RemediationStore(m_engine.store()).addMaintenance(ci, startsAt, endsAt, reason, m_me, m_engine.clock().nowMs());
+    auto r = RemediationStore(m_engine.store())
+                 .addMaintenance(ci, startsAt, endsAt, reason, m_me, m_engine.clock().nowMs());
     if (!r) {
         setMessage(r.errorMessage(), true);
         return false;
@@ -284,9 +310,11 @@ bool RemediationView::addWindow(const QString &ci, qint64 startsAt, qint64 endsA
     return true;
 }
 
-bool RemediationView::addChange(const QString &ci, qint64 implementedAt, const QString &summary, const QString &ref)
+bool RemediationView::addChange(const QString &ci, qint64 implementedAt, const QString &summary,
+                                const QString &ref)
 {
-    auto r = RemediationStore(m_engine.store()).addChange(ci, implementedAt, summary, ref, m_me, m_engine.clock().nowMs());
+    auto r = RemediationStore(m_engine.store())
+                 .addChange(ci, implementedAt, summary, ref, m_me, m_engine.clock().nowMs());
     if (!r) {
         setMessage(r.errorMessage(), true);
         return false;
@@ -306,7 +334,9 @@ bool RemediationView::endSelectedWindow()
         setMessage(tr("Select a maintenance window first."), true);
         return false;
     }
-    if (auto s = RemediationStore(m_engine.store()).endMaintenance(id.toLongLong(), m_engine.clock().nowMs()); !s) {
+    if (auto s = RemediationStore(m_engine.store())
+                     .endMaintenance(id.toLongLong(), m_engine.clock().nowMs());
+        !s) {
         setMessage(s.errorMessage(), true);
         return false;
     }
@@ -351,7 +381,9 @@ bool RemediationView::approveSelected()
 {
     const QString id = selectedId(m_approvals);
     if (id.isEmpty() || !m_remediator) {
-        setMessage(id.isEmpty() ? tr("Select a remediation first.") : tr("Remediation rules are not loaded."), true);
+        setMessage(id.isEmpty() ? tr("Select a remediation first.")
+                                : tr("Remediation rules are not loaded."),
+                   true);
         return false;
     }
     auto r = m_remediator->approve(id, m_me);
@@ -360,7 +392,8 @@ bool RemediationView::approveSelected()
         reload();
         return false;
     }
-    setMessage(tr("%1 on %2 approved by %3 and queued.").arg(r->actionType, r->target, m_me), false);
+    setMessage(tr("%1 on %2 approved by %3 and queued.").arg(r->actionType, r->target, m_me),
+               false);
     reload();
     return true;
 }
@@ -369,7 +402,9 @@ bool RemediationView::retrySelected()
 {
     const QString id = selectedId(m_failed);
     if (id.isEmpty() || !m_remediator) {
-        setMessage(id.isEmpty() ? tr("Select a failed remediation first.") : tr("Remediation rules are not loaded."), true);
+        setMessage(id.isEmpty() ? tr("Select a failed remediation first.")
+                                : tr("Remediation rules are not loaded."),
+                   true);
         return false;
     }
     auto r = m_remediator->retry(id, m_me);
@@ -377,7 +412,9 @@ bool RemediationView::retrySelected()
         setMessage(r.errorMessage(), true);
         return false;
     }
-    setMessage(tr("%1 on %2 queued again (attempt %3).").arg(r->actionType, r->target).arg(r->attempt), false);
+    setMessage(
+        tr("%1 on %2 queued again (attempt %3).").arg(r->actionType, r->target).arg(r->attempt),
+        false);
     reload();
     return true;
 }
@@ -386,7 +423,9 @@ bool RemediationView::dismissSelected(const QString &reason)
 {
     const QString id = selectedId(m_failed);
     if (id.isEmpty() || !m_remediator) {
-        setMessage(id.isEmpty() ? tr("Select a failed remediation first.") : tr("Remediation rules are not loaded."), true);
+        setMessage(id.isEmpty() ? tr("Select a failed remediation first.")
+                                : tr("Remediation rules are not loaded."),
+                   true);
         return false;
     }
     auto r = m_remediator->dismiss(id, m_me, reason);

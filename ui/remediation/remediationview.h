@@ -44,7 +44,8 @@ public:
 
     /// The form actions, callable from tests as a person would use them.
     bool addWindow(const QString &ci, qint64 startsAt, qint64 endsAt, const QString &reason);
-    bool addChange(const QString &ci, qint64 implementedAt, const QString &summary, const QString &ref);
+    bool addChange(const QString &ci, qint64 implementedAt, const QString &summary,
+                   const QString &ref);
     bool approveSelected();
     bool retrySelected();
     bool dismissSelected(const QString &reason = {});

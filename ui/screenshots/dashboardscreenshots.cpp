@@ -14,7 +14,8 @@ QStringList dashboardScreenshotViews()
     return {QStringLiteral("dashboard")};
 }
 
-QWidget *createDashboardScreenshot(const QString &view, host::AppContext &context, const QSize &size)
+QWidget *createDashboardScreenshot(const QString &view, host::AppContext &context,
+                                   const QSize &size)
 {
     if (view == u"dashboard") {
         auto *host = new QWidget;

@@ -12,7 +12,8 @@ namespace sitrep::ui {
 
 QStringList postmortemScreenshotViews()
 {
-    return {QStringLiteral("postmortem"), QStringLiteral("runbook"), QStringLiteral("action-items")};
+    return {QStringLiteral("postmortem"), QStringLiteral("runbook"),
+            QStringLiteral("action-items")};
 }
 
 static QString pickIncident(host::AppContext &ctx, bool open, const runbooks::RunbookLibrary *lib)
@@ -54,13 +55,15 @@ QWidget *createPostmortemScreenshot(const QString &view, host::AppContext &ctx, 
     }
     if (view == u"runbook") {
         auto *lib = new runbooks::RunbookLibrary;
-        lib->load(runbooks::RunbookLibrary::defaultFolders(runbooks::RunbookLibrary::userFolder(ctx.store().meta(QStringLiteral("runbooks.folder")))));
+        lib->load(runbooks::RunbookLibrary::defaultFolders(runbooks::RunbookLibrary::userFolder(
+            ctx.store().meta(QStringLiteral("runbooks.folder")))));
         QString uid = pickIncident(ctx, true, lib);
         if (uid.isEmpty())
             uid = pickIncident(ctx, false, lib);
         if (uid.isEmpty()) {
             delete lib;
-            return new QLabel(QStringLiteral("No incident matches a runbook: run `sitrep demo` first."));
+            return new QLabel(
+                QStringLiteral("No incident matches a runbook: run `sitrep demo` first."));
         }
         auto *w = new RunbookChecklist(ctx.engine(), *lib, uid, me);
         QObject::connect(w, &QObject::destroyed, [lib] { delete lib; });

@@ -18,6 +18,7 @@ QStringList postmortemScreenshotViews();
 /// Builds one of them on the context's data (null for other names). Picks a resolved
 /// incident with a long timeline for the postmortem, an open one with a matching runbook
 /// for the checklist.
-QWidget *createPostmortemScreenshot(const QString &view, host::AppContext &context, const QSize &size);
+QWidget *createPostmortemScreenshot(const QString &view, host::AppContext &context,
+                                    const QSize &size);
 
 } // namespace sitrep::ui

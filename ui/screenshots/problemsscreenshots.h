@@ -17,6 +17,7 @@ namespace sitrep::ui {
 QStringList problemsScreenshotViews();
 /// Builds one of them on the context's data (null for other names); shows the problem with
 /// the most linked incidents. Reads only.
-QWidget *createProblemsScreenshot(const QString &view, host::AppContext &context, const QSize &size);
+QWidget *createProblemsScreenshot(const QString &view, host::AppContext &context,
+                                  const QSize &size);
 
 } // namespace sitrep::ui

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "ui/screenshots/remediationscreenshots.h"
 
+#include "demo/demogenerator.h"
 #include "host/appcontext.h"
 #include "host/workflowactions.h"
-#include "demo/demogenerator.h"
-#include "ui/remediation/remediationview.h"
 #include "remediation/remediator.h"
+#include "ui/remediation/remediationview.h"
 
 #include <QJsonArray>
 #include <QLabel>
@@ -42,17 +42,24 @@ Status seed(Scratch &s, qint64 now)
     host::registerWorkflowActions(*s.engine);
     RemediationStore rs(s.store);
     (void)rs.addMaintenance(QStringLiteral("payments-db"), now - 20 * kMinute, now + 100 * kMinute,
-                            QStringLiteral("Aurora minor version upgrade"), QStringLiteral("dana"), now - 30 * kMinute);
-    (void)rs.addMaintenance(QStringLiteral("search-api"), now + 22 * 60 * kMinute, now + 26 * 60 * kMinute,
-                            QStringLiteral("index rebuild, weekly"), QStringLiteral("sam"), now - 60 * kMinute);
+                            QStringLiteral("Aurora minor version upgrade"), QStringLiteral("dana"),
+                            now - 30 * kMinute);
+    (void)rs.addMaintenance(QStringLiteral("search-api"), now + 22 * 60 * kMinute,
+                            now + 26 * 60 * kMinute, QStringLiteral("index rebuild, weekly"),
+                            QStringLiteral("sam"), now - 60 * kMinute);
     (void)rs.addMaintenance(QStringLiteral("edge-cdn"), now - 5 * kMinute, now + 55 * kMinute,
-                            QStringLiteral("certificate rotation"), QStringLiteral("lee"), now - 6 * kMinute);
-    (void)rs.addChange(QStringLiteral("checkout-api"), now - 12 * kMinute, QStringLiteral("deploy v2026.11.3 (connection pool 40 -> 80)"),
+                            QStringLiteral("certificate rotation"), QStringLiteral("lee"),
+                            now - 6 * kMinute);
+    (void)rs.addChange(QStringLiteral("checkout-api"), now - 12 * kMinute,
+                       QStringLiteral("deploy v2026.11.3 (connection pool 40 -> 80)"),
                        QStringLiteral("CHG0004211"), QStringLiteral("alex"), now - 12 * kMinute);
-    (void)rs.addChange(QStringLiteral("orders-db"), now - 95 * kMinute, QStringLiteral("parameter group: max_connections 500"),
+    (void)rs.addChange(QStringLiteral("orders-db"), now - 95 * kMinute,
+                       QStringLiteral("parameter group: max_connections 500"),
                        QStringLiteral("CHG0004207"), QStringLiteral("dana"), now - 95 * kMinute);
-    (void)rs.addChange(QStringLiteral("web-frontend"), now - 26 * 60 * kMinute, QStringLiteral("feature flag new-cart on for 10%"),
-                       QStringLiteral("CHG0004188"), QStringLiteral("kim"), now - 26 * 60 * kMinute);
+    (void)rs.addChange(QStringLiteral("web-frontend"), now - 26 * 60 * kMinute,
+                       QStringLiteral("feature flag new-cart on for 10%"),
+                       QStringLiteral("CHG0004188"), QStringLiteral("kim"),
+                       now - 26 * 60 * kMinute);
     Remediator rem(*s.engine, *RuleSet::defaults(), RemediationConfig{});
     struct Case {
         const char *title, *severity, *service, *category;
@@ -62,21 +69,26 @@ Status seed(Scratch &s, qint64 now)
     const Case cases[] = {
         {"Orders database refuses new connections", "high", "orders-db", "database", 0.93, true},
         {"Stale product images served at the edge", "medium", "catalog-cdn", "cdn", 0.88, true},
-        {"Checkout tier saturated, p99 latency 4 s", "high", "web-frontend", "capacity", 0.91, false},
-        {"Payments primary failing over repeatedly", "critical", "ledger-db", "database", 0.97, false},
+        {"Checkout tier saturated, p99 latency 4 s", "high", "web-frontend", "capacity", 0.91,
+         false},
+        {"Payments primary failing over repeatedly", "critical", "ledger-db", "database", 0.97,
+         false},
     };
     for (const Case &c : cases) {
         s.clock->advance(7 * kMinute);
-        auto open = s.engine->execute(engine::Command::open({{QStringLiteral("title"), QLatin1String(c.title)},
-                                                             {QStringLiteral("severity"), QLatin1String(c.severity)},
-                                                             {QStringLiteral("services"), QJsonArray{QLatin1String(c.service)}}},
-                                                            QStringLiteral("alertmanager-ingest")));
+        auto open = s.engine->execute(engine::Command::open(
+            {{QStringLiteral("title"), QLatin1String(c.title)},
+             {QStringLiteral("severity"), QLatin1String(c.severity)},
+             {QStringLiteral("services"), QJsonArray{QLatin1String(c.service)}}},
+            QStringLiteral("alertmanager-ingest")));
         if (!open)
             return Status(open.error());
         (void)s.engine->execute(engine::Command::make(
             engine::Command::Kind::Record, open->number,
             {{QStringLiteral("kind"), kinds::TriageSuggested},
-             {QStringLiteral("payload"), QJsonObject{{QStringLiteral("category"), QLatin1String(c.category)}, {QStringLiteral("confidence"), c.confidence}}}},
+             {QStringLiteral("payload"),
+              QJsonObject{{QStringLiteral("category"), QLatin1String(c.category)},
+                          {QStringLiteral("confidence"), c.confidence}}}},
             QStringLiteral("triage")));
         if (auto d = rem.scan(); !d)
             return Status(d.error());
@@ -120,14 +132,17 @@ QStringList remediationScreenshotViews()
     return {QStringLiteral("maintenance"), QStringLiteral("remediation-failed")};
 }
 
-QWidget *createRemediationScreenshot(const QString &view, host::AppContext &context, const QSize &size)
+QWidget *createRemediationScreenshot(const QString &view, host::AppContext &context,
+                                     const QSize &size)
 {
     if (!remediationScreenshotViews().contains(view))
         return nullptr;
-    const auto page = view == u"maintenance" ? RemediationView::Page::Maintenance : RemediationView::Page::Failed;
+    const auto page =
+        view == u"maintenance" ? RemediationView::Page::Maintenance : RemediationView::Page::Failed;
     RemediationStore own(context.store());
     const qint64 now = context.clock().nowMs();
-    const bool hasOwn = view == u"maintenance" ? !own.maintenance(now).isEmpty() || !own.changes(now - 7LL * 86400000).isEmpty()
+    const bool hasOwn = view == u"maintenance" ? !own.maintenance(now).isEmpty() ||
+                                                     !own.changes(now - 7LL * 86400000).isEmpty()
                                                : !own.failed().isEmpty();
     if (hasOwn) {
         auto *v = new RemediationView(context.engine(), QStringLiteral("alice"));
@@ -137,7 +152,8 @@ QWidget *createRemediationScreenshot(const QString &view, host::AppContext &cont
     }
     auto scratch = std::make_unique<Scratch>();
     if (auto s = seed(*scratch, now); !s || !scratch->engine) {
-        auto *err = new QLabel(QObject::tr("Cannot build the remediation screenshot: %1").arg(s.errorMessage()));
+        auto *err = new QLabel(
+            QObject::tr("Cannot build the remediation screenshot: %1").arg(s.errorMessage()));
         err->resize(size);
         return err;
     }

@@ -19,6 +19,7 @@ QStringList remediationScreenshotViews();
 /// Builds one of them. The database's own windows, changes and failed remediations are
 /// shown when it has some; otherwise a scratch database with a small demo history and a
 /// few of each is rendered, so the user's database is never written.
-QWidget *createRemediationScreenshot(const QString &view, host::AppContext &context, const QSize &size);
+QWidget *createRemediationScreenshot(const QString &view, host::AppContext &context,
+                                     const QSize &size);
 
 } // namespace sitrep::ui

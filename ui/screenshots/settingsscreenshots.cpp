@@ -2,10 +2,10 @@
 #include "ui/screenshots/settingsscreenshots.h"
 
 #include "host/appcontext.h"
-#include "ui/settings/syncsettingsdialog.h"
 #include "host/awssettings.h"
 #include "secrets/secretstore.h"
 #include "sync/syncsettings.h"
+#include "ui/settings/syncsettingsdialog.h"
 
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -17,7 +17,8 @@ namespace {
 // What the dialog edits, for the picture only: secrets in memory, nothing written to the
 // database (the fields are filled in the widgets, not saved).
 struct Backing final : QObject {
-    Backing(host::AppContext &context) : settings(context.store(), secrets), aws(context.store(), secrets)
+    Backing(host::AppContext &context)
+        : settings(context.store(), secrets), aws(context.store(), secrets)
     {
         (void)secrets.write(secrets::BackendTokenSecret, QStringLiteral("x"));
         (void)secrets.write(secrets::AwsAccessKeyIdSecret, QStringLiteral("x"));
@@ -48,12 +49,15 @@ QWidget *createSettingsScreenshot(const QString &view, host::AppContext &context
     };
     set("backendUrl", QStringLiteral("https://sitrep.example.com"));
     set("awsRegion", QStringLiteral("eu-west-1"));
-    set("awsAlertQueue", QStringLiteral("https://sqs.eu-west-1.amazonaws.com/123456789012/sitrep-alerts"));
+    set("awsAlertQueue",
+        QStringLiteral("https://sqs.eu-west-1.amazonaws.com/123456789012/sitrep-alerts"));
     set("awsSlaTopic", QStringLiteral("sitrep-sla-alerts"));
     set("awsStatusTopic", QStringLiteral("sitrep-status-updates"));
     set("slackBaseUrl", QStringLiteral("https://slack.com/api/"));
-    if (auto *c = dlg->findChild<QPlainTextEdit *>(QStringLiteral("notifyChannels")); c && c->toPlainText().isEmpty())
-        c->setPlainText(QStringLiteral("slack_critical slack war_room\nteam_channel webhook https://chat.example.com/hooks/team\n"
+    if (auto *c = dlg->findChild<QPlainTextEdit *>(QStringLiteral("notifyChannels"));
+        c && c->toPlainText().isEmpty())
+        c->setPlainText(QStringLiteral("slack_critical slack war_room\nteam_channel webhook "
+                                       "https://chat.example.com/hooks/team\n"
                                        "page_oncall sns sitrep-page-oncall"));
     dlg->resize(std::max(760, std::min(size.width(), 900)), dlg->sizeHint().height());
     return dlg;

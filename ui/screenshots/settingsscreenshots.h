@@ -14,6 +14,7 @@ namespace sitrep::ui {
 
 /// `settings`: the back-end, AWS and notification settings dialog.
 QStringList settingsScreenshotViews();
-QWidget *createSettingsScreenshot(const QString &view, host::AppContext &context, const QSize &size);
+QWidget *createSettingsScreenshot(const QString &view, host::AppContext &context,
+                                  const QSize &size);
 
 } // namespace sitrep::ui

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "ui/screenshots/syncscreenshots.h"
 
-#include "host/appcontext.h"
 #include "domain/synckinds.h"
-#include "ui/incidentworkspace.h"
-#include "ui/settings/syncstatuslabel.h"
+#include "host/appcontext.h"
 #include "sync/outbox.h"
 #include "sync/syncservice.h"
+#include "ui/incidentworkspace.h"
+#include "ui/settings/syncstatuslabel.h"
 
 #include <QLabel>
 #include <QMainWindow>
@@ -30,7 +30,10 @@ namespace {
 class ConflictScene final : public QWidget {
 public:
     // The workspace goes before the replicas its widgets work on.
-    ~ConflictScene() override { qDeleteAll(findChildren<QWidget *>(QString(), Qt::FindDirectChildrenOnly)); }
+    ~ConflictScene() override
+    {
+        qDeleteAll(findChildren<QWidget *>(QString(), Qt::FindDirectChildrenOnly));
+    }
     QTemporaryDir dir;
     std::unique_ptr<host::AppContext> a, b;
 };
@@ -129,7 +132,9 @@ QWidget *createSyncScreenshot(const QString &view, host::AppContext &context, co
     if (view != u"conflict")
         return nullptr;
     auto scene = std::make_unique<ConflictScene>();
-    auto fail = [](const QString &why) { return new QLabel(QStringLiteral("Cannot stage the conflict: %1").arg(why)); };
+    auto fail = [](const QString &why) {
+        return new QLabel(QStringLiteral("Cannot stage the conflict: %1").arg(why));
+    };
     // The scene follows the workflow the database uses (the default when it has none).
     const QString wf = context.store().meta(QStringLiteral("workflow"));
     auto a = replica(scene->dir.filePath(QStringLiteral("a.db")), wf);
@@ -140,11 +145,13 @@ QWidget *createSyncScreenshot(const QString &view, host::AppContext &context, co
     scene->b = std::move(*b);
     auto &ea = scene->a->engine();
     auto &eb = scene->b->engine();
-    auto opened = ea.execute(Command::open({{QStringLiteral("title"), QStringLiteral("Checkout API returning 502 for EU customers")},
-                                            {QStringLiteral("description"), QStringLiteral("Error rate 18% on checkout-api since the 14:02 deploy.")},
-                                            {QStringLiteral("severity"), QStringLiteral("high")},
-                                            {QStringLiteral("services"), QStringLiteral("checkout")}},
-                                           QStringLiteral("priya.raman")));
+    auto opened = ea.execute(Command::open(
+        {{QStringLiteral("title"), QStringLiteral("Checkout API returning 502 for EU customers")},
+         {QStringLiteral("description"),
+          QStringLiteral("Error rate 18% on checkout-api since the 14:02 deploy.")},
+         {QStringLiteral("severity"), QStringLiteral("high")},
+         {QStringLiteral("services"), QStringLiteral("checkout")}},
+        QStringLiteral("priya.raman")));
     if (!opened)
         return fail(opened.errorMessage());
     const QString uid = opened->incidentUid;
@@ -155,10 +162,12 @@ QWidget *createSyncScreenshot(const QString &view, host::AppContext &context, co
         if (ea.whyNot(*scene->a->store().incidentByUid(uid), to).isEmpty())
             targets << to;
     if (targets.size() < 2)
-        return fail(QStringLiteral("the workflow offers fewer than two moves from its first state"));
+        return fail(
+            QStringLiteral("the workflow offers fewer than two moves from its first state"));
     Status s = deliver(*scene->a, *scene->b);
     if (s) {
-        (void)ea.execute(Command::note(uid, QStringLiteral("Rolling back 1.42.0 is on the table"), QStringLiteral("priya.raman")));
+        (void)ea.execute(Command::note(uid, QStringLiteral("Rolling back 1.42.0 is on the table"),
+                                       QStringLiteral("priya.raman")));
         if (!eb.execute(Command::transition(uid, targets[0], QStringLiteral("marco.bianchi"))))
             s = Status::fail(QStringLiteral("first move refused"));
     }

@@ -73,7 +73,8 @@ QWidget *createTriageScreenshot(const QString &view, host::AppContext &context, 
             title->setText(title->text() + QStringLiteral(" — ") + error);
         }
     }
-    if (auto *arts = panel->findChild<QTreeWidget *>(QStringLiteral("triageArticles")); arts && arts->topLevelItemCount() > 0)
+    if (auto *arts = panel->findChild<QTreeWidget *>(QStringLiteral("triageArticles"));
+        arts && arts->topLevelItemCount() > 0)
         arts->setCurrentItem(arts->topLevelItem(0));
     w->resize(size);
     return w;

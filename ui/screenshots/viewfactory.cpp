@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "ui/screenshots/viewfactory.h"
 
-#include "ui/screenshots/dashboardscreenshots.h"
 #include "ui/mainwindow.h"
+#include "ui/screenshots/dashboardscreenshots.h"
 #include "ui/screenshots/postmortemscreenshots.h"
 #include "ui/screenshots/problemsscreenshots.h"
 #include "ui/screenshots/remediationscreenshots.h"
@@ -10,9 +10,6 @@
 #include "ui/screenshots/syncscreenshots.h"
 #include "ui/screenshots/triagescreenshots.h"
 #include "ui/screenshots/wallscreenshots.h"
-#include "ui/screenshots/warroomscreenshots.h"
-#include "ui/mainwindow.h"
-#include "ui/screenshots/syncscreenshots.h"
 #include "ui/screenshots/warroomscreenshots.h"
 
 #include <QApplication>

@@ -26,16 +26,19 @@ QWidget *createWarRoomScreenshot(const QString &view, host::AppContext &context,
 {
     if (view == u"create") {
         auto *d = new CreateIncidentDialog(context.engine(), QStringLiteral("alice"));
-        d->findChild<QLineEdit *>(QStringLiteral("titleEdit"))->setText(QStringLiteral("Checkout API returns 502 for EU customers"));
+        d->findChild<QLineEdit *>(QStringLiteral("titleEdit"))
+            ->setText(QStringLiteral("Checkout API returns 502 for EU customers"));
         d->findChild<QPlainTextEdit *>(QStringLiteral("descriptionEdit"))
-            ->setPlainText(QStringLiteral("Error rate on checkout-api jumped to 18% at 09:12 UTC after the edge deploy."));
+            ->setPlainText(QStringLiteral(
+                "Error rate on checkout-api jumped to 18% at 09:12 UTC after the edge deploy."));
         auto *sev = d->findChild<QComboBox *>(QStringLiteral("severityCombo"));
         sev->setCurrentIndex(2);
         auto *impact = d->findChild<QComboBox *>(QStringLiteral("impactCombo"));
         impact->setCurrentIndex(1);
         auto *urgency = d->findChild<QComboBox *>(QStringLiteral("urgencyCombo"));
         urgency->setCurrentIndex(2);
-        d->findChild<QLineEdit *>(QStringLiteral("servicesEdit"))->setText(QStringLiteral("checkout-api, payments"));
+        d->findChild<QLineEdit *>(QStringLiteral("servicesEdit"))
+            ->setText(QStringLiteral("checkout-api, payments"));
         d->resize(size.boundedTo(QSize(900, 800)).expandedTo(d->sizeHint()));
         return d;
     }

@@ -7,7 +7,8 @@
 
 namespace sitrep::ui {
 
-AwsStatusLabel::AwsStatusLabel(host::AwsServices &services, QWidget *parent) : QLabel(parent), m_services(services)
+AwsStatusLabel::AwsStatusLabel(host::AwsServices &services, QWidget *parent)
+    : QLabel(parent), m_services(services)
 {
     setObjectName(QStringLiteral("awsStatus"));
     setCursor(Qt::PointingHandCursor);
@@ -27,8 +28,10 @@ void AwsStatusLabel::refresh()
         setText(QStringLiteral("⚠ ") + tr("AWS: %1").arg(error.left(80)));
         setStyleSheet(QStringLiteral("color: #b42318; font-weight: bold;"));
     }
-    setToolTip(error.isEmpty() ? tr("%1\nClick for AWS and notification settings").arg(state)
-                               : tr("%1\nLast error: %2\nClick for AWS and notification settings").arg(state, error));
+    setToolTip(
+        error.isEmpty()
+            ? tr("%1\nClick for AWS and notification settings").arg(state)
+            : tr("%1\nLast error: %2\nClick for AWS and notification settings").arg(state, error));
 }
 
 void AwsStatusLabel::mouseReleaseEvent(QMouseEvent *event)

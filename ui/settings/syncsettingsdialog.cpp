@@ -25,13 +25,10 @@ SyncSettingsDialog::SyncSettingsDialog(sync::SyncSettings &settings, QWidget *pa
 {
 }
 
-SyncSettingsDialog::SyncSettingsDialog(sync::SyncSettings &settings, host::AwsSettings *aws, QWidget *parent)
-    : QDialog(parent),
-      m_settings(settings),
-      m_aws(aws),
-      m_url(new QLineEdit(this)),
-      m_token(new QLineEdit(this)),
-      m_test(new QPushButton(tr("&Test connection"), this)),
+SyncSettingsDialog::SyncSettingsDialog(sync::SyncSettings &settings, host::AwsSettings *aws,
+                                       QWidget *parent)
+    : QDialog(parent), m_settings(settings), m_aws(aws), m_url(new QLineEdit(this)),
+      m_token(new QLineEdit(this)), m_test(new QPushButton(tr("&Test connection"), this)),
       m_result(new QLabel(this))
 {
     setObjectName(QStringLiteral("syncSettingsDialog"));
@@ -41,8 +38,9 @@ SyncSettingsDialog::SyncSettingsDialog(sync::SyncSettings &settings, host::AwsSe
     m_url->setPlaceholderText(QStringLiteral("https://sitrep.example.com"));
     m_token->setObjectName(QStringLiteral("backendToken"));
     m_token->setEchoMode(QLineEdit::Password);
-    m_token->setPlaceholderText(m_settings.hasToken() ? tr("stored in the system keychain (type to replace)")
-                                                      : tr("bearer token, stored in the system keychain"));
+    m_token->setPlaceholderText(m_settings.hasToken()
+                                    ? tr("stored in the system keychain (type to replace)")
+                                    : tr("bearer token, stored in the system keychain"));
     m_result->setObjectName(QStringLiteral("testResult"));
     m_result->setWordWrap(true);
     m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -93,16 +91,25 @@ void SyncSettingsDialog::buildAws(QVBoxLayout *layout)
         e->setPlaceholderText(placeholder);
         return e;
     };
-    m_endpoint = line(QStringLiteral("awsEndpoint"), c.endpoint, tr("empty: the region's AWS endpoints; https, or http on loopback"));
+    m_endpoint = line(QStringLiteral("awsEndpoint"), c.endpoint,
+                      tr("empty: the region's AWS endpoints; https, or http on loopback"));
     m_region = line(QStringLiteral("awsRegion"), c.region, QStringLiteral("us-east-1"));
-    m_profile = line(QStringLiteral("awsProfile"), c.profile, tr("profile in ~/.aws/credentials (default)"));
+    m_profile = line(QStringLiteral("awsProfile"), c.profile,
+                     tr("profile in ~/.aws/credentials (default)"));
     const bool haveKey = m_aws->hasAccessKey();
-    m_keyId = secretEdit(QStringLiteral("awsAccessKeyId"), haveKey, tr("access key id (AKIA…), stored in the system keychain"));
-    m_secretKey = secretEdit(QStringLiteral("awsSecretAccessKey"), haveKey, tr("secret access key, stored in the system keychain"));
-    m_sessionToken = secretEdit(QStringLiteral("awsSessionToken"), false, tr("session token (temporary keys only)"));
-    m_queue = line(QStringLiteral("awsAlertQueue"), c.alertQueue, QStringLiteral("https://sqs.us-east-1.amazonaws.com/123456789012/sitrep-alerts"));
-    m_slaTopic = line(QStringLiteral("awsSlaTopic"), c.slaTopic, tr("topic name or ARN, e.g. sitrep-sla-alerts"));
-    m_statusTopic = line(QStringLiteral("awsStatusTopic"), c.statusTopic, tr("topic for external status updates"));
+    m_keyId = secretEdit(QStringLiteral("awsAccessKeyId"), haveKey,
+                         tr("access key id (AKIA…), stored in the system keychain"));
+    m_secretKey = secretEdit(QStringLiteral("awsSecretAccessKey"), haveKey,
+                             tr("secret access key, stored in the system keychain"));
+    m_sessionToken = secretEdit(QStringLiteral("awsSessionToken"), false,
+                                tr("session token (temporary keys only)"));
+    m_queue =
+        line(QStringLiteral("awsAlertQueue"), c.alertQueue,
+             QStringLiteral("https://sqs.us-east-1.amazonaws.com/123456789012/sitrep-alerts"));
+    m_slaTopic = line(QStringLiteral("awsSlaTopic"), c.slaTopic,
+                      tr("topic name or ARN, e.g. sitrep-sla-alerts"));
+    m_statusTopic = line(QStringLiteral("awsStatusTopic"), c.statusTopic,
+                         tr("topic for external status updates"));
 
     auto *aws = new QGroupBox(tr("AWS (SQS alerts, SNS topics)"), this);
     auto *af = new QFormLayout(aws);
@@ -116,7 +123,9 @@ void SyncSettingsDialog::buildAws(QVBoxLayout *layout)
     af->addRow(keysLabel, keys);
     af->addRow(tr("Session toke&n:"), m_sessionToken);
     af->addRow(tr("Credentials &profile:"), m_profile);
-    auto *order = new QLabel(tr("Keys used: AWS_ACCESS_KEY_ID if set, else the keys stored here, else ~/.aws/credentials"), this);
+    auto *order = new QLabel(tr("Keys used: AWS_ACCESS_KEY_ID if set, else the keys stored here, "
+                                "else ~/.aws/credentials"),
+                             this);
     order->setStyleSheet(QStringLiteral("color: palette(mid);"));
     af->addRow(order);
     af->addRow(tr("Alert &queue:"), m_queue);
@@ -126,14 +135,18 @@ void SyncSettingsDialog::buildAws(QVBoxLayout *layout)
 
     auto nc = host::AwsSettings::notifyConfig(c);
     m_slackSecret = nc ? nc->slackTokenSecret : QStringLiteral("slack_bot_token");
-    m_notifyFile = line(QStringLiteral("notifyConfig"), c.notifyConfig, tr("channels YAML file (optional)"));
-    m_slackBase = line(QStringLiteral("slackBaseUrl"), c.slackBaseUrl, QStringLiteral("https://slack.com/api/"));
-    m_slackToken = secretEdit(QStringLiteral("slackToken"), m_aws->hasSecret(m_slackSecret), tr("bot token (xoxb-…), stored in the system keychain"));
+    m_notifyFile =
+        line(QStringLiteral("notifyConfig"), c.notifyConfig, tr("channels YAML file (optional)"));
+    m_slackBase = line(QStringLiteral("slackBaseUrl"), c.slackBaseUrl,
+                       QStringLiteral("https://slack.com/api/"));
+    m_slackToken = secretEdit(QStringLiteral("slackToken"), m_aws->hasSecret(m_slackSecret),
+                              tr("bot token (xoxb-…), stored in the system keychain"));
     m_channels = new QPlainTextEdit(c.channels, this);
     m_channels->setObjectName(QStringLiteral("notifyChannels"));
-    m_channels->setPlaceholderText(QStringLiteral("team_channel webhook https://chat.example.com/hooks/team\n"
-                                                  "slack_critical slack war_room\n"
-                                                  "page_oncall sns sitrep-page-oncall"));
+    m_channels->setPlaceholderText(
+        QStringLiteral("team_channel webhook https://chat.example.com/hooks/team\n"
+                       "slack_critical slack war_room\n"
+                       "page_oncall sns sitrep-page-oncall"));
     m_channels->setTabChangesFocus(true);
     m_channels->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_channels->setFixedHeight(m_channels->fontMetrics().lineSpacing() * 4 + 12);
@@ -173,7 +186,8 @@ void SyncSettingsDialog::showResult(bool ok, const QString &text)
     m_result->setProperty("outcome", ok ? QStringLiteral("ok") : QStringLiteral("failed"));
     m_result->setText(text);
     // Shape and colour both carry the outcome.
-    m_result->setStyleSheet(ok ? QStringLiteral("color: #1a7f37;") : QStringLiteral("color: #b42318; font-weight: bold;"));
+    m_result->setStyleSheet(ok ? QStringLiteral("color: #1a7f37;")
+                               : QStringLiteral("color: #b42318; font-weight: bold;"));
 }
 
 void SyncSettingsDialog::testConnection()
@@ -206,8 +220,9 @@ void SyncSettingsDialog::testConnection()
         &m_settings.store());
 }
 
-static AwsConfig fieldsOf(QLineEdit *endpoint, QLineEdit *region, QLineEdit *profile, QLineEdit *queue, QLineEdit *sla,
-                          QLineEdit *status, QLineEdit *file, QLineEdit *slack, QPlainTextEdit *channels)
+static AwsConfig fieldsOf(QLineEdit *endpoint, QLineEdit *region, QLineEdit *profile,
+                          QLineEdit *queue, QLineEdit *sla, QLineEdit *status, QLineEdit *file,
+                          QLineEdit *slack, QPlainTextEdit *channels)
 {
     AwsConfig c;
     c.endpoint = endpoint->text().trimmed();
@@ -224,8 +239,10 @@ static AwsConfig fieldsOf(QLineEdit *endpoint, QLineEdit *region, QLineEdit *pro
 
 void SyncSettingsDialog::testAws(const QString &prefix)
 {
-    const AwsConfig c = fieldsOf(m_endpoint, m_region, m_profile, m_queue, m_slaTopic, m_statusTopic, m_notifyFile, m_slackBase, m_channels);
-    const bool anything = c.consumerConfigured() || c.notifierConfigured() || !c.endpoint.isEmpty() || !c.slackBaseUrl.isEmpty();
+    const AwsConfig c = fieldsOf(m_endpoint, m_region, m_profile, m_queue, m_slaTopic,
+                                 m_statusTopic, m_notifyFile, m_slackBase, m_channels);
+    const bool anything = c.consumerConfigured() || c.notifierConfigured() ||
+                          !c.endpoint.isEmpty() || !c.slackBaseUrl.isEmpty();
     if (!anything) {
         m_test->setEnabled(true);
         // Nothing configured is neither a pass nor a failure: said plainly, not in green.
@@ -238,31 +255,34 @@ void SyncSettingsDialog::testAws(const QString &prefix)
     // Keys typed here are tested as typed; otherwise environment, keychain, profile.
     std::shared_ptr<aws::CredentialsProvider> creds;
     if (!m_keyId->text().trimmed().isEmpty())
-        creds = std::make_shared<aws::StaticCredentialsProvider>(
-            aws::AwsCredentials{m_keyId->text().trimmed(), m_secretKey->text(), m_sessionToken->text()});
+        creds = std::make_shared<aws::StaticCredentialsProvider>(aws::AwsCredentials{
+            m_keyId->text().trimmed(), m_secretKey->text(), m_sessionToken->text()});
     else
         creds = m_aws->credentials(c);
     QString slackSecret = m_slackSecret;
     if (auto nc = host::AwsSettings::notifyConfig(c))
         slackSecret = nc->slackTokenSecret;
     // A stored token is read only to test it, never put into a widget.
-    const QString slackToken = m_slackToken->text().isEmpty() ? m_aws->secret(slackSecret) : m_slackToken->text();
+    const QString slackToken =
+        m_slackToken->text().isEmpty() ? m_aws->secret(slackSecret) : m_slackToken->text();
     QPointer<SyncSettingsDialog> self(this);
-    m_aws->testConnection(c, creds, slackToken, 10000,
-                                 [self, prefix](QList<host::ConnectionCheck> checks) {
-                                     if (!self)
-                                         return;
-                                     QStringList lines;
-                                     if (!prefix.isEmpty())
-                                         lines << prefix;
-                                     bool ok = !prefix.startsWith(QStringLiteral("✘"));
-                                     for (const auto &ch : checks) {
-                                         lines << QStringLiteral("%1 %2: %3").arg(ch.ok ? QStringLiteral("✔") : QStringLiteral("✘"), ch.subject, ch.detail);
-                                         ok = ok && ch.ok;
-                                     }
-                                     self->m_test->setEnabled(true);
-                                     self->showResult(ok, lines.join(u'\n'));
-                                 });
+    m_aws->testConnection(
+        c, creds, slackToken, 10000, [self, prefix](QList<host::ConnectionCheck> checks) {
+            if (!self)
+                return;
+            QStringList lines;
+            if (!prefix.isEmpty())
+                lines << prefix;
+            bool ok = !prefix.startsWith(QStringLiteral("✘"));
+            for (const auto &ch : checks) {
+                lines << QStringLiteral("%1 %2: %3")
+                             .arg(ch.ok ? QStringLiteral("✔") : QStringLiteral("✘"), ch.subject,
+                                  ch.detail);
+                ok = ok && ch.ok;
+            }
+            self->m_test->setEnabled(true);
+            self->showResult(ok, lines.join(u'\n'));
+        });
 }
 
 void SyncSettingsDialog::save()
@@ -270,13 +290,15 @@ void SyncSettingsDialog::save()
     const bool backend = !m_aws || !m_url->text().trimmed().isEmpty();
     if (m_aws) {
         // Everything is checked before anything is written.
-        const AwsConfig c = fieldsOf(m_endpoint, m_region, m_profile, m_queue, m_slaTopic, m_statusTopic, m_notifyFile, m_slackBase, m_channels);
+        const AwsConfig c = fieldsOf(m_endpoint, m_region, m_profile, m_queue, m_slaTopic,
+                                     m_statusTopic, m_notifyFile, m_slackBase, m_channels);
         if (auto v = c.validate(); !v) {
             showResult(false, QStringLiteral("✘ ") + v.errorMessage());
             return;
         }
         if (!m_keyId->text().trimmed().isEmpty())
-            if (auto s = host::AwsSettings::checkAccessKey(m_keyId->text(), m_secretKey->text()); !s) {
+            if (auto s = host::AwsSettings::checkAccessKey(m_keyId->text(), m_secretKey->text());
+                !s) {
                 showResult(false, QStringLiteral("✘ ") + s.errorMessage());
                 return;
             }
@@ -302,13 +324,16 @@ void SyncSettingsDialog::save()
         }
     }
     if (m_aws) {
-        const AwsConfig c = fieldsOf(m_endpoint, m_region, m_profile, m_queue, m_slaTopic, m_statusTopic, m_notifyFile, m_slackBase, m_channels);
+        const AwsConfig c = fieldsOf(m_endpoint, m_region, m_profile, m_queue, m_slaTopic,
+                                     m_statusTopic, m_notifyFile, m_slackBase, m_channels);
         if (auto s = m_aws->save(c); !s) {
             showResult(false, QStringLiteral("✘ ") + s.errorMessage());
             return;
         }
         if (!m_keyId->text().trimmed().isEmpty()) {
-            if (auto s = m_aws->setAccessKey(m_keyId->text(), m_secretKey->text(), m_sessionToken->text()); !s) {
+            if (auto s = m_aws->setAccessKey(m_keyId->text(), m_secretKey->text(),
+                                             m_sessionToken->text());
+                !s) {
                 showResult(false, QStringLiteral("✘ ") + s.errorMessage());
                 return;
             }

@@ -27,7 +27,8 @@ class SyncSettingsDialog final : public QDialog {
     Q_DISABLE_COPY_MOVE(SyncSettingsDialog)
 public:
     explicit SyncSettingsDialog(sync::SyncSettings &settings, QWidget *parent = nullptr);
-    SyncSettingsDialog(sync::SyncSettings &settings, host::AwsSettings *aws, QWidget *parent = nullptr);
+    SyncSettingsDialog(sync::SyncSettings &settings, host::AwsSettings *aws,
+                       QWidget *parent = nullptr);
     ~SyncSettingsDialog() override;
 
     /// The text of the last test or save result (for tests).

@@ -7,7 +7,8 @@
 
 namespace sitrep::ui {
 
-SyncStatusLabel::SyncStatusLabel(sync::SyncStatus &status, QWidget *parent) : QLabel(parent), m_status(status)
+SyncStatusLabel::SyncStatusLabel(sync::SyncStatus &status, QWidget *parent)
+    : QLabel(parent), m_status(status)
 {
     setObjectName(QStringLiteral("syncStatus"));
     setCursor(Qt::PointingHandCursor);
@@ -25,8 +26,9 @@ void SyncStatusLabel::refresh()
                              : tr("%1 · %2").arg(m_status.identity(), m_status.text());
     setText((offline ? QStringLiteral("⚠ ") : QStringLiteral("⇅ ")) + tr("Sync: %1").arg(text));
     setStyleSheet(offline ? QStringLiteral("color: #b42318; font-weight: bold;") : QString());
-    setToolTip(m_status.lastError().isEmpty() ? tr("Click for back-end settings")
-                                              : tr("Last error: %1\nClick for back-end settings").arg(m_status.lastError()));
+    setToolTip(m_status.lastError().isEmpty()
+                   ? tr("Click for back-end settings")
+                   : tr("Last error: %1\nClick for back-end settings").arg(m_status.lastError()));
 }
 
 void SyncStatusLabel::mouseReleaseEvent(QMouseEvent *event)

@@ -2,14 +2,14 @@
 #include "ui/settings/syncui.h"
 
 #include "host/appcontext.h"
-#include "ui/settings/awsstatuslabel.h"
-#include "ui/settings/syncsettingsdialog.h"
-#include "ui/settings/syncstatuslabel.h"
 #include "host/awsservices.h"
 #include "host/awssettings.h"
 #include "secrets/secretstore.h"
 #include "sync/syncservice.h"
 #include "sync/syncsettings.h"
+#include "ui/settings/awsstatuslabel.h"
+#include "ui/settings/syncsettingsdialog.h"
+#include "ui/settings/syncstatuslabel.h"
 
 #include <QAction>
 #include <QCoreApplication>
@@ -29,13 +29,15 @@ class SyncHolder final : public QObject {
     Q_DECLARE_TR_FUNCTIONS(sitrep::ui::SyncHolder)
 public:
     SyncHolder(QMainWindow &window, host::AppContext &context, secrets::SecretStore *secrets)
-        : QObject(&window), m_window(window), m_context(context), m_keychain(QStringLiteral("sitrep"), 5000),
+        : QObject(&window), m_window(window), m_context(context),
+          m_keychain(QStringLiteral("sitrep"), 5000),
           m_secrets(secrets ? *secrets : static_cast<secrets::SecretStore &>(m_keychain)),
           m_settings(context.store(), m_secrets), m_aws(context.store(), m_secrets)
     {
         setObjectName(QStringLiteral("syncHolder"));
         // Stopped before the event loop ends, so nothing is half-way when the window goes.
-        connect(QCoreApplication::instance(), &QCoreApplication::aboutToQuit, this, &SyncHolder::stopAll);
+        connect(QCoreApplication::instance(), &QCoreApplication::aboutToQuit, this,
+                &SyncHolder::stopAll);
     }
 
     ~SyncHolder() override
@@ -97,7 +99,8 @@ public:
             if (!p)
                 return;
             if (auto s = p->start(); !s)
-                m_awsLabel->setText(QStringLiteral("⚠ ") + tr("AWS not started: %1").arg(s.errorMessage()));
+                m_awsLabel->setText(QStringLiteral("⚠ ") +
+                                    tr("AWS not started: %1").arg(s.errorMessage()));
         });
     }
 

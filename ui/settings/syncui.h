@@ -21,6 +21,7 @@ namespace sitrep::ui {
 /// (click a status, or Ctrl+Alt+S). Everything is owned by `window` and stops when the
 /// application quits. `secrets` replaces the system keychain (tests); it must outlive
 /// the window. Returns the object that holds it all (its children: the services).
-QObject *attachSync(QMainWindow &window, host::AppContext &context, secrets::SecretStore *secrets = nullptr);
+QObject *attachSync(QMainWindow &window, host::AppContext &context,
+                    secrets::SecretStore *secrets = nullptr);
 
 } // namespace sitrep::ui

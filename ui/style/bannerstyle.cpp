@@ -36,7 +36,8 @@ bool isDarkPalette(const QPalette &palette)
 
 static QColor mix(const QColor &a, const QColor &b, double t)
 {
-    return QColor::fromRgbF(float(a.redF() * (1 - t) + b.redF() * t), float(a.greenF() * (1 - t) + b.greenF() * t),
+    return QColor::fromRgbF(float(a.redF() * (1 - t) + b.redF() * t),
+                            float(a.greenF() * (1 - t) + b.greenF() * t),
                             float(a.blueF() * (1 - t) + b.blueF() * t));
 }
 
@@ -44,10 +45,14 @@ static QColor mix(const QColor &a, const QColor &b, double t)
 static QColor accent(BannerKind kind)
 {
     switch (kind) {
-    case BannerKind::Error: return QColor(0xD5, 0x5E, 0x00);   // vermillion
-    case BannerKind::Success: return QColor(0x00, 0x9E, 0x73); // bluish green
-    case BannerKind::Warning: return QColor(0xE6, 0x9F, 0x00); // orange
-    case BannerKind::Info: break;
+    case BannerKind::Error:
+        return QColor(0xD5, 0x5E, 0x00); // vermillion
+    case BannerKind::Success:
+        return QColor(0x00, 0x9E, 0x73); // bluish green
+    case BannerKind::Warning:
+        return QColor(0xE6, 0x9F, 0x00); // orange
+    case BannerKind::Info:
+        break;
     }
     return QColor(0x00, 0x72, 0xB2); // blue
 }
@@ -86,7 +91,8 @@ QColor readableAccent(BannerKind kind, const QPalette &palette)
 QString bannerStyleSheet(BannerKind kind, const QPalette &palette, const QString &selector)
 {
     const BannerColors c = bannerColors(kind, palette);
-    return QStringLiteral("%1 { background: %2; color: %3; border: 1px solid %4; border-radius: 4px; } %1 QLabel { color: %3; }")
+    return QStringLiteral("%1 { background: %2; color: %3; border: 1px solid %4; border-radius: "
+                          "4px; } %1 QLabel { color: %3; }")
         .arg(selector, c.background.name(), c.text.name(), c.border.name());
 }
 
@@ -95,7 +101,8 @@ namespace {
 class BannerRestyler final : public QObject {
 public:
     static constexpr const char *Name = "sitrep-banner-restyler";
-    BannerRestyler(QWidget *w, BannerKind kind, bool textOnly) : QObject(w), m_kind(kind), m_textOnly(textOnly)
+    BannerRestyler(QWidget *w, BannerKind kind, bool textOnly)
+        : QObject(w), m_kind(kind), m_textOnly(textOnly)
     {
         setObjectName(QLatin1String(Name));
         w->installEventFilter(this);
@@ -104,10 +111,13 @@ public:
     void apply(QWidget *w) const
     {
         // A selector of the widget itself: a style sheet on a label styles the label.
-        const QString sel = w->objectName().isEmpty() ? QString::fromLatin1(w->metaObject()->className())
-                                                      : u'#' + w->objectName();
+        const QString sel = w->objectName().isEmpty()
+                                ? QString::fromLatin1(w->metaObject()->className())
+                                : u'#' + w->objectName();
         if (m_textOnly) {
-            const QString sheet = QStringLiteral("%1 { color: %2; }").arg(sel, readableAccent(m_kind, QApplication::palette(w)).name());
+            const QString sheet =
+                QStringLiteral("%1 { color: %2; }")
+                    .arg(sel, readableAccent(m_kind, QApplication::palette(w)).name());
             if (w->styleSheet() != sheet)
                 w->setStyleSheet(sheet);
             return;
@@ -133,7 +143,8 @@ private:
 
 void restyle(QWidget *w, BannerKind kind, bool textOnly)
 {
-    auto *r = static_cast<BannerRestyler *>(w->findChild<QObject *>(QLatin1String(BannerRestyler::Name), Qt::FindDirectChildrenOnly));
+    auto *r = static_cast<BannerRestyler *>(
+        w->findChild<QObject *>(QLatin1String(BannerRestyler::Name), Qt::FindDirectChildrenOnly));
     if (!r)
         r = new BannerRestyler(w, kind, textOnly);
     r->setKind(kind);

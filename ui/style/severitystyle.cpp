@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "ui/style/severitystyle.h"
 
-#include "ui/style/bannerstyle.h"
 #include "itemmodels/incidentcolumns.h"
 #include "ui/style/bannerstyle.h"
 
@@ -22,11 +21,16 @@ using namespace sitrep::itemmodels;
 QColor severityColor(int severity)
 {
     switch (severity) {
-    case 1: return QColor(0xD5, 0x5E, 0x00); // vermillion
-    case 2: return QColor(0xE6, 0x9F, 0x00); // orange
-    case 3: return QColor(0x00, 0x72, 0xB2); // blue
-    case 4: return QColor(0x56, 0xB4, 0xE9); // sky blue
-    default: break;
+    case 1:
+        return QColor(0xD5, 0x5E, 0x00); // vermillion
+    case 2:
+        return QColor(0xE6, 0x9F, 0x00); // orange
+    case 3:
+        return QColor(0x00, 0x72, 0xB2); // blue
+    case 4:
+        return QColor(0x56, 0xB4, 0xE9); // sky blue
+    default:
+        break;
     }
     return QColor(0x99, 0x99, 0x99);
 }
@@ -52,16 +56,29 @@ void paintSeverityShape(QPainter &p, const QRectF &rect, int severity)
     p.setPen(QPen(c.darker(160), std::max(1.0, rect.width() / 16)));
     const QRectF r = rect.adjusted(1, 1, -1, -1);
     switch (severity) {
-    case 1: p.drawPolygon(regular(r, 8, 22.5)); break;  // octagon, like a stop sign
-    case 2: p.drawPolygon(regular(r.adjusted(0, r.height() * 0.08, 0, r.height() * 0.08), 3, -90)); break; // triangle
-    case 3: p.drawPolygon(regular(r, 4, -90)); break;   // diamond
-    case 4: p.drawEllipse(r.adjusted(r.width() * 0.1, r.height() * 0.1, -r.width() * 0.1, -r.height() * 0.1)); break;
-    default: p.setBrush(Qt::NoBrush); p.drawEllipse(r); break;
+    case 1:
+        p.drawPolygon(regular(r, 8, 22.5));
+        break; // octagon, like a stop sign
+    case 2:
+        p.drawPolygon(regular(r.adjusted(0, r.height() * 0.08, 0, r.height() * 0.08), 3, -90));
+        break; // triangle
+    case 3:
+        p.drawPolygon(regular(r, 4, -90));
+        break; // diamond
+    case 4:
+        p.drawEllipse(
+            r.adjusted(r.width() * 0.1, r.height() * 0.1, -r.width() * 0.1, -r.height() * 0.1));
+        break;
+    default:
+        p.setBrush(Qt::NoBrush);
+        p.drawEllipse(r);
+        break;
     }
     if (severity == 1) { // an exclamation mark inside the octagon
         p.setPen(QPen(Qt::white, std::max(1.5, rect.width() / 8), Qt::SolidLine, Qt::RoundCap));
         const QPointF c = r.center();
-        p.drawLine(QPointF(c.x(), r.top() + r.height() * 0.25), QPointF(c.x(), r.top() + r.height() * 0.58));
+        p.drawLine(QPointF(c.x(), r.top() + r.height() * 0.25),
+                   QPointF(c.x(), r.top() + r.height() * 0.58));
         p.drawPoint(QPointF(c.x(), r.top() + r.height() * 0.75));
     }
     p.restore();
@@ -86,10 +103,15 @@ public:
         return scaledPixmap(size, mode, state, 1.0);
     }
     // QIcon passes the size in device pixels already (logical size times `scale`).
-    QPixmap scaledPixmap(const QSize &size, QIcon::Mode mode, QIcon::State state, qreal scale) override
+    QPixmap scaledPixmap(const QSize &size, QIcon::Mode mode, QIcon::State state,
+                         qreal scale) override
     {
         const QSize px = size;
-        const QString key = QStringLiteral("sitrep-sev-%1-%2x%3-%4").arg(m_severity).arg(px.width()).arg(px.height()).arg(int(mode));
+        const QString key = QStringLiteral("sitrep-sev-%1-%2x%3-%4")
+                                .arg(m_severity)
+                                .arg(px.width())
+                                .arg(px.height())
+                                .arg(int(mode));
         QPixmap pm;
         if (QPixmapCache::find(key, &pm))
             return pm;
@@ -157,7 +179,8 @@ QVariant IncidentListDecorator::data(const QModelIndex &index, int role) const
     if (role == Qt::DecorationRole && index.column() == IncidentColumn::Severity) {
         const QVariant v = QIdentityProxyModel::data(index, IncidentRole::LoadedRole);
         if (v.toBool())
-            return severityIcon(QIdentityProxyModel::data(index, IncidentRole::SeverityRole).toInt());
+            return severityIcon(
+                QIdentityProxyModel::data(index, IncidentRole::SeverityRole).toInt());
         return {};
     }
     if (role == Qt::ForegroundRole || role == Qt::BackgroundRole || role == Qt::FontRole) {
@@ -194,9 +217,12 @@ QVariant IncidentListDecorator::data(const QModelIndex &index, int role) const
             return breachedTextColor(QGuiApplication::palette());
         return readableAccent(BannerKind::Warning, QGuiApplication::palette());
     }
-    if (role == Qt::FontRole && (index.column() == IncidentColumn::Sla || index.column() == IncidentColumn::Severity)) {
-        if (QIdentityProxyModel::data(index, index.column() == IncidentColumn::Sla ? IncidentRole::SlaLevelRole : IncidentRole::SeverityRole).toInt()
-            == (index.column() == IncidentColumn::Sla ? 2 : 1)) {
+    if (role == Qt::FontRole &&
+        (index.column() == IncidentColumn::Sla || index.column() == IncidentColumn::Severity)) {
+        if (QIdentityProxyModel::data(index, index.column() == IncidentColumn::Sla
+                                                 ? IncidentRole::SlaLevelRole
+                                                 : IncidentRole::SeverityRole)
+                .toInt() == (index.column() == IncidentColumn::Sla ? 2 : 1)) {
             QFont f;
             f.setBold(true);
             return f;

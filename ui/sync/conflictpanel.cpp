@@ -16,7 +16,8 @@ namespace sitrep::ui {
 
 using sync::ConflictChoice;
 
-ConflictPanel::ConflictPanel(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &me, QWidget *parent)
+ConflictPanel::ConflictPanel(engine::LifecycleEngine &engine, const QString &incidentUid,
+                             const QString &me, QWidget *parent)
     : QFrame(parent), m_engine(engine), m_uid(incidentUid), m_me(me)
 {
     setObjectName(QStringLiteral("conflictPanel"));
@@ -60,16 +61,18 @@ ConflictPanel::ConflictPanel(engine::LifecycleEngine &engine, const QString &inc
     connect(m_keep, &QPushButton::clicked, this, [this] { resolve(ConflictChoice::KeepApplied); });
     connect(m_take, &QPushButton::clicked, this, [this] { resolve(ConflictChoice::TakeRejected); });
     connect(m_dismiss, &QPushButton::clicked, this, [this] { resolve(ConflictChoice::Dismiss); });
-    connect(&m_engine, &engine::LifecycleEngine::eventsAppended, this, [this](const QStringList &, const QStringList &uids) {
-        if (uids.contains(m_uid))
-            reload();
-    });
+    connect(&m_engine, &engine::LifecycleEngine::eventsAppended, this,
+            [this](const QStringList &, const QStringList &uids) {
+                if (uids.contains(m_uid))
+                    reload();
+            });
     reload();
 }
 
 int ConflictPanel::unresolvedCount() const
 {
-    return int(std::count_if(m_conflicts.cbegin(), m_conflicts.cend(), [](const sync::Conflict &c) { return !c.resolved; }));
+    return int(std::count_if(m_conflicts.cbegin(), m_conflicts.cend(),
+                             [](const sync::Conflict &c) { return !c.resolved; }));
 }
 
 QString ConflictPanel::errorText() const
@@ -88,7 +91,8 @@ QString ConflictPanel::describe(const sync::ConflictTransition &t) const
     if (t.eventId.isEmpty())
         return tr("still '%1', as it was opened").arg(stateLabel(t.to));
     return tr("%1 moved it from '%2' to '%3' at %4")
-        .arg(t.actor, stateLabel(t.from), stateLabel(t.to), QDateTime::fromMSecsSinceEpoch(t.ts).toString(QStringLiteral("HH:mm:ss")));
+        .arg(t.actor, stateLabel(t.from), stateLabel(t.to),
+             QDateTime::fromMSecsSinceEpoch(t.ts).toString(QStringLiteral("HH:mm:ss")));
 }
 
 void ConflictPanel::reload()
@@ -108,43 +112,56 @@ void ConflictPanel::reload()
     const bool unresolved = !m_current.id.isEmpty();
     if (unresolved) {
         // Vermillion/orange: readable with the common colour-vision deficiencies.
-        setStyleSheet(QStringLiteral("#conflictPanel { background: #FBE3D6; border: 2px solid #D55E00; border-radius: 4px; }"
-                                     "#conflictPanel QLabel { color: #4A1A00; }"
-                                     "#conflictError { color: #8B0000; font-weight: bold; }"));
-        m_title->setText(open > 1 ? tr("<b>Sync conflict (1 of %1):</b> two people moved this incident at the same time. "
-                                       "Pick the state it should be in.").arg(open)
-                                  : tr("<b>Sync conflict:</b> two people moved this incident at the same time. "
-                                       "Pick the state it should be in."));
+        setStyleSheet(QStringLiteral(
+            "#conflictPanel { background: #FBE3D6; border: 2px solid #D55E00; border-radius: 4px; }"
+            "#conflictPanel QLabel { color: #4A1A00; }"
+            "#conflictError { color: #8B0000; font-weight: bold; }"));
+        m_title->setText(
+            open > 1 ? tr("<b>Sync conflict (1 of %1):</b> two people moved this incident at the "
+                          "same time. "
+                          "Pick the state it should be in.")
+                           .arg(open)
+                     : tr("<b>Sync conflict:</b> two people moved this incident at the same time. "
+                          "Pick the state it should be in."));
         m_applied->setText(tr("Applied: %1").arg(describe(m_current.applied)));
         m_rejected->setText(tr("Not applied: %1").arg(describe(m_current.rejected)));
         m_keep->setText(tr("Keep '%1'").arg(stateLabel(m_current.applied.to)));
-        m_keep->setAccessibleName(tr("Keep the applied transition: '%1'").arg(stateLabel(m_current.applied.to)));
+        m_keep->setAccessibleName(
+            tr("Keep the applied transition: '%1'").arg(stateLabel(m_current.applied.to)));
         m_take->setText(tr("Use '%1'").arg(stateLabel(m_current.rejected.to)));
-        m_take->setAccessibleName(tr("Use the transition that was not applied: '%1'").arg(stateLabel(m_current.rejected.to)));
+        m_take->setAccessibleName(tr("Use the transition that was not applied: '%1'")
+                                      .arg(stateLabel(m_current.rejected.to)));
         // A side the workflow cannot reach from where the incident is now is shown, not offered.
         const auto inc = m_engine.store().incidentByUid(m_uid);
         const QString now = inc ? inc->state : QString();
         const QStringList allowed = inc ? m_engine.allowedTransitions(*inc) : QStringList();
-        for (auto [button, target] : {std::pair{m_keep, m_current.applied.to}, std::pair{m_take, m_current.rejected.to}}) {
+        for (auto [button, target] :
+             {std::pair{m_keep, m_current.applied.to}, std::pair{m_take, m_current.rejected.to}}) {
             const bool reachable = target == now || allowed.contains(target);
             button->setEnabled(reachable);
             button->setToolTip(reachable ? QString()
-                                         : tr("The workflow has no transition from '%1' to '%2'").arg(stateLabel(now), stateLabel(target)));
+                                         : tr("The workflow has no transition from '%1' to '%2'")
+                                               .arg(stateLabel(now), stateLabel(target)));
         }
         m_applied->show();
         m_rejected->show();
     } else {
         const auto &c = m_conflicts.last();
-        setStyleSheet(QStringLiteral("#conflictPanel { background: #DCEFF8; border: 1px solid #0072B2; border-radius: 4px; }"
-                                     "#conflictPanel QLabel { color: #0B2F45; }"));
-        const QString when = QDateTime::fromMSecsSinceEpoch(c.resolvedAt).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+        setStyleSheet(QStringLiteral(
+            "#conflictPanel { background: #DCEFF8; border: 1px solid #0072B2; border-radius: 4px; }"
+            "#conflictPanel QLabel { color: #0B2F45; }"));
+        const QString when = QDateTime::fromMSecsSinceEpoch(c.resolvedAt)
+                                 .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
         QString how;
         if (c.choice == u"dismissed")
             how = tr("%1 dismissed it at %2").arg(c.resolvedBy, when);
         else
             how = tr("%1 chose '%2' at %3").arg(c.resolvedBy, stateLabel(c.resolvedState), when);
-        m_title->setText(m_conflicts.size() > 1 ? tr("<b>All %1 sync conflicts resolved.</b> Last: %2").arg(m_conflicts.size()).arg(how)
-                                                : tr("<b>Sync conflict resolved:</b> %1").arg(how));
+        m_title->setText(m_conflicts.size() > 1
+                             ? tr("<b>All %1 sync conflicts resolved.</b> Last: %2")
+                                   .arg(m_conflicts.size())
+                                   .arg(how)
+                             : tr("<b>Sync conflict resolved:</b> %1").arg(how));
         m_applied->hide();
         m_rejected->hide();
         m_error->hide();

@@ -24,7 +24,8 @@ class ConflictPanel final : public QFrame {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ConflictPanel)
 public:
-    ConflictPanel(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &me, QWidget *parent = nullptr);
+    ConflictPanel(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &me,
+                  QWidget *parent = nullptr);
 
     void reload();
     const QList<sync::Conflict> &conflicts() const { return m_conflicts; }

@@ -38,16 +38,18 @@ static QString fieldLabel(const QString &f)
     return TriagePanel::tr("Assignment group");
 }
 
-TriagePanel::TriagePanel(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &me, QWidget *parent)
-    : QWidget(parent), m_engine(engine), m_desk(new triage::TriageDesk(engine, this)), m_uid(incidentUid),
-      m_me(me.isEmpty() ? QStringLiteral("user") : me)
+TriagePanel::TriagePanel(engine::LifecycleEngine &engine, const QString &incidentUid,
+                         const QString &me, QWidget *parent)
+    : QWidget(parent), m_engine(engine), m_desk(new triage::TriageDesk(engine, this)),
+      m_uid(incidentUid), m_me(me.isEmpty() ? QStringLiteral("user") : me)
 {
     setObjectName(QStringLiteral("triagePanel"));
     build();
-    connect(&m_engine, &engine::LifecycleEngine::eventsAppended, this, [this](const QStringList &, const QStringList &uids) {
-        if (uids.contains(m_uid))
-            reload();
-    });
+    connect(&m_engine, &engine::LifecycleEngine::eventsAppended, this,
+            [this](const QStringList &, const QStringList &uids) {
+                if (uids.contains(m_uid))
+                    reload();
+            });
     reload();
 }
 
@@ -63,7 +65,8 @@ void TriagePanel::build()
     top->addWidget(m_source, 1);
     m_suggestButton = new QPushButton(tr("&Suggest again"), this);
     m_suggestButton->setObjectName(QStringLiteral("triageSuggest"));
-    m_suggestButton->setToolTip(tr("Classify this incident again with the newest model and record the suggestion"));
+    m_suggestButton->setToolTip(
+        tr("Classify this incident again with the newest model and record the suggestion"));
     m_acceptAll = new QPushButton(tr("Accept a&ll"), this);
     m_acceptAll->setObjectName(QStringLiteral("triageAcceptAll"));
     m_rejectAll = new QPushButton(tr("Re&ject all"), this);
@@ -184,19 +187,24 @@ void TriagePanel::reload()
     if (st) {
         m_current = st->result;
         m_decisions = st->decisions;
-        m_source->setText(tr("Suggested by <b>%1</b> at %2").arg(st->result.modelVersion.toHtmlEscaped(),
-                                                                 QDateTime::fromMSecsSinceEpoch(st->at).toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
+        m_source->setText(tr("Suggested by <b>%1</b> at %2")
+                              .arg(st->result.modelVersion.toHtmlEscaped(),
+                                   QDateTime::fromMSecsSinceEpoch(st->at).toString(
+                                       QStringLiteral("yyyy-MM-dd HH:mm"))));
     } else if (!m_current) {
-        m_source->setText(tr("No triage suggestion yet. New incidents get one automatically once a model is trained."));
+        m_source->setText(tr("No triage suggestion yet. New incidents get one automatically once a "
+                             "model is trained."));
     }
     populate();
 }
 
-void TriagePanel::showSuggestion(const TriageResult &result, const QHash<QString, QString> &decisions)
+void TriagePanel::showSuggestion(const TriageResult &result,
+                                 const QHash<QString, QString> &decisions)
 {
     m_current = result;
     m_decisions = decisions;
-    m_source->setText(tr("Suggested by <b>%1</b> (not recorded)").arg(result.modelVersion.toHtmlEscaped()));
+    m_source->setText(
+        tr("Suggested by <b>%1</b> (not recorded)").arg(result.modelVersion.toHtmlEscaped()));
     populate();
 }
 
@@ -211,7 +219,9 @@ void TriagePanel::populate()
         row.confidence->setValue(has ? qRound(fs.confidence * 100) : 0);
         row.confidence->setEnabled(has);
         const QString d = m_decisions.value(f);
-        row.status->setText(d == u"accepted" ? tr("✓ accepted") : d == u"rejected" ? tr("✗ rejected") : QString());
+        row.status->setText(d == u"accepted"   ? tr("✓ accepted")
+                            : d == u"rejected" ? tr("✗ rejected")
+                                               : QString());
         row.accept->setEnabled(has && d.isEmpty() && !m_busy);
         row.reject->setEnabled(has && d.isEmpty() && !m_busy);
         row.correction->setEnabled(has && d.isEmpty());
@@ -222,13 +232,18 @@ void TriagePanel::populate()
     m_acceptAll->setEnabled(open && !m_busy);
     m_rejectAll->setEnabled(open && !m_busy);
     m_suggestButton->setEnabled(!m_busy);
-    m_resolution->setText(have && !m_current->suggestedResolution.isEmpty() ? m_current->suggestedResolution
-                                                                             : tr("No article says how to fix this yet."));
-    const QString selected = m_articles->currentItem() ? m_articles->currentItem()->data(0, Qt::UserRole).toString() : QString();
+    m_resolution->setText(have && !m_current->suggestedResolution.isEmpty()
+                              ? m_current->suggestedResolution
+                              : tr("No article says how to fix this yet."));
+    const QString selected = m_articles->currentItem()
+                                 ? m_articles->currentItem()->data(0, Qt::UserRole).toString()
+                                 : QString();
     m_articles->clear();
     if (have)
         for (const auto &a : m_current->articles) {
-            auto *item = new QTreeWidgetItem(m_articles, {QStringLiteral("%1%").arg(qRound(a.relevance * 100)), a.title, a.source});
+            auto *item = new QTreeWidgetItem(
+                m_articles,
+                {QStringLiteral("%1%").arg(qRound(a.relevance * 100)), a.title, a.source});
             item->setData(0, Qt::UserRole, a.id);
             item->setToolTip(1, a.id);
             if (a.id == selected)
@@ -239,8 +254,11 @@ void TriagePanel::populate()
 void TriagePanel::showMessage(const QString &text, bool error)
 {
     m_message->setText(text);
-    m_message->setStyleSheet(error ? QStringLiteral("QLabel { background: #FDECEA; color: #7A1C12; border: 1px solid #D93025; border-radius: 4px; padding: 4px 8px; }")
-                                   : QStringLiteral("QLabel { background: #E8F0FE; color: #0B3D91; border: 1px solid #1A73E8; border-radius: 4px; padding: 4px 8px; }"));
+    m_message->setStyleSheet(
+        error ? QStringLiteral("QLabel { background: #FDECEA; color: #7A1C12; border: 1px solid "
+                               "#D93025; border-radius: 4px; padding: 4px 8px; }")
+              : QStringLiteral("QLabel { background: #E8F0FE; color: #0B3D91; border: 1px solid "
+                               "#1A73E8; border-radius: 4px; padding: 4px 8px; }"));
     m_message->setVisible(!text.isEmpty());
 }
 
@@ -254,7 +272,9 @@ bool TriagePanel::decide(const QString &field, bool accept)
     if (!m_current || !m_current->fields.contains(field))
         return false;
     const QString corrected = accept ? QString() : m_rows[field].correction->text().trimmed();
-    auto s = recordFeedback(m_engine, m_uid, {FieldFeedback{field, accept, m_current->fields[field].value, corrected}}, m_current->modelVersion, m_me);
+    auto s = recordFeedback(
+        m_engine, m_uid, {FieldFeedback{field, accept, m_current->fields[field].value, corrected}},
+        m_current->modelVersion, m_me);
     if (!s) {
         showMessage(s.errorMessage(), true);
         return false;
@@ -272,7 +292,8 @@ bool TriagePanel::decideAll(bool accept)
     QList<FieldFeedback> fb;
     for (const QString &f : suggestedFields())
         if (m_current->fields.contains(f) && !m_decisions.contains(f))
-            fb << FieldFeedback{f, accept, m_current->fields[f].value, accept ? QString() : m_rows[f].correction->text().trimmed()};
+            fb << FieldFeedback{f, accept, m_current->fields[f].value,
+                                accept ? QString() : m_rows[f].correction->text().trimmed()};
     if (fb.isEmpty())
         return false;
     auto s = recordFeedback(m_engine, m_uid, fb, m_current->modelVersion, m_me);

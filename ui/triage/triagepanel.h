@@ -32,13 +32,15 @@ class TriagePanel final : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TriagePanel)
 public:
-    TriagePanel(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &me, QWidget *parent = nullptr);
+    TriagePanel(engine::LifecycleEngine &engine, const QString &incidentUid, const QString &me,
+                QWidget *parent = nullptr);
     ~TriagePanel() override;
 
     /// Re-reads the timeline.
     void reload();
     /// Shows a suggestion that is not (yet) on the timeline, e.g. for a screenshot.
-    void showSuggestion(const triage::TriageResult &result, const QHash<QString, QString> &decisions = {});
+    void showSuggestion(const triage::TriageResult &result,
+                        const QHash<QString, QString> &decisions = {});
     /// Computes and records a fresh suggestion in the background.
     void suggestAgain();
     /// Accepts, or rejects (with the correction typed next to it, if any), one field.

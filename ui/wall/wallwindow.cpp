@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "ui/wall/wallwindow.h"
 
-#include "ui/dashboards/metricscharts.h"
-#include "query/duration.h"
-#include "ui/style/severitystyle.h"
 #include "itemmodels/incidentcolumns.h"
+#include "query/duration.h"
+#include "ui/dashboards/metricscharts.h"
+#include "ui/style/severitystyle.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -45,8 +45,7 @@ qint64 monotonicMs()
 // One format for every elapsed time and countdown, the list's and the workspace's.
 QString duration(qint64 ms)
 {
-    return ms < 0 ? QStringLiteral("−") + query::formatDuration(-ms)
-                  : query::formatDuration(ms);
+    return ms < 0 ? QStringLiteral("−") + query::formatDuration(-ms) : query::formatDuration(ms);
 }
 
 } // namespace
@@ -135,7 +134,8 @@ protected:
         auto colW = [&](int i) { return (i + 1 < 6 ? cx[i + 1] : right) - cx[i] - pad * 0.5; };
         p.setFont(head);
         p.setPen(kMuted);
-        const QStringList titles{tr("SEVERITY"), tr("INCIDENT"), tr("ELAPSED"), tr("SLA"), tr("COMMANDER"), tr("UPDATE")};
+        const QStringList titles{tr("SEVERITY"), tr("INCIDENT"),  tr("ELAPSED"),
+                                 tr("SLA"),      tr("COMMANDER"), tr("UPDATE")};
         for (int i = 0; i < titles.size(); ++i)
             cell(p, QRectF(cx[i], 0, colW(i), headerH), titles[i]);
         if (m_rows.isEmpty()) {
@@ -161,10 +161,12 @@ protected:
             const double line2 = line1 + lineH;
             // Severity: shape + label (never colour alone), priority underneath.
             const double shape = lineH * 0.8;
-            paintSeverityShape(p, QRectF(cx[0], line1 + (lineH - shape) / 2, shape, shape), a.severity);
+            paintSeverityShape(p, QRectF(cx[0], line1 + (lineH - shape) / 2, shape, shape),
+                               a.severity);
             p.setFont(big);
             p.setPen(kText);
-            const QString sev = a.severity ? QStringLiteral("SEV%1").arg(a.severity) : QStringLiteral("—");
+            const QString sev =
+                a.severity ? QStringLiteral("SEV%1").arg(a.severity) : QStringLiteral("—");
             cell(p, QRectF(cx[0] + shape * 1.2, line1, colW(0) - shape * 1.2, lineH), sev);
             p.setFont(small);
             p.setPen(kMuted);
@@ -178,8 +180,10 @@ protected:
                  QFontMetrics(big).elidedText(a.title, Qt::ElideRight, int(tw)));
             p.setFont(small);
             p.setPen(kMuted);
-            const QString sub = a.lastStatusText.isEmpty() ? QStringLiteral("%1 · %2").arg(a.number, a.state)
-                                                           : QStringLiteral("%1 · %2 · %3").arg(a.number, a.state, a.lastStatusText);
+            const QString sub =
+                a.lastStatusText.isEmpty()
+                    ? QStringLiteral("%1 · %2").arg(a.number, a.state)
+                    : QStringLiteral("%1 · %2 · %3").arg(a.number, a.state, a.lastStatusText);
             cell(p, QRectF(cx[1], line2, tw, lineH * 0.8),
                  QFontMetrics(small).elidedText(sub, Qt::ElideRight, int(tw)));
             // Elapsed.
@@ -256,10 +260,14 @@ private:
     QStringList m_clipped;
 };
 
-WallWindow::WallWindow(metrics::MetricsService &service, QWidget *parent) : WallWindow(service, Options{}, parent) {}
+WallWindow::WallWindow(metrics::MetricsService &service, QWidget *parent)
+    : WallWindow(service, Options{}, parent)
+{
+}
 
 WallWindow::WallWindow(metrics::MetricsService &service, const Options &options, QWidget *parent)
-    : QWidget(parent), m_service(service), m_options(options), m_rotation(1 + MetricsCharts::ChartCount)
+    : QWidget(parent), m_service(service), m_options(options),
+      m_rotation(1 + MetricsCharts::ChartCount)
 {
     setObjectName(QStringLiteral("wall"));
     setWindowTitle(tr("Sitrep wall"));
@@ -347,7 +355,8 @@ WallWindow::~WallWindow() = default;
 void WallWindow::showOnScreen(int index)
 {
     const QList<QScreen *> screens = QGuiApplication::screens();
-    QScreen *s = index >= 0 && index < screens.size() ? screens[index] : QGuiApplication::primaryScreen();
+    QScreen *s =
+        index >= 0 && index < screens.size() ? screens[index] : QGuiApplication::primaryScreen();
     if (!windowHandle())
         create();
     if (s && windowHandle()) {
@@ -359,7 +368,8 @@ void WallWindow::showOnScreen(int index)
 
 QString WallWindow::pageName() const
 {
-    return page() == 0 ? QStringLiteral("incidents") : MetricsCharts::chartName(MetricsCharts::Chart(page() - 1));
+    return page() == 0 ? QStringLiteral("incidents")
+                       : MetricsCharts::chartName(MetricsCharts::Chart(page() - 1));
 }
 
 void WallWindow::rotate()
@@ -372,9 +382,11 @@ void WallWindow::refresh()
     if (m_requestedAt == 0)
         m_requestedAt = monotonicMs();
     // Charts on the first refresh, every Nth one, and until some arrived.
-    const bool charts = !m_have || m_snapshot.metrics.weeks.isEmpty() || m_refreshes % qMax(1, m_options.chartsEvery) == 0;
+    const bool charts = !m_have || m_snapshot.metrics.weeks.isEmpty() ||
+                        m_refreshes % qMax(1, m_options.chartsEvery) == 0;
     ++m_refreshes;
-    m_service.requestWall(metrics::MetricsFilter::lastDays(m_options.rangeDays, m_service.now()), 40, charts);
+    m_service.requestWall(metrics::MetricsFilter::lastDays(m_options.rangeDays, m_service.now()),
+                          40, charts);
 }
 
 bool WallWindow::waitForRefresh(int timeoutMs)
@@ -386,12 +398,18 @@ bool WallWindow::waitForRefresh(int timeoutMs)
     return m_answers != before;
 }
 
-QString WallWindow::bannerText() const { return m_banner->text(); }
+QString WallWindow::bannerText() const
+{
+    return m_banner->text();
+}
 QStringList WallWindow::clippedTexts() const
 {
     return m_incidents->clippedTexts();
 }
-bool WallWindow::bannerVisible() const { return !m_banner->isHidden(); }
+bool WallWindow::bannerVisible() const
+{
+    return !m_banner->isHidden();
+}
 
 void WallWindow::onSnapshot(const metrics::WallSnapshot &s)
 {
@@ -435,8 +453,8 @@ void WallWindow::onFailed(const QString &what, const QString &message)
 void WallWindow::tick()
 {
     // A request that hangs (a lock held for long) is as stale as a failed one.
-    if (m_requestedAt > 0 && monotonicMs() - m_requestedAt > qMax(15000, 3 * m_options.refreshMs)
-        && !m_staleSince.isValid()) {
+    if (m_requestedAt > 0 && monotonicMs() - m_requestedAt > qMax(15000, 3 * m_options.refreshMs) &&
+        !m_staleSince.isValid()) {
         m_staleSince = QDateTime::fromMSecsSinceEpoch(m_have ? m_snapshot.now : m_service.now());
         m_staleReason = tr("the database does not answer");
     }
@@ -457,15 +475,24 @@ void WallWindow::updateHeader()
     const QDateTime now = QDateTime::fromMSecsSinceEpoch(m_service.now());
     m_title->setText(tr("SITREP"));
     m_clock->setText(now.toString(QStringLiteral("HH:mm")));
-    static const QStringList names{tr("Active incidents"), tr("MTTR"), tr("MTTA"), tr("Incidents per week"), tr("SLA compliance")};
-    m_pageLabel->setText(QStringLiteral("%1  %2/%3").arg(names.value(page())).arg(page() + 1).arg(pageCount()));
+    static const QStringList names{tr("Active incidents"), tr("MTTR"), tr("MTTA"),
+                                   tr("Incidents per week"), tr("SLA compliance")};
+    m_pageLabel->setText(
+        QStringLiteral("%1  %2/%3").arg(names.value(page())).arg(page() + 1).arg(pageCount()));
     if (m_have) {
         const auto &t = m_snapshot.metrics.tiles;
         QString html;
         for (int s = 1; s <= 4; ++s)
-            html += QStringLiteral("<span style='color:%1'>&#9632;</span>&nbsp;SEV%2&nbsp;<b>%3</b>&nbsp;&nbsp;&nbsp; ")
-                        .arg(severityColor(s).name()).arg(s).arg(t.openBySeverity[s]);
-        html += QStringLiteral("<span style='color:#ff4d4d'>%1&nbsp;<b>%2</b></span>").arg(tr("SLA breached")).arg(t.breaching);
+            html +=
+                QStringLiteral(
+                    "<span "
+                    "style='color:%1'>&#9632;</span>&nbsp;SEV%2&nbsp;<b>%3</b>&nbsp;&nbsp;&nbsp; ")
+                    .arg(severityColor(s).name())
+                    .arg(s)
+                    .arg(t.openBySeverity[s]);
+        html += QStringLiteral("<span style='color:#ff4d4d'>%1&nbsp;<b>%2</b></span>")
+                    .arg(tr("SLA breached"))
+                    .arg(t.breaching);
         if (m_tiles->text() != html) {
             m_tiles->setText(html);
             fitTiles();

@@ -28,7 +28,7 @@ public:
     struct Options {
         int rotateSeconds = 20;
         int refreshMs = 5000;
-        int rangeDays = 30; // charts cover this many days
+        int rangeDays = 30;   // charts cover this many days
         int chartsEvery = 12; // chart buckets on every Nth refresh (1 minute at 5 s)
     };
     explicit WallWindow(metrics::MetricsService &service, QWidget *parent = nullptr);
