@@ -62,6 +62,17 @@ public:
     /// correlation rows); a table derived from the log is a Projection instead.
     using CommitHook = std::function<Status(store::Store &, const QList<domain::Event> &)>;
     void addCommitHook(CommitHook hook) { m_commitHooks.push_back(std::move(hook)); }
+    /// The same for a hook that belongs to the engine rather than to one object (remediation
+    /// state, the sync outbox): registered once per engine under its name, however many
+    /// objects ask. False, and nothing added, when the name is taken.
+    bool addCommitHook(const QString &name, CommitHook hook)
+    {
+        if (m_commitHookNames.contains(name))
+            return false;
+        m_commitHookNames.insert(name);
+        addCommitHook(std::move(hook));
+        return true;
+    }
 
     /// Registers the handler of a workflow action (a name in a transition's `actions` or
     /// `on_open`). The engine itself runs assign_on_call, notify and
@@ -149,6 +160,7 @@ private:
     HybridLogicalClock m_hlc;
     QString m_replica = QStringLiteral("local");
     QList<CommitHook> m_commitHooks;
+    QSet<QString> m_commitHookNames;
     QHash<QString, WorkflowAction> m_actions;
     QSet<QString> m_warnedActions; // unregistered action names already logged
     ProjectionRegistry m_projections;

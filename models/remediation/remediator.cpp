@@ -318,12 +318,8 @@ Remediator::Remediator(engine::LifecycleEngine &engine, RuleSet rules, Remediati
 
 void Remediator::attach(engine::LifecycleEngine &engine)
 {
-    static const char *kFlag = "sitrepRemediationHook";
-    if (engine.property(kFlag).toBool())
-        return;
-    engine.setProperty(kFlag, true);
     engine::LifecycleEngine *eng = &engine;
-    engine.addCommitHook([eng](store::Store &st, const QList<Event> &events) -> Status {
+    const auto apply = [eng](store::Store &st, const QList<Event> &events) -> Status {
         for (const Event &e : events) {
             if (!e.kind.startsWith(u"remediation.") ||
                 e.kind == domain::kinds::RemediationRequested)
@@ -332,7 +328,9 @@ void Remediator::attach(engine::LifecycleEngine &engine)
                 return s;
         }
         return {};
-    });
+    };
+    // Once per engine, however many Remediators are built on it.
+    engine.addCommitHook(QStringLiteral("remediation"), apply);
 }
 
 Result<Remediator> Remediator::fromSettings(engine::LifecycleEngine &engine)

@@ -27,6 +27,7 @@ void Outbox::attach(engine::LifecycleEngine &engine)
     if (!replica.isEmpty())
         engine.setReplicaId(replica);
     engine.addCommitHook(
+        QStringLiteral("sync.outbox"),
         [](store::Store &s, const QList<Event> &events) { return enqueue(s, events); });
 }
 

@@ -431,6 +431,27 @@ private Q_SLOTS:
         rep = fx.eng().verify();
         QVERIFY2(rep.ok, qPrintable(rep.faults.join(u'\n')));
     }
+
+    // A hook that belongs to the engine (remediation state, the sync outbox) runs once per
+    // commit however many objects register it; the name is the key.
+    void namedCommitHook_registeredOncePerEngine()
+    {
+        CoreFixture fx;
+        int first = 0, second = 0, unnamed = 0;
+        const auto count = [](int &n) {
+            return [&n](store::Store &, const QList<Event> &) -> Status {
+                ++n;
+                return {};
+            };
+        };
+        QVERIFY(fx.eng().addCommitHook(QStringLiteral("once"), count(first)));
+        QVERIFY(!fx.eng().addCommitHook(QStringLiteral("once"), count(second)));
+        fx.eng().addCommitHook(count(unnamed));
+        QVERIFY(!fx.open(QStringLiteral("Disk full on db-1"), QStringLiteral("SEV2")).isEmpty());
+        QCOMPARE(first, 1);
+        QCOMPARE(second, 0);
+        QCOMPARE(unnamed, 1);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestProjectionRegistry)
