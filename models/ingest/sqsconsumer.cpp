@@ -222,7 +222,7 @@ void SqsAlertConsumer::pollOnce(std::function<void(Result<int>)> done)
         }
         const int count = messages.size();
         auto outstanding = std::make_shared<int>(int(!toDelete.isEmpty()) + int(toRetry.size()));
-        auto finish = [this, alive, outstanding, count, done]() {
+        auto finish = [alive, outstanding, count, done]() {
             if (alive.expired() || --*outstanding > 0)
                 return;
             done(count);
