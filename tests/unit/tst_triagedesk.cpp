@@ -4,8 +4,8 @@
 // incident without one or an unknown one, a malformed suggestion skipped); article() finds
 // knowledge-base documents (resolutions, known errors, Markdown articles) and fails for an
 // unknown id; suggest() is false for an unknown incident, otherwise calls `done` once, on
-// the desk's thread, with the local model's result (or "not_enough_data" without a model);
-// `done` is not called once the desk is gone.
+// the desk's thread, with the local model's result ("not_enough_data" without a model) or
+// the configured remote provider's answer; `done` is not called once the desk is gone.
 #include "coretestutil.h"
 #include "triagesynth.h"
 
@@ -15,7 +15,10 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 #include <QThread>
 #include <QUuid>
@@ -71,6 +74,65 @@ struct DoneLog {
             result = r;
             thread = QThread::currentThread();
         };
+    }
+};
+
+/// A local triage provider: keeps each request and answers it with `answer`, or holds
+/// it until release() when `hold` is set.
+class LocalProvider : public QObject {
+public:
+    QByteArray answer;
+    bool hold = false;
+    int requests = 0;
+    QList<QTcpSocket *> held;
+    QTcpServer server;
+
+    LocalProvider()
+    {
+        server.listen(QHostAddress(QHostAddress::LocalHost), 0);
+        connect(&server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *s = server.nextPendingConnection()) {
+                auto buf = std::make_shared<QByteArray>();
+                connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
+                connect(s, &QTcpSocket::readyRead, s, [this, s, buf] {
+                    buf->append(s->readAll());
+                    const qsizetype end = buf->indexOf("\r\n\r\n");
+                    if (end < 0)
+                        return;
+                    const QByteArray head = buf->left(end).toLower();
+                    const qsizetype cl = head.indexOf("content-length:");
+                    const qsizetype len =
+                        cl < 0 ? 0
+                               : head.mid(cl + 15, head.indexOf("\r\n", cl) - cl - 15)
+                                     .trimmed()
+                                     .toLongLong();
+                    if (buf->size() < end + 4 + len)
+                        return;
+                    buf->clear();
+                    ++requests;
+                    if (hold)
+                        held << s;
+                    else
+                        reply(s);
+                });
+            }
+        });
+    }
+    QString url() const
+    {
+        return QStringLiteral("http://127.0.0.1:%1/triage").arg(server.serverPort());
+    }
+    void reply(QTcpSocket *s)
+    {
+        s->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                 QByteArray::number(answer.size()) + "\r\nConnection: close\r\n\r\n" + answer);
+        s->disconnectFromHost();
+    }
+    void release()
+    {
+        const auto sockets = std::exchange(held, {});
+        for (QTcpSocket *s : sockets)
+            reply(s);
     }
 };
 
@@ -305,6 +367,55 @@ private Q_SLOTS:
         QTest::qWait(300);
         QCOMPARE(gone.calls, 0);
         QVERIFY(*alive.result);
+    }
+
+    void suggest_remoteProvider_answersThroughDone()
+    {
+        CoreFixture f;
+        LocalProvider provider;
+        provider.answer =
+            QJsonDocument(
+                QJsonObject{{QStringLiteral("category"), QStringLiteral("network")},
+                            {QStringLiteral("confidence"), 0.77},
+                            {QStringLiteral("model_version"), QStringLiteral("remote-7")}})
+                .toJson(QJsonDocument::Compact);
+        QVERIFY(f.store.setMeta(QStringLiteral("triage.provider_url"), provider.url()));
+        TriageDesk desk(f.eng());
+        const QString number = openDatabaseIncident(f);
+        const QString uid = f.get(number).uid;
+        DoneLog log;
+        QVERIFY(desk.suggest(uid, log.callback()));
+        QCOMPARE(log.calls, 0);
+        QTRY_COMPARE_WITH_TIMEOUT(log.calls, 1, 10000);
+        QVERIFY2(*log.result, qPrintable(log.result->errorMessage()));
+        QCOMPARE(log.thread, desk.thread());
+        QCOMPARE(provider.requests, 1);
+        const TriageResult &r = **log.result;
+        QCOMPARE(r.modelVersion, QStringLiteral("remote-7"));
+        QCOMPARE(r.fields.value(QStringLiteral("category")).value, QStringLiteral("network"));
+        QCOMPARE(r.fields.value(QStringLiteral("category")).confidence, 0.77);
+        QCOMPARE(r.incidentUid, uid);
+        QTest::qWait(100);
+        QCOMPARE(log.calls, 1);
+    }
+
+    void suggest_remoteProvider_deskGone_doneNotCalled()
+    {
+        CoreFixture f;
+        LocalProvider provider;
+        provider.hold = true;
+        provider.answer = QByteArray("{\"category\":\"network\",\"confidence\":0.5}");
+        QVERIFY(f.store.setMeta(QStringLiteral("triage.provider_url"), provider.url()));
+        const QString uid = f.get(openDatabaseIncident(f)).uid;
+        DoneLog log;
+        {
+            TriageDesk desk(f.eng());
+            QVERIFY(desk.suggest(uid, log.callback()));
+            QTRY_COMPARE(provider.held.size(), 1);
+        }
+        provider.release();
+        QTest::qWait(300);
+        QCOMPARE(log.calls, 0);
     }
 
     void suggest_deskOnAnotherThread_doneRunsThere()
