@@ -90,139 +90,142 @@ constexpr int kNoTimer = 3600 * 1000; // the timer never fires during a test
 
 class TestChangeWatcher : public QObject {
     Q_OBJECT
+
+    std::unique_ptr<CoreFixture> fx;
+    std::unique_ptr<ChangeWatcher> w;
+    std::unique_ptr<Recorder> rec;
+    qint64 start = 0; // the end of the log when the watcher started
+
+    /// (Re)starts the watcher on the fixture's engine, recording what it reports.
+    void watch(int pollMs)
+    {
+        rec.reset();
+        w = std::make_unique<ChangeWatcher>(fx->eng(), pollMs);
+        rec = std::make_unique<Recorder>(*w);
+        start = w->lastSeq();
+    }
 private Q_SLOTS:
+    void init()
+    {
+        fx = std::make_unique<CoreFixture>();
+        watch(kNoTimer);
+    }
+    void cleanup()
+    {
+        w.reset();
+        rec.reset();
+        fx.reset();
+    }
+
     void startsAtTheEndOfTheLog_oldEventsAreNotReplayed()
     {
-        CoreFixture f;
-        f.open(QStringLiteral("Before the watcher"), QStringLiteral("low"));
-        const qint64 top = f.store.maxSeq();
+        fx->open(QStringLiteral("Before the watcher"), QStringLiteral("low"));
+        const qint64 top = fx->store.maxSeq();
         QVERIFY(top > 0);
-        ChangeWatcher w(f.eng(), kNoTimer);
-        Recorder rec(w);
-        QCOMPARE(w.lastSeq(), top);
-        w.poll();
+        watch(kNoTimer);
+        QCOMPARE(w->lastSeq(), top);
+        w->poll();
         QCoreApplication::processEvents();
-        QVERIFY(rec.batches.isEmpty());
-        QCOMPARE(w.lastSeq(), top);
+        QVERIFY(rec->batches.isEmpty());
+        QCOMPARE(w->lastSeq(), top);
     }
 
     void ownWrites_arriveOnceInLogOrderWithTheirIncidents()
     {
-        CoreFixture f;
-        ChangeWatcher w(f.eng(), kNoTimer);
-        Recorder rec(w);
-        const qint64 start = w.lastSeq();
         const QString a =
-            f.get(f.open(QStringLiteral("Checkout down"), QStringLiteral("high"))).uid;
+            fx->get(fx->open(QStringLiteral("Checkout down"), QStringLiteral("high"))).uid;
         const QString b =
-            f.get(f.open(QStringLiteral("Search slow"), QStringLiteral("medium"))).uid;
-        QVERIFY(f.eng().execute(engine::Command::note(a, QStringLiteral("rolling back"))));
+            fx->get(fx->open(QStringLiteral("Search slow"), QStringLiteral("medium"))).uid;
+        QVERIFY(fx->eng().execute(engine::Command::note(a, QStringLiteral("rolling back"))));
         // Delivered after the command returns (queued), not from inside execute().
-        QVERIFY(rec.batches.isEmpty());
-        QTRY_VERIFY(!rec.batches.isEmpty());
+        QVERIFY(rec->batches.isEmpty());
+        QTRY_VERIFY(!rec->batches.isEmpty());
         QCoreApplication::processEvents(); // the remaining queued notifications
-        const QList<qint64> expected = logSeqs(f.store, start);
+        const QList<qint64> expected = logSeqs(fx->store, start);
         QVERIFY(expected.size() >= 3);
-        QCOMPARE(rec.seqs(), expected); // all of them, in log order, each once
-        QCOMPARE(rec.allUids(), (QSet<QString>{a, b}));
+        QCOMPARE(rec->seqs(), expected); // all of them, in log order, each once
+        QCOMPARE(rec->allUids(), (QSet<QString>{a, b}));
         // Each emission names exactly the incidents of its own events.
-        for (int i = 0; i < rec.batches.size(); ++i) {
+        for (int i = 0; i < rec->batches.size(); ++i) {
             QSet<QString> own;
-            for (const auto &e : rec.batches[i])
+            for (const auto &e : rec->batches[i])
                 own.insert(e.incidentUid);
-            QCOMPARE(rec.uids[i], own);
+            QCOMPARE(rec->uids[i], own);
         }
-        QCOMPARE(w.lastSeq(), f.store.maxSeq());
+        QCOMPARE(w->lastSeq(), fx->store.maxSeq());
         // Nothing new: nothing arrives, however often it is asked.
-        const int seen = int(rec.batches.size());
-        w.poll();
-        w.poll();
+        const int seen = int(rec->batches.size());
+        w->poll();
+        w->poll();
         QCoreApplication::processEvents();
-        QCOMPARE(rec.batches.size(), seen);
+        QCOMPARE(rec->batches.size(), seen);
     }
 
     void eachCommandSeparately_noEventTwice()
     {
-        CoreFixture f;
-        ChangeWatcher w(f.eng(), kNoTimer);
-        Recorder rec(w);
-        const qint64 start = w.lastSeq();
         QStringList uids;
         for (int i = 0; i < 4; ++i) {
-            uids << f.get(f.open(QStringLiteral("Incident %1").arg(i), QStringLiteral("low"))).uid;
-            QTRY_COMPARE(w.lastSeq(), f.store.maxSeq());
-            QCOMPARE(rec.batches.size(), i + 1);
-            QCOMPARE(rec.uids.last(), QSet<QString>{uids.last()});
+            uids << fx->get(fx->open(QStringLiteral("Incident %1").arg(i), QStringLiteral("low")))
+                        .uid;
+            QTRY_COMPARE(w->lastSeq(), fx->store.maxSeq());
+            QCOMPARE(rec->batches.size(), i + 1);
+            QCOMPARE(rec->uids.last(), QSet<QString>{uids.last()});
         }
-        QCOMPARE(rec.seqs(), logSeqs(f.store, start));
+        QCOMPARE(rec->seqs(), logSeqs(fx->store, start));
     }
 
     void otherConnection_arrivesThroughPoll()
     {
-        CoreFixture f;
-        ChangeWatcher w(f.eng(), kNoTimer);
-        Recorder rec(w);
-        const qint64 start = w.lastSeq();
-        const qint64 dvBefore = f.store.dataVersion();
-        OtherWriter other(f.dbPath);
+        const qint64 dvBefore = fx->store.dataVersion();
+        OtherWriter other(fx->dbPath);
         const QString x = other.open(QStringLiteral("Opened by the command line"));
         const QString y = other.open(QStringLiteral("Opened by the ingest daemon"));
         // Another connection's commit moves data_version on ours; our engine said nothing.
-        QVERIFY(f.store.dataVersion() != dvBefore);
+        QVERIFY(fx->store.dataVersion() != dvBefore);
         QCoreApplication::processEvents();
-        QVERIFY(rec.batches.isEmpty());
-        w.poll();
-        QCOMPARE(rec.batches.size(), 1);
-        QCOMPARE(rec.uids.first(), (QSet<QString>{x, y}));
-        QCOMPARE(rec.seqs(), logSeqs(f.store, start));
-        for (const auto &e : rec.batches.first())
+        QVERIFY(rec->batches.isEmpty());
+        w->poll();
+        QCOMPARE(rec->batches.size(), 1);
+        QCOMPARE(rec->uids.first(), (QSet<QString>{x, y}));
+        QCOMPARE(rec->seqs(), logSeqs(fx->store, start));
+        for (const auto &e : rec->batches.first())
             QCOMPARE(e.actor, QStringLiteral("cli"));
-        QCOMPARE(w.lastSeq(), other.store.maxSeq());
-        w.poll();
-        QCOMPARE(rec.batches.size(), 1);
+        QCOMPARE(w->lastSeq(), other.store.maxSeq());
+        w->poll();
+        QCOMPARE(rec->batches.size(), 1);
     }
 
     void otherConnection_arrivesThroughTheTimer()
     {
-        CoreFixture f;
-        ChangeWatcher w(f.eng(), 20);
-        Recorder rec(w);
-        OtherWriter other(f.dbPath);
+        watch(20);
+        OtherWriter other(fx->dbPath);
         const QString x = other.open(QStringLiteral("Written elsewhere"));
-        QTRY_COMPARE(rec.batches.size(), 1);
-        QCOMPARE(rec.uids.first(), QSet<QString>{x});
-        QCOMPARE(w.lastSeq(), f.store.maxSeq());
+        QTRY_COMPARE(rec->batches.size(), 1);
+        QCOMPARE(rec->uids.first(), QSet<QString>{x});
+        QCOMPARE(w->lastSeq(), fx->store.maxSeq());
         QTest::qWait(100); // several more ticks: nothing again
-        QCOMPARE(rec.batches.size(), 1);
+        QCOMPARE(rec->batches.size(), 1);
     }
 
     void ownAndOtherWritesInterleaved_eachEventOnceInOrder()
     {
-        CoreFixture f;
-        ChangeWatcher w(f.eng(), kNoTimer);
-        Recorder rec(w);
-        const qint64 start = w.lastSeq();
-        OtherWriter other(f.dbPath);
+        OtherWriter other(fx->dbPath);
         QSet<QString> expectedUids;
-        expectedUids << f.get(f.open(QStringLiteral("mine 1"), QStringLiteral("low"))).uid;
+        expectedUids << fx->get(fx->open(QStringLiteral("mine 1"), QStringLiteral("low"))).uid;
         expectedUids << other.open(QStringLiteral("theirs 1"));
-        expectedUids << f.get(f.open(QStringLiteral("mine 2"), QStringLiteral("low"))).uid;
-        w.poll(); // picks up everything so far, including the other connection's event
+        expectedUids << fx->get(fx->open(QStringLiteral("mine 2"), QStringLiteral("low"))).uid;
+        w->poll(); // picks up everything so far, including the other connection's event
         expectedUids << other.open(QStringLiteral("theirs 2"));
         QCoreApplication::processEvents(); // our engine's queued notifications
-        w.poll();
-        QCOMPARE(rec.seqs(), logSeqs(f.store, start));
-        QCOMPARE(rec.allUids(), expectedUids);
-        QCOMPARE(w.lastSeq(), f.store.maxSeq());
+        w->poll();
+        QCOMPARE(rec->seqs(), logSeqs(fx->store, start));
+        QCOMPARE(rec->allUids(), expectedUids);
+        QCOMPARE(w->lastSeq(), fx->store.maxSeq());
     }
 
     void largeBurst_oneBoundedReadThenCaughtUp()
     {
-        CoreFixture f;
-        ChangeWatcher w(f.eng(), kNoTimer);
-        Recorder rec(w);
-        const qint64 start = w.lastSeq();
-        OtherWriter other(f.dbPath);
+        OtherWriter other(fx->dbPath);
         QList<engine::Command> batch;
         for (int i = 0; i < 2100; ++i)
             batch << engine::Command::open(
@@ -233,14 +236,14 @@ private Q_SLOTS:
         QVERIFY2(r, qPrintable(r.errorMessage()));
         const qint64 top = other.store.maxSeq();
         QVERIFY(top - start > 2000);
-        w.poll();
-        QCOMPARE(rec.batches.size(), 1);
-        QCOMPARE(rec.batches.first().size(), 2000);
-        QCOMPARE(rec.seqs(), logSeqs(f.store, start).first(2000));
+        w->poll();
+        QCOMPARE(rec->batches.size(), 1);
+        QCOMPARE(rec->batches.first().size(), 2000);
+        QCOMPARE(rec->seqs(), logSeqs(fx->store, start).first(2000));
         // The rest is skipped on purpose (the list reloads as a whole): caught up, not behind.
-        QCOMPARE(w.lastSeq(), top);
-        w.poll();
-        QCOMPARE(rec.batches.size(), 1);
+        QCOMPARE(w->lastSeq(), top);
+        w->poll();
+        QCOMPARE(rec->batches.size(), 1);
     }
 };
 

@@ -13,6 +13,8 @@
 #include <QJsonArray>
 #include <QTest>
 
+#include <functional>
+
 using namespace sitrep;
 using testing::CoreFixture;
 using testing::kDay;
@@ -66,12 +68,36 @@ Snapshot snapshot(store::Store &st)
             rows(st, QStringLiteral("metrics_open"), kOpenCols, 3)};
 }
 
+void compareSnapshots(const Snapshot &got, const Snapshot &want)
+{
+    QCOMPARE(got.daily, want.daily);
+    QCOMPARE(got.open, want.open);
+}
+
+/// Runs a rollup writer in a transaction of its own, as the callers of these functions do.
+Status inTransaction(store::Db &db, const std::function<Status()> &write)
+{
+    if (auto s = db.begin(); !s)
+        return s;
+    if (auto s = write(); !s) {
+        db.rollback();
+        return s;
+    }
+    return db.commit();
+}
+
 qint64 scalar(store::Store &st, const QString &sql)
 {
     auto q = st.db().prepareOnce(sql);
     if (!q || !q->step())
         qFatal("%s: %s", qPrintable(sql), qPrintable(st.db().lastError()));
     return q->int64(0);
+}
+
+/// sum(column) over the rows of a rollup `where`.
+qint64 sumOf(store::Store &st, const QString &table, const QString &column, const QString &where)
+{
+    return scalar(st, QStringLiteral("SELECT sum(%1) FROM %2 WHERE %3").arg(column, table, where));
 }
 
 QList<domain::Incident> allIncidents(store::Store &st)
@@ -186,67 +212,39 @@ private Q_SLOTS:
         // The totals the dashboard shows are right, not just self-consistent.
         const qint64 total = f.store.incidentCount();
         QCOMPARE(total, 15);
-        QCOMPARE(scalar(f.store, QStringLiteral(
-                                     "SELECT sum(incidents) FROM metrics_daily WHERE service=''")),
-                 total);
-        QCOMPARE(
-            scalar(f.store, QStringLiteral("SELECT sum(open) FROM metrics_open WHERE service=''")),
-            scalar(f.store, QStringLiteral("SELECT count(*) FROM incidents WHERE is_open=1")));
+        const QString daily = QStringLiteral("metrics_daily"),
+                      open = QStringLiteral("metrics_open");
+        QCOMPARE(sumOf(f.store, daily, "incidents", "service=''"), total);
+        QCOMPARE(sumOf(f.store, open, "open", "service=''"),
+                 scalar(f.store, QStringLiteral("SELECT count(*) FROM incidents WHERE is_open=1")));
         // Three days of creation.
         QCOMPARE(
             scalar(f.store, QStringLiteral(
                                 "SELECT count(DISTINCT day) FROM metrics_daily WHERE incidents>0")),
             3);
         // checkout: "a" of every day (d moved from checkout to kafka/search).
-        QCOMPARE(scalar(f.store,
-                        QStringLiteral(
-                            "SELECT sum(incidents) FROM metrics_daily WHERE service='checkout'")),
-                 3);
-        QCOMPARE(
-            scalar(f.store, QStringLiteral(
-                                "SELECT sum(incidents) FROM metrics_daily WHERE service='kafka'")),
-            3);
-        QCOMPARE(scalar(f.store,
-                        QStringLiteral(
-                            "SELECT sum(resolved) FROM metrics_daily WHERE service='checkout'")),
-                 3);
+        QCOMPARE(sumOf(f.store, daily, "incidents", "service='checkout'"), 3);
+        QCOMPARE(sumOf(f.store, daily, "incidents", "service='kafka'"), 3);
+        QCOMPARE(sumOf(f.store, daily, "resolved", "service='checkout'"), 3);
         // "a": acknowledged after 3 minutes, resolved after 60, both in time.
-        QCOMPARE(scalar(f.store,
-                        QStringLiteral(
-                            "SELECT sum(ack_sum) FROM metrics_daily WHERE service='payments-api'")),
-                 3 * 3 * kMinute);
-        QCOMPARE(
-            scalar(f.store,
-                   QStringLiteral(
-                       "SELECT sum(resolve_sum) FROM metrics_daily WHERE service='payments-api'")),
-            3 * 60 * kMinute);
-        QCOMPARE(
-            scalar(f.store,
-                   QStringLiteral(
-                       "SELECT sum(response_met) FROM metrics_daily WHERE service='payments-api'")),
-            3);
+        QCOMPARE(sumOf(f.store, daily, "ack_sum", "service='payments-api'"), 3 * 3 * kMinute);
+        QCOMPARE(sumOf(f.store, daily, "resolve_sum", "service='payments-api'"), 3 * 60 * kMinute);
+        QCOMPARE(sumOf(f.store, daily, "response_met", "service='payments-api'"), 3);
         // "b": acknowledged after 20 minutes against 15 (P2), or 60 on day 1 (moved to P3).
-        QCOMPARE(scalar(f.store, QStringLiteral("SELECT sum(response_missed) FROM metrics_daily "
-                                                "WHERE service='search' AND resolved=0")),
-                 2);
-        QCOMPARE(scalar(f.store, QStringLiteral("SELECT sum(response_met) FROM metrics_daily WHERE "
-                                                "service='search' AND resolved=0")),
-                 1);
+        QCOMPARE(sumOf(f.store, daily, "response_missed", "service='search' AND resolved=0"), 2);
+        QCOMPARE(sumOf(f.store, daily, "response_met", "service='search' AND resolved=0"), 1);
         // "b" of day 1 is now medium in Data Platform, in both rollups.
-        QCOMPARE(scalar(f.store,
-                        QStringLiteral("SELECT sum(open) FROM metrics_open WHERE service='search' "
-                                       "AND grp='Data Platform' AND severity=%1")
-                            .arg(int(domain::Severity::Medium))),
+        QCOMPARE(sumOf(f.store, open, "open",
+                       QStringLiteral("service='search' AND grp='Data Platform' AND severity=%1")
+                           .arg(int(domain::Severity::Medium))),
                  1);
         // "e" has a commander; "c" and "b" have none.
-        QCOMPARE(scalar(f.store,
-                        QStringLiteral(
-                            "SELECT sum(without_commander) FROM metrics_open WHERE service=''")),
+        QCOMPARE(sumOf(f.store, open, "without_commander", "service=''"),
                  scalar(f.store,
                         QStringLiteral(
                             "SELECT count(*) FROM incidents WHERE is_open=1 AND commander=''")));
-        QCOMPARE(scalar(f.store, QStringLiteral("SELECT sum(open) - sum(without_commander) FROM "
-                                                "metrics_open WHERE service='auth'")),
+        QCOMPARE(sumOf(f.store, open, "open", "service='auth'") -
+                     sumOf(f.store, open, "without_commander", "service='auth'"),
                  3);
     }
 
@@ -301,8 +299,7 @@ private Q_SLOTS:
         // A rebuild of the projection from the log gives the same rollups.
         const Snapshot before = snapshot(f.store);
         CHECK_OK(f.store.rebuildProjection());
-        QCOMPARE(snapshot(f.store).daily, before.daily);
-        QCOMPARE(snapshot(f.store).open, before.open);
+        compareSnapshots(snapshot(f.store), before);
         checkConsistent(f);
         const store::VerifyReport report = f.store.verify();
         QVERIFY2(report.ok, qPrintable(report.faults.join(u'\n')));
@@ -317,11 +314,9 @@ private Q_SLOTS:
         QVERIFY(f.store.db().exec(QStringLiteral("DELETE FROM metrics_daily")));
         QVERIFY(f.store.db().exec(QStringLiteral("DELETE FROM metrics_open")));
         QVERIFY(!store::compareMetricsRollups(f.store.db(), QStringLiteral("incidents")).isEmpty());
-        QVERIFY(f.store.db().begin());
-        CHECK_OK(store::rebuildMetricsRollups(f.store.db()));
-        QVERIFY(f.store.db().commit());
-        QCOMPARE(snapshot(f.store).daily, before.daily);
-        QCOMPARE(snapshot(f.store).open, before.open);
+        CHECK_OK(inTransaction(f.store.db(),
+                               [&] { return store::rebuildMetricsRollups(f.store.db()); }));
+        compareSnapshots(snapshot(f.store), before);
         checkConsistent(f);
     }
 
@@ -338,11 +333,8 @@ private Q_SLOTS:
             b.add(i);
         QVERIFY(
             f.store.db().exec(QStringLiteral("UPDATE metrics_daily SET incidents=incidents+5")));
-        QVERIFY(f.store.db().begin());
-        CHECK_OK(b.write(f.store.db()));
-        QVERIFY(f.store.db().commit());
-        QCOMPARE(snapshot(f.store).daily, before.daily);
-        QCOMPARE(snapshot(f.store).open, before.open);
+        CHECK_OK(inTransaction(f.store.db(), [&] { return b.write(f.store.db()); }));
+        compareSnapshots(snapshot(f.store), before);
         checkConsistent(f);
     }
 
@@ -354,9 +346,7 @@ private Q_SLOTS:
         i.services = {QStringLiteral("kafka"), QStringLiteral("kafka"), QString()};
         store::MetricsRollupBuilder b;
         b.add(i);
-        QVERIFY(f.store.db().begin());
-        CHECK_OK(b.write(f.store.db()));
-        QVERIFY(f.store.db().commit());
+        CHECK_OK(inTransaction(f.store.db(), [&] { return b.write(f.store.db()); }));
         QCOMPARE(
             scalar(f.store, QStringLiteral(
                                 "SELECT sum(incidents) FROM metrics_daily WHERE service='kafka'")),
@@ -388,9 +378,7 @@ private Q_SLOTS:
             QVERIFY2(fault.contains(QStringLiteral("day=2026-03-02")), qPrintable(fault));
         }
         QVERIFY(faults.join(u'\n').contains(QStringLiteral("stored row differs from the log")));
-        QVERIFY(f.store.db().begin());
-        CHECK_OK(store::rebuildMetricsRollups(db));
-        QVERIFY(f.store.db().commit());
+        CHECK_OK(inTransaction(f.store.db(), [&] { return store::rebuildMetricsRollups(db); }));
         checkConsistent(f);
 
         // A row missing from metrics_open: the log gives a row the rollup lacks.
@@ -409,9 +397,7 @@ private Q_SLOTS:
                  qPrintable(report.faults.join(u'\n')));
 
         // An extra row for a service no incident has.
-        QVERIFY(f.store.db().begin());
-        CHECK_OK(store::rebuildMetricsRollups(db));
-        QVERIFY(f.store.db().commit());
+        CHECK_OK(inTransaction(f.store.db(), [&] { return store::rebuildMetricsRollups(db); }));
         QVERIFY(db.exec(
             QStringLiteral(
                 "INSERT INTO metrics_open(%1) VALUES('ghost', 2, 'Payments', 1, 1, 1, 0, 1)")

@@ -45,6 +45,25 @@ QList<qint64> ids(const QList<ChangeRecord> &cs)
     return out;
 }
 
+/// Every field of two settings, named in the failure message.
+void compareConfig(const RemediationConfig &got, const RemediationConfig &want)
+{
+    QCOMPARE(got.dryRun, want.dryRun);
+    QCOMPARE(got.confidenceThreshold, want.confidenceThreshold);
+    QCOMPARE(got.changeWindowMinutes, want.changeWindowMinutes);
+    QCOMPARE(got.rules, want.rules);
+    QCOMPARE(got.p1Queue, want.p1Queue);
+    QCOMPARE(got.standardQueue, want.standardQueue);
+    QCOMPARE(got.dlq, want.dlq);
+    QCOMPARE(got.resultsQueue, want.resultsQueue);
+    QCOMPARE(got.p1VisibilityTimeout, want.p1VisibilityTimeout);
+    QCOMPARE(got.standardVisibilityTimeout, want.standardVisibilityTimeout);
+    QCOMPARE(got.p1Consumers, want.p1Consumers);
+    QCOMPARE(got.standardConsumers, want.standardConsumers);
+    QCOMPARE(got.maxReceiveCount, want.maxReceiveCount);
+    QCOMPARE(got.autoIdentity, want.autoIdentity);
+}
+
 } // namespace
 
 class TestRemediationStore : public QObject {
@@ -326,21 +345,23 @@ private Q_SLOTS:
 
     void config_defaultsOnAFreshDatabase()
     {
-        const RemediationConfig c = RemediationConfig::load(fx->store);
-        const RemediationConfig d;
-        QCOMPARE(c.dryRun, false);
-        QCOMPARE(c.confidenceThreshold, 0.8);
-        QCOMPARE(c.changeWindowMinutes, 30);
-        QCOMPARE(c.rules, QString());
-        QCOMPARE(c.p1Queue, d.p1Queue);
-        QCOMPARE(c.standardQueue, d.standardQueue);
-        QCOMPARE(c.dlq, d.dlq);
-        QCOMPARE(c.resultsQueue, d.resultsQueue);
-        QCOMPARE(c.p1VisibilityTimeout, 30);
-        QCOMPARE(c.standardVisibilityTimeout, 120);
-        QCOMPARE(c.p1Consumers, 4);
-        QCOMPARE(c.standardConsumers, 1);
-        QCOMPARE(c.maxReceiveCount, 3);
+        // The documented defaults...
+        RemediationConfig want;
+        want.dryRun = false;
+        want.confidenceThreshold = 0.8;
+        want.changeWindowMinutes = 30;
+        want.p1Queue = QStringLiteral("sitrep-remediation-p1.fifo");
+        want.standardQueue = QStringLiteral("sitrep-remediation-standard.fifo");
+        want.dlq = QStringLiteral("sitrep-remediation-dlq.fifo");
+        want.resultsQueue = QStringLiteral("sitrep-remediation-results.fifo");
+        want.p1VisibilityTimeout = 30;
+        want.standardVisibilityTimeout = 120;
+        want.p1Consumers = 4;
+        want.standardConsumers = 1;
+        want.maxReceiveCount = 3;
+        compareConfig(RemediationConfig{}, want);
+        // ...are what a fresh database loads.
+        compareConfig(RemediationConfig::load(fx->store), want);
         QCOMPARE(RemediationConfig::get(fx->store, QStringLiteral("remediation.dry_run")),
                  QString());
         QCOMPARE(
@@ -375,20 +396,21 @@ private Q_SLOTS:
             auto s = RemediationConfig::set(fx->store, k.first, values[k.first]);
             QVERIFY2(s, qPrintable(k.first + QStringLiteral(": ") + s.errorMessage()));
         }
-        const RemediationConfig c = RemediationConfig::load(fx->store);
-        QVERIFY(c.dryRun);
-        QCOMPARE(c.confidenceThreshold, 0.65);
-        QCOMPARE(c.changeWindowMinutes, 0);
-        QCOMPARE(c.rules, QFileInfo(rulesDir.path()).absoluteFilePath());
-        QCOMPARE(c.p1Queue, QStringLiteral("ops-p1.fifo"));
-        QCOMPARE(c.standardQueue, QStringLiteral("ops-std.fifo"));
-        QCOMPARE(c.dlq, QStringLiteral("ops-dlq.fifo"));
-        QCOMPARE(c.resultsQueue, QStringLiteral("ops-results.fifo"));
-        QCOMPARE(c.p1VisibilityTimeout, 45);
-        QCOMPARE(c.standardVisibilityTimeout, 43200);
-        QCOMPARE(c.p1Consumers, 64);
-        QCOMPARE(c.standardConsumers, 1);
-        QCOMPARE(c.maxReceiveCount, 1000);
+        RemediationConfig want;
+        want.dryRun = true;
+        want.confidenceThreshold = 0.65;
+        want.changeWindowMinutes = 0;
+        want.rules = QFileInfo(rulesDir.path()).absoluteFilePath();
+        want.p1Queue = QStringLiteral("ops-p1.fifo");
+        want.standardQueue = QStringLiteral("ops-std.fifo");
+        want.dlq = QStringLiteral("ops-dlq.fifo");
+        want.resultsQueue = QStringLiteral("ops-results.fifo");
+        want.p1VisibilityTimeout = 45;
+        want.standardVisibilityTimeout = 43200;
+        want.p1Consumers = 64;
+        want.standardConsumers = 1;
+        want.maxReceiveCount = 1000;
+        compareConfig(RemediationConfig::load(fx->store), want);
         // Stored normalised.
         QCOMPARE(RemediationConfig::get(fx->store, QStringLiteral("remediation.dry_run")),
                  QStringLiteral("true"));
@@ -450,13 +472,7 @@ private Q_SLOTS:
         QCOMPARE(RemediationConfig::get(fx->store, key), before);
         QCOMPARE(RemediationStore(fx->store).retentionDays(), 2557);
         // The loaded settings are still the defaults.
-        const RemediationConfig c = RemediationConfig::load(fx->store);
-        const RemediationConfig d;
-        QCOMPARE(c.dryRun, d.dryRun);
-        QCOMPARE(c.confidenceThreshold, d.confidenceThreshold);
-        QCOMPARE(c.p1Queue, d.p1Queue);
-        QCOMPARE(c.p1Consumers, d.p1Consumers);
-        QCOMPARE(c.maxReceiveCount, d.maxReceiveCount);
+        compareConfig(RemediationConfig::load(fx->store), RemediationConfig{});
     }
 
     void config_load_ignoresGarbageInTheDatabase()

@@ -7,6 +7,7 @@
 // the desk's thread, with the local model's result ("not_enough_data" without a model) or
 // the configured remote provider's answer; `done` is not called once the desk is gone.
 #include "coretestutil.h"
+#include "localhttpserver.h"
 #include "triagesynth.h"
 
 #include "triage/triagedesk.h"
@@ -17,8 +18,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QStandardPaths>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTest>
 #include <QThread>
 #include <QUuid>
@@ -77,65 +76,6 @@ struct DoneLog {
     }
 };
 
-/// A local triage provider: keeps each request and answers it with `answer`, or holds
-/// it until release() when `hold` is set.
-class LocalProvider : public QObject {
-public:
-    QByteArray answer;
-    bool hold = false;
-    int requests = 0;
-    QList<QTcpSocket *> held;
-    QTcpServer server;
-
-    LocalProvider()
-    {
-        server.listen(QHostAddress(QHostAddress::LocalHost), 0);
-        connect(&server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *s = server.nextPendingConnection()) {
-                auto buf = std::make_shared<QByteArray>();
-                connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
-                connect(s, &QTcpSocket::readyRead, s, [this, s, buf] {
-                    buf->append(s->readAll());
-                    const qsizetype end = buf->indexOf("\r\n\r\n");
-                    if (end < 0)
-                        return;
-                    const QByteArray head = buf->left(end).toLower();
-                    const qsizetype cl = head.indexOf("content-length:");
-                    const qsizetype len =
-                        cl < 0 ? 0
-                               : head.mid(cl + 15, head.indexOf("\r\n", cl) - cl - 15)
-                                     .trimmed()
-                                     .toLongLong();
-                    if (buf->size() < end + 4 + len)
-                        return;
-                    buf->clear();
-                    ++requests;
-                    if (hold)
-                        held << s;
-                    else
-                        reply(s);
-                });
-            }
-        });
-    }
-    QString url() const
-    {
-        return QStringLiteral("http://127.0.0.1:%1/triage").arg(server.serverPort());
-    }
-    void reply(QTcpSocket *s)
-    {
-        s->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
-                 QByteArray::number(answer.size()) + "\r\nConnection: close\r\n\r\n" + answer);
-        s->disconnectFromHost();
-    }
-    void release()
-    {
-        const auto sockets = std::exchange(held, {});
-        for (QTcpSocket *s : sockets)
-            reply(s);
-    }
-};
-
 QString openDatabaseIncident(CoreFixture &f)
 {
     return f.open(QJsonObject{
@@ -151,19 +91,33 @@ QString openDatabaseIncident(CoreFixture &f)
 class TestTriageDesk : public QObject {
     Q_OBJECT
 
-    /// A fixture with resolved history and a saved model.
-    std::unique_ptr<CoreFixture> trainedFixture()
+    std::unique_ptr<CoreFixture> fx;
+    QString number, uid; // the database incident to suggest for
+
+    /// A fixture with resolved history and a saved model, and a database incident opened.
+    void trainAndOpen()
     {
-        auto f = std::make_unique<CoreFixture>();
-        fillResolved(*f, 160, 5);
-        auto m = trainAndSave(f->store, TriageSettings::fromStore(f->store), f->clock.nowMs());
-        if (!m)
-            qFatal("training failed: %s", qPrintable(m.errorMessage()));
-        return f;
+        fx = std::make_unique<CoreFixture>();
+        fillResolved(*fx, 160, 5);
+        auto m = trainAndSave(fx->store, TriageSettings::fromStore(fx->store), fx->clock.nowMs());
+        QVERIFY2(m, qPrintable(m.errorMessage()));
+        number = openDatabaseIncident(*fx);
+        uid = fx->get(number).uid;
+    }
+
+    /// Asks the desk for a suggestion and waits for its answer: later than the call, once,
+    /// on the desk's thread.
+    void suggestAndWait(TriageDesk &desk, const QString &incidentUid, DoneLog &log)
+    {
+        QVERIFY(desk.suggest(incidentUid, log.callback()));
+        QCOMPARE(log.calls, 0); // not from inside suggest()
+        QTRY_COMPARE_WITH_TIMEOUT(log.calls, 1, 20000);
+        QCOMPARE(log.thread, desk.thread());
     }
 
 private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void cleanup() { fx.reset(); }
 
     void latest_noneWithoutASuggestion()
     {
@@ -308,12 +262,10 @@ private Q_SLOTS:
         TriageDesk desk(f.eng());
         const QString uid = f.get(openDatabaseIncident(f)).uid;
         DoneLog log;
-        QVERIFY(desk.suggest(uid, log.callback()));
-        QCOMPARE(log.calls, 0); // not from inside suggest()
-        QTRY_COMPARE_WITH_TIMEOUT(log.calls, 1, 20000);
+        suggestAndWait(desk, uid, log);
+        QVERIFY(log.result.has_value());
         QVERIFY(!*log.result);
         QCOMPARE(log.result->error().code, QStringLiteral("not_enough_data"));
-        QCOMPARE(log.thread, desk.thread());
         // Nothing was trained or recorded on its behalf.
         auto stored = loadLatestModel(f.store);
         QVERIFY(stored);
@@ -323,17 +275,13 @@ private Q_SLOTS:
 
     void suggest_localModel_doneOnceOnTheDesksThread()
     {
-        auto f = trainedFixture();
+        trainAndOpen();
         QVERIFY(!QTest::currentTestFailed());
-        TriageDesk desk(f->eng());
-        const QString number = openDatabaseIncident(*f);
-        const QString uid = f->get(number).uid;
+        TriageDesk desk(fx->eng());
         DoneLog log;
-        QVERIFY(desk.suggest(uid, log.callback()));
-        QCOMPARE(log.calls, 0);
-        QTRY_COMPARE_WITH_TIMEOUT(log.calls, 1, 20000);
+        suggestAndWait(desk, uid, log);
+        QVERIFY(log.result.has_value());
         QVERIFY2(*log.result, qPrintable(log.result->errorMessage()));
-        QCOMPARE(log.thread, desk.thread());
         const TriageResult &r = **log.result;
         QCOMPARE(r.incidentUid, uid);
         QCOMPARE(r.number, number);
@@ -351,15 +299,14 @@ private Q_SLOTS:
 
     void suggest_deskGone_doneNotCalled()
     {
-        auto f = trainedFixture();
+        trainAndOpen();
         QVERIFY(!QTest::currentTestFailed());
-        const QString uid = f->get(openDatabaseIncident(*f)).uid;
         DoneLog gone, alive;
         {
-            auto desk = std::make_unique<TriageDesk>(f->eng());
+            auto desk = std::make_unique<TriageDesk>(fx->eng());
             QVERIFY(desk->suggest(uid, gone.callback()));
         } // destroyed while its worker runs
-        TriageDesk later(f->eng());
+        TriageDesk later(fx->eng());
         QVERIFY(later.suggest(uid, alive.callback()));
         // The second worker started after the first and does the same work: once it has
         // answered, the first one has long finished.
@@ -372,24 +319,24 @@ private Q_SLOTS:
     void suggest_remoteProvider_answersThroughDone()
     {
         CoreFixture f;
-        LocalProvider provider;
-        provider.answer =
+        testing::RecordingServer provider;
+        provider.body =
             QJsonDocument(
                 QJsonObject{{QStringLiteral("category"), QStringLiteral("network")},
                             {QStringLiteral("confidence"), 0.77},
                             {QStringLiteral("model_version"), QStringLiteral("remote-7")}})
                 .toJson(QJsonDocument::Compact);
-        QVERIFY(f.store.setMeta(QStringLiteral("triage.provider_url"), provider.url()));
+        QVERIFY(f.store.setMeta(QStringLiteral("triage.provider_url"),
+                                provider.url().toString() + QStringLiteral("/triage")));
         TriageDesk desk(f.eng());
         const QString number = openDatabaseIncident(f);
         const QString uid = f.get(number).uid;
         DoneLog log;
-        QVERIFY(desk.suggest(uid, log.callback()));
-        QCOMPARE(log.calls, 0);
-        QTRY_COMPARE_WITH_TIMEOUT(log.calls, 1, 10000);
+        suggestAndWait(desk, uid, log);
+        QVERIFY(log.result.has_value());
         QVERIFY2(*log.result, qPrintable(log.result->errorMessage()));
-        QCOMPARE(log.thread, desk.thread());
-        QCOMPARE(provider.requests, 1);
+        QCOMPARE(provider.requests.size(), 1);
+        QCOMPARE(provider.requests.first().requestLine, QByteArray("POST /triage HTTP/1.1"));
         const TriageResult &r = **log.result;
         QCOMPARE(r.modelVersion, QStringLiteral("remote-7"));
         QCOMPARE(r.fields.value(QStringLiteral("category")).value, QStringLiteral("network"));
@@ -402,10 +349,11 @@ private Q_SLOTS:
     void suggest_remoteProvider_deskGone_doneNotCalled()
     {
         CoreFixture f;
-        LocalProvider provider;
+        testing::RecordingServer provider;
         provider.hold = true;
-        provider.answer = QByteArray("{\"category\":\"network\",\"confidence\":0.5}");
-        QVERIFY(f.store.setMeta(QStringLiteral("triage.provider_url"), provider.url()));
+        provider.body = QByteArray("{\"category\":\"network\",\"confidence\":0.5}");
+        QVERIFY(f.store.setMeta(QStringLiteral("triage.provider_url"),
+                                provider.url().toString() + QStringLiteral("/triage")));
         const QString uid = f.get(openDatabaseIncident(f)).uid;
         DoneLog log;
         {
@@ -413,19 +361,18 @@ private Q_SLOTS:
             QVERIFY(desk.suggest(uid, log.callback()));
             QTRY_COMPARE(provider.held.size(), 1);
         }
-        provider.release();
+        provider.answerAll();
         QTest::qWait(300);
         QCOMPARE(log.calls, 0);
     }
 
     void suggest_deskOnAnotherThread_doneRunsThere()
     {
-        auto f = trainedFixture();
+        trainAndOpen();
         QVERIFY(!QTest::currentTestFailed());
-        const QString uid = f->get(openDatabaseIncident(*f)).uid;
         QThread worker;
         worker.start();
-        auto *desk = new TriageDesk(f->eng());
+        auto *desk = new TriageDesk(fx->eng());
         desk->moveToThread(&worker);
         DoneLog log;
         QVERIFY(desk->suggest(uid, log.callback()));
