@@ -98,7 +98,8 @@ void AwsClient::post(const QByteArray &contentType, const QByteArray &target,
         --m_pending;
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QByteArray data = reply->readAll();
+        // A reply cancelled by its timeout is closed: nothing to read.
+        const QByteArray data = reply->isOpen() ? reply->readAll() : QByteArray();
         if (status == 0) {
             const QString what = reply->error() == QNetworkReply::OperationCanceledError
                                      ? QStringLiteral("timed out")

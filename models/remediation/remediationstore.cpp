@@ -337,11 +337,14 @@ Status RemediationStore::endMaintenance(qint64 id, qint64 now)
     if (ends <= now)
         return Status::fail(QStringLiteral("maintenance window %1 has already ended").arg(id),
                             QStringLiteral("invalid"));
+    // A window in effect for no whole millisecond yet has nothing to end: ends_at must stay
+    // after starts_at, so it is removed instead.
     if (starts >= now)
-        return Status::fail(QStringLiteral("maintenance window %1 has not started yet; remove it "
-                                           "with `sitrep maintenance rm %1`")
-                                .arg(id),
-                            QStringLiteral("invalid"));
+        return Status::fail(
+            QStringLiteral("maintenance window %1 has not been in effect yet; remove it "
+                           "with `sitrep maintenance rm %1`")
+                .arg(id),
+            QStringLiteral("invalid"));
     Stmt *s = m_store.db().prepare(
         QStringLiteral("UPDATE remediation_maintenance SET ends_at = ? WHERE id = ?"));
     if (s)

@@ -373,8 +373,12 @@ bool SoftmaxHead::read(QDataStream &in)
     qint32 f = 0;
     in >> m_labels >> f >> m_w >> m_temperature >> m_plattA >> m_plattB;
     m_features = f;
+    // A damaged model must not give NaN confidences: every number is finite.
+    const bool finite =
+        std::isfinite(m_temperature) && std::isfinite(m_plattA) && std::isfinite(m_plattB) &&
+        std::all_of(m_w.cbegin(), m_w.cend(), [](float w) { return std::isfinite(w); });
     return in.status() == QDataStream::Ok && f >= 0 &&
-           m_w.size() == qsizetype(m_labels.size()) * (f + 1) && m_temperature > 0;
+           m_w.size() == qsizetype(m_labels.size()) * (f + 1) && m_temperature > 0 && finite;
 }
 
 // --- metrics ---

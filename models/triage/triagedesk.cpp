@@ -55,12 +55,17 @@ bool TriageDesk::suggest(const QString &incidentUid, Done done)
             r = Result<TriageResult>::fail(s.errorMessage());
         else
             r = suggestOnce(ro, incident, settings, false, QDateTime::currentMSecsSinceEpoch());
-        // Checked on the application's thread: this object may be gone by then.
+        // Checked on the application's thread: this object may be gone by then. From there
+        // `done` runs on this object's thread (the same one, for a desk of the window).
         QMetaObject::invokeMethod(
             qApp,
             [self, r, done] {
-                if (self)
-                    done(r);
+                if (!self)
+                    return;
+                if (self->thread() == QThread::currentThread())
+                    return done(r);
+                QMetaObject::invokeMethod(
+                    self.data(), [r, done] { done(r); }, Qt::QueuedConnection);
             },
             Qt::QueuedConnection);
     });

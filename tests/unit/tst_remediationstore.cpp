@@ -240,22 +240,24 @@ private Q_SLOTS:
         QCOMPARE(ids(rs->maintenance(now, true)), (QList<qint64>{*past, *running}));
     }
 
-    void maintenance_startingNow_isActiveAndCanBeEndedNow()
+    void maintenance_startingNow_isActive_endingItAsksToRemoveIt()
     {
-        // A window starting exactly now is active now (activeAt, activeMaintenance), so a
-        // person who ends it at once should be able to.
+        // A window starting exactly now is active now (activeAt, activeMaintenance). It has
+        // been in effect for no time, so ending it (ends_at must stay after starts_at) is
+        // refused with the command that removes it, and the window is left as it was.
         auto id = rs->addMaintenance(QStringLiteral("db"), now, now + kHour, {},
                                      QStringLiteral("a"), now);
         QVERIFY(id);
         QVERIFY(rs->maintenance(now).first().activeAt(now));
         QCOMPARE(rs->activeMaintenance({QStringLiteral("db")}, now)->id, *id);
         const Status ended = rs->endMaintenance(*id, now);
-        QEXPECT_FAIL("",
-                     "RemediationStore::endMaintenance (models/remediation/remediationstore.cpp:"
-                     "340) refuses a window with starts_at == now as 'not started yet', though "
-                     "MaintenanceWindow::activeAt and activeMaintenance count it as active",
-                     Continue);
-        QVERIFY2(ended, qPrintable(ended.errorMessage()));
+        QVERIFY(!ended);
+        QCOMPARE(ended.error().code, QStringLiteral("invalid"));
+        QVERIFY2(
+            ended.errorMessage().contains(QStringLiteral("has not been in effect yet")) &&
+                ended.errorMessage().contains(QStringLiteral("sitrep maintenance rm %1").arg(*id)),
+            qPrintable(ended.errorMessage()));
+        QCOMPARE(rs->maintenance(now).first().endsAt, now + kHour);
     }
 
     // --- change records ---

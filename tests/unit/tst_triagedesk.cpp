@@ -377,11 +377,6 @@ private Q_SLOTS:
         DoneLog log;
         QVERIFY(desk->suggest(uid, log.callback()));
         QTRY_COMPARE_WITH_TIMEOUT(log.calls, 1, 20000);
-        QEXPECT_FAIL("",
-                     "TriageDesk::suggest (models/triage/triagedesk.cpp:59) posts `done` to "
-                     "qApp, so it runs on the main thread, not on the desk's thread as "
-                     "documented",
-                     Continue);
         QCOMPARE(log.thread, &worker);
         QVERIFY(*log.result);
         QMetaObject::invokeMethod(desk, &QObject::deleteLater);
