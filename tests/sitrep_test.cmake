@@ -6,6 +6,7 @@ add_library(sitrep_test_support INTERFACE
   ${CMAKE_CURRENT_LIST_DIR}/fixtures/ingestserver.h ${CMAKE_CURRENT_LIST_DIR}/fixtures/support.h
   ${CMAKE_CURRENT_LIST_DIR}/fixtures/wall.h)
 target_include_directories(sitrep_test_support INTERFACE ${CMAKE_CURRENT_LIST_DIR})
+target_link_libraries(sitrep_test_support INTERFACE Qt6::Test) # QSignalSpy, QTest waits
 
 # sitrep_add_test(NAME SOURCES ... [LIBS ...] [ENV VAR=VALUE ...] [LABELS ...] [TIMEOUT s])
 function(sitrep_add_test name)

@@ -111,7 +111,9 @@ int main(int argc, char **argv)
         steady << sw.millis();
         steadyRecorded += s ? s->size() : 0;
     }
-    st.setMeta(QStringLiteral("bench.reminders.now"), QString::number(clock.nowMs()));
+    if (auto m = st.setMeta(QStringLiteral("bench.reminders.now"), QString::number(clock.nowMs()));
+        !m)
+        qFatal("cannot save the clock: %s", qPrintable(m.errorMessage()));
 
     // Naive: every open incident with its timeline, asked for its reminders.
     Stopwatch naive;
