@@ -1,10 +1,18 @@
 # SPDX-License-Identifier: MIT
+# Support the tests and benchmarks share (tests/fixtures): header-only, so each test builds
+# it against the libraries it links itself. Every sitrep_add_test links it.
+add_library(sitrep_test_support INTERFACE
+  ${CMAKE_CURRENT_LIST_DIR}/fixtures/appcontext.h ${CMAKE_CURRENT_LIST_DIR}/fixtures/network.h
+  ${CMAKE_CURRENT_LIST_DIR}/fixtures/ingestserver.h ${CMAKE_CURRENT_LIST_DIR}/fixtures/support.h
+  ${CMAKE_CURRENT_LIST_DIR}/fixtures/wall.h)
+target_include_directories(sitrep_test_support INTERFACE ${CMAKE_CURRENT_LIST_DIR})
+target_link_libraries(sitrep_test_support INTERFACE Qt6::Test) # QSignalSpy, QTest waits
+
 # sitrep_add_test(NAME SOURCES ... [LIBS ...] [ENV VAR=VALUE ...] [LABELS ...] [TIMEOUT s])
 function(sitrep_add_test name)
   cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;LIBS;ENV;LABELS" ${ARGN})
   add_executable(${name} ${T_SOURCES})
-  target_link_libraries(${name} PRIVATE Qt6::Test ${T_LIBS})
-  target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/tests)
+  target_link_libraries(${name} PRIVATE Qt6::Test sitrep_test_support ${T_LIBS})
   target_compile_definitions(${name} PRIVATE
     SITREP_BINARY="$<TARGET_FILE:sitrep>"
     SITREP_SOURCE_DIR="${CMAKE_SOURCE_DIR}"

@@ -30,19 +30,14 @@ namespace {
 
 QString envelope(int i)
 {
-    const QJsonObject alert{
-        {QStringLiteral("type"), QStringLiteral("alert.triggered")},
-        {QStringLiteral("payload"),
-         QJsonObject{{QStringLiteral("title"), QStringLiteral("bench alert %1").arg(i)},
-                     {QStringLiteral("service"), QStringLiteral("svc-%1").arg(i % 50)},
-                     {QStringLiteral("severity"), QStringLiteral("high")},
-                     {QStringLiteral("fingerprint"), QStringLiteral("fp-%1").arg(i)}}}};
+    const QByteArray alert = testing::genericAlert(
+        QStringLiteral("bench alert %1").arg(i), QStringLiteral("svc-%1").arg(i % 50),
+        QStringLiteral("high"), QStringLiteral("fp-%1").arg(i));
     const QJsonObject env{
         {QStringLiteral("Type"), QStringLiteral("Notification")},
         {QStringLiteral("MessageId"), QStringLiteral("bench-%1").arg(i)},
         {QStringLiteral("TopicArn"), QStringLiteral("arn:aws:sns:us-east-1:000000000000:bench")},
-        {QStringLiteral("Message"),
-         QString::fromUtf8(QJsonDocument(alert).toJson(QJsonDocument::Compact))},
+        {QStringLiteral("Message"), QString::fromUtf8(alert)},
         {QStringLiteral("MessageAttributes"),
          QJsonObject{{QStringLiteral("source"),
                       QJsonObject{{QStringLiteral("Type"), QStringLiteral("String")},

@@ -17,7 +17,6 @@
 #include "host/appcontext.h"
 #include "store/store.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -570,42 +569,25 @@ void progressLine(const char *what, qint64 done, qint64 total, double secs)
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    QCommandLineParser p;
-    p.setApplicationDescription(
+    const bench::CommandLine args(
+        app,
+        {{"incidents", "Incidents in the big data set.", "N", "1000000"},
+         {"seed", "Data set seed.", "S", "1"},
+         {"sample", "Commands in the fresh throughput sample.", "N", "100000"},
+         {"batch", "Commands per engine batch (one transaction).", "N", "2000"},
+         {"cache", "Folder for generated databases.", "dir", SITREP_BENCH_CACHE_DIR},
+         {"regenerate", "Generate the big data set even if it is cached."},
+         {"skip-rebuild", "Do not time the projection rebuild."},
+         {"sample-only", "Only the write throughput sample (for profiling)."}},
         QStringLiteral("Sitrep core benchmark: engine vs raw SQLite, list and search at scale"));
-    p.addHelpOption();
-    QCommandLineOption incidentsOpt(QStringLiteral("incidents"),
-                                    QStringLiteral("Incidents in the big data set."),
-                                    QStringLiteral("N"), QStringLiteral("1000000"));
-    QCommandLineOption seedOpt(QStringLiteral("seed"), QStringLiteral("Data set seed."),
-                               QStringLiteral("S"), QStringLiteral("1"));
-    QCommandLineOption sampleOpt(QStringLiteral("sample"),
-                                 QStringLiteral("Commands in the fresh throughput sample."),
-                                 QStringLiteral("N"), QStringLiteral("100000"));
-    QCommandLineOption batchOpt(QStringLiteral("batch"),
-                                QStringLiteral("Commands per engine batch (one transaction)."),
-                                QStringLiteral("N"), QStringLiteral("2000"));
-    QCommandLineOption cacheOpt(QStringLiteral("cache"),
-                                QStringLiteral("Folder for generated databases."),
-                                QStringLiteral("dir"), QStringLiteral(SITREP_BENCH_CACHE_DIR));
-    QCommandLineOption regenOpt(QStringLiteral("regenerate"),
-                                QStringLiteral("Generate the big data set even if it is cached."));
-    QCommandLineOption skipRebuildOpt(QStringLiteral("skip-rebuild"),
-                                      QStringLiteral("Do not time the projection rebuild."));
-    QCommandLineOption sampleOnlyOpt(
-        QStringLiteral("sample-only"),
-        QStringLiteral("Only the write throughput sample (for profiling)."));
-    p.addOptions({incidentsOpt, seedOpt, sampleOpt, batchOpt, cacheOpt, regenOpt, skipRebuildOpt,
-                  sampleOnlyOpt});
-    p.process(app);
 
-    const qint64 incidents = p.value(incidentsOpt).toLongLong();
-    const quint64 seed = p.value(seedOpt).toULongLong();
-    const qint64 sample = p.value(sampleOpt).toLongLong();
-    const int batch = p.value(batchOpt).toInt();
+    const qint64 incidents = args.value("incidents").toLongLong();
+    const quint64 seed = args.value("seed").toULongLong();
+    const qint64 sample = args.value("sample").toLongLong();
+    const int batch = args.value("batch").toInt();
     if (incidents < 1 || sample < 1 || batch < 1)
         return fail(QStringLiteral("--incidents, --sample and --batch must be positive"));
-    const QString cacheDir = p.value(cacheOpt);
+    const QString cacheDir = args.value("cache");
     if (!QDir().mkpath(cacheDir))
         return fail(QStringLiteral("cannot create %1").arg(cacheDir));
     const QString bigPath =
@@ -696,13 +678,13 @@ int main(int argc, char **argv)
         removeDb(rawPath);
     }
 
-    if (p.isSet(sampleOnlyOpt)) {
+    if (args.isSet("sample-only")) {
         t.print();
         return 0;
     }
 
     // ---- 2. The big data set, generated through the engine once per seed ----
-    if (p.isSet(regenOpt))
+    if (args.isSet("regenerate"))
         removeDb(bigPath);
     if (!QFileInfo::exists(bigPath)) {
         const QString tmp = bigPath + QStringLiteral(".part");
@@ -811,7 +793,7 @@ int main(int argc, char **argv)
                  QStringLiteral("FTS5 'h4242', newest first"));
     }
 
-    if (!p.isSet(skipRebuildOpt)) {
+    if (!args.isSet("skip-rebuild")) {
         Stopwatch sw;
         if (auto r = s.rebuildProjection(); !r)
             return fail(QStringLiteral("rebuild: %1").arg(r.errorMessage()));

@@ -8,13 +8,13 @@
 // the demo generator (slow: minutes to an hour) and cached.
 #include "benchutil.h"
 #include "demo/demogenerator.h"
+#include "fixtures/wall.h"
 #include "host/appcontext.h"
 #include "metrics/metricsservice.h"
 #include "store/store.h"
 #include "ui/wall/wallwindow.h"
 
 #include <QApplication>
-#include <QCommandLineParser>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -93,28 +93,19 @@ int main(int argc, char **argv)
 {
     qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
-    QCommandLineParser p;
-    p.addHelpOption();
-    QCommandLineOption dbOpt(QStringLiteral("db"),
-                             QStringLiteral("Use this database (copied first)."),
-                             QStringLiteral("path"));
-    QCommandLineOption runsOpt(QStringLiteral("runs"), QStringLiteral("Timed runs per measure."),
-                               QStringLiteral("n"), QStringLiteral("7"));
-    QCommandLineOption nOpt(QStringLiteral("incidents"),
-                            QStringLiteral("Incidents to generate when no cached set exists."),
-                            QStringLiteral("n"), QStringLiteral("1000000"));
-    QCommandLineOption inPlaceOpt(QStringLiteral("in-place"),
-                                  QStringLiteral("Use --db as it is (it gets the metrics index)."));
-    p.addOptions({dbOpt, runsOpt, nOpt, inPlaceOpt});
-    p.process(app);
-    const int runs = qMax(1, p.value(runsOpt).toInt());
-    const qint64 wanted = p.value(nOpt).toLongLong();
+    const bench::CommandLine args(
+        app, {{"db", "Use this database (copied first).", "path"},
+              {"runs", "Timed runs per measure.", "n", "7"},
+              {"incidents", "Incidents to generate when no cached set exists.", "n", "1000000"},
+              {"in-place", "Use --db as it is (it gets the metrics index)."}});
+    const int runs = qMax(1, args.value("runs").toInt());
+    const qint64 wanted = args.value("incidents").toLongLong();
     const QString cacheDir = QStringLiteral(SITREP_BENCH_CACHE_DIR);
     QDir().mkpath(cacheDir);
 
     // ---- the data set ----
     QStringList looked;
-    QString source = p.value(dbOpt);
+    QString source = args.value("db");
     if (source.isEmpty()) {
         const QStringList candidates{
             qEnvironmentVariable("SITREP_BENCH_DB"),
@@ -133,7 +124,7 @@ int main(int argc, char **argv)
         }
     }
     const QString path =
-        p.isSet(inPlaceOpt) && !source.isEmpty()
+        args.isSet("in-place") && !source.isEmpty()
             ? source
             : QDir(cacheDir).filePath(
                   QStringLiteral("dashboard-%1.db")
@@ -294,14 +285,8 @@ int main(int argc, char **argv)
         engine::ManualClock clock(now);
         metrics::MetricsService svc(path, clock);
         for (int every : {1, 1 << 30}) {
-            ui::WallWindow::Options o;
-            o.rotateSeconds = 3600;
-            o.refreshMs = 3600000;
-            o.chartsEvery = every;
-            ui::WallWindow wall(svc, o);
-            wall.resize(1920, 1080);
-            wall.show();
-            if (!wall.waitForRefresh(120000))
+            ui::WallWindow wall(svc, testing::steadyWall(3600000, every));
+            if (!testing::showWall(wall, QSize(1920, 1080), 120000))
                 return fail(QStringLiteral("the wall got no data"));
             const Timing refresh = measure(runs, [&] {
                 wall.refresh();
@@ -315,13 +300,8 @@ int main(int argc, char **argv)
                    QStringLiteral("30 days"), QString(), QString(), ms(refresh.medianMs),
                    QStringLiteral("(worker)"), ratio(refresh.medianMs)});
         }
-        ui::WallWindow::Options o;
-        o.rotateSeconds = 3600;
-        o.refreshMs = 3600000;
-        ui::WallWindow wall(svc, o);
-        wall.resize(1920, 1080);
-        wall.show();
-        if (!wall.waitForRefresh(120000))
+        ui::WallWindow wall(svc, testing::steadyWall(3600000));
+        if (!testing::showWall(wall, QSize(1920, 1080), 120000))
             return fail(QStringLiteral("the wall got no data"));
         for (int page : {0, 3}) {
             while (wall.page() != page)

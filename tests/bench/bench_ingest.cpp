@@ -21,7 +21,6 @@
 #include "workflow/oncall.h"
 #include "workflow/workflow.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -354,25 +353,15 @@ QStringList row(const QString &what, const Run &r, const Run &raw)
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    QCommandLineParser p;
-    p.addHelpOption();
-    QCommandLineOption alertsOpt(QStringLiteral("alerts"),
-                                 QStringLiteral("Alerts in the in-process storm."),
-                                 QStringLiteral("N"), QStringLiteral("100000"));
-    QCommandLineOption servicesOpt(QStringLiteral("services"),
-                                   QStringLiteral("Services the storm spreads over."),
-                                   QStringLiteral("S"), QStringLiteral("50"));
-    QCommandLineOption batchOpt(QStringLiteral("batch"), QStringLiteral("Alerts per webhook body."),
-                                QStringLiteral("B"), QStringLiteral("100"));
-    QCommandLineOption httpOpt(QStringLiteral("http-alerts"),
-                               QStringLiteral("Alerts sent over HTTP."), QStringLiteral("M"),
-                               QStringLiteral("20000"));
-    p.addOptions({alertsOpt, servicesOpt, batchOpt, httpOpt});
-    p.process(app);
-    const int alerts = p.value(alertsOpt).toInt();
-    const int services = p.value(servicesOpt).toInt();
-    const int batch = p.value(batchOpt).toInt();
-    const int httpAlerts = p.value(httpOpt).toInt();
+    const bench::CommandLine args(app,
+                                  {{"alerts", "Alerts in the in-process storm.", "N", "100000"},
+                                   {"services", "Services the storm spreads over.", "S", "50"},
+                                   {"batch", "Alerts per webhook body.", "B", "100"},
+                                   {"http-alerts", "Alerts sent over HTTP.", "M", "20000"}});
+    const int alerts = args.value("alerts").toInt();
+    const int services = args.value("services").toInt();
+    const int batch = args.value("batch").toInt();
+    const int httpAlerts = args.value("http-alerts").toInt();
     if (alerts < 1 || services < 1 || batch < 1 || httpAlerts < batch || alerts % batch ||
         httpAlerts % batch) {
         fprintf(stderr,

@@ -23,7 +23,6 @@
 #include "workflow/oncall.h"
 #include "workflow/workflow.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -36,22 +35,13 @@ using bench::Stopwatch;
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    QCommandLineParser p;
-    QCommandLineOption incidentsOpt(QStringLiteral("incidents"),
-                                    QStringLiteral("Incidents in the data set."),
-                                    QStringLiteral("N"), QStringLiteral("1000000"));
-    QCommandLineOption seedOpt(QStringLiteral("seed"), QStringLiteral("Random seed."),
-                               QStringLiteral("S"), QStringLiteral("1"));
-    QCommandLineOption scansOpt(QStringLiteral("scans"),
-                                QStringLiteral("Steady-state scans to time."), QStringLiteral("N"),
-                                QStringLiteral("40"));
-    p.addOptions({incidentsOpt, seedOpt, scansOpt});
-    p.addHelpOption();
-    p.process(app);
+    const bench::CommandLine args(app, {{"incidents", "Incidents in the data set.", "N", "1000000"},
+                                        {"seed", "Random seed.", "S", "1"},
+                                        {"scans", "Steady-state scans to time.", "N", "40"}});
     bench::IncidentSetOptions o;
-    o.incidents = p.value(incidentsOpt).toLongLong();
-    o.seed = p.value(seedOpt).toULongLong();
-    const int scans = p.value(scansOpt).toInt();
+    o.incidents = args.value("incidents").toLongLong();
+    o.seed = args.value("seed").toULongLong();
+    const int scans = args.value("scans").toInt();
     if (o.incidents < 1000 || scans < 5) {
         fprintf(stderr,
                 "bench_reminders: --incidents must be at least 1000 and --scans at least 5\n");

@@ -23,7 +23,6 @@
 #include "sync/restclient.h"
 #include "sync/syncservice.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QJsonArray>
@@ -341,6 +340,15 @@ struct Batch {
     QByteArray sentBy;
 };
 
+/// Two instances behind HAProxy without the rate limit (a benchmark is one heavy client).
+bool startUnlimited(TeamBackEnd &team)
+{
+    if (team.start(2, {QStringLiteral("--rate-limit"), QStringLiteral("0")}))
+        return true;
+    fprintf(stderr, "the team back end did not start\n");
+    return false;
+}
+
 void benchAppend(int clients, int batches, int batchSize, int spread, const QList<int> &pools)
 {
     printf("\n## Append: %d clients x %d batches x %d events (%d incidents each), through HAProxy "
@@ -348,10 +356,8 @@ void benchAppend(int clients, int batches, int batchSize, int spread, const QLis
            clients, batches, batchSize, spread);
     fflush(stdout);
     TeamBackEnd team;
-    if (!team.start(2, {QStringLiteral("--rate-limit"), QStringLiteral("0")})) {
-        fprintf(stderr, "the team back end did not start\n");
+    if (!startUnlimited(team))
         return;
-    }
     // Set-up, not timed: users, their incidents, every batch generated up front (new event
     // ids for each run, the same shape).
     QList<QByteArray> tokens;
@@ -712,10 +718,8 @@ void benchFanout(const QList<int> &sizes, int rounds, int intervalMs)
            rounds, intervalMs);
     fflush(stdout);
     TeamBackEnd team;
-    if (!team.start(2, {QStringLiteral("--rate-limit"), QStringLiteral("0")})) {
-        fprintf(stderr, "the team back end did not start\n");
+    if (!startUnlimited(team))
         return;
-    }
     QList<QByteArray> tokens;
     for (int i = 0; i < 8; ++i)
         tokens << team.addUser(QStringLiteral("bench-wall%1").arg(i), QStringLiteral("viewer"))
@@ -823,10 +827,8 @@ void benchInitialSync(qint64 n)
            qPrintable(num(double(n))), qPrintable(num(double(2 * n))));
     fflush(stdout);
     TeamBackEnd team;
-    if (!team.start(2, {QStringLiteral("--rate-limit"), QStringLiteral("0")})) {
-        fprintf(stderr, "the team back end did not start\n");
+    if (!startUnlimited(team))
         return;
-    }
     const QString token = team.addUser(QStringLiteral("bench-client"), QStringLiteral("viewer"));
     server::pg::Connection db(team.pg.url());
     if (!db.open() || token.isEmpty())
@@ -844,22 +846,8 @@ void benchInitialSync(qint64 n)
     double rawSecs = 0, rawCpu = 0;
     qint64 rawRows = 0;
     {
-        sqlite3 *lite = nullptr;
-        sqlite3_open(dir.filePath(QStringLiteral("raw.db")).toUtf8().constData(), &lite);
-        sqlite3_exec(
-            lite,
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-            "CREATE TABLE events(seq INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE, incident BLOB "
-            "NOT NULL, hlc INTEGER, ts INTEGER,"
-            " actor TEXT, kind TEXT, payload TEXT, prev_hash BLOB, hash BLOB, origin TEXT);",
-            nullptr, nullptr, nullptr);
-        sqlite3_stmt *st = nullptr;
-        sqlite3_prepare_v2(
-            lite,
-            "INSERT INTO events(id,incident,hlc,ts,actor,kind,payload,prev_hash,hash,origin) "
-            "VALUES(?,?,?,?,?,?,?,?,?,?)",
-            -1, &st, nullptr);
-        sqlite3_exec(lite, "BEGIN", nullptr, nullptr, nullptr);
+        bench::RawEventLog raw(dir.filePath(QStringLiteral("raw.db")));
+        sqlite3_stmt *st = raw.insert();
         qint64 last = 0;
         for (;;) {
             server::pg::Result rows =
@@ -900,11 +888,9 @@ void benchInitialSync(qint64 n)
             rawRows += chunk.size();
         }
         Stopwatch t;
-        sqlite3_exec(lite, "COMMIT", nullptr, nullptr, nullptr);
+        raw.commit();
         rawSecs += t.seconds();
         rawCpu += t.cpuSeconds();
-        sqlite3_finalize(st);
-        sqlite3_close(lite);
     }
 
     // The feed alone: every page GET through HAProxy, the body only searched for its cursor
@@ -987,54 +973,32 @@ int main(int argc, char **argv)
         setrlimit(RLIMIT_NOFILE, &lim);
     }
     QCoreApplication app(argc, argv);
-    QCommandLineParser p;
-    p.addHelpOption();
-    QCommandLineOption clientsOpt(QStringLiteral("clients"),
-                                  QStringLiteral("Concurrent appending clients."),
-                                  QStringLiteral("n"), QStringLiteral("50"));
-    QCommandLineOption batchesOpt(QStringLiteral("batches"),
-                                  QStringLiteral("Batches per client (0: skip append)."),
-                                  QStringLiteral("n"), QStringLiteral("20"));
-    QCommandLineOption batchOpt(QStringLiteral("batch"), QStringLiteral("Events per batch."),
-                                QStringLiteral("n"), QStringLiteral("100"));
-    QCommandLineOption spreadOpt(QStringLiteral("spread"),
-                                 QStringLiteral("Incidents each client's batches touch."),
-                                 QStringLiteral("n"), QStringLiteral("5"));
-    QCommandLineOption poolOpt(
-        QStringLiteral("pool"),
-        QStringLiteral("Append: also run instances with these --pool sizes."),
-        QStringLiteral("list"), QStringLiteral("25"));
-    QCommandLineOption fanoutOpt(QStringLiteral("fanout"),
-                                 QStringLiteral("Long-polling client counts (empty: skip)."),
-                                 QStringLiteral("list"), QStringLiteral("200,1000"));
-    QCommandLineOption roundsOpt(QStringLiteral("rounds"),
-                                 QStringLiteral("Notes the writer appends."), QStringLiteral("n"),
-                                 QStringLiteral("20"));
-    QCommandLineOption intervalOpt(QStringLiteral("interval"),
-                                   QStringLiteral("Milliseconds between notes."),
-                                   QStringLiteral("ms"), QStringLiteral("200"));
-    QCommandLineOption incidentsOpt(QStringLiteral("incidents"),
-                                    QStringLiteral("Incidents for the initial sync (0: skip)."),
-                                    QStringLiteral("n"), QStringLiteral("1000000"));
-    p.addOptions({clientsOpt, batchesOpt, batchOpt, spreadOpt, poolOpt, fanoutOpt, roundsOpt,
-                  intervalOpt, incidentsOpt});
-    p.process(app);
+    const bench::CommandLine args(
+        app, {{"clients", "Concurrent appending clients.", "n", "50"},
+              {"batches", "Batches per client (0: skip append).", "n", "20"},
+              {"batch", "Events per batch.", "n", "100"},
+              {"spread", "Incidents each client's batches touch.", "n", "5"},
+              {"pool", "Append: also run instances with these --pool sizes.", "list", "25"},
+              {"fanout", "Long-polling client counts (empty: skip).", "list", "200,1000"},
+              {"rounds", "Notes the writer appends.", "n", "20"},
+              {"interval", "Milliseconds between notes.", "ms", "200"},
+              {"incidents", "Incidents for the initial sync (0: skip).", "n", "1000000"}});
 
-    const int clients = qMax(1, p.value(clientsOpt).toInt());
-    const int batches = p.value(batchesOpt).toInt();
-    const int batch = qBound(1, p.value(batchOpt).toInt(), 5000);
-    const int spread = qBound(1, p.value(spreadOpt).toInt(), batch);
+    const int clients = qMax(1, args.value("clients").toInt());
+    const int batches = args.value("batches").toInt();
+    const int batch = qBound(1, args.value("batch").toInt(), 5000);
+    const int spread = qBound(1, args.value("spread").toInt(), batch);
     QList<int> pools;
-    for (const QString &s : p.value(poolOpt).split(u',', Qt::SkipEmptyParts))
+    for (const QString &s : args.value("pool").split(u',', Qt::SkipEmptyParts))
         if (s.toInt() > 0)
             pools << s.toInt();
     QList<int> sizes;
-    for (const QString &s : p.value(fanoutOpt).split(u',', Qt::SkipEmptyParts))
+    for (const QString &s : args.value("fanout").split(u',', Qt::SkipEmptyParts))
         if (s.toInt() > 0)
             sizes << s.toInt();
-    const int rounds = qMax(1, p.value(roundsOpt).toInt());
-    const int interval = qMax(1, p.value(intervalOpt).toInt());
-    const qint64 incidents = p.value(incidentsOpt).toLongLong();
+    const int rounds = qMax(1, args.value("rounds").toInt());
+    const int interval = qMax(1, args.value("interval").toInt());
+    const qint64 incidents = args.value("incidents").toLongLong();
 
     printf("# bench_server (rlimit nofile %llu)\n", static_cast<unsigned long long>(lim.rlim_cur));
     if (batches > 0)

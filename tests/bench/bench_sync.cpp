@@ -5,6 +5,8 @@
 // (default 1,000,000) against raw SQLite inserting the same rows.
 //
 //   bench_sync [--drain N] [--bulk N]
+#include "benchutil.h"
+#include "fixtures/appcontext.h"
 #include "fixtures/teamserver/teamserver.h"
 #include "host/appcontext.h"
 #include "store/bulkloader.h"
@@ -14,7 +16,6 @@
 #include "sync/syncservice.h"
 #include "sync/wire.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -87,15 +88,10 @@ domain::Event syntheticOpen(qint64 i, qint64 baseMs)
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    QCommandLineParser p;
-    QCommandLineOption drainN(QStringLiteral("drain"), QStringLiteral("Incidents to drain."),
-                              QStringLiteral("n"), QStringLiteral("2000"));
-    QCommandLineOption bulkN(QStringLiteral("bulk"), QStringLiteral("Incidents to bulk load."),
-                             QStringLiteral("n"), QStringLiteral("1000000"));
-    p.addOptions({drainN, bulkN});
-    p.process(app);
-    const int nDrain = p.value(drainN).toInt();
-    const qint64 nBulk = p.value(bulkN).toLongLong();
+    const bench::CommandLine args(app, {{"drain", "Incidents to drain.", "n", "2000"},
+                                        {"bulk", "Incidents to bulk load.", "n", "1000000"}});
+    const int nDrain = args.value("drain").toInt();
+    const qint64 nBulk = args.value("bulk").toLongLong();
     QTemporaryDir dir;
 
     printf("| %-52s | %10s | %11s | %18s | %-16s | %-18s |\n", "measure", "items", "wall time",
@@ -120,13 +116,10 @@ int main(int argc, char **argv)
         if (token.isEmpty())
             return 1;
         const QString dbPath = dir.filePath(QStringLiteral("client.db"));
-        {
-            auto c = host::AppContext::open(dbPath);
-            if (!c || !sync::Outbox::enable((*c)->store()))
-                return 1;
-        }
-        auto ctx = host::AppContext::open(dbPath);
-        auto &engine = (*ctx)->engine();
+        auto ctx = testing::openReplica(dbPath);
+        if (!ctx)
+            return 1;
+        auto &engine = ctx->engine();
         QList<engine::Command> cmds;
         for (int i = 0; i < nDrain; ++i)
             cmds << engine::Command::open(
@@ -135,7 +128,7 @@ int main(int argc, char **argv)
                 user);
         if (!engine.executeBatch(cmds))
             return 1;
-        sync::Outbox box((*ctx)->store());
+        sync::Outbox box(ctx->store());
         const auto rows = box.pending(1000000);
         sync::SyncOptions o;
         o.url = team.url();
@@ -195,22 +188,8 @@ int main(int argc, char **argv)
         // Raw SQLite: the same event rows into a same-shaped table, one transaction.
         double rawSecs = 0, rawCpu = 0;
         {
-            sqlite3 *db = nullptr;
-            sqlite3_open(dir.filePath(QStringLiteral("raw.db")).toUtf8().constData(), &db);
-            sqlite3_exec(
-                db,
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                "CREATE TABLE events(seq INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE, incident "
-                "BLOB NOT NULL, hlc INTEGER, ts INTEGER,"
-                " actor TEXT, kind TEXT, payload TEXT, prev_hash BLOB, hash BLOB, origin TEXT);",
-                nullptr, nullptr, nullptr);
-            sqlite3_stmt *st = nullptr;
-            sqlite3_prepare_v2(
-                db,
-                "INSERT INTO events(id,incident,hlc,ts,actor,kind,payload,prev_hash,hash,origin) "
-                "VALUES(?,?,?,?,?,?,?,?,?,?)",
-                -1, &st, nullptr);
-            sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+            bench::RawEventLog raw(dir.filePath(QStringLiteral("raw.db")));
+            sqlite3_stmt *st = raw.insert();
             for (qint64 i = 0; i < nBulk; i += chunk) {
                 QList<domain::Event> evs;
                 for (qint64 k = i; k < qMin(nBulk, i + chunk); ++k)
@@ -244,11 +223,9 @@ int main(int argc, char **argv)
             QElapsedTimer t;
             t.start();
             const double c0 = cpuNow();
-            sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+            raw.commit();
             rawSecs += double(t.nsecsElapsed()) / 1e9;
             rawCpu += cpuNow() - c0;
-            sqlite3_finalize(st);
-            sqlite3_close(db);
         }
         // Sitrep: the engine's bulk loader, as initialSync() uses it (re-chain + append with
         // indexes dropped), then the projection, search and indexes rebuilt from the log and

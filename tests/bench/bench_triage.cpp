@@ -23,7 +23,6 @@
 #include "workflow/oncall.h"
 #include "workflow/workflow.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QTemporaryDir>
 #include <QUuid>
@@ -62,20 +61,13 @@ QString us(double msValue)
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    QCommandLineParser p;
-    QCommandLineOption incidentsOpt(QStringLiteral("incidents"),
-                                    QStringLiteral("Resolved incidents in the cache."),
-                                    QStringLiteral("N"), QStringLiteral("50000"));
-    QCommandLineOption seedOpt(QStringLiteral("seed"), QStringLiteral("Random seed."),
-                               QStringLiteral("S"), QStringLiteral("20261123"));
-    QCommandLineOption queriesOpt(QStringLiteral("queries"), QStringLiteral("Suggestions to time."),
-                                  QStringLiteral("N"), QStringLiteral("1000"));
-    p.addOptions({incidentsOpt, seedOpt, queriesOpt});
-    p.addHelpOption();
-    p.process(app);
-    const int n = p.value(incidentsOpt).toInt();
-    const quint64 seed = p.value(seedOpt).toULongLong();
-    const int queries = p.value(queriesOpt).toInt();
+    const bench::CommandLine args(app,
+                                  {{"incidents", "Resolved incidents in the cache.", "N", "50000"},
+                                   {"seed", "Random seed.", "S", "20261123"},
+                                   {"queries", "Suggestions to time.", "N", "1000"}});
+    const int n = args.value("incidents").toInt();
+    const quint64 seed = args.value("seed").toULongLong();
+    const int queries = args.value("queries").toInt();
     if (n < 100 || queries < 10) {
         fprintf(stderr,
                 "bench_triage: --incidents must be at least 100 and --queries at least 10\n");

@@ -28,7 +28,6 @@
 #include "ui/mainwindow.h"
 
 #include <QApplication>
-#include <QCommandLineParser>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -193,13 +192,9 @@ static bool waitFor(const std::function<bool()> &done, int timeoutMs = 60000)
     return done();
 }
 
-/// Raw SQLite doing the same page: prepare, step 200 rows, read every column.
-static double rawPage(sqlite3 *db, const QString &sql, const QList<QVariant> &binds)
+/// Binds text values as text and everything else as integers, in order.
+static void bindAll(sqlite3_stmt *st, const QList<QVariant> &binds)
 {
-    Stopwatch sw;
-    sqlite3_stmt *st = nullptr;
-    const QByteArray s = sql.toUtf8();
-    sqlite3_prepare_v2(db, s.constData(), int(s.size()), &st, nullptr);
     for (int i = 0; i < binds.size(); ++i) {
         if (binds[i].typeId() == QMetaType::QString) {
             const QByteArray t = binds[i].toString().toUtf8();
@@ -208,6 +203,16 @@ static double rawPage(sqlite3 *db, const QString &sql, const QList<QVariant> &bi
             sqlite3_bind_int64(st, i + 1, binds[i].toLongLong());
         }
     }
+}
+
+/// Raw SQLite doing the same page: prepare, step 200 rows, read every column.
+static double rawPage(sqlite3 *db, const QString &sql, const QList<QVariant> &binds)
+{
+    Stopwatch sw;
+    sqlite3_stmt *st = nullptr;
+    const QByteArray s = sql.toUtf8();
+    sqlite3_prepare_v2(db, s.constData(), int(s.size()), &st, nullptr);
+    bindAll(st, binds);
     while (sqlite3_step(st) == SQLITE_ROW)
         for (int c = 0; c < sqlite3_column_count(st); ++c)
             (void)sqlite3_column_text(st, c);
@@ -222,14 +227,7 @@ static QString plan(sqlite3 *db, const QString &sql, const QList<QVariant> &bind
     const QByteArray s = (QStringLiteral("EXPLAIN QUERY PLAN ") + sql).toUtf8();
     if (sqlite3_prepare_v2(db, s.constData(), int(s.size()), &st, nullptr) != SQLITE_OK)
         return QString::fromUtf8(sqlite3_errmsg(db));
-    for (int i = 0; i < binds.size(); ++i) {
-        if (binds[i].typeId() == QMetaType::QString) {
-            const QByteArray t = binds[i].toString().toUtf8();
-            sqlite3_bind_text(st, i + 1, t.constData(), int(t.size()), SQLITE_TRANSIENT);
-        } else {
-            sqlite3_bind_int64(st, i + 1, binds[i].toLongLong());
-        }
-    }
+    bindAll(st, binds);
     while (sqlite3_step(st) == SQLITE_ROW)
         out << QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(st, 3)));
     sqlite3_finalize(st);
@@ -262,36 +260,26 @@ int main(int argc, char **argv)
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("sitrep-bench"));
-    QCommandLineParser p;
-    p.addHelpOption();
-    QCommandLineOption incidentsOpt(QStringLiteral("incidents"), QStringLiteral("Data set size."),
-                                    QStringLiteral("N"), QStringLiteral("1000000"));
-    QCommandLineOption seedOpt(QStringLiteral("seed"), QStringLiteral("Data set seed."),
-                               QStringLiteral("S"), QStringLiteral("1"));
-    QCommandLineOption cacheOpt(QStringLiteral("cache"),
-                                QStringLiteral("Folder for generated databases."),
-                                QStringLiteral("dir"), QStringLiteral(SITREP_BENCH_CACHE_DIR));
-    QCommandLineOption dbOpt(QStringLiteral("db"), QStringLiteral("Use this database as it is."),
-                             QStringLiteral("path"));
-    QCommandLineOption runsOpt(QStringLiteral("runs"),
-                               QStringLiteral("Repetitions per measurement (median)."),
-                               QStringLiteral("N"), QStringLiteral("5"));
-    QCommandLineOption regenOpt(QStringLiteral("regenerate"),
-                                QStringLiteral("Generate the cached data set again."));
-    p.addOptions({incidentsOpt, seedOpt, cacheOpt, dbOpt, runsOpt, regenOpt});
-    p.process(app);
-    const qint64 incidents = p.value(incidentsOpt).toLongLong();
-    const quint64 seed = p.value(seedOpt).toULongLong();
-    const int runs = std::max(1, p.value(runsOpt).toInt());
+    const bench::CommandLine args(
+        app, {{"incidents", "Data set size.", "N", "1000000"},
+              {"seed", "Data set seed.", "S", "1"},
+              {"cache", "Folder for generated databases.", "dir", SITREP_BENCH_CACHE_DIR},
+              {"db", "Use this database as it is.", "path"},
+              {"runs", "Repetitions per measurement (median).", "N", "5"},
+              {"regenerate", "Generate the cached data set again."}});
+    const qint64 incidents = args.value("incidents").toLongLong();
+    const quint64 seed = args.value("seed").toULongLong();
+    const int runs = std::max(1, args.value("runs").toInt());
 
-    QString db = p.value(dbOpt);
+    QString db = args.value("db");
     if (db.isEmpty()) {
-        const QString cache = p.value(cacheOpt);
+        const QString cache = args.value("cache");
         QDir().mkpath(cache);
         // The version changes whenever the generator does, so an old set is not reused.
         const QString cached =
             QDir(cache).filePath(QStringLiteral("list-v3-%1-%2.db").arg(seed).arg(incidents));
-        if (!p.isSet(regenOpt) && QFileInfo::exists(cached) && countIncidents(cached) == incidents)
+        if (!args.isSet("regenerate") && QFileInfo::exists(cached) &&
+            countIncidents(cached) == incidents)
             db = cached;
         if (db.isEmpty()) {
             db = cached;

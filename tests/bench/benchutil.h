@@ -1,19 +1,60 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// Small helpers shared by the benchmarks: a monotonic stopwatch, number formatting and a
-// plain-text table that reads well in a terminal and pastes into Markdown.
+// Small helpers shared by the benchmarks: the command line as a table of options, a
+// monotonic stopwatch, number formatting and a plain-text table that reads well in a
+// terminal and pastes into Markdown.
 
+#include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QList>
 #include <QString>
 #include <QStringList>
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <initializer_list>
 
 namespace sitrep::bench {
+
+/// One option of a benchmark's command line: a value option when it names its value (with
+/// an optional default), else a flag.
+struct Option {
+    const char *name;
+    const char *description;
+    const char *valueName = nullptr;
+    const char *defaultValue = nullptr;
+};
+
+/// The command line parsed against a table of options (and --help); values read by name.
+class CommandLine {
+public:
+    CommandLine(QCoreApplication &app, std::initializer_list<Option> options,
+                const QString &description = {})
+    {
+        if (!description.isEmpty())
+            m_parser.setApplicationDescription(description);
+        m_parser.addHelpOption();
+        for (const Option &o : options) {
+            const QString name = QString::fromLatin1(o.name);
+            const QString text = QString::fromUtf8(o.description);
+            m_parser.addOption(o.valueName ? QCommandLineOption(name, text,
+                                                                QString::fromLatin1(o.valueName),
+                                                                QString::fromUtf8(o.defaultValue))
+                                           : QCommandLineOption(name, text));
+        }
+        m_parser.process(app);
+    }
+    QString value(const char *name) const { return m_parser.value(QString::fromLatin1(name)); }
+    bool isSet(const char *name) const { return m_parser.isSet(QString::fromLatin1(name)); }
+
+private:
+    QCommandLineParser m_parser;
+};
 
 /// CPU time of the calling thread in seconds (user + system). On a busy machine it says
 /// more about the code than wall time does.
@@ -69,6 +110,43 @@ inline double median(QList<double> v)
     std::sort(v.begin(), v.end());
     return v[v.size() / 2];
 }
+
+/// The raw SQLite baseline of the sync benchmarks: a table shaped like the client's event log
+/// at `path` (WAL, synchronous=NORMAL), its insert prepared (id, incident, hlc, ts, actor,
+/// kind, payload, prev_hash, hash, origin) and one transaction begun; commit() ends it.
+class RawEventLog {
+public:
+    explicit RawEventLog(const QString &path)
+    {
+        sqlite3_open(path.toUtf8().constData(), &m_db);
+        sqlite3_exec(
+            m_db,
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+            "CREATE TABLE events(seq INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE, incident BLOB "
+            "NOT NULL, hlc INTEGER, ts INTEGER,"
+            " actor TEXT, kind TEXT, payload TEXT, prev_hash BLOB, hash BLOB, origin TEXT);",
+            nullptr, nullptr, nullptr);
+        sqlite3_prepare_v2(
+            m_db,
+            "INSERT INTO events(id,incident,hlc,ts,actor,kind,payload,prev_hash,hash,origin) "
+            "VALUES(?,?,?,?,?,?,?,?,?,?)",
+            -1, &m_insert, nullptr);
+        sqlite3_exec(m_db, "BEGIN", nullptr, nullptr, nullptr);
+    }
+    RawEventLog(const RawEventLog &) = delete;
+    RawEventLog &operator=(const RawEventLog &) = delete;
+    ~RawEventLog()
+    {
+        sqlite3_finalize(m_insert);
+        sqlite3_close(m_db);
+    }
+    sqlite3_stmt *insert() const { return m_insert; }
+    void commit() { sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr); }
+
+private:
+    sqlite3 *m_db = nullptr;
+    sqlite3_stmt *m_insert = nullptr;
+};
 
 /// Rows of cells printed as a Markdown table with padded columns.
 class Table {

@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: MIT
-# Sync: the keychain test (against the real team back end, see server.cmake for the rest).
+# Sync: the keychain test (against the real team back end, see server.cmake for the rest);
+# sitrep_server_test comes from server.cmake, included before this file.
 # `ctest -R sync`, `-R outbox`, `-R keychain` select them.
 
 # QtKeychain against gnome-keyring in a private D-Bus session and a private HOME, unlocked
 # with a password on stdin first (otherwise the daemon waits for a prompt).
 add_executable(tst_keychain ${CMAKE_CURRENT_SOURCE_DIR}/integration/tst_keychain.cpp)
-target_link_libraries(tst_keychain PRIVATE Qt6::Test sitrep_models Qt6::Network)
-target_include_directories(tst_keychain PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+target_link_libraries(tst_keychain PRIVATE Qt6::Test sitrep_test_support sitrep_models Qt6::Network)
 target_compile_definitions(tst_keychain PRIVATE SITREP_BINARY="$<TARGET_FILE:sitrep>"
                            SITREP_SERVER_BINARY="$<TARGET_FILE:sitrep-server>")
 add_dependencies(tst_keychain sitrep sitrep-server)
@@ -23,9 +23,6 @@ endif()
 # Two clients on the real team back end (tests/fixtures/teamserver: PostgreSQL, two
 # sitrep-server instances, HAProxy): the live feed and a refused forged actor, end to end.
 if(TARGET sitrep-server)
-  sitrep_add_test(tst_sync_team SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/integration/tst_sync_team.cpp
-                  ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/teamserver/teamserver.h
-                  LIBS sitrep_models Qt6::Network LABELS "sync;server" TIMEOUT 240)
-  target_compile_definitions(tst_sync_team PRIVATE SITREP_SERVER_BINARY="$<TARGET_FILE:sitrep-server>")
-  add_dependencies(tst_sync_team sitrep-server)
+  sitrep_server_test(tst_sync_team SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/integration/tst_sync_team.cpp
+                     ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/teamserver/teamserver.h LABELS sync TIMEOUT 240)
 endif()

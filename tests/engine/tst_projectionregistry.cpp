@@ -100,17 +100,13 @@ QStringList projectionTables(store::Store &st)
     QStringList out;
     for (const char *table : {"seen", "kb_articles", "known_error_incidents", "problem_incidents",
                               "known_errors", "action_items"}) {
-        auto q = st.db().prepareOnce(
-            QStringLiteral("SELECT * FROM %1 ORDER BY 1, 2").arg(QLatin1String(table)));
-        if (!q)
-            return {st.db().lastError()};
-        const int cols = sqlite3_column_count(q->handle());
-        while (q->step()) {
-            QStringList row;
-            for (int c = 0; c < cols; ++c)
-                row << q->text(c);
-            out << QLatin1String(table) + u':' + row.join(u'|');
-        }
+        const auto rows = testing::queryRows(
+            st, QStringLiteral("SELECT * FROM %1 ORDER BY 1, 2").arg(QLatin1String(table)),
+            [](store::Stmt &q, int c) { return q.text(c); });
+        if (!rows)
+            return {rows.errorMessage()};
+        for (const QString &row : *rows)
+            out << QLatin1String(table) + u':' + row;
     }
     return out;
 }

@@ -4,6 +4,7 @@
 // incidents, their notifications reach a local webhook receiver, the status bar says so,
 // the event loop stays responsive during the long poll, and closing the window stops both.
 #include "aws/sqsclient.h"
+#include "fixtures/network.h"
 #include "host/appcontext.h"
 #include "host/awsservices.h"
 #include "host/awssettings.h"
@@ -104,15 +105,10 @@ private Q_SLOTS:
                 [&] { worstGap = std::max(worstGap, sinceTick.restart()); });
         ticker.start(20);
 
-        const QJsonObject alert{
-            {QStringLiteral("type"), QStringLiteral("alert.triggered")},
-            {QStringLiteral("payload"),
-             QJsonObject{{QStringLiteral("title"), QStringLiteral("window queue alert")},
-                         {QStringLiteral("service"), QStringLiteral("search")},
-                         {QStringLiteral("severity"), QStringLiteral("high")},
-                         {QStringLiteral("fingerprint"), QStringLiteral("window-1")}}}};
         SqsSendEntry e;
-        e.body = QString::fromUtf8(QJsonDocument(alert).toJson(QJsonDocument::Compact));
+        e.body = QString::fromUtf8(
+            testing::genericAlert(QStringLiteral("window queue alert"), QStringLiteral("search"),
+                                  QStringLiteral("high"), QStringLiteral("window-1")));
         e.attributes.insert(QStringLiteral("source"),
                             {QStringLiteral("String"), QStringLiteral("generic"), {}});
         QTest::qWait(300); // the consumer is inside its long poll now
@@ -179,12 +175,8 @@ private Q_SLOTS:
         auto ctx =
             host::AppContext::open(dir.filePath(QStringLiteral("u.db")), QStringLiteral("sre"));
         QVERIFY(ctx);
-        quint16 port = 0;
-        {
-            QTcpServer probe;
-            QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-            port = probe.serverPort();
-        }
+        const quint16 port = testing::freePort(); // nobody listens there
+        QVERIFY(port != 0);
         secrets::MemorySecretStore secrets;
         AwsSettings settings((*ctx)->store(), secrets);
         AwsConfig c;

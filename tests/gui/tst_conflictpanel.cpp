@@ -3,6 +3,7 @@
 // outbox and the change feed would) until a transition conflicts; one resolves it in its
 // window, the resolution reaches the other, and both show it resolved.
 
+#include "fixtures/appcontext.h"
 #include "host/appcontext.h"
 #include "sync/conflicts.h"
 #include "sync/outbox.h"
@@ -26,17 +27,8 @@ struct Replica {
 
     bool open()
     {
-        const QString path = dir.filePath(QStringLiteral("r.db"));
-        {
-            auto first = host::AppContext::open(path);
-            if (!first || !sync::Outbox::enable((*first)->store()))
-                return false;
-        }
-        auto c = host::AppContext::open(path);
-        if (!c)
-            return false;
-        ctx = std::move(*c);
-        return true;
+        ctx = testing::openReplica(dir.filePath(QStringLiteral("r.db")));
+        return ctx != nullptr;
     }
     engine::LifecycleEngine &engine() { return ctx->engine(); }
     store::Store &store() { return ctx->store(); }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The dashboard: tiles and charts show MetricsQueries' numbers, range and filters reach the
 // worker, clicks drill down, exports write CSV and PNG, offscreen rendering.
-#include "demo/demogenerator.h"
+#include "fixtures/appcontext.h"
 #include "host/appcontext.h"
 #include "itemmodels/incidenttablemodel.h"
 #include "metrics/metricsservice.h"
@@ -40,17 +40,14 @@ class TestDashboardView : public QObject {
     std::unique_ptr<host::AppContext> m_ctx;
 
     // What the incident list counts for a drill-down (the list's own SQL).
-    qint64 listCount(const metrics::ListFilter &f)
+    qint64 listCount(const metrics::ListFilter &f) { return testing::listCount(m_ctx->store(), f); }
+
+    /// Shows the dashboard at 1600x1000 and waits for its numbers.
+    static bool showFullSize(ui::DashboardView &v)
     {
-        query::IncidentQuery q(f.toIncidentFilter(), query::IncidentSort::Id, true);
-        QList<QVariant> binds;
-        store::Stmt *s = m_ctx->store().db().prepare(q.countSql(binds));
-        if (!s)
-            return -1;
-        query::bindVariants(s, binds);
-        const qint64 n = s->step() ? s->int64(0) : -1;
-        s->reset();
-        return n;
+        v.resize(1600, 1000);
+        v.show();
+        return v.waitForData();
     }
 
     QChart *chart(ui::DashboardView &v, ui::MetricsCharts::Chart c)
@@ -63,24 +60,15 @@ private Q_SLOTS:
     {
         QStandardPaths::setTestModeEnabled(true);
         qputenv("SITREP_NOW", QByteArray::number(kNow));
-        auto ctx = host::AppContext::open(m_dir.filePath(QStringLiteral("dash.db")),
-                                          QStringLiteral("sre"));
-        QVERIFY2(ctx.ok(), qPrintable(ctx.errorMessage()));
-        m_ctx = std::move(*ctx);
-        demo::DemoOptions o;
-        o.incidents = 800;
-        o.now = kNow;
-        o.days = 100;
-        QVERIFY(demo::runDemo(m_ctx->engine(), o).ok());
+        QVERIFY(testing::openDemoContext(m_ctx, m_dir.filePath(QStringLiteral("dash.db")),
+                                         testing::demoData(800, kNow, 100), QStringLiteral("sre")));
     }
 
     void dashboard_showsTheServiceNumbers()
     {
         metrics::MetricsService svc(m_ctx->dbPath(), m_ctx->clock());
         ui::DashboardView v(svc);
-        v.resize(1600, 1000);
-        v.show();
-        QVERIFY(v.waitForData());
+        QVERIFY(showFullSize(v));
         metrics::MetricsQueries q(m_ctx->store());
         auto want = q.dashboard(metrics::MetricsFilter::lastDays(30, kNow), kNow);
         QVERIFY(want.ok());
@@ -238,9 +226,7 @@ private Q_SLOTS:
     {
         metrics::MetricsService svc(m_ctx->dbPath(), m_ctx->clock());
         ui::DashboardView v(svc);
-        v.resize(1600, 1000);
-        v.show();
-        QVERIFY(v.waitForData());
+        QVERIFY(showFullSize(v));
         QTemporaryDir out;
         const QString csv = out.filePath(QStringLiteral("m.csv"));
         QVERIFY(v.exportCsv(csv).ok());

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The lazy incident list model against a real database on disk.
 
-#include "demo/demogenerator.h"
+#include "fixtures/appcontext.h"
 #include "host/appcontext.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidenttablemodel.h"
@@ -24,28 +24,12 @@ private:
     QString m_db;
     std::unique_ptr<host::AppContext> m_ctx;
 
-    static bool waitReady(IncidentTableModel &m)
-    {
-        if (!m.isLoading() && !m.isCountPending())
-            return true;
-        QSignalSpy spy(&m, &IncidentTableModel::queryReady);
-        return spy.wait(10000);
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QVERIFY(m_dir.isValid());
-        m_db = m_dir.filePath(QStringLiteral("list.db"));
-        auto ctx = host::AppContext::open(m_db);
-        QVERIFY2(ctx, qPrintable(ctx.errorMessage()));
-        m_ctx = std::move(*ctx);
-        demo::DemoOptions o;
-        o.incidents = 650; // more than three pages
-        o.now = 1790000000000LL;
-        auto r = demo::runDemo(m_ctx->engine(), o);
-        QVERIFY2(r, qPrintable(r.errorMessage()));
+        // More than three pages.
+        QVERIFY(testing::openWindowTestContext(m_ctx, m_dir, QStringLiteral("list.db"),
+                                               testing::demoData(650, 1790000000000LL), &m_db));
     }
 
     void passesModelTester()
@@ -53,15 +37,15 @@ private Q_SLOTS:
         IncidentTableModel model(m_db);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QVERIFY(waitReady(model));
+        QVERIFY(testing::waitForQuery(model));
         QCOMPARE(model.rowCount(), int(m_ctx->store().incidentCount()));
         QCOMPARE(model.columnCount(), int(IncidentColumn::Count));
         model.sort(IncidentColumn::Title, Qt::AscendingOrder);
-        QVERIFY(waitReady(model));
+        QVERIFY(testing::waitForQuery(model));
         IncidentFilter f;
         f.severity = 2;
         model.setFilter(f);
-        QVERIFY(waitReady(model));
+        QVERIFY(testing::waitForQuery(model));
         model.refresh();
         QSignalSpy refreshed(&model, &IncidentTableModel::refreshed);
         QVERIFY(refreshed.wait(10000));
@@ -70,13 +54,13 @@ private Q_SLOTS:
     void sortsOnRawValuesEveryColumn()
     {
         IncidentTableModel model(m_db);
-        QVERIFY(waitReady(model));
+        QVERIFY(testing::waitForQuery(model));
         for (int col = 0; col < IncidentColumn::Count; ++col) {
             if (!incidentColumnSortable(col))
                 continue;
             for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
                 model.sort(col, order);
-                QVERIFY(waitReady(model));
+                QVERIFY(testing::waitForQuery(model));
                 QVariant prev;
                 for (int r = 0; r < 150; ++r) {
                     const QVariant v = model.index(r, col).data(IncidentRole::SortRole);
@@ -97,7 +81,7 @@ private Q_SLOTS:
     {
         IncidentTableModel model(m_db);
         model.sort(IncidentColumn::Severity, Qt::AscendingOrder);
-        QVERIFY(waitReady(model));
+        QVERIFY(testing::waitForQuery(model));
         const int pages =
             (model.rowCount() + IncidentTableModel::PageSize - 1) / IncidentTableModel::PageSize;
         QTRY_VERIFY_WITH_TIMEOUT(model.anchorCount() >= pages, 10000);
@@ -123,12 +107,12 @@ private Q_SLOTS:
     void filtersAndSearchAreSql()
     {
         IncidentTableModel model(m_db);
-        QVERIFY(waitReady(model));
+        QVERIFY(testing::waitForQuery(model));
         IncidentFilter f;
         f.severity = 1;
         f.open = false;
         model.setFilter(f);
-        QVERIFY(waitReady(model));
+        QVERIFY(testing::waitForQuery(model));
         store::ListQuery q;
         q.severity = 1;
         q.open = false;
@@ -140,7 +124,7 @@ private Q_SLOTS:
         IncidentFilter s;
         s.search = QStringLiteral("kafka");
         model.setFilter(s);
-        QVERIFY(waitReady(model));
+        QVERIFY(testing::waitForQuery(model));
         store::ListQuery sq;
         sq.search = QStringLiteral("kafka");
         QCOMPARE(qint64(model.rowCount()), m_ctx->store().count(sq));
@@ -148,7 +132,7 @@ private Q_SLOTS:
         // Saved views are filters too.
         for (const auto &v : savedViews(QStringLiteral("nobody"), 1790000000000LL)) {
             model.setFilter(v.filter);
-            QVERIFY2(waitReady(model), qPrintable(v.id));
+            QVERIFY2(testing::waitForQuery(model), qPrintable(v.id));
         }
     }
 
@@ -199,7 +183,7 @@ private Q_SLOTS:
     void refreshShowsNewIncidentsAndLiveColumns()
     {
         IncidentTableModel model(m_db);
-        QVERIFY(waitReady(model));
+        QVERIFY(testing::waitForQuery(model));
         const int before = model.rowCount();
         auto r = m_ctx->engine().execute(engine::Command::open(
             {{QStringLiteral("title"), QStringLiteral("Fresh fire in the list")},
@@ -221,7 +205,7 @@ private Q_SLOTS:
     void cacheStaysBounded()
     {
         IncidentTableModel model(m_db);
-        QVERIFY(waitReady(model));
+        QVERIFY(testing::waitForQuery(model));
         for (int row = 0; row < model.rowCount(); row += IncidentTableModel::PageSize) {
             QSignalSpy loaded(&model, &IncidentTableModel::pageLoaded);
             model.fetchRow(row);

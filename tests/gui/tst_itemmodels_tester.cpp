@@ -8,7 +8,7 @@
 //   models/postmortem: ActionItemModel (and the QSortFilterProxyModel of ActionItemsView)
 //   models/problems:   ProblemListModel (and the QSortFilterProxyModel of ProblemsView)
 //   ui:                IncidentListDecorator (QIdentityProxyModel over the incident list)
-#include "demo/demogenerator.h"
+#include "fixtures/appcontext.h"
 #include "host/appcontext.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidentdetails.h"
@@ -49,10 +49,7 @@ constexpr auto QtTestMode = QAbstractItemModelTester::FailureReportingMode::QtTe
 
 bool waitReady(IncidentTableModel &m)
 {
-    if (!m.isLoading() && !m.isCountPending())
-        return true;
-    QSignalSpy spy(&m, &IncidentTableModel::queryReady);
-    return spy.wait(Wait);
+    return testing::waitForQuery(m, Wait);
 }
 
 bool refreshAndWait(IncidentTableModel &m)
@@ -137,17 +134,9 @@ private Q_SLOTS:
 
 void TestItemModelsTester::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QVERIFY(m_dir.isValid());
-    m_db = m_dir.filePath(QStringLiteral("models.db"));
-    auto ctx = host::AppContext::open(m_db);
-    QVERIFY2(ctx, qPrintable(ctx.errorMessage()));
-    m_ctx = std::move(*ctx);
-    demo::DemoOptions o;
-    o.incidents = 450; // three pages of the lazy list, the last one short
-    o.now = DemoNow;
-    auto r = demo::runDemo(engine(), o);
-    QVERIFY2(r, qPrintable(r.errorMessage()));
+    // Three pages of the lazy list, the last one short.
+    QVERIFY(testing::openWindowTestContext(m_ctx, m_dir, QStringLiteral("models.db"),
+                                           testing::demoData(450, DemoNow), &m_db));
     QCOMPARE(store().incidentCount(), 450);
     // The demo attaches no evidence: links and a file on two incidents, as responders would.
     const QString file = m_dir.filePath(QStringLiteral("p99.csv"));

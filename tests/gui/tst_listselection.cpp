@@ -4,7 +4,7 @@
 // model on its own (with the model tester), then the window, driven like a commander
 // would drive it while another shell opens incidents.
 
-#include "demo/demogenerator.h"
+#include "fixtures/appcontext.h"
 #include "host/appcontext.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidenttablemodel.h"
@@ -32,13 +32,6 @@ private:
     QString m_db;
     std::unique_ptr<host::AppContext> m_ctx;
 
-    static bool waitReady(IncidentTableModel &m)
-    {
-        if (!m.isLoading() && !m.isCountPending())
-            return true;
-        QSignalSpy spy(&m, &IncidentTableModel::queryReady);
-        return spy.wait(10000);
-    }
     static bool refreshNow(IncidentTableModel &m)
     {
         QSignalSpy spy(&m, &IncidentTableModel::refreshed);
@@ -66,18 +59,9 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        qputenv("SITREP_USER", "tester");
-        QVERIFY(m_dir.isValid());
-        m_db = m_dir.filePath(QStringLiteral("selection.db"));
-        auto ctx = host::AppContext::open(m_db);
-        QVERIFY2(ctx, qPrintable(ctx.errorMessage()));
-        m_ctx = std::move(*ctx);
-        demo::DemoOptions o;
-        o.incidents = 520; // more than two pages, so a re-sort can move a row off the first
-        o.now = QDateTime::currentMSecsSinceEpoch();
-        auto r = demo::runDemo(m_ctx->engine(), o);
-        QVERIFY2(r, qPrintable(r.errorMessage()));
+        // More than two pages, so a re-sort can move a row off the first.
+        QVERIFY(testing::openWindowTestContext(m_ctx, m_dir, QStringLiteral("selection.db"),
+                                               testing::demoData(520), &m_db));
     }
 
     void model_selectionFollowsItsIncidentThroughInsertRemoveAndSort()
@@ -86,7 +70,7 @@ private Q_SLOTS:
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QItemSelectionModel sel(&model);
-        QVERIFY(waitReady(model));
+        QVERIFY(testing::waitForQuery(model));
         QVERIFY(model.rowCount() > 400);
 
         const int start = 7;
@@ -112,7 +96,7 @@ private Q_SLOTS:
         IncidentFilter highOnly;
         highOnly.severity = 2;
         model.setFilter(highOnly);
-        QVERIFY(waitReady(model));
+        QVERIFY(testing::waitForQuery(model));
         QVERIFY(model.rowCount() > 6);
         const int row = 4;
         const QString kept = model.rowAt(row)->uid;
@@ -143,12 +127,12 @@ private Q_SLOTS:
         // A re-sort puts the rows in another order: the selection goes where its incident went,
         // also when that is a page that is not loaded yet.
         model.setFilter({});
-        QVERIFY(waitReady(model));
+        QVERIFY(testing::waitForQuery(model));
         const QString target = model.rowAt(3)->uid;
         sel.setCurrentIndex(model.index(3, 0),
                             QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         model.sort(IncidentColumn::Title, Qt::DescendingOrder);
-        QVERIFY(waitReady(model));
+        QVERIFY(testing::waitForQuery(model));
         QVERIFY(sel.currentIndex().isValid());
         const int moved = sel.currentIndex().row();
         QCOMPARE(uidAt(model, moved), target);
@@ -170,13 +154,10 @@ private Q_SLOTS:
         QVERIFY(list->selectUid(picked));
         const int rows = table->model()->rowCount();
 
-        QProcess cli;
-        cli.start(QStringLiteral(SITREP_BINARY),
-                  {QStringLiteral("create"), QStringLiteral("--db"), m_db,
-                   QStringLiteral("--title"), QStringLiteral("Checkout 502s"),
-                   QStringLiteral("--severity"), QStringLiteral("high")});
-        QVERIFY(cli.waitForFinished(20000));
-        QCOMPARE(cli.exitCode(), 0);
+        QCOMPARE(testing::runSitrepOn(m_db, QStringLiteral("create"),
+                                      {QStringLiteral("--title"), QStringLiteral("Checkout 502s"),
+                                       QStringLiteral("--severity"), QStringLiteral("high")}),
+                 0);
         QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), rows + 1, 5000);
         QCOMPARE(list->selectedUid(), picked);
         QCOMPARE(table->currentIndex().row(), 3);

@@ -4,6 +4,7 @@
 // base; the workspace's Problem section; the menu/palette action; war-room reminders of
 // incidents not open in a tab reaching the tray.
 #include "engine/clock.h"
+#include "fixtures/appcontext.h"
 #include "host/appcontext.h"
 #include "problems/problemlistmodel.h"
 #include "problems/problemstore.h"
@@ -56,12 +57,8 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        qputenv("SITREP_USER", "tester");
-        QVERIFY(m_dir.isValid());
-        auto ctx = host::AppContext::open(m_dir.filePath(QStringLiteral("problems.db")));
-        QVERIFY2(ctx, qPrintable(ctx.errorMessage()));
-        m_ctx = std::move(*ctx);
+        QVERIFY(testing::openWindowTestContext(m_ctx, m_dir, QStringLiteral("problems.db"),
+                                               std::nullopt));
     }
 
     void problemsView_createLinkUnlinkAndWriteKnownError()
@@ -247,12 +244,10 @@ private Q_SLOTS:
     void reminders_ofIncidentsNotOpen_reachTheTray()
     {
         QTemporaryDir dir;
-        qputenv("SITREP_NOW", "2026-03-10T09:00:00Z");
-        auto ctx = host::AppContext::open(dir.filePath(QStringLiteral("reminders.db")));
-        qunsetenv("SITREP_NOW");
+        auto ctx = testing::openContextAt(dir.filePath(QStringLiteral("reminders.db")),
+                                          "2026-03-10T09:00:00Z");
         QVERIFY(ctx);
-        auto &clock = const_cast<engine::ManualClock &>(
-            dynamic_cast<const engine::ManualClock &>((*ctx)->clock()));
+        auto &clock = testing::manualClock(**ctx);
         const QString inTab = openIncident(**ctx, QStringLiteral("Open in a tab"));
         const QString notOpen = openIncident(**ctx, QStringLiteral("Nobody looking"));
         ui::MainWindow w(**ctx);
@@ -291,12 +286,10 @@ private Q_SLOTS:
     void window_firesRunbookEscalations()
     {
         QTemporaryDir dir;
-        qputenv("SITREP_NOW", "2026-03-10T09:00:00Z");
-        auto ctx = host::AppContext::open(dir.filePath(QStringLiteral("escalations.db")));
-        qunsetenv("SITREP_NOW");
+        auto ctx = testing::openContextAt(dir.filePath(QStringLiteral("escalations.db")),
+                                          "2026-03-10T09:00:00Z");
         QVERIFY(ctx);
-        auto &clock = const_cast<engine::ManualClock &>(
-            dynamic_cast<const engine::ManualClock &>((*ctx)->clock()));
+        auto &clock = testing::manualClock(**ctx);
         auto r = (*ctx)->engine().execute(engine::Command::open(
             {{QStringLiteral("title"), QStringLiteral("p95 latency high")},
              {QStringLiteral("severity"), QStringLiteral("high")},

@@ -4,7 +4,8 @@
 // renders at twice the pixels, icons are drawn for the ratio (not scaled up), and banner
 // colours derived from the palette keep WCAG AA contrast.
 
-#include "demo/demogenerator.h"
+#include "fixtures/appcontext.h"
+#include "fixtures/wall.h"
 #include "host/appcontext.h"
 #include "itemmodels/incidenttablemodel.h"
 #include "metrics/metricsservice.h"
@@ -125,17 +126,8 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        qputenv("SITREP_USER", "tester");
-        QVERIFY(m_dir.isValid());
-        auto ctx = host::AppContext::open(m_dir.filePath(QStringLiteral("scaling.db")));
-        QVERIFY2(ctx, qPrintable(ctx.errorMessage()));
-        m_ctx = std::move(*ctx);
-        demo::DemoOptions o;
-        o.incidents = 40;
-        o.now = QDateTime::currentMSecsSinceEpoch();
-        auto r = demo::runDemo(m_ctx->engine(), o);
-        QVERIFY2(r, qPrintable(r.errorMessage()));
+        QVERIFY(testing::openWindowTestContext(m_ctx, m_dir, QStringLiteral("scaling.db"),
+                                               testing::demoData(40)));
         QCOMPARE(qApp->devicePixelRatio(), 2.0);
     }
 
@@ -160,12 +152,8 @@ private Q_SLOTS:
         for (const QSize &size :
              {QSize(960, 540), QSize(640, 512), QSize(512, 384), QSize(540, 960)}) {
             metrics::MetricsService svc(m_ctx->dbPath(), m_ctx->clock());
-            ui::WallWindow::Options o;
-            o.rotateSeconds = 3600;
-            ui::WallWindow wall(svc, o);
-            wall.resize(size);
-            wall.show();
-            QVERIFY(wall.waitForRefresh());
+            ui::WallWindow wall(svc, testing::steadyWall());
+            QVERIFY(testing::showWall(wall, size));
             QApplication::processEvents();
             QCOMPARE(wall.size(), size);
             const QPixmap pm = wall.grab();

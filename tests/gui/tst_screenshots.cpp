@@ -2,7 +2,7 @@
 // `sitrep screenshot VIEW FILE --size WxH` renders exactly the size asked for, on 4:3, 5:4,
 // 16:10, 16:9 and portrait: windows take that size (nothing forces them wider), dialogs are
 // drawn on a canvas of that size. Offscreen, on demo data.
-#include "demo/demogenerator.h"
+#include "fixtures/appcontext.h"
 #include "host/appcontext.h"
 #include "ui/screenshots/viewfactory.h"
 
@@ -22,15 +22,8 @@ class TestScreenshots : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        qputenv("SITREP_USER", "tester");
-        auto ctx = host::AppContext::open(m_dir.filePath(QStringLiteral("shots.db")));
-        QVERIFY2(ctx, qPrintable(ctx.errorMessage()));
-        m_ctx = std::move(*ctx);
-        demo::DemoOptions o;
-        o.incidents = 150;
-        o.now = QDateTime::currentMSecsSinceEpoch();
-        QVERIFY(demo::runDemo(m_ctx->engine(), o).ok());
+        QVERIFY(testing::openWindowTestContext(m_ctx, m_dir, QStringLiteral("shots.db"),
+                                               testing::demoData(150)));
     }
 
     void screenshot_isExactlyTheSizeAsked_data()

@@ -2,6 +2,8 @@
 // The back-end settings dialog: "Test connection" says exactly what failed; the token goes
 // to the secret store, never into the database.
 #include "aws/sqsclient.h"
+#include "fixtures/network.h"
+#include "fixtures/support.h"
 #include "host/awssettings.h"
 #include "integration/fauxqsfixture.h"
 #include "integration/httpreceiver.h"
@@ -23,6 +25,29 @@
 
 using namespace sitrep;
 
+namespace {
+
+/// The settings dialog with its AWS section, on a fresh store and an in-memory secret store.
+struct AwsDialog {
+    explicit AwsDialog(const QString &dbName) : opened(fx.open(dbName)) {}
+    testing::SettingsStore fx;
+    bool opened;
+    sync::SyncSettings settings{fx.store, fx.secrets};
+    host::AwsSettings aws{fx.store, fx.secrets};
+    ui::SyncSettingsDialog dlg{settings, &aws};
+
+    /// Presses "Test connection" and waits for the checks to finish: what they say.
+    QString test(int timeoutMs = 20000)
+    {
+        dlg.testConnection();
+        if (!QTest::qWaitFor([this] { return !dlg.testing(); }, timeoutMs))
+            return QStringLiteral("still testing after %1 ms").arg(timeoutMs);
+        return dlg.resultText();
+    }
+};
+
+} // namespace
+
 class TestSyncSettingsDialog : public QObject {
     Q_OBJECT
 
@@ -31,11 +56,9 @@ private Q_SLOTS:
 
     void testConnection_namesTheFailure()
     {
-        QTemporaryDir dir;
-        store::Store st;
-        QVERIFY(st.open(dir.filePath(QStringLiteral("s.db"))));
-        secrets::MemorySecretStore secrets;
-        sync::SyncSettings settings(st, secrets);
+        testing::SettingsStore fx;
+        QVERIFY(fx.open());
+        sync::SyncSettings settings(fx.store, fx.secrets);
         ui::SyncSettingsDialog dlg(settings);
         auto *url = dlg.findChildren<QLineEdit *>().value(0);
         QVERIFY(url);
@@ -44,12 +67,8 @@ private Q_SLOTS:
         dlg.testConnection();
         QTRY_VERIFY(dlg.resultText().contains(u"https"));
 
-        quint16 port = 0;
-        {
-            QTcpServer probe;
-            QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-            port = probe.serverPort();
-        }
+        const quint16 port = testing::freePort(); // nobody listens there
+        QVERIFY(port != 0);
         url->setText(QStringLiteral("http://127.0.0.1:%1").arg(port));
         dlg.testConnection();
         QTRY_VERIFY_WITH_TIMEOUT(dlg.resultText().contains(u"connection refused"), 10000);
@@ -57,13 +76,10 @@ private Q_SLOTS:
 
     void save_putsTheTokenInTheSecretStoreOnly()
     {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("s.db"));
-        secrets::MemorySecretStore secrets;
+        testing::SettingsStore fx;
         {
-            store::Store st;
-            QVERIFY(st.open(path));
-            sync::SyncSettings settings(st, secrets);
+            QVERIFY(fx.open());
+            sync::SyncSettings settings(fx.store, fx.secrets);
             ui::SyncSettingsDialog dlg(settings);
             const auto edits = dlg.findChildren<QLineEdit *>();
             edits.value(0)->setText(QStringLiteral("http://127.0.0.1:8443"));
@@ -71,27 +87,21 @@ private Q_SLOTS:
             dlg.save();
             QCOMPARE(dlg.result(), int(QDialog::Accepted));
             QCOMPARE(settings.url(), QStringLiteral("http://127.0.0.1:8443"));
-            QCOMPARE(*secrets.read(secrets::BackendTokenSecret),
+            QCOMPARE(*fx.secrets.read(secrets::BackendTokenSecret),
                      QStringLiteral("dialog-secret-123"));
-            st.close();
+            fx.store.close();
         }
-        for (const QString &f : QDir(dir.path()).entryList(QDir::Files)) {
-            QFile file(dir.filePath(f));
-            QVERIFY(file.open(QIODevice::ReadOnly));
-            QVERIFY2(!file.readAll().contains("dialog-secret-123"), qPrintable(f));
-        }
+        const QStringList leaks = testing::filesHolding(fx.dir.path(), {"dialog-secret-123"});
+        QVERIFY2(leaks.isEmpty(), qPrintable(leaks.join(u' ')));
     }
 
     void awsSection_savesSettingsAndKeysOnlyToTheSecretStore()
     {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("a.db"));
-        secrets::MemorySecretStore secrets;
+        testing::SettingsStore fx;
         {
-            store::Store st;
-            QVERIFY(st.open(path));
-            sync::SyncSettings settings(st, secrets);
-            host::AwsSettings aws(st, secrets);
+            QVERIFY(fx.open(QStringLiteral("a.db")));
+            sync::SyncSettings settings(fx.store, fx.secrets);
+            host::AwsSettings aws(fx.store, fx.secrets);
             ui::SyncSettingsDialog dlg(settings, &aws);
             edit(dlg, "awsEndpoint")
                 ->setText(QStringLiteral("https://sqs.eu-west-1.amazonaws.com"));
@@ -114,11 +124,11 @@ private Q_SLOTS:
             QCOMPARE(c.region, QStringLiteral("eu-west-1"));
             QCOMPARE(c.slaTopic, QStringLiteral("ops-sla"));
             QVERIFY(c.consumerConfigured() && c.notifierConfigured());
-            QCOMPARE(*secrets.read(secrets::AwsAccessKeyIdSecret),
+            QCOMPARE(*fx.secrets.read(secrets::AwsAccessKeyIdSecret),
                      QStringLiteral("AKIADIALOGTEST0001"));
-            QCOMPARE(*secrets.read(secrets::AwsSecretAccessKeySecret),
+            QCOMPARE(*fx.secrets.read(secrets::AwsSecretAccessKeySecret),
                      QStringLiteral("dialog-aws-secret-456"));
-            QCOMPARE(*secrets.read(QStringLiteral("slack_bot_token")),
+            QCOMPARE(*fx.secrets.read(QStringLiteral("slack_bot_token")),
                      QStringLiteral("xoxb-dialog-789"));
             auto nc = host::AwsSettings::notifyConfig(c);
             QVERIFY2(nc, qPrintable(nc.errorMessage()));
@@ -133,44 +143,36 @@ private Q_SLOTS:
                 QVERIFY(edit(again, name)->placeholderText().contains(QStringLiteral("stored")));
             }
             QCOMPARE(edit(again, "awsAlertQueue")->text(), c.alertQueue);
-            st.close();
+            fx.store.close();
         }
-        for (const QString &f : QDir(dir.path()).entryList(QDir::Files)) {
-            QFile file(dir.filePath(f));
-            QVERIFY(file.open(QIODevice::ReadOnly));
-            const QByteArray data = file.readAll();
-            for (const char *secret :
-                 {"AKIADIALOGTEST0001", "dialog-aws-secret-456", "xoxb-dialog-789"})
-                QVERIFY2(!data.contains(secret), qPrintable(f));
-        }
+        const QStringList leaks = testing::filesHolding(
+            fx.dir.path(), {"AKIADIALOGTEST0001", "dialog-aws-secret-456", "xoxb-dialog-789"});
+        QVERIFY2(leaks.isEmpty(), qPrintable(leaks.join(u' ')));
     }
 
     void awsSection_plainHttpOffLoopback_isRefusedAndNothingWritten()
     {
-        QTemporaryDir dir;
-        store::Store st;
-        QVERIFY(st.open(dir.filePath(QStringLiteral("h.db"))));
-        secrets::MemorySecretStore secrets;
-        sync::SyncSettings settings(st, secrets);
-        host::AwsSettings aws(st, secrets);
-        ui::SyncSettingsDialog dlg(settings, &aws);
-        edit(dlg, "awsAlertQueue")
+        AwsDialog d(QStringLiteral("h.db"));
+        QVERIFY(d.opened);
+        edit(d.dlg, "awsAlertQueue")
             ->setText(QStringLiteral("https://sqs.eu-west-1.amazonaws.com/123456789012/alerts"));
-        edit(dlg, "awsEndpoint")->setText(QStringLiteral("http://sqs.internal.example.com"));
-        edit(dlg, "awsAccessKeyId")->setText(QStringLiteral("AKIADIALOGTEST0002"));
-        edit(dlg, "awsSecretAccessKey")->setText(QStringLiteral("s"));
-        dlg.save();
-        QVERIFY(dlg.result() != int(QDialog::Accepted));
-        QVERIFY2(dlg.resultText().contains(QStringLiteral("https")), qPrintable(dlg.resultText()));
-        QVERIFY(aws.load().alertQueue.isEmpty());
-        QVERIFY(!secrets.read(secrets::AwsAccessKeyIdSecret));
+        edit(d.dlg, "awsEndpoint")->setText(QStringLiteral("http://sqs.internal.example.com"));
+        edit(d.dlg, "awsAccessKeyId")->setText(QStringLiteral("AKIADIALOGTEST0002"));
+        edit(d.dlg, "awsSecretAccessKey")->setText(QStringLiteral("s"));
+        d.dlg.save();
+        QVERIFY(d.dlg.result() != int(QDialog::Accepted));
+        QVERIFY2(d.dlg.resultText().contains(QStringLiteral("https")),
+                 qPrintable(d.dlg.resultText()));
+        QVERIFY(d.aws.load().alertQueue.isEmpty());
+        QVERIFY(!d.fx.secrets.read(secrets::AwsAccessKeyIdSecret));
         // The same for a webhook channel.
-        edit(dlg, "awsEndpoint")->clear();
-        dlg.findChild<QPlainTextEdit *>(QStringLiteral("notifyChannels"))
+        edit(d.dlg, "awsEndpoint")->clear();
+        d.dlg.findChild<QPlainTextEdit *>(QStringLiteral("notifyChannels"))
             ->setPlainText(QStringLiteral("team webhook http://chat.example.com/x"));
-        dlg.save();
-        QVERIFY2(dlg.resultText().contains(QStringLiteral("https")), qPrintable(dlg.resultText()));
-        QVERIFY(aws.load().alertQueue.isEmpty());
+        d.dlg.save();
+        QVERIFY2(d.dlg.resultText().contains(QStringLiteral("https")),
+                 qPrintable(d.dlg.resultText()));
+        QVERIFY(d.aws.load().alertQueue.isEmpty());
     }
 
     void awsTestConnection_againstFauxqs_namesTheMissingQueue()
@@ -185,33 +187,26 @@ private Q_SLOTS:
         auto queue = testing::await<QString>(
             [&](auto cb) { sqs.createQueue(QStringLiteral("dialog-alerts"), {}, cb); });
         QVERIFY(queue);
-        QTemporaryDir dir;
-        store::Store st;
-        QVERIFY(st.open(dir.filePath(QStringLiteral("f.db"))));
-        secrets::MemorySecretStore secrets;
-        sync::SyncSettings settings(st, secrets);
-        host::AwsSettings aws(st, secrets);
-        ui::SyncSettingsDialog dlg(settings, &aws);
-        edit(dlg, "awsEndpoint")->setText(fauxqs.url().toString());
-        edit(dlg, "awsAccessKeyId")->setText(QStringLiteral("AKIADIALOGTEST0003"));
-        edit(dlg, "awsSecretAccessKey")->setText(QStringLiteral("s"));
-        edit(dlg, "awsAlertQueue")->setText(*queue);
-        edit(dlg, "awsSlaTopic")->setText(QStringLiteral("dialog-sla"));
-        dlg.testConnection();
-        QTRY_VERIFY_WITH_TIMEOUT(!dlg.testing(), 20000);
-        QVERIFY2(
-            dlg.resultText().contains(QStringLiteral("✔ SQS alert queue: dialog-alerts reachable")),
-            qPrintable(dlg.resultText()));
-        QVERIFY2(dlg.resultText().contains(QStringLiteral("✔ SNS:")), qPrintable(dlg.resultText()));
+        AwsDialog d(QStringLiteral("f.db"));
+        QVERIFY(d.opened);
+        edit(d.dlg, "awsEndpoint")->setText(fauxqs.url().toString());
+        edit(d.dlg, "awsAccessKeyId")->setText(QStringLiteral("AKIADIALOGTEST0003"));
+        edit(d.dlg, "awsSecretAccessKey")->setText(QStringLiteral("s"));
+        edit(d.dlg, "awsAlertQueue")->setText(*queue);
+        edit(d.dlg, "awsSlaTopic")->setText(QStringLiteral("dialog-sla"));
+        QString result = d.test();
+        QVERIFY2(result.contains(QStringLiteral("✔ SQS alert queue: dialog-alerts reachable")),
+                 qPrintable(result));
+        QVERIFY2(d.dlg.resultText().contains(QStringLiteral("✔ SNS:")),
+                 qPrintable(d.dlg.resultText()));
 
-        edit(dlg, "awsAlertQueue")
+        edit(d.dlg, "awsAlertQueue")
             ->setText(QString(*queue).replace(QStringLiteral("dialog-alerts"),
                                               QStringLiteral("no-such-queue")));
-        dlg.testConnection();
-        QTRY_VERIFY_WITH_TIMEOUT(!dlg.testing(), 20000);
-        QVERIFY2(dlg.resultText().contains(QStringLiteral(
+        result = d.test();
+        QVERIFY2(result.contains(QStringLiteral(
                      "✘ SQS alert queue: AWS error AWS.SimpleQueueService.NonExistentQueue")),
-                 qPrintable(dlg.resultText()));
+                 qPrintable(result));
     }
 
     void awsTestConnection_namesAwsErrorCodeSlackErrorAndRefusedPort()
@@ -229,38 +224,26 @@ private Q_SLOTS:
                     "invalid.</Message></Error></ErrorResponse>",
                     "text/xml"};
         });
-        quint16 closed = 0;
-        {
-            QTcpServer probe;
-            QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-            closed = probe.serverPort();
-        }
-        QTemporaryDir dir;
-        store::Store st;
-        QVERIFY(st.open(dir.filePath(QStringLiteral("e.db"))));
-        secrets::MemorySecretStore secrets;
-        sync::SyncSettings settings(st, secrets);
-        host::AwsSettings aws(st, secrets);
-        ui::SyncSettingsDialog dlg(settings, &aws);
-        edit(dlg, "awsEndpoint")->setText(peer.url(QStringLiteral("/")));
-        edit(dlg, "awsAccessKeyId")->setText(QStringLiteral("AKIADIALOGTEST0004"));
-        edit(dlg, "awsSecretAccessKey")->setText(QStringLiteral("s"));
-        edit(dlg, "awsSlaTopic")->setText(QStringLiteral("ops-sla"));
-        edit(dlg, "slackBaseUrl")->setText(peer.url(QStringLiteral("/api/")));
-        edit(dlg, "slackToken")->setText(QStringLiteral("xoxb-wrong"));
-        dlg.testConnection();
-        QTRY_VERIFY_WITH_TIMEOUT(!dlg.testing(), 20000);
-        QVERIFY2(dlg.resultText().contains(QStringLiteral("✘ SNS: AWS error InvalidClientTokenId")),
-                 qPrintable(dlg.resultText()));
-        QVERIFY2(dlg.resultText().contains(QStringLiteral("✘ Slack: Slack error invalid_auth")),
-                 qPrintable(dlg.resultText()));
-        QVERIFY(!dlg.resultText().contains(QStringLiteral("xoxb-wrong")));
+        const quint16 closed = testing::freePort(); // nobody listens there
+        QVERIFY(closed != 0);
+        AwsDialog d(QStringLiteral("e.db"));
+        QVERIFY(d.opened);
+        edit(d.dlg, "awsEndpoint")->setText(peer.url(QStringLiteral("/")));
+        edit(d.dlg, "awsAccessKeyId")->setText(QStringLiteral("AKIADIALOGTEST0004"));
+        edit(d.dlg, "awsSecretAccessKey")->setText(QStringLiteral("s"));
+        edit(d.dlg, "awsSlaTopic")->setText(QStringLiteral("ops-sla"));
+        edit(d.dlg, "slackBaseUrl")->setText(peer.url(QStringLiteral("/api/")));
+        edit(d.dlg, "slackToken")->setText(QStringLiteral("xoxb-wrong"));
+        QString result = d.test();
+        QVERIFY2(result.contains(QStringLiteral("✘ SNS: AWS error InvalidClientTokenId")),
+                 qPrintable(result));
+        QVERIFY2(d.dlg.resultText().contains(QStringLiteral("✘ Slack: Slack error invalid_auth")),
+                 qPrintable(d.dlg.resultText()));
+        QVERIFY(!d.dlg.resultText().contains(QStringLiteral("xoxb-wrong")));
 
-        edit(dlg, "awsEndpoint")->setText(QStringLiteral("http://127.0.0.1:%1/").arg(closed));
-        dlg.testConnection();
-        QTRY_VERIFY_WITH_TIMEOUT(!dlg.testing(), 20000);
-        QVERIFY2(dlg.resultText().contains(QStringLiteral("connection refused")),
-                 qPrintable(dlg.resultText()));
+        edit(d.dlg, "awsEndpoint")->setText(QStringLiteral("http://127.0.0.1:%1/").arg(closed));
+        result = d.test();
+        QVERIFY2(result.contains(QStringLiteral("connection refused")), qPrintable(result));
 
         // Something that speaks plain HTTP where TLS is expected.
         QTcpServer plain;
@@ -272,26 +255,22 @@ private Q_SLOTS:
                 s->disconnectFromHost();
             }
         });
-        edit(dlg, "awsEndpoint")
+        edit(d.dlg, "awsEndpoint")
             ->setText(QStringLiteral("https://127.0.0.1:%1/").arg(plain.serverPort()));
-        dlg.testConnection();
-        QTRY_VERIFY_WITH_TIMEOUT(!dlg.testing(), 20000);
-        QVERIFY2(dlg.resultText().contains(QStringLiteral("✘ SNS: TLS failed with 127.0.0.1:")),
-                 qPrintable(dlg.resultText()));
+        result = d.test();
+        QVERIFY2(result.contains(QStringLiteral("✘ SNS: TLS failed with 127.0.0.1:")),
+                 qPrintable(result));
 
         // A name that cannot resolve (.invalid is reserved for that).
-        edit(dlg, "awsEndpoint")->setText(QStringLiteral("https://sitrep-test.invalid/"));
-        dlg.testConnection();
-        QTRY_VERIFY_WITH_TIMEOUT(!dlg.testing(), 40000);
-        QVERIFY2(dlg.resultText().contains(
+        edit(d.dlg, "awsEndpoint")->setText(QStringLiteral("https://sitrep-test.invalid/"));
+        result = d.test(40000);
+        QVERIFY2(result.contains(
                      QStringLiteral("✘ SNS: the name 'sitrep-test.invalid' was not found (DNS)")),
-                 qPrintable(dlg.resultText()));
+                 qPrintable(result));
 
-        edit(dlg, "awsEndpoint")->setText(QStringLiteral("http://sqs.example.com/"));
-        dlg.testConnection();
-        QTRY_VERIFY_WITH_TIMEOUT(!dlg.testing(), 20000);
-        QVERIFY2(dlg.resultText().contains(QStringLiteral("must use https")),
-                 qPrintable(dlg.resultText()));
+        edit(d.dlg, "awsEndpoint")->setText(QStringLiteral("http://sqs.example.com/"));
+        result = d.test();
+        QVERIFY2(result.contains(QStringLiteral("must use https")), qPrintable(result));
     }
 
 private:

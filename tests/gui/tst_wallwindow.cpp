@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The NOC wall: rotation and P1 interruption, the stale banner when the database goes away
 // or is locked and the recovery when it returns, offscreen rendering.
-#include "demo/demogenerator.h"
+#include "fixtures/appcontext.h"
+#include "fixtures/wall.h"
 #include "host/appcontext.h"
 #include "metrics/metricsservice.h"
 #include "ui/wall/wallrotation.h"
@@ -49,14 +50,8 @@ private Q_SLOTS:
     {
         QStandardPaths::setTestModeEnabled(true);
         qputenv("SITREP_NOW", QByteArray::number(kNow));
-        auto ctx = host::AppContext::open(dbPath(), QStringLiteral("sre"));
-        QVERIFY2(ctx.ok(), qPrintable(ctx.errorMessage()));
-        m_ctx = std::move(*ctx);
-        demo::DemoOptions o;
-        o.incidents = 500;
-        o.now = kNow;
-        o.days = 60;
-        QVERIFY(demo::runDemo(m_ctx->engine(), o).ok());
+        QVERIFY(testing::openDemoContext(m_ctx, dbPath(), testing::demoData(500, kNow, 60),
+                                         QStringLiteral("sre")));
     }
 
     void rotation_cyclesThroughPages()
@@ -109,12 +104,8 @@ private Q_SLOTS:
     void wall_rendersOffscreenWithData()
     {
         metrics::MetricsService svc(dbPath(), m_ctx->clock());
-        ui::WallWindow::Options o;
-        o.rotateSeconds = 3600;
-        ui::WallWindow wall(svc, o);
-        wall.resize(1920, 1080);
-        wall.show();
-        QVERIFY(wall.waitForRefresh());
+        ui::WallWindow wall(svc, testing::steadyWall());
+        QVERIFY(testing::showWall(wall, QSize(1920, 1080)));
         QVERIFY(wall.hasData());
         QVERIFY(!wall.isStale());
         QVERIFY(!wall.bannerVisible());
@@ -135,13 +126,8 @@ private Q_SLOTS:
     void wall_staleBannerWhenDatabaseGoneAndRecovers()
     {
         metrics::MetricsService svc(dbPath(), m_ctx->clock());
-        ui::WallWindow::Options o;
-        o.rotateSeconds = 3600;
-        o.refreshMs = 3600000;
-        ui::WallWindow wall(svc, o);
-        wall.resize(1280, 720);
-        wall.show();
-        QVERIFY(wall.waitForRefresh());
+        ui::WallWindow wall(svc, testing::steadyWall(3600000));
+        QVERIFY(testing::showWall(wall, QSize(1280, 720)));
         const int active = int(wall.snapshot().active.size());
         QVERIFY(active > 0);
 
@@ -191,13 +177,8 @@ private Q_SLOTS:
 
         metrics::MetricsService svc(path, m_ctx->clock());
         svc.setBusyTimeoutMs(1500);
-        ui::WallWindow::Options o;
-        o.rotateSeconds = 3600;
-        o.refreshMs = 300;
-        ui::WallWindow wall(svc, o);
-        wall.resize(1280, 720);
-        wall.show();
-        QVERIFY(wall.waitForRefresh());
+        ui::WallWindow wall(svc, testing::steadyWall(300));
+        QVERIFY(testing::showWall(wall, QSize(1280, 720)));
         QVERIFY(!wall.isStale());
         const auto active = wall.snapshot().active;
         QVERIFY(!active.isEmpty());
@@ -254,13 +235,8 @@ private Q_SLOTS:
         QCOMPARE(sqlite3_open(QFile::encodeName(dbPath()).constData(), &writer), SQLITE_OK);
         metrics::MetricsService svc(dbPath(), m_ctx->clock());
         svc.setBusyTimeoutMs(1500);
-        ui::WallWindow::Options o;
-        o.rotateSeconds = 3600;
-        o.refreshMs = 300;
-        ui::WallWindow wall(svc, o);
-        wall.resize(1280, 720);
-        wall.show();
-        QVERIFY(wall.waitForRefresh());
+        ui::WallWindow wall(svc, testing::steadyWall(300));
+        QVERIFY(testing::showWall(wall, QSize(1280, 720)));
         QCOMPARE(sqlite3_exec(writer, "BEGIN EXCLUSIVE; UPDATE meta SET value=value;", nullptr,
                               nullptr, nullptr),
                  SQLITE_OK);
@@ -276,10 +252,7 @@ private Q_SLOTS:
     void wall_newP1InterruptsRotation()
     {
         metrics::MetricsService svc(dbPath(), m_ctx->clock());
-        ui::WallWindow::Options o;
-        o.rotateSeconds = 3600;
-        o.refreshMs = 3600000;
-        ui::WallWindow wall(svc, o);
+        ui::WallWindow wall(svc, testing::steadyWall(3600000));
         wall.show();
         QVERIFY(wall.waitForRefresh());
         wall.rotate();
@@ -304,11 +277,7 @@ private Q_SLOTS:
     {
         metrics::MetricsService svc(dbPath(), m_ctx->clock());
         QSignalSpy spy(&svc, &metrics::MetricsService::wallReady);
-        ui::WallWindow::Options o;
-        o.rotateSeconds = 3600;
-        o.refreshMs = 3600000;
-        o.chartsEvery = 3;
-        ui::WallWindow wall(svc, o);
+        ui::WallWindow wall(svc, testing::steadyWall(3600000, 3));
         QList<bool> withCharts;
         QVERIFY(wall.waitForRefresh());
         for (int i = 0; i < 3; ++i) {
@@ -340,12 +309,8 @@ private Q_SLOTS:
     {
         QFETCH(QSize, size);
         metrics::MetricsService svc(dbPath(), m_ctx->clock());
-        ui::WallWindow::Options o;
-        o.rotateSeconds = 3600;
-        ui::WallWindow wall(svc, o);
-        wall.resize(size);
-        wall.show();
-        QVERIFY(wall.waitForRefresh());
+        ui::WallWindow wall(svc, testing::steadyWall());
+        QVERIFY(testing::showWall(wall, size));
         QCoreApplication::processEvents();
         // Exactly the screen: the header never pushes the window wider.
         QCOMPARE(wall.size(), size);
@@ -377,12 +342,8 @@ private Q_SLOTS:
              {QStringLiteral("services"), QJsonArray{QStringLiteral("payments")}}}));
         QVERIFY2(r.ok(), qPrintable(r.errorMessage()));
         metrics::MetricsService svc(dbPath(), m_ctx->clock());
-        ui::WallWindow::Options o;
-        o.rotateSeconds = 3600;
-        ui::WallWindow wall(svc, o);
-        wall.resize(1920, 1080);
-        wall.show();
-        QVERIFY(wall.waitForRefresh());
+        ui::WallWindow wall(svc, testing::steadyWall());
+        QVERIFY(testing::showWall(wall, QSize(1920, 1080)));
         int row = -1;
         for (int i = 0; i < wall.snapshot().active.size(); ++i)
             if (wall.snapshot().active[i].uid == r->incidentUid)

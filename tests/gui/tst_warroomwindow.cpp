@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The war-room window, driven through its widgets under the offscreen platform.
 
-#include "demo/demogenerator.h"
+#include "fixtures/appcontext.h"
 #include "host/appcontext.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidenttablemodel.h"
@@ -52,18 +52,8 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        qputenv("SITREP_USER", "tester");
-        QVERIFY(m_dir.isValid());
-        m_db = m_dir.filePath(QStringLiteral("warroom.db"));
-        auto ctx = host::AppContext::open(m_db);
-        QVERIFY2(ctx, qPrintable(ctx.errorMessage()));
-        m_ctx = std::move(*ctx);
-        demo::DemoOptions o;
-        o.incidents = 120;
-        o.now = QDateTime::currentMSecsSinceEpoch();
-        auto r = demo::runDemo(m_ctx->engine(), o);
-        QVERIFY2(r, qPrintable(r.errorMessage()));
+        QVERIFY(testing::openWindowTestContext(m_ctx, m_dir, QStringLiteral("warroom.db"),
+                                               testing::demoData(120), &m_db));
     }
 
     void createDialog_validatesAtFieldsAndWritesNothingUntilValid()
@@ -352,23 +342,19 @@ private Q_SLOTS:
         const int rows = w.listModel().rowCount();
         const int events = int(ws->details().timeline.size());
 
-        QProcess cli;
-        cli.start(QStringLiteral(SITREP_BINARY),
-                  {QStringLiteral("create"), QStringLiteral("--db"), m_db,
-                   QStringLiteral("--title"), QStringLiteral("Opened from the command line"),
-                   QStringLiteral("--severity"), QStringLiteral("critical")});
-        QVERIFY(cli.waitForFinished(20000));
-        QCOMPARE(cli.exitCode(), 0);
+        QCOMPARE(testing::runSitrepOn(m_db, QStringLiteral("create"),
+                                      {QStringLiteral("--title"),
+                                       QStringLiteral("Opened from the command line"),
+                                       QStringLiteral("--severity"), QStringLiteral("critical")}),
+                 0);
         QTRY_COMPARE_WITH_TIMEOUT(w.listModel().rowCount(), rows + 1, 3000);
         // A new P1 raises a notification that opens it.
         QTRY_VERIFY_WITH_TIMEOUT(w.lastNotification().first.startsWith(QStringLiteral("New P1")),
                                  3000);
 
-        cli.start(QStringLiteral(SITREP_BINARY),
-                  {QStringLiteral("note"), QStringLiteral("--db"), m_db, ws->number(),
-                   QStringLiteral("Seen from another process")});
-        QVERIFY(cli.waitForFinished(20000));
-        QCOMPARE(cli.exitCode(), 0);
+        QCOMPARE(testing::runSitrepOn(m_db, QStringLiteral("note"),
+                                      {ws->number(), QStringLiteral("Seen from another process")}),
+                 0);
         QTRY_COMPARE_WITH_TIMEOUT(int(ws->details().timeline.size()), events + 1, 3000);
         QCOMPARE(ws->details().timeline.last().payload[u"text"].toString(),
                  QStringLiteral("Seen from another process"));

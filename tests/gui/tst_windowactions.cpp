@@ -5,7 +5,7 @@
 // forms, Tab out of descriptions, Alt keys that never type), and the settings reachable
 // from a menu and the palette.
 
-#include "demo/demogenerator.h"
+#include "fixtures/appcontext.h"
 #include "host/appcontext.h"
 #include "host/awssettings.h"
 #include "itemmodels/incidentcolumns.h"
@@ -104,18 +104,8 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        qputenv("SITREP_USER", "tester");
-        QVERIFY(m_dir.isValid());
-        m_db = m_dir.filePath(QStringLiteral("actions.db"));
-        auto ctx = host::AppContext::open(m_db);
-        QVERIFY2(ctx, qPrintable(ctx.errorMessage()));
-        m_ctx = std::move(*ctx);
-        demo::DemoOptions o;
-        o.incidents = 80;
-        o.now = QDateTime::currentMSecsSinceEpoch();
-        auto r = demo::runDemo(m_ctx->engine(), o);
-        QVERIFY2(r, qPrintable(r.errorMessage()));
+        QVERIFY(testing::openWindowTestContext(m_ctx, m_dir, QStringLiteral("actions.db"),
+                                               testing::demoData(80), &m_db));
     }
 
     void acknowledge_fromTheList_actsOnEverySelectedIncident()

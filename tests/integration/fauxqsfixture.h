@@ -4,6 +4,8 @@
 #pragma once
 
 #include "aws/awsclient.h"
+#include "aws/awscredentials.h"
+#include "fixtures/support.h"
 #include "util/result.h"
 
 #include <QCoreApplication>
@@ -11,10 +13,12 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFileInfo>
+#include <QNetworkAccessManager>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTimer>
 
+#include <memory>
 #include <optional>
 
 namespace sitrep::testing {
@@ -69,18 +73,26 @@ public:
         return {};
     }
 
+    /// start(), then one client of each type asked for (SqsClient, SnsClient) on the
+    /// emulator with test credentials. Empty on success, else why the emulator cannot run.
+    template <typename... Clients>
+    QString startWithClients(QNetworkAccessManager &nam, std::unique_ptr<Clients> &...clients)
+    {
+        if (QString why = start(); !why.isEmpty())
+            return why;
+        auto creds = std::make_shared<aws::StaticCredentialsProvider>(
+            aws::AwsCredentials{QStringLiteral("AKIDTEST"), QStringLiteral("secret"), {}});
+        ((clients = std::make_unique<Clients>(nam, endpoint(), creds)), ...);
+        return {};
+    }
+
     void stop()
     {
         if (m_proc.state() == QProcess::NotRunning)
             return;
         m_proc.closeWriteChannel(); // the server exits when its stdin closes
-        if (!m_proc.waitForFinished(5000)) {
-            m_proc.terminate();
-            if (!m_proc.waitForFinished(3000)) {
-                m_proc.kill();
-                m_proc.waitForFinished(3000);
-            }
-        }
+        if (!m_proc.waitForFinished(5000))
+            stopProcess(m_proc, 3000, 3000);
     }
 
     int port() const { return m_port; }

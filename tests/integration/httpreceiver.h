@@ -3,6 +3,8 @@
 // records every request and answers what the test's handler says.
 #pragma once
 
+#include "fixtures/support.h"
+
 #include <QHostAddress>
 #include <QList>
 #include <QMap>
@@ -40,11 +42,7 @@ public:
     const QList<HttpRequest> &requests() const { return m_requests; }
     QList<HttpRequest> requestsTo(const QByteArray &path) const
     {
-        QList<HttpRequest> out;
-        for (const auto &r : m_requests)
-            if (r.path == path)
-                out << r;
-        return out;
+        return testing::requestsTo(m_requests, path);
     }
 
     HttpReceiver()

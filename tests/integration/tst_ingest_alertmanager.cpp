@@ -4,6 +4,8 @@
 // incidents with all their alerts; resolving them in Alertmanager resolves the incidents
 // through the workflow's all_alerts_resolved policy.
 #include "engine/lifecycleengine.h"
+#include "fixtures/network.h"
+#include "fixtures/support.h"
 #include "host/workflowactions.h"
 #include "ingest/correlator.h"
 #include "ingest/ingestpipeline.h"
@@ -35,13 +37,6 @@ namespace {
 
 const QByteArray Token = "am-integration-token";
 
-quint16 freePort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
-
 } // namespace
 
 class TestIngestAlertmanager : public QObject {
@@ -58,15 +53,7 @@ class TestIngestAlertmanager : public QObject {
     std::unique_ptr<IngestPipeline> m_pipeline;
     std::unique_ptr<IngestServer> m_server;
 
-    int httpStatus(QNetworkReply *reply)
-    {
-        QSignalSpy done(reply, &QNetworkReply::finished);
-        if (!reply->isFinished())
-            done.wait(5000);
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        reply->deleteLater();
-        return status;
-    }
+    static int httpStatus(QNetworkReply *reply) { return testing::replyStatus(reply, 5000); }
 
     bool postAlerts(const QJsonArray &alerts)
     {
@@ -131,30 +118,29 @@ private Q_SLOTS:
         m_server = std::make_unique<IngestServer>(*m_pipeline, opt);
         QVERIFY(m_server->listen().ok());
 
-        m_amPort = freePort();
-        QFile cfg(m_dir.filePath(QStringLiteral("am.yml")));
-        QVERIFY(cfg.open(QIODevice::WriteOnly));
-        cfg.write(QStringLiteral("route:\n"
-                                 "  receiver: sitrep\n"
-                                 "  group_by: [alertname, service]\n"
-                                 "  group_wait: 1s\n"
-                                 "  group_interval: 1s\n"
-                                 "  repeat_interval: 1h\n"
-                                 "receivers:\n"
-                                 "  - name: sitrep\n"
-                                 "    webhook_configs:\n"
-                                 "      - url: http://127.0.0.1:%1/hooks/alertmanager\n"
-                                 "        send_resolved: true\n"
-                                 "        http_config:\n"
-                                 "          authorization:\n"
-                                 "            credentials: %2\n")
-                      .arg(m_server->port())
-                      .arg(QString::fromLatin1(Token))
-                      .toUtf8());
-        cfg.close();
+        m_amPort = testing::freePort();
+        const QString cfg = m_dir.filePath(QStringLiteral("am.yml"));
+        QVERIFY(testing::writeFile(
+            cfg, QStringLiteral("route:\n"
+                                "  receiver: sitrep\n"
+                                "  group_by: [alertname, service]\n"
+                                "  group_wait: 1s\n"
+                                "  group_interval: 1s\n"
+                                "  repeat_interval: 1h\n"
+                                "receivers:\n"
+                                "  - name: sitrep\n"
+                                "    webhook_configs:\n"
+                                "      - url: http://127.0.0.1:%1/hooks/alertmanager\n"
+                                "        send_resolved: true\n"
+                                "        http_config:\n"
+                                "          authorization:\n"
+                                "            credentials: %2\n")
+                     .arg(m_server->port())
+                     .arg(QString::fromLatin1(Token))
+                     .toUtf8()));
         m_am.setProcessChannelMode(QProcess::MergedChannels);
         m_am.start(m_binary,
-                   {QStringLiteral("--config.file=") + cfg.fileName(),
+                   {QStringLiteral("--config.file=") + cfg,
                     QStringLiteral("--web.listen-address=127.0.0.1:%1").arg(m_amPort),
                     QStringLiteral("--cluster.listen-address="),
                     QStringLiteral("--storage.path=") + m_dir.filePath(QStringLiteral("am-data")),
@@ -172,13 +158,7 @@ private Q_SLOTS:
 
     void cleanupTestCase()
     {
-        if (m_am.state() != QProcess::NotRunning) {
-            m_am.terminate();
-            if (!m_am.waitForFinished(5000)) {
-                m_am.kill();
-                m_am.waitForFinished(2000);
-            }
-        }
+        testing::stopProcess(m_am, 5000, 2000);
         m_server.reset();
     }
 

@@ -2,6 +2,8 @@
 // `sitrep serve` as a process: binds loopback on a free port, authenticates with the token
 // file, commits before answering, stops cleanly on SIGTERM; the incident is then visible to
 // `sitrep list`.
+#include "fixtures/network.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -27,13 +29,7 @@ class TestIngestServe : public QObject {
         req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
         if (!token.isEmpty())
             req.setRawHeader("Authorization", "Bearer " + token);
-        QNetworkReply *reply = net.post(req, body);
-        QSignalSpy done(reply, &QNetworkReply::finished);
-        if (!reply->isFinished())
-            done.wait(10000);
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        reply->deleteLater();
-        return status;
+        return sitrep::testing::replyStatus(net.post(req, body), 10000);
     }
 
 private Q_SLOTS:

@@ -2,6 +2,7 @@
 // QtKeychain against a real Secret Service (gnome-keyring in a private D-Bus session, see
 // tests/cmake/sync.cmake), and the proof that the back-end token never leaves it.
 #include "aws/awscredentials.h"
+#include "fixtures/network.h"
 #include "fixtures/teamserver/teamserver.h"
 #include "host/awssettings.h"
 #include "integration/httpreceiver.h"
@@ -111,12 +112,8 @@ private Q_SLOTS:
             {QStringLiteral("secret"), QStringLiteral("set"), QStringLiteral("ingest.token")}, env,
             token + "\n");
         QVERIFY2(set.exitCode == 0, set.err.constData());
-        quint16 port = 0;
-        {
-            QTcpServer probe;
-            QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-            port = probe.serverPort();
-        }
+        const quint16 port = testing::freePort(); // nobody listens there
+        QVERIFY(port != 0);
         QProcess serve;
         serve.setProcessEnvironment(env);
         serve.start(QStringLiteral(SITREP_BINARY),

@@ -5,6 +5,7 @@
 // safety controls send nothing; duplicates are never executed twice; HTTP hooks carry the
 // correlation id as Idempotency-Key.
 #include "fauxqsfixture.h"
+#include "fixtures/support.h"
 #include "httpreceiver.h"
 
 #include "aws/sqsclient.h"
@@ -218,6 +219,26 @@ class TestRemediationFifo : public QObject {
             if (e.kind.startsWith(u"remediation."))
                 out << e.kind;
         return out;
+    }
+
+    /// The world with one rule that calls the receiver's /scaling hook for capacity incidents
+    /// (rules file in `dir`).
+    bool makeHookWorld(const QTemporaryDir &dir, const testing::HttpReceiver &receiver)
+    {
+        const QString rules = dir.filePath(QStringLiteral("hooks.yaml"));
+        if (!testing::writeFile(
+                rules,
+                QStringLiteral("remediation_hooks:\n  - {id: scale_up_service, endpoint: \"%1\", "
+                               "method: POST, idempotency_key: correlation_id}\n"
+                               "rules:\n  - id: scale-by-hook\n    when: category = capacity AND "
+                               "confidence >= 0.8\n    hook: scale_up_service\n"
+                               "    action: {type: scale_asg, target: \"{service}-asg\", params: "
+                               "{desired_capacity: 8}}\n")
+                    .arg(receiver.url(QStringLiteral("/scaling")))
+                    .toUtf8()))
+            return false;
+        makeWorld(rules);
+        return true;
     }
 
 private Q_SLOTS:
@@ -442,18 +463,7 @@ private Q_SLOTS:
                               : testing::HttpAnswer{200, "{\"scaled\":true}", "application/json"};
         });
         QTemporaryDir dir;
-        QFile f(dir.filePath(QStringLiteral("hooks.yaml")));
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(QStringLiteral("remediation_hooks:\n  - {id: scale_up_service, endpoint: \"%1\", "
-                               "method: POST, idempotency_key: correlation_id}\n"
-                               "rules:\n  - id: scale-by-hook\n    when: category = capacity AND "
-                               "confidence >= 0.8\n    hook: scale_up_service\n"
-                               "    action: {type: scale_asg, target: \"{service}-asg\", params: "
-                               "{desired_capacity: 8}}\n")
-                    .arg(receiver.url(QStringLiteral("/scaling")))
-                    .toUtf8());
-        f.close();
-        makeWorld(f.fileName());
+        QVERIFY(makeHookWorld(dir, receiver));
         const QString uid = openIncident(QStringLiteral("high"), QStringLiteral("api"),
                                          QStringLiteral("capacity"), 0.9);
         RoundStats s = round();
@@ -483,18 +493,7 @@ private Q_SLOTS:
             return testing::HttpAnswer{503, "{\"error\":\"busy\"}", "application/json"};
         });
         QTemporaryDir dir;
-        QFile f(dir.filePath(QStringLiteral("hooks.yaml")));
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(QStringLiteral("remediation_hooks:\n  - {id: scale_up_service, endpoint: \"%1\", "
-                               "method: POST, idempotency_key: correlation_id}\n"
-                               "rules:\n  - id: scale-by-hook\n    when: category = capacity AND "
-                               "confidence >= 0.8\n    hook: scale_up_service\n"
-                               "    action: {type: scale_asg, target: \"{service}-asg\", params: "
-                               "{desired_capacity: 8}}\n")
-                    .arg(receiver.url(QStringLiteral("/scaling")))
-                    .toUtf8());
-        f.close();
-        makeWorld(f.fileName());
+        QVERIFY(makeHookWorld(dir, receiver));
         m_disp->setMaxHookTries(3);
         const QString uid = openIncident(QStringLiteral("high"), QStringLiteral("api"),
                                          QStringLiteral("capacity"), 0.9);

@@ -34,12 +34,8 @@ private:
 
 void TestSns::initTestCase()
 {
-    if (const QString why = m_fauxqs.start(); !why.isEmpty())
+    if (const QString why = m_fauxqs.startWithClients(m_nam, m_sqs, m_sns); !why.isEmpty())
         QSKIP(qPrintable(why));
-    auto creds = std::make_shared<StaticCredentialsProvider>(
-        AwsCredentials{QStringLiteral("AKIDTEST"), QStringLiteral("secret"), {}});
-    m_sqs = std::make_unique<SqsClient>(m_nam, m_fauxqs.endpoint(), creds);
-    m_sns = std::make_unique<SnsClient>(m_nam, m_fauxqs.endpoint(), creds);
 }
 
 void TestSns::cleanupTestCase()

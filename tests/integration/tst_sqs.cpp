@@ -39,12 +39,8 @@ private:
 
 void TestSqs::initTestCase()
 {
-    if (const QString why = m_fauxqs.start(); !why.isEmpty())
+    if (const QString why = m_fauxqs.startWithClients(m_nam, m_sqs); !why.isEmpty())
         QSKIP(qPrintable(why));
-    m_sqs =
-        std::make_unique<SqsClient>(m_nam, m_fauxqs.endpoint(),
-                                    std::make_shared<StaticCredentialsProvider>(AwsCredentials{
-                                        QStringLiteral("AKIDTEST"), QStringLiteral("secret"), {}}));
 }
 
 void TestSqs::cleanupTestCase()

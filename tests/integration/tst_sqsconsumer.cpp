@@ -64,12 +64,8 @@ private:
 void TestSqsConsumer::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
-    if (const QString why = m_fauxqs.start(); !why.isEmpty())
+    if (const QString why = m_fauxqs.startWithClients(m_nam, m_sqs, m_sns); !why.isEmpty())
         QSKIP(qPrintable(why));
-    auto creds = std::make_shared<StaticCredentialsProvider>(
-        AwsCredentials{QStringLiteral("AKIDTEST"), QStringLiteral("secret"), {}});
-    m_sqs = std::make_unique<SqsClient>(m_nam, m_fauxqs.endpoint(), creds);
-    m_sns = std::make_unique<SnsClient>(m_nam, m_fauxqs.endpoint(), creds);
     auto t = await<QString>(
         [&](auto cb) { m_sns->createTopic(QStringLiteral("sitrep-inbound-alerts"), {}, cb); });
     QVERIFY2(t, qPrintable(t.errorMessage()));
@@ -466,16 +462,10 @@ void TestSqsConsumer::cliConsumerKilledBetweenCommitAndDelete_createsNothingNew(
     // A real process: `sitrep aws consume --once` dies (fault switch) right after its
     // commit, before the delete; the next run gets the redelivery and adds nothing.
     const QString url = subscribedQueue(QStringLiteral("cli"), false);
-    const QJsonObject generic{
-        {QStringLiteral("type"), QStringLiteral("alert.triggered")},
-        {QStringLiteral("payload"),
-         QJsonObject{{QStringLiteral("title"), QStringLiteral("search latency")},
-                     {QStringLiteral("service"), QStringLiteral("search")},
-                     {QStringLiteral("severity"), QStringLiteral("high")},
-                     {QStringLiteral("fingerprint"), QStringLiteral("search-latency")}}}};
-    QVERIFY(!publish(QString::fromUtf8(QJsonDocument(generic).toJson(QJsonDocument::Compact)),
-                     QStringLiteral("generic"))
-                 .isEmpty());
+    const QByteArray generic =
+        testing::genericAlert(QStringLiteral("search latency"), QStringLiteral("search"),
+                              QStringLiteral("high"), QStringLiteral("search-latency"));
+    QVERIFY(!publish(QString::fromUtf8(generic), QStringLiteral("generic")).isEmpty());
     const QString db = m_dir->filePath(QStringLiteral("cli.db"));
     const auto run = [&](bool crash, QByteArray *out) {
         QProcess proc;

@@ -4,6 +4,7 @@
 // the other through the long-polled change feed within a second, and a forged actor is
 // refused and shown on the incident of the client that sent it.
 #include "domain/synckinds.h"
+#include "fixtures/appcontext.h"
 #include "fixtures/teamserver/teamserver.h"
 #include "host/appcontext.h"
 #include "sync/identity.h"
@@ -26,17 +27,8 @@ class TestSyncTeam : public QObject {
 
     std::unique_ptr<host::AppContext> client(const QString &name)
     {
-        const QString path = m_dir.filePath(name + QStringLiteral(".db"));
-        {
-            auto first = host::AppContext::open(path);
-            if (!first ||
-                !(*first)->store().setMeta(QStringLiteral("backend.url"),
-                                           m_team.url().toString()) ||
-                !sync::Outbox::enable((*first)->store()))
-                return nullptr;
-        }
-        auto ctx = host::AppContext::open(path);
-        return ctx ? std::move(*ctx) : nullptr;
+        return testing::openReplica(m_dir.filePath(name + QStringLiteral(".db")), true,
+                                    m_team.url());
     }
 
     sync::SyncOptions options(const QString &token) const
@@ -53,11 +45,7 @@ class TestSyncTeam : public QObject {
     static QList<domain::Event> ofKind(host::AppContext &ctx, const QString &uid,
                                        const QString &kind)
     {
-        QList<domain::Event> out;
-        for (const auto &e : ctx.store().timeline(uid))
-            if (e.kind == kind)
-                out << e;
-        return out;
+        return testing::eventsOfKind(ctx.store(), uid, kind);
     }
 
 private Q_SLOTS:

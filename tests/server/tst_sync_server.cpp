@@ -3,6 +3,7 @@
 // throwaway PostgreSQL cluster, two instances behind HAProxy) over HTTP on 127.0.0.1, with a
 // fault proxy in between that also checks every request and answer against the contract:
 // offline edits and conflicts, a faulty network, initial bulk sync, ETags, the token.
+#include "fixtures/appcontext.h"
 #include "fixtures/teamserver/contractcheck.h"
 #include "fixtures/teamserver/faultproxy.h"
 #include "fixtures/teamserver/teamserver.h"
@@ -74,15 +75,9 @@ struct Client {
     {
         user = name;
         const QString path = dir.filePath(QStringLiteral("c.db"));
-        if (enable) {
-            auto first = host::AppContext::open(path);
-            if (!first || !sync::Outbox::enable((*first)->store()))
-                return false;
-        }
-        auto c = host::AppContext::open(path);
-        if (!c)
+        ctx = testing::openReplica(path, enable);
+        if (!ctx)
             return false;
-        ctx = std::move(*c);
         sync::SyncOptions o;
         o.url = url;
         o.token = token;
@@ -111,18 +106,7 @@ struct Client {
         return false;
     }
 
-    QMap<QString, QJsonObject> projection()
-    {
-        QMap<QString, QJsonObject> out;
-        store::ListQuery q;
-        q.limit = 100000;
-        for (const auto &inc : store().list(q)) {
-            QJsonObject o = inc.toJson();
-            o[u"event_count"] = inc.eventCount;
-            out.insert(inc.uid, o);
-        }
-        return out;
-    }
+    QMap<QString, QJsonObject> projection() { return testing::projectionOf(store()); }
     QStringList eventIds()
     {
         QStringList ids;
@@ -142,9 +126,7 @@ struct Client {
 
 QUrl deadUrl()
 {
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(probe.serverPort()));
+    return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(testing::freePort()));
 }
 
 QJsonObject openArgs(const QString &title, const QString &sev = QStringLiteral("high"))

@@ -49,17 +49,15 @@ QStringList projectionRows(store::Store &st)
           "SELECT rowid, body, incident FROM search ORDER BY rowid",
           "SELECT * FROM metrics_daily WHERE incidents<>0 ORDER BY service, day, severity, grp",
           "SELECT * FROM metrics_open WHERE open<>0 ORDER BY service, severity, grp"}) {
-        auto q = st.db().prepareOnce(QString::fromLatin1(sql));
-        if (!q)
-            return {st.db().lastError()};
-        const int cols = sqlite3_column_count(q->handle());
-        while (q->step()) {
-            QStringList row;
-            for (int c = 0; c < cols; ++c)
-                row << (q->isNull(c) ? QStringLiteral("NULL")
-                                     : QString::fromLatin1(q->blob(c).toHex()));
-            out << QString::fromLatin1(sql).section(u' ', 3, 3) + u':' + row.join(u'|');
-        }
+        const auto rows =
+            testing::queryRows(st, QString::fromLatin1(sql), [](store::Stmt &q, int c) {
+                return q.isNull(c) ? QStringLiteral("NULL")
+                                   : QString::fromLatin1(q.blob(c).toHex());
+            });
+        if (!rows)
+            return {rows.errorMessage()};
+        for (const QString &row : *rows)
+            out << QString::fromLatin1(sql).section(u' ', 3, 3) + u':' + row;
     }
     return out;
 }

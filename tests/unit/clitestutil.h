@@ -8,6 +8,10 @@
 #include <QProcessEnvironment>
 #include <QStringList>
 
+#include <sqlite3.h>
+
+#include <memory>
+
 namespace sitrep::testing {
 
 struct CliRun {
@@ -41,6 +45,21 @@ inline CliRun runSitrep(const QStringList &args, const QString &home, const QStr
     r.out = QString::fromUtf8(p.readAllStandardOutput());
     r.err = QString::fromUtf8(p.readAllStandardError());
     return r;
+}
+
+/// A database the command wrote, opened read-only to check it; closed when dropped.
+using ReadOnlyDb = std::unique_ptr<sqlite3, int (*)(sqlite3 *)>;
+
+/// Opens `path` read-only; null when it cannot be opened.
+inline ReadOnlyDb openReadOnly(const QString &path)
+{
+    sqlite3 *db = nullptr;
+    if (sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) !=
+        SQLITE_OK) {
+        sqlite3_close(db);
+        db = nullptr;
+    }
+    return ReadOnlyDb(db, &sqlite3_close);
 }
 
 } // namespace sitrep::testing

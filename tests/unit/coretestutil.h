@@ -5,6 +5,7 @@
 
 #include "engine/clock.h"
 #include "engine/lifecycleengine.h"
+#include "fixtures/support.h"
 #include "host/workflowactions.h"
 #include "store/store.h"
 #include "workflow/oncall.h"
@@ -28,6 +29,31 @@ inline qint64 baseTime()
 inline constexpr qint64 kMinute = 60 * 1000;
 inline constexpr qint64 kHour = 60 * kMinute;
 inline constexpr qint64 kDay = 24 * kHour;
+
+/// The opened event of an incident as an older replica recorded it (to merge as a remote
+/// event): a priority and no severity, the workflow's initial state and its SLA policy.
+inline domain::Event legacyOpened(const workflow::Workflow &wf, const QString &number,
+                                  const QString &title, domain::Priority priority, qint64 ts)
+{
+    const auto pol = wf.policy(priority);
+    domain::Event e;
+    e.id = store::Store::newUuid();
+    e.incidentUid = store::Store::newUuid();
+    e.ts = ts;
+    e.hlc = e.ts << 16;
+    e.actor = QStringLiteral("old-client");
+    e.kind = domain::kinds::Opened;
+    e.payload = {{QStringLiteral("number"), number},
+                 {QStringLiteral("title"), title},
+                 {QStringLiteral("priority"), domain::priorityName(priority)},
+                 {QStringLiteral("state"), wf.initialState()},
+                 {QStringLiteral("open"), true},
+                 {QStringLiteral("sla"), workflow::slaModeName(wf.state(wf.initialState())->sla)},
+                 {QStringLiteral("response_minutes"), pol.responseMinutes},
+                 {QStringLiteral("resolution_minutes"), pol.resolutionMinutes},
+                 {QStringLiteral("workflow"), wf.name()}};
+    return e;
+}
 
 /// A store, an engine and a manual clock on a fresh database file.
 class CoreFixture {
@@ -69,26 +95,9 @@ public:
     /// and no severity (the engine now always sets one). Returns its uid.
     QString openWithoutSeverity(const QString &title, const QString &priority)
     {
-        const auto &wf = engine->workflow();
-        const auto pol = wf.policy(domain::parsePriority(priority));
-        domain::Event e;
-        e.id = store::Store::newUuid();
-        e.incidentUid = store::Store::newUuid();
-        e.ts = clock.nowMs();
-        e.hlc = e.ts << 16;
-        e.actor = QStringLiteral("old-client");
-        e.kind = domain::kinds::Opened;
-        e.payload = {
-            {QStringLiteral("number"),
-             QStringLiteral("INC9%1").arg(++m_legacy, 6, 10, QLatin1Char('0'))},
-            {QStringLiteral("title"), title},
-            {QStringLiteral("priority"), priority},
-            {QStringLiteral("state"), wf.initialState()},
-            {QStringLiteral("open"), true},
-            {QStringLiteral("sla"), workflow::slaModeName(wf.state(wf.initialState())->sla)},
-            {QStringLiteral("response_minutes"), pol.responseMinutes},
-            {QStringLiteral("resolution_minutes"), pol.resolutionMinutes},
-            {QStringLiteral("workflow"), wf.name()}};
+        const domain::Event e = legacyOpened(
+            engine->workflow(), QStringLiteral("INC9%1").arg(++m_legacy, 6, 10, QLatin1Char('0')),
+            title, domain::parsePriority(priority), clock.nowMs());
         if (auto r = engine->mergeRemote({e}); !r) {
             qWarning("merge failed: %s", qPrintable(r.errorMessage()));
             return {};

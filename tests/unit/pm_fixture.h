@@ -5,6 +5,7 @@
 
 #include "engine/clock.h"
 #include "engine/lifecycleengine.h"
+#include "fixtures/support.h"
 #include "host/appcontext.h"
 #include "host/workflowactions.h"
 #include "store/store.h"

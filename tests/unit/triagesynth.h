@@ -224,4 +224,26 @@ inline QList<triage::Example> examplesOf(const QList<SynthIncident> &list)
     return out;
 }
 
+/// The keys of a triage suggestion's event payload (the contract), sorted.
+inline QStringList suggestionPayloadKeys()
+{
+    return {QStringLiteral("articles"),
+            QStringLiteral("assignment_group"),
+            QStringLiteral("category"),
+            QStringLiteral("confidence"),
+            QStringLiteral("confidences"),
+            QStringLiteral("model_version"),
+            QStringLiteral("priority"),
+            QStringLiteral("subcategory"),
+            QStringLiteral("suggested_resolution")};
+}
+
+/// The keys of a JSON object, sorted.
+inline QStringList sortedKeys(const QJsonObject &o)
+{
+    QStringList keys = o.keys();
+    keys.sort();
+    return keys;
+}
+
 } // namespace sitrep::testing

@@ -2,6 +2,7 @@
 // AWS and notification settings: channel lines, the https rule, the channels in effect,
 // saving all or nothing, and where the keys come from (environment, keychain, profile).
 #include "aws/awscredentials.h"
+#include "fixtures/support.h"
 #include "host/awssettings.h"
 #include "secrets/secretstore.h"
 #include "store/store.h"
@@ -108,18 +109,17 @@ private Q_SLOTS:
     void notifyConfig_settingsOverTheFile()
     {
         QTemporaryDir dir;
-        QFile f(dir.filePath(QStringLiteral("n.yaml")));
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("sla_topic: file-sla\nchannels:\n  team: {type: webhook, url: "
-                "\"https://a.example.com/h\"}\n  war: {type: slack, war_room: true}\n");
-        f.close();
+        const QString file = dir.filePath(QStringLiteral("n.yaml"));
+        QVERIFY(testing::writeFile(
+            file, "sla_topic: file-sla\nchannels:\n  team: {type: webhook, url: "
+                  "\"https://a.example.com/h\"}\n  war: {type: slack, war_room: true}\n"));
         AwsConfig c;
         // Nothing configured: nothing is published.
         auto none = AwsSettings::notifyConfig(c);
         QVERIFY(none);
         QVERIFY(none->slaTopic.isEmpty() && none->statusTopic.isEmpty() &&
                 none->channels.isEmpty());
-        c.notifyConfig = f.fileName();
+        c.notifyConfig = file;
         c.statusTopic = QStringLiteral("status");
         c.slackBaseUrl = QStringLiteral("http://127.0.0.1:9/api");
         c.channels = QStringLiteral("team webhook https://b.example.com/h");
@@ -139,16 +139,14 @@ private Q_SLOTS:
 
     void save_allOrNothing_secretsOnlyInTheStore()
     {
-        QTemporaryDir dir;
-        store::Store st;
-        QVERIFY(st.open(dir.filePath(QStringLiteral("s.db"))));
-        secrets::MemorySecretStore secrets;
-        AwsSettings s(st, secrets);
+        testing::SettingsStore fx;
+        QVERIFY(fx.open());
+        AwsSettings s(fx.store, fx.secrets);
         AwsConfig c;
         c.alertQueue = QStringLiteral("https://sqs.eu-west-1.amazonaws.com/1/alerts");
         c.channels = QStringLiteral("team webhook https://chat.example.com/h");
         QVERIFY(s.save(c));
-        QCOMPARE(st.meta(QStringLiteral("aws.alert_queue")), c.alertQueue);
+        QCOMPARE(fx.store.meta(QStringLiteral("aws.alert_queue")), c.alertQueue);
         AwsConfig bad = c;
         bad.alertQueue = QStringLiteral("https://sqs.eu-west-1.amazonaws.com/1/other");
         bad.channels = QStringLiteral("team webhook http://chat.example.com/h");
@@ -159,32 +157,26 @@ private Q_SLOTS:
         QVERIFY(!s.hasAccessKey());
         QVERIFY(s.setAccessKey(QStringLiteral("AKIAUNITTEST000001"), QStringLiteral("unit-secret"),
                                QStringLiteral("unit-token")));
-        QCOMPARE(*secrets.read(secrets::AwsSessionTokenSecret), QStringLiteral("unit-token"));
+        QCOMPARE(*fx.secrets.read(secrets::AwsSessionTokenSecret), QStringLiteral("unit-token"));
         QVERIFY(
             s.setAccessKey(QStringLiteral("AKIAUNITTEST000001"), QStringLiteral("unit-secret")));
-        QVERIFY(!secrets.read(
+        QVERIFY(!fx.secrets.read(
             secrets::AwsSessionTokenSecret)); // a key without a token drops the old token
-        st.close();
-        for (const QString &name : QDir(dir.path()).entryList(QDir::Files)) {
-            QFile file(dir.filePath(name));
-            QVERIFY(file.open(QIODevice::ReadOnly));
-            QVERIFY(!file.readAll().contains("unit-secret"));
-        }
+        fx.store.close();
+        const QStringList leaks = testing::filesHolding(fx.dir.path(), {"unit-secret"});
+        QVERIFY2(leaks.isEmpty(), qPrintable(leaks.join(u' ')));
     }
 
     void credentials_environmentThenKeychainThenProfile()
     {
-        QTemporaryDir dir;
-        store::Store st;
-        QVERIFY(st.open(dir.filePath(QStringLiteral("c.db"))));
-        secrets::MemorySecretStore secrets;
-        AwsSettings s(st, secrets);
-        QFile file(dir.filePath(QStringLiteral("credentials")));
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write("[default]\naws_access_key_id = AKIAFROMFILE\naws_secret_access_key = "
-                   "f\n[ops]\naws_access_key_id = AKIAOPS\naws_secret_access_key = o\n");
-        file.close();
-        qputenv("AWS_SHARED_CREDENTIALS_FILE", file.fileName().toUtf8());
+        testing::SettingsStore fx;
+        QVERIFY(fx.open(QStringLiteral("c.db")));
+        AwsSettings s(fx.store, fx.secrets);
+        const QString credentials = fx.dir.filePath(QStringLiteral("credentials"));
+        QVERIFY(testing::writeFile(
+            credentials, "[default]\naws_access_key_id = AKIAFROMFILE\naws_secret_access_key = "
+                         "f\n[ops]\naws_access_key_id = AKIAOPS\naws_secret_access_key = o\n"));
+        qputenv("AWS_SHARED_CREDENTIALS_FILE", credentials.toUtf8());
         AwsConfig c;
         QCOMPARE(s.credentials(c)->credentials()->accessKeyId, QStringLiteral("AKIAFROMFILE"));
         c.profile = QStringLiteral("ops");

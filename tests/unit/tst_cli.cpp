@@ -35,12 +35,10 @@ QString atDays(int days)
 QStringList snapshot(const QString &path)
 {
     QStringList out;
-    sqlite3 *db = nullptr;
-    if (sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) !=
-        SQLITE_OK) {
-        sqlite3_close(db);
+    const auto handle = sitrep::testing::openReadOnly(path);
+    if (!handle)
         return {QStringLiteral("<cannot open>")};
-    }
+    sqlite3 *db = handle.get();
     for (const char *sql :
          {"SELECT count(*), coalesce(max(seq), 0) FROM events",
           "SELECT * FROM incidents ORDER BY id", "SELECT * FROM meta ORDER BY key",
@@ -63,7 +61,6 @@ QStringList snapshot(const QString &path)
         }
         sqlite3_finalize(st);
     }
-    sqlite3_close(db);
     return out;
 }
 

@@ -112,40 +112,34 @@ class TestIngestFuzzReplay : public QObject {
         QVERIFY2(wellFormed > kMutationsPerTarget / 50, qPrintable(QString::number(wellFormed)));
     }
 
-    static std::function<int(const uint8_t *, size_t)> normalizer(const char *source)
+    static std::function<int(const uint8_t *, size_t)> normalizer(const QString &source)
     {
-        const QString s = QString::fromLatin1(source);
-        return [s](const uint8_t *d, size_t n) { return fuzz::normalizerInput(s, d, n); };
+        return [source](const uint8_t *d, size_t n) { return fuzz::normalizerInput(source, d, n); };
     }
 
 private Q_SLOTS:
-    void alertmanager()
+    /// One row per normalizer: its fuzz target's seeds and the example payloads it starts from.
+    void normalizers_data()
     {
-        run(QStringLiteral("fuzz_normalizer_alertmanager"),
-            {QStringLiteral("alertmanager_webhook_v4_example_grafana_oncall.json")},
-            normalizer("alertmanager"));
+        QTest::addColumn<QString>("source");
+        QTest::addColumn<QStringList>("payloads");
+        const auto row = [](const char *source, const QStringList &payloads) {
+            QTest::newRow(source) << QString::fromLatin1(source) << payloads;
+        };
+        row("alertmanager",
+            {QStringLiteral("alertmanager_webhook_v4_example_grafana_oncall.json")});
+        row("grafana", {QStringLiteral("grafana_unified_alerting_webhook.json")});
+        row("pagerduty", {QStringLiteral("pagerduty_events_v2_enqueue.json")});
+        row("sentry", {QStringLiteral("sentry_issue_alert_webhook.json")});
+        row("datadog", {QStringLiteral("datadog_webhook_default_template.json")});
+        row("generic", {});
     }
-    void grafana()
+    void normalizers()
     {
-        run(QStringLiteral("fuzz_normalizer_grafana"),
-            {QStringLiteral("grafana_unified_alerting_webhook.json")}, normalizer("grafana"));
+        QFETCH(QString, source);
+        QFETCH(QStringList, payloads);
+        run(QStringLiteral("fuzz_normalizer_") + source, payloads, normalizer(source));
     }
-    void pagerduty()
-    {
-        run(QStringLiteral("fuzz_normalizer_pagerduty"),
-            {QStringLiteral("pagerduty_events_v2_enqueue.json")}, normalizer("pagerduty"));
-    }
-    void sentry()
-    {
-        run(QStringLiteral("fuzz_normalizer_sentry"),
-            {QStringLiteral("sentry_issue_alert_webhook.json")}, normalizer("sentry"));
-    }
-    void datadog()
-    {
-        run(QStringLiteral("fuzz_normalizer_datadog"),
-            {QStringLiteral("datadog_webhook_default_template.json")}, normalizer("datadog"));
-    }
-    void generic() { run(QStringLiteral("fuzz_normalizer_generic"), {}, normalizer("generic")); }
     void httpParser()
     {
         run(QStringLiteral("fuzz_ingest_http"), {},

@@ -2,6 +2,7 @@
 // The webhook listener: the strict HTTP/1.1 parser, and a real server on 127.0.0.1 taking
 // good and bad requests over TCP. Bad input gets a clear 4xx and stores nothing.
 #include "engine/lifecycleengine.h"
+#include "fixtures/ingestserver.h"
 #include "host/workflowactions.h"
 #include "http/httprequestparser.h"
 #include "ingest/ingestpipeline.h"
@@ -94,33 +95,10 @@ QByteArray post(const QByteArray &path, const QByteArray &body,
 const QByteArray AmBody =
     R"({"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"HighLatency","service":"checkout","instance":"web-1"},"annotations":{"summary":"slow"},"startsAt":"2026-01-01T00:00:00Z","endsAt":"0001-01-01T00:00:00Z"}]})";
 
-struct Server {
-    QTemporaryDir dir;
-    engine::ManualClock clock{1767225600000};
-    store::Store store;
-    std::unique_ptr<engine::LifecycleEngine> engine;
-    std::unique_ptr<IngestPipeline> pipeline;
-    std::unique_ptr<IngestServer> server;
-
+struct Server : sitrep::testing::IngestServerFixture {
     bool start(IngestServerOptions opt = {})
     {
-        if (!store.open(dir.filePath(QStringLiteral("t.db"))))
-            return false;
-        engine = std::make_unique<engine::LifecycleEngine>(
-            store, *workflow::Workflow::load(QStringLiteral("sre")),
-            *workflow::OnCallSchedule::load({}), clock);
-        host::registerWorkflowActions(*engine);
-        pipeline = std::make_unique<IngestPipeline>(*engine);
-        if (opt.token.isEmpty())
-            opt.token = Token;
-        server = std::make_unique<IngestServer>(*pipeline, opt);
-        return server->listen().ok();
-    }
-    qint64 stored()
-    {
-        auto q = store.db().prepareOnce(QStringLiteral(
-            "SELECT (SELECT COUNT(*) FROM events) + (SELECT COUNT(*) FROM ingest_alerts)"));
-        return q && q->step() ? q->int64(0) : -1;
+        return IngestServerFixture::start(opt, Token, true);
     }
 };
 

@@ -6,6 +6,7 @@
 // (tst_ingesthttp covers the request parser and each source's authentication.)
 #include "engine/clock.h"
 #include "engine/lifecycleengine.h"
+#include "fixtures/ingestserver.h"
 #include "ingest/ingestpipeline.h"
 #include "ingest/ingestserver.h"
 #include "store/store.h"
@@ -152,30 +153,19 @@ QByteArray generic(const QByteArray &type, const QByteArray &payload)
     return R"({"type":")" + type + R"(","payload":)" + payload + "}";
 }
 
-struct Fixture {
-    QTemporaryDir dir;
-    engine::ManualClock clock{1767225600000}; // 2026-01-01 00:00 UTC
-    store::Store store;
-    std::unique_ptr<engine::LifecycleEngine> engine;
-    std::unique_ptr<IngestPipeline> pipeline;
-    std::unique_ptr<IngestServer> server;
-
+struct Fixture : sitrep::testing::IngestServerFixture {
     bool start(IngestServerOptions options = {})
     {
-        if (!store.open(dir.filePath(QStringLiteral("ingest.db"))))
-            return false;
-        auto wf = workflow::Workflow::load(QStringLiteral("sre"));
-        auto oc = workflow::OnCallSchedule::load({});
-        if (!wf || !oc)
-            return false;
-        engine = std::make_unique<engine::LifecycleEngine>(store, *wf, *oc, clock);
-        pipeline = std::make_unique<IngestPipeline>(*engine);
         options.address = QHostAddress(QHostAddress::LocalHost);
         options.port = 0; // a free port
-        if (options.token.isEmpty())
-            options.token = Token;
-        server = std::make_unique<IngestServer>(*pipeline, options);
-        return server->listen().ok();
+        return IngestServerFixture::start(options, Token, false);
+    }
+    /// Starts with a request deadline of `ms` (headers and body together).
+    bool startWithRequestTimeout(int ms)
+    {
+        IngestServerOptions o;
+        o.requestTimeoutMs = ms;
+        return start(o);
     }
     std::unique_ptr<Client> client()
     {
@@ -185,13 +175,6 @@ struct Fixture {
         while (!c->connected() && t.elapsed() < Wait)
             QTest::qWait(5);
         return c;
-    }
-    /// Rows of everything a request could have stored.
-    qint64 stored()
-    {
-        auto q = store.db().prepareOnce(QStringLiteral(
-            "SELECT (SELECT COUNT(*) FROM events) + (SELECT COUNT(*) FROM ingest_alerts)"));
-        return q && q->step() ? q->int64(0) : -1;
     }
 };
 
@@ -814,9 +797,7 @@ void TestIngestServer::maxConnections_extraClientGets503()
 void TestIngestServer::headerDeadline_trickledHeaders_408()
 {
     Fixture fx;
-    IngestServerOptions o;
-    o.requestTimeoutMs = 400;
-    QVERIFY(fx.start(o));
+    QVERIFY(fx.startWithRequestTimeout(400));
     auto c = fx.client();
     // A slow client that keeps sending header lines: activity does not extend the deadline,
     // which runs from the request's first byte.
@@ -844,9 +825,7 @@ void TestIngestServer::headerDeadline_trickledHeaders_408()
 void TestIngestServer::bodyDeadline_incompleteBody_408()
 {
     Fixture fx;
-    IngestServerOptions o;
-    o.requestTimeoutMs = 300;
-    QVERIFY(fx.start(o));
+    QVERIFY(fx.startWithRequestTimeout(300));
     auto c = fx.client();
     const QByteArray raw = request("/hooks/alertmanager", alertmanager("Slow"));
     c->send(raw.left(raw.size() - 10)); // ten bytes short
@@ -858,8 +837,7 @@ void TestIngestServer::bodyDeadline_incompleteBody_408()
     // The deadline is per request: on a keep-alive connection each request gets its own,
     // so three requests 0.6 deadlines apart are all answered.
     Fixture slow;
-    o.requestTimeoutMs = 1000;
-    QVERIFY(slow.start(o));
+    QVERIFY(slow.startWithRequestTimeout(1000));
     auto d = slow.client();
     for (int i = 0; i < 3; ++i) {
         if (i > 0)
@@ -874,9 +852,7 @@ void TestIngestServer::bodyDeadline_incompleteBody_408()
 void TestIngestServer::idleConnection_closedWithoutAnswer()
 {
     Fixture fx;
-    IngestServerOptions o;
-    o.requestTimeoutMs = 300;
-    QVERIFY(fx.start(o));
+    QVERIFY(fx.startWithRequestTimeout(300));
     // Connected, nothing sent: closed quietly (no 408 for a request that never began).
     auto c = fx.client();
     QTRY_VERIFY_WITH_TIMEOUT(c->closed, Wait);

@@ -18,16 +18,9 @@ class TestKnowledgeBase : public QObject {
 
     static QStringList rows(store::Store &st, const QString &sql)
     {
-        QStringList out;
-        const int n = int(sql.section(QStringLiteral(" FROM "), 0, 0).count(u',')) + 1;
-        auto q = st.db().prepareOnce(sql);
-        while (q && q->step()) {
-            QStringList cols;
-            for (int i = 0; i < n; ++i)
-                cols << q->text(i);
-            out << cols.join(u'|');
-        }
-        return out;
+        const auto r =
+            sitrep::testing::queryRows(st, sql, [](store::Stmt &q, int c) { return q.text(c); });
+        return r ? *r : QStringList{};
     }
     static QString resolve(Env &env, const QString &uid, const QString &note, qint64 at)
     {

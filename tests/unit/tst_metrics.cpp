@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Every dashboard number from MetricsQueries against a brute-force fold of the event log.
 #include "demo/demogenerator.h"
+#include "fixtures/appcontext.h"
 #include "host/appcontext.h"
 #include "metrics/metricsservice.h"
 #include "query/incidentquery.h"
 #include "store/projector.h"
+#include "unit/coretestutil.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -263,26 +265,11 @@ class TestMetrics : public QObject {
         // replica that opened incidents by priority alone, merged as remote events.
         for (int k = 0; k < 12; ++k) {
             const auto prio = domain::Priority(1 + k % 4);
-            const auto pol = wf.policy(prio);
-            domain::Event e;
-            e.id = store::Store::newUuid();
-            e.incidentUid = store::Store::newUuid();
-            e.ts = kNow - qint64(k) * 5 * 86400000 - 1000;
-            e.hlc = e.ts << 16;
-            e.actor = QStringLiteral("old-client");
-            e.kind = domain::kinds::Opened;
-            e.payload = {
-                {QStringLiteral("number"),
-                 QStringLiteral("INC09%1").arg(k, 5, 10, QLatin1Char('0'))},
-                {QStringLiteral("title"), QStringLiteral("No severity %1").arg(k)},
-                {QStringLiteral("priority"), domain::priorityName(prio)},
-                {QStringLiteral("services"), QJsonArray{QStringLiteral("checkout")}},
-                {QStringLiteral("state"), wf.initialState()},
-                {QStringLiteral("open"), true},
-                {QStringLiteral("sla"), workflow::slaModeName(wf.state(wf.initialState())->sla)},
-                {QStringLiteral("response_minutes"), pol.responseMinutes},
-                {QStringLiteral("resolution_minutes"), pol.resolutionMinutes},
-                {QStringLiteral("workflow"), wf.name()}};
+            domain::Event e =
+                testing::legacyOpened(wf, QStringLiteral("INC09%1").arg(k, 5, 10, QLatin1Char('0')),
+                                      QStringLiteral("No severity %1").arg(k), prio,
+                                      kNow - qint64(k) * 5 * 86400000 - 1000);
+            e.payload[u"services"] = QJsonArray{QStringLiteral("checkout")};
             if (auto m = eng.mergeRemote({e}); !m) {
                 qWarning() << m.errorMessage();
                 continue;
@@ -610,16 +597,8 @@ private Q_SLOTS:
         metrics::MetricsQueries mq(f->ctx->store());
         auto m = mq.dashboard(filter, kNow);
         QVERIFY(m.ok());
-        auto listCount = [&](const metrics::ListFilter &lf) -> qint64 {
-            query::IncidentQuery iq(lf.toIncidentFilter(), query::IncidentSort::Id, true);
-            QList<QVariant> binds;
-            store::Stmt *st = f->ctx->store().db().prepare(iq.countSql(binds));
-            if (!st)
-                return -1;
-            query::bindVariants(st, binds);
-            const qint64 n = st->step() ? st->int64(0) : -1;
-            st->reset();
-            return n;
+        auto listCount = [&](const metrics::ListFilter &lf) {
+            return testing::listCount(f->ctx->store(), lf);
         };
         int checked = 0;
         qint64 nonZero = 0;

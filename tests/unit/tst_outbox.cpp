@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The sync outbox: rows commit with their events, provisional numbers, backoff, offline status.
+#include "fixtures/appcontext.h"
+#include "fixtures/network.h"
 #include "host/appcontext.h"
 #include "sync/outbox.h"
 #include "sync/syncservice.h"
@@ -17,16 +19,7 @@ class TestOutbox : public QObject {
 
     std::unique_ptr<host::AppContext> open(QTemporaryDir &dir, bool enable)
     {
-        const QString path = dir.filePath(QStringLiteral("a.db"));
-        if (enable) {
-            auto first = host::AppContext::open(path);
-            if (!first)
-                return nullptr;
-            if (!sync::Outbox::enable((*first)->store()))
-                return nullptr;
-        }
-        auto ctx = host::AppContext::open(path);
-        return ctx ? std::move(*ctx) : nullptr;
+        return testing::openReplica(dir.filePath(QStringLiteral("a.db")), enable);
     }
 
     static QJsonObject openArgs(const QString &title)
@@ -129,17 +122,9 @@ private Q_SLOTS:
         o.maxBackoffMs = 5000;
         o.seed = 7;
         sync::SyncService svc(ctx->engine(), o);
-        QSet<int> seen;
-        for (int n = 1; n <= 12; ++n) {
-            const int cap = qMin(5000, 100 << (n - 1));
-            for (int k = 0; k < 20; ++k) {
-                const int d = svc.backoffMs(n);
-                QVERIFY2(d >= cap / 2 && d <= cap,
-                         qPrintable(QStringLiteral("%1 for try %2").arg(d).arg(n)));
-                seen.insert(d);
-            }
-        }
-        QVERIFY(seen.size() > 20); // jitter, not a fixed schedule
+        const QString problem =
+            testing::backoffProblem([&](int n) { return qint64(svc.backoffMs(n)); }, 100, 5000, 12);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
 
     void unreachableBackend_saysOfflineWithTheQueueSize()
@@ -149,12 +134,8 @@ private Q_SLOTS:
         for (int i = 0; i < 3; ++i)
             QVERIFY(ctx->engine().execute(
                 Command::open(openArgs(QStringLiteral("offline %1").arg(i)))));
-        quint16 port = 0;
-        {
-            QTcpServer probe; // a port nobody listens on
-            QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-            port = probe.serverPort();
-        }
+        const quint16 port = testing::freePort(); // nobody listens there
+        QVERIFY(port != 0);
         sync::SyncOptions o;
         o.url = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port));
         sync::SyncService svc(ctx->engine(), o);

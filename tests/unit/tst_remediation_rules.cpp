@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Remediation rules: the condition language, typed action specs, rule files (errors name
 // file and line), the built-in defaults and the triage contract.
+#include "fixtures/support.h"
 #include "remediation/remediator.h"
 #include "remediation/rules.h"
 
@@ -230,24 +231,22 @@ private Q_SLOTS:
     void ruleFolder_loadsInNameOrderAndReportsTheFile()
     {
         QTemporaryDir dir;
-        QFile a(dir.filePath(QStringLiteral("10-first.yaml")));
-        QVERIFY(a.open(QIODevice::WriteOnly));
-        a.write("rules:\n  - {id: first, when: category = db, action: {type: rds_reboot, target: "
-                "x}}\n");
-        a.close();
-        QFile b(dir.filePath(QStringLiteral("20-second.yaml")));
-        QVERIFY(b.open(QIODevice::WriteOnly));
-        b.write("rules:\n  - {id: second, when: category = db, action: {type: rds_reboot, target: "
-                "y}}\n  - {id: broken, when: nope = 1, action: {type: rds_reboot, target: y}}\n");
-        b.close();
+        QVERIFY(testing::writeFile(
+            dir.filePath(QStringLiteral("10-first.yaml")),
+            "rules:\n  - {id: first, when: category = db, action: {type: rds_reboot, target: "
+            "x}}\n"));
+        const QString second = dir.filePath(QStringLiteral("20-second.yaml"));
+        QVERIFY(testing::writeFile(
+            second,
+            "rules:\n  - {id: second, when: category = db, action: {type: rds_reboot, target: "
+            "y}}\n  - {id: broken, when: nope = 1, action: {type: rds_reboot, target: y}}\n"));
         auto set = RuleSet::load(dir.path());
         QVERIFY(!set);
-        QVERIFY2(set.errorMessage().startsWith(b.fileName() + QStringLiteral(":3:")),
+        QVERIFY2(set.errorMessage().startsWith(second + QStringLiteral(":3:")),
                  qPrintable(set.errorMessage()));
-        QVERIFY(b.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        b.write("rules:\n  - {id: second, when: category = db, action: {type: rds_reboot, target: "
-                "y}}\n");
-        b.close();
+        QVERIFY(testing::writeFile(
+            second, "rules:\n  - {id: second, when: category = db, action: {type: rds_reboot, "
+                    "target: y}}\n"));
         set = RuleSet::load(dir.path());
         QVERIFY2(set, qPrintable(set.errorMessage()));
         QCOMPARE(set->rules().size(), 2);

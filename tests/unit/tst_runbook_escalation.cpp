@@ -4,6 +4,7 @@
 // a reopened database fires nothing twice and nothing late twice).
 #include "pm_fixture.h"
 
+#include "fixtures/support.h"
 #include "runbooks/escalationscheduler.h"
 #include "runbooks/escalationtimer.h"
 #include "runbooks/runbook.h"
@@ -42,12 +43,28 @@ static runbooks::Runbook testRunbook()
 
 static QList<domain::Event> escalations(Env &env, const QString &uid)
 {
-    QList<domain::Event> out;
-    for (const auto &e : env.store.timeline(uid))
-        if (e.kind == domain::kinds::Escalation)
-            out << e;
-    return out;
+    return sitrep::testing::eventsOfKind(env.store, uid, domain::kinds::Escalation);
 }
+
+namespace {
+
+/// The test runbook, an "API down" incident on service api (alert APIDown) opened at T0, and
+/// an escalation scheduler on them.
+struct ApiDown {
+    Env env;
+    runbooks::RunbookLibrary lib;
+    QString uid = open();
+    runbooks::EscalationScheduler sched{*env.engine, lib, env.clock};
+
+    QString open()
+    {
+        lib.add(testRunbook());
+        return env.open(QStringLiteral("API down"), QStringLiteral("high"), {QStringLiteral("api")},
+                        T0, {QStringLiteral("APIDown")});
+    }
+};
+
+} // namespace
 
 void TestRunbookEscalation::timers_fireInOrderNamingTheContact()
 {
@@ -87,19 +104,16 @@ void TestRunbookEscalation::timers_fireInOrderNamingTheContact()
 
 void TestRunbookEscalation::untilAcknowledged_stopsAtAcknowledge()
 {
-    Env env;
-    runbooks::RunbookLibrary lib;
-    lib.add(testRunbook());
-    const QString uid = env.open(QStringLiteral("API down"), QStringLiteral("high"),
-                                 {QStringLiteral("api")}, T0, {QStringLiteral("APIDown")});
-    runbooks::EscalationScheduler sched(*env.engine, lib, env.clock);
-    QVERIFY(!env.run(Command::make(Command::Kind::Acknowledge, uid, {}, QStringLiteral("dana")),
-                     T0 + 5 * Min)
+    ApiDown t;
+    QVERIFY2(!t.uid.isEmpty(), qPrintable(t.env.error));
+    QVERIFY(!t.env
+                 .run(Command::make(Command::Kind::Acknowledge, t.uid, {}, QStringLiteral("dana")),
+                      T0 + 5 * Min)
                  .isEmpty());
-    env.clock.set(T0 + 16 * Min);
-    QCOMPARE(*sched.tick(),
+    t.env.clock.set(T0 + 16 * Min);
+    QCOMPARE(*t.sched.tick(),
              1); // primary-oncall stopped at acknowledge, senior-sre runs until resolved
-    const auto esc = escalations(env, uid);
+    const auto esc = escalations(t.env, t.uid);
     QCOMPARE(esc.size(), 1);
     QCOMPARE(esc[0].payload[u"contact"].toString(), QStringLiteral("senior-sre"));
     QCOMPARE(esc[0].payload[u"until"].toString(), QStringLiteral("resolved"));
@@ -107,24 +121,21 @@ void TestRunbookEscalation::untilAcknowledged_stopsAtAcknowledge()
 
 void TestRunbookEscalation::resolved_stopsEverything()
 {
-    Env env;
-    runbooks::RunbookLibrary lib;
-    lib.add(testRunbook());
-    const QString uid = env.open(QStringLiteral("API down"), QStringLiteral("high"),
-                                 {QStringLiteral("api")}, T0, {QStringLiteral("APIDown")});
-    runbooks::EscalationScheduler sched(*env.engine, lib, env.clock);
-    env.clock.set(T0 + 12 * Min);
-    QCOMPARE(*sched.tick(), 1);
-    QVERIFY(!env.run(Command::transition(
-                         uid, QStringLiteral("resolved"), QStringLiteral("dana"),
-                         {{QStringLiteral("resolution_note"), QStringLiteral("restarted")},
-                          {QStringLiteral("root_cause"), QStringLiteral("software_bug")}}),
-                     T0 + 13 * Min)
+    ApiDown t;
+    QVERIFY2(!t.uid.isEmpty(), qPrintable(t.env.error));
+    t.env.clock.set(T0 + 12 * Min);
+    QCOMPARE(*t.sched.tick(), 1);
+    QVERIFY(!t.env
+                 .run(Command::transition(
+                          t.uid, QStringLiteral("resolved"), QStringLiteral("dana"),
+                          {{QStringLiteral("resolution_note"), QStringLiteral("restarted")},
+                           {QStringLiteral("root_cause"), QStringLiteral("software_bug")}}),
+                      T0 + 13 * Min)
                  .isEmpty());
-    env.clock.set(T0 + 60 * Min);
-    QCOMPARE(*sched.tick(), 0);
-    QCOMPARE(escalations(env, uid).size(), 1);
-    QCOMPARE(sched.nextDueAt(), 0);
+    t.env.clock.set(T0 + 60 * Min);
+    QCOMPARE(*t.sched.tick(), 0);
+    QCOMPARE(escalations(t.env, t.uid).size(), 1);
+    QCOMPARE(t.sched.nextDueAt(), 0);
 }
 
 void TestRunbookEscalation::restart_derivesTimersFromTheLog()

@@ -4,6 +4,7 @@
 // through /api/events, the long-polled change feed, an opaque cursor. The back end here is a
 // small responder inside this test that answers the contract's JSON.
 #include "domain/synckinds.h"
+#include "fixtures/appcontext.h"
 #include "host/appcontext.h"
 #include "sync/identity.h"
 #include "sync/outbox.h"
@@ -69,11 +70,7 @@ public:
     qsizetype waiters() const { return m_waiters.size(); }
     QList<Request> requestsTo(const QString &path) const
     {
-        QList<Request> out;
-        for (const auto &r : requests)
-            if (r.path == path)
-                out << r;
-        return out;
+        return testing::requestsTo(requests, path);
     }
 
     /// Another client's event: goes into the feed and wakes the long polls.
@@ -322,18 +319,8 @@ class TestSyncBackend : public QObject {
     // A database set up for sync with `url` as its back end.
     std::unique_ptr<host::AppContext> client(const QUrl &url)
     {
-        const QString path = m_dir.filePath(QStringLiteral("client%1.db").arg(++m_dbs));
-        {
-            auto first = host::AppContext::open(path);
-            if (!first)
-                return nullptr;
-            if (!(*first)->store().setMeta(QStringLiteral("backend.url"), url.toString()))
-                return nullptr;
-            if (!sync::Outbox::enable((*first)->store()))
-                return nullptr;
-        }
-        auto ctx = host::AppContext::open(path);
-        return ctx ? std::move(*ctx) : nullptr;
+        return testing::openReplica(m_dir.filePath(QStringLiteral("client%1.db").arg(++m_dbs)),
+                                    true, url);
     }
 
     static sync::SyncOptions options(const QUrl &url)
@@ -361,11 +348,7 @@ class TestSyncBackend : public QObject {
     static QList<domain::Event> eventsOfKind(host::AppContext &ctx, const QString &uid,
                                              const QString &kind)
     {
-        QList<domain::Event> out;
-        for (const auto &e : ctx.store().timeline(uid))
-            if (e.kind == kind)
-                out << e;
-        return out;
+        return testing::eventsOfKind(ctx.store(), uid, kind);
     }
 
 private Q_SLOTS:

@@ -2,6 +2,7 @@
 // Merging remote events through the engine: duplicates, re-chaining, deterministic fold,
 // conflicts, and a randomized convergence run (replicas, partitions, causal random delivery).
 #include "demo/demogenerator.h"
+#include "fixtures/appcontext.h"
 #include "host/appcontext.h"
 #include "store/bulkloader.h"
 #include "store/projector.h"
@@ -37,17 +38,8 @@ struct Replica {
     {
         index = i;
         delivered = QList<int>(n, 0);
-        const QString path = dir.filePath(QStringLiteral("r.db"));
-        {
-            auto first = host::AppContext::open(path);
-            if (!first || !sync::Outbox::enable((*first)->store()))
-                return false;
-        }
-        auto c = host::AppContext::open(path);
-        if (!c)
-            return false;
-        ctx = std::move(*c);
-        return true;
+        ctx = testing::openReplica(dir.filePath(QStringLiteral("r.db")));
+        return ctx != nullptr;
     }
 
     /// Moves everything new in the outbox onto the wire.
@@ -62,18 +54,7 @@ struct Replica {
         delivered[index] = int(published.size());
     }
 
-    QMap<QString, QJsonObject> projection()
-    {
-        QMap<QString, QJsonObject> out;
-        store::ListQuery q;
-        q.limit = 100000;
-        for (const auto &inc : store().list(q)) {
-            QJsonObject o = inc.toJson();
-            o[u"event_count"] = inc.eventCount;
-            out.insert(inc.uid, o);
-        }
-        return out;
-    }
+    QMap<QString, QJsonObject> projection() { return testing::projectionOf(store()); }
 
     QSet<QString> eventIds()
     {
@@ -95,6 +76,19 @@ struct Replica {
 QJsonObject openArgs(const QString &title)
 {
     return {{QStringLiteral("title"), title}, {QStringLiteral("severity"), QStringLiteral("high")}};
+}
+
+/// Two replicas of two streams, and an incident `title` opened on `a` (with `note` when
+/// given) and published: its uid, empty when a step failed.
+QString openShared(Replica &a, Replica &b, const QString &title, const QString &note = {})
+{
+    if (!a.open(0, 2) || !b.open(1, 2))
+        return {};
+    auto r = a.engine().execute(Command::open(openArgs(title)));
+    if (!r || (!note.isEmpty() && !a.engine().execute(Command::note(r->incidentUid, note))))
+        return {};
+    a.publish();
+    return r->incidentUid;
 }
 
 } // namespace
@@ -205,12 +199,9 @@ private Q_SLOTS:
     void duplicate_isANoOp_andTheChainStaysLocal()
     {
         Replica a, b;
-        QVERIFY(a.open(0, 2));
-        QVERIFY(b.open(1, 2));
-        auto r = a.engine().execute(Command::open(openArgs(QStringLiteral("shared"))));
-        QVERIFY(r);
-        QVERIFY(a.engine().execute(Command::note(r->incidentUid, QStringLiteral("first note"))));
-        a.publish();
+        const QString uid =
+            openShared(a, b, QStringLiteral("shared"), QStringLiteral("first note"));
+        QVERIFY(!uid.isEmpty());
         auto m = b.engine().mergeRemote(a.published);
         QVERIFY2(m, qPrintable(m.errorMessage()));
         QCOMPARE(m->applied, int(a.published.size()));
@@ -219,8 +210,8 @@ private Q_SLOTS:
         QCOMPARE(again->applied, 0);
         QCOMPARE(again->duplicates, int(a.published.size()));
         // Kept: id, hlc, ts, actor, kind, payload; re-chained: prev hash and hash.
-        const auto tb = b.store().timeline(r->incidentUid);
-        const auto ta = a.store().timeline(r->incidentUid);
+        const auto tb = b.store().timeline(uid);
+        const auto ta = a.store().timeline(uid);
         QCOMPARE(tb.size(), ta.size());
         for (int i = 0; i < ta.size(); ++i) {
             QCOMPARE(tb[i].id, ta[i].id);
@@ -232,7 +223,7 @@ private Q_SLOTS:
         // Merged events are not queued again by the receiver.
         QCOMPARE(sync::Outbox(b.store()).pendingCount(), qint64(0));
         // The receiver can keep working on it; its own events chain on.
-        QVERIFY(b.engine().execute(Command::note(r->incidentUid, QStringLiteral("from b"))));
+        QVERIFY(b.engine().execute(Command::note(uid, QStringLiteral("from b"))));
         const auto report = b.store().verify();
         QVERIFY2(report.ok, qPrintable(report.faults.join(u'\n')));
     }
@@ -240,19 +231,16 @@ private Q_SLOTS:
     void concurrentTransitions_becomeTheSameConflictOnBoth()
     {
         Replica a, b;
-        QVERIFY(a.open(0, 2));
-        QVERIFY(b.open(1, 2));
-        auto r = a.engine().execute(Command::open(openArgs(QStringLiteral("contested"))));
-        QVERIFY(r);
-        a.publish();
+        const QString uid = openShared(a, b, QStringLiteral("contested"));
+        QVERIFY(!uid.isEmpty());
         QVERIFY(b.engine().mergeRemote(a.published));
         b.delivered[0] = int(a.published.size());
         // Both move it from 'triggered' while apart.
-        QVERIFY(a.engine().execute(Command::transition(
-            r->incidentUid, QStringLiteral("acknowledged"), QStringLiteral("alice"))));
+        QVERIFY(a.engine().execute(
+            Command::transition(uid, QStringLiteral("acknowledged"), QStringLiteral("alice"))));
         QTest::qWait(3);
-        QVERIFY(b.engine().execute(Command::transition(
-            r->incidentUid, QStringLiteral("investigating"), QStringLiteral("bob"))));
+        QVERIFY(b.engine().execute(
+            Command::transition(uid, QStringLiteral("investigating"), QStringLiteral("bob"))));
         a.publish();
         b.publish();
         QList<Replica *> all{&a, &b};
@@ -261,13 +249,13 @@ private Q_SLOTS:
         deliver(all, b, {}, rng, true);
         deliver(all, a, {}, rng, true);
         QCOMPARE(a.projection(), b.projection());
-        QCOMPARE(a.store().incidentByUid(r->incidentUid)->state,
+        QCOMPARE(a.store().incidentByUid(uid)->state,
                  QStringLiteral("acknowledged")); // earlier HLC wins
         QCOMPARE(a.conflicts(), 1);
         QCOMPARE(b.conflicts(), 1);
         QCOMPARE(a.eventIds(), b.eventIds());
         const auto conflict = [&](Replica &x) {
-            for (const auto &e : x.store().timeline(r->incidentUid))
+            for (const auto &e : x.store().timeline(uid))
                 if (e.kind == domain::kinds::Conflict)
                     return e;
             return Event();
@@ -285,12 +273,8 @@ private Q_SLOTS:
     void eventsOfAnUnknownIncident_areDeferred()
     {
         Replica a, b;
-        QVERIFY(a.open(0, 2));
-        QVERIFY(b.open(1, 2));
-        auto r = a.engine().execute(Command::open(openArgs(QStringLiteral("later"))));
-        QVERIFY(r);
-        QVERIFY(a.engine().execute(Command::note(r->incidentUid, QStringLiteral("n"))));
-        a.publish();
+        const QString uid = openShared(a, b, QStringLiteral("later"), QStringLiteral("n"));
+        QVERIFY(!uid.isEmpty());
         auto m = b.engine().mergeRemote({a.published.last()});
         QVERIFY(m);
         QCOMPARE(m->applied, 0);
@@ -386,16 +370,9 @@ private Q_SLOTS:
         const auto s = loader.finish();
         QVERIFY2(s, qPrintable(s.errorMessage()));
         const auto rows = [](Replica &r, const char *sql) {
-            QStringList out;
-            auto q = r.store().db().prepareOnce(QString::fromLatin1(sql));
-            const int cols = q ? sqlite3_column_count(q->handle()) : 0;
-            while (q && q->step()) {
-                QStringList row;
-                for (int c = 0; c < cols; ++c)
-                    row << q->text(c);
-                out << row.join(u'|');
-            }
-            return out;
+            const auto out = testing::queryRows(r.store(), QString::fromLatin1(sql),
+                                                [](store::Stmt &q, int c) { return q.text(c); });
+            return out ? *out : QStringList{};
         };
         // The triggers leave a zero row behind where the last open incident of a group closed.
         for (const char *sql :

@@ -16,6 +16,18 @@
 
 using namespace sitrep;
 
+namespace {
+
+/// The German catalogue: qt_add_translations compiles it next to the app's own build folder.
+QString germanCatalogue()
+{
+    return QFileInfo(QStringLiteral(SITREP_BINARY))
+        .dir()
+        .filePath(QStringLiteral("app/sitrep_de.qm"));
+}
+
+} // namespace
+
 class TestTranslations : public QObject {
     Q_OBJECT
 
@@ -51,12 +63,8 @@ private slots:
 
     void german_reachesTheModels()
     {
-        // qt_add_translations compiles the catalogue next to the app's own build folder.
-        const QString qm = QFileInfo(QStringLiteral(SITREP_BINARY))
-                               .dir()
-                               .filePath(QStringLiteral("app/sitrep_de.qm"));
         QTranslator tr;
-        QVERIFY2(tr.load(qm), qPrintable(qm));
+        QVERIFY2(tr.load(germanCatalogue()), qPrintable(germanCatalogue()));
         QCoreApplication::installTranslator(&tr);
         itemmodels::StatusUpdateModel updates;
         QCOMPARE(
@@ -78,11 +86,8 @@ private slots:
 
     void german_statesSeveritiesAndTimelineToo()
     {
-        const QString qm = QFileInfo(QStringLiteral(SITREP_BINARY))
-                               .dir()
-                               .filePath(QStringLiteral("app/sitrep_de.qm"));
         QTranslator tr;
-        QVERIFY2(tr.load(qm), qPrintable(qm));
+        QVERIFY2(tr.load(germanCatalogue()), qPrintable(germanCatalogue()));
         QCoreApplication::installTranslator(&tr);
         // The presets' states (labels and ids) and the severities read in German.
         QCOMPARE(itemmodels::workflowStateLabel(QStringLiteral("Investigating")),

@@ -282,11 +282,7 @@ void TestTriage::result_eventPayloadHasContractShape()
     r.suggestedResolution = QStringLiteral("Check the pool.");
     r.modelVersion = QStringLiteral("local-v3");
     const QJsonObject p = r.eventPayload();
-    QStringList keys = p.keys();
-    keys.sort();
-    QCOMPARE(keys,
-             (QStringList{"articles", "assignment_group", "category", "confidence", "confidences",
-                          "model_version", "priority", "subcategory", "suggested_resolution"}));
+    QCOMPARE(testing::sortedKeys(p), testing::suggestionPayloadKeys());
     QCOMPARE(p[u"category"].toString(), QStringLiteral("database"));
     QCOMPARE(p[u"subcategory"].toString(), QString());
     QCOMPARE(p[u"confidence"].toDouble(), 0.923);
@@ -294,9 +290,7 @@ void TestTriage::result_eventPayloadHasContractShape()
     QCOMPARE(p[u"confidences"].toObject()[u"priority"].toDouble(), 0.61);
     QVERIFY(!p[u"confidences"].toObject().contains(u"subcategory"));
     const QJsonObject art = p[u"articles"].toArray().first().toObject();
-    QStringList ak = art.keys();
-    ak.sort();
-    QCOMPARE(ak, (QStringList{"id", "relevance", "source", "title"}));
+    QCOMPARE(testing::sortedKeys(art), (QStringList{"id", "relevance", "source", "title"}));
     QCOMPARE(p[u"model_version"].toString(), QStringLiteral("local-v3"));
 
     const QJsonObject seed = r.aiTriageResult()[u"ai_triage_result"].toObject();

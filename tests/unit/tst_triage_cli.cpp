@@ -26,16 +26,12 @@ using Run = sitrep::testing::CliRun;
 QStringList query(const QString &path, const QString &sql, const QStringList &binds = {})
 {
     QStringList out;
-    sqlite3 *db = nullptr;
-    if (sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) !=
-        SQLITE_OK) {
-        sqlite3_close(db);
+    const auto db = sitrep::testing::openReadOnly(path);
+    if (!db)
         return {QStringLiteral("<cannot open>")};
-    }
     sqlite3_stmt *st = nullptr;
-    if (sqlite3_prepare_v2(db, sql.toUtf8().constData(), -1, &st, nullptr) != SQLITE_OK) {
-        out << QStringLiteral("<%1: %2>").arg(sql, QString::fromUtf8(sqlite3_errmsg(db)));
-        sqlite3_close(db);
+    if (sqlite3_prepare_v2(db.get(), sql.toUtf8().constData(), -1, &st, nullptr) != SQLITE_OK) {
+        out << QStringLiteral("<%1: %2>").arg(sql, QString::fromUtf8(sqlite3_errmsg(db.get())));
         return out;
     }
     for (int i = 0; i < binds.size(); ++i)
@@ -47,7 +43,6 @@ QStringList query(const QString &path, const QString &sql, const QStringList &bi
         out << cols.join(u'|');
     }
     sqlite3_finalize(st);
-    sqlite3_close(db);
     return out;
 }
 

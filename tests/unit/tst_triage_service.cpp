@@ -144,11 +144,7 @@ void TestTriageService::newIncident_getsSuggestionRecordedInContractShape()
     QCOMPARE(ev.size(), 1);
     QCOMPARE(ev.first().actor, QStringLiteral("triage"));
     const QJsonObject p = ev.first().payload;
-    QStringList keys = p.keys();
-    keys.sort();
-    QCOMPARE(keys,
-             (QStringList{"articles", "assignment_group", "category", "confidence", "confidences",
-                          "model_version", "priority", "subcategory", "suggested_resolution"}));
+    QCOMPARE(testing::sortedKeys(p), testing::suggestionPayloadKeys());
     QCOMPARE(p[u"category"].toString(), QStringLiteral("database"));
     QCOMPARE(p[u"subcategory"].toString(), QStringLiteral("connectivity"));
     QCOMPARE(p[u"priority"].toString(), QStringLiteral("P1"));

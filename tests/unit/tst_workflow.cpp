@@ -12,6 +12,8 @@
 #include <QRegularExpression>
 #include <QTest>
 
+#include <array>
+
 using namespace sitrep;
 using namespace sitrep::testing;
 using engine::Command;
@@ -64,6 +66,17 @@ QStringList pathTo(const workflow::Workflow &wf, const QString &target)
     for (QString s = target; s != wf.initialState(); s = prev.value(s))
         path.prepend(s);
     return path;
+}
+
+/// The columns (preset, `stateColumn`) and one row per {tag, preset, state}: the tests that
+/// run once per workflow preset with the state each preset names for the step.
+void presetStateRows(const char *stateColumn,
+                     std::initializer_list<std::array<const char *, 3>> rows)
+{
+    QTest::addColumn<QString>("preset");
+    QTest::addColumn<QString>(stateColumn);
+    for (const auto &[tag, preset, state] : rows)
+        QTest::newRow(tag) << QString::fromUtf8(preset) << QString::fromUtf8(state);
 }
 
 } // namespace
@@ -497,16 +510,10 @@ void TestWorkflow::sameState_isRejected()
 
 void TestWorkflow::severityDefined_guard_data()
 {
-    QTest::addColumn<QString>("preset");
-    QTest::addColumn<QString>("target");
-    QTest::newRow("sre ack") << "sre"
-                             << "acknowledged";
-    QTest::newRow("sre investigate") << "sre"
-                                     << "investigating";
-    QTest::newRow("itil") << "itil"
-                          << "In Progress";
-    QTest::newRow("pipeline") << "pipeline"
-                              << "TRIAGE";
+    presetStateRows("target", {{"sre ack", "sre", "acknowledged"},
+                               {"sre investigate", "sre", "investigating"},
+                               {"itil", "itil", "In Progress"},
+                               {"pipeline", "pipeline", "TRIAGE"}});
 }
 
 void TestWorkflow::severityDefined_guard()
@@ -635,16 +642,10 @@ void TestWorkflow::approval_forOtherStateDoesNotOpenGate()
 
 void TestWorkflow::resolve_needsNoteAndRootCause_data()
 {
-    QTest::addColumn<QString>("preset");
-    QTest::addColumn<QString>("target");
-    QTest::newRow("sre") << "sre"
-                         << "resolved";
-    QTest::newRow("itil") << "itil"
-                          << "Resolved";
-    QTest::newRow("itil close") << "itil"
-                                << "Closed";
-    QTest::newRow("pipeline") << "pipeline"
-                              << "RESOLVED";
+    presetStateRows("target", {{"sre", "sre", "resolved"},
+                               {"itil", "itil", "Resolved"},
+                               {"itil close", "itil", "Closed"},
+                               {"pipeline", "pipeline", "RESOLVED"}});
 }
 
 void TestWorkflow::resolve_needsNoteAndRootCause()
@@ -687,14 +688,9 @@ void TestWorkflow::resolve_needsNoteAndRootCause()
 
 void TestWorkflow::staleCloseCode_acceptedForSystemSweep_data()
 {
-    QTest::addColumn<QString>("preset");
-    QTest::addColumn<QString>("state");
-    QTest::newRow("sre") << "sre"
-                         << "resolved";
-    QTest::newRow("itil") << "itil"
-                          << "Closed";
-    QTest::newRow("pipeline") << "pipeline"
-                              << "RESOLVED";
+    presetStateRows("state", {{"sre", "sre", "resolved"},
+                              {"itil", "itil", "Closed"},
+                              {"pipeline", "pipeline", "RESOLVED"}});
 }
 
 void TestWorkflow::staleCloseCode_acceptedForSystemSweep()

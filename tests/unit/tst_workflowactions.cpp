@@ -12,6 +12,24 @@
 using namespace sitrep;
 using namespace sitrep::testing;
 
+namespace {
+
+/// Opens a high-severity incident as `tester` and resolves it: the outcome of the resolve,
+/// or the open's error.
+Result<engine::Outcome> openAndResolve(engine::LifecycleEngine &eng)
+{
+    auto opened =
+        eng.execute(engine::Command::open({{QStringLiteral("title"), QStringLiteral("x")},
+                                           {QStringLiteral("severity"), QStringLiteral("high")}},
+                                          QStringLiteral("tester")));
+    if (!opened)
+        return Result<engine::Outcome>::fail(opened.errorMessage());
+    return eng.execute(engine::Command::transition(opened->number, QStringLiteral("resolved"),
+                                                   QStringLiteral("tester"), resolution()));
+}
+
+} // namespace
+
 class TestWorkflowActions : public QObject {
     Q_OBJECT
 
@@ -27,14 +45,8 @@ private Q_SLOTS:
         QVERIFY(eng.hasAction(QStringLiteral("notify")));
         QVERIFY(eng.hasAction(QStringLiteral("assign_on_call")));
         QVERIFY(!eng.hasAction(QStringLiteral("draft_postmortem")));
-        auto opened = eng.execute(
-            engine::Command::open({{QStringLiteral("title"), QStringLiteral("x")},
-                                   {QStringLiteral("severity"), QStringLiteral("high")}},
-                                  QStringLiteral("tester")));
-        QVERIFY(opened.ok());
         // Resolving still works; the draft that nobody registered is skipped.
-        auto resolved = eng.execute(engine::Command::transition(
-            opened->number, QStringLiteral("resolved"), QStringLiteral("tester"), resolution()));
+        auto resolved = openAndResolve(eng);
         QVERIFY2(resolved.ok(), qPrintable(resolved.errorMessage()));
         for (const auto &e : resolved->events)
             QVERIFY(e.kind != domain::kinds::PostmortemDrafted);
@@ -96,13 +108,7 @@ private Q_SLOTS:
         auto &eng = (*ctx)->engine();
         for (const QString &name : workflow::Workflow::knownActions())
             QVERIFY2(eng.hasAction(name), qPrintable(name));
-        auto opened = eng.execute(
-            engine::Command::open({{QStringLiteral("title"), QStringLiteral("x")},
-                                   {QStringLiteral("severity"), QStringLiteral("high")}},
-                                  QStringLiteral("tester")));
-        QVERIFY(opened.ok());
-        auto resolved = eng.execute(engine::Command::transition(
-            opened->number, QStringLiteral("resolved"), QStringLiteral("tester"), resolution()));
+        auto resolved = openAndResolve(eng);
         QVERIFY2(resolved.ok(), qPrintable(resolved.errorMessage()));
         int drafts = 0;
         for (const auto &e : resolved->events)
