@@ -1134,130 +1134,6 @@ Klicken für AWS- und Benachrichtigungseinstellungen</translation>
         <translation>Neue Störung</translation>
     </message>
     <message>
-        <source>Title</source>
-        <translation>Titel</translation>
-    </message>
-    <message>
-        <source>What is broken, for whom (e.g. Checkout API returns 502 for EU users)</source>
-        <translation>Was ist kaputt, für wen (z. B. Checkout-API liefert 502 für EU-Nutzer)</translation>
-    </message>
-    <message>
-        <source>&amp;Title*:</source>
-        <translation>&amp;Titel*:</translation>
-    </message>
-    <message>
-        <source>Description</source>
-        <translation>Beschreibung</translation>
-    </message>
-    <message>
-        <source>Symptoms, first signal, what has been tried</source>
-        <translation>Symptome, erstes Signal, was schon versucht wurde</translation>
-    </message>
-    <message>
-        <source>&amp;Description:</source>
-        <translation>&amp;Beschreibung:</translation>
-    </message>
-    <message>
-        <source>Severity</source>
-        <translation>Schweregrad</translation>
-    </message>
-    <message>
-        <source>Choose…</source>
-        <translation>Auswählen…</translation>
-    </message>
-    <message>
-        <source>&amp;Severity*:</source>
-        <translation>&amp;Schweregrad*:</translation>
-    </message>
-    <message>
-        <source>Impact</source>
-        <translation>Auswirkung</translation>
-    </message>
-    <message>
-        <source>Not assessed</source>
-        <translation>Nicht bewertet</translation>
-    </message>
-    <message>
-        <source>Urgency</source>
-        <translation>Dringlichkeit</translation>
-    </message>
-    <message>
-        <source>&amp;Impact:</source>
-        <translation>Aus&amp;wirkung:</translation>
-    </message>
-    <message>
-        <source>&amp;Urgency:</source>
-        <translation>&amp;Dringlichkeit:</translation>
-    </message>
-    <message>
-        <source>Resulting priority</source>
-        <translation>Sich ergebende Priorität</translation>
-    </message>
-    <message>
-        <source>Priority:</source>
-        <translation>Priorität:</translation>
-    </message>
-    <message>
-        <source>Category</source>
-        <translation>Kategorie</translation>
-    </message>
-    <message>
-        <source>e.g. network, database, application</source>
-        <translation>z. B. Netzwerk, Datenbank, Anwendung</translation>
-    </message>
-    <message>
-        <source>&amp;Category:</source>
-        <translation>&amp;Kategorie:</translation>
-    </message>
-    <message>
-        <source>Subcategory</source>
-        <translation>Unterkategorie</translation>
-    </message>
-    <message>
-        <source>Su&amp;bcategory:</source>
-        <translation>&amp;Unterkategorie:</translation>
-    </message>
-    <message>
-        <source>Affected services</source>
-        <translation>Betroffene Dienste</translation>
-    </message>
-    <message>
-        <source>checkout-api, payments (comma separated)</source>
-        <translation>checkout-api, payments (durch Kommas getrennt)</translation>
-    </message>
-    <message>
-        <source>Affected se&amp;rvices:</source>
-        <translation>Betroffene Dien&amp;ste:</translation>
-    </message>
-    <message>
-        <source>Assignee</source>
-        <translation>Bearbeiter</translation>
-    </message>
-    <message>
-        <source>empty: whoever is on call</source>
-        <translation>leer: wer gerade Bereitschaft hat</translation>
-    </message>
-    <message>
-        <source>&amp;Assignee:</source>
-        <translation>B&amp;earbeiter:</translation>
-    </message>
-    <message>
-        <source>Assignment group</source>
-        <translation>Zuständige Gruppe</translation>
-    </message>
-    <message>
-        <source>Assignment &amp;group:</source>
-        <translation>Zuständige &amp;Gruppe:</translation>
-    </message>
-    <message>
-        <source>Incident commander</source>
-        <translation>Einsatzleiter</translation>
-    </message>
-    <message>
-        <source>Incident co&amp;mmander:</source>
-        <translation>Einsatz&amp;leiter:</translation>
-    </message>
-    <message>
         <source>Create incident</source>
         <translation>Störung anlegen</translation>
     </message>
@@ -1280,22 +1156,6 @@ Klicken für AWS- und Benachrichtigungseinstellungen</translation>
     <message>
         <source>&apos;%1&apos; is not a service name (letters, digits, . _ / -).</source>
         <translation>„%1“ ist kein Dienstname (Buchstaben, Ziffern, . _ / -).</translation>
-    </message>
-    <message>
-        <source>—</source>
-        <translation>—</translation>
-    </message>
-    <message>
-        <source>from impact × urgency</source>
-        <translation>aus Auswirkung × Dringlichkeit</translation>
-    </message>
-    <message>
-        <source>from severity</source>
-        <translation>aus dem Schweregrad</translation>
-    </message>
-    <message>
-        <source>empty: routed by category and services</source>
-        <translation>leer: nach Kategorie und Diensten zugeordnet</translation>
     </message>
     <message>
         <source>Keep the title to %1 characters (%2 now).</source>
@@ -1446,6 +1306,205 @@ Klicken für AWS- und Benachrichtigungseinstellungen</translation>
     </message>
 </context>
 <context>
+    <name>sitrep::ui::IncidentFieldsForm</name>
+    <message>
+        <source>Title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <source>What is broken, for whom (e.g. Checkout API returns 502 for EU users)</source>
+        <translation>Was ist kaputt, für wen (z. B. Checkout-API liefert 502 für EU-Nutzer)</translation>
+    </message>
+    <message>
+        <source>&amp;Title*:</source>
+        <translation>&amp;Titel*:</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Beschreibung</translation>
+    </message>
+    <message>
+        <source>Symptoms, first signal, what has been tried</source>
+        <translation>Symptome, erstes Signal, was schon versucht wurde</translation>
+    </message>
+    <message>
+        <source>&amp;Description:</source>
+        <translation>&amp;Beschreibung:</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Schweregrad</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Auswählen…</translation>
+    </message>
+    <message>
+        <source>&amp;Severity*:</source>
+        <translation>&amp;Schweregrad*:</translation>
+    </message>
+    <message>
+        <source>Impact</source>
+        <translation>Auswirkung</translation>
+    </message>
+    <message>
+        <source>Not assessed</source>
+        <translation>Nicht bewertet</translation>
+    </message>
+    <message>
+        <source>Urgency</source>
+        <translation>Dringlichkeit</translation>
+    </message>
+    <message>
+        <source>&amp;Impact:</source>
+        <translation>Aus&amp;wirkung:</translation>
+    </message>
+    <message>
+        <source>&amp;Urgency:</source>
+        <translation>&amp;Dringlichkeit:</translation>
+    </message>
+    <message>
+        <source>Resulting priority</source>
+        <translation>Sich ergebende Priorität</translation>
+    </message>
+    <message>
+        <source>Priority:</source>
+        <translation>Priorität:</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Kategorie</translation>
+    </message>
+    <message>
+        <source>e.g. network, database, application</source>
+        <translation>z. B. Netzwerk, Datenbank, Anwendung</translation>
+    </message>
+    <message>
+        <source>&amp;Category:</source>
+        <translation>&amp;Kategorie:</translation>
+    </message>
+    <message>
+        <source>Su&amp;bcategory:</source>
+        <translation>&amp;Unterkategorie:</translation>
+    </message>
+    <message>
+        <source>Subcategory</source>
+        <translation>Unterkategorie</translation>
+    </message>
+    <message>
+        <source>Affected services</source>
+        <translation>Betroffene Dienste</translation>
+    </message>
+    <message>
+        <source>checkout-api, payments (comma separated)</source>
+        <translation>checkout-api, payments (durch Kommas getrennt)</translation>
+    </message>
+    <message>
+        <source>Affected se&amp;rvices:</source>
+        <translation>Betroffene Dien&amp;ste:</translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation>Bearbeiter</translation>
+    </message>
+    <message>
+        <source>empty: whoever is on call</source>
+        <translation>leer: wer gerade Bereitschaft hat</translation>
+    </message>
+    <message>
+        <source>&amp;Assignee:</source>
+        <translation>B&amp;earbeiter:</translation>
+    </message>
+    <message>
+        <source>Assignment group</source>
+        <translation>Zuständige Gruppe</translation>
+    </message>
+    <message>
+        <source>empty: routed by category and services</source>
+        <translation>leer: nach Kategorie und Diensten zugeordnet</translation>
+    </message>
+    <message>
+        <source>Assignment &amp;group:</source>
+        <translation>Zuständige &amp;Gruppe:</translation>
+    </message>
+    <message>
+        <source>Incident co&amp;mmander:</source>
+        <translation>Einsatz&amp;leiter:</translation>
+    </message>
+    <message>
+        <source>Incident commander</source>
+        <translation>Einsatzleiter</translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation>Titel:</translation>
+    </message>
+    <message>
+        <source>Severity:</source>
+        <translation>Schweregrad:</translation>
+    </message>
+    <message>
+        <source>Impact:</source>
+        <translation>Auswirkung:</translation>
+    </message>
+    <message>
+        <source>Urgency:</source>
+        <translation>Dringlichkeit:</translation>
+    </message>
+    <message>
+        <source>Assignee:</source>
+        <translation>Bearbeiter:</translation>
+    </message>
+    <message>
+        <source>Group:</source>
+        <translation>Gruppe:</translation>
+    </message>
+    <message>
+        <source>Category:</source>
+        <translation>Kategorie:</translation>
+    </message>
+    <message>
+        <source>Services:</source>
+        <translation>Dienste:</translation>
+    </message>
+    <message>
+        <source>Description:</source>
+        <translation>Beschreibung:</translation>
+    </message>
+    <message>
+        <source>Enter saves, Esc cancels</source>
+        <translation>Eingabe speichert, Esc bricht ab</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>from impact × urgency</source>
+        <translation>aus Auswirkung × Dringlichkeit</translation>
+    </message>
+    <message>
+        <source>from severity</source>
+        <translation>aus dem Schweregrad</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>Priority: %1 (%2)</source>
+        <translation>Priorität: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+</context>
+<context>
     <name>sitrep::ui::IncidentListView</name>
     <message>
         <source>Views:</source>
@@ -1523,14 +1582,6 @@ Klicken für AWS- und Benachrichtigungseinstellungen</translation>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
-    <message>
-        <source>Dismiss</source>
-        <translation>Schließen</translation>
-    </message>
-    <message>
-        <source>Dismiss message</source>
-        <translation>Meldung schließen</translation>
-    </message>
 </context>
 <context>
     <name>sitrep::ui::IncidentWorkspace</name>
@@ -1589,14 +1640,6 @@ Klicken für AWS- und Benachrichtigungseinstellungen</translation>
     <message>
         <source>Move to:</source>
         <translation>Verschieben nach:</translation>
-    </message>
-    <message>
-        <source>Dismiss</source>
-        <translation>Schließen</translation>
-    </message>
-    <message>
-        <source>Dismiss message</source>
-        <translation>Meldung schließen</translation>
     </message>
     <message>
         <source>Approver&apos;s name</source>
@@ -1947,102 +1990,6 @@ Klicken für AWS- und Benachrichtigungseinstellungen</translation>
         <translation>Schweregrad, Auswirkung und Dringlichkeit, Titel, Beschreibung, Bearbeiter, Gruppe, Dienste, Kategorie (F2)</translation>
     </message>
     <message>
-        <source>Title:</source>
-        <translation>Titel:</translation>
-    </message>
-    <message>
-        <source>Severity</source>
-        <translation>Schweregrad</translation>
-    </message>
-    <message>
-        <source>Impact</source>
-        <translation>Auswirkung</translation>
-    </message>
-    <message>
-        <source>Urgency</source>
-        <translation>Dringlichkeit</translation>
-    </message>
-    <message>
-        <source>Resulting priority</source>
-        <translation>Sich ergebende Priorität</translation>
-    </message>
-    <message>
-        <source>Severity:</source>
-        <translation>Schweregrad:</translation>
-    </message>
-    <message>
-        <source>Impact:</source>
-        <translation>Auswirkung:</translation>
-    </message>
-    <message>
-        <source>Urgency:</source>
-        <translation>Dringlichkeit:</translation>
-    </message>
-    <message>
-        <source>Assignee</source>
-        <translation>Bearbeiter</translation>
-    </message>
-    <message>
-        <source>Assignment group</source>
-        <translation>Zuständige Gruppe</translation>
-    </message>
-    <message>
-        <source>Category</source>
-        <translation>Kategorie</translation>
-    </message>
-    <message>
-        <source>Assignee:</source>
-        <translation>Bearbeiter:</translation>
-    </message>
-    <message>
-        <source>Group:</source>
-        <translation>Gruppe:</translation>
-    </message>
-    <message>
-        <source>Category:</source>
-        <translation>Kategorie:</translation>
-    </message>
-    <message>
-        <source>checkout-api, payments (comma separated)</source>
-        <translation>checkout-api, payments (durch Kommas getrennt)</translation>
-    </message>
-    <message>
-        <source>Services:</source>
-        <translation>Dienste:</translation>
-    </message>
-    <message>
-        <source>Description</source>
-        <translation>Beschreibung</translation>
-    </message>
-    <message>
-        <source>Description:</source>
-        <translation>Beschreibung:</translation>
-    </message>
-    <message>
-        <source>Enter saves, Esc cancels</source>
-        <translation>Eingabe speichert, Esc bricht ab</translation>
-    </message>
-    <message>
-        <source>Save</source>
-        <translation>Speichern</translation>
-    </message>
-    <message>
-        <source>Not assessed</source>
-        <translation>Nicht bewertet</translation>
-    </message>
-    <message>
-        <source>Priority: %1 (%2)</source>
-        <translation>Priorität: %1 (%2)</translation>
-    </message>
-    <message>
-        <source>from impact × urgency</source>
-        <translation>aus Auswirkung × Dringlichkeit</translation>
-    </message>
-    <message>
-        <source>from severity</source>
-        <translation>aus dem Schweregrad</translation>
-    </message>
-    <message>
         <source>Nothing changed.</source>
         <translation>Nichts geändert.</translation>
     </message>
@@ -2377,6 +2324,17 @@ Klicken für AWS- und Benachrichtigungseinstellungen</translation>
     <message>
         <source>Moved to %1:</source>
         <translation>Nach %1 verschoben:</translation>
+    </message>
+</context>
+<context>
+    <name>sitrep::ui::MessageBar</name>
+    <message>
+        <source>Dismiss</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Dismiss message</source>
+        <translation>Meldung schließen</translation>
     </message>
 </context>
 <context>

@@ -4,17 +4,16 @@
 #include <QDialog>
 #include <QJsonObject>
 
-class QComboBox;
 class QDialogButtonBox;
 class QLabel;
-class QLineEdit;
-class QPlainTextEdit;
 
 namespace sitrep::engine {
 class LifecycleEngine;
 }
 
 namespace sitrep::ui {
+
+class IncidentFieldsForm;
 
 /// New incident: the fields of seeds 000/001, priority shown live from impact x urgency,
 /// validation messages at each field, nothing written until every field is valid.
@@ -42,23 +41,7 @@ private:
 
     engine::LifecycleEngine &m_engine;
     QString m_me;
-    QLineEdit *m_title = nullptr;
-    QLabel *m_titleError = nullptr;
-    QPlainTextEdit *m_description = nullptr;
-    QComboBox *m_severity = nullptr;
-    QLabel *m_severityError = nullptr;
-    QComboBox *m_impact = nullptr;
-    QComboBox *m_urgency = nullptr;
-    QLabel *m_priority = nullptr;
-    QLabel *m_matrixError = nullptr;
-    QLineEdit *m_category = nullptr;
-    QLineEdit *m_subcategory = nullptr;
-    QLineEdit *m_services = nullptr;
-    QLabel *m_servicesError = nullptr;
-    QLineEdit *m_assignee = nullptr;
-    QLineEdit *m_group = nullptr;
-    QLabel *m_groupError = nullptr;
-    QLineEdit *m_commander = nullptr;
+    IncidentFieldsForm *m_fields = nullptr;
     QLabel *m_formError = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
     QString m_createdUid;

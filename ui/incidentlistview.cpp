@@ -3,7 +3,8 @@
 
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidenttablemodel.h"
-#include "ui/style/bannerstyle.h"
+#include "ui/style/formrows.h"
+#include "ui/style/messagebar.h"
 #include "ui/style/severitystyle.h"
 #include "workflow/workflow.h"
 
@@ -68,48 +69,36 @@ IncidentListView::IncidentListView(IncidentTableModel &model, const workflow::Wo
 
     // Filters
     auto *filters = new QHBoxLayout;
-    m_search = new QLineEdit(this);
-    m_search->setObjectName(QStringLiteral("search"));
-    m_search->setPlaceholderText(tr("Search titles, descriptions and notes (Ctrl+F)"));
-    m_search->setAccessibleName(tr("Search incidents"));
+    m_search = namedLineEdit(QStringLiteral("search"), tr("Search incidents"),
+                             tr("Search titles, descriptions and notes (Ctrl+F)"), this);
     m_search->setClearButtonEnabled(true);
     filters->addWidget(m_search, 3);
 
-    m_state = new QComboBox(this);
-    m_state->setObjectName(QStringLiteral("stateFilter"));
-    m_state->setAccessibleName(tr("Filter by state"));
+    m_state = namedComboBox(QStringLiteral("stateFilter"), tr("Filter by state"), this);
     m_state->addItem(tr("Any state"), QString());
     for (const auto &s : workflow.states())
         m_state->addItem(s.label.isEmpty() ? s.id : s.label, s.id);
     filters->addWidget(m_state);
 
-    m_severity = new QComboBox(this);
-    m_severity->setObjectName(QStringLiteral("severityFilter"));
-    m_severity->setAccessibleName(tr("Filter by severity"));
+    m_severity = namedComboBox(QStringLiteral("severityFilter"), tr("Filter by severity"), this);
     m_severity->addItem(tr("Any severity"), 0);
     for (int s = 1; s <= 4; ++s)
         m_severity->addItem(severityIcon(s), QStringLiteral("SEV%1").arg(s), s);
     filters->addWidget(m_severity);
 
-    m_priority = new QComboBox(this);
-    m_priority->setObjectName(QStringLiteral("priorityFilter"));
-    m_priority->setAccessibleName(tr("Filter by priority"));
+    m_priority = namedComboBox(QStringLiteral("priorityFilter"), tr("Filter by priority"), this);
     m_priority->addItem(tr("Any priority"), 0);
     for (int p = 1; p <= 4; ++p)
         m_priority->addItem(QStringLiteral("P%1").arg(p), p);
     filters->addWidget(m_priority);
 
-    m_service = new QLineEdit(this);
-    m_service->setObjectName(QStringLiteral("serviceFilter"));
-    m_service->setPlaceholderText(tr("Service"));
-    m_service->setAccessibleName(tr("Filter by affected service"));
+    m_service = namedLineEdit(QStringLiteral("serviceFilter"), tr("Filter by affected service"),
+                              tr("Service"), this);
     m_service->setClearButtonEnabled(true);
     filters->addWidget(m_service, 1);
 
-    m_assignee = new QLineEdit(this);
-    m_assignee->setObjectName(QStringLiteral("assigneeFilter"));
-    m_assignee->setPlaceholderText(tr("Assignee"));
-    m_assignee->setAccessibleName(tr("Filter by assignee"));
+    m_assignee = namedLineEdit(QStringLiteral("assigneeFilter"), tr("Filter by assignee"),
+                               tr("Assignee"), this);
     m_assignee->setClearButtonEnabled(true);
     filters->addWidget(m_assignee, 1);
     outer->addLayout(filters);
@@ -151,21 +140,8 @@ IncidentListView::IncidentListView(IncidentTableModel &model, const workflow::Wo
     // Escape in the question drops it (the line edit leaves the key to its parent).
     m_askBar->installEventFilter(this);
 
-    m_message = new QFrame(this);
-    m_message->setObjectName(QStringLiteral("listMessage"));
-    m_message->setFrameShape(QFrame::StyledPanel);
-    auto *msgRow = new QHBoxLayout(m_message);
-    msgRow->setContentsMargins(6, 4, 6, 4);
-    m_messageText = new QLabel(m_message);
-    m_messageText->setObjectName(QStringLiteral("listMessageText"));
-    m_messageText->setWordWrap(true);
-    m_messageText->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    msgRow->addWidget(m_messageText, 1);
-    auto *dismiss = new QPushButton(tr("Dismiss"), m_message);
-    dismiss->setAccessibleName(tr("Dismiss message"));
-    msgRow->addWidget(dismiss);
-    connect(dismiss, &QPushButton::clicked, m_message, &QWidget::hide);
-    m_message->hide();
+    m_message = new MessageBar(QStringLiteral("listMessage"), QStringLiteral("listMessageText"),
+                               QMargins(6, 4, 6, 4), this);
     outer->addWidget(m_message);
 
     m_decorator = new IncidentListDecorator(this);
@@ -363,15 +339,12 @@ void IncidentListView::ask(const QString &prompt, const QString &initial,
 
 void IncidentListView::showMessage(const QString &text, bool error)
 {
-    m_messageText->setText(text);
-    styleAsBanner(m_message, error ? BannerKind::Error : BannerKind::Success);
-    m_message->setAccessibleDescription(text);
-    m_message->show();
+    m_message->say(text, error);
 }
 
 QString IncidentListView::messageText() const
 {
-    return m_message->isHidden() ? QString() : m_messageText->text();
+    return m_message->text();
 }
 
 bool IncidentListView::selectUid(const QString &uid)

@@ -25,6 +25,8 @@ class IncidentTableModel;
 
 namespace sitrep::ui {
 
+class MessageBar;
+
 class IncidentListDecorator;
 
 /// The incident list: saved views, filters, FTS search and the lazy table.
@@ -94,8 +96,7 @@ private:
     QLabel *m_askPrompt = nullptr;
     QLineEdit *m_askEdit = nullptr;
     std::function<void(const QString &)> m_askDone;
-    QFrame *m_message = nullptr;
-    QLabel *m_messageText = nullptr;
+    MessageBar *m_message = nullptr;
     // Source indexes of the selected and current rows: the model moves them with their
     // incidents when rows come, go or are sorted (the proxy holds none of its own).
     QList<QPersistentModelIndex> m_pins;

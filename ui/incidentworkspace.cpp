@@ -10,10 +10,13 @@
 #include "query/sla.h"
 #include "query/warroomreminders.h"
 #include "reminders/reminderservice.h"
+#include "ui/incidentfieldsform.h"
 #include "ui/postmortem/postmortemeditor.h"
 #include "ui/postmortem/runbookchecklist.h"
 #include "ui/problems/problemsection.h"
 #include "ui/style/bannerstyle.h"
+#include "ui/style/formrows.h"
+#include "ui/style/messagebar.h"
 #include "ui/style/severitystyle.h"
 #include "ui/sync/conflictpanel.h"
 #include "ui/sync/refusalbanner.h"
@@ -21,7 +24,6 @@
 #include "ui/triage/triagepanel.h"
 
 #include <QComboBox>
-#include <QCompleter>
 #include <QDateTime>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -31,16 +33,13 @@
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMap>
 #include <QPixmap>
-#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
-#include <QShortcut>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -53,6 +52,18 @@ namespace sitrep::ui {
 using namespace sitrep::itemmodels;
 using engine::Command;
 using query::formatDuration;
+
+/// A list with columns (a tree without branches), named.
+static QTreeWidget *flatList(const QString &name, const QString &accessibleName,
+                             const QStringList &headers, QWidget *parent)
+{
+    auto *t = new QTreeWidget(parent);
+    t->setObjectName(name);
+    t->setAccessibleName(accessibleName);
+    t->setHeaderLabels(headers);
+    t->setRootIsDecorated(false);
+    return t;
+}
 
 IncidentWorkspace::IncidentWorkspace(engine::LifecycleEngine &engine, const QString &uid,
                                      const QString &me, QWidget *parent)
@@ -198,21 +209,8 @@ QWidget *IncidentWorkspace::buildHeader()
     v->addLayout(m_buttonRow);
 
     // Inline messages: errors and guard explanations stay in the page, never modal.
-    m_message = new QFrame(header);
-    m_message->setObjectName(QStringLiteral("messageBar"));
-    m_message->setFrameShape(QFrame::StyledPanel);
-    auto *mh = new QHBoxLayout(m_message);
-    mh->setContentsMargins(8, 4, 8, 4);
-    m_messageText = new QLabel(m_message);
-    m_messageText->setObjectName(QStringLiteral("messageText"));
-    m_messageText->setWordWrap(true);
-    m_messageText->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    mh->addWidget(m_messageText, 1);
-    auto *close = new QPushButton(tr("Dismiss"), m_message);
-    close->setAccessibleName(tr("Dismiss message"));
-    connect(close, &QPushButton::clicked, this, &IncidentWorkspace::clearMessage);
-    mh->addWidget(close);
-    m_message->hide();
+    m_message = new MessageBar(QStringLiteral("messageBar"), QStringLiteral("messageText"),
+                               QMargins(8, 4, 8, 4), header);
     v->addWidget(m_message);
 
     m_guardPanel = new QFrame(header);
@@ -224,23 +222,17 @@ QWidget *IncidentWorkspace::buildHeader()
     m_guardText->setWordWrap(true);
     gv->addWidget(m_guardText);
     auto *gf = new QHBoxLayout;
-    m_approver = new QLineEdit(m_guardPanel);
-    m_approver->setObjectName(QStringLiteral("approverEdit"));
-    m_approver->setPlaceholderText(tr("Approver's name"));
-    m_approver->setAccessibleName(tr("Approver"));
+    m_approver = namedLineEdit(QStringLiteral("approverEdit"), tr("Approver"),
+                               tr("Approver's name"), m_guardPanel);
     gf->addWidget(m_approver);
     m_approveButton = new QPushButton(tr("Record approval"), m_guardPanel);
     m_approveButton->setObjectName(QStringLiteral("approveButton"));
     gf->addWidget(m_approveButton);
-    m_resolutionNote = new QLineEdit(m_guardPanel);
-    m_resolutionNote->setObjectName(QStringLiteral("resolutionNoteEdit"));
-    m_resolutionNote->setPlaceholderText(tr("Resolution note"));
-    m_resolutionNote->setAccessibleName(tr("Resolution note"));
+    m_resolutionNote = namedLineEdit(QStringLiteral("resolutionNoteEdit"), tr("Resolution note"),
+                                     tr("Resolution note"), m_guardPanel);
     gf->addWidget(m_resolutionNote, 2);
-    m_rootCause = new QLineEdit(m_guardPanel);
-    m_rootCause->setObjectName(QStringLiteral("rootCauseEdit"));
-    m_rootCause->setPlaceholderText(tr("Root-cause category"));
-    m_rootCause->setAccessibleName(tr("Root-cause category"));
+    m_rootCause = namedLineEdit(QStringLiteral("rootCauseEdit"), tr("Root-cause category"),
+                                tr("Root-cause category"), m_guardPanel);
     gf->addWidget(m_rootCause, 1);
     m_guardGo = new QPushButton(tr("Continue"), m_guardPanel);
     m_guardGo->setObjectName(QStringLiteral("guardContinue"));
@@ -280,128 +272,9 @@ QWidget *IncidentWorkspace::buildHeader()
 
 QWidget *IncidentWorkspace::buildFieldEditor(QWidget *parent)
 {
-    m_editor = new QFrame(parent);
-    m_editor->setObjectName(QStringLiteral("fieldEditor"));
-    m_editor->setFrameShape(QFrame::StyledPanel);
-    auto *grid = new QGridLayout(m_editor);
-    const auto label = [this](const QString &text, QWidget *buddy) {
-        auto *l = new QLabel(text, m_editor);
-        l->setBuddy(buddy);
-        return l;
-    };
-    const auto &matrix = m_engine.workflow().matrix();
-
-    m_editTitle = new QLineEdit(m_editor);
-    m_editTitle->setObjectName(QStringLiteral("editTitle"));
-    m_editTitle->setAccessibleName(tr("Title"));
-    m_editTitle->setMaxLength(engine::rules::MaxTitleLength);
-    grid->addWidget(label(tr("Title:"), m_editTitle), 0, 0);
-    grid->addWidget(m_editTitle, 0, 1, 1, 6);
-
-    m_editSeverity = new QComboBox(m_editor);
-    m_editSeverity->setObjectName(QStringLiteral("editSeverity"));
-    m_editSeverity->setAccessibleName(tr("Severity"));
-    for (int sev = 1; sev <= 4; ++sev) {
-        const auto v = domain::Severity(sev);
-        m_editSeverity->addItem(severityIcon(sev), severityText(sev), domain::severityName(v));
-    }
-    m_editImpact = new QComboBox(m_editor);
-    m_editImpact->setObjectName(QStringLiteral("editImpact"));
-    m_editImpact->setAccessibleName(tr("Impact"));
-    m_editUrgency = new QComboBox(m_editor);
-    m_editUrgency->setObjectName(QStringLiteral("editUrgency"));
-    m_editUrgency->setAccessibleName(tr("Urgency"));
-    for (const QString &i : matrix.impacts())
-        m_editImpact->addItem(i, i);
-    for (const QString &u : matrix.urgencies())
-        m_editUrgency->addItem(u, u);
-    m_editPriority = new QLabel(m_editor);
-    m_editPriority->setObjectName(QStringLiteral("editPriority"));
-    m_editPriority->setAccessibleName(tr("Resulting priority"));
-    grid->addWidget(label(tr("Severity:"), m_editSeverity), 1, 0);
-    grid->addWidget(m_editSeverity, 1, 1);
-    grid->addWidget(label(tr("Impact:"), m_editImpact), 1, 2);
-    grid->addWidget(m_editImpact, 1, 3);
-    grid->addWidget(label(tr("Urgency:"), m_editUrgency), 1, 4);
-    grid->addWidget(m_editUrgency, 1, 5);
-    grid->addWidget(m_editPriority, 1, 6);
-
-    m_editAssignee = new QLineEdit(m_editor);
-    m_editAssignee->setObjectName(QStringLiteral("editAssignee"));
-    m_editAssignee->setAccessibleName(tr("Assignee"));
-    m_editGroup = new QLineEdit(m_editor);
-    m_editGroup->setObjectName(QStringLiteral("editGroup"));
-    m_editGroup->setAccessibleName(tr("Assignment group"));
-    QStringList groups, people;
-    for (const auto &g : m_engine.oncall().groups()) {
-        groups << g.name;
-        for (const QString &m : g.members)
-            if (!people.contains(m))
-                people << m;
-    }
-    auto *groupCompleter = new QCompleter(groups, m_editGroup);
-    groupCompleter->setCaseSensitivity(Qt::CaseInsensitive);
-    m_editGroup->setCompleter(groupCompleter);
-    auto *peopleCompleter = new QCompleter(people, m_editAssignee);
-    peopleCompleter->setCaseSensitivity(Qt::CaseInsensitive);
-    m_editAssignee->setCompleter(peopleCompleter);
-    m_editCategory = new QLineEdit(m_editor);
-    m_editCategory->setObjectName(QStringLiteral("editCategory"));
-    m_editCategory->setAccessibleName(tr("Category"));
-    grid->addWidget(label(tr("Assignee:"), m_editAssignee), 2, 0);
-    grid->addWidget(m_editAssignee, 2, 1);
-    grid->addWidget(label(tr("Group:"), m_editGroup), 2, 2);
-    grid->addWidget(m_editGroup, 2, 3);
-    grid->addWidget(label(tr("Category:"), m_editCategory), 2, 4);
-    grid->addWidget(m_editCategory, 2, 5);
-
-    m_editServices = new QLineEdit(m_editor);
-    m_editServices->setObjectName(QStringLiteral("editServices"));
-    m_editServices->setAccessibleName(tr("Affected services"));
-    m_editServices->setPlaceholderText(tr("checkout-api, payments (comma separated)"));
-    grid->addWidget(label(tr("Services:"), m_editServices), 3, 0);
-    grid->addWidget(m_editServices, 3, 1, 1, 5);
-
-    m_editDescription = new QPlainTextEdit(m_editor);
-    m_editDescription->setObjectName(QStringLiteral("editDescription"));
-    m_editDescription->setAccessibleName(tr("Description"));
-    m_editDescription->setTabChangesFocus(true);
-    // Two lines: the editor sits above the timeline and must not push it off small screens.
-    m_editDescription->setFixedHeight(fontMetrics().lineSpacing() * 2 + 12);
-    grid->addWidget(label(tr("Description:"), m_editDescription), 4, 0, Qt::AlignTop);
-    grid->addWidget(m_editDescription, 4, 1, 1, 5);
-
-    auto *buttons = new QHBoxLayout;
-    auto *hint = new QLabel(tr("Enter saves, Esc cancels"), m_editor);
-    hint->setEnabled(false);
-    grid->addWidget(hint, 4, 6, Qt::AlignTop | Qt::AlignRight);
-    auto *save = new QPushButton(tr("Save"), m_editor);
-    save->setObjectName(QStringLiteral("saveFields"));
-    auto *cancel = new QPushButton(tr("Cancel"), m_editor);
-    cancel->setObjectName(QStringLiteral("cancelFields"));
-    buttons->addWidget(save);
-    buttons->addWidget(cancel);
-    grid->addLayout(buttons, 3, 6);
-    grid->setColumnStretch(1, 2);
-    grid->setColumnStretch(3, 2);
-    grid->setColumnStretch(5, 2);
-
-    connect(save, &QPushButton::clicked, this, [this] { saveFields(); });
-    connect(cancel, &QPushButton::clicked, this, &IncidentWorkspace::cancelEdit);
-    for (QLineEdit *e : {m_editTitle, m_editAssignee, m_editGroup, m_editServices, m_editCategory})
-        connect(e, &QLineEdit::returnPressed, this, [this] { saveFields(); });
-    // In the description Enter is a new line; Ctrl+Enter saves from anywhere in the editor.
-    for (const QKeySequence &k :
-         {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
-        auto *sc = new QShortcut(k, m_editor);
-        sc->setContext(Qt::WidgetWithChildrenShortcut);
-        connect(sc, &QShortcut::activated, this, [this] { saveFields(); });
-    }
-    // Escape reaches the editor from any of its fields (they leave it unhandled).
-    m_editor->installEventFilter(this);
-    for (QComboBox *c : {m_editSeverity, m_editImpact, m_editUrgency})
-        connect(c, &QComboBox::currentIndexChanged, this,
-                &IncidentWorkspace::updatePriorityPreview);
+    m_editor = new IncidentFieldsForm(m_engine, IncidentFieldsForm::Mode::Editor, parent);
+    connect(m_editor, &IncidentFieldsForm::submitted, this, [this] { saveFields(); });
+    connect(m_editor, &IncidentFieldsForm::cancelled, this, &IncidentWorkspace::cancelEdit);
     m_editor->hide();
     return m_editor;
 }
@@ -411,75 +284,24 @@ QWidget *IncidentWorkspace::fieldEditor() const
     return m_editor;
 }
 
-void IncidentWorkspace::fillFieldEditor()
-{
-    const auto &inc = m_details.incident;
-    m_editTitle->setText(inc.title);
-    m_editDescription->setPlainText(inc.description);
-    const int sev = m_editSeverity->findData(domain::severityName(inc.severity));
-    m_editSeverity->setCurrentIndex(sev);
-    // "Not assessed" only while it is: the engine knows no way back to it.
-    for (auto [combo, value] :
-         {std::pair{m_editImpact, inc.impact}, std::pair{m_editUrgency, inc.urgency}}) {
-        const int none = combo->findData(QString());
-        if (value.isEmpty() && none < 0)
-            combo->insertItem(0, tr("Not assessed"), QString());
-        else if (!value.isEmpty() && none >= 0)
-            combo->removeItem(none);
-        combo->setCurrentIndex(std::max(0, combo->findData(value)));
-    }
-    m_editAssignee->setText(inc.assignee);
-    m_editGroup->setText(inc.assignmentGroup);
-    m_editServices->setText(inc.services.join(QStringLiteral(", ")));
-    m_editCategory->setText(inc.category);
-    updatePriorityPreview();
-}
-
-void IncidentWorkspace::updatePriorityPreview()
-{
-    const QString impact = m_editImpact->currentData().toString();
-    const QString urgency = m_editUrgency->currentData().toString();
-    const auto sev = domain::parseSeverity(m_editSeverity->currentData().toString());
-    const auto p =
-        engine::rules::derivedPriority(m_engine.workflow().matrix(), impact, urgency, sev);
-    const bool matrix = !impact.isEmpty() && !urgency.isEmpty();
-    m_editPriority->setText(
-        tr("Priority: %1 (%2)")
-            .arg(p == domain::Priority::None ? tr("none") : domain::priorityName(p),
-                 matrix ? tr("from impact × urgency") : tr("from severity")));
-}
-
 void IncidentWorkspace::editFields(const QString &field)
 {
     if (m_editor->isHidden())
-        fillFieldEditor();
+        m_editor->setIncident(m_details.incident);
     m_editor->show();
-    static const QHash<QString, int> order{{QStringLiteral("title"), 0},
-                                           {QStringLiteral("description"), 1},
-                                           {QStringLiteral("severity"), 2},
-                                           {QStringLiteral("impact"), 3},
-                                           {QStringLiteral("urgency"), 4},
-                                           {QStringLiteral("assignee"), 5},
-                                           {QStringLiteral("assignment_group"), 6},
-                                           {QStringLiteral("services"), 7},
-                                           {QStringLiteral("category"), 8}};
-    const QList<QWidget *> widgets{m_editTitle,  m_editDescription, m_editSeverity,
-                                   m_editImpact, m_editUrgency,     m_editAssignee,
-                                   m_editGroup,  m_editServices,    m_editCategory};
-    QWidget *w = widgets.value(order.value(field, 0));
+    static const QStringList fields{QStringLiteral("title"),
+                                    QStringLiteral("description"),
+                                    QStringLiteral("severity"),
+                                    QStringLiteral("impact"),
+                                    QStringLiteral("urgency"),
+                                    QStringLiteral("assignee"),
+                                    QStringLiteral("assignment_group"),
+                                    QStringLiteral("services"),
+                                    QStringLiteral("category")};
+    QWidget *w = m_editor->field(fields.contains(field) ? field : QStringLiteral("title"));
     w->setFocus(Qt::ShortcutFocusReason);
     if (auto *e = qobject_cast<QLineEdit *>(w))
         e->selectAll();
-}
-
-bool IncidentWorkspace::eventFilter(QObject *watched, QEvent *event)
-{
-    if (watched == m_editor && event->type() == QEvent::KeyPress &&
-        static_cast<QKeyEvent *>(event)->key() == Qt::Key_Escape) {
-        cancelEdit();
-        return true;
-    }
-    return QWidget::eventFilter(watched, event);
 }
 
 void IncidentWorkspace::cancelEdit()
@@ -493,24 +315,25 @@ bool IncidentWorkspace::saveFields()
     namespace rules = engine::rules;
     const auto &inc = m_details.incident;
     // Every rule first, with the engine's own functions: nothing is written unless all pass.
-    const QString title = m_editTitle->text().trimmed();
-    const QString description = m_editDescription->toPlainText().trimmed();
-    const QStringList services = rules::splitServices(m_editServices->text());
-    const auto fail = [this](QWidget *field, const QString &why) {
+    const QString title = m_editor->value(QStringLiteral("title"));
+    const QString description = m_editor->value(QStringLiteral("description"));
+    const QStringList services = rules::splitServices(m_editor->value(QStringLiteral("services")));
+    const auto fail = [this](const char *field, const QString &why) {
         showMessage(why, true);
-        field->setFocus();
+        m_editor->field(QLatin1String(field))->setFocus();
         return false;
     };
     if (auto t = rules::checkTitle(title); !t)
-        return fail(m_editTitle, t.errorMessage());
+        return fail("title", t.errorMessage());
     if (auto t = rules::checkText(QStringLiteral("description"), description); !t)
-        return fail(m_editDescription, t.errorMessage());
+        return fail("description", t.errorMessage());
     if (auto c = rules::checkServices(services, inc.services); !c)
-        return fail(m_editServices, c.errorMessage());
-    const auto group =
-        rules::checkAssignmentGroup(m_engine.oncall(), m_editGroup->text(), inc.assignmentGroup);
+        return fail("services", c.errorMessage());
+    const auto group = rules::checkAssignmentGroup(
+        m_engine.oncall(), m_editor->lineEdit(QStringLiteral("assignment_group"))->text(),
+        inc.assignmentGroup);
     if (!group)
-        return fail(m_editGroup, group.errorMessage());
+        return fail("assignment_group", group.errorMessage());
 
     QList<Command> commands;
     const auto set = [&](const QString &field, const QJsonValue &value) {
@@ -522,18 +345,20 @@ bool IncidentWorkspace::saveFields()
         set(QStringLiteral("title"), title);
     if (description != inc.description)
         set(QStringLiteral("description"), description);
-    if (const QString sev = m_editSeverity->currentData().toString();
+    if (const QString sev = m_editor->value(QStringLiteral("severity"));
         domain::parseSeverity(sev) != inc.severity)
         set(QStringLiteral("severity"), sev);
-    if (const QString v = m_editImpact->currentData().toString(); !v.isEmpty() && v != inc.impact)
+    if (const QString v = m_editor->value(QStringLiteral("impact"));
+        !v.isEmpty() && v != inc.impact)
         set(QStringLiteral("impact"), v);
-    if (const QString v = m_editUrgency->currentData().toString(); !v.isEmpty() && v != inc.urgency)
+    if (const QString v = m_editor->value(QStringLiteral("urgency"));
+        !v.isEmpty() && v != inc.urgency)
         set(QStringLiteral("urgency"), v);
-    if (const QString v = m_editCategory->text().trimmed(); v != inc.category)
+    if (const QString v = m_editor->value(QStringLiteral("category")); v != inc.category)
         set(QStringLiteral("category"), v);
     if (services != inc.services)
         set(QStringLiteral("services"), QJsonArray::fromStringList(services));
-    const QString assignee = m_editAssignee->text().trimmed();
+    const QString assignee = m_editor->value(QStringLiteral("assignee"));
     if (assignee != inc.assignee || *group != inc.assignmentGroup) {
         if (assignee.isEmpty() && group->isEmpty()) {
             set(QStringLiteral("assignee"), QString());
@@ -564,7 +389,7 @@ bool IncidentWorkspace::saveFields()
             errors << one.errorMessage();
     reload();
     if (!errors.isEmpty()) {
-        fillFieldEditor();
+        m_editor->setIncident(m_details.incident);
         showMessage(errors.join(u'\n'), true);
         return false;
     }
@@ -579,9 +404,7 @@ QWidget *IncidentWorkspace::buildTimeline()
     auto *v = new QVBoxLayout(w);
     auto *bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Show:"), w));
-    m_kindFilter = new QComboBox(w);
-    m_kindFilter->setObjectName(QStringLiteral("kindFilter"));
-    m_kindFilter->setAccessibleName(tr("Filter timeline by kind"));
+    m_kindFilter = namedComboBox(QStringLiteral("kindFilter"), tr("Filter timeline by kind"), w);
     bar->addWidget(m_kindFilter);
     bar->addStretch(1);
     v->addLayout(bar);
@@ -606,10 +429,8 @@ QWidget *IncidentWorkspace::buildTimeline()
     m_timelineView->verticalHeader()->setDefaultSectionSize(fm.height() + 8);
     v->addWidget(m_timelineView, 1);
     auto *noteRow = new QHBoxLayout;
-    m_noteEdit = new QLineEdit(w);
-    m_noteEdit->setObjectName(QStringLiteral("noteEdit"));
-    m_noteEdit->setPlaceholderText(tr("Add a note to the timeline and press Enter (Ctrl+Shift+N)"));
-    m_noteEdit->setAccessibleName(tr("New note"));
+    m_noteEdit = namedLineEdit(QStringLiteral("noteEdit"), tr("New note"),
+                               tr("Add a note to the timeline and press Enter (Ctrl+Shift+N)"), w);
     noteRow->addWidget(m_noteEdit, 1);
     auto *add = new QPushButton(tr("Add note"), w);
     add->setObjectName(QStringLiteral("addNote"));
@@ -663,14 +484,10 @@ QWidget *IncidentWorkspace::buildEvidence()
     for (const char *k : {"metric", "log", "trace", "dashboard", "link"})
         m_evidenceKind->addItem(QString::fromLatin1(k), QString::fromLatin1(k));
     row->addWidget(m_evidenceKind);
-    m_evidenceTitle = new QLineEdit(w);
-    m_evidenceTitle->setPlaceholderText(tr("Title"));
-    m_evidenceTitle->setAccessibleName(tr("Evidence title"));
+    m_evidenceTitle = namedLineEdit(QString(), tr("Evidence title"), tr("Title"), w);
     row->addWidget(m_evidenceTitle, 1);
-    m_evidenceUrl = new QLineEdit(w);
-    m_evidenceUrl->setObjectName(QStringLiteral("evidenceUrl"));
-    m_evidenceUrl->setPlaceholderText(tr("https://grafana.example/d/..."));
-    m_evidenceUrl->setAccessibleName(tr("Evidence link"));
+    m_evidenceUrl = namedLineEdit(QStringLiteral("evidenceUrl"), tr("Evidence link"),
+                                  tr("https://grafana.example/d/..."), w);
     row->addWidget(m_evidenceUrl, 2);
     auto *addLink = new QPushButton(tr("Add link"), w);
     row->addWidget(addLink);
@@ -733,11 +550,8 @@ QWidget *IncidentWorkspace::buildServices()
 {
     auto *w = new QWidget(this);
     auto *v = new QVBoxLayout(w);
-    m_services = new QTreeWidget(w);
-    m_services->setObjectName(QStringLiteral("servicesView"));
-    m_services->setAccessibleName(tr("Affected services"));
-    m_services->setHeaderLabels({tr("Service"), tr("Health"), tr("Firing alerts"), tr("Set by")});
-    m_services->setRootIsDecorated(false);
+    m_services = flatList(QStringLiteral("servicesView"), tr("Affected services"),
+                          {tr("Service"), tr("Health"), tr("Firing alerts"), tr("Set by")}, w);
     v->addWidget(m_services, 1);
     auto *row = new QHBoxLayout;
     row->addWidget(new QLabel(tr("Override health of the selected service:"), w));
@@ -789,11 +603,9 @@ QWidget *IncidentWorkspace::buildCommunication()
     m_updateVisibility->addItem(tr("Internal"), QStringLiteral("internal"));
     m_updateVisibility->addItem(tr("External"), QStringLiteral("external"));
     row->addWidget(m_updateVisibility);
-    m_updateText = new QLineEdit(w);
-    m_updateText->setObjectName(QStringLiteral("statusUpdateEdit"));
-    m_updateText->setPlaceholderText(
-        tr("What is happening, what we do next, when the next update comes"));
-    m_updateText->setAccessibleName(tr("Status update message"));
+    m_updateText =
+        namedLineEdit(QStringLiteral("statusUpdateEdit"), tr("Status update message"),
+                      tr("What is happening, what we do next, when the next update comes"), w);
     row->addWidget(m_updateText, 1);
     auto *post = new QPushButton(tr("Post update"), w);
     post->setObjectName(QStringLiteral("postUpdate"));
@@ -814,24 +626,15 @@ QWidget *IncidentWorkspace::buildActionItems()
 {
     auto *w = new QWidget(this);
     auto *v = new QVBoxLayout(w);
-    m_actions = new QTreeWidget(w);
-    m_actions->setObjectName(QStringLiteral("actionItems"));
-    m_actions->setAccessibleName(tr("Action items"));
-    m_actions->setHeaderLabels({tr("Done"), tr("Title"), tr("Owner"), tr("Due")});
-    m_actions->setRootIsDecorated(false);
+    m_actions = flatList(QStringLiteral("actionItems"), tr("Action items"),
+                         {tr("Done"), tr("Title"), tr("Owner"), tr("Due")}, w);
     v->addWidget(m_actions, 1);
     auto *row = new QHBoxLayout;
-    m_actionTitle = new QLineEdit(w);
-    m_actionTitle->setPlaceholderText(tr("Action item"));
-    m_actionTitle->setAccessibleName(tr("Action item title"));
+    m_actionTitle = namedLineEdit(QString(), tr("Action item title"), tr("Action item"), w);
     row->addWidget(m_actionTitle, 2);
-    m_actionOwner = new QLineEdit(w);
-    m_actionOwner->setPlaceholderText(tr("Owner"));
-    m_actionOwner->setAccessibleName(tr("Action item owner"));
+    m_actionOwner = namedLineEdit(QString(), tr("Action item owner"), tr("Owner"), w);
     row->addWidget(m_actionOwner, 1);
-    m_actionDue = new QLineEdit(w);
-    m_actionDue->setPlaceholderText(tr("Due YYYY-MM-DD"));
-    m_actionDue->setAccessibleName(tr("Action item due date"));
+    m_actionDue = namedLineEdit(QString(), tr("Action item due date"), tr("Due YYYY-MM-DD"), w);
     row->addWidget(m_actionDue);
     auto *add = new QPushButton(tr("Add"), w);
     row->addWidget(add);
@@ -1103,23 +906,19 @@ bool IncidentWorkspace::run(Command::Kind kind, const QJsonObject &args, const Q
 
 void IncidentWorkspace::showMessage(const QString &text, bool error)
 {
-    m_messageText->setText(text);
-    styleAsBanner(m_message, error ? BannerKind::Error : BannerKind::Success);
-    m_message->setAccessibleDescription(text);
-    m_message->show();
+    m_message->say(text, error);
 }
 
 void IncidentWorkspace::clearMessage()
 {
-    m_message->hide();
-    m_messageText->clear();
+    m_message->dismiss();
 }
 
 QString IncidentWorkspace::messageText() const
 {
     if (m_message->isHidden() && m_guardPanel->isHidden())
         return {};
-    return m_message->isHidden() ? m_guardText->text() : m_messageText->text();
+    return m_message->isHidden() ? m_guardText->text() : m_message->text();
 }
 
 QStringList IncidentWorkspace::reminderTexts() const

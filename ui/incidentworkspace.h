@@ -16,7 +16,6 @@ class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QListWidget;
-class QPlainTextEdit;
 class QPushButton;
 class QTabWidget;
 class QTableView;
@@ -33,6 +32,9 @@ class StatusUpdateModel;
 } // namespace sitrep::itemmodels
 
 namespace sitrep::ui {
+
+class IncidentFieldsForm;
+class MessageBar;
 
 /// One incident's war room: header with timers and lifecycle buttons, then timeline,
 /// evidence, services, communication, action items and people. Every change goes through
@@ -82,14 +84,9 @@ public:
 Q_SIGNALS:
     void titleChanged(const QString &title);
 
-protected:
-    bool eventFilter(QObject *watched, QEvent *event) override;
-
 private:
     QWidget *buildHeader();
     QWidget *buildFieldEditor(QWidget *parent);
-    void fillFieldEditor();
-    void updatePriorityPreview();
     QWidget *buildTimeline();
     QWidget *buildEvidence();
     QWidget *buildServices();
@@ -128,8 +125,7 @@ private:
     QLabel *m_reminderBanner = nullptr;
     QHBoxLayout *m_buttonRow = nullptr;
     QList<QPushButton *> m_transitionButtons;
-    QFrame *m_message = nullptr;
-    QLabel *m_messageText = nullptr;
+    MessageBar *m_message = nullptr;
     QFrame *m_guardPanel = nullptr;
     QLabel *m_guardText = nullptr;
     QLineEdit *m_approver = nullptr;
@@ -138,18 +134,7 @@ private:
     QLineEdit *m_rootCause = nullptr;
     QPushButton *m_guardGo = nullptr;
     QString m_guardState;
-    // field editor
-    QFrame *m_editor = nullptr;
-    QLineEdit *m_editTitle = nullptr;
-    QComboBox *m_editSeverity = nullptr;
-    QComboBox *m_editImpact = nullptr;
-    QComboBox *m_editUrgency = nullptr;
-    QLabel *m_editPriority = nullptr;
-    QLineEdit *m_editAssignee = nullptr;
-    QLineEdit *m_editGroup = nullptr;
-    QLineEdit *m_editServices = nullptr;
-    QLineEdit *m_editCategory = nullptr;
-    QPlainTextEdit *m_editDescription = nullptr;
+    IncidentFieldsForm *m_editor = nullptr;
 
     QTabWidget *m_tabs = nullptr;
     // timeline

@@ -367,6 +367,16 @@ void MainWindow::buildEditActions(QMenu *menu)
                 {{QStringLiteral("field"), field}, {QStringLiteral("value"), value}}, m_me);
         };
     };
+    // Asks for a field's new value (`value` makes it of the text typed) and sets it on the
+    // targets, or opens the field editor of the incident tab.
+    const auto askField = [this, setField](const QString &field, const QString &prompt,
+                                           QJsonValue (*value)(const QString &)) {
+        askOnTargets(field, prompt, {},
+                     [setField, field, value](const QString &uid, const QString &text) {
+                         return setField(field, value(text))(uid);
+                     });
+    };
+    const auto asText = [](const QString &text) -> QJsonValue { return text; };
     menu->addSeparator();
     menu->addAction(add(
         tr("&Edit fields…"), QKeySequence(Qt::Key_F2), QStringLiteral("actionEditFields"), [this] {
@@ -448,16 +458,8 @@ void MainWindow::buildEditActions(QMenu *menu)
                                      });
                              }));
     menu->addAction(
-        add(tr("Edit &title…"), QKeySequence(), QStringLiteral("actionEditTitle"), [this] {
-            askOnTargets(QStringLiteral("title"), tr("Title:"), {},
-                         [this](const QString &uid, const QString &title) {
-                             return Command::make(
-                                 Command::Kind::SetField, uid,
-                                 {{QStringLiteral("field"), QStringLiteral("title")},
-                                  {QStringLiteral("value"), title}},
-                                 m_me);
-                         });
-        }));
+        add(tr("Edit &title…"), QKeySequence(), QStringLiteral("actionEditTitle"),
+            [askField, asText] { askField(QStringLiteral("title"), tr("Title:"), asText); }));
     menu->addAction(add(
         tr("Edit &description…"), QKeySequence(), QStringLiteral("actionEditDescription"), [this] {
             if (auto *w = currentWorkspace())
@@ -470,29 +472,17 @@ void MainWindow::buildEditActions(QMenu *menu)
             if (auto *w = openIncident(uids.first()))
                 w->editFields(QStringLiteral("description"));
         }));
-    menu->addAction(add(
-        tr("Set affected ser&vices…"), QKeySequence(), QStringLiteral("actionServices"), [this] {
-            askOnTargets(QStringLiteral("services"), tr("Affected services:"), {},
-                         [this](const QString &uid, const QString &text) {
-                             return Command::make(
-                                 Command::Kind::SetField, uid,
-                                 {{QStringLiteral("field"), QStringLiteral("services")},
-                                  {QStringLiteral("value"),
-                                   QJsonArray::fromStringList(engine::rules::splitServices(text))}},
-                                 m_me);
-                         });
-        }));
+    menu->addAction(add(tr("Set affected ser&vices…"), QKeySequence(),
+                        QStringLiteral("actionServices"), [askField] {
+                            askField(QStringLiteral("services"), tr("Affected services:"),
+                                     [](const QString &text) -> QJsonValue {
+                                         return QJsonArray::fromStringList(
+                                             engine::rules::splitServices(text));
+                                     });
+                        }));
     menu->addAction(
-        add(tr("Set &category…"), QKeySequence(), QStringLiteral("actionCategory"), [this] {
-            askOnTargets(QStringLiteral("category"), tr("Category:"), {},
-                         [this](const QString &uid, const QString &text) {
-                             return Command::make(
-                                 Command::Kind::SetField, uid,
-                                 {{QStringLiteral("field"), QStringLiteral("category")},
-                                  {QStringLiteral("value"), text}},
-                                 m_me);
-                         });
-        }));
+        add(tr("Set &category…"), QKeySequence(), QStringLiteral("actionCategory"),
+            [askField, asText] { askField(QStringLiteral("category"), tr("Category:"), asText); }));
 }
 
 QStringList MainWindow::actionTargets() const

@@ -4,6 +4,7 @@
 #include "engine/lifecycleengine.h"
 #include "postmortem/exporter.h"
 #include "postmortem/ics.h"
+#include "ui/style/formrows.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -116,9 +117,7 @@ void PostmortemEditor::buildUi()
     bar->addWidget(exportButton);
     root->addLayout(bar);
 
-    m_message = new QLabel(this);
-    m_message->setWordWrap(true);
-    m_message->setVisible(false);
+    m_message = messageLabel(QString(), this);
     root->addWidget(m_message);
 
     auto *split = new QSplitter(Qt::Horizontal, this);
@@ -388,7 +387,7 @@ void PostmortemEditor::showMessage(const QString &text, bool error)
 
 QString PostmortemEditor::messageText() const
 {
-    return m_message->isHidden() ? QString() : m_message->text();
+    return shownText(m_message);
 }
 
 bool PostmortemEditor::exportTo(const QString &path)

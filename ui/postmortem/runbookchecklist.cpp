@@ -3,6 +3,7 @@
 
 #include "engine/lifecycleengine.h"
 #include "runbooks/escalationscheduler.h"
+#include "ui/style/formrows.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -55,15 +56,11 @@ void RunbookChecklist::build()
     m_picker->setAccessibleName(tr("Runbook"));
     bar->addWidget(m_picker, 1);
     root->addLayout(bar);
-    m_summary = new QLabel(this);
-    m_summary->setWordWrap(true);
+    m_summary = wrappingLabel(QString(), this);
     root->addWidget(m_summary);
-    m_escalation = new QLabel(this);
-    m_escalation->setWordWrap(true);
+    m_escalation = wrappingLabel(QString(), this);
     root->addWidget(m_escalation);
-    m_message = new QLabel(this);
-    m_message->setWordWrap(true);
-    m_message->setVisible(false);
+    m_message = messageLabel(QString(), this);
     root->addWidget(m_message);
     m_tree = new QTreeWidget(this);
     m_tree->setColumnCount(2);
@@ -276,7 +273,7 @@ void RunbookChecklist::showMessage(const QString &text, bool error)
 
 QString RunbookChecklist::messageText() const
 {
-    return m_message->isHidden() ? QString() : m_message->text();
+    return shownText(m_message);
 }
 
 } // namespace sitrep::ui

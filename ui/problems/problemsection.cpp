@@ -4,23 +4,17 @@
 #include "engine/lifecycleengine.h"
 #include "problems/problemlistmodel.h"
 #include "problems/problemstore.h"
+#include "ui/problems/problemmessage.h"
+#include "ui/style/formrows.h"
 
 #include <QComboBox>
 #include <QGroupBox>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
 #include <QVBoxLayout>
 
 namespace sitrep::ui {
-
-static QPushButton *button(const QString &text, const QString &name, QWidget *parent)
-{
-    auto *b = new QPushButton(text, parent);
-    b->setObjectName(name);
-    return b;
-}
 
 ProblemSection::ProblemSection(engine::LifecycleEngine &engine, const QString &incidentUid,
                                const QString &me, QWidget *parent)
@@ -29,10 +23,7 @@ ProblemSection::ProblemSection(engine::LifecycleEngine &engine, const QString &i
 {
     setObjectName(QStringLiteral("problemSection"));
     auto *v = new QVBoxLayout(this);
-    m_message = new QLabel(this);
-    m_message->setObjectName(QStringLiteral("problemSectionMessage"));
-    m_message->setWordWrap(true);
-    m_message->hide();
+    m_message = messageLabel(QStringLiteral("problemSectionMessage"), this);
     v->addWidget(m_message);
 
     auto *pg = new QGroupBox(tr("Problems"), this);
@@ -42,19 +33,12 @@ ProblemSection::ProblemSection(engine::LifecycleEngine &engine, const QString &i
     m_problems->setAccessibleName(tr("Problems this incident is linked to"));
     m_problems->setMaximumHeight(110);
     pv->addWidget(m_problems);
-    auto *row = new QHBoxLayout;
-    m_linkCombo = new QComboBox(pg);
-    m_linkCombo->setObjectName(QStringLiteral("problemLinkCombo"));
-    m_linkCombo->setAccessibleName(tr("Problem to link"));
-    row->addWidget(m_linkCombo, 1);
-    auto *link = button(tr("&Link to problem"), QStringLiteral("linkToProblem"), pg);
-    auto *unlink = button(tr("U&nlink"), QStringLiteral("unlinkFromProblem"), pg);
-    auto *create =
-        button(tr("New problem from this incident"), QStringLiteral("newProblemFromIncident"), pg);
-    row->addWidget(link);
-    row->addWidget(unlink);
-    row->addWidget(create);
-    pv->addLayout(row);
+    m_linkCombo = namedComboBox(QStringLiteral("problemLinkCombo"), tr("Problem to link"), pg);
+    auto *link = namedButton(tr("&Link to problem"), QStringLiteral("linkToProblem"), pg);
+    auto *unlink = namedButton(tr("U&nlink"), QStringLiteral("unlinkFromProblem"), pg);
+    auto *create = namedButton(tr("New problem from this incident"),
+                               QStringLiteral("newProblemFromIncident"), pg);
+    addRow(pv, {{m_linkCombo, 1}, {link}, {unlink}, {create}});
     v->addWidget(pg);
     connect(link, &QPushButton::clicked, this, &ProblemSection::link);
     connect(unlink, &QPushButton::clicked, this, &ProblemSection::unlink);
@@ -74,14 +58,10 @@ ProblemSection::ProblemSection(engine::LifecycleEngine &engine, const QString &i
     m_suggestions->setObjectName(QStringLiteral("knownErrorSuggestions"));
     m_suggestions->setAccessibleName(tr("Suggested known errors"));
     kv->addWidget(m_suggestions, 1);
-    auto *krow = new QHBoxLayout;
-    auto *linkKe = button(tr("Link &known error"), QStringLiteral("linkKnownError"), kg);
-    m_resolve =
-        button(tr("&Resolve with its workaround"), QStringLiteral("resolveWithKnownError"), kg);
-    krow->addWidget(linkKe);
-    krow->addWidget(m_resolve);
-    krow->addStretch(1);
-    kv->addLayout(krow);
+    auto *linkKe = namedButton(tr("Link &known error"), QStringLiteral("linkKnownError"), kg);
+    m_resolve = namedButton(tr("&Resolve with its workaround"),
+                            QStringLiteral("resolveWithKnownError"), kg);
+    addRow(kv, {{linkKe}, {m_resolve}}, true);
     v->addWidget(kg, 1);
     connect(linkKe, &QPushButton::clicked, this, &ProblemSection::linkKnownError);
     connect(m_resolve, &QPushButton::clicked, this, &ProblemSection::resolveWithKnownError);
@@ -105,18 +85,22 @@ void ProblemSection::showEvent(QShowEvent *event)
 
 QString ProblemSection::messageText() const
 {
-    return m_message->isHidden() ? QString() : m_message->text();
+    return shownText(m_message);
 }
 
 void ProblemSection::showMessage(const QString &text, bool error)
 {
-    m_message->setText(text);
-    m_message->setStyleSheet(
-        error ? QStringLiteral("QLabel { background: #F8D7DA; color: #58151C; border: 1px solid "
-                               "#D55E00; border-radius: 4px; padding: 4px 8px; }")
-              : QStringLiteral("QLabel { background: #D1E7DD; color: #0A3622; border: 1px solid "
-                               "#009E73; border-radius: 4px; padding: 4px 8px; }"));
-    m_message->setVisible(!text.isEmpty());
+    showProblemsMessage(m_message, text, error);
+}
+
+void ProblemSection::conclude(const Status &status, const QString &done)
+{
+    if (!status) {
+        showMessage(status.errorMessage(), true);
+        return;
+    }
+    showMessage(done, false);
+    reload();
 }
 
 void ProblemSection::reload()
@@ -183,34 +167,22 @@ QString ProblemSection::selectedSuggestion() const
 void ProblemSection::link()
 {
     const QString number = m_linkCombo->currentData().toString();
-    if (number.isEmpty()) {
+    if (number.isEmpty())
         showMessage(
             tr("No open problem to link to: start one with \"New problem from this incident\"."),
             true);
-        return;
-    }
-    if (auto s = m_store->linkIncident(number, m_uid, m_me); !s) {
-        showMessage(s.errorMessage(), true);
-        return;
-    }
-    showMessage(tr("Linked to %1.").arg(number), false);
-    reload();
+    else
+        conclude(m_store->linkIncident(number, m_uid, m_me), tr("Linked to %1.").arg(number));
 }
 
 void ProblemSection::unlink()
 {
     auto *it = m_problems->currentItem();
     const QString number = it ? it->data(Qt::UserRole).toString() : QString();
-    if (number.isEmpty()) {
+    if (number.isEmpty())
         showMessage(tr("Select the problem to unlink."), true);
-        return;
-    }
-    if (auto s = m_store->unlinkIncident(number, m_uid, m_me); !s) {
-        showMessage(s.errorMessage(), true);
-        return;
-    }
-    showMessage(tr("Unlinked from %1.").arg(number), false);
-    reload();
+    else
+        conclude(m_store->unlinkIncident(number, m_uid, m_me), tr("Unlinked from %1.").arg(number));
 }
 
 void ProblemSection::newProblem()
@@ -219,46 +191,31 @@ void ProblemSection::newProblem()
     if (!inc)
         return;
     auto p = m_store->createProblem(inc->title, inc->description, m_me, m_me);
-    if (!p) {
+    if (!p)
         showMessage(p.errorMessage(), true);
-        return;
-    }
-    if (auto s = m_store->linkIncident(p->number, m_uid, m_me); !s) {
-        showMessage(s.errorMessage(), true);
-        return;
-    }
-    showMessage(tr("Created %1 and linked this incident.").arg(p->number), false);
-    reload();
+    else
+        conclude(m_store->linkIncident(p->number, m_uid, m_me),
+                 tr("Created %1 and linked this incident.").arg(p->number));
 }
 
 void ProblemSection::linkKnownError()
 {
     const QString number = selectedSuggestion();
-    if (number.isEmpty()) {
+    if (number.isEmpty())
         showMessage(tr("Select a known error first."), true);
-        return;
-    }
-    if (auto s = m_store->linkKnownError(m_uid, number, m_me); !s) {
-        showMessage(s.errorMessage(), true);
-        return;
-    }
-    showMessage(tr("Linked to known error %1.").arg(number), false);
-    reload();
+    else
+        conclude(m_store->linkKnownError(m_uid, number, m_me),
+                 tr("Linked to known error %1.").arg(number));
 }
 
 void ProblemSection::resolveWithKnownError()
 {
     const QString number = selectedSuggestion();
-    if (number.isEmpty()) {
+    if (number.isEmpty())
         showMessage(tr("Select a known error first."), true);
-        return;
-    }
-    if (auto s = m_store->resolveWithKnownError(m_uid, number, {}, {}, m_me); !s) {
-        showMessage(s.errorMessage(), true);
-        return;
-    }
-    showMessage(tr("Resolved with known error %1.").arg(number), false);
-    reload();
+    else
+        conclude(m_store->resolveWithKnownError(m_uid, number, {}, {}, m_me),
+                 tr("Resolved with known error %1.").arg(number));
 }
 
 } // namespace sitrep::ui

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "util/result.h"
+
 #include <QWidget>
 
 #include <memory>
@@ -49,6 +51,8 @@ private:
     void resolveWithKnownError();
     QString selectedSuggestion() const;
     void showMessage(const QString &text, bool error);
+    /// Says `done` and reloads if `status` is ok, its error if not.
+    void conclude(const Status &status, const QString &done);
 
     engine::LifecycleEngine &m_engine;
     QString m_uid;

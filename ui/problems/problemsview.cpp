@@ -4,6 +4,8 @@
 #include "engine/lifecycleengine.h"
 #include "problems/problemlistmodel.h"
 #include "problems/problemstore.h"
+#include "ui/problems/problemmessage.h"
+#include "ui/style/formrows.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -30,24 +32,6 @@ namespace sitrep::ui {
 
 using problems::ProblemListModel;
 
-static QPlainTextEdit *textArea(QWidget *parent, const QString &name, const QString &accessible,
-                                int lines = 3)
-{
-    auto *e = new QPlainTextEdit(parent);
-    e->setObjectName(name);
-    e->setAccessibleName(accessible);
-    e->setTabChangesFocus(true);
-    e->setFixedHeight(e->fontMetrics().lineSpacing() * lines + 12);
-    return e;
-}
-
-static QPushButton *button(const QString &text, const QString &name, QWidget *parent)
-{
-    auto *b = new QPushButton(text, parent);
-    b->setObjectName(name);
-    return b;
-}
-
 ProblemsView::ProblemsView(engine::LifecycleEngine &engine, const QString &me, QWidget *parent)
     : QWidget(parent), m_engine(engine), m_me(me),
       m_store(std::make_unique<problems::ProblemStore>(engine))
@@ -59,11 +43,7 @@ ProblemsView::ProblemsView(engine::LifecycleEngine &engine, const QString &me, Q
     m_proxy->setSortRole(ProblemListModel::SortRole);
 
     auto *v = new QVBoxLayout(this);
-    m_message = new QLabel(this);
-    m_message->setObjectName(QStringLiteral("problemsMessage"));
-    m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_message->hide();
+    m_message = messageLabel(QStringLiteral("problemsMessage"), this, true);
     v->addWidget(m_message);
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(QStringLiteral("problemsTabs"));
@@ -89,15 +69,10 @@ QWidget *ProblemsView::buildProblemsTab()
     auto *left = new QWidget(split);
     auto *lv = new QVBoxLayout(left);
     lv->setContentsMargins(0, 0, 0, 0);
-    auto *newRow = new QHBoxLayout;
-    m_newTitle = new QLineEdit(left);
-    m_newTitle->setObjectName(QStringLiteral("newProblemTitle"));
-    m_newTitle->setPlaceholderText(tr("New problem: what keeps going wrong?"));
-    m_newTitle->setAccessibleName(tr("New problem title"));
-    newRow->addWidget(m_newTitle, 1);
-    auto *create = button(tr("Create problem"), QStringLiteral("createProblem"), left);
-    newRow->addWidget(create);
-    lv->addLayout(newRow);
+    m_newTitle = namedLineEdit(QStringLiteral("newProblemTitle"), tr("New problem title"),
+                               tr("New problem: what keeps going wrong?"), left);
+    auto *create = namedButton(tr("Create problem"), QStringLiteral("createProblem"), left);
+    addRow(lv, {{m_newTitle, 1}, {create}});
     m_openOnly = new QCheckBox(tr("Open and known errors only"), left);
     m_openOnly->setObjectName(QStringLiteral("problemsOpenOnly"));
     lv->addWidget(m_openOnly);
@@ -151,28 +126,23 @@ QWidget *ProblemsView::buildProblemsTab()
 
     auto *pg = new QGroupBox(tr("Problem"), m_detail);
     auto *pf = new QFormLayout(pg);
-    m_title = new QLineEdit(pg);
-    m_title->setObjectName(QStringLiteral("problemTitle"));
-    m_title->setAccessibleName(tr("Problem title"));
+    m_title = namedLineEdit(QStringLiteral("problemTitle"), tr("Problem title"), {}, pg);
     pf->addRow(tr("&Title:"), m_title);
-    m_status = new QComboBox(pg);
-    m_status->setObjectName(QStringLiteral("problemStatus"));
-    m_status->setAccessibleName(tr("Problem status"));
+    m_status = namedComboBox(QStringLiteral("problemStatus"), tr("Problem status"), pg);
     for (const char *s : {"open", "known_error", "resolved", "closed"})
         m_status->addItem(ProblemListModel::statusLabel(QString::fromLatin1(s)),
                           QString::fromLatin1(s));
     pf->addRow(tr("&Status:"), m_status);
-    m_owner = new QLineEdit(pg);
-    m_owner->setObjectName(QStringLiteral("problemOwner"));
-    m_owner->setAccessibleName(tr("Problem owner"));
+    m_owner = namedLineEdit(QStringLiteral("problemOwner"), tr("Problem owner"), {}, pg);
     pf->addRow(tr("&Owner:"), m_owner);
-    m_description = textArea(pg, QStringLiteral("problemDescription"), tr("Problem description"));
+    m_description =
+        textArea(QStringLiteral("problemDescription"), tr("Problem description"), 3, pg);
     pf->addRow(tr("&Description:"), m_description);
-    m_rootCause = textArea(pg, QStringLiteral("problemRootCause"), tr("Problem root cause"), 2);
+    m_rootCause = textArea(QStringLiteral("problemRootCause"), tr("Problem root cause"), 2, pg);
     pf->addRow(tr("&Root cause:"), m_rootCause);
-    m_workaround = textArea(pg, QStringLiteral("problemWorkaround"), tr("Problem workaround"), 2);
+    m_workaround = textArea(QStringLiteral("problemWorkaround"), tr("Problem workaround"), 2, pg);
     pf->addRow(tr("&Workaround:"), m_workaround);
-    auto *save = button(tr("Save problem"), QStringLiteral("saveProblem"), pg);
+    auto *save = namedButton(tr("Save problem"), QStringLiteral("saveProblem"), pg);
     pf->addRow(QString(), save);
     dv->addWidget(pg);
     connect(save, &QPushButton::clicked, this, &ProblemsView::saveProblem);
@@ -184,19 +154,12 @@ QWidget *ProblemsView::buildProblemsTab()
     m_incidents->setAccessibleName(tr("Incidents linked to the problem"));
     m_incidents->setMinimumHeight(90);
     iv->addWidget(m_incidents);
-    auto *linkRow = new QHBoxLayout;
-    m_linkEdit = new QLineEdit(ig);
-    m_linkEdit->setObjectName(QStringLiteral("linkIncidentEdit"));
-    m_linkEdit->setPlaceholderText(tr("Incident number, e.g. INC0000042 or 42"));
-    m_linkEdit->setAccessibleName(tr("Incident to link"));
-    linkRow->addWidget(m_linkEdit, 1);
-    auto *link = button(tr("&Link"), QStringLiteral("linkIncident"), ig);
-    auto *unlink = button(tr("&Unlink selected"), QStringLiteral("unlinkIncident"), ig);
-    auto *open = button(tr("Open &incident"), QStringLiteral("openLinkedIncident"), ig);
-    linkRow->addWidget(link);
-    linkRow->addWidget(unlink);
-    linkRow->addWidget(open);
-    iv->addLayout(linkRow);
+    m_linkEdit = namedLineEdit(QStringLiteral("linkIncidentEdit"), tr("Incident to link"),
+                               tr("Incident number, e.g. INC0000042 or 42"), ig);
+    auto *link = namedButton(tr("&Link"), QStringLiteral("linkIncident"), ig);
+    auto *unlink = namedButton(tr("&Unlink selected"), QStringLiteral("unlinkIncident"), ig);
+    auto *open = namedButton(tr("Open &incident"), QStringLiteral("openLinkedIncident"), ig);
+    addRow(iv, {{m_linkEdit, 1}, {link}, {unlink}, {open}});
     dv->addWidget(ig);
     connect(link, &QPushButton::clicked, this, &ProblemsView::linkIncident);
     connect(m_linkEdit, &QLineEdit::returnPressed, this, &ProblemsView::linkIncident);
@@ -210,24 +173,20 @@ QWidget *ProblemsView::buildProblemsTab()
 
     auto *kg = new QGroupBox(tr("Known error"), m_detail);
     auto *kf = new QFormLayout(kg);
-    m_keCombo = new QComboBox(kg);
-    m_keCombo->setObjectName(QStringLiteral("knownErrorCombo"));
-    m_keCombo->setAccessibleName(tr("Known-error entry"));
+    m_keCombo = namedComboBox(QStringLiteral("knownErrorCombo"), tr("Known-error entry"), kg);
     kf->addRow(tr("&Entry:"), m_keCombo);
-    m_keTitle = new QLineEdit(kg);
-    m_keTitle->setObjectName(QStringLiteral("knownErrorTitle"));
-    m_keTitle->setAccessibleName(tr("Known-error title"));
+    m_keTitle = namedLineEdit(QStringLiteral("knownErrorTitle"), tr("Known-error title"), {}, kg);
     kf->addRow(tr("Titl&e:"), m_keTitle);
-    m_keSymptom = textArea(kg, QStringLiteral("knownErrorSymptom"), tr("Symptom"), 2);
+    m_keSymptom = textArea(QStringLiteral("knownErrorSymptom"), tr("Symptom"), 2, kg);
     kf->addRow(tr("S&ymptom:"), m_keSymptom);
-    m_keWorkaround = textArea(kg, QStringLiteral("knownErrorWorkaround"), tr("Workaround"), 2);
+    m_keWorkaround = textArea(QStringLiteral("knownErrorWorkaround"), tr("Workaround"), 2, kg);
     kf->addRow(tr("Wor&karound:"), m_keWorkaround);
-    m_keRootCause = textArea(kg, QStringLiteral("knownErrorRootCause"), tr("Root cause"), 2);
+    m_keRootCause = textArea(QStringLiteral("knownErrorRootCause"), tr("Root cause"), 2, kg);
     kf->addRow(tr("Root c&ause:"), m_keRootCause);
     m_keSeen = new QLabel(kg);
     m_keSeen->setObjectName(QStringLiteral("knownErrorSeen"));
     kf->addRow(tr("Seen:"), m_keSeen);
-    m_keSave = button(tr("Save known error"), QStringLiteral("saveKnownError"), kg);
+    m_keSave = namedButton(tr("Save known error"), QStringLiteral("saveKnownError"), kg);
     kf->addRow(QString(), m_keSave);
     dv->addWidget(kg);
     dv->addStretch(1);
@@ -245,17 +204,13 @@ QWidget *ProblemsView::buildKnowledgeBaseTab()
     auto *w = new QWidget;
     auto *v = new QVBoxLayout(w);
     auto *row = new QHBoxLayout;
-    m_kbKind = new QComboBox(w);
-    m_kbKind->setObjectName(QStringLiteral("kbKind"));
-    m_kbKind->setAccessibleName(tr("Article kind"));
+    m_kbKind = namedComboBox(QStringLiteral("kbKind"), tr("Article kind"), w);
     m_kbKind->addItem(tr("All articles"), QString());
     m_kbKind->addItem(tr("Known errors"), QStringLiteral("known_error"));
     m_kbKind->addItem(tr("Resolutions"), QStringLiteral("resolution"));
     row->addWidget(m_kbKind);
-    m_kbSearch = new QLineEdit(w);
-    m_kbSearch->setObjectName(QStringLiteral("kbSearch"));
-    m_kbSearch->setPlaceholderText(tr("Filter by words in title, text or tags"));
-    m_kbSearch->setAccessibleName(tr("Filter articles"));
+    m_kbSearch = namedLineEdit(QStringLiteral("kbSearch"), tr("Filter articles"),
+                               tr("Filter by words in title, text or tags"), w);
     m_kbSearch->setClearButtonEnabled(true);
     row->addWidget(m_kbSearch, 1);
     v->addLayout(row);
@@ -305,18 +260,12 @@ void ProblemsView::showKnowledgeBase()
 
 QString ProblemsView::messageText() const
 {
-    return m_message->isHidden() ? QString() : m_message->text();
+    return shownText(m_message);
 }
 
 void ProblemsView::showMessage(const QString &text, bool error)
 {
-    m_message->setText(text);
-    m_message->setStyleSheet(
-        error ? QStringLiteral("QLabel { background: #F8D7DA; color: #58151C; border: 1px solid "
-                               "#D55E00; border-radius: 4px; padding: 4px 8px; }")
-              : QStringLiteral("QLabel { background: #D1E7DD; color: #0A3622; border: 1px solid "
-                               "#009E73; border-radius: 4px; padding: 4px 8px; }"));
-    m_message->setVisible(!text.isEmpty());
+    showProblemsMessage(m_message, text, error);
 }
 
 void ProblemsView::showProblem(const QString &number)

@@ -4,6 +4,7 @@
 #include "engine/lifecycleengine.h"
 #include "remediation/remediator.h"
 #include "ui/style/bannerstyle.h"
+#include "ui/style/formrows.h"
 
 #include <QDateTime>
 #include <QDateTimeEdit>
@@ -57,6 +58,11 @@ void fill(QTableWidget *t, const QList<QStringList> &rows, const QStringList &id
     t->resizeColumnsToContents();
 }
 
+template <typename T> Status statusOf(const Result<T> &r)
+{
+    return r ? Status() : Status(r.error());
+}
+
 QDateTimeEdit *timeEdit(qint64 ms, QWidget *parent)
 {
     auto *e = new QDateTimeEdit(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC), parent);
@@ -73,10 +79,7 @@ RemediationView::RemediationView(engine::LifecycleEngine &engine, const QString 
     : QWidget(parent), m_engine(engine), m_me(me)
 {
     auto *layout = new QVBoxLayout(this);
-    m_message = new QLabel(this);
-    m_message->setObjectName(QStringLiteral("remediationMessage"));
-    m_message->setWordWrap(true);
-    m_message->setVisible(false);
+    m_message = messageLabel(QStringLiteral("remediationMessage"), this);
     layout->addWidget(m_message);
     m_tabs = new QTabWidget(this);
     m_tabs->addTab(buildMaintenancePage(), tr("Maintenance and changes"));
@@ -109,7 +112,6 @@ QWidget *RemediationView::buildMaintenancePage()
         {tr("Service"), tr("Starts"), tr("Ends"), tr("Status"), tr("By"), tr("Reason")}, winBox);
     m_windows->setObjectName(QStringLiteral("maintenanceTable"));
     wl->addWidget(m_windows);
-    auto *wform = new QHBoxLayout;
     m_winCi = new QLineEdit(winBox);
     m_winCi->setPlaceholderText(tr("service"));
     m_winStart = timeEdit(now, winBox);
@@ -119,16 +121,15 @@ QWidget *RemediationView::buildMaintenancePage()
     auto *add = new QPushButton(tr("&Add window"), winBox);
     auto *end = new QPushButton(tr("&End now"), winBox);
     auto *rm = new QPushButton(tr("Remove"), winBox);
-    wform->addWidget(m_winCi, 2);
-    wform->addWidget(new QLabel(tr("from"), winBox));
-    wform->addWidget(m_winStart);
-    wform->addWidget(new QLabel(tr("to"), winBox));
-    wform->addWidget(m_winEnd);
-    wform->addWidget(m_winReason, 3);
-    wform->addWidget(add);
-    wform->addWidget(end);
-    wform->addWidget(rm);
-    wl->addLayout(wform);
+    addRow(wl, {{m_winCi, 2},
+                {new QLabel(tr("from"), winBox)},
+                {m_winStart},
+                {new QLabel(tr("to"), winBox)},
+                {m_winEnd},
+                {m_winReason, 3},
+                {add},
+                {end},
+                {rm}});
     connect(add, &QPushButton::clicked, this, [this] {
         addWindow(m_winCi->text(), m_winStart->dateTime().toMSecsSinceEpoch(),
                   m_winEnd->dateTime().toMSecsSinceEpoch(), m_winReason->text());
@@ -147,7 +148,6 @@ QWidget *RemediationView::buildMaintenancePage()
         {tr("Service"), tr("Implemented"), tr("Reference"), tr("By"), tr("Summary")}, chgBox);
     m_changes->setObjectName(QStringLiteral("changesTable"));
     cl->addWidget(m_changes);
-    auto *cform = new QHBoxLayout;
     m_chgCi = new QLineEdit(chgBox);
     m_chgCi->setPlaceholderText(tr("service"));
     m_chgAt = timeEdit(now, chgBox);
@@ -157,13 +157,7 @@ QWidget *RemediationView::buildMaintenancePage()
     m_chgSummary->setPlaceholderText(tr("what changed"));
     auto *addC = new QPushButton(tr("Add &change"), chgBox);
     auto *rmC = new QPushButton(tr("Remove"), chgBox);
-    cform->addWidget(m_chgCi, 2);
-    cform->addWidget(m_chgAt);
-    cform->addWidget(m_chgRef, 1);
-    cform->addWidget(m_chgSummary, 3);
-    cform->addWidget(addC);
-    cform->addWidget(rmC);
-    cl->addLayout(cform);
+    addRow(cl, {{m_chgCi, 2}, {m_chgAt}, {m_chgRef, 1}, {m_chgSummary, 3}, {addC}, {rmC}});
     connect(addC, &QPushButton::clicked, this, [this] {
         addChange(m_chgCi->text(), m_chgAt->dateTime().toMSecsSinceEpoch(), m_chgSummary->text(),
                   m_chgRef->text());
@@ -212,15 +206,11 @@ QWidget *RemediationView::buildFailedPage()
                          page);
     m_failed->setObjectName(QStringLiteral("failedTable"));
     v->addWidget(m_failed, 1);
-    auto *row = new QHBoxLayout;
     m_dismissReason = new QLineEdit(page);
     m_dismissReason->setPlaceholderText(tr("reason for dismissing (optional)"));
     auto *retry = new QPushButton(tr("&Retry"), page);
     auto *dismiss = new QPushButton(tr("&Dismiss"), page);
-    row->addWidget(m_dismissReason, 1);
-    row->addWidget(retry);
-    row->addWidget(dismiss);
-    v->addLayout(row);
+    addRow(v, {{m_dismissReason, 1}, {retry}, {dismiss}});
     connect(retry, &QPushButton::clicked, this, [this] { retrySelected(); });
     connect(dismiss, &QPushButton::clicked, this,
             [this] { dismissSelected(m_dismissReason->text()); });
@@ -234,7 +224,7 @@ void RemediationView::showPage(Page page)
 
 QString RemediationView::message() const
 {
-    return m_message->isHidden() ? QString() : m_message->text();
+    return shownText(m_message);
 }
 
 void RemediationView::setMessage(const QString &text, bool error)
@@ -294,20 +284,45 @@ void RemediationView::reload()
     m_tabs->setTabText(2, tr("Failed remediations (%1)").arg(m_failed->rowCount()));
 }
 
+QString RemediationView::selectedOrSay(QTableWidget *table, const QString &selectFirst)
+{
+    const QString id = selectedId(table);
+    if (id.isEmpty())
+        setMessage(selectFirst, true);
+    return id;
+}
+
+QString RemediationView::selectedRemediation(QTableWidget *table, const QString &selectFirst)
+{
+    const QString id = selectedId(table);
+    if (id.isEmpty() || !m_remediator) {
+        setMessage(id.isEmpty() ? selectFirst : tr("Remediation rules are not loaded."), true);
+        return {};
+    }
+    return id;
+}
+
+bool RemediationView::conclude(const Status &status, const QString &done)
+{
+    if (!status) {
+        setMessage(status.errorMessage(), true);
+        return false;
+    }
+    setMessage(done, false);
+    reload();
+    return true;
+}
+
 bool RemediationView::addWindow(const QString &ci, qint64 startsAt, qint64 endsAt,
                                 const QString &reason)
 {
     auto r = RemediationStore(m_engine.store())
                  .addMaintenance(ci, startsAt, endsAt, reason, m_me, m_engine.clock().nowMs());
-    if (!r) {
-        setMessage(r.errorMessage(), true);
-        return false;
+    if (r) {
+        m_winCi->clear();
+        m_winReason->clear();
     }
-    setMessage(tr("Maintenance window on %1 added.").arg(ci.trimmed()), false);
-    m_winCi->clear();
-    m_winReason->clear();
-    reload();
-    return true;
+    return conclude(statusOf(r), tr("Maintenance window on %1 added.").arg(ci.trimmed()));
 }
 
 bool RemediationView::addChange(const QString &ci, qint64 implementedAt, const QString &summary,
@@ -315,128 +330,74 @@ bool RemediationView::addChange(const QString &ci, qint64 implementedAt, const Q
 {
     auto r = RemediationStore(m_engine.store())
                  .addChange(ci, implementedAt, summary, ref, m_me, m_engine.clock().nowMs());
-    if (!r) {
-        setMessage(r.errorMessage(), true);
-        return false;
+    if (r) {
+        m_chgCi->clear();
+        m_chgSummary->clear();
+        m_chgRef->clear();
     }
-    setMessage(tr("Change on %1 recorded.").arg(ci.trimmed()), false);
-    m_chgCi->clear();
-    m_chgSummary->clear();
-    m_chgRef->clear();
-    reload();
-    return true;
+    return conclude(statusOf(r), tr("Change on %1 recorded.").arg(ci.trimmed()));
 }
 
 bool RemediationView::endSelectedWindow()
 {
-    const QString id = selectedId(m_windows);
-    if (id.isEmpty()) {
-        setMessage(tr("Select a maintenance window first."), true);
-        return false;
-    }
-    if (auto s = RemediationStore(m_engine.store())
-                     .endMaintenance(id.toLongLong(), m_engine.clock().nowMs());
-        !s) {
-        setMessage(s.errorMessage(), true);
-        return false;
-    }
-    setMessage(tr("Maintenance window ended."), false);
-    reload();
-    return true;
+    const QString id = selectedOrSay(m_windows, tr("Select a maintenance window first."));
+    return !id.isEmpty() && conclude(RemediationStore(m_engine.store())
+                                         .endMaintenance(id.toLongLong(), m_engine.clock().nowMs()),
+                                     tr("Maintenance window ended."));
 }
 
 bool RemediationView::removeSelectedWindow()
 {
-    const QString id = selectedId(m_windows);
-    if (id.isEmpty()) {
-        setMessage(tr("Select a maintenance window first."), true);
-        return false;
-    }
-    if (auto s = RemediationStore(m_engine.store()).removeMaintenance(id.toLongLong()); !s) {
-        setMessage(s.errorMessage(), true);
-        return false;
-    }
-    setMessage(tr("Maintenance window removed."), false);
-    reload();
-    return true;
+    const QString id = selectedOrSay(m_windows, tr("Select a maintenance window first."));
+    return !id.isEmpty() &&
+           conclude(RemediationStore(m_engine.store()).removeMaintenance(id.toLongLong()),
+                    tr("Maintenance window removed."));
 }
 
 bool RemediationView::removeSelectedChange()
 {
-    const QString id = selectedId(m_changes);
-    if (id.isEmpty()) {
-        setMessage(tr("Select a change first."), true);
-        return false;
-    }
-    if (auto s = RemediationStore(m_engine.store()).removeChange(id.toLongLong()); !s) {
-        setMessage(s.errorMessage(), true);
-        return false;
-    }
-    setMessage(tr("Change removed."), false);
-    reload();
-    return true;
+    const QString id = selectedOrSay(m_changes, tr("Select a change first."));
+    return !id.isEmpty() &&
+           conclude(RemediationStore(m_engine.store()).removeChange(id.toLongLong()),
+                    tr("Change removed."));
 }
 
 bool RemediationView::approveSelected()
 {
-    const QString id = selectedId(m_approvals);
-    if (id.isEmpty() || !m_remediator) {
-        setMessage(id.isEmpty() ? tr("Select a remediation first.")
-                                : tr("Remediation rules are not loaded."),
-                   true);
+    const QString id = selectedRemediation(m_approvals, tr("Select a remediation first."));
+    if (id.isEmpty())
         return false;
-    }
     auto r = m_remediator->approve(id, m_me);
-    if (!r) {
-        setMessage(r.errorMessage(), true);
-        reload();
-        return false;
-    }
-    setMessage(tr("%1 on %2 approved by %3 and queued.").arg(r->actionType, r->target, m_me),
-               false);
-    reload();
-    return true;
+    if (!r)
+        reload(); // the gate may have moved on meanwhile
+    return conclude(
+        statusOf(r),
+        r ? tr("%1 on %2 approved by %3 and queued.").arg(r->actionType, r->target, m_me)
+          : QString());
 }
 
 bool RemediationView::retrySelected()
 {
-    const QString id = selectedId(m_failed);
-    if (id.isEmpty() || !m_remediator) {
-        setMessage(id.isEmpty() ? tr("Select a failed remediation first.")
-                                : tr("Remediation rules are not loaded."),
-                   true);
+    const QString id = selectedRemediation(m_failed, tr("Select a failed remediation first."));
+    if (id.isEmpty())
         return false;
-    }
     auto r = m_remediator->retry(id, m_me);
-    if (!r) {
-        setMessage(r.errorMessage(), true);
-        return false;
-    }
-    setMessage(
-        tr("%1 on %2 queued again (attempt %3).").arg(r->actionType, r->target).arg(r->attempt),
-        false);
-    reload();
-    return true;
+    return conclude(
+        statusOf(r),
+        r ? tr("%1 on %2 queued again (attempt %3).").arg(r->actionType, r->target).arg(r->attempt)
+          : QString());
 }
 
 bool RemediationView::dismissSelected(const QString &reason)
 {
-    const QString id = selectedId(m_failed);
-    if (id.isEmpty() || !m_remediator) {
-        setMessage(id.isEmpty() ? tr("Select a failed remediation first.")
-                                : tr("Remediation rules are not loaded."),
-                   true);
+    const QString id = selectedRemediation(m_failed, tr("Select a failed remediation first."));
+    if (id.isEmpty())
         return false;
-    }
     auto r = m_remediator->dismiss(id, m_me, reason);
-    if (!r) {
-        setMessage(r.errorMessage(), true);
-        return false;
-    }
-    setMessage(tr("%1 on %2 dismissed.").arg(r->actionType, r->target), false);
-    m_dismissReason->clear();
-    reload();
-    return true;
+    if (r)
+        m_dismissReason->clear();
+    return conclude(statusOf(r),
+                    r ? tr("%1 on %2 dismissed.").arg(r->actionType, r->target) : QString());
 }
 
 } // namespace sitrep::ui

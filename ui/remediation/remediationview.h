@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "util/result.h"
+
 #include <QWidget>
 
 #include <memory>
@@ -59,6 +61,12 @@ private:
     QWidget *buildFailedPage();
     void setMessage(const QString &text, bool error);
     QString selectedId(QTableWidget *table) const;
+    /// The id of the row selected in `table`; empty after saying `selectFirst` if none is.
+    QString selectedOrSay(QTableWidget *table, const QString &selectFirst);
+    /// The same for a remediation, which also needs the rules loaded.
+    QString selectedRemediation(QTableWidget *table, const QString &selectFirst);
+    /// Says `done` and reloads if `status` is ok, its error if not; true if ok.
+    bool conclude(const Status &status, const QString &done);
 
     engine::LifecycleEngine &m_engine;
     QString m_me;

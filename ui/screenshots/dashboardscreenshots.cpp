@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "ui/screenshots/dashboardscreenshots.h"
+#include "ui/screenshots/screenshotareas.h"
 
 #include "host/appcontext.h"
 #include "ui/dashboards/dashboardview.h"
@@ -9,13 +9,8 @@
 
 namespace sitrep::ui {
 
-QStringList dashboardScreenshotViews()
-{
-    return {QStringLiteral("dashboard")};
-}
-
-QWidget *createDashboardScreenshot(const QString &view, host::AppContext &context,
-                                   const QSize &size)
+static QWidget *createDashboardScreenshot(const QString &view, host::AppContext &context,
+                                          const QSize &size)
 {
     if (view == u"dashboard") {
         auto *host = new QWidget;
@@ -30,6 +25,11 @@ QWidget *createDashboardScreenshot(const QString &view, host::AppContext &contex
         return host;
     }
     return nullptr;
+}
+
+ScreenshotArea dashboardScreenshots()
+{
+    return {{QStringLiteral("dashboard")}, &createDashboardScreenshot, false};
 }
 
 } // namespace sitrep::ui

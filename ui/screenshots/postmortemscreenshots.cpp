@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "ui/screenshots/postmortemscreenshots.h"
+#include "ui/screenshots/screenshotareas.h"
 
 #include "host/appcontext.h"
 #include "ui/postmortem/actionitemsview.h"
@@ -9,12 +9,6 @@
 #include <QLabel>
 
 namespace sitrep::ui {
-
-QStringList postmortemScreenshotViews()
-{
-    return {QStringLiteral("postmortem"), QStringLiteral("runbook"),
-            QStringLiteral("action-items")};
-}
 
 static QString pickIncident(host::AppContext &ctx, bool open, const runbooks::RunbookLibrary *lib)
 {
@@ -42,7 +36,8 @@ static QString pickIncident(host::AppContext &ctx, bool open, const runbooks::Ru
     return best;
 }
 
-QWidget *createPostmortemScreenshot(const QString &view, host::AppContext &ctx, const QSize &)
+static QWidget *createPostmortemScreenshot(const QString &view, host::AppContext &ctx,
+                                           const QSize &)
 {
     const QString me = QStringLiteral("screenshot");
     if (view == u"postmortem") {
@@ -72,6 +67,14 @@ QWidget *createPostmortemScreenshot(const QString &view, host::AppContext &ctx, 
     if (view == u"action-items")
         return new ActionItemsView(ctx.engine(), me);
     return nullptr;
+}
+
+ScreenshotArea postmortemScreenshots()
+{
+    return {
+        {QStringLiteral("postmortem"), QStringLiteral("runbook"), QStringLiteral("action-items")},
+        &createPostmortemScreenshot,
+        false};
 }
 
 } // namespace sitrep::ui

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "ui/screenshots/problemsscreenshots.h"
+#include "ui/screenshots/screenshotareas.h"
 
 #include "host/appcontext.h"
 #include "problems/problemlistmodel.h"
@@ -7,12 +7,12 @@
 
 namespace sitrep::ui {
 
-QStringList problemsScreenshotViews()
+static QStringList problemsScreenshotViews()
 {
     return {QStringLiteral("problems"), QStringLiteral("knowledge-base")};
 }
 
-QWidget *createProblemsScreenshot(const QString &view, host::AppContext &ctx, const QSize &)
+static QWidget *createProblemsScreenshot(const QString &view, host::AppContext &ctx, const QSize &)
 {
     if (!problemsScreenshotViews().contains(view))
         return nullptr;
@@ -29,6 +29,11 @@ QWidget *createProblemsScreenshot(const QString &view, host::AppContext &ctx, co
     if (view == u"knowledge-base")
         v->showKnowledgeBase();
     return v;
+}
+
+ScreenshotArea problemsScreenshots()
+{
+    return {problemsScreenshotViews(), &createProblemsScreenshot, false};
 }
 
 } // namespace sitrep::ui

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "ui/screenshots/remediationscreenshots.h"
+#include "ui/screenshots/screenshotareas.h"
 
 #include "demo/demogenerator.h"
 #include "host/appcontext.h"
@@ -127,13 +127,13 @@ private:
 
 } // namespace
 
-QStringList remediationScreenshotViews()
+static QStringList remediationScreenshotViews()
 {
     return {QStringLiteral("maintenance"), QStringLiteral("remediation-failed")};
 }
 
-QWidget *createRemediationScreenshot(const QString &view, host::AppContext &context,
-                                     const QSize &size)
+static QWidget *createRemediationScreenshot(const QString &view, host::AppContext &context,
+                                            const QSize &size)
 {
     if (!remediationScreenshotViews().contains(view))
         return nullptr;
@@ -166,6 +166,11 @@ QWidget *createRemediationScreenshot(const QString &view, host::AppContext &cont
         v->failedTable()->selectRow(0);
     host->resize(size);
     return host;
+}
+
+ScreenshotArea remediationScreenshots()
+{
+    return {remediationScreenshotViews(), &createRemediationScreenshot, false};
 }
 
 } // namespace sitrep::ui

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "ui/screenshots/settingsscreenshots.h"
+#include "ui/screenshots/screenshotareas.h"
 
 #include "host/appcontext.h"
 #include "host/awssettings.h"
@@ -31,12 +31,8 @@ struct Backing final : QObject {
 
 } // namespace
 
-QStringList settingsScreenshotViews()
-{
-    return {QStringLiteral("settings")};
-}
-
-QWidget *createSettingsScreenshot(const QString &view, host::AppContext &context, const QSize &size)
+static QWidget *createSettingsScreenshot(const QString &view, host::AppContext &context,
+                                         const QSize &size)
 {
     if (view != u"settings")
         return nullptr;
@@ -61,6 +57,11 @@ QWidget *createSettingsScreenshot(const QString &view, host::AppContext &context
                                        "page_oncall sns sitrep-page-oncall"));
     dlg->resize(std::max(760, std::min(size.width(), 900)), dlg->sizeHint().height());
     return dlg;
+}
+
+ScreenshotArea settingsScreenshots()
+{
+    return {{QStringLiteral("settings")}, &createSettingsScreenshot, true};
 }
 
 } // namespace sitrep::ui

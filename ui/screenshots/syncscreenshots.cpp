@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-#include "ui/screenshots/syncscreenshots.h"
+#include "ui/screenshots/screenshotareas.h"
 
 #include "domain/synckinds.h"
+#include "engine/lifecycleengine.h"
 #include "host/appcontext.h"
 #include "sync/outbox.h"
 #include "sync/syncservice.h"
@@ -18,11 +19,6 @@
 namespace sitrep::ui {
 
 using engine::Command;
-
-QStringList syncScreenshotViews()
-{
-    return {QStringLiteral("conflict"), QStringLiteral("team")};
-}
 
 namespace {
 
@@ -48,6 +44,18 @@ Result<std::unique_ptr<host::AppContext>> replica(const QString &path, const QSt
             return Result<std::unique_ptr<host::AppContext>>(s.error());
     }
     return host::AppContext::open(path, workflow);
+}
+
+/// The incident both scenes are about, opened by `reporter`.
+Result<engine::Outcome> openCheckoutIncident(engine::LifecycleEngine &e, const QString &reporter)
+{
+    return e.execute(Command::open(
+        {{QStringLiteral("title"), QStringLiteral("Checkout API returning 502 for EU customers")},
+         {QStringLiteral("description"),
+          QStringLiteral("Error rate 18% on checkout-api since the 14:02 deploy.")},
+         {QStringLiteral("severity"), QStringLiteral("high")},
+         {QStringLiteral("services"), QStringLiteral("checkout")}},
+        reporter));
 }
 
 Status deliver(host::AppContext &from, host::AppContext &to)
@@ -87,13 +95,7 @@ QWidget *createTeamScene(host::AppContext &context, const QSize &size)
         return fail(ctx.errorMessage());
     scene->ctx = std::move(*ctx);
     auto &e = scene->ctx->engine();
-    auto opened = e.execute(Command::open(
-        {{QStringLiteral("title"), QStringLiteral("Checkout API returning 502 for EU customers")},
-         {QStringLiteral("description"),
-          QStringLiteral("Error rate 18% on checkout-api since the 14:02 deploy.")},
-         {QStringLiteral("severity"), QStringLiteral("high")},
-         {QStringLiteral("services"), QStringLiteral("checkout")}},
-        QStringLiteral("alice")));
+    auto opened = openCheckoutIncident(e, QStringLiteral("alice"));
     if (!opened)
         return fail(opened.errorMessage());
     const QString uid = opened->incidentUid;
@@ -125,7 +127,8 @@ QWidget *createTeamScene(host::AppContext &context, const QSize &size)
 
 } // namespace
 
-QWidget *createSyncScreenshot(const QString &view, host::AppContext &context, const QSize &size)
+static QWidget *createSyncScreenshot(const QString &view, host::AppContext &context,
+                                     const QSize &size)
 {
     if (view == u"team")
         return createTeamScene(context, size);
@@ -145,13 +148,7 @@ QWidget *createSyncScreenshot(const QString &view, host::AppContext &context, co
     scene->b = std::move(*b);
     auto &ea = scene->a->engine();
     auto &eb = scene->b->engine();
-    auto opened = ea.execute(Command::open(
-        {{QStringLiteral("title"), QStringLiteral("Checkout API returning 502 for EU customers")},
-         {QStringLiteral("description"),
-          QStringLiteral("Error rate 18% on checkout-api since the 14:02 deploy.")},
-         {QStringLiteral("severity"), QStringLiteral("high")},
-         {QStringLiteral("services"), QStringLiteral("checkout")}},
-        QStringLiteral("priya.raman")));
+    auto opened = openCheckoutIncident(ea, QStringLiteral("priya.raman"));
     if (!opened)
         return fail(opened.errorMessage());
     const QString uid = opened->incidentUid;
@@ -187,6 +184,11 @@ QWidget *createSyncScreenshot(const QString &view, host::AppContext &context, co
     w->setRecordReminders(false);
     layout->addWidget(w);
     return scene.release();
+}
+
+ScreenshotArea syncScreenshots()
+{
+    return {{QStringLiteral("conflict"), QStringLiteral("team")}, &createSyncScreenshot, false};
 }
 
 } // namespace sitrep::ui

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "ui/screenshots/triagescreenshots.h"
+#include "ui/screenshots/screenshotareas.h"
 
 #include "host/appcontext.h"
 #include "ui/triage/triagepanel.h"
@@ -12,12 +12,8 @@ namespace sitrep::ui {
 
 using namespace sitrep::triage;
 
-QStringList triageScreenshotViews()
-{
-    return {QStringLiteral("triage")};
-}
-
-QWidget *createTriageScreenshot(const QString &view, host::AppContext &context, const QSize &size)
+static QWidget *createTriageScreenshot(const QString &view, host::AppContext &context,
+                                       const QSize &size)
 {
     if (view != u"triage")
         return nullptr;
@@ -78,6 +74,11 @@ QWidget *createTriageScreenshot(const QString &view, host::AppContext &context, 
         arts->setCurrentItem(arts->topLevelItem(0));
     w->resize(size);
     return w;
+}
+
+ScreenshotArea triageScreenshots()
+{
+    return {{QStringLiteral("triage")}, &createTriageScreenshot, false};
 }
 
 } // namespace sitrep::ui

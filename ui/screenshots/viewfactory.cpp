@@ -2,15 +2,7 @@
 #include "ui/screenshots/viewfactory.h"
 
 #include "ui/mainwindow.h"
-#include "ui/screenshots/dashboardscreenshots.h"
-#include "ui/screenshots/postmortemscreenshots.h"
-#include "ui/screenshots/problemsscreenshots.h"
-#include "ui/screenshots/remediationscreenshots.h"
-#include "ui/screenshots/settingsscreenshots.h"
-#include "ui/screenshots/syncscreenshots.h"
-#include "ui/screenshots/triagescreenshots.h"
-#include "ui/screenshots/wallscreenshots.h"
-#include "ui/screenshots/warroomscreenshots.h"
+#include "ui/screenshots/screenshotareas.h"
 
 #include <QApplication>
 #include <QPainter>
@@ -18,37 +10,34 @@
 
 namespace sitrep::ui {
 
+static const QList<ScreenshotArea> &screenshotAreas()
+{
+    static const QList<ScreenshotArea> areas{
+        warRoomScreenshots(),   postmortemScreenshots(), problemsScreenshots(),
+        dashboardScreenshots(), wallScreenshots(),       settingsScreenshots(),
+        triageScreenshots(),    syncScreenshots(),       remediationScreenshots()};
+    return areas;
+}
+
 QStringList screenshotViews()
 {
-    return warRoomScreenshotViews() + postmortemScreenshotViews() + problemsScreenshotViews() +
-           dashboardScreenshotViews() + wallScreenshotViews() + settingsScreenshotViews() +
-           triageScreenshotViews() + syncScreenshotViews() + remediationScreenshotViews();
+    QStringList views;
+    for (const ScreenshotArea &area : screenshotAreas())
+        views += area.views;
+    return views;
 }
 
 QWidget *createScreenshotView(const QString &view, host::AppContext &context, const QSize &size)
 {
-    QWidget *w = nullptr;
-    if (warRoomScreenshotViews().contains(view))
-        w = createWarRoomScreenshot(view, context, size);
-    else if (postmortemScreenshotViews().contains(view))
-        w = createPostmortemScreenshot(view, context, size);
-    else if (dashboardScreenshotViews().contains(view))
-        w = createDashboardScreenshot(view, context, size);
-    else if (wallScreenshotViews().contains(view))
-        w = createWallScreenshot(view, context, size);
-    else if (problemsScreenshotViews().contains(view))
-        w = createProblemsScreenshot(view, context, size);
-    else if (triageScreenshotViews().contains(view))
-        w = createTriageScreenshot(view, context, size);
-    else if (remediationScreenshotViews().contains(view))
-        w = createRemediationScreenshot(view, context, size);
-    else if (syncScreenshotViews().contains(view))
-        w = createSyncScreenshot(view, context, size);
-    else if (settingsScreenshotViews().contains(view))
-        return createSettingsScreenshot(view, context, size); // a dialog keeps its own size
-    if (w)
-        w->resize(size);
-    return w;
+    for (const ScreenshotArea &area : screenshotAreas()) {
+        if (!area.views.contains(view))
+            continue;
+        QWidget *w = area.create(view, context, size);
+        if (w && !area.keepsOwnSize)
+            w->resize(size);
+        return w;
+    }
+    return nullptr;
 }
 
 QPixmap renderScreenshot(QWidget *view, const QSize &size, QString *note)

@@ -1,17 +1,13 @@
 // SPDX-License-Identifier: MIT
-#include "ui/screenshots/wallscreenshots.h"
+#include "ui/screenshots/screenshotareas.h"
 
 #include "host/appcontext.h"
 #include "ui/wall/wallwindow.h"
 
 namespace sitrep::ui {
 
-QStringList wallScreenshotViews()
-{
-    return {QStringLiteral("wall"), QStringLiteral("wall-charts")};
-}
-
-QWidget *createWallScreenshot(const QString &view, host::AppContext &context, const QSize &size)
+static QWidget *createWallScreenshot(const QString &view, host::AppContext &context,
+                                     const QSize &size)
 {
     if (view == u"wall" || view == u"wall-charts") {
         auto *service = new metrics::MetricsService(context.dbPath(), context.clock());
@@ -27,6 +23,11 @@ QWidget *createWallScreenshot(const QString &view, host::AppContext &context, co
         return wall;
     }
     return nullptr;
+}
+
+ScreenshotArea wallScreenshots()
+{
+    return {{QStringLiteral("wall"), QStringLiteral("wall-charts")}, &createWallScreenshot, false};
 }
 
 } // namespace sitrep::ui

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "ui/screenshots/warroomscreenshots.h"
+#include "ui/screenshots/screenshotareas.h"
 
 #include "host/appcontext.h"
 #include "ui/createincidentdialog.h"
@@ -16,13 +16,8 @@
 
 namespace sitrep::ui {
 
-QStringList warRoomScreenshotViews()
-{
-    return {QStringLiteral("list"), QStringLiteral("incident"), QStringLiteral("create"),
-            QStringLiteral("incident-edit"), QStringLiteral("list-selection")};
-}
-
-QWidget *createWarRoomScreenshot(const QString &view, host::AppContext &context, const QSize &size)
+static QWidget *createWarRoomScreenshot(const QString &view, host::AppContext &context,
+                                        const QSize &size)
 {
     if (view == u"create") {
         auto *d = new CreateIncidentDialog(context.engine(), QStringLiteral("alice"));
@@ -83,6 +78,14 @@ QWidget *createWarRoomScreenshot(const QString &view, host::AppContext &context,
                 ws->editFields(QStringLiteral("severity"));
     }
     return w;
+}
+
+ScreenshotArea warRoomScreenshots()
+{
+    return {{QStringLiteral("list"), QStringLiteral("incident"), QStringLiteral("create"),
+             QStringLiteral("incident-edit"), QStringLiteral("list-selection")},
+            &createWarRoomScreenshot,
+            false};
 }
 
 } // namespace sitrep::ui

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <QLabel>
+#include "ui/settings/statuslabel.h"
 
 namespace sitrep::host {
 class AwsServices;
@@ -12,17 +12,11 @@ namespace sitrep::ui {
 /// The AWS state for a status bar, beside the sync state: "AWS: alerts: listening, 3
 /// ingested · notifications: 2 sent, 0 waiting", or the last error. Clicking it asks for
 /// the settings (settingsRequested).
-class AwsStatusLabel final : public QLabel {
+class AwsStatusLabel final : public SettingsStatusLabel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(AwsStatusLabel)
 public:
     explicit AwsStatusLabel(host::AwsServices &services, QWidget *parent = nullptr);
-
-Q_SIGNALS:
-    void settingsRequested();
-
-protected:
-    void mouseReleaseEvent(QMouseEvent *event) override;
 
 private:
     void refresh();

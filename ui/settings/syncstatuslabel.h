@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <QLabel>
+#include "ui/settings/statuslabel.h"
 
 namespace sitrep::sync {
 class SyncStatus;
@@ -11,17 +11,11 @@ namespace sitrep::ui {
 
 /// The sync state for a status bar: "offline, 3 changes waiting", "in sync". Clicking it
 /// asks for the back-end settings (settingsRequested).
-class SyncStatusLabel final : public QLabel {
+class SyncStatusLabel final : public SettingsStatusLabel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SyncStatusLabel)
 public:
     explicit SyncStatusLabel(sync::SyncStatus &status, QWidget *parent = nullptr);
-
-Q_SIGNALS:
-    void settingsRequested();
-
-protected:
-    void mouseReleaseEvent(QMouseEvent *event) override;
 
 private:
     void refresh();

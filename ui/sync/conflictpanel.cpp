@@ -2,9 +2,9 @@
 #include "ui/sync/conflictpanel.h"
 
 #include "engine/lifecycleengine.h"
+#include "ui/style/formrows.h"
 
 #include <QDateTime>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QVBoxLayout>
@@ -26,38 +26,20 @@ ConflictPanel::ConflictPanel(engine::LifecycleEngine &engine, const QString &inc
     auto *v = new QVBoxLayout(this);
     v->setContentsMargins(10, 6, 10, 6);
     v->setSpacing(3);
-    m_title = new QLabel(this);
-    m_title->setObjectName(QStringLiteral("conflictTitle"));
-    m_title->setWordWrap(true);
+    m_title = wrappingLabel(QStringLiteral("conflictTitle"), this);
     v->addWidget(m_title);
-    m_applied = new QLabel(this);
-    m_applied->setObjectName(QStringLiteral("conflictApplied"));
-    m_applied->setWordWrap(true);
+    m_applied = wrappingLabel(QStringLiteral("conflictApplied"), this);
     v->addWidget(m_applied);
-    m_rejected = new QLabel(this);
-    m_rejected->setObjectName(QStringLiteral("conflictRejected"));
-    m_rejected->setWordWrap(true);
+    m_rejected = wrappingLabel(QStringLiteral("conflictRejected"), this);
     v->addWidget(m_rejected);
-    m_error = new QLabel(this);
-    m_error->setObjectName(QStringLiteral("conflictError"));
-    m_error->setWordWrap(true);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_error->hide();
+    m_error = messageLabel(QStringLiteral("conflictError"), this, true);
     v->addWidget(m_error);
-    auto *row = new QHBoxLayout;
-    m_keep = new QPushButton(this);
-    m_keep->setObjectName(QStringLiteral("conflictKeep"));
-    m_take = new QPushButton(this);
-    m_take->setObjectName(QStringLiteral("conflictTake"));
-    m_dismiss = new QPushButton(tr("Dismiss"), this);
-    m_dismiss->setObjectName(QStringLiteral("conflictDismiss"));
+    m_keep = namedButton(QString(), QStringLiteral("conflictKeep"), this);
+    m_take = namedButton(QString(), QStringLiteral("conflictTake"), this);
+    m_dismiss = namedButton(tr("Dismiss"), QStringLiteral("conflictDismiss"), this);
     m_dismiss->setAccessibleName(tr("Dismiss the conflict without changing the state"));
     m_dismiss->setToolTip(m_dismiss->accessibleName());
-    row->addWidget(m_keep);
-    row->addWidget(m_take);
-    row->addWidget(m_dismiss);
-    row->addStretch(1);
-    v->addLayout(row);
+    addRow(v, {{m_keep}, {m_take}, {m_dismiss}}, true);
     connect(m_keep, &QPushButton::clicked, this, [this] { resolve(ConflictChoice::KeepApplied); });
     connect(m_take, &QPushButton::clicked, this, [this] { resolve(ConflictChoice::TakeRejected); });
     connect(m_dismiss, &QPushButton::clicked, this, [this] { resolve(ConflictChoice::Dismiss); });
@@ -77,7 +59,7 @@ int ConflictPanel::unresolvedCount() const
 
 QString ConflictPanel::errorText() const
 {
-    return m_error->isHidden() ? QString() : m_error->text();
+    return shownText(m_error);
 }
 
 QString ConflictPanel::stateLabel(const QString &state) const

@@ -2,6 +2,7 @@
 #include "ui/triage/triagepanel.h"
 
 #include "engine/lifecycleengine.h"
+#include "ui/style/formrows.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -59,9 +60,7 @@ void TriagePanel::build()
 {
     auto *v = new QVBoxLayout(this);
     auto *top = new QHBoxLayout;
-    m_source = new QLabel(this);
-    m_source->setObjectName(QStringLiteral("triageSource"));
-    m_source->setWordWrap(true);
+    m_source = wrappingLabel(QStringLiteral("triageSource"), this);
     top->addWidget(m_source, 1);
     m_suggestButton = new QPushButton(tr("&Suggest again"), this);
     m_suggestButton->setObjectName(QStringLiteral("triageSuggest"));
@@ -78,11 +77,7 @@ void TriagePanel::build()
     connect(m_rejectAll, &QPushButton::clicked, this, [this] { decideAll(false); });
     v->addLayout(top);
 
-    m_message = new QLabel(this);
-    m_message->setObjectName(QStringLiteral("triageMessage"));
-    m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_message->hide();
+    m_message = messageLabel(QStringLiteral("triageMessage"), this, true);
     v->addWidget(m_message);
 
     auto *fields = new QGroupBox(tr("Suggested fields"), this);
@@ -264,7 +259,7 @@ void TriagePanel::showMessage(const QString &text, bool error)
 
 QString TriagePanel::messageText() const
 {
-    return m_message->isHidden() ? QString() : m_message->text();
+    return shownText(m_message);
 }
 
 bool TriagePanel::decide(const QString &field, bool accept)
