@@ -12,8 +12,6 @@
 
 #include <QtTest>
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <memory>
 
@@ -75,7 +73,7 @@ QList<qint64> column(store::Store &st, const QString &sql, const QString &arg = 
     if (!arg.isNull())
         q->bind(1, arg);
     while (q->step())
-        out << q->int64(0);
+        out << store::RowReader(*q).int64();
     return out;
 }
 
@@ -104,11 +102,10 @@ QStringList projectionTables(store::Store &st)
             QStringLiteral("SELECT * FROM %1 ORDER BY 1, 2").arg(QLatin1String(table)));
         if (!q)
             return {st.db().lastError()};
-        const int cols = sqlite3_column_count(q->handle());
         while (q->step()) {
             QStringList row;
-            for (int c = 0; c < cols; ++c)
-                row << q->text(c);
+            for (store::RowReader r(*q); r.column() < r.columnCount();)
+                row << r.value().toString();
             out << QLatin1String(table) + u':' + row.join(u'|');
         }
     }

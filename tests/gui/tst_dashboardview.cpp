@@ -47,8 +47,8 @@ class TestDashboardView : public QObject {
         store::Stmt *s = m_ctx->store().db().prepare(q.countSql(binds));
         if (!s)
             return -1;
-        query::bindVariants(s, binds);
-        const qint64 n = s->step() ? s->int64(0) : -1;
+        s->bindAll(binds);
+        const qint64 n = s->step() ? store::RowReader(*s).int64() : -1;
         s->reset();
         return n;
     }
@@ -208,8 +208,8 @@ private Q_SLOTS:
             QVERIFY(pair);
             pair->bind(1, v.metrics().filter.from);
             QVERIFY(pair->step());
-            service = pair->text(0);
-            group = pair->text(1);
+            store::RowReader row(*pair);
+            row.read(service, group);
             pair->reset();
         }
         v.setServiceFilter(service);

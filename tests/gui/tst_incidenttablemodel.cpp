@@ -164,9 +164,9 @@ private Q_SLOTS:
             auto *st = db.prepare(sql);
             if (!st)
                 return out;
-            bindVariants(st, binds);
+            st->bindAll(binds);
             while (st->step())
-                out << st->int64(0);
+                out << store::RowReader(*st).int64();
             st->reset();
             return out;
         };

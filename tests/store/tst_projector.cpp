@@ -12,8 +12,6 @@
 
 #include <QtTest>
 
-#include <sqlite3.h>
-
 #include <algorithm>
 
 using namespace sitrep;
@@ -52,12 +50,13 @@ QStringList projectionRows(store::Store &st)
         auto q = st.db().prepareOnce(QString::fromLatin1(sql));
         if (!q)
             return {st.db().lastError()};
-        const int cols = sqlite3_column_count(q->handle());
         while (q->step()) {
             QStringList row;
-            for (int c = 0; c < cols; ++c)
-                row << (q->isNull(c) ? QStringLiteral("NULL")
-                                     : QString::fromLatin1(q->blob(c).toHex()));
+            for (store::RowReader r(*q); r.column() < r.columnCount();) {
+                const QVariant v = r.value();
+                row << (v.isNull() ? QStringLiteral("NULL")
+                                   : QString::fromLatin1(v.toByteArray().toHex()));
+            }
             out << QString::fromLatin1(sql).section(u' ', 3, 3) + u':' + row.join(u'|');
         }
     }

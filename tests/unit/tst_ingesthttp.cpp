@@ -120,7 +120,7 @@ struct Server {
     {
         auto q = store.db().prepareOnce(QStringLiteral(
             "SELECT (SELECT COUNT(*) FROM events) + (SELECT COUNT(*) FROM ingest_alerts)"));
-        return q && q->step() ? q->int64(0) : -1;
+        return q && q->step() ? store::RowReader(*q).int64() : -1;
     }
 };
 

@@ -191,7 +191,7 @@ struct Fixture {
     {
         auto q = store.db().prepareOnce(QStringLiteral(
             "SELECT (SELECT COUNT(*) FROM events) + (SELECT COUNT(*) FROM ingest_alerts)"));
-        return q && q->step() ? q->int64(0) : -1;
+        return q && q->step() ? store::RowReader(*q).int64() : -1;
     }
 };
 

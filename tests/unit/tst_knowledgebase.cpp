@@ -19,12 +19,11 @@ class TestKnowledgeBase : public QObject {
     static QStringList rows(store::Store &st, const QString &sql)
     {
         QStringList out;
-        const int n = int(sql.section(QStringLiteral(" FROM "), 0, 0).count(u',')) + 1;
         auto q = st.db().prepareOnce(sql);
         while (q && q->step()) {
             QStringList cols;
-            for (int i = 0; i < n; ++i)
-                cols << q->text(i);
+            for (store::RowReader r(*q); r.column() < r.columnCount();)
+                cols << r.value().toString();
             out << cols.join(u'|');
         }
         return out;

@@ -616,8 +616,8 @@ private Q_SLOTS:
             store::Stmt *st = f->ctx->store().db().prepare(iq.countSql(binds));
             if (!st)
                 return -1;
-            query::bindVariants(st, binds);
-            const qint64 n = st->step() ? st->int64(0) : -1;
+            st->bindAll(binds);
+            const qint64 n = st->step() ? store::RowReader(*st).int64() : -1;
             st->reset();
             return n;
         };

@@ -11,8 +11,6 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <random>
 
@@ -333,7 +331,8 @@ private Q_SLOTS:
             "sql LIKE 'CREATE UNIQUE INDEX%' "
             "AND name IN ('events_id','incidents_uid','incidents_number') ORDER BY name)"));
         QVERIFY(keys && keys->step());
-        QCOMPARE(keys->text(0), QStringLiteral("events_id,incidents_number,incidents_uid"));
+        QCOMPARE(store::RowReader(*keys).text(),
+                 QStringLiteral("events_id,incidents_number,incidents_uid"));
         const QString dupe = QStringLiteral(
             "INSERT INTO events(id, incident, hlc, ts, actor, kind, payload, prev_hash, hash) "
             "SELECT id, incident, hlc, ts, actor, kind, payload, prev_hash, hash FROM events LIMIT "
@@ -362,12 +361,12 @@ private Q_SLOTS:
         auto idx = c.store().db().prepareOnce(QStringLiteral(
             "SELECT count(*) FROM sqlite_master WHERE type='index' AND name='incidents_title'"));
         QVERIFY(idx && idx->step());
-        QCOMPARE(idx->int64(0), qint64(1));
+        QCOMPARE(store::RowReader(*idx).int64(), qint64(1));
         // ... and the tables are declared as before.
         auto decl = c.store().db().prepareOnce(
             QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name='events_id'"));
         QVERIFY(decl && decl->step());
-        QCOMPARE(decl->int64(0), qint64(0));
+        QCOMPARE(store::RowReader(*decl).int64(), qint64(0));
     }
 
     // The bulk loader sums the dashboard rollups in memory: on a realistic history (SLA
@@ -388,11 +387,10 @@ private Q_SLOTS:
         const auto rows = [](Replica &r, const char *sql) {
             QStringList out;
             auto q = r.store().db().prepareOnce(QString::fromLatin1(sql));
-            const int cols = q ? sqlite3_column_count(q->handle()) : 0;
             while (q && q->step()) {
                 QStringList row;
-                for (int c = 0; c < cols; ++c)
-                    row << q->text(c);
+                for (store::RowReader r(*q); r.column() < r.columnCount();)
+                    row << r.value().toString();
                 out << row.join(u'|');
             }
             return out;
@@ -414,7 +412,7 @@ private Q_SLOTS:
             QStringLiteral("SELECT sum(open), sum(running_due), sum(breached_paused) FROM "
                            "metrics_open WHERE service=''"));
         QVERIFY(open && open->step());
-        QVERIFY(open->int64(0) > 0); // the demo leaves some fires burning
+        QVERIFY(store::RowReader(*open).int64() > 0); // the demo leaves some fires burning
         const auto v = b.store().verify();
         QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
     }
