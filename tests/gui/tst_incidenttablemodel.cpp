@@ -160,15 +160,11 @@ private Q_SLOTS:
         auto ids = [&db](const IncidentQuery &q) {
             QList<QVariant> binds;
             const QString sql = q.offsetPageSql(0, 5000, binds);
-            QList<qint64> out;
             auto *st = db.prepare(sql);
             if (!st)
-                return out;
-            st->bindAll(binds);
-            while (st->step())
-                out << store::RowReader(*st).int64();
-            st->reset();
-            return out;
+                return QList<qint64>();
+            return st->bindAll(binds).all(
+                [](const store::Stmt &s) { return IncidentQuery::readRow(s).id; });
         };
         bool sawWide = false, sawDense = false;
         // Prefix words list their matches (never row by row); an exact word in quotes can.

@@ -453,7 +453,7 @@ void TestStore::openIndexes_arePartialAndUsed()
     // No index leads with is_open any more: the open-row ones are partial.
     QCOMPARE(raw.value(QStringLiteral(
                  "SELECT count(*) FROM sqlite_master WHERE type='index' AND tbl_name='incidents' "
-                 "AND sql LIKE '%ON incidents(is\_open%' ESCAPE '\\'")),
+                 "AND sql LIKE '%ON incidents(is\\_open%' ESCAPE '\\'")),
              qint64(0));
     for (const char *name :
          {"incidents_open", "incidents_updated", "incidents_open_tiles", "incidents_open_unacked",
