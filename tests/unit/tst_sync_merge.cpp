@@ -412,7 +412,10 @@ private Q_SLOTS:
             QStringLiteral("SELECT sum(open), sum(running_due), sum(breached_paused) FROM "
                            "metrics_open WHERE service=''"));
         QVERIFY(open && open->step());
-        QVERIFY(store::RowReader(*open).int64() > 0); // the demo leaves some fires burning
+        store::RowReader row(*open);
+        const qint64 openNow = row.int64();
+        row.skip(2);          // the other sums: verify() below compares the rollups
+        QVERIFY(openNow > 0); // the demo leaves some fires burning
         const auto v = b.store().verify();
         QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
     }
