@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "itemmodels/tablemodel.h"
 
+#include <QCoreApplication>
+
 namespace sitrep::itemmodels {
 
-TableModel::TableModel(const QStringList &titles, QObject *parent)
-    : QAbstractTableModel(parent), m_titles(titles)
+TableModel::TableModel(const char *context, const QList<const char *> &titles, QObject *parent)
+    : QAbstractTableModel(parent), m_context(context), m_titles(titles)
 {
 }
 
@@ -22,7 +24,9 @@ QVariant TableModel::headerData(int section, Qt::Orientation orientation, int ro
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
-    return section >= 0 && section < m_titles.size() ? QVariant(m_titles[section]) : QVariant();
+    if (section < 0 || section >= m_titles.size())
+        return {};
+    return QCoreApplication::translate(m_context, m_titles[section]);
 }
 
 } // namespace sitrep::itemmodels

@@ -2,13 +2,14 @@
 #pragma once
 
 #include <QAbstractTableModel>
-#include <QStringList>
+#include <QList>
 
 namespace sitrep::itemmodels {
 
 /// A flat table with fixed column titles: the row and column counts and the horizontal
-/// header, which every such model answers the same way. A subclass gives the number of
-/// its rows and their data; it translates the titles it passes (tr() in its constructor).
+/// header, which every such model answers the same way. A subclass gives the number of its
+/// rows and their data, and its titles marked with QT_TR_NOOP: the header translates them in
+/// the subclass's context when asked, so it follows a language installed later.
 class TableModel : public QAbstractTableModel {
 public:
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -17,12 +18,13 @@ public:
                         int role = Qt::DisplayRole) const override;
 
 protected:
-    TableModel(const QStringList &titles, QObject *parent);
+    TableModel(const char *context, const QList<const char *> &titles, QObject *parent);
     /// The number of rows.
     virtual int size() const = 0;
 
 private:
-    QStringList m_titles;
+    const char *m_context;
+    QList<const char *> m_titles;
 };
 
 } // namespace sitrep::itemmodels

@@ -8,7 +8,9 @@
 namespace sitrep::itemmodels {
 
 TimelineModel::TimelineModel(QObject *parent)
-    : TableModel({tr("Time"), tr("Who"), tr("Kind"), tr("What")}, parent)
+    : TableModel(staticMetaObject.className(),
+                 {QT_TR_NOOP("Time"), QT_TR_NOOP("Who"), QT_TR_NOOP("Kind"), QT_TR_NOOP("What")},
+                 parent)
 {
 }
 

@@ -93,7 +93,10 @@ template class KeyedTableModel<StatusUpdateItem>;
 // ---- EvidenceModel -----------------------------------------------------------------------
 
 EvidenceModel::EvidenceModel(QObject *parent)
-    : KeyedTableModel({tr("Kind"), tr("Evidence"), tr("Who"), tr("When")}, parent)
+    : KeyedTableModel(
+          staticMetaObject.className(),
+          {QT_TR_NOOP("Kind"), QT_TR_NOOP("Evidence"), QT_TR_NOOP("Who"), QT_TR_NOOP("When")},
+          parent)
 {
 }
 
@@ -148,7 +151,10 @@ QVariant EvidenceModel::data(const QModelIndex &index, int role) const
 // ---- StatusUpdateModel -------------------------------------------------------------------
 
 StatusUpdateModel::StatusUpdateModel(QObject *parent)
-    : KeyedTableModel({tr("Time"), tr("Audience"), tr("Status"), tr("Who"), tr("Message")}, parent)
+    : KeyedTableModel(staticMetaObject.className(),
+                      {QT_TR_NOOP("Time"), QT_TR_NOOP("Audience"), QT_TR_NOOP("Status"),
+                       QT_TR_NOOP("Who"), QT_TR_NOOP("Message")},
+                      parent)
 {
 }
 

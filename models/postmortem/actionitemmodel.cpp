@@ -10,9 +10,8 @@
 namespace sitrep::postmortem {
 
 ActionItemModel::ActionItemModel(PostmortemStore &store, QObject *parent)
-    : TableModel({QStringLiteral("Incident"), QStringLiteral("Action item"),
-                  QStringLiteral("Owner"), QStringLiteral("Due"), QStringLiteral("Status")},
-                 parent),
+    : TableModel(staticMetaObject.className(),
+                 {"Incident", "Action item", "Owner", "Due", "Status"}, parent),
       m_store(store)
 {
 }

@@ -7,8 +7,10 @@
 namespace sitrep::problems {
 
 ProblemListModel::ProblemListModel(ProblemStore &store, QObject *parent)
-    : TableModel({tr("Problem"), tr("Title"), tr("Status"), tr("Incidents"), tr("Known errors"),
-                  tr("Owner"), tr("Updated")},
+    : TableModel(staticMetaObject.className(),
+                 {QT_TR_NOOP("Problem"), QT_TR_NOOP("Title"), QT_TR_NOOP("Status"),
+                  QT_TR_NOOP("Incidents"), QT_TR_NOOP("Known errors"), QT_TR_NOOP("Owner"),
+                  QT_TR_NOOP("Updated")},
                  parent),
       m_store(store)
 {
