@@ -16,21 +16,12 @@ const char *const kColumns =
 Item readItem(const Stmt &s)
 {
     Item x;
-    x.id = s.int64(0);
-    x.queue = s.text(1);
-    x.key = s.text(2);
-    x.subject = s.text(3);
-    x.eventSeq = s.int64(4);
-    x.transport = s.text(5);
-    x.destination = s.text(6);
-    x.attributes = QJsonDocument::fromJson(s.text(7).toUtf8()).object();
-    x.body = s.text(8).toUtf8();
-    x.state = stateFromName(s.text(9)).value_or(State::Pending);
-    x.attempts = int(s.int64(10));
-    x.nextAt = s.int64(11);
-    x.startedAt = s.int64(12);
-    x.lastError = s.text(13);
-    x.remoteId = s.text(14);
+    store::RowReader row(s);
+    row.read(x.id, x.queue, x.key, x.subject, x.eventSeq, x.transport, x.destination);
+    x.attributes = QJsonDocument::fromJson(row.text().toUtf8()).object();
+    x.body = row.text().toUtf8();
+    x.state = stateFromName(row.text()).value_or(State::Pending);
+    row.read(x.attempts, x.nextAt, x.startedAt, x.lastError, x.remoteId);
     return x;
 }
 
@@ -178,8 +169,10 @@ Counts DeliveryQueue::counts()
         return c;
     s->bind(1, m_queue);
     while (s->step()) {
-        const qint64 n = s->int64(1);
-        switch (stateFromName(s->text(0)).value_or(State::Pending)) {
+        store::RowReader row(*s);
+        const QString state = row.text();
+        const qint64 n = row.int64();
+        switch (stateFromName(state).value_or(State::Pending)) {
         case State::Pending:
             c.pending += n;
             break;
@@ -206,7 +199,7 @@ qint64 DeliveryQueue::count(State state, const QString &transport)
     if (!s)
         return 0;
     s->bind(1, m_queue).bind(2, stateName(state)).bind(3, transport);
-    const qint64 n = s->step() ? s->int64(0) : 0;
+    const qint64 n = s->step() ? store::RowReader(*s).int64() : 0;
     s->reset();
     return n;
 }
@@ -242,7 +235,7 @@ Result<qint64> DeliveryQueue::retryLater(qint64 id, const QString &error, qint64
     if (!q->step())
         return R::fail(QStringLiteral("no pending %1 delivery %2").arg(m_queue).arg(id),
                        QStringLiteral("not_found"));
-    const int attempts = int(q->int64(0)) + 1;
+    const int attempts = int(store::RowReader(*q).int64()) + 1;
     q->reset();
     const qint64 at = m_policy.nextAt(now, attempts, serverDelayMs);
     Stmt *s = db.prepare(QStringLiteral(

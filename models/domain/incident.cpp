@@ -6,21 +6,20 @@
 
 namespace sitrep::domain {
 
+namespace {
+// The words for each severity, Critical to Low: its name first, then what else parses to it.
+const char16_t *const kSeverityWords[4][5] = {
+    {u"critical", u"sev1", u"1", u"crit", u"sev-1"},
+    {u"high", u"sev2", u"2", u"major", u"sev-2"},
+    {u"medium", u"sev3", u"3", u"moderate", u"sev-3"},
+    {u"low", u"sev4", u"4", u"minor", u"sev-4"},
+};
+} // namespace
+
 QString severityName(Severity s)
 {
-    switch (s) {
-    case Severity::Critical:
-        return QStringLiteral("critical");
-    case Severity::High:
-        return QStringLiteral("high");
-    case Severity::Medium:
-        return QStringLiteral("medium");
-    case Severity::Low:
-        return QStringLiteral("low");
-    case Severity::Unknown:
-        break;
-    }
-    return {};
+    const int i = int(s) - 1;
+    return i >= 0 && i < 4 ? QString::fromUtf16(kSeverityWords[i][0]) : QString();
 }
 
 QString severityLabel(Severity s)
@@ -33,14 +32,10 @@ QString severityLabel(Severity s)
 Severity parseSeverity(const QString &in)
 {
     const QString s = in.trimmed().toLower();
-    if (s == u"critical" || s == u"sev1" || s == u"1" || s == u"crit" || s == u"sev-1")
-        return Severity::Critical;
-    if (s == u"high" || s == u"sev2" || s == u"2" || s == u"major" || s == u"sev-2")
-        return Severity::High;
-    if (s == u"medium" || s == u"sev3" || s == u"3" || s == u"moderate" || s == u"sev-3")
-        return Severity::Medium;
-    if (s == u"low" || s == u"sev4" || s == u"4" || s == u"minor" || s == u"sev-4")
-        return Severity::Low;
+    for (int i = 0; i < 4; ++i)
+        for (const char16_t *word : kSeverityWords[i])
+            if (s == QStringView(word))
+                return Severity(i + 1);
     return Severity::Unknown;
 }
 

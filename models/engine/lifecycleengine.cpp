@@ -894,6 +894,17 @@ Result<Outcome> LifecycleEngine::execute(const Command &command)
     return r->first();
 }
 
+Status LifecycleEngine::record(const QString &incident, const QString &kind,
+                               const QJsonObject &payload, const QString &actor)
+{
+    auto r = execute(Command::make(
+        Command::Kind::Record, incident,
+        {{QStringLiteral("kind"), kind}, {QStringLiteral("payload"), payload}}, actor));
+    if (!r)
+        return Status::fail(r.errorMessage(), r.error().code);
+    return {};
+}
+
 Result<int> LifecycleEngine::checkSla(qint64 now)
 {
     if (auto s = m_store.db().begin(); !s)
@@ -911,9 +922,12 @@ Result<int> LifecycleEngine::checkSla(qint64 now)
     };
     QList<Due> due;
     while (q->step()) {
-        const QString uid = store::Store::blobToUuid(q->blob(0));
-        const qint64 resp = q->int64(1), res = q->int64(2), ack = q->int64(3);
-        const int b = int(q->int64(4));
+        store::RowReader row(*q);
+        const QString uid = store::Store::blobToUuid(row.blob());
+        const qint64 resp = row.int64();
+        const qint64 res = row.int64();
+        const qint64 ack = row.int64();
+        const int b = int(row.int64());
         if (!(b & SlaResponseBreached) && ack == 0 && resp > 0 && resp < now)
             due << Due{uid, SlaResponseBreached, resp};
         if (!(b & SlaResolutionBreached) && res > 0 && res < now)
@@ -968,7 +982,7 @@ Result<QList<Incident>> LifecycleEngine::bulkCloseStale(int days, bool dryRun)
     q->bind(1, cutoff);
     QList<qint64> ids;
     while (q->step())
-        ids << q->int64(0);
+        ids << store::RowReader(*q).int64();
     q->reset();
     for (qint64 id : ids)
         if (auto inc = m_store.incidentByRowId(id))

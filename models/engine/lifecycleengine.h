@@ -119,6 +119,9 @@ public:
 
     /// One command in its own transaction.
     Result<Outcome> execute(const Command &command);
+    /// Records an event of `kind` with `payload` on an incident (a Record command).
+    Status record(const QString &incident, const QString &kind, const QJsonObject &payload,
+                  const QString &actor);
     /// Many commands in one transaction. Rejected commands change nothing and report their
     /// error in their slot; the others commit together. Fails as a whole only when the
     /// database cannot commit.

@@ -189,7 +189,7 @@ QStringList ProjectionRegistry::verify(store::Store &store,
                               .arg(c.projection, c.table, db.lastError());
                 continue;
             }
-            if (const qint64 n = q->int64(0); n > 0)
+            if (const qint64 n = store::RowReader(*q).int64(); n > 0)
                 faults << QStringLiteral(
                               "projection %1: %2 row(s) of %3 differ from a rebuild from the log")
                               .arg(c.projection)

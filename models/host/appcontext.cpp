@@ -101,8 +101,11 @@ Result<WorkflowSwitch> switchWorkflow(AppContext &context, const QString &nameOr
             QStringLiteral("SELECT state, count(*) FROM incidents WHERE is_open=1 GROUP BY state"));
         if (!q)
             return R::fail(st.db().lastError(), QStringLiteral("db"));
-        while (q->step())
-            openByState.insert(q->text(0), q->int64(1));
+        while (q->step()) {
+            store::RowReader row(*q);
+            const QString state = row.text();
+            openByState.insert(state, row.int64());
+        }
     }
     // FROM as typed -> the open state it names; TO -> the new workflow's state.
     QHash<QString, QString> moves;

@@ -111,17 +111,10 @@ std::optional<Correlator::AlertRow> Correlator::loadAlert(const QString &id)
     }
     AlertRow r;
     r.id = id;
-    r.groupId = q->text(0);
-    r.incident = q->text(1);
-    r.status = q->text(2);
-    r.reported = q->text(3);
-    r.severity = int(q->int64(4));
-    r.firstSeen = q->int64(5);
-    r.lastSeen = q->int64(6);
-    r.flapStart = q->int64(7);
-    r.flapChanges = int(q->int64(8));
-    r.flapping = q->int64(9) != 0;
-    r.alert = QJsonDocument::fromJson(q->text(10).toUtf8()).object();
+    store::RowReader row(*q);
+    row.read(r.groupId, r.incident, r.status, r.reported, r.severity, r.firstSeen, r.lastSeen,
+             r.flapStart, r.flapChanges, r.flapping);
+    r.alert = QJsonDocument::fromJson(row.text().toUtf8()).object();
     q->reset();
     return r;
 }
@@ -139,12 +132,10 @@ std::optional<Correlator::GroupRow> Correlator::loadLatestGroup(const QString &k
         return std::nullopt;
     }
     GroupRow g;
-    g.id = q->text(0);
+    store::RowReader row(*q);
+    g.id = row.text();
     g.key = key;
-    g.incident = q->text(1);
-    g.severity = int(q->int64(2));
-    g.firstSeen = q->int64(3);
-    g.lastSeen = q->int64(4);
+    row.read(g.incident, g.severity, g.firstSeen, g.lastSeen);
     q->reset();
     return g;
 }
@@ -271,7 +262,7 @@ void Correlator::checkAllResolved(Work &w, const QString &incident, qint64 now)
     q->bind(1, incident);
     bool blocked = false;
     while (!blocked && q->step())
-        blocked = !stagedResolved(q->text(0));
+        blocked = !stagedResolved(store::RowReader(*q).text());
     q->reset();
     if (blocked)
         return;
@@ -280,7 +271,8 @@ void Correlator::checkAllResolved(Work &w, const QString &incident, qint64 now)
         return;
     q->bind(1, incident);
     while (!blocked && q->step())
-        blocked = !w.plan.alerts.contains(q->text(0)); // staged rows were checked above
+        blocked =
+            !w.plan.alerts.contains(store::RowReader(*q).text()); // staged rows were checked above
     q->reset();
     if (blocked)
         return;
@@ -289,7 +281,7 @@ void Correlator::checkAllResolved(Work &w, const QString &incident, qint64 now)
         return;
     q->bind(1, incident);
     if (q->step())
-        total = qMax<int>(total, int(q->int64(0)));
+        total = qMax<int>(total, int(store::RowReader(*q).int64()));
     q->reset();
     if (total == 0)
         return;
@@ -353,7 +345,8 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
         q->bind(1, id);
         std::optional<GroupRow> g;
         if (q->step()) {
-            g = GroupRow{id, q->text(0), q->text(1), int(q->int64(2)), q->int64(3), q->int64(4)};
+            store::RowReader row(*q);
+            g = GroupRow{id, row.text(), row.text(), int(row.int64()), row.int64(), row.int64()};
             plan.groups.insert(id, *g);
         }
         q->reset();
@@ -512,8 +505,8 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
         q->bind(1, g->id);
         QStringList stored;
         while (q->step())
-            if (!ids.contains(q->text(0)))
-                stored << q->text(0);
+            if (QString id = store::RowReader(*q).text(); !ids.contains(id))
+                stored << id;
         q->reset();
         for (const QString &sid : std::as_const(stored))
             if (auto r = loadAlert(sid))

@@ -116,7 +116,7 @@ bool SqsAlertConsumer::known(const QString &key)
     if (!s)
         return false;
     s->bind(1, key);
-    return s->step() && s->text(0) == u"ingested";
+    return s->step() && store::RowReader(*s).text() == u"ingested";
 }
 
 Status SqsAlertConsumer::record(const InboundAlert &a, const QString &status, const QString &detail)

@@ -109,7 +109,7 @@ QByteArray attachmentData(store::Store &store, const QString &sha256)
     if (!s)
         return {};
     s->bindBlob(1, QByteArray::fromHex(sha256.toLatin1()));
-    const QByteArray data = s->step() ? s->blob(0) : QByteArray();
+    const QByteArray data = s->step() ? store::RowReader(*s).blob() : QByteArray();
     s->reset();
     return data;
 }

@@ -10,8 +10,6 @@
 #include <QLoggingCategory>
 #include <QPointer>
 
-#include <sqlite3.h>
-
 #include <optional>
 
 Q_LOGGING_CATEGORY(lcItemModels, "sitrep.itemmodels", QtWarningMsg)
@@ -124,24 +122,21 @@ private:
             store::Stmt *k = m_store.db().prepare(m_q->keyOfIdSql(id, binds));
             if (!k)
                 continue;
-            bindVariants(k, binds);
+            k->bindAll(binds);
             if (!k->step()) {
                 k->reset();
                 out.insert(id, -1);
                 continue;
             }
-            QVariantList key;
-            for (int c = 0; c < m_q->keyWidth(); ++c)
-                key << (sqlite3_column_type(k->handle(), c) == SQLITE_TEXT ? QVariant(k->text(c))
-                                                                           : QVariant(k->int64(c)));
+            const QVariantList key = IncidentQuery::readKey(*k);
             k->reset();
             binds.clear();
             store::Stmt *p = m_store.db().prepare(m_q->positionSql(key, binds));
             if (!p)
                 continue;
-            bindVariants(p, binds);
+            p->bindAll(binds);
             if (p->step())
-                out.insert(id, int(p->int64(0)));
+                out.insert(id, int(store::RowReader(*p).int64()));
             p->reset();
         }
         return out;
@@ -172,13 +167,7 @@ private:
     {
         QList<QVariant> binds;
         const QString sql = m_q->countSql(binds);
-        store::Stmt *s = m_store.db().prepare(sql);
-        if (!s)
-            return 0;
-        bindVariants(s, binds);
-        const qint64 n = s->step() ? s->int64(0) : 0;
-        s->reset();
-        return n;
+        return m_store.db().scalar(sql, binds);
     }
 
     QList<IncidentRow> run(const QString &sql, const QList<QVariant> &binds)
@@ -189,10 +178,10 @@ private:
             qCWarning(lcItemModels) << "bad page query" << m_store.db().lastError();
             return rows;
         }
-        bindVariants(s, binds);
+        s->bindAll(binds);
         rows.reserve(IncidentTableModel::PageSize);
         while (s->step())
-            rows << IncidentQuery::readRow(s);
+            rows << IncidentQuery::readRow(*s);
         s->reset();
         return rows;
     }
@@ -228,7 +217,7 @@ private:
         m_anchorStmt = m_store.db().prepareOnce(m_q->keysSql(binds));
         if (!m_anchorStmt)
             return;
-        bindVariants(m_anchorStmt.get(), binds);
+        m_anchorStmt->bindAll(binds);
         m_anchorRow = 0;
         QMetaObject::invokeMethod(
             this, [this, gen] { continueAnchors(gen); }, Qt::QueuedConnection);
@@ -238,23 +227,13 @@ private:
     {
         if (stale(gen) || !m_anchorStmt)
             return;
-        const int width = m_q->keyWidth();
-        sqlite3_stmt *h = m_anchorStmt->handle();
         for (int i = 0; i < 4000; ++i) {
             if (!m_anchorStmt->step()) {
                 m_anchorStmt.reset(); // done: release the read snapshot
                 return;
             }
             if (m_anchorRow % IncidentTableModel::PageSize == 0) {
-                QVariantList key;
-                key.reserve(width);
-                for (int c = 0; c < width; ++c) {
-                    if (sqlite3_column_type(h, c) == SQLITE_TEXT)
-                        key << m_anchorStmt->text(c);
-                    else
-                        key << m_anchorStmt->int64(c);
-                }
-                m_anchors << key;
+                m_anchors << IncidentQuery::readKey(*m_anchorStmt);
                 m_anchorCount->store(int(m_anchors.size()));
             }
             ++m_anchorRow;
@@ -395,22 +374,27 @@ void IncidentTableModel::onQueryResult(quint64 gen, qint64 count, const QList<In
     else
         Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
     Q_EMIT firstPageShown();
-    if (provisional)
-        return; // queryReady follows with the count
+    if (!provisional) // else queryReady follows with the count
+        queryDone();
+}
+
+void IncidentTableModel::queryDone()
+{
     Q_EMIT countChanged(m_count);
     Q_EMIT queryReady();
+    runPendingRefresh();
+}
+
+void IncidentTableModel::runPendingRefresh()
+{
     if (m_refreshPending) {
         m_refreshPending = false;
         refresh();
     }
 }
 
-void IncidentTableModel::onCount(quint64 gen, qint64 count)
+void IncidentTableModel::resizeTo(qint64 count)
 {
-    if (gen != m_gen->load())
-        return;
-    m_countPending = false;
-    m_countKnown = true;
     if (count > m_count) {
         beginInsertRows({}, int(m_count), int(count - 1));
         m_count = count;
@@ -420,12 +404,16 @@ void IncidentTableModel::onCount(quint64 gen, qint64 count)
         m_count = count;
         endRemoveRows();
     }
-    Q_EMIT countChanged(m_count);
-    Q_EMIT queryReady();
-    if (m_refreshPending) {
-        m_refreshPending = false;
-        refresh();
-    }
+}
+
+void IncidentTableModel::onCount(quint64 gen, qint64 count)
+{
+    if (gen != m_gen->load())
+        return;
+    m_countPending = false;
+    m_countKnown = true;
+    resizeTo(count);
+    queryDone();
 }
 
 void IncidentTableModel::requestPage(int page) const
@@ -514,11 +502,8 @@ void IncidentTableModel::onRefresh(quint64 gen, qint64 count,
     // Rows came or went anywhere in the order: the row count changes at the end, and the
     // persistent indexes (selection, current row, open editors) move to where their
     // incidents are now, so nothing that points at a row ends up on another incident.
-    if (count > old) {
-        beginInsertRows({}, int(old), int(count - 1));
-        m_count = count;
-        endInsertRows();
-    }
+    if (count > old)
+        resizeTo(count);
     const bool track = !persistentIndexList().isEmpty();
     if (track) {
         Q_EMIT layoutAboutToBeChanged();
@@ -527,11 +512,8 @@ void IncidentTableModel::onRefresh(quint64 gen, qint64 count,
     m_pages = pages;
     if (track)
         Q_EMIT layoutChanged();
-    if (count < old) {
-        beginRemoveRows({}, int(count), int(old - 1));
-        m_count = count;
-        endRemoveRows();
-    }
+    if (count < old)
+        resizeTo(count);
     m_lastUse.clear();
     for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it)
         m_lastUse.insert(it.key(), ++m_useTick);
@@ -541,10 +523,7 @@ void IncidentTableModel::onRefresh(quint64 gen, qint64 count,
     if (count != old)
         Q_EMIT countChanged(m_count);
     Q_EMIT refreshed();
-    if (m_refreshPending) {
-        m_refreshPending = false;
-        refresh();
-    }
+    runPendingRefresh();
 }
 
 void IncidentTableModel::setFilter(const IncidentFilter &filter)

@@ -97,6 +97,11 @@ private:
     void movePersistentRows(const QHash<int, QList<query::IncidentRow>> &pages,
                             const QHash<qint64, int> &moved, qint64 count);
     void evict() const;
+    /// Inserts or removes rows at the end until there are `count`.
+    void resizeTo(qint64 count);
+    /// The count is known: tells the views, then runs a refresh that waited for it.
+    void queryDone();
+    void runPendingRefresh();
     QVariant display(const query::IncidentRow &r, int column) const;
     QVariant sortValue(const query::IncidentRow &r, int column) const;
     query::SlaStatus sla(const query::IncidentRow &r) const;

@@ -7,7 +7,12 @@
 
 namespace sitrep::itemmodels {
 
-TimelineModel::TimelineModel(QObject *parent) : QAbstractTableModel(parent) {}
+TimelineModel::TimelineModel(QObject *parent)
+    : TableModel(staticMetaObject.className(),
+                 {QT_TR_NOOP("Time"), QT_TR_NOOP("Who"), QT_TR_NOOP("Kind"), QT_TR_NOOP("What")},
+                 parent)
+{
+}
 
 void TimelineModel::setEvents(const QList<domain::Event> &events)
 {
@@ -57,16 +62,6 @@ QStringList TimelineModel::kinds() const
     return out;
 }
 
-int TimelineModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_visible.size());
-}
-
-int TimelineModel::columnCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
 QVariant TimelineModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
@@ -93,25 +88,6 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
         return e.ts;
     if (role == SeqRole)
         return e.seq;
-    return {};
-}
-
-QVariant TimelineModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return QAbstractTableModel::headerData(section, orientation, role);
-    switch (section) {
-    case Time:
-        return tr("Time");
-    case Actor:
-        return tr("Who");
-    case Kind:
-        return tr("Kind");
-    case What:
-        return tr("What");
-    default:
-        break;
-    }
     return {};
 }
 

@@ -3,14 +3,15 @@
 
 #include "domain/event.h"
 
-#include <QAbstractTableModel>
+#include "itemmodels/tablemodel.h"
+
 #include <QList>
 #include <QSet>
 
 namespace sitrep::itemmodels {
 
 /// One incident's events in log order, optionally limited to some kinds.
-class TimelineModel final : public QAbstractTableModel {
+class TimelineModel final : public TableModel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TimelineModel)
 public:
@@ -26,13 +27,10 @@ public:
     /// Every kind present, for the filter menu.
     QStringList kinds() const;
 
-    int rowCount(const QModelIndex &parent = {}) const override;
-    int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation,
-                        int role = Qt::DisplayRole) const override;
 
 private:
+    int size() const override { return int(m_visible.size()); }
     void rebuild();
 
     QList<domain::Event> m_all;

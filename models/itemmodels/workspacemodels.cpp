@@ -7,8 +7,6 @@
 #include <QHash>
 #include <QSet>
 
-#include <functional>
-
 namespace sitrep::itemmodels {
 
 namespace {
@@ -30,72 +28,77 @@ QStringList uniqueKeys(QStringList keys)
     return keys;
 }
 
-/// The row-level difference between the current rows and the next ones, applied through
-/// the model's insert/remove/dataChanged notifications. Falls back to a reset only when
-/// rows that stay changed their relative order (which an append-only log does not do).
-struct RowSync {
-    std::function<void(int, int)> beginRemove, beginInsert;
-    std::function<void()> endRemove, endInsert, beginReset, endReset;
-    std::function<void(int)> changed;
-};
+} // namespace
 
-template <class T, class Same>
-void syncRows(QList<T> &rows, QStringList &keys, const QList<T> &next, const QStringList &nextKeys,
-              const RowSync &s, Same same)
+// The row-level difference between the current rows and the next ones, applied through the
+// model's insert/remove/dataChanged notifications. Falls back to a reset only when rows that
+// stay changed their relative order (which an append-only log does not do).
+template <class T>
+void KeyedTableModel<T>::apply(const QList<T> &next, const QStringList &keys,
+                               bool (*same)(const T &, const T &))
 {
+    const QStringList nextKeys = uniqueKeys(keys);
     const QSet<QString> nextSet(nextKeys.cbegin(), nextKeys.cend());
-    const QSet<QString> curSet(keys.cbegin(), keys.cend());
+    const QSet<QString> curSet(m_keys.cbegin(), m_keys.cend());
     // The rows that stay must keep their order, else a reset is the honest notification.
     QStringList stay;
     for (const QString &k : nextKeys)
         if (curSet.contains(k))
             stay << k;
     QStringList kept;
-    for (const QString &k : std::as_const(keys))
+    for (const QString &k : std::as_const(m_keys))
         if (nextSet.contains(k))
             kept << k;
     if (stay != kept) {
-        s.beginReset();
-        rows = next;
-        keys = nextKeys;
-        s.endReset();
+        this->beginResetModel();
+        m_rows = next;
+        m_keys = nextKeys;
+        this->endResetModel();
         return;
     }
-    for (int i = int(keys.size()) - 1; i >= 0; --i) {
-        if (nextSet.contains(keys[i]))
+    for (int i = int(m_keys.size()) - 1; i >= 0; --i) {
+        if (nextSet.contains(m_keys[i]))
             continue;
         int first = i;
-        while (first > 0 && !nextSet.contains(keys[first - 1]))
+        while (first > 0 && !nextSet.contains(m_keys[first - 1]))
             --first;
-        s.beginRemove(first, i);
-        rows.remove(first, i - first + 1);
-        keys.remove(first, i - first + 1);
-        s.endRemove();
+        this->beginRemoveRows({}, first, i);
+        m_rows.remove(first, i - first + 1);
+        m_keys.remove(first, i - first + 1);
+        this->endRemoveRows();
         i = first;
     }
     int j = 0;
     for (int n = 0; n < nextKeys.size(); ++n) {
-        if (j < keys.size() && keys[j] == nextKeys[n]) {
-            if (!same(rows[j], next[n])) {
-                rows[j] = next[n];
-                s.changed(j);
+        if (j < m_keys.size() && m_keys[j] == nextKeys[n]) {
+            if (!same(m_rows[j], next[n])) {
+                m_rows[j] = next[n];
+                Q_EMIT this->dataChanged(this->index(j, 0),
+                                         this->index(j, this->columnCount() - 1));
             }
             ++j;
             continue;
         }
-        s.beginInsert(j, j);
-        rows.insert(j, next[n]);
-        keys.insert(j, nextKeys[n]);
-        s.endInsert();
+        this->beginInsertRows({}, j, j);
+        m_rows.insert(j, next[n]);
+        m_keys.insert(j, nextKeys[n]);
+        this->endInsertRows();
         ++j;
     }
 }
 
-} // namespace
+template class KeyedTableModel<EvidenceItem>;
+template class KeyedTableModel<StatusUpdateItem>;
 
 // ---- EvidenceModel -----------------------------------------------------------------------
 
-EvidenceModel::EvidenceModel(QObject *parent) : QAbstractTableModel(parent) {}
+EvidenceModel::EvidenceModel(QObject *parent)
+    : KeyedTableModel(
+          staticMetaObject.className(),
+          {QT_TR_NOOP("Kind"), QT_TR_NOOP("Evidence"), QT_TR_NOOP("Who"), QT_TR_NOOP("When")},
+          parent)
+{
+}
 
 void EvidenceModel::setItems(const QList<EvidenceItem> &items)
 {
@@ -105,35 +108,16 @@ void EvidenceModel::setItems(const QList<EvidenceItem> &items)
         keys << QStringLiteral("%1|%2|%3|%4|%5")
                     .arg(e.at)
                     .arg(e.actor, e.kind, e.sha256, e.url.isEmpty() ? e.name : e.url);
-    RowSync s{[this](int a, int b) { beginRemoveRows({}, a, b); },
-              [this](int a, int b) { beginInsertRows({}, a, b); },
-              [this] { endRemoveRows(); },
-              [this] { endInsertRows(); },
-              [this] { beginResetModel(); },
-              [this] { endResetModel(); },
-              [this](int r) { Q_EMIT dataChanged(index(r, 0), index(r, ColumnCount - 1)); }};
-    syncRows(m_rows, m_keys, items, uniqueKeys(keys), s,
-             [](const EvidenceItem &a, const EvidenceItem &b) {
-                 return a.title == b.title && a.name == b.name && a.mime == b.mime &&
-                        a.size == b.size;
-             });
-}
-
-int EvidenceModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
-}
-
-int EvidenceModel::columnCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
+    apply(items, keys, [](const EvidenceItem &a, const EvidenceItem &b) {
+        return a.title == b.title && a.name == b.name && a.mime == b.mime && a.size == b.size;
+    });
 }
 
 QVariant EvidenceModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const EvidenceItem &e = m_rows[index.row()];
+    const EvidenceItem &e = items()[index.row()];
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
@@ -164,28 +148,15 @@ QVariant EvidenceModel::data(const QModelIndex &index, int role) const
     return {};
 }
 
-QVariant EvidenceModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return QAbstractTableModel::headerData(section, orientation, role);
-    switch (section) {
-    case Kind:
-        return tr("Kind");
-    case Title:
-        return tr("Evidence");
-    case Who:
-        return tr("Who");
-    case When:
-        return tr("When");
-    default:
-        break;
-    }
-    return {};
-}
-
 // ---- StatusUpdateModel -------------------------------------------------------------------
 
-StatusUpdateModel::StatusUpdateModel(QObject *parent) : QAbstractTableModel(parent) {}
+StatusUpdateModel::StatusUpdateModel(QObject *parent)
+    : KeyedTableModel(staticMetaObject.className(),
+                      {QT_TR_NOOP("Time"), QT_TR_NOOP("Audience"), QT_TR_NOOP("Status"),
+                       QT_TR_NOOP("Who"), QT_TR_NOOP("Message")},
+                      parent)
+{
+}
 
 void StatusUpdateModel::setItems(const QList<StatusUpdateItem> &items)
 {
@@ -193,34 +164,16 @@ void StatusUpdateModel::setItems(const QList<StatusUpdateItem> &items)
     keys.reserve(items.size());
     for (const auto &u : items)
         keys << QStringLiteral("%1|%2|%3").arg(u.at).arg(u.actor, u.message);
-    RowSync s{[this](int a, int b) { beginRemoveRows({}, a, b); },
-              [this](int a, int b) { beginInsertRows({}, a, b); },
-              [this] { endRemoveRows(); },
-              [this] { endInsertRows(); },
-              [this] { beginResetModel(); },
-              [this] { endResetModel(); },
-              [this](int r) { Q_EMIT dataChanged(index(r, 0), index(r, ColumnCount - 1)); }};
-    syncRows(m_rows, m_keys, items, uniqueKeys(keys), s,
-             [](const StatusUpdateItem &a, const StatusUpdateItem &b) {
-                 return a.status == b.status && a.visibility == b.visibility;
-             });
-}
-
-int StatusUpdateModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
-}
-
-int StatusUpdateModel::columnCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
+    apply(items, keys, [](const StatusUpdateItem &a, const StatusUpdateItem &b) {
+        return a.status == b.status && a.visibility == b.visibility;
+    });
 }
 
 QVariant StatusUpdateModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const StatusUpdateItem &u = m_rows[index.row()];
+    const StatusUpdateItem &u = items()[index.row()];
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
@@ -243,27 +196,6 @@ QVariant StatusUpdateModel::data(const QModelIndex &index, int role) const
         return u.visibility;
     case TimestampRole:
         return u.at;
-    default:
-        break;
-    }
-    return {};
-}
-
-QVariant StatusUpdateModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return QAbstractTableModel::headerData(section, orientation, role);
-    switch (section) {
-    case Time:
-        return tr("Time");
-    case Audience:
-        return tr("Audience");
-    case Status:
-        return tr("Status");
-    case Who:
-        return tr("Who");
-    case Message:
-        return tr("Message");
     default:
         break;
     }

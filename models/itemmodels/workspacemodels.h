@@ -3,17 +3,36 @@
 
 #include "itemmodels/incidentdetails.h"
 
-#include <QAbstractTableModel>
+#include "itemmodels/tablemodel.h"
+
 #include <QList>
 #include <QStringList>
 
 namespace sitrep::itemmodels {
 
+/// Items with a key each. setItems() of a subclass applies a new list as the rows that
+/// changed: appended items are inserted, vanished ones removed, edited ones repainted, so a
+/// view keeps its selection and scroll position while the incident changes.
+template <class T> class KeyedTableModel : public TableModel {
+public:
+    const QList<T> &items() const { return m_rows; }
+
+protected:
+    using TableModel::TableModel;
+    /// Applies `items`, whose keys are `keys` (repeats are told apart here); an item whose
+    /// key stays is repainted unless `same` says it looks the same.
+    void apply(const QList<T> &items, const QStringList &keys, bool (*same)(const T &, const T &));
+
+private:
+    int size() const override { return int(m_rows.size()); }
+
+    QList<T> m_rows;
+    QStringList m_keys;
+};
+
 /// An incident's evidence (links and attached files), one row per item in the order they
-/// were attached. setItems() applies a new list as the rows that changed: appended items
-/// are inserted, vanished ones removed, edited ones repainted, so a view keeps its
-/// selection and scroll position while the incident changes.
-class EvidenceModel final : public QAbstractTableModel {
+/// were attached.
+class EvidenceModel final : public KeyedTableModel<EvidenceItem> {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(EvidenceModel)
 public:
@@ -22,22 +41,12 @@ public:
 
     explicit EvidenceModel(QObject *parent = nullptr);
     void setItems(const QList<EvidenceItem> &items);
-    const QList<EvidenceItem> &items() const { return m_rows; }
 
-    int rowCount(const QModelIndex &parent = {}) const override;
-    int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation,
-                        int role = Qt::DisplayRole) const override;
-
-private:
-    QList<EvidenceItem> m_rows;
-    QStringList m_keys;
 };
 
-/// An incident's status updates (Communication), oldest first, updated row by row as
-/// EvidenceModel is.
-class StatusUpdateModel final : public QAbstractTableModel {
+/// An incident's status updates (Communication), oldest first.
+class StatusUpdateModel final : public KeyedTableModel<StatusUpdateItem> {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(StatusUpdateModel)
 public:
@@ -46,17 +55,8 @@ public:
 
     explicit StatusUpdateModel(QObject *parent = nullptr);
     void setItems(const QList<StatusUpdateItem> &items);
-    const QList<StatusUpdateItem> &items() const { return m_rows; }
 
-    int rowCount(const QModelIndex &parent = {}) const override;
-    int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation,
-                        int role = Qt::DisplayRole) const override;
-
-private:
-    QList<StatusUpdateItem> m_rows;
-    QStringList m_keys;
 };
 
 } // namespace sitrep::itemmodels

@@ -264,6 +264,31 @@ Error dbError(store::Store &st, const QString &what, const QString &detail = {})
     return Error{QStringLiteral("%1: %2").arg(what, msg), QStringLiteral("db")};
 }
 
+// A query that names an index, or the same query without it when the planner refuses it (a
+// database from before the index): the same rows, slower.
+Stmt *prepareIndexed(store::Db &db, const QString &sql, const QString &index)
+{
+    if (Stmt *s = db.prepare(sql))
+        return s;
+    return db.prepare(QString(sql).remove(QStringLiteral(" INDEXED BY ") + index));
+}
+
+// Adds a row of open counts by severity (severity, open, without commander, unacknowledged,
+// breaching, x) to the tiles; returns x, which the rollup and the exact query count apart.
+qint64 addOpenCounts(Tiles &t, const Stmt &s)
+{
+    store::RowReader row(s);
+    const int sev = int(row.int64());
+    const qint64 n = row.int64();
+    if (sev >= 0 && sev < SeverityCount)
+        t.openBySeverity[sev] += n;
+    t.open += n;
+    t.withoutCommander += row.int64();
+    t.unacknowledged += row.int64();
+    t.breaching += row.int64();
+    return row.int64();
+}
+
 } // namespace
 
 Result<Tiles> MetricsQueries::tiles(const MetricsFilter &filter, qint64 now, qint64 window)
@@ -288,17 +313,8 @@ Result<Tiles> MetricsQueries::tiles(const MetricsFilter &filter, qint64 now, qin
         if (!filter.group.isEmpty())
             r->bind(2, filter.group);
         qint64 runningDue = 0;
-        while (r->step()) {
-            const int sev = int(r->int64(0));
-            const qint64 n = r->int64(1);
-            if (sev >= 0 && sev < SeverityCount)
-                t.openBySeverity[sev] += n;
-            t.open += n;
-            t.withoutCommander += r->int64(2);
-            t.unacknowledged += r->int64(3);
-            t.breaching += r->int64(4);
-            runningDue += r->int64(5);
-        }
+        while (r->step())
+            runningDue += addOpenCounts(t, *r);
         if (!r->error().isEmpty())
             return dbError(m_store, QStringLiteral("tiles"), r->error());
         r->reset();
@@ -310,17 +326,15 @@ Result<Tiles> MetricsQueries::tiles(const MetricsFilter &filter, qint64 now, qin
                 "incidents_open_running_due"
                 " WHERE is_open=1 AND sla_due>0 AND sla_paused_since=0 AND sla_due > ?1%1")
                 .arg(filterSql(filter, true));
-        Stmt *d = m_store.db().prepare(due);
-        if (!d) // the planner refused the partial index: same rows without it
-            d = m_store.db().prepare(
-                QString(due).remove(QStringLiteral(" INDEXED BY incidents_open_running_due")));
+        Stmt *d = prepareIndexed(m_store.db(), due, QStringLiteral("incidents_open_running_due"));
         if (!d)
             return dbError(m_store, QStringLiteral("tiles"));
         d->bind(1, now).bind(2, now + window);
         bindFilter(d, filter);
         if (d->step()) {
-            t.breaching += runningDue - d->int64(0);
-            t.atRisk = qint64(d->real(1));
+            store::RowReader row(*d);
+            t.breaching += runningDue - row.int64();
+            t.atRisk = qint64(row.real());
         }
         if (!d->error().isEmpty())
             return dbError(m_store, QStringLiteral("tiles"), d->error());
@@ -334,25 +348,13 @@ Result<Tiles> MetricsQueries::tiles(const MetricsFilter &filter, qint64 now, qin
                            "GROUP BY severity")
                 .arg(filterSql(filter), query::slaBreachingSql(QStringLiteral("?1")),
                      query::slaAtRiskSql(QStringLiteral("?1"), QStringLiteral("?1 + ?2")));
-        Stmt *s = m_store.db().prepare(sql);
-        if (!s) // a database from before the tiles index: same numbers, slower
-            s = m_store.db().prepare(
-                QString(sql).remove(QStringLiteral(" INDEXED BY incidents_open_tiles")));
+        Stmt *s = prepareIndexed(m_store.db(), sql, QStringLiteral("incidents_open_tiles"));
         if (!s)
             return dbError(m_store, QStringLiteral("tiles"));
         s->bind(1, now).bind(2, window);
         bindFilter(s, filter);
-        while (s->step()) {
-            const int sev = int(s->int64(0));
-            const qint64 n = s->int64(1);
-            if (sev >= 0 && sev < SeverityCount)
-                t.openBySeverity[sev] += n;
-            t.open += n;
-            t.withoutCommander += s->int64(2);
-            t.unacknowledged += s->int64(3);
-            t.breaching += s->int64(4);
-            t.atRisk += s->int64(5);
-        }
+        while (s->step())
+            t.atRisk += addOpenCounts(t, *s);
         if (!s->error().isEmpty())
             return dbError(m_store, QStringLiteral("tiles"), s->error());
         s->reset();
@@ -367,10 +369,9 @@ Result<Tiles> MetricsQueries::tiles(const MetricsFilter &filter, qint64 now, qin
         return dbError(m_store, QStringLiteral("oldest unacknowledged"));
     bindFilter(o, filter);
     if (o->step()) {
-        t.oldestUnackNumber = o->text(0);
-        t.oldestUnackTitle = o->text(1);
-        t.oldestUnackSeverity = int(o->int64(2));
-        t.oldestUnackCreatedAt = o->int64(3);
+        store::RowReader row(*o);
+        row.read(t.oldestUnackNumber, t.oldestUnackTitle, t.oldestUnackSeverity,
+                 t.oldestUnackCreatedAt);
     }
     if (!o->error().isEmpty())
         return dbError(m_store, QStringLiteral("oldest unacknowledged"), o->error());
@@ -419,13 +420,7 @@ Status addExact(store::Store &st, const MetricsFilter &filter, qint64 now,
             .arg(filterSql(filter, to - from <= DayMs),
                  query::responseMissedSql(QStringLiteral("?4")),
                  query::resolutionMissedSql(QStringLiteral("?4")));
-    Stmt *s = st.db().prepare(sql);
-    if (!s) {
-        // A database from before the metrics index: same numbers, slower.
-        QString plain = sql;
-        plain.remove(QStringLiteral(" INDEXED BY incidents_metrics"));
-        s = st.db().prepare(plain);
-    }
+    Stmt *s = prepareIndexed(st.db(), sql, QStringLiteral("incidents_metrics"));
     if (!s)
         return dbError(st, QStringLiteral("weekly metrics"));
     for (int sev = 0; sev < SeverityCount; ++sev) {
@@ -443,15 +438,12 @@ Status addExact(store::Store &st, const MetricsFilter &filter, qint64 now,
                 continue;
             }
             Bucket c;
-            c.count = s->int64(0);
-            c.acknowledged = s->int64(1);
-            c.ackSumMs = qint64(s->real(2));
-            c.resolved = s->int64(3);
-            c.resolveSumMs = qint64(s->real(4));
-            c.responseMet = s->int64(5);
-            c.responseMissed = s->int64(6);
-            c.resolutionMet = s->int64(7);
-            c.resolutionMissed = s->int64(8);
+            store::RowReader row(*s);
+            row.read(c.count, c.acknowledged);
+            c.ackSumMs = qint64(row.real());
+            c.resolved = row.int64();
+            c.resolveSumMs = qint64(row.real());
+            row.read(c.responseMet, c.responseMissed, c.resolutionMet, c.resolutionMissed);
             cells[w][sev].add(c);
         }
     }
@@ -482,21 +474,17 @@ Status addRollup(store::Store &st, const MetricsFilter &filter, qint64 now,
     if (!filter.group.isEmpty())
         r->bind(4, filter.group);
     while (r->step()) {
-        const int w = weekIndex(weeks, (r->int64(0) * 7 + 4) * DayMs);
-        const int sev = int(r->int64(1));
-        if (w < 0 || sev < 0 || sev >= SeverityCount)
-            continue;
+        store::RowReader row(*r);
+        const int w = weekIndex(weeks, (row.int64() * 7 + 4) * DayMs);
+        const int sev = int(row.int64());
         Bucket c;
-        c.count = r->int64(2);
-        c.acknowledged = r->int64(3);
-        c.ackSumMs = r->int64(4);
-        c.resolved = r->int64(5);
-        c.resolveSumMs = r->int64(6);
-        c.responseMet = r->int64(7);
-        c.responseMissed = r->int64(8) + r->int64(9);
-        c.resolutionMet = r->int64(10);
-        c.resolutionMissed = r->int64(11) + r->int64(12);
-        cells[w][sev].add(c);
+        row.read(c.count, c.acknowledged, c.ackSumMs, c.resolved, c.resolveSumMs, c.responseMet);
+        c.responseMissed = row.int64(); // missed, then pending (corrected below)
+        c.responseMissed += row.int64();
+        row.read(c.resolutionMet, c.resolutionMissed);
+        c.resolutionMissed += row.int64();
+        if (w >= 0 && sev >= 0 && sev < SeverityCount)
+            cells[w][sev].add(c);
     }
     if (!r->error().isEmpty())
         return dbError(st, QStringLiteral("weekly rollup"), r->error());
@@ -520,21 +508,18 @@ Status addRollup(store::Store &st, const MetricsFilter &filter, qint64 now,
          &Bucket::resolutionMissed},
     };
     for (const auto &k : kinds) {
-        Stmt *q = st.db().prepare(notDue.arg(QLatin1String(k.index), QLatin1String(k.pending),
-                                             QLatin1String(k.due), filterSql(filter, true)));
-        if (!q) // the planner refused the partial index: same rows without it
-            q = st.db().prepare(
-                notDue
-                    .arg(QLatin1String(k.index), QLatin1String(k.pending), QLatin1String(k.due),
-                         filterSql(filter, true))
-                    .remove(QStringLiteral(" INDEXED BY ") + QLatin1String(k.index)));
+        Stmt *q = prepareIndexed(st.db(),
+                                 notDue.arg(QLatin1String(k.index), QLatin1String(k.pending),
+                                            QLatin1String(k.due), filterSql(filter, true)),
+                                 QLatin1String(k.index));
         if (!q)
             return dbError(st, QStringLiteral("pending SLAs"));
         q->bind(1, now).bind(2, fromDay * DayMs).bind(3, toDay * DayMs);
         bindFilter(q, filter);
         while (q->step()) {
-            const int w = weekIndex(weeks, q->int64(0));
-            const int sev = int(q->int64(1));
+            store::RowReader row(*q);
+            const int w = weekIndex(weeks, row.int64());
+            const int sev = int(row.int64());
             if (w >= 0 && sev >= 0 && sev < SeverityCount)
                 --(cells[w][sev].*(k.missed));
         }
@@ -630,19 +615,11 @@ Result<QList<ActiveIncident>> MetricsQueries::activeIncidents(const MetricsFilte
         bindFilter(s, filter);
         while (s->step()) {
             ActiveIncident a;
-            a.uid = store::Store::blobToUuid(s->blob(0));
-            a.number = s->text(1);
-            a.title = s->text(2);
-            a.severity = int(s->int64(3));
-            a.priority = int(s->int64(4));
-            a.state = s->text(5);
-            a.createdAt = s->int64(6);
-            a.acknowledgedAt = s->int64(7);
-            a.slaDue = s->int64(8);
-            a.slaPausedSince = s->int64(9);
-            a.commander = s->text(10);
-            a.assignee = s->text(11);
-            a.lastStatusAt = s->int64(12);
+            store::RowReader row(*s);
+            a.uid = store::Store::blobToUuid(row.blob());
+            row.read(a.number, a.title, a.severity, a.priority, a.state, a.createdAt,
+                     a.acknowledgedAt, a.slaDue, a.slaPausedSince, a.commander, a.assignee,
+                     a.lastStatusAt);
             out << a;
         }
         if (!s->error().isEmpty())
@@ -660,8 +637,10 @@ Result<QList<ActiveIncident>> MetricsQueries::activeIncidents(const MetricsFilte
         e->reset();
         e->bindBlob(1, store::Store::uuidToBlob(a.uid));
         if (e->step())
-            a.lastStatusText =
-                QJsonDocument::fromJson(e->text(0).toUtf8()).object().value(u"message").toString();
+            a.lastStatusText = QJsonDocument::fromJson(store::RowReader(*e).text().toUtf8())
+                                   .object()
+                                   .value(u"message")
+                                   .toString();
         if (!e->error().isEmpty())
             return dbError(m_store, QStringLiteral("status updates"), e->error());
     }
@@ -678,7 +657,7 @@ static Result<QStringList> column(store::Store &st, const QString &sql, const QS
         return dbError(st, what);
     QStringList out;
     while (s->step())
-        out << s->text(0);
+        out << store::RowReader(*s).text();
     if (!s->error().isEmpty())
         return dbError(st, what, s->error());
     s->reset();
@@ -812,6 +791,22 @@ void MetricsService::requestFilterValues()
     schedule();
 }
 
+// Hands a worker's result to the service's thread: `ready` with the value, else failed().
+template <class T>
+static void deliver(MetricsService *service, const Result<T> &r, const QString &what,
+                    void (MetricsService::*ready)(const T &))
+{
+    QMetaObject::invokeMethod(
+        service,
+        [service, r, what, ready] {
+            if (r)
+                Q_EMIT(service->*ready)(*r);
+            else
+                Q_EMIT service->failed(what, r.errorMessage());
+        },
+        Qt::QueuedConnection);
+}
+
 void MetricsService::schedule()
 {
     QMutexLocker lock(&m_mutex);
@@ -858,17 +853,10 @@ void MetricsService::schedule()
                         Qt::QueuedConnection);
                 }
                 if (dash) {
-                    auto r = m_worker->run<DashboardMetrics>(
-                        [&](MetricsQueries &q) { return q.dashboard(*dash, now); });
-                    QMetaObject::invokeMethod(
-                        this,
-                        [this, r] {
-                            if (r)
-                                Q_EMIT dashboardReady(*r);
-                            else
-                                Q_EMIT failed(QStringLiteral("dashboard"), r.errorMessage());
-                        },
-                        Qt::QueuedConnection);
+                    deliver(this, m_worker->run<DashboardMetrics>([&](MetricsQueries &q) {
+                        return q.dashboard(*dash, now);
+                    }),
+                            QStringLiteral("dashboard"), &MetricsService::dashboardReady);
                 }
                 if (wall) {
                     auto r =
@@ -895,15 +883,7 @@ void MetricsService::schedule()
                             }
                             return w;
                         });
-                    QMetaObject::invokeMethod(
-                        this,
-                        [this, r] {
-                            if (r)
-                                Q_EMIT wallReady(*r);
-                            else
-                                Q_EMIT failed(QStringLiteral("wall"), r.errorMessage());
-                        },
-                        Qt::QueuedConnection);
+                    deliver(this, r, QStringLiteral("wall"), &MetricsService::wallReady);
                 }
             }
         },

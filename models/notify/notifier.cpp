@@ -749,8 +749,11 @@ void Notifier::sendSlack(const Delivery &d, std::function<void(Result<QString>, 
     store::Stmt *s = m_engine.store().db().prepare(
         QStringLiteral("SELECT channel_id, name FROM notify_slack_rooms WHERE incident=?"));
     s->bind(1, d.incident);
-    if (s->step())
-        return post(s->text(0), s->text(1), false);
+    if (s->step()) {
+        store::RowReader row(*s);
+        const QString channel = row.text();
+        return post(channel, row.text(), false);
+    }
     // The war room does not exist yet: create it, named after the incident.
     const QJsonObject inc = d.message[u"incident"].toObject();
     QString slug = inc[u"title"].toString().toLower();

@@ -10,7 +10,9 @@
 namespace sitrep::postmortem {
 
 ActionItemModel::ActionItemModel(PostmortemStore &store, QObject *parent)
-    : QAbstractTableModel(parent), m_store(store)
+    : TableModel(staticMetaObject.className(),
+                 {"Incident", "Action item", "Owner", "Due", "Status"}, parent),
+      m_store(store)
 {
 }
 
@@ -35,16 +37,6 @@ int ActionItemModel::overdueCount() const
     return n;
 }
 
-int ActionItemModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_items.size());
-}
-
-int ActionItemModel::columnCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
 static QString statusText(const QString &s)
 {
     if (s == u"in_progress")
@@ -63,10 +55,6 @@ QVariant ActionItemModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case Incident:
-            return a.number;
-        case Title:
-            return a.title;
         case Owner:
             return a.owner.isEmpty() ? QStringLiteral("—") : a.owner;
         case Due:
@@ -75,7 +63,7 @@ QVariant ActionItemModel::data(const QModelIndex &index, int role) const
         case Status:
             return statusText(a.status);
         }
-        break;
+        [[fallthrough]]; // the other columns show their raw value
     case RawRole:
         switch (index.column()) {
         case Incident:
@@ -113,25 +101,6 @@ QVariant ActionItemModel::data(const QModelIndex &index, int role) const
         return late ? QStringLiteral("Overdue since %1").arg(a.due) : QVariant();
     default:
         break;
-    }
-    return {};
-}
-
-QVariant ActionItemModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    switch (section) {
-    case Incident:
-        return QStringLiteral("Incident");
-    case Title:
-        return QStringLiteral("Action item");
-    case Owner:
-        return QStringLiteral("Owner");
-    case Due:
-        return QStringLiteral("Due");
-    case Status:
-        return QStringLiteral("Status");
     }
     return {};
 }

@@ -3,7 +3,8 @@
 
 #include "postmortem/draft.h"
 
-#include <QAbstractTableModel>
+#include "itemmodels/tablemodel.h"
+
 #include <QList>
 
 namespace sitrep::postmortem {
@@ -12,7 +13,7 @@ class PostmortemStore;
 
 /// Action items across incidents (from the action_items projection): open before done,
 /// overdue first. Sorts on raw values (Qt::UserRole), displays text.
-class ActionItemModel final : public QAbstractTableModel {
+class ActionItemModel final : public itemmodels::TableModel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ActionItemModel)
 public:
@@ -28,13 +29,10 @@ public:
     const ActionItem &item(int row) const { return m_items.at(row); }
     int overdueCount() const;
 
-    int rowCount(const QModelIndex &parent = {}) const override;
-    int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation,
-                        int role = Qt::DisplayRole) const override;
 
 private:
+    int size() const override { return int(m_items.size()); }
     bool overdue(const ActionItem &a) const;
 
     PostmortemStore &m_store;

@@ -132,21 +132,14 @@ Result<Incident> PostmortemStore::incident(const QString &ref)
     return *inc;
 }
 
-static Document readDoc(Stmt *s)
+static Document readDoc(const Stmt &s)
 {
     Document d;
-    d.incidentUid = s->text(0);
-    d.number = s->text(1);
-    d.title = s->text(2);
-    d.body = s->text(3);
-    d.status = s->text(4);
-    for (const auto &v : QJsonDocument::fromJson(s->text(5).toUtf8()).array())
+    store::RowReader row(s);
+    row.read(d.incidentUid, d.number, d.title, d.body, d.status);
+    for (const auto &v : QJsonDocument::fromJson(row.text().toUtf8()).array())
         d.owners << v.toString();
-    d.reviewAt = s->int64(6);
-    d.version = int(s->int64(7));
-    d.createdAt = s->int64(8);
-    d.updatedAt = s->int64(9);
-    d.autosavedAt = s->int64(10);
+    row.read(d.reviewAt, d.version, d.createdAt, d.updatedAt, d.autosavedAt);
     return d;
 }
 
@@ -163,57 +156,27 @@ std::optional<Document> PostmortemStore::document(const QString &incidentRef)
             .arg(QLatin1String(kDocCols)));
     if (!s)
         return std::nullopt;
-    s->bind(1, uid);
-    std::optional<Document> d;
-    if (s->step())
-        d = readDoc(s);
-    s->reset();
-    return d;
+    return s->bind(1, uid).one(readDoc);
 }
 
 QList<Document> PostmortemStore::documents(int limit)
 {
-    QList<Document> out;
     Stmt *s = m_engine.store().db().prepare(
         QStringLiteral("SELECT %1 FROM postmortems ORDER BY updated_at DESC LIMIT ?")
             .arg(QLatin1String(kDocCols)));
     if (!s)
-        return out;
-    s->bind(1, limit);
-    while (s->step())
-        out << readDoc(s);
-    s->reset();
-    return out;
+        return {};
+    return s->bind(1, limit).all(readDoc);
 }
 
 Status PostmortemStore::writeVersion(const QString &uid, int version, const QString &body,
                                      const QString &status, const QString &author,
                                      const QString &note, qint64 now)
 {
-    Stmt *s = m_engine.store().db().prepare(
+    return m_engine.store().db().run(
         QStringLiteral("INSERT INTO postmortem_versions(incident_uid, version, body, status, "
-                       "author, note, saved_at) VALUES(?,?,?,?,?,?,?)"));
-    s->bind(1, uid)
-        .bind(2, version)
-        .bind(3, body)
-        .bind(4, status)
-        .bind(5, author)
-        .bind(6, note)
-        .bind(7, now);
-    if (!s->exec())
-        return Status::fail(s->error(), QStringLiteral("db"));
-    return {};
-}
-
-Status PostmortemStore::record(const QString &uid, const QString &kind, const QJsonObject &payload,
-                               const QString &actor)
-{
-    auto r = m_engine.execute(Command::make(
-        Command::Kind::Record, uid,
-        {{QStringLiteral("kind"), kind}, {QStringLiteral("payload"), payload}}, actor));
-    if (!r)
-        return Status::fail(r.errorMessage(), r.error().code);
-    return {};
+                       "author, note, saved_at) VALUES(?,?,?,?,?,?,?)"),
+        uid, version, body, status, author, note, now);
 }
 
 Result<Document> PostmortemStore::previewDocument(const QString &incidentRef, const QString &actor,
@@ -299,7 +262,7 @@ Result<Document> PostmortemStore::ensureDocument(const QString &incidentRef, con
         return R::fail(c.errorMessage(), QStringLiteral("db"));
     const QString when = QDateTime::fromMSecsSinceEpoch(reviewAt, Qt::UTC)
                              .toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
-    if (auto r = record(
+    if (auto r = m_engine.record(
             uid, CreatedKind,
             {{QStringLiteral("owners"), QJsonArray::fromStringList(owners)},
              {QStringLiteral("review_at"), QString::number(reviewAt)},
@@ -332,25 +295,35 @@ Result<int> PostmortemStore::saveVersion(const QString &uid, const QString &body
     if (!d)
         return R::fail(QStringLiteral("no postmortem for %1").arg(uid),
                        QStringLiteral("not_found"));
+    const int v = d->version + 1;
+    if (auto w = revise(uid, QStringLiteral("body"), body, v, body, d->status, author, note); !w)
+        return R(w.error());
+    return v;
+}
+
+Status PostmortemStore::revise(const QString &uid, const QString &column, const QString &value,
+                               int version, const QString &body, const QString &status,
+                               const QString &author, const QString &note)
+{
     auto &db = m_engine.store().db();
     const qint64 now = m_engine.clock().nowMs();
-    const int v = d->version + 1;
+    const auto fail = [&db](const QString &message) {
+        db.rollback();
+        return Status::fail(message, QStringLiteral("db"));
+    };
     if (auto s = db.begin(); !s)
-        return R::fail(s.errorMessage(), QStringLiteral("db"));
-    Stmt *s = db.prepare(QStringLiteral(
-        "UPDATE postmortems SET body=?, version=?, updated_at=? WHERE incident_uid=?"));
-    s->bind(1, body).bind(2, v).bind(3, now).bind(4, uid);
-    if (!s->exec()) {
-        db.rollback();
-        return R::fail(s->error(), QStringLiteral("db"));
-    }
-    if (auto w = writeVersion(uid, v, body, d->status, author, note, now); !w) {
-        db.rollback();
-        return R::fail(w.errorMessage(), QStringLiteral("db"));
-    }
+        return Status::fail(s.errorMessage(), QStringLiteral("db"));
+    Stmt *s = db.prepare(
+        QStringLiteral("UPDATE postmortems SET %1=?, version=?, updated_at=? WHERE incident_uid=?")
+            .arg(column));
+    s->bind(1, value).bind(2, version).bind(3, now).bind(4, uid);
+    if (!s->exec())
+        return fail(s->error());
+    if (auto w = writeVersion(uid, version, body, status, author, note, now); !w)
+        return fail(w.errorMessage());
     if (auto c = db.commit(); !c)
-        return R::fail(c.errorMessage(), QStringLiteral("db"));
-    return v;
+        return Status::fail(c.errorMessage(), QStringLiteral("db"));
+    return {};
 }
 
 QList<Version> PostmortemStore::versions(const QString &uid)
@@ -360,9 +333,11 @@ QList<Version> PostmortemStore::versions(const QString &uid)
         QStringLiteral("SELECT version, body, status, author, note, saved_at FROM "
                        "postmortem_versions WHERE incident_uid=? ORDER BY version DESC"));
     s->bind(1, uid);
-    while (s->step())
-        out << Version{int(s->int64(0)), s->text(1), s->text(2),
-                       s->text(3),       s->text(4), s->int64(5)};
+    while (s->step()) {
+        store::RowReader row(*s);
+        out << Version{int(row.int64()), row.text(), row.text(),
+                       row.text(),       row.text(), row.int64()};
+    }
     s->reset();
     return out;
 }
@@ -384,12 +359,13 @@ Result<Document> PostmortemStore::restore(const QString &uid, int version, const
         saveVersion(uid, body, author, QStringLiteral("restored from version %1").arg(version));
     if (!v)
         return R::fail(v.errorMessage(), v.error().code);
-    if (auto r = record(uid, RestoredKind,
-                        {{QStringLiteral("version"), *v},
-                         {QStringLiteral("from_version"), version},
-                         {QStringLiteral("message"),
-                          QStringLiteral("postmortem restored from version %1").arg(version)}},
-                        author);
+    if (auto r =
+            m_engine.record(uid, RestoredKind,
+                            {{QStringLiteral("version"), *v},
+                             {QStringLiteral("from_version"), version},
+                             {QStringLiteral("message"),
+                              QStringLiteral("postmortem restored from version %1").arg(version)}},
+                            author);
         !r)
         qCWarning(lcPostmortem).noquote()
             << "postmortem.restored not recorded:" << r.errorMessage();
@@ -416,29 +392,14 @@ Result<Document> PostmortemStore::setStatus(const QString &uid, const QString &s
         return R::fail(
             QStringLiteral("%1: a draft goes to review before it is published").arg(d->number),
             QStringLiteral("invalid"));
-    auto &db = m_engine.store().db();
-    const qint64 now = m_engine.clock().nowMs();
     const int v = d->version + 1;
-    if (auto s = db.begin(); !s)
-        return R::fail(s.errorMessage(), QStringLiteral("db"));
-    Stmt *s = db.prepare(QStringLiteral(
-        "UPDATE postmortems SET status=?, version=?, updated_at=? WHERE incident_uid=?"));
-    s->bind(1, status).bind(2, v).bind(3, now).bind(4, uid);
-    if (!s->exec()) {
-        db.rollback();
-        return R::fail(s->error(), QStringLiteral("db"));
-    }
-    if (auto w = writeVersion(
-            uid, v, d->body, status, actor,
-            QStringLiteral("status %1 → %2").arg(statusLabel(d->status), statusLabel(status)), now);
-        !w) {
-        db.rollback();
-        return R::fail(w.errorMessage(), QStringLiteral("db"));
-    }
-    if (auto c = db.commit(); !c)
-        return R::fail(c.errorMessage(), QStringLiteral("db"));
+    if (auto w = revise(
+            uid, QStringLiteral("status"), status, v, d->body, status, actor,
+            QStringLiteral("status %1 → %2").arg(statusLabel(d->status), statusLabel(status)));
+        !w)
+        return R(w.error());
     const QString kind = status == StatusPublished ? PublishedKind : StatusChangedKind;
-    if (auto r = record(
+    if (auto r = m_engine.record(
             uid, kind,
             {{QStringLiteral("from"), d->status},
              {QStringLiteral("to"), status},
@@ -450,10 +411,8 @@ Result<Document> PostmortemStore::setStatus(const QString &uid, const QString &s
             actor);
         !r) {
         // The timeline must not disagree with the document: undo the status change.
-        Stmt *u =
-            db.prepare(QStringLiteral("UPDATE postmortems SET status=? WHERE incident_uid=?"));
-        u->bind(1, d->status).bind(2, uid);
-        u->exec();
+        (void)m_engine.store().db().run(
+            QStringLiteral("UPDATE postmortems SET status=? WHERE incident_uid=?"), d->status, uid);
         return R::fail(r.errorMessage(), r.error().code);
     }
     return *document(uid);
@@ -602,11 +561,8 @@ private:
             g->bind(1, id);
             if (g->step()) {
                 exists = true;
-                a.title = g->text(0);
-                a.owner = g->text(1);
-                a.due = g->text(2);
-                a.status = g->text(3);
-                a.createdAt = g->int64(4);
+                store::RowReader row(*g);
+                row.read(a.title, a.owner, a.due, a.status, a.createdAt);
             }
             g->reset();
         }
@@ -632,25 +588,17 @@ private:
                 a.status = QStringLiteral("open");
         }
         const auto inc = st.incidentByUid(e.incidentUid);
-        Stmt *w = db.prepare(
-            QStringLiteral("INSERT INTO action_items(id, incident_uid, number, title, owner, due, "
+        if (auto w =
+                db.run(QStringLiteral(
+                           "INSERT INTO action_items(id, incident_uid, number, title, owner, due, "
                            "status, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?) "
                            "ON CONFLICT(id) DO UPDATE SET title=excluded.title, "
                            "owner=excluded.owner, due=excluded.due, status=excluded.status, "
-                           "number=excluded.number, updated_at=excluded.updated_at"));
-        if (!w)
-            return Status::fail(db.lastError(), QStringLiteral("db"));
-        w->bind(1, id)
-            .bind(2, e.incidentUid)
-            .bind(3, inc ? inc->number : QString())
-            .bind(4, a.title)
-            .bind(5, a.owner)
-            .bind(6, a.due)
-            .bind(7, a.status)
-            .bind(8, a.createdAt)
-            .bind(9, e.ts);
-        if (!w->exec())
-            return Status::fail(w->error(), QStringLiteral("db"));
+                           "number=excluded.number, updated_at=excluded.updated_at"),
+                       id, e.incidentUid, inc ? inc->number : QString(), a.title, a.owner, a.due,
+                       a.status, a.createdAt, e.ts);
+            !w)
+            return w;
         return {};
     }
 };
@@ -662,24 +610,17 @@ std::unique_ptr<engine::Projection> actionItemsProjection()
     return std::make_unique<ActionItemsProjection>();
 }
 
-static ActionItem readItem(Stmt *s)
+static ActionItem readItem(const Stmt &s)
 {
     ActionItem a;
-    a.id = s->text(0);
-    a.incidentUid = s->text(1);
-    a.number = s->text(2);
-    a.title = s->text(3);
-    a.owner = s->text(4);
-    a.due = s->text(5);
-    a.status = s->text(6);
-    a.createdAt = s->int64(7);
-    a.updatedAt = s->int64(8);
+    store::RowReader row(s);
+    row.read(a.id, a.incidentUid, a.number, a.title, a.owner, a.due, a.status, a.createdAt,
+             a.updatedAt);
     return a;
 }
 
 QList<ActionItem> PostmortemStore::actionItems(const QString &today, bool openOnly, int limit)
 {
-    QList<ActionItem> out;
     // Open before done; among open ones overdue first (oldest due first), then the rest by
     // due date, undated last.
     Stmt *s = m_engine.store().db().prepare(
@@ -688,25 +629,16 @@ QList<ActionItem> PostmortemStore::actionItems(const QString &today, bool openOn
                        "WHERE (?1 = 0 OR status <> 'done') "
                        "ORDER BY status = 'done', (due <> '' AND due < ?2) DESC, due = '', due, "
                        "created_at LIMIT ?3"));
-    s->bind(1, openOnly ? 1 : 0).bind(2, today).bind(3, limit);
-    while (s->step())
-        out << readItem(s);
-    s->reset();
-    return out;
+    return s->bind(1, openOnly ? 1 : 0).bind(2, today).bind(3, limit).all(readItem);
 }
 
 QList<ActionItem> PostmortemStore::actionItemsOf(const QString &uid)
 {
-    QList<ActionItem> out;
     Stmt *s = m_engine.store().db().prepare(
         QStringLiteral("SELECT id, incident_uid, number, title, owner, due, status, created_at, "
                        "updated_at FROM action_items "
                        "WHERE incident_uid=? ORDER BY created_at"));
-    s->bind(1, uid);
-    while (s->step())
-        out << readItem(s);
-    s->reset();
-    return out;
+    return s->bind(1, uid).all(readItem);
 }
 
 } // namespace sitrep::postmortem

@@ -121,10 +121,13 @@ public:
 
 private:
     Result<domain::Incident> incident(const QString &ref);
+    /// Sets `column` of the postmortem to `value` and writes the version that makes, in one
+    /// transaction.
+    Status revise(const QString &uid, const QString &column, const QString &value, int version,
+                  const QString &body, const QString &status, const QString &author,
+                  const QString &note);
     Status writeVersion(const QString &uid, int version, const QString &body, const QString &status,
                         const QString &author, const QString &note, qint64 now);
-    Status record(const QString &uid, const QString &kind, const QJsonObject &payload,
-                  const QString &actor);
 
     engine::LifecycleEngine &m_engine;
 };

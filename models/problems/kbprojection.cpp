@@ -19,24 +19,13 @@ static Status upsert(store::Db &db, const QString &id, const QString &kind, cons
                      const QString &body, const QStringList &tags, const QString &sourceRef,
                      qint64 updatedAt)
 {
-    Stmt *s = db.prepare(
+    return db.run(
         QStringLiteral("INSERT INTO kb_articles(id, kind, title, body, tags, source_ref, "
                        "updated_at) VALUES(?,?,?,?,?,?,?) "
                        "ON CONFLICT(id) DO UPDATE SET title=excluded.title, body=excluded.body, "
                        "tags=excluded.tags, "
-                       "source_ref=excluded.source_ref, updated_at=excluded.updated_at"));
-    if (!s)
-        return Status::fail(db.lastError(), QStringLiteral("db"));
-    s->bind(1, id)
-        .bind(2, kind)
-        .bind(3, title)
-        .bind(4, body)
-        .bind(5, jsonList(tags))
-        .bind(6, sourceRef)
-        .bind(7, updatedAt);
-    if (!s->exec())
-        return Status::fail(s->error(), QStringLiteral("db"));
-    return {};
+                       "source_ref=excluded.source_ref, updated_at=excluded.updated_at"),
+        id, kind, title, body, jsonList(tags), sourceRef, updatedAt);
 }
 
 static Status fold(store::Store &store, const QList<Event> &events);
@@ -77,7 +66,7 @@ public:
         if (!q)
             return Status::fail(db.lastError(), QStringLiteral("db"));
         while (q->step())
-            ids << q->int64(0);
+            ids << store::RowReader(*q).int64();
         for (const qint64 id : std::as_const(ids))
             if (auto s = writeKnownErrorArticle(store, id); !s)
                 return s;
@@ -137,10 +126,11 @@ Status writeKnownErrorArticle(store::Store &store, qint64 id)
         return Status::fail(QStringLiteral("no known error with id %1").arg(id),
                             QStringLiteral("not_found"));
     }
-    const QString number = s->text(0), title = s->text(1), symptom = s->text(2),
-                  workaround = s->text(3), rootCause = s->text(4);
-    QStringList tags = fromJsonList(s->text(5));
-    const qint64 count = s->int64(6), updatedAt = s->int64(7);
+    store::RowReader row(*s);
+    const QString number = row.text(), title = row.text(), symptom = row.text(),
+                  workaround = row.text(), rootCause = row.text();
+    QStringList tags = fromJsonList(row.text());
+    const qint64 count = row.int64(), updatedAt = row.int64();
     s->reset();
     QStringList incidents;
     Stmt *l = db.prepare(QStringLiteral(
@@ -149,7 +139,7 @@ Status writeKnownErrorArticle(store::Store &store, qint64 id)
         return Status::fail(db.lastError(), QStringLiteral("db"));
     l->bind(1, id);
     while (l->step())
-        incidents << l->text(0);
+        incidents << store::RowReader(*l).text();
     l->reset();
     const QString body =
         QStringLiteral("**Symptom:** %1\n\n**Workaround:** %2\n\n**Root cause:** %3\n\n**Seen "
@@ -170,45 +160,31 @@ Status linkKnownError(store::Store &store, qint64 keId, const Incident &inc, qin
 {
     auto &db = store.db();
     const qint64 at = seenAt > 0 ? seenAt : inc.updatedAt;
-    Stmt *l =
-        db.prepare(QStringLiteral("INSERT OR IGNORE INTO known_error_incidents(known_error_id, "
-                                  "incident_uid, number, linked_at) VALUES(?,?,?,?)"));
-    if (!l)
-        return Status::fail(db.lastError(), QStringLiteral("db"));
-    l->bind(1, keId).bind(2, inc.uid).bind(3, inc.number).bind(4, at);
-    if (!l->exec())
-        return Status::fail(l->error(), QStringLiteral("db"));
+    if (auto s =
+            db.run(QStringLiteral("INSERT OR IGNORE INTO known_error_incidents(known_error_id, "
+                                  "incident_uid, number, linked_at) VALUES(?,?,?,?)"),
+                   keId, inc.uid, inc.number, at);
+        !s)
+        return s;
     // The known error's problem gets the incident too.
-    Stmt *p = db.prepare(QStringLiteral(
-        "INSERT OR IGNORE INTO problem_incidents(problem_id, incident_uid, number, linked_at, "
-        "linked_by) "
-        "SELECT problem_id, ?, ?, ?, ? FROM known_errors WHERE id=? AND problem_id IS NOT NULL"));
-    if (!p)
-        return Status::fail(db.lastError(), QStringLiteral("db"));
-    p->bind(1, inc.uid).bind(2, inc.number).bind(3, at).bind(4, actor).bind(5, keId);
-    if (!p->exec())
-        return Status::fail(p->error(), QStringLiteral("db"));
-    Stmt *u = db.prepare(QStringLiteral(
-        "UPDATE known_errors SET incident_count=(SELECT COUNT(*) FROM known_error_incidents WHERE "
-        "known_error_id=?1), "
-        "last_seen_at=MAX(last_seen_at, ?2), updated_at=MAX(updated_at, ?2) WHERE id=?1"));
-    if (!u)
-        return Status::fail(db.lastError(), QStringLiteral("db"));
-    u->bind(1, keId).bind(2, seenAt);
-    if (!u->exec())
-        return Status::fail(u->error(), QStringLiteral("db"));
-    return {};
+    if (auto s = db.run(QStringLiteral("INSERT OR IGNORE INTO problem_incidents(problem_id, "
+                                       "incident_uid, number, linked_at, linked_by) "
+                                       "SELECT problem_id, ?, ?, ?, ? FROM known_errors WHERE "
+                                       "id=? AND problem_id IS NOT NULL"),
+                        inc.uid, inc.number, at, actor, keId);
+        !s)
+        return s;
+    return db.run(QStringLiteral("UPDATE known_errors SET incident_count=(SELECT COUNT(*) FROM "
+                                 "known_error_incidents WHERE known_error_id=?1), "
+                                 "last_seen_at=MAX(last_seen_at, ?2), updated_at=MAX(updated_at, "
+                                 "?2) WHERE id=?1"),
+                  keId, seenAt);
 }
 
 static qint64 knownErrorId(store::Db &db, const QString &number)
 {
-    Stmt *s = db.prepare(QStringLiteral("SELECT id FROM known_errors WHERE number=?"));
-    if (!s)
-        return 0;
-    s->bind(1, number.trimmed().toUpper());
-    const qint64 id = s->step() ? s->int64(0) : 0;
-    s->reset();
-    return id;
+    return db.scalar(QStringLiteral("SELECT id FROM known_errors WHERE number=?"),
+                     {number.trimmed().toUpper()});
 }
 
 // Folds events into the knowledge base (the projection calls it with one event at a time).
@@ -249,7 +225,7 @@ static Status fold(store::Store &store, const QList<Event> &events)
         if (!q)
             return Status::fail(db.lastError(), QStringLiteral("db"));
         q->bind(1, e.payload[u"problem"].toString());
-        const qint64 pid = q->step() ? q->int64(0) : 0;
+        const qint64 pid = q->step() ? store::RowReader(*q).int64() : 0;
         q->reset();
         auto inc = store.incidentByUid(e.incidentUid);
         if (pid == 0 || !inc)
@@ -300,7 +276,7 @@ static Status fold(store::Store &store, const QList<Event> &events)
             return Status::fail(db.lastError(), QStringLiteral("db"));
         k->bind(1, uid);
         while (k->step())
-            ids << k->int64(0);
+            ids << store::RowReader(*k).int64();
         k->reset();
         for (qint64 id : std::as_const(ids)) {
             if (auto s = linkKnownError(store, id, *inc, *r, actors.value(uid)); !s)

@@ -7,7 +7,12 @@
 namespace sitrep::problems {
 
 ProblemListModel::ProblemListModel(ProblemStore &store, QObject *parent)
-    : QAbstractTableModel(parent), m_store(store)
+    : TableModel(staticMetaObject.className(),
+                 {QT_TR_NOOP("Problem"), QT_TR_NOOP("Title"), QT_TR_NOOP("Status"),
+                  QT_TR_NOOP("Incidents"), QT_TR_NOOP("Known errors"), QT_TR_NOOP("Owner"),
+                  QT_TR_NOOP("Updated")},
+                 parent),
+      m_store(store)
 {
     refresh();
 }
@@ -35,16 +40,6 @@ int ProblemListModel::rowOf(const QString &number) const
         if (m_rows[i].problem.number == number)
             return i;
     return -1;
-}
-
-int ProblemListModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
-}
-
-int ProblemListModel::columnCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
 }
 
 QString ProblemListModel::statusLabel(const QString &status)
@@ -103,30 +98,6 @@ QVariant ProblemListModel::data(const QModelIndex &index, int role) const
     case Updated:
         return QDateTime::fromMSecsSinceEpoch(p.updatedAt, Qt::UTC)
             .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
-    default:
-        return {};
-    }
-}
-
-QVariant ProblemListModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return QAbstractTableModel::headerData(section, orientation, role);
-    switch (section) {
-    case Number:
-        return tr("Problem");
-    case Title:
-        return tr("Title");
-    case Status:
-        return tr("Status");
-    case Incidents:
-        return tr("Incidents");
-    case KnownErrors:
-        return tr("Known errors");
-    case Owner:
-        return tr("Owner");
-    case Updated:
-        return tr("Updated");
     default:
         return {};
     }

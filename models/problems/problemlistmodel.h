@@ -3,13 +3,13 @@
 
 #include "problems/problemstore.h"
 
-#include <QAbstractTableModel>
+#include "itemmodels/tablemodel.h"
 
 namespace sitrep::problems {
 
 /// Problems as a table for the problems view: number, title, status, linked incidents,
 /// known errors, owner, last update. Small (problems are few), so it loads all rows.
-class ProblemListModel final : public QAbstractTableModel {
+class ProblemListModel final : public itemmodels::TableModel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ProblemListModel)
 public:
@@ -29,16 +29,13 @@ public:
     int rowOf(const QString &number) const;
     const Problem &problemAt(int row) const { return m_rows.at(row).problem; }
 
-    int rowCount(const QModelIndex &parent = {}) const override;
-    int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation,
-                        int role = Qt::DisplayRole) const override;
 
     /// Human label of a problem status ("Known error").
     static QString statusLabel(const QString &status);
 
 private:
+    int size() const override { return int(m_rows.size()); }
     struct Row {
         Problem problem;
         int knownErrors = 0;

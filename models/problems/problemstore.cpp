@@ -28,19 +28,8 @@ QString ProblemStore::nextNumber(const QString &table, const QString &prefix)
 {
     auto q = m_engine.store().db().prepareOnce(
         QStringLiteral("SELECT COALESCE(MAX(id), 0) + 1 FROM %1").arg(table));
-    const qint64 n = q && q->step() ? q->int64(0) : 1;
+    const qint64 n = q && q->step() ? store::RowReader(*q).int64() : 1;
     return prefix + QStringLiteral("%1").arg(n, 7, 10, QLatin1Char('0'));
-}
-
-Status ProblemStore::record(const QString &uid, const QString &kind, const QJsonObject &payload,
-                            const QString &actor)
-{
-    auto r = m_engine.execute(Command::make(
-        Command::Kind::Record, uid,
-        {{QStringLiteral("kind"), kind}, {QStringLiteral("payload"), payload}}, actor));
-    if (!r)
-        return Status::fail(r.errorMessage(), r.error().code);
-    return {};
 }
 
 // --- problems ---
@@ -83,36 +72,35 @@ std::optional<Problem> ProblemStore::problem(const QString &ref)
     const qint64 id = ref.toLongLong(&isNum);
     s->bind(1, ref.trimmed().toUpper()).bind(2, isNum ? id : -1);
     std::optional<Problem> p;
-    if (s->step())
-        p = Problem{s->int64(0), s->text(1), s->text(2),  s->text(3),  s->text(4), s->text(5),
-                    s->text(6),  s->text(7), s->int64(8), s->int64(9), {}};
-    s->reset();
-    if (p) {
-        Stmt *l = db.prepare(QStringLiteral(
-            "SELECT number FROM problem_incidents WHERE problem_id=? ORDER BY linked_at"));
-        l->bind(1, p->id);
-        while (l->step())
-            p->incidents << l->text(0);
-        l->reset();
+    if (s->step()) {
+        store::RowReader row(*s);
+        p = Problem{row.int64(), row.text(), row.text(),  row.text(),  row.text(), row.text(),
+                    row.text(),  row.text(), row.int64(), row.int64(), {}};
     }
+    s->reset();
+    if (p)
+        p->incidents = db.texts(
+            QStringLiteral(
+                "SELECT number FROM problem_incidents WHERE problem_id=? ORDER BY linked_at"),
+            {p->id});
     return p;
 }
 
-QList<Problem> ProblemStore::problems(bool openOnly)
+QList<Problem> ProblemStore::problemsNumbered(const QStringList &numbers)
 {
-    QStringList numbers;
-    Stmt *s = m_engine.store().db().prepare(
-        QStringLiteral("SELECT number FROM problems WHERE (?1 = 0 OR status IN "
-                       "('open','known_error')) ORDER BY id DESC"));
-    s->bind(1, openOnly ? 1 : 0);
-    while (s->step())
-        numbers << s->text(0);
-    s->reset();
     QList<Problem> out;
     for (const QString &n : numbers)
         if (auto p = problem(n))
             out << *p;
     return out;
+}
+
+QList<Problem> ProblemStore::problems(bool openOnly)
+{
+    return problemsNumbered(m_engine.store().db().texts(
+        QStringLiteral("SELECT number FROM problems WHERE (?1 = 0 OR status IN "
+                       "('open','known_error')) ORDER BY id DESC"),
+        {openOnly ? 1 : 0}));
 }
 
 Result<Problem> ProblemStore::updateProblem(const QString &number, const QJsonObject &fields,
@@ -174,28 +162,18 @@ static bool isLinked(store::Db &db, qint64 problemId, const QString &incidentUid
 Status ProblemStore::linkIncident(const QString &problemNumber, const QString &incidentRef,
                                   const QString &actor)
 {
-    auto p = problem(problemNumber);
-    if (!p)
-        return Status::fail(QStringLiteral("no problem '%1'").arg(problemNumber),
-                            QStringLiteral("not_found"));
-    auto inc = m_engine.store().findIncident(incidentRef);
-    if (!inc)
-        return Status::fail(QStringLiteral("no incident '%1'").arg(incidentRef),
-                            QStringLiteral("not_found"));
-    if (isLinked(m_engine.store().db(), p->id, inc->uid))
-        return {}; // already linked
-    // The knowledge-base projection writes the link row from this event, in its transaction.
-    return record(inc->uid, ProblemLinkedKind,
-                  {{QStringLiteral("problem"), p->number},
-                   {QStringLiteral("title"), p->title},
-                   {QStringLiteral("message"),
-                    QStringLiteral("linked to problem %1: %2").arg(p->number, p->title)}},
-                  actor);
+    return setLinked(problemNumber, incidentRef, actor, true);
 }
 
 Status ProblemStore::unlinkIncident(const QString &problemNumber, const QString &incidentRef,
                                     const QString &actor)
 {
+    return setLinked(problemNumber, incidentRef, actor, false);
+}
+
+Status ProblemStore::setLinked(const QString &problemNumber, const QString &incidentRef,
+                               const QString &actor, bool link)
+{
     auto p = problem(problemNumber);
     if (!p)
         return Status::fail(QStringLiteral("no problem '%1'").arg(problemNumber),
@@ -204,53 +182,39 @@ Status ProblemStore::unlinkIncident(const QString &problemNumber, const QString 
     if (!inc)
         return Status::fail(QStringLiteral("no incident '%1'").arg(incidentRef),
                             QStringLiteral("not_found"));
-    if (!isLinked(m_engine.store().db(), p->id, inc->uid))
-        return {};
-    return record(inc->uid, ProblemUnlinkedKind,
-                  {{QStringLiteral("problem"), p->number},
-                   {QStringLiteral("title"), p->title},
-                   {QStringLiteral("message"),
-                    QStringLiteral("unlinked from problem %1: %2").arg(p->number, p->title)}},
-                  actor);
+    if (isLinked(m_engine.store().db(), p->id, inc->uid) == link)
+        return {}; // already so
+    // The knowledge-base projection writes or deletes the link row from this event, in its
+    // transaction.
+    const QString message = link ? QStringLiteral("linked to problem %1: %2")
+                                 : QStringLiteral("unlinked from problem %1: %2");
+    return m_engine.record(inc->uid, link ? ProblemLinkedKind : ProblemUnlinkedKind,
+                           {{QStringLiteral("problem"), p->number},
+                            {QStringLiteral("title"), p->title},
+                            {QStringLiteral("message"), message.arg(p->number, p->title)}},
+                           actor);
 }
 
 QList<Problem> ProblemStore::problemsOf(const QString &incidentRef)
 {
-    QList<Problem> out;
     auto inc = m_engine.store().findIncident(incidentRef);
     if (!inc)
-        return out;
-    QStringList numbers;
-    Stmt *s = m_engine.store().db().prepare(
+        return {};
+    return problemsNumbered(m_engine.store().db().texts(
         QStringLiteral("SELECT p.number FROM problem_incidents l JOIN problems p ON p.id = "
-                       "l.problem_id WHERE l.incident_uid=? ORDER BY l.linked_at"));
-    s->bind(1, inc->uid);
-    while (s->step())
-        numbers << s->text(0);
-    s->reset();
-    for (const QString &n : std::as_const(numbers))
-        if (auto p = problem(n))
-            out << *p;
-    return out;
+                       "l.problem_id WHERE l.incident_uid=? ORDER BY l.linked_at"),
+        {inc->uid}));
 }
 
 // --- known errors ---
 
-static KnownError readKe(Stmt *s)
+static KnownError readKe(const Stmt &s)
 {
     KnownError k;
-    k.id = s->int64(0);
-    k.number = s->text(1);
-    k.problemId = s->int64(2);
-    k.title = s->text(3);
-    k.symptom = s->text(4);
-    k.workaround = s->text(5);
-    k.rootCause = s->text(6);
-    k.services = fromJsonList(s->text(7));
-    k.incidentCount = int(s->int64(8));
-    k.lastSeenAt = s->int64(9);
-    k.createdAt = s->int64(10);
-    k.updatedAt = s->int64(11);
+    store::RowReader row(s);
+    row.read(k.id, k.number, k.problemId, k.title, k.symptom, k.workaround, k.rootCause);
+    k.services = fromJsonList(row.text());
+    row.read(k.incidentCount, k.lastSeenAt, k.createdAt, k.updatedAt);
     return k;
 }
 
@@ -330,48 +294,28 @@ std::optional<KnownError> ProblemStore::knownError(const QString &number)
     auto &db = m_engine.store().db();
     Stmt *s = db.prepare(
         QStringLiteral("SELECT %1 FROM known_errors WHERE number=?").arg(QLatin1String(kKeCols)));
-    s->bind(1, number.trimmed().toUpper());
-    std::optional<KnownError> k;
-    if (s->step())
-        k = readKe(s);
-    s->reset();
-    if (k) {
-        Stmt *l = db.prepare(QStringLiteral(
-            "SELECT number FROM known_error_incidents WHERE known_error_id=? ORDER BY linked_at"));
-        l->bind(1, k->id);
-        while (l->step())
-            k->incidents << l->text(0);
-        l->reset();
-    }
+    std::optional<KnownError> k = s->bind(1, number.trimmed().toUpper()).one(readKe);
+    if (k)
+        k->incidents = db.texts(QStringLiteral("SELECT number FROM known_error_incidents WHERE "
+                                               "known_error_id=? ORDER BY linked_at"),
+                                {k->id});
     return k;
 }
 
 QList<KnownError> ProblemStore::knownErrors()
 {
-    QList<KnownError> out;
     Stmt *s = m_engine.store().db().prepare(
         QStringLiteral("SELECT %1 FROM known_errors ORDER BY last_seen_at DESC, id DESC")
             .arg(QLatin1String(kKeCols)));
-    while (s->step())
-        out << readKe(s);
-    s->reset();
-    return out;
+    return s->all(readKe);
 }
 
 QList<KnownError> ProblemStore::knownErrorsWhere(const QString &where, const QVariant &arg)
 {
-    QList<KnownError> out;
     Stmt *s = m_engine.store().db().prepare(
         QStringLiteral("SELECT %1 FROM known_errors WHERE %2 ORDER BY id")
             .arg(QLatin1String(kKeCols), where));
-    if (arg.typeId() == QMetaType::QString)
-        s->bind(1, arg.toString());
-    else
-        s->bind(1, arg.toLongLong());
-    while (s->step())
-        out << readKe(s);
-    s->reset();
-    return out;
+    return s->bindAll({arg}).all(readKe);
 }
 
 QList<KnownError> ProblemStore::knownErrorsOf(qint64 problemId)
@@ -403,12 +347,13 @@ Status ProblemStore::linkKnownError(const QString &incidentRef, const QString &k
                             QStringLiteral("not_found"));
     if (ke->incidents.contains(inc->number))
         return {};
-    return record(inc->uid, KnownErrorLinkedKind,
-                  {{QStringLiteral("known_error"), ke->number},
-                   {QStringLiteral("title"), ke->title},
-                   {QStringLiteral("message"),
-                    QStringLiteral("linked to known error %1: %2").arg(ke->number, ke->title)}},
-                  actor);
+    return m_engine.record(
+        inc->uid, KnownErrorLinkedKind,
+        {{QStringLiteral("known_error"), ke->number},
+         {QStringLiteral("title"), ke->title},
+         {QStringLiteral("message"),
+          QStringLiteral("linked to known error %1: %2").arg(ke->number, ke->title)}},
+        actor);
 }
 
 Result<KnownError> ProblemStore::updateKnownError(const QString &number, const QJsonObject &fields)
@@ -557,9 +502,11 @@ QList<KbArticle> ProblemStore::articles(const QString &kind, int limit)
         "SELECT id, kind, title, body, tags, source_ref, updated_at FROM kb_articles WHERE (?1 = "
         "'' OR kind = ?1) ORDER BY updated_at DESC LIMIT ?2"));
     s->bind(1, kind).bind(2, limit);
-    while (s->step())
-        out << KbArticle{s->text(0), s->text(1), s->text(2), s->text(3), fromJsonList(s->text(4)),
-                         s->text(5), s->int64(6)};
+    while (s->step()) {
+        store::RowReader row(*s);
+        out << KbArticle{row.text(), row.text(), row.text(), row.text(), fromJsonList(row.text()),
+                         row.text(), row.int64()};
+    }
     s->reset();
     return out;
 }

@@ -128,9 +128,11 @@ public:
 private:
     Status writeKnownErrorArticle(const KnownError &ke);
     QList<KnownError> knownErrorsWhere(const QString &where, const QVariant &arg);
-    Status record(const QString &incidentUid, const QString &kind, const QJsonObject &payload,
-                  const QString &actor);
     QString nextNumber(const QString &table, const QString &prefix);
+    /// The problems with these numbers, in this order.
+    QList<Problem> problemsNumbered(const QStringList &numbers);
+    Status setLinked(const QString &problemNumber, const QString &incidentRef, const QString &actor,
+                     bool link);
 
     engine::LifecycleEngine &m_engine;
 };

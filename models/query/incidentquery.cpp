@@ -23,31 +23,27 @@ static const char *const kRowColumns =
 QList<SavedView> savedViews(const QString &me, qint64 now)
 {
     QList<SavedView> out;
+    const auto add = [&out](const char *id, const char *label, const IncidentFilter &f) {
+        out << SavedView{QLatin1String(id), QCoreApplication::translate("SavedViews", label), f};
+    };
     IncidentFilter open;
     open.open = true;
-    out << SavedView{QStringLiteral("open"), QCoreApplication::translate("SavedViews", "Open"),
-                     open};
-    IncidentFilter mine;
-    mine.open = true;
+    add("open", QT_TRANSLATE_NOOP("SavedViews", "Open"), open);
+    IncidentFilter mine = open;
     mine.assignee = me;
-    out << SavedView{QStringLiteral("mine"),
-                     QCoreApplication::translate("SavedViews", "My incidents"), mine};
-    IncidentFilter p1;
-    p1.open = true;
+    add("mine", QT_TRANSLATE_NOOP("SavedViews", "My incidents"), mine);
+    IncidentFilter p1 = open;
     p1.priority = 1;
-    out << SavedView{QStringLiteral("p1"), QCoreApplication::translate("SavedViews", "P1 open"),
-                     p1};
+    add("p1", QT_TRANSLATE_NOOP("SavedViews", "P1 open"), p1);
     IncidentFilter breach;
     breach.breachingSla = true;
     breach.now = now;
-    out << SavedView{QStringLiteral("breaching"),
-                     QCoreApplication::translate("SavedViews", "Breaching SLA"), breach};
+    add("breaching", QT_TRANSLATE_NOOP("SavedViews", "Breaching SLA"), breach);
     IncidentFilter week;
     const QDateTime t = QDateTime::fromMSecsSinceEpoch(now, Qt::UTC);
     const QDate monday = t.date().addDays(1 - t.date().dayOfWeek());
     week.resolvedAfter = QDateTime(monday, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
-    out << SavedView{QStringLiteral("resolved_week"),
-                     QCoreApplication::translate("SavedViews", "Resolved this week"), week};
+    add("resolved_week", QT_TRANSLATE_NOOP("SavedViews", "Resolved this week"), week);
     return out;
 }
 
@@ -89,70 +85,48 @@ QString IncidentQuery::ftsQuery(const QString &in)
 QString IncidentQuery::where(QList<QVariant> &binds) const
 {
     const IncidentFilter &f = m_filter;
-    QStringList w;
-    if (!f.states.isEmpty()) {
-        QStringList ph;
-        for (const QString &s : f.states) {
-            ph << QStringLiteral("?");
-            binds << s;
-        }
-        w << QStringLiteral("state IN (%1)").arg(ph.join(u','));
-    }
+    store::SqlWhere w(binds);
+    if (!f.states.isEmpty())
+        w.in(QStringLiteral("state"), f.states);
     if (f.open) // literal, so the planner can use the partial indexes of open rows (0200)
-        w << (*f.open ? QStringLiteral("is_open=1") : QStringLiteral("is_open=0"));
-    if (f.severity > 0) {
-        w << QStringLiteral("severity=?");
-        binds << qint64(f.severity);
-    }
-    if (f.priority > 0) {
-        w << QStringLiteral("priority=?");
-        binds << qint64(f.priority);
-    }
-    if (!f.assignee.isEmpty()) {
-        w << QStringLiteral("assignee=?");
-        binds << f.assignee;
-    }
-    if (!f.service.isEmpty()) {
-        w << QStringLiteral("id IN (SELECT incident FROM incident_services WHERE service=?)");
-        binds << f.service;
-    }
-    if (f.breachingSla) {
-        w << QStringLiteral("is_open=1 AND sla_due>0 AND (sla_breached<>0 OR sla_due<?)");
-        binds << (f.now > 0 ? f.now : QDateTime::currentMSecsSinceEpoch());
-    }
-    if (f.resolvedAfter > 0) {
-        w << QStringLiteral("resolved_at>=?");
-        binds << f.resolvedAfter;
-    }
-    if (f.createdFrom > 0) {
-        w << QStringLiteral("created_at>=?");
-        binds << f.createdFrom;
-    }
-    if (f.createdBefore > 0) {
-        w << QStringLiteral("created_at<?");
-        binds << f.createdBefore;
-    }
-    if (!f.group.isEmpty()) {
-        w << QStringLiteral("assignment_group=?");
-        binds << f.group;
-    }
+        w.add(*f.open ? QStringLiteral("is_open=1") : QStringLiteral("is_open=0"));
+    if (f.severity > 0)
+        w.add(QStringLiteral("severity=?"), {qint64(f.severity)});
+    if (f.priority > 0)
+        w.add(QStringLiteral("priority=?"), {qint64(f.priority)});
+    if (!f.assignee.isEmpty())
+        w.add(QStringLiteral("assignee=?"), {f.assignee});
+    if (!f.service.isEmpty())
+        w.add(QStringLiteral("id IN (SELECT incident FROM incident_services WHERE service=?)"),
+              {f.service});
+    if (f.breachingSla)
+        w.add(QStringLiteral("is_open=1 AND sla_due>0 AND (sla_breached<>0 OR sla_due<?)"),
+              {f.now > 0 ? f.now : QDateTime::currentMSecsSinceEpoch()});
+    if (f.resolvedAfter > 0)
+        w.add(QStringLiteral("resolved_at>=?"), {f.resolvedAfter});
+    if (f.createdFrom > 0)
+        w.add(QStringLiteral("created_at>=?"), {f.createdFrom});
+    if (f.createdBefore > 0)
+        w.add(QStringLiteral("created_at<?"), {f.createdBefore});
+    if (!f.group.isEmpty())
+        w.add(QStringLiteral("assignment_group=?"), {f.group});
     if (f.noSeverity)
-        w << QStringLiteral("severity=0");
+        w.add(QStringLiteral("severity=0"));
     const QString now = QString::number(f.now > 0 ? f.now : QDateTime::currentMSecsSinceEpoch());
     switch (f.counted) {
     case IncidentFilter::Counted::All:
         break;
     case IncidentFilter::Counted::Acknowledged:
-        w << QStringLiteral("acknowledged_at>0");
+        w.add(QStringLiteral("acknowledged_at>0"));
         break;
     case IncidentFilter::Counted::Resolved:
-        w << QStringLiteral("resolved_at>0");
+        w.add(QStringLiteral("resolved_at>0"));
         break;
     case IncidentFilter::Counted::ResponseSlaMissed:
-        w << responseMissedSql(now);
+        w.add(responseMissedSql(now));
         break;
     case IncidentFilter::Counted::ResolutionSlaMissed:
-        w << resolutionMissedSql(now);
+        w.add(resolutionMissedSql(now));
         break;
     }
     const QString fts = ftsQuery(f.search);
@@ -165,19 +139,20 @@ QString IncidentQuery::where(QList<QVariant> &binds) const
         // Matches in most rows (a word in every description): even listing them costs more
         // than a page, so each row walked is looked up in the index by its rowid instead.
         if (m_denseSearch)
-            w << QStringLiteral(
-                "(EXISTS (SELECT 1 FROM search WHERE search MATCH ? AND rowid=incidents.id) "
-                "OR id IN (SELECT incident FROM search WHERE search MATCH ? AND "
-                "rowid>=1000000000000))");
+            w.add(QStringLiteral(
+                      "(EXISTS (SELECT 1 FROM search WHERE search MATCH ? AND rowid=incidents.id) "
+                      "OR id IN (SELECT incident FROM search WHERE search MATCH ? AND "
+                      "rowid>=1000000000000))"),
+                  {fts, fts});
         else
-            w << (m_wideSearch ? QStringLiteral("+id") : QStringLiteral("id")) +
-                     QStringLiteral(" IN (SELECT rowid FROM search WHERE search MATCH ? AND "
-                                    "rowid<1000000000000 "
-                                    "UNION ALL SELECT incident FROM search WHERE search MATCH ? "
-                                    "AND rowid>=1000000000000)");
-        binds << fts << fts;
+            w.add((m_wideSearch ? QStringLiteral("+id") : QStringLiteral("id")) +
+                      QStringLiteral(" IN (SELECT rowid FROM search WHERE search MATCH ? AND "
+                                     "rowid<1000000000000 "
+                                     "UNION ALL SELECT incident FROM search WHERE search MATCH ? "
+                                     "AND rowid>=1000000000000)"),
+                  {fts, fts});
     }
-    return w.isEmpty() ? QString() : QStringLiteral(" WHERE ") + w.join(QStringLiteral(" AND "));
+    return w.sql();
 }
 
 bool IncidentQuery::planSearch(store::Db &db, int wideMatches)
@@ -193,7 +168,7 @@ bool IncidentQuery::planSearch(store::Db &db, int wideMatches)
         return false;
     s->bind(1, fts);
     s->bind(2, qint64(wideMatches));
-    m_wideSearch = s->step() && s->int64(0) >= wideMatches;
+    m_wideSearch = s->step() && store::RowReader(*s).int64() >= wideMatches;
     s->reset();
     m_denseSearch = false;
     // A prefix term ("since"*) merges the doclists of every word it starts: checking rows
@@ -203,7 +178,7 @@ bool IncidentQuery::planSearch(store::Db &db, int wideMatches)
         // Dense: at least a quarter of the incidents match (counted up to that, so a word
         // in every row costs a bounded count, not a full one).
         auto *mx = db.prepare(QStringLiteral("SELECT max(id) FROM incidents"));
-        const qint64 rows = mx && mx->step() ? mx->int64(0) : 0;
+        const qint64 rows = mx && mx->step() ? store::RowReader(*mx).int64() : 0;
         if (mx)
             mx->reset();
         const qint64 quarter = rows / 4;
@@ -213,7 +188,7 @@ bool IncidentQuery::planSearch(store::Db &db, int wideMatches)
             if (c) {
                 c->bind(1, fts);
                 c->bind(2, quarter);
-                m_denseSearch = c->step() && c->int64(0) >= quarter;
+                m_denseSearch = c->step() && store::RowReader(*c).int64() >= quarter;
                 c->reset();
             }
         }
@@ -334,38 +309,28 @@ QVariantList IncidentQuery::keyOf(const IncidentRow &r) const
     return k;
 }
 
-IncidentRow IncidentQuery::readRow(store::Stmt *s)
+QVariantList IncidentQuery::readKey(const store::Stmt &s)
 {
-    IncidentRow r;
-    r.id = s->int64(0);
-    r.uid = store::Store::blobToUuid(s->blob(1));
-    r.number = s->text(2);
-    r.title = s->text(3);
-    r.severity = int(s->int64(4));
-    r.priority = int(s->int64(5));
-    r.state = s->text(6);
-    r.open = s->int64(7) != 0;
-    r.assignee = s->text(8);
-    r.services = s->text(9);
-    r.createdAt = s->int64(10);
-    r.createdText =
-        QDateTime::fromMSecsSinceEpoch(r.createdAt).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
-    r.resolvedAt = s->int64(11);
-    r.slaDue = s->int64(12);
-    r.slaBreached = int(s->int64(13));
-    r.slaPausedSince = s->int64(14);
-    return r;
+    store::RowReader row(s);
+    QVariantList key;
+    key.reserve(row.columnCount());
+    while (row.column() < row.columnCount())
+        key << (row.isText() ? QVariant(row.text()) : QVariant(row.int64()));
+    return key;
 }
 
-void bindVariants(store::Stmt *s, const QList<QVariant> &binds, int first)
+IncidentRow IncidentQuery::readRow(const store::Stmt &s)
 {
-    for (int i = 0; i < binds.size(); ++i) {
-        const QVariant &v = binds[i];
-        if (v.typeId() == QMetaType::QString)
-            s->bind(first + i, v.toString());
-        else
-            s->bind(first + i, v.toLongLong());
-    }
+    IncidentRow r;
+    store::RowReader row(s);
+    r.id = row.int64();
+    r.uid = store::Store::blobToUuid(row.blob());
+    row.read(r.number, r.title, r.severity, r.priority, r.state, r.open, r.assignee, r.services,
+             r.createdAt);
+    r.createdText =
+        QDateTime::fromMSecsSinceEpoch(r.createdAt).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    row.read(r.resolvedAt, r.slaDue, r.slaBreached, r.slaPausedSince);
+    return r;
 }
 
 QList<IncidentRow> quickFind(store::Store &store, const QString &text, int limit)
@@ -381,7 +346,7 @@ QList<IncidentRow> quickFind(store::Store &store, const QString &text, int limit
                                      .arg(QLatin1String(kRowColumns)))) {
             s->bind(1, inc->rowid);
             if (s->step()) {
-                out << IncidentQuery::readRow(s);
+                out << IncidentQuery::readRow(*s);
                 seen << out.last().id;
             }
             s->reset();
@@ -395,9 +360,9 @@ QList<IncidentRow> quickFind(store::Store &store, const QString &text, int limit
     QList<QVariant> binds;
     const QString sql = q.offsetPageSql(0, limit, binds);
     if (auto *s = db.prepare(sql)) {
-        bindVariants(s, binds);
+        s->bindAll(binds);
         while (out.size() < limit && s->step()) {
-            IncidentRow r = IncidentQuery::readRow(s);
+            IncidentRow r = IncidentQuery::readRow(*s);
             if (!seen.contains(r.id))
                 out << r;
         }

@@ -114,7 +114,9 @@ public:
     bool denseSearch() const { return m_denseSearch; }
 
     /// Reads the current row of a page query.
-    static IncidentRow readRow(store::Stmt *stmt);
+    static IncidentRow readRow(const store::Stmt &stmt);
+    /// Reads the sort key in the current row of keysSql or keyOfIdSql.
+    static QVariantList readKey(const store::Stmt &stmt);
     static QString ftsQuery(const QString &text);
 
 private:
@@ -128,9 +130,6 @@ private:
     bool m_wideSearch = false;
     bool m_denseSearch = false; // wide, and at least a quarter of all incidents match
 };
-
-/// Binds QVariants (strings as text, everything else as integers).
-void bindVariants(store::Stmt *stmt, const QList<QVariant> &binds, int first = 1);
 
 /// Up to `limit` incidents whose number (or its digits) or text matches `text`: for the
 /// command palette. Fast: an index lookup and an FTS query with a small limit.

@@ -38,27 +38,35 @@ const char *kRemediationColumns =
     "destination, status, "
     "control, reason, approved_by, attempt, created_at, updated_at, last_event";
 
-RemediationRow readRow(Stmt *s)
+const QString kWindowColumns =
+    QStringLiteral("id, ci, starts_at, ends_at, reason, created_by, created_at");
+
+MaintenanceWindow readWindow(const Stmt &s)
+{
+    MaintenanceWindow w;
+    store::RowReader(s).read(w.id, w.ci, w.startsAt, w.endsAt, w.reason, w.createdBy, w.createdAt);
+    return w;
+}
+
+const QString kChangeColumns =
+    QStringLiteral("id, ci, implemented_at, summary, ref, created_by, created_at");
+
+ChangeRecord readChange(const Stmt &s)
+{
+    ChangeRecord c;
+    store::RowReader(s).read(c.id, c.ci, c.implementedAt, c.summary, c.ref, c.createdBy,
+                             c.createdAt);
+    return c;
+}
+
+RemediationRow readRow(const Stmt &s)
 {
     RemediationRow r;
-    r.correlationId = s->text(0);
-    r.incident = s->text(1);
-    r.number = s->text(2);
-    r.rule = s->text(3);
-    r.actionType = s->text(4);
-    r.target = s->text(5);
-    r.message = QJsonDocument::fromJson(s->text(6).toUtf8()).object();
-    r.priority = s->text(7);
-    r.transport = s->text(8);
-    r.destination = s->text(9);
-    r.status = s->text(10);
-    r.control = s->text(11);
-    r.reason = s->text(12);
-    r.approvedBy = s->text(13);
-    r.attempt = int(s->int64(14));
-    r.createdAt = s->int64(15);
-    r.updatedAt = s->int64(16);
-    r.lastEvent = s->text(17);
+    store::RowReader row(s);
+    row.read(r.correlationId, r.incident, r.number, r.rule, r.actionType, r.target);
+    r.message = QJsonDocument::fromJson(row.text().toUtf8()).object();
+    row.read(r.priority, r.transport, r.destination, r.status, r.control, r.reason, r.approvedBy,
+             r.attempt, r.createdAt, r.updatedAt, r.lastEvent);
     return r;
 }
 
@@ -309,16 +317,13 @@ Result<qint64> RemediationStore::addMaintenance(const QString &ci, qint64 starts
 QList<MaintenanceWindow> RemediationStore::maintenance(qint64 now, bool includeEnded)
 {
     QList<MaintenanceWindow> out;
-    Stmt *s =
-        m_store.db().prepare(QStringLiteral("SELECT id, ci, starts_at, ends_at, reason, "
-                                            "created_by, created_at FROM remediation_maintenance "
-                                            "WHERE ?1 OR ends_at > ?2 ORDER BY starts_at, id"));
+    Stmt *s = m_store.db().prepare(QStringLiteral("SELECT %1 FROM remediation_maintenance "
+                                                  "WHERE ?1 OR ends_at > ?2 ORDER BY starts_at, id")
+                                       .arg(kWindowColumns));
     if (!s)
         return out;
     s->bind(1, includeEnded ? 1 : 0).bind(2, now);
-    while (s->step())
-        out << MaintenanceWindow{s->int64(0), s->text(1), s->int64(2), s->int64(3),
-                                 s->text(4),  s->text(5), s->int64(6)};
+    out = s->all(readWindow);
     return out;
 }
 
@@ -332,7 +337,8 @@ Status RemediationStore::endMaintenance(qint64 id, qint64 now)
     if (!q->step())
         return Status::fail(QStringLiteral("no maintenance window %1").arg(id),
                             QStringLiteral("not_found"));
-    const qint64 starts = q->int64(0), ends = q->int64(1);
+    store::RowReader row(*q);
+    const qint64 starts = row.int64(), ends = row.int64();
     q->reset();
     if (ends <= now)
         return Status::fail(QStringLiteral("maintenance window %1 has already ended").arg(id),
@@ -370,18 +376,17 @@ std::optional<MaintenanceWindow> RemediationStore::activeMaintenance(const QStri
                                                                      qint64 now)
 {
     Stmt *s =
-        m_store.db().prepare(QStringLiteral("SELECT id, ci, starts_at, ends_at, reason, "
-                                            "created_by, created_at FROM remediation_maintenance "
+        m_store.db().prepare(QStringLiteral("SELECT %1 FROM remediation_maintenance "
                                             "WHERE ci = ? COLLATE NOCASE AND starts_at <= ? AND "
-                                            "ends_at > ? ORDER BY ends_at DESC LIMIT 1"));
+                                            "ends_at > ? ORDER BY ends_at DESC LIMIT 1")
+                                 .arg(kWindowColumns));
     if (!s)
         return std::nullopt;
     for (const QString &ci : cis) {
         s->reset();
         s->bind(1, ci).bind(2, now).bind(3, now);
         if (s->step()) {
-            MaintenanceWindow w{s->int64(0), s->text(1), s->int64(2), s->int64(3),
-                                s->text(4),  s->text(5), s->int64(6)};
+            const MaintenanceWindow w = readWindow(*s);
             s->reset();
             return w;
         }
@@ -421,15 +426,13 @@ QList<ChangeRecord> RemediationStore::changes(qint64 since)
 {
     QList<ChangeRecord> out;
     Stmt *s = m_store.db().prepare(
-        QStringLiteral("SELECT id, ci, implemented_at, summary, ref, created_by, created_at FROM "
-                       "remediation_changes "
-                       "WHERE implemented_at > ? ORDER BY implemented_at DESC, id DESC"));
+        QStringLiteral("SELECT %1 FROM remediation_changes "
+                       "WHERE implemented_at > ? ORDER BY implemented_at DESC, id DESC")
+            .arg(kChangeColumns));
     if (!s)
         return out;
     s->bind(1, since);
-    while (s->step())
-        out << ChangeRecord{s->int64(0), s->text(1), s->int64(2), s->text(3),
-                            s->text(4),  s->text(5), s->int64(6)};
+    out = s->all(readChange);
     return out;
 }
 
@@ -449,10 +452,10 @@ std::optional<ChangeRecord> RemediationStore::recentChange(const QStringList &ci
                                                            qint64 windowMs)
 {
     Stmt *s = m_store.db().prepare(
-        QStringLiteral("SELECT id, ci, implemented_at, summary, ref, created_by, created_at FROM "
-                       "remediation_changes "
+        QStringLiteral("SELECT %1 FROM remediation_changes "
                        "WHERE ci = ? COLLATE NOCASE AND implemented_at > ? AND implemented_at <= ? "
-                       "ORDER BY implemented_at DESC LIMIT 1"));
+                       "ORDER BY implemented_at DESC LIMIT 1")
+            .arg(kChangeColumns));
     if (!s)
         return std::nullopt;
     std::optional<ChangeRecord> best;
@@ -460,8 +463,7 @@ std::optional<ChangeRecord> RemediationStore::recentChange(const QStringList &ci
         s->reset();
         s->bind(1, ci).bind(2, now - windowMs).bind(3, now);
         if (s->step()) {
-            ChangeRecord c{s->int64(0), s->text(1), s->int64(2), s->text(3),
-                           s->text(4),  s->text(5), s->int64(6)};
+            const ChangeRecord c = readChange(*s);
             if (!best || c.implementedAt > best->implementedAt)
                 best = c;
         }
@@ -495,9 +497,7 @@ QList<RemediationRow> RemediationStore::remediations(const QStringList &statuses
         s->bind(i++, st);
     if (!incident.isEmpty())
         s->bind(i++, incident);
-    while (s->step())
-        out << readRow(s);
-    return out;
+    return s->all(readRow);
 }
 
 std::optional<RemediationRow> RemediationStore::remediation(const QString &correlationId)
@@ -507,12 +507,7 @@ std::optional<RemediationRow> RemediationStore::remediation(const QString &corre
                                  .arg(QLatin1String(kRemediationColumns)));
     if (!s)
         return std::nullopt;
-    s->bind(1, correlationId);
-    if (!s->step())
-        return std::nullopt;
-    RemediationRow r = readRow(s);
-    s->reset();
-    return r;
+    return s->bind(1, correlationId).one(readRow);
 }
 
 QList<DispatchRow> RemediationStore::dueDispatch(qint64 now, int limit, bool includeSqs)
@@ -555,24 +550,10 @@ QList<AuditRecord> RemediationStore::audit(qint64 from, qint64 to)
     s->bind(1, from).bind(2, to).bind(3, to);
     while (s->step()) {
         AuditRecord a;
-        a.id = s->int64(0);
-        a.recordedAt = s->int64(1);
-        a.incident = s->text(2);
-        a.number = s->text(3);
-        a.workflow = s->text(4);
-        a.workflowVersion = s->text(5);
-        a.rule = s->text(6);
-        a.actionType = s->text(7);
-        a.target = s->text(8);
-        a.result = s->text(9);
-        a.control = s->text(10);
-        a.identity = s->text(11);
-        a.approvedBy = s->text(12);
-        a.eventId = s->text(13);
-        a.correlationId = s->text(14);
-        a.attempt = int(s->int64(15));
-        a.sitrepEvent = s->text(16);
-        a.output = s->text(17);
+        store::RowReader row(*s);
+        row.read(a.id, a.recordedAt, a.incident, a.number, a.workflow, a.workflowVersion, a.rule,
+                 a.actionType, a.target, a.result, a.control, a.identity, a.approvedBy, a.eventId,
+                 a.correlationId, a.attempt, a.sitrepEvent, a.output);
         out << a;
     }
     return out;
@@ -584,7 +565,7 @@ int RemediationStore::retentionDays()
         QStringLiteral("SELECT retention_days FROM remediation_audit_policy WHERE id = 1"));
     if (!s || !s->step())
         return 2557;
-    const int d = int(s->int64(0));
+    const int d = int(store::RowReader(*s).int64());
     s->reset();
     return d;
 }

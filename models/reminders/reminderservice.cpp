@@ -173,7 +173,8 @@ Result<QList<FiredReminder>> ReminderService::scan()
         q->bind(1, std::max<qint64>(lo, 0)).bind(2, hi).bind(3, m_batch);
         int n = 0;
         while (q->step()) {
-            due << Candidate{store::Store::blobToUuid(q->blob(0)), q->int64(1), scan.rule};
+            store::RowReader row(*q);
+            due << Candidate{store::Store::blobToUuid(row.blob()), row.int64(), scan.rule};
             ++n;
         }
         q->reset();

@@ -53,7 +53,7 @@ static QStringList column(Db &db, const QString &sql, const QString &arg = {})
     if (!arg.isNull())
         q->bind(1, arg);
     while (q->step())
-        out << q->text(0);
+        out << RowReader(*q).text();
     return out;
 }
 
@@ -148,8 +148,10 @@ Status BulkLoader::begin()
                            "AND (type='index' OR (type='trigger' AND name LIKE 'metrics\\_%' "
                            "ESCAPE '\\')) ORDER BY type='trigger', name"));
         while (q && q->step()) {
-            names << QStringLiteral("%1 \"%2\"").arg(q->text(0).toUpper(), q->text(1));
-            defs.append(q->text(2));
+            RowReader row(*q);
+            const QString type = row.text().toUpper();
+            names << QStringLiteral("%1 \"%2\"").arg(type, row.text());
+            defs.append(row.text());
         }
     }
     for (const QString &n : std::as_const(names))

@@ -5,8 +5,6 @@
 
 #include <QDate>
 
-#include <sqlite3.h>
-
 #include <iterator>
 #include <tuple>
 
@@ -152,7 +150,7 @@ bool hasMetricsRollups(Db &db)
 {
     auto q = db.prepareOnce(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type='table' "
                                            "AND name IN ('metrics_daily','metrics_open')"));
-    return q && q->step() && q->int64(0) == 2;
+    return q && q->step() && RowReader(*q).int64() == 2;
 }
 
 Status rebuildMetricsRollups(Db &db)
@@ -231,14 +229,14 @@ QStringList compareMetricsRollups(Db &db, const QString &source, int maxFaults)
             }
             while (q->step() && faults.size() < maxFaults) {
                 QStringList key;
-                const QStringList names = keys.split(QStringLiteral(", "));
-                for (int c = 0; c < sqlite3_column_count(q->handle()) && c < names.size(); ++c) {
-                    QString v = q->text(c);
-                    if (names[c] == u"service" && v.isEmpty())
+                RowReader row(*q);
+                for (const QString &name : keys.split(QStringLiteral(", "))) {
+                    QString v;
+                    if (name == u"day")
+                        v = QDate(1970, 1, 1).addDays(row.int64()).toString(Qt::ISODate);
+                    else if (v = row.text(); name == u"service" && v.isEmpty())
                         v = QStringLiteral("(all)");
-                    else if (names[c] == u"day")
-                        v = QDate(1970, 1, 1).addDays(q->int64(c)).toString(Qt::ISODate);
-                    key << names[c] + u'=' + v;
+                    key << name + u'=' + v;
                 }
                 faults << QStringLiteral("%1 (%2): %3")
                               .arg(what, key.join(QStringLiteral(", ")), says);

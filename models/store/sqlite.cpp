@@ -56,6 +56,20 @@ Stmt &Stmt::bindNull(int i)
     return *this;
 }
 
+Stmt &Stmt::bindAll(const QList<QVariant> &values, int first)
+{
+    for (int i = 0; i < values.size(); ++i) {
+        const QVariant &v = values[i];
+        if (v.typeId() == QMetaType::QString)
+            bind(first + i, v.toString());
+        else if (v.typeId() == QMetaType::QByteArray)
+            bindBlob(first + i, v.toByteArray());
+        else
+            bind(first + i, v.toLongLong());
+    }
+    return *this;
+}
+
 bool Stmt::step()
 {
     const int rc = sqlite3_step(m_stmt);
@@ -83,28 +97,145 @@ void Stmt::reset()
     m_error.clear();
 }
 
-qint64 Stmt::int64(int col) const
+namespace {
+// Storage classes as bits, so that a reader can list the ones it accepts.
+constexpr int bit(int sqliteType)
 {
-    return sqlite3_column_int64(m_stmt, col);
+    return 1 << sqliteType;
 }
-double Stmt::real(int col) const
+constexpr int kNumber = bit(SQLITE_INTEGER) | bit(SQLITE_FLOAT) | bit(SQLITE_NULL);
+constexpr int kText = kNumber | bit(SQLITE_TEXT);
+constexpr int kBlob = bit(SQLITE_BLOB) | bit(SQLITE_TEXT) | bit(SQLITE_NULL);
+
+QString typeName(int sqliteType)
 {
-    return sqlite3_column_double(m_stmt, col);
+    static_assert(SQLITE_INTEGER == 1 && SQLITE_FLOAT == 2 && SQLITE_TEXT == 3 &&
+                  SQLITE_BLOB == 4 && SQLITE_NULL == 5);
+    static const char *const names[] = {"null", "integer", "float", "text", "blob", "null"};
+    return QString::fromLatin1(names[sqliteType >= 1 && sqliteType <= 5 ? sqliteType : 0]);
 }
-QString Stmt::text(int col) const
+
+QString wantName(int allowed)
 {
+    if (allowed == kNumber)
+        return QStringLiteral("a number");
+    if (allowed == kText)
+        return QStringLiteral("text");
+    return QStringLiteral("a blob");
+}
+} // namespace
+
+RowReader::RowReader(const Stmt &s) : m_stmt(s.handle()), m_count(sqlite3_column_count(m_stmt)) {}
+
+RowReader::~RowReader()
+{
+    if (m_checked || (m_badCol < 0 && m_col == m_count))
+        return;
+    const QString e = error();
+    qWarning("sitrep.store: row does not match its reads: %s (in %s)", qPrintable(e),
+             sqlite3_sql(m_stmt));
+    Q_ASSERT_X(false, "RowReader", qPrintable(e));
+}
+
+bool RowReader::accept(int allowed)
+{
+    const int col = m_col++;
+    if (col >= m_count) {
+        if (m_badCol < 0) {
+            m_badCol = col;
+            m_badWant = allowed;
+        }
+        return false;
+    }
+    const int type = sqlite3_column_type(m_stmt, col);
+    if (allowed & bit(type)) [[likely]]
+        return true;
+    if (m_badCol < 0) {
+        m_badCol = col;
+        m_badType = type;
+        m_badWant = allowed;
+    }
+    return false;
+}
+
+qint64 RowReader::int64()
+{
+    return accept(kNumber) ? sqlite3_column_int64(m_stmt, m_col - 1) : 0;
+}
+
+double RowReader::real()
+{
+    return accept(kNumber) ? sqlite3_column_double(m_stmt, m_col - 1) : 0.0;
+}
+
+QString RowReader::text()
+{
+    if (!accept(kText))
+        return {};
+    const int col = m_col - 1;
     const auto *p = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, col));
     return p ? QString::fromUtf8(p, sqlite3_column_bytes(m_stmt, col)) : QString();
 }
-QByteArray Stmt::blob(int col) const
+
+QByteArray RowReader::blob()
 {
+    if (!accept(kBlob))
+        return {};
+    const int col = m_col - 1;
     const void *p = sqlite3_column_blob(m_stmt, col);
     return p ? QByteArray(static_cast<const char *>(p), sqlite3_column_bytes(m_stmt, col))
              : QByteArray();
 }
-bool Stmt::isNull(int col) const
+
+QVariant RowReader::value()
 {
-    return sqlite3_column_type(m_stmt, col) == SQLITE_NULL;
+    switch (m_col < m_count ? sqlite3_column_type(m_stmt, m_col) : SQLITE_NULL) {
+    case SQLITE_INTEGER:
+        return int64();
+    case SQLITE_FLOAT:
+        return real();
+    case SQLITE_TEXT:
+        return text();
+    case SQLITE_BLOB:
+        return blob();
+    default:
+        accept(bit(SQLITE_NULL));
+        return {};
+    }
+}
+
+void RowReader::skip(int n)
+{
+    m_col += n;
+    if (m_col > m_count && m_badCol < 0) {
+        m_badCol = m_count;
+        m_badWant = -1;
+    }
+}
+
+bool RowReader::isNull() const
+{
+    return m_col < m_count && sqlite3_column_type(m_stmt, m_col) == SQLITE_NULL;
+}
+
+bool RowReader::isText() const
+{
+    return m_col < m_count && sqlite3_column_type(m_stmt, m_col) == SQLITE_TEXT;
+}
+
+QString RowReader::error() const
+{
+    m_checked = true;
+    if (m_badCol >= m_count)
+        return QStringLiteral("read column %1 of a row of %2 columns").arg(m_badCol).arg(m_count);
+    if (m_badCol >= 0)
+        return QStringLiteral("column %1 (%2) holds %3, read as %4")
+            .arg(m_badCol)
+            .arg(QString::fromUtf8(sqlite3_column_name(m_stmt, m_badCol)), typeName(m_badType),
+                 wantName(m_badWant));
+    if (m_col < m_count)
+        return QStringLiteral("read %1 of %2 columns").arg(m_col).arg(m_count);
+    return {};
 }
 
 Db::~Db()
@@ -172,6 +303,30 @@ Stmt *Db::prepare(const QString &sql)
     auto *s = new Stmt(st);
     m_cache.insert(sql, s);
     return s;
+}
+
+qint64 Db::scalar(const QString &sql, const QList<QVariant> &binds, qint64 fallback)
+{
+    Stmt *s = prepare(sql);
+    if (!s)
+        return fallback;
+    s->bindAll(binds);
+    const qint64 v = s->step() ? RowReader(*s).int64() : fallback;
+    s->reset();
+    return v;
+}
+
+QStringList Db::texts(const QString &sql, const QList<QVariant> &binds)
+{
+    QStringList out;
+    Stmt *s = prepare(sql);
+    if (!s)
+        return out;
+    s->bindAll(binds);
+    while (s->step())
+        out << RowReader(*s).text();
+    s->reset();
+    return out;
 }
 
 std::unique_ptr<Stmt> Db::prepareOnce(const QString &sql)

@@ -21,6 +21,7 @@
 #include <sqlite3.h>
 
 #include <cstring>
+#include <iterator>
 
 Q_LOGGING_CATEGORY(lcStore, "sitrep.store", QtWarningMsg)
 
@@ -40,27 +41,13 @@ static constexpr qint64 kNoteDocBase = 1000000000000LL;
 
 QString sortKeyName(SortKey k)
 {
-    switch (k) {
-    case SortKey::Number:
-        return QStringLiteral("id");
-    case SortKey::Title:
-        return QStringLiteral("title");
-    case SortKey::Severity:
-        return QStringLiteral("severity");
-    case SortKey::Priority:
-        return QStringLiteral("priority");
-    case SortKey::State:
-        return QStringLiteral("state");
-    case SortKey::Assignee:
-        return QStringLiteral("assignee");
-    case SortKey::Created:
-        return QStringLiteral("created_at");
-    case SortKey::SlaDue:
-        return QStringLiteral("sla_due");
-    case SortKey::Updated:
-        return QStringLiteral("updated_at");
-    }
-    return QStringLiteral("created_at");
+    // The column of each sort key, in the order of SortKey.
+    static const char *const columns[] = {"id",         "title",   "severity",
+                                          "priority",   "state",   "assignee",
+                                          "created_at", "sla_due", "updated_at"};
+    static_assert(std::size(columns) == size_t(SortKey::Updated) + 1);
+    const auto i = size_t(k);
+    return QLatin1String(i < std::size(columns) ? columns[i] : "created_at");
 }
 
 QByteArray Store::uuidToBlob(const QString &uuid)
@@ -168,7 +155,7 @@ Status Store::migrate()
     {
         auto q = m_db.prepareOnce(QStringLiteral("SELECT name FROM schema_migrations"));
         while (q && q->step())
-            applied << q->text(0);
+            applied << RowReader(*q).text();
     }
     // Migrations are files under :/sitrep/migrations, applied in name order, once each.
     // Each module adds its own file, so no two changes edit one migration list.
@@ -225,7 +212,7 @@ QString Store::meta(const QString &key, const QString &fallback)
     if (!s)
         return fallback;
     s->bind(1, key);
-    const QString v = s->step() ? s->text(0) : fallback;
+    const QString v = s->step() ? RowReader(*s).text() : fallback;
     s->reset();
     return v;
 }
@@ -247,7 +234,7 @@ Result<QString> Store::nextNumber(const QString &prefix)
     if (!s || !s->step())
         return Result<QString>::fail(
             QStringLiteral("cannot allocate an incident number: %1").arg(m_db.lastError()));
-    const qint64 n = s->int64(0);
+    const qint64 n = RowReader(*s).int64();
     s->exec();
     return prefix + QStringLiteral("%1").arg(n, 7, 10, QLatin1Char('0'));
 }
@@ -277,48 +264,15 @@ Status Store::appendEvent(Event &e)
 
 static void bindIncident(Stmt *s, const Incident &i, int first)
 {
-    int k = first;
-    s->bindBlob(k++, Store::uuidToBlob(i.uid));
-    s->bind(k++, i.number);
-    s->bind(k++, i.title);
-    s->bind(k++, i.description);
-    s->bind(k++, int(i.severity));
-    s->bind(k++, int(i.priority));
-    s->bind(k++, i.impact);
-    s->bind(k++, i.urgency);
-    s->bind(k++, i.category);
-    s->bind(k++, i.subcategory);
-    s->bind(k++, jsonList(i.services));
-    s->bind(k++, jsonList(i.cis));
-    s->bind(k++, i.assignee);
-    s->bind(k++, i.assignmentGroup);
-    s->bind(k++, i.reporter);
-    s->bind(k++, i.commander);
-    s->bind(k++, jsonList(i.responders));
-    s->bind(k++, jsonList(i.alerts));
-    s->bind(k++, i.state);
-    s->bind(k++, i.open ? 1 : 0);
-    s->bind(k++, i.createdAt);
-    s->bind(k++, i.acknowledgedAt);
-    s->bind(k++, i.mitigatedAt);
-    s->bind(k++, i.resolvedAt);
-    s->bind(k++, i.closedAt);
-    s->bind(k++, i.updatedAt);
-    s->bind(k++, i.responseDue);
-    s->bind(k++, i.resolutionDue);
-    s->bind(k++, i.activeDeadline());
-    s->bind(k++, i.slaPausedMs);
-    s->bind(k++, i.slaPausedSince);
-    s->bind(k++, i.slaBreached);
-    s->bind(k++, i.rootCause);
-    s->bind(k++, i.resolutionNote);
-    s->bind(k++, i.closeCode);
-    s->bind(k++, i.timeSpentMinutes);
-    s->bind(k++, jsonObj(i.approvals));
-    s->bind(k++, i.lastStatusUpdateAt);
-    s->bindBlob(k++, QByteArray::fromHex(i.headHash.toLatin1()));
-    s->bind(k++, i.eventCount);
-    s->bind(k++, jsonObj(i.extra));
+    s->bindValues(first, Store::uuidToBlob(i.uid), i.number, i.title, i.description, i.severity,
+                  i.priority, i.impact, i.urgency, i.category, i.subcategory, jsonList(i.services),
+                  jsonList(i.cis), i.assignee, i.assignmentGroup, i.reporter, i.commander,
+                  jsonList(i.responders), jsonList(i.alerts), i.state, i.open, i.createdAt,
+                  i.acknowledgedAt, i.mitigatedAt, i.resolvedAt, i.closedAt, i.updatedAt,
+                  i.responseDue, i.resolutionDue, i.activeDeadline(), i.slaPausedMs,
+                  i.slaPausedSince, i.slaBreached, i.rootCause, i.resolutionNote, i.closeCode,
+                  i.timeSpentMinutes, jsonObj(i.approvals), i.lastStatusUpdateAt,
+                  QByteArray::fromHex(i.headHash.toLatin1()), i.eventCount, jsonObj(i.extra));
 }
 
 static QString placeholders(int n)
@@ -447,97 +401,57 @@ bool Store::hasEvent(const QString &eventId)
 
 qint64 Store::lastHlc()
 {
-    Stmt *s = m_db.prepare(
+    return m_db.scalar(
         QStringLiteral("SELECT max(hlc) FROM (SELECT hlc FROM events ORDER BY seq DESC LIMIT 64)"));
-    const qint64 v = s && s->step() ? s->int64(0) : 0;
-    if (s)
-        s->reset();
-    return v;
 }
 
-Incident Store::readIncident(Stmt *s)
+Incident Store::readIncident(const Stmt &s)
 {
     Incident i;
-    int k = 0;
-    i.rowid = s->int64(k++);
-    i.uid = blobToUuid(s->blob(k++));
-    i.number = s->text(k++);
-    i.title = s->text(k++);
-    i.description = s->text(k++);
-    i.severity = Severity(s->int64(k++));
-    i.priority = Priority(s->int64(k++));
-    i.impact = s->text(k++);
-    i.urgency = s->text(k++);
-    i.category = s->text(k++);
-    i.subcategory = s->text(k++);
-    i.services = parseList(s->text(k++));
-    i.cis = parseList(s->text(k++));
-    i.assignee = s->text(k++);
-    i.assignmentGroup = s->text(k++);
-    i.reporter = s->text(k++);
-    i.commander = s->text(k++);
-    i.responders = parseList(s->text(k++));
-    i.alerts = parseList(s->text(k++));
-    i.state = s->text(k++);
-    i.open = s->int64(k++) != 0;
-    i.createdAt = s->int64(k++);
-    i.acknowledgedAt = s->int64(k++);
-    i.mitigatedAt = s->int64(k++);
-    i.resolvedAt = s->int64(k++);
-    i.closedAt = s->int64(k++);
-    i.updatedAt = s->int64(k++);
-    i.responseDue = s->int64(k++);
-    i.resolutionDue = s->int64(k++);
-    k++; // sla_due is derived
-    i.slaPausedMs = s->int64(k++);
-    i.slaPausedSince = s->int64(k++);
-    i.slaBreached = int(s->int64(k++));
-    i.rootCause = s->text(k++);
-    i.resolutionNote = s->text(k++);
-    i.closeCode = s->text(k++);
-    i.timeSpentMinutes = int(s->int64(k++));
-    i.approvals = QJsonDocument::fromJson(s->text(k++).toUtf8()).object();
-    i.lastStatusUpdateAt = s->int64(k++);
-    i.headHash = QString::fromLatin1(s->blob(k++).toHex());
-    i.eventCount = s->int64(k++);
-    i.extra = QJsonDocument::fromJson(s->text(k++).toUtf8()).object();
+    RowReader row(s);
+    i.rowid = row.int64();
+    i.uid = blobToUuid(row.blob());
+    row.read(i.number, i.title, i.description, i.severity, i.priority, i.impact, i.urgency,
+             i.category, i.subcategory);
+    i.services = parseList(row.text());
+    i.cis = parseList(row.text());
+    row.read(i.assignee, i.assignmentGroup, i.reporter, i.commander);
+    i.responders = parseList(row.text());
+    i.alerts = parseList(row.text());
+    row.read(i.state, i.open, i.createdAt, i.acknowledgedAt, i.mitigatedAt, i.resolvedAt,
+             i.closedAt, i.updatedAt, i.responseDue, i.resolutionDue);
+    row.skip(); // sla_due is derived
+    row.read(i.slaPausedMs, i.slaPausedSince, i.slaBreached, i.rootCause, i.resolutionNote,
+             i.closeCode, i.timeSpentMinutes);
+    i.approvals = QJsonDocument::fromJson(row.text().toUtf8()).object();
+    i.lastStatusUpdateAt = row.int64();
+    i.headHash = QString::fromLatin1(row.blob().toHex());
+    i.eventCount = row.int64();
+    i.extra = QJsonDocument::fromJson(row.text().toUtf8()).object();
     return i;
+}
+
+std::optional<Incident> Store::incidentWhere(const char *column, const QVariant &value)
+{
+    Stmt *s = m_db.prepare(QStringLiteral("SELECT %1 FROM incidents WHERE %2=?")
+                               .arg(QLatin1String(kColumns), QLatin1String(column)));
+    s->bindAll({value});
+    return s->one(readIncident);
 }
 
 std::optional<Incident> Store::incidentByUid(const QString &uid)
 {
-    Stmt *s = m_db.prepare(
-        QStringLiteral("SELECT %1 FROM incidents WHERE uid=?").arg(QString::fromLatin1(kColumns)));
-    s->bindBlob(1, uuidToBlob(uid));
-    std::optional<Incident> r;
-    if (s->step())
-        r = readIncident(s);
-    s->reset();
-    return r;
+    return incidentWhere("uid", uuidToBlob(uid));
 }
 
 std::optional<Incident> Store::incidentByNumber(const QString &number)
 {
-    Stmt *s = m_db.prepare(QStringLiteral("SELECT %1 FROM incidents WHERE number=?")
-                               .arg(QString::fromLatin1(kColumns)));
-    s->bind(1, number);
-    std::optional<Incident> r;
-    if (s->step())
-        r = readIncident(s);
-    s->reset();
-    return r;
+    return incidentWhere("number", number);
 }
 
 std::optional<Incident> Store::incidentByRowId(qint64 rowid)
 {
-    Stmt *s = m_db.prepare(
-        QStringLiteral("SELECT %1 FROM incidents WHERE id=?").arg(QString::fromLatin1(kColumns)));
-    s->bind(1, rowid);
-    std::optional<Incident> r;
-    if (s->step())
-        r = readIncident(s);
-    s->reset();
-    return r;
+    return incidentWhere("id", rowid);
 }
 
 std::optional<Incident> Store::findIncident(const QString &ref)
@@ -554,17 +468,6 @@ std::optional<Incident> Store::findIncident(const QString &ref)
     if (ok && n > 0)
         return incidentByNumber(QStringLiteral("INC%1").arg(n, 7, 10, QLatin1Char('0')));
     return std::nullopt;
-}
-
-void bindAll(Stmt *s, const QList<QVariant> &binds)
-{
-    for (int i = 0; i < binds.size(); ++i) {
-        const QVariant &v = binds[i];
-        if (v.typeId() == QMetaType::QString)
-            s->bind(i + 1, v.toString());
-        else
-            s->bind(i + 1, v.toLongLong());
-    }
 }
 
 QString ftsQuery(const QString &in)
@@ -591,57 +494,51 @@ QString ftsQuery(const QString &in)
     return terms.join(u' ');
 }
 
+void SqlWhere::in(const QString &column, const QStringList &values)
+{
+    QStringList ph;
+    for (const QString &v : values) {
+        ph << QStringLiteral("?");
+        m_binds << v;
+    }
+    m_terms << QStringLiteral("%1 IN (%2)").arg(column, ph.join(u','));
+}
+
+QString SqlWhere::sql() const
+{
+    return m_terms.isEmpty() ? QString()
+                             : QStringLiteral(" WHERE ") + m_terms.join(QStringLiteral(" AND "));
+}
+
 QString Store::listSql(const ListQuery &q, bool countOnly, QList<QVariant> &binds)
 {
-    QStringList where;
-    if (!q.states.isEmpty()) {
-        QStringList ph;
-        for (const QString &s : q.states) {
-            ph << QStringLiteral("?");
-            binds << s;
-        }
-        where << QStringLiteral("state IN (%1)").arg(ph.join(u','));
-    }
+    SqlWhere where(binds);
+    if (!q.states.isEmpty())
+        where.in(QStringLiteral("state"), q.states);
     if (q.open) // literal, so the planner can use the partial indexes of open rows
-        where << (*q.open ? QStringLiteral("is_open=1") : QStringLiteral("is_open=0"));
-    if (q.priority > 0) {
-        where << QStringLiteral("priority=?");
-        binds << qint64(q.priority);
-    }
-    if (q.severity > 0) {
-        where << QStringLiteral("severity=?");
-        binds << qint64(q.severity);
-    }
-    if (!q.assignee.isEmpty()) {
-        where << QStringLiteral("assignee=?");
-        binds << q.assignee;
-    }
-    if (!q.service.isEmpty()) {
-        where << QStringLiteral("id IN (SELECT incident FROM incident_services WHERE service=?)");
-        binds << q.service;
-    }
-    if (q.slaDueBefore) {
-        where << QStringLiteral("is_open=1 AND sla_due>0 AND sla_due<?");
-        binds << *q.slaDueBefore;
-    }
-    if (q.createdAfter) {
-        where << QStringLiteral("created_at>=?");
-        binds << *q.createdAfter;
-    }
-    if (q.resolvedAfter) {
-        where << QStringLiteral("resolved_at>=?");
-        binds << *q.resolvedAfter;
-    }
-    const QString fts = ftsQuery(q.search);
-    if (!fts.isEmpty()) {
-        where << QStringLiteral("id IN (SELECT incident FROM search WHERE search MATCH ?)");
-        binds << fts;
-    }
+        where.add(*q.open ? QStringLiteral("is_open=1") : QStringLiteral("is_open=0"));
+    if (q.priority > 0)
+        where.add(QStringLiteral("priority=?"), {qint64(q.priority)});
+    if (q.severity > 0)
+        where.add(QStringLiteral("severity=?"), {qint64(q.severity)});
+    if (!q.assignee.isEmpty())
+        where.add(QStringLiteral("assignee=?"), {q.assignee});
+    if (!q.service.isEmpty())
+        where.add(QStringLiteral("id IN (SELECT incident FROM incident_services WHERE service=?)"),
+                  {q.service});
+    if (q.slaDueBefore)
+        where.add(QStringLiteral("is_open=1 AND sla_due>0 AND sla_due<?"), {*q.slaDueBefore});
+    if (q.createdAfter)
+        where.add(QStringLiteral("created_at>=?"), {*q.createdAfter});
+    if (q.resolvedAfter)
+        where.add(QStringLiteral("resolved_at>=?"), {*q.resolvedAfter});
+    if (const QString fts = ftsQuery(q.search); !fts.isEmpty())
+        where.add(QStringLiteral("id IN (SELECT incident FROM search WHERE search MATCH ?)"),
+                  {fts});
     QString sql =
         countOnly ? QStringLiteral("SELECT count(*) FROM incidents")
                   : QStringLiteral("SELECT %1 FROM incidents").arg(QString::fromLatin1(kColumns));
-    if (!where.isEmpty())
-        sql += QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
+    sql += where.sql();
     if (!countOnly) {
         const QString dir = q.descending ? QStringLiteral("DESC") : QStringLiteral("ASC");
         const QString key = sortKeyName(q.sort);
@@ -656,48 +553,43 @@ QList<Incident> Store::list(const ListQuery &q)
 {
     QList<QVariant> binds;
     const QString sql = listSql(q, false, binds);
-    QList<Incident> out;
     Stmt *s = m_db.prepare(sql);
     if (!s)
-        return out;
-    bindAll(s, binds);
-    while (s->step())
-        out << readIncident(s);
-    s->reset();
-    return out;
+        return {};
+    return s->bindAll(binds).all(readIncident);
 }
 
 qint64 Store::count(const ListQuery &q)
 {
     QList<QVariant> binds;
     const QString sql = listSql(q, true, binds);
-    Stmt *s = m_db.prepare(sql);
-    if (!s)
-        return 0;
-    bindAll(s, binds);
-    const qint64 n = s->step() ? s->int64(0) : 0;
-    s->reset();
-    return n;
+    return m_db.scalar(sql, binds);
 }
 
-static Event readEvent(Stmt *s)
+// incidentBlob, when given, receives the incident's uid as stored (what the log is sorted by).
+static Event readEventOf(const Stmt &s, QByteArray *incidentBlob)
 {
     Event e;
-    e.seq = s->int64(0);
-    e.id = Store::blobToUuid(s->blob(1));
-    e.incidentUid = Store::blobToUuid(s->blob(2));
-    e.hlc = s->int64(3);
-    e.ts = s->int64(4);
-    e.actor = s->text(5);
-    e.kind = s->text(6);
-    e.payloadRaw = s->blob(7);
+    RowReader row(s);
+    e.seq = row.int64();
+    e.id = Store::blobToUuid(row.blob());
+    const QByteArray incident = row.blob();
+    e.incidentUid = Store::blobToUuid(incident);
+    if (incidentBlob)
+        *incidentBlob = incident;
+    row.read(e.hlc, e.ts, e.actor, e.kind, e.payloadRaw);
     if (e.payloadRaw.isNull())
         e.payloadRaw = QByteArray("");
     e.payload = QJsonDocument::fromJson(e.payloadRaw).object();
-    e.prevHash = QString::fromLatin1(s->blob(8).toHex());
-    e.hash = QString::fromLatin1(s->blob(9).toHex());
-    e.origin = s->text(10);
+    e.prevHash = QString::fromLatin1(row.blob().toHex());
+    e.hash = QString::fromLatin1(row.blob().toHex());
+    e.origin = row.text();
     return e;
+}
+
+static Event readEvent(const Stmt &s)
+{
+    return readEventOf(s, nullptr);
 }
 
 static const char *const kEventColumns =
@@ -705,31 +597,20 @@ static const char *const kEventColumns =
 
 QList<Event> Store::timeline(const QString &incidentUid)
 {
-    QList<Event> out;
     Stmt *s = m_db.prepare(QStringLiteral("SELECT %1 FROM events WHERE incident=? ORDER BY seq")
                                .arg(QString::fromLatin1(kEventColumns)));
-    s->bindBlob(1, uuidToBlob(incidentUid));
-    while (s->step())
-        out << readEvent(s);
-    s->reset();
-    return out;
+    return s->bindBlob(1, uuidToBlob(incidentUid)).all(readEvent);
 }
 
 QList<Event> Store::eventsAfter(qint64 seq, int limit)
 {
-    QList<Event> out;
     Stmt *s = m_db.prepare(QStringLiteral("SELECT %1 FROM events WHERE seq>? ORDER BY seq LIMIT ?")
                                .arg(QString::fromLatin1(kEventColumns)));
-    s->bind(1, seq).bind(2, limit);
-    while (s->step())
-        out << readEvent(s);
-    s->reset();
-    return out;
+    return s->bind(1, seq).bind(2, limit).all(readEvent);
 }
 
 QList<Event> Store::eventsBetween(qint64 after, qint64 upTo, const QStringList &kinds, int limit)
 {
-    QList<Event> out;
     QString sql = QStringLiteral("SELECT %1 FROM events WHERE seq>? AND seq<=?")
                       .arg(QString::fromLatin1(kEventColumns));
     if (!kinds.isEmpty())
@@ -737,27 +618,17 @@ QList<Event> Store::eventsBetween(qint64 after, qint64 upTo, const QStringList &
     sql += QStringLiteral(" ORDER BY seq LIMIT ?");
     Stmt *s = m_db.prepare(sql);
     if (!s)
-        return out;
+        return {};
     s->bind(1, after).bind(2, upTo);
     int k = 3;
     for (const QString &kind : kinds)
         s->bind(k++, kind);
-    s->bind(k, limit);
-    while (s->step())
-        out << readEvent(s);
-    s->reset();
-    return out;
+    return s->bind(k, limit).all(readEvent);
 }
 
 qint64 Store::projectionCursor(const QString &name)
 {
-    Stmt *s = m_db.prepare(QStringLiteral("SELECT seq FROM projection_cursors WHERE name=?"));
-    if (!s)
-        return 0;
-    s->bind(1, name);
-    const qint64 v = s->step() ? s->int64(0) : 0;
-    s->reset();
-    return v;
+    return m_db.scalar(QStringLiteral("SELECT seq FROM projection_cursors WHERE name=?"), {name});
 }
 
 Status Store::setProjectionCursor(const QString &name, qint64 seq)
@@ -774,27 +645,17 @@ Status Store::setProjectionCursor(const QString &name, qint64 seq)
 
 qint64 Store::maxSeq()
 {
-    Stmt *s = m_db.prepare(QStringLiteral("SELECT coalesce(max(seq),0) FROM events"));
-    const qint64 v = s->step() ? s->int64(0) : 0;
-    s->reset();
-    return v;
+    return m_db.scalar(QStringLiteral("SELECT coalesce(max(seq),0) FROM events"));
 }
 
 qint64 Store::incidentCount()
 {
-    Stmt *s = m_db.prepare(QStringLiteral("SELECT count(*) FROM incidents"));
-    const qint64 v = s->step() ? s->int64(0) : 0;
-    s->reset();
-    return v;
+    return m_db.scalar(QStringLiteral("SELECT count(*) FROM incidents"));
 }
 
 qint64 Store::dataVersion()
 {
-    Stmt *s = m_db.prepare(QStringLiteral("PRAGMA data_version"));
-    const qint64 v = s && s->step() ? s->int64(0) : 0;
-    if (s)
-        s->reset();
-    return v;
+    return m_db.scalar(QStringLiteral("PRAGMA data_version"));
 }
 
 // Folds the whole log into `table` (same columns as incidents). Incidents get row ids in
@@ -807,7 +668,7 @@ Status Store::foldInto(const QString &table, bool withSideTables)
             "SELECT incident FROM events WHERE kind='incident.opened' ORDER BY seq"));
         qint64 next = 0;
         while (q && q->step()) {
-            const QByteArray uid = q->blob(0);
+            const QByteArray uid = RowReader(*q).blob();
             if (!rowids.contains(uid))
                 rowids.insert(uid, ++next);
         }
@@ -840,7 +701,8 @@ Status Store::foldInto(const QString &table, bool withSideTables)
         return {};
     };
     while (q->step()) {
-        const QByteArray uid = q->blob(2);
+        QByteArray uid;
+        const Event e = readEventOf(*q, &uid);
         if (!have || uid != curUid) {
             if (auto s = flush(); !s)
                 return s;
@@ -849,7 +711,6 @@ Status Store::foldInto(const QString &table, bool withSideTables)
             have = true;
             headSeq = -1;
         }
-        const Event e = readEvent(q.get());
         applyEvent(cur, e);
         if (e.seq > headSeq) {
             headSeq = e.seq;
@@ -903,8 +764,8 @@ VerifyReport Store::verify(const std::function<void(const QString &)> &progress)
     {
         auto q = m_db.prepareOnce(QStringLiteral("PRAGMA quick_check"));
         while (q && q->step())
-            if (q->text(0) != u"ok")
-                fault(QStringLiteral("sqlite: %1").arg(q->text(0)));
+            if (const QString result = RowReader(*q).text(); result != u"ok")
+                fault(QStringLiteral("sqlite: %1").arg(result));
     }
     say(QStringLiteral("checking the hash chain of every incident"));
     QHash<QByteArray, QByteArray> heads;
@@ -914,8 +775,8 @@ VerifyReport Store::verify(const std::function<void(const QString &)> &progress)
         QByteArray curUid;
         QString prev;
         while (q && q->step()) {
-            const Event e = readEvent(q.get());
-            const QByteArray uid = q->blob(2);
+            QByteArray uid;
+            const Event e = readEventOf(*q, &uid);
             if (uid != curUid) {
                 curUid = uid;
                 prev.clear();
@@ -956,7 +817,7 @@ VerifyReport Store::verify(const std::function<void(const QString &)> &progress)
                     "SELECT number FROM (SELECT * FROM %1 EXCEPT SELECT * FROM %2) LIMIT 20")
                     .arg(a, b));
             while (q && q->step())
-                fault(QStringLiteral("incident %1: %2").arg(q->text(0), what));
+                fault(QStringLiteral("incident %1: %2").arg(RowReader(*q).text(), what));
         };
         diff(QStringLiteral("main.incidents"), QStringLiteral("temp.rebuilt"),
              QStringLiteral("projection row differs from the log"));

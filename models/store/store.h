@@ -115,10 +115,35 @@ public:
 private:
     Status migrate();
     Status foldInto(const QString &table, bool withSideTables);
-    domain::Incident readIncident(Stmt *s);
+    static domain::Incident readIncident(const Stmt &s);
+    /// The incident whose `column` holds `value`.
+    std::optional<domain::Incident> incidentWhere(const char *column, const QVariant &value);
     QString listSql(const ListQuery &q, bool countOnly, QList<QVariant> &binds);
 
     Db m_db;
+};
+
+/// A WHERE clause built one condition at a time, each with the values of its parameters
+/// (appended to `binds` in the order of the ?s).
+class SqlWhere {
+public:
+    explicit SqlWhere(QList<QVariant> &binds) : m_binds(binds) {}
+    /// A condition without parameters.
+    void add(const QString &condition) { m_terms << condition; }
+    /// A condition with parameters and their values.
+    void add(const QString &condition, const QList<QVariant> &values)
+    {
+        m_terms << condition;
+        m_binds << values;
+    }
+    /// `column` IN (?,...) of `values`.
+    void in(const QString &column, const QStringList &values);
+    /// Nothing, or " WHERE " and the conditions joined by AND.
+    QString sql() const;
+
+private:
+    QList<QVariant> &m_binds;
+    QStringList m_terms;
 };
 
 /// Turns typed search words into an FTS5 MATCH expression: each word quoted so user input
@@ -128,8 +153,5 @@ QString ftsQuery(const QString &userText);
 /// The FTS5 document of an incident (rowid = incident id): number, title, description,
 /// services, assignee and assignment group.
 QString searchDocument(const domain::Incident &incident);
-
-/// Binds the QVariant list built by the list query helpers.
-void bindAll(Stmt *s, const QList<QVariant> &binds);
 
 } // namespace sitrep::store

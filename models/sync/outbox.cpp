@@ -49,7 +49,7 @@ static Status numberProvisionally(store::Store &store, const QString &replica,
         if (!q)
             return Status::fail(db.lastError(), QStringLiteral("db"));
         while (q->step())
-            uids << store::Store::blobToUuid(q->blob(0));
+            uids << store::Store::blobToUuid(store::RowReader(*q).blob());
         if (!q->error().isEmpty())
             return Status::fail(q->error(), QStringLiteral("db"));
     }
@@ -58,7 +58,7 @@ static Status numberProvisionally(store::Store &store, const QString &replica,
     qint64 maxHlc = 0;
     if (auto q = db.prepareOnce(QStringLiteral("SELECT coalesce(max(hlc), 0) FROM events"));
         q && q->step())
-        maxHlc = q->int64(0);
+        maxHlc = store::RowReader(*q).int64();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     qint64 hlc = qMax(maxHlc + 1, now << 16);
     static const QRegularExpression digits(QStringLiteral("(\\d+)$"));
@@ -179,20 +179,16 @@ QList<OutboxEntry> Outbox::pending(int limit)
     s->bind(1, m_queue.name()).bind(2, limit);
     while (s->step()) {
         OutboxEntry x;
-        x.id = s->int64(0);
-        x.attempts = int(s->int64(1));
-        x.nextAt = s->int64(2);
+        store::RowReader row(*s);
+        row.read(x.id, x.attempts, x.nextAt);
         Event &e = x.event;
-        e.seq = s->int64(3);
-        e.id = store::Store::blobToUuid(s->blob(4));
-        e.incidentUid = store::Store::blobToUuid(s->blob(5));
-        e.hlc = s->int64(6);
-        e.ts = s->int64(7);
-        e.actor = s->text(8);
-        e.kind = s->text(9);
-        e.payloadRaw = s->text(10).toUtf8();
+        e.seq = row.int64();
+        e.id = store::Store::blobToUuid(row.blob());
+        e.incidentUid = store::Store::blobToUuid(row.blob());
+        row.read(e.hlc, e.ts, e.actor, e.kind);
+        e.payloadRaw = row.text().toUtf8();
         e.payload = QJsonDocument::fromJson(e.payloadRaw).object();
-        e.origin = s->text(11);
+        e.origin = row.text();
         out << x;
     }
     s->reset();

@@ -49,19 +49,26 @@ void ArticleIndex::finalize()
         QHash<QString, int> tf;
         for (const auto &w : m_pendingTerms[d])
             ++tf[w];
-        double norm = 0;
         QList<QPair<QString, double>> weights;
-        for (auto it = tf.cbegin(); it != tf.cend(); ++it) {
-            const double x = (1.0 + std::log(double(it.value()))) * m_idf.value(it.key());
-            weights << qMakePair(it.key(), x);
-            norm += x * x;
-        }
+        double norm = weigh(tf, weights);
         norm = norm > 0 ? std::sqrt(norm) : 1.0;
         for (const auto &[w, x] : std::as_const(weights))
             m_postings[w] << qMakePair(d, float(x / norm));
     }
     m_pendingTerms.clear();
     m_pendingTerms.squeeze();
+}
+
+double ArticleIndex::weigh(const QHash<QString, int> &counts,
+                           QList<QPair<QString, double>> &out) const
+{
+    double sumSquares = 0;
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it) {
+        const double x = (1.0 + std::log(double(it.value()))) * m_idf.value(it.key());
+        out << qMakePair(it.key(), x);
+        sumSquares += x * x;
+    }
+    return sumSquares;
 }
 
 QList<ArticleMatch> ArticleIndex::search(const TriageInput &in, int limit) const
@@ -78,13 +85,8 @@ QList<ArticleMatch> ArticleIndex::search(const QString &text, int limit) const
     for (const auto &w : terms(text))
         if (m_idf.contains(w))
             ++tf[w];
-    double norm = 0;
     QList<QPair<QString, double>> q;
-    for (auto it = tf.cbegin(); it != tf.cend(); ++it) {
-        const double x = (1.0 + std::log(double(it.value()))) * m_idf.value(it.key());
-        q << qMakePair(it.key(), x);
-        norm += x * x;
-    }
+    double norm = weigh(tf, q);
     if (q.isEmpty() || limit <= 0)
         return {};
     norm = std::sqrt(norm);
@@ -150,6 +152,32 @@ static QStringList jsonStrings(const QString &json)
     for (const auto &v : QJsonDocument::fromJson(json.toUtf8()).array())
         out << v.toString();
     return out;
+}
+
+// A resolved incident as an article, the same in the index and when opened.
+static KbDocument resolutionDocument(const QString &number, const QString &title,
+                                     const QString &description, const QString &resolution,
+                                     const QString &rootCause)
+{
+    KbDocument d;
+    d.id = QStringLiteral("resolution:") + number;
+    d.title = QStringLiteral("%1: %2").arg(number, title);
+    d.source = QStringLiteral("resolution");
+    d.resolution = resolution;
+    d.body = QStringLiteral("# %1\n\n%2\n\n**Resolution:** %3\n\n**Root cause:** %4\n")
+                 .arg(d.title, description, resolution,
+                      rootCause.isEmpty() ? QStringLiteral("-") : rootCause);
+    return d;
+}
+
+// A known-error article from the columns id, title, body, workaround (the resolution).
+static KbDocument knownErrorDocument(store::RowReader &row)
+{
+    KbDocument d;
+    row.read(d.id, d.title);
+    d.source = QStringLiteral("known_error");
+    row.read(d.body, d.resolution);
+    return d;
 }
 
 static KbDocument runbookDocument(const runbooks::Runbook &rb)
@@ -269,39 +297,37 @@ Result<ArticleIndex> ArticleIndex::build(store::Store &store,
         return R::fail(db.lastError(), QStringLiteral("db"));
     q->bind(1, qint64(maxResolutions));
     while (q->step()) {
-        KbDocument d;
-        d.id = QStringLiteral("resolution:") + q->text(0);
-        d.title = QStringLiteral("%1: %2").arg(q->text(0), q->text(1));
-        d.source = QStringLiteral("resolution");
-        d.resolution = q->text(6).trimmed();
-        d.text = QStringList{q->text(2).left(2000),
-                             jsonStrings(q->text(3)).join(u' '),
-                             q->text(4),
-                             q->text(5),
-                             d.resolution,
-                             q->text(7)}
-                     .join(u' ');
-        d.body = QStringLiteral("# %1\n\n%2\n\n**Resolution:** %3\n\n**Root cause:** %4\n")
-                     .arg(d.title, q->text(2), d.resolution,
-                          q->text(7).isEmpty() ? QStringLiteral("-") : q->text(7));
+        store::RowReader row(*q);
+        const QString number = row.text();
+        const QString title = row.text();
+        const QString description = row.text();
+        const QString services = jsonStrings(row.text()).join(u' ');
+        const QString category = row.text();
+        const QString subcategory = row.text();
+        const QString resolution = row.text().trimmed();
+        const QString rootCause = row.text();
+        KbDocument d = resolutionDocument(number, title, description, resolution, rootCause);
+        d.text =
+            QStringList{
+                description.left(2000), services, category, subcategory, resolution, rootCause}
+                .join(u' ');
         kb.add(std::move(d));
     }
     if (!q->error().isEmpty())
         return R::fail(q->error(), QStringLiteral("db"));
     auto k = db.prepareOnce(QStringLiteral(
-        "SELECT a.id, a.title, a.body, a.tags, COALESCE(k.workaround, ''), COALESCE(k.symptom, '') "
+        "SELECT a.id, a.title, a.body, COALESCE(k.workaround, ''), a.tags, COALESCE(k.symptom, '') "
         "FROM kb_articles a "
         "LEFT JOIN known_errors k ON k.number = a.id WHERE a.kind = 'known_error' ORDER BY a.id"));
     if (!k)
         return R::fail(db.lastError(), QStringLiteral("db"));
     while (k->step()) {
-        KbDocument d;
-        d.id = k->text(0);
-        d.title = k->text(1);
-        d.source = QStringLiteral("known_error");
-        d.body = k->text(2);
-        d.text = QStringList{k->text(5), k->text(2), jsonStrings(k->text(3)).join(u' ')}.join(u' ');
-        d.resolution = k->text(4).trimmed();
+        store::RowReader row(*k);
+        KbDocument d = knownErrorDocument(row);
+        const QString tags = jsonStrings(row.text()).join(u' ');
+        const QString symptom = row.text();
+        d.text = QStringList{symptom, d.body, tags}.join(u' ');
+        d.resolution = d.resolution.trimmed();
         kb.add(std::move(d));
     }
     for (const auto &rb : runbooks.runbooks())
@@ -342,22 +368,14 @@ Result<KbDocument> loadArticle(store::Store &store, const QString &id, const QSt
             return R::fail(db.lastError(), QStringLiteral("db"));
         q->bind(1, resolution ? id.mid(11) : id);
         if (q->step()) {
-            KbDocument d;
-            d.id = id;
-            if (resolution) {
-                d.title = QStringLiteral("%1: %2").arg(q->text(0), q->text(1));
-                d.source = QStringLiteral("resolution");
-                d.resolution = q->text(3);
-                d.body = QStringLiteral("# %1\n\n%2\n\n**Resolution:** %3\n\n**Root cause:** %4\n")
-                             .arg(d.title, q->text(2), d.resolution,
-                                  q->text(4).isEmpty() ? QStringLiteral("-") : q->text(4));
-            } else {
-                d.title = q->text(1);
-                d.source = QStringLiteral("known_error");
-                d.body = q->text(2);
-                d.resolution = q->text(3);
-            }
-            return d;
+            store::RowReader row(*q);
+            if (!resolution)
+                return knownErrorDocument(row);
+            const QString number = row.text();
+            const QString title = row.text();
+            const QString description = row.text();
+            const QString note = row.text();
+            return resolutionDocument(number, title, description, note, row.text());
         }
     }
     return R::fail(QStringLiteral("no knowledge-base article '%1'").arg(id),

@@ -58,6 +58,8 @@ public:
 
 private:
     QStringList terms(const QString &text) const;
+    /// The tf-idf weight of each counted term into `out`; returns the sum of their squares.
+    double weigh(const QHash<QString, int> &counts, QList<QPair<QString, double>> &out) const;
 
     QList<KbDocument> m_docs;
     QHash<QString, int> m_byId;

@@ -93,21 +93,20 @@ static const QString kInputColumns =
     QStringLiteral("title, description, services, alerts, severity, impact, urgency, category, "
                    "subcategory, priority, assignment_group");
 
-static void readInput(store::Stmt *q, int k, TriageInput &in, QHash<QString, QString> &labels)
+static void readInput(const store::Stmt &q, TriageInput &in, QHash<QString, QString> &labels)
 {
-    in.title = q->text(k);
-    in.description = q->text(k + 1);
-    in.services = jsonList(q->text(k + 2));
-    in.alerts = jsonList(q->text(k + 3));
-    const auto sev = Severity(q->int64(k + 4));
+    store::RowReader row(q);
+    row.read(in.title, in.description);
+    in.services = jsonList(row.text());
+    in.alerts = jsonList(row.text());
+    const auto sev = Severity(row.int64());
     in.severity = sev == Severity::Unknown ? QString() : severityName(sev);
-    in.impact = q->text(k + 5);
-    in.urgency = q->text(k + 6);
-    labels.insert(QStringLiteral("category"), q->text(k + 7));
-    labels.insert(QStringLiteral("subcategory"), q->text(k + 8));
-    const auto pr = Priority(q->int64(k + 9));
+    row.read(in.impact, in.urgency);
+    labels.insert(QStringLiteral("category"), row.text());
+    labels.insert(QStringLiteral("subcategory"), row.text());
+    const auto pr = Priority(row.int64());
     labels.insert(QStringLiteral("priority"), pr == Priority::None ? QString() : priorityName(pr));
-    labels.insert(QStringLiteral("assignment_group"), q->text(k + 10));
+    labels.insert(QStringLiteral("assignment_group"), row.text());
 }
 
 Result<TrainingState> trainingState(store::Store &st)
@@ -118,14 +117,14 @@ Result<TrainingState> trainingState(store::Store &st)
     auto q = db.prepareOnce(QStringLiteral("SELECT count(*) FROM incidents WHERE resolved_at > 0"));
     if (!q || !q->step())
         return R::fail(q ? q->error() : db.lastError(), QStringLiteral("db"));
-    s.resolved = q->int64(0);
+    s.resolved = store::RowReader(*q).int64();
     auto f =
         db.prepareOnce(QStringLiteral("SELECT COALESCE(max(seq), 0), count(*) FROM events WHERE ") +
                        kFeedbackWhere);
     if (!f || !f->step())
         return R::fail(f ? f->error() : db.lastError(), QStringLiteral("db"));
-    s.feedbackSeq = f->int64(0);
-    s.feedbackCount = f->int64(1);
+    store::RowReader row(*f);
+    row.read(s.feedbackSeq, s.feedbackCount);
     return s;
 }
 
@@ -156,7 +155,7 @@ Result<QList<Example>> collectExamples(store::Store &st, const TriageSettings &s
     q->bind(1, qint64(settings.maxExamples));
     while (q->step()) {
         Example e;
-        readInput(q.get(), 0, e.input, e.labels);
+        readInput(*q, e.input, e.labels);
         out << e;
     }
     if (!q->error().isEmpty())
@@ -171,13 +170,15 @@ Result<QList<Example>> collectExamples(store::Store &st, const TriageSettings &s
     QHash<QByteArray, QHash<QString, QString>> labels;
     QList<QByteArray> order;
     while (f->step()) {
-        const QByteArray inc = f->blob(0);
-        const QJsonObject p = QJsonDocument::fromJson(f->text(2).toUtf8()).object();
+        store::RowReader row(*f);
+        const QByteArray inc = row.blob();
+        const QString kind = row.text();
+        const QJsonObject p = QJsonDocument::fromJson(row.text().toUtf8()).object();
         const QString field = p[u"field"].toString();
         if (!suggestedFields().contains(field))
             continue;
         QString label;
-        if (f->text(1) == AcceptedKind)
+        if (kind == AcceptedKind)
             label = p[u"value"].toString();
         else
             label = p[u"corrected"].toString();
@@ -197,7 +198,7 @@ Result<QList<Example>> collectExamples(store::Store &st, const TriageSettings &s
             continue;
         Example e;
         QHash<QString, QString> own;
-        readInput(byUid.get(), 0, e.input, own);
+        readInput(*byUid, e.input, own);
         for (auto it = labels[inc].cbegin(); it != labels[inc].cend(); ++it)
             if (!it.value().isEmpty())
                 e.labels.insert(it.key(), it.value());
@@ -231,7 +232,7 @@ Status saveModel(store::Store &st, TriageModel &model, const TrainingState &stat
         db.prepareOnce(QStringLiteral("SELECT COALESCE(max(version), 0) + 1 FROM triage_models"));
     if (!v || !v->step())
         return fail(v ? v->error() : db.lastError());
-    model.version = v->int64(0);
+    model.version = store::RowReader(*v).int64();
     auto ins = db.prepareOnce(
         QStringLiteral("INSERT INTO triage_models(version, created_at, examples, resolved_count, "
                        "feedback_seq, feedback_count, model) VALUES(?,?,?,?,?,?,?)"));
@@ -269,16 +270,16 @@ Result<std::optional<StoredModel>> loadLatestModel(store::Store &st)
             return R::fail(q->error(), QStringLiteral("db"));
         return std::optional<StoredModel>{};
     }
-    auto m = TriageModel::deserialize(q->blob(5));
+    store::RowReader row(*q);
+    const qint64 version = row.int64();
+    StoredModel sm;
+    row.read(sm.createdAt, sm.trainedAt.resolved, sm.trainedAt.feedbackSeq,
+             sm.trainedAt.feedbackCount);
+    auto m = TriageModel::deserialize(row.blob());
     if (!m)
         return R(m.error());
-    m->version = q->int64(0);
-    StoredModel sm;
+    m->version = version;
     sm.model = std::make_shared<const TriageModel>(std::move(*m));
-    sm.createdAt = q->int64(1);
-    sm.trainedAt.resolved = q->int64(2);
-    sm.trainedAt.feedbackSeq = q->int64(3);
-    sm.trainedAt.feedbackCount = q->int64(4);
     return std::optional<StoredModel>(sm);
 }
 

@@ -177,7 +177,7 @@ int main(int argc, char **argv)
     qint64 now = 0;
     {
         auto q = st.db().prepareOnce(QStringLiteral("SELECT max(created_at) FROM incidents"));
-        now = q && q->step() ? q->int64(0) + 60000 : 0;
+        now = q && q->step() ? store::RowReader(*q).int64() + 60000 : 0;
     }
     QString someService, someGroup;
     {
@@ -203,7 +203,7 @@ int main(int argc, char **argv)
             st.db().prepareOnce(QStringLiteral("SELECT count(*), total(acknowledged_at>0), "
                                                "total(resolved_at) FROM incidents NOT INDEXED"));
         if (q && q->step())
-            scanned = q->int64(0);
+            scanned = store::RowReader(*q).int64();
     });
 
     // "before": every number straight off the incidents (the covering indexes), as before the

@@ -101,7 +101,7 @@ struct Sitrep {
     qint64 scalar(const char *sql)
     {
         auto q = store.db().prepareOnce(QString::fromLatin1(sql));
-        return q && q->step() ? q->int64(0) : -1;
+        return q && q->step() ? store::RowReader(*q).int64() : -1;
     }
 };
 

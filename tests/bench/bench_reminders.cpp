@@ -85,7 +85,7 @@ int main(int argc, char **argv)
             Stopwatch sw;
             auto q = st.db().prepareOnce(
                 QStringLiteral("SELECT count(*) FROM incidents WHERE is_open = 1"));
-            n = q && q->step() ? q->int64(0) : -1;
+            n = q && q->step() ? store::RowReader(*q).int64() : -1;
             t << sw.millis();
         }
         return qMakePair(bench::median(t), n);
@@ -121,7 +121,7 @@ int main(int argc, char **argv)
     {
         auto q = st.db().prepareOnce(QStringLiteral("SELECT uid FROM incidents WHERE is_open = 1"));
         while (q && q->step())
-            uids << store::Store::blobToUuid(q->blob(0));
+            uids << store::Store::blobToUuid(store::RowReader(*q).blob());
     }
     qsizetype naiveDue = 0;
     for (const QString &uid : std::as_const(uids))

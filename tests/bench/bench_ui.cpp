@@ -151,7 +151,7 @@ static qint64 countIncidents(const QString &path)
     if (!db.open(path, true))
         return -1;
     auto s = db.prepareOnce(QStringLiteral("SELECT count(*) FROM incidents"));
-    return s && s->step() ? s->int64(0) : -1;
+    return s && s->step() ? store::RowReader(*s).int64() : -1;
 }
 
 static Status generate(const QString &path, qint64 incidents, quint64 seed)

@@ -75,7 +75,7 @@ QList<qint64> column(store::Store &st, const QString &sql, const QString &arg = 
     if (!arg.isNull())
         q->bind(1, arg);
     while (q->step())
-        out << q->int64(0);
+        out << store::RowReader(*q).int64();
     return out;
 }
 
@@ -101,8 +101,7 @@ QStringList projectionTables(store::Store &st)
     for (const char *table : {"seen", "kb_articles", "known_error_incidents", "problem_incidents",
                               "known_errors", "action_items"}) {
         const auto rows = testing::queryRows(
-            st, QStringLiteral("SELECT * FROM %1 ORDER BY 1, 2").arg(QLatin1String(table)),
-            [](store::Stmt &q, int c) { return q.text(c); });
+            st, QStringLiteral("SELECT * FROM %1 ORDER BY 1, 2").arg(QLatin1String(table)));
         if (!rows)
             return {rows.errorMessage()};
         for (const QString &row : *rows)

@@ -151,7 +151,7 @@ private Q_SLOTS:
         store::Stmt *inbox =
             (*ctx)->store().db().prepare(QStringLiteral("SELECT count(*) FROM aws_inbox"));
         QVERIFY(inbox && inbox->step());
-        QCOMPARE(inbox->int64(0), qint64(1));
+        QCOMPARE(store::RowReader(*inbox).int64(), qint64(1));
     }
 
     void notConfigured_nothingStarts()

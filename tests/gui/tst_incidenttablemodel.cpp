@@ -144,15 +144,11 @@ private Q_SLOTS:
         auto ids = [&db](const IncidentQuery &q) {
             QList<QVariant> binds;
             const QString sql = q.offsetPageSql(0, 5000, binds);
-            QList<qint64> out;
             auto *st = db.prepare(sql);
             if (!st)
-                return out;
-            bindVariants(st, binds);
-            while (st->step())
-                out << st->int64(0);
-            st->reset();
-            return out;
+                return QList<qint64>();
+            return st->bindAll(binds).all(
+                [](const store::Stmt &s) { return IncidentQuery::readRow(s).id; });
         };
         bool sawWide = false, sawDense = false;
         // Prefix words list their matches (never row by row); an exact word in quotes can.

@@ -56,7 +56,7 @@ private:
     qint64 eventCount()
     {
         auto *s = m_ctx->store().db().prepare(QStringLiteral("SELECT count(*) FROM events"));
-        const qint64 n = s && s->step() ? s->int64(0) : -1;
+        const qint64 n = s && s->step() ? store::RowReader(*s).int64() : -1;
         if (s)
             s->reset();
         return n;

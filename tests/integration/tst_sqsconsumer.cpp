@@ -294,7 +294,7 @@ void TestSqsConsumer::invalidPayload_isNotDeletedAndNoted()
     auto s =
         m_ctx->store().db().prepareOnce(QStringLiteral("SELECT status, detail FROM aws_inbox"));
     QVERIFY(s && s->step());
-    QCOMPARE(s->text(0), QStringLiteral("rejected"));
+    QCOMPARE(store::RowReader(*s).text(), QStringLiteral("rejected"));
 }
 
 void TestSqsConsumer::transientFailure_isRetriedLater()
@@ -340,7 +340,7 @@ void TestSqsConsumer::attachedConsumer_writesInboxRowInTheIngestTransaction()
             auto q = m_ctx->store().db().prepareOnce(
                 QStringLiteral("SELECT status FROM aws_inbox WHERE dedup_key=?"));
             q->bind(1, a.dedupKey);
-            rowWithCommit = q->step() && q->text(0) == u"ingested";
+            rowWithCommit = q->step() && store::RowReader(*q).text() == u"ingested";
             return st;
         },
         config(url));
@@ -359,7 +359,7 @@ void TestSqsConsumer::attachedConsumer_writesInboxRowInTheIngestTransaction()
     auto q = m_ctx->store().db().prepareOnce(
         QStringLiteral("SELECT count(*) FROM aws_inbox WHERE status='ingested'"));
     QVERIFY(q->step());
-    QCOMPARE(q->int64(0), 1);
+    QCOMPARE(store::RowReader(*q).int64(), 1);
 }
 
 void TestSqsConsumer::poisonMessage_endsInDeadLetterQueueAfterMaxReceiveCount()
@@ -404,7 +404,7 @@ void TestSqsConsumer::poisonMessage_endsInDeadLetterQueueAfterMaxReceiveCount()
     auto q = m_ctx->store().db().prepareOnce(
         QStringLiteral("SELECT received, status FROM aws_inbox WHERE status='rejected'"));
     QVERIFY(q->step());
-    QCOMPARE(q->int64(0), 2);
+    QCOMPARE(store::RowReader(*q).int64(), 2);
 }
 
 void TestSqsConsumer::runningConsumer_drainsQueue()

@@ -49,11 +49,11 @@ QStringList projectionRows(store::Store &st)
           "SELECT rowid, body, incident FROM search ORDER BY rowid",
           "SELECT * FROM metrics_daily WHERE incidents<>0 ORDER BY service, day, severity, grp",
           "SELECT * FROM metrics_open WHERE open<>0 ORDER BY service, severity, grp"}) {
-        const auto rows =
-            testing::queryRows(st, QString::fromLatin1(sql), [](store::Stmt &q, int c) {
-                return q.isNull(c) ? QStringLiteral("NULL")
-                                   : QString::fromLatin1(q.blob(c).toHex());
-            });
+        const auto rows = testing::queryRows(st, QString::fromLatin1(sql), [](store::RowReader &r) {
+            const QVariant v = r.value();
+            return v.isNull() ? QStringLiteral("NULL")
+                              : QString::fromLatin1(v.toByteArray().toHex());
+        });
         if (!rows)
             return {rows.errorMessage()};
         for (const QString &row : *rows)

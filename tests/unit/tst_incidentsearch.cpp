@@ -26,9 +26,9 @@ class TestIncidentSearch : public QObject {
         const QString sql = q.offsetPageSql(0, 100, binds);
         QStringList out;
         if (auto *s = env.store.db().prepare(sql)) {
-            query::bindVariants(s, binds);
+            s->bindAll(binds);
             while (s->step())
-                out << query::IncidentQuery::readRow(s).title;
+                out << query::IncidentQuery::readRow(*s).title;
             s->reset();
         }
         out.sort();

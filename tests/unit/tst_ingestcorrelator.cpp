@@ -72,7 +72,7 @@ struct Env {
     qint64 count(const QString &table)
     {
         auto q = store->db().prepareOnce(QStringLiteral("SELECT COUNT(*) FROM ") + table);
-        return q && q->step() ? q->int64(0) : -1;
+        return q && q->step() ? store::RowReader(*q).int64() : -1;
     }
 };
 

@@ -18,8 +18,7 @@ class TestKnowledgeBase : public QObject {
 
     static QStringList rows(store::Store &st, const QString &sql)
     {
-        const auto r =
-            sitrep::testing::queryRows(st, sql, [](store::Stmt &q, int c) { return q.text(c); });
+        const auto r = sitrep::testing::queryRows(st, sql);
         return r ? *r : QStringList{};
     }
     static QString resolve(Env &env, const QString &uid, const QString &note, qint64 at)

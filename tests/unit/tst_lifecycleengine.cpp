@@ -27,7 +27,7 @@ namespace {
 qint64 eventRows(store::Store &store)
 {
     auto q = store.db().prepareOnce(QStringLiteral("SELECT COUNT(*) FROM events"));
-    return q && q->step() ? q->int64(0) : -1;
+    return q && q->step() ? store::RowReader(*q).int64() : -1;
 }
 
 /// Everything a refused command must leave alone: the log, the projection and the numbers.

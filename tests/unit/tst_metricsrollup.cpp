@@ -46,9 +46,11 @@ QStringList rows(store::Store &st, const QString &table, const QString &cols, in
     while (q->step()) {
         QStringList fields;
         bool any = false;
-        for (int c = 0; c < names.size(); ++c) {
-            fields << names[c] + u'=' + q->text(c);
-            if (c >= keys && q->int64(c) != 0)
+        for (store::RowReader r(*q); r.column() < names.size();) {
+            const int c = r.column();
+            const QVariant v = r.value();
+            fields << names[c] + u'=' + v.toString();
+            if (c >= keys && v.toLongLong() != 0)
                 any = true;
         }
         if (any)
@@ -91,7 +93,7 @@ qint64 scalar(store::Store &st, const QString &sql)
     auto q = st.db().prepareOnce(sql);
     if (!q || !q->step())
         qFatal("%s: %s", qPrintable(sql), qPrintable(st.db().lastError()));
-    return q->int64(0);
+    return store::RowReader(*q).int64();
 }
 
 /// sum(column) over the rows of a rollup `where`.

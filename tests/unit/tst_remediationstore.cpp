@@ -26,7 +26,7 @@ namespace {
 qint64 count(store::Store &st, const QString &table)
 {
     auto q = st.db().prepareOnce(QStringLiteral("SELECT count(*) FROM %1").arg(table));
-    return q && q->step() ? q->int64(0) : -1;
+    return q && q->step() ? store::RowReader(*q).int64() : -1;
 }
 
 QList<qint64> ids(const QList<MaintenanceWindow> &ws)

@@ -169,10 +169,12 @@ private Q_SLOTS:
         q->bind(1, kNow).bind(2, query::SlaAtRiskWindowMs);
         int rows = 0;
         while (q->step()) {
-            const auto s = slaStatus(q->int64(0), q->int64(1), kNow);
-            const QByteArray what = QByteArray::number(q->int64(0) - kNow);
-            QVERIFY2((q->int64(2) != 0) == s.breached(), what.constData());
-            QVERIFY2((q->int64(3) != 0) == s.atRisk(), what.constData());
+            store::RowReader row(*q);
+            const qint64 due = row.int64();
+            const auto s = slaStatus(due, row.int64(), kNow);
+            const QByteArray what = QByteArray::number(due - kNow);
+            QVERIFY2((row.int64() != 0) == s.breached(), what.constData());
+            QVERIFY2((row.int64() != 0) == s.atRisk(), what.constData());
             ++rows;
         }
         QCOMPARE(rows, int(clocks.size()));

@@ -488,8 +488,11 @@ void TestStore::openIndexes_arePartialAndUsed()
         auto q = s.db().prepareOnce(QStringLiteral("EXPLAIN QUERY PLAN ") + QLatin1String(c.sql));
         QVERIFY2(q, qPrintable(s.db().lastError()));
         QString plan;
-        while (q->step())
-            plan += q->text(3) + u'\n';
+        while (q->step()) {
+            store::RowReader row(*q); // id, parent, notused, detail
+            row.skip(3);
+            plan += row.text() + u'\n';
+        }
         QVERIFY2(plan.contains(QStringLiteral("INDEX %1").arg(QLatin1String(c.index))),
                  qPrintable(QLatin1String(c.sql) + u'\n' + plan));
     }

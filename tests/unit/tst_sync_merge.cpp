@@ -317,7 +317,8 @@ private Q_SLOTS:
             "sql LIKE 'CREATE UNIQUE INDEX%' "
             "AND name IN ('events_id','incidents_uid','incidents_number') ORDER BY name)"));
         QVERIFY(keys && keys->step());
-        QCOMPARE(keys->text(0), QStringLiteral("events_id,incidents_number,incidents_uid"));
+        QCOMPARE(store::RowReader(*keys).text(),
+                 QStringLiteral("events_id,incidents_number,incidents_uid"));
         const QString dupe = QStringLiteral(
             "INSERT INTO events(id, incident, hlc, ts, actor, kind, payload, prev_hash, hash) "
             "SELECT id, incident, hlc, ts, actor, kind, payload, prev_hash, hash FROM events LIMIT "
@@ -346,12 +347,12 @@ private Q_SLOTS:
         auto idx = c.store().db().prepareOnce(QStringLiteral(
             "SELECT count(*) FROM sqlite_master WHERE type='index' AND name='incidents_title'"));
         QVERIFY(idx && idx->step());
-        QCOMPARE(idx->int64(0), qint64(1));
+        QCOMPARE(store::RowReader(*idx).int64(), qint64(1));
         // ... and the tables are declared as before.
         auto decl = c.store().db().prepareOnce(
             QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name='events_id'"));
         QVERIFY(decl && decl->step());
-        QCOMPARE(decl->int64(0), qint64(0));
+        QCOMPARE(store::RowReader(*decl).int64(), qint64(0));
     }
 
     // The bulk loader sums the dashboard rollups in memory: on a realistic history (SLA
@@ -370,8 +371,7 @@ private Q_SLOTS:
         const auto s = loader.finish();
         QVERIFY2(s, qPrintable(s.errorMessage()));
         const auto rows = [](Replica &r, const char *sql) {
-            const auto out = testing::queryRows(r.store(), QString::fromLatin1(sql),
-                                                [](store::Stmt &q, int c) { return q.text(c); });
+            const auto out = testing::queryRows(r.store(), QString::fromLatin1(sql));
             return out ? *out : QStringList{};
         };
         // The triggers leave a zero row behind where the last open incident of a group closed.
@@ -391,7 +391,10 @@ private Q_SLOTS:
             QStringLiteral("SELECT sum(open), sum(running_due), sum(breached_paused) FROM "
                            "metrics_open WHERE service=''"));
         QVERIFY(open && open->step());
-        QVERIFY(open->int64(0) > 0); // the demo leaves some fires burning
+        store::RowReader row(*open);
+        const qint64 openNow = row.int64();
+        row.skip(2);          // the other sums: verify() below compares the rollups
+        QVERIFY(openNow > 0); // the demo leaves some fires burning
         const auto v = b.store().verify();
         QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
     }
