@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "delivery/deliveryqueue.h"
 
+#include "util/enumnames.h"
+
 #include <QJsonDocument>
 
 namespace sitrep::delivery {
@@ -45,27 +47,19 @@ Status run(store::Db &db, Stmt *s)
 
 } // namespace
 
+constexpr util::EnumName<State> StateNames[] = {{State::Pending, "pending"},
+                                                {State::Delivered, "delivered"},
+                                                {State::Failed, "failed"},
+                                                {State::Dead, "dead"}};
+
 QString stateName(State state)
 {
-    switch (state) {
-    case State::Pending:
-        return QStringLiteral("pending");
-    case State::Delivered:
-        return QStringLiteral("delivered");
-    case State::Failed:
-        return QStringLiteral("failed");
-    case State::Dead:
-        return QStringLiteral("dead");
-    }
-    return {};
+    return util::nameOf(StateNames, state);
 }
 
 std::optional<State> stateFromName(const QString &name)
 {
-    for (State s : {State::Pending, State::Delivered, State::Failed, State::Dead})
-        if (stateName(s) == name)
-            return s;
-    return std::nullopt;
+    return util::valueOf(StateNames, name);
 }
 
 DeliveryQueue::DeliveryQueue(store::Store &store, QString queue, BackoffPolicy policy,

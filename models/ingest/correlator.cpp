@@ -5,9 +5,6 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QLoggingCategory>
-
-Q_DECLARE_LOGGING_CATEGORY(lcIngest)
 
 namespace sitrep::ingest {
 

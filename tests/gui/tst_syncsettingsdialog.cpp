@@ -71,7 +71,7 @@ private Q_SLOTS:
             dlg.save();
             QCOMPARE(dlg.result(), int(QDialog::Accepted));
             QCOMPARE(settings.url(), QStringLiteral("http://127.0.0.1:8443"));
-            QCOMPARE(*secrets.read(secrets::BackendTokenSecret),
+            QCOMPARE(*secrets.peek(secrets::BackendTokenSecret),
                      QStringLiteral("dialog-secret-123"));
             st.close();
         }
@@ -114,11 +114,11 @@ private Q_SLOTS:
             QCOMPARE(c.region, QStringLiteral("eu-west-1"));
             QCOMPARE(c.slaTopic, QStringLiteral("ops-sla"));
             QVERIFY(c.consumerConfigured() && c.notifierConfigured());
-            QCOMPARE(*secrets.read(secrets::AwsAccessKeyIdSecret),
+            QCOMPARE(*secrets.peek(secrets::AwsAccessKeyIdSecret),
                      QStringLiteral("AKIADIALOGTEST0001"));
-            QCOMPARE(*secrets.read(secrets::AwsSecretAccessKeySecret),
+            QCOMPARE(*secrets.peek(secrets::AwsSecretAccessKeySecret),
                      QStringLiteral("dialog-aws-secret-456"));
-            QCOMPARE(*secrets.read(QStringLiteral("slack_bot_token")),
+            QCOMPARE(*secrets.peek(QStringLiteral("slack_bot_token")),
                      QStringLiteral("xoxb-dialog-789"));
             auto nc = host::AwsSettings::notifyConfig(c);
             QVERIFY2(nc, qPrintable(nc.errorMessage()));
@@ -163,7 +163,7 @@ private Q_SLOTS:
         QVERIFY(dlg.result() != int(QDialog::Accepted));
         QVERIFY2(dlg.resultText().contains(QStringLiteral("https")), qPrintable(dlg.resultText()));
         QVERIFY(aws.load().alertQueue.isEmpty());
-        QVERIFY(!secrets.read(secrets::AwsAccessKeyIdSecret));
+        QVERIFY(!secrets.peek(secrets::AwsAccessKeyIdSecret));
         // The same for a webhook channel.
         edit(dlg, "awsEndpoint")->clear();
         dlg.findChild<QPlainTextEdit *>(QStringLiteral("notifyChannels"))
