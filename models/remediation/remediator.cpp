@@ -98,11 +98,8 @@ Status applyEvent(store::Store &st, const engine::LifecycleEngine &engine, const
                 .bind(11, attempt)
                 .bind(12, e.id)
                 .bind(13, output);
-        if (auto r = changeOne(s, QStringLiteral("no remediation %1 to audit").arg(corr),
-                               QStringLiteral("not_found"));
-            !r)
-            return r;
-        return {};
+        return changeOne(s, QStringLiteral("no remediation %1 to audit").arg(corr),
+                         QStringLiteral("not_found"));
     };
     // The remediation queue of the one delivery queue, keyed by the attempt's deduplication id.
     delivery::DeliveryQueue dispatch(st, delivery::queues::Remediation);
@@ -252,11 +249,8 @@ Status applyEvent(store::Store &st, const engine::LifecycleEngine &engine, const
                 .bind(2, e.ts)
                 .bind(3, e.id)
                 .bind(4, corr);
-        if (auto r = changeOne(s, QStringLiteral("remediation %1 is not a failed one").arg(corr),
-                               QStringLiteral("conflict"));
-            !r)
-            return r;
-        return {};
+        return changeOne(s, QStringLiteral("remediation %1 is not a failed one").arg(corr),
+                         QStringLiteral("conflict"));
     }
     return {};
 }
