@@ -128,11 +128,10 @@ int runAws(const QStringList &args)
         slackToken = QString::fromUtf8(f.readLine(4096).trimmed());
     }
     notify::Notifier notifier(s.engine(), *nc, nam, snsTopicPublisher(sns.get()),
-                              [&](const QString &name) -> QString {
+                              [&](const QString &name, std::function<void(const QString &)> done) {
                                   if (name == nc->slackTokenSecret && !slackToken.isEmpty())
-                                      return slackToken;
-                                  auto r = keychain.read(name);
-                                  return r ? *r : QString();
+                                      return done(slackToken);
+                                  keychain.value(name, std::move(done));
                               });
     // Fault injection for crash tests: die after Slack answered, before the outcome commits.
     if (qEnvironmentVariable("SITREP_FAULT") == u"exit_after_slack_answer")

@@ -52,7 +52,8 @@ bool readSecretOption(CliSession &s, const char *option, const QString &what, QB
 static QByteArray keychainIngestToken()
 {
     secrets::KeychainSecretStore keychain(QStringLiteral("sitrep"), 5000);
-    auto t = keychain.read(secrets::IngestTokenSecret);
+    auto t = waitFor<QString>(
+        [&](auto done) { keychain.read(secrets::IngestTokenSecret, std::move(done)); });
     return t ? t->trimmed().toUtf8() : QByteArray();
 }
 

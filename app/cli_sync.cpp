@@ -89,7 +89,8 @@ Result<QString> resolveToken(const QString &tokenFile)
         return QString::fromUtf8(f.readAll()).trimmed();
     }
     secrets::KeychainSecretStore keychain;
-    auto t = keychain.read(secrets::BackendTokenSecret);
+    auto t = waitFor<QString>(
+        [&](auto done) { keychain.read(secrets::BackendTokenSecret, std::move(done)); });
     if (!t && t.error().code == u"not_found")
         return QString();
     return t;
@@ -225,18 +226,22 @@ int runSecret(const QStringList &args)
             value.chop(1);
         if (value.isEmpty())
             return s.fail(QStringLiteral("no secret on stdin"));
-        if (auto done = keychain.write(name, value); !done)
+        if (auto done = waitFor<void>(
+                [&](auto finished) { keychain.write(name, value, std::move(finished)); });
+            !done)
             return s.fail(done.errorMessage());
         say(QStringLiteral("stored '%1' in the system keychain").arg(name));
         return 0;
     }
     if (verb == u"delete") {
-        if (auto done = keychain.remove(name); !done)
+        if (auto done =
+                waitFor<void>([&](auto finished) { keychain.remove(name, std::move(finished)); });
+            !done)
             return s.fail(done.errorMessage());
         say(QStringLiteral("deleted '%1'").arg(name));
         return 0;
     }
-    auto v = keychain.read(name);
+    auto v = waitFor<QString>([&](auto done) { keychain.read(name, std::move(done)); });
     if (!v)
         return s.fail(v.errorMessage());
     say(QStringLiteral("'%1' is set (%2 characters)").arg(name).arg(v->size()));
@@ -264,11 +269,15 @@ int runSync(const QStringList &args)
     o.pageSize = st.meta(QStringLiteral("sync.page_size"), QStringLiteral("500")).toInt();
     sync::SyncService svc(s.engine(), o);
     if (st.maxSeq() == 0 && st.meta(QStringLiteral("sync.cursor")).isEmpty()) {
-        auto n = svc.initialSync([&](qint64 done, qint64 total) {
-            if (!s.json())
-                fprintf(stderr, "\rinitial sync: %lld/%lld events", qlonglong(done),
-                        qlonglong(total));
-            return true;
+        auto n = waitFor<qint64>([&](auto finished) {
+            svc.initialSync(
+                [&](qint64 done, qint64 total) {
+                    if (!s.json())
+                        fprintf(stderr, "\rinitial sync: %lld/%lld events", qlonglong(done),
+                                qlonglong(total));
+                    return true;
+                },
+                finished);
         });
         if (!s.json())
             fprintf(stderr, "\n");
@@ -300,9 +309,13 @@ int runSync(const QStringList &args)
         }
     };
     if (s.has("once")) {
-        const auto r = svc.syncOnce();
-        print(r);
-        return r.ok ? 0 : 1;
+        auto r = waitFor<sync::SyncReport>([&](auto done) {
+            svc.syncOnce([done](const sync::SyncReport &report) { done(report); });
+        });
+        if (!r)
+            return s.fail(r.errorMessage());
+        print(*r);
+        return r->ok ? 0 : 1;
     }
     QObject::connect(&svc, &sync::SyncService::cycleFinished, &svc, print);
     svc.start();

@@ -58,7 +58,7 @@ Result<TriageResult> suggestFor(host::AppContext &ctx, const domain::Incident &i
 {
     if (!settings.providerUrl.isEmpty()) {
         RemoteProvider remote(settings.providerUrl);
-        return remote.suggestAndWait(inc);
+        return waitFor<TriageResult>([&](auto done) { remote.suggest(inc, done); });
     }
     return suggestOnce(ctx.store(), inc, settings, trainIfMissing, ctx.clock().nowMs());
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "app/cli_wall.h"
+#include "app/cliio.h"
 
 #include "host/appcontext.h"
 #include "metrics/metricsservice.h"
@@ -35,7 +36,8 @@ int runWall(host::AppContext &context, const QString &screen, const QString &rot
     std::unique_ptr<sync::SyncService> feed;
     if (const QString url = context.store().meta(QStringLiteral("backend.url")); !url.isEmpty()) {
         secrets::KeychainSecretStore keychain;
-        const auto token = keychain.read(secrets::BackendTokenSecret);
+        const auto token = cli::waitFor<QString>(
+            [&](auto done) { keychain.read(secrets::BackendTokenSecret, std::move(done)); });
         sync::SyncOptions o;
         o.url = QUrl(url);
         o.token = token ? *token : QString();

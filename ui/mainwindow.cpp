@@ -17,6 +17,7 @@
 #include "ui/incidentlistview.h"
 #include "ui/incidentworkspace.h"
 #include "ui/keyboardguard.h"
+#include "ui/logging.h"
 #include "ui/postmortem/actionitemsview.h"
 #include "ui/problems/problemsection.h"
 #include "ui/problems/problemsview.h"
@@ -34,7 +35,6 @@
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
-#include <QLoggingCategory>
 #include <QMenu>
 #include <QMenuBar>
 #include <QSettings>
@@ -45,8 +45,6 @@
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
-
-Q_LOGGING_CATEGORY(lcWarRoom, "sitrep.ui.warroom", QtWarningMsg)
 
 namespace sitrep::ui {
 
@@ -777,7 +775,7 @@ void MainWindow::checkSla()
         return;
     const auto r = m_context.engine().checkSla(m_context.clock().nowMs());
     if (!r)
-        qCWarning(lcWarRoom) << "SLA check failed:" << r.errorMessage();
+        qCWarning(lcUi) << "SLA check failed:" << r.errorMessage();
 }
 
 void MainWindow::onEvents(const QList<domain::Event> &events, const QSet<QString> &uids)

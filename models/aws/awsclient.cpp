@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "aws/awsclient.h"
 
+#include "aws/logging.h"
 #include "aws/sigv4.h"
 
 #include <QDateTime>
 #include <QHostAddress>
-#include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
-
-Q_LOGGING_CATEGORY(lcAws, "sitrep.aws", QtWarningMsg)
+#include <QPointer>
 
 namespace sitrep::aws {
 
@@ -50,14 +49,27 @@ void AwsClient::post(const QByteArray &contentType, const QByteArray &target,
         done(v.error());
         return;
     }
-    auto creds = m_credentials
-                     ? m_credentials->credentials()
-                     : Result<AwsCredentials>::fail(QStringLiteral("no AWS credentials provider"));
-    if (!creds) {
-        done(creds.error());
+    if (!m_credentials) {
+        done(Result<AwsResponse>::fail(QStringLiteral("no AWS credentials provider")));
         return;
     }
+    ++m_pending; // from the question for the keys on
+    QPointer<AwsClient> self(this);
+    m_credentials->credentials([self, contentType, target, body, timeoutMs,
+                                done = std::move(done)](Result<AwsCredentials> creds) mutable {
+        if (!self)
+            return;
+        --self->m_pending;
+        if (!creds)
+            return done(creds.error());
+        self->send(contentType, target, body, timeoutMs, *creds, std::move(done));
+    });
+}
 
+void AwsClient::send(const QByteArray &contentType, const QByteArray &target,
+                     const QByteArray &body, int timeoutMs, const AwsCredentials &creds,
+                     RawCallback done)
+{
     QUrl url = m_endpoint.url;
     QByteArray path = url.path(QUrl::FullyEncoded).toLatin1();
     if (path.isEmpty()) {
@@ -82,7 +94,7 @@ void AwsClient::post(const QByteArray &contentType, const QByteArray &target,
     opt.timeMs = QDateTime::currentMSecsSinceEpoch();
     opt.signedHeaderNames = {"host", "content-type", "x-amz-date", "x-amz-target",
                              "x-amz-security-token"};
-    const SigV4Signature sig = SigV4Signer::sign(req, *creds, opt);
+    const SigV4Signature sig = SigV4Signer::sign(req, creds, opt);
 
     QNetworkRequest nr(url);
     for (const auto &[name, value] : sig.headers)

@@ -52,12 +52,16 @@ public:
     /// Requests in flight (for orderly shutdown and tests).
     int pending() const { return m_pending; }
 
-    /// Signs and posts `body`. `target` (X-Amz-Target) may be empty. The callback gets the
-    /// response for any HTTP status; transport failures and timeouts are errors.
+    /// Signs and posts `body` once the credentials provider has answered. `target`
+    /// (X-Amz-Target) may be empty. The callback gets the response for any HTTP status;
+    /// transport failures, timeouts and missing keys are errors.
     void post(const QByteArray &contentType, const QByteArray &target, const QByteArray &body,
               int timeoutMs, RawCallback done);
 
 private:
+    void send(const QByteArray &contentType, const QByteArray &target, const QByteArray &body,
+              int timeoutMs, const AwsCredentials &creds, RawCallback done);
+
     QNetworkAccessManager &m_nam;
     AwsEndpoint m_endpoint;
     std::shared_ptr<CredentialsProvider> m_credentials;

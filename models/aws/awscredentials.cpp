@@ -6,13 +6,12 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
-#include <QScopeGuard>
 
 namespace sitrep::aws {
 
 using RC = Result<AwsCredentials>;
 
-RC StaticCredentialsProvider::credentials() const
+RC StaticCredentialsProvider::read() const
 {
     if (!m_creds.isValid())
         return RC::fail(QStringLiteral("no AWS access key configured"),
@@ -20,7 +19,7 @@ RC StaticCredentialsProvider::credentials() const
     return m_creds;
 }
 
-RC EnvironmentCredentialsProvider::credentials() const
+RC EnvironmentCredentialsProvider::read() const
 {
     AwsCredentials c{qEnvironmentVariable("AWS_ACCESS_KEY_ID"),
                      qEnvironmentVariable("AWS_SECRET_ACCESS_KEY"),
@@ -54,7 +53,7 @@ QString ProfileCredentialsProvider::describe() const
     return QStringLiteral("profile '%1' in %2").arg(m_profile, m_path);
 }
 
-RC ProfileCredentialsProvider::credentials() const
+RC ProfileCredentialsProvider::read() const
 {
     QFile f(m_path);
     if (!f.open(QIODevice::ReadOnly))
@@ -108,48 +107,78 @@ RC ProfileCredentialsProvider::parse(const QByteArray &text, const QString &prof
     return c;
 }
 
-RC KeychainCredentialsProvider::credentials() const
+void KeychainCredentialsProvider::credentials(Done done) const
 {
-    QMutexLocker lock(&m_mutex);
+    const std::shared_ptr<State> state = m_state;
+    QMutexLocker lock(&state->mutex);
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    if (m_readAt >= 0 && now - m_readAt < m_cacheMs)
-        return m_cached;
-    if (m_reading)
-        return m_readAt >= 0
-                   ? m_cached
-                   : RC::fail(QStringLiteral(
-                                  "the system keychain is still being asked for the AWS keys"),
-                              QStringLiteral("credentials"));
-    m_reading = true;
-    const auto done = qScopeGuard([this] { m_reading = false; });
-    auto id = m_secrets.read(secrets::AwsAccessKeyIdSecret);
-    if (!id) {
-        // Not stored, or a keychain that cannot answer: a miss that lets the chain go on,
-        // remembered too so a locked keychain does not stall every request.
-        const bool missing = id.error().code == u"not_found";
-        m_cached =
-            RC::fail(missing ? QStringLiteral("no aws.access_key_id stored") : id.errorMessage(),
-                     QStringLiteral("credentials"));
-        m_readAt = now;
-        return m_cached;
+    if (state->readAt >= 0 && now - state->readAt < m_cacheMs) {
+        const RC cached = state->cached;
+        lock.unlock();
+        return done(cached);
     }
-    auto secret = m_secrets.read(secrets::AwsSecretAccessKeySecret);
-    if (!secret)
-        return RC::fail(
-            secret.error().code == u"not_found"
-                ? QStringLiteral("aws.access_key_id is stored but aws.secret_access_key is not")
-                : secret.errorMessage(),
-            QStringLiteral("credentials"));
-    auto token = m_secrets.read(secrets::AwsSessionTokenSecret);
-    m_cached = AwsCredentials{*id, *secret, token ? *token : QString()};
-    m_readAt = now;
-    return m_cached;
+    state->waiting << std::move(done);
+    if (state->reading)
+        return;
+    state->reading = true;
+    const quint64 generation = state->generation;
+    lock.unlock();
+    // Held only when no invalidate() came while the keychain was asked.
+    const auto heldAt = [state, generation, now] {
+        QMutexLocker l(&state->mutex);
+        return generation == state->generation ? now : -1;
+    };
+    secrets::SecretStore &keychain = m_secrets;
+    // The id first: without it the other two are not asked for.
+    keychain.read(secrets::AwsAccessKeyIdSecret, [state, heldAt, &keychain](Result<QString> id) {
+        if (!id) {
+            // Not stored, or a keychain that cannot answer: a miss that lets the chain go
+            // on, remembered too so a locked keychain does not stall every request.
+            const bool missing = id.error().code == u"not_found";
+            return state->answer(RC::fail(missing ? QStringLiteral("no aws.access_key_id stored")
+                                                  : id.errorMessage(),
+                                          QStringLiteral("credentials")),
+                                 heldAt());
+        }
+        keychain.read(secrets::AwsSecretAccessKeySecret, [state, heldAt, &keychain,
+                                                          id](Result<QString> secret) {
+            if (!secret)
+                return state->answer(
+                    RC::fail(
+                        secret.error().code == u"not_found"
+                            ? QStringLiteral(
+                                  "aws.access_key_id is stored but aws.secret_access_key is not")
+                            : secret.errorMessage(),
+                        QStringLiteral("credentials")),
+                    -1);
+            keychain.read(secrets::AwsSessionTokenSecret, [state, heldAt, id,
+                                                           secret](Result<QString> token) {
+                state->answer(AwsCredentials{*id, *secret, token ? *token : QString()}, heldAt());
+            });
+        });
+    });
+}
+
+// Hands the keychain's answer to every request that waited for it; `at` >= 0 holds it.
+void KeychainCredentialsProvider::State::answer(const RC &result, qint64 at)
+{
+    QMutexLocker lock(&mutex);
+    if (at >= 0) {
+        cached = result;
+        readAt = at;
+    }
+    reading = false;
+    const QList<Done> asked = std::exchange(waiting, {});
+    lock.unlock();
+    for (const auto &done : asked)
+        done(result);
 }
 
 void KeychainCredentialsProvider::invalidate()
 {
-    QMutexLocker lock(&m_mutex);
-    m_readAt = -1;
+    QMutexLocker lock(&m_state->mutex);
+    m_state->readAt = -1;
+    ++m_state->generation;
 }
 
 std::shared_ptr<CredentialsProvider>
@@ -168,18 +197,27 @@ std::shared_ptr<CredentialsProvider> ChainCredentialsProvider::standard(const QS
         std::make_shared<ProfileCredentialsProvider>(profile)});
 }
 
-RC ChainCredentialsProvider::credentials() const
+// Asks the providers in order; the first with keys wins, else the error lists them all.
+static void firstWithKeys(QList<std::shared_ptr<CredentialsProvider>> rest, QStringList tried,
+                          CredentialsProvider::Done done)
 {
-    QStringList tried;
-    for (const auto &p : m_chain) {
-        auto c = p->credentials();
+    if (rest.isEmpty())
+        return done(RC::fail(
+            QStringLiteral("no AWS credentials found (%1)").arg(tried.join(QStringLiteral("; "))),
+            QStringLiteral("credentials")));
+    const auto p = rest.takeFirst();
+    p->credentials([p, rest = std::move(rest), tried = std::move(tried),
+                    done = std::move(done)](RC c) mutable {
         if (c)
-            return c;
+            return done(std::move(c));
         tried << QStringLiteral("%1: %2").arg(p->describe(), c.errorMessage());
-    }
-    return RC::fail(
-        QStringLiteral("no AWS credentials found (%1)").arg(tried.join(QStringLiteral("; "))),
-        QStringLiteral("credentials"));
+        firstWithKeys(std::move(rest), std::move(tried), std::move(done));
+    });
+}
+
+void ChainCredentialsProvider::credentials(Done done) const
+{
+    firstWithKeys(m_chain, {}, std::move(done));
 }
 
 QString ChainCredentialsProvider::describe() const

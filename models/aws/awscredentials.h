@@ -5,9 +5,10 @@
 #include "util/result.h"
 
 #include <QList>
-#include <QRecursiveMutex>
+#include <QMutex>
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 namespace sitrep::secrets {
@@ -18,19 +19,30 @@ namespace sitrep::aws {
 
 /// Where AWS keys come from. Implementations read them where users keep them (keychain,
 /// environment, ~/.aws/credentials) on every call and never copy them anywhere.
+/// Asynchronous: `done` runs once, on the calling thread, possibly before the call returns
+/// (the environment and files answer at once; the keychain later, from the event loop).
 class CredentialsProvider {
 public:
+    using Done = std::function<void(Result<AwsCredentials>)>;
     virtual ~CredentialsProvider() = default;
-    virtual Result<AwsCredentials> credentials() const = 0;
+    virtual void credentials(Done done) const = 0;
     /// Short description for error messages ("environment", "profile default in ...").
     virtual QString describe() const = 0;
 };
 
+/// A provider that answers at once, from memory, the environment or a file: read() is
+/// its answer.
+class LocalCredentialsProvider : public CredentialsProvider {
+public:
+    virtual Result<AwsCredentials> read() const = 0;
+    void credentials(Done done) const final { done(read()); }
+};
+
 /// Fixed keys (tests, emulators, keys handed over by the keychain layer).
-class StaticCredentialsProvider final : public CredentialsProvider {
+class StaticCredentialsProvider final : public LocalCredentialsProvider {
 public:
     explicit StaticCredentialsProvider(AwsCredentials c) : m_creds(std::move(c)) {}
-    Result<AwsCredentials> credentials() const override;
+    Result<AwsCredentials> read() const override;
     QString describe() const override { return QStringLiteral("static credentials"); }
 
 private:
@@ -38,18 +50,18 @@ private:
 };
 
 /// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.
-class EnvironmentCredentialsProvider final : public CredentialsProvider {
+class EnvironmentCredentialsProvider final : public LocalCredentialsProvider {
 public:
-    Result<AwsCredentials> credentials() const override;
+    Result<AwsCredentials> read() const override;
     QString describe() const override { return QStringLiteral("environment (AWS_ACCESS_KEY_ID)"); }
 };
 
 /// A profile of the shared credentials file: AWS_SHARED_CREDENTIALS_FILE or
 /// ~/.aws/credentials, profile AWS_PROFILE or "default" unless given.
-class ProfileCredentialsProvider final : public CredentialsProvider {
+class ProfileCredentialsProvider final : public LocalCredentialsProvider {
 public:
     explicit ProfileCredentialsProvider(QString profile = {}, QString path = {});
-    Result<AwsCredentials> credentials() const override;
+    Result<AwsCredentials> read() const override;
     QString describe() const override;
     static QString defaultPath();
     /// Parses the INI text of a credentials file ([profile] sections, key = value,
@@ -65,13 +77,14 @@ private:
 /// optional aws.session_token). The keychain is asked on the first call and again after
 /// `cacheMs`; the answer is held in memory only (a keychain round trip per signed request
 /// would put a D-Bus call in every poll). "No keys stored" is remembered the same way.
+/// Requests that ask while the keychain is being asked wait for that same answer.
 class KeychainCredentialsProvider final : public CredentialsProvider {
 public:
     explicit KeychainCredentialsProvider(secrets::SecretStore &secrets, qint64 cacheMs = 300000)
         : m_secrets(secrets), m_cacheMs(cacheMs)
     {
     }
-    Result<AwsCredentials> credentials() const override;
+    void credentials(Done done) const override;
     QString describe() const override
     {
         return QStringLiteral("system keychain (aws.access_key_id)");
@@ -82,13 +95,17 @@ public:
 private:
     secrets::SecretStore &m_secrets;
     qint64 m_cacheMs;
-    // Recursive, with a reading flag: a keychain read runs a local event loop, in which
-    // another request of the same thread may ask again; it gets the last answer instead
-    // of a second nested read (or a deadlock).
-    mutable QRecursiveMutex m_mutex;
-    mutable bool m_reading = false;
-    mutable qint64 m_readAt = -1;
-    mutable Result<AwsCredentials> m_cached = Result<AwsCredentials>::fail(QString());
+    // Shared with the reads under way, which may answer after this provider is gone.
+    struct State {
+        QMutex mutex;
+        QList<Done> waiting; // asked while a read is under way
+        bool reading = false;
+        quint64 generation = 0; // invalidate() makes a read under way stale
+        qint64 readAt = -1;
+        Result<AwsCredentials> cached = Result<AwsCredentials>::fail(QString());
+        void answer(const Result<AwsCredentials> &answer, qint64 at);
+    };
+    std::shared_ptr<State> m_state = std::make_shared<State>();
 };
 
 /// The first provider that has keys wins; the error lists everything that was tried.
@@ -105,7 +122,7 @@ public:
     /// `profile`, else AWS_PROFILE, else default).
     static std::shared_ptr<CredentialsProvider> withKeychain(secrets::SecretStore &secrets,
                                                              const QString &profile = {});
-    Result<AwsCredentials> credentials() const override;
+    void credentials(Done done) const override;
     QString describe() const override;
 
 private:

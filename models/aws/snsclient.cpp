@@ -49,6 +49,21 @@ QString SnsClient::xmlValue(const QByteArray &xml, const QString &name)
     return {};
 }
 
+void SnsClient::call(const QString &action, const Params &params, const QString &element,
+                     Callback<QString> done)
+{
+    call(action, params, [action, element, done = std::move(done)](Result<QByteArray> r) {
+        if (!r)
+            return done(r.error());
+        const QString value = xmlValue(*r, element);
+        if (value.isEmpty())
+            return done(Result<QString>::fail(
+                QStringLiteral("SNS %1 answered without a %2").arg(action, element),
+                QStringLiteral("protocol")));
+        done(value);
+    });
+}
+
 void SnsClient::call(const QString &action, const Params &params, Callback<QByteArray> done)
 {
     Params all{{QStringLiteral("Action"), action},
@@ -77,16 +92,7 @@ void SnsClient::createTopic(const QString &name, const QMap<QString, QString> &a
 {
     Params p{{QStringLiteral("Name"), name}};
     addMap(p, QStringLiteral("Attributes"), attributes);
-    call(QStringLiteral("CreateTopic"), p, [done = std::move(done)](Result<QByteArray> r) {
-        if (!r)
-            return done(r.error());
-        const QString arn = xmlValue(*r, QStringLiteral("TopicArn"));
-        if (arn.isEmpty())
-            return done(
-                Result<QString>::fail(QStringLiteral("SNS CreateTopic answered without a TopicArn"),
-                                      QStringLiteral("protocol")));
-        done(arn);
-    });
+    call(QStringLiteral("CreateTopic"), p, QStringLiteral("TopicArn"), std::move(done));
 }
 
 void SnsClient::subscribe(const QString &topicArn, const QString &protocol, const QString &endpoint,
@@ -125,16 +131,7 @@ void SnsClient::publish(const SnsPublishRequest &request, Callback<QString> done
         else
             p.append({base + QStringLiteral("Value.StringValue"), it->stringValue});
     }
-    call(QStringLiteral("Publish"), p, [done = std::move(done)](Result<QByteArray> r) {
-        if (!r)
-            return done(r.error());
-        const QString id = xmlValue(*r, QStringLiteral("MessageId"));
-        if (id.isEmpty())
-            return done(
-                Result<QString>::fail(QStringLiteral("SNS Publish answered without a MessageId"),
-                                      QStringLiteral("protocol")));
-        done(id);
-    });
+    call(QStringLiteral("Publish"), p, QStringLiteral("MessageId"), std::move(done));
 }
 
 } // namespace sitrep::aws

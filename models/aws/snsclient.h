@@ -45,6 +45,10 @@ public:
     /// errors come back as "Code: message" with Error::code set to the code.
     void call(const QString &action, const QList<QPair<QString, QString>> &params,
               Callback<QByteArray> done);
+    /// The same for an answer that must carry `element`: `done` gets its text, or a
+    /// "protocol" error naming the missing element.
+    void call(const QString &action, const QList<QPair<QString, QString>> &params,
+              const QString &element, Callback<QString> done);
 
     /// The text of the first element named `name` in an XML answer.
     static QString xmlValue(const QByteArray &xml, const QString &name);

@@ -179,6 +179,17 @@ void SqsClient::sendMessage(const QString &queueUrl, const SqsSendEntry &entry,
     });
 }
 
+void SqsClient::batchCall(const QString &action, const QString &queueUrl, const QJsonArray &entries,
+                          Callback<SqsBatchResult> done)
+{
+    call(action, {{QStringLiteral("QueueUrl"), queueUrl}, {QStringLiteral("Entries"), entries}}, 0,
+         [done = std::move(done)](Result<QJsonObject> r) {
+             if (!r)
+                 return done(r.error());
+             done(batchFromJson(*r));
+         });
+}
+
 void SqsClient::sendMessageBatch(const QString &queueUrl, const QList<SqsSendEntry> &entries,
                                  Callback<SqsBatchResult> done)
 {
@@ -189,13 +200,7 @@ void SqsClient::sendMessageBatch(const QString &queueUrl, const QList<SqsSendEnt
             e[u"Id"] = QString::number(i);
         arr << e;
     }
-    call(QStringLiteral("SendMessageBatch"),
-         {{QStringLiteral("QueueUrl"), queueUrl}, {QStringLiteral("Entries"), arr}}, 0,
-         [done = std::move(done)](Result<QJsonObject> r) {
-             if (!r)
-                 return done(r.error());
-             done(batchFromJson(*r));
-         });
+    batchCall(QStringLiteral("SendMessageBatch"), queueUrl, arr, std::move(done));
 }
 
 void SqsClient::receiveMessage(const SqsReceiveRequest &request, Callback<QList<SqsMessage>> done)
@@ -257,13 +262,7 @@ void SqsClient::deleteMessageBatch(const QString &queueUrl,
     QJsonArray arr;
     for (const auto &[id, handle] : entries)
         arr << QJsonObject{{QStringLiteral("Id"), id}, {QStringLiteral("ReceiptHandle"), handle}};
-    call(QStringLiteral("DeleteMessageBatch"),
-         {{QStringLiteral("QueueUrl"), queueUrl}, {QStringLiteral("Entries"), arr}}, 0,
-         [done = std::move(done)](Result<QJsonObject> r) {
-             if (!r)
-                 return done(r.error());
-             done(batchFromJson(*r));
-         });
+    batchCall(QStringLiteral("DeleteMessageBatch"), queueUrl, arr, std::move(done));
 }
 
 void SqsClient::changeMessageVisibility(const QString &queueUrl, const QString &receiptHandle,

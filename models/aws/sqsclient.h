@@ -4,6 +4,7 @@
 #include "aws/awsclient.h"
 #include "util/result.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
 #include <QMap>
@@ -110,6 +111,11 @@ public:
 
     static QJsonObject attributesToJson(const MessageAttributes &attributes);
     static MessageAttributes attributesFromJson(const QJsonObject &json);
+
+private:
+    /// A *Batch operation on a queue: the entries in, the per-entry results out.
+    void batchCall(const QString &operation, const QString &queueUrl, const QJsonArray &entries,
+                   Callback<SqsBatchResult> done);
 };
 
 } // namespace sitrep::aws

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "delivery/deliveryqueue.h"
 
+#include "util/enumnames.h"
+
 #include <QJsonDocument>
 
 namespace sitrep::delivery {
@@ -36,27 +38,19 @@ Status run(store::Db &db, Stmt *s)
 
 } // namespace
 
+constexpr util::EnumName<State> StateNames[] = {{State::Pending, "pending"},
+                                                {State::Delivered, "delivered"},
+                                                {State::Failed, "failed"},
+                                                {State::Dead, "dead"}};
+
 QString stateName(State state)
 {
-    switch (state) {
-    case State::Pending:
-        return QStringLiteral("pending");
-    case State::Delivered:
-        return QStringLiteral("delivered");
-    case State::Failed:
-        return QStringLiteral("failed");
-    case State::Dead:
-        return QStringLiteral("dead");
-    }
-    return {};
+    return util::nameOf(StateNames, state);
 }
 
 std::optional<State> stateFromName(const QString &name)
 {
-    for (State s : {State::Pending, State::Delivered, State::Failed, State::Dead})
-        if (stateName(s) == name)
-            return s;
-    return std::nullopt;
+    return util::valueOf(StateNames, name);
 }
 
 DeliveryQueue::DeliveryQueue(store::Store &store, QString queue, BackoffPolicy policy,
@@ -206,19 +200,21 @@ qint64 DeliveryQueue::count(State state, const QString &transport)
 
 Status DeliveryQueue::markStarted(qint64 id, qint64 now)
 {
-    Stmt *s = m_store.db().prepare(QStringLiteral(
-        "UPDATE deliveries SET started_at = ? WHERE queue = ? AND id = ? AND started_at = 0"));
-    if (s)
-        s->bind(1, now).bind(2, m_queue).bind(3, id);
-    return run(m_store.db(), s);
+    return setOn(
+        id, QStringLiteral("started_at = ?1 WHERE queue = ?2 AND id = ?3 AND started_at = 0"), now);
 }
 
 Status DeliveryQueue::postpone(qint64 id, qint64 at)
 {
-    Stmt *s = m_store.db().prepare(QStringLiteral(
-        "UPDATE deliveries SET next_at = ? WHERE queue = ? AND id = ? AND status = 'pending'"));
+    return setOn(
+        id, QStringLiteral("next_at = ?1 WHERE queue = ?2 AND id = ?3 AND status = 'pending'"), at);
+}
+
+Status DeliveryQueue::setOn(qint64 id, const QString &setWhere, qint64 value)
+{
+    Stmt *s = m_store.db().prepare(QStringLiteral("UPDATE deliveries SET ") + setWhere);
     if (s)
-        s->bind(1, at).bind(2, m_queue).bind(3, id);
+        s->bind(1, value).bind(2, m_queue).bind(3, id);
     return run(m_store.db(), s);
 }
 

@@ -124,6 +124,8 @@ public:
     Status clear();
 
 private:
+    /// UPDATE deliveries SET `setWhere`, where ?1 is `value`, ?2 this queue, ?3 the id.
+    Status setOn(qint64 id, const QString &setWhere, qint64 value);
     QList<Item> select(const QString &where, const std::function<void(store::Stmt &)> &bind,
                        int limit);
     Status finish(const QString &column, const std::function<void(store::Stmt &, int)> &bind,

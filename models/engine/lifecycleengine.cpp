@@ -3,6 +3,7 @@
 
 #include "domain/canonicaljson.h"
 #include "engine/fieldrules.h"
+#include "engine/logging.h"
 #include "store/projector.h"
 
 #include <QCryptographicHash>
@@ -10,14 +11,11 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QLoggingCategory>
 #include <QMimeDatabase>
 #include <QSet>
 #include <QUuid>
 
 #include <algorithm>
-
-Q_LOGGING_CATEGORY(lcEngine, "sitrep.engine", QtWarningMsg)
 
 namespace sitrep::engine {
 

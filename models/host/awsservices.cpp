@@ -4,12 +4,9 @@
 #include "aws/snsclient.h"
 #include "aws/sqsclient.h"
 #include "engine/lifecycleengine.h"
+#include "host/logging.h"
 #include "ingest/ingestpipeline.h"
 #include "ingest/sqsconsumer.h"
-
-#include <QLoggingCategory>
-
-Q_DECLARE_LOGGING_CATEGORY(lcAws)
 
 namespace sitrep::host {
 using namespace sitrep::aws;
@@ -62,10 +59,10 @@ Status AwsServices::start()
         return {};
     if (auto v = m_config.validate(); !v)
         return v;
-    // Ask for the keys once now, before any request is in flight: a keychain lookup runs
-    // a local event loop, and the answer is then held for the requests to come.
+    // Ask for the keys once now, before any request is in flight: the keychain answers
+    // later, and the answer is then held for the requests to come (which wait for it).
     if (m_credentials)
-        (void)m_credentials->credentials();
+        m_credentials->credentials([](const Result<aws::AwsCredentials> &) {});
     std::unique_ptr<SqsClient> sqs;
     std::unique_ptr<SnsClient> sns;
     std::unique_ptr<notify::Notifier> notifier;
@@ -185,7 +182,7 @@ QString AwsServices::statusText() const
 void AwsServices::setError(const QString &error)
 {
     if (!error.isEmpty())
-        qCWarning(lcAws) << error;
+        qCWarning(lcHost) << error;
     if (error == m_lastError)
         return;
     m_lastError = error;

@@ -219,29 +219,28 @@ Status AwsSettings::save(const AwsConfig &config)
     return db.commit();
 }
 
-bool AwsSettings::hasAccessKey()
+void AwsSettings::setAccessKey(const QString &accessKeyId, const QString &secretAccessKey,
+                               const QString &sessionToken, secrets::SecretStore::Done done)
 {
-    return m_secrets.read(secrets::AwsAccessKeyIdSecret).ok();
-}
-
-Status AwsSettings::setAccessKey(const QString &accessKeyId, const QString &secretAccessKey,
-                                 const QString &sessionToken)
-{
-    if (accessKeyId.trimmed().isEmpty()) {
-        for (const QString &n : {secrets::AwsAccessKeyIdSecret, secrets::AwsSecretAccessKeySecret,
-                                 secrets::AwsSessionTokenSecret})
-            if (auto s = m_secrets.remove(n); !s)
-                return s;
-        return {};
-    }
+    using Step = std::function<void(secrets::SecretStore::Done)>;
+    secrets::SecretStore &keychain = m_secrets;
+    const auto put = [&keychain](const QString &name, const QString &value) -> Step {
+        return [&keychain, name, value](secrets::SecretStore::Done next) {
+            keychain.store(name, value, std::move(next));
+        };
+    };
+    if (accessKeyId.trimmed().isEmpty())
+        return secrets::SecretStore::sequence({put(secrets::AwsAccessKeyIdSecret, {}),
+                                               put(secrets::AwsSecretAccessKeySecret, {}),
+                                               put(secrets::AwsSessionTokenSecret, {})},
+                                              std::move(done));
     if (auto c = checkAccessKey(accessKeyId, secretAccessKey); !c)
-        return c;
-    if (auto s = m_secrets.write(secrets::AwsAccessKeyIdSecret, accessKeyId.trimmed()); !s)
-        return s;
-    if (auto s = m_secrets.write(secrets::AwsSecretAccessKeySecret, secretAccessKey); !s)
-        return s;
-    return sessionToken.isEmpty() ? m_secrets.remove(secrets::AwsSessionTokenSecret)
-                                  : m_secrets.write(secrets::AwsSessionTokenSecret, sessionToken);
+        return done(c);
+    // An empty session token removes the one stored with older keys.
+    secrets::SecretStore::sequence({put(secrets::AwsAccessKeyIdSecret, accessKeyId.trimmed()),
+                                    put(secrets::AwsSecretAccessKeySecret, secretAccessKey),
+                                    put(secrets::AwsSessionTokenSecret, sessionToken)},
+                                   std::move(done));
 }
 
 Status AwsSettings::checkAccessKey(const QString &accessKeyId, const QString &secretAccessKey)
@@ -258,20 +257,15 @@ Status AwsSettings::checkAccessKey(const QString &accessKeyId, const QString &se
     return {};
 }
 
-QString AwsSettings::secret(const QString &name)
+void AwsSettings::secret(const QString &name, std::function<void(const QString &)> done)
 {
-    auto r = m_secrets.read(name);
-    return r ? *r : QString();
+    m_secrets.value(name, std::move(done));
 }
 
-bool AwsSettings::hasSecret(const QString &name)
+void AwsSettings::setSecret(const QString &name, const QString &value,
+                            secrets::SecretStore::Done done)
 {
-    return m_secrets.read(name).ok();
-}
-
-Status AwsSettings::setSecret(const QString &name, const QString &value)
-{
-    return value.isEmpty() ? m_secrets.remove(name) : m_secrets.write(name, value);
+    m_secrets.store(name, value, std::move(done));
 }
 
 Result<notify::NotifyConfig> AwsSettings::notifyConfig(const AwsConfig &config)
@@ -394,19 +388,31 @@ public:
         usesSlack = usesSlack || !m_config.slackBaseUrl.trimmed().isEmpty();
         const bool usesAws =
             m_config.consumerConfigured() || usesSns || !m_config.endpoint.trimmed().isEmpty();
-        if (usesAws) {
-            auto c = m_creds
-                         ? m_creds->credentials()
-                         : Result<AwsCredentials>::fail(QStringLiteral("no credentials provider"));
+        if (!usesAws)
+            return plan(usesSns, usesSlack, usesAws);
+        // The keys first: the keychain answers later, and the other checks need them.
+        QPointer<ConnectionTest> self(this);
+        const auto checked = [self, usesSns, usesSlack](const Result<AwsCredentials> &c) {
+            if (!self)
+                return;
             if (!c) {
-                add(QStringLiteral("AWS credentials"), false, c.errorMessage());
-                usesSns = false;
-                m_skipSqs = true;
+                self->add(QStringLiteral("AWS credentials"), false, c.errorMessage());
+                self->m_skipSqs = true;
             } else {
-                add(QStringLiteral("AWS credentials"), true,
-                    QStringLiteral("access key %1…").arg(c->accessKeyId.left(4)));
+                self->add(QStringLiteral("AWS credentials"), true,
+                          QStringLiteral("access key %1…").arg(c->accessKeyId.left(4)));
             }
-        }
+            self->plan(usesSns && c.ok(), usesSlack, true);
+        };
+        if (!m_creds)
+            return checked(Result<AwsCredentials>::fail(QStringLiteral("no credentials provider")));
+        m_creds->credentials(checked);
+    }
+
+private:
+    // The checks to run once the keys are known, one after the other.
+    void plan(bool usesSns, bool usesSlack, bool usesAws)
+    {
         m_steps.clear();
         if (m_config.consumerConfigured() && !m_skipSqs)
             m_steps << [this] { checkQueue(); };
@@ -428,7 +434,6 @@ public:
         next();
     }
 
-private:
     void add(const QString &subject, bool ok, const QString &detail, bool stop = false)
     {
         m_checks << ConnectionCheck{subject, ok, detail};

@@ -64,16 +64,17 @@ public:
     /// Validates everything first; writes all keys in one transaction or nothing.
     Status save(const AwsConfig &config);
 
-    bool hasAccessKey();
-    /// Stores the keys in the keychain; an empty id removes all three.
-    Status setAccessKey(const QString &accessKeyId, const QString &secretAccessKey,
-                        const QString &sessionToken = {});
+    /// Stores the keys in the keychain; an empty id removes all three. `done` runs once
+    /// the keychain has answered (at once for keys that fail checkAccessKey()).
+    void setAccessKey(const QString &accessKeyId, const QString &secretAccessKey,
+                      const QString &sessionToken, secrets::SecretStore::Done done);
     /// Fails for an id that is not an access key id, or an id without its secret.
     static Status checkAccessKey(const QString &accessKeyId, const QString &secretAccessKey);
-    bool hasSecret(const QString &name);
-    /// A stored secret (connection tests only), empty when there is none.
-    QString secret(const QString &name);
-    Status setSecret(const QString &name, const QString &value);
+    /// A stored secret, empty when there is none (whether a secret is stored, and
+    /// connection tests only); `done` gets it when the keychain has answered.
+    void secret(const QString &name, std::function<void(const QString &)> done);
+    /// Stores the secret, or removes it when `value` is empty.
+    void setSecret(const QString &name, const QString &value, secrets::SecretStore::Done done);
 
     /// The notification channels in effect: the YAML file (or none), then the topics,
     /// Slack base URL and channel lines of the settings on top.

@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: MIT
 #include "ingest/alert.h"
 
+#include "util/enumnames.h"
+
 namespace sitrep::ingest {
+
+namespace {
+
+constexpr util::EnumName<Alert::Status> StatusNames[] = {
+    {Alert::Status::Firing, "firing"},
+    {Alert::Status::Resolved, "resolved"},
+    {Alert::Status::Acknowledged, "acknowledged"}};
+
+} // namespace
 
 QString alertStatusName(Alert::Status s)
 {
-    switch (s) {
-    case Alert::Status::Firing:
-        return QStringLiteral("firing");
-    case Alert::Status::Resolved:
-        return QStringLiteral("resolved");
-    case Alert::Status::Acknowledged:
-        return QStringLiteral("acknowledged");
-    }
-    return {};
+    return util::nameOf(StatusNames, s);
 }
 
 QJsonObject Alert::toJson() const
@@ -42,9 +45,7 @@ Alert Alert::fromJson(const QJsonObject &o)
     a.source = o[u"source"].toString();
     a.fingerprint = o[u"fingerprint"].toString();
     const QString st = o[u"status"].toString();
-    a.status = st == u"resolved"       ? Status::Resolved
-               : st == u"acknowledged" ? Status::Acknowledged
-                                       : Status::Firing;
+    a.status = util::valueOf(StatusNames, st).value_or(Status::Firing);
     a.severity = domain::parseSeverity(o[u"severity"].toString());
     a.rawSeverity = o[u"raw_severity"].toString();
     a.alertname = o[u"alertname"].toString();

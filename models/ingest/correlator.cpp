@@ -5,9 +5,6 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QLoggingCategory>
-
-Q_DECLARE_LOGGING_CATEGORY(lcIngest)
 
 namespace sitrep::ingest {
 
@@ -366,6 +363,35 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
         std::optional<GroupRow> stGroup = st ? groupOf(st->groupId) : std::nullopt;
         const bool live = stGroup && groupLive(w, *stGroup, now);
 
+        // A known alert takes `status`: a repeat is only counted, a flapping alert is damped,
+        // else its incident, when it has one not told yet, records `kind` with `payload`.
+        enum class Change { Repeat, Damped, Recorded, Quiet };
+        const auto change = [&](AlertRow row, const QString &status, const QString &kind,
+                                const QJsonObject &payload) {
+            row.lastSeen = now;
+            row.alert = a.toJson();
+            Change c = Change::Quiet;
+            if (row.status == status) {
+                c = Change::Repeat;
+                ++plan.deduplicated;
+            } else {
+                row.status = status;
+                if (damp(w, row, now, actor)) {
+                    c = Change::Damped;
+                    ++plan.suppressed;
+                } else if (!row.incident.isEmpty() && row.reported != status) {
+                    plan.commands << Command::make(
+                        Command::Kind::Record, row.incident,
+                        {{QStringLiteral("kind"), kind}, {QStringLiteral("payload"), payload}},
+                        actor);
+                    row.reported = status;
+                    c = Change::Recorded;
+                }
+            }
+            plan.alerts.insert(id, row);
+            return c;
+        };
+
         if (a.status == Alert::Status::Acknowledged) {
             if (!st || !live || st->incident.isEmpty()) {
                 ++plan.ignored;
@@ -387,66 +413,28 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
                 ++plan.ignored; // never seen firing (or its incident is gone): nothing to resolve
                 continue;
             }
-            AlertRow row = *st;
-            row.lastSeen = now;
-            row.alert = a.toJson();
-            if (row.status == Resolved) {
-                ++plan.deduplicated;
-                plan.alerts.insert(id, row);
-                continue;
-            }
-            row.status = Resolved;
-            if (damp(w, row, now, actor)) {
-                ++plan.suppressed;
-            } else if (!row.incident.isEmpty() && row.reported != Resolved) {
-                plan.commands << Command::make(
-                    Command::Kind::Record, row.incident,
-                    {{QStringLiteral("kind"), QStringLiteral("alert.resolved")},
-                     {QStringLiteral("payload"),
-                      QJsonObject{{QStringLiteral("alert"), id},
-                                  {QStringLiteral("title"), a.title},
-                                  {QStringLiteral("ended_at"), a.endsAt > 0 ? a.endsAt : now}}}},
-                    actor);
-                row.reported = Resolved;
+            const Change c = change(*st, Resolved, QStringLiteral("alert.resolved"),
+                                    {{QStringLiteral("alert"), id},
+                                     {QStringLiteral("title"), a.title},
+                                     {QStringLiteral("ended_at"), a.endsAt > 0 ? a.endsAt : now}});
+            if (c == Change::Recorded)
+                markCheck(st->incident);
+            if (c == Change::Recorded || c == Change::Quiet)
                 ++plan.resolved;
-                markCheck(row.incident);
-            } else {
-                ++plan.resolved;
-            }
-            plan.alerts.insert(id, row);
             continue;
         }
 
         // Firing.
         if (st && live) {
-            AlertRow row = *st;
-            row.lastSeen = now;
-            row.alert = a.toJson();
             GroupRow g = *stGroup;
             g.lastSeen = now;
             plan.groups.insert(g.id, g);
-            if (row.status == Firing) {
-                ++plan.deduplicated;
-                plan.alerts.insert(id, row);
-                continue;
-            }
-            row.status = Firing;
-            if (damp(w, row, now, actor)) {
-                ++plan.suppressed;
-            } else if (!row.incident.isEmpty() && row.reported != Firing) {
-                plan.commands << Command::make(
-                    Command::Kind::Record, row.incident,
-                    {{QStringLiteral("kind"), QStringLiteral("alert.fired")},
-                     {QStringLiteral("payload"),
-                      QJsonObject{{QStringLiteral("alert"), id},
-                                  {QStringLiteral("title"), a.title},
-                                  {QStringLiteral("message"),
-                                   QStringLiteral("%1 is firing again").arg(id)}}}},
-                    actor);
-                row.reported = Firing;
+            if (change(*st, Firing, QStringLiteral("alert.fired"),
+                       {{QStringLiteral("alert"), id},
+                        {QStringLiteral("title"), a.title},
+                        {QStringLiteral("message"),
+                         QStringLiteral("%1 is firing again").arg(id)}}) == Change::Recorded)
                 ++plan.attached;
-            }
-            plan.alerts.insert(id, row);
             continue;
         }
 

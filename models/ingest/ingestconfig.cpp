@@ -3,8 +3,6 @@
 
 #include "workflow/yamlutil.h"
 
-#include <QFile>
-
 namespace sitrep::ingest {
 
 using domain::Severity;
@@ -199,11 +197,7 @@ Result<IngestConfig> IngestConfig::fromYaml(const QByteArray &text, const QStrin
 
 Result<IngestConfig> IngestConfig::load(const QString &path)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return Result<IngestConfig>::fail(
-            QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
-    return fromYaml(f.readAll(), path);
+    return workflow::loadConfigFile(path, &IngestConfig::fromYaml);
 }
 
 Severity IngestConfig::severityFor(const QString &source, const QString &raw) const

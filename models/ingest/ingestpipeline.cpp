@@ -2,12 +2,10 @@
 #include "ingest/ingestpipeline.h"
 
 #include "ingest/correlator.h"
+#include "ingest/logging.h"
 #include "ingest/normalizer.h"
 
 #include <QJsonArray>
-#include <QLoggingCategory>
-
-Q_LOGGING_CATEGORY(lcIngest, "sitrep.ingest", QtWarningMsg)
 
 namespace sitrep::ingest {
 

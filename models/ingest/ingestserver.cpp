@@ -6,13 +6,10 @@
 #include <QCryptographicHash>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLoggingCategory>
 #include <QMessageAuthenticationCode>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
-
-Q_DECLARE_LOGGING_CATEGORY(lcIngest)
 
 namespace sitrep::ingest {
 

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace sitrep::ingest {
 
@@ -45,6 +46,18 @@ QString text(const QJsonValue &v)
     default:
         return {};
     }
+}
+
+// `data.<key>`, an object with a non-empty id: the object and its id, or the field missing.
+Result<std::pair<QJsonObject, QString>> objectWithId(const QJsonObject &data, const QString &key)
+{
+    if (!data.value(key).isObject())
+        return invalid(QStringLiteral("missing field 'data.%1'").arg(key));
+    QJsonObject object = data.value(key).toObject();
+    QString id = text(object.value(u"id")).trimmed();
+    if (id.isEmpty())
+        return invalid(QStringLiteral("missing field 'data.%1.id'").arg(key));
+    return std::pair{std::move(object), std::move(id)};
 }
 
 QString clip(const QString &s, int max = kMaxField)
@@ -414,12 +427,10 @@ R normalizeSentry(const QJsonObject &root, const QString &resourceIn, const Inge
         addLink(al.links, e.value(u"issue_url").toString(), QStringLiteral("Sentry issue API"));
         al.status = Alert::Status::Firing;
     } else if (resource == u"issue") {
-        if (!data.value(u"issue").isObject())
-            return R(invalid(QStringLiteral("missing field 'data.issue'")));
-        const QJsonObject is = data.value(u"issue").toObject();
-        const QString id = text(is.value(u"id")).trimmed();
-        if (id.isEmpty())
-            return R(invalid(QStringLiteral("missing field 'data.issue.id'")));
+        const auto found = objectWithId(data, QStringLiteral("issue"));
+        if (!found)
+            return R(found.error());
+        const auto &[is, id] = *found;
         al.fingerprint = clip(QStringLiteral("issue-") + id, 255);
         if (action == u"resolved")
             al.status = Alert::Status::Resolved;
@@ -438,12 +449,10 @@ R normalizeSentry(const QJsonObject &root, const QString &resourceIn, const Inge
         addLink(al.links, is.value(u"web_url").toString(), QStringLiteral("Sentry issue"));
         addLink(al.links, is.value(u"permalink").toString(), QStringLiteral("Sentry issue"));
     } else if (resource == u"metric_alert") {
-        if (!data.value(u"metric_alert").isObject())
-            return R(invalid(QStringLiteral("missing field 'data.metric_alert'")));
-        const QJsonObject ma = data.value(u"metric_alert").toObject();
-        const QString id = text(ma.value(u"id")).trimmed();
-        if (id.isEmpty())
-            return R(invalid(QStringLiteral("missing field 'data.metric_alert.id'")));
+        const auto found = objectWithId(data, QStringLiteral("metric_alert"));
+        if (!found)
+            return R(found.error());
+        const auto &[ma, id] = *found;
         al.fingerprint = clip(QStringLiteral("metric-") + id, 255);
         if (action == u"resolved")
             al.status = Alert::Status::Resolved;

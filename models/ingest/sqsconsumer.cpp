@@ -3,14 +3,12 @@
 
 #include "engine/lifecycleengine.h"
 #include "ingest/ingestpipeline.h"
+#include "ingest/logging.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLoggingCategory>
 #include <QTimer>
-
-Q_DECLARE_LOGGING_CATEGORY(lcAws)
 
 namespace sitrep::ingest {
 
@@ -168,14 +166,14 @@ SqsAlertConsumer::Outcome SqsAlertConsumer::handle(const aws::SqsMessage &m)
         if (isPermanent(st.error().code)) {
             // It can never succeed: left for the queue's dead-letter policy, noted here.
             ++m_stats.rejected;
-            qCWarning(lcAws) << "SQS message" << a.dedupKey << "rejected:" << st.errorMessage();
+            qCWarning(lcIngest) << "SQS message" << a.dedupKey << "rejected:" << st.errorMessage();
             (void)record(a, QStringLiteral("rejected"), st.errorMessage());
             Q_EMIT messageRejected(a.dedupKey, st.errorMessage());
             return Outcome::Leave;
         }
         ++m_stats.retried;
-        qCWarning(lcAws) << "SQS message" << a.dedupKey
-                         << "not ingested, will retry:" << st.errorMessage();
+        qCWarning(lcIngest) << "SQS message" << a.dedupKey
+                            << "not ingested, will retry:" << st.errorMessage();
         return Outcome::Retry;
     }
     // Committed. With attachTo() the key went into the same transaction; otherwise (or
@@ -183,7 +181,7 @@ SqsAlertConsumer::Outcome SqsAlertConsumer::handle(const aws::SqsMessage &m)
     // caught by the pipeline's own alert dedup (same fingerprint and status: no new incident).
     if (!writtenInCommit)
         if (auto r = record(a, QStringLiteral("ingested"), {}); !r)
-            qCWarning(lcAws) << "cannot record SQS message" << a.dedupKey << r.errorMessage();
+            qCWarning(lcIngest) << "cannot record SQS message" << a.dedupKey << r.errorMessage();
     ++m_stats.ingested;
     Q_EMIT messageHandled(a.dedupKey, false);
     return Outcome::Delete;
@@ -237,12 +235,12 @@ void SqsAlertConsumer::pollOnce(std::function<void(Result<int>)> done)
                     if (!d) {
                         // Not deleted: it comes back after the visibility timeout and is then
                         // recognised as handled.
-                        qCWarning(lcAws) << "SQS delete failed:" << d.errorMessage();
+                        qCWarning(lcIngest) << "SQS delete failed:" << d.errorMessage();
                     } else {
                         m_stats.deleted += d->successful.size();
                         for (const auto &f : d->failed)
-                            qCWarning(lcAws) << "SQS delete of entry" << f.id << "failed:" << f.code
-                                             << f.message;
+                            qCWarning(lcIngest) << "SQS delete of entry" << f.id
+                                                << "failed:" << f.code << f.message;
                     }
                     finish();
                 });

@@ -2,17 +2,15 @@
 #include "itemmodels/incidenttablemodel.h"
 
 #include "domain/incident.h"
+#include "itemmodels/logging.h"
 #include "query/duration.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 
 #include <QDateTime>
-#include <QLoggingCategory>
 #include <QPointer>
 
 #include <optional>
-
-Q_LOGGING_CATEGORY(lcItemModels, "sitrep.itemmodels", QtWarningMsg)
 
 namespace sitrep::itemmodels {
 

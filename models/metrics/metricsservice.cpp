@@ -8,7 +8,6 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLoggingCategory>
 #include <QMutexLocker>
 #include <QThread>
 
@@ -20,8 +19,6 @@
 #ifdef Q_OS_UNIX
 #include <sys/stat.h>
 #endif
-
-Q_LOGGING_CATEGORY(lcMetrics, "sitrep.metrics", QtWarningMsg)
 
 namespace sitrep::metrics {
 

@@ -5,20 +5,18 @@
 #include "domain/incident.h"
 #include "engine/command.h"
 #include "engine/lifecycleengine.h"
+#include "notify/logging.h"
 #include "store/store.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QRegularExpression>
 #include <QTimer>
 #include <QUrlQuery>
-
-Q_LOGGING_CATEGORY(lcNotify, "sitrep.notify", QtWarningMsg)
 
 namespace sitrep::notify {
 
@@ -545,15 +543,33 @@ void Notifier::sendSns(const Delivery &d, const QString &topic,
     });
 }
 
+void Notifier::withSecret(const QString &name, std::function<void(const QString &)> then)
+{
+    if (!m_secrets)
+        return then({});
+    std::weak_ptr<bool> alive = m_alive;
+    m_secrets(name, [alive, then = std::move(then)](const QString &value) {
+        if (!alive.expired())
+            then(value);
+    });
+}
+
 void Notifier::slackCall(const QString &method, const QJsonObject &body,
                          std::function<void(Result<QJsonObject>, bool)> done, bool form)
 {
-    const QString token = m_secrets ? m_secrets(m_config.slackTokenSecret) : QString();
-    if (token.isEmpty())
-        return done(
-            Result<QJsonObject>::fail(
-                QStringLiteral("no Slack token (secret '%1')").arg(m_config.slackTokenSecret)),
-            true);
+    withSecret(m_config.slackTokenSecret, [this, method, body, done, form](const QString &token) {
+        if (token.isEmpty())
+            return done(
+                Result<QJsonObject>::fail(
+                    QStringLiteral("no Slack token (secret '%1')").arg(m_config.slackTokenSecret)),
+                true);
+        slackPost(method, body, token, done, form);
+    });
+}
+
+void Notifier::slackPost(const QString &method, const QJsonObject &body, const QString &token,
+                         std::function<void(Result<QJsonObject>, bool)> done, bool form)
+{
     QNetworkRequest req(m_config.slackBaseUrl.resolved(QUrl(method)));
     QByteArray payload;
     if (form) {
@@ -794,6 +810,24 @@ void Notifier::sendWebhook(const Delivery &d, std::function<void(Result<QString>
         return done(Result<QString>::fail(
                         QStringLiteral("webhook URL '%1' must be https").arg(url.toString())),
                     true);
+    const auto it = m_config.channels.constFind(d.channel);
+    if (it == m_config.channels.cend() || it->secret.isEmpty() || !m_secrets)
+        return postWebhook(d, {}, std::move(done));
+    const QString secret = it->secret;
+    withSecret(secret, [this, d, secret, done](const QString &token) {
+        if (token.isEmpty())
+            return done(
+                Result<QString>::fail(
+                    QStringLiteral("no secret '%1' for channel '%2'").arg(secret, d.channel)),
+                true);
+        postWebhook(d, token, done);
+    });
+}
+
+void Notifier::postWebhook(const Delivery &d, const QString &token,
+                           std::function<void(Result<QString>, bool)> done)
+{
+    const QUrl url(d.message[u"url"].toString());
     QJsonObject body = d.message;
     body.remove(u"url");
     body[u"text"] = describe(d.message);
@@ -801,16 +835,8 @@ void Notifier::sendWebhook(const Delivery &d, std::function<void(Result<QString>
     req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     // The receiver can drop a repeat: a retry after a lost answer carries the same key.
     req.setRawHeader("Idempotency-Key", (d.eventId + u':' + d.channel).toUtf8());
-    const auto it = m_config.channels.constFind(d.channel);
-    if (it != m_config.channels.cend() && !it->secret.isEmpty() && m_secrets) {
-        const QString token = m_secrets(it->secret);
-        if (token.isEmpty())
-            return done(
-                Result<QString>::fail(
-                    QStringLiteral("no secret '%1' for channel '%2'").arg(it->secret, d.channel)),
-                true);
+    if (!token.isEmpty())
         req.setRawHeader("Authorization", "Bearer " + token.toUtf8());
-    }
     req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     req.setTransferTimeout(m_config.timeoutMs);
     QNetworkReply *reply = m_nam.post(req, QJsonDocument(body).toJson(QJsonDocument::Compact));

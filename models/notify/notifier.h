@@ -25,8 +25,10 @@ class LifecycleEngine;
 
 namespace sitrep::notify {
 
-/// Looks a secret up by name (keychain, token file); empty when there is none.
-using SecretLookup = std::function<QString(const QString &name)>;
+/// Looks a secret up by name (keychain, token file) and hands it to `done`, empty when
+/// there is none; `done` may run later, from the event loop (the keychain answers so).
+using SecretLookup =
+    std::function<void(const QString &name, std::function<void(const QString &value)> done)>;
 
 /// One message for an SNS topic.
 struct TopicMessage {
@@ -134,9 +136,14 @@ private:
     void sendSns(const Delivery &d, const QString &topic,
                  std::function<void(Result<QString>, bool)> done);
     void sendSlack(const Delivery &d, std::function<void(Result<QString>, bool)> done);
+    /// `then` gets the secret (empty when there is none or no lookup), unless this
+    /// notifier is gone by the time it is known.
+    void withSecret(const QString &name, std::function<void(const QString &)> then);
     void slackCall(const QString &method, const QJsonObject &body,
                    std::function<void(Result<QJsonObject>, bool permanent)> done,
                    bool form = false);
+    void slackPost(const QString &method, const QJsonObject &body, const QString &token,
+                   std::function<void(Result<QJsonObject>, bool permanent)> done, bool form);
     void findSlackChannel(const QString &name, const QString &cursor,
                           std::function<void(Result<QJsonObject>, bool permanent)> done);
     /// Looks for the delivery's marker in the channel's history; answers the message ts,
@@ -146,6 +153,8 @@ private:
                        std::function<void(Result<QString>, bool permanent)> done);
     void markStarted(const Delivery &d);
     void sendWebhook(const Delivery &d, std::function<void(Result<QString>, bool)> done);
+    void postWebhook(const Delivery &d, const QString &token,
+                     std::function<void(Result<QString>, bool)> done);
     void finish(const Delivery &d, const Result<QString> &result, bool permanent);
     void deliverNext(std::shared_ptr<QList<Delivery>> queue, int attempts,
                      std::function<void(int)> done);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "notify/notifyconfig.h"
 
+#include "util/enumnames.h"
 #include "workflow/yamlutil.h"
 
-#include <QFile>
 #include <QHostAddress>
 
 namespace sitrep::notify {
@@ -12,15 +12,11 @@ using workflow::str;
 
 QString transportName(ChannelDef::Transport t)
 {
-    switch (t) {
-    case ChannelDef::Transport::Sns:
-        return QStringLiteral("sns");
-    case ChannelDef::Transport::Slack:
-        return QStringLiteral("slack");
-    case ChannelDef::Transport::Webhook:
-        return QStringLiteral("webhook");
-    }
-    return {};
+    static constexpr util::EnumName<ChannelDef::Transport> names[] = {
+        {ChannelDef::Transport::Sns, "sns"},
+        {ChannelDef::Transport::Slack, "slack"},
+        {ChannelDef::Transport::Webhook, "webhook"}};
+    return util::nameOf(names, t);
 }
 
 bool isAllowedUrl(const QUrl &url)
@@ -118,11 +114,7 @@ Result<NotifyConfig> NotifyConfig::fromYaml(const QByteArray &text, const QStrin
 
 Result<NotifyConfig> NotifyConfig::load(const QString &path)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return Result<NotifyConfig>::fail(
-            QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
-    return fromYaml(f.readAll(), path);
+    return workflow::loadConfigFile(path, &NotifyConfig::fromYaml);
 }
 
 Status NotifyConfig::validate() const

@@ -3,13 +3,11 @@
 
 #include "engine/lifecycleengine.h"
 #include "postmortem/ics.h"
+#include "postmortem/logging.h"
 #include "postmortem/postmortemstore.h"
 
 #include <QDir>
-#include <QLoggingCategory>
 #include <QSaveFile>
-
-Q_DECLARE_LOGGING_CATEGORY(lcPostmortem)
 
 namespace sitrep::postmortem {
 

@@ -2,6 +2,7 @@
 #include "postmortem/draft.h"
 
 #include "domain/synckinds.h"
+#include "postmortem/logging.h"
 #include "workflow/yamlutil.h"
 
 #include <QDateTime>
@@ -9,12 +10,9 @@
 #include <QFileInfo>
 #include <QHash>
 #include <QJsonArray>
-#include <QLoggingCategory>
 #include <QRegularExpression>
 
 #include <algorithm>
-
-Q_LOGGING_CATEGORY(lcPostmortem, "sitrep.postmortem", QtWarningMsg)
 
 namespace sitrep::postmortem {
 

@@ -3,15 +3,13 @@
 
 #include "engine/lifecycleengine.h"
 #include "engine/projection.h"
+#include "postmortem/logging.h"
 
 #include <QDate>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QLoggingCategory>
 #include <QRegularExpression>
-
-Q_DECLARE_LOGGING_CATEGORY(lcPostmortem)
 
 namespace sitrep::postmortem {
 

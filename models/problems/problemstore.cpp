@@ -8,13 +8,10 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QLoggingCategory>
 #include <QRegularExpression>
 #include <QSet>
 
 #include <algorithm>
-
-Q_LOGGING_CATEGORY(lcProblems, "sitrep.problems", QtWarningMsg)
 
 namespace sitrep::problems {
 

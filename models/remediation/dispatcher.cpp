@@ -3,15 +3,13 @@
 
 #include "aws/sqsclient.h"
 #include "engine/lifecycleengine.h"
+#include "remediation/logging.h"
 
 #include <QHostAddress>
 #include <QJsonDocument>
-#include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QTimer>
-
-Q_DECLARE_LOGGING_CATEGORY(lcRemediation)
 
 namespace sitrep::remediation {
 

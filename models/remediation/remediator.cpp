@@ -2,15 +2,13 @@
 #include "remediation/remediator.h"
 
 #include "engine/lifecycleengine.h"
+#include "remediation/logging.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QLoggingCategory>
 #include <QUuid>
-
-Q_LOGGING_CATEGORY(lcRemediation, "sitrep.remediation", QtInfoMsg)
 
 namespace sitrep::remediation {
 
@@ -64,6 +62,14 @@ Status applyEvent(store::Store &st, const engine::LifecycleEngine &engine, const
             return Status::fail(s->error(), QStringLiteral("db"));
         return {};
     };
+    // A write that must change exactly one row; `none` says why when it changed none.
+    const auto changeOne = [&](Stmt *s, const QString &none, const QString &code) -> Status {
+        if (auto r = run(s); !r)
+            return r;
+        if (db.changes() != 1)
+            return Status::fail(none, code);
+        return {};
+    };
     const QJsonObject message = p.value(QStringLiteral("message")).toObject();
     const QJsonObject action = p.value(QStringLiteral("action")).toObject();
     const int attempt = p.value(QStringLiteral("attempt")).toInt(1);
@@ -78,27 +84,22 @@ Status applyEvent(store::Store &st, const engine::LifecycleEngine &engine, const
                                       "SELECT ?1, ?2, ?3, ?4, ?5, r.rule, r.action_type, r.target, "
                                       "?6, ?7, ?8, r.approved_by, ?9, ?10, ?11, ?12, ?13 "
                                       "FROM remediations r WHERE r.correlation_id = ?10"));
-        if (!s)
-            return Status::fail(db.lastError(), QStringLiteral("db"));
-        s->bind(1, e.ts)
-            .bind(2, e.incidentUid)
-            .bind(3, p.value(QStringLiteral("number")).toString())
-            .bind(4, engine.workflow().name())
-            .bind(5, engine.workflow().version())
-            .bind(6, result)
-            .bind(7, p.value(QStringLiteral("control")).toString())
-            .bind(8, identity)
-            .bind(9, eventId)
-            .bind(10, corr)
-            .bind(11, attempt)
-            .bind(12, e.id)
-            .bind(13, output);
-        if (!s->exec())
-            return Status::fail(s->error(), QStringLiteral("db"));
-        if (db.changes() != 1)
-            return Status::fail(QStringLiteral("no remediation %1 to audit").arg(corr),
-                                QStringLiteral("not_found"));
-        return {};
+        if (s)
+            s->bind(1, e.ts)
+                .bind(2, e.incidentUid)
+                .bind(3, p.value(QStringLiteral("number")).toString())
+                .bind(4, engine.workflow().name())
+                .bind(5, engine.workflow().version())
+                .bind(6, result)
+                .bind(7, p.value(QStringLiteral("control")).toString())
+                .bind(8, identity)
+                .bind(9, eventId)
+                .bind(10, corr)
+                .bind(11, attempt)
+                .bind(12, e.id)
+                .bind(13, output);
+        return changeOne(s, QStringLiteral("no remediation %1 to audit").arg(corr),
+                         QStringLiteral("not_found"));
     };
     // The remediation queue of the one delivery queue, keyed by the attempt's deduplication id.
     delivery::DeliveryQueue dispatch(st, delivery::queues::Remediation);
@@ -142,30 +143,28 @@ Status applyEvent(store::Store &st, const engine::LifecycleEngine &engine, const
             "reason = excluded.reason, approved_by = excluded.approved_by, spec = excluded.spec, "
             "updated_at = excluded.updated_at, last_event = excluded.last_event "
             "WHERE remediations.status = 'awaiting_approval'"));
-        if (!s)
-            return Status::fail(db.lastError(), QStringLiteral("db"));
-        s->bind(1, corr)
-            .bind(2, e.incidentUid)
-            .bind(3, p.value(QStringLiteral("number")).toString())
-            .bind(4, p.value(QStringLiteral("rule")).toString())
-            .bind(5, action.value(QStringLiteral("type")).toString())
-            .bind(6, action.value(QStringLiteral("target")).toString())
-            .bind(7, QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)))
-            .bind(8, p.value(QStringLiteral("priority")).toString())
-            .bind(9, p.value(QStringLiteral("transport")).toString())
-            .bind(10, p.value(QStringLiteral("destination")).toString())
-            .bind(11, status)
-            .bind(12, p.value(QStringLiteral("control")).toString())
-            .bind(13, p.value(QStringLiteral("reason")).toString())
-            .bind(14, p.value(QStringLiteral("approved_by")).toString())
-            .bind(15, attempt)
-            .bind(16, e.ts)
-            .bind(17, e.id);
-        if (!s->exec())
-            return Status::fail(s->error(), QStringLiteral("db"));
-        if (db.changes() != 1)
-            return Status::fail(QStringLiteral("remediation %1 was already decided").arg(corr),
-                                QStringLiteral("conflict"));
+        if (s)
+            s->bind(1, corr)
+                .bind(2, e.incidentUid)
+                .bind(3, p.value(QStringLiteral("number")).toString())
+                .bind(4, p.value(QStringLiteral("rule")).toString())
+                .bind(5, action.value(QStringLiteral("type")).toString())
+                .bind(6, action.value(QStringLiteral("target")).toString())
+                .bind(7, QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)))
+                .bind(8, p.value(QStringLiteral("priority")).toString())
+                .bind(9, p.value(QStringLiteral("transport")).toString())
+                .bind(10, p.value(QStringLiteral("destination")).toString())
+                .bind(11, status)
+                .bind(12, p.value(QStringLiteral("control")).toString())
+                .bind(13, p.value(QStringLiteral("reason")).toString())
+                .bind(14, p.value(QStringLiteral("approved_by")).toString())
+                .bind(15, attempt)
+                .bind(16, e.ts)
+                .bind(17, e.id);
+        if (auto r = changeOne(s, QStringLiteral("remediation %1 was already decided").arg(corr),
+                               QStringLiteral("conflict"));
+            !r)
+            return r;
         if (e.kind == kinds::Queued)
             return queueDispatch();
         if (e.kind == kinds::Skipped) {
@@ -194,18 +193,16 @@ Status applyEvent(store::Store &st, const engine::LifecycleEngine &engine, const
         Stmt *u =
             db.prepare(QStringLiteral("UPDATE remediations SET status = ?, reason = ?, updated_at "
                                       "= ?, last_event = ? WHERE correlation_id = ?"));
-        if (!u)
-            return Status::fail(db.lastError(), QStringLiteral("db"));
-        u->bind(1, ok ? QStringLiteral("succeeded") : QStringLiteral("failed"))
-            .bind(2, ok ? QString() : p.value(QStringLiteral("reason")).toString())
-            .bind(3, e.ts)
-            .bind(4, e.id)
-            .bind(5, corr);
-        if (!u->exec())
-            return Status::fail(u->error(), QStringLiteral("db"));
-        if (db.changes() != 1)
-            return Status::fail(QStringLiteral("no remediation %1").arg(corr),
-                                QStringLiteral("not_found"));
+        if (u)
+            u->bind(1, ok ? QStringLiteral("succeeded") : QStringLiteral("failed"))
+                .bind(2, ok ? QString() : p.value(QStringLiteral("reason")).toString())
+                .bind(3, e.ts)
+                .bind(4, e.id)
+                .bind(5, corr);
+        if (auto r = changeOne(u, QStringLiteral("no remediation %1").arg(corr),
+                               QStringLiteral("not_found"));
+            !r)
+            return r;
         // The queued message of a hook that answered is done as well (one sent to SQS is
         // settled already, and stays delivered whatever the executors did with it).
         const auto state =
@@ -231,36 +228,29 @@ Status applyEvent(store::Store &st, const engine::LifecycleEngine &engine, const
             QStringLiteral("UPDATE remediations SET status = 'queued', attempt = ?, reason = '', "
                            "control = '', spec = ?, updated_at = ?, last_event = ? "
                            "WHERE correlation_id = ? AND status = 'failed'"));
-        if (!s)
-            return Status::fail(db.lastError(), QStringLiteral("db"));
-        s->bind(1, attempt)
-            .bind(2, QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)))
-            .bind(3, e.ts)
-            .bind(4, e.id)
-            .bind(5, corr);
-        if (!s->exec())
-            return Status::fail(s->error(), QStringLiteral("db"));
-        if (db.changes() != 1)
-            return Status::fail(QStringLiteral("remediation %1 is not a failed one").arg(corr),
-                                QStringLiteral("conflict"));
+        if (s)
+            s->bind(1, attempt)
+                .bind(2, QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)))
+                .bind(3, e.ts)
+                .bind(4, e.id)
+                .bind(5, corr);
+        if (auto r = changeOne(s, QStringLiteral("remediation %1 is not a failed one").arg(corr),
+                               QStringLiteral("conflict"));
+            !r)
+            return r;
         return queueDispatch();
     }
     if (e.kind == kinds::Dismissed) {
         Stmt *s = db.prepare(
             QStringLiteral("UPDATE remediations SET status = 'dismissed', reason = ?, updated_at = "
                            "?, last_event = ? WHERE correlation_id = ? AND status = 'failed'"));
-        if (!s)
-            return Status::fail(db.lastError(), QStringLiteral("db"));
-        s->bind(1, p.value(QStringLiteral("reason")).toString())
-            .bind(2, e.ts)
-            .bind(3, e.id)
-            .bind(4, corr);
-        if (!s->exec())
-            return Status::fail(s->error(), QStringLiteral("db"));
-        if (db.changes() != 1)
-            return Status::fail(QStringLiteral("remediation %1 is not a failed one").arg(corr),
-                                QStringLiteral("conflict"));
-        return {};
+        if (s)
+            s->bind(1, p.value(QStringLiteral("reason")).toString())
+                .bind(2, e.ts)
+                .bind(3, e.id)
+                .bind(4, corr);
+        return changeOne(s, QStringLiteral("remediation %1 is not a failed one").arg(corr),
+                         QStringLiteral("conflict"));
     }
     return {};
 }
@@ -665,17 +655,46 @@ Result<RemediationRow> Remediator::approve(const QString &ref, const QString &ac
     return *after;
 }
 
+Result<RemediationRow> Remediator::existing(const QString &correlationId)
+{
+    auto row = m_rstore.remediation(correlationId);
+    if (!row)
+        return Result<RemediationRow>::fail(QStringLiteral("no remediation %1").arg(correlationId),
+                                            QStringLiteral("not_found"));
+    return *row;
+}
+
+Result<RemediationRow> Remediator::failedOne(const QString &correlationId, const QString &verb)
+{
+    auto row = existing(correlationId);
+    if (row && row->status != u"failed")
+        return Result<RemediationRow>::fail(
+            QStringLiteral("remediation %1 is %2; only failed ones can be %3")
+                .arg(correlationId, row->status, verb),
+            QStringLiteral("invalid"));
+    return row;
+}
+
+std::optional<RemediationRow> Remediator::inFlight(const QString &correlationId, int attempt,
+                                                   const char *what)
+{
+    auto row = m_rstore.remediation(correlationId);
+    if (!row) {
+        qCWarning(lcRemediation) << what << "for unknown remediation" << correlationId;
+        return std::nullopt;
+    }
+    // Only the answer to the attempt in flight counts; a repeated answer is a no-op.
+    if (row->attempt != attempt || (row->status != u"sent" && row->status != u"queued"))
+        return std::nullopt;
+    return row;
+}
+
 Result<RemediationRow> Remediator::retry(const QString &correlationId, const QString &actor)
 {
     using R = Result<RemediationRow>;
-    auto row = m_rstore.remediation(correlationId);
+    auto row = failedOne(correlationId, QStringLiteral("retried"));
     if (!row)
-        return R::fail(QStringLiteral("no remediation %1").arg(correlationId),
-                       QStringLiteral("not_found"));
-    if (row->status != u"failed")
-        return R::fail(QStringLiteral("remediation %1 is %2; only failed ones can be retried")
-                           .arg(correlationId, row->status),
-                       QStringLiteral("invalid"));
+        return row;
     const auto inc = m_engine.store().incidentByUid(row->incident);
     if (!inc)
         return R::fail(QStringLiteral("incident %1 is gone").arg(row->incident),
@@ -710,14 +729,9 @@ Result<RemediationRow> Remediator::dismiss(const QString &correlationId, const Q
                                            const QString &reason)
 {
     using R = Result<RemediationRow>;
-    auto row = m_rstore.remediation(correlationId);
+    auto row = failedOne(correlationId, QStringLiteral("dismissed"));
     if (!row)
-        return R::fail(QStringLiteral("no remediation %1").arg(correlationId),
-                       QStringLiteral("not_found"));
-    if (row->status != u"failed")
-        return R::fail(QStringLiteral("remediation %1 is %2; only failed ones can be dismissed")
-                           .arg(correlationId, row->status),
-                       QStringLiteral("invalid"));
+        return row;
     const QJsonObject payload{{QStringLiteral("correlation_id"), correlationId},
                               {QStringLiteral("number"), row->number},
                               {QStringLiteral("attempt"), row->attempt},
@@ -729,28 +743,16 @@ Result<RemediationRow> Remediator::dismiss(const QString &correlationId, const Q
 
 Status Remediator::recordSent(const DispatchRow &d, const QString &remoteId)
 {
-    auto row = m_rstore.remediation(d.correlationId);
-    if (!row)
-        return Status::fail(QStringLiteral("no remediation %1").arg(d.correlationId),
-                            QStringLiteral("not_found"));
-    return record(row->incident, kinds::Sent,
-                  {{QStringLiteral("correlation_id"), d.correlationId},
-                   {QStringLiteral("number"), row->number},
-                   {QStringLiteral("attempt"), d.attempt},
-                   {QStringLiteral("destination"), d.destination},
-                   {QStringLiteral("message_id"), remoteId},
-                   {QStringLiteral("dedup_id"), d.dedupId}},
-                  engine::SystemActor);
+    return recordSent(QList<QPair<DispatchRow, QString>>{{d, remoteId}});
 }
 
 Status Remediator::recordSent(const QList<QPair<DispatchRow, QString>> &sent)
 {
     QList<Command> commands;
     for (const auto &[d, remoteId] : sent) {
-        auto row = m_rstore.remediation(d.correlationId);
+        auto row = existing(d.correlationId);
         if (!row)
-            return Status::fail(QStringLiteral("no remediation %1").arg(d.correlationId),
-                                QStringLiteral("not_found"));
+            return Status(row.error());
         commands << Command::make(Command::Kind::Record, row->incident,
                                   {{QStringLiteral("kind"), kinds::Sent},
                                    {QStringLiteral("payload"),
@@ -782,13 +784,8 @@ Result<bool> Remediator::recordResult(const QJsonObject &result)
         return Result<bool>::fail(
             QStringLiteral("result status must be success or failure, not '%1'").arg(status),
             QStringLiteral("invalid"));
-    auto row = m_rstore.remediation(corr);
-    if (!row) {
-        qCWarning(lcRemediation) << "result for unknown remediation" << corr;
-        return false;
-    }
-    // Only the answer to the attempt in flight counts; a repeated answer is a no-op.
-    if (row->attempt != attempt || (row->status != u"sent" && row->status != u"queued"))
+    const auto row = inFlight(corr, attempt, "result");
+    if (!row)
         return false;
     QJsonObject payload{
         {QStringLiteral("correlation_id"), corr},
@@ -815,12 +812,8 @@ Result<bool> Remediator::recordDeadLetter(const QJsonObject &message, int receiv
 {
     const QString corr = message.value(QStringLiteral("correlation_id")).toString();
     const int attempt = message.value(QStringLiteral("attempt")).toInt(1);
-    auto row = m_rstore.remediation(corr);
-    if (!row) {
-        qCWarning(lcRemediation) << "dead letter for unknown remediation" << corr;
-        return false;
-    }
-    if (row->attempt != attempt || (row->status != u"sent" && row->status != u"queued"))
+    const auto row = inFlight(corr, attempt, "dead letter");
+    if (!row)
         return false;
     const QJsonObject payload{
         {QStringLiteral("correlation_id"), corr},
@@ -839,10 +832,9 @@ Result<bool> Remediator::recordDeadLetter(const QJsonObject &message, int receiv
 Status Remediator::recordHookOutcome(const DispatchRow &d, bool success, const QString &output,
                                      bool deadLetter)
 {
-    auto row = m_rstore.remediation(d.correlationId);
+    auto row = existing(d.correlationId);
     if (!row)
-        return Status::fail(QStringLiteral("no remediation %1").arg(d.correlationId),
-                            QStringLiteral("not_found"));
+        return Status(row.error());
     QJsonObject payload{{QStringLiteral("correlation_id"), d.correlationId},
                         {QStringLiteral("number"), row->number},
                         {QStringLiteral("attempt"), d.attempt},

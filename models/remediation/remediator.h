@@ -124,6 +124,15 @@ private:
                                     qint64 now);
     Status record(const QString &incidentUid, const QString &kind, const QJsonObject &payload,
                   const QString &actor);
+    /// The remediation, or "no remediation ..." (not_found).
+    Result<RemediationRow> existing(const QString &correlationId);
+    /// The remediation when it failed, else why it cannot be `verb`ed ("retried").
+    Result<RemediationRow> failedOne(const QString &correlationId, const QString &verb);
+    /// The remediation whose attempt `attempt` is in flight (queued or sent); none for an
+    /// answer to another attempt or a repeat, and none, with a warning naming `what`, for
+    /// an unknown one.
+    std::optional<RemediationRow> inFlight(const QString &correlationId, int attempt,
+                                           const char *what);
 
     engine::LifecycleEngine &m_engine;
     RuleSet m_rules;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "remediation/rules.h"
 
+#include "util/findbyid.h"
 #include "workflow/yamlutil.h"
 
 #include <QDir>
@@ -338,30 +339,21 @@ private:
         n->b = std::move(b);
         return n;
     }
-    P orExpr()
+    // operand (KEYWORD operand)*, left-associative.
+    P chain(P (Parser::*operand)(), const char *keyword_, Condition::Node::Kind kind)
     {
-        P l = andExpr();
-        while (l && keyword("OR")) {
+        P l = (this->*operand)();
+        while (l && keyword(keyword_)) {
             next();
-            P r = andExpr();
+            P r = (this->*operand)();
             if (!r)
                 return nullptr;
-            l = bin(Condition::Node::Or, l, r);
+            l = bin(kind, l, r);
         }
         return l;
     }
-    P andExpr()
-    {
-        P l = notExpr();
-        while (l && keyword("AND")) {
-            next();
-            P r = notExpr();
-            if (!r)
-                return nullptr;
-            l = bin(Condition::Node::And, l, r);
-        }
-        return l;
-    }
+    P orExpr() { return chain(&Parser::andExpr, "OR", Condition::Node::Or); }
+    P andExpr() { return chain(&Parser::notExpr, "AND", Condition::Node::And); }
     P notExpr()
     {
         if (keyword("NOT")) {
@@ -790,18 +782,12 @@ Status RuleSet::add(const QByteArray &text, const QString &source)
 
 const Hook *RuleSet::hook(const QString &id) const
 {
-    for (const Hook &h : m_hooks)
-        if (h.id == id)
-            return &h;
-    return nullptr;
+    return util::findById(m_hooks, id);
 }
 
 const Rule *RuleSet::rule(const QString &id) const
 {
-    for (const Rule &r : m_rules)
-        if (r.id == id)
-            return &r;
-    return nullptr;
+    return util::findById(m_rules, id);
 }
 
 const Rule *RuleSet::match(const Facts &facts) const

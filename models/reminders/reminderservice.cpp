@@ -3,12 +3,10 @@
 
 #include "engine/lifecycleengine.h"
 #include "query/warroomreminders.h"
+#include "reminders/logging.h"
 #include "store/store.h"
 
-#include <QLoggingCategory>
 #include <QTimer>
-
-Q_LOGGING_CATEGORY(lcReminders, "sitrep.reminders", QtWarningMsg)
 
 namespace sitrep::reminders {
 

@@ -2,12 +2,10 @@
 #include "runbooks/escalationscheduler.h"
 
 #include "engine/lifecycleengine.h"
+#include "runbooks/logging.h"
 
 #include <QJsonObject>
-#include <QLoggingCategory>
 #include <QSet>
-
-Q_DECLARE_LOGGING_CATEGORY(lcRunbooks)
 
 namespace sitrep::runbooks {
 

@@ -2,11 +2,9 @@
 #include "runbooks/escalationtimer.h"
 
 #include "engine/lifecycleengine.h"
+#include "runbooks/logging.h"
 
-#include <QLoggingCategory>
 #include <QTimer>
-
-Q_DECLARE_LOGGING_CATEGORY(lcRunbooks)
 
 namespace sitrep::runbooks {
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "runbooks/runbook.h"
 
+#include "runbooks/logging.h"
 #include "workflow/yamlutil.h"
 
 #include <QDir>
@@ -8,13 +9,10 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonObject>
-#include <QLoggingCategory>
 #include <QRegularExpression>
 #include <QStandardPaths>
 
 #include <algorithm>
-
-Q_LOGGING_CATEGORY(lcRunbooks, "sitrep.runbooks", QtWarningMsg)
 
 namespace sitrep::runbooks {
 
@@ -114,6 +112,10 @@ bool checkKeys(Ctx &c, const YAML::Node &map, const QStringList &allowed, const 
 Result<Runbook> parseRunbook(const QByteArray &yaml, const QString &source)
 {
     using R = Result<Runbook>;
+    // The runbook is refused, with `message` at the node `at`.
+    const auto bad = [&source](const YAML::Node &at, const QString &message) {
+        return R::fail(yamlError(source, at.Mark(), message), QStringLiteral("yaml"));
+    };
     auto doc = workflow::parseYaml(yaml, source);
     if (!doc)
         return R::fail(doc.errorMessage(), QStringLiteral("yaml"));
@@ -122,10 +124,8 @@ Result<Runbook> parseRunbook(const QByteArray &yaml, const QString &source)
     if (!root || root.IsNull())
         return R::fail(QStringLiteral("%1: empty runbook").arg(source), QStringLiteral("yaml"));
     if (!root.IsMap())
-        return R::fail(
-            yamlError(source, root.Mark(),
-                      QStringLiteral("a runbook must be a mapping with name, triggers and steps")),
-            QStringLiteral("yaml"));
+        return bad(root,
+                   QStringLiteral("a runbook must be a mapping with name, triggers and steps"));
     Runbook rb;
     rb.source = source;
     rb.id = QFileInfo(source).completeBaseName();
@@ -139,9 +139,7 @@ Result<Runbook> parseRunbook(const QByteArray &yaml, const QString &source)
             return R::fail(c.error, QStringLiteral("yaml"));
         rb.name = str(root["name"]).trimmed();
         if (rb.name.isEmpty())
-            return R::fail(
-                yamlError(source, root.Mark(), QStringLiteral("the runbook has no 'name'")),
-                QStringLiteral("yaml"));
+            return bad(root, QStringLiteral("the runbook has no 'name'"));
         if (root["id"])
             rb.id = str(root["id"]).trimmed();
         rb.description = str(root["description"]).trimmed();
@@ -151,16 +149,11 @@ Result<Runbook> parseRunbook(const QByteArray &yaml, const QString &source)
 
         if (const YAML::Node t = root["triggers"]) {
             if (!t.IsSequence())
-                return R::fail(
-                    yamlError(source, t.Mark(), QStringLiteral("'triggers' must be a list")),
-                    QStringLiteral("yaml"));
+                return bad(t, QStringLiteral("'triggers' must be a list"));
             for (const auto &tn : t) {
                 if (!tn.IsMap())
-                    return R::fail(
-                        yamlError(
-                            source, tn.Mark(),
-                            QStringLiteral("a trigger must be a mapping with alert, expr, for")),
-                        QStringLiteral("yaml"));
+                    return bad(tn,
+                               QStringLiteral("a trigger must be a mapping with alert, expr, for"));
                 if (!checkKeys(
                         c, tn,
                         {QStringLiteral("alert"), QStringLiteral("expr"), QStringLiteral("for")},
@@ -171,17 +164,13 @@ Result<Runbook> parseRunbook(const QByteArray &yaml, const QString &source)
                 tr.expr = str(tn["expr"]).trimmed();
                 tr.forText = str(tn["for"]).trimmed();
                 if (tr.alert.isEmpty())
-                    return R::fail(yamlError(source, tn.Mark(),
-                                             QStringLiteral("a trigger needs an 'alert' name")),
-                                   QStringLiteral("yaml"));
+                    return bad(tn, QStringLiteral("a trigger needs an 'alert' name"));
                 if (!tr.forText.isEmpty()) {
                     tr.forMs = parseDuration(tr.forText);
                     if (tr.forMs < 0)
-                        return R::fail(
-                            yamlError(source, tn["for"].Mark(),
-                                      QStringLiteral("'for: %1' is not a duration (like 5m, 1h)")
-                                          .arg(tr.forText)),
-                            QStringLiteral("yaml"));
+                        return bad(tn["for"],
+                                   QStringLiteral("'for: %1' is not a duration (like 5m, 1h)")
+                                       .arg(tr.forText));
                 }
                 rb.triggers << tr;
             }
@@ -189,15 +178,10 @@ Result<Runbook> parseRunbook(const QByteArray &yaml, const QString &source)
 
         const YAML::Node steps = root["steps"];
         if (!steps || !steps.IsSequence() || steps.size() == 0)
-            return R::fail(yamlError(source, steps ? steps.Mark() : root.Mark(),
-                                     QStringLiteral("'steps' must be a non-empty list")),
-                           QStringLiteral("yaml"));
+            return bad(steps ? steps : root, QStringLiteral("'steps' must be a non-empty list"));
         for (const auto &sn : steps) {
             if (!sn.IsMap())
-                return R::fail(
-                    yamlError(source, sn.Mark(),
-                              QStringLiteral("a step must be a mapping with at least a name")),
-                    QStringLiteral("yaml"));
+                return bad(sn, QStringLiteral("a step must be a mapping with at least a name"));
             if (!checkKeys(c, sn,
                            {QStringLiteral("name"), QStringLiteral("description"),
                             QStringLiteral("commands"), QStringLiteral("links"),
@@ -209,9 +193,7 @@ Result<Runbook> parseRunbook(const QByteArray &yaml, const QString &source)
             s.line = lineOf(sn);
             s.name = str(sn["name"]).trimmed();
             if (s.name.isEmpty())
-                return R::fail(
-                    yamlError(source, sn.Mark(), QStringLiteral("a step needs a 'name'")),
-                    QStringLiteral("yaml"));
+                return bad(sn, QStringLiteral("a step needs a 'name'"));
             s.description = str(sn["description"]).trimmed();
             if (!stringList(c, sn["commands"], QStringLiteral("commands"), s.commands) ||
                 !stringList(c, sn["links"], QStringLiteral("links"), s.links) ||
@@ -220,25 +202,17 @@ Result<Runbook> parseRunbook(const QByteArray &yaml, const QString &source)
                 return R::fail(c.error, QStringLiteral("yaml"));
             if (const YAML::Node on = sn["options"]) {
                 if (!on.IsSequence())
-                    return R::fail(
-                        yamlError(source, on.Mark(),
-                                  QStringLiteral("'options' must be a list of {action, command}")),
-                        QStringLiteral("yaml"));
+                    return bad(on, QStringLiteral("'options' must be a list of {action, command}"));
                 for (const auto &o : on) {
                     if (!o.IsMap())
-                        return R::fail(
-                            yamlError(source, o.Mark(),
-                                      QStringLiteral(
-                                          "an option must be a mapping with action and command")),
-                            QStringLiteral("yaml"));
+                        return bad(o, QStringLiteral(
+                                          "an option must be a mapping with action and command"));
                     if (!checkKeys(c, o, {QStringLiteral("action"), QStringLiteral("command")},
                                    QStringLiteral("an option")))
                         return R::fail(c.error, QStringLiteral("yaml"));
                     StepOption so{str(o["action"]).trimmed(), str(o["command"]).trimmed()};
                     if (so.action.isEmpty())
-                        return R::fail(yamlError(source, o.Mark(),
-                                                 QStringLiteral("an option needs an 'action'")),
-                                       QStringLiteral("yaml"));
+                        return bad(o, QStringLiteral("an option needs an 'action'"));
                     s.options << so;
                 }
             }
@@ -247,18 +221,12 @@ Result<Runbook> parseRunbook(const QByteArray &yaml, const QString &source)
 
         if (const YAML::Node esc = root["escalation"]) {
             if (!esc.IsSequence())
-                return R::fail(
-                    yamlError(source, esc.Mark(),
-                              QStringLiteral("'escalation' must be a list of {after, contact}")),
-                    QStringLiteral("yaml"));
+                return bad(esc, QStringLiteral("'escalation' must be a list of {after, contact}"));
             for (const auto &en : esc) {
                 if (!en.IsMap())
-                    return R::fail(
-                        yamlError(
-                            source, en.Mark(),
-                            QStringLiteral(
-                                "an escalation entry must be a mapping with after and contact")),
-                        QStringLiteral("yaml"));
+                    return bad(en,
+                               QStringLiteral(
+                                   "an escalation entry must be a mapping with after and contact"));
                 if (!checkKeys(c, en,
                                {QStringLiteral("after"), QStringLiteral("contact"),
                                 QStringLiteral("until")},
@@ -268,17 +236,12 @@ Result<Runbook> parseRunbook(const QByteArray &yaml, const QString &source)
                 r.afterText = str(en["after"]).trimmed();
                 r.afterMs = parseDuration(r.afterText);
                 if (r.afterMs < 0)
-                    return R::fail(
-                        yamlError(source, en["after"] ? en["after"].Mark() : en.Mark(),
-                                  QStringLiteral("'after: %1' is not a duration (like 15m)")
-                                      .arg(r.afterText)),
-                        QStringLiteral("yaml"));
+                    return bad(en["after"] ? en["after"] : en,
+                               QStringLiteral("'after: %1' is not a duration (like 15m)")
+                                   .arg(r.afterText));
                 r.contact = str(en["contact"]).trimmed();
                 if (r.contact.isEmpty())
-                    return R::fail(
-                        yamlError(source, en.Mark(),
-                                  QStringLiteral("an escalation entry needs a 'contact'")),
-                        QStringLiteral("yaml"));
+                    return bad(en, QStringLiteral("an escalation entry needs a 'contact'"));
                 if (en["until"]) {
                     r.until = str(en["until"]).trimmed().toLower();
                     if (r.until != u"acknowledged" && r.until != u"resolved")

@@ -1,14 +1,46 @@
 // SPDX-License-Identifier: MIT
 #include "secrets/secretstore.h"
 
-#include <QEventLoop>
 #include <QTimer>
 
 #include <qt6keychain/keychain.h>
 
+#include <memory>
+#include <utility>
+
 namespace sitrep::secrets {
 
-Result<QString> MemorySecretStore::read(const QString &name)
+void SecretStore::value(const QString &name, std::function<void(const QString &)> done)
+{
+    read(name, [done = std::move(done)](Result<QString> r) { done(r ? *r : QString()); });
+}
+
+void SecretStore::store(const QString &name, const QString &value, Done done)
+{
+    if (value.isEmpty())
+        remove(name, std::move(done));
+    else
+        write(name, value, std::move(done));
+}
+
+void SecretStore::sequence(QList<std::function<void(Done)>> steps, Done done)
+{
+    if (steps.isEmpty())
+        return done({});
+    auto first = steps.takeFirst();
+    first([steps = std::move(steps), done = std::move(done)](Status s) mutable {
+        if (!s)
+            return done(s);
+        sequence(std::move(steps), std::move(done));
+    });
+}
+
+void MemorySecretStore::read(const QString &name, ReadDone done)
+{
+    done(peek(name));
+}
+
+Result<QString> MemorySecretStore::peek(const QString &name) const
 {
     const auto it = m_values.constFind(name);
     if (it == m_values.cend())
@@ -17,75 +49,87 @@ Result<QString> MemorySecretStore::read(const QString &name)
     return *it;
 }
 
-Status MemorySecretStore::write(const QString &name, const QString &value)
+void MemorySecretStore::write(const QString &name, const QString &value, Done done)
 {
     m_values.insert(name, value);
-    return {};
+    done({});
 }
 
-Status MemorySecretStore::remove(const QString &name)
+void MemorySecretStore::remove(const QString &name, Done done)
 {
     m_values.remove(name);
-    return {};
+    done({});
 }
 
-// Runs a keychain job to its end. QtKeychain reports a backend as available even when no
-// Secret Service answers, so every outcome, including silence, is handled as an error.
-static QString runJob(QKeychain::Job *job, int timeoutMs, bool *notFound = nullptr)
+namespace {
+
+// How a keychain job ended: empty `error` when it succeeded.
+struct JobOutcome {
+    QString error;
+    bool notFound = false;
+};
+
+// Starts a keychain job; `done` runs once with its outcome, from the event loop. QtKeychain
+// reports a backend as available even when no Secret Service answers, so silence past
+// `timeoutMs` is an outcome too. The job deletes itself once it has answered or given up.
+void runJob(QKeychain::Job *job, int timeoutMs, std::function<void(const JobOutcome &)> done)
 {
-    QEventLoop loop;
-    bool finished = false;
-    QObject::connect(job, &QKeychain::Job::finished, &loop, [&] {
-        finished = true;
-        loop.quit();
+    job->setAutoDelete(false);
+    auto answered = std::make_shared<bool>(false);
+    QObject::connect(job, &QKeychain::Job::finished, job, [job, answered, done] {
+        job->deleteLater();
+        if (std::exchange(*answered, true))
+            return;
+        if (job->error() == QKeychain::NoError)
+            return done({});
+        done({QStringLiteral("system keychain: %1").arg(job->errorString()),
+              job->error() == QKeychain::EntryNotFound});
     });
-    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    QTimer::singleShot(timeoutMs, job, [job, answered, done, timeoutMs] {
+        if (std::exchange(*answered, true))
+            return;
+        job->deleteLater();
+        done({QStringLiteral("the system keychain did not answer within %1 s (is it locked?)")
+                  .arg(timeoutMs / 1000),
+              false});
+    });
     job->start();
-    if (!finished)
-        loop.exec();
-    if (!finished)
-        return QStringLiteral("the system keychain did not answer within %1 s (is it locked?)")
-            .arg(timeoutMs / 1000);
-    if (job->error() == QKeychain::NoError)
-        return {};
-    if (notFound)
-        *notFound = job->error() == QKeychain::EntryNotFound;
-    return QStringLiteral("system keychain: %1").arg(job->errorString());
 }
 
-Result<QString> KeychainSecretStore::read(const QString &name)
+} // namespace
+
+void KeychainSecretStore::read(const QString &name, ReadDone done)
 {
-    QKeychain::ReadPasswordJob job(m_service);
-    job.setAutoDelete(false);
-    job.setKey(name);
-    bool notFound = false;
-    if (const QString err = runJob(&job, m_timeoutMs, &notFound); !err.isEmpty())
-        return Result<QString>::fail(
-            notFound ? QStringLiteral("no secret '%1' in the system keychain").arg(name) : err,
-            notFound ? QStringLiteral("not_found") : QStringLiteral("keychain"));
-    return job.textData();
+    auto *job = new QKeychain::ReadPasswordJob(m_service);
+    job->setKey(name);
+    runJob(job, m_timeoutMs, [job, name, done = std::move(done)](const JobOutcome &o) {
+        if (o.error.isEmpty())
+            return done(job->textData());
+        done(Result<QString>::fail(
+            o.notFound ? QStringLiteral("no secret '%1' in the system keychain").arg(name)
+                       : o.error,
+            o.notFound ? QStringLiteral("not_found") : QStringLiteral("keychain")));
+    });
 }
 
-Status KeychainSecretStore::write(const QString &name, const QString &value)
+void KeychainSecretStore::write(const QString &name, const QString &value, Done done)
 {
-    QKeychain::WritePasswordJob job(m_service);
-    job.setAutoDelete(false);
-    job.setKey(name);
-    job.setTextData(value);
-    if (const QString err = runJob(&job, m_timeoutMs); !err.isEmpty())
-        return Status::fail(err, QStringLiteral("keychain"));
-    return {};
+    auto *job = new QKeychain::WritePasswordJob(m_service);
+    job->setKey(name);
+    job->setTextData(value);
+    runJob(job, m_timeoutMs, [done = std::move(done)](const JobOutcome &o) {
+        done(o.error.isEmpty() ? Status() : Status::fail(o.error, QStringLiteral("keychain")));
+    });
 }
 
-Status KeychainSecretStore::remove(const QString &name)
+void KeychainSecretStore::remove(const QString &name, Done done)
 {
-    QKeychain::DeletePasswordJob job(m_service);
-    job.setAutoDelete(false);
-    job.setKey(name);
-    bool notFound = false;
-    if (const QString err = runJob(&job, m_timeoutMs, &notFound); !err.isEmpty() && !notFound)
-        return Status::fail(err, QStringLiteral("keychain"));
-    return {};
+    auto *job = new QKeychain::DeletePasswordJob(m_service);
+    job->setKey(name);
+    runJob(job, m_timeoutMs, [done = std::move(done)](const JobOutcome &o) {
+        done(o.error.isEmpty() || o.notFound ? Status()
+                                             : Status::fail(o.error, QStringLiteral("keychain")));
+    });
 }
 
 } // namespace sitrep::secrets

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "server/apiserver.h"
 
+#include "server/logging.h"
 #include "server/pg.h"
 #include "server/requesthandler.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QFile>
-#include <QLoggingCategory>
 #include <QSocketNotifier>
 #include <QSslCertificate>
 #include <QSslConfiguration>
@@ -21,8 +21,6 @@
 
 #include <atomic>
 #include <cmath>
-
-Q_LOGGING_CATEGORY(lcServer, "sitrep.server")
 
 namespace sitrep::server {
 

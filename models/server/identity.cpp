@@ -1,32 +1,27 @@
 // SPDX-License-Identifier: MIT
 #include "server/identity.h"
 
+#include "util/enumnames.h"
+
 #include <QSet>
 
 namespace sitrep::server {
 
+constexpr util::EnumName<Role> RoleNames[] = {{Role::Viewer, "viewer"},
+                                              {Role::Responder, "responder"},
+                                              {Role::Commander, "commander"},
+                                              {Role::Agent, "agent"},
+                                              {Role::Admin, "admin"}};
+
 QString roleName(Role role)
 {
-    switch (role) {
-    case Role::Viewer:
-        return QStringLiteral("viewer");
-    case Role::Responder:
-        return QStringLiteral("responder");
-    case Role::Commander:
-        return QStringLiteral("commander");
-    case Role::Agent:
-        return QStringLiteral("agent");
-    case Role::Admin:
-        return QStringLiteral("admin");
-    }
-    return {};
+    return util::nameOf(RoleNames, role);
 }
 
 Result<Role> parseRole(const QString &name)
 {
-    for (Role r : {Role::Viewer, Role::Responder, Role::Commander, Role::Agent, Role::Admin})
-        if (roleName(r) == name)
-            return r;
+    if (const auto role = util::valueOf(RoleNames, name))
+        return *role;
     return Result<Role>::fail(
         QStringLiteral("unknown role '%1' (viewer, responder, commander, agent or admin)")
             .arg(name));

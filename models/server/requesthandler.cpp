@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "server/requesthandler.h"
 
+#include "server/logging.h"
 #include "server/pg.h"
 #include "server/schema.h"
 #include "server/users.h"
@@ -11,14 +12,11 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLoggingCategory>
 #include <QSet>
 #include <QUrlQuery>
 #include <QUuid>
 
 #include <functional>
-
-Q_LOGGING_CATEGORY(lcServerRequests, "sitrep.server.requests")
 
 namespace sitrep::server {
 
@@ -183,6 +181,23 @@ ApiResponse refusedResponse(const EventOutcome &r)
                                            {409, QStringLiteral("conflict")},
                                            {422, QStringLiteral("invalid")}};
     return errorResponse(r.code, codes.value(r.code, QStringLiteral("refused")), r.error);
+}
+
+// Stores one incident's events, all or none: `then` answers for what was stored; a refusal
+// answers for itself and is not kept as the request's idempotent answer.
+Result<ApiResponse>
+appendAllOrNone(EventLog &log, const Principal &who, const QJsonArray &events, bool *keep,
+                int *stored, const std::function<Result<ApiResponse>(const AppendOutcome &)> &then)
+{
+    auto o = log.append(who, events);
+    if (!o)
+        return o.error();
+    if (const EventOutcome *r = o->firstRefusal()) {
+        *keep = false;
+        return refusedResponse(*r);
+    }
+    *stored = o->accepted;
+    return then(*o);
 }
 
 ApiResponse changesPage(const ChangesPage &p)
@@ -433,16 +448,10 @@ ApiResponse handleRequest(pg::Connection &db, const http::HttpRequest &req, Serv
                     QStringLiteral(
                         "every event needs id, incidentId (this incident), hlc and kind"));
         answer = idempotent(db, who, req, [&](bool *keep) -> Result<ApiResponse> {
-            auto o = log.append(who, events);
-            if (!o)
-                return o.error();
-            // One incident's events are all stored or none.
-            if (const EventOutcome *r = o->firstRefusal()) {
-                *keep = false;
-                return refusedResponse(*r);
-            }
-            stored = o->accepted;
-            return json(200, outcomeJson(*o, false));
+            return appendAllOrNone(log, who, events, keep, &stored,
+                                   [](const AppendOutcome &o) -> Result<ApiResponse> {
+                                       return json(200, outcomeJson(o, false));
+                                   });
         });
     } else if (parts.size() == 3 && req.method == "PATCH") {
         const QByteArray ifMatch = req.headers.value("if-match");
@@ -493,21 +502,16 @@ ApiResponse handleRequest(pg::Connection &db, const http::HttpRequest &req, Serv
                     {QStringLiteral("payload"), QJsonObject{{QStringLiteral("field"), it.key()},
                                                             {QStringLiteral("value"), it.value()}}},
                     {QStringLiteral("origin"), QStringLiteral("backend")}});
-            auto o = log.append(who, events);
-            if (!o)
-                return o.error();
-            if (const EventOutcome *r = o->firstRefusal()) {
-                *keep = false;
-                return refusedResponse(*r);
-            }
-            stored = o->accepted;
-            auto after = log.incident(incident);
-            if (!after)
-                return after.error();
-            ApiResponse r = json(200, after->json);
-            r.headers << qMakePair(QByteArray("ETag"),
-                                   "\"v" + QByteArray::number(after->version) + '"');
-            return r;
+            return appendAllOrNone(
+                log, who, events, keep, &stored, [&](const AppendOutcome &) -> Result<ApiResponse> {
+                    auto after = log.incident(incident);
+                    if (!after)
+                        return after.error();
+                    ApiResponse r = json(200, after->json);
+                    r.headers << qMakePair(QByteArray("ETag"),
+                                           "\"v" + QByteArray::number(after->version) + '"');
+                    return r;
+                });
         });
     } else {
         return errorResponse(404, QStringLiteral("not_found"), QStringLiteral("no such resource"));

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "store/sqlite.h"
 
+#include "store/logging.h"
+
 #include <QStringEncoder>
 
 #include <sqlite3.h>
@@ -297,7 +299,7 @@ Stmt *Db::prepare(const QString &sql)
     const QByteArray u = sql.toUtf8();
     if (sqlite3_prepare_v3(m_db, u.constData(), int(u.size()), SQLITE_PREPARE_PERSISTENT, &st,
                            nullptr) != SQLITE_OK) {
-        qWarning("sitrep.store: cannot prepare %s: %s", u.constData(), sqlite3_errmsg(m_db));
+        qCWarning(lcStore, "cannot prepare %s: %s", u.constData(), sqlite3_errmsg(m_db));
         return nullptr;
     }
     auto *s = new Stmt(st);

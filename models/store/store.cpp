@@ -2,6 +2,7 @@
 #include "store/store.h"
 
 #include "store/bulkloader.h"
+#include "store/logging.h"
 #include "store/metricsrollup.h"
 #include "store/projector.h"
 
@@ -12,7 +13,6 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QUuid>
@@ -22,8 +22,6 @@
 
 #include <cstring>
 #include <iterator>
-
-Q_LOGGING_CATEGORY(lcStore, "sitrep.store", QtWarningMsg)
 
 namespace sitrep::store {
 

@@ -3,6 +3,7 @@
 
 #include "engine/lifecycleengine.h"
 #include "store/projector.h"
+#include "util/enumnames.h"
 
 #include <QHash>
 
@@ -14,15 +15,11 @@ using namespace sitrep::domain;
 
 QString conflictChoiceName(ConflictChoice c)
 {
-    switch (c) {
-    case ConflictChoice::KeepApplied:
-        return QStringLiteral("applied");
-    case ConflictChoice::TakeRejected:
-        return QStringLiteral("rejected");
-    case ConflictChoice::Dismiss:
-        return QStringLiteral("dismissed");
-    }
-    return {};
+    static constexpr util::EnumName<ConflictChoice> names[] = {
+        {ConflictChoice::KeepApplied, "applied"},
+        {ConflictChoice::TakeRejected, "rejected"},
+        {ConflictChoice::Dismiss, "dismissed"}};
+    return util::nameOf(names, c);
 }
 
 static ConflictTransition transitionOf(const Event &e)

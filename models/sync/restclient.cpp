@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "sync/restclient.h"
 
-#include <QEventLoop>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -78,22 +77,6 @@ QNetworkReply *RestClient::send(const QByteArray &method, const QString &pathAnd
         done(r);
     });
     return reply;
-}
-
-HttpReply RestClient::call(const QByteArray &method, const QString &pathAndQuery,
-                           const QJsonObject *body, const QHash<QByteArray, QByteArray> &headers)
-{
-    QEventLoop loop;
-    HttpReply out;
-    bool finished = false;
-    send(method, pathAndQuery, body, headers, [&](const HttpReply &r) {
-        out = r;
-        finished = true;
-        loop.quit();
-    });
-    if (!finished)
-        loop.exec();
-    return out;
 }
 
 } // namespace sitrep::sync

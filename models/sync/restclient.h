@@ -30,7 +30,7 @@ struct HttpReply {
 };
 
 /// A small REST client for the back-end contract: bearer token, JSON bodies, per-request
-/// timeout. Asynchronous; `call()` is the blocking form for the command line and tests.
+/// timeout. Asynchronous only: the answer arrives through the callback of send().
 class RestClient final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RestClient)
@@ -50,9 +50,6 @@ public:
     QNetworkReply *send(const QByteArray &method, const QString &pathAndQuery,
                         const QJsonObject *body, const QHash<QByteArray, QByteArray> &headers,
                         Done done, int timeoutMs = -1);
-    HttpReply call(const QByteArray &method, const QString &pathAndQuery,
-                   const QJsonObject *body = nullptr,
-                   const QHash<QByteArray, QByteArray> &headers = {});
 
 private:
     QUrl m_base;

@@ -3,16 +3,14 @@
 
 #include "domain/synckinds.h"
 #include "engine/lifecycleengine.h"
+#include "sync/logging.h"
 #include "sync/wire.h"
 
 #include <QDateTime>
-#include <QEventLoop>
+#include <QHash>
 #include <QJsonArray>
-#include <QLoggingCategory>
 #include <QNetworkReply>
 #include <QUuid>
-
-Q_LOGGING_CATEGORY(lcSync, "sitrep.sync", QtWarningMsg)
 
 namespace sitrep::sync {
 
@@ -176,26 +174,25 @@ int SyncService::backoffMs(int failures)
     return int(m_outbox.queue().policy().delayMs(failures));
 }
 
-SyncReport SyncService::syncOnce()
+void SyncService::syncOnce(std::function<void(const SyncReport &)> done)
 {
     abortPoll();
-    QEventLoop loop;
-    SyncReport out;
-    const auto c = connect(this, &SyncService::cycleFinished, &loop, [&](const SyncReport &r) {
-        out = r;
-        loop.quit();
-    });
-    if (m_busy) {
-        loop.exec(); // let the running cycle end first
-        out = {};
-    }
-    // A sync asked for by hand refreshes what the back end offers and who the token is.
-    m_probed = false;
-    runCycle();
-    if (m_busy)
-        loop.exec();
-    disconnect(c);
-    return out;
+    auto startOne = [this, done = std::move(done)] {
+        // A sync asked for by hand refreshes what the back end offers and who the token is.
+        m_probed = false;
+        connect(
+            this, &SyncService::cycleFinished, this,
+            [done](const SyncReport &r) {
+                if (done)
+                    done(r);
+            },
+            Qt::SingleShotConnection);
+        runCycle();
+    };
+    if (m_busy) // let the running cycle end first
+        connect(this, &SyncService::cycleFinished, this, startOne, Qt::SingleShotConnection);
+    else
+        startOne();
 }
 
 void SyncService::runCycle()
@@ -218,50 +215,53 @@ void SyncService::runCycle()
         probe();
 }
 
+RestClient::Done SyncService::answered(std::function<void(SyncService &, const HttpReply &)> handle)
+{
+    QPointer<SyncService> self(this);
+    return [self, handle = std::move(handle)](const HttpReply &r) {
+        if (!self)
+            return;
+        self->noteReply(r);
+        handle(*self, r);
+    };
+}
+
 // What the back end offers (/api/health "features") and who the token belongs to (/api/me),
 // cached for the command line and the window.
 void SyncService::probe()
 {
-    QPointer<SyncService> self(this);
-    m_client.send("GET", QStringLiteral("/api/health"), nullptr, {}, [self](const HttpReply &r) {
-        if (!self)
-            return;
-        SyncService &me = *self;
-        me.noteReply(r);
-        if (!r.ok())
-            return me.finish(false, r.describe());
-        me.m_features.clear();
-        for (const auto &v : r.json().value(u"features").toArray())
-            me.m_features << v.toString();
-        const bool ownUrl =
-            me.m_engine.store().meta(QStringLiteral("backend.url")) == me.m_options.url.toString();
-        if (!me.m_features.contains(QStringLiteral("me"))) {
-            // An older back end: no identities, the actor stays the local one.
-            if (ownUrl)
-                (void)me.m_identity.rememberNoIdentities();
-            me.m_status.setIdentity({});
-            me.m_probed = true;
-            return me.drainNext();
-        }
-        me.m_client.send("GET", QStringLiteral("/api/me"), nullptr, {},
-                         [self, ownUrl](const HttpReply &r2) {
-                             if (!self)
-                                 return;
-                             SyncService &me2 = *self;
-                             me2.noteReply(r2);
-                             if (!r2.ok())
-                                 return me2.finish(false, r2.describe());
-                             auto user = BackendUser::fromJson(r2.json());
-                             if (!user)
-                                 return me2.finish(false, user.errorMessage());
-                             if (ownUrl)
-                                 if (auto s = me2.m_identity.remember(*user); !s)
-                                     return me2.finish(false, s.errorMessage());
-                             me2.m_status.setIdentity(user->display());
-                             me2.m_probed = true;
-                             me2.drainNext();
-                         });
-    });
+    m_client.send("GET", QStringLiteral("/api/health"), nullptr, {},
+                  answered([](SyncService &me, const HttpReply &r) {
+                      if (!r.ok())
+                          return me.finish(false, r.describe());
+                      me.m_features.clear();
+                      for (const auto &v : r.json().value(u"features").toArray())
+                          me.m_features << v.toString();
+                      const bool ownUrl = me.m_engine.store().meta(QStringLiteral("backend.url")) ==
+                                          me.m_options.url.toString();
+                      if (!me.m_features.contains(QStringLiteral("me"))) {
+                          // An older back end: no identities, the actor stays the local one.
+                          if (ownUrl)
+                              (void)me.m_identity.rememberNoIdentities();
+                          me.m_status.setIdentity({});
+                          me.m_probed = true;
+                          return me.drainNext();
+                      }
+                      me.m_client.send("GET", QStringLiteral("/api/me"), nullptr, {},
+                                       me.answered([ownUrl](SyncService &me2, const HttpReply &r2) {
+                                           if (!r2.ok())
+                                               return me2.finish(false, r2.describe());
+                                           auto user = BackendUser::fromJson(r2.json());
+                                           if (!user)
+                                               return me2.finish(false, user.errorMessage());
+                                           if (ownUrl)
+                                               if (auto s = me2.m_identity.remember(*user); !s)
+                                                   return me2.finish(false, s.errorMessage());
+                                           me2.m_status.setIdentity(user->display());
+                                           me2.m_probed = true;
+                                           me2.drainNext();
+                                       }));
+                  }));
 }
 
 bool SyncService::retryable(const HttpReply &r) const
@@ -306,19 +306,14 @@ Status SyncService::markFailed(const QList<OutboxEntry> &rows, const HttpReply &
 
 static QString kindLabel(const QString &kind)
 {
-    if (kind == kinds::Opened)
-        return QStringLiteral("the new incident");
-    if (kind == kinds::NoteAdded)
-        return QStringLiteral("a note");
-    if (kind == kinds::ApprovalGranted)
-        return QStringLiteral("an approval");
-    if (kind == kinds::Transitioned)
-        return QStringLiteral("a state change");
-    if (kind == kinds::Assigned)
-        return QStringLiteral("an assignment");
-    if (kind == kinds::FieldSet)
-        return QStringLiteral("a field change");
-    return QStringLiteral("a change (%1)").arg(kind);
+    static const QHash<QString, QString> labels{
+        {kinds::Opened, QStringLiteral("the new incident")},
+        {kinds::NoteAdded, QStringLiteral("a note")},
+        {kinds::ApprovalGranted, QStringLiteral("an approval")},
+        {kinds::Transitioned, QStringLiteral("a state change")},
+        {kinds::Assigned, QStringLiteral("an assignment")},
+        {kinds::FieldSet, QStringLiteral("a field change")}};
+    return labels.value(kind, QStringLiteral("a change (%1)").arg(kind));
 }
 
 // Marks the rows rejected and puts one sync.rejected event on each incident concerned, in
@@ -389,38 +384,35 @@ void SyncService::sendEntry(const OutboxEntry &entry)
         path = QStringLiteral("/api/incidents/%1/events").arg(e.incidentUid);
         body = {{QStringLiteral("events"), QJsonArray{wire}}};
     }
-    QPointer<SyncService> self(this);
-    m_client.send("POST", path, &body, headers, [self, entry](const HttpReply &r) {
-        if (!self)
-            return;
-        SyncService &me = *self;
-        me.noteReply(r);
-        if (r.ok()) {
-            // The create answer carries the back end's renumbering: merge it right away.
-            QList<Event> extra;
-            for (const auto &v : r.json().value(u"events").toArray())
-                if (auto ev = eventFromWire(v.toObject()))
-                    extra << *ev;
-            if (!extra.isEmpty())
-                if (auto s = me.mergeEvents(extra); !s)
-                    return me.finish(false, s.errorMessage());
-            if (auto s = me.m_outbox.queue().markDelivered(entry.id); !s)
-                return me.finish(false, s.errorMessage());
-            ++me.m_report.sent;
-            me.drainNext();
-            return;
-        }
-        const QString why = r.describe();
-        if (me.retryable(r) && !(r.status == 404 && entry.attempts >= 20)) {
-            if (auto s = me.markFailed({entry}, r); !s)
-                qCWarning(lcSync) << "cannot note the failure:" << s.errorMessage();
-            me.finish(false, why);
-            return;
-        }
-        if (auto s = me.reject({Refusal{entry, r.status, why}}); !s)
-            return me.finish(false, s.errorMessage());
-        me.drainNext();
-    });
+    m_client.send("POST", path, &body, headers,
+                  answered([entry](SyncService &me, const HttpReply &r) {
+                      if (r.ok()) {
+                          // The create answer carries the back end's renumbering: merge it right
+                          // away.
+                          QList<Event> extra;
+                          for (const auto &v : r.json().value(u"events").toArray())
+                              if (auto ev = eventFromWire(v.toObject()))
+                                  extra << *ev;
+                          if (!extra.isEmpty())
+                              if (auto s = me.mergeEvents(extra); !s)
+                                  return me.finish(false, s.errorMessage());
+                          if (auto s = me.m_outbox.queue().markDelivered(entry.id); !s)
+                              return me.finish(false, s.errorMessage());
+                          ++me.m_report.sent;
+                          me.drainNext();
+                          return;
+                      }
+                      const QString why = r.describe();
+                      if (me.retryable(r) && !(r.status == 404 && entry.attempts >= 20)) {
+                          if (auto s = me.markFailed({entry}, r); !s)
+                              qCWarning(lcSync) << "cannot note the failure:" << s.errorMessage();
+                          me.finish(false, why);
+                          return;
+                      }
+                      if (auto s = me.reject({Refusal{entry, r.status, why}}); !s)
+                          return me.finish(false, s.errorMessage());
+                      me.drainNext();
+                  }));
 }
 
 QString SyncService::batchKey(const QList<OutboxEntry> &rows)
@@ -440,13 +432,9 @@ void SyncService::sendBatch(const QList<OutboxEntry> &rows)
         events << eventToWire(row.event, m_replica);
     const QJsonObject body{{QStringLiteral("events"), events}};
     const QHash<QByteArray, QByteArray> headers{{"Idempotency-Key", batchKey(rows).toLatin1()}};
-    QPointer<SyncService> self(this);
     m_client.send(
-        "POST", QStringLiteral("/api/events"), &body, headers, [self, rows](const HttpReply &r) {
-            if (!self)
-                return;
-            SyncService &me = *self;
-            me.noteReply(r);
+        "POST", QStringLiteral("/api/events"), &body, headers,
+        answered([rows](SyncService &me, const HttpReply &r) {
             if (r.ok()) {
                 const QJsonObject o = r.json();
                 const QJsonArray results = o.value(u"results").toArray();
@@ -523,7 +511,7 @@ void SyncService::sendBatch(const QList<OutboxEntry> &rows)
             if (auto s = me.reject(refused); !s)
                 return me.finish(false, s.errorMessage());
             me.drainNext();
-        });
+        }));
 }
 
 Status SyncService::mergeEvents(const QList<Event> &events)
@@ -598,60 +586,87 @@ void SyncService::pullNext(int waitSeconds)
         m_poll = reply;
 }
 
-Result<qint64> SyncService::initialSync(const std::function<bool(qint64, qint64)> &progress)
-{
-    using R = Result<qint64>;
-    if (auto s = checkEndpoint(m_options.url); !s)
-        return R(s.error());
-    store::Store &st = m_engine.store();
+// The state of a running initial sync, carried from one page to the next.
+struct SyncService::InitialLoad {
+    explicit InitialLoad(engine::LifecycleEngine &engine) : loader(engine.bulkLoader()) {}
     // The store writes the log and the projections; the engine's projections fold the
     // loaded events in before the load commits.
-    store::BulkLoader loader = m_engine.bulkLoader();
-    if (auto s = loader.begin(); !s)
-        return R(s.error());
+    store::BulkLoader loader;
     QString cursor = QStringLiteral("0");
-    const int page = qMax(m_options.pageSize, 5000);
-    for (;;) {
-        const HttpReply r = m_client.call("GET", changesPath(cursor, page, 0));
-        m_online = !r.networkError();
-        if (!r.ok()) {
-            loader.cancel();
-            refreshStatus();
-            return R::fail(QStringLiteral("initial sync: %1").arg(r.describe()));
-        }
-        const QJsonObject o = r.json();
-        QList<Event> events;
-        for (const auto &v : o.value(u"events").toArray()) {
-            auto e = eventFromWire(v.toObject());
-            if (!e) {
-                loader.cancel();
-                return R::fail(
-                    QStringLiteral("initial sync: bad change feed: %1").arg(e.errorMessage()));
-            }
-            events << *e;
-        }
-        if (loader.loaded() == 0)
-            loader.reserve(o.value(u"total").toInteger());
-        if (auto s = loader.add(events); !s) {
-            loader.cancel();
-            return R(s.error());
-        }
-        cursor = o.value(u"cursor").toString(cursor);
-        if (progress && !progress(loader.loaded(), o.value(u"total").toInteger(loader.loaded()))) {
-            loader.cancel();
-            return R::fail(QStringLiteral("initial sync cancelled; nothing was kept"),
-                           QStringLiteral("cancelled"));
-        }
-        if (!o.value(u"more").toBool() || events.isEmpty())
-            break;
+    int page = 0;
+    std::function<bool(qint64, qint64)> progress;
+    std::function<void(Result<qint64>)> done;
+};
+
+void SyncService::initialSync(std::function<bool(qint64, qint64)> progress,
+                              std::function<void(Result<qint64>)> done)
+{
+    if (auto s = checkEndpoint(m_options.url); !s)
+        return done(Result<qint64>(s.error()));
+    auto load = std::make_shared<InitialLoad>(m_engine);
+    if (auto s = load->loader.begin(); !s)
+        return done(Result<qint64>(s.error()));
+    load->page = qMax(m_options.pageSize, 5000);
+    load->progress = std::move(progress);
+    load->done = std::move(done);
+    initialPage(load);
+}
+
+void SyncService::initialPage(const std::shared_ptr<InitialLoad> &load)
+{
+    using R = Result<qint64>;
+    QPointer<SyncService> self(this);
+    m_client.send("GET", changesPath(load->cursor, load->page, 0), nullptr, {},
+                  [self, load](const HttpReply &r) {
+                      if (!self) {
+                          load->loader.cancel();
+                          return load->done(R::fail(QStringLiteral("initial sync stopped")));
+                      }
+                      self->initialPageArrived(load, r);
+                  });
+}
+
+void SyncService::initialPageArrived(const std::shared_ptr<InitialLoad> &load, const HttpReply &r)
+{
+    using R = Result<qint64>;
+    store::BulkLoader &loader = load->loader;
+    const auto fail = [&](R failure) {
+        loader.cancel();
+        load->done(std::move(failure));
+    };
+    m_online = !r.networkError();
+    if (!r.ok()) {
+        loader.cancel();
+        refreshStatus();
+        return load->done(R::fail(QStringLiteral("initial sync: %1").arg(r.describe())));
     }
+    const QJsonObject o = r.json();
+    QList<Event> events;
+    for (const auto &v : o.value(u"events").toArray()) {
+        auto e = eventFromWire(v.toObject());
+        if (!e)
+            return fail(
+                R::fail(QStringLiteral("initial sync: bad change feed: %1").arg(e.errorMessage())));
+        events << *e;
+    }
+    if (loader.loaded() == 0)
+        loader.reserve(o.value(u"total").toInteger());
+    if (auto s = loader.add(events); !s)
+        return fail(R(s.error()));
+    load->cursor = o.value(u"cursor").toString(load->cursor);
+    if (load->progress &&
+        !load->progress(loader.loaded(), o.value(u"total").toInteger(loader.loaded())))
+        return fail(R::fail(QStringLiteral("initial sync cancelled; nothing was kept"),
+                            QStringLiteral("cancelled")));
+    if (o.value(u"more").toBool() && !events.isEmpty())
+        return initialPage(load);
     const qint64 n = loader.loaded();
     if (auto s = loader.finish(); !s)
-        return R(s.error());
-    if (auto s = st.setMeta(QStringLiteral("sync.cursor"), cursor); !s)
-        return R(s.error());
+        return load->done(R(s.error()));
+    if (auto s = m_engine.store().setMeta(QStringLiteral("sync.cursor"), load->cursor); !s)
+        return load->done(R(s.error()));
     refreshStatus();
-    return n;
+    load->done(n);
 }
 
 // Every answer tells whether the back end is reachable and whether it took the token.

@@ -14,6 +14,7 @@
 #include <QUrl>
 
 #include <functional>
+#include <memory>
 
 namespace sitrep::engine {
 class LifecycleEngine;
@@ -102,8 +103,10 @@ public:
     void start();
     void stop();
     bool running() const { return m_running; }
-    /// Runs one cycle (drain, then pull until the feed is exhausted) and waits for it.
-    SyncReport syncOnce();
+    /// Runs one cycle by hand (drain, then pull until the feed is exhausted), after the one
+    /// under way if any, learning again what the back end offers; `done` gets its report
+    /// (as cycleFinished() does) once it is over. Returns at once.
+    void syncOnce(std::function<void(const SyncReport &)> done);
     /// Starts one cycle; cycleFinished() says how it went.
     void runCycle();
     bool busy() const { return m_busy; }
@@ -114,8 +117,9 @@ public:
 
     /// First sync of an empty database: pages through the whole change feed and loads it
     /// in bulk (see store::BulkLoader). `progress(done, total)` returning false cancels, leaving
-    /// the database as it was. Returns how many events were loaded.
-    Result<qint64> initialSync(const std::function<bool(qint64 done, qint64 total)> &progress = {});
+    /// the database as it was. Returns at once; `done` gets how many events were loaded.
+    void initialSync(std::function<bool(qint64 done, qint64 total)> progress,
+                     std::function<void(Result<qint64>)> done);
 
     /// Refreshes the status from the outbox without a network round trip.
     void refreshStatus();
@@ -132,12 +136,18 @@ Q_SIGNALS:
     void cycleFinished(const sitrep::sync::SyncReport &report);
 
 private:
+    struct InitialLoad;
+    void initialPage(const std::shared_ptr<InitialLoad> &load);
+    void initialPageArrived(const std::shared_ptr<InitialLoad> &load, const HttpReply &r);
     struct Refusal {
         OutboxEntry entry;
         int code = 0;
         QString reason;
     };
     void onTimer();
+    /// A callback for one request of a cycle: nothing once this service is gone, else the
+    /// answer is noted (online, token refused) and handed to `handle`.
+    RestClient::Done answered(std::function<void(SyncService &, const HttpReply &)> handle);
     void probe();
     void drainNext();
     void sendEntry(const OutboxEntry &entry);

@@ -6,7 +6,6 @@
 #include "sync/restclient.h"
 #include "sync/wire.h"
 
-#include <QEventLoop>
 #include <QJsonArray>
 #include <QNetworkReply>
 #include <QPointer>
@@ -31,22 +30,14 @@ Status SyncSettings::setUrl(const QString &text)
     return Outbox::enable(m_store);
 }
 
-bool SyncSettings::hasToken()
+void SyncSettings::token(std::function<void(const QString &)> done)
 {
-    return m_secrets.read(secrets::BackendTokenSecret).ok();
+    m_secrets.value(secrets::BackendTokenSecret, std::move(done));
 }
 
-QString SyncSettings::token()
+void SyncSettings::setToken(const QString &token, secrets::SecretStore::Done done)
 {
-    auto t = m_secrets.read(secrets::BackendTokenSecret);
-    return t ? *t : QString();
-}
-
-Status SyncSettings::setToken(const QString &token)
-{
-    if (token.isEmpty())
-        return m_secrets.remove(secrets::BackendTokenSecret);
-    return m_secrets.write(secrets::BackendTokenSecret, token);
+    m_secrets.store(secrets::BackendTokenSecret, token, std::move(done));
 }
 
 static QString explain(const QUrl &url, const HttpReply &r)
@@ -131,25 +122,6 @@ void SyncSettings::testConnection(const QUrl &url, const QString &token, int tim
                              done({}, QStringLiteral("%1 as %2").arg(connected, user->display()));
                          });
         });
-}
-
-Result<QString> SyncSettings::testConnection(const QUrl &url, const QString &token, int timeoutMs,
-                                             store::Store *remember)
-{
-    QEventLoop loop;
-    Result<QString> out = Result<QString>::fail(QStringLiteral("no answer"));
-    bool finished = false;
-    testConnection(
-        url, token, timeoutMs,
-        [&](const Status &s, const QString &msg) {
-            out = s ? Result<QString>(msg) : Result<QString>(s.error());
-            finished = true;
-            loop.quit();
-        },
-        remember);
-    if (!finished)
-        loop.exec();
-    return out;
 }
 
 } // namespace sitrep::sync

@@ -24,10 +24,11 @@ public:
     /// Checks the endpoint policy (https unless loopback, no credentials in the URL),
     /// saves it and turns sync on for the database.
     Status setUrl(const QString &url);
-    bool hasToken();
-    /// The stored token, empty when there is none (for the connection test only).
-    QString token();
-    Status setToken(const QString &token);
+    /// The stored token, empty when there is none; `done` gets it when the secret store
+    /// has answered (see SecretStore).
+    void token(std::function<void(const QString &)> done);
+    /// Stores the token, or removes it when `token` is empty.
+    void setToken(const QString &token, secrets::SecretStore::Done done);
 
     store::Store &store() { return m_store; }
 
@@ -39,9 +40,6 @@ public:
     static void testConnection(const QUrl &url, const QString &token, int timeoutMs,
                                const std::function<void(const Status &, const QString &)> &done,
                                store::Store *remember = nullptr);
-    /// The blocking form, for the command line and tests.
-    static Result<QString> testConnection(const QUrl &url, const QString &token,
-                                          int timeoutMs = 10000, store::Store *remember = nullptr);
 
 private:
     store::Store &m_store;

@@ -3,7 +3,6 @@
 
 #include "sync/wire.h"
 
-#include <QEventLoop>
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QNetworkAccessManager>
@@ -103,19 +102,6 @@ void RemoteProvider::suggest(const domain::Incident &incident, Callback done)
                 r->modelVersion = QStringLiteral("remote");
             done(std::move(*r));
         });
-}
-
-Result<TriageResult> RemoteProvider::suggestAndWait(const domain::Incident &incident)
-{
-    std::optional<Result<TriageResult>> out;
-    QEventLoop loop;
-    suggest(incident, [&](Result<TriageResult> r) {
-        out = std::move(r);
-        loop.quit();
-    });
-    if (!out)
-        loop.exec();
-    return *out;
 }
 
 } // namespace sitrep::triage

@@ -29,8 +29,6 @@ public:
     static Status checkUrl(const QUrl &url);
     /// Asks for a suggestion; `done` runs on this object's thread, exactly once.
     void suggest(const domain::Incident &incident, Callback done);
-    /// The same, waiting in a local event loop (command line).
-    Result<TriageResult> suggestAndWait(const domain::Incident &incident);
 
 private:
     QUrl m_url;

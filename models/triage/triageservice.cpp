@@ -3,12 +3,10 @@
 
 #include "engine/lifecycleengine.h"
 #include "store/store.h"
+#include "triage/logging.h"
 #include "triage/remoteprovider.h"
 
-#include <QLoggingCategory>
 #include <QPointer>
-
-Q_DECLARE_LOGGING_CATEGORY(lcTriage)
 
 namespace sitrep::triage {
 

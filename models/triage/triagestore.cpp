@@ -10,9 +10,6 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QLoggingCategory>
-
-Q_LOGGING_CATEGORY(lcTriage, "sitrep.triage", QtWarningMsg)
 
 namespace sitrep::triage {
 

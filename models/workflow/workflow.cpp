@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "workflow/workflow.h"
 
+#include "util/enumnames.h"
+#include "util/findbyid.h"
 #include "workflow/yamlutil.h"
 
 #include <QFile>
@@ -12,15 +14,9 @@ using domain::Priority;
 
 QString slaModeName(SlaMode m)
 {
-    switch (m) {
-    case SlaMode::Running:
-        return QStringLiteral("running");
-    case SlaMode::Paused:
-        return QStringLiteral("paused");
-    case SlaMode::Stopped:
-        return QStringLiteral("stopped");
-    }
-    return {};
+    static constexpr util::EnumName<SlaMode> names[] = {
+        {SlaMode::Running, "running"}, {SlaMode::Paused, "paused"}, {SlaMode::Stopped, "stopped"}};
+    return util::nameOf(names, m);
 }
 
 const QStringList &Workflow::knownGuards()
@@ -360,10 +356,7 @@ Result<Workflow> Workflow::parse(const QByteArray &text, const QString &source)
 
 const StateDef *Workflow::state(const QString &id) const
 {
-    for (const auto &s : m_states)
-        if (s.id == id)
-            return &s;
-    return nullptr;
+    return util::findById(m_states, id);
 }
 
 QString Workflow::canonicalState(const QString &name) const

@@ -35,6 +35,15 @@ Result<YAML::Node> loadYamlFile(const QString &path)
     return parseYaml(f.readAll(), path);
 }
 
+Result<QByteArray> readConfigFile(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return Result<QByteArray>::fail(
+            QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
+    return f.readAll();
+}
+
 QString str(const YAML::Node &n, const QString &fallback)
 {
     if (!n || !n.IsScalar())

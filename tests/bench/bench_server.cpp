@@ -38,6 +38,7 @@
 #include <cmath>
 #include <functional>
 #include <latch>
+#include <optional>
 #include <thread>
 
 #include <sys/resource.h>
@@ -933,7 +934,12 @@ void benchInitialSync(qint64 n)
         o.requestTimeoutMs = 120000;
         sync::SyncService svc((*ctx)->engine(), o);
         Stopwatch t;
-        auto r = svc.initialSync();
+        std::optional<Result<qint64>> answer;
+        svc.initialSync({}, [&answer](Result<qint64> n) { answer.emplace(std::move(n)); });
+        const Result<qint64> r =
+            pumpUntil([&answer] { return answer.has_value(); }, 3600 * 1000)
+                ? std::move(*answer)
+                : Result<qint64>::fail(QStringLiteral("no answer within an hour"));
         syncSecs = t.seconds();
         syncCpu = t.cpuSeconds();
         if (!r)

@@ -13,6 +13,7 @@
 #include "secrets/secretstore.h"
 #include "ui/mainwindow.h"
 #include "ui/settings/syncui.h"
+#include "unit/asynctestutil.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>
@@ -80,8 +81,10 @@ private Q_SLOTS:
                               hooks.url(QStringLiteral("/hooks/") + QLatin1String(ch)));
         c.channels = lines.join(u'\n');
         QVERIFY(settings.save(c));
-        QVERIFY(settings.setAccessKey(QStringLiteral("AKIDWINDOWTEST0001"),
-                                      QStringLiteral("window-secret")));
+        QVERIFY(testing::awaitCallback<Status>([&](auto done) {
+            settings.setAccessKey(QStringLiteral("AKIDWINDOWTEST0001"),
+                                  QStringLiteral("window-secret"), {}, done);
+        }));
 
         auto *w = new ui::MainWindow(**ctx);
         w->setPassive(true);
@@ -182,7 +185,10 @@ private Q_SLOTS:
         AwsConfig c;
         c.alertQueue = QStringLiteral("http://127.0.0.1:%1/000000000000/nowhere").arg(port);
         QVERIFY(settings.save(c));
-        QVERIFY(settings.setAccessKey(QStringLiteral("AKIDWINDOWTEST0002"), QStringLiteral("s")));
+        QVERIFY(testing::awaitCallback<Status>([&](auto done) {
+            settings.setAccessKey(QStringLiteral("AKIDWINDOWTEST0002"), QStringLiteral("s"), {},
+                                  done);
+        }));
         ui::MainWindow w(**ctx);
         w.setPassive(true);
         ui::attachSync(w, **ctx, &secrets);

@@ -87,7 +87,7 @@ private Q_SLOTS:
             dlg.save();
             QCOMPARE(dlg.result(), int(QDialog::Accepted));
             QCOMPARE(settings.url(), QStringLiteral("http://127.0.0.1:8443"));
-            QCOMPARE(*fx.secrets.read(secrets::BackendTokenSecret),
+            QCOMPARE(*fx.secrets.peek(secrets::BackendTokenSecret),
                      QStringLiteral("dialog-secret-123"));
             fx.store.close();
         }
@@ -124,11 +124,11 @@ private Q_SLOTS:
             QCOMPARE(c.region, QStringLiteral("eu-west-1"));
             QCOMPARE(c.slaTopic, QStringLiteral("ops-sla"));
             QVERIFY(c.consumerConfigured() && c.notifierConfigured());
-            QCOMPARE(*fx.secrets.read(secrets::AwsAccessKeyIdSecret),
+            QCOMPARE(*fx.secrets.peek(secrets::AwsAccessKeyIdSecret),
                      QStringLiteral("AKIADIALOGTEST0001"));
-            QCOMPARE(*fx.secrets.read(secrets::AwsSecretAccessKeySecret),
+            QCOMPARE(*fx.secrets.peek(secrets::AwsSecretAccessKeySecret),
                      QStringLiteral("dialog-aws-secret-456"));
-            QCOMPARE(*fx.secrets.read(QStringLiteral("slack_bot_token")),
+            QCOMPARE(*fx.secrets.peek(QStringLiteral("slack_bot_token")),
                      QStringLiteral("xoxb-dialog-789"));
             auto nc = host::AwsSettings::notifyConfig(c);
             QVERIFY2(nc, qPrintable(nc.errorMessage()));
@@ -164,7 +164,7 @@ private Q_SLOTS:
         QVERIFY2(d.dlg.resultText().contains(QStringLiteral("https")),
                  qPrintable(d.dlg.resultText()));
         QVERIFY(d.aws.load().alertQueue.isEmpty());
-        QVERIFY(!d.fx.secrets.read(secrets::AwsAccessKeyIdSecret));
+        QVERIFY(!d.fx.secrets.peek(secrets::AwsAccessKeyIdSecret));
         // The same for a webhook channel.
         edit(d.dlg, "awsEndpoint")->clear();
         d.dlg.findChild<QPlainTextEdit *>(QStringLiteral("notifyChannels"))

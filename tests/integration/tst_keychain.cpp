@@ -8,6 +8,7 @@
 #include "integration/httpreceiver.h"
 #include "integration/secretscan.h"
 #include "secrets/secretstore.h"
+#include "unit/asynctestutil.h"
 
 #include <QElapsedTimer>
 #include <QNetworkAccessManager>
@@ -34,13 +35,22 @@ private Q_SLOTS:
         secrets::KeychainSecretStore ks(QStringLiteral("sitrep-test"));
         const QString value =
             QStringLiteral("v-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
-        auto w = ks.write(QStringLiteral("roundtrip"), value);
+        const auto read = [&ks](const QString &name) {
+            return testing::awaitCallback<Result<QString>>([&](auto done) { ks.read(name, done); });
+        };
+        auto w = testing::awaitCallback<Status>(
+            [&](auto done) { ks.write(QStringLiteral("roundtrip"), value, done); });
         QVERIFY2(w, qPrintable(w.errorMessage()));
-        auto r = ks.read(QStringLiteral("roundtrip"));
-        QVERIFY2(r, qPrintable(r.errorMessage()));
-        QCOMPARE(*r, value);
-        QVERIFY(ks.remove(QStringLiteral("roundtrip")));
-        auto gone = ks.read(QStringLiteral("roundtrip"));
+        // The answer comes through the callback, from the event loop, after read() returned.
+        std::optional<Result<QString>> answer;
+        ks.read(QStringLiteral("roundtrip"), [&answer](Result<QString> r) { answer = r; });
+        QVERIFY(!answer);
+        QTRY_VERIFY_WITH_TIMEOUT(answer.has_value(), 20000);
+        QVERIFY2(*answer, qPrintable(answer->errorMessage()));
+        QCOMPARE(**answer, value);
+        QVERIFY(testing::awaitCallback<Status>(
+            [&](auto done) { ks.remove(QStringLiteral("roundtrip"), done); }));
+        auto gone = read(QStringLiteral("roundtrip"));
         QVERIFY(!gone);
         QCOMPARE(gone.error().code, QStringLiteral("not_found"));
     }
@@ -98,7 +108,9 @@ private Q_SLOTS:
             QVERIFY(!run.out.contains(token));
             QVERIFY(!run.err.contains(token));
         }
-        QVERIFY(secrets::KeychainSecretStore().remove(secrets::BackendTokenSecret));
+        secrets::KeychainSecretStore ks;
+        QVERIFY(testing::awaitCallback<Status>(
+            [&](auto done) { ks.remove(secrets::BackendTokenSecret, done); }));
     }
     void ingestTokenInKeychain_serveAcceptsOnlyIt()
     {
@@ -144,7 +156,9 @@ private Q_SLOTS:
         QVERIFY(list.out.contains("Disk full"));
         QStringList hits = testing::filesContaining(home.path(), token);
         QVERIFY2(hits.isEmpty(), qPrintable(hits.join(u'\n')));
-        QVERIFY(secrets::KeychainSecretStore().remove(secrets::IngestTokenSecret));
+        secrets::KeychainSecretStore ks;
+        QVERIFY(testing::awaitCallback<Status>(
+            [&](auto done) { ks.remove(secrets::IngestTokenSecret, done); }));
     }
 
     void awsKeys_keychainThenProfile_neverStoredElsewhere()
@@ -218,7 +232,8 @@ private Q_SLOTS:
         // The model-level provider reads the same keys from the real keychain.
         secrets::KeychainSecretStore ks;
         aws::KeychainCredentialsProvider provider(ks);
-        auto fromKeychain = provider.credentials();
+        auto fromKeychain = testing::awaitCallback<Result<aws::AwsCredentials>>(
+            [&](auto done) { provider.credentials(done); });
         QVERIFY2(fromKeychain, qPrintable(fromKeychain.errorMessage()));
         QCOMPARE(fromKeychain->accessKeyId.toLatin1(), keyId);
 
@@ -267,18 +282,30 @@ private Q_SLOTS:
         host::AwsSettings aws(st, ks);
         const QString secret =
             QStringLiteral("dlg-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
-        QVERIFY(aws.setAccessKey(QStringLiteral("AKIASETTINGS000001"), secret,
-                                 QStringLiteral("session-") + secret));
-        QVERIFY(aws.hasAccessKey());
-        auto c = aws::KeychainCredentialsProvider(ks).credentials();
+        QVERIFY(testing::awaitCallback<Status>([&](auto done) {
+            aws.setAccessKey(QStringLiteral("AKIASETTINGS000001"), secret,
+                             QStringLiteral("session-") + secret, done);
+        }));
+        const auto keyId = [&aws] {
+            return testing::awaitCallback<QString>(
+                [&](auto done) { aws.secret(secrets::AwsAccessKeyIdSecret, done); });
+        };
+        QCOMPARE(keyId(), QStringLiteral("AKIASETTINGS000001"));
+        const auto credentials = [&ks] {
+            aws::KeychainCredentialsProvider provider(ks);
+            return testing::awaitCallback<Result<aws::AwsCredentials>>(
+                [&](auto done) { provider.credentials(done); });
+        };
+        auto c = credentials();
         QVERIFY2(c, qPrintable(c.errorMessage()));
         QCOMPARE(c->secretAccessKey, secret);
         QCOMPARE(c->sessionToken, QStringLiteral("session-") + secret);
         st.close();
         QVERIFY(testing::filesContaining(dir.path(), secret.toUtf8()).isEmpty());
-        QVERIFY(aws.setAccessKey({}, {}));
-        QVERIFY(!aws.hasAccessKey());
-        QVERIFY(!aws::KeychainCredentialsProvider(ks).credentials());
+        QVERIFY(
+            testing::awaitCallback<Status>([&](auto done) { aws.setAccessKey({}, {}, {}, done); }));
+        QVERIFY(keyId().isEmpty());
+        QVERIFY(!credentials());
     }
 };
 

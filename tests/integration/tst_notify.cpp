@@ -257,8 +257,8 @@ std::unique_ptr<Notifier> TestNotify::notifier()
 {
     return std::make_unique<Notifier>(
         m_ctx->engine(), config(), m_nam, host::snsTopicPublisher(m_sns.get()),
-        [](const QString &name) {
-            return name == u"slack_bot_token" ? QStringLiteral("xoxb-test") : QString();
+        [](const QString &name, const std::function<void(const QString &)> &done) {
+            done(name == u"slack_bot_token" ? QStringLiteral("xoxb-test") : QString());
         });
 }
 

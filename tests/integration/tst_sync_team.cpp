@@ -10,6 +10,7 @@
 #include "sync/identity.h"
 #include "sync/outbox.h"
 #include "sync/syncservice.h"
+#include "unit/synctestutil.h"
 
 #include <QElapsedTimer>
 #include <QTemporaryDir>
@@ -65,7 +66,7 @@ private Q_SLOTS:
         auto b = client(QStringLiteral("bob"));
         QVERIFY(a && b);
         sync::SyncService sa(a->engine(), options(m_alice));
-        auto r = sa.syncOnce();
+        auto r = testing::syncOnce(sa);
         QVERIFY2(r.ok, qPrintable(r.error));
         QVERIFY(sa.features().contains(QStringLiteral("changes.wait")));
         QVERIFY(sa.features().contains(QStringLiteral("events.batch")));
@@ -81,7 +82,7 @@ private Q_SLOTS:
                           *who));
         QVERIFY2(opened, qPrintable(opened.errorMessage()));
         const QString uid = opened->incidentUid;
-        r = sa.syncOnce();
+        r = testing::syncOnce(sa);
         QVERIFY2(r.ok && r.rejected == 0, qPrintable(r.error));
         QVERIFY(a->store().incidentByUid(uid)->number.startsWith(u"INC"));
 
@@ -93,7 +94,7 @@ private Q_SLOTS:
 
         QVERIFY(
             a->engine().execute(Command::note(uid, QStringLiteral("rolled back 1.42.0"), *who)));
-        r = sa.syncOnce();
+        r = testing::syncOnce(sa);
         QVERIFY2(r.ok && r.sent >= 1, qPrintable(r.error));
         QElapsedTimer t;
         t.start();
@@ -105,7 +106,7 @@ private Q_SLOTS:
         // alice's incident, never retried, never seen by bob.
         QVERIFY(a->engine().execute(
             Command::note(uid, QStringLiteral("forged"), QStringLiteral("bob"))));
-        r = sa.syncOnce();
+        r = testing::syncOnce(sa);
         QVERIFY2(r.ok, qPrintable(r.error));
         QCOMPARE(r.rejected, 1);
         const auto shown = ofKind(*a, uid, domain::kinds::SyncRejected);
@@ -114,7 +115,7 @@ private Q_SLOTS:
                  qPrintable(shown.first().payload[u"message"].toString()));
         QCOMPARE(shown.first().payload[u"code"].toInt(), 403);
         QCOMPARE(sync::Outbox(a->store()).pendingCount(), qint64(0));
-        r = sa.syncOnce();
+        r = testing::syncOnce(sa);
         QVERIFY(r.ok);
         QCOMPARE(r.rejected, 0);
         QTest::qWait(300);

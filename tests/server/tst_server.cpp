@@ -4,6 +4,7 @@
 // probes and metrics, rate limits, TLS, a killed instance, a restarted database, shutdown.
 #include "fixtures/teamserver/teamserver.h"
 #include "sync/restclient.h"
+#include "unit/synctestutil.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -53,8 +54,8 @@ QJsonObject opened(const QString &incident, const QString &actor)
 HttpReply post(RestClient &c, const QString &path, const QJsonObject &body,
                const QByteArray &key = {})
 {
-    return c.call("POST", path, &body,
-                  {{"Idempotency-Key", key.isEmpty() ? uuid().toLatin1() : key}});
+    return testing::call(c, "POST", path, &body,
+                         {{"Idempotency-Key", key.isEmpty() ? uuid().toLatin1() : key}});
 }
 
 HttpReply batch(RestClient &c, const QJsonArray &events, const QByteArray &key = {})
@@ -91,8 +92,8 @@ QString catchUp(RestClient &c)
 {
     QString cursor = QStringLiteral("0");
     for (;;) {
-        const HttpReply page =
-            c.call("GET", QStringLiteral("/api/changes?since=%1&limit=20000").arg(cursor));
+        const HttpReply page = testing::call(
+            c, "GET", QStringLiteral("/api/changes?since=%1&limit=20000").arg(cursor));
         if (page.status != 200) {
             qWarning() << "catching up failed:" << page.describe();
             return {};
@@ -199,7 +200,7 @@ private Q_SLOTS:
         QVERIFY(!m_team.pg.sql(QStringLiteral("SELECT string_agg(u::text, ' ') FROM users u"))
                      .contains(token.toUtf8()));
         RestClient dave(m_team.url(), token);
-        HttpReply me = dave.call("GET", QStringLiteral("/api/me"));
+        HttpReply me = testing::call(dave, "GET", QStringLiteral("/api/me"));
         QCOMPARE(me.status, 200);
         QCOMPARE(me.json().value(u"user").toString(), QStringLiteral("dave"));
         QCOMPARE(me.json().value(u"role").toString(), QStringLiteral("responder"));
@@ -210,11 +211,11 @@ private Q_SLOTS:
                                     &out),
                  0);
         const QString fresh = QString::fromUtf8(out.trimmed().split('\n').last());
-        QCOMPARE(dave.call("GET", QStringLiteral("/api/me")).status, 401);
+        QCOMPARE(testing::call(dave, "GET", QStringLiteral("/api/me")).status, 401);
         dave.setToken(fresh);
         for (const auto &s : m_team.servers) {
             RestClient direct(s->url(), fresh);
-            QCOMPARE(direct.call("GET", QStringLiteral("/api/me")).status, 200);
+            QCOMPARE(testing::call(direct, "GET", QStringLiteral("/api/me")).status, 200);
         }
         // Disabled: refused at once everywhere.
         QCOMPARE(testing::serverCli({QStringLiteral("user"), QStringLiteral("disable"),
@@ -223,7 +224,8 @@ private Q_SLOTS:
                  0);
         for (const auto &s : m_team.servers) {
             RestClient direct(s->url(), fresh);
-            const HttpReply r = direct.call("GET", QStringLiteral("/api/changes?since=0"));
+            const HttpReply r =
+                testing::call(direct, "GET", QStringLiteral("/api/changes?since=0"));
             QCOMPARE(r.status, 401);
             QVERIFY(!r.body.contains(fresh.toUtf8()));
         }
@@ -240,7 +242,7 @@ private Q_SLOTS:
             }
         QVERIFY(sawDave);
         RestClient nobody(m_team.url(), QStringLiteral("sitrep_not-a-real-token"));
-        QCOMPARE(nobody.call("GET", QStringLiteral("/api/me")).status, 401);
+        QCOMPARE(testing::call(nobody, "GET", QStringLiteral("/api/me")).status, 401);
     }
 
     void identity_forgedActorRefused_viewerReadsOnly_onlyCommandersApprove()
@@ -267,7 +269,7 @@ private Q_SLOTS:
                    mkEvent(inc, QStringLiteral("sla.breached"), QStringLiteral("system"))});
         QCOMPARE(r.json().value(u"accepted").toInt(), 2);
         // A viewer reads and writes nothing.
-        QCOMPARE(wall.call("GET", QStringLiteral("/api/changes?since=0")).status, 200);
+        QCOMPARE(testing::call(wall, "GET", QStringLiteral("/api/changes?since=0")).status, 200);
         QCOMPARE(batch(wall, {mkEvent(inc, QStringLiteral("note.added"), QStringLiteral("wall"))})
                      .status,
                  403);
@@ -301,7 +303,8 @@ private Q_SLOTS:
         QCOMPARE(relayed, QByteArray("bob/bob/responder,backend/backend/backend,alertmanager/"
                                      "agent-1/agent,system/agent-1/agent,"
                                      "alice/alice/commander"));
-        const HttpReply feed = wall.call("GET", QStringLiteral("/api/changes?since=0&limit=20000"));
+        const HttpReply feed =
+            testing::call(wall, "GET", QStringLiteral("/api/changes?since=0&limit=20000"));
         bool sawSentBy = false;
         for (const auto &v : feed.json().value(u"events").toArray())
             if (v.toObject().value(u"actor").toString() == u"alertmanager")
@@ -332,7 +335,7 @@ private Q_SLOTS:
                  QByteArray("1"));
         // Writes need a key; a bad body is a clear 400 or 422.
         const QJsonObject body{{QStringLiteral("events"), events}};
-        QCOMPARE(bob.call("POST", QStringLiteral("/api/events"), &body).status, 400);
+        QCOMPARE(testing::call(bob, "POST", QStringLiteral("/api/events"), &body).status, 400);
         QCOMPARE(batch(bob, {QJsonObject{{QStringLiteral("id"), QStringLiteral("nope")}}})
                      .json()
                      .value(u"refused")
@@ -353,7 +356,7 @@ private Q_SLOTS:
         QElapsedTimer t;
         t.start();
         HttpReply idle =
-            one.call("GET", QStringLiteral("/api/changes?since=%1&wait=1").arg(cursor));
+            testing::call(one, "GET", QStringLiteral("/api/changes?since=%1&wait=1").arg(cursor));
         QCOMPARE(idle.status, 200);
         QVERIFY(t.elapsed() >= 900);
         QCOMPARE(idle.json().value(u"events").toArray().size(), 0);
@@ -384,33 +387,34 @@ private Q_SLOTS:
         QCOMPARE(events[0].toObject().value(u"id").toString(), note.value(u"id").toString());
         QVERIFY(woke.json().value(u"cursor").toString() != cursor);
         // A cursor that is not ours is a clear 400.
-        QCOMPARE(one.call("GET", QStringLiteral("/api/changes?since=banana")).status, 400);
-        QCOMPARE(one.call("GET", QStringLiteral("/api/changes?wait=61")).status, 400);
+        QCOMPARE(testing::call(one, "GET", QStringLiteral("/api/changes?since=banana")).status,
+                 400);
+        QCOMPARE(testing::call(one, "GET", QStringLiteral("/api/changes?wait=61")).status, 400);
     }
 
     void probesAndMetrics_needNoToken_apiDoes()
     {
         RestClient anon(m_team.url(), QString());
-        QCOMPARE(anon.call("GET", QStringLiteral("/healthz")).status, 200);
-        const HttpReply ready = anon.call("GET", QStringLiteral("/readyz"));
+        QCOMPARE(testing::call(anon, "GET", QStringLiteral("/healthz")).status, 200);
+        const HttpReply ready = testing::call(anon, "GET", QStringLiteral("/readyz"));
         QCOMPARE(ready.status, 200);
         QCOMPARE(ready.json().value(u"schema").toInt(), 1);
-        const HttpReply metrics = anon.call("GET", QStringLiteral("/metrics"));
+        const HttpReply metrics = testing::call(anon, "GET", QStringLiteral("/metrics"));
         QCOMPARE(metrics.status, 200);
         for (const char *name :
              {"sitrep_http_requests_total{route=\"GET /healthz\",status=\"200\"}",
               "sitrep_append_seconds_bucket", "sitrep_live_waiters", "sitrep_db_connections_open",
               "sitrep_db_pool_size"})
             QVERIFY2(metrics.body.contains(name), name);
-        QCOMPARE(anon.call("GET", QStringLiteral("/api/changes")).status, 401);
-        QCOMPARE(anon.call("GET", QStringLiteral("/api/health")).status, 401);
+        QCOMPARE(testing::call(anon, "GET", QStringLiteral("/api/changes")).status, 401);
+        QCOMPARE(testing::call(anon, "GET", QStringLiteral("/api/health")).status, 401);
         RestClient alice(m_team.url(), m_alice);
-        const HttpReply health = alice.call("GET", QStringLiteral("/api/health"));
+        const HttpReply health = testing::call(alice, "GET", QStringLiteral("/api/health"));
         QCOMPARE(health.status, 200);
         QVERIFY(
             health.json().value(u"features").toArray().contains(QStringLiteral("changes.wait")));
-        QCOMPARE(alice.call("GET", QStringLiteral("/nowhere")).status, 404);
-        QCOMPARE(alice.call("DELETE", QStringLiteral("/api/events")).status, 404);
+        QCOMPARE(testing::call(alice, "GET", QStringLiteral("/nowhere")).status, 404);
+        QCOMPARE(testing::call(alice, "DELETE", QStringLiteral("/api/events")).status, 404);
     }
 
     void rateLimit_answers429WithRetryAfter()
@@ -422,7 +426,7 @@ private Q_SLOTS:
         int limited = 0, ok = 0;
         HttpReply last;
         for (int i = 0; i < 30; ++i) {
-            const HttpReply r = bob.call("GET", QStringLiteral("/api/me"));
+            const HttpReply r = testing::call(bob, "GET", QStringLiteral("/api/me"));
             if (r.status == 429) {
                 ++limited;
                 last = r;
@@ -435,7 +439,7 @@ private Q_SLOTS:
         QVERIFY(last.retryAfterMs >= 1000);
         // Another token has its own allowance.
         RestClient alice(tight.url(), m_alice);
-        QCOMPARE(alice.call("GET", QStringLiteral("/api/me")).status, 200);
+        QCOMPARE(testing::call(alice, "GET", QStringLiteral("/api/me")).status, 200);
     }
 
     void tls_servesHttps_andPlainHttpStaysOnLoopback()
@@ -581,8 +585,8 @@ private Q_SLOTS:
         QSet<QString> seen;
         QPair<quint64, qint64> last{0, 0};
         for (int pages = 0; pages < 100000; ++pages) {
-            const HttpReply page =
-                bob.call("GET", QStringLiteral("/api/changes?since=%1&limit=997").arg(cursor));
+            const HttpReply page = testing::call(
+                bob, "GET", QStringLiteral("/api/changes?since=%1&limit=997").arg(cursor));
             QCOMPARE(page.status, 200);
             for (const auto &v : page.json().value(u"events").toArray()) {
                 const QString id = v.toObject().value(u"id").toString();
@@ -615,7 +619,7 @@ private Q_SLOTS:
         QVERIFY2(down.status == 503, qPrintable(down.describe()));
         QVERIFY(down.retryAfterMs >= 1000);
         RestClient anon(m_team.servers[1]->url(), QString());
-        QCOMPARE(anon.call("GET", QStringLiteral("/readyz")).status, 503);
+        QCOMPARE(testing::call(anon, "GET", QStringLiteral("/readyz")).status, 503);
         QVERIFY(m_team.pg.restart());
         // Back: the same request goes through with nobody restarting the servers.
         const QJsonObject note = mkEvent(inc, QStringLiteral("note.added"), QStringLiteral("bob"));
@@ -623,7 +627,8 @@ private Q_SLOTS:
         QCOMPARE(m_team.pg.sql(QStringLiteral("SELECT count(*) FROM events WHERE id = '%1'")
                                    .arg(note.value(u"id").toString())),
                  QByteArray("1"));
-        QTRY_COMPARE_WITH_TIMEOUT(anon.call("GET", QStringLiteral("/readyz")).status, 200, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(testing::call(anon, "GET", QStringLiteral("/readyz")).status, 200,
+                                  10000);
         // The live feed reconnected its notifications too.
         RestClient one(m_team.servers[0]->url(), m_alice), two(m_team.servers[1]->url(), m_bob);
         const QString cursor = catchUp(one);

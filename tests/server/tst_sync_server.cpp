@@ -13,6 +13,7 @@
 #include "sync/outbox.h"
 #include "sync/restclient.h"
 #include "sync/syncservice.h"
+#include "unit/synctestutil.h"
 
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -97,7 +98,7 @@ struct Client {
     bool settle(int maxCycles = 400)
     {
         for (int i = 0; i < maxCycles; ++i) {
-            const auto r = svc->syncOnce();
+            const auto r = testing::syncOnce(*svc);
             if (r.ok && waiting() == 0)
                 return true;
         }
@@ -176,7 +177,7 @@ private Q_SLOTS:
         auto offline = b.run(Command::open(openArgs(QStringLiteral("opened offline"))));
         QVERIFY(offline);
         QVERIFY(offline->number.startsWith(u"TMP-"));
-        QVERIFY(!b.svc->syncOnce().ok);
+        QVERIFY(!testing::syncOnce(*b.svc).ok);
         QVERIFY(!b.svc->status()->online());
         QVERIFY(b.svc->status()->text().startsWith(
             QStringLiteral("offline, %1 change").arg(b.waiting())));
@@ -369,7 +370,8 @@ private Q_SLOTS:
         // The back end holds exactly what the clients hold.
         team.proxy->setRate(0);
         sync::RestClient rest(team.url(), team.alice);
-        const auto feed = rest.call("GET", QStringLiteral("/api/changes?since=0&limit=20000"));
+        const auto feed =
+            testing::call(rest, "GET", QStringLiteral("/api/changes?since=0&limit=20000"));
         QCOMPARE(feed.status, 200);
         QCOMPARE(feed.json().value(u"events").toArray().size(), ids.size());
         QVERIFY2(team.violations.isEmpty(), qPrintable(team.violations.join(u'\n')));
@@ -393,9 +395,13 @@ private Q_SLOTS:
         Client c;
         QVERIFY(c.open(team.url(), team.bob, QStringLiteral("bob")));
         int calls = 0;
-        auto cancelled = c.svc->initialSync([&](qint64, qint64) {
-            ++calls;
-            return false; // the user pressed Cancel
+        auto cancelled = testing::awaitCallback<Result<qint64>>([&](auto done) {
+            c.svc->initialSync(
+                [&](qint64, qint64) {
+                    ++calls;
+                    return false; // the user pressed Cancel
+                },
+                done);
         });
         QCOMPARE(calls, 1);
         QVERIFY(!cancelled);
@@ -403,13 +409,22 @@ private Q_SLOTS:
         QCOMPARE(c.store().maxSeq(), qint64(0));
 
         qint64 lastDone = 0, lastTotal = 0;
-        auto loaded = c.svc->initialSync([&](qint64 done, qint64 total) {
-            lastDone = done;
-            lastTotal = total;
-            return true;
-        });
-        QVERIFY2(loaded, qPrintable(loaded.errorMessage()));
-        QCOMPARE(*loaded, lastTotal);
+        bool returned = false;
+        std::optional<Result<qint64>> loaded;
+        c.svc->initialSync(
+            [&](qint64 done, qint64 total) {
+                lastDone = done;
+                lastTotal = total;
+                return true;
+            },
+            [&](Result<qint64> r) {
+                QVERIFY(returned); // pages arrive after initialSync() has returned
+                loaded.emplace(std::move(r));
+            });
+        returned = true;
+        QTRY_VERIFY_WITH_TIMEOUT(loaded.has_value(), 60000);
+        QVERIFY2(*loaded, qPrintable(loaded->errorMessage()));
+        QCOMPARE(**loaded, lastTotal);
         QCOMPARE(lastDone, lastTotal);
         QCOMPARE(c.projection(), a.projection());
         store::ListQuery q;
@@ -434,32 +449,33 @@ private Q_SLOTS:
         QVERIFY(a.settle());
 
         sync::RestClient wrong(team.url(), QStringLiteral("nope"));
-        QCOMPARE(wrong.call("GET", QStringLiteral("/api/health")).status, 401);
+        QCOMPARE(testing::call(wrong, "GET", QStringLiteral("/api/health")).status, 401);
         sync::RestClient rest(team.url(), team.alice);
         // Requests that break the contract on purpose go around the checking proxy.
         sync::RestClient direct(team.backEnd.url(), team.alice);
-        QCOMPARE(rest.call("GET", QStringLiteral("/api/health")).status, 200);
+        QCOMPARE(testing::call(rest, "GET", QStringLiteral("/api/health")).status, 200);
         const QJsonObject body{{QStringLiteral("fields"), QJsonObject{{QStringLiteral("assignee"),
                                                                        QStringLiteral("carol")}}}};
         const QString path = QStringLiteral("/api/incidents/%1").arg(r->incidentUid);
-        QCOMPARE(direct.call("PATCH", path, &body, {{"If-Match", "\"v0\""}}).status,
+        QCOMPARE(testing::call(direct, "PATCH", path, &body, {{"If-Match", "\"v0\""}}).status,
                  400); // no Idempotency-Key
-        const auto got = rest.call("GET", path);
+        const auto got = testing::call(rest, "GET", path);
         QCOMPARE(got.status, 200);
         QVERIFY(got.json().value(u"number").toString().startsWith(u"INC"));
         QVERIFY(!got.etag.isEmpty());
-        QCOMPARE(direct.call("PATCH", path, &body, {{"Idempotency-Key", "k1"}}).status, 428);
-        QCOMPARE(
-            rest.call("PATCH", path, &body, {{"Idempotency-Key", "k2"}, {"If-Match", "\"v999\""}})
-                .status,
-            412);
-        const auto ok =
-            rest.call("PATCH", path, &body, {{"Idempotency-Key", "k3"}, {"If-Match", got.etag}});
+        QCOMPARE(testing::call(direct, "PATCH", path, &body, {{"Idempotency-Key", "k1"}}).status,
+                 428);
+        QCOMPARE(testing::call(rest, "PATCH", path, &body,
+                               {{"Idempotency-Key", "k2"}, {"If-Match", "\"v999\""}})
+                     .status,
+                 412);
+        const auto ok = testing::call(rest, "PATCH", path, &body,
+                                      {{"Idempotency-Key", "k3"}, {"If-Match", got.etag}});
         QCOMPARE(ok.status, 200);
         QVERIFY(ok.etag != got.etag);
         // The same key again answers the same, without a second change.
-        const auto replay =
-            rest.call("PATCH", path, &body, {{"Idempotency-Key", "k3"}, {"If-Match", got.etag}});
+        const auto replay = testing::call(rest, "PATCH", path, &body,
+                                          {{"Idempotency-Key", "k3"}, {"If-Match", got.etag}});
         QCOMPARE(replay.status, 200);
         QCOMPARE(replay.body, ok.body);
         // The field change made on the back end reaches the replica through the feed.

@@ -6,6 +6,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <optional>
+
 using namespace sitrep::aws;
 
 class TestAwsCredentials : public QObject {
@@ -49,7 +51,7 @@ void TestAwsCredentials::profile_readsNamedSection()
     f.write(kFile);
     f.close();
     ProfileCredentialsProvider p(QStringLiteral("ops"), f.fileName());
-    auto c = p.credentials();
+    auto c = p.read();
     QVERIFY(c);
     QCOMPARE(c->accessKeyId, QStringLiteral("AKIDOPS"));
     QVERIFY(p.describe().contains(QStringLiteral("ops")));
@@ -65,7 +67,7 @@ void TestAwsCredentials::profile_missingProfileOrKeyIsNamed()
     QVERIFY(broken.errorMessage().contains(QStringLiteral("aws_secret_access_key")));
     ProfileCredentialsProvider missing(QStringLiteral("default"),
                                        QStringLiteral("/nonexistent/credentials"));
-    QVERIFY(!missing.credentials());
+    QVERIFY(!missing.read());
 }
 
 void TestAwsCredentials::environment_needsBothKeys()
@@ -73,9 +75,9 @@ void TestAwsCredentials::environment_needsBothKeys()
     qputenv("AWS_ACCESS_KEY_ID", "AKIDENV");
     qunsetenv("AWS_SECRET_ACCESS_KEY");
     EnvironmentCredentialsProvider env;
-    QVERIFY(!env.credentials());
+    QVERIFY(!env.read());
     qputenv("AWS_SECRET_ACCESS_KEY", "envsecret");
-    auto c = env.credentials();
+    auto c = env.read();
     QVERIFY(c);
     QCOMPARE(c->accessKeyId, QStringLiteral("AKIDENV"));
     qunsetenv("AWS_ACCESS_KEY_ID");
@@ -90,7 +92,11 @@ void TestAwsCredentials::chain_errorListsEverySource()
         {std::make_shared<EnvironmentCredentialsProvider>(),
          std::make_shared<ProfileCredentialsProvider>(QStringLiteral("default"),
                                                       QStringLiteral("/nonexistent/credentials"))});
-    auto c = chain.credentials();
+    // Providers that answer at once: the chain answers before credentials() returns.
+    std::optional<sitrep::Result<AwsCredentials>> answer;
+    chain.credentials([&answer](sitrep::Result<AwsCredentials> r) { answer = std::move(r); });
+    QVERIFY(answer);
+    const auto c = *answer;
     QVERIFY(!c);
     QVERIFY(c.errorMessage().contains(QStringLiteral("environment")));
     QVERIFY(c.errorMessage().contains(QStringLiteral("/nonexistent/credentials")));

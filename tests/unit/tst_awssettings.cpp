@@ -6,11 +6,13 @@
 #include "host/awssettings.h"
 #include "secrets/secretstore.h"
 #include "store/store.h"
+#include "unit/asynctestutil.h"
 
-#include <QEventLoop>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
+
+#include <optional>
 
 using namespace sitrep;
 using namespace sitrep::aws;
@@ -18,25 +20,28 @@ using namespace sitrep::host;
 
 namespace {
 
-/// A keychain whose reads take a while and run a local event loop, as QtKeychain's do.
+/// A keychain whose reads take a while and answer from the event loop, as QtKeychain's do.
 class SlowSecretStore final : public secrets::SecretStore {
 public:
-    Result<QString> read(const QString &name) override
+    void read(const QString &name, ReadDone done) override
     {
         ++reads;
-        QEventLoop loop;
-        QTimer::singleShot(50, &loop, &QEventLoop::quit);
-        loop.exec();
-        return inner.read(name);
+        QTimer::singleShot(50, [this, name, done] { inner.read(name, done); });
     }
-    Status write(const QString &name, const QString &value) override
+    void write(const QString &name, const QString &value, Done done) override
     {
-        return inner.write(name, value);
+        inner.write(name, value, std::move(done));
     }
-    Status remove(const QString &name) override { return inner.remove(name); }
+    void remove(const QString &name, Done done) override { inner.remove(name, std::move(done)); }
     secrets::MemorySecretStore inner;
     int reads = 0;
 };
+
+Result<AwsCredentials> credentialsOf(const CredentialsProvider &provider)
+{
+    return testing::awaitCallback<Result<AwsCredentials>>(
+        [&](auto done) { provider.credentials(done); });
+}
 
 } // namespace
 
@@ -152,15 +157,23 @@ private Q_SLOTS:
         bad.channels = QStringLiteral("team webhook http://chat.example.com/h");
         QVERIFY(!s.save(bad));
         QCOMPARE(s.load().alertQueue, c.alertQueue); // nothing of the bad save
-        QVERIFY(!s.setAccessKey(QStringLiteral("not a key"), QStringLiteral("x")));
-        QVERIFY(!s.setAccessKey(QStringLiteral("AKIAUNITTEST000001"), QString()));
-        QVERIFY(!s.hasAccessKey());
-        QVERIFY(s.setAccessKey(QStringLiteral("AKIAUNITTEST000001"), QStringLiteral("unit-secret"),
-                               QStringLiteral("unit-token")));
-        QCOMPARE(*fx.secrets.read(secrets::AwsSessionTokenSecret), QStringLiteral("unit-token"));
-        QVERIFY(
-            s.setAccessKey(QStringLiteral("AKIAUNITTEST000001"), QStringLiteral("unit-secret")));
-        QVERIFY(!fx.secrets.read(
+        QVERIFY(!testing::awaitCallback<Status>([&](auto done) {
+            s.setAccessKey(QStringLiteral("not a key"), QStringLiteral("x"), {}, done);
+        }));
+        QVERIFY(!testing::awaitCallback<Status>([&](auto done) {
+            s.setAccessKey(QStringLiteral("AKIAUNITTEST000001"), QString(), {}, done);
+        }));
+        QVERIFY(!fx.secrets.peek(secrets::AwsAccessKeyIdSecret));
+        QVERIFY(testing::awaitCallback<Status>([&](auto done) {
+            s.setAccessKey(QStringLiteral("AKIAUNITTEST000001"), QStringLiteral("unit-secret"),
+                           QStringLiteral("unit-token"), done);
+        }));
+        QCOMPARE(*fx.secrets.peek(secrets::AwsSessionTokenSecret), QStringLiteral("unit-token"));
+        QVERIFY(testing::awaitCallback<Status>([&](auto done) {
+            s.setAccessKey(QStringLiteral("AKIAUNITTEST000001"), QStringLiteral("unit-secret"), {},
+                           done);
+        }));
+        QVERIFY(!fx.secrets.peek(
             secrets::AwsSessionTokenSecret)); // a key without a token drops the old token
         fx.store.close();
         const QStringList leaks = testing::filesHolding(fx.dir.path(), {"unit-secret"});
@@ -178,19 +191,22 @@ private Q_SLOTS:
                          "f\n[ops]\naws_access_key_id = AKIAOPS\naws_secret_access_key = o\n"));
         qputenv("AWS_SHARED_CREDENTIALS_FILE", credentials.toUtf8());
         AwsConfig c;
-        QCOMPARE(s.credentials(c)->credentials()->accessKeyId, QStringLiteral("AKIAFROMFILE"));
+        QCOMPARE(credentialsOf(*s.credentials(c))->accessKeyId, QStringLiteral("AKIAFROMFILE"));
         c.profile = QStringLiteral("ops");
-        QCOMPARE(s.credentials(c)->credentials()->accessKeyId, QStringLiteral("AKIAOPS"));
-        QVERIFY(s.setAccessKey(QStringLiteral("AKIAFROMKEYCHAIN01"), QStringLiteral("k")));
-        QCOMPARE(s.credentials(c)->credentials()->accessKeyId,
+        QCOMPARE(credentialsOf(*s.credentials(c))->accessKeyId, QStringLiteral("AKIAOPS"));
+        QVERIFY(testing::awaitCallback<Status>([&](auto done) {
+            s.setAccessKey(QStringLiteral("AKIAFROMKEYCHAIN01"), QStringLiteral("k"), {}, done);
+        }));
+        QCOMPARE(credentialsOf(*s.credentials(c))->accessKeyId,
                  QStringLiteral("AKIAFROMKEYCHAIN01"));
         qputenv("AWS_ACCESS_KEY_ID", "AKIAFROMENV");
         qputenv("AWS_SECRET_ACCESS_KEY", "e");
-        QCOMPARE(s.credentials(c)->credentials()->accessKeyId, QStringLiteral("AKIAFROMENV"));
+        QCOMPARE(credentialsOf(*s.credentials(c))->accessKeyId, QStringLiteral("AKIAFROMENV"));
         init();
-        QVERIFY(s.setAccessKey({}, {}));
+        QVERIFY(
+            testing::awaitCallback<Status>([&](auto done) { s.setAccessKey({}, {}, {}, done); }));
         c.profile = QStringLiteral("nope");
-        auto none = s.credentials(c)->credentials();
+        auto none = credentialsOf(*s.credentials(c));
         QVERIFY(!none);
         // The error lists every place that was tried, in order.
         const QString e = none.errorMessage();
@@ -200,29 +216,34 @@ private Q_SLOTS:
         QVERIFY2(env >= 0 && env < kc && kc < prof, qPrintable(e));
     }
 
-    void keychainProvider_heldInMemory_neverReenteredFromItsEventLoop()
+    void keychainProvider_heldInMemory_oneReadForAllWhoAsk()
     {
         SlowSecretStore slow;
-        QVERIFY(slow.write(secrets::AwsAccessKeyIdSecret, QStringLiteral("AKIASLOWKEYCHAIN01")));
-        QVERIFY(slow.write(secrets::AwsSecretAccessKeySecret, QStringLiteral("s")));
+        slow.inner.write(secrets::AwsAccessKeyIdSecret, QStringLiteral("AKIASLOWKEYCHAIN01"),
+                         [](const Status &) {});
+        slow.inner.write(secrets::AwsSecretAccessKeySecret, QStringLiteral("s"),
+                         [](const Status &) {});
         KeychainCredentialsProvider p(slow, 60000);
-        // While the first lookup waits, a timer in its event loop asks again: it must get
-        // an answer at once, not start a second lookup or block.
-        Result<AwsCredentials> inner = Result<AwsCredentials>::fail(QStringLiteral("not asked"));
-        QTimer::singleShot(10, [&] { inner = p.credentials(); });
-        auto first = p.credentials();
-        QVERIFY2(first, qPrintable(first.errorMessage()));
-        QVERIFY(!inner);
-        QVERIFY2(inner.errorMessage().contains(QStringLiteral("still being asked")),
-                 qPrintable(inner.errorMessage()));
+        // Two requests ask before the keychain has answered: the answer comes to both
+        // through their callbacks, from the event loop, after one lookup.
+        std::optional<Result<AwsCredentials>> first, second;
+        p.credentials([&first](Result<AwsCredentials> c) { first = std::move(c); });
+        p.credentials([&second](Result<AwsCredentials> c) { second = std::move(c); });
+        QVERIFY(!first && !second);
+        QTRY_VERIFY(first && second);
+        QVERIFY2(*first, qPrintable(first->errorMessage()));
+        QCOMPARE((*second)->accessKeyId, QStringLiteral("AKIASLOWKEYCHAIN01"));
         const int reads = slow.reads;
         QCOMPARE(reads, 3); // id, secret, session token
-        // Held: later requests do not ask the keychain again...
-        QCOMPARE(p.credentials()->accessKeyId, QStringLiteral("AKIASLOWKEYCHAIN01"));
+        // Held: later requests get it at once and do not ask the keychain again...
+        std::optional<Result<AwsCredentials>> held;
+        p.credentials([&held](Result<AwsCredentials> c) { held = std::move(c); });
+        QVERIFY(held);
+        QCOMPARE((*held)->accessKeyId, QStringLiteral("AKIASLOWKEYCHAIN01"));
         QCOMPARE(slow.reads, reads);
         // ...until told the keys changed.
         p.invalidate();
-        QVERIFY(p.credentials());
+        QVERIFY(credentialsOf(p));
         QVERIFY(slow.reads > reads);
     }
 };

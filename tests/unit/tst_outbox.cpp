@@ -6,6 +6,7 @@
 #include "sync/outbox.h"
 #include "sync/syncservice.h"
 #include "sync/wire.h"
+#include "unit/synctestutil.h"
 
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -139,7 +140,7 @@ private Q_SLOTS:
         sync::SyncOptions o;
         o.url = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port));
         sync::SyncService svc(ctx->engine(), o);
-        const auto r = svc.syncOnce();
+        const auto r = testing::syncOnce(svc);
         QVERIFY(!r.ok);
         QVERIFY(!svc.status()->online());
         const qint64 waiting = sync::Outbox(ctx->store()).pendingCount();
@@ -159,7 +160,7 @@ private Q_SLOTS:
         sync::SyncOptions o;
         o.url = QUrl(QStringLiteral("http://sitrep.example.com"));
         sync::SyncService svc(ctx->engine(), o);
-        const auto r = svc.syncOnce();
+        const auto r = testing::syncOnce(svc);
         QVERIFY(!r.ok);
         QVERIFY(r.error.contains(u"https"));
     }

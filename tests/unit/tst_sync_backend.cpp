@@ -10,11 +10,13 @@
 #include "sync/outbox.h"
 #include "sync/syncservice.h"
 #include "sync/syncsettings.h"
+#include "unit/synctestutil.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QPointer>
+#include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -354,6 +356,33 @@ class TestSyncBackend : public QObject {
 private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
+    void syncOnce_answersThroughItsCallbackAfterReturning()
+    {
+        Responder backend;
+        auto ctx = client(backend.url());
+        QVERIFY(ctx);
+        openIncident(*ctx, QStringLiteral("Disk full"));
+        sync::SyncService svc(ctx->engine(), options(backend.url()));
+        QSignalSpy finished(&svc, &sync::SyncService::cycleFinished);
+        std::optional<sync::SyncReport> report;
+        svc.syncOnce([&report](const sync::SyncReport &r) { report = r; });
+        // Nothing ran to its end inside the call: the cycle goes on in the caller's loop.
+        QVERIFY(!report);
+        QVERIFY(svc.busy());
+        QTRY_VERIFY_WITH_TIMEOUT(report.has_value(), 30000);
+        QVERIFY2(report->ok, qPrintable(report->error));
+        QVERIFY(report->sent >= 1);
+        QCOMPARE(finished.size(), 1);
+        // Asked again while a cycle runs: the answer is that of a cycle started after it.
+        svc.runCycle();
+        QVERIFY(svc.busy());
+        report.reset();
+        svc.syncOnce([&report](const sync::SyncReport &r) { report = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(report.has_value(), 30000);
+        QVERIFY(report->ok);
+        QCOMPARE(finished.size(), 3);
+    }
+
     void me_isLearnedCachedAndShown()
     {
         Responder backend;
@@ -362,7 +391,7 @@ private Q_SLOTS:
         auto ctx = client(backend.url());
         QVERIFY(ctx);
         sync::SyncService svc(ctx->engine(), options(backend.url()));
-        const auto r = svc.syncOnce();
+        const auto r = testing::syncOnce(svc);
         QVERIFY2(r.ok, qPrintable(r.error));
         QCOMPARE(backend.requestsTo(QStringLiteral("/api/me")).size(), 1);
         QCOMPARE(
@@ -375,12 +404,18 @@ private Q_SLOTS:
         QCOMPARE(svc.status()->identity(), QStringLiteral("alice (commander)"));
         // A new role is picked up at the next sync.
         backend.me[QStringLiteral("role")] = QStringLiteral("responder");
-        QVERIFY(svc.syncOnce().ok);
+        QVERIFY(testing::syncOnce(svc).ok);
         QCOMPARE(sync::Identity(ctx->store()).cached()->role, QStringLiteral("responder"));
         // The connection test learns it too, for the database whose back end it is.
         backend.me[QStringLiteral("user")] = QStringLiteral("bob");
-        auto t = sync::SyncSettings::testConnection(backend.url(), QStringLiteral("t"), 5000,
-                                                    &ctx->store());
+        auto t = testing::awaitCallback<Result<QString>>([&](auto done) {
+            sync::SyncSettings::testConnection(
+                backend.url(), QStringLiteral("t"), 5000,
+                [done](const Status &s, const QString &message) {
+                    done(s ? Result<QString>(message) : Result<QString>(s.error()));
+                },
+                &ctx->store());
+        });
         QVERIFY2(t, qPrintable(t.errorMessage()));
         QVERIFY2(t->contains(u"as bob (responder)"), qPrintable(*t));
         QCOMPARE(sync::Identity(ctx->store()).cached()->user, QStringLiteral("bob"));
@@ -396,7 +431,7 @@ private Q_SLOTS:
             Command::note(uid, QStringLiteral("cleaning up"), QStringLiteral("alice"))));
         const qint64 queued = sync::Outbox(ctx->store()).pendingCount();
         sync::SyncService svc(ctx->engine(), options(backend.url()));
-        const auto r = svc.syncOnce();
+        const auto r = testing::syncOnce(svc);
         QVERIFY2(r.ok, qPrintable(r.error));
         QCOMPARE(r.sent, int(queued));
         QVERIFY(backend.requestsTo(QStringLiteral("/api/events")).isEmpty());
@@ -425,7 +460,7 @@ private Q_SLOTS:
             Command::note(uid, QStringLiteral("real"), QStringLiteral("alice"))));
         const qint64 queued = sync::Outbox(ctx->store()).pendingCount();
         sync::SyncService svc(ctx->engine(), options(backend.url()));
-        const auto r = svc.syncOnce();
+        const auto r = testing::syncOnce(svc);
         QVERIFY2(r.ok, qPrintable(r.error));
         QCOMPARE(r.rejected, 1);
         QCOMPARE(r.sent, int(queued) - 1); // the others still go out, the later note too
@@ -444,7 +479,7 @@ private Q_SLOTS:
         const auto posts =
             backend.requestsTo(QStringLiteral("/api/incidents/%1/events").arg(uid)).size();
         // Nothing is retried, and the refusal itself is never sent.
-        QVERIFY(svc.syncOnce().ok);
+        QVERIFY(testing::syncOnce(svc).ok);
         QCOMPARE(backend.requestsTo(QStringLiteral("/api/incidents/%1/events").arg(uid)).size(),
                  posts);
         for (const auto &e : backend.log)
@@ -463,13 +498,13 @@ private Q_SLOTS:
         QVERIFY(!openIncident(*ctx, QStringLiteral("Login broken")).isEmpty());
         backend.unauthorized = 1;
         sync::SyncService svc(ctx->engine(), options(backend.url()));
-        auto r = svc.syncOnce();
+        auto r = testing::syncOnce(svc);
         QVERIFY(!r.ok);
         QVERIFY(svc.status()->unauthorized());
         QVERIFY2(svc.status()->text().contains(u"token refused"), qPrintable(svc.status()->text()));
         QCOMPARE(sync::Outbox(ctx->store()).pendingCount(), ctx->store().maxSeq());
         QCOMPARE(sync::Outbox(ctx->store()).rejectedCount(), qint64(0));
-        r = svc.syncOnce(); // the token works again
+        r = testing::syncOnce(svc); // the token works again
         QVERIFY2(r.ok, qPrintable(r.error));
         QVERIFY(!svc.status()->unauthorized());
         QCOMPARE(sync::Outbox(ctx->store()).pendingCount(), qint64(0));
@@ -502,9 +537,9 @@ private Q_SLOTS:
         o.batchSize = 4;
         sync::SyncService svc(ctx->engine(), o);
         backend.unavailable = 1; // the first batch fails once: its retry carries the same key
-        auto r = svc.syncOnce();
+        auto r = testing::syncOnce(svc);
         QVERIFY(!r.ok);
-        r = svc.syncOnce();
+        r = testing::syncOnce(svc);
         QVERIFY2(r.ok, qPrintable(r.error));
         const auto posts = backend.requestsTo(QStringLiteral("/api/events"));
         QCOMPARE(posts.size(), 1 + (queued.size() + 3) / 4);
@@ -565,13 +600,13 @@ private Q_SLOTS:
         QVERIFY(writer);
         openIncident(*writer, QStringLiteral("Queue stuck"));
         sync::SyncService w(writer->engine(), options(backend.url()));
-        QVERIFY(w.syncOnce().ok);
+        QVERIFY(testing::syncOnce(w).ok);
         auto ctx = client(backend.url());
         QVERIFY(ctx);
         auto o = options(backend.url());
         o.pageSize = 1;
         sync::SyncService svc(ctx->engine(), o);
-        const auto r = svc.syncOnce();
+        const auto r = testing::syncOnce(svc);
         QVERIFY2(r.ok, qPrintable(r.error)); // the responder answers 400 to a mangled cursor
         QCOMPARE(r.pulled, int(backend.log.size()));
         QCOMPARE(ctx->store().meta(QStringLiteral("sync.cursor")),
@@ -587,7 +622,7 @@ private Q_SLOTS:
         QVERIFY(writer);
         const QString uid = openIncident(*writer, QStringLiteral("Payments failing"));
         sync::SyncService w(writer->engine(), options(backend.url()));
-        QVERIFY(w.syncOnce().ok);
+        QVERIFY(testing::syncOnce(w).ok);
 
         auto reader = client(backend.url());
         QVERIFY(reader);
@@ -603,7 +638,7 @@ private Q_SLOTS:
             Command::note(uid, QStringLiteral("rolled back 4.2.1"), QStringLiteral("alice"))));
         QElapsedTimer t;
         t.start();
-        QVERIFY(w.syncOnce().ok);
+        QVERIFY(testing::syncOnce(w).ok);
         QTRY_VERIFY_WITH_TIMEOUT(!eventsOfKind(*reader, uid, domain::kinds::NoteAdded).isEmpty(),
                                  1000);
         QVERIFY2(t.elapsed() < 1000, qPrintable(QString::number(t.elapsed())));

@@ -4,6 +4,7 @@
 // the remote provider against a local HTTP server, and an empty cache.
 #include "coretestutil.h"
 #include "triagesynth.h"
+#include "unit/asynctestutil.h"
 
 #include "triage/remoteprovider.h"
 #include "triage/triageservice.h"
@@ -387,23 +388,32 @@ void TestTriageService::remoteProvider_errors_areClear()
     const QString n = f.open(QStringLiteral("Anything"), QStringLiteral("low"));
     const auto inc = f.get(n);
     RemoteProvider p(QUrl(fake.url()), 5000);
+    const auto suggestAndWait = [&inc](RemoteProvider &provider) {
+        return testing::awaitCallback<Result<TriageResult>>(
+            [&](auto done) { provider.suggest(inc, done); });
+    };
     fake.status = 500;
     fake.body = R"({"error":"boom"})";
-    auto r = p.suggestAndWait(inc);
+    // The answer comes through the callback, after suggest() has returned.
+    bool answered = false;
+    p.suggest(inc, [&answered](const Result<TriageResult> &) { answered = true; });
+    QVERIFY(!answered);
+    QTRY_VERIFY(answered);
+    auto r = suggestAndWait(p);
     QVERIFY(!r);
     QVERIFY2(r.errorMessage().contains(u"HTTP 500"), qPrintable(r.errorMessage()));
     fake.status = 200;
     fake.body = "<html>";
-    r = p.suggestAndWait(inc);
+    r = suggestAndWait(p);
     QVERIFY(!r);
     QVERIFY2(r.errorMessage().contains(u"not a JSON object"), qPrintable(r.errorMessage()));
     fake.body = R"({"category": "db", "confidence": 7})";
-    r = p.suggestAndWait(inc);
+    r = suggestAndWait(p);
     QVERIFY(!r);
     QVERIFY(r.errorMessage().contains(u"between 0 and 1"));
     // Plain http is for this machine only.
     RemoteProvider far(QUrl(QStringLiteral("http://triage.example.com/x")));
-    r = far.suggestAndWait(inc);
+    r = suggestAndWait(far);
     QVERIFY(!r);
     QVERIFY(RemoteProvider::checkUrl(QUrl(QStringLiteral("https://triage.example.com/x"))));
     QVERIFY(!RemoteProvider::checkUrl(QUrl(QStringLiteral("https://u:p@triage.example.com/x"))));
@@ -411,7 +421,7 @@ void TestTriageService::remoteProvider_errors_areClear()
     const quint16 port = fake.server.serverPort();
     fake.server.close();
     RemoteProvider gone(QUrl(QStringLiteral("http://127.0.0.1:%1/t").arg(port)), 3000);
-    r = gone.suggestAndWait(inc);
+    r = suggestAndWait(gone);
     QVERIFY(!r);
     QCOMPARE(r.error().code, QStringLiteral("network"));
     QVERIFY(eventsOfKind(f, n, SuggestedKind).isEmpty());

@@ -20,9 +20,10 @@ struct Backing final : QObject {
     Backing(host::AppContext &context)
         : settings(context.store(), secrets), aws(context.store(), secrets)
     {
-        (void)secrets.write(secrets::BackendTokenSecret, QStringLiteral("x"));
-        (void)secrets.write(secrets::AwsAccessKeyIdSecret, QStringLiteral("x"));
-        (void)secrets.write(QStringLiteral("slack_bot_token"), QStringLiteral("x"));
+        secrets.write(secrets::BackendTokenSecret, QStringLiteral("x"), [](const Status &) {});
+        secrets.write(secrets::AwsAccessKeyIdSecret, QStringLiteral("x"), [](const Status &) {});
+        secrets.write(QStringLiteral("slack_bot_token"), QStringLiteral("x"),
+                      [](const Status &) {});
     }
     secrets::MemorySecretStore secrets;
     sync::SyncSettings settings;

@@ -2,6 +2,7 @@
 #include "ui/settings/syncsettingsdialog.h"
 
 #include "host/awssettings.h"
+#include "secrets/secretstore.h"
 #include "sync/syncsettings.h"
 #include "sync/wire.h"
 
@@ -38,9 +39,8 @@ SyncSettingsDialog::SyncSettingsDialog(sync::SyncSettings &settings, host::AwsSe
     m_url->setPlaceholderText(QStringLiteral("https://sitrep.example.com"));
     m_token->setObjectName(QStringLiteral("backendToken"));
     m_token->setEchoMode(QLineEdit::Password);
-    m_token->setPlaceholderText(m_settings.hasToken()
-                                    ? tr("stored in the system keychain (type to replace)")
-                                    : tr("bearer token, stored in the system keychain"));
+    m_token->setPlaceholderText(tr("bearer token, stored in the system keychain"));
+    m_settings.token(storedMarker({m_token}));
     m_result->setObjectName(QStringLiteral("testResult"));
     m_result->setWordWrap(true);
     m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -72,14 +72,25 @@ SyncSettingsDialog::SyncSettingsDialog(sync::SyncSettings &settings, host::AwsSe
 
 SyncSettingsDialog::~SyncSettingsDialog() = default;
 
-QLineEdit *SyncSettingsDialog::secretEdit(const QString &name, bool stored, const QString &what)
+QLineEdit *SyncSettingsDialog::secretEdit(const QString &name, const QString &what)
 {
     auto *e = new QLineEdit(this);
     e->setObjectName(name);
     e->setEchoMode(QLineEdit::Password);
     // Never shown back: an empty field keeps what the keychain holds.
-    e->setPlaceholderText(stored ? tr("stored in the system keychain (type to replace)") : what);
+    e->setPlaceholderText(what);
     return e;
+}
+
+std::function<void(const QString &)> SyncSettingsDialog::storedMarker(QList<QLineEdit *> edits)
+{
+    QPointer<SyncSettingsDialog> self(this);
+    return [self, edits](const QString &value) {
+        if (!self || value.isEmpty())
+            return;
+        for (QLineEdit *e : edits)
+            e->setPlaceholderText(tr("stored in the system keychain (type to replace)"));
+    };
 }
 
 void SyncSettingsDialog::buildAws(QVBoxLayout *layout)
@@ -96,13 +107,13 @@ void SyncSettingsDialog::buildAws(QVBoxLayout *layout)
     m_region = line(QStringLiteral("awsRegion"), c.region, QStringLiteral("us-east-1"));
     m_profile = line(QStringLiteral("awsProfile"), c.profile,
                      tr("profile in ~/.aws/credentials (default)"));
-    const bool haveKey = m_aws->hasAccessKey();
-    m_keyId = secretEdit(QStringLiteral("awsAccessKeyId"), haveKey,
+    m_keyId = secretEdit(QStringLiteral("awsAccessKeyId"),
                          tr("access key id (AKIA…), stored in the system keychain"));
-    m_secretKey = secretEdit(QStringLiteral("awsSecretAccessKey"), haveKey,
+    m_secretKey = secretEdit(QStringLiteral("awsSecretAccessKey"),
                              tr("secret access key, stored in the system keychain"));
-    m_sessionToken = secretEdit(QStringLiteral("awsSessionToken"), false,
-                                tr("session token (temporary keys only)"));
+    m_sessionToken =
+        secretEdit(QStringLiteral("awsSessionToken"), tr("session token (temporary keys only)"));
+    m_aws->secret(secrets::AwsAccessKeyIdSecret, storedMarker({m_keyId, m_secretKey}));
     m_queue =
         line(QStringLiteral("awsAlertQueue"), c.alertQueue,
              QStringLiteral("https://sqs.us-east-1.amazonaws.com/123456789012/sitrep-alerts"));
@@ -139,8 +150,9 @@ void SyncSettingsDialog::buildAws(QVBoxLayout *layout)
         line(QStringLiteral("notifyConfig"), c.notifyConfig, tr("channels YAML file (optional)"));
     m_slackBase = line(QStringLiteral("slackBaseUrl"), c.slackBaseUrl,
                        QStringLiteral("https://slack.com/api/"));
-    m_slackToken = secretEdit(QStringLiteral("slackToken"), m_aws->hasSecret(m_slackSecret),
+    m_slackToken = secretEdit(QStringLiteral("slackToken"),
                               tr("bot token (xoxb-…), stored in the system keychain"));
+    m_aws->secret(m_slackSecret, storedMarker({m_slackToken}));
     m_channels = new QPlainTextEdit(c.channels, this);
     m_channels->setObjectName(QStringLiteral("notifyChannels"));
     m_channels->setPlaceholderText(
@@ -200,7 +212,17 @@ void SyncSettingsDialog::testConnection()
         return testAws({});
     const QUrl url(m_url->text().trimmed(), QUrl::StrictMode);
     // An empty field tests the stored token without showing it.
-    const QString token = m_token->text().isEmpty() ? m_settings.token() : m_token->text();
+    if (!m_token->text().isEmpty())
+        return testBackend(url, m_token->text());
+    m_settings.token([self, url](const QString &token) {
+        if (self)
+            self->testBackend(url, token);
+    });
+}
+
+void SyncSettingsDialog::testBackend(const QUrl &url, const QString &token)
+{
+    QPointer<SyncSettingsDialog> self(this);
     // The test tells who the token belongs to; for the stored back end that is kept, as a
     // sync would, so the window knows who acts.
     sync::SyncSettings::testConnection(
@@ -263,8 +285,19 @@ void SyncSettingsDialog::testAws(const QString &prefix)
     if (auto nc = host::AwsSettings::notifyConfig(c))
         slackSecret = nc->slackTokenSecret;
     // A stored token is read only to test it, never put into a widget.
-    const QString slackToken =
-        m_slackToken->text().isEmpty() ? m_aws->secret(slackSecret) : m_slackToken->text();
+    if (!m_slackToken->text().isEmpty())
+        return testAwsWith(prefix, c, creds, m_slackToken->text());
+    QPointer<SyncSettingsDialog> self(this);
+    m_aws->secret(slackSecret, [self, prefix, c, creds](const QString &slackToken) {
+        if (self)
+            self->testAwsWith(prefix, c, creds, slackToken);
+    });
+}
+
+void SyncSettingsDialog::testAwsWith(const QString &prefix, const AwsConfig &c,
+                                     const std::shared_ptr<aws::CredentialsProvider> &creds,
+                                     const QString &slackToken)
+{
     QPointer<SyncSettingsDialog> self(this);
     m_aws->testConnection(
         c, creds, slackToken, 10000, [self, prefix](QList<host::ConnectionCheck> checks) {
@@ -310,49 +343,68 @@ void SyncSettingsDialog::save()
             }
         }
     }
+    // The secrets go to the keychain one after the other; the first failure stops there.
+    using Done = secrets::SecretStore::Done;
+    QList<std::function<void(Done)>> steps;
+    QPointer<SyncSettingsDialog> self(this);
     if (backend) {
         if (auto s = m_settings.setUrl(m_url->text()); !s) {
             showResult(false, QStringLiteral("✘ ") + s.errorMessage());
             return;
         }
-        if (!m_token->text().isEmpty()) {
-            if (auto s = m_settings.setToken(m_token->text()); !s) {
-                showResult(false, QStringLiteral("✘ ") + s.errorMessage());
-                return;
-            }
-            m_token->clear();
-        }
+        if (!m_token->text().isEmpty())
+            steps << [self](Done next) {
+                self->m_settings.setToken(self->m_token->text(), [self, next](const Status &s) {
+                    if (s && self)
+                        self->m_token->clear();
+                    next(s);
+                });
+            };
     }
     if (m_aws) {
         const AwsConfig c = fieldsOf(m_endpoint, m_region, m_profile, m_queue, m_slaTopic,
                                      m_statusTopic, m_notifyFile, m_slackBase, m_channels);
-        if (auto s = m_aws->save(c); !s) {
-            showResult(false, QStringLiteral("✘ ") + s.errorMessage());
-            return;
-        }
-        if (!m_keyId->text().trimmed().isEmpty()) {
-            if (auto s = m_aws->setAccessKey(m_keyId->text(), m_secretKey->text(),
-                                             m_sessionToken->text());
-                !s) {
-                showResult(false, QStringLiteral("✘ ") + s.errorMessage());
-                return;
-            }
-        }
-        m_keyId->clear();
-        m_secretKey->clear();
-        m_sessionToken->clear();
+        steps << [self, c](Done next) { next(self->m_aws->save(c)); };
+        if (!m_keyId->text().trimmed().isEmpty())
+            steps << [self](Done next) {
+                self->m_aws->setAccessKey(self->m_keyId->text(), self->m_secretKey->text(),
+                                          self->m_sessionToken->text(), next);
+            };
+        steps << [self](Done next) {
+            self->m_keyId->clear();
+            self->m_secretKey->clear();
+            self->m_sessionToken->clear();
+            next({});
+        };
         if (!m_slackToken->text().isEmpty()) {
             QString slackSecret = m_slackSecret;
             if (auto nc = host::AwsSettings::notifyConfig(c))
                 slackSecret = nc->slackTokenSecret;
-            if (auto s = m_aws->setSecret(slackSecret, m_slackToken->text()); !s) {
-                showResult(false, QStringLiteral("✘ ") + s.errorMessage());
-                return;
-            }
-            m_slackToken->clear();
+            steps << [self, slackSecret](Done next) {
+                self->m_aws->setSecret(slackSecret, self->m_slackToken->text(),
+                                       [self, next](const Status &s) {
+                                           if (s && self)
+                                               self->m_slackToken->clear();
+                                           next(s);
+                                       });
+            };
         }
     }
-    accept();
+    // Each step runs while the dialog is there: a step that comes back after it closed
+    // stops the rest.
+    for (auto &step : steps)
+        step = [self, step](Done next) {
+            if (!self)
+                return next(Status::fail(QStringLiteral("the settings dialog was closed")));
+            step(std::move(next));
+        };
+    secrets::SecretStore::sequence(steps, [self](const Status &s) {
+        if (!self)
+            return;
+        if (!s)
+            return self->showResult(false, QStringLiteral("✘ ") + s.errorMessage());
+        self->accept();
+    });
 }
 
 } // namespace sitrep::ui

@@ -2,11 +2,16 @@
 #pragma once
 
 #include <QDialog>
+#include <QList>
+
+#include <functional>
+#include <memory>
 
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
+class QUrl;
 class QVBoxLayout;
 
 namespace sitrep::sync {
@@ -14,6 +19,10 @@ class SyncSettings;
 }
 namespace sitrep::host {
 class AwsSettings;
+struct AwsConfig;
+} // namespace sitrep::host
+namespace sitrep::aws {
+class CredentialsProvider;
 }
 
 namespace sitrep::ui {
@@ -47,8 +56,15 @@ private:
     /// Neither success nor failure (nothing to test): neutral colour, an information mark.
     void showNote(const QString &text);
     void buildAws(QVBoxLayout *layout);
+    void testBackend(const QUrl &url, const QString &token);
     void testAws(const QString &prefix);
-    QLineEdit *secretEdit(const QString &name, bool stored, const QString &what);
+    void testAwsWith(const QString &prefix, const host::AwsConfig &config,
+                     const std::shared_ptr<aws::CredentialsProvider> &creds,
+                     const QString &slackToken);
+    QLineEdit *secretEdit(const QString &name, const QString &what);
+    /// A callback for a secret's value: once it is known to be stored, the fields say so
+    /// (the value itself is never shown).
+    std::function<void(const QString &)> storedMarker(QList<QLineEdit *> edits);
 
     sync::SyncSettings &m_settings;
     host::AwsSettings *m_aws = nullptr;

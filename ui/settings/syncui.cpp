@@ -57,18 +57,29 @@ public:
         delete m_label;
         m_label = nullptr;
         const QString url = m_settings.url();
+        const quint64 generation = ++m_generation;
         if (!url.isEmpty()) {
-            sync::SyncOptions o;
-            o.url = QUrl(url);
-            o.token = m_settings.token();
-            m_service = new sync::SyncService(m_context.engine(), o, this);
-            m_label = new SyncStatusLabel(*m_service->status(), &m_window);
-            m_window.statusBar()->addPermanentWidget(m_label);
-            connect(m_label, &SyncStatusLabel::settingsRequested, this, &SyncHolder::showSettings);
-            m_service->refreshStatus();
-            m_service->start();
+            // The token comes from the keychain, which answers from the event loop.
+            QPointer<SyncHolder> self(this);
+            m_settings.token([self, generation, url](const QString &token) {
+                if (self && generation == self->m_generation)
+                    self->startSync(url, token);
+            });
         }
         restartAws();
+    }
+
+    void startSync(const QString &url, const QString &token)
+    {
+        sync::SyncOptions o;
+        o.url = QUrl(url);
+        o.token = token;
+        m_service = new sync::SyncService(m_context.engine(), o, this);
+        m_label = new SyncStatusLabel(*m_service->status(), &m_window);
+        m_window.statusBar()->addPermanentWidget(m_label);
+        connect(m_label, &SyncStatusLabel::settingsRequested, this, &SyncHolder::showSettings);
+        m_service->refreshStatus();
+        m_service->start();
     }
 
     void restartAws()
@@ -82,9 +93,8 @@ public:
             return;
         auto *services = new host::AwsServices(
             m_context.engine(), config, m_aws.credentials(config),
-            [this](const QString &name) {
-                auto r = m_secrets.read(name);
-                return r ? *r : QString();
+            [this](const QString &name, std::function<void(const QString &)> done) {
+                m_secrets.value(name, std::move(done));
             },
             this);
         services->setObjectName(QStringLiteral("awsServices"));
@@ -127,6 +137,7 @@ private:
     sync::SyncSettings m_settings;
     host::AwsSettings m_aws;
     QPointer<sync::SyncService> m_service;
+    quint64 m_generation = 0; // of restart(): a token that comes late for an older one is dropped
     QPointer<SyncStatusLabel> m_label;
     QPointer<host::AwsServices> m_awsServices;
     QPointer<AwsStatusLabel> m_awsLabel;

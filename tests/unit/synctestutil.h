@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+// The sync client's asynchronous calls, waited for in a test (see asynctestutil.h).
+#pragma once
+
+#include "sync/restclient.h"
+#include "sync/syncservice.h"
+#include "unit/asynctestutil.h"
+
+namespace sitrep::testing {
+
+/// One request and its answer.
+inline sync::HttpReply call(sync::RestClient &client, const QByteArray &method,
+                            const QString &pathAndQuery, const QJsonObject *body = nullptr,
+                            const QHash<QByteArray, QByteArray> &headers = {})
+{
+    return awaitCallback<sync::HttpReply>([&](auto done) {
+        client.send(method, pathAndQuery, body, headers,
+                    [done](const sync::HttpReply &r) { done(r); });
+    });
+}
+
+/// One sync cycle by hand, and its report.
+inline sync::SyncReport syncOnce(sync::SyncService &service)
+{
+    return awaitCallback<sync::SyncReport>(
+        [&](auto done) { service.syncOnce([done](const sync::SyncReport &r) { done(r); }); });
+}
+
+} // namespace sitrep::testing
