@@ -196,8 +196,7 @@ private Q_SLOTS:
             QVERIFY(pair);
             pair->bind(1, v.metrics().filter.from);
             QVERIFY(pair->step());
-            service = pair->text(0);
-            group = pair->text(1);
+            store::RowReader(*pair).read(service, group);
             pair->reset();
         }
         v.setServiceFilter(service);
