@@ -45,6 +45,8 @@ inline const QString NotFound =
     QStringLiteral("not_found"); // 404: incident/alert named by a generic event
 inline const QString Conflict = QStringLiteral("conflict"); // 409: a guard or transition refused it
 inline const QString Database = QStringLiteral("db");       // 503: could not commit; retry later
+inline const QString Forbidden =
+    QStringLiteral("forbidden"); // 403: an action only a person may take (an approval)
 } // namespace errors
 
 /// The one entry point for alerts from outside (webhook listener, SQS consumer, imports):

@@ -49,6 +49,8 @@ int statusFor(const QString &code)
         return 400;
     if (code == errors::UnknownSource || code == errors::NotFound)
         return 404;
+    if (code == errors::Forbidden)
+        return 403;
     if (code == errors::Conflict)
         return 409;
     if (code == errors::Database)

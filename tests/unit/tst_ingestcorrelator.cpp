@@ -502,12 +502,21 @@ private Q_SLOTS:
         QVERIFY(send(R"({"type":"engineer.ack","payload":{"id":"test-1","engineer":"alice"}})")
                     .ok()); // idempotent
 
+        // Approvals come from people, never from an alert source: refused, nothing stored.
+        const qint64 beforeApproval = env.store->maxSeq();
         auto noApprover = send(R"({"type":"mitigation.approved","payload":{"id":"test-1"}})");
         QVERIFY(!noApprover.ok());
-        QCOMPARE(noApprover.error().code, errors::Invalid);
+        QCOMPARE(noApprover.error().code, errors::Forbidden);
         auto mit =
             send(R"({"type":"mitigation.approved","payload":{"id":"test-1","approver":"bob"}})");
-        QVERIFY2(mit.ok(), qPrintable(mit.errorMessage()));
+        QVERIFY(!mit.ok());
+        QCOMPARE(mit.error().code, errors::Forbidden);
+        QCOMPARE(env.store->incidentByUid(uid)->state, QStringLiteral("TRIAGE"));
+        QCOMPARE(env.store->maxSeq(), beforeApproval);
+        // A person moves it on.
+        auto byHand = env.engine->execute(
+            engine::Command::transition(uid, QStringLiteral("MITIGATING"), QStringLiteral("bob")));
+        QVERIFY2(byHand.ok(), qPrintable(byHand.errorMessage()));
         QCOMPARE(env.store->incidentByUid(uid)->state, QStringLiteral("MITIGATING"));
 
         const qint64 seq = env.store->maxSeq();

@@ -195,14 +195,26 @@ private Q_SLOTS:
 
     void datadog_templatePlaceholders_areAbsent()
     {
+        // The default template with nothing substituted names no alert: refused, like {}.
         NEED_PAYLOAD(body, "datadog_webhook_default_template.json");
         auto r = normalize(QStringLiteral("datadog"), body, m_cfg);
-        QVERIFY2(r.ok(), qPrintable(r.errorMessage()));
-        const Alert &a = r->first();
-        QCOMPARE(a.title, QStringLiteral("Datadog event"));
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, QStringLiteral("invalid"));
+        QVERIFY2(r.errorMessage().contains(u"names no alert"), qPrintable(r.errorMessage()));
+        auto empty = normalize(QStringLiteral("datadog"), "{}", m_cfg);
+        QVERIFY(!empty.ok());
+        QVERIFY2(empty.errorMessage().contains(u"names no alert"),
+                 qPrintable(empty.errorMessage()));
+        // A placeholder stays absent next to real fields.
+        auto filled = normalize(QStringLiteral("datadog"),
+                                R"({"title":"Disk full","date":"$DATE","id":"$ID"})", m_cfg);
+        QVERIFY2(filled.ok(), qPrintable(filled.errorMessage()));
+        const Alert &a = filled->first();
+        QCOMPARE(a.title, QStringLiteral("Disk full"));
         QVERIFY(!a.fingerprint.isEmpty());
         QCOMPARE(a.status, Alert::Status::Firing);
         QCOMPARE(a.startsAt, 0);
+        QVERIFY(!a.annotations.contains(u"event_id"));
     }
 
     void datadog_filledTemplate_monitorTransition()

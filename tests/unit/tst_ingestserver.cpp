@@ -199,6 +199,9 @@ private Q_SLOTS:
     void alertmanager_resolvedAlert_resolvesItsAlert();
     void generic_triggerThenAck_asTheEngineer();
     void generic_refusedTransition_409();
+    void generic_approval_refused403_nothingStored();
+    void datadog_noAlert_400_nothingStored_data();
+    void datadog_noAlert_400_nothingStored();
     void keepAlive_severalRequestsOneConnection();
     void keepAlive_pipelinedRequestsAnsweredInOrder();
     void keepAlive_errorAnswerKeepsTheConnection();
@@ -599,16 +602,96 @@ void TestIngestServer::generic_refusedTransition_409()
     QTRY_COMPARE_WITH_TIMEOUT(c->answers.size(), 1, Wait);
     QCOMPARE(c->answers[0].status, 200);
     const qint64 before = fx.stored();
-    // Mitigating is not reachable from triggered: the workflow's own message, 409.
-    c->send(
-        request("/ingest", generic("mitigation.approved", R"({"id":"db-1","approver":"carol"})")));
+    // The postmortem state is not reachable from triggered: the workflow's own message, 409.
+    c->send(request("/ingest", generic("postmortem.created", R"({"id":"db-1"})")));
     QTRY_COMPARE_WITH_TIMEOUT(c->answers.size(), 2, Wait);
     QCOMPARE(c->answers[1].status, 409);
     QCOMPARE(c->answers[1].error(),
              QStringLiteral(
-                 "cannot move INC0000001 from 'triggered' to 'mitigating'; allowed: acknowledged, "
+                 "cannot move INC0000001 from 'triggered' to 'postmortem'; allowed: acknowledged, "
                  "investigating, resolved"));
     QCOMPARE(fx.stored(), before);
+}
+
+void TestIngestServer::generic_approval_refused403_nothingStored()
+{
+    // Alert sources report alerts; approvals come only from people. With the workflow's
+    // actions registered, an approval would also request remediation.
+    Fixture fx;
+    IngestServerOptions options;
+    options.address = QHostAddress(QHostAddress::LocalHost);
+    QVERIFY(fx.IngestServerFixture::start(options, Token, true));
+    auto c = fx.client();
+    c->send(request("/ingest", generic("alert.triggered",
+                                       R"({"id":"db-1","title":"Primary down","severity":"P1"})")));
+    QTRY_COMPARE_WITH_TIMEOUT(c->answers.size(), 1, Wait);
+    QCOMPARE(c->answers[0].status, 200);
+    auto inc = fx.store.findIncident(QStringLiteral("INC0000001"));
+    QVERIFY(inc);
+    QCOMPARE(inc->priority, domain::Priority::P1);
+    // A person moves it to where only the P1 approval stands between it and mitigating.
+    for (const char *to : {"acknowledged", "investigating"}) {
+        auto r = fx.engine->execute(
+            engine::Command::transition(inc->uid, QString::fromLatin1(to), QStringLiteral("ana")));
+        QVERIFY2(r.ok(), qPrintable(r.errorMessage()));
+    }
+    inc = fx.store.findIncident(QStringLiteral("INC0000001"));
+    QCOMPARE(inc->state, QStringLiteral("investigating"));
+    const qint64 before = fx.stored();
+    const auto timeline = fx.store.timeline(inc->uid);
+
+    c->send(request(
+        "/ingest", generic("mitigation.approved", R"({"id":"db-1","approver":"vp.engineering"})")));
+    QTRY_COMPARE_WITH_TIMEOUT(c->answers.size(), 2, Wait);
+    const Answer &a = c->answers[1];
+    QCOMPARE(a.status, 403);
+    QCOMPARE(a.json().value(u"code").toString(), QStringLiteral("forbidden"));
+    QVERIFY2(a.error().contains(u"mitigation.approved"), qPrintable(a.error()));
+    QCOMPARE(fx.stored(), before);
+    inc = fx.store.findIncident(QStringLiteral("INC0000001"));
+    QCOMPARE(inc->state, QStringLiteral("investigating"));
+    QCOMPARE(fx.store.timeline(inc->uid).size(), timeline.size());
+
+    // Refused for any incident reference, known or not, before anything is looked up.
+    c->send(request("/ingest", generic("mitigation.approved",
+                                       R"({"id":"INC0000001","approver":"vp.engineering"})")));
+    c->send(request(
+        "/ingest", generic("mitigation.approved", R"({"id":"nope","approver":"vp.engineering"})")));
+    QTRY_COMPARE_WITH_TIMEOUT(c->answers.size(), 4, Wait);
+    QCOMPARE(c->answers[2].status, 403);
+    QCOMPARE(c->answers[3].status, 403);
+    QCOMPARE(fx.stored(), before);
+}
+
+void TestIngestServer::datadog_noAlert_400_nothingStored_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("empty object") << QByteArray("{}") << "names no alert";
+    QTest::newRow("not JSON") << QByteArray("hello, datadog") << "malformed JSON";
+    QTest::newRow("junk fields") << QByteArray(R"({"foo":"bar","n":1})") << "names no alert";
+    QTest::newRow("unfilled template")
+        << QByteArray(R"({"body":"$EVENT_MSG","title":"$EVENT_TITLE","id":"$ID",)"
+                      R"("org":{"id":"$ORG_ID","name":"$ORG_NAME"}})")
+        << "names no alert";
+    QTest::newRow("only an event id") << QByteArray(R"({"id":"7"})") << "names no alert";
+}
+
+void TestIngestServer::datadog_noAlert_400_nothingStored()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QString, message);
+    Fixture fx;
+    QVERIFY(fx.start());
+    auto c = fx.client();
+    c->send(request("/hooks/datadog", body));
+    QTRY_COMPARE_WITH_TIMEOUT(c->answers.size(), 1, Wait);
+    const Answer &a = c->answers.first();
+    QCOMPARE(a.status, 400);
+    QVERIFY2(a.error().contains(message), qPrintable(a.error()));
+    QCOMPARE(a.json().value(u"code").toString(), QStringLiteral("invalid"));
+    QCOMPARE(fx.stored(), 0);
+    QCOMPARE(fx.store.incidentCount(), 0);
 }
 
 void TestIngestServer::keepAlive_severalRequestsOneConnection()
