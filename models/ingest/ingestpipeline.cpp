@@ -206,6 +206,13 @@ Result<IngestResult> IngestPipeline::ingestGeneric(const QByteArray &body)
     auto ev = normalizeGeneric(body, m_config);
     if (!ev)
         return RI(ev.error());
+    // Alert sources report alerts; approvals come only from people, under their own name.
+    if (personOnlyEventTypes().contains(ev->type))
+        return RI::fail(
+            QStringLiteral("event type '%1' is not accepted from alert sources: approvals come "
+                           "only from people (sitrep approve, or the window)")
+                .arg(ev->type),
+            errors::Forbidden);
     if (ev->type == u"alert.triggered")
         return ingestAlerts({ev->alert});
 
@@ -227,7 +234,7 @@ Result<IngestResult> IngestPipeline::ingestGeneric(const QByteArray &body)
                 return v;
         return QString();
     };
-    const QString actor = firstOf({"engineer", "assignedEngineer", "approver", "actor", "user"});
+    const QString actor = firstOf({"engineer", "assignedEngineer", "actor", "user"});
     IngestResult result;
     result.received = 1;
     const auto &wf = m_engine.workflow();
@@ -243,26 +250,6 @@ Result<IngestResult> IngestPipeline::ingestGeneric(const QByteArray &body)
         return runCommands({Command::make(Command::Kind::Acknowledge, inc->uid, {},
                                           actor.isEmpty() ? QStringLiteral("ingest") : actor)},
                            result);
-    }
-    if (ev->type == u"mitigation.approved") {
-        const QString target = wf.stateStamping(QStringLiteral("mitigated"));
-        if (target.isEmpty())
-            return RI::fail(QStringLiteral("workflow '%1' has no mitigation state").arg(wf.name()),
-                            errors::Conflict);
-        if (inc->state == target)
-            return noop();
-        if (actor.isEmpty())
-            return RI::fail(
-                QStringLiteral(
-                    "missing field 'payload.approver': a named person approves mitigation"),
-                errors::Invalid);
-        if (!m_engine.allowedTransitions(*inc).contains(target))
-            return RI::fail(m_engine.whyNot(*inc, target), errors::Conflict);
-        // Approval and transition in one batch; the transition still runs its guards.
-        auto r = runCommands({Command::approve(inc->uid, actor, target),
-                              Command::transition(inc->uid, target, actor)},
-                             result);
-        return r;
     }
     // alert.resolved and postmortem.created move the state, through the workflow's guards.
     const QString target = wf.stateStamping(

@@ -543,6 +543,10 @@ R normalizeDatadog(const QJsonObject &root, const IngestConfig &config)
                                                            : alertType;
     al.severity = config.severityFor(al.source, al.rawSeverity);
     const QString alertId = dd(root, "alert_id");
+    if (alertId.isEmpty() && al.title.isEmpty() && dd(root, "aggreg_key").isEmpty())
+        return R(invalid(QStringLiteral(
+            "Datadog webhook names no alert: expected 'alert_id', 'aggreg_key', 'alert_title' or "
+            "'title' ($ALERT_ID, $AGGREG_KEY, $EVENT_TITLE in the payload template)")));
     const QString scope = !dd(root, "alert_scope").isEmpty() ? dd(root, "alert_scope") : al.host;
     if (!alertId.isEmpty())
         al.fingerprint = scope.isEmpty() ? alertId : alertId + u'/' + scope;
@@ -572,6 +576,11 @@ QStringList genericEventTypes()
     return {QStringLiteral("alert.triggered"), QStringLiteral("engineer.ack"),
             QStringLiteral("mitigation.approved"), QStringLiteral("alert.resolved"),
             QStringLiteral("postmortem.created")};
+}
+
+QStringList personOnlyEventTypes()
+{
+    return {QStringLiteral("mitigation.approved")};
 }
 
 Result<GenericEvent> normalizeGeneric(const QByteArray &body, const IngestConfig &config)

@@ -42,6 +42,8 @@ struct GenericEvent {
     Alert alert; // for alert.triggered / alert.resolved
 };
 QStringList genericEventTypes();
+/// Generic event types that only a person may send (an approval): ingest refuses them, 403.
+QStringList personOnlyEventTypes();
 Result<GenericEvent> normalizeGeneric(const QByteArray &body, const IngestConfig &config);
 
 /// Parses an RFC 3339 / ISO 8601 time (any fraction digits, Z or +hh:mm or +hhmm) or epoch

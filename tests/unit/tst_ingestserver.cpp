@@ -373,6 +373,22 @@ void TestIngestServer::malformed_400_nothingStored_data()
         << request("/ingest", generic("engineer.ack", R"({"engineer":"grace.kim"})")) << 400
         << "missing field 'payload.id'"
         << "invalid" << false;
+    // An empty object or junk names no alert for any source: 400, nothing created.
+    QTest::newRow("alertmanager {}")
+        << request("/hooks/alertmanager", "{}") << 400 << "missing field 'alerts'"
+        << "invalid" << false;
+    QTest::newRow("grafana {}") << request("/hooks/grafana", "{}") << 400
+                                << "missing field 'alerts'"
+                                << "invalid" << false;
+    QTest::newRow("pagerduty {}") << request("/hooks/pagerduty", "{}") << 400
+                                  << "missing field 'event_action'"
+                                  << "invalid" << false;
+    QTest::newRow("sentry {}") << request("/hooks/sentry", "{}") << 400 << "missing field 'data'"
+                               << "invalid" << false;
+    QTest::newRow("generic {}") << request("/ingest", "{}") << 400 << "missing field 'type'"
+                                << "invalid" << false;
+    QTest::newRow("sentry junk") << request("/hooks/sentry", "not json") << 400 << "malformed JSON"
+                                 << "invalid" << false;
     // Requests the HTTP parser refuses: answered, then the connection is closed.
     QTest::newRow("request line") << QByteArray("HELLO\r\n\r\n") << 400 << "request line"
                                   << "http" << true;
