@@ -234,7 +234,15 @@ Result<IngestResult> IngestPipeline::ingestGeneric(const QByteArray &body)
                 return v;
         return QString();
     };
-    const QString actor = firstOf({"engineer", "assignedEngineer", "actor", "user"});
+    // The alert source is who acts: a name in its payload is what the source reports, kept as
+    // a note on the timeline, never the actor (no payload makes one person act as another).
+    const QString reportedBy = firstOf({"engineer", "assignedEngineer", "actor", "user"});
+    const QString actor = QStringLiteral("ingest");
+    const auto reportNote = [&](const QString &what) {
+        return reportedBy.isEmpty() ? QString()
+                                    : QStringLiteral("The alert source reports this %1 by %2")
+                                          .arg(what, reportedBy.left(64));
+    };
     IngestResult result;
     result.received = 1;
     const auto &wf = m_engine.workflow();
@@ -247,8 +255,10 @@ Result<IngestResult> IngestPipeline::ingestGeneric(const QByteArray &body)
     if (ev->type == u"engineer.ack") {
         if (inc->acknowledgedAt > 0)
             return noop();
-        return runCommands({Command::make(Command::Kind::Acknowledge, inc->uid, {},
-                                          actor.isEmpty() ? QStringLiteral("ingest") : actor)},
+        QJsonObject args;
+        if (const QString note = reportNote(QStringLiteral("acknowledgement")); !note.isEmpty())
+            args.insert(QStringLiteral("note"), note);
+        return runCommands({Command::make(Command::Kind::Acknowledge, inc->uid, args, actor)},
                            result);
     }
     // alert.resolved and postmortem.created move the state, through the workflow's guards.
@@ -262,14 +272,17 @@ Result<IngestResult> IngestPipeline::ingestGeneric(const QByteArray &body)
     for (const char *k : {"resolution_note", "root_cause", "close_code", "note"})
         if (p.contains(QLatin1String(k)))
             extra.insert(QLatin1String(k), p.value(QLatin1String(k)));
+    if (const QString note = reportNote(QStringLiteral("change")); !note.isEmpty())
+        extra.insert(QStringLiteral("note"), extra.value(u"note").toString().isEmpty()
+                                                 ? note
+                                                 : extra.value(u"note").toString() +
+                                                       QStringLiteral(" (") + note +
+                                                       QStringLiteral(")"));
     if (inc->state != target) {
         if (auto why = m_engine.whyNot(*inc, target);
             !why.isEmpty() && !m_engine.allowedTransitions(*inc).contains(target))
             return RI::fail(why, errors::Conflict);
-        auto r = runCommands(
-            {Command::transition(inc->uid, target,
-                                 actor.isEmpty() ? QStringLiteral("ingest") : actor, extra)},
-            result);
+        auto r = runCommands({Command::transition(inc->uid, target, actor, extra)}, result);
         if (!r)
             return r;
         result = *r;
