@@ -293,6 +293,7 @@ int runSync(const QStringList &args)
                                           {QStringLiteral("duplicates"), r.duplicates},
                                           {QStringLiteral("conflicts"), r.conflicts},
                                           {QStringLiteral("rejected"), r.rejected},
+                                          {QStringLiteral("more"), r.more},
                                           {QStringLiteral("error"), r.error},
                                           {QStringLiteral("status"), svc.status()->text()},
                                           {QStringLiteral("identity"), svc.status()->identity()}})
@@ -306,6 +307,8 @@ int runSync(const QStringList &args)
                     .arg(who.isEmpty() ? QString() : who + QStringLiteral(" · "),
                          svc.status()->text(),
                          r.ok ? QString() : QStringLiteral(" (%1)").arg(r.error)));
+            if (r.more)
+                say(QStringLiteral("sync: the back end has more changes; the next cycle goes on"));
         }
     };
     if (s.has("once")) {

@@ -9,6 +9,7 @@
 #include <QDateTime>
 #include <QHash>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QNetworkReply>
 #include <QUuid>
 
@@ -304,6 +305,17 @@ Status SyncService::markFailed(const QList<OutboxEntry> &rows, const HttpReply &
     return db.commit();
 }
 
+// Pages of the change feed one cycle reads at most (at the default page size, 100,000
+// events); a longer backlog goes on in the next cycle.
+static constexpr int kMaxPagesPerCycle = 200;
+
+static bool isJsonObject(const QByteArray &body)
+{
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
+    return err.error == QJsonParseError::NoError && doc.isObject();
+}
+
 static QString kindLabel(const QString &kind)
 {
     static const QHash<QString, QString> labels{
@@ -384,35 +396,46 @@ void SyncService::sendEntry(const OutboxEntry &entry)
         path = QStringLiteral("/api/incidents/%1/events").arg(e.incidentUid);
         body = {{QStringLiteral("events"), QJsonArray{wire}}};
     }
-    m_client.send("POST", path, &body, headers,
-                  answered([entry](SyncService &me, const HttpReply &r) {
-                      if (r.ok()) {
-                          // The create answer carries the back end's renumbering: merge it right
-                          // away.
-                          QList<Event> extra;
-                          for (const auto &v : r.json().value(u"events").toArray())
-                              if (auto ev = eventFromWire(v.toObject()))
-                                  extra << *ev;
-                          if (!extra.isEmpty())
-                              if (auto s = me.mergeEvents(extra); !s)
-                                  return me.finish(false, s.errorMessage());
-                          if (auto s = me.m_outbox.queue().markDelivered(entry.id); !s)
-                              return me.finish(false, s.errorMessage());
-                          ++me.m_report.sent;
-                          me.drainNext();
-                          return;
-                      }
-                      const QString why = r.describe();
-                      if (me.retryable(r) && !(r.status == 404 && entry.attempts >= 20)) {
-                          if (auto s = me.markFailed({entry}, r); !s)
-                              qCWarning(lcSync) << "cannot note the failure:" << s.errorMessage();
-                          me.finish(false, why);
-                          return;
-                      }
-                      if (auto s = me.reject({Refusal{entry, r.status, why}}); !s)
-                          return me.finish(false, s.errorMessage());
-                      me.drainNext();
-                  }));
+    m_client.send(
+        "POST", path, &body, headers, answered([entry](SyncService &me, const HttpReply &r) {
+            if (r.ok() && !isJsonObject(r.body)) {
+                // Not the contract's answer: the event is not known to be stored, so
+                // it stays queued and is sent again.
+                HttpReply bad = r;
+                bad.status = 0;
+                bad.error =
+                    QStringLiteral("the back end's answer to an append is not a JSON object");
+                if (auto s = me.markFailed({entry}, bad); !s)
+                    qCWarning(lcSync) << "cannot note the failure:" << s.errorMessage();
+                return me.finish(false, bad.error);
+            }
+            if (r.ok()) {
+                // The create answer carries the back end's renumbering: merge it right
+                // away.
+                QList<Event> extra;
+                for (const auto &v : r.json().value(u"events").toArray())
+                    if (auto ev = eventFromWire(v.toObject()))
+                        extra << *ev;
+                if (!extra.isEmpty())
+                    if (auto s = me.mergeEvents(extra); !s)
+                        return me.finish(false, s.errorMessage());
+                if (auto s = me.m_outbox.queue().markDelivered(entry.id); !s)
+                    return me.finish(false, s.errorMessage());
+                ++me.m_report.sent;
+                me.drainNext();
+                return;
+            }
+            const QString why = r.describe();
+            if (me.retryable(r) && !(r.status == 404 && entry.attempts >= 20)) {
+                if (auto s = me.markFailed({entry}, r); !s)
+                    qCWarning(lcSync) << "cannot note the failure:" << s.errorMessage();
+                me.finish(false, why);
+                return;
+            }
+            if (auto s = me.reject({Refusal{entry, r.status, why}}); !s)
+                return me.finish(false, s.errorMessage());
+            me.drainNext();
+        }));
 }
 
 QString SyncService::batchKey(const QList<OutboxEntry> &rows)
@@ -549,7 +572,7 @@ void SyncService::pullNext(int waitSeconds)
     const quint64 generation = ++m_pollGeneration;
     QNetworkReply *reply = m_client.send(
         "GET", path, nullptr, {},
-        [self, generation, waitSeconds](const HttpReply &r) {
+        [self, generation, waitSeconds, cursor](const HttpReply &r) {
             if (!self)
                 return;
             SyncService &me = *self;
@@ -575,10 +598,20 @@ void SyncService::pullNext(int waitSeconds)
             if (!next.isEmpty())
                 if (auto s = me.m_engine.store().setMeta(QStringLiteral("sync.cursor"), next); !s)
                     return me.finish(false, s.errorMessage());
-            if (o.value(u"more").toBool() && !events.isEmpty())
-                me.pullNext();
-            else
-                me.finish(true, {});
+            ++me.m_report.pages;
+            if (!o.value(u"more").toBool() || events.isEmpty())
+                return me.finish(true, {});
+            // A feed that always has more must not hold the cycle: the cursor has to move, and
+            // one cycle reads a bounded number of pages; the next cycle goes on from there.
+            if (next.isEmpty() || next == cursor)
+                return me.finish(false, QStringLiteral("bad change feed: it says there is more, "
+                                                       "but its cursor did not move from '%1'")
+                                            .arg(cursor.left(64)));
+            if (me.m_report.pages >= kMaxPagesPerCycle) {
+                me.m_report.more = true;
+                return me.finish(true, {});
+            }
+            me.pullNext();
         },
         // A long poll may be held for `wait` seconds: its timeout is that plus ten.
         waitSeconds > 0 ? waitSeconds * 1000 + 10000 : -1);
@@ -653,7 +686,12 @@ void SyncService::initialPageArrived(const std::shared_ptr<InitialLoad> &load, c
         loader.reserve(o.value(u"total").toInteger());
     if (auto s = loader.add(events); !s)
         return fail(R(s.error()));
+    const QString previous = load->cursor;
     load->cursor = o.value(u"cursor").toString(load->cursor);
+    if (o.value(u"more").toBool() && !events.isEmpty() && load->cursor == previous)
+        return fail(R::fail(QStringLiteral("initial sync: bad change feed: it says there is more, "
+                                           "but its cursor did not move from '%1'")
+                                .arg(previous.left(64))));
     if (load->progress &&
         !load->progress(loader.loaded(), o.value(u"total").toInteger(loader.loaded())))
         return fail(R::fail(QStringLiteral("initial sync cancelled; nothing was kept"),

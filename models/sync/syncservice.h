@@ -43,6 +43,8 @@ struct SyncReport {
     int pulled = 0;     // remote events merged
     int duplicates = 0; // remote events already known
     int conflicts = 0;  // conflict events recorded
+    int pages = 0;      // change-feed pages read
+    bool more = false;  // the feed had more than one cycle reads: the next cycle goes on
     bool ok = true;
     QString error;
 };

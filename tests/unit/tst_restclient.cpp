@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: MIT
+// The REST client and the sync cycle against a hostile back end: an answer that never ends is
+// cut off at the size cap, an announced oversize answer is refused before it is read, an
+// answer trickled byte by byte ends at the total deadline, a redirect is a failure to retry
+// (never a refusal, never followed), Retry-After is clamped, an append answered with garbage
+// leaves the event queued, and a change feed that always says "more" cannot hold a cycle.
+// The test bounds itself: its heap is limited, so a client that buffers without limit fails
+// here instead of exhausting the machine.
+#include "unit/asynctestutil.h"
+#include "unit/synctestutil.h"
+
+#include "fixtures/appcontext.h"
+#include "sync/outbox.h"
+#include "sync/restclient.h"
+#include "sync/syncservice.h"
+#include "sync/wire.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <sys/resource.h>
+
+#include <climits>
+#include <functional>
+
+using namespace sitrep;
+
+namespace {
+
+/// A back end that answers every request with what `behave` writes on the socket.
+class HostileServer : public QObject {
+public:
+    using Behave = std::function<void(QTcpSocket *, const QByteArray &requestHead)>;
+    explicit HostileServer(Behave behave) : m_behave(std::move(behave))
+    {
+        if (!m_server.listen(QHostAddress(QHostAddress::LocalHost), 0))
+            qFatal("cannot listen on 127.0.0.1");
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *s = m_server.nextPendingConnection()) {
+                // Requests one after the other on a kept-alive connection: head, then a body
+                // of Content-Length bytes, which is skipped.
+                auto buffer = std::make_shared<QByteArray>();
+                connect(s, &QTcpSocket::readyRead, s, [this, s, buffer] {
+                    *buffer += s->readAll();
+                    for (qsizetype end; (end = buffer->indexOf("\r\n\r\n")) >= 0;) {
+                        const QByteArray head = buffer->left(end + 4);
+                        qsizetype length = 0;
+                        for (const QByteArray &line : head.split('\n'))
+                            if (line.toLower().startsWith("content-length:"))
+                                length = line.mid(15).trimmed().toLongLong();
+                        if (buffer->size() < end + 4 + length)
+                            return;
+                        buffer->remove(0, end + 4 + length);
+                        ++requests;
+                        m_behave(s, head);
+                    }
+                });
+                connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
+            }
+        });
+    }
+    QUrl url() const
+    {
+        return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()));
+    }
+    int requests = 0;
+
+private:
+    Behave m_behave;
+    QTcpServer m_server;
+};
+
+void answer(QTcpSocket *s, const QByteArray &status, const QByteArray &body,
+            const QByteArray &extraHeaders = {})
+{
+    s->write("HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nContent-Length: " +
+             QByteArray::number(body.size()) + "\r\n" + extraHeaders + "\r\n" + body);
+}
+
+sync::HttpReply get(sync::RestClient &client, const QString &path)
+{
+    return testing::awaitCallback<sync::HttpReply>(
+        [&](auto done) {
+            client.send("GET", path, nullptr, {}, [done](const sync::HttpReply &r) { done(r); });
+        },
+        30000);
+}
+
+} // namespace
+
+class TestRestClient : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    int m_dbs = 0;
+
+    std::unique_ptr<host::AppContext> replica(const QUrl &url)
+    {
+        return testing::openReplica(m_dir.filePath(QStringLiteral("r%1.db").arg(++m_dbs)), true,
+                                    url);
+    }
+    static sync::SyncOptions options(const QUrl &url)
+    {
+        sync::SyncOptions o;
+        o.url = url;
+        o.token = QStringLiteral("token-of-alice");
+        o.baseBackoffMs = 20;
+        o.maxBackoffMs = 200;
+        o.intervalMs = 60000;
+        o.seed = 7;
+        return o;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        // 1.5 GiB of heap at most: an unbounded client fails this test, not the machine.
+        const rlimit heap{rlim_t(1536) << 20, rlim_t(1536) << 20};
+        QCOMPARE(setrlimit(RLIMIT_DATA, &heap), 0);
+    }
+
+    void neverEndingAnswer_isCutOffAtTheCap()
+    {
+        HostileServer server([](QTcpSocket *s, const QByteArray &) {
+            s->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: "
+                     "close\r\n\r\n[");
+            auto *t = new QTimer(s);
+            connect(t, &QTimer::timeout, s, [s] {
+                if (s->bytesToWrite() < (1 << 20))
+                    s->write(QByteArray(256 * 1024, ' '));
+            });
+            t->start(1);
+        });
+        sync::RestClient client(server.url(), QStringLiteral("t"));
+        client.setMaxAnswerBytes(4 << 20);
+        QElapsedTimer clock;
+        clock.start();
+        const auto r = get(client, QStringLiteral("/api/changes?since=0"));
+        QVERIFY(r.networkError());
+        QVERIFY2(r.error.contains(QStringLiteral("larger than 4194304 bytes")),
+                 qPrintable(r.error));
+        QVERIFY(r.body.isEmpty());
+        QVERIFY2(clock.elapsed() < 20000, qPrintable(QString::number(clock.elapsed())));
+    }
+
+    void announcedOversizeAnswer_isRefusedBeforeItIsRead()
+    {
+        HostileServer server([](QTcpSocket *s, const QByteArray &) {
+            s->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                     "1000000000000\r\n\r\n{");
+        });
+        sync::RestClient client(server.url(), QStringLiteral("t"));
+        client.setMaxAnswerBytes(1 << 20);
+        const auto r = get(client, QStringLiteral("/api/me"));
+        QVERIFY(r.networkError());
+        QVERIFY2(r.error.contains(QStringLiteral("1000000000000 bytes")), qPrintable(r.error));
+    }
+
+    void tricklingAnswer_endsAtTheTotalDeadline()
+    {
+        // One byte every 200 ms: never idle long enough for the inactivity timeout.
+        HostileServer server([](QTcpSocket *s, const QByteArray &) {
+            s->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                     "100000\r\n\r\n");
+            auto *t = new QTimer(s);
+            connect(t, &QTimer::timeout, s, [s] { s->write(" "); });
+            t->start(200);
+        });
+        sync::RestClient client(server.url(), QStringLiteral("t"));
+        client.setTimeoutMs(1000);
+        client.setDeadlineMs(1500);
+        QElapsedTimer clock;
+        clock.start();
+        const auto r = get(client, QStringLiteral("/api/me"));
+        const qint64 took = clock.elapsed();
+        QVERIFY(r.networkError());
+        QVERIFY2(r.error.contains(QStringLiteral("did not finish its answer within 2.5 s")),
+                 qPrintable(r.error));
+        QVERIFY2(took >= 2000 && took < 10000, qPrintable(QString::number(took)));
+    }
+
+    void redirect_isAFailureToRetry_notARefusal()
+    {
+        HostileServer server([](QTcpSocket *s, const QByteArray &) {
+            answer(s, "302 Found", "{}", "Location: https://elsewhere.example.com/api\r\n");
+        });
+        sync::RestClient client(server.url(), QStringLiteral("t"));
+        const auto r = get(client, QStringLiteral("/api/me"));
+        QVERIFY(r.networkError());
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error.contains(QStringLiteral("HTTP 302")) &&
+                     r.error.contains(QStringLiteral("elsewhere.example.com")),
+                 qPrintable(r.error));
+        QCOMPARE(server.requests, 1); // not followed
+
+        // In a sync cycle the event stays queued and the cycle reports the failure.
+        auto ctx = replica(server.url());
+        QVERIFY(ctx->engine()
+                    .execute(engine::Command::open(
+                        {{QStringLiteral("title"), QStringLiteral("t")},
+                         {QStringLiteral("severity"), QStringLiteral("high")}},
+                        QStringLiteral("alice")))
+                    .ok());
+        sync::SyncService svc(ctx->engine(), options(server.url()));
+        const auto report = testing::syncOnce(svc);
+        QVERIFY(!report.ok);
+        QCOMPARE(report.rejected, 0);
+        QVERIFY(sync::Outbox(ctx->store()).pendingCount() > 0);
+    }
+
+    void retryAfter_isHonouredAndClamped()
+    {
+        HostileServer server([](QTcpSocket *s, const QByteArray &head) {
+            answer(s, "503 Service Unavailable", "{\"error\":\"busy\"}",
+                   head.contains("/big") ? "Retry-After: 3000000\r\n" : "Retry-After: 7\r\n");
+        });
+        sync::RestClient client(server.url(), QStringLiteral("t"));
+        QCOMPARE(get(client, QStringLiteral("/small")).retryAfterMs, 7000);
+        QCOMPARE(get(client, QStringLiteral("/big")).retryAfterMs, INT_MAX); // no overflow
+    }
+
+    void appendAnsweredWithGarbage_leavesTheEventQueued()
+    {
+        HostileServer server([](QTcpSocket *s, const QByteArray &head) {
+            if (head.startsWith("GET /api/health"))
+                return answer(s, "200 OK", "{\"status\":\"ok\"}");
+            if (head.startsWith("GET"))
+                return answer(s, "200 OK", "{\"events\":[],\"cursor\":\"0\",\"more\":false}");
+            answer(s, "200 OK", "<html>proxy login</html>");
+        });
+        auto ctx = replica(server.url());
+        QVERIFY(ctx->engine()
+                    .execute(engine::Command::open(
+                        {{QStringLiteral("title"), QStringLiteral("t")},
+                         {QStringLiteral("severity"), QStringLiteral("high")}},
+                        QStringLiteral("alice")))
+                    .ok());
+        const qint64 pending = sync::Outbox(ctx->store()).pendingCount();
+        QVERIFY(pending > 0);
+        sync::SyncService svc(ctx->engine(), options(server.url()));
+        const auto report = testing::syncOnce(svc);
+        QVERIFY(!report.ok);
+        QVERIFY2(report.error.contains(QStringLiteral("not a JSON object")),
+                 qPrintable(report.error));
+        QCOMPARE(report.sent, 0);
+        QCOMPARE(sync::Outbox(ctx->store()).pendingCount(), pending);
+    }
+
+    void feedThatAlwaysHasMore_cannotHoldTheCycle()
+    {
+        // One real event, served again and again with "more": first with a cursor that never
+        // moves, then with one that always moves.
+        auto origin = replica(QUrl(QStringLiteral("http://127.0.0.1:9")));
+        auto opened = origin->engine().execute(
+            engine::Command::open({{QStringLiteral("title"), QStringLiteral("from elsewhere")},
+                                   {QStringLiteral("severity"), QStringLiteral("high")}},
+                                  QStringLiteral("bob")));
+        QVERIFY(opened);
+        const QJsonObject wire = sync::eventToWire(opened->events.first(), QStringLiteral("b"));
+        bool moving = false;
+        int page = 0;
+        HostileServer server([&](QTcpSocket *s, const QByteArray &head) {
+            if (head.startsWith("GET /api/health"))
+                return answer(s, "200 OK", "{\"status\":\"ok\"}");
+            const QString cursor = moving ? QString::number(++page) : QStringLiteral("7");
+            answer(s, "200 OK",
+                   QJsonDocument(QJsonObject{{QStringLiteral("events"), QJsonArray{wire}},
+                                             {QStringLiteral("cursor"), cursor},
+                                             {QStringLiteral("more"), true}})
+                       .toJson(QJsonDocument::Compact));
+        });
+        auto ctx = replica(server.url());
+        sync::SyncService svc(ctx->engine(), options(server.url()));
+        auto report = testing::syncOnce(svc);
+        QVERIFY(!report.ok);
+        QVERIFY2(report.error.contains(QStringLiteral("cursor did not move")),
+                 qPrintable(report.error));
+        QVERIFY2(server.requests < 10, qPrintable(QString::number(server.requests)));
+
+        moving = true;
+        const int before = server.requests;
+        report = testing::syncOnce(svc);
+        QVERIFY2(report.ok, qPrintable(report.error));
+        QVERIFY(report.more);
+        QCOMPARE(report.pages, 200);
+        QVERIFY(server.requests - before <= 205);
+        QVERIFY(ctx->store().findIncident(opened->incidentUid)); // the event itself merged
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRestClient)
+#include "tst_restclient.moc"
