@@ -19,6 +19,13 @@ using namespace sitrep::domain;
 using engine::Command;
 using store::Stmt;
 
+// The error of a lookup by number or reference that finds nothing ("no problem 'PRB..'").
+static Error notFound(const char *what, const QString &ref)
+{
+    return {QStringLiteral("no %1 '%2'").arg(QLatin1String(what), ref),
+            QStringLiteral("not_found")};
+}
+
 ProblemStore::ProblemStore(engine::LifecycleEngine &engine) : m_engine(engine) {}
 
 QString ProblemStore::nextNumber(const QString &table, const QString &prefix)
@@ -106,7 +113,7 @@ Result<Problem> ProblemStore::updateProblem(const QString &number, const QJsonOb
     using R = Result<Problem>;
     auto p = problem(number);
     if (!p)
-        return R::fail(QStringLiteral("no problem '%1'").arg(number), QStringLiteral("not_found"));
+        return notFound("problem", number);
     static const QHash<QString, QString> columns{
         {QStringLiteral("title"), QStringLiteral("title")},
         {QStringLiteral("description"), QStringLiteral("description")},
@@ -173,12 +180,10 @@ Status ProblemStore::setLinked(const QString &problemNumber, const QString &inci
 {
     auto p = problem(problemNumber);
     if (!p)
-        return Status::fail(QStringLiteral("no problem '%1'").arg(problemNumber),
-                            QStringLiteral("not_found"));
+        return notFound("problem", problemNumber);
     auto inc = m_engine.store().findIncident(incidentRef);
     if (!inc)
-        return Status::fail(QStringLiteral("no incident '%1'").arg(incidentRef),
-                            QStringLiteral("not_found"));
+        return notFound("incident", incidentRef);
     if (isLinked(m_engine.store().db(), p->id, inc->uid) == link)
         return {}; // already so
     // The knowledge-base projection writes or deletes the link row from this event, in its
@@ -234,8 +239,7 @@ Result<KnownError> ProblemStore::createKnownError(const QString &title, const QS
     if (!problemNumber.isEmpty()) {
         p = problem(problemNumber);
         if (!p)
-            return R::fail(QStringLiteral("no problem '%1'").arg(problemNumber),
-                           QStringLiteral("not_found"));
+            return notFound("problem", problemNumber);
     }
     auto &db = m_engine.store().db();
     const qint64 now = m_engine.clock().nowMs();
@@ -336,12 +340,10 @@ Status ProblemStore::linkKnownError(const QString &incidentRef, const QString &k
 {
     auto ke = knownError(keNumber);
     if (!ke)
-        return Status::fail(QStringLiteral("no known error '%1'").arg(keNumber),
-                            QStringLiteral("not_found"));
+        return notFound("known error", keNumber);
     auto inc = m_engine.store().findIncident(incidentRef);
     if (!inc)
-        return Status::fail(QStringLiteral("no incident '%1'").arg(incidentRef),
-                            QStringLiteral("not_found"));
+        return notFound("incident", incidentRef);
     if (ke->incidents.contains(inc->number))
         return {};
     return m_engine.record(
@@ -358,8 +360,7 @@ Result<KnownError> ProblemStore::updateKnownError(const QString &number, const Q
     using R = Result<KnownError>;
     auto k = knownError(number);
     if (!k)
-        return R::fail(QStringLiteral("no known error '%1'").arg(number),
-                       QStringLiteral("not_found"));
+        return notFound("known error", number);
     static const QStringList cols{QStringLiteral("title"), QStringLiteral("symptom"),
                                   QStringLiteral("workaround"), QStringLiteral("root_cause")};
     auto &db = m_engine.store().db();
@@ -432,12 +433,10 @@ Status ProblemStore::resolveWithKnownError(const QString &incidentRef, const QSt
 {
     auto ke = knownError(keNumber);
     if (!ke)
-        return Status::fail(QStringLiteral("no known error '%1'").arg(keNumber),
-                            QStringLiteral("not_found"));
+        return notFound("known error", keNumber);
     auto inc = m_engine.store().findIncident(incidentRef);
     if (!inc)
-        return Status::fail(QStringLiteral("no incident '%1'").arg(incidentRef),
-                            QStringLiteral("not_found"));
+        return notFound("incident", incidentRef);
     const auto &wf = m_engine.workflow();
     const QString to = resolveState.isEmpty() ? wf.stateStamping(QStringLiteral("resolved"))
                                               : wf.canonicalState(resolveState);
