@@ -864,29 +864,17 @@ void Notifier::postWebhook(const Delivery &d, const QString &token,
 
 void Notifier::start()
 {
-    if (m_running)
-        return;
-    m_running = true;
-    connect(&m_engine, &engine::LifecycleEngine::eventsAppended, this, &Notifier::kick);
-    if (!m_timer) {
-        m_timer = new QTimer(this);
-        connect(m_timer, &QTimer::timeout, this, &Notifier::kick);
-    }
-    m_timer->start(std::max(250, std::min(m_config.retryBaseMs, 5000)));
-    kick();
+    m_wakeup.start(std::max(250, std::min(m_config.retryBaseMs, 5000)));
 }
 
 void Notifier::stop()
 {
-    m_running = false;
-    disconnect(&m_engine, &engine::LifecycleEngine::eventsAppended, this, &Notifier::kick);
-    if (m_timer)
-        m_timer->stop();
+    m_wakeup.stop();
 }
 
 void Notifier::kick()
 {
-    if (!m_running)
+    if (!m_wakeup.running())
         return;
     if (m_busy) {
         m_again = true;
