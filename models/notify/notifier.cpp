@@ -454,6 +454,12 @@ void Notifier::attempt(const Delivery &d, std::function<void(Result<QString>, bo
 
 namespace {
 
+/// ": text", or nothing when there is no text (an optional reason or note after a message).
+QString colonSuffix(const QString &text)
+{
+    return text.isEmpty() ? QString() : QStringLiteral(": ") + text;
+}
+
 QString describe(const QJsonObject &m)
 {
     const QJsonObject inc = m[u"incident"].toObject();
@@ -463,18 +469,13 @@ QString describe(const QJsonObject &m)
     if (type == u"declaration")
         return QStringLiteral(":rotating_light: %1 declared (%2, %3, state %4)%5")
             .arg(head, inc[u"priority"].toString(), inc[u"severity"].toString(),
-                 inc[u"state"].toString(),
-                 m[u"reason"].toString().isEmpty()
-                     ? QString()
-                     : QStringLiteral(": ") + m[u"reason"].toString());
+                 inc[u"state"].toString(), colonSuffix(m[u"reason"].toString()));
     if (type == u"status")
         return QStringLiteral(":mega: %1 status update (%2): %3")
             .arg(head, m[u"status"].toString(), m[u"message_text"].toString());
     if (type == u"resolution")
         return QStringLiteral(":white_check_mark: %1 resolved%2")
-            .arg(head, m[u"note"].toString().isEmpty()
-                           ? QString()
-                           : QStringLiteral(": ") + m[u"note"].toString());
+            .arg(head, colonSuffix(m[u"note"].toString()));
     if (type == u"notice")
         return QStringLiteral(":information_source: %1: %2 (%3)")
             .arg(head, m[u"reason"].toString(), inc[u"state"].toString());
