@@ -15,6 +15,7 @@
 #include "engine/command.h"
 #include "engine/lifecycleengine.h"
 #include "host/appcontext.h"
+#include "store/incidentcolumns.h"
 #include "store/store.h"
 
 #include <QCoreApplication>
@@ -390,13 +391,7 @@ bool run(sqlite3_stmt *st, sqlite3 *db, const char *what)
     return check(rc, db, what);
 }
 
-const char *const kIncidentColumns =
-    "id, uid, number, title, description, severity, priority, impact, urgency, category, "
-    "subcategory, services, cis, assignee, assignment_group, reporter, commander, responders, "
-    "alerts, state, is_open, created_at, acknowledged_at, mitigated_at, resolved_at, closed_at, "
-    "updated_at, response_due, resolution_due, sla_due, sla_paused_ms, sla_paused_since, "
-    "sla_breached, root_cause, resolution_note, close_code, time_spent, approvals, "
-    "last_status_at, head_hash, event_count, extra";
+using sitrep::store::kIncidentColumns;
 
 /// The rows the engine wrote, read back from its database (not timed).
 struct RawData {
