@@ -335,23 +335,45 @@ QList<KnownError> ProblemStore::knownErrorsOfIncident(const QString &incidentRef
         inc->uid);
 }
 
+namespace {
+
+// The known error and the incident that a link or a resolution names.
+struct KnownErrorOnIncident {
+    KnownError knownError;
+    Incident incident;
+};
+
+} // namespace
+
+static Result<KnownErrorOnIncident> knownErrorOnIncident(ProblemStore &problems, store::Store &st,
+                                                         const QString &keNumber,
+                                                         const QString &incidentRef)
+{
+    auto ke = problems.knownError(keNumber);
+    if (!ke)
+        return notFound("known error", keNumber);
+    auto inc = st.findIncident(incidentRef);
+    if (!inc)
+        return notFound("incident", incidentRef);
+    return KnownErrorOnIncident{std::move(*ke), std::move(*inc)};
+}
+
 Status ProblemStore::linkKnownError(const QString &incidentRef, const QString &keNumber,
                                     const QString &actor)
 {
-    auto ke = knownError(keNumber);
-    if (!ke)
-        return notFound("known error", keNumber);
-    auto inc = m_engine.store().findIncident(incidentRef);
-    if (!inc)
-        return notFound("incident", incidentRef);
-    if (ke->incidents.contains(inc->number))
+    auto found = knownErrorOnIncident(*this, m_engine.store(), keNumber, incidentRef);
+    if (!found)
+        return found.error();
+    const KnownError &ke = found->knownError;
+    const Incident &inc = found->incident;
+    if (ke.incidents.contains(inc.number))
         return {};
     return m_engine.record(
-        inc->uid, KnownErrorLinkedKind,
-        {{QStringLiteral("known_error"), ke->number},
-         {QStringLiteral("title"), ke->title},
+        inc.uid, KnownErrorLinkedKind,
+        {{QStringLiteral("known_error"), ke.number},
+         {QStringLiteral("title"), ke.title},
          {QStringLiteral("message"),
-          QStringLiteral("linked to known error %1: %2").arg(ke->number, ke->title)}},
+          QStringLiteral("linked to known error %1: %2").arg(ke.number, ke.title)}},
         actor);
 }
 
@@ -431,12 +453,11 @@ Status ProblemStore::resolveWithKnownError(const QString &incidentRef, const QSt
                                            const QString &note, const QString &rootCauseCategory,
                                            const QString &actor, const QString &resolveState)
 {
-    auto ke = knownError(keNumber);
-    if (!ke)
-        return notFound("known error", keNumber);
-    auto inc = m_engine.store().findIncident(incidentRef);
-    if (!inc)
-        return notFound("incident", incidentRef);
+    auto found = knownErrorOnIncident(*this, m_engine.store(), keNumber, incidentRef);
+    if (!found)
+        return found.error();
+    const KnownError &ke = found->knownError;
+    const Incident &inc = found->incident;
     const auto &wf = m_engine.workflow();
     const QString to = resolveState.isEmpty() ? wf.stateStamping(QStringLiteral("resolved"))
                                               : wf.canonicalState(resolveState);
@@ -445,31 +466,32 @@ Status ProblemStore::resolveWithKnownError(const QString &incidentRef, const QSt
                             QStringLiteral("invalid"));
     const QString resolution = note.trimmed().isEmpty()
                                    ? QStringLiteral("Known error %1 (%2). Workaround applied: %3")
-                                         .arg(ke->number, ke->title, ke->workaround)
+                                         .arg(ke.number, ke.title, ke.workaround)
                                    : note.trimmed();
     QString rootCause = rootCauseCategory.trimmed();
     if (rootCause.isEmpty())
-        rootCause = inc->rootCause.isEmpty() ? QStringLiteral("known_error") : inc->rootCause;
+        rootCause = inc.rootCause.isEmpty() ? QStringLiteral("known_error") : inc.rootCause;
     // The link and the resolve commit in one transaction; the knowledge-base projection turns
     // them into the link rows, the entry's new count and last-seen time, and both articles.
     QList<Command> batch;
-    if (!ke->incidents.contains(inc->number))
-        batch << Command::make(Command::Kind::Record, inc->uid,
-                               {{QStringLiteral("kind"), KnownErrorLinkedKind},
-                                {QStringLiteral("payload"),
-                                 QJsonObject{{QStringLiteral("known_error"), ke->number},
-                                             {QStringLiteral("title"), ke->title},
-                                             {QStringLiteral("message"),
-                                              QStringLiteral("resolved with known error %1: %2")
-                                                  .arg(ke->number, ke->title)}}}},
-                               actor);
-    if (inc->state != to) {
+    if (!ke.incidents.contains(inc.number))
+        batch << Command::make(
+            Command::Kind::Record, inc.uid,
+            {{QStringLiteral("kind"), KnownErrorLinkedKind},
+             {QStringLiteral("payload"),
+              QJsonObject{
+                  {QStringLiteral("known_error"), ke.number},
+                  {QStringLiteral("title"), ke.title},
+                  {QStringLiteral("message"),
+                   QStringLiteral("resolved with known error %1: %2").arg(ke.number, ke.title)}}}},
+            actor);
+    if (inc.state != to) {
         // A rejected resolve must not leave the link behind: check it first.
-        if (!m_engine.workflow().transition(inc->state, to))
+        if (!m_engine.workflow().transition(inc.state, to))
             return Status::fail(
-                QStringLiteral("cannot move %1 from '%2' to '%3'").arg(inc->number, inc->state, to),
+                QStringLiteral("cannot move %1 from '%2' to '%3'").arg(inc.number, inc.state, to),
                 QStringLiteral("invalid"));
-        batch << Command::transition(inc->uid, to, actor,
+        batch << Command::transition(inc.uid, to, actor,
                                      {{QStringLiteral("resolution_note"), resolution},
                                       {QStringLiteral("root_cause"), rootCause}});
     }
