@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "demo/demogenerator.h"
 
+#include "demo/demoservices.h"
 #include "store/store.h"
 
 #include <QJsonArray>
@@ -14,18 +15,9 @@ namespace sitrep::demo {
 
 using engine::Command;
 
-namespace {
-
-struct ServiceDef {
-    const char *name;
-    const char *category;
-    QList<const char *> titles;
-    QList<const char *> causes;
-};
-
-const QList<ServiceDef> &services()
+const QList<DemoService> &demoServices()
 {
-    static const QList<ServiceDef> s{
+    static const QList<DemoService> s{
         {"checkout",
          "application",
          {"Checkout error rate above 5%", "Checkout latency p99 over 2s",
@@ -77,6 +69,8 @@ const QList<ServiceDef> &services()
     return s;
 }
 
+namespace {
+
 const QStringList people{
     QStringLiteral("alice.nguyen"), QStringLiteral("bob.okafor"),  QStringLiteral("carla.diaz"),
     QStringLiteral("dev.patel"),    QStringLiteral("erin.walsh"),  QStringLiteral("farid.haddad"),
@@ -121,7 +115,7 @@ QList<Command> generateDemoCommands(const DemoOptions &o)
         } else {
             // More incidents recently: skew toward now.
             created = now - qint64(std::pow(uni(0, 1), 1.3) * double(span));
-            svc = pick(int(services().size()));
+            svc = pick(int(demoServices().size()));
             if (uni(0, 1) < 0.03) {
                 stormAt = created;
                 stormSvc = svc;
@@ -129,7 +123,7 @@ QList<Command> generateDemoCommands(const DemoOptions &o)
             }
         }
         created = qMin(created, now - 60000);
-        const ServiceDef &sd = services()[svc];
+        const DemoService &sd = demoServices()[svc];
         const double r = uni(0, 1);
         const char *sev = r < 0.06 ? "critical" : r < 0.26 ? "high" : r < 0.7 ? "medium" : "low";
         const int sevIdx = r < 0.06 ? 0 : r < 0.26 ? 1 : r < 0.7 ? 2 : 3;

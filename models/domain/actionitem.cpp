@@ -32,23 +32,28 @@ QList<ActionItem> actionItemsFrom(const QList<Event> &timeline)
             it = byId.constFind(id);
         }
         ActionItem &a = items[*it];
-        if (p.contains(u"title"))
-            a.title = p[u"title"].toString();
-        if (p.contains(u"owner"))
-            a.owner = p[u"owner"].toString();
-        if (p.contains(u"due"))
-            a.due = p[u"due"].toString();
-        if (p.contains(u"status"))
-            a.status = p[u"status"].toString();
-        if (p.contains(u"done")) {
-            if (p[u"done"].toBool())
-                a.status = QStringLiteral("done");
-            else if (a.status == u"done")
-                a.status = QStringLiteral("open");
-        }
+        applyActionItemFields(a, p);
         a.updatedAt = e.ts;
     }
     return items;
+}
+
+void applyActionItemFields(ActionItem &a, const QJsonObject &p)
+{
+    if (p.contains(u"title"))
+        a.title = p[u"title"].toString();
+    if (p.contains(u"owner"))
+        a.owner = p[u"owner"].toString();
+    if (p.contains(u"due"))
+        a.due = p[u"due"].toString();
+    if (p.contains(u"status"))
+        a.status = p[u"status"].toString();
+    if (p.contains(u"done")) {
+        if (p[u"done"].toBool())
+            a.status = QStringLiteral("done");
+        else if (a.status == u"done")
+            a.status = QStringLiteral("open");
+    }
 }
 
 } // namespace sitrep::domain

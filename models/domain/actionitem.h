@@ -3,6 +3,7 @@
 
 #include "domain/event.h"
 
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 
@@ -25,5 +26,10 @@ struct ActionItem {
 /// Folds the action_item events of one timeline (add, then updates by id). The one fold
 /// every view uses, so an item closed in one place shows as done everywhere.
 QList<ActionItem> actionItemsFrom(const QList<Event> &timeline);
+
+/// Applies the fields one action_item event payload carries (title, owner, due, status, done)
+/// to an item; fields the payload leaves out keep their value. Used by the fold above and by
+/// the action_items projection so both read an event the same way.
+void applyActionItemFields(ActionItem &item, const QJsonObject &payload);
 
 } // namespace sitrep::domain

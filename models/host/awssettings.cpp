@@ -12,6 +12,8 @@
 #include <QRegularExpression>
 #include <QUrlQuery>
 
+#include <optional>
+
 namespace sitrep::host {
 using namespace sitrep::aws;
 
@@ -459,14 +461,24 @@ private:
         step();
     }
 
-    void checkQueue()
+    // The endpoint a check calls, with the test's timeout; without one the check fails with
+    // the reason and the test moves on to the next step.
+    std::optional<AwsEndpoint> endpointOf(const QString &check, Result<AwsEndpoint> ep)
     {
-        auto ep = m_config.sqsEndpoint();
         if (!ep) {
-            add(QStringLiteral("SQS alert queue"), false, ep.errorMessage());
-            return next();
+            add(check, false, ep.errorMessage());
+            next();
+            return std::nullopt;
         }
         ep->timeoutMs = m_timeoutMs;
+        return *ep;
+    }
+
+    void checkQueue()
+    {
+        const auto ep = endpointOf(QStringLiteral("SQS alert queue"), m_config.sqsEndpoint());
+        if (!ep)
+            return;
         m_sqs = std::make_unique<SqsClient>(m_nam, *ep, m_creds);
         const QUrl url = ep->url;
         QPointer<ConnectionTest> self(this);
@@ -491,12 +503,9 @@ private:
 
     void checkTopics()
     {
-        auto ep = m_config.snsEndpoint();
-        if (!ep) {
-            add(QStringLiteral("SNS"), false, ep.errorMessage());
-            return next();
-        }
-        ep->timeoutMs = m_timeoutMs;
+        const auto ep = endpointOf(QStringLiteral("SNS"), m_config.snsEndpoint());
+        if (!ep)
+            return;
         m_sns = std::make_unique<SnsClient>(m_nam, *ep, m_creds);
         QStringList wanted;
         for (const QString &t : {m_notify.slaTopic, m_notify.statusTopic})

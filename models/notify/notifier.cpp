@@ -454,6 +454,12 @@ void Notifier::attempt(const Delivery &d, std::function<void(Result<QString>, bo
 
 namespace {
 
+/// ": text", or nothing when there is no text (an optional reason or note after a message).
+QString colonSuffix(const QString &text)
+{
+    return text.isEmpty() ? QString() : QStringLiteral(": ") + text;
+}
+
 QString describe(const QJsonObject &m)
 {
     const QJsonObject inc = m[u"incident"].toObject();
@@ -463,18 +469,13 @@ QString describe(const QJsonObject &m)
     if (type == u"declaration")
         return QStringLiteral(":rotating_light: %1 declared (%2, %3, state %4)%5")
             .arg(head, inc[u"priority"].toString(), inc[u"severity"].toString(),
-                 inc[u"state"].toString(),
-                 m[u"reason"].toString().isEmpty()
-                     ? QString()
-                     : QStringLiteral(": ") + m[u"reason"].toString());
+                 inc[u"state"].toString(), colonSuffix(m[u"reason"].toString()));
     if (type == u"status")
         return QStringLiteral(":mega: %1 status update (%2): %3")
             .arg(head, m[u"status"].toString(), m[u"message_text"].toString());
     if (type == u"resolution")
         return QStringLiteral(":white_check_mark: %1 resolved%2")
-            .arg(head, m[u"note"].toString().isEmpty()
-                           ? QString()
-                           : QStringLiteral(": ") + m[u"note"].toString());
+            .arg(head, colonSuffix(m[u"note"].toString()));
     if (type == u"notice")
         return QStringLiteral(":information_source: %1: %2 (%3)")
             .arg(head, m[u"reason"].toString(), inc[u"state"].toString());
@@ -864,29 +865,17 @@ void Notifier::postWebhook(const Delivery &d, const QString &token,
 
 void Notifier::start()
 {
-    if (m_running)
-        return;
-    m_running = true;
-    connect(&m_engine, &engine::LifecycleEngine::eventsAppended, this, &Notifier::kick);
-    if (!m_timer) {
-        m_timer = new QTimer(this);
-        connect(m_timer, &QTimer::timeout, this, &Notifier::kick);
-    }
-    m_timer->start(std::max(250, std::min(m_config.retryBaseMs, 5000)));
-    kick();
+    m_wakeup.start(std::max(250, std::min(m_config.retryBaseMs, 5000)));
 }
 
 void Notifier::stop()
 {
-    m_running = false;
-    disconnect(&m_engine, &engine::LifecycleEngine::eventsAppended, this, &Notifier::kick);
-    if (m_timer)
-        m_timer->stop();
+    m_wakeup.stop();
 }
 
 void Notifier::kick()
 {
-    if (!m_running)
+    if (!m_wakeup.running())
         return;
     if (m_busy) {
         m_again = true;

@@ -3,6 +3,7 @@
 
 #include "delivery/deliveryqueue.h"
 #include "domain/event.h"
+#include "engine/wakeup.h"
 #include "notify/notifyconfig.h"
 #include "util/result.h"
 
@@ -17,7 +18,6 @@
 #include <memory>
 
 class QNetworkAccessManager;
-class QTimer;
 
 namespace sitrep::engine {
 class LifecycleEngine;
@@ -168,8 +168,7 @@ private:
     SecretLookup m_secrets;
     std::function<bool(const Delivery &)> m_afterAttempt;
     QHash<QString, QString> m_topicArns;
-    QTimer *m_timer = nullptr;
-    bool m_running = false;
+    engine::Wakeup m_wakeup{m_engine, this, [this] { kick(); }};
     bool m_busy = false;
     bool m_again = false;
     std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);

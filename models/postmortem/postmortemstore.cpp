@@ -570,21 +570,7 @@ private:
             a.status = QStringLiteral("open");
             a.createdAt = e.ts;
         }
-        ActionItem f = actionItemsFrom({e}).value(0);
-        if (p.contains(u"title"))
-            a.title = f.title;
-        if (p.contains(u"owner"))
-            a.owner = f.owner;
-        if (p.contains(u"due"))
-            a.due = f.due;
-        if (p.contains(u"status"))
-            a.status = p[u"status"].toString();
-        if (p.contains(u"done")) {
-            if (p[u"done"].toBool())
-                a.status = QStringLiteral("done");
-            else if (a.status == u"done")
-                a.status = QStringLiteral("open");
-        }
+        domain::applyActionItemFields(a, p);
         const auto inc = st.incidentByUid(e.incidentUid);
         if (auto w =
                 db.run(QStringLiteral(

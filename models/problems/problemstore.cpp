@@ -19,6 +19,13 @@ using namespace sitrep::domain;
 using engine::Command;
 using store::Stmt;
 
+// The error of a lookup by number or reference that finds nothing ("no problem 'PRB..'").
+static Error notFound(const char *what, const QString &ref)
+{
+    return {QStringLiteral("no %1 '%2'").arg(QLatin1String(what), ref),
+            QStringLiteral("not_found")};
+}
+
 ProblemStore::ProblemStore(engine::LifecycleEngine &engine) : m_engine(engine) {}
 
 QString ProblemStore::nextNumber(const QString &table, const QString &prefix)
@@ -106,7 +113,7 @@ Result<Problem> ProblemStore::updateProblem(const QString &number, const QJsonOb
     using R = Result<Problem>;
     auto p = problem(number);
     if (!p)
-        return R::fail(QStringLiteral("no problem '%1'").arg(number), QStringLiteral("not_found"));
+        return notFound("problem", number);
     static const QHash<QString, QString> columns{
         {QStringLiteral("title"), QStringLiteral("title")},
         {QStringLiteral("description"), QStringLiteral("description")},
@@ -173,12 +180,10 @@ Status ProblemStore::setLinked(const QString &problemNumber, const QString &inci
 {
     auto p = problem(problemNumber);
     if (!p)
-        return Status::fail(QStringLiteral("no problem '%1'").arg(problemNumber),
-                            QStringLiteral("not_found"));
+        return notFound("problem", problemNumber);
     auto inc = m_engine.store().findIncident(incidentRef);
     if (!inc)
-        return Status::fail(QStringLiteral("no incident '%1'").arg(incidentRef),
-                            QStringLiteral("not_found"));
+        return notFound("incident", incidentRef);
     if (isLinked(m_engine.store().db(), p->id, inc->uid) == link)
         return {}; // already so
     // The knowledge-base projection writes or deletes the link row from this event, in its
@@ -234,8 +239,7 @@ Result<KnownError> ProblemStore::createKnownError(const QString &title, const QS
     if (!problemNumber.isEmpty()) {
         p = problem(problemNumber);
         if (!p)
-            return R::fail(QStringLiteral("no problem '%1'").arg(problemNumber),
-                           QStringLiteral("not_found"));
+            return notFound("problem", problemNumber);
     }
     auto &db = m_engine.store().db();
     const qint64 now = m_engine.clock().nowMs();
@@ -331,25 +335,45 @@ QList<KnownError> ProblemStore::knownErrorsOfIncident(const QString &incidentRef
         inc->uid);
 }
 
+namespace {
+
+// The known error and the incident that a link or a resolution names.
+struct KnownErrorOnIncident {
+    KnownError knownError;
+    Incident incident;
+};
+
+} // namespace
+
+static Result<KnownErrorOnIncident> knownErrorOnIncident(ProblemStore &problems, store::Store &st,
+                                                         const QString &keNumber,
+                                                         const QString &incidentRef)
+{
+    auto ke = problems.knownError(keNumber);
+    if (!ke)
+        return notFound("known error", keNumber);
+    auto inc = st.findIncident(incidentRef);
+    if (!inc)
+        return notFound("incident", incidentRef);
+    return KnownErrorOnIncident{std::move(*ke), std::move(*inc)};
+}
+
 Status ProblemStore::linkKnownError(const QString &incidentRef, const QString &keNumber,
                                     const QString &actor)
 {
-    auto ke = knownError(keNumber);
-    if (!ke)
-        return Status::fail(QStringLiteral("no known error '%1'").arg(keNumber),
-                            QStringLiteral("not_found"));
-    auto inc = m_engine.store().findIncident(incidentRef);
-    if (!inc)
-        return Status::fail(QStringLiteral("no incident '%1'").arg(incidentRef),
-                            QStringLiteral("not_found"));
-    if (ke->incidents.contains(inc->number))
+    auto found = knownErrorOnIncident(*this, m_engine.store(), keNumber, incidentRef);
+    if (!found)
+        return found.error();
+    const KnownError &ke = found->knownError;
+    const Incident &inc = found->incident;
+    if (ke.incidents.contains(inc.number))
         return {};
     return m_engine.record(
-        inc->uid, KnownErrorLinkedKind,
-        {{QStringLiteral("known_error"), ke->number},
-         {QStringLiteral("title"), ke->title},
+        inc.uid, KnownErrorLinkedKind,
+        {{QStringLiteral("known_error"), ke.number},
+         {QStringLiteral("title"), ke.title},
          {QStringLiteral("message"),
-          QStringLiteral("linked to known error %1: %2").arg(ke->number, ke->title)}},
+          QStringLiteral("linked to known error %1: %2").arg(ke.number, ke.title)}},
         actor);
 }
 
@@ -358,8 +382,7 @@ Result<KnownError> ProblemStore::updateKnownError(const QString &number, const Q
     using R = Result<KnownError>;
     auto k = knownError(number);
     if (!k)
-        return R::fail(QStringLiteral("no known error '%1'").arg(number),
-                       QStringLiteral("not_found"));
+        return notFound("known error", number);
     static const QStringList cols{QStringLiteral("title"), QStringLiteral("symptom"),
                                   QStringLiteral("workaround"), QStringLiteral("root_cause")};
     auto &db = m_engine.store().db();
@@ -430,14 +453,11 @@ Status ProblemStore::resolveWithKnownError(const QString &incidentRef, const QSt
                                            const QString &note, const QString &rootCauseCategory,
                                            const QString &actor, const QString &resolveState)
 {
-    auto ke = knownError(keNumber);
-    if (!ke)
-        return Status::fail(QStringLiteral("no known error '%1'").arg(keNumber),
-                            QStringLiteral("not_found"));
-    auto inc = m_engine.store().findIncident(incidentRef);
-    if (!inc)
-        return Status::fail(QStringLiteral("no incident '%1'").arg(incidentRef),
-                            QStringLiteral("not_found"));
+    auto found = knownErrorOnIncident(*this, m_engine.store(), keNumber, incidentRef);
+    if (!found)
+        return found.error();
+    const KnownError &ke = found->knownError;
+    const Incident &inc = found->incident;
     const auto &wf = m_engine.workflow();
     const QString to = resolveState.isEmpty() ? wf.stateStamping(QStringLiteral("resolved"))
                                               : wf.canonicalState(resolveState);
@@ -446,31 +466,32 @@ Status ProblemStore::resolveWithKnownError(const QString &incidentRef, const QSt
                             QStringLiteral("invalid"));
     const QString resolution = note.trimmed().isEmpty()
                                    ? QStringLiteral("Known error %1 (%2). Workaround applied: %3")
-                                         .arg(ke->number, ke->title, ke->workaround)
+                                         .arg(ke.number, ke.title, ke.workaround)
                                    : note.trimmed();
     QString rootCause = rootCauseCategory.trimmed();
     if (rootCause.isEmpty())
-        rootCause = inc->rootCause.isEmpty() ? QStringLiteral("known_error") : inc->rootCause;
+        rootCause = inc.rootCause.isEmpty() ? QStringLiteral("known_error") : inc.rootCause;
     // The link and the resolve commit in one transaction; the knowledge-base projection turns
     // them into the link rows, the entry's new count and last-seen time, and both articles.
     QList<Command> batch;
-    if (!ke->incidents.contains(inc->number))
-        batch << Command::make(Command::Kind::Record, inc->uid,
-                               {{QStringLiteral("kind"), KnownErrorLinkedKind},
-                                {QStringLiteral("payload"),
-                                 QJsonObject{{QStringLiteral("known_error"), ke->number},
-                                             {QStringLiteral("title"), ke->title},
-                                             {QStringLiteral("message"),
-                                              QStringLiteral("resolved with known error %1: %2")
-                                                  .arg(ke->number, ke->title)}}}},
-                               actor);
-    if (inc->state != to) {
+    if (!ke.incidents.contains(inc.number))
+        batch << Command::make(
+            Command::Kind::Record, inc.uid,
+            {{QStringLiteral("kind"), KnownErrorLinkedKind},
+             {QStringLiteral("payload"),
+              QJsonObject{
+                  {QStringLiteral("known_error"), ke.number},
+                  {QStringLiteral("title"), ke.title},
+                  {QStringLiteral("message"),
+                   QStringLiteral("resolved with known error %1: %2").arg(ke.number, ke.title)}}}},
+            actor);
+    if (inc.state != to) {
         // A rejected resolve must not leave the link behind: check it first.
-        if (!m_engine.workflow().transition(inc->state, to))
+        if (!m_engine.workflow().transition(inc.state, to))
             return Status::fail(
-                QStringLiteral("cannot move %1 from '%2' to '%3'").arg(inc->number, inc->state, to),
+                QStringLiteral("cannot move %1 from '%2' to '%3'").arg(inc.number, inc.state, to),
                 QStringLiteral("invalid"));
-        batch << Command::transition(inc->uid, to, actor,
+        batch << Command::transition(inc.uid, to, actor,
                                      {{QStringLiteral("resolution_note"), resolution},
                                       {QStringLiteral("root_cause"), rootCause}});
     }

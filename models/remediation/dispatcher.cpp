@@ -413,31 +413,17 @@ void RemediationDispatcher::runOnce(std::function<void(Result<RoundStats>)> done
 
 void RemediationDispatcher::start(int intervalMs)
 {
-    if (m_running)
-        return;
-    m_running = true;
-    connect(&m_remediator.engine(), &engine::LifecycleEngine::eventsAppended, this,
-            &RemediationDispatcher::kick);
-    if (!m_timer) {
-        m_timer = new QTimer(this);
-        connect(m_timer, &QTimer::timeout, this, &RemediationDispatcher::kick);
-    }
-    m_timer->start(intervalMs);
-    kick();
+    m_wakeup.start(intervalMs);
 }
 
 void RemediationDispatcher::stop()
 {
-    m_running = false;
-    disconnect(&m_remediator.engine(), &engine::LifecycleEngine::eventsAppended, this,
-               &RemediationDispatcher::kick);
-    if (m_timer)
-        m_timer->stop();
+    m_wakeup.stop();
 }
 
 void RemediationDispatcher::kick()
 {
-    if (!m_running)
+    if (!m_wakeup.running())
         return;
     if (m_busy) {
         m_again = true;
@@ -455,7 +441,7 @@ void RemediationDispatcher::kick()
             if (!r)
                 Q_EMIT roundFailed(r.errorMessage());
             m_busy = false;
-            if (m_again && m_running)
+            if (m_again && m_wakeup.running())
                 kick();
         });
     });

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "engine/wakeup.h"
 #include "remediation/remediator.h"
 #include "util/result.h"
 
@@ -13,7 +14,6 @@
 #include <memory>
 
 class QNetworkAccessManager;
-class QTimer;
 
 namespace sitrep::aws {
 class SqsClient;
@@ -91,8 +91,7 @@ private:
     aws::SqsClient *m_sqs;
     QHash<QString, QString> m_urls;
     int m_waitSeconds = 1;
-    QTimer *m_timer = nullptr;
-    bool m_running = false;
+    engine::Wakeup m_wakeup{m_remediator.engine(), this, [this] { kick(); }};
     bool m_busy = false;
     bool m_again = false;
     qint64 m_waitingForSqs = 0;

@@ -2,6 +2,7 @@
 #include "store/store.h"
 
 #include "store/bulkloader.h"
+#include "store/incidentcolumns.h"
 #include "store/logging.h"
 #include "store/metricsrollup.h"
 #include "store/projector.h"
@@ -27,14 +28,6 @@ namespace sitrep::store {
 
 using namespace sitrep::domain;
 
-static const char *const kColumns =
-    "id, uid, number, title, description, severity, priority, impact, urgency, category, "
-    "subcategory, services, cis, assignee, assignment_group, reporter, commander, responders, "
-    "alerts, state, is_open, created_at, acknowledged_at, mitigated_at, resolved_at, closed_at, "
-    "updated_at, response_due, resolution_due, sla_due, sla_paused_ms, sla_paused_since, "
-    "sla_breached, root_cause, resolution_note, close_code, time_spent, approvals, "
-    "last_status_at, head_hash, event_count, extra";
-static constexpr int kColumnCount = 42;
 static constexpr qint64 kNoteDocBase = 1000000000000LL;
 
 QString sortKeyName(SortKey k)
@@ -291,11 +284,11 @@ static const QString &rowSql(const QString &table, bool insert)
     if (it != cache.end())
         return *it;
     if (insert)
-        return *cache.insert(
-            key, QStringLiteral("INSERT INTO %1(%2) VALUES(%3)")
-                     .arg(table, QString::fromLatin1(kColumns), placeholders(kColumnCount)));
+        return *cache.insert(key, QStringLiteral("INSERT INTO %1(%2) VALUES(%3)")
+                                      .arg(table, QString::fromLatin1(kIncidentColumns),
+                                           placeholders(kIncidentColumnCount)));
     QStringList sets;
-    const QStringList cols = QString::fromLatin1(kColumns).split(QStringLiteral(", "));
+    const QStringList cols = QString::fromLatin1(kIncidentColumns).split(QStringLiteral(", "));
     for (int i = 1; i < cols.size(); ++i)
         sets << cols[i] + QStringLiteral("=?");
     return *cache.insert(key,
@@ -320,7 +313,7 @@ static Status writeRow(Db &db, const QString &table, Incident &inc, bool insert)
     }
     Stmt *s = db.prepare(rowSql(table, false));
     bindIncident(s, inc, 1);
-    s->bind(kColumnCount, inc.rowid);
+    s->bind(kIncidentColumnCount, inc.rowid);
     if (!s->exec())
         return Status::fail(
             QStringLiteral("cannot update incident %1: %2").arg(inc.number, s->error()),
@@ -432,7 +425,7 @@ Incident Store::readIncident(const Stmt &s)
 std::optional<Incident> Store::incidentWhere(const char *column, const QVariant &value)
 {
     Stmt *s = m_db.prepare(QStringLiteral("SELECT %1 FROM incidents WHERE %2=?")
-                               .arg(QLatin1String(kColumns), QLatin1String(column)));
+                               .arg(QLatin1String(kIncidentColumns), QLatin1String(column)));
     s->bindAll({value});
     return s->one(readIncident);
 }
@@ -534,8 +527,9 @@ QString Store::listSql(const ListQuery &q, bool countOnly, QList<QVariant> &bind
         where.add(QStringLiteral("id IN (SELECT incident FROM search WHERE search MATCH ?)"),
                   {fts});
     QString sql =
-        countOnly ? QStringLiteral("SELECT count(*) FROM incidents")
-                  : QStringLiteral("SELECT %1 FROM incidents").arg(QString::fromLatin1(kColumns));
+        countOnly
+            ? QStringLiteral("SELECT count(*) FROM incidents")
+            : QStringLiteral("SELECT %1 FROM incidents").arg(QString::fromLatin1(kIncidentColumns));
     sql += where.sql();
     if (!countOnly) {
         const QString dir = q.descending ? QStringLiteral("DESC") : QStringLiteral("ASC");

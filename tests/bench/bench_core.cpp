@@ -12,9 +12,11 @@
 
 #include "benchutil.h"
 
+#include "demo/demoservices.h"
 #include "engine/command.h"
 #include "engine/lifecycleengine.h"
 #include "host/appcontext.h"
+#include "store/incidentcolumns.h"
 #include "store/store.h"
 
 #include <QCoreApplication>
@@ -42,61 +44,9 @@ constexpr qint64 kEpoch = 1735689600000;         // 2025-01-01T00:00:00Z
 constexpr qint64 kSlotMs = 2000;                 // a new incident every 2 s of simulated time
 constexpr qint64 kNoteDocBase = 1000000000000LL; // search rowids of notes (see store.cpp)
 
-struct ServiceDef {
-    const char *name;
-    const char *category;
-    const char *titles[3];
-    const char *causes[2];
-};
-
-const ServiceDef kServices[] = {
-    {"checkout",
-     "application",
-     {"Checkout error rate above 5%", "Checkout latency p99 over 2s",
-      "Payment confirmation page timing out"},
-     {"deployment", "dependency"}},
-    {"payments-api",
-     "payments",
-     {"Payments API returning 502s", "Card authorisations failing for EU issuers",
-      "Refund queue backing up"},
-     {"third_party", "capacity"}},
-    {"ai-service",
-     "application",
-     {"LLM provider returning 429s", "AI Service high latency", "Embedding job stuck"},
-     {"third_party", "capacity"}},
-    {"query-engine",
-     "database",
-     {"Slow queries on reporting cluster", "Connection pool exhaustion in query engine",
-      "Query planner regression after upgrade"},
-     {"configuration", "software_bug"}},
-    {"kafka",
-     "infrastructure",
-     {"Consumer lag on orders topic", "Partition rebalance storm", "Broker disk usage above 90%"},
-     {"capacity", "configuration"}},
-    {"postgresql",
-     "database",
-     {"PostgreSQL connection limit reached", "Replication lag above 60s",
-      "Aurora failover triggered"},
-     {"capacity", "hardware"}},
-    {"auth",
-     "security",
-     {"Login failures spiking", "Token refresh errors for mobile clients", "SSO callback loop"},
-     {"software_bug", "certificate"}},
-    {"search",
-     "application",
-     {"Search index stale", "Search p95 latency degraded", "Autocomplete returning empty results"},
-     {"software_bug", "capacity"}},
-    {"cdn",
-     "network",
-     {"CDN cache hit ratio dropped", "Static assets 404 after release",
-      "TLS handshake errors at edge"},
-     {"configuration", "certificate"}},
-    {"notifications",
-     "application",
-     {"Push notifications delayed", "Email bounce rate high", "SMS provider timeouts"},
-     {"third_party", "dependency"}},
-};
-constexpr int kServiceCount = int(sizeof(kServices) / sizeof(kServices[0]));
+using sitrep::demo::DemoService;
+const QList<DemoService> &kServices = sitrep::demo::demoServices();
+const int kServiceCount = int(kServices.size());
 const char *const kPeople[] = {"alice.nguyen", "bob.okafor",  "carla.diaz",
                                "dev.patel",    "erin.walsh",  "farid.haddad",
                                "grace.kim",    "hiro.tanaka", "ines.moreau"};
@@ -167,7 +117,7 @@ public:
         int n = 0;
         if (s < m_incidents) {
             const Plan p = planFor(m_seed, s);
-            const ServiceDef &sd = kServices[p.service];
+            const DemoService &sd = kServices[p.service];
             const QString svc = QString::fromLatin1(sd.name);
             const QString title = QString::fromLatin1(sd.titles[p.title]);
             Command c = Command::open(
@@ -390,13 +340,7 @@ bool run(sqlite3_stmt *st, sqlite3 *db, const char *what)
     return check(rc, db, what);
 }
 
-const char *const kIncidentColumns =
-    "id, uid, number, title, description, severity, priority, impact, urgency, category, "
-    "subcategory, services, cis, assignee, assignment_group, reporter, commander, responders, "
-    "alerts, state, is_open, created_at, acknowledged_at, mitigated_at, resolved_at, closed_at, "
-    "updated_at, response_due, resolution_due, sla_due, sla_paused_ms, sla_paused_since, "
-    "sla_breached, root_cause, resolution_note, close_code, time_spent, approvals, "
-    "last_status_at, head_hash, event_count, extra";
+using sitrep::store::kIncidentColumns;
 
 /// The rows the engine wrote, read back from its database (not timed).
 struct RawData {

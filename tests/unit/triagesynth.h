@@ -6,6 +6,7 @@
 // Shared by tests/unit/tst_triage*.cpp and tests/bench/bench_triage.cpp.
 #pragma once
 
+#include "engine/command.h"
 #include "triage/classifier.h"
 
 #include <QJsonArray>
@@ -13,6 +14,7 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <QUuid>
 
 #include <random>
 
@@ -213,6 +215,25 @@ inline QList<SynthIncident> generateSynthIncidents(int n, quint64 seed, double n
         out << s;
     }
     return out;
+}
+
+/// One batch that opens and resolves `n` synthetic incidents (labels included), each under a
+/// fresh uid, for a store the classifier can learn from.
+inline QList<engine::Command> openAndResolveSynthIncidents(int n, quint64 seed, double noise)
+{
+    using engine::Command;
+    QList<Command> batch;
+    for (const auto &s : generateSynthIncidents(n, seed, noise)) {
+        QJsonObject open = s.open;
+        const QString uid = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        open[u"uid"] = uid;
+        batch << Command::open(open, QStringLiteral("tester"));
+        batch << Command::transition(
+            uid, QStringLiteral("resolved"), QStringLiteral("tester"),
+            {{QStringLiteral("resolution_note"), s.fix},
+             {QStringLiteral("root_cause"), QStringLiteral("configuration")}});
+    }
+    return batch;
 }
 
 inline QList<triage::Example> examplesOf(const QList<SynthIncident> &list)

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void actionItems_parsedFromTableAndTaskList();
     void actionItems_syncTracksAndProjectionOrdersOverdueFirst();
     void actionItems_projectionRebuildsFromLog();
+    void actionItems_updateOfOneField_keepsTheOthers();
     void ics_isRfc5545();
 };
 
@@ -367,6 +368,48 @@ void TestPostmortem::actionItems_projectionRebuildsFromLog()
         QCOMPARE(after[i].owner, before[i].owner);
     }
     QCOMPARE(after.first().due, QStringLiteral("2026-03-16"));
+}
+
+void TestPostmortem::actionItems_updateOfOneField_keepsTheOthers()
+{
+    Env env;
+    const QString a = env.knownIncident();
+    QVERIFY(!env.run(Command::make(Command::Kind::ActionItem, a,
+                                   {{QStringLiteral("id"), QStringLiteral("ai-1")},
+                                    {QStringLiteral("title"), QStringLiteral("Add an alert")},
+                                    {QStringLiteral("owner"), QStringLiteral("dana")},
+                                    {QStringLiteral("due"), QStringLiteral("2026-03-20")}}),
+                     T0 + 80 * Min)
+                 .isEmpty());
+    // An update that names only the owner, then one that names only the due date.
+    QVERIFY(!env.run(Command::make(Command::Kind::ActionItem, a,
+                                   {{QStringLiteral("op"), QStringLiteral("update")},
+                                    {QStringLiteral("id"), QStringLiteral("ai-1")},
+                                    {QStringLiteral("owner"), QStringLiteral("erin")}}),
+                     T0 + 81 * Min)
+                 .isEmpty());
+    QVERIFY(!env.run(Command::make(Command::Kind::ActionItem, a,
+                                   {{QStringLiteral("op"), QStringLiteral("update")},
+                                    {QStringLiteral("id"), QStringLiteral("ai-1")},
+                                    {QStringLiteral("due"), QStringLiteral("2026-03-25")}}),
+                     T0 + 82 * Min)
+                 .isEmpty());
+    postmortem::PostmortemStore pm(*env.engine);
+    const auto check = [&] {
+        const auto items = pm.actionItems(QStringLiteral("2026-03-01"));
+        QCOMPARE(items.size(), 1);
+        QCOMPARE(items[0].title, QStringLiteral("Add an alert"));
+        QCOMPARE(items[0].owner, QStringLiteral("erin"));
+        QCOMPARE(items[0].due, QStringLiteral("2026-03-25"));
+        QCOMPARE(items[0].status, QStringLiteral("open"));
+    };
+    check();
+    if (QTest::currentTestFailed())
+        return;
+    // The rebuilt projection gives the same row.
+    QVERIFY(env.store.db().exec(QStringLiteral("DELETE FROM action_items")).ok());
+    QVERIFY(env.engine->rebuildProjections().ok());
+    check();
 }
 
 void TestPostmortem::ics_isRfc5545()

@@ -32,18 +32,7 @@ namespace {
 /// Opens and resolves `n` synthetic incidents in one batch (labels included).
 void fillResolved(CoreFixture &f, int n, quint64 seed)
 {
-    QList<Command> batch;
-    for (const auto &s : testing::generateSynthIncidents(n, seed, 0.1)) {
-        QJsonObject open = s.open;
-        const QString uid = QUuid::createUuid().toString(QUuid::WithoutBraces);
-        open[u"uid"] = uid;
-        batch << Command::open(open, QStringLiteral("tester"));
-        batch << Command::transition(
-            uid, QStringLiteral("resolved"), QStringLiteral("tester"),
-            {{QStringLiteral("resolution_note"), s.fix},
-             {QStringLiteral("root_cause"), QStringLiteral("configuration")}});
-    }
-    auto r = f.eng().executeBatch(batch);
+    auto r = f.eng().executeBatch(testing::openAndResolveSynthIncidents(n, seed, 0.1));
     QVERIFY(r);
     for (const auto &one : *r)
         QVERIFY2(one, qPrintable(one.errorMessage()));
