@@ -45,7 +45,7 @@ fuzz:
 
 # `make format` applies .clang-format to every C++ source; `make format-check` lists what
 # differs and fails. `make test` runs the check first.
-SOURCES = $(shell find app models ui tests -name '*.cpp' -o -name '*.h' | sort)
+SOURCES = $(shell find app models ui tests -path '*/node_modules' -prune -o \( -name '*.cpp' -o -name '*.h' \) -print | sort)
 format:
 	clang-format -i $(SOURCES)
 
