@@ -19,6 +19,20 @@ inline sync::HttpReply call(sync::RestClient &client, const QByteArray &method,
     });
 }
 
+/// Sync options for a test against `url`: alice's token, short backoffs, a fixed seed, and an
+/// interval long enough that only what the test starts runs.
+inline sync::SyncOptions syncOptions(const QUrl &url)
+{
+    sync::SyncOptions o;
+    o.url = url;
+    o.token = QStringLiteral("token-of-alice");
+    o.baseBackoffMs = 20;
+    o.maxBackoffMs = 200;
+    o.intervalMs = 60000;
+    o.seed = 7;
+    return o;
+}
+
 /// One sync cycle by hand, and its report.
 inline sync::SyncReport syncOnce(sync::SyncService &service)
 {

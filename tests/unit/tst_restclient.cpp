@@ -105,16 +105,19 @@ class TestRestClient : public QObject {
         return testing::openReplica(m_dir.filePath(QStringLiteral("r%1.db").arg(++m_dbs)), true,
                                     url);
     }
-    static sync::SyncOptions options(const QUrl &url)
+    static sync::SyncOptions options(const QUrl &url) { return testing::syncOptions(url); }
+    /// A replica syncing with `url` that has one incident of its own waiting in the outbox.
+    std::unique_ptr<host::AppContext> replicaWithOneIncident(const QUrl &url)
     {
-        sync::SyncOptions o;
-        o.url = url;
-        o.token = QStringLiteral("token-of-alice");
-        o.baseBackoffMs = 20;
-        o.maxBackoffMs = 200;
-        o.intervalMs = 60000;
-        o.seed = 7;
-        return o;
+        auto ctx = replica(url);
+        if (!ctx->engine()
+                 .execute(
+                     engine::Command::open({{QStringLiteral("title"), QStringLiteral("t")},
+                                            {QStringLiteral("severity"), QStringLiteral("high")}},
+                                           QStringLiteral("alice")))
+                 .ok())
+            qFatal("cannot open the test incident");
+        return ctx;
     }
 
 private Q_SLOTS:
@@ -201,13 +204,7 @@ private Q_SLOTS:
         QCOMPARE(server.requests, 1); // not followed
 
         // In a sync cycle the event stays queued and the cycle reports the failure.
-        auto ctx = replica(server.url());
-        QVERIFY(ctx->engine()
-                    .execute(engine::Command::open(
-                        {{QStringLiteral("title"), QStringLiteral("t")},
-                         {QStringLiteral("severity"), QStringLiteral("high")}},
-                        QStringLiteral("alice")))
-                    .ok());
+        auto ctx = replicaWithOneIncident(server.url());
         sync::SyncService svc(ctx->engine(), options(server.url()));
         const auto report = testing::syncOnce(svc);
         QVERIFY(!report.ok);
@@ -235,13 +232,7 @@ private Q_SLOTS:
                 return answer(s, "200 OK", "{\"events\":[],\"cursor\":\"0\",\"more\":false}");
             answer(s, "200 OK", "<html>proxy login</html>");
         });
-        auto ctx = replica(server.url());
-        QVERIFY(ctx->engine()
-                    .execute(engine::Command::open(
-                        {{QStringLiteral("title"), QStringLiteral("t")},
-                         {QStringLiteral("severity"), QStringLiteral("high")}},
-                        QStringLiteral("alice")))
-                    .ok());
+        auto ctx = replicaWithOneIncident(server.url());
         const qint64 pending = sync::Outbox(ctx->store()).pendingCount();
         QVERIFY(pending > 0);
         sync::SyncService svc(ctx->engine(), options(server.url()));

@@ -325,17 +325,7 @@ class TestSyncBackend : public QObject {
                                     true, url);
     }
 
-    static sync::SyncOptions options(const QUrl &url)
-    {
-        sync::SyncOptions o;
-        o.url = url;
-        o.token = QStringLiteral("token-of-alice");
-        o.baseBackoffMs = 20;
-        o.maxBackoffMs = 200;
-        o.intervalMs = 60000; // long enough that only the live feed can deliver in a test
-        o.seed = 7;
-        return o;
-    }
+    static sync::SyncOptions options(const QUrl &url) { return testing::syncOptions(url); }
 
     static QString openIncident(host::AppContext &ctx, const QString &title,
                                 const QString &actor = QStringLiteral("alice"))
