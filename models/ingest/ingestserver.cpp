@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "ingest/ingestserver.h"
 
+#include "ingest/logging.h"
+
 #include "ingest/ingestpipeline.h"
 
 #include <QCryptographicHash>
@@ -16,6 +18,7 @@ namespace sitrep::ingest {
 struct IngestServer::Connection {
     HttpRequestParser parser;
     QTimer timer;
+    quint64 since = 0; // when it connected or last finished a request (eviction order)
     bool continued = false;
     bool closing = false;
 };
@@ -71,6 +74,7 @@ const QStringList &hookSources()
 IngestServer::IngestServer(IngestPipeline &pipeline, IngestServerOptions options, QObject *parent)
     : QObject(parent), m_pipeline(pipeline), m_options(std::move(options))
 {
+    m_clock.start();
 }
 
 IngestServer::~IngestServer()
@@ -166,12 +170,22 @@ QHostAddress IngestServer::address() const
 void IngestServer::onNewConnection()
 {
     while (QTcpSocket *s = m_server->nextPendingConnection()) {
-        if (m_connections.size() >= m_options.maxConnections) {
+        // At the cap, the connection that has waited longest without a complete request (idle
+        // keep-alive, or slow to send) makes room: a valid alert arrives in one go and is
+        // answered at once, so holding slots open cannot starve it.
+        if (m_connections.size() >= m_options.maxConnections && !evictOne()) {
+            // Nothing to evict: 503 with Retry-After, and what the client still sends is read
+            // and dropped until it closes, so it sees an answer, never a reset.
+            noteRejection(QStringLiteral("too many connections"));
+            connect(s, &QTcpSocket::readyRead, s, [s] { s->readAll(); });
             connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
-            respond(s, jsonError(503, QStringLiteral("too many connections")), false);
+            Response busy = jsonError(503, QStringLiteral("too many connections"));
+            busy.headers.push_back({QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1")});
+            respond(s, busy, false);
             continue;
         }
         auto *c = new Connection;
+        c->since = ++m_sequence;
         c->parser = HttpRequestParser(m_options.limits);
         c->timer.setSingleShot(true);
         c->timer.setInterval(m_options.requestTimeoutMs);
@@ -180,13 +194,15 @@ void IngestServer::onNewConnection()
             Connection *conn = m_connections.value(s);
             if (!conn || conn->closing)
                 return;
-            if (conn->parser.hasBufferedData() || conn->parser.headersComplete())
+            if (conn->parser.hasBufferedData() || conn->parser.headersComplete()) {
+                noteRejection(QStringLiteral("request not complete in time"));
                 respond(s,
                         jsonError(408, QStringLiteral("request not complete within %1 ms")
                                            .arg(m_options.requestTimeoutMs)),
                         false);
-            else
+            } else {
                 s->disconnectFromHost(); // idle keep-alive connection
+            }
         });
         connect(s, &QTcpSocket::readyRead, this, [this, s]() { onReadyRead(s); });
         connect(s, &QTcpSocket::disconnected, this, [this, s]() {
@@ -197,6 +213,58 @@ void IngestServer::onNewConnection()
         if (s->bytesAvailable() > 0)
             onReadyRead(s);
     }
+}
+
+bool IngestServer::evictOne()
+{
+    QTcpSocket *oldest = nullptr;
+    quint64 since = 0;
+    for (auto it = m_connections.cbegin(); it != m_connections.cend(); ++it) {
+        const Connection *c = it.value();
+        if (c->closing || (c->parser.headersComplete() && !c->parser.hasBufferedData()))
+            continue;
+        if (!oldest || c->since < since) {
+            oldest = it.key();
+            since = c->since;
+        }
+    }
+    if (!oldest)
+        return false;
+    Connection *c = m_connections.value(oldest);
+    const bool idle = !c->parser.hasBufferedData() && !c->parser.headersComplete();
+    noteRejection(idle ? QStringLiteral("idle connection closed to make room")
+                       : QStringLiteral("incomplete request dropped to make room"));
+    // Its slot is free now, whatever the peer does next.
+    c->closing = true;
+    c->timer.stop();
+    m_connections.remove(oldest);
+    QObject::disconnect(oldest, nullptr, this, nullptr);
+    connect(oldest, &QTcpSocket::readyRead, oldest, [oldest] { oldest->readAll(); });
+    connect(oldest, &QTcpSocket::disconnected, oldest, &QObject::deleteLater);
+    if (!idle) {
+        Response busy = jsonError(503, QStringLiteral("request too slow while the listener is "
+                                                      "full; send it again"));
+        busy.headers.push_back({QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1")});
+        respond(oldest, busy, false);
+    } else {
+        oldest->disconnectFromHost();
+    }
+    delete c;
+    return true;
+}
+
+void IngestServer::noteRejection(const QString &reason)
+{
+    // Every rejection counts; the log says so at most once a second per reason, with the
+    // number since the last line, so abuse cannot flood it.
+    auto &[count, lastLogged] = m_rejections[reason];
+    ++count;
+    const qint64 now = m_clock.elapsed();
+    if (lastLogged != 0 && now - lastLogged < 1000)
+        return;
+    qCWarning(lcIngest).noquote() << "listener rejected" << count << "request(s):" << reason;
+    count = 0;
+    lastLogged = qMax<qint64>(now, 1);
 }
 
 void IngestServer::onReadyRead(QTcpSocket *socket)
@@ -213,6 +281,7 @@ void IngestServer::onReadyRead(QTcpSocket *socket)
         const auto state = c->parser.feed(data);
         data.clear();
         if (state == HttpRequestParser::State::Error) {
+            noteRejection(c->parser.errorMessage());
             respond(socket,
                     jsonError(c->parser.errorStatus(), c->parser.errorMessage(),
                               QStringLiteral("http")),
@@ -236,6 +305,7 @@ void IngestServer::onReadyRead(QTcpSocket *socket)
             return;
         c->parser.reset();
         c->continued = false;
+        c->since = ++m_sequence;
         c->timer.start();
         if (rest.isEmpty())
             return;

@@ -5,6 +5,7 @@
 #include "util/result.h"
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
 #include <QObject>
@@ -84,6 +85,11 @@ private:
     IngestServerOptions m_options;
     QTcpServer *m_server = nullptr;
     QHash<QTcpSocket *, Connection *> m_connections;
+    QElapsedTimer m_clock;  // the rejection log's pace
+    quint64 m_sequence = 0; // connection ages: when each connected or last finished a request
+    QHash<QString, std::pair<qint64, qint64>> m_rejections; // reason -> (count, last logged)
+    bool evictOne();
+    void noteRejection(const QString &reason);
 };
 
 } // namespace sitrep::ingest
