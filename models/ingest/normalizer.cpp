@@ -169,13 +169,15 @@ R promStyle(const QJsonObject &root, const QString &source, const IngestConfig &
         al.rawSeverity = firstOf(al.labels, {QStringLiteral("severity"), QStringLiteral("priority"),
                                              QStringLiteral("level")});
         al.severity = config.severityFor(source, al.rawSeverity);
+        // Whitespace alone is no title: simplified before each fallback is considered.
         al.title = firstOf(al.annotations, {QStringLiteral("summary"), QStringLiteral("title"),
-                                            QStringLiteral("message")});
+                                            QStringLiteral("message")})
+                       .simplified();
         if (al.title.isEmpty())
-            al.title = al.alertname;
+            al.title = al.alertname.simplified();
         if (al.title.isEmpty())
             al.title = QStringLiteral("Alert %1").arg(al.fingerprint);
-        al.title = clip(al.title.simplified(), 300);
+        al.title = clip(al.title, 300);
         al.description =
             firstOf(al.annotations, {QStringLiteral("description"), QStringLiteral("message")});
         const QString starts = a.value(u"startsAt").toString();
@@ -555,12 +557,13 @@ R normalizeDatadog(const QJsonObject &root, const IngestConfig &config)
     else
         al.fingerprint = shortHash((al.title + u'\x1f' + al.host + u'\x1f' + al.service).toUtf8());
     al.fingerprint = clip(al.fingerprint, 255);
+    al.title = al.title.simplified(); // whitespace alone is no title
     if (al.title.isEmpty()) {
-        const QString id = dd(root, "id");
+        const QString id = dd(root, "id").simplified();
         al.title = id.isEmpty() ? QStringLiteral("Datadog event")
                                 : QStringLiteral("Datadog event %1").arg(id);
     }
-    al.title = clip(al.title.simplified(), 300);
+    al.title = clip(al.title, 300);
     qint64 t = parseAlertTime(dd(root, "date"));
     if (t <= 0)
         t = parseAlertTime(dd(root, "last_updated"));
