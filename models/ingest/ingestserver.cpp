@@ -253,16 +253,20 @@ bool IngestServer::evictOne()
     return true;
 }
 
-void IngestServer::noteRejection(const QString &reason)
+void IngestServer::noteRejection(const QString &reason, const QString &detail)
 {
     // Every rejection counts; the log says so at most once a second per reason, with the
-    // number since the last line, so abuse cannot flood it.
+    // number since the last line, so abuse cannot flood it. Reasons are a fixed few (what a
+    // client sent goes in `detail`, never in the key), so the tally stays small.
     auto &[count, lastLogged] = m_rejections[reason];
     ++count;
     const qint64 now = m_clock.elapsed();
     if (lastLogged != 0 && now - lastLogged < 1000)
         return;
-    qCWarning(lcIngest).noquote() << "listener rejected" << count << "request(s):" << reason;
+    qCWarning(lcIngest).noquote() << "listener rejected" << count << "request(s):" << reason
+                                  << (detail.isEmpty()
+                                          ? QString()
+                                          : QStringLiteral("(latest: %1)").arg(detail.left(200)));
     count = 0;
     lastLogged = qMax<qint64>(now, 1);
 }
@@ -281,7 +285,9 @@ void IngestServer::onReadyRead(QTcpSocket *socket)
         const auto state = c->parser.feed(data);
         data.clear();
         if (state == HttpRequestParser::State::Error) {
-            noteRejection(c->parser.errorMessage());
+            noteRejection(
+                QStringLiteral("malformed request (HTTP %1)").arg(c->parser.errorStatus()),
+                c->parser.errorMessage());
             respond(socket,
                     jsonError(c->parser.errorStatus(), c->parser.errorMessage(),
                               QStringLiteral("http")),

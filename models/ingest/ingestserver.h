@@ -89,7 +89,7 @@ private:
     quint64 m_sequence = 0; // connection ages: when each connected or last finished a request
     QHash<QString, std::pair<qint64, qint64>> m_rejections; // reason -> (count, last logged)
     bool evictOne();
-    void noteRejection(const QString &reason);
+    void noteRejection(const QString &reason, const QString &detail = {});
 };
 
 } // namespace sitrep::ingest

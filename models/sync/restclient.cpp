@@ -17,6 +17,13 @@ QJsonObject HttpReply::json() const
     return QJsonDocument::fromJson(body).object();
 }
 
+bool HttpReply::isJsonObject() const
+{
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
+    return err.error == QJsonParseError::NoError && doc.isObject();
+}
+
 QString HttpReply::describe() const
 {
     if (networkError())

@@ -25,6 +25,8 @@ struct HttpReply {
     bool networkError() const { return status == 0; }
     bool ok() const { return status >= 200 && status < 300; }
     QJsonObject json() const;
+    /// The body is one JSON object (what every answer of the contract is).
+    bool isJsonObject() const;
     /// "HTTP 503: <message from the body>" or the transport error.
     QString describe() const;
 };

@@ -309,13 +309,6 @@ Status SyncService::markFailed(const QList<OutboxEntry> &rows, const HttpReply &
 // events); a longer backlog goes on in the next cycle.
 static constexpr int kMaxPagesPerCycle = 200;
 
-static bool isJsonObject(const QByteArray &body)
-{
-    QJsonParseError err;
-    const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
-    return err.error == QJsonParseError::NoError && doc.isObject();
-}
-
 static QString kindLabel(const QString &kind)
 {
     static const QHash<QString, QString> labels{
@@ -398,7 +391,7 @@ void SyncService::sendEntry(const OutboxEntry &entry)
     }
     m_client.send(
         "POST", path, &body, headers, answered([entry](SyncService &me, const HttpReply &r) {
-            if (r.ok() && !isJsonObject(r.body)) {
+            if (r.ok() && !r.isJsonObject()) {
                 // Not the contract's answer: the event is not known to be stored, so
                 // it stays queued and is sent again.
                 HttpReply bad = r;
