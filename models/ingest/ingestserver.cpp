@@ -4,6 +4,7 @@
 #include "ingest/logging.h"
 
 #include "ingest/ingestpipeline.h"
+#include "ingest/normalizer.h"
 
 #include <QCryptographicHash>
 #include <QJsonDocument>
@@ -13,14 +14,37 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <optional>
+
 namespace sitrep::ingest {
 
 struct IngestServer::Connection {
     HttpRequestParser parser;
     QTimer timer;
-    quint64 since = 0; // when it connected or last finished a request (eviction order)
+    QElapsedTimer started; // since the request's first byte
+    quint64 since = 0;     // when it connected or last finished a request (eviction order)
     bool continued = false;
     bool closing = false;
+    bool working = false; // a big body is being committed slice by slice
+    QByteArray held;      // what arrived meanwhile (a pipelined next request)
+};
+
+/// A request checked up to the pipeline: either its answer, or the work to do.
+struct IngestServer::Prepared {
+    QString path;
+    QString source;
+    std::optional<Response> answer;
+    QByteArray body; // generic events
+    QList<Alert> alerts;
+};
+
+/// A big body being committed slice by slice.
+struct IngestServer::SliceJob {
+    QPointer<QTcpSocket> socket;
+    Prepared work;
+    qsizetype next = 0;
+    IngestResult total;
+    bool keepAlive = false;
 };
 
 namespace {
@@ -194,7 +218,15 @@ void IngestServer::onNewConnection()
             Connection *conn = m_connections.value(s);
             if (!conn || conn->closing)
                 return;
-            if (conn->parser.hasBufferedData() || conn->parser.headersComplete()) {
+            if (conn->working)
+                return;
+            if (!conn->parser.headersComplete() && conn->parser.hasBufferedData()) {
+                noteRejection(QStringLiteral("request headers not complete in time"));
+                respond(s,
+                        jsonError(408, QStringLiteral("request headers not complete within %1 ms")
+                                           .arg(headerDeadline())),
+                        false);
+            } else if (conn->parser.headersComplete()) {
                 noteRejection(QStringLiteral("request not complete in time"));
                 respond(s,
                         jsonError(408, QStringLiteral("request not complete within %1 ms")
@@ -221,7 +253,8 @@ bool IngestServer::evictOne()
     quint64 since = 0;
     for (auto it = m_connections.cbegin(); it != m_connections.cend(); ++it) {
         const Connection *c = it.value();
-        if (c->closing || (c->parser.headersComplete() && !c->parser.hasBufferedData()))
+        if (c->closing || c->working ||
+            (c->parser.headersComplete() && !c->parser.hasBufferedData()))
             continue;
         if (!oldest || c->since < since) {
             oldest = it.key();
@@ -278,10 +311,33 @@ void IngestServer::onReadyRead(QTcpSocket *socket)
         socket->readAll();
         return;
     }
-    QByteArray data = socket->readAll();
+    if (c->working) {
+        // The next request waits until the big one is answered (HTTP/1.1 answers in order);
+        // what it may hold is bounded like any request.
+        c->held += socket->readAll();
+        if (c->held.size() > m_options.limits.maxBodyBytes + 65536) {
+            c->held.clear();
+            c->closing = true;
+            socket->abort();
+        }
+        return;
+    }
+    process(socket, socket->readAll());
+}
+
+void IngestServer::process(QTcpSocket *socket, QByteArray data)
+{
+    Connection *c = m_connections.value(socket);
+    if (!c || c->closing)
+        return;
     for (;;) {
-        if (!c->parser.hasBufferedData() && !c->parser.headersComplete() && !data.isEmpty())
-            c->timer.start(); // the clock runs per request, from its first byte
+        if (!c->parser.hasBufferedData() && !c->parser.headersComplete() && !data.isEmpty()) {
+            // The clock runs per request, from its first byte: first for the headers, then
+            // for the whole request.
+            c->started.start();
+            c->timer.start(headerDeadline());
+        }
+        const bool hadHeaders = c->parser.headersComplete();
         const auto state = c->parser.feed(data);
         data.clear();
         if (state == HttpRequestParser::State::Error) {
@@ -296,6 +352,9 @@ void IngestServer::onReadyRead(QTcpSocket *socket)
         }
         if (state == HttpRequestParser::State::NeedMore) {
             const HttpRequest &r = c->parser.request();
+            if (c->parser.headersComplete() && !hadHeaders)
+                c->timer.start(
+                    int(qMax<qint64>(1, m_options.requestTimeoutMs - c->started.elapsed())));
             if (c->parser.headersComplete() && r.expectContinue && !c->continued) {
                 c->continued = true;
                 socket->write("HTTP/1.1 100 Continue\r\n\r\n");
@@ -304,7 +363,25 @@ void IngestServer::onReadyRead(QTcpSocket *socket)
         }
         const HttpRequest request = c->parser.request();
         const QByteArray rest = c->parser.takeRemainder();
-        const Response resp = handle(request);
+        Prepared work = prepare(request);
+        if (!work.answer && work.alerts.size() > qMax(1, m_options.alertsPerSlice)) {
+            // A big body: committed slice by slice, other connections served in between.
+            c->working = true;
+            c->timer.stop();
+            c->held = rest;
+            auto job = std::make_shared<SliceJob>();
+            job->socket = socket;
+            job->work = std::move(work);
+            job->keepAlive = request.keepAlive;
+            runSlice(job);
+            return;
+        }
+        const Response resp =
+            work.answer
+                ? finish(work, *work.answer)
+                : finish(work, answer(work, work.source == u"generic"
+                                                ? m_pipeline.ingest(work.source, work.body, {})
+                                                : m_pipeline.ingestAlerts(work.alerts)));
         respond(socket, resp, request.keepAlive);
         c = m_connections.value(socket);
         if (!c || c->closing)
@@ -312,11 +389,61 @@ void IngestServer::onReadyRead(QTcpSocket *socket)
         c->parser.reset();
         c->continued = false;
         c->since = ++m_sequence;
-        c->timer.start();
+        c->timer.start(m_options.requestTimeoutMs);
         if (rest.isEmpty())
             return;
         data = rest;
     }
+}
+
+void IngestServer::runSlice(const std::shared_ptr<SliceJob> &job)
+{
+    const int per = qMax(1, m_options.alertsPerSlice);
+    const QList<Alert> slice = job->work.alerts.mid(job->next, per);
+    auto r = m_pipeline.ingestAlerts(slice);
+    bool done = !r || job->next + slice.size() >= job->work.alerts.size();
+    if (r) {
+        IngestResult &t = job->total;
+        t.received += r->received;
+        t.opened += r->opened;
+        t.attached += r->attached;
+        t.deduplicated += r->deduplicated;
+        t.resolved += r->resolved;
+        t.pending += r->pending;
+        t.suppressed += r->suppressed;
+        t.ignored += r->ignored;
+        for (const QString &n : std::as_const(r->incidents))
+            if (!t.incidents.contains(n))
+                t.incidents << n;
+        t.eventIds += r->eventIds;
+        t.fingerprints += r->fingerprints;
+        t.messages += r->messages;
+        job->next += slice.size();
+    }
+    if (!done) {
+        QTimer::singleShot(0, this, [this, job] { runSlice(job); });
+        return;
+    }
+    // Slices already committed stay: a sender that retries after an error repeats alerts
+    // Sitrep already has, which deduplicate.
+    const Response resp = finish(job->work, r ? answer(job->work, job->total)
+                                              : answer(job->work, Result<IngestResult>(r.error())));
+    QTcpSocket *socket = job->socket;
+    Connection *c = socket ? m_connections.value(socket) : nullptr;
+    if (!c || c->closing)
+        return;
+    c->working = false;
+    respond(socket, resp, job->keepAlive);
+    c = m_connections.value(socket);
+    if (!c || c->closing)
+        return;
+    c->parser.reset();
+    c->continued = false;
+    c->since = ++m_sequence;
+    c->timer.start(m_options.requestTimeoutMs);
+    const QByteArray next = std::exchange(c->held, QByteArray());
+    if (!next.isEmpty())
+        process(socket, next);
 }
 
 void IngestServer::respond(QTcpSocket *socket, const Response &r, bool keepAlive)
@@ -371,13 +498,34 @@ bool IngestServer::authorized(const QString &source, const HttpRequest &request)
 
 IngestServer::Response IngestServer::handle(const HttpRequest &request)
 {
-    const QString path = QString::fromLatin1(request.path);
-    auto finish = [&](Response r, const QString &message = {}) {
-        Q_EMIT requestHandled(r.status, path, message);
-        return r;
+    const Prepared work = prepare(request);
+    if (work.answer)
+        return finish(work, *work.answer);
+    return finish(work, answer(work, work.source == u"generic"
+                                         ? m_pipeline.ingest(work.source, work.body, {})
+                                         : m_pipeline.ingestAlerts(work.alerts)));
+}
+
+IngestServer::Response IngestServer::finish(const Prepared &work, Response response)
+{
+    QString message;
+    if (response.status >= 400)
+        message = QJsonDocument::fromJson(response.body).object().value(u"error").toString();
+    Q_EMIT requestHandled(response.status, work.path, message);
+    return response;
+}
+
+IngestServer::Prepared IngestServer::prepare(const HttpRequest &request)
+{
+    Prepared work;
+    work.path = QString::fromLatin1(request.path);
+    const QString &path = work.path;
+    auto reply = [&](Response r) {
+        work.answer = std::move(r);
+        return work;
     };
     if (request.method == "GET" && (path == u"/healthz" || path == u"/-/ready"))
-        return finish({200, QByteArrayLiteral("{\"status\":\"ok\"}"), {}});
+        return reply({200, QByteArrayLiteral("{\"status\":\"ok\"}"), {}});
     QString source;
     if (path == u"/ingest")
         source = QStringLiteral("generic");
@@ -386,19 +534,19 @@ IngestServer::Response IngestServer::handle(const HttpRequest &request)
     else {
         const QString m = QStringLiteral("unknown endpoint '%1' (POST /ingest or /hooks/{%2})")
                               .arg(path.left(100), hookSources().join(u','));
-        return finish(jsonError(404, m, QStringLiteral("not_found")), m);
+        return reply(jsonError(404, m, QStringLiteral("not_found")));
     }
     if (source != u"generic" && !hookSources().contains(source)) {
         const QString m = QStringLiteral("unknown source '%1' (%2)")
                               .arg(source.left(64), hookSources().join(QStringLiteral(", ")));
-        return finish(jsonError(404, m, errors::UnknownSource), m);
+        return reply(jsonError(404, m, errors::UnknownSource));
     }
     if (request.method != "POST") {
         const QString m = QStringLiteral("method %1 is not allowed on %2; use POST")
                               .arg(QString::fromLatin1(request.method.left(16)), path);
         Response r = jsonError(405, m, QStringLiteral("method"));
         r.headers << qMakePair(QByteArray("Allow"), QByteArray("POST"));
-        return finish(r, m);
+        return reply(r);
     }
     // Credentials before content: an unauthenticated caller learns nothing about the payload.
     if (!authorized(source, request)) {
@@ -410,7 +558,7 @@ IngestServer::Response IngestServer::handle(const HttpRequest &request)
         Response r = jsonError(401, m, QStringLiteral("unauthorized"));
         r.headers << qMakePair(QByteArray("WWW-Authenticate"),
                                QByteArray("Bearer realm=\"sitrep\""));
-        return finish(r, m);
+        return reply(r);
     }
     const QByteArray ctype = request.headers.value("content-type");
     const QByteArray mediaType = ctype.split(';').first().trimmed().toLower();
@@ -420,26 +568,41 @@ IngestServer::Response IngestServer::handle(const HttpRequest &request)
                 ? QStringLiteral("missing Content-Type: send application/json")
                 : QStringLiteral("Content-Type '%1' is not accepted: send application/json")
                       .arg(QString::fromLatin1(ctype.left(100)));
-        return finish(jsonError(415, m, QStringLiteral("content_type")), m);
+        return reply(jsonError(415, m, QStringLiteral("content_type")));
     }
-    auto result = m_pipeline.ingest(source, request.body, request.headers);
+    work.source = source;
+    if (source == u"generic") {
+        work.body = request.body;
+        return work;
+    }
+    auto alerts = normalize(source, request.body, m_pipeline.config(), request.headers);
+    if (!alerts)
+        return reply(answer(work, Result<IngestResult>(alerts.error())));
+    work.alerts = std::move(*alerts);
+    return work;
+}
+
+IngestServer::Response IngestServer::answer(const Prepared &work,
+                                            const Result<IngestResult> &result)
+{
+    const QString &source = work.source;
     if (!result) {
         const int status = statusFor(result.error().code);
         Response r = jsonError(status, result.errorMessage(), result.error().code);
         if (status == 503)
             r.headers << qMakePair(QByteArray("Retry-After"), QByteArray("5"));
-        return finish(r, result.errorMessage());
+        return r;
     }
     if (source == u"pagerduty") {
         // The Events API v2 answer, so PagerDuty clients pointed here are content.
         const QJsonObject o{{QStringLiteral("status"), QStringLiteral("success")},
                             {QStringLiteral("message"), QStringLiteral("Event processed")},
                             {QStringLiteral("dedup_key"), result->fingerprints.value(0)}};
-        return finish({202, QJsonDocument(o).toJson(QJsonDocument::Compact), {}});
+        return {202, QJsonDocument(o).toJson(QJsonDocument::Compact), {}};
     }
     QJsonObject o = result->toJson();
     o[u"status"] = QStringLiteral("ok");
-    return finish({200, QJsonDocument(o).toJson(QJsonDocument::Compact), {}});
+    return {200, QJsonDocument(o).toJson(QJsonDocument::Compact), {}};
 }
 
 } // namespace sitrep::ingest

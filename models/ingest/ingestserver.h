@@ -12,6 +12,8 @@
 #include <QPointer>
 #include <QString>
 
+#include <memory>
+
 class QTcpServer;
 class QTcpSocket;
 
@@ -24,6 +26,7 @@ using http::HttpRequest;
 using http::HttpRequestParser;
 
 class IngestPipeline;
+struct IngestResult;
 
 struct IngestServerOptions {
     QHostAddress address = QHostAddress(QHostAddress::LocalHost);
@@ -37,7 +40,14 @@ struct IngestServerOptions {
     QByteArray pagerDutyRoutingKey;
     HttpLimits limits;
     int requestTimeoutMs = 10000; // for one request to arrive completely (and keep-alive idle)
+    /// For a request's headers to arrive, from its first byte: a client that trickles its
+    /// headers holds a slot this long at most (a valid sender sends them in one go).
+    int headerTimeoutMs = 2000;
     int maxConnections = 64;
+    /// A body with more alerts than this is committed in slices of this many, one slice per
+    /// turn of the event loop, so other requests are answered in between; the answer still
+    /// comes after the last slice committed.
+    int alertsPerSlice = 200;
 };
 
 /// The webhook listener: POST /ingest (seed 003 generic events) and /hooks/{alertmanager,
@@ -68,6 +78,7 @@ public:
         QByteArray body;
         QList<QPair<QByteArray, QByteArray>> headers;
     };
+    /// Runs the whole body in one go (the live listener slices big bodies instead).
     Response handle(const HttpRequest &request);
 
 Q_SIGNALS:
@@ -76,8 +87,19 @@ Q_SIGNALS:
 
 private:
     struct Connection;
+    struct Prepared;
+    struct SliceJob;
     void onNewConnection();
     void onReadyRead(QTcpSocket *socket);
+    void process(QTcpSocket *socket, QByteArray data);
+    Prepared prepare(const HttpRequest &request);
+    Response answer(const Prepared &work, const Result<IngestResult> &result);
+    Response finish(const Prepared &work, Response response);
+    void runSlice(const std::shared_ptr<SliceJob> &job);
+    int headerDeadline() const
+    {
+        return qMin(m_options.headerTimeoutMs, m_options.requestTimeoutMs);
+    }
     void respond(QTcpSocket *socket, const Response &r, bool keepAlive);
     bool authorized(const QString &source, const HttpRequest &request) const;
 

@@ -214,6 +214,9 @@ private Q_SLOTS:
     void headerDeadline_trickledHeaders_408();
     void bodyDeadline_incompleteBody_408();
     void idleConnection_closedWithoutAnswer();
+    void headerDeadline_shorterThanTheRequestDeadline();
+    void bigBody_otherRequestsAnsweredMeanwhile();
+    void bigBody_pipelinedRequestWaitsItsTurn();
 };
 
 void TestIngestServer::listen_loopbackFreePort_andClose()
@@ -959,7 +962,7 @@ void TestIngestServer::headerDeadline_trickledHeaders_408()
     const qint64 elapsed = clock.elapsed();
     drip.stop();
     QCOMPARE(c->answers[0].status, 408);
-    QCOMPARE(c->answers[0].error(), QStringLiteral("request not complete within 400 ms"));
+    QCOMPARE(c->answers[0].error(), QStringLiteral("request headers not complete within 400 ms"));
     QVERIFY2(elapsed >= 350, qPrintable(QString::number(elapsed)));
     QVERIFY(lines >= 3); // it was still sending when the answer came
     QTRY_VERIFY_WITH_TIMEOUT(c->closed, Wait);
@@ -1010,6 +1013,128 @@ void TestIngestServer::idleConnection_closedWithoutAnswer()
     QTRY_VERIFY_WITH_TIMEOUT(d->closed, Wait);
     QCOMPARE(d->answers.size(), 1);
     QCOMPARE(d->answers[0].status, 200);
+}
+
+void TestIngestServer::headerDeadline_shorterThanTheRequestDeadline()
+{
+    Fixture fx;
+    IngestServerOptions o;
+    o.requestTimeoutMs = 10000;
+    o.headerTimeoutMs = 300;
+    QVERIFY(fx.start(o));
+    // Headers that never end (a bare request line) hold the slot for the header deadline
+    // only, not for the request deadline.
+    auto c = fx.client();
+    QElapsedTimer clock;
+    clock.start();
+    c->send("POST /hooks/alertmanager HTTP/1.1\r\nHost: x\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(c->answers.size(), 1, 3000);
+    QCOMPARE(c->answers[0].status, 408);
+    QCOMPARE(c->answers[0].error(), QStringLiteral("request headers not complete within 300 ms"));
+    QVERIFY2(clock.elapsed() < 3000, qPrintable(QString::number(clock.elapsed())));
+    QTRY_VERIFY_WITH_TIMEOUT(c->closed, Wait);
+
+    // Headers in time and a body that takes longer than the header deadline: the body has
+    // the rest of the request deadline.
+    auto d = fx.client();
+    const QByteArray raw = request("/hooks/alertmanager", alertmanager("SlowBody"));
+    const qsizetype headerEnd = raw.indexOf("\r\n\r\n") + 4;
+    d->send(raw.left(headerEnd + 5));
+    QTest::qWait(700);
+    QCOMPARE(d->answers.size(), 0);
+    d->send(raw.mid(headerEnd + 5));
+    QTRY_COMPARE_WITH_TIMEOUT(d->answers.size(), 1, Wait);
+    QCOMPARE(d->answers[0].status, 200);
+}
+
+namespace {
+
+/// An Alertmanager body with `n` alerts of one group, each from its own host.
+QByteArray bigAlertmanager(int n)
+{
+    QJsonArray alerts;
+    for (int i = 0; i < n; ++i)
+        alerts << QJsonObject{
+            {QStringLiteral("status"), QStringLiteral("firing")},
+            {QStringLiteral("labels"),
+             QJsonObject{{QStringLiteral("alertname"), QStringLiteral("Storm")},
+                         {QStringLiteral("service"), QStringLiteral("checkout")},
+                         {QStringLiteral("instance"), QStringLiteral("web-%1:9100").arg(i)},
+                         {QStringLiteral("severity"), QStringLiteral("critical")}}},
+            {QStringLiteral("annotations"),
+             QJsonObject{{QStringLiteral("summary"), QStringLiteral("error rate high")}}},
+            {QStringLiteral("startsAt"), QStringLiteral("2026-01-01T00:00:00Z")}};
+    return QJsonDocument(QJsonObject{{QStringLiteral("version"), QStringLiteral("4")},
+                                     {QStringLiteral("status"), QStringLiteral("firing")},
+                                     {QStringLiteral("groupKey"), QStringLiteral("storm")},
+                                     {QStringLiteral("alerts"), alerts}})
+        .toJson(QJsonDocument::Compact);
+}
+
+} // namespace
+
+void TestIngestServer::bigBody_otherRequestsAnsweredMeanwhile()
+{
+    Fixture fx;
+    IngestServerOptions o;
+    o.limits.maxBodyBytes = 4 * 1024 * 1024;
+    o.alertsPerSlice = 200;
+    QVERIFY(fx.start(o));
+    // 8,000 alerts in one body (about 1.3 MB). Once its first slice is committed, a small
+    // alert on another connection is sent: it is answered before the big body, which is
+    // answered only after all of it is committed.
+    const int n = 8000;
+    auto big = fx.client();
+    auto small = fx.client();
+    int slices = 0;
+    QList<QString> order;
+    connect(fx.pipeline.get(), &IngestPipeline::ingested, this, [&] {
+        if (++slices == 1)
+            small->send(request("/hooks/alertmanager", alertmanager("Meanwhile")));
+    });
+    QTimer watch;
+    connect(&watch, &QTimer::timeout, this, [&] {
+        if (small->answers.size() == 1 && !order.contains(u"small"))
+            order << QStringLiteral("small");
+        if (big->answers.size() == 1 && !order.contains(u"big"))
+            order << QStringLiteral("big");
+    });
+    watch.start(1);
+    big->send(request("/hooks/alertmanager", bigAlertmanager(n)));
+    QTRY_COMPARE_WITH_TIMEOUT(order.size(), 2, 60000);
+    QCOMPARE(order, (QList<QString>{QStringLiteral("small"), QStringLiteral("big")}));
+    QCOMPARE(small->answers[0].status, 200);
+    QCOMPARE(big->answers[0].status, 200);
+    const QJsonObject r = big->answers[0].json();
+    QCOMPARE(r.value(u"received").toInt(), n);
+    QCOMPARE(r.value(u"attached").toInt(), n);
+    QCOMPARE(r.value(u"opened").toInt(), 1);
+    QCOMPARE(r.value(u"incidents").toArray().size(), 1);
+    QVERIFY(slices >= n / 200);
+    // Everything the answer reports is stored: one incident with every alert.
+    auto q = fx.store.db().prepareOnce(
+        QStringLiteral("SELECT COUNT(*) FROM ingest_alerts WHERE status = 'firing'"));
+    QVERIFY(q && q->step());
+    QVERIFY(store::RowReader(*q).int64() >= n);
+}
+
+void TestIngestServer::bigBody_pipelinedRequestWaitsItsTurn()
+{
+    Fixture fx;
+    IngestServerOptions o;
+    o.limits.maxBodyBytes = 4 * 1024 * 1024;
+    o.alertsPerSlice = 100;
+    QVERIFY(fx.start(o));
+    // A big body and a small one pipelined on one connection: answered in order.
+    auto c = fx.client();
+    c->send(request("/hooks/alertmanager", bigAlertmanager(1000)) +
+            request("/hooks/alertmanager", alertmanager("Second")));
+    QTRY_COMPARE_WITH_TIMEOUT(c->answers.size(), 2, 60000);
+    QCOMPARE(c->answers[0].status, 200);
+    QCOMPARE(c->answers[0].json().value(u"received").toInt(), 1000);
+    QCOMPARE(c->answers[1].status, 200);
+    QCOMPARE(c->answers[1].json().value(u"received").toInt(), 1);
+    QVERIFY(!c->closed);
 }
 
 QTEST_GUILESS_MAIN(TestIngestServer)
