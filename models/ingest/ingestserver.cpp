@@ -16,6 +16,8 @@
 
 #include <optional>
 
+#include <sys/resource.h>
+
 namespace sitrep::ingest {
 
 struct IngestServer::Connection {
@@ -68,6 +70,23 @@ bool sameSecret(const QByteArray &a, const QByteArray &b)
     for (qsizetype i = 0; i < ha.size(); ++i)
         diff |= static_cast<unsigned char>(ha[i] ^ hb[i]);
     return diff == 0;
+}
+
+/// Raises this process's soft limit on open files towards `wanted` (at most the hard
+/// limit) and returns the limit in force.
+qint64 raiseOpenFilesLimit(qint64 wanted)
+{
+    rlimit l{};
+    if (::getrlimit(RLIMIT_NOFILE, &l) != 0)
+        return wanted;
+    if (l.rlim_cur != RLIM_INFINITY && qint64(l.rlim_cur) < wanted) {
+        rlimit want = l;
+        want.rlim_cur =
+            l.rlim_max == RLIM_INFINITY ? rlim_t(wanted) : qMin<rlim_t>(l.rlim_max, rlim_t(wanted));
+        if (::setrlimit(RLIMIT_NOFILE, &want) == 0)
+            l = want;
+    }
+    return l.rlim_cur == RLIM_INFINITY ? wanted : qint64(l.rlim_cur);
 }
 
 int statusFor(const QString &code)
@@ -145,8 +164,20 @@ Status IngestServer::listen()
         return Status::fail(
             QStringLiteral("no ingest token configured: every request must be authenticated"));
     close();
+    // Every connection is a file: room for the cap, plus what the rest of the process uses.
+    constexpr int Reserve = 128;
+    const qint64 files = raiseOpenFilesLimit(qint64(m_options.maxConnections) + Reserve);
+    if (files - Reserve < m_options.maxConnections) {
+        qCWarning(lcIngest) << "open files limit" << files << "allows"
+                            << qMax<qint64>(1, files - Reserve) << "connections, not"
+                            << m_options.maxConnections;
+        m_options.maxConnections = int(qMax<qint64>(1, files - Reserve));
+    }
     m_server = new QTcpServer(this);
     m_server->setMaxPendingConnections(m_options.maxConnections);
+    // A burst of connections (clients reconnecting at once) waits in the kernel's queue
+    // rather than having its SYNs dropped, which costs a sender a second or more.
+    m_server->setListenBacklogSize(qMax(128, m_options.maxConnections));
     connect(m_server, &QTcpServer::newConnection, this, &IngestServer::onNewConnection);
     if (!m_server->listen(m_options.address, m_options.port)) {
         const QString err = m_server->errorString();

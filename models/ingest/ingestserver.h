@@ -43,7 +43,10 @@ struct IngestServerOptions {
     /// For a request's headers to arrive, from its first byte: a client that trickles its
     /// headers holds a slot this long at most (a valid sender sends them in one go).
     int headerTimeoutMs = 2000;
-    int maxConnections = 64;
+    /// Connections open at once. Each costs a socket and at most one request's buffers;
+    /// beyond it, the connection idle longest or slowest to send makes room. The listener
+    /// raises the open-files limit to cover it.
+    int maxConnections = 1024;
     /// A body with more alerts than this is committed in slices of this many, one slice per
     /// turn of the event loop, so other requests are answered in between; the answer still
     /// comes after the last slice committed.
