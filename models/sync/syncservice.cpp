@@ -452,43 +452,39 @@ void SyncService::sendBatch(const QList<OutboxEntry> &rows)
         "POST", QStringLiteral("/api/events"), &body, headers,
         answered([rows](SyncService &me, const HttpReply &r) {
             if (r.ok()) {
-                const QJsonObject o = r.json();
-                const QJsonArray results = o.value(u"results").toArray();
-                if (results.size() != rows.size())
-                    return me.finish(
-                        false,
-                        QStringLiteral("the back end answered %1 results for a batch of %2 events")
-                            .arg(results.size())
-                            .arg(rows.size()));
+                QStringList ids;
+                for (const auto &row : rows)
+                    ids << row.event.id;
+                // Checked against the contract before the outbox lets go of anything: a
+                // garbled answer leaves every event queued, to be sent again.
+                auto answer = r.isJsonObject()
+                                  ? batchAnswerFromWire(r.json(), ids)
+                                  : Result<BatchAnswer>::fail(QStringLiteral(
+                                        "the back end's answer to a batch append is not a "
+                                        "JSON object"));
+                if (!answer) {
+                    HttpReply bad = r;
+                    bad.status = 0;
+                    bad.error = answer.errorMessage();
+                    if (auto s = me.markFailed(rows, bad); !s)
+                        qCWarning(lcSync) << "cannot note the failure:" << s.errorMessage();
+                    return me.finish(false, bad.error);
+                }
                 // The renumbering of new incidents first, so the numbers are right when the
                 // rows are gone.
-                QList<Event> extra;
-                for (const auto &v : o.value(u"events").toArray())
-                    if (auto ev = eventFromWire(v.toObject()))
-                        extra << *ev;
-                if (!extra.isEmpty())
-                    if (auto s = me.mergeEvents(extra); !s)
+                if (!answer->events.isEmpty())
+                    if (auto s = me.mergeEvents(answer->events); !s)
                         return me.finish(false, s.errorMessage());
                 QList<Refusal> refused;
                 auto &db = me.m_engine.store().db();
                 if (auto s = db.begin(); !s)
                     return me.finish(false, s.errorMessage());
                 for (qsizetype i = 0; i < rows.size(); ++i) {
-                    const QJsonObject res = results[i].toObject();
-                    const QString status = res.value(u"status").toString();
-                    if (res.value(u"id").toString() != rows[i].event.id) {
-                        db.rollback();
-                        return me.finish(
-                            false, QStringLiteral("the back end's result %1 names event %2, not %3")
-                                       .arg(i)
-                                       .arg(res.value(u"id").toString(), rows[i].event.id));
-                    }
-                    if (status == u"refused") {
-                        const int code = res.value(u"code").toInt(403);
-                        const QString error =
-                            res.value(u"error").toString(QStringLiteral("refused"));
-                        refused << Refusal{rows[i], code,
-                                           QStringLiteral("HTTP %1: %2").arg(code).arg(error)};
+                    const AppendResult &res = answer->results[i];
+                    if (res.status == u"refused") {
+                        refused << Refusal{
+                            rows[i], res.code,
+                            QStringLiteral("HTTP %1: %2").arg(res.code).arg(res.error)};
                         continue;
                     }
                     if (auto s = me.m_outbox.queue().markDelivered(rows[i].id); !s) {
@@ -576,23 +572,20 @@ void SyncService::pullNext(int waitSeconds)
             me.noteReply(r);
             if (!r.ok())
                 return me.finish(false, r.describe());
-            const QJsonObject o = r.json();
-            QList<Event> events;
-            for (const auto &v : o.value(u"events").toArray()) {
-                auto e = eventFromWire(v.toObject());
-                if (!e)
-                    return me.finish(false,
-                                     QStringLiteral("bad change feed: %1").arg(e.errorMessage()));
-                events << *e;
-            }
+            auto page = r.isJsonObject() ? changePageFromWire(r.json())
+                                         : Result<ChangePage>::fail(QStringLiteral(
+                                               "bad change feed: the answer is not a JSON object"));
+            if (!page)
+                return me.finish(false, page.errorMessage());
+            const QList<Event> &events = page->events;
             if (auto s = me.mergeEvents(events); !s)
                 return me.finish(false, s.errorMessage());
-            const QString next = o.value(u"cursor").toString();
+            const QString next = page->cursor;
             if (!next.isEmpty())
                 if (auto s = me.m_engine.store().setMeta(QStringLiteral("sync.cursor"), next); !s)
                     return me.finish(false, s.errorMessage());
             ++me.m_report.pages;
-            if (!o.value(u"more").toBool() || events.isEmpty())
+            if (!page->more || events.isEmpty())
                 return me.finish(true, {});
             // A feed that always has more must not hold the cycle: the cursor has to move, and
             // one cycle reads a bounded number of pages; the next cycle goes on from there.
@@ -666,30 +659,27 @@ void SyncService::initialPageArrived(const std::shared_ptr<InitialLoad> &load, c
         refreshStatus();
         return load->done(R::fail(QStringLiteral("initial sync: %1").arg(r.describe())));
     }
-    const QJsonObject o = r.json();
-    QList<Event> events;
-    for (const auto &v : o.value(u"events").toArray()) {
-        auto e = eventFromWire(v.toObject());
-        if (!e)
-            return fail(
-                R::fail(QStringLiteral("initial sync: bad change feed: %1").arg(e.errorMessage())));
-        events << *e;
-    }
+    auto page = r.isJsonObject() ? changePageFromWire(r.json())
+                                 : Result<ChangePage>::fail(QStringLiteral(
+                                       "bad change feed: the answer is not a JSON object"));
+    if (!page)
+        return fail(R::fail(QStringLiteral("initial sync: %1").arg(page.errorMessage())));
+    const QList<Event> &events = page->events;
     if (loader.loaded() == 0)
-        loader.reserve(o.value(u"total").toInteger());
+        loader.reserve(qMax<qint64>(0, page->total));
     if (auto s = loader.add(events); !s)
         return fail(R(s.error()));
     const QString previous = load->cursor;
-    load->cursor = o.value(u"cursor").toString(load->cursor);
-    if (o.value(u"more").toBool() && !events.isEmpty() && load->cursor == previous)
+    load->cursor = page->cursor;
+    if (page->more && !events.isEmpty() && load->cursor == previous)
         return fail(R::fail(QStringLiteral("initial sync: bad change feed: it says there is more, "
                                            "but its cursor did not move from '%1'")
                                 .arg(previous.left(64))));
     if (load->progress &&
-        !load->progress(loader.loaded(), o.value(u"total").toInteger(loader.loaded())))
+        !load->progress(loader.loaded(), page->total >= 0 ? page->total : loader.loaded()))
         return fail(R::fail(QStringLiteral("initial sync cancelled; nothing was kept"),
                             QStringLiteral("cancelled")));
-    if (o.value(u"more").toBool() && !events.isEmpty())
+    if (page->more && !events.isEmpty())
         return initialPage(load);
     const qint64 n = loader.loaded();
     if (auto s = loader.finish(); !s)

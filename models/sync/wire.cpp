@@ -2,6 +2,7 @@
 #include "sync/wire.h"
 
 #include <QHostAddress>
+#include <QJsonArray>
 #include <QUuid>
 
 namespace sitrep::sync {
@@ -44,6 +45,108 @@ Result<domain::Event> eventFromWire(const QJsonObject &o)
     e.payload = o.value(u"payload").toObject();
     e.origin = o.value(u"origin").toString(QStringLiteral("remote"));
     return e;
+}
+
+namespace {
+
+/// The events of an answer's `key` (absent: none, when `required` is false); any invalid
+/// one is an error.
+Result<QList<domain::Event>> eventsFromWire(const QJsonObject &o, const QString &key, bool required)
+{
+    using R = Result<QList<domain::Event>>;
+    const QJsonValue v = o.value(key);
+    if (v.isUndefined() && !required)
+        return QList<domain::Event>{};
+    if (!v.isArray())
+        return R::fail(QStringLiteral("'%1' is not an array").arg(key));
+    QList<domain::Event> events;
+    const QJsonArray a = v.toArray();
+    events.reserve(a.size());
+    for (const auto &item : a) {
+        if (!item.isObject())
+            return R::fail(QStringLiteral("an item of '%1' is not an object").arg(key));
+        auto e = eventFromWire(item.toObject());
+        if (!e)
+            return R(e.error());
+        events << *e;
+    }
+    return events;
+}
+
+} // namespace
+
+Result<ChangePage> changePageFromWire(const QJsonObject &o)
+{
+    using R = Result<ChangePage>;
+    ChangePage page;
+    auto events = eventsFromWire(o, QStringLiteral("events"), true);
+    if (!events)
+        return R::fail(QStringLiteral("bad change feed: %1").arg(events.errorMessage()));
+    page.events = std::move(*events);
+    if (!o.value(u"cursor").isString())
+        return R::fail(QStringLiteral("bad change feed: no cursor"));
+    page.cursor = o.value(u"cursor").toString();
+    if (!o.value(u"more").isBool())
+        return R::fail(QStringLiteral("bad change feed: 'more' is not a boolean"));
+    page.more = o.value(u"more").toBool();
+    if (o.contains(u"total")) {
+        const QJsonValue t = o.value(u"total");
+        if (!t.isDouble() || t.toDouble() < 0 || t.toDouble() != double(t.toInteger()))
+            return R::fail(QStringLiteral("bad change feed: 'total' is not a count"));
+        page.total = t.toInteger();
+    }
+    return page;
+}
+
+Result<BatchAnswer> batchAnswerFromWire(const QJsonObject &o, const QStringList &ids)
+{
+    using R = Result<BatchAnswer>;
+    const auto bad = [](const QString &why) {
+        return R::fail(QStringLiteral("the back end's answer to a batch append: %1").arg(why));
+    };
+    BatchAnswer answer;
+    if (!o.value(u"results").isArray())
+        return bad(QStringLiteral("no results"));
+    const QJsonArray results = o.value(u"results").toArray();
+    if (results.size() != ids.size())
+        return bad(QStringLiteral("%1 results for a batch of %2 events")
+                       .arg(results.size())
+                       .arg(ids.size()));
+    int counts[3] = {0, 0, 0};
+    static const QStringList statuses{QStringLiteral("accepted"), QStringLiteral("duplicate"),
+                                      QStringLiteral("refused")};
+    for (qsizetype i = 0; i < results.size(); ++i) {
+        const QJsonObject r = results[i].toObject();
+        AppendResult res{r.value(u"id").toString(), r.value(u"status").toString(), 0,
+                         r.value(u"error").toString()};
+        if (res.id != ids[i])
+            return bad(
+                QStringLiteral("result %1 names event %2, not %3").arg(i).arg(res.id, ids[i]));
+        const auto which = statuses.indexOf(res.status);
+        if (which < 0)
+            return bad(QStringLiteral("result %1 has the unknown status '%2'")
+                           .arg(i)
+                           .arg(res.status.left(32)));
+        ++counts[which];
+        if (res.status == u"refused") {
+            res.code = r.value(u"code").toInt(403);
+            if (res.error.isEmpty())
+                res.error = QStringLiteral("refused");
+        }
+        answer.results << res;
+    }
+    const char *keys[3] = {"accepted", "duplicates", "refused"};
+    for (int k = 0; k < 3; ++k) {
+        const QJsonValue v = o.value(QLatin1String(keys[k]));
+        if (!v.isDouble() || v.toInt(-1) != counts[k])
+            return bad(
+                QStringLiteral("'%1' does not match its results").arg(QLatin1String(keys[k])));
+    }
+    auto events = eventsFromWire(o, QStringLiteral("events"), false);
+    if (!events)
+        return bad(events.errorMessage());
+    answer.events = std::move(*events);
+    return answer;
 }
 
 Status checkEndpoint(const QUrl &url)

@@ -284,6 +284,111 @@ private Q_SLOTS:
         QVERIFY(server.requests - before <= 205);
         QVERIFY(ctx->store().findIncident(opened->incidentUid)); // the event itself merged
     }
+
+    void changeFeedOutsideTheContract_isAnError_data()
+    {
+        QTest::addColumn<QByteArray>("page");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("html") << QByteArray("<html>proxy login</html>")
+                              << QStringLiteral("not a JSON object");
+        QTest::newRow("array") << QByteArray("[]") << QStringLiteral("not a JSON object");
+        QTest::newRow("empty object") << QByteArray("{}") << QStringLiteral("'events'");
+        QTest::newRow("events not an array")
+            << QByteArray("{\"events\":{},\"cursor\":\"1\",\"more\":false}")
+            << QStringLiteral("'events' is not an array");
+        QTest::newRow("event not an object")
+            << QByteArray("{\"events\":[1],\"cursor\":\"1\",\"more\":false}")
+            << QStringLiteral("not an object");
+        QTest::newRow("no cursor")
+            << QByteArray("{\"events\":[],\"more\":false}") << QStringLiteral("no cursor");
+        QTest::newRow("more a string")
+            << QByteArray("{\"events\":[],\"cursor\":\"1\",\"more\":\"no\"}")
+            << QStringLiteral("'more' is not a boolean");
+        QTest::newRow("total negative")
+            << QByteArray("{\"events\":[],\"cursor\":\"1\",\"more\":false,\"total\":-4}")
+            << QStringLiteral("'total' is not a count");
+    }
+
+    void changeFeedOutsideTheContract_isAnError()
+    {
+        // Before, a garbled page was taken for an empty one and the cycle said "in sync".
+        QFETCH(QByteArray, page);
+        QFETCH(QString, expected);
+        HostileServer server([&](QTcpSocket *s, const QByteArray &head) {
+            if (head.startsWith("GET /api/health"))
+                return answer(s, "200 OK", "{\"status\":\"ok\"}");
+            answer(s, "200 OK", page);
+        });
+        auto ctx = replica(server.url());
+        sync::SyncService svc(ctx->engine(), options(server.url()));
+        const auto report = testing::syncOnce(svc);
+        QVERIFY(!report.ok);
+        QVERIFY2(report.error.contains(expected), qPrintable(report.error));
+        QCOMPARE(ctx->store().meta(QStringLiteral("sync.cursor"), QStringLiteral("0")),
+                 QStringLiteral("0"));
+
+        // The initial sync of an empty replica refuses it the same way, keeping nothing.
+        auto fresh = replica(server.url());
+        sync::SyncService svc2(fresh->engine(), options(server.url()));
+        const auto loaded = testing::awaitCallback<Result<qint64>>(
+            [&](auto done) { svc2.initialSync({}, done); }, 30000);
+        QVERIFY(!loaded);
+        QVERIFY2(loaded.errorMessage().contains(expected), qPrintable(loaded.errorMessage()));
+        QCOMPARE(fresh->store().incidentCount(), 0);
+    }
+
+    void batchAnswerOutsideTheContract_leavesEventsQueued_data()
+    {
+        QTest::addColumn<QByteArray>("reply"); // %1: the event id
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("unknown status")
+            << QByteArray("{\"accepted\":1,\"duplicates\":0,\"refused\":0,\"results\":[{\"id\":"
+                          "\"%1\",\"status\":\"ok\"}]}")
+            << QStringLiteral("unknown status 'ok'");
+        QTest::newRow("other id")
+            << QByteArray("{\"accepted\":1,\"duplicates\":0,\"refused\":0,\"results\":[{\"id\":"
+                          "\"x\",\"status\":\"accepted\"}]}")
+            << QStringLiteral("names event x");
+        QTest::newRow("counts disagree")
+            << QByteArray("{\"accepted\":0,\"duplicates\":0,\"refused\":0,\"results\":[{\"id\":"
+                          "\"%1\",\"status\":\"accepted\"}]}")
+            << QStringLiteral("'accepted' does not match");
+        QTest::newRow("no results")
+            << QByteArray("{\"accepted\":1}") << QStringLiteral("no results");
+        QTest::newRow("bad added event")
+            << QByteArray("{\"accepted\":1,\"duplicates\":0,\"refused\":0,\"results\":[{\"id\":"
+                          "\"%1\",\"status\":\"accepted\"}],\"events\":[{\"id\":\"nope\"}]}")
+            << QStringLiteral("without a valid id");
+    }
+
+    void batchAnswerOutsideTheContract_leavesEventsQueued()
+    {
+        // Before, any status but "refused" counted as delivered.
+        QFETCH(QByteArray, reply);
+        QFETCH(QString, expected);
+        std::unique_ptr<host::AppContext> ctx;
+        HostileServer server([&](QTcpSocket *s, const QByteArray &head) {
+            if (head.startsWith("GET /api/health"))
+                return answer(s, "200 OK", "{\"status\":\"ok\",\"features\":[\"events.batch\"]}");
+            if (head.startsWith("POST /api/events")) {
+                const QString id = sync::Outbox(ctx->store()).pending(1).value(0).event.id;
+                return answer(s, "200 OK", QString::fromUtf8(reply).arg(id).toUtf8());
+            }
+            answer(s, "200 OK", "{\"events\":[],\"cursor\":\"0\",\"more\":false}");
+        });
+        ctx = replicaWithOneIncident(server.url());
+        const qint64 pending = sync::Outbox(ctx->store()).pendingCount();
+        QVERIFY(pending > 0);
+        auto o = options(server.url());
+        o.batchSize = 1; // the answer above speaks of the first event only
+        sync::SyncService svc(ctx->engine(), o);
+        const auto report = testing::syncOnce(svc);
+        QVERIFY(!report.ok);
+        QVERIFY2(report.error.contains(expected), qPrintable(report.error));
+        QCOMPARE(report.sent, 0);
+        QCOMPARE(report.rejected, 0);
+        QCOMPARE(sync::Outbox(ctx->store()).pendingCount(), pending);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRestClient)

@@ -216,19 +216,23 @@ private:
         }
         if (r.path == u"/api/events" && features.contains(QStringLiteral("events.batch"))) {
             QJsonArray results, extra;
+            int accepted = 0, duplicates = 0, refusedCount = 0;
             for (const auto &v : r.body[u"events"].toArray()) {
                 const QJsonObject e = v.toObject();
                 const QString id = e[u"id"].toString();
                 if (known(id)) {
+                    ++duplicates;
                     results << QJsonObject{{QStringLiteral("id"), id},
                                            {QStringLiteral("status"), QStringLiteral("duplicate")}};
                 } else if (const QString why = refuse ? refuse(e) : QString(); !why.isEmpty()) {
+                    ++refusedCount;
                     results << QJsonObject{{QStringLiteral("id"), id},
                                            {QStringLiteral("status"), QStringLiteral("refused")},
                                            {QStringLiteral("code"), 403},
                                            {QStringLiteral("error"), why}};
                 } else {
                     log << e;
+                    ++accepted;
                     results << QJsonObject{{QStringLiteral("id"), id},
                                            {QStringLiteral("status"), QStringLiteral("accepted")}};
                     if (e[u"kind"].toString() == domain::kinds::Opened) {
@@ -241,9 +245,9 @@ private:
             return reply(s, 200,
                          {{QStringLiteral("results"), results},
                           {QStringLiteral("events"), extra},
-                          {QStringLiteral("accepted"), 0},
-                          {QStringLiteral("duplicates"), 0},
-                          {QStringLiteral("refused"), 0}});
+                          {QStringLiteral("accepted"), accepted},
+                          {QStringLiteral("duplicates"), duplicates},
+                          {QStringLiteral("refused"), refusedCount}});
         }
         if (r.path == u"/api/incidents" && write) {
             const QJsonObject e = r.body[u"event"].toObject();
