@@ -407,12 +407,22 @@ void IngestServer::process(QTcpSocket *socket, QByteArray data)
             runSlice(job);
             return;
         }
-        const Response resp =
-            work.answer
-                ? finish(work, *work.answer)
-                : finish(work, answer(work, work.source == u"generic"
-                                                ? m_pipeline.ingest(work.source, work.body, {})
-                                                : m_pipeline.ingestAlerts(work.alerts)));
+        Response resp;
+        if (work.answer) {
+            resp = finish(work, *work.answer);
+        } else {
+            const auto result = work.source == u"generic"
+                                    ? m_pipeline.ingest(work.source, work.body, {})
+                                    : m_pipeline.ingestAlerts(work.alerts);
+            if (result && m_gate && !result->eventIds.isEmpty()) {
+                c->working = true;
+                c->timer.stop();
+                c->held = rest;
+                gateThen(socket, work, *result, request.keepAlive);
+                return;
+            }
+            resp = finish(work, answer(work, result));
+        }
         respond(socket, resp, request.keepAlive);
         c = m_connections.value(socket);
         if (!c || c->closing)
@@ -457,14 +467,46 @@ void IngestServer::runSlice(const std::shared_ptr<SliceJob> &job)
     }
     // Slices already committed stay: a sender that retries after an error repeats alerts
     // Sitrep already has, which deduplicate.
-    const Response resp = finish(job->work, r ? answer(job->work, job->total)
-                                              : answer(job->work, Result<IngestResult>(r.error())));
-    QTcpSocket *socket = job->socket;
+    if (r && m_gate && !job->total.eventIds.isEmpty())
+        return gateThen(job->socket, job->work, job->total, job->keepAlive);
+    answerLater(job->socket,
+                finish(job->work, r ? answer(job->work, job->total)
+                                    : answer(job->work, Result<IngestResult>(r.error()))),
+                job->keepAlive);
+}
+
+void IngestServer::gateThen(QTcpSocket *socket, const Prepared &work, const IngestResult &result,
+                            bool keepAlive)
+{
+    QPointer<IngestServer> self(this);
+    QPointer<QTcpSocket> sock(socket);
+    m_gate(result, [self, sock, work, result, keepAlive](Status confirmed) {
+        if (!self)
+            return;
+        Response resp;
+        if (confirmed) {
+            resp = self->answer(work, result);
+        } else {
+            self->noteRejection(QStringLiteral("not confirmed by the team back end"),
+                                confirmed.errorMessage());
+            resp = jsonError(503,
+                             QStringLiteral("stored here, but %1; send it again (a repeat is "
+                                            "deduplicated)")
+                                 .arg(confirmed.errorMessage()),
+                             QStringLiteral("backend"));
+            resp.headers.push_back({QByteArrayLiteral("Retry-After"), QByteArrayLiteral("5")});
+        }
+        self->answerLater(sock, self->finish(work, resp), keepAlive);
+    });
+}
+
+void IngestServer::answerLater(QTcpSocket *socket, const Response &response, bool keepAlive)
+{
     Connection *c = socket ? m_connections.value(socket) : nullptr;
     if (!c || c->closing)
         return;
     c->working = false;
-    respond(socket, resp, job->keepAlive);
+    respond(socket, response, keepAlive);
     c = m_connections.value(socket);
     if (!c || c->closing)
         return;

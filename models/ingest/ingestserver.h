@@ -12,6 +12,7 @@
 #include <QPointer>
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 class QTcpServer;
@@ -84,6 +85,13 @@ public:
     /// Runs the whole body in one go (the live listener slices big bodies instead).
     Response handle(const HttpRequest &request);
 
+    /// Holds a 2xx answer until `gate` says so: it gets what was committed and calls back
+    /// with success (answer as usual) or a failure (answer 503 with Retry-After; what was
+    /// committed stays, and the sender's retry deduplicates). With a team back end, the
+    /// agent answers only once the back end has the alerts.
+    using AnswerGate = std::function<void(const IngestResult &, std::function<void(Status)>)>;
+    void setAnswerGate(AnswerGate gate) { m_gate = std::move(gate); }
+
 Q_SIGNALS:
     /// After each answered request: status, path, and the error text for 4xx/5xx.
     void requestHandled(int status, const QString &path, const QString &message);
@@ -99,6 +107,12 @@ private:
     Response answer(const Prepared &work, const Result<IngestResult> &result);
     Response finish(const Prepared &work, Response response);
     void runSlice(const std::shared_ptr<SliceJob> &job);
+    /// Answers through the gate, then goes on with the connection (answerLater).
+    void gateThen(QTcpSocket *socket, const Prepared &work, const IngestResult &result,
+                  bool keepAlive);
+    /// Answers a request whose work ended after its turn of the event loop, then reads
+    /// what the connection sent meanwhile.
+    void answerLater(QTcpSocket *socket, const Response &response, bool keepAlive);
     int headerDeadline() const
     {
         return qMin(m_options.headerTimeoutMs, m_options.requestTimeoutMs);
@@ -108,6 +122,7 @@ private:
 
     IngestPipeline &m_pipeline;
     IngestServerOptions m_options;
+    AnswerGate m_gate;
     QTcpServer *m_server = nullptr;
     QHash<QTcpSocket *, Connection *> m_connections;
     QElapsedTimer m_clock;  // the rejection log's pace

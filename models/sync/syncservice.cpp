@@ -66,6 +66,12 @@ void SyncStatus::setUnauthorized(bool refused)
     Q_EMIT changed();
 }
 
+struct SyncService::Waiter {
+    QStringList ids;
+    std::function<void(Status)> done;
+    QTimer timer;
+};
+
 SyncService::SyncService(engine::LifecycleEngine &engine, SyncOptions options, QObject *parent)
     : QObject(parent), m_engine(engine), m_options(std::move(options)),
       m_client(m_options.url, m_options.token),
@@ -103,6 +109,10 @@ SyncService::~SyncService()
 {
     m_running = false;
     abortPoll();
+    for (const auto &w : std::exchange(m_waiters, {})) {
+        w->timer.stop();
+        w->done(Status::fail(QStringLiteral("sync stopped before the team back end confirmed it")));
+    }
 }
 
 void SyncService::setUrl(const QUrl &url)
@@ -497,6 +507,7 @@ void SyncService::sendBatch(const QList<OutboxEntry> &rows)
                     return me.finish(false, s.errorMessage());
                 if (auto s = me.reject(refused); !s)
                     return me.finish(false, s.errorMessage());
+                me.checkWaiters(); // answered as soon as their batch is stored
                 return me.drainNext();
             }
             // Too large, or a body the back end cannot take as a whole: smaller batches, down to
@@ -697,9 +708,67 @@ void SyncService::noteReply(const HttpReply &r)
     m_status.setUnauthorized(r.status == 401);
 }
 
+std::optional<std::pair<QString, delivery::State>>
+SyncService::firstUndelivered(const QStringList &ids)
+{
+    for (const QString &id : ids)
+        if (const auto item = m_outbox.queue().find(id);
+            item && item->state != delivery::State::Delivered)
+            return std::pair{id, item->state};
+    return std::nullopt;
+}
+
+void SyncService::whenDelivered(const QStringList &eventIds, int timeoutMs,
+                                std::function<void(Status)> done)
+{
+    if (!firstUndelivered(eventIds))
+        return done({});
+    auto w = std::make_shared<Waiter>();
+    w->ids = eventIds;
+    w->done = std::move(done);
+    w->timer.setSingleShot(true);
+    std::weak_ptr<Waiter> weak = w;
+    connect(&w->timer, &QTimer::timeout, this, [this, weak] {
+        auto w = weak.lock();
+        if (!w)
+            return;
+        m_waiters.remove(w);
+        w->done(Status::fail(QStringLiteral("the team back end has not confirmed it yet%1")
+                                 .arg(m_status.lastError().isEmpty()
+                                          ? QString()
+                                          : QStringLiteral(" (%1)").arg(m_status.lastError()))));
+    });
+    w->timer.start(qMax(1, timeoutMs));
+    m_waiters.push_back(w);
+    // Sent at once rather than after the usual short gathering delay.
+    if (m_running && m_failures == 0 && !m_busy) {
+        if (m_poll)
+            abortPoll();
+        scheduleNext(0);
+    }
+}
+
+void SyncService::checkWaiters()
+{
+    for (auto it = m_waiters.begin(); it != m_waiters.end();) {
+        auto w = *it;
+        const auto left = firstUndelivered(w->ids);
+        if (left && left->second == delivery::State::Pending) {
+            ++it;
+            continue;
+        }
+        it = m_waiters.erase(it);
+        w->timer.stop();
+        w->done(left ? Status::fail(
+                           QStringLiteral("the team back end refused event %1").arg(left->first))
+                     : Status{});
+    }
+}
+
 void SyncService::finish(bool ok, const QString &error)
 {
     m_busy = false;
+    checkWaiters();
     m_report.ok = ok;
     m_report.error = error;
     if (ok) {

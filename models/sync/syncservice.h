@@ -14,7 +14,9 @@
 #include <QUrl>
 
 #include <functional>
+#include <list>
 #include <memory>
+#include <optional>
 
 namespace sitrep::engine {
 class LifecycleEngine;
@@ -130,6 +132,12 @@ public:
     QStringList features() const { return m_features; }
     /// A long poll of the change feed is waiting for news.
     bool waiting() const { return m_poll != nullptr; }
+    /// Calls `done` once the back end has stored every one of `eventIds` (their outbox rows
+    /// are gone): at once when none is waiting, else after the cycle that sends them. It
+    /// fails when one is refused, or when `timeoutMs` passes first (the events stay queued
+    /// and go out later). Used to answer an alert source only once the team has its alerts.
+    void whenDelivered(const QStringList &eventIds, int timeoutMs,
+                       std::function<void(Status)> done);
     /// The Idempotency-Key of a batch: a UUID (v5) of its event ids, so a retry of the same
     /// batch repeats the key and a different batch never does.
     static QString batchKey(const QList<OutboxEntry> &rows);
@@ -138,6 +146,11 @@ Q_SIGNALS:
     void cycleFinished(const sitrep::sync::SyncReport &report);
 
 private:
+    struct Waiter;
+    void checkWaiters();
+    /// The first of `ids` still waiting or refused: its state, or nothing when all are stored.
+    std::optional<std::pair<QString, delivery::State>> firstUndelivered(const QStringList &ids);
+    std::list<std::shared_ptr<Waiter>> m_waiters;
     struct InitialLoad;
     void initialPage(const std::shared_ptr<InitialLoad> &load);
     void initialPageArrived(const std::shared_ptr<InitialLoad> &load, const HttpReply &r);

@@ -217,6 +217,7 @@ private Q_SLOTS:
     void headerDeadline_shorterThanTheRequestDeadline();
     void bigBody_otherRequestsAnsweredMeanwhile();
     void bigBody_pipelinedRequestWaitsItsTurn();
+    void answerGate_holdsTheAnswerUntilConfirmed();
 };
 
 void TestIngestServer::listen_loopbackFreePort_andClose()
@@ -1135,6 +1136,48 @@ void TestIngestServer::bigBody_pipelinedRequestWaitsItsTurn()
     QCOMPARE(c->answers[1].status, 200);
     QCOMPARE(c->answers[1].json().value(u"received").toInt(), 1);
     QVERIFY(!c->closed);
+}
+
+void TestIngestServer::answerGate_holdsTheAnswerUntilConfirmed()
+{
+    Fixture fx;
+    QVERIFY(fx.start());
+    std::function<void(Status)> release;
+    QStringList heldEvents;
+    fx.server->setAnswerGate([&](const IngestResult &r, std::function<void(Status)> done) {
+        heldEvents = r.eventIds;
+        release = std::move(done);
+    });
+    // Held: committed here, no answer until the gate says so.
+    auto c = fx.client();
+    c->send(request("/hooks/alertmanager", alertmanager("Held")));
+    QTRY_VERIFY_WITH_TIMEOUT(bool(release), Wait);
+    QVERIFY(!heldEvents.isEmpty());
+    QVERIFY(fx.stored() > 0);
+    QTest::qWait(200);
+    QCOMPARE(c->answers.size(), 0);
+    // Another connection is served meanwhile (its answer is held too, and released).
+    std::exchange(release, {})(Status{});
+    QTRY_COMPARE_WITH_TIMEOUT(c->answers.size(), 1, Wait);
+    QCOMPARE(c->answers[0].status, 200);
+    QCOMPARE(c->answers[0].json().value(u"opened").toInt(), 1);
+
+    // Not confirmed: 503 with Retry-After, the alert stays stored, and the connection goes
+    // on (a pipelined repeat is answered after it, as a duplicate the gate has nothing for).
+    const qint64 before = fx.stored();
+    c->send(request("/hooks/alertmanager", alertmanager("Unconfirmed")) +
+            request("/hooks/alertmanager", alertmanager("Unconfirmed")));
+    QTRY_VERIFY_WITH_TIMEOUT(bool(release), Wait);
+    std::exchange(release, {})(Status::fail(QStringLiteral("the back end is away")));
+    QTRY_COMPARE_WITH_TIMEOUT(c->answers.size(), 3, Wait);
+    QCOMPARE(c->answers[1].status, 503);
+    QCOMPARE(c->answers[1].headers.value("retry-after"), QByteArray("5"));
+    QVERIFY2(
+        c->answers[1].error().contains(QStringLiteral("stored here, but the back end is away")),
+        qPrintable(c->answers[1].error()));
+    QCOMPARE(c->answers[2].status, 200);
+    QCOMPARE(c->answers[2].json().value(u"deduplicated").toInt(), 1);
+    QVERIFY(fx.stored() > before);
 }
 
 QTEST_GUILESS_MAIN(TestIngestServer)

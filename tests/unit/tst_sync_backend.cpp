@@ -10,6 +10,7 @@
 #include "sync/outbox.h"
 #include "sync/syncservice.h"
 #include "sync/syncsettings.h"
+#include "unit/asynctestutil.h"
 #include "unit/synctestutil.h"
 
 #include <QElapsedTimer>
@@ -686,6 +687,60 @@ private Q_SLOTS:
         QVERIFY(!svc.waiting());
         for (const auto &req : backend.requestsTo(QStringLiteral("/api/changes")))
             QVERIFY(!req.query.hasQueryItem(QStringLiteral("wait")));
+        svc.stop();
+    }
+
+    void whenDelivered_answersOnceTheBackEndHasTheEvents()
+    {
+        Responder backend;
+        backend.features = {QStringLiteral("events.batch"), QStringLiteral("changes.wait"),
+                            QStringLiteral("me")};
+        auto ctx = client(backend.url());
+        QVERIFY(ctx);
+        sync::SyncService svc(ctx->engine(), options(backend.url()));
+        svc.start();
+        QTRY_VERIFY_WITH_TIMEOUT(svc.waiting(), 10000); // in sync, long-polling
+        openIncident(*ctx, QStringLiteral("Checkout down"));
+        QStringList ids;
+        for (const auto &e : sync::Outbox(ctx->store()).pending(100))
+            ids << e.event.id;
+        QVERIFY(!ids.isEmpty());
+        const Status s = testing::awaitCallback<Status>(
+            [&](auto done) { svc.whenDelivered(ids, 10000, done); }, 20000);
+        QVERIFY2(s.ok(), qPrintable(s.errorMessage()));
+        QStringList stored;
+        for (const QJsonObject &e : std::as_const(backend.log))
+            stored << e.value(u"id").toString();
+        for (const QString &id : std::as_const(ids))
+            QVERIFY2(stored.contains(id), qPrintable(id));
+        // Nothing waiting: answered at once.
+        bool now = false;
+        svc.whenDelivered(ids, 10, [&](const Status &st) { now = st.ok(); });
+        QVERIFY(now);
+        svc.stop();
+    }
+
+    void whenDelivered_failsWhenTheBackEndIsAway()
+    {
+        // Nothing listens on port 9: the events stay queued and the wait ends at its deadline.
+        const QUrl away(QStringLiteral("http://127.0.0.1:9"));
+        auto ctx = client(away);
+        QVERIFY(ctx);
+        sync::SyncService svc(ctx->engine(), options(away));
+        svc.start();
+        openIncident(*ctx, QStringLiteral("Checkout down"));
+        QStringList ids;
+        for (const auto &e : sync::Outbox(ctx->store()).pending(100))
+            ids << e.event.id;
+        QElapsedTimer t;
+        t.start();
+        const Status s = testing::awaitCallback<Status>(
+            [&](auto done) { svc.whenDelivered(ids, 500, done); }, 20000);
+        QVERIFY(!s.ok());
+        QVERIFY2(s.errorMessage().contains(QStringLiteral("not confirmed")),
+                 qPrintable(s.errorMessage()));
+        QVERIFY(t.elapsed() < 5000);
+        QCOMPARE(sync::Outbox(ctx->store()).pendingCount(), qint64(ids.size()));
         svc.stop();
     }
 };
