@@ -357,7 +357,11 @@ int main(int argc, char **argv)
                                   {{"alerts", "Alerts in the in-process storm.", "N", "100000"},
                                    {"services", "Services the storm spreads over.", "S", "50"},
                                    {"batch", "Alerts per webhook body.", "B", "100"},
-                                   {"http-alerts", "Alerts sent over HTTP.", "M", "20000"}});
+                                   {"http-alerts", "Alerts sent over HTTP.", "M", "20000"},
+                                   {"one-incident",
+                                    "Alert counts sent into one incident, comma-separated "
+                                    "(cost per alert as the incident grows; empty: skip).",
+                                    "LIST", "1000,10000"}});
     const int alerts = args.value("alerts").toInt();
     const int services = args.value("services").toInt();
     const int batch = args.value("batch").toInt();
@@ -425,7 +429,37 @@ int main(int argc, char **argv)
     printf("http: %d bodies, %d failed -> %lld incidents (expected %d)%s%s\n",
            int(httpBodies.size()), httpFailures, qlonglong(httpIncidents), services,
            httpError.isEmpty() ? "" : "; first error: ", qPrintable(httpError.left(300)));
-    const bool pass = ok && stormIncidents == services && afterRepeat == services &&
+    // One incident that keeps growing: the cost of an alert must not grow with the alerts the
+    // incident already has.
+    bool grew = true;
+    const QStringList sizes = args.value("one-incident").split(u',', Qt::SkipEmptyParts);
+    if (!sizes.isEmpty()) {
+        bench::Table g({QStringLiteral("alerts into one incident"), QStringLiteral("wall s"),
+                        QStringLiteral("cpu s"), QStringLiteral("µs/alert (cpu)"),
+                        QStringLiteral("vs the smallest")});
+        double first = 0;
+        for (const QString &size : sizes) {
+            const int n = size.toInt();
+            if (n < batch || n % batch) {
+                fprintf(stderr,
+                        "bench_ingest: --one-incident sizes must be multiples of --batch\n");
+                return 2;
+            }
+            Sitrep one;
+            if (!one.open(QStringLiteral("one.db")))
+                return 1;
+            const Run r = inProcess(one, stormBodies(n, 1, batch), batch, &ok);
+            const double us = r.cpu * 1e6 / double(qMax<qint64>(1, r.alerts));
+            if (first == 0)
+                first = us;
+            grew = grew && one.store.incidentCount() == 1;
+            g.add({bench::num(double(n)), bench::num(r.seconds, 2), bench::num(r.cpu, 2),
+                   bench::num(us, 1), QStringLiteral("%1x").arg(us / first, 0, 'f', 2)});
+        }
+        printf("\n");
+        g.print();
+    }
+    const bool pass = ok && grew && stormIncidents == services && afterRepeat == services &&
                       linked == alerts && httpFailures == 0 && httpIncidents == services &&
                       suggestions == services;
     printf("%s\n", pass ? "result: as expected" : "result: NOT as expected");
