@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "sync/backendleases.h"
 
-#include "sync/logging.h"
 #include "sync/restclient.h"
 
 #include <QUrl>
@@ -29,23 +28,13 @@ QString BackendLeases::path(const QString &job)
     return QStringLiteral("/api/leases/") + QString::fromLatin1(QUrl::toPercentEncoding(job));
 }
 
-void BackendLeases::warnOnce(const QString &why)
-{
-    if (why == m_lastWarning)
-        return;
-    m_lastWarning = why;
-    qCWarning(lcSync).noquote() << "leases:" << why;
-}
-
 void BackendLeases::request(const QString &job, AnswerFn done)
 {
     const QJsonObject body{{QStringLiteral("holder"), holderId()},
                            {QStringLiteral("ttlMs"), timing().ttlMs}};
     m_client->send("PUT", path(job), &body, {}, [this, done](const HttpReply &r) {
-        if (r.status == 200 && r.json().value(u"holder").toString() == holderId()) {
-            m_lastWarning.clear();
+        if (r.status == 200 && r.json().value(u"holder").toString() == holderId())
             return done(LeaseAnswer::Held);
-        }
         if (r.status == 409)
             return done(LeaseAnswer::Taken);
         // Unreachable, refused token or role, overloaded: tried again at the next renewal.

@@ -26,10 +26,8 @@ protected:
 
 private:
     static QString path(const QString &job);
-    void warnOnce(const QString &why);
 
     RestClient *m_client;
-    QString m_lastWarning;
 };
 
 } // namespace sitrep::sync

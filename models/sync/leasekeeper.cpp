@@ -109,6 +109,7 @@ void LeaseKeeper::onAnswer(const QString &job, qint64 sentMs, quint64 generation
     }
     const qint64 until = sentMs + m_timing.ttlMs - marginMs();
     if (answer == LeaseAnswer::Held && m_clock.elapsed() < until) {
+        m_lastWarning.clear();
         state.until = qMax(state.until, until);
         scheduleExpiry();
         if (!state.held) {
@@ -130,6 +131,14 @@ void LeaseKeeper::sendRelease(const QString &job)
         if (--m_releasing == 0 && !m_started)
             Q_EMIT released();
     });
+}
+
+void LeaseKeeper::warnOnce(const QString &why)
+{
+    if (why == m_lastWarning)
+        return;
+    m_lastWarning = why;
+    qCWarning(lcSync).noquote() << "leases:" << why;
 }
 
 void LeaseKeeper::lose(const QString &job)

@@ -52,6 +52,8 @@ protected:
     virtual void request(const QString &job, AnswerFn done) = 0;
     /// Gives `job` up; `done` runs once when that ended (whatever the outcome).
     virtual void release(const QString &job, std::function<void()> done) = 0;
+    /// Logs why leases cannot be kept, once until a lease is held again.
+    void warnOnce(const QString &why);
 
 private:
     struct Job {
@@ -76,7 +78,8 @@ private:
     QTimer m_expiry;
     bool m_started = false;
     quint64 m_generation = 0; // answers of an earlier start() are not this one's
-    int m_releasing = 0;      // releases sent or waiting for a take in flight
+    QString m_lastWarning;
+    int m_releasing = 0; // releases sent or waiting for a take in flight
 };
 
 } // namespace sitrep::sync
