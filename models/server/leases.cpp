@@ -42,14 +42,6 @@ QByteArray isoMs(qint64 ms)
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs).toUtf8();
 }
 
-ApiResponse json(int status, const QJsonObject &o)
-{
-    ApiResponse r;
-    r.status = status;
-    r.body = QJsonDocument(o).toJson(QJsonDocument::Compact);
-    return r;
-}
-
 ApiResponse badRequest(const QString &message)
 {
     return errorResponse(400, QStringLiteral("bad_request"), message);
@@ -66,11 +58,12 @@ ApiResponse held(const QString &name, const pg::Result &current)
 {
     const QString holder = current.text(0, 0);
     const QString until = QString::fromUtf8(isoMs(current.int64(0, 1)));
-    return json(409, {{QStringLiteral("error"), QStringLiteral("conflict")},
-                      {QStringLiteral("message"),
-                       QStringLiteral("lease %1 is held by %2 until %3").arg(name, holder, until)},
-                      {QStringLiteral("holder"), holder},
-                      {QStringLiteral("expiresAt"), until}});
+    return jsonResponse(
+        409, {{QStringLiteral("error"), QStringLiteral("conflict")},
+              {QStringLiteral("message"),
+               QStringLiteral("lease %1 is held by %2 until %3").arg(name, holder, until)},
+              {QStringLiteral("holder"), holder},
+              {QStringLiteral("expiresAt"), until}});
 }
 
 bool validHolder(const QString &holder)
@@ -115,13 +108,13 @@ ApiResponse take(pg::Connection &db, const Principal &who, const QString &name,
             if (fresh)
                 qCInfo(lcServerRequests)
                     << "lease" << name << "taken by" << holder << "of" << who.name;
-            return json(200,
-                        {{QStringLiteral("name"), name},
-                         {QStringLiteral("holder"), holder},
-                         {QStringLiteral("user"), who.name},
-                         {QStringLiteral("ttlMs"), qint64(ttl)},
-                         {QStringLiteral("acquiredAt"), QString::fromUtf8(isoMs(r.int64(0, 0)))},
-                         {QStringLiteral("expiresAt"), QString::fromUtf8(isoMs(r.int64(0, 1)))}});
+            return jsonResponse(
+                200, {{QStringLiteral("name"), name},
+                      {QStringLiteral("holder"), holder},
+                      {QStringLiteral("user"), who.name},
+                      {QStringLiteral("ttlMs"), qint64(ttl)},
+                      {QStringLiteral("acquiredAt"), QString::fromUtf8(isoMs(r.int64(0, 0)))},
+                      {QStringLiteral("expiresAt"), QString::fromUtf8(isoMs(r.int64(0, 1)))}});
         }
         pg::Result current = db.exec(kHolder, {name.toUtf8()});
         if (!current.ok())
@@ -179,7 +172,7 @@ ApiResponse list(pg::Connection &db)
                         {QStringLiteral("ttlMs"), r.int64(i, 3)},
                         {QStringLiteral("acquiredAt"), QString::fromUtf8(isoMs(r.int64(i, 4)))},
                         {QStringLiteral("expiresAt"), QString::fromUtf8(isoMs(r.int64(i, 5)))}});
-    return json(200, {{QStringLiteral("leases"), leases}});
+    return jsonResponse(200, {{QStringLiteral("leases"), leases}});
 }
 
 } // namespace

@@ -27,10 +27,7 @@ const QUuid kPatchNamespace(QStringLiteral("{5d0f7c1e-8a54-4c3b-9f1e-2b7d6a9c4e3
 
 ApiResponse json(int status, const QJsonObject &o)
 {
-    ApiResponse r;
-    r.status = status;
-    r.body = QJsonDocument(o).toJson(QJsonDocument::Compact);
-    return r;
+    return jsonResponse(status, o);
 }
 
 ApiResponse unavailable(const QString &why)
@@ -213,6 +210,14 @@ ApiResponse changesPage(const ChangesPage &p)
 }
 
 } // namespace
+
+ApiResponse jsonResponse(int status, const QJsonObject &body)
+{
+    ApiResponse r;
+    r.status = status;
+    r.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    return r;
+}
 
 ApiResponse errorResponse(int status, const QString &code, const QString &message)
 {
