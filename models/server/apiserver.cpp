@@ -442,8 +442,9 @@ void ApiServer::write(Connection *c, const ApiResponse &r, bool close)
 {
     QByteArray out =
         "HTTP/1.1 " + QByteArray::number(r.status) + ' ' + http::httpReason(r.status) + "\r\n";
-    out += "Content-Type: " + r.contentType +
-           "\r\nContent-Length: " + QByteArray::number(r.body.size()) + "\r\n";
+    if (r.status != 204) // No Content: no body, so neither its type nor its length
+        out += "Content-Type: " + r.contentType +
+               "\r\nContent-Length: " + QByteArray::number(r.body.size()) + "\r\n";
     for (const auto &h : r.headers)
         out += h.first + ": " + h.second + "\r\n";
     if (close)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "server/requesthandler.h"
 
+#include "server/leases.h"
 #include "server/logging.h"
 #include "server/pg.h"
 #include "server/schema.h"
@@ -26,10 +27,7 @@ const QUuid kPatchNamespace(QStringLiteral("{5d0f7c1e-8a54-4c3b-9f1e-2b7d6a9c4e3
 
 ApiResponse json(int status, const QJsonObject &o)
 {
-    ApiResponse r;
-    r.status = status;
-    r.body = QJsonDocument(o).toJson(QJsonDocument::Compact);
-    return r;
+    return jsonResponse(status, o);
 }
 
 ApiResponse unavailable(const QString &why)
@@ -213,6 +211,14 @@ ApiResponse changesPage(const ChangesPage &p)
 
 } // namespace
 
+ApiResponse jsonResponse(int status, const QJsonObject &body)
+{
+    ApiResponse r;
+    r.status = status;
+    r.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    return r;
+}
+
 ApiResponse errorResponse(int status, const QString &code, const QString &message)
 {
     ApiResponse r =
@@ -229,6 +235,8 @@ QString routeOf(const QByteArray &method, const QByteArray &path)
     if (p.size() >= 3 && p[0] == u"api" && p[1] == u"incidents")
         route = p.size() == 3 ? QStringLiteral("/api/incidents/{id}")
                               : QStringLiteral("/api/incidents/{id}/") + p.mid(3).join(u'/');
+    else if (p.size() == 3 && p[0] == u"api" && p[1] == u"leases")
+        route = QStringLiteral("/api/leases/{name}");
     else
         route = QString::fromUtf8(path);
     static const QSet<QString> known{QStringLiteral("/healthz"),
@@ -240,7 +248,9 @@ QString routeOf(const QByteArray &method, const QByteArray &path)
                                      QStringLiteral("/api/changes"),
                                      QStringLiteral("/api/incidents"),
                                      QStringLiteral("/api/incidents/{id}"),
-                                     QStringLiteral("/api/incidents/{id}/events")};
+                                     QStringLiteral("/api/incidents/{id}/events"),
+                                     QStringLiteral("/api/leases"),
+                                     QStringLiteral("/api/leases/{name}")};
     if (!known.contains(route))
         route = QStringLiteral("other");
     return QString::fromLatin1(method) + u' ' + route;
@@ -300,14 +310,18 @@ ApiResponse handleRequest(pg::Connection &db, const http::HttpRequest &req, Serv
     const bool post = req.method == "POST";
 
     if (parts.size() == 2 && parts[1] == u"health" && get)
-        return json(200, {{QStringLiteral("ok"), true},
-                          {QStringLiteral("api"), QStringLiteral("2")},
-                          {QStringLiteral("features"),
-                           QJsonArray{QStringLiteral("changes.wait"),
-                                      QStringLiteral("events.batch"), QStringLiteral("me")}}});
+        return json(200,
+                    {{QStringLiteral("ok"), true},
+                     {QStringLiteral("api"), QStringLiteral("2")},
+                     {QStringLiteral("features"),
+                      QJsonArray{QStringLiteral("changes.wait"), QStringLiteral("events.batch"),
+                                 QStringLiteral("me"), QStringLiteral("leases")}}});
     if (parts.size() == 2 && parts[1] == u"me" && get)
         return json(200, {{QStringLiteral("user"), who.name},
                           {QStringLiteral("role"), roleName(who.role)}});
+
+    if (parts.value(1) == u"leases")
+        return handleLeaseRequest(db, who, req, metrics);
 
     if (parts.size() == 2 && parts[1] == u"changes" && get) {
         const QUrlQuery q(QString::fromUtf8(req.target.mid(req.target.indexOf('?') + 1)));

@@ -4,6 +4,8 @@
 #include "http/httprequestparser.h"
 #include "server/apiserver.h"
 
+#include <QJsonObject>
+
 namespace sitrep::server {
 
 namespace pg {
@@ -20,6 +22,9 @@ ApiResponse handleRequest(pg::Connection &db, const http::HttpRequest &request,
 /// Re-reads the change feed for waiters at `cursor` (no authentication: the waiting request
 /// was authenticated when it came).
 ApiResponse readChanges(pg::Connection &db, const Cursor &cursor, int limit);
+
+/// A JSON answer with `status` and `body`.
+ApiResponse jsonResponse(int status, const QJsonObject &body);
 
 /// A JSON error answer: {"error": code, "message": message}.
 ApiResponse errorResponse(int status, const QString &code, const QString &message);

@@ -66,6 +66,19 @@ CREATE TABLE idempotency (
     PRIMARY KEY (user_id, key)
 );
 )SQL"},
+        {2, "leases of singleton jobs", R"SQL(
+-- One row per singleton job (the SLA tick, the notifier, ...): which process runs it and
+-- until when. Times are the database's clock only, so instances never compare clocks.
+CREATE TABLE leases (
+    name        text PRIMARY KEY CHECK (name ~ '^[a-z0-9][a-z0-9._-]{0,63}$'),
+    holder      text NOT NULL CHECK (length(holder) BETWEEN 1 AND 200),
+    held_by     text NOT NULL,
+    ttl_ms      integer NOT NULL CHECK (ttl_ms BETWEEN 1000 AND 300000),
+    acquired_at timestamptz NOT NULL,
+    renewed_at  timestamptz NOT NULL,
+    expires_at  timestamptz NOT NULL
+);
+)SQL"},
     };
     return all;
 }

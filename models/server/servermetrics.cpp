@@ -64,6 +64,12 @@ QByteArray ServerMetrics::render() const
            m_dbBusy.load());
     single("sitrep_notifications_total", "counter",
            "Change notifications received from other instances.", m_notifies.load());
+    out += "# HELP sitrep_lease_requests_total Lease takes and renewals, by outcome.\n"
+           "# TYPE sitrep_lease_requests_total counter\n";
+    const char *outcomes[] = {"acquired", "renewed", "refused"};
+    for (size_t i = 0; i < m_leases.size(); ++i)
+        out += QByteArray("sitrep_lease_requests_total{outcome=\"") + outcomes[i] + "\"} " +
+               QByteArray::number(m_leases[i].load()) + '\n';
     return out;
 }
 

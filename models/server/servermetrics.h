@@ -23,6 +23,10 @@ public:
     void dbBusy(int delta) { m_dbBusy += delta; }
     void setPoolSize(int n) { m_poolSize = n; }
     void countNotify() { ++m_notifies; }
+    /// A lease request's outcome: taken by a new holder, renewed by its holder, or refused
+    /// because another holder has it.
+    enum class Lease { Acquired, Renewed, Refused };
+    void countLease(Lease outcome) { ++m_leases[size_t(outcome)]; }
     QByteArray render() const;
 
 private:
@@ -40,6 +44,7 @@ private:
     std::atomic<int> m_dbBusy{0};
     std::atomic<int> m_poolSize{0};
     std::atomic<qint64> m_notifies{0};
+    std::array<std::atomic<qint64>, 3> m_leases{};
 };
 
 } // namespace sitrep::server

@@ -21,6 +21,12 @@ sitrep_server_test(tst_sync_server SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/ts
                    ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/teamserver/faultproxy.h
                    ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/teamserver/contractcheck.h LIBS yaml-cpp TIMEOUT 300)
 
+# Two headless agents sharing the singleton jobs through leases on the real back end, each
+# through its own fault proxy (contract checked, network cut on demand).
+sitrep_server_test(tst_leases SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/tst_leases.cpp
+                   ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/teamserver/faultproxy.h
+                   ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/teamserver/contractcheck.h LIBS yaml-cpp TIMEOUT 240)
+
 # The systemd unit the server package ships, where systemd-analyze exists.
 find_program(SITREP_SYSTEMD_ANALYZE systemd-analyze)
 if(SITREP_SYSTEMD_ANALYZE)

@@ -82,6 +82,19 @@ QJsonObject result(const HttpReply &r, int i = 0)
     return r.json().value(u"results").toArray().at(i).toObject();
 }
 
+HttpReply putLease(RestClient &c, const QString &name, const QString &holder, int ttlMs)
+{
+    const QJsonObject body{{QStringLiteral("holder"), holder}, {QStringLiteral("ttlMs"), ttlMs}};
+    return testing::call(c, "PUT", QStringLiteral("/api/leases/") + name, &body);
+}
+
+HttpReply deleteLease(RestClient &c, const QString &name, const QString &holder)
+{
+    return testing::call(c, "DELETE",
+                         QStringLiteral("/api/leases/%1?holder=%2")
+                             .arg(name, QString::fromLatin1(QUrl::toPercentEncoding(holder))));
+}
+
 QString resultStatus(const HttpReply &r, int i = 0)
 {
     return result(r, i).value(u"status").toString();
@@ -140,7 +153,7 @@ private Q_SLOTS:
         QCOMPARE(testing::serverCli({QStringLiteral("migrate"), QStringLiteral("--database"), url},
                                     &out),
                  0);
-        QVERIFY2(out.contains("applied 1 migration"), out.constData());
+        QVERIFY2(out.contains("applied 2 migration"), out.constData());
         const QByteArray schema = pg.sql(QStringLiteral(
             "SELECT string_agg(table_name || '.' || column_name, ',' ORDER BY table_name, "
             "column_name) FROM information_schema.columns WHERE table_schema = 'public'"));
@@ -152,7 +165,7 @@ private Q_SLOTS:
                                        "ORDER BY table_name, column_name) FROM "
                                        "information_schema.columns WHERE table_schema = 'public'")),
                  schema);
-        QCOMPARE(pg.sql(QStringLiteral("SELECT count(*) FROM schema_migrations")), QByteArray("1"));
+        QCOMPARE(pg.sql(QStringLiteral("SELECT count(*) FROM schema_migrations")), QByteArray("2"));
         // The same through a configuration file, as the systemd unit runs it.
         QTemporaryDir etc;
         const QString config = etc.filePath(QStringLiteral("server.yaml"));
@@ -313,6 +326,152 @@ private Q_SLOTS:
         QVERIFY(sawSentBy);
     }
 
+    void leases_takeRenewConflictExpiryRelease_onEveryInstance()
+    {
+        const QString admin = m_team.addUser(QStringLiteral("root"), QStringLiteral("admin"));
+        QVERIFY(!admin.isEmpty());
+        // Two agents, each on its own instance: the instances share nothing but the database.
+        RestClient one(m_team.servers[0]->url(), m_agent), two(m_team.servers[1]->url(), admin);
+        const QString a = QStringLiteral("host-a:101:abcdef"),
+                      b = QStringLiteral("host-b:202:fedcba");
+        HttpReply r = putLease(one, QStringLiteral("sla-tick"), a, 60000);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json().value(u"holder").toString(), a);
+        QCOMPARE(r.json().value(u"user").toString(), QStringLiteral("agent-1"));
+        QCOMPARE(r.json().value(u"ttlMs").toInt(), 60000);
+        const QString firstExpiry = r.json().value(u"expiresAt").toString();
+        const QString acquiredAt = r.json().value(u"acquiredAt").toString();
+        // The expiry is the database's clock plus the ttl.
+        QCOMPARE(
+            m_team.pg.sql(QStringLiteral("SELECT held_by || ' ' || (expires_at - renewed_at = "
+                                         "interval '60 s') FROM leases WHERE name = 'sla-tick'")),
+            QByteArray("agent-1 true"));
+        // Another holder, on the other instance, is refused and told who has it until when.
+        r = putLease(two, QStringLiteral("sla-tick"), b, 60000);
+        QCOMPARE(r.status, 409);
+        QCOMPARE(r.json().value(u"holder").toString(), a);
+        QCOMPARE(r.json().value(u"expiresAt").toString(), firstExpiry);
+        // The holder renews: a later expiry, the same acquisition.
+        QTest::qWait(20);
+        r = putLease(one, QStringLiteral("sla-tick"), a, 60000);
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.json().value(u"expiresAt").toString() > firstExpiry);
+        QCOMPARE(r.json().value(u"acquiredAt").toString(), acquiredAt);
+        // The same holder id under another user's token does not renew it.
+        QCOMPARE(putLease(two, QStringLiteral("sla-tick"), a, 60000).status, 409);
+        // Only the holder releases it; then the other takes it at once.
+        r = deleteLease(two, QStringLiteral("sla-tick"), b);
+        QCOMPARE(r.status, 409);
+        QCOMPARE(r.json().value(u"holder").toString(), a);
+        r = deleteLease(one, QStringLiteral("sla-tick"), a);
+        QCOMPARE(r.status, 204);
+        QVERIFY(r.body.isEmpty());
+        QCOMPARE(deleteLease(one, QStringLiteral("sla-tick"), a).status, 204); // nothing held
+        QCOMPARE(putLease(two, QStringLiteral("sla-tick"), b, 60000).status, 200);
+        // An expired lease goes to whoever asks next, on any instance.
+        QCOMPARE(putLease(one, QStringLiteral("notifier"), a, 1000).status, 200);
+        QCOMPARE(putLease(two, QStringLiteral("notifier"), b, 1000).status, 409);
+        QTest::qWait(1100);
+        r = putLease(two, QStringLiteral("notifier"), b, 1000);
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.json().value(u"acquiredAt").toString() != acquiredAt);
+        // The late holder's renewal is now refused: it lost the job.
+        QCOMPARE(putLease(one, QStringLiteral("notifier"), a, 1000).status, 409);
+        // Who holds what, for operators.
+        const HttpReply list = testing::call(one, "GET", QStringLiteral("/api/leases"));
+        QCOMPARE(list.status, 200);
+        QStringList held;
+        for (const auto &v : list.json().value(u"leases").toArray())
+            held << v.toObject().value(u"name").toString() + u'=' +
+                        v.toObject().value(u"user").toString();
+        QVERIFY2(held.contains(QStringLiteral("sla-tick=root")), qPrintable(held.join(u' ')));
+        QCOMPARE(deleteLease(two, QStringLiteral("sla-tick"), b).status, 204);
+        QCOMPARE(deleteLease(two, QStringLiteral("notifier"), b).status, 204);
+        // Counted in the metrics.
+        RestClient anon(m_team.servers[1]->url(), QString());
+        const QByteArray metrics = testing::call(anon, "GET", QStringLiteral("/metrics")).body;
+        QVERIFY2(metrics.contains("sitrep_lease_requests_total{outcome=\"acquired\"} 2"),
+                 metrics.constData());
+        QVERIFY(metrics.contains("route=\"PUT /api/leases/{name}\",status=\"409\""));
+    }
+
+    void leases_manyTakersAtOnce_exactlyOneGetsIt()
+    {
+        // Twenty holders ask for one free lease at the same moment, through both instances.
+        std::vector<std::unique_ptr<RestClient>> clients;
+        int answered = 0, granted = 0, refused = 0;
+        for (int i = 0; i < 20; ++i) {
+            clients.push_back(std::make_unique<RestClient>(m_team.servers[i % 2]->url(), m_agent));
+            const QJsonObject body{{QStringLiteral("holder"), QStringLiteral("racer-%1").arg(i)},
+                                   {QStringLiteral("ttlMs"), 30000}};
+            clients.back()->send("PUT", QStringLiteral("/api/leases/race"), &body, {},
+                                 [&](const HttpReply &r) {
+                                     ++answered;
+                                     granted += r.status == 200;
+                                     refused += r.status == 409;
+                                 });
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(answered, 20, 20000);
+        QCOMPARE(granted, 1);
+        QCOMPARE(refused, 19);
+        QCOMPARE(m_team.pg.sql(QStringLiteral("SELECT count(*) FROM leases WHERE name = 'race'")),
+                 QByteArray("1"));
+    }
+
+    void leases_onlyAgentsAndAdmins_badInputIs400()
+    {
+        RestClient bob(m_team.url(), m_bob), wall(m_team.url(), m_wall),
+            alice(m_team.url(), m_alice), agent(m_team.url(), m_agent),
+            anon(m_team.url(), QString());
+        for (RestClient *c : {&bob, &wall, &alice}) {
+            const HttpReply r =
+                putLease(*c, QStringLiteral("escalations"), QStringLiteral("h"), 5000);
+            QCOMPARE(r.status, 403);
+            QVERIFY2(r.body.contains("only agents and admins"), r.body.constData());
+            QCOMPARE(deleteLease(*c, QStringLiteral("escalations"), QStringLiteral("h")).status,
+                     403);
+        }
+        QCOMPARE(putLease(anon, QStringLiteral("escalations"), QStringLiteral("h"), 5000).status,
+                 401);
+        const struct {
+            const char *name;
+            const char *holder;
+            int ttl;
+        } bad[] = {{"escalations", "h", 999},   {"escalations", "h", 300001},
+                   {"escalations", "", 5000},   {"Escalations", "h", 5000},
+                   {"-escalations", "h", 5000}, {"escalations", "tab\there", 5000}};
+        for (const auto &b : bad) {
+            const HttpReply r =
+                putLease(agent, QString::fromLatin1(b.name), QString::fromLatin1(b.holder), b.ttl);
+            QVERIFY2(r.status == 400,
+                     qPrintable(QStringLiteral("%1 %2 %3: %4")
+                                    .arg(QString::fromLatin1(b.name), QString::fromLatin1(b.holder))
+                                    .arg(b.ttl)
+                                    .arg(r.describe())));
+        }
+        QCOMPARE(putLease(agent, QString(65, u'a'), QStringLiteral("h"), 5000).status, 400);
+        QCOMPARE(putLease(agent, QStringLiteral("escalations"), QString(201, u'h'), 5000).status,
+                 400);
+        QCOMPARE(putLease(agent, QStringLiteral("escalations"), QString(200, u'h'), 5000).status,
+                 200);
+        QCOMPARE(deleteLease(agent, QStringLiteral("escalations"), QString(200, u'h')).status, 204);
+        // Not JSON, a ttl that is not an integer, no holder on a release.
+        QJsonObject fractional{{QStringLiteral("holder"), QStringLiteral("h")},
+                               {QStringLiteral("ttlMs"), 1500.5}};
+        QCOMPARE(testing::call(agent, "PUT", QStringLiteral("/api/leases/escalations"), &fractional)
+                     .status,
+                 400);
+        QCOMPARE(testing::call(agent, "PUT", QStringLiteral("/api/leases/escalations")).status,
+                 400);
+        QCOMPARE(testing::call(agent, "DELETE", QStringLiteral("/api/leases/escalations")).status,
+                 400);
+        QCOMPARE(testing::call(agent, "POST", QStringLiteral("/api/leases/escalations")).status,
+                 404);
+        QCOMPARE(m_team.pg.sql(QStringLiteral("SELECT count(*) FROM leases WHERE name = "
+                                              "'escalations'")),
+                 QByteArray("0"));
+    }
+
     void idempotency_sameKeyAnswersTheFirstAnswer_otherBodyIs422()
     {
         RestClient bob(m_team.url(), m_bob);
@@ -398,7 +557,7 @@ private Q_SLOTS:
         QCOMPARE(testing::call(anon, "GET", QStringLiteral("/healthz")).status, 200);
         const HttpReply ready = testing::call(anon, "GET", QStringLiteral("/readyz"));
         QCOMPARE(ready.status, 200);
-        QCOMPARE(ready.json().value(u"schema").toInt(), 1);
+        QCOMPARE(ready.json().value(u"schema").toInt(), 2);
         const HttpReply metrics = testing::call(anon, "GET", QStringLiteral("/metrics"));
         QCOMPARE(metrics.status, 200);
         for (const char *name :

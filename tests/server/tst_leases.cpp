@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: MIT
+// Two headless agents share the singleton jobs through the real team back end (PostgreSQL,
+// two sitrep-server instances, HAProxy), each through its own fault proxy that checks the
+// contract and can cut that agent off: one holder per job at every moment, a clean stop
+// hands over at once, a dead or cut-off holder is replaced within ttl + renew, and a holder
+// that cannot renew gives the job up before the other one takes it.
+#include "fixtures/teamserver/contractcheck.h"
+#include "fixtures/teamserver/faultproxy.h"
+#include "fixtures/teamserver/teamserver.h"
+#include "sync/backendleases.h"
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QtTest>
+
+using namespace sitrep;
+using sync::BackendLeases;
+using sync::LeaseTiming;
+
+namespace {
+
+constexpr LeaseTiming kTiming{3000, 1000};
+
+/// One agent: its fault proxy in front of the shared back end, its keeper, and when each job
+/// was acquired and lost (ms on the test's clock).
+struct Agent {
+    std::unique_ptr<testing::FaultProxy> proxy;
+    std::unique_ptr<BackendLeases> leases;
+    QHash<QString, qint64> acquiredAt, lostAt;
+};
+
+} // namespace
+
+class TestLeases : public QObject {
+    Q_OBJECT
+    testing::TeamBackEnd m_team;
+    std::unique_ptr<testing::ContractCheck> m_contract;
+    QString m_tokenA, m_tokenB;
+    QStringList m_violations;
+    int m_checked = 0;
+    QElapsedTimer m_clock;
+    QTimer m_sampler;
+    std::vector<std::unique_ptr<Agent>> m_agents; // the live ones
+    QStringList m_overlaps;                       // samples where two agents held one job
+
+    Agent *agent(const QString &token, quint32 seed)
+    {
+        auto a = std::make_unique<Agent>();
+        a->proxy = std::make_unique<testing::FaultProxy>(m_team.url(), seed);
+        a->proxy->setObserver([this](const http::HttpRequest &req, int status, const QByteArray &,
+                                     const QByteArray &body) {
+            ++m_checked;
+            m_violations += m_contract->check(req, status, body);
+        });
+        a->leases = std::make_unique<BackendLeases>(a->proxy->url(), token, kTiming);
+        Agent *raw = a.get();
+        connect(a->leases.get(), &sync::Leases::acquired, this,
+                [this, raw](const QString &job) { raw->acquiredAt[job] = m_clock.elapsed(); });
+        connect(a->leases.get(), &sync::Leases::lost, this,
+                [this, raw](const QString &job) { raw->lostAt[job] = m_clock.elapsed(); });
+        for (const QString &job : sync::jobs::all())
+            a->leases->want(job);
+        m_agents.push_back(std::move(a));
+        return raw;
+    }
+    /// The agent dies: no stop(), no release, no more renewals.
+    void kill(Agent *a)
+    {
+        std::erase_if(m_agents, [a](const std::unique_ptr<Agent> &x) { return x.get() == a; });
+    }
+
+    static bool holdsAll(const Agent &a)
+    {
+        const QStringList all = sync::jobs::all();
+        return std::all_of(all.begin(), all.end(),
+                           [&a](const QString &job) { return a.leases->holds(job); });
+    }
+    static bool holdsNone(const Agent &a)
+    {
+        const QStringList all = sync::jobs::all();
+        return std::none_of(all.begin(), all.end(),
+                            [&a](const QString &job) { return a.leases->holds(job); });
+    }
+    /// How many agents hold `job` now.
+    int holders(const QString &job) const
+    {
+        return int(std::count_if(m_agents.begin(), m_agents.end(),
+                                 [&job](const auto &a) { return a->leases->holds(job); }));
+    }
+    bool oneHolderEach() const
+    {
+        const QStringList all = sync::jobs::all();
+        return std::all_of(all.begin(), all.end(),
+                           [this](const QString &job) { return holders(job) == 1; });
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY2(m_team.start(2),
+                 "the team back end did not start (PostgreSQL 15 and haproxy installed?)");
+        m_tokenA = m_team.addUser(QStringLiteral("agent-a"), QStringLiteral("agent"));
+        m_tokenB = m_team.addUser(QStringLiteral("agent-b"), QStringLiteral("agent"));
+        QVERIFY(!m_tokenA.isEmpty() && !m_tokenB.isEmpty());
+        m_contract = std::make_unique<testing::ContractCheck>(
+            QStringLiteral(SITREP_SOURCE_DIR "/resources/api/sitrep.yaml"));
+        m_clock.start();
+        // Every 20 ms: no job held by two agents at once.
+        m_sampler.setInterval(20);
+        connect(&m_sampler, &QTimer::timeout, this, [this] {
+            for (const QString &job : sync::jobs::all())
+                if (holders(job) > 1)
+                    m_overlaps << QStringLiteral("%1 at %2 ms").arg(job).arg(m_clock.elapsed());
+        });
+        m_sampler.start();
+    }
+
+    void cleanup()
+    {
+        m_agents.clear();
+        // The next test starts with no lease held.
+        m_team.pg.sql(QStringLiteral("DELETE FROM leases"));
+        QVERIFY2(m_overlaps.isEmpty(), qPrintable(m_overlaps.join(u", ")));
+        QVERIFY2(m_violations.isEmpty(), qPrintable(m_violations.join(u'\n')));
+        QVERIFY(m_checked > 0);
+    }
+
+    void oneHolderPerJob_andAStopHandsOverAtOnce()
+    {
+        Agent *a = agent(m_tokenA, 1);
+        a->leases->start();
+        QTRY_VERIFY_WITH_TIMEOUT(holdsAll(*a), 5000);
+        Agent *b = agent(m_tokenB, 2);
+        b->leases->start();
+        // Many renewals later, still exactly one holder of each job: a.
+        for (int i = 0; i < 40; ++i) {
+            QTest::qWait(100);
+            for (const QString &job : sync::jobs::all())
+                QCOMPARE(holders(job), 1);
+        }
+        QVERIFY(holdsAll(*a));
+        QVERIFY(holdsNone(*b));
+        QVERIFY(a->lostAt.isEmpty());
+        // A clean stop: a gives everything up and releases it; b takes over within a renewal,
+        // long before the leases would have expired.
+        QSignalSpy released(a->leases.get(), &BackendLeases::released);
+        const qint64 stopped = m_clock.elapsed();
+        a->leases->stop();
+        QVERIFY(holdsNone(*a));
+        QCOMPARE(a->lostAt.size(), sync::jobs::all().size());
+        QTRY_VERIFY_WITH_TIMEOUT(holdsAll(*b), kTiming.ttlMs);
+        const qint64 handover = m_clock.elapsed() - stopped;
+        qInfo() << "a clean stop handed every job over in" << handover << "ms";
+        QVERIFY2(handover < kTiming.ttlMs - kTiming.renewMs, qPrintable(QString::number(handover)));
+        QVERIFY(released.count() == 1 || released.wait(2000));
+        for (const QString &job : sync::jobs::all())
+            QVERIFY(a->lostAt.value(job) <= b->acquiredAt.value(job));
+        // Started again, a does not take anything b holds.
+        a->leases->start();
+        QTest::qWait(2 * kTiming.renewMs);
+        QVERIFY(holdsNone(*a));
+        QVERIFY(holdsAll(*b));
+        b->leases->stop();
+        QTRY_VERIFY_WITH_TIMEOUT(holdsAll(*a), kTiming.ttlMs);
+        a->leases->stop();
+    }
+
+    void deadHolder_isReplacedWithinTtlPlusRenew()
+    {
+        Agent *a = agent(m_tokenA, 3);
+        a->leases->start();
+        QTRY_VERIFY_WITH_TIMEOUT(holdsAll(*a), 5000);
+        Agent *b = agent(m_tokenB, 4);
+        b->leases->start();
+        QTest::qWait(1500);
+        QVERIFY(holdsNone(*b));
+        const qint64 died = m_clock.elapsed();
+        kill(a);
+        QTRY_VERIFY_WITH_TIMEOUT(holdsAll(*b), kTiming.ttlMs + kTiming.renewMs + 2000);
+        qint64 first = std::numeric_limits<qint64>::max(), last = 0;
+        for (const QString &job : sync::jobs::all()) {
+            first = qMin(first, b->acquiredAt.value(job));
+            last = qMax(last, b->acquiredAt.value(job));
+        }
+        qInfo() << "b took the jobs of a dead holder after" << first - died << "to" << last - died
+                << "ms";
+        // Not before a's last renewal could have expired (it renewed at most renewMs before it
+        // died), and within ttl + renew of its death (plus the requests' time).
+        QVERIFY2(first - died >= kTiming.ttlMs - kTiming.renewMs - 100,
+                 qPrintable(QString::number(first - died)));
+        QVERIFY2(last - died <= kTiming.ttlMs + kTiming.renewMs + 1000,
+                 qPrintable(QString::number(last - died)));
+        b->leases->stop();
+    }
+
+    void cutOffHolder_losesEveryJobBeforeTheOtherTakesIt()
+    {
+        Agent *a = agent(m_tokenA, 5);
+        a->leases->start();
+        QTRY_VERIFY_WITH_TIMEOUT(holdsAll(*a), 5000);
+        Agent *b = agent(m_tokenB, 6);
+        b->leases->start();
+        QTest::qWait(1500);
+        // a's network goes away: its renewals fail, it keeps running until its time is up.
+        const qint64 cut = m_clock.elapsed();
+        a->proxy->setOffline(true);
+        QTRY_VERIFY_WITH_TIMEOUT(holdsAll(*b), kTiming.ttlMs + kTiming.renewMs + 2000);
+        QVERIFY(holdsNone(*a));
+        for (const QString &job : sync::jobs::all()) {
+            QVERIFY2(a->lostAt.contains(job), qPrintable(job));
+            // a gave the job up on its own, before the other agent had it.
+            QVERIFY2(a->lostAt.value(job) < b->acquiredAt.value(job),
+                     qPrintable(QStringLiteral("%1: lost at %2, taken at %3")
+                                    .arg(job)
+                                    .arg(a->lostAt.value(job))
+                                    .arg(b->acquiredAt.value(job))));
+            QVERIFY(a->lostAt.value(job) - cut <= kTiming.ttlMs);
+        }
+        QVERIFY(a->proxy->stats().value(QStringLiteral("requests")) > 0);
+        // Back online, a finds every job taken and stays out.
+        a->proxy->setOffline(false);
+        QTest::qWait(3 * kTiming.renewMs);
+        QVERIFY(holdsNone(*a));
+        QVERIFY(holdsAll(*b));
+        b->leases->stop();
+        a->leases->stop();
+    }
+
+    void backEndAway_holderGivesUpInTime_andNothingHangs()
+    {
+        // Both agents cut off while a holds everything: a gives up within ttl, nobody holds
+        // anything meanwhile, and once back they share the jobs again.
+        Agent *a = agent(m_tokenA, 7);
+        a->leases->start();
+        QTRY_VERIFY_WITH_TIMEOUT(holdsAll(*a), 5000);
+        Agent *b = agent(m_tokenB, 8);
+        b->leases->start();
+        const qint64 cut = m_clock.elapsed();
+        a->proxy->setOffline(true);
+        b->proxy->setOffline(true);
+        QTRY_VERIFY_WITH_TIMEOUT(holdsNone(*a), kTiming.ttlMs + 500);
+        QVERIFY(m_clock.elapsed() - cut <= kTiming.ttlMs + 100);
+        QVERIFY(holdsNone(*b));
+        a->proxy->setOffline(false);
+        b->proxy->setOffline(false);
+        QTRY_VERIFY_WITH_TIMEOUT(oneHolderEach(), kTiming.ttlMs + 2 * kTiming.renewMs);
+        // A stop while every request is cut off ends (released() comes) within the bounds.
+        a->proxy->setOffline(true);
+        QSignalSpy released(a->leases.get(), &BackendLeases::released);
+        a->leases->stop();
+        QVERIFY(released.count() == 1 || released.wait(3 * kTiming.renewMs));
+        b->leases->stop();
+    }
+
+    void viewerToken_neverHoldsAnything()
+    {
+        const QString viewer = m_team.addUser(QStringLiteral("wall"), QStringLiteral("viewer"));
+        Agent *v = agent(viewer, 9);
+        v->leases->start();
+        QTest::qWait(2 * kTiming.renewMs);
+        QVERIFY(holdsNone(*v));
+        QVERIFY(v->acquiredAt.isEmpty());
+        v->leases->stop();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLeases)
+#include "tst_leases.moc"
