@@ -209,6 +209,40 @@ private Q_SLOTS:
                  qPrintable(label->toolTip()));
     }
 
+    void withABackend_windowShowsSyncAndLeavesAwsJobsToAgents()
+    {
+        QTemporaryDir dir;
+        auto ctx =
+            host::AppContext::open(dir.filePath(QStringLiteral("b.db")), QStringLiteral("sre"));
+        QVERIFY(ctx);
+        const quint16 port = testing::freePort(); // the back end is down: sync says offline
+        QVERIFY(port != 0);
+        secrets::MemorySecretStore secrets;
+        AwsSettings settings((*ctx)->store(), secrets);
+        AwsConfig c;
+        c.alertQueue = QStringLiteral("http://127.0.0.1:%1/000000000000/q").arg(port);
+        QVERIFY(settings.save(c));
+        QVERIFY((*ctx)->store().setMeta(QStringLiteral("backend.url"),
+                                        QStringLiteral("http://127.0.0.1:%1").arg(port)));
+        secrets.write(secrets::BackendTokenSecret, QStringLiteral("t"), [](Status) {});
+        host::ServiceHost serviceHost(**ctx, secrets, {});
+        ui::MainWindow w(**ctx, &serviceHost);
+        w.setPassive(true);
+        ui::attachSync(w, serviceHost);
+        serviceHost.start();
+        QTRY_VERIFY(w.statusBar()->findChild<QLabel *>(QStringLiteral("syncStatus")));
+        QVERIFY(serviceHost.syncService());
+        // The SQS consumer is a singleton job: an agent of the team runs it, not the window.
+        QVERIFY(serviceHost.wantedJobs().isEmpty());
+        QVERIFY(!serviceHost.awsServices());
+        QVERIFY(!w.statusBar()->findChild<QLabel *>(QStringLiteral("awsStatus")));
+        // The label goes with the service it shows, and comes back with the next one.
+        serviceHost.stop();
+        QTRY_VERIFY(!w.statusBar()->findChild<QLabel *>(QStringLiteral("syncStatus")));
+        serviceHost.start();
+        QTRY_VERIFY(w.statusBar()->findChild<QLabel *>(QStringLiteral("syncStatus")));
+    }
+
 private:
     testing::FauxqsProcess m_fauxqs;
     QNetworkAccessManager m_nam;
