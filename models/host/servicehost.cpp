@@ -317,7 +317,8 @@ void ServiceHost::rebuildAws()
         config.slaTopic.clear();
         config.statusTopic.clear();
     }
-    if (!m_options.aws || (!config.consumerConfigured() && !config.notifierConfigured())) {
+    if (!m_started || !m_options.aws ||
+        (!config.consumerConfigured() && !config.notifierConfigured())) {
         if (had)
             Q_EMIT awsServicesChanged(nullptr);
         return;
