@@ -146,20 +146,8 @@ int runAgent(const QStringList &given)
         const qsizetype eq = c.indexOf(u'=');
         if (eq <= 0)
             return s.fail(QStringLiteral("--credential wants NAME=FILE, not '%1'").arg(c));
-        const QString name = c.left(eq);
-        // NAME is the credential's name (aws-secret-access-key) or the secret's
-        // (aws.secret_access_key).
-        bool known = false;
-        for (const QString &secret :
-             {secrets::BackendTokenSecret, secrets::IngestTokenSecret,
-              secrets::AwsAccessKeyIdSecret, secrets::AwsSecretAccessKeySecret,
-              secrets::AwsSessionTokenSecret})
-            if (name == secret || name == secrets::CredentialFileStore::credentialName(secret)) {
-                files.insert(secret, c.mid(eq + 1));
-                known = true;
-            }
-        if (!known)
-            files.insert(name, c.mid(eq + 1));
+        // NAME: the credential's name (aws-secret-access-key) or the secret's.
+        files.insert(c.left(eq), c.mid(eq + 1));
     }
     if (s.has("token-file"))
         files.insert(secrets::IngestTokenSecret, s.value("token-file"));

@@ -30,8 +30,9 @@ QString CredentialFileStore::credentialName(const QString &secret)
 
 QString CredentialFileStore::fileOf(const QString &name) const
 {
-    if (const auto it = m_files.constFind(name); it != m_files.cend())
-        return *it;
+    for (const QString &key : {name, credentialName(name)})
+        if (const auto it = m_files.constFind(key); it != m_files.cend())
+            return *it;
     if (m_directory.isEmpty())
         return {};
     const QString path = QDir(m_directory).filePath(credentialName(name));

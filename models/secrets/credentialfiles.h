@@ -16,8 +16,8 @@ namespace sitrep::secrets {
 /// when one is given.
 class CredentialFileStore final : public SecretStore {
 public:
-    /// `directory`: where the credential files are (empty: none); `files`: secret name to
-    /// file, for the secrets flags name.
+    /// `directory`: where the credential files are (empty: none); `files`: secret name (or
+    /// credential name) to file, for the secrets flags name.
     CredentialFileStore(QString directory, QHash<QString, QString> files,
                         SecretStore *fallback = nullptr);
 

@@ -259,8 +259,16 @@ private Q_SLOTS:
         secrets::MemorySecretStore fallback;
         fallback.write(QStringLiteral("slack.token"), QStringLiteral("xoxb"),
                        [](Status s) { QVERIFY(s); });
+        QFile slackFile(creds.filePath(QStringLiteral("elsewhere")));
+        QVERIFY(slackFile.open(QIODevice::WriteOnly));
+        slackFile.write("xoxb-file\n");
+        slackFile.close();
+        // A flag names a file by the secret's name or by its credential name.
         secrets::CredentialFileStore store(
-            creds.path(), {{secrets::IngestTokenSecret, flagged.fileName()}}, &fallback);
+            creds.path(),
+            {{secrets::IngestTokenSecret, flagged.fileName()},
+             {QStringLiteral("webhook-secret"), slackFile.fileName()}},
+            &fallback);
         auto read = [&](const QString &name) {
             QString v = QStringLiteral("<none>");
             store.value(name, [&](const QString &s) { v = s; });
@@ -272,6 +280,7 @@ private Q_SLOTS:
         QCOMPARE(read(secrets::AwsSecretAccessKeySecret), QStringLiteral("sekrit"));
         QCOMPARE(read(secrets::IngestTokenSecret), QStringLiteral("ing"));
         QCOMPARE(read(QStringLiteral("slack.token")), QStringLiteral("xoxb"));
+        QCOMPARE(read(QStringLiteral("webhook.secret")), QStringLiteral("xoxb-file"));
         QCOMPARE(read(secrets::AwsSessionTokenSecret), QString());
         // Nothing is ever written there.
         Status written;
