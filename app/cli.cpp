@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "app/cli.h"
+#include "app/cli_agent.h"
 #include "app/cli_aws.h"
-#include "app/cli_ingest.h"
 #include "app/cli_postmortem.h"
 #include "app/cli_remediation.h"
 #include "app/cli_sync.h"
@@ -939,22 +939,49 @@ QList<CommandSpec> buildTable()
                  {flag("once", "One cycle (send, then pull), then exit."),
                   opt("token-file", "PATH", "Read the bearer token from this file."), db, json},
                  runSync);
-    t << command(
-        "serve", "[--listen ADDR:PORT] [--token-file F]",
-        "webhook listener for alert sources, with escalation and reminder timers",
-        {opt("listen", "ADDR:PORT", "Address and port to bind (port 0 picks a free one).",
-             "127.0.0.1:9095"),
-         opt("token-file", "FILE",
-             "File whose first line is the bearer token (else $SITREP_INGEST_TOKEN, else the "
-             "keychain)."),
-         opt("sentry-secret-file", "FILE",
-             "Sentry client secret for Sentry-Hook-Signature (default: the token)."),
-         opt("pagerduty-key-file", "FILE", "PagerDuty routing_key to accept (default: the token)."),
-         opt("ingest-config", "FILE",
-             "Correlation settings YAML (default: the built-in ingest.yaml)."),
-         opt("max-body", "BYTES", "Largest request body in bytes.", "1048576"),
-         opt("request-timeout", "MS", "Milliseconds one request may take to arrive.", "10000"), db},
-        runServe);
+    const QList<OptionSpec> agentOptions{
+        opt("config", "FILE",
+            "JSON object of these options by their long names (\"listen\", \"server\", "
+            "\"sla-interval\"...); options given on the command line win."),
+        opt("listen", "ADDR:PORT",
+            "Run the webhook listener there (port 0 picks a free one); without it the listener "
+            "runs when the database names an address (ingest.listen) or a token is given."),
+        opt("token-file", "FILE",
+            "File whose first line is the listener's bearer token (else $SITREP_INGEST_TOKEN, "
+            "$CREDENTIALS_DIRECTORY/ingest-token, the keychain)."),
+        opt("server", "URL", "The back end to sync with (default: the database's backend.url)."),
+        opt("server-token-file", "FILE",
+            "File with the back end's token (else $CREDENTIALS_DIRECTORY/server-token, the "
+            "keychain)."),
+        opt("credential", "NAME=FILE",
+            "A secret from a file, by credential name: aws-access-key-id, "
+            "aws-secret-access-key, aws-session-token, or a notification secret (repeatable)."),
+        opt("sla-interval", "MS", "Milliseconds between two SLA checks.", "30000"),
+        opt("lease-ttl", "MS",
+            "How long a singleton job's lease lasts with a back end; renewed every third of it.",
+            "15000"),
+        opt("sentry-secret-file", "FILE",
+            "Sentry client secret for Sentry-Hook-Signature (default: the token)."),
+        opt("pagerduty-key-file", "FILE", "PagerDuty routing_key to accept (default: the token)."),
+        opt("ingest-config", "FILE",
+            "Correlation settings YAML (default: the built-in ingest.yaml)."),
+        opt("max-body", "BYTES", "Largest request body in bytes.", "1048576"),
+        opt("request-timeout", "MS", "Milliseconds one request may take to arrive.", "10000"),
+        db};
+    const char *agentDetails =
+        "Runs every background service of Sitrep around the clock, as the window would: the "
+        "SLA clock, runbook escalations, war-room reminders, postmortem automation, triage, "
+        "remediation dispatch, the SQS alert consumer and notifier (aws.* settings), the "
+        "webhook listener and sync with the back end. With a back end, singleton jobs run "
+        "under leases, so agents of a team take turns. Secrets are read from files "
+        "($CREDENTIALS_DIRECTORY under systemd, or the *-file options), never from the "
+        "database. SIGTERM stops it cleanly (exit 0).";
+    t << command("agent", "[--config FILE] [--listen ADDR:PORT] [--server URL]",
+                 "the headless client: every background service, around the clock", agentOptions,
+                 runAgent, {}, agentDetails);
+    t << command("serve", "[--listen ADDR:PORT] [--token-file F]",
+                 "the former name of `sitrep agent` (same options)", agentOptions, runAgent, {},
+                 agentDetails);
     t << command(
         "config", "set KEY VALUE | get KEY | unset KEY | list",
         "settings of the database (backend.url, sync.*, aws.*, notify.*, triage.*)", {db},

@@ -21,10 +21,4 @@ int runChange(const QStringList &args);
 /// list|failed|retry|dismiss|approve|audit|run|setup-queues|config|rules|preview`.
 int runRemediation(const QStringList &args);
 
-/// Decides and dispatches remediations inside the window: rules and queues from the
-/// database's settings, SQS through aws.endpoint / aws.region when one is set (otherwise SQS
-/// actions wait in the outbox for `sitrep remediation run`). Null, with the reason on
-/// stderr, when the rules cannot be loaded.
-std::unique_ptr<QObject> startEmbeddedRemediation(host::AppContext &context);
-
 } // namespace sitrep::cli

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "app/gui.h"
 
-#include "app/cli_ingest.h"
-#include "app/cli_remediation.h"
 #include "app/cli_wall.h"
 #include "demo/demogenerator.h"
 #include "host/appcontext.h"
-#include "triage/triageservice.h"
+#include "host/servicehost.h"
+#include "secrets/secretstore.h"
 #include "ui/dashboardintegration.h"
 #include "ui/mainwindow.h"
 #include "ui/screenshots/viewfactory.h"
@@ -133,14 +132,19 @@ int run(int &argc, char **argv)
     }
     if (pos.value(0) == u"wall")
         return runWall(**ctx, p.value(wallScreen), p.value(wallRotate));
-    ui::MainWindow w(**ctx);
-    ui::attachSync(w, **ctx);
+    // Every background service (SLA clock, escalations, reminders, postmortems, triage,
+    // remediation, the webhook listener, sync, AWS) comes from the one service host; the
+    // window only shows them. Secrets come from the system keychain.
+    secrets::KeychainSecretStore keychain(QStringLiteral("sitrep"), 5000);
+    host::ServiceHostOptions options;
+    options.role = host::HostRole::Window;
+    host::ServiceHost services(**ctx, keychain, options);
+    ui::MainWindow w(**ctx, &services);
+    ui::attachSync(w, services);
     ui::attachDashboard(w, **ctx);
-    const auto ingest = cli::startEmbeddedIngest(**ctx);   // webhook listener, when configured
-    triage::TriageService triageService((*ctx)->engine()); // suggestions for new incidents
-    triageService.start();
-    const auto remediation =
-        cli::startEmbeddedRemediation(**ctx); // rules on new incidents and triage results
+    // Stopped before the event loop ends, so nothing is half-way when the window goes.
+    QObject::connect(&app, &QCoreApplication::aboutToQuit, &services, &host::ServiceHost::stop);
+    services.start();
     w.show();
     return app.exec();
 }

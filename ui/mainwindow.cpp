@@ -4,13 +4,12 @@
 #include "engine/fieldrules.h"
 #include "engine/lifecycleengine.h"
 #include "host/appcontext.h"
+#include "host/servicehost.h"
 #include "itemmodels/changewatcher.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidenttablemodel.h"
-#include "postmortem/automation.h"
 #include "query/incidentquery.h"
 #include "reminders/reminderservice.h"
-#include "runbooks/escalationtimer.h"
 #include "sync/identity.h"
 #include "ui/commandpalette.h"
 #include "ui/createincidentdialog.h"
@@ -56,8 +55,8 @@ static sync::ActorInputs windowInputs()
     return sync::ActorInputs::window(QSettings().value(QStringLiteral("user/name")).toString());
 }
 
-MainWindow::MainWindow(host::AppContext &context, QWidget *parent)
-    : QMainWindow(parent), m_context(context),
+MainWindow::MainWindow(host::AppContext &context, host::ServiceHost *services, QWidget *parent)
+    : QMainWindow(parent), m_context(context), m_services(services),
       m_me(sync::Identity(context.store()).displayName(windowInputs()))
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -129,51 +128,8 @@ MainWindow::MainWindow(host::AppContext &context, QWidget *parent)
     m_tick->setInterval(1000);
     connect(m_tick, &QTimer::timeout, this, &MainWindow::tick);
     m_tick->start();
-    m_slaTimer = new QTimer(this);
-    m_slaTimer->setInterval(30000);
-    connect(m_slaTimer, &QTimer::timeout, this, &MainWindow::checkSla);
-    m_slaTimer->start();
-    QTimer::singleShot(0, this, &MainWindow::checkSla);
-    // Postmortem documents on resolve and runbook escalation timers run in a window that
-    // writes, not in read-only renderings (setPassive comes right after construction).
-    QTimer::singleShot(0, this, [this] {
-        if (m_passive)
-            return;
-        new postmortem::PostmortemAutomation(m_context.engine(), this);
-        (new runbooks::EscalationTimer(m_context.engine(), m_context.clock(), this))->start();
-        // War-room reminders for every open incident: a tab shows them in its banner, the
-        // others reach the commander through the tray.
-        auto *reminderService =
-            new reminders::ReminderService(m_context.engine(), m_context.clock(), this);
-        connect(reminderService, &reminders::ReminderService::remindersRecorded, this,
-                [this](const QList<reminders::FiredReminder> &list) {
-                    QSet<QString> inTabs;
-                    for (auto *w : workspaces())
-                        inTabs.insert(w->uid());
-                    QList<reminders::FiredReminder> elsewhere;
-                    for (const auto &r : list)
-                        if (!inTabs.contains(r.incidentUid))
-                            elsewhere << r;
-                    // A few get one notification each; a backlog (a window opened after a weekend)
-                    // one summary that opens the first, so the tray is not flooded.
-                    if (elsewhere.size() <= 3) {
-                        for (const auto &r : std::as_const(elsewhere))
-                            notify(tr("Reminder: %1").arg(r.number),
-                                   QStringLiteral("%1 — %2").arg(r.title, r.text), r.incidentUid);
-                    } else {
-                        QStringList numbers;
-                        for (const auto &r : std::as_const(elsewhere))
-                            if (!numbers.contains(r.number))
-                                numbers << r.number;
-                        notify(tr("%n war-room reminder(s)", nullptr, int(elsewhere.size())),
-                               tr("No commander, no status update or postmortem due: %1")
-                                   .arg(numbers.mid(0, 6).join(QStringLiteral(", ")) +
-                                        (numbers.size() > 6 ? QStringLiteral(", …") : QString())),
-                               elsewhere.first().incidentUid);
-                    }
-                });
-        reminderService->start();
-    });
+    if (m_services)
+        connect(m_services, &host::ServiceHost::remindersRecorded, this, &MainWindow::onReminders);
 
     QSettings settings;
     resize(1400, 900);
@@ -188,6 +144,11 @@ MainWindow::MainWindow(host::AppContext &context, QWidget *parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+host::ServiceHost *MainWindow::services() const
+{
+    return m_services;
+}
 
 void MainWindow::buildActions()
 {
@@ -300,17 +261,21 @@ void MainWindow::buildActions()
                                   if (auto *v = showProblems())
                                       v->showKnowledgeBase();
                               });
-    QAction *remediation =
-        make(tr("Auto-&remediation"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R),
-             QStringLiteral("actionRemediation"), [this] {
-                 for (int i = 1; i < m_tabs->count(); ++i)
-                     if (qobject_cast<RemediationView *>(m_tabs->widget(i))) {
-                         m_tabs->setCurrentIndex(i);
-                         return;
-                     }
-                 m_tabs->setCurrentIndex(m_tabs->addTab(
-                     new RemediationView(m_context.engine(), m_me, m_tabs), tr("Remediation")));
-             });
+    QAction *remediation = make(
+        tr("Auto-&remediation"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R),
+        QStringLiteral("actionRemediation"), [this] {
+            for (int i = 1; i < m_tabs->count(); ++i)
+                if (qobject_cast<RemediationView *>(m_tabs->widget(i))) {
+                    m_tabs->setCurrentIndex(i);
+                    return;
+                }
+            m_tabs->setCurrentIndex(m_tabs->addTab(
+                new RemediationView(
+                    m_context.engine(), m_me, m_services ? m_services->remediator() : nullptr,
+                    m_services ? m_services->remediatorError() : tr("this window runs no services"),
+                    m_tabs),
+                tr("Remediation")));
+        });
     QAction *quit =
         make(tr("&Quit"), QKeySequence::Quit, QStringLiteral("actionQuit"), [this] { close(); });
 
@@ -625,7 +590,8 @@ IncidentWorkspace *MainWindow::openIncident(const QString &uid)
         }
     }
     auto *w = new IncidentWorkspace(m_context.engine(), uid, m_me, m_tabs);
-    w->setRecordReminders(!m_passive);
+    // A window whose team has an agent leaves once-only events to it.
+    w->setRecordReminders(!m_passive && (!m_services || m_services->recordsOnceOnlyEvents()));
     if (!w->isValid()) {
         statusBar()->showMessage(tr("No incident %1").arg(uid), 5000);
         delete w;
@@ -769,13 +735,32 @@ void MainWindow::tick()
     updateStatus();
 }
 
-void MainWindow::checkSla()
+void MainWindow::onReminders(const QList<reminders::FiredReminder> &list)
 {
-    if (m_passive)
+    QSet<QString> inTabs;
+    for (auto *w : workspaces())
+        inTabs.insert(w->uid());
+    QList<reminders::FiredReminder> elsewhere;
+    for (const auto &r : list)
+        if (!inTabs.contains(r.incidentUid))
+            elsewhere << r;
+    // A few get one notification each; a backlog (a window opened after a weekend) one
+    // summary that opens the first, so the tray is not flooded.
+    if (elsewhere.size() <= 3) {
+        for (const auto &r : std::as_const(elsewhere))
+            notify(tr("Reminder: %1").arg(r.number), QStringLiteral("%1 — %2").arg(r.title, r.text),
+                   r.incidentUid);
         return;
-    const auto r = m_context.engine().checkSla(m_context.clock().nowMs());
-    if (!r)
-        qCWarning(lcUi) << "SLA check failed:" << r.errorMessage();
+    }
+    QStringList numbers;
+    for (const auto &r : std::as_const(elsewhere))
+        if (!numbers.contains(r.number))
+            numbers << r.number;
+    notify(tr("%n war-room reminder(s)", nullptr, int(elsewhere.size())),
+           tr("No commander, no status update or postmortem due: %1")
+               .arg(numbers.mid(0, 6).join(QStringLiteral(", ")) +
+                    (numbers.size() > 6 ? QStringLiteral(", …") : QString())),
+           elsewhere.first().incidentUid);
 }
 
 void MainWindow::onEvents(const QList<domain::Event> &events, const QSet<QString> &uids)

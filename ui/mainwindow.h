@@ -19,6 +19,10 @@ class QTimer;
 
 namespace sitrep::host {
 class AppContext;
+class ServiceHost;
+} // namespace sitrep::host
+namespace sitrep::reminders {
+struct FiredReminder;
 }
 namespace sitrep::itemmodels {
 class ChangeWatcher;
@@ -33,12 +37,16 @@ class ProblemsView;
 
 /// The war-room window: the incident list and one tab per open incident, a command
 /// palette, shortcuts for the common actions, desktop notifications for new P1s and SLA
-/// breaches, and live updates from other processes writing the same database.
+/// breaches, and live updates from other processes writing the same database. The
+/// background services (SLA clock, reminders, escalations, remediation, sync, AWS...) are
+/// the service host's: the window shows what they do and builds none itself. Without a
+/// host it only shows (tests, screenshots).
 class MainWindow final : public QMainWindow {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MainWindow)
 public:
-    explicit MainWindow(host::AppContext &context, QWidget *parent = nullptr);
+    explicit MainWindow(host::AppContext &context, host::ServiceHost *services = nullptr,
+                        QWidget *parent = nullptr);
     ~MainWindow() override;
 
     itemmodels::IncidentTableModel &listModel() { return *m_model; }
@@ -68,10 +76,10 @@ public:
                       const std::function<engine::Command(const QString &uid)> &make);
     /// The transitions every target allows now.
     QStringList commonTransitions() const;
-    /// One tick of the live timers, reminders and SLA checks (also run by timers).
+    /// One tick of the live timers and the tabs' reminders (also run by a timer).
     void tick();
-    void checkSla();
-    /// A passive window only shows: no SLA checks, no reminder events (screenshots).
+    host::ServiceHost *services() const;
+    /// A passive window only shows: its tabs record no reminder events (screenshots).
     void setPassive(bool passive) { m_passive = passive; }
 
 protected:
@@ -88,9 +96,13 @@ private:
         const std::function<engine::Command(const QString &uid, const QString &value)> &make);
     void onEvents(const QList<domain::Event> &events, const QSet<QString> &uids);
     void notify(const QString &title, const QString &text, const QString &uid);
+    /// War-room reminders the host recorded: a tab shows its own in its banner, the others
+    /// reach the commander through the tray.
+    void onReminders(const QList<reminders::FiredReminder> &list);
     void updateStatus();
 
     host::AppContext &m_context;
+    QPointer<host::ServiceHost> m_services;
     QString m_me;
     bool m_identityPending = false; // a back end whose user is not known yet
     itemmodels::IncidentTableModel *m_model = nullptr;
@@ -98,7 +110,6 @@ private:
     IncidentListView *m_list = nullptr;
     QTabWidget *m_tabs = nullptr;
     QTimer *m_tick = nullptr;
-    QTimer *m_slaTimer = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
     QLabel *m_status = nullptr;
     QList<QAction *> m_paletteActions;

@@ -15,7 +15,7 @@ function(sitrep_fauxqs_test name)
     TIMEOUT 120)
 endfunction()
 
-foreach(name tst_sqs tst_sns tst_sqsconsumer tst_notify)
+foreach(name tst_sqs tst_sns tst_sqsconsumer tst_notify tst_agent)
   if(EXISTS ${SITREP_AWS_TEST_DIR}/${name}.cpp)
     sitrep_fauxqs_test(${name})
   endif()

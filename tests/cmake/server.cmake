@@ -27,12 +27,16 @@ sitrep_server_test(tst_leases SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/tst_lea
                    ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/teamserver/faultproxy.h
                    ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/teamserver/contractcheck.h LIBS yaml-cpp TIMEOUT 240)
 
-# The systemd unit the server package ships, where systemd-analyze exists.
+# The systemd units the packages ship, where systemd-analyze exists.
 find_program(SITREP_SYSTEMD_ANALYZE systemd-analyze)
 if(SITREP_SYSTEMD_ANALYZE)
   add_test(NAME tst_server_unit COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/server/check_unit.sh
            ${CMAKE_SOURCE_DIR}/packaging/sitrep-server.service $<TARGET_FILE:sitrep-server> ${SITREP_SYSTEMD_ANALYZE})
   set_tests_properties(tst_server_unit PROPERTIES LABELS server TIMEOUT 60)
+  # The agent's unit (the desktop package), the same way.
+  add_test(NAME tst_agent_unit COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/server/check_unit.sh
+           ${CMAKE_SOURCE_DIR}/packaging/sitrep-agent.service $<TARGET_FILE:sitrep> ${SITREP_SYSTEMD_ANALYZE})
+  set_tests_properties(tst_agent_unit PROPERTIES LABELS "packaging" TIMEOUT 60)
 else()
-  message(STATUS "systemd-analyze is missing: the sitrep-server unit is not verified")
+  message(STATUS "systemd-analyze is missing: the sitrep-server and sitrep-agent units are not verified")
 endif()

@@ -8,6 +8,7 @@
 #include "host/appcontext.h"
 #include "host/awsservices.h"
 #include "host/awssettings.h"
+#include "host/servicehost.h"
 #include "integration/fauxqsfixture.h"
 #include "integration/httpreceiver.h"
 #include "secrets/secretstore.h"
@@ -86,12 +87,13 @@ private Q_SLOTS:
                                   QStringLiteral("window-secret"), {}, done);
         }));
 
-        auto *w = new ui::MainWindow(**ctx);
+        auto *serviceHost = new host::ServiceHost(**ctx, secrets, {});
+        auto *w = new ui::MainWindow(**ctx, serviceHost);
         w->setPassive(true);
-        QObject *holder = ui::attachSync(*w, **ctx, &secrets);
+        ui::attachSync(*w, *serviceHost);
+        serviceHost->start();
         w->show();
-        QPointer<AwsServices> services =
-            holder->findChild<AwsServices *>(QStringLiteral("awsServices"));
+        QPointer<AwsServices> services = serviceHost->awsServices();
         QVERIFY(services);
         QTRY_VERIFY(services->consumerRunning());
         QVERIFY(services->notifierRunning());
@@ -132,9 +134,11 @@ private Q_SLOTS:
         QVERIFY2(worstGap < 1000, qPrintable(QString::number(worstGap)));
         ticker.stop();
 
-        // Closing the window stops both; an alert sent afterwards stays in the queue.
+        // Closing the window stops both (the program ends: the window goes, then the host);
+        // an alert sent afterwards stays in the queue.
         w->close();
         delete w;
+        delete serviceHost;
         QVERIFY(!services);
         QTest::qWait(100);
         e.body.replace(QStringLiteral("window-1"), QStringLiteral("window-2"));
@@ -164,11 +168,14 @@ private Q_SLOTS:
             host::AppContext::open(dir.filePath(QStringLiteral("n.db")), QStringLiteral("sre"));
         QVERIFY(ctx);
         secrets::MemorySecretStore secrets;
-        ui::MainWindow w(**ctx);
+        host::ServiceHost serviceHost(**ctx, secrets, {});
+        ui::MainWindow w(**ctx, &serviceHost);
         w.setPassive(true);
-        QObject *holder = ui::attachSync(w, **ctx, &secrets);
+        ui::attachSync(w, serviceHost);
+        serviceHost.start();
         QTest::qWait(50);
-        QVERIFY(!holder->findChild<AwsServices *>());
+        QVERIFY(!serviceHost.awsServices());
+        QVERIFY(!serviceHost.findChild<AwsServices *>());
         QVERIFY(!w.statusBar()->findChild<QLabel *>(QStringLiteral("awsStatus")));
     }
 
@@ -189,15 +196,51 @@ private Q_SLOTS:
             settings.setAccessKey(QStringLiteral("AKIDWINDOWTEST0002"), QStringLiteral("s"), {},
                                   done);
         }));
-        ui::MainWindow w(**ctx);
+        host::ServiceHost serviceHost(**ctx, secrets, {});
+        ui::MainWindow w(**ctx, &serviceHost);
         w.setPassive(true);
-        ui::attachSync(w, **ctx, &secrets);
+        ui::attachSync(w, serviceHost);
+        serviceHost.start();
         auto *label = w.statusBar()->findChild<QLabel *>(QStringLiteral("awsStatus"));
         QVERIFY(label);
         QTRY_VERIFY2_WITH_TIMEOUT(label->text().startsWith(QStringLiteral("⚠")),
                                   qPrintable(label->text()), 10000);
         QVERIFY2(label->toolTip().contains(QStringLiteral("refused"), Qt::CaseInsensitive),
                  qPrintable(label->toolTip()));
+    }
+
+    void withABackend_windowShowsSyncAndLeavesAwsJobsToAgents()
+    {
+        QTemporaryDir dir;
+        auto ctx =
+            host::AppContext::open(dir.filePath(QStringLiteral("b.db")), QStringLiteral("sre"));
+        QVERIFY(ctx);
+        const quint16 port = testing::freePort(); // the back end is down: sync says offline
+        QVERIFY(port != 0);
+        secrets::MemorySecretStore secrets;
+        AwsSettings settings((*ctx)->store(), secrets);
+        AwsConfig c;
+        c.alertQueue = QStringLiteral("http://127.0.0.1:%1/000000000000/q").arg(port);
+        QVERIFY(settings.save(c));
+        QVERIFY((*ctx)->store().setMeta(QStringLiteral("backend.url"),
+                                        QStringLiteral("http://127.0.0.1:%1").arg(port)));
+        secrets.write(secrets::BackendTokenSecret, QStringLiteral("t"), [](Status) {});
+        host::ServiceHost serviceHost(**ctx, secrets, {});
+        ui::MainWindow w(**ctx, &serviceHost);
+        w.setPassive(true);
+        ui::attachSync(w, serviceHost);
+        serviceHost.start();
+        QTRY_VERIFY(w.statusBar()->findChild<QLabel *>(QStringLiteral("syncStatus")));
+        QVERIFY(serviceHost.syncService());
+        // The SQS consumer is a singleton job: an agent of the team runs it, not the window.
+        QVERIFY(serviceHost.wantedJobs().isEmpty());
+        QVERIFY(!serviceHost.awsServices());
+        QVERIFY(!w.statusBar()->findChild<QLabel *>(QStringLiteral("awsStatus")));
+        // The label goes with the service it shows, and comes back with the next one.
+        serviceHost.stop();
+        QTRY_VERIFY(!w.statusBar()->findChild<QLabel *>(QStringLiteral("syncStatus")));
+        serviceHost.start();
+        QTRY_VERIFY(w.statusBar()->findChild<QLabel *>(QStringLiteral("syncStatus")));
     }
 
 private:

@@ -6,10 +6,12 @@
 #include "engine/clock.h"
 #include "fixtures/appcontext.h"
 #include "host/appcontext.h"
+#include "host/servicehost.h"
 #include "problems/problemlistmodel.h"
 #include "problems/problemstore.h"
 #include "reminders/reminderservice.h"
 #include "runbooks/escalationtimer.h"
+#include "secrets/secretstore.h"
 #include "ui/incidentworkspace.h"
 #include "ui/mainwindow.h"
 #include "ui/problems/problemsection.h"
@@ -250,9 +252,12 @@ private Q_SLOTS:
         auto &clock = testing::manualClock(**ctx);
         const QString inTab = openIncident(**ctx, QStringLiteral("Open in a tab"));
         const QString notOpen = openIncident(**ctx, QStringLiteral("Nobody looking"));
-        ui::MainWindow w(**ctx);
-        QTRY_VERIFY(w.findChild<reminders::ReminderService *>());
-        auto *svc = w.findChild<reminders::ReminderService *>();
+        secrets::MemorySecretStore secrets;
+        host::ServiceHost services(**ctx, secrets, {});
+        ui::MainWindow w(**ctx, &services);
+        services.start();
+        QTRY_VERIFY(services.reminders());
+        auto *svc = services.reminders();
         ui::IncidentWorkspace *ws = w.openIncident((*ctx)->store().findIncident(inTab)->uid);
         QVERIFY(ws);
         clock.set(clock.nowMs() + 6 * 60 * 1000);
@@ -283,7 +288,7 @@ private Q_SLOTS:
         QCOMPARE(w.lastNotification().second, (*ctx)->store().findIncident(more.first())->uid);
     }
 
-    void window_firesRunbookEscalations()
+    void host_firesRunbookEscalations()
     {
         QTemporaryDir dir;
         auto ctx = testing::openContextAt(dir.filePath(QStringLiteral("escalations.db")),
@@ -296,9 +301,12 @@ private Q_SLOTS:
              {QStringLiteral("services"), QJsonArray{QStringLiteral("api")}},
              {QStringLiteral("alerts"), QJsonArray{QStringLiteral("APILatencyHigh")}}}));
         QVERIFY(r.ok());
-        ui::MainWindow w(**ctx);
-        QTRY_VERIFY(w.findChild<runbooks::EscalationTimer *>());
-        auto *timer = w.findChild<runbooks::EscalationTimer *>();
+        secrets::MemorySecretStore secrets;
+        host::ServiceHost services(**ctx, secrets, {});
+        ui::MainWindow w(**ctx, &services);
+        services.start();
+        QTRY_VERIFY(services.escalations());
+        auto *timer = services.escalations();
         clock.set(clock.nowMs() + 16 * 60 * 1000); // high-api-latency: senior-sre after 15m
         QCOMPARE(timer->tickNow(), 1);
         QCOMPARE(timer->tickNow(), 0);

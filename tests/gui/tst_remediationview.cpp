@@ -56,7 +56,7 @@ private Q_SLOTS:
 
     void maintenanceAndChanges_addEndRemove()
     {
-        RemediationView v(*m_engine, QStringLiteral("alice"));
+        RemediationView v(*m_engine, QStringLiteral("alice"), m_rem.get());
         const qint64 now = m_clock.nowMs();
         QVERIFY(!v.addWindow(QString(), now, now + 3600000, {}));
         QVERIFY(v.message().contains(QStringLiteral("configuration item")));
@@ -82,7 +82,7 @@ private Q_SLOTS:
     {
         const QString corr = decide(QStringLiteral("critical"), QStringLiteral("ledger-db"));
         QVERIFY(!corr.isEmpty());
-        RemediationView v(*m_engine, QStringLiteral("alice"));
+        RemediationView v(*m_engine, QStringLiteral("alice"), m_rem.get());
         v.showPage(RemediationView::Page::Approvals);
         QCOMPARE(v.approvalsTable()->rowCount(), 1);
         v.approvalsTable()->selectRow(0);
@@ -99,7 +99,7 @@ private Q_SLOTS:
         const QString b = decide(QStringLiteral("high"), QStringLiteral("price-db"));
         for (const QString &corr : {a, b})
             QVERIFY(*m_rem->recordDeadLetter(m_rem->store().remediation(corr)->message, 3));
-        RemediationView v(*m_engine, QStringLiteral("bob"));
+        RemediationView v(*m_engine, QStringLiteral("bob"), m_rem.get());
         v.showPage(RemediationView::Page::Failed);
         QCOMPARE(v.failedTable()->rowCount(), 2);
         v.failedTable()->selectRow(0);

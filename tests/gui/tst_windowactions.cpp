@@ -8,6 +8,7 @@
 #include "fixtures/appcontext.h"
 #include "host/appcontext.h"
 #include "host/awssettings.h"
+#include "host/servicehost.h"
 #include "itemmodels/incidentcolumns.h"
 #include "itemmodels/incidenttablemodel.h"
 #include "secrets/secretstore.h"
@@ -328,9 +329,10 @@ private Q_SLOTS:
     void settings_reachableFromAMenuAndThePalette()
     {
         secrets::MemorySecretStore secrets;
-        ui::MainWindow w(*m_ctx);
+        host::ServiceHost services(*m_ctx, secrets, {});
+        ui::MainWindow w(*m_ctx, &services);
         w.setPassive(true);
-        ui::attachSync(w, *m_ctx, &secrets);
+        ui::attachSync(w, services);
         QAction *settings = nullptr;
         for (QAction *m : w.menuBar()->actions())
             if (m->menu())

@@ -235,7 +235,8 @@ private Q_SLOTS:
                            QStringLiteral("usr/share/applications/sitrep.desktop"),
                            QStringLiteral("usr/share/metainfo/org.sitrep.Sitrep.metainfo.xml"),
                            QStringLiteral("usr/share/icons/hicolor/scalable/apps/sitrep.svg"),
-                           QStringLiteral("usr/share/icons/hicolor/256x256/apps/sitrep.png")};
+                           QStringLiteral("usr/share/icons/hicolor/256x256/apps/sitrep.png"),
+                           QStringLiteral("usr/lib/systemd/system/sitrep-agent.service")};
         QTest::newRow("sitrep-server")
             << QStringLiteral("sitrep-server")
             << QStringList{QStringLiteral("usr/bin/sitrep-server"),

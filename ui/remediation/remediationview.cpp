@@ -75,8 +75,9 @@ QDateTimeEdit *timeEdit(qint64 ms, QWidget *parent)
 } // namespace
 
 RemediationView::RemediationView(engine::LifecycleEngine &engine, const QString &me,
+                                 remediation::Remediator *remediator, const QString &unavailable,
                                  QWidget *parent)
-    : QWidget(parent), m_engine(engine), m_me(me)
+    : QWidget(parent), m_engine(engine), m_me(me), m_remediator(remediator)
 {
     auto *layout = new QVBoxLayout(this);
     m_message = messageLabel(QStringLiteral("remediationMessage"), this);
@@ -87,11 +88,8 @@ RemediationView::RemediationView(engine::LifecycleEngine &engine, const QString 
     m_tabs->addTab(buildFailedPage(), tr("Failed remediations"));
     layout->addWidget(m_tabs);
 
-    auto rem = Remediator::fromSettings(engine);
-    if (rem)
-        m_remediator = std::make_unique<Remediator>(std::move(*rem));
-    else
-        setMessage(tr("Remediation rules cannot be loaded: %1").arg(rem.errorMessage()), true);
+    if (!m_remediator)
+        setMessage(tr("Remediation rules cannot be loaded: %1").arg(unavailable), true);
     connect(&engine, &engine::LifecycleEngine::eventsAppended, this, &RemediationView::reload);
     reload();
 }

@@ -26,12 +26,16 @@ namespace sitrep::ui {
 /// Auto-remediation: the maintenance windows and changes that block it (add, end,
 /// remove), the remediations waiting at the P1 approval gate (approve as the signed-in
 /// person), and failed remediations from the dead-letter queue (retry, dismiss). Errors
-/// show inline; nothing modal.
+/// show inline; nothing modal. Approvals, retries and dismissals go through `remediator`
+/// (the service host's, which outlives the view); without one they are refused saying
+/// `unavailable`.
 class RemediationView final : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RemediationView)
 public:
-    RemediationView(engine::LifecycleEngine &engine, const QString &me, QWidget *parent = nullptr);
+    RemediationView(engine::LifecycleEngine &engine, const QString &me,
+                    remediation::Remediator *remediator, const QString &unavailable = {},
+                    QWidget *parent = nullptr);
     ~RemediationView() override;
 
     enum class Page { Maintenance, Approvals, Failed };
@@ -70,7 +74,7 @@ private:
 
     engine::LifecycleEngine &m_engine;
     QString m_me;
-    std::unique_ptr<remediation::Remediator> m_remediator;
+    remediation::Remediator *m_remediator = nullptr;
     QTabWidget *m_tabs = nullptr;
     QLabel *m_message = nullptr;
     QTableWidget *m_windows = nullptr;

@@ -107,21 +107,29 @@ Status seed(Scratch &s, qint64 now)
     return {};
 }
 
-/// Owns the scratch database for as long as the view shows it.
+/// Owns the scratch database (when the scene uses one) and the Remediator the view acts
+/// through, for as long as the view shows them.
 class Host final : public QWidget {
 public:
-    explicit Host(std::unique_ptr<Scratch> scratch) : m_scratch(std::move(scratch)) {}
-    ~Host() override { delete m_view; }
-    void setView(RemediationView *v)
+    Host(std::unique_ptr<Scratch> scratch, engine::LifecycleEngine &engine)
+        : m_scratch(std::move(scratch))
     {
-        m_view = v;
+        QString error;
+        if (auto rem = Remediator::fromSettings(engine); rem)
+            m_remediator = std::make_unique<Remediator>(std::move(*rem));
+        else
+            error = rem.errorMessage();
+        m_view = new RemediationView(engine, QStringLiteral("alice"), m_remediator.get(), error);
         auto *l = new QVBoxLayout(this);
         l->setContentsMargins(0, 0, 0, 0);
-        l->addWidget(v);
+        l->addWidget(m_view);
     }
+    ~Host() override { delete m_view; }
+    RemediationView *view() const { return m_view; }
 
 private:
     std::unique_ptr<Scratch> m_scratch;
+    std::unique_ptr<Remediator> m_remediator;
     RemediationView *m_view = nullptr;
 };
 
@@ -145,10 +153,10 @@ static QWidget *createRemediationScreenshot(const QString &view, host::AppContex
                                                      !own.changes(now - 7LL * 86400000).isEmpty()
                                                : !own.failed().isEmpty();
     if (hasOwn) {
-        auto *v = new RemediationView(context.engine(), QStringLiteral("alice"));
-        v->showPage(page);
-        v->resize(size);
-        return v;
+        auto *host = new Host(nullptr, context.engine());
+        host->view()->showPage(page);
+        host->resize(size);
+        return host;
     }
     auto scratch = std::make_unique<Scratch>();
     if (auto s = seed(*scratch, now); !s || !scratch->engine) {
@@ -158,9 +166,8 @@ static QWidget *createRemediationScreenshot(const QString &view, host::AppContex
         return err;
     }
     engine::LifecycleEngine &eng = *scratch->engine;
-    auto *host = new Host(std::move(scratch));
-    auto *v = new RemediationView(eng, QStringLiteral("alice"), host);
-    host->setView(v);
+    auto *host = new Host(std::move(scratch), eng);
+    RemediationView *v = host->view();
     v->showPage(page);
     if (page == RemediationView::Page::Failed && v->failedTable()->rowCount() > 0)
         v->failedTable()->selectRow(0);

@@ -4,7 +4,7 @@
 #include "host/appcontext.h"
 #include "host/awsservices.h"
 #include "host/awssettings.h"
-#include "secrets/secretstore.h"
+#include "host/servicehost.h"
 #include "sync/syncservice.h"
 #include "sync/syncsettings.h"
 #include "ui/settings/awsstatuslabel.h"
@@ -18,136 +18,81 @@
 #include <QMenuBar>
 #include <QPointer>
 #include <QStatusBar>
-#include <QTimer>
 
 namespace sitrep::ui {
 
 namespace {
 
-// Owns the non-QObject parts for the window's lifetime.
+// The window's side of the host's sync and AWS services: their labels and the settings.
 class SyncHolder final : public QObject {
     Q_DECLARE_TR_FUNCTIONS(sitrep::ui::SyncHolder)
 public:
-    SyncHolder(QMainWindow &window, host::AppContext &context, secrets::SecretStore *secrets)
-        : QObject(&window), m_window(window), m_context(context),
-          m_keychain(QStringLiteral("sitrep"), 5000),
-          m_secrets(secrets ? *secrets : static_cast<secrets::SecretStore &>(m_keychain)),
-          m_settings(context.store(), m_secrets), m_aws(context.store(), m_secrets)
+    SyncHolder(QMainWindow &window, host::ServiceHost &services)
+        : QObject(&window), m_window(window), m_services(services),
+          m_settings(services.context().store(), services.secrets()),
+          m_aws(services.context().store(), services.secrets())
     {
         setObjectName(QStringLiteral("syncHolder"));
-        // Stopped before the event loop ends, so nothing is half-way when the window goes.
-        connect(QCoreApplication::instance(), &QCoreApplication::aboutToQuit, this,
-                &SyncHolder::stopAll);
+        connect(&services, &host::ServiceHost::syncServiceChanged, this, &SyncHolder::showSync);
+        connect(&services, &host::ServiceHost::awsServicesChanged, this, &SyncHolder::showAws);
+        connect(&services, &host::ServiceHost::awsNotStarted, this, [this](const QString &m) {
+            if (m_awsLabel)
+                m_awsLabel->setText(QStringLiteral("⚠ ") + tr("AWS not started: %1").arg(m));
+        });
+        showSync(services.syncService());
+        showAws(services.awsServices());
     }
 
     ~SyncHolder() override
     {
-        // The services use the secret store and settings held here: they go first.
-        stopAll();
         delete m_awsLabel;
-        delete m_awsServices;
         delete m_label;
-        delete m_service;
     }
 
-    void restart()
+    void showSync(sync::SyncService *service)
     {
-        delete m_service;
-        m_service = nullptr;
         delete m_label;
-        m_label = nullptr;
-        const QString url = m_settings.url();
-        const quint64 generation = ++m_generation;
-        if (!url.isEmpty()) {
-            // The token comes from the keychain, which answers from the event loop.
-            QPointer<SyncHolder> self(this);
-            m_settings.token([self, generation, url](const QString &token) {
-                if (self && generation == self->m_generation)
-                    self->startSync(url, token);
-            });
-        }
-        restartAws();
-    }
-
-    void startSync(const QString &url, const QString &token)
-    {
-        sync::SyncOptions o;
-        o.url = QUrl(url);
-        o.token = token;
-        m_service = new sync::SyncService(m_context.engine(), o, this);
-        m_label = new SyncStatusLabel(*m_service->status(), &m_window);
+        if (!service)
+            return;
+        m_label = new SyncStatusLabel(*service->status(), &m_window);
         m_window.statusBar()->addPermanentWidget(m_label);
         connect(m_label, &SyncStatusLabel::settingsRequested, this, &SyncHolder::showSettings);
-        m_service->refreshStatus();
-        m_service->start();
+        // The label goes with the service it shows.
+        connect(service, &QObject::destroyed, m_label, &QObject::deleteLater);
     }
 
-    void restartAws()
+    void showAws(host::AwsServices *services)
     {
         delete m_awsLabel;
-        m_awsLabel = nullptr;
-        delete m_awsServices;
-        m_awsServices = nullptr;
-        const host::AwsConfig config = m_aws.load();
-        if (!config.consumerConfigured() && !config.notifierConfigured())
+        if (!services)
             return;
-        auto *services = new host::AwsServices(
-            m_context.engine(), config, m_aws.credentials(config),
-            [this](const QString &name, std::function<void(const QString &)> done) {
-                m_secrets.value(name, std::move(done));
-            },
-            this);
-        services->setObjectName(QStringLiteral("awsServices"));
-        m_awsServices = services;
         m_awsLabel = new AwsStatusLabel(*services, &m_window);
         m_window.statusBar()->addPermanentWidget(m_awsLabel);
         connect(m_awsLabel, &AwsStatusLabel::settingsRequested, this, &SyncHolder::showSettings);
-        // Started from the event loop: the window paints first, and a first keychain
-        // lookup for the keys happens after that.
-        QPointer<host::AwsServices> p(services);
-        QTimer::singleShot(0, services, [p, this] {
-            if (!p)
-                return;
-            if (auto s = p->start(); !s)
-                m_awsLabel->setText(QStringLiteral("⚠ ") +
-                                    tr("AWS not started: %1").arg(s.errorMessage()));
-        });
-    }
-
-    void stopAll()
-    {
-        if (m_awsServices)
-            m_awsServices->stop();
-        if (m_service)
-            m_service->stop();
+        connect(services, &QObject::destroyed, m_awsLabel, &QObject::deleteLater);
     }
 
     void showSettings()
     {
         SyncSettingsDialog dlg(m_settings, &m_aws, &m_window);
         if (dlg.exec() == QDialog::Accepted)
-            restart();
+            m_services.restart();
     }
 
 private:
     QMainWindow &m_window;
-    host::AppContext &m_context;
-    secrets::KeychainSecretStore m_keychain;
-    secrets::SecretStore &m_secrets;
+    host::ServiceHost &m_services;
     sync::SyncSettings m_settings;
     host::AwsSettings m_aws;
-    QPointer<sync::SyncService> m_service;
-    quint64 m_generation = 0; // of restart(): a token that comes late for an older one is dropped
     QPointer<SyncStatusLabel> m_label;
-    QPointer<host::AwsServices> m_awsServices;
     QPointer<AwsStatusLabel> m_awsLabel;
 };
 
 } // namespace
 
-QObject *attachSync(QMainWindow &window, host::AppContext &context, secrets::SecretStore *secrets)
+QObject *attachSync(QMainWindow &window, host::ServiceHost &services)
 {
-    auto *holder = new SyncHolder(window, context, secrets);
+    auto *holder = new SyncHolder(window, services);
     auto *settings = new QAction(QObject::tr("Back-end and AWS settings…"), &window);
     settings->setObjectName(QStringLiteral("syncSettings"));
     settings->setShortcut(QKeySequence(QStringLiteral("Ctrl+Alt+S")));
@@ -162,7 +107,6 @@ QObject *attachSync(QMainWindow &window, host::AppContext &context, secrets::Sec
     if (!menu)
         menu = window.menuBar()->addMenu(QObject::tr("&Settings"));
     menu->addAction(settings);
-    holder->restart();
     return holder;
 }
 
