@@ -4,6 +4,7 @@
 // `sitrep list`.
 #include "fixtures/network.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -30,6 +31,48 @@ class TestIngestServe : public QObject {
         if (!token.isEmpty())
             req.setRawHeader("Authorization", "Bearer " + token);
         return sitrep::testing::replyStatus(net.post(req, body), 10000);
+    }
+
+    /// Starts `sitrep serve` on `db` with `tokenFile` into `p`: its port, 0 when it did not
+    /// start listening.
+    static quint16 startServe(QProcess &p, const QString &db, const QString &tokenFile)
+    {
+        p.start(QStringLiteral(SITREP_BINARY),
+                {QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                 QStringLiteral("--token-file"), tokenFile, QStringLiteral("--db"), db});
+        if (!p.waitForStarted(10000))
+            return 0;
+        QByteArray out;
+        QElapsedTimer t;
+        t.start();
+        static const QRegularExpression re(QStringLiteral("listening on 127\\.0\\.0\\.1:(\\d+)"));
+        QRegularExpressionMatch m;
+        while (t.elapsed() < 15000 && !(m = re.match(QString::fromUtf8(out))).hasMatch()) {
+            p.waitForReadyRead(200);
+            out += p.readAllStandardOutput();
+        }
+        if (!m.hasMatch())
+            qWarning("sitrep serve did not start: %s", out.constData());
+        return m.hasMatch() ? quint16(m.captured(1).toUInt()) : 0;
+    }
+
+    /// One Alertmanager webhook body holding one firing alert named `name`.
+    static QByteArray alertBody(const QString &name)
+    {
+        const QJsonObject alert{
+            {QStringLiteral("status"), QStringLiteral("firing")},
+            {QStringLiteral("labels"),
+             QJsonObject{{QStringLiteral("alertname"), name},
+                         {QStringLiteral("service"), QStringLiteral("billing")},
+                         {QStringLiteral("instance"), QStringLiteral("q-1")}}},
+            {QStringLiteral("annotations"),
+             QJsonObject{{QStringLiteral("summary"), name + QStringLiteral(" is over its limit")}}},
+            {QStringLiteral("startsAt"), QStringLiteral("2026-01-01T00:00:00Z")},
+            {QStringLiteral("endsAt"), QStringLiteral("0001-01-01T00:00:00Z")}};
+        return QJsonDocument(QJsonObject{{QStringLiteral("version"), QStringLiteral("4")},
+                                         {QStringLiteral("status"), QStringLiteral("firing")},
+                                         {QStringLiteral("alerts"), QJsonArray{alert}}})
+            .toJson(QJsonDocument::Compact);
     }
 
 private Q_SLOTS:
@@ -89,6 +132,73 @@ private Q_SLOTS:
         QVERIFY(list.waitForFinished(15000));
         const QByteArray json = list.readAllStandardOutput();
         QVERIFY2(json.contains("QueueBacklog"), json.constData());
+    }
+
+    // Two `sitrep serve` on one database (two agents side by side): each alert posted to both
+    // at once opens its incident once, since find-or-open is decided inside the write
+    // transaction (before, 100 pairs made about 181 incidents).
+    void twoServesOnOneDatabase_openEachIncidentOnce()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("shared.db"));
+        QFile token(m_dir.filePath(QStringLiteral("token2")));
+        QVERIFY(token.open(QIODevice::WriteOnly));
+        token.write("shared-token\n");
+        token.close();
+        // The first creates the database alone; the second joins it.
+        QProcess first, second;
+        const quint16 p1 = startServe(first, db, token.fileName());
+        QVERIFY(p1);
+        const quint16 p2 = startServe(second, db, token.fileName());
+        QVERIFY(p2);
+
+        QNetworkAccessManager net;
+        constexpr int Pairs = 100;
+        QList<QNetworkReply *> replies;
+        for (int i = 0; i < Pairs; ++i) {
+            const QByteArray body = alertBody(QStringLiteral("Backlog%1").arg(i));
+            for (quint16 port : {p1, p2}) {
+                QNetworkRequest req(
+                    QUrl(QStringLiteral("http://127.0.0.1:%1/hooks/alertmanager").arg(port)));
+                req.setHeader(QNetworkRequest::ContentTypeHeader,
+                              QStringLiteral("application/json"));
+                req.setRawHeader("Authorization", "Bearer shared-token");
+                replies << net.post(req, body);
+            }
+        }
+        int ok = 0;
+        for (QNetworkReply *r : std::as_const(replies)) {
+            if (!r->isFinished()) {
+                QSignalSpy done(r, &QNetworkReply::finished);
+                QVERIFY(done.wait(60000));
+            }
+            ok += r->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200;
+            r->deleteLater();
+        }
+        QCOMPARE(ok, 2 * Pairs);
+        for (QProcess *p : {&first, &second}) {
+            p->terminate();
+            QVERIFY(p->waitForFinished(10000));
+            QCOMPARE(p->exitCode(), 0);
+        }
+
+        QProcess list;
+        list.start(QStringLiteral(SITREP_BINARY),
+                   {QStringLiteral("list"), QStringLiteral("--json"), QStringLiteral("--limit"),
+                    QStringLiteral("1000"), QStringLiteral("--db"), db});
+        QVERIFY(list.waitForFinished(15000));
+        const QJsonDocument doc = QJsonDocument::fromJson(list.readAllStandardOutput());
+        const QJsonArray incidents =
+            doc.isArray() ? doc.array() : doc.object().value(u"incidents").toArray();
+        QSet<QString> titles;
+        for (const auto &v : incidents)
+            titles.insert(v.toObject().value(u"title").toString());
+        QCOMPARE(incidents.size(), Pairs);
+        QCOMPARE(titles.size(), Pairs);
+        QProcess verify;
+        verify.start(QStringLiteral(SITREP_BINARY),
+                     {QStringLiteral("verify"), QStringLiteral("--db"), db});
+        QVERIFY(verify.waitForFinished(60000));
+        QVERIFY2(verify.exitCode() == 0, verify.readAllStandardOutput().constData());
     }
 };
 
