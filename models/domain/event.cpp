@@ -6,8 +6,38 @@
 
 #include <QDateTime>
 #include <QJsonDocument>
+#include <QUuid>
 
 namespace sitrep::domain {
+
+namespace {
+// Fixed for all time: changing it would give every once-only event a new identity.
+const QUuid kOnceNamespace(QStringLiteral("{3c9d7e52-1b4f-5a86-9e0d-6f2a8b41c7d5}"));
+const QUuid kIncidentNamespace(QStringLiteral("{8e4a1f37-62c9-5d0b-a3e8-1d7f5b92c604}"));
+QString nameUuid(const QUuid &ns, const QString &name)
+{
+    return QUuid::createUuidV5(ns, name).toString(QUuid::WithoutBraces);
+}
+} // namespace
+
+bool foldsBefore(const Event &a, const Event &b)
+{
+    const bool aOpens = a.kind == kinds::Opened, bOpens = b.kind == kinds::Opened;
+    if (aOpens != bOpens)
+        return aOpens;
+    return a.hlc != b.hlc ? a.hlc < b.hlc : a.id < b.id;
+}
+
+QString onceEventId(const QString &incidentUid, const QString &kind, const QString &key)
+{
+    const QString incident = QUuid::fromString(incidentUid).toString(QUuid::WithoutBraces);
+    return nameUuid(kOnceNamespace, incident + u'\n' + kind + u'\n' + key);
+}
+
+QString correlatedIncidentUid(const QString &correlationKey, int epoch)
+{
+    return nameUuid(kIncidentNamespace, correlationKey + u'\n' + QString::number(epoch));
+}
 
 QByteArray Event::payloadJson() const
 {

@@ -41,6 +41,24 @@ QByteArray chainHash(QByteArrayView prevHashHex, QByteArrayView id, QByteArrayVi
                      qint64 hlc, qint64 ts, QByteArrayView actor, QByteArrayView kind,
                      QByteArrayView payload);
 
+/// The order an incident's events fold in, the same on every replica: its opening first (a
+/// replica that opened the incident itself may hold the opening under a later clock than the
+/// other replicas' events on it), then by (hlc, id).
+bool foldsBefore(const Event &a, const Event &b);
+
+/// The event id of a once-only event: a name-based UUID (version 5, under Sitrep's fixed
+/// namespace) of the incident, the event kind and the key that names the occurrence (the SLA
+/// deadline, the reminder and its start, the escalation step, the alert linked). Every
+/// replica that records the same occurrence gives it the same id, so the log, a merge and
+/// the back end hold it once: recording it again is a no-op. `incidentUid` in any UUID
+/// spelling; the result in the log's spelling (lower case, no braces).
+QString onceEventId(const QString &incidentUid, const QString &kind, const QString &key);
+
+/// The uid of the incident an alert group opens: a name-based UUID of the correlation key
+/// and its epoch (how many earlier incidents of that key have ended). Two agents that
+/// correlate the same alerts open the same incident; see docs/DESIGN.md.
+QString correlatedIncidentUid(const QString &correlationKey, int epoch);
+
 namespace kinds {
 inline const QString Opened = QStringLiteral("incident.opened");
 inline const QString Transitioned = QStringLiteral("incident.transitioned");

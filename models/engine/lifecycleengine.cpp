@@ -82,10 +82,10 @@ Result<Incident> LifecycleEngine::load(Work &work, const QString &ref)
 }
 
 void LifecycleEngine::emitEvent(Work &work, Incident &inc, const QString &kind,
-                                const QJsonObject &payload, Outcome &out)
+                                const QJsonObject &payload, Outcome &out, const QString &id)
 {
     Event e;
-    e.id = store::Store::newUuid();
+    e.id = id.isEmpty() ? store::Store::newUuid() : id;
     e.incidentUid = inc.uid;
     e.ts = work.ts;
     e.hlc = m_hlc.tick(work.ts);
@@ -99,6 +99,18 @@ void LifecycleEngine::emitEvent(Work &work, Incident &inc, const QString &kind,
     e.hash = e.computeHash();
     store::applyEvent(inc, e);
     out.events << e;
+}
+
+bool LifecycleEngine::emitOnce(Work &work, Incident &inc, const QString &kind,
+                               const QJsonObject &payload, Outcome &out, const QString &key)
+{
+    const QString id = onceEventId(inc.uid, kind, key);
+    const auto same = [&](const Event &e) { return e.id == id; };
+    if (std::any_of(out.events.cbegin(), out.events.cend(), same) ||
+        std::any_of(work.events.cbegin(), work.events.cend(), same) || m_store.hasEvent(id))
+        return false;
+    emitEvent(work, inc, kind, payload, out, id);
+    return true;
 }
 
 static bool approved(const Incident &inc, const QString &to)
@@ -176,6 +188,17 @@ Status LifecycleEngine::runActions(Work &work, Incident &inc, const QStringList 
                                    const QString &reason, Outcome &out)
 {
     const auto policy = m_workflow.policy(inc.priority);
+    // What the opening does is part of the opening: once-only events keyed by the action (and
+    // their place in it), so two replicas opening the same incident notify once.
+    const bool opening = reason == u"opened";
+    int emitted = 0;
+    const auto emitFor = [&](const QString &action, const QString &kind,
+                             const QJsonObject &payload) {
+        if (!opening)
+            return emitEvent(work, inc, kind, payload, out);
+        emitOnce(work, inc, kind, payload, out,
+                 QStringLiteral("on_open/%1/%2").arg(action).arg(emitted++));
+    };
     for (const QString &a : actions) {
         if (a == u"assign_on_call") {
             if (!inc.assignee.isEmpty())
@@ -188,26 +211,23 @@ Status LifecycleEngine::runActions(Work &work, Incident &inc, const QStringList 
             auto who = m_oncall.onCall(group, work.ts);
             if (!who)
                 continue;
-            emitEvent(work, inc, kinds::Assigned,
-                      {{QStringLiteral("assignee"), who->member},
-                       {QStringLiteral("group"), who->group},
-                       {QStringLiteral("via"), QStringLiteral("on-call")}},
-                      out);
+            emitFor(a, kinds::Assigned,
+                    {{QStringLiteral("assignee"), who->member},
+                     {QStringLiteral("group"), who->group},
+                     {QStringLiteral("via"), QStringLiteral("on-call")}});
         } else if (a == u"notify") {
-            emitEvent(work, inc, kinds::NotificationRequested,
-                      {{QStringLiteral("channels"),
-                        QJsonArray::fromStringList(policy.notificationChannels)},
-                       {QStringLiteral("reason"), reason},
-                       {QStringLiteral("priority"), priorityName(inc.priority)},
-                       {QStringLiteral("severity"), severityName(inc.severity)}},
-                      out);
+            emitFor(a, kinds::NotificationRequested,
+                    {{QStringLiteral("channels"),
+                      QJsonArray::fromStringList(policy.notificationChannels)},
+                     {QStringLiteral("reason"), reason},
+                     {QStringLiteral("priority"), priorityName(inc.priority)},
+                     {QStringLiteral("severity"), severityName(inc.severity)}});
         } else if (a == u"execute_remediation_steps") {
-            emitEvent(work, inc, kinds::RemediationRequested,
-                      {{QStringLiteral("state"), inc.state},
-                       {QStringLiteral("auto_remediation"), policy.autoRemediation},
-                       {QStringLiteral("approval_required"),
-                        policy.approvalRequired || inc.priority == Priority::P1}},
-                      out);
+            emitFor(a, kinds::RemediationRequested,
+                    {{QStringLiteral("state"), inc.state},
+                     {QStringLiteral("auto_remediation"), policy.autoRemediation},
+                     {QStringLiteral("approval_required"),
+                      policy.approvalRequired || inc.priority == Priority::P1}});
         } else if (const auto it = m_actions.constFind(a); it != m_actions.cend()) {
             const ActionContext context{inc, work.ts, reason, [&] {
                                             QList<Event> tl = m_store.timeline(inc.uid);
@@ -220,7 +240,7 @@ Status LifecycleEngine::runActions(Work &work, Incident &inc, const QStringList 
             // Copied out first: emitting changes `inc`, which the context refers to.
             const QList<ActionEvent> events = (*it)(context);
             for (const ActionEvent &e : events)
-                emitEvent(work, inc, e.kind, e.payload, out);
+                emitFor(a, e.kind, e.payload);
         } else if (a != u"none" && !m_warnedActions.contains(a)) {
             m_warnedActions.insert(a);
             qCWarning(lcEngine).noquote()
@@ -454,7 +474,9 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         };
         if (a.contains(u"source"))
             p[u"source"] = a[u"source"];
-        emitEvent(work, inc, kinds::Opened, p, out);
+        // The opening is a once-only event of the incident: replicas that open the same uid
+        // (alerts correlated by two agents) record the same event, which merges as a no-op.
+        emitEvent(work, inc, kinds::Opened, p, out, onceEventId(uid, kinds::Opened, {}));
         if (auto s = runActions(work, inc, wf.onOpenActions(), QStringLiteral("opened"), out); !s)
             return R(s.error());
         out.incidentUid = inc.uid;
@@ -627,7 +649,8 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         }
         QJsonObject p = a;
         p[u"alert"] = id;
-        emitEvent(work, inc, kinds::AlertLinked, p, out);
+        // Linking an alert to an incident happens once, whichever replica links it.
+        out.noop = !emitOnce(work, inc, kinds::AlertLinked, p, out, id);
         break;
     }
     case Command::Kind::Approve: {
@@ -763,7 +786,10 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         const QString kind = a[u"kind"].toString().trimmed();
         if (kind.isEmpty() || reserved.contains(kind))
             return fail(QStringLiteral("cannot record an event of kind '%1'").arg(kind));
-        emitEvent(work, inc, kind, a[u"payload"].toObject(), out);
+        if (const QString once = a[u"once"].toString(); !once.isEmpty())
+            out.noop = !emitOnce(work, inc, kind, a[u"payload"].toObject(), out, once);
+        else
+            emitEvent(work, inc, kind, a[u"payload"].toObject(), out);
         break;
     }
     case Command::Kind::MapState: {
@@ -865,15 +891,25 @@ Result<QList<Result<Outcome>>> LifecycleEngine::commit(Work &work, QList<Result<
 
 Result<QList<Result<Outcome>>> LifecycleEngine::executeBatch(const QList<Command> &commands)
 {
+    return executePlanned([&commands]() -> Result<QList<Command>> { return commands; });
+}
+
+Result<QList<Result<Outcome>>> LifecycleEngine::executePlanned(const Planner &plan)
+{
     using RB = Result<QList<Result<Outcome>>>;
     if (auto s = m_store.db().begin(); !s)
         return RB::fail(QStringLiteral("database is busy or read-only: %1").arg(s.errorMessage()),
                         QStringLiteral("db"));
     m_hlc.observe(m_store.lastHlc());
+    const Result<QList<Command>> commands = plan();
+    if (!commands) {
+        m_store.db().rollback();
+        return RB(commands.error());
+    }
     Work work;
     QList<Result<Outcome>> results;
-    results.reserve(commands.size());
-    for (const Command &c : commands) {
+    results.reserve(commands->size());
+    for (const Command &c : *commands) {
         // apply() touches the working set only once the command has passed every check,
         // so a rejected command leaves the batch as it was.
         auto r = apply(work, c);
@@ -942,13 +978,17 @@ Result<int> LifecycleEngine::checkSla(qint64 now)
             continue;
         Incident inc = *loaded;
         Outcome out;
-        emitEvent(
-            work, inc, kinds::SlaBreached,
-            {{QStringLiteral("sla"), d.which == SlaResponseBreached ? QStringLiteral("response")
-                                                                    : QStringLiteral("resolution")},
-             {QStringLiteral("due"), QString::number(d.due)},
-             {QStringLiteral("priority"), priorityName(inc.priority)}},
-            out);
+        // Each deadline breaches at most once per incident (its bit is never cleared), so the
+        // deadline's name is the once-only key: replicas whose clocks put the due time a few
+        // milliseconds apart still record the same event.
+        const QString which = d.which == SlaResponseBreached ? QStringLiteral("response")
+                                                             : QStringLiteral("resolution");
+        if (!emitOnce(work, inc, kinds::SlaBreached,
+                      {{QStringLiteral("sla"), which},
+                       {QStringLiteral("due"), QString::number(d.due)},
+                       {QStringLiteral("priority"), priorityName(inc.priority)}},
+                      out, which))
+            continue;
         if (!work.current.contains(inc.uid)) {
             work.before.insert(inc.uid, *loaded);
             work.order << inc.uid;
@@ -961,7 +1001,7 @@ Result<int> LifecycleEngine::checkSla(qint64 now)
     auto c = commit(work, results);
     if (!c)
         return Result<int>(c.error());
-    return int(due.size());
+    return int(results.size());
 }
 
 Result<QList<Incident>> LifecycleEngine::bulkCloseStale(int days, bool dryRun)
@@ -1014,11 +1054,6 @@ Result<QList<Incident>> LifecycleEngine::bulkCloseStale(int days, bool dryRun)
     return closed;
 }
 
-static bool foldsBefore(const Event &a, const Event &b)
-{
-    return a.hlc != b.hlc ? a.hlc < b.hlc : a.id < b.id;
-}
-
 Result<LifecycleEngine::MergeResult> LifecycleEngine::mergeRemote(const QList<Event> &events)
 {
     using RM = Result<MergeResult>;
@@ -1059,14 +1094,30 @@ Result<LifecycleEngine::MergeResult> LifecycleEngine::mergeRemote(const QList<Ev
         // Causal order within a batch: the HLC never runs behind what its replica had seen.
         std::sort(incoming.begin(), incoming.end(), foldsBefore);
         const auto before = m_store.incidentByUid(uid);
-        QList<Event> all = m_store.timeline(uid);
-        const bool opened = before.has_value() ||
-                            std::any_of(incoming.cbegin(), incoming.cend(),
-                                        [](const Event &e) { return e.kind == kinds::Opened; });
+        // An incident opens once: a second incident.opened (another id, e.g. another replica
+        // that opened the same uid) is not applied, so it never resets what the incident
+        // became; the events that follow it apply to the incident as it is.
+        bool opened = before.has_value();
+        QList<Event> kept;
+        for (const Event &e : std::as_const(incoming)) {
+            if (e.kind == kinds::Opened && opened) {
+                ++res.secondOpenings;
+                qCInfo(lcEngine).noquote()
+                    << "incident" << uid << "is open already; its second opening" << e.id << "by"
+                    << e.actor << "is not applied";
+                continue;
+            }
+            opened = opened || e.kind == kinds::Opened;
+            kept << e;
+        }
+        incoming = kept;
         if (!opened) {
             res.deferred += incoming;
             continue;
         }
+        if (incoming.isEmpty())
+            continue;
+        QList<Event> all = m_store.timeline(uid);
         QString head = all.isEmpty() ? QString() : all.last().hash;
         QList<Event> notes;
         for (Event &e : incoming) {

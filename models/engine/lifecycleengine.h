@@ -104,6 +104,7 @@ public:
     struct MergeResult {
         int applied = 0;                // new events appended
         int duplicates = 0;             // already known (by UUID): no-ops
+        int secondOpenings = 0;         // incident.opened for an incident open already: no-ops
         QList<domain::Event> deferred;  // events of incidents not opened here yet (retry later)
         QList<domain::Event> conflicts; // conflict events recorded by this merge
         QStringList incidentUids;       // incidents touched
@@ -119,15 +120,25 @@ public:
 
     /// One command in its own transaction.
     Result<Outcome> execute(const Command &command);
-    /// Records an event of `kind` with `payload` on an incident (a Record command).
+    /// Records an event of `kind` with `payload` on an incident (a Record command). A Record
+    /// command whose args hold `once` (a key) records a once-only event: its id is
+    /// domain::onceEventId(incident, kind, once), and recording it again is a no-op.
     Status record(const QString &incident, const QString &kind, const QJsonObject &payload,
                   const QString &actor);
     /// Many commands in one transaction. Rejected commands change nothing and report their
     /// error in their slot; the others commit together. Fails as a whole only when the
     /// database cannot commit.
     Result<QList<Result<Outcome>>> executeBatch(const QList<Command> &commands);
+    /// Decides and runs a batch in one write transaction: `plan` runs after BEGIN IMMEDIATE and
+    /// returns the commands, so what it read cannot change before they commit. Two processes on
+    /// one database decide in turn (find-or-open sees the other's incident). A failing plan
+    /// rolls back and fails the whole call; no commands still runs the commit hooks.
+    using Planner = std::function<Result<QList<Command>>()>;
+    Result<QList<Result<Outcome>>> executePlanned(const Planner &plan);
 
-    /// Records SLA breaches that are due at `now` (each once). Returns how many.
+    /// Records SLA breaches that are due at `now`, each once: a breach is a once-only event
+    /// (domain::onceEventId of the incident, sla.breached and the deadline), so replicas that
+    /// both see it due record the same event. Returns how many were recorded.
     Result<int> checkSla(qint64 now);
     /// Closes open incidents untouched for `days` through the engine, as the system actor.
     /// With dryRun, lists them without changing anything.
@@ -148,7 +159,11 @@ private:
     Status runActions(Work &work, domain::Incident &inc, const QStringList &actions,
                       const QString &reason, Outcome &out);
     void emitEvent(Work &work, domain::Incident &inc, const QString &kind,
-                   const QJsonObject &payload, Outcome &out);
+                   const QJsonObject &payload, Outcome &out, const QString &id = {});
+    /// A once-only event (domain::onceEventId of the incident, `kind` and `key`): emitted
+    /// unless the log or this batch holds it already. False when it was there (a no-op).
+    bool emitOnce(Work &work, domain::Incident &inc, const QString &kind,
+                  const QJsonObject &payload, Outcome &out, const QString &key);
     Result<domain::Incident> load(Work &work, const QString &ref);
     QString guardFailure(const domain::Incident &inc, const workflow::TransitionDef &t,
                          const QString &actor = {}) const;

@@ -311,6 +311,20 @@ void Correlator::checkAllResolved(Work &w, const QString &incident, qint64 now)
         engine::SystemActor);
 }
 
+std::pair<QString, bool> Correlator::correlatedIncident(Work &w, const QString &key)
+{
+    // Epoch n is the (n+1)-th incident of the key: walk the key's uids past those that ended
+    // (resolved, closed or cancelled) to the first that is unknown (open it) or still going.
+    for (int epoch = 0;; ++epoch) {
+        const QString uid = domain::correlatedIncidentUid(key, epoch);
+        const IncidentInfo info = incidentInfo(m_store, w.incidents, uid);
+        if (!info.exists)
+            return {uid, false};
+        if (info.open && !info.resolved && !info.closed)
+            return {uid, true};
+    }
+}
+
 Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
 {
     m_error.clear();
@@ -503,7 +517,27 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
             plan.groups.insert(g->id, *g);
             continue;
         }
-        const QString uid = store::Store::newUuid();
+        // Every firing alert of the group joins its incident.
+        const auto linkFiring = [&](const QString &uid) {
+            g->incident = uid;
+            plan.groups.insert(g->id, *g);
+            for (AlertRow r : std::as_const(firing)) {
+                r.incident = uid;
+                r.reported = Firing;
+                Alert fa = r.id == id ? a : Alert::fromJson(r.alert);
+                link(w, uid, fa, key, fa.source.isEmpty() ? actor : fa.source);
+                plan.alerts.insert(r.id, r);
+            }
+        };
+        // The incident's identity comes from the correlation key, so another agent that
+        // correlates the same alerts opens the same uid (see correlatedIncident()).
+        const auto [uid, openElsewhere] = correlatedIncident(w, key);
+        if (openElsewhere) {
+            // Opened by another replica and merged here before this agent saw the alerts:
+            // they join it instead of opening it a second time.
+            linkFiring(uid);
+            continue;
+        }
         Severity sev = Severity::Unknown;
         QStringList hosts;
         for (const AlertRow &r : std::as_const(firing)) {
@@ -539,16 +573,8 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
         plan.openedIncidents.insert(uid);
         ++plan.opened;
         w.incidents.insert(uid, IncidentInfo{true, true, false, false, false, {}});
-        g->incident = uid;
         g->severity = int(sev);
-        plan.groups.insert(g->id, *g);
-        for (AlertRow r : std::as_const(firing)) {
-            r.incident = uid;
-            r.reported = Firing;
-            Alert fa = r.id == id ? a : Alert::fromJson(r.alert);
-            link(w, uid, fa, key, fa.source.isEmpty() ? actor : fa.source);
-            plan.alerts.insert(r.id, r);
-        }
+        linkFiring(uid);
     }
     plan.pending = 0;
     for (const AlertRow &r : std::as_const(plan.alerts))

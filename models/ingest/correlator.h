@@ -14,6 +14,8 @@
 #include <QSet>
 #include <QString>
 
+#include <utility>
+
 namespace sitrep::ingest {
 
 /// The correlation layer before the engine (seed 003, pitfall 1): deduplicates alerts by
@@ -87,6 +89,10 @@ private:
     /// Counts a status change for flap damping; true when the change must be swallowed.
     bool damp(Work &w, AlertRow &row, qint64 now, const QString &actor);
     void checkAllResolved(Work &w, const QString &incident, qint64 now);
+    /// The uid of the incident a group of `key` opens, and whether that incident is open
+    /// already (opened by another replica): domain::correlatedIncidentUid(key, epoch) with
+    /// epoch the number of the key's earlier incidents that have ended.
+    std::pair<QString, bool> correlatedIncident(Work &w, const QString &key);
 
     store::Store &m_store;
     const IngestConfig &m_config;

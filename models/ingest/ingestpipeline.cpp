@@ -95,39 +95,16 @@ Result<IngestResult> IngestPipeline::ingestAlerts(const QList<Alert> &alerts)
     if (alerts.isEmpty())
         return result;
     const qint64 now = m_engine.clock().nowMs();
-    const Correlator::Plan plan = m_correlator->plan(alerts, now);
-    if (!m_correlator->error().isEmpty())
-        return RI::fail(m_correlator->error(), errors::Database);
-    result.opened = plan.opened;
-    result.attached = plan.attached;
-    result.deduplicated = plan.deduplicated;
-    result.resolved = plan.resolved;
-    result.pending = plan.pending;
-    result.suppressed = plan.suppressed;
-    result.ignored = plan.ignored;
-
-    auto &db = m_engine.store().db();
-    if (plan.commands.isEmpty()) {
-        // Only correlation state changed (repeats, alerts below the threshold).
-        if (auto s = db.begin(); !s)
-            return RI::fail(
-                QStringLiteral("database is busy or read-only: %1").arg(s.errorMessage()),
-                errors::Database);
-        if (auto s = m_correlator->write(plan, {}); !s) {
-            db.rollback();
-            return RI::fail(s.errorMessage(), errors::Database);
-        }
-        if (auto s = db.commit(); !s) {
-            db.rollback();
-            return RI::fail(QStringLiteral("cannot commit: %1").arg(s.errorMessage()),
-                            errors::Database);
-        }
-        Q_EMIT ingested(result);
-        return result;
-    }
-
+    // Find-or-open is decided inside the write transaction: a second process on the same
+    // database waits for it and then sees the incident the first opened.
+    Correlator::Plan plan;
     m_slot->plan = &plan;
-    auto batch = m_engine.executeBatch(plan.commands);
+    auto batch = m_engine.executePlanned([&]() -> Result<QList<Command>> {
+        plan = m_correlator->plan(alerts, now);
+        if (!m_correlator->error().isEmpty())
+            return Result<QList<Command>>::fail(m_correlator->error(), errors::Database);
+        return plan.commands;
+    });
     const bool hookRan = m_slot->plan == nullptr;
     m_slot->plan = nullptr;
     if (!batch)
@@ -135,6 +112,13 @@ Result<IngestResult> IngestPipeline::ingestAlerts(const QList<Alert> &alerts)
     if (!hookRan)
         return RI::fail(QStringLiteral("correlation state was not stored with the batch"),
                         errors::Database);
+    result.opened = plan.opened;
+    result.attached = plan.attached;
+    result.deduplicated = plan.deduplicated;
+    result.resolved = plan.resolved;
+    result.pending = plan.pending;
+    result.suppressed = plan.suppressed;
+    result.ignored = plan.ignored;
 
     QList<Command> fallbacks;
     for (qsizetype i = 0; i < batch->size(); ++i) {

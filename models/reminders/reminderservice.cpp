@@ -89,6 +89,17 @@ QStringList ReminderService::scanQueries()
     return out;
 }
 
+static Command reminderCommand(const QString &incidentUid, const query::Reminder &r)
+{
+    // A once-only event: the reminder's rule and the moment it counts from name it, so two
+    // replicas (or two agents) that both find it due record one event.
+    return Command::make(Command::Kind::Record, incidentUid,
+                         {{QStringLiteral("kind"), domain::kinds::Reminder},
+                          {QStringLiteral("payload"), query::reminderPayload(r)},
+                          {QStringLiteral("once"), r.id + u'/' + QString::number(r.since)}},
+                         engine::SystemActor);
+}
+
 bool isRecorded(engine::LifecycleEngine &engine, const QString &incidentUid,
                 const QString &reminder, qint64 since)
 {
@@ -110,14 +121,10 @@ Result<bool> recordOnce(engine::LifecycleEngine &engine, const QString &incident
     if (isRecorded(engine, incidentUid, reminder, since))
         return false;
     query::Reminder r{reminder, text, since, false};
-    auto res =
-        engine.execute(Command::make(Command::Kind::Record, incidentUid,
-                                     {{QStringLiteral("kind"), domain::kinds::Reminder},
-                                      {QStringLiteral("payload"), query::reminderPayload(r)}},
-                                     engine::SystemActor));
+    auto res = engine.execute(reminderCommand(incidentUid, r));
     if (!res)
         return Result<bool>::fail(res.errorMessage(), res.error().code);
-    return true;
+    return !res->noop;
 }
 
 ReminderService::ReminderService(engine::LifecycleEngine &engine, const engine::Clock &clock,
@@ -202,10 +209,7 @@ Result<QList<FiredReminder>> ReminderService::scan()
         if (text.isEmpty())
             continue;
         const query::Reminder r{QString::fromLatin1(c.rule->id), text, c.since, false};
-        cmds << Command::make(Command::Kind::Record, inc->uid,
-                              {{QStringLiteral("kind"), domain::kinds::Reminder},
-                               {QStringLiteral("payload"), query::reminderPayload(r)}},
-                              engine::SystemActor);
+        cmds << reminderCommand(inc->uid, r);
         fired << FiredReminder{inc->uid, inc->number, inc->title, r.id, text, c.since};
     }
     if (cmds.isEmpty())
@@ -215,8 +219,10 @@ Result<QList<FiredReminder>> ReminderService::scan()
         return R::fail(res.errorMessage(), res.error().code);
     QList<FiredReminder> recorded;
     for (int i = 0; i < res->size(); ++i) {
-        if ((*res)[i])
+        if ((*res)[i] && !(*res)[i]->noop)
             recorded << fired[i];
+        else if ((*res)[i])
+            continue; // recorded already (by another replica, merged meanwhile)
         else
             qCWarning(lcReminders).noquote()
                 << "reminder not recorded for" << fired[i].number << (*res)[i].errorMessage();

@@ -93,7 +93,10 @@ Result<int> EscalationScheduler::tick()
                                   {QStringLiteral("rule"), d.rule},
                                   {QStringLiteral("after"), r.afterText},
                                   {QStringLiteral("until"), r.until},
-                                  {QStringLiteral("due_at"), QString::number(d.dueAt)}}}},
+                                  {QStringLiteral("due_at"), QString::number(d.dueAt)}}},
+                     // A once-only event: each step of a runbook escalates an incident once,
+                     // whichever replica finds it due.
+                     {QStringLiteral("once"), rb->id + u'/' + QString::number(d.rule)}},
                     engine::SystemActor);
                 cmds << c;
             }
@@ -106,8 +109,10 @@ Result<int> EscalationScheduler::tick()
         return Result<int>::fail(r.errorMessage(), r.error().code);
     int n = 0;
     for (const auto &one : *r) {
-        if (one)
+        if (one && !one->noop)
             ++n;
+        else if (one)
+            continue; // escalated already (by another replica, merged meanwhile)
         else
             qCWarning(lcRunbooks).noquote() << "escalation not recorded:" << one.errorMessage();
     }

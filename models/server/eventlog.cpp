@@ -223,15 +223,25 @@ Result<AppendOutcome> EventLog::append(const Principal &sender, const QJsonArray
              QByteArray::number(hlc), sender.name.toUtf8()});
         if (!ins.ok())
             return R::fail(ins.error(), QString::fromLatin1(ins.sqlState()));
+        const QString renumberedId =
+            QUuid::createUuidV5(kNamespace, incident + QStringLiteral("/renumbered"))
+                .toString(QUuid::WithoutBraces);
         if (ins.rows() == 0) {
-            pg::Result known = m_db.exec("SELECT 1 FROM events WHERE id = $1", {id.toUtf8()});
+            // The incident exists: this opening (the same event again, or another replica's
+            // opening of the same uid) is a no-op success, never a second row nor a reset.
+            // The sender gets the back end's number and renumbering to adopt.
+            pg::Result known = m_db.exec(
+                "SELECT i.number, r.body FROM incidents i LEFT JOIN events r ON r.id = $2 "
+                "WHERE i.id = $1",
+                {incident.toUtf8(), renumberedId.toUtf8()});
             if (!known.ok())
                 return R::fail(known.error(), QString::fromLatin1(known.sqlState()));
+            out.results[i].kind = EventOutcome::Kind::Duplicate;
             if (known.rows() > 0) {
-                out.results[i].kind = EventOutcome::Kind::Duplicate;
-            } else {
-                out.results[i] =
-                    refusal(id, 409, QStringLiteral("incident %1 already exists").arg(incident));
+                out.results[i].number = known.text(0, 0);
+                const QJsonObject body = QJsonDocument::fromJson(known.value(0, 1)).object();
+                if (!body.isEmpty())
+                    out.added.append(body);
             }
             continue;
         }
@@ -240,9 +250,7 @@ Result<AppendOutcome> EventLog::append(const Principal &sender, const QJsonArray
         if (auto s = insertOne(sender, e, &inserted); !s)
             return R(s.error());
         const QJsonObject renumbered{
-            {QStringLiteral("id"),
-             QUuid::createUuidV5(kNamespace, incident + QStringLiteral("/renumbered"))
-                 .toString(QUuid::WithoutBraces)},
+            {QStringLiteral("id"), renumberedId},
             {QStringLiteral("incidentId"), incident},
             {QStringLiteral("hlc"), QString::number(hlc + 1)},
             {QStringLiteral("ts"), ts},

@@ -429,9 +429,15 @@ ApiResponse handleRequest(pg::Connection &db, const http::HttpRequest &req, Serv
                 return refusedResponse(r);
             }
             if (r.kind == EventOutcome::Kind::Duplicate) {
-                *keep = false;
-                return errorResponse(409, QStringLiteral("conflict"),
-                                     QStringLiteral("incident %1 already exists").arg(id));
+                // Opened already (this event, or another replica's opening of the same uid):
+                // a no-op success with the incident as the back end has it, and its number.
+                auto v = log.incident(id);
+                if (!v)
+                    return v.error();
+                QJsonObject answer = v->json;
+                answer.insert(QStringLiteral("duplicate"), true);
+                answer.insert(QStringLiteral("events"), o->added);
+                return json(200, answer);
             }
             stored = o->accepted;
             const QJsonObject p = ev.value(u"payload").toObject();

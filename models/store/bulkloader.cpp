@@ -245,7 +245,8 @@ Status BulkLoader::prepare(const QList<Event> &events, qsizetype from, qsizetype
         if (e.kind == kinds::Opened && f.openSeq == 0)
             f.openSeq = e.seq;
         if (!f.dirty && f.incident.eventCount > 0 &&
-            (e.hlc < f.lastHlc || (e.hlc == f.lastHlc && e.id < f.lastId)))
+            (e.kind == kinds::Opened || e.hlc < f.lastHlc ||
+             (e.hlc == f.lastHlc && e.id < f.lastId)))
             f.dirty = true;
         if (!f.dirty) {
             applyEvent(f.incident, e);
@@ -408,9 +409,7 @@ Status BulkLoader::finish()
             continue;
         QList<Event> evs = m_store.timeline(f->uid);
         const QString head = f->incident.headHash;
-        std::sort(evs.begin(), evs.end(), [](const Event &a, const Event &b) {
-            return a.hlc != b.hlc ? a.hlc < b.hlc : a.id < b.id;
-        });
+        std::sort(evs.begin(), evs.end(), domain::foldsBefore);
         Incident inc;
         for (const Event &e : std::as_const(evs))
             applyEvent(inc, e);

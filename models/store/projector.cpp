@@ -99,7 +99,10 @@ static void applyField(Incident &inc, const QString &field, const QJsonValue &v)
 void applyEvent(Incident &inc, const Event &e)
 {
     const QJsonObject &p = e.payload;
-    if (e.kind == kinds::Opened) {
+    if (e.kind == kinds::Opened && inc.eventCount > 0) {
+        // A second opening of an incident already opened: it opens nothing and resets nothing
+        // (the merge does not append one; a log that holds one folds the same way).
+    } else if (e.kind == kinds::Opened) {
         inc.uid = e.incidentUid;
         inc.number = p[u"number"].toString();
         inc.title = p[u"title"].toString();

@@ -665,10 +665,11 @@ Status Store::foldInto(const QString &table, bool withSideTables)
                 rowids.insert(uid, ++next);
         }
     }
-    // Events fold in (hlc, id) order, the order every replica agrees on after a merge; for a
-    // log written by one replica it is the append order. The chain head stays the last
-    // appended event.
-    auto q = m_db.prepareOnce(QStringLiteral("SELECT %1 FROM events ORDER BY incident, hlc, id")
+    // Events fold in domain::foldsBefore() order (the opening, then (hlc, id)), the order
+    // every replica agrees on after a merge; for a log written by one replica it is the append
+    // order. The chain head stays the last appended event.
+    auto q = m_db.prepareOnce(QStringLiteral("SELECT %1 FROM events ORDER BY incident, kind <> "
+                                             "'incident.opened', hlc, id")
                                   .arg(QString::fromLatin1(kEventColumns)));
     if (!q)
         return Status::fail(m_db.lastError());

@@ -38,9 +38,8 @@ QList<Conflict> conflictsOf(const QList<Event> &timeline)
     }
     if (!any)
         return {};
-    std::sort(order.begin(), order.end(), [](const Event *a, const Event *b) {
-        return a->hlc != b->hlc ? a->hlc < b->hlc : a->id < b->id;
-    });
+    std::sort(order.begin(), order.end(),
+              [](const Event *a, const Event *b) { return domain::foldsBefore(*a, *b); });
     // Fold as the projection does, remembering which transition was in force when each
     // one was folded: that is the one a rejected transition competed with.
     QHash<QString, ConflictTransition> inForceAt; // transition event id -> applied transition

@@ -380,7 +380,7 @@ void SyncService::sendEntry(const OutboxEntry &entry)
 {
     const Event &e = entry.event;
     const QJsonObject wire = eventToWire(e, m_replica);
-    QHash<QByteArray, QByteArray> headers{{"Idempotency-Key", e.id.toLatin1()}};
+    QHash<QByteArray, QByteArray> headers{{"Idempotency-Key", batchKey({entry}).toLatin1()}};
     QJsonObject body;
     QString path;
     if (e.kind == kinds::Opened) {
@@ -445,9 +445,9 @@ QString SyncService::batchKey(const QList<OutboxEntry> &rows)
 {
     static const QUuid ns(QStringLiteral("{5b0e7c1e-3f4a-5d2b-9c61-7a8e2f40b1d3}"));
     QByteArray ids;
-    ids.reserve(rows.size() * 37);
+    ids.reserve(rows.size() * 102);
     for (const auto &row : rows)
-        ids += row.event.id.toLatin1() + ',';
+        ids += row.event.id.toLatin1() + ':' + row.event.hash.toLatin1() + ',';
     return QUuid::createUuidV5(ns, ids).toString(QUuid::WithoutBraces);
 }
 

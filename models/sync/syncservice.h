@@ -138,8 +138,11 @@ public:
     /// and go out later). Used to answer an alert source only once the team has its alerts.
     void whenDelivered(const QStringList &eventIds, int timeoutMs,
                        std::function<void(Status)> done);
-    /// The Idempotency-Key of a batch: a UUID (v5) of its event ids, so a retry of the same
-    /// batch repeats the key and a different batch never does.
+    /// The Idempotency-Key of a batch (or of one event sent alone): a UUID (v5) of its events'
+    /// ids and chain hashes, so a retry of the same batch repeats the key and a different batch
+    /// never does, not even another replica's batch of the same once-only event ids (whose
+    /// bodies differ: with the event id alone as the key, the back end would refuse the second
+    /// as a reused key instead of taking it as the no-op it is).
     static QString batchKey(const QList<OutboxEntry> &rows);
 
 Q_SIGNALS:

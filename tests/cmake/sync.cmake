@@ -25,4 +25,7 @@ endif()
 if(TARGET sitrep-server)
   sitrep_server_test(tst_sync_team SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/integration/tst_sync_team.cpp
                      ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/teamserver/teamserver.h LABELS sync TIMEOUT 240)
+  # Two agents, two databases, one back end: each incident opened once, once-only events once.
+  sitrep_server_test(tst_two_agents SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/integration/tst_two_agents.cpp
+                     ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/teamserver/teamserver.h LABELS sync TIMEOUT 300)
 endif()

@@ -8,8 +8,10 @@
 #include "store/projector.h"
 #include "sync/outbox.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QTemporaryDir>
+#include <QUuid>
 #include <QtTest>
 
 #include <sqlite3.h>
@@ -268,6 +270,127 @@ private Q_SLOTS:
         const auto before = b.projection();
         QVERIFY(b.store().rebuildProjection());
         QCOMPARE(b.projection(), before);
+    }
+
+    void secondOpening_neverResetsTheIncident()
+    {
+        Replica a, b;
+        const QString uid = openShared(a, b, QStringLiteral("first opening"));
+        QVERIFY(!uid.isEmpty());
+        QVERIFY(a.engine().execute(
+            Command::make(Command::Kind::Acknowledge, uid, {}, QStringLiteral("alice"))));
+        const auto before = a.store().incidentByUid(uid);
+        QVERIFY(before);
+        // b opens the same uid on its own (another title and severity): the opening and what
+        // it does are once-only events of the uid, so they merge into a as no-ops.
+        auto own = b.engine().execute(
+            Command::open({{QStringLiteral("uid"), uid},
+                           {QStringLiteral("title"), QStringLiteral("second opening")},
+                           {QStringLiteral("severity"), QStringLiteral("low")}}));
+        QVERIFY2(own, qPrintable(own.errorMessage()));
+        b.publish();
+        QCOMPARE(b.published.first().kind, domain::kinds::Opened);
+        QCOMPARE(b.published.first().id, a.published.first().id);
+        auto m = a.engine().mergeRemote(b.published);
+        QVERIFY2(m, qPrintable(m.errorMessage()));
+        QCOMPARE(m->applied, 0);
+        QCOMPARE(m->duplicates, int(b.published.size()));
+
+        // An opening of the same uid under another id, earlier by the clock, with a note after
+        // it: not applied (never a reset); the note applies to the incident as it is.
+        Event other = b.published.first();
+        other.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        other.hlc = 1;
+        other.payload[u"title"] = QStringLiteral("reset?");
+        other.payload[u"number"] = QStringLiteral("INC9999999");
+        Event note = other;
+        note.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        note.hlc = b.published.first().hlc + 1000;
+        note.kind = domain::kinds::NoteAdded;
+        note.payload = {{QStringLiteral("text"), QStringLiteral("from the other opening")}};
+        auto m2 = a.engine().mergeRemote({other, note});
+        QVERIFY2(m2, qPrintable(m2.errorMessage()));
+        QCOMPARE(m2->secondOpenings, 1);
+        QCOMPARE(m2->applied, 1);
+        const auto after = a.store().incidentByUid(uid);
+        QCOMPARE(after->state, QStringLiteral("acknowledged"));
+        QCOMPARE(after->state, before->state);
+        QCOMPARE(after->severity, before->severity);
+        QCOMPARE(after->number, before->number);
+        QCOMPARE(after->title, QStringLiteral("first opening"));
+        QCOMPARE(after->createdAt, before->createdAt);
+        int openings = 0;
+        for (const auto &e : a.store().timeline(uid))
+            openings += e.kind == domain::kinds::Opened;
+        QCOMPARE(openings, 1);
+        const auto report = a.engine().verify();
+        QVERIFY2(report.ok, qPrintable(report.faults.join(u'\n')));
+        const auto projection = a.projection();
+        QVERIFY(a.engine().rebuildProjections());
+        QCOMPARE(a.projection(), projection);
+
+        // A log that holds a second opening anyway (an older replica's) folds it as nothing.
+        domain::Incident folded;
+        store::applyEvent(folded, a.store().timeline(uid).first());
+        const QString title = folded.title;
+        store::applyEvent(folded, other);
+        QCOMPARE(folded.title, title);
+        QCOMPARE(folded.number, before->number);
+
+        // b takes a's acknowledgement on top of its own opening.
+        QVERIFY(b.engine().mergeRemote(a.published));
+        a.publish();
+        QVERIFY(b.engine().mergeRemote(a.published));
+        QCOMPARE(b.store().incidentByUid(uid)->state, QStringLiteral("acknowledged"));
+    }
+
+    void onceOnlyEvents_recordedOnTwoReplicas_mergeAsNoOps()
+    {
+        Replica a, b;
+        const QString uid = openShared(a, b, QStringLiteral("late"));
+        QVERIFY(!uid.isEmpty());
+        QVERIFY(b.engine().mergeRemote(a.published));
+        const int opening = int(a.published.size());
+        const qint64 dayLater = QDateTime::currentMSecsSinceEpoch() + 86400000;
+        // Both replicas find both deadlines of the incident past: each records them once.
+        QCOMPARE(*a.engine().checkSla(dayLater), 2);
+        QCOMPARE(*b.engine().checkSla(dayLater + 5), 2);
+        QCOMPARE(*a.engine().checkSla(dayLater + 10), 0);
+        // A once-only record, twice on each side: the second is a no-op.
+        const auto remind = [&](Replica &r) {
+            return r.engine().execute(
+                Command::make(Command::Kind::Record, uid,
+                              {{QStringLiteral("kind"), domain::kinds::Reminder},
+                               {QStringLiteral("payload"),
+                                QJsonObject{{QStringLiteral("reminder"), QStringLiteral("x")}}},
+                               {QStringLiteral("once"), QStringLiteral("x/1")}},
+                              QStringLiteral("system")));
+        };
+        for (Replica *r : {&a, &b}) {
+            auto first = remind(*r);
+            QVERIFY(first && !first->noop && first->events.size() == 1);
+            auto again = remind(*r);
+            QVERIFY(again && again->noop && again->events.isEmpty());
+        }
+        a.publish();
+        b.publish();
+        const QList<Event> fromA = a.published.mid(opening);
+        QCOMPARE(fromA.size(), qsizetype(3));
+        QCOMPARE(b.published.size(), qsizetype(3));
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(b.published[i].id, fromA[i].id);
+        auto ma = a.engine().mergeRemote(b.published);
+        auto mb = b.engine().mergeRemote(fromA);
+        QVERIFY(ma && mb);
+        QCOMPARE(ma->applied, 0);
+        QCOMPARE(ma->duplicates, 3);
+        QCOMPARE(mb->applied, 0);
+        QCOMPARE(a.eventIds(), b.eventIds());
+        QCOMPARE(domain::onceEventId(uid.toUpper(), domain::kinds::SlaBreached,
+                                     QStringLiteral("response")),
+                 domain::onceEventId(uid, domain::kinds::SlaBreached, QStringLiteral("response")));
+        QVERIFY(a.store().verify().ok);
+        QVERIFY(b.store().verify().ok);
     }
 
     void eventsOfAnUnknownIncident_areDeferred()
