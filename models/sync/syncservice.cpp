@@ -544,6 +544,22 @@ Status SyncService::mergeEvents(const QList<Event> &events)
     return {};
 }
 
+// The events of a change-feed page. One the contract cannot carry (no valid id, incident,
+// hlc or kind) is left out and logged: it must not stop the feed for everyone after it.
+static QList<Event> feedEvents(const QJsonObject &page)
+{
+    QList<Event> events;
+    for (const auto &v : page.value(u"events").toArray()) {
+        auto e = eventFromWire(v.toObject());
+        if (e)
+            events << *e;
+        else
+            qCWarning(lcSync) << "change feed: left out an event that is not valid:"
+                              << e.errorMessage();
+    }
+    return events;
+}
+
 static QString changesPath(const QString &cursor, int limit, int waitSeconds)
 {
     // The cursor is the back end's opaque string: passed on as it came, encoded.
@@ -577,14 +593,7 @@ void SyncService::pullNext(int waitSeconds)
             if (!r.ok())
                 return me.finish(false, r.describe());
             const QJsonObject o = r.json();
-            QList<Event> events;
-            for (const auto &v : o.value(u"events").toArray()) {
-                auto e = eventFromWire(v.toObject());
-                if (!e)
-                    return me.finish(false,
-                                     QStringLiteral("bad change feed: %1").arg(e.errorMessage()));
-                events << *e;
-            }
+            const QList<Event> events = feedEvents(o);
             if (auto s = me.mergeEvents(events); !s)
                 return me.finish(false, s.errorMessage());
             const QString next = o.value(u"cursor").toString();
@@ -592,7 +601,7 @@ void SyncService::pullNext(int waitSeconds)
                 if (auto s = me.m_engine.store().setMeta(QStringLiteral("sync.cursor"), next); !s)
                     return me.finish(false, s.errorMessage());
             ++me.m_report.pages;
-            if (!o.value(u"more").toBool() || events.isEmpty())
+            if (!o.value(u"more").toBool() || o.value(u"events").toArray().isEmpty())
                 return me.finish(true, {});
             // A feed that always has more must not hold the cycle: the cursor has to move, and
             // one cycle reads a bounded number of pages; the next cycle goes on from there.
@@ -667,21 +676,15 @@ void SyncService::initialPageArrived(const std::shared_ptr<InitialLoad> &load, c
         return load->done(R::fail(QStringLiteral("initial sync: %1").arg(r.describe())));
     }
     const QJsonObject o = r.json();
-    QList<Event> events;
-    for (const auto &v : o.value(u"events").toArray()) {
-        auto e = eventFromWire(v.toObject());
-        if (!e)
-            return fail(
-                R::fail(QStringLiteral("initial sync: bad change feed: %1").arg(e.errorMessage())));
-        events << *e;
-    }
+    const QList<Event> events = feedEvents(o);
+    const bool pageEmpty = o.value(u"events").toArray().isEmpty();
     if (loader.loaded() == 0)
         loader.reserve(o.value(u"total").toInteger());
     if (auto s = loader.add(events); !s)
         return fail(R(s.error()));
     const QString previous = load->cursor;
     load->cursor = o.value(u"cursor").toString(load->cursor);
-    if (o.value(u"more").toBool() && !events.isEmpty() && load->cursor == previous)
+    if (o.value(u"more").toBool() && !pageEmpty && load->cursor == previous)
         return fail(R::fail(QStringLiteral("initial sync: bad change feed: it says there is more, "
                                            "but its cursor did not move from '%1'")
                                 .arg(previous.left(64))));
@@ -689,11 +692,13 @@ void SyncService::initialPageArrived(const std::shared_ptr<InitialLoad> &load, c
         !load->progress(loader.loaded(), o.value(u"total").toInteger(loader.loaded())))
         return fail(R::fail(QStringLiteral("initial sync cancelled; nothing was kept"),
                             QStringLiteral("cancelled")));
-    if (o.value(u"more").toBool() && !events.isEmpty())
+    if (o.value(u"more").toBool() && !pageEmpty)
         return initialPage(load);
     const qint64 n = loader.loaded();
     if (auto s = loader.finish(); !s)
         return load->done(R(s.error()));
+    // Events of incidents the feed never opened wait for their incident, as in a merge.
+    m_deferred += loader.deferred();
     if (auto s = m_engine.store().setMeta(QStringLiteral("sync.cursor"), load->cursor); !s)
         return load->done(R(s.error()));
     refreshStatus();

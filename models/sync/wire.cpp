@@ -43,6 +43,10 @@ Result<domain::Event> eventFromWire(const QJsonObject &o)
         return R::fail(QStringLiteral("event %1 without a kind").arg(e.id));
     e.payload = o.value(u"payload").toObject();
     e.origin = o.value(u"origin").toString(QStringLiteral("remote"));
+    // Who the back end says sent it (an older back end records nobody: left empty).
+    const QJsonObject sentBy = o.value(u"sentBy").toObject();
+    e.sentBy = sentBy.value(u"user").toString();
+    e.sentRole = sentBy.value(u"role").toString();
     return e;
 }
 
