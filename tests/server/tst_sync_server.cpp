@@ -537,6 +537,7 @@ private Q_SLOTS:
             const auto v = r->engine().verify();
             QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
         }
+        QVERIFY2(team.violations.isEmpty(), qPrintable(team.violations.join(u'\n')));
     }
 
     void contract_tokenIdempotencyKeyAndETags()
