@@ -16,6 +16,7 @@
 #include "postmortem/draft.h"
 #include "query/sla.h"
 #include "store/verifiedheads.h"
+#include "sync/digestcheck.h"
 #include "sync/identity.h"
 
 #include <QCoreApplication>
@@ -640,6 +641,28 @@ int cmdVerify(CliSession &s)
                 store::saveVerifiedHeads(store::verifiedHeadsPath(s.store().path()), heads);
             !saved)
             fprintf(stderr, "warning: %s\n", saved.errorMessage().toUtf8().constData());
+    }
+    // With a back end: every incident's events against the back end's (the digests).
+    if (const QString url = s.store().meta(QStringLiteral("backend.url")); !url.isEmpty()) {
+        const auto token = resolveToken({});
+        if (!token || token->isEmpty()) {
+            fprintf(stderr, "not compared with the back end: no token (%s)\n",
+                    token ? "sitrep secret set backend.token" : qPrintable(token.errorMessage()));
+        } else {
+            if (!s.json())
+                fprintf(stderr, "comparing every incident's digest with the back end\n");
+            sync::RestClient client{QUrl(url), *token};
+            const auto diff = waitFor<QList<sync::DigestMismatch>>(
+                [&](auto done) { sync::compareDigests(s.store(), client, std::move(done)); });
+            if (!diff)
+                fprintf(stderr, "not compared with the back end: %s\n",
+                        qPrintable(diff.errorMessage()));
+            else
+                for (const auto &m : *diff) {
+                    rep.ok = false;
+                    rep.faults << m.describe();
+                }
+        }
     }
     if (s.json())
         printJson(QJsonObject{{QStringLiteral("ok"), rep.ok},

@@ -10,6 +10,7 @@
 #include "host/appcontext.h"
 #include "integration/secretscan.h"
 #include "sync/conflicts.h"
+#include "sync/digestcheck.h"
 #include "sync/outbox.h"
 #include "sync/restclient.h"
 #include "sync/syncservice.h"
@@ -537,6 +538,44 @@ private Q_SLOTS:
             const auto v = r->engine().verify();
             QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
         }
+        // Every replica holds what the back end holds: the digests agree (the refused events
+        // count, from the copies their conflicts carry).
+        sync::RestClient rest(team.url(), team.alice);
+        auto compare = [&](Client &r) {
+            return testing::awaitCallback<Result<QList<sync::DigestMismatch>>>(
+                [&](auto done) { sync::compareDigests(r.store(), rest, done); });
+        };
+        for (Client *r : {&a, &b, &c}) {
+            const auto diff = compare(*r);
+            QVERIFY2(diff, qPrintable(diff.errorMessage()));
+            QVERIFY2(diff->isEmpty(),
+                     qPrintable(diff->isEmpty() ? QString() : diff->first().describe()));
+        }
+        // An event slipped into the back end's store shows on that incident only.
+        const QString slipped = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const QJsonObject note{
+            {QStringLiteral("id"), slipped},
+            {QStringLiteral("incidentId"), y->incidentUid},
+            {QStringLiteral("hlc"), QString::number(hlc + 5000)},
+            {QStringLiteral("ts"), ts},
+            {QStringLiteral("actor"), QStringLiteral("alice")},
+            {QStringLiteral("kind"), domain::kinds::NoteAdded},
+            {QStringLiteral("payload"),
+             QJsonObject{{QStringLiteral("text"), QStringLiteral("never said")}}},
+            {QStringLiteral("sentBy"),
+             QJsonObject{{QStringLiteral("user"), QStringLiteral("alice")},
+                         {QStringLiteral("role"), QStringLiteral("commander")}}}};
+        team.backEnd.pg.sql(
+            QStringLiteral(
+                "INSERT INTO events(id, incident, kind, actor, sent_by, sent_role, body) "
+                "VALUES ('%1', '%2', 'note.added', 'alice', 'alice', 'commander', '%3')")
+                .arg(slipped, y->incidentUid,
+                     QString::fromUtf8(QJsonDocument(note).toJson(QJsonDocument::Compact))));
+        const auto diff = compare(a);
+        QVERIFY2(diff, qPrintable(diff.errorMessage()));
+        QCOMPARE(diff->size(), 1);
+        QCOMPARE(diff->first().incidentUid, y->incidentUid);
+        QCOMPARE(diff->first().number, yNumber);
         QVERIFY2(team.violations.isEmpty(), qPrintable(team.violations.join(u'\n')));
     }
 
