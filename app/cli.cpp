@@ -15,6 +15,8 @@
 #include "itemmodels/incidentdetails.h"
 #include "postmortem/draft.h"
 #include "query/sla.h"
+#include "store/verifiedheads.h"
+#include "sync/digestcheck.h"
 #include "sync/identity.h"
 
 #include <QCoreApplication>
@@ -608,12 +610,60 @@ int cmdOncall(CliSession &s)
     return ExitOk;
 }
 
+// The log against the heads `verify` last found good (kept outside the database file): the
+// faults, empty when it is not shorter.
+static QStringList shorterThanVerified(CliSession &s, store::VerifiedHeads *now)
+{
+    const QString path = store::verifiedHeadsPath(s.store().path());
+    const auto verified = store::loadVerifiedHeads(path);
+    if (!verified)
+        return {verified.errorMessage()};
+    QStringList faults = store::checkVerifiedHeads(s.store(), *verified, now);
+    if (!faults.isEmpty())
+        faults.prepend(QStringLiteral("the log is shorter than the one verified before (%1)")
+                           .arg(QDir::toNativeSeparators(path)));
+    return faults;
+}
+
 int cmdVerify(CliSession &s)
 {
-    const auto rep = s.engine().verify([&](const QString &m) {
+    auto rep = s.engine().verify([&](const QString &m) {
         if (!s.json())
             fprintf(stderr, "%s\n", m.toUtf8().constData());
     });
+    store::VerifiedHeads heads;
+    if (const QStringList shorter = shorterThanVerified(s, &heads); !shorter.isEmpty()) {
+        rep.ok = false;
+        rep.faults += shorter;
+    } else if (rep.ok) {
+        // What was found good now becomes the floor for the next verify and rebuild.
+        if (auto saved =
+                store::saveVerifiedHeads(store::verifiedHeadsPath(s.store().path()), heads);
+            !saved)
+            fprintf(stderr, "warning: %s\n", saved.errorMessage().toUtf8().constData());
+    }
+    // With a back end: every incident's events against the back end's (the digests).
+    if (const QString url = s.store().meta(QStringLiteral("backend.url")); !url.isEmpty()) {
+        const auto token = resolveToken({});
+        if (!token || token->isEmpty()) {
+            fprintf(stderr, "not compared with the back end: no token (%s)\n",
+                    token ? "sitrep secret set backend.token" : qPrintable(token.errorMessage()));
+        } else {
+            if (!s.json())
+                fprintf(stderr, "comparing every incident's digest with the back end\n");
+            sync::RestClient client{QUrl(url), *token};
+            const auto diff = waitFor<QList<sync::DigestMismatch>>(
+                [&](auto done) { sync::compareDigests(s.store(), client, std::move(done)); });
+            if (!diff)
+                fprintf(stderr, "not compared with the back end: %s\n",
+                        qPrintable(diff.errorMessage()));
+            else
+                for (const auto &m : *diff) {
+                    rep.ok = false;
+                    rep.faults << m.describe();
+                }
+        }
+    }
     if (s.json())
         printJson(QJsonObject{{QStringLiteral("ok"), rep.ok},
                               {QStringLiteral("events"), rep.events},
@@ -630,6 +680,9 @@ int cmdVerify(CliSession &s)
 
 int cmdRebuild(CliSession &s)
 {
+    // A rebuild makes any log look whole: one cut short since the last verify is refused.
+    if (const QStringList shorter = shorterThanVerified(s, nullptr); !shorter.isEmpty())
+        return s.fail(QStringLiteral("refusing to rebuild: %1").arg(shorter.join(u'\n')));
     if (auto r = s.engine().rebuildProjections(); !r)
         return s.fail(r.errorMessage());
     out() << "rebuilt " << s.store().incidentCount() << " incidents from the log";

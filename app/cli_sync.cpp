@@ -75,7 +75,8 @@ bool looksSecret(const QString &key)
     return false;
 }
 
-/// The token: $SITREP_BACKEND_TOKEN, a token file (read, never copied), or the keychain.
+} // namespace
+
 Result<QString> resolveToken(const QString &tokenFile)
 {
     const QString env = qEnvironmentVariable("SITREP_BACKEND_TOKEN");
@@ -95,8 +96,6 @@ Result<QString> resolveToken(const QString &tokenFile)
         return QString();
     return t;
 }
-
-} // namespace
 
 int runConfig(const QStringList &args)
 {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "util/result.h"
+
 #include <QStringList>
 
 namespace sitrep::cli {
@@ -11,5 +13,8 @@ int runSync(const QStringList &args);
 int runConfig(const QStringList &args);
 /// `sitrep secret set NAME` (value from stdin) | `delete NAME` | `check NAME`: the keychain.
 int runSecret(const QStringList &args);
+/// The back end's token: $SITREP_BACKEND_TOKEN, a token file (read, never copied), or the
+/// keychain; empty when none is stored.
+Result<QString> resolveToken(const QString &tokenFile);
 
 } // namespace sitrep::cli

@@ -93,4 +93,47 @@ QJsonObject Event::toJson() const
     return o;
 }
 
+QString conflictIdFor(const QString &eventId)
+{
+    static const QUuid ns(QStringLiteral("{6f1d2c1e-8a57-4c43-9d0e-5b8f1a2e7c31}"));
+    return QUuid::createUuidV5(ns, QStringLiteral("conflict/") + eventId)
+        .toString(QUuid::WithoutBraces);
+}
+
+Event rejectionConflict(const Event &rejected, const QString &state, const QString &why)
+{
+    Event c;
+    c.id = conflictIdFor(rejected.id);
+    c.incidentUid = rejected.incidentUid;
+    c.hlc = rejected.hlc;
+    c.ts = rejected.ts;
+    c.actor = QStringLiteral("system");
+    c.kind = kinds::Conflict;
+    QJsonObject original{{QStringLiteral("id"), rejected.id},
+                         {QStringLiteral("hlc"), QString::number(rejected.hlc)},
+                         {QStringLiteral("ts"), rejected.ts},
+                         {QStringLiteral("actor"), rejected.actor},
+                         {QStringLiteral("kind"), rejected.kind},
+                         {QStringLiteral("payload"), rejected.payload},
+                         {QStringLiteral("origin"), rejected.origin}};
+    if (!rejected.sentBy.isEmpty() || !rejected.sentRole.isEmpty())
+        original[u"sentBy"] = QJsonObject{{QStringLiteral("user"), rejected.sentBy},
+                                          {QStringLiteral("role"), rejected.sentRole}};
+    c.payload = {{QStringLiteral("event"), rejected.id},
+                 {QStringLiteral("kind"), rejected.kind},
+                 {QStringLiteral("by"), rejected.actor},
+                 {QStringLiteral("state"), state},
+                 {QStringLiteral("reason"), why},
+                 {QStringLiteral("rejected"), original},
+                 {QStringLiteral("message"),
+                  QStringLiteral("%1 from %2 was not applied: %3")
+                      .arg(rejected.kind,
+                           rejected.actor.isEmpty() ? QStringLiteral("?") : rejected.actor, why)}};
+    if (rejected.kind == kinds::Transitioned) {
+        c.payload[u"from"] = rejected.payload[u"from"].toString();
+        c.payload[u"to"] = rejected.payload[u"to"].toString();
+    }
+    return c;
+}
+
 } // namespace sitrep::domain

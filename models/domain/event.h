@@ -22,6 +22,10 @@ struct Event {
     QString prevHash;
     QString hash;
     QString origin; // "local" or the id of the replica it came from
+    // Who the back end says relayed the event (its `sentBy`): user and role, empty when not
+    // known (an older back end). Not part of the hash and not stored: the merge checks it.
+    QString sentBy;
+    QString sentRole;
 
     QByteArray payloadRaw; // the payload exactly as stored, when loaded from the log
 
@@ -58,6 +62,17 @@ QString onceEventId(const QString &incidentUid, const QString &kind, const QStri
 /// and its epoch (how many earlier incidents of that key have ended). Two agents that
 /// correlate the same alerts open the same incident; see docs/DESIGN.md.
 QString correlatedIncidentUid(const QString &correlationKey, int epoch);
+
+/// The id of the `conflict` event recorded for a remote event a merge did not apply: the same
+/// on every replica, so replicas that find the same conflict record it once.
+QString conflictIdFor(const QString &eventId);
+
+/// The `conflict` event for a remote event that cannot be applied (`why` says why). The
+/// rejected event is not appended to the log: the conflict carries it whole (`rejected`), with
+/// who the back end says sent it, so nothing is lost and the conflict panel can show it. It
+/// takes the rejected event's place in the fold order (same hlc and ts); the caller sets its
+/// origin and chains it.
+Event rejectionConflict(const Event &rejected, const QString &state, const QString &why);
 
 namespace kinds {
 inline const QString Opened = QStringLiteral("incident.opened");

@@ -118,6 +118,19 @@ static bool approved(const Incident &inc, const QString &to)
     return inc.approvals.contains(to) || inc.approvals.contains(QStringLiteral("*"));
 }
 
+// Why a guard gates a transition on a recorded approval for this incident; empty when the
+// guard does not ask for one here.
+static QString approvalGate(const QString &guard, const Incident &inc,
+                            const workflow::PriorityPolicy &policy)
+{
+    if ((guard == u"approval_if_p1" || guard == u"approval_or_severity_check") &&
+        (inc.priority == Priority::P1 || policy.approvalRequired))
+        return QStringLiteral("%1 approval gate").arg(priorityName(inc.priority));
+    if (guard == u"approval_required")
+        return QStringLiteral("the workflow gates this transition");
+    return {};
+}
+
 QString LifecycleEngine::guardFailure(const Incident &inc, const workflow::TransitionDef &t,
                                       const QString &actor) const
 {
@@ -133,18 +146,9 @@ QString LifecycleEngine::guardFailure(const Incident &inc, const workflow::Trans
         if (g == u"severity_defined" && inc.severity == Severity::Unknown)
             return QStringLiteral("%1: severity is not set; set it before moving to '%2'")
                 .arg(inc.number, t.to);
-        if ((g == u"approval_if_p1" || g == u"approval_or_severity_check") &&
-            (inc.priority == Priority::P1 || policy.approvalRequired)) {
-            const QString m =
-                needApproval(QStringLiteral("%1 approval gate").arg(priorityName(inc.priority)));
-            if (!m.isEmpty())
+        if (const QString gate = approvalGate(g, inc, policy); !gate.isEmpty())
+            if (const QString m = needApproval(gate); !m.isEmpty())
                 return m;
-        }
-        if (g == u"approval_required") {
-            const QString m = needApproval(QStringLiteral("the workflow gates this transition"));
-            if (!m.isEmpty())
-                return m;
-        }
         // The stale close code stands in for a human note only when the system sweep closes;
         // a person cannot skip the note by setting the code, nor reuse it after a reopen.
         if (g == u"resolution_required" &&
@@ -161,11 +165,71 @@ QString LifecycleEngine::guardFailure(const Incident &inc, const workflow::Trans
         if (g == u"commander_assigned" && inc.commander.isEmpty())
             return QStringLiteral("%1: no incident commander assigned").arg(inc.number);
     }
-    if (t.approval) {
-        const QString m = needApproval(QStringLiteral("the workflow gates this transition"));
-        if (!m.isEmpty())
-            return m;
+    if (t.approval)
+        return needApproval(QStringLiteral("the workflow gates this transition"));
+    return {};
+}
+
+static bool isApproverRole(const QString &role)
+{
+    return role == u"commander" || role == u"admin";
+}
+
+QString LifecycleEngine::remoteRejection(const Incident &inc, const Event &e,
+                                         const NumberHolder &numberHolder) const
+{
+    const QJsonObject &p = e.payload;
+    const bool senderKnown = !e.sentRole.isEmpty();
+    const QString sender = QStringLiteral("%1 (%2)").arg(e.sentBy, e.sentRole);
+    if (e.kind == kinds::Renumbered || e.kind == kinds::ProvisionalNumber) {
+        const QString number = p[u"number"].toString();
+        if (!p[u"number"].isString() || number.trimmed().isEmpty() || number.size() > 64)
+            return QStringLiteral("its payload has no valid number");
+        if (e.kind == kinds::Renumbered && senderKnown && e.sentRole != u"backend")
+            return QStringLiteral("only the back end numbers incidents, and %1 sent it")
+                .arg(sender);
+        const QString holder = numberHolder ? numberHolder(number) : QString();
+        if (!holder.isEmpty() && holder != e.incidentUid)
+            return QStringLiteral("number %1 is already incident %2's").arg(number, holder);
+        return {};
     }
+    if (e.kind == kinds::ApprovalGranted) {
+        if (!senderKnown)
+            return QStringLiteral("the back end recorded no sender, and an approval is only "
+                                  "taken from a commander or admin it vouches for");
+        if (!isApproverRole(e.sentRole))
+            return QStringLiteral("%1 sent it: only a commander or an admin approves").arg(sender);
+        if (e.actor != e.sentBy || p[u"approver"].toString(e.actor) != e.sentBy)
+            return QStringLiteral("an approval is recorded under the approver's own name, and %1 "
+                                  "sent one as '%2'")
+                .arg(sender, p[u"approver"].toString(e.actor));
+        return {};
+    }
+    if (e.kind == kinds::Transitioned) {
+        if (!p[u"to"].isString() || p[u"to"].toString().isEmpty())
+            return QStringLiteral("its payload has no target state");
+        // A transition from a state the incident already left is the fold's conflict (see
+        // mergeRemote); here, one that would apply must pass the approval gates.
+        const QString from = p[u"from"].toString(inc.state);
+        if (inc.state.isEmpty() || from != inc.state)
+            return {};
+        const workflow::TransitionDef *t = m_workflow.transition(from, p[u"to"].toString());
+        if (!t)
+            return {};
+        const auto policy = m_workflow.policy(inc.priority);
+        QString gate =
+            t->approval ? QStringLiteral("the workflow gates this transition") : QString();
+        for (const QString &g : t->guards)
+            if (gate.isEmpty())
+                gate = approvalGate(g, inc, policy);
+        if (!gate.isEmpty() && !approved(inc, t->to))
+            return QStringLiteral("moving to '%1' needs an approval from a commander or an admin "
+                                  "(%2), and none is recorded")
+                .arg(t->to, gate);
+        return {};
+    }
+    if (e.kind == kinds::FieldSet && (!p[u"field"].isString() || p[u"field"].toString().isEmpty()))
+        return QStringLiteral("its payload names no field");
     return {};
 }
 
@@ -1068,6 +1132,11 @@ Result<LifecycleEngine::MergeResult> LifecycleEngine::mergeRemote(const QList<Ev
         return RM::fail(why, QStringLiteral("db"));
     };
     m_hlc.observe(m_store.lastHlc());
+    QHash<QString, QString> claimed; // number -> incident, as this merge gives them
+    const NumberHolder holder = [&](const QString &number) {
+        const auto inc = m_store.incidentByNumber(number);
+        return inc ? inc->uid : claimed.value(number);
+    };
     // New events per incident; ids normalised so (hlc, id) order is the same everywhere.
     QHash<QString, QList<Event>> fresh;
     QSet<QString> seen;
@@ -1076,19 +1145,32 @@ Result<LifecycleEngine::MergeResult> LifecycleEngine::mergeRemote(const QList<Ev
         e.incidentUid = QUuid::fromString(e.incidentUid).toString(QUuid::WithoutBraces);
         if (QUuid::fromString(e.id).isNull() || QUuid::fromString(e.incidentUid).isNull())
             return rollback(QStringLiteral("remote event without a valid id or incident id"));
-        if (seen.contains(e.id) || m_store.hasEvent(e.id)) {
+        // A remote event this replica rejected earlier is known by its conflict event.
+        if (seen.contains(e.id) || m_store.hasEvent(e.id) ||
+            m_store.hasEvent(domain::conflictIdFor(e.id))) {
             ++res.duplicates;
             continue;
         }
         seen.insert(e.id);
         m_hlc.observe(e.hlc);
+        // Numbers go to the first event of the feed that claims them, whichever incident is
+        // folded first (an incident.renumbered from someone other than the back end claims
+        // nothing: it is refused).
+        if ((e.kind == kinds::Opened || e.kind == kinds::Renumbered ||
+             e.kind == kinds::ProvisionalNumber) &&
+            !(e.kind == kinds::Renumbered && !e.sentRole.isEmpty() && e.sentRole != u"backend")) {
+            const QString number = e.payload[u"number"].toString();
+            if (!number.isEmpty() && !claimed.contains(number))
+                claimed.insert(number, e.incidentUid);
+        }
         if (!fresh.contains(e.incidentUid))
             res.incidentUids << e.incidentUid;
         fresh[e.incidentUid] << e;
     }
     QStringList ids;
     QStringList touched;
-    QList<Event> appended; // in log order, for the projections
+    QList<Event> appended;  // in log order, for the projections
+    QSet<QString> recorded; // ids this merge appended
     for (const QString &uid : std::as_const(res.incidentUids)) {
         QList<Event> incoming = fresh.value(uid);
         // Causal order within a batch: the HLC never runs behind what its replica had seen.
@@ -1120,19 +1202,41 @@ Result<LifecycleEngine::MergeResult> LifecycleEngine::mergeRemote(const QList<Ev
         QList<Event> all = m_store.timeline(uid);
         QString head = all.isEmpty() ? QString() : all.last().hash;
         QList<Event> notes;
-        for (Event &e : incoming) {
+        Incident cur = before ? *before : Incident(); // as each incoming event meets it
+        for (Event e : std::as_const(incoming)) {
+            if (recorded.contains(e.id)) { // this merge recorded it already (a conflict)
+                ++res.duplicates;
+                continue;
+            }
+            if (e.origin.isEmpty() || e.origin == u"local")
+                e.origin = QStringLiteral("remote");
+            const QString why = remoteRejection(cur, e, holder);
+            const bool rejected = !why.isEmpty();
+            if (rejected) {
+                qCWarning(lcEngine) << "remote event" << e.id << e.kind << "of incident" << uid
+                                    << "not applied:" << why;
+                e = domain::rejectionConflict(e, cur.state, why);
+                e.origin = m_replica;
+                if (recorded.contains(e.id)) { // another replica's record of it came first
+                    ++res.duplicates;
+                    continue;
+                }
+            }
+            recorded.insert(e.id);
             e.prevHash = head;
             e.payloadRaw.clear();
             e.hash = e.computeHash();
-            if (e.origin.isEmpty() || e.origin == u"local")
-                e.origin = QStringLiteral("remote");
             if (auto s = m_store.appendEvent(e); !s)
                 return rollback(s.errorMessage());
+            store::applyEvent(cur, e);
             head = e.hash;
             all << e;
             appended << e;
             ids << e.id;
-            ++res.applied;
+            if (rejected)
+                res.conflicts << e;
+            else
+                ++res.applied;
             if (e.kind == kinds::NoteAdded)
                 notes << e;
         }
@@ -1155,10 +1259,7 @@ Result<LifecycleEngine::MergeResult> LifecycleEngine::mergeRemote(const QList<Ev
         Incident inc = fold(all, &conflicted);
         for (const auto &[t, actual] : std::as_const(conflicted)) {
             Event c;
-            c.id =
-                QUuid::createUuidV5(QUuid(QStringLiteral("{6f1d2c1e-8a57-4c43-9d0e-5b8f1a2e7c31}")),
-                                    QStringLiteral("conflict/") + t.id)
-                    .toString(QUuid::WithoutBraces);
+            c.id = domain::conflictIdFor(t.id);
             if (m_store.hasEvent(c.id))
                 continue;
             c.incidentUid = uid;
@@ -1188,7 +1289,7 @@ Result<LifecycleEngine::MergeResult> LifecycleEngine::mergeRemote(const QList<Ev
             ids << c.id;
             res.conflicts << c;
         }
-        if (!res.conflicts.isEmpty())
+        if (!conflicted.isEmpty())
             inc = fold(all, nullptr);
         inc.headHash = head; // the chain continues from the last appended event
         inc.rowid = before ? before->rowid : 0;
@@ -1214,9 +1315,15 @@ Result<LifecycleEngine::MergeResult> LifecycleEngine::mergeRemote(const QList<Ev
 
 store::BulkLoader LifecycleEngine::bulkLoader()
 {
-    return store::BulkLoader(m_store, [this](store::Store &st, const QSet<QString> &kinds) {
-        return m_projections.runAfterLoad(st, kinds);
-    });
+    return store::BulkLoader(
+        m_store,
+        [this](store::Store &st, const QSet<QString> &kinds) {
+            return m_projections.runAfterLoad(st, kinds);
+        },
+        [this](const Incident &inc, const Event &e, const NumberHolder &holder) {
+            return remoteRejection(inc, e, holder);
+        },
+        m_replica);
 }
 
 Status LifecycleEngine::rebuildProjections()

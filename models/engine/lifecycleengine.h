@@ -116,7 +116,22 @@ public:
     /// a transition whose `from` no longer matches the state at its place in that order is
     /// not applied and is recorded as a `conflict` event (deterministic id, so replicas that
     /// find the same conflict record it once).
+    ///
+    /// Each new event is first checked as a local command would be (remoteRejection()); one
+    /// that fails is not appended: a `conflict` event on its incident carries it instead
+    /// (domain::rejectionConflict), and the events after it still merge.
     Result<MergeResult> mergeRemote(const QList<domain::Event> &events);
+
+    /// The incident that holds a number, empty when none does.
+    using NumberHolder = std::function<QString(const QString &number)>;
+    /// Why a remote event cannot be applied to `incident` (as folded before it), empty when
+    /// it can. Checked: a number (incident.renumbered only from the back end, never a number
+    /// another incident holds), an approval (from a commander or admin the back end recorded
+    /// as its sender, under their own name; none is trusted without a recorded sender), a
+    /// transition through an approval gate (an approval must be recorded), payloads the
+    /// fold needs. The merge and the bulk load both ask it.
+    QString remoteRejection(const domain::Incident &incident, const domain::Event &event,
+                            const NumberHolder &numberHolder) const;
 
     /// One command in its own transaction.
     Result<Outcome> execute(const Command &command);

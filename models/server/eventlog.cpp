@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "server/eventlog.h"
 
+#include "domain/digest.h"
+
 #include <QDateTime>
 #include <QHash>
 #include <QJsonDocument>
@@ -425,6 +427,37 @@ Result<ChangesPage> EventLog::changes(const Cursor &since, int limit, Total tota
         return R::fail(t.error(), QStringLiteral("unavailable"));
     page.total = t.int64(0, 0);
     return page;
+}
+
+Result<EventLog::Digest> EventLog::digest(const QString &id)
+{
+    using R = Result<Digest>;
+    Digest d;
+    const QString uid = canonicalUuid(id);
+    if (uid.isEmpty())
+        return d;
+    pg::Result r = m_db.exec("SELECT body FROM events WHERE incident = $1 AND kind <> 'conflict'",
+                             {uid.toUtf8()});
+    if (!r.ok())
+        return R::fail(r.error(), QStringLiteral("unavailable"));
+    QList<domain::Event> events;
+    events.reserve(r.rows());
+    for (int i = 0; i < r.rows(); ++i) {
+        const QJsonObject o = QJsonDocument::fromJson(r.value(i, 0)).object();
+        domain::Event e;
+        e.id = o.value(u"id").toString();
+        e.incidentUid = o.value(u"incidentId").toString();
+        e.hlc = o.value(u"hlc").toString().toLongLong();
+        e.ts = o.value(u"ts").toInteger();
+        e.actor = o.value(u"actor").toString();
+        e.kind = o.value(u"kind").toString();
+        e.payload = o.value(u"payload").toObject();
+        events << e;
+    }
+    d.found = !events.isEmpty();
+    d.events = events.size();
+    d.digest = domain::incidentDigest(events);
+    return d;
 }
 
 Result<EventLog::IncidentView> EventLog::incident(const QString &id)

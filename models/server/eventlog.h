@@ -77,6 +77,14 @@ public:
         qint64 version = 0;
     };
     Result<IncidentView> incident(const QString &id);
+    /// The order-independent digest of an incident's events (domain::incidentDigest over
+    /// every stored event but `conflict`s): found is false when no event names it.
+    struct Digest {
+        bool found = false;
+        qint64 events = 0;
+        QString digest;
+    };
+    Result<Digest> digest(const QString &id);
     /// The largest hlc recorded for an incident (for events the back end writes itself).
     Result<qint64> maxHlc(const QString &id);
 

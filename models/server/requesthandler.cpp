@@ -249,6 +249,7 @@ QString routeOf(const QByteArray &method, const QByteArray &path)
                                      QStringLiteral("/api/incidents"),
                                      QStringLiteral("/api/incidents/{id}"),
                                      QStringLiteral("/api/incidents/{id}/events"),
+                                     QStringLiteral("/api/incidents/{id}/digest"),
                                      QStringLiteral("/api/leases"),
                                      QStringLiteral("/api/leases/{name}")};
     if (!known.contains(route))
@@ -377,6 +378,18 @@ ApiResponse handleRequest(pg::Connection &db, const http::HttpRequest &req, Serv
         ApiResponse r = json(200, v->json);
         r.headers << qMakePair(QByteArray("ETag"), "\"v" + QByteArray::number(v->version) + '"');
         return r;
+    }
+
+    if (parts.size() == 4 && parts[1] == u"incidents" && parts[3] == u"digest" && get) {
+        auto d = log.digest(parts[2]);
+        if (!d)
+            return unavailable(d.errorMessage());
+        if (!d->found)
+            return errorResponse(404, QStringLiteral("not_found"),
+                                 QStringLiteral("no events of incident %1").arg(parts[2].left(64)));
+        return json(200, QJsonObject{{QStringLiteral("incidentId"), canonicalUuid(parts[2])},
+                                     {QStringLiteral("events"), d->events},
+                                     {QStringLiteral("digest"), d->digest}});
     }
 
     const bool write = post || req.method == "PATCH";

@@ -2,6 +2,7 @@
 #include "store/bulkloader.h"
 
 #include "domain/canonicaljson.h"
+#include "store/logging.h"
 #include "store/metricsrollup.h"
 #include "store/projector.h"
 
@@ -169,6 +170,9 @@ Status BulkLoader::begin()
     }
     m_active = true;
     m_loaded = 0;
+    m_rejected = 0;
+    m_numbers.clear();
+    m_deferred.clear();
     m_lastSeq = 0; // the log is empty: row ids start at 1
     m_rows.clear();
     m_index.clear();
@@ -211,7 +215,6 @@ Status BulkLoader::prepare(const QList<Event> &events, qsizetype from, qsizetype
         m_seen.insert(idUuid);
         if (m_seen.size() == seen)
             continue;
-        m_kinds.insert(e.kind);
         Folding *&slot = m_index[incUuid];
         if (!slot) {
             slot = &m_rows.emplace_back();
@@ -223,39 +226,76 @@ Status BulkLoader::prepare(const QList<Event> &events, qsizetype from, qsizetype
         e.incidentUid = f.uid;
         if (e.origin.isEmpty() || e.origin == u"local")
             e.origin = QStringLiteral("remote");
-        Ready &r = out.emplace_back();
-        // The payload is serialised once: the same canonical text is hashed and stored.
-        e.payloadRaw = canonicalJson(e.payload);
-        r.payload = e.payloadRaw;
-        r.id = idUuid.toRfc4122();
-        r.incident = incUuid.toRfc4122();
-        r.actor = e.actor.toUtf8();
-        r.kind = e.kind.toUtf8();
-        r.origin = e.origin.toUtf8();
-        r.hlc = e.hlc;
-        r.ts = e.ts;
-        r.prevHash = f.head;
-        // The same hash as Event::computeHash(), over the bytes already at hand.
-        r.hash = domain::chainHash(f.head.toHex(), e.id.toLatin1(), e.incidentUid.toLatin1(), e.hlc,
-                                   e.ts, r.actor, r.kind, r.payload);
-        r.seq = ++m_lastSeq;
-        e.seq = r.seq;
-        e.hash = QString::fromLatin1(r.hash.toHex());
-        f.head = r.hash;
-        if (e.kind == kinds::Opened && f.openSeq == 0)
-            f.openSeq = e.seq;
-        if (!f.dirty && f.incident.eventCount > 0 &&
-            (e.kind == kinds::Opened || e.hlc < f.lastHlc ||
-             (e.hlc == f.lastHlc && e.id < f.lastId)))
-            f.dirty = true;
-        if (!f.dirty) {
-            applyEvent(f.incident, e);
-            f.lastHlc = e.hlc;
-            f.lastId = e.id;
+        // Until its incident is opened an event waits (an incident never opened cannot be
+        // folded: finish() hands its events back).
+        if (f.openSeq == 0 && e.kind != kinds::Opened) {
+            f.held << e;
+            continue;
         }
-        f.incident.headHash = e.hash; // the chain continues from the last appended event
+        prepareOne(std::move(e), f, out);
+        if (!f.held.isEmpty() && f.openSeq != 0)
+            for (Event &h : std::exchange(f.held, {}))
+                prepareOne(std::move(h), f, out);
     }
     return {};
+}
+
+void BulkLoader::prepareOne(Event e, Folding &f, std::vector<Ready> &out)
+{
+    // Checked against the incident as folded before it, as the merge does; a rejected
+    // event is replaced by the conflict that carries it.
+    if (m_check) {
+        const Incident &before = f.dirty ? f.arrival : f.incident;
+        const QString why =
+            m_check(before, e, [this](const QString &n) { return m_numbers.value(n); });
+        if (!why.isEmpty()) {
+            e = rejectionConflict(e, before.state, why);
+            e.origin = m_origin;
+            // Another replica's record of the same conflict may be in the feed too.
+            const qsizetype known = m_seen.size();
+            m_seen.insert(QUuid::fromString(e.id));
+            if (m_seen.size() == known)
+                return;
+            ++m_rejected;
+        }
+    }
+    m_kinds.insert(e.kind);
+    Ready &r = out.emplace_back();
+    // The payload is serialised once: the same canonical text is hashed and stored.
+    e.payloadRaw = canonicalJson(e.payload);
+    r.payload = e.payloadRaw;
+    r.id = QUuid::fromString(e.id).toRfc4122();
+    r.incident = QUuid::fromString(f.uid).toRfc4122();
+    r.actor = e.actor.toUtf8();
+    r.kind = e.kind.toUtf8();
+    r.origin = e.origin.toUtf8();
+    r.hlc = e.hlc;
+    r.ts = e.ts;
+    r.prevHash = f.head;
+    // The same hash as Event::computeHash(), over the bytes already at hand.
+    r.hash = domain::chainHash(f.head.toHex(), e.id.toLatin1(), e.incidentUid.toLatin1(), e.hlc,
+                               e.ts, r.actor, r.kind, r.payload);
+    r.seq = ++m_lastSeq;
+    e.seq = r.seq;
+    e.hash = QString::fromLatin1(r.hash.toHex());
+    f.head = r.hash;
+    if (e.kind == kinds::Opened && f.openSeq == 0)
+        f.openSeq = e.seq;
+    if (!f.dirty && f.incident.eventCount > 0 &&
+        (e.kind == kinds::Opened || e.hlc < f.lastHlc || (e.hlc == f.lastHlc && e.id < f.lastId))) {
+        f.dirty = true;
+        f.arrival = f.incident;
+    }
+    Incident &folded = f.dirty ? f.arrival : f.incident;
+    applyEvent(folded, e);
+    if (!f.dirty) {
+        f.lastHlc = e.hlc;
+        f.lastId = e.id;
+    }
+    if (e.kind == kinds::Opened || e.kind == kinds::Renumbered ||
+        e.kind == kinds::ProvisionalNumber)
+        m_numbers.insert(folded.number, f.uid);
+    f.incident.headHash = e.hash; // the chain continues from the last appended event
 }
 
 Status BulkLoader::write(const std::vector<Ready> &batch)
@@ -391,12 +431,13 @@ Status BulkLoader::finish()
     rows.reserve(qsizetype(m_rows.size()));
     bool anyDirty = false;
     bool sorted = true;
+    QStringList unopened;
     for (Folding &f : m_rows) {
-        if (f.openSeq == 0)
-            return fail(Status::fail(
-                QStringLiteral(
-                    "the back end sent events of incident %1 without its incident.opened event")
-                    .arg(f.uid)));
+        if (f.openSeq == 0) {
+            unopened << f.uid;
+            m_deferred += std::exchange(f.held, {});
+            continue;
+        }
         anyDirty = anyDirty || f.dirty;
         sorted = sorted && (rows.isEmpty() || rows.last()->openSeq < f.openSeq);
         rows << &f;
@@ -404,6 +445,9 @@ Status BulkLoader::finish()
     if (anyDirty)
         if (auto s = recreate(true); !s)
             return fail(s);
+    if (!unopened.isEmpty())
+        qCWarning(lcStore) << "bulk load:" << m_deferred.size() << "events of" << unopened.size()
+                           << "incidents without their incident.opened event are held back";
     for (Folding *f : std::as_const(rows)) {
         if (!f->dirty)
             continue;

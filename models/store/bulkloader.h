@@ -36,8 +36,10 @@ class BulkLoader {
         QByteArray head; // raw SHA-256 of the last appended event (the chain head)
         qint64 lastHlc = 0;
         QString lastId;
-        qint64 openSeq = 0; // order of the incident.opened event: the row id order
-        bool dirty = false; // an event arrived out of (hlc, id) order: refold from the log
+        qint64 openSeq = 0;        // order of the incident.opened event: the row id order
+        bool dirty = false;        // an event arrived out of (hlc, id) order: refold from the log
+        domain::Incident arrival;  // once dirty: the fold in arrival order (for the check)
+        QList<domain::Event> held; // arrived before the incident.opened event
     };
     // One event ready to be written: bytes as the log stores them, and the row id it gets.
     struct Ready {
@@ -54,8 +56,16 @@ public:
     /// log or not at all. A failure cancels the load.
     using AfterLoad = std::function<Status(Store &, const QSet<QString> &loadedKinds)>;
 
-    explicit BulkLoader(Store &store, AfterLoad afterLoad = {})
-        : m_store(store), m_afterLoad(std::move(afterLoad))
+    /// Why a remote event cannot be applied to its incident as folded before it (empty when
+    /// it can): the engine's LifecycleEngine::remoteRejection(). `numberHolder` names the
+    /// incident that holds a number in the load so far.
+    using Check = std::function<QString(const domain::Incident &, const domain::Event &,
+                                        const std::function<QString(const QString &)> &)>;
+
+    explicit BulkLoader(Store &store, AfterLoad afterLoad = {}, Check check = {},
+                        QString origin = {})
+        : m_store(store), m_afterLoad(std::move(afterLoad)), m_check(std::move(check)),
+          m_origin(std::move(origin))
     {
     }
     ~BulkLoader();
@@ -75,6 +85,14 @@ public:
     /// Drops everything added since begin().
     void cancel();
     qint64 loaded() const { return m_loaded; }
+    /// Events the check rejected: each was replaced by a `conflict` event on its incident
+    /// (domain::rejectionConflict), as the merge does.
+    qint64 rejected() const { return m_rejected; }
+    /// After finish(): the events of incidents whose incident.opened never came. They are not
+    /// written (an incident without its opening cannot be folded: events that arrive before
+    /// it wait in memory until it comes); the caller hands them to the merge, which holds
+    /// them until the incident is known.
+    const QList<domain::Event> &deferred() const { return m_deferred; }
 
     /// Where finish() spent its time, step by step (thread CPU and wall seconds), for the
     /// benchmark and the sync log.
@@ -93,12 +111,18 @@ private:
     void restoreSettings();
     Status prepare(const QList<domain::Event> &events, qsizetype from, qsizetype to,
                    std::vector<Ready> &out);
+    void prepareOne(domain::Event e, Folding &f, std::vector<Ready> &out);
     Status write(const std::vector<Ready> &batch);
 
     Store &m_store;
     AfterLoad m_afterLoad;
+    Check m_check;
+    QString m_origin; // of the conflict events the check's rejections become
     bool m_active = false;
     qint64 m_loaded = 0;
+    qint64 m_rejected = 0;
+    QHash<QString, QString> m_numbers; // incident number -> incident uid, as folded so far
+    QList<domain::Event> m_deferred;
     std::deque<Folding> m_rows; // stable addresses; first-seen order
     QHash<QUuid, Folding *> m_index;
     QSet<QUuid> m_seen;    // event ids added

@@ -71,6 +71,9 @@ QList<Conflict> conflictsOf(const QList<Event> &timeline)
         else
             c.rejected = {rejectedId, e->payload[u"from"].toString(), e->payload[u"to"].toString(),
                           e->payload[u"by"].toString(), e->ts};
+        c.reason = e->payload[u"reason"].toString();
+        if (!c.reason.isEmpty())
+            c.refusedKind = e->payload[u"kind"].toString();
         c.applied = inForceAt.value(rejectedId);
         if (c.applied.to.isEmpty())
             c.applied.to = c.state;

@@ -32,6 +32,11 @@ struct Conflict {
     QString state;               // the state the incident was in where the rejected one folded
     ConflictTransition applied;  // the transition in force there
     ConflictTransition rejected; // the one that no longer fitted and was not applied
+    // A remote event the merge's checks refused (LifecycleEngine::remoteRejection): its kind
+    // and why; both empty for two competing transitions. `rejected` names its id and actor
+    // (and, for a transition, its states).
+    QString refusedKind;
+    QString reason;
     bool resolved = false;
     QString choice;        // "applied", "rejected" or "dismissed"
     QString resolvedState; // the state chosen (empty when dismissed)

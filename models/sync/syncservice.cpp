@@ -551,6 +551,8 @@ Status SyncService::mergeEvents(const QList<Event> &events)
     return {};
 }
 
+// The events of a change-feed page. One the contract cannot carry (no valid id, incident,
+// hlc or kind) is left out and logged: it must not stop the feed for everyone after it.
 static QString changesPath(const QString &cursor, int limit, int waitSeconds)
 {
     // The cursor is the back end's opaque string: passed on as it came, encoded.
@@ -596,7 +598,7 @@ void SyncService::pullNext(int waitSeconds)
                 if (auto s = me.m_engine.store().setMeta(QStringLiteral("sync.cursor"), next); !s)
                     return me.finish(false, s.errorMessage());
             ++me.m_report.pages;
-            if (!page->more || events.isEmpty())
+            if (!page->more || page->received == 0)
                 return me.finish(true, {});
             // A feed that always has more must not hold the cycle: the cursor has to move, and
             // one cycle reads a bounded number of pages; the next cycle goes on from there.
@@ -682,7 +684,7 @@ void SyncService::initialPageArrived(const std::shared_ptr<InitialLoad> &load, c
         return fail(R(s.error()));
     const QString previous = load->cursor;
     load->cursor = page->cursor;
-    if (page->more && !events.isEmpty() && load->cursor == previous)
+    if (page->more && page->received > 0 && load->cursor == previous)
         return fail(R::fail(QStringLiteral("initial sync: bad change feed: it says there is more, "
                                            "but its cursor did not move from '%1'")
                                 .arg(previous.left(64))));
@@ -690,11 +692,13 @@ void SyncService::initialPageArrived(const std::shared_ptr<InitialLoad> &load, c
         !load->progress(loader.loaded(), page->total >= 0 ? page->total : loader.loaded()))
         return fail(R::fail(QStringLiteral("initial sync cancelled; nothing was kept"),
                             QStringLiteral("cancelled")));
-    if (page->more && !events.isEmpty())
+    if (page->more && page->received > 0)
         return initialPage(load);
     const qint64 n = loader.loaded();
     if (auto s = loader.finish(); !s)
         return load->done(R(s.error()));
+    // Events of incidents the feed never opened wait for their incident, as in a merge.
+    m_deferred += loader.deferred();
     if (auto s = m_engine.store().setMeta(QStringLiteral("sync.cursor"), load->cursor); !s)
         return load->done(R(s.error()));
     refreshStatus();

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "sync/wire.h"
 
+#include "sync/logging.h"
+
 #include <QHostAddress>
 #include <QJsonArray>
 #include <QUuid>
@@ -44,6 +46,10 @@ Result<domain::Event> eventFromWire(const QJsonObject &o)
         return R::fail(QStringLiteral("event %1 without a kind").arg(e.id));
     e.payload = o.value(u"payload").toObject();
     e.origin = o.value(u"origin").toString(QStringLiteral("remote"));
+    // Who the back end says sent it (an older back end records nobody: left empty).
+    const QJsonObject sentBy = o.value(u"sentBy").toObject();
+    e.sentBy = sentBy.value(u"user").toString();
+    e.sentRole = sentBy.value(u"role").toString();
     return e;
 }
 
@@ -79,10 +85,22 @@ Result<ChangePage> changePageFromWire(const QJsonObject &o)
 {
     using R = Result<ChangePage>;
     ChangePage page;
-    auto events = eventsFromWire(o, QStringLiteral("events"), true);
-    if (!events)
-        return R::fail(QStringLiteral("bad change feed: %1").arg(events.errorMessage()));
-    page.events = std::move(*events);
+    if (!o.value(u"events").isArray())
+        return R::fail(QStringLiteral("bad change feed: 'events' is not an array"));
+    const QJsonArray items = o.value(u"events").toArray();
+    page.received = items.size();
+    page.events.reserve(items.size());
+    for (const auto &item : items) {
+        auto e = item.isObject() ? eventFromWire(item.toObject())
+                                 : Result<domain::Event>::fail(QStringLiteral("not an object"));
+        if (e) {
+            page.events << *e;
+        } else {
+            ++page.invalid;
+            qCWarning(lcSync) << "change feed: left out an event that is not valid:"
+                              << e.errorMessage();
+        }
+    }
     if (!o.value(u"cursor").isString())
         return R::fail(QStringLiteral("bad change feed: no cursor"));
     page.cursor = o.value(u"cursor").toString();

@@ -13,11 +13,15 @@ namespace sitrep::sync {
 QJsonObject eventToWire(const domain::Event &e, const QString &origin);
 Result<domain::Event> eventFromWire(const QJsonObject &o);
 
-/// A page of GET /api/changes, checked against the contract: `events` an array of valid
-/// events, `cursor` a string, `more` a boolean (and `total` an integer when given). Anything
-/// else is an error, so a garbled answer is never taken for an empty page.
+/// A page of GET /api/changes, checked against the contract: `events` an array, `cursor` a
+/// string, `more` a boolean (and `total` an integer when given); anything else is an error, so
+/// a garbled answer is never taken for an empty page. An item of `events` that is not a valid
+/// event is left out with a warning (counted in `invalid`): one bad event must not wedge the
+/// feed for everything after it.
 struct ChangePage {
     QList<domain::Event> events;
+    qsizetype received = 0; // items in `events`, valid or not
+    qsizetype invalid = 0;
     QString cursor;
     bool more = false;
     qint64 total = -1; // -1: not given

@@ -14,6 +14,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QUuid>
 #include <QtTest>
 
 using namespace sitrep;
@@ -206,6 +207,41 @@ private Q_SLOTS:
                     ->text()
                     .contains(u"alice dismissed it"));
         QVERIFY(m_a.store().verify().ok);
+    }
+
+    // A remote event the merge refused (here a renumbering to a number another incident
+    // holds) shows as a conflict on its incident: what it was and why; it can be dismissed.
+    void refusedRemoteEvent_showsWhatAndWhy()
+    {
+        auto other = m_a.engine().execute(
+            Command::open({{QStringLiteral("title"), QStringLiteral("other")},
+                           {QStringLiteral("severity"), QStringLiteral("low")}}));
+        QVERIFY(other);
+        QVERIFY(deliver(m_a, m_b));
+        domain::Event forged;
+        forged.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        forged.incidentUid = m_uid;
+        forged.hlc = m_b.store().lastHlc() + 1;
+        forged.ts = QDateTime::currentMSecsSinceEpoch();
+        forged.actor = QStringLiteral("backend");
+        forged.kind = domain::kinds::Renumbered;
+        forged.payload = {{QStringLiteral("number"), other->number}};
+        QVERIFY(m_b.engine().mergeRemote({forged}));
+        ui::IncidentWorkspace w(m_b.engine(), m_uid, QStringLiteral("bob"));
+        auto *panel = w.findChild<ui::ConflictPanel *>(QStringLiteral("conflictPanel"));
+        QVERIFY(panel);
+        QCOMPARE(panel->unresolvedCount(), 1);
+        const QString title = panel->findChild<QLabel *>(QStringLiteral("conflictTitle"))->text();
+        QVERIFY2(title.contains(u"refused"), qPrintable(title));
+        const QString rejected =
+            panel->findChild<QLabel *>(QStringLiteral("conflictRejected"))->text();
+        QVERIFY2(rejected.contains(domain::kinds::Renumbered) && rejected.contains(other->number),
+                 qPrintable(rejected));
+        QVERIFY(panel->findChild<QPushButton *>(QStringLiteral("conflictTake"))->isHidden());
+        QVERIFY(panel->resolve(sync::ConflictChoice::Dismiss));
+        QCOMPARE(panel->unresolvedCount(), 0);
+        QVERIFY(m_b.store().incidentByUid(m_uid)->number != other->number);
+        QVERIFY(m_b.store().verify().ok);
     }
 };
 

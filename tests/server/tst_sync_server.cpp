@@ -10,6 +10,7 @@
 #include "host/appcontext.h"
 #include "integration/secretscan.h"
 #include "sync/conflicts.h"
+#include "sync/digestcheck.h"
 #include "sync/outbox.h"
 #include "sync/restclient.h"
 #include "sync/syncservice.h"
@@ -435,6 +436,146 @@ private Q_SLOTS:
         // Then the incremental path continues from the cursor, with nothing doubled.
         QVERIFY(c.settle());
         QCOMPARE(c.eventIds(), a.eventIds());
+        QVERIFY2(team.violations.isEmpty(), qPrintable(team.violations.join(u'\n')));
+    }
+
+    // Forged history on the back end: an incident.renumbered to a number another incident
+    // holds (written straight into its store, as a compromised database would serve it) and
+    // a gated transition a responder sent without an approval (the back end does not know the
+    // workflow). Each is a conflict on its incident on every replica, the feed goes on past
+    // them, and a new replica's first sync still loads.
+    void forgedHistory_becomesConflicts_andTheFeedGoesOn()
+    {
+        Team team;
+        QVERIFY(team.start());
+        Client a, b;
+        QVERIFY(a.open(team.url(), team.alice, QStringLiteral("alice")));
+        QVERIFY(b.open(team.url(), team.bob, QStringLiteral("bob")));
+        auto x = a.run(Command::open(openArgs(QStringLiteral("x"), QStringLiteral("critical"))));
+        auto y = a.run(Command::open(openArgs(QStringLiteral("y"))));
+        QVERIFY(x && y);
+        QVERIFY(a.run(Command::make(Command::Kind::Acknowledge, x->incidentUid, {},
+                                    QStringLiteral("alice"))));
+        QVERIFY(a.settle());
+        QVERIFY(b.settle());
+        const QString xNumber = a.store().incidentByUid(x->incidentUid)->number;
+        const QString yNumber = a.store().incidentByUid(y->incidentUid)->number;
+        QVERIFY(xNumber.startsWith(u"INC") && yNumber.startsWith(u"INC") && xNumber != yNumber);
+        const qint64 hlc = a.store().lastHlc() + 1000;
+        const qint64 ts = QDateTime::currentMSecsSinceEpoch();
+
+        const QString forged = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const QJsonObject forgedBody{
+            {QStringLiteral("id"), forged},
+            {QStringLiteral("incidentId"), x->incidentUid},
+            {QStringLiteral("hlc"), QString::number(hlc)},
+            {QStringLiteral("ts"), ts},
+            {QStringLiteral("actor"), QStringLiteral("backend")},
+            {QStringLiteral("kind"), domain::kinds::Renumbered},
+            {QStringLiteral("payload"), QJsonObject{{QStringLiteral("number"), yNumber}}},
+            {QStringLiteral("origin"), QStringLiteral("backend")},
+            {QStringLiteral("sentBy"),
+             QJsonObject{{QStringLiteral("user"), QStringLiteral("backend")},
+                         {QStringLiteral("role"), QStringLiteral("backend")}}}};
+        team.backEnd.pg.sql(
+            QStringLiteral(
+                "INSERT INTO events(id, incident, kind, actor, sent_by, sent_role, body) "
+                "VALUES ('%1', '%2', 'incident.renumbered', 'backend', 'backend', "
+                "'backend', '%3')")
+                .arg(forged, x->incidentUid,
+                     QString::fromUtf8(QJsonDocument(forgedBody).toJson(QJsonDocument::Compact))));
+
+        sync::RestClient asBob(team.url(), team.bob);
+        const QString gated = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const QJsonObject post{
+            {QStringLiteral("events"),
+             QJsonArray{QJsonObject{
+                 {QStringLiteral("id"), gated},
+                 {QStringLiteral("incidentId"), x->incidentUid},
+                 {QStringLiteral("hlc"), QString::number(hlc + 1)},
+                 {QStringLiteral("ts"), ts},
+                 {QStringLiteral("actor"), QStringLiteral("bob")},
+                 {QStringLiteral("kind"), domain::kinds::Transitioned},
+                 {QStringLiteral("payload"),
+                  QJsonObject{{QStringLiteral("from"), QStringLiteral("acknowledged")},
+                              {QStringLiteral("to"), QStringLiteral("mitigating")}}}}}}};
+        const auto sent = testing::call(asBob, "POST", QStringLiteral("/api/events"), &post,
+                                        {{"Idempotency-Key", gated.toLatin1()}});
+        QCOMPARE(sent.status, 200);
+        QCOMPARE(sent.json().value(u"accepted").toInt(), 1);
+
+        // Later events still arrive, on both replicas.
+        QVERIFY(
+            a.run(Command::note(x->incidentUid, QStringLiteral("after"), QStringLiteral("alice"))));
+        QVERIFY(a.settle());
+        QVERIFY(b.run(
+            Command::note(y->incidentUid, QStringLiteral("from bob"), QStringLiteral("bob"))));
+        QVERIFY(b.settle());
+        QVERIFY(a.settle());
+
+        Client c;
+        QVERIFY(c.open(team.url(), team.alice, QStringLiteral("alice")));
+        const auto loaded = testing::awaitCallback<Result<qint64>>(
+            [&](auto done) { c.svc->initialSync({}, done); });
+        QVERIFY2(loaded, qPrintable(loaded.errorMessage()));
+        QVERIFY(c.settle());
+        for (Client *r : {&a, &b, &c}) {
+            const auto xr = r->store().incidentByUid(x->incidentUid);
+            QVERIFY(xr);
+            QCOMPARE(xr->number, xNumber);
+            QCOMPARE(xr->state, QStringLiteral("acknowledged"));
+            QCOMPARE(r->store().incidentByUid(y->incidentUid)->number, yNumber);
+            QCOMPARE(r->count(domain::kinds::NoteAdded), 2);
+            QVERIFY(!r->store().hasEvent(forged) && !r->store().hasEvent(gated));
+            const auto conflicts = sync::conflictsOf(r->store().timeline(x->incidentUid));
+            QStringList rejected;
+            for (const auto &cf : conflicts)
+                rejected << cf.rejected.eventId;
+            std::sort(rejected.begin(), rejected.end());
+            QStringList want{forged, gated};
+            std::sort(want.begin(), want.end());
+            QCOMPARE(rejected, want);
+            const auto v = r->engine().verify();
+            QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
+        }
+        // Every replica holds what the back end holds: the digests agree (the refused events
+        // count, from the copies their conflicts carry).
+        sync::RestClient rest(team.url(), team.alice);
+        auto compare = [&](Client &r) {
+            return testing::awaitCallback<Result<QList<sync::DigestMismatch>>>(
+                [&](auto done) { sync::compareDigests(r.store(), rest, done); });
+        };
+        for (Client *r : {&a, &b, &c}) {
+            const auto diff = compare(*r);
+            QVERIFY2(diff, qPrintable(diff.errorMessage()));
+            QVERIFY2(diff->isEmpty(),
+                     qPrintable(diff->isEmpty() ? QString() : diff->first().describe()));
+        }
+        // An event slipped into the back end's store shows on that incident only.
+        const QString slipped = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const QJsonObject note{
+            {QStringLiteral("id"), slipped},
+            {QStringLiteral("incidentId"), y->incidentUid},
+            {QStringLiteral("hlc"), QString::number(hlc + 5000)},
+            {QStringLiteral("ts"), ts},
+            {QStringLiteral("actor"), QStringLiteral("alice")},
+            {QStringLiteral("kind"), domain::kinds::NoteAdded},
+            {QStringLiteral("payload"),
+             QJsonObject{{QStringLiteral("text"), QStringLiteral("never said")}}},
+            {QStringLiteral("sentBy"),
+             QJsonObject{{QStringLiteral("user"), QStringLiteral("alice")},
+                         {QStringLiteral("role"), QStringLiteral("commander")}}}};
+        team.backEnd.pg.sql(
+            QStringLiteral(
+                "INSERT INTO events(id, incident, kind, actor, sent_by, sent_role, body) "
+                "VALUES ('%1', '%2', 'note.added', 'alice', 'alice', 'commander', '%3')")
+                .arg(slipped, y->incidentUid,
+                     QString::fromUtf8(QJsonDocument(note).toJson(QJsonDocument::Compact))));
+        const auto diff = compare(a);
+        QVERIFY2(diff, qPrintable(diff.errorMessage()));
+        QCOMPARE(diff->size(), 1);
+        QCOMPARE(diff->first().incidentUid, y->incidentUid);
+        QCOMPARE(diff->first().number, yNumber);
         QVERIFY2(team.violations.isEmpty(), qPrintable(team.violations.join(u'\n')));
     }
 

@@ -97,6 +97,7 @@ private Q_SLOTS:
     void oncall_answers();
     void verify_detectsTamper();
     void demo_thenVerifyAndRebuild();
+    void rebuild_refusesALogShorterThanVerified();
     void workflow_switchAndShow();
     void badInput_exitsNonZeroAndChangesNothing_data();
     void badInput_exitsNonZeroAndChangesNothing();
@@ -504,6 +505,44 @@ void TestCli::demo_thenVerifyAndRebuild()
     QVERIFY2(r.out.contains(QStringLiteral("rebuilt 25 incidents")), qPrintable(r.out));
     QCOMPARE(snapshot(db), before);
     QCOMPARE(sitrep({"verify"}, db).code, 0);
+}
+
+// Events cut from the end of a chain leave a log whose hashes all check out: the heads the
+// last verify found good, kept next to the database file, catch it.
+void TestCli::rebuild_refusesALogShorterThanVerified()
+{
+    const QString db = freshCopy();
+    const QString heads = db + QStringLiteral(".verified");
+    QVERIFY(!QFile::exists(heads));
+    QCOMPARE(sitrep({"verify"}, db).code, 0);
+    QVERIFY(QFile::exists(heads));
+    QCOMPARE(sitrep({"rebuild"}, db).code, 0);
+    {
+        sqlite3 *h = nullptr;
+        QCOMPARE(sqlite3_open(db.toUtf8().constData(), &h), SQLITE_OK);
+        QCOMPARE(
+            sqlite3_exec(h, "DROP TRIGGER events_append_only_delete", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+        // The last event of one incident goes; its chain still checks out.
+        QCOMPARE(sqlite3_exec(h,
+                              "DELETE FROM events WHERE seq = (SELECT max(seq) FROM events "
+                              "WHERE incident = (SELECT incident FROM events WHERE seq = 1))",
+                              nullptr, nullptr, nullptr),
+                 SQLITE_OK);
+        sqlite3_close(h);
+    }
+    Run r = sitrep({"rebuild"}, db);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(QStringLiteral("refusing to rebuild")) &&
+                 r.err.contains(QStringLiteral("were verified")),
+             qPrintable(r.err));
+    r = sitrep({"verify", "--json"}, db);
+    QVERIFY(r.code != 0);
+    const QString faults =
+        QJsonDocument(r.json().object()[u"faults"].toArray()).toJson(QJsonDocument::Compact);
+    QVERIFY2(faults.contains(QStringLiteral("shorter than the one verified")), qPrintable(faults));
+    // A failed verify keeps the old floor.
+    QCOMPARE(sitrep({"rebuild"}, db).code, 1);
 }
 
 void TestCli::workflow_switchAndShow()

@@ -296,9 +296,6 @@ private Q_SLOTS:
         QTest::newRow("events not an array")
             << QByteArray("{\"events\":{},\"cursor\":\"1\",\"more\":false}")
             << QStringLiteral("'events' is not an array");
-        QTest::newRow("event not an object")
-            << QByteArray("{\"events\":[1],\"cursor\":\"1\",\"more\":false}")
-            << QStringLiteral("not an object");
         QTest::newRow("no cursor")
             << QByteArray("{\"events\":[],\"more\":false}") << QStringLiteral("no cursor");
         QTest::newRow("more a string")

@@ -6,6 +6,7 @@
 #include "host/appcontext.h"
 #include "store/bulkloader.h"
 #include "store/projector.h"
+#include "sync/conflicts.h"
 #include "sync/outbox.h"
 
 #include <QDateTime>
@@ -182,7 +183,8 @@ class TestSyncMerge : public QObject {
         r.publish();
     }
 
-    // 30 days of demo history (300 incidents) written by replica a's engine: its whole log.
+    // 30 days of demo history (300 incidents) written by replica a's engine: its whole log,
+    // with the senders a back end records (approvals from a commander).
     static QList<Event> demoHistory(Replica &a, quint32 seed)
     {
         demo::DemoOptions o;
@@ -192,7 +194,26 @@ class TestSyncMerge : public QObject {
         o.days = 30;
         if (!demo::runDemo(a.engine(), o))
             return {};
-        return a.store().eventsAfter(0, 1000000);
+        QList<Event> log = a.store().eventsAfter(0, 1000000);
+        for (Event &e : log)
+            sentBy(e, e.actor,
+                   e.kind == domain::kinds::ApprovalGranted ? QStringLiteral("commander")
+                                                            : QStringLiteral("responder"));
+        return log;
+    }
+
+    static void sentBy(Event &e, const QString &user, const QString &role)
+    {
+        e.sentBy = user;
+        e.sentRole = role;
+    }
+
+    static int kindCount(Replica &r, const QString &uid, const QString &kind)
+    {
+        int n = 0;
+        for (const auto &e : r.store().timeline(uid))
+            n += e.kind == kind;
+        return n;
     }
 
 private Q_SLOTS:
@@ -564,6 +585,167 @@ private Q_SLOTS:
         QCOMPARE(b.eventIds(), a.eventIds());
         const auto v = b.engine().verify();
         QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
+    }
+
+    // A forged incident.renumbered that takes another incident's number is a conflict on its
+    // incident, not a failed merge: what comes after it still merges, and a new replica's
+    // bulk load gives the same rows (events of an incident never opened wait aside).
+    void forgedRenumbering_isAConflict_andTheFeedGoesOn()
+    {
+        Replica a, b, c;
+        QVERIFY(a.open(0, 1));
+        QVERIFY(b.open(1, 1));
+        QVERIFY(c.open(2, 1));
+        auto x = a.engine().execute(Command::open(openArgs(QStringLiteral("x"))));
+        auto y = a.engine().execute(Command::open(openArgs(QStringLiteral("y"))));
+        QVERIFY(x && y);
+        a.publish();
+        Event forged;
+        forged.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        forged.incidentUid = x->incidentUid;
+        forged.hlc = a.published.last().hlc + 1;
+        forged.ts = a.published.last().ts;
+        forged.actor = QStringLiteral("backend");
+        forged.kind = domain::kinds::Renumbered;
+        forged.payload = {{QStringLiteral("number"), y->number}};
+        forged.origin = QStringLiteral("backend");
+        sentBy(forged, QStringLiteral("backend"), QStringLiteral("backend"));
+        QList<Event> first = a.published;
+        first << forged;
+        const qsizetype published = a.published.size();
+        QVERIFY(a.engine().execute(Command::note(
+            x->incidentUid, QStringLiteral("after the forgery"), QStringLiteral("al"))));
+        a.publish();
+        const QList<Event> later = a.published.mid(published);
+        QVERIFY(!later.isEmpty());
+
+        auto m = b.engine().mergeRemote(first);
+        QVERIFY2(m, qPrintable(m.errorMessage()));
+        QCOMPARE(m->conflicts.size(), 1);
+        QCOMPARE(m->applied, int(published));
+        const Event conflict = m->conflicts.first();
+        QCOMPARE(conflict.incidentUid, x->incidentUid);
+        QCOMPARE(conflict.payload[u"event"].toString(), forged.id);
+        QVERIFY2(conflict.payload[u"reason"].toString().contains(y->number),
+                 qPrintable(conflict.payload[u"reason"].toString()));
+        QCOMPARE(conflict.payload[u"rejected"].toObject()[u"payload"].toObject(), forged.payload);
+        QCOMPARE(b.store().incidentByUid(x->incidentUid)->number, x->number);
+        auto m2 = b.engine().mergeRemote(later);
+        QVERIFY2(m2, qPrintable(m2.errorMessage()));
+        QCOMPARE(m2->applied, int(later.size()));
+        QCOMPARE(kindCount(b, x->incidentUid, domain::kinds::NoteAdded), 1);
+        // The same forgery again is known (by its conflict) and changes nothing.
+        auto again = b.engine().mergeRemote({forged});
+        QVERIFY(again);
+        QCOMPARE(again->duplicates, 1);
+        QCOMPARE(kindCount(b, x->incidentUid, domain::kinds::Conflict), 1);
+        // The conflict panel lists it, the rejected event's side included.
+        const auto listed = sync::conflictsOf(b.store().timeline(x->incidentUid));
+        QCOMPARE(listed.size(), 1);
+        QCOMPARE(listed.first().rejected.eventId, forged.id);
+        QCOMPARE(listed.first().rejected.actor, QStringLiteral("backend"));
+        auto v = b.engine().verify();
+        QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
+        const auto rows = b.projection();
+        QVERIFY(b.store().rebuildProjection());
+        QCOMPARE(b.projection(), rows);
+
+        // A new replica's first sync: the bulk load takes the same feed, with a note of an
+        // incident no one opened in it.
+        Event stray = later.first();
+        stray.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        stray.incidentUid = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        store::BulkLoader loader = c.engine().bulkLoader();
+        QVERIFY(loader.begin());
+        QVERIFY(loader.add(first + QList<Event>{stray} + later));
+        const auto s = loader.finish();
+        QVERIFY2(s, qPrintable(s.errorMessage()));
+        QCOMPARE(loader.rejected(), qint64(1));
+        QCOMPARE(loader.deferred().size(), 1);
+        QCOMPARE(loader.deferred().first().id, stray.id);
+        QCOMPARE(c.store().incidentCount(), qint64(2));
+        QCOMPARE(c.store().incidentByUid(x->incidentUid)->number, x->number);
+        QCOMPARE(kindCount(c, x->incidentUid, domain::kinds::Conflict), 1);
+        QCOMPARE(kindCount(c, x->incidentUid, domain::kinds::NoteAdded), 1);
+        QVERIFY(!c.store().hasEvent(stray.id));
+        v = c.engine().verify();
+        QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
+        // Same rows as the replica that merged (the chain heads are each replica's own).
+        auto withoutHeads = [](QMap<QString, QJsonObject> rows) {
+            for (auto &o : rows)
+                o.remove(QStringLiteral("head_hash"));
+            return rows;
+        };
+        QCOMPARE(withoutHeads(c.projection()), withoutHeads(b.projection()));
+    }
+
+    // Remote approvals and approval-gated transitions are checked as local commands are,
+    // with the sender the back end recorded: by the merge and by the bulk load.
+    void remoteApprovals_needACommanderTheBackEndVouchesFor_data()
+    {
+        QTest::addColumn<QString>("user");
+        QTest::addColumn<QString>("role");
+        QTest::addColumn<bool>("applied");
+        QTest::newRow("commander") << "alice"
+                                   << "commander" << true;
+        QTest::newRow("admin") << "alice"
+                               << "admin" << true;
+        QTest::newRow("responder") << "alice"
+                                   << "responder" << false;
+        QTest::newRow("another sender") << "bob"
+                                        << "commander" << false;
+        QTest::newRow("no sender recorded") << ""
+                                            << "" << false;
+    }
+
+    void remoteApprovals_needACommanderTheBackEndVouchesFor()
+    {
+        QFETCH(QString, user);
+        QFETCH(QString, role);
+        QFETCH(bool, applied);
+        Replica a, b, c;
+        QVERIFY(a.open(0, 1));
+        QVERIFY(b.open(1, 1));
+        QVERIFY(c.open(2, 1));
+        auto r = a.engine().execute(
+            Command::open({{QStringLiteral("title"), QStringLiteral("checkout down")},
+                           {QStringLiteral("severity"), QStringLiteral("critical")}}));
+        QVERIFY(r);
+        const QString uid = r->incidentUid;
+        QVERIFY(a.engine().execute(Command::make(Command::Kind::Acknowledge, uid, {})));
+        QVERIFY(a.engine().execute(
+            Command::approve(uid, QStringLiteral("alice"), QStringLiteral("mitigating"))));
+        QVERIFY(a.engine().execute(
+            Command::transition(uid, QStringLiteral("mitigating"), QStringLiteral("dave"))));
+        QCOMPARE(a.store().incidentByUid(uid)->state, QStringLiteral("mitigating"));
+        a.publish();
+        QList<Event> feed = a.published;
+        for (Event &e : feed) {
+            if (e.kind == domain::kinds::ApprovalGranted)
+                sentBy(e, user, role);
+            else
+                sentBy(e, e.actor, QStringLiteral("responder"));
+        }
+        auto m = b.engine().mergeRemote(feed);
+        QVERIFY2(m, qPrintable(m.errorMessage()));
+        store::BulkLoader loader = c.engine().bulkLoader();
+        QVERIFY(loader.begin());
+        QVERIFY(loader.add(feed));
+        QVERIFY(loader.finish());
+        for (Replica *x : {&b, &c}) {
+            const auto inc = x->store().incidentByUid(uid);
+            QVERIFY(inc);
+            QCOMPARE(inc->state,
+                     applied ? QStringLiteral("mitigating") : QStringLiteral("acknowledged"));
+            // Refused: the approval and the transition it would have opened.
+            QCOMPARE(kindCount(*x, uid, domain::kinds::Conflict), applied ? 0 : 2);
+            QCOMPARE(kindCount(*x, uid, domain::kinds::ApprovalGranted), applied ? 1 : 0);
+            QCOMPARE(inc->approvals.isEmpty(), !applied);
+            const auto v = x->engine().verify();
+            QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
+        }
+        QCOMPARE(m->conflicts.size(), applied ? 0 : 2);
+        QCOMPARE(loader.rejected(), applied ? 0 : 2);
     }
 
     void randomized_convergence_data()

@@ -107,6 +107,18 @@ void ConflictPanel::reload()
                           "Pick the state it should be in."));
         m_applied->setText(tr("Applied: %1").arg(describe(m_current.applied)));
         m_rejected->setText(tr("Not applied: %1").arg(describe(m_current.rejected)));
+        if (!m_current.reason.isEmpty()) {
+            // A remote event the merge refused: what it was and why, and the state it met.
+            m_title->setText(
+                open > 1 ? tr("<b>Sync conflict (1 of %1):</b> a change from the back end was "
+                              "refused.")
+                               .arg(open)
+                         : tr("<b>Sync conflict:</b> a change from the back end was refused."));
+            m_applied->setText(tr("Now: '%1'").arg(stateLabel(m_current.applied.to)));
+            m_rejected->setText(
+                tr("Not applied: %1 by %2: %3")
+                    .arg(m_current.refusedKind, m_current.rejected.actor, m_current.reason));
+        }
         m_keep->setText(tr("Keep '%1'").arg(stateLabel(m_current.applied.to)));
         m_keep->setAccessibleName(
             tr("Keep the applied transition: '%1'").arg(stateLabel(m_current.applied.to)));
@@ -149,7 +161,7 @@ void ConflictPanel::reload()
         m_error->hide();
     }
     m_keep->setVisible(unresolved);
-    m_take->setVisible(unresolved);
+    m_take->setVisible(unresolved && !m_current.rejected.to.isEmpty());
     m_dismiss->setVisible(unresolved);
     setAccessibleDescription(m_title->text());
     show();
