@@ -91,6 +91,22 @@ public:
         const host::AwsConfig config = m_aws.load();
         if (!config.consumerConfigured() && !config.notifierConfigured())
             return;
+        // Webhook tokens typed into the channel lines go to the keychain first (the lines keep
+        // their names); then the services start, once, whatever the keychain answered.
+        if (config.hasPlainSecrets() && !m_movingSecrets) {
+            m_movingSecrets = true;
+            QPointer<SyncHolder> self(this);
+            m_aws.moveChannelSecrets([self](Result<int> moved) {
+                if (!self)
+                    return;
+                if (!moved)
+                    qWarning("webhook secrets stay in the settings: %s",
+                             qPrintable(moved.errorMessage()));
+                self->restartAws();
+                self->m_movingSecrets = false;
+            });
+            return;
+        }
         auto *services = new host::AwsServices(
             m_context.engine(), config, m_aws.credentials(config),
             [this](const QString &name, std::function<void(const QString &)> done) {
@@ -140,6 +156,7 @@ private:
     quint64 m_generation = 0; // of restart(): a token that comes late for an older one is dropped
     QPointer<SyncStatusLabel> m_label;
     QPointer<host::AwsServices> m_awsServices;
+    bool m_movingSecrets = false;
     QPointer<AwsStatusLabel> m_awsLabel;
 };
 
