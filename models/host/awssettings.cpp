@@ -6,6 +6,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPointer>
@@ -160,8 +161,8 @@ Result<QList<ChannelDef>> AwsConfig::parseChannels(const QString &text)
                     if (!isSecretName(c.secret))
                         return bad(QStringLiteral("'%1' is not a secret name").arg(c.secret));
                 } else {
+                    // The token itself: looked up where storeChannelSecrets() puts it.
                     c.secret = channelSecretName(c.name);
-                    c.plainSecret = f[3];
                 }
             }
         } else if (type == u"slack") {
@@ -192,11 +193,32 @@ bool isSecretName(const QString &name)
     return re.match(name).hasMatch();
 }
 
+namespace {
+
+/// The fields of the lines of `channels` that hold a webhook token itself, by line index.
+QMap<int, QStringList> plainSecretLines(const QString &channels)
+{
+    QMap<int, QStringList> out;
+    if (!AwsConfig::parseChannels(channels))
+        return out; // a line that does not parse is reported where the settings are used
+    const QStringList lines = channels.split(u'\n');
+    for (int i = 0; i < lines.size(); ++i) {
+        const QString line = lines[i].trimmed();
+        if (line.isEmpty() || line.startsWith(u'#'))
+            continue;
+        const QStringList f = line.split(QRegularExpression(QStringLiteral("\\s+")));
+        if (f.size() == 4 && f[1].toLower() == u"webhook" &&
+            !f[3].startsWith(SecretReferencePrefix))
+            out.insert(i, f);
+    }
+    return out;
+}
+
+} // namespace
+
 bool AwsConfig::hasPlainSecrets() const
 {
-    auto c = parseChannels(channels);
-    return c && std::any_of(c->cbegin(), c->cend(),
-                            [](const ChannelDef &d) { return !d.plainSecret.isEmpty(); });
+    return !plainSecretLines(channels).isEmpty();
 }
 
 bool AwsConfig::set(const QString &key, const QString &v)
@@ -308,13 +330,10 @@ void AwsSettings::storeChannelSecrets(const QString &channels,
     auto lines = std::make_shared<QStringList>(channels.split(u'\n'));
     QList<std::function<void(Done)>> steps;
     secrets::SecretStore &store = m_secrets;
-    for (int i = 0; i < lines->size(); ++i) {
-        const QString line = lines->at(i).trimmed();
-        if (line.isEmpty() || line.startsWith(u'#'))
-            continue;
-        const QStringList f = line.split(QRegularExpression(QStringLiteral("\\s+")));
-        if (f.size() != 4 || f[1].toLower() != u"webhook" || f[3].startsWith(SecretReferencePrefix))
-            continue;
+    const QMap<int, QStringList> plainLines = plainSecretLines(channels);
+    for (auto it = plainLines.cbegin(); it != plainLines.cend(); ++it) {
+        const int i = it.key();
+        const QStringList f = it.value();
         const QString plain = f[3], name = channelSecretName(f[0]);
         const auto refer = [lines, i, f](const QString &to) {
             (*lines)[i] = QStringList{f[0], f[1], f[2], SecretReferencePrefix + to}.join(u' ');
@@ -362,12 +381,7 @@ void AwsSettings::moveChannelSecrets(std::function<void(Result<int>)> done)
 {
     static const QString key = QStringLiteral("notify.channels");
     const QString text = m_store.meta(key);
-    const auto parsed = AwsConfig::parseChannels(text);
-    // A line that does not parse is reported where the settings are used.
-    const int plain =
-        parsed ? int(std::count_if(parsed->cbegin(), parsed->cend(),
-                                   [](const ChannelDef &c) { return !c.plainSecret.isEmpty(); }))
-               : 0;
+    const int plain = int(plainSecretLines(text).size());
     if (plain == 0)
         return done(0);
     store::Store &st = m_store;

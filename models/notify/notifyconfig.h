@@ -20,10 +20,6 @@ struct ChannelDef {
     QString slackChannel; // slack: a fixed channel id when not a war room
     QUrl url;             // webhook
     QString secret;       // webhook: name of the secret holding a bearer token (optional)
-    // webhook: a token written into a channel line itself (typed in, or stored by an older
-    // version); `secret` then names where it goes. Never delivered from here: it is moved to
-    // the secret store and the line keeps a reference (host::AwsSettings).
-    QString plainSecret;
 };
 QString transportName(ChannelDef::Transport t);
 

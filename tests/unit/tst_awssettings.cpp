@@ -79,13 +79,17 @@ private Q_SLOTS:
         QVERIFY2(ok, qPrintable(ok.errorMessage()));
         QCOMPARE(ok->size(), 4);
         QCOMPARE(ok->at(0).secret, QStringLiteral("ticket_token"));
-        QVERIFY(ok->at(0).plainSecret.isEmpty());
+        AwsConfig referenced;
+        referenced.channels = QStringLiteral("team webhook https://chat.example.com/h secret:t");
+        QVERIFY(!referenced.hasPlainSecrets());
         // Anything else there is the token itself, kept under the channel's secret name.
         auto plain = AwsConfig::parseChannels(
             QStringLiteral("team webhook https://chat.example.com/h s3cr3t-t0ken"));
         QVERIFY(plain);
         QCOMPARE(plain->at(0).secret, QStringLiteral("notify.webhook.team"));
-        QCOMPARE(plain->at(0).plainSecret, QStringLiteral("s3cr3t-t0ken"));
+        AwsConfig typed;
+        typed.channels = QStringLiteral("team webhook https://chat.example.com/h s3cr3t-t0ken");
+        QVERIFY(typed.hasPlainSecrets());
         QVERIFY(!AwsConfig::parseChannels(
             QStringLiteral("team webhook https://chat.example.com/h secret:../x")));
         QVERIFY(ok->at(1).warRoom);

@@ -1359,10 +1359,10 @@ void TestCli::approveWithoutFor_namesTheGate()
 
 void TestCli::verify_neverBlocksWriters()
 {
-    // Big enough that rebuilding the projections takes a good second: a verify that held
-    // the write lock meanwhile would make the writes below wait that long.
+    // Big enough that the rebuilds take a while. A verify that held the write lock while
+    // rebuilding (as it did) lets no write through from the moment it says so to its end.
     const QString db = m_dir.filePath(QStringLiteral("busy.db"));
-    QCOMPARE(sitrep({"demo", "--incidents", "8000", "--seed", "7"}, db).code, 0);
+    QCOMPARE(sitrep({"demo", "--incidents", "3000", "--seed", "7"}, db).code, 0);
     QProcess verify;
     sitrep::testing::startSitrep(verify, {"verify", "--db", db}, m_dir.path(),
                                  QString::fromLatin1(kNow));
@@ -1370,11 +1370,13 @@ void TestCli::verify_neverBlocksWriters()
     sqlite3 *h = nullptr;
     QCOMPARE(sqlite3_open(db.toUtf8().constData(), &h), SQLITE_OK);
     sqlite3_busy_timeout(h, 20000);
-    // Write the whole time verify runs; every write must go through at once.
+    // Write the whole time verify runs, and count the writes done while it rebuilt.
     qint64 slowest = 0;
-    int writes = 0;
+    int writes = 0, duringRebuild = 0;
     QString progress;
     while (verify.state() != QProcess::NotRunning) {
+        const bool rebuilding =
+            progress.contains(QStringLiteral("rebuilding the projection from the log"));
         QElapsedTimer t;
         t.start();
         const QByteArray sql = QStringLiteral("INSERT OR REPLACE INTO meta(key, value) "
@@ -1383,18 +1385,21 @@ void TestCli::verify_neverBlocksWriters()
                                    .toUtf8();
         QCOMPARE(sqlite3_exec(h, sql.constData(), nullptr, nullptr, nullptr), SQLITE_OK);
         slowest = std::max(slowest, t.elapsed());
-        if (verify.state() != QProcess::NotRunning)
-            ++writes; // done while verify still ran
+        ++writes;
+        if (rebuilding && verify.state() != QProcess::NotRunning)
+            ++duringRebuild;
         verify.waitForFinished(50);
         progress += QString::fromUtf8(verify.readAllStandardError());
     }
     sqlite3_close(h);
     QCOMPARE(verify.exitCode(), 0);
     QVERIFY2(verify.readAllStandardOutput().startsWith("ok: "), qPrintable(progress));
-    // Writes went on through every phase, the projection rebuilds included.
-    QVERIFY2(writes >= 5, qPrintable(QString::number(writes)));
     QVERIFY2(progress.contains(QStringLiteral("rebuilding the projections")), qPrintable(progress));
-    QVERIFY2(slowest < 500, qPrintable(QStringLiteral("a write waited %1 ms").arg(slowest)));
+    QVERIFY2(duringRebuild >= 3, qPrintable(QStringLiteral("%1 writes while verify rebuilt, "
+                                                           "the slowest took %2 ms")
+                                                .arg(duringRebuild)
+                                                .arg(slowest)));
+    QVERIFY2(slowest < 2000, qPrintable(QStringLiteral("a write waited %1 ms").arg(slowest)));
 }
 
 void TestCli::verify_detectsTamperedProjections()
