@@ -1359,8 +1359,8 @@ void TestCli::approveWithoutFor_namesTheGate()
 
 void TestCli::verify_neverBlocksWriters()
 {
-    // Big enough that the rebuilds take a while. A verify that held the write lock while
-    // rebuilding (as it did) lets no write through from the moment it says so to its end.
+    // Big enough that each rebuild takes a while. A verify that held the write lock while
+    // rebuilding (as it did) let no write through from the start of a rebuild to its end.
     const QString db = m_dir.filePath(QStringLiteral("busy.db"));
     QCOMPARE(sitrep({"demo", "--incidents", "3000", "--seed", "7"}, db).code, 0);
     QProcess verify;
@@ -1370,36 +1370,39 @@ void TestCli::verify_neverBlocksWriters()
     sqlite3 *h = nullptr;
     QCOMPARE(sqlite3_open(db.toUtf8().constData(), &h), SQLITE_OK);
     sqlite3_busy_timeout(h, 20000);
-    // Write the whole time verify runs, and count the writes done while it rebuilt.
+    // Write the whole time verify runs, and count the writes done during each rebuild: the
+    // incidents projection (with the dashboard rollups), then the other projections.
+    const QString phases[] = {QStringLiteral("rebuilding the projection from the log"),
+                              QStringLiteral("rebuilding the projections (")};
+    int during[2] = {0, 0};
     qint64 slowest = 0;
-    int writes = 0, duringRebuild = 0;
+    int writes = 0;
     QString progress;
     while (verify.state() != QProcess::NotRunning) {
-        const bool rebuilding =
-            progress.contains(QStringLiteral("rebuilding the projection from the log"));
+        const int phase = progress.contains(phases[1]) ? 1 : progress.contains(phases[0]) ? 0 : -1;
         QElapsedTimer t;
         t.start();
         const QByteArray sql = QStringLiteral("INSERT OR REPLACE INTO meta(key, value) "
                                               "VALUES('probe', '%1')")
-                                   .arg(writes)
+                                   .arg(writes++)
                                    .toUtf8();
         QCOMPARE(sqlite3_exec(h, sql.constData(), nullptr, nullptr, nullptr), SQLITE_OK);
         slowest = std::max(slowest, t.elapsed());
-        ++writes;
-        if (rebuilding && verify.state() != QProcess::NotRunning)
-            ++duringRebuild;
-        verify.waitForFinished(50);
+        if (phase >= 0 && verify.state() != QProcess::NotRunning)
+            ++during[phase];
+        verify.waitForFinished(20);
         progress += QString::fromUtf8(verify.readAllStandardError());
     }
     sqlite3_close(h);
     QCOMPARE(verify.exitCode(), 0);
     QVERIFY2(verify.readAllStandardOutput().startsWith("ok: "), qPrintable(progress));
-    QVERIFY2(progress.contains(QStringLiteral("rebuilding the projections")), qPrintable(progress));
-    QVERIFY2(duringRebuild >= 3, qPrintable(QStringLiteral("%1 writes while verify rebuilt, "
-                                                           "the slowest took %2 ms")
-                                                .arg(duringRebuild)
-                                                .arg(slowest)));
-    QVERIFY2(slowest < 2000, qPrintable(QStringLiteral("a write waited %1 ms").arg(slowest)));
+    const QString tally = QStringLiteral("%1 and %2 writes during the rebuilds, the slowest took "
+                                         "%3 ms")
+                              .arg(during[0])
+                              .arg(during[1])
+                              .arg(slowest);
+    qInfo("%s", qPrintable(tally));
+    QVERIFY2(during[0] >= 3 && during[1] >= 3, qPrintable(tally + u'\n' + progress));
 }
 
 void TestCli::verify_detectsTamperedProjections()
