@@ -18,6 +18,8 @@
 #include "store/verifiedheads.h"
 #include "sync/digestcheck.h"
 #include "sync/identity.h"
+#include "util/csv.h"
+#include "util/outputfile.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -29,6 +31,7 @@
 
 #include <cstdio>
 #include <limits>
+#include <optional>
 
 namespace sitrep::cli {
 
@@ -227,13 +230,6 @@ int cmdList(CliSession &s)
     return ExitOk;
 }
 
-QString csvField(QString v)
-{
-    if (v.contains(u',') || v.contains(u'"') || v.contains(u'\n') || v.contains(u'\r'))
-        v = u'"' + v.replace(u'"', QStringLiteral("\"\"")) + u'"';
-    return v;
-}
-
 int cmdExport(const QStringList &args)
 {
     CliSession s(args);
@@ -258,17 +254,25 @@ int cmdExport(const QStringList &args)
         q->limit = std::numeric_limits<int>::max();
     q->sort = store::SortKey::Number;
     q->descending = false;
-    QFile file;
+    std::optional<util::OutputFile> file;
     QTextStream fileStream;
     QTextStream *o = &out();
     if (s.has("out")) {
-        file.setFileName(s.value("out"));
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
-            return s.fail(
-                QStringLiteral("cannot write %1: %2").arg(s.value("out"), file.errorString()));
-        fileStream.setDevice(&file);
+        file.emplace(s.value("out"));
+        if (auto opened = file->open(); !opened)
+            return s.fail(opened.errorMessage());
+        fileStream.setDevice(file->device());
         o = &fileStream;
     }
+    // Every write error ends the export (a full disk, /dev/full, a closed pipe).
+    const auto writeFailed = [&] {
+        o->flush();
+        if (file)
+            return file->check().errorMessage();
+        if (o->status() != QTextStream::Ok)
+            return outputError();
+        return QString();
+    };
     const bool perIncident = per == u"incident";
     // Page through in chunks so a million-incident export runs in bounded memory.
     const qint64 total = q->limit;
@@ -297,19 +301,19 @@ int cmdExport(const QStringList &args)
                 break;
             const QJsonObject j = i.toJson();
             if (perIncident) {
-                *o << QStringList{i.number,
+                *o << QStringList{util::csvCell(i.number),
                                   i.uid,
-                                  csvField(i.title),
+                                  util::csvCell(i.title),
                                   severityName(i.severity),
                                   priorityName(i.priority),
-                                  csvField(i.state),
+                                  util::csvCell(i.state),
                                   i.open ? QStringLiteral("true") : QStringLiteral("false"),
-                                  csvField(i.assignee),
-                                  csvField(i.assignmentGroup),
-                                  csvField(i.commander),
-                                  csvField(i.services.join(u';')),
-                                  csvField(i.category),
-                                  csvField(i.rootCause),
+                                  util::csvCell(i.assignee),
+                                  util::csvCell(i.assignmentGroup),
+                                  util::csvCell(i.commander),
+                                  util::csvCell(i.services.join(u';')),
+                                  util::csvCell(i.category),
+                                  util::csvCell(i.rootCause),
                                   j[u"created_at"].toString(),
                                   j[u"acknowledged_at"].toString(),
                                   j[u"mitigated_at"].toString(),
@@ -335,31 +339,32 @@ int cmdExport(const QStringList &args)
                 *o << (first ? "" : ",\n") << QJsonDocument(obj).toJson(QJsonDocument::Compact);
                 first = false;
             } else {
-                const QString head = QStringList{i.number,
-                                                 i.uid,
-                                                 csvField(i.title),
-                                                 severityName(i.severity),
-                                                 priorityName(i.priority),
-                                                 csvField(i.state),
-                                                 csvField(i.assignee),
-                                                 csvField(i.assignmentGroup),
-                                                 csvField(i.commander),
-                                                 csvField(i.services.join(u';')),
-                                                 j[u"created_at"].toString(),
-                                                 j[u"acknowledged_at"].toString(),
-                                                 j[u"resolved_at"].toString()}
-                                         .join(u',');
+                const QString head =
+                    QStringList{util::csvCell(i.number),     i.uid,
+                                util::csvCell(i.title),      severityName(i.severity),
+                                priorityName(i.priority),    util::csvCell(i.state),
+                                util::csvCell(i.assignee),   util::csvCell(i.assignmentGroup),
+                                util::csvCell(i.commander),  util::csvCell(i.services.join(u';')),
+                                j[u"created_at"].toString(), j[u"acknowledged_at"].toString(),
+                                j[u"resolved_at"].toString()}
+                        .join(u',');
                 for (const auto &e : tl)
                     *o << head << ',' << e.seq << ',' << e.toJson()[u"at"].toString() << ','
-                       << csvField(e.actor) << ',' << e.kind << ','
-                       << csvField(QString::fromUtf8(e.payloadJson())) << '\n';
+                       << util::csvCell(e.actor) << ',' << util::csvCell(e.kind) << ','
+                       << util::csvCell(QString::fromUtf8(e.payloadJson())) << '\n';
             }
         }
         page.offset += rows.size();
+        if (const QString e = writeFailed(); !e.isEmpty())
+            return s.fail(e);
     }
     if (fmt == u"json")
         *o << "\n]\n";
-    o->flush();
+    if (const QString e = writeFailed(); !e.isEmpty())
+        return s.fail(e);
+    if (file)
+        if (auto done = file->commit(); !done)
+            return s.fail(done.errorMessage());
     if (s.has("out"))
         fprintf(stderr, "exported %lld incidents to %s\n", qlonglong(written),
                 s.value("out").toUtf8().constData());
@@ -1263,7 +1268,9 @@ bool isCliCommand(const QStringList &args)
     return !w.startsWith(u'-');
 }
 
-int run(const QStringList &args)
+namespace {
+
+int runCommand(const QStringList &args)
 {
     const QString cmd = args.value(1);
     if (cmd == u"--version") {
@@ -1294,6 +1301,18 @@ int run(const QStringList &args)
     if (const int refused = refuseActorOption(args))
         return refused;
     return spec->handler(args);
+}
+
+} // namespace
+
+int run(const QStringList &args)
+{
+    const int code = runCommand(args);
+    // What went to standard output must have arrived: a full disk or a closed pipe is a
+    // failure, never a success with the output lost.
+    if (const QString e = finishOutput(); !e.isEmpty())
+        return failWith(nullptr, e);
+    return code;
 }
 
 } // namespace sitrep::cli

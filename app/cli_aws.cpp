@@ -102,7 +102,11 @@ int runAws(const QStringList &args)
     // notify
     // The channels the settings name (file, topics, Slack, channel lines), else the
     // shipped example.
-    AwsConfig awsConfig = AwsSettings(st, keychain).load();
+    AwsSettings settings(st, keychain);
+    // Tokens kept in the channel lines (older versions) move to the keychain first.
+    if (auto moved = waitFor<int>([&](auto done) { settings.moveChannelSecrets(done); }); !moved)
+        fprintf(stderr, "sitrep aws: %s\n", printable(moved.errorMessage()).toUtf8().constData());
+    AwsConfig awsConfig = settings.load();
     if (s.has("config"))
         awsConfig.notifyConfig = s.value("config");
     if (!awsConfig.notifierConfigured())

@@ -11,13 +11,13 @@
 #include "problems/problemstore.h"
 #include "runbooks/escalationscheduler.h"
 #include "runbooks/runbook.h"
+#include "util/outputfile.h"
 
 #include <QDate>
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
-#include <QSaveFile>
 #include <QTextStream>
 
 #include <cstdio>
@@ -78,9 +78,8 @@ QJsonObject itemJson(const postmortem::ActionItem &a)
 
 bool writeFile(const QString &path, const QByteArray &data, QString *error)
 {
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly) || f.write(data) != data.size() || !f.commit()) {
-        *error = QStringLiteral("cannot write %1: %2").arg(path, f.errorString());
+    if (auto s = util::writeOutputFile(path, data); !s) {
+        *error = s.errorMessage();
         return false;
     }
     return true;

@@ -8,6 +8,7 @@
 #include "remediation/dispatcher.h"
 #include "remediation/remediator.h"
 #include "secrets/secretstore.h"
+#include "util/outputfile.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -15,7 +16,6 @@
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QRegularExpression>
-#include <QSaveFile>
 #include <QTextStream>
 
 #include <cstdio>
@@ -268,17 +268,13 @@ int runRemediation(const QStringList &args)
         if (f < 0 || t < 0)
             return c.fail(QStringLiteral("--from/--to must be times"));
         const auto records = rs.audit(f, t);
-        QSaveFile outFile(c.value("out"));
-        if (!outFile.open(QIODevice::WriteOnly))
-            return c.fail(QStringLiteral("cannot write %1: %2")
-                              .arg(outFile.fileName(), outFile.errorString()));
-        outFile.write(RemediationStore::exportAudit(records, c.value("format")));
-        if (!outFile.commit())
-            return c.fail(QStringLiteral("cannot write %1: %2")
-                              .arg(outFile.fileName(), outFile.errorString()));
+        if (auto w = util::writeOutputFile(
+                c.value("out"), RemediationStore::exportAudit(records, c.value("format")));
+            !w)
+            return c.fail(w.errorMessage());
         say(QStringLiteral("%1 audit records written to %2")
                 .arg(records.size())
-                .arg(outFile.fileName()));
+                .arg(c.value("out")));
         return 0;
     }
     if (verb == u"prune-audit") {

@@ -3,6 +3,7 @@
 #include "app/clicommands.h"
 #include "app/cliio.h"
 
+#include "engine/fieldrules.h"
 #include "host/awssettings.h"
 #include "secrets/secretstore.h"
 #include "sync/outbox.h"
@@ -52,6 +53,9 @@ const QList<Settable> &settable()
         {QStringLiteral("notify.config"), QStringLiteral("notification channels YAML file")},
         {QStringLiteral("notify.slack_base_url"),
          QStringLiteral("Slack Web API base URL (token: `sitrep secret set slack_bot_token`)")},
+        {engine::rules::MaxAttachmentSetting,
+         QStringLiteral("largest evidence file `attach --file` and the window accept, in MiB "
+                        "(default 50)")},
         {QStringLiteral("notify.channels"),
          QStringLiteral("channel lines: \"NAME webhook URL\", \"NAME slack war_room|ID\", \"NAME "
                         "sns TOPIC\"")},
@@ -147,6 +151,17 @@ int runConfig(const QStringList &args)
     if (!s.open(verb == u"set" ? DbAccess::CreateIfDone : DbAccess::Existing))
         return s.code();
     store::Store &st = s.store();
+    secrets::KeychainSecretStore keychain;
+    host::AwsSettings aws(st, keychain);
+    // Tokens an older version kept in the channel lines move to the keychain now.
+    if (auto moved = waitFor<int>([&](auto done) { aws.moveChannelSecrets(done); }); !moved)
+        fprintf(stderr, "sitrep config: %s\n",
+                printable(moved.errorMessage()).toUtf8().constData());
+    else if (*moved > 0)
+        fprintf(stderr,
+                "sitrep config: %d webhook secret(s) moved from notify.channels to the "
+                "system keychain\n",
+                *moved);
     if (verb == u"list") {
         for (const auto &k : settable())
             say(QStringLiteral("%1 = %2").arg(k.key, st.meta(k.key)));
@@ -187,8 +202,18 @@ int runConfig(const QStringList &args)
         probe.set(key, value);
         if (auto v = probe.validate(); !v)
             return s.fail(v.errorMessage());
+        // A token written into a channel line goes to the keychain; the line keeps its name.
+        if (key == u"notify.channels" && probe.hasPlainSecrets()) {
+            auto lines = waitFor<QString>([&](auto done) { aws.storeChannelSecrets(value, done); });
+            if (!lines)
+                return s.fail(lines.errorMessage());
+            value = *lines;
+        }
     } else if (key.startsWith(QStringLiteral("triage."))) {
         if (auto v = triage::validateSetting(key, value); !v)
+            return s.fail(v.errorMessage());
+    } else if (key == engine::rules::MaxAttachmentSetting) {
+        if (auto v = engine::rules::parseMaxAttachmentMb(value); !v)
             return s.fail(v.errorMessage());
     } else if (key.startsWith(QStringLiteral("sync."))) {
         bool ok = false;

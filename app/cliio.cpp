@@ -16,8 +16,10 @@
 #include <QJsonObject>
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 
 namespace sitrep::cli {
 
@@ -25,6 +27,29 @@ QTextStream &out()
 {
     static QTextStream s(stdout);
     return s;
+}
+
+QString outputError()
+{
+    auto *dev = qobject_cast<QFileDevice *>(out().device());
+    const bool failed = out().status() != QTextStream::Ok || ferror(stdout) ||
+                        (dev && dev->error() != QFileDevice::NoError);
+    if (!failed)
+        return {};
+    return QStringLiteral("cannot write to standard output: %1")
+        .arg(dev && dev->error() != QFileDevice::NoError ? dev->errorString()
+                                                         : QStringLiteral("write failed"));
+}
+
+QString finishOutput()
+{
+    out().flush();
+    if (auto *dev = qobject_cast<QFileDevice *>(out().device()))
+        dev->flush();
+    if (fflush(stdout) != 0 && out().status() == QTextStream::Ok)
+        return QStringLiteral("cannot write to standard output: %1")
+            .arg(QString::fromLocal8Bit(strerror(errno)));
+    return outputError();
 }
 
 int failWith(const char *command, const QString &message)

@@ -24,6 +24,11 @@ namespace sitrep::cli {
 
 /// Standard output for every command, buffered; flushed before anything goes to stderr.
 QTextStream &out();
+/// Why standard output lost what was written to it ("cannot write to standard output:
+/// REASON"), or empty while it is fine.
+QString outputError();
+/// Flushes out() and standard output; outputError() if anything was lost.
+QString finishOutput();
 
 /// Prints "sitrep[ COMMAND]: MESSAGE" on stderr after flushing out(), without terminal
 /// control characters; returns exit code 1.

@@ -539,9 +539,12 @@ void IncidentWorkspace::showEvidencePreview()
             return;
         }
     }
-    if (!e.url.isEmpty())
+    // Only http(s) links are clickable (older events may hold other schemes).
+    if (!e.url.isEmpty() && engine::rules::checkEvidenceUrl(e.url))
         m_evidencePreview->setText(QStringLiteral("<a href=\"%1\">%2</a>")
                                        .arg(e.url.toHtmlEscaped(), e.title.toHtmlEscaped()));
+    else if (!e.url.isEmpty())
+        m_evidencePreview->setText(e.url.toHtmlEscaped());
     else
         m_evidencePreview->setText(tr("%1 (%2, %3 bytes)").arg(e.name, e.mime).arg(e.size));
 }

@@ -5,6 +5,7 @@
 #include "workflow/prioritymatrix.h"
 
 #include <QRegularExpression>
+#include <QUrl>
 
 namespace sitrep::engine::rules {
 
@@ -98,6 +99,32 @@ domain::Priority derivedPriority(const workflow::PriorityMatrix &matrix, const Q
             return p;
     }
     return domain::priorityForSeverity(severity);
+}
+
+Status checkEvidenceUrl(const QString &url)
+{
+    const QUrl u(url, QUrl::StrictMode);
+    if (!u.isValid() || u.scheme().isEmpty())
+        return Status::fail(QStringLiteral("'%1' is not a valid URL").arg(url));
+    const QString scheme = u.scheme().toLower();
+    if (scheme != u"http" && scheme != u"https")
+        return Status::fail(
+            QStringLiteral("'%1' is not an http or https URL (evidence links are web pages only)")
+                .arg(url));
+    if (u.host().isEmpty())
+        return Status::fail(QStringLiteral("'%1' names no host").arg(url));
+    return {};
+}
+
+Result<qint64> parseMaxAttachmentMb(const QString &value)
+{
+    bool ok = false;
+    const qint64 mb = value.trimmed().toLongLong(&ok);
+    if (!ok || mb < 1 || mb > 2047)
+        return Result<qint64>::fail(
+            QStringLiteral("%1 must be a whole number of MiB from 1 to 2047, not '%2'")
+                .arg(MaxAttachmentSetting, value.trimmed()));
+    return mb * 1024 * 1024;
 }
 
 } // namespace sitrep::engine::rules

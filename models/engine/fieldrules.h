@@ -51,5 +51,15 @@ Result<QString> checkAssignmentGroup(const workflow::OnCallSchedule &oncall, con
 domain::Priority derivedPriority(const workflow::PriorityMatrix &matrix, const QString &impact,
                                  const QString &urgency, domain::Severity severity);
 
+/// An evidence link: an absolute http or https URL with a host, nothing else (no file:,
+/// javascript:, data: or other scheme a click would hand to some local handler).
+Status checkEvidenceUrl(const QString &url);
+/// The default largest evidence file (50 MiB) and the setting that changes it (whole MiB).
+inline constexpr qint64 DefaultMaxAttachmentBytes = qint64(50) * 1024 * 1024;
+inline const QString MaxAttachmentSetting = QStringLiteral("evidence.max_mb");
+/// The value of MaxAttachmentSetting: a whole number of MiB from 1 to 2047 (an attachment
+/// is held in memory and stored in one SQLite blob).
+Result<qint64> parseMaxAttachmentMb(const QString &value);
+
 } // namespace rules
 } // namespace sitrep::engine

@@ -24,7 +24,6 @@ using workflow::SlaMode;
 using R = Result<Outcome>;
 
 static constexpr int kMaxText = rules::MaxTextLength;
-static constexpr qint64 kMaxAttachment = 25 * 1024 * 1024;
 
 struct LifecycleEngine::Work {
     QHash<QString, Incident> current;              // uid -> working copy
@@ -752,20 +751,15 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         if (url.isEmpty() && path.isEmpty())
             return fail(QStringLiteral("evidence needs a url or a file"));
         if (!url.isEmpty()) {
-            const QUrl u(url, QUrl::StrictMode);
-            if (!u.isValid() || u.scheme().isEmpty())
-                return fail(QStringLiteral("'%1' is not a valid URL").arg(url));
+            if (auto ok = rules::checkEvidenceUrl(url); !ok)
+                return fail(ok.errorMessage());
             p[u"url"] = url;
         }
         if (!path.isEmpty()) {
-            QFile f(path);
-            if (!f.open(QIODevice::ReadOnly))
-                return fail(QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
-            if (f.size() > kMaxAttachment)
-                return fail(QStringLiteral("%1 is larger than %2 MB")
-                                .arg(path)
-                                .arg(kMaxAttachment / 1024 / 1024));
-            const QByteArray data = f.readAll();
+            auto read = readAttachment(path);
+            if (!read)
+                return fail(read.errorMessage());
+            const QByteArray data = *read;
             const QString sha = QString::fromLatin1(
                 QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
             const QString mime = QMimeDatabase().mimeTypeForFileNameAndData(path, data).name();
@@ -1340,6 +1334,41 @@ Status LifecycleEngine::rebuildProjections()
         return s;
     }
     return db.commit();
+}
+
+Result<QByteArray> LifecycleEngine::readAttachment(const QString &path)
+{
+    using RB = Result<QByteArray>;
+    qint64 limit = rules::DefaultMaxAttachmentBytes;
+    if (const QString set = m_store.meta(rules::MaxAttachmentSetting); !set.isEmpty())
+        if (auto l = rules::parseMaxAttachmentMb(set))
+            limit = *l;
+    const auto tooBig = [&] {
+        return RB::fail(QStringLiteral("%1 is larger than %2 MiB (the limit is the setting %3)")
+                            .arg(path)
+                            .arg(limit / 1024 / 1024)
+                            .arg(rules::MaxAttachmentSetting));
+    };
+    // Only a regular file has a size to check up front: a device (/dev/zero), a pipe or a
+    // socket would be read without end.
+    const QFileInfo info(path);
+    if (!info.exists())
+        return RB::fail(QStringLiteral("cannot read %1: no such file").arg(path));
+    if (!info.isFile())
+        return RB::fail(
+            QStringLiteral("%1 is not a regular file (only files can be attached)").arg(path));
+    if (info.size() > limit)
+        return tooBig();
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return RB::fail(QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
+    // Read no more than the limit allows, should the file grow meanwhile.
+    QByteArray data = f.read(limit + 1);
+    if (data.size() > limit)
+        return tooBig();
+    if (f.error() != QFileDevice::NoError)
+        return RB::fail(QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
+    return data;
 }
 
 store::VerifyReport LifecycleEngine::verify(const std::function<void(const QString &)> &progress)

@@ -169,6 +169,9 @@ Q_SIGNALS:
     void eventsAppended(const QStringList &eventIds, const QStringList &incidentUids);
 
 private:
+    /// The contents of an evidence file: a regular file no larger than the setting
+    /// evidence.max_mb (50 MiB by default), read without ever going past it.
+    Result<QByteArray> readAttachment(const QString &path);
     struct Work; // one batch's working set
     Result<Outcome> apply(Work &work, const Command &cmd);
     Status runActions(Work &work, domain::Incident &inc, const QStringList &actions,

@@ -3,6 +3,8 @@
 
 #include "store/store.h"
 
+#include <QTemporaryDir>
+
 #include <algorithm>
 
 namespace sitrep::engine {
@@ -145,13 +147,31 @@ Status ProjectionRegistry::rebuild(store::Store &store)
 QStringList ProjectionRegistry::verify(store::Store &store,
                                        const std::function<void(const QString &)> &progress)
 {
-    QStringList faults;
     if (m_projections.empty())
-        return faults;
-    auto &db = store.db();
+        return {};
     if (progress)
         progress(QStringLiteral("rebuilding the projections (%1) from the log and comparing")
                      .arg(names().join(QStringLiteral(", "))));
+    // The rebuild writes the projections' tables, so it runs on a snapshot of the database
+    // copied to a temporary file: the live file's write lock is never taken, and writers go
+    // on while the copy is rebuilt and compared.
+    QTemporaryDir dir;
+    if (!dir.isValid())
+        return {QStringLiteral("projections: cannot create a temporary folder: %1")
+                    .arg(dir.errorString())};
+    const QString path = dir.filePath(QStringLiteral("verify.db"));
+    if (auto s = store.db().copyTo(path); !s)
+        return {QStringLiteral("projections: %1").arg(s.errorMessage())};
+    store::Store copy;
+    if (auto s = copy.open(path); !s)
+        return {QStringLiteral("projections: cannot open the copy: %1").arg(s.errorMessage())};
+    return compareWithRebuild(copy);
+}
+
+QStringList ProjectionRegistry::compareWithRebuild(store::Store &store)
+{
+    QStringList faults;
+    auto &db = store.db();
     if (auto s = db.begin(); !s)
         return {
             QStringLiteral("projections: cannot start a transaction: %1").arg(s.errorMessage())};

@@ -12,8 +12,7 @@
 namespace sitrep::engine {
 
 /// The projections of one engine, and the only code that moves their cursors. Every method
-/// that writes runs inside the caller's transaction, except verify(), which opens one and
-/// rolls it back.
+/// that writes runs inside the caller's transaction, except verify(), which works on a copy.
 class ProjectionRegistry {
 public:
     ProjectionRegistry() = default;
@@ -44,12 +43,15 @@ public:
     }
     /// Empties every projection and folds the whole log into it again, through run().
     Status rebuild(store::Store &store);
-    /// Rebuilds every projection in a transaction that is rolled back, comparing its tables
-    /// with the stored ones. One fault per table that differs; empty when all agree.
+    /// Rebuilds every projection on a snapshot of `store` copied to a temporary file (the
+    /// live database is only read), comparing its tables with the stored ones. One fault per
+    /// table that differs; empty when all agree.
     QStringList verify(store::Store &store,
                        const std::function<void(const QString &)> &progress = {});
 
 private:
+    /// verify() on the copy: rebuilds in a transaction that is rolled back and compares.
+    QStringList compareWithRebuild(store::Store &store);
     Status run(store::Store &store, const QList<domain::Event> &appended,
                const QSet<QString> *onlyKinds);
 

@@ -6,12 +6,15 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPointer>
 #include <QRegularExpression>
 #include <QUrlQuery>
 
+#include <algorithm>
+#include <memory>
 #include <optional>
 
 namespace sitrep::host {
@@ -152,7 +155,16 @@ Result<QList<ChannelDef>> AwsConfig::parseChannels(const QString &text)
                 return bad(s.errorMessage());
             c.transport = ChannelDef::Transport::Webhook;
             c.url = QUrl(f[2]);
-            c.secret = f.value(3);
+            if (f.size() == 4) {
+                if (f[3].startsWith(SecretReferencePrefix)) {
+                    c.secret = f[3].mid(SecretReferencePrefix.size());
+                    if (!isSecretName(c.secret))
+                        return bad(QStringLiteral("'%1' is not a secret name").arg(c.secret));
+                } else {
+                    // The token itself: looked up where storeChannelSecrets() puts it.
+                    c.secret = channelSecretName(c.name);
+                }
+            }
         } else if (type == u"slack") {
             c.transport = ChannelDef::Transport::Slack;
             if (f[2] == u"war_room")
@@ -168,6 +180,45 @@ Result<QList<ChannelDef>> AwsConfig::parseChannels(const QString &text)
         out << c;
     }
     return out;
+}
+
+QString channelSecretName(const QString &channel)
+{
+    return QStringLiteral("notify.webhook.") + channel;
+}
+
+bool isSecretName(const QString &name)
+{
+    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9_][A-Za-z0-9_.:-]*$"));
+    return re.match(name).hasMatch();
+}
+
+namespace {
+
+/// The fields of the lines of `channels` that hold a webhook token itself, by line index.
+QMap<int, QStringList> plainSecretLines(const QString &channels)
+{
+    QMap<int, QStringList> out;
+    if (!AwsConfig::parseChannels(channels))
+        return out; // a line that does not parse is reported where the settings are used
+    const QStringList lines = channels.split(u'\n');
+    for (int i = 0; i < lines.size(); ++i) {
+        const QString line = lines[i].trimmed();
+        if (line.isEmpty() || line.startsWith(u'#'))
+            continue;
+        const QStringList f = line.split(QRegularExpression(QStringLiteral("\\s+")));
+        if (f.size() == 4 && f[1].toLower() == u"webhook" &&
+            !f[3].startsWith(SecretReferencePrefix))
+            out.insert(i, f);
+    }
+    return out;
+}
+
+} // namespace
+
+bool AwsConfig::hasPlainSecrets() const
+{
+    return !plainSecretLines(channels).isEmpty();
 }
 
 bool AwsConfig::set(const QString &key, const QString &v)
@@ -268,6 +319,82 @@ void AwsSettings::setSecret(const QString &name, const QString &value,
                             secrets::SecretStore::Done done)
 {
     m_secrets.store(name, value, std::move(done));
+}
+
+void AwsSettings::storeChannelSecrets(const QString &channels,
+                                      std::function<void(Result<QString>)> done)
+{
+    using Done = secrets::SecretStore::Done;
+    if (auto parsed = AwsConfig::parseChannels(channels); !parsed)
+        return done(parsed.error());
+    auto lines = std::make_shared<QStringList>(channels.split(u'\n'));
+    QList<std::function<void(Done)>> steps;
+    secrets::SecretStore &store = m_secrets;
+    const QMap<int, QStringList> plainLines = plainSecretLines(channels);
+    for (auto it = plainLines.cbegin(); it != plainLines.cend(); ++it) {
+        const int i = it.key();
+        const QStringList f = it.value();
+        const QString plain = f[3], name = channelSecretName(f[0]);
+        const auto refer = [lines, i, f](const QString &to) {
+            (*lines)[i] = QStringList{f[0], f[1], f[2], SecretReferencePrefix + to}.join(u' ');
+        };
+        // Keeps the token as `name`, unless that secret holds it already.
+        const auto keep = [&store, refer, plain, name](Done next) {
+            store.read(name, [&store, refer, plain, name, next](Result<QString> have) {
+                if (have && *have == plain) {
+                    refer(name);
+                    return next({});
+                }
+                store.write(name, plain, [refer, name, next](Status w) {
+                    if (w)
+                        refer(name);
+                    next(w);
+                });
+            });
+        };
+        steps << [&store, refer, keep, plain](Done next) {
+            if (!isSecretName(plain))
+                return keep(next);
+            // Older versions took the field for the name of a secret: if it is one, it stays one.
+            store.read(plain, [refer, keep, plain, next](Result<QString> named) {
+                if (named) {
+                    refer(plain);
+                    return next({});
+                }
+                if (named.error().code != u"not_found")
+                    return next(named.error());
+                keep(next);
+            });
+        };
+    }
+    secrets::SecretStore::sequence(steps, [lines, done](Status s) {
+        if (!s)
+            return done(Result<QString>::fail(
+                QStringLiteral("cannot move a webhook secret into the secret store: %1")
+                    .arg(s.errorMessage()),
+                s.error().code));
+        done(lines->join(u'\n'));
+    });
+}
+
+void AwsSettings::moveChannelSecrets(std::function<void(Result<int>)> done)
+{
+    static const QString key = QStringLiteral("notify.channels");
+    const QString text = m_store.meta(key);
+    const int plain = int(plainSecretLines(text).size());
+    if (plain == 0)
+        return done(0);
+    store::Store &st = m_store;
+    storeChannelSecrets(text, [&st, plain, done](Result<QString> lines) {
+        if (!lines)
+            return done(lines.error());
+        if (auto s = st.setMeta(key, *lines); !s)
+            return done(s.error());
+        // The old row may linger in free space and in the write-ahead log: rewrite the file.
+        if (auto s = st.compact(); !s)
+            return done(s.error());
+        done(plain);
+    });
 }
 
 Result<notify::NotifyConfig> AwsSettings::notifyConfig(const AwsConfig &config)

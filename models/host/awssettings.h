@@ -18,6 +18,15 @@ class QNetworkAccessManager;
 
 namespace sitrep::host {
 
+/// In a webhook channel line, "secret:NAME" names the secret holding the channel's bearer
+/// token (the system keychain, or the file $CREDENTIALS_DIRECTORY/NAME for a service);
+/// anything else written there is the token itself, which never stays in the database.
+inline const QString SecretReferencePrefix = QStringLiteral("secret:");
+/// Where the token written into the line of `channel` is kept: notify.webhook.CHANNEL.
+QString channelSecretName(const QString &channel);
+/// Letters, digits and _ . : - (a keychain key and a file name alike).
+bool isSecretName(const QString &name);
+
 /// The AWS and notification settings (database meta keys, never secrets): what the
 /// settings dialog edits, `sitrep config set` writes, and the window and `sitrep aws` run.
 struct AwsConfig {
@@ -50,6 +59,8 @@ struct AwsConfig {
     /// The channel lines: "NAME webhook URL [SECRET]", "NAME slack war_room",
     /// "NAME slack CHANNEL_ID", "NAME sns TOPIC". Blank lines and '#' comments are skipped.
     static Result<QList<notify::ChannelDef>> parseChannels(const QString &text);
+    /// Whether a channel line holds a token itself rather than a "secret:NAME" reference.
+    bool hasPlainSecrets() const;
 };
 
 /// Reads and writes AwsConfig (meta table) and the secrets behind it (keychain only).
@@ -76,6 +87,16 @@ public:
     /// Stores the secret, or removes it when `value` is empty.
     void setSecret(const QString &name, const QString &value, secrets::SecretStore::Done done);
 
+    /// Moves every token written into the channel lines `channels` into the secret store and
+    /// gives the lines back with "secret:NAME" in its place (NAME: channelSecretName()). A
+    /// token that is the name of a secret the store holds (older versions took it so)
+    /// becomes a reference to it; a secret that already holds the token (a credential file)
+    /// is not written again. Fails when the store cannot keep a token.
+    void storeChannelSecrets(const QString &channels, std::function<void(Result<QString>)> done);
+    /// storeChannelSecrets() on the saved notify.channels, then the setting rewritten and the
+    /// database vacuumed, so that its files keep no copy of a token. `done` gets how many
+    /// tokens moved (0, at once, when no line holds one).
+    void moveChannelSecrets(std::function<void(Result<int>)> done);
     /// The notification channels in effect: the YAML file (or none), then the topics,
     /// Slack base URL and channel lines of the settings on top.
     static Result<notify::NotifyConfig> notifyConfig(const AwsConfig &config);

@@ -329,6 +329,22 @@ void ServiceHost::rebuildAws()
         return;
     }
     AwsSettings settings(m_context.store(), m_secrets);
+    // Webhook tokens typed into the channel lines go to the secret store first (the lines
+    // keep their names); then the services are built, whatever the store answered.
+    if (config.hasPlainSecrets() && !m_movingSecrets) {
+        m_movingSecrets = true;
+        QPointer<ServiceHost> self(this);
+        settings.moveChannelSecrets([self](Result<int> moved) {
+            if (!self)
+                return;
+            if (!moved)
+                self->report(
+                    tr("webhook secrets stay in the settings: %1").arg(moved.errorMessage()));
+            self->rebuildAws();
+            self->m_movingSecrets = false;
+        });
+        return;
+    }
     secrets::SecretStore &secrets = m_secrets;
     m_aws = new AwsServices(
         m_context.engine(), config, settings.credentials(config),

@@ -177,6 +177,7 @@ private:
     void startIngest(const QByteArray &token, const QString &listen);
     void lookUpIngest();
     void rebuildAws();
+    bool m_movingSecrets = false; // plain webhook tokens on their way to the secret store
     void buildRemediator();
     void report(const QString &message);
 

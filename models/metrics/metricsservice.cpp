@@ -2,6 +2,7 @@
 #include "metrics/metricsservice.h"
 
 #include "store/metricsrollup.h"
+#include "util/csv.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -117,11 +118,9 @@ QByteArray DashboardMetrics::toCsv() const
     row("range", isoDay(filter.from), QString(), "to",
         QDateTime::fromMSecsSinceEpoch(filter.to, Qt::UTC).toString(Qt::ISODate));
     if (!filter.service.isEmpty())
-        row("filter", QString(), QString(), "service",
-            QString(filter.service).remove(u',').remove(u'"'));
+        row("filter", QString(), QString(), "service", util::csvCell(filter.service));
     if (!filter.group.isEmpty())
-        row("filter", QString(), QString(), "group",
-            QString(filter.group).remove(u',').remove(u'"'));
+        row("filter", QString(), QString(), "group", util::csvCell(filter.group));
     for (int s = 1; s < SeverityCount; ++s)
         row("tile", QString(), sevText(s), "open", QString::number(tiles.openBySeverity[s]));
     row("tile", QString(), QString(), "open", QString::number(tiles.open));

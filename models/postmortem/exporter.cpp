@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "postmortem/exporter.h"
 
+#include "util/outputfile.h"
+
+#include <QBuffer>
+
 #include <QAbstractTextDocumentLayout>
 #include <QDateTime>
 #include <QFile>
@@ -9,7 +13,6 @@
 #include <QPainter>
 #include <QPdfWriter>
 #include <QRegularExpression>
-#include <QSaveFile>
 #include <QTextDocument>
 
 namespace sitrep::postmortem {
@@ -168,7 +171,11 @@ Status writePdf(const ExportInput &in, const QString &path)
     if (!qobject_cast<QGuiApplication *>(QCoreApplication::instance()))
         return Status::fail(QStringLiteral("PDF export needs a GUI application object (fonts)"),
                             QStringLiteral("internal"));
-    QPdfWriter writer(path);
+    // Laid out into memory, then written with every error checked (QPdfWriter on a file
+    // would drop a write error silently).
+    QBuffer pdf;
+    pdf.open(QIODevice::WriteOnly);
+    QPdfWriter writer(&pdf);
     writer.setResolution(300);
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait,
                                      QMarginsF(18, 16, 18, 16), QPageLayout::Millimeter));
@@ -217,22 +224,15 @@ Status writePdf(const ExportInput &in, const QString &path)
     }
     if (!p.end())
         return Status::fail(QStringLiteral("cannot finish %1").arg(path), QStringLiteral("io"));
-    return {};
+    return util::writeOutputFile(path, pdf.data());
 }
 
 Status exportTo(const ExportInput &in, Format format, const QString &path)
 {
     if (format == Format::Pdf)
         return writePdf(in, path);
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly))
-        return Status::fail(QStringLiteral("cannot write %1: %2").arg(path, f.errorString()),
-                            QStringLiteral("io"));
-    f.write((format == Format::Html ? toHtml(in) : toMarkdown(in)).toUtf8());
-    if (!f.commit())
-        return Status::fail(QStringLiteral("cannot write %1: %2").arg(path, f.errorString()),
-                            QStringLiteral("io"));
-    return {};
+    return util::writeOutputFile(path,
+                                 (format == Format::Html ? toHtml(in) : toMarkdown(in)).toUtf8());
 }
 
 } // namespace sitrep::postmortem

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "remediation/remediationstore.h"
 
+#include "util/csv.h"
+
 #include <QDateTime>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -15,13 +17,6 @@ namespace {
 QString iso(qint64 ms)
 {
     return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate) : QString();
-}
-
-QString csvField(const QString &s)
-{
-    if (s.contains(u',') || s.contains(u'"') || s.contains(u'\n') || s.contains(u'\r'))
-        return u'"' + QString(s).replace(u'"', QStringLiteral("\"\"")) + u'"';
-    return s;
 }
 
 Status stepFail(store::Store &st, Stmt *s)
@@ -623,8 +618,12 @@ QByteArray RemediationStore::exportAudit(const QList<AuditRecord> &records, cons
     for (const auto &r : records) {
         const QJsonObject o = r.toJson();
         QStringList f;
-        for (const QString &c : cols)
-            f << csvField(o.value(c).toVariant().toString());
+        for (const QString &c : cols) {
+            const QJsonValue v = o.value(c);
+            // Numbers (attempt) stay numbers; text cannot start a formula.
+            f << (v.isDouble() ? v.toVariant().toString()
+                               : util::csvCell(v.toVariant().toString()));
+        }
         out += f.join(u',') + QStringLiteral("\r\n");
     }
     return out.toUtf8();

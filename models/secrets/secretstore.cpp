@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "secrets/secretstore.h"
 
+#include <QDir>
+#include <QFile>
 #include <QTimer>
 
 #include <qt6keychain/keychain.h>
@@ -98,8 +100,27 @@ void runJob(QKeychain::Job *job, int timeoutMs, std::function<void(const JobOutc
 
 } // namespace
 
+std::optional<QString> credentialFile(const QString &name)
+{
+    const QString dir = qEnvironmentVariable("CREDENTIALS_DIRECTORY");
+    // Only plain names: a name never reaches outside the folder.
+    if (dir.isEmpty() || name.isEmpty() || name.startsWith(u'.') || name.contains(u'/') ||
+        name.contains(u'\\'))
+        return std::nullopt;
+    QFile f(QDir(dir).filePath(name));
+    if (!f.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    QString value = QString::fromUtf8(f.read(64 * 1024));
+    while (value.endsWith(u'\n') || value.endsWith(u'\r'))
+        value.chop(1);
+    return value;
+}
+
 void KeychainSecretStore::read(const QString &name, ReadDone done)
 {
+    // A service started with credentials (systemd LoadCredential=) reads them from files.
+    if (const auto file = credentialFile(name))
+        return done(*file);
     auto *job = new QKeychain::ReadPasswordJob(m_service);
     job->setKey(name);
     runJob(job, m_timeoutMs, [job, name, done = std::move(done)](const JobOutcome &o) {

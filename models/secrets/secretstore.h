@@ -8,6 +8,7 @@
 #include <QString>
 
 #include <functional>
+#include <optional>
 
 namespace sitrep::secrets {
 
@@ -49,9 +50,16 @@ private:
     QHash<QString, QString> m_values;
 };
 
-/// The system keychain through QtKeychain (Secret Service on Linux). A call starts a
-/// keychain job and returns; the job's answer, or "did not answer" after `timeoutMs`,
-/// reaches `done` through the calling thread's event loop.
+/// The secret `name` from the file $CREDENTIALS_DIRECTORY/NAME (systemd's LoadCredential=
+/// and the like: a headless service without a keychain), without its trailing newline;
+/// nothing when the variable is unset, the name is not a plain file name or there is no
+/// such file.
+std::optional<QString> credentialFile(const QString &name);
+
+/// The system keychain through QtKeychain (Secret Service on Linux). Reads look in
+/// $CREDENTIALS_DIRECTORY first (credentialFile()); writes always go to the keychain. A call starts
+/// a keychain job and returns; the job's answer, or "did not answer" after `timeoutMs`, reaches
+/// `done` through the calling thread's event loop.
 class KeychainSecretStore final : public SecretStore {
 public:
     explicit KeychainSecretStore(QString service = QStringLiteral("sitrep"), int timeoutMs = 15000)

@@ -356,6 +356,37 @@ Status Db::begin()
 {
     return exec(QStringLiteral("BEGIN IMMEDIATE"));
 }
+Status Db::beginRead()
+{
+    if (auto s = exec(QStringLiteral("BEGIN DEFERRED")); !s)
+        return s;
+    // The snapshot starts with the first read.
+    if (auto s = exec(QStringLiteral("SELECT count(*) FROM sqlite_schema")); !s) {
+        rollback();
+        return s;
+    }
+    return {};
+}
+Status Db::copyTo(const QString &path)
+{
+    Db dest;
+    if (auto s = dest.open(path); !s)
+        return s;
+    sqlite3_backup *b = sqlite3_backup_init(dest.m_db, "main", m_db, "main");
+    if (!b)
+        return Status::fail(
+            QStringLiteral("cannot copy the database to %1: %2").arg(path, dest.lastError()),
+            QStringLiteral("db"));
+    // All pages in one step: one read transaction on the source, so the copy is one
+    // snapshot even while other connections write.
+    const int rc = sqlite3_backup_step(b, -1);
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE)
+        return Status::fail(QStringLiteral("cannot copy the database to %1: %2")
+                                .arg(path, QString::fromUtf8(sqlite3_errstr(rc))),
+                            QStringLiteral("db"));
+    return {};
+}
 Status Db::commit()
 {
     return exec(QStringLiteral("COMMIT"));

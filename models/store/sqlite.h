@@ -209,6 +209,13 @@ public:
     QString path() const { return m_path; }
 
     Status begin(); // BEGIN IMMEDIATE
+    /// A read transaction on a snapshot of the database (BEGIN DEFERRED and a first read):
+    /// in WAL mode it never blocks writers, who go on committing while it reads. Writes to
+    /// temp tables inside it take no lock on the main database. End it with rollback().
+    Status beginRead();
+    /// Copies a consistent snapshot of the database into a new file at `path` (the SQLite
+    /// backup API, in one step: a read transaction, so writers are never blocked).
+    Status copyTo(const QString &path);
     Status commit();
     void rollback();
     bool inTransaction() const;

@@ -208,6 +208,15 @@ QString Store::meta(const QString &key, const QString &fallback)
     return v;
 }
 
+Status Store::compact()
+{
+    if (auto s = m_db.exec(QStringLiteral("VACUUM")); !s)
+        return s;
+    // Best effort: a reader on another connection may keep the log from being emptied.
+    (void)m_db.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+    return {};
+}
+
 Status Store::setMeta(const QString &key, const QString &value)
 {
     Stmt *s = m_db.prepare(QStringLiteral("INSERT INTO meta(key, value) VALUES(?, ?) ON "
@@ -753,6 +762,12 @@ VerifyReport Store::verify(const std::function<void(const QString &)> &progress)
         if (progress)
             progress(m);
     };
+    // Everything below reads one snapshot in a read transaction, and the rebuild goes into
+    // temp tables: writers (the CLI, the ingest listener, the window) are never blocked.
+    if (auto s = m_db.beginRead(); !s) {
+        fault(QStringLiteral("cannot start a read transaction: %1").arg(s.errorMessage()));
+        return r;
+    }
     say(QStringLiteral("checking SQLite integrity"));
     {
         auto q = m_db.prepareOnce(QStringLiteral("PRAGMA quick_check"));
@@ -792,10 +807,6 @@ VerifyReport Store::verify(const std::function<void(const QString &)> &progress)
         }
     }
     say(QStringLiteral("rebuilding the projection from the log and comparing"));
-    if (auto s = m_db.begin(); !s) {
-        fault(QStringLiteral("cannot start a transaction: %1").arg(s.errorMessage()));
-        return r;
-    }
     (void)m_db.exec(QStringLiteral("DROP TABLE IF EXISTS temp.rebuilt"));
     if (auto s = m_db.exec(
             QStringLiteral("CREATE TEMP TABLE rebuilt AS SELECT * FROM main.incidents WHERE 0"));
@@ -821,8 +832,8 @@ VerifyReport Store::verify(const std::function<void(const QString &)> &progress)
             fault(f);
     }
     (void)m_db.exec(QStringLiteral("DROP TABLE IF EXISTS temp.rebuilt"));
-    m_db.rollback();
     r.incidents = incidentCount();
+    m_db.rollback();
     return r;
 }
 

@@ -62,6 +62,10 @@ public:
 
     QString meta(const QString &key, const QString &fallback = {});
     Status setMeta(const QString &key, const QString &value);
+    /// Rewrites the database file without its free space (VACUUM) and empties the
+    /// write-ahead log: nothing deleted or overwritten stays readable in the files. Takes the
+    /// write lock for as long as the copy takes: for rare moments (a secret moved out).
+    Status compact();
 
     // --- write path (callers hold a transaction) ---
     /// Allocates the next incident number (INC0000001...).
@@ -101,7 +105,8 @@ public:
     Status setProjectionCursor(const QString &name, qint64 seq);
 
     // --- integrity ---
-    /// Hash chain check, projection rebuild compare, SQLite integrity check. Covers the
+    /// Hash chain check, projection rebuild compare, SQLite integrity check, all in one read
+    /// transaction (temp tables only: writers are never blocked). Covers the
     /// incidents projection; LifecycleEngine::verify() adds the registered projections.
     VerifyReport verify(const std::function<void(const QString &)> &progress = {});
     /// Rebuilds incidents, services, search and the dashboard rollups from the log, inside the

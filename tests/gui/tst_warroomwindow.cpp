@@ -249,6 +249,18 @@ private Q_SLOTS:
         QCOMPARE(list->currentIndex().row(), 0);
         list->setCurrentIndex(list->model()->index(1, 0));
         QVERIFY(preview->text().contains(QStringLiteral("grafana.example")));
+        // Links are web pages only: the core refuses anything else, and the window says why.
+        auto *url = ws->findChild<QLineEdit *>(QStringLiteral("evidenceUrl"));
+        url->setText(QStringLiteral("javascript:alert(1)"));
+        for (QPushButton *b : ws->findChildren<QPushButton *>())
+            if (b->text() == QStringLiteral("Add link"))
+                QTest::mouseClick(b, Qt::LeftButton);
+        QCOMPARE(list->model()->rowCount(), 3);
+        QCOMPARE(url->text(), QStringLiteral("javascript:alert(1)")); // kept, to be corrected
+        bool said = false;
+        for (const QLabel *l : ws->findChildren<QLabel *>())
+            said = said || l->text().contains(QStringLiteral("not an http or https URL"));
+        QVERIFY(said);
     }
 
     void list_sortsFiltersAndSearches()

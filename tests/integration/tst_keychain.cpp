@@ -8,6 +8,7 @@
 #include "integration/httpreceiver.h"
 #include "integration/secretscan.h"
 #include "secrets/secretstore.h"
+#include "store/store.h"
 #include "unit/asynctestutil.h"
 
 #include <QElapsedTimer>
@@ -306,6 +307,59 @@ private Q_SLOTS:
             testing::awaitCallback<Status>([&](auto done) { aws.setAccessKey({}, {}, {}, done); }));
         QVERIFY(keyId().isEmpty());
         QVERIFY(!credentials());
+    }
+
+    void webhookSecrets_inTheKeychain_neverInTheDatabase()
+    {
+        QTemporaryDir home;
+        const QString db = home.filePath(QStringLiteral("data/sitrep.db"));
+        QVERIFY(QDir(home.path()).mkpath(QStringLiteral("data")));
+        const auto env = testing::privateEnv(home.path());
+        secrets::KeychainSecretStore ks;
+        const auto stored = [&ks](const QString &name) {
+            return testing::awaitCallback<Result<QString>>([&](auto done) { ks.read(name, done); });
+        };
+        // Configured with the token in the line: the keychain keeps it, the setting its name.
+        const QByteArray typed = "hook-" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+        auto set = testing::runCli({QStringLiteral("config"), QStringLiteral("set"),
+                                    QStringLiteral("notify.channels"),
+                                    QStringLiteral("team webhook https://chat.example.com/h ") +
+                                        QString::fromLatin1(typed),
+                                    QStringLiteral("--db"), db},
+                                   env);
+        QVERIFY2(set.exitCode == 0, set.err.constData());
+        QVERIFY2(set.out.contains("secret:notify.webhook.team"), set.out.constData());
+        QVERIFY(!set.out.contains(typed));
+        auto team = stored(QStringLiteral("notify.webhook.team"));
+        QVERIFY2(team, qPrintable(team.errorMessage()));
+        QCOMPARE(team->toLatin1(), typed);
+        QVERIFY(testing::filesContaining(home.path(), typed).isEmpty());
+
+        // A database where an older version kept a token in the line: moved out on next load.
+        const QByteArray legacy = "old-" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+        {
+            store::Store st;
+            QVERIFY(st.open(db));
+            QVERIFY(st.setMeta(QStringLiteral("notify.channels"),
+                               QStringLiteral("ops webhook https://ops.example.com/h ") +
+                                   QString::fromLatin1(legacy)));
+        }
+        QVERIFY(!testing::filesContaining(home.path(), legacy).isEmpty());
+        auto get = testing::runCli({QStringLiteral("config"), QStringLiteral("get"),
+                                    QStringLiteral("notify.channels"), QStringLiteral("--db"), db},
+                                   env);
+        QVERIFY2(get.exitCode == 0, get.err.constData());
+        QCOMPARE(get.out.trimmed(),
+                 QByteArray("ops webhook https://ops.example.com/h secret:notify.webhook.ops"));
+        QVERIFY2(get.err.contains("moved"), get.err.constData());
+        auto ops = stored(QStringLiteral("notify.webhook.ops"));
+        QVERIFY2(ops, qPrintable(ops.errorMessage()));
+        QCOMPARE(ops->toLatin1(), legacy);
+        const QStringList hits = testing::filesContaining(home.path(), legacy);
+        QVERIFY2(hits.isEmpty(), qPrintable(hits.join(u'\n')));
+        for (const QString &name :
+             {QStringLiteral("notify.webhook.team"), QStringLiteral("notify.webhook.ops")})
+            QVERIFY(testing::awaitCallback<Status>([&](auto done) { ks.remove(name, done); }));
     }
 };
 

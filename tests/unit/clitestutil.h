@@ -21,10 +21,11 @@ struct CliRun {
     QJsonDocument json() const { return QJsonDocument::fromJson(out.toUtf8()); }
 };
 
-/// `sitrep ARGS` with SITREP_NOW = now and XDG folders under home; waits up to a minute.
-inline CliRun runSitrep(const QStringList &args, const QString &home, const QString &now)
+/// Starts `sitrep ARGS` in `p` with SITREP_NOW = now and XDG folders under home, without
+/// waiting (for tests that act while it runs).
+inline void startSitrep(QProcess &p, const QStringList &args, const QString &home,
+                        const QString &now)
 {
-    QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.remove(QStringLiteral("SITREP_DB"));
     env.insert(QStringLiteral("SITREP_NOW"), now);
@@ -34,6 +35,13 @@ inline CliRun runSitrep(const QStringList &args, const QString &home, const QStr
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/xdg-config"));
     p.setProcessEnvironment(env);
     p.start(QStringLiteral(SITREP_BINARY), args);
+}
+
+/// `sitrep ARGS` with SITREP_NOW = now and XDG folders under home; waits up to a minute.
+inline CliRun runSitrep(const QStringList &args, const QString &home, const QString &now)
+{
+    QProcess p;
+    startSitrep(p, args, home, now);
     CliRun r;
     if (!p.waitForFinished(60000)) {
         p.kill();

@@ -37,6 +37,21 @@ public:
     int reads = 0;
 };
 
+/// A keychain that cannot store anything (locked, or none on a server).
+class RefusingSecretStore final : public secrets::SecretStore {
+public:
+    void read(const QString &name, ReadDone done) override
+    {
+        done(Result<QString>::fail(QStringLiteral("no secret '%1'").arg(name),
+                                   QStringLiteral("not_found")));
+    }
+    void write(const QString &, const QString &, Done done) override
+    {
+        done(Status::fail(QStringLiteral("the keychain is locked"), QStringLiteral("keychain")));
+    }
+    void remove(const QString &, Done done) override { done({}); }
+};
+
 Result<AwsCredentials> credentialsOf(const CredentialsProvider &provider)
 {
     return testing::awaitCallback<Result<AwsCredentials>>(
@@ -59,11 +74,24 @@ private Q_SLOTS:
     void channelLines_parseAndNameTheBadLine()
     {
         auto ok = AwsConfig::parseChannels(QStringLiteral(
-            "# comment\n\nteam webhook https://chat.example.com/h ticket_token\n"
+            "# comment\n\nteam webhook https://chat.example.com/h secret:ticket_token\n"
             "war slack war_room\nops slack C0OPS\npage sns arn:aws:sns:us-east-1:1:page\n"));
         QVERIFY2(ok, qPrintable(ok.errorMessage()));
         QCOMPARE(ok->size(), 4);
         QCOMPARE(ok->at(0).secret, QStringLiteral("ticket_token"));
+        AwsConfig referenced;
+        referenced.channels = QStringLiteral("team webhook https://chat.example.com/h secret:t");
+        QVERIFY(!referenced.hasPlainSecrets());
+        // Anything else there is the token itself, kept under the channel's secret name.
+        auto plain = AwsConfig::parseChannels(
+            QStringLiteral("team webhook https://chat.example.com/h s3cr3t-t0ken"));
+        QVERIFY(plain);
+        QCOMPARE(plain->at(0).secret, QStringLiteral("notify.webhook.team"));
+        AwsConfig typed;
+        typed.channels = QStringLiteral("team webhook https://chat.example.com/h s3cr3t-t0ken");
+        QVERIFY(typed.hasPlainSecrets());
+        QVERIFY(!AwsConfig::parseChannels(
+            QStringLiteral("team webhook https://chat.example.com/h secret:../x")));
         QVERIFY(ok->at(1).warRoom);
         QCOMPARE(ok->at(2).slackChannel, QStringLiteral("C0OPS"));
         QCOMPARE(ok->at(3).topic, QStringLiteral("arn:aws:sns:us-east-1:1:page"));
@@ -178,6 +206,108 @@ private Q_SLOTS:
         fx.store.close();
         const QStringList leaks = testing::filesHolding(fx.dir.path(), {"unit-secret"});
         QVERIFY2(leaks.isEmpty(), qPrintable(leaks.join(u' ')));
+    }
+
+    void channelSecrets_goToTheStore_theLineKeepsAReference()
+    {
+        testing::SettingsStore fx;
+        QVERIFY(fx.open());
+        AwsSettings s(fx.store, fx.secrets);
+        // A token the user typed, and a name older versions took as a secret's name.
+        QVERIFY(testing::awaitCallback<Status>([&](auto done) {
+            fx.secrets.write(QStringLiteral("ticket_token"), QStringLiteral("ticket-value"), done);
+        }));
+        const QString typed = QStringLiteral("team   webhook https://chat.example.com/h "
+                                             "typed-t0ken-4711\n"
+                                             "ticket webhook https://t.example.com/h ticket_token\n"
+                                             "page sns topic");
+        auto lines = testing::awaitCallback<Result<QString>>(
+            [&](auto done) { s.storeChannelSecrets(typed, done); });
+        QVERIFY2(lines, qPrintable(lines.errorMessage()));
+        QCOMPARE(*lines,
+                 QStringLiteral("team webhook https://chat.example.com/h "
+                                "secret:notify.webhook.team\n"
+                                "ticket webhook https://t.example.com/h secret:ticket_token\n"
+                                "page sns topic"));
+        QCOMPARE(*fx.secrets.peek(QStringLiteral("notify.webhook.team")),
+                 QStringLiteral("typed-t0ken-4711"));
+        QCOMPARE(*fx.secrets.peek(QStringLiteral("ticket_token")), QStringLiteral("ticket-value"));
+        AwsConfig c;
+        c.channels = *lines;
+        QVERIFY(!c.hasPlainSecrets());
+        auto nc = AwsSettings::notifyConfig(c);
+        QVERIFY(nc);
+        QCOMPARE(nc->channels.value(QStringLiteral("team")).secret,
+                 QStringLiteral("notify.webhook.team"));
+    }
+
+    void channelSecrets_plainTextInTheDatabase_movedOutOnLoad()
+    {
+        testing::SettingsStore fx;
+        QVERIFY(fx.open());
+        const QByteArray token = "legacy-webhook-t0ken-93a1";
+        // As an older version left it: the token in the setting, written more than once.
+        for (const char *url : {"https://a.example.com/h", "https://chat.example.com/h"})
+            QVERIFY(fx.store.setMeta(QStringLiteral("notify.channels"),
+                                     QStringLiteral("team webhook %1 %2")
+                                         .arg(QLatin1String(url), QString::fromLatin1(token))));
+        QVERIFY(!testing::filesHolding(fx.dir.path(), {token.constData()}).isEmpty());
+        AwsSettings s(fx.store, fx.secrets);
+        QVERIFY(s.load().hasPlainSecrets());
+        auto moved =
+            testing::awaitCallback<Result<int>>([&](auto done) { s.moveChannelSecrets(done); });
+        QVERIFY2(moved, qPrintable(moved.errorMessage()));
+        QCOMPARE(*moved, 1);
+        QCOMPARE(fx.store.meta(QStringLiteral("notify.channels")),
+                 QStringLiteral("team webhook https://chat.example.com/h "
+                                "secret:notify.webhook.team"));
+        QCOMPARE(fx.secrets.peek(QStringLiteral("notify.webhook.team"))->toLatin1(), token);
+        // Nothing left to move the next time.
+        moved = testing::awaitCallback<Result<int>>([&](auto done) { s.moveChannelSecrets(done); });
+        QCOMPARE(*moved, 0);
+        // Not in the database file nor its log, not even in free space.
+        const QStringList leaks = testing::filesHolding(fx.dir.path(), {token.constData()});
+        QVERIFY2(leaks.isEmpty(), qPrintable(leaks.join(u' ')));
+        fx.store.close();
+        QVERIFY(testing::filesHolding(fx.dir.path(), {token.constData()}).isEmpty());
+    }
+
+    void channelSecrets_aStoreThatRefuses_keepsNothingHalfDone()
+    {
+        testing::SettingsStore fx;
+        QVERIFY(fx.open());
+        RefusingSecretStore refusing;
+        AwsSettings s(fx.store, refusing);
+        const QString text = QStringLiteral("team webhook https://chat.example.com/h tok-1");
+        QVERIFY(fx.store.setMeta(QStringLiteral("notify.channels"), text));
+        auto moved =
+            testing::awaitCallback<Result<int>>([&](auto done) { s.moveChannelSecrets(done); });
+        QVERIFY(!moved);
+        QVERIFY2(moved.errorMessage().contains(QStringLiteral("secret store")),
+                 qPrintable(moved.errorMessage()));
+        QCOMPARE(fx.store.meta(QStringLiteral("notify.channels")), text);
+    }
+
+    void credentialFiles_readBeforeTheKeychain()
+    {
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("notify.webhook.team")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("from-a-credential-file\n");
+        f.close();
+        qputenv("CREDENTIALS_DIRECTORY", dir.path().toUtf8());
+        QCOMPARE(secrets::credentialFile(QStringLiteral("notify.webhook.team")),
+                 std::optional<QString>(QStringLiteral("from-a-credential-file")));
+        QVERIFY(!secrets::credentialFile(QStringLiteral("../notify.webhook.team")));
+        QVERIFY(!secrets::credentialFile(QStringLiteral("absent")));
+        // The keychain store answers from the file, without asking the keychain.
+        secrets::KeychainSecretStore keychain(QStringLiteral("sitrep-test"), 100);
+        auto v = testing::awaitCallback<Result<QString>>(
+            [&](auto done) { keychain.read(QStringLiteral("notify.webhook.team"), done); });
+        qunsetenv("CREDENTIALS_DIRECTORY");
+        QVERIFY2(v, qPrintable(v.errorMessage()));
+        QCOMPARE(*v, QStringLiteral("from-a-credential-file"));
+        QVERIFY(!secrets::credentialFile(QStringLiteral("notify.webhook.team")));
     }
 
     void credentials_environmentThenKeychainThenProfile()

@@ -5,6 +5,7 @@
 #include "unit/clitestutil.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -17,6 +18,8 @@
 #include <QTest>
 
 #include <sqlite3.h>
+
+#include <algorithm>
 
 namespace {
 
@@ -130,6 +133,15 @@ private Q_SLOTS:
     // Exports.
     void exportCsvPerIncident_oneRowEach();
     void approveWithoutFor_namesTheGate();
+    // Local safety.
+    void verify_neverBlocksWriters();
+    void verify_detectsTamperedProjections();
+    void attach_onlyRegularFiles_upToTheLimit();
+    void attach_evidenceLinks_httpOnly();
+    void writeErrors_areErrors_data();
+    void writeErrors_areErrors();
+    void standardOutputErrors_areErrors();
+    void csvExport_cellsNeverStartAFormula();
 };
 
 Run TestCli::sitrep(QStringList args, const QString &db, const QString &now)
@@ -1380,6 +1392,238 @@ void TestCli::approveWithoutFor_namesTheGate()
     // With --for, the state given is named.
     r = sitrep({"approve", "1", "--for", "Mitigating", "--actor", "alice"}, db);
     QCOMPARE(r.out.trimmed(), QStringLiteral("INC0000001: approved by alice for mitigating"));
+}
+
+// --- local safety ----------------------------------------------------------------------
+
+void TestCli::verify_neverBlocksWriters()
+{
+    // Big enough that each rebuild takes a while. A verify that held the write lock while
+    // rebuilding (as it did) let no write through from the start of a rebuild to its end.
+    const QString db = m_dir.filePath(QStringLiteral("busy.db"));
+    QCOMPARE(sitrep({"demo", "--incidents", "3000", "--seed", "7"}, db).code, 0);
+    QProcess verify;
+    sitrep::testing::startSitrep(verify, {"verify", "--db", db}, m_dir.path(),
+                                 QString::fromLatin1(kNow));
+    QVERIFY(verify.waitForStarted());
+    sqlite3 *h = nullptr;
+    QCOMPARE(sqlite3_open(db.toUtf8().constData(), &h), SQLITE_OK);
+    sqlite3_busy_timeout(h, 20000);
+    // Write the whole time verify runs, and count the writes done during each rebuild: the
+    // incidents projection (with the dashboard rollups), then the other projections.
+    const QString phases[] = {QStringLiteral("rebuilding the projection from the log"),
+                              QStringLiteral("rebuilding the projections (")};
+    int during[2] = {0, 0};
+    qint64 slowest = 0;
+    int writes = 0;
+    QString progress;
+    while (verify.state() != QProcess::NotRunning) {
+        const int phase = progress.contains(phases[1]) ? 1 : progress.contains(phases[0]) ? 0 : -1;
+        QElapsedTimer t;
+        t.start();
+        const QByteArray sql = QStringLiteral("INSERT OR REPLACE INTO meta(key, value) "
+                                              "VALUES('probe', '%1')")
+                                   .arg(writes++)
+                                   .toUtf8();
+        QCOMPARE(sqlite3_exec(h, sql.constData(), nullptr, nullptr, nullptr), SQLITE_OK);
+        slowest = std::max(slowest, t.elapsed());
+        if (phase >= 0 && verify.state() != QProcess::NotRunning)
+            ++during[phase];
+        verify.waitForFinished(20);
+        progress += QString::fromUtf8(verify.readAllStandardError());
+    }
+    sqlite3_close(h);
+    QCOMPARE(verify.exitCode(), 0);
+    QVERIFY2(verify.readAllStandardOutput().startsWith("ok: "), qPrintable(progress));
+    const QString tally = QStringLiteral("%1 and %2 writes during the rebuilds, the slowest took "
+                                         "%3 ms")
+                              .arg(during[0])
+                              .arg(during[1])
+                              .arg(slowest);
+    qInfo("%s", qPrintable(tally));
+    QVERIFY2(during[0] >= 3 && during[1] >= 3, qPrintable(tally + u'\n' + progress));
+}
+
+void TestCli::verify_detectsTamperedProjections()
+{
+    const QString db = m_dir.filePath(QStringLiteral("tamper.db"));
+    QCOMPARE(sitrep({"demo", "--incidents", "40", "--seed", "11"}, db).code, 0);
+    QCOMPARE(sitrep({"verify"}, db).code, 0);
+    const auto tamper = [&](const char *sql) {
+        const QString copy = m_dir.filePath(QStringLiteral("tamper%1.db").arg(++m_copies));
+        QFile::copy(db, copy);
+        sqlite3 *h = nullptr;
+        if (sqlite3_open(copy.toUtf8().constData(), &h) != SQLITE_OK)
+            return QString();
+        const int rc = sqlite3_exec(h, sql, nullptr, nullptr, nullptr);
+        const int changed = sqlite3_changes(h);
+        sqlite3_close(h);
+        return rc == SQLITE_OK && changed > 0 ? copy : QString();
+    };
+    // The incidents projection.
+    QString copy = tamper("UPDATE incidents SET title='Nothing happened' WHERE rowid=1");
+    QVERIFY(!copy.isEmpty());
+    Run r = sitrep({"verify"}, copy);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.out.contains(QStringLiteral("projection row differs from the log")),
+             qPrintable(r.out));
+    // A registered projection (rebuilt on a copy of the database).
+    copy = tamper("DELETE FROM kb_articles WHERE rowid IN (SELECT rowid FROM kb_articles "
+                  "LIMIT 1)");
+    QVERIFY(!copy.isEmpty());
+    const QStringList before = snapshot(copy);
+    r = sitrep({"verify"}, copy);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.out.contains(QStringLiteral("projection knowledge_base: 1 row(s) of kb_articles")),
+             qPrintable(r.out));
+    QCOMPARE(snapshot(copy), before); // verify changed nothing
+    // An event.
+    copy = tamper("DROP TRIGGER events_append_only_update; UPDATE events SET "
+                  "payload=json_set(payload, '$.title', 'x') WHERE seq=1");
+    QVERIFY(!copy.isEmpty());
+    r = sitrep({"verify"}, copy);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.out.contains(QStringLiteral("content changed")), qPrintable(r.out));
+}
+
+void TestCli::attach_onlyRegularFiles_upToTheLimit()
+{
+    const QString db = freshCopy();
+    QStringList before = snapshot(db);
+    // A device would be read without end: refused at once, nothing recorded.
+    Run r = sitrep({"attach", "1", "--file", "/dev/zero"}, db);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(QStringLiteral("/dev/zero is not a regular file")), qPrintable(r.err));
+    QCOMPARE(snapshot(db), before);
+    // Above the default limit of 50 MiB (a sparse file: no disk needed).
+    const QString big = m_dir.filePath(QStringLiteral("big.bin"));
+    {
+        QFile f(big);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QVERIFY(f.resize(qint64(50) * 1024 * 1024 + 1));
+    }
+    r = sitrep({"attach", "1", "--file", big}, db);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(QStringLiteral("larger than 50 MiB")), qPrintable(r.err));
+    QCOMPARE(snapshot(db), before);
+    // The limit is a setting of the database.
+    QCOMPARE(sitrep({"config", "set", "evidence.max_mb", "0"}, db).code, 1);
+    QCOMPARE(sitrep({"config", "set", "evidence.max_mb", "lots"}, db).code, 1);
+    QCOMPARE(sitrep({"config", "set", "evidence.max_mb", "1"}, db).code, 0);
+    const QString two = m_dir.filePath(QStringLiteral("two.bin"));
+    {
+        QFile f(two);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QVERIFY(f.write(QByteArray(2 * 1024 * 1024, 'x')) > 0);
+    }
+    before = snapshot(db);
+    r = sitrep({"attach", "1", "--file", two}, db);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(QStringLiteral("larger than 1 MiB")), qPrintable(r.err));
+    QCOMPARE(snapshot(db), before);
+    QCOMPARE(sitrep({"config", "set", "evidence.max_mb", "3"}, db).code, 0);
+    r = sitrep({"attach", "1", "--file", two}, db);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+}
+
+void TestCli::attach_evidenceLinks_httpOnly()
+{
+    const QString db = freshCopy();
+    const QStringList before = snapshot(db);
+    for (const char *url : {"javascript:alert(1)", "file:///etc/passwd", "data:text/html,hi",
+                            "ftp://files.example.com/x", "smb://share/x"}) {
+        const Run r = sitrep({"attach", "1", "--url", url}, db);
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("http or https")), qPrintable(r.err));
+    }
+    QCOMPARE(snapshot(db), before);
+    for (const char *url : {"https://grafana.example/d/1", "http://kibana.local:5601/app"}) {
+        const Run r = sitrep({"attach", "1", "--url", url}, db);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+    }
+}
+
+void TestCli::writeErrors_areErrors_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("export json") << QStringList{"export", "--format", "json"};
+    QTest::newRow("export csv") << QStringList{"export", "--format", "csv"};
+    QTest::newRow("export csv per incident")
+        << QStringList{"export", "--format", "csv", "--per", "incident"};
+    QTest::newRow("postmortem md") << QStringList{"postmortem", "export", "1", "--format", "md"};
+    QTest::newRow("postmortem html")
+        << QStringList{"postmortem", "export", "1", "--format", "html"};
+    QTest::newRow("postmortem pdf") << QStringList{"postmortem", "export", "1", "--format", "pdf"};
+    QTest::newRow("postmortem ics") << QStringList{"postmortem", "ics", "1"};
+    QTest::newRow("knowledge base") << QStringList{"problem", "kb"};
+    QTest::newRow("remediation audit") << QStringList{"remediation", "audit", "--format", "csv"};
+}
+
+void TestCli::writeErrors_areErrors()
+{
+    QFETCH(QStringList, args);
+    QVERIFY(QFileInfo(QStringLiteral("/dev/full")).exists());
+    const QString db = freshCopy();
+    const Run r = sitrep(args + QStringList{"--out", "/dev/full"}, db);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(QStringLiteral("cannot write /dev/full")), qPrintable(r.err));
+    QVERIFY2(!r.out.contains(QStringLiteral("written")), qPrintable(r.out));
+    QVERIFY2(!r.err.contains(QStringLiteral("exported")), qPrintable(r.err));
+    // The same command writes a file where there is room.
+    const QString file = m_dir.filePath(QStringLiteral("out-%1").arg(++m_copies));
+    const Run ok = sitrep(args + QStringList{"--out", file}, db);
+    QVERIFY2(ok.code == 0, qPrintable(ok.err));
+    QVERIFY(QFileInfo(file).size() > 0);
+}
+
+void TestCli::standardOutputErrors_areErrors()
+{
+    const QString db = freshCopy();
+    for (const QStringList &args :
+         {QStringList{"export", "--format", "json"}, QStringList{"export", "--format", "csv"},
+          QStringList{"list"}, QStringList{"show", "1", "--json"}, QStringList{"problem", "kb"}}) {
+        QProcess p;
+        p.setStandardOutputFile(QStringLiteral("/dev/full"));
+        sitrep::testing::startSitrep(p, args + QStringList{"--db", db}, m_dir.path(),
+                                     QString::fromLatin1(kNow));
+        QVERIFY(p.waitForFinished(60000));
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(p.exitCode() == 1, qPrintable(args.join(u' ') + QStringLiteral(": ") + err));
+        QVERIFY2(err.contains(QStringLiteral("cannot write to standard output")), qPrintable(err));
+    }
+}
+
+void TestCli::csvExport_cellsNeverStartAFormula()
+{
+    const QString db = freshCopy();
+    QCOMPARE(sitrep({"set", "1", "title", "=HYPERLINK(\"http://evil.example\",\"x\")"}, db).code,
+             0);
+    // An option value may start with '-' where a positional argument may not.
+    QCOMPARE(sitrep({"create", "--title", "-2+3", "--severity", "low"}, db).code, 0);
+    QCOMPARE(sitrep({"set", "3", "title", "@SUM(A1:A9)"}, db).code, 0);
+    QCOMPARE(sitrep({"assign", "3", "--to", "+cmd"}, db).code, 0);
+    Run r = sitrep({"export", "--format", "csv", "--per", "incident"}, db);
+    QCOMPARE(r.code, 0);
+    const QStringList lines = r.out.trimmed().split(u'\n');
+    QCOMPARE(lines.size(), 5);
+    QVERIFY2(lines[1].contains(QStringLiteral(",\"'=HYPERLINK(\"\"http://evil.example\"\",")),
+             qPrintable(lines[1]));
+    QVERIFY2(lines[4].contains(QStringLiteral(",'-2+3,")), qPrintable(lines[4]));
+    QVERIFY2(lines[3].contains(QStringLiteral(",'@SUM(A1:A9),")), qPrintable(lines[3]));
+    QVERIFY2(lines[3].contains(QStringLiteral(",'+cmd,")), qPrintable(lines[3]));
+    // No cell of any row starts a formula; the numbers written on purpose stay numbers.
+    for (const QString &line : lines.mid(1)) {
+        QVERIFY2(!QRegularExpression(QStringLiteral("(^|,)\"?[=+@\\t\\r-]")).match(line).hasMatch(),
+                 qPrintable(line));
+        bool number = false;
+        line.section(u',', -1).toInt(&number);
+        QVERIFY2(number, qPrintable(line));
+    }
+    // The event export too (titles in the head of every row, payload JSON as it is).
+    r = sitrep({"export", "--format", "csv"}, db);
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains(QStringLiteral(",'-2+3,")));
+    QVERIFY(!r.out.contains(QStringLiteral(",-2+3,")));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
