@@ -13,6 +13,7 @@
 #include "runbooks/escalationtimer.h"
 #include "secrets/secretstore.h"
 #include "sync/leases.h"
+#include "sync/outbox.h"
 #include "sync/syncservice.h"
 #include "sync/syncsettings.h"
 #include "triage/triageservice.h"
@@ -370,6 +371,16 @@ void ServiceHost::rebuildAws()
 
 void ServiceHost::startSync(const QString &token)
 {
+    // A database told of its back end on the command line (an agent's --server) is set up for
+    // sync here, as `sitrep config set backend.url` and the settings dialog do: a replica id,
+    // provisional numbers, and every local event queued for the back end.
+    if (!sync::Outbox::enabled(m_context.store())) {
+        if (auto s = sync::Outbox::enable(m_context.store()); !s) {
+            report(tr("sync not started: %1").arg(s.errorMessage()));
+            return;
+        }
+        sync::Outbox::attach(m_context.engine());
+    }
     sync::SyncOptions o;
     o.url = QUrl(m_backendUrl);
     o.token = token;
@@ -439,7 +450,7 @@ void ServiceHost::startIngest(const QByteArray &token, const QString &listen)
         QPointer<ServiceHost> self(this);
         m_ingestServer->setAnswerGate(
             [self](const ingest::IngestResult &r, std::function<void(Status)> done) {
-                if (!self || !self->m_sync)
+                if (!self || !self->m_sync || !sync::Outbox::enabled(self->m_context.store()))
                     return done(Status::fail(
                         QStringLiteral("this agent is not connected to the team back end yet")));
                 self->m_sync->whenDelivered(r.eventIds, kBackendConfirmMs, std::move(done));

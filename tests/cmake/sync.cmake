@@ -29,3 +29,11 @@ if(TARGET sitrep-server)
   sitrep_server_test(tst_two_agents SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/integration/tst_two_agents.cpp
                      ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/teamserver/teamserver.h LABELS sync TIMEOUT 300)
 endif()
+
+# Two headless agents behind HAProxy on the real back end, a real Alertmanager storm of
+# 10,000 alerts over 20 groups, the lease holder killed midway: everything once.
+if(TARGET sitrep-server)
+  sitrep_server_test(tst_agents_team SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/integration/tst_agents_team.cpp
+                     ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/teamserver/teamserver.h
+                     ${CMAKE_CURRENT_SOURCE_DIR}/integration/httpreceiver.h LABELS sync integration TIMEOUT 240)
+endif()
