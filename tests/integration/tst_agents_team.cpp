@@ -198,7 +198,8 @@ class TestAgentsTeam : public QObject {
         return false;
     }
 
-    /// Alerts `first`..`last` (exclusive) of the storm, each in group i % Groups.
+    /// Alerts `first`..`last` (exclusive) of the storm, each in group i % Groups. They started
+    /// 50 s ago: the incidents' one-minute response deadlines pass early in the run.
     bool postAlerts(int first, int last)
     {
         const QDateTime now = QDateTime::currentDateTimeUtc();
@@ -213,7 +214,7 @@ class TestAgentsTeam : public QObject {
                              {QStringLiteral("severity"), QStringLiteral("critical")}}},
                 {QStringLiteral("annotations"),
                  QJsonObject{{QStringLiteral("summary"), QStringLiteral("storm")}}},
-                {QStringLiteral("startsAt"), now.addSecs(-30).toString(Qt::ISODateWithMs)}};
+                {QStringLiteral("startsAt"), now.addSecs(-50).toString(Qt::ISODateWithMs)}};
         QNetworkRequest req(
             QUrl(QStringLiteral("http://127.0.0.1:%1/api/v2/alerts").arg(m_amPort)));
         req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
