@@ -12,6 +12,24 @@ namespace sitrep::ingest {
 using engine::Command;
 using RI = Result<IngestResult>;
 
+void IngestResult::add(const IngestResult &later)
+{
+    received += later.received;
+    opened += later.opened;
+    attached += later.attached;
+    deduplicated += later.deduplicated;
+    resolved += later.resolved;
+    pending += later.pending;
+    suppressed += later.suppressed;
+    ignored += later.ignored;
+    for (const QString &n : later.incidents)
+        if (!incidents.contains(n))
+            incidents << n;
+    eventIds += later.eventIds;
+    fingerprints += later.fingerprints;
+    messages += later.messages;
+}
+
 QJsonObject IngestResult::toJson() const
 {
     QJsonObject o{{QStringLiteral("received"), received},

@@ -35,6 +35,8 @@ struct IngestResult {
     QStringList fingerprints; // of the alerts in the body (PagerDuty answers with its dedup_key)
     QStringList messages;     // notes for the caller, e.g. a resolution policy a guard blocked
     QJsonObject toJson() const;
+    /// Adds what a later call did (a big body committed in slices answers as one).
+    void add(const IngestResult &later);
 };
 
 /// Error codes an ingest failure carries in Error::code; the listener maps them to HTTP.

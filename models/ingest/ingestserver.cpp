@@ -397,9 +397,7 @@ void IngestServer::process(QTcpSocket *socket, QByteArray data)
         Prepared work = prepare(request);
         if (!work.answer && work.alerts.size() > qMax(1, m_options.alertsPerSlice)) {
             // A big body: committed slice by slice, other connections served in between.
-            c->working = true;
-            c->timer.stop();
-            c->held = rest;
+            suspend(c, rest);
             auto job = std::make_shared<SliceJob>();
             job->socket = socket;
             job->work = std::move(work);
@@ -411,30 +409,45 @@ void IngestServer::process(QTcpSocket *socket, QByteArray data)
         if (work.answer) {
             resp = finish(work, *work.answer);
         } else {
-            const auto result = work.source == u"generic"
-                                    ? m_pipeline.ingest(work.source, work.body, {})
-                                    : m_pipeline.ingestAlerts(work.alerts);
+            const auto result = run(work);
             if (result && m_gate && !result->eventIds.isEmpty()) {
-                c->working = true;
-                c->timer.stop();
-                c->held = rest;
+                suspend(c, rest);
                 gateThen(socket, work, *result, request.keepAlive);
                 return;
             }
             resp = finish(work, answer(work, result));
         }
         respond(socket, resp, request.keepAlive);
-        c = m_connections.value(socket);
-        if (!c || c->closing)
-            return;
-        c->parser.reset();
-        c->continued = false;
-        c->since = ++m_sequence;
-        c->timer.start(m_options.requestTimeoutMs);
-        if (rest.isEmpty())
+        if (!nextRequest(socket) || rest.isEmpty())
             return;
         data = rest;
     }
+}
+
+Result<IngestResult> IngestServer::run(const Prepared &work)
+{
+    return work.source == u"generic" ? m_pipeline.ingest(work.source, work.body, {})
+                                     : m_pipeline.ingestAlerts(work.alerts);
+}
+
+void IngestServer::suspend(Connection *c, const QByteArray &rest)
+{
+    c->working = true;
+    c->timer.stop();
+    c->held = rest;
+}
+
+bool IngestServer::nextRequest(QTcpSocket *socket)
+{
+    Connection *c = m_connections.value(socket);
+    if (!c || c->closing)
+        return false;
+    c->working = false;
+    c->parser.reset();
+    c->continued = false;
+    c->since = ++m_sequence;
+    c->timer.start(m_options.requestTimeoutMs);
+    return true;
 }
 
 void IngestServer::runSlice(const std::shared_ptr<SliceJob> &job)
@@ -444,21 +457,7 @@ void IngestServer::runSlice(const std::shared_ptr<SliceJob> &job)
     auto r = m_pipeline.ingestAlerts(slice);
     bool done = !r || job->next + slice.size() >= job->work.alerts.size();
     if (r) {
-        IngestResult &t = job->total;
-        t.received += r->received;
-        t.opened += r->opened;
-        t.attached += r->attached;
-        t.deduplicated += r->deduplicated;
-        t.resolved += r->resolved;
-        t.pending += r->pending;
-        t.suppressed += r->suppressed;
-        t.ignored += r->ignored;
-        for (const QString &n : std::as_const(r->incidents))
-            if (!t.incidents.contains(n))
-                t.incidents << n;
-        t.eventIds += r->eventIds;
-        t.fingerprints += r->fingerprints;
-        t.messages += r->messages;
+        job->total.add(*r);
         job->next += slice.size();
     }
     if (!done) {
@@ -505,16 +504,10 @@ void IngestServer::answerLater(QTcpSocket *socket, const Response &response, boo
     Connection *c = socket ? m_connections.value(socket) : nullptr;
     if (!c || c->closing)
         return;
-    c->working = false;
     respond(socket, response, keepAlive);
-    c = m_connections.value(socket);
-    if (!c || c->closing)
+    if (!nextRequest(socket))
         return;
-    c->parser.reset();
-    c->continued = false;
-    c->since = ++m_sequence;
-    c->timer.start(m_options.requestTimeoutMs);
-    const QByteArray next = std::exchange(c->held, QByteArray());
+    const QByteArray next = std::exchange(m_connections.value(socket)->held, QByteArray());
     if (!next.isEmpty())
         process(socket, next);
 }
@@ -574,9 +567,7 @@ IngestServer::Response IngestServer::handle(const HttpRequest &request)
     const Prepared work = prepare(request);
     if (work.answer)
         return finish(work, *work.answer);
-    return finish(work, answer(work, work.source == u"generic"
-                                         ? m_pipeline.ingest(work.source, work.body, {})
-                                         : m_pipeline.ingestAlerts(work.alerts)));
+    return finish(work, answer(work, run(work)));
 }
 
 IngestServer::Response IngestServer::finish(const Prepared &work, Response response)

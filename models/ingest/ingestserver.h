@@ -107,6 +107,13 @@ private:
     Response answer(const Prepared &work, const Result<IngestResult> &result);
     Response finish(const Prepared &work, Response response);
     void runSlice(const std::shared_ptr<SliceJob> &job);
+    /// The pipeline's work for a checked request, all of it in one go.
+    Result<IngestResult> run(const Prepared &work);
+    /// The connection waits for work that ends after this turn; `rest` (a pipelined next
+    /// request) is read after the answer.
+    void suspend(Connection *c, const QByteArray &rest);
+    /// After an answer: the connection is ready for its next request (false: it is closing).
+    bool nextRequest(QTcpSocket *socket);
     /// Answers through the gate, then goes on with the connection (answerLater).
     void gateThen(QTcpSocket *socket, const Prepared &work, const IngestResult &result,
                   bool keepAlive);
