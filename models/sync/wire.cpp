@@ -55,13 +55,12 @@ Result<domain::Event> eventFromWire(const QJsonObject &o)
 
 namespace {
 
-/// The events of an answer's `key` (absent: none, when `required` is false); any invalid
-/// one is an error.
-Result<QList<domain::Event>> eventsFromWire(const QJsonObject &o, const QString &key, bool required)
+/// The events of an answer's `key` (absent: none); any invalid one is an error.
+Result<QList<domain::Event>> eventsFromWire(const QJsonObject &o, const QString &key)
 {
     using R = Result<QList<domain::Event>>;
     const QJsonValue v = o.value(key);
-    if (v.isUndefined() && !required)
+    if (v.isUndefined())
         return QList<domain::Event>{};
     if (!v.isArray())
         return R::fail(QStringLiteral("'%1' is not an array").arg(key));
@@ -160,7 +159,7 @@ Result<BatchAnswer> batchAnswerFromWire(const QJsonObject &o, const QStringList 
             return bad(
                 QStringLiteral("'%1' does not match its results").arg(QLatin1String(keys[k])));
     }
-    auto events = eventsFromWire(o, QStringLiteral("events"), false);
+    auto events = eventsFromWire(o, QStringLiteral("events"));
     if (!events)
         return bad(events.errorMessage());
     answer.events = std::move(*events);

@@ -342,6 +342,15 @@ class TestSyncBackend : public QObject {
         return r ? r->incidentUid : QString();
     }
 
+    /// The ids of the events waiting in the outbox, in send order.
+    static QStringList queuedIds(host::AppContext &ctx)
+    {
+        QStringList ids;
+        for (const auto &e : sync::Outbox(ctx.store()).pending(100))
+            ids << e.event.id;
+        return ids;
+    }
+
     static QList<domain::Event> eventsOfKind(host::AppContext &ctx, const QString &uid,
                                              const QString &kind)
     {
@@ -701,9 +710,7 @@ private Q_SLOTS:
         svc.start();
         QTRY_VERIFY_WITH_TIMEOUT(svc.waiting(), 10000); // in sync, long-polling
         openIncident(*ctx, QStringLiteral("Checkout down"));
-        QStringList ids;
-        for (const auto &e : sync::Outbox(ctx->store()).pending(100))
-            ids << e.event.id;
+        const QStringList ids = queuedIds(*ctx);
         QVERIFY(!ids.isEmpty());
         const Status s = testing::awaitCallback<Status>(
             [&](auto done) { svc.whenDelivered(ids, 10000, done); }, 20000);
@@ -729,9 +736,7 @@ private Q_SLOTS:
         sync::SyncService svc(ctx->engine(), options(away));
         svc.start();
         openIncident(*ctx, QStringLiteral("Checkout down"));
-        QStringList ids;
-        for (const auto &e : sync::Outbox(ctx->store()).pending(100))
-            ids << e.event.id;
+        const QStringList ids = queuedIds(*ctx);
         QElapsedTimer t;
         t.start();
         const Status s = testing::awaitCallback<Status>(
