@@ -8,6 +8,7 @@
 #include "fixtures/teamserver/faultproxy.h"
 #include "fixtures/teamserver/teamserver.h"
 #include "sync/backendleases.h"
+#include "unit/leasetestutil.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -23,11 +24,11 @@ constexpr LeaseTiming kTiming{3000, 1000};
 
 /// One agent: its fault proxy in front of the shared back end, its keeper, and when each job
 /// was acquired and lost (ms on the test's clock).
-struct Agent {
+struct ProxyOf {
     std::unique_ptr<testing::FaultProxy> proxy;
-    std::unique_ptr<BackendLeases> leases;
-    QHash<QString, qint64> acquiredAt, lostAt;
 };
+// The proxy is a base before the keeper: the keeper goes first, as an agent's process would.
+struct Agent : ProxyOf, testing::WatchedKeeper {};
 
 } // namespace
 
@@ -52,14 +53,8 @@ class TestLeases : public QObject {
             ++m_checked;
             m_violations += m_contract->check(req, status, body);
         });
-        a->leases = std::make_unique<BackendLeases>(a->proxy->url(), token, kTiming);
+        a->watch(std::make_unique<BackendLeases>(a->proxy->url(), token, kTiming), this, m_clock);
         Agent *raw = a.get();
-        connect(a->leases.get(), &sync::Leases::acquired, this,
-                [this, raw](const QString &job) { raw->acquiredAt[job] = m_clock.elapsed(); });
-        connect(a->leases.get(), &sync::Leases::lost, this,
-                [this, raw](const QString &job) { raw->lostAt[job] = m_clock.elapsed(); });
-        for (const QString &job : sync::jobs::all())
-            a->leases->want(job);
         m_agents.push_back(std::move(a));
         return raw;
     }
@@ -67,31 +62,6 @@ class TestLeases : public QObject {
     void kill(Agent *a)
     {
         std::erase_if(m_agents, [a](const std::unique_ptr<Agent> &x) { return x.get() == a; });
-    }
-
-    static bool holdsAll(const Agent &a)
-    {
-        const QStringList all = sync::jobs::all();
-        return std::all_of(all.begin(), all.end(),
-                           [&a](const QString &job) { return a.leases->holds(job); });
-    }
-    static bool holdsNone(const Agent &a)
-    {
-        const QStringList all = sync::jobs::all();
-        return std::none_of(all.begin(), all.end(),
-                            [&a](const QString &job) { return a.leases->holds(job); });
-    }
-    /// How many agents hold `job` now.
-    int holders(const QString &job) const
-    {
-        return int(std::count_if(m_agents.begin(), m_agents.end(),
-                                 [&job](const auto &a) { return a->leases->holds(job); }));
-    }
-    bool oneHolderEach() const
-    {
-        const QStringList all = sync::jobs::all();
-        return std::all_of(all.begin(), all.end(),
-                           [this](const QString &job) { return holders(job) == 1; });
     }
 
 private Q_SLOTS:
@@ -109,7 +79,7 @@ private Q_SLOTS:
         m_sampler.setInterval(20);
         connect(&m_sampler, &QTimer::timeout, this, [this] {
             for (const QString &job : sync::jobs::all())
-                if (holders(job) > 1)
+                if (testing::holders(m_agents, job) > 1)
                     m_overlaps << QStringLiteral("%1 at %2 ms").arg(job).arg(m_clock.elapsed());
         });
         m_sampler.start();
@@ -129,26 +99,26 @@ private Q_SLOTS:
     {
         Agent *a = agent(m_tokenA, 1);
         a->leases->start();
-        QTRY_VERIFY_WITH_TIMEOUT(holdsAll(*a), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(a->holdsAll(), 5000);
         Agent *b = agent(m_tokenB, 2);
         b->leases->start();
         // Many renewals later, still exactly one holder of each job: a.
         for (int i = 0; i < 40; ++i) {
             QTest::qWait(100);
             for (const QString &job : sync::jobs::all())
-                QCOMPARE(holders(job), 1);
+                QCOMPARE(testing::holders(m_agents, job), 1);
         }
-        QVERIFY(holdsAll(*a));
-        QVERIFY(holdsNone(*b));
+        QVERIFY(a->holdsAll());
+        QVERIFY(b->holdsNone());
         QVERIFY(a->lostAt.isEmpty());
         // A clean stop: a gives everything up and releases it; b takes over within a renewal,
         // long before the leases would have expired.
         QSignalSpy released(a->leases.get(), &BackendLeases::released);
         const qint64 stopped = m_clock.elapsed();
         a->leases->stop();
-        QVERIFY(holdsNone(*a));
+        QVERIFY(a->holdsNone());
         QCOMPARE(a->lostAt.size(), sync::jobs::all().size());
-        QTRY_VERIFY_WITH_TIMEOUT(holdsAll(*b), kTiming.ttlMs);
+        QTRY_VERIFY_WITH_TIMEOUT(b->holdsAll(), kTiming.ttlMs);
         const qint64 handover = m_clock.elapsed() - stopped;
         qInfo() << "a clean stop handed every job over in" << handover << "ms";
         QVERIFY2(handover < kTiming.ttlMs - kTiming.renewMs, qPrintable(QString::number(handover)));
@@ -158,10 +128,10 @@ private Q_SLOTS:
         // Started again, a does not take anything b holds.
         a->leases->start();
         QTest::qWait(2 * kTiming.renewMs);
-        QVERIFY(holdsNone(*a));
-        QVERIFY(holdsAll(*b));
+        QVERIFY(a->holdsNone());
+        QVERIFY(b->holdsAll());
         b->leases->stop();
-        QTRY_VERIFY_WITH_TIMEOUT(holdsAll(*a), kTiming.ttlMs);
+        QTRY_VERIFY_WITH_TIMEOUT(a->holdsAll(), kTiming.ttlMs);
         a->leases->stop();
     }
 
@@ -169,14 +139,14 @@ private Q_SLOTS:
     {
         Agent *a = agent(m_tokenA, 3);
         a->leases->start();
-        QTRY_VERIFY_WITH_TIMEOUT(holdsAll(*a), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(a->holdsAll(), 5000);
         Agent *b = agent(m_tokenB, 4);
         b->leases->start();
         QTest::qWait(1500);
-        QVERIFY(holdsNone(*b));
+        QVERIFY(b->holdsNone());
         const qint64 died = m_clock.elapsed();
         kill(a);
-        QTRY_VERIFY_WITH_TIMEOUT(holdsAll(*b), kTiming.ttlMs + kTiming.renewMs + 2000);
+        QTRY_VERIFY_WITH_TIMEOUT(b->holdsAll(), kTiming.ttlMs + kTiming.renewMs + 2000);
         qint64 first = std::numeric_limits<qint64>::max(), last = 0;
         for (const QString &job : sync::jobs::all()) {
             first = qMin(first, b->acquiredAt.value(job));
@@ -197,15 +167,15 @@ private Q_SLOTS:
     {
         Agent *a = agent(m_tokenA, 5);
         a->leases->start();
-        QTRY_VERIFY_WITH_TIMEOUT(holdsAll(*a), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(a->holdsAll(), 5000);
         Agent *b = agent(m_tokenB, 6);
         b->leases->start();
         QTest::qWait(1500);
         // a's network goes away: its renewals fail, it keeps running until its time is up.
         const qint64 cut = m_clock.elapsed();
         a->proxy->setOffline(true);
-        QTRY_VERIFY_WITH_TIMEOUT(holdsAll(*b), kTiming.ttlMs + kTiming.renewMs + 2000);
-        QVERIFY(holdsNone(*a));
+        QTRY_VERIFY_WITH_TIMEOUT(b->holdsAll(), kTiming.ttlMs + kTiming.renewMs + 2000);
+        QVERIFY(a->holdsNone());
         for (const QString &job : sync::jobs::all()) {
             QVERIFY2(a->lostAt.contains(job), qPrintable(job));
             // a gave the job up on its own, before the other agent had it.
@@ -220,8 +190,8 @@ private Q_SLOTS:
         // Back online, a finds every job taken and stays out.
         a->proxy->setOffline(false);
         QTest::qWait(3 * kTiming.renewMs);
-        QVERIFY(holdsNone(*a));
-        QVERIFY(holdsAll(*b));
+        QVERIFY(a->holdsNone());
+        QVERIFY(b->holdsAll());
         b->leases->stop();
         a->leases->stop();
     }
@@ -232,18 +202,19 @@ private Q_SLOTS:
         // anything meanwhile, and once back they share the jobs again.
         Agent *a = agent(m_tokenA, 7);
         a->leases->start();
-        QTRY_VERIFY_WITH_TIMEOUT(holdsAll(*a), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(a->holdsAll(), 5000);
         Agent *b = agent(m_tokenB, 8);
         b->leases->start();
         const qint64 cut = m_clock.elapsed();
         a->proxy->setOffline(true);
         b->proxy->setOffline(true);
-        QTRY_VERIFY_WITH_TIMEOUT(holdsNone(*a), kTiming.ttlMs + 500);
+        QTRY_VERIFY_WITH_TIMEOUT(a->holdsNone(), kTiming.ttlMs + 500);
         QVERIFY(m_clock.elapsed() - cut <= kTiming.ttlMs + 100);
-        QVERIFY(holdsNone(*b));
+        QVERIFY(b->holdsNone());
         a->proxy->setOffline(false);
         b->proxy->setOffline(false);
-        QTRY_VERIFY_WITH_TIMEOUT(oneHolderEach(), kTiming.ttlMs + 2 * kTiming.renewMs);
+        QTRY_VERIFY_WITH_TIMEOUT(testing::oneHolderEach(m_agents),
+                                 kTiming.ttlMs + 2 * kTiming.renewMs);
         // A stop while every request is cut off ends (released() comes) within the bounds.
         a->proxy->setOffline(true);
         QSignalSpy released(a->leases.get(), &BackendLeases::released);
@@ -258,7 +229,7 @@ private Q_SLOTS:
         Agent *v = agent(viewer, 9);
         v->leases->start();
         QTest::qWait(2 * kTiming.renewMs);
-        QVERIFY(holdsNone(*v));
+        QVERIFY(v->holdsNone());
         QVERIFY(v->acquiredAt.isEmpty());
         v->leases->stop();
     }

@@ -5,6 +5,7 @@
 // renew (the database locked by someone else) gives its jobs up on time.
 #include "store/sqlite.h"
 #include "sync/localleases.h"
+#include "unit/leasetestutil.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -21,10 +22,7 @@ namespace {
 
 constexpr LeaseTiming kTiming{1000, 250};
 
-struct Agent {
-    std::unique_ptr<LocalLeases> leases;
-    QHash<QString, qint64> acquiredAt, lostAt;
-};
+using Agent = testing::WatchedKeeper;
 
 } // namespace
 
@@ -40,38 +38,14 @@ class TestLocalLeases : public QObject {
     Agent *agent()
     {
         auto a = std::make_unique<Agent>();
-        a->leases = std::make_unique<LocalLeases>(m_path, kTiming);
+        a->watch(std::make_unique<LocalLeases>(m_path, kTiming), this, m_clock);
         Agent *raw = a.get();
-        connect(raw->leases.get(), &sync::Leases::acquired, this,
-                [this, raw](const QString &job) { raw->acquiredAt[job] = m_clock.elapsed(); });
-        connect(raw->leases.get(), &sync::Leases::lost, this,
-                [this, raw](const QString &job) { raw->lostAt[job] = m_clock.elapsed(); });
-        for (const QString &job : sync::jobs::all())
-            raw->leases->want(job);
         m_agents.push_back(std::move(a));
         return raw;
     }
     void kill(Agent *a)
     {
         std::erase_if(m_agents, [a](const std::unique_ptr<Agent> &x) { return x.get() == a; });
-    }
-    int holders(const QString &job) const
-    {
-        return int(std::count_if(m_agents.begin(), m_agents.end(),
-                                 [&job](const auto &a) { return a->leases->holds(job); }));
-    }
-    static int held(const Agent &a)
-    {
-        const QStringList all = sync::jobs::all();
-        return int(std::count_if(all.begin(), all.end(),
-                                 [&a](const QString &job) { return a.leases->holds(job); }));
-    }
-    static bool holdsAll(const Agent &a) { return held(a) == sync::jobs::all().size(); }
-    bool oneHolderEach() const
-    {
-        const QStringList all = sync::jobs::all();
-        return std::all_of(all.begin(), all.end(),
-                           [this](const QString &job) { return holders(job) == 1; });
     }
 
 private Q_SLOTS:
@@ -82,7 +56,7 @@ private Q_SLOTS:
         m_sampler.setInterval(10);
         connect(&m_sampler, &QTimer::timeout, this, [this] {
             for (const QString &job : sync::jobs::all())
-                if (holders(job) > 1)
+                if (testing::holders(m_agents, job) > 1)
                     m_overlaps << QStringLiteral("%1 at %2 ms").arg(job).arg(m_clock.elapsed());
         });
         m_sampler.start();
@@ -104,15 +78,15 @@ private Q_SLOTS:
     {
         Agent *a = agent();
         a->leases->start();
-        QTRY_VERIFY_WITH_TIMEOUT(holdsAll(*a), 2000);
+        QTRY_VERIFY_WITH_TIMEOUT(a->holdsAll(), 2000);
         Agent *b = agent();
         b->leases->start();
         for (int i = 0; i < 30; ++i) {
             QTest::qWait(50);
-            QVERIFY(oneHolderEach());
+            QVERIFY(testing::oneHolderEach(m_agents));
         }
-        QVERIFY(holdsAll(*a));
-        QCOMPARE(held(*b), 0);
+        QVERIFY(a->holdsAll());
+        QCOMPARE(b->held(), 0);
         QVERIFY(a->lostAt.isEmpty());
         // The table says who: a's holder id on every job.
         store::Db raw;
@@ -125,31 +99,31 @@ private Q_SLOTS:
         QSignalSpy released(a->leases.get(), &LocalLeases::released);
         const qint64 stopped = m_clock.elapsed();
         a->leases->stop();
-        QCOMPARE(held(*a), 0);
+        QCOMPARE(a->held(), 0);
         QCOMPARE(a->lostAt.size(), sync::jobs::all().size());
         QVERIFY(released.count() == 1 || released.wait(1000));
-        QTRY_VERIFY_WITH_TIMEOUT(holdsAll(*b), kTiming.ttlMs);
+        QTRY_VERIFY_WITH_TIMEOUT(b->holdsAll(), kTiming.ttlMs);
         const qint64 handover = m_clock.elapsed() - stopped;
         QVERIFY2(handover < kTiming.ttlMs - kTiming.renewMs, qPrintable(QString::number(handover)));
         // Started again, a waits for b's jobs.
         a->leases->start();
         QTest::qWait(3 * kTiming.renewMs);
-        QCOMPARE(held(*a), 0);
-        QVERIFY(holdsAll(*b));
+        QCOMPARE(a->held(), 0);
+        QVERIFY(b->holdsAll());
     }
 
     void deadHolder_isReplacedWithinTtlPlusRenew()
     {
         Agent *a = agent();
         a->leases->start();
-        QTRY_VERIFY_WITH_TIMEOUT(holdsAll(*a), 2000);
+        QTRY_VERIFY_WITH_TIMEOUT(a->holdsAll(), 2000);
         Agent *b = agent();
         b->leases->start();
         QTest::qWait(500);
-        QCOMPARE(held(*b), 0);
+        QCOMPARE(b->held(), 0);
         const qint64 died = m_clock.elapsed();
         kill(a);
-        QTRY_VERIFY_WITH_TIMEOUT(holdsAll(*b), kTiming.ttlMs + kTiming.renewMs + 1000);
+        QTRY_VERIFY_WITH_TIMEOUT(b->holdsAll(), kTiming.ttlMs + kTiming.renewMs + 1000);
         for (const QString &job : sync::jobs::all()) {
             const qint64 after = b->acquiredAt.value(job) - died;
             QVERIFY2(after >= kTiming.ttlMs - kTiming.renewMs - 50,
@@ -163,7 +137,7 @@ private Q_SLOTS:
     {
         Agent *a = agent();
         a->leases->start();
-        QTRY_VERIFY_WITH_TIMEOUT(holdsAll(*a), 2000);
+        QTRY_VERIFY_WITH_TIMEOUT(a->holdsAll(), 2000);
         Agent *b = agent();
         b->leases->start();
         QTest::qWait(300);
@@ -172,15 +146,15 @@ private Q_SLOTS:
         QVERIFY(other.open(m_path));
         QVERIFY(other.begin());
         const qint64 locked = m_clock.elapsed();
-        QTRY_COMPARE_WITH_TIMEOUT(held(*a), 0, kTiming.ttlMs + 300);
+        QTRY_COMPARE_WITH_TIMEOUT(a->held(), 0, kTiming.ttlMs + 300);
         for (const QString &job : sync::jobs::all())
             QVERIFY2(a->lostAt.value(job) - locked <= kTiming.ttlMs,
                      qPrintable(QString::number(a->lostAt.value(job) - locked)));
         QTest::qWait(300);
-        QCOMPARE(held(*b), 0);
+        QCOMPARE(b->held(), 0);
         other.rollback();
         // Unlocked: every job has one holder again, and whatever b took, a had given up first.
-        QTRY_VERIFY_WITH_TIMEOUT(oneHolderEach(), 2 * kTiming.renewMs + 500);
+        QTRY_VERIFY_WITH_TIMEOUT(testing::oneHolderEach(m_agents), 2 * kTiming.renewMs + 500);
         for (auto it = b->acquiredAt.cbegin(); it != b->acquiredAt.cend(); ++it)
             QVERIFY(a->lostAt.value(it.key()) < it.value());
     }
