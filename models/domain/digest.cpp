@@ -10,8 +10,9 @@ namespace sitrep::domain {
 
 QString contentHash(const Event &e)
 {
-    return QString::fromLatin1(chainHash({}, e.id.toUtf8(), e.incidentUid.toUtf8(), e.hlc, e.ts,
-                                         e.actor.toUtf8(), e.kind.toUtf8(), e.payloadJson())
+    return QString::fromLatin1(chainHash(e.rule, {}, e.id.toUtf8(), e.incidentUid.toUtf8(), e.hlc,
+                                         e.ts, e.actor.toUtf8(), e.kind.toUtf8(), e.origin.toUtf8(),
+                                         e.payloadJson())
                                    .toHex());
 }
 
@@ -35,6 +36,9 @@ QList<Event> digestEvents(const QList<Event> &timeline)
         refused.actor = r[u"actor"].toString();
         refused.kind = r[u"kind"].toString();
         refused.payload = r[u"payload"].toObject();
+        refused.origin = r[u"origin"].toString();
+        // A conflict recorded before the rule was kept names none: its event was rule 1.
+        refused.rule = hashRuleFrom(r[u"hashRule"].toInteger(1)).value_or(HashRule::Original);
         out << refused;
     }
     return out;

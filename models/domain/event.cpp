@@ -47,11 +47,14 @@ QByteArray Event::payloadJson() const
     return canonicalJson(payload);
 }
 
-QByteArray chainHash(QByteArrayView prevHashHex, QByteArrayView id, QByteArrayView incidentUid,
-                     qint64 hlc, qint64 ts, QByteArrayView actor, QByteArrayView kind,
-                     QByteArrayView payload)
+QByteArray chainHash(HashRule rule, QByteArrayView prevHashHex, QByteArrayView id,
+                     QByteArrayView incidentUid, qint64 hlc, qint64 ts, QByteArrayView actor,
+                     QByteArrayView kind, QByteArrayView origin, QByteArrayView payload)
 {
     Sha256 h;
+    // Rule 2 starts with a marker no rule-1 input can: a previous hash is hex or empty.
+    if (rule == HashRule::WithOrigin)
+        h.add("rule 2\n");
     h.add(prevHashHex);
     h.add("\n");
     h.add(id);
@@ -66,14 +69,31 @@ QByteArray chainHash(QByteArrayView prevHashHex, QByteArrayView id, QByteArrayVi
     h.add("\n");
     h.add(kind);
     h.add("\n");
+    if (rule == HashRule::WithOrigin) {
+        h.add(origin);
+        h.add("\n");
+    }
     h.add(payload);
     return h.result();
 }
 
+std::optional<HashRule> hashRuleFrom(qint64 number)
+{
+    switch (number) {
+    case int(HashRule::Original):
+        return HashRule::Original;
+    case int(HashRule::WithOrigin):
+        return HashRule::WithOrigin;
+    default:
+        return std::nullopt;
+    }
+}
+
 QString Event::computeHash() const
 {
-    return QString::fromLatin1(chainHash(prevHash.toUtf8(), id.toUtf8(), incidentUid.toUtf8(), hlc,
-                                         ts, actor.toUtf8(), kind.toUtf8(), payloadJson())
+    return QString::fromLatin1(chainHash(rule, prevHash.toUtf8(), id.toUtf8(), incidentUid.toUtf8(),
+                                         hlc, ts, actor.toUtf8(), kind.toUtf8(), origin.toUtf8(),
+                                         payloadJson())
                                    .toHex());
 }
 
@@ -90,6 +110,8 @@ QJsonObject Event::toJson() const
     o[u"payload"] = payload;
     o[u"prev_hash"] = prevHash;
     o[u"hash"] = hash;
+    o[u"origin"] = origin;
+    o[u"hash_rule"] = int(rule);
     return o;
 }
 
@@ -115,7 +137,8 @@ Event rejectionConflict(const Event &rejected, const QString &state, const QStri
                          {QStringLiteral("actor"), rejected.actor},
                          {QStringLiteral("kind"), rejected.kind},
                          {QStringLiteral("payload"), rejected.payload},
-                         {QStringLiteral("origin"), rejected.origin}};
+                         {QStringLiteral("origin"), rejected.origin},
+                         {QStringLiteral("hashRule"), int(rejected.rule)}};
     if (!rejected.sentBy.isEmpty() || !rejected.sentRole.isEmpty())
         original[u"sentBy"] = QJsonObject{{QStringLiteral("user"), rejected.sentBy},
                                           {QStringLiteral("role"), rejected.sentRole}};

@@ -6,10 +6,21 @@
 #include <QJsonObject>
 #include <QString>
 
+#include <optional>
+
 namespace sitrep::domain {
 
+/// Which fields an event's hash covers. Rule 1 (events written before the replica's id was
+/// recorded): prevHash, id, incident, hlc, ts, actor, kind, payload. Rule 2 (every event
+/// appended since): a marker, those fields and the origin, so a log whose events were moved
+/// between replicas after the fact no longer verifies. Each event keeps the rule it was
+/// hashed under, so older events verify under the old rule; lowering an event's rule
+/// changes its hash as well.
+enum class HashRule : int { Original = 1, WithOrigin = 2 };
+inline constexpr HashRule kCurrentHashRule = HashRule::WithOrigin;
+
 /// One entry of the append-only event log. `hash` chains each incident's events:
-/// hash = SHA-256(prevHash, id, incident, hlc, ts, actor, kind, payload).
+/// hash = SHA-256 over the fields its `rule` names (see HashRule).
 struct Event {
     qint64 seq = 0; // local append order
     QString id;     // UUID, global identity (merge key)
@@ -21,7 +32,10 @@ struct Event {
     QJsonObject payload;
     QString prevHash;
     QString hash;
-    QString origin; // "local" or the id of the replica it came from
+    // The id of the replica that appended it ("local", "remote" or "backend" in events of
+    // hash rule 1, written before every database had a replica id).
+    QString origin;
+    HashRule rule = kCurrentHashRule;
     // Who the back end says relayed the event (its `sentBy`): user and role, empty when not
     // known (an older back end). Not part of the hash and not stored: the merge checks it.
     QString sentBy;
@@ -39,11 +53,16 @@ struct Event {
 /// The chain hash of an event (raw SHA-256, 32 bytes): the one definition of what the hash
 /// covers. `prevHashHex` is the previous event's hash of the same incident in lower-case hex
 /// (empty for the first event), ids in the log's UUID spelling (lower case, no braces), the
-/// payload in its canonical text. Event::computeHash() and the store's bulk loader both
-/// call it, so the live path, a merge, a bulk load and `verify` cannot disagree.
-QByteArray chainHash(QByteArrayView prevHashHex, QByteArrayView id, QByteArrayView incidentUid,
-                     qint64 hlc, qint64 ts, QByteArrayView actor, QByteArrayView kind,
-                     QByteArrayView payload);
+/// payload in its canonical text; `origin` counts only under HashRule::WithOrigin.
+/// Event::computeHash() and the store's bulk loader both call it, so the live path, a
+/// merge, a bulk load and `verify` cannot disagree.
+QByteArray chainHash(HashRule rule, QByteArrayView prevHashHex, QByteArrayView id,
+                     QByteArrayView incidentUid, qint64 hlc, qint64 ts, QByteArrayView actor,
+                     QByteArrayView kind, QByteArrayView origin, QByteArrayView payload);
+
+/// The hash rule a stored or received number names; nullopt for one this build does not know
+/// (a newer writer's), which nobody may silently hash under another rule.
+std::optional<HashRule> hashRuleFrom(qint64 number);
 
 /// The order an incident's events fold in, the same on every replica: its opening first (a
 /// replica that opened the incident itself may hold the opening under a later clock than the

@@ -43,6 +43,9 @@ LifecycleEngine::LifecycleEngine(store::Store &store, workflow::Workflow workflo
     : QObject(parent), m_store(store), m_workflow(std::move(workflow)), m_oncall(std::move(oncall)),
       m_clock(clock)
 {
+    // What this replica appends carries its id as the origin (covered by the hash).
+    if (const QString id = m_store.meta(QStringLiteral("replica_id")); !id.isEmpty())
+        m_replica = id;
 }
 
 static QStringList listArg(const QJsonValue &v)
@@ -1202,6 +1205,7 @@ Result<LifecycleEngine::MergeResult> LifecycleEngine::mergeRemote(const QList<Ev
                 ++res.duplicates;
                 continue;
             }
+            // (From the wire an event of rule 2 always names its writer: eventFromWire.)
             if (e.origin.isEmpty() || e.origin == u"local")
                 e.origin = QStringLiteral("remote");
             const QString why = remoteRejection(cur, e, holder);

@@ -35,6 +35,9 @@ QJsonObject storedForm(const QJsonObject &e, const QString &user, const QString 
     const QString origin = e.value(u"origin").toString();
     if (!origin.isEmpty())
         o.insert(QStringLiteral("origin"), origin);
+    // The hash rule the digest must use for it (absent: rule 1, an older writer's event).
+    if (const qint64 rule = e.value(u"hashRule").toInteger(1); rule != 1)
+        o.insert(QStringLiteral("hashRule"), rule);
     return o;
 }
 
@@ -162,6 +165,16 @@ Status EventLog::validate(const QJsonObject &e)
         return bad(QStringLiteral("event %1: payload must be an object").arg(id));
     if (e.contains(u"origin") && !e.value(u"origin").isString())
         return bad(QStringLiteral("event %1: origin must be a string").arg(id));
+    const QJsonValue rule = e.value(u"hashRule");
+    if (!rule.isUndefined() && !(rule.isDouble() && domain::hashRuleFrom(rule.toInteger(0))))
+        return bad(QStringLiteral("event %1: hashRule must be 1 or 2").arg(id));
+    if (rule.toInteger(1) == int(domain::HashRule::WithOrigin)) {
+        const QString origin = e.value(u"origin").toString();
+        if (origin.isEmpty() || origin == u"local" || origin.size() > 200)
+            return bad(QStringLiteral("event %1: an event of hashRule 2 names the replica that "
+                                      "wrote it as its origin (at most 200 characters)")
+                           .arg(id));
+    }
     return {};
 }
 
@@ -264,7 +277,8 @@ Result<AppendOutcome> EventLog::append(const Principal &sender, const QJsonArray
                  {QStringLiteral("provisional"), p.value(u"number")},
                  {QStringLiteral("message"), QStringLiteral("numbered %1 by the back end (was %2)")
                                                  .arg(number, p.value(u"number").toString())}}},
-            {QStringLiteral("origin"), QStringLiteral("backend")}};
+            {QStringLiteral("origin"), QStringLiteral("backend")},
+            {QStringLiteral("hashRule"), int(domain::kCurrentHashRule)}};
         Principal backend{0, QStringLiteral("backend"), Role::Admin};
         bool renumberedIn = false;
         if (auto s = insertOne(backend, renumbered, &renumberedIn); !s)
@@ -431,19 +445,30 @@ Result<ChangesPage> EventLog::changes(const Cursor &since, int limit, Total tota
 
 Result<EventLog::Digest> EventLog::digest(const QString &id)
 {
-    using R = Result<Digest>;
-    Digest d;
-    const QString uid = canonicalUuid(id);
-    if (uid.isEmpty())
-        return d;
-    pg::Result r = m_db.exec("SELECT body FROM events WHERE incident = $1 AND kind <> 'conflict'",
-                             {uid.toUtf8()});
+    auto all = digests({id});
+    if (!all)
+        return all.error();
+    return all->value(canonicalUuid(id));
+}
+
+Result<QHash<QString, EventLog::Digest>> EventLog::digests(const QStringList &ids)
+{
+    using R = Result<QHash<QString, Digest>>;
+    QList<QByteArray> uids;
+    for (const QString &id : ids)
+        if (const QString uid = canonicalUuid(id); !uid.isEmpty())
+            uids << uid.toUtf8();
+    QHash<QString, Digest> out;
+    if (uids.isEmpty())
+        return out;
+    pg::Result r = m_db.exec("SELECT incident::text, body FROM events "
+                             "WHERE incident = ANY($1::uuid[]) AND kind <> 'conflict'",
+                             {pgTextArray(uids)});
     if (!r.ok())
         return R::fail(r.error(), QStringLiteral("unavailable"));
-    QList<domain::Event> events;
-    events.reserve(r.rows());
+    QHash<QString, QList<domain::Event>> events;
     for (int i = 0; i < r.rows(); ++i) {
-        const QJsonObject o = QJsonDocument::fromJson(r.value(i, 0)).object();
+        const QJsonObject o = QJsonDocument::fromJson(r.value(i, 1)).object();
         domain::Event e;
         e.id = o.value(u"id").toString();
         e.incidentUid = o.value(u"incidentId").toString();
@@ -452,12 +477,15 @@ Result<EventLog::Digest> EventLog::digest(const QString &id)
         e.actor = o.value(u"actor").toString();
         e.kind = o.value(u"kind").toString();
         e.payload = o.value(u"payload").toObject();
-        events << e;
+        e.origin = o.value(u"origin").toString();
+        // An unknown rule cannot have been stored (the append checks it): rule 1 means absent.
+        e.rule = domain::hashRuleFrom(o.value(u"hashRule").toInteger(1))
+                     .value_or(domain::HashRule::Original);
+        events[r.text(i, 0)] << e;
     }
-    d.found = !events.isEmpty();
-    d.events = events.size();
-    d.digest = domain::incidentDigest(events);
-    return d;
+    for (auto it = events.cbegin(); it != events.cend(); ++it)
+        out.insert(it.key(), Digest{true, it->size(), domain::incidentDigest(*it)});
+    return out;
 }
 
 Result<EventLog::IncidentView> EventLog::incident(const QString &id)

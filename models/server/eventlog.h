@@ -6,6 +6,7 @@
 #include "util/result.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
@@ -85,6 +86,9 @@ public:
         QString digest;
     };
     Result<Digest> digest(const QString &id);
+    /// The digests of many incidents in one query (ids in any UUID spelling; an id that is
+    /// not a UUID or names no stored event is left out of the answer).
+    Result<QHash<QString, Digest>> digests(const QStringList &ids);
     /// The largest hlc recorded for an incident (for events the back end writes itself).
     Result<qint64> maxHlc(const QString &id);
 

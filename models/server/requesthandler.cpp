@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "server/requesthandler.h"
 
+#include "domain/event.h"
 #include "server/leases.h"
 #include "server/logging.h"
 #include "server/pg.h"
@@ -22,6 +23,9 @@
 namespace sitrep::server {
 
 namespace {
+
+// The most incidents one POST /api/digests may name (the contract's maxItems).
+constexpr int kMaxDigestsPerRequest = 500;
 
 const QUuid kPatchNamespace(QStringLiteral("{5d0f7c1e-8a54-4c3b-9f1e-2b7d6a9c4e31}"));
 
@@ -392,6 +396,34 @@ ApiResponse handleRequest(pg::Connection &db, const http::HttpRequest &req, Serv
                                      {QStringLiteral("digest"), d->digest}});
     }
 
+    // Many digests in one request: a read (any role, no Idempotency-Key), sent as a POST only
+    // because the ids do not fit a URL.
+    if (parts.size() == 2 && parts[1] == u"digests" && post) {
+        QString parseError;
+        const QJsonObject body = parseBody(req.body, &parseError);
+        if (!parseError.isEmpty())
+            return errorResponse(400, QStringLiteral("bad_request"), parseError);
+        const QJsonArray ids = body.value(u"incidents").toArray();
+        QStringList wanted;
+        for (const QJsonValue &v : ids)
+            if (const QString id = canonicalUuid(v.toString()); !id.isEmpty())
+                wanted << id;
+        if (ids.isEmpty() || ids.size() > kMaxDigestsPerRequest || wanted.size() != ids.size())
+            return errorResponse(422, QStringLiteral("invalid"),
+                                 QStringLiteral("incidents[] must hold 1 to %1 incident UUIDs")
+                                     .arg(kMaxDigestsPerRequest));
+        auto d = log.digests(wanted);
+        if (!d)
+            return unavailable(d.errorMessage());
+        QJsonArray out;
+        for (const QString &id : std::as_const(wanted))
+            if (const auto it = d->constFind(id); it != d->cend())
+                out.append(QJsonObject{{QStringLiteral("incidentId"), id},
+                                       {QStringLiteral("events"), it->events},
+                                       {QStringLiteral("digest"), it->digest}});
+        return json(200, QJsonObject{{QStringLiteral("digests"), out}});
+    }
+
     const bool write = post || req.method == "PATCH";
     const bool writeRoute =
         (parts.size() == 2 && (parts[1] == u"events" || parts[1] == u"incidents")) ||
@@ -534,7 +566,8 @@ ApiResponse handleRequest(pg::Connection &db, const http::HttpRequest &req, Serv
                     {QStringLiteral("kind"), QStringLiteral("incident.field_set")},
                     {QStringLiteral("payload"), QJsonObject{{QStringLiteral("field"), it.key()},
                                                             {QStringLiteral("value"), it.value()}}},
-                    {QStringLiteral("origin"), QStringLiteral("backend")}});
+                    {QStringLiteral("origin"), QStringLiteral("backend")},
+                    {QStringLiteral("hashRule"), int(domain::kCurrentHashRule)}});
             return appendAllOrNone(
                 log, who, events, keep, &stored, [&](const AppendOutcome &) -> Result<ApiResponse> {
                     auto after = log.incident(incident);

@@ -273,8 +273,9 @@ void BulkLoader::prepareOne(Event e, Folding &f, std::vector<Ready> &out)
     r.ts = e.ts;
     r.prevHash = f.head;
     // The same hash as Event::computeHash(), over the bytes already at hand.
-    r.hash = domain::chainHash(f.head.toHex(), e.id.toLatin1(), e.incidentUid.toLatin1(), e.hlc,
-                               e.ts, r.actor, r.kind, r.payload);
+    r.rule = qint64(e.rule);
+    r.hash = domain::chainHash(e.rule, f.head.toHex(), e.id.toLatin1(), e.incidentUid.toLatin1(),
+                               e.hlc, e.ts, r.actor, r.kind, r.origin, r.payload);
     r.seq = ++m_lastSeq;
     e.seq = r.seq;
     e.hash = QString::fromLatin1(r.hash.toHex());
@@ -302,7 +303,7 @@ Status BulkLoader::write(const std::vector<Ready> &batch)
 {
     Stmt *ins = m_store.db().prepare(
         QStringLiteral("INSERT INTO events(id, incident, hlc, ts, actor, kind, payload, prev_hash, "
-                       "hash, origin) VALUES(?,?,?,?,?,?,?,?,?,?)"));
+                       "hash, origin, hash_rule) VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
     if (!ins)
         return Status::fail(m_store.db().lastError(), QStringLiteral("db"));
     sqlite3_stmt *st = ins->handle();
@@ -319,6 +320,7 @@ Status BulkLoader::write(const std::vector<Ready> &batch)
         sqlite3_bind_blob(st, 8, r.prevHash.constData(), int(r.prevHash.size()), SQLITE_STATIC);
         sqlite3_bind_blob(st, 9, r.hash.constData(), int(r.hash.size()), SQLITE_STATIC);
         sqlite3_bind_text(st, 10, r.origin.constData(), int(r.origin.size()), SQLITE_STATIC);
+        sqlite3_bind_int64(st, 11, r.rule);
         if (sqlite3_step(st) != SQLITE_DONE) {
             const QString err = QString::fromUtf8(sqlite3_errmsg(db));
             sqlite3_reset(st);

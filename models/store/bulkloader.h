@@ -44,6 +44,7 @@ class BulkLoader {
     // One event ready to be written: bytes as the log stores them, and the row id it gets.
     struct Ready {
         QByteArray id, incident, actor, kind, payload, prevHash, hash, origin;
+        qint64 rule = 1; // domain::HashRule
         qint64 hlc = 0;
         qint64 ts = 0;
         qint64 seq = 0;

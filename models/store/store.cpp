@@ -241,9 +241,13 @@ Result<QString> Store::nextNumber(const QString &prefix)
 
 Status Store::appendEvent(Event &e)
 {
+    // Rule 2 hashes the origin: an event without one would not verify once read back.
+    if (e.rule != domain::HashRule::Original && e.origin.isEmpty())
+        return Status::fail(QStringLiteral("cannot append event %1: no origin").arg(e.id),
+                            QStringLiteral("db"));
     Stmt *s = m_db.prepare(QStringLiteral(
-        "INSERT INTO events(id, incident, hlc, ts, actor, kind, payload, prev_hash, hash, origin) "
-        "VALUES(?,?,?,?,?,?,?,?,?,?)"));
+        "INSERT INTO events(id, incident, hlc, ts, actor, kind, payload, prev_hash, hash, origin, "
+        "hash_rule) VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
     const QByteArray payload = e.payloadJson();
     s->bindBlob(1, uuidToBlob(e.id))
         .bindBlob(2, uuidToBlob(e.incidentUid))
@@ -254,7 +258,8 @@ Status Store::appendEvent(Event &e)
     sqlite3_bind_text(s->handle(), 7, payload.constData(), int(payload.size()), SQLITE_TRANSIENT);
     s->bindBlob(8, QByteArray::fromHex(e.prevHash.toLatin1()))
         .bindBlob(9, QByteArray::fromHex(e.hash.toLatin1()))
-        .bind(10, e.origin.isEmpty() ? QStringLiteral("local") : e.origin);
+        .bind(10, e.origin.isEmpty() ? QStringLiteral("local") : e.origin)
+        .bind(11, qint64(e.rule));
     if (!s->exec())
         return Status::fail(QStringLiteral("cannot append event: %1").arg(s->error()),
                             QStringLiteral("db"));
@@ -585,6 +590,8 @@ static Event readEventOf(const Stmt &s, QByteArray *incidentBlob)
     e.prevHash = QString::fromLatin1(row.blob().toHex());
     e.hash = QString::fromLatin1(row.blob().toHex());
     e.origin = row.text();
+    // Kept as stored even when this build does not know the rule: verify says so.
+    e.rule = domain::HashRule(row.int64());
     return e;
 }
 
@@ -594,7 +601,7 @@ static Event readEvent(const Stmt &s)
 }
 
 static const char *const kEventColumns =
-    "seq, id, incident, hlc, ts, actor, kind, payload, prev_hash, hash, origin";
+    "seq, id, incident, hlc, ts, actor, kind, payload, prev_hash, hash, origin, hash_rule";
 
 QList<Event> Store::timeline(const QString &incidentUid)
 {
@@ -796,7 +803,14 @@ VerifyReport Store::verify(const std::function<void(const QString &)> &progress)
                           .arg(e.id)
                           .arg(e.seq)
                           .arg(e.incidentUid));
-            if (e.computeHash() != e.hash)
+            if (!domain::hashRuleFrom(qint64(e.rule)))
+                fault(QStringLiteral("event %1 (seq %2) of incident %3: hashed under rule %4, "
+                                     "which this version does not know")
+                          .arg(e.id)
+                          .arg(e.seq)
+                          .arg(e.incidentUid)
+                          .arg(int(e.rule)));
+            else if (e.computeHash() != e.hash)
                 fault(QStringLiteral(
                           "event %1 (seq %2, %3) of incident %4: content changed (hash mismatch)")
                           .arg(e.id)

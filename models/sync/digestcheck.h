@@ -22,8 +22,9 @@ struct DigestMismatch {
 /// domain::digestEvents of its timeline.
 QString localDigest(store::Store &store, const QString &incidentUid);
 
-/// Compares every incident's digest with the back end's (GET /api/incidents/{id}/digest),
-/// one request at a time. `done` gets the incidents whose digests differ, or the first
+/// Compares every incident's digest with the back end's, 500 incidents per request (POST
+/// /api/digests; one GET /api/incidents/{id}/digest at a time with a back end older than
+/// that). `done` gets the incidents whose digests differ, or the first
 /// failure (the back end unreachable, a refused token, an answer outside the contract).
 void compareDigests(store::Store &store, RestClient &client,
                     std::function<void(Result<QList<DigestMismatch>>)> done);

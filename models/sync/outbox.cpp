@@ -23,9 +23,6 @@ void Outbox::attach(engine::LifecycleEngine &engine)
 {
     if (!enabled(engine.store()))
         return;
-    const QString replica = engine.store().meta(QStringLiteral("replica_id"));
-    if (!replica.isEmpty())
-        engine.setReplicaId(replica);
     engine.addCommitHook(
         QStringLiteral("sync.outbox"),
         [](store::Store &s, const QList<Event> &events) { return enqueue(s, events); });
@@ -108,12 +105,14 @@ Status Outbox::enable(store::Store &store)
     auto &db = store.db();
     if (auto s = db.begin(); !s)
         return s;
-    QString replica = store.meta(QStringLiteral("replica_id"));
-    if (replica.isEmpty())
-        replica = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    // Every database has its replica id from its first migration (0950).
+    const QString replica = store.meta(QStringLiteral("replica_id"));
+    if (replica.isEmpty()) {
+        db.rollback();
+        return Status::fail(QStringLiteral("the database has no replica id"), QStringLiteral("db"));
+    }
     const QString prefix = QStringLiteral("TMP-%1-").arg(replica.left(6).toUpper());
-    for (const auto &[k, v] : {qMakePair(QStringLiteral("replica_id"), replica),
-                               qMakePair(QStringLiteral("number_prefix"), prefix),
+    for (const auto &[k, v] : {qMakePair(QStringLiteral("number_prefix"), prefix),
                                qMakePair(QStringLiteral("sync.enabled"), QStringLiteral("1"))}) {
         if (auto s = store.setMeta(k, v); !s) {
             db.rollback();
@@ -173,7 +172,7 @@ QList<OutboxEntry> Outbox::pending(int limit)
     QList<OutboxEntry> out;
     store::Stmt *s = m_store.db().prepare(
         QStringLiteral("SELECT d.id, d.attempts, d.next_at, e.seq, e.id, e.incident, e.hlc, e.ts, "
-                       "e.actor, e.kind, e.payload, e.origin "
+                       "e.actor, e.kind, e.payload, e.origin, e.hash_rule "
                        "FROM deliveries d JOIN events e ON e.seq = d.event_seq "
                        "WHERE d.queue = ? AND d.status = 'pending' ORDER BY d.id LIMIT ?"));
     s->bind(1, m_queue.name()).bind(2, limit);
@@ -189,6 +188,7 @@ QList<OutboxEntry> Outbox::pending(int limit)
         e.payloadRaw = row.text().toUtf8();
         e.payload = QJsonDocument::fromJson(e.payloadRaw).object();
         e.origin = row.text();
+        e.rule = domain::HashRule(row.int64());
         out << x;
     }
     s->reset();

@@ -11,7 +11,7 @@ namespace sitrep::sync {
 
 QJsonObject eventToWire(const domain::Event &e, const QString &origin)
 {
-    return {
+    QJsonObject o{
         {QStringLiteral("id"), e.id},
         {QStringLiteral("incidentId"), e.incidentUid},
         {QStringLiteral("hlc"), QString::number(e.hlc)},
@@ -20,6 +20,10 @@ QJsonObject eventToWire(const domain::Event &e, const QString &origin)
         {QStringLiteral("kind"), e.kind},
         {QStringLiteral("payload"), e.payload},
         {QStringLiteral("origin"), e.origin.isEmpty() || e.origin == u"local" ? origin : e.origin}};
+    // Rule 1 is what a missing field means, so older back ends and peers see what they knew.
+    if (e.rule != domain::HashRule::Original)
+        o.insert(QStringLiteral("hashRule"), int(e.rule));
+    return o;
 }
 
 Result<domain::Event> eventFromWire(const QJsonObject &o)
@@ -46,6 +50,15 @@ Result<domain::Event> eventFromWire(const QJsonObject &o)
         return R::fail(QStringLiteral("event %1 without a kind").arg(e.id));
     e.payload = o.value(u"payload").toObject();
     e.origin = o.value(u"origin").toString(QStringLiteral("remote"));
+    // The rule its hash is computed under; the origin it covers must be the writer's own.
+    const auto rule = domain::hashRuleFrom(o.value(u"hashRule").toInteger(1));
+    if (!rule)
+        return R::fail(QStringLiteral("event %1 with an unknown hashRule").arg(e.id));
+    e.rule = *rule;
+    if (e.rule == domain::HashRule::WithOrigin &&
+        (!o.value(u"origin").isString() || e.origin.isEmpty() || e.origin == u"local" ||
+         e.origin.size() > 200))
+        return R::fail(QStringLiteral("event %1 of hashRule 2 without a valid origin").arg(e.id));
     // Who the back end says sent it (an older back end records nobody: left empty).
     const QJsonObject sentBy = o.value(u"sentBy").toObject();
     e.sentBy = sentBy.value(u"user").toString();

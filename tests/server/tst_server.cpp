@@ -503,6 +503,67 @@ private Q_SLOTS:
         QCOMPARE(batch(bob, {}).status, 422);
     }
 
+    void hashRule_unknownOrWithoutOrigin_isRefused_andDigestCoversOrigin()
+    {
+        RestClient bob(m_team.url(), m_bob);
+        const QString inc = openIncident(bob, QStringLiteral("bob"));
+        QJsonObject unknown = mkEvent(inc, QStringLiteral("note.added"), QStringLiteral("bob"));
+        unknown[u"hashRule"] = 7;
+        QJsonObject noOrigin = mkEvent(inc, QStringLiteral("note.added"), QStringLiteral("bob"));
+        noOrigin[u"hashRule"] = 2;
+        noOrigin.remove(u"origin");
+        QJsonObject local = mkEvent(inc, QStringLiteral("note.added"), QStringLiteral("bob"));
+        local[u"hashRule"] = 2;
+        local[u"origin"] = QStringLiteral("local");
+        QJsonObject good = mkEvent(inc, QStringLiteral("note.added"), QStringLiteral("bob"));
+        good[u"hashRule"] = 2;
+        good[u"origin"] = QStringLiteral("laptop-1");
+        const HttpReply r = batch(bob, {unknown, noOrigin, local, good});
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json().value(u"refused").toInt(), 3);
+        QVERIFY2(result(r, 0).value(u"error").toString().contains(u"hashRule must be 1 or 2"),
+                 qPrintable(r.describe()));
+        for (int i : {1, 2})
+            QVERIFY2(result(r, i).value(u"error").toString().contains(u"origin"),
+                     qPrintable(r.describe()));
+        QCOMPARE(resultStatus(r, 3), QStringLiteral("accepted"));
+        // The back end keeps the rule and the origin, and its digest covers the origin: the
+        // same events under another origin give another digest.
+        const auto digest = [&] {
+            return testing::call(bob, "GET", QStringLiteral("/api/incidents/%1/digest").arg(inc))
+                .json()
+                .value(u"digest")
+                .toString();
+        };
+        const QString before = digest();
+        QVERIFY(!before.isEmpty());
+        m_team.pg.sql(QStringLiteral("UPDATE events SET body = replace(body, "
+                                     "'\"origin\":\"laptop-1\"', '\"origin\":\"laptop-2\"') "
+                                     "WHERE id = '%1'")
+                          .arg(good.value(u"id").toString()));
+        QVERIFY(digest() != before);
+
+        // Many digests in one request, for any role (a read): the same digest as the GET,
+        // incidents without events left out, bad input a 422.
+        RestClient wall(m_team.url(), m_wall);
+        const QString empty = uuid();
+        const QJsonObject ask{{QStringLiteral("incidents"), QJsonArray{inc, empty}}};
+        const HttpReply many = testing::call(wall, "POST", QStringLiteral("/api/digests"), &ask);
+        QCOMPARE(many.status, 200);
+        const QJsonArray got = many.json().value(u"digests").toArray();
+        QCOMPARE(got.size(), 1);
+        QCOMPARE(got[0][u"incidentId"].toString(), inc);
+        QCOMPARE(got[0][u"digest"].toString(), digest());
+        QCOMPARE(got[0][u"events"].toInt(), 3); // opened, renumbered, the note
+        QJsonArray tooMany;
+        for (int i = 0; i < 501; ++i)
+            tooMany.append(uuid());
+        for (const QJsonArray &bad : {QJsonArray{}, QJsonArray{QStringLiteral("nope")}, tooMany}) {
+            const QJsonObject b{{QStringLiteral("incidents"), bad}};
+            QCOMPARE(testing::call(wall, "POST", QStringLiteral("/api/digests"), &b).status, 422);
+        }
+    }
+
     void changeFeed_longPollWokenByAnAppendOnAnotherInstance()
     {
         RestClient bob(m_team.url(), m_bob);

@@ -576,6 +576,27 @@ private Q_SLOTS:
         QCOMPARE(diff->size(), 1);
         QCOMPARE(diff->first().incidentUid, y->incidentUid);
         QCOMPARE(diff->first().number, yNumber);
+        // An event moved to another replica on the back end (its origin rewritten) shows
+        // too: the content hash covers the origin of every event appended now.
+        QString after;
+        for (const domain::Event &e : a.store().timeline(x->incidentUid))
+            if (e.kind == domain::kinds::NoteAdded)
+                after = e.id;
+        const QString replicaA = a.store().meta(QStringLiteral("replica_id"));
+        QVERIFY(!after.isEmpty() && !replicaA.isEmpty());
+        team.backEnd.pg.sql(
+            QStringLiteral("UPDATE events SET body = replace(body, '\"origin\":"
+                           "\"%1\"', '\"origin\":\"%2\"') WHERE id = '%3'")
+                .arg(replicaA, b.store().meta(QStringLiteral("replica_id")), after));
+        const auto moved = compare(a);
+        QVERIFY2(moved, qPrintable(moved.errorMessage()));
+        QStringList differ;
+        for (const auto &m : *moved)
+            differ << m.incidentUid;
+        differ.sort();
+        QStringList want{x->incidentUid, y->incidentUid};
+        want.sort();
+        QCOMPARE(differ, want);
         QVERIFY2(team.violations.isEmpty(), qPrintable(team.violations.join(u'\n')));
     }
 

@@ -264,10 +264,15 @@ private Q_SLOTS:
         QVERIFY(a.transition(ref, QStringLiteral("investigating")).ok());
         const QList<Event> log = a.store.eventsAfter(0, 100);
         QVERIFY(log.size() >= 3);
+        const QString replica = a.store.meta(QStringLiteral("replica_id"));
+        QVERIFY(!replica.isEmpty());
         for (const Event &e : log) {
-            const QByteArray raw =
-                domain::chainHash(e.prevHash.toLatin1(), e.id.toLatin1(), e.incidentUid.toLatin1(),
-                                  e.hlc, e.ts, e.actor.toUtf8(), e.kind.toUtf8(), e.payloadJson());
+            // Appended here: this replica's id is the origin, and the hash covers it.
+            QCOMPARE(e.origin, replica);
+            QCOMPARE(e.rule, domain::HashRule::WithOrigin);
+            const QByteArray raw = domain::chainHash(
+                e.rule, e.prevHash.toLatin1(), e.id.toLatin1(), e.incidentUid.toLatin1(), e.hlc,
+                e.ts, e.actor.toUtf8(), e.kind.toUtf8(), e.origin.toUtf8(), e.payloadJson());
             QCOMPARE(QString::fromLatin1(raw.toHex()), e.hash);
             QCOMPARE(e.computeHash(), e.hash);
         }

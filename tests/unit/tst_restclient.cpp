@@ -9,7 +9,9 @@
 #include "unit/asynctestutil.h"
 #include "unit/synctestutil.h"
 
+#include "domain/digest.h"
 #include "fixtures/appcontext.h"
+#include "sync/digestcheck.h"
 #include "sync/outbox.h"
 #include "sync/restclient.h"
 #include "sync/syncservice.h"
@@ -242,6 +244,132 @@ private Q_SLOTS:
                  qPrintable(report.error));
         QCOMPARE(report.sent, 0);
         QCOMPARE(sync::Outbox(ctx->store()).pendingCount(), pending);
+    }
+
+    void wireEvent_carriesItsOriginAndHashRule_andMergesUnderThem()
+    {
+        auto here = replica(QUrl(QStringLiteral("http://127.0.0.1:9")));
+        auto opened = here->engine().execute(
+            engine::Command::open({{QStringLiteral("title"), QStringLiteral("origin")},
+                                   {QStringLiteral("severity"), QStringLiteral("high")}},
+                                  QStringLiteral("bob")));
+        QVERIFY(opened);
+        const domain::Event &e = opened->events.first();
+        const QString replicaId = here->store().meta(QStringLiteral("replica_id"));
+        QCOMPARE(e.origin, replicaId);
+        const QJsonObject wire = sync::eventToWire(e, QStringLiteral("ignored"));
+        QCOMPARE(wire.value(u"origin").toString(), replicaId);
+        QCOMPARE(wire.value(u"hashRule").toInt(), 2);
+        const auto back = sync::eventFromWire(wire);
+        QVERIFY(back);
+        QCOMPARE(back->rule, domain::HashRule::WithOrigin);
+        QCOMPARE(back->origin, replicaId);
+
+        // Another replica merges it under the writer's origin and rule; its log verifies,
+        // and the event's content hash is the writer's.
+        auto there = replica(QUrl(QStringLiteral("http://127.0.0.1:9")));
+        auto merged = there->engine().mergeRemote(opened->events);
+        QVERIFY2(merged, qPrintable(merged.errorMessage()));
+        const QList<domain::Event> log = there->store().timeline(opened->incidentUid);
+        QCOMPARE(log.size(), opened->events.size());
+        for (qsizetype i = 0; i < log.size(); ++i) {
+            QCOMPARE(log[i].origin, replicaId);
+            QCOMPARE(log[i].rule, domain::HashRule::WithOrigin);
+            QCOMPARE(domain::contentHash(log[i]), domain::contentHash(opened->events[i]));
+        }
+        QVERIFY(there->engine().verify().ok);
+
+        // An older writer's event (no rule) is rule 1; a rule this build does not know, or
+        // rule 2 without the writer's own origin, is outside the contract.
+        QJsonObject old = wire;
+        old.remove(u"hashRule");
+        old.remove(u"origin");
+        const auto older = sync::eventFromWire(old);
+        QVERIFY(older);
+        QCOMPARE(older->rule, domain::HashRule::Original);
+        for (const QJsonValue &origin : {QJsonValue(), QJsonValue(QStringLiteral("local")),
+                                         QJsonValue(QString()), QJsonValue(7)}) {
+            QJsonObject bad = wire;
+            if (origin.isNull())
+                bad.remove(u"origin");
+            else
+                bad[u"origin"] = origin;
+            const auto r = sync::eventFromWire(bad);
+            QVERIFY(!r);
+            QVERIFY2(r.errorMessage().contains(u"origin"), qPrintable(r.errorMessage()));
+        }
+        QJsonObject unknown = wire;
+        unknown[u"hashRule"] = 3;
+        QVERIFY(!sync::eventFromWire(unknown));
+    }
+
+    void digests_inBatches_olderBackEndOnePerIncident_badAnswerIsAnError()
+    {
+        auto ctx = replica(QUrl(QStringLiteral("http://127.0.0.1:9")));
+        QStringList uids;
+        for (int i = 0; i < 3; ++i) {
+            auto r = ctx->engine().execute(engine::Command::open(
+                {{QStringLiteral("title"), QStringLiteral("digest %1").arg(i)},
+                 {QStringLiteral("severity"), QStringLiteral("high")}},
+                QStringLiteral("bob")));
+            QVERIFY(r);
+            uids << r->incidentUid;
+        }
+        const QString wrong(64, u'0');
+        const auto remoteDigest = [&](const QString &uid) {
+            return uid == uids[1] ? wrong : sync::localDigest(ctx->store(), uid);
+        };
+        enum class Mode { Batch, Older, Garbled } mode = Mode::Batch;
+        HostileServer server([&](QTcpSocket *s, const QByteArray &head) {
+            if (head.startsWith("POST /api/digests")) {
+                if (mode == Mode::Older)
+                    return answer(s, "404 Not Found", "{\"error\":\"not_found\"}");
+                QJsonArray list;
+                for (const QString &uid : std::as_const(uids))
+                    if (uid != uids[2]) // the back end holds none of the third's events
+                        list.append(QJsonObject{
+                            {QStringLiteral("incidentId"), uid},
+                            {QStringLiteral("events"), 1},
+                            {QStringLiteral("digest"),
+                             mode == Mode::Garbled ? QStringLiteral("zz") : remoteDigest(uid)}});
+                return answer(s, "200 OK",
+                              QJsonDocument(QJsonObject{{QStringLiteral("digests"), list}})
+                                  .toJson(QJsonDocument::Compact));
+            }
+            const QString uid = QString::fromLatin1(head).section(u'/', 3, 3);
+            answer(s, "200 OK",
+                   QJsonDocument(QJsonObject{{QStringLiteral("incidentId"), uid},
+                                             {QStringLiteral("events"), 1},
+                                             {QStringLiteral("digest"), remoteDigest(uid)}})
+                       .toJson(QJsonDocument::Compact));
+        });
+        sync::RestClient rest(server.url(), QStringLiteral("token"));
+        const auto compare = [&] {
+            return testing::awaitCallback<Result<QList<sync::DigestMismatch>>>(
+                [&](auto done) { sync::compareDigests(ctx->store(), rest, done); });
+        };
+        auto diff = compare();
+        QVERIFY2(diff, qPrintable(diff.errorMessage()));
+        QCOMPARE(server.requests, 1); // all three in one request
+        QCOMPARE(diff->size(), 2);
+        QStringList differ{diff->at(0).incidentUid, diff->at(1).incidentUid};
+        differ.sort();
+        QStringList want{uids[1], uids[2]};
+        want.sort();
+        QCOMPARE(differ, want);
+
+        mode = Mode::Older;
+        server.requests = 0;
+        diff = compare();
+        QVERIFY2(diff, qPrintable(diff.errorMessage()));
+        QCOMPARE(server.requests, 1 + 3);
+        QCOMPARE(diff->size(), 1);
+        QCOMPARE(diff->first().incidentUid, uids[1]);
+
+        mode = Mode::Garbled;
+        diff = compare();
+        QVERIFY(!diff);
+        QVERIFY2(diff.errorMessage().contains(u"contract"), qPrintable(diff.errorMessage()));
     }
 
     void feedThatAlwaysHasMore_cannotHoldTheCycle()

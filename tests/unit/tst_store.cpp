@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QSet>
 #include <QTest>
+#include <QUuid>
 
 #include <sqlite3.h>
 
@@ -118,6 +119,9 @@ private Q_SLOTS:
     void tamper_deletedEvent_isReported();
     void tamper_projectionRow_isReported();
     void tamper_droppedIncidentEvents_isReported();
+    void origin_isTheReplicaId_andCoveredByTheHash();
+    void tamper_hashRuleLoweredOrUnknown_isReported();
+    void olderEvents_verifyUnderTheOldRule();
     void rebuild_givesIdenticalRows();
     void rebuild_repairsProjection();
     void migrations_areIdempotent();
@@ -333,6 +337,105 @@ void TestStore::tamper_deletedEvent_isReported()
     const auto rep2 = fx2.store.verify();
     QVERIFY(!rep2.ok);
     QVERIFY2(rep2.faults.join(u'\n').contains(m), qPrintable(rep2.faults.join(u'\n')));
+}
+
+void TestStore::origin_isTheReplicaId_andCoveredByTheHash()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("a"), QStringLiteral("high"));
+    QVERIFY(fx.run(Command::Kind::Note, n, {{"text", "by this replica"}}).ok());
+    // Every database is a replica with its own id from the start, kept across reopening.
+    const QString replica = fx.store.meta(QStringLiteral("replica_id"));
+    QVERIFY(!QUuid::fromString(replica).isNull());
+    CoreFixture other;
+    QVERIFY(other.store.meta(QStringLiteral("replica_id")) != replica);
+    {
+        store::Store again;
+        QVERIFY(again.open(fx.dbPath).ok());
+        QCOMPARE(again.meta(QStringLiteral("replica_id")), replica);
+    }
+    Raw raw(fx.dbPath);
+    QCOMPARE(raw.value(QStringLiteral("SELECT count(*) FROM events WHERE origin <> '%1' OR "
+                                      "hash_rule <> 2")
+                           .arg(replica)),
+             0);
+    QVERIFY(raw.value(QStringLiteral("SELECT count(*) FROM events")) >= 2);
+    QVERIFY(fx.store.verify().ok);
+    // Moving an event to another replica after the fact breaks its hash.
+    const qint64 seq = raw.value(QStringLiteral("SELECT seq FROM events WHERE kind='note.added'"));
+    const QString eventId = fx.store.eventsAfter(seq - 1, 1).first().id;
+    QCOMPARE(raw.exec(QStringLiteral("DROP TRIGGER events_append_only_update")), QString());
+    QCOMPARE(
+        raw.exec(QStringLiteral("UPDATE events SET origin='another-laptop' WHERE seq=%1").arg(seq)),
+        QString());
+    const auto rep = fx.store.verify();
+    QVERIFY(!rep.ok);
+    const QString faults = rep.faults.join(u'\n');
+    QVERIFY2(faults.contains(eventId) && faults.contains(u"content changed"), qPrintable(faults));
+}
+
+void TestStore::tamper_hashRuleLoweredOrUnknown_isReported()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("a"), QStringLiteral("high"));
+    QVERIFY(fx.run(Command::Kind::Note, n, {{"text", "under rule 2"}}).ok());
+    Raw raw(fx.dbPath);
+    const qint64 seq = raw.value(QStringLiteral("SELECT seq FROM events WHERE kind='note.added'"));
+    QCOMPARE(raw.exec(QStringLiteral("DROP TRIGGER events_append_only_update")), QString());
+    // Claiming the old rule, which does not cover the origin, changes the hash too.
+    QCOMPARE(raw.exec(QStringLiteral("UPDATE events SET hash_rule=1 WHERE seq=%1").arg(seq)),
+             QString());
+    auto rep = fx.store.verify();
+    QVERIFY(!rep.ok);
+    QVERIFY2(rep.faults.join(u'\n').contains(u"content changed"),
+             qPrintable(rep.faults.join(u'\n')));
+    // A rule this version does not know is said as such.
+    QCOMPARE(raw.exec(QStringLiteral("UPDATE events SET hash_rule=9 WHERE seq=%1").arg(seq)),
+             QString());
+    rep = fx.store.verify();
+    QVERIFY(!rep.ok);
+    QVERIFY2(rep.faults.join(u'\n').contains(u"hashed under rule 9"),
+             qPrintable(rep.faults.join(u'\n')));
+}
+
+void TestStore::olderEvents_verifyUnderTheOldRule()
+{
+    // A log written before the origin was hashed: its events say rule 1 and origin "local",
+    // chained under rule 1. They still verify, and new events chain on under rule 2.
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("a"), QStringLiteral("high"));
+    QVERIFY(fx.run(Command::Kind::Note, n, {{"text", "written long ago"}}).ok());
+    const QString uid = fx.store.findIncident(n)->uid;
+    Raw raw(fx.dbPath);
+    QCOMPARE(raw.exec(QStringLiteral("DROP TRIGGER events_append_only_update")), QString());
+    QByteArray prev;
+    for (const domain::Event &e : fx.store.timeline(uid)) {
+        const QByteArray hash = domain::chainHash(
+            domain::HashRule::Original, prev.toHex(), e.id.toLatin1(), e.incidentUid.toLatin1(),
+            e.hlc, e.ts, e.actor.toUtf8(), e.kind.toUtf8(), "ignored", e.payloadJson());
+        QCOMPARE(
+            raw.exec(QStringLiteral("UPDATE events SET origin='local', hash_rule=1, "
+                                    "prev_hash=x'%1', hash=x'%2' WHERE seq=%3")
+                         .arg(QString::fromLatin1(prev.toHex()), QString::fromLatin1(hash.toHex()))
+                         .arg(e.seq)),
+            QString());
+        prev = hash;
+    }
+    QCOMPARE(raw.exec(QStringLiteral("UPDATE incidents SET head_hash=x'%1' WHERE uid=x'%2'")
+                          .arg(QString::fromLatin1(prev.toHex()), QString(uid).remove(u'-'))),
+             QString());
+    auto rep = fx.store.verify();
+    QVERIFY2(rep.ok, qPrintable(rep.faults.join(u'\n')));
+    // Under rule 1 the origin is not covered: relabelling it is not a fault (what rule 2 is for).
+    QCOMPARE(raw.exec(QStringLiteral("UPDATE events SET origin='remote' WHERE hash_rule=1")),
+             QString());
+    QVERIFY(fx.store.verify().ok);
+    QVERIFY(fx.run(Command::Kind::Note, n, {{"text", "written today"}}).ok());
+    QCOMPARE(raw.value(QStringLiteral("SELECT hash_rule FROM events WHERE seq=(SELECT max(seq) "
+                                      "FROM events)")),
+             2);
+    rep = fx.store.verify();
+    QVERIFY2(rep.ok, qPrintable(rep.faults.join(u'\n')));
 }
 
 void TestStore::tamper_projectionRow_isReported()
