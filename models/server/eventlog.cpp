@@ -253,14 +253,14 @@ Result<AppendOutcome> EventLog::append(const Principal &sender, const QJsonArray
                 return R::fail(known.error(), QString::fromLatin1(known.sqlState()));
             out.results[i].kind = EventOutcome::Kind::Duplicate;
             if (known.rows() > 0) {
-                out.results[i].number = known.text(0, 0);
-                const QJsonObject body = QJsonDocument::fromJson(known.value(0, 1)).object();
-                if (!body.isEmpty())
-                    out.added.append(body);
+                pg::RowReader row(known, 0);
+                out.results[i].number = row.text();
+                if (const std::optional<QJsonObject> body = row.nullableJson())
+                    out.added.append(*body);
             }
             continue;
         }
-        const QString number = ins.text(0, 0);
+        const QString number = pg::RowReader(ins, 0).text();
         bool inserted = false;
         if (auto s = insertOne(sender, e, &inserted); !s)
             return R(s.error());
@@ -298,20 +298,18 @@ Result<AppendOutcome> EventLog::append(const Principal &sender, const QJsonArray
                 ids << inc.toUtf8();
             }
         }
-        pg::Result locked =
-            m_db.exec("SELECT id::text, state, fields::text, version, max_hlc FROM incidents "
-                      "WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE",
-                      {pgTextArray(ids)});
+        pg::Result locked = m_db.exec("SELECT id, state, fields, version, max_hlc FROM incidents "
+                                      "WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE",
+                                      {pgTextArray(ids)});
         if (!locked.ok())
             return R::fail(locked.error(), QString::fromLatin1(locked.sqlState()));
         QHash<QString, bool> exists;
         for (int r = 0; r < locked.rows(); ++r) {
-            Row &row = rows[locked.text(r, 0)];
-            row.state = locked.text(r, 1);
-            row.fields = QJsonDocument::fromJson(locked.value(r, 2)).object();
-            row.version = locked.int64(r, 3);
-            row.maxHlc = locked.int64(r, 4);
-            exists.insert(locked.text(r, 0), true);
+            pg::RowReader reader(locked, r);
+            const QString id = reader.uuid();
+            Row &row = rows[id];
+            reader.read(row.state, row.fields, row.version, row.maxHlc);
+            exists.insert(id, true);
         }
         // 4. One multi-row insert; repeats (by id) are skipped by the database.
         QList<QByteArray> eid, einc, ekind, eactor, ebody;
@@ -338,14 +336,14 @@ Result<AppendOutcome> EventLog::append(const Principal &sender, const QJsonArray
                 "SELECT i, n, k, a, $6, $7, b FROM unnest($1::uuid[], $2::uuid[], $3::text[], "
                 "$4::text[], $5::text[]) "
                 "WITH ORDINALITY AS t(i, n, k, a, b, o) ORDER BY o ON CONFLICT (id) DO NOTHING "
-                "RETURNING id::text",
+                "RETURNING id",
                 {pgTextArray(eid), pgTextArray(einc), pgTextArray(ekind), pgTextArray(eactor),
                  pgTextArray(ebody), sender.name.toUtf8(), roleName(sender.role).toUtf8()});
             if (!ins.ok())
                 return R::fail(ins.error(), QString::fromLatin1(ins.sqlState()));
             QHash<QString, int> fresh;
             for (int r = 0; r < ins.rows(); ++r)
-                fresh.insert(ins.text(r, 0), 1);
+                fresh.insert(pg::RowReader(ins, r).uuid(), 1);
             for (qsizetype i : sent) {
                 const QString id = out.results[i].id;
                 // The same id twice in one request: the first is accepted, the second a repeat.
@@ -415,31 +413,33 @@ Result<ChangesPage> EventLog::changes(const Cursor &since, int limit, Total tota
     QByteArray json = "[";
     const int n = qMin(r.rows(), limit);
     for (int i = 0; i < n; ++i) {
+        pg::RowReader row(r, i);
+        page.next.xid = row.text().toULongLong();
+        page.next.seq = row.int64();
         if (i)
             json += ',';
-        json += r.value(i, 2);
+        json += row.jsonText();
     }
     json += ']';
     page.eventsJson = json;
     page.count = n;
     page.more = r.rows() > limit;
-    if (n > 0)
-        page.next = Cursor{r.value(n - 1, 0).toULongLong(), r.int64(n - 1, 1)};
     if (total == Total::None)
         return page;
     if (total == Total::Estimate) {
         // An estimate is enough for progress after the first page (once the table was analysed).
         pg::Result t =
             m_db.exec("SELECT reltuples::bigint FROM pg_class WHERE oid = 'events'::regclass");
-        if (t.ok() && t.rows() > 0 && t.int64(0, 0) > 0) {
-            page.total = t.int64(0, 0);
+        const qint64 estimate = t.ok() && t.rows() > 0 ? pg::RowReader(t, 0).int64() : 0;
+        if (estimate > 0) {
+            page.total = estimate;
             return page;
         }
     }
     pg::Result t = m_db.exec("SELECT count(*) FROM events");
     if (!t.ok())
         return R::fail(t.error(), QStringLiteral("unavailable"));
-    page.total = t.int64(0, 0);
+    page.total = pg::RowReader(t, 0).int64();
     return page;
 }
 
@@ -461,14 +461,16 @@ Result<QHash<QString, EventLog::Digest>> EventLog::digests(const QStringList &id
     QHash<QString, Digest> out;
     if (uids.isEmpty())
         return out;
-    pg::Result r = m_db.exec("SELECT incident::text, body FROM events "
+    pg::Result r = m_db.exec("SELECT incident, body FROM events "
                              "WHERE incident = ANY($1::uuid[]) AND kind <> 'conflict'",
                              {pgTextArray(uids)});
     if (!r.ok())
         return R::fail(r.error(), QStringLiteral("unavailable"));
     QHash<QString, QList<domain::Event>> events;
     for (int i = 0; i < r.rows(); ++i) {
-        const QJsonObject o = QJsonDocument::fromJson(r.value(i, 1)).object();
+        pg::RowReader row(r, i);
+        const QString incident = row.uuid();
+        const QJsonObject o = row.json();
         domain::Event e;
         e.id = o.value(u"id").toString();
         e.incidentUid = o.value(u"incidentId").toString();
@@ -481,7 +483,7 @@ Result<QHash<QString, EventLog::Digest>> EventLog::digests(const QStringList &id
         // An unknown rule cannot have been stored (the append checks it): rule 1 means absent.
         e.rule = domain::hashRuleFrom(o.value(u"hashRule").toInteger(1))
                      .value_or(domain::HashRule::Original);
-        events[r.text(i, 0)] << e;
+        events[incident] << e;
     }
     for (auto it = events.cbegin(); it != events.cend(); ++it)
         out.insert(it.key(), Digest{true, it->size(), domain::incidentDigest(*it)});
@@ -495,7 +497,7 @@ Result<EventLog::IncidentView> EventLog::incident(const QString &id)
     const QString uid = canonicalUuid(id);
     if (uid.isEmpty())
         return v;
-    pg::Result r = m_db.exec("SELECT number, state, priority, sla_deadline, fields::text, version "
+    pg::Result r = m_db.exec("SELECT number, state, priority, sla_deadline, fields, version "
                              "FROM incidents WHERE id = $1",
                              {uid.toUtf8()});
     if (!r.ok())
@@ -503,14 +505,18 @@ Result<EventLog::IncidentView> EventLog::incident(const QString &id)
     if (r.rows() == 0)
         return v;
     v.found = true;
-    v.version = r.int64(0, 5);
+    pg::RowReader row(r, 0);
+    QString number, state, priority;
+    qint64 slaDeadline = 0;
+    QJsonObject fields;
+    row.read(number, state, priority, slaDeadline, fields, v.version);
     v.json = {{QStringLiteral("incidentId"), uid},
-              {QStringLiteral("number"), r.text(0, 0)},
-              {QStringLiteral("state"), r.text(0, 1)},
-              {QStringLiteral("priority"), r.text(0, 2)},
+              {QStringLiteral("number"), number},
+              {QStringLiteral("state"), state},
+              {QStringLiteral("priority"), priority},
               {QStringLiteral("slaDeadline"),
-               QDateTime::fromMSecsSinceEpoch(r.int64(0, 3), Qt::UTC).toString(Qt::ISODate)},
-              {QStringLiteral("fields"), QJsonDocument::fromJson(r.value(0, 4)).object()}};
+               QDateTime::fromMSecsSinceEpoch(slaDeadline, Qt::UTC).toString(Qt::ISODate)},
+              {QStringLiteral("fields"), fields}};
     return v;
 }
 
@@ -520,7 +526,7 @@ Result<qint64> EventLog::maxHlc(const QString &id)
         m_db.exec("SELECT max_hlc FROM incidents WHERE id = $1", {canonicalUuid(id).toUtf8()});
     if (!r.ok())
         return Result<qint64>::fail(r.error(), QStringLiteral("unavailable"));
-    return r.rows() ? r.int64(0, 0) : 0;
+    return r.rows() ? pg::RowReader(r, 0).int64() : 0;
 }
 
 } // namespace sitrep::server

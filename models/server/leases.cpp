@@ -56,8 +56,9 @@ ApiResponse unavailable(const pg::Result &r)
 
 ApiResponse held(const QString &name, const pg::Result &current)
 {
-    const QString holder = current.text(0, 0);
-    const QString until = QString::fromUtf8(isoMs(current.int64(0, 1)));
+    pg::RowReader row(current, 0);
+    const QString holder = row.text();
+    const QString until = QString::fromUtf8(isoMs(row.int64()));
     return jsonResponse(
         409, {{QStringLiteral("error"), QStringLiteral("conflict")},
               {QStringLiteral("message"),
@@ -102,7 +103,10 @@ ApiResponse take(pg::Connection &db, const Principal &who, const QString &name,
         if (!r.ok())
             return unavailable(r);
         if (r.rows() == 1) {
-            const bool fresh = r.value(0, 2) == "t";
+            pg::RowReader row(r, 0);
+            qint64 acquiredAt = 0, expiresAt = 0;
+            bool fresh = false;
+            row.read(acquiredAt, expiresAt, fresh);
             metrics.countLease(fresh ? ServerMetrics::Lease::Acquired
                                      : ServerMetrics::Lease::Renewed);
             if (fresh)
@@ -113,8 +117,8 @@ ApiResponse take(pg::Connection &db, const Principal &who, const QString &name,
                       {QStringLiteral("holder"), holder},
                       {QStringLiteral("user"), who.name},
                       {QStringLiteral("ttlMs"), qint64(ttl)},
-                      {QStringLiteral("acquiredAt"), QString::fromUtf8(isoMs(r.int64(0, 0)))},
-                      {QStringLiteral("expiresAt"), QString::fromUtf8(isoMs(r.int64(0, 1)))}});
+                      {QStringLiteral("acquiredAt"), QString::fromUtf8(isoMs(acquiredAt))},
+                      {QStringLiteral("expiresAt"), QString::fromUtf8(isoMs(expiresAt))}});
         }
         pg::Result current = db.exec(kHolder, {name.toUtf8()});
         if (!current.ok())
@@ -164,14 +168,19 @@ ApiResponse list(pg::Connection &db)
     if (!r.ok())
         return unavailable(r);
     QJsonArray leases;
-    for (int i = 0; i < r.rows(); ++i)
+    for (int i = 0; i < r.rows(); ++i) {
+        pg::RowReader row(r, i);
+        QString name, holder, user;
+        qint64 ttlMs = 0, acquiredAt = 0, expiresAt = 0;
+        row.read(name, holder, user, ttlMs, acquiredAt, expiresAt);
         leases.append(
-            QJsonObject{{QStringLiteral("name"), r.text(i, 0)},
-                        {QStringLiteral("holder"), r.text(i, 1)},
-                        {QStringLiteral("user"), r.text(i, 2)},
-                        {QStringLiteral("ttlMs"), r.int64(i, 3)},
-                        {QStringLiteral("acquiredAt"), QString::fromUtf8(isoMs(r.int64(i, 4)))},
-                        {QStringLiteral("expiresAt"), QString::fromUtf8(isoMs(r.int64(i, 5)))}});
+            QJsonObject{{QStringLiteral("name"), name},
+                        {QStringLiteral("holder"), holder},
+                        {QStringLiteral("user"), user},
+                        {QStringLiteral("ttlMs"), ttlMs},
+                        {QStringLiteral("acquiredAt"), QString::fromUtf8(isoMs(acquiredAt))},
+                        {QStringLiteral("expiresAt"), QString::fromUtf8(isoMs(expiresAt))}});
+    }
     return jsonResponse(200, {{QStringLiteral("leases"), leases}});
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "server/pg.h"
 
+#include <QJsonDocument>
+
 #include <libpq-fe.h>
 
 #include <vector>
@@ -50,21 +52,256 @@ int Result::rows() const
     return m_r ? PQntuples(m_r) : 0;
 }
 
-QByteArray Result::value(int row, int col) const
-{
-    if (!m_r || row >= PQntuples(m_r) || col >= PQnfields(m_r) || PQgetisnull(m_r, row, col))
-        return {};
-    return QByteArray(PQgetvalue(m_r, row, col), PQgetlength(m_r, row, col));
-}
-
-bool Result::isNull(int row, int col) const
-{
-    return !m_r || PQgetisnull(m_r, row, col);
-}
-
 qint64 Result::affected() const
 {
     return m_r ? QByteArray(PQcmdTuples(m_r)).toLongLong() : 0;
+}
+
+namespace {
+
+// The built-in type OIDs the server reads (fixed by PostgreSQL, see pg_type).
+enum TypeOid : Oid {
+    Bool = 16,
+    Bytea = 17,
+    Char = 18,
+    Name = 19,
+    Int8 = 20,
+    Int2 = 21,
+    Int4 = 23,
+    Text = 25,
+    OidType = 26,
+    Json = 114,
+    Unknown = 705,
+    Bpchar = 1042,
+    Varchar = 1043,
+    Uuid = 2950,
+    Jsonb = 3802,
+};
+
+bool isText(Oid t)
+{
+    return t == Text || t == Varchar || t == Bpchar || t == Name || t == Char || t == Unknown;
+}
+
+QString typeName(Oid t)
+{
+    switch (t) {
+    case Bool:
+        return QStringLiteral("boolean");
+    case Bytea:
+        return QStringLiteral("bytea");
+    case Char:
+        return QStringLiteral("char");
+    case Name:
+        return QStringLiteral("name");
+    case Int8:
+        return QStringLiteral("bigint");
+    case Int2:
+        return QStringLiteral("smallint");
+    case Int4:
+        return QStringLiteral("integer");
+    case Text:
+        return QStringLiteral("text");
+    case OidType:
+        return QStringLiteral("oid");
+    case Json:
+        return QStringLiteral("json");
+    case Unknown:
+        return QStringLiteral("unknown");
+    case Bpchar:
+        return QStringLiteral("character");
+    case Varchar:
+        return QStringLiteral("varchar");
+    case Uuid:
+        return QStringLiteral("uuid");
+    case Jsonb:
+        return QStringLiteral("jsonb");
+    default:
+        return QStringLiteral("type %1").arg(t);
+    }
+}
+
+} // namespace
+
+RowReader::RowReader(const Result &result, int row)
+    : m_r(result.m_r), m_row(row), m_noRow(!m_r || row < 0 || row >= PQntuples(m_r)),
+      m_count(m_noRow ? 0 : PQnfields(m_r))
+{
+}
+
+RowReader::~RowReader()
+{
+    if (m_checked || (m_badCol < 0 && !m_noRow && m_col == m_count))
+        return;
+    const QString e = error();
+    qWarning("sitrep.server: row does not match its reads: %s", qPrintable(e));
+    Q_ASSERT_X(false, "pg::RowReader", qPrintable(e));
+}
+
+bool RowReader::accept(Want want)
+{
+    const int col = m_col++;
+    bool fits = false;
+    if (col < m_count) {
+        const Oid t = PQftype(m_r, col);
+        switch (want) {
+        case Want::Int:
+            fits = t == Int8 || t == Int4 || t == Int2 || t == OidType;
+            break;
+        case Want::Text:
+            fits = isText(t);
+            break;
+        case Want::Bool:
+            fits = t == Bool;
+            break;
+        case Want::Uuid:
+            fits = t == Uuid;
+            break;
+        case Want::Json:
+            fits = t == Json || t == Jsonb || isText(t);
+            break;
+        case Want::Bytea:
+            fits = t == Bytea;
+            break;
+        case Want::Any:
+            fits = true;
+            break;
+        }
+    }
+    if (!fits && m_badCol < 0) {
+        m_badCol = col;
+        m_badWant = want;
+    }
+    return fits;
+}
+
+QByteArray RowReader::current() const
+{
+    const int col = m_col - 1;
+    if (PQgetisnull(m_r, m_row, col))
+        return {};
+    return QByteArray(PQgetvalue(m_r, m_row, col), PQgetlength(m_r, m_row, col));
+}
+
+qint64 RowReader::int64()
+{
+    return accept(Want::Int) ? current().toLongLong() : 0;
+}
+
+QString RowReader::text()
+{
+    return accept(Want::Text) ? QString::fromUtf8(current()) : QString();
+}
+
+bool RowReader::boolean()
+{
+    return accept(Want::Bool) && current() == "t";
+}
+
+QString RowReader::uuid()
+{
+    return accept(Want::Uuid) ? QString::fromLatin1(current()) : QString();
+}
+
+QJsonObject RowReader::json()
+{
+    return QJsonDocument::fromJson(jsonText()).object();
+}
+
+QByteArray RowReader::jsonText()
+{
+    return accept(Want::Json) ? current() : QByteArray();
+}
+
+QByteArray RowReader::bytea()
+{
+    if (!accept(Want::Bytea) || PQgetisnull(m_r, m_row, m_col - 1))
+        return {};
+    size_t length = 0;
+    unsigned char *raw = PQunescapeBytea(
+        reinterpret_cast<const unsigned char *>(PQgetvalue(m_r, m_row, m_col - 1)), &length);
+    if (!raw)
+        return {};
+    QByteArray out(reinterpret_cast<const char *>(raw), qsizetype(length));
+    PQfreemem(raw);
+    return out;
+}
+
+namespace {
+
+// A nullable read: the column is read (and its type checked) either way.
+template <class T> std::optional<T> orNothing(RowReader &row, T (RowReader::*read)())
+{
+    const bool null = row.isNull();
+    T v = (row.*read)();
+    return null ? std::nullopt : std::optional<T>(std::move(v));
+}
+
+} // namespace
+
+std::optional<qint64> RowReader::nullableInt64()
+{
+    return orNothing(*this, &RowReader::int64);
+}
+
+std::optional<QString> RowReader::nullableText()
+{
+    return orNothing(*this, &RowReader::text);
+}
+
+std::optional<bool> RowReader::nullableBoolean()
+{
+    return orNothing(*this, &RowReader::boolean);
+}
+
+std::optional<QString> RowReader::nullableUuid()
+{
+    return orNothing(*this, &RowReader::uuid);
+}
+
+std::optional<QJsonObject> RowReader::nullableJson()
+{
+    return orNothing(*this, &RowReader::json);
+}
+
+QByteArray RowReader::value()
+{
+    return accept(Want::Any) ? current() : QByteArray();
+}
+
+void RowReader::skip(int n)
+{
+    m_col += n;
+    if (m_col > m_count && m_badCol < 0) {
+        m_badCol = m_count;
+        m_badWant = Want::Any;
+    }
+}
+
+bool RowReader::isNull() const
+{
+    return m_col < m_count && PQgetisnull(m_r, m_row, m_col);
+}
+
+QString RowReader::error() const
+{
+    m_checked = true;
+    static const char *const wants[] = {"an integer", "text",  "a boolean", "a uuid",
+                                        "JSON",       "bytea", "a value"};
+    if (m_noRow)
+        return QStringLiteral("no row %1 in a result of %2 rows")
+            .arg(m_row)
+            .arg(m_r ? PQntuples(m_r) : 0);
+    if (m_badCol >= m_count)
+        return QStringLiteral("read column %1 of a row of %2 columns").arg(m_badCol).arg(m_count);
+    if (m_badCol >= 0)
+        return QStringLiteral("column %1 (%2) holds %3, read as %4")
+            .arg(m_badCol)
+            .arg(QString::fromUtf8(PQfname(m_r, m_badCol)), typeName(PQftype(m_r, m_badCol)),
+                 QString::fromLatin1(wants[int(m_badWant)]));
+    if (m_col < m_count)
+        return QStringLiteral("read %1 of %2 columns").arg(m_col).arg(m_count);
+    return {};
 }
 
 Connection::Connection(QByteArray url) : m_url(std::move(url)) {}

@@ -4,17 +4,27 @@
 #include "util/result.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 
 #include <memory>
+#include <optional>
+#include <type_traits>
 
 struct pg_conn;
 struct pg_result;
 
 namespace sitrep::server::pg {
 
-/// One answer of PostgreSQL: rows as text, or the error with its SQLSTATE.
+class RowReader;
+
+/// Whether T is a std::optional (RowReader::read fills those with the nullable reads).
+template <class T> inline constexpr bool isOptional = false;
+template <class T> inline constexpr bool isOptional<std::optional<T>> = true;
+
+/// One answer of PostgreSQL: rows as text (read with a RowReader), or the error with its
+/// SQLSTATE.
 class Result {
 public:
     Result() = default;
@@ -26,10 +36,6 @@ public:
 
     bool ok() const { return m_ok; }
     int rows() const;
-    QByteArray value(int row, int col) const;
-    qint64 int64(int row, int col) const { return value(row, col).toLongLong(); }
-    QString text(int row, int col) const { return QString::fromUtf8(value(row, col)); }
-    bool isNull(int row, int col) const;
     qint64 affected() const;
     QString error() const { return m_error; }
     QByteArray sqlState() const { return m_sqlState; }
@@ -38,10 +44,102 @@ public:
     bool uniqueViolation() const { return m_sqlState == "23505"; }
 
 private:
+    friend class RowReader;
     pg_result *m_r = nullptr;
     bool m_ok = false;
     QString m_error;
     QByteArray m_sqlState;
+};
+
+/// Reads one row of a result column by column, in SELECT order, so that the mapping of a row
+/// sits next to its column list and no index is written twice (the PostgreSQL side of
+/// store::RowReader):
+///
+///     pg::RowReader row(r, i);        // i < r.rows()
+///     row.read(x.name, x.version);    // each column by the type of its field
+///     x.fields = row.json();
+///
+/// Each read checks the column's type (its PostgreSQL type, the same for every row) and moves
+/// to the next column: int64() takes smallint, integer, bigint and oid; text() text, varchar,
+/// char and name; boolean() boolean; uuid() uuid (in its canonical lower-case form); json()
+/// and jsonText() json, jsonb and text holding JSON (the event log keeps bodies as text);
+/// bytea() bytea (decoded). NULL reads as 0, false, an empty string or object; the nullable
+/// variants tell NULL apart (nothing). error() tells whether the row matched the reads: the
+/// row exists, every column read once, none past the end, every type fitting. A reader that
+/// did not match and whose error() nobody asked warns when it goes out of scope (and asserts
+/// in debug builds), so a mapping that drifted from its SELECT shows in any test that reads
+/// such a row.
+class RowReader {
+public:
+    RowReader(const Result &result, int row);
+    ~RowReader();
+    Q_DISABLE_COPY_MOVE(RowReader)
+
+    qint64 int64();
+    QString text();
+    bool boolean();
+    QString uuid();
+    QJsonObject json();
+    /// The JSON as PostgreSQL sent it (to pass on without parsing).
+    QByteArray jsonText();
+    QByteArray bytea();
+    std::optional<qint64> nullableInt64();
+    std::optional<QString> nullableText();
+    std::optional<bool> nullableBoolean();
+    std::optional<QString> nullableUuid();
+    std::optional<QJsonObject> nullableJson();
+    /// Any column as its text form, null for NULL (for code that walks columns it does not
+    /// know, such as a copy of rows).
+    QByteArray value();
+    /// Reads the next columns into `fields`, in order, each by its type: QString (text), bool
+    /// (boolean), other integers and enums (int64, converted), QJsonObject (json), and
+    /// std::optional of those (nothing for NULL).
+    template <class... T> void read(T &...fields) { (readInto(fields), ...); }
+    /// Skips columns the caller does not map (they count as read).
+    void skip(int n = 1);
+    /// Whether the next column is NULL; does not move to the next column.
+    bool isNull() const;
+    /// Index of the next column, and the number of columns of the row.
+    int column() const { return m_col; }
+    int columnCount() const { return m_count; }
+    /// Empty when the row matched the reads so far and every column was read; otherwise
+    /// what went wrong first (column index and name, expected and found type).
+    QString error() const;
+
+private:
+    enum class Want { Int, Text, Bool, Uuid, Json, Bytea, Any };
+    /// Moves to the next column; false (and the first mismatch noted) when it does not
+    /// exist or its type does not fit `want`.
+    bool accept(Want want);
+    /// The text of the column just accepted, null for NULL.
+    QByteArray current() const;
+    template <class T> void readInto(T &field)
+    {
+        if constexpr (std::is_same_v<T, QString>)
+            field = text();
+        else if constexpr (std::is_same_v<T, bool>)
+            field = boolean();
+        else if constexpr (std::is_integral_v<T> || std::is_enum_v<T>)
+            field = T(int64());
+        else if constexpr (std::is_same_v<T, QJsonObject>)
+            field = json();
+        else if constexpr (isOptional<T>) {
+            const bool null = isNull();
+            typename T::value_type v{};
+            readInto(v);
+            field = null ? T() : T(std::move(v));
+        } else
+            static_assert(sizeof(T) == 0, "pg::RowReader::read: no column type for this field");
+    }
+
+    const pg_result *m_r;
+    int m_row;
+    bool m_noRow; // the result has no such row
+    int m_count;
+    int m_col = 0;
+    int m_badCol = -1; // first column read with a type it does not hold, or past the end
+    Want m_badWant = Want::Any;
+    mutable bool m_checked = false;
 };
 
 /// A parameter: text, or NULL for a null QByteArray.

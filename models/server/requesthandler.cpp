@@ -39,6 +39,14 @@ ApiResponse unavailable(const QString &why)
     return errorResponse(503, QStringLiteral("unavailable"), why);
 }
 
+// The 404 for the incident a path names: `message` holds %1 for the id as given (at most 64
+// characters of it).
+ApiResponse incidentNotFound(const QString &id,
+                             const QString &message = QStringLiteral("no incident %1"))
+{
+    return errorResponse(404, QStringLiteral("not_found"), message.arg(id.left(64)));
+}
+
 ApiResponse fromError(const Error &e)
 {
     if (e.code == u"forbidden")
@@ -97,15 +105,16 @@ ApiResponse idempotent(pg::Connection &db, const Principal &who, const http::Htt
         }
         if (seen.rows() > 0) {
             db.exec("ROLLBACK");
-            if (seen.value(0, 0) != requestHash)
+            pg::RowReader row(seen, 0);
+            const QByteArray firstHash = row.text().toUtf8();
+            ApiResponse r;
+            row.read(r.status);
+            r.body = row.bytea();
+            if (firstHash != requestHash)
                 return errorResponse(
                     422, QStringLiteral("idempotency_key_reused"),
                     QStringLiteral("Idempotency-Key '%1' was used with a different request")
                         .arg(QString::fromUtf8(key)));
-            ApiResponse r;
-            r.status = int(seen.int64(0, 1));
-            // bytea arrives in hex ("\x..."): the stored answer's bytes.
-            r.body = QByteArray::fromHex(seen.value(0, 2).mid(2));
             r.headers << qMakePair(QByteArray("Idempotent-Replayed"), QByteArray("true"));
             return r;
         }
@@ -377,8 +386,7 @@ ApiResponse handleRequest(pg::Connection &db, const http::HttpRequest &req, Serv
         if (!v)
             return unavailable(v.errorMessage());
         if (!v->found)
-            return errorResponse(404, QStringLiteral("not_found"),
-                                 QStringLiteral("no incident %1").arg(parts[2].left(64)));
+            return incidentNotFound(parts[2]);
         ApiResponse r = json(200, v->json);
         r.headers << qMakePair(QByteArray("ETag"), "\"v" + QByteArray::number(v->version) + '"');
         return r;
@@ -389,8 +397,7 @@ ApiResponse handleRequest(pg::Connection &db, const http::HttpRequest &req, Serv
         if (!d)
             return unavailable(d.errorMessage());
         if (!d->found)
-            return errorResponse(404, QStringLiteral("not_found"),
-                                 QStringLiteral("no events of incident %1").arg(parts[2].left(64)));
+            return incidentNotFound(parts[2], QStringLiteral("no events of incident %1"));
         return json(200, QJsonObject{{QStringLiteral("incidentId"), canonicalUuid(parts[2])},
                                      {QStringLiteral("events"), d->events},
                                      {QStringLiteral("digest"), d->digest}});
@@ -501,8 +508,7 @@ ApiResponse handleRequest(pg::Connection &db, const http::HttpRequest &req, Serv
         const QString incident = canonicalUuid(parts[2]);
         const QJsonArray events = body.value(u"events").toArray();
         if (incident.isEmpty())
-            return errorResponse(404, QStringLiteral("not_found"),
-                                 QStringLiteral("no incident %1").arg(parts[2].left(64)));
+            return incidentNotFound(parts[2]);
         if (events.isEmpty() || events.size() > 5000)
             return errorResponse(422, QStringLiteral("invalid"),
                                  QStringLiteral("events[] must hold 1 to 5000 events"));
@@ -539,8 +545,7 @@ ApiResponse handleRequest(pg::Connection &db, const http::HttpRequest &req, Serv
                 return v.error();
             if (!v->found) {
                 *keep = false;
-                return errorResponse(404, QStringLiteral("not_found"),
-                                     QStringLiteral("no incident %1").arg(parts[2].left(64)));
+                return incidentNotFound(parts[2]);
             }
             if (ifMatch != "\"v" + QByteArray::number(v->version) + '"') {
                 *keep = false;

@@ -97,12 +97,12 @@ Result<int> currentSchemaVersion(pg::Connection &db)
     pg::Result t = db.exec("SELECT to_regclass('schema_migrations') IS NOT NULL");
     if (!t.ok())
         return Result<int>::fail(t.error(), QStringLiteral("unavailable"));
-    if (t.value(0, 0) != "t")
+    if (!pg::RowReader(t, 0).boolean())
         return 0;
     pg::Result v = db.exec("SELECT coalesce(max(version), 0) FROM schema_migrations");
     if (!v.ok())
         return Result<int>::fail(v.error(), QStringLiteral("unavailable"));
-    return int(v.int64(0, 0));
+    return int(pg::RowReader(v, 0).int64());
 }
 
 Result<int> migrate(pg::Connection &db)

@@ -64,12 +64,11 @@ Result<QList<UserRow>> Users::list()
         return R::fail(r.error());
     QList<UserRow> out;
     for (int i = 0; i < r.rows(); ++i) {
+        pg::RowReader row(r, i);
         UserRow u;
-        u.name = r.text(i, 0);
-        u.role = parseRole(r.text(i, 1)).value();
-        u.disabled = r.value(i, 2) == "t";
-        u.createdAt = r.text(i, 3);
-        u.tokenSetAt = r.text(i, 4);
+        u.name = row.text();
+        u.role = parseRole(row.text()).value();
+        row.read(u.disabled, u.createdAt, u.tokenSetAt);
         out << u;
     }
     return out;
@@ -112,10 +111,10 @@ Result<std::optional<Principal>> Users::authenticate(const QByteArray &token)
         return R::fail(r.error(), QStringLiteral("unavailable"));
     if (r.rows() == 0)
         return std::optional<Principal>();
+    pg::RowReader row(r, 0);
     Principal p;
-    p.id = r.int64(0, 0);
-    p.name = r.text(0, 1);
-    auto role = parseRole(r.text(0, 2));
+    row.read(p.id, p.name);
+    auto role = parseRole(row.text());
     if (!role)
         return std::optional<Principal>();
     p.role = *role;

@@ -861,12 +861,13 @@ void benchInitialSync(qint64 n)
                 break;
             QList<QList<QByteArray>> chunk;
             for (int r = 0; r < rows.rows(); ++r) {
+                server::pg::RowReader row(rows, r);
+                last = row.int64();
                 QList<QByteArray> v;
                 for (int c = 1; c < 9; ++c)
-                    v << rows.value(r, c);
+                    v << row.value();
                 chunk << v;
             }
-            last = rows.int64(rows.rows() - 1, 0);
             Stopwatch t;
             for (const auto &v : chunk) {
                 const QByteArray id = QUuid::fromString(QLatin1String(v[0])).toRfc4122();

@@ -15,6 +15,10 @@ endfunction()
 sitrep_server_test(tst_server SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/tst_server.cpp
                    ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/teamserver/teamserver.h TIMEOUT 240)
 
+# pg::RowReader and the back end's own queries in process, on a throwaway cluster.
+sitrep_server_test(tst_server_rowreader SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/tst_server_rowreader.cpp
+                   ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/teamserver/teamserver.h LIBS sitrep_server TIMEOUT 120)
+
 # The sync scenarios against the real back end, through a fault proxy that checks every
 # request and answer against resources/api/sitrep.yaml.
 sitrep_server_test(tst_sync_server SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/tst_sync_server.cpp
