@@ -10,12 +10,12 @@
 #include "ui/settings/awsstatuslabel.h"
 #include "ui/settings/syncsettingsdialog.h"
 #include "ui/settings/syncstatuslabel.h"
+#include "ui/style/menus.h"
 
 #include <QAction>
 #include <QCoreApplication>
 #include <QMainWindow>
 #include <QMenu>
-#include <QMenuBar>
 #include <QPointer>
 #include <QStatusBar>
 
@@ -100,13 +100,7 @@ QObject *attachSync(QMainWindow &window, host::ServiceHost &services)
     QObject::connect(settings, &QAction::triggered, holder, &SyncHolder::showSettings);
     window.addAction(settings);
     // Reachable without knowing the shortcut: the Settings menu, and so the command palette.
-    QMenu *menu = nullptr;
-    for (QAction *a : window.menuBar()->actions())
-        if (a->menu() && a->text().remove(u'&') == QObject::tr("Settings"))
-            menu = a->menu();
-    if (!menu)
-        menu = window.menuBar()->addMenu(QObject::tr("&Settings"));
-    menu->addAction(settings);
+    menuNamed(window, QObject::tr("Settings"), QObject::tr("&Settings"))->addAction(settings);
     return holder;
 }
 
