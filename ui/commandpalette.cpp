@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ui/commandpalette.h"
 
+#include "ui/style/formrows.h"
 #include "ui/style/severitystyle.h"
 
 #include <QAction>
@@ -45,14 +46,10 @@ CommandPalette::CommandPalette(QList<QAction *> actions, IncidentFinder finder, 
     setObjectName(QStringLiteral("commandPalette"));
     setWindowTitle(tr("Command palette"));
     auto *v = new QVBoxLayout(this);
-    m_input = new QLineEdit(this);
-    m_input->setObjectName(QStringLiteral("paletteInput"));
-    m_input->setAccessibleName(tr("Find an action or an incident"));
-    m_input->setPlaceholderText(tr("Type an action, an incident number or words of a title"));
+    m_input = namedLineEdit(QStringLiteral("paletteInput"), tr("Find an action or an incident"),
+                            tr("Type an action, an incident number or words of a title"), this);
     v->addWidget(m_input);
-    m_list = new QListWidget(this);
-    m_list->setObjectName(QStringLiteral("paletteResults"));
-    m_list->setAccessibleName(tr("Matches"));
+    m_list = namedList(QStringLiteral("paletteResults"), tr("Matches"), this);
     v->addWidget(m_list);
     m_input->installEventFilter(new ArrowForwarder(m_list, this));
     connect(m_input, &QLineEdit::textChanged, this, &CommandPalette::update);

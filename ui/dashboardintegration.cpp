@@ -8,13 +8,13 @@
 #include "ui/dashboards/dashboardview.h"
 #include "ui/incidentlistview.h"
 #include "ui/mainwindow.h"
+#include "ui/style/menus.h"
 #include "ui/wall/wallwindow.h"
 
 #include <QAction>
 #include <QDateTime>
 #include <QGuiApplication>
 #include <QMenu>
-#include <QMenuBar>
 #include <QPointer>
 #include <QScreen>
 #include <QStatusBar>
@@ -75,12 +75,7 @@ void attachDashboard(MainWindow &window, host::AppContext &context)
                 15000);
         });
 
-    QMenu *view = nullptr;
-    for (QAction *a : window.menuBar()->actions())
-        if (a->menu() && a->text().remove(u'&') == QObject::tr("View"))
-            view = a->menu();
-    if (!view)
-        view = window.menuBar()->addMenu(QObject::tr("&View"));
+    QMenu *view = menuNamed(window, QObject::tr("View"), QObject::tr("&View"));
     view->addSeparator();
     auto *showDash = view->addAction(QObject::tr("&Dashboard"));
     showDash->setObjectName(QStringLiteral("actionDashboard"));

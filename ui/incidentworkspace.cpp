@@ -53,18 +53,6 @@ using namespace sitrep::itemmodels;
 using engine::Command;
 using query::formatDuration;
 
-/// A list with columns (a tree without branches), named.
-static QTreeWidget *flatList(const QString &name, const QString &accessibleName,
-                             const QStringList &headers, QWidget *parent)
-{
-    auto *t = new QTreeWidget(parent);
-    t->setObjectName(name);
-    t->setAccessibleName(accessibleName);
-    t->setHeaderLabels(headers);
-    t->setRootIsDecorated(false);
-    return t;
-}
-
 IncidentWorkspace::IncidentWorkspace(engine::LifecycleEngine &engine, const QString &uid,
                                      const QString &me, QWidget *parent)
     : QWidget(parent), m_engine(engine), m_uid(uid),
@@ -217,29 +205,24 @@ QWidget *IncidentWorkspace::buildHeader()
     m_guardPanel->setObjectName(QStringLiteral("guardPanel"));
     m_guardPanel->setFrameShape(QFrame::StyledPanel);
     auto *gv = new QVBoxLayout(m_guardPanel);
-    m_guardText = new QLabel(m_guardPanel);
-    m_guardText->setObjectName(QStringLiteral("guardText"));
-    m_guardText->setWordWrap(true);
+    m_guardText = wrappingLabel(QStringLiteral("guardText"), m_guardPanel);
     gv->addWidget(m_guardText);
-    auto *gf = new QHBoxLayout;
     m_approver = namedLineEdit(QStringLiteral("approverEdit"), tr("Approver"),
                                tr("Approver's name"), m_guardPanel);
-    gf->addWidget(m_approver);
-    m_approveButton = new QPushButton(tr("Record approval"), m_guardPanel);
-    m_approveButton->setObjectName(QStringLiteral("approveButton"));
-    gf->addWidget(m_approveButton);
+    m_approveButton =
+        namedButton(tr("Record approval"), QStringLiteral("approveButton"), m_guardPanel);
     m_resolutionNote = namedLineEdit(QStringLiteral("resolutionNoteEdit"), tr("Resolution note"),
                                      tr("Resolution note"), m_guardPanel);
-    gf->addWidget(m_resolutionNote, 2);
     m_rootCause = namedLineEdit(QStringLiteral("rootCauseEdit"), tr("Root-cause category"),
                                 tr("Root-cause category"), m_guardPanel);
-    gf->addWidget(m_rootCause, 1);
-    m_guardGo = new QPushButton(tr("Continue"), m_guardPanel);
-    m_guardGo->setObjectName(QStringLiteral("guardContinue"));
-    gf->addWidget(m_guardGo);
+    m_guardGo = namedButton(tr("Continue"), QStringLiteral("guardContinue"), m_guardPanel);
     auto *cancel = new QPushButton(tr("Cancel"), m_guardPanel);
-    gf->addWidget(cancel);
-    gv->addLayout(gf);
+    addRow(gv, {{m_approver},
+                {m_approveButton},
+                {m_resolutionNote, 2},
+                {m_rootCause, 1},
+                {m_guardGo},
+                {cancel}});
     m_guardPanel->hide();
     v->addWidget(m_guardPanel);
 
@@ -428,17 +411,13 @@ QWidget *IncidentWorkspace::buildTimeline()
         fm.horizontalAdvance(timelineKindLabel(QStringLiteral("notification.requested"))) + 24);
     m_timelineView->verticalHeader()->setDefaultSectionSize(fm.height() + 8);
     v->addWidget(m_timelineView, 1);
-    auto *noteRow = new QHBoxLayout;
     m_noteEdit = namedLineEdit(QStringLiteral("noteEdit"), tr("New note"),
                                tr("Add a note to the timeline and press Enter (Ctrl+Shift+N)"), w);
-    noteRow->addWidget(m_noteEdit, 1);
-    auto *add = new QPushButton(tr("Add note"), w);
-    add->setObjectName(QStringLiteral("addNote"));
-    noteRow->addWidget(add);
-    v->addLayout(noteRow);
+    auto *add = namedButton(tr("Add note"), QStringLiteral("addNote"), w);
+    addRow(v, {{m_noteEdit, 1}, {add}});
     auto addNote = [this] {
-        if (run(Command::Kind::Note, {{QStringLiteral("text"), m_noteEdit->text()}}))
-            m_noteEdit->clear();
+        runAndClear(Command::Kind::Note, {{QStringLiteral("text"), m_noteEdit->text()}},
+                    {m_noteEdit});
     };
     connect(m_noteEdit, &QLineEdit::returnPressed, this, addNote);
     connect(add, &QPushButton::clicked, this, addNote);
@@ -478,31 +457,21 @@ QWidget *IncidentWorkspace::buildEvidence()
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 1);
     v->addWidget(split, 1);
-    auto *row = new QHBoxLayout;
-    m_evidenceKind = new QComboBox(w);
-    m_evidenceKind->setAccessibleName(tr("Evidence kind"));
+    m_evidenceKind = namedComboBox(QString(), tr("Evidence kind"), w);
     for (const char *k : {"metric", "log", "trace", "dashboard", "link"})
         m_evidenceKind->addItem(QString::fromLatin1(k), QString::fromLatin1(k));
-    row->addWidget(m_evidenceKind);
     m_evidenceTitle = namedLineEdit(QString(), tr("Evidence title"), tr("Title"), w);
-    row->addWidget(m_evidenceTitle, 1);
     m_evidenceUrl = namedLineEdit(QStringLiteral("evidenceUrl"), tr("Evidence link"),
                                   tr("https://grafana.example/d/..."), w);
-    row->addWidget(m_evidenceUrl, 2);
     auto *addLink = new QPushButton(tr("Add link"), w);
-    row->addWidget(addLink);
-    auto *attach = new QPushButton(tr("Attach file…"), w);
-    attach->setObjectName(QStringLiteral("attachFile"));
-    row->addWidget(attach);
-    v->addLayout(row);
+    auto *attach = namedButton(tr("Attach file…"), QStringLiteral("attachFile"), w);
+    addRow(v, {{m_evidenceKind}, {m_evidenceTitle, 1}, {m_evidenceUrl, 2}, {addLink}, {attach}});
     connect(addLink, &QPushButton::clicked, this, [this] {
-        if (run(Command::Kind::AttachEvidence,
-                {{QStringLiteral("kind"), m_evidenceKind->currentData().toString()},
-                 {QStringLiteral("title"), m_evidenceTitle->text()},
-                 {QStringLiteral("url"), m_evidenceUrl->text()}})) {
-            m_evidenceTitle->clear();
-            m_evidenceUrl->clear();
-        }
+        runAndClear(Command::Kind::AttachEvidence,
+                    {{QStringLiteral("kind"), m_evidenceKind->currentData().toString()},
+                     {QStringLiteral("title"), m_evidenceTitle->text()},
+                     {QStringLiteral("url"), m_evidenceUrl->text()}},
+                    {m_evidenceTitle, m_evidenceUrl});
     });
     connect(attach, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Attach evidence"));
@@ -556,18 +525,13 @@ QWidget *IncidentWorkspace::buildServices()
     m_services = flatList(QStringLiteral("servicesView"), tr("Affected services"),
                           {tr("Service"), tr("Health"), tr("Firing alerts"), tr("Set by")}, w);
     v->addWidget(m_services, 1);
-    auto *row = new QHBoxLayout;
-    row->addWidget(new QLabel(tr("Override health of the selected service:"), w));
-    m_healthOverride = new QComboBox(w);
-    m_healthOverride->setAccessibleName(tr("Health override"));
+    auto *caption = new QLabel(tr("Override health of the selected service:"), w);
+    m_healthOverride = namedComboBox(QString(), tr("Health override"), w);
     m_healthOverride->addItem(tr("Healthy"), 0);
     for (int s = 1; s <= 4; ++s)
         m_healthOverride->addItem(severityIcon(s), QStringLiteral("SEV%1").arg(s), s);
-    row->addWidget(m_healthOverride);
     auto *set = new QPushButton(tr("Set"), w);
-    row->addWidget(set);
-    row->addStretch(1);
-    v->addLayout(row);
+    addRow(v, {{caption}, {m_healthOverride}, {set}}, true);
     connect(set, &QPushButton::clicked, this, [this] {
         auto *item = m_services->currentItem();
         if (!item) {
@@ -600,25 +564,19 @@ QWidget *IncidentWorkspace::buildCommunication()
         m_updates->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
     m_updates->header()->setStretchLastSection(true);
     v->addWidget(m_updates, 1);
-    auto *row = new QHBoxLayout;
-    m_updateVisibility = new QComboBox(w);
-    m_updateVisibility->setAccessibleName(tr("Audience"));
+    m_updateVisibility = namedComboBox(QString(), tr("Audience"), w);
     m_updateVisibility->addItem(tr("Internal"), QStringLiteral("internal"));
     m_updateVisibility->addItem(tr("External"), QStringLiteral("external"));
-    row->addWidget(m_updateVisibility);
     m_updateText =
         namedLineEdit(QStringLiteral("statusUpdateEdit"), tr("Status update message"),
                       tr("What is happening, what we do next, when the next update comes"), w);
-    row->addWidget(m_updateText, 1);
-    auto *post = new QPushButton(tr("Post update"), w);
-    post->setObjectName(QStringLiteral("postUpdate"));
-    row->addWidget(post);
-    v->addLayout(row);
+    auto *post = namedButton(tr("Post update"), QStringLiteral("postUpdate"), w);
+    addRow(v, {{m_updateVisibility}, {m_updateText, 1}, {post}});
     auto doPost = [this] {
-        if (run(Command::Kind::StatusUpdate,
-                {{QStringLiteral("message"), m_updateText->text()},
-                 {QStringLiteral("visibility"), m_updateVisibility->currentData().toString()}}))
-            m_updateText->clear();
+        runAndClear(Command::Kind::StatusUpdate,
+                    {{QStringLiteral("message"), m_updateText->text()},
+                     {QStringLiteral("visibility"), m_updateVisibility->currentData().toString()}},
+                    {m_updateText});
     };
     connect(post, &QPushButton::clicked, this, doPost);
     connect(m_updateText, &QLineEdit::returnPressed, this, doPost);
@@ -632,27 +590,18 @@ QWidget *IncidentWorkspace::buildActionItems()
     m_actions = flatList(QStringLiteral("actionItems"), tr("Action items"),
                          {tr("Done"), tr("Title"), tr("Owner"), tr("Due")}, w);
     v->addWidget(m_actions, 1);
-    auto *row = new QHBoxLayout;
     m_actionTitle = namedLineEdit(QString(), tr("Action item title"), tr("Action item"), w);
-    row->addWidget(m_actionTitle, 2);
     m_actionOwner = namedLineEdit(QString(), tr("Action item owner"), tr("Owner"), w);
-    row->addWidget(m_actionOwner, 1);
     m_actionDue = namedLineEdit(QString(), tr("Action item due date"), tr("Due YYYY-MM-DD"), w);
-    row->addWidget(m_actionDue);
     auto *add = new QPushButton(tr("Add"), w);
-    row->addWidget(add);
-    v->addLayout(row);
+    addRow(v, {{m_actionTitle, 2}, {m_actionOwner, 1}, {m_actionDue}, {add}});
     connect(add, &QPushButton::clicked, this, [this] {
         QJsonObject a{{QStringLiteral("op"), QStringLiteral("add")},
                       {QStringLiteral("title"), m_actionTitle->text()},
                       {QStringLiteral("owner"), m_actionOwner->text().trimmed()}};
         if (!m_actionDue->text().trimmed().isEmpty())
             a[u"due"] = m_actionDue->text().trimmed();
-        if (run(Command::Kind::ActionItem, a)) {
-            m_actionTitle->clear();
-            m_actionOwner->clear();
-            m_actionDue->clear();
-        }
+        runAndClear(Command::Kind::ActionItem, a, {m_actionTitle, m_actionOwner, m_actionDue});
     });
     connect(m_actions, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem *item, int column) {
         if (m_populating || column != 0)
@@ -670,22 +619,18 @@ QWidget *IncidentWorkspace::buildPeople()
     auto *w = new QWidget(this);
     auto *form = new QFormLayout(w);
     auto *cmdRow = new QHBoxLayout;
-    m_commanderEdit = new QLineEdit(w);
-    m_commanderEdit->setObjectName(QStringLiteral("commanderEdit"));
-    m_commanderEdit->setAccessibleName(tr("Incident commander"));
+    m_commanderEdit =
+        namedLineEdit(QStringLiteral("commanderEdit"), tr("Incident commander"), QString(), w);
     cmdRow->addWidget(m_commanderEdit, 1);
-    auto *setCmd = new QPushButton(tr("Set commander"), w);
-    setCmd->setObjectName(QStringLiteral("setCommander"));
+    auto *setCmd = namedButton(tr("Set commander"), QStringLiteral("setCommander"), w);
     cmdRow->addWidget(setCmd);
     auto *takeCmd = new QPushButton(tr("I take command"), w);
     cmdRow->addWidget(takeCmd);
     form->addRow(tr("Incident commander:"), cmdRow);
-    m_responders = new QListWidget(w);
-    m_responders->setAccessibleName(tr("Responders"));
+    m_responders = namedList(QString(), tr("Responders"), w);
     form->addRow(tr("Responders:"), m_responders);
     auto *respRow = new QHBoxLayout;
-    m_responderEdit = new QLineEdit(w);
-    m_responderEdit->setAccessibleName(tr("New responder"));
+    m_responderEdit = namedLineEdit(QString(), tr("New responder"), QString(), w);
     respRow->addWidget(m_responderEdit, 1);
     auto *addResp = new QPushButton(tr("Add responder"), w);
     respRow->addWidget(addResp);
@@ -697,9 +642,8 @@ QWidget *IncidentWorkspace::buildPeople()
         run(Command::Kind::SetCommander, {{QStringLiteral("commander"), m_me}});
     });
     connect(addResp, &QPushButton::clicked, this, [this] {
-        if (run(Command::Kind::AddResponder,
-                {{QStringLiteral("responder"), m_responderEdit->text()}}))
-            m_responderEdit->clear();
+        runAndClear(Command::Kind::AddResponder,
+                    {{QStringLiteral("responder"), m_responderEdit->text()}}, {m_responderEdit});
     });
     return w;
 }
@@ -904,6 +848,16 @@ bool IncidentWorkspace::run(Command::Kind kind, const QJsonObject &args, const Q
     }
     clearMessage();
     reload();
+    return true;
+}
+
+bool IncidentWorkspace::runAndClear(Command::Kind kind, const QJsonObject &args,
+                                    std::initializer_list<QLineEdit *> fields)
+{
+    if (!run(kind, args))
+        return false;
+    for (QLineEdit *field : fields)
+        field->clear();
     return true;
 }
 

@@ -6,6 +6,7 @@
 #include "query/warroomreminders.h"
 
 #include <QHash>
+#include <QJsonObject>
 #include <QSet>
 #include <QWidget>
 
@@ -95,6 +96,9 @@ private:
     QWidget *buildPeople();
     void populate();
     void rebuildTransitionButtons();
+    /// run(), then empties the form's `fields` if the command was accepted.
+    bool runAndClear(engine::Command::Kind kind, const QJsonObject &args,
+                     std::initializer_list<QLineEdit *> fields);
     void showMessage(const QString &text, bool error);
     void clearMessage();
     void showGuardPanel(const QString &state, const QString &why);

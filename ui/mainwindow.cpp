@@ -340,19 +340,25 @@ void MainWindow::buildEditActions(QMenu *menu)
                      });
     };
     const auto asText = [](const QString &text) -> QJsonValue { return text; };
-    menu->addSeparator();
-    menu->addAction(add(
-        tr("&Edit fields…"), QKeySequence(Qt::Key_F2), QStringLiteral("actionEditFields"), [this] {
+    // Opens the field editor on `field` (empty: the first) in the current incident tab, or
+    // in the tab of the one incident selected in the list; `selectOne` says why not when
+    // several are selected.
+    const auto editInTab = [this](const QString &field, const QString &selectOne) {
+        return [this, field, selectOne] {
             if (auto *w = currentWorkspace())
-                return w->editFields();
+                return w->editFields(field);
             const QStringList uids = m_list->selectedUids();
             if (uids.size() != 1)
-                return report(uids.isEmpty() ? tr("Select an incident in the list first.")
-                                             : tr("Select one incident to edit its fields."),
-                              true);
+                return report(
+                    uids.isEmpty() ? tr("Select an incident in the list first.") : selectOne, true);
             if (auto *w = openIncident(uids.first()))
-                w->editFields();
-        }));
+                w->editFields(field);
+        };
+    };
+    menu->addSeparator();
+    menu->addAction(add(tr("&Edit fields…"), QKeySequence(Qt::Key_F2),
+                        QStringLiteral("actionEditFields"),
+                        editInTab(QString(), tr("Select one incident to edit its fields."))));
 
     // Severity: one entry per value, so "sev1" in the palette is one Enter away.
     QMenu *severity = menu->addMenu(tr("Set &severity"));
@@ -370,21 +376,24 @@ void MainWindow::buildEditActions(QMenu *menu)
         severity->addAction(a);
     }
     // Priority is impact x urgency (the engine derives it): both are offered by value.
-    const auto &matrix = m_context.engine().workflow().matrix();
-    QMenu *impact = menu->addMenu(tr("Set i&mpact"));
-    for (const QString &i : matrix.impacts())
-        impact->addAction(add(tr("Set impact: %1").arg(i), QKeySequence(),
-                              QStringLiteral("actionImpact_") + i, [this, setField, i] {
-                                  runOnTargets(tr("Impact %1 set on").arg(i),
-                                               setField(QStringLiteral("impact"), i));
-                              }));
-    QMenu *urgency = menu->addMenu(tr("Set &urgency"));
-    for (const QString &u : matrix.urgencies())
-        urgency->addAction(add(tr("Set urgency: %1").arg(u), QKeySequence(),
-                               QStringLiteral("actionUrgency_") + u, [this, setField, u] {
-                                   runOnTargets(tr("Urgency %1 set on").arg(u),
-                                                setField(QStringLiteral("urgency"), u));
+    // A submenu `title` with one entry per value of `field`: `entry` and `done` name the
+    // value (%1), the actions are named `name` + value.
+    const auto valueMenu = [this, menu, add, setField](const QString &title, const QString &field,
+                                                       const QStringList &values,
+                                                       const QString &entry, const QString &name,
+                                                       const QString &done) {
+        QMenu *sub = menu->addMenu(title);
+        for (const QString &value : values)
+            sub->addAction(add(entry.arg(value), QKeySequence(), name + value,
+                               [this, setField, field, value, done] {
+                                   runOnTargets(done.arg(value), setField(field, value));
                                }));
+    };
+    const auto &matrix = m_context.engine().workflow().matrix();
+    valueMenu(tr("Set i&mpact"), QStringLiteral("impact"), matrix.impacts(), tr("Set impact: %1"),
+              QStringLiteral("actionImpact_"), tr("Impact %1 set on"));
+    valueMenu(tr("Set &urgency"), QStringLiteral("urgency"), matrix.urgencies(),
+              tr("Set urgency: %1"), QStringLiteral("actionUrgency_"), tr("Urgency %1 set on"));
 
     QStringList people, groups;
     for (const auto &g : m_context.engine().oncall().groups()) {
@@ -423,18 +432,10 @@ void MainWindow::buildEditActions(QMenu *menu)
     menu->addAction(
         add(tr("Edit &title…"), QKeySequence(), QStringLiteral("actionEditTitle"),
             [askField, asText] { askField(QStringLiteral("title"), tr("Title:"), asText); }));
-    menu->addAction(add(
-        tr("Edit &description…"), QKeySequence(), QStringLiteral("actionEditDescription"), [this] {
-            if (auto *w = currentWorkspace())
-                return w->editFields(QStringLiteral("description"));
-            const QStringList uids = m_list->selectedUids();
-            if (uids.size() != 1)
-                return report(uids.isEmpty() ? tr("Select an incident in the list first.")
-                                             : tr("Select one incident to edit its description."),
-                              true);
-            if (auto *w = openIncident(uids.first()))
-                w->editFields(QStringLiteral("description"));
-        }));
+    menu->addAction(add(tr("Edit &description…"), QKeySequence(),
+                        QStringLiteral("actionEditDescription"),
+                        editInTab(QStringLiteral("description"),
+                                  tr("Select one incident to edit its description."))));
     menu->addAction(add(tr("Set affected ser&vices…"), QKeySequence(),
                         QStringLiteral("actionServices"), [askField] {
                             askField(QStringLiteral("services"), tr("Affected services:"),

@@ -392,23 +392,20 @@ void DashboardView::exportCsvInteractive()
 {
     const QString path = QFileDialog::getSaveFileName(
         this, tr("Export metrics"), QStringLiteral("sitrep-metrics.csv"), tr("CSV files (*.csv)"));
-    if (path.isEmpty())
-        return;
-    if (auto s = exportCsv(path); !s)
-        m_status->setText(s.errorMessage());
-    else
-        m_status->setText(tr("Metrics written to %1").arg(path));
+    if (!path.isEmpty())
+        sayExported(exportCsv(path), tr("Metrics written to %1").arg(path));
 }
 
 void DashboardView::exportChartsInteractive()
 {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Export charts to folder"));
-    if (dir.isEmpty())
-        return;
-    if (auto s = exportAllCharts(dir); !s)
-        m_status->setText(s.errorMessage());
-    else
-        m_status->setText(tr("Charts written to %1").arg(dir));
+    if (!dir.isEmpty())
+        sayExported(exportAllCharts(dir), tr("Charts written to %1").arg(dir));
+}
+
+void DashboardView::sayExported(const Status &status, const QString &done)
+{
+    m_status->setText(status ? done : status.errorMessage());
 }
 
 } // namespace sitrep::ui

@@ -59,6 +59,8 @@ private:
     void onRangeChanged();
     void exportCsvInteractive();
     void exportChartsInteractive();
+    /// Says where an export went, or why it failed.
+    void sayExported(const Status &status, const QString &done);
     QWidget *makeTile(const QString &name, const QString &caption, const QColor &accent);
     void setTile(const QString &name, const QString &value, const QString &detail = {});
 

@@ -43,34 +43,35 @@ struct MetricsCharts::Impl {
     }
 };
 
+namespace {
+
+/// Each chart's file-name friendly name and title, in the order of MetricsCharts::Chart.
+struct ChartText {
+    const char *name;
+    const char *title;
+};
+constexpr std::array<ChartText, MetricsCharts::ChartCount> chartTexts{{
+    {"mttr", QT_TRANSLATE_NOOP("sitrep::ui::MetricsCharts", "MTTR by severity")},
+    {"mtta", QT_TRANSLATE_NOOP("sitrep::ui::MetricsCharts", "MTTA per week")},
+    {"frequency", QT_TRANSLATE_NOOP("sitrep::ui::MetricsCharts", "Incidents per week by severity")},
+    {"sla", QT_TRANSLATE_NOOP("sitrep::ui::MetricsCharts", "Response SLA compliance per week")},
+}};
+
+bool isChart(MetricsCharts::Chart c)
+{
+    return unsigned(c) < chartTexts.size();
+}
+
+} // namespace
+
 QString MetricsCharts::chartName(Chart c)
 {
-    switch (c) {
-    case Mttr:
-        return QStringLiteral("mttr");
-    case Mtta:
-        return QStringLiteral("mtta");
-    case Frequency:
-        return QStringLiteral("frequency");
-    case Sla:
-        return QStringLiteral("sla");
-    }
-    return {};
+    return isChart(c) ? QString::fromLatin1(chartTexts[c].name) : QString();
 }
 
 QString MetricsCharts::chartTitle(Chart c) const
 {
-    switch (c) {
-    case Mttr:
-        return tr("MTTR by severity");
-    case Mtta:
-        return tr("MTTA per week");
-    case Frequency:
-        return tr("Incidents per week by severity");
-    case Sla:
-        return tr("Response SLA compliance per week");
-    }
-    return {};
+    return isChart(c) ? tr(chartTexts[c].title) : QString();
 }
 
 MetricsCharts::MetricsCharts(QObject *parent) : QObject(parent), d(new Impl)

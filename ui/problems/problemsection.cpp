@@ -26,11 +26,9 @@ ProblemSection::ProblemSection(engine::LifecycleEngine &engine, const QString &i
     m_message = messageLabel(QStringLiteral("problemSectionMessage"), this);
     v->addWidget(m_message);
 
-    auto *pg = new QGroupBox(tr("Problems"), this);
-    auto *pv = new QVBoxLayout(pg);
-    m_problems = new QListWidget(pg);
-    m_problems->setObjectName(QStringLiteral("incidentProblems"));
-    m_problems->setAccessibleName(tr("Problems this incident is linked to"));
+    const auto [pg, pv] = addGroup(v, tr("Problems"));
+    m_problems = namedList(QStringLiteral("incidentProblems"),
+                           tr("Problems this incident is linked to"), pg);
     m_problems->setMaximumHeight(110);
     pv->addWidget(m_problems);
     m_linkCombo = namedComboBox(QStringLiteral("problemLinkCombo"), tr("Problem to link"), pg);
@@ -39,30 +37,25 @@ ProblemSection::ProblemSection(engine::LifecycleEngine &engine, const QString &i
     auto *create = namedButton(tr("New problem from this incident"),
                                QStringLiteral("newProblemFromIncident"), pg);
     addRow(pv, {{m_linkCombo, 1}, {link}, {unlink}, {create}});
-    v->addWidget(pg);
     connect(link, &QPushButton::clicked, this, &ProblemSection::link);
     connect(unlink, &QPushButton::clicked, this, &ProblemSection::unlink);
     connect(create, &QPushButton::clicked, this, &ProblemSection::newProblem);
     connect(m_problems, &QListWidget::itemActivated, this,
             [this](QListWidgetItem *it) { Q_EMIT openProblem(it->data(Qt::UserRole).toString()); });
 
-    auto *kg = new QGroupBox(tr("Known errors"), this);
-    auto *kv = new QVBoxLayout(kg);
-    m_knownErrors = new QListWidget(kg);
-    m_knownErrors->setObjectName(QStringLiteral("incidentKnownErrors"));
-    m_knownErrors->setAccessibleName(tr("Known errors this incident is linked to"));
+    const auto [kg, kv] = addGroup(v, tr("Known errors"), 1);
+    m_knownErrors = namedList(QStringLiteral("incidentKnownErrors"),
+                              tr("Known errors this incident is linked to"), kg);
     m_knownErrors->setMaximumHeight(80);
     kv->addWidget(m_knownErrors);
     kv->addWidget(new QLabel(tr("Known errors with matching symptoms:"), kg));
-    m_suggestions = new QListWidget(kg);
-    m_suggestions->setObjectName(QStringLiteral("knownErrorSuggestions"));
-    m_suggestions->setAccessibleName(tr("Suggested known errors"));
+    m_suggestions =
+        namedList(QStringLiteral("knownErrorSuggestions"), tr("Suggested known errors"), kg);
     kv->addWidget(m_suggestions, 1);
     auto *linkKe = namedButton(tr("Link &known error"), QStringLiteral("linkKnownError"), kg);
     m_resolve = namedButton(tr("&Resolve with its workaround"),
                             QStringLiteral("resolveWithKnownError"), kg);
     addRow(kv, {{linkKe}, {m_resolve}}, true);
-    v->addWidget(kg, 1);
     connect(linkKe, &QPushButton::clicked, this, &ProblemSection::linkKnownError);
     connect(m_resolve, &QPushButton::clicked, this, &ProblemSection::resolveWithKnownError);
 

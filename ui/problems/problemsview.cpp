@@ -147,11 +147,9 @@ QWidget *ProblemsView::buildProblemsTab()
     dv->addWidget(pg);
     connect(save, &QPushButton::clicked, this, &ProblemsView::saveProblem);
 
-    auto *ig = new QGroupBox(tr("Linked incidents"), m_detail);
-    auto *iv = new QVBoxLayout(ig);
-    m_incidents = new QListWidget(ig);
-    m_incidents->setObjectName(QStringLiteral("problemIncidents"));
-    m_incidents->setAccessibleName(tr("Incidents linked to the problem"));
+    const auto [ig, iv] = addGroup(dv, tr("Linked incidents"));
+    m_incidents =
+        namedList(QStringLiteral("problemIncidents"), tr("Incidents linked to the problem"), ig);
     m_incidents->setMinimumHeight(90);
     iv->addWidget(m_incidents);
     m_linkEdit = namedLineEdit(QStringLiteral("linkIncidentEdit"), tr("Incident to link"),
@@ -160,7 +158,6 @@ QWidget *ProblemsView::buildProblemsTab()
     auto *unlink = namedButton(tr("&Unlink selected"), QStringLiteral("unlinkIncident"), ig);
     auto *open = namedButton(tr("Open &incident"), QStringLiteral("openLinkedIncident"), ig);
     addRow(iv, {{m_linkEdit, 1}, {link}, {unlink}, {open}});
-    dv->addWidget(ig);
     connect(link, &QPushButton::clicked, this, &ProblemsView::linkIncident);
     connect(m_linkEdit, &QLineEdit::returnPressed, this, &ProblemsView::linkIncident);
     connect(unlink, &QPushButton::clicked, this, &ProblemsView::unlinkIncident);
@@ -215,9 +212,7 @@ QWidget *ProblemsView::buildKnowledgeBaseTab()
     row->addWidget(m_kbSearch, 1);
     v->addLayout(row);
     auto *split = new QSplitter(Qt::Horizontal, w);
-    m_kbList = new QListWidget(split);
-    m_kbList->setObjectName(QStringLiteral("kbList"));
-    m_kbList->setAccessibleName(tr("Knowledge-base articles"));
+    m_kbList = namedList(QStringLiteral("kbList"), tr("Knowledge-base articles"), split);
     m_kbArticle = new QTextBrowser(split);
     m_kbArticle->setObjectName(QStringLiteral("kbArticle"));
     m_kbArticle->setAccessibleName(tr("Article"));

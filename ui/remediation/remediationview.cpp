@@ -300,12 +300,15 @@ QString RemediationView::selectedRemediation(QTableWidget *table, const QString 
     return id;
 }
 
-bool RemediationView::conclude(const Status &status, const QString &done)
+bool RemediationView::conclude(const Status &status, const QString &done,
+                               std::initializer_list<QLineEdit *> fields)
 {
     if (!status) {
         setMessage(status.errorMessage(), true);
         return false;
     }
+    for (QLineEdit *field : fields)
+        field->clear();
     setMessage(done, false);
     reload();
     return true;
@@ -316,11 +319,8 @@ bool RemediationView::addWindow(const QString &ci, qint64 startsAt, qint64 endsA
 {
     auto r = RemediationStore(m_engine.store())
                  .addMaintenance(ci, startsAt, endsAt, reason, m_me, m_engine.clock().nowMs());
-    if (r) {
-        m_winCi->clear();
-        m_winReason->clear();
-    }
-    return conclude(statusOf(r), tr("Maintenance window on %1 added.").arg(ci.trimmed()));
+    return conclude(statusOf(r), tr("Maintenance window on %1 added.").arg(ci.trimmed()),
+                    {m_winCi, m_winReason});
 }
 
 bool RemediationView::addChange(const QString &ci, qint64 implementedAt, const QString &summary,
@@ -328,12 +328,8 @@ bool RemediationView::addChange(const QString &ci, qint64 implementedAt, const Q
 {
     auto r = RemediationStore(m_engine.store())
                  .addChange(ci, implementedAt, summary, ref, m_me, m_engine.clock().nowMs());
-    if (r) {
-        m_chgCi->clear();
-        m_chgSummary->clear();
-        m_chgRef->clear();
-    }
-    return conclude(statusOf(r), tr("Change on %1 recorded.").arg(ci.trimmed()));
+    return conclude(statusOf(r), tr("Change on %1 recorded.").arg(ci.trimmed()),
+                    {m_chgCi, m_chgSummary, m_chgRef});
 }
 
 bool RemediationView::endSelectedWindow()
@@ -392,10 +388,9 @@ bool RemediationView::dismissSelected(const QString &reason)
     if (id.isEmpty())
         return false;
     auto r = m_remediator->dismiss(id, m_me, reason);
-    if (r)
-        m_dismissReason->clear();
     return conclude(statusOf(r),
-                    r ? tr("%1 on %2 dismissed.").arg(r->actionType, r->target) : QString());
+                    r ? tr("%1 on %2 dismissed.").arg(r->actionType, r->target) : QString(),
+                    {m_dismissReason});
 }
 
 } // namespace sitrep::ui

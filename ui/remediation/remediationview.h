@@ -5,6 +5,7 @@
 
 #include <QWidget>
 
+#include <initializer_list>
 #include <memory>
 
 class QDateTimeEdit;
@@ -69,8 +70,10 @@ private:
     QString selectedOrSay(QTableWidget *table, const QString &selectFirst);
     /// The same for a remediation, which also needs the rules loaded.
     QString selectedRemediation(QTableWidget *table, const QString &selectFirst);
-    /// Says `done` and reloads if `status` is ok, its error if not; true if ok.
-    bool conclude(const Status &status, const QString &done);
+    /// Says `done`, empties the form's `fields` and reloads if `status` is ok, says its error
+    /// if not; true if ok.
+    bool conclude(const Status &status, const QString &done,
+                  std::initializer_list<QLineEdit *> fields = {});
 
     engine::LifecycleEngine &m_engine;
     QString m_me;

@@ -7,7 +7,7 @@
 #include "sync/outbox.h"
 #include "sync/syncservice.h"
 #include "ui/incidentworkspace.h"
-#include "ui/settings/syncstatuslabel.h"
+#include "ui/settings/statuslabel.h"
 
 #include <QLabel>
 #include <QMainWindow>
@@ -120,7 +120,7 @@ QWidget *createTeamScene(host::AppContext &context, const QSize &size)
     scene->setCentralWidget(w);
     scene->status.setIdentity(QStringLiteral("alice (responder)"));
     scene->status.update(true, 0, 1, {});
-    scene->statusBar()->addPermanentWidget(new SyncStatusLabel(scene->status, scene.get()));
+    scene->statusBar()->addPermanentWidget(syncStatusLabel(scene->status, scene.get()));
     scene->resize(size);
     return scene.release();
 }

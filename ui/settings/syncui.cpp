@@ -7,15 +7,14 @@
 #include "host/servicehost.h"
 #include "sync/syncservice.h"
 #include "sync/syncsettings.h"
-#include "ui/settings/awsstatuslabel.h"
+#include "ui/settings/statuslabel.h"
 #include "ui/settings/syncsettingsdialog.h"
-#include "ui/settings/syncstatuslabel.h"
+#include "ui/style/menus.h"
 
 #include <QAction>
 #include <QCoreApplication>
 #include <QMainWindow>
 #include <QMenu>
-#include <QMenuBar>
 #include <QPointer>
 #include <QStatusBar>
 
@@ -52,24 +51,25 @@ public:
     void showSync(sync::SyncService *service)
     {
         delete m_label;
-        if (!service)
-            return;
-        m_label = new SyncStatusLabel(*service->status(), &m_window);
-        m_window.statusBar()->addPermanentWidget(m_label);
-        connect(m_label, &SyncStatusLabel::settingsRequested, this, &SyncHolder::showSettings);
-        // The label goes with the service it shows.
-        connect(service, &QObject::destroyed, m_label, &QObject::deleteLater);
+        if (service)
+            m_label = place(syncStatusLabel(*service->status(), &m_window), service);
     }
 
     void showAws(host::AwsServices *services)
     {
         delete m_awsLabel;
-        if (!services)
-            return;
-        m_awsLabel = new AwsStatusLabel(*services, &m_window);
-        m_window.statusBar()->addPermanentWidget(m_awsLabel);
-        connect(m_awsLabel, &AwsStatusLabel::settingsRequested, this, &SyncHolder::showSettings);
-        connect(services, &QObject::destroyed, m_awsLabel, &QObject::deleteLater);
+        if (services)
+            m_awsLabel = place(awsStatusLabel(*services, &m_window), services);
+    }
+
+    /// Puts `label` in the status bar, leading to the settings, for as long as `service`
+    /// (what it shows) lives.
+    SettingsStatusLabel *place(SettingsStatusLabel *label, QObject *service)
+    {
+        m_window.statusBar()->addPermanentWidget(label);
+        connect(label, &SettingsStatusLabel::settingsRequested, this, &SyncHolder::showSettings);
+        connect(service, &QObject::destroyed, label, &QObject::deleteLater);
+        return label;
     }
 
     void showSettings()
@@ -84,8 +84,8 @@ private:
     host::ServiceHost &m_services;
     sync::SyncSettings m_settings;
     host::AwsSettings m_aws;
-    QPointer<SyncStatusLabel> m_label;
-    QPointer<AwsStatusLabel> m_awsLabel;
+    QPointer<SettingsStatusLabel> m_label;
+    QPointer<SettingsStatusLabel> m_awsLabel;
 };
 
 } // namespace
@@ -100,13 +100,7 @@ QObject *attachSync(QMainWindow &window, host::ServiceHost &services)
     QObject::connect(settings, &QAction::triggered, holder, &SyncHolder::showSettings);
     window.addAction(settings);
     // Reachable without knowing the shortcut: the Settings menu, and so the command palette.
-    QMenu *menu = nullptr;
-    for (QAction *a : window.menuBar()->actions())
-        if (a->menu() && a->text().remove(u'&') == QObject::tr("Settings"))
-            menu = a->menu();
-    if (!menu)
-        menu = window.menuBar()->addMenu(QObject::tr("&Settings"));
-    menu->addAction(settings);
+    menuNamed(window, QObject::tr("Settings"), QObject::tr("&Settings"))->addAction(settings);
     return holder;
 }
 

@@ -3,12 +3,29 @@
 
 #include <QBoxLayout>
 #include <QComboBox>
+#include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QTreeWidget>
 
 namespace sitrep::ui {
+
+namespace {
+
+/// A new `Widget` in `parent`, named, with the name a screen reader says.
+template <typename Widget>
+Widget *named(const QString &name, const QString &accessibleName, QWidget *parent)
+{
+    auto *w = new Widget(parent);
+    w->setObjectName(name);
+    w->setAccessibleName(accessibleName);
+    return w;
+}
+
+} // namespace
 
 QPushButton *namedButton(const QString &text, const QString &name, QWidget *parent)
 {
@@ -20,9 +37,7 @@ QPushButton *namedButton(const QString &text, const QString &name, QWidget *pare
 QLineEdit *namedLineEdit(const QString &name, const QString &accessibleName,
                          const QString &placeholder, QWidget *parent)
 {
-    auto *e = new QLineEdit(parent);
-    e->setObjectName(name);
-    e->setAccessibleName(accessibleName);
+    auto *e = named<QLineEdit>(name, accessibleName, parent);
     if (!placeholder.isEmpty())
         e->setPlaceholderText(placeholder);
     return e;
@@ -30,18 +45,27 @@ QLineEdit *namedLineEdit(const QString &name, const QString &accessibleName,
 
 QComboBox *namedComboBox(const QString &name, const QString &accessibleName, QWidget *parent)
 {
-    auto *c = new QComboBox(parent);
-    c->setObjectName(name);
-    c->setAccessibleName(accessibleName);
-    return c;
+    return named<QComboBox>(name, accessibleName, parent);
+}
+
+QListWidget *namedList(const QString &name, const QString &accessibleName, QWidget *parent)
+{
+    return named<QListWidget>(name, accessibleName, parent);
+}
+
+QTreeWidget *flatList(const QString &name, const QString &accessibleName,
+                      const QStringList &headers, QWidget *parent)
+{
+    auto *t = named<QTreeWidget>(name, accessibleName, parent);
+    t->setHeaderLabels(headers);
+    t->setRootIsDecorated(false);
+    return t;
 }
 
 QPlainTextEdit *textArea(const QString &name, const QString &accessibleName, int lines,
                          QWidget *parent)
 {
-    auto *e = new QPlainTextEdit(parent);
-    e->setObjectName(name);
-    e->setAccessibleName(accessibleName);
+    auto *e = named<QPlainTextEdit>(name, accessibleName, parent);
     e->setTabChangesFocus(true);
     e->setFixedHeight(e->fontMetrics().lineSpacing() * lines + 12);
     return e;
@@ -67,6 +91,14 @@ QLabel *messageLabel(const QString &name, QWidget *parent, bool selectable)
 QString shownText(const QLabel *label)
 {
     return label->isHidden() ? QString() : label->text();
+}
+
+Group addGroup(QBoxLayout *layout, const QString &title, int stretch)
+{
+    auto *box = new QGroupBox(title, layout->parentWidget());
+    auto *column = new QVBoxLayout(box);
+    layout->addWidget(box, stretch);
+    return {box, column};
 }
 
 QHBoxLayout *addRow(QBoxLayout *layout, std::initializer_list<RowItem> items, bool trailingStretch)

@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <QString>
+#include <QStringList>
 
 #include <initializer_list>
 
 class QBoxLayout;
 class QComboBox;
+class QGroupBox;
 class QHBoxLayout;
 class QLabel;
 class QLineEdit;
+class QListWidget;
 class QPlainTextEdit;
 class QPushButton;
+class QTreeWidget;
+class QVBoxLayout;
 class QWidget;
 
 namespace sitrep::ui {
@@ -27,6 +31,11 @@ QLineEdit *namedLineEdit(const QString &name, const QString &accessibleName,
                          const QString &placeholder, QWidget *parent);
 /// A drop-down list, named, with the name a screen reader says.
 QComboBox *namedComboBox(const QString &name, const QString &accessibleName, QWidget *parent);
+/// A list, named, with the name a screen reader says.
+QListWidget *namedList(const QString &name, const QString &accessibleName, QWidget *parent);
+/// A list with columns (a tree without branches), named, with the name a screen reader says.
+QTreeWidget *flatList(const QString &name, const QString &accessibleName,
+                      const QStringList &headers, QWidget *parent);
 /// A text area `lines` lines high that Tab leaves, as it leaves a one-line field.
 QPlainTextEdit *textArea(const QString &name, const QString &accessibleName, int lines,
                          QWidget *parent);
@@ -37,6 +46,14 @@ QLabel *wrappingLabel(const QString &name, QWidget *parent);
 QLabel *messageLabel(const QString &name, QWidget *parent, bool selectable = false);
 /// The text of a message label while it shows; empty while it is hidden.
 QString shownText(const QLabel *label);
+
+/// A titled box and the column its contents go in.
+struct Group {
+    QGroupBox *box = nullptr;
+    QVBoxLayout *column = nullptr;
+};
+/// A group box titled `title`, added to `layout` with `stretch`.
+Group addGroup(QBoxLayout *layout, const QString &title, int stretch = 0);
 
 /// One widget of a row, and its stretch factor.
 struct RowItem {

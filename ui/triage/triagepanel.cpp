@@ -62,14 +62,11 @@ void TriagePanel::build()
     auto *top = new QHBoxLayout;
     m_source = wrappingLabel(QStringLiteral("triageSource"), this);
     top->addWidget(m_source, 1);
-    m_suggestButton = new QPushButton(tr("&Suggest again"), this);
-    m_suggestButton->setObjectName(QStringLiteral("triageSuggest"));
+    m_suggestButton = namedButton(tr("&Suggest again"), QStringLiteral("triageSuggest"), this);
     m_suggestButton->setToolTip(
         tr("Classify this incident again with the newest model and record the suggestion"));
-    m_acceptAll = new QPushButton(tr("Accept a&ll"), this);
-    m_acceptAll->setObjectName(QStringLiteral("triageAcceptAll"));
-    m_rejectAll = new QPushButton(tr("Re&ject all"), this);
-    m_rejectAll->setObjectName(QStringLiteral("triageRejectAll"));
+    m_acceptAll = namedButton(tr("Accept a&ll"), QStringLiteral("triageAcceptAll"), this);
+    m_rejectAll = namedButton(tr("Re&ject all"), QStringLiteral("triageRejectAll"), this);
     for (auto *b : {m_suggestButton, m_acceptAll, m_rejectAll})
         top->addWidget(b);
     connect(m_suggestButton, &QPushButton::clicked, this, &TriagePanel::suggestAgain);
@@ -130,23 +127,15 @@ void TriagePanel::build()
     grid->setColumnStretch(4, 1);
     v->addWidget(fields);
 
-    auto *res = new QGroupBox(tr("Suggested resolution"), this);
-    auto *rv = new QVBoxLayout(res);
-    m_resolution = new QLabel(res);
-    m_resolution->setObjectName(QStringLiteral("triageResolution"));
-    m_resolution->setWordWrap(true);
+    const auto [res, rv] = addGroup(v, tr("Suggested resolution"));
+    m_resolution = wrappingLabel(QStringLiteral("triageResolution"), res);
     m_resolution->setTextInteractionFlags(Qt::TextSelectableByMouse);
     rv->addWidget(m_resolution);
-    v->addWidget(res);
 
-    auto *arts = new QGroupBox(tr("Knowledge-base articles"), this);
-    auto *av = new QVBoxLayout(arts);
+    const auto [arts, av] = addGroup(v, tr("Knowledge-base articles"), 1);
     auto *split = new QSplitter(Qt::Vertical, arts);
-    m_articles = new QTreeWidget(split);
-    m_articles->setObjectName(QStringLiteral("triageArticles"));
-    m_articles->setHeaderLabels({tr("Relevance"), tr("Article"), tr("Source")});
-    m_articles->setRootIsDecorated(false);
-    m_articles->setAccessibleName(tr("Matching knowledge-base articles"));
+    m_articles = flatList(QStringLiteral("triageArticles"), tr("Matching knowledge-base articles"),
+                          {tr("Relevance"), tr("Article"), tr("Source")}, split);
     m_articles->header()->setSectionResizeMode(1, QHeaderView::Stretch);
     m_articles->setMinimumHeight(90);
     connect(m_articles, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem *item) {
@@ -173,7 +162,6 @@ void TriagePanel::build()
     split->addWidget(reader);
     split->setStretchFactor(1, 1);
     av->addWidget(split);
-    v->addWidget(arts, 1);
 }
 
 void TriagePanel::reload()
