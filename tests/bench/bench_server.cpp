@@ -17,6 +17,7 @@
 //
 // A size of 0 (or an empty --fanout) skips that part.
 #include "benchutil.h"
+#include "fixtures/httpmessage.h"
 #include "fixtures/teamserver/teamserver.h"
 #include "host/appcontext.h"
 #include "server/pg.h"
@@ -139,25 +140,9 @@ private:
     void onReadyRead()
     {
         m_buf += m_socket.readAll();
-        for (;;) {
-            const qsizetype end = m_buf.indexOf("\r\n\r\n");
-            if (end < 0)
-                return;
-            const QByteArray head = m_buf.left(end).toLower();
-            qint64 length = 0;
-            if (const qsizetype p = head.indexOf("\r\ncontent-length:"); p >= 0) {
-                const qsizetype e = head.indexOf("\r\n", p + 2);
-                length =
-                    head.mid(p + 17, (e < 0 ? head.size() : e) - p - 17).trimmed().toLongLong();
-            }
-            if (m_buf.size() < end + 4 + length)
-                return;
-            const int status = m_buf.mid(9, 3).toInt();
-            const QByteArray body = m_buf.mid(end + 4, length);
-            m_buf.remove(0, end + 4 + length);
+        while (const auto m = testing::takeHttpMessage(m_buf))
             if (auto h = std::exchange(m_handler, {}))
-                h(status, body);
-        }
+                h(m->status(), m->body);
     }
 
     QTcpSocket m_socket;

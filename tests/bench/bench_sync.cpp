@@ -122,10 +122,7 @@ int main(int argc, char **argv)
         // the Idempotency-Key, merges the renumbering, deletes the row).
         testing::TeamBackEnd team;
         if (!team.start(2))
-            return fprintf(
-                       stderr,
-                       "the team back end did not start (PostgreSQL 15 and haproxy installed?)\n"),
-                   1;
+            return fprintf(stderr, "%s\n", testing::TeamBackEnd::kNotStarted), 1;
         // Events name their author; the server checks it against the token's user.
         const QString user = QStringLiteral("bench");
         const QString token = team.addUser(user, QStringLiteral("responder"));

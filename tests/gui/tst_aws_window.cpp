@@ -34,6 +34,14 @@ using sitrep::testing::await;
 class TestAwsWindow : public QObject {
     Q_OBJECT
 
+    /// Saves an AWS configuration whose alert queue is `queue` on 127.0.0.1:`port`.
+    static bool saveAlertQueueAt(AwsSettings &settings, quint16 port, const QString &queue)
+    {
+        AwsConfig c;
+        c.alertQueue = QStringLiteral("http://127.0.0.1:%1/000000000000/%2").arg(port).arg(queue);
+        return settings.save(c).ok();
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -189,9 +197,7 @@ private Q_SLOTS:
         QVERIFY(port != 0);
         secrets::MemorySecretStore secrets;
         AwsSettings settings((*ctx)->store(), secrets);
-        AwsConfig c;
-        c.alertQueue = QStringLiteral("http://127.0.0.1:%1/000000000000/nowhere").arg(port);
-        QVERIFY(settings.save(c));
+        QVERIFY(saveAlertQueueAt(settings, port, QStringLiteral("nowhere")));
         QVERIFY(testing::awaitCallback<Status>([&](auto done) {
             settings.setAccessKey(QStringLiteral("AKIDWINDOWTEST0002"), QStringLiteral("s"), {},
                                   done);
@@ -219,9 +225,7 @@ private Q_SLOTS:
         QVERIFY(port != 0);
         secrets::MemorySecretStore secrets;
         AwsSettings settings((*ctx)->store(), secrets);
-        AwsConfig c;
-        c.alertQueue = QStringLiteral("http://127.0.0.1:%1/000000000000/q").arg(port);
-        QVERIFY(settings.save(c));
+        QVERIFY(saveAlertQueueAt(settings, port, QStringLiteral("q")));
         QVERIFY((*ctx)->store().setMeta(QStringLiteral("backend.url"),
                                         QStringLiteral("http://127.0.0.1:%1").arg(port)));
         secrets.write(secrets::BackendTokenSecret, QStringLiteral("t"), [](Status) {});

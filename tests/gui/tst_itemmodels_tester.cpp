@@ -88,6 +88,36 @@ void touchAll(const QAbstractItemModel &m)
         (void)m.headerData(c, Qt::Horizontal, Qt::DisplayRole);
 }
 
+/// Shows in `model` the `list` of the first, then of the last of `incidents`, every cell of
+/// each read; `lastRows` the row count of the last one (left as it was when a step failed).
+template <typename Model, typename List>
+void showFirstThenLast(Model &model, store::Store &store, const QStringList &incidents,
+                       List IncidentDetails::*list, qsizetype *lastRows)
+{
+    for (const QString &n : {incidents.first(), incidents.last()}) {
+        const auto details = loadIncidentDetails(store, n);
+        QVERIFY(details);
+        model.setItems((*details).*list);
+        QCOMPARE(model.rowCount(), ((*details).*list).size());
+        touchAll(model);
+    }
+    *lastRows = model.rowCount();
+}
+
+/// A sort and filter proxy over a model sorting by `sortRole`, as the views set it up, with
+/// a model tester on the model and on the proxy.
+struct TestedProxy {
+    TestedProxy(QAbstractItemModel &model, int sortRole)
+    {
+        proxy.setSourceModel(&model);
+        proxy.setSortRole(sortRole);
+        sourceTester = std::make_unique<Tester>(&model, QtTestMode);
+        proxyTester = std::make_unique<Tester>(&proxy, QtTestMode);
+    }
+    QSortFilterProxyModel proxy;
+    std::unique_ptr<Tester> sourceTester, proxyTester;
+};
+
 QStringList column(const QAbstractItemModel &m, int col, int role = Qt::DisplayRole)
 {
     QStringList out;
@@ -446,15 +476,9 @@ void TestItemModelsTester::evidence_switchIncidentsAppendEditRemove()
 {
     EvidenceModel model;
     Tester tester(&model, QtTestMode);
-    const auto a = loadIncidentDetails(store(), m_withEvidence.first());
-    const auto b = loadIncidentDetails(store(), m_withEvidence.last());
-    QVERIFY(a && b);
-    model.setItems(a->evidence);
-    QCOMPARE(model.rowCount(), a->evidence.size());
-    touchAll(model);
-    model.setItems(b->evidence); // another incident
-    QCOMPARE(model.rowCount(), b->evidence.size());
-    touchAll(model);
+    qsizetype before = -1; // the rows of the last incident, shown after another one
+    showFirstThenLast(model, store(), m_withEvidence, &IncidentDetails::evidence, &before);
+    QVERIFY(before >= 0);
 
     // Evidence attached through the engine arrives as appended rows.
     const QString n = m_withEvidence.last();
@@ -469,7 +493,7 @@ void TestItemModelsTester::evidence_switchIncidentsAppendEditRemove()
         model.setItems(loadIncidentDetails(store(), n)->evidence);
     }
     QCOMPARE(inserted.count(), 2);
-    QCOMPARE(model.rowCount(), b->evidence.size() + 2);
+    QCOMPARE(model.rowCount(), before + 2);
     QCOMPARE(model.index(model.rowCount() - 1, EvidenceModel::Title).data().toString(),
              QStringLiteral("Dashboard 1"));
 
@@ -493,14 +517,10 @@ void TestItemModelsTester::statusUpdates_switchIncidentsAppendRemove()
 {
     StatusUpdateModel model;
     Tester tester(&model, QtTestMode);
-    const auto a = loadIncidentDetails(store(), m_withStatusUpdates.first());
-    const auto b = loadIncidentDetails(store(), m_withStatusUpdates.last());
-    QVERIFY(a && b);
-    model.setItems(a->statusUpdates);
-    QCOMPARE(model.rowCount(), a->statusUpdates.size());
-    touchAll(model);
-    model.setItems(b->statusUpdates);
-    QCOMPARE(model.rowCount(), b->statusUpdates.size());
+    qsizetype before = -1; // the rows of the last incident, shown after another one
+    showFirstThenLast(model, store(), m_withStatusUpdates, &IncidentDetails::statusUpdates,
+                      &before);
+    QVERIFY(before >= 0);
 
     const QString n = m_withStatusUpdates.last();
     for (const char *vis : {"internal", "external"}) {
@@ -511,7 +531,7 @@ void TestItemModelsTester::statusUpdates_switchIncidentsAppendRemove()
             QStringLiteral("tester"))));
         model.setItems(loadIncidentDetails(store(), n)->statusUpdates);
     }
-    QCOMPARE(model.rowCount(), b->statusUpdates.size() + 2);
+    QCOMPARE(model.rowCount(), before + 2);
     QCOMPARE(
         model.index(model.rowCount() - 1, 0).data(StatusUpdateModel::VisibilityRole).toString(),
         QStringLiteral("external"));
@@ -546,11 +566,8 @@ void TestItemModelsTester::actionItems_reloadOpenOnlyAndProxySortFilter()
     }
 
     postmortem::ActionItemModel model(pm);
-    QSortFilterProxyModel proxy; // as ActionItemsView sets it up
-    proxy.setSourceModel(&model);
-    proxy.setSortRole(postmortem::ActionItemModel::RawRole);
-    Tester sourceTester(&model, QtTestMode);
-    Tester proxyTester(&proxy, QtTestMode);
+    TestedProxy tested(model, postmortem::ActionItemModel::RawRole); // as ActionItemsView has it
+    QSortFilterProxyModel &proxy = tested.proxy;
 
     model.reload(today);
     const int all = model.rowCount();
@@ -598,11 +615,8 @@ void TestItemModelsTester::problems_refreshOpenOnlyAndProxySortFilter()
 {
     problems::ProblemStore ps(engine());
     problems::ProblemListModel model(ps);
-    QSortFilterProxyModel proxy; // as ProblemsView sets it up
-    proxy.setSourceModel(&model);
-    proxy.setSortRole(problems::ProblemListModel::SortRole);
-    Tester sourceTester(&model, QtTestMode);
-    Tester proxyTester(&proxy, QtTestMode);
+    TestedProxy tested(model, problems::ProblemListModel::SortRole); // as ProblemsView has it
+    QSortFilterProxyModel &proxy = tested.proxy;
     QCOMPARE(model.rowCount(), 0);
 
     const QStringList titles{QStringLiteral("Replica lag during bulk loads"),

@@ -44,6 +44,37 @@ private:
             {{QStringLiteral("title"), title}, {QStringLiteral("severity"), severity}}));
         return r ? r->incidentUid : QString();
     }
+    /// Makes row `row` of `m` the current and only selected one (whole rows, as the list
+    /// selects); that row's uid.
+    static QString selectRow(QItemSelectionModel &sel, IncidentTableModel &m, int row)
+    {
+        sel.setCurrentIndex(m.index(row, 0),
+                            QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        return m.rowAt(row)->uid;
+    }
+    /// Lowers incident `uid` to severity low (the filter on SEV2 then drops it): true, or a
+    /// warning with the engine's reason.
+    bool lowerSeverity(const QString &uid)
+    {
+        auto r = m_ctx->engine().execute(
+            engine::Command::make(engine::Command::Kind::SetField, uid,
+                                  {{QStringLiteral("field"), QStringLiteral("severity")},
+                                   {QStringLiteral("value"), QStringLiteral("low")}}));
+        if (!r)
+            qWarning("cannot lower %s: %s", qPrintable(uid), qPrintable(r.errorMessage()));
+        return r.ok();
+    }
+    /// Shows `w` (passive) with its list on the saved view `view`, loaded: the list, or null
+    /// when the window did not load.
+    static ui::IncidentListView *showList(ui::MainWindow &w, const QString &view)
+    {
+        w.setPassive(true);
+        w.show();
+        if (!w.waitUntilLoaded())
+            return nullptr;
+        w.listView()->setSavedView(view);
+        return w.waitUntilLoaded() ? w.listView() : nullptr;
+    }
     // The uid at `row`, loading its page if needed.
     static QString uidAt(IncidentTableModel &m, int row)
     {
@@ -74,9 +105,7 @@ private Q_SLOTS:
         QVERIFY(model.rowCount() > 400);
 
         const int start = 7;
-        const QString picked = model.rowAt(start)->uid;
-        sel.setCurrentIndex(model.index(start, 0),
-                            QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        const QString picked = selectRow(sel, model, start);
         QPersistentModelIndex context(
             model.index(start, IncidentColumn::Title)); // e.g. an open editor
 
@@ -99,27 +128,16 @@ private Q_SLOTS:
         QVERIFY(testing::waitForQuery(model));
         QVERIFY(model.rowCount() > 6);
         const int row = 4;
-        const QString kept = model.rowAt(row)->uid;
-        sel.setCurrentIndex(model.index(row, 0),
-                            QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-        for (int r : {0, 2}) {
-            auto s = m_ctx->engine().execute(
-                engine::Command::make(engine::Command::Kind::SetField, model.rowAt(r)->uid,
-                                      {{QStringLiteral("field"), QStringLiteral("severity")},
-                                       {QStringLiteral("value"), QStringLiteral("low")}}));
-            QVERIFY2(s, qPrintable(s.errorMessage()));
-        }
+        const QString kept = selectRow(sel, model, row);
+        for (int r : {0, 2})
+            QVERIFY(lowerSeverity(model.rowAt(r)->uid));
         QVERIFY(refreshNow(model));
         QCOMPARE(sel.currentIndex().row(), row - 2);
         QCOMPARE(sel.currentIndex().data(IncidentRole::UidRole).toString(), kept);
         QVERIFY(sel.isRowSelected(row - 2, {}));
 
         // The selected incident itself leaves: nothing else gets selected in its place.
-        auto gone = m_ctx->engine().execute(
-            engine::Command::make(engine::Command::Kind::SetField, kept,
-                                  {{QStringLiteral("field"), QStringLiteral("severity")},
-                                   {QStringLiteral("value"), QStringLiteral("low")}}));
-        QVERIFY(gone);
+        QVERIFY(lowerSeverity(kept));
         QVERIFY(refreshNow(model));
         QVERIFY(!sel.currentIndex().isValid());
         QVERIFY(sel.selectedRows().isEmpty());
@@ -128,9 +146,7 @@ private Q_SLOTS:
         // also when that is a page that is not loaded yet.
         model.setFilter({});
         QVERIFY(testing::waitForQuery(model));
-        const QString target = model.rowAt(3)->uid;
-        sel.setCurrentIndex(model.index(3, 0),
-                            QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        const QString target = selectRow(sel, model, 3);
         model.sort(IncidentColumn::Title, Qt::DescendingOrder);
         QVERIFY(testing::waitForQuery(model));
         QVERIFY(sel.currentIndex().isValid());
@@ -142,12 +158,8 @@ private Q_SLOTS:
     void window_enterOpensTheSelectedIncidentAfterAnotherShellOpensOne()
     {
         ui::MainWindow w(*m_ctx);
-        w.setPassive(true);
-        w.show();
-        QVERIFY(w.waitUntilLoaded());
-        ui::IncidentListView *list = w.listView();
-        list->setSavedView(QStringLiteral("open"));
-        QVERIFY(w.waitUntilLoaded());
+        ui::IncidentListView *list = showList(w, QStringLiteral("open"));
+        QVERIFY(list);
         QTableView *table = list->table();
         QVERIFY(table->model()->rowCount() > 3);
         const QString picked = table->model()->index(2, 0).data(IncidentRole::UidRole).toString();
@@ -171,13 +183,9 @@ private Q_SLOTS:
     void window_headerSortKeepsTheSelectedIncidentSelectedAndInView()
     {
         ui::MainWindow w(*m_ctx);
-        w.setPassive(true);
         w.resize(1200, 800);
-        w.show();
-        QVERIFY(w.waitUntilLoaded());
-        ui::IncidentListView *list = w.listView();
-        list->setSavedView(QStringLiteral("all"));
-        QVERIFY(w.waitUntilLoaded());
+        ui::IncidentListView *list = showList(w, QStringLiteral("all"));
+        QVERIFY(list);
         QTableView *table = list->table();
         const QString picked = table->model()->index(5, 0).data(IncidentRole::UidRole).toString();
         QVERIFY(list->selectUid(picked));

@@ -33,6 +33,35 @@
 
 using namespace sitrep;
 
+namespace {
+
+/// A database of its own whose clock the test moves (from 2026-03-10 09:00 UTC), and, once
+/// started, the main window over it with the app's services (reminders, escalations).
+struct ClockedApp {
+    QTemporaryDir dir;
+    std::unique_ptr<host::AppContext> ctx;
+    secrets::MemorySecretStore secrets;
+    std::unique_ptr<host::ServiceHost> services;
+    std::unique_ptr<ui::MainWindow> window;
+
+    bool open(const QString &fileName)
+    {
+        auto opened = testing::openContextAt(dir.filePath(fileName), "2026-03-10T09:00:00Z");
+        if (opened)
+            ctx = std::move(*opened);
+        return opened.ok();
+    }
+    engine::ManualClock &clock() { return testing::manualClock(*ctx); }
+    void startServices()
+    {
+        services = std::make_unique<host::ServiceHost>(*ctx, secrets, host::ServiceHostOptions{});
+        window = std::make_unique<ui::MainWindow>(*ctx, services.get());
+        services->start();
+    }
+};
+
+} // namespace
+
 class TestProblems : public QObject {
     Q_OBJECT
 private:
@@ -245,73 +274,64 @@ private Q_SLOTS:
 
     void reminders_ofIncidentsNotOpen_reachTheTray()
     {
-        QTemporaryDir dir;
-        auto ctx = testing::openContextAt(dir.filePath(QStringLiteral("reminders.db")),
-                                          "2026-03-10T09:00:00Z");
-        QVERIFY(ctx);
-        auto &clock = testing::manualClock(**ctx);
-        const QString inTab = openIncident(**ctx, QStringLiteral("Open in a tab"));
-        const QString notOpen = openIncident(**ctx, QStringLiteral("Nobody looking"));
-        secrets::MemorySecretStore secrets;
-        host::ServiceHost services(**ctx, secrets, {});
-        ui::MainWindow w(**ctx, &services);
-        services.start();
-        QTRY_VERIFY(services.reminders());
-        auto *svc = services.reminders();
-        ui::IncidentWorkspace *ws = w.openIncident((*ctx)->store().findIncident(inTab)->uid);
+        ClockedApp app;
+        QVERIFY(app.open(QStringLiteral("reminders.db")));
+        auto &clock = app.clock();
+        const QString inTab = openIncident(*app.ctx, QStringLiteral("Open in a tab"));
+        const QString notOpen = openIncident(*app.ctx, QStringLiteral("Nobody looking"));
+        app.startServices();
+        QTRY_VERIFY(app.services->reminders());
+        auto *svc = app.services->reminders();
+        ui::MainWindow &w = *app.window;
+        ui::IncidentWorkspace *ws = w.openIncident(app.ctx->store().findIncident(inTab)->uid);
         QVERIFY(ws);
         clock.set(clock.nowMs() + 6 * 60 * 1000);
         auto fired = svc->scan();
         QVERIFY(fired.ok());
         QCOMPARE(fired->size(), 2); // both incidents: no commander
-        const auto uidNotOpen = (*ctx)->store().findIncident(notOpen)->uid;
+        const auto uidNotOpen = app.ctx->store().findIncident(notOpen)->uid;
         QCOMPARE(w.lastNotification().second, uidNotOpen);
         QVERIFY(w.lastNotification().first.contains(notOpen));
         // The tab shows its reminder in the banner and does not record it again.
         w.tick();
         QCOMPARE(ws->reminderTexts().size(), 1);
         int recorded = 0;
-        for (const auto &e : (*ctx)->store().timeline(ws->uid()))
+        for (const auto &e : app.ctx->store().timeline(ws->uid()))
             recorded += e.kind == domain::kinds::Reminder ? 1 : 0;
         QCOMPARE(recorded, 1);
 
         // A backlog reaches the tray as one summary, not one message per incident.
         QStringList more;
         for (int i = 0; i < 4; ++i)
-            more << openIncident(**ctx, QStringLiteral("Backlog %1").arg(i));
+            more << openIncident(*app.ctx, QStringLiteral("Backlog %1").arg(i));
         clock.set(clock.nowMs() + 6 * 60 * 1000);
         fired = svc->scan();
         QVERIFY(fired.ok());
         QCOMPARE(fired->size(), 4);
         QVERIFY2(w.lastNotification().first.contains(QStringLiteral("war-room reminder")),
                  qPrintable(w.lastNotification().first));
-        QCOMPARE(w.lastNotification().second, (*ctx)->store().findIncident(more.first())->uid);
+        QCOMPARE(w.lastNotification().second, app.ctx->store().findIncident(more.first())->uid);
     }
 
     void host_firesRunbookEscalations()
     {
-        QTemporaryDir dir;
-        auto ctx = testing::openContextAt(dir.filePath(QStringLiteral("escalations.db")),
-                                          "2026-03-10T09:00:00Z");
-        QVERIFY(ctx);
-        auto &clock = testing::manualClock(**ctx);
-        auto r = (*ctx)->engine().execute(engine::Command::open(
+        ClockedApp app;
+        QVERIFY(app.open(QStringLiteral("escalations.db")));
+        auto &clock = app.clock();
+        auto r = app.ctx->engine().execute(engine::Command::open(
             {{QStringLiteral("title"), QStringLiteral("p95 latency high")},
              {QStringLiteral("severity"), QStringLiteral("high")},
              {QStringLiteral("services"), QJsonArray{QStringLiteral("api")}},
              {QStringLiteral("alerts"), QJsonArray{QStringLiteral("APILatencyHigh")}}}));
         QVERIFY(r.ok());
-        secrets::MemorySecretStore secrets;
-        host::ServiceHost services(**ctx, secrets, {});
-        ui::MainWindow w(**ctx, &services);
-        services.start();
-        QTRY_VERIFY(services.escalations());
-        auto *timer = services.escalations();
+        app.startServices();
+        QTRY_VERIFY(app.services->escalations());
+        auto *timer = app.services->escalations();
         clock.set(clock.nowMs() + 16 * 60 * 1000); // high-api-latency: senior-sre after 15m
         QCOMPARE(timer->tickNow(), 1);
         QCOMPARE(timer->tickNow(), 0);
         QStringList contacts;
-        for (const auto &e : (*ctx)->store().timeline(r->incidentUid))
+        for (const auto &e : app.ctx->store().timeline(r->incidentUid))
             if (e.kind == domain::kinds::Escalation)
                 contacts << e.payload[u"contact"].toString();
         QCOMPARE(contacts, QStringList{QStringLiteral("senior-sre")});

@@ -27,6 +27,15 @@ using namespace sitrep;
 
 namespace {
 
+/// The dialog's field `name`; there must be one.
+QLineEdit *edit(QDialog &dlg, const char *name)
+{
+    auto *e = dlg.findChild<QLineEdit *>(QLatin1String(name));
+    if (!e)
+        qFatal("no field %s", name);
+    return e;
+}
+
 /// The settings dialog with its AWS section, on a fresh store and an in-memory secret store.
 struct AwsDialog {
     explicit AwsDialog(const QString &dbName) : opened(fx.open(dbName)) {}
@@ -35,6 +44,14 @@ struct AwsDialog {
     sync::SyncSettings settings{fx.store, fx.secrets};
     host::AwsSettings aws{fx.store, fx.secrets};
     ui::SyncSettingsDialog dlg{settings, &aws};
+
+    /// Types an AWS endpoint and an access key (with the secret "s") into the dialog.
+    void enterAws(const QString &endpoint, const QString &accessKeyId)
+    {
+        edit(dlg, "awsEndpoint")->setText(endpoint);
+        edit(dlg, "awsAccessKeyId")->setText(accessKeyId);
+        edit(dlg, "awsSecretAccessKey")->setText(QStringLiteral("s"));
+    }
 
     /// Presses "Test connection" and waits for the checks to finish: what they say.
     QString test(int timeoutMs = 20000)
@@ -189,9 +206,7 @@ private Q_SLOTS:
         QVERIFY(queue);
         AwsDialog d(QStringLiteral("f.db"));
         QVERIFY(d.opened);
-        edit(d.dlg, "awsEndpoint")->setText(fauxqs.url().toString());
-        edit(d.dlg, "awsAccessKeyId")->setText(QStringLiteral("AKIADIALOGTEST0003"));
-        edit(d.dlg, "awsSecretAccessKey")->setText(QStringLiteral("s"));
+        d.enterAws(fauxqs.url().toString(), QStringLiteral("AKIADIALOGTEST0003"));
         edit(d.dlg, "awsAlertQueue")->setText(*queue);
         edit(d.dlg, "awsSlaTopic")->setText(QStringLiteral("dialog-sla"));
         QString result = d.test();
@@ -228,9 +243,7 @@ private Q_SLOTS:
         QVERIFY(closed != 0);
         AwsDialog d(QStringLiteral("e.db"));
         QVERIFY(d.opened);
-        edit(d.dlg, "awsEndpoint")->setText(peer.url(QStringLiteral("/")));
-        edit(d.dlg, "awsAccessKeyId")->setText(QStringLiteral("AKIADIALOGTEST0004"));
-        edit(d.dlg, "awsSecretAccessKey")->setText(QStringLiteral("s"));
+        d.enterAws(peer.url(QStringLiteral("/")), QStringLiteral("AKIADIALOGTEST0004"));
         edit(d.dlg, "awsSlaTopic")->setText(QStringLiteral("ops-sla"));
         edit(d.dlg, "slackBaseUrl")->setText(peer.url(QStringLiteral("/api/")));
         edit(d.dlg, "slackToken")->setText(QStringLiteral("xoxb-wrong"));
@@ -271,15 +284,6 @@ private Q_SLOTS:
         edit(d.dlg, "awsEndpoint")->setText(QStringLiteral("http://sqs.example.com/"));
         result = d.test();
         QVERIFY2(result.contains(QStringLiteral("must use https")), qPrintable(result));
-    }
-
-private:
-    static QLineEdit *edit(QDialog &dlg, const char *name)
-    {
-        auto *e = dlg.findChild<QLineEdit *>(QLatin1String(name));
-        if (!e)
-            qFatal("no field %s", name);
-        return e;
     }
 };
 

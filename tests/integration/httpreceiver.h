@@ -3,6 +3,7 @@
 // records every request and answers what the test's handler says.
 #pragma once
 
+#include "fixtures/httpmessage.h"
 #include "fixtures/support.h"
 
 #include <QHostAddress>
@@ -60,26 +61,12 @@ private:
     {
         QByteArray &buf = m_buffers[s];
         buf += s->readAll();
-        for (;;) {
-            const int end = buf.indexOf("\r\n\r\n");
-            if (end < 0)
-                return;
+        while (const auto m = takeHttpMessage(buf)) {
             HttpRequest r;
-            const QList<QByteArray> lines = buf.left(end).split('\n');
-            const QList<QByteArray> first = lines.value(0).trimmed().split(' ');
-            r.method = first.value(0);
-            r.path = first.value(1);
-            for (int i = 1; i < lines.size(); ++i) {
-                const int c = lines[i].indexOf(':');
-                if (c > 0)
-                    r.headers.insert(lines[i].left(c).trimmed().toLower(),
-                                     lines[i].mid(c + 1).trimmed());
-            }
-            const int len = r.headers.value("content-length").toInt();
-            if (buf.size() < end + 4 + len)
-                return;
-            r.body = buf.mid(end + 4, len);
-            buf.remove(0, end + 4 + len);
+            r.method = m->startWord(0);
+            r.path = m->startWord(1);
+            r.headers = m->headersByLowerName<QMap<QByteArray, QByteArray>>();
+            r.body = m->body;
             m_requests << r;
             const HttpAnswer a = m_handler ? m_handler(r) : HttpAnswer{};
             QByteArray out = "HTTP/1.1 " + QByteArray::number(a.status) +

@@ -9,6 +9,7 @@
 #include "aws/sqsclient.h"
 #include "domain/event.h"
 #include "integration/fauxqsfixture.h"
+#include "unit/clitestutil.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -45,15 +46,13 @@ class TestAgent : public QObject {
 
     bool run(const QStringList &args, QByteArray *out = nullptr)
     {
-        QProcess p;
-        p.setProcessEnvironment(env(QStringLiteral("2026-03-10T09:00:00Z")));
-        p.start(QStringLiteral(SITREP_BINARY), args);
-        const bool ok = p.waitForFinished(20000) && p.exitCode() == 0;
-        if (!ok)
-            qWarning() << args << p.readAllStandardError();
+        const testing::CliRun r =
+            testing::runSitrepIn(env(QStringLiteral("2026-03-10T09:00:00Z")), args, 20000);
+        if (r.code != 0)
+            qWarning() << args << r.err;
         if (out)
-            *out = p.readAllStandardOutput();
-        return ok;
+            *out = r.out.toUtf8();
+        return r.code == 0;
     }
 
     static void write(const QString &path, const QByteArray &text)
@@ -197,17 +196,15 @@ private Q_SLOTS:
 
     void agent_refusesAListenerWithoutAToken()
     {
-        QProcess p;
         QProcessEnvironment e = env(QStringLiteral("2026-03-10T09:00:00Z"));
         e.insert(QStringLiteral("CREDENTIALS_DIRECTORY"), m_dir.filePath(QStringLiteral("none")));
-        p.setProcessEnvironment(e);
-        p.start(QStringLiteral(SITREP_BINARY),
-                {QStringLiteral("agent"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                 QStringLiteral("--db"), m_dir.filePath(QStringLiteral("refused.db"))});
-        QVERIFY(p.waitForFinished(15000));
-        QCOMPARE(p.exitCode(), 1);
-        const QByteArray err = p.readAllStandardError();
-        QVERIFY2(err.contains("no token") && err.contains("ingest-token"), err.constData());
+        const testing::CliRun r = testing::runSitrepIn(
+            e,
+            {QStringLiteral("agent"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+             QStringLiteral("--db"), m_dir.filePath(QStringLiteral("refused.db"))},
+            15000);
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(u"no token") && r.err.contains(u"ingest-token"), qPrintable(r.err));
         QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("refused.db"))));
     }
 

@@ -13,6 +13,7 @@
 #include "fixtures/network.h"
 #include "fixtures/support.h"
 #include "fixtures/teamserver/teamserver.h"
+#include "integration/alertmanager.h"
 #include "integration/httpreceiver.h"
 
 #include <QDateTime>
@@ -164,38 +165,16 @@ class TestAgentsTeam : public QObject {
             return false;
         m_amPort = testing::freePort();
         const QString cfg = path(QStringLiteral("am.yml"));
-        if (!write(cfg, QStringLiteral("route:\n"
-                                       "  receiver: sitrep\n"
-                                       "  group_by: [alertname]\n"
-                                       "  group_wait: 1s\n"
-                                       "  group_interval: 1s\n"
-                                       "  repeat_interval: 1h\n"
-                                       "receivers:\n"
-                                       "  - name: sitrep\n"
-                                       "    webhook_configs:\n"
-                                       "      - url: %1/hooks/alertmanager\n"
-                                       "        send_resolved: false\n"
-                                       "        http_config:\n"
-                                       "          authorization:\n"
-                                       "            credentials: %2\n")
-                            .arg(m_front.url().toString(), QString::fromLatin1(IngestToken))
-                            .toUtf8()))
+        if (!write(cfg, testing::alertmanagerConfig(QStringLiteral("alertname"),
+                                                    m_front.url().toString() +
+                                                        QStringLiteral("/hooks/alertmanager"),
+                                                    IngestToken, false)))
             return false;
-        m_am.setProcessChannelMode(QProcess::MergedChannels);
-        m_am.start(binary, {QStringLiteral("--config.file=") + cfg,
-                            QStringLiteral("--web.listen-address=127.0.0.1:%1").arg(m_amPort),
-                            QStringLiteral("--cluster.listen-address="),
-                            QStringLiteral("--storage.path=") + path(QStringLiteral("am-data")),
-                            QStringLiteral("--log.level=warn")});
-        if (!m_am.waitForStarted(5000))
-            return false;
-        for (int i = 0; i < 100; ++i) {
-            QNetworkRequest req(QUrl(QStringLiteral("http://127.0.0.1:%1/-/ready").arg(m_amPort)));
-            if (testing::replyStatus(m_nam.get(req), 2000) == 200)
-                return true;
-            QTest::qWait(100);
-        }
-        return false;
+        const QString error = testing::startAlertmanager(
+            m_am, binary, cfg, m_amPort, path(QStringLiteral("am-data")), m_nam, 2000);
+        if (!error.isEmpty())
+            qWarning("Alertmanager did not start: %s", qPrintable(error));
+        return error.isEmpty();
     }
 
     /// Alerts `first`..`last` (exclusive) of the storm, each in group i % Groups. They started

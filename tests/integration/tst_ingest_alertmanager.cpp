@@ -10,6 +10,7 @@
 #include "ingest/correlator.h"
 #include "ingest/ingestpipeline.h"
 #include "ingest/ingestserver.h"
+#include "integration/alertmanager.h"
 #include "store/store.h"
 #include "workflow/oncall.h"
 #include "workflow/workflow.h"
@@ -121,39 +122,13 @@ private Q_SLOTS:
         m_amPort = testing::freePort();
         const QString cfg = m_dir.filePath(QStringLiteral("am.yml"));
         QVERIFY(testing::writeFile(
-            cfg, QStringLiteral("route:\n"
-                                "  receiver: sitrep\n"
-                                "  group_by: [alertname, service]\n"
-                                "  group_wait: 1s\n"
-                                "  group_interval: 1s\n"
-                                "  repeat_interval: 1h\n"
-                                "receivers:\n"
-                                "  - name: sitrep\n"
-                                "    webhook_configs:\n"
-                                "      - url: http://127.0.0.1:%1/hooks/alertmanager\n"
-                                "        send_resolved: true\n"
-                                "        http_config:\n"
-                                "          authorization:\n"
-                                "            credentials: %2\n")
-                     .arg(m_server->port())
-                     .arg(QString::fromLatin1(Token))
-                     .toUtf8()));
-        m_am.setProcessChannelMode(QProcess::MergedChannels);
-        m_am.start(m_binary,
-                   {QStringLiteral("--config.file=") + cfg,
-                    QStringLiteral("--web.listen-address=127.0.0.1:%1").arg(m_amPort),
-                    QStringLiteral("--cluster.listen-address="),
-                    QStringLiteral("--storage.path=") + m_dir.filePath(QStringLiteral("am-data")),
-                    QStringLiteral("--log.level=warn")});
-        QVERIFY2(m_am.waitForStarted(5000), qPrintable(m_am.errorString()));
-        bool ready = false;
-        for (int i = 0; i < 100 && !ready; ++i) {
-            QNetworkRequest req(QUrl(QStringLiteral("http://127.0.0.1:%1/-/ready").arg(m_amPort)));
-            ready = httpStatus(m_net.get(req)) == 200;
-            if (!ready)
-                QTest::qWait(100);
-        }
-        QVERIFY2(ready, m_am.readAll().constData());
+            cfg, testing::alertmanagerConfig(
+                     QStringLiteral("alertname, service"),
+                     QStringLiteral("http://127.0.0.1:%1/hooks/alertmanager").arg(m_server->port()),
+                     Token, true)));
+        const QString error = testing::startAlertmanager(
+            m_am, m_binary, cfg, m_amPort, m_dir.filePath(QStringLiteral("am-data")), m_net, 5000);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
     }
 
     void cleanupTestCase()

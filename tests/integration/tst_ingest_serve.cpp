@@ -3,6 +3,7 @@
 // file, commits before answering, stops cleanly on SIGTERM; the incident is then visible to
 // `sitrep list`.
 #include "fixtures/network.h"
+#include "unit/clitestutil.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -87,16 +88,15 @@ class TestIngestServe : public QObject {
 private Q_SLOTS:
     void serve_withoutToken_refusesToStart()
     {
-        QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove(QStringLiteral("SITREP_INGEST_TOKEN"));
-        p.setProcessEnvironment(env);
-        p.start(QStringLiteral(SITREP_BINARY),
-                {QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                 QStringLiteral("--db"), m_dir.filePath(QStringLiteral("none.db"))});
-        QVERIFY(p.waitForFinished(15000));
-        QCOMPARE(p.exitCode(), 1);
-        QVERIFY(p.readAllStandardError().contains("no token"));
+        const sitrep::testing::CliRun r = sitrep::testing::runSitrepIn(
+            env,
+            {QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+             QStringLiteral("--db"), m_dir.filePath(QStringLiteral("none.db"))},
+            15000);
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(u"no token"), qPrintable(r.err));
     }
 
     void serve_acceptsAlerts_andStopsCleanly()

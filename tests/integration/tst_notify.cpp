@@ -51,7 +51,9 @@ private Q_SLOTS:
 
 private:
     QString open(const QString &priority, const QString &severity);
+    QString openP3WithFlakyWebhook(int failures, int status);
     int deliverAll(Notifier &n);
+    void deliverUntilDrained(Notifier &n, int maxRounds);
     QString topicQueue(const QString &topic);
     QList<QJsonObject> drain(const QString &queueUrl);
     QList<domain::Event> timelineOf(const QString &number, const QString &kind);
@@ -276,6 +278,15 @@ QString TestNotify::open(const QString &priority, const QString &severity)
     return r->number;
 }
 
+/// A P3 incident: it notifies team_channel, the webhook /hooks/flaky, which answers `status`
+/// to the first `failures` requests.
+QString TestNotify::openP3WithFlakyWebhook(int failures, int status)
+{
+    m_webhookFailures = failures;
+    m_webhookStatus = status;
+    return open(QStringLiteral("P3"), QStringLiteral("medium"));
+}
+
 int TestNotify::deliverAll(Notifier &n)
 {
     auto q = n.scan();
@@ -283,6 +294,13 @@ int TestNotify::deliverAll(Notifier &n)
         qWarning() << q.errorMessage();
     auto attempts = await<int>([&](auto cb) { n.deliverDue([cb](int a) { cb(a); }); });
     return attempts ? *attempts : -1;
+}
+
+/// One round of deliverAll(), then more while anything is pending, `maxRounds` at most.
+void TestNotify::deliverUntilDrained(Notifier &n, int maxRounds)
+{
+    for (int i = 0; i < maxRounds && (i == 0 || n.pendingCount() > 0); ++i)
+        deliverAll(n);
 }
 
 QList<domain::Event> TestNotify::timelineOf(const QString &number, const QString &kind)
@@ -419,12 +437,9 @@ void TestNotify::slaBreach_publishesToSlaTopic()
 void TestNotify::failingWebhook_isRetriedAndDeliveredOnce()
 {
     // P3 notifies team_channel: a webhook that fails twice before it accepts.
-    m_webhookFailures = 2;
-    m_webhookStatus = 503;
-    const QString number = open(QStringLiteral("P3"), QStringLiteral("medium"));
+    const QString number = openP3WithFlakyWebhook(2, 503);
     auto n = notifier();
-    for (int i = 0; i < 5 && n->pendingCount() + (i == 0) > 0; ++i)
-        deliverAll(*n);
+    deliverUntilDrained(*n, 5);
     const auto hits = m_http->requestsTo("/hooks/flaky");
     QCOMPARE(hits.size(), 3);
     QCOMPARE(hits[0].headers.value("idempotency-key"), hits[2].headers.value("idempotency-key"));
@@ -438,9 +453,7 @@ void TestNotify::failingWebhook_isRetriedAndDeliveredOnce()
 
 void TestNotify::rejectedWebhook_recordsFailureOnTimeline()
 {
-    m_webhookFailures = 100;
-    m_webhookStatus = 400;
-    const QString number = open(QStringLiteral("P3"), QStringLiteral("medium"));
+    const QString number = openP3WithFlakyWebhook(100, 400);
     auto n = notifier();
     QSignalSpy failed(n.get(), &Notifier::failed);
     deliverAll(*n);
@@ -456,12 +469,9 @@ void TestNotify::webhookFailingEveryTime_isDeadLetteredAfterMaxAttempts()
 {
     // 503 is transient: retried by the queue's backoff policy until max_attempts (4), then
     // given up as a dead letter, on the timeline and in the queue, also after a rebuild.
-    m_webhookFailures = 100;
-    m_webhookStatus = 503;
-    const QString number = open(QStringLiteral("P3"), QStringLiteral("medium"));
+    const QString number = openP3WithFlakyWebhook(100, 503);
     auto n = notifier();
-    for (int i = 0; i < 8 && (i == 0 || n->pendingCount() > 0); ++i)
-        deliverAll(*n);
+    deliverUntilDrained(*n, 8);
     QCOMPARE(m_http->requestsTo("/hooks/flaky").size(), 4);
     const auto f = timelineOf(number, FailedKind);
     QCOMPARE(f.size(), 1);
@@ -612,8 +622,7 @@ void TestNotify::slackPostLostBeforeSlack_isPostedOnce()
     m_postFailures = 1;
     const QString number = open(QStringLiteral("P2"), QStringLiteral("high"));
     auto n = notifier();
-    for (int i = 0; i < 4 && (i == 0 || n->pendingCount() > 0); ++i)
-        deliverAll(*n);
+    deliverUntilDrained(*n, 4);
     // Two requests, one message: the retry looked, found nothing, posted.
     QCOMPARE(m_http->requestsTo("/api/chat.postMessage").size(), 2);
     QCOMPARE(m_http->requestsTo("/api/conversations.history").size(), 1);

@@ -31,6 +31,7 @@ private Q_SLOTS:
 private:
     QString createQueue(const QString &name, const QMap<QString, QString> &attrs = {});
     QList<SqsMessage> receive(const QString &url, int max = 10, int wait = 1, int visibility = -1);
+    bool send(const QString &url, const QString &body);
 
     testing::FauxqsProcess m_fauxqs;
     QNetworkAccessManager m_nam;
@@ -57,6 +58,14 @@ QString TestSqs::createQueue(const QString &name, const QMap<QString, QString> &
         return {};
     }
     return *r;
+}
+
+/// Sends one plain message with `body`; whether SQS took it.
+bool TestSqs::send(const QString &url, const QString &body)
+{
+    SqsSendEntry e;
+    e.body = body;
+    return await<SqsSendResult>([&](auto cb) { m_sqs->sendMessage(url, e, cb); }).ok();
 }
 
 QList<SqsMessage> TestSqs::receive(const QString &url, int max, int wait, int visibility)
@@ -196,9 +205,7 @@ void TestSqs::fifo_deduplicatesByDeduplicationId()
 void TestSqs::visibilityTimeout_redeliversUndeletedMessage()
 {
     const QString url = createQueue(QStringLiteral("visibility"));
-    SqsSendEntry e;
-    e.body = QStringLiteral("redeliver me");
-    QVERIFY(await<SqsSendResult>([&](auto cb) { m_sqs->sendMessage(url, e, cb); }));
+    QVERIFY(send(url, QStringLiteral("redeliver me")));
     const auto first = receive(url, 1, 1, 1);
     QCOMPARE(first.size(), 1);
     // Hidden while the timeout runs...
@@ -216,9 +223,7 @@ void TestSqs::visibilityTimeout_redeliversUndeletedMessage()
 void TestSqs::changeVisibility_zeroMakesMessageVisibleAgain()
 {
     const QString url = createQueue(QStringLiteral("nack"));
-    SqsSendEntry e;
-    e.body = QStringLiteral("nack me");
-    QVERIFY(await<SqsSendResult>([&](auto cb) { m_sqs->sendMessage(url, e, cb); }));
+    QVERIFY(send(url, QStringLiteral("nack me")));
     const auto first = receive(url, 1, 1, 60);
     QCOMPARE(first.size(), 1);
     auto c = await<void>(
@@ -244,9 +249,7 @@ void TestSqs::deadLetterQueue_receivesAfterMaxReceiveCount()
     const QString url =
         createQueue(QStringLiteral("alerts-main"), {{QStringLiteral("RedrivePolicy"), redrive}});
     QVERIFY(!url.isEmpty());
-    SqsSendEntry e;
-    e.body = QStringLiteral("poison");
-    QVERIFY(await<SqsSendResult>([&](auto cb) { m_sqs->sendMessage(url, e, cb); }));
+    QVERIFY(send(url, QStringLiteral("poison")));
     // Two receives without delete (a consumer that keeps failing on it), each given back.
     for (int i = 0; i < 2; ++i) {
         const auto m = receive(url, 1, 1, 30);

@@ -53,8 +53,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
-        QVERIFY2(m_team.start(2),
-                 "the team back end did not start (PostgreSQL 15 and haproxy installed?)");
+        QVERIFY2(m_team.start(2), testing::TeamBackEnd::kNotStarted);
         m_alice = m_team.addUser(QStringLiteral("alice"), QStringLiteral("commander"));
         m_bob = m_team.addUser(QStringLiteral("bob"), QStringLiteral("responder"));
         QVERIFY(!m_alice.isEmpty() && !m_bob.isEmpty());

@@ -107,8 +107,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
-        QVERIFY2(m_team.start(2),
-                 "the team back end did not start (PostgreSQL 15 and haproxy installed?)");
+        QVERIFY2(m_team.start(2), testing::TeamBackEnd::kNotStarted);
         m_token = m_team.addUser(QStringLiteral("agent"), QStringLiteral("responder"));
         QVERIFY(!m_token.isEmpty());
     }

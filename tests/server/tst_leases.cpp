@@ -40,9 +40,7 @@ class TestLeases : public QObject {
     QStringList m_violations;
     int m_checked = 0;
     QElapsedTimer m_clock;
-    QTimer m_sampler;
-    std::vector<std::unique_ptr<Agent>> m_agents; // the live ones
-    QStringList m_overlaps;                       // samples where two agents held one job
+    testing::KeeperPool<Agent> m_agents; // the live ones
 
     Agent *agent(const QString &token, quint32 seed)
     {
@@ -54,21 +52,13 @@ class TestLeases : public QObject {
             m_violations += m_contract->check(req, status, body);
         });
         a->watch(std::make_unique<BackendLeases>(a->proxy->url(), token, kTiming), this, m_clock);
-        Agent *raw = a.get();
-        m_agents.push_back(std::move(a));
-        return raw;
-    }
-    /// The agent dies: no stop(), no release, no more renewals.
-    void kill(Agent *a)
-    {
-        std::erase_if(m_agents, [a](const std::unique_ptr<Agent> &x) { return x.get() == a; });
+        return m_agents.add(std::move(a));
     }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY2(m_team.start(2),
-                 "the team back end did not start (PostgreSQL 15 and haproxy installed?)");
+        QVERIFY2(m_team.start(2), testing::TeamBackEnd::kNotStarted);
         m_tokenA = m_team.addUser(QStringLiteral("agent-a"), QStringLiteral("agent"));
         m_tokenB = m_team.addUser(QStringLiteral("agent-b"), QStringLiteral("agent"));
         QVERIFY(!m_tokenA.isEmpty() && !m_tokenB.isEmpty());
@@ -76,13 +66,7 @@ private Q_SLOTS:
             QStringLiteral(SITREP_SOURCE_DIR "/resources/api/sitrep.yaml"));
         m_clock.start();
         // Every 20 ms: no job held by two agents at once.
-        m_sampler.setInterval(20);
-        connect(&m_sampler, &QTimer::timeout, this, [this] {
-            for (const QString &job : sync::jobs::all())
-                if (testing::holders(m_agents, job) > 1)
-                    m_overlaps << QStringLiteral("%1 at %2 ms").arg(job).arg(m_clock.elapsed());
-        });
-        m_sampler.start();
+        m_agents.sampleOverlaps(m_clock, 20);
     }
 
     void cleanup()
@@ -90,18 +74,15 @@ private Q_SLOTS:
         m_agents.clear();
         // The next test starts with no lease held.
         m_team.pg.sql(QStringLiteral("DELETE FROM leases"));
-        QVERIFY2(m_overlaps.isEmpty(), qPrintable(m_overlaps.join(u", ")));
+        QVERIFY2(m_agents.overlaps().isEmpty(), qPrintable(m_agents.overlaps().join(u", ")));
         QVERIFY2(m_violations.isEmpty(), qPrintable(m_violations.join(u'\n')));
         QVERIFY(m_checked > 0);
     }
 
     void oneHolderPerJob_andAStopHandsOverAtOnce()
     {
-        Agent *a = agent(m_tokenA, 1);
-        a->leases->start();
-        QTRY_VERIFY_WITH_TIMEOUT(a->holdsAll(), 5000);
-        Agent *b = agent(m_tokenB, 2);
-        b->leases->start();
+        Agent *a = agent(m_tokenA, 1), *b = agent(m_tokenB, 2);
+        QVERIFY(testing::startHolderThenStandby(*a, *b, 5000));
         // Many renewals later, still exactly one holder of each job: a.
         for (int i = 0; i < 40; ++i) {
             QTest::qWait(100);
@@ -137,15 +118,12 @@ private Q_SLOTS:
 
     void deadHolder_isReplacedWithinTtlPlusRenew()
     {
-        Agent *a = agent(m_tokenA, 3);
-        a->leases->start();
-        QTRY_VERIFY_WITH_TIMEOUT(a->holdsAll(), 5000);
-        Agent *b = agent(m_tokenB, 4);
-        b->leases->start();
+        Agent *a = agent(m_tokenA, 3), *b = agent(m_tokenB, 4);
+        QVERIFY(testing::startHolderThenStandby(*a, *b, 5000));
         QTest::qWait(1500);
         QVERIFY(b->holdsNone());
         const qint64 died = m_clock.elapsed();
-        kill(a);
+        m_agents.kill(a);
         QTRY_VERIFY_WITH_TIMEOUT(b->holdsAll(), kTiming.ttlMs + kTiming.renewMs + 2000);
         qint64 first = std::numeric_limits<qint64>::max(), last = 0;
         for (const QString &job : sync::jobs::all()) {
@@ -165,11 +143,8 @@ private Q_SLOTS:
 
     void cutOffHolder_losesEveryJobBeforeTheOtherTakesIt()
     {
-        Agent *a = agent(m_tokenA, 5);
-        a->leases->start();
-        QTRY_VERIFY_WITH_TIMEOUT(a->holdsAll(), 5000);
-        Agent *b = agent(m_tokenB, 6);
-        b->leases->start();
+        Agent *a = agent(m_tokenA, 5), *b = agent(m_tokenB, 6);
+        QVERIFY(testing::startHolderThenStandby(*a, *b, 5000));
         QTest::qWait(1500);
         // a's network goes away: its renewals fail, it keeps running until its time is up.
         const qint64 cut = m_clock.elapsed();
@@ -200,11 +175,8 @@ private Q_SLOTS:
     {
         // Both agents cut off while a holds everything: a gives up within ttl, nobody holds
         // anything meanwhile, and once back they share the jobs again.
-        Agent *a = agent(m_tokenA, 7);
-        a->leases->start();
-        QTRY_VERIFY_WITH_TIMEOUT(a->holdsAll(), 5000);
-        Agent *b = agent(m_tokenB, 8);
-        b->leases->start();
+        Agent *a = agent(m_tokenA, 7), *b = agent(m_tokenB, 8);
+        QVERIFY(testing::startHolderThenStandby(*a, *b, 5000));
         const qint64 cut = m_clock.elapsed();
         a->proxy->setOffline(true);
         b->proxy->setOffline(true);

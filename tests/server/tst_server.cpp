@@ -127,8 +127,7 @@ class TestServer : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY2(m_team.start(2),
-                 "the team back end did not start (PostgreSQL 15 and haproxy installed?)");
+        QVERIFY2(m_team.start(2), testing::TeamBackEnd::kNotStarted);
         m_alice = m_team.addUser(QStringLiteral("alice"), QStringLiteral("commander"));
         m_bob = m_team.addUser(QStringLiteral("bob"), QStringLiteral("responder"));
         m_wall = m_team.addUser(QStringLiteral("wall"), QStringLiteral("viewer"));

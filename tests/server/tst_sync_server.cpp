@@ -53,6 +53,20 @@ struct Team {
         return !alice.isEmpty() && !bob.isEmpty();
     }
     QUrl url() const { return proxy->url(); }
+    /// Writes `event` (wire format) straight into the back end's store as sent by `user` in
+    /// `role`, as a compromised database would serve it.
+    void slipIn(QJsonObject event, const QString &user, const QString &role)
+    {
+        event[u"sentBy"] =
+            QJsonObject{{QStringLiteral("user"), user}, {QStringLiteral("role"), role}};
+        backEnd.pg.sql(
+            QStringLiteral(
+                "INSERT INTO events(id, incident, kind, actor, sent_by, sent_role, body) "
+                "VALUES ('%1', '%2', '%3', '%4', '%5', '%6', '%7')")
+                .arg(event[u"id"].toString(), event[u"incidentId"].toString(),
+                     event[u"kind"].toString(), event[u"actor"].toString(), user, role,
+                     QString::fromUtf8(QJsonDocument(event).toJson(QJsonDocument::Compact))));
+    }
     qint64 incidentsCreated()
     {
         return backEnd.pg.sql(QStringLiteral("SELECT count(*) FROM incidents")).toLongLong();
@@ -126,6 +140,31 @@ struct Client {
     }
 };
 
+/// Starts the back end (its fault proxy seeded with `seed`) and opens alice's client on it.
+bool startWithAlice(Team &team, Client &a, quint32 seed = 1)
+{
+    return team.start(seed) && a.open(team.url(), team.alice, QStringLiteral("alice"));
+}
+
+/// The same, and bob's client too.
+bool startWithAliceAndBob(Team &team, Client &a, Client &b, quint32 seed = 1)
+{
+    return startWithAlice(team, a, seed) && b.open(team.url(), team.bob, QStringLiteral("bob"));
+}
+
+/// An event of `incident` in the wire format.
+QJsonObject wireEvent(const QString &id, const QString &incident, qint64 hlc, qint64 ts,
+                      const QString &actor, const QString &kind, const QJsonObject &payload)
+{
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("incidentId"), incident},
+            {QStringLiteral("hlc"), QString::number(hlc)},
+            {QStringLiteral("ts"), ts},
+            {QStringLiteral("actor"), actor},
+            {QStringLiteral("kind"), kind},
+            {QStringLiteral("payload"), payload}};
+}
+
 QUrl deadUrl()
 {
     return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(testing::freePort()));
@@ -147,10 +186,8 @@ private Q_SLOTS:
     void twoClients_oneOffline_endIdentical_withConflictsOnBoth()
     {
         Team team;
-        QVERIFY(team.start());
         Client a, b;
-        QVERIFY(a.open(team.url(), team.alice, QStringLiteral("alice")));
-        QVERIFY(b.open(team.url(), team.bob, QStringLiteral("bob")));
+        QVERIFY(startWithAliceAndBob(team, a, b));
         QStringList uids;
         for (int i = 0; i < 4; ++i) {
             auto r = a.run(Command::open(openArgs(QStringLiteral("shared %1").arg(i))));
@@ -221,10 +258,8 @@ private Q_SLOTS:
     void conflictResolvedOnOneClient_showsResolvedOnBoth()
     {
         Team team;
-        QVERIFY(team.start());
         Client a, b;
-        QVERIFY(a.open(team.url(), team.alice, QStringLiteral("alice")));
-        QVERIFY(b.open(team.url(), team.bob, QStringLiteral("bob")));
+        QVERIFY(startWithAliceAndBob(team, a, b));
         auto r = a.run(Command::open(openArgs(QStringLiteral("contested"))));
         QVERIFY(r);
         const QString uid = r->incidentUid;
@@ -274,10 +309,9 @@ private Q_SLOTS:
     void syncTurnedOnLater_localNumbersBecomeProvisional_andFollowTheBackEnd()
     {
         Team team;
-        QVERIFY(team.start());
         // A already gave the back end INC0000001 and INC0000002.
         Client a;
-        QVERIFY(a.open(team.url(), team.alice, QStringLiteral("alice")));
+        QVERIFY(startWithAlice(team, a));
         for (int i = 0; i < 2; ++i)
             QVERIFY(a.run(Command::open(openArgs(QStringLiteral("server side %1").arg(i)))));
         QVERIFY(a.settle());
@@ -381,9 +415,8 @@ private Q_SLOTS:
     void initialBulkSync_loadsEverything_andCancelKeepsNothing()
     {
         Team team;
-        QVERIFY(team.start());
         Client a;
-        QVERIFY(a.open(team.url(), team.alice, QStringLiteral("alice")));
+        QVERIFY(startWithAlice(team, a));
         for (int i = 0; i < 60; ++i) {
             auto r = a.run(Command::open(openArgs(QStringLiteral("bulk %1").arg(i))));
             QVERIFY(r);
@@ -447,10 +480,8 @@ private Q_SLOTS:
     void forgedHistory_becomesConflicts_andTheFeedGoesOn()
     {
         Team team;
-        QVERIFY(team.start());
         Client a, b;
-        QVERIFY(a.open(team.url(), team.alice, QStringLiteral("alice")));
-        QVERIFY(b.open(team.url(), team.bob, QStringLiteral("bob")));
+        QVERIFY(startWithAliceAndBob(team, a, b));
         auto x = a.run(Command::open(openArgs(QStringLiteral("x"), QStringLiteral("critical"))));
         auto y = a.run(Command::open(openArgs(QStringLiteral("y"))));
         QVERIFY(x && y);
@@ -465,40 +496,20 @@ private Q_SLOTS:
         const qint64 ts = QDateTime::currentMSecsSinceEpoch();
 
         const QString forged = QUuid::createUuid().toString(QUuid::WithoutBraces);
-        const QJsonObject forgedBody{
-            {QStringLiteral("id"), forged},
-            {QStringLiteral("incidentId"), x->incidentUid},
-            {QStringLiteral("hlc"), QString::number(hlc)},
-            {QStringLiteral("ts"), ts},
-            {QStringLiteral("actor"), QStringLiteral("backend")},
-            {QStringLiteral("kind"), domain::kinds::Renumbered},
-            {QStringLiteral("payload"), QJsonObject{{QStringLiteral("number"), yNumber}}},
-            {QStringLiteral("origin"), QStringLiteral("backend")},
-            {QStringLiteral("sentBy"),
-             QJsonObject{{QStringLiteral("user"), QStringLiteral("backend")},
-                         {QStringLiteral("role"), QStringLiteral("backend")}}}};
-        team.backEnd.pg.sql(
-            QStringLiteral(
-                "INSERT INTO events(id, incident, kind, actor, sent_by, sent_role, body) "
-                "VALUES ('%1', '%2', 'incident.renumbered', 'backend', 'backend', "
-                "'backend', '%3')")
-                .arg(forged, x->incidentUid,
-                     QString::fromUtf8(QJsonDocument(forgedBody).toJson(QJsonDocument::Compact))));
+        QJsonObject forgedBody =
+            wireEvent(forged, x->incidentUid, hlc, ts, QStringLiteral("backend"),
+                      domain::kinds::Renumbered, {{QStringLiteral("number"), yNumber}});
+        forgedBody[u"origin"] = QStringLiteral("backend");
+        team.slipIn(forgedBody, QStringLiteral("backend"), QStringLiteral("backend"));
 
         sync::RestClient asBob(team.url(), team.bob);
         const QString gated = QUuid::createUuid().toString(QUuid::WithoutBraces);
         const QJsonObject post{
             {QStringLiteral("events"),
-             QJsonArray{QJsonObject{
-                 {QStringLiteral("id"), gated},
-                 {QStringLiteral("incidentId"), x->incidentUid},
-                 {QStringLiteral("hlc"), QString::number(hlc + 1)},
-                 {QStringLiteral("ts"), ts},
-                 {QStringLiteral("actor"), QStringLiteral("bob")},
-                 {QStringLiteral("kind"), domain::kinds::Transitioned},
-                 {QStringLiteral("payload"),
-                  QJsonObject{{QStringLiteral("from"), QStringLiteral("acknowledged")},
-                              {QStringLiteral("to"), QStringLiteral("mitigating")}}}}}}};
+             QJsonArray{wireEvent(gated, x->incidentUid, hlc + 1, ts, QStringLiteral("bob"),
+                                  domain::kinds::Transitioned,
+                                  {{QStringLiteral("from"), QStringLiteral("acknowledged")},
+                                   {QStringLiteral("to"), QStringLiteral("mitigating")}})}}};
         const auto sent = testing::call(asBob, "POST", QStringLiteral("/api/events"), &post,
                                         {{"Idempotency-Key", gated.toLatin1()}});
         QCOMPARE(sent.status, 200);
@@ -553,24 +564,10 @@ private Q_SLOTS:
         }
         // An event slipped into the back end's store shows on that incident only.
         const QString slipped = QUuid::createUuid().toString(QUuid::WithoutBraces);
-        const QJsonObject note{
-            {QStringLiteral("id"), slipped},
-            {QStringLiteral("incidentId"), y->incidentUid},
-            {QStringLiteral("hlc"), QString::number(hlc + 5000)},
-            {QStringLiteral("ts"), ts},
-            {QStringLiteral("actor"), QStringLiteral("alice")},
-            {QStringLiteral("kind"), domain::kinds::NoteAdded},
-            {QStringLiteral("payload"),
-             QJsonObject{{QStringLiteral("text"), QStringLiteral("never said")}}},
-            {QStringLiteral("sentBy"),
-             QJsonObject{{QStringLiteral("user"), QStringLiteral("alice")},
-                         {QStringLiteral("role"), QStringLiteral("commander")}}}};
-        team.backEnd.pg.sql(
-            QStringLiteral(
-                "INSERT INTO events(id, incident, kind, actor, sent_by, sent_role, body) "
-                "VALUES ('%1', '%2', 'note.added', 'alice', 'alice', 'commander', '%3')")
-                .arg(slipped, y->incidentUid,
-                     QString::fromUtf8(QJsonDocument(note).toJson(QJsonDocument::Compact))));
+        team.slipIn(wireEvent(slipped, y->incidentUid, hlc + 5000, ts, QStringLiteral("alice"),
+                              domain::kinds::NoteAdded,
+                              {{QStringLiteral("text"), QStringLiteral("never said")}}),
+                    QStringLiteral("alice"), QStringLiteral("commander"));
         const auto diff = compare(a);
         QVERIFY2(diff, qPrintable(diff.errorMessage()));
         QCOMPARE(diff->size(), 1);
@@ -603,9 +600,8 @@ private Q_SLOTS:
     void contract_tokenIdempotencyKeyAndETags()
     {
         Team team;
-        QVERIFY(team.start());
         Client a;
-        QVERIFY(a.open(team.url(), team.alice, QStringLiteral("alice")));
+        QVERIFY(startWithAlice(team, a));
         auto r = a.run(Command::open(openArgs(QStringLiteral("contract"))));
         QVERIFY(r);
         QVERIFY(a.settle());

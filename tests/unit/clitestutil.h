@@ -21,10 +21,8 @@ struct CliRun {
     QJsonDocument json() const { return QJsonDocument::fromJson(out.toUtf8()); }
 };
 
-/// Starts `sitrep ARGS` in `p` with SITREP_NOW = now and XDG folders under home, without
-/// waiting (for tests that act while it runs).
-inline void startSitrep(QProcess &p, const QStringList &args, const QString &home,
-                        const QString &now)
+/// The environment the tests run sitrep in: SITREP_NOW = now, XDG folders under home.
+inline QProcessEnvironment sitrepEnvironment(const QString &home, const QString &now)
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.remove(QStringLiteral("SITREP_DB"));
@@ -33,17 +31,27 @@ inline void startSitrep(QProcess &p, const QStringList &args, const QString &hom
     env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
     env.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/xdg"));
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/xdg-config"));
-    p.setProcessEnvironment(env);
+    return env;
+}
+
+/// Starts `sitrep ARGS` in `p` with SITREP_NOW = now and XDG folders under home, without
+/// waiting (for tests that act while it runs).
+inline void startSitrep(QProcess &p, const QStringList &args, const QString &home,
+                        const QString &now)
+{
+    p.setProcessEnvironment(sitrepEnvironment(home, now));
     p.start(QStringLiteral(SITREP_BINARY), args);
 }
 
-/// `sitrep ARGS` with SITREP_NOW = now and XDG folders under home; waits up to a minute.
-inline CliRun runSitrep(const QStringList &args, const QString &home, const QString &now)
+/// `sitrep ARGS` in the environment `env`; waits up to `timeoutMs`, then kills it.
+inline CliRun runSitrepIn(const QProcessEnvironment &env, const QStringList &args,
+                          int timeoutMs = 60000)
 {
     QProcess p;
-    startSitrep(p, args, home, now);
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(SITREP_BINARY), args);
     CliRun r;
-    if (!p.waitForFinished(60000)) {
+    if (!p.waitForFinished(timeoutMs)) {
         p.kill();
         p.waitForFinished();
         r.err = QStringLiteral("timed out: sitrep %1").arg(args.join(u' '));
@@ -53,6 +61,12 @@ inline CliRun runSitrep(const QStringList &args, const QString &home, const QStr
     r.out = QString::fromUtf8(p.readAllStandardOutput());
     r.err = QString::fromUtf8(p.readAllStandardError());
     return r;
+}
+
+/// `sitrep ARGS` with SITREP_NOW = now and XDG folders under home; waits up to a minute.
+inline CliRun runSitrep(const QStringList &args, const QString &home, const QString &now)
+{
+    return runSitrepIn(sitrepEnvironment(home, now), args);
 }
 
 /// A database the command wrote, opened read-only to check it; closed when dropped.

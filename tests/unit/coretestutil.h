@@ -155,6 +155,27 @@ private:
     int m_legacy = 0;
 };
 
+/// Runs `batch` in one go; fails the test unless the batch and each of its commands went
+/// through.
+inline void executeAll(CoreFixture &f, const QList<engine::Command> &batch)
+{
+    auto r = f.eng().executeBatch(batch);
+    QVERIFY(r);
+    for (const auto &one : *r)
+        QVERIFY2(one, qPrintable(one.errorMessage()));
+}
+
+/// What verify() finds wrong with `store`, one fault a line; empty only when it finds the
+/// store whole.
+inline QString faultsFound(store::Store &store)
+{
+    const auto rep = store.verify();
+    if (rep.ok)
+        return {};
+    return rep.faults.isEmpty() ? QStringLiteral("verify failed and named no fault")
+                                : rep.faults.join(u'\n');
+}
+
 /// Resolution fields that satisfy the resolution_required guard.
 inline QJsonObject resolution()
 {

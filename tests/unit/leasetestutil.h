@@ -8,9 +8,12 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
+#include <QTest>
+#include <QTimer>
 
 #include <algorithm>
 #include <memory>
+#include <vector>
 
 namespace sitrep::testing {
 
@@ -57,5 +60,54 @@ template <typename Keepers> bool oneHolderEach(const Keepers &keepers)
     return std::all_of(all.begin(), all.end(),
                        [&keepers](const QString &job) { return holders(keepers, job) == 1; });
 }
+
+/// Starts `holder`, waits up to `timeoutMs` until it holds every job, then starts `standby`.
+/// False if the holder never held them all.
+inline bool startHolderThenStandby(WatchedKeeper &holder, WatchedKeeper &standby, int timeoutMs)
+{
+    holder.leases->start();
+    if (!QTest::qWaitFor([&holder] { return holder.holdsAll(); }, timeoutMs))
+        return false;
+    standby.leases->start();
+    return true;
+}
+
+/// The live keepers of a lease test, and each moment (sampled) two of them held one job.
+template <typename Keeper> class KeeperPool {
+public:
+    Keeper *add(std::unique_ptr<Keeper> keeper)
+    {
+        Keeper *raw = keeper.get();
+        m_live.push_back(std::move(keeper));
+        return raw;
+    }
+    /// The keeper dies: no stop(), no release, no more renewals.
+    void kill(Keeper *keeper)
+    {
+        std::erase_if(m_live,
+                      [keeper](const std::unique_ptr<Keeper> &x) { return x.get() == keeper; });
+    }
+    void clear() { m_live.clear(); }
+    auto begin() const { return m_live.begin(); }
+    auto end() const { return m_live.end(); }
+
+    /// Every `intervalMs` from now on, notes each job two live keepers hold at once.
+    void sampleOverlaps(const QElapsedTimer &clock, int intervalMs)
+    {
+        m_sampler.setInterval(intervalMs);
+        QObject::connect(&m_sampler, &QTimer::timeout, &m_sampler, [this, &clock] {
+            for (const QString &job : sync::jobs::all())
+                if (holders(*this, job) > 1)
+                    m_overlaps << QStringLiteral("%1 at %2 ms").arg(job).arg(clock.elapsed());
+        });
+        m_sampler.start();
+    }
+    const QStringList &overlaps() const { return m_overlaps; }
+
+private:
+    std::vector<std::unique_ptr<Keeper>> m_live;
+    QTimer m_sampler;
+    QStringList m_overlaps;
+};
 
 } // namespace sitrep::testing

@@ -4,6 +4,8 @@
 // it unanswered until the test says so.
 #pragma once
 
+#include "fixtures/httpmessage.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QObject>
@@ -18,26 +20,7 @@
 namespace sitrep::testing {
 
 /// One request as it arrived: request line, headers (names as sent), body.
-struct RawRequest {
-    QByteArray requestLine;
-    QList<QPair<QByteArray, QByteArray>> headers;
-    QByteArray body;
-
-    QByteArray header(const QByteArray &name) const
-    {
-        for (const auto &h : headers)
-            if (h.first.compare(name, Qt::CaseInsensitive) == 0)
-                return h.second;
-        return {};
-    }
-    bool has(const QByteArray &name) const
-    {
-        for (const auto &h : headers)
-            if (h.first.compare(name, Qt::CaseInsensitive) == 0)
-                return true;
-        return false;
-    }
-};
+using RawRequest = HttpMessage;
 
 /// A local HTTP/1.1 server: keeps every complete request and answers it with `status` and
 /// `body`, or holds it unanswered (answerAll() answers the held ones later).
@@ -61,28 +44,10 @@ public:
                 connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
                 connect(s, &QTcpSocket::readyRead, s, [this, s, buf] {
                     buf->append(s->readAll());
-                    const qsizetype end = buf->indexOf("\r\n\r\n");
-                    if (end < 0)
+                    auto r = takeHttpMessage(*buf);
+                    if (!r)
                         return;
-                    RawRequest r;
-                    const QList<QByteArray> lines = buf->left(end).split('\n');
-                    r.requestLine = lines.value(0).trimmed();
-                    qsizetype length = 0;
-                    for (qsizetype i = 1; i < lines.size(); ++i) {
-                        const qsizetype colon = lines[i].indexOf(':');
-                        if (colon <= 0)
-                            continue;
-                        const QByteArray name = lines[i].left(colon).trimmed();
-                        const QByteArray value = lines[i].mid(colon + 1).trimmed();
-                        r.headers.append({name, value});
-                        if (name.compare("content-length", Qt::CaseInsensitive) == 0)
-                            length = value.toLongLong();
-                    }
-                    if (buf->size() < end + 4 + length)
-                        return;
-                    r.body = buf->mid(end + 4, length);
-                    buf->remove(0, end + 4 + length);
-                    requests << r;
+                    requests << *r;
                     if (hold)
                         held << s;
                     else

@@ -2,9 +2,14 @@
 // The sync client's asynchronous calls, waited for in a test (see asynctestutil.h).
 #pragma once
 
+#include "fixtures/appcontext.h"
 #include "sync/restclient.h"
 #include "sync/syncservice.h"
 #include "unit/asynctestutil.h"
+
+#include <QTemporaryDir>
+
+#include <memory>
 
 namespace sitrep::testing {
 
@@ -18,6 +23,21 @@ inline sync::HttpReply call(sync::RestClient &client, const QByteArray &method,
                     [done](const sync::HttpReply &r) { done(r); });
     });
 }
+
+/// Replicas of a test, each a new database in one temporary folder.
+class Replicas {
+public:
+    /// A new database set up for sync with `url` as its back end (null if it did not open).
+    std::unique_ptr<host::AppContext> open(const QUrl &url)
+    {
+        return openReplica(m_dir.filePath(QStringLiteral("replica%1.db").arg(++m_opened)), true,
+                           url);
+    }
+
+private:
+    QTemporaryDir m_dir;
+    int m_opened = 0;
+};
 
 /// Sync options for a test against `url`: alice's token, short backoffs, a fixed seed, and an
 /// interval long enough that only what the test starts runs.

@@ -70,7 +70,7 @@ SigV4Signature resign(const RawRequest &r, const AwsCredentials &c, const QStrin
                       const QString &service)
 {
     SigV4Request req;
-    const QList<QByteArray> parts = r.requestLine.split(' ');
+    const QList<QByteArray> parts = r.startLine.split(' ');
     req.method = parts.value(0);
     req.path = parts.value(1);
     req.headers = {{"Host", r.header("Host")}, {"Content-Type", r.header("Content-Type")}};
@@ -110,7 +110,7 @@ private Q_SLOTS:
         QCOMPARE(srv.requests.size(), 1);
 
         const RawRequest &r = srv.requests.first();
-        QCOMPARE(r.requestLine, QByteArray("POST / HTTP/1.1"));
+        QCOMPARE(r.startLine, QByteArray("POST / HTTP/1.1"));
         QCOMPARE(r.body, payload);
         QCOMPARE(r.header("Content-Type"), QByteArray("application/x-amz-json-1.0"));
         QCOMPARE(r.header("X-Amz-Target"), QByteArray("AmazonSQS.SendMessage"));
@@ -192,7 +192,7 @@ private Q_SLOTS:
         QTRY_VERIFY(call.result.has_value());
         QVERIFY(*call.result);
         const RawRequest &r = srv.requests.first();
-        QCOMPARE(r.requestLine, QByteArray("POST /emulator/sqs HTTP/1.1"));
+        QCOMPARE(r.startLine, QByteArray("POST /emulator/sqs HTTP/1.1"));
         QCOMPARE(
             r.header("Authorization"),
             resign(r, kCreds, QStringLiteral("eu-west-2"), QStringLiteral("sqs")).authorization);

@@ -3,6 +3,7 @@
 // Round trips through every subcommand, --json outputs that parse, and bad input for every
 // subcommand: non-zero exit, a one-line reason, the database untouched.
 #include "unit/clitestutil.h"
+#include "unit/tamperutil.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -480,19 +481,11 @@ void TestCli::verify_detectsTamper()
 {
     const QString db = freshCopy();
     QCOMPARE(sitrep({"verify"}, db).code, 0);
-    {
-        sqlite3 *h = nullptr;
-        QCOMPARE(sqlite3_open(db.toUtf8().constData(), &h), SQLITE_OK);
-        QCOMPARE(
-            sqlite3_exec(h, "DROP TRIGGER events_append_only_update", nullptr, nullptr, nullptr),
-            SQLITE_OK);
-        QCOMPARE(sqlite3_exec(h,
-                              "UPDATE events SET payload=json_set(payload, '$.title', 'Nothing "
-                              "happened') WHERE seq=1",
-                              nullptr, nullptr, nullptr),
-                 SQLITE_OK);
-        sqlite3_close(h);
-    }
+    QCOMPARE(sitrep::testing::rewriteEventLog(
+                 db, "events_append_only_update",
+                 QStringLiteral("UPDATE events SET payload=json_set(payload, '$.title', 'Nothing "
+                                "happened') WHERE seq=1")),
+             QString());
     Run r = sitrep({"verify"}, db);
     QVERIFY(r.code != 0);
     QVERIFY2(r.out.contains(QStringLiteral("FAULT")), qPrintable(r.out));
@@ -529,20 +522,12 @@ void TestCli::rebuild_refusesALogShorterThanVerified()
     QCOMPARE(sitrep({"verify"}, db).code, 0);
     QVERIFY(QFile::exists(heads));
     QCOMPARE(sitrep({"rebuild"}, db).code, 0);
-    {
-        sqlite3 *h = nullptr;
-        QCOMPARE(sqlite3_open(db.toUtf8().constData(), &h), SQLITE_OK);
-        QCOMPARE(
-            sqlite3_exec(h, "DROP TRIGGER events_append_only_delete", nullptr, nullptr, nullptr),
-            SQLITE_OK);
-        // The last event of one incident goes; its chain still checks out.
-        QCOMPARE(sqlite3_exec(h,
-                              "DELETE FROM events WHERE seq = (SELECT max(seq) FROM events "
-                              "WHERE incident = (SELECT incident FROM events WHERE seq = 1))",
-                              nullptr, nullptr, nullptr),
-                 SQLITE_OK);
-        sqlite3_close(h);
-    }
+    // The last event of one incident goes; its chain still checks out.
+    QCOMPARE(sitrep::testing::rewriteEventLog(
+                 db, "events_append_only_delete",
+                 QStringLiteral("DELETE FROM events WHERE seq = (SELECT max(seq) FROM events "
+                                "WHERE incident = (SELECT incident FROM events WHERE seq = 1))")),
+             QString());
     Run r = sitrep({"rebuild"}, db);
     QCOMPARE(r.code, 1);
     QVERIFY2(r.err.contains(QStringLiteral("refusing to rebuild")) &&
@@ -1029,18 +1014,11 @@ void TestCli::exitCodes_usageIsTwo_failureIsOne()
     }
     QCOMPARE(snapshot(db), before);
     // A verify that finds damage is a failure like any other (it used to exit 2).
-    {
-        sqlite3 *h = nullptr;
-        QCOMPARE(sqlite3_open(db.toUtf8().constData(), &h), SQLITE_OK);
-        QCOMPARE(
-            sqlite3_exec(h, "DROP TRIGGER events_append_only_update", nullptr, nullptr, nullptr),
-            SQLITE_OK);
-        QCOMPARE(sqlite3_exec(
-                     h, "UPDATE events SET payload=json_set(payload, '$.title', 'x') WHERE seq=1",
-                     nullptr, nullptr, nullptr),
-                 SQLITE_OK);
-        sqlite3_close(h);
-    }
+    QCOMPARE(sitrep::testing::rewriteEventLog(
+                 db, "events_append_only_update",
+                 QStringLiteral(
+                     "UPDATE events SET payload=json_set(payload, '$.title', 'x') WHERE seq=1")),
+             QString());
     QCOMPARE(sitrep({"verify"}, db).code, 1);
 }
 

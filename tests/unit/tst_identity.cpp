@@ -18,6 +18,11 @@ class TestIdentity : public QObject {
     std::unique_ptr<store::Store> m_store;
 
     static ActorInputs option(const QString &name) { return ActorInputs{true, name, {}, {}}; }
+    /// Sets the database's back end to `url`.
+    bool setBackend(const char *url)
+    {
+        return m_store->setMeta(QStringLiteral("backend.url"), QString::fromLatin1(url)).ok();
+    }
 
 private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
@@ -55,8 +60,7 @@ private Q_SLOTS:
 
     void backendNeverReached_refusesWritesAndSaysToSync()
     {
-        QVERIFY(m_store->setMeta(QStringLiteral("backend.url"),
-                                 QStringLiteral("https://sitrep.example.com")));
+        QVERIFY(setBackend("https://sitrep.example.com"));
         Identity id(*m_store);
         QVERIFY(id.hasBackend());
         QVERIFY(!id.cached());
@@ -71,8 +75,7 @@ private Q_SLOTS:
 
     void backendKnown_actorIsTheTokensUser_overridesRefused()
     {
-        QVERIFY(m_store->setMeta(QStringLiteral("backend.url"),
-                                 QStringLiteral("https://sitrep.example.com")));
+        QVERIFY(setBackend("https://sitrep.example.com"));
         Identity id(*m_store);
         QVERIFY(id.remember(BackendUser{QStringLiteral("alice"), QStringLiteral("commander")}));
         QCOMPARE(id.cached()->user, QStringLiteral("alice"));
@@ -107,8 +110,7 @@ private Q_SLOTS:
 
     void viewer_writesNothing()
     {
-        QVERIFY(m_store->setMeta(QStringLiteral("backend.url"),
-                                 QStringLiteral("https://sitrep.example.com")));
+        QVERIFY(setBackend("https://sitrep.example.com"));
         Identity id(*m_store);
         QVERIFY(id.remember(BackendUser{QStringLiteral("wall-1"), QStringLiteral("viewer")}));
         const auto r = id.resolve(ActorInputs{});
@@ -119,21 +121,18 @@ private Q_SLOTS:
 
     void anotherBackend_forgetsTheCachedUser()
     {
-        QVERIFY(m_store->setMeta(QStringLiteral("backend.url"),
-                                 QStringLiteral("https://a.example.com")));
+        QVERIFY(setBackend("https://a.example.com"));
         Identity id(*m_store);
         QVERIFY(id.remember(BackendUser{QStringLiteral("alice"), QStringLiteral("responder")}));
         QVERIFY(id.cached());
-        QVERIFY(m_store->setMeta(QStringLiteral("backend.url"),
-                                 QStringLiteral("https://b.example.com")));
+        QVERIFY(setBackend("https://b.example.com"));
         QVERIFY(!id.cached());
         QCOMPARE(id.resolve(ActorInputs{}).error().code, Identity::Unknown);
     }
 
     void olderBackendWithoutIdentities_keepsTheLocalRule()
     {
-        QVERIFY(m_store->setMeta(QStringLiteral("backend.url"),
-                                 QStringLiteral("https://old.example.com")));
+        QVERIFY(setBackend("https://old.example.com"));
         Identity id(*m_store);
         QVERIFY(id.rememberNoIdentities());
         QVERIFY(id.backendWithoutIdentities());

@@ -6,6 +6,7 @@
 // (tst_ingesthttp covers the request parser and each source's authentication.)
 #include "engine/clock.h"
 #include "engine/lifecycleengine.h"
+#include "fixtures/httpmessage.h"
 #include "fixtures/ingestserver.h"
 #include "ingest/ingestpipeline.h"
 #include "ingest/ingestserver.h"
@@ -85,23 +86,11 @@ private:
     void read()
     {
         buffer += socket.readAll();
-        for (;;) {
-            const qsizetype end = buffer.indexOf("\r\n\r\n");
-            if (end < 0)
-                return;
-            const QList<QByteArray> lines = buffer.left(end).split('\n');
+        while (const auto m = testing::takeHttpMessage(buffer)) {
             Answer a;
-            a.status = lines.first().split(' ').value(1).toInt();
-            for (qsizetype i = 1; i < lines.size(); ++i) {
-                const QByteArray l = lines[i].trimmed();
-                const qsizetype c = l.indexOf(':');
-                a.headers.insert(l.left(c).toLower(), l.mid(c + 1).trimmed());
-            }
-            const qint64 len = a.headers.value("content-length").toLongLong();
-            if (buffer.size() < end + 4 + len)
-                return;
-            a.body = buffer.mid(end + 4, len);
-            buffer.remove(0, end + 4 + len);
+            a.status = m->status();
+            a.headers = m->headersByLowerName<QHash<QByteArray, QByteArray>>();
+            a.body = m->body;
             if (a.status == 100)
                 ++interim;
             else

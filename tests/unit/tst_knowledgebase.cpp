@@ -4,6 +4,7 @@
 // incident linked to a known error (directly or through its problem) resolves, and a
 // rebuild from the log that gives the same tables.
 #include "pm_fixture.h"
+#include "problemtestutil.h"
 
 #include "problems/kbprojection.h"
 #include "problems/problemstore.h"
@@ -91,13 +92,9 @@ private Q_SLOTS:
     {
         Env env;
         problems::ProblemStore ps(*env.engine);
-        auto p = ps.createProblem(QStringLiteral("Replica lag during batch loads"), {},
-                                  QStringLiteral("erin"), QStringLiteral("erin"));
-        auto k = ps.createKnownError(QStringLiteral("Replica lag during bulk load"),
-                                     QStringLiteral("Replication lag above 60s"),
-                                     QStringLiteral("Route reads to the primary"),
-                                     QStringLiteral("WAL volume"), {QStringLiteral("postgresql")},
-                                     p->number, QStringLiteral("erin"));
+        auto p = replicaLagProblem(ps, QStringLiteral("erin"));
+        auto k =
+            replicaLagKnownError(ps, p->number, QStringLiteral("Replica lag during bulk load"));
         QVERIFY(k.ok());
         const QString a = env.open(QStringLiteral("Replication lag"), QStringLiteral("medium"),
                                    {QStringLiteral("postgresql")}, T0);

@@ -31,21 +31,13 @@ class TestLocalLeases : public QObject {
     QTemporaryDir m_dir;
     QString m_path;
     QElapsedTimer m_clock;
-    QTimer m_sampler;
-    std::vector<std::unique_ptr<Agent>> m_agents;
-    QStringList m_overlaps;
+    testing::KeeperPool<Agent> m_agents; // the live ones
 
     Agent *agent()
     {
         auto a = std::make_unique<Agent>();
         a->watch(std::make_unique<LocalLeases>(m_path, kTiming), this, m_clock);
-        Agent *raw = a.get();
-        m_agents.push_back(std::move(a));
-        return raw;
-    }
-    void kill(Agent *a)
-    {
-        std::erase_if(m_agents, [a](const std::unique_ptr<Agent> &x) { return x.get() == a; });
+        return m_agents.add(std::move(a));
     }
 
 private Q_SLOTS:
@@ -53,13 +45,7 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         m_clock.start();
-        m_sampler.setInterval(10);
-        connect(&m_sampler, &QTimer::timeout, this, [this] {
-            for (const QString &job : sync::jobs::all())
-                if (testing::holders(m_agents, job) > 1)
-                    m_overlaps << QStringLiteral("%1 at %2 ms").arg(job).arg(m_clock.elapsed());
-        });
-        m_sampler.start();
+        m_agents.sampleOverlaps(m_clock, 10);
     }
 
     void init()
@@ -71,16 +57,13 @@ private Q_SLOTS:
     void cleanup()
     {
         m_agents.clear();
-        QVERIFY2(m_overlaps.isEmpty(), qPrintable(m_overlaps.join(u", ")));
+        QVERIFY2(m_agents.overlaps().isEmpty(), qPrintable(m_agents.overlaps().join(u", ")));
     }
 
     void oneHolderPerJob_andAStopHandsOverAtOnce()
     {
-        Agent *a = agent();
-        a->leases->start();
-        QTRY_VERIFY_WITH_TIMEOUT(a->holdsAll(), 2000);
-        Agent *b = agent();
-        b->leases->start();
+        Agent *a = agent(), *b = agent();
+        QVERIFY(testing::startHolderThenStandby(*a, *b, 2000));
         for (int i = 0; i < 30; ++i) {
             QTest::qWait(50);
             QVERIFY(testing::oneHolderEach(m_agents));
@@ -114,15 +97,12 @@ private Q_SLOTS:
 
     void deadHolder_isReplacedWithinTtlPlusRenew()
     {
-        Agent *a = agent();
-        a->leases->start();
-        QTRY_VERIFY_WITH_TIMEOUT(a->holdsAll(), 2000);
-        Agent *b = agent();
-        b->leases->start();
+        Agent *a = agent(), *b = agent();
+        QVERIFY(testing::startHolderThenStandby(*a, *b, 2000));
         QTest::qWait(500);
         QCOMPARE(b->held(), 0);
         const qint64 died = m_clock.elapsed();
-        kill(a);
+        m_agents.kill(a);
         QTRY_VERIFY_WITH_TIMEOUT(b->holdsAll(), kTiming.ttlMs + kTiming.renewMs + 1000);
         for (const QString &job : sync::jobs::all()) {
             const qint64 after = b->acquiredAt.value(job) - died;
@@ -135,11 +115,8 @@ private Q_SLOTS:
 
     void lockedDatabase_holderGivesUpInTime_beforeAnyTakeover()
     {
-        Agent *a = agent();
-        a->leases->start();
-        QTRY_VERIFY_WITH_TIMEOUT(a->holdsAll(), 2000);
-        Agent *b = agent();
-        b->leases->start();
+        Agent *a = agent(), *b = agent();
+        QVERIFY(testing::startHolderThenStandby(*a, *b, 2000));
         QTest::qWait(300);
         // Someone else holds the write lock for longer than the ttl: no renewal gets through.
         store::Db other;

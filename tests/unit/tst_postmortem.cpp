@@ -17,6 +17,27 @@
 using namespace sitrep;
 using namespace pmtest;
 
+namespace {
+
+/// Runs the action item command on `incident` with `args` at `at`; whether the engine took it.
+bool actionItem(Env &env, const QString &incident, const QJsonObject &args, qint64 at)
+{
+    return !env.run(Command::make(Command::Kind::ActionItem, incident, args), at).isEmpty();
+}
+
+/// Changes one `field` of action item `id` of `incident` to `value` at `at`.
+bool updateActionItem(Env &env, const QString &incident, const QString &id, const char *field,
+                      const QJsonValue &value, qint64 at)
+{
+    return actionItem(env, incident,
+                      {{QStringLiteral("op"), QStringLiteral("update")},
+                       {QStringLiteral("id"), id},
+                       {QLatin1String(field), value}},
+                      at);
+}
+
+} // namespace
+
 class TestPostmortem : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -294,12 +315,11 @@ void TestPostmortem::actionItems_syncTracksAndProjectionOrdersOverdueFirst()
                                {QStringLiteral("kafka")}, T0 + 2 * Min);
     QVERIFY(!b.isEmpty());
     // An item straight from the engine (the workspace's action items tab does this).
-    QVERIFY(!env.run(Command::make(Command::Kind::ActionItem, b,
-                                   {{QStringLiteral("title"), QStringLiteral("Scale consumers")},
-                                    {QStringLiteral("owner"), QStringLiteral("erin")},
-                                    {QStringLiteral("due"), QStringLiteral("2026-03-12")}}),
-                     T0 + 5 * Min)
-                 .isEmpty());
+    QVERIFY(actionItem(env, b,
+                       {{QStringLiteral("title"), QStringLiteral("Scale consumers")},
+                        {QStringLiteral("owner"), QStringLiteral("erin")},
+                        {QStringLiteral("due"), QStringLiteral("2026-03-12")}},
+                       T0 + 5 * Min));
 
     postmortem::PostmortemStore pm(*env.engine);
     auto doc = pm.ensureDocument(a, QStringLiteral("casey"));
@@ -331,12 +351,7 @@ void TestPostmortem::actionItems_syncTracksAndProjectionOrdersOverdueFirst()
     QVERIFY(!items[0].number.isEmpty());
 
     // Done items sink to the bottom, and drop out of the open-only list.
-    QVERIFY(!env.run(Command::make(Command::Kind::ActionItem, a,
-                                   {{QStringLiteral("op"), QStringLiteral("update")},
-                                    {QStringLiteral("id"), items[0].id},
-                                    {QStringLiteral("done"), true}}),
-                     T0 + 90 * Min)
-                 .isEmpty());
+    QVERIFY(updateActionItem(env, a, items[0].id, "done", true, T0 + 90 * Min));
     const auto after = pm.actionItems(QStringLiteral("2026-03-13"));
     QCOMPARE(after.last().title, QStringLiteral("Add pool saturation alert"));
     QCOMPARE(after.last().status, QStringLiteral("done"));
@@ -348,13 +363,11 @@ void TestPostmortem::actionItems_projectionRebuildsFromLog()
     Env env;
     const QString a = env.knownIncident();
     for (int i = 0; i < 5; ++i)
-        QVERIFY(!env.run(Command::make(
-                             Command::Kind::ActionItem, a,
-                             {{QStringLiteral("title"), QStringLiteral("Item %1").arg(i)},
-                              {QStringLiteral("owner"), QStringLiteral("o%1").arg(i)},
-                              {QStringLiteral("due"), QStringLiteral("2026-03-%1").arg(20 - i)}}),
-                         T0 + (80 + i) * Min)
-                     .isEmpty());
+        QVERIFY(actionItem(env, a,
+                           {{QStringLiteral("title"), QStringLiteral("Item %1").arg(i)},
+                            {QStringLiteral("owner"), QStringLiteral("o%1").arg(i)},
+                            {QStringLiteral("due"), QStringLiteral("2026-03-%1").arg(20 - i)}},
+                           T0 + (80 + i) * Min));
     postmortem::PostmortemStore pm(*env.engine);
     const auto before = pm.actionItems(QStringLiteral("2026-03-01"));
     QCOMPARE(before.size(), 5);
@@ -374,26 +387,17 @@ void TestPostmortem::actionItems_updateOfOneField_keepsTheOthers()
 {
     Env env;
     const QString a = env.knownIncident();
-    QVERIFY(!env.run(Command::make(Command::Kind::ActionItem, a,
-                                   {{QStringLiteral("id"), QStringLiteral("ai-1")},
-                                    {QStringLiteral("title"), QStringLiteral("Add an alert")},
-                                    {QStringLiteral("owner"), QStringLiteral("dana")},
-                                    {QStringLiteral("due"), QStringLiteral("2026-03-20")}}),
-                     T0 + 80 * Min)
-                 .isEmpty());
+    QVERIFY(actionItem(env, a,
+                       {{QStringLiteral("id"), QStringLiteral("ai-1")},
+                        {QStringLiteral("title"), QStringLiteral("Add an alert")},
+                        {QStringLiteral("owner"), QStringLiteral("dana")},
+                        {QStringLiteral("due"), QStringLiteral("2026-03-20")}},
+                       T0 + 80 * Min));
     // An update that names only the owner, then one that names only the due date.
-    QVERIFY(!env.run(Command::make(Command::Kind::ActionItem, a,
-                                   {{QStringLiteral("op"), QStringLiteral("update")},
-                                    {QStringLiteral("id"), QStringLiteral("ai-1")},
-                                    {QStringLiteral("owner"), QStringLiteral("erin")}}),
-                     T0 + 81 * Min)
-                 .isEmpty());
-    QVERIFY(!env.run(Command::make(Command::Kind::ActionItem, a,
-                                   {{QStringLiteral("op"), QStringLiteral("update")},
-                                    {QStringLiteral("id"), QStringLiteral("ai-1")},
-                                    {QStringLiteral("due"), QStringLiteral("2026-03-25")}}),
-                     T0 + 82 * Min)
-                 .isEmpty());
+    QVERIFY(updateActionItem(env, a, QStringLiteral("ai-1"), "owner", QStringLiteral("erin"),
+                             T0 + 81 * Min));
+    QVERIFY(updateActionItem(env, a, QStringLiteral("ai-1"), "due", QStringLiteral("2026-03-25"),
+                             T0 + 82 * Min));
     postmortem::PostmortemStore pm(*env.engine);
     const auto check = [&] {
         const auto items = pm.actionItems(QStringLiteral("2026-03-01"));

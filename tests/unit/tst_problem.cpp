@@ -2,6 +2,7 @@
 // Problems linking incidents, the known-error database, resolving with a known error, and
 // the knowledge-base articles built from known errors and resolution notes.
 #include "pm_fixture.h"
+#include "problemtestutil.h"
 
 #include "problems/problemstore.h"
 
@@ -57,8 +58,7 @@ void TestProblem::knownError_makesProblemAKnownErrorAndWritesArticle()
 {
     Env env;
     problems::ProblemStore ps(*env.engine);
-    auto p = ps.createProblem(QStringLiteral("Replica lag during batch loads"), {}, {},
-                              QStringLiteral("erin"));
+    auto p = replicaLagProblem(ps);
     auto k =
         ps.createKnownError(QStringLiteral("Replica lag during nightly bulk load"),
                             QStringLiteral("Replication lag above 60s between 02:00 and 03:00"),
@@ -81,13 +81,9 @@ void TestProblem::resolveWithKnownError_resolvesLinksAndUpdatesEntry()
 {
     Env env;
     problems::ProblemStore ps(*env.engine);
-    auto p = ps.createProblem(QStringLiteral("Replica lag during batch loads"), {}, {},
-                              QStringLiteral("erin"));
-    auto k = ps.createKnownError(QStringLiteral("Replica lag during nightly bulk load"),
-                                 QStringLiteral("Replication lag above 60s"),
-                                 QStringLiteral("Route reads to the primary"),
-                                 QStringLiteral("WAL volume"), {QStringLiteral("postgresql")},
-                                 p->number, QStringLiteral("erin"));
+    auto p = replicaLagProblem(ps);
+    auto k =
+        replicaLagKnownError(ps, p->number, QStringLiteral("Replica lag during nightly bulk load"));
     QVERIFY(k.ok());
     const QString uid = env.open(QStringLiteral("Replication lag above 60s"),
                                  QStringLiteral("medium"), {QStringLiteral("postgresql")}, T0);

@@ -99,15 +99,9 @@ sync::HttpReply get(sync::RestClient &client, const QString &path)
 class TestRestClient : public QObject {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
-    int m_dbs = 0;
+    testing::Replicas m_replicas;
 
-    std::unique_ptr<host::AppContext> replica(const QUrl &url)
-    {
-        return testing::openReplica(m_dir.filePath(QStringLiteral("r%1.db").arg(++m_dbs)), true,
-                                    url);
-    }
-    static sync::SyncOptions options(const QUrl &url) { return testing::syncOptions(url); }
+    std::unique_ptr<host::AppContext> replica(const QUrl &url) { return m_replicas.open(url); }
     /// A replica syncing with `url` that has one incident of its own waiting in the outbox.
     std::unique_ptr<host::AppContext> replicaWithOneIncident(const QUrl &url)
     {
@@ -207,7 +201,7 @@ private Q_SLOTS:
 
         // In a sync cycle the event stays queued and the cycle reports the failure.
         auto ctx = replicaWithOneIncident(server.url());
-        sync::SyncService svc(ctx->engine(), options(server.url()));
+        sync::SyncService svc(ctx->engine(), testing::syncOptions(server.url()));
         const auto report = testing::syncOnce(svc);
         QVERIFY(!report.ok);
         QCOMPARE(report.rejected, 0);
@@ -237,7 +231,7 @@ private Q_SLOTS:
         auto ctx = replicaWithOneIncident(server.url());
         const qint64 pending = sync::Outbox(ctx->store()).pendingCount();
         QVERIFY(pending > 0);
-        sync::SyncService svc(ctx->engine(), options(server.url()));
+        sync::SyncService svc(ctx->engine(), testing::syncOptions(server.url()));
         const auto report = testing::syncOnce(svc);
         QVERIFY(!report.ok);
         QVERIFY2(report.error.contains(QStringLiteral("not a JSON object")),
@@ -396,7 +390,7 @@ private Q_SLOTS:
                        .toJson(QJsonDocument::Compact));
         });
         auto ctx = replica(server.url());
-        sync::SyncService svc(ctx->engine(), options(server.url()));
+        sync::SyncService svc(ctx->engine(), testing::syncOptions(server.url()));
         auto report = testing::syncOnce(svc);
         QVERIFY(!report.ok);
         QVERIFY2(report.error.contains(QStringLiteral("cursor did not move")),
@@ -445,7 +439,7 @@ private Q_SLOTS:
             answer(s, "200 OK", page);
         });
         auto ctx = replica(server.url());
-        sync::SyncService svc(ctx->engine(), options(server.url()));
+        sync::SyncService svc(ctx->engine(), testing::syncOptions(server.url()));
         const auto report = testing::syncOnce(svc);
         QVERIFY(!report.ok);
         QVERIFY2(report.error.contains(expected), qPrintable(report.error));
@@ -454,7 +448,7 @@ private Q_SLOTS:
 
         // The initial sync of an empty replica refuses it the same way, keeping nothing.
         auto fresh = replica(server.url());
-        sync::SyncService svc2(fresh->engine(), options(server.url()));
+        sync::SyncService svc2(fresh->engine(), testing::syncOptions(server.url()));
         const auto loaded = testing::awaitCallback<Result<qint64>>(
             [&](auto done) { svc2.initialSync({}, done); }, 30000);
         QVERIFY(!loaded);
@@ -504,7 +498,7 @@ private Q_SLOTS:
         ctx = replicaWithOneIncident(server.url());
         const qint64 pending = sync::Outbox(ctx->store()).pendingCount();
         QVERIFY(pending > 0);
-        auto o = options(server.url());
+        auto o = testing::syncOptions(server.url());
         o.batchSize = 1; // the answer above speaks of the first event only
         sync::SyncService svc(ctx->engine(), o);
         const auto report = testing::syncOnce(svc);

@@ -5,6 +5,7 @@
 // small responder inside this test that answers the contract's JSON.
 #include "domain/synckinds.h"
 #include "fixtures/appcontext.h"
+#include "fixtures/httpmessage.h"
 #include "host/appcontext.h"
 #include "sync/identity.h"
 #include "sync/outbox.h"
@@ -54,7 +55,8 @@ public:
     int unauthorized = 0;                               // answer the next N requests with 401
     std::function<QString(const QJsonObject &)> refuse; // non-empty: the event is refused (403)
 
-    Responder()
+    /// Announces `announced` (none: an older back end).
+    explicit Responder(QStringList announced = {}) : features(std::move(announced))
     {
         QVERIFY(m_server.listen(QHostAddress::LocalHost));
         connect(&m_server, &QTcpServer::newConnection, this, [this] {
@@ -65,6 +67,12 @@ public:
     QUrl url() const
     {
         return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()));
+    }
+    /// What a current back end announces.
+    static QStringList everyFeature()
+    {
+        return {QStringLiteral("changes.wait"), QStringLiteral("events.batch"),
+                QStringLiteral("me")};
     }
     static QString cursorAt(qsizetype n)
     {
@@ -126,28 +134,16 @@ private:
     {
         QByteArray &buf = m_buffers[s];
         buf += s->readAll();
-        const qsizetype end = buf.indexOf("\r\n\r\n");
-        if (end < 0)
+        const auto m = testing::takeHttpMessage(buf);
+        if (!m)
             return;
         Request r;
-        const QList<QByteArray> lines = buf.left(end).split('\n');
-        const QList<QByteArray> first = lines.value(0).trimmed().split(' ');
-        qsizetype length = 0;
-        for (qsizetype i = 1; i < lines.size(); ++i) {
-            const qsizetype colon = lines[i].indexOf(':');
-            const QByteArray key = lines[i].left(colon).trimmed().toLower(),
-                             value = lines[i].mid(colon + 1).trimmed();
-            r.headers.insert(key, value);
-            if (key == "content-length")
-                length = value.toLongLong();
-        }
-        if (buf.size() < end + 4 + length)
-            return;
-        r.method = first.value(0);
-        const QUrl target(QString::fromLatin1(first.value(1)));
+        r.method = m->startWord(0);
+        const QUrl target(QString::fromLatin1(m->startWord(1)));
         r.path = target.path();
         r.query = QUrlQuery(target);
-        r.body = QJsonDocument::fromJson(buf.mid(end + 4, length)).object();
+        r.headers = m->headersByLowerName<QHash<QByteArray, QByteArray>>();
+        r.body = QJsonDocument::fromJson(m->body).object();
         m_buffers.remove(s);
         requests << r;
         const qsizetype before = log.size();
@@ -320,17 +316,26 @@ private:
 class TestSyncBackend : public QObject {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
-    int m_dbs = 0;
+    testing::Replicas m_replicas;
 
     // A database set up for sync with `url` as its back end.
-    std::unique_ptr<host::AppContext> client(const QUrl &url)
-    {
-        return testing::openReplica(m_dir.filePath(QStringLiteral("client%1.db").arg(++m_dbs)),
-                                    true, url);
-    }
+    std::unique_ptr<host::AppContext> client(const QUrl &url) { return m_replicas.open(url); }
 
     static sync::SyncOptions options(const QUrl &url) { return testing::syncOptions(url); }
+
+    struct ClientWithIncident {
+        std::unique_ptr<host::AppContext> ctx;
+        QString uid;
+    };
+    // A client of `url` with one incident of its own, `title`, waiting in the outbox (and no
+    // uid when it did not open).
+    ClientWithIncident clientWithIncident(const QUrl &url, const QString &title)
+    {
+        ClientWithIncident c{client(url), {}};
+        if (c.ctx)
+            c.uid = openIncident(*c.ctx, title);
+        return c;
+    }
 
     static QString openIncident(host::AppContext &ctx, const QString &title,
                                 const QString &actor = QStringLiteral("alice"))
@@ -340,6 +345,30 @@ class TestSyncBackend : public QObject {
                            {QStringLiteral("severity"), QStringLiteral("high")}},
                           actor));
         return r ? r->incidentUid : QString();
+    }
+
+    struct Writer {
+        std::unique_ptr<host::AppContext> ctx;
+        QString uid;
+        std::unique_ptr<sync::SyncService> svc;
+        bool sent = false;
+    };
+    // A client of `url` that opened `title` and sent it in one sync cycle of its service.
+    Writer writerOf(const QUrl &url, const QString &title)
+    {
+        auto [ctx, uid] = clientWithIncident(url, title);
+        Writer w{std::move(ctx), uid, nullptr};
+        if (!w.uid.isEmpty()) {
+            w.svc = std::make_unique<sync::SyncService>(w.ctx->engine(), options(url));
+            w.sent = testing::syncOnce(*w.svc).ok;
+        }
+        return w;
+    }
+
+    static bool addNote(host::AppContext &ctx, const QString &uid, const QString &text,
+                        const QString &actor)
+    {
+        return ctx.engine().execute(Command::note(uid, text, actor)).ok();
     }
 
     /// The ids of the events waiting in the outbox, in send order.
@@ -363,9 +392,8 @@ private Q_SLOTS:
     void syncOnce_answersThroughItsCallbackAfterReturning()
     {
         Responder backend;
-        auto ctx = client(backend.url());
-        QVERIFY(ctx);
-        openIncident(*ctx, QStringLiteral("Disk full"));
+        auto [ctx, uid] = clientWithIncident(backend.url(), QStringLiteral("Disk full"));
+        QVERIFY(!uid.isEmpty());
         sync::SyncService svc(ctx->engine(), options(backend.url()));
         QSignalSpy finished(&svc, &sync::SyncService::cycleFinished);
         std::optional<sync::SyncReport> report;
@@ -389,9 +417,7 @@ private Q_SLOTS:
 
     void me_isLearnedCachedAndShown()
     {
-        Responder backend;
-        backend.features = {QStringLiteral("changes.wait"), QStringLiteral("events.batch"),
-                            QStringLiteral("me")};
+        Responder backend(Responder::everyFeature());
         auto ctx = client(backend.url());
         QVERIFY(ctx);
         sync::SyncService svc(ctx->engine(), options(backend.url()));
@@ -428,11 +454,9 @@ private Q_SLOTS:
     void olderBackend_noIdentitiesAndOneEventAtATime()
     {
         Responder backend; // no features: an older back end
-        auto ctx = client(backend.url());
-        QVERIFY(ctx);
-        const QString uid = openIncident(*ctx, QStringLiteral("Disk full"));
-        QVERIFY(ctx->engine().execute(
-            Command::note(uid, QStringLiteral("cleaning up"), QStringLiteral("alice"))));
+        auto [ctx, uid] = clientWithIncident(backend.url(), QStringLiteral("Disk full"));
+        QVERIFY(!uid.isEmpty());
+        QVERIFY(addNote(*ctx, uid, QStringLiteral("cleaning up"), QStringLiteral("alice")));
         const qint64 queued = sync::Outbox(ctx->store()).pendingCount();
         sync::SyncService svc(ctx->engine(), options(backend.url()));
         const auto r = testing::syncOnce(svc);
@@ -455,13 +479,10 @@ private Q_SLOTS:
                        ? QStringLiteral("actor must be the sender (alice)")
                        : QString();
         };
-        auto ctx = client(backend.url());
-        QVERIFY(ctx);
-        const QString uid = openIncident(*ctx, QStringLiteral("API errors"));
-        QVERIFY(ctx->engine().execute(
-            Command::note(uid, QStringLiteral("forged"), QStringLiteral("mallory"))));
-        QVERIFY(ctx->engine().execute(
-            Command::note(uid, QStringLiteral("real"), QStringLiteral("alice"))));
+        auto [ctx, uid] = clientWithIncident(backend.url(), QStringLiteral("API errors"));
+        QVERIFY(!uid.isEmpty());
+        QVERIFY(addNote(*ctx, uid, QStringLiteral("forged"), QStringLiteral("mallory")));
+        QVERIFY(addNote(*ctx, uid, QStringLiteral("real"), QStringLiteral("alice")));
         const qint64 queued = sync::Outbox(ctx->store()).pendingCount();
         sync::SyncService svc(ctx->engine(), options(backend.url()));
         const auto r = testing::syncOnce(svc);
@@ -495,11 +516,9 @@ private Q_SLOTS:
 
     void unauthorized_isRetriedWithBackoffAndShown()
     {
-        Responder backend;
-        backend.features = {QStringLiteral("events.batch"), QStringLiteral("me")};
-        auto ctx = client(backend.url());
-        QVERIFY(ctx);
-        QVERIFY(!openIncident(*ctx, QStringLiteral("Login broken")).isEmpty());
+        Responder backend({QStringLiteral("events.batch"), QStringLiteral("me")});
+        auto [ctx, uid] = clientWithIncident(backend.url(), QStringLiteral("Login broken"));
+        QVERIFY(!uid.isEmpty());
         backend.unauthorized = 1;
         sync::SyncService svc(ctx->engine(), options(backend.url()));
         auto r = testing::syncOnce(svc);
@@ -516,8 +535,7 @@ private Q_SLOTS:
 
     void batch_drainsInOrderWithAStableKeyAndPerEventResults()
     {
-        Responder backend;
-        backend.features = {QStringLiteral("events.batch"), QStringLiteral("me")};
+        Responder backend({QStringLiteral("events.batch"), QStringLiteral("me")});
         backend.refuse = [](const QJsonObject &e) {
             return e[u"kind"].toString() == domain::kinds::ApprovalGranted
                        ? QStringLiteral("approvals need a commander")
@@ -528,10 +546,8 @@ private Q_SLOTS:
         const QString a = openIncident(*ctx, QStringLiteral("Checkout down"));
         const QString b = openIncident(*ctx, QStringLiteral("Search slow"));
         for (int i = 0; i < 3; ++i) {
-            QVERIFY(ctx->engine().execute(
-                Command::note(a, QStringLiteral("a%1").arg(i), QStringLiteral("alice"))));
-            QVERIFY(ctx->engine().execute(
-                Command::note(b, QStringLiteral("b%1").arg(i), QStringLiteral("alice"))));
+            QVERIFY(addNote(*ctx, a, QStringLiteral("a%1").arg(i), QStringLiteral("alice")));
+            QVERIFY(addNote(*ctx, b, QStringLiteral("b%1").arg(i), QStringLiteral("alice")));
         }
         QVERIFY(ctx->engine().execute(Command::approve(a, QStringLiteral("alice"))));
         sync::Outbox box(ctx->store());
@@ -600,11 +616,7 @@ private Q_SLOTS:
     void cursor_isPassedOnAsTheBackEndGaveIt()
     {
         Responder backend;
-        auto writer = client(backend.url());
-        QVERIFY(writer);
-        openIncident(*writer, QStringLiteral("Queue stuck"));
-        sync::SyncService w(writer->engine(), options(backend.url()));
-        QVERIFY(testing::syncOnce(w).ok);
+        QVERIFY(writerOf(backend.url(), QStringLiteral("Queue stuck")).sent);
         auto ctx = client(backend.url());
         QVERIFY(ctx);
         auto o = options(backend.url());
@@ -619,14 +631,10 @@ private Q_SLOTS:
 
     void longPoll_deliversAnotherClientsNoteWithinASecond()
     {
-        Responder backend;
-        backend.features = {QStringLiteral("changes.wait"), QStringLiteral("events.batch"),
-                            QStringLiteral("me")};
-        auto writer = client(backend.url());
-        QVERIFY(writer);
-        const QString uid = openIncident(*writer, QStringLiteral("Payments failing"));
-        sync::SyncService w(writer->engine(), options(backend.url()));
-        QVERIFY(testing::syncOnce(w).ok);
+        Responder backend(Responder::everyFeature());
+        const Writer writer = writerOf(backend.url(), QStringLiteral("Payments failing"));
+        QVERIFY(writer.sent);
+        const QString &uid = writer.uid;
 
         auto reader = client(backend.url());
         QVERIFY(reader);
@@ -638,11 +646,11 @@ private Q_SLOTS:
         QCOMPARE(polls.last().query.queryItemValue(QStringLiteral("wait")), QStringLiteral("25"));
 
         // The writer's note reaches the waiting reader at once, not after intervalMs.
-        QVERIFY(writer->engine().execute(
-            Command::note(uid, QStringLiteral("rolled back 4.2.1"), QStringLiteral("alice"))));
+        QVERIFY(addNote(*writer.ctx, uid, QStringLiteral("rolled back 4.2.1"),
+                        QStringLiteral("alice")));
         QElapsedTimer t;
         t.start();
-        QVERIFY(testing::syncOnce(w).ok);
+        QVERIFY(testing::syncOnce(*writer.svc).ok);
         QTRY_VERIFY_WITH_TIMEOUT(!eventsOfKind(*reader, uid, domain::kinds::NoteAdded).isEmpty(),
                                  1000);
         QVERIFY2(t.elapsed() < 1000, qPrintable(QString::number(t.elapsed())));
@@ -659,19 +667,15 @@ private Q_SLOTS:
 
     void longPoll_aLocalChangeEndsTheWaitAndIsSentAtOnce()
     {
-        Responder backend;
-        backend.features = {QStringLiteral("changes.wait"), QStringLiteral("events.batch"),
-                            QStringLiteral("me")};
-        auto ctx = client(backend.url());
-        QVERIFY(ctx);
-        const QString uid = openIncident(*ctx, QStringLiteral("DNS flapping"));
+        Responder backend(Responder::everyFeature());
+        auto [ctx, uid] = clientWithIncident(backend.url(), QStringLiteral("DNS flapping"));
+        QVERIFY(!uid.isEmpty());
         sync::SyncService svc(ctx->engine(), options(backend.url()));
         svc.start();
         QTRY_VERIFY_WITH_TIMEOUT(svc.waiting() && sync::Outbox(ctx->store()).pendingCount() == 0,
                                  5000);
         const qsizetype posts = backend.requestsTo(QStringLiteral("/api/events")).size();
-        QVERIFY(ctx->engine().execute(
-            Command::note(uid, QStringLiteral("TTL lowered"), QStringLiteral("alice"))));
+        QVERIFY(addNote(*ctx, uid, QStringLiteral("TTL lowered"), QStringLiteral("alice")));
         QElapsedTimer t;
         t.start();
         QTRY_VERIFY_WITH_TIMEOUT(
@@ -701,9 +705,7 @@ private Q_SLOTS:
 
     void whenDelivered_answersOnceTheBackEndHasTheEvents()
     {
-        Responder backend;
-        backend.features = {QStringLiteral("events.batch"), QStringLiteral("changes.wait"),
-                            QStringLiteral("me")};
+        Responder backend(Responder::everyFeature());
         auto ctx = client(backend.url());
         QVERIFY(ctx);
         sync::SyncService svc(ctx->engine(), options(backend.url()));

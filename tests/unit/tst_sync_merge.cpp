@@ -183,10 +183,13 @@ class TestSyncMerge : public QObject {
         r.publish();
     }
 
-    // 30 days of demo history (300 incidents) written by replica a's engine: its whole log,
-    // with the senders a back end records (approvals from a commander).
-    static QList<Event> demoHistory(Replica &a, quint32 seed)
+    // Replica a and an empty replica b opened side by side, then 30 days of demo history (300
+    // incidents) written by a's engine: its whole log, with the senders a back end records
+    // (approvals from a commander). Empty if a step failed.
+    static QList<Event> demoHistory(Replica &a, Replica &b, quint32 seed)
     {
+        if (!a.open(0, 1) || !b.open(1, 1))
+            return {};
         demo::DemoOptions o;
         o.incidents = 300;
         o.seed = seed;
@@ -200,6 +203,15 @@ class TestSyncMerge : public QObject {
                    e.kind == domain::kinds::ApprovalGranted ? QStringLiteral("commander")
                                                             : QStringLiteral("responder"));
         return log;
+    }
+
+    // b holds what a holds, event for event, and b's hash chain checks out.
+    static void verifySameAs(Replica &b, Replica &a)
+    {
+        QCOMPARE(b.projection(), a.projection());
+        QCOMPARE(b.eventIds(), a.eventIds());
+        const auto v = b.engine().verify();
+        QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
     }
 
     static void sentBy(Event &e, const QString &user, const QString &role)
@@ -447,10 +459,7 @@ private Q_SLOTS:
         QVERIFY(loader.add({shuffled.first()})); // a repeat is a no-op
         const auto s = loader.finish();
         QVERIFY2(s, qPrintable(s.errorMessage()));
-        QCOMPARE(b.projection(), a.projection());
-        QCOMPARE(b.eventIds(), a.eventIds());
-        const auto v = b.engine().verify();
-        QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
+        verifySameAs(b, a);
         store::ListQuery q;
         q.search = QStringLiteral("note");
         QCOMPARE(b.store().count(q), a.store().count(q));
@@ -505,9 +514,7 @@ private Q_SLOTS:
     void bulkLoad_demoHistory_rollupsEqualTheTriggers()
     {
         Replica a, b;
-        QVERIFY(a.open(0, 1));
-        QVERIFY(b.open(1, 1));
-        const QList<Event> log = demoHistory(a, 11);
+        const QList<Event> log = demoHistory(a, b, 11);
         QVERIFY(log.size() > 1000);
         store::BulkLoader loader = b.engine().bulkLoader();
         QVERIFY(loader.begin());
@@ -549,9 +556,7 @@ private Q_SLOTS:
     void bulkLoad_acrossBatches_repeatsAndBadEvents()
     {
         Replica a, b;
-        QVERIFY(a.open(0, 1));
-        QVERIFY(b.open(1, 1));
-        const QList<Event> log = demoHistory(a, 12);
+        const QList<Event> log = demoHistory(a, b, 12);
         QVERIFY(log.size() > 3000);
         {
             QList<Event> bad = log;
@@ -581,10 +586,7 @@ private Q_SLOTS:
         QCOMPARE(loader.loaded(), qint64(log.size()));
         const auto s = loader.finish();
         QVERIFY2(s, qPrintable(s.errorMessage()));
-        QCOMPARE(b.projection(), a.projection());
-        QCOMPARE(b.eventIds(), a.eventIds());
-        const auto v = b.engine().verify();
-        QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
+        verifySameAs(b, a);
     }
 
     // A forged incident.renumbered that takes another incident's number is a conflict on its

@@ -24,13 +24,12 @@ using sitrep::testing::CoreFixture;
 
 namespace {
 
-/// Opens and resolves `n` synthetic incidents in one batch.
-void fillResolved(CoreFixture &f, int n, quint64 seed)
+/// Starts `svc` and waits up to `timeoutMs` for it to say ready().
+bool startReady(TriageService &svc, int timeoutMs)
 {
-    auto r = f.eng().executeBatch(testing::openAndResolveSynthIncidents(n, seed, 0.15));
-    QVERIFY(r);
-    for (const auto &one : *r)
-        QVERIFY2(one, qPrintable(one.errorMessage()));
+    QSignalSpy ready(&svc, &TriageService::ready);
+    svc.start();
+    return ready.wait(timeoutMs);
 }
 
 QList<domain::Event> eventsOfKind(CoreFixture &f, const QString &ref, const QString &kind)
@@ -109,14 +108,12 @@ private Q_SLOTS:
 void TestTriageService::newIncident_getsSuggestionRecordedInContractShape()
 {
     CoreFixture f;
-    fillResolved(f, 300, 11);
+    testing::executeAll(f, testing::openAndResolveSynthIncidents(300, 11, 0.15));
     TriageService svc(f.eng());
-    QSignalSpy ready(&svc, &TriageService::ready);
     QSignalSpy trained(&svc, &TriageService::modelTrained);
     QSignalSpy recorded(&svc, &TriageService::suggestionRecorded);
     QSignalSpy failed(&svc, &TriageService::suggestionFailed);
-    svc.start();
-    QVERIFY(ready.wait(20000));
+    QVERIFY(startReady(svc, 20000));
     QCOMPARE(trained.size(), 1); // no model yet and data enough: trained on start
     QCOMPARE(trained.first().first().toLongLong(), 1);
 
@@ -162,11 +159,9 @@ void TestTriageService::emptyCache_newIncident_notEnoughData()
 {
     CoreFixture f;
     TriageService svc(f.eng());
-    QSignalSpy ready(&svc, &TriageService::ready);
     QSignalSpy failed(&svc, &TriageService::suggestionFailed);
     QSignalSpy trainFailed(&svc, &TriageService::trainingFailed);
-    svc.start();
-    QVERIFY(ready.wait(10000));
+    QVERIFY(startReady(svc, 10000));
     QVERIFY(!svc.model());
     const QString n = f.open(QStringLiteral("DNS lookups failing"), QStringLiteral("high"));
     QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 5000);
@@ -242,7 +237,7 @@ void TestTriageService::feedback_badInput_writesNothing()
 void TestTriageService::feedback_changesTheNextModel()
 {
     CoreFixture f;
-    fillResolved(f, 300, 21);
+    testing::executeAll(f, testing::openAndResolveSynthIncidents(300, 21, 0.15));
     TriageSettings settings;
     auto v1 = trainAndSave(f.store, settings, f.clock.nowMs());
     QVERIFY2(v1, qPrintable(v1.errorMessage()));
@@ -301,14 +296,12 @@ void TestTriageService::feedback_changesTheNextModel()
 void TestTriageService::service_retrainsInBackgroundAfterFeedback()
 {
     CoreFixture f;
-    fillResolved(f, 200, 5);
+    testing::executeAll(f, testing::openAndResolveSynthIncidents(200, 5, 0.15));
     QVERIFY(f.store.setMeta(QStringLiteral("triage.auto"), QStringLiteral("off")));
     TriageService svc(f.eng());
-    QSignalSpy ready(&svc, &TriageService::ready);
     QSignalSpy trained(&svc, &TriageService::modelTrained);
     QSignalSpy recorded(&svc, &TriageService::suggestionRecorded);
-    svc.start();
-    QVERIFY(ready.wait(20000));
+    QVERIFY(startReady(svc, 20000));
     QCOMPARE(trained.size(), 1);
     const QString n =
         f.open(QStringLiteral("DNS resolver lookups failing"), QStringLiteral("high"));

@@ -29,15 +29,6 @@ using testing::CoreFixture;
 
 namespace {
 
-/// Opens and resolves `n` synthetic incidents in one batch (labels included).
-void fillResolved(CoreFixture &f, int n, quint64 seed)
-{
-    auto r = f.eng().executeBatch(testing::openAndResolveSynthIncidents(n, seed, 0.1));
-    QVERIFY(r);
-    for (const auto &one : *r)
-        QVERIFY2(one, qPrintable(one.errorMessage()));
-}
-
 TriageResult suggestion(const QString &uid, const QString &category, double confidence,
                         const QString &version)
 {
@@ -87,7 +78,7 @@ class TestTriageDesk : public QObject {
     void trainAndOpen()
     {
         fx = std::make_unique<CoreFixture>();
-        fillResolved(*fx, 160, 5);
+        testing::executeAll(*fx, testing::openAndResolveSynthIncidents(160, 5, 0.1));
         auto m = trainAndSave(fx->store, TriageSettings::fromStore(fx->store), fx->clock.nowMs());
         QVERIFY2(m, qPrintable(m.errorMessage()));
         number = openDatabaseIncident(*fx);
@@ -325,7 +316,7 @@ private Q_SLOTS:
         QVERIFY(log.result.has_value());
         QVERIFY2(*log.result, qPrintable(log.result->errorMessage()));
         QCOMPARE(provider.requests.size(), 1);
-        QCOMPARE(provider.requests.first().requestLine, QByteArray("POST /triage HTTP/1.1"));
+        QCOMPARE(provider.requests.first().startLine, QByteArray("POST /triage HTTP/1.1"));
         const TriageResult &r = **log.result;
         QCOMPARE(r.modelVersion, QStringLiteral("remote-7"));
         QCOMPARE(r.fields.value(QStringLiteral("category")).value, QStringLiteral("network"));
