@@ -172,7 +172,7 @@ QList<OutboxEntry> Outbox::pending(int limit)
     QList<OutboxEntry> out;
     store::Stmt *s = m_store.db().prepare(
         QStringLiteral("SELECT d.id, d.attempts, d.next_at, e.seq, e.id, e.incident, e.hlc, e.ts, "
-                       "e.actor, e.kind, e.payload, e.origin, e.hash_rule "
+                       "e.actor, e.kind, e.payload, e.origin, e.hash_rule, e.hash "
                        "FROM deliveries d JOIN events e ON e.seq = d.event_seq "
                        "WHERE d.queue = ? AND d.status = 'pending' ORDER BY d.id LIMIT ?"));
     s->bind(1, m_queue.name()).bind(2, limit);
@@ -189,6 +189,8 @@ QList<OutboxEntry> Outbox::pending(int limit)
         e.payload = QJsonDocument::fromJson(e.payloadRaw).object();
         e.origin = row.text();
         e.rule = domain::HashRule(row.int64());
+        // The chain hash goes into the batch's Idempotency-Key (SyncService::batchKey).
+        e.hash = QString::fromLatin1(row.blob().toHex());
         out << x;
     }
     s->reset();

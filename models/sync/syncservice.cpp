@@ -451,11 +451,23 @@ QString SyncService::batchKey(const QList<OutboxEntry> &rows)
     return QUuid::createUuidV5(ns, ids).toString(QUuid::WithoutBraces);
 }
 
-void SyncService::sendBatch(const QList<OutboxEntry> &rows)
+void SyncService::sendBatch(QList<OutboxEntry> rows)
 {
+    // Bounded by count (the rows asked for) and by bytes: the rows that fit under
+    // batchBytes, at least one. The same rows give the same cut, so a retry repeats the
+    // request and its key.
     QJsonArray events;
-    for (const auto &row : rows)
-        events << eventToWire(row.event, m_replica);
+    qint64 bytes = 0;
+    qsizetype n = 0;
+    for (; n < rows.size(); ++n) {
+        QJsonObject wire = eventToWire(rows[n].event, m_replica);
+        const qint64 size = QJsonDocument(wire).toJson(QJsonDocument::Compact).size() + 1;
+        if (n > 0 && bytes + size > m_options.batchBytes)
+            break;
+        bytes += size;
+        events << std::move(wire);
+    }
+    rows.resize(n);
     const QJsonObject body{{QStringLiteral("events"), events}};
     const QHash<QByteArray, QByteArray> headers{{"Idempotency-Key", batchKey(rows).toLatin1()}};
     m_client.send(

@@ -28,11 +28,13 @@ struct SyncOptions {
     QUrl url;
     QString token;
     int pageSize = 500;
-    int batchSize = 500;      // events per POST /api/events (back ends with "events.batch")
-    int waitSeconds = 25;     // long poll of the change feed when idle ("changes.wait"); 0: off
-    int intervalMs = 5000;    // between cycles while in sync
-    int baseBackoffMs = 500;  // first retry delay; doubles per failure, with jitter (see
-    int maxBackoffMs = 60000; // delivery::BackoffPolicy)
+    int batchSize = 500;         // events per POST /api/events (back ends with "events.batch")
+    qint64 batchBytes = 4 << 20; // and at most this many bytes of events per request (one
+                                 // larger event still goes, alone)
+    int waitSeconds = 25;        // long poll of the change feed when idle ("changes.wait"); 0: off
+    int intervalMs = 5000;       // between cycles while in sync
+    int baseBackoffMs = 500;     // first retry delay; doubles per failure, with jitter (see
+    int maxBackoffMs = 60000;    // delivery::BackoffPolicy)
     int requestTimeoutMs = 10000;
     quint32 seed = 0; // jitter seed (0: random)
     bool pull = true; // false: only drain the outbox (benchmarks)
@@ -169,7 +171,7 @@ private:
     void probe();
     void drainNext();
     void sendEntry(const OutboxEntry &entry);
-    void sendBatch(const QList<OutboxEntry> &rows);
+    void sendBatch(QList<OutboxEntry> rows);
     void pullNext(int waitSeconds = 0);
     void schedulePoll();
     void abortPoll();
