@@ -616,37 +616,53 @@ void Notifier::slackPost(const QString &method, const QJsonObject &body, const Q
     });
 }
 
-void Notifier::findSlackChannel(const QString &name, const QString &cursor,
-                                std::function<void(Result<QJsonObject>, bool)> done)
+void Notifier::slackPages(const QString &method, QJsonObject params, const QString &cursor,
+                          std::function<bool(const QJsonObject &, const QString &)> page,
+                          std::function<void(const Error &, bool)> failed)
 {
-    QJsonObject params{{QStringLiteral("types"), QStringLiteral("public_channel")},
-                       {QStringLiteral("exclude_archived"), QStringLiteral("true")},
-                       {QStringLiteral("limit"), QStringLiteral("1000")}};
     if (!cursor.isEmpty())
         params[u"cursor"] = cursor;
     std::weak_ptr<bool> alive = m_alive;
     slackCall(
-        QStringLiteral("conversations.list"), params,
-        [this, alive, name, done](Result<QJsonObject> r, bool permanent) {
+        method, params,
+        [this, alive, method, params, page, failed](Result<QJsonObject> r, bool permanent) {
             if (alive.expired())
                 return;
             if (!r)
-                return done(r, permanent);
-            for (const auto &v : r->value(u"channels").toArray())
-                if (v.toObject()[u"name"].toString() == name)
-                    return done(v.toObject(), false);
+                return failed(r.error(), permanent);
             const QString next =
                 r->value(u"response_metadata").toObject()[u"next_cursor"].toString();
-            if (next.isEmpty())
-                return done(
-                    Result<QJsonObject>::fail(
-                        QStringLiteral(
-                            "Slack says #%1 exists but it is not listed (archived or private?)")
-                            .arg(name)),
-                    true);
-            findSlackChannel(name, next, done);
+            if (!page(*r, next))
+                slackPages(method, params, next, page, failed);
         },
         true);
+}
+
+void Notifier::findSlackChannel(const QString &name, const QString &cursor,
+                                std::function<void(Result<QJsonObject>, bool)> done)
+{
+    slackPages(
+        QStringLiteral("conversations.list"),
+        {{QStringLiteral("types"), QStringLiteral("public_channel")},
+         {QStringLiteral("exclude_archived"), QStringLiteral("true")},
+         {QStringLiteral("limit"), QStringLiteral("1000")}},
+        cursor,
+        [name, done](const QJsonObject &page, const QString &next) {
+            for (const auto &v : page.value(u"channels").toArray())
+                if (v.toObject()[u"name"].toString() == name) {
+                    done(v.toObject(), false);
+                    return true;
+                }
+            if (!next.isEmpty())
+                return false;
+            done(Result<QJsonObject>::fail(
+                     QStringLiteral(
+                         "Slack says #%1 exists but it is not listed (archived or private?)")
+                         .arg(name)),
+                 true);
+            return true;
+        },
+        [done](const Error &e, bool permanent) { done(Result<QJsonObject>(e), permanent); });
 }
 
 QString slackDeliveryMarker(const QString &eventId, const QString &channel)
@@ -667,35 +683,30 @@ void Notifier::markStarted(const Delivery &d)
 void Notifier::findSlackPost(const QString &channel, const QString &marker, const QString &oldest,
                              const QString &cursor, std::function<void(Result<QString>, bool)> done)
 {
-    QJsonObject params{{QStringLiteral("channel"), channel},
-                       {QStringLiteral("oldest"), oldest},
-                       {QStringLiteral("include_all_metadata"), QStringLiteral("true")},
-                       {QStringLiteral("limit"), QStringLiteral("200")}};
-    if (!cursor.isEmpty())
-        params[u"cursor"] = cursor;
-    std::weak_ptr<bool> alive = m_alive;
-    slackCall(
-        QStringLiteral("conversations.history"), params,
-        [this, alive, channel, marker, oldest, done](Result<QJsonObject> r, bool permanent) {
-            if (alive.expired())
-                return;
-            if (!r)
-                return done(Result<QString>(r.error()), permanent);
-            for (const auto &v : r->value(u"messages").toArray()) {
+    slackPages(
+        QStringLiteral("conversations.history"),
+        {{QStringLiteral("channel"), channel},
+         {QStringLiteral("oldest"), oldest},
+         {QStringLiteral("include_all_metadata"), QStringLiteral("true")},
+         {QStringLiteral("limit"), QStringLiteral("200")}},
+        cursor,
+        [marker, done](const QJsonObject &page, const QString &next) {
+            for (const auto &v : page.value(u"messages").toArray()) {
                 const QJsonObject m = v.toObject();
                 if (m[u"metadata"]
                         .toObject()[u"event_payload"]
                         .toObject()[u"delivery"]
-                        .toString() == marker)
-                    return done(m[u"ts"].toString(), false);
+                        .toString() == marker) {
+                    done(m[u"ts"].toString(), false);
+                    return true;
+                }
             }
-            const QString next =
-                r->value(u"response_metadata").toObject()[u"next_cursor"].toString();
-            if (next.isEmpty() || !r->value(u"has_more").toBool(true))
-                return done(QString(), false);
-            findSlackPost(channel, marker, oldest, next, done);
+            if (!next.isEmpty() && page.value(u"has_more").toBool(true))
+                return false;
+            done(QString(), false);
+            return true;
         },
-        true);
+        [done](const Error &e, bool permanent) { done(Result<QString>(e), permanent); });
 }
 
 void Notifier::sendSlack(const Delivery &d, std::function<void(Result<QString>, bool)> done)

@@ -144,6 +144,12 @@ private:
                    bool form = false);
     void slackPost(const QString &method, const QJsonObject &body, const QString &token,
                    std::function<void(Result<QJsonObject>, bool permanent)> done, bool form);
+    /// Calls Slack's read method `method` (form parameters) from page `cursor` on: `page`
+    /// gets each page with the cursor of the next one (empty after the last) and returns
+    /// true once it has answered; a failed call goes to `failed`.
+    void slackPages(const QString &method, QJsonObject params, const QString &cursor,
+                    std::function<bool(const QJsonObject &page, const QString &next)> page,
+                    std::function<void(const Error &, bool permanent)> failed);
     void findSlackChannel(const QString &name, const QString &cursor,
                           std::function<void(Result<QJsonObject>, bool permanent)> done);
     /// Looks for the delivery's marker in the channel's history; answers the message ts,
