@@ -555,6 +555,21 @@ void Notifier::withSecret(const QString &name, std::function<void(const QString 
     });
 }
 
+void Notifier::post(QNetworkRequest req, const QByteArray &payload,
+                    std::function<void(int, QNetworkReply &)> answered)
+{
+    req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    req.setTransferTimeout(m_config.timeoutMs);
+    QNetworkReply *reply = m_nam.post(req, payload);
+    std::weak_ptr<bool> alive = m_alive;
+    connect(reply, &QNetworkReply::finished, this, [reply, alive, answered]() {
+        reply->deleteLater();
+        if (alive.expired())
+            return;
+        answered(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), *reply);
+    });
+}
+
 void Notifier::slackCall(const QString &method, const QJsonObject &body,
                          std::function<void(Result<QJsonObject>, bool)> done, bool form)
 {
@@ -587,19 +602,11 @@ void Notifier::slackPost(const QString &method, const QJsonObject &body, const Q
                       QByteArrayLiteral("application/json; charset=utf-8"));
     }
     req.setRawHeader("Authorization", "Bearer " + token.toUtf8());
-    req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
-    req.setTransferTimeout(m_config.timeoutMs);
-    QNetworkReply *reply = m_nam.post(req, payload);
-    std::weak_ptr<bool> alive = m_alive;
-    connect(reply, &QNetworkReply::finished, this, [reply, alive, method, done]() {
-        reply->deleteLater();
-        if (alive.expired())
-            return;
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QByteArray data = reply->readAll();
+    post(req, payload, [method, done](int status, QNetworkReply &reply) {
+        const QByteArray data = reply.readAll();
         if (status == 0)
             return done(Result<QJsonObject>::fail(
-                            QStringLiteral("Slack %1: %2").arg(method, reply->errorString())),
+                            QStringLiteral("Slack %1: %2").arg(method, reply.errorString())),
                         false);
         if (status == 429 || status >= 500)
             return done(Result<QJsonObject>::fail(
@@ -849,27 +856,21 @@ void Notifier::postWebhook(const Delivery &d, const QString &token,
     req.setRawHeader("Idempotency-Key", (d.eventId + u':' + d.channel).toUtf8());
     if (!token.isEmpty())
         req.setRawHeader("Authorization", "Bearer " + token.toUtf8());
-    req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
-    req.setTransferTimeout(m_config.timeoutMs);
-    QNetworkReply *reply = m_nam.post(req, QJsonDocument(body).toJson(QJsonDocument::Compact));
-    std::weak_ptr<bool> alive = m_alive;
-    connect(reply, &QNetworkReply::finished, this, [reply, alive, url, done]() {
-        reply->deleteLater();
-        if (alive.expired())
-            return;
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (status / 100 == 2)
-            return done(QStringLiteral("HTTP %1").arg(status), false);
-        if (status == 0)
-            return done(
-                Result<QString>::fail(
-                    QStringLiteral("webhook %1: %2").arg(url.toString(), reply->errorString())),
-                false);
-        const bool permanent = status / 100 == 4 && status != 408 && status != 429;
-        done(Result<QString>::fail(
-                 QStringLiteral("webhook %1 answered HTTP %2").arg(url.toString()).arg(status)),
-             permanent);
-    });
+    post(req, QJsonDocument(body).toJson(QJsonDocument::Compact),
+         [url, done](int status, QNetworkReply &reply) {
+             if (status / 100 == 2)
+                 return done(QStringLiteral("HTTP %1").arg(status), false);
+             if (status == 0)
+                 return done(
+                     Result<QString>::fail(
+                         QStringLiteral("webhook %1: %2").arg(url.toString(), reply.errorString())),
+                     false);
+             const bool permanent = status / 100 == 4 && status != 408 && status != 429;
+             done(
+                 Result<QString>::fail(
+                     QStringLiteral("webhook %1 answered HTTP %2").arg(url.toString()).arg(status)),
+                 permanent);
+         });
 }
 
 // ---------------------------------------------------------------- running

@@ -18,6 +18,8 @@
 #include <memory>
 
 class QNetworkAccessManager;
+class QNetworkReply;
+class QNetworkRequest;
 
 namespace sitrep::engine {
 class LifecycleEngine;
@@ -139,6 +141,10 @@ private:
     /// `then` gets the secret (empty when there is none or no lookup), unless this
     /// notifier is gone by the time it is known.
     void withSecret(const QString &name, std::function<void(const QString &)> then);
+    /// Posts `payload` as HTTP/1.1 within the configured timeout; `answered` gets the HTTP
+    /// status (0 when none came) and the reply, unless this notifier is gone by then.
+    void post(QNetworkRequest req, const QByteArray &payload,
+              std::function<void(int status, QNetworkReply &reply)> answered);
     void slackCall(const QString &method, const QJsonObject &body,
                    std::function<void(Result<QJsonObject>, bool permanent)> done,
                    bool form = false);
