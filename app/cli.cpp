@@ -121,22 +121,8 @@ Result<store::ListQuery> listQuery(CliSession &s)
 
 // --- handlers ------------------------------------------------------------------------
 
-/// The handler of a command that takes `minPositional` to `maxPositional` arguments (-1: any
-/// number) and works on an existing database: `work` runs once both are in order.
-template <int (*work)(CliSession &), int minPositional, int maxPositional>
-int onDatabase(const QStringList &args)
+int cmdDemo(CliSession &s)
 {
-    CliSession s(args);
-    if (!s.parse(1, minPositional, maxPositional) || !s.open(DbAccess::Existing))
-        return s.code();
-    return work(s);
-}
-
-int cmdDemo(const QStringList &args)
-{
-    CliSession s(args);
-    if (!s.parse(1, 0, 0))
-        return s.code();
     bool ok1 = false, ok2 = false;
     demo::DemoOptions o;
     o.incidents = s.value("incidents").toInt(&ok1);
@@ -169,11 +155,8 @@ int cmdDemo(const QStringList &args)
     return ExitOk;
 }
 
-int cmdCreate(const QStringList &args)
+int cmdCreate(CliSession &s)
 {
-    CliSession s(args);
-    if (!s.parse(1, 0, 0))
-        return s.code();
     if (!s.has("title"))
         return s.usage(QStringLiteral("--title is required"));
     if (!s.has("severity") && !(s.has("impact") && s.has("urgency")) && !s.has("priority"))
@@ -230,11 +213,8 @@ int cmdList(CliSession &s)
     return ExitOk;
 }
 
-int cmdExport(const QStringList &args)
+int cmdExport(CliSession &s)
 {
-    CliSession s(args);
-    if (!s.parse(1, 0, 0))
-        return s.code();
     const QString fmt = s.value("format").toLower();
     if (fmt != u"json" && fmt != u"csv")
         return s.fail(QStringLiteral("--format must be json or csv"));
@@ -550,11 +530,8 @@ int cmdCommanderOrResponder(CliSession &s)
                   c ? QStringLiteral("commander set") : QStringLiteral("responder added"));
 }
 
-int cmdBulkClose(const QStringList &args)
+int cmdBulkClose(CliSession &s)
 {
-    CliSession s(args);
-    if (!s.parse(1, 0, 0))
-        return s.code();
     bool ok = false;
     const int d = s.value("stale-days").toInt(&ok);
     if (!s.has("stale-days") || !ok || d < 1)
@@ -731,11 +708,8 @@ void printWorkflow(CliSession &s, const workflow::Workflow &wf)
                      .arg(wf.allowedTargets(st.id).join(QStringLiteral(", ")));
 }
 
-int cmdWorkflow(const QStringList &args)
+int cmdWorkflow(CliSession &s)
 {
-    CliSession s(args);
-    if (!s.parse(1, 0, 2))
-        return s.code();
     const QString verb = s.pos(0).isEmpty() ? QStringLiteral("show") : s.pos(0);
     if (verb == u"show") {
         if (s.positional().size() > 1)
@@ -782,11 +756,8 @@ int cmdWorkflow(const QStringList &args)
     return ExitOk;
 }
 
-int cmdHelp(const QStringList &args)
+int cmdHelp(CliSession &s)
 {
-    CliSession s(args);
-    if (!s.parse())
-        return s.code();
     const QStringList pos = s.positional();
     if (s.has("man")) {
         if (!pos.isEmpty())
@@ -894,7 +865,7 @@ QList<CommandSpec> buildTable()
                   opt("seed", "S", "Random seed (the same seed gives the same data).", "42"),
                   flag("force", "Add demo data to a database that already holds incidents."),
                   newWorkflowOption(), db, json},
-                 cmdDemo);
+                 onArguments<cmdDemo, 0, 0>);
     t << command("create", "--title T --severity S [...]", "open an incident, print its number",
                  {opt("title", "T", "One line: what is wrong."),
                   opt("severity", "S", "critical, high, medium or low (or SEV1 to SEV4)."),
@@ -910,7 +881,7 @@ QList<CommandSpec> buildTable()
                   opt("commander", "N", "Incident commander."),
                   opt("alert", "ID", "Related alert (repeatable)."), newWorkflowOption(), db, json,
                   actor},
-                 cmdCreate);
+                 onArguments<cmdCreate, 0, 0>);
     t << command("list", "[--state S] [--priority P] [--search Q] [...]", "incidents, newest first",
                  filterOptions() + QList<OptionSpec>{db, json}, onDatabase<cmdList, 0, 0>);
     t << command("show", "NUMBER", "an incident with its timeline", {db, json},
@@ -961,7 +932,7 @@ QList<CommandSpec> buildTable()
     t << command("bulk-close", "--stale-days N [--dry-run]", "close incidents untouched for N days",
                  {opt("stale-days", "N", "Untouched for N days."),
                   flag("dry-run", "Only list them."), db, json},
-                 cmdBulkClose);
+                 onArguments<cmdBulkClose, 0, 0>);
     t << command("oncall", "[--group G] [--at TIME]", "who is on call",
                  {opt("group", "G", "Assignment group."),
                   opt("at", "TIME", "Time (ISO 8601, default now)."), db, json},
@@ -976,7 +947,7 @@ QList<CommandSpec> buildTable()
                 "event"),
             opt("out", "FILE", "Write to a file instead of standard output.")} +
             filterOptions() + QList<OptionSpec>{db},
-        cmdExport);
+        onArguments<cmdExport, 0, 0>);
     t << command("verify", "", "check the hash chain and the projection", {db, json},
                  onDatabase<cmdVerify, 0, 0>);
     t << command("rebuild", "", "rebuild the projection from the log", {db},
@@ -988,7 +959,7 @@ QList<CommandSpec> buildTable()
         {opt("map", "FROM=TO",
              "set: move open incidents in state FROM to the new workflow's state TO (repeatable)."),
          db, json, actor},
-        cmdWorkflow,
+        onArguments<cmdWorkflow, 0, 2>,
         {sub("show", "", "the workflow in use (the default)"),
          sub("set", "NAME|FILE [--map FROM=TO ...]",
              "save a preset or YAML file as the workflow; refused while open incidents are in "
@@ -996,7 +967,7 @@ QList<CommandSpec> buildTable()
     t << command("sync", "[--once] [--token-file F]", "sync with the REST back end (backend.url)",
                  {flag("once", "One cycle (send, then pull), then exit."),
                   opt("token-file", "PATH", "Read the bearer token from this file."), db, json},
-                 runSync);
+                 onDatabase<runSync, 0, 0>);
     const QList<OptionSpec> agentOptions{
         opt("config", "FILE",
             "JSON object of these options by their long names (\"listen\", \"server\", "
@@ -1043,14 +1014,14 @@ QList<CommandSpec> buildTable()
     t << command(
         "config", "set KEY VALUE | get KEY | unset KEY | list",
         "settings of the database (backend.url, sync.*, aws.*, notify.*, triage.*)", {db},
-        runConfig,
+        onArguments<runConfig>,
         {sub("set", "KEY VALUE", "check and save a setting"), sub("get", "KEY", "print a setting"),
          sub("unset", "KEY", "remove a setting (back to its default)"),
          sub("list", "", "every setting with its value")},
         "Secrets never go here: `sitrep secret set NAME` keeps them in the system keychain.");
     t << command("secret", "set NAME | delete NAME | check NAME",
                  "a secret in the system keychain (the value is read from standard input)", {},
-                 runSecret,
+                 onArguments<runSecret>,
                  {sub("set", "NAME", "store the value read from standard input"),
                   sub("delete", "NAME", "remove it"),
                   sub("check", "NAME", "say whether it is set, without printing it")});
@@ -1211,7 +1182,7 @@ QList<CommandSpec> buildTable()
                  "render a view to a PNG and exit (the database is not changed)",
                  {opt("size", "WxH", "Image size.", "1600x1000"), db}, nullptr);
     t << command("help", "[COMMAND] [--man]", "this list, a command's options, or the manual page",
-                 {flag("man", "Print the manual page (roff, section 1).")}, cmdHelp);
+                 {flag("man", "Print the manual page (roff, section 1).")}, onArguments<cmdHelp>);
     return t;
 }
 

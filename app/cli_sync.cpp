@@ -101,11 +101,8 @@ Result<QString> resolveToken(const QString &tokenFile)
     return t;
 }
 
-int runConfig(const QStringList &args)
+int runConfig(CliSession &s)
 {
-    CliSession s(args);
-    if (!s.parse())
-        return s.code();
     const QStringList pos = s.positional();
     const QString verb = pos.value(0);
     static const QHash<QString, int> arity{{QStringLiteral("set"), 3},
@@ -230,11 +227,8 @@ int runConfig(const QStringList &args)
     return 0;
 }
 
-int runSecret(const QStringList &args)
+int runSecret(CliSession &s)
 {
-    CliSession s(args);
-    if (!s.parse())
-        return s.code();
     const QStringList pos = s.positional();
     const QString verb = pos.value(0), name = pos.value(1);
     if (pos.size() != 2 || (verb != u"set" && verb != u"delete" && verb != u"check"))
@@ -272,11 +266,8 @@ int runSecret(const QStringList &args)
     return 0;
 }
 
-int runSync(const QStringList &args)
+int runSync(CliSession &s)
 {
-    CliSession s(args);
-    if (!s.parse(1, 0, 0) || !s.open(DbAccess::Existing))
-        return s.code();
     store::Store &st = s.store();
     const QString url = st.meta(QStringLiteral("backend.url"));
     if (url.isEmpty())

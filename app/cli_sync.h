@@ -7,12 +7,14 @@
 
 namespace sitrep::cli {
 
+class CliSession;
+
 /// `sitrep sync [--once]`: the sync loop without a window.
-int runSync(const QStringList &args);
+int runSync(CliSession &s);
 /// `sitrep config set KEY VALUE | get KEY | list`: per-database settings (never secrets).
-int runConfig(const QStringList &args);
+int runConfig(CliSession &s);
 /// `sitrep secret set NAME` (value from stdin) | `delete NAME` | `check NAME`: the keychain.
-int runSecret(const QStringList &args);
+int runSecret(CliSession &s);
 /// The back end's token: $SITREP_BACKEND_TOKEN, a token file (read, never copied), or the
 /// keychain; empty when none is stored.
 Result<QString> resolveToken(const QString &tokenFile);

@@ -204,4 +204,29 @@ private:
     QString m_previousWorkflow;
 };
 
+/// The handler of a command that takes `minPositional` to `maxPositional` arguments (-1: any
+/// number): `work` runs once they are in order, and opens what it needs itself.
+template <int (*work)(CliSession &), int minPositional = 0, int maxPositional = -1>
+int onArguments(const QStringList &args)
+{
+    CliSession s(args);
+    if (!s.parse(1, minPositional, maxPositional))
+        return s.code();
+    return work(s);
+}
+
+/// `work` once the existing database is open.
+template <int (*work)(CliSession &)> int onOpenDatabase(CliSession &s)
+{
+    return s.open(DbAccess::Existing) ? work(s) : s.code();
+}
+
+/// The handler of a command that takes `minPositional` to `maxPositional` arguments (-1: any
+/// number) and works on an existing database: `work` runs once both are in order.
+template <int (*work)(CliSession &), int minPositional, int maxPositional>
+int onDatabase(const QStringList &args)
+{
+    return onArguments<onOpenDatabase<work>, minPositional, maxPositional>(args);
+}
+
 } // namespace sitrep::cli

@@ -47,6 +47,28 @@ struct IncidentInfo {
     bool acknowledged = false;
     QString number;
 };
+
+// The first row the prepared query `q` selects for `key`, mapped by `read`; nothing when there
+// is none or the query could not be prepared.
+template <typename Read> auto firstRow(store::Stmt *q, const QString &key, Read read)
+{
+    return q ? q->bind(1, key).one(read) : decltype(q->one(read))();
+}
+
+// Runs the prepared upsert `s` once for each row, bound by `bind`; the first row that
+// cannot be stored fails with "cannot store WHAT: why".
+template <typename Row, typename Bind>
+Status upsertEach(store::Stmt &s, const QHash<QString, Row> &rows, const QString &what, Bind bind)
+{
+    for (const Row &r : rows) {
+        s.reset();
+        bind(s, r);
+        if (!s.exec())
+            return Status::fail(QStringLiteral("cannot store %1: %2").arg(what, s.error()),
+                                QStringLiteral("db"));
+    }
+    return {};
+}
 } // namespace
 
 struct Correlator::Work {
@@ -96,45 +118,33 @@ store::Stmt *Correlator::stmt(const QString &sql)
 
 std::optional<Correlator::AlertRow> Correlator::loadAlert(const QString &id)
 {
-    store::Stmt *q = stmt(QStringLiteral("SELECT group_id, incident, status, reported, severity, "
-                                         "first_seen, last_seen, flap_start, flap_changes, "
-                                         "flapping, alert FROM ingest_alerts WHERE id=?"));
-    if (!q)
-        return std::nullopt;
-    q->bind(1, id);
-    if (!q->step()) {
-        q->reset();
-        return std::nullopt;
-    }
-    AlertRow r;
-    r.id = id;
-    store::RowReader row(*q);
-    row.read(r.groupId, r.incident, r.status, r.reported, r.severity, r.firstSeen, r.lastSeen,
-             r.flapStart, r.flapChanges, r.flapping);
-    r.alert = QJsonDocument::fromJson(row.text().toUtf8()).object();
-    q->reset();
-    return r;
+    return firstRow(stmt(QStringLiteral("SELECT group_id, incident, status, reported, severity, "
+                                        "first_seen, last_seen, flap_start, flap_changes, "
+                                        "flapping, alert FROM ingest_alerts WHERE id=?")),
+                    id, [&](const store::Stmt &s) {
+                        AlertRow r;
+                        r.id = id;
+                        store::RowReader row(s);
+                        row.read(r.groupId, r.incident, r.status, r.reported, r.severity,
+                                 r.firstSeen, r.lastSeen, r.flapStart, r.flapChanges, r.flapping);
+                        r.alert = QJsonDocument::fromJson(row.text().toUtf8()).object();
+                        return r;
+                    });
 }
 
 std::optional<Correlator::GroupRow> Correlator::loadLatestGroup(const QString &key)
 {
-    store::Stmt *q = stmt(QStringLiteral(
-        "SELECT id, incident, severity, first_seen, last_seen FROM ingest_groups WHERE group_key=? "
-        "ORDER BY last_seen DESC LIMIT 1"));
-    if (!q)
-        return std::nullopt;
-    q->bind(1, key);
-    if (!q->step()) {
-        q->reset();
-        return std::nullopt;
-    }
-    GroupRow g;
-    store::RowReader row(*q);
-    g.id = row.text();
-    g.key = key;
-    row.read(g.incident, g.severity, g.firstSeen, g.lastSeen);
-    q->reset();
-    return g;
+    return firstRow(stmt(QStringLiteral("SELECT id, incident, severity, first_seen, last_seen FROM "
+                                        "ingest_groups WHERE group_key=? "
+                                        "ORDER BY last_seen DESC LIMIT 1")),
+                    key, [&](const store::Stmt &s) {
+                        GroupRow g;
+                        store::RowReader row(s);
+                        g.id = row.text();
+                        g.key = key;
+                        row.read(g.incident, g.severity, g.firstSeen, g.lastSeen);
+                        return g;
+                    });
 }
 
 QString Correlator::incidentOfAlert(const QString &alertId)
@@ -252,34 +262,34 @@ void Correlator::checkAllResolved(Work &w, const QString &incident, qint64 now)
         const auto it = w.plan.alerts.constFind(id);
         return it != w.plan.alerts.cend() && it->status == Resolved && !it->flapping;
     };
-    store::Stmt *q =
-        stmt(QStringLiteral("SELECT id FROM ingest_alerts WHERE incident=? AND status='firing'"));
+    // Whether a stored alert of the incident that `sql` selects (by id) blocks, looking no
+    // further than the first that does; a query that cannot run blocks.
+    const auto storedBlocks = [&](const QString &sql, const auto &blocks) {
+        store::Stmt *q = stmt(sql);
+        if (!q)
+            return true;
+        q->bind(1, incident);
+        bool blocked = false;
+        while (!blocked && q->step())
+            blocked = blocks(store::RowReader(*q).text());
+        q->reset();
+        return blocked;
+    };
+    if (storedBlocks(
+            QStringLiteral("SELECT id FROM ingest_alerts WHERE incident=? AND status='firing'"),
+            [&](const QString &id) { return !stagedResolved(id); }))
+        return;
+    if (storedBlocks(QStringLiteral("SELECT id FROM ingest_alerts WHERE incident=? AND flapping=1"),
+                     [&](const QString &id) {
+                         return !w.plan.alerts.contains(id); // staged rows were checked above
+                     }))
+        return;
+    store::Stmt *q = stmt(QStringLiteral("SELECT COUNT(*) FROM ingest_alerts WHERE incident=?"));
     if (!q)
         return;
-    q->bind(1, incident);
-    bool blocked = false;
-    while (!blocked && q->step())
-        blocked = !stagedResolved(store::RowReader(*q).text());
-    q->reset();
-    if (blocked)
-        return;
-    q = stmt(QStringLiteral("SELECT id FROM ingest_alerts WHERE incident=? AND flapping=1"));
-    if (!q)
-        return;
-    q->bind(1, incident);
-    while (!blocked && q->step())
-        blocked =
-            !w.plan.alerts.contains(store::RowReader(*q).text()); // staged rows were checked above
-    q->reset();
-    if (blocked)
-        return;
-    q = stmt(QStringLiteral("SELECT COUNT(*) FROM ingest_alerts WHERE incident=?"));
-    if (!q)
-        return;
-    q->bind(1, incident);
-    if (q->step())
-        total = qMax<int>(total, int(store::RowReader(*q).int64()));
-    q->reset();
+    if (const auto stored =
+            firstRow(q, incident, [](const store::Stmt &s) { return store::RowReader(s).int64(); }))
+        total = qMax<int>(total, int(*stored));
     if (total == 0)
         return;
     const auto policy = m_workflow.allAlertsResolved();
@@ -600,18 +610,17 @@ Status Correlator::write(const Plan &plan, const QSet<QString> &openedUids)
                             "severity=excluded.severity, last_seen=excluded.last_seen"));
     if (!g)
         return Status::fail(m_error, QStringLiteral("db"));
-    for (const GroupRow &r : plan.groups) {
-        g->reset();
-        g->bind(1, r.id)
-            .bind(2, r.key)
-            .bind(3, keep(r.incident))
-            .bind(4, r.severity)
-            .bind(5, r.firstSeen)
-            .bind(6, r.lastSeen);
-        if (!g->exec())
-            return Status::fail(QStringLiteral("cannot store alert group: %1").arg(g->error()),
-                                QStringLiteral("db"));
-    }
+    if (auto st = upsertEach(*g, plan.groups, QStringLiteral("alert group"),
+                             [&](store::Stmt &s, const GroupRow &r) {
+                                 s.bind(1, r.id)
+                                     .bind(2, r.key)
+                                     .bind(3, keep(r.incident))
+                                     .bind(4, r.severity)
+                                     .bind(5, r.firstSeen)
+                                     .bind(6, r.lastSeen);
+                             });
+        !st)
+        return st;
     store::Stmt *a = stmt(QStringLiteral(
         "INSERT INTO ingest_alerts(id, group_id, incident, status, reported, severity, first_seen, "
         "last_seen, flap_start, "
@@ -624,25 +633,21 @@ Status Correlator::write(const Plan &plan, const QSet<QString> &openedUids)
         "flapping=excluded.flapping, alert=excluded.alert"));
     if (!a)
         return Status::fail(m_error, QStringLiteral("db"));
-    for (const AlertRow &r : plan.alerts) {
-        a->reset();
-        a->bind(1, r.id)
-            .bind(2, r.groupId)
-            .bind(3, keep(r.incident))
-            .bind(4, r.status)
-            .bind(5, r.reported)
-            .bind(6, r.severity)
-            .bind(7, r.firstSeen)
-            .bind(8, r.lastSeen)
-            .bind(9, r.flapStart)
-            .bind(10, r.flapChanges)
-            .bind(11, r.flapping ? 1 : 0)
-            .bind(12, QString::fromUtf8(QJsonDocument(r.alert).toJson(QJsonDocument::Compact)));
-        if (!a->exec())
-            return Status::fail(QStringLiteral("cannot store alert: %1").arg(a->error()),
-                                QStringLiteral("db"));
-    }
-    return {};
+    return upsertEach(
+        *a, plan.alerts, QStringLiteral("alert"), [&](store::Stmt &s, const AlertRow &r) {
+            s.bind(1, r.id)
+                .bind(2, r.groupId)
+                .bind(3, keep(r.incident))
+                .bind(4, r.status)
+                .bind(5, r.reported)
+                .bind(6, r.severity)
+                .bind(7, r.firstSeen)
+                .bind(8, r.lastSeen)
+                .bind(9, r.flapStart)
+                .bind(10, r.flapChanges)
+                .bind(11, r.flapping ? 1 : 0)
+                .bind(12, QString::fromUtf8(QJsonDocument(r.alert).toJson(QJsonDocument::Compact)));
+        });
 }
 
 } // namespace sitrep::ingest

@@ -555,6 +555,21 @@ void Notifier::withSecret(const QString &name, std::function<void(const QString 
     });
 }
 
+void Notifier::post(QNetworkRequest req, const QByteArray &payload,
+                    std::function<void(int, QNetworkReply &)> answered)
+{
+    req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    req.setTransferTimeout(m_config.timeoutMs);
+    QNetworkReply *reply = m_nam.post(req, payload);
+    std::weak_ptr<bool> alive = m_alive;
+    connect(reply, &QNetworkReply::finished, this, [reply, alive, answered]() {
+        reply->deleteLater();
+        if (alive.expired())
+            return;
+        answered(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), *reply);
+    });
+}
+
 void Notifier::slackCall(const QString &method, const QJsonObject &body,
                          std::function<void(Result<QJsonObject>, bool)> done, bool form)
 {
@@ -587,19 +602,11 @@ void Notifier::slackPost(const QString &method, const QJsonObject &body, const Q
                       QByteArrayLiteral("application/json; charset=utf-8"));
     }
     req.setRawHeader("Authorization", "Bearer " + token.toUtf8());
-    req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
-    req.setTransferTimeout(m_config.timeoutMs);
-    QNetworkReply *reply = m_nam.post(req, payload);
-    std::weak_ptr<bool> alive = m_alive;
-    connect(reply, &QNetworkReply::finished, this, [reply, alive, method, done]() {
-        reply->deleteLater();
-        if (alive.expired())
-            return;
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QByteArray data = reply->readAll();
+    post(req, payload, [method, done](int status, QNetworkReply &reply) {
+        const QByteArray data = reply.readAll();
         if (status == 0)
             return done(Result<QJsonObject>::fail(
-                            QStringLiteral("Slack %1: %2").arg(method, reply->errorString())),
+                            QStringLiteral("Slack %1: %2").arg(method, reply.errorString())),
                         false);
         if (status == 429 || status >= 500)
             return done(Result<QJsonObject>::fail(
@@ -616,37 +623,53 @@ void Notifier::slackPost(const QString &method, const QJsonObject &body, const Q
     });
 }
 
-void Notifier::findSlackChannel(const QString &name, const QString &cursor,
-                                std::function<void(Result<QJsonObject>, bool)> done)
+void Notifier::slackPages(const QString &method, QJsonObject params, const QString &cursor,
+                          std::function<bool(const QJsonObject &, const QString &)> page,
+                          std::function<void(const Error &, bool)> failed)
 {
-    QJsonObject params{{QStringLiteral("types"), QStringLiteral("public_channel")},
-                       {QStringLiteral("exclude_archived"), QStringLiteral("true")},
-                       {QStringLiteral("limit"), QStringLiteral("1000")}};
     if (!cursor.isEmpty())
         params[u"cursor"] = cursor;
     std::weak_ptr<bool> alive = m_alive;
     slackCall(
-        QStringLiteral("conversations.list"), params,
-        [this, alive, name, done](Result<QJsonObject> r, bool permanent) {
+        method, params,
+        [this, alive, method, params, page, failed](Result<QJsonObject> r, bool permanent) {
             if (alive.expired())
                 return;
             if (!r)
-                return done(r, permanent);
-            for (const auto &v : r->value(u"channels").toArray())
-                if (v.toObject()[u"name"].toString() == name)
-                    return done(v.toObject(), false);
+                return failed(r.error(), permanent);
             const QString next =
                 r->value(u"response_metadata").toObject()[u"next_cursor"].toString();
-            if (next.isEmpty())
-                return done(
-                    Result<QJsonObject>::fail(
-                        QStringLiteral(
-                            "Slack says #%1 exists but it is not listed (archived or private?)")
-                            .arg(name)),
-                    true);
-            findSlackChannel(name, next, done);
+            if (!page(*r, next))
+                slackPages(method, params, next, page, failed);
         },
         true);
+}
+
+void Notifier::findSlackChannel(const QString &name, const QString &cursor,
+                                std::function<void(Result<QJsonObject>, bool)> done)
+{
+    slackPages(
+        QStringLiteral("conversations.list"),
+        {{QStringLiteral("types"), QStringLiteral("public_channel")},
+         {QStringLiteral("exclude_archived"), QStringLiteral("true")},
+         {QStringLiteral("limit"), QStringLiteral("1000")}},
+        cursor,
+        [name, done](const QJsonObject &page, const QString &next) {
+            for (const auto &v : page.value(u"channels").toArray())
+                if (v.toObject()[u"name"].toString() == name) {
+                    done(v.toObject(), false);
+                    return true;
+                }
+            if (!next.isEmpty())
+                return false;
+            done(Result<QJsonObject>::fail(
+                     QStringLiteral(
+                         "Slack says #%1 exists but it is not listed (archived or private?)")
+                         .arg(name)),
+                 true);
+            return true;
+        },
+        [done](const Error &e, bool permanent) { done(Result<QJsonObject>(e), permanent); });
 }
 
 QString slackDeliveryMarker(const QString &eventId, const QString &channel)
@@ -667,35 +690,30 @@ void Notifier::markStarted(const Delivery &d)
 void Notifier::findSlackPost(const QString &channel, const QString &marker, const QString &oldest,
                              const QString &cursor, std::function<void(Result<QString>, bool)> done)
 {
-    QJsonObject params{{QStringLiteral("channel"), channel},
-                       {QStringLiteral("oldest"), oldest},
-                       {QStringLiteral("include_all_metadata"), QStringLiteral("true")},
-                       {QStringLiteral("limit"), QStringLiteral("200")}};
-    if (!cursor.isEmpty())
-        params[u"cursor"] = cursor;
-    std::weak_ptr<bool> alive = m_alive;
-    slackCall(
-        QStringLiteral("conversations.history"), params,
-        [this, alive, channel, marker, oldest, done](Result<QJsonObject> r, bool permanent) {
-            if (alive.expired())
-                return;
-            if (!r)
-                return done(Result<QString>(r.error()), permanent);
-            for (const auto &v : r->value(u"messages").toArray()) {
+    slackPages(
+        QStringLiteral("conversations.history"),
+        {{QStringLiteral("channel"), channel},
+         {QStringLiteral("oldest"), oldest},
+         {QStringLiteral("include_all_metadata"), QStringLiteral("true")},
+         {QStringLiteral("limit"), QStringLiteral("200")}},
+        cursor,
+        [marker, done](const QJsonObject &page, const QString &next) {
+            for (const auto &v : page.value(u"messages").toArray()) {
                 const QJsonObject m = v.toObject();
                 if (m[u"metadata"]
                         .toObject()[u"event_payload"]
                         .toObject()[u"delivery"]
-                        .toString() == marker)
-                    return done(m[u"ts"].toString(), false);
+                        .toString() == marker) {
+                    done(m[u"ts"].toString(), false);
+                    return true;
+                }
             }
-            const QString next =
-                r->value(u"response_metadata").toObject()[u"next_cursor"].toString();
-            if (next.isEmpty() || !r->value(u"has_more").toBool(true))
-                return done(QString(), false);
-            findSlackPost(channel, marker, oldest, next, done);
+            if (!next.isEmpty() && page.value(u"has_more").toBool(true))
+                return false;
+            done(QString(), false);
+            return true;
         },
-        true);
+        [done](const Error &e, bool permanent) { done(Result<QString>(e), permanent); });
 }
 
 void Notifier::sendSlack(const Delivery &d, std::function<void(Result<QString>, bool)> done)
@@ -838,27 +856,21 @@ void Notifier::postWebhook(const Delivery &d, const QString &token,
     req.setRawHeader("Idempotency-Key", (d.eventId + u':' + d.channel).toUtf8());
     if (!token.isEmpty())
         req.setRawHeader("Authorization", "Bearer " + token.toUtf8());
-    req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
-    req.setTransferTimeout(m_config.timeoutMs);
-    QNetworkReply *reply = m_nam.post(req, QJsonDocument(body).toJson(QJsonDocument::Compact));
-    std::weak_ptr<bool> alive = m_alive;
-    connect(reply, &QNetworkReply::finished, this, [reply, alive, url, done]() {
-        reply->deleteLater();
-        if (alive.expired())
-            return;
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (status / 100 == 2)
-            return done(QStringLiteral("HTTP %1").arg(status), false);
-        if (status == 0)
-            return done(
-                Result<QString>::fail(
-                    QStringLiteral("webhook %1: %2").arg(url.toString(), reply->errorString())),
-                false);
-        const bool permanent = status / 100 == 4 && status != 408 && status != 429;
-        done(Result<QString>::fail(
-                 QStringLiteral("webhook %1 answered HTTP %2").arg(url.toString()).arg(status)),
-             permanent);
-    });
+    post(req, QJsonDocument(body).toJson(QJsonDocument::Compact),
+         [url, done](int status, QNetworkReply &reply) {
+             if (status / 100 == 2)
+                 return done(QStringLiteral("HTTP %1").arg(status), false);
+             if (status == 0)
+                 return done(
+                     Result<QString>::fail(
+                         QStringLiteral("webhook %1: %2").arg(url.toString(), reply.errorString())),
+                     false);
+             const bool permanent = status / 100 == 4 && status != 408 && status != 429;
+             done(
+                 Result<QString>::fail(
+                     QStringLiteral("webhook %1 answered HTTP %2").arg(url.toString()).arg(status)),
+                 permanent);
+         });
 }
 
 // ---------------------------------------------------------------- running

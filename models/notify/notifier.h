@@ -18,6 +18,8 @@
 #include <memory>
 
 class QNetworkAccessManager;
+class QNetworkReply;
+class QNetworkRequest;
 
 namespace sitrep::engine {
 class LifecycleEngine;
@@ -139,11 +141,21 @@ private:
     /// `then` gets the secret (empty when there is none or no lookup), unless this
     /// notifier is gone by the time it is known.
     void withSecret(const QString &name, std::function<void(const QString &)> then);
+    /// Posts `payload` as HTTP/1.1 within the configured timeout; `answered` gets the HTTP
+    /// status (0 when none came) and the reply, unless this notifier is gone by then.
+    void post(QNetworkRequest req, const QByteArray &payload,
+              std::function<void(int status, QNetworkReply &reply)> answered);
     void slackCall(const QString &method, const QJsonObject &body,
                    std::function<void(Result<QJsonObject>, bool permanent)> done,
                    bool form = false);
     void slackPost(const QString &method, const QJsonObject &body, const QString &token,
                    std::function<void(Result<QJsonObject>, bool permanent)> done, bool form);
+    /// Calls Slack's read method `method` (form parameters) from page `cursor` on: `page`
+    /// gets each page with the cursor of the next one (empty after the last) and returns
+    /// true once it has answered; a failed call goes to `failed`.
+    void slackPages(const QString &method, QJsonObject params, const QString &cursor,
+                    std::function<bool(const QJsonObject &page, const QString &next)> page,
+                    std::function<void(const Error &, bool permanent)> failed);
     void findSlackChannel(const QString &name, const QString &cursor,
                           std::function<void(Result<QJsonObject>, bool permanent)> done);
     /// Looks for the delivery's marker in the channel's history; answers the message ts,

@@ -6,7 +6,6 @@
 #include "workflow/yamlutil.h"
 
 #include <QDateTime>
-#include <QFile>
 #include <QFileInfo>
 #include <QHash>
 #include <QJsonArray>
@@ -206,11 +205,7 @@ Result<Template> parseTemplate(const QByteArray &text, const QString &source)
 
 Result<Template> loadTemplate(const QString &path)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return Result<Template>::fail(
-            QStringLiteral("%1: cannot read: %2").arg(path, f.errorString()), QStringLiteral("io"));
-    return parseTemplate(f.readAll(), path);
+    return workflow::loadSourceFile<Template>(path, parseTemplate);
 }
 
 Template effectiveTemplate(const QString &userPath, QString *error)

@@ -39,6 +39,13 @@ static QString normStatus(QString s)
     return s;
 }
 
+// The owners column: a JSON array of names.
+static QString ownersJson(const QStringList &owners)
+{
+    return QString::fromUtf8(
+        QJsonDocument(QJsonArray::fromStringList(owners)).toJson(QJsonDocument::Compact));
+}
+
 static bool isPlaceholder(const QString &s)
 {
     const QString t = s.trimmed();
@@ -231,24 +238,14 @@ Result<Document> PostmortemStore::ensureDocument(const QString &incidentRef, con
     auto &db = m_engine.store().db();
     if (auto s = db.begin(); !s)
         return R::fail(s.errorMessage(), QStringLiteral("db"));
-    Stmt *s =
-        db.prepare(QStringLiteral("INSERT INTO postmortems(incident_uid, number, title, body, "
-                                  "status, owners, review_at, version, created_at, updated_at) "
-                                  "VALUES(?,?,?,?,?,?,?,1,?,?)"));
-    s->bind(1, uid)
-        .bind(2, draft.number)
-        .bind(3, draft.title)
-        .bind(4, body)
-        .bind(5, StatusDraft)
-        .bind(6,
-              QString::fromUtf8(
-                  QJsonDocument(QJsonArray::fromStringList(owners)).toJson(QJsonDocument::Compact)))
-        .bind(7, reviewAt)
-        .bind(8, now)
-        .bind(9, now);
-    if (!s->exec()) {
+    if (auto s = db.run(QStringLiteral("INSERT INTO postmortems(incident_uid, number, title, body, "
+                                       "status, owners, review_at, version, created_at, "
+                                       "updated_at) VALUES(?,?,?,?,?,?,?,1,?,?)"),
+                        uid, draft.number, draft.title, body, StatusDraft, ownersJson(owners),
+                        reviewAt, now, now);
+        !s) {
         db.rollback();
-        return R::fail(s->error(), QStringLiteral("db"));
+        return R(s.error());
     }
     if (auto w =
             writeVersion(uid, 1, body, StatusDraft, actor, QStringLiteral("generated draft"), now);
@@ -275,14 +272,11 @@ Result<Document> PostmortemStore::ensureDocument(const QString &incidentRef, con
 
 Status PostmortemStore::autosave(const QString &uid, const QString &body)
 {
-    Stmt *s = m_engine.store().db().prepare(
-        QStringLiteral("UPDATE postmortems SET body=?, autosaved_at=?, updated_at=? WHERE "
-                       "incident_uid=? AND body<>?"));
     const qint64 now = m_engine.clock().nowMs();
-    s->bind(1, body).bind(2, now).bind(3, now).bind(4, uid).bind(5, body);
-    if (!s->exec())
-        return Status::fail(s->error(), QStringLiteral("db"));
-    return {};
+    return m_engine.store().db().run(
+        QStringLiteral("UPDATE postmortems SET body=?, autosaved_at=?, updated_at=? WHERE "
+                       "incident_uid=? AND body<>?"),
+        body, now, now, uid, body);
 }
 
 Result<int> PostmortemStore::saveVersion(const QString &uid, const QString &body,
@@ -311,12 +305,13 @@ Status PostmortemStore::revise(const QString &uid, const QString &column, const 
     };
     if (auto s = db.begin(); !s)
         return Status::fail(s.errorMessage(), QStringLiteral("db"));
-    Stmt *s = db.prepare(
-        QStringLiteral("UPDATE postmortems SET %1=?, version=?, updated_at=? WHERE incident_uid=?")
-            .arg(column));
-    s->bind(1, value).bind(2, version).bind(3, now).bind(4, uid);
-    if (!s->exec())
-        return fail(s->error());
+    if (auto s =
+            db.run(QStringLiteral(
+                       "UPDATE postmortems SET %1=?, version=?, updated_at=? WHERE incident_uid=?")
+                       .arg(column),
+                   value, version, now, uid);
+        !s)
+        return fail(s.errorMessage());
     if (auto w = writeVersion(uid, version, body, status, author, note, now); !w)
         return fail(w.errorMessage());
     if (auto c = db.commit(); !c)
@@ -418,25 +413,15 @@ Result<Document> PostmortemStore::setStatus(const QString &uid, const QString &s
 
 Status PostmortemStore::setOwners(const QString &uid, const QStringList &owners)
 {
-    Stmt *s = m_engine.store().db().prepare(
-        QStringLiteral("UPDATE postmortems SET owners=? WHERE incident_uid=?"));
-    s->bind(1,
-            QString::fromUtf8(
-                QJsonDocument(QJsonArray::fromStringList(owners)).toJson(QJsonDocument::Compact)))
-        .bind(2, uid);
-    if (!s->exec())
-        return Status::fail(s->error(), QStringLiteral("db"));
-    return {};
+    return m_engine.store().db().run(
+        QStringLiteral("UPDATE postmortems SET owners=? WHERE incident_uid=?"), ownersJson(owners),
+        uid);
 }
 
 Status PostmortemStore::setReviewAt(const QString &uid, qint64 at)
 {
-    Stmt *s = m_engine.store().db().prepare(
-        QStringLiteral("UPDATE postmortems SET review_at=? WHERE incident_uid=?"));
-    s->bind(1, at).bind(2, uid);
-    if (!s->exec())
-        return Status::fail(s->error(), QStringLiteral("db"));
-    return {};
+    return m_engine.store().db().run(
+        QStringLiteral("UPDATE postmortems SET review_at=? WHERE incident_uid=?"), at, uid);
 }
 
 static QString titleKey(const QString &t)

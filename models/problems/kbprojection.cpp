@@ -132,15 +132,12 @@ Status writeKnownErrorArticle(store::Store &store, qint64 id)
     QStringList tags = fromJsonList(row.text());
     const qint64 count = row.int64(), updatedAt = row.int64();
     s->reset();
-    QStringList incidents;
     Stmt *l = db.prepare(QStringLiteral(
         "SELECT number FROM known_error_incidents WHERE known_error_id=? ORDER BY linked_at"));
     if (!l)
         return Status::fail(db.lastError(), QStringLiteral("db"));
-    l->bind(1, id);
-    while (l->step())
-        incidents << store::RowReader(*l).text();
-    l->reset();
+    const QStringList incidents =
+        l->bind(1, id).all([](const Stmt &row) { return store::RowReader(row).text(); });
     const QString body =
         QStringLiteral("**Symptom:** %1\n\n**Workaround:** %2\n\n**Root cause:** %3\n\n**Seen "
                        "in:** %4 incident(s)%5\n")
@@ -266,7 +263,6 @@ static Status fold(store::Store &store, const QList<Event> &events)
             continue;
         // Resolved now: every known error the incident is linked to, directly or through
         // one of its problems, has been seen again.
-        QList<qint64> ids;
         Stmt *k = db.prepare(
             QStringLiteral("SELECT known_error_id FROM known_error_incidents WHERE incident_uid=?1 "
                            "UNION SELECT k.id FROM known_errors k JOIN problem_incidents p ON "
@@ -274,10 +270,8 @@ static Status fold(store::Store &store, const QList<Event> &events)
                            "WHERE p.incident_uid=?1"));
         if (!k)
             return Status::fail(db.lastError(), QStringLiteral("db"));
-        k->bind(1, uid);
-        while (k->step())
-            ids << store::RowReader(*k).int64();
-        k->reset();
+        const QList<qint64> ids =
+            k->bind(1, uid).all([](const Stmt &row) { return store::RowReader(row).int64(); });
         for (qint64 id : std::as_const(ids)) {
             if (auto s = linkKnownError(store, id, *inc, *r, actors.value(uid)); !s)
                 return s;

@@ -63,18 +63,8 @@ QVariant ProblemListModel::data(const QModelIndex &index, int role) const
     const Problem &p = r.problem;
     if (role == NumberRole)
         return p.number;
-    if (role == SortRole) {
-        switch (index.column()) {
-        case Incidents:
-            return int(p.incidents.size());
-        case KnownErrors:
-            return r.knownErrors;
-        case Updated:
-            return p.updatedAt;
-        default:
-            return data(index, Qt::DisplayRole);
-        }
-    }
+    if (role == SortRole) // the counts sort as the numbers they show, the time as a time
+        return index.column() == Updated ? QVariant(p.updatedAt) : data(index, Qt::DisplayRole);
     if (role == Qt::ToolTipRole && index.column() == Title)
         return p.description.isEmpty() ? p.title : p.description;
     if (role == Qt::TextAlignmentRole &&

@@ -49,17 +49,12 @@ Result<Problem> ProblemStore::createProblem(const QString &title, const QString 
     if (auto s = db.begin(); !s)
         return R::fail(s.errorMessage(), QStringLiteral("db"));
     const QString number = nextNumber(QStringLiteral("problems"), QStringLiteral("PRB"));
-    Stmt *s = db.prepare(QStringLiteral("INSERT INTO problems(number, title, description, owner, "
-                                        "created_at, updated_at) VALUES(?,?,?,?,?,?)"));
-    s->bind(1, number)
-        .bind(2, title.trimmed())
-        .bind(3, description)
-        .bind(4, owner)
-        .bind(5, now)
-        .bind(6, now);
-    if (!s->exec()) {
+    if (auto s = db.run(QStringLiteral("INSERT INTO problems(number, title, description, owner, "
+                                       "created_at, updated_at) VALUES(?,?,?,?,?,?)"),
+                        number, title.trimmed(), description, owner, now, now);
+        !s) {
         db.rollback();
-        return R::fail(s->error(), QStringLiteral("db"));
+        return R(s.error());
     }
     if (auto c = db.commit(); !c)
         return R::fail(c.errorMessage(), QStringLiteral("db"));
@@ -140,12 +135,12 @@ Result<Problem> ProblemStore::updateProblem(const QString &number, const QJsonOb
                 QStringLiteral("problem status must be open, known_error, resolved or closed"),
                 QStringLiteral("invalid"));
         }
-        Stmt *s = db.prepare(QStringLiteral("UPDATE problems SET %1=?, updated_at=? WHERE id=?")
-                                 .arg(columns.value(it.key())));
-        s->bind(1, v).bind(2, m_engine.clock().nowMs()).bind(3, p->id);
-        if (!s->exec()) {
+        if (auto s = db.run(QStringLiteral("UPDATE problems SET %1=?, updated_at=? WHERE id=?")
+                                .arg(columns.value(it.key())),
+                            v, m_engine.clock().nowMs(), p->id);
+            !s) {
             db.rollback();
-            return R::fail(s->error(), QStringLiteral("db"));
+            return R(s.error());
         }
     }
     if (auto c = db.commit(); !c)
@@ -268,15 +263,15 @@ Result<KnownError> ProblemStore::createKnownError(const QString &title, const QS
     }
     const qint64 keId = db.lastInsertRowId();
     if (p) {
-        Stmt *u =
-            db.prepare(QStringLiteral("UPDATE problems SET status='known_error', workaround=CASE "
+        if (auto u =
+                db.run(QStringLiteral("UPDATE problems SET status='known_error', workaround=CASE "
                                       "WHEN workaround='' THEN ? ELSE workaround END, "
                                       "root_cause=CASE WHEN root_cause='' THEN ? ELSE root_cause "
-                                      "END, updated_at=? WHERE id=? AND status='open'"));
-        u->bind(1, workaround).bind(2, rootCause).bind(3, now).bind(4, p->id);
-        if (!u->exec()) {
+                                      "END, updated_at=? WHERE id=? AND status='open'"),
+                       workaround, rootCause, now, p->id);
+            !u) {
             db.rollback();
-            return R::fail(u->error(), QStringLiteral("db"));
+            return R(u.error());
         }
     }
     // The entry and its article commit together.
@@ -398,14 +393,12 @@ Result<KnownError> ProblemStore::updateKnownError(const QString &number, const Q
     if (auto b = db.begin(); !b)
         return R::fail(b.errorMessage(), QStringLiteral("db"));
     for (auto it = fields.begin(); it != fields.end(); ++it) {
-        Stmt *s = db.prepare(
-            QStringLiteral("UPDATE known_errors SET %1=?, updated_at=? WHERE id=?").arg(it.key()));
-        s->bind(1, it.value().toString().trimmed())
-            .bind(2, m_engine.clock().nowMs())
-            .bind(3, k->id);
-        if (!s->exec()) {
+        if (auto s = db.run(QStringLiteral("UPDATE known_errors SET %1=?, updated_at=? WHERE id=?")
+                                .arg(it.key()),
+                            it.value().toString().trimmed(), m_engine.clock().nowMs(), k->id);
+            !s) {
             db.rollback();
-            return R::fail(s->error(), QStringLiteral("db"));
+            return R(s.error());
         }
     }
     if (auto w = knowledgebase::writeKnownErrorArticle(m_engine.store(), k->id); !w) {

@@ -19,15 +19,6 @@ QString iso(qint64 ms)
     return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate) : QString();
 }
 
-Status stepFail(store::Store &st, Stmt *s)
-{
-    if (!s)
-        return Status::fail(st.db().lastError(), QStringLiteral("db"));
-    if (!s->exec())
-        return Status::fail(s->error(), QStringLiteral("db"));
-    return {};
-}
-
 const char *kRemediationColumns =
     "correlation_id, incident, number, rule, action_type, target, spec, priority, transport, "
     "destination, status, "
@@ -293,19 +284,12 @@ Result<qint64> RemediationStore::addMaintenance(const QString &ci, qint64 starts
         return R::fail(QStringLiteral("a maintenance window needs a start and an end"));
     if (endsAt <= startsAt)
         return R::fail(QStringLiteral("a maintenance window must end after it starts"));
-    Stmt *s = m_store.db().prepare(
-        QStringLiteral("INSERT INTO remediation_maintenance(ci, starts_at, ends_at, reason, "
-                       "created_by, created_at) VALUES(?,?,?,?,?,?)"));
-    if (!s)
-        return R::fail(m_store.db().lastError(), QStringLiteral("db"));
-    s->bind(1, ci.trimmed())
-        .bind(2, startsAt)
-        .bind(3, endsAt)
-        .bind(4, reason.trimmed())
-        .bind(5, by)
-        .bind(6, now);
-    if (!s->exec())
-        return R::fail(s->error(), QStringLiteral("db"));
+    if (auto s = m_store.db().run(
+            QStringLiteral("INSERT INTO remediation_maintenance(ci, starts_at, ends_at, reason, "
+                           "created_by, created_at) VALUES(?,?,?,?,?,?)"),
+            ci.trimmed(), startsAt, endsAt, reason.trimmed(), by, now);
+        !s)
+        return R(s.error());
     return m_store.db().lastInsertRowId();
 }
 
@@ -346,20 +330,15 @@ Status RemediationStore::endMaintenance(qint64 id, qint64 now)
                            "with `sitrep maintenance rm %1`")
                 .arg(id),
             QStringLiteral("invalid"));
-    Stmt *s = m_store.db().prepare(
-        QStringLiteral("UPDATE remediation_maintenance SET ends_at = ? WHERE id = ?"));
-    if (s)
-        s->bind(1, now).bind(2, id);
-    return stepFail(m_store, s);
+    return m_store.db().run(
+        QStringLiteral("UPDATE remediation_maintenance SET ends_at = ? WHERE id = ?"), now, id);
 }
 
 Status RemediationStore::removeMaintenance(qint64 id)
 {
-    Stmt *s =
-        m_store.db().prepare(QStringLiteral("DELETE FROM remediation_maintenance WHERE id = ?"));
-    if (s)
-        s->bind(1, id);
-    if (auto r = stepFail(m_store, s); !r)
+    if (auto r = m_store.db().run(
+            QStringLiteral("DELETE FROM remediation_maintenance WHERE id = ?"), id);
+        !r)
         return r;
     if (m_store.db().changes() == 0)
         return Status::fail(QStringLiteral("no maintenance window %1").arg(id),
@@ -401,19 +380,12 @@ Result<qint64> RemediationStore::addChange(const QString &ci, qint64 implemented
         return R::fail(QStringLiteral("a change needs a summary"));
     if (implementedAt <= 0)
         return R::fail(QStringLiteral("a change needs the time it was implemented"));
-    Stmt *s = m_store.db().prepare(
-        QStringLiteral("INSERT INTO remediation_changes(ci, implemented_at, summary, ref, "
-                       "created_by, created_at) VALUES(?,?,?,?,?,?)"));
-    if (!s)
-        return R::fail(m_store.db().lastError(), QStringLiteral("db"));
-    s->bind(1, ci.trimmed())
-        .bind(2, implementedAt)
-        .bind(3, summary.trimmed())
-        .bind(4, ref.trimmed())
-        .bind(5, by)
-        .bind(6, now);
-    if (!s->exec())
-        return R::fail(s->error(), QStringLiteral("db"));
+    if (auto s = m_store.db().run(
+            QStringLiteral("INSERT INTO remediation_changes(ci, implemented_at, summary, ref, "
+                           "created_by, created_at) VALUES(?,?,?,?,?,?)"),
+            ci.trimmed(), implementedAt, summary.trimmed(), ref.trimmed(), by, now);
+        !s)
+        return R(s.error());
     return m_store.db().lastInsertRowId();
 }
 
@@ -433,10 +405,9 @@ QList<ChangeRecord> RemediationStore::changes(qint64 since)
 
 Status RemediationStore::removeChange(qint64 id)
 {
-    Stmt *s = m_store.db().prepare(QStringLiteral("DELETE FROM remediation_changes WHERE id = ?"));
-    if (s)
-        s->bind(1, id);
-    if (auto r = stepFail(m_store, s); !r)
+    if (auto r =
+            m_store.db().run(QStringLiteral("DELETE FROM remediation_changes WHERE id = ?"), id);
+        !r)
         return r;
     if (m_store.db().changes() == 0)
         return Status::fail(QStringLiteral("no change %1").arg(id), QStringLiteral("not_found"));
@@ -569,21 +540,20 @@ Status RemediationStore::setRetentionDays(int days)
 {
     if (days < 1)
         return Status::fail(QStringLiteral("the audit retention is at least one day"));
-    Stmt *s = m_store.db().prepare(
-        QStringLiteral("UPDATE remediation_audit_policy SET retention_days = ? WHERE id = 1"));
-    if (s)
-        s->bind(1, days);
-    return stepFail(m_store, s);
+    return m_store.db().run(
+        QStringLiteral("UPDATE remediation_audit_policy SET retention_days = ? WHERE id = 1"),
+        days);
 }
 
 Result<int> RemediationStore::pruneAudit()
 {
     // The same cut-off as the trigger that guards the table, so a prune can never trip it.
-    Stmt *s = m_store.db().prepare(QStringLiteral(
-        "DELETE FROM remediation_audit WHERE recorded_at < CAST((julianday('now') - 2440587.5) * "
-        "86400000.0 AS INTEGER) "
-        "- (SELECT retention_days FROM remediation_audit_policy WHERE id = 1) * 86400000"));
-    if (auto r = stepFail(m_store, s); !r)
+    if (auto r = m_store.db().run(QStringLiteral(
+            "DELETE FROM remediation_audit WHERE recorded_at < CAST((julianday('now') - 2440587.5) "
+            "* "
+            "86400000.0 AS INTEGER) "
+            "- (SELECT retention_days FROM remediation_audit_policy WHERE id = 1) * 86400000"));
+        !r)
         return Result<int>(r.error());
     return m_store.db().changes();
 }

@@ -15,7 +15,6 @@ namespace sitrep::remediation {
 using domain::Event;
 using domain::Incident;
 using engine::Command;
-using store::Stmt;
 
 namespace {
 
@@ -55,51 +54,36 @@ Status applyEvent(store::Store &st, const engine::LifecycleEngine &engine, const
     if (corr.isEmpty())
         return Status::fail(QStringLiteral("%1 event without a correlation id").arg(e.kind));
     auto &db = st.db();
-    const auto run = [&](Stmt *s) -> Status {
-        if (!s)
-            return Status::fail(db.lastError(), QStringLiteral("db"));
-        if (!s->exec())
-            return Status::fail(s->error(), QStringLiteral("db"));
-        return {};
-    };
-    // A write that must change exactly one row; `none` says why when it changed none.
-    const auto changeOne = [&](Stmt *s, const QString &none, const QString &code) -> Status {
-        if (auto r = run(s); !r)
+    // A write (`sql` run with `values`) that must change exactly one row; `none` says why
+    // when it changed none.
+    const auto changeOne = [&](const QString &none, const QString &code, const QString &sql,
+                               const auto &...values) -> Status {
+        if (auto r = db.run(sql, values...); !r)
             return r;
         if (db.changes() != 1)
             return Status::fail(none, code);
         return {};
     };
     const QJsonObject message = p.value(QStringLiteral("message")).toObject();
+    const QString spec = QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact));
     const QJsonObject action = p.value(QStringLiteral("action")).toObject();
     const int attempt = p.value(QStringLiteral("attempt")).toInt(1);
 
     const auto audit = [&](const QString &result, const QString &identity, const QString &eventId,
                            const QString &output) -> Status {
-        Stmt *s =
-            db.prepare(QStringLiteral("INSERT INTO remediation_audit(recorded_at, incident, "
-                                      "number, workflow, workflow_version, rule, action_type, "
-                                      "target, result, control, identity, approved_by, event_id, "
-                                      "correlation_id, attempt, sitrep_event, output) "
-                                      "SELECT ?1, ?2, ?3, ?4, ?5, r.rule, r.action_type, r.target, "
-                                      "?6, ?7, ?8, r.approved_by, ?9, ?10, ?11, ?12, ?13 "
-                                      "FROM remediations r WHERE r.correlation_id = ?10"));
-        if (s)
-            s->bind(1, e.ts)
-                .bind(2, e.incidentUid)
-                .bind(3, p.value(QStringLiteral("number")).toString())
-                .bind(4, engine.workflow().name())
-                .bind(5, engine.workflow().version())
-                .bind(6, result)
-                .bind(7, p.value(QStringLiteral("control")).toString())
-                .bind(8, identity)
-                .bind(9, eventId)
-                .bind(10, corr)
-                .bind(11, attempt)
-                .bind(12, e.id)
-                .bind(13, output);
-        return changeOne(s, QStringLiteral("no remediation %1 to audit").arg(corr),
-                         QStringLiteral("not_found"));
+        return changeOne(
+            QStringLiteral("no remediation %1 to audit").arg(corr), QStringLiteral("not_found"),
+            QStringLiteral("INSERT INTO remediation_audit(recorded_at, incident, "
+                           "number, workflow, workflow_version, rule, action_type, "
+                           "target, result, control, identity, approved_by, event_id, "
+                           "correlation_id, attempt, sitrep_event, output) "
+                           "SELECT ?1, ?2, ?3, ?4, ?5, r.rule, r.action_type, r.target, "
+                           "?6, ?7, ?8, r.approved_by, ?9, ?10, ?11, ?12, ?13 "
+                           "FROM remediations r WHERE r.correlation_id = ?10"),
+            e.ts, e.incidentUid, p.value(QStringLiteral("number")).toString(),
+            engine.workflow().name(), engine.workflow().version(), result,
+            p.value(QStringLiteral("control")).toString(), identity, eventId, corr, attempt, e.id,
+            output);
     };
     // The remediation queue of the one delivery queue, keyed by the attempt's deduplication id.
     delivery::DeliveryQueue dispatch(st, delivery::queues::Remediation);
@@ -132,37 +116,33 @@ Status applyEvent(store::Store &st, const engine::LifecycleEngine &engine, const
         const QString status = e.kind == kinds::Skipped  ? QStringLiteral("skipped")
                                : e.kind == kinds::Queued ? QStringLiteral("queued")
                                                          : QStringLiteral("awaiting_approval");
-        Stmt *s = db.prepare(QStringLiteral(
-            "INSERT INTO remediations(correlation_id, incident, number, rule, action_type, target, "
-            "spec, priority, transport, "
-            "destination, status, control, reason, approved_by, attempt, created_at, updated_at, "
-            "last_event) "
-            "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?16,?17) "
-            "ON CONFLICT(correlation_id) DO UPDATE SET status = excluded.status, control = "
-            "excluded.control, "
-            "reason = excluded.reason, approved_by = excluded.approved_by, spec = excluded.spec, "
-            "updated_at = excluded.updated_at, last_event = excluded.last_event "
-            "WHERE remediations.status = 'awaiting_approval'"));
-        if (s)
-            s->bind(1, corr)
-                .bind(2, e.incidentUid)
-                .bind(3, p.value(QStringLiteral("number")).toString())
-                .bind(4, p.value(QStringLiteral("rule")).toString())
-                .bind(5, action.value(QStringLiteral("type")).toString())
-                .bind(6, action.value(QStringLiteral("target")).toString())
-                .bind(7, QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)))
-                .bind(8, p.value(QStringLiteral("priority")).toString())
-                .bind(9, p.value(QStringLiteral("transport")).toString())
-                .bind(10, p.value(QStringLiteral("destination")).toString())
-                .bind(11, status)
-                .bind(12, p.value(QStringLiteral("control")).toString())
-                .bind(13, p.value(QStringLiteral("reason")).toString())
-                .bind(14, p.value(QStringLiteral("approved_by")).toString())
-                .bind(15, attempt)
-                .bind(16, e.ts)
-                .bind(17, e.id);
-        if (auto r = changeOne(s, QStringLiteral("remediation %1 was already decided").arg(corr),
-                               QStringLiteral("conflict"));
+        if (auto r = changeOne(
+                QStringLiteral("remediation %1 was already decided").arg(corr),
+                QStringLiteral("conflict"),
+                QStringLiteral(
+                    "INSERT INTO remediations(correlation_id, incident, number, rule, action_type, "
+                    "target, "
+                    "spec, priority, transport, "
+                    "destination, status, control, reason, approved_by, attempt, created_at, "
+                    "updated_at, "
+                    "last_event) "
+                    "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?16,?17) "
+                    "ON CONFLICT(correlation_id) DO UPDATE SET status = excluded.status, control = "
+                    "excluded.control, "
+                    "reason = excluded.reason, approved_by = excluded.approved_by, spec = "
+                    "excluded.spec, "
+                    "updated_at = excluded.updated_at, last_event = excluded.last_event "
+                    "WHERE remediations.status = 'awaiting_approval'"),
+                corr, e.incidentUid, p.value(QStringLiteral("number")).toString(),
+                p.value(QStringLiteral("rule")).toString(),
+                action.value(QStringLiteral("type")).toString(),
+                action.value(QStringLiteral("target")).toString(), spec,
+                p.value(QStringLiteral("priority")).toString(),
+                p.value(QStringLiteral("transport")).toString(),
+                p.value(QStringLiteral("destination")).toString(), status,
+                p.value(QStringLiteral("control")).toString(),
+                p.value(QStringLiteral("reason")).toString(),
+                p.value(QStringLiteral("approved_by")).toString(), attempt, e.ts, e.id);
             !r)
             return r;
         if (e.kind == kinds::Queued)
@@ -170,8 +150,7 @@ Status applyEvent(store::Store &st, const engine::LifecycleEngine &engine, const
         if (e.kind == kinds::Skipped) {
             QString output = p.value(QStringLiteral("reason")).toString();
             if (p.value(QStringLiteral("control")).toString() == controls::DryRun)
-                output += QStringLiteral("\nwould send: ") +
-                          QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact));
+                output += QStringLiteral("\nwould send: ") + spec;
             return audit(QStringLiteral("skipped"), e.actor, QString(), output);
         }
         return {};
@@ -181,26 +160,19 @@ Status applyEvent(store::Store &st, const engine::LifecycleEngine &engine, const
                                      p.value(QStringLiteral("message_id")).toString(), {});
             !r)
             return r;
-        Stmt *u = db.prepare(
+        return db.run(
             QStringLiteral("UPDATE remediations SET status = 'sent', updated_at = ?, last_event = "
-                           "? WHERE correlation_id = ? AND status = 'queued' AND attempt = ?"));
-        if (u)
-            u->bind(1, e.ts).bind(2, e.id).bind(3, corr).bind(4, attempt);
-        return run(u);
+                           "? WHERE correlation_id = ? AND status = 'queued' AND attempt = ?"),
+            e.ts, e.id, corr, attempt);
     }
     if (e.kind == kinds::Succeeded || e.kind == kinds::Failed || e.kind == kinds::DeadLettered) {
         const bool ok = e.kind == kinds::Succeeded;
-        Stmt *u =
-            db.prepare(QStringLiteral("UPDATE remediations SET status = ?, reason = ?, updated_at "
-                                      "= ?, last_event = ? WHERE correlation_id = ?"));
-        if (u)
-            u->bind(1, ok ? QStringLiteral("succeeded") : QStringLiteral("failed"))
-                .bind(2, ok ? QString() : p.value(QStringLiteral("reason")).toString())
-                .bind(3, e.ts)
-                .bind(4, e.id)
-                .bind(5, corr);
-        if (auto r = changeOne(u, QStringLiteral("no remediation %1").arg(corr),
-                               QStringLiteral("not_found"));
+        if (auto r = changeOne(
+                QStringLiteral("no remediation %1").arg(corr), QStringLiteral("not_found"),
+                QStringLiteral("UPDATE remediations SET status = ?, reason = ?, updated_at "
+                               "= ?, last_event = ? WHERE correlation_id = ?"),
+                ok ? QStringLiteral("succeeded") : QStringLiteral("failed"),
+                ok ? QString() : p.value(QStringLiteral("reason")).toString(), e.ts, e.id, corr);
             !r)
             return r;
         // The queued message of a hook that answered is done as well (one sent to SQS is
@@ -224,33 +196,25 @@ Status applyEvent(store::Store &st, const engine::LifecycleEngine &engine, const
                      p.value(QStringLiteral("event_id")).toString(), output);
     }
     if (e.kind == kinds::Retried) {
-        Stmt *s = db.prepare(
-            QStringLiteral("UPDATE remediations SET status = 'queued', attempt = ?, reason = '', "
-                           "control = '', spec = ?, updated_at = ?, last_event = ? "
-                           "WHERE correlation_id = ? AND status = 'failed'"));
-        if (s)
-            s->bind(1, attempt)
-                .bind(2, QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)))
-                .bind(3, e.ts)
-                .bind(4, e.id)
-                .bind(5, corr);
-        if (auto r = changeOne(s, QStringLiteral("remediation %1 is not a failed one").arg(corr),
-                               QStringLiteral("conflict"));
+        if (auto r = changeOne(
+                QStringLiteral("remediation %1 is not a failed one").arg(corr),
+                QStringLiteral("conflict"),
+                QStringLiteral(
+                    "UPDATE remediations SET status = 'queued', attempt = ?, reason = '', "
+                    "control = '', spec = ?, updated_at = ?, last_event = ? "
+                    "WHERE correlation_id = ? AND status = 'failed'"),
+                attempt, spec, e.ts, e.id, corr);
             !r)
             return r;
         return queueDispatch();
     }
     if (e.kind == kinds::Dismissed) {
-        Stmt *s = db.prepare(
+        return changeOne(
+            QStringLiteral("remediation %1 is not a failed one").arg(corr),
+            QStringLiteral("conflict"),
             QStringLiteral("UPDATE remediations SET status = 'dismissed', reason = ?, updated_at = "
-                           "?, last_event = ? WHERE correlation_id = ? AND status = 'failed'"));
-        if (s)
-            s->bind(1, p.value(QStringLiteral("reason")).toString())
-                .bind(2, e.ts)
-                .bind(3, e.id)
-                .bind(4, corr);
-        return changeOne(s, QStringLiteral("remediation %1 is not a failed one").arg(corr),
-                         QStringLiteral("conflict"));
+                           "?, last_event = ? WHERE correlation_id = ? AND status = 'failed'"),
+            p.value(QStringLiteral("reason")).toString(), e.ts, e.id, corr);
     }
     return {};
 }

@@ -5,7 +5,6 @@
 #include "workflow/yamlutil.h"
 
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QRegularExpression>
@@ -607,12 +606,10 @@ Result<RuleSet> RuleSet::load(const QString &fileOrDir)
         files << fileOrDir;
     }
     for (const QString &path : std::as_const(files)) {
-        QFile f(path);
-        if (!f.open(QIODevice::ReadOnly))
-            return Result<RuleSet>::fail(
-                QStringLiteral("%1: cannot read: %2").arg(path, f.errorString()),
-                QStringLiteral("io"));
-        if (auto s = set.add(f.readAll(), path); !s)
+        const auto text = workflow::readSourceFile(path);
+        if (!text)
+            return Result<RuleSet>(text.error());
+        if (auto s = set.add(*text, path); !s)
             return Result<RuleSet>(s.error());
     }
     return set;

@@ -6,7 +6,6 @@
 
 #include <QDir>
 #include <QDirIterator>
-#include <QFile>
 #include <QFileInfo>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -16,6 +15,7 @@
 
 namespace sitrep::runbooks {
 
+using workflow::looseName;
 using workflow::str;
 using workflow::yamlError;
 
@@ -107,6 +107,15 @@ bool checkKeys(Ctx &c, const YAML::Node &map, const QStringList &allowed, const 
     return true;
 }
 
+// A mapping with no keys but `allowed`; `notMap` says what anything else should have been.
+bool mapping(Ctx &c, const YAML::Node &n, const QString &notMap, const QStringList &allowed,
+             const QString &where)
+{
+    if (!n.IsMap())
+        return c.fail(n, notMap);
+    return checkKeys(c, n, allowed, where);
+}
+
 } // namespace
 
 Result<Runbook> parseRunbook(const QByteArray &yaml, const QString &source)
@@ -151,11 +160,8 @@ Result<Runbook> parseRunbook(const QByteArray &yaml, const QString &source)
             if (!t.IsSequence())
                 return bad(t, QStringLiteral("'triggers' must be a list"));
             for (const auto &tn : t) {
-                if (!tn.IsMap())
-                    return bad(tn,
-                               QStringLiteral("a trigger must be a mapping with alert, expr, for"));
-                if (!checkKeys(
-                        c, tn,
+                if (!mapping(
+                        c, tn, QStringLiteral("a trigger must be a mapping with alert, expr, for"),
                         {QStringLiteral("alert"), QStringLiteral("expr"), QStringLiteral("for")},
                         QStringLiteral("a trigger")))
                     return R::fail(c.error, QStringLiteral("yaml"));
@@ -180,14 +186,12 @@ Result<Runbook> parseRunbook(const QByteArray &yaml, const QString &source)
         if (!steps || !steps.IsSequence() || steps.size() == 0)
             return bad(steps ? steps : root, QStringLiteral("'steps' must be a non-empty list"));
         for (const auto &sn : steps) {
-            if (!sn.IsMap())
-                return bad(sn, QStringLiteral("a step must be a mapping with at least a name"));
-            if (!checkKeys(c, sn,
-                           {QStringLiteral("name"), QStringLiteral("description"),
-                            QStringLiteral("commands"), QStringLiteral("links"),
-                            QStringLiteral("checks"), QStringLiteral("options"),
-                            QStringLiteral("actions")},
-                           QStringLiteral("a step")))
+            if (!mapping(c, sn, QStringLiteral("a step must be a mapping with at least a name"),
+                         {QStringLiteral("name"), QStringLiteral("description"),
+                          QStringLiteral("commands"), QStringLiteral("links"),
+                          QStringLiteral("checks"), QStringLiteral("options"),
+                          QStringLiteral("actions")},
+                         QStringLiteral("a step")))
                 return R::fail(c.error, QStringLiteral("yaml"));
             Step s;
             s.line = lineOf(sn);
@@ -204,11 +208,11 @@ Result<Runbook> parseRunbook(const QByteArray &yaml, const QString &source)
                 if (!on.IsSequence())
                     return bad(on, QStringLiteral("'options' must be a list of {action, command}"));
                 for (const auto &o : on) {
-                    if (!o.IsMap())
-                        return bad(o, QStringLiteral(
-                                          "an option must be a mapping with action and command"));
-                    if (!checkKeys(c, o, {QStringLiteral("action"), QStringLiteral("command")},
-                                   QStringLiteral("an option")))
+                    if (!mapping(
+                            c, o,
+                            QStringLiteral("an option must be a mapping with action and command"),
+                            {QStringLiteral("action"), QStringLiteral("command")},
+                            QStringLiteral("an option")))
                         return R::fail(c.error, QStringLiteral("yaml"));
                     StepOption so{str(o["action"]).trimmed(), str(o["command"]).trimmed()};
                     if (so.action.isEmpty())
@@ -223,14 +227,12 @@ Result<Runbook> parseRunbook(const QByteArray &yaml, const QString &source)
             if (!esc.IsSequence())
                 return bad(esc, QStringLiteral("'escalation' must be a list of {after, contact}"));
             for (const auto &en : esc) {
-                if (!en.IsMap())
-                    return bad(en,
-                               QStringLiteral(
-                                   "an escalation entry must be a mapping with after and contact"));
-                if (!checkKeys(c, en,
-                               {QStringLiteral("after"), QStringLiteral("contact"),
-                                QStringLiteral("until")},
-                               QStringLiteral("an escalation entry")))
+                if (!mapping(c, en,
+                             QStringLiteral(
+                                 "an escalation entry must be a mapping with after and contact"),
+                             {QStringLiteral("after"), QStringLiteral("contact"),
+                              QStringLiteral("until")},
+                             QStringLiteral("an escalation entry")))
                     return R::fail(c.error, QStringLiteral("yaml"));
                 EscalationRule r;
                 r.afterText = str(en["after"]).trimmed();
@@ -268,32 +270,19 @@ Result<Runbook> parseRunbook(const QByteArray &yaml, const QString &source)
 
 Result<Runbook> loadRunbookFile(const QString &path)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return Result<Runbook>::fail(
-            QStringLiteral("%1: cannot read: %2").arg(path, f.errorString()), QStringLiteral("io"));
-    return parseRunbook(f.readAll(), path);
-}
-
-static QString norm(const QString &s)
-{
-    QString out;
-    for (const QChar ch : s)
-        if (ch.isLetterOrNumber())
-            out += ch.toLower();
-    return out;
+    return workflow::loadSourceFile<Runbook>(path, parseRunbook);
 }
 
 int matchScore(const Runbook &rb, const domain::Incident &inc)
 {
     int score = 0;
-    const QString title = norm(inc.title + u' ' + inc.description);
+    const QString title = looseName(inc.title + u' ' + inc.description);
     for (const Trigger &t : rb.triggers) {
-        const QString a = norm(t.alert);
+        const QString a = looseName(t.alert);
         if (a.isEmpty())
             continue;
         for (const QString &al : inc.alerts)
-            if (norm(al) == a || norm(al).contains(a))
+            if (looseName(al) == a || looseName(al).contains(a))
                 score = qMax(score, 100);
         if (title.contains(a))
             score = qMax(score, 60);
@@ -301,7 +290,7 @@ int matchScore(const Runbook &rb, const domain::Incident &inc)
     bool serviceMatch = false;
     for (const QString &s : rb.services)
         for (const QString &is : inc.services)
-            if (!norm(s).isEmpty() && norm(s) == norm(is))
+            if (!looseName(s).isEmpty() && looseName(s) == looseName(is))
                 serviceMatch = true;
     if (serviceMatch) {
         score += 20;

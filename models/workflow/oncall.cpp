@@ -4,7 +4,6 @@
 #include "domain/isotime.h"
 #include "workflow/yamlutil.h"
 
-#include <QFile>
 #include <QTime>
 
 namespace sitrep::workflow {
@@ -17,34 +16,18 @@ static qint64 parseTime(const QString &s)
 Result<OnCallSchedule> OnCallSchedule::load(const QString &path)
 {
     const QString p = path.isEmpty() ? QStringLiteral(":/sitrep/config/oncall.yaml") : path;
-    QFile f(p);
-    if (!f.open(QIODevice::ReadOnly))
-        return Result<OnCallSchedule>::fail(
-            QStringLiteral("%1: cannot read: %2").arg(p, f.errorString()));
-    return fromYaml(f.readAll(), p);
+    return loadSourceFile<OnCallSchedule>(p, fromYaml);
 }
 
 Result<OnCallSchedule> OnCallSchedule::fromYaml(const QByteArray &text, const QString &source)
 {
-    // yaml-cpp throws on a scalar where a mapping belongs: report it as bad input.
-    try {
-        return parse(text, source);
-    } catch (const YAML::Exception &e) {
-        return Result<OnCallSchedule>::fail(
-            yamlError(
-                source, e.mark,
-                QStringLiteral("unexpected structure: %1").arg(QString::fromStdString(e.msg))),
-            QStringLiteral("yaml"));
-    }
+    return parseYamlDocument<OnCallSchedule>(
+        text, source, [&](const YAML::Node &root) { return fromRoot(root, source); });
 }
 
-Result<OnCallSchedule> OnCallSchedule::parse(const QByteArray &text, const QString &source)
+Result<OnCallSchedule> OnCallSchedule::fromRoot(const YAML::Node &root, const QString &source)
 {
     using R = Result<OnCallSchedule>;
-    auto parsed = parseYaml(text, source);
-    if (!parsed)
-        return R(parsed.error());
-    const YAML::Node root = *parsed;
     OnCallSchedule s;
     const YAML::Node groups = root["groups"];
     if (!groups || !groups.IsSequence())

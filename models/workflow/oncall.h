@@ -8,6 +8,10 @@
 #include <QString>
 #include <QStringList>
 
+namespace YAML {
+class Node;
+}
+
 namespace sitrep::workflow {
 
 struct OnCallOverride {
@@ -53,7 +57,7 @@ public:
     QString route(const QString &category, const QStringList &services) const;
 
 private:
-    static Result<OnCallSchedule> parse(const QByteArray &text, const QString &source);
+    static Result<OnCallSchedule> fromRoot(const YAML::Node &root, const QString &source);
 
     QList<AssignmentGroup> m_groups;
     QList<RoutingRule> m_rules;

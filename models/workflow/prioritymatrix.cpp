@@ -19,22 +19,13 @@ PriorityMatrix::PriorityMatrix()
 {
 }
 
-static QString norm(const QString &s)
-{
-    QString out;
-    for (const QChar c : s)
-        if (c.isLetterOrNumber())
-            out += c.toLower();
-    return out;
-}
-
 static int indexIn(const QStringList &names, const QString &name)
 {
-    const QString n = norm(name);
+    const QString n = looseName(name);
     if (n.isEmpty())
         return -1;
     for (int i = 0; i < names.size(); ++i)
-        if (norm(names[i]) == n)
+        if (looseName(names[i]) == n)
             return i;
     bool ok = false;
     const int k = n.toInt(&ok);

@@ -122,26 +122,13 @@ static Result<PriorityPolicy> parsePolicy(const YAML::Node &n, const QString &sr
 
 Result<Workflow> Workflow::fromYaml(const QByteArray &text, const QString &source)
 {
-    // yaml-cpp throws when a node has an unexpected shape (a scalar where a mapping belongs);
-    // that is bad input like any other and must come back as an error naming the line.
-    try {
-        return parse(text, source);
-    } catch (const YAML::Exception &e) {
-        return Result<Workflow>::fail(
-            yamlError(
-                source, e.mark,
-                QStringLiteral("unexpected structure: %1").arg(QString::fromStdString(e.msg))),
-            QStringLiteral("yaml"));
-    }
+    return parseYamlDocument<Workflow>(
+        text, source, [&](const YAML::Node &root) { return fromRoot(root, source); });
 }
 
-Result<Workflow> Workflow::parse(const QByteArray &text, const QString &source)
+Result<Workflow> Workflow::fromRoot(const YAML::Node &root, const QString &source)
 {
     using R = Result<Workflow>;
-    auto parsed = parseYaml(text, source);
-    if (!parsed)
-        return R(parsed.error());
-    const YAML::Node root = *parsed;
     if (!root.IsMap())
         return R::fail(
             yamlError(source, root.Mark(), QStringLiteral("a workflow must be a YAML mapping")));

@@ -11,6 +11,10 @@
 #include <QString>
 #include <QStringList>
 
+namespace YAML {
+class Node;
+}
+
 namespace sitrep::workflow {
 
 /// What the SLA clock does while an incident is in a state.
@@ -83,7 +87,7 @@ public:
     QStringList openStates() const;
 
 private:
-    static Result<Workflow> parse(const QByteArray &text, const QString &source);
+    static Result<Workflow> fromRoot(const YAML::Node &root, const QString &source);
 
     QString m_name;
     QString m_source;

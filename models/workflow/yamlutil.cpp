@@ -28,11 +28,16 @@ Result<YAML::Node> parseYaml(const QByteArray &text, const QString &source)
 
 Result<YAML::Node> loadYamlFile(const QString &path)
 {
+    return loadSourceFile<YAML::Node>(path, parseYaml);
+}
+
+Result<QByteArray> readSourceFile(const QString &path)
+{
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        return Result<YAML::Node>::fail(
+        return Result<QByteArray>::fail(
             QStringLiteral("%1: cannot read: %2").arg(path, f.errorString()), QStringLiteral("io"));
-    return parseYaml(f.readAll(), path);
+    return f.readAll();
 }
 
 Result<QByteArray> readConfigFile(const QString &path)
@@ -49,6 +54,15 @@ QString str(const YAML::Node &n, const QString &fallback)
     if (!n || !n.IsScalar())
         return fallback;
     return QString::fromStdString(n.Scalar());
+}
+
+QString looseName(const QString &s)
+{
+    QString out;
+    for (const QChar c : s)
+        if (c.isLetterOrNumber())
+            out += c.toLower();
+    return out;
 }
 
 QStringList strList(const YAML::Node &n)

@@ -15,6 +15,35 @@ QString yamlError(const QString &source, const YAML::Mark &mark, const QString &
 Result<YAML::Node> parseYaml(const QByteArray &text, const QString &source);
 /// Reads a file (or a :/ resource) and parses it.
 Result<YAML::Node> loadYamlFile(const QString &path);
+/// The bytes of a source file (or a :/ resource), or "PATH: cannot read: why" (code io).
+Result<QByteArray> readSourceFile(const QString &path);
+/// A document read by readSourceFile and made by `parse(text, path)`.
+template <typename T, typename Parse> Result<T> loadSourceFile(const QString &path, Parse parse)
+{
+    const auto text = readSourceFile(path);
+    if (!text)
+        return text.error();
+    return parse(*text, path);
+}
+/// Parses `text` as YAML and makes a T of its root by `fromRoot(root)`. yaml-cpp throws when
+/// a node has an unexpected shape (a scalar where a mapping belongs); that is bad input like
+/// any other and comes back as "source:line: unexpected structure: ..." (code yaml).
+template <typename T, typename FromRoot>
+Result<T> parseYamlDocument(const QByteArray &text, const QString &source, FromRoot fromRoot)
+{
+    const auto root = parseYaml(text, source);
+    if (!root)
+        return root.error();
+    try {
+        return fromRoot(*root);
+    } catch (const YAML::Exception &e) {
+        return Result<T>::fail(
+            yamlError(
+                source, e.mark,
+                QStringLiteral("unexpected structure: %1").arg(QString::fromStdString(e.msg))),
+            QStringLiteral("yaml"));
+    }
+}
 /// The bytes of a configuration file (or a :/ resource), or "cannot read PATH: why".
 Result<QByteArray> readConfigFile(const QString &path);
 /// A configuration read from a file by its `fromYaml(text, source)`.
@@ -28,6 +57,8 @@ Result<Config> loadConfigFile(const QString &path,
     return fromYaml(*text, path);
 }
 QString str(const YAML::Node &n, const QString &fallback = {});
+/// A name as it is compared loosely: its letters and digits, lower case ("Sev-1" = "sev1").
+QString looseName(const QString &s);
 /// A scalar or a sequence of scalars, as a list.
 QStringList strList(const YAML::Node &n);
 
