@@ -46,16 +46,75 @@ struct Row {
     bool dirty = false;
 };
 
-void fold(Row &row, const QJsonObject &e)
+// The fields of one event as sent, each looked up once: the validation, the identity rules,
+// the stored form and the incident's row all read them.
+struct WireEvent {
+    explicit WireEvent(const QJsonObject &e)
+        : object(e), id(e.value(u"id")), incidentId(e.value(u"incidentId")), hlc(e.value(u"hlc")),
+          ts(e.value(u"ts")), actor(e.value(u"actor")), kind(e.value(u"kind")),
+          payload(e.value(u"payload")), origin(e.value(u"origin")), hashRule(e.value(u"hashRule")),
+          uid(canonicalUuid(id.toString())), incident(canonicalUuid(incidentId.toString())),
+          hlcText(hlc.toString()), actorText(actor.toString()), kindText(kind.toString()),
+          originText(origin.toString())
+    {
+    }
+    QJsonObject object;
+    QJsonValue id, incidentId, hlc, ts, actor, kind, payload, origin, hashRule;
+    QString uid, incident; // the canonical forms of id and incidentId (empty: not UUIDs)
+    QString hlcText, actorText, kindText, originText;
+};
+
+Status validateEvent(const WireEvent &e)
 {
-    const QString kind = e.value(u"kind").toString();
-    const QJsonObject p = e.value(u"payload").toObject();
-    if (kind == u"incident.transitioned" && p.value(u"from").toString() == row.state)
-        row.state = p.value(u"to").toString();
-    else if (kind == u"incident.field_set")
-        row.fields[p.value(u"field").toString()] = p.value(u"value");
+    auto bad = [](const QString &m) { return Status::fail(m, QStringLiteral("invalid")); };
+    const QString &id = e.uid;
+    if (id.isEmpty())
+        return bad(QStringLiteral("every event needs an id (UUID)"));
+    if (e.incident.isEmpty())
+        return bad(QStringLiteral("event %1: incidentId must be a UUID").arg(id));
+    bool ok = false;
+    const qint64 hlc = e.hlcText.toLongLong(&ok);
+    if (!e.hlc.isString() || !ok || hlc <= 0)
+        return bad(QStringLiteral("event %1: hlc must be a positive decimal string").arg(id));
+    if (!e.ts.isDouble())
+        return bad(QStringLiteral("event %1: ts must be milliseconds since the epoch").arg(id));
+    if (!e.actor.isString() || e.actorText.trimmed().isEmpty() || e.actorText.size() > 200)
+        return bad(
+            QStringLiteral("event %1: actor must be a non-empty string of at most 200 characters")
+                .arg(id));
+    if (e.kindText.isEmpty() || e.kindText.size() > 100)
+        return bad(
+            QStringLiteral("event %1: kind must be a non-empty string of at most 100 characters")
+                .arg(id));
+    if (!e.payload.isObject())
+        return bad(QStringLiteral("event %1: payload must be an object").arg(id));
+    if (!e.origin.isUndefined() && !e.origin.isString())
+        return bad(QStringLiteral("event %1: origin must be a string").arg(id));
+    const QJsonValue &rule = e.hashRule;
+    if (!rule.isUndefined() && !(rule.isDouble() && domain::hashRuleFrom(rule.toInteger(0))))
+        return bad(QStringLiteral("event %1: hashRule must be 1 or 2").arg(id));
+    if (rule.toInteger(1) == int(domain::HashRule::WithOrigin)) {
+        const QString &origin = e.originText;
+        if (origin.isEmpty() || origin == u"local" || origin.size() > 200)
+            return bad(QStringLiteral("event %1: an event of hashRule 2 names the replica that "
+                                      "wrote it as its origin (at most 200 characters)")
+                           .arg(id));
+    }
+    return {};
+}
+
+void fold(Row &row, const WireEvent &e)
+{
+    const QString &kind = e.kindText;
+    if (kind == u"incident.transitioned" || kind == u"incident.field_set") {
+        const QJsonObject p = e.payload.toObject();
+        if (kind == u"incident.transitioned" && p.value(u"from").toString() == row.state)
+            row.state = p.value(u"to").toString();
+        else if (kind == u"incident.field_set")
+            row.fields[p.value(u"field").toString()] = p.value(u"value");
+    }
     ++row.version;
-    row.maxHlc = qMax(row.maxHlc, e.value(u"hlc").toString().toLongLong());
+    row.maxHlc = qMax(row.maxHlc, e.hlcText.toLongLong());
     row.dirty = true;
 }
 
@@ -172,36 +231,34 @@ QJsonObject storedForm(const QJsonObject &e, const QString &user, const QString 
 
 namespace {
 
-// storedFormJson() with the event's canonical id and incident id already known.
-QByteArray storedFormJson(const QJsonObject &e, QStringView id, QStringView incident,
-                          const QString &user, const QString &role)
+QByteArray storedFormJson(const WireEvent &e, const QString &user, const QString &role)
 {
     // The keys in QJsonObject's order (sorted), as compact(storedForm(...)) writes them.
     QByteArray o;
     o.reserve(256);
     o += "{\"actor\":";
-    appendJsonString(o, e.value(u"actor").toString());
-    if (const qint64 rule = e.value(u"hashRule").toInteger(1); rule != 1)
+    appendJsonString(o, e.actorText);
+    if (const qint64 rule = e.hashRule.toInteger(1); rule != 1)
         o += ",\"hashRule\":" + QByteArray::number(rule);
     o += ",\"hlc\":";
-    appendJsonString(o, e.value(u"hlc").toString());
+    appendJsonString(o, e.hlcText);
     o += ",\"id\":";
-    appendJsonString(o, id);
+    appendJsonString(o, e.uid);
     o += ",\"incidentId\":";
-    appendJsonString(o, incident);
+    appendJsonString(o, e.incident);
     o += ",\"kind\":";
-    appendJsonString(o, e.value(u"kind").toString());
-    if (const QString origin = e.value(u"origin").toString(); !origin.isEmpty()) {
+    appendJsonString(o, e.kindText);
+    if (!e.originText.isEmpty()) {
         o += ",\"origin\":";
-        appendJsonString(o, origin);
+        appendJsonString(o, e.originText);
     }
     o += ",\"payload\":";
-    o += QJsonDocument(e.value(u"payload").toObject()).toJson(QJsonDocument::Compact);
+    o += QJsonDocument(e.payload.toObject()).toJson(QJsonDocument::Compact);
     o += ",\"sentBy\":{\"role\":";
     appendJsonString(o, role);
     o += ",\"user\":";
     appendJsonString(o, user);
-    o += "},\"ts\":" + QByteArray::number(e.value(u"ts").toInteger()) + '}';
+    o += "},\"ts\":" + QByteArray::number(e.ts.toInteger()) + '}';
     return o;
 }
 
@@ -209,8 +266,7 @@ QByteArray storedFormJson(const QJsonObject &e, QStringView id, QStringView inci
 
 QByteArray storedFormJson(const QJsonObject &e, const QString &user, const QString &role)
 {
-    return storedFormJson(e, canonicalUuid(e.value(u"id").toString()),
-                          canonicalUuid(e.value(u"incidentId").toString()), user, role);
+    return storedFormJson(WireEvent(e), user, role);
 }
 
 QString Cursor::toString() const
@@ -249,43 +305,7 @@ const EventOutcome *AppendOutcome::firstRefusal() const
 
 Status EventLog::validate(const QJsonObject &e)
 {
-    auto bad = [](const QString &m) { return Status::fail(m, QStringLiteral("invalid")); };
-    const QString id = canonicalUuid(e.value(u"id").toString());
-    if (id.isEmpty())
-        return bad(QStringLiteral("every event needs an id (UUID)"));
-    if (canonicalUuid(e.value(u"incidentId").toString()).isEmpty())
-        return bad(QStringLiteral("event %1: incidentId must be a UUID").arg(id));
-    bool ok = false;
-    const qint64 hlc = e.value(u"hlc").toString().toLongLong(&ok);
-    if (!e.value(u"hlc").isString() || !ok || hlc <= 0)
-        return bad(QStringLiteral("event %1: hlc must be a positive decimal string").arg(id));
-    if (!e.value(u"ts").isDouble())
-        return bad(QStringLiteral("event %1: ts must be milliseconds since the epoch").arg(id));
-    const QString actor = e.value(u"actor").toString();
-    if (!e.value(u"actor").isString() || actor.trimmed().isEmpty() || actor.size() > 200)
-        return bad(
-            QStringLiteral("event %1: actor must be a non-empty string of at most 200 characters")
-                .arg(id));
-    const QString kind = e.value(u"kind").toString();
-    if (kind.isEmpty() || kind.size() > 100)
-        return bad(
-            QStringLiteral("event %1: kind must be a non-empty string of at most 100 characters")
-                .arg(id));
-    if (!e.value(u"payload").isObject())
-        return bad(QStringLiteral("event %1: payload must be an object").arg(id));
-    if (e.contains(u"origin") && !e.value(u"origin").isString())
-        return bad(QStringLiteral("event %1: origin must be a string").arg(id));
-    const QJsonValue rule = e.value(u"hashRule");
-    if (!rule.isUndefined() && !(rule.isDouble() && domain::hashRuleFrom(rule.toInteger(0))))
-        return bad(QStringLiteral("event %1: hashRule must be 1 or 2").arg(id));
-    if (rule.toInteger(1) == int(domain::HashRule::WithOrigin)) {
-        const QString origin = e.value(u"origin").toString();
-        if (origin.isEmpty() || origin == u"local" || origin.size() > 200)
-            return bad(QStringLiteral("event %1: an event of hashRule 2 names the replica that "
-                                      "wrote it as its origin (at most 200 characters)")
-                           .arg(id));
-    }
-    return {};
+    return validateEvent(WireEvent(e));
 }
 
 Status EventLog::insertOne(const Principal &sender, const QJsonObject &event, bool *inserted)
@@ -310,11 +330,10 @@ Result<AppendOutcome> EventLog::append(const Principal &sender, const QJsonArray
     AppendOutcome out;
     out.results.resize(events.size());
 
-    // An event of an incident that exists already, read once.
+    // An event of an incident that exists already.
     struct Pending {
         qsizetype index;
-        QJsonObject event;
-        QString incident;
+        WireEvent event;
     };
     // 1. Shape and identity, event by event; incidents opened in this request first.
     QList<Pending> others;
@@ -326,19 +345,19 @@ Result<AppendOutcome> EventLog::append(const Principal &sender, const QJsonArray
             continue;
         }
         const QJsonObject e = events[i].toObject();
-        const QString id = canonicalUuid(e.value(u"id").toString());
-        if (auto s = validate(e); !s) {
-            out.results[i] = refusal(id, 422, s.errorMessage());
+        WireEvent w(e);
+        if (auto s = validateEvent(w); !s) {
+            out.results[i] = refusal(w.uid, 422, s.errorMessage());
             continue;
         }
         if (auto s = checkEvent(sender, e); !s) {
-            out.results[i] = refusal(id, 403, s.errorMessage());
+            out.results[i] = refusal(w.uid, 403, s.errorMessage());
             continue;
         }
-        out.results[i].id = id;
-        const QString incident = canonicalUuid(e.value(u"incidentId").toString());
-        if (e.value(u"kind").toString() != u"incident.opened") {
-            others.append(Pending{i, e, incident});
+        out.results[i].id = w.uid;
+        const QString incident = w.incident;
+        if (w.kindText != u"incident.opened") {
+            others.append(Pending{i, std::move(w)});
             continue;
         }
         // 2. A new incident: its row and number, its opened event, the renumbering.
@@ -410,9 +429,9 @@ Result<AppendOutcome> EventLog::append(const Principal &sender, const QJsonArray
         PgTextArray ids;
         QHash<QString, Row> rows;
         for (const Pending &p : std::as_const(others)) {
-            if (!rows.contains(p.incident)) {
-                rows.insert(p.incident, Row{});
-                ids.add(p.incident);
+            if (!rows.contains(p.event.incident)) {
+                rows.insert(p.event.incident, Row{});
+                ids.add(p.event.incident);
             }
         }
         pg::Result locked =
@@ -433,17 +452,17 @@ Result<AppendOutcome> EventLog::append(const Principal &sender, const QJsonArray
         sent.reserve(others.size());
         const QString role = roleName(sender.role);
         for (const Pending &p : std::as_const(others)) {
-            if (!rows.value(p.incident).exists) {
-                out.results[p.index] = refusal(out.results[p.index].id, 404,
-                                               QStringLiteral("no incident %1").arg(p.incident));
+            const WireEvent &e = p.event;
+            if (!rows.value(e.incident).exists) {
+                out.results[p.index] =
+                    refusal(e.uid, 404, QStringLiteral("no incident %1").arg(e.incident));
                 continue;
             }
-            const QString &id = out.results[p.index].id;
-            eid.add(id);
-            einc.add(p.incident);
-            ekind.add(p.event.value(u"kind").toString());
-            eactor.add(p.event.value(u"actor").toString());
-            ebody.add(storedFormJson(p.event, id, p.incident, sender.name, role));
+            eid.add(e.uid);
+            einc.add(e.incident);
+            ekind.add(e.kindText);
+            eactor.add(e.actorText);
+            ebody.add(storedFormJson(e, sender.name, role));
             sent << &p;
         }
         if (!sent.isEmpty()) {
@@ -466,7 +485,7 @@ Result<AppendOutcome> EventLog::append(const Principal &sender, const QJsonArray
                 // The same id twice in one request: the first is accepted, the second a repeat.
                 if (int &seen = fresh[result.id]; seen == 1) {
                     seen = 2;
-                    fold(rows[p->incident], p->event);
+                    fold(rows[p->event.incident], p->event);
                 } else {
                     result.kind = EventOutcome::Kind::Duplicate;
                 }

@@ -2,13 +2,13 @@
 #include "server/requesthandler.h"
 
 #include "domain/event.h"
+#include "domain/sha256.h"
 #include "server/leases.h"
 #include "server/logging.h"
 #include "server/pg.h"
 #include "server/schema.h"
 #include "server/users.h"
 
-#include <QCryptographicHash>
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -88,10 +88,16 @@ ApiResponse idempotent(pg::Connection &db, const Principal &who, const http::Htt
     if (key.size() > 200)
         return errorResponse(400, QStringLiteral("bad_request"),
                              QStringLiteral("Idempotency-Key is longer than 200 characters"));
-    const QByteArray requestHash =
-        QCryptographicHash::hash(req.method + ' ' + req.target + '\n' + req.body,
-                                 QCryptographicHash::Sha256)
-            .toHex();
+    // SHA-256 of the request (libcrypto's: hashing every body at Qt's speed was a tenth of
+    // the append's CPU).
+    const QByteArray requestHash = domain::Sha256()
+                                       .add(req.method)
+                                       .add(" ")
+                                       .add(req.target)
+                                       .add("\n")
+                                       .add(req.body)
+                                       .result()
+                                       .toHex();
     const QByteArray uid = QByteArray::number(who.id);
     for (int attempt = 0; attempt < 4; ++attempt) {
         // The transaction and the first answer's lookup in one round trip.
