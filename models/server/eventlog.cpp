@@ -447,7 +447,10 @@ Result<AppendOutcome> EventLog::append(const Principal &sender, const QJsonArray
             row.exists = true;
         }
         // 4. One multi-row insert; repeats (by id) are skipped by the database.
-        PgTextArray eid, einc, ekind, eactor, ebody;
+        using pg::BinaryArray;
+        BinaryArray eid(BinaryArray::Type::Uuid), einc(BinaryArray::Type::Uuid),
+            ekind(BinaryArray::Type::Text), eactor(BinaryArray::Type::Text),
+            ebody(BinaryArray::Type::Text);
         QList<const Pending *> sent;
         sent.reserve(others.size());
         const QString role = roleName(sender.role);
@@ -458,10 +461,10 @@ Result<AppendOutcome> EventLog::append(const Principal &sender, const QJsonArray
                     refusal(e.uid, 404, QStringLiteral("no incident %1").arg(e.incident));
                 continue;
             }
-            eid.add(e.uid);
-            einc.add(e.incident);
-            ekind.add(e.kindText);
-            eactor.add(e.actorText);
+            eid.addUuid(e.uid);
+            einc.addUuid(e.incident);
+            ekind.add(e.kindText.toUtf8());
+            eactor.add(e.actorText.toUtf8());
             ebody.add(storedFormJson(e, sender.name, role));
             sent << &p;
         }
@@ -472,8 +475,10 @@ Result<AppendOutcome> EventLog::append(const Principal &sender, const QJsonArray
                 "$4::text[], $5::text[]) "
                 "WITH ORDINALITY AS t(i, n, k, a, b, o) ORDER BY o ON CONFLICT (id) DO NOTHING "
                 "RETURNING id",
-                {eid.text(), einc.text(), ekind.text(), eactor.text(), ebody.text(),
-                 sender.name.toUtf8(), role.toUtf8()});
+                {eid.data(), einc.data(), ekind.data(), eactor.data(), ebody.data(),
+                 sender.name.toUtf8(), role.toUtf8()},
+                0b11111); // the arrays in binary form
+
             if (!ins.ok())
                 return R::fail(ins.error(), QString::fromLatin1(ins.sqlState()));
             QHash<QString, int> fresh;

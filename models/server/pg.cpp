@@ -2,6 +2,8 @@
 #include "server/pg.h"
 
 #include <QJsonDocument>
+#include <QUuid>
+#include <QtEndian>
 
 #include <libpq-fe.h>
 
@@ -347,18 +349,28 @@ namespace {
 
 // The parameters of a statement as libpq takes them (pointers into `params`).
 struct ParamArrays {
-    explicit ParamArrays(const Params &params)
+    explicit ParamArrays(const Params &params, quint64 binary = 0)
     {
         values.reserve(size_t(params.size()));
         lengths.reserve(size_t(params.size()));
+        formats.reserve(size_t(params.size()));
         for (const QByteArray &p : params) {
             values.push_back(p.isNull() ? nullptr : p.constData());
             lengths.push_back(int(p.size()));
+            formats.push_back(formats.size() < 64 && (binary >> formats.size()) & 1 ? 1 : 0);
         }
     }
     std::vector<const char *> values;
     std::vector<int> lengths;
+    std::vector<int> formats;
 };
+
+void appendInt32(QByteArray &out, quint32 v)
+{
+    char be[4];
+    qToBigEndian(v, be);
+    out.append(be, 4);
+}
 
 } // namespace
 
@@ -385,7 +397,7 @@ QByteArray Connection::prepared(const QByteArray &sql, int params, Result *faile
     return name;
 }
 
-Result Connection::execPrepared(const QByteArray &sql, const Params &params)
+Result Connection::execPrepared(const QByteArray &sql, const Params &params, quint64 binary)
 {
     if (!m_conn)
         return Result(nullptr);
@@ -393,9 +405,37 @@ Result Connection::execPrepared(const QByteArray &sql, const Params &params)
     const QByteArray name = prepared(sql, int(params.size()), &failed);
     if (name.isEmpty())
         return failed;
-    const ParamArrays p(params);
+    const ParamArrays p(params, binary);
     return Result(PQexecPrepared(m_conn, name.constData(), int(params.size()), p.values.data(),
-                                 p.lengths.data(), nullptr, 0));
+                                 p.lengths.data(), p.formats.data(), 0));
+}
+
+void BinaryArray::add(QByteArrayView bytes)
+{
+    appendInt32(m_elements, quint32(bytes.size()));
+    m_elements.append(bytes);
+    ++m_count;
+}
+
+void BinaryArray::addUuid(const QString &uuid)
+{
+    add(QUuid::fromString(uuid).toRfc4122());
+}
+
+QByteArray BinaryArray::data() const
+{
+    // Dimensions, no NULLs, the element type; then the one dimension's length and lower
+    // bound, then each element as its length and bytes.
+    QByteArray out;
+    out.reserve(20 + m_elements.size());
+    appendInt32(out, m_count ? 1 : 0);
+    appendInt32(out, 0);
+    appendInt32(out, quint32(m_type));
+    if (m_count) {
+        appendInt32(out, quint32(m_count));
+        appendInt32(out, 1);
+    }
+    return out + m_elements;
 }
 
 std::vector<Result> Connection::pipeline(const QList<Statement> &statements)

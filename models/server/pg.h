@@ -147,6 +147,27 @@ private:
 /// A parameter: text, or NULL for a null QByteArray.
 using Params = QList<QByteArray>;
 
+/// A one-dimensional array parameter in PostgreSQL's binary form (what array_send writes),
+/// built element by element: the server reads each element by its length, where the text
+/// form (`{"...","..."}`) has it scan and unescape every byte, which for a batch of event
+/// bodies cost more than the insert. Pass it with its bit set in execPrepared's `binary`.
+class BinaryArray {
+public:
+    /// The element type: text, or uuid (elements of 16 bytes).
+    enum class Type : quint32 { Text = 25, Uuid = 2950 };
+    explicit BinaryArray(Type type) : m_type(type) {}
+    /// A text element (UTF-8), or the 16 bytes of a uuid.
+    void add(QByteArrayView bytes);
+    /// A uuid element from its text form (any spelling QUuid reads).
+    void addUuid(const QString &uuid);
+    QByteArray data() const;
+
+private:
+    Type m_type;
+    qint32 m_count = 0;
+    QByteArray m_elements;
+};
+
 /// One statement of a pipeline (see Connection::pipeline).
 struct Statement {
     QByteArray sql;
@@ -168,7 +189,9 @@ public:
     /// Runs one statement prepared on this connection the first time it runs (PQprepare): later
     /// runs skip PostgreSQL's parsing and planning. For the statements of the hot paths, whose
     /// SQL text is a constant (every distinct text stays prepared while the connection lives).
-    Result execPrepared(const QByteArray &sql, const Params &params = {});
+    /// Parameters whose bit is set in `binary` (bit 0: $1) are sent in PostgreSQL's binary
+    /// form (see BinaryArray).
+    Result execPrepared(const QByteArray &sql, const Params &params = {}, quint64 binary = 0);
     /// Runs statements in one round trip (libpq's pipeline mode), each with parameters prepared
     /// as execPrepared does. They run in order; after the first that fails, the later ones do
     /// not run and answer an error. A pipeline is not a transaction of its own: send BEGIN in

@@ -48,7 +48,7 @@ private slots:
     void mismatches_areReported();
     void uncheckedMismatch_warns();
     void serverQueries_matchTheirReads();
-    void storedFormJson_isWhatQtWritesForTheStoredForm();
+    void storedFormJson_isWhatQtWritesForTheStoredForm_arraysReadBack();
     void pipeline_stopsAtTheFirstFailure_preparedStatementsSurviveIt();
     void append_sameKeyAtOnce_storedOnce_everyoneGetsTheFirstAnswer();
 
@@ -485,7 +485,7 @@ void TestServerRowReader::serverQueries_matchTheirReads()
     QCOMPARE(refusedJson.value(u"expiresAt"), takenJson.value(u"expiresAt"));
 }
 
-void TestServerRowReader::storedFormJson_isWhatQtWritesForTheStoredForm()
+void TestServerRowReader::storedFormJson_isWhatQtWritesForTheStoredForm_arraysReadBack()
 {
     // The append writes the stored form itself: the same bytes QJsonDocument writes, for
     // every kind of string (escapes, control characters, beyond ASCII, a lone surrogate),
@@ -534,6 +534,28 @@ void TestServerRowReader::storedFormJson_isWhatQtWritesForTheStoredForm()
     QCOMPARE(back.rows(), values.size());
     for (int i = 0; i < back.rows(); ++i)
         QCOMPARE(pg::RowReader(back, i).text().toUtf8(), values[i]);
+    // And so do the binary arrays (text and uuid elements, and none).
+    pg::BinaryArray texts(pg::BinaryArray::Type::Text), ids(pg::BinaryArray::Type::Uuid),
+        none(pg::BinaryArray::Type::Text);
+    QStringList uuids;
+    for (const QByteArray &v : values) {
+        texts.add(v);
+        uuids << uuid();
+        ids.addUuid(uuids.last().toUpper());
+    }
+    pg::Result binary =
+        m_db->execPrepared("SELECT t, i FROM unnest($1::text[], $2::uuid[]) AS u(t, i)",
+                           {texts.data(), ids.data()}, 0b11);
+    QVERIFY2(binary.ok(), qPrintable(binary.error()));
+    QCOMPARE(binary.rows(), values.size());
+    for (int i = 0; i < binary.rows(); ++i) {
+        pg::RowReader row(binary, i);
+        QCOMPARE(row.text().toUtf8(), values[i]);
+        QCOMPARE(row.uuid(), uuids[i]);
+    }
+    pg::Result empty = m_db->execPrepared("SELECT cardinality($1::text[])", {none.data()}, 0b1);
+    QVERIFY2(empty.ok(), qPrintable(empty.error()));
+    QCOMPARE(pg::RowReader(empty, 0).int64(), 0);
 }
 
 void TestServerRowReader::pipeline_stopsAtTheFirstFailure_preparedStatementsSurviveIt()
