@@ -478,7 +478,6 @@ Result<AppendOutcome> EventLog::append(const Principal &sender, const QJsonArray
                 {eid.data(), einc.data(), ekind.data(), eactor.data(), ebody.data(),
                  sender.name.toUtf8(), role.toUtf8()},
                 0b11111); // the arrays in binary form
-
             if (!ins.ok())
                 return R::fail(ins.error(), QString::fromLatin1(ins.sqlState()));
             QHash<QString, int> fresh;
