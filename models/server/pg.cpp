@@ -470,12 +470,12 @@ std::vector<Result> Connection::pipeline(const QList<Statement> &statements)
     bool sent = true;
     for (qsizetype i = 0; i < statements.size() && sent; ++i) {
         const Statement &s = statements[i];
-        const ParamArrays p(s.params);
+        const ParamArrays p(s.params, s.binary);
         sent = s.params.isEmpty()
                    ? PQsendQueryParams(m_conn, s.sql.constData(), 0, nullptr, nullptr, nullptr,
                                        nullptr, 0)
                    : PQsendQueryPrepared(m_conn, names[i].constData(), int(s.params.size()),
-                                         p.values.data(), p.lengths.data(), nullptr, 0);
+                                         p.values.data(), p.lengths.data(), p.formats.data(), 0);
     }
     sent = sent && PQpipelineSync(m_conn);
     if (sent) {

@@ -172,6 +172,7 @@ private:
 struct Statement {
     QByteArray sql;
     Params params = {};
+    quint64 binary = 0; // as in execPrepared
 };
 
 /// One libpq connection, used by one thread at a time.

@@ -141,12 +141,14 @@ ApiResponse idempotent(pg::Connection &db, const Principal &who, const http::Htt
             return *done;
         }
         // The answer recorded and the transaction committed in one round trip (the COMMIT
-        // does not run when the record fails).
-        std::vector<pg::Result> end = db.pipeline(
-            {{"INSERT INTO idempotency(user_id, key, request_hash, status, body) "
-              "VALUES ($1, $2, $3, $4, decode($5, 'hex'))",
-              {uid, key, requestHash, QByteArray::number(done->status), done->body.toHex()}},
-             {"COMMIT"}});
+        // does not run when the record fails). An empty body is bytes too, not NULL.
+        const QByteArray answer = done->body.isNull() ? QByteArray("") : done->body;
+        std::vector<pg::Result> end =
+            db.pipeline({{"INSERT INTO idempotency(user_id, key, request_hash, status, body) "
+                          "VALUES ($1, $2, $3, $4, $5)",
+                          {uid, key, requestHash, QByteArray::number(done->status), answer},
+                          0b10000}, // the answer as bytes (binary bytea)
+                         {"COMMIT"}});
         if (const pg::Result &rec = end[0]; !rec.ok()) {
             db.exec("ROLLBACK");
             if (rec.uniqueViolation() || rec.retryable())
