@@ -5,6 +5,7 @@
 
 #include <QDateTime>
 #include <QHash>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QMap>
 #include <QUuid>
@@ -18,27 +19,6 @@ const QUuid kNamespace(QStringLiteral("{0b6c6f4e-3f1a-4d8e-a7b2-9c1d2e3f4a5b}"))
 QByteArray compact(const QJsonObject &o)
 {
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
-
-// The stored form of an event: the sender's fields in a fixed shape, plus who relayed it.
-QJsonObject storedForm(const QJsonObject &e, const QString &user, const QString &role)
-{
-    QJsonObject o{{QStringLiteral("id"), canonicalUuid(e.value(u"id").toString())},
-                  {QStringLiteral("incidentId"), canonicalUuid(e.value(u"incidentId").toString())},
-                  {QStringLiteral("hlc"), e.value(u"hlc").toString()},
-                  {QStringLiteral("ts"), e.value(u"ts").toInteger()},
-                  {QStringLiteral("actor"), e.value(u"actor").toString()},
-                  {QStringLiteral("kind"), e.value(u"kind").toString()},
-                  {QStringLiteral("payload"), e.value(u"payload").toObject()},
-                  {QStringLiteral("sentBy"),
-                   QJsonObject{{QStringLiteral("user"), user}, {QStringLiteral("role"), role}}}};
-    const QString origin = e.value(u"origin").toString();
-    if (!origin.isEmpty())
-        o.insert(QStringLiteral("origin"), origin);
-    // The hash rule the digest must use for it (absent: rule 1, an older writer's event).
-    if (const qint64 rule = e.value(u"hashRule").toInteger(1); rule != 1)
-        o.insert(QStringLiteral("hashRule"), rule);
-    return o;
 }
 
 // The back end's own events say so; everyone else's name the sender's role.
@@ -62,19 +42,79 @@ struct Row {
     QJsonObject fields;
     qint64 version = 0;
     qint64 maxHlc = 0;
+    bool exists = false; // the incident has a row
     bool dirty = false;
 };
 
-void fold(Row &row, const QJsonObject &e)
+// The fields of one event as sent, each looked up once: the validation, the identity rules,
+// the stored form and the incident's row all read them.
+struct WireEvent {
+    explicit WireEvent(const QJsonObject &e)
+        : object(e), id(e.value(u"id")), incidentId(e.value(u"incidentId")), hlc(e.value(u"hlc")),
+          ts(e.value(u"ts")), actor(e.value(u"actor")), kind(e.value(u"kind")),
+          payload(e.value(u"payload")), origin(e.value(u"origin")), hashRule(e.value(u"hashRule")),
+          uid(canonicalUuid(id.toString())), incident(canonicalUuid(incidentId.toString())),
+          hlcText(hlc.toString()), actorText(actor.toString()), kindText(kind.toString()),
+          originText(origin.toString())
+    {
+    }
+    QJsonObject object;
+    QJsonValue id, incidentId, hlc, ts, actor, kind, payload, origin, hashRule;
+    QString uid, incident; // the canonical forms of id and incidentId (empty: not UUIDs)
+    QString hlcText, actorText, kindText, originText;
+};
+
+Status validateEvent(const WireEvent &e)
 {
-    const QString kind = e.value(u"kind").toString();
-    const QJsonObject p = e.value(u"payload").toObject();
-    if (kind == u"incident.transitioned" && p.value(u"from").toString() == row.state)
-        row.state = p.value(u"to").toString();
-    else if (kind == u"incident.field_set")
-        row.fields[p.value(u"field").toString()] = p.value(u"value");
+    auto bad = [](const QString &m) { return Status::fail(m, QStringLiteral("invalid")); };
+    const QString &id = e.uid;
+    if (id.isEmpty())
+        return bad(QStringLiteral("every event needs an id (UUID)"));
+    if (e.incident.isEmpty())
+        return bad(QStringLiteral("event %1: incidentId must be a UUID").arg(id));
+    bool ok = false;
+    const qint64 hlc = e.hlcText.toLongLong(&ok);
+    if (!e.hlc.isString() || !ok || hlc <= 0)
+        return bad(QStringLiteral("event %1: hlc must be a positive decimal string").arg(id));
+    if (!e.ts.isDouble())
+        return bad(QStringLiteral("event %1: ts must be milliseconds since the epoch").arg(id));
+    if (!e.actor.isString() || e.actorText.trimmed().isEmpty() || e.actorText.size() > 200)
+        return bad(
+            QStringLiteral("event %1: actor must be a non-empty string of at most 200 characters")
+                .arg(id));
+    if (e.kindText.isEmpty() || e.kindText.size() > 100)
+        return bad(
+            QStringLiteral("event %1: kind must be a non-empty string of at most 100 characters")
+                .arg(id));
+    if (!e.payload.isObject())
+        return bad(QStringLiteral("event %1: payload must be an object").arg(id));
+    if (!e.origin.isUndefined() && !e.origin.isString())
+        return bad(QStringLiteral("event %1: origin must be a string").arg(id));
+    const QJsonValue &rule = e.hashRule;
+    if (!rule.isUndefined() && !(rule.isDouble() && domain::hashRuleFrom(rule.toInteger(0))))
+        return bad(QStringLiteral("event %1: hashRule must be 1 or 2").arg(id));
+    if (rule.toInteger(1) == int(domain::HashRule::WithOrigin)) {
+        const QString &origin = e.originText;
+        if (origin.isEmpty() || origin == u"local" || origin.size() > 200)
+            return bad(QStringLiteral("event %1: an event of hashRule 2 names the replica that "
+                                      "wrote it as its origin (at most 200 characters)")
+                           .arg(id));
+    }
+    return {};
+}
+
+void fold(Row &row, const WireEvent &e)
+{
+    const QString &kind = e.kindText;
+    if (kind == u"incident.transitioned" || kind == u"incident.field_set") {
+        const QJsonObject p = e.payload.toObject();
+        if (kind == u"incident.transitioned" && p.value(u"from").toString() == row.state)
+            row.state = p.value(u"to").toString();
+        else if (kind == u"incident.field_set")
+            row.fields[p.value(u"field").toString()] = p.value(u"value");
+    }
     ++row.version;
-    row.maxHlc = qMax(row.maxHlc, e.value(u"hlc").toString().toLongLong());
+    row.maxHlc = qMax(row.maxHlc, e.hlcText.toLongLong());
     row.dirty = true;
 }
 
@@ -86,21 +126,147 @@ QString canonicalUuid(const QString &text)
     return u.isNull() ? QString() : u.toString(QUuid::WithoutBraces);
 }
 
+void PgTextArray::add(QByteArrayView value)
+{
+    if (!isEmpty())
+        m_text += ',';
+    // Every byte escaped at worst: written in place, then cut to what was written.
+    const qsizetype at = m_text.size();
+    m_text.resize(at + 2 * value.size() + 2);
+    char *o = m_text.data() + at;
+    *o++ = '"';
+    for (char c : value) {
+        if (c == '"' || c == '\\')
+            *o++ = '\\';
+        *o++ = c;
+    }
+    *o++ = '"';
+    m_text.truncate(o - m_text.constData());
+}
+
 QByteArray pgTextArray(const QList<QByteArray> &values)
 {
-    QByteArray out = "{";
-    for (qsizetype i = 0; i < values.size(); ++i) {
-        if (i)
-            out += ',';
-        out += '"';
-        for (char c : values[i]) {
-            if (c == '"' || c == '\\')
-                out += '\\';
-            out += c;
+    PgTextArray a;
+    for (const QByteArray &v : values)
+        a.add(v);
+    return a.text();
+}
+
+void appendJsonString(QByteArray &out, QStringView text)
+{
+    for (QChar c : text) {
+        if (c.unicode() >= 0x80) {
+            // Beyond ASCII (UTF-8, lone surrogates): Qt's own writer.
+            const QByteArray a =
+                QJsonDocument(QJsonArray{text.toString()}).toJson(QJsonDocument::Compact);
+            out += QByteArrayView(a).sliced(1, a.size() - 2);
+            return;
         }
-        out += '"';
     }
-    return out + '}';
+    static constexpr char hex[] = "0123456789abcdef";
+    const qsizetype at = out.size();
+    out.resize(at + 6 * text.size() + 2);
+    char *o = out.data() + at;
+    *o++ = '"';
+    for (QChar c : text) {
+        const char16_t u = c.unicode();
+        if (u >= 0x20 && u != u'"' && u != u'\\') {
+            *o++ = char(u);
+            continue;
+        }
+        *o++ = '\\';
+        switch (u) {
+        case u'"':
+            *o++ = '"';
+            break;
+        case u'\\':
+            *o++ = '\\';
+            break;
+        case u'\b':
+            *o++ = 'b';
+            break;
+        case u'\f':
+            *o++ = 'f';
+            break;
+        case u'\n':
+            *o++ = 'n';
+            break;
+        case u'\r':
+            *o++ = 'r';
+            break;
+        case u'\t':
+            *o++ = 't';
+            break;
+        default:
+            *o++ = 'u';
+            *o++ = '0';
+            *o++ = '0';
+            *o++ = hex[u >> 4];
+            *o++ = hex[u & 0xf];
+        }
+    }
+    *o++ = '"';
+    out.truncate(o - out.constData());
+}
+
+QJsonObject storedForm(const QJsonObject &e, const QString &user, const QString &role)
+{
+    QJsonObject o{{QStringLiteral("id"), canonicalUuid(e.value(u"id").toString())},
+                  {QStringLiteral("incidentId"), canonicalUuid(e.value(u"incidentId").toString())},
+                  {QStringLiteral("hlc"), e.value(u"hlc").toString()},
+                  {QStringLiteral("ts"), e.value(u"ts").toInteger()},
+                  {QStringLiteral("actor"), e.value(u"actor").toString()},
+                  {QStringLiteral("kind"), e.value(u"kind").toString()},
+                  {QStringLiteral("payload"), e.value(u"payload").toObject()},
+                  {QStringLiteral("sentBy"),
+                   QJsonObject{{QStringLiteral("user"), user}, {QStringLiteral("role"), role}}}};
+    const QString origin = e.value(u"origin").toString();
+    if (!origin.isEmpty())
+        o.insert(QStringLiteral("origin"), origin);
+    // The hash rule the digest must use for it (absent: rule 1, an older writer's event).
+    if (const qint64 rule = e.value(u"hashRule").toInteger(1); rule != 1)
+        o.insert(QStringLiteral("hashRule"), rule);
+    return o;
+}
+
+namespace {
+
+QByteArray storedFormJson(const WireEvent &e, const QString &user, const QString &role)
+{
+    // The keys in QJsonObject's order (sorted), as compact(storedForm(...)) writes them.
+    QByteArray o;
+    o.reserve(256);
+    o += "{\"actor\":";
+    appendJsonString(o, e.actorText);
+    if (const qint64 rule = e.hashRule.toInteger(1); rule != 1)
+        o += ",\"hashRule\":" + QByteArray::number(rule);
+    o += ",\"hlc\":";
+    appendJsonString(o, e.hlcText);
+    o += ",\"id\":";
+    appendJsonString(o, e.uid);
+    o += ",\"incidentId\":";
+    appendJsonString(o, e.incident);
+    o += ",\"kind\":";
+    appendJsonString(o, e.kindText);
+    if (!e.originText.isEmpty()) {
+        o += ",\"origin\":";
+        appendJsonString(o, e.originText);
+    }
+    o += ",\"payload\":";
+    o += QJsonDocument(e.payload.toObject()).toJson(QJsonDocument::Compact);
+    o += ",\"sentBy\":{\"role\":";
+    appendJsonString(o, role);
+    o += ",\"user\":";
+    appendJsonString(o, user);
+    o += "},\"ts\":" + QByteArray::number(e.ts.toInteger()) + '}';
+    return o;
+}
+
+} // namespace
+
+QByteArray storedFormJson(const QJsonObject &e, const QString &user, const QString &role)
+{
+    return storedFormJson(WireEvent(e), user, role);
 }
 
 QString Cursor::toString() const
@@ -139,54 +305,19 @@ const EventOutcome *AppendOutcome::firstRefusal() const
 
 Status EventLog::validate(const QJsonObject &e)
 {
-    auto bad = [](const QString &m) { return Status::fail(m, QStringLiteral("invalid")); };
-    const QString id = canonicalUuid(e.value(u"id").toString());
-    if (id.isEmpty())
-        return bad(QStringLiteral("every event needs an id (UUID)"));
-    if (canonicalUuid(e.value(u"incidentId").toString()).isEmpty())
-        return bad(QStringLiteral("event %1: incidentId must be a UUID").arg(id));
-    bool ok = false;
-    const qint64 hlc = e.value(u"hlc").toString().toLongLong(&ok);
-    if (!e.value(u"hlc").isString() || !ok || hlc <= 0)
-        return bad(QStringLiteral("event %1: hlc must be a positive decimal string").arg(id));
-    if (!e.value(u"ts").isDouble())
-        return bad(QStringLiteral("event %1: ts must be milliseconds since the epoch").arg(id));
-    const QString actor = e.value(u"actor").toString();
-    if (!e.value(u"actor").isString() || actor.trimmed().isEmpty() || actor.size() > 200)
-        return bad(
-            QStringLiteral("event %1: actor must be a non-empty string of at most 200 characters")
-                .arg(id));
-    const QString kind = e.value(u"kind").toString();
-    if (kind.isEmpty() || kind.size() > 100)
-        return bad(
-            QStringLiteral("event %1: kind must be a non-empty string of at most 100 characters")
-                .arg(id));
-    if (!e.value(u"payload").isObject())
-        return bad(QStringLiteral("event %1: payload must be an object").arg(id));
-    if (e.contains(u"origin") && !e.value(u"origin").isString())
-        return bad(QStringLiteral("event %1: origin must be a string").arg(id));
-    const QJsonValue rule = e.value(u"hashRule");
-    if (!rule.isUndefined() && !(rule.isDouble() && domain::hashRuleFrom(rule.toInteger(0))))
-        return bad(QStringLiteral("event %1: hashRule must be 1 or 2").arg(id));
-    if (rule.toInteger(1) == int(domain::HashRule::WithOrigin)) {
-        const QString origin = e.value(u"origin").toString();
-        if (origin.isEmpty() || origin == u"local" || origin.size() > 200)
-            return bad(QStringLiteral("event %1: an event of hashRule 2 names the replica that "
-                                      "wrote it as its origin (at most 200 characters)")
-                           .arg(id));
-    }
-    return {};
+    return validateEvent(WireEvent(e));
 }
 
 Status EventLog::insertOne(const Principal &sender, const QJsonObject &event, bool *inserted)
 {
-    const QJsonObject stored = storedForm(event, sender.name, roleLabel(sender));
+    const QString role = roleLabel(sender);
     pg::Result r = m_db.exec(
         "INSERT INTO events(id, incident, kind, actor, sent_by, sent_role, body) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
-        {stored.value(u"id").toString().toUtf8(), stored.value(u"incidentId").toString().toUtf8(),
-         stored.value(u"kind").toString().toUtf8(), stored.value(u"actor").toString().toUtf8(),
-         sender.name.toUtf8(), roleLabel(sender).toUtf8(), compact(stored)});
+        {canonicalUuid(event.value(u"id").toString()).toUtf8(),
+         canonicalUuid(event.value(u"incidentId").toString()).toUtf8(),
+         event.value(u"kind").toString().toUtf8(), event.value(u"actor").toString().toUtf8(),
+         sender.name.toUtf8(), role.toUtf8(), storedFormJson(event, sender.name, role)});
     if (!r.ok())
         return Status::fail(r.error(), QString::fromLatin1(r.sqlState()));
     *inserted = r.affected() > 0;
@@ -199,31 +330,37 @@ Result<AppendOutcome> EventLog::append(const Principal &sender, const QJsonArray
     AppendOutcome out;
     out.results.resize(events.size());
 
+    // An event of an incident that exists already.
+    struct Pending {
+        qsizetype index;
+        WireEvent event;
+    };
     // 1. Shape and identity, event by event; incidents opened in this request first.
-    QList<qsizetype> others;
+    QList<Pending> others;
+    others.reserve(events.size());
     for (qsizetype i = 0; i < events.size(); ++i) {
-        const QJsonObject e = events[i].toObject();
-        const QString id = canonicalUuid(e.value(u"id").toString());
         if (!events[i].isObject()) {
             out.results[i] =
                 refusal(QString(), 422, QStringLiteral("event %1 is not an object").arg(i));
             continue;
         }
-        if (auto s = validate(e); !s) {
-            out.results[i] = refusal(id, 422, s.errorMessage());
+        const QJsonObject e = events[i].toObject();
+        WireEvent w(e);
+        if (auto s = validateEvent(w); !s) {
+            out.results[i] = refusal(w.uid, 422, s.errorMessage());
             continue;
         }
         if (auto s = checkEvent(sender, e); !s) {
-            out.results[i] = refusal(id, 403, s.errorMessage());
+            out.results[i] = refusal(w.uid, 403, s.errorMessage());
             continue;
         }
-        out.results[i].id = id;
-        if (e.value(u"kind").toString() != u"incident.opened") {
-            others << i;
+        out.results[i].id = w.uid;
+        const QString incident = w.incident;
+        if (w.kindText != u"incident.opened") {
+            others.append(Pending{i, std::move(w)});
             continue;
         }
         // 2. A new incident: its row and number, its opened event, the renumbering.
-        const QString incident = canonicalUuid(e.value(u"incidentId").toString());
         const QJsonObject p = e.value(u"payload").toObject();
         const qint64 ts = e.value(u"ts").toInteger();
         const qint64 hlc = e.value(u"hlc").toString().toLongLong();
@@ -289,92 +426,95 @@ Result<AppendOutcome> EventLog::append(const Principal &sender, const QJsonArray
 
     if (!others.isEmpty()) {
         // 3. The incidents the other events belong to, locked in one order (no deadlocks).
-        QList<QByteArray> ids;
+        PgTextArray ids;
         QHash<QString, Row> rows;
-        for (qsizetype i : others) {
-            const QString inc = canonicalUuid(events[i].toObject().value(u"incidentId").toString());
-            if (!rows.contains(inc)) {
-                rows.insert(inc, Row{});
-                ids << inc.toUtf8();
+        for (const Pending &p : std::as_const(others)) {
+            if (!rows.contains(p.event.incident)) {
+                rows.insert(p.event.incident, Row{});
+                ids.add(p.event.incident);
             }
         }
-        pg::Result locked = m_db.exec("SELECT id, state, fields, version, max_hlc FROM incidents "
-                                      "WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE",
-                                      {pgTextArray(ids)});
+        pg::Result locked =
+            m_db.execPrepared("SELECT id, state, fields, version, max_hlc FROM incidents "
+                              "WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE",
+                              {ids.text()});
         if (!locked.ok())
             return R::fail(locked.error(), QString::fromLatin1(locked.sqlState()));
-        QHash<QString, bool> exists;
         for (int r = 0; r < locked.rows(); ++r) {
             pg::RowReader reader(locked, r);
-            const QString id = reader.uuid();
-            Row &row = rows[id];
+            Row &row = rows[reader.uuid()];
             reader.read(row.state, row.fields, row.version, row.maxHlc);
-            exists.insert(id, true);
+            row.exists = true;
         }
         // 4. One multi-row insert; repeats (by id) are skipped by the database.
-        QList<QByteArray> eid, einc, ekind, eactor, ebody;
-        QList<qsizetype> sent;
-        for (qsizetype i : others) {
-            const QJsonObject e = events[i].toObject();
-            const QString inc = canonicalUuid(e.value(u"incidentId").toString());
-            if (!exists.value(inc)) {
-                out.results[i] =
-                    refusal(out.results[i].id, 404, QStringLiteral("no incident %1").arg(inc));
+        using pg::BinaryArray;
+        BinaryArray eid(BinaryArray::Type::Uuid), einc(BinaryArray::Type::Uuid),
+            ekind(BinaryArray::Type::Text), eactor(BinaryArray::Type::Text),
+            ebody(BinaryArray::Type::Text);
+        QList<const Pending *> sent;
+        sent.reserve(others.size());
+        const QString role = roleName(sender.role);
+        for (const Pending &p : std::as_const(others)) {
+            const WireEvent &e = p.event;
+            if (!rows.value(e.incident).exists) {
+                out.results[p.index] =
+                    refusal(e.uid, 404, QStringLiteral("no incident %1").arg(e.incident));
                 continue;
             }
-            const QJsonObject stored = storedForm(e, sender.name, roleName(sender.role));
-            eid << stored.value(u"id").toString().toUtf8();
-            einc << inc.toUtf8();
-            ekind << stored.value(u"kind").toString().toUtf8();
-            eactor << stored.value(u"actor").toString().toUtf8();
-            ebody << compact(stored);
-            sent << i;
+            eid.addUuid(e.uid);
+            einc.addUuid(e.incident);
+            ekind.add(e.kindText.toUtf8());
+            eactor.add(e.actorText.toUtf8());
+            ebody.add(storedFormJson(e, sender.name, role));
+            sent << &p;
         }
         if (!sent.isEmpty()) {
-            pg::Result ins = m_db.exec(
+            pg::Result ins = m_db.execPrepared(
                 "INSERT INTO events(id, incident, kind, actor, sent_by, sent_role, body) "
                 "SELECT i, n, k, a, $6, $7, b FROM unnest($1::uuid[], $2::uuid[], $3::text[], "
                 "$4::text[], $5::text[]) "
                 "WITH ORDINALITY AS t(i, n, k, a, b, o) ORDER BY o ON CONFLICT (id) DO NOTHING "
                 "RETURNING id",
-                {pgTextArray(eid), pgTextArray(einc), pgTextArray(ekind), pgTextArray(eactor),
-                 pgTextArray(ebody), sender.name.toUtf8(), roleName(sender.role).toUtf8()});
+                {eid.data(), einc.data(), ekind.data(), eactor.data(), ebody.data(),
+                 sender.name.toUtf8(), role.toUtf8()},
+                0b11111); // the arrays in binary form
             if (!ins.ok())
                 return R::fail(ins.error(), QString::fromLatin1(ins.sqlState()));
             QHash<QString, int> fresh;
+            fresh.reserve(ins.rows());
             for (int r = 0; r < ins.rows(); ++r)
                 fresh.insert(pg::RowReader(ins, r).uuid(), 1);
-            for (qsizetype i : sent) {
-                const QString id = out.results[i].id;
+            for (const Pending *p : std::as_const(sent)) {
+                EventOutcome &result = out.results[p->index];
                 // The same id twice in one request: the first is accepted, the second a repeat.
-                if (fresh.value(id) == 1) {
-                    fresh[id] = 2;
-                    const QJsonObject e = events[i].toObject();
-                    fold(rows[canonicalUuid(e.value(u"incidentId").toString())], e);
+                if (int &seen = fresh[result.id]; seen == 1) {
+                    seen = 2;
+                    fold(rows[p->event.incident], p->event);
                 } else {
-                    out.results[i].kind = EventOutcome::Kind::Duplicate;
+                    result.kind = EventOutcome::Kind::Duplicate;
                 }
             }
         }
-        // 5. The back end's own view of each incident touched (for GET, PATCH and ETags).
-        QList<QByteArray> uid, ustate, ufields, uversion, uhlc;
+        // 5. The back end's own view of each incident touched (for GET, PATCH and ETags); rows
+        // that no new event changed (all repeats) are left alone.
+        PgTextArray uid, ustate, ufields, uversion, uhlc;
         for (auto it = rows.cbegin(); it != rows.cend(); ++it) {
             if (!it->dirty)
                 continue;
-            uid << it.key().toUtf8();
-            ustate << it->state.toUtf8();
-            ufields << compact(it->fields);
-            uversion << QByteArray::number(it->version);
-            uhlc << QByteArray::number(it->maxHlc);
+            uid.add(it.key());
+            ustate.add(it->state);
+            ufields.add(compact(it->fields));
+            uversion.add(QByteArray::number(it->version));
+            uhlc.add(QByteArray::number(it->maxHlc));
         }
         if (!uid.isEmpty()) {
-            pg::Result up = m_db.exec("UPDATE incidents SET state = u.s, fields = u.f::jsonb, "
-                                      "version = u.v::bigint, max_hlc = u.h::bigint "
-                                      "FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], "
-                                      "$5::text[]) AS u(i, s, f, v, h) "
-                                      "WHERE incidents.id = u.i",
-                                      {pgTextArray(uid), pgTextArray(ustate), pgTextArray(ufields),
-                                       pgTextArray(uversion), pgTextArray(uhlc)});
+            pg::Result up = m_db.execPrepared(
+                "UPDATE incidents SET state = u.s, fields = u.f::jsonb, "
+                "version = u.v::bigint, max_hlc = u.h::bigint "
+                "FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], "
+                "$5::text[]) AS u(i, s, f, v, h) "
+                "WHERE incidents.id = u.i",
+                {uid.text(), ustate.text(), ufields.text(), uversion.text(), uhlc.text()});
             if (!up.ok())
                 return R::fail(up.error(), QString::fromLatin1(up.sqlState()));
         }

@@ -99,7 +99,28 @@ private:
 
 /// The canonical lower-case form of a UUID, or an empty string.
 QString canonicalUuid(const QString &text);
+
+/// A PostgreSQL array literal of text values, built value by value.
+class PgTextArray {
+public:
+    void add(QByteArrayView value);
+    void add(QStringView value) { add(QByteArrayView(value.toUtf8())); }
+    bool isEmpty() const { return m_text.size() == 1; }
+    QByteArray text() const { return m_text + '}'; }
+
+private:
+    QByteArray m_text = "{";
+};
 /// A PostgreSQL array literal of text values.
 QByteArray pgTextArray(const QList<QByteArray> &values);
+
+/// The stored form of an event: the sender's fields in a fixed shape, plus who relayed it
+/// (`sentBy`: user and role).
+QJsonObject storedForm(const QJsonObject &event, const QString &user, const QString &role);
+/// The stored form as compact JSON, byte for byte what QJsonDocument writes for storedForm(),
+/// written directly (the append's hot path).
+QByteArray storedFormJson(const QJsonObject &event, const QString &user, const QString &role);
+/// Appends `text` as a JSON string, byte for byte as QJsonDocument writes it.
+void appendJsonString(QByteArray &out, QStringView text);
 
 } // namespace sitrep::server

@@ -2,6 +2,8 @@
 #include "server/pg.h"
 
 #include <QJsonDocument>
+#include <QUuid>
+#include <QtEndian>
 
 #include <libpq-fe.h>
 
@@ -14,8 +16,10 @@ Result::Result(pg_result *r) : m_r(r)
     const ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     m_ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
     if (!m_ok) {
-        m_error = r ? QString::fromUtf8(PQresultErrorMessage(r)).trimmed()
-                    : QStringLiteral("no answer from the database");
+        m_error = st == PGRES_PIPELINE_ABORTED
+                      ? QStringLiteral("not run: an earlier statement of its pipeline failed")
+                  : r ? QString::fromUtf8(PQresultErrorMessage(r)).trimmed()
+                      : QStringLiteral("no answer from the database");
         if (r)
             if (const char *s = PQresultErrorField(r, PG_DIAG_SQLSTATE))
                 m_sqlState = s;
@@ -319,6 +323,7 @@ Status Connection::open(int connectTimeoutSeconds)
     const QByteArray timeout = QByteArray::number(connectTimeoutSeconds);
     const char *keys[] = {"dbname", "connect_timeout", "application_name", nullptr};
     const char *values[] = {m_url.constData(), timeout.constData(), "sitrep-server", nullptr};
+    m_prepared.clear();
     m_conn = PQconnectdbParams(keys, values, 1);
     if (PQstatus(m_conn) != CONNECTION_OK) {
         const QString why = lastError();
@@ -340,20 +345,157 @@ bool Connection::isOpen() const
     return m_conn && PQstatus(m_conn) == CONNECTION_OK;
 }
 
+namespace {
+
+// The parameters of a statement as libpq takes them (pointers into `params`).
+struct ParamArrays {
+    explicit ParamArrays(const Params &params, quint64 binary = 0)
+    {
+        values.reserve(size_t(params.size()));
+        lengths.reserve(size_t(params.size()));
+        formats.reserve(size_t(params.size()));
+        for (const QByteArray &p : params) {
+            values.push_back(p.isNull() ? nullptr : p.constData());
+            lengths.push_back(int(p.size()));
+            formats.push_back(formats.size() < 64 && (binary >> formats.size()) & 1 ? 1 : 0);
+        }
+    }
+    std::vector<const char *> values;
+    std::vector<int> lengths;
+    std::vector<int> formats;
+};
+
+void appendInt32(QByteArray &out, quint32 v)
+{
+    char be[4];
+    qToBigEndian(v, be);
+    out.append(be, 4);
+}
+
+} // namespace
+
 Result Connection::exec(const QByteArray &sql, const Params &params)
 {
     if (!m_conn)
         return Result(nullptr);
-    std::vector<const char *> values;
-    std::vector<int> lengths;
-    values.reserve(params.size());
-    lengths.reserve(params.size());
-    for (const QByteArray &p : params) {
-        values.push_back(p.isNull() ? nullptr : p.constData());
-        lengths.push_back(int(p.size()));
+    const ParamArrays p(params);
+    return Result(PQexecParams(m_conn, sql.constData(), int(params.size()), nullptr,
+                               p.values.data(), p.lengths.data(), nullptr, 0));
+}
+
+QByteArray Connection::prepared(const QByteArray &sql, int params, Result *failed)
+{
+    if (const auto it = m_prepared.constFind(sql); it != m_prepared.cend())
+        return *it;
+    const QByteArray name = "sitrep_" + QByteArray::number(m_prepared.size() + 1);
+    Result r(PQprepare(m_conn, name.constData(), sql.constData(), params, nullptr));
+    if (!r.ok()) {
+        *failed = std::move(r);
+        return {};
     }
-    return Result(PQexecParams(m_conn, sql.constData(), int(params.size()), nullptr, values.data(),
-                               lengths.data(), nullptr, 0));
+    m_prepared.insert(sql, name);
+    return name;
+}
+
+Result Connection::execPrepared(const QByteArray &sql, const Params &params, quint64 binary)
+{
+    if (!m_conn)
+        return Result(nullptr);
+    Result failed;
+    const QByteArray name = prepared(sql, int(params.size()), &failed);
+    if (name.isEmpty())
+        return failed;
+    const ParamArrays p(params, binary);
+    return Result(PQexecPrepared(m_conn, name.constData(), int(params.size()), p.values.data(),
+                                 p.lengths.data(), p.formats.data(), 0));
+}
+
+void BinaryArray::add(QByteArrayView bytes)
+{
+    appendInt32(m_elements, quint32(bytes.size()));
+    m_elements.append(bytes);
+    ++m_count;
+}
+
+void BinaryArray::addUuid(const QString &uuid)
+{
+    add(QUuid::fromString(uuid).toRfc4122());
+}
+
+QByteArray BinaryArray::data() const
+{
+    // Dimensions, no NULLs, the element type; then the one dimension's length and lower
+    // bound, then each element as its length and bytes.
+    QByteArray out;
+    out.reserve(20 + m_elements.size());
+    appendInt32(out, m_count ? 1 : 0);
+    appendInt32(out, 0);
+    appendInt32(out, quint32(m_type));
+    if (m_count) {
+        appendInt32(out, quint32(m_count));
+        appendInt32(out, 1);
+    }
+    return out + m_elements;
+}
+
+std::vector<Result> Connection::pipeline(const QList<Statement> &statements)
+{
+    std::vector<Result> out;
+    out.reserve(size_t(statements.size()));
+    // Nothing ran: the first statement answers why, the others that they did not run.
+    auto fail = [&](Result why) {
+        out.push_back(std::move(why));
+        while (out.size() < size_t(statements.size()))
+            out.push_back(Result(nullptr));
+    };
+    if (!m_conn) {
+        fail(Result(nullptr));
+        return out;
+    }
+    // Prepared first (once per connection), so the pipeline itself only binds and runs.
+    QList<QByteArray> names;
+    for (const Statement &s : statements) {
+        Result failed;
+        names << (s.params.isEmpty() ? QByteArray()
+                                     : prepared(s.sql, int(s.params.size()), &failed));
+        if (!s.params.isEmpty() && names.last().isEmpty()) {
+            fail(std::move(failed));
+            return out;
+        }
+    }
+    if (!PQenterPipelineMode(m_conn)) {
+        fail(Result(nullptr));
+        return out;
+    }
+    bool sent = true;
+    for (qsizetype i = 0; i < statements.size() && sent; ++i) {
+        const Statement &s = statements[i];
+        const ParamArrays p(s.params, s.binary);
+        sent = s.params.isEmpty()
+                   ? PQsendQueryParams(m_conn, s.sql.constData(), 0, nullptr, nullptr, nullptr,
+                                       nullptr, 0)
+                   : PQsendQueryPrepared(m_conn, names[i].constData(), int(s.params.size()),
+                                         p.values.data(), p.lengths.data(), p.formats.data(), 0);
+    }
+    sent = sent && PQpipelineSync(m_conn);
+    if (sent) {
+        for (qsizetype i = 0; i < statements.size(); ++i) {
+            PGresult *r = PQgetResult(m_conn);
+            if (!r)
+                break;
+            out.push_back(Result(r));
+            // Each statement's results end with a null.
+            while (PGresult *more = PQgetResult(m_conn))
+                PQclear(more);
+        }
+        // The end of the pipeline.
+        if (PGresult *sync = PQgetResult(m_conn))
+            PQclear(sync);
+    }
+    PQexitPipelineMode(m_conn);
+    while (out.size() < size_t(statements.size()))
+        out.push_back(Result(nullptr));
+    return out;
 }
 
 Status Connection::execScript(const QByteArray &sql)

@@ -4,6 +4,7 @@
 #include "util/result.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -11,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <type_traits>
+#include <vector>
 
 struct pg_conn;
 struct pg_result;
@@ -145,6 +147,34 @@ private:
 /// A parameter: text, or NULL for a null QByteArray.
 using Params = QList<QByteArray>;
 
+/// A one-dimensional array parameter in PostgreSQL's binary form (what array_send writes),
+/// built element by element: the server reads each element by its length, where the text
+/// form (`{"...","..."}`) has it scan and unescape every byte, which for a batch of event
+/// bodies cost more than the insert. Pass it with its bit set in execPrepared's `binary`.
+class BinaryArray {
+public:
+    /// The element type: text, or uuid (elements of 16 bytes).
+    enum class Type : quint32 { Text = 25, Uuid = 2950 };
+    explicit BinaryArray(Type type) : m_type(type) {}
+    /// A text element (UTF-8), or the 16 bytes of a uuid.
+    void add(QByteArrayView bytes);
+    /// A uuid element from its text form (any spelling QUuid reads).
+    void addUuid(const QString &uuid);
+    QByteArray data() const;
+
+private:
+    Type m_type;
+    qint32 m_count = 0;
+    QByteArray m_elements;
+};
+
+/// One statement of a pipeline (see Connection::pipeline).
+struct Statement {
+    QByteArray sql;
+    Params params = {};
+    quint64 binary = 0; // as in execPrepared
+};
+
 /// One libpq connection, used by one thread at a time.
 class Connection {
 public:
@@ -157,6 +187,17 @@ public:
     bool isOpen() const;
     /// Runs one statement (parameters as text, $1, $2 ...).
     Result exec(const QByteArray &sql, const Params &params = {});
+    /// Runs one statement prepared on this connection the first time it runs (PQprepare): later
+    /// runs skip PostgreSQL's parsing and planning. For the statements of the hot paths, whose
+    /// SQL text is a constant (every distinct text stays prepared while the connection lives).
+    /// Parameters whose bit is set in `binary` (bit 0: $1) are sent in PostgreSQL's binary
+    /// form (see BinaryArray).
+    Result execPrepared(const QByteArray &sql, const Params &params = {}, quint64 binary = 0);
+    /// Runs statements in one round trip (libpq's pipeline mode), each with parameters prepared
+    /// as execPrepared does. They run in order; after the first that fails, the later ones do
+    /// not run and answer an error. A pipeline is not a transaction of its own: send BEGIN in
+    /// it, or COMMIT, as the caller's transaction needs.
+    std::vector<Result> pipeline(const QList<Statement> &statements);
     /// Runs statements without parameters, one after the other, stopping at the first error.
     Status execScript(const QByteArray &sql);
     pg_conn *raw() const { return m_conn; }
@@ -164,8 +205,13 @@ public:
     int socket() const;
 
 private:
+    /// The name of `sql` prepared on this connection, preparing it first if need be (empty on
+    /// failure, with the error in `*failed`).
+    QByteArray prepared(const QByteArray &sql, int params, Result *failed);
+
     QByteArray m_url;
     pg_conn *m_conn = nullptr;
+    QHash<QByteArray, QByteArray> m_prepared; // SQL text -> statement name
 };
 
 /// Quotes an identifier ("name") for use in SQL text (LISTEN channels, never user input).

@@ -105,8 +105,8 @@ Result<std::optional<Principal>> Users::authenticate(const QByteArray &token)
     if (!token.startsWith("sitrep_") || token.size() > 200)
         return std::optional<Principal>();
     pg::Result r =
-        m_db.exec("SELECT id, name, role FROM users WHERE token_hash = $1 AND NOT disabled",
-                  {hashToken(token)});
+        m_db.execPrepared("SELECT id, name, role FROM users WHERE token_hash = $1 AND NOT disabled",
+                          {hashToken(token)});
     if (!r.ok())
         return R::fail(r.error(), QStringLiteral("unavailable"));
     if (r.rows() == 0)

@@ -18,6 +18,9 @@
 #include <QUuid>
 #include <QtTest>
 
+#include <latch>
+#include <thread>
+
 using namespace sitrep;
 using namespace sitrep::server;
 
@@ -45,6 +48,9 @@ private slots:
     void mismatches_areReported();
     void uncheckedMismatch_warns();
     void serverQueries_matchTheirReads();
+    void storedFormJson_isWhatQtWritesForTheStoredForm_arraysReadBack();
+    void pipeline_stopsAtTheFirstFailure_preparedStatementsSurviveIt();
+    void append_sameKeyAtOnce_storedOnce_everyoneGetsTheFirstAnswer();
 
 private:
     pg::Result query(const QByteArray &sql, const pg::Params &params = {});
@@ -78,21 +84,33 @@ pg::Result TestServerRowReader::query(const QByteArray &sql, const pg::Params &p
     return r;
 }
 
-ApiResponse TestServerRowReader::request(const QByteArray &method, const QByteArray &target,
-                                         const QJsonObject &body, const QByteArray &key)
+namespace {
+
+http::HttpRequest httpRequest(const QByteArray &token, const QByteArray &method,
+                              const QByteArray &target, const QJsonObject &body,
+                              const QByteArray &key)
 {
     http::HttpRequest req;
     req.method = method;
     req.target = target;
     req.path = target.contains('?') ? target.left(target.indexOf('?')) : target;
     req.version = "HTTP/1.1";
-    req.headers.insert("authorization", "Bearer " + m_token);
+    req.headers.insert("authorization", "Bearer " + token);
     if (!key.isEmpty())
         req.headers.insert("idempotency-key", key);
     if (!body.isEmpty())
         req.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    return req;
+}
+
+} // namespace
+
+ApiResponse TestServerRowReader::request(const QByteArray &method, const QByteArray &target,
+                                         const QJsonObject &body, const QByteArray &key)
+{
     QString route;
-    return handleRequest(*m_db, req, m_metrics, 1, FeedHead{}, &route);
+    return handleRequest(*m_db, httpRequest(m_token, method, target, body, key), m_metrics, 1,
+                         FeedHead{}, &route);
 }
 
 void TestServerRowReader::typedReads_takeTheirColumnTypes()
@@ -465,6 +483,208 @@ void TestServerRowReader::serverQueries_matchTheirReads()
     const QJsonObject refusedJson = QJsonDocument::fromJson(refused.body).object();
     QCOMPARE(refusedJson.value(u"holder").toString(), QStringLiteral("h1"));
     QCOMPARE(refusedJson.value(u"expiresAt"), takenJson.value(u"expiresAt"));
+}
+
+void TestServerRowReader::storedFormJson_isWhatQtWritesForTheStoredForm_arraysReadBack()
+{
+    // The append writes the stored form itself: the same bytes QJsonDocument writes, for
+    // every kind of string (escapes, control characters, beyond ASCII, a lone surrogate),
+    // with and without origin and hashRule.
+    const QStringList strings{
+        QString(),
+        QStringLiteral("ana"),
+        QStringLiteral("quote \" backslash \\ slash /"),
+        QStringLiteral("\b\f\n\r\t") + QChar(0x01) + QChar(0x1f) + QChar(0x7f),
+        QStringLiteral("caf\u00e9 \u2603 \U0001F525"),
+        QStringLiteral("lone ") + QChar(0xd800) + QStringLiteral(" surrogate"),
+    };
+    auto qt = [](const QString &s) {
+        const QByteArray a = QJsonDocument(QJsonArray{s}).toJson(QJsonDocument::Compact);
+        return a.mid(1, a.size() - 2);
+    };
+    for (const QString &s : strings) {
+        QByteArray mine;
+        appendJsonString(mine, s);
+        QCOMPARE(mine, qt(s));
+        for (int rule : {0, 1, 2}) {
+            QJsonObject e{{QStringLiteral("id"), uuid().toUpper()},
+                          {QStringLiteral("incidentId"), QStringLiteral("{%1}").arg(uuid())},
+                          {QStringLiteral("hlc"), QStringLiteral("1234")},
+                          {QStringLiteral("ts"), qint64(1733000000123)},
+                          {QStringLiteral("actor"), s},
+                          {QStringLiteral("kind"), QStringLiteral("note.added")},
+                          {QStringLiteral("payload"),
+                           QJsonObject{{QStringLiteral("text"), s},
+                                       {QStringLiteral("n"), 1.5},
+                                       {QStringLiteral("list"), QJsonArray{s, 2, true}}}}};
+            if (rule)
+                e.insert(QStringLiteral("hashRule"), rule);
+            if (!s.isEmpty())
+                e.insert(QStringLiteral("origin"), s);
+            const QString role = s.isEmpty() ? QStringLiteral("responder") : s;
+            QCOMPARE(storedFormJson(e, s, role),
+                     QJsonDocument(storedForm(e, s, role)).toJson(QJsonDocument::Compact));
+        }
+    }
+    // The text arrays of the append read back as they went in.
+    const QList<QByteArray> values{
+        "", "plain", "quote \" and \\ backslash", "{brace,comma}", "NULL", "caf\xc3\xa9"};
+    pg::Result back = query("SELECT unnest($1::text[])", {pgTextArray(values)});
+    QVERIFY(back.ok());
+    QCOMPARE(back.rows(), values.size());
+    for (int i = 0; i < back.rows(); ++i)
+        QCOMPARE(pg::RowReader(back, i).text().toUtf8(), values[i]);
+    // And so do the binary arrays (text and uuid elements, and none).
+    pg::BinaryArray texts(pg::BinaryArray::Type::Text), ids(pg::BinaryArray::Type::Uuid),
+        none(pg::BinaryArray::Type::Text);
+    QStringList uuids;
+    for (const QByteArray &v : values) {
+        texts.add(v);
+        uuids << uuid();
+        ids.addUuid(uuids.last().toUpper());
+    }
+    pg::Result binary =
+        m_db->execPrepared("SELECT t, i FROM unnest($1::text[], $2::uuid[]) AS u(t, i)",
+                           {texts.data(), ids.data()}, 0b11);
+    QVERIFY2(binary.ok(), qPrintable(binary.error()));
+    QCOMPARE(binary.rows(), values.size());
+    for (int i = 0; i < binary.rows(); ++i) {
+        pg::RowReader row(binary, i);
+        QCOMPARE(row.text().toUtf8(), values[i]);
+        QCOMPARE(row.uuid(), uuids[i]);
+    }
+    pg::Result empty = m_db->execPrepared("SELECT cardinality($1::text[])", {none.data()}, 0b1);
+    QVERIFY2(empty.ok(), qPrintable(empty.error()));
+    QCOMPARE(pg::RowReader(empty, 0).int64(), 0);
+}
+
+void TestServerRowReader::pipeline_stopsAtTheFirstFailure_preparedStatementsSurviveIt()
+{
+    pg::Connection db(m_pg.url());
+    QVERIFY2(db.open(), qPrintable(db.lastError()));
+    std::vector<pg::Result> r = db.pipeline({{"BEGIN"},
+                                             {"SELECT $1::int + 1", {"41"}},
+                                             {"SELECT $1::int / 0", {"1"}},
+                                             {"SELECT $1::int", {"7"}},
+                                             {"COMMIT"}});
+    QCOMPARE(r.size(), size_t(5));
+    QVERIFY(r[0].ok());
+    QVERIFY(r[1].ok());
+    QCOMPARE(pg::RowReader(r[1], 0).int64(), 42);
+    QVERIFY(!r[2].ok());
+    QCOMPARE(r[2].sqlState(), QByteArray("22012"));
+    QVERIFY(!r[3].ok());
+    QVERIFY(!r[4].ok());
+    // The transaction failed and stays open until rolled back; the statements prepared
+    // inside it stay prepared.
+    QVERIFY(!db.execPrepared("SELECT $1::int", {"7"}).ok());
+    QVERIFY(db.exec("ROLLBACK").ok());
+    pg::Result again = db.execPrepared("SELECT $1::int + 1", {"1"});
+    QVERIFY2(again.ok(), qPrintable(again.error()));
+    QCOMPARE(pg::RowReader(again, 0).int64(), 2);
+    std::vector<pg::Result> next = db.pipeline({{"SELECT $1::int", {"7"}}});
+    QVERIFY2(next[0].ok(), qPrintable(next[0].error()));
+    QCOMPARE(pg::RowReader(next[0], 0).int64(), 7);
+    // A statement that cannot be prepared answers its error; nothing of the pipeline runs.
+    std::vector<pg::Result> bad =
+        db.pipeline({{"INSERT INTO nowhere VALUES ($1)", {"1"}}, {"SELECT $1::int", {"7"}}});
+    QCOMPARE(bad[0].sqlState(), QByteArray("42P01"));
+    QVERIFY(!bad[1].ok());
+    QVERIFY(db.exec("SELECT 1").ok());
+}
+
+void TestServerRowReader::append_sameKeyAtOnce_storedOnce_everyoneGetsTheFirstAnswer()
+{
+    // Several instances take the same request (a client's retry through another instance)
+    // at the same moment: the events are stored once, the incident counts them once, and
+    // every answer is the first one. A refused event's error (quotes, beyond ASCII) is
+    // part of the answer.
+    QVERIFY(!m_token.isEmpty());
+    const QString incident = uuid();
+    const QJsonObject opened{
+        {QStringLiteral("id"), uuid()},
+        {QStringLiteral("incidentId"), incident},
+        {QStringLiteral("hlc"), QStringLiteral("100")},
+        {QStringLiteral("ts"), QDateTime::currentMSecsSinceEpoch()},
+        {QStringLiteral("actor"), QStringLiteral("ana")},
+        {QStringLiteral("kind"), QStringLiteral("incident.opened")},
+        {QStringLiteral("payload"), QJsonObject{{QStringLiteral("state"), QStringLiteral("new")},
+                                                {QStringLiteral("priority"), QStringLiteral("P1")},
+                                                {QStringLiteral("number"), QStringLiteral("T-2")},
+                                                {QStringLiteral("resolution_minutes"), 60}}}};
+    QCOMPARE(request("POST", "/api/incidents",
+                     {{QStringLiteral("incidentId"), incident}, {QStringLiteral("event"), opened}},
+                     "race-open")
+                 .status,
+             201);
+    QJsonArray events;
+    for (int i = 0; i < 20; ++i)
+        events << QJsonObject{
+            {QStringLiteral("id"), uuid()},
+            {QStringLiteral("incidentId"), incident},
+            {QStringLiteral("hlc"), QString::number(200 + i)},
+            {QStringLiteral("ts"), QDateTime::currentMSecsSinceEpoch()},
+            {QStringLiteral("actor"), QStringLiteral("ana")},
+            {QStringLiteral("kind"), QStringLiteral("note.added")},
+            {QStringLiteral("payload"), QJsonObject{{QStringLiteral("text"), QString::number(i)}}}};
+    const QString forged = QStringLiteral("eve \"the \u00e9vil\"");
+    QJsonObject refused = events[0].toObject();
+    refused.insert(QStringLiteral("id"), uuid());
+    refused.insert(QStringLiteral("actor"), forged);
+    events << refused;
+    const QJsonObject body{{QStringLiteral("events"), events}};
+
+    constexpr int kRacers = 6;
+    std::vector<ApiResponse> answers(kRacers);
+    std::latch go(kRacers);
+    std::vector<std::thread> racers;
+    for (int t = 0; t < kRacers; ++t)
+        racers.emplace_back([&, t] {
+            pg::Connection db(m_pg.url());
+            const bool open = bool(db.open());
+            go.arrive_and_wait();
+            if (!open)
+                return;
+            QString route;
+            answers[size_t(t)] =
+                handleRequest(db, httpRequest(m_token, "POST", "/api/events", body, "race-key"),
+                              m_metrics, 1, FeedHead{}, &route);
+        });
+    for (auto &t : racers)
+        t.join();
+    int replayed = 0;
+    for (const ApiResponse &a : answers) {
+        QCOMPARE(a.status, 200);
+        QCOMPARE(a.body, answers[0].body);
+        replayed +=
+            a.headers.contains(qMakePair(QByteArray("Idempotent-Replayed"), QByteArray("true")));
+    }
+    QCOMPARE(replayed, kRacers - 1);
+    const QJsonObject answer = QJsonDocument::fromJson(answers[0].body).object();
+    QCOMPARE(answer.value(u"accepted").toInt(), 20);
+    QCOMPARE(answer.value(u"duplicates").toInt(), 0);
+    QCOMPARE(answer.value(u"refused").toInt(), 1);
+    const QJsonArray results = answer.value(u"results").toArray();
+    QCOMPARE(results.size(), 21);
+    QCOMPARE(results[0].toObject(),
+             (QJsonObject{{QStringLiteral("id"), events[0].toObject().value(u"id")},
+                          {QStringLiteral("status"), QStringLiteral("accepted")}}));
+    const QJsonObject no = results[20].toObject();
+    QCOMPARE(no.value(u"status").toString(), QStringLiteral("refused"));
+    QCOMPARE(no.value(u"code").toInt(), 403);
+    QCOMPARE(no.value(u"error").toString(),
+             QStringLiteral("ana cannot record an event as '%1'").arg(forged));
+    QCOMPARE(answer.value(u"events").toArray(), QJsonArray());
+
+    pg::Result counted =
+        query("SELECT (SELECT count(*) FROM events WHERE incident = $1 AND kind = 'note.added'), "
+              "version, max_hlc FROM incidents WHERE id = $1",
+              {incident.toUtf8()});
+    QVERIFY(counted.ok());
+    pg::RowReader row(counted, 0);
+    QCOMPARE(row.int64(), 20);
+    QCOMPARE(row.int64(), 20);
+    QCOMPARE(row.int64(), 219);
 }
 
 QTEST_GUILESS_MAIN(TestServerRowReader)
