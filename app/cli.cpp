@@ -201,9 +201,11 @@ int cmdCreate(const QStringList &args)
     auto r = s.engine().execute(Command::open(a, s.actor()));
     if (!r)
         return s.fail(r.errorMessage());
-    if (s.json())
-        printJson(s.store().incidentByUid(r->incidentUid)->toJson());
-    else
+    if (s.json()) {
+        auto inc = s.store().incidentByUid(r->incidentUid);
+        s.store().loadAlerts(*inc);
+        printJson(inc->toJson());
+    } else
         out() << r->number << "\n";
     out().flush();
     suggestForNewIncident(s.context(), r->number); // triage.suggested, when a model exists
@@ -377,6 +379,7 @@ int cmdShow(CliSession &s)
     if (!inc)
         return s.fail(QStringLiteral("no incident '%1'").arg(s.pos(0)));
     const auto tl = s.store().timeline(inc->uid);
+    s.store().loadAlerts(*inc);
     if (s.json()) {
         QJsonObject o = inc->toJson();
         QJsonArray ev;
