@@ -220,8 +220,10 @@ int cmdList(CliSession &s)
     const auto rows = s.store().list(*q);
     if (s.json()) {
         QJsonArray arr;
-        for (const auto &i : rows)
+        for (auto i : rows) {
+            s.store().loadAlerts(i); // related_alerts: the links are rows of their own
             arr << i.toJson();
+        }
         printJson(arr);
     } else {
         for (const auto &i : rows)
@@ -298,9 +300,10 @@ int cmdExport(const QStringList &args)
         const auto rows = s.store().list(page);
         if (rows.isEmpty())
             break;
-        for (const auto &i : rows) {
+        for (auto i : rows) {
             if (written++ >= total)
                 break;
+            s.store().loadAlerts(i); // related_alerts: the links are rows of their own
             const QJsonObject j = i.toJson();
             if (perIncident) {
                 *o << QStringList{util::csvCell(i.number),
