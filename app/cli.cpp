@@ -184,9 +184,11 @@ int cmdCreate(CliSession &s)
     auto r = s.engine().execute(Command::open(a, s.actor()));
     if (!r)
         return s.fail(r.errorMessage());
-    if (s.json())
-        printJson(s.store().incidentByUid(r->incidentUid)->toJson());
-    else
+    if (s.json()) {
+        auto inc = s.store().incidentByUid(r->incidentUid);
+        s.store().loadAlerts(*inc);
+        printJson(inc->toJson());
+    } else
         out() << r->number << "\n";
     out().flush();
     suggestForNewIncident(s.context(), r->number); // triage.suggested, when a model exists
@@ -201,8 +203,10 @@ int cmdList(CliSession &s)
     const auto rows = s.store().list(*q);
     if (s.json()) {
         QJsonArray arr;
-        for (const auto &i : rows)
+        for (auto i : rows) {
+            s.store().loadAlerts(i); // related_alerts: the links are rows of their own
             arr << i.toJson();
+        }
         printJson(arr);
     } else {
         for (const auto &i : rows)
@@ -276,9 +280,10 @@ int cmdExport(CliSession &s)
         const auto rows = s.store().list(page);
         if (rows.isEmpty())
             break;
-        for (const auto &i : rows) {
+        for (auto i : rows) {
             if (written++ >= total)
                 break;
+            s.store().loadAlerts(i); // related_alerts: the links are rows of their own
             const QJsonObject j = i.toJson();
             if (perIncident) {
                 *o << QStringList{util::csvCell(i.number),
@@ -357,6 +362,7 @@ int cmdShow(CliSession &s)
     if (!inc)
         return s.fail(QStringLiteral("no incident '%1'").arg(s.pos(0)));
     const auto tl = s.store().timeline(inc->uid);
+    s.store().loadAlerts(*inc);
     if (s.json()) {
         QJsonObject o = inc->toJson();
         QJsonArray ev;

@@ -388,6 +388,7 @@ int runRunbook(const QStringList &args)
     if (!inc)
         return s.fail(QStringLiteral("no incident '%1'").arg(s.pos(0)));
     if (sub == u"match") {
+        s.store().loadAlerts(*inc);
         for (const auto *r : lib.match(*inc))
             out() << r->id << "  " << r->name << "  (score " << runbooks::matchScore(*r, *inc)
                   << ")\n";

@@ -100,7 +100,8 @@ QJsonObject Incident::toJson() const
     o[u"reporter"] = reporter;
     o[u"incident_commander"] = commander;
     o[u"responders"] = QJsonArray::fromStringList(responders);
-    o[u"related_alerts"] = QJsonArray::fromStringList(alerts);
+    o[u"related_alerts"] = QJsonArray::fromStringList(alerts); // as far as this copy has them
+    o[u"alert_count"] = alertCount;
     o[u"state"] = state;
     o[u"open"] = open;
     o[u"created_at"] = iso(createdAt);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QJsonObject>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -43,7 +44,21 @@ struct Incident {
     QString reporter;
     QString commander;
     QStringList responders;
+    /// How many alerts are linked (column alert_count). The links themselves are rows of
+    /// incident_alerts, in link order: Store::alerts() reads them.
+    qint64 alertCount = 0;
+    /// Linked alerts in link order, as far as this copy knows them: a copy read from the store
+    /// has none (Store::loadAlerts() fills them in); a fold appends each link it makes, so a
+    /// fold from the opening holds them all. The last `alertCount - alertsInTable` of them
+    /// are not in incident_alerts yet: Store::writeIncident() inserts them, one row each.
     QStringList alerts;
+    /// Not stored: how many of this incident's links incident_alerts holds (alertCount as
+    /// read from the store; 0 for a fold from the opening).
+    qint64 alertsInTable = 0;
+    /// Not stored: the alerts this copy linked (those of `alerts` its folds appended), the
+    /// fold's test for "linked already". A copy read from the store does not know the links
+    /// in the table: whoever links on it asks the store first (Store::alertLinked()).
+    QSet<QString> linkedHere;
     QString state;
     bool open = true;
     qint64 createdAt = 0;

@@ -31,6 +31,7 @@ struct LifecycleEngine::Work {
     QHash<QString, QString> numbers;               // number -> uid of touched incidents
     QStringList order;                             // touched uids, first-touch order
     QList<Event> events;                           // pending, in order
+    QSet<QString> eventIds;                        // the ids of `events`
     QList<QPair<QString, QByteArray>> attachments; // sha256 hex -> (name|mime) + data
     QHash<QString, QPair<QString, QString>> attachmentMeta;
     qint64 ts = 0; // time of the command being applied
@@ -108,8 +109,8 @@ bool LifecycleEngine::emitOnce(Work &work, Incident &inc, const QString &kind,
 {
     const QString id = onceEventId(inc.uid, kind, key);
     const auto same = [&](const Event &e) { return e.id == id; };
-    if (std::any_of(out.events.cbegin(), out.events.cend(), same) ||
-        std::any_of(work.events.cbegin(), work.events.cend(), same) || m_store.hasEvent(id))
+    if (work.eventIds.contains(id) || std::any_of(out.events.cbegin(), out.events.cend(), same) ||
+        m_store.hasEvent(id))
         return false;
     emitEvent(work, inc, kind, payload, out, id);
     return true;
@@ -709,10 +710,22 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         const QString id = a[u"alert"].toString().trimmed();
         if (id.isEmpty())
             return fail(QStringLiteral("link-alert needs an alert id"));
-        if (inc.alerts.contains(id)) {
+        // Linked already: the batch's copy knows the links it made, the table the others (one
+        // index lookup). Never a scan of the incident's alerts.
+        if (inc.linkedHere.contains(id) ||
+            (inc.alertsInTable > 0 && m_store.alertLinked(inc.rowid, id))) {
             out.noop = true;
             break;
         }
+        // The link is folded into `inc` in place: the batch's working copy and what load()
+        // returned share its lists, and appending to a shared list would copy it. Nothing
+        // after this point fails, so `inc` replaces the working copy below.
+        for (Incident *holder :
+             {work.current.contains(inc.uid) ? &work.current[inc.uid] : nullptr, &*loaded})
+            if (holder) {
+                holder->alerts = {};
+                holder->linkedHere = {};
+            }
         QJsonObject p = a;
         p[u"alert"] = id;
         // Linking an alert to an incident happens once, whichever replica links it.
@@ -974,8 +987,11 @@ Result<QList<Result<Outcome>>> LifecycleEngine::executePlanned(const Planner &pl
         // apply() touches the working set only once the command has passed every check,
         // so a rejected command leaves the batch as it was.
         auto r = apply(work, c);
-        if (r)
+        if (r) {
             work.events += r->events;
+            for (const Event &e : std::as_const(r->events))
+                work.eventIds.insert(e.id);
+        }
         results << r;
     }
     return commit(work, std::move(results));
@@ -1199,6 +1215,7 @@ Result<LifecycleEngine::MergeResult> LifecycleEngine::mergeRemote(const QList<Ev
         QList<Event> all = m_store.timeline(uid);
         QString head = all.isEmpty() ? QString() : all.last().hash;
         QList<Event> notes;
+        bool linksMerged = false; // an opening or an alert link: the links may order anew
         Incident cur = before ? *before : Incident(); // as each incoming event meets it
         for (Event e : std::as_const(incoming)) {
             if (recorded.contains(e.id)) { // this merge recorded it already (a conflict)
@@ -1237,6 +1254,7 @@ Result<LifecycleEngine::MergeResult> LifecycleEngine::mergeRemote(const QList<Ev
                 ++res.applied;
             if (e.kind == kinds::NoteAdded)
                 notes << e;
+            linksMerged = linksMerged || e.kind == kinds::AlertLinked || e.kind == kinds::Opened;
         }
         // Deterministic fold; transitions that no longer fit become conflicts.
         auto fold = [&](QList<Event> evs, QList<QPair<Event, QString>> *conflicted) {
@@ -1291,6 +1309,14 @@ Result<LifecycleEngine::MergeResult> LifecycleEngine::mergeRemote(const QList<Ev
             inc = fold(all, nullptr);
         inc.headHash = head; // the chain continues from the last appended event
         inc.rowid = before ? before->rowid : 0;
+        // The fold above started from the opening, so `inc.alerts` holds every link in fold
+        // order. Without a merged link the table holds the same links in the same order;
+        // with one, a remote link may fold before local ones: the links are written anew.
+        if (before && !linksMerged)
+            inc.alertsInTable = inc.alertCount;
+        else if (before)
+            if (auto s = m_store.clearAlertLinks(inc); !s)
+                return rollback(s.errorMessage());
         if (auto s = m_store.writeIncident(inc, before ? &*before : nullptr); !s)
             return rollback(s.errorMessage());
         for (const Event &n : std::as_const(notes))

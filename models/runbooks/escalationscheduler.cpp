@@ -63,7 +63,7 @@ Result<int> EscalationScheduler::tick()
     const QList<Incident> open = m_engine.store().list(q);
     QList<Command> cmds;
     m_nextAt = 0;
-    for (const Incident &inc : open) {
+    for (Incident inc : open) {
         if (escalationStopped(inc, QStringLiteral("resolved")))
             continue;
         QList<const Runbook *> rbs;
@@ -74,6 +74,7 @@ Result<int> EscalationScheduler::tick()
                     r && !rbs.contains(r))
                     rbs << r;
         if (rbs.isEmpty()) {
+            m_engine.store().loadAlerts(inc); // matched by alert name too
             const auto m = m_library.match(inc);
             if (!m.isEmpty())
                 rbs << m.first();

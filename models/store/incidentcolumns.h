@@ -8,7 +8,8 @@ namespace sitrep::store {
 inline constexpr const char *kIncidentColumns =
     "id, uid, number, title, description, severity, priority, impact, urgency, category, "
     "subcategory, services, cis, assignee, assignment_group, reporter, commander, responders, "
-    "alerts, state, is_open, created_at, acknowledged_at, mitigated_at, resolved_at, closed_at, "
+    "alert_count, state, is_open, created_at, acknowledged_at, mitigated_at, resolved_at, "
+    "closed_at, "
     "updated_at, response_due, resolution_due, sla_due, sla_paused_ms, sla_paused_since, "
     "sla_breached, root_cause, resolution_note, close_code, time_spent, approvals, "
     "last_status_at, head_hash, event_count, extra";

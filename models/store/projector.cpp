@@ -15,6 +15,19 @@ static QStringList toList(const QJsonValue &v)
     return out;
 }
 
+// One link: appended where it is new to this copy. A copy read from the store does not know
+// the links in the table (the engine asks the store before it links); a fold from the
+// opening knows them all, so a link folded twice counts once.
+static void linkAlert(Incident &inc, const QString &alert)
+{
+    const qsizetype known = inc.linkedHere.size();
+    inc.linkedHere.insert(alert);
+    if (inc.linkedHere.size() == known)
+        return;
+    inc.alerts << alert;
+    ++inc.alertCount;
+}
+
 bool isBackgroundKind(const QString &kind)
 {
     return kind == kinds::SlaBreached || kind == kinds::Reminder || kind == kinds::Escalation ||
@@ -119,7 +132,8 @@ void applyEvent(Incident &inc, const Event &e)
         inc.assignmentGroup = p[u"assignment_group"].toString();
         inc.reporter = p[u"reporter"].toString();
         inc.commander = p[u"commander"].toString();
-        inc.alerts = toList(p[u"alerts"]);
+        for (const auto &a : p[u"alerts"].toArray())
+            linkAlert(inc, a.toString());
         inc.state = p[u"state"].toString();
         inc.open = p[u"open"].toBool(true);
         inc.createdAt = e.ts;
@@ -162,9 +176,7 @@ void applyEvent(Incident &inc, const Event &e)
         if (p.contains(u"group"))
             inc.assignmentGroup = p[u"group"].toString();
     } else if (e.kind == kinds::AlertLinked) {
-        const QString id = p[u"alert"].toString();
-        if (!inc.alerts.contains(id))
-            inc.alerts << id;
+        linkAlert(inc, p[u"alert"].toString());
     } else if (e.kind == kinds::ApprovalGranted) {
         inc.approvals[p[u"for"].toString(QStringLiteral("*"))] = p[u"approver"].toString();
     } else if (e.kind == kinds::StatusUpdate) {

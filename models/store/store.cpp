@@ -272,7 +272,7 @@ static void bindIncident(Stmt *s, const Incident &i, int first)
     s->bindValues(first, Store::uuidToBlob(i.uid), i.number, i.title, i.description, i.severity,
                   i.priority, i.impact, i.urgency, i.category, i.subcategory, jsonList(i.services),
                   jsonList(i.cis), i.assignee, i.assignmentGroup, i.reporter, i.commander,
-                  jsonList(i.responders), jsonList(i.alerts), i.state, i.open, i.createdAt,
+                  jsonList(i.responders), i.alertCount, i.state, i.open, i.createdAt,
                   i.acknowledgedAt, i.mitigatedAt, i.resolvedAt, i.closedAt, i.updatedAt,
                   i.responseDue, i.resolutionDue, i.activeDeadline(), i.slaPausedMs,
                   i.slaPausedSince, i.slaBreached, i.rootCause, i.resolutionNote, i.closeCode,
@@ -322,7 +322,10 @@ static Status writeRow(Db &db, const QString &table, Incident &inc, bool insert)
             return Status::fail(
                 QStringLiteral("cannot write incident %1: %2").arg(inc.number, s->error()),
                 QStringLiteral("db"));
-        inc.rowid = db.lastInsertRowId();
+        // A given id stays: the rebuild's scratch table (CREATE TABLE AS) has an id column
+        // that is not its rowid.
+        if (inc.rowid <= 0)
+            inc.rowid = db.lastInsertRowId();
         return {};
     }
     Stmt *s = db.prepare(rowSql(table, false));
@@ -378,11 +381,79 @@ static Status writeSideTables(Db &db, const Incident &inc, const Incident *befor
     return {};
 }
 
+// The links `inc` made that `table` does not hold yet: one INSERT each, numbered on from the
+// links it holds. Never a rewrite of the links already there.
+static Status writeAlertLinks(Db &db, const QString &table, Incident &inc)
+{
+    const qint64 fresh = inc.alertCount - inc.alertsInTable;
+    if (fresh <= 0)
+        return {};
+    if (fresh > inc.alerts.size())
+        return Status::fail(QStringLiteral("incident %1: %2 new alert links, %3 known")
+                                .arg(inc.number)
+                                .arg(fresh)
+                                .arg(inc.alerts.size()),
+                            QStringLiteral("db"));
+    Stmt *s =
+        db.prepare(QStringLiteral("INSERT INTO %1(incident, alert, ord) VALUES(?,?,?)").arg(table));
+    if (!s)
+        return Status::fail(db.lastError(), QStringLiteral("db"));
+    qint64 ord = inc.alertsInTable;
+    for (qsizetype i = inc.alerts.size() - fresh; i < inc.alerts.size(); ++i) {
+        s->reset();
+        s->bind(1, inc.rowid).bind(2, inc.alerts.at(i)).bind(3, ++ord);
+        if (!s->exec())
+            return Status::fail(QStringLiteral("cannot link alert %1 to incident %2: %3")
+                                    .arg(inc.alerts.at(i), inc.number, s->error()),
+                                QStringLiteral("db"));
+    }
+    inc.alertsInTable = inc.alertCount;
+    return {};
+}
+
 Status Store::writeIncident(Incident &inc, const Incident *before)
 {
     if (auto s = writeRow(m_db, QStringLiteral("incidents"), inc, inc.rowid == 0 || !before); !s)
         return s;
+    if (auto s = writeAlertLinks(m_db, QStringLiteral("incident_alerts"), inc); !s)
+        return s;
     return writeSideTables(m_db, inc, before);
+}
+
+Status Store::clearAlertLinks(Incident &inc)
+{
+    if (inc.rowid > 0)
+        if (auto s =
+                m_db.run(QStringLiteral("DELETE FROM incident_alerts WHERE incident=?"), inc.rowid);
+            !s)
+            return s;
+    inc.alertsInTable = 0;
+    return {};
+}
+
+bool Store::alertLinked(qint64 incidentRowId, const QString &alert)
+{
+    Stmt *s =
+        m_db.prepare(QStringLiteral("SELECT 1 FROM incident_alerts WHERE incident=? AND alert=?"));
+    if (!s)
+        return false;
+    s->bind(1, incidentRowId).bind(2, alert);
+    const bool found = s->step();
+    s->reset();
+    return found;
+}
+
+QStringList Store::alerts(qint64 incidentRowId, int limit)
+{
+    return m_db.texts(
+        QStringLiteral("SELECT alert FROM incident_alerts WHERE incident=? ORDER BY ord LIMIT ?"),
+        {incidentRowId, qint64(limit < 0 ? -1 : limit)});
+}
+
+void Store::loadAlerts(Incident &inc)
+{
+    inc.alerts = alerts(inc.rowid);
+    inc.linkedHere.clear();
 }
 
 Status Store::addSearchNote(qint64 incidentRowId, qint64 eventSeq, const QString &text)
@@ -422,7 +493,8 @@ Incident Store::readIncident(const Stmt &s)
     i.cis = parseList(row.text());
     row.read(i.assignee, i.assignmentGroup, i.reporter, i.commander);
     i.responders = parseList(row.text());
-    i.alerts = parseList(row.text());
+    i.alertCount = row.int64();
+    i.alertsInTable = i.alertCount;
     row.read(i.state, i.open, i.createdAt, i.acknowledgedAt, i.mitigatedAt, i.resolvedAt,
              i.closedAt, i.updatedAt, i.responseDue, i.resolutionDue);
     row.skip(); // sla_due is derived
@@ -668,7 +740,7 @@ qint64 Store::dataVersion()
 
 // Folds the whole log into `table` (same columns as incidents). Incidents get row ids in
 // the order they were opened, as the live path gives them.
-Status Store::foldInto(const QString &table, bool withSideTables)
+Status Store::foldInto(const QString &table, const QString &linksTable, bool withSideTables)
 {
     QHash<QByteArray, qint64> rowids;
     {
@@ -704,6 +776,8 @@ Status Store::foldInto(const QString &table, bool withSideTables)
                 QStringLiteral("events of incident %1 without an incident.opened event")
                     .arg(blobToUuid(curUid)));
         if (auto s = writeRow(m_db, table, cur, true); !s)
+            return s;
+        if (auto s = writeAlertLinks(m_db, linksTable, cur); !s)
             return s;
         if (withSideTables)
             return writeSideTables(m_db, cur, nullptr);
@@ -745,12 +819,12 @@ Status Store::rebuildProjection()
             m_db.rollback();
         return s;
     };
-    for (const char *sql :
-         {"DELETE FROM incidents", "DELETE FROM incident_services", "DELETE FROM search"}) {
+    for (const char *sql : {"DELETE FROM incidents", "DELETE FROM incident_services",
+                            "DELETE FROM incident_alerts", "DELETE FROM search"}) {
         if (auto s = m_db.exec(QString::fromLatin1(sql)); !s)
             return fail(s);
     }
-    if (auto s = foldInto(QStringLiteral("incidents"), true); !s)
+    if (auto s = foldInto(QStringLiteral("incidents"), QStringLiteral("incident_alerts"), true); !s)
         return fail(s);
     if (auto s = rebuildMetricsRollups(m_db); !s)
         return fail(s);
@@ -822,11 +896,16 @@ VerifyReport Store::verify(const std::function<void(const QString &)> &progress)
     }
     say(QStringLiteral("rebuilding the projection from the log and comparing"));
     (void)m_db.exec(QStringLiteral("DROP TABLE IF EXISTS temp.rebuilt"));
-    if (auto s = m_db.exec(
-            QStringLiteral("CREATE TEMP TABLE rebuilt AS SELECT * FROM main.incidents WHERE 0"));
-        !s)
-        fault(QStringLiteral("cannot create a scratch table: %1").arg(s.errorMessage()));
-    if (auto s = foldInto(QStringLiteral("temp.rebuilt"), false); !s) {
+    (void)m_db.exec(QStringLiteral("DROP TABLE IF EXISTS temp.rebuilt_alerts"));
+    for (const char *sql :
+         {"CREATE TEMP TABLE rebuilt AS SELECT * FROM main.incidents WHERE 0",
+          "CREATE TEMP TABLE rebuilt_alerts(incident INTEGER NOT NULL, alert TEXT NOT NULL, ord "
+          "INTEGER NOT NULL, PRIMARY KEY(incident, alert)) WITHOUT ROWID"})
+        if (auto s = m_db.exec(QString::fromLatin1(sql)); !s)
+            fault(QStringLiteral("cannot create a scratch table: %1").arg(s.errorMessage()));
+    if (auto s =
+            foldInto(QStringLiteral("temp.rebuilt"), QStringLiteral("temp.rebuilt_alerts"), false);
+        !s) {
         fault(QStringLiteral("rebuild failed: %1").arg(s.errorMessage()));
     } else {
         auto diff = [&](const QString &a, const QString &b, const QString &what) {
@@ -841,11 +920,29 @@ VerifyReport Store::verify(const std::function<void(const QString &)> &progress)
              QStringLiteral("projection row differs from the log"));
         diff(QStringLiteral("temp.rebuilt"), QStringLiteral("main.incidents"),
              QStringLiteral("the log gives a row the projection lacks or differs from"));
+        // The alert links, each named by its incident's number and the alert.
+        auto diffLinks = [&](const QString &a, const QString &b, const QString &what) {
+            auto q = m_db.prepareOnce(
+                QStringLiteral("SELECT (SELECT number FROM main.incidents WHERE id = d.incident), "
+                               "d.alert FROM (SELECT * FROM %1 EXCEPT SELECT * FROM %2) d LIMIT 20")
+                    .arg(a, b));
+            while (q && q->step()) {
+                RowReader row(*q);
+                const QVariant number = row.value();
+                fault(QStringLiteral("incident %1, alert %2: %3")
+                          .arg(number.toString(), row.text(), what));
+            }
+        };
+        diffLinks(QStringLiteral("main.incident_alerts"), QStringLiteral("temp.rebuilt_alerts"),
+                  QStringLiteral("alert link differs from the log"));
+        diffLinks(QStringLiteral("temp.rebuilt_alerts"), QStringLiteral("main.incident_alerts"),
+                  QStringLiteral("the log gives an alert link the projection lacks"));
         say(QStringLiteral("rebuilding the dashboard rollups from the log and comparing"));
         for (const QString &f : compareMetricsRollups(m_db, QStringLiteral("temp.rebuilt")))
             fault(f);
     }
     (void)m_db.exec(QStringLiteral("DROP TABLE IF EXISTS temp.rebuilt"));
+    (void)m_db.exec(QStringLiteral("DROP TABLE IF EXISTS temp.rebuilt_alerts"));
     r.incidents = incidentCount();
     m_db.rollback();
     return r;

@@ -73,14 +73,24 @@ public:
     /// Appends an event whose prevHash/hash are already set. Fills in seq.
     Status appendEvent(domain::Event &event);
     /// Inserts or updates a projection row; `before` (may be null) lets it skip unchanged
-    /// side tables (services, search).
+    /// side tables (services, search). Inserts the alert links the incident made that
+    /// incident_alerts does not hold yet (see Incident::alerts), one row each.
     Status writeIncident(domain::Incident &incident, const domain::Incident *before);
+    /// Deletes the incident's rows of incident_alerts, so that the next writeIncident() writes
+    /// all of `incident.alerts` (a fold from the opening that may order the links anew).
+    Status clearAlertLinks(domain::Incident &incident);
     Status addSearchNote(qint64 incidentRowId, qint64 eventSeq, const QString &text);
     /// True if an event with this UUID is already in the log (remote merge dedup).
     bool hasEvent(const QString &eventId);
     qint64 lastHlc();
 
     // --- read path ---
+    /// True when the incident (its row id) has this alert linked: one index lookup.
+    bool alertLinked(qint64 incidentRowId, const QString &alert);
+    /// The incident's linked alerts in link order; the first `limit` when it is not negative.
+    QStringList alerts(qint64 incidentRowId, int limit = -1);
+    /// Fills in `incident.alerts` from incident_alerts (a copy read from the store has none).
+    void loadAlerts(domain::Incident &incident);
     std::optional<domain::Incident> incidentByUid(const QString &uid);
     std::optional<domain::Incident> incidentByNumber(const QString &number);
     std::optional<domain::Incident> incidentByRowId(qint64 rowid);
@@ -119,7 +129,7 @@ public:
 
 private:
     Status migrate();
-    Status foldInto(const QString &table, bool withSideTables);
+    Status foldInto(const QString &table, const QString &linksTable, bool withSideTables);
     static domain::Incident readIncident(const Stmt &s);
     /// The incident whose `column` holds `value`.
     std::optional<domain::Incident> incidentWhere(const char *column, const QVariant &value);

@@ -115,7 +115,8 @@ void TriageService::suggest(const QString &uid)
     ++m_jobs;
     auto model = m_model;
     auto kb = m_kb;
-    const Incident incident = *inc;
+    Incident incident = *inc;
+    m_engine.store().loadAlerts(incident);
     m_pool.start([this, model, kb, incident] {
         TriageResult r = suggestLocally(*model, kb.get(), incident);
         QMetaObject::invokeMethod(

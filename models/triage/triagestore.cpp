@@ -86,9 +86,11 @@ static QStringList jsonList(const QString &text)
     return out;
 }
 
-static const QString kInputColumns =
-    QStringLiteral("title, description, services, alerts, severity, impact, urgency, category, "
-                   "subcategory, priority, assignment_group");
+// The alerts as a JSON list in link order, from the incident's alert links.
+static const QString kInputColumns = QStringLiteral(
+    "title, description, services, (SELECT json_group_array(alert) FROM (SELECT alert FROM "
+    "incident_alerts a WHERE a.incident = incidents.id ORDER BY ord)), severity, impact, urgency, "
+    "category, subcategory, priority, assignment_group");
 
 static void readInput(const store::Stmt &q, TriageInput &in, QHash<QString, QString> &labels)
 {
@@ -353,7 +355,9 @@ Result<TriageResult> suggestOnce(store::Store &st, const Incident &incident,
     auto kb = buildKnowledgeBase(st, settings);
     if (!kb)
         return R(kb.error());
-    return suggestLocally(*model, &*kb, incident);
+    Incident withAlerts = incident;
+    st.loadAlerts(withAlerts);
+    return suggestLocally(*model, &*kb, withAlerts);
 }
 
 static Status checkValue(const QString &field, const QString &value)

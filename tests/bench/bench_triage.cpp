@@ -201,8 +201,9 @@ int main(int argc, char **argv)
     sqlite3_stmt *byNumber = nullptr;
     sqlite3_prepare_v2(
         raw,
-        "SELECT title, description, services, alerts, severity FROM incidents WHERE number = ?", -1,
-        &byNumber, nullptr);
+        "SELECT title, description, services, (SELECT json_group_array(alert) FROM incident_alerts "
+        "a WHERE a.incident = incidents.id), severity FROM incidents WHERE number = ?",
+        -1, &byNumber, nullptr);
     const auto &m = *(*loaded)->model;
     QList<double> rawMs, suggestMs, predictMs, searchMs;
     std::mt19937_64 rng(seed);
@@ -219,7 +220,8 @@ int main(int argc, char **argv)
         rawMs << r.millis();
 
         Stopwatch s;
-        const auto inc = st.incidentByNumber(number);
+        auto inc = st.incidentByNumber(number);
+        st.loadAlerts(*inc);
         const auto result = triage::suggestLocally(m, &*kb, *inc);
         suggestMs << s.millis();
         if (result.fields.isEmpty())

@@ -167,7 +167,7 @@ private Q_SLOTS:
                 QVERIFY(uids.contains(inc.uid));
                 QVERIFY2(inc.number.startsWith(u"INC"), qPrintable(inc.number)); // not TMP-
                 numbers.insert(inc.number);
-                QCOMPARE(inc.alerts.size(), qsizetype(1));
+                QCOMPARE(inc.alertCount, qint64(1));
                 QCOMPARE(count(ctx->store(), inc.uid, domain::kinds::Opened), 1);
                 // Never reset by the other agent's opening: the worked one stays acknowledged.
                 QCOMPARE(inc.state, inc.uid == worked ? QStringLiteral("acknowledged")

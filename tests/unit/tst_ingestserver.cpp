@@ -494,11 +494,21 @@ void TestIngestServer::alertmanager_accepted_incidentInStoreWhenAnswered()
 {
     Fixture fx;
     QVERIFY(fx.start());
-    // The store is read the moment the answer is out: 2xx only after the commit.
+    // The store is read the moment the answer is out: 2xx only after the commit. A second
+    // connection sees committed rows only: the incident with its count and its alert link.
     std::optional<domain::Incident> seen;
+    QStringList linksSeen;
+    qint64 countSeen = -1;
+    store::Store reader;
+    QVERIFY(reader.openReadOnly(fx.dir.filePath(QStringLiteral("ingest.db"))));
     connect(fx.server.get(), &IngestServer::requestHandled, this, [&](int status) {
-        if (status == 200)
-            seen = fx.store.findIncident(QStringLiteral("INC0000001"));
+        if (status != 200)
+            return;
+        seen = fx.store.findIncident(QStringLiteral("INC0000001"));
+        if (const auto committed = reader.findIncident(QStringLiteral("INC0000001"))) {
+            countSeen = committed->alertCount;
+            linksSeen = reader.alerts(committed->rowid);
+        }
     });
     auto c = fx.client();
     c->send(request("/hooks/alertmanager", alertmanager("HighErrorRate")));
@@ -512,6 +522,8 @@ void TestIngestServer::alertmanager_accepted_incidentInStoreWhenAnswered()
     QCOMPARE(j.value(u"opened").toInt(), 1);
     QCOMPARE(j.value(u"incidents").toArray(), QJsonArray{QStringLiteral("INC0000001")});
     QVERIFY(seen.has_value());
+    QCOMPARE(countSeen, qint64(1));
+    QCOMPARE(linksSeen.size(), 1);
 
     const auto inc = fx.store.findIncident(QStringLiteral("INC0000001"));
     QVERIFY(inc);
@@ -522,7 +534,8 @@ void TestIngestServer::alertmanager_accepted_incidentInStoreWhenAnswered()
     QCOMPARE(inc->state, QStringLiteral("triggered"));
     QCOMPARE(inc->services, QStringList{QStringLiteral("checkout")});
     QCOMPARE(inc->cis, QStringList{QStringLiteral("web-1:9100")});
-    QCOMPARE(inc->alerts.size(), 1);
+    QCOMPARE(inc->alertCount, qint64(1));
+    QCOMPARE(fx.store.alerts(inc->rowid), linksSeen);
     QVERIFY(inc->description.startsWith(QStringLiteral("5xx ratio 7.2% for 5m")));
     const auto tl = fx.store.timeline(inc->uid);
     QCOMPARE(tl.first().kind, domain::kinds::Opened);

@@ -96,8 +96,10 @@ void RunbookChecklist::build()
 
     auto inc = m_engine.store().incidentByUid(m_uid);
     QList<const runbooks::Runbook *> matched;
-    if (inc)
+    if (inc) {
+        m_engine.store().loadAlerts(*inc);
         matched = m_library.match(*inc);
+    }
     for (const auto *r : matched)
         m_picker->addItem(tr("%1 (suggested)").arg(r->name), r->id);
     // Nothing matches: show nothing rather than the first runbook of the library (an

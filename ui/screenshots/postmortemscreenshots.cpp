@@ -18,11 +18,12 @@ static QString pickIncident(host::AppContext &ctx, bool open, const runbooks::Ru
     q.sort = store::SortKey::Updated;
     QString best;
     qint64 bestScore = -1;
-    for (const auto &inc : ctx.store().list(q)) {
+    for (auto inc : ctx.store().list(q)) {
         if (!open && inc.resolvedAt <= 0)
             continue;
         qint64 score = inc.eventCount;
         if (lib) {
+            ctx.store().loadAlerts(inc); // runbooks match alert names too
             const auto m = lib->match(inc);
             if (m.isEmpty())
                 continue;

@@ -40,7 +40,8 @@ static QWidget *createTriageScreenshot(const QString &view, host::AppContext &co
         w->resize(size);
         return w;
     }
-    const domain::Incident inc = list.first();
+    domain::Incident inc = list.first();
+    st.loadAlerts(inc);
     title->setText(QStringLiteral("%1  %2").arg(inc.number, inc.title));
     auto *panel = new TriagePanel(context.engine(), inc.uid, QStringLiteral("alice"), w);
     v->addWidget(panel, 1);

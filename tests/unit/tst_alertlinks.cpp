@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: MIT
+// Alert links (table incident_alerts, the row's alert_count): an alert joins an incident
+// once, whichever way it is linked (the opening, a command, twice in one batch, again in a
+// later one, a remote replica's record under another id); verify and a rebuild give the same
+// links as the live path; merges of remote links converge; the bulk load writes them; and
+// migration 0910 moves the JSON lists of older databases into the table.
+#include "unit/coretestutil.h"
+
+#include "domain/event.h"
+#include "store/sqlite.h"
+
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QStandardPaths>
+#include <QTest>
+
+#include <algorithm>
+
+using namespace sitrep;
+using namespace sitrep::testing;
+using engine::Command;
+
+namespace {
+
+/// Every link as "NUMBER ORD ALERT", in incident and link order.
+QStringList linkRows(store::Store &st)
+{
+    return st.db().texts(
+        QStringLiteral("SELECT i.number || ' ' || a.ord || ' ' || a.alert FROM incident_alerts a "
+                       "JOIN incidents i ON i.id = a.incident ORDER BY i.number, a.ord"));
+}
+
+/// The incident rows as far as links change them.
+QStringList incidentRows(store::Store &st)
+{
+    return st.db().texts(QStringLiteral(
+        "SELECT json_array(id, number, alert_count, event_count, hex(head_hash), updated_at) "
+        "FROM incidents ORDER BY id"));
+}
+
+Command link(const QString &incident, const QString &alert)
+{
+    return Command::make(Command::Kind::LinkAlert, incident,
+                         {{QStringLiteral("alert"), alert},
+                          {QStringLiteral("source"), QStringLiteral("alertmanager")}},
+                         QStringLiteral("alertmanager"));
+}
+
+qint64 linkedEvents(store::Store &st)
+{
+    return st.db().scalar(QStringLiteral("SELECT count(*) FROM events WHERE kind=?"),
+                          {domain::kinds::AlertLinked});
+}
+
+/// Merges every event of `from`'s incident into `to`.
+bool exchange(CoreFixture &from, CoreFixture &to, const QString &uid)
+{
+    auto m = to.engine->mergeRemote(from.store.timeline(uid));
+    if (!m)
+        qWarning("merge failed: %s", qPrintable(m.errorMessage()));
+    return m.ok();
+}
+
+} // namespace
+
+class TestAlertLinks : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void sameAlertLinkedTwice_recordedOnce();
+    void verifyAndRebuild_giveTheLiveLinks();
+    void verify_findsChangedLinks();
+    void mergeOfRemoteLinks_converges();
+    void bulkLoad_writesTheLinks();
+    void migration_movesTheJsonListIntoTheTable();
+};
+
+void TestAlertLinks::sameAlertLinkedTwice_recordedOnce()
+{
+    CoreFixture fx;
+    const QString n =
+        fx.open(QJsonObject{{QStringLiteral("title"), QStringLiteral("Links")},
+                            {QStringLiteral("severity"), QStringLiteral("high")},
+                            {QStringLiteral("alerts"), QJsonArray{QStringLiteral("am:a")}}});
+    QVERIFY(!n.isEmpty());
+    QCOMPARE(fx.get(n).alertCount, qint64(1));
+    // Linked by the opening: no alert.linked event holds it, only the table knows.
+    auto r = fx.engine->execute(link(n, QStringLiteral("am:a")));
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QVERIFY(r->noop);
+    QCOMPARE(linkedEvents(fx.store), qint64(0));
+    // Twice in one batch: the batch's working copy knows its own link.
+    auto b =
+        fx.engine->executeBatch({link(n, QStringLiteral("am:b")), link(n, QStringLiteral("am:b"))});
+    QVERIFY2(b, qPrintable(b.errorMessage()));
+    QVERIFY(!(*b)[0]->noop);
+    QVERIFY((*b)[1]->noop);
+    // Again in a later batch.
+    fx.clock.advance(kMinute);
+    r = fx.engine->execute(link(n, QStringLiteral("am:b")));
+    QVERIFY(r);
+    QVERIFY(r->noop);
+    QCOMPARE(linkedEvents(fx.store), qint64(1));
+
+    // A replica from before once-only links recorded the same link under its own id: the
+    // log then holds two, and the projection counts the alert once.
+    domain::Event legacy;
+    legacy.id = store::Store::newUuid();
+    legacy.incidentUid = fx.get(n).uid;
+    legacy.ts = fx.clock.nowMs() + kMinute;
+    legacy.hlc = legacy.ts << 16;
+    legacy.actor = QStringLiteral("old-client");
+    legacy.kind = domain::kinds::AlertLinked;
+    legacy.payload = {{QStringLiteral("alert"), QStringLiteral("am:b")}};
+    auto m = fx.engine->mergeRemote({legacy});
+    QVERIFY2(m, qPrintable(m.errorMessage()));
+    QCOMPARE(m->applied, 1);
+    QCOMPARE(linkedEvents(fx.store), qint64(2));
+
+    const auto inc = fx.get(n);
+    QCOMPARE(inc.alertCount, qint64(2));
+    QCOMPARE(fx.store.alerts(inc.rowid),
+             (QStringList{QStringLiteral("am:a"), QStringLiteral("am:b")}));
+    QCOMPARE(linkRows(fx.store),
+             (QStringList{n + QStringLiteral(" 1 am:a"), n + QStringLiteral(" 2 am:b")}));
+    QVERIFY(fx.store.alertLinked(inc.rowid, QStringLiteral("am:b")));
+    QVERIFY(!fx.store.alertLinked(inc.rowid, QStringLiteral("am:c")));
+    const auto v = fx.engine->verify();
+    QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
+}
+
+void TestAlertLinks::verifyAndRebuild_giveTheLiveLinks()
+{
+    CoreFixture fx;
+    const QString a =
+        fx.open(QJsonObject{{QStringLiteral("title"), QStringLiteral("First")},
+                            {QStringLiteral("severity"), QStringLiteral("high")},
+                            {QStringLiteral("alerts"), QJsonArray{QStringLiteral("x1")}}});
+    const QString b = fx.open(QStringLiteral("Second"), QStringLiteral("low"));
+    QVERIFY(fx.engine->executeBatch({link(a, QStringLiteral("x2")), link(b, QStringLiteral("y1")),
+                                     link(a, QStringLiteral("x3"))}));
+    for (int i = 2; i <= 5; ++i) {
+        fx.clock.advance(kMinute);
+        QVERIFY(fx.engine->execute(link(b, QStringLiteral("y%1").arg(i))));
+    }
+    QVERIFY(fx.run(Command::Kind::Note, a, {{QStringLiteral("text"), QStringLiteral("noted")}}));
+    const QStringList links = linkRows(fx.store);
+    const QStringList rows = incidentRows(fx.store);
+    QCOMPARE(links.size(), 8);
+    QCOMPARE(links.first(), a + QStringLiteral(" 1 x1"));
+    QCOMPARE(fx.get(b).alertCount, qint64(5));
+
+    const auto v = fx.engine->verify();
+    QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
+    QVERIFY(fx.engine->rebuildProjections().ok());
+    QCOMPARE(linkRows(fx.store), links);
+    QCOMPARE(incidentRows(fx.store), rows);
+    QVERIFY(fx.engine->verify().ok);
+}
+
+void TestAlertLinks::verify_findsChangedLinks()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("Tampered"), QStringLiteral("high"));
+    for (const char *alert : {"t1", "t2", "t3"})
+        QVERIFY(fx.engine->execute(link(n, QString::fromLatin1(alert))));
+    const QStringList links = linkRows(fx.store);
+    const QStringList rows = incidentRows(fx.store);
+    QVERIFY(fx.engine->verify().ok);
+
+    const char *const tampering[] = {
+        "DELETE FROM incident_alerts WHERE alert = 't2'",
+        "UPDATE incident_alerts SET ord = 7 WHERE alert = 't3'",
+        "INSERT INTO incident_alerts(incident, alert, ord) SELECT id, 't9', 4 FROM incidents",
+        "UPDATE incidents SET alert_count = 2",
+    };
+    for (const char *sql : tampering) {
+        QVERIFY(fx.store.db().exec(QString::fromLatin1(sql)).ok());
+        const auto v = fx.engine->verify();
+        QVERIFY2(!v.ok, sql);
+        QVERIFY(fx.engine->rebuildProjections().ok());
+        QCOMPARE(linkRows(fx.store), links);
+        QCOMPARE(incidentRows(fx.store), rows);
+        QVERIFY(fx.engine->verify().ok);
+    }
+    // The fault names the incident and the alert.
+    QVERIFY(
+        fx.store.db().exec(QStringLiteral("DELETE FROM incident_alerts WHERE alert = 't1'")).ok());
+    const auto v = fx.store.verify();
+    QVERIFY(std::any_of(v.faults.cbegin(), v.faults.cend(), [&](const QString &f) {
+        return f.contains(n) && f.contains(QStringLiteral("alert t1"));
+    }));
+}
+
+void TestAlertLinks::mergeOfRemoteLinks_converges()
+{
+    CoreFixture a, b;
+    const QString n = a.open(QStringLiteral("Shared"), QStringLiteral("high"));
+    const QString uid = a.get(n).uid;
+    QVERIFY(exchange(a, b, uid));
+    // Each replica links its own alerts, interleaved in time, then they exchange their logs.
+    for (int i = 0; i < 3; ++i) {
+        a.clock.advance(kMinute);
+        QVERIFY(a.engine->execute(link(n, QStringLiteral("a%1").arg(i))));
+        b.clock.set(a.clock.nowMs() + 1000);
+        QVERIFY(b.engine->execute(link(n, QStringLiteral("b%1").arg(i))));
+    }
+    QVERIFY(exchange(a, b, uid));
+    QVERIFY(exchange(b, a, uid));
+    const QStringList expected{QStringLiteral("a0"), QStringLiteral("b0"), QStringLiteral("a1"),
+                               QStringLiteral("b1"), QStringLiteral("a2"), QStringLiteral("b2")};
+    QCOMPARE(a.store.alerts(a.get(n).rowid), expected);
+    QCOMPARE(b.store.alerts(b.get(n).rowid), expected);
+    QCOMPARE(a.get(n).alertCount, qint64(6));
+    QCOMPARE(b.get(n).alertCount, qint64(6));
+    QCOMPARE(linkRows(a.store), linkRows(b.store));
+
+    // Both link the same alert (one once-only event id, each replica's own copy of it) and
+    // a replica-only one: after the exchange both hold each alert once.
+    a.clock.advance(kMinute);
+    b.clock.set(a.clock.nowMs() + 1000);
+    QVERIFY(a.engine->execute(link(n, QStringLiteral("shared"))));
+    QVERIFY(b.engine->execute(link(n, QStringLiteral("shared"))));
+    QVERIFY(b.engine->execute(link(n, QStringLiteral("b-only"))));
+    QVERIFY(exchange(a, b, uid));
+    QVERIFY(exchange(b, a, uid));
+    for (CoreFixture *fx : {&a, &b}) {
+        QStringList links = fx->store.alerts(fx->get(n).rowid);
+        QCOMPARE(fx->get(n).alertCount, qint64(8));
+        QCOMPARE(links.size(), 8);
+        QCOMPARE(links.mid(0, 6), expected);
+        std::sort(links.begin() + 6, links.end());
+        QCOMPARE(links.mid(6), (QStringList{QStringLiteral("b-only"), QStringLiteral("shared")}));
+        const auto v = fx->engine->verify();
+        QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
+    }
+    QCOMPARE(linkedEvents(a.store), qint64(8));
+    QCOMPARE(linkedEvents(b.store), qint64(8));
+}
+
+void TestAlertLinks::bulkLoad_writesTheLinks()
+{
+    CoreFixture source;
+    const QString n =
+        source.open(QJsonObject{{QStringLiteral("title"), QStringLiteral("Loaded")},
+                                {QStringLiteral("severity"), QStringLiteral("high")},
+                                {QStringLiteral("alerts"), QJsonArray{QStringLiteral("l0")}}});
+    for (int i = 1; i <= 4; ++i)
+        QVERIFY(source.engine->execute(link(n, QStringLiteral("l%1").arg(i))));
+    CoreFixture target;
+    auto loader = target.engine->bulkLoader();
+    QVERIFY(loader.begin().ok());
+    QVERIFY(loader.add(source.store.timeline(source.get(n).uid)).ok());
+    const auto s = loader.finish();
+    QVERIFY2(s.ok(), qPrintable(s.errorMessage()));
+    QCOMPARE(linkRows(target.store), linkRows(source.store));
+    QCOMPARE(target.get(n).alertCount, qint64(5));
+    const auto v = target.engine->verify();
+    QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
+    // Linking on the loaded copy goes on from the loaded links.
+    QVERIFY(target.engine->execute(link(n, QStringLiteral("l1")))->noop);
+    QVERIFY(!target.engine->execute(link(n, QStringLiteral("l5")))->noop);
+    QCOMPARE(linkRows(target.store).last(), n + QStringLiteral(" 6 l5"));
+}
+
+void TestAlertLinks::migration_movesTheJsonListIntoTheTable()
+{
+    const QString kMigration = QStringLiteral("0910_incident_alerts");
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("old.db"));
+    {
+        // A database at the schema before the migration (every earlier migration, applied as
+        // Store::migrate does) with incidents whose links are a JSON list in the row.
+        store::Db db;
+        QVERIFY(db.open(path).ok());
+        QVERIFY(db.exec(QStringLiteral("CREATE TABLE schema_migrations(name TEXT PRIMARY KEY, "
+                                       "applied_at INTEGER NOT NULL)"))
+                    .ok());
+        QStringList files;
+        QDirIterator it(QStringLiteral(":/sitrep/migrations"), {QStringLiteral("*.sql")},
+                        QDir::Files);
+        while (it.hasNext())
+            files << it.next();
+        std::sort(files.begin(), files.end(), [](const QString &x, const QString &y) {
+            return QFileInfo(x).fileName() < QFileInfo(y).fileName();
+        });
+        for (const QString &f : std::as_const(files)) {
+            const QString name = QFileInfo(f).completeBaseName();
+            if (name >= kMigration)
+                break;
+            QFile file(f);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            QVERIFY2(db.exec(QString::fromUtf8(file.readAll())).ok(), qPrintable(name));
+            QVERIFY(
+                db.run(QStringLiteral("INSERT INTO schema_migrations VALUES(?, 0)"), name).ok());
+        }
+        QVERIFY(
+            db.exec(QStringLiteral(
+                        "INSERT INTO incidents(id, uid, number, title, state, created_at, "
+                        "updated_at, alerts) VALUES "
+                        "(1, x'01', 'INC0000001', 'Two', 'triggered', 1, 1, '[\"am:1\",\"am:2\"]'),"
+                        "(2, x'02', 'INC0000002', 'None', 'triggered', 1, 1, '[]')"))
+                .ok());
+    }
+    store::Store st;
+    const auto s = st.open(path);
+    QVERIFY2(s.ok(), qPrintable(s.errorMessage()));
+    QCOMPARE(st.alerts(1), (QStringList{QStringLiteral("am:1"), QStringLiteral("am:2")}));
+    QCOMPARE(st.alerts(2), QStringList{});
+    QCOMPARE(st.incidentByRowId(1)->alertCount, qint64(2));
+    QCOMPARE(st.incidentByRowId(2)->alertCount, qint64(0));
+    QCOMPARE(linkRows(st), (QStringList{QStringLiteral("INC0000001 1 am:1"),
+                                        QStringLiteral("INC0000001 2 am:2")}));
+    QCOMPARE(st.db().scalar(QStringLiteral(
+                 "SELECT count(*) FROM pragma_table_info('incidents') WHERE name = 'alerts'")),
+             qint64(0));
+}
+
+QTEST_GUILESS_MAIN(TestAlertLinks)
+#include "tst_alertlinks.moc"
