@@ -11,15 +11,18 @@ namespace sitrep::sync {
 
 QJsonObject eventToWire(const domain::Event &e, const QString &origin)
 {
-    QJsonObject o{
-        {QStringLiteral("id"), e.id},
-        {QStringLiteral("incidentId"), e.incidentUid},
-        {QStringLiteral("hlc"), QString::number(e.hlc)},
-        {QStringLiteral("ts"), e.ts},
-        {QStringLiteral("actor"), e.actor},
-        {QStringLiteral("kind"), e.kind},
-        {QStringLiteral("payload"), e.payload},
-        {QStringLiteral("origin"), e.origin.isEmpty() || e.origin == u"local" ? origin : e.origin}};
+    QJsonObject o{{QStringLiteral("id"), e.id},
+                  {QStringLiteral("incidentId"), e.incidentUid},
+                  {QStringLiteral("hlc"), QString::number(e.hlc)},
+                  {QStringLiteral("ts"), e.ts},
+                  {QStringLiteral("actor"), e.actor},
+                  {QStringLiteral("kind"), e.kind},
+                  {QStringLiteral("payload"), e.payload},
+                  // Only a rule-1 event may be relabelled: rule 2 hashes the origin it carries.
+                  {QStringLiteral("origin"), e.rule == domain::HashRule::Original &&
+                                                     (e.origin.isEmpty() || e.origin == u"local")
+                                                 ? origin
+                                                 : e.origin}};
     // Rule 1 is what a missing field means, so older back ends and peers see what they knew.
     if (e.rule != domain::HashRule::Original)
         o.insert(QStringLiteral("hashRule"), int(e.rule));
