@@ -16,6 +16,31 @@ QString contentHash(const Event &e)
                                    .toHex());
 }
 
+Event eventForDigest(const QJsonObject &wire, const QString &incidentUid)
+{
+    Event e;
+    e.id = wire[u"id"].toString();
+    e.incidentUid = incidentUid;
+    e.hlc = wire[u"hlc"].toString().toLongLong();
+    e.ts = wire[u"ts"].toInteger();
+    e.actor = wire[u"actor"].toString();
+    e.kind = wire[u"kind"].toString();
+    e.payload = wire[u"payload"].toObject();
+    e.origin = wire[u"origin"].toString();
+    e.rule = hashRuleFrom(wire[u"hashRule"].toInteger(1)).value_or(HashRule::Original);
+    return e;
+}
+
+QString originProblem(HashRule rule, const QString &origin)
+{
+    if (rule != HashRule::WithOrigin)
+        return {};
+    if (origin.isEmpty() || origin == u"local" || origin.size() > 200)
+        return QStringLiteral("an event of hashRule 2 names the replica that wrote it as its "
+                              "origin (not \"local\", at most 200 characters)");
+    return {};
+}
+
 QList<Event> digestEvents(const QList<Event> &timeline)
 {
     QList<Event> out;
@@ -28,18 +53,7 @@ QList<Event> digestEvents(const QList<Event> &timeline)
         const QJsonObject r = e.payload[u"rejected"].toObject();
         if (r.isEmpty())
             continue;
-        Event refused;
-        refused.id = r[u"id"].toString();
-        refused.incidentUid = e.incidentUid;
-        refused.hlc = r[u"hlc"].toString().toLongLong();
-        refused.ts = r[u"ts"].toInteger();
-        refused.actor = r[u"actor"].toString();
-        refused.kind = r[u"kind"].toString();
-        refused.payload = r[u"payload"].toObject();
-        refused.origin = r[u"origin"].toString();
-        // A conflict recorded before the rule was kept names none: its event was rule 1.
-        refused.rule = hashRuleFrom(r[u"hashRule"].toInteger(1)).value_or(HashRule::Original);
-        out << refused;
+        out << eventForDigest(r, e.incidentUid);
     }
     return out;
 }

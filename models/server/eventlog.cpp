@@ -93,13 +93,11 @@ Status validateEvent(const WireEvent &e)
     const QJsonValue &rule = e.hashRule;
     if (!rule.isUndefined() && !(rule.isDouble() && domain::hashRuleFrom(rule.toInteger(0))))
         return bad(QStringLiteral("event %1: hashRule must be 1 or 2").arg(id));
-    if (rule.toInteger(1) == int(domain::HashRule::WithOrigin)) {
-        const QString &origin = e.originText;
-        if (origin.isEmpty() || origin == u"local" || origin.size() > 200)
-            return bad(QStringLiteral("event %1: an event of hashRule 2 names the replica that "
-                                      "wrote it as its origin (at most 200 characters)")
-                           .arg(id));
-    }
+    if (const QString problem = domain::originProblem(
+            domain::hashRuleFrom(rule.toInteger(1)).value_or(domain::HashRule::Original),
+            e.originText);
+        !problem.isEmpty())
+        return bad(QStringLiteral("event %1: %2").arg(id, problem));
     return {};
 }
 
@@ -611,19 +609,7 @@ Result<QHash<QString, EventLog::Digest>> EventLog::digests(const QStringList &id
         pg::RowReader row(r, i);
         const QString incident = row.uuid();
         const QJsonObject o = row.json();
-        domain::Event e;
-        e.id = o.value(u"id").toString();
-        e.incidentUid = o.value(u"incidentId").toString();
-        e.hlc = o.value(u"hlc").toString().toLongLong();
-        e.ts = o.value(u"ts").toInteger();
-        e.actor = o.value(u"actor").toString();
-        e.kind = o.value(u"kind").toString();
-        e.payload = o.value(u"payload").toObject();
-        e.origin = o.value(u"origin").toString();
-        // An unknown rule cannot have been stored (the append checks it): rule 1 means absent.
-        e.rule = domain::hashRuleFrom(o.value(u"hashRule").toInteger(1))
-                     .value_or(domain::HashRule::Original);
-        events[incident] << e;
+        events[incident] << domain::eventForDigest(o, incident);
     }
     for (auto it = events.cbegin(); it != events.cend(); ++it)
         out.insert(it.key(), Digest{true, it->size(), domain::incidentDigest(*it)});

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sync/wire.h"
 
+#include "domain/digest.h"
 #include "sync/logging.h"
 
 #include <QHostAddress>
@@ -58,10 +59,10 @@ Result<domain::Event> eventFromWire(const QJsonObject &o)
     if (!rule)
         return R::fail(QStringLiteral("event %1 with an unknown hashRule").arg(e.id));
     e.rule = *rule;
-    if (e.rule == domain::HashRule::WithOrigin &&
-        (!o.value(u"origin").isString() || e.origin.isEmpty() || e.origin == u"local" ||
-         e.origin.size() > 200))
-        return R::fail(QStringLiteral("event %1 of hashRule 2 without a valid origin").arg(e.id));
+    if (e.rule == domain::HashRule::WithOrigin && !o.value(u"origin").isString())
+        return R::fail(QStringLiteral("event %1 of hashRule 2 without an origin").arg(e.id));
+    if (const QString problem = domain::originProblem(e.rule, e.origin); !problem.isEmpty())
+        return R::fail(QStringLiteral("event %1: %2").arg(e.id, problem));
     // Who the back end says sent it (an older back end records nobody: left empty).
     const QJsonObject sentBy = o.value(u"sentBy").toObject();
     e.sentBy = sentBy.value(u"user").toString();
