@@ -267,17 +267,38 @@ Status Store::appendEvent(Event &e)
     return {};
 }
 
+// Calls `f` with the incident's column values, in kIncidentColumns order after id.
+template <class F> static decltype(auto) withIncidentValues(const Incident &i, F &&f)
+{
+    return f(Store::uuidToBlob(i.uid), i.number, i.title, i.description, i.severity, i.priority,
+             i.impact, i.urgency, i.category, i.subcategory, jsonList(i.services), jsonList(i.cis),
+             i.assignee, i.assignmentGroup, i.reporter, i.commander, jsonList(i.responders),
+             i.alertCount, i.state, i.open, i.createdAt, i.acknowledgedAt, i.mitigatedAt,
+             i.resolvedAt, i.closedAt, i.updatedAt, i.responseDue, i.resolutionDue,
+             i.activeDeadline(), i.slaPausedMs, i.slaPausedSince, i.slaBreached, i.rootCause,
+             i.resolutionNote, i.closeCode, i.timeSpentMinutes, jsonObj(i.approvals),
+             i.lastStatusUpdateAt, QByteArray::fromHex(i.headHash.toLatin1()), i.eventCount,
+             jsonObj(i.extra));
+}
+
 static void bindIncident(Stmt *s, const Incident &i, int first)
 {
-    s->bindValues(first, Store::uuidToBlob(i.uid), i.number, i.title, i.description, i.severity,
-                  i.priority, i.impact, i.urgency, i.category, i.subcategory, jsonList(i.services),
-                  jsonList(i.cis), i.assignee, i.assignmentGroup, i.reporter, i.commander,
-                  jsonList(i.responders), i.alertCount, i.state, i.open, i.createdAt,
-                  i.acknowledgedAt, i.mitigatedAt, i.resolvedAt, i.closedAt, i.updatedAt,
-                  i.responseDue, i.resolutionDue, i.activeDeadline(), i.slaPausedMs,
-                  i.slaPausedSince, i.slaBreached, i.rootCause, i.resolutionNote, i.closeCode,
-                  i.timeSpentMinutes, jsonObj(i.approvals), i.lastStatusUpdateAt,
-                  QByteArray::fromHex(i.headHash.toLatin1()), i.eventCount, jsonObj(i.extra));
+    withIncidentValues(i, [&](const auto &...v) { s->bindValues(first, v...); });
+}
+
+// A column value as Stmt::bindAll binds it: text, blob, or an integer.
+template <class T> static QVariant columnValue(const T &v)
+{
+    if constexpr (std::is_same_v<T, QString> || std::is_same_v<T, QByteArray>)
+        return v;
+    else
+        return QVariant(qint64(v));
+}
+
+static QList<QVariant> incidentValues(const Incident &i)
+{
+    return withIncidentValues(i,
+                              [](const auto &...v) { return QList<QVariant>{columnValue(v)...}; });
 }
 
 static QString placeholders(int n)
@@ -288,49 +309,62 @@ static QString placeholders(int n)
     return q.join(u',');
 }
 
-// The INSERT / UPDATE text of a projection table, built once per table and thread: it is
-// needed for every incident write.
-static const QString &rowSql(const QString &table, bool insert)
+// The INSERT text of a projection table, built once per table and thread: it is needed for
+// every incident written anew.
+static const QString &rowSql(const QString &table)
 {
     thread_local QHash<QString, QString> cache;
-    const QString key = table + (insert ? u'+' : u'=');
-    auto it = cache.find(key);
+    auto it = cache.find(table);
     if (it != cache.end())
         return *it;
-    if (insert)
-        return *cache.insert(key, QStringLiteral("INSERT INTO %1(%2) VALUES(%3)")
-                                      .arg(table, QString::fromLatin1(kIncidentColumns),
-                                           placeholders(kIncidentColumnCount)));
-    QStringList sets;
-    const QStringList cols = QString::fromLatin1(kIncidentColumns).split(QStringLiteral(", "));
-    for (int i = 1; i < cols.size(); ++i)
-        sets << cols[i] + QStringLiteral("=?");
-    return *cache.insert(key,
-                         QStringLiteral("UPDATE %1 SET %2 WHERE id=?").arg(table, sets.join(u',')));
+    return *cache.insert(table, QStringLiteral("INSERT INTO %1(%2) VALUES(%3)")
+                                    .arg(table, QString::fromLatin1(kIncidentColumns),
+                                         placeholders(kIncidentColumnCount)));
 }
 
-static Status writeRow(Db &db, const QString &table, Incident &inc, bool insert)
+static Status insertRow(Db &db, const QString &table, Incident &inc)
 {
-    if (insert) {
-        Stmt *s = db.prepare(rowSql(table, true));
-        if (inc.rowid > 0)
-            s->bind(1, inc.rowid);
-        else
-            s->bindNull(1);
-        bindIncident(s, inc, 2);
-        if (!s->exec())
-            return Status::fail(
-                QStringLiteral("cannot write incident %1: %2").arg(inc.number, s->error()),
-                QStringLiteral("db"));
-        // A given id stays: the rebuild's scratch table (CREATE TABLE AS) has an id column
-        // that is not its rowid.
-        if (inc.rowid <= 0)
-            inc.rowid = db.lastInsertRowId();
+    Stmt *s = db.prepare(rowSql(table));
+    if (inc.rowid > 0)
+        s->bind(1, inc.rowid);
+    else
+        s->bindNull(1);
+    bindIncident(s, inc, 2);
+    if (!s->exec())
+        return Status::fail(
+            QStringLiteral("cannot write incident %1: %2").arg(inc.number, s->error()),
+            QStringLiteral("db"));
+    // A given id stays: the rebuild's scratch table (CREATE TABLE AS) has an id column that
+    // is not its rowid.
+    if (inc.rowid <= 0)
+        inc.rowid = db.lastInsertRowId();
+    return {};
+}
+
+// Sets only the columns whose value differs from `before`, the row as stored: SQLite rewrites
+// the entry of every index on a column an UPDATE sets, whether or not its value changed, and
+// the incidents table has dozens of indexes, most on columns an alert link or a note never
+// touches. Nothing changed, nothing written.
+static Status updateChanged(Db &db, const QString &table, const Incident &inc,
+                            const Incident &before)
+{
+    const QList<QVariant> now = incidentValues(inc), was = incidentValues(before);
+    QList<QVariant> changed;
+    QStringList sets;
+    static const QStringList cols =
+        QString::fromLatin1(kIncidentColumns).split(QStringLiteral(", ")).mid(1);
+    for (qsizetype c = 0; c < now.size(); ++c)
+        if (now[c] != was[c]) {
+            changed << now[c];
+            sets << cols[c] + QStringLiteral("=?");
+        }
+    if (changed.isEmpty())
         return {};
-    }
-    Stmt *s = db.prepare(rowSql(table, false));
-    bindIncident(s, inc, 1);
-    s->bind(kIncidentColumnCount, inc.rowid);
+    changed << inc.rowid;
+    Stmt *s = db.prepare(QStringLiteral("UPDATE %1 SET %2 WHERE id=?").arg(table, sets.join(u',')));
+    if (!s)
+        return Status::fail(db.lastError(), QStringLiteral("db"));
+    s->bindAll(changed);
     if (!s->exec())
         return Status::fail(
             QStringLiteral("cannot update incident %1: %2").arg(inc.number, s->error()),
@@ -413,7 +447,10 @@ static Status writeAlertLinks(Db &db, const QString &table, Incident &inc)
 
 Status Store::writeIncident(Incident &inc, const Incident *before)
 {
-    if (auto s = writeRow(m_db, QStringLiteral("incidents"), inc, inc.rowid == 0 || !before); !s)
+    const QString table = QStringLiteral("incidents");
+    if (auto s = inc.rowid == 0 || !before ? insertRow(m_db, table, inc)
+                                           : updateChanged(m_db, table, inc, *before);
+        !s)
         return s;
     if (auto s = writeAlertLinks(m_db, QStringLiteral("incident_alerts"), inc); !s)
         return s;
@@ -775,7 +812,7 @@ Status Store::foldInto(const QString &table, const QString &linksTable, bool wit
             return Status::fail(
                 QStringLiteral("events of incident %1 without an incident.opened event")
                     .arg(blobToUuid(curUid)));
-        if (auto s = writeRow(m_db, table, cur, true); !s)
+        if (auto s = insertRow(m_db, table, cur); !s)
             return s;
         if (auto s = writeAlertLinks(m_db, linksTable, cur); !s)
             return s;

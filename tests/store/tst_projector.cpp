@@ -8,6 +8,7 @@
 
 #include "domain/event.h"
 #include "store/bulkloader.h"
+#include "store/incidentcolumns.h"
 #include "store/projector.h"
 
 #include <QtTest>
@@ -21,6 +22,8 @@ using namespace sitrep::testing;
 using domain::Event;
 using domain::Incident;
 using engine::Command;
+using store::Db;
+using store::Stmt;
 
 namespace {
 
@@ -251,6 +254,61 @@ private Q_SLOTS:
         QCOMPARE(projectionRows(fx.store), live);
         const auto rep = fx.store.verify();
         QVERIFY2(rep.ok, qPrintable(rep.faults.join(u'\n')));
+    }
+
+    // An incident write sets only the columns whose value changed (each index on a column an
+    // UPDATE sets is rewritten): a note sets none of the columns the list's indexes are on,
+    // an assignment sets the assignee, and a write with nothing changed writes nothing.
+    void update_setsOnlyTheColumnsThatChanged()
+    {
+        CoreFixture fx;
+        const QString a = fx.open(QStringLiteral("Payments timeouts"), QStringLiteral("critical"));
+        Db &db = fx.store.db();
+        QVERIFY(db.exec(QStringLiteral("CREATE TEMP TABLE sets(col TEXT)")).ok());
+        const QStringList cols =
+            QString::fromLatin1(store::kIncidentColumns).split(QStringLiteral(", ")).mid(1);
+        for (const QString &c : cols)
+            QVERIFY(db.exec(QStringLiteral("CREATE TEMP TRIGGER set_%1 AFTER UPDATE OF %1 ON "
+                                           "incidents BEGIN INSERT INTO sets VALUES('%1'); END")
+                                .arg(c))
+                        .ok());
+        const auto setColumns = [&] {
+            QStringList out;
+            Stmt *q = db.prepare(QStringLiteral("SELECT col FROM sets ORDER BY col"));
+            while (q->step())
+                out << store::RowReader(*q).text();
+            q->reset();
+            (void)db.exec(QStringLiteral("DELETE FROM sets"));
+            return out;
+        };
+        fx.clock.advance(kMinute);
+        QVERIFY(fx.run(Command::Kind::Note, a,
+                       {{QStringLiteral("text"), QStringLiteral("looking at the gateway")}})
+                    .ok());
+        QCOMPARE(setColumns(),
+                 (QStringList{QStringLiteral("event_count"), QStringLiteral("head_hash"),
+                              QStringLiteral("updated_at")}));
+        fx.clock.advance(kMinute);
+        QVERIFY(
+            fx.run(Command::Kind::Assign, a, {{QStringLiteral("assignee"), QStringLiteral("sam")}})
+                .ok());
+        const QStringList assigned = setColumns();
+        QVERIFY2(assigned.contains(QStringLiteral("assignee")), qPrintable(assigned.join(u' ')));
+        for (const QString &untouched :
+             {QStringLiteral("title"), QStringLiteral("severity"), QStringLiteral("services"),
+              QStringLiteral("state"), QStringLiteral("created_at"), QStringLiteral("commander")})
+            QVERIFY2(!assigned.contains(untouched), qPrintable(untouched));
+        // Nothing changed: no UPDATE at all.
+        Incident inc = fx.get(a);
+        const Incident before = inc;
+        const int changes = sqlite3_total_changes(db.handle());
+        QVERIFY(fx.store.writeIncident(inc, &before).ok());
+        QCOMPARE(sqlite3_total_changes(db.handle()), changes);
+        QCOMPARE(setColumns(), QStringList{});
+        // And what was written in parts is what a rebuild writes whole.
+        const QStringList live = projectionRows(fx.store);
+        QVERIFY(fx.store.rebuildProjection().ok());
+        QCOMPARE(projectionRows(fx.store), live);
     }
 
     void chainHash_isTheSameForEveryWriter()
