@@ -4,6 +4,7 @@
 // feedback through the engine, an article opens below the list, and asking for a new
 // suggestion without a model says why inline.
 #include "unit/coretestutil.h"
+#include "unit/triagesynth.h"
 
 #include "triage/triagestore.h"
 #include "ui/triage/triagepanel.h"
@@ -53,11 +54,7 @@ void TestTriagePanel::panel_showsSuggestion_recordsDecisions()
     r.fields.insert(QStringLiteral("priority"), {QStringLiteral("P3"), 0.55});
     r.fields.insert(QStringLiteral("assignment_group"),
                     {QStringLiteral("Platform Engineering"), 0.8});
-    r.articles << ArticleMatch{QStringLiteral("md:dns.md"),
-                               QStringLiteral("DNS resolution failures"),
-                               QStringLiteral("markdown"),
-                               {},
-                               0.7};
+    r.articles << testing::articleMatch("md:dns.md", "DNS resolution failures", "markdown", 0.7);
     r.suggestedResolution = QStringLiteral("Flush the resolver cache.");
     r.modelVersion = QStringLiteral("local-v2");
     QVERIFY(recordSuggestion(f.eng(), r));

@@ -68,14 +68,17 @@ private:
     std::unique_ptr<host::AppContext> m_ctx;
     std::unique_ptr<testing::HttpReceiver> m_http;
     QString m_pageQueue, m_slaQueue, m_statusQueue;
-    int m_slackChannels = 0;
-    int m_webhookFailures = 0;
-    int m_webhookStatus = 500;
     int m_round = 0;
-    bool m_nameTaken = false;
-    QString m_lastRoomName;
-    QList<QJsonObject> m_slackMessages; // what the Slack stand-in holds (chat.postMessage)
-    int m_postFailures = 0;
+    /// The state of the Slack and webhook stand-ins, fresh for every test.
+    struct StandIns {
+        int slackChannels = 0;
+        bool nameTaken = false;
+        QString lastRoomName;
+        QList<QJsonObject> slackMessages; // what Slack holds (chat.postMessage)
+        int postFailures = 0;             // posts lost before Slack stores them
+        int webhookFailures = 0;
+        int webhookStatus = 500;
+    } m_standIns;
 };
 
 void TestNotify::initTestCase()
@@ -95,21 +98,17 @@ void TestNotify::init()
     m_ctx = std::move(*ctx);
     m_http = std::make_unique<testing::HttpReceiver>();
     QVERIFY(m_http->listen());
-    m_slackChannels = 0;
-    m_webhookFailures = 0;
-    m_nameTaken = false;
-    m_slackMessages.clear();
-    m_postFailures = 0;
+    m_standIns = {};
     m_http->setHandler([this](const HttpRequest &r) -> HttpAnswer {
         if (r.path == "/api/conversations.create") {
             if (r.headers.value("authorization") != "Bearer xoxb-test")
                 return {200, R"({"ok":false,"error":"invalid_auth"})"};
             const QJsonObject in = QJsonDocument::fromJson(r.body).object();
-            m_lastRoomName = in[u"name"].toString();
-            if (m_nameTaken)
+            m_standIns.lastRoomName = in[u"name"].toString();
+            if (m_standIns.nameTaken)
                 return {200, R"({"ok":false,"error":"name_taken"})"};
             const QJsonObject ch{
-                {QStringLiteral("id"), QStringLiteral("CWAR%1").arg(++m_slackChannels)},
+                {QStringLiteral("id"), QStringLiteral("CWAR%1").arg(++m_standIns.slackChannels)},
                 {QStringLiteral("name"), in[u"name"]}};
             return {200, QJsonDocument(QJsonObject{{QStringLiteral("ok"), true},
                                                    {QStringLiteral("channel"), ch}})
@@ -119,7 +118,7 @@ void TestNotify::init()
             const QJsonObject other{{QStringLiteral("id"), QStringLiteral("COTHER")},
                                     {QStringLiteral("name"), QStringLiteral("general")}};
             const QJsonObject mine{{QStringLiteral("id"), QStringLiteral("CEXIST")},
-                                   {QStringLiteral("name"), m_lastRoomName}};
+                                   {QStringLiteral("name"), m_standIns.lastRoomName}};
             return {200, QJsonDocument(
                              QJsonObject{{QStringLiteral("ok"), true},
                                          {QStringLiteral("channels"), QJsonArray{other, mine}},
@@ -128,12 +127,12 @@ void TestNotify::init()
                              .toJson()};
         }
         if (r.path == "/api/chat.postMessage") {
-            if (m_postFailures-- > 0) // lost before Slack stored it
+            if (m_standIns.postFailures-- > 0) // lost before Slack stored it
                 return {503, "{}"};
             QJsonObject m = QJsonDocument::fromJson(r.body).object();
             m[u"ts"] = QStringLiteral("1700000000.%1")
-                           .arg(m_slackMessages.size() + 100, 6, 10, QLatin1Char('0'));
-            m_slackMessages << m;
+                           .arg(m_standIns.slackMessages.size() + 100, 6, 10, QLatin1Char('0'));
+            m_standIns.slackMessages << m;
             return {200, QJsonDocument(QJsonObject{{QStringLiteral("ok"), true},
                                                    {QStringLiteral("ts"), m[u"ts"]}})
                              .toJson()};
@@ -141,7 +140,7 @@ void TestNotify::init()
         if (r.path == "/api/conversations.history") {
             const QUrlQuery q(QString::fromUtf8(r.body));
             QJsonArray out;
-            for (const auto &m : std::as_const(m_slackMessages))
+            for (const auto &m : std::as_const(m_standIns.slackMessages))
                 if (m[u"channel"].toString() == q.queryItemValue(QStringLiteral("channel")))
                     out.prepend(q.queryItemValue(QStringLiteral("include_all_metadata")) == u"true"
                                     ? m
@@ -152,8 +151,8 @@ void TestNotify::init()
                                                    {QStringLiteral("has_more"), false}})
                              .toJson()};
         }
-        if (r.path == "/hooks/flaky" && m_webhookFailures-- > 0)
-            return {m_webhookStatus, R"({"error":"try later"})"};
+        if (r.path == "/hooks/flaky" && m_standIns.webhookFailures-- > 0)
+            return {m_standIns.webhookStatus, R"({"error":"try later"})"};
         return {202, "{}"};
     });
     // Fresh topics per test, each read back through an SQS queue.
@@ -282,8 +281,8 @@ QString TestNotify::open(const QString &priority, const QString &severity)
 /// to the first `failures` requests.
 QString TestNotify::openP3WithFlakyWebhook(int failures, int status)
 {
-    m_webhookFailures = failures;
-    m_webhookStatus = status;
+    m_standIns.webhookFailures = failures;
+    m_standIns.webhookStatus = status;
     return open(QStringLiteral("P3"), QStringLiteral("medium"));
 }
 
@@ -489,7 +488,7 @@ void TestNotify::webhookFailingEveryTime_isDeadLetteredAfterMaxAttempts()
 void TestNotify::warRoomCreatedEarlier_isFoundNotDoubled()
 {
     // An earlier attempt created the room but its answer was lost: Slack says name_taken.
-    m_nameTaken = true;
+    m_standIns.nameTaken = true;
     const QString number = open(QStringLiteral("P1"), QStringLiteral("critical"));
     auto n = notifier();
     deliverAll(*n);
@@ -587,8 +586,8 @@ void TestNotify::slackAnsweredButNotCommitted_retryFindsMarkerAndDoesNotRepost()
         first->setAfterAttemptHook([](const Delivery &d) { return d.transport != u"slack"; });
         deliverAll(*first);
     }
-    QCOMPARE(m_slackMessages.size(), 1);
-    const auto delivery = n1Delivery(m_slackMessages[0]);
+    QCOMPARE(m_standIns.slackMessages.size(), 1);
+    const auto delivery = n1Delivery(m_standIns.slackMessages[0]);
     QVERIFY(delivery.startsWith(QStringLiteral("sitrep-")));
     QCOMPARE(timelineOf(number, DeliveredKind).size(), 1); // only the SNS page
 
@@ -598,14 +597,15 @@ void TestNotify::slackAnsweredButNotCommitted_retryFindsMarkerAndDoesNotRepost()
     QCOMPARE(deliverAll(*second), 1);
     QCOMPARE(m_http->requestsTo("/api/conversations.history").size(), 1);
     QCOMPARE(m_http->requestsTo("/api/chat.postMessage").size(), 1);
-    QCOMPARE(m_slackMessages.size(), 1);
+    QCOMPARE(m_standIns.slackMessages.size(), 1);
     const auto delivered = timelineOf(number, DeliveredKind);
     QCOMPARE(delivered.size(), 2);
     bool slack = false;
     for (const auto &e : delivered)
         if (e.payload[u"channel"].toString() == u"slack_ops") {
             slack = true;
-            QCOMPARE(e.payload[u"remote_id"].toString(), m_slackMessages[0][u"ts"].toString());
+            QCOMPARE(e.payload[u"remote_id"].toString(),
+                     m_standIns.slackMessages[0][u"ts"].toString());
         }
     QVERIFY(slack);
     QCOMPARE(second->pendingCount(), 0);
@@ -613,20 +613,20 @@ void TestNotify::slackAnsweredButNotCommitted_retryFindsMarkerAndDoesNotRepost()
     const QString p3 = open(QStringLiteral("P2"), QStringLiteral("high"));
     deliverAll(*second);
     QCOMPARE(m_http->requestsTo("/api/conversations.history").size(), 1);
-    QCOMPARE(m_slackMessages.size(), 2);
+    QCOMPARE(m_standIns.slackMessages.size(), 2);
     QCOMPARE(timelineOf(p3, DeliveredKind).size(), 2);
 }
 
 void TestNotify::slackPostLostBeforeSlack_isPostedOnce()
 {
-    m_postFailures = 1;
+    m_standIns.postFailures = 1;
     const QString number = open(QStringLiteral("P2"), QStringLiteral("high"));
     auto n = notifier();
     deliverUntilDrained(*n, 4);
     // Two requests, one message: the retry looked, found nothing, posted.
     QCOMPARE(m_http->requestsTo("/api/chat.postMessage").size(), 2);
     QCOMPARE(m_http->requestsTo("/api/conversations.history").size(), 1);
-    QCOMPARE(m_slackMessages.size(), 1);
+    QCOMPARE(m_standIns.slackMessages.size(), 1);
     QCOMPARE(timelineOf(number, DeliveredKind).size(), 2);
     QCOMPARE(n->pendingCount(), 0);
 }
@@ -670,9 +670,9 @@ void TestNotify::slackCrashInAChildProcess_restartDoesNotRepost()
         return p.exitCode();
     };
     QCOMPARE(run(true), 3);
-    QCOMPARE(m_slackMessages.size(), 1);
+    QCOMPARE(m_standIns.slackMessages.size(), 1);
     QCOMPARE(run(false), 0);
-    QCOMPARE(m_slackMessages.size(), 1);
+    QCOMPARE(m_standIns.slackMessages.size(), 1);
     QCOMPARE(m_http->requestsTo("/api/chat.postMessage").size(), 1);
     QCOMPARE(m_http->requestsTo("/api/conversations.history").size(), 1);
     auto ctx = host::AppContext::open(db, QStringLiteral("sre"));

@@ -2,14 +2,18 @@
 // Synthetic incidents for the triage classifier: a fixed set of failure kinds, each with
 // its category, subcategory and assignment group, written with paraphrased titles
 // (synonyms, word order, filler) and a priority told by urgency words and severity. A share
-// of the labels is replaced by a wrong one (label noise), as in a real ticket history.
+// of the labels is replaced by a wrong one (label noise), as in a real ticket history. The
+// kinds are data: tests/fixtures/triage-synth-kinds.json.
 // Shared by tests/unit/tst_triage*.cpp and tests/bench/bench_triage.cpp.
 #pragma once
 
 #include "engine/command.h"
 #include "triage/classifier.h"
+#include "triage/triageresult.h"
 
+#include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -28,92 +32,34 @@ struct SynthKind {
     QString fix; // resolution note
 };
 
+/// The failure kinds, read once from tests/fixtures/triage-synth-kinds.json.
 inline const QList<SynthKind> &synthKinds()
 {
-    static const QList<SynthKind> k{
-        {"database",
-         "connectivity",
-         "Platform Engineering",
-         {"Aurora cluster", "Postgres primary", "database", "RDS instance", "DB writer"},
-         {"connection timeout", "refusing connections", "connection pool exhausted",
-          "too many clients", "ECONNREFUSED from app"},
-         {"postgresql", "orders-db"},
-         "Raised max_connections and recycled the pgbouncer pool."},
-        {"database",
-         "performance",
-         "Data Platform",
-         {"reporting queries", "query engine", "Postgres replica", "slow SQL",
-          "analytics database"},
-         {"slow queries", "replication lag", "query plan regression", "lock contention",
-          "high read IOPS"},
-         {"query-engine", "postgresql"},
-         "Added the missing index and analyzed the table."},
-        {"network",
-         "dns",
-         "Network Operations",
-         {"DNS resolver", "Route53 zone", "internal DNS", "name resolution", "CoreDNS"},
-         {"NXDOMAIN errors", "lookups failing", "resolution timeouts", "SERVFAIL responses",
-          "stale records"},
-         {"dns", "edge"},
-         "Flushed resolver caches and fixed the zone delegation."},
-        {"network",
-         "cdn",
-         "Network Operations",
-         {"CDN edge", "CloudFront distribution", "static assets", "edge cache", "Fastly POP"},
-         {"cache hit ratio dropped", "404 on assets", "TLS handshake errors", "origin overload",
-          "stale content served"},
-         {"cdn", "web"},
-         "Invalidated the distribution and restored the origin rule."},
-        {"application",
-         "checkout",
-         "Commerce Team",
-         {"checkout flow", "cart service", "checkout API", "order submission", "basket page"},
-         {"returning 502", "error rate above 5%", "timing out", "orders failing", "blank page"},
-         {"checkout", "cart"},
-         "Rolled back the checkout release."},
-        {"application",
-         "search",
-         "Discovery Team",
-         {"search index", "autocomplete", "product search", "Elasticsearch cluster",
-          "search results"},
-         {"stale results", "empty responses", "latency degraded", "reindex stuck",
-          "shard failures"},
-         {"search"},
-         "Rebuilt the search index from the snapshot."},
-        {"security",
-         "authentication",
-         "Identity Team",
-         {"login", "SSO callback", "token refresh", "OAuth provider", "MFA prompt"},
-         {"failures spiking", "redirect loop", "401 for valid users", "sessions dropped",
-          "certificate expired"},
-         {"auth"},
-         "Rotated the signing certificate and cleared sessions."},
-        {"infrastructure",
-         "messaging",
-         "Streaming Team",
-         {"Kafka consumers", "orders topic", "broker", "SQS queue", "event bus"},
-         {"consumer lag growing", "partition rebalance storm", "messages stuck",
-          "disk usage above 90%", "DLQ filling"},
-         {"kafka", "orders-stream"},
-         "Scaled the consumer group and rebalanced partitions."},
-        {"infrastructure",
-         "compute",
-         "Cloud Infrastructure",
-         {"ECS tasks", "Kubernetes nodes", "autoscaling group", "EC2 fleet", "worker pods"},
-         {"crash looping", "out of memory", "not scaling", "node not ready", "CPU throttled"},
-         {"k8s", "workers"},
-         "Raised the memory limit and scaled out the node group."},
-        {"payments",
-         "card",
-         "Payments Team",
-         {"card authorisations", "payments API", "Stripe webhooks", "refund queue",
-          "3DS challenge"},
-         {"declines for EU issuers", "returning 500", "webhook backlog", "refunds delayed",
-          "provider timeouts"},
-         {"payments-api"},
-         "Failed over to the secondary acquirer."},
-    };
-    return k;
+    static const QList<SynthKind> kinds = [] {
+        const QString path =
+            QStringLiteral(SITREP_SOURCE_DIR "/tests/fixtures/triage-synth-kinds.json");
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly))
+            qFatal("cannot read %s", qPrintable(path));
+        const auto texts = [](const QJsonValue &v) {
+            QStringList out;
+            for (const QJsonValue &t : v.toArray())
+                out << t.toString();
+            return out;
+        };
+        QList<SynthKind> out;
+        for (const QJsonValue &v : QJsonDocument::fromJson(f.readAll()).array()) {
+            const QJsonObject o = v.toObject();
+            out << SynthKind{o[u"category"].toString(), o[u"subcategory"].toString(),
+                             o[u"group"].toString(),    texts(o[u"subjects"]),
+                             texts(o[u"symptoms"]),     texts(o[u"services"]),
+                             o[u"fix"].toString()};
+        }
+        if (out.isEmpty())
+            qFatal("no failure kinds in %s", qPrintable(path));
+        return out;
+    }();
+    return kinds;
 }
 
 inline const QStringList &synthPriorities()
@@ -257,6 +203,13 @@ inline QStringList suggestionPayloadKeys()
             QStringLiteral("priority"),
             QStringLiteral("subcategory"),
             QStringLiteral("suggested_resolution")};
+}
+
+/// A knowledge-base article suggested with a triage result (one with no file location).
+inline triage::ArticleMatch articleMatch(const QString &id, const QString &title,
+                                         const QString &source, double relevance)
+{
+    return {id, title, source, {}, relevance};
 }
 
 /// The keys of a JSON object, sorted.

@@ -18,6 +18,7 @@
 #include <QTimeZone>
 
 #include <optional>
+#include <utility>
 
 using namespace sitrep;
 using namespace sitrep::aws;
@@ -344,22 +345,30 @@ private Q_SLOTS:
         QTest::addColumn<QString>("url");
         QTest::addColumn<QString>("region");
         QTest::addColumn<bool>("ok");
-        const QString r = QStringLiteral("eu-west-1");
-        QTest::newRow("https region") << "https://sqs.eu-west-1.amazonaws.com" << r << true;
-        QTest::newRow("https vpc endpoint")
-            << "https://vpce-1.sqs.eu-west-1.vpce.amazonaws.com/" << r << true;
-        QTest::newRow("https private ip") << "https://10.0.0.5" << r << true;
-        QTest::newRow("http 127.0.0.1") << "http://127.0.0.1:4566" << r << true;
-        QTest::newRow("http 127.0.0.2") << "http://127.0.0.2:9324" << r << true;
-        QTest::newRow("http localhost") << "http://localhost:9324" << r << true;
-        QTest::newRow("http ::1") << "http://[::1]:9324" << r << true;
-        QTest::newRow("http remote name") << "http://sqs.example.com" << r << false;
-        QTest::newRow("http private ip") << "http://10.0.0.5:4566" << r << false;
-        QTest::newRow("http localhost lookalike") << "http://localhost.example.com" << r << false;
-        QTest::newRow("http 127 as a name") << "http://127.0.0.1.example.com" << r << false;
-        QTest::newRow("ftp loopback") << "ftp://127.0.0.1" << r << false;
-        QTest::newRow("no scheme") << "sqs.eu-west-1.amazonaws.com" << r << false;
-        QTest::newRow("empty") << "" << r << false;
+        const QString region = QStringLiteral("eu-west-1");
+        // Endpoints of the region by row name: https anywhere, plain http only to this machine.
+        const std::pair<const char *, const char *> accepted[] = {
+            {"https region", "https://sqs.eu-west-1.amazonaws.com"},
+            {"https vpc endpoint", "https://vpce-1.sqs.eu-west-1.vpce.amazonaws.com/"},
+            {"https private ip", "https://10.0.0.5"},
+            {"http 127.0.0.1", "http://127.0.0.1:4566"},
+            {"http 127.0.0.2", "http://127.0.0.2:9324"},
+            {"http localhost", "http://localhost:9324"},
+            {"http ::1", "http://[::1]:9324"},
+        };
+        const std::pair<const char *, const char *> refused[] = {
+            {"http remote name", "http://sqs.example.com"},
+            {"http private ip", "http://10.0.0.5:4566"},
+            {"http localhost lookalike", "http://localhost.example.com"},
+            {"http 127 as a name", "http://127.0.0.1.example.com"},
+            {"ftp loopback", "ftp://127.0.0.1"},
+            {"no scheme", "sqs.eu-west-1.amazonaws.com"},
+            {"empty", ""},
+        };
+        for (const auto &[tag, url] : accepted)
+            QTest::newRow(tag) << QString::fromUtf8(url) << region << true;
+        for (const auto &[tag, url] : refused)
+            QTest::newRow(tag) << QString::fromUtf8(url) << region << false;
         QTest::newRow("no region") << "https://sqs.eu-west-1.amazonaws.com"
                                    << "  " << false;
     }

@@ -157,6 +157,14 @@ struct Fixture : sitrep::testing::IngestServerFixture {
         o.requestTimeoutMs = ms;
         return start(o);
     }
+    /// Starts with room for a body of 4 MiB, committed `alertsPerSlice` alerts at a time.
+    bool startSliced(int alertsPerSlice)
+    {
+        IngestServerOptions o;
+        o.limits.maxBodyBytes = 4 * 1024 * 1024;
+        o.alertsPerSlice = alertsPerSlice;
+        return start(o);
+    }
     std::unique_ptr<Client> client()
     {
         auto c = std::make_unique<Client>(server->port());
@@ -330,79 +338,62 @@ void TestIngestServer::malformed_400_nothingStored_data()
     QTest::addColumn<QString>("message");
     QTest::addColumn<QString>("code");
     QTest::addColumn<bool>("closes");
-    // Bodies the normalizers refuse: the connection stays usable.
-    QTest::newRow("truncated JSON")
-        << request("/hooks/alertmanager", "{\"version\":\"4\",\"alerts\":[") << 400
-        << "malformed JSON at offset"
-        << "invalid" << false;
-    QTest::newRow("empty body") << request("/hooks/alertmanager", "") << 400
-                                << "empty body: expected a JSON object"
-                                << "invalid" << false;
-    QTest::newRow("array at top") << request("/ingest", "[1,2]") << 400
-                                  << "expected a JSON object at the top level"
-                                  << "invalid" << false;
-    QTest::newRow("no alerts") << request("/hooks/alertmanager",
-                                          R"({"version":"4","status":"firing"})")
-                               << 400 << "missing field 'alerts'"
-                               << "invalid" << false;
-    QTest::newRow("alertmanager version")
-        << request("/hooks/alertmanager", R"({"version":"3","alerts":[]})") << 400
-        << "unsupported Alertmanager webhook version '3' (expected 4)"
-        << "invalid" << false;
-    QTest::newRow("alert without labels")
-        << request("/hooks/alertmanager",
-                   R"({"version":"4","status":"firing","alerts":[{"status":"firing"}]})")
-        << 400 << "alerts[0].labels is missing or not an object"
-        << "invalid" << false;
-    QTest::newRow("generic without title")
-        << request("/ingest", generic("alert.triggered", R"({"id":"x","severity":"P2"})")) << 400
-        << "missing field 'payload.title'"
-        << "invalid" << false;
-    QTest::newRow("generic unknown type")
-        << request("/ingest", generic("alert.exploded", R"({"id":"x","title":"t"})")) << 400
-        << "unknown event type 'alert.exploded' (alert.triggered, engineer.ack, "
-           "mitigation.approved, "
-           "alert.resolved, postmortem.created)"
-        << "invalid" << false;
-    QTest::newRow("generic ack without id")
-        << request("/ingest", generic("engineer.ack", R"({"engineer":"grace.kim"})")) << 400
-        << "missing field 'payload.id'"
-        << "invalid" << false;
-    // An empty object or junk names no alert for any source: 400, nothing created.
-    QTest::newRow("alertmanager {}")
-        << request("/hooks/alertmanager", "{}") << 400 << "missing field 'alerts'"
-        << "invalid" << false;
-    QTest::newRow("grafana {}") << request("/hooks/grafana", "{}") << 400
-                                << "missing field 'alerts'"
-                                << "invalid" << false;
-    QTest::newRow("pagerduty {}") << request("/hooks/pagerduty", "{}") << 400
-                                  << "missing field 'event_action'"
-                                  << "invalid" << false;
-    QTest::newRow("sentry {}") << request("/hooks/sentry", "{}") << 400 << "missing field 'data'"
-                               << "invalid" << false;
-    QTest::newRow("generic {}") << request("/ingest", "{}") << 400 << "missing field 'type'"
-                                << "invalid" << false;
-    QTest::newRow("sentry junk") << request("/hooks/sentry", "not json") << 400 << "malformed JSON"
-                                 << "invalid" << false;
+    // Bodies the normalizers refuse: 400 "invalid", and the connection stays usable.
+    const auto invalid = [](const char *tag, const QByteArray &raw, const char *message) {
+        QTest::newRow(tag) << raw << 400 << QString::fromUtf8(message) << QStringLiteral("invalid")
+                           << false;
+    };
     // Requests the HTTP parser refuses: answered, then the connection is closed.
-    QTest::newRow("request line") << QByteArray("HELLO\r\n\r\n") << 400 << "request line"
-                                  << "http" << true;
-    QTest::newRow("header without colon")
-        << QByteArray(
-               "POST /ingest HTTP/1.1\r\nAuthorization Bearer x\r\nContent-Length: 0\r\n\r\n")
-        << 400 << "header"
-        << "http" << true;
-    QTest::newRow("bare LF") << QByteArray("POST /ingest HTTP/1.1\nContent-Length: 0\n\r\n\r\n")
-                             << 400 << "CRLF"
-                             << "http" << true;
-    QTest::newRow("two lengths")
-        << QByteArray("POST /ingest HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}")
-        << 400 << "more than one"
-        << "http" << true;
-    QTest::newRow("chunked")
-        << QByteArray("POST /ingest HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") << 501
-        << "Transfer-Encoding"
-        << "http" << true;
+    const auto refusedByParser = [](const char *tag, const QByteArray &raw, int status,
+                                    const char *message) {
+        QTest::newRow(tag) << raw << status << QString::fromUtf8(message) << QStringLiteral("http")
+                           << true;
+    };
+    invalid("truncated JSON", request("/hooks/alertmanager", "{\"version\":\"4\",\"alerts\":["),
+            "malformed JSON at offset");
+    invalid("empty body", request("/hooks/alertmanager", ""), "empty body: expected a JSON object");
+    invalid("array at top", request("/ingest", "[1,2]"), "expected a JSON object at the top level");
+    invalid("no alerts", request("/hooks/alertmanager", R"({"version":"4","status":"firing"})"),
+            "missing field 'alerts'");
+    invalid("alertmanager version",
+            request("/hooks/alertmanager", R"({"version":"3","alerts":[]})"),
+            "unsupported Alertmanager webhook version '3' (expected 4)");
+    invalid("alert without labels",
+            request("/hooks/alertmanager",
+                    R"({"version":"4","status":"firing","alerts":[{"status":"firing"}]})"),
+            "alerts[0].labels is missing or not an object");
+    invalid("generic without title",
+            request("/ingest", generic("alert.triggered", R"({"id":"x","severity":"P2"})")),
+            "missing field 'payload.title'");
+    invalid("generic unknown type",
+            request("/ingest", generic("alert.exploded", R"({"id":"x","title":"t"})")),
+            "unknown event type 'alert.exploded' (alert.triggered, engineer.ack, "
+            "mitigation.approved, alert.resolved, postmortem.created)");
+    invalid("generic ack without id",
+            request("/ingest", generic("engineer.ack", R"({"engineer":"grace.kim"})")),
+            "missing field 'payload.id'");
+    // An empty object or junk names no alert for any source: 400, nothing created.
+    invalid("alertmanager {}", request("/hooks/alertmanager", "{}"), "missing field 'alerts'");
+    invalid("grafana {}", request("/hooks/grafana", "{}"), "missing field 'alerts'");
+    invalid("pagerduty {}", request("/hooks/pagerduty", "{}"), "missing field 'event_action'");
+    invalid("sentry {}", request("/hooks/sentry", "{}"), "missing field 'data'");
+    invalid("generic {}", request("/ingest", "{}"), "missing field 'type'");
+    invalid("sentry junk", request("/hooks/sentry", "not json"), "malformed JSON");
+    refusedByParser("request line", QByteArray("HELLO\r\n\r\n"), 400, "request line");
+    refusedByParser(
+        "header without colon",
+        QByteArray("POST /ingest HTTP/1.1\r\nAuthorization Bearer x\r\nContent-Length: 0\r\n\r\n"),
+        400, "header");
+    refusedByParser("bare LF", QByteArray("POST /ingest HTTP/1.1\nContent-Length: 0\n\r\n\r\n"),
+                    400, "CRLF");
+    refusedByParser(
+        "two lengths",
+        QByteArray("POST /ingest HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}"),
+        400, "more than one");
+    refusedByParser(
+        "chunked",
+        QByteArray("POST /ingest HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), 501,
+        "Transfer-Encoding");
 }
 
 void TestIngestServer::malformed_400_nothingStored()
@@ -1079,10 +1070,7 @@ QByteArray bigAlertmanager(int n)
 void TestIngestServer::bigBody_otherRequestsAnsweredMeanwhile()
 {
     Fixture fx;
-    IngestServerOptions o;
-    o.limits.maxBodyBytes = 4 * 1024 * 1024;
-    o.alertsPerSlice = 200;
-    QVERIFY(fx.start(o));
+    QVERIFY(fx.startSliced(200));
     // 8,000 alerts in one body (about 1.3 MB). Once its first slice is committed, a small
     // alert on another connection is sent: it is answered before the big body, which is
     // answered only after all of it is committed.
@@ -1124,10 +1112,7 @@ void TestIngestServer::bigBody_otherRequestsAnsweredMeanwhile()
 void TestIngestServer::bigBody_pipelinedRequestWaitsItsTurn()
 {
     Fixture fx;
-    IngestServerOptions o;
-    o.limits.maxBodyBytes = 4 * 1024 * 1024;
-    o.alertsPerSlice = 100;
-    QVERIFY(fx.start(o));
+    QVERIFY(fx.startSliced(100));
     // A big body and a small one pipelined on one connection: answered in order.
     auto c = fx.client();
     c->send(request("/hooks/alertmanager", bigAlertmanager(1000)) +

@@ -2,6 +2,7 @@
 // On-call rotations, hand-off times, overrides, routing by category and service, the default
 // group, and routing plus assignment of new incidents through the engine.
 #include "unit/coretestutil.h"
+#include "unit/yamlerrorcheck.h"
 
 #include <QJsonArray>
 #include <QTest>
@@ -238,14 +239,7 @@ void TestOnCall::errors_nameFileAndLine_data()
 
 void TestOnCall::errors_nameFileAndLine()
 {
-    QFETCH(QByteArray, yaml);
-    QFETCH(int, line);
-    QFETCH(QString, mentions);
-    auto s = workflow::OnCallSchedule::fromYaml(yaml, QStringLiteral("oc.yaml"));
-    QVERIFY(!s.ok());
-    const QString prefix = QStringLiteral("oc.yaml:%1: ").arg(line);
-    QVERIFY2(s.errorMessage().startsWith(prefix), qPrintable(s.errorMessage()));
-    QVERIFY2(s.errorMessage().contains(mentions), qPrintable(s.errorMessage()));
+    verifyYamlRowRefused(QStringLiteral("oc.yaml"), &workflow::OnCallSchedule::fromYaml);
 }
 
 void TestOnCall::newIncident_isRoutedAndAssigned()

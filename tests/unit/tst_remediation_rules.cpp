@@ -262,53 +262,44 @@ private Q_SLOTS:
             e.payload = p;
             return e;
         };
+        const auto suggested = [&](const char *category, double confidence) {
+            return ev(kinds::TriageSuggested, QStringLiteral("triage"),
+                      {{QStringLiteral("category"), QLatin1String(category)},
+                       {QStringLiteral("confidence"), confidence}});
+        };
+        const auto accepted = [&](const char *actor, const char *field, const char *value) {
+            return ev(kinds::TriageAccepted, QLatin1String(actor),
+                      {{QStringLiteral("field"), QLatin1String(field)},
+                       {QStringLiteral("value"), QLatin1String(value)}});
+        };
+        // The facts as "category confidence (source)".
+        const auto facts = [](const QList<domain::Event> &timeline) {
+            const TriageFacts f = triageFacts(timeline);
+            return QStringLiteral("%1 %2 (%3)").arg(f.category).arg(f.confidence).arg(f.source);
+        };
         QList<domain::Event> tl;
         tl << ev(domain::kinds::Opened, QStringLiteral("alertmanager-ingest"),
                  {{QStringLiteral("category"), QString()}});
-        QCOMPARE(triageFacts(tl).source, QStringLiteral("none"));
-        tl << ev(kinds::TriageSuggested, QStringLiteral("triage"),
-                 {{QStringLiteral("category"), QStringLiteral("network")},
-                  {QStringLiteral("confidence"), 0.6}});
-        tl << ev(kinds::TriageSuggested, QStringLiteral("triage"),
-                 {{QStringLiteral("category"), QStringLiteral("database")},
-                  {QStringLiteral("confidence"), 0.91}});
-        TriageFacts f = triageFacts(tl);
-        QCOMPARE(f.category, QStringLiteral("database"));
-        QCOMPARE(f.confidence, 0.91);
-        QCOMPARE(f.source, QStringLiteral("suggested"));
+        QCOMPARE(facts(tl), QStringLiteral(" 0 (none)"));
+        tl << suggested("network", 0.6) << suggested("database", 0.91);
+        QCOMPARE(facts(tl), QStringLiteral("database 0.91 (suggested)"));
         // Accepting another field leaves the category a suggestion.
-        tl << ev(kinds::TriageAccepted, QStringLiteral("alice"),
-                 {{QStringLiteral("field"), QStringLiteral("priority")},
-                  {QStringLiteral("value"), QStringLiteral("P2")}});
-        f = triageFacts(tl);
-        QCOMPARE(f.confidence, 0.91);
-        QCOMPARE(f.source, QStringLiteral("suggested"));
-        tl << ev(kinds::TriageAccepted, QStringLiteral("alice"),
-                 {{QStringLiteral("field"), QStringLiteral("category")},
-                  {QStringLiteral("value"), QStringLiteral("database")}});
-        f = triageFacts(tl);
-        QCOMPARE(f.confidence, 1.0);
-        QCOMPARE(f.source, QStringLiteral("accepted"));
+        tl << accepted("alice", "priority", "P2");
+        QCOMPARE(facts(tl), QStringLiteral("database 0.91 (suggested)"));
+        tl << accepted("alice", "category", "database");
+        QCOMPARE(facts(tl), QStringLiteral("database 1 (accepted)"));
         // A corrected category counts as the person's answer.
-        QList<domain::Event> corrected{
-            ev(kinds::TriageAccepted, QStringLiteral("carol"),
-               {{QStringLiteral("field"), QStringLiteral("category")},
-                {QStringLiteral("value"), QStringLiteral("network")},
-                {QStringLiteral("corrected"), QStringLiteral("storage")}})};
-        QCOMPARE(triageFacts(corrected).category, QStringLiteral("storage"));
+        domain::Event corrected = accepted("carol", "category", "network");
+        corrected.payload[u"corrected"] = QStringLiteral("storage");
+        QCOMPARE(triageFacts({corrected}).category, QStringLiteral("storage"));
         // A later suggestion does not undo a person's decision.
-        tl << ev(kinds::TriageSuggested, QStringLiteral("triage"),
-                 {{QStringLiteral("category"), QStringLiteral("cdn")},
-                  {QStringLiteral("confidence"), 0.99}});
+        tl << suggested("cdn", 0.99);
         QCOMPARE(triageFacts(tl).category, QStringLiteral("database"));
         // A person setting the field counts as 1.0 as well.
-        QList<domain::Event> set{ev(domain::kinds::FieldSet, QStringLiteral("bob"),
-                                    {{QStringLiteral("field"), QStringLiteral("category")},
-                                     {QStringLiteral("value"), QStringLiteral("cache")}})};
-        f = triageFacts(set);
-        QCOMPARE(f.category, QStringLiteral("cache"));
-        QCOMPARE(f.confidence, 1.0);
-        QCOMPARE(f.source, QStringLiteral("person"));
+        const QList<domain::Event> set{ev(domain::kinds::FieldSet, QStringLiteral("bob"),
+                                          {{QStringLiteral("field"), QStringLiteral("category")},
+                                           {QStringLiteral("value"), QStringLiteral("cache")}})};
+        QCOMPARE(facts(set), QStringLiteral("cache 1 (person)"));
     }
 };
 

@@ -102,16 +102,20 @@ class TestRestClient : public QObject {
     testing::Replicas m_replicas;
 
     std::unique_ptr<host::AppContext> replica(const QUrl &url) { return m_replicas.open(url); }
+    /// Opens an incident of high severity titled `title` on `ctx`, by `actor`.
+    static Result<engine::Outcome> openHigh(host::AppContext &ctx, const QString &title,
+                                            const QString &actor = QStringLiteral("bob"))
+    {
+        return ctx.engine().execute(
+            engine::Command::open({{QStringLiteral("title"), title},
+                                   {QStringLiteral("severity"), QStringLiteral("high")}},
+                                  actor));
+    }
     /// A replica syncing with `url` that has one incident of its own waiting in the outbox.
     std::unique_ptr<host::AppContext> replicaWithOneIncident(const QUrl &url)
     {
         auto ctx = replica(url);
-        if (!ctx->engine()
-                 .execute(
-                     engine::Command::open({{QStringLiteral("title"), QStringLiteral("t")},
-                                            {QStringLiteral("severity"), QStringLiteral("high")}},
-                                           QStringLiteral("alice")))
-                 .ok())
+        if (!openHigh(*ctx, QStringLiteral("t"), QStringLiteral("alice")).ok())
             qFatal("cannot open the test incident");
         return ctx;
     }
@@ -243,10 +247,7 @@ private Q_SLOTS:
     void wireEvent_carriesItsOriginAndHashRule_andMergesUnderThem()
     {
         auto here = replica(QUrl(QStringLiteral("http://127.0.0.1:9")));
-        auto opened = here->engine().execute(
-            engine::Command::open({{QStringLiteral("title"), QStringLiteral("origin")},
-                                   {QStringLiteral("severity"), QStringLiteral("high")}},
-                                  QStringLiteral("bob")));
+        auto opened = openHigh(*here, QStringLiteral("origin"));
         QVERIFY(opened);
         const domain::Event &e = opened->events.first();
         const QString replicaId = here->store().meta(QStringLiteral("replica_id"));
@@ -302,10 +303,7 @@ private Q_SLOTS:
         auto ctx = replica(QUrl(QStringLiteral("http://127.0.0.1:9")));
         QStringList uids;
         for (int i = 0; i < 3; ++i) {
-            auto r = ctx->engine().execute(engine::Command::open(
-                {{QStringLiteral("title"), QStringLiteral("digest %1").arg(i)},
-                 {QStringLiteral("severity"), QStringLiteral("high")}},
-                QStringLiteral("bob")));
+            auto r = openHigh(*ctx, QStringLiteral("digest %1").arg(i));
             QVERIFY(r);
             uids << r->incidentUid;
         }
@@ -371,10 +369,7 @@ private Q_SLOTS:
         // One real event, served again and again with "more": first with a cursor that never
         // moves, then with one that always moves.
         auto origin = replica(QUrl(QStringLiteral("http://127.0.0.1:9")));
-        auto opened = origin->engine().execute(
-            engine::Command::open({{QStringLiteral("title"), QStringLiteral("from elsewhere")},
-                                   {QStringLiteral("severity"), QStringLiteral("high")}},
-                                  QStringLiteral("bob")));
+        auto opened = openHigh(*origin, QStringLiteral("from elsewhere"));
         QVERIFY(opened);
         const QJsonObject wire = sync::eventToWire(opened->events.first(), QStringLiteral("b"));
         bool moving = false;

@@ -117,39 +117,38 @@ void TestRunbook::malformed_errorNamesFileAndLine_data()
     QTest::addColumn<QByteArray>("yaml");
     QTest::addColumn<int>("line");
     QTest::addColumn<QString>("message");
-    QTest::newRow("syntax") << QByteArray("name: X\nsteps:\n  - name: A\n    commands: [a, b\n")
-                            << 0 << QString();
-    QTest::newRow("no name") << QByteArray("steps:\n  - name: A\n") << 1
-                             << QStringLiteral("no 'name'");
-    QTest::newRow("no steps") << QByteArray("name: X\ntriggers:\n  - alert: A\n") << 1
-                              << QStringLiteral("'steps'");
-    QTest::newRow("step without name")
-        << QByteArray("name: X\nsteps:\n  - name: A\n  - description: no name\n") << 4
-        << QStringLiteral("needs a 'name'");
-    QTest::newRow("unknown step key")
-        << QByteArray("name: X\nsteps:\n  - name: A\n    comands: [ls]\n") << 4
-        << QStringLiteral("unknown key 'comands'");
-    QTest::newRow("bad for")
-        << QByteArray("name: X\ntriggers:\n  - alert: A\n    for: soon\nsteps:\n  - name: A\n") << 4
-        << QStringLiteral("'for: soon'");
-    QTest::newRow("bad after")
-        << QByteArray(
-               "name: X\nsteps:\n  - name: A\nescalation:\n  - after: later\n    contact: x\n")
-        << 5 << QStringLiteral("'after: later'");
-    QTest::newRow("bad until") << QByteArray("name: X\nsteps:\n  - name: A\nescalation:\n  - "
-                                             "after: 5m\n    contact: x\n    until: closed\n")
-                               << 7 << QStringLiteral("acknowledged or resolved");
-    QTest::newRow("no contact") << QByteArray(
-                                       "name: X\nsteps:\n  - name: A\nescalation:\n  - after: 5m\n")
-                                << 5 << QStringLiteral("'contact'");
-    QTest::newRow("option without action")
-        << QByteArray("name: X\nsteps:\n  - name: A\n    options:\n      - command: ls\n") << 5
-        << QStringLiteral("'action'");
-    QTest::newRow("commands not a list")
-        << QByteArray("name: X\nsteps:\n  - name: A\n    commands: {a: b}\n") << 4
-        << QStringLiteral("list of text");
-    QTest::newRow("not a mapping")
-        << QByteArray("- just\n- a list\n") << 1 << QStringLiteral("mapping");
+    // Line 0: the parser names some line; an empty message: any message.
+    struct Case {
+        const char *tag, *yaml;
+        int line;
+        const char *message;
+    };
+    const Case cases[] = {
+        {"syntax", "name: X\nsteps:\n  - name: A\n    commands: [a, b\n", 0, ""},
+        {"no name", "steps:\n  - name: A\n", 1, "no 'name'"},
+        {"no steps", "name: X\ntriggers:\n  - alert: A\n", 1, "'steps'"},
+        {"step without name", "name: X\nsteps:\n  - name: A\n  - description: no name\n", 4,
+         "needs a 'name'"},
+        {"unknown step key", "name: X\nsteps:\n  - name: A\n    comands: [ls]\n", 4,
+         "unknown key 'comands'"},
+        {"bad for", "name: X\ntriggers:\n  - alert: A\n    for: soon\nsteps:\n  - name: A\n", 4,
+         "'for: soon'"},
+        {"bad after",
+         "name: X\nsteps:\n  - name: A\nescalation:\n  - after: later\n    contact: x\n", 5,
+         "'after: later'"},
+        {"bad until",
+         "name: X\nsteps:\n  - name: A\nescalation:\n  - after: 5m\n    contact: x\n    until: "
+         "closed\n",
+         7, "acknowledged or resolved"},
+        {"no contact", "name: X\nsteps:\n  - name: A\nescalation:\n  - after: 5m\n", 5,
+         "'contact'"},
+        {"option without action",
+         "name: X\nsteps:\n  - name: A\n    options:\n      - command: ls\n", 5, "'action'"},
+        {"commands not a list", "name: X\nsteps:\n  - name: A\n    commands: {a: b}\n", 4,
+         "list of text"},
+        {"not a mapping", "- just\n- a list\n", 1, "mapping"}};
+    for (const Case &c : cases)
+        QTest::newRow(c.tag) << QByteArray(c.yaml) << c.line << QString::fromUtf8(c.message);
 }
 
 void TestRunbook::malformed_errorNamesFileAndLine()

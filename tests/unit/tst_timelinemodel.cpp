@@ -8,11 +8,43 @@
 #include "itemmodels/timelinemodel.h"
 
 #include <QAbstractItemModelTester>
+#include <QJsonDocument>
 #include <QRegularExpression>
 #include <QtTest>
 
+#include <utility>
+
 using namespace sitrep;
 using namespace pmtest;
+
+namespace {
+
+/// Events the services and the sync record, by kind, with their payloads (JSON written with
+/// single quotes; $ms stands for a time in milliseconds).
+const std::pair<const char *, const char *> kRecordedEvents[] = {
+    {"notification.delivered",
+     "{'channel': 'slack_ops', 'transport': 'slack', 'attempts': 1, 'event_id': 'e1'}"},
+    {"notification.failed",
+     "{'channel': 'pager', 'transport': 'webhook', 'attempts': 3, 'error': 'HTTP 503'}"},
+    {"postmortem.created", "{'owners': ['casey'], 'review_at': '$ms', 'message': 'x'}"},
+    {"postmortem.status_changed", "{'from': 'draft', 'to': 'in_review', 'version': 2}"},
+    {"postmortem.published", "{'from': 'in_review', 'to': 'published', 'version': 3}"},
+    {"postmortem.restored", "{'version': 4, 'from_version': 1}"},
+    {"runbook.step_checked", "{'runbook': 'slow-query', 'runbook_name': 'Slow Query', 'step': 1, "
+                             "'step_name': 'Find the query', 'checked': true}"},
+    {"runbook.attached", "{'runbook': 'slow-query'}"},
+    {"service.health", "{'service': 'api', 'severity': 2}"},
+    {"problem.linked", "{'problem': 'PRB0000001', 'title': 'Pool too small'}"},
+    {"known_error.linked", "{'known_error': 'KE0000001', 'title': 'Pool too small'}"},
+    {"triage.suggested", "{'category': 'database', 'priority': 'P2', 'assignment_group': 'DBA', "
+                         "'confidence': 0.87, 'model_version': 'm-3'}"},
+    {"triage.accepted", "{'field': 'category', 'value': 'database', 'model_version': 'm-3'}"},
+    {"triage.rejected", "{'field': 'priority', 'value': 'P2', 'corrected': 'P1'}"},
+    {"remediation.skipped", "{'control': 'dry_run', 'reason': 'dry run'}"},
+    {"custom.thing_happened", "{'started_at': '$ms', 'note': 'from a newer replica'}"},
+};
+
+} // namespace
 
 class TestTimelineModel : public QObject {
     Q_OBJECT
@@ -80,67 +112,15 @@ private Q_SLOTS:
                     {QStringLiteral("after"), QStringLiteral("10m")},
                     {QStringLiteral("until"), QStringLiteral("acknowledged")},
                     {QStringLiteral("due_at"), ms}}));
-        run(record(uid, QStringLiteral("notification.delivered"),
-                   {{QStringLiteral("channel"), QStringLiteral("slack_ops")},
-                    {QStringLiteral("transport"), QStringLiteral("slack")},
-                    {QStringLiteral("attempts"), 1},
-                    {QStringLiteral("event_id"), QStringLiteral("e1")}}));
-        run(record(uid, QStringLiteral("notification.failed"),
-                   {{QStringLiteral("channel"), QStringLiteral("pager")},
-                    {QStringLiteral("transport"), QStringLiteral("webhook")},
-                    {QStringLiteral("attempts"), 3},
-                    {QStringLiteral("error"), QStringLiteral("HTTP 503")}}));
-        run(record(uid, QStringLiteral("postmortem.created"),
-                   {{QStringLiteral("owners"), QJsonArray{QStringLiteral("casey")}},
-                    {QStringLiteral("review_at"), ms},
-                    {QStringLiteral("message"), QStringLiteral("x")}}));
-        run(record(uid, QStringLiteral("postmortem.status_changed"),
-                   {{QStringLiteral("from"), QStringLiteral("draft")},
-                    {QStringLiteral("to"), QStringLiteral("in_review")},
-                    {QStringLiteral("version"), 2}}));
-        run(record(uid, QStringLiteral("postmortem.published"),
-                   {{QStringLiteral("from"), QStringLiteral("in_review")},
-                    {QStringLiteral("to"), QStringLiteral("published")},
-                    {QStringLiteral("version"), 3}}));
-        run(record(uid, QStringLiteral("postmortem.restored"),
-                   {{QStringLiteral("version"), 4}, {QStringLiteral("from_version"), 1}}));
-        run(record(uid, QStringLiteral("runbook.step_checked"),
-                   {{QStringLiteral("runbook"), QStringLiteral("slow-query")},
-                    {QStringLiteral("runbook_name"), QStringLiteral("Slow Query")},
-                    {QStringLiteral("step"), 1},
-                    {QStringLiteral("step_name"), QStringLiteral("Find the query")},
-                    {QStringLiteral("checked"), true}}));
-        run(record(uid, QStringLiteral("runbook.attached"),
-                   {{QStringLiteral("runbook"), QStringLiteral("slow-query")}}));
-        run(record(
-            uid, QStringLiteral("service.health"),
-            {{QStringLiteral("service"), QStringLiteral("api")}, {QStringLiteral("severity"), 2}}));
-        run(record(uid, QStringLiteral("problem.linked"),
-                   {{QStringLiteral("problem"), QStringLiteral("PRB0000001")},
-                    {QStringLiteral("title"), QStringLiteral("Pool too small")}}));
-        run(record(uid, QStringLiteral("known_error.linked"),
-                   {{QStringLiteral("known_error"), QStringLiteral("KE0000001")},
-                    {QStringLiteral("title"), QStringLiteral("Pool too small")}}));
-        run(record(uid, QStringLiteral("triage.suggested"),
-                   {{QStringLiteral("category"), QStringLiteral("database")},
-                    {QStringLiteral("priority"), QStringLiteral("P2")},
-                    {QStringLiteral("assignment_group"), QStringLiteral("DBA")},
-                    {QStringLiteral("confidence"), 0.87},
-                    {QStringLiteral("model_version"), QStringLiteral("m-3")}}));
-        run(record(uid, QStringLiteral("triage.accepted"),
-                   {{QStringLiteral("field"), QStringLiteral("category")},
-                    {QStringLiteral("value"), QStringLiteral("database")},
-                    {QStringLiteral("model_version"), QStringLiteral("m-3")}}));
-        run(record(uid, QStringLiteral("triage.rejected"),
-                   {{QStringLiteral("field"), QStringLiteral("priority")},
-                    {QStringLiteral("value"), QStringLiteral("P2")},
-                    {QStringLiteral("corrected"), QStringLiteral("P1")}}));
-        run(record(uid, QStringLiteral("remediation.skipped"),
-                   {{QStringLiteral("control"), QStringLiteral("dry_run")},
-                    {QStringLiteral("reason"), QStringLiteral("dry run")}}));
-        run(record(uid, QStringLiteral("custom.thing_happened"),
-                   {{QStringLiteral("started_at"), ms},
-                    {QStringLiteral("note"), QStringLiteral("from a newer replica")}}));
+        for (const auto &[kind, payload] : kRecordedEvents) {
+            const QJsonObject p =
+                QJsonDocument::fromJson(
+                    QByteArray(payload).replace('\'', '"').replace("$ms", ms.toLatin1()))
+                    .object();
+            QVERIFY2(!p.isEmpty(), kind);
+            QVERIFY2(!env.run(record(uid, QLatin1String(kind), p), at += Min).isEmpty(),
+                     qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(kind), env.error)));
+        }
         // One nobody touched: both SLA clocks run out.
         const QString late = env.open(QStringLiteral("Nobody looked"), QStringLiteral("high"),
                                       {QStringLiteral("cdn")}, T0);

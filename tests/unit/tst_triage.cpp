@@ -17,6 +17,8 @@
 #include <QTest>
 #include <QUuid>
 
+#include <array>
+
 using namespace sitrep;
 using namespace sitrep::triage;
 using sitrep::testing::CoreFixture;
@@ -147,34 +149,25 @@ static void writeFile(const QString &path, const QByteArray &text)
 void TestTriage::knowledgeBase_ranksMatchingArticleFirst()
 {
     ArticleIndex kb;
-    kb.add({QStringLiteral("md:dns.md"),
-            QStringLiteral("DNS resolution failures"),
-            QStringLiteral("markdown"),
-            {},
-            QStringLiteral("NXDOMAIN SERVFAIL resolver lookups failing CoreDNS"),
-            {},
-            QStringLiteral("Flush caches")});
-    kb.add({QStringLiteral("md:cdn.md"),
-            QStringLiteral("CDN cache hit ratio"),
-            QStringLiteral("markdown"),
-            {},
-            QStringLiteral("CloudFront edge cache hit ratio dropped invalidation"),
-            {},
-            QStringLiteral("Invalidate")});
-    kb.add({QStringLiteral("md:kafka.md"),
-            QStringLiteral("Kafka consumer lag"),
-            QStringLiteral("markdown"),
-            {},
-            QStringLiteral("consumer lag growing partition rebalance broker"),
-            {},
-            QStringLiteral("Scale consumers")});
-    kb.add({QStringLiteral("md:dns2.md"),
-            QStringLiteral("Resolver cache"),
-            QStringLiteral("markdown"),
-            {},
-            QStringLiteral("resolver cache stale records after DNS change"),
-            {},
-            QStringLiteral("Lower TTL")});
+    // Markdown articles: id, title, matched text, resolution.
+    const std::array<std::array<const char *, 4>, 4> articles{{
+        {"md:dns.md", "DNS resolution failures",
+         "NXDOMAIN SERVFAIL resolver lookups failing CoreDNS", "Flush caches"},
+        {"md:cdn.md", "CDN cache hit ratio", "CloudFront edge cache hit ratio dropped invalidation",
+         "Invalidate"},
+        {"md:kafka.md", "Kafka consumer lag", "consumer lag growing partition rebalance broker",
+         "Scale consumers"},
+        {"md:dns2.md", "Resolver cache", "resolver cache stale records after DNS change",
+         "Lower TTL"},
+    }};
+    for (const auto &[id, title, text, resolution] : articles)
+        kb.add({.id = QString::fromUtf8(id),
+                .title = QString::fromUtf8(title),
+                .source = QStringLiteral("markdown"),
+                .location = {},
+                .text = QString::fromUtf8(text),
+                .body = {},
+                .resolution = QString::fromUtf8(resolution)});
     kb.finalize();
     const auto hits = kb.search(QStringLiteral("Internal DNS lookups failing with NXDOMAIN"));
     QVERIFY(!hits.isEmpty());
@@ -274,11 +267,7 @@ void TestTriage::result_eventPayloadHasContractShape()
     TriageResult r;
     r.fields.insert(QStringLiteral("category"), {QStringLiteral("database"), 0.9234});
     r.fields.insert(QStringLiteral("priority"), {QStringLiteral("P1"), 0.61});
-    r.articles << ArticleMatch{QStringLiteral("KE0000001"),
-                               QStringLiteral("Pool"),
-                               QStringLiteral("known_error"),
-                               {},
-                               0.95};
+    r.articles << testing::articleMatch("KE0000001", "Pool", "known_error", 0.95);
     r.suggestedResolution = QStringLiteral("Check the pool.");
     r.modelVersion = QStringLiteral("local-v3");
     const QJsonObject p = r.eventPayload();

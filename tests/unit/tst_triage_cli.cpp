@@ -18,9 +18,39 @@
 
 #include <sqlite3.h>
 
+#include <array>
+
 namespace {
 
 using Run = sitrep::testing::CliRun;
+
+// Triage command lines that must fail (each names its row), with what the error must say.
+// Quotes keep "a fifth" one argument; TARGET and OTHER stand for the incidents with and
+// without a suggestion.
+const std::array<const char *, 2> kBadTriageCommands[] = {
+    {"frobnicate", "unknown triage subcommand 'frobnicate'"},
+    {"suggest INC9999999", "no incident 'INC9999999'"},
+    {"suggest INC9999999 --record", "no incident 'INC9999999'"},
+    {"suggest", "missing argument"},
+    {"suggest TARGET OTHER", "unexpected argument 'OTHER'"},
+    {"suggest TARGET --bogus", "Unknown option 'bogus'"},
+    {"accept INC9999999", "no incident 'INC9999999'"},
+    {"accept OTHER", "has no triage suggestion"},
+    {"accept TARGET colour", "unknown triage field 'colour'"},
+    {"accept TARGET category colour", "unknown triage field 'colour'"},
+    {"reject TARGET", "missing argument"},
+    {"reject TARGET category priority", "unexpected argument 'priority'"},
+    {"reject TARGET priority --correct P9", "unknown priority 'P9'"},
+    {"reject OTHER category", "has no triage suggestion"},
+    {"reject TARGET priority --correct", "Missing value after '--correct'"},
+    {"train now", "unexpected argument 'now'"},
+    {"eval --holdout 0.95", "--holdout must be a share"},
+    {"eval --holdout \"a fifth\"", "--holdout must be a share"},
+    {"eval --holdout nan", "--holdout must be a share"},
+    {"accept TARGET category --correct database", "--correct goes with reject"},
+    {"accept TARGET --correct P1", "--correct goes with reject"},
+    {"eval --holdout 0", "--holdout must be a share"},
+};
 
 // Rows of one query, each row's columns as text joined by '|'.
 QStringList query(const QString &path, const QString &sql, const QStringList &binds = {})
@@ -578,64 +608,9 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
-        const QString t = QStringLiteral("TARGET"), o = QStringLiteral("OTHER");
-        auto row = [](const char *name, QStringList args, const char *message) {
-            QTest::newRow(name) << args << QString::fromUtf8(message);
-        };
-        row("unknown subcommand", {QStringLiteral("frobnicate")},
-            "unknown triage subcommand 'frobnicate'");
-        row("suggest unknown incident", {QStringLiteral("suggest"), QStringLiteral("INC9999999")},
-            "no incident 'INC9999999'");
-        row("suggest --record unknown incident",
-            {QStringLiteral("suggest"), QStringLiteral("INC9999999"), QStringLiteral("--record")},
-            "no incident 'INC9999999'");
-        row("suggest no number", {QStringLiteral("suggest")}, "missing argument");
-        row("suggest two numbers", {QStringLiteral("suggest"), t, o},
-            "unexpected argument 'OTHER'");
-        row("suggest bad option", {QStringLiteral("suggest"), t, QStringLiteral("--bogus")},
-            "Unknown option 'bogus'");
-        row("accept unknown incident", {QStringLiteral("accept"), QStringLiteral("INC9999999")},
-            "no incident 'INC9999999'");
-        row("accept without suggestion", {QStringLiteral("accept"), o}, "has no triage suggestion");
-        row("accept unknown field", {QStringLiteral("accept"), t, QStringLiteral("colour")},
-            "unknown triage field 'colour'");
-        row("accept known and unknown field",
-            {QStringLiteral("accept"), t, QStringLiteral("category"), QStringLiteral("colour")},
-            "unknown triage field 'colour'");
-        row("reject without field", {QStringLiteral("reject"), t}, "missing argument");
-        row("reject two fields",
-            {QStringLiteral("reject"), t, QStringLiteral("category"), QStringLiteral("priority")},
-            "unexpected argument 'priority'");
-        row("reject bad correction",
-            {QStringLiteral("reject"), t, QStringLiteral("priority"), QStringLiteral("--correct"),
-             QStringLiteral("P9")},
-            "unknown priority 'P9'");
-        row("reject without suggestion", {QStringLiteral("reject"), o, QStringLiteral("category")},
-            "has no triage suggestion");
-        row("correct without value",
-            {QStringLiteral("reject"), t, QStringLiteral("priority"), QStringLiteral("--correct")},
-            "Missing value after '--correct'");
-        row("train with argument", {QStringLiteral("train"), QStringLiteral("now")},
-            "unexpected argument 'now'");
-        row("eval holdout too big",
-            {QStringLiteral("eval"), QStringLiteral("--holdout"), QStringLiteral("0.95")},
-            "--holdout must be a share");
-        row("eval holdout not a number",
-            {QStringLiteral("eval"), QStringLiteral("--holdout"), QStringLiteral("a fifth")},
-            "--holdout must be a share");
-        row("eval holdout nan",
-            {QStringLiteral("eval"), QStringLiteral("--holdout"), QStringLiteral("nan")},
-            "--holdout must be a share");
-        row("accept with a correction",
-            {QStringLiteral("accept"), t, QStringLiteral("category"), QStringLiteral("--correct"),
-             QStringLiteral("database")},
-            "--correct goes with reject");
-        row("accept all with a correction",
-            {QStringLiteral("accept"), t, QStringLiteral("--correct"), QStringLiteral("P1")},
-            "--correct goes with reject");
-        row("eval holdout zero",
-            {QStringLiteral("eval"), QStringLiteral("--holdout"), QStringLiteral("0")},
-            "--holdout must be a share");
+        for (const auto &[command, message] : kBadTriageCommands)
+            QTest::newRow(command)
+                << QProcess::splitCommand(QString::fromUtf8(command)) << QString::fromUtf8(message);
     }
 
     void badInput_failsClearlyAndChangesNothing()
