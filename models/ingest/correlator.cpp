@@ -158,14 +158,23 @@ static IncidentInfo incidentInfo(store::Store &store, QHash<QString, IncidentInf
 {
     if (auto it = cache.constFind(uid); it != cache.cend())
         return *it;
+    // The five columns it needs, not the whole row: a storm asks this of every incident its
+    // alerts touch, once per body.
     IncidentInfo info;
-    if (auto inc = store.incidentByUid(uid)) {
-        info.exists = true;
-        info.open = inc->open;
-        info.resolved = inc->resolvedAt > 0;
-        info.closed = inc->closedAt > 0;
-        info.acknowledged = inc->acknowledgedAt > 0;
-        info.number = inc->number;
+    if (store::Stmt *q = store.db().prepare(
+            QStringLiteral("SELECT number, is_open, resolved_at, closed_at, acknowledged_at "
+                           "FROM incidents WHERE uid=?"))) {
+        q->bindBlob(1, store::Store::uuidToBlob(uid));
+        if (q->step()) {
+            store::RowReader row(*q);
+            qint64 resolvedAt = 0, closedAt = 0, acknowledgedAt = 0;
+            row.read(info.number, info.open, resolvedAt, closedAt, acknowledgedAt);
+            info.exists = true;
+            info.resolved = resolvedAt > 0;
+            info.closed = closedAt > 0;
+            info.acknowledged = acknowledgedAt > 0;
+        }
+        q->reset();
     }
     cache.insert(uid, info);
     return info;
