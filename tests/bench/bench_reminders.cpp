@@ -35,14 +35,18 @@ using bench::Stopwatch;
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    const bench::CommandLine args(
-        app, {{"incidents", "Incidents in the data set.", "N", "1000000", 1000},
-              {"seed", "Random seed.", "S", "1"},
-              {"scans", "Steady-state scans to time.", "N", "40", 5}});
+    const bench::CommandLine args(app, {{"incidents", "Incidents in the data set.", "N", "1000000"},
+                                        {"seed", "Random seed.", "S", "1"},
+                                        {"scans", "Steady-state scans to time.", "N", "40"}});
     bench::IncidentSetOptions o;
     o.incidents = args.value("incidents").toLongLong();
     o.seed = args.value("seed").toULongLong();
     const int scans = args.value("scans").toInt();
+    if (o.incidents < 1000 || scans < 5) {
+        fprintf(stderr,
+                "bench_reminders: --incidents must be at least 1000 and --scans at least 5\n");
+        return 1;
+    }
 
     QDir().mkpath(QStringLiteral(SITREP_BENCH_CACHE_DIR));
     const QString path =

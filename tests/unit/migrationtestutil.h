@@ -7,12 +7,9 @@
 #include "util/result.h"
 
 #include <QDir>
-#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QStringList>
-
-#include <algorithm>
 
 namespace sitrep::testing {
 
@@ -25,18 +22,14 @@ inline Status applyMigrationsBefore(store::Db &db, const QString &migration)
                                         "applied_at INTEGER NOT NULL)"));
         !s)
         return s;
-    QStringList files;
-    QDirIterator it(QStringLiteral(":/sitrep/migrations"), {QStringLiteral("*.sql")}, QDir::Files);
-    while (it.hasNext())
-        files << it.next();
-    std::sort(files.begin(), files.end(), [](const QString &a, const QString &b) {
-        return QFileInfo(a).fileName() < QFileInfo(b).fileName();
-    });
-    for (const QString &f : std::as_const(files)) {
-        const QString name = QFileInfo(f).completeBaseName();
+    const QFileInfoList files =
+        QDir(QStringLiteral(":/sitrep/migrations"))
+            .entryInfoList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name);
+    for (const QFileInfo &f : files) {
+        const QString name = f.completeBaseName();
         if (name >= migration)
             break;
-        QFile file(f);
+        QFile file(f.filePath());
         if (!file.open(QIODevice::ReadOnly))
             return Status::fail(name + QStringLiteral(": ") + file.errorString());
         if (auto s = db.exec(QString::fromUtf8(file.readAll())); !s)
