@@ -84,6 +84,7 @@ private:
     Run sitrep(QStringList args, const QString &db = {},
                const QString &now = QString::fromLatin1(kNow));
     QString freshCopy();
+    QString refusal(const QStringList &args, const QString &db, int code, const QStringList &says);
 
     QTemporaryDir m_dir;
     QString m_template; // a database with a few incidents in known states
@@ -159,6 +160,27 @@ QString TestCli::freshCopy()
     if (QFile::exists(m_template + QStringLiteral("-wal")))
         QFile::copy(m_template + QStringLiteral("-wal"), path + QStringLiteral("-wal"));
     return path;
+}
+
+/// Runs `args` on `db` expecting a refusal: exit `code`, an error that says each of `says`,
+/// and the database as it was. What went wrong (with the command and its error), or empty.
+QString TestCli::refusal(const QStringList &args, const QString &db, int code,
+                         const QStringList &says)
+{
+    const QStringList before = snapshot(db);
+    const Run r = sitrep(args, db);
+    QStringList wrong;
+    if (r.code != code)
+        wrong << QStringLiteral("exit %1, not %2").arg(r.code).arg(code);
+    for (const QString &text : says)
+        if (!r.err.contains(text))
+            wrong << QStringLiteral("the error does not say \"%1\"").arg(text);
+    if (snapshot(db) != before)
+        wrong << QStringLiteral("the database changed");
+    if (wrong.isEmpty())
+        return {};
+    return args.join(u' ') + QStringLiteral(": ") + wrong.join(QStringLiteral("; ")) +
+           QStringLiteral("\nstderr: ") + r.err;
 }
 
 void TestCli::initTestCase()
@@ -973,13 +995,9 @@ void TestCli::typo_suggestsTheCommandInOneLine()
 
 void TestCli::typoInOption_suggestsTheOption()
 {
-    const QString db = freshCopy();
-    const QStringList before = snapshot(db);
-    const Run r = sitrep({"create", "--titel", "x", "--severity", "low"}, db);
-    QCOMPARE(r.code, 2);
-    QVERIFY2(r.err.contains(QStringLiteral("Unknown option 'titel'; did you mean --title?")),
-             qPrintable(r.err));
-    QCOMPARE(snapshot(db), before);
+    QCOMPARE(refusal({"create", "--titel", "x", "--severity", "low"}, freshCopy(), 2,
+                     {QStringLiteral("Unknown option 'titel'; did you mean --title?")}),
+             QString());
 }
 
 void TestCli::exitCodes_usageIsTwo_failureIsOne()
@@ -1082,10 +1100,7 @@ void TestCli::readingCommands_changeNothing()
 void TestCli::listWithWorkflow_isAUsageErrorAndSwitchesNothing()
 {
     const QString db = freshCopy();
-    const QStringList before = snapshot(db);
-    const Run r = sitrep({"list", "--workflow", "itil"}, db);
-    QCOMPARE(r.code, 2);
-    QCOMPARE(snapshot(db), before);
+    QCOMPARE(refusal({"list", "--workflow", "itil"}, db, 2, {}), QString());
     // The open incidents are where they were, in the workflow they were in.
     const Run shown = sitrep({"show", "1", "--json"}, db);
     QCOMPARE(shown.json().object()[u"state"].toString(), QStringLiteral("triggered"));
@@ -1159,17 +1174,13 @@ void TestCli::screenshotPostmortem_recordsNothing()
 void TestCli::workflowSet_refusesStrandedIncidents_thenMapsThem()
 {
     const QString db = freshCopy();
-    const QStringList before = snapshot(db);
-    Run r = sitrep({"workflow", "set", "itil"}, db);
-    QCOMPARE(r.code, 1);
-    QVERIFY2(r.err.contains(QStringLiteral("1 in 'triggered'")) &&
-                 r.err.contains(QStringLiteral("--map FROM=TO")),
-             qPrintable(r.err));
-    QCOMPARE(snapshot(db), before);
+    QCOMPARE(refusal({"workflow", "set", "itil"}, db, 1,
+                     {QStringLiteral("1 in 'triggered'"), QStringLiteral("--map FROM=TO")}),
+             QString());
 
-    r = sitrep({"workflow", "set", "itil", "--map", "triggered=new", "--map",
-                "Acknowledged=In Progress", "--actor", "lead"},
-               db);
+    Run r = sitrep({"workflow", "set", "itil", "--map", "triggered=new", "--map",
+                    "Acknowledged=In Progress", "--actor", "lead"},
+                   db);
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QVERIFY2(r.out.startsWith(QStringLiteral("workflow itil ")), qPrintable(r.out));
     QVERIFY2(r.out.contains(QStringLiteral("3 open incidents moved")), qPrintable(r.out));
@@ -1205,11 +1216,9 @@ void TestCli::createWorkflow_onlyForADatabaseWithoutIncidents()
         db);
     QCOMPARE(r.code, 0);
     QCOMPARE(r.json().object()[u"state"].toString(), QStringLiteral("DETECTED"));
-    const QStringList before = snapshot(db);
-    r = sitrep({"create", "--title", "second", "--severity", "low", "--workflow", "itil"}, db);
-    QCOMPARE(r.code, 2);
-    QVERIFY2(r.err.contains(QStringLiteral("sitrep workflow set itil")), qPrintable(r.err));
-    QCOMPARE(snapshot(db), before);
+    QCOMPARE(refusal({"create", "--title", "second", "--severity", "low", "--workflow", "itil"}, db,
+                     2, {QStringLiteral("sitrep workflow set itil")}),
+             QString());
     // A refused create on a new database leaves no database behind.
     const QString fresh = m_dir.filePath(QStringLiteral("wf-refused.db"));
     r = sitrep({"create", "--title", "x", "--severity", "apocalyptic", "--workflow", "itil"},
@@ -1223,12 +1232,8 @@ void TestCli::createWorkflow_onlyForADatabaseWithoutIncidents()
 void TestCli::demo_refusesADatabaseWithIncidents()
 {
     const QString db = freshCopy();
-    const QStringList before = snapshot(db);
-    Run r = sitrep({"demo", "--incidents", "5"}, db);
-    QCOMPARE(r.code, 1);
-    QVERIFY2(r.err.contains(QStringLiteral("--force")), qPrintable(r.err));
-    QCOMPARE(snapshot(db), before);
-    r = sitrep({"demo", "--incidents", "5", "--force", "--json"}, db);
+    QCOMPARE(refusal({"demo", "--incidents", "5"}, db, 1, {QStringLiteral("--force")}), QString());
+    const Run r = sitrep({"demo", "--incidents", "5", "--force", "--json"}, db);
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QCOMPARE(r.json().object()[u"incidents"].toInt(), 8);
 }
@@ -1467,12 +1472,10 @@ void TestCli::verify_detectsTamperedProjections()
 void TestCli::attach_onlyRegularFiles_upToTheLimit()
 {
     const QString db = freshCopy();
-    QStringList before = snapshot(db);
     // A device would be read without end: refused at once, nothing recorded.
-    Run r = sitrep({"attach", "1", "--file", "/dev/zero"}, db);
-    QCOMPARE(r.code, 1);
-    QVERIFY2(r.err.contains(QStringLiteral("/dev/zero is not a regular file")), qPrintable(r.err));
-    QCOMPARE(snapshot(db), before);
+    QCOMPARE(refusal({"attach", "1", "--file", "/dev/zero"}, db, 1,
+                     {QStringLiteral("/dev/zero is not a regular file")}),
+             QString());
     // Above the default limit of 50 MiB (a sparse file: no disk needed).
     const QString big = m_dir.filePath(QStringLiteral("big.bin"));
     {
@@ -1480,10 +1483,8 @@ void TestCli::attach_onlyRegularFiles_upToTheLimit()
         QVERIFY(f.open(QIODevice::WriteOnly));
         QVERIFY(f.resize(qint64(50) * 1024 * 1024 + 1));
     }
-    r = sitrep({"attach", "1", "--file", big}, db);
-    QCOMPARE(r.code, 1);
-    QVERIFY2(r.err.contains(QStringLiteral("larger than 50 MiB")), qPrintable(r.err));
-    QCOMPARE(snapshot(db), before);
+    QCOMPARE(refusal({"attach", "1", "--file", big}, db, 1, {QStringLiteral("larger than 50 MiB")}),
+             QString());
     // The limit is a setting of the database.
     QCOMPARE(sitrep({"config", "set", "evidence.max_mb", "0"}, db).code, 1);
     QCOMPARE(sitrep({"config", "set", "evidence.max_mb", "lots"}, db).code, 1);
@@ -1494,13 +1495,10 @@ void TestCli::attach_onlyRegularFiles_upToTheLimit()
         QVERIFY(f.open(QIODevice::WriteOnly));
         QVERIFY(f.write(QByteArray(2 * 1024 * 1024, 'x')) > 0);
     }
-    before = snapshot(db);
-    r = sitrep({"attach", "1", "--file", two}, db);
-    QCOMPARE(r.code, 1);
-    QVERIFY2(r.err.contains(QStringLiteral("larger than 1 MiB")), qPrintable(r.err));
-    QCOMPARE(snapshot(db), before);
+    QCOMPARE(refusal({"attach", "1", "--file", two}, db, 1, {QStringLiteral("larger than 1 MiB")}),
+             QString());
     QCOMPARE(sitrep({"config", "set", "evidence.max_mb", "3"}, db).code, 0);
-    r = sitrep({"attach", "1", "--file", two}, db);
+    const Run r = sitrep({"attach", "1", "--file", two}, db);
     QVERIFY2(r.code == 0, qPrintable(r.err));
 }
 
