@@ -28,6 +28,8 @@ struct Env {
     Env() = default;
     /// An environment on another workflow than sre.
     explicit Env(const QString &workflow) : workflowName(workflow) {}
+    /// An environment whose alert groups open an incident only from `threshold` alerts on.
+    explicit Env(int threshold) { config.threshold = threshold; }
 
     QTemporaryDir dir;
     engine::ManualClock clock{T0};
@@ -225,8 +227,7 @@ private Q_SLOTS:
 
     void window_pendingGroupExpires()
     {
-        Env env;
-        env.config.threshold = 2;
+        Env env(2);
         QVERIFY(env.open());
         auto first = INGEST(env, alertA(0, 1));
         QCOMPARE(first->pending, 1);
@@ -271,12 +272,12 @@ private Q_SLOTS:
         QCOMPARE(later->opened, 0);
         QCOMPARE(later->attached, 1);
         QCOMPARE(env.incidents().size(), 1);
+        QCOMPARE(env.incidents().first().alertCount, qint64(2)); // an hour apart, one incident
     }
 
     void threshold_opensOnlyWhenCrossed()
     {
-        Env env;
-        env.config.threshold = 3;
+        Env env(3);
         QVERIFY(env.open());
         auto a = INGEST(env, alertA(0, 2));
         QCOMPARE(a->opened, 0);
@@ -414,8 +415,7 @@ private Q_SLOTS:
 
     void restart_keepsGroups()
     {
-        Env env;
-        env.config.threshold = 2;
+        Env env(2);
         QVERIFY(env.open());
         QVERIFY(INGEST(env, alertA(0, 1)).ok()); // pending
         env.close();
