@@ -214,8 +214,7 @@ struct RunStats {
     qint64 commands = 0;
     qint64 rejected = 0;
     qint64 events = 0;
-    double seconds = 0;
-    double cpuSeconds = 0;
+    bench::Elapsed time;
     QString firstError;
 };
 
@@ -263,8 +262,7 @@ RunStats runBatches(engine::LifecycleEngine &engine, const QList<QList<Command>>
             logs->push_back(std::move(log));
         }
     }
-    st.seconds = sw.seconds();
-    st.cpuSeconds = sw.cpuSeconds();
+    st.time = sw.elapsed();
     return st;
 }
 
@@ -592,7 +590,7 @@ int main(int argc, char **argv)
         const double rawSecs = rawWrite(rawPath, data, logs, rawCpu);
         if (rawSecs < 0)
             return fail(QStringLiteral("raw SQLite run failed"));
-        const double engEvS = double(st.events) / st.seconds;
+        const double engEvS = double(st.events) / st.time.seconds;
         const double rawEvS = double(st.events) / rawSecs;
         const QString what =
             QStringLiteral("fresh sample on empty databases: %1 commands -> %2 events, %3 "
@@ -602,10 +600,10 @@ int main(int argc, char **argv)
                      bench::num(double(batches.size())), bench::num(batch));
         t.add({QStringLiteral("engine write throughput (batched)"),
                QStringLiteral("%1 commands/s, %2 events/s")
-                   .arg(bench::num(double(st.commands) / st.seconds), bench::num(engEvS)),
+                   .arg(bench::num(double(st.commands) / st.time.seconds), bench::num(engEvS)),
                what + QStringLiteral("; %1 s wall, %2 s CPU")
-                          .arg(st.seconds, 0, 'f', 2)
-                          .arg(st.cpuSeconds, 0, 'f', 2)});
+                          .arg(st.time.seconds, 0, 'f', 2)
+                          .arg(st.time.cpuSeconds, 0, 'f', 2)});
         t.add({QStringLiteral("raw SQLite, same rows"),
                QStringLiteral("%1 events/s").arg(bench::num(rawEvS)),
                QStringLiteral("sqlite3 C API, prepared statements, same schema and indexes, same "
@@ -614,8 +612,8 @@ int main(int argc, char **argv)
                    .arg(rawCpu, 0, 'f', 2)});
         t.add({QStringLiteral("ratio engine / raw"),
                QStringLiteral("%1 (wall), %2 (CPU)")
-                   .arg(rawSecs / st.seconds, 0, 'f', 2)
-                   .arg(rawCpu / st.cpuSeconds, 0, 'f', 2),
+                   .arg(rawSecs / st.time.seconds, 0, 'f', 2)
+                   .arg(rawCpu / st.time.cpuSeconds, 0, 'f', 2),
                QStringLiteral(
                    "throughput ratio, aim >= 0.5; CPU time is steadier on a busy machine")});
         removeDb(engPath);
@@ -654,7 +652,7 @@ int main(int argc, char **argv)
                 if ((next % 50000) < 600 || stream.atEnd())
                     progressLine("generating", stream.openedSoFar(), incidents, sw.seconds());
             }
-            total.seconds = sw.seconds();
+            total.time.seconds = sw.seconds();
             fprintf(stderr, "\n");
             if (auto r =
                     (*ctx)->store().setMeta(QStringLiteral("bench_complete"), QStringLiteral("1"));
@@ -664,11 +662,11 @@ int main(int argc, char **argv)
         if (!QFile::rename(tmp, bigPath))
             return fail(QStringLiteral("cannot move %1 into place").arg(tmp));
         t.add({QStringLiteral("generation of the data set (engine)"),
-               QStringLiteral("%1 s").arg(total.seconds, 0, 'f', 1),
+               QStringLiteral("%1 s").arg(total.time.seconds, 0, 'f', 1),
                QStringLiteral("%1 commands -> %2 events, %3 commands/s incl. building the "
                               "commands, growing database")
                    .arg(bench::num(double(total.commands)), bench::num(double(total.events)),
-                        bench::num(double(total.commands) / total.seconds))});
+                        bench::num(double(total.commands) / total.time.seconds))});
     } else {
         t.add({QStringLiteral("generation of the data set (engine)"), QStringLiteral("cached"),
                QFileInfo(bigPath).fileName()});

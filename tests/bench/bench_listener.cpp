@@ -246,15 +246,13 @@ QStringList row(const QString &what, int abusers, const Outcome &o)
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    const bench::CommandLine args(app,
-                                  {{"abusers", "Idle or slow connections held open.", "N", "500"},
-                                   {"alerts", "Valid alerts sent in each run.", "M", "2000"},
-                                   {"senders", "Threads sending valid alerts.", "K", "8"}});
+    const bench::CommandLine args(
+        app, {{"abusers", "Idle or slow connections held open.", "N", "500", 0},
+              {"alerts", "Valid alerts sent in each run.", "M", "2000", 1},
+              {"senders", "Threads sending valid alerts.", "K", "8", 1}});
     const int abusers = args.value("abusers").toInt();
     const int alerts = args.value("alerts").toInt();
     const int senders = args.value("senders").toInt();
-    if (abusers < 0 || alerts < 1 || senders < 1)
-        return 2;
     rlimit nofile{};
     if (::getrlimit(RLIMIT_NOFILE, &nofile) == 0) {
         nofile.rlim_cur = nofile.rlim_max;

@@ -393,11 +393,24 @@ void benchAppend(int clients, int batches, int batchSize, int spread, const QLis
     const QList<QList<Batch>> work = generate();
     const qint64 total = qint64(clients) * batches * batchSize;
 
+    // One row of the table: what appended, how long it took, the CPU it cost and the batches
+    // that failed.
+    struct Run {
+        QString what;
+        double secs = 0;
+        double serverCpu = 0; // sitrep-server's instances; none for raw PostgreSQL
+        double pgCpu = 0;
+        int failures = 0;
+        qint64 stored = 0;
+    };
+
     // Raw PostgreSQL: a table shaped like the event log (same columns, defaults, indexes),
     // the same batches, one multi-row INSERT in one transaction per batch, one connection and
     // thread per client.
-    double rawSecs = 0, rawPgCpu = 0;
-    int rawFailures = 0;
+    Run raw;
+    raw.what =
+        QStringLiteral("raw PostgreSQL: multi-row INSERT, 1 tx/batch, %1 connections").arg(clients);
+    raw.stored = total;
     {
         server::pg::Connection admin(team.pg.url());
         if (!admin.open() ||
@@ -463,21 +476,19 @@ void benchAppend(int clients, int batches, int batchSize, int spread, const QLis
         go.arrive_and_wait();
         for (auto &th : threads)
             th.join();
-        rawSecs = t.seconds();
-        rawPgCpu = clusterCpuSeconds(team.pg.port()) - pg0;
-        rawFailures = failures.load();
+        raw.secs = t.seconds();
+        raw.pgCpu = clusterCpuSeconds(team.pg.port()) - pg0;
+        raw.failures = failures.load();
     }
 
     // Sitrep: the same batches as POST /api/events through HAProxy, each client one request
     // at a time on its own keep-alive connection. Once with the instances' default pool, then
     // once per extra pool size on fresh instances of the same cluster (new event ids).
-    struct Run {
-        int pool = 0;
-        double secs = 0;
-        double serverCpu = 0;
-        double pgCpu = 0;
-        int failures = 0;
-        qint64 stored = 0;
+    const auto onPool = [](int pool) {
+        Run run;
+        run.what = QStringLiteral("sitrep-server: POST /api/events, HAProxy, 2 instances x pool %1")
+                       .arg(pool);
+        return run;
     };
     auto runServer = [&](const testing::Haproxy &proxy, const QList<qint64> &pids,
                          const QList<QList<Batch>> &batchesOf, Run &run) {
@@ -533,8 +544,7 @@ void benchAppend(int clients, int batches, int batchSize, int spread, const QLis
     };
     QList<Run> runs;
     {
-        Run run;
-        run.pool = 8; // sitrep-server's default
+        Run run = onPool(8); // sitrep-server's default
         QList<qint64> pids;
         for (const auto &s : team.servers)
             pids << s->pid();
@@ -553,8 +563,7 @@ void benchAppend(int clients, int batches, int batchSize, int spread, const QLis
             fprintf(stderr, "instances with --pool %d did not start\n", pool);
             continue;
         }
-        Run run;
-        run.pool = pool;
+        Run run = onPool(pool);
         runServer(proxy, {a.pid(), b.pid()}, generate(), run);
         runs << run;
     }
@@ -563,20 +572,16 @@ void benchAppend(int clients, int batches, int batchSize, int spread, const QLis
              QStringLiteral("failed batches"), QStringLiteral("wall time"),
              QStringLiteral("events/s"), QStringLiteral("vs raw PostgreSQL"),
              QStringLiteral("sitrep-server CPU"), QStringLiteral("PostgreSQL CPU")});
-    t.add({QStringLiteral("raw PostgreSQL: multi-row INSERT, 1 tx/batch, %1 connections")
-               .arg(clients),
-           num(double(total)), QString::number(rawFailures),
-           QStringLiteral("%1 s").arg(rawSecs, 0, 'f', 2), num(double(total) / rawSecs),
-           QStringLiteral("1.00 (baseline)"), QStringLiteral("-"),
-           QStringLiteral("%1 s").arg(rawPgCpu, 0, 'f', 2)});
-    for (const Run &r : runs)
-        t.add({QStringLiteral("sitrep-server: POST /api/events, HAProxy, 2 instances x pool %1")
-                   .arg(r.pool),
-               num(double(r.stored)), QString::number(r.failures),
+    const QList<Run> rows = QList<Run>{raw} + runs; // the baseline first
+    for (const Run &r : rows) {
+        const bool baseline = &r == &rows.first();
+        t.add({r.what, num(double(r.stored)), QString::number(r.failures),
                QStringLiteral("%1 s").arg(r.secs, 0, 'f', 2), num(double(total) / r.secs),
-               QString::number(rawSecs / r.secs, 'f', 2),
-               QStringLiteral("%1 s").arg(r.serverCpu, 0, 'f', 2),
+               baseline ? QStringLiteral("1.00 (baseline)")
+                        : QString::number(raw.secs / r.secs, 'f', 2),
+               baseline ? QStringLiteral("-") : QStringLiteral("%1 s").arg(r.serverCpu, 0, 'f', 2),
                QStringLiteral("%1 s").arg(r.pgCpu, 0, 'f', 2)});
+    }
     t.print();
 }
 

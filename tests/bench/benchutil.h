@@ -16,21 +16,27 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <initializer_list>
+#include <optional>
 
 namespace sitrep::bench {
 
 /// One option of a benchmark's command line: a value option when it names its value (with
-/// an optional default), else a flag.
+/// an optional default), else a flag. A value option with `atLeast` takes a whole number no
+/// smaller than that.
 struct Option {
     const char *name;
     const char *description;
     const char *valueName = nullptr;
     const char *defaultValue = nullptr;
+    std::optional<qint64> atLeast = std::nullopt;
 };
 
-/// The command line parsed against a table of options (and --help); values read by name.
+/// The command line parsed against a table of options (and --help); values read by name. A
+/// value out of its option's bounds ends the program with a message naming the option, as a
+/// malformed command line does.
 class CommandLine {
 public:
     CommandLine(QCoreApplication &app, std::initializer_list<Option> options,
@@ -48,6 +54,18 @@ public:
                                            : QCommandLineOption(name, text));
         }
         m_parser.process(app);
+        for (const Option &o : options) {
+            if (!o.atLeast)
+                continue;
+            bool whole = false;
+            const qint64 v = value(o.name).toLongLong(&whole);
+            if (!whole || v < *o.atLeast) {
+                fprintf(stderr, "%s: --%s must be a whole number of at least %lld\n",
+                        qPrintable(QCoreApplication::applicationName()), o.name,
+                        static_cast<long long>(*o.atLeast));
+                std::exit(1);
+            }
+        }
     }
     QString value(const char *name) const { return m_parser.value(QString::fromLatin1(name)); }
     bool isSet(const char *name) const { return m_parser.isSet(QString::fromLatin1(name)); }
@@ -65,12 +83,25 @@ inline double threadCpuSeconds()
     return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
 }
 
+/// Wall and CPU time of one measured stretch; the stretches of a run add up.
+struct Elapsed {
+    double seconds = 0;
+    double cpuSeconds = 0;
+    Elapsed &operator+=(const Elapsed &o)
+    {
+        seconds += o.seconds;
+        cpuSeconds += o.cpuSeconds;
+        return *this;
+    }
+};
+
 class Stopwatch {
 public:
     Stopwatch() : m_cpu(threadCpuSeconds()) { m_t.start(); }
     double seconds() const { return double(m_t.nsecsElapsed()) / 1e9; }
     double millis() const { return double(m_t.nsecsElapsed()) / 1e6; }
     double cpuSeconds() const { return threadCpuSeconds() - m_cpu; }
+    Elapsed elapsed() const { return {seconds(), cpuSeconds()}; }
     void restart()
     {
         m_t.restart();

@@ -68,27 +68,6 @@ private slots:
         QCOMPARE(r.error(), QString());
     }
 
-    void tooFewReads()
-    {
-        Stmt *s = row(QStringLiteral("SELECT 1, 2, 3"));
-        QVERIFY(s);
-        RowReader r(*s);
-        r.int64();
-        r.int64();
-        QCOMPARE(r.error(), QStringLiteral("read 2 of 3 columns"));
-    }
-
-    void tooManyReads()
-    {
-        Stmt *s = row(QStringLiteral("SELECT 1, 2"));
-        QVERIFY(s);
-        RowReader r(*s);
-        r.int64();
-        r.int64();
-        QCOMPARE(r.text(), QString()); // past the end: empty, and an error
-        QCOMPARE(r.error(), QStringLiteral("read column 2 of a row of 2 columns"));
-    }
-
     void skipCountsAsRead()
     {
         Stmt *s = row(QStringLiteral("SELECT 1, 2, 3"));
@@ -104,54 +83,66 @@ private slots:
         QCOMPARE(r.error(), QStringLiteral("read column 3 of a row of 3 columns"));
     }
 
-    void wrongType_data()
+    void readsThatDoNotMatchTheRow_data()
     {
         QTest::addColumn<QString>("sql");
-        QTest::addColumn<QString>("read");
+        QTest::addColumn<QStringList>("reads");   // in order: int64, real, text or blob
+        QTest::addColumn<QVariantList>("values"); // what each read gave
         QTest::addColumn<QString>("error");
+        const QString empty;
+        QTest::newRow("too few reads")
+            << QStringLiteral("SELECT 1, 2, 3") << QStringList{"int64", "int64"}
+            << QVariantList{qint64(1), qint64(2)} << QStringLiteral("read 2 of 3 columns");
+        // Past the end: empty, and an error.
+        QTest::newRow("too many reads")
+            << QStringLiteral("SELECT 1, 2") << QStringList{"int64", "int64", "text"}
+            << QVariantList{qint64(1), qint64(2), empty}
+            << QStringLiteral("read column 2 of a row of 2 columns");
         QTest::newRow("text as int64")
-            << QStringLiteral("SELECT 1 AS a, 'x' AS b") << QStringLiteral("int64")
+            << QStringLiteral("SELECT 1 AS a, 'x' AS b") << QStringList{"int64", "int64"}
+            << QVariantList{qint64(1), qint64(0)}
             << QStringLiteral("column 1 (b) holds text, read as a number");
         QTest::newRow("text as real")
-            << QStringLiteral("SELECT 1 AS a, '2.5' AS b") << QStringLiteral("real")
+            << QStringLiteral("SELECT 1 AS a, '2.5' AS b") << QStringList{"int64", "real"}
+            << QVariantList{qint64(1), 0.0}
             << QStringLiteral("column 1 (b) holds text, read as a number");
         QTest::newRow("blob as text")
-            << QStringLiteral("SELECT 1 AS a, x'00' AS uid") << QStringLiteral("text")
+            << QStringLiteral("SELECT 1 AS a, x'00' AS uid") << QStringList{"int64", "text"}
+            << QVariantList{qint64(1), empty}
             << QStringLiteral("column 1 (uid) holds blob, read as text");
         QTest::newRow("integer as blob")
-            << QStringLiteral("SELECT 1 AS a, 5 AS n") << QStringLiteral("blob")
+            << QStringLiteral("SELECT 1 AS a, 5 AS n") << QStringList{"int64", "blob"}
+            << QVariantList{qint64(1), QByteArray()}
             << QStringLiteral("column 1 (n) holds integer, read as a blob");
+        QTest::newRow("first error wins")
+            << QStringLiteral("SELECT 'a' AS first, 'b' AS second")
+            << QStringList{"int64", "int64", "int64"}
+            << QVariantList{qint64(0), qint64(0), qint64(0)}
+            << QStringLiteral("column 0 (first) holds text, read as a number");
     }
 
-    void wrongType()
+    void readsThatDoNotMatchTheRow()
     {
         QFETCH(QString, sql);
-        QFETCH(QString, read);
+        QFETCH(QStringList, reads);
+        QFETCH(QVariantList, values);
         QFETCH(QString, error);
         Stmt *s = row(sql);
         QVERIFY(s);
         RowReader r(*s);
-        r.int64();
-        if (read == u"int64")
-            QCOMPARE(r.int64(), qint64(0));
-        else if (read == u"real")
-            QCOMPARE(r.real(), 0.0);
-        else if (read == u"text")
-            QCOMPARE(r.text(), QString());
-        else
-            QCOMPARE(r.blob(), QByteArray());
+        QVariantList got;
+        for (const QString &as : std::as_const(reads)) {
+            if (as == u"int64")
+                got << r.int64();
+            else if (as == u"real")
+                got << r.real();
+            else if (as == u"text")
+                got << r.text();
+            else
+                got << r.blob();
+        }
+        QCOMPARE(got, values);
         QCOMPARE(r.error(), error);
-    }
-
-    void firstErrorWins()
-    {
-        Stmt *s = row(QStringLiteral("SELECT 'a' AS first, 'b' AS second"));
-        QVERIFY(s);
-        RowReader r(*s);
-        r.int64();
-        r.int64();
-        r.int64();
-        QCOMPARE(r.error(), QStringLiteral("column 0 (first) holds text, read as a number"));
     }
 
     void valueOfAnyColumn()

@@ -5,13 +5,11 @@
 // links as the live path; merges of remote links converge; the bulk load writes them; and
 // migration 0910 moves the JSON lists of older databases into the table.
 #include "unit/coretestutil.h"
+#include "unit/migrationtestutil.h"
 
 #include "domain/event.h"
 #include "store/sqlite.h"
 
-#include <QDirIterator>
-#include <QFile>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QStandardPaths>
 #include <QTest>
@@ -54,13 +52,19 @@ qint64 linkedEvents(store::Store &st)
                           {domain::kinds::AlertLinked});
 }
 
-/// Merges every event of `from`'s incident into `to`.
-bool exchange(CoreFixture &from, CoreFixture &to, const QString &uid)
+/// Merges every event of `from`'s incident into `to`: what went wrong, empty when it merged.
+QString exchange(CoreFixture &from, CoreFixture &to, const QString &uid)
 {
-    auto m = to.engine->mergeRemote(from.store.timeline(uid));
-    if (!m)
-        qWarning("merge failed: %s", qPrintable(m.errorMessage()));
-    return m.ok();
+    const auto m = to.engine->mergeRemote(from.store.timeline(uid));
+    return m ? QString() : QStringLiteral("merge failed: ") + m.errorMessage();
+}
+
+/// Opens a high-severity incident titled `title` with `alert` linked by the opening.
+QString openWithAlert(CoreFixture &fx, const QString &title, const QString &alert)
+{
+    return fx.open(QJsonObject{{QStringLiteral("title"), title},
+                               {QStringLiteral("severity"), QStringLiteral("high")},
+                               {QStringLiteral("alerts"), QJsonArray{alert}}});
 }
 
 } // namespace
@@ -81,10 +85,7 @@ private Q_SLOTS:
 void TestAlertLinks::sameAlertLinkedTwice_recordedOnce()
 {
     CoreFixture fx;
-    const QString n =
-        fx.open(QJsonObject{{QStringLiteral("title"), QStringLiteral("Links")},
-                            {QStringLiteral("severity"), QStringLiteral("high")},
-                            {QStringLiteral("alerts"), QJsonArray{QStringLiteral("am:a")}}});
+    const QString n = openWithAlert(fx, QStringLiteral("Links"), QStringLiteral("am:a"));
     QVERIFY(!n.isEmpty());
     QCOMPARE(fx.get(n).alertCount, qint64(1));
     // Linked by the opening: no alert.linked event holds it, only the table knows.
@@ -135,10 +136,7 @@ void TestAlertLinks::sameAlertLinkedTwice_recordedOnce()
 void TestAlertLinks::verifyAndRebuild_giveTheLiveLinks()
 {
     CoreFixture fx;
-    const QString a =
-        fx.open(QJsonObject{{QStringLiteral("title"), QStringLiteral("First")},
-                            {QStringLiteral("severity"), QStringLiteral("high")},
-                            {QStringLiteral("alerts"), QJsonArray{QStringLiteral("x1")}}});
+    const QString a = openWithAlert(fx, QStringLiteral("First"), QStringLiteral("x1"));
     const QString b = fx.open(QStringLiteral("Second"), QStringLiteral("low"));
     QVERIFY(fx.engine->executeBatch({link(a, QStringLiteral("x2")), link(b, QStringLiteral("y1")),
                                      link(a, QStringLiteral("x3"))}));
@@ -200,7 +198,7 @@ void TestAlertLinks::mergeOfRemoteLinks_converges()
     CoreFixture a, b;
     const QString n = a.open(QStringLiteral("Shared"), QStringLiteral("high"));
     const QString uid = a.get(n).uid;
-    QVERIFY(exchange(a, b, uid));
+    QCOMPARE(exchange(a, b, uid), QString());
     // Each replica links its own alerts, interleaved in time, then they exchange their logs.
     for (int i = 0; i < 3; ++i) {
         a.clock.advance(kMinute);
@@ -208,8 +206,8 @@ void TestAlertLinks::mergeOfRemoteLinks_converges()
         b.clock.set(a.clock.nowMs() + 1000);
         QVERIFY(b.engine->execute(link(n, QStringLiteral("b%1").arg(i))));
     }
-    QVERIFY(exchange(a, b, uid));
-    QVERIFY(exchange(b, a, uid));
+    QCOMPARE(exchange(a, b, uid), QString());
+    QCOMPARE(exchange(b, a, uid), QString());
     const QStringList expected{QStringLiteral("a0"), QStringLiteral("b0"), QStringLiteral("a1"),
                                QStringLiteral("b1"), QStringLiteral("a2"), QStringLiteral("b2")};
     QCOMPARE(a.store.alerts(a.get(n).rowid), expected);
@@ -225,8 +223,8 @@ void TestAlertLinks::mergeOfRemoteLinks_converges()
     QVERIFY(a.engine->execute(link(n, QStringLiteral("shared"))));
     QVERIFY(b.engine->execute(link(n, QStringLiteral("shared"))));
     QVERIFY(b.engine->execute(link(n, QStringLiteral("b-only"))));
-    QVERIFY(exchange(a, b, uid));
-    QVERIFY(exchange(b, a, uid));
+    QCOMPARE(exchange(a, b, uid), QString());
+    QCOMPARE(exchange(b, a, uid), QString());
     for (CoreFixture *fx : {&a, &b}) {
         QStringList links = fx->store.alerts(fx->get(n).rowid);
         QCOMPARE(fx->get(n).alertCount, qint64(8));
@@ -244,10 +242,7 @@ void TestAlertLinks::mergeOfRemoteLinks_converges()
 void TestAlertLinks::bulkLoad_writesTheLinks()
 {
     CoreFixture source;
-    const QString n =
-        source.open(QJsonObject{{QStringLiteral("title"), QStringLiteral("Loaded")},
-                                {QStringLiteral("severity"), QStringLiteral("high")},
-                                {QStringLiteral("alerts"), QJsonArray{QStringLiteral("l0")}}});
+    const QString n = openWithAlert(source, QStringLiteral("Loaded"), QStringLiteral("l0"));
     for (int i = 1; i <= 4; ++i)
         QVERIFY(source.engine->execute(link(n, QStringLiteral("l%1").arg(i))));
     CoreFixture target;
@@ -268,7 +263,6 @@ void TestAlertLinks::bulkLoad_writesTheLinks()
 
 void TestAlertLinks::migration_movesTheJsonListIntoTheTable()
 {
-    const QString kMigration = QStringLiteral("0910_incident_alerts");
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("old.db"));
     {
@@ -276,27 +270,8 @@ void TestAlertLinks::migration_movesTheJsonListIntoTheTable()
         // Store::migrate does) with incidents whose links are a JSON list in the row.
         store::Db db;
         QVERIFY(db.open(path).ok());
-        QVERIFY(db.exec(QStringLiteral("CREATE TABLE schema_migrations(name TEXT PRIMARY KEY, "
-                                       "applied_at INTEGER NOT NULL)"))
-                    .ok());
-        QStringList files;
-        QDirIterator it(QStringLiteral(":/sitrep/migrations"), {QStringLiteral("*.sql")},
-                        QDir::Files);
-        while (it.hasNext())
-            files << it.next();
-        std::sort(files.begin(), files.end(), [](const QString &x, const QString &y) {
-            return QFileInfo(x).fileName() < QFileInfo(y).fileName();
-        });
-        for (const QString &f : std::as_const(files)) {
-            const QString name = QFileInfo(f).completeBaseName();
-            if (name >= kMigration)
-                break;
-            QFile file(f);
-            QVERIFY(file.open(QIODevice::ReadOnly));
-            QVERIFY2(db.exec(QString::fromUtf8(file.readAll())).ok(), qPrintable(name));
-            QVERIFY(
-                db.run(QStringLiteral("INSERT INTO schema_migrations VALUES(?, 0)"), name).ok());
-        }
+        const auto migrated = applyMigrationsBefore(db, QStringLiteral("0910_incident_alerts"));
+        QVERIFY2(migrated, qPrintable(migrated.errorMessage()));
         QVERIFY(
             db.exec(QStringLiteral(
                         "INSERT INTO incidents(id, uid, number, title, state, created_at, "

@@ -25,6 +25,7 @@
 namespace {
 
 using Run = sitrep::testing::CliRun;
+using sitrep::testing::rewriteEventLog;
 
 const char *const kNow = "2026-03-02T10:00:00Z";
 
@@ -84,6 +85,7 @@ private:
     Run sitrep(QStringList args, const QString &db = {},
                const QString &now = QString::fromLatin1(kNow));
     QString freshCopy();
+    QString refusal(const QStringList &args, const QString &db, int code, const QStringList &says);
 
     QTemporaryDir m_dir;
     QString m_template; // a database with a few incidents in known states
@@ -159,6 +161,27 @@ QString TestCli::freshCopy()
     if (QFile::exists(m_template + QStringLiteral("-wal")))
         QFile::copy(m_template + QStringLiteral("-wal"), path + QStringLiteral("-wal"));
     return path;
+}
+
+/// Runs `args` on `db` expecting a refusal: exit `code`, an error that says each of `says`,
+/// and the database as it was. What went wrong (with the command and its error), or empty.
+QString TestCli::refusal(const QStringList &args, const QString &db, int code,
+                         const QStringList &says)
+{
+    const QStringList before = snapshot(db);
+    const Run r = sitrep(args, db);
+    QStringList wrong;
+    if (r.code != code)
+        wrong << QStringLiteral("exit %1, not %2").arg(r.code).arg(code);
+    for (const QString &text : says)
+        if (!r.err.contains(text))
+            wrong << QStringLiteral("the error does not say \"%1\"").arg(text);
+    if (snapshot(db) != before)
+        wrong << QStringLiteral("the database changed");
+    if (wrong.isEmpty())
+        return {};
+    return args.join(u' ') + QStringLiteral(": ") + wrong.join(QStringLiteral("; ")) +
+           QStringLiteral("\nstderr: ") + r.err;
 }
 
 void TestCli::initTestCase()
@@ -481,7 +504,7 @@ void TestCli::verify_detectsTamper()
 {
     const QString db = freshCopy();
     QCOMPARE(sitrep({"verify"}, db).code, 0);
-    QCOMPARE(sitrep::testing::rewriteEventLog(
+    QCOMPARE(rewriteEventLog(
                  db, "events_append_only_update",
                  QStringLiteral("UPDATE events SET payload=json_set(payload, '$.title', 'Nothing "
                                 "happened') WHERE seq=1")),
@@ -523,7 +546,7 @@ void TestCli::rebuild_refusesALogShorterThanVerified()
     QVERIFY(QFile::exists(heads));
     QCOMPARE(sitrep({"rebuild"}, db).code, 0);
     // The last event of one incident goes; its chain still checks out.
-    QCOMPARE(sitrep::testing::rewriteEventLog(
+    QCOMPARE(rewriteEventLog(
                  db, "events_append_only_delete",
                  QStringLiteral("DELETE FROM events WHERE seq = (SELECT max(seq) FROM events "
                                 "WHERE incident = (SELECT incident FROM events WHERE seq = 1))")),
@@ -575,206 +598,157 @@ void TestCli::badInput_exitsNonZeroAndChangesNothing_data()
 {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("reason");
+    const auto row = [](const char *name, const QStringList &args, const QString &reason) {
+        QTest::newRow(name) << args << reason;
+    };
     const QString longTitle(301, u'x');
+    // A create that would succeed, and a switch to the itil workflow, with something more.
+    const auto createLow = [](const QStringList &more) {
+        return QStringList{"create", "--title", "x", "--severity", "low"} + more;
+    };
+    const auto setItil = [](const QStringList &more) {
+        return QStringList{"workflow", "set", "itil"} + more;
+    };
     // demo
-    QTest::newRow("demo zero") << QStringList{"demo", "--incidents", "0"} << "--incidents";
-    QTest::newRow("demo words") << QStringList{"demo", "--incidents", "many"} << "--incidents";
-    QTest::newRow("demo seed") << QStringList{"demo", "--seed", "x"} << "--seed";
-    QTest::newRow("demo extra") << QStringList{"demo", "more"} << "unexpected argument";
-    QTest::newRow("demo on incidents")
-        << QStringList{"demo", "--incidents", "5"} << "already holds 3 incidents";
+    row("demo zero", {"demo", "--incidents", "0"}, "--incidents");
+    row("demo words", {"demo", "--incidents", "many"}, "--incidents");
+    row("demo seed", {"demo", "--seed", "x"}, "--seed");
+    row("demo extra", {"demo", "more"}, "unexpected argument");
+    row("demo on incidents", {"demo", "--incidents", "5"}, "already holds 3 incidents");
     // create
-    QTest::newRow("create no title")
-        << QStringList{"create", "--severity", "high"} << "--title is required";
-    QTest::newRow("create no severity")
-        << QStringList{"create", "--title", "x"} << "--severity is required";
-    QTest::newRow("create bad severity")
-        << QStringList{"create", "--title", "x", "--severity", "apocalyptic"}
-        << "unknown severity 'apocalyptic'";
-    QTest::newRow("create blank title")
-        << QStringList{"create", "--title", "  ", "--severity", "high"} << "title is required";
-    QTest::newRow("create long title")
-        << QStringList{"create", "--title", longTitle, "--severity", "high"} << "longer than";
-    QTest::newRow("create impact alone")
-        << QStringList{"create", "--title", "x", "--severity", "low", "--impact", "Single user"}
-        << "impact and urgency";
-    QTest::newRow("create bad urgency")
-        << QStringList{"create", "--title", "x", "--impact", "Single user", "--urgency", "meh"}
-        << "unknown urgency 'meh'";
-    QTest::newRow("create bad priority")
-        << QStringList{"create", "--title", "x", "--priority", "P0"} << "unknown priority";
-    QTest::newRow("create bad group")
-        << QStringList{"create", "--title", "x", "--severity", "low", "--group", "Nope"}
-        << "unknown assignment group 'Nope'";
-    QTest::newRow("create unknown option")
-        << QStringList{"create", "--title", "x", "--severity", "low", "--colour", "red"}
-        << "colour";
-    QTest::newRow("create extra") << QStringList{"create",     "--title", "x",
-                                                 "--severity", "low",     "stray"}
-                                  << "unexpected argument 'stray'";
-    QTest::newRow("create switches workflow")
-        << QStringList{"create", "--title", "x", "--severity", "low", "--workflow", "itil"}
-        << "--workflow is only for a database with no incidents yet";
-    QTest::newRow("create title newline")
-        << QStringList{"create", "--title", "line one\nline two", "--severity", "low"}
-        << "one line";
-    QTest::newRow("create title escape")
-        << QStringList{"create", "--title", "red\x1b[31m alert", "--severity", "low"} << "U+001B";
-    QTest::newRow("create title bell")
-        << QStringList{"create", "--title", "ding\x07", "--severity", "low"} << "U+0007";
-    QTest::newRow("set title tab") << QStringList{"set", "1", "title", "tab\there"} << "U+0009";
+    row("create no title", {"create", "--severity", "high"}, "--title is required");
+    row("create no severity", {"create", "--title", "x"}, "--severity is required");
+    row("create bad severity", {"create", "--title", "x", "--severity", "apocalyptic"},
+        "unknown severity 'apocalyptic'");
+    row("create blank title", {"create", "--title", "  ", "--severity", "high"},
+        "title is required");
+    row("create long title", {"create", "--title", longTitle, "--severity", "high"}, "longer than");
+    row("create impact alone", createLow({"--impact", "Single user"}), "impact and urgency");
+    row("create bad urgency",
+        {"create", "--title", "x", "--impact", "Single user", "--urgency", "meh"},
+        "unknown urgency 'meh'");
+    row("create bad priority", {"create", "--title", "x", "--priority", "P0"}, "unknown priority");
+    row("create bad group", createLow({"--group", "Nope"}), "unknown assignment group 'Nope'");
+    row("create unknown option", createLow({"--colour", "red"}), "colour");
+    row("create extra", createLow({"stray"}), "unexpected argument 'stray'");
+    row("create switches workflow", createLow({"--workflow", "itil"}),
+        "--workflow is only for a database with no incidents yet");
+    row("create title newline", {"create", "--title", "line one\nline two", "--severity", "low"},
+        "one line");
+    row("create title escape", {"create", "--title", "red\x1b[31m alert", "--severity", "low"},
+        "U+001B");
+    row("create title bell", {"create", "--title", "ding\x07", "--severity", "low"}, "U+0007");
+    row("set title tab", {"set", "1", "title", "tab\there"}, "U+0009");
     // list
-    QTest::newRow("list priority")
-        << QStringList{"list", "--priority", "P9"} << "unknown priority 'P9'";
-    QTest::newRow("list state") << QStringList{"list", "--state", "nowhere"}
-                                << "unknown state 'nowhere'";
-    QTest::newRow("list limit") << QStringList{"list", "--limit", "0"} << "--limit";
-    QTest::newRow("list severity")
-        << QStringList{"list", "--severity", "huge"} << "unknown severity";
-    QTest::newRow("list extra") << QStringList{"list", "extra"} << "unexpected argument";
-    QTest::newRow("list switches workflow")
-        << QStringList{"list", "--workflow", "itil"} << "Unknown option 'workflow'";
-    QTest::newRow("show switches workflow")
-        << QStringList{"show", "1", "--workflow", "pipeline"} << "Unknown option 'workflow'";
-    QTest::newRow("list actor") << QStringList{"list", "--actor", "bob"}
-                                << "Unknown option 'actor'";
+    row("list priority", {"list", "--priority", "P9"}, "unknown priority 'P9'");
+    row("list state", {"list", "--state", "nowhere"}, "unknown state 'nowhere'");
+    row("list limit", {"list", "--limit", "0"}, "--limit");
+    row("list severity", {"list", "--severity", "huge"}, "unknown severity");
+    row("list extra", {"list", "extra"}, "unexpected argument");
+    row("list switches workflow", {"list", "--workflow", "itil"}, "Unknown option 'workflow'");
+    row("show switches workflow", {"show", "1", "--workflow", "pipeline"},
+        "Unknown option 'workflow'");
+    row("list actor", {"list", "--actor", "bob"}, "Unknown option 'actor'");
     // show
-    QTest::newRow("show missing") << QStringList{"show"} << "missing argument";
-    QTest::newRow("show unknown") << QStringList{"show", "INC0009999"}
-                                  << "no incident 'INC0009999'";
-    QTest::newRow("show extra") << QStringList{"show", "1", "2"} << "unexpected argument '2'";
+    row("show missing", {"show"}, "missing argument");
+    row("show unknown", {"show", "INC0009999"}, "no incident 'INC0009999'");
+    row("show extra", {"show", "1", "2"}, "unexpected argument '2'");
     // transition
-    QTest::newRow("transition missing state")
-        << QStringList{"transition", "1"} << "missing argument";
-    QTest::newRow("transition unknown state")
-        << QStringList{"transition", "1", "exploded"} << "unknown state 'exploded'";
-    QTest::newRow("transition not allowed")
-        << QStringList{"transition", "1", "postmortem"}
-        << "cannot move INC0000001 from 'triggered' to 'postmortem'; allowed from 'triggered': "
-           "acknowledged, investigating, resolved";
-    QTest::newRow("transition guard") << QStringList{"transition", "1", "resolved"}
-                                      << "needs a resolution note and a root-cause category";
-    QTest::newRow("transition p1 gate")
-        << QStringList{"transition", "3", "mitigating"} << "approval";
-    QTest::newRow("transition unknown incident")
-        << QStringList{"transition", "9999", "resolved"} << "no incident '9999'";
-    QTest::newRow("transition bad minutes") << QStringList{"transition", "1",
-                                                           "resolved",   "--resolution-note",
-                                                           "x",          "--root-cause",
-                                                           "y",          "--time-spent",
-                                                           "abc"}
-                                            << "time_spent";
-    QTest::newRow("transition same") << QStringList{"transition", "2", "acknowledged"} << "already";
+    row("transition missing state", {"transition", "1"}, "missing argument");
+    row("transition unknown state", {"transition", "1", "exploded"}, "unknown state 'exploded'");
+    row("transition not allowed", {"transition", "1", "postmortem"},
+        "cannot move INC0000001 from 'triggered' to 'postmortem'; allowed from 'triggered': "
+        "acknowledged, investigating, resolved");
+    row("transition guard", {"transition", "1", "resolved"},
+        "needs a resolution note and a root-cause category");
+    row("transition p1 gate", {"transition", "3", "mitigating"}, "approval");
+    row("transition unknown incident", {"transition", "9999", "resolved"}, "no incident '9999'");
+    row("transition bad minutes",
+        {"transition", "1", "resolved", "--resolution-note", "x", "--root-cause", "y",
+         "--time-spent", "abc"},
+        "time_spent");
+    row("transition same", {"transition", "2", "acknowledged"}, "already");
     // ack
-    QTest::newRow("ack missing") << QStringList{"ack"} << "missing argument";
-    QTest::newRow("ack unknown") << QStringList{"ack", "9999"} << "no incident";
-    QTest::newRow("ack twice") << QStringList{"ack", "2"} << "already acknowledged";
-    QTest::newRow("acknowledge twice")
-        << QStringList{"acknowledge", "INC0000003"} << "already acknowledged";
+    row("ack missing", {"ack"}, "missing argument");
+    row("ack unknown", {"ack", "9999"}, "no incident");
+    row("ack twice", {"ack", "2"}, "already acknowledged");
+    row("acknowledge twice", {"acknowledge", "INC0000003"}, "already acknowledged");
     // assign
-    QTest::newRow("assign nobody") << QStringList{"assign", "1"} << "needs an assignee or a group";
-    QTest::newRow("assign bad group")
-        << QStringList{"assign", "1", "--group", "Nope"} << "unknown assignment group 'Nope'";
-    QTest::newRow("assign unknown incident")
-        << QStringList{"assign", "9999", "--to", "bob"} << "no incident";
+    row("assign nobody", {"assign", "1"}, "needs an assignee or a group");
+    row("assign bad group", {"assign", "1", "--group", "Nope"}, "unknown assignment group 'Nope'");
+    row("assign unknown incident", {"assign", "9999", "--to", "bob"}, "no incident");
     // approve
-    QTest::newRow("approve system")
-        << QStringList{"approve", "1", "--for", "mitigating", "--actor", "system"} << "human";
-    QTest::newRow("approve no gate")
-        << QStringList{"approve", "1"} << "waits at no approval gate from 'triggered'";
-    QTest::newRow("approve bad state")
-        << QStringList{"approve", "1", "--for", "nirvana"} << "unknown state 'nirvana'";
-    QTest::newRow("approve missing") << QStringList{"approve"} << "missing argument";
+    row("approve system", {"approve", "1", "--for", "mitigating", "--actor", "system"}, "human");
+    row("approve no gate", {"approve", "1"}, "waits at no approval gate from 'triggered'");
+    row("approve bad state", {"approve", "1", "--for", "nirvana"}, "unknown state 'nirvana'");
+    row("approve missing", {"approve"}, "missing argument");
     // note
-    QTest::newRow("note missing text") << QStringList{"note", "1"} << "missing argument";
-    QTest::newRow("note blank") << QStringList{"note", "1", "   "} << "needs text";
-    QTest::newRow("note unknown incident") << QStringList{"note", "9999", "hello"} << "no incident";
+    row("note missing text", {"note", "1"}, "missing argument");
+    row("note blank", {"note", "1", "   "}, "needs text");
+    row("note unknown incident", {"note", "9999", "hello"}, "no incident");
     // set
-    QTest::newRow("set unknown field")
-        << QStringList{"set", "1", "colour", "red"} << "unknown field 'colour'";
-    QTest::newRow("set bad severity")
-        << QStringList{"set", "1", "severity", "apocalyptic"} << "unknown severity";
-    QTest::newRow("set state") << QStringList{"set", "1", "state", "resolved"} << "transition";
-    QTest::newRow("set missing value") << QStringList{"set", "1", "severity"} << "missing argument";
-    QTest::newRow("set bad minutes")
-        << QStringList{"set", "1", "time-spent", "soon"} << "time_spent";
-    QTest::newRow("set bad impact")
-        << QStringList{"set", "1", "impact", "cosmic"} << "unknown impact 'cosmic'";
+    row("set unknown field", {"set", "1", "colour", "red"}, "unknown field 'colour'");
+    row("set bad severity", {"set", "1", "severity", "apocalyptic"}, "unknown severity");
+    row("set state", {"set", "1", "state", "resolved"}, "transition");
+    row("set missing value", {"set", "1", "severity"}, "missing argument");
+    row("set bad minutes", {"set", "1", "time-spent", "soon"}, "time_spent");
+    row("set bad impact", {"set", "1", "impact", "cosmic"}, "unknown impact 'cosmic'");
     // link-alert
-    QTest::newRow("link-alert missing") << QStringList{"link-alert", "1"} << "missing argument";
-    QTest::newRow("link-alert blank") << QStringList{"link-alert", "1", "  "} << "alert id";
-    QTest::newRow("link-alert unknown incident")
-        << QStringList{"link-alert", "9999", "A-1"} << "no incident";
+    row("link-alert missing", {"link-alert", "1"}, "missing argument");
+    row("link-alert blank", {"link-alert", "1", "  "}, "alert id");
+    row("link-alert unknown incident", {"link-alert", "9999", "A-1"}, "no incident");
     // attach
-    QTest::newRow("attach nothing") << QStringList{"attach", "1"} << "url or a file";
-    QTest::newRow("attach bad url")
-        << QStringList{"attach", "1", "--url", "not a url"} << "not a valid URL";
-    QTest::newRow("attach missing file")
-        << QStringList{"attach", "1", "--file", "/nonexistent/graph.png"}
-        << "cannot read /nonexistent/graph.png";
-    QTest::newRow("attach bad kind")
-        << QStringList{"attach", "1", "--url", "https://example.org", "--kind", "smell"}
-        << "unknown evidence kind 'smell'";
+    row("attach nothing", {"attach", "1"}, "url or a file");
+    row("attach bad url", {"attach", "1", "--url", "not a url"}, "not a valid URL");
+    row("attach missing file", {"attach", "1", "--file", "/nonexistent/graph.png"},
+        "cannot read /nonexistent/graph.png");
+    row("attach bad kind", {"attach", "1", "--url", "https://example.org", "--kind", "smell"},
+        "unknown evidence kind 'smell'");
     // status
-    QTest::newRow("status missing") << QStringList{"status", "1"} << "missing argument";
-    QTest::newRow("status blank") << QStringList{"status", "1", " "} << "needs a message";
-    QTest::newRow("status unknown incident")
-        << QStringList{"status", "9999", "hello"} << "no incident";
+    row("status missing", {"status", "1"}, "missing argument");
+    row("status blank", {"status", "1", " "}, "needs a message");
+    row("status unknown incident", {"status", "9999", "hello"}, "no incident");
     // commander / responder
-    QTest::newRow("commander missing") << QStringList{"commander", "1"} << "missing argument";
-    QTest::newRow("commander blank") << QStringList{"commander", "1", " "} << "commander";
-    QTest::newRow("responder missing") << QStringList{"responder", "1"} << "missing argument";
-    QTest::newRow("responder blank") << QStringList{"responder", "1", " "} << "responder";
+    row("commander missing", {"commander", "1"}, "missing argument");
+    row("commander blank", {"commander", "1", " "}, "commander");
+    row("responder missing", {"responder", "1"}, "missing argument");
+    row("responder blank", {"responder", "1", " "}, "responder");
     // bulk-close
-    QTest::newRow("bulk-close no days") << QStringList{"bulk-close"} << "--stale-days";
-    QTest::newRow("bulk-close zero")
-        << QStringList{"bulk-close", "--stale-days", "0"} << "--stale-days";
-    QTest::newRow("bulk-close words")
-        << QStringList{"bulk-close", "--stale-days", "a-month"} << "--stale-days";
+    row("bulk-close no days", {"bulk-close"}, "--stale-days");
+    row("bulk-close zero", {"bulk-close", "--stale-days", "0"}, "--stale-days");
+    row("bulk-close words", {"bulk-close", "--stale-days", "a-month"}, "--stale-days");
     // oncall
-    QTest::newRow("oncall bad group")
-        << QStringList{"oncall", "--group", "Nope"} << "unknown assignment group 'Nope'";
-    QTest::newRow("oncall bad time") << QStringList{"oncall", "--at", "teatime"} << "not a time";
+    row("oncall bad group", {"oncall", "--group", "Nope"}, "unknown assignment group 'Nope'");
+    row("oncall bad time", {"oncall", "--at", "teatime"}, "not a time");
     // export
-    QTest::newRow("export no format") << QStringList{"export"} << "--format";
-    QTest::newRow("export xml") << QStringList{"export", "--format", "xml"}
-                                << "--format must be json or csv";
-    QTest::newRow("export bad filter")
-        << QStringList{"export", "--format", "json", "--priority", "P9"} << "unknown priority";
-    QTest::newRow("export unwritable")
-        << QStringList{"export", "--format", "json", "--out", "/nonexistent/dir/x.json"}
-        << "cannot write";
-    QTest::newRow("export per bogus") << QStringList{"export", "--format", "csv", "--per", "week"}
-                                      << "--per must be event or incident";
-    QTest::newRow("export per json")
-        << QStringList{"export", "--format", "json", "--per", "incident"}
-        << "--per applies to --format csv";
+    row("export no format", {"export"}, "--format");
+    row("export xml", {"export", "--format", "xml"}, "--format must be json or csv");
+    row("export bad filter", {"export", "--format", "json", "--priority", "P9"},
+        "unknown priority");
+    row("export unwritable", {"export", "--format", "json", "--out", "/nonexistent/dir/x.json"},
+        "cannot write");
+    row("export per bogus", {"export", "--format", "csv", "--per", "week"},
+        "--per must be event or incident");
+    row("export per json", {"export", "--format", "json", "--per", "incident"},
+        "--per applies to --format csv");
     // verify, rebuild, tick, workflow
-    QTest::newRow("verify extra") << QStringList{"verify", "now"} << "unexpected argument";
-    QTest::newRow("rebuild extra") << QStringList{"rebuild", "all"} << "unexpected argument";
-    QTest::newRow("tick extra") << QStringList{"tick", "tock"} << "unexpected argument";
-    QTest::newRow("workflow unknown verb")
-        << QStringList{"workflow", "sre"} << "unknown workflow subcommand 'sre'";
-    QTest::newRow("workflow extra")
-        << QStringList{"workflow", "show", "sre"} << "unexpected argument 'sre'";
-    QTest::newRow("workflow old option")
-        << QStringList{"workflow", "--workflow", "itil"} << "Unknown option 'workflow'";
-    QTest::newRow("workflow missing file")
-        << QStringList{"workflow", "set", "/nonexistent/flow.yaml"} << "/nonexistent/flow.yaml";
-    QTest::newRow("workflow set stranded") << QStringList{"workflow", "set", "itil"}
-                                           << "workflow 'itil' has no state for open incidents (2 "
-                                              "in 'acknowledged', 1 in 'triggered')";
-    QTest::newRow("workflow map unknown target")
-        << QStringList{"workflow",        "set", "itil", "--map", "triggered=Nowhere", "--map",
-                       "acknowledged=New"}
-        << "workflow 'itil' has no state 'Nowhere'";
-    QTest::newRow("workflow map no equals")
-        << QStringList{"workflow", "set", "itil", "--map", "triggered"} << "must look like FROM=TO";
-    QTest::newRow("workflow map partial")
-        << QStringList{"workflow", "set", "itil", "--map", "triggered=New"}
-        << "2 in 'acknowledged'";
+    row("verify extra", {"verify", "now"}, "unexpected argument");
+    row("rebuild extra", {"rebuild", "all"}, "unexpected argument");
+    row("tick extra", {"tick", "tock"}, "unexpected argument");
+    row("workflow unknown verb", {"workflow", "sre"}, "unknown workflow subcommand 'sre'");
+    row("workflow extra", {"workflow", "show", "sre"}, "unexpected argument 'sre'");
+    row("workflow old option", {"workflow", "--workflow", "itil"}, "Unknown option 'workflow'");
+    row("workflow missing file", {"workflow", "set", "/nonexistent/flow.yaml"},
+        "/nonexistent/flow.yaml");
+    row("workflow set stranded", {"workflow", "set", "itil"},
+        "workflow 'itil' has no state for open incidents (2 in 'acknowledged', 1 in 'triggered')");
+    row("workflow map unknown target",
+        setItil({"--map", "triggered=Nowhere", "--map", "acknowledged=New"}),
+        "workflow 'itil' has no state 'Nowhere'");
+    row("workflow map no equals", setItil({"--map", "triggered"}), "must look like FROM=TO");
+    row("workflow map partial", setItil({"--map", "triggered=New"}), "2 in 'acknowledged'");
     // not a command at all
-    QTest::newRow("unknown command") << QStringList{"frobnicate"} << "unknown command 'frobnicate'";
+    row("unknown command", {"frobnicate"}, "unknown command 'frobnicate'");
 }
 
 void TestCli::badInput_exitsNonZeroAndChangesNothing()
@@ -973,13 +947,9 @@ void TestCli::typo_suggestsTheCommandInOneLine()
 
 void TestCli::typoInOption_suggestsTheOption()
 {
-    const QString db = freshCopy();
-    const QStringList before = snapshot(db);
-    const Run r = sitrep({"create", "--titel", "x", "--severity", "low"}, db);
-    QCOMPARE(r.code, 2);
-    QVERIFY2(r.err.contains(QStringLiteral("Unknown option 'titel'; did you mean --title?")),
-             qPrintable(r.err));
-    QCOMPARE(snapshot(db), before);
+    QCOMPARE(refusal({"create", "--titel", "x", "--severity", "low"}, freshCopy(), 2,
+                     {QStringLiteral("Unknown option 'titel'; did you mean --title?")}),
+             QString());
 }
 
 void TestCli::exitCodes_usageIsTwo_failureIsOne()
@@ -1014,7 +984,7 @@ void TestCli::exitCodes_usageIsTwo_failureIsOne()
     }
     QCOMPARE(snapshot(db), before);
     // A verify that finds damage is a failure like any other (it used to exit 2).
-    QCOMPARE(sitrep::testing::rewriteEventLog(
+    QCOMPARE(rewriteEventLog(
                  db, "events_append_only_update",
                  QStringLiteral(
                      "UPDATE events SET payload=json_set(payload, '$.title', 'x') WHERE seq=1")),
@@ -1082,10 +1052,7 @@ void TestCli::readingCommands_changeNothing()
 void TestCli::listWithWorkflow_isAUsageErrorAndSwitchesNothing()
 {
     const QString db = freshCopy();
-    const QStringList before = snapshot(db);
-    const Run r = sitrep({"list", "--workflow", "itil"}, db);
-    QCOMPARE(r.code, 2);
-    QCOMPARE(snapshot(db), before);
+    QCOMPARE(refusal({"list", "--workflow", "itil"}, db, 2, {}), QString());
     // The open incidents are where they were, in the workflow they were in.
     const Run shown = sitrep({"show", "1", "--json"}, db);
     QCOMPARE(shown.json().object()[u"state"].toString(), QStringLiteral("triggered"));
@@ -1159,17 +1126,13 @@ void TestCli::screenshotPostmortem_recordsNothing()
 void TestCli::workflowSet_refusesStrandedIncidents_thenMapsThem()
 {
     const QString db = freshCopy();
-    const QStringList before = snapshot(db);
-    Run r = sitrep({"workflow", "set", "itil"}, db);
-    QCOMPARE(r.code, 1);
-    QVERIFY2(r.err.contains(QStringLiteral("1 in 'triggered'")) &&
-                 r.err.contains(QStringLiteral("--map FROM=TO")),
-             qPrintable(r.err));
-    QCOMPARE(snapshot(db), before);
+    QCOMPARE(refusal({"workflow", "set", "itil"}, db, 1,
+                     {QStringLiteral("1 in 'triggered'"), QStringLiteral("--map FROM=TO")}),
+             QString());
 
-    r = sitrep({"workflow", "set", "itil", "--map", "triggered=new", "--map",
-                "Acknowledged=In Progress", "--actor", "lead"},
-               db);
+    Run r = sitrep({"workflow", "set", "itil", "--map", "triggered=new", "--map",
+                    "Acknowledged=In Progress", "--actor", "lead"},
+                   db);
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QVERIFY2(r.out.startsWith(QStringLiteral("workflow itil ")), qPrintable(r.out));
     QVERIFY2(r.out.contains(QStringLiteral("3 open incidents moved")), qPrintable(r.out));
@@ -1205,11 +1168,9 @@ void TestCli::createWorkflow_onlyForADatabaseWithoutIncidents()
         db);
     QCOMPARE(r.code, 0);
     QCOMPARE(r.json().object()[u"state"].toString(), QStringLiteral("DETECTED"));
-    const QStringList before = snapshot(db);
-    r = sitrep({"create", "--title", "second", "--severity", "low", "--workflow", "itil"}, db);
-    QCOMPARE(r.code, 2);
-    QVERIFY2(r.err.contains(QStringLiteral("sitrep workflow set itil")), qPrintable(r.err));
-    QCOMPARE(snapshot(db), before);
+    QCOMPARE(refusal({"create", "--title", "second", "--severity", "low", "--workflow", "itil"}, db,
+                     2, {QStringLiteral("sitrep workflow set itil")}),
+             QString());
     // A refused create on a new database leaves no database behind.
     const QString fresh = m_dir.filePath(QStringLiteral("wf-refused.db"));
     r = sitrep({"create", "--title", "x", "--severity", "apocalyptic", "--workflow", "itil"},
@@ -1223,12 +1184,8 @@ void TestCli::createWorkflow_onlyForADatabaseWithoutIncidents()
 void TestCli::demo_refusesADatabaseWithIncidents()
 {
     const QString db = freshCopy();
-    const QStringList before = snapshot(db);
-    Run r = sitrep({"demo", "--incidents", "5"}, db);
-    QCOMPARE(r.code, 1);
-    QVERIFY2(r.err.contains(QStringLiteral("--force")), qPrintable(r.err));
-    QCOMPARE(snapshot(db), before);
-    r = sitrep({"demo", "--incidents", "5", "--force", "--json"}, db);
+    QCOMPARE(refusal({"demo", "--incidents", "5"}, db, 1, {QStringLiteral("--force")}), QString());
+    const Run r = sitrep({"demo", "--incidents", "5", "--force", "--json"}, db);
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QCOMPARE(r.json().object()[u"incidents"].toInt(), 8);
 }
@@ -1467,12 +1424,10 @@ void TestCli::verify_detectsTamperedProjections()
 void TestCli::attach_onlyRegularFiles_upToTheLimit()
 {
     const QString db = freshCopy();
-    QStringList before = snapshot(db);
     // A device would be read without end: refused at once, nothing recorded.
-    Run r = sitrep({"attach", "1", "--file", "/dev/zero"}, db);
-    QCOMPARE(r.code, 1);
-    QVERIFY2(r.err.contains(QStringLiteral("/dev/zero is not a regular file")), qPrintable(r.err));
-    QCOMPARE(snapshot(db), before);
+    QCOMPARE(refusal({"attach", "1", "--file", "/dev/zero"}, db, 1,
+                     {QStringLiteral("/dev/zero is not a regular file")}),
+             QString());
     // Above the default limit of 50 MiB (a sparse file: no disk needed).
     const QString big = m_dir.filePath(QStringLiteral("big.bin"));
     {
@@ -1480,10 +1435,8 @@ void TestCli::attach_onlyRegularFiles_upToTheLimit()
         QVERIFY(f.open(QIODevice::WriteOnly));
         QVERIFY(f.resize(qint64(50) * 1024 * 1024 + 1));
     }
-    r = sitrep({"attach", "1", "--file", big}, db);
-    QCOMPARE(r.code, 1);
-    QVERIFY2(r.err.contains(QStringLiteral("larger than 50 MiB")), qPrintable(r.err));
-    QCOMPARE(snapshot(db), before);
+    QCOMPARE(refusal({"attach", "1", "--file", big}, db, 1, {QStringLiteral("larger than 50 MiB")}),
+             QString());
     // The limit is a setting of the database.
     QCOMPARE(sitrep({"config", "set", "evidence.max_mb", "0"}, db).code, 1);
     QCOMPARE(sitrep({"config", "set", "evidence.max_mb", "lots"}, db).code, 1);
@@ -1494,13 +1447,10 @@ void TestCli::attach_onlyRegularFiles_upToTheLimit()
         QVERIFY(f.open(QIODevice::WriteOnly));
         QVERIFY(f.write(QByteArray(2 * 1024 * 1024, 'x')) > 0);
     }
-    before = snapshot(db);
-    r = sitrep({"attach", "1", "--file", two}, db);
-    QCOMPARE(r.code, 1);
-    QVERIFY2(r.err.contains(QStringLiteral("larger than 1 MiB")), qPrintable(r.err));
-    QCOMPARE(snapshot(db), before);
+    QCOMPARE(refusal({"attach", "1", "--file", two}, db, 1, {QStringLiteral("larger than 1 MiB")}),
+             QString());
     QCOMPARE(sitrep({"config", "set", "evidence.max_mb", "3"}, db).code, 0);
-    r = sitrep({"attach", "1", "--file", two}, db);
+    const Run r = sitrep({"attach", "1", "--file", two}, db);
     QVERIFY2(r.code == 0, qPrintable(r.err));
 }
 

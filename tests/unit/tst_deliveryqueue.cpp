@@ -7,12 +7,13 @@
 #include "remediation/remediationstore.h"
 #include "store/store.h"
 #include "sync/outbox.h"
+#include "unit/migrationtestutil.h"
 
-#include <QDirIterator>
-#include <QFileInfo>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <optional>
 
 using namespace sitrep;
 using delivery::BackoffPolicy;
@@ -61,43 +62,17 @@ class TestDeliveryQueue : public QObject {
     QTemporaryDir m_dir;
     int m_n = 0;
 
+    std::optional<store::Store> m_store;
+
     QString newPath() { return m_dir.filePath(QStringLiteral("q%1.db").arg(++m_n)); }
 
-    /// A database at the schema before the delivery queue: every migration before it, applied
-    /// as Store::migrate does.
-    bool createPreviousSchema(const QString &path)
+    /// A store on a new database for this test function, closed by cleanup().
+    store::Store &freshStore()
     {
-        store::Db db;
-        if (!db.open(path))
-            return false;
-        if (!db.exec(QStringLiteral("CREATE TABLE schema_migrations(name TEXT PRIMARY KEY, "
-                                    "applied_at INTEGER NOT NULL)")))
-            return false;
-        QStringList files;
-        QDirIterator it(QStringLiteral(":/sitrep/migrations"), {QStringLiteral("*.sql")},
-                        QDir::Files);
-        while (it.hasNext())
-            files << it.next();
-        std::sort(files.begin(), files.end(), [](const QString &a, const QString &b) {
-            return QFileInfo(a).fileName() < QFileInfo(b).fileName();
-        });
-        for (const QString &f : std::as_const(files)) {
-            const QString name = QFileInfo(f).completeBaseName();
-            if (name >= kMigration)
-                break;
-            QFile file(f);
-            if (!file.open(QIODevice::ReadOnly))
-                return false;
-            if (auto s = db.exec(QString::fromUtf8(file.readAll())); !s) {
-                qWarning() << name << s.errorMessage();
-                return false;
-            }
-            auto ins = db.prepareOnce(QStringLiteral("INSERT INTO schema_migrations VALUES(?, 0)"));
-            ins->bind(1, name);
-            if (!ins->exec())
-                return false;
-        }
-        return true;
+        m_store.emplace();
+        if (const auto s = m_store->open(newPath()); !s)
+            qFatal("cannot open a fresh store: %s", qPrintable(s.errorMessage()));
+        return *m_store;
     }
 
 private Q_SLOTS:
@@ -106,6 +81,7 @@ private Q_SLOTS:
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
     }
+    void cleanup() { m_store.reset(); }
 
     // ------------------------------------------------------------ the backoff policy
 
@@ -164,9 +140,7 @@ private Q_SLOTS:
 
     void enqueue_keepsOrderAndQueuesAKeyOnce()
     {
-        store::Store st;
-        QVERIFY(st.open(newPath()));
-        DeliveryQueue q(st, delivery::queues::Notify);
+        DeliveryQueue q(freshStore(), delivery::queues::Notify);
         for (const char *k : {"c", "a", "b"}) {
             auto added = q.enqueue(item(QString::fromLatin1(k)));
             QVERIFY(added);
@@ -190,8 +164,7 @@ private Q_SLOTS:
 
     void queues_shareTheTableNotTheirItems()
     {
-        store::Store st;
-        QVERIFY(st.open(newPath()));
+        store::Store &st = freshStore();
         DeliveryQueue a(st, delivery::queues::Notify);
         DeliveryQueue b(st, delivery::queues::Remediation);
         QVERIFY(*a.enqueue(item(QStringLiteral("k"))));
@@ -205,9 +178,7 @@ private Q_SLOTS:
 
     void due_waitsForNextAtAndCanSkipATransport()
     {
-        store::Store st;
-        QVERIFY(st.open(newPath()));
-        DeliveryQueue q(st, delivery::queues::Remediation);
+        DeliveryQueue q(freshStore(), delivery::queues::Remediation);
         QVERIFY(*q.enqueue(item(QStringLiteral("later"), {}, {}, 5000)));
         QVERIFY(*q.enqueue(item(QStringLiteral("now"), {}, {}, 1000)));
         Item sqs = item(QStringLiteral("sqs"), {}, {}, 0);
@@ -229,9 +200,7 @@ private Q_SLOTS:
 
     void retryLater_countsTheAttemptAndBacksOffByThePolicy()
     {
-        store::Store st;
-        QVERIFY(st.open(newPath()));
-        DeliveryQueue q(st, delivery::queues::Notify, BackoffPolicy(1000, 8000));
+        DeliveryQueue q(freshStore(), delivery::queues::Notify, BackoffPolicy(1000, 8000));
         q.policy().seed(3);
         QVERIFY(*q.enqueue(item(QStringLiteral("x"))));
         const qint64 id = q.find(QStringLiteral("x"))->id;
@@ -268,9 +237,7 @@ private Q_SLOTS:
 
     void heldBack_keepsOneSubjectAndDestinationInOrder()
     {
-        store::Store st;
-        QVERIFY(st.open(newPath()));
-        DeliveryQueue q(st, delivery::queues::Notify);
+        DeliveryQueue q(freshStore(), delivery::queues::Notify);
         QVERIFY(*q.enqueue(
             item(QStringLiteral("1"), QStringLiteral("inc-a"), QStringLiteral("slack"))));
         QVERIFY(*q.enqueue(
@@ -296,9 +263,7 @@ private Q_SLOTS:
 
     void markFailed_isPermanentAndCountedAsUndeliverable()
     {
-        store::Store st;
-        QVERIFY(st.open(newPath()));
-        DeliveryQueue q(st, delivery::queues::Sync);
+        DeliveryQueue q(freshStore(), delivery::queues::Sync);
         QVERIFY(*q.enqueue(item(QStringLiteral("x"))));
         const qint64 id = q.find(QStringLiteral("x"))->id;
         QVERIFY(q.markFailed(id, QStringLiteral("HTTP 403: viewers cannot write")));
@@ -318,9 +283,7 @@ private Q_SLOTS:
 
     void deadLetter_givesUpAfterThePolicysAttempts()
     {
-        store::Store st;
-        QVERIFY(st.open(newPath()));
-        DeliveryQueue q(st, delivery::queues::Remediation, BackoffPolicy(0, 0, 3));
+        DeliveryQueue q(freshStore(), delivery::queues::Remediation, BackoffPolicy(0, 0, 3));
         QVERIFY(*q.enqueue(item(QStringLiteral("hook-1"))));
         QVERIFY(*q.enqueue(item(QStringLiteral("hook-2"))));
         auto x = *q.find(QStringLiteral("hook-1"));
@@ -344,9 +307,7 @@ private Q_SLOTS:
 
     void settle_appliesAnOutcomeByKeyOnce()
     {
-        store::Store st;
-        QVERIFY(st.open(newPath()));
-        DeliveryQueue q(st, delivery::queues::Notify);
+        DeliveryQueue q(freshStore(), delivery::queues::Notify);
         QVERIFY(*q.enqueue(item(QStringLiteral("e1:page"))));
         QVERIFY(*q.enqueue(item(QStringLiteral("e1:slack"))));
         QVERIFY(
@@ -371,8 +332,7 @@ private Q_SLOTS:
 
     void delivered_isDeletedWhenTheQueueDoesNotKeepIt()
     {
-        store::Store st;
-        QVERIFY(st.open(newPath()));
+        store::Store &st = freshStore();
         DeliveryQueue kept(st, delivery::queues::Notify);
         DeliveryQueue dropped(st, delivery::queues::Sync, {}, false);
         QVERIFY(*kept.enqueue(item(QStringLiteral("k"))));
@@ -386,9 +346,7 @@ private Q_SLOTS:
 
     void markStarted_keepsTheFirstTime()
     {
-        store::Store st;
-        QVERIFY(st.open(newPath()));
-        DeliveryQueue q(st, delivery::queues::Notify);
+        DeliveryQueue q(freshStore(), delivery::queues::Notify);
         QVERIFY(*q.enqueue(item(QStringLiteral("x"))));
         const qint64 id = q.find(QStringLiteral("x"))->id;
         QVERIFY(q.markStarted(id, 111));
@@ -443,13 +401,14 @@ private Q_SLOTS:
     void upgrade_movesTheRowsOfEveryOldOutbox()
     {
         const QString path = newPath();
-        QVERIFY(createPreviousSchema(path));
         const QString eventId = QStringLiteral("6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f");
         const QString rejectedId = QStringLiteral("0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d");
         const QString incident = QStringLiteral("11111111-2222-4333-8444-555555555555");
         {
             store::Db db;
             QVERIFY(db.open(path));
+            const auto migrated = testing::applyMigrationsBefore(db, kMigration);
+            QVERIFY2(migrated, qPrintable(migrated.errorMessage()));
             auto ev =
                 db.prepareOnce(QStringLiteral("INSERT INTO events(seq, id, incident, hlc, ts, "
                                               "actor, kind, payload, prev_hash, hash) "
@@ -580,8 +539,7 @@ private Q_SLOTS:
 
     void freshDatabase_hasOnlyTheOneQueue()
     {
-        store::Store st;
-        QVERIFY(st.open(newPath()));
+        store::Store &st = freshStore();
         QVERIFY(tableExists(st, QStringLiteral("deliveries")));
         QVERIFY(!tableExists(st, QStringLiteral("sync_outbox")));
         QVERIFY(!tableExists(st, QStringLiteral("notify_deliveries")));

@@ -25,6 +25,12 @@ constexpr qint64 T0 = 1767225600000; // 2026-01-01T00:00:00Z
 constexpr qint64 Minute = 60000;
 
 struct Env {
+    Env() = default;
+    /// An environment on another workflow than sre.
+    explicit Env(const QString &workflow) : workflowName(workflow) {}
+    /// An environment whose alert groups open an incident only from `threshold` alerts on.
+    explicit Env(int threshold) { config.threshold = threshold; }
+
     QTemporaryDir dir;
     engine::ManualClock clock{T0};
     std::unique_ptr<store::Store> store;
@@ -112,6 +118,12 @@ QList<Am> hosts(const QString &alertname, const QString &service, int from, int 
     return out;
 }
 
+/// The alert most tests send: "A" on service "s", from hosts [from, to).
+QList<Am> alertA(int from, int to, const QString &status = QStringLiteral("firing"))
+{
+    return hosts(QStringLiteral("A"), QStringLiteral("s"), from, to, status);
+}
+
 } // namespace
 
 #define INGEST(env, list)                                                                          \
@@ -121,6 +133,15 @@ QList<Am> hosts(const QString &alertname, const QString &service, int from, int 
             qWarning() << r_.errorMessage();                                                       \
         return r_;                                                                                 \
     }()
+
+/// Opens `env` and sends alert A from `count` hosts: the incident they opened, empty (with a
+/// warning) when opening, ingesting or the incident failed.
+QString openedIncident(Env &env, int count = 1)
+{
+    if (!env.open() || !INGEST(env, alertA(0, count)).ok() || env.incidents().isEmpty())
+        return {};
+    return env.incidents().first().uid;
+}
 
 class TestIngestCorrelator : public QObject {
     Q_OBJECT
@@ -206,17 +227,16 @@ private Q_SLOTS:
 
     void window_pendingGroupExpires()
     {
-        Env env;
-        env.config.threshold = 2;
+        Env env(2);
         QVERIFY(env.open());
-        auto first = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1));
+        auto first = INGEST(env, alertA(0, 1));
         QCOMPARE(first->pending, 1);
         env.clock.advance(6 * Minute); // past the 5 minute window: the first alert's group ended
-        auto second = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 1, 2));
+        auto second = INGEST(env, alertA(1, 2));
         QCOMPARE(second->opened, 0);
         QCOMPARE(env.incidents().size(), 0);
         env.clock.advance(4 * Minute); // inside the new group's window
-        auto third = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 2, 3));
+        auto third = INGEST(env, alertA(2, 3));
         QCOMPARE(third->opened, 1);
         const auto incs = env.incidents();
         QCOMPARE(incs.size(), 1);
@@ -226,20 +246,19 @@ private Q_SLOTS:
     void window_resolvedIncident_takesAlertsOnlyInsideWindow()
     {
         Env env;
-        QVERIFY(env.open());
-        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1)).ok());
-        const QString uid = env.incidents().first().uid;
+        const QString uid = openedIncident(env);
+        QVERIFY(!uid.isEmpty());
         auto t = env.engine->execute(engine::Command::transition(
             uid, QStringLiteral("resolved"), QStringLiteral("alice"),
             {{QStringLiteral("resolution_note"), QStringLiteral("fixed")},
              {QStringLiteral("root_cause"), QStringLiteral("config")}}));
         QVERIFY2(t.ok(), qPrintable(t.errorMessage()));
         env.clock.advance(2 * Minute);
-        auto inside = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 1, 2));
+        auto inside = INGEST(env, alertA(1, 2));
         QCOMPARE(inside->opened, 0);
         QCOMPARE(inside->attached, 1);
         env.clock.advance(10 * Minute);
-        auto outside = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 2, 3));
+        auto outside = INGEST(env, alertA(2, 3));
         QCOMPARE(outside->opened, 1);
         QCOMPARE(env.incidents().size(), 2);
     }
@@ -247,34 +266,33 @@ private Q_SLOTS:
     void window_unresolvedIncident_keepsCollecting()
     {
         Env env;
-        QVERIFY(env.open());
-        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1)).ok());
+        QVERIFY(!openedIncident(env).isEmpty());
         env.clock.advance(60 * Minute);
-        auto later = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 1, 2));
+        auto later = INGEST(env, alertA(1, 2));
         QCOMPARE(later->opened, 0);
         QCOMPARE(later->attached, 1);
         QCOMPARE(env.incidents().size(), 1);
+        QCOMPARE(env.incidents().first().alertCount, qint64(2)); // an hour apart, one incident
     }
 
     void threshold_opensOnlyWhenCrossed()
     {
-        Env env;
-        env.config.threshold = 3;
+        Env env(3);
         QVERIFY(env.open());
-        auto a = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 2));
+        auto a = INGEST(env, alertA(0, 2));
         QCOMPARE(a->opened, 0);
         QCOMPARE(a->pending, 2);
         QCOMPARE(env.incidents().size(), 0);
         QCOMPARE(env.store->maxSeq(), 0); // nothing in the log below the threshold
         // A repeat does not count twice.
-        auto rep = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1));
+        auto rep = INGEST(env, alertA(0, 1));
         QCOMPARE(rep->opened, 0);
-        auto b = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 2, 3));
+        auto b = INGEST(env, alertA(2, 3));
         QCOMPARE(b->opened, 1);
         const auto incs = env.incidents();
         QCOMPARE(incs.size(), 1);
         QCOMPARE(incs[0].alertCount, qint64(3));
-        auto c = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 3, 4));
+        auto c = INGEST(env, alertA(3, 4));
         QCOMPARE(c->attached, 1);
         QCOMPARE(env.incidents().first().alertCount, qint64(4));
     }
@@ -284,14 +302,14 @@ private Q_SLOTS:
         Env env;
         QVERIFY(env.open());
         // Two alerts, so resolving the flapping one never resolves the whole incident.
-        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 2)).ok());
+        QVERIFY(INGEST(env, alertA(0, 2)).ok());
         const QString uid = env.incidents().first().uid;
         int suppressed = 0;
         for (int i = 0; i < 10; ++i) {
             env.clock.advance(20000);
             auto r = INGEST(
-                env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1,
-                           i % 2 == 0 ? QStringLiteral("resolved") : QStringLiteral("firing")));
+                env,
+                alertA(0, 1, i % 2 == 0 ? QStringLiteral("resolved") : QStringLiteral("firing")));
             QVERIFY(r.ok());
             suppressed += r->suppressed;
         }
@@ -302,45 +320,38 @@ private Q_SLOTS:
         QCOMPARE(changes, env.config.flapMaxChanges); // up to max_changes pass, the rest are damped
         // Quiet for longer than the flap window: changes count again.
         env.clock.advance(11 * Minute);
-        auto r = INGEST(
-            env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1, QStringLiteral("resolved")));
+        auto r = INGEST(env, alertA(0, 1, QStringLiteral("resolved")));
         QCOMPARE(r->suppressed, 0);
     }
 
     void flappingAlert_blocksAllResolved()
     {
         Env env;
-        QVERIFY(env.open());
-        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1)).ok());
-        const QString uid = env.incidents().first().uid;
+        const QString uid = openedIncident(env);
+        QVERIFY(!uid.isEmpty());
         for (int i = 0; i < 9; ++i) {
             env.clock.advance(10000);
-            QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1,
-                                      i % 2 == 0 ? QStringLiteral("resolved")
-                                                 : QStringLiteral("firing")))
+            QVERIFY(INGEST(env, alertA(0, 1,
+                                       i % 2 == 0 ? QStringLiteral("resolved")
+                                                  : QStringLiteral("firing")))
                         .ok());
         }
         // Ends resolved while flapping: the suggestions made before damping stay, no new one.
         const auto before = env.eventsOfKind(uid, Correlator::AllResolvedKind).size();
         env.clock.advance(10000);
-        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1,
-                                  QStringLiteral("resolved")))
-                    .ok());
+        QVERIFY(INGEST(env, alertA(0, 1, QStringLiteral("resolved"))).ok());
         QCOMPARE(env.eventsOfKind(uid, Correlator::AllResolvedKind).size(), before);
     }
 
     void allResolved_sre_suggests()
     {
         Env env;
-        QVERIFY(env.open());
-        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 2)).ok());
-        const QString uid = env.incidents().first().uid;
-        auto one = INGEST(
-            env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1, QStringLiteral("resolved")));
+        const QString uid = openedIncident(env, 2);
+        QVERIFY(!uid.isEmpty());
+        auto one = INGEST(env, alertA(0, 1, QStringLiteral("resolved")));
         QCOMPARE(one->resolved, 1);
         QCOMPARE(env.eventsOfKind(uid, Correlator::AllResolvedKind).size(), 0);
-        auto two = INGEST(
-            env, hosts(QStringLiteral("A"), QStringLiteral("s"), 1, 2, QStringLiteral("resolved")));
+        auto two = INGEST(env, alertA(1, 2, QStringLiteral("resolved")));
         QCOMPARE(two->resolved, 1);
         const auto ev = env.eventsOfKind(uid, Correlator::AllResolvedKind);
         QCOMPARE(ev.size(), 1);
@@ -351,22 +362,17 @@ private Q_SLOTS:
                  QStringLiteral("triggered")); // only a suggestion
         QCOMPARE(env.eventsOfKind(uid, QStringLiteral("alert.resolved")).size(), 2);
         // A resolution repeated is a no-op.
-        auto rep = INGEST(
-            env, hosts(QStringLiteral("A"), QStringLiteral("s"), 1, 2, QStringLiteral("resolved")));
+        auto rep = INGEST(env, alertA(1, 2, QStringLiteral("resolved")));
         QCOMPARE(rep->deduplicated, 1);
         QCOMPARE(env.eventsOfKind(uid, Correlator::AllResolvedKind).size(), 1);
     }
 
     void allResolved_itil_records()
     {
-        Env env;
-        env.workflowName = QStringLiteral("itil");
-        QVERIFY(env.open());
-        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1)).ok());
-        const QString uid = env.incidents().first().uid;
-        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1,
-                                  QStringLiteral("resolved")))
-                    .ok());
+        Env env(QStringLiteral("itil"));
+        const QString uid = openedIncident(env);
+        QVERIFY(!uid.isEmpty());
+        QVERIFY(INGEST(env, alertA(0, 1, QStringLiteral("resolved"))).ok());
         const auto ev = env.eventsOfKind(uid, Correlator::AllResolvedKind);
         QCOMPARE(ev.size(), 1);
         QCOMPARE(ev[0].payload[u"policy"].toString(), QStringLiteral("record"));
@@ -376,14 +382,10 @@ private Q_SLOTS:
 
     void allResolved_pipeline_transitionsAsSystem()
     {
-        Env env;
-        env.workflowName = QStringLiteral("pipeline");
-        QVERIFY(env.open());
-        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 3)).ok());
-        const QString uid = env.incidents().first().uid;
-        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 3,
-                                  QStringLiteral("resolved")))
-                    .ok());
+        Env env(QStringLiteral("pipeline"));
+        const QString uid = openedIncident(env, 3);
+        QVERIFY(!uid.isEmpty());
+        QVERIFY(INGEST(env, alertA(0, 3, QStringLiteral("resolved"))).ok());
         const auto inc = env.store->incidentByUid(uid);
         QCOMPARE(inc->state, QStringLiteral("RESOLVED"));
         QCOMPARE(inc->resolutionNote, QStringLiteral("all alerts resolved"));
@@ -398,14 +400,11 @@ private Q_SLOTS:
 
     void allResolved_transitionBlockedByGuard_isRecorded()
     {
-        Env env;
-        env.workflowName = QStringLiteral("pipeline");
+        Env env(QStringLiteral("pipeline"));
         env.config.allResolvedRootCause.clear(); // the resolution guard wants a root cause
-        QVERIFY(env.open());
-        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1)).ok());
-        const QString uid = env.incidents().first().uid;
-        auto r = INGEST(
-            env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1, QStringLiteral("resolved")));
+        const QString uid = openedIncident(env);
+        QVERIFY(!uid.isEmpty());
+        auto r = INGEST(env, alertA(0, 1, QStringLiteral("resolved")));
         QVERIFY(r.ok());
         QCOMPARE(r->messages.size(), 1);
         QCOMPARE(env.store->incidentByUid(uid)->state, QStringLiteral("DETECTED"));
@@ -416,18 +415,17 @@ private Q_SLOTS:
 
     void restart_keepsGroups()
     {
-        Env env;
-        env.config.threshold = 2;
+        Env env(2);
         QVERIFY(env.open());
-        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1)).ok()); // pending
+        QVERIFY(INGEST(env, alertA(0, 1)).ok()); // pending
         env.close();
         QVERIFY(env.open());
-        auto b = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 1, 2));
+        auto b = INGEST(env, alertA(1, 2));
         QCOMPARE(b->opened, 1);
         QCOMPARE(env.incidents().first().alertCount, qint64(2));
         env.close();
         QVERIFY(env.open());
-        auto c = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 2, 3));
+        auto c = INGEST(env, alertA(2, 3));
         QCOMPARE(c->opened, 0);
         QCOMPARE(c->attached, 1);
         QCOMPARE(env.incidents().size(), 1);
@@ -436,8 +434,7 @@ private Q_SLOTS:
     void moreSevereAlert_raisesSeverity()
     {
         Env env;
-        QVERIFY(env.open());
-        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1)).ok());
+        QVERIFY(!openedIncident(env).isEmpty());
         QList<Am> crit{Am{QStringLiteral("A"), QStringLiteral("s"), QStringLiteral("host-9"),
                           QStringLiteral("firing"), QStringLiteral("critical")}};
         QVERIFY(INGEST(env, crit).ok());
@@ -446,14 +443,12 @@ private Q_SLOTS:
 
     void closedIncident_newAlertOpensAnother()
     {
-        Env env;
-        env.workflowName = QStringLiteral("itil");
-        QVERIFY(env.open());
-        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1)).ok());
-        const QString uid = env.incidents().first().uid;
+        Env env(QStringLiteral("itil"));
+        const QString uid = openedIncident(env);
+        QVERIFY(!uid.isEmpty());
         QVERIFY(env.engine->execute(engine::Command::transition(uid, QStringLiteral("Cancelled")))
                     .ok());
-        auto r = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1));
+        auto r = INGEST(env, alertA(0, 1));
         QCOMPARE(r->opened, 1);
         QCOMPARE(env.incidents().size(), 2);
     }
@@ -480,8 +475,7 @@ private Q_SLOTS:
 
     void generic_seedEvents_walkThePipelineWorkflow()
     {
-        Env env;
-        env.workflowName = QStringLiteral("pipeline");
+        Env env(QStringLiteral("pipeline"));
         QVERIFY(env.open());
         auto send = [&](const char *json) {
             return env.pipeline->ingest(QStringLiteral("generic"), QByteArray(json));
@@ -567,7 +561,7 @@ private Q_SLOTS:
                 .exec(QStringLiteral("CREATE TEMP TRIGGER no_alerts BEFORE INSERT ON ingest_alerts "
                                      "BEGIN SELECT RAISE(ABORT, 'disk says no'); END"))
                 .ok());
-        auto r = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 3));
+        auto r = INGEST(env, alertA(0, 3));
         QVERIFY(!r.ok());
         QCOMPARE(r.error().code, errors::Database);
         QVERIFY(r.errorMessage().contains(u"disk says no"));
@@ -575,7 +569,7 @@ private Q_SLOTS:
         QCOMPARE(env.store->incidentCount(), 0);
         QCOMPARE(env.count(QStringLiteral("ingest_groups")), 0);
         QVERIFY(env.store->db().exec(QStringLiteral("DROP TRIGGER no_alerts")).ok());
-        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 3)).ok());
+        QVERIFY(INGEST(env, alertA(0, 3)).ok());
         QCOMPARE(env.store->incidentCount(), 1);
     }
 
@@ -586,7 +580,7 @@ private Q_SLOTS:
         QVERIFY(env.store->db()
                     .exec(QStringLiteral("ALTER TABLE ingest_alerts RENAME TO ingest_alerts_away"))
                     .ok());
-        auto r = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 3));
+        auto r = INGEST(env, alertA(0, 3));
         QVERIFY(!r.ok());
         QCOMPARE(r.error().code, errors::Database);
         QCOMPARE(env.store->maxSeq(), 0);
@@ -597,14 +591,14 @@ private Q_SLOTS:
         Env env;
         QVERIFY(env.open());
         QVERIFY(env.store->db().exec(QStringLiteral("PRAGMA query_only = 1")).ok());
-        auto r = INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1));
+        auto r = INGEST(env, alertA(0, 1));
         QVERIFY(!r.ok());
         QCOMPARE(r.error().code, errors::Database);
         QVERIFY(env.store->db().exec(QStringLiteral("PRAGMA query_only = 0")).ok());
         QCOMPARE(env.store->maxSeq(), 0);
         QCOMPARE(env.count(QStringLiteral("ingest_alerts")), 0);
         // And it works once the database takes writes again.
-        QVERIFY(INGEST(env, hosts(QStringLiteral("A"), QStringLiteral("s"), 0, 1)).ok());
+        QVERIFY(INGEST(env, alertA(0, 1)).ok());
         QCOMPARE(env.incidents().size(), 1);
     }
 };

@@ -16,6 +16,8 @@
 #include <QStandardPaths>
 #include <QTest>
 
+#include <utility>
+
 using namespace sitrep;
 using namespace sitrep::testing;
 using domain::Priority;
@@ -64,6 +66,39 @@ QStringList kinds(const engine::Outcome &o)
     for (const auto &e : o.events)
         out << e.kind;
     return out;
+}
+
+/// Opens an incident with `title`, `severity` and one more field, as `actor`.
+Result<engine::Outcome> openWith(CoreFixture &fx, const char *title, const char *severity,
+                                 std::pair<const char *, const char *> field,
+                                 const char *actor = "user")
+{
+    return fx.engine->execute(
+        Command::open({{QStringLiteral("title"), QString::fromUtf8(title)},
+                       {QStringLiteral("severity"), QString::fromLatin1(severity)},
+                       {QString::fromLatin1(field.first), QString::fromUtf8(field.second)}},
+                      QString::fromUtf8(actor)));
+}
+
+/// The arguments of a set_field command.
+QJsonObject fieldValue(const QString &field, const QString &value)
+{
+    return {{QStringLiteral("field"), field}, {QStringLiteral("value"), value}};
+}
+
+/// Sets `field` of incident `n` to `value`, as the fixture's commands do.
+Result<engine::Outcome> setField(CoreFixture &fx, const QString &n, const char *field,
+                                 const char *value)
+{
+    return fx.run(Command::Kind::SetField, n,
+                  fieldValue(QString::fromLatin1(field), QString::fromUtf8(value)));
+}
+
+/// The error a set_field command is refused with; "(accepted)" when it was not refused.
+QString setFieldRefusal(CoreFixture &fx, const QString &n, const char *field, const char *value)
+{
+    const auto r = setField(fx, n, field, value);
+    return r ? QStringLiteral("(accepted)") : r.errorMessage();
 }
 
 } // namespace
@@ -117,11 +152,7 @@ void TestLifecycleEngine::initTestCase()
 void TestLifecycleEngine::open_recordsEventsAndDerivedFields()
 {
     CoreFixture fx;
-    auto r = fx.engine->execute(
-        Command::open({{QStringLiteral("title"), QStringLiteral("  Checkout latency  ")},
-                       {QStringLiteral("severity"), QStringLiteral("high")},
-                       {QStringLiteral("description"), QStringLiteral("p99 over 2s")}},
-                      QStringLiteral("ana")));
+    auto r = openWith(fx, "  Checkout latency  ", "high", {"description", "p99 over 2s"}, "ana");
     QVERIFY2(r, qPrintable(r.errorMessage()));
     QCOMPARE(r->number, QStringLiteral("INC0000001"));
     QVERIFY(!r->noop);
@@ -174,11 +205,7 @@ void TestLifecycleEngine::open_routesByServiceAndKeepsGivenAssignee()
 {
     CoreFixture fx;
     // checkout routes to Payments (84-hour rotation from 2026-01-05 08:00: shift 16, member 1).
-    auto r = fx.engine->execute(
-        Command::open({{QStringLiteral("title"), QStringLiteral("Card declines")},
-                       {QStringLiteral("severity"), QStringLiteral("medium")},
-                       {QStringLiteral("services"), QStringLiteral("checkout, web")}},
-                      QStringLiteral("ana")));
+    auto r = openWith(fx, "Card declines", "medium", {"services", "checkout, web"}, "ana");
     QVERIFY2(r, qPrintable(r.errorMessage()));
     auto inc = fx.get(r->number);
     QCOMPARE(inc.services, (QStringList{QStringLiteral("checkout"), QStringLiteral("web")}));
@@ -187,10 +214,7 @@ void TestLifecycleEngine::open_routesByServiceAndKeepsGivenAssignee()
     QCOMPARE(inc.priority, Priority::P3);
 
     // A named assignee is kept: no group is routed and the on-call action has nothing to do.
-    auto g =
-        fx.engine->execute(Command::open({{QStringLiteral("title"), QStringLiteral("Disk full")},
-                                          {QStringLiteral("severity"), QStringLiteral("low")},
-                                          {QStringLiteral("assignee"), QStringLiteral("zoe")}}));
+    auto g = openWith(fx, "Disk full", "low", {"assignee", "zoe"});
     QVERIFY2(g, qPrintable(g.errorMessage()));
     QCOMPARE(kinds(*g), (QStringList{domain::kinds::Opened, domain::kinds::NotificationRequested}));
     inc = fx.get(g->number);
@@ -203,50 +227,43 @@ void TestLifecycleEngine::open_invalid_refusedAndNothingWritten_data()
     QTest::addColumn<QJsonObject>("args");
     QTest::addColumn<QString>("message");
     QTest::addColumn<QString>("code");
+    const auto row = [](const char *name, const QJsonObject &args, const char *message,
+                        const char *code) {
+        QTest::newRow(name) << args << QString::fromUtf8(message) << QString::fromLatin1(code);
+    };
     const QString t = QStringLiteral("title");
-    QTest::newRow("no title") << QJsonObject{{QStringLiteral("severity"), QStringLiteral("low")}}
-                              << "title"
-                              << "invalid";
-    QTest::newRow("blank title") << QJsonObject{{t, QStringLiteral("   ")},
-                                                {QStringLiteral("severity"), QStringLiteral("low")}}
-                                 << "title"
-                                 << "invalid";
-    QTest::newRow("no severity nor priority")
-        << QJsonObject{{t, QStringLiteral("x")}}
-        << "severity is required (critical, high, medium, low)"
-        << "invalid";
-    QTest::newRow("unknown severity")
-        << QJsonObject{{t, QStringLiteral("x")},
-                       {QStringLiteral("severity"), QStringLiteral("apocalyptic")}}
-        << "unknown severity 'apocalyptic' (critical, high, medium, low)"
-        << "invalid";
-    QTest::newRow("unknown priority")
-        << QJsonObject{{t, QStringLiteral("x")}, {QStringLiteral("priority"), QStringLiteral("P9")}}
-        << "unknown priority 'P9' (P1, P2, P3, P4)"
-        << "invalid";
-    QTest::newRow("impact alone") << QJsonObject{{t, QStringLiteral("x")},
-                                                 {QStringLiteral("impact"),
-                                                  QStringLiteral("Single user")}}
-                                  << "impact and urgency go together: give both or neither"
-                                  << "invalid";
-    QTest::newRow("unknown impact")
-        << QJsonObject{{t, QStringLiteral("x")},
-                       {QStringLiteral("impact"), QStringLiteral("galactic")},
-                       {QStringLiteral("urgency"), QStringLiteral("High")}}
-        << "unknown impact 'galactic' (Enterprise-wide, Multiple departments, Single department, "
-           "Single user)"
-        << "invalid";
-    QTest::newRow("unknown urgency")
-        << QJsonObject{{t, QStringLiteral("x")},
-                       {QStringLiteral("impact"), QStringLiteral("Single user")},
-                       {QStringLiteral("urgency"), QStringLiteral("whenever")}}
-        << "unknown urgency 'whenever' (Critical, High, Medium, Low)"
-        << "invalid";
-    QTest::newRow("bad uid") << QJsonObject{{t, QStringLiteral("x")},
-                                            {QStringLiteral("severity"), QStringLiteral("low")},
-                                            {QStringLiteral("uid"), QStringLiteral("not-a-uuid")}}
-                             << "'not-a-uuid' is not a UUID"
-                             << "invalid";
+    row("no title", {{QStringLiteral("severity"), QStringLiteral("low")}}, "title", "invalid");
+    row("blank title",
+        {{t, QStringLiteral("   ")}, {QStringLiteral("severity"), QStringLiteral("low")}}, "title",
+        "invalid");
+    row("no severity nor priority", {{t, QStringLiteral("x")}},
+        "severity is required (critical, high, medium, low)", "invalid");
+    row("unknown severity",
+        {{t, QStringLiteral("x")}, {QStringLiteral("severity"), QStringLiteral("apocalyptic")}},
+        "unknown severity 'apocalyptic' (critical, high, medium, low)", "invalid");
+    row("unknown priority",
+        {{t, QStringLiteral("x")}, {QStringLiteral("priority"), QStringLiteral("P9")}},
+        "unknown priority 'P9' (P1, P2, P3, P4)", "invalid");
+    row("impact alone",
+        {{t, QStringLiteral("x")}, {QStringLiteral("impact"), QStringLiteral("Single user")}},
+        "impact and urgency go together: give both or neither", "invalid");
+    row("unknown impact",
+        {{t, QStringLiteral("x")},
+         {QStringLiteral("impact"), QStringLiteral("galactic")},
+         {QStringLiteral("urgency"), QStringLiteral("High")}},
+        "unknown impact 'galactic' (Enterprise-wide, Multiple departments, Single department, "
+        "Single user)",
+        "invalid");
+    row("unknown urgency",
+        {{t, QStringLiteral("x")},
+         {QStringLiteral("impact"), QStringLiteral("Single user")},
+         {QStringLiteral("urgency"), QStringLiteral("whenever")}},
+        "unknown urgency 'whenever' (Critical, High, Medium, Low)", "invalid");
+    row("bad uid",
+        {{t, QStringLiteral("x")},
+         {QStringLiteral("severity"), QStringLiteral("low")},
+         {QStringLiteral("uid"), QStringLiteral("not-a-uuid")}},
+        "'not-a-uuid' is not a UUID", "invalid");
 }
 
 void TestLifecycleEngine::open_invalid_refusedAndNothingWritten()
@@ -320,9 +337,7 @@ void TestLifecycleEngine::priority_followsSeverityImpactAndUrgencyChanges()
     QCOMPARE(fx.get(n).priority, Priority::P4);
 
     // Severity alone: priority follows it, as a second field_set event in the same command.
-    auto r = fx.run(Command::Kind::SetField, n,
-                    {{QStringLiteral("field"), QStringLiteral("severity")},
-                     {QStringLiteral("value"), QStringLiteral("sev2")}});
+    auto r = setField(fx, n, "severity", "sev2");
     QVERIFY2(r, qPrintable(r.errorMessage()));
     QCOMPARE(r->events.size(), 2);
     QCOMPARE(r->events[0].payload[u"field"].toString(), QStringLiteral("severity"));
@@ -335,18 +350,14 @@ void TestLifecycleEngine::priority_followsSeverityImpactAndUrgencyChanges()
     QCOMPARE(inc.responseDue, baseTime() + 15 * kMinute);
 
     // Impact without urgency: the matrix has nothing to say yet, severity still rules.
-    r = fx.run(Command::Kind::SetField, n,
-               {{QStringLiteral("field"), QStringLiteral("impact")},
-                {QStringLiteral("value"), QStringLiteral("single user")}});
+    r = setField(fx, n, "impact", "single user");
     QVERIFY2(r, qPrintable(r.errorMessage()));
     QCOMPARE(r->events.size(), 1);
     QCOMPARE(fx.get(n).impact, QStringLiteral("Single user"));
     QCOMPARE(fx.get(n).priority, Priority::P2);
 
     // Both known: impact x urgency wins over severity (Single user x Low = P4).
-    r = fx.run(Command::Kind::SetField, n,
-               {{QStringLiteral("field"), QStringLiteral("urgency")},
-                {QStringLiteral("value"), QStringLiteral("low")}});
+    r = setField(fx, n, "urgency", "low");
     QVERIFY2(r, qPrintable(r.errorMessage()));
     QCOMPARE(r->events.size(), 2);
     inc = fx.get(n);
@@ -356,19 +367,13 @@ void TestLifecycleEngine::priority_followsSeverityImpactAndUrgencyChanges()
     QCOMPARE(inc.resolutionDue, baseTime() + 7200 * kMinute);
 
     // A severity change now leaves the matrix's priority alone: one event.
-    r = fx.run(Command::Kind::SetField, n,
-               {{QStringLiteral("field"), QStringLiteral("severity")},
-                {QStringLiteral("value"), QStringLiteral("critical")}});
+    r = setField(fx, n, "severity", "critical");
     QVERIFY2(r, qPrintable(r.errorMessage()));
     QCOMPARE(r->events.size(), 1);
     QCOMPARE(fx.get(n).priority, Priority::P4);
 
     // Unknown values are refused with the allowed ones.
-    r = fx.run(Command::Kind::SetField, n,
-               {{QStringLiteral("field"), QStringLiteral("urgency")},
-                {QStringLiteral("value"), QStringLiteral("yesterday")}});
-    QVERIFY(!r);
-    QCOMPARE(r.errorMessage(),
+    QCOMPARE(setFieldRefusal(fx, n, "urgency", "yesterday"),
              QStringLiteral("unknown urgency 'yesterday' (Critical, High, Medium, Low)"));
 }
 
@@ -377,9 +382,7 @@ void TestLifecycleEngine::priority_setDirectly_movesDeadlines()
     CoreFixture fx;
     const QString n = fx.open(QStringLiteral("Slow builds"), QStringLiteral("medium"));
     fx.clock.advance(10 * kMinute);
-    auto r = fx.run(Command::Kind::SetField, n,
-                    {{QStringLiteral("field"), QStringLiteral("priority")},
-                     {QStringLiteral("value"), QStringLiteral("p1")}});
+    auto r = setField(fx, n, "priority", "p1");
     QVERIFY2(r, qPrintable(r.errorMessage()));
     QCOMPARE(r->events.size(), 1);
     QCOMPARE(r->events[0].payload[u"value"].toString(), QStringLiteral("P1"));
@@ -390,16 +393,9 @@ void TestLifecycleEngine::priority_setDirectly_movesDeadlines()
     QCOMPARE(inc.resolutionDue, baseTime() + 240 * kMinute);
     QCOMPARE(inc.updatedAt, baseTime() + 10 * kMinute);
 
-    r = fx.run(Command::Kind::SetField, n,
-               {{QStringLiteral("field"), QStringLiteral("priority")},
-                {QStringLiteral("value"), QStringLiteral("P0")}});
-    QVERIFY(!r);
-    QCOMPARE(r.errorMessage(), QStringLiteral("unknown priority 'P0' (P1, P2, P3, P4)"));
-    r = fx.run(Command::Kind::SetField, n,
-               {{QStringLiteral("field"), QStringLiteral("state")},
-                {QStringLiteral("value"), QStringLiteral("resolved")}});
-    QVERIFY(!r);
-    QCOMPARE(r.errorMessage(),
+    QCOMPARE(setFieldRefusal(fx, n, "priority", "P0"),
+             QStringLiteral("unknown priority 'P0' (P1, P2, P3, P4)"));
+    QCOMPARE(setFieldRefusal(fx, n, "state", "resolved"),
              QStringLiteral("state changes go through a transition, not a field update"));
 }
 
@@ -659,9 +655,7 @@ void TestLifecycleEngine::approvalGate_p2IsNotGated()
     // The gate follows the priority at the time of the transition: raised to P1, it applies.
     const QString m = fx.open(QStringLiteral("Slow search, worse"), QStringLiteral("high"));
     QVERIFY(fx.run(Command::Kind::Acknowledge, m, {}));
-    QVERIFY(fx.run(Command::Kind::SetField, m,
-                   {{QStringLiteral("field"), QStringLiteral("priority")},
-                    {QStringLiteral("value"), QStringLiteral("P1")}}));
+    QVERIFY(setField(fx, m, "priority", "P1"));
     r = fx.transition(m, QStringLiteral("mitigating"));
     QVERIFY(!r);
     QVERIFY2(r.errorMessage().contains(QStringLiteral("P1 approval gate")),
@@ -686,32 +680,20 @@ void TestLifecycleEngine::approval_whoMayApprove_data()
     QTest::addColumn<QString>("forState");
     QTest::addColumn<QString>("error"); // empty: accepted
     QTest::addColumn<QString>("approver");
-    QTest::newRow("named person") << "carol"
-                                  << "mitigating"
-                                  << ""
-                                  << "carol";
-    QTest::newRow("name is trimmed") << "  carol  "
-                                     << "mitigating"
-                                     << ""
-                                     << "carol";
-    QTest::newRow("system actor") << "system"
-                                  << "mitigating"
-                                  << "an approval needs a named human approver, not 'system'"
-                                  << "";
-    QTest::newRow("system actor, padded")
-        << " system "
-        << "*"
-        << "an approval needs a named human approver, not 'system'"
-        << "";
+    const auto row = [](const char *name, const char *actor, const char *forState,
+                        const char *error, const char *approver) {
+        QTest::newRow(name) << QString::fromUtf8(actor) << QString::fromUtf8(forState)
+                            << QString::fromUtf8(error) << QString::fromUtf8(approver);
+    };
+    row("named person", "carol", "mitigating", "", "carol");
+    row("name is trimmed", "  carol  ", "mitigating", "", "carol");
+    row("system actor", "system", "mitigating",
+        "an approval needs a named human approver, not 'system'", "");
+    row("system actor, padded", " system ", "*",
+        "an approval needs a named human approver, not 'system'", "");
     // A command without an actor runs as the default "user", as every other command does.
-    QTest::newRow("no actor") << ""
-                              << "mitigating"
-                              << ""
-                              << "user";
-    QTest::newRow("unknown state") << "carol"
-                                   << "launched"
-                                   << "unknown state 'launched' to approve"
-                                   << "";
+    row("no actor", "", "mitigating", "", "user");
+    row("unknown state", "carol", "launched", "unknown state 'launched' to approve", "");
 }
 
 void TestLifecycleEngine::approval_whoMayApprove()
@@ -860,16 +842,12 @@ void TestLifecycleEngine::sameCommandTwice_secondIsNoOp_data()
     QTest::addColumn<QJsonObject>("args");
     QTest::newRow("same field value")
         << int(Command::Kind::SetField)
-        << QJsonObject{{QStringLiteral("field"), QStringLiteral("category")},
-                       {QStringLiteral("value"), QStringLiteral("network")}};
-    QTest::newRow("same priority")
-        << int(Command::Kind::SetField)
-        << QJsonObject{{QStringLiteral("field"), QStringLiteral("priority")},
-                       {QStringLiteral("value"), QStringLiteral("P1")}};
+        << fieldValue(QStringLiteral("category"), QStringLiteral("network"));
+    QTest::newRow("same priority") << int(Command::Kind::SetField)
+                                   << fieldValue(QStringLiteral("priority"), QStringLiteral("P1"));
     QTest::newRow("same services")
         << int(Command::Kind::SetField)
-        << QJsonObject{{QStringLiteral("field"), QStringLiteral("services")},
-                       {QStringLiteral("value"), QStringLiteral("api, db")}};
+        << fieldValue(QStringLiteral("services"), QStringLiteral("api, db"));
     QTest::newRow("same assignee")
         << int(Command::Kind::Assign)
         << QJsonObject{{QStringLiteral("assignee"), QStringLiteral("zoe")}};
@@ -979,8 +957,7 @@ void TestLifecycleEngine::batch_rejectedSlotChangesNothing_othersCommitTogether(
         Command::note(n, QStringLiteral("one"), QStringLiteral("tester")),
         Command::transition(n, QStringLiteral("postmortem"), QStringLiteral("tester")),
         Command::make(Command::Kind::SetField, n,
-                      {{QStringLiteral("field"), QStringLiteral("severity")},
-                       {QStringLiteral("value"), QStringLiteral("apocalyptic")}},
+                      fieldValue(QStringLiteral("severity"), QStringLiteral("apocalyptic")),
                       QStringLiteral("tester")),
         Command::note(n, QStringLiteral("two"), QStringLiteral("tester"))};
     auto r = fx.engine->executeBatch(cmds);

@@ -45,23 +45,25 @@ QList<qint64> ids(const QList<ChangeRecord> &cs)
     return out;
 }
 
-/// Every field of two settings, named in the failure message.
-void compareConfig(const RemediationConfig &got, const RemediationConfig &want)
+/// Every field of the settings as "name=value", in declaration order: two settings compared
+/// this way name the field that differs in the failure message.
+QStringList fields(const RemediationConfig &c)
 {
-    QCOMPARE(got.dryRun, want.dryRun);
-    QCOMPARE(got.confidenceThreshold, want.confidenceThreshold);
-    QCOMPARE(got.changeWindowMinutes, want.changeWindowMinutes);
-    QCOMPARE(got.rules, want.rules);
-    QCOMPARE(got.p1Queue, want.p1Queue);
-    QCOMPARE(got.standardQueue, want.standardQueue);
-    QCOMPARE(got.dlq, want.dlq);
-    QCOMPARE(got.resultsQueue, want.resultsQueue);
-    QCOMPARE(got.p1VisibilityTimeout, want.p1VisibilityTimeout);
-    QCOMPARE(got.standardVisibilityTimeout, want.standardVisibilityTimeout);
-    QCOMPARE(got.p1Consumers, want.p1Consumers);
-    QCOMPARE(got.standardConsumers, want.standardConsumers);
-    QCOMPARE(got.maxReceiveCount, want.maxReceiveCount);
-    QCOMPARE(got.autoIdentity, want.autoIdentity);
+    const auto text = [](bool b) { return b ? QStringLiteral("true") : QStringLiteral("false"); };
+    return {QStringLiteral("dryRun=") + text(c.dryRun),
+            QStringLiteral("confidenceThreshold=%1").arg(c.confidenceThreshold),
+            QStringLiteral("changeWindowMinutes=%1").arg(c.changeWindowMinutes),
+            QStringLiteral("rules=") + c.rules,
+            QStringLiteral("p1Queue=") + c.p1Queue,
+            QStringLiteral("standardQueue=") + c.standardQueue,
+            QStringLiteral("dlq=") + c.dlq,
+            QStringLiteral("resultsQueue=") + c.resultsQueue,
+            QStringLiteral("p1VisibilityTimeout=%1").arg(c.p1VisibilityTimeout),
+            QStringLiteral("standardVisibilityTimeout=%1").arg(c.standardVisibilityTimeout),
+            QStringLiteral("p1Consumers=%1").arg(c.p1Consumers),
+            QStringLiteral("standardConsumers=%1").arg(c.standardConsumers),
+            QStringLiteral("maxReceiveCount=%1").arg(c.maxReceiveCount),
+            QStringLiteral("autoIdentity=") + c.autoIdentity};
 }
 
 } // namespace
@@ -348,22 +350,23 @@ private Q_SLOTS:
     void config_defaultsOnAFreshDatabase()
     {
         // The documented defaults...
-        RemediationConfig want;
-        want.dryRun = false;
-        want.confidenceThreshold = 0.8;
-        want.changeWindowMinutes = 30;
-        want.p1Queue = QStringLiteral("sitrep-remediation-p1.fifo");
-        want.standardQueue = QStringLiteral("sitrep-remediation-standard.fifo");
-        want.dlq = QStringLiteral("sitrep-remediation-dlq.fifo");
-        want.resultsQueue = QStringLiteral("sitrep-remediation-results.fifo");
-        want.p1VisibilityTimeout = 30;
-        want.standardVisibilityTimeout = 120;
-        want.p1Consumers = 4;
-        want.standardConsumers = 1;
-        want.maxReceiveCount = 3;
-        compareConfig(RemediationConfig{}, want);
+        const QStringList want{"dryRun=false",
+                               "confidenceThreshold=0.8",
+                               "changeWindowMinutes=30",
+                               "rules=",
+                               "p1Queue=sitrep-remediation-p1.fifo",
+                               "standardQueue=sitrep-remediation-standard.fifo",
+                               "dlq=sitrep-remediation-dlq.fifo",
+                               "resultsQueue=sitrep-remediation-results.fifo",
+                               "p1VisibilityTimeout=30",
+                               "standardVisibilityTimeout=120",
+                               "p1Consumers=4",
+                               "standardConsumers=1",
+                               "maxReceiveCount=3",
+                               "autoIdentity=sitrep-auto-remediation"};
+        QCOMPARE(fields(RemediationConfig{}), want);
         // ...are what a fresh database loads.
-        compareConfig(RemediationConfig::load(fx->store), want);
+        QCOMPARE(fields(RemediationConfig::load(fx->store)), want);
         QCOMPARE(RemediationConfig::get(fx->store, QStringLiteral("remediation.dry_run")),
                  QString());
         QCOMPARE(
@@ -398,21 +401,21 @@ private Q_SLOTS:
             auto s = RemediationConfig::set(fx->store, k.first, values[k.first]);
             QVERIFY2(s, qPrintable(k.first + QStringLiteral(": ") + s.errorMessage()));
         }
-        RemediationConfig want;
-        want.dryRun = true;
-        want.confidenceThreshold = 0.65;
-        want.changeWindowMinutes = 0;
-        want.rules = QFileInfo(rulesDir.path()).absoluteFilePath();
-        want.p1Queue = QStringLiteral("ops-p1.fifo");
-        want.standardQueue = QStringLiteral("ops-std.fifo");
-        want.dlq = QStringLiteral("ops-dlq.fifo");
-        want.resultsQueue = QStringLiteral("ops-results.fifo");
-        want.p1VisibilityTimeout = 45;
-        want.standardVisibilityTimeout = 43200;
-        want.p1Consumers = 64;
-        want.standardConsumers = 1;
-        want.maxReceiveCount = 1000;
-        compareConfig(RemediationConfig::load(fx->store), want);
+        const QStringList want{"dryRun=true",
+                               "confidenceThreshold=0.65",
+                               "changeWindowMinutes=0",
+                               "rules=" + QFileInfo(rulesDir.path()).absoluteFilePath(),
+                               "p1Queue=ops-p1.fifo",
+                               "standardQueue=ops-std.fifo",
+                               "dlq=ops-dlq.fifo",
+                               "resultsQueue=ops-results.fifo",
+                               "p1VisibilityTimeout=45",
+                               "standardVisibilityTimeout=43200",
+                               "p1Consumers=64",
+                               "standardConsumers=1",
+                               "maxReceiveCount=1000",
+                               "autoIdentity=sitrep-auto-remediation"};
+        QCOMPARE(fields(RemediationConfig::load(fx->store)), want);
         // Stored normalised.
         QCOMPARE(RemediationConfig::get(fx->store, QStringLiteral("remediation.dry_run")),
                  QStringLiteral("true"));
@@ -435,33 +438,34 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("key");
         QTest::addColumn<QString>("value");
-        const auto row = [](const char *name, const char *key, const QString &value) {
-            QTest::newRow(name) << QString::fromLatin1(key) << value;
+        const auto row = [](const char *name, const char *key, const char *value) {
+            QTest::newRow(name) << QString::fromLatin1(key) << QString::fromUtf8(value);
         };
-        row("unknown key", "remediation.nope", QStringLiteral("1"));
-        row("not remediation", "triage.auto", QStringLiteral("on"));
-        row("dry run word", "remediation.dry_run", QStringLiteral("maybe"));
-        row("dry run empty", "remediation.dry_run", QString());
-        row("threshold above 1", "remediation.confidence_threshold", QStringLiteral("1.01"));
-        row("threshold below 0", "remediation.confidence_threshold", QStringLiteral("-0.1"));
-        row("threshold text", "remediation.confidence_threshold", QStringLiteral("high"));
-        row("rules missing", "remediation.rules", QStringLiteral("/no/such/rules/folder"));
-        row("queue not fifo", "remediation.queue.p1", QStringLiteral("ops-p1"));
-        row("queue slash", "remediation.queue.dlq", QStringLiteral("a/b.fifo"));
-        row("queue space", "remediation.queue.results", QStringLiteral("a b.fifo"));
-        row("queue too long", "remediation.queue.standard",
-            QString(76, u'q') + QStringLiteral(".fifo"));
-        row("window negative", "remediation.change_window_minutes", QStringLiteral("-1"));
-        row("window over a week", "remediation.change_window_minutes", QStringLiteral("10081"));
-        row("visibility over 12h", "remediation.p1.visibility_timeout", QStringLiteral("43201"));
-        row("visibility negative", "remediation.standard.visibility_timeout", QStringLiteral("-3"));
-        row("consumers zero", "remediation.p1.consumers", QStringLiteral("0"));
-        row("consumers 65", "remediation.standard.consumers", QStringLiteral("65"));
-        row("consumers fraction", "remediation.p1.consumers", QStringLiteral("2.5"));
-        row("receive count zero", "remediation.max_receive_count", QStringLiteral("0"));
-        row("receive count 1001", "remediation.max_receive_count", QStringLiteral("1001"));
-        row("retention zero", "remediation.audit_retention_days", QStringLiteral("0"));
-        row("retention text", "remediation.audit_retention_days", QStringLiteral("forever"));
+        row("unknown key", "remediation.nope", "1");
+        row("not remediation", "triage.auto", "on");
+        row("dry run word", "remediation.dry_run", "maybe");
+        row("dry run empty", "remediation.dry_run", "");
+        row("threshold above 1", "remediation.confidence_threshold", "1.01");
+        row("threshold below 0", "remediation.confidence_threshold", "-0.1");
+        row("threshold text", "remediation.confidence_threshold", "high");
+        row("rules missing", "remediation.rules", "/no/such/rules/folder");
+        row("queue not fifo", "remediation.queue.p1", "ops-p1");
+        row("queue slash", "remediation.queue.dlq", "a/b.fifo");
+        row("queue space", "remediation.queue.results", "a b.fifo");
+        row("window negative", "remediation.change_window_minutes", "-1");
+        row("window over a week", "remediation.change_window_minutes", "10081");
+        row("visibility over 12h", "remediation.p1.visibility_timeout", "43201");
+        row("visibility negative", "remediation.standard.visibility_timeout", "-3");
+        row("consumers zero", "remediation.p1.consumers", "0");
+        row("consumers 65", "remediation.standard.consumers", "65");
+        row("consumers fraction", "remediation.p1.consumers", "2.5");
+        row("receive count zero", "remediation.max_receive_count", "0");
+        row("receive count 1001", "remediation.max_receive_count", "1001");
+        row("retention zero", "remediation.audit_retention_days", "0");
+        row("retention text", "remediation.audit_retention_days", "forever");
+        // A FIFO queue name of 81 characters (at most 80).
+        QTest::newRow("queue too long") << QStringLiteral("remediation.queue.standard")
+                                        << QString(76, u'q') + QStringLiteral(".fifo");
     }
     void config_invalidValues_refusedAndNothingStored()
     {
@@ -474,7 +478,7 @@ private Q_SLOTS:
         QCOMPARE(RemediationConfig::get(fx->store, key), before);
         QCOMPARE(RemediationStore(fx->store).retentionDays(), 2557);
         // The loaded settings are still the defaults.
-        compareConfig(RemediationConfig::load(fx->store), RemediationConfig{});
+        QCOMPARE(fields(RemediationConfig::load(fx->store)), fields(RemediationConfig{}));
     }
 
     void config_load_ignoresGarbageInTheDatabase()
