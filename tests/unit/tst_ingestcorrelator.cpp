@@ -6,6 +6,7 @@
 #include "ingest/correlator.h"
 #include "ingest/ingestpipeline.h"
 #include "store/store.h"
+#include "unit/migrationtestutil.h"
 #include "workflow/oncall.h"
 #include "workflow/workflow.h"
 
@@ -429,6 +430,71 @@ private Q_SLOTS:
         QCOMPARE(c->opened, 0);
         QCOMPARE(c->attached, 1);
         QCOMPARE(env.incidents().size(), 1);
+    }
+
+    // Migration 0960 moves alert state from a WITHOUT ROWID table keyed by the alert id into a
+    // rowid table with the id UNIQUE: every row and column stays, the id stays unique, and the
+    // pipeline goes on with the moved state.
+    void upgrade_alertStateMovesToARowidTable()
+    {
+        Env env;
+        const QString kMigration = QStringLiteral("0960_ingest_alerts_rowid");
+        const QString selectAll = QStringLiteral(
+            "SELECT id, group_id, incident, status, reported, severity, first_seen, last_seen, "
+            "flap_start, flap_changes, flapping, alert FROM ingest_alerts ORDER BY id");
+        const auto rows = [&](store::Db &db) {
+            QStringList out;
+            store::Stmt *q = db.prepare(selectAll);
+            while (q->step()) {
+                store::RowReader row(*q);
+                QStringList cols;
+                for (int c = 0; c < 12; ++c)
+                    cols << row.text();
+                out << cols.join(u'|');
+            }
+            q->reset();
+            return out;
+        };
+        QStringList before;
+        {
+            store::Db db;
+            QVERIFY(db.open(env.dir.filePath(QStringLiteral("t.db"))).ok());
+            const Status s = testing::applyMigrationsBefore(db, kMigration);
+            QVERIFY2(s.ok(), qPrintable(s.errorMessage()));
+            QVERIFY(db.exec(QStringLiteral(
+                                "INSERT INTO ingest_alerts VALUES "
+                                "('alertmanager:f00d', 'g1', '', 'firing', 'firing', 2, 10, 20, "
+                                "10, 0, 0, '{\"title\":\"B\"}'),"
+                                "('alertmanager:0bad', 'g1', 'x', 'resolved', 'firing', 1, 5, 30, "
+                                "5, 3, 1, '{\"title\":\"A\"}')"))
+                        .ok());
+            before = rows(db);
+        }
+        QCOMPARE(before.size(), 2);
+        QVERIFY(env.open());
+        QCOMPARE(rows(env.store->db()), before);
+        QCOMPARE(env.store->db().scalar(QStringLiteral(
+                     "SELECT count(*) FROM sqlite_schema WHERE name='ingest_alerts' AND "
+                     "sql LIKE '%WITHOUT ROWID%'")),
+                 qint64(0));
+        QCOMPARE(env.store->db().scalar(QStringLiteral(
+                     "SELECT count(*) FROM sqlite_schema WHERE type='index' AND name IN "
+                     "('ingest_alerts_by_group', 'ingest_alerts_by_incident')")),
+                 qint64(2));
+        QVERIFY(!env.store->db()
+                     .exec(QStringLiteral("INSERT INTO ingest_alerts(id, group_id, status, "
+                                          "reported, first_seen, last_seen, alert) VALUES "
+                                          "('alertmanager:f00d', 'g2', 'firing', 'firing', 1, 1, "
+                                          "'{}')"))
+                     .ok());
+        auto r = INGEST(env, alertA(0, 3));
+        QVERIFY(r.ok());
+        QCOMPARE(r->opened, 1);
+        QCOMPARE(env.count(QStringLiteral("ingest_alerts")), qint64(5));
+        auto again = INGEST(env, alertA(0, 3));
+        QVERIFY(again.ok());
+        QCOMPARE(again->deduplicated, 3);
+        QCOMPARE(env.count(QStringLiteral("ingest_alerts")), qint64(5));
     }
 
     void moreSevereAlert_raisesSeverity()
