@@ -109,9 +109,9 @@ Status Store::open(const QString &path)
         return Status::fail(QStringLiteral("cannot create folder %1").arg(fi.absolutePath()));
     if (auto s = m_db.open(path); !s)
         return s;
-    for (const char *pragma :
-         {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
-          "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536"}) {
+    for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
+                               "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY",
+                               "PRAGMA cache_size=-65536", "PRAGMA wal_autocheckpoint=10000"}) {
         if (auto s = m_db.exec(QString::fromLatin1(pragma)); !s)
             return Status::fail(QStringLiteral("%1: %2").arg(path, s.errorMessage()),
                                 QStringLiteral("db"));

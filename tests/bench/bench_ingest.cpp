@@ -271,19 +271,20 @@ Run rawSqlite(const QString &path, int bodies, int services, int alertsPerBody)
                                SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr),
                db, "open"))
         return r;
-    for (const char *p : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
-                          "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536",
-                          "CREATE TABLE events(seq INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE, "
-                          "incident BLOB NOT NULL, hlc INTEGER, ts INTEGER,"
-                          " actor TEXT, kind TEXT, payload TEXT, prev_hash BLOB, hash BLOB)",
-                          "CREATE INDEX events_by_incident ON events(incident, seq)",
-                          "CREATE TABLE incidents(id INTEGER PRIMARY KEY, uid BLOB UNIQUE, "
-                          "alert_count INTEGER, updated_at INTEGER, event_count INTEGER)",
-                          "CREATE TABLE incident_alerts(incident INTEGER NOT NULL, alert TEXT NOT "
-                          "NULL, ord INTEGER NOT NULL, PRIMARY KEY(incident, alert)) WITHOUT ROWID",
-                          "CREATE INDEX incident_alerts_in_order ON incident_alerts(incident, ord)",
-                          "CREATE TABLE alerts(id TEXT PRIMARY KEY, incident BLOB, status TEXT, "
-                          "last_seen INTEGER, alert TEXT) WITHOUT ROWID"})
+    for (const char *p :
+         {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA temp_store=MEMORY",
+          "PRAGMA cache_size=-65536", "PRAGMA wal_autocheckpoint=10000",
+          "CREATE TABLE events(seq INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE, "
+          "incident BLOB NOT NULL, hlc INTEGER, ts INTEGER,"
+          " actor TEXT, kind TEXT, payload TEXT, prev_hash BLOB, hash BLOB)",
+          "CREATE INDEX events_by_incident ON events(incident, seq)",
+          "CREATE TABLE incidents(id INTEGER PRIMARY KEY, uid BLOB UNIQUE, "
+          "alert_count INTEGER, updated_at INTEGER, event_count INTEGER)",
+          "CREATE TABLE incident_alerts(incident INTEGER NOT NULL, alert TEXT NOT "
+          "NULL, ord INTEGER NOT NULL, PRIMARY KEY(incident, alert)) WITHOUT ROWID",
+          "CREATE INDEX incident_alerts_in_order ON incident_alerts(incident, ord)",
+          "CREATE TABLE alerts(id TEXT PRIMARY KEY, incident BLOB, status TEXT, "
+          "last_seen INTEGER, alert TEXT) WITHOUT ROWID"})
         if (!check(sqlite3_exec(db, p, nullptr, nullptr, nullptr), db, p))
             return r;
     sqlite3_stmt *ev = nullptr, *al = nullptr, *inc = nullptr, *newInc = nullptr, *link = nullptr;
