@@ -14,14 +14,11 @@ using RI = Result<IngestResult>;
 
 void IngestResult::add(const IngestResult &later)
 {
-    received += later.received;
-    opened += later.opened;
-    attached += later.attached;
-    deduplicated += later.deduplicated;
-    resolved += later.resolved;
-    pending += later.pending;
-    suppressed += later.suppressed;
-    ignored += later.ignored;
+    for (int IngestResult::*counter :
+         {&IngestResult::received, &IngestResult::opened, &IngestResult::attached,
+          &IngestResult::deduplicated, &IngestResult::resolved, &IngestResult::pending,
+          &IngestResult::suppressed, &IngestResult::ignored})
+        this->*counter += later.*counter;
     for (const QString &n : later.incidents)
         if (!incidents.contains(n))
             incidents << n;
