@@ -64,6 +64,15 @@ Status applyEvent(store::Store &st, const engine::LifecycleEngine &engine, const
             return Status::fail(none, code);
         return {};
     };
+    // Changes the failed remediation: `set` is the SET clause, `values` its parameters.
+    const auto changeFailed = [&](const QString &set, const auto &...values) -> Status {
+        return changeOne(QStringLiteral("remediation %1 is not a failed one").arg(corr),
+                         QStringLiteral("conflict"),
+                         QStringLiteral("UPDATE remediations SET %1 WHERE correlation_id = ? AND "
+                                        "status = 'failed'")
+                             .arg(set),
+                         values..., corr);
+    };
     const QJsonObject message = p.value(QStringLiteral("message")).toObject();
     const QString spec = QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact));
     const QJsonObject action = p.value(QStringLiteral("action")).toObject();
@@ -196,25 +205,18 @@ Status applyEvent(store::Store &st, const engine::LifecycleEngine &engine, const
                      p.value(QStringLiteral("event_id")).toString(), output);
     }
     if (e.kind == kinds::Retried) {
-        if (auto r = changeOne(
-                QStringLiteral("remediation %1 is not a failed one").arg(corr),
-                QStringLiteral("conflict"),
-                QStringLiteral(
-                    "UPDATE remediations SET status = 'queued', attempt = ?, reason = '', "
-                    "control = '', spec = ?, updated_at = ?, last_event = ? "
-                    "WHERE correlation_id = ? AND status = 'failed'"),
-                attempt, spec, e.ts, e.id, corr);
+        if (auto r = changeFailed(QStringLiteral("status = 'queued', attempt = ?, reason = '', "
+                                                 "control = '', spec = ?, updated_at = ?, "
+                                                 "last_event = ?"),
+                                  attempt, spec, e.ts, e.id);
             !r)
             return r;
         return queueDispatch();
     }
     if (e.kind == kinds::Dismissed) {
-        return changeOne(
-            QStringLiteral("remediation %1 is not a failed one").arg(corr),
-            QStringLiteral("conflict"),
-            QStringLiteral("UPDATE remediations SET status = 'dismissed', reason = ?, updated_at = "
-                           "?, last_event = ? WHERE correlation_id = ? AND status = 'failed'"),
-            p.value(QStringLiteral("reason")).toString(), e.ts, e.id, corr);
+        return changeFailed(
+            QStringLiteral("status = 'dismissed', reason = ?, updated_at = ?, last_event = ?"),
+            p.value(QStringLiteral("reason")).toString(), e.ts, e.id);
     }
     return {};
 }
