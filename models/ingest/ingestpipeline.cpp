@@ -82,8 +82,7 @@ QSet<QString> IngestPipeline::openedIn(const Correlator::Plan &plan,
 
 QStringList IngestPipeline::sources()
 {
-    return {QStringLiteral("alertmanager"), QStringLiteral("pagerduty"), QStringLiteral("sentry"),
-            QStringLiteral("grafana"),      QStringLiteral("datadog"),   QStringLiteral("generic")};
+    return webhookSources() + QStringList{QStringLiteral("generic")};
 }
 
 Result<IngestResult> IngestPipeline::ingest(const QString &source, const QByteArray &body,

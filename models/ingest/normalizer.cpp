@@ -658,6 +658,14 @@ Result<GenericEvent> normalizeGeneric(const QByteArray &body, const IngestConfig
     return ev;
 }
 
+const QStringList &webhookSources()
+{
+    static const QStringList s{QStringLiteral("alertmanager"), QStringLiteral("pagerduty"),
+                               QStringLiteral("sentry"), QStringLiteral("grafana"),
+                               QStringLiteral("datadog")};
+    return s;
+}
+
 R normalize(const QString &source, const QByteArray &body, const IngestConfig &config,
             const QHash<QByteArray, QByteArray> &headers)
 {
@@ -667,15 +675,10 @@ R normalize(const QString &source, const QByteArray &body, const IngestConfig &c
             return R(g.error());
         return QList<Alert>{g->alert};
     }
-    static const QStringList known{QStringLiteral("alertmanager"), QStringLiteral("pagerduty"),
-                                   QStringLiteral("sentry"), QStringLiteral("grafana"),
-                                   QStringLiteral("datadog")};
-    if (!known.contains(source))
-        return R::fail(
-            QStringLiteral(
-                "unknown source '%1' (alertmanager, pagerduty, sentry, grafana, datadog, generic)")
-                .arg(clip(source, 64)),
-            QStringLiteral("unknown_source"));
+    if (!webhookSources().contains(source))
+        return R::fail(QStringLiteral("unknown source '%1' (%2, generic)")
+                           .arg(clip(source, 64), webhookSources().join(QStringLiteral(", "))),
+                       QStringLiteral("unknown_source"));
     auto root = parseJsonObject(body);
     if (!root)
         return R(root.error());
