@@ -26,6 +26,15 @@ bool isPerson(const QString &actor)
            !actor.startsWith(u"ingest") && !actor.startsWith(u"sitrep");
 }
 
+// The command that records a `kind` event with `payload` on an incident's timeline.
+Command recordCommand(const QString &incidentUid, const QString &kind, const QJsonObject &payload,
+                      const QString &actor = engine::SystemActor)
+{
+    return Command::make(Command::Kind::Record, incidentUid,
+                         {{QStringLiteral("kind"), kind}, {QStringLiteral("payload"), payload}},
+                         actor);
+}
+
 QString iso(qint64 ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
@@ -317,9 +326,7 @@ QString Remediator::dedupId(const QString &correlationId, int attempt)
 Status Remediator::record(const QString &incidentUid, const QString &kind,
                           const QJsonObject &payload, const QString &actor)
 {
-    auto r = m_engine.execute(Command::make(
-        Command::Kind::Record, incidentUid,
-        {{QStringLiteral("kind"), kind}, {QStringLiteral("payload"), payload}}, actor));
+    auto r = m_engine.execute(recordCommand(incidentUid, kind, payload, actor));
     if (!r)
         return Status(r.error());
     return {};
@@ -497,10 +504,7 @@ Result<int> Remediator::scan()
             if (live || same)
                 continue;
             qCDebug(lcRemediation) << inc->number << d.rule->id << d.kind << d.control << d.reason;
-            commands << Command::make(
-                Command::Kind::Record, uid,
-                {{QStringLiteral("kind"), d.kind}, {QStringLiteral("payload"), d.payload}},
-                engine::SystemActor);
+            commands << recordCommand(uid, d.kind, d.payload);
         }
         if (!commands.isEmpty()) {
             auto r = m_engine.executeBatch(commands);
@@ -719,16 +723,13 @@ Status Remediator::recordSent(const QList<QPair<DispatchRow, QString>> &sent)
         auto row = existing(d.correlationId);
         if (!row)
             return Status(row.error());
-        commands << Command::make(Command::Kind::Record, row->incident,
-                                  {{QStringLiteral("kind"), kinds::Sent},
-                                   {QStringLiteral("payload"),
-                                    QJsonObject{{QStringLiteral("correlation_id"), d.correlationId},
-                                                {QStringLiteral("number"), row->number},
-                                                {QStringLiteral("attempt"), d.attempt},
-                                                {QStringLiteral("destination"), d.destination},
-                                                {QStringLiteral("message_id"), remoteId},
-                                                {QStringLiteral("dedup_id"), d.dedupId}}}},
-                                  engine::SystemActor);
+        commands << recordCommand(row->incident, kinds::Sent,
+                                  {{QStringLiteral("correlation_id"), d.correlationId},
+                                   {QStringLiteral("number"), row->number},
+                                   {QStringLiteral("attempt"), d.attempt},
+                                   {QStringLiteral("destination"), d.destination},
+                                   {QStringLiteral("message_id"), remoteId},
+                                   {QStringLiteral("dedup_id"), d.dedupId}});
     }
     if (commands.isEmpty())
         return {};
