@@ -138,20 +138,16 @@ Status loadConfig(Options &o)
         const YAML::Node root = YAML::LoadFile(path.toStdString());
         if (!root.IsMap())
             return Status::fail(QStringLiteral("%1: expected a mapping of settings").arg(path));
-        static const QHash<QString, QString> keys{
-            {QStringLiteral("database"), QStringLiteral("database")},
-            {QStringLiteral("listen"), QStringLiteral("listen")},
-            {QStringLiteral("tls_cert"), QStringLiteral("tls-cert")},
-            {QStringLiteral("tls_key"), QStringLiteral("tls-key")},
-            {QStringLiteral("pool"), QStringLiteral("pool")},
-            {QStringLiteral("rate_limit"), QStringLiteral("rate-limit")}};
+        // A setting is the command-line option of its name with '-' for '_'.
+        static const QStringList keys{QStringLiteral("database"), QStringLiteral("listen"),
+                                      QStringLiteral("tls_cert"), QStringLiteral("tls_key"),
+                                      QStringLiteral("pool"),     QStringLiteral("rate_limit")};
         for (auto it = root.begin(); it != root.end(); ++it) {
             const QString key = QString::fromStdString(it->first.as<std::string>());
             if (!keys.contains(key))
-                return Status::fail(QStringLiteral("%1: unknown setting '%2' (database, listen, "
-                                                   "tls_cert, tls_key, pool, rate_limit)")
-                                        .arg(path, key));
-            const QString option = keys.value(key);
+                return Status::fail(QStringLiteral("%1: unknown setting '%2' (%3)")
+                                        .arg(path, key, keys.join(QStringLiteral(", "))));
+            const QString option = QString(key).replace(u'_', u'-');
             if (!o.values.contains(option))
                 o.values.insert(option, QString::fromStdString(it->second.as<std::string>()));
         }

@@ -154,6 +154,14 @@ bool DeliveryQueue::heldBack(const Item &item)
     return held;
 }
 
+qint64 &Counts::of(State state)
+{
+    // In the order of State.
+    static constexpr qint64 Counts::*Members[] = {&Counts::pending, &Counts::delivered,
+                                                  &Counts::failed, &Counts::dead};
+    return this->*Members[int(state)];
+}
+
 Counts DeliveryQueue::counts()
 {
     Counts c;
@@ -166,20 +174,7 @@ Counts DeliveryQueue::counts()
         store::RowReader row(*s);
         const QString state = row.text();
         const qint64 n = row.int64();
-        switch (stateFromName(state).value_or(State::Pending)) {
-        case State::Pending:
-            c.pending += n;
-            break;
-        case State::Delivered:
-            c.delivered += n;
-            break;
-        case State::Failed:
-            c.failed += n;
-            break;
-        case State::Dead:
-            c.dead += n;
-            break;
-        }
+        c.of(stateFromName(state).value_or(State::Pending)) += n;
     }
     s->reset();
     return c;

@@ -59,6 +59,9 @@ struct Counts {
     qint64 dead = 0;
     /// Refused for good or given up.
     qint64 undeliverable() const { return failed + dead; }
+    qint64 total() const { return pending + delivered + failed + dead; }
+    /// The count of the deliveries in `state`.
+    qint64 &of(State state);
 };
 
 /// What leaves this machine, durably queued: one table (`deliveries`) with a queue column,

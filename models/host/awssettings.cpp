@@ -22,13 +22,33 @@ using namespace sitrep::aws;
 
 using notify::ChannelDef;
 
+namespace {
+
+// Each meta key and the field it sets, in the order of AwsConfig.
+using KeyField = std::pair<QString, QString AwsConfig::*>;
+const QList<KeyField> &keyFields()
+{
+    static const QList<KeyField> f{
+        {QStringLiteral("aws.endpoint"), &AwsConfig::endpoint},
+        {QStringLiteral("aws.region"), &AwsConfig::region},
+        {QStringLiteral("aws.profile"), &AwsConfig::profile},
+        {QStringLiteral("aws.alert_queue"), &AwsConfig::alertQueue},
+        {QStringLiteral("aws.sla_topic"), &AwsConfig::slaTopic},
+        {QStringLiteral("aws.status_topic"), &AwsConfig::statusTopic},
+        {QStringLiteral("notify.config"), &AwsConfig::notifyConfig},
+        {QStringLiteral("notify.slack_base_url"), &AwsConfig::slackBaseUrl},
+        {QStringLiteral("notify.channels"), &AwsConfig::channels}};
+    return f;
+}
+
+} // namespace
+
 QStringList AwsConfig::keys()
 {
-    return {QStringLiteral("aws.endpoint"),   QStringLiteral("aws.region"),
-            QStringLiteral("aws.profile"),    QStringLiteral("aws.alert_queue"),
-            QStringLiteral("aws.sla_topic"),  QStringLiteral("aws.status_topic"),
-            QStringLiteral("notify.config"),  QStringLiteral("notify.slack_base_url"),
-            QStringLiteral("notify.channels")};
+    QStringList names;
+    for (const auto &[key, field] : keyFields())
+        names << key;
+    return names;
 }
 
 QString AwsConfig::effectiveRegion() const
@@ -223,21 +243,21 @@ bool AwsConfig::hasPlainSecrets() const
 
 bool AwsConfig::set(const QString &key, const QString &v)
 {
-    QString *fields[] = {&endpoint,    &region,       &profile,      &alertQueue, &slaTopic,
-                         &statusTopic, &notifyConfig, &slackBaseUrl, &channels};
-    const int i = int(keys().indexOf(key));
-    if (i < 0)
-        return false;
-    *fields[i] = v;
-    return true;
+    for (const auto &[k, field] : keyFields()) {
+        if (k == key) {
+            this->*field = v;
+            return true;
+        }
+    }
+    return false;
 }
 
 QString AwsConfig::value(const QString &key) const
 {
-    const QString *fields[] = {&endpoint,    &region,       &profile,      &alertQueue, &slaTopic,
-                               &statusTopic, &notifyConfig, &slackBaseUrl, &channels};
-    const int i = int(keys().indexOf(key));
-    return i < 0 ? QString() : *fields[i];
+    for (const auto &[k, field] : keyFields())
+        if (k == key)
+            return this->*field;
+    return {};
 }
 
 AwsConfig AwsConfig::load(store::Store &store)

@@ -19,44 +19,54 @@ QString alertStatusName(Alert::Status s)
     return util::nameOf(StatusNames, s);
 }
 
+namespace {
+
+/// A member of Alert and its name in the JSON form, the same both ways.
+template <typename T> struct Field {
+    const char16_t *key;
+    T Alert::*member;
+};
+
+constexpr Field<QString> TextFields[] = {{u"source", &Alert::source},
+                                         {u"fingerprint", &Alert::fingerprint},
+                                         {u"raw_severity", &Alert::rawSeverity},
+                                         {u"alertname", &Alert::alertname},
+                                         {u"service", &Alert::service},
+                                         {u"host", &Alert::host},
+                                         {u"title", &Alert::title},
+                                         {u"description", &Alert::description}};
+constexpr Field<QJsonObject> ObjectFields[] = {{u"labels", &Alert::labels},
+                                               {u"annotations", &Alert::annotations}};
+constexpr Field<qint64> TimeFields[] = {{u"starts_at", &Alert::startsAt},
+                                        {u"ends_at", &Alert::endsAt}};
+
+} // namespace
+
 QJsonObject Alert::toJson() const
 {
-    QJsonObject o{{QStringLiteral("source"), source},
-                  {QStringLiteral("fingerprint"), fingerprint},
-                  {QStringLiteral("status"), alertStatusName(status)},
+    QJsonObject o{{QStringLiteral("status"), alertStatusName(status)},
                   {QStringLiteral("severity"), domain::severityName(severity)},
-                  {QStringLiteral("raw_severity"), rawSeverity},
-                  {QStringLiteral("alertname"), alertname},
-                  {QStringLiteral("service"), service},
-                  {QStringLiteral("host"), host},
-                  {QStringLiteral("title"), title},
-                  {QStringLiteral("description"), description},
-                  {QStringLiteral("labels"), labels},
-                  {QStringLiteral("annotations"), annotations},
-                  {QStringLiteral("starts_at"), startsAt},
-                  {QStringLiteral("ends_at"), endsAt},
                   {QStringLiteral("links"), links}};
+    for (const auto &f : TextFields)
+        o.insert(QStringView(f.key), this->*f.member);
+    for (const auto &f : ObjectFields)
+        o.insert(QStringView(f.key), this->*f.member);
+    for (const auto &f : TimeFields)
+        o.insert(QStringView(f.key), this->*f.member);
     return o;
 }
 
 Alert Alert::fromJson(const QJsonObject &o)
 {
     Alert a;
-    a.source = o[u"source"].toString();
-    a.fingerprint = o[u"fingerprint"].toString();
-    const QString st = o[u"status"].toString();
-    a.status = util::valueOf(StatusNames, st).value_or(Status::Firing);
+    for (const auto &f : TextFields)
+        a.*f.member = o[QStringView(f.key)].toString();
+    for (const auto &f : ObjectFields)
+        a.*f.member = o[QStringView(f.key)].toObject();
+    for (const auto &f : TimeFields)
+        a.*f.member = o[QStringView(f.key)].toInteger();
+    a.status = util::valueOf(StatusNames, o[u"status"].toString()).value_or(Status::Firing);
     a.severity = domain::parseSeverity(o[u"severity"].toString());
-    a.rawSeverity = o[u"raw_severity"].toString();
-    a.alertname = o[u"alertname"].toString();
-    a.service = o[u"service"].toString();
-    a.host = o[u"host"].toString();
-    a.title = o[u"title"].toString();
-    a.description = o[u"description"].toString();
-    a.labels = o[u"labels"].toObject();
-    a.annotations = o[u"annotations"].toObject();
-    a.startsAt = o[u"starts_at"].toInteger();
-    a.endsAt = o[u"ends_at"].toInteger();
     a.links = o[u"links"].toArray();
     return a;
 }

@@ -132,17 +132,16 @@ std::optional<Correlator::AlertRow> Correlator::loadAlert(const QString &id)
                     });
 }
 
-std::optional<Correlator::GroupRow> Correlator::loadLatestGroup(const QString &key)
+std::optional<Correlator::GroupRow> Correlator::loadGroup(const QString &condition,
+                                                          const QString &value)
 {
-    return firstRow(stmt(QStringLiteral("SELECT id, incident, severity, first_seen, last_seen FROM "
-                                        "ingest_groups WHERE group_key=? "
-                                        "ORDER BY last_seen DESC LIMIT 1")),
-                    key, [&](const store::Stmt &s) {
+    return firstRow(stmt(QStringLiteral("SELECT id, group_key, incident, severity, first_seen, "
+                                        "last_seen FROM ingest_groups WHERE %1")
+                             .arg(condition)),
+                    value, [](const store::Stmt &s) {
                         GroupRow g;
-                        store::RowReader row(s);
-                        g.id = row.text();
-                        g.key = key;
-                        row.read(g.incident, g.severity, g.firstSeen, g.lastSeen);
+                        store::RowReader(s).read(g.id, g.key, g.incident, g.severity, g.firstSeen,
+                                                 g.lastSeen);
                         return g;
                     });
 }
@@ -358,7 +357,7 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
     auto currentGroup = [&](const QString &key) -> std::optional<GroupRow> {
         if (auto it = w.groupByKey.constFind(key); it != w.groupByKey.cend())
             return plan.groups.value(*it);
-        auto g = loadLatestGroup(key);
+        auto g = loadGroup(QStringLiteral("group_key=? ORDER BY last_seen DESC LIMIT 1"), key);
         if (g) {
             plan.groups.insert(g->id, *g);
             w.groupByKey.insert(key, g->id);
@@ -368,18 +367,9 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
     auto groupOf = [&](const QString &id) -> std::optional<GroupRow> {
         if (auto it = plan.groups.constFind(id); it != plan.groups.cend())
             return *it;
-        store::Stmt *q = stmt(QStringLiteral("SELECT group_key, incident, severity, first_seen, "
-                                             "last_seen FROM ingest_groups WHERE id=?"));
-        if (!q)
-            return std::nullopt;
-        q->bind(1, id);
-        std::optional<GroupRow> g;
-        if (q->step()) {
-            store::RowReader row(*q);
-            g = GroupRow{id, row.text(), row.text(), int(row.int64()), row.int64(), row.int64()};
+        auto g = loadGroup(QStringLiteral("id=?"), id);
+        if (g)
             plan.groups.insert(id, *g);
-        }
-        q->reset();
         return g;
     };
     auto markCheck = [&](const QString &incident) {
@@ -475,7 +465,7 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
         const QString key = groupKey(a);
         std::optional<GroupRow> g = currentGroup(key);
         if (!g || !groupLive(w, *g, now)) {
-            g = GroupRow{store::Store::newUuid(), key, QString(), 0, now, now};
+            g = GroupRow{{QString(), 0, now, now}, store::Store::newUuid(), key};
             w.groupByKey.insert(key, g->id);
         }
         g->lastSeen = now;

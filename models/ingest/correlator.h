@@ -26,27 +26,27 @@ namespace sitrep::ingest {
 /// inside the engine's transaction, so state and events commit together.
 class Correlator {
 public:
-    struct AlertRow {
-        QString id;
-        QString groupId;
+    /// What an alert's row and its group's row both keep: the incident (empty while none),
+    /// the severity, and when they were first and last seen.
+    struct Sighting {
         QString incident;
-        QString status;   // firing | resolved
-        QString reported; // last status that became an event
         int severity = 0;
         qint64 firstSeen = 0;
         qint64 lastSeen = 0;
+    };
+    struct AlertRow : Sighting {
+        QString id;
+        QString groupId;
+        QString status;   // firing | resolved
+        QString reported; // last status that became an event
         qint64 flapStart = 0;
         int flapChanges = 0;
         bool flapping = false;
         QJsonObject alert;
     };
-    struct GroupRow {
+    struct GroupRow : Sighting {
         QString id;
         QString key;
-        QString incident;
-        int severity = 0;
-        qint64 firstSeen = 0;
-        qint64 lastSeen = 0;
     };
     /// The work one batch of alerts asks for.
     struct Plan {
@@ -82,7 +82,9 @@ private:
     struct Work;
     store::Stmt *stmt(const QString &sql); // null (and error() set) when it cannot be prepared
     std::optional<AlertRow> loadAlert(const QString &id);
-    std::optional<GroupRow> loadLatestGroup(const QString &key);
+    /// The first group row `condition` (an SQL condition on ingest_groups and what follows
+    /// it, with one parameter, `value`) selects.
+    std::optional<GroupRow> loadGroup(const QString &condition, const QString &value);
     bool groupLive(Work &w, const GroupRow &g, qint64 now);
     void link(Work &w, const QString &incident, const Alert &a, const QString &key,
               const QString &actor);

@@ -10,65 +10,6 @@ using workflow::str;
 using workflow::strList;
 using workflow::yamlError;
 
-static QHash<QString, Severity> table(std::initializer_list<std::pair<const char *, Severity>> rows)
-{
-    QHash<QString, Severity> t;
-    for (const auto &[k, v] : rows)
-        t.insert(QString::fromLatin1(k), v);
-    return t;
-}
-
-IngestConfig IngestConfig::defaults()
-{
-    IngestConfig c;
-    const auto prom = table({{"critical", Severity::Critical},
-                             {"page", Severity::Critical},
-                             {"error", Severity::High},
-                             {"high", Severity::High},
-                             {"major", Severity::High},
-                             {"warning", Severity::Medium},
-                             {"warn", Severity::Medium},
-                             {"medium", Severity::Medium},
-                             {"minor", Severity::Low},
-                             {"info", Severity::Low},
-                             {"low", Severity::Low},
-                             {"none", Severity::Low},
-                             {"*", Severity::Medium}});
-    c.severityMap.insert(QStringLiteral("alertmanager"), prom);
-    c.severityMap.insert(QStringLiteral("grafana"), prom);
-    c.severityMap.insert(QStringLiteral("pagerduty"), table({{"critical", Severity::Critical},
-                                                             {"error", Severity::High},
-                                                             {"warning", Severity::Medium},
-                                                             {"info", Severity::Low},
-                                                             {"*", Severity::Medium}}));
-    c.severityMap.insert(QStringLiteral("sentry"), table({{"fatal", Severity::Critical},
-                                                          {"error", Severity::High},
-                                                          {"warning", Severity::Medium},
-                                                          {"info", Severity::Low},
-                                                          {"debug", Severity::Low},
-                                                          {"*", Severity::High}}));
-    c.severityMap.insert(QStringLiteral("datadog"), table({{"p1", Severity::Critical},
-                                                           {"p2", Severity::High},
-                                                           {"p3", Severity::Medium},
-                                                           {"p4", Severity::Low},
-                                                           {"p5", Severity::Low},
-                                                           {"error", Severity::High},
-                                                           {"warning", Severity::Medium},
-                                                           {"info", Severity::Low},
-                                                           {"success", Severity::Low},
-                                                           {"*", Severity::Medium}}));
-    c.severityMap.insert(QStringLiteral("generic"), table({{"p1", Severity::Critical},
-                                                           {"p2", Severity::High},
-                                                           {"p3", Severity::Medium},
-                                                           {"p4", Severity::Low},
-                                                           {"critical", Severity::Critical},
-                                                           {"high", Severity::High},
-                                                           {"medium", Severity::Medium},
-                                                           {"low", Severity::Low},
-                                                           {"*", Severity::Medium}}));
-    return c;
-}
-
 static Result<qint64> minutes(const YAML::Node &n, const QString &src, const QString &what,
                               qint64 fallback)
 {
@@ -100,13 +41,13 @@ static Result<int> count(const YAML::Node &n, const QString &src, const QString 
     return v;
 }
 
-Result<IngestConfig> IngestConfig::fromYaml(const QByteArray &text, const QString &src)
+// `text` over `c`: what the YAML says replaces what `c` says.
+static Result<IngestConfig> readOnto(IngestConfig c, const QByteArray &text, const QString &src)
 {
     using R = Result<IngestConfig>;
     auto doc = workflow::parseYaml(text, src);
     if (!doc)
         return R(doc.error());
-    IngestConfig c = defaults();
     const YAML::Node root = *doc;
     if (!root || root.IsNull())
         return c;
@@ -193,6 +134,31 @@ Result<IngestConfig> IngestConfig::fromYaml(const QByteArray &text, const QStrin
         return R::fail(yamlError(src, e.mark, QString::fromStdString(e.msg)));
     }
     return c;
+}
+
+static Result<IngestConfig> readDefaults(const QByteArray &text, const QString &src)
+{
+    return readOnto(IngestConfig(), text, src);
+}
+
+IngestConfig IngestConfig::defaults()
+{
+    // The shipped ingest.yaml over the struct's initial values, so the defaults are written
+    // down once. It is compiled in: it cannot be missing or wrong in a build that passed its
+    // tests.
+    static const IngestConfig d = [] {
+        auto c =
+            workflow::loadConfigFile(QStringLiteral(":/sitrep/config/ingest.yaml"), &readDefaults);
+        if (!c)
+            qFatal("the built-in ingest configuration: %s", qPrintable(c.errorMessage()));
+        return *c;
+    }();
+    return d;
+}
+
+Result<IngestConfig> IngestConfig::fromYaml(const QByteArray &text, const QString &src)
+{
+    return readOnto(defaults(), text, src);
 }
 
 Result<IngestConfig> IngestConfig::load(const QString &path)

@@ -35,7 +35,7 @@ struct IngestConfig {
     QString allResolvedNote = QStringLiteral("all alerts resolved");
     QString allResolvedRootCause = QStringLiteral("pending review (resolved automatically)");
 
-    /// Built-in defaults (the same as resources/config/ingest.yaml).
+    /// Built-in defaults: resources/config/ingest.yaml as compiled in.
     static IngestConfig defaults();
     /// Reads YAML (see resources/config/ingest.yaml); errors name the file and line.
     static Result<IngestConfig> fromYaml(const QByteArray &text, const QString &sourceName);

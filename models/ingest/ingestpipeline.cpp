@@ -14,14 +14,11 @@ using RI = Result<IngestResult>;
 
 void IngestResult::add(const IngestResult &later)
 {
-    received += later.received;
-    opened += later.opened;
-    attached += later.attached;
-    deduplicated += later.deduplicated;
-    resolved += later.resolved;
-    pending += later.pending;
-    suppressed += later.suppressed;
-    ignored += later.ignored;
+    for (int IngestResult::*counter :
+         {&IngestResult::received, &IngestResult::opened, &IngestResult::attached,
+          &IngestResult::deduplicated, &IngestResult::resolved, &IngestResult::pending,
+          &IngestResult::suppressed, &IngestResult::ignored})
+        this->*counter += later.*counter;
     for (const QString &n : later.incidents)
         if (!incidents.contains(n))
             incidents << n;
@@ -85,8 +82,7 @@ QSet<QString> IngestPipeline::openedIn(const Correlator::Plan &plan,
 
 QStringList IngestPipeline::sources()
 {
-    return {QStringLiteral("alertmanager"), QStringLiteral("pagerduty"), QStringLiteral("sentry"),
-            QStringLiteral("grafana"),      QStringLiteral("datadog"),   QStringLiteral("generic")};
+    return webhookSources() + QStringList{QStringLiteral("generic")};
 }
 
 Result<IngestResult> IngestPipeline::ingest(const QString &source, const QByteArray &body,

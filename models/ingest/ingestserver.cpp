@@ -104,14 +104,6 @@ int statusFor(const QString &code)
     return 400;
 }
 
-const QStringList &hookSources()
-{
-    static const QStringList s{QStringLiteral("alertmanager"), QStringLiteral("pagerduty"),
-                               QStringLiteral("sentry"), QStringLiteral("grafana"),
-                               QStringLiteral("datadog")};
-    return s;
-}
-
 } // namespace
 
 IngestServer::IngestServer(IngestPipeline &pipeline, IngestServerOptions options, QObject *parent)
@@ -597,12 +589,12 @@ IngestServer::Prepared IngestServer::prepare(const HttpRequest &request)
         source = path.mid(7);
     else {
         const QString m = QStringLiteral("unknown endpoint '%1' (POST /ingest or /hooks/{%2})")
-                              .arg(path.left(100), hookSources().join(u','));
+                              .arg(path.left(100), webhookSources().join(u','));
         return reply(jsonError(404, m, QStringLiteral("not_found")));
     }
-    if (source != u"generic" && !hookSources().contains(source)) {
+    if (source != u"generic" && !webhookSources().contains(source)) {
         const QString m = QStringLiteral("unknown source '%1' (%2)")
-                              .arg(source.left(64), hookSources().join(QStringLiteral(", ")));
+                              .arg(source.left(64), webhookSources().join(QStringLiteral(", ")));
         return reply(jsonError(404, m, errors::UnknownSource));
     }
     if (request.method != "POST") {

@@ -48,18 +48,6 @@ QString text(const QJsonValue &v)
     }
 }
 
-// `data.<key>`, an object with a non-empty id: the object and its id, or the field missing.
-Result<std::pair<QJsonObject, QString>> objectWithId(const QJsonObject &data, const QString &key)
-{
-    if (!data.value(key).isObject())
-        return invalid(QStringLiteral("missing field 'data.%1'").arg(key));
-    QJsonObject object = data.value(key).toObject();
-    QString id = text(object.value(u"id")).trimmed();
-    if (id.isEmpty())
-        return invalid(QStringLiteral("missing field 'data.%1.id'").arg(key));
-    return std::pair{std::move(object), std::move(id)};
-}
-
 QString clip(const QString &s, int max = kMaxField)
 {
     return s.size() > max ? s.left(max) : s;
@@ -365,8 +353,56 @@ R normalizePagerDuty(const QJsonObject &root, const IngestConfig &config)
     return QList<Alert>{al};
 }
 
+// A Sentry webhook about one object of its data (an issue, a metric alert): the field that
+// holds it, the prefix of its alert's fingerprint, and the actions that fire the alert or are
+// Sentry's own bookkeeping ("resolved" resolves it).
+struct SentryObjectKind {
+    QString key;
+    QString prefix;
+    QString name; // for an unknown action
+    QStringList firing;
+    QStringList bookkeeping;
+};
+
+// `data.<kind.key>`, an object with a non-empty id, and `action`: sets the alert's fingerprint
+// (the prefix and the id) and status and returns the object; nullopt for bookkeeping, which is
+// nothing for an incident.
+Result<std::optional<QJsonObject>> sentryObject(const QJsonObject &data, const QString &action,
+                                                const SentryObjectKind &kind, Alert &al)
+{
+    if (!data.value(kind.key).isObject())
+        return invalid(QStringLiteral("missing field 'data.%1'").arg(kind.key));
+    QJsonObject object = data.value(kind.key).toObject();
+    const QString id = text(object.value(u"id")).trimmed();
+    if (id.isEmpty())
+        return invalid(QStringLiteral("missing field 'data.%1.id'").arg(kind.key));
+    if (kind.bookkeeping.contains(action))
+        return std::optional<QJsonObject>();
+    if (action == u"resolved")
+        al.status = Alert::Status::Resolved;
+    else if (kind.firing.contains(action))
+        al.status = Alert::Status::Firing;
+    else
+        return invalid(
+            QStringLiteral("unknown Sentry %1 action '%2'").arg(kind.name, clip(action, 64)));
+    al.fingerprint = clip(kind.prefix + id, 255);
+    return std::optional<QJsonObject>(std::move(object));
+}
+
 R normalizeSentry(const QJsonObject &root, const QString &resourceIn, const IngestConfig &config)
 {
+    static const SentryObjectKind issueKind{
+        QStringLiteral("issue"),
+        QStringLiteral("issue-"),
+        QStringLiteral("issue"),
+        {QStringLiteral("created"), QStringLiteral("unresolved")},
+        {QStringLiteral("assigned"), QStringLiteral("ignored"), QStringLiteral("archived")}};
+    static const SentryObjectKind metricAlertKind{
+        QStringLiteral("metric_alert"),
+        QStringLiteral("metric-"),
+        QStringLiteral("metric alert"),
+        {QStringLiteral("critical"), QStringLiteral("warning")},
+        {}};
     const QJsonObject data = root.value(u"data").toObject();
     if (!root.value(u"data").isObject())
         return R(invalid(QStringLiteral("missing field 'data'")));
@@ -429,20 +465,12 @@ R normalizeSentry(const QJsonObject &root, const QString &resourceIn, const Inge
         addLink(al.links, e.value(u"issue_url").toString(), QStringLiteral("Sentry issue API"));
         al.status = Alert::Status::Firing;
     } else if (resource == u"issue") {
-        const auto found = objectWithId(data, QStringLiteral("issue"));
+        const auto found = sentryObject(data, action, issueKind, al);
         if (!found)
             return R(found.error());
-        const auto &[is, id] = *found;
-        al.fingerprint = clip(QStringLiteral("issue-") + id, 255);
-        if (action == u"resolved")
-            al.status = Alert::Status::Resolved;
-        else if (action == u"created" || action == u"unresolved")
-            al.status = Alert::Status::Firing;
-        else if (action == u"assigned" || action == u"ignored" || action == u"archived")
-            return QList<Alert>{}; // bookkeeping in Sentry, nothing for an incident
-        else
-            return R(
-                invalid(QStringLiteral("unknown Sentry issue action '%1'").arg(clip(action, 64))));
+        if (!*found)
+            return QList<Alert>{};
+        const QJsonObject &is = **found;
         al.title = is.value(u"title").toString();
         al.rawSeverity = sentrySeverityWord(is.value(u"level").toString());
         al.alertname = is.value(u"metadata").toObject().value(u"type").toString();
@@ -451,18 +479,10 @@ R normalizeSentry(const QJsonObject &root, const QString &resourceIn, const Inge
         addLink(al.links, is.value(u"web_url").toString(), QStringLiteral("Sentry issue"));
         addLink(al.links, is.value(u"permalink").toString(), QStringLiteral("Sentry issue"));
     } else if (resource == u"metric_alert") {
-        const auto found = objectWithId(data, QStringLiteral("metric_alert"));
+        const auto found = sentryObject(data, action, metricAlertKind, al);
         if (!found)
             return R(found.error());
-        const auto &[ma, id] = *found;
-        al.fingerprint = clip(QStringLiteral("metric-") + id, 255);
-        if (action == u"resolved")
-            al.status = Alert::Status::Resolved;
-        else if (action == u"critical" || action == u"warning")
-            al.status = Alert::Status::Firing;
-        else
-            return R(invalid(
-                QStringLiteral("unknown Sentry metric alert action '%1'").arg(clip(action, 64))));
+        const QJsonObject &ma = found->value_or(QJsonObject());
         al.rawSeverity = action == u"critical" ? QStringLiteral("fatal") : action;
         al.alertname = ma.value(u"alert_rule").toObject().value(u"name").toString();
         al.title = data.value(u"description_title").toString();
@@ -638,6 +658,14 @@ Result<GenericEvent> normalizeGeneric(const QByteArray &body, const IngestConfig
     return ev;
 }
 
+const QStringList &webhookSources()
+{
+    static const QStringList s{QStringLiteral("alertmanager"), QStringLiteral("pagerduty"),
+                               QStringLiteral("sentry"), QStringLiteral("grafana"),
+                               QStringLiteral("datadog")};
+    return s;
+}
+
 R normalize(const QString &source, const QByteArray &body, const IngestConfig &config,
             const QHash<QByteArray, QByteArray> &headers)
 {
@@ -647,15 +675,10 @@ R normalize(const QString &source, const QByteArray &body, const IngestConfig &c
             return R(g.error());
         return QList<Alert>{g->alert};
     }
-    static const QStringList known{QStringLiteral("alertmanager"), QStringLiteral("pagerduty"),
-                                   QStringLiteral("sentry"), QStringLiteral("grafana"),
-                                   QStringLiteral("datadog")};
-    if (!known.contains(source))
-        return R::fail(
-            QStringLiteral(
-                "unknown source '%1' (alertmanager, pagerduty, sentry, grafana, datadog, generic)")
-                .arg(clip(source, 64)),
-            QStringLiteral("unknown_source"));
+    if (!webhookSources().contains(source))
+        return R::fail(QStringLiteral("unknown source '%1' (%2, generic)")
+                           .arg(clip(source, 64), webhookSources().join(QStringLiteral(", "))),
+                       QStringLiteral("unknown_source"));
     auto root = parseJsonObject(body);
     if (!root)
         return R(root.error());

@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace sitrep::ingest {
 
@@ -19,6 +20,10 @@ namespace sitrep::ingest {
 Result<QList<Alert>> normalize(const QString &source, const QByteArray &body,
                                const IngestConfig &config,
                                const QHash<QByteArray, QByteArray> &headers = {});
+
+/// The webhook sources normalize() reads besides "generic": alertmanager, pagerduty, sentry,
+/// grafana, datadog.
+const QStringList &webhookSources();
 
 /// Prometheus Alertmanager webhook, version 4.
 Result<QList<Alert>> normalizeAlertmanager(const QJsonObject &root, const IngestConfig &config);

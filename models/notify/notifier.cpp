@@ -265,10 +265,7 @@ Result<int> Notifier::scan()
             return queued;
         if (auto s = store.db().begin(); !s)
             return s.error();
-        const auto count = [this]() -> int {
-            const auto c = m_queue.counts();
-            return int(c.pending + c.delivered + c.failed + c.dead);
-        };
+        const auto count = [this] { return int(m_queue.counts().total()); };
         const int before = count();
         for (const Event &e : events) {
             if (auto s = plan(e); !s) {

@@ -109,13 +109,10 @@ Result<Problem> ProblemStore::updateProblem(const QString &number, const QJsonOb
     auto p = problem(number);
     if (!p)
         return notFound("problem", number);
-    static const QHash<QString, QString> columns{
-        {QStringLiteral("title"), QStringLiteral("title")},
-        {QStringLiteral("description"), QStringLiteral("description")},
-        {QStringLiteral("status"), QStringLiteral("status")},
-        {QStringLiteral("root_cause"), QStringLiteral("root_cause")},
-        {QStringLiteral("workaround"), QStringLiteral("workaround")},
-        {QStringLiteral("owner"), QStringLiteral("owner")}};
+    // A field is the problems column of its name.
+    static const QStringList columns{QStringLiteral("title"),      QStringLiteral("description"),
+                                     QStringLiteral("status"),     QStringLiteral("root_cause"),
+                                     QStringLiteral("workaround"), QStringLiteral("owner")};
     auto &db = m_engine.store().db();
     if (auto s = db.begin(); !s)
         return R::fail(s.errorMessage(), QStringLiteral("db"));
@@ -135,9 +132,9 @@ Result<Problem> ProblemStore::updateProblem(const QString &number, const QJsonOb
                 QStringLiteral("problem status must be open, known_error, resolved or closed"),
                 QStringLiteral("invalid"));
         }
-        if (auto s = db.run(QStringLiteral("UPDATE problems SET %1=?, updated_at=? WHERE id=?")
-                                .arg(columns.value(it.key())),
-                            v, m_engine.clock().nowMs(), p->id);
+        if (auto s = db.run(
+                QStringLiteral("UPDATE problems SET %1=?, updated_at=? WHERE id=?").arg(it.key()),
+                v, m_engine.clock().nowMs(), p->id);
             !s) {
             db.rollback();
             return R(s.error());

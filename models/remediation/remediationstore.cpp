@@ -25,23 +25,23 @@ const char *kRemediationColumns =
     "control, reason, approved_by, attempt, created_at, updated_at, last_event";
 
 const QString kWindowColumns =
-    QStringLiteral("id, ci, starts_at, ends_at, reason, created_by, created_at");
+    QStringLiteral("id, ci, created_by, created_at, starts_at, ends_at, reason");
 
 MaintenanceWindow readWindow(const Stmt &s)
 {
     MaintenanceWindow w;
-    store::RowReader(s).read(w.id, w.ci, w.startsAt, w.endsAt, w.reason, w.createdBy, w.createdAt);
+    store::RowReader(s).read(w.id, w.ci, w.createdBy, w.createdAt, w.startsAt, w.endsAt, w.reason);
     return w;
 }
 
 const QString kChangeColumns =
-    QStringLiteral("id, ci, implemented_at, summary, ref, created_by, created_at");
+    QStringLiteral("id, ci, created_by, created_at, implemented_at, summary, ref");
 
 ChangeRecord readChange(const Stmt &s)
 {
     ChangeRecord c;
-    store::RowReader(s).read(c.id, c.ci, c.implementedAt, c.summary, c.ref, c.createdBy,
-                             c.createdAt);
+    store::RowReader(s).read(c.id, c.ci, c.createdBy, c.createdAt, c.implementedAt, c.summary,
+                             c.ref);
     return c;
 }
 
@@ -70,26 +70,27 @@ bool boolValue(const QString &v, bool *ok)
 
 } // namespace
 
+QJsonObject CiRecord::recordJson(QJsonObject more) const
+{
+    more.insert(QStringLiteral("id"), id);
+    more.insert(QStringLiteral("ci"), ci);
+    more.insert(QStringLiteral("created_by"), createdBy);
+    more.insert(QStringLiteral("created_at"), iso(createdAt));
+    return more;
+}
+
 QJsonObject MaintenanceWindow::toJson() const
 {
-    return {{QStringLiteral("id"), id},
-            {QStringLiteral("ci"), ci},
-            {QStringLiteral("starts_at"), iso(startsAt)},
-            {QStringLiteral("ends_at"), iso(endsAt)},
-            {QStringLiteral("reason"), reason},
-            {QStringLiteral("created_by"), createdBy},
-            {QStringLiteral("created_at"), iso(createdAt)}};
+    return recordJson({{QStringLiteral("starts_at"), iso(startsAt)},
+                       {QStringLiteral("ends_at"), iso(endsAt)},
+                       {QStringLiteral("reason"), reason}});
 }
 
 QJsonObject ChangeRecord::toJson() const
 {
-    return {{QStringLiteral("id"), id},
-            {QStringLiteral("ci"), ci},
-            {QStringLiteral("implemented_at"), iso(implementedAt)},
-            {QStringLiteral("summary"), summary},
-            {QStringLiteral("ref"), ref},
-            {QStringLiteral("created_by"), createdBy},
-            {QStringLiteral("created_at"), iso(createdAt)}};
+    return recordJson({{QStringLiteral("implemented_at"), iso(implementedAt)},
+                       {QStringLiteral("summary"), summary},
+                       {QStringLiteral("ref"), ref}});
 }
 
 QJsonObject RemediationRow::toJson() const

@@ -14,28 +14,32 @@
 
 namespace sitrep::remediation {
 
-/// A period in which nothing may be remediated automatically on a configuration item.
-struct MaintenanceWindow {
+/// What a person recorded about a configuration item: a maintenance window or a change.
+struct CiRecord {
     qint64 id = 0;
     QString ci;
+    QString createdBy;
+    qint64 createdAt = 0;
+
+protected:
+    /// The JSON form: `more` with these fields.
+    QJsonObject recordJson(QJsonObject more) const;
+};
+
+/// A period in which nothing may be remediated automatically on a configuration item.
+struct MaintenanceWindow : CiRecord {
     qint64 startsAt = 0;
     qint64 endsAt = 0;
     QString reason;
-    QString createdBy;
-    qint64 createdAt = 0;
     bool activeAt(qint64 now) const { return startsAt <= now && now < endsAt; }
     QJsonObject toJson() const;
 };
 
 /// A change implemented on a configuration item (deploy, config change, migration).
-struct ChangeRecord {
-    qint64 id = 0;
-    QString ci;
+struct ChangeRecord : CiRecord {
     qint64 implementedAt = 0;
     QString summary;
     QString ref;
-    QString createdBy;
-    qint64 createdAt = 0;
     QJsonObject toJson() const;
 };
 

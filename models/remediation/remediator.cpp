@@ -26,6 +26,15 @@ bool isPerson(const QString &actor)
            !actor.startsWith(u"ingest") && !actor.startsWith(u"sitrep");
 }
 
+// The command that records a `kind` event with `payload` on an incident's timeline.
+Command recordCommand(const QString &incidentUid, const QString &kind, const QJsonObject &payload,
+                      const QString &actor = engine::SystemActor)
+{
+    return Command::make(Command::Kind::Record, incidentUid,
+                         {{QStringLiteral("kind"), kind}, {QStringLiteral("payload"), payload}},
+                         actor);
+}
+
 QString iso(qint64 ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
@@ -63,6 +72,15 @@ Status applyEvent(store::Store &st, const engine::LifecycleEngine &engine, const
         if (db.changes() != 1)
             return Status::fail(none, code);
         return {};
+    };
+    // Changes the failed remediation: `set` is the SET clause, `values` its parameters.
+    const auto changeFailed = [&](const QString &set, const auto &...values) -> Status {
+        return changeOne(QStringLiteral("remediation %1 is not a failed one").arg(corr),
+                         QStringLiteral("conflict"),
+                         QStringLiteral("UPDATE remediations SET %1 WHERE correlation_id = ? AND "
+                                        "status = 'failed'")
+                             .arg(set),
+                         values..., corr);
     };
     const QJsonObject message = p.value(QStringLiteral("message")).toObject();
     const QString spec = QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact));
@@ -196,25 +214,18 @@ Status applyEvent(store::Store &st, const engine::LifecycleEngine &engine, const
                      p.value(QStringLiteral("event_id")).toString(), output);
     }
     if (e.kind == kinds::Retried) {
-        if (auto r = changeOne(
-                QStringLiteral("remediation %1 is not a failed one").arg(corr),
-                QStringLiteral("conflict"),
-                QStringLiteral(
-                    "UPDATE remediations SET status = 'queued', attempt = ?, reason = '', "
-                    "control = '', spec = ?, updated_at = ?, last_event = ? "
-                    "WHERE correlation_id = ? AND status = 'failed'"),
-                attempt, spec, e.ts, e.id, corr);
+        if (auto r = changeFailed(QStringLiteral("status = 'queued', attempt = ?, reason = '', "
+                                                 "control = '', spec = ?, updated_at = ?, "
+                                                 "last_event = ?"),
+                                  attempt, spec, e.ts, e.id);
             !r)
             return r;
         return queueDispatch();
     }
     if (e.kind == kinds::Dismissed) {
-        return changeOne(
-            QStringLiteral("remediation %1 is not a failed one").arg(corr),
-            QStringLiteral("conflict"),
-            QStringLiteral("UPDATE remediations SET status = 'dismissed', reason = ?, updated_at = "
-                           "?, last_event = ? WHERE correlation_id = ? AND status = 'failed'"),
-            p.value(QStringLiteral("reason")).toString(), e.ts, e.id, corr);
+        return changeFailed(
+            QStringLiteral("status = 'dismissed', reason = ?, updated_at = ?, last_event = ?"),
+            p.value(QStringLiteral("reason")).toString(), e.ts, e.id);
     }
     return {};
 }
@@ -315,9 +326,7 @@ QString Remediator::dedupId(const QString &correlationId, int attempt)
 Status Remediator::record(const QString &incidentUid, const QString &kind,
                           const QJsonObject &payload, const QString &actor)
 {
-    auto r = m_engine.execute(Command::make(
-        Command::Kind::Record, incidentUid,
-        {{QStringLiteral("kind"), kind}, {QStringLiteral("payload"), payload}}, actor));
+    auto r = m_engine.execute(recordCommand(incidentUid, kind, payload, actor));
     if (!r)
         return Status(r.error());
     return {};
@@ -495,10 +504,7 @@ Result<int> Remediator::scan()
             if (live || same)
                 continue;
             qCDebug(lcRemediation) << inc->number << d.rule->id << d.kind << d.control << d.reason;
-            commands << Command::make(
-                Command::Kind::Record, uid,
-                {{QStringLiteral("kind"), d.kind}, {QStringLiteral("payload"), d.payload}},
-                engine::SystemActor);
+            commands << recordCommand(uid, d.kind, d.payload);
         }
         if (!commands.isEmpty()) {
             auto r = m_engine.executeBatch(commands);
@@ -717,16 +723,13 @@ Status Remediator::recordSent(const QList<QPair<DispatchRow, QString>> &sent)
         auto row = existing(d.correlationId);
         if (!row)
             return Status(row.error());
-        commands << Command::make(Command::Kind::Record, row->incident,
-                                  {{QStringLiteral("kind"), kinds::Sent},
-                                   {QStringLiteral("payload"),
-                                    QJsonObject{{QStringLiteral("correlation_id"), d.correlationId},
-                                                {QStringLiteral("number"), row->number},
-                                                {QStringLiteral("attempt"), d.attempt},
-                                                {QStringLiteral("destination"), d.destination},
-                                                {QStringLiteral("message_id"), remoteId},
-                                                {QStringLiteral("dedup_id"), d.dedupId}}}},
-                                  engine::SystemActor);
+        commands << recordCommand(row->incident, kinds::Sent,
+                                  {{QStringLiteral("correlation_id"), d.correlationId},
+                                   {QStringLiteral("number"), row->number},
+                                   {QStringLiteral("attempt"), d.attempt},
+                                   {QStringLiteral("destination"), d.destination},
+                                   {QStringLiteral("message_id"), remoteId},
+                                   {QStringLiteral("dedup_id"), d.dedupId}});
     }
     if (commands.isEmpty())
         return {};
