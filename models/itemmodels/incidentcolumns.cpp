@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "itemmodels/incidentcolumns.h"
 
+#include "query/incidentquery.h"
+
 #include <QCoreApplication>
 
 #include <iterator>
