@@ -76,6 +76,17 @@ QJsonObject itemJson(const postmortem::ActionItem &a)
             {QStringLiteral("due"), a.due},     {QStringLiteral("status"), a.status}};
 }
 
+// The fields a problem and a known error share, added to `more`.
+template <class Record> QJsonObject recordJson(const Record &r, QJsonObject more)
+{
+    more.insert(QStringLiteral("number"), r.number);
+    more.insert(QStringLiteral("title"), r.title);
+    more.insert(QStringLiteral("root_cause"), r.rootCause);
+    more.insert(QStringLiteral("workaround"), r.workaround);
+    more.insert(QStringLiteral("incidents"), QJsonArray::fromStringList(r.incidents));
+    return more;
+}
+
 bool writeFile(const QString &path, const QByteArray &data, QString *error)
 {
     if (auto s = util::writeOutputFile(path, data); !s) {
@@ -427,35 +438,26 @@ int runProblem(const QStringList &args)
     if (const auto done = start(s, sub, need.value(sub)))
         return *done;
     problems::ProblemStore ps(s.engine());
-    auto printProblem = [&](const problems::Problem &p) {
+    // A problem or a known error: as JSON, or as one line of text.
+    const auto print = [&](const QJsonObject &json, const QString &line) {
         if (s.json())
-            printJson(QJsonObject{
-                {QStringLiteral("number"), p.number},
-                {QStringLiteral("title"), p.title},
-                {QStringLiteral("status"), p.status},
-                {QStringLiteral("root_cause"), p.rootCause},
-                {QStringLiteral("workaround"), p.workaround},
-                {QStringLiteral("owner"), p.owner},
-                {QStringLiteral("incidents"), QJsonArray::fromStringList(p.incidents)}});
+            printJson(json);
         else
-            out() << QStringLiteral("%1  %2  %3  incidents: %4\n")
-                         .arg(p.number, p.status, p.title, p.incidents.join(QStringLiteral(", ")));
+            out() << line;
+    };
+    auto printProblem = [&](const problems::Problem &p) {
+        print(recordJson(
+                  p, {{QStringLiteral("status"), p.status}, {QStringLiteral("owner"), p.owner}}),
+              QStringLiteral("%1  %2  %3  incidents: %4\n")
+                  .arg(p.number, p.status, p.title, p.incidents.join(QStringLiteral(", "))));
     };
     auto printKe = [&](const problems::KnownError &k) {
-        if (s.json())
-            printJson(QJsonObject{
-                {QStringLiteral("number"), k.number},
-                {QStringLiteral("title"), k.title},
-                {QStringLiteral("symptom"), k.symptom},
-                {QStringLiteral("workaround"), k.workaround},
-                {QStringLiteral("root_cause"), k.rootCause},
-                {QStringLiteral("incident_count"), k.incidentCount},
-                {QStringLiteral("incidents"), QJsonArray::fromStringList(k.incidents)}});
-        else
-            out() << QStringLiteral("%1  seen %2x  %3 — workaround: %4\n")
-                         .arg(k.number)
-                         .arg(k.incidentCount)
-                         .arg(k.title, k.workaround);
+        print(recordJson(k, {{QStringLiteral("symptom"), k.symptom},
+                             {QStringLiteral("incident_count"), k.incidentCount}}),
+              QStringLiteral("%1  seen %2x  %3 — workaround: %4\n")
+                  .arg(k.number)
+                  .arg(k.incidentCount)
+                  .arg(k.title, k.workaround));
     };
     if (sub == u"create") {
         auto p =

@@ -383,18 +383,14 @@ Result<QJsonObject> LifecycleEngine::validateField(Incident &inc, const QString 
         p[u"value"] = priorityName(pr);
         p[u"response_minutes"] = pol.responseMinutes;
         p[u"resolution_minutes"] = pol.resolutionMinutes;
-    } else if (field == u"impact") {
-        const int i = m.impactIndex(s);
+    } else if (field == u"impact" || field == u"urgency") {
+        const bool impact = field == u"impact";
+        const QStringList &levels = impact ? m.impacts() : m.urgencies();
+        const int i = impact ? m.impactIndex(s) : m.urgencyIndex(s);
         if (i < 0)
-            return RJ::fail(QStringLiteral("unknown impact '%1' (%2)")
-                                .arg(s, m.impacts().join(QStringLiteral(", "))));
-        p[u"value"] = m.impacts()[i];
-    } else if (field == u"urgency") {
-        const int i = m.urgencyIndex(s);
-        if (i < 0)
-            return RJ::fail(QStringLiteral("unknown urgency '%1' (%2)")
-                                .arg(s, m.urgencies().join(QStringLiteral(", "))));
-        p[u"value"] = m.urgencies()[i];
+            return RJ::fail(QStringLiteral("unknown %1 '%2' (%3)")
+                                .arg(field, s, levels.join(QStringLiteral(", "))));
+        p[u"value"] = levels[i];
     } else if (field == u"services") {
         const QStringList names = listArg(value);
         if (auto c = rules::checkServices(names, inc.services); !c)

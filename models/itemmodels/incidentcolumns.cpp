@@ -1,61 +1,66 @@
 // SPDX-License-Identifier: MIT
 #include "itemmodels/incidentcolumns.h"
 
+#include "query/incidentquery.h"
+
 #include <QCoreApplication>
+
+#include <iterator>
 
 namespace sitrep::itemmodels {
 
 using namespace IncidentColumn;
 
+// The columns' headers and sort orders, in IncidentColumn order. Duration sorts by creation
+// (longest first when descending: oldest creation first); Affected services, which does not
+// sort, falls back to it too.
+static const char *const kColumnTitles[] = {
+    QT_TRANSLATE_NOOP("IncidentColumns", "ID"),
+    QT_TRANSLATE_NOOP("IncidentColumns", "Title"),
+    QT_TRANSLATE_NOOP("IncidentColumns", "Severity"),
+    QT_TRANSLATE_NOOP("IncidentColumns", "Status"),
+    QT_TRANSLATE_NOOP("IncidentColumns", "Assignee"),
+    QT_TRANSLATE_NOOP("IncidentColumns", "Duration"),
+    QT_TRANSLATE_NOOP("IncidentColumns", "Affected services"),
+    QT_TRANSLATE_NOOP("IncidentColumns", "Created"),
+    QT_TRANSLATE_NOOP("IncidentColumns", "Priority"),
+    QT_TRANSLATE_NOOP("IncidentColumns", "SLA")};
+static_assert(std::size(kColumnTitles) == Count);
+using Sort = query::IncidentSort;
+static constexpr Sort kColumnSorts[] = {
+    Sort::Id,      Sort::Title,   Sort::Severity, Sort::State,    Sort::Assignee,
+    Sort::Created, Sort::Created, Sort::Created,  Sort::Priority, Sort::SlaDue};
+static_assert(std::size(kColumnSorts) == Count);
+
+static bool isColumn(int column)
+{
+    return column >= 0 && column < Count;
+}
+
 QString incidentColumnTitle(int column)
 {
-    switch (column) {
-    case Id:
-        return QCoreApplication::translate("IncidentColumns", "ID");
-    case Title:
-        return QCoreApplication::translate("IncidentColumns", "Title");
-    case Severity:
-        return QCoreApplication::translate("IncidentColumns", "Severity");
-    case Status:
-        return QCoreApplication::translate("IncidentColumns", "Status");
-    case Assignee:
-        return QCoreApplication::translate("IncidentColumns", "Assignee");
-    case Duration:
-        return QCoreApplication::translate("IncidentColumns", "Duration");
-    case Services:
-        return QCoreApplication::translate("IncidentColumns", "Affected services");
-    case Created:
-        return QCoreApplication::translate("IncidentColumns", "Created");
-    case Priority:
-        return QCoreApplication::translate("IncidentColumns", "Priority");
-    case Sla:
-        return QCoreApplication::translate("IncidentColumns", "SLA");
-    default:
-        break;
-    }
-    return {};
+    return isColumn(column) ? QCoreApplication::translate("IncidentColumns", kColumnTitles[column])
+                            : QString();
 }
 
 bool incidentColumnSortable(int column)
 {
-    return column >= 0 && column < Count && column != Services;
+    return isColumn(column) && column != Services;
+}
+
+query::IncidentSort incidentColumnSort(int column)
+{
+    return isColumn(column) ? kColumnSorts[column] : Sort::Created;
 }
 
 QString severityText(int severity)
 {
-    switch (severity) {
-    case 1:
-        return QCoreApplication::translate("Severity", "SEV1 critical");
-    case 2:
-        return QCoreApplication::translate("Severity", "SEV2 high");
-    case 3:
-        return QCoreApplication::translate("Severity", "SEV3 medium");
-    case 4:
-        return QCoreApplication::translate("Severity", "SEV4 low");
-    default:
-        break;
-    }
-    return QStringLiteral("SEV?");
+    static const char *const names[] = {
+        QT_TRANSLATE_NOOP("Severity", "SEV1 critical"), QT_TRANSLATE_NOOP("Severity", "SEV2 high"),
+        QT_TRANSLATE_NOOP("Severity", "SEV3 medium"), QT_TRANSLATE_NOOP("Severity", "SEV4 low")};
+    if (severity < 1 || severity > int(std::size(names)))
+        return QStringLiteral("SEV?");
+    return QCoreApplication::translate("Severity", names[severity - 1]);
 }
 
 // The states of the presets (labels and ids), so lupdate lists them for translators.
@@ -91,31 +96,6 @@ QString severityText(int severity)
 QString workflowStateLabel(const QString &labelOrId)
 {
     return QCoreApplication::translate("WorkflowState", labelOrId.toUtf8().constData());
-}
-
-query::IncidentSort incidentColumnSort(int column)
-{
-    switch (column) {
-    case Id:
-        return query::IncidentSort::Id;
-    case Title:
-        return query::IncidentSort::Title;
-    case Severity:
-        return query::IncidentSort::Severity;
-    case Status:
-        return query::IncidentSort::State;
-    case Assignee:
-        return query::IncidentSort::Assignee;
-    case Priority:
-        return query::IncidentSort::Priority;
-    case Sla:
-        return query::IncidentSort::SlaDue;
-    case Duration: // longest first when descending: oldest creation first
-    case Created:
-    default:
-        break;
-    }
-    return query::IncidentSort::Created;
 }
 
 } // namespace sitrep::itemmodels

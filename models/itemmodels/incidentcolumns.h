@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "query/incidentquery.h"
-
 #include <Qt>
 
 #include <QString>
+
+namespace sitrep::query {
+enum class IncidentSort; // query/incidentquery.h, which needs the store's headers
+} // namespace sitrep::query
 
 namespace sitrep::itemmodels {
 

@@ -39,17 +39,15 @@ std::optional<IncidentDetails> loadIncidentDetails(store::Store &store, const QS
     for (const Event &e : std::as_const(d.timeline)) {
         const QJsonObject &p = e.payload;
         if (e.kind == kinds::EvidenceAttached) {
-            EvidenceItem ev;
-            ev.kind = p[u"kind"].toString();
-            ev.title = p[u"title"].toString();
-            ev.url = p[u"url"].toString();
-            ev.sha256 = p[u"sha256"].toString();
-            ev.name = p[u"name"].toString();
-            ev.mime = p[u"mime"].toString();
-            ev.size = p[u"size"].toInteger();
-            ev.at = e.ts;
-            ev.actor = e.actor;
-            d.evidence << ev;
+            d.evidence << EvidenceItem{p[u"kind"].toString(),
+                                       p[u"title"].toString(),
+                                       p[u"url"].toString(),
+                                       p[u"sha256"].toString(),
+                                       p[u"name"].toString(),
+                                       p[u"mime"].toString(),
+                                       p[u"size"].toInteger(),
+                                       e.ts,
+                                       e.actor};
         } else if (e.kind == kinds::StatusUpdate) {
             d.statusUpdates << StatusUpdateItem{
                 p[u"message"].toString(), p[u"status"].toString(),

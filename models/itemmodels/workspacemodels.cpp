@@ -87,6 +87,16 @@ void KeyedTableModel<T>::apply(const QList<T> &next, const QStringList &keys,
     }
 }
 
+template <class T> QVariant KeyedTableModel<T>::data(const QModelIndex &index, int role) const
+{
+    if (!this->checkIndex(index, QAbstractItemModel::CheckIndexOption::IndexIsValid |
+                                     QAbstractItemModel::CheckIndexOption::ParentIsInvalid))
+        return {};
+    const T &item = m_rows[index.row()];
+    return role == Qt::DisplayRole ? display(item, index.column())
+                                   : roleData(item, index.column(), role);
+}
+
 template class KeyedTableModel<EvidenceItem>;
 template class KeyedTableModel<StatusUpdateItem>;
 
@@ -113,25 +123,25 @@ void EvidenceModel::setItems(const QList<EvidenceItem> &items)
     });
 }
 
-QVariant EvidenceModel::data(const QModelIndex &index, int role) const
+QVariant EvidenceModel::display(const EvidenceItem &e, int column) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    switch (column) {
+    case Kind:
+        return e.kind;
+    case Title:
+        return e.title.isEmpty() ? e.name : e.title;
+    case Who:
+        return e.actor;
+    case When:
+        return when(e.at);
+    default:
         return {};
-    const EvidenceItem &e = items()[index.row()];
+    }
+}
+
+QVariant EvidenceModel::roleData(const EvidenceItem &e, int, int role) const
+{
     switch (role) {
-    case Qt::DisplayRole:
-        switch (index.column()) {
-        case Kind:
-            return e.kind;
-        case Title:
-            return e.title.isEmpty() ? e.name : e.title;
-        case Who:
-            return e.actor;
-        case When:
-            return when(e.at);
-        default:
-            return {};
-        }
     case Qt::ToolTipRole:
         return e.url.isEmpty() ? e.name : e.url;
     case UrlRole:
@@ -143,9 +153,8 @@ QVariant EvidenceModel::data(const QModelIndex &index, int role) const
     case TimestampRole:
         return e.at;
     default:
-        break;
+        return {};
     }
-    return {};
 }
 
 // ---- StatusUpdateModel -------------------------------------------------------------------
@@ -169,37 +178,36 @@ void StatusUpdateModel::setItems(const QList<StatusUpdateItem> &items)
     });
 }
 
-QVariant StatusUpdateModel::data(const QModelIndex &index, int role) const
+QVariant StatusUpdateModel::display(const StatusUpdateItem &u, int column) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    switch (column) {
+    case Time:
+        return when(u.at);
+    case Audience:
+        return u.visibility == u"external" ? tr("External") : tr("Internal");
+    case Status:
+        return workflowStateLabel(u.status);
+    case Who:
+        return u.actor;
+    case Message:
+        return u.message;
+    default:
         return {};
-    const StatusUpdateItem &u = items()[index.row()];
+    }
+}
+
+QVariant StatusUpdateModel::roleData(const StatusUpdateItem &u, int column, int role) const
+{
     switch (role) {
-    case Qt::DisplayRole:
-        switch (index.column()) {
-        case Time:
-            return when(u.at);
-        case Audience:
-            return u.visibility == u"external" ? tr("External") : tr("Internal");
-        case Status:
-            return workflowStateLabel(u.status);
-        case Who:
-            return u.actor;
-        case Message:
-            return u.message;
-        default:
-            return {};
-        }
     case Qt::ToolTipRole:
-        return index.column() == Message ? QVariant(u.message) : QVariant();
+        return column == Message ? QVariant(u.message) : QVariant();
     case VisibilityRole:
         return u.visibility;
     case TimestampRole:
         return u.at;
     default:
-        break;
+        return {};
     }
-    return {};
 }
 
 } // namespace sitrep::itemmodels

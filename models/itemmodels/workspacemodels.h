@@ -16,9 +16,15 @@ namespace sitrep::itemmodels {
 template <class T> class KeyedTableModel : public TableModel {
 public:
     const QList<T> &items() const { return m_rows; }
+    /// The cell of a valid index: display() for Qt::DisplayRole, roleData() for the others.
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const final;
 
 protected:
     using TableModel::TableModel;
+    /// What column `column` of `item` shows.
+    virtual QVariant display(const T &item, int column) const = 0;
+    /// A role of a cell other than Qt::DisplayRole.
+    virtual QVariant roleData(const T &item, int column, int role) const = 0;
     /// Applies `items`, whose keys are `keys` (repeats are told apart here); an item whose
     /// key stays is repainted unless `same` says it looks the same.
     void apply(const QList<T> &items, const QStringList &keys, bool (*same)(const T &, const T &));
@@ -42,7 +48,9 @@ public:
     explicit EvidenceModel(QObject *parent = nullptr);
     void setItems(const QList<EvidenceItem> &items);
 
-    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+private:
+    QVariant display(const EvidenceItem &item, int column) const override;
+    QVariant roleData(const EvidenceItem &item, int column, int role) const override;
 };
 
 /// An incident's status updates (Communication), oldest first.
@@ -56,7 +64,9 @@ public:
     explicit StatusUpdateModel(QObject *parent = nullptr);
     void setItems(const QList<StatusUpdateItem> &items);
 
-    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+private:
+    QVariant display(const StatusUpdateItem &item, int column) const override;
+    QVariant roleData(const StatusUpdateItem &item, int column, int role) const override;
 };
 
 } // namespace sitrep::itemmodels

@@ -100,13 +100,7 @@ struct DashboardMetrics {
 };
 
 /// A row of the wall's active-incident page.
-struct ActiveIncident {
-    QString uid;
-    QString number;
-    QString title;
-    int severity = 0;
-    int priority = 0;
-    QString state;
+struct ActiveIncident : query::IncidentHeadline {
     qint64 createdAt = 0;
     qint64 acknowledgedAt = 0;
     qint64 slaDue = 0; // the active deadline, 0 = none

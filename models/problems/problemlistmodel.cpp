@@ -4,6 +4,8 @@
 #include <QCoreApplication>
 #include <QDateTime>
 
+#include <iterator>
+
 namespace sitrep::problems {
 
 ProblemListModel::ProblemListModel(ProblemStore &store, QObject *parent)
@@ -72,25 +74,22 @@ QVariant ProblemListModel::data(const QModelIndex &index, int role) const
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole)
         return {};
-    switch (index.column()) {
-    case Number:
-        return p.number;
-    case Title:
-        return p.title;
-    case Status:
-        return statusLabel(p.status);
-    case Incidents:
-        return int(p.incidents.size());
-    case KnownErrors:
-        return r.knownErrors;
-    case Owner:
-        return p.owner;
-    case Updated:
-        return QDateTime::fromMSecsSinceEpoch(p.updatedAt, Qt::UTC)
-            .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
-    default:
-        return {};
-    }
+    // What each column shows, in Column order.
+    using Shown = QVariant (*)(const Row &);
+    static constexpr Shown shown[] = {
+        [](const Row &row) -> QVariant { return row.problem.number; },
+        [](const Row &row) -> QVariant { return row.problem.title; },
+        [](const Row &row) -> QVariant { return statusLabel(row.problem.status); },
+        [](const Row &row) -> QVariant { return int(row.problem.incidents.size()); },
+        [](const Row &row) -> QVariant { return row.knownErrors; },
+        [](const Row &row) -> QVariant { return row.problem.owner; },
+        [](const Row &row) -> QVariant {
+            return QDateTime::fromMSecsSinceEpoch(row.problem.updatedAt, Qt::UTC)
+                .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+        },
+    };
+    static_assert(std::size(shown) == ColumnCount);
+    return index.column() < ColumnCount ? shown[index.column()](r) : QVariant();
 }
 
 } // namespace sitrep::problems

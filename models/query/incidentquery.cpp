@@ -86,19 +86,7 @@ QString IncidentQuery::where(QList<QVariant> &binds) const
 {
     const IncidentFilter &f = m_filter;
     store::SqlWhere w(binds);
-    if (!f.states.isEmpty())
-        w.in(QStringLiteral("state"), f.states);
-    if (f.open) // literal, so the planner can use the partial indexes of open rows (0200)
-        w.add(*f.open ? QStringLiteral("is_open=1") : QStringLiteral("is_open=0"));
-    if (f.severity > 0)
-        w.add(QStringLiteral("severity=?"), {qint64(f.severity)});
-    if (f.priority > 0)
-        w.add(QStringLiteral("priority=?"), {qint64(f.priority)});
-    if (!f.assignee.isEmpty())
-        w.add(QStringLiteral("assignee=?"), {f.assignee});
-    if (!f.service.isEmpty())
-        w.add(QStringLiteral("id IN (SELECT incident FROM incident_services WHERE service=?)"),
-              {f.service});
+    f.addTo(w);
     if (f.breachingSla)
         w.add(QStringLiteral("is_open=1 AND sla_due>0 AND (sla_breached<>0 OR sla_due<?)"),
               {f.now > 0 ? f.now : QDateTime::currentMSecsSinceEpoch()});

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "store/incidentconditions.h"
+
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -17,14 +19,8 @@ class Stmt;
 namespace sitrep::query {
 
 /// What the incident list shows: filters (empty fields do not filter) and the sort.
-struct IncidentFilter {
-    QStringList states;
-    std::optional<bool> open;
-    int severity = 0; // 1..4
-    int priority = 0; // 1..4
-    QString service;
-    QString assignee;
-    QString search;            // FTS5, plain words, each a prefix; also services, assignee, group
+/// The search also finds services, assignee and group.
+struct IncidentFilter : store::IncidentConditions {
     bool breachingSla = false; // open and past (or flagged past) the active deadline
     qint64 resolvedAfter = 0;  // ms; 0 = any
     qint64 now = 0;            // the time "breaching" (and a missed SLA) is measured at
@@ -49,15 +45,21 @@ struct SavedView {
 /// Open, My incidents, P1 open, Breaching SLA, Resolved this week. `me` is the user's name.
 QList<SavedView> savedViews(const QString &me, qint64 now);
 
-/// One list row: just what the columns show and sort on.
-struct IncidentRow {
-    qint64 id = 0;
+/// What names an incident in a list of them (the incident list, the wall).
+struct IncidentHeadline {
     QString uid;
     QString number;
     QString title;
     int severity = 0;
     int priority = 0;
     QString state;
+
+    bool operator==(const IncidentHeadline &) const = default;
+};
+
+/// One list row: just what the columns show and sort on.
+struct IncidentRow : IncidentHeadline {
+    qint64 id = 0;
     bool open = true;
     QString assignee;
     QString services; // comma separated

@@ -116,6 +116,23 @@ bool mapping(Ctx &c, const YAML::Node &n, const QString &notMap, const QStringLi
     return checkKeys(c, n, allowed, where);
 }
 
+// Each entry of the list `n`, when there is one: a mapping with no keys but `allowed`
+// (`notMap` says what anything else should have been), given to `read`, which returns false
+// after c.fail() for an entry it refuses. `notList` says what `n` itself should have been.
+template <class Read>
+bool mappings(Ctx &c, const YAML::Node &n, const QString &notList, const QString &notMap,
+              const QStringList &allowed, const QString &where, Read read)
+{
+    if (!n)
+        return true;
+    if (!n.IsSequence())
+        return c.fail(n, notList);
+    for (const auto &x : n)
+        if (!mapping(c, x, notMap, allowed, where) || !read(x))
+            return false;
+    return true;
+}
+
 } // namespace
 
 Result<Runbook> parseRunbook(const QByteArray &yaml, const QString &source)
@@ -156,31 +173,28 @@ Result<Runbook> parseRunbook(const QByteArray &yaml, const QString &source)
         if (!stringList(c, root["services"], QStringLiteral("services"), rb.services))
             return R::fail(c.error, QStringLiteral("yaml"));
 
-        if (const YAML::Node t = root["triggers"]) {
-            if (!t.IsSequence())
-                return bad(t, QStringLiteral("'triggers' must be a list"));
-            for (const auto &tn : t) {
-                if (!mapping(
-                        c, tn, QStringLiteral("a trigger must be a mapping with alert, expr, for"),
-                        {QStringLiteral("alert"), QStringLiteral("expr"), QStringLiteral("for")},
-                        QStringLiteral("a trigger")))
-                    return R::fail(c.error, QStringLiteral("yaml"));
-                Trigger tr;
-                tr.alert = str(tn["alert"]).trimmed();
-                tr.expr = str(tn["expr"]).trimmed();
-                tr.forText = str(tn["for"]).trimmed();
-                if (tr.alert.isEmpty())
-                    return bad(tn, QStringLiteral("a trigger needs an 'alert' name"));
-                if (!tr.forText.isEmpty()) {
-                    tr.forMs = parseDuration(tr.forText);
-                    if (tr.forMs < 0)
-                        return bad(tn["for"],
-                                   QStringLiteral("'for: %1' is not a duration (like 5m, 1h)")
-                                       .arg(tr.forText));
-                }
-                rb.triggers << tr;
+        const auto readTrigger = [&](const YAML::Node &tn) {
+            Trigger tr;
+            tr.alert = str(tn["alert"]).trimmed();
+            tr.expr = str(tn["expr"]).trimmed();
+            tr.forText = str(tn["for"]).trimmed();
+            if (tr.alert.isEmpty())
+                return c.fail(tn, QStringLiteral("a trigger needs an 'alert' name"));
+            if (!tr.forText.isEmpty()) {
+                tr.forMs = parseDuration(tr.forText);
+                if (tr.forMs < 0)
+                    return c.fail(tn["for"],
+                                  QStringLiteral("'for: %1' is not a duration (like 5m, 1h)")
+                                      .arg(tr.forText));
             }
-        }
+            rb.triggers << tr;
+            return true;
+        };
+        if (!mappings(c, root["triggers"], QStringLiteral("'triggers' must be a list"),
+                      QStringLiteral("a trigger must be a mapping with alert, expr, for"),
+                      {QStringLiteral("alert"), QStringLiteral("expr"), QStringLiteral("for")},
+                      QStringLiteral("a trigger"), readTrigger))
+            return R::fail(c.error, QStringLiteral("yaml"));
 
         const YAML::Node steps = root["steps"];
         if (!steps || !steps.IsSequence() || steps.size() == 0)
@@ -204,63 +218,54 @@ Result<Runbook> parseRunbook(const QByteArray &yaml, const QString &source)
                 !stringList(c, sn["checks"], QStringLiteral("checks"), s.checks) ||
                 !stringList(c, sn["actions"], QStringLiteral("actions"), s.actions))
                 return R::fail(c.error, QStringLiteral("yaml"));
-            if (const YAML::Node on = sn["options"]) {
-                if (!on.IsSequence())
-                    return bad(on, QStringLiteral("'options' must be a list of {action, command}"));
-                for (const auto &o : on) {
-                    if (!mapping(
-                            c, o,
-                            QStringLiteral("an option must be a mapping with action and command"),
-                            {QStringLiteral("action"), QStringLiteral("command")},
-                            QStringLiteral("an option")))
-                        return R::fail(c.error, QStringLiteral("yaml"));
-                    StepOption so{str(o["action"]).trimmed(), str(o["command"]).trimmed()};
-                    if (so.action.isEmpty())
-                        return bad(o, QStringLiteral("an option needs an 'action'"));
-                    s.options << so;
-                }
-            }
+            const auto readOption = [&](const YAML::Node &o) {
+                StepOption so{str(o["action"]).trimmed(), str(o["command"]).trimmed()};
+                if (so.action.isEmpty())
+                    return c.fail(o, QStringLiteral("an option needs an 'action'"));
+                s.options << so;
+                return true;
+            };
+            if (!mappings(c, sn["options"],
+                          QStringLiteral("'options' must be a list of {action, command}"),
+                          QStringLiteral("an option must be a mapping with action and command"),
+                          {QStringLiteral("action"), QStringLiteral("command")},
+                          QStringLiteral("an option"), readOption))
+                return R::fail(c.error, QStringLiteral("yaml"));
             rb.steps << s;
         }
 
-        if (const YAML::Node esc = root["escalation"]) {
-            if (!esc.IsSequence())
-                return bad(esc, QStringLiteral("'escalation' must be a list of {after, contact}"));
-            for (const auto &en : esc) {
-                if (!mapping(c, en,
-                             QStringLiteral(
-                                 "an escalation entry must be a mapping with after and contact"),
-                             {QStringLiteral("after"), QStringLiteral("contact"),
-                              QStringLiteral("until")},
-                             QStringLiteral("an escalation entry")))
-                    return R::fail(c.error, QStringLiteral("yaml"));
-                EscalationRule r;
-                r.afterText = str(en["after"]).trimmed();
-                r.afterMs = parseDuration(r.afterText);
-                if (r.afterMs < 0)
-                    return bad(en["after"] ? en["after"] : en,
-                               QStringLiteral("'after: %1' is not a duration (like 15m)")
-                                   .arg(r.afterText));
-                r.contact = str(en["contact"]).trimmed();
-                if (r.contact.isEmpty())
-                    return bad(en, QStringLiteral("an escalation entry needs a 'contact'"));
-                if (en["until"]) {
-                    r.until = str(en["until"]).trimmed().toLower();
-                    if (r.until != u"acknowledged" && r.until != u"resolved")
-                        return R::fail(
-                            yamlError(
-                                source, en["until"].Mark(),
-                                QStringLiteral("'until' must be acknowledged or resolved, not '%1'")
-                                    .arg(r.until)),
-                            QStringLiteral("yaml"));
-                }
-                rb.escalation << r;
+        const auto readEscalation = [&](const YAML::Node &en) {
+            EscalationRule r;
+            r.afterText = str(en["after"]).trimmed();
+            r.afterMs = parseDuration(r.afterText);
+            if (r.afterMs < 0)
+                return c.fail(
+                    en["after"] ? en["after"] : en,
+                    QStringLiteral("'after: %1' is not a duration (like 15m)").arg(r.afterText));
+            r.contact = str(en["contact"]).trimmed();
+            if (r.contact.isEmpty())
+                return c.fail(en, QStringLiteral("an escalation entry needs a 'contact'"));
+            if (en["until"]) {
+                r.until = str(en["until"]).trimmed().toLower();
+                if (r.until != u"acknowledged" && r.until != u"resolved")
+                    return c.fail(
+                        en["until"],
+                        QStringLiteral("'until' must be acknowledged or resolved, not '%1'")
+                            .arg(r.until));
             }
-            std::stable_sort(rb.escalation.begin(), rb.escalation.end(),
-                             [](const EscalationRule &a, const EscalationRule &b) {
-                                 return a.afterMs < b.afterMs;
-                             });
-        }
+            rb.escalation << r;
+            return true;
+        };
+        if (!mappings(
+                c, root["escalation"],
+                QStringLiteral("'escalation' must be a list of {after, contact}"),
+                QStringLiteral("an escalation entry must be a mapping with after and contact"),
+                {QStringLiteral("after"), QStringLiteral("contact"), QStringLiteral("until")},
+                QStringLiteral("an escalation entry"), readEscalation))
+            return R::fail(c.error, QStringLiteral("yaml"));
+        std::stable_sort(
+            rb.escalation.begin(), rb.escalation.end(),
+            [](const EscalationRule &a, const EscalationRule &b) { return a.afterMs < b.afterMs; });
     } catch (const YAML::Exception &e) {
         return R::fail(yamlError(source, e.mark, QString::fromStdString(e.msg)),
                        QStringLiteral("yaml"));

@@ -65,48 +65,66 @@ static void applySlaMode(Incident &inc, const QString &mode, qint64 ts)
     }
 }
 
+template <QString Incident::*field> void setText(Incident &inc, const QJsonValue &v)
+{
+    inc.*field = v.toString();
+}
+template <QStringList Incident::*field> void setList(Incident &inc, const QJsonValue &v)
+{
+    inc.*field = toList(v);
+}
+static void setSeverity(Incident &inc, const QJsonValue &v)
+{
+    inc.severity = parseSeverity(v.toString());
+}
+static void setPriority(Incident &inc, const QJsonValue &v)
+{
+    inc.priority = parsePriority(v.toString());
+}
+static void setTimeSpent(Incident &inc, const QJsonValue &v)
+{
+    inc.timeSpentMinutes = v.toInt();
+}
+
+// The fields an event sets by name: a field update names one, and the opening carries those
+// it is opened with under the same names.
+struct FieldSpec {
+    const char16_t *name;
+    void (*set)(Incident &, const QJsonValue &);
+    bool opening;
+};
+static const FieldSpec kFields[] = {
+    {u"title", setText<&Incident::title>, true},
+    {u"description", setText<&Incident::description>, true},
+    {u"severity", setSeverity, true},
+    {u"priority", setPriority, true},
+    {u"impact", setText<&Incident::impact>, true},
+    {u"urgency", setText<&Incident::urgency>, true},
+    {u"category", setText<&Incident::category>, true},
+    {u"subcategory", setText<&Incident::subcategory>, true},
+    {u"services", setList<&Incident::services>, true},
+    {u"cis", setList<&Incident::cis>, true},
+    {u"assignee", setText<&Incident::assignee>, true},
+    {u"assignment_group", setText<&Incident::assignmentGroup>, true},
+    {u"reporter", setText<&Incident::reporter>, true},
+    {u"commander", setText<&Incident::commander>, true},
+    {u"responders", setList<&Incident::responders>, false},
+    {u"root_cause", setText<&Incident::rootCause>, false},
+    {u"resolution_note", setText<&Incident::resolutionNote>, false},
+    {u"close_code", setText<&Incident::closeCode>, false},
+    {u"time_spent", setTimeSpent, false},
+};
+
+// A field update: a field of kFields, else kept in `extra` as it came.
 static void applyField(Incident &inc, const QString &field, const QJsonValue &v)
 {
-    if (field == u"title")
-        inc.title = v.toString();
-    else if (field == u"description")
-        inc.description = v.toString();
-    else if (field == u"severity")
-        inc.severity = parseSeverity(v.toString());
-    else if (field == u"priority")
-        inc.priority = parsePriority(v.toString());
-    else if (field == u"impact")
-        inc.impact = v.toString();
-    else if (field == u"urgency")
-        inc.urgency = v.toString();
-    else if (field == u"category")
-        inc.category = v.toString();
-    else if (field == u"subcategory")
-        inc.subcategory = v.toString();
-    else if (field == u"services")
-        inc.services = toList(v);
-    else if (field == u"cis")
-        inc.cis = toList(v);
-    else if (field == u"assignee")
-        inc.assignee = v.toString();
-    else if (field == u"assignment_group")
-        inc.assignmentGroup = v.toString();
-    else if (field == u"reporter")
-        inc.reporter = v.toString();
-    else if (field == u"commander")
-        inc.commander = v.toString();
-    else if (field == u"responders")
-        inc.responders = toList(v);
-    else if (field == u"root_cause")
-        inc.rootCause = v.toString();
-    else if (field == u"resolution_note")
-        inc.resolutionNote = v.toString();
-    else if (field == u"close_code")
-        inc.closeCode = v.toString();
-    else if (field == u"time_spent")
-        inc.timeSpentMinutes = v.toInt();
-    else
-        inc.extra[field] = v;
+    for (const FieldSpec &f : kFields) {
+        if (field == QStringView(f.name)) {
+            f.set(inc, v);
+            return;
+        }
+    }
+    inc.extra[field] = v;
 }
 
 void applyEvent(Incident &inc, const Event &e)
@@ -118,20 +136,9 @@ void applyEvent(Incident &inc, const Event &e)
     } else if (e.kind == kinds::Opened) {
         inc.uid = e.incidentUid;
         inc.number = p[u"number"].toString();
-        inc.title = p[u"title"].toString();
-        inc.description = p[u"description"].toString();
-        inc.severity = parseSeverity(p[u"severity"].toString());
-        inc.priority = parsePriority(p[u"priority"].toString());
-        inc.impact = p[u"impact"].toString();
-        inc.urgency = p[u"urgency"].toString();
-        inc.category = p[u"category"].toString();
-        inc.subcategory = p[u"subcategory"].toString();
-        inc.services = toList(p[u"services"]);
-        inc.cis = toList(p[u"cis"]);
-        inc.assignee = p[u"assignee"].toString();
-        inc.assignmentGroup = p[u"assignment_group"].toString();
-        inc.reporter = p[u"reporter"].toString();
-        inc.commander = p[u"commander"].toString();
+        for (const FieldSpec &f : kFields)
+            if (f.opening)
+                f.set(inc, p[QStringView(f.name)]);
         for (const auto &a : p[u"alerts"].toArray())
             linkAlert(inc, a.toString());
         inc.state = p[u"state"].toString();

@@ -624,22 +624,27 @@ QString SqlWhere::sql() const
                              : QStringLiteral(" WHERE ") + m_terms.join(QStringLiteral(" AND "));
 }
 
+void IncidentConditions::addTo(SqlWhere &where) const
+{
+    if (!states.isEmpty())
+        where.in(QStringLiteral("state"), states);
+    if (open) // literal, so the planner can use the partial indexes of open rows (0200)
+        where.add(*open ? QStringLiteral("is_open=1") : QStringLiteral("is_open=0"));
+    if (severity > 0)
+        where.add(QStringLiteral("severity=?"), {qint64(severity)});
+    if (priority > 0)
+        where.add(QStringLiteral("priority=?"), {qint64(priority)});
+    if (!assignee.isEmpty())
+        where.add(QStringLiteral("assignee=?"), {assignee});
+    if (!service.isEmpty())
+        where.add(QStringLiteral("id IN (SELECT incident FROM incident_services WHERE service=?)"),
+                  {service});
+}
+
 QString Store::listSql(const ListQuery &q, bool countOnly, QList<QVariant> &binds)
 {
     SqlWhere where(binds);
-    if (!q.states.isEmpty())
-        where.in(QStringLiteral("state"), q.states);
-    if (q.open) // literal, so the planner can use the partial indexes of open rows
-        where.add(*q.open ? QStringLiteral("is_open=1") : QStringLiteral("is_open=0"));
-    if (q.priority > 0)
-        where.add(QStringLiteral("priority=?"), {qint64(q.priority)});
-    if (q.severity > 0)
-        where.add(QStringLiteral("severity=?"), {qint64(q.severity)});
-    if (!q.assignee.isEmpty())
-        where.add(QStringLiteral("assignee=?"), {q.assignee});
-    if (!q.service.isEmpty())
-        where.add(QStringLiteral("id IN (SELECT incident FROM incident_services WHERE service=?)"),
-                  {q.service});
+    q.addTo(where);
     if (q.slaDueBefore)
         where.add(QStringLiteral("is_open=1 AND sla_due>0 AND sla_due<?"), {*q.slaDueBefore});
     if (q.createdAfter)

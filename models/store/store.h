@@ -3,6 +3,7 @@
 
 #include "domain/event.h"
 #include "domain/incident.h"
+#include "store/incidentconditions.h"
 #include "store/sqlite.h"
 #include "util/result.h"
 
@@ -20,14 +21,7 @@ enum class SortKey { Number, Title, Severity, Priority, State, Assignee, Created
 QString sortKeyName(SortKey k);
 
 /// A filter over the incidents projection. Empty fields do not filter.
-struct ListQuery {
-    QStringList states;
-    std::optional<bool> open;
-    int priority = 0; // 1..4
-    int severity = 0; // 1..4
-    QString service;
-    QString assignee;
-    QString search;                     // FTS5 query (plain words are quoted for you)
+struct ListQuery : IncidentConditions {
     std::optional<qint64> slaDueBefore; // open incidents whose active deadline is before this
     std::optional<qint64> createdAfter;
     std::optional<qint64> resolvedAfter;

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <vector>
 
 namespace sitrep::triage {
@@ -281,55 +282,73 @@ QList<KbDocument> ArticleIndex::markdownArticles(const QString &dir, QStringList
     return out;
 }
 
+// Adds the document `toDocument` makes of each row of the one-off query `sql` (with `limit`,
+// when given, bound to its one parameter) to `kb`; fails with the database's error.
+template <class ToDocument>
+static Status addRows(store::Db &db, const QString &sql, std::optional<qint64> limit,
+                      ArticleIndex &kb, ToDocument toDocument)
+{
+    auto q = db.prepareOnce(sql);
+    if (!q)
+        return Status::fail(db.lastError(), QStringLiteral("db"));
+    if (limit)
+        q->bind(1, *limit);
+    while (q->step()) {
+        store::RowReader row(*q);
+        kb.add(toDocument(row));
+    }
+    if (!q->error().isEmpty())
+        return Status::fail(q->error(), QStringLiteral("db"));
+    return {};
+}
+
 Result<ArticleIndex> ArticleIndex::build(store::Store &store,
                                          const runbooks::RunbookLibrary &runbooks,
                                          const QString &markdownDir, QStringList *warnings,
                                          int maxResolutions)
 {
-    using R = Result<ArticleIndex>;
     ArticleIndex kb;
     auto &db = store.db();
-    auto q = db.prepareOnce(QStringLiteral(
-        "SELECT number, title, description, services, category, subcategory, resolution_note, "
-        "root_cause FROM incidents "
-        "WHERE resolved_at > 0 AND resolution_note != '' ORDER BY resolved_at DESC LIMIT ?"));
-    if (!q)
-        return R::fail(db.lastError(), QStringLiteral("db"));
-    q->bind(1, qint64(maxResolutions));
-    while (q->step()) {
-        store::RowReader row(*q);
-        const QString number = row.text();
-        const QString title = row.text();
-        const QString description = row.text();
-        const QString services = jsonStrings(row.text()).join(u' ');
-        const QString category = row.text();
-        const QString subcategory = row.text();
-        const QString resolution = row.text().trimmed();
-        const QString rootCause = row.text();
-        KbDocument d = resolutionDocument(number, title, description, resolution, rootCause);
-        d.text =
-            QStringList{
-                description.left(2000), services, category, subcategory, resolution, rootCause}
-                .join(u' ');
-        kb.add(std::move(d));
-    }
-    if (!q->error().isEmpty())
-        return R::fail(q->error(), QStringLiteral("db"));
-    auto k = db.prepareOnce(QStringLiteral(
-        "SELECT a.id, a.title, a.body, COALESCE(k.workaround, ''), a.tags, COALESCE(k.symptom, '') "
-        "FROM kb_articles a "
-        "LEFT JOIN known_errors k ON k.number = a.id WHERE a.kind = 'known_error' ORDER BY a.id"));
-    if (!k)
-        return R::fail(db.lastError(), QStringLiteral("db"));
-    while (k->step()) {
-        store::RowReader row(*k);
-        KbDocument d = knownErrorDocument(row);
-        const QString tags = jsonStrings(row.text()).join(u' ');
-        const QString symptom = row.text();
-        d.text = QStringList{symptom, d.body, tags}.join(u' ');
-        d.resolution = d.resolution.trimmed();
-        kb.add(std::move(d));
-    }
+    const Status resolutions = addRows(
+        db,
+        QStringLiteral("SELECT number, title, description, services, category, subcategory, "
+                       "resolution_note, root_cause FROM incidents "
+                       "WHERE resolved_at > 0 AND resolution_note != '' "
+                       "ORDER BY resolved_at DESC LIMIT ?"),
+        qint64(maxResolutions), kb, [](store::RowReader &row) {
+            const QString number = row.text();
+            const QString title = row.text();
+            const QString description = row.text();
+            const QString services = jsonStrings(row.text()).join(u' ');
+            const QString category = row.text();
+            const QString subcategory = row.text();
+            const QString resolution = row.text().trimmed();
+            const QString rootCause = row.text();
+            KbDocument d = resolutionDocument(number, title, description, resolution, rootCause);
+            d.text =
+                QStringList{
+                    description.left(2000), services, category, subcategory, resolution, rootCause}
+                    .join(u' ');
+            return d;
+        });
+    if (!resolutions)
+        return resolutions.error();
+    const Status knownErrors =
+        addRows(db,
+                QStringLiteral("SELECT a.id, a.title, a.body, COALESCE(k.workaround, ''), a.tags, "
+                               "COALESCE(k.symptom, '') FROM kb_articles a "
+                               "LEFT JOIN known_errors k ON k.number = a.id "
+                               "WHERE a.kind = 'known_error' ORDER BY a.id"),
+                {}, kb, [](store::RowReader &row) {
+                    KbDocument d = knownErrorDocument(row);
+                    const QString tags = jsonStrings(row.text()).join(u' ');
+                    const QString symptom = row.text();
+                    d.text = QStringList{symptom, d.body, tags}.join(u' ');
+                    d.resolution = d.resolution.trimmed();
+                    return d;
+                });
+    if (!knownErrors)
+        return knownErrors.error();
     for (const auto &rb : runbooks.runbooks())
         kb.add(runbookDocument(rb));
     for (auto &d : markdownArticles(markdownDir, warnings))

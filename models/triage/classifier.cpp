@@ -16,22 +16,14 @@ namespace sitrep::triage {
 
 static const QSet<QString> &stopWords()
 {
-    static const QSet<QString> s{
-        QStringLiteral("the"),   QStringLiteral("a"),    QStringLiteral("an"),
-        QStringLiteral("and"),   QStringLiteral("or"),   QStringLiteral("of"),
-        QStringLiteral("to"),    QStringLiteral("in"),   QStringLiteral("on"),
-        QStringLiteral("for"),   QStringLiteral("is"),   QStringLiteral("are"),
-        QStringLiteral("was"),   QStringLiteral("were"), QStringLiteral("be"),
-        QStringLiteral("been"),  QStringLiteral("it"),   QStringLiteral("its"),
-        QStringLiteral("at"),    QStringLiteral("by"),   QStringLiteral("with"),
-        QStringLiteral("from"),  QStringLiteral("as"),   QStringLiteral("this"),
-        QStringLiteral("that"),  QStringLiteral("we"),   QStringLiteral("our"),
-        QStringLiteral("has"),   QStringLiteral("have"), QStringLiteral("after"),
-        QStringLiteral("into"),  QStringLiteral("some"), QStringLiteral("may"),
-        QStringLiteral("can"),   QStringLiteral("not"),  QStringLiteral("no"),
-        QStringLiteral("but"),   QStringLiteral("all"),  QStringLiteral("any"),
-        QStringLiteral("since"),
-    };
+    static const QSet<QString> s = [] {
+        const QStringList words =
+            QStringLiteral("the a an and or of to in on for is are was were be been it its at by "
+                           "with from as this that we our has have after into some may can not no "
+                           "but all any since")
+                .split(u' ');
+        return QSet<QString>(words.begin(), words.end());
+    }();
     return s;
 }
 
@@ -182,6 +174,15 @@ static void softmaxInPlace(QVector<double> &z)
         v /= sum;
 }
 
+// The probabilities of logits `z` at temperature `t`.
+static QVector<double> softmaxAt(QVector<double> z, double t)
+{
+    for (double &v : z)
+        v /= t;
+    softmaxInPlace(z);
+    return z;
+}
+
 void SoftmaxHead::train(const QList<SparseVector> &x, const QVector<int> &y,
                         const QVector<float> &w, const QStringList &labels, int features,
                         const Options &o)
@@ -268,13 +269,8 @@ void SoftmaxHead::calibrate(const QList<SparseVector> &x, const QVector<int> &y)
     for (int i = 0; i <= 80; ++i) {
         const double t = std::exp(std::log(0.1) + (std::log(10.0) - std::log(0.1)) * i / 80.0);
         double loss = 0;
-        for (int n = 0; n < zs.size(); ++n) {
-            QVector<double> p = zs[n];
-            for (double &v : p)
-                v /= t;
-            softmaxInPlace(p);
-            loss -= std::log(std::max(p[y[n]], 1e-12));
-        }
+        for (int n = 0; n < zs.size(); ++n)
+            loss -= std::log(std::max(softmaxAt(zs[n], t)[y[n]], 1e-12));
         if (loss < bestLoss) {
             bestLoss = loss;
             bestT = t;
@@ -287,10 +283,7 @@ void SoftmaxHead::calibrate(const QList<SparseVector> &x, const QVector<int> &y)
     QVector<double> s, t;
     int positives = 0;
     for (int n = 0; n < zs.size(); ++n) {
-        QVector<double> p = zs[n];
-        for (double &v : p)
-            v /= bestT;
-        softmaxInPlace(p);
+        const QVector<double> p = softmaxAt(zs[n], bestT);
         const auto top = int(std::max_element(p.cbegin(), p.cend()) - p.cbegin());
         const double q = std::clamp(p[top], 1e-6, 1.0 - 1e-6);
         s << std::log(q / (1.0 - q));
@@ -345,13 +338,8 @@ double SoftmaxHead::confidence(double p) const
 
 QVector<double> SoftmaxHead::probabilities(const SparseVector &x) const
 {
-    QVector<double> z = logits(x);
-    if (z.isEmpty())
-        return z;
-    for (double &v : z)
-        v /= m_temperature;
-    softmaxInPlace(z);
-    return z;
+    const QVector<double> z = logits(x);
+    return z.isEmpty() ? z : softmaxAt(z, m_temperature);
 }
 
 FieldSuggestion SoftmaxHead::predict(const SparseVector &x) const

@@ -19,26 +19,24 @@ QString slaModeName(SlaMode m)
     return util::nameOf(names, m);
 }
 
+// A list written as words separated by spaces.
+static QStringList words(const char *spaced)
+{
+    return QString::fromLatin1(spaced).split(u' ');
+}
+
 const QStringList &Workflow::knownGuards()
 {
-    static const QStringList g{QStringLiteral("severity_defined"),
-                               QStringLiteral("approval_if_p1"),
-                               QStringLiteral("approval_or_severity_check"),
-                               QStringLiteral("approval_required"),
-                               QStringLiteral("resolution_required"),
-                               QStringLiteral("commander_assigned"),
-                               QStringLiteral("always_true")};
+    static const QStringList g = words("severity_defined approval_if_p1 approval_or_severity_check "
+                                       "approval_required resolution_required commander_assigned "
+                                       "always_true");
     return g;
 }
 
 const QStringList &Workflow::knownActions()
 {
-    static const QStringList a{QStringLiteral("assign_on_call"),
-                               QStringLiteral("draft_postmortem"),
-                               QStringLiteral("create_postmortem_ticket"),
-                               QStringLiteral("notify"),
-                               QStringLiteral("execute_remediation_steps"),
-                               QStringLiteral("none")};
+    static const QStringList a = words("assign_on_call draft_postmortem create_postmortem_ticket "
+                                       "notify execute_remediation_steps none");
     return a;
 }
 
@@ -193,18 +191,21 @@ Result<Workflow> Workflow::fromRoot(const YAML::Node &root, const QString &sourc
         const QStringList guards =
             strList(tn["guards"]) + strList(tn["validator"]) + strList(tn["validators"]);
         const QStringList actions = strList(tn["actions"]) + strList(tn["action"]);
-        for (const QString &g : guards)
-            if (!knownGuards().contains(g))
-                return Status::fail(
-                    yamlError(source, tn.Mark(),
-                              QStringLiteral("unknown guard '%1' (known: %2)")
-                                  .arg(g, knownGuards().join(QStringLiteral(", ")))));
-        for (const QString &a : actions)
-            if (!knownActions().contains(a))
-                return Status::fail(
-                    yamlError(source, tn.Mark(),
-                              QStringLiteral("unknown action '%1' (known: %2)")
-                                  .arg(a, knownActions().join(QStringLiteral(", ")))));
+        // Every name is one of `known`, else "unknown WHAT 'NAME' (known: ...)".
+        const auto checkKnown = [&](const QStringList &names, const QStringList &known,
+                                    const char *what) -> Status {
+            for (const QString &n : names)
+                if (!known.contains(n))
+                    return Status::fail(yamlError(
+                        source, tn.Mark(),
+                        QStringLiteral("unknown %1 '%2' (known: %3)")
+                            .arg(QLatin1String(what), n, known.join(QStringLiteral(", ")))));
+            return {};
+        };
+        if (auto known = checkKnown(guards, knownGuards(), "guard"); !known)
+            return known;
+        if (auto known = checkKnown(actions, knownActions(), "action"); !known)
+            return known;
         const QString appr = str(tn["approval"]).toLower();
         for (const QString &f : froms) {
             if (f != u"*" && !w.state(f))
