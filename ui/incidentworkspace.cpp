@@ -53,6 +53,26 @@ using namespace sitrep::itemmodels;
 using engine::Command;
 using query::formatDuration;
 
+namespace {
+
+/// A section page filled by a list with columns (made into `list`), its controls below.
+struct ListPage {
+    QWidget *page = nullptr;
+    QVBoxLayout *column = nullptr;
+};
+
+ListPage listPage(QTreeWidget *&list, const QString &name, const QString &accessibleName,
+                  const QStringList &headers, QWidget *parent)
+{
+    auto *w = new QWidget(parent);
+    auto *v = new QVBoxLayout(w);
+    list = flatList(name, accessibleName, headers, w);
+    v->addWidget(list, 1);
+    return {w, v};
+}
+
+} // namespace
+
 IncidentWorkspace::IncidentWorkspace(engine::LifecycleEngine &engine, const QString &uid,
                                      const QString &me, QWidget *parent)
     : QWidget(parent), m_engine(engine), m_uid(uid),
@@ -520,11 +540,9 @@ void IncidentWorkspace::showEvidencePreview()
 
 QWidget *IncidentWorkspace::buildServices()
 {
-    auto *w = new QWidget(this);
-    auto *v = new QVBoxLayout(w);
-    m_services = flatList(QStringLiteral("servicesView"), tr("Affected services"),
-                          {tr("Service"), tr("Health"), tr("Firing alerts"), tr("Set by")}, w);
-    v->addWidget(m_services, 1);
+    const auto [w, v] =
+        listPage(m_services, QStringLiteral("servicesView"), tr("Affected services"),
+                 {tr("Service"), tr("Health"), tr("Firing alerts"), tr("Set by")}, this);
     auto *caption = new QLabel(tr("Override health of the selected service:"), w);
     m_healthOverride = namedComboBox(QString(), tr("Health override"), w);
     m_healthOverride->addItem(tr("Healthy"), 0);
@@ -585,11 +603,8 @@ QWidget *IncidentWorkspace::buildCommunication()
 
 QWidget *IncidentWorkspace::buildActionItems()
 {
-    auto *w = new QWidget(this);
-    auto *v = new QVBoxLayout(w);
-    m_actions = flatList(QStringLiteral("actionItems"), tr("Action items"),
-                         {tr("Done"), tr("Title"), tr("Owner"), tr("Due")}, w);
-    v->addWidget(m_actions, 1);
+    const auto [w, v] = listPage(m_actions, QStringLiteral("actionItems"), tr("Action items"),
+                                 {tr("Done"), tr("Title"), tr("Owner"), tr("Due")}, this);
     m_actionTitle = namedLineEdit(QString(), tr("Action item title"), tr("Action item"), w);
     m_actionOwner = namedLineEdit(QString(), tr("Action item owner"), tr("Owner"), w);
     m_actionDue = namedLineEdit(QString(), tr("Action item due date"), tr("Due YYYY-MM-DD"), w);

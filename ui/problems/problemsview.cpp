@@ -33,7 +33,7 @@ namespace sitrep::ui {
 using problems::ProblemListModel;
 
 ProblemsView::ProblemsView(engine::LifecycleEngine &engine, const QString &me, QWidget *parent)
-    : QWidget(parent), m_engine(engine), m_me(me),
+    : EnginePanel(engine, QString(), me, parent),
       m_store(std::make_unique<problems::ProblemStore>(engine))
 {
     setObjectName(QStringLiteral("problemsView"));
@@ -43,8 +43,7 @@ ProblemsView::ProblemsView(engine::LifecycleEngine &engine, const QString &me, Q
     m_proxy->setSortRole(ProblemListModel::SortRole);
 
     auto *v = new QVBoxLayout(this);
-    m_message = messageLabel(QStringLiteral("problemsMessage"), this, true);
-    v->addWidget(m_message);
+    addMessage(v, QStringLiteral("problemsMessage"), styleProblemsMessage, true);
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(QStringLiteral("problemsTabs"));
     m_tabs->setDocumentMode(true);
@@ -227,7 +226,7 @@ QWidget *ProblemsView::buildKnowledgeBaseTab()
     return w;
 }
 
-void ProblemsView::refresh()
+void ProblemsView::reload()
 {
     const QString keep = m_current;
     m_model->refresh();
@@ -251,16 +250,6 @@ bool ProblemsView::selectProblem(const QString &number)
 void ProblemsView::showKnowledgeBase()
 {
     m_tabs->setCurrentIndex(1);
-}
-
-QString ProblemsView::messageText() const
-{
-    return shownText(m_message);
-}
-
-void ProblemsView::showMessage(const QString &text, bool error)
-{
-    showProblemsMessage(m_message, text, error);
 }
 
 void ProblemsView::showProblem(const QString &number)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <QWidget>
+#include "ui/style/enginepanel.h"
 
 #include <memory>
 
@@ -18,9 +18,6 @@ class QTableView;
 class QTextBrowser;
 class QSortFilterProxyModel;
 
-namespace sitrep::engine {
-class LifecycleEngine;
-}
 namespace sitrep::problems {
 class ProblemStore;
 class ProblemListModel;
@@ -32,7 +29,7 @@ namespace sitrep::ui {
 /// problem's fields, its linked incidents (link by number, unlink, open), its known-error
 /// entries (symptom, workaround, root cause), and the knowledge base the resolves and
 /// known errors feed. Errors show inline; nothing modal.
-class ProblemsView final : public QWidget {
+class ProblemsView final : public EnginePanel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ProblemsView)
 public:
@@ -40,12 +37,10 @@ public:
     ~ProblemsView() override;
 
     /// Re-reads problems and articles (after changes from elsewhere).
-    void refresh();
+    void reload() override;
     /// Selects a problem by number; false if it is not listed.
     bool selectProblem(const QString &number);
     QString currentProblem() const { return m_current; }
-    /// The inline message (error or confirmation), empty when hidden.
-    QString messageText() const;
     /// Shows the knowledge-base tab.
     void showKnowledgeBase();
     problems::ProblemListModel &model() { return *m_model; }
@@ -64,17 +59,13 @@ private:
     void unlinkIncident();
     void saveKnownError();
     void reloadArticles();
-    void showMessage(const QString &text, bool error);
 
-    engine::LifecycleEngine &m_engine;
-    QString m_me;
     std::unique_ptr<problems::ProblemStore> m_store;
     problems::ProblemListModel *m_model = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;
     QString m_current;
 
     QTabWidget *m_tabs = nullptr;
-    QLabel *m_message = nullptr;
     QTableView *m_table = nullptr;
     QCheckBox *m_openOnly = nullptr;
     QLineEdit *m_newTitle = nullptr;

@@ -63,6 +63,11 @@ template <typename T> Status statusOf(const Result<T> &r)
     return r ? Status() : Status(r.error());
 }
 
+void styleOutcome(QLabel *label, bool error)
+{
+    styleAsBanner(label, error ? BannerKind::Error : BannerKind::Success);
+}
+
 QDateTimeEdit *timeEdit(qint64 ms, QWidget *parent)
 {
     auto *e = new QDateTimeEdit(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC), parent);
@@ -77,11 +82,10 @@ QDateTimeEdit *timeEdit(qint64 ms, QWidget *parent)
 RemediationView::RemediationView(engine::LifecycleEngine &engine, const QString &me,
                                  remediation::Remediator *remediator, const QString &unavailable,
                                  QWidget *parent)
-    : QWidget(parent), m_engine(engine), m_me(me), m_remediator(remediator)
+    : EnginePanel(engine, QString(), me, parent), m_remediator(remediator)
 {
     auto *layout = new QVBoxLayout(this);
-    m_message = messageLabel(QStringLiteral("remediationMessage"), this);
-    layout->addWidget(m_message);
+    addMessage(layout, QStringLiteral("remediationMessage"), styleOutcome);
     m_tabs = new QTabWidget(this);
     m_tabs->addTab(buildMaintenancePage(), tr("Maintenance and changes"));
     m_tabs->addTab(buildApprovalsPage(), tr("Awaiting approval"));
@@ -89,7 +93,7 @@ RemediationView::RemediationView(engine::LifecycleEngine &engine, const QString 
     layout->addWidget(m_tabs);
 
     if (!m_remediator)
-        setMessage(tr("Remediation rules cannot be loaded: %1").arg(unavailable), true);
+        showMessage(tr("Remediation rules cannot be loaded: %1").arg(unavailable), true);
     connect(&engine, &engine::LifecycleEngine::eventsAppended, this, &RemediationView::reload);
     reload();
 }
@@ -220,18 +224,6 @@ void RemediationView::showPage(Page page)
     m_tabs->setCurrentIndex(int(page));
 }
 
-QString RemediationView::message() const
-{
-    return shownText(m_message);
-}
-
-void RemediationView::setMessage(const QString &text, bool error)
-{
-    m_message->setText(text);
-    m_message->setVisible(!text.isEmpty());
-    styleAsBanner(m_message, error ? BannerKind::Error : BannerKind::Success);
-}
-
 QString RemediationView::selectedId(QTableWidget *table) const
 {
     const auto rows = table->selectionModel()->selectedRows();
@@ -286,7 +278,7 @@ QString RemediationView::selectedOrSay(QTableWidget *table, const QString &selec
 {
     const QString id = selectedId(table);
     if (id.isEmpty())
-        setMessage(selectFirst, true);
+        showMessage(selectFirst, true);
     return id;
 }
 
@@ -294,24 +286,10 @@ QString RemediationView::selectedRemediation(QTableWidget *table, const QString 
 {
     const QString id = selectedId(table);
     if (id.isEmpty() || !m_remediator) {
-        setMessage(id.isEmpty() ? selectFirst : tr("Remediation rules are not loaded."), true);
+        showMessage(id.isEmpty() ? selectFirst : tr("Remediation rules are not loaded."), true);
         return {};
     }
     return id;
-}
-
-bool RemediationView::conclude(const Status &status, const QString &done,
-                               std::initializer_list<QLineEdit *> fields)
-{
-    if (!status) {
-        setMessage(status.errorMessage(), true);
-        return false;
-    }
-    for (QLineEdit *field : fields)
-        field->clear();
-    setMessage(done, false);
-    reload();
-    return true;
 }
 
 bool RemediationView::addWindow(const QString &ci, qint64 startsAt, qint64 endsAt,
