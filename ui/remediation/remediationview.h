@@ -5,10 +5,6 @@
 
 #include <memory>
 
-class QDateTimeEdit;
-class QLabel;
-class QLineEdit;
-class QPushButton;
 class QTabWidget;
 class QTableWidget;
 
@@ -43,7 +39,8 @@ public:
     QTableWidget *approvalsTable() const { return m_approvals; }
     QString message() const { return messageText(); }
 
-    /// The form actions, callable from tests as a person would use them.
+    /// The form actions, callable from tests as a person would use them (the form's
+    /// buttons empty its fields when the action went through).
     bool addWindow(const QString &ci, qint64 startsAt, qint64 endsAt, const QString &reason);
     bool addChange(const QString &ci, qint64 implementedAt, const QString &summary,
                    const QString &ref);
@@ -70,15 +67,6 @@ private:
     QTableWidget *m_changes = nullptr;
     QTableWidget *m_approvals = nullptr;
     QTableWidget *m_failed = nullptr;
-    QLineEdit *m_winCi = nullptr;
-    QDateTimeEdit *m_winStart = nullptr;
-    QDateTimeEdit *m_winEnd = nullptr;
-    QLineEdit *m_winReason = nullptr;
-    QLineEdit *m_chgCi = nullptr;
-    QDateTimeEdit *m_chgAt = nullptr;
-    QLineEdit *m_chgSummary = nullptr;
-    QLineEdit *m_chgRef = nullptr;
-    QLineEdit *m_dismissReason = nullptr;
 };
 
 } // namespace sitrep::ui

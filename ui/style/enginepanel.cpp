@@ -5,7 +5,6 @@
 
 #include <QBoxLayout>
 #include <QLabel>
-#include <QLineEdit>
 
 namespace sitrep::ui {
 
@@ -38,15 +37,12 @@ QString EnginePanel::messageText() const
     return shownText(m_message);
 }
 
-bool EnginePanel::conclude(const Status &status, const QString &done,
-                           std::initializer_list<QLineEdit *> fields)
+bool EnginePanel::conclude(const Status &status, const QString &done)
 {
     if (!status) {
         showMessage(status.errorMessage(), true);
         return false;
     }
-    for (QLineEdit *field : fields)
-        field->clear();
     showMessage(done, false);
     reload();
     return true;

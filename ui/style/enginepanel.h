@@ -5,11 +5,8 @@
 
 #include <QWidget>
 
-#include <initializer_list>
-
 class QBoxLayout;
 class QLabel;
-class QLineEdit;
 
 namespace sitrep::engine {
 class LifecycleEngine;
@@ -45,10 +42,8 @@ protected:
                     bool selectable = false);
     /// Shows `text` (hides the message when it is empty).
     void showMessage(const QString &text, bool error);
-    /// If `status` is ok: empties `fields`, says `done` and reloads; else says its error.
-    /// True if ok.
-    bool conclude(const Status &status, const QString &done,
-                  std::initializer_list<QLineEdit *> fields = {});
+    /// If `status` is ok: says `done` and reloads; else says its error. True if ok.
+    bool conclude(const Status &status, const QString &done);
 
     engine::LifecycleEngine &m_engine;
     const QString m_uid;
