@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ui/style/enginepanel.h"
+#include "ui/style/fieldform.h"
 
 #include <memory>
 
@@ -60,6 +61,31 @@ private:
     void saveKnownError();
     void reloadArticles();
 
+    /// The knowledge-base tab: the articles of a kind with the words searched for, and the
+    /// one selected.
+    struct KnowledgeBase {
+        QComboBox *kind = nullptr;
+        QLineEdit *search = nullptr;
+        QListWidget *list = nullptr;
+        QTextBrowser *article = nullptr;
+    };
+
+    /// The problem selected: its heading and fields, the incidents linked to it.
+    struct Detail {
+        QWidget *box = nullptr;
+        QLabel *heading = nullptr;
+        FieldForm fields;
+        QListWidget *incidents = nullptr;
+        QLineEdit *linkEdit = nullptr;
+    };
+    /// Its known-error entries: the entry shown, its fields, where it was seen, save.
+    struct KnownErrorForm {
+        QComboBox *entry = nullptr;
+        FieldForm fields;
+        QLabel *seen = nullptr;
+        QPushButton *save = nullptr;
+    };
+
     std::unique_ptr<problems::ProblemStore> m_store;
     problems::ProblemListModel *m_model = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;
@@ -67,29 +93,10 @@ private:
 
     QTabWidget *m_tabs = nullptr;
     QTableView *m_table = nullptr;
-    QCheckBox *m_openOnly = nullptr;
     QLineEdit *m_newTitle = nullptr;
-    QWidget *m_detail = nullptr;
-    QLabel *m_heading = nullptr;
-    QLineEdit *m_title = nullptr;
-    QComboBox *m_status = nullptr;
-    QLineEdit *m_owner = nullptr;
-    QPlainTextEdit *m_description = nullptr;
-    QPlainTextEdit *m_rootCause = nullptr;
-    QPlainTextEdit *m_workaround = nullptr;
-    QListWidget *m_incidents = nullptr;
-    QLineEdit *m_linkEdit = nullptr;
-    QComboBox *m_keCombo = nullptr;
-    QLineEdit *m_keTitle = nullptr;
-    QPlainTextEdit *m_keSymptom = nullptr;
-    QPlainTextEdit *m_keWorkaround = nullptr;
-    QPlainTextEdit *m_keRootCause = nullptr;
-    QLabel *m_keSeen = nullptr;
-    QPushButton *m_keSave = nullptr;
-    QComboBox *m_kbKind = nullptr;
-    QLineEdit *m_kbSearch = nullptr;
-    QListWidget *m_kbList = nullptr;
-    QTextBrowser *m_kbArticle = nullptr;
+    Detail m_detail;
+    KnownErrorForm m_knownError;
+    KnowledgeBase m_kb;
 };
 
 } // namespace sitrep::ui
