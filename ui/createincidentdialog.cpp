@@ -156,8 +156,7 @@ void CreateIncidentDialog::accept()
         m_formError->show();
         return;
     }
-    m_createdUid = r->incidentUid;
-    m_createdNumber = r->number;
+    m_created = *r;
     QDialog::accept();
 }
 

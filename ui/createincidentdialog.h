@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "engine/command.h"
+
 #include <QDialog>
 #include <QJsonObject>
 
@@ -31,8 +33,8 @@ public:
     /// Priority the matrix gives now ("P2"), empty if it cannot tell yet.
     QString priorityText() const;
     /// The incident created by accept(), empty before.
-    QString createdUid() const { return m_createdUid; }
-    QString createdNumber() const { return m_createdNumber; }
+    QString createdUid() const { return m_created.incidentUid; }
+    QString createdNumber() const { return m_created.number; }
 
     void accept() override;
 
@@ -44,8 +46,7 @@ private:
     IncidentFieldsForm *m_fields = nullptr;
     QLabel *m_formError = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
-    QString m_createdUid;
-    QString m_createdNumber;
+    engine::Outcome m_created;
 };
 
 } // namespace sitrep::ui

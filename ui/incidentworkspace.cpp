@@ -53,6 +53,26 @@ using namespace sitrep::itemmodels;
 using engine::Command;
 using query::formatDuration;
 
+namespace {
+
+/// A section page filled by a list with columns (made into `list`), its controls below.
+struct ListPage {
+    QWidget *page = nullptr;
+    QVBoxLayout *column = nullptr;
+};
+
+ListPage listPage(QTreeWidget *&list, const QString &name, const QString &accessibleName,
+                  const QStringList &headers, QWidget *parent)
+{
+    auto *w = new QWidget(parent);
+    auto *v = new QVBoxLayout(w);
+    list = flatList(name, accessibleName, headers, w);
+    v->addWidget(list, 1);
+    return {w, v};
+}
+
+} // namespace
+
 IncidentWorkspace::IncidentWorkspace(engine::LifecycleEngine &engine, const QString &uid,
                                      const QString &me, QWidget *parent)
     : QWidget(parent), m_engine(engine), m_uid(uid),
@@ -457,21 +477,21 @@ QWidget *IncidentWorkspace::buildEvidence()
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 1);
     v->addWidget(split, 1);
-    m_evidenceKind = namedComboBox(QString(), tr("Evidence kind"), w);
+    auto *evidenceKind = namedComboBox(QString(), tr("Evidence kind"), w);
     for (const char *k : {"metric", "log", "trace", "dashboard", "link"})
-        m_evidenceKind->addItem(QString::fromLatin1(k), QString::fromLatin1(k));
-    m_evidenceTitle = namedLineEdit(QString(), tr("Evidence title"), tr("Title"), w);
-    m_evidenceUrl = namedLineEdit(QStringLiteral("evidenceUrl"), tr("Evidence link"),
-                                  tr("https://grafana.example/d/..."), w);
+        evidenceKind->addItem(QString::fromLatin1(k), QString::fromLatin1(k));
+    auto *evidenceTitle = namedLineEdit(QString(), tr("Evidence title"), tr("Title"), w);
+    auto *evidenceUrl = namedLineEdit(QStringLiteral("evidenceUrl"), tr("Evidence link"),
+                                      tr("https://grafana.example/d/..."), w);
     auto *addLink = new QPushButton(tr("Add link"), w);
     auto *attach = namedButton(tr("Attach file…"), QStringLiteral("attachFile"), w);
-    addRow(v, {{m_evidenceKind}, {m_evidenceTitle, 1}, {m_evidenceUrl, 2}, {addLink}, {attach}});
-    connect(addLink, &QPushButton::clicked, this, [this] {
+    addRow(v, {{evidenceKind}, {evidenceTitle, 1}, {evidenceUrl, 2}, {addLink}, {attach}});
+    connect(addLink, &QPushButton::clicked, this, [this, evidenceKind, evidenceTitle, evidenceUrl] {
         runAndClear(Command::Kind::AttachEvidence,
-                    {{QStringLiteral("kind"), m_evidenceKind->currentData().toString()},
-                     {QStringLiteral("title"), m_evidenceTitle->text()},
-                     {QStringLiteral("url"), m_evidenceUrl->text()}},
-                    {m_evidenceTitle, m_evidenceUrl});
+                    {{QStringLiteral("kind"), evidenceKind->currentData().toString()},
+                     {QStringLiteral("title"), evidenceTitle->text()},
+                     {QStringLiteral("url"), evidenceUrl->text()}},
+                    {evidenceTitle, evidenceUrl});
     });
     connect(attach, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Attach evidence"));
@@ -520,19 +540,17 @@ void IncidentWorkspace::showEvidencePreview()
 
 QWidget *IncidentWorkspace::buildServices()
 {
-    auto *w = new QWidget(this);
-    auto *v = new QVBoxLayout(w);
-    m_services = flatList(QStringLiteral("servicesView"), tr("Affected services"),
-                          {tr("Service"), tr("Health"), tr("Firing alerts"), tr("Set by")}, w);
-    v->addWidget(m_services, 1);
+    const auto [w, v] =
+        listPage(m_services, QStringLiteral("servicesView"), tr("Affected services"),
+                 {tr("Service"), tr("Health"), tr("Firing alerts"), tr("Set by")}, this);
     auto *caption = new QLabel(tr("Override health of the selected service:"), w);
-    m_healthOverride = namedComboBox(QString(), tr("Health override"), w);
-    m_healthOverride->addItem(tr("Healthy"), 0);
+    auto *healthOverride = namedComboBox(QString(), tr("Health override"), w);
+    healthOverride->addItem(tr("Healthy"), 0);
     for (int s = 1; s <= 4; ++s)
-        m_healthOverride->addItem(severityIcon(s), QStringLiteral("SEV%1").arg(s), s);
+        healthOverride->addItem(severityIcon(s), QStringLiteral("SEV%1").arg(s), s);
     auto *set = new QPushButton(tr("Set"), w);
-    addRow(v, {{caption}, {m_healthOverride}, {set}}, true);
-    connect(set, &QPushButton::clicked, this, [this] {
+    addRow(v, {{caption}, {healthOverride}, {set}}, true);
+    connect(set, &QPushButton::clicked, this, [this, healthOverride] {
         auto *item = m_services->currentItem();
         if (!item) {
             showMessage(tr("Select a service first."), true);
@@ -542,7 +560,7 @@ QWidget *IncidentWorkspace::buildServices()
             {{QStringLiteral("kind"), QStringLiteral("service.health")},
              {QStringLiteral("payload"),
               QJsonObject{{QStringLiteral("service"), item->text(0)},
-                          {QStringLiteral("severity"), m_healthOverride->currentData().toInt()}}}});
+                          {QStringLiteral("severity"), healthOverride->currentData().toInt()}}}});
     });
     return w;
 }
@@ -564,44 +582,41 @@ QWidget *IncidentWorkspace::buildCommunication()
         m_updates->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
     m_updates->header()->setStretchLastSection(true);
     v->addWidget(m_updates, 1);
-    m_updateVisibility = namedComboBox(QString(), tr("Audience"), w);
-    m_updateVisibility->addItem(tr("Internal"), QStringLiteral("internal"));
-    m_updateVisibility->addItem(tr("External"), QStringLiteral("external"));
-    m_updateText =
+    auto *updateVisibility = namedComboBox(QString(), tr("Audience"), w);
+    updateVisibility->addItem(tr("Internal"), QStringLiteral("internal"));
+    updateVisibility->addItem(tr("External"), QStringLiteral("external"));
+    auto *updateText =
         namedLineEdit(QStringLiteral("statusUpdateEdit"), tr("Status update message"),
                       tr("What is happening, what we do next, when the next update comes"), w);
     auto *post = namedButton(tr("Post update"), QStringLiteral("postUpdate"), w);
-    addRow(v, {{m_updateVisibility}, {m_updateText, 1}, {post}});
-    auto doPost = [this] {
+    addRow(v, {{updateVisibility}, {updateText, 1}, {post}});
+    auto doPost = [this, updateText, updateVisibility] {
         runAndClear(Command::Kind::StatusUpdate,
-                    {{QStringLiteral("message"), m_updateText->text()},
-                     {QStringLiteral("visibility"), m_updateVisibility->currentData().toString()}},
-                    {m_updateText});
+                    {{QStringLiteral("message"), updateText->text()},
+                     {QStringLiteral("visibility"), updateVisibility->currentData().toString()}},
+                    {updateText});
     };
     connect(post, &QPushButton::clicked, this, doPost);
-    connect(m_updateText, &QLineEdit::returnPressed, this, doPost);
+    connect(updateText, &QLineEdit::returnPressed, this, doPost);
     return w;
 }
 
 QWidget *IncidentWorkspace::buildActionItems()
 {
-    auto *w = new QWidget(this);
-    auto *v = new QVBoxLayout(w);
-    m_actions = flatList(QStringLiteral("actionItems"), tr("Action items"),
-                         {tr("Done"), tr("Title"), tr("Owner"), tr("Due")}, w);
-    v->addWidget(m_actions, 1);
-    m_actionTitle = namedLineEdit(QString(), tr("Action item title"), tr("Action item"), w);
-    m_actionOwner = namedLineEdit(QString(), tr("Action item owner"), tr("Owner"), w);
-    m_actionDue = namedLineEdit(QString(), tr("Action item due date"), tr("Due YYYY-MM-DD"), w);
+    const auto [w, v] = listPage(m_actions, QStringLiteral("actionItems"), tr("Action items"),
+                                 {tr("Done"), tr("Title"), tr("Owner"), tr("Due")}, this);
+    auto *actionTitle = namedLineEdit(QString(), tr("Action item title"), tr("Action item"), w);
+    auto *actionOwner = namedLineEdit(QString(), tr("Action item owner"), tr("Owner"), w);
+    auto *actionDue = namedLineEdit(QString(), tr("Action item due date"), tr("Due YYYY-MM-DD"), w);
     auto *add = new QPushButton(tr("Add"), w);
-    addRow(v, {{m_actionTitle, 2}, {m_actionOwner, 1}, {m_actionDue}, {add}});
-    connect(add, &QPushButton::clicked, this, [this] {
+    addRow(v, {{actionTitle, 2}, {actionOwner, 1}, {actionDue}, {add}});
+    connect(add, &QPushButton::clicked, this, [this, actionTitle, actionOwner, actionDue] {
         QJsonObject a{{QStringLiteral("op"), QStringLiteral("add")},
-                      {QStringLiteral("title"), m_actionTitle->text()},
-                      {QStringLiteral("owner"), m_actionOwner->text().trimmed()}};
-        if (!m_actionDue->text().trimmed().isEmpty())
-            a[u"due"] = m_actionDue->text().trimmed();
-        runAndClear(Command::Kind::ActionItem, a, {m_actionTitle, m_actionOwner, m_actionDue});
+                      {QStringLiteral("title"), actionTitle->text()},
+                      {QStringLiteral("owner"), actionOwner->text().trimmed()}};
+        if (!actionDue->text().trimmed().isEmpty())
+            a[u"due"] = actionDue->text().trimmed();
+        runAndClear(Command::Kind::ActionItem, a, {actionTitle, actionOwner, actionDue});
     });
     connect(m_actions, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem *item, int column) {
         if (m_populating || column != 0)
@@ -630,8 +645,8 @@ QWidget *IncidentWorkspace::buildPeople()
     m_responders = namedList(QString(), tr("Responders"), w);
     form->addRow(tr("Responders:"), m_responders);
     auto *respRow = new QHBoxLayout;
-    m_responderEdit = namedLineEdit(QString(), tr("New responder"), QString(), w);
-    respRow->addWidget(m_responderEdit, 1);
+    auto *responderEdit = namedLineEdit(QString(), tr("New responder"), QString(), w);
+    respRow->addWidget(responderEdit, 1);
     auto *addResp = new QPushButton(tr("Add responder"), w);
     respRow->addWidget(addResp);
     form->addRow(QString(), respRow);
@@ -641,9 +656,9 @@ QWidget *IncidentWorkspace::buildPeople()
     connect(takeCmd, &QPushButton::clicked, this, [this] {
         run(Command::Kind::SetCommander, {{QStringLiteral("commander"), m_me}});
     });
-    connect(addResp, &QPushButton::clicked, this, [this] {
+    connect(addResp, &QPushButton::clicked, this, [this, responderEdit] {
         runAndClear(Command::Kind::AddResponder,
-                    {{QStringLiteral("responder"), m_responderEdit->text()}}, {m_responderEdit});
+                    {{QStringLiteral("responder"), responderEdit->text()}}, {responderEdit});
     });
     return w;
 }

@@ -150,26 +150,16 @@ private:
     QTreeView *m_evidenceList = nullptr;
     itemmodels::EvidenceModel *m_evidenceModel = nullptr;
     QLabel *m_evidencePreview = nullptr;
-    QComboBox *m_evidenceKind = nullptr;
-    QLineEdit *m_evidenceTitle = nullptr;
-    QLineEdit *m_evidenceUrl = nullptr;
     // services
     QTreeWidget *m_services = nullptr;
-    QComboBox *m_healthOverride = nullptr;
     // communication
     QTreeView *m_updates = nullptr;
     itemmodels::StatusUpdateModel *m_updatesModel = nullptr;
-    QLineEdit *m_updateText = nullptr;
-    QComboBox *m_updateVisibility = nullptr;
     // action items
     QTreeWidget *m_actions = nullptr;
-    QLineEdit *m_actionTitle = nullptr;
-    QLineEdit *m_actionOwner = nullptr;
-    QLineEdit *m_actionDue = nullptr;
     bool m_populating = false;
     // people
     QLineEdit *m_commanderEdit = nullptr;
-    QLineEdit *m_responderEdit = nullptr;
     QListWidget *m_responders = nullptr;
 };
 

@@ -621,7 +621,7 @@ ProblemsView *MainWindow::showProblems()
 {
     for (int i = 1; i < m_tabs->count(); ++i)
         if (auto *v = qobject_cast<ProblemsView *>(m_tabs->widget(i))) {
-            v->refresh();
+            v->reload();
             m_tabs->setCurrentIndex(i);
             return v;
         }

@@ -19,9 +19,15 @@ namespace sitrep::ui {
 using engine::Command;
 using postmortem::ActionItemModel;
 
+/// Only errors are said here: a change that worked shows in the table.
+static void styleErrorMessage(QLabel *label, bool)
+{
+    label->setStyleSheet(QStringLiteral("background:#fdecea; color:#8a1c1c; padding:3px;"));
+}
+
 ActionItemsView::ActionItemsView(engine::LifecycleEngine &engine, const QString &me,
                                  QWidget *parent)
-    : QWidget(parent), m_engine(engine), m_store(engine), m_me(me)
+    : EnginePanel(engine, QString(), me, parent), m_store(engine)
 {
     auto *root = new QVBoxLayout(this);
     root->setContentsMargins(6, 6, 6, 6);
@@ -43,10 +49,7 @@ ActionItemsView::ActionItemsView(engine::LifecycleEngine &engine, const QString 
     bar->addWidget(reopen);
     bar->addWidget(open);
     root->addLayout(bar);
-    m_message = new QLabel(this);
-    m_message->setVisible(false);
-    m_message->setStyleSheet(QStringLiteral("background:#fdecea; color:#8a1c1c; padding:3px;"));
-    root->addWidget(m_message);
+    addMessage(root, QString(), styleErrorMessage);
 
     m_model = new ActionItemModel(m_store, this);
     m_model->setOpenOnly(true);
@@ -118,11 +121,10 @@ bool ActionItemsView::setStatus(int row, const QString &status)
                                              {QStringLiteral("done"), status == u"done"}},
                                             m_me));
     if (!r) {
-        m_message->setText(r.errorMessage());
-        m_message->setVisible(true);
+        showMessage(r.errorMessage(), true);
         return false;
     }
-    m_message->setVisible(false);
+    showMessage({}, false);
     reload();
     return true;
 }

@@ -2,17 +2,13 @@
 #pragma once
 
 #include "postmortem/postmortemstore.h"
-
-#include <QWidget>
+#include "ui/style/enginepanel.h"
 
 class QCheckBox;
 class QLabel;
 class QSortFilterProxyModel;
 class QTableView;
 
-namespace sitrep::engine {
-class LifecycleEngine;
-}
 namespace sitrep::postmortem {
 class ActionItemModel;
 }
@@ -21,13 +17,13 @@ namespace sitrep::ui {
 
 /// Action items of all incidents, overdue first: owner, due date, status. Marking an item
 /// done or in progress goes through the engine (an action_item update event).
-class ActionItemsView final : public QWidget {
+class ActionItemsView final : public EnginePanel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ActionItemsView)
 public:
     ActionItemsView(engine::LifecycleEngine &engine, const QString &me, QWidget *parent = nullptr);
 
-    void reload();
+    void reload() override;
     postmortem::ActionItemModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
     /// Sets the status (open | in_progress | done) of the item in `row` (model row).
@@ -40,15 +36,12 @@ Q_SIGNALS:
 private:
     int selectedRow() const;
 
-    engine::LifecycleEngine &m_engine;
     postmortem::PostmortemStore m_store;
-    QString m_me;
     postmortem::ActionItemModel *m_model = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;
     QTableView *m_table = nullptr;
     QCheckBox *m_openOnly = nullptr;
     QLabel *m_summary = nullptr;
-    QLabel *m_message = nullptr;
 };
 
 } // namespace sitrep::ui

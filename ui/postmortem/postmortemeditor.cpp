@@ -29,9 +29,17 @@
 
 namespace sitrep::ui {
 
+static void styleEditorMessage(QLabel *label, bool error)
+{
+    label->setStyleSheet(
+        error
+            ? QStringLiteral("background:#fdecea; color:#8a1c1c; padding:4px; border-radius:3px;")
+            : QStringLiteral("background:#e8f4ea; color:#1d5b2a; padding:4px; border-radius:3px;"));
+}
+
 PostmortemEditor::PostmortemEditor(engine::LifecycleEngine &engine, const QString &incidentUid,
                                    const QString &me, QWidget *parent)
-    : QWidget(parent), m_engine(engine), m_store(engine), m_uid(incidentUid), m_me(me)
+    : EnginePanel(engine, incidentUid, me, parent), m_store(engine)
 {
     buildUi();
     reload();
@@ -117,8 +125,7 @@ void PostmortemEditor::buildUi()
     bar->addWidget(exportButton);
     root->addLayout(bar);
 
-    m_message = messageLabel(QString(), this);
-    root->addWidget(m_message);
+    addMessage(root, QString(), styleEditorMessage);
 
     auto *split = new QSplitter(Qt::Horizontal, this);
     m_edit = new QPlainTextEdit(split);
@@ -373,21 +380,6 @@ void PostmortemEditor::refreshVersions()
 void PostmortemEditor::updatePreview()
 {
     m_preview->setMarkdown(postmortem::renderableMarkdown(m_edit->toPlainText()));
-}
-
-void PostmortemEditor::showMessage(const QString &text, bool error)
-{
-    m_message->setText(text);
-    m_message->setStyleSheet(
-        error
-            ? QStringLiteral("background:#fdecea; color:#8a1c1c; padding:4px; border-radius:3px;")
-            : QStringLiteral("background:#e8f4ea; color:#1d5b2a; padding:4px; border-radius:3px;"));
-    m_message->setVisible(!text.isEmpty());
-}
-
-QString PostmortemEditor::messageText() const
-{
-    return shownText(m_message);
 }
 
 bool PostmortemEditor::exportTo(const QString &path)

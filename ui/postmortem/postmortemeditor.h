@@ -2,8 +2,7 @@
 #pragma once
 
 #include "postmortem/postmortemstore.h"
-
-#include <QWidget>
+#include "ui/style/enginepanel.h"
 
 class QComboBox;
 class QLabel;
@@ -15,17 +14,13 @@ class QStackedWidget;
 class QTextBrowser;
 class QTimer;
 
-namespace sitrep::engine {
-class LifecycleEngine;
-}
-
 namespace sitrep::ui {
 
 /// The postmortem of one incident: Markdown on the left, live rendering on the right,
 /// status (draft / in review / published), version history with restore, export.
 /// The text is autosaved to SQLite every few seconds while it changes, and on close, so a
 /// crash loses at most those seconds. Works offline: everything is local.
-class PostmortemEditor final : public QWidget {
+class PostmortemEditor final : public EnginePanel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(PostmortemEditor)
 public:
@@ -36,7 +31,7 @@ public:
     ~PostmortemEditor() override;
 
     /// Re-reads the document (after a restore or a change elsewhere).
-    void reload();
+    void reload() override;
     /// Creates the document now (the "Start postmortem" button).
     bool start();
     bool hasDocument() const { return m_hasDocument; }
@@ -53,7 +48,6 @@ public:
     bool setStatus(const QString &status);
     bool restoreVersion(int version);
     bool isDirty() const { return m_dirty; }
-    QString messageText() const;
     /// Rendered preview (for tests).
     QTextBrowser *preview() const { return m_preview; }
 
@@ -67,13 +61,9 @@ private:
     void buildUi();
     void refreshVersions();
     void updatePreview();
-    void showMessage(const QString &text, bool error);
     void chooseExport(const QString &suffix);
 
-    engine::LifecycleEngine &m_engine;
     postmortem::PostmortemStore m_store;
-    QString m_uid;
-    QString m_me;
     postmortem::Document m_doc;
     bool m_dirty = false;
     bool m_hasDocument = false;
@@ -88,7 +78,6 @@ private:
     QPushButton *m_restore = nullptr;
     QLabel *m_header = nullptr;
     QLabel *m_saveState = nullptr;
-    QLabel *m_message = nullptr;
     QTimer *m_autosave = nullptr;
     QTimer *m_previewTimer = nullptr;
 };

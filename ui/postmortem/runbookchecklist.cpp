@@ -20,10 +20,16 @@ namespace sitrep::ui {
 
 using engine::Command;
 
+static void styleChecklistMessage(QLabel *label, bool error)
+{
+    label->setStyleSheet(error ? QStringLiteral("background:#fdecea; color:#8a1c1c; padding:3px;")
+                               : QStringLiteral("background:#e8f4ea; color:#1d5b2a; padding:3px;"));
+}
+
 RunbookChecklist::RunbookChecklist(engine::LifecycleEngine &engine,
                                    const runbooks::RunbookLibrary &library,
                                    const QString &incidentUid, const QString &me, QWidget *parent)
-    : QWidget(parent), m_engine(engine), m_library(library), m_uid(incidentUid), m_me(me)
+    : EnginePanel(engine, incidentUid, me, parent), m_library(library)
 {
     build();
 }
@@ -38,8 +44,8 @@ static std::unique_ptr<runbooks::RunbookLibrary> loadLibrary(engine::LifecycleEn
 
 RunbookChecklist::RunbookChecklist(engine::LifecycleEngine &engine, const QString &incidentUid,
                                    const QString &me, QWidget *parent)
-    : QWidget(parent), m_engine(engine), m_ownLibrary(loadLibrary(engine)),
-      m_library(*m_ownLibrary), m_uid(incidentUid), m_me(me)
+    : EnginePanel(engine, incidentUid, me, parent), m_ownLibrary(loadLibrary(engine)),
+      m_library(*m_ownLibrary)
 {
     build();
 }
@@ -60,8 +66,7 @@ void RunbookChecklist::build()
     root->addWidget(m_summary);
     m_escalation = wrappingLabel(QString(), this);
     root->addWidget(m_escalation);
-    m_message = messageLabel(QString(), this);
-    root->addWidget(m_message);
+    addMessage(root, QString(), styleChecklistMessage);
     m_tree = new QTreeWidget(this);
     m_tree->setColumnCount(2);
     m_tree->setHeaderHidden(true);
@@ -262,20 +267,6 @@ void RunbookChecklist::copyCommand(const QString &command)
 {
     QApplication::clipboard()->setText(command);
     showMessage(tr("Copied: %1").arg(command), false);
-}
-
-void RunbookChecklist::showMessage(const QString &text, bool error)
-{
-    m_message->setText(text);
-    m_message->setStyleSheet(
-        error ? QStringLiteral("background:#fdecea; color:#8a1c1c; padding:3px;")
-              : QStringLiteral("background:#e8f4ea; color:#1d5b2a; padding:3px;"));
-    m_message->setVisible(!text.isEmpty());
-}
-
-QString RunbookChecklist::messageText() const
-{
-    return shownText(m_message);
 }
 
 } // namespace sitrep::ui

@@ -2,8 +2,7 @@
 #pragma once
 
 #include "runbooks/runbook.h"
-
-#include <QWidget>
+#include "ui/style/enginepanel.h"
 
 #include <memory>
 
@@ -12,17 +11,13 @@ class QLabel;
 class QTreeWidget;
 class QTreeWidgetItem;
 
-namespace sitrep::engine {
-class LifecycleEngine;
-}
-
 namespace sitrep::ui {
 
 /// A runbook as a checklist inside an incident. The runbooks matched to the incident (by
 /// alert name and service) come first. Checking a step records a runbook.step_checked
 /// event; the checked state is read back from the timeline, so every window agrees.
 /// Commands copy to the clipboard with one click. Shows when the next escalation is due.
-class RunbookChecklist final : public QWidget {
+class RunbookChecklist final : public EnginePanel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RunbookChecklist)
 public:
@@ -34,7 +29,7 @@ public:
     ~RunbookChecklist() override;
 
     /// Re-reads the incident's timeline (checked steps, escalations).
-    void reload();
+    void reload() override;
     /// Shows runbook `id` (one of the library's).
     bool selectRunbook(const QString &id);
     QString currentRunbook() const;
@@ -43,25 +38,19 @@ public:
     QSet<int> checkedSteps() const { return m_checked; }
     /// Copies a command to the clipboard (what the copy buttons do).
     void copyCommand(const QString &command);
-    QString messageText() const;
 
 private:
     void build();
     void populate();
-    void showMessage(const QString &text, bool error);
 
-    engine::LifecycleEngine &m_engine;
     std::unique_ptr<runbooks::RunbookLibrary> m_ownLibrary;
     const runbooks::RunbookLibrary &m_library;
-    QString m_uid;
-    QString m_me;
     QSet<int> m_checked;
     bool m_populating = false;
 
     QComboBox *m_picker = nullptr;
     QLabel *m_summary = nullptr;
     QLabel *m_escalation = nullptr;
-    QLabel *m_message = nullptr;
     QTreeWidget *m_tree = nullptr;
 };
 

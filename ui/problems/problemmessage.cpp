@@ -5,15 +5,13 @@
 
 namespace sitrep::ui {
 
-void showProblemsMessage(QLabel *label, const QString &text, bool error)
+void styleProblemsMessage(QLabel *label, bool error)
 {
-    label->setText(text);
     label->setStyleSheet(
         error ? QStringLiteral("QLabel { background: #F8D7DA; color: #58151C; border: 1px solid "
                                "#D55E00; border-radius: 4px; padding: 4px 8px; }")
               : QStringLiteral("QLabel { background: #D1E7DD; color: #0A3622; border: 1px solid "
                                "#009E73; border-radius: 4px; padding: 4px 8px; }"));
-    label->setVisible(!text.isEmpty());
 }
 
 } // namespace sitrep::ui

@@ -18,13 +18,12 @@ namespace sitrep::ui {
 
 ProblemSection::ProblemSection(engine::LifecycleEngine &engine, const QString &incidentUid,
                                const QString &me, QWidget *parent)
-    : QWidget(parent), m_engine(engine), m_uid(incidentUid), m_me(me),
+    : EnginePanel(engine, incidentUid, me, parent),
       m_store(std::make_unique<problems::ProblemStore>(engine))
 {
     setObjectName(QStringLiteral("problemSection"));
     auto *v = new QVBoxLayout(this);
-    m_message = messageLabel(QStringLiteral("problemSectionMessage"), this);
-    v->addWidget(m_message);
+    addMessage(v, QStringLiteral("problemSectionMessage"), styleProblemsMessage);
 
     const auto [pg, pv] = addGroup(v, tr("Problems"));
     m_problems = namedList(QStringLiteral("incidentProblems"),
@@ -74,26 +73,6 @@ void ProblemSection::showEvent(QShowEvent *event)
 {
     reload();
     QWidget::showEvent(event);
-}
-
-QString ProblemSection::messageText() const
-{
-    return shownText(m_message);
-}
-
-void ProblemSection::showMessage(const QString &text, bool error)
-{
-    showProblemsMessage(m_message, text, error);
-}
-
-void ProblemSection::conclude(const Status &status, const QString &done)
-{
-    if (!status) {
-        showMessage(status.errorMessage(), true);
-        return;
-    }
-    showMessage(done, false);
-    reload();
 }
 
 void ProblemSection::reload()

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "util/result.h"
-
-#include <QWidget>
+#include "ui/style/enginepanel.h"
 
 #include <memory>
 
@@ -12,9 +10,6 @@ class QLabel;
 class QListWidget;
 class QPushButton;
 
-namespace sitrep::engine {
-class LifecycleEngine;
-}
 namespace sitrep::problems {
 class ProblemStore;
 }
@@ -25,7 +20,7 @@ namespace sitrep::ui {
 /// to (link to an open one, unlink, start a new problem from the incident), the known
 /// errors it is linked to, and known errors whose symptoms match it, which can be linked
 /// or used to resolve the incident with their workaround.
-class ProblemSection final : public QWidget {
+class ProblemSection final : public EnginePanel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ProblemSection)
 public:
@@ -33,8 +28,7 @@ public:
                    QWidget *parent = nullptr);
     ~ProblemSection() override;
 
-    void reload();
-    QString messageText() const;
+    void reload() override;
 
 Q_SIGNALS:
     /// The user asked to see a problem in the problems view.
@@ -50,15 +44,8 @@ private:
     void linkKnownError();
     void resolveWithKnownError();
     QString selectedSuggestion() const;
-    void showMessage(const QString &text, bool error);
-    /// Says `done` and reloads if `status` is ok, its error if not.
-    void conclude(const Status &status, const QString &done);
 
-    engine::LifecycleEngine &m_engine;
-    QString m_uid;
-    QString m_me;
     std::unique_ptr<problems::ProblemStore> m_store;
-    QLabel *m_message = nullptr;
     QListWidget *m_problems = nullptr;
     QComboBox *m_linkCombo = nullptr;
     QListWidget *m_knownErrors = nullptr;

@@ -33,7 +33,7 @@ namespace sitrep::ui {
 using problems::ProblemListModel;
 
 ProblemsView::ProblemsView(engine::LifecycleEngine &engine, const QString &me, QWidget *parent)
-    : QWidget(parent), m_engine(engine), m_me(me),
+    : EnginePanel(engine, QString(), me, parent),
       m_store(std::make_unique<problems::ProblemStore>(engine))
 {
     setObjectName(QStringLiteral("problemsView"));
@@ -43,8 +43,7 @@ ProblemsView::ProblemsView(engine::LifecycleEngine &engine, const QString &me, Q
     m_proxy->setSortRole(ProblemListModel::SortRole);
 
     auto *v = new QVBoxLayout(this);
-    m_message = messageLabel(QStringLiteral("problemsMessage"), this, true);
-    v->addWidget(m_message);
+    addMessage(v, QStringLiteral("problemsMessage"), styleProblemsMessage, true);
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(QStringLiteral("problemsTabs"));
     m_tabs->setDocumentMode(true);
@@ -73,9 +72,9 @@ QWidget *ProblemsView::buildProblemsTab()
                                tr("New problem: what keeps going wrong?"), left);
     auto *create = namedButton(tr("Create problem"), QStringLiteral("createProblem"), left);
     addRow(lv, {{m_newTitle, 1}, {create}});
-    m_openOnly = new QCheckBox(tr("Open and known errors only"), left);
-    m_openOnly->setObjectName(QStringLiteral("problemsOpenOnly"));
-    lv->addWidget(m_openOnly);
+    auto *openOnly = new QCheckBox(tr("Open and known errors only"), left);
+    openOnly->setObjectName(QStringLiteral("problemsOpenOnly"));
+    lv->addWidget(openOnly);
     m_table = new QTableView(left);
     m_table->setObjectName(QStringLiteral("problemsTable"));
     m_table->setAccessibleName(tr("Problems"));
@@ -97,7 +96,7 @@ QWidget *ProblemsView::buildProblemsTab()
     lv->addWidget(m_table, 1);
     connect(create, &QPushButton::clicked, this, &ProblemsView::createProblem);
     connect(m_newTitle, &QLineEdit::returnPressed, this, &ProblemsView::createProblem);
-    connect(m_openOnly, &QCheckBox::toggled, this, [this](bool on) {
+    connect(openOnly, &QCheckBox::toggled, this, [this](bool on) {
         const QString keep = m_current;
         m_model->setOpenOnly(on);
         if (!selectProblem(keep))
@@ -113,84 +112,91 @@ QWidget *ProblemsView::buildProblemsTab()
     auto *scroll = new QScrollArea(split);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
-    m_detail = new QWidget(scroll);
-    auto *dv = new QVBoxLayout(m_detail);
-    m_heading = new QLabel(m_detail);
-    m_heading->setObjectName(QStringLiteral("problemHeading"));
-    QFont hf = m_heading->font();
+    m_detail.box = new QWidget(scroll);
+    auto *dv = new QVBoxLayout(m_detail.box);
+    m_detail.heading = new QLabel(m_detail.box);
+    m_detail.heading->setObjectName(QStringLiteral("problemHeading"));
+    QFont hf = m_detail.heading->font();
     hf.setPointSizeF(hf.pointSizeF() * 1.3);
     hf.setBold(true);
-    m_heading->setFont(hf);
-    m_heading->setWordWrap(true);
-    dv->addWidget(m_heading);
+    m_detail.heading->setFont(hf);
+    m_detail.heading->setWordWrap(true);
+    dv->addWidget(m_detail.heading);
 
-    auto *pg = new QGroupBox(tr("Problem"), m_detail);
+    auto *pg = new QGroupBox(tr("Problem"), m_detail.box);
     auto *pf = new QFormLayout(pg);
-    m_title = namedLineEdit(QStringLiteral("problemTitle"), tr("Problem title"), {}, pg);
-    pf->addRow(tr("&Title:"), m_title);
-    m_status = namedComboBox(QStringLiteral("problemStatus"), tr("Problem status"), pg);
+    auto *title = namedLineEdit(QStringLiteral("problemTitle"), tr("Problem title"), {}, pg);
+    pf->addRow(tr("&Title:"), m_detail.fields.bind(QStringLiteral("title"), title));
+    auto *status = namedComboBox(QStringLiteral("problemStatus"), tr("Problem status"), pg);
     for (const char *s : {"open", "known_error", "resolved", "closed"})
-        m_status->addItem(ProblemListModel::statusLabel(QString::fromLatin1(s)),
-                          QString::fromLatin1(s));
-    pf->addRow(tr("&Status:"), m_status);
-    m_owner = namedLineEdit(QStringLiteral("problemOwner"), tr("Problem owner"), {}, pg);
-    pf->addRow(tr("&Owner:"), m_owner);
-    m_description =
+        status->addItem(ProblemListModel::statusLabel(QString::fromLatin1(s)),
+                        QString::fromLatin1(s));
+    pf->addRow(tr("&Status:"), m_detail.fields.bind(QStringLiteral("status"), status));
+    auto *owner = namedLineEdit(QStringLiteral("problemOwner"), tr("Problem owner"), {}, pg);
+    pf->addRow(tr("&Owner:"), m_detail.fields.bind(QStringLiteral("owner"), owner));
+    auto *description =
         textArea(QStringLiteral("problemDescription"), tr("Problem description"), 3, pg);
-    pf->addRow(tr("&Description:"), m_description);
-    m_rootCause = textArea(QStringLiteral("problemRootCause"), tr("Problem root cause"), 2, pg);
-    pf->addRow(tr("&Root cause:"), m_rootCause);
-    m_workaround = textArea(QStringLiteral("problemWorkaround"), tr("Problem workaround"), 2, pg);
-    pf->addRow(tr("&Workaround:"), m_workaround);
+    pf->addRow(tr("&Description:"),
+               m_detail.fields.bind(QStringLiteral("description"), description));
+    auto *rootCause = textArea(QStringLiteral("problemRootCause"), tr("Problem root cause"), 2, pg);
+    pf->addRow(tr("&Root cause:"), m_detail.fields.bind(QStringLiteral("root_cause"), rootCause));
+    auto *workaround =
+        textArea(QStringLiteral("problemWorkaround"), tr("Problem workaround"), 2, pg);
+    pf->addRow(tr("&Workaround:"), m_detail.fields.bind(QStringLiteral("workaround"), workaround));
     auto *save = namedButton(tr("Save problem"), QStringLiteral("saveProblem"), pg);
     pf->addRow(QString(), save);
     dv->addWidget(pg);
     connect(save, &QPushButton::clicked, this, &ProblemsView::saveProblem);
 
     const auto [ig, iv] = addGroup(dv, tr("Linked incidents"));
-    m_incidents =
+    m_detail.incidents =
         namedList(QStringLiteral("problemIncidents"), tr("Incidents linked to the problem"), ig);
-    m_incidents->setMinimumHeight(90);
-    iv->addWidget(m_incidents);
-    m_linkEdit = namedLineEdit(QStringLiteral("linkIncidentEdit"), tr("Incident to link"),
-                               tr("Incident number, e.g. INC0000042 or 42"), ig);
+    m_detail.incidents->setMinimumHeight(90);
+    iv->addWidget(m_detail.incidents);
+    m_detail.linkEdit = namedLineEdit(QStringLiteral("linkIncidentEdit"), tr("Incident to link"),
+                                      tr("Incident number, e.g. INC0000042 or 42"), ig);
     auto *link = namedButton(tr("&Link"), QStringLiteral("linkIncident"), ig);
     auto *unlink = namedButton(tr("&Unlink selected"), QStringLiteral("unlinkIncident"), ig);
     auto *open = namedButton(tr("Open &incident"), QStringLiteral("openLinkedIncident"), ig);
-    addRow(iv, {{m_linkEdit, 1}, {link}, {unlink}, {open}});
+    addRow(iv, {{m_detail.linkEdit, 1}, {link}, {unlink}, {open}});
     connect(link, &QPushButton::clicked, this, &ProblemsView::linkIncident);
-    connect(m_linkEdit, &QLineEdit::returnPressed, this, &ProblemsView::linkIncident);
+    connect(m_detail.linkEdit, &QLineEdit::returnPressed, this, &ProblemsView::linkIncident);
     connect(unlink, &QPushButton::clicked, this, &ProblemsView::unlinkIncident);
     auto openSelected = [this] {
-        if (auto *it = m_incidents->currentItem())
+        if (auto *it = m_detail.incidents->currentItem())
             Q_EMIT openIncident(it->data(Qt::UserRole + 1).toString());
     };
     connect(open, &QPushButton::clicked, this, openSelected);
-    connect(m_incidents, &QListWidget::itemActivated, this, openSelected);
+    connect(m_detail.incidents, &QListWidget::itemActivated, this, openSelected);
 
-    auto *kg = new QGroupBox(tr("Known error"), m_detail);
+    auto *kg = new QGroupBox(tr("Known error"), m_detail.box);
     auto *kf = new QFormLayout(kg);
-    m_keCombo = namedComboBox(QStringLiteral("knownErrorCombo"), tr("Known-error entry"), kg);
-    kf->addRow(tr("&Entry:"), m_keCombo);
-    m_keTitle = namedLineEdit(QStringLiteral("knownErrorTitle"), tr("Known-error title"), {}, kg);
-    kf->addRow(tr("Titl&e:"), m_keTitle);
-    m_keSymptom = textArea(QStringLiteral("knownErrorSymptom"), tr("Symptom"), 2, kg);
-    kf->addRow(tr("S&ymptom:"), m_keSymptom);
-    m_keWorkaround = textArea(QStringLiteral("knownErrorWorkaround"), tr("Workaround"), 2, kg);
-    kf->addRow(tr("Wor&karound:"), m_keWorkaround);
-    m_keRootCause = textArea(QStringLiteral("knownErrorRootCause"), tr("Root cause"), 2, kg);
-    kf->addRow(tr("Root c&ause:"), m_keRootCause);
-    m_keSeen = new QLabel(kg);
-    m_keSeen->setObjectName(QStringLiteral("knownErrorSeen"));
-    kf->addRow(tr("Seen:"), m_keSeen);
-    m_keSave = namedButton(tr("Save known error"), QStringLiteral("saveKnownError"), kg);
-    kf->addRow(QString(), m_keSave);
+    m_knownError.entry =
+        namedComboBox(QStringLiteral("knownErrorCombo"), tr("Known-error entry"), kg);
+    kf->addRow(tr("&Entry:"), m_knownError.entry);
+    auto *keTitle =
+        namedLineEdit(QStringLiteral("knownErrorTitle"), tr("Known-error title"), {}, kg);
+    kf->addRow(tr("Titl&e:"), m_knownError.fields.bind(QStringLiteral("title"), keTitle));
+    auto *symptom = textArea(QStringLiteral("knownErrorSymptom"), tr("Symptom"), 2, kg);
+    kf->addRow(tr("S&ymptom:"), m_knownError.fields.bind(QStringLiteral("symptom"), symptom));
+    auto *keWorkaround = textArea(QStringLiteral("knownErrorWorkaround"), tr("Workaround"), 2, kg);
+    kf->addRow(tr("Wor&karound:"),
+               m_knownError.fields.bind(QStringLiteral("workaround"), keWorkaround));
+    auto *keRootCause = textArea(QStringLiteral("knownErrorRootCause"), tr("Root cause"), 2, kg);
+    kf->addRow(tr("Root c&ause:"),
+               m_knownError.fields.bind(QStringLiteral("root_cause"), keRootCause));
+    m_knownError.seen = new QLabel(kg);
+    m_knownError.seen->setObjectName(QStringLiteral("knownErrorSeen"));
+    kf->addRow(tr("Seen:"), m_knownError.seen);
+    m_knownError.save = namedButton(tr("Save known error"), QStringLiteral("saveKnownError"), kg);
+    kf->addRow(QString(), m_knownError.save);
     dv->addWidget(kg);
     dv->addStretch(1);
-    connect(m_keCombo, &QComboBox::currentIndexChanged, this, &ProblemsView::showKnownError);
-    connect(m_keSave, &QPushButton::clicked, this, &ProblemsView::saveKnownError);
+    connect(m_knownError.entry, &QComboBox::currentIndexChanged, this,
+            &ProblemsView::showKnownError);
+    connect(m_knownError.save, &QPushButton::clicked, this, &ProblemsView::saveKnownError);
 
-    scroll->setWidget(m_detail);
+    scroll->setWidget(m_detail.box);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
     return split;
@@ -201,33 +207,33 @@ QWidget *ProblemsView::buildKnowledgeBaseTab()
     auto *w = new QWidget;
     auto *v = new QVBoxLayout(w);
     auto *row = new QHBoxLayout;
-    m_kbKind = namedComboBox(QStringLiteral("kbKind"), tr("Article kind"), w);
-    m_kbKind->addItem(tr("All articles"), QString());
-    m_kbKind->addItem(tr("Known errors"), QStringLiteral("known_error"));
-    m_kbKind->addItem(tr("Resolutions"), QStringLiteral("resolution"));
-    row->addWidget(m_kbKind);
-    m_kbSearch = namedLineEdit(QStringLiteral("kbSearch"), tr("Filter articles"),
-                               tr("Filter by words in title, text or tags"), w);
-    m_kbSearch->setClearButtonEnabled(true);
-    row->addWidget(m_kbSearch, 1);
+    m_kb.kind = namedComboBox(QStringLiteral("kbKind"), tr("Article kind"), w);
+    m_kb.kind->addItem(tr("All articles"), QString());
+    m_kb.kind->addItem(tr("Known errors"), QStringLiteral("known_error"));
+    m_kb.kind->addItem(tr("Resolutions"), QStringLiteral("resolution"));
+    row->addWidget(m_kb.kind);
+    m_kb.search = namedLineEdit(QStringLiteral("kbSearch"), tr("Filter articles"),
+                                tr("Filter by words in title, text or tags"), w);
+    m_kb.search->setClearButtonEnabled(true);
+    row->addWidget(m_kb.search, 1);
     v->addLayout(row);
     auto *split = new QSplitter(Qt::Horizontal, w);
-    m_kbList = namedList(QStringLiteral("kbList"), tr("Knowledge-base articles"), split);
-    m_kbArticle = new QTextBrowser(split);
-    m_kbArticle->setObjectName(QStringLiteral("kbArticle"));
-    m_kbArticle->setAccessibleName(tr("Article"));
+    m_kb.list = namedList(QStringLiteral("kbList"), tr("Knowledge-base articles"), split);
+    m_kb.article = new QTextBrowser(split);
+    m_kb.article->setObjectName(QStringLiteral("kbArticle"));
+    m_kb.article->setAccessibleName(tr("Article"));
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
     v->addWidget(split, 1);
-    connect(m_kbKind, &QComboBox::currentIndexChanged, this, &ProblemsView::reloadArticles);
-    connect(m_kbSearch, &QLineEdit::textChanged, this, &ProblemsView::reloadArticles);
-    connect(m_kbList, &QListWidget::currentItemChanged, this, [this](QListWidgetItem *it) {
-        m_kbArticle->setMarkdown(it ? it->data(Qt::UserRole + 1).toString() : QString());
+    connect(m_kb.kind, &QComboBox::currentIndexChanged, this, &ProblemsView::reloadArticles);
+    connect(m_kb.search, &QLineEdit::textChanged, this, &ProblemsView::reloadArticles);
+    connect(m_kb.list, &QListWidget::currentItemChanged, this, [this](QListWidgetItem *it) {
+        m_kb.article->setMarkdown(it ? it->data(Qt::UserRole + 1).toString() : QString());
     });
     return w;
 }
 
-void ProblemsView::refresh()
+void ProblemsView::reload()
 {
     const QString keep = m_current;
     m_model->refresh();
@@ -253,86 +259,76 @@ void ProblemsView::showKnowledgeBase()
     m_tabs->setCurrentIndex(1);
 }
 
-QString ProblemsView::messageText() const
-{
-    return shownText(m_message);
-}
-
-void ProblemsView::showMessage(const QString &text, bool error)
-{
-    showProblemsMessage(m_message, text, error);
-}
-
 void ProblemsView::showProblem(const QString &number)
 {
     m_current = number;
     const auto p = number.isEmpty() ? std::nullopt : m_store->problem(number);
-    m_detail->setEnabled(bool(p));
+    m_detail.box->setEnabled(bool(p));
     if (!p) {
         m_current.clear();
-        m_heading->setText(
+        m_detail.heading->setText(
             m_model->rowCount() == 0
                 ? tr("No problems yet: name one above, then link the incidents it causes.")
                 : tr("Select a problem"));
-        for (QLineEdit *e : {m_title, m_owner, m_keTitle})
-            e->clear();
-        for (QPlainTextEdit *e :
-             {m_description, m_rootCause, m_workaround, m_keSymptom, m_keWorkaround, m_keRootCause})
-            e->clear();
-        m_incidents->clear();
-        m_keCombo->clear();
+        m_detail.fields.clear();
+        m_knownError.fields.clear();
+        m_detail.incidents->clear();
+        m_knownError.entry->clear();
         return;
     }
-    m_heading->setText(QStringLiteral("%1 · %2 · %3")
-                           .arg(p->number, ProblemListModel::statusLabel(p->status), p->title));
-    m_title->setText(p->title);
-    m_status->setCurrentIndex(std::max(0, m_status->findData(p->status)));
-    m_owner->setText(p->owner);
-    m_description->setPlainText(p->description);
-    m_rootCause->setPlainText(p->rootCause);
-    m_workaround->setPlainText(p->workaround);
-    m_incidents->clear();
+    m_detail.heading->setText(
+        QStringLiteral("%1 · %2 · %3")
+            .arg(p->number, ProblemListModel::statusLabel(p->status), p->title));
+    m_detail.fields.fill({{QStringLiteral("title"), p->title},
+                          {QStringLiteral("status"), p->status},
+                          {QStringLiteral("owner"), p->owner},
+                          {QStringLiteral("description"), p->description},
+                          {QStringLiteral("root_cause"), p->rootCause},
+                          {QStringLiteral("workaround"), p->workaround}});
+    m_detail.incidents->clear();
     for (const QString &n : p->incidents) {
         const auto inc = m_engine.store().incidentByNumber(n);
         auto *it = new QListWidgetItem(
-            inc ? QStringLiteral("%1  %2  (%3)").arg(n, inc->title, inc->state) : n, m_incidents);
+            inc ? QStringLiteral("%1  %2  (%3)").arg(n, inc->title, inc->state) : n,
+            m_detail.incidents);
         it->setData(Qt::UserRole, n);
         it->setData(Qt::UserRole + 1, inc ? inc->uid : n);
     }
-    const QSignalBlocker block(m_keCombo);
-    m_keCombo->clear();
+    const QSignalBlocker block(m_knownError.entry);
+    m_knownError.entry->clear();
     for (const auto &k : m_store->knownErrorsOf(p->id))
-        m_keCombo->addItem(QStringLiteral("%1 %2").arg(k.number, k.title), k.number);
-    m_keCombo->addItem(tr("New known error for this problem…"), QString());
-    m_keCombo->setCurrentIndex(0);
+        m_knownError.entry->addItem(QStringLiteral("%1 %2").arg(k.number, k.title), k.number);
+    m_knownError.entry->addItem(tr("New known error for this problem…"), QString());
+    m_knownError.entry->setCurrentIndex(0);
     showKnownError(0);
 }
 
 void ProblemsView::showKnownError(int index)
 {
-    const QString number = m_keCombo->itemData(index).toString();
+    const QString number = m_knownError.entry->itemData(index).toString();
     const auto k = number.isEmpty() ? std::nullopt : m_store->knownError(number);
     if (!k) {
         // A new entry starts from what the problem already says.
         const auto p = m_store->problem(m_current);
-        m_keTitle->setText(p ? p->title : QString());
-        m_keSymptom->setPlainText(p ? p->description : QString());
-        m_keWorkaround->setPlainText(p ? p->workaround : QString());
-        m_keRootCause->setPlainText(p ? p->rootCause : QString());
-        m_keSeen->setText(tr("not saved yet"));
-        m_keSave->setText(tr("Create known error"));
+        m_knownError.fields.fill(p ? QJsonObject{{QStringLiteral("title"), p->title},
+                                                 {QStringLiteral("symptom"), p->description},
+                                                 {QStringLiteral("workaround"), p->workaround},
+                                                 {QStringLiteral("root_cause"), p->rootCause}}
+                                   : QJsonObject());
+        m_knownError.seen->setText(tr("not saved yet"));
+        m_knownError.save->setText(tr("Create known error"));
         return;
     }
-    m_keTitle->setText(k->title);
-    m_keSymptom->setPlainText(k->symptom);
-    m_keWorkaround->setPlainText(k->workaround);
-    m_keRootCause->setPlainText(k->rootCause);
-    m_keSeen->setText(k->incidentCount == 0
-                          ? tr("in no incident yet")
-                          : tr("in %n incident(s), last %1", nullptr, k->incidentCount)
-                                .arg(QDateTime::fromMSecsSinceEpoch(k->lastSeenAt, Qt::UTC)
-                                         .toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"))));
-    m_keSave->setText(tr("Save known error"));
+    m_knownError.fields.fill({{QStringLiteral("title"), k->title},
+                              {QStringLiteral("symptom"), k->symptom},
+                              {QStringLiteral("workaround"), k->workaround},
+                              {QStringLiteral("root_cause"), k->rootCause}});
+    m_knownError.seen->setText(
+        k->incidentCount == 0 ? tr("in no incident yet")
+                              : tr("in %n incident(s), last %1", nullptr, k->incidentCount)
+                                    .arg(QDateTime::fromMSecsSinceEpoch(k->lastSeenAt, Qt::UTC)
+                                             .toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"))));
+    m_knownError.save->setText(tr("Save known error"));
 }
 
 void ProblemsView::createProblem()
@@ -352,19 +348,14 @@ void ProblemsView::createProblem()
     m_model->refresh();
     selectProblem(p->number);
     showMessage(tr("Created %1.").arg(p->number), false);
-    m_description->setFocus();
+    m_detail.fields.field(QStringLiteral("description"))->setFocus();
 }
 
 void ProblemsView::saveProblem()
 {
     if (m_current.isEmpty())
         return;
-    QJsonObject f{{QStringLiteral("title"), m_title->text().trimmed()},
-                  {QStringLiteral("status"), m_status->currentData().toString()},
-                  {QStringLiteral("owner"), m_owner->text().trimmed()},
-                  {QStringLiteral("description"), m_description->toPlainText().trimmed()},
-                  {QStringLiteral("root_cause"), m_rootCause->toPlainText().trimmed()},
-                  {QStringLiteral("workaround"), m_workaround->toPlainText().trimmed()}};
+    const QJsonObject f = m_detail.fields.values();
     if (f[u"title"].toString().isEmpty()) {
         showMessage(tr("A problem needs a title."), true);
         return;
@@ -382,7 +373,7 @@ void ProblemsView::saveProblem()
 
 void ProblemsView::linkIncident()
 {
-    const QString ref = m_linkEdit->text().trimmed();
+    const QString ref = m_detail.linkEdit->text().trimmed();
     if (m_current.isEmpty() || ref.isEmpty()) {
         showMessage(tr("Type the number of the incident to link."), true);
         return;
@@ -391,7 +382,7 @@ void ProblemsView::linkIncident()
         showMessage(s.errorMessage(), true);
         return;
     }
-    m_linkEdit->clear();
+    m_detail.linkEdit->clear();
     const QString n = m_current;
     m_model->refresh();
     selectProblem(n);
@@ -400,7 +391,7 @@ void ProblemsView::linkIncident()
 
 void ProblemsView::unlinkIncident()
 {
-    auto *it = m_incidents->currentItem();
+    auto *it = m_detail.incidents->currentItem();
     if (m_current.isEmpty() || !it) {
         showMessage(tr("Select the incident to unlink."), true);
         return;
@@ -420,25 +411,20 @@ void ProblemsView::saveKnownError()
 {
     if (m_current.isEmpty())
         return;
-    const QString number = m_keCombo->currentData().toString();
-    const QString title = m_keTitle->text().trimmed(),
-                  symptom = m_keSymptom->toPlainText().trimmed();
-    const QString workaround = m_keWorkaround->toPlainText().trimmed(),
-                  rootCause = m_keRootCause->toPlainText().trimmed();
+    const QString number = m_knownError.entry->currentData().toString();
+    const QJsonObject v = m_knownError.fields.values();
     QString saved;
     if (number.isEmpty()) {
-        auto k =
-            m_store->createKnownError(title, symptom, workaround, rootCause, {}, m_current, m_me);
+        auto k = m_store->createKnownError(v[u"title"].toString(), v[u"symptom"].toString(),
+                                           v[u"workaround"].toString(), v[u"root_cause"].toString(),
+                                           {}, m_current, m_me);
         if (!k) {
             showMessage(k.errorMessage(), true);
             return;
         }
         saved = k->number;
     } else {
-        auto k = m_store->updateKnownError(number, {{QStringLiteral("title"), title},
-                                                    {QStringLiteral("symptom"), symptom},
-                                                    {QStringLiteral("workaround"), workaround},
-                                                    {QStringLiteral("root_cause"), rootCause}});
+        auto k = m_store->updateKnownError(number, v);
         if (!k) {
             showMessage(k.errorMessage(), true);
             return;
@@ -448,7 +434,7 @@ void ProblemsView::saveKnownError()
     const QString n = m_current;
     m_model->refresh();
     selectProblem(n);
-    m_keCombo->setCurrentIndex(std::max(0, m_keCombo->findData(saved)));
+    m_knownError.entry->setCurrentIndex(std::max(0, m_knownError.entry->findData(saved)));
     reloadArticles();
     showMessage(tr("Saved known error %1; its knowledge-base article is updated.").arg(saved),
                 false);
@@ -456,14 +442,14 @@ void ProblemsView::saveKnownError()
 
 void ProblemsView::reloadArticles()
 {
-    const QString keep = m_kbList->currentItem()
-                             ? m_kbList->currentItem()->data(Qt::UserRole).toString()
+    const QString keep = m_kb.list->currentItem()
+                             ? m_kb.list->currentItem()->data(Qt::UserRole).toString()
                              : QString();
-    const QStringList words = m_kbSearch->text().toLower().split(u' ', Qt::SkipEmptyParts);
-    const QSignalBlocker block(m_kbList);
-    m_kbList->clear();
+    const QStringList words = m_kb.search->text().toLower().split(u' ', Qt::SkipEmptyParts);
+    const QSignalBlocker block(m_kb.list);
+    m_kb.list->clear();
     QListWidgetItem *select = nullptr;
-    for (const auto &a : m_store->articles(m_kbKind->currentData().toString(), 500)) {
+    for (const auto &a : m_store->articles(m_kb.kind->currentData().toString(), 500)) {
         const QString hay = (a.title + u' ' + a.body + u' ' + a.tags.join(u' ')).toLower();
         bool match = true;
         for (const QString &w : words)
@@ -473,7 +459,7 @@ void ProblemsView::reloadArticles()
         auto *it = new QListWidgetItem(
             QStringLiteral("%1 %2").arg(
                 a.kind == u"known_error" ? QStringLiteral("⚑") : QStringLiteral("✔"), a.title),
-            m_kbList);
+            m_kb.list);
         it->setToolTip(a.kind == u"known_error" ? tr("Known error") : tr("Resolution"));
         it->setData(Qt::UserRole, a.id);
         it->setData(
@@ -488,11 +474,11 @@ void ProblemsView::reloadArticles()
             select = it;
     }
     if (select)
-        m_kbList->setCurrentItem(select);
-    m_kbArticle->setMarkdown(
+        m_kb.list->setCurrentItem(select);
+    m_kb.article->setMarkdown(
         select
             ? select->data(Qt::UserRole + 1).toString()
-            : (m_kbList->count() == 0
+            : (m_kb.list->count() == 0
                    ? tr("No articles yet. Resolution notes and known errors become articles here.")
                    : QString()));
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <QWidget>
+#include "ui/style/enginepanel.h"
+#include "ui/style/fieldform.h"
 
 #include <memory>
 
@@ -18,9 +19,6 @@ class QTableView;
 class QTextBrowser;
 class QSortFilterProxyModel;
 
-namespace sitrep::engine {
-class LifecycleEngine;
-}
 namespace sitrep::problems {
 class ProblemStore;
 class ProblemListModel;
@@ -32,7 +30,7 @@ namespace sitrep::ui {
 /// problem's fields, its linked incidents (link by number, unlink, open), its known-error
 /// entries (symptom, workaround, root cause), and the knowledge base the resolves and
 /// known errors feed. Errors show inline; nothing modal.
-class ProblemsView final : public QWidget {
+class ProblemsView final : public EnginePanel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ProblemsView)
 public:
@@ -40,12 +38,10 @@ public:
     ~ProblemsView() override;
 
     /// Re-reads problems and articles (after changes from elsewhere).
-    void refresh();
+    void reload() override;
     /// Selects a problem by number; false if it is not listed.
     bool selectProblem(const QString &number);
     QString currentProblem() const { return m_current; }
-    /// The inline message (error or confirmation), empty when hidden.
-    QString messageText() const;
     /// Shows the knowledge-base tab.
     void showKnowledgeBase();
     problems::ProblemListModel &model() { return *m_model; }
@@ -64,41 +60,43 @@ private:
     void unlinkIncident();
     void saveKnownError();
     void reloadArticles();
-    void showMessage(const QString &text, bool error);
 
-    engine::LifecycleEngine &m_engine;
-    QString m_me;
+    /// The knowledge-base tab: the articles of a kind with the words searched for, and the
+    /// one selected.
+    struct KnowledgeBase {
+        QComboBox *kind = nullptr;
+        QLineEdit *search = nullptr;
+        QListWidget *list = nullptr;
+        QTextBrowser *article = nullptr;
+    };
+
+    /// The problem selected: its heading and fields, the incidents linked to it.
+    struct Detail {
+        QWidget *box = nullptr;
+        QLabel *heading = nullptr;
+        FieldForm fields;
+        QListWidget *incidents = nullptr;
+        QLineEdit *linkEdit = nullptr;
+    };
+    /// Its known-error entries: the entry shown, its fields, where it was seen, save.
+    struct KnownErrorForm {
+        QComboBox *entry = nullptr;
+        FieldForm fields;
+        QLabel *seen = nullptr;
+        QPushButton *save = nullptr;
+    };
+
     std::unique_ptr<problems::ProblemStore> m_store;
     problems::ProblemListModel *m_model = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;
     QString m_current;
 
     QTabWidget *m_tabs = nullptr;
-    QLabel *m_message = nullptr;
     QTableView *m_table = nullptr;
-    QCheckBox *m_openOnly = nullptr;
     QLineEdit *m_newTitle = nullptr;
-    QWidget *m_detail = nullptr;
-    QLabel *m_heading = nullptr;
-    QLineEdit *m_title = nullptr;
-    QComboBox *m_status = nullptr;
-    QLineEdit *m_owner = nullptr;
-    QPlainTextEdit *m_description = nullptr;
-    QPlainTextEdit *m_rootCause = nullptr;
-    QPlainTextEdit *m_workaround = nullptr;
-    QListWidget *m_incidents = nullptr;
-    QLineEdit *m_linkEdit = nullptr;
-    QComboBox *m_keCombo = nullptr;
-    QLineEdit *m_keTitle = nullptr;
-    QPlainTextEdit *m_keSymptom = nullptr;
-    QPlainTextEdit *m_keWorkaround = nullptr;
-    QPlainTextEdit *m_keRootCause = nullptr;
-    QLabel *m_keSeen = nullptr;
-    QPushButton *m_keSave = nullptr;
-    QComboBox *m_kbKind = nullptr;
-    QLineEdit *m_kbSearch = nullptr;
-    QListWidget *m_kbList = nullptr;
-    QTextBrowser *m_kbArticle = nullptr;
+    Detail m_detail;
+    KnownErrorForm m_knownError;
+    KnowledgeBase m_kb;
 };
 
 } // namespace sitrep::ui

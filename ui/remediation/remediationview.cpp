@@ -63,6 +63,18 @@ template <typename T> Status statusOf(const Result<T> &r)
     return r ? Status() : Status(r.error());
 }
 
+void styleOutcome(QLabel *label, bool error)
+{
+    styleAsBanner(label, error ? BannerKind::Error : BannerKind::Success);
+}
+
+/// Empties the fields of a form whose entry was recorded.
+void clearFields(std::initializer_list<QLineEdit *> fields)
+{
+    for (QLineEdit *field : fields)
+        field->clear();
+}
+
 QDateTimeEdit *timeEdit(qint64 ms, QWidget *parent)
 {
     auto *e = new QDateTimeEdit(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC), parent);
@@ -77,11 +89,10 @@ QDateTimeEdit *timeEdit(qint64 ms, QWidget *parent)
 RemediationView::RemediationView(engine::LifecycleEngine &engine, const QString &me,
                                  remediation::Remediator *remediator, const QString &unavailable,
                                  QWidget *parent)
-    : QWidget(parent), m_engine(engine), m_me(me), m_remediator(remediator)
+    : EnginePanel(engine, QString(), me, parent), m_remediator(remediator)
 {
     auto *layout = new QVBoxLayout(this);
-    m_message = messageLabel(QStringLiteral("remediationMessage"), this);
-    layout->addWidget(m_message);
+    addMessage(layout, QStringLiteral("remediationMessage"), styleOutcome);
     m_tabs = new QTabWidget(this);
     m_tabs->addTab(buildMaintenancePage(), tr("Maintenance and changes"));
     m_tabs->addTab(buildApprovalsPage(), tr("Awaiting approval"));
@@ -89,7 +100,7 @@ RemediationView::RemediationView(engine::LifecycleEngine &engine, const QString 
     layout->addWidget(m_tabs);
 
     if (!m_remediator)
-        setMessage(tr("Remediation rules cannot be loaded: %1").arg(unavailable), true);
+        showMessage(tr("Remediation rules cannot be loaded: %1").arg(unavailable), true);
     connect(&engine, &engine::LifecycleEngine::eventsAppended, this, &RemediationView::reload);
     reload();
 }
@@ -110,27 +121,28 @@ QWidget *RemediationView::buildMaintenancePage()
         {tr("Service"), tr("Starts"), tr("Ends"), tr("Status"), tr("By"), tr("Reason")}, winBox);
     m_windows->setObjectName(QStringLiteral("maintenanceTable"));
     wl->addWidget(m_windows);
-    m_winCi = new QLineEdit(winBox);
-    m_winCi->setPlaceholderText(tr("service"));
-    m_winStart = timeEdit(now, winBox);
-    m_winEnd = timeEdit(now + 3600000, winBox);
-    m_winReason = new QLineEdit(winBox);
-    m_winReason->setPlaceholderText(tr("reason"));
+    auto *winCi = new QLineEdit(winBox);
+    winCi->setPlaceholderText(tr("service"));
+    auto *winStart = timeEdit(now, winBox);
+    auto *winEnd = timeEdit(now + 3600000, winBox);
+    auto *winReason = new QLineEdit(winBox);
+    winReason->setPlaceholderText(tr("reason"));
     auto *add = new QPushButton(tr("&Add window"), winBox);
     auto *end = new QPushButton(tr("&End now"), winBox);
     auto *rm = new QPushButton(tr("Remove"), winBox);
-    addRow(wl, {{m_winCi, 2},
+    addRow(wl, {{winCi, 2},
                 {new QLabel(tr("from"), winBox)},
-                {m_winStart},
+                {winStart},
                 {new QLabel(tr("to"), winBox)},
-                {m_winEnd},
-                {m_winReason, 3},
+                {winEnd},
+                {winReason, 3},
                 {add},
                 {end},
                 {rm}});
-    connect(add, &QPushButton::clicked, this, [this] {
-        addWindow(m_winCi->text(), m_winStart->dateTime().toMSecsSinceEpoch(),
-                  m_winEnd->dateTime().toMSecsSinceEpoch(), m_winReason->text());
+    connect(add, &QPushButton::clicked, this, [=, this] {
+        if (addWindow(winCi->text(), winStart->dateTime().toMSecsSinceEpoch(),
+                      winEnd->dateTime().toMSecsSinceEpoch(), winReason->text()))
+            clearFields({winCi, winReason});
     });
     connect(end, &QPushButton::clicked, this, [this] { endSelectedWindow(); });
     connect(rm, &QPushButton::clicked, this, [this] { removeSelectedWindow(); });
@@ -146,19 +158,20 @@ QWidget *RemediationView::buildMaintenancePage()
         {tr("Service"), tr("Implemented"), tr("Reference"), tr("By"), tr("Summary")}, chgBox);
     m_changes->setObjectName(QStringLiteral("changesTable"));
     cl->addWidget(m_changes);
-    m_chgCi = new QLineEdit(chgBox);
-    m_chgCi->setPlaceholderText(tr("service"));
-    m_chgAt = timeEdit(now, chgBox);
-    m_chgRef = new QLineEdit(chgBox);
-    m_chgRef->setPlaceholderText(tr("CHG0001234"));
-    m_chgSummary = new QLineEdit(chgBox);
-    m_chgSummary->setPlaceholderText(tr("what changed"));
+    auto *chgCi = new QLineEdit(chgBox);
+    chgCi->setPlaceholderText(tr("service"));
+    auto *chgAt = timeEdit(now, chgBox);
+    auto *chgRef = new QLineEdit(chgBox);
+    chgRef->setPlaceholderText(tr("CHG0001234"));
+    auto *chgSummary = new QLineEdit(chgBox);
+    chgSummary->setPlaceholderText(tr("what changed"));
     auto *addC = new QPushButton(tr("Add &change"), chgBox);
     auto *rmC = new QPushButton(tr("Remove"), chgBox);
-    addRow(cl, {{m_chgCi, 2}, {m_chgAt}, {m_chgRef, 1}, {m_chgSummary, 3}, {addC}, {rmC}});
-    connect(addC, &QPushButton::clicked, this, [this] {
-        addChange(m_chgCi->text(), m_chgAt->dateTime().toMSecsSinceEpoch(), m_chgSummary->text(),
-                  m_chgRef->text());
+    addRow(cl, {{chgCi, 2}, {chgAt}, {chgRef, 1}, {chgSummary, 3}, {addC}, {rmC}});
+    connect(addC, &QPushButton::clicked, this, [=, this] {
+        if (addChange(chgCi->text(), chgAt->dateTime().toMSecsSinceEpoch(), chgSummary->text(),
+                      chgRef->text()))
+            clearFields({chgCi, chgSummary, chgRef});
     });
     connect(rmC, &QPushButton::clicked, this, [this] { removeSelectedChange(); });
     v->addWidget(chgBox, 1);
@@ -204,32 +217,22 @@ QWidget *RemediationView::buildFailedPage()
                          page);
     m_failed->setObjectName(QStringLiteral("failedTable"));
     v->addWidget(m_failed, 1);
-    m_dismissReason = new QLineEdit(page);
-    m_dismissReason->setPlaceholderText(tr("reason for dismissing (optional)"));
+    auto *reason = new QLineEdit(page);
+    reason->setPlaceholderText(tr("reason for dismissing (optional)"));
     auto *retry = new QPushButton(tr("&Retry"), page);
     auto *dismiss = new QPushButton(tr("&Dismiss"), page);
-    addRow(v, {{m_dismissReason, 1}, {retry}, {dismiss}});
+    addRow(v, {{reason, 1}, {retry}, {dismiss}});
     connect(retry, &QPushButton::clicked, this, [this] { retrySelected(); });
-    connect(dismiss, &QPushButton::clicked, this,
-            [this] { dismissSelected(m_dismissReason->text()); });
+    connect(dismiss, &QPushButton::clicked, this, [this, reason] {
+        if (dismissSelected(reason->text()))
+            reason->clear();
+    });
     return page;
 }
 
 void RemediationView::showPage(Page page)
 {
     m_tabs->setCurrentIndex(int(page));
-}
-
-QString RemediationView::message() const
-{
-    return shownText(m_message);
-}
-
-void RemediationView::setMessage(const QString &text, bool error)
-{
-    m_message->setText(text);
-    m_message->setVisible(!text.isEmpty());
-    styleAsBanner(m_message, error ? BannerKind::Error : BannerKind::Success);
 }
 
 QString RemediationView::selectedId(QTableWidget *table) const
@@ -286,7 +289,7 @@ QString RemediationView::selectedOrSay(QTableWidget *table, const QString &selec
 {
     const QString id = selectedId(table);
     if (id.isEmpty())
-        setMessage(selectFirst, true);
+        showMessage(selectFirst, true);
     return id;
 }
 
@@ -294,24 +297,10 @@ QString RemediationView::selectedRemediation(QTableWidget *table, const QString 
 {
     const QString id = selectedId(table);
     if (id.isEmpty() || !m_remediator) {
-        setMessage(id.isEmpty() ? selectFirst : tr("Remediation rules are not loaded."), true);
+        showMessage(id.isEmpty() ? selectFirst : tr("Remediation rules are not loaded."), true);
         return {};
     }
     return id;
-}
-
-bool RemediationView::conclude(const Status &status, const QString &done,
-                               std::initializer_list<QLineEdit *> fields)
-{
-    if (!status) {
-        setMessage(status.errorMessage(), true);
-        return false;
-    }
-    for (QLineEdit *field : fields)
-        field->clear();
-    setMessage(done, false);
-    reload();
-    return true;
 }
 
 bool RemediationView::addWindow(const QString &ci, qint64 startsAt, qint64 endsAt,
@@ -319,8 +308,7 @@ bool RemediationView::addWindow(const QString &ci, qint64 startsAt, qint64 endsA
 {
     auto r = RemediationStore(m_engine.store())
                  .addMaintenance(ci, startsAt, endsAt, reason, m_me, m_engine.clock().nowMs());
-    return conclude(statusOf(r), tr("Maintenance window on %1 added.").arg(ci.trimmed()),
-                    {m_winCi, m_winReason});
+    return conclude(statusOf(r), tr("Maintenance window on %1 added.").arg(ci.trimmed()));
 }
 
 bool RemediationView::addChange(const QString &ci, qint64 implementedAt, const QString &summary,
@@ -328,8 +316,7 @@ bool RemediationView::addChange(const QString &ci, qint64 implementedAt, const Q
 {
     auto r = RemediationStore(m_engine.store())
                  .addChange(ci, implementedAt, summary, ref, m_me, m_engine.clock().nowMs());
-    return conclude(statusOf(r), tr("Change on %1 recorded.").arg(ci.trimmed()),
-                    {m_chgCi, m_chgSummary, m_chgRef});
+    return conclude(statusOf(r), tr("Change on %1 recorded.").arg(ci.trimmed()));
 }
 
 bool RemediationView::endSelectedWindow()
@@ -389,8 +376,7 @@ bool RemediationView::dismissSelected(const QString &reason)
         return false;
     auto r = m_remediator->dismiss(id, m_me, reason);
     return conclude(statusOf(r),
-                    r ? tr("%1 on %2 dismissed.").arg(r->actionType, r->target) : QString(),
-                    {m_dismissReason});
+                    r ? tr("%1 on %2 dismissed.").arg(r->actionType, r->target) : QString());
 }
 
 } // namespace sitrep::ui

@@ -1,23 +1,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "util/result.h"
+#include "ui/style/enginepanel.h"
 
-#include <QWidget>
-
-#include <initializer_list>
 #include <memory>
 
-class QDateTimeEdit;
-class QLabel;
-class QLineEdit;
-class QPushButton;
 class QTabWidget;
 class QTableWidget;
 
-namespace sitrep::engine {
-class LifecycleEngine;
-}
 namespace sitrep::remediation {
 class Remediator;
 }
@@ -30,7 +20,7 @@ namespace sitrep::ui {
 /// show inline; nothing modal. Approvals, retries and dismissals go through `remediator`
 /// (the service host's, which outlives the view); without one they are refused saying
 /// `unavailable`.
-class RemediationView final : public QWidget {
+class RemediationView final : public EnginePanel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RemediationView)
 public:
@@ -41,15 +31,16 @@ public:
 
     enum class Page { Maintenance, Approvals, Failed };
     void showPage(Page page);
-    void reload();
+    void reload() override;
 
     QTableWidget *maintenanceTable() const { return m_windows; }
     QTableWidget *changesTable() const { return m_changes; }
     QTableWidget *failedTable() const { return m_failed; }
     QTableWidget *approvalsTable() const { return m_approvals; }
-    QString message() const;
+    QString message() const { return messageText(); }
 
-    /// The form actions, callable from tests as a person would use them.
+    /// The form actions, callable from tests as a person would use them (the form's
+    /// buttons empty its fields when the action went through).
     bool addWindow(const QString &ci, qint64 startsAt, qint64 endsAt, const QString &reason);
     bool addChange(const QString &ci, qint64 implementedAt, const QString &summary,
                    const QString &ref);
@@ -64,35 +55,18 @@ private:
     QWidget *buildMaintenancePage();
     QWidget *buildApprovalsPage();
     QWidget *buildFailedPage();
-    void setMessage(const QString &text, bool error);
     QString selectedId(QTableWidget *table) const;
     /// The id of the row selected in `table`; empty after saying `selectFirst` if none is.
     QString selectedOrSay(QTableWidget *table, const QString &selectFirst);
     /// The same for a remediation, which also needs the rules loaded.
     QString selectedRemediation(QTableWidget *table, const QString &selectFirst);
-    /// Says `done`, empties the form's `fields` and reloads if `status` is ok, says its error
-    /// if not; true if ok.
-    bool conclude(const Status &status, const QString &done,
-                  std::initializer_list<QLineEdit *> fields = {});
 
-    engine::LifecycleEngine &m_engine;
-    QString m_me;
     remediation::Remediator *m_remediator = nullptr;
     QTabWidget *m_tabs = nullptr;
-    QLabel *m_message = nullptr;
     QTableWidget *m_windows = nullptr;
     QTableWidget *m_changes = nullptr;
     QTableWidget *m_approvals = nullptr;
     QTableWidget *m_failed = nullptr;
-    QLineEdit *m_winCi = nullptr;
-    QDateTimeEdit *m_winStart = nullptr;
-    QDateTimeEdit *m_winEnd = nullptr;
-    QLineEdit *m_winReason = nullptr;
-    QLineEdit *m_chgCi = nullptr;
-    QDateTimeEdit *m_chgAt = nullptr;
-    QLineEdit *m_chgSummary = nullptr;
-    QLineEdit *m_chgRef = nullptr;
-    QLineEdit *m_dismissReason = nullptr;
 };
 
 } // namespace sitrep::ui

@@ -28,20 +28,22 @@ ConflictPanel::ConflictPanel(engine::LifecycleEngine &engine, const QString &inc
     v->setSpacing(3);
     m_title = wrappingLabel(QStringLiteral("conflictTitle"), this);
     v->addWidget(m_title);
-    m_applied = wrappingLabel(QStringLiteral("conflictApplied"), this);
-    v->addWidget(m_applied);
-    m_rejected = wrappingLabel(QStringLiteral("conflictRejected"), this);
-    v->addWidget(m_rejected);
+    m_applied.description = wrappingLabel(QStringLiteral("conflictApplied"), this);
+    v->addWidget(m_applied.description);
+    m_rejected.description = wrappingLabel(QStringLiteral("conflictRejected"), this);
+    v->addWidget(m_rejected.description);
     m_error = messageLabel(QStringLiteral("conflictError"), this, true);
     v->addWidget(m_error);
-    m_keep = namedButton(QString(), QStringLiteral("conflictKeep"), this);
-    m_take = namedButton(QString(), QStringLiteral("conflictTake"), this);
+    m_applied.choose = namedButton(QString(), QStringLiteral("conflictKeep"), this);
+    m_rejected.choose = namedButton(QString(), QStringLiteral("conflictTake"), this);
     m_dismiss = namedButton(tr("Dismiss"), QStringLiteral("conflictDismiss"), this);
     m_dismiss->setAccessibleName(tr("Dismiss the conflict without changing the state"));
     m_dismiss->setToolTip(m_dismiss->accessibleName());
-    addRow(v, {{m_keep}, {m_take}, {m_dismiss}}, true);
-    connect(m_keep, &QPushButton::clicked, this, [this] { resolve(ConflictChoice::KeepApplied); });
-    connect(m_take, &QPushButton::clicked, this, [this] { resolve(ConflictChoice::TakeRejected); });
+    addRow(v, {{m_applied.choose}, {m_rejected.choose}, {m_dismiss}}, true);
+    connect(m_applied.choose, &QPushButton::clicked, this,
+            [this] { resolve(ConflictChoice::KeepApplied); });
+    connect(m_rejected.choose, &QPushButton::clicked, this,
+            [this] { resolve(ConflictChoice::TakeRejected); });
     connect(m_dismiss, &QPushButton::clicked, this, [this] { resolve(ConflictChoice::Dismiss); });
     connect(&m_engine, &engine::LifecycleEngine::eventsAppended, this,
             [this](const QStringList &, const QStringList &uids) {
@@ -105,8 +107,8 @@ void ConflictPanel::reload()
                            .arg(open)
                      : tr("<b>Sync conflict:</b> two people moved this incident at the same time. "
                           "Pick the state it should be in."));
-        m_applied->setText(tr("Applied: %1").arg(describe(m_current.applied)));
-        m_rejected->setText(tr("Not applied: %1").arg(describe(m_current.rejected)));
+        m_applied.description->setText(tr("Applied: %1").arg(describe(m_current.applied)));
+        m_rejected.description->setText(tr("Not applied: %1").arg(describe(m_current.rejected)));
         if (!m_current.reason.isEmpty()) {
             // A remote event the merge refused: what it was and why, and the state it met.
             m_title->setText(
@@ -114,31 +116,31 @@ void ConflictPanel::reload()
                               "refused.")
                                .arg(open)
                          : tr("<b>Sync conflict:</b> a change from the back end was refused."));
-            m_applied->setText(tr("Now: '%1'").arg(stateLabel(m_current.applied.to)));
-            m_rejected->setText(
+            m_applied.description->setText(tr("Now: '%1'").arg(stateLabel(m_current.applied.to)));
+            m_rejected.description->setText(
                 tr("Not applied: %1 by %2: %3")
                     .arg(m_current.refusedKind, m_current.rejected.actor, m_current.reason));
         }
-        m_keep->setText(tr("Keep '%1'").arg(stateLabel(m_current.applied.to)));
-        m_keep->setAccessibleName(
+        m_applied.choose->setText(tr("Keep '%1'").arg(stateLabel(m_current.applied.to)));
+        m_applied.choose->setAccessibleName(
             tr("Keep the applied transition: '%1'").arg(stateLabel(m_current.applied.to)));
-        m_take->setText(tr("Use '%1'").arg(stateLabel(m_current.rejected.to)));
-        m_take->setAccessibleName(tr("Use the transition that was not applied: '%1'")
-                                      .arg(stateLabel(m_current.rejected.to)));
+        m_rejected.choose->setText(tr("Use '%1'").arg(stateLabel(m_current.rejected.to)));
+        m_rejected.choose->setAccessibleName(tr("Use the transition that was not applied: '%1'")
+                                                 .arg(stateLabel(m_current.rejected.to)));
         // A side the workflow cannot reach from where the incident is now is shown, not offered.
         const auto inc = m_engine.store().incidentByUid(m_uid);
         const QString now = inc ? inc->state : QString();
         const QStringList allowed = inc ? m_engine.allowedTransitions(*inc) : QStringList();
-        for (auto [button, target] :
-             {std::pair{m_keep, m_current.applied.to}, std::pair{m_take, m_current.rejected.to}}) {
+        for (auto [button, target] : {std::pair{m_applied.choose, m_current.applied.to},
+                                      std::pair{m_rejected.choose, m_current.rejected.to}}) {
             const bool reachable = target == now || allowed.contains(target);
             button->setEnabled(reachable);
             button->setToolTip(reachable ? QString()
                                          : tr("The workflow has no transition from '%1' to '%2'")
                                                .arg(stateLabel(now), stateLabel(target)));
         }
-        m_applied->show();
-        m_rejected->show();
+        m_applied.description->show();
+        m_rejected.description->show();
     } else {
         const auto &c = m_conflicts.last();
         setStyleSheet(QStringLiteral(
@@ -156,12 +158,12 @@ void ConflictPanel::reload()
                                    .arg(m_conflicts.size())
                                    .arg(how)
                              : tr("<b>Sync conflict resolved:</b> %1").arg(how));
-        m_applied->hide();
-        m_rejected->hide();
+        m_applied.description->hide();
+        m_rejected.description->hide();
         m_error->hide();
     }
-    m_keep->setVisible(unresolved);
-    m_take->setVisible(unresolved && !m_current.rejected.to.isEmpty());
+    m_applied.choose->setVisible(unresolved);
+    m_rejected.choose->setVisible(unresolved && !m_current.rejected.to.isEmpty());
     m_dismiss->setVisible(unresolved);
     setAccessibleDescription(m_title->text());
     show();

@@ -44,17 +44,21 @@ private:
     QString stateLabel(const QString &state) const;
     QString describe(const sync::ConflictTransition &t) const;
 
+    /// A side of the conflict: what it did, and the button that keeps it.
+    struct Side {
+        QLabel *description = nullptr;
+        QPushButton *choose = nullptr;
+    };
+
     engine::LifecycleEngine &m_engine;
     QString m_uid;
     QString m_me;
     QList<sync::Conflict> m_conflicts;
     sync::Conflict m_current;
     QLabel *m_title = nullptr;
-    QLabel *m_applied = nullptr;
-    QLabel *m_rejected = nullptr;
+    Side m_applied;
+    Side m_rejected;
     QLabel *m_error = nullptr;
-    QPushButton *m_keep = nullptr;
-    QPushButton *m_take = nullptr;
     QPushButton *m_dismiss = nullptr;
 };
 

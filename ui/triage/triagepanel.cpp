@@ -28,6 +28,15 @@ namespace sitrep::ui {
 
 using namespace sitrep::triage;
 
+static void styleTriageMessage(QLabel *label, bool error)
+{
+    label->setStyleSheet(
+        error ? QStringLiteral("QLabel { background: #FDECEA; color: #7A1C12; border: 1px solid "
+                               "#D93025; border-radius: 4px; padding: 4px 8px; }")
+              : QStringLiteral("QLabel { background: #E8F0FE; color: #0B3D91; border: 1px solid "
+                               "#1A73E8; border-radius: 4px; padding: 4px 8px; }"));
+}
+
 static QString fieldLabel(const QString &f)
 {
     if (f == u"category")
@@ -41,8 +50,8 @@ static QString fieldLabel(const QString &f)
 
 TriagePanel::TriagePanel(engine::LifecycleEngine &engine, const QString &incidentUid,
                          const QString &me, QWidget *parent)
-    : QWidget(parent), m_engine(engine), m_desk(new triage::TriageDesk(engine, this)),
-      m_uid(incidentUid), m_me(me.isEmpty() ? QStringLiteral("user") : me)
+    : EnginePanel(engine, incidentUid, me.isEmpty() ? QStringLiteral("user") : me, parent),
+      m_desk(new triage::TriageDesk(engine, this))
 {
     setObjectName(QStringLiteral("triagePanel"));
     build();
@@ -74,8 +83,7 @@ void TriagePanel::build()
     connect(m_rejectAll, &QPushButton::clicked, this, [this] { decideAll(false); });
     v->addLayout(top);
 
-    m_message = messageLabel(QStringLiteral("triageMessage"), this, true);
-    v->addWidget(m_message);
+    addMessage(v, QStringLiteral("triageMessage"), styleTriageMessage, true);
 
     auto *fields = new QGroupBox(tr("Suggested fields"), this);
     auto *grid = new QGridLayout(fields);
@@ -232,22 +240,6 @@ void TriagePanel::populate()
             if (a.id == selected)
                 m_articles->setCurrentItem(item);
         }
-}
-
-void TriagePanel::showMessage(const QString &text, bool error)
-{
-    m_message->setText(text);
-    m_message->setStyleSheet(
-        error ? QStringLiteral("QLabel { background: #FDECEA; color: #7A1C12; border: 1px solid "
-                               "#D93025; border-radius: 4px; padding: 4px 8px; }")
-              : QStringLiteral("QLabel { background: #E8F0FE; color: #0B3D91; border: 1px solid "
-                               "#1A73E8; border-radius: 4px; padding: 4px 8px; }"));
-    m_message->setVisible(!text.isEmpty());
-}
-
-QString TriagePanel::messageText() const
-{
-    return shownText(m_message);
 }
 
 bool TriagePanel::decide(const QString &field, bool accept)

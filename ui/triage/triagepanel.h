@@ -3,9 +3,9 @@
 
 #include "triage/triagedesk.h"
 #include "triage/triagestore.h"
+#include "ui/style/enginepanel.h"
 
 #include <QHash>
-#include <QWidget>
 
 #include <optional>
 
@@ -17,10 +17,6 @@ class QPushButton;
 class QTextBrowser;
 class QTreeWidget;
 
-namespace sitrep::engine {
-class LifecycleEngine;
-}
-
 namespace sitrep::ui {
 
 /// The incident's triage suggestion: suggested fields with their confidence, matching
@@ -28,7 +24,7 @@ namespace sitrep::ui {
 /// Accept / Reject per field or for all. It shows the newest `triage.suggested` event of
 /// the timeline; "Suggest again" computes a new one off the GUI thread. Every decision goes
 /// through the engine (triage::recordFeedback); errors show inline.
-class TriagePanel final : public QWidget {
+class TriagePanel final : public EnginePanel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TriagePanel)
 public:
@@ -37,7 +33,7 @@ public:
     ~TriagePanel() override;
 
     /// Re-reads the timeline.
-    void reload();
+    void reload() override;
     /// Shows a suggestion that is not (yet) on the timeline, e.g. for a screenshot.
     void showSuggestion(const triage::TriageResult &result,
                         const QHash<QString, QString> &decisions = {});
@@ -50,7 +46,6 @@ public:
     /// Shows article `id` (one of the suggestion's) below the list.
     void openArticle(const QString &id);
 
-    QString messageText() const;
     std::optional<triage::TriageResult> current() const { return m_current; }
     QString articleText() const;
 
@@ -65,13 +60,9 @@ private:
     };
     void build();
     void populate();
-    void showMessage(const QString &text, bool error);
     void finishSuggestion(const Result<triage::TriageResult> &r);
 
-    engine::LifecycleEngine &m_engine;
     triage::TriageDesk *m_desk;
-    QString m_uid;
-    QString m_me;
     std::optional<triage::TriageResult> m_current;
     QHash<QString, QString> m_decisions;
     bool m_busy = false;
@@ -80,7 +71,6 @@ private:
     QPushButton *m_suggestButton = nullptr;
     QPushButton *m_acceptAll = nullptr;
     QPushButton *m_rejectAll = nullptr;
-    QLabel *m_message = nullptr;
     QHash<QString, Row> m_rows;
     QTreeWidget *m_articles = nullptr;
     QTextBrowser *m_article = nullptr;
