@@ -615,7 +615,7 @@ int main(int argc, char **argv)
                    .arg(rawSecs / st.time.seconds, 0, 'f', 2)
                    .arg(rawCpu / st.time.cpuSeconds, 0, 'f', 2),
                QStringLiteral(
-                   "throughput ratio, aim >= 0.5; CPU time is steadier on a busy machine")});
+                   "throughput ratio, aim >= 0.7; CPU time is steadier on a busy machine")});
         removeDb(engPath);
         removeDb(rawPath);
     }
