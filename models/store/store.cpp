@@ -348,20 +348,34 @@ static Status insertRow(Db &db, const QString &table, Incident &inc)
 static Status updateChanged(Db &db, const QString &table, const Incident &inc,
                             const Incident &before)
 {
+    static_assert(kIncidentColumnCount - 1 <= 64, "one bit per settable column");
     const QList<QVariant> now = incidentValues(inc), was = incidentValues(before);
     QList<QVariant> changed;
-    QStringList sets;
-    static const QStringList cols =
-        QString::fromLatin1(kIncidentColumns).split(QStringLiteral(", ")).mid(1);
+    quint64 mask = 0;
     for (qsizetype c = 0; c < now.size(); ++c)
         if (now[c] != was[c]) {
             changed << now[c];
-            sets << cols[c] + QStringLiteral("=?");
+            mask |= quint64(1) << c;
         }
-    if (changed.isEmpty())
+    if (!mask)
         return {};
     changed << inc.rowid;
-    Stmt *s = db.prepare(QStringLiteral("UPDATE %1 SET %2 WHERE id=?").arg(table, sets.join(u',')));
+    // The UPDATE text per table and set of changed columns, built once per thread: an alert
+    // link, a note or a transition each change the same few columns every time.
+    thread_local QHash<std::pair<QString, quint64>, QString> texts;
+    auto it = texts.find({table, mask});
+    if (it == texts.end()) {
+        static const QStringList cols =
+            QString::fromLatin1(kIncidentColumns).split(QStringLiteral(", ")).mid(1);
+        QStringList sets;
+        for (qsizetype c = 0; c < cols.size(); ++c)
+            if (mask & (quint64(1) << c))
+                sets << cols[c] + QStringLiteral("=?");
+        it =
+            texts.insert({table, mask},
+                         QStringLiteral("UPDATE %1 SET %2 WHERE id=?").arg(table, sets.join(u',')));
+    }
+    Stmt *s = db.prepare(*it);
     if (!s)
         return Status::fail(db.lastError(), QStringLiteral("db"));
     s->bindAll(changed);
