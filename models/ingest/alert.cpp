@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ingest/alert.h"
 
+#include "domain/canonicaljson.h"
 #include "util/enumnames.h"
 
 namespace sitrep::ingest {
@@ -54,6 +55,44 @@ QJsonObject Alert::toJson() const
     for (const auto &f : TimeFields)
         o.insert(QStringView(f.key), this->*f.member);
     return o;
+}
+
+QByteArray Alert::toJsonText() const
+{
+    // Every key of toJson(), in the sorted order Qt writes an object's keys in.
+    QByteArray out;
+    out.reserve(512);
+    const auto key = [&](const char *k) {
+        out += out.isEmpty() ? "{\"" : ",\"";
+        out += k;
+        out += "\":";
+    };
+    const auto text = [&](const char *k, const QString &v) {
+        key(k);
+        domain::appendJsonString(out, v);
+    };
+    text("alertname", alertname);
+    key("annotations");
+    out += domain::canonicalJson(annotations);
+    text("description", description);
+    key("ends_at");
+    out += QByteArray::number(endsAt);
+    text("fingerprint", fingerprint);
+    text("host", host);
+    key("labels");
+    out += domain::canonicalJson(labels);
+    key("links");
+    out += domain::canonicalJson(links);
+    text("raw_severity", rawSeverity);
+    text("service", service);
+    text("severity", domain::severityName(severity));
+    text("source", source);
+    key("starts_at");
+    out += QByteArray::number(startsAt);
+    text("status", alertStatusName(status));
+    text("title", title);
+    out += '}';
+    return out;
 }
 
 Alert Alert::fromJson(const QJsonObject &o)

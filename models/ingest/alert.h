@@ -32,6 +32,9 @@ struct Alert {
     /// "source:fingerprint": the id linked to incidents.
     QString id() const { return source + u':' + fingerprint; }
     QJsonObject toJson() const;
+    /// toJson() as compact JSON text, written straight from the fields: the same bytes as
+    /// domain::canonicalJson(toJson()) (what the correlator stores), without the object.
+    QByteArray toJsonText() const;
     static Alert fromJson(const QJsonObject &o);
 };
 

@@ -69,6 +69,11 @@ Status upsertEach(store::Stmt &s, const QHash<QString, Row> &rows, const QString
     }
     return {};
 }
+// The alert a state row keeps, read back from its stored text.
+Alert storedAlert(const Correlator::AlertRow &row)
+{
+    return Alert::fromJson(QJsonDocument::fromJson(row.alert).object());
+}
 } // namespace
 
 struct Correlator::Work {
@@ -127,7 +132,7 @@ std::optional<Correlator::AlertRow> Correlator::loadAlert(const QString &id)
                         store::RowReader row(s);
                         row.read(r.groupId, r.incident, r.status, r.reported, r.severity,
                                  r.firstSeen, r.lastSeen, r.flapStart, r.flapChanges, r.flapping);
-                        r.alert = QJsonDocument::fromJson(row.text().toUtf8()).object();
+                        r.alert = row.blob(); // parsed only where a field is needed
                         return r;
                     });
 }
@@ -392,7 +397,7 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
         const auto change = [&](AlertRow row, const QString &status, const QString &kind,
                                 const QJsonObject &payload) {
             row.lastSeen = now;
-            row.alert = a.toJson();
+            row.alert = a.toJsonText();
             Change c = Change::Quiet;
             if (row.status == status) {
                 c = Change::Repeat;
@@ -479,7 +484,7 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
         row.lastSeen = now;
         row.flapStart = now;
         row.flapChanges = 0;
-        row.alert = a.toJson();
+        row.alert = a.toJsonText();
 
         if (!g->incident.isEmpty()) {
             row.incident = g->incident;
@@ -533,7 +538,7 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
             for (AlertRow r : std::as_const(firing)) {
                 r.incident = uid;
                 r.reported = Firing;
-                Alert fa = r.id == id ? a : Alert::fromJson(r.alert);
+                Alert fa = r.id == id ? a : storedAlert(r);
                 link(w, uid, fa, key, fa.source.isEmpty() ? actor : fa.source);
                 plan.alerts.insert(r.id, r);
             }
@@ -553,7 +558,7 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
             const Severity s = Severity(r.severity);
             if (s != Severity::Unknown && (sev == Severity::Unknown || int(s) < int(sev)))
                 sev = s;
-            const QString h = r.alert.value(u"host").toString();
+            const QString h = r.id == id ? a.host : storedAlert(r).host;
             if (!h.isEmpty() && !hosts.contains(h) && hosts.size() < 50)
                 hosts << h;
         }
@@ -632,21 +637,21 @@ Status Correlator::write(const Plan &plan, const QSet<QString> &openedUids)
         "flapping=excluded.flapping, alert=excluded.alert"));
     if (!a)
         return Status::fail(m_error, QStringLiteral("db"));
-    return upsertEach(
-        *a, plan.alerts, QStringLiteral("alert"), [&](store::Stmt &s, const AlertRow &r) {
-            s.bind(1, r.id)
-                .bind(2, r.groupId)
-                .bind(3, keep(r.incident))
-                .bind(4, r.status)
-                .bind(5, r.reported)
-                .bind(6, r.severity)
-                .bind(7, r.firstSeen)
-                .bind(8, r.lastSeen)
-                .bind(9, r.flapStart)
-                .bind(10, r.flapChanges)
-                .bind(11, r.flapping ? 1 : 0)
-                .bind(12, QString::fromUtf8(QJsonDocument(r.alert).toJson(QJsonDocument::Compact)));
-        });
+    return upsertEach(*a, plan.alerts, QStringLiteral("alert"),
+                      [&](store::Stmt &s, const AlertRow &r) {
+                          s.bind(1, r.id)
+                              .bind(2, r.groupId)
+                              .bind(3, keep(r.incident))
+                              .bind(4, r.status)
+                              .bind(5, r.reported)
+                              .bind(6, r.severity)
+                              .bind(7, r.firstSeen)
+                              .bind(8, r.lastSeen)
+                              .bind(9, r.flapStart)
+                              .bind(10, r.flapChanges)
+                              .bind(11, r.flapping ? 1 : 0)
+                              .bindText(12, r.alert);
+                      });
 }
 
 } // namespace sitrep::ingest

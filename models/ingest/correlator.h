@@ -42,7 +42,7 @@ public:
         qint64 flapStart = 0;
         int flapChanges = 0;
         bool flapping = false;
-        QJsonObject alert;
+        QByteArray alert; // the alert as stored: Alert::toJsonText()
     };
     struct GroupRow : Sighting {
         QString id;

@@ -56,9 +56,17 @@ QString clip(const QString &s, int max = kMaxField)
 /// An object of string values (label sets): non-string scalars become text.
 QJsonObject stringMap(const QJsonValue &v)
 {
-    QJsonObject out;
     const QJsonObject o = v.toObject();
-    for (auto it = o.begin(); it != o.end(); ++it)
+    // Usually every value is a string and nothing needs clipping: then the object is
+    // already the map, and a storm does not build each label set a second time.
+    bool asIs = true;
+    for (auto it = o.constBegin(); asIs && it != o.constEnd(); ++it)
+        asIs = it.value().isString() && it.key().size() <= 256 &&
+               it.value().toString().size() <= kMaxField;
+    if (asIs)
+        return o;
+    QJsonObject out;
+    for (auto it = o.constBegin(); it != o.constEnd(); ++it)
         out.insert(clip(it.key(), 256), clip(text(it.value())));
     return out;
 }
@@ -82,11 +90,25 @@ QString shortHash(const QByteArray &data)
 /// Alertmanager's own fingerprint is a hash of the label set; ours is stable the same way.
 QString labelFingerprint(const QJsonObject &labels)
 {
-    QStringList keys = labels.keys();
-    std::sort(keys.begin(), keys.end());
+    // Keys in QString order. A JSON object keeps its keys sorted, so its own order is that
+    // order whenever each key is above the one before (checked, not assumed: the
+    // fingerprint of a label set must never change); otherwise they are sorted here.
     QByteArray canon;
-    for (const QString &k : keys)
-        canon += k.toUtf8() + '\x1f' + labels.value(k).toString().toUtf8() + '\x1e';
+    QString previous;
+    bool ascending = true;
+    for (auto it = labels.constBegin(); ascending && it != labels.constEnd(); ++it) {
+        const QString k = it.key();
+        ascending = it == labels.constBegin() || previous < k;
+        canon += k.toUtf8() + '\x1f' + it.value().toString().toUtf8() + '\x1e';
+        previous = k;
+    }
+    if (!ascending) {
+        canon.clear();
+        QStringList keys = labels.keys();
+        std::sort(keys.begin(), keys.end());
+        for (const QString &k : keys)
+            canon += k.toUtf8() + '\x1f' + labels.value(k).toString().toUtf8() + '\x1e';
+    }
     return shortHash(canon);
 }
 

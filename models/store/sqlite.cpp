@@ -52,6 +52,11 @@ Stmt &Stmt::bindBlob(int i, const QByteArray &v)
     sqlite3_bind_blob(m_stmt, i, v.constData(), int(v.size()), SQLITE_TRANSIENT);
     return *this;
 }
+Stmt &Stmt::bindText(int i, const QByteArray &utf8)
+{
+    sqlite3_bind_text(m_stmt, i, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
+    return *this;
+}
 Stmt &Stmt::bindNull(int i)
 {
     sqlite3_bind_null(m_stmt, i);

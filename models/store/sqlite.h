@@ -35,6 +35,8 @@ public:
     Stmt &bind(int i, const QString &v);
     Stmt &bind(int i, const char *v) { return bind(i, QString::fromUtf8(v)); }
     Stmt &bindBlob(int i, const QByteArray &v);
+    /// Binds UTF-8 bytes as text (JSON already serialised, for one).
+    Stmt &bindText(int i, const QByteArray &utf8);
     Stmt &bindNull(int i);
     /// Binds `values` to the parameters from `first` on: strings as text, byte arrays as
     /// blobs, anything else as an integer.

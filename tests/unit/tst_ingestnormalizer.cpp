@@ -2,6 +2,7 @@
 // The per-source normalizers against the published example payloads and bad input.
 #include "ingest/normalizer.h"
 
+#include <QCryptographicHash>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -27,6 +28,17 @@ class TestIngestNormalizer : public QObject {
     const QByteArray var = payload(name);                                                          \
     if (var.isEmpty())                                                                             \
         QSKIP("reference payload " name " not found under SITREP_TESTDATA_DIR/payloads");
+
+    // An Alertmanager body with one firing alert of these labels (no fingerprint).
+    static QByteArray amBody(const QJsonObject &labels)
+    {
+        const QJsonObject alert{{QStringLiteral("status"), QStringLiteral("firing")},
+                                {QStringLiteral("labels"), labels}};
+        return QJsonDocument(QJsonObject{{QStringLiteral("version"), QStringLiteral("4")},
+                                         {QStringLiteral("status"), QStringLiteral("firing")},
+                                         {QStringLiteral("alerts"), QJsonArray{alert}}})
+            .toJson();
+    }
 
 private Q_SLOTS:
     void alertmanager_examplePayload_firingWithZeroEndsAt()
@@ -337,6 +349,100 @@ private Q_SLOTS:
         QCOMPARE(c->allResolvedRootCause, d.allResolvedRootCause);
         for (auto it = d.severityMap.cbegin(); it != d.severityMap.cend(); ++it)
             QCOMPARE(c->severityMap.value(it.key()), it.value());
+    }
+
+    // A storm normalizes label sets without rebuilding them; what the labels, the fingerprint
+    // and the stored text come out as must not change for that.
+    void labels_nonStringValuesBecomeTextAndLongOnesAreClipped()
+    {
+        const QString longValue(5000, u'v');
+        const QJsonObject labels{{QStringLiteral("alertname"), QStringLiteral("Disk")},
+                                 {QStringLiteral("replicas"), 5},
+                                 {QStringLiteral("critical"), true},
+                                 {QStringLiteral("note"), longValue},
+                                 {QStringLiteral("nested"), QJsonObject{{QStringLiteral("a"), 1}}}};
+        auto r = normalize(QStringLiteral("alertmanager"), amBody(labels), m_cfg);
+        QVERIFY2(r.ok(), qPrintable(r.errorMessage()));
+        const QJsonObject &got = r->first().labels;
+        QCOMPARE(got.size(), labels.size());
+        QCOMPARE(got.value(u"alertname").toString(), QStringLiteral("Disk"));
+        QCOMPARE(got.value(u"replicas").toString(), QStringLiteral("5"));
+        QCOMPARE(got.value(u"critical").toString(), QStringLiteral("true"));
+        QCOMPARE(got.value(u"note").toString(), longValue.left(4096));
+        QCOMPARE(got.value(u"nested").toString(), QStringLiteral("{\"a\":1}"));
+        // A set of short strings comes through as it was sent.
+        const QJsonObject plain{{QStringLiteral("alertname"), QStringLiteral("Disk")},
+                                {QStringLiteral("service"), QStringLiteral("db")}};
+        auto p = normalize(QStringLiteral("alertmanager"), amBody(plain), m_cfg);
+        QVERIFY2(p.ok(), qPrintable(p.errorMessage()));
+        QCOMPARE(p->first().labels, plain);
+    }
+
+    void labelFingerprint_isTheHashOfTheLabelsInKeyOrder()
+    {
+        // Keys beyond ASCII too: one above the surrogates and one outside the BMP, whose
+        // order differs between UTF-16 and code points.
+        const QJsonObject labels{{QStringLiteral("zone"), QStringLiteral("eu-1")},
+                                 {QStringLiteral("alertname"), QStringLiteral("Disk")},
+                                 {QString(QChar(0xFF21)), QStringLiteral("wide")},
+                                 {QString::fromUcs4(U"\U0001F600"), QStringLiteral("smile")},
+                                 {QStringLiteral("replicas"), 3}};
+        auto r = normalize(QStringLiteral("alertmanager"), amBody(labels), m_cfg);
+        QVERIFY2(r.ok(), qPrintable(r.errorMessage()));
+        // The definition: SHA-256 of key 0x1f value 0x1e for each label, keys sorted as
+        // QStrings, the first 16 hex digits.
+        QStringList keys = labels.keys();
+        std::sort(keys.begin(), keys.end());
+        QByteArray canon;
+        for (const QString &k : std::as_const(keys))
+            canon += k.toUtf8() + '\x1f' + r->first().labels.value(k).toString().toUtf8() + '\x1e';
+        const QString expected = QString::fromLatin1(
+            QCryptographicHash::hash(canon, QCryptographicHash::Sha256).toHex().left(16));
+        QCOMPARE(r->first().fingerprint, expected);
+        // Pinned: a fingerprint is an alert's identity in stored state.
+        const QJsonObject two{{QStringLiteral("b"), QStringLiteral("2")},
+                              {QStringLiteral("a"), QStringLiteral("1")}};
+        auto t = normalize(QStringLiteral("alertmanager"), amBody(two), m_cfg);
+        QVERIFY2(t.ok(), qPrintable(t.errorMessage()));
+        QCOMPARE(t->first().fingerprint,
+                 QString::fromLatin1(QCryptographicHash::hash(QByteArray("a\x1f"
+                                                                         "1\x1e"
+                                                                         "b\x1f"
+                                                                         "2\x1e"),
+                                                              QCryptographicHash::Sha256)
+                                         .toHex()
+                                         .left(16)));
+    }
+
+    void alertJsonText_isTheCompactJsonOfToJson()
+    {
+        QList<Alert> alerts;
+        for (const char *name : {"alertmanager_webhook_v4_example_grafana_oncall.json",
+                                 "grafana_unified_alerting_webhook.json"}) {
+            const QByteArray body = payload(name);
+            if (body.isEmpty())
+                continue;
+            auto r = normalize(QString::fromLatin1(name).section(u'_', 0, 0), body, m_cfg);
+            QVERIFY2(r.ok(), qPrintable(r.errorMessage()));
+            alerts << *r;
+        }
+        Alert odd;
+        odd.source = QStringLiteral("generic");
+        odd.fingerprint = QStringLiteral("q\"uote\\back");
+        odd.title = QStringLiteral("tab\there, newline\n, bell\a, ") + QChar(0x2028) +
+                    QString::fromUcs4(U" \U0001F600 \u00e9");
+        odd.description = QString(QChar(0x7f)) + QStringLiteral("</script>");
+        odd.status = Alert::Status::Acknowledged;
+        odd.severity = domain::Severity::Critical;
+        odd.startsAt = -5;
+        odd.endsAt = 9007199254740993LL;
+        odd.labels = QJsonObject{{QStringLiteral("k"), QStringLiteral("v\u0001")}};
+        odd.links = QJsonArray{
+            QJsonObject{{QStringLiteral("href"), QStringLiteral("http://x/?a=1&b=\"2\"")},
+                        {QStringLiteral("text"), QStringLiteral("source")}}};
+        alerts << odd << Alert{};
+        for (const Alert &a : std::as_const(alerts))
+            QCOMPARE(a.toJsonText(), QJsonDocument(a.toJson()).toJson(QJsonDocument::Compact));
     }
 
     void parseAlertTime_forms()
