@@ -99,7 +99,10 @@ QString labelFingerprint(const QJsonObject &labels)
     for (auto it = labels.constBegin(); ascending && it != labels.constEnd(); ++it) {
         const QString k = it.key();
         ascending = it == labels.constBegin() || previous < k;
-        canon += k.toUtf8() + '\x1f' + it.value().toString().toUtf8() + '\x1e';
+        canon += k.toUtf8();
+        canon += '\x1f';
+        canon += it.value().toString().toUtf8();
+        canon += '\x1e';
         previous = k;
     }
     if (!ascending) {
@@ -253,11 +256,59 @@ Result<QJsonObject> parseJsonObject(const QByteArray &body)
     return doc.object();
 }
 
+// "YYYY-MM-DDTHH:MM:SS[.fraction]Z", the form nearly every source sends, read without a
+// regular expression; nothing (-1) for anything else, which the general reader then takes.
+// Same result as the general reader: a date or time that does not exist is no time.
+static qint64 utcTimestamp(QStringView t)
+{
+    const auto digits = [&](qsizetype at, qsizetype n, int &out) {
+        out = 0;
+        for (qsizetype i = at; i < at + n; ++i) {
+            const char16_t c = t[i].unicode();
+            if (c < u'0' || c > u'9')
+                return false;
+            out = out * 10 + int(c - u'0');
+        }
+        return true;
+    };
+    if (t.size() < 20 || (t.back() != u'Z' && t.back() != u'z') || t[4] != u'-' || t[7] != u'-' ||
+        (t[10] != u'T' && t[10] != u' ') || t[13] != u':' || t[16] != u':')
+        return -1;
+    int y, mo, d, h, mi, s, ms = 0;
+    if (!digits(0, 4, y) || !digits(5, 2, mo) || !digits(8, 2, d) || !digits(11, 2, h) ||
+        !digits(14, 2, mi) || !digits(17, 2, s))
+        return -1;
+    if (t.size() > 20) {
+        // A fraction: its first three digits are milliseconds, the rest are dropped.
+        if (t[19] != u'.' || t.size() < 22)
+            return -1;
+        int digit = 0;
+        for (qsizetype i = 20; i < t.size() - 1; ++i) {
+            if (!digits(i, 1, digit))
+                return -1;
+            if (i < 23)
+                ms = ms * 10 + digit;
+        }
+        for (qsizetype i = t.size() - 1; i < 23; ++i)
+            ms *= 10;
+    } else if (t[19] != u'Z' && t[19] != u'z') {
+        return -1;
+    }
+    const QDate date(y, mo, d);
+    const QTime time(h, mi, s, ms);
+    if (!date.isValid() || !time.isValid())
+        return -1;
+    constexpr qint64 kUnixEpochJulianDay = 2440588;
+    return (date.toJulianDay() - kUnixEpochJulianDay) * 86400000LL + time.msecsSinceStartOfDay();
+}
+
 qint64 parseAlertTime(const QString &input)
 {
     QString t = input.trimmed();
     if (t.isEmpty())
         return -1;
+    if (const qint64 fast = utcTimestamp(t); fast >= 0)
+        return fast;
     if (t.startsWith(QLatin1String("0001-01-01")))
         return 0;
     static const QRegularExpression numeric(QStringLiteral("^\\d+(\\.\\d+)?$"));

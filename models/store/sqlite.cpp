@@ -277,6 +277,7 @@ void Db::close()
         delete s;
     }
     m_cache.clear();
+    m_literals.clear();
     if (m_db)
         sqlite3_close_v2(m_db);
     m_db = nullptr;
@@ -294,9 +295,28 @@ Status Db::exec(const QString &sql)
     return {};
 }
 
+// Text a QStringLiteral made: static, without a header, never freed or moved while the
+// program runs, so where it is names it.
+static bool isLiteral(const QString &sql)
+{
+    return !sql.isEmpty() && const_cast<QString &>(sql).data_ptr().d_ptr() == nullptr;
+}
+
 Stmt *Db::prepare(const QString &sql)
 {
+    // Hot paths prepare the same literal statements for every row they touch: hashing and
+    // comparing a long SQL text each time costs about what running a short statement does,
+    // so a literal is found by its address first.
+    const bool literal = isLiteral(sql);
+    const std::pair<const void *, qsizetype> where{sql.constData(), sql.size()};
+    if (literal)
+        if (Stmt *s = m_literals.value(where)) {
+            s->reset();
+            return s;
+        }
     if (Stmt *s = m_cache.value(sql)) {
+        if (literal)
+            m_literals.insert(where, s);
         s->reset();
         return s;
     }
@@ -309,6 +329,8 @@ Stmt *Db::prepare(const QString &sql)
     }
     auto *s = new Stmt(st);
     m_cache.insert(sql, s);
+    if (literal)
+        m_literals.insert(where, s);
     return s;
 }
 

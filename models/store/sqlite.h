@@ -226,6 +226,8 @@ private:
     sqlite3 *m_db = nullptr;
     QString m_path;
     QHash<QString, Stmt *> m_cache;
+    // The same statements, for SQL written as a literal, by where its text is (see prepare()).
+    QHash<std::pair<const void *, qsizetype>, Stmt *> m_literals;
 };
 
 } // namespace sitrep::store

@@ -454,6 +454,42 @@ private Q_SLOTS:
         QCOMPARE(parseAlertTime(QStringLiteral("yesterday")), -1);
         QCOMPARE(parseAlertTime(QString()), -1);
     }
+
+    // The common UTC form is read without the general parser: the same answers either way.
+    void parseAlertTime_utcFormAgreesWithTheIsoReader_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<qint64>("expected");
+        const auto iso = [](const char *s) {
+            return QDateTime::fromString(QString::fromLatin1(s), Qt::ISODateWithMs)
+                .toMSecsSinceEpoch();
+        };
+        QTest::newRow("seconds") << "2026-01-01T00:00:00Z" << iso("2026-01-01T00:00:00Z");
+        QTest::newRow("one digit") << "2024-05-01T10:05:00.5Z" << iso("2024-05-01T10:05:00.500Z");
+        QTest::newRow("two digits") << "2024-05-01T10:05:00.55Z" << iso("2024-05-01T10:05:00.550Z");
+        QTest::newRow("millis") << "2018-12-25T15:47:47.377Z" << iso("2018-12-25T15:47:47.377Z");
+        QTest::newRow("nanos") << "2018-12-25T15:47:47.377123456Z"
+                               << iso("2018-12-25T15:47:47.377Z");
+        QTest::newRow("lower z, space") << "2024-02-29 23:59:59z" << iso("2024-02-29T23:59:59Z");
+        QTest::newRow("before 1970")
+            << "1969-12-31T23:59:59.999Z" << iso("1969-12-31T23:59:59.999Z");
+        QTest::newRow("zero time") << "0001-01-01T00:00:00Z" << qint64(0);
+        QTest::newRow("no such day") << "2023-02-29T00:00:00Z" << qint64(-1);
+        QTest::newRow("no such hour") << "2023-02-01T25:00:00Z" << qint64(-1);
+        QTest::newRow("end of day") << "2023-02-01T24:00:00Z" << iso("2023-02-01T24:00:00Z");
+        QTest::newRow("empty fraction") << "2023-02-01T10:00:00.Z" << qint64(-1);
+        QTest::newRow("letter in fraction") << "2023-02-01T10:00:00.1aZ" << qint64(-1);
+        QTest::newRow("letter in year") << "2O23-02-01T10:00:00Z" << qint64(-1);
+        QTest::newRow("offset") << "2021-10-12T09:51:03.1+02:00" << iso("2021-10-12T07:51:03.100Z");
+    }
+
+    void parseAlertTime_utcFormAgreesWithTheIsoReader()
+    {
+        QFETCH(QString, text);
+        QFETCH(qint64, expected);
+        // Before 1970 the answer is negative, which callers clamp, as the general reader's.
+        QCOMPARE(parseAlertTime(text), expected);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestIngestNormalizer)

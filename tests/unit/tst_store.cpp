@@ -152,7 +152,44 @@ private Q_SLOTS:
     void meta_roundTrip();
     void openWithGivenUid_anySpelling_keepsChain();
     void oddText_survivesTheRoundTrip();
+    void preparedStatements_literalAndBuiltTextShareOne();
 };
+
+void TestStore::preparedStatements_literalAndBuiltTextShareOne()
+{
+    // Literal SQL is found by where its text is; built SQL by its content. Both must name
+    // the same statement for the same text, and different text never shares one.
+    QTemporaryDir dir;
+    store::Db db;
+    QVERIFY(db.open(dir.filePath(QStringLiteral("p.db"))).ok());
+    store::Stmt *literal = db.prepare(QStringLiteral("SELECT 1"));
+    QVERIFY(literal);
+    QCOMPARE(db.prepare(QStringLiteral("SELECT 1")), literal);
+    const QString built = QStringLiteral("SELECT ") + QString::number(1);
+    QCOMPARE(db.prepare(built), literal);
+    store::Stmt *other = db.prepare(QStringLiteral("SELECT 2"));
+    QVERIFY(other && other != literal);
+    // A built text is freed and another takes its place: found by content, not by address.
+    for (int i = 0; i < 50; ++i) {
+        const QString sql = QStringLiteral("SELECT %1").arg(i % 3 + 1);
+        store::Stmt *s = db.prepare(sql);
+        QVERIFY(s);
+        QVERIFY(s->step());
+        QCOMPARE(store::RowReader(*s).int64(), i % 3 + 1);
+        s->reset();
+    }
+    // A literal that failed to prepare is not remembered as a statement.
+    QVERIFY(!db.prepare(QStringLiteral("SELECT FROM")));
+    QVERIFY(!db.prepare(QStringLiteral("SELECT FROM")));
+    // Closing drops both ways of finding a statement; a new connection prepares afresh.
+    db.close();
+    QVERIFY(db.open(dir.filePath(QStringLiteral("p.db"))).ok());
+    store::Stmt *again = db.prepare(QStringLiteral("SELECT 1"));
+    QVERIFY(again);
+    QVERIFY(again->step());
+    QCOMPARE(store::RowReader(*again).int64(), 1);
+    again->reset();
+}
 
 void TestStore::openWithGivenUid_anySpelling_keepsChain()
 {
