@@ -55,14 +55,14 @@ template <typename Read> auto firstRow(store::Stmt *q, const QString &key, Read 
     return q ? q->bind(1, key).one(read) : decltype(q->one(read))();
 }
 
-// Runs the prepared upsert `s` once for each row, bound by `bind`; the first row that
-// cannot be stored fails with "cannot store WHAT: why".
+// Runs the prepared statement `s` once for each row (pointers to rows), bound by `bind`;
+// the first row that cannot be stored fails with "cannot store WHAT: why".
 template <typename Row, typename Bind>
-Status upsertEach(store::Stmt &s, const QHash<QString, Row> &rows, const QString &what, Bind bind)
+Status upsertEach(store::Stmt &s, const QList<const Row *> &rows, const QString &what, Bind bind)
 {
-    for (const Row &r : rows) {
+    for (const Row *r : rows) {
         s.reset();
-        bind(s, r);
+        bind(s, *r);
         if (!s.exec())
             return Status::fail(QStringLiteral("cannot store %1: %2").arg(what, s.error()),
                                 QStringLiteral("db"));
@@ -133,6 +133,8 @@ std::optional<Correlator::AlertRow> Correlator::loadAlert(const QString &id)
                         row.read(r.groupId, r.incident, r.status, r.reported, r.severity,
                                  r.firstSeen, r.lastSeen, r.flapStart, r.flapChanges, r.flapping);
                         r.alert = row.blob(); // parsed only where a field is needed
+                        r.stored = AlertKeys{r.groupId,  r.incident, r.status,
+                                             r.reported, r.severity, r.firstSeen};
                         return r;
                     });
 }
@@ -147,6 +149,7 @@ std::optional<Correlator::GroupRow> Correlator::loadGroup(const QString &conditi
                         GroupRow g;
                         store::RowReader(s).read(g.id, g.key, g.incident, g.severity, g.firstSeen,
                                                  g.lastSeen);
+                        g.stored = static_cast<const Sighting &>(g);
                         return g;
                     });
 }
@@ -470,7 +473,7 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
         const QString key = groupKey(a);
         std::optional<GroupRow> g = currentGroup(key);
         if (!g || !groupLive(w, *g, now)) {
-            g = GroupRow{{QString(), 0, now, now}, store::Store::newUuid(), key};
+            g = GroupRow{{QString(), 0, now, now}, store::Store::newUuid(), key, std::nullopt};
             w.groupByKey.insert(key, g->id);
         }
         g->lastSeen = now;
@@ -607,6 +610,17 @@ Status Correlator::write(const Plan &plan, const QSet<QString> &openedUids)
                    ? incident
                    : QString();
     };
+    // A stored row whose indexed columns keep their values gets an UPDATE of the others only:
+    // SQLite rewrites the index entries of every column an UPDATE sets, changed or not, and
+    // in a storm most rows only move their last sighting. Unchanged rows are not written.
+    QList<const GroupRow *> groups, groupsSeen;
+    for (const GroupRow &r : plan.groups) {
+        if (!r.stored || r.stored->incident != keep(r.incident) ||
+            r.stored->severity != r.severity || r.stored->firstSeen != r.firstSeen)
+            groups << &r;
+        else if (r.stored->lastSeen != r.lastSeen)
+            groupsSeen << &r;
+    }
     store::Stmt *g =
         stmt(QStringLiteral("INSERT INTO ingest_groups(id, group_key, incident, severity, "
                             "first_seen, last_seen) VALUES(?,?,?,?,?,?) "
@@ -614,7 +628,7 @@ Status Correlator::write(const Plan &plan, const QSet<QString> &openedUids)
                             "severity=excluded.severity, last_seen=excluded.last_seen"));
     if (!g)
         return Status::fail(m_error, QStringLiteral("db"));
-    if (auto st = upsertEach(*g, plan.groups, QStringLiteral("alert group"),
+    if (auto st = upsertEach(*g, groups, QStringLiteral("alert group"),
                              [&](store::Stmt &s, const GroupRow &r) {
                                  s.bind(1, r.id)
                                      .bind(2, r.key)
@@ -623,6 +637,14 @@ Status Correlator::write(const Plan &plan, const QSet<QString> &openedUids)
                                      .bind(5, r.firstSeen)
                                      .bind(6, r.lastSeen);
                              });
+        !st)
+        return st;
+    store::Stmt *seen = stmt(QStringLiteral("UPDATE ingest_groups SET last_seen=? WHERE id=?"));
+    if (!seen)
+        return Status::fail(m_error, QStringLiteral("db"));
+    if (auto st = upsertEach(
+            *seen, groupsSeen, QStringLiteral("alert group"),
+            [&](store::Stmt &s, const GroupRow &r) { s.bind(1, r.lastSeen).bind(2, r.id); });
         !st)
         return st;
     store::Stmt *a = stmt(QStringLiteral(
@@ -637,21 +659,42 @@ Status Correlator::write(const Plan &plan, const QSet<QString> &openedUids)
         "flapping=excluded.flapping, alert=excluded.alert"));
     if (!a)
         return Status::fail(m_error, QStringLiteral("db"));
-    return upsertEach(*a, plan.alerts, QStringLiteral("alert"),
-                      [&](store::Stmt &s, const AlertRow &r) {
-                          s.bind(1, r.id)
-                              .bind(2, r.groupId)
-                              .bind(3, keep(r.incident))
-                              .bind(4, r.status)
-                              .bind(5, r.reported)
-                              .bind(6, r.severity)
-                              .bind(7, r.firstSeen)
-                              .bind(8, r.lastSeen)
-                              .bind(9, r.flapStart)
-                              .bind(10, r.flapChanges)
-                              .bind(11, r.flapping ? 1 : 0)
-                              .bindText(12, r.alert);
-                      });
+    QList<const AlertRow *> alerts, alertsSeen;
+    for (const AlertRow &r : plan.alerts) {
+        const AlertKeys keys{r.groupId,  keep(r.incident), r.status,
+                             r.reported, r.severity,       r.firstSeen};
+        (r.stored && *r.stored == keys ? alertsSeen : alerts) << &r;
+    }
+    store::Stmt *sighted =
+        stmt(QStringLiteral("UPDATE ingest_alerts SET last_seen=?, flap_start=?, flap_changes=?, "
+                            "flapping=?, alert=? WHERE id=?"));
+    if (!sighted)
+        return Status::fail(m_error, QStringLiteral("db"));
+    if (auto st = upsertEach(*sighted, alertsSeen, QStringLiteral("alert"),
+                             [&](store::Stmt &s, const AlertRow &r) {
+                                 s.bind(1, r.lastSeen)
+                                     .bind(2, r.flapStart)
+                                     .bind(3, r.flapChanges)
+                                     .bind(4, r.flapping ? 1 : 0)
+                                     .bindText(5, r.alert)
+                                     .bind(6, r.id);
+                             });
+        !st)
+        return st;
+    return upsertEach(*a, alerts, QStringLiteral("alert"), [&](store::Stmt &s, const AlertRow &r) {
+        s.bind(1, r.id)
+            .bind(2, r.groupId)
+            .bind(3, keep(r.incident))
+            .bind(4, r.status)
+            .bind(5, r.reported)
+            .bind(6, r.severity)
+            .bind(7, r.firstSeen)
+            .bind(8, r.lastSeen)
+            .bind(9, r.flapStart)
+            .bind(10, r.flapChanges)
+            .bind(11, r.flapping ? 1 : 0)
+            .bindText(12, r.alert);
+    });
 }
 
 } // namespace sitrep::ingest

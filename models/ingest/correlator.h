@@ -14,6 +14,7 @@
 #include <QSet>
 #include <QString>
 
+#include <optional>
 #include <utility>
 
 namespace sitrep::ingest {
@@ -34,6 +35,14 @@ public:
         qint64 firstSeen = 0;
         qint64 lastSeen = 0;
     };
+    /// What an alert row's indexes are on (its group, incident and status) and the fields that
+    /// change only with them.
+    struct AlertKeys {
+        QString groupId, incident, status, reported;
+        int severity = 0;
+        qint64 firstSeen = 0;
+        bool operator==(const AlertKeys &) const = default;
+    };
     struct AlertRow : Sighting {
         QString id;
         QString groupId;
@@ -43,10 +52,14 @@ public:
         int flapChanges = 0;
         bool flapping = false;
         QByteArray alert; // the alert as stored: Alert::toJsonText()
+        /// As read from the table; none for an alert seen for the first time. write() leaves
+        /// the indexed columns alone when they have not changed.
+        std::optional<AlertKeys> stored;
     };
     struct GroupRow : Sighting {
         QString id;
         QString key;
+        std::optional<Sighting> stored; // as read from the table; none for a new group
     };
     /// The work one batch of alerts asks for.
     struct Plan {

@@ -226,6 +226,71 @@ private Q_SLOTS:
         QCOMPARE(env.incidents().size(), 2);
     }
 
+    // A repeat moves only the last sighting: the state write must not set the columns the
+    // state tables' indexes are on (SQLite rewrites an index entry for every column an
+    // UPDATE sets, changed or not), and the rows must still say what happened.
+    void stateWrite_setsIndexedColumnsOnlyWhenTheyChange()
+    {
+        Env env;
+        const QString uid = openedIncident(env, 3);
+        QVERIFY(!uid.isEmpty());
+        auto &db = env.store->db();
+        QVERIFY(db.exec(QStringLiteral("CREATE TEMP TABLE writes(what TEXT)")).ok());
+        const struct {
+            const char *name, *columns, *table;
+        } watched[] = {{"alert_keys", "group_id, incident, status, reported, severity, first_seen",
+                        "ingest_alerts"},
+                       {"alert_seen", "last_seen", "ingest_alerts"},
+                       {"group_keys", "incident, severity, group_key, first_seen", "ingest_groups"},
+                       {"group_seen", "last_seen", "ingest_groups"}};
+        for (const auto &w : watched)
+            QVERIFY(db.exec(QStringLiteral("CREATE TEMP TRIGGER %1 AFTER UPDATE OF %2 ON main.%3 "
+                                           "BEGIN INSERT INTO writes VALUES('%1'); END")
+                                .arg(QLatin1String(w.name), QLatin1String(w.columns),
+                                     QLatin1String(w.table)))
+                        .ok());
+        const auto writes = [&](const char *what) {
+            return db.scalar(QStringLiteral("SELECT COUNT(*) FROM writes WHERE what=?"),
+                             {QString::fromLatin1(what)});
+        };
+        const auto lastSeen = [&](const QString &table) {
+            return db.texts(QStringLiteral("SELECT DISTINCT last_seen FROM %1").arg(table));
+        };
+        // The repeat: three alerts and their group seen again, nothing indexed set.
+        env.clock.advance(Minute);
+        auto again = INGEST(env, alertA(0, 3));
+        QVERIFY(again.ok());
+        QCOMPARE(again->deduplicated, 3);
+        QCOMPARE(writes("alert_seen"), 3);
+        QCOMPARE(writes("alert_keys"), 0);
+        QCOMPARE(writes("group_seen"), 1);
+        QCOMPARE(writes("group_keys"), 0);
+        const QStringList now{QString::number(T0 + Minute)};
+        QCOMPARE(lastSeen(QStringLiteral("ingest_alerts")), now);
+        QCOMPARE(lastSeen(QStringLiteral("ingest_groups")), now);
+        // A resolution changes an alert's status: its indexed columns are written.
+        auto resolved = INGEST(env, alertA(0, 1, QStringLiteral("resolved")));
+        QVERIFY(resolved.ok());
+        QCOMPARE(resolved->resolved, 1);
+        QCOMPARE(writes("alert_keys"), 1);
+        QCOMPARE(
+            db.scalar(
+                QStringLiteral(
+                    "SELECT COUNT(*) FROM ingest_alerts WHERE status='resolved' AND incident=?"),
+                {uid}),
+            1);
+        // A more severe alert joins: the group's severity is written, and the incident says so.
+        Am critical{QStringLiteral("A"), QStringLiteral("s"), QStringLiteral("host-9:9100")};
+        critical.severity = QStringLiteral("critical");
+        auto raised = INGEST(env, QList<Am>{critical});
+        QVERIFY(raised.ok());
+        QCOMPARE(raised->attached, 1);
+        QCOMPARE(writes("group_keys"), 1);
+        QCOMPARE(env.store->incidentByUid(uid)->severity, domain::Severity::Critical);
+        QCOMPARE(env.count(QStringLiteral("ingest_alerts")), 4);
+        QCOMPARE(env.store->verify().ok, true);
+    }
+
     void window_pendingGroupExpires()
     {
         Env env(2);
