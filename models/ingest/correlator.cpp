@@ -54,21 +54,6 @@ template <typename Read> auto firstRow(store::Stmt *q, const QString &key, Read 
 {
     return q ? q->bind(1, key).one(read) : decltype(q->one(read))();
 }
-
-// Runs the prepared statement `s` once for each row (pointers to rows), bound by `bind`;
-// the first row that cannot be stored fails with "cannot store WHAT: why".
-template <typename Row, typename Bind>
-Status upsertEach(store::Stmt &s, const QList<const Row *> &rows, const QString &what, Bind bind)
-{
-    for (const Row *r : rows) {
-        s.reset();
-        bind(s, *r);
-        if (!s.exec())
-            return Status::fail(QStringLiteral("cannot store %1: %2").arg(what, s.error()),
-                                QStringLiteral("db"));
-    }
-    return {};
-}
 // The alert a state row keeps, read back from its stored text.
 Alert storedAlert(const Correlator::AlertRow &row)
 {
@@ -610,6 +595,24 @@ Status Correlator::write(const Plan &plan, const QSet<QString> &openedUids)
                    ? incident
                    : QString();
     };
+    // Runs `sql` once for each of `rows`, bound by `bind`; the first row that cannot be
+    // stored fails with "cannot store WHAT: why".
+    const auto writeRows = [&](const QString &sql, const auto &rows, const QString &what,
+                               const auto &bind) -> Status {
+        if (rows.isEmpty())
+            return {};
+        store::Stmt *s = stmt(sql);
+        if (!s)
+            return Status::fail(m_error, QStringLiteral("db"));
+        for (const auto *r : rows) {
+            s->reset();
+            bind(*s, *r);
+            if (!s->exec())
+                return Status::fail(QStringLiteral("cannot store %1: %2").arg(what, s->error()),
+                                    QStringLiteral("db"));
+        }
+        return {};
+    };
     // A stored row whose indexed columns keep their values gets an UPDATE of the others only:
     // SQLite rewrites the index entries of every column an UPDATE sets, changed or not, and
     // in a storm most rows only move their last sighting. Unchanged rows are not written.
@@ -621,80 +624,67 @@ Status Correlator::write(const Plan &plan, const QSet<QString> &openedUids)
         else if (r.stored->lastSeen != r.lastSeen)
             groupsSeen << &r;
     }
-    store::Stmt *g =
-        stmt(QStringLiteral("INSERT INTO ingest_groups(id, group_key, incident, severity, "
-                            "first_seen, last_seen) VALUES(?,?,?,?,?,?) "
-                            "ON CONFLICT(id) DO UPDATE SET incident=excluded.incident, "
-                            "severity=excluded.severity, last_seen=excluded.last_seen"));
-    if (!g)
-        return Status::fail(m_error, QStringLiteral("db"));
-    if (auto st = upsertEach(*g, groups, QStringLiteral("alert group"),
-                             [&](store::Stmt &s, const GroupRow &r) {
-                                 s.bind(1, r.id)
-                                     .bind(2, r.key)
-                                     .bind(3, keep(r.incident))
-                                     .bind(4, r.severity)
-                                     .bind(5, r.firstSeen)
-                                     .bind(6, r.lastSeen);
-                             });
-        !st)
-        return st;
-    store::Stmt *seen = stmt(QStringLiteral("UPDATE ingest_groups SET last_seen=? WHERE id=?"));
-    if (!seen)
-        return Status::fail(m_error, QStringLiteral("db"));
-    if (auto st = upsertEach(
-            *seen, groupsSeen, QStringLiteral("alert group"),
-            [&](store::Stmt &s, const GroupRow &r) { s.bind(1, r.lastSeen).bind(2, r.id); });
-        !st)
-        return st;
-    store::Stmt *a = stmt(QStringLiteral(
-        "INSERT INTO ingest_alerts(id, group_id, incident, status, reported, severity, first_seen, "
-        "last_seen, flap_start, "
-        "flap_changes, flapping, alert) VALUES(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE "
-        "SET "
-        "group_id=excluded.group_id, incident=excluded.incident, status=excluded.status, "
-        "reported=excluded.reported, "
-        "severity=excluded.severity, first_seen=excluded.first_seen, last_seen=excluded.last_seen, "
-        "flap_start=excluded.flap_start, flap_changes=excluded.flap_changes, "
-        "flapping=excluded.flapping, alert=excluded.alert"));
-    if (!a)
-        return Status::fail(m_error, QStringLiteral("db"));
     QList<const AlertRow *> alerts, alertsSeen;
     for (const AlertRow &r : plan.alerts) {
         const AlertKeys keys{r.groupId,  keep(r.incident), r.status,
                              r.reported, r.severity,       r.firstSeen};
         (r.stored && *r.stored == keys ? alertsSeen : alerts) << &r;
     }
-    store::Stmt *sighted =
-        stmt(QStringLiteral("UPDATE ingest_alerts SET last_seen=?, flap_start=?, flap_changes=?, "
-                            "flapping=?, alert=? WHERE id=?"));
-    if (!sighted)
-        return Status::fail(m_error, QStringLiteral("db"));
-    if (auto st = upsertEach(*sighted, alertsSeen, QStringLiteral("alert"),
-                             [&](store::Stmt &s, const AlertRow &r) {
-                                 s.bind(1, r.lastSeen)
-                                     .bind(2, r.flapStart)
-                                     .bind(3, r.flapChanges)
-                                     .bind(4, r.flapping ? 1 : 0)
-                                     .bindText(5, r.alert)
-                                     .bind(6, r.id);
-                             });
-        !st)
-        return st;
-    return upsertEach(*a, alerts, QStringLiteral("alert"), [&](store::Stmt &s, const AlertRow &r) {
-        s.bind(1, r.id)
-            .bind(2, r.groupId)
-            .bind(3, keep(r.incident))
-            .bind(4, r.status)
-            .bind(5, r.reported)
-            .bind(6, r.severity)
-            .bind(7, r.firstSeen)
-            .bind(8, r.lastSeen)
-            .bind(9, r.flapStart)
-            .bind(10, r.flapChanges)
-            .bind(11, r.flapping ? 1 : 0)
-            .bindText(12, r.alert);
-    });
+    const QString group = QStringLiteral("alert group"), alert = QStringLiteral("alert");
+    Status st =
+        writeRows(QStringLiteral("INSERT INTO ingest_groups(id, group_key, incident, "
+                                 "severity, first_seen, last_seen) VALUES(?,?,?,?,?,?) "
+                                 "ON CONFLICT(id) DO UPDATE SET incident=excluded.incident, "
+                                 "severity=excluded.severity, last_seen=excluded.last_seen"),
+                  groups, group, [&](store::Stmt &s, const GroupRow &r) {
+                      s.bind(1, r.id)
+                          .bind(2, r.key)
+                          .bind(3, keep(r.incident))
+                          .bind(4, r.severity)
+                          .bind(5, r.firstSeen)
+                          .bind(6, r.lastSeen);
+                  });
+    if (st)
+        st = writeRows(
+            QStringLiteral("UPDATE ingest_groups SET last_seen=? WHERE id=?"), groupsSeen, group,
+            [](store::Stmt &s, const GroupRow &r) { s.bind(1, r.lastSeen).bind(2, r.id); });
+    if (st)
+        st = writeRows(QStringLiteral("UPDATE ingest_alerts SET last_seen=?, flap_start=?, "
+                                      "flap_changes=?, flapping=?, alert=? WHERE id=?"),
+                       alertsSeen, alert, [](store::Stmt &s, const AlertRow &r) {
+                           s.bind(1, r.lastSeen)
+                               .bind(2, r.flapStart)
+                               .bind(3, r.flapChanges)
+                               .bind(4, r.flapping ? 1 : 0)
+                               .bindText(5, r.alert)
+                               .bind(6, r.id);
+                       });
+    if (st)
+        st = writeRows(
+            QStringLiteral(
+                "INSERT INTO ingest_alerts(id, group_id, incident, status, reported, severity, "
+                "first_seen, last_seen, flap_start, flap_changes, flapping, alert) "
+                "VALUES(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+                "group_id=excluded.group_id, incident=excluded.incident, status=excluded.status, "
+                "reported=excluded.reported, severity=excluded.severity, "
+                "first_seen=excluded.first_seen, last_seen=excluded.last_seen, "
+                "flap_start=excluded.flap_start, flap_changes=excluded.flap_changes, "
+                "flapping=excluded.flapping, alert=excluded.alert"),
+            alerts, alert, [&](store::Stmt &s, const AlertRow &r) {
+                s.bind(1, r.id)
+                    .bind(2, r.groupId)
+                    .bind(3, keep(r.incident))
+                    .bind(4, r.status)
+                    .bind(5, r.reported)
+                    .bind(6, r.severity)
+                    .bind(7, r.firstSeen)
+                    .bind(8, r.lastSeen)
+                    .bind(9, r.flapStart)
+                    .bind(10, r.flapChanges)
+                    .bind(11, r.flapping ? 1 : 0)
+                    .bindText(12, r.alert);
+            });
+    return st;
 }
 
 } // namespace sitrep::ingest
