@@ -193,6 +193,7 @@ void BulkLoader::reserve(qint64 incidents)
 {
     if (incidents > 0 && incidents < (qint64(1) << 31)) {
         m_index.reserve(qsizetype(incidents));
+        m_numbers.reserve(qsizetype(incidents));
         m_seen.reserve(qsizetype(incidents)); // at least one event each
     }
 }
@@ -219,6 +220,7 @@ Status BulkLoader::prepare(const QList<Event> &events, qsizetype from, qsizetype
         if (!slot) {
             slot = &m_rows.emplace_back();
             slot->uid = incUuid.toString(QUuid::WithoutBraces);
+            slot->uidBlob = incUuid.toRfc4122();
         }
         Folding &f = *slot;
         // The log stores UUIDs as bytes and reads them back in this one spelling: hash that.
@@ -232,20 +234,23 @@ Status BulkLoader::prepare(const QList<Event> &events, qsizetype from, qsizetype
             f.held << e;
             continue;
         }
-        prepareOne(std::move(e), f, out);
+        prepareOne(std::move(e), idUuid, f, out);
         if (!f.held.isEmpty() && f.openSeq != 0)
-            for (Event &h : std::exchange(f.held, {}))
-                prepareOne(std::move(h), f, out);
+            for (Event &h : std::exchange(f.held, {})) {
+                const QUuid heldId = QUuid::fromString(h.id);
+                prepareOne(std::move(h), heldId, f, out);
+            }
     }
     return {};
 }
 
-void BulkLoader::prepareOne(Event e, Folding &f, std::vector<Ready> &out)
+void BulkLoader::prepareOne(Event e, const QUuid &id, Folding &f, std::vector<Ready> &out)
 {
+    QUuid eventId = id;
     // Checked against the incident as folded before it, as the merge does; a rejected
     // event is replaced by the conflict that carries it.
     if (m_check) {
-        const Incident &before = f.dirty ? f.arrival : f.incident;
+        const Incident &before = f.dirty ? *f.arrival : f.incident;
         const QString why =
             m_check(before, e, [this](const QString &n) { return m_numbers.value(n); });
         if (!why.isEmpty()) {
@@ -253,7 +258,8 @@ void BulkLoader::prepareOne(Event e, Folding &f, std::vector<Ready> &out)
             e.origin = m_origin;
             // Another replica's record of the same conflict may be in the feed too.
             const qsizetype known = m_seen.size();
-            m_seen.insert(QUuid::fromString(e.id));
+            eventId = QUuid::fromString(e.id);
+            m_seen.insert(eventId);
             if (m_seen.size() == known)
                 return;
             ++m_rejected;
@@ -264,8 +270,8 @@ void BulkLoader::prepareOne(Event e, Folding &f, std::vector<Ready> &out)
     // The payload is serialised once: the same canonical text is hashed and stored.
     e.payloadRaw = canonicalJson(e.payload);
     r.payload = e.payloadRaw;
-    r.id = QUuid::fromString(e.id).toRfc4122();
-    r.incident = QUuid::fromString(f.uid).toRfc4122();
+    r.id = eventId.toRfc4122();
+    r.incident = f.uidBlob;
     r.actor = e.actor.toUtf8();
     r.kind = e.kind.toUtf8();
     r.origin = e.origin.toUtf8();
@@ -285,9 +291,9 @@ void BulkLoader::prepareOne(Event e, Folding &f, std::vector<Ready> &out)
     if (!f.dirty && f.incident.eventCount > 0 &&
         (e.kind == kinds::Opened || e.hlc < f.lastHlc || (e.hlc == f.lastHlc && e.id < f.lastId))) {
         f.dirty = true;
-        f.arrival = f.incident;
+        f.arrival = std::make_unique<Incident>(f.incident);
     }
-    Incident &folded = f.dirty ? f.arrival : f.incident;
+    Incident &folded = f.dirty ? *f.arrival : f.incident;
     applyEvent(folded, e);
     if (!f.dirty) {
         f.lastHlc = e.hlc;
@@ -487,9 +493,9 @@ Status BulkLoader::finish()
         [rows = std::move(m_rows), index = std::move(m_index), seen = std::move(m_seen)]() mutable {
             index = {};
             seen = {};
-            rows = {};
+            rows = std::deque<Folding>();
         });
-    m_rows = {};
+    m_rows = std::deque<Folding>();
     m_index = {};
     m_seen = {};
     // incident_services in key order (service, then row): each insert appends to the end of

@@ -12,6 +12,7 @@
 
 #include <deque>
 #include <functional>
+#include <memory>
 #include <vector>
 
 namespace sitrep::store {
@@ -30,16 +31,19 @@ namespace sitrep::store {
 /// Get one from LifecycleEngine::bulkLoader(): its projections then fold the loaded events in
 /// before the load commits (see AfterLoad).
 class BulkLoader {
+    // One per incident of the load: a million of them at once, so what only some need is
+    // allocated when needed.
     struct Folding {
         domain::Incident incident;
         QString uid;
-        QByteArray head; // raw SHA-256 of the last appended event (the chain head)
+        QByteArray uidBlob; // the uid as the log and the projection store it (RFC 4122 bytes)
+        QByteArray head;    // raw SHA-256 of the last appended event (the chain head)
         qint64 lastHlc = 0;
         QString lastId;
-        qint64 openSeq = 0;        // order of the incident.opened event: the row id order
-        bool dirty = false;        // an event arrived out of (hlc, id) order: refold from the log
-        domain::Incident arrival;  // once dirty: the fold in arrival order (for the check)
-        QList<domain::Event> held; // arrived before the incident.opened event
+        qint64 openSeq = 0; // order of the incident.opened event: the row id order
+        bool dirty = false; // an event arrived out of (hlc, id) order: refold from the log
+        std::unique_ptr<domain::Incident> arrival; // once dirty: the fold in arrival order
+        QList<domain::Event> held;                 // arrived before the incident.opened event
     };
     // One event ready to be written: bytes as the log stores them, and the row id it gets.
     struct Ready {
@@ -112,7 +116,7 @@ private:
     void restoreSettings();
     Status prepare(const QList<domain::Event> &events, qsizetype from, qsizetype to,
                    std::vector<Ready> &out);
-    void prepareOne(domain::Event e, Folding &f, std::vector<Ready> &out);
+    void prepareOne(domain::Event e, const QUuid &id, Folding &f, std::vector<Ready> &out);
     Status write(const std::vector<Ready> &batch);
 
     Store &m_store;

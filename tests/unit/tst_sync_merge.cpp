@@ -589,6 +589,32 @@ private Q_SLOTS:
         verifySameAs(b, a);
     }
 
+    // Ids parsed once per event and an incident's id bytes kept with it: ids in any spelling
+    // (braces, upper case) are stored and hashed in the log's one spelling, for events that
+    // wait for their incident's opening too (here every incident's events come newest first,
+    // so all but the opening wait and then fold out of order); a repeat in another spelling
+    // is a repeat.
+    void bulkLoad_idsInAnySpelling_heldOrNot_areStoredInOne()
+    {
+        Replica a, b;
+        const QList<Event> log = demoHistory(a, b, 13);
+        QVERIFY(log.size() > 1000);
+        QList<Event> reversed(log.rbegin(), log.rend());
+        for (Event &e : reversed) {
+            e.id = QUuid::fromString(e.id).toString(QUuid::WithBraces).toUpper();
+            e.incidentUid = QUuid::fromString(e.incidentUid).toString(QUuid::WithBraces).toUpper();
+        }
+        store::BulkLoader loader = b.engine().bulkLoader();
+        QVERIFY(loader.begin());
+        QVERIFY(loader.add(reversed));
+        QVERIFY(loader.add(log.mid(0, 100))); // the same events, spelt as the log spells them
+        QCOMPARE(loader.loaded(), qint64(log.size()));
+        const auto s = loader.finish();
+        QVERIFY2(s, qPrintable(s.errorMessage()));
+        QVERIFY(loader.deferred().isEmpty());
+        verifySameAs(b, a);
+    }
+
     // A forged incident.renumbered that takes another incident's number is a conflict on its
     // incident, not a failed merge: what comes after it still merges, and a new replica's
     // bulk load gives the same rows (events of an incident never opened wait aside).
