@@ -479,8 +479,9 @@ Status BulkLoader::finish()
     for (Folding *f : std::as_const(rows)) {
         f->incident.rowid = 0;
         rollups.add(f->incident);
-        // `before` = itself: the row only; search and services are written set-wise below.
-        if (auto s = m_store.writeIncident(f->incident, &f->incident); !s)
+        // The row only (search and services are written set-wise below), from the bytes at
+        // hand: the uid's and the chain head's.
+        if (auto s = m_store.insertIncidentRow(f->incident, f->uidBlob, f->head); !s)
             return fail(s);
         for (const QString &svc : std::as_const(f->incident.services))
             services[svc].push_back(f->incident.rowid);
