@@ -26,6 +26,8 @@ using namespace sitrep::domain;
 
 // Named when the loader lived in sync/; an interrupted load of an older build left this key.
 static const QString kPendingIndexes = QStringLiteral("sync.bulk_indexes");
+// The memory map finish() reads the database through (SQLite caps it at its build's maximum).
+static constexpr qint64 kLoadMmapSize = qint64(2) << 30;
 
 BulkLoader::~BulkLoader()
 {
@@ -187,6 +189,9 @@ void BulkLoader::restoreSettings()
     if (!m_journalMode.isEmpty())
         (void)db.exec(QStringLiteral("PRAGMA journal_mode=%1").arg(m_journalMode));
     m_journalMode.clear();
+    if (!m_mmapSize.isEmpty())
+        (void)db.exec(QStringLiteral("PRAGMA mmap_size=%1").arg(m_mmapSize));
+    m_mmapSize.clear();
 }
 
 void BulkLoader::reserve(qint64 incidents)
@@ -435,6 +440,11 @@ Status BulkLoader::finish()
         }
         return {};
     };
+    // The indexes are built by scanning their tables (the incidents table once per index):
+    // through a memory map, those scans copy no page out of the file system's cache. Put
+    // back by restoreSettings().
+    m_mmapSize = pragmaText(db, QStringLiteral("PRAGMA mmap_size"));
+    (void)db.exec(QStringLiteral("PRAGMA mmap_size=%1").arg(kLoadMmapSize));
     QList<Folding *> rows;
     rows.reserve(qsizetype(m_rows.size()));
     bool anyDirty = false;

@@ -80,7 +80,8 @@ public:
     /// Fails unless the database holds no events. While the load runs, the database uses a
     /// rollback journal (new pages are written once instead of to the WAL and again at the
     /// checkpoint); finish() and cancel() put WAL back, and Store::open() always opens in
-    /// WAL mode.
+    /// WAL mode. finish() reads the database through a memory map (PRAGMA mmap_size) while
+    /// it builds the indexes; the setting is put back when the load commits or is cancelled.
     Status begin();
     /// How many incidents to expect (from the change feed's total): sizes the working set.
     void reserve(qint64 incidents);
@@ -134,6 +135,7 @@ private:
     QSet<QString> m_kinds; // their kinds
     qint64 m_lastSeq = 0;  // the row id of the last event prepared
     QString m_journalMode; // to restore; empty when unchanged
+    QString m_mmapSize;    // to restore; empty when unchanged
     QList<Step> m_steps;
 };
 

@@ -360,6 +360,35 @@ private Q_SLOTS:
         QVERIFY2(dupe.errorMessage().contains(inc.number), qPrintable(dupe.errorMessage()));
     }
 
+    // finish() builds the indexes reading through a memory map, and puts the connection's
+    // setting back whether the load commits or fails (a failed load leaves nothing behind).
+    void bulkLoad_mapsTheDatabaseWhileItFinishes_thenPutsTheSettingBack()
+    {
+        CoreFixture a;
+        const QString ref = a.open(QStringLiteral("Disk full on db-3"), QStringLiteral("high"));
+        QVERIFY(a.transition(ref, QStringLiteral("investigating")).ok());
+        const QList<Event> log = a.store.eventsAfter(0, 100);
+        const auto mmapSize = [](store::Store &st) {
+            return st.db().scalar(QStringLiteral("PRAGMA mmap_size"), {}, -1);
+        };
+        for (const bool fails : {true, false}) {
+            CoreFixture b;
+            const qint64 before = mmapSize(b.store);
+            qint64 during = -1;
+            store::BulkLoader loader(b.store, [&](store::Store &st, const QSet<QString> &) {
+                during = mmapSize(st);
+                return fails ? Status::fail(QStringLiteral("projection refused")) : Status{};
+            });
+            QVERIFY(loader.begin().ok());
+            QVERIFY(loader.add(log).ok());
+            QCOMPARE(loader.finish().ok(), !fails);
+            QVERIFY2(during > (qint64(1) << 30), qPrintable(QString::number(during)));
+            QCOMPARE(mmapSize(b.store), before);
+            QCOMPARE(b.store.maxSeq(), fails ? qint64(0) : qint64(log.size()));
+            QCOMPARE(b.store.incidentCount(), fails ? qint64(0) : qint64(1));
+        }
+    }
+
     void chainHash_isTheSameForEveryWriter()
     {
         // The live path's hash is domain::chainHash() over the event's fields.
