@@ -207,13 +207,13 @@ void BulkLoader::reserve(qint64 incidents)
 // serialised once, re-chained onto this replica's chain, folded into its incident. Runs off
 // the writing thread; the row ids it predicts are checked as the rows are written.
 Status BulkLoader::prepare(const QList<Event> &events, qsizetype from, qsizetype to,
-                           std::vector<Ready> &out)
+                           const std::vector<Digest> &digests, std::vector<Ready> &out)
 {
     out.clear();
     for (qsizetype i = from; i < to; ++i) {
-        Event e = events.at(i);
-        const QUuid incUuid = QUuid::fromString(e.incidentUid);
-        const QUuid idUuid = QUuid::fromString(e.id);
+        const Digest &d = digests[size_t(i - from)];
+        const QUuid &incUuid = d.incident;
+        const QUuid &idUuid = d.id;
         if (incUuid.isNull() || idUuid.isNull())
             return Status::fail(QStringLiteral("event without a valid id or incident id"));
         // A repeat is a no-op, as in the merge path (the database was empty at begin()).
@@ -228,9 +228,11 @@ Status BulkLoader::prepare(const QList<Event> &events, qsizetype from, qsizetype
             slot->uidBlob = incUuid.toRfc4122();
         }
         Folding &f = *slot;
+        Event e = events.at(i);
         // The log stores UUIDs as bytes and reads them back in this one spelling: hash that.
-        e.id = idUuid.toString(QUuid::WithoutBraces);
+        e.id = d.idText;
         e.incidentUid = f.uid;
+        e.payloadRaw = d.payload;
         if (e.origin.isEmpty() || e.origin == u"local")
             e.origin = QStringLiteral("remote");
         // Until its incident is opened an event waits (an incident never opened cannot be
@@ -249,6 +251,21 @@ Status BulkLoader::prepare(const QList<Event> &events, qsizetype from, qsizetype
     return {};
 }
 
+void BulkLoader::digest(const QList<Event> &events, qsizetype from, qsizetype to,
+                        std::vector<Digest> &out)
+{
+    out.resize(size_t(to - from));
+    for (qsizetype i = from; i < to; ++i) {
+        const Event &e = events.at(i);
+        Digest &d = out[size_t(i - from)];
+        d.id = QUuid::fromString(e.id);
+        d.incident = QUuid::fromString(e.incidentUid);
+        d.idText = d.id.toString(QUuid::WithoutBraces);
+        // The payload is serialised once: the same canonical text is hashed and stored.
+        d.payload = canonicalJson(e.payload);
+    }
+}
+
 void BulkLoader::prepareOne(Event e, const QUuid &id, Folding &f, std::vector<Ready> &out)
 {
     QUuid eventId = id;
@@ -261,6 +278,7 @@ void BulkLoader::prepareOne(Event e, const QUuid &id, Folding &f, std::vector<Re
         if (!why.isEmpty()) {
             e = rejectionConflict(e, before.state, why);
             e.origin = m_origin;
+            e.payloadRaw = canonicalJson(e.payload);
             // Another replica's record of the same conflict may be in the feed too.
             const qsizetype known = m_seen.size();
             eventId = QUuid::fromString(e.id);
@@ -272,9 +290,7 @@ void BulkLoader::prepareOne(Event e, const QUuid &id, Folding &f, std::vector<Re
     }
     m_kinds.insert(e.kind);
     Ready &r = out.emplace_back();
-    // The payload is serialised once: the same canonical text is hashed and stored.
-    e.payloadRaw = canonicalJson(e.payload);
-    r.payload = e.payloadRaw;
+    r.payload = e.payloadRaw; // canonicalJson(e.payload), from digest() or just above
     r.id = eventId.toRfc4122();
     r.incident = f.uidBlob;
     r.actor = e.actor.toUtf8();
@@ -354,22 +370,30 @@ Status BulkLoader::add(const QList<Event> &events)
 {
     if (!m_active)
         return Status::fail(QStringLiteral("bulk load not started"));
-    // Two stages: one thread prepares the next batch while this one, the only one that uses
-    // the connection, writes the current one. Each stage's state is its own: preparing
-    // touches the fold, writing touches SQLite.
+    // Three stages over batches: one thread prepares batch k+1 (the fold's state is its
+    // own) while this one, the only one that uses the connection, writes batch k and then
+    // digests batch k+2 (digest() reads only the events). Preparing is the longest stage:
+    // what needs no state (ids, payload text) is done beside the writing.
     constexpr qsizetype Batch = 1024;
     const qsizetype n = events.size();
+    const auto end = [n](qsizetype from) { return qMin(n, from + Batch); };
     std::vector<Ready> writing, preparing;
-    if (auto s = prepare(events, 0, qMin(Batch, n), writing); !s)
+    std::vector<Digest> digested, digesting;
+    digest(events, 0, end(0), digested);
+    if (auto s = prepare(events, 0, end(0), digested, writing); !s)
         return s;
+    digest(events, qMin(n, Batch), end(Batch), digested);
     for (qsizetype from = Batch;; from += Batch) {
         const bool more = from < n;
         std::future<Status> next;
         if (more)
-            next = std::async(std::launch::async, [this, &events, &preparing, from, n] {
-                return prepare(events, from, qMin(n, from + Batch), preparing);
-            });
+            next =
+                std::async(std::launch::async, [this, &events, &digested, &preparing, from, end] {
+                    return prepare(events, from, end(from), digested, preparing);
+                });
         const Status written = write(writing);
+        if (written && from + Batch < n)
+            digest(events, from + Batch, end(from + Batch), digesting);
         const Status prepared = more ? next.get() : Status{};
         if (!written)
             return written;
@@ -378,6 +402,7 @@ Status BulkLoader::add(const QList<Event> &events)
         if (!more)
             return {};
         std::swap(writing, preparing);
+        std::swap(digested, digesting);
     }
 }
 

@@ -45,6 +45,13 @@ class BulkLoader {
         std::unique_ptr<domain::Incident> arrival; // once dirty: the fold in arrival order
         QList<domain::Event> held;                 // arrived before the incident.opened event
     };
+    // What needs no state of the load about one event: its ids parsed, its id in the log's
+    // spelling, its payload's canonical text.
+    struct Digest {
+        QUuid id, incident;
+        QString idText;
+        QByteArray payload;
+    };
     // One event ready to be written: bytes as the log stores them, and the row id it gets.
     struct Ready {
         QByteArray id, incident, actor, kind, payload, prevHash, hash, origin;
@@ -115,8 +122,10 @@ public:
 
 private:
     void restoreSettings();
+    static void digest(const QList<domain::Event> &events, qsizetype from, qsizetype to,
+                       std::vector<Digest> &out);
     Status prepare(const QList<domain::Event> &events, qsizetype from, qsizetype to,
-                   std::vector<Ready> &out);
+                   const std::vector<Digest> &digests, std::vector<Ready> &out);
     void prepareOne(domain::Event e, const QUuid &id, Folding &f, std::vector<Ready> &out);
     Status write(const std::vector<Ready> &batch);
 
