@@ -26,6 +26,8 @@ using namespace sitrep::domain;
 
 // Named when the loader lived in sync/; an interrupted load of an older build left this key.
 static const QString kPendingIndexes = QStringLiteral("sync.bulk_indexes");
+// The memory map finish() reads the database through (SQLite caps it at its build's maximum).
+static constexpr qint64 kLoadMmapSize = qint64(2) << 30;
 
 BulkLoader::~BulkLoader()
 {
@@ -187,12 +189,16 @@ void BulkLoader::restoreSettings()
     if (!m_journalMode.isEmpty())
         (void)db.exec(QStringLiteral("PRAGMA journal_mode=%1").arg(m_journalMode));
     m_journalMode.clear();
+    if (!m_mmapSize.isEmpty())
+        (void)db.exec(QStringLiteral("PRAGMA mmap_size=%1").arg(m_mmapSize));
+    m_mmapSize.clear();
 }
 
 void BulkLoader::reserve(qint64 incidents)
 {
     if (incidents > 0 && incidents < (qint64(1) << 31)) {
         m_index.reserve(qsizetype(incidents));
+        m_numbers.reserve(qsizetype(incidents));
         m_seen.reserve(qsizetype(incidents)); // at least one event each
     }
 }
@@ -201,13 +207,13 @@ void BulkLoader::reserve(qint64 incidents)
 // serialised once, re-chained onto this replica's chain, folded into its incident. Runs off
 // the writing thread; the row ids it predicts are checked as the rows are written.
 Status BulkLoader::prepare(const QList<Event> &events, qsizetype from, qsizetype to,
-                           std::vector<Ready> &out)
+                           const std::vector<Digest> &digests, std::vector<Ready> &out)
 {
     out.clear();
     for (qsizetype i = from; i < to; ++i) {
-        Event e = events.at(i);
-        const QUuid incUuid = QUuid::fromString(e.incidentUid);
-        const QUuid idUuid = QUuid::fromString(e.id);
+        const Digest &d = digests[size_t(i - from)];
+        const QUuid &incUuid = d.incident;
+        const QUuid &idUuid = d.id;
         if (incUuid.isNull() || idUuid.isNull())
             return Status::fail(QStringLiteral("event without a valid id or incident id"));
         // A repeat is a no-op, as in the merge path (the database was empty at begin()).
@@ -219,11 +225,14 @@ Status BulkLoader::prepare(const QList<Event> &events, qsizetype from, qsizetype
         if (!slot) {
             slot = &m_rows.emplace_back();
             slot->uid = incUuid.toString(QUuid::WithoutBraces);
+            slot->uidBlob = incUuid.toRfc4122();
         }
         Folding &f = *slot;
+        Event e = events.at(i);
         // The log stores UUIDs as bytes and reads them back in this one spelling: hash that.
-        e.id = idUuid.toString(QUuid::WithoutBraces);
+        e.id = d.idText;
         e.incidentUid = f.uid;
+        e.payloadRaw = d.payload;
         if (e.origin.isEmpty() || e.origin == u"local")
             e.origin = QStringLiteral("remote");
         // Until its incident is opened an event waits (an incident never opened cannot be
@@ -232,28 +241,48 @@ Status BulkLoader::prepare(const QList<Event> &events, qsizetype from, qsizetype
             f.held << e;
             continue;
         }
-        prepareOne(std::move(e), f, out);
+        prepareOne(std::move(e), idUuid, f, out);
         if (!f.held.isEmpty() && f.openSeq != 0)
-            for (Event &h : std::exchange(f.held, {}))
-                prepareOne(std::move(h), f, out);
+            for (Event &h : std::exchange(f.held, {})) {
+                const QUuid heldId = QUuid::fromString(h.id);
+                prepareOne(std::move(h), heldId, f, out);
+            }
     }
     return {};
 }
 
-void BulkLoader::prepareOne(Event e, Folding &f, std::vector<Ready> &out)
+void BulkLoader::digest(const QList<Event> &events, qsizetype from, qsizetype to,
+                        std::vector<Digest> &out)
 {
+    out.resize(size_t(to - from));
+    for (qsizetype i = from; i < to; ++i) {
+        const Event &e = events.at(i);
+        Digest &d = out[size_t(i - from)];
+        d.id = QUuid::fromString(e.id);
+        d.incident = QUuid::fromString(e.incidentUid);
+        d.idText = d.id.toString(QUuid::WithoutBraces);
+        // The payload is serialised once: the same canonical text is hashed and stored.
+        d.payload = canonicalJson(e.payload);
+    }
+}
+
+void BulkLoader::prepareOne(Event e, const QUuid &id, Folding &f, std::vector<Ready> &out)
+{
+    QUuid eventId = id;
     // Checked against the incident as folded before it, as the merge does; a rejected
     // event is replaced by the conflict that carries it.
     if (m_check) {
-        const Incident &before = f.dirty ? f.arrival : f.incident;
+        const Incident &before = f.dirty ? *f.arrival : f.incident;
         const QString why =
             m_check(before, e, [this](const QString &n) { return m_numbers.value(n); });
         if (!why.isEmpty()) {
             e = rejectionConflict(e, before.state, why);
             e.origin = m_origin;
+            e.payloadRaw = canonicalJson(e.payload);
             // Another replica's record of the same conflict may be in the feed too.
             const qsizetype known = m_seen.size();
-            m_seen.insert(QUuid::fromString(e.id));
+            eventId = QUuid::fromString(e.id);
+            m_seen.insert(eventId);
             if (m_seen.size() == known)
                 return;
             ++m_rejected;
@@ -261,11 +290,9 @@ void BulkLoader::prepareOne(Event e, Folding &f, std::vector<Ready> &out)
     }
     m_kinds.insert(e.kind);
     Ready &r = out.emplace_back();
-    // The payload is serialised once: the same canonical text is hashed and stored.
-    e.payloadRaw = canonicalJson(e.payload);
-    r.payload = e.payloadRaw;
-    r.id = QUuid::fromString(e.id).toRfc4122();
-    r.incident = QUuid::fromString(f.uid).toRfc4122();
+    r.payload = e.payloadRaw; // canonicalJson(e.payload), from digest() or just above
+    r.id = eventId.toRfc4122();
+    r.incident = f.uidBlob;
     r.actor = e.actor.toUtf8();
     r.kind = e.kind.toUtf8();
     r.origin = e.origin.toUtf8();
@@ -285,9 +312,9 @@ void BulkLoader::prepareOne(Event e, Folding &f, std::vector<Ready> &out)
     if (!f.dirty && f.incident.eventCount > 0 &&
         (e.kind == kinds::Opened || e.hlc < f.lastHlc || (e.hlc == f.lastHlc && e.id < f.lastId))) {
         f.dirty = true;
-        f.arrival = f.incident;
+        f.arrival = std::make_unique<Incident>(f.incident);
     }
-    Incident &folded = f.dirty ? f.arrival : f.incident;
+    Incident &folded = f.dirty ? *f.arrival : f.incident;
     applyEvent(folded, e);
     if (!f.dirty) {
         f.lastHlc = e.hlc;
@@ -343,22 +370,30 @@ Status BulkLoader::add(const QList<Event> &events)
 {
     if (!m_active)
         return Status::fail(QStringLiteral("bulk load not started"));
-    // Two stages: one thread prepares the next batch while this one, the only one that uses
-    // the connection, writes the current one. Each stage's state is its own: preparing
-    // touches the fold, writing touches SQLite.
+    // Three stages over batches: one thread prepares batch k+1 (the fold's state is its
+    // own) while this one, the only one that uses the connection, writes batch k and then
+    // digests batch k+2 (digest() reads only the events). Preparing is the longest stage:
+    // what needs no state (ids, payload text) is done beside the writing.
     constexpr qsizetype Batch = 1024;
     const qsizetype n = events.size();
+    const auto end = [n](qsizetype from) { return qMin(n, from + Batch); };
     std::vector<Ready> writing, preparing;
-    if (auto s = prepare(events, 0, qMin(Batch, n), writing); !s)
+    std::vector<Digest> digested, digesting;
+    digest(events, 0, end(0), digested);
+    if (auto s = prepare(events, 0, end(0), digested, writing); !s)
         return s;
+    digest(events, qMin(n, Batch), end(Batch), digested);
     for (qsizetype from = Batch;; from += Batch) {
         const bool more = from < n;
         std::future<Status> next;
         if (more)
-            next = std::async(std::launch::async, [this, &events, &preparing, from, n] {
-                return prepare(events, from, qMin(n, from + Batch), preparing);
-            });
+            next =
+                std::async(std::launch::async, [this, &events, &digested, &preparing, from, end] {
+                    return prepare(events, from, end(from), digested, preparing);
+                });
         const Status written = write(writing);
+        if (written && from + Batch < n)
+            digest(events, from + Batch, end(from + Batch), digesting);
         const Status prepared = more ? next.get() : Status{};
         if (!written)
             return written;
@@ -367,6 +402,7 @@ Status BulkLoader::add(const QList<Event> &events)
         if (!more)
             return {};
         std::swap(writing, preparing);
+        std::swap(digested, digesting);
     }
 }
 
@@ -429,6 +465,11 @@ Status BulkLoader::finish()
         }
         return {};
     };
+    // The indexes are built by scanning their tables (the incidents table once per index):
+    // through a memory map, those scans copy no page out of the file system's cache. Put
+    // back by restoreSettings().
+    m_mmapSize = pragmaText(db, QStringLiteral("PRAGMA mmap_size"));
+    (void)db.exec(QStringLiteral("PRAGMA mmap_size=%1").arg(kLoadMmapSize));
     QList<Folding *> rows;
     rows.reserve(qsizetype(m_rows.size()));
     bool anyDirty = false;
@@ -473,8 +514,9 @@ Status BulkLoader::finish()
     for (Folding *f : std::as_const(rows)) {
         f->incident.rowid = 0;
         rollups.add(f->incident);
-        // `before` = itself: the row only; search and services are written set-wise below.
-        if (auto s = m_store.writeIncident(f->incident, &f->incident); !s)
+        // The row only (search and services are written set-wise below), from the bytes at
+        // hand: the uid's and the chain head's.
+        if (auto s = m_store.insertIncidentRow(f->incident, f->uidBlob, f->head); !s)
             return fail(s);
         for (const QString &svc : std::as_const(f->incident.services))
             services[svc].push_back(f->incident.rowid);
@@ -487,9 +529,9 @@ Status BulkLoader::finish()
         [rows = std::move(m_rows), index = std::move(m_index), seen = std::move(m_seen)]() mutable {
             index = {};
             seen = {};
-            rows = {};
+            rows = std::deque<Folding>();
         });
-    m_rows = {};
+    m_rows = std::deque<Folding>();
     m_index = {};
     m_seen = {};
     // incident_services in key order (service, then row): each insert appends to the end of

@@ -12,6 +12,7 @@
 
 #include <deque>
 #include <functional>
+#include <memory>
 #include <vector>
 
 namespace sitrep::store {
@@ -30,16 +31,26 @@ namespace sitrep::store {
 /// Get one from LifecycleEngine::bulkLoader(): its projections then fold the loaded events in
 /// before the load commits (see AfterLoad).
 class BulkLoader {
+    // One per incident of the load: a million of them at once, so what only some need is
+    // allocated when needed.
     struct Folding {
         domain::Incident incident;
         QString uid;
-        QByteArray head; // raw SHA-256 of the last appended event (the chain head)
+        QByteArray uidBlob; // the uid as the log and the projection store it (RFC 4122 bytes)
+        QByteArray head;    // raw SHA-256 of the last appended event (the chain head)
         qint64 lastHlc = 0;
         QString lastId;
-        qint64 openSeq = 0;        // order of the incident.opened event: the row id order
-        bool dirty = false;        // an event arrived out of (hlc, id) order: refold from the log
-        domain::Incident arrival;  // once dirty: the fold in arrival order (for the check)
-        QList<domain::Event> held; // arrived before the incident.opened event
+        qint64 openSeq = 0; // order of the incident.opened event: the row id order
+        bool dirty = false; // an event arrived out of (hlc, id) order: refold from the log
+        std::unique_ptr<domain::Incident> arrival; // once dirty: the fold in arrival order
+        QList<domain::Event> held;                 // arrived before the incident.opened event
+    };
+    // What needs no state of the load about one event: its ids parsed, its id in the log's
+    // spelling, its payload's canonical text.
+    struct Digest {
+        QUuid id, incident;
+        QString idText;
+        QByteArray payload;
     };
     // One event ready to be written: bytes as the log stores them, and the row id it gets.
     struct Ready {
@@ -76,7 +87,8 @@ public:
     /// Fails unless the database holds no events. While the load runs, the database uses a
     /// rollback journal (new pages are written once instead of to the WAL and again at the
     /// checkpoint); finish() and cancel() put WAL back, and Store::open() always opens in
-    /// WAL mode.
+    /// WAL mode. finish() reads the database through a memory map (PRAGMA mmap_size) while
+    /// it builds the indexes; the setting is put back when the load commits or is cancelled.
     Status begin();
     /// How many incidents to expect (from the change feed's total): sizes the working set.
     void reserve(qint64 incidents);
@@ -110,9 +122,11 @@ public:
 
 private:
     void restoreSettings();
+    static void digest(const QList<domain::Event> &events, qsizetype from, qsizetype to,
+                       std::vector<Digest> &out);
     Status prepare(const QList<domain::Event> &events, qsizetype from, qsizetype to,
-                   std::vector<Ready> &out);
-    void prepareOne(domain::Event e, Folding &f, std::vector<Ready> &out);
+                   const std::vector<Digest> &digests, std::vector<Ready> &out);
+    void prepareOne(domain::Event e, const QUuid &id, Folding &f, std::vector<Ready> &out);
     Status write(const std::vector<Ready> &batch);
 
     Store &m_store;
@@ -130,6 +144,7 @@ private:
     QSet<QString> m_kinds; // their kinds
     qint64 m_lastSeq = 0;  // the row id of the last event prepared
     QString m_journalMode; // to restore; empty when unchanged
+    QString m_mmapSize;    // to restore; empty when unchanged
     QList<Step> m_steps;
 };
 

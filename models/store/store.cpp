@@ -267,23 +267,26 @@ Status Store::appendEvent(Event &e)
     return {};
 }
 
-// Calls `f` with the incident's column values, in kIncidentColumns order after id.
-template <class F> static decltype(auto) withIncidentValues(const Incident &i, F &&f)
+// Calls `f` with the incident's column values, in kIncidentColumns order after id; the uid
+// and the head hash as the row stores them (RFC 4122 bytes, raw SHA-256).
+template <class F>
+static decltype(auto) withIncidentValues(const Incident &i, const QByteArray &uidBlob,
+                                         const QByteArray &headBlob, F &&f)
 {
-    return f(Store::uuidToBlob(i.uid), i.number, i.title, i.description, i.severity, i.priority,
-             i.impact, i.urgency, i.category, i.subcategory, jsonList(i.services), jsonList(i.cis),
-             i.assignee, i.assignmentGroup, i.reporter, i.commander, jsonList(i.responders),
-             i.alertCount, i.state, i.open, i.createdAt, i.acknowledgedAt, i.mitigatedAt,
-             i.resolvedAt, i.closedAt, i.updatedAt, i.responseDue, i.resolutionDue,
-             i.activeDeadline(), i.slaPausedMs, i.slaPausedSince, i.slaBreached, i.rootCause,
-             i.resolutionNote, i.closeCode, i.timeSpentMinutes, jsonObj(i.approvals),
-             i.lastStatusUpdateAt, QByteArray::fromHex(i.headHash.toLatin1()), i.eventCount,
-             jsonObj(i.extra));
+    return f(uidBlob, i.number, i.title, i.description, i.severity, i.priority, i.impact, i.urgency,
+             i.category, i.subcategory, jsonList(i.services), jsonList(i.cis), i.assignee,
+             i.assignmentGroup, i.reporter, i.commander, jsonList(i.responders), i.alertCount,
+             i.state, i.open, i.createdAt, i.acknowledgedAt, i.mitigatedAt, i.resolvedAt,
+             i.closedAt, i.updatedAt, i.responseDue, i.resolutionDue, i.activeDeadline(),
+             i.slaPausedMs, i.slaPausedSince, i.slaBreached, i.rootCause, i.resolutionNote,
+             i.closeCode, i.timeSpentMinutes, jsonObj(i.approvals), i.lastStatusUpdateAt, headBlob,
+             i.eventCount, jsonObj(i.extra));
 }
 
-static void bindIncident(Stmt *s, const Incident &i, int first)
+template <class F> static decltype(auto) withIncidentValues(const Incident &i, F &&f)
 {
-    withIncidentValues(i, [&](const auto &...v) { s->bindValues(first, v...); });
+    return withIncidentValues(i, Store::uuidToBlob(i.uid),
+                              QByteArray::fromHex(i.headHash.toLatin1()), std::forward<F>(f));
 }
 
 // A column value as Stmt::bindAll binds it: text, blob, or an integer.
@@ -322,14 +325,18 @@ static const QString &rowSql(const QString &table)
                                          placeholders(kIncidentColumnCount)));
 }
 
-static Status insertRow(Db &db, const QString &table, Incident &inc)
+// Inserts the row; `uidBlob` and `headBlob` are the uid and head hash as the row stores them.
+static Status insertRow(Db &db, const QString &table, Incident &inc, const QByteArray &uidBlob,
+                        const QByteArray &headBlob)
 {
     Stmt *s = db.prepare(rowSql(table));
+    if (!s)
+        return Status::fail(db.lastError(), QStringLiteral("db"));
     if (inc.rowid > 0)
         s->bind(1, inc.rowid);
     else
         s->bindNull(1);
-    bindIncident(s, inc, 2);
+    withIncidentValues(inc, uidBlob, headBlob, [&](const auto &...v) { s->bindValues(2, v...); });
     if (!s->exec())
         return Status::fail(
             QStringLiteral("cannot write incident %1: %2").arg(inc.number, s->error()),
@@ -457,6 +464,20 @@ static Status writeAlertLinks(Db &db, const QString &table, Incident &inc)
     }
     inc.alertsInTable = inc.alertCount;
     return {};
+}
+
+static Status insertRow(Db &db, const QString &table, Incident &inc)
+{
+    return insertRow(db, table, inc, Store::uuidToBlob(inc.uid),
+                     QByteArray::fromHex(inc.headHash.toLatin1()));
+}
+
+Status Store::insertIncidentRow(Incident &inc, const QByteArray &uidBlob,
+                                const QByteArray &headBlob)
+{
+    if (auto s = insertRow(m_db, QStringLiteral("incidents"), inc, uidBlob, headBlob); !s)
+        return s;
+    return writeAlertLinks(m_db, QStringLiteral("incident_alerts"), inc);
 }
 
 Status Store::writeIncident(Incident &inc, const Incident *before)

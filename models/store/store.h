@@ -70,6 +70,11 @@ public:
     /// side tables (services, search). Inserts the alert links the incident made that
     /// incident_alerts does not hold yet (see Incident::alerts), one row each.
     Status writeIncident(domain::Incident &incident, const domain::Incident *before);
+    /// Inserts a new projection row and its alert links, nothing else (no services, no search
+    /// document): writeIncident(incident, &incident) with the uid and the head hash already as
+    /// the bytes the row stores (RFC 4122, raw SHA-256), as a bulk load has them at hand.
+    Status insertIncidentRow(domain::Incident &incident, const QByteArray &uidBlob,
+                             const QByteArray &headBlob);
     /// Deletes the incident's rows of incident_alerts, so that the next writeIncident() writes
     /// all of `incident.alerts` (a fold from the opening that may order the links anew).
     Status clearAlertLinks(domain::Incident &incident);

@@ -311,6 +311,84 @@ private Q_SLOTS:
         QCOMPARE(projectionRows(fx.store), live);
     }
 
+    // The bulk load's row insert (uid and head hash handed over as bytes) writes exactly the
+    // row and alert links writeIncident(incident, &incident) writes: no search document, no
+    // services (the bulk load writes those set-wise).
+    void insertIncidentRow_writesWhatWriteIncidentWrites()
+    {
+        CoreFixture a;
+        const QString ref = a.open(QStringLiteral("Checkout \"5xx\" ünïcode \U0001F525"),
+                                   QStringLiteral("critical"));
+        QVERIFY(
+            a.run(Command::Kind::Assign, ref, {{QStringLiteral("assignee"), QStringLiteral("sam")}})
+                .ok());
+        QVERIFY(a.transition(ref, QStringLiteral("investigating")).ok());
+        Incident inc = a.get(ref);
+        QVERIFY(!inc.headHash.isEmpty());
+        inc.services = {QStringLiteral("checkout"), QStringLiteral("pay\"ments")};
+        inc.alerts = {QStringLiteral("alert-1"), QStringLiteral("alert-2")};
+        inc.alertCount = 2;
+        const auto rows = [](store::Store &st) {
+            QStringList out = projectionRows(st);
+            const auto links = testing::queryRows(
+                st,
+                QStringLiteral("SELECT incident, alert, ord FROM incident_alerts ORDER BY 1, 3"));
+            out << (links ? *links : QStringList{links.errorMessage()});
+            return out;
+        };
+        CoreFixture viaWrite, viaInsert;
+        Incident w = inc, i = inc;
+        w.rowid = i.rowid = 0;
+        w.alertsInTable = i.alertsInTable = 0;
+        QVERIFY(viaWrite.store.writeIncident(w, &w).ok());
+        const Status s =
+            viaInsert.store.insertIncidentRow(i, QUuid::fromString(inc.uid).toRfc4122(),
+                                              QByteArray::fromHex(inc.headHash.toLatin1()));
+        QVERIFY2(s.ok(), qPrintable(s.errorMessage()));
+        QCOMPARE(i.rowid, w.rowid);
+        QCOMPARE(i.alertsInTable, qint64(2));
+        const QStringList written = rows(viaWrite.store);
+        QVERIFY(written.size() > 3);
+        QVERIFY(!written.join(u'\n').contains(QStringLiteral("search:")));
+        QCOMPARE(rows(viaInsert.store), written);
+        // A uid that is already there: the unique key refuses it, with the incident named.
+        Incident again = inc;
+        again.rowid = 0;
+        const Status dupe = viaInsert.store.insertIncidentRow(
+            again, QUuid::fromString(inc.uid).toRfc4122(), QByteArray(32, 'x'));
+        QVERIFY(!dupe.ok());
+        QVERIFY2(dupe.errorMessage().contains(inc.number), qPrintable(dupe.errorMessage()));
+    }
+
+    // finish() builds the indexes reading through a memory map, and puts the connection's
+    // setting back whether the load commits or fails (a failed load leaves nothing behind).
+    void bulkLoad_mapsTheDatabaseWhileItFinishes_thenPutsTheSettingBack()
+    {
+        CoreFixture a;
+        const QString ref = a.open(QStringLiteral("Disk full on db-3"), QStringLiteral("high"));
+        QVERIFY(a.transition(ref, QStringLiteral("investigating")).ok());
+        const QList<Event> log = a.store.eventsAfter(0, 100);
+        const auto mmapSize = [](store::Store &st) {
+            return st.db().scalar(QStringLiteral("PRAGMA mmap_size"), {}, -1);
+        };
+        for (const bool fails : {true, false}) {
+            CoreFixture b;
+            const qint64 before = mmapSize(b.store);
+            qint64 during = -1;
+            store::BulkLoader loader(b.store, [&](store::Store &st, const QSet<QString> &) {
+                during = mmapSize(st);
+                return fails ? Status::fail(QStringLiteral("projection refused")) : Status{};
+            });
+            QVERIFY(loader.begin().ok());
+            QVERIFY(loader.add(log).ok());
+            QCOMPARE(loader.finish().ok(), !fails);
+            QVERIFY2(during > (qint64(1) << 30), qPrintable(QString::number(during)));
+            QCOMPARE(mmapSize(b.store), before);
+            QCOMPARE(b.store.maxSeq(), fails ? qint64(0) : qint64(log.size()));
+            QCOMPARE(b.store.incidentCount(), fails ? qint64(0) : qint64(1));
+        }
+    }
+
     void chainHash_isTheSameForEveryWriter()
     {
         // The live path's hash is domain::chainHash() over the event's fields.
