@@ -904,12 +904,14 @@ Result<QList<Result<Outcome>>> LifecycleEngine::commit(Work &work, QList<Result<
         m_store.db().rollback();
         return RB::fail(why, QStringLiteral("db"));
     };
-    for (const QString &uid : std::as_const(work.order)) {
-        Incident &inc = work.current[uid];
+    const auto before = [&work](const QString &uid) {
         const auto b = work.before.constFind(uid);
-        if (auto s = m_store.writeIncident(inc, b == work.before.cend() ? nullptr : &*b); !s)
+        return b == work.before.cend() ? nullptr : &*b;
+    };
+    for (const QString &uid : std::as_const(work.order))
+        if (auto s = m_store.writeIncident(work.current[uid], before(uid), false); !s)
             return rollback(s.errorMessage());
-    }
+    QList<const Event *> notes;
     for (auto &r : results) {
         if (!r)
             continue;
@@ -917,12 +919,18 @@ Result<QList<Result<Outcome>>> LifecycleEngine::commit(Work &work, QList<Result<
             if (auto s = m_store.appendEvent(e); !s)
                 return rollback(s.errorMessage());
             if (e.kind == kinds::NoteAdded)
-                if (auto s = m_store.addSearchNote(work.current[e.incidentUid].rowid, e.seq,
-                                                   e.payload[u"text"].toString());
-                    !s)
-                    return rollback(s.errorMessage());
+                notes << &e;
         }
     }
+    // The search documents last, together: see Store::writeSearchDocument().
+    for (const QString &uid : std::as_const(work.order))
+        if (auto s = m_store.writeSearchDocument(work.current[uid], before(uid)); !s)
+            return rollback(s.errorMessage());
+    for (const Event *e : std::as_const(notes))
+        if (auto s = m_store.addSearchNote(work.current[e->incidentUid].rowid, e->seq,
+                                           e->payload[u"text"].toString());
+            !s)
+            return rollback(s.errorMessage());
     for (const auto &[sha, data] : std::as_const(work.attachments)) {
         store::Stmt *s = m_store.db().prepare(
             QStringLiteral("INSERT OR IGNORE INTO attachments(sha256, name, mime, size, data, "

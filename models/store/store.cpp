@@ -392,41 +392,51 @@ QString searchDocument(const Incident &inc)
            inc.services.join(u' ') + u' ' + inc.assignee + u' ' + inc.assignmentGroup;
 }
 
-static Status writeSideTables(Db &db, const Incident &inc, const Incident *before)
+static Status writeServices(Db &db, const Incident &inc, const Incident *before)
 {
-    if (!before || before->services != inc.services) {
-        if (before) {
-            Stmt *d = db.prepare(QStringLiteral("DELETE FROM incident_services WHERE incident=?"));
-            d->bind(1, inc.rowid);
-            d->exec();
-        }
-        Stmt *s = db.prepare(QStringLiteral(
-            "INSERT OR IGNORE INTO incident_services(service, incident) VALUES(?,?)"));
-        for (const QString &svc : inc.services) {
-            s->reset();
-            s->bind(1, svc).bind(2, inc.rowid);
-            if (!s->exec())
-                return Status::fail(s->error());
-        }
+    if (before && before->services == inc.services)
+        return {};
+    if (before) {
+        Stmt *d = db.prepare(QStringLiteral("DELETE FROM incident_services WHERE incident=?"));
+        d->bind(1, inc.rowid);
+        d->exec();
     }
-    // The search document: what people type to find an incident, its words and who and
-    // what it is about (services, assignee, group). Same text as the bulk loader and
-    // migration 0810 write.
-    if (!before || before->title != inc.title || before->description != inc.description ||
-        before->number != inc.number || before->services != inc.services ||
-        before->assignee != inc.assignee || before->assignmentGroup != inc.assignmentGroup) {
-        if (before) {
-            Stmt *d = db.prepare(QStringLiteral("DELETE FROM search WHERE rowid=?"));
-            d->bind(1, inc.rowid);
-            d->exec();
-        }
-        Stmt *s =
-            db.prepare(QStringLiteral("INSERT INTO search(rowid, body, incident) VALUES(?,?,?)"));
-        s->bind(1, inc.rowid).bind(2, searchDocument(inc)).bind(3, inc.rowid);
+    Stmt *s = db.prepare(
+        QStringLiteral("INSERT OR IGNORE INTO incident_services(service, incident) VALUES(?,?)"));
+    for (const QString &svc : inc.services) {
+        s->reset();
+        s->bind(1, svc).bind(2, inc.rowid);
         if (!s->exec())
             return Status::fail(s->error());
     }
     return {};
+}
+
+// The search document: what people type to find an incident, its words and who and what it
+// is about (services, assignee, group). Same text as the bulk loader and migration 0810 write.
+static Status writeSearch(Db &db, const Incident &inc, const Incident *before)
+{
+    if (before && before->title == inc.title && before->description == inc.description &&
+        before->number == inc.number && before->services == inc.services &&
+        before->assignee == inc.assignee && before->assignmentGroup == inc.assignmentGroup)
+        return {};
+    if (before) {
+        Stmt *d = db.prepare(QStringLiteral("DELETE FROM search WHERE rowid=?"));
+        d->bind(1, inc.rowid);
+        d->exec();
+    }
+    Stmt *s = db.prepare(QStringLiteral("INSERT INTO search(rowid, body, incident) VALUES(?,?,?)"));
+    s->bind(1, inc.rowid).bind(2, searchDocument(inc)).bind(3, inc.rowid);
+    if (!s->exec())
+        return Status::fail(s->error());
+    return {};
+}
+
+static Status writeSideTables(Db &db, const Incident &inc, const Incident *before)
+{
+    if (auto s = writeServices(db, inc, before); !s)
+        return s;
+    return writeSearch(db, inc, before);
 }
 
 // The links `inc` made that `table` does not hold yet: one INSERT each, numbered on from the
@@ -459,7 +469,7 @@ static Status writeAlertLinks(Db &db, const QString &table, Incident &inc)
     return {};
 }
 
-Status Store::writeIncident(Incident &inc, const Incident *before)
+Status Store::writeIncident(Incident &inc, const Incident *before, bool withSearch)
 {
     const QString table = QStringLiteral("incidents");
     if (auto s = inc.rowid == 0 || !before ? insertRow(m_db, table, inc)
@@ -468,7 +478,14 @@ Status Store::writeIncident(Incident &inc, const Incident *before)
         return s;
     if (auto s = writeAlertLinks(m_db, QStringLiteral("incident_alerts"), inc); !s)
         return s;
+    if (!withSearch)
+        return writeServices(m_db, inc, before);
     return writeSideTables(m_db, inc, before);
+}
+
+Status Store::writeSearchDocument(const Incident &inc, const Incident *before)
+{
+    return writeSearch(m_db, inc, before);
 }
 
 Status Store::clearAlertLinks(Incident &inc)

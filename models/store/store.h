@@ -69,7 +69,14 @@ public:
     /// Inserts or updates a projection row; `before` (may be null) lets it skip unchanged
     /// side tables (services, search). Inserts the alert links the incident made that
     /// incident_alerts does not hold yet (see Incident::alerts), one row each.
-    Status writeIncident(domain::Incident &incident, const domain::Incident *before);
+    /// Without `withSearch`, the search document is left to writeSearchDocument().
+    Status writeIncident(domain::Incident &incident, const domain::Incident *before,
+                         bool withSearch = true);
+    /// The incident's search document, when `before` (may be null) had another one. A batch
+    /// writes its search documents after its other rows: FTS5 keeps what it is given in
+    /// memory until a statement that opens a savepoint (a write with triggers) makes it write
+    /// out, so documents interleaved with incident rows are written out one by one.
+    Status writeSearchDocument(const domain::Incident &incident, const domain::Incident *before);
     /// Deletes the incident's rows of incident_alerts, so that the next writeIncident() writes
     /// all of `incident.alerts` (a fold from the opening that may order the links anew).
     Status clearAlertLinks(domain::Incident &incident);

@@ -138,6 +138,7 @@ private Q_SLOTS:
     void batch_rejectedSlotChangesNothing_othersCommitTogether();
     void batch_laterCommandsSeeEarlierOnes();
     void batch_failingCommit_writesNothing();
+    void batch_searchDocumentsWrittenLast_findAndRebuildAlike();
     void hashChain_continuesAcrossCommandsBatchesAndReopen();
     void hlc_strictlyIncreasesWithinAndAcrossCommits();
     void events_carryTheActor();
@@ -1050,6 +1051,51 @@ void TestLifecycleEngine::batch_failingCommit_writesNothing()
     // The number the rolled-back open took is free again, and the engine keeps working.
     fail = false;
     QCOMPARE(fx.open(QStringLiteral("after"), QStringLiteral("low")), QStringLiteral("INC0000002"));
+    QVERIFY(fx.store.verify().ok);
+}
+
+void TestLifecycleEngine::batch_searchDocumentsWrittenLast_findAndRebuildAlike()
+{
+    // A batch writes its search documents after its incident rows and events; what search
+    // finds, and the rows of the search table, are those a rebuild from the log gives.
+    CoreFixture fx;
+    const QString a = fx.open(QStringLiteral("Checkout latency"), QStringLiteral("high"));
+    auto r = fx.engine->executeBatch(
+        {Command::open({{QStringLiteral("title"), QStringLiteral("Payments timeout")},
+                        {QStringLiteral("severity"), QStringLiteral("low")}}),
+         Command::make(Command::Kind::SetField, a,
+                       fieldValue(QStringLiteral("title"), QStringLiteral("Kafka lag"))),
+         Command::note(a, QStringLiteral("grafana panel attached")),
+         Command::make(Command::Kind::Acknowledge, a, {}),
+         Command::open({{QStringLiteral("title"), QStringLiteral("Disk full")},
+                        {QStringLiteral("severity"), QStringLiteral("medium")}}),
+         Command::note(QStringLiteral("INC0000002"), QStringLiteral("rollback started"))});
+    QVERIFY(r);
+    for (const auto &slot : *r)
+        QVERIFY2(slot, qPrintable(slot.errorMessage()));
+    const auto found = [&fx](const char *words) {
+        store::ListQuery q;
+        q.search = QString::fromLatin1(words);
+        q.sort = store::SortKey::Number;
+        q.descending = false;
+        QStringList numbers;
+        for (const auto &i : fx.store.list(q))
+            numbers << i.number;
+        return numbers.join(u',');
+    };
+    QCOMPARE(found("kafka"), a);
+    QCOMPARE(found("latency"), QString()); // the old title's document went
+    QCOMPARE(found("grafana"), a);
+    QCOMPARE(found("payments"), QStringLiteral("INC0000002"));
+    QCOMPARE(found("rollback"), QStringLiteral("INC0000002"));
+    QCOMPARE(found("disk"), QStringLiteral("INC0000003"));
+
+    const QString rows =
+        QStringLiteral("SELECT rowid || '|' || incident || '|' || body FROM search ORDER BY rowid");
+    const QStringList written = fx.store.db().texts(rows);
+    QCOMPARE(written.size(), 5); // three incidents and two notes
+    QVERIFY(fx.store.rebuildProjection());
+    QCOMPARE(fx.store.db().texts(rows), written);
     QVERIFY(fx.store.verify().ok);
 }
 
