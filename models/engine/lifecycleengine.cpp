@@ -949,8 +949,13 @@ Result<QList<Result<Outcome>>> LifecycleEngine::commit(Work &work, QList<Result<
     for (const auto &r : std::as_const(results))
         if (r)
             appended += r->events;
-    if (auto s = m_projections.run(m_store, appended); !s)
-        return rollback(s.errorMessage());
+    // The projections fold the batch's events; the incidents they ask for are those just
+    // written, held here.
+    m_store.setWrittenIncidents(&work.current);
+    const Status projected = m_projections.run(m_store, appended);
+    m_store.setWrittenIncidents(nullptr);
+    if (!projected)
+        return rollback(projected.errorMessage());
     for (const auto &hook : std::as_const(m_commitHooks))
         if (auto s = hook(m_store, appended); !s)
             return rollback(s.errorMessage());

@@ -471,6 +471,7 @@ static Status writeAlertLinks(Db &db, const QString &table, Incident &inc)
 
 Status Store::writeIncident(Incident &inc, const Incident *before, bool withSearch)
 {
+    m_written = nullptr; // the rows written before may change now
     const QString table = QStringLiteral("incidents");
     if (auto s = inc.rowid == 0 || !before ? insertRow(m_db, table, inc)
                                            : updateChanged(m_db, table, inc, *before);
@@ -490,6 +491,7 @@ Status Store::writeSearchDocument(const Incident &inc, const Incident *before)
 
 Status Store::clearAlertLinks(Incident &inc)
 {
+    m_written = nullptr;
     if (inc.rowid > 0)
         if (auto s =
                 m_db.run(QStringLiteral("DELETE FROM incident_alerts WHERE incident=?"), inc.rowid);
@@ -586,6 +588,16 @@ std::optional<Incident> Store::incidentWhere(const char *column, const QVariant 
 
 std::optional<Incident> Store::incidentByUid(const QString &uid)
 {
+    if (m_written)
+        if (const auto it = m_written->constFind(uid); it != m_written->cend()) {
+            // What readIncident() gives for the row: what is not stored is as a read leaves it.
+            Incident inc = *it;
+            inc.alerts.clear();
+            inc.linkedHere.clear();
+            inc.alertsInTable = inc.alertCount;
+            inc.numberedByBackend = false;
+            return inc;
+        }
     return incidentWhere("uid", uuidToBlob(uid));
 }
 

@@ -7,6 +7,7 @@
 #include "store/sqlite.h"
 #include "util/result.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -93,6 +94,14 @@ public:
     /// Fills in `incident.alerts` from incident_alerts (a copy read from the store has none).
     void loadAlerts(domain::Incident &incident);
     std::optional<domain::Incident> incidentByUid(const QString &uid);
+    /// Incidents the caller has just written in this transaction (uid -> the row as written),
+    /// which incidentByUid() answers from without reading the row back, as a read would give
+    /// it, until the next incident write or until set to null. For a batch's projections,
+    /// which ask for incidents the engine holds in memory.
+    void setWrittenIncidents(const QHash<QString, domain::Incident> *incidents)
+    {
+        m_written = incidents;
+    }
     std::optional<domain::Incident> incidentByNumber(const QString &number);
     std::optional<domain::Incident> incidentByRowId(qint64 rowid);
     /// Number, or UUID, or the numeric part alone ("42" finds INC0000042).
@@ -137,6 +146,7 @@ private:
     QString listSql(const ListQuery &q, bool countOnly, QList<QVariant> &binds);
 
     Db m_db;
+    const QHash<QString, domain::Incident> *m_written = nullptr; // see setWrittenIncidents()
 };
 
 /// A WHERE clause built one condition at a time, each with the values of its parameters

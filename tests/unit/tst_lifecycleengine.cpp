@@ -9,6 +9,7 @@
 #include "domain/event.h"
 #include "domain/incident.h"
 #include "engine/fieldrules.h"
+#include "engine/projection.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -101,6 +102,39 @@ QString setFieldRefusal(CoreFixture &fx, const QString &n, const char *field, co
     return r ? QStringLiteral("(accepted)") : r.errorMessage();
 }
 
+/// Every field of an incident, stored or not.
+QJsonObject allFields(const domain::Incident &i)
+{
+    QJsonObject o = i.toJson();
+    QStringList linked(i.linkedHere.cbegin(), i.linkedHere.cend());
+    linked.sort();
+    o[u"rowid"] = i.rowid;
+    o[u"head_hash"] = i.headHash;
+    o[u"event_count"] = i.eventCount;
+    o[u"alerts_in_table"] = i.alertsInTable;
+    o[u"linked_here"] = QJsonArray::fromStringList(linked);
+    o[u"sla_paused_since"] = i.slaPausedSince;
+    o[u"last_status_update_at"] = i.lastStatusUpdateAt;
+    o[u"numbered_by_backend"] = i.numberedByBackend;
+    return o;
+}
+
+/// A projection that asks the store for the incident of every event it folds.
+class AskingProjection final : public engine::Projection {
+public:
+    QList<domain::Incident> seen;
+    QString name() const override { return QStringLiteral("test_asking"); }
+    Status apply(store::Store &store, const QList<domain::Event> &events) override
+    {
+        for (const auto &e : events)
+            if (auto inc = store.incidentByUid(e.incidentUid))
+                seen << *inc;
+        return {};
+    }
+    Status reset(store::Store &) override { return {}; }
+    QStringList tables() const override { return {}; }
+};
+
 } // namespace
 
 class TestLifecycleEngine : public QObject {
@@ -139,6 +173,7 @@ private Q_SLOTS:
     void batch_laterCommandsSeeEarlierOnes();
     void batch_failingCommit_writesNothing();
     void batch_searchDocumentsWrittenLast_findAndRebuildAlike();
+    void batch_projectionsSeeIncidentsAsStored();
     void hashChain_continuesAcrossCommandsBatchesAndReopen();
     void hlc_strictlyIncreasesWithinAndAcrossCommits();
     void events_carryTheActor();
@@ -1097,6 +1132,42 @@ void TestLifecycleEngine::batch_searchDocumentsWrittenLast_findAndRebuildAlike()
     QVERIFY(fx.store.rebuildProjection());
     QCOMPARE(fx.store.db().texts(rows), written);
     QVERIFY(fx.store.verify().ok);
+}
+
+void TestLifecycleEngine::batch_projectionsSeeIncidentsAsStored()
+{
+    // The projections of a batch get the incidents the engine holds in memory: exactly what
+    // reading the rows back gives, alert links and all.
+    CoreFixture fx;
+    auto asking = std::make_unique<AskingProjection>();
+    AskingProjection *projection = asking.get();
+    QVERIFY(fx.engine->addProjection(std::move(asking)));
+    const QString a = fx.open({{QStringLiteral("title"), QStringLiteral("Linked before")},
+                               {QStringLiteral("severity"), QStringLiteral("high")},
+                               {QStringLiteral("alerts"), QJsonArray{QStringLiteral("a1")}}});
+    projection->seen.clear();
+    auto r = fx.engine->executeBatch(
+        {Command::make(Command::Kind::LinkAlert, a,
+                       {{QStringLiteral("alert"), QStringLiteral("a2")}}),
+         Command::open({{QStringLiteral("title"), QStringLiteral("Opened in the batch")},
+                        {QStringLiteral("severity"), QStringLiteral("low")},
+                        {QStringLiteral("alerts"), QJsonArray{QStringLiteral("b1")}}}),
+         Command::make(Command::Kind::Acknowledge, a, {}),
+         Command::approve(a, QStringLiteral("carol"), QStringLiteral("mitigating")),
+         Command::note(QStringLiteral("INC0000002"), QStringLiteral("looking"))});
+    QVERIFY(r);
+    qsizetype events = 0;
+    for (const auto &slot : *r) {
+        QVERIFY2(slot, qPrintable(slot.errorMessage()));
+        events += slot->events.size();
+    }
+    QCOMPARE(projection->seen.size(), events);
+    for (const auto &inc : std::as_const(projection->seen)) {
+        const auto stored = fx.store.incidentByUid(inc.uid);
+        QVERIFY(stored);
+        QCOMPARE(allFields(inc), allFields(*stored));
+    }
+    QCOMPARE(fx.get(a).alertCount, 2);
 }
 
 void TestLifecycleEngine::hashChain_continuesAcrossCommandsBatchesAndReopen()
