@@ -26,12 +26,17 @@ using R = Result<Outcome>;
 static constexpr int kMaxText = rules::MaxTextLength;
 
 struct LifecycleEngine::Work {
-    QHash<QString, Incident> current;              // uid -> working copy
-    QHash<QString, Incident> before;               // uid -> as loaded (absent for new incidents)
-    QHash<QString, QString> numbers;               // number -> uid of touched incidents
-    QStringList order;                             // touched uids, first-touch order
-    QList<Event> events;                           // pending, in order
-    QSet<QString> eventIds;                        // the ids of `events`
+    QHash<QString, Incident> current;      // uid -> working copy
+    QHash<QString, Incident> before;       // uid -> as loaded (absent for new incidents)
+    QHash<QString, QString> numbers;       // number -> uid of touched incidents
+    QStringList order;                     // touched uids, first-touch order
+    QHash<QString, QList<Event>> eventsOf; // uid -> its pending events, in order
+    QSet<QString> eventIds;                // the ids of the pending events
+    // Incidents opened in this batch under a uid made here (`making`: by the open being
+    // applied): the log holds none of their events.
+    QSet<QString> fresh;
+    QString making;
+    bool madeHere(const QString &uid) const { return uid == making || fresh.contains(uid); }
     QList<QPair<QString, QByteArray>> attachments; // sha256 hex -> (name|mime) + data
     QHash<QString, QPair<QString, QString>> attachmentMeta;
     qint64 ts = 0; // time of the command being applied
@@ -109,8 +114,9 @@ bool LifecycleEngine::emitOnce(Work &work, Incident &inc, const QString &kind,
 {
     const QString id = onceEventId(inc.uid, kind, key);
     const auto same = [&](const Event &e) { return e.id == id; };
+    // An incident opened here under a uid made here has no event in the log yet.
     if (work.eventIds.contains(id) || std::any_of(out.events.cbegin(), out.events.cend(), same) ||
-        m_store.hasEvent(id))
+        (!work.madeHere(inc.uid) && m_store.hasEvent(id)))
         return false;
     emitEvent(work, inc, kind, payload, out, id);
     return true;
@@ -297,10 +303,10 @@ Status LifecycleEngine::runActions(Work &work, Incident &inc, const QStringList 
                       policy.approvalRequired || inc.priority == Priority::P1}});
         } else if (const auto it = m_actions.constFind(a); it != m_actions.cend()) {
             const ActionContext context{inc, work.ts, reason, [&] {
-                                            QList<Event> tl = m_store.timeline(inc.uid);
-                                            for (const Event &e : work.events)
-                                                if (e.incidentUid == inc.uid)
-                                                    tl << e;
+                                            QList<Event> tl = work.madeHere(inc.uid)
+                                                                  ? QList<Event>()
+                                                                  : m_store.timeline(inc.uid);
+                                            tl += work.eventsOf.value(inc.uid);
                                             tl += out.events;
                                             return tl;
                                         }};
@@ -421,6 +427,7 @@ Result<QJsonObject> LifecycleEngine::validateField(Incident &inc, const QString 
 R LifecycleEngine::apply(Work &work, const Command &cmd)
 {
     Outcome out;
+    work.making.clear();
     QList<QPair<QString, QByteArray>> attachments;
     work.actor = cmd.actor.trimmed().isEmpty() ? QStringLiteral("user") : cmd.actor.trimmed();
     work.ts = cmd.at.value_or(m_clock.nowMs());
@@ -496,6 +503,7 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
                                QStringLiteral("conflict"));
         } else {
             uid = store::Store::newUuid();
+            work.making = uid;
         }
         // A replica that syncs numbers its own incidents provisionally (meta number_prefix);
         // the back end assigns the real number later (incident.renumbered).
@@ -547,6 +555,8 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         work.current.insert(inc.uid, inc);
         work.numbers.insert(inc.number, inc.uid);
         work.order << inc.uid;
+        if (work.making == uid)
+            work.fresh.insert(uid);
         return out;
     }
 
@@ -946,6 +956,7 @@ Result<QList<Result<Outcome>>> LifecycleEngine::commit(Work &work, QList<Result<
             return rollback(s->error());
     }
     QList<Event> appended;
+    appended.reserve(work.eventIds.size());
     for (const auto &r : std::as_const(results))
         if (r)
             appended += r->events;
@@ -996,11 +1007,11 @@ Result<QList<Result<Outcome>>> LifecycleEngine::executePlanned(const Planner &pl
         // apply() touches the working set only once the command has passed every check,
         // so a rejected command leaves the batch as it was.
         auto r = apply(work, c);
-        if (r) {
-            work.events += r->events;
-            for (const Event &e : std::as_const(r->events))
+        if (r)
+            for (const Event &e : std::as_const(r->events)) {
+                work.eventsOf[e.incidentUid] << e;
                 work.eventIds.insert(e.id);
-        }
+            }
         results << r;
     }
     return commit(work, std::move(results));

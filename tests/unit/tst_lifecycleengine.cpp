@@ -174,6 +174,7 @@ private Q_SLOTS:
     void batch_failingCommit_writesNothing();
     void batch_searchDocumentsWrittenLast_findAndRebuildAlike();
     void batch_projectionsSeeIncidentsAsStored();
+    void batch_onceOnlyEventsOfAnIncidentOpenedInIt_recordedOnce();
     void hashChain_continuesAcrossCommandsBatchesAndReopen();
     void hlc_strictlyIncreasesWithinAndAcrossCommits();
     void events_carryTheActor();
@@ -1168,6 +1169,45 @@ void TestLifecycleEngine::batch_projectionsSeeIncidentsAsStored()
         QCOMPARE(allFields(inc), allFields(*stored));
     }
     QCOMPARE(fx.get(a).alertCount, 2);
+}
+
+void TestLifecycleEngine::batch_onceOnlyEventsOfAnIncidentOpenedInIt_recordedOnce()
+{
+    // An incident opened in the batch under a uid made there has nothing in the log yet; its
+    // once-only events are still recorded once, in the batch and after it.
+    CoreFixture fx;
+    const auto link = [](const QString &n, const char *alert) {
+        return Command::make(Command::Kind::LinkAlert, n,
+                             {{QStringLiteral("alert"), QString::fromLatin1(alert)}});
+    };
+    const auto once = [](const QString &n) {
+        return Command::make(Command::Kind::Record, n,
+                             {{QStringLiteral("kind"), QStringLiteral("test.checked")},
+                              {QStringLiteral("once"), QStringLiteral("k")},
+                              {QStringLiteral("payload"), QJsonObject()}});
+    };
+    const QString n = QStringLiteral("INC0000001");
+    auto r = fx.engine->executeBatch(
+        {Command::open({{QStringLiteral("title"), QStringLiteral("x")},
+                        {QStringLiteral("severity"), QStringLiteral("low")}}),
+         link(n, "a1"), link(n, "a1"), once(n), once(n)});
+    QVERIFY(r);
+    QCOMPARE(r->size(), 5);
+    QVERIFY((*r)[0]);
+    QVERIFY((*r)[1] && !(*r)[1]->noop);
+    QVERIFY((*r)[2] && (*r)[2]->noop);
+    QVERIFY((*r)[3] && !(*r)[3]->noop);
+    QVERIFY((*r)[4] && (*r)[4]->noop);
+    // The next batch reads the log.
+    auto again = fx.engine->executeBatch({link(n, "a1"), once(n)});
+    QVERIFY(again);
+    QVERIFY((*again)[0] && (*again)[0]->noop);
+    QVERIFY((*again)[1] && (*again)[1]->noop);
+    const QStringList k = fx.kindsOf(n);
+    QCOMPARE(k.count(domain::kinds::AlertLinked), 1);
+    QCOMPARE(k.count(QStringLiteral("test.checked")), 1);
+    QCOMPARE(k.count(domain::kinds::Opened), 1);
+    QVERIFY(fx.store.verify().ok);
 }
 
 void TestLifecycleEngine::hashChain_continuesAcrossCommandsBatchesAndReopen()
