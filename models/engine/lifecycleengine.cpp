@@ -357,6 +357,45 @@ static const QStringList &settableFields()
     return f;
 }
 
+// A settable field's value as Incident::toJson() gives it, what a field update is compared
+// with (without building the whole object for one field).
+static QJsonValue fieldValue(const Incident &inc, const QString &field)
+{
+    using Get = QJsonValue (*)(const Incident &);
+    static const QHash<QString, Get> get{
+        {QStringLiteral("title"), [](const Incident &i) { return QJsonValue(i.title); }},
+        {QStringLiteral("description"),
+         [](const Incident &i) { return QJsonValue(i.description); }},
+        {QStringLiteral("severity"),
+         [](const Incident &i) { return QJsonValue(severityName(i.severity)); }},
+        {QStringLiteral("priority"),
+         [](const Incident &i) { return QJsonValue(priorityName(i.priority)); }},
+        {QStringLiteral("impact"), [](const Incident &i) { return QJsonValue(i.impact); }},
+        {QStringLiteral("urgency"), [](const Incident &i) { return QJsonValue(i.urgency); }},
+        {QStringLiteral("category"), [](const Incident &i) { return QJsonValue(i.category); }},
+        {QStringLiteral("subcategory"),
+         [](const Incident &i) { return QJsonValue(i.subcategory); }},
+        {QStringLiteral("services"),
+         [](const Incident &i) { return QJsonValue(QJsonArray::fromStringList(i.services)); }},
+        {QStringLiteral("cis"),
+         [](const Incident &i) { return QJsonValue(QJsonArray::fromStringList(i.cis)); }},
+        {QStringLiteral("assignee"), [](const Incident &i) { return QJsonValue(i.assignee); }},
+        {QStringLiteral("assignment_group"),
+         [](const Incident &i) { return QJsonValue(i.assignmentGroup); }},
+        {QStringLiteral("reporter"), [](const Incident &i) { return QJsonValue(i.reporter); }},
+        {QStringLiteral("commander"), [](const Incident &i) { return QJsonValue(i.commander); }},
+        {QStringLiteral("responders"),
+         [](const Incident &i) { return QJsonValue(QJsonArray::fromStringList(i.responders)); }},
+        {QStringLiteral("root_cause"), [](const Incident &i) { return QJsonValue(i.rootCause); }},
+        {QStringLiteral("resolution_note"),
+         [](const Incident &i) { return QJsonValue(i.resolutionNote); }},
+        {QStringLiteral("close_code"), [](const Incident &i) { return QJsonValue(i.closeCode); }},
+        {QStringLiteral("time_spent"),
+         [](const Incident &i) { return QJsonValue(i.timeSpentMinutes); }}};
+    const auto it = get.constFind(field);
+    return it == get.cend() ? inc.toJson().value(field) : (*it)(inc);
+}
+
 Result<QJsonObject> LifecycleEngine::validateField(Incident &inc, const QString &field,
                                                    const QJsonValue &value) const
 {
@@ -552,9 +591,9 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
             return R(s.error());
         out.incidentUid = inc.uid;
         out.number = inc.number;
-        work.current.insert(inc.uid, inc);
-        work.numbers.insert(inc.number, inc.uid);
-        work.order << inc.uid;
+        work.numbers.insert(inc.number, uid);
+        work.order << uid;
+        work.current[uid] = std::move(inc);
         if (work.making == uid)
             work.fresh.insert(uid);
         return out;
@@ -575,14 +614,7 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         if (!p)
             return Status(p.error());
         // Unchanged values make no event.
-        const QJsonObject cur = inc.toJson();
-        static const QHash<QString, QString> jsonName{
-            {QStringLiteral("services"), QStringLiteral("affected_services")},
-            {QStringLiteral("cis"), QStringLiteral("affected_cis")},
-            {QStringLiteral("commander"), QStringLiteral("incident_commander")},
-            {QStringLiteral("root_cause"), QStringLiteral("root_cause_category")},
-            {QStringLiteral("time_spent"), QStringLiteral("time_spent_minutes")}};
-        if (cur.value(jsonName.value(field, field)) == (*p)[u"value"])
+        if (fieldValue(inc, field) == (*p)[u"value"])
             return {};
         emitEvent(work, inc, kinds::FieldSet, *p, out);
         // Priority follows impact x urgency when both are known, else severity.
@@ -897,12 +929,14 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
     }
     }
 
-    if (!work.current.contains(inc.uid)) {
-        work.before.insert(inc.uid, *loaded);
-        work.numbers.insert(inc.number, inc.uid);
-        work.order << inc.uid;
+    // Moved into the working set: neither copy is used again.
+    const QString uid = inc.uid;
+    if (!work.current.contains(uid)) {
+        work.numbers.insert(inc.number, uid);
+        work.order << uid;
+        work.before[uid] = std::move(*loaded);
     }
-    work.current.insert(inc.uid, inc);
+    work.current[uid] = std::move(inc);
     work.attachments += attachments;
     return out;
 }
@@ -1001,6 +1035,10 @@ Result<QList<Result<Outcome>>> LifecycleEngine::executePlanned(const Planner &pl
         return RB(commands.error());
     }
     Work work;
+    // Each command touches at most one incident: room for all of them up front.
+    work.current.reserve(commands->size());
+    work.before.reserve(commands->size());
+    work.numbers.reserve(commands->size());
     QList<Result<Outcome>> results;
     results.reserve(commands->size());
     for (const Command &c : *commands) {

@@ -885,6 +885,27 @@ void TestLifecycleEngine::sameCommandTwice_secondIsNoOp_data()
     QTest::newRow("same services")
         << int(Command::Kind::SetField)
         << fieldValue(QStringLiteral("services"), QStringLiteral("api, db"));
+    // Every other settable field: the value is compared as the incident holds it.
+    for (const auto &[field, value] : std::initializer_list<std::pair<const char *, const char *>>{
+             {"title", "Renamed"},
+             {"description", "new text"},
+             {"severity", "low"},
+             {"impact", "Enterprise-wide"},
+             {"urgency", "Critical"},
+             {"subcategory", "dns"},
+             {"cis", "db-1, db-2"},
+             {"assignee", "sam"},
+             {"assignment_group", "Payments"},
+             {"reporter", "rita"},
+             {"commander", "carol"},
+             {"responders", "dave, erin"},
+             {"root_cause", "config"},
+             {"resolution_note", "rolled back"},
+             {"close_code", "solved"},
+             {"time_spent", "30"}})
+        QTest::addRow("same field %s", field)
+            << int(Command::Kind::SetField)
+            << fieldValue(QString::fromLatin1(field), QString::fromLatin1(value));
     QTest::newRow("same assignee")
         << int(Command::Kind::Assign)
         << QJsonObject{{QStringLiteral("assignee"), QStringLiteral("zoe")}};
