@@ -54,6 +54,56 @@ LifecycleEngine::LifecycleEngine(store::Store &store, workflow::Workflow workflo
         m_replica = id;
 }
 
+// Incidents kept per generation of the recent incidents (see recentIncident()).
+static constexpr qsizetype kRecentIncidents = 4096;
+
+std::optional<Incident> LifecycleEngine::recentIncident(const QString &ref)
+{
+    if (m_recent.isEmpty() && m_older.isEmpty())
+        return std::nullopt;
+    // Two columns instead of the whole row: the head hash changes with every event the
+    // incident gets, and the row is a fold of its events.
+    store::Stmt *s =
+        m_store.db().prepare(QStringLiteral("SELECT uid, head_hash FROM incidents WHERE number=?"));
+    if (!s)
+        return std::nullopt;
+    s->bind(1, ref.trimmed().toUpper());
+    if (!s->step()) {
+        s->reset();
+        return std::nullopt;
+    }
+    store::RowReader row(*s);
+    const QString uid = store::Store::blobToUuid(row.blob());
+    const QByteArray head = row.blob();
+    s->reset();
+    auto it = m_recent.constFind(uid);
+    if (it == m_recent.cend()) {
+        it = m_older.constFind(uid);
+        if (it == m_older.cend())
+            return std::nullopt;
+    }
+    if (QByteArray::fromHex(it->headHash.toLatin1()) != head)
+        return std::nullopt;
+    return *it;
+}
+
+void LifecycleEngine::keepRecent(const Work &work)
+{
+    for (const QString &uid : work.order) {
+        if (m_recent.size() >= kRecentIncidents) {
+            m_older = std::move(m_recent);
+            m_recent = {};
+        }
+        // As Store::incidentByUid() gives the row: what is not stored is as a read leaves it.
+        Incident inc = work.current.value(uid);
+        inc.alerts.clear();
+        inc.linkedHere.clear();
+        inc.alertsInTable = inc.alertCount;
+        inc.numberedByBackend = false;
+        m_recent.insert(uid, std::move(inc));
+    }
+}
+
 static QStringList listArg(const QJsonValue &v)
 {
     QStringList out;
@@ -76,7 +126,9 @@ Result<Incident> LifecycleEngine::load(Work &work, const QString &ref)
         return *it;
     if (auto n = work.numbers.constFind(ref.trimmed().toUpper()); n != work.numbers.cend())
         return work.current.value(*n);
-    auto inc = m_store.findIncident(ref);
+    auto inc = recentIncident(ref);
+    if (!inc)
+        inc = m_store.findIncident(ref);
     if (!inc)
         return Result<Incident>::fail(ref.trimmed().isEmpty()
                                           ? QStringLiteral("no incident given")
@@ -1006,6 +1058,7 @@ Result<QList<Result<Outcome>>> LifecycleEngine::commit(Work &work, QList<Result<
             return rollback(s.errorMessage());
     if (auto s = m_store.db().commit(); !s)
         return rollback(QStringLiteral("cannot commit: %1").arg(s.errorMessage()));
+    keepRecent(work);
     QStringList ids, uids;
     for (const auto &r : results)
         if (r)

@@ -175,6 +175,8 @@ private Q_SLOTS:
     void batch_searchDocumentsWrittenLast_findAndRebuildAlike();
     void batch_projectionsSeeIncidentsAsStored();
     void batch_onceOnlyEventsOfAnIncidentOpenedInIt_recordedOnce();
+    void recentIncident_continuedAcrossBatchesAsStored();
+    void recentIncident_readAgainOnceChangedElsewhere();
     void hashChain_continuesAcrossCommandsBatchesAndReopen();
     void hlc_strictlyIncreasesWithinAndAcrossCommits();
     void events_carryTheActor();
@@ -1228,6 +1230,61 @@ void TestLifecycleEngine::batch_onceOnlyEventsOfAnIncidentOpenedInIt_recordedOnc
     QCOMPARE(k.count(domain::kinds::AlertLinked), 1);
     QCOMPARE(k.count(QStringLiteral("test.checked")), 1);
     QCOMPARE(k.count(domain::kinds::Opened), 1);
+    QVERIFY(fx.store.verify().ok);
+}
+
+void TestLifecycleEngine::recentIncident_continuedAcrossBatchesAsStored()
+{
+    // The engine takes up an incident its last commit wrote without reading the row; each
+    // batch continues it exactly as from the row: the chain, the links, the changed columns.
+    CoreFixture fx;
+    const QString n = fx.open({{QStringLiteral("title"), QStringLiteral("Across batches")},
+                               {QStringLiteral("severity"), QStringLiteral("critical")},
+                               {QStringLiteral("alerts"), QJsonArray{QStringLiteral("a1")}}});
+    const auto link = [&n](const char *alert) {
+        return Command::make(Command::Kind::LinkAlert, n,
+                             {{QStringLiteral("alert"), QString::fromLatin1(alert)}});
+    };
+    const QList<QList<Command>> batches{
+        {link("a2"), Command::make(Command::Kind::Acknowledge, n, {})},
+        {link("a1"), link("a3"), Command::approve(n, QStringLiteral("carol"), QStringLiteral("*"))},
+        {Command::transition(n, QStringLiteral("mitigating"), QStringLiteral("tester")),
+         Command::note(n, QStringLiteral("better now"))},
+        {link("a2"), Command::transition(n, QStringLiteral("resolved"), QStringLiteral("tester"),
+                                         resolution())}};
+    for (const auto &b : batches) {
+        auto r = fx.engine->executeBatch(b);
+        QVERIFY(r);
+        for (const auto &slot : *r)
+            QVERIFY2(slot, qPrintable(slot.errorMessage()));
+    }
+    const auto inc = fx.get(n);
+    QCOMPARE(inc.state, QStringLiteral("resolved"));
+    QCOMPARE(inc.alertCount, 3);
+    QCOMPARE(fx.store.alerts(inc.rowid),
+             (QStringList{QStringLiteral("a1"), QStringLiteral("a2"), QStringLiteral("a3")}));
+    QCOMPARE(fx.kindsOf(n).count(domain::kinds::AlertLinked), 2);
+    QVERIFY(fx.store.verify().ok); // the chain, and the row as a rebuild from the log gives it
+}
+
+void TestLifecycleEngine::recentIncident_readAgainOnceChangedElsewhere()
+{
+    // Another engine on the same file appends to the incident: this engine reads the row
+    // again and continues from there.
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("Shared"), QStringLiteral("high"));
+    QVERIFY(fx.run(Command::Kind::Note, n, {{QStringLiteral("text"), QStringLiteral("here")}}));
+    store::Store other;
+    QVERIFY(other.open(fx.dbPath));
+    engine::LifecycleEngine elsewhere(other, *workflow::Workflow::load(QStringLiteral("sre")),
+                                      *workflow::OnCallSchedule::load({}), fx.clock);
+    auto assigned = elsewhere.execute(Command::make(
+        Command::Kind::Assign, n, {{QStringLiteral("assignee"), QStringLiteral("zoe")}}));
+    QVERIFY2(assigned, qPrintable(assigned.errorMessage()));
+    auto r = fx.run(Command::Kind::Acknowledge, n, {});
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QCOMPARE(r->events.first().prevHash, assigned->events.last().hash);
+    QCOMPARE(fx.get(n).assignee, QStringLiteral("zoe"));
     QVERIFY(fx.store.verify().ok);
 }
 
