@@ -87,7 +87,7 @@ std::optional<Incident> LifecycleEngine::recentIncident(const QString &ref)
     return *it;
 }
 
-void LifecycleEngine::keepRecent(const Work &work)
+void LifecycleEngine::keepRecent(Work &work)
 {
     for (const QString &uid : work.order) {
         if (m_recent.size() >= kRecentIncidents) {
@@ -95,7 +95,7 @@ void LifecycleEngine::keepRecent(const Work &work)
             m_recent = {};
         }
         // As Store::incidentByUid() gives the row: what is not stored is as a read leaves it.
-        Incident inc = work.current.value(uid);
+        Incident inc = std::move(work.current[uid]); // the batch is done with it
         inc.alerts.clear();
         inc.linkedHere.clear();
         inc.alertsInTable = inc.alertCount;

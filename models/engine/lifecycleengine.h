@@ -186,7 +186,8 @@ private:
     /// The incident numbered `ref` as this engine's last commit of it left it, when its row
     /// still has that head hash (nothing appended to it since, here or elsewhere).
     std::optional<domain::Incident> recentIncident(const QString &ref);
-    void keepRecent(const Work &work);
+    /// Keeps the incidents of a committed batch (moved out of it).
+    void keepRecent(Work &work);
     QString guardFailure(const domain::Incident &inc, const workflow::TransitionDef &t,
                          const QString &actor = {}) const;
     Result<QJsonObject> validateField(domain::Incident &inc, const QString &field,
