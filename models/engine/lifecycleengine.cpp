@@ -26,12 +26,17 @@ using R = Result<Outcome>;
 static constexpr int kMaxText = rules::MaxTextLength;
 
 struct LifecycleEngine::Work {
-    QHash<QString, Incident> current;              // uid -> working copy
-    QHash<QString, Incident> before;               // uid -> as loaded (absent for new incidents)
-    QHash<QString, QString> numbers;               // number -> uid of touched incidents
-    QStringList order;                             // touched uids, first-touch order
-    QList<Event> events;                           // pending, in order
-    QSet<QString> eventIds;                        // the ids of `events`
+    QHash<QString, Incident> current;      // uid -> working copy
+    QHash<QString, Incident> before;       // uid -> as loaded (absent for new incidents)
+    QHash<QString, QString> numbers;       // number -> uid of touched incidents
+    QStringList order;                     // touched uids, first-touch order
+    QHash<QString, QList<Event>> eventsOf; // uid -> its pending events, in order
+    QSet<QString> eventIds;                // the ids of the pending events
+    // Incidents opened in this batch under a uid made here (`making`: by the open being
+    // applied): the log holds none of their events.
+    QSet<QString> fresh;
+    QString making;
+    bool madeHere(const QString &uid) const { return uid == making || fresh.contains(uid); }
     QList<QPair<QString, QByteArray>> attachments; // sha256 hex -> (name|mime) + data
     QHash<QString, QPair<QString, QString>> attachmentMeta;
     qint64 ts = 0; // time of the command being applied
@@ -47,6 +52,56 @@ LifecycleEngine::LifecycleEngine(store::Store &store, workflow::Workflow workflo
     // What this replica appends carries its id as the origin (covered by the hash).
     if (const QString id = m_store.meta(QStringLiteral("replica_id")); !id.isEmpty())
         m_replica = id;
+}
+
+// Incidents kept per generation of the recent incidents (see recentIncident()).
+static constexpr qsizetype kRecentIncidents = 4096;
+
+std::optional<Incident> LifecycleEngine::recentIncident(const QString &ref)
+{
+    if (m_recent.isEmpty() && m_older.isEmpty())
+        return std::nullopt;
+    // Two columns instead of the whole row: the head hash changes with every event the
+    // incident gets, and the row is a fold of its events.
+    store::Stmt *s =
+        m_store.db().prepare(QStringLiteral("SELECT uid, head_hash FROM incidents WHERE number=?"));
+    if (!s)
+        return std::nullopt;
+    s->bind(1, ref.trimmed().toUpper());
+    if (!s->step()) {
+        s->reset();
+        return std::nullopt;
+    }
+    store::RowReader row(*s);
+    const QString uid = store::Store::blobToUuid(row.blob());
+    const QByteArray head = row.blob();
+    s->reset();
+    auto it = m_recent.constFind(uid);
+    if (it == m_recent.cend()) {
+        it = m_older.constFind(uid);
+        if (it == m_older.cend())
+            return std::nullopt;
+    }
+    if (QByteArray::fromHex(it->headHash.toLatin1()) != head)
+        return std::nullopt;
+    return *it;
+}
+
+void LifecycleEngine::keepRecent(Work &work)
+{
+    for (const QString &uid : work.order) {
+        if (m_recent.size() >= kRecentIncidents) {
+            m_older = std::move(m_recent);
+            m_recent = {};
+        }
+        // As Store::incidentByUid() gives the row: what is not stored is as a read leaves it.
+        Incident inc = std::move(work.current[uid]); // the batch is done with it
+        inc.alerts.clear();
+        inc.linkedHere.clear();
+        inc.alertsInTable = inc.alertCount;
+        inc.numberedByBackend = false;
+        m_recent.insert(uid, std::move(inc));
+    }
 }
 
 static QStringList listArg(const QJsonValue &v)
@@ -71,7 +126,9 @@ Result<Incident> LifecycleEngine::load(Work &work, const QString &ref)
         return *it;
     if (auto n = work.numbers.constFind(ref.trimmed().toUpper()); n != work.numbers.cend())
         return work.current.value(*n);
-    auto inc = m_store.findIncident(ref);
+    auto inc = recentIncident(ref);
+    if (!inc)
+        inc = m_store.findIncident(ref);
     if (!inc)
         return Result<Incident>::fail(ref.trimmed().isEmpty()
                                           ? QStringLiteral("no incident given")
@@ -109,8 +166,9 @@ bool LifecycleEngine::emitOnce(Work &work, Incident &inc, const QString &kind,
 {
     const QString id = onceEventId(inc.uid, kind, key);
     const auto same = [&](const Event &e) { return e.id == id; };
+    // An incident opened here under a uid made here has no event in the log yet.
     if (work.eventIds.contains(id) || std::any_of(out.events.cbegin(), out.events.cend(), same) ||
-        m_store.hasEvent(id))
+        (!work.madeHere(inc.uid) && m_store.hasEvent(id)))
         return false;
     emitEvent(work, inc, kind, payload, out, id);
     return true;
@@ -297,10 +355,10 @@ Status LifecycleEngine::runActions(Work &work, Incident &inc, const QStringList 
                       policy.approvalRequired || inc.priority == Priority::P1}});
         } else if (const auto it = m_actions.constFind(a); it != m_actions.cend()) {
             const ActionContext context{inc, work.ts, reason, [&] {
-                                            QList<Event> tl = m_store.timeline(inc.uid);
-                                            for (const Event &e : work.events)
-                                                if (e.incidentUid == inc.uid)
-                                                    tl << e;
+                                            QList<Event> tl = work.madeHere(inc.uid)
+                                                                  ? QList<Event>()
+                                                                  : m_store.timeline(inc.uid);
+                                            tl += work.eventsOf.value(inc.uid);
                                             tl += out.events;
                                             return tl;
                                         }};
@@ -349,6 +407,45 @@ static const QStringList &settableFields()
         QStringLiteral("resolution_note"), QStringLiteral("close_code"),
         QStringLiteral("time_spent")};
     return f;
+}
+
+// A settable field's value as Incident::toJson() gives it, what a field update is compared
+// with (without building the whole object for one field).
+static QJsonValue fieldValue(const Incident &inc, const QString &field)
+{
+    using Get = QJsonValue (*)(const Incident &);
+    static const QHash<QString, Get> get{
+        {QStringLiteral("title"), [](const Incident &i) { return QJsonValue(i.title); }},
+        {QStringLiteral("description"),
+         [](const Incident &i) { return QJsonValue(i.description); }},
+        {QStringLiteral("severity"),
+         [](const Incident &i) { return QJsonValue(severityName(i.severity)); }},
+        {QStringLiteral("priority"),
+         [](const Incident &i) { return QJsonValue(priorityName(i.priority)); }},
+        {QStringLiteral("impact"), [](const Incident &i) { return QJsonValue(i.impact); }},
+        {QStringLiteral("urgency"), [](const Incident &i) { return QJsonValue(i.urgency); }},
+        {QStringLiteral("category"), [](const Incident &i) { return QJsonValue(i.category); }},
+        {QStringLiteral("subcategory"),
+         [](const Incident &i) { return QJsonValue(i.subcategory); }},
+        {QStringLiteral("services"),
+         [](const Incident &i) { return QJsonValue(QJsonArray::fromStringList(i.services)); }},
+        {QStringLiteral("cis"),
+         [](const Incident &i) { return QJsonValue(QJsonArray::fromStringList(i.cis)); }},
+        {QStringLiteral("assignee"), [](const Incident &i) { return QJsonValue(i.assignee); }},
+        {QStringLiteral("assignment_group"),
+         [](const Incident &i) { return QJsonValue(i.assignmentGroup); }},
+        {QStringLiteral("reporter"), [](const Incident &i) { return QJsonValue(i.reporter); }},
+        {QStringLiteral("commander"), [](const Incident &i) { return QJsonValue(i.commander); }},
+        {QStringLiteral("responders"),
+         [](const Incident &i) { return QJsonValue(QJsonArray::fromStringList(i.responders)); }},
+        {QStringLiteral("root_cause"), [](const Incident &i) { return QJsonValue(i.rootCause); }},
+        {QStringLiteral("resolution_note"),
+         [](const Incident &i) { return QJsonValue(i.resolutionNote); }},
+        {QStringLiteral("close_code"), [](const Incident &i) { return QJsonValue(i.closeCode); }},
+        {QStringLiteral("time_spent"),
+         [](const Incident &i) { return QJsonValue(i.timeSpentMinutes); }}};
+    const auto it = get.constFind(field);
+    return it == get.cend() ? inc.toJson().value(field) : (*it)(inc);
 }
 
 Result<QJsonObject> LifecycleEngine::validateField(Incident &inc, const QString &field,
@@ -421,6 +518,7 @@ Result<QJsonObject> LifecycleEngine::validateField(Incident &inc, const QString 
 R LifecycleEngine::apply(Work &work, const Command &cmd)
 {
     Outcome out;
+    work.making.clear();
     QList<QPair<QString, QByteArray>> attachments;
     work.actor = cmd.actor.trimmed().isEmpty() ? QStringLiteral("user") : cmd.actor.trimmed();
     work.ts = cmd.at.value_or(m_clock.nowMs());
@@ -496,6 +594,7 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
                                QStringLiteral("conflict"));
         } else {
             uid = store::Store::newUuid();
+            work.making = uid;
         }
         // A replica that syncs numbers its own incidents provisionally (meta number_prefix);
         // the back end assigns the real number later (incident.renumbered).
@@ -544,9 +643,11 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
             return R(s.error());
         out.incidentUid = inc.uid;
         out.number = inc.number;
-        work.current.insert(inc.uid, inc);
-        work.numbers.insert(inc.number, inc.uid);
-        work.order << inc.uid;
+        work.numbers.insert(inc.number, uid);
+        work.order << uid;
+        work.current[uid] = std::move(inc);
+        if (work.making == uid)
+            work.fresh.insert(uid);
         return out;
     }
 
@@ -565,14 +666,7 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         if (!p)
             return Status(p.error());
         // Unchanged values make no event.
-        const QJsonObject cur = inc.toJson();
-        static const QHash<QString, QString> jsonName{
-            {QStringLiteral("services"), QStringLiteral("affected_services")},
-            {QStringLiteral("cis"), QStringLiteral("affected_cis")},
-            {QStringLiteral("commander"), QStringLiteral("incident_commander")},
-            {QStringLiteral("root_cause"), QStringLiteral("root_cause_category")},
-            {QStringLiteral("time_spent"), QStringLiteral("time_spent_minutes")}};
-        if (cur.value(jsonName.value(field, field)) == (*p)[u"value"])
+        if (fieldValue(inc, field) == (*p)[u"value"])
             return {};
         emitEvent(work, inc, kinds::FieldSet, *p, out);
         // Priority follows impact x urgency when both are known, else severity.
@@ -887,12 +981,14 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
     }
     }
 
-    if (!work.current.contains(inc.uid)) {
-        work.before.insert(inc.uid, *loaded);
-        work.numbers.insert(inc.number, inc.uid);
-        work.order << inc.uid;
+    // Moved into the working set: neither copy is used again.
+    const QString uid = inc.uid;
+    if (!work.current.contains(uid)) {
+        work.numbers.insert(inc.number, uid);
+        work.order << uid;
+        work.before[uid] = std::move(*loaded);
     }
-    work.current.insert(inc.uid, inc);
+    work.current[uid] = std::move(inc);
     work.attachments += attachments;
     return out;
 }
@@ -904,12 +1000,14 @@ Result<QList<Result<Outcome>>> LifecycleEngine::commit(Work &work, QList<Result<
         m_store.db().rollback();
         return RB::fail(why, QStringLiteral("db"));
     };
-    for (const QString &uid : std::as_const(work.order)) {
-        Incident &inc = work.current[uid];
+    const auto before = [&work](const QString &uid) {
         const auto b = work.before.constFind(uid);
-        if (auto s = m_store.writeIncident(inc, b == work.before.cend() ? nullptr : &*b); !s)
+        return b == work.before.cend() ? nullptr : &*b;
+    };
+    for (const QString &uid : std::as_const(work.order))
+        if (auto s = m_store.writeIncident(work.current[uid], before(uid), false); !s)
             return rollback(s.errorMessage());
-    }
+    QList<const Event *> notes;
     for (auto &r : results) {
         if (!r)
             continue;
@@ -917,12 +1015,18 @@ Result<QList<Result<Outcome>>> LifecycleEngine::commit(Work &work, QList<Result<
             if (auto s = m_store.appendEvent(e); !s)
                 return rollback(s.errorMessage());
             if (e.kind == kinds::NoteAdded)
-                if (auto s = m_store.addSearchNote(work.current[e.incidentUid].rowid, e.seq,
-                                                   e.payload[u"text"].toString());
-                    !s)
-                    return rollback(s.errorMessage());
+                notes << &e;
         }
     }
+    // The search documents last, together: see Store::writeSearchDocument().
+    for (const QString &uid : std::as_const(work.order))
+        if (auto s = m_store.writeSearchDocument(work.current[uid], before(uid)); !s)
+            return rollback(s.errorMessage());
+    for (const Event *e : std::as_const(notes))
+        if (auto s = m_store.addSearchNote(work.current[e->incidentUid].rowid, e->seq,
+                                           e->payload[u"text"].toString());
+            !s)
+            return rollback(s.errorMessage());
     for (const auto &[sha, data] : std::as_const(work.attachments)) {
         store::Stmt *s = m_store.db().prepare(
             QStringLiteral("INSERT OR IGNORE INTO attachments(sha256, name, mime, size, data, "
@@ -938,16 +1042,23 @@ Result<QList<Result<Outcome>>> LifecycleEngine::commit(Work &work, QList<Result<
             return rollback(s->error());
     }
     QList<Event> appended;
+    appended.reserve(work.eventIds.size());
     for (const auto &r : std::as_const(results))
         if (r)
             appended += r->events;
-    if (auto s = m_projections.run(m_store, appended); !s)
-        return rollback(s.errorMessage());
+    // The projections fold the batch's events; the incidents they ask for are those just
+    // written, held here.
+    m_store.setWrittenIncidents(&work.current);
+    const Status projected = m_projections.run(m_store, appended);
+    m_store.setWrittenIncidents(nullptr);
+    if (!projected)
+        return rollback(projected.errorMessage());
     for (const auto &hook : std::as_const(m_commitHooks))
         if (auto s = hook(m_store, appended); !s)
             return rollback(s.errorMessage());
     if (auto s = m_store.db().commit(); !s)
         return rollback(QStringLiteral("cannot commit: %1").arg(s.errorMessage()));
+    keepRecent(work);
     QStringList ids, uids;
     for (const auto &r : results)
         if (r)
@@ -977,17 +1088,21 @@ Result<QList<Result<Outcome>>> LifecycleEngine::executePlanned(const Planner &pl
         return RB(commands.error());
     }
     Work work;
+    // Each command touches at most one incident: room for all of them up front.
+    work.current.reserve(commands->size());
+    work.before.reserve(commands->size());
+    work.numbers.reserve(commands->size());
     QList<Result<Outcome>> results;
     results.reserve(commands->size());
     for (const Command &c : *commands) {
         // apply() touches the working set only once the command has passed every check,
         // so a rejected command leaves the batch as it was.
         auto r = apply(work, c);
-        if (r) {
-            work.events += r->events;
-            for (const Event &e : std::as_const(r->events))
+        if (r)
+            for (const Event &e : std::as_const(r->events)) {
+                work.eventsOf[e.incidentUid] << e;
                 work.eventIds.insert(e.id);
-        }
+            }
         results << r;
     }
     return commit(work, std::move(results));
@@ -1348,6 +1463,10 @@ store::BulkLoader LifecycleEngine::bulkLoader()
 
 Status LifecycleEngine::rebuildProjections()
 {
+    // Rows rewritten without a new event keep their head hash: nothing kept from before the
+    // rebuild is taken up again.
+    m_recent.clear();
+    m_older.clear();
     auto &db = m_store.db();
     if (auto s = db.begin(); !s)
         return s;

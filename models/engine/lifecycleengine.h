@@ -183,6 +183,11 @@ private:
     bool emitOnce(Work &work, domain::Incident &inc, const QString &kind,
                   const QJsonObject &payload, Outcome &out, const QString &key);
     Result<domain::Incident> load(Work &work, const QString &ref);
+    /// The incident numbered `ref` as this engine's last commit of it left it, when its row
+    /// still has that head hash (nothing appended to it since, here or elsewhere).
+    std::optional<domain::Incident> recentIncident(const QString &ref);
+    /// Keeps the incidents of a committed batch (moved out of it).
+    void keepRecent(Work &work);
     QString guardFailure(const domain::Incident &inc, const workflow::TransitionDef &t,
                          const QString &actor = {}) const;
     Result<QJsonObject> validateField(domain::Incident &inc, const QString &field,
@@ -200,6 +205,9 @@ private:
     QHash<QString, WorkflowAction> m_actions;
     QSet<QString> m_warnedActions; // unregistered action names already logged
     ProjectionRegistry m_projections;
+    // Incidents as the last commits left them (uid -> copy as a read gives it), in two
+    // generations so that those touched lately stay: see recentIncident().
+    QHash<QString, domain::Incident> m_recent, m_older;
 };
 
 /// Actor name the engine uses for what it does on its own.

@@ -399,41 +399,51 @@ QString searchDocument(const Incident &inc)
            inc.services.join(u' ') + u' ' + inc.assignee + u' ' + inc.assignmentGroup;
 }
 
-static Status writeSideTables(Db &db, const Incident &inc, const Incident *before)
+static Status writeServices(Db &db, const Incident &inc, const Incident *before)
 {
-    if (!before || before->services != inc.services) {
-        if (before) {
-            Stmt *d = db.prepare(QStringLiteral("DELETE FROM incident_services WHERE incident=?"));
-            d->bind(1, inc.rowid);
-            d->exec();
-        }
-        Stmt *s = db.prepare(QStringLiteral(
-            "INSERT OR IGNORE INTO incident_services(service, incident) VALUES(?,?)"));
-        for (const QString &svc : inc.services) {
-            s->reset();
-            s->bind(1, svc).bind(2, inc.rowid);
-            if (!s->exec())
-                return Status::fail(s->error());
-        }
+    if (before && before->services == inc.services)
+        return {};
+    if (before) {
+        Stmt *d = db.prepare(QStringLiteral("DELETE FROM incident_services WHERE incident=?"));
+        d->bind(1, inc.rowid);
+        d->exec();
     }
-    // The search document: what people type to find an incident, its words and who and
-    // what it is about (services, assignee, group). Same text as the bulk loader and
-    // migration 0810 write.
-    if (!before || before->title != inc.title || before->description != inc.description ||
-        before->number != inc.number || before->services != inc.services ||
-        before->assignee != inc.assignee || before->assignmentGroup != inc.assignmentGroup) {
-        if (before) {
-            Stmt *d = db.prepare(QStringLiteral("DELETE FROM search WHERE rowid=?"));
-            d->bind(1, inc.rowid);
-            d->exec();
-        }
-        Stmt *s =
-            db.prepare(QStringLiteral("INSERT INTO search(rowid, body, incident) VALUES(?,?,?)"));
-        s->bind(1, inc.rowid).bind(2, searchDocument(inc)).bind(3, inc.rowid);
+    Stmt *s = db.prepare(
+        QStringLiteral("INSERT OR IGNORE INTO incident_services(service, incident) VALUES(?,?)"));
+    for (const QString &svc : inc.services) {
+        s->reset();
+        s->bind(1, svc).bind(2, inc.rowid);
         if (!s->exec())
             return Status::fail(s->error());
     }
     return {};
+}
+
+// The search document: what people type to find an incident, its words and who and what it
+// is about (services, assignee, group). Same text as the bulk loader and migration 0810 write.
+static Status writeSearch(Db &db, const Incident &inc, const Incident *before)
+{
+    if (before && before->title == inc.title && before->description == inc.description &&
+        before->number == inc.number && before->services == inc.services &&
+        before->assignee == inc.assignee && before->assignmentGroup == inc.assignmentGroup)
+        return {};
+    if (before) {
+        Stmt *d = db.prepare(QStringLiteral("DELETE FROM search WHERE rowid=?"));
+        d->bind(1, inc.rowid);
+        d->exec();
+    }
+    Stmt *s = db.prepare(QStringLiteral("INSERT INTO search(rowid, body, incident) VALUES(?,?,?)"));
+    s->bind(1, inc.rowid).bind(2, searchDocument(inc)).bind(3, inc.rowid);
+    if (!s->exec())
+        return Status::fail(s->error());
+    return {};
+}
+
+static Status writeSideTables(Db &db, const Incident &inc, const Incident *before)
+{
+    if (auto s = writeServices(db, inc, before); !s)
+        return s;
+    return writeSearch(db, inc, before);
 }
 
 // The links `inc` made that `table` does not hold yet: one INSERT each, numbered on from the
@@ -475,13 +485,15 @@ static Status insertRow(Db &db, const QString &table, Incident &inc)
 Status Store::insertIncidentRow(Incident &inc, const QByteArray &uidBlob,
                                 const QByteArray &headBlob)
 {
+    m_written = nullptr; // the rows written before may change now
     if (auto s = insertRow(m_db, QStringLiteral("incidents"), inc, uidBlob, headBlob); !s)
         return s;
     return writeAlertLinks(m_db, QStringLiteral("incident_alerts"), inc);
 }
 
-Status Store::writeIncident(Incident &inc, const Incident *before)
+Status Store::writeIncident(Incident &inc, const Incident *before, bool withSearch)
 {
+    m_written = nullptr; // the rows written before may change now
     const QString table = QStringLiteral("incidents");
     if (auto s = inc.rowid == 0 || !before ? insertRow(m_db, table, inc)
                                            : updateChanged(m_db, table, inc, *before);
@@ -489,11 +501,19 @@ Status Store::writeIncident(Incident &inc, const Incident *before)
         return s;
     if (auto s = writeAlertLinks(m_db, QStringLiteral("incident_alerts"), inc); !s)
         return s;
+    if (!withSearch)
+        return writeServices(m_db, inc, before);
     return writeSideTables(m_db, inc, before);
+}
+
+Status Store::writeSearchDocument(const Incident &inc, const Incident *before)
+{
+    return writeSearch(m_db, inc, before);
 }
 
 Status Store::clearAlertLinks(Incident &inc)
 {
+    m_written = nullptr;
     if (inc.rowid > 0)
         if (auto s =
                 m_db.run(QStringLiteral("DELETE FROM incident_alerts WHERE incident=?"), inc.rowid);
@@ -590,6 +610,16 @@ std::optional<Incident> Store::incidentWhere(const char *column, const QVariant 
 
 std::optional<Incident> Store::incidentByUid(const QString &uid)
 {
+    if (m_written)
+        if (const auto it = m_written->constFind(uid); it != m_written->cend()) {
+            // What readIncident() gives for the row: what is not stored is as a read leaves it.
+            Incident inc = *it;
+            inc.alerts.clear();
+            inc.linkedHere.clear();
+            inc.alertsInTable = inc.alertCount;
+            inc.numberedByBackend = false;
+            return inc;
+        }
     return incidentWhere("uid", uuidToBlob(uid));
 }
 

@@ -7,6 +7,7 @@
 #include "store/sqlite.h"
 #include "util/result.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -69,7 +70,14 @@ public:
     /// Inserts or updates a projection row; `before` (may be null) lets it skip unchanged
     /// side tables (services, search). Inserts the alert links the incident made that
     /// incident_alerts does not hold yet (see Incident::alerts), one row each.
-    Status writeIncident(domain::Incident &incident, const domain::Incident *before);
+    /// Without `withSearch`, the search document is left to writeSearchDocument().
+    Status writeIncident(domain::Incident &incident, const domain::Incident *before,
+                         bool withSearch = true);
+    /// The incident's search document, when `before` (may be null) had another one. A batch
+    /// writes its search documents after its other rows: FTS5 keeps what it is given in
+    /// memory until a statement that opens a savepoint (a write with triggers) makes it write
+    /// out, so documents interleaved with incident rows are written out one by one.
+    Status writeSearchDocument(const domain::Incident &incident, const domain::Incident *before);
     /// Inserts a new projection row and its alert links, nothing else (no services, no search
     /// document): writeIncident(incident, &incident) with the uid and the head hash already as
     /// the bytes the row stores (RFC 4122, raw SHA-256), as a bulk load has them at hand.
@@ -91,6 +99,14 @@ public:
     /// Fills in `incident.alerts` from incident_alerts (a copy read from the store has none).
     void loadAlerts(domain::Incident &incident);
     std::optional<domain::Incident> incidentByUid(const QString &uid);
+    /// Incidents the caller has just written in this transaction (uid -> the row as written),
+    /// which incidentByUid() answers from without reading the row back, as a read would give
+    /// it, until the next incident write or until set to null. For a batch's projections,
+    /// which ask for incidents the engine holds in memory.
+    void setWrittenIncidents(const QHash<QString, domain::Incident> *incidents)
+    {
+        m_written = incidents;
+    }
     std::optional<domain::Incident> incidentByNumber(const QString &number);
     std::optional<domain::Incident> incidentByRowId(qint64 rowid);
     /// Number, or UUID, or the numeric part alone ("42" finds INC0000042).
@@ -135,6 +151,7 @@ private:
     QString listSql(const ListQuery &q, bool countOnly, QList<QVariant> &binds);
 
     Db m_db;
+    const QHash<QString, domain::Incident> *m_written = nullptr; // see setWrittenIncidents()
 };
 
 /// A WHERE clause built one condition at a time, each with the values of its parameters

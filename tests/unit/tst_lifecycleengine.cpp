@@ -9,6 +9,7 @@
 #include "domain/event.h"
 #include "domain/incident.h"
 #include "engine/fieldrules.h"
+#include "engine/projection.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -101,6 +102,39 @@ QString setFieldRefusal(CoreFixture &fx, const QString &n, const char *field, co
     return r ? QStringLiteral("(accepted)") : r.errorMessage();
 }
 
+/// Every field of an incident, stored or not.
+QJsonObject allFields(const domain::Incident &i)
+{
+    QJsonObject o = i.toJson();
+    QStringList linked(i.linkedHere.cbegin(), i.linkedHere.cend());
+    linked.sort();
+    o[u"rowid"] = i.rowid;
+    o[u"head_hash"] = i.headHash;
+    o[u"event_count"] = i.eventCount;
+    o[u"alerts_in_table"] = i.alertsInTable;
+    o[u"linked_here"] = QJsonArray::fromStringList(linked);
+    o[u"sla_paused_since"] = i.slaPausedSince;
+    o[u"last_status_update_at"] = i.lastStatusUpdateAt;
+    o[u"numbered_by_backend"] = i.numberedByBackend;
+    return o;
+}
+
+/// A projection that asks the store for the incident of every event it folds.
+class AskingProjection final : public engine::Projection {
+public:
+    QList<domain::Incident> seen;
+    QString name() const override { return QStringLiteral("test_asking"); }
+    Status apply(store::Store &store, const QList<domain::Event> &events) override
+    {
+        for (const auto &e : events)
+            if (auto inc = store.incidentByUid(e.incidentUid))
+                seen << *inc;
+        return {};
+    }
+    Status reset(store::Store &) override { return {}; }
+    QStringList tables() const override { return {}; }
+};
+
 } // namespace
 
 class TestLifecycleEngine : public QObject {
@@ -138,6 +172,11 @@ private Q_SLOTS:
     void batch_rejectedSlotChangesNothing_othersCommitTogether();
     void batch_laterCommandsSeeEarlierOnes();
     void batch_failingCommit_writesNothing();
+    void batch_searchDocumentsWrittenLast_findAndRebuildAlike();
+    void batch_projectionsSeeIncidentsAsStored();
+    void batch_onceOnlyEventsOfAnIncidentOpenedInIt_recordedOnce();
+    void recentIncident_continuedAcrossBatchesAsStored();
+    void recentIncident_readAgainOnceChangedElsewhere();
     void hashChain_continuesAcrossCommandsBatchesAndReopen();
     void hlc_strictlyIncreasesWithinAndAcrossCommits();
     void events_carryTheActor();
@@ -848,6 +887,27 @@ void TestLifecycleEngine::sameCommandTwice_secondIsNoOp_data()
     QTest::newRow("same services")
         << int(Command::Kind::SetField)
         << fieldValue(QStringLiteral("services"), QStringLiteral("api, db"));
+    // Every other settable field: the value is compared as the incident holds it.
+    for (const auto &[field, value] : std::initializer_list<std::pair<const char *, const char *>>{
+             {"title", "Renamed"},
+             {"description", "new text"},
+             {"severity", "low"},
+             {"impact", "Enterprise-wide"},
+             {"urgency", "Critical"},
+             {"subcategory", "dns"},
+             {"cis", "db-1, db-2"},
+             {"assignee", "sam"},
+             {"assignment_group", "Payments"},
+             {"reporter", "rita"},
+             {"commander", "carol"},
+             {"responders", "dave, erin"},
+             {"root_cause", "config"},
+             {"resolution_note", "rolled back"},
+             {"close_code", "solved"},
+             {"time_spent", "30"}})
+        QTest::addRow("same field %s", field)
+            << int(Command::Kind::SetField)
+            << fieldValue(QString::fromLatin1(field), QString::fromLatin1(value));
     QTest::newRow("same assignee")
         << int(Command::Kind::Assign)
         << QJsonObject{{QStringLiteral("assignee"), QStringLiteral("zoe")}};
@@ -1050,6 +1110,181 @@ void TestLifecycleEngine::batch_failingCommit_writesNothing()
     // The number the rolled-back open took is free again, and the engine keeps working.
     fail = false;
     QCOMPARE(fx.open(QStringLiteral("after"), QStringLiteral("low")), QStringLiteral("INC0000002"));
+    QVERIFY(fx.store.verify().ok);
+}
+
+void TestLifecycleEngine::batch_searchDocumentsWrittenLast_findAndRebuildAlike()
+{
+    // A batch writes its search documents after its incident rows and events; what search
+    // finds, and the rows of the search table, are those a rebuild from the log gives.
+    CoreFixture fx;
+    const QString a = fx.open(QStringLiteral("Checkout latency"), QStringLiteral("high"));
+    auto r = fx.engine->executeBatch(
+        {Command::open({{QStringLiteral("title"), QStringLiteral("Payments timeout")},
+                        {QStringLiteral("severity"), QStringLiteral("low")}}),
+         Command::make(Command::Kind::SetField, a,
+                       fieldValue(QStringLiteral("title"), QStringLiteral("Kafka lag"))),
+         Command::note(a, QStringLiteral("grafana panel attached")),
+         Command::make(Command::Kind::Acknowledge, a, {}),
+         Command::open({{QStringLiteral("title"), QStringLiteral("Disk full")},
+                        {QStringLiteral("severity"), QStringLiteral("medium")}}),
+         Command::note(QStringLiteral("INC0000002"), QStringLiteral("rollback started"))});
+    QVERIFY(r);
+    for (const auto &slot : *r)
+        QVERIFY2(slot, qPrintable(slot.errorMessage()));
+    const auto found = [&fx](const char *words) {
+        store::ListQuery q;
+        q.search = QString::fromLatin1(words);
+        q.sort = store::SortKey::Number;
+        q.descending = false;
+        QStringList numbers;
+        for (const auto &i : fx.store.list(q))
+            numbers << i.number;
+        return numbers.join(u',');
+    };
+    QCOMPARE(found("kafka"), a);
+    QCOMPARE(found("latency"), QString()); // the old title's document went
+    QCOMPARE(found("grafana"), a);
+    QCOMPARE(found("payments"), QStringLiteral("INC0000002"));
+    QCOMPARE(found("rollback"), QStringLiteral("INC0000002"));
+    QCOMPARE(found("disk"), QStringLiteral("INC0000003"));
+
+    const QString rows =
+        QStringLiteral("SELECT rowid || '|' || incident || '|' || body FROM search ORDER BY rowid");
+    const QStringList written = fx.store.db().texts(rows);
+    QCOMPARE(written.size(), 5); // three incidents and two notes
+    QVERIFY(fx.store.rebuildProjection());
+    QCOMPARE(fx.store.db().texts(rows), written);
+    QVERIFY(fx.store.verify().ok);
+}
+
+void TestLifecycleEngine::batch_projectionsSeeIncidentsAsStored()
+{
+    // The projections of a batch get the incidents the engine holds in memory: exactly what
+    // reading the rows back gives, alert links and all.
+    CoreFixture fx;
+    auto asking = std::make_unique<AskingProjection>();
+    AskingProjection *projection = asking.get();
+    QVERIFY(fx.engine->addProjection(std::move(asking)));
+    const QString a = fx.open({{QStringLiteral("title"), QStringLiteral("Linked before")},
+                               {QStringLiteral("severity"), QStringLiteral("high")},
+                               {QStringLiteral("alerts"), QJsonArray{QStringLiteral("a1")}}});
+    projection->seen.clear();
+    auto r = fx.engine->executeBatch(
+        {Command::make(Command::Kind::LinkAlert, a,
+                       {{QStringLiteral("alert"), QStringLiteral("a2")}}),
+         Command::open({{QStringLiteral("title"), QStringLiteral("Opened in the batch")},
+                        {QStringLiteral("severity"), QStringLiteral("low")},
+                        {QStringLiteral("alerts"), QJsonArray{QStringLiteral("b1")}}}),
+         Command::make(Command::Kind::Acknowledge, a, {}),
+         Command::approve(a, QStringLiteral("carol"), QStringLiteral("mitigating")),
+         Command::note(QStringLiteral("INC0000002"), QStringLiteral("looking"))});
+    QVERIFY(r);
+    qsizetype events = 0;
+    for (const auto &slot : *r) {
+        QVERIFY2(slot, qPrintable(slot.errorMessage()));
+        events += slot->events.size();
+    }
+    QCOMPARE(projection->seen.size(), events);
+    for (const auto &inc : std::as_const(projection->seen)) {
+        const auto stored = fx.store.incidentByUid(inc.uid);
+        QVERIFY(stored);
+        QCOMPARE(allFields(inc), allFields(*stored));
+    }
+    QCOMPARE(fx.get(a).alertCount, 2);
+}
+
+void TestLifecycleEngine::batch_onceOnlyEventsOfAnIncidentOpenedInIt_recordedOnce()
+{
+    // An incident opened in the batch under a uid made there has nothing in the log yet; its
+    // once-only events are still recorded once, in the batch and after it.
+    CoreFixture fx;
+    const auto link = [](const QString &n, const char *alert) {
+        return Command::make(Command::Kind::LinkAlert, n,
+                             {{QStringLiteral("alert"), QString::fromLatin1(alert)}});
+    };
+    const auto once = [](const QString &n) {
+        return Command::make(Command::Kind::Record, n,
+                             {{QStringLiteral("kind"), QStringLiteral("test.checked")},
+                              {QStringLiteral("once"), QStringLiteral("k")},
+                              {QStringLiteral("payload"), QJsonObject()}});
+    };
+    const QString n = QStringLiteral("INC0000001");
+    auto r = fx.engine->executeBatch(
+        {Command::open({{QStringLiteral("title"), QStringLiteral("x")},
+                        {QStringLiteral("severity"), QStringLiteral("low")}}),
+         link(n, "a1"), link(n, "a1"), once(n), once(n)});
+    QVERIFY(r);
+    QCOMPARE(r->size(), 5);
+    QVERIFY((*r)[0]);
+    QVERIFY((*r)[1] && !(*r)[1]->noop);
+    QVERIFY((*r)[2] && (*r)[2]->noop);
+    QVERIFY((*r)[3] && !(*r)[3]->noop);
+    QVERIFY((*r)[4] && (*r)[4]->noop);
+    // The next batch reads the log.
+    auto again = fx.engine->executeBatch({link(n, "a1"), once(n)});
+    QVERIFY(again);
+    QVERIFY((*again)[0] && (*again)[0]->noop);
+    QVERIFY((*again)[1] && (*again)[1]->noop);
+    const QStringList k = fx.kindsOf(n);
+    QCOMPARE(k.count(domain::kinds::AlertLinked), 1);
+    QCOMPARE(k.count(QStringLiteral("test.checked")), 1);
+    QCOMPARE(k.count(domain::kinds::Opened), 1);
+    QVERIFY(fx.store.verify().ok);
+}
+
+void TestLifecycleEngine::recentIncident_continuedAcrossBatchesAsStored()
+{
+    // The engine takes up an incident its last commit wrote without reading the row; each
+    // batch continues it exactly as from the row: the chain, the links, the changed columns.
+    CoreFixture fx;
+    const QString n = fx.open({{QStringLiteral("title"), QStringLiteral("Across batches")},
+                               {QStringLiteral("severity"), QStringLiteral("critical")},
+                               {QStringLiteral("alerts"), QJsonArray{QStringLiteral("a1")}}});
+    const auto link = [&n](const char *alert) {
+        return Command::make(Command::Kind::LinkAlert, n,
+                             {{QStringLiteral("alert"), QString::fromLatin1(alert)}});
+    };
+    const QList<QList<Command>> batches{
+        {link("a2"), Command::make(Command::Kind::Acknowledge, n, {})},
+        {link("a1"), link("a3"), Command::approve(n, QStringLiteral("carol"), QStringLiteral("*"))},
+        {Command::transition(n, QStringLiteral("mitigating"), QStringLiteral("tester")),
+         Command::note(n, QStringLiteral("better now"))},
+        {link("a2"), Command::transition(n, QStringLiteral("resolved"), QStringLiteral("tester"),
+                                         resolution())}};
+    for (const auto &b : batches) {
+        auto r = fx.engine->executeBatch(b);
+        QVERIFY(r);
+        for (const auto &slot : *r)
+            QVERIFY2(slot, qPrintable(slot.errorMessage()));
+    }
+    const auto inc = fx.get(n);
+    QCOMPARE(inc.state, QStringLiteral("resolved"));
+    QCOMPARE(inc.alertCount, 3);
+    QCOMPARE(fx.store.alerts(inc.rowid),
+             (QStringList{QStringLiteral("a1"), QStringLiteral("a2"), QStringLiteral("a3")}));
+    QCOMPARE(fx.kindsOf(n).count(domain::kinds::AlertLinked), 2);
+    QVERIFY(fx.store.verify().ok); // the chain, and the row as a rebuild from the log gives it
+}
+
+void TestLifecycleEngine::recentIncident_readAgainOnceChangedElsewhere()
+{
+    // Another engine on the same file appends to the incident: this engine reads the row
+    // again and continues from there.
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("Shared"), QStringLiteral("high"));
+    QVERIFY(fx.run(Command::Kind::Note, n, {{QStringLiteral("text"), QStringLiteral("here")}}));
+    store::Store other;
+    QVERIFY(other.open(fx.dbPath));
+    engine::LifecycleEngine elsewhere(other, *workflow::Workflow::load(QStringLiteral("sre")),
+                                      *workflow::OnCallSchedule::load({}), fx.clock);
+    auto assigned = elsewhere.execute(Command::make(
+        Command::Kind::Assign, n, {{QStringLiteral("assignee"), QStringLiteral("zoe")}}));
+    QVERIFY2(assigned, qPrintable(assigned.errorMessage()));
+    auto r = fx.run(Command::Kind::Acknowledge, n, {});
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QCOMPARE(r->events.first().prevHash, assigned->events.last().hash);
+    QCOMPARE(fx.get(n).assignee, QStringLiteral("zoe"));
     QVERIFY(fx.store.verify().ok);
 }
 

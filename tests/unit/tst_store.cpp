@@ -123,6 +123,7 @@ class TestStore : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    void writtenIncidents_answerUntilTheNextWrite();
     void numbers_areSequentialAndPadded();
     void hashChain_validAfterDemo();
     void hashChain_linksEveryEvent();
@@ -486,6 +487,30 @@ void TestStore::tamper_droppedIncidentEvents_isReported()
     const QString faults =
         faultsAfterRewrite(fx, "events_append_only_delete", QStringLiteral("DELETE FROM events"));
     QVERIFY2(faults.contains(n), qPrintable(faults));
+}
+
+void TestStore::writtenIncidents_answerUntilTheNextWrite()
+{
+    CoreFixture fx;
+    const QString n = fx.open(QStringLiteral("as stored"), QStringLiteral("high"));
+    const auto stored = fx.store.incidentByNumber(n);
+    QVERIFY(stored);
+    QHash<QString, domain::Incident> written{{stored->uid, *stored}};
+    written[stored->uid].title = QStringLiteral("as held");
+    written[stored->uid].alerts = {QStringLiteral("not stored")};
+    fx.store.setWrittenIncidents(&written);
+    const auto held = fx.store.incidentByUid(stored->uid);
+    QVERIFY(held);
+    QCOMPARE(held->title, QStringLiteral("as held"));
+    QVERIFY(held->alerts.isEmpty()); // as a read gives it: the links are not in the row
+    QCOMPARE(held->alertsInTable, held->alertCount);
+    // Any incident write ends it: the rows are read again.
+    QVERIFY(fx.store.db().begin());
+    domain::Incident copy = *stored;
+    QVERIFY(fx.store.writeIncident(copy, &*stored));
+    QCOMPARE(fx.store.incidentByUid(stored->uid)->title, QStringLiteral("as stored"));
+    fx.store.db().rollback();
+    fx.store.setWrittenIncidents(nullptr);
 }
 
 void TestStore::rebuild_givesIdenticalRows()

@@ -93,6 +93,48 @@ private Q_SLOTS:
         QVERIFY(!fx.kindsOf(n).contains(domain::kinds::PostmortemDrafted));
     }
 
+    void registeredAction_timelineHoldsItsIncidentsEventsOfTheBatch()
+    {
+        // The timeline an action reads: the incident's events in the log, then those of the
+        // batch so far, in order, and no other incident's.
+        CoreFixture fx;
+        QStringList seen;
+        fx.eng().registerAction(QStringLiteral("draft_postmortem"),
+                                [&](const engine::ActionContext &c) {
+                                    for (const auto &e : c.timeline())
+                                        seen << e.id;
+                                    return QList<engine::ActionEvent>();
+                                });
+        const QString a = fx.open(QStringLiteral("opened before"), QStringLiteral("high"));
+        const QString c = QStringLiteral("INC0000003");
+        auto r = fx.eng().executeBatch(
+            {engine::Command::note(a, QStringLiteral("a1")),
+             engine::Command::open({{QStringLiteral("title"), QStringLiteral("other")},
+                                    {QStringLiteral("severity"), QStringLiteral("low")}}),
+             engine::Command::note(QStringLiteral("INC0000002"), QStringLiteral("b1")),
+             engine::Command::transition(a, QStringLiteral("resolved"), QStringLiteral("tester"),
+                                         resolution()),
+             engine::Command::open({{QStringLiteral("title"), QStringLiteral("opened in it")},
+                                    {QStringLiteral("severity"), QStringLiteral("low")}}),
+             engine::Command::note(c, QStringLiteral("c1")),
+             engine::Command::transition(c, QStringLiteral("resolved"), QStringLiteral("tester"),
+                                         resolution())});
+        QVERIFY(r);
+        for (const auto &slot : *r)
+            QVERIFY2(slot, qPrintable(slot.errorMessage()));
+        // Each resolve saw its incident's events up to its own transition.
+        QStringList expected;
+        for (const QString &n : {a, c}) {
+            for (const auto &e : fx.store.timeline(fx.get(n).uid)) {
+                expected << e.id;
+                if (e.kind == domain::kinds::Transitioned &&
+                    e.payload[u"to"].toString() == u"resolved")
+                    break;
+            }
+        }
+        QCOMPARE(seen, expected);
+    }
+
     void wiring_handlesEveryActionAWorkflowMayName()
     {
         CoreFixture fx; // registers through host::registerWorkflowActions
