@@ -409,45 +409,6 @@ static const QStringList &settableFields()
     return f;
 }
 
-// A settable field's value as Incident::toJson() gives it, what a field update is compared
-// with (without building the whole object for one field).
-static QJsonValue fieldValue(const Incident &inc, const QString &field)
-{
-    using Get = QJsonValue (*)(const Incident &);
-    static const QHash<QString, Get> get{
-        {QStringLiteral("title"), [](const Incident &i) { return QJsonValue(i.title); }},
-        {QStringLiteral("description"),
-         [](const Incident &i) { return QJsonValue(i.description); }},
-        {QStringLiteral("severity"),
-         [](const Incident &i) { return QJsonValue(severityName(i.severity)); }},
-        {QStringLiteral("priority"),
-         [](const Incident &i) { return QJsonValue(priorityName(i.priority)); }},
-        {QStringLiteral("impact"), [](const Incident &i) { return QJsonValue(i.impact); }},
-        {QStringLiteral("urgency"), [](const Incident &i) { return QJsonValue(i.urgency); }},
-        {QStringLiteral("category"), [](const Incident &i) { return QJsonValue(i.category); }},
-        {QStringLiteral("subcategory"),
-         [](const Incident &i) { return QJsonValue(i.subcategory); }},
-        {QStringLiteral("services"),
-         [](const Incident &i) { return QJsonValue(QJsonArray::fromStringList(i.services)); }},
-        {QStringLiteral("cis"),
-         [](const Incident &i) { return QJsonValue(QJsonArray::fromStringList(i.cis)); }},
-        {QStringLiteral("assignee"), [](const Incident &i) { return QJsonValue(i.assignee); }},
-        {QStringLiteral("assignment_group"),
-         [](const Incident &i) { return QJsonValue(i.assignmentGroup); }},
-        {QStringLiteral("reporter"), [](const Incident &i) { return QJsonValue(i.reporter); }},
-        {QStringLiteral("commander"), [](const Incident &i) { return QJsonValue(i.commander); }},
-        {QStringLiteral("responders"),
-         [](const Incident &i) { return QJsonValue(QJsonArray::fromStringList(i.responders)); }},
-        {QStringLiteral("root_cause"), [](const Incident &i) { return QJsonValue(i.rootCause); }},
-        {QStringLiteral("resolution_note"),
-         [](const Incident &i) { return QJsonValue(i.resolutionNote); }},
-        {QStringLiteral("close_code"), [](const Incident &i) { return QJsonValue(i.closeCode); }},
-        {QStringLiteral("time_spent"),
-         [](const Incident &i) { return QJsonValue(i.timeSpentMinutes); }}};
-    const auto it = get.constFind(field);
-    return it == get.cend() ? inc.toJson().value(field) : (*it)(inc);
-}
-
 Result<QJsonObject> LifecycleEngine::validateField(Incident &inc, const QString &field,
                                                    const QJsonValue &value) const
 {
@@ -666,7 +627,7 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         if (!p)
             return Status(p.error());
         // Unchanged values make no event.
-        if (fieldValue(inc, field) == (*p)[u"value"])
+        if (store::fieldValue(inc, field) == (*p)[u"value"])
             return {};
         emitEvent(work, inc, kinds::FieldSet, *p, out);
         // Priority follows impact x urgency when both are known, else severity.

@@ -69,21 +69,41 @@ template <QString Incident::*field> void setText(Incident &inc, const QJsonValue
 {
     inc.*field = v.toString();
 }
+template <QString Incident::*field> QJsonValue getText(const Incident &inc)
+{
+    return inc.*field;
+}
 template <QStringList Incident::*field> void setList(Incident &inc, const QJsonValue &v)
 {
     inc.*field = toList(v);
+}
+template <QStringList Incident::*field> QJsonValue getList(const Incident &inc)
+{
+    return QJsonArray::fromStringList(inc.*field);
 }
 static void setSeverity(Incident &inc, const QJsonValue &v)
 {
     inc.severity = parseSeverity(v.toString());
 }
+static QJsonValue getSeverity(const Incident &inc)
+{
+    return severityName(inc.severity);
+}
 static void setPriority(Incident &inc, const QJsonValue &v)
 {
     inc.priority = parsePriority(v.toString());
 }
+static QJsonValue getPriority(const Incident &inc)
+{
+    return priorityName(inc.priority);
+}
 static void setTimeSpent(Incident &inc, const QJsonValue &v)
 {
     inc.timeSpentMinutes = v.toInt();
+}
+static QJsonValue getTimeSpent(const Incident &inc)
+{
+    return inc.timeSpentMinutes;
 }
 
 // The fields an event sets by name: a field update names one, and the opening carries those
@@ -91,28 +111,31 @@ static void setTimeSpent(Incident &inc, const QJsonValue &v)
 struct FieldSpec {
     const char16_t *name;
     void (*set)(Incident &, const QJsonValue &);
+    QJsonValue (*get)(const Incident &); // the value as Incident::toJson() spells it
     bool opening;
 };
 static const FieldSpec kFields[] = {
-    {u"title", setText<&Incident::title>, true},
-    {u"description", setText<&Incident::description>, true},
-    {u"severity", setSeverity, true},
-    {u"priority", setPriority, true},
-    {u"impact", setText<&Incident::impact>, true},
-    {u"urgency", setText<&Incident::urgency>, true},
-    {u"category", setText<&Incident::category>, true},
-    {u"subcategory", setText<&Incident::subcategory>, true},
-    {u"services", setList<&Incident::services>, true},
-    {u"cis", setList<&Incident::cis>, true},
-    {u"assignee", setText<&Incident::assignee>, true},
-    {u"assignment_group", setText<&Incident::assignmentGroup>, true},
-    {u"reporter", setText<&Incident::reporter>, true},
-    {u"commander", setText<&Incident::commander>, true},
-    {u"responders", setList<&Incident::responders>, false},
-    {u"root_cause", setText<&Incident::rootCause>, false},
-    {u"resolution_note", setText<&Incident::resolutionNote>, false},
-    {u"close_code", setText<&Incident::closeCode>, false},
-    {u"time_spent", setTimeSpent, false},
+    {u"title", setText<&Incident::title>, getText<&Incident::title>, true},
+    {u"description", setText<&Incident::description>, getText<&Incident::description>, true},
+    {u"severity", setSeverity, getSeverity, true},
+    {u"priority", setPriority, getPriority, true},
+    {u"impact", setText<&Incident::impact>, getText<&Incident::impact>, true},
+    {u"urgency", setText<&Incident::urgency>, getText<&Incident::urgency>, true},
+    {u"category", setText<&Incident::category>, getText<&Incident::category>, true},
+    {u"subcategory", setText<&Incident::subcategory>, getText<&Incident::subcategory>, true},
+    {u"services", setList<&Incident::services>, getList<&Incident::services>, true},
+    {u"cis", setList<&Incident::cis>, getList<&Incident::cis>, true},
+    {u"assignee", setText<&Incident::assignee>, getText<&Incident::assignee>, true},
+    {u"assignment_group", setText<&Incident::assignmentGroup>, getText<&Incident::assignmentGroup>,
+     true},
+    {u"reporter", setText<&Incident::reporter>, getText<&Incident::reporter>, true},
+    {u"commander", setText<&Incident::commander>, getText<&Incident::commander>, true},
+    {u"responders", setList<&Incident::responders>, getList<&Incident::responders>, false},
+    {u"root_cause", setText<&Incident::rootCause>, getText<&Incident::rootCause>, false},
+    {u"resolution_note", setText<&Incident::resolutionNote>, getText<&Incident::resolutionNote>,
+     false},
+    {u"close_code", setText<&Incident::closeCode>, getText<&Incident::closeCode>, false},
+    {u"time_spent", setTimeSpent, getTimeSpent, false},
 };
 
 // A field update: a field of kFields, else kept in `extra` as it came.
@@ -125,6 +148,14 @@ static void applyField(Incident &inc, const QString &field, const QJsonValue &v)
         }
     }
     inc.extra[field] = v;
+}
+
+QJsonValue fieldValue(const Incident &inc, const QString &field)
+{
+    for (const FieldSpec &f : kFields)
+        if (field == QStringView(f.name))
+            return f.get(inc);
+    return inc.toJson().value(field);
 }
 
 void applyEvent(Incident &inc, const Event &e)
