@@ -62,20 +62,42 @@ std::optional<Incident> LifecycleEngine::recentIncident(const QString &ref)
     if (m_recent.isEmpty() && m_older.isEmpty())
         return std::nullopt;
     // Two columns instead of the whole row: the head hash changes with every event the
-    // incident gets, and the row is a fold of its events.
-    store::Stmt *s =
-        m_store.db().prepare(QStringLiteral("SELECT uid, head_hash FROM incidents WHERE number=?"));
-    if (!s)
-        return std::nullopt;
-    s->bind(1, ref.trimmed().toUpper());
-    if (!s->step()) {
+    // incident gets, and the row is a fold of its events. A ref is a number (as people and
+    // commands name incidents) or a uid (as ingestion does); Store::findIncident() tries the
+    // number first, and no number reads as a uid.
+    const QString r = ref.trimmed();
+    QString uid;
+    QByteArray head;
+    if (const QUuid asUid = QUuid::fromString(r); !asUid.isNull()) {
+        uid = asUid.toString(QUuid::WithoutBraces);
+        if (!m_recent.contains(uid) && !m_older.contains(uid))
+            return std::nullopt;
+        store::Stmt *s =
+            m_store.db().prepare(QStringLiteral("SELECT head_hash FROM incidents WHERE uid=?"));
+        if (!s)
+            return std::nullopt;
+        s->bindBlob(1, asUid.toRfc4122());
+        const bool found = s->step();
+        if (found)
+            head = store::RowReader(*s).blob();
         s->reset();
-        return std::nullopt;
+        if (!found)
+            return std::nullopt;
+    } else {
+        store::Stmt *s = m_store.db().prepare(
+            QStringLiteral("SELECT uid, head_hash FROM incidents WHERE number=?"));
+        if (!s)
+            return std::nullopt;
+        s->bind(1, r.toUpper());
+        if (!s->step()) {
+            s->reset();
+            return std::nullopt;
+        }
+        store::RowReader row(*s);
+        uid = store::Store::blobToUuid(row.blob());
+        head = row.blob();
+        s->reset();
     }
-    store::RowReader row(*s);
-    const QString uid = store::Store::blobToUuid(row.blob());
-    const QByteArray head = row.blob();
-    s->reset();
     auto it = m_recent.constFind(uid);
     if (it == m_recent.cend()) {
         it = m_older.constFind(uid);
@@ -162,13 +184,14 @@ void LifecycleEngine::emitEvent(Work &work, Incident &inc, const QString &kind,
 }
 
 bool LifecycleEngine::emitOnce(Work &work, Incident &inc, const QString &kind,
-                               const QJsonObject &payload, Outcome &out, const QString &key)
+                               const QJsonObject &payload, Outcome &out, const QString &key,
+                               bool inLogChecked)
 {
     const QString id = onceEventId(inc.uid, kind, key);
     const auto same = [&](const Event &e) { return e.id == id; };
     // An incident opened here under a uid made here has no event in the log yet.
     if (work.eventIds.contains(id) || std::any_of(out.events.cbegin(), out.events.cend(), same) ||
-        (!work.madeHere(inc.uid) && m_store.hasEvent(id)))
+        (!inLogChecked && !work.madeHere(inc.uid) && m_store.hasEvent(id)))
         return false;
     emitEvent(work, inc, kind, payload, out, id);
     return true;
@@ -779,8 +802,10 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
             }
         QJsonObject p = a;
         p[u"alert"] = id;
-        // Linking an alert to an incident happens once, whichever replica links it.
-        out.noop = !emitOnce(work, inc, kinds::AlertLinked, p, out, id);
+        // Linking an alert to an incident happens once, whichever replica links it. The
+        // links table above holds a row for every alert.linked in the log (the projection
+        // folds each into one row, in the same transaction), so the log is not asked again.
+        out.noop = !emitOnce(work, inc, kinds::AlertLinked, p, out, id, true);
         break;
     }
     case Command::Kind::Approve: {

@@ -502,8 +502,9 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
                 firing << *it;
                 ids.insert(it->id);
             }
-        store::Stmt *q = stmt(
-            QStringLiteral("SELECT id FROM ingest_alerts WHERE group_id=? AND status='firing'"));
+        store::Stmt *q =
+            stmt(QStringLiteral("SELECT id FROM ingest_alerts WHERE group_id=? AND incident='' AND "
+                                "status='firing'"));
         if (!q)
             break;
         q->bind(1, g->id);

@@ -363,6 +363,50 @@ private Q_SLOTS:
         QCOMPARE(env.incidents().first().alertCount, qint64(4));
     }
 
+    // Only the firing alerts of a group still waiting for its threshold are indexed by group
+    // (ingest_alerts_waiting): the threshold lookup finds each of them through that index, and
+    // alerts that joined an incident, or resolved while waiting, leave it.
+    void threshold_waitingAlertsAreTheIndexedOnes()
+    {
+        Env env(3);
+        QVERIFY(env.open());
+        store::Db &db = env.store->db();
+        const auto waiting = [&db] {
+            return db.scalar(QStringLiteral("SELECT count(*) FROM ingest_alerts INDEXED BY "
+                                            "ingest_alerts_waiting WHERE incident='' AND "
+                                            "status='firing'"));
+        };
+        QVERIFY(INGEST(env, alertA(0, 2)).ok());
+        QCOMPARE(waiting(), qint64(2));
+        QVERIFY(INGEST(env, alertA(1, 2, QStringLiteral("resolved"))).ok());
+        QVERIFY(INGEST(env, alertA(2, 3)).ok());
+        QCOMPARE(waiting(), qint64(2)); // host-1 resolved while waiting: it no longer counts
+        // The lookup the correlator makes reads the waiting alerts through the index.
+        QStringList plan;
+        store::Stmt *q = db.prepare(QStringLiteral(
+            "EXPLAIN QUERY PLAN SELECT id FROM ingest_alerts WHERE group_id=? AND incident='' "
+            "AND status='firing'"));
+        QVERIFY(q);
+        q->bind(1, QStringLiteral("g"));
+        while (q->step()) {
+            store::RowReader row(*q);
+            row.skip(3);
+            plan << row.text();
+        }
+        q->reset();
+        QVERIFY2(plan.join(u' ').contains(QStringLiteral("ingest_alerts_waiting")),
+                 qPrintable(plan.join(u' ')));
+        // The third firing alert opens the incident with all three firing ones stored before.
+        auto opened = INGEST(env, alertA(3, 4));
+        QCOMPARE(opened->opened, 1);
+        QCOMPARE(env.incidents().first().alertCount, qint64(3));
+        QCOMPARE(waiting(), qint64(0));
+        QVERIFY(INGEST(env, alertA(4, 6)).ok());
+        QCOMPARE(env.incidents().first().alertCount, qint64(5));
+        QCOMPARE(waiting(), qint64(0));
+        QCOMPARE(env.count(QStringLiteral("ingest_alerts")), qint64(6));
+    }
+
     void flapping_isDamped()
     {
         Env env;
@@ -544,8 +588,9 @@ private Q_SLOTS:
                  qint64(0));
         QCOMPARE(env.store->db().scalar(QStringLiteral(
                      "SELECT count(*) FROM sqlite_schema WHERE type='index' AND name IN "
-                     "('ingest_alerts_by_group', 'ingest_alerts_by_incident')")),
-                 qint64(2));
+                     "('ingest_alerts_waiting', 'ingest_alerts_by_incident')")),
+                 qint64(2)); // 0980 replaced the by-group index with the waiting alerts'
+
         QVERIFY(!env.store->db()
                      .exec(QStringLiteral("INSERT INTO ingest_alerts(id, group_id, status, "
                                           "reported, first_seen, last_seen, alert) VALUES "

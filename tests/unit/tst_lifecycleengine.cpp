@@ -1241,8 +1241,11 @@ void TestLifecycleEngine::recentIncident_continuedAcrossBatchesAsStored()
     const QString n = fx.open({{QStringLiteral("title"), QStringLiteral("Across batches")},
                                {QStringLiteral("severity"), QStringLiteral("critical")},
                                {QStringLiteral("alerts"), QJsonArray{QStringLiteral("a1")}}});
-    const auto link = [&n](const char *alert) {
-        return Command::make(Command::Kind::LinkAlert, n,
+    // Named by number and by uid (as ingestion names incidents) in turn.
+    const QString uid = fx.get(n).uid;
+    int named = 0;
+    const auto link = [&n, &uid, &named](const char *alert) {
+        return Command::make(Command::Kind::LinkAlert, named++ % 2 ? uid : n,
                              {{QStringLiteral("alert"), QString::fromLatin1(alert)}});
     };
     const QList<QList<Command>> batches{
@@ -1285,6 +1288,31 @@ void TestLifecycleEngine::recentIncident_readAgainOnceChangedElsewhere()
     QVERIFY2(r, qPrintable(r.errorMessage()));
     QCOMPARE(r->events.first().prevHash, assigned->events.last().hash);
     QCOMPARE(fx.get(n).assignee, QStringLiteral("zoe"));
+
+    // The same when the incident is named by its uid, as ingestion names it, in any spelling.
+    const QString uid = fx.get(n).uid;
+    QVERIFY(fx.run(Command::Kind::Note, uid, {{QStringLiteral("text"), QStringLiteral("by uid")}}));
+    auto reassigned =
+        elsewhere.execute(Command::make(Command::Kind::Assign, uid.toUpper(),
+                                        {{QStringLiteral("assignee"), QStringLiteral("amy")}}));
+    QVERIFY2(reassigned, qPrintable(reassigned.errorMessage()));
+    auto noted = fx.run(Command::Kind::Note, QStringLiteral("{%1}").arg(uid),
+                        {{QStringLiteral("text"), QStringLiteral("after amy")}});
+    QVERIFY2(noted, qPrintable(noted.errorMessage()));
+    QCOMPARE(noted->events.first().prevHash, reassigned->events.last().hash);
+    QCOMPARE(fx.get(n).assignee, QStringLiteral("amy"));
+
+    // An alert the other engine linked is linked already here (its links table answers).
+    const auto linkShared = [&uid](engine::LifecycleEngine &e) {
+        return e.execute(Command::make(Command::Kind::LinkAlert, uid,
+                                       {{QStringLiteral("alert"), QStringLiteral("am:shared")}}));
+    };
+    auto linkedThere = linkShared(elsewhere);
+    QVERIFY2(linkedThere && !linkedThere->noop, qPrintable(linkedThere.errorMessage()));
+    auto linkedHere = linkShared(*fx.engine);
+    QVERIFY2(linkedHere, qPrintable(linkedHere.errorMessage()));
+    QVERIFY(linkedHere->noop);
+    QCOMPARE(fx.kindsOf(n).count(domain::kinds::AlertLinked), 1);
     QVERIFY(fx.store.verify().ok);
 }
 
