@@ -801,7 +801,8 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
                 holder->linkedHere = {};
             }
         QJsonObject p = a;
-        p[u"alert"] = id;
+        if (a[u"alert"].toString() != id) // trimmed: written only then, not copying `a` always
+            p[u"alert"] = id;
         // Linking an alert to an incident happens once, whichever replica links it. The
         // links table above holds a row for every alert.linked in the log (the projection
         // folds each into one row, in the same transaction), so the log is not asked again.

@@ -380,10 +380,11 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
         const bool live = stGroup && groupLive(w, *stGroup, now);
 
         // A known alert takes `status`: a repeat is only counted, a flapping alert is damped,
-        // else its incident, when it has one not told yet, records `kind` with `payload`.
+        // else its incident, when it has one not told yet, records `kind` with the payload
+        // `payload()` makes (only then: a repeat makes none).
         enum class Change { Repeat, Damped, Recorded, Quiet };
         const auto change = [&](AlertRow row, const QString &status, const QString &kind,
-                                const QJsonObject &payload) {
+                                const auto &payload) {
             row.lastSeen = now;
             row.alert = a.toJsonText();
             Change c = Change::Quiet;
@@ -398,7 +399,7 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
                 } else if (!row.incident.isEmpty() && row.reported != status) {
                     plan.commands << Command::make(
                         Command::Kind::Record, row.incident,
-                        {{QStringLiteral("kind"), kind}, {QStringLiteral("payload"), payload}},
+                        {{QStringLiteral("kind"), kind}, {QStringLiteral("payload"), payload()}},
                         actor);
                     row.reported = status;
                     c = Change::Recorded;
@@ -429,10 +430,11 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
                 ++plan.ignored; // never seen firing (or its incident is gone): nothing to resolve
                 continue;
             }
-            const Change c = change(*st, Resolved, QStringLiteral("alert.resolved"),
-                                    {{QStringLiteral("alert"), id},
-                                     {QStringLiteral("title"), a.title},
-                                     {QStringLiteral("ended_at"), a.endsAt > 0 ? a.endsAt : now}});
+            const Change c = change(*st, Resolved, QStringLiteral("alert.resolved"), [&] {
+                return QJsonObject{{QStringLiteral("alert"), id},
+                                   {QStringLiteral("title"), a.title},
+                                   {QStringLiteral("ended_at"), a.endsAt > 0 ? a.endsAt : now}};
+            });
             if (c == Change::Recorded)
                 markCheck(st->incident);
             if (c == Change::Recorded || c == Change::Quiet)
@@ -445,11 +447,12 @@ Correlator::Plan Correlator::plan(const QList<Alert> &alerts, qint64 now)
             GroupRow g = *stGroup;
             g.lastSeen = now;
             plan.groups.insert(g.id, g);
-            if (change(*st, Firing, QStringLiteral("alert.fired"),
-                       {{QStringLiteral("alert"), id},
+            if (change(*st, Firing, QStringLiteral("alert.fired"), [&] {
+                    return QJsonObject{
+                        {QStringLiteral("alert"), id},
                         {QStringLiteral("title"), a.title},
-                        {QStringLiteral("message"),
-                         QStringLiteral("%1 is firing again").arg(id)}}) == Change::Recorded)
+                        {QStringLiteral("message"), QStringLiteral("%1 is firing again").arg(id)}};
+                }) == Change::Recorded)
                 ++plan.attached;
             continue;
         }

@@ -153,17 +153,17 @@ R promStyle(const QJsonObject &root, const QString &source, const IngestConfig &
     out.reserve(arr->size());
     for (qsizetype i = 0; i < arr->size(); ++i) {
         const QJsonValue v = arr->at(i);
-        const QString where = QStringLiteral("alerts[%1]").arg(i);
+        const auto where = [i] { return QStringLiteral("alerts[%1]").arg(i); }; // for errors
         if (!v.isObject())
-            return R(invalid(QStringLiteral("%1 must be an object").arg(where)));
+            return R(invalid(QStringLiteral("%1 must be an object").arg(where())));
         const QJsonObject a = v.toObject();
         if (!a.value(u"labels").isObject())
-            return R(invalid(QStringLiteral("%1.labels is missing or not an object").arg(where)));
+            return R(invalid(QStringLiteral("%1.labels is missing or not an object").arg(where())));
         Alert al;
         al.source = source;
         al.labels = stringMap(a.value(u"labels"));
         if (al.labels.isEmpty())
-            return R(invalid(QStringLiteral("%1.labels is empty").arg(where)));
+            return R(invalid(QStringLiteral("%1.labels is empty").arg(where())));
         al.annotations = stringMap(a.value(u"annotations"));
         const QString st = a.contains(u"status") ? a.value(u"status").toString() : groupStatus;
         if (st == u"firing")
@@ -172,7 +172,7 @@ R promStyle(const QJsonObject &root, const QString &source, const IngestConfig &
             al.status = Alert::Status::Resolved;
         else
             return R(invalid(QStringLiteral("%1.status must be 'firing' or 'resolved', not '%2'")
-                                 .arg(where, clip(st, 64))));
+                                 .arg(where(), clip(st, 64))));
         al.fingerprint = clip(a.value(u"fingerprint").toString().trimmed(), 256);
         if (al.fingerprint.isEmpty())
             al.fingerprint = labelFingerprint(al.labels);
