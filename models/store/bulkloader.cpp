@@ -129,7 +129,6 @@ Status BulkLoader::begin()
     // keep the few pages that existed, where WAL would write every page twice. Fails
     // harmlessly (stays WAL) while other connections have the database open.
     m_journalMode.clear();
-    db.settleCheckpoints();
     if (pragmaText(db, QStringLiteral("PRAGMA journal_mode"))
                 .compare(u"wal", Qt::CaseInsensitive) == 0 &&
         pragmaText(db, QStringLiteral("PRAGMA journal_mode=DELETE"))

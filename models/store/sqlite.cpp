@@ -5,11 +5,6 @@
 
 #include <QStringEncoder>
 
-#include <atomic>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
-
 #include <sqlite3.h>
 
 namespace sitrep::store {
@@ -250,126 +245,9 @@ QString RowReader::error() const
     return {};
 }
 
-/// The background checkpoints of one connection (see Db::checkpointInBackground()).
-class Db::Checkpointer {
-public:
-    Checkpointer(QByteArray path, int pages)
-        : m_path(std::move(path)), m_pages(qMax(1, pages)), m_thread([this] { run(); })
-    {
-    }
-    ~Checkpointer()
-    {
-        {
-            std::lock_guard lock(m_mutex);
-            m_stop = true;
-        }
-        m_cv.notify_all();
-        m_thread.join();
-    }
-    Checkpointer(const Checkpointer &) = delete;
-    Checkpointer &operator=(const Checkpointer &) = delete;
-
-    // The WAL hook: runs in the committing connection after each commit, with the pages the
-    // log now holds.
-    static int onCommit(void *self, sqlite3 *db, const char *schema, int pages)
-    {
-        auto *c = static_cast<Checkpointer *>(self);
-        if (pages < c->m_pages)
-            return SQLITE_OK;
-        if (pages >= 4 * c->m_pages) {
-            // Behind: as SQLite's own automatic checkpoint does, in this commit.
-            sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-            return SQLITE_OK;
-        }
-        {
-            std::lock_guard lock(c->m_mutex);
-            c->m_wanted = true;
-        }
-        c->m_cv.notify_one();
-        return SQLITE_OK;
-    }
-
-    void settle()
-    {
-        std::unique_lock lock(m_mutex);
-        m_wanted = false;
-        m_cv.wait(lock, [this] { return !m_running; });
-    }
-
-    int done() const { return m_done.load(); }
-
-private:
-    void run()
-    {
-        std::unique_lock lock(m_mutex);
-        for (;;) {
-            m_cv.wait(lock, [this] { return m_stop || m_wanted; });
-            if (m_stop)
-                return;
-            m_wanted = false;
-            m_running = true;
-            lock.unlock();
-            checkpoint();
-            lock.lock();
-            m_running = false;
-            m_cv.notify_all();
-        }
-    }
-
-    void checkpoint()
-    {
-        // Open only for the copy: a connection left open would keep the owner from changing
-        // the journal mode.
-        sqlite3 *db = nullptr;
-        int rc = sqlite3_open_v2(m_path.constData(), &db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
-        if (rc == SQLITE_OK)
-            rc =
-                sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-        // Busy: another checkpoint is running; the next commit past the mark asks again.
-        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-            qCWarning(lcStore) << "background checkpoint of" << m_path
-                               << "failed:" << (db ? sqlite3_errmsg(db) : "out of memory");
-        else if (rc == SQLITE_OK)
-            ++m_done;
-        sqlite3_close_v2(db);
-    }
-
-    const QByteArray m_path;
-    const int m_pages;
-    std::mutex m_mutex;
-    std::condition_variable m_cv;
-    bool m_wanted = false, m_running = false, m_stop = false;
-    std::atomic<int> m_done{0};
-    std::thread m_thread; // last: starts once the members above exist
-};
-
-Db::Db() = default;
-
 Db::~Db()
 {
     close();
-}
-
-void Db::checkpointInBackground(int pages)
-{
-    if (!m_db || m_path.isEmpty())
-        return;
-    if (m_checkpointer)
-        m_checkpointer->settle();
-    m_checkpointer = std::make_unique<Checkpointer>(m_path.toUtf8(), pages);
-    sqlite3_wal_hook(m_db, &Checkpointer::onCommit, m_checkpointer.get());
-}
-
-void Db::settleCheckpoints()
-{
-    if (m_checkpointer)
-        m_checkpointer->settle();
-}
-
-int Db::backgroundCheckpoints() const
-{
-    return m_checkpointer ? m_checkpointer->done() : 0;
 }
 
 Status Db::open(const QString &path, bool readOnly)
@@ -394,10 +272,6 @@ Status Db::open(const QString &path, bool readOnly)
 
 void Db::close()
 {
-    if (m_checkpointer) {
-        sqlite3_wal_hook(m_db, nullptr, nullptr);
-        m_checkpointer.reset(); // waits for a checkpoint under way
-    }
     for (Stmt *s : std::as_const(m_cache)) {
         sqlite3_finalize(s->handle());
         delete s;

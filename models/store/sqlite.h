@@ -173,7 +173,7 @@ private:
 /// One SQLite connection (not shared across threads) with a statement cache.
 class Db {
 public:
-    Db();
+    Db() = default;
     ~Db();
     Db(const Db &) = delete;
     Db &operator=(const Db &) = delete;
@@ -222,21 +222,7 @@ public:
     void rollback();
     bool inTransaction() const;
 
-    /// Checkpoints the write-ahead log once it holds `pages` pages on a thread of its own (with
-    /// a connection of its own, open only while it copies), instead of in the commit that
-    /// crosses the mark, which would wait for the copy and its syncs. A commit that finds the
-    /// log at four times the mark (the thread behind, or unable to finish) checkpoints itself
-    /// as before. For a file in WAL mode; a commit is durable as before either way.
-    void checkpointInBackground(int pages);
-    /// Waits for a background checkpoint under way and drops one asked for (before changing
-    /// the journal mode, which needs this connection to be the only one).
-    void settleCheckpoints();
-    /// How many checkpoints the background thread has run.
-    int backgroundCheckpoints() const;
-
 private:
-    class Checkpointer;
-    std::unique_ptr<Checkpointer> m_checkpointer;
     sqlite3 *m_db = nullptr;
     QString m_path;
     QHash<QString, Stmt *> m_cache;

@@ -109,16 +109,13 @@ Status Store::open(const QString &path)
         return Status::fail(QStringLiteral("cannot create folder %1").arg(fi.absolutePath()));
     if (auto s = m_db.open(path); !s)
         return s;
-    for (const char *pragma :
-         {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
-          "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536"}) {
+    for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
+                               "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY",
+                               "PRAGMA cache_size=-65536", "PRAGMA wal_autocheckpoint=10000"}) {
         if (auto s = m_db.exec(QString::fromLatin1(pragma)); !s)
             return Status::fail(QStringLiteral("%1: %2").arg(path, s.errorMessage()),
                                 QStringLiteral("db"));
     }
-    // The log is copied into the database every 10,000 pages (about 40 MB), as SQLite's
-    // automatic checkpoint would, but not by the commit that crosses the mark.
-    m_db.checkpointInBackground(10000);
     // A file that is not SQLite fails here with a clear message.
     if (auto s = m_db.exec(QStringLiteral("SELECT count(*) FROM sqlite_master")); !s)
         return Status::fail(
@@ -213,7 +210,6 @@ QString Store::meta(const QString &key, const QString &fallback)
 
 Status Store::compact()
 {
-    m_db.settleCheckpoints();
     if (auto s = m_db.exec(QStringLiteral("VACUUM")); !s)
         return s;
     // Best effort: a reader on another connection may keep the log from being emptied.

@@ -4,7 +4,6 @@
 #include "unit/tamperutil.h"
 
 #include "demo/demogenerator.h"
-#include "store/bulkloader.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -155,58 +154,7 @@ private Q_SLOTS:
     void openWithGivenUid_anySpelling_keepsChain();
     void oddText_survivesTheRoundTrip();
     void preparedStatements_literalAndBuiltTextShareOne();
-    void backgroundCheckpoints_keepTheLogBoundedAndLoseNothing();
 };
-
-void TestStore::backgroundCheckpoints_keepTheLogBoundedAndLoseNothing()
-{
-    // The WAL is checkpointed by a thread of the store's own once it holds the mark (64 pages
-    // here): it stays near the mark, however many commits go in, every commit is kept, and the
-    // bulk loader can still take the database out of WAL mode right after them.
-    QTemporaryDir dir;
-    const QString path = dir.filePath(QStringLiteral("c.db"));
-    store::Store st;
-    QVERIFY(st.open(path));
-    store::Db &db = st.db();
-    constexpr int kMark = 64;
-    db.checkpointInBackground(kMark);
-    QVERIFY(db.exec(QStringLiteral("CREATE TABLE t(k BLOB PRIMARY KEY, v TEXT)")).ok());
-    qint64 largest = 0;
-    constexpr int kCommits = 200, kRows = 50;
-    for (int c = 0; c < kCommits; ++c) {
-        QVERIFY(db.begin().ok());
-        for (int i = 0; i < kRows; ++i)
-            QVERIFY(db.run(QStringLiteral("INSERT INTO t VALUES(randomblob(16), ?)"),
-                           QString(200, u'x'))
-                        .ok());
-        QVERIFY(db.commit().ok());
-        largest = qMax(largest, QFileInfo(path + QStringLiteral("-wal")).size());
-    }
-    QVERIFY(db.backgroundCheckpoints() > 0);
-    // A commit here dirties at most some 60 pages; without checkpoints the log would grow to
-    // about 10,000. The commit that finds it at four times the mark checkpoints itself, and
-    // twice that leaves room for a background checkpoint that was still copying.
-    constexpr qint64 kFrame = 4096 + 24;
-    QVERIFY2(largest <= (8 * kMark + 64) * kFrame + 32, qPrintable(QString::number(largest)));
-
-    {
-        Raw other(path); // another connection sees every commit
-        QCOMPARE(other.rows(QStringLiteral("SELECT count(*) FROM t")).first(),
-                 QStringLiteral("count(*)=i:%1").arg(kCommits * kRows));
-    }
-
-    {
-        store::BulkLoader load(st);
-        QVERIFY(load.begin().ok());
-        QCOMPARE(db.texts(QStringLiteral("PRAGMA journal_mode")),
-                 QStringList{QStringLiteral("delete")});
-        load.cancel();
-    }
-    QCOMPARE(db.texts(QStringLiteral("PRAGMA journal_mode")), QStringList{QStringLiteral("wal")});
-    st.close();
-    QVERIFY(st.open(path));
-    QCOMPARE(st.db().scalar(QStringLiteral("SELECT count(*) FROM t")), qint64(kCommits * kRows));
-}
 
 void TestStore::preparedStatements_literalAndBuiltTextShareOne()
 {
