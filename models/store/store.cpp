@@ -23,6 +23,8 @@
 
 #include <cstring>
 #include <iterator>
+#include <tuple>
+#include <utility>
 
 namespace sitrep::store {
 
@@ -289,21 +291,6 @@ template <class F> static decltype(auto) withIncidentValues(const Incident &i, F
                               QByteArray::fromHex(i.headHash.toLatin1()), std::forward<F>(f));
 }
 
-// A column value as Stmt::bindAll binds it: text, blob, or an integer.
-template <class T> static QVariant columnValue(const T &v)
-{
-    if constexpr (std::is_same_v<T, QString> || std::is_same_v<T, QByteArray>)
-        return v;
-    else
-        return QVariant(qint64(v));
-}
-
-static QList<QVariant> incidentValues(const Incident &i)
-{
-    return withIncidentValues(i,
-                              [](const auto &...v) { return QList<QVariant>{columnValue(v)...}; });
-}
-
 static QString placeholders(int n)
 {
     QStringList q;
@@ -348,27 +335,53 @@ static Status insertRow(Db &db, const QString &table, Incident &inc, const QByte
     return {};
 }
 
-// Sets only the columns whose value differs from `before`, the row as stored: SQLite rewrites
-// the entry of every index on a column an UPDATE sets, whether or not its value changed, and
-// the incidents table has dozens of indexes, most on columns an alert link or a note never
-// touches. Nothing changed, nothing written.
+// The bit of each of kIncidentUnindexedTextColumns among the settable columns (after id).
+static quint64 unindexedTextMask()
+{
+    static const quint64 mask = [] {
+        const QStringList cols =
+            QString::fromLatin1(kIncidentColumns).split(QStringLiteral(", ")).mid(1);
+        quint64 m = 0;
+        for (const char *name : kIncidentUnindexedTextColumns) {
+            const qsizetype c = cols.indexOf(QLatin1String(name));
+            Q_ASSERT(c >= 0);
+            if (c >= 0)
+                m |= quint64(1) << c;
+        }
+        return m;
+    }();
+    return mask;
+}
+
+// Sets the columns whose value differs from `before`, the row as stored: SQLite rewrites the
+// entry of every index on a column an UPDATE sets, whether or not its value changed, and the
+// incidents table has dozens of indexes, most on columns an alert link or a note never
+// touches. Nothing changed, nothing written. The text columns no index or trigger reads go
+// with every UPDATE, changed or not: SQLite copies each column an UPDATE leaves out from the
+// old row into a register of its own (an allocation per text column, empty or not) to build
+// the new row, where a bound value is used in place, and setting them rewrites no index.
 static Status updateChanged(Db &db, const QString &table, const Incident &inc,
                             const Incident &before)
 {
     static_assert(kIncidentColumnCount - 1 <= 64, "one bit per settable column");
-    const QList<QVariant> now = incidentValues(inc), was = incidentValues(before);
-    QList<QVariant> changed;
-    quint64 mask = 0;
-    for (qsizetype c = 0; c < now.size(); ++c)
-        if (now[c] != was[c]) {
-            changed << now[c];
-            mask |= quint64(1) << c;
-        }
-    if (!mask)
+    // The column values as typed values, compared and bound without a QVariant each.
+    const auto tupleOf = [](const Incident &i) {
+        return withIncidentValues(i, [](const auto &...v) { return std::make_tuple(v...); });
+    };
+    const auto now = tupleOf(inc), was = tupleOf(before);
+    constexpr size_t n = std::tuple_size_v<std::decay_t<decltype(now)>>;
+    static_assert(n == size_t(kIncidentColumnCount - 1));
+    quint64 changed = 0;
+    [&]<size_t... c>(std::index_sequence<c...>)
+    {
+        ((changed |= std::get<c>(now) == std::get<c>(was) ? 0 : quint64(1) << c), ...);
+    }
+    (std::make_index_sequence<n>{});
+    if (!changed)
         return {};
-    changed << inc.rowid;
-    // The UPDATE text per table and set of changed columns, built once per thread: an alert
-    // link, a note or a transition each change the same few columns every time.
+    const quint64 mask = changed | unindexedTextMask();
+    // The UPDATE text per table and set of columns, built once per thread: an alert link, a
+    // note or a transition each change the same few columns every time.
     thread_local QHash<std::pair<QString, quint64>, QString> texts;
     auto it = texts.find({table, mask});
     if (it == texts.end()) {
@@ -385,7 +398,14 @@ static Status updateChanged(Db &db, const QString &table, const Incident &inc,
     Stmt *s = db.prepare(*it);
     if (!s)
         return Status::fail(db.lastError(), QStringLiteral("db"));
-    s->bindAll(changed);
+    int param = 1;
+    [&]<size_t... c>(std::index_sequence<c...>)
+    {
+        ((mask & (quint64(1) << c) ? (void)s->bindValues(param++, std::get<c>(now)) : (void)0),
+         ...);
+    }
+    (std::make_index_sequence<n>{});
+    s->bind(param, inc.rowid);
     if (!s->exec())
         return Status::fail(
             QStringLiteral("cannot update incident %1: %2").arg(inc.number, s->error()),
