@@ -241,6 +241,69 @@ Result<QString> Store::nextNumber(const QString &prefix)
     return prefix + QStringLiteral("%1").arg(n, 7, 10, QLatin1Char('0'));
 }
 
+// The value of a hex digit, or -1.
+static int hexValue(char16_t c)
+{
+    if (c >= u'0' && c <= u'9')
+        return c - u'0';
+    if (c >= u'a' && c <= u'f')
+        return c - u'a' + 10;
+    if (c >= u'A' && c <= u'F')
+        return c - u'A' + 10;
+    return -1;
+}
+
+// The bytes an event row stores for a UUID and a hash, written into buffers of the caller:
+// the usual spellings (a UUID's 36 characters, an even number of hex digits) are read here,
+// anything else as uuidToBlob() and QByteArray::fromHex() read it. Saves four conversions and
+// four copies per event.
+struct EventKeyBytes {
+    char bytes[16];
+    QByteArray other;
+    QByteArrayView view;
+    explicit EventKeyBytes(const QString &uuid)
+    {
+        static constexpr int kDash[] = {8, 13, 18, 23};
+        bool ok = uuid.size() == 36;
+        for (int i = 0, k = 0; ok && i < 36; ++i) {
+            if (i == kDash[0] || i == kDash[1] || i == kDash[2] || i == kDash[3]) {
+                ok = uuid[i] == u'-';
+                continue;
+            }
+            const int v = hexValue(uuid[i].unicode());
+            ok = v >= 0;
+            bytes[k / 2] = char(k % 2 ? (bytes[k / 2] << 4) | v : v);
+            ++k;
+        }
+        if (ok) {
+            view = QByteArrayView(bytes, 16);
+        } else {
+            other = Store::uuidToBlob(uuid);
+            view = other;
+        }
+    }
+};
+struct HashBytes {
+    char bytes[64];
+    QByteArray other;
+    QByteArrayView view;
+    explicit HashBytes(const QString &hex)
+    {
+        bool ok = hex.size() % 2 == 0 && hex.size() <= 2 * qsizetype(sizeof bytes);
+        for (qsizetype i = 0; ok && i < hex.size(); i += 2) {
+            const int hi = hexValue(hex[i].unicode()), lo = hexValue(hex[i + 1].unicode());
+            ok = hi >= 0 && lo >= 0;
+            bytes[i / 2] = char(hi << 4 | lo);
+        }
+        if (ok) {
+            view = QByteArrayView(bytes, hex.size() / 2);
+        } else {
+            other = QByteArray::fromHex(hex.toLatin1());
+            view = other;
+        }
+    }
+};
+
 Status Store::appendEvent(Event &e)
 {
     // Rule 2 hashes the origin: an event without one would not verify once read back.
@@ -251,17 +314,21 @@ Status Store::appendEvent(Event &e)
         "INSERT INTO events(id, incident, hlc, ts, actor, kind, payload, prev_hash, hash, origin, "
         "hash_rule) VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
     const QByteArray payload = e.payloadJson();
-    s->bindBlob(1, uuidToBlob(e.id))
-        .bindBlob(2, uuidToBlob(e.incidentUid))
-        .bind(3, e.hlc)
-        .bind(4, e.ts)
-        .bind(5, e.actor)
-        .bind(6, e.kind);
-    sqlite3_bind_text(s->handle(), 7, payload.constData(), int(payload.size()), SQLITE_TRANSIENT);
-    s->bindBlob(8, QByteArray::fromHex(e.prevHash.toLatin1()))
-        .bindBlob(9, QByteArray::fromHex(e.hash.toLatin1()))
-        .bind(10, e.origin.isEmpty() ? QStringLiteral("local") : e.origin)
-        .bind(11, qint64(e.rule));
+    const EventKeyBytes id(e.id), incident(e.incidentUid);
+    const HashBytes prev(e.prevHash), hash(e.hash);
+    // Bound without a copy: every buffer outlives the statement's run below, and the next
+    // use of the statement binds anew (Db::prepare clears the bindings).
+    sqlite3_stmt *h = s->handle();
+    const auto blob = [h](int i, QByteArrayView v) {
+        sqlite3_bind_blob(h, i, v.data() ? v.data() : "", int(v.size()), SQLITE_STATIC);
+    };
+    blob(1, id.view);
+    blob(2, incident.view);
+    s->bind(3, e.hlc).bind(4, e.ts).bind(5, e.actor).bind(6, e.kind);
+    sqlite3_bind_text(h, 7, payload.constData(), int(payload.size()), SQLITE_STATIC);
+    blob(8, prev.view);
+    blob(9, hash.view);
+    s->bind(10, e.origin.isEmpty() ? QStringLiteral("local") : e.origin).bind(11, qint64(e.rule));
     if (!s->exec())
         return Status::fail(QStringLiteral("cannot append event: %1").arg(s->error()),
                             QStringLiteral("db"));
