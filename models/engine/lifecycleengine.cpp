@@ -987,12 +987,20 @@ Result<QList<Result<Outcome>>> LifecycleEngine::commit(Work &work, QList<Result<
         m_store.db().rollback();
         return RB::fail(why, QStringLiteral("db"));
     };
-    const auto before = [&work](const QString &uid) {
-        const auto b = work.before.constFind(uid);
-        return b == work.before.cend() ? nullptr : &*b;
+    // Each touched incident looked up once: its working copy and its row as loaded (null for
+    // a new one). Nothing is added to the working set from here on, so the pointers hold.
+    struct Touched {
+        Incident *now;
+        const Incident *before;
     };
-    for (const QString &uid : std::as_const(work.order))
-        if (auto s = m_store.writeIncident(work.current[uid], before(uid), false); !s)
+    QList<Touched> touched;
+    touched.reserve(work.order.size());
+    for (const QString &uid : std::as_const(work.order)) {
+        const auto b = work.before.constFind(uid);
+        touched.push_back({&work.current[uid], b == work.before.cend() ? nullptr : &*b});
+    }
+    for (const Touched &t : std::as_const(touched))
+        if (auto s = m_store.writeIncident(*t.now, t.before, false); !s)
             return rollback(s.errorMessage());
     QList<const Event *> notes;
     for (auto &r : results) {
@@ -1006,11 +1014,11 @@ Result<QList<Result<Outcome>>> LifecycleEngine::commit(Work &work, QList<Result<
         }
     }
     // The search documents last, together: see Store::writeSearchDocument().
-    for (const QString &uid : std::as_const(work.order))
-        if (auto s = m_store.writeSearchDocument(work.current[uid], before(uid)); !s)
+    for (const Touched &t : std::as_const(touched))
+        if (auto s = m_store.writeSearchDocument(*t.now, t.before); !s)
             return rollback(s.errorMessage());
     for (const Event *e : std::as_const(notes))
-        if (auto s = m_store.addSearchNote(work.current[e->incidentUid].rowid, e->seq,
+        if (auto s = m_store.addSearchNote(work.current.constFind(e->incidentUid)->rowid, e->seq,
                                            e->payload[u"text"].toString());
             !s)
             return rollback(s.errorMessage());

@@ -15,4 +15,12 @@ inline constexpr const char *kIncidentColumns =
     "last_status_at, head_hash, event_count, extra";
 inline constexpr int kIncidentColumnCount = 42;
 
+/// Text columns of incidents that no index and no trigger reads: an incident UPDATE sets them
+/// whether or not they changed (see Store::writeIncident), which rewrites no index entry and
+/// saves SQLite copying them from the old row. A test checks the list against the schema.
+inline constexpr const char *kIncidentUnindexedTextColumns[] = {
+    "description",     "impact",     "urgency",   "category",   "subcategory",
+    "services",        "cis",        "reporter",  "responders", "root_cause",
+    "resolution_note", "close_code", "approvals", "extra"};
+
 } // namespace sitrep::store

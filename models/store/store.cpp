@@ -23,6 +23,8 @@
 
 #include <cstring>
 #include <iterator>
+#include <tuple>
+#include <utility>
 
 namespace sitrep::store {
 
@@ -239,6 +241,69 @@ Result<QString> Store::nextNumber(const QString &prefix)
     return prefix + QStringLiteral("%1").arg(n, 7, 10, QLatin1Char('0'));
 }
 
+// The value of a hex digit, or -1.
+static int hexValue(char16_t c)
+{
+    if (c >= u'0' && c <= u'9')
+        return c - u'0';
+    if (c >= u'a' && c <= u'f')
+        return c - u'a' + 10;
+    if (c >= u'A' && c <= u'F')
+        return c - u'A' + 10;
+    return -1;
+}
+
+// The bytes an event row stores for a UUID and a hash, written into buffers of the caller:
+// the usual spellings (a UUID's 36 characters, an even number of hex digits) are read here,
+// anything else as uuidToBlob() and QByteArray::fromHex() read it. Saves four conversions and
+// four copies per event.
+struct EventKeyBytes {
+    char bytes[16];
+    QByteArray other;
+    QByteArrayView view;
+    explicit EventKeyBytes(const QString &uuid)
+    {
+        static constexpr int kDash[] = {8, 13, 18, 23};
+        bool ok = uuid.size() == 36;
+        for (int i = 0, k = 0; ok && i < 36; ++i) {
+            if (i == kDash[0] || i == kDash[1] || i == kDash[2] || i == kDash[3]) {
+                ok = uuid[i] == u'-';
+                continue;
+            }
+            const int v = hexValue(uuid[i].unicode());
+            ok = v >= 0;
+            bytes[k / 2] = char(k % 2 ? (bytes[k / 2] << 4) | v : v);
+            ++k;
+        }
+        if (ok) {
+            view = QByteArrayView(bytes, 16);
+        } else {
+            other = Store::uuidToBlob(uuid);
+            view = other;
+        }
+    }
+};
+struct HashBytes {
+    char bytes[64];
+    QByteArray other;
+    QByteArrayView view;
+    explicit HashBytes(const QString &hex)
+    {
+        bool ok = hex.size() % 2 == 0 && hex.size() <= 2 * qsizetype(sizeof bytes);
+        for (qsizetype i = 0; ok && i < hex.size(); i += 2) {
+            const int hi = hexValue(hex[i].unicode()), lo = hexValue(hex[i + 1].unicode());
+            ok = hi >= 0 && lo >= 0;
+            bytes[i / 2] = char(hi << 4 | lo);
+        }
+        if (ok) {
+            view = QByteArrayView(bytes, hex.size() / 2);
+        } else {
+            other = QByteArray::fromHex(hex.toLatin1());
+            view = other;
+        }
+    }
+};
+
 Status Store::appendEvent(Event &e)
 {
     // Rule 2 hashes the origin: an event without one would not verify once read back.
@@ -249,17 +314,21 @@ Status Store::appendEvent(Event &e)
         "INSERT INTO events(id, incident, hlc, ts, actor, kind, payload, prev_hash, hash, origin, "
         "hash_rule) VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
     const QByteArray payload = e.payloadJson();
-    s->bindBlob(1, uuidToBlob(e.id))
-        .bindBlob(2, uuidToBlob(e.incidentUid))
-        .bind(3, e.hlc)
-        .bind(4, e.ts)
-        .bind(5, e.actor)
-        .bind(6, e.kind);
-    sqlite3_bind_text(s->handle(), 7, payload.constData(), int(payload.size()), SQLITE_TRANSIENT);
-    s->bindBlob(8, QByteArray::fromHex(e.prevHash.toLatin1()))
-        .bindBlob(9, QByteArray::fromHex(e.hash.toLatin1()))
-        .bind(10, e.origin.isEmpty() ? QStringLiteral("local") : e.origin)
-        .bind(11, qint64(e.rule));
+    const EventKeyBytes id(e.id), incident(e.incidentUid);
+    const HashBytes prev(e.prevHash), hash(e.hash);
+    // Bound without a copy: every buffer outlives the statement's run below, and the next
+    // use of the statement binds anew (Db::prepare clears the bindings).
+    sqlite3_stmt *h = s->handle();
+    const auto blob = [h](int i, QByteArrayView v) {
+        sqlite3_bind_blob(h, i, v.data() ? v.data() : "", int(v.size()), SQLITE_STATIC);
+    };
+    blob(1, id.view);
+    blob(2, incident.view);
+    s->bind(3, e.hlc).bind(4, e.ts).bind(5, e.actor).bind(6, e.kind);
+    sqlite3_bind_text(h, 7, payload.constData(), int(payload.size()), SQLITE_STATIC);
+    blob(8, prev.view);
+    blob(9, hash.view);
+    s->bind(10, e.origin.isEmpty() ? QStringLiteral("local") : e.origin).bind(11, qint64(e.rule));
     if (!s->exec())
         return Status::fail(QStringLiteral("cannot append event: %1").arg(s->error()),
                             QStringLiteral("db"));
@@ -287,21 +356,6 @@ template <class F> static decltype(auto) withIncidentValues(const Incident &i, F
 {
     return withIncidentValues(i, Store::uuidToBlob(i.uid),
                               QByteArray::fromHex(i.headHash.toLatin1()), std::forward<F>(f));
-}
-
-// A column value as Stmt::bindAll binds it: text, blob, or an integer.
-template <class T> static QVariant columnValue(const T &v)
-{
-    if constexpr (std::is_same_v<T, QString> || std::is_same_v<T, QByteArray>)
-        return v;
-    else
-        return QVariant(qint64(v));
-}
-
-static QList<QVariant> incidentValues(const Incident &i)
-{
-    return withIncidentValues(i,
-                              [](const auto &...v) { return QList<QVariant>{columnValue(v)...}; });
 }
 
 static QString placeholders(int n)
@@ -348,27 +402,53 @@ static Status insertRow(Db &db, const QString &table, Incident &inc, const QByte
     return {};
 }
 
-// Sets only the columns whose value differs from `before`, the row as stored: SQLite rewrites
-// the entry of every index on a column an UPDATE sets, whether or not its value changed, and
-// the incidents table has dozens of indexes, most on columns an alert link or a note never
-// touches. Nothing changed, nothing written.
+// The bit of each of kIncidentUnindexedTextColumns among the settable columns (after id).
+static quint64 unindexedTextMask()
+{
+    static const quint64 mask = [] {
+        const QStringList cols =
+            QString::fromLatin1(kIncidentColumns).split(QStringLiteral(", ")).mid(1);
+        quint64 m = 0;
+        for (const char *name : kIncidentUnindexedTextColumns) {
+            const qsizetype c = cols.indexOf(QLatin1String(name));
+            Q_ASSERT(c >= 0);
+            if (c >= 0)
+                m |= quint64(1) << c;
+        }
+        return m;
+    }();
+    return mask;
+}
+
+// Sets the columns whose value differs from `before`, the row as stored: SQLite rewrites the
+// entry of every index on a column an UPDATE sets, whether or not its value changed, and the
+// incidents table has dozens of indexes, most on columns an alert link or a note never
+// touches. Nothing changed, nothing written. The text columns no index or trigger reads go
+// with every UPDATE, changed or not: SQLite copies each column an UPDATE leaves out from the
+// old row into a register of its own (an allocation per text column, empty or not) to build
+// the new row, where a bound value is used in place, and setting them rewrites no index.
 static Status updateChanged(Db &db, const QString &table, const Incident &inc,
                             const Incident &before)
 {
     static_assert(kIncidentColumnCount - 1 <= 64, "one bit per settable column");
-    const QList<QVariant> now = incidentValues(inc), was = incidentValues(before);
-    QList<QVariant> changed;
-    quint64 mask = 0;
-    for (qsizetype c = 0; c < now.size(); ++c)
-        if (now[c] != was[c]) {
-            changed << now[c];
-            mask |= quint64(1) << c;
-        }
-    if (!mask)
+    // The column values as typed values, compared and bound without a QVariant each.
+    const auto tupleOf = [](const Incident &i) {
+        return withIncidentValues(i, [](const auto &...v) { return std::make_tuple(v...); });
+    };
+    const auto now = tupleOf(inc), was = tupleOf(before);
+    constexpr size_t n = std::tuple_size_v<std::decay_t<decltype(now)>>;
+    static_assert(n == size_t(kIncidentColumnCount - 1));
+    quint64 changed = 0;
+    [&]<size_t... c>(std::index_sequence<c...>)
+    {
+        ((changed |= std::get<c>(now) == std::get<c>(was) ? 0 : quint64(1) << c), ...);
+    }
+    (std::make_index_sequence<n>{});
+    if (!changed)
         return {};
-    changed << inc.rowid;
-    // The UPDATE text per table and set of changed columns, built once per thread: an alert
-    // link, a note or a transition each change the same few columns every time.
+    const quint64 mask = changed | unindexedTextMask();
+    // The UPDATE text per table and set of columns, built once per thread: an alert link, a
+    // note or a transition each change the same few columns every time.
     thread_local QHash<std::pair<QString, quint64>, QString> texts;
     auto it = texts.find({table, mask});
     if (it == texts.end()) {
@@ -385,7 +465,14 @@ static Status updateChanged(Db &db, const QString &table, const Incident &inc,
     Stmt *s = db.prepare(*it);
     if (!s)
         return Status::fail(db.lastError(), QStringLiteral("db"));
-    s->bindAll(changed);
+    int param = 1;
+    [&]<size_t... c>(std::index_sequence<c...>)
+    {
+        ((mask & (quint64(1) << c) ? (void)s->bindValues(param++, std::get<c>(now)) : (void)0),
+         ...);
+    }
+    (std::make_index_sequence<n>{});
+    s->bind(param, inc.rowid);
     if (!s->exec())
         return Status::fail(
             QStringLiteral("cannot update incident %1: %2").arg(inc.number, s->error()),

@@ -11,6 +11,7 @@
 #include "store/metricsrollup.h"
 
 #include <QJsonArray>
+#include <QRegularExpression>
 #include <QTest>
 
 #include <functional>
@@ -305,6 +306,63 @@ private Q_SLOTS:
         checkConsistent(f);
         const store::VerifyReport report = f.store.verify();
         QVERIFY2(report.ok, qPrintable(report.faults.join(u'\n')));
+    }
+
+    // The rollup triggers of incident updates name the columns they read (UPDATE OF, 0975),
+    // so an UPDATE that sets none of them (a note, an alert link) runs no trigger: each
+    // column a trigger reads must be in its list, and a change of any one of them alone must
+    // still reach the rollups.
+    void updateTriggers_listEveryColumnTheyRead()
+    {
+        CoreFixture f;
+        fillSre(f);
+        QVERIFY(!QTest::currentTestFailed());
+        store::Db &db = f.store.db();
+        store::Stmt *q = db.prepare(
+            QStringLiteral("SELECT name, sql FROM sqlite_master WHERE type='trigger' AND "
+                           "tbl_name='incidents' AND sql LIKE '%AFTER UPDATE%'"));
+        QStringList listed;
+        int triggers = 0;
+        static const QRegularExpression of(QStringLiteral("AFTER UPDATE OF (.*?) ON incidents"),
+                                           QRegularExpression::DotMatchesEverythingOption);
+        static const QRegularExpression read(QStringLiteral("\\b(?:NEW|OLD)\\.([a-z_]+)"));
+        while (q->step()) {
+            store::RowReader row(*q);
+            const QString name = row.text(), sql = row.text();
+            ++triggers;
+            const auto m = of.match(sql);
+            QVERIFY2(m.hasMatch(), qPrintable(name + QStringLiteral(": no column list")));
+            QStringList cols = m.captured(1).split(u',');
+            for (QString &c : cols)
+                c = c.trimmed();
+            for (auto it = read.globalMatch(sql); it.hasNext();) {
+                const QString col = it.next().captured(1);
+                QVERIFY2(cols.contains(col), qPrintable(name + QStringLiteral(" reads ") + col));
+            }
+            listed = cols;
+        }
+        q->reset();
+        QCOMPARE(triggers, 2);
+        // Each listed column changed alone, straight in SQL, keeps the rollups right.
+        const qint64 id =
+            scalar(f.store,
+                   QStringLiteral("SELECT id FROM incidents WHERE is_open=1 ORDER BY id LIMIT 1"));
+        QVERIFY(id > 0);
+        for (const QString &col : std::as_const(listed)) {
+            if (col == u"id")
+                continue;
+            const QString change = col == u"assignment_group" || col == u"commander"
+                                       ? QStringLiteral("%1 = %1 || 'x'")
+                                   : col == u"is_open" ? QStringLiteral("%1 = 1 - %1")
+                                                       : QStringLiteral("%1 = %1 + 86400000 + 1");
+            QVERIFY(db.exec(QStringLiteral("UPDATE incidents SET %1 WHERE id=%2")
+                                .arg(change.arg(col))
+                                .arg(id))
+                        .ok());
+            const QStringList faults =
+                store::compareMetricsRollups(db, QStringLiteral("incidents"));
+            QVERIFY2(faults.isEmpty(), qPrintable(col + u'\n' + faults.join(u'\n')));
+        }
     }
 
     void rebuild_givesTheSameRows()

@@ -154,7 +154,58 @@ private Q_SLOTS:
     void openWithGivenUid_anySpelling_keepsChain();
     void oddText_survivesTheRoundTrip();
     void preparedStatements_literalAndBuiltTextShareOne();
+    void appendEvent_storesTheBytesOfEverySpelling();
 };
+
+// The event row stores the 16 bytes of each UUID and the raw hashes: read without a
+// conversion for the usual spellings, and as before (QUuid, QByteArray::fromHex) for any
+// other, so a row is the same bytes whichever way its event spelled them.
+void TestStore::appendEvent_storesTheBytesOfEverySpelling()
+{
+    CoreFixture fx;
+    const QString incident = QStringLiteral("0f8fad5b-d9cb-469f-a165-70867728950e");
+    const QString hash = QString::fromLatin1(QByteArray(32, char(0xab)).toHex());
+    struct Case {
+        QString id, incident, prev, hash;
+    };
+    const QList<Case> cases{
+        {QStringLiteral("7c9e6679-7425-40de-944b-e07fc1f90ae7"), incident, QString(), hash},
+        {QStringLiteral("7C9E6679-7425-40DE-944B-E07FC1F90AE8"), incident.toUpper(), hash,
+         hash.toUpper()},
+        {QStringLiteral("{7c9e6679-7425-40de-944b-e07fc1f90ae9}"), incident, QStringLiteral("abc"),
+         QStringLiteral("zz") + hash},
+        {QStringLiteral("7c9e6679x7425-40de-944b-e07fc1f90aea"), incident, hash.left(10), hash},
+    };
+    QVERIFY(fx.store.db().begin().ok());
+    for (const Case &c : cases) {
+        domain::Event e;
+        e.id = c.id;
+        e.incidentUid = c.incident;
+        e.hlc = 1;
+        e.ts = 2;
+        e.actor = QStringLiteral("sam");
+        e.kind = QStringLiteral("note.added");
+        e.payload = {{QStringLiteral("text"), QStringLiteral("hi")}};
+        e.origin = QStringLiteral("replica");
+        e.prevHash = c.prev;
+        e.hash = c.hash;
+        QVERIFY(fx.store.appendEvent(e).ok());
+        store::Stmt *q = fx.store.db().prepare(
+            QStringLiteral("SELECT id, incident, prev_hash, hash, typeof(prev_hash), payload FROM "
+                           "events WHERE seq=?"));
+        q->bind(1, e.seq);
+        QVERIFY(q->step());
+        store::RowReader row(*q);
+        QCOMPARE(row.blob(), store::Store::uuidToBlob(c.id));
+        QCOMPARE(row.blob(), store::Store::uuidToBlob(c.incident));
+        QCOMPARE(row.blob(), QByteArray::fromHex(c.prev.toLatin1()));
+        QCOMPARE(row.blob(), QByteArray::fromHex(c.hash.toLatin1()));
+        QCOMPARE(row.text(), QStringLiteral("blob"));
+        QCOMPARE(row.text(), QStringLiteral("{\"text\":\"hi\"}"));
+        q->reset();
+    }
+    fx.store.db().rollback();
+}
 
 void TestStore::preparedStatements_literalAndBuiltTextShareOne()
 {
