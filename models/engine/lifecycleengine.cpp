@@ -180,7 +180,7 @@ void LifecycleEngine::emitEvent(Work &work, Incident &inc, const QString &kind,
     e.prevHash = inc.headHash;
     e.hash = e.computeHash();
     store::applyEvent(inc, e);
-    out.events << e;
+    out.events << std::move(e);
 }
 
 bool LifecycleEngine::emitOnce(Work &work, Incident &inc, const QString &kind,

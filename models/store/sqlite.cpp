@@ -250,8 +250,16 @@ Db::~Db()
     close();
 }
 
+void configureSqlite()
+{
+    // Not thread-safe in SQLite: the first call makes it, once, and every other waits for it.
+    static const int rc = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    (void)rc; // SQLITE_MISUSE when SQLite had started already: then it stays as it is
+}
+
 Status Db::open(const QString &path, bool readOnly)
 {
+    configureSqlite();
     close();
     const int flags =
         readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);

@@ -170,6 +170,12 @@ private:
     mutable bool m_checked = false;
 };
 
+/// Process-wide SQLite settings, made before SQLite starts: memory statistics off. They take a
+/// global lock on every allocation SQLite makes, and nothing here reads them (no heap limit,
+/// no sqlite3_memory_used()). Db::open() calls it; a program that also uses SQLite directly
+/// calls it first. Once SQLite has started it changes nothing; later calls do nothing.
+void configureSqlite();
+
 /// One SQLite connection (not shared across threads) with a statement cache.
 class Db {
 public:

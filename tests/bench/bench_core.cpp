@@ -510,6 +510,8 @@ void progressLine(const char *what, qint64 done, qint64 total, double secs)
 
 int main(int argc, char **argv)
 {
+    // As the app has it, for both sides of every comparison: before any connection.
+    store::configureSqlite();
     QCoreApplication app(argc, argv);
     const bench::CommandLine args(
         app,

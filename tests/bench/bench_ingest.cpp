@@ -395,6 +395,8 @@ QStringList row(const QString &what, const Run &r, const Run &raw)
 
 int main(int argc, char **argv)
 {
+    // As the app has it, for both sides of every comparison: before any connection.
+    store::configureSqlite();
     QCoreApplication app(argc, argv);
     const bench::CommandLine args(app,
                                   {{"alerts", "Alerts in the in-process storm.", "N", "100000", 1},

@@ -103,6 +103,8 @@ domain::Event syntheticOpen(qint64 i, qint64 baseMs)
 
 int main(int argc, char **argv)
 {
+    // As the app has it, for both sides of every comparison: before any connection.
+    store::configureSqlite();
     QCoreApplication app(argc, argv);
     const bench::CommandLine args(app, {{"drain", "Incidents to drain.", "n", "2000"},
                                         {"bulk", "Incidents to bulk load.", "n", "1000000"}});

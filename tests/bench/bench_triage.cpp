@@ -60,6 +60,8 @@ QString us(double msValue)
 
 int main(int argc, char **argv)
 {
+    // As the app has it, for both sides of every comparison: before any connection.
+    store::configureSqlite();
     QCoreApplication app(argc, argv);
     const bench::CommandLine args(
         app, {{"incidents", "Resolved incidents in the cache.", "N", "50000", 100},

@@ -123,6 +123,7 @@ class TestStore : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase_sqliteKeepsNoMemoryStatistics();
     void writtenIncidents_answerUntilTheNextWrite();
     void numbers_areSequentialAndPadded();
     void hashChain_validAfterDemo();
@@ -205,6 +206,21 @@ void TestStore::appendEvent_storesTheBytesOfEverySpelling()
         q->reset();
     }
     fx.store.db().rollback();
+}
+
+void TestStore::initTestCase_sqliteKeepsNoMemoryStatistics()
+{
+    // Runs first, so the store opens the first connection of the process: SQLite's memory
+    // statistics are off (configureSqlite()), so nothing counts what SQLite allocates.
+    QTemporaryDir dir;
+    store::Store st;
+    QVERIFY(st.open(dir.filePath(QStringLiteral("m.db"))));
+    QVERIFY(st.db()
+                .exec(QStringLiteral("CREATE TABLE m(v); INSERT INTO m VALUES(randomblob(99999))"))
+                .ok());
+    QCOMPARE(sqlite3_memory_used(), sqlite3_int64(0));
+    store::configureSqlite(); // again, now that SQLite has started: changes nothing
+    QCOMPARE(st.db().scalar(QStringLiteral("SELECT length(v) FROM m")), qint64(99999));
 }
 
 void TestStore::preparedStatements_literalAndBuiltTextShareOne()
