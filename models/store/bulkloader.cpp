@@ -144,12 +144,15 @@ Status BulkLoader::begin()
     {
         // Secondary indexes, and the triggers that keep the dashboard rollups (an upsert per
         // written row; finish() sums them in memory as it writes the rows). Other triggers stay:
-        // their effect has no set-wise rebuild here.
+        // their effect has no set-wise rebuild here. Partial indexes of the log stay too: they
+        // pick rare kinds (events_triage_feedback), so keeping them costs a test of each
+        // appended row's kind, where building one again reads the whole log.
         auto q = db.prepareOnce(
             QStringLiteral("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND "
                            "tbl_name IN ('incidents','events','incident_services') "
                            "AND (type='index' OR (type='trigger' AND name LIKE 'metrics\\_%' "
-                           "ESCAPE '\\')) ORDER BY type='trigger', name"));
+                           "ESCAPE '\\')) AND NOT (type='index' AND tbl_name='events' AND "
+                           "sql LIKE '%) WHERE %') ORDER BY type='trigger', name"));
         while (q && q->step()) {
             RowReader row(*q);
             const QString type = row.text().toUpper();

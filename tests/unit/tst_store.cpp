@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The SQLite store: hash chain, tamper detection, projection rebuild, migrations, bad files.
+#include "query/incidentquery.h"
 #include "unit/coretestutil.h"
 #include "unit/tamperutil.h"
 
@@ -142,6 +143,7 @@ private Q_SLOTS:
     void rebuild_repairsProjection();
     void migrations_areIdempotent();
     void openIndexes_arePartialAndUsed();
+    void listSorts_walkAnIndexInEveryView();
     void reopen_keepsData();
     void notSqlite_givesClearError();
     void directoryAsDatabase_givesClearError();
@@ -659,6 +661,21 @@ void TestStore::migrations_areIdempotent()
     QVERIFY(b.open(path).ok());
 }
 
+// The EXPLAIN QUERY PLAN lines of a statement, one per line.
+static QString queryPlan(store::Db &db, const QString &sql)
+{
+    auto q = db.prepareOnce(QStringLiteral("EXPLAIN QUERY PLAN ") + sql);
+    if (!q)
+        return QStringLiteral("cannot prepare: ") + db.lastError();
+    QString plan;
+    while (q->step()) {
+        store::RowReader row(*q); // id, parent, notused, detail
+        row.skip(3);
+        plan += row.text() + u'\n';
+    }
+    return plan;
+}
+
 void TestStore::openIndexes_arePartialAndUsed()
 {
     QTemporaryDir dir;
@@ -671,13 +688,43 @@ void TestStore::openIndexes_arePartialAndUsed()
                  "SELECT count(*) FROM sqlite_master WHERE type='index' AND tbl_name='incidents' "
                  "AND sql LIKE '%ON incidents(is\\_open%' ESCAPE '\\'")),
              qint64(0));
-    for (const char *name :
-         {"incidents_open", "incidents_updated", "incidents_open_tiles", "incidents_open_unacked",
-          "incidents_reminder_commander", "incidents_reminder_status"})
+    for (const char *name : {"incidents_open", "incidents_updated", "incidents_open_unacked",
+                             "incidents_reminder_commander", "incidents_reminder_status"})
         QVERIFY2(raw.value(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name='%1' AND "
-                                          "sql LIKE '%WHERE is_open=1'")
+                                          "sql LIKE '%WHERE is_open=1%'")
                                .arg(QLatin1String(name))) == 1,
                  name);
+    // Migration 0990: the tiles' covering index is gone (the tiles come from metrics_open),
+    // and the reminder and unacknowledged indexes hold only the rows their queries can
+    // return. Their key columns stay: the planner (no statistics) weighs the equality columns
+    // of a key, and without them it picked the group or priority index and a sort.
+    QCOMPARE(raw.value(QStringLiteral(
+                 "SELECT count(*) FROM sqlite_master WHERE name='incidents_open_tiles'")),
+             qint64(0));
+    const struct {
+        const char *index;
+        const char *key;
+        const char *where;
+    } narrow[] = {
+        {"incidents_open_unacked", "acknowledged_at,created_at",
+         "WHERE is_open=1 AND acknowledged_at=0"},
+        {"incidents_reminder_commander", "resolved_at,commander,created_at",
+         "WHERE is_open=1 AND resolved_at=0 AND commander=''"},
+        {"incidents_reminder_status", "resolved_at,", "WHERE is_open=1 AND resolved_at=0"},
+        {"incidents_reminder_postmortem", "closed_at,resolved_at",
+         "WHERE closed_at=0 AND resolved_at>0"},
+    };
+    for (const auto &n : narrow) {
+        QCOMPARE(raw.rows(QStringLiteral("SELECT group_concat(coalesce(name, ''), ',') AS k FROM "
+                                         "pragma_index_info('%1')")
+                              .arg(QLatin1String(n.index))),
+                 QStringList{QStringLiteral("k=t:%1").arg(QLatin1String(n.key))});
+        QVERIFY2(raw.value(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name='%1' AND "
+                                          "sql LIKE '%%2'")
+                               .arg(QLatin1String(n.index), QString::fromLatin1(n.where).replace(
+                                                                u'\'', QStringLiteral("''")))) == 1,
+                 n.index);
+    }
     // The queries that read them (same shapes as the engine's, the dashboard's and the
     // list's) still reach them.
     const struct {
@@ -695,23 +742,70 @@ void TestStore::openIndexes_arePartialAndUsed()
         {"SELECT number FROM incidents WHERE is_open=1 AND acknowledged_at=0 ORDER BY created_at, "
          "id LIMIT 1",
          "incidents_open_unacked"},
-        {"SELECT severity, count(*) FROM incidents INDEXED BY incidents_open_tiles WHERE is_open=1 "
-         "AND assignment_group='db' "
-         "GROUP BY severity",
-         "incidents_open_tiles"},
+        {"SELECT number FROM incidents WHERE is_open=1 AND acknowledged_at=0 AND "
+         "assignment_group='db' ORDER BY created_at, id LIMIT 1",
+         "incidents_open_unacked"},
+        {"SELECT number FROM incidents WHERE is_open=1 AND acknowledged_at=0 AND id IN (SELECT "
+         "incident FROM incident_services WHERE service='db') ORDER BY created_at, id LIMIT 1",
+         "incidents_open_unacked"},
+        // The exact tiles (the rollups' reference) walk the open rows, not the whole table.
+        {"SELECT severity, count(*), sum(commander=''), sum(acknowledged_at=0) FROM incidents "
+         "WHERE is_open=1 GROUP BY severity",
+         "incidents_open_"},
     };
     for (const auto &c : cases) {
-        auto q = s.db().prepareOnce(QStringLiteral("EXPLAIN QUERY PLAN ") + QLatin1String(c.sql));
-        QVERIFY2(q, qPrintable(s.db().lastError()));
-        QString plan;
-        while (q->step()) {
-            store::RowReader row(*q); // id, parent, notused, detail
-            row.skip(3);
-            plan += row.text() + u'\n';
-        }
+        const QString plan = queryPlan(s.db(), QLatin1String(c.sql));
         QVERIFY2(plan.contains(QStringLiteral("INDEX %1").arg(QLatin1String(c.index))),
                  qPrintable(QLatin1String(c.sql) + u'\n' + plan));
     }
+}
+
+void TestStore::listSorts_walkAnIndexInEveryView()
+{
+    // Each sortable list column has a full index (the All view) and a partial one of the open
+    // rows (the Open view): the first page and every keyset page walk one in
+    // order, both directions, with no sort of the matches (no temp b-tree).
+    QTemporaryDir dir;
+    store::Store s;
+    QVERIFY(s.open(dir.filePath(QStringLiteral("l.db"))).ok());
+    const query::IncidentSort sorts[] = {
+        query::IncidentSort::Id,     query::IncidentSort::Title,    query::IncidentSort::Severity,
+        query::IncidentSort::State,  query::IncidentSort::Assignee, query::IncidentSort::Priority,
+        query::IncidentSort::SlaDue, query::IncidentSort::Created};
+    const QList<query::SavedView> views = query::savedViews(QStringLiteral("alice"), 1);
+    QList<std::pair<QString, query::IncidentFilter>> filters{{QStringLiteral("all"), {}}};
+    for (const query::SavedView &v : views)
+        if (v.id == u"open")
+            filters << std::pair{v.id, v.filter};
+    for (const auto &[name, filter] : filters)
+        for (const query::IncidentSort sort : sorts)
+            for (const bool desc : {false, true}) {
+                const query::IncidentQuery q(filter, sort, desc);
+                query::IncidentRow probe;
+                probe.id = 500;
+                probe.title = QStringLiteral("M");
+                probe.state = QStringLiteral("m");
+                probe.assignee = QStringLiteral("m");
+                probe.severity = 2;
+                probe.priority = 2;
+                probe.createdAt = 1700000000000LL;
+                probe.slaDue = 1;
+                QList<QVariant> b1, b2;
+                for (const QString &sql : {q.offsetPageSql(0, 200, b1),
+                                           q.keysetPageSql(q.keyOf(probe), false, 200, b2)}) {
+                    const QString plan = queryPlan(s.db(), sql);
+                    const QString what = name + u' ' + QString::number(int(sort)) +
+                                         (desc ? QStringLiteral(" desc\n") : QStringLiteral("\n")) +
+                                         sql + u'\n' + plan;
+                    QVERIFY2(!plan.contains(QStringLiteral("TEMP B-TREE")), qPrintable(what));
+                    QVERIFY2(plan.contains(QStringLiteral("INDEX")) ||
+                                 (sort == query::IncidentSort::Id && name == u"all"),
+                             qPrintable(what));
+                    if (name != u"all")
+                        QVERIFY2(plan.contains(QStringLiteral("INDEX incidents_open")),
+                                 qPrintable(what));
+                }
+            }
 }
 
 void TestStore::reopen_keepsData()
