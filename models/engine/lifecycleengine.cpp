@@ -66,47 +66,38 @@ std::optional<Incident> LifecycleEngine::recentIncident(const QString &ref)
     // commands name incidents) or a uid (as ingestion does); Store::findIncident() tries the
     // number first, and no number reads as a uid.
     const QString r = ref.trimmed();
-    QString uid;
-    QByteArray head;
-    if (const QUuid asUid = QUuid::fromString(r); !asUid.isNull()) {
-        uid = asUid.toString(QUuid::WithoutBraces);
-        if (!m_recent.contains(uid) && !m_older.contains(uid))
-            return std::nullopt;
-        store::Stmt *s =
-            m_store.db().prepare(QStringLiteral("SELECT head_hash FROM incidents WHERE uid=?"));
-        if (!s)
-            return std::nullopt;
-        s->bindBlob(1, asUid.toRfc4122());
-        const bool found = s->step();
-        if (found)
-            head = store::RowReader(*s).blob();
-        s->reset();
-        if (!found)
-            return std::nullopt;
-    } else {
-        store::Stmt *s = m_store.db().prepare(
-            QStringLiteral("SELECT uid, head_hash FROM incidents WHERE number=?"));
-        if (!s)
-            return std::nullopt;
-        s->bind(1, r.toUpper());
-        if (!s->step()) {
-            s->reset();
-            return std::nullopt;
-        }
-        store::RowReader row(*s);
-        uid = store::Store::blobToUuid(row.blob());
-        head = row.blob();
-        s->reset();
-    }
-    auto it = m_recent.constFind(uid);
-    if (it == m_recent.cend()) {
-        it = m_older.constFind(uid);
-        if (it == m_older.cend())
-            return std::nullopt;
-    }
-    if (QByteArray::fromHex(it->headHash.toLatin1()) != head)
+    const QUuid asUid = QUuid::fromString(r);
+    const auto held = [this](const QString &uid) -> const Incident * {
+        for (const auto *generation : {&m_recent, &m_older})
+            if (const auto it = generation->constFind(uid); it != generation->cend())
+                return &*it;
+        return nullptr;
+    };
+    // A uid this engine does not hold needs no query.
+    const Incident *inc = asUid.isNull() ? nullptr : held(asUid.toString(QUuid::WithoutBraces));
+    if (!asUid.isNull() && !inc)
         return std::nullopt;
-    return *it;
+    store::Stmt *s = m_store.db().prepare(
+        asUid.isNull() ? QStringLiteral("SELECT uid, head_hash FROM incidents WHERE number=?")
+                       : QStringLiteral("SELECT uid, head_hash FROM incidents WHERE uid=?"));
+    if (!s)
+        return std::nullopt;
+    if (asUid.isNull())
+        s->bind(1, r.toUpper());
+    else
+        s->bindBlob(1, asUid.toRfc4122());
+    std::optional<Incident> out;
+    if (s->step()) {
+        store::RowReader row(*s);
+        if (inc)
+            row.skip();
+        else
+            inc = held(store::Store::blobToUuid(row.blob()));
+        if (inc && QByteArray::fromHex(inc->headHash.toLatin1()) == row.blob())
+            out = *inc;
+    }
+    s->reset();
+    return out;
 }
 
 void LifecycleEngine::keepRecent(Work &work)

@@ -18,6 +18,7 @@
 #include <QRegularExpression>
 #include <QUuid>
 #include <QVariant>
+#include <QtEndian>
 
 #include <sqlite3.h>
 
@@ -253,34 +254,21 @@ static int hexValue(char16_t c)
     return -1;
 }
 
-// The bytes an event row stores for a UUID and a hash, written into buffers of the caller:
-// the usual spellings (a UUID's 36 characters, an even number of hex digits) are read here,
-// anything else as uuidToBlob() and QByteArray::fromHex() read it. Saves four conversions and
-// four copies per event.
+// The bytes an event row stores for a UUID and a hash, written into buffers of the caller
+// instead of a QByteArray each (four per event). A UUID is read as uuidToBlob() reads it (any
+// spelling QUuid takes; anything else is the null UUID); a hash in its usual spelling (an
+// even number of hex digits) here, anything else as QByteArray::fromHex() reads it.
 struct EventKeyBytes {
     char bytes[16];
-    QByteArray other;
     QByteArrayView view;
     explicit EventKeyBytes(const QString &uuid)
     {
-        static constexpr int kDash[] = {8, 13, 18, 23};
-        bool ok = uuid.size() == 36;
-        for (int i = 0, k = 0; ok && i < 36; ++i) {
-            if (i == kDash[0] || i == kDash[1] || i == kDash[2] || i == kDash[3]) {
-                ok = uuid[i] == u'-';
-                continue;
-            }
-            const int v = hexValue(uuid[i].unicode());
-            ok = v >= 0;
-            bytes[k / 2] = char(k % 2 ? (bytes[k / 2] << 4) | v : v);
-            ++k;
-        }
-        if (ok) {
-            view = QByteArrayView(bytes, 16);
-        } else {
-            other = Store::uuidToBlob(uuid);
-            view = other;
-        }
+        const QUuid u = QUuid::fromString(uuid);
+        qToBigEndian(u.data1, bytes);
+        qToBigEndian(u.data2, bytes + 4);
+        qToBigEndian(u.data3, bytes + 6);
+        memcpy(bytes + 8, u.data4, 8);
+        view = QByteArrayView(bytes, 16);
     }
 };
 struct HashBytes {
