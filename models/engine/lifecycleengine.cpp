@@ -93,7 +93,8 @@ std::optional<Incident> LifecycleEngine::recentIncident(const QString &ref)
             row.skip();
         else
             inc = held(store::Store::blobToUuid(row.blob()));
-        if (inc && QByteArray::fromHex(inc->headHash.toLatin1()) == row.blob())
+        const QByteArray head = row.blob(); // read even when not held: every column is read
+        if (inc && QByteArray::fromHex(inc->headHash.toLatin1()) == head)
             out = *inc;
     }
     s->reset();
