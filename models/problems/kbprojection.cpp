@@ -133,7 +133,8 @@ Status writeKnownErrorArticle(store::Store &store, qint64 id)
     const qint64 count = row.int64(), updatedAt = row.int64();
     s->reset();
     Stmt *l = db.prepare(QStringLiteral(
-        "SELECT number FROM known_error_incidents WHERE known_error_id=? ORDER BY linked_at"));
+        "SELECT number FROM known_error_incidents WHERE known_error_id=? ORDER BY linked_at, "
+        "number"));
     if (!l)
         return Status::fail(db.lastError(), QStringLiteral("db"));
     const QStringList incidents =

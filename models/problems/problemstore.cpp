@@ -78,10 +78,9 @@ std::optional<Problem> ProblemStore::problem(const QString &ref)
     }
     s->reset();
     if (p)
-        p->incidents = db.texts(
-            QStringLiteral(
-                "SELECT number FROM problem_incidents WHERE problem_id=? ORDER BY linked_at"),
-            {p->id});
+        p->incidents = db.texts(QStringLiteral("SELECT number FROM problem_incidents WHERE "
+                                               "problem_id=? ORDER BY linked_at, number"),
+                                {p->id});
     return p;
 }
 
@@ -196,7 +195,7 @@ QList<Problem> ProblemStore::problemsOf(const QString &incidentRef)
         return {};
     return problemsNumbered(m_engine.store().db().texts(
         QStringLiteral("SELECT p.number FROM problem_incidents l JOIN problems p ON p.id = "
-                       "l.problem_id WHERE l.incident_uid=? ORDER BY l.linked_at"),
+                       "l.problem_id WHERE l.incident_uid=? ORDER BY l.linked_at, p.number"),
         {inc->uid}));
 }
 
@@ -290,7 +289,7 @@ std::optional<KnownError> ProblemStore::knownError(const QString &number)
     std::optional<KnownError> k = s->bind(1, number.trimmed().toUpper()).one(readKe);
     if (k)
         k->incidents = db.texts(QStringLiteral("SELECT number FROM known_error_incidents WHERE "
-                                               "known_error_id=? ORDER BY linked_at"),
+                                               "known_error_id=? ORDER BY linked_at, number"),
                                 {k->id});
     return k;
 }

@@ -42,6 +42,8 @@ void TestProblem::problem_linksIncidentsOnceAndRecordsIt()
     QVERIFY(ps.linkIncident(QStringLiteral("prb0000001"), b, QStringLiteral("erin")).ok());
     const auto again = ps.problem(p->number);
     QCOMPARE(again->incidents.size(), 2);
+    // Linked in the same millisecond (the clock stands still): in number order, every time.
+    QCOMPARE(again->incidents, (QStringList{na, env.store.incidentByUid(b)->number}));
     int linked = 0;
     for (const auto &e : env.store.timeline(a))
         linked += e.kind == problems::ProblemLinkedKind ? 1 : 0;
