@@ -2,6 +2,7 @@
 #include "store/sqlite.h"
 
 #include "store/logging.h"
+#include "store/walbuffer.h"
 
 #include <QStringEncoder>
 
@@ -263,8 +264,8 @@ Status Db::open(const QString &path, bool readOnly)
     close();
     const int flags =
         readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-    const int rc =
-        sqlite3_open_v2(path.toUtf8().constData(), &m_db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    const int rc = sqlite3_open_v2(path.toUtf8().constData(), &m_db, flags | SQLITE_OPEN_NOMUTEX,
+                                   walBufferVfs());
     if (rc != SQLITE_OK) {
         const QString msg =
             m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QStringLiteral("out of memory");

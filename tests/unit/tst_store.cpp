@@ -13,6 +13,8 @@
 #include <QTest>
 #include <QUuid>
 
+#include "store/walbuffer.h"
+
 #include <sqlite3.h>
 
 using namespace sitrep;
@@ -125,6 +127,8 @@ class TestStore : public QObject {
 
 private Q_SLOTS:
     void initTestCase_sqliteKeepsNoMemoryStatistics();
+    void walBuffer_everyCommitIsInTheFileWhenItReturns();
+    void walBuffer_rolledBackSpillLeavesLaterCommitsWhole();
     void writtenIncidents_answerUntilTheNextWrite();
     void numbers_areSequentialAndPadded();
     void hashChain_validAfterDemo();
@@ -223,6 +227,96 @@ void TestStore::initTestCase_sqliteKeepsNoMemoryStatistics()
     QCOMPARE(sqlite3_memory_used(), sqlite3_int64(0));
     store::configureSqlite(); // again, now that SQLite has started: changes nothing
     QCOMPARE(st.db().scalar(QStringLiteral("SELECT length(v) FROM m")), qint64(99999));
+}
+
+namespace {
+QString insertRows(const QString &who, int rows, int bytes)
+{
+    return QStringLiteral(
+               "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i<%1) "
+               "INSERT INTO scratch(who, body) SELECT '%2', zeroblob(%3) FROM c")
+        .arg(rows)
+        .arg(who)
+        .arg(bytes);
+}
+} // namespace
+
+void TestStore::walBuffer_everyCommitIsInTheFileWhenItReturns()
+{
+    // The store's file layer gathers a transaction's log frames into few writes. Each commit
+    // is in the file when it returns: a connection without the layer, which reads nothing
+    // but the file, sees every commit at once, across transactions larger than the layer's
+    // buffer and across restarts of the log. And the layer wrote far fewer times than SQLite
+    // asked it to.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("w.db"));
+    store::Store st;
+    QVERIFY(st.open(path));
+    auto &db = st.db();
+    QVERIFY(db.exec(QStringLiteral("PRAGMA wal_autocheckpoint=64"))); // restarts the log often
+    QVERIFY(db.exec(
+        QStringLiteral("CREATE TABLE scratch(n INTEGER PRIMARY KEY, who TEXT, body BLOB)")));
+    Raw reader(path);
+    const store::WalBufferCounts before = store::walBufferCounts();
+    qint64 rows = 0;
+    for (int t = 0; t < 150; ++t) {
+        const int n = 1 + (t * 7) % 40;
+        QVERIFY(db.begin());
+        QVERIFY(db.exec(insertRows(QStringLiteral("w"), n, 200 + (t % 5) * 1500)));
+        QVERIFY(db.commit());
+        rows += n;
+        QCOMPARE(reader.value(QStringLiteral("SELECT count(*) FROM scratch")), rows);
+    }
+    const store::WalBufferCounts after = store::walBufferCounts();
+    const qint64 asked = after.logWrites - before.logWrites;
+    const qint64 written = after.fileWrites - before.fileWrites;
+    QVERIFY2(asked > 2000, qPrintable(QString::number(asked)));
+    QVERIFY2(written * 4 < asked, qPrintable(QStringLiteral("%1 of %2").arg(written).arg(asked)));
+    // Each commit's frames were written out as its commit frame completed, before SQLite
+    // published them to readers (its write lock's release comes later).
+    QCOMPARE(after.commitWrites - before.commitWrites, 150);
+    QCOMPARE(reader.rows(QStringLiteral("PRAGMA integrity_check")),
+             QStringList{QStringLiteral("integrity_check=t:ok")});
+}
+
+void TestStore::walBuffer_rolledBackSpillLeavesLaterCommitsWhole()
+{
+    // A transaction too large for its page cache writes frames to the log before it ends (and
+    // reads them back as it goes). Rolled back, its last frames may still wait in the layer's
+    // buffer.
+    // They must reach the file before another connection can write the log: otherwise they
+    // would land later on top of that connection's committed frames.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("s.db"));
+    {
+        store::Store st;
+        QVERIFY(st.open(path));
+        auto &db = st.db();
+        QVERIFY(db.exec(
+            QStringLiteral("CREATE TABLE scratch(n INTEGER PRIMARY KEY, who TEXT, body BLOB)")));
+        QVERIFY(db.exec(QStringLiteral("PRAGMA cache_size=8")));
+        // An empty log: the rollback then reads every page it puts back from the database
+        // file, and nothing reads the log before the write lock goes.
+        QVERIFY(db.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")));
+        const store::WalBufferCounts before = store::walBufferCounts();
+        QVERIFY(db.begin());
+        QVERIFY(db.exec(insertRows(QStringLiteral("rolled back"), 300, 3000)));
+        QVERIFY(store::walBufferCounts().logWrites > before.logWrites + 100); // it spilled
+        db.rollback();
+        {
+            Raw other(path); // writes the log where the rolled-back frames were
+            QCOMPARE(other.exec(insertRows(QStringLiteral("other"), 400, 3000)), QString());
+        }
+        QVERIFY(db.exec(insertRows(QStringLiteral("after"), 1, 10)));
+    }
+    Raw check(path);
+    QCOMPARE(check.rows(QStringLiteral("PRAGMA integrity_check")),
+             QStringList{QStringLiteral("integrity_check=t:ok")});
+    QCOMPARE(check.value(QStringLiteral(
+                 "SELECT count(*) FROM scratch WHERE who='other' AND body=zeroblob(3000)")),
+             400);
+    QCOMPARE(check.value(QStringLiteral("SELECT count(*) FROM scratch WHERE who='after'")), 1);
+    QCOMPARE(check.value(QStringLiteral("SELECT count(*) FROM scratch")), 401);
 }
 
 void TestStore::preparedStatements_literalAndBuiltTextShareOne()
