@@ -280,7 +280,12 @@ int mainLock(sqlite3_file *f, int l)
 }
 int mainUnlock(sqlite3_file *f, int l)
 {
-    return realOf(f)->pMethods->xUnlock(realOf(f), l);
+    // In exclusive locking mode, which keeps the log's write lock to itself, giving up the
+    // file lock is what lets other connections write. (Otherwise the buffer is empty here.)
+    MainFile *m = mainOf(f);
+    if (m->wal)
+        (void)flush(m->wal);
+    return m->real->pMethods->xUnlock(m->real, l);
 }
 int mainCheckReserved(sqlite3_file *f, int *out)
 {
