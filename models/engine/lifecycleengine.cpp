@@ -659,12 +659,14 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
 
     auto doTransition = [&](const QString &target) -> Status {
         const QString to = wf.canonicalState(target);
-        QStringList names;
-        for (const auto &s : wf.states())
-            names << s.id;
-        if (to.isEmpty())
+        if (to.isEmpty()) {
+            // The state names are listed only for the message: not on every transition.
+            QStringList names;
+            for (const auto &s : wf.states())
+                names << s.id;
             return Status::fail(QStringLiteral("unknown state '%1' (states: %2)")
                                     .arg(target, names.join(QStringLiteral(", "))));
+        }
         if (to == inc.state)
             return Status::fail(QStringLiteral("%1 is already '%2'").arg(inc.number, to));
         const auto *t = wf.transition(inc.state, to);
