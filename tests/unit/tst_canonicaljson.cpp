@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -144,6 +145,97 @@ private slots:
             QByteArray(
                 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")); // FIPS 180-2
                                                                                       // example
+    }
+
+    // The writer gives the bytes canonicalJson() writes for the object inserts would build,
+    // and that object, whatever the members and whether their keys come sorted.
+    void objectWriter_sameAsInserts()
+    {
+        std::mt19937 rng(20261207);
+        static const char *const keys[] = {
+            "alerts", "assignee", "b",       "ba",    "c\"q",     "cis", "number", "open",
+            "sla",    "state",    "t\u00e9", "title", "workflow", "x y", "z\\",    "\x7f"};
+        for (int i = 0; i < 5000; ++i) {
+            QList<int> picked;
+            for (int k = 0; k < int(std::size(keys)); ++k)
+                if (rng() % 2)
+                    picked << k;
+            if (rng() % 4 == 0) // out of order now and then
+                std::shuffle(picked.begin(), picked.end(), rng);
+            QJsonObject want;
+            domain::CanonicalObjectWriter w;
+            for (int k : std::as_const(picked)) {
+                const QLatin1String key(keys[k]);
+                switch (rng() % 5) {
+                case 0: {
+                    const QString v = randomString(rng);
+                    want.insert(QString(key), v);
+                    w.string(key, v);
+                    break;
+                }
+                case 1: {
+                    const bool v = rng() % 2;
+                    want.insert(QString(key), v);
+                    w.boolean(key, v);
+                    break;
+                }
+                case 2: {
+                    const qint64 v = qint64(rng()) * (rng() % 2 ? 1 : -1) * qint64(rng() % 100000);
+                    want.insert(QString(key), v);
+                    w.integer(key, v);
+                    break;
+                }
+                case 3: {
+                    QStringList v;
+                    for (int n = int(rng() % 4); n > 0; --n)
+                        v << randomString(rng);
+                    want.insert(QString(key), QJsonArray::fromStringList(v));
+                    w.strings(key, v);
+                    break;
+                }
+                default: {
+                    const QJsonValue v = randomValue(rng, 1);
+                    want.insert(QString(key), v);
+                    w.value(key, v);
+                }
+                }
+            }
+            const domain::CanonicalObject got = w.finish();
+            QCOMPARE(got.json(), domain::canonicalJson(want));
+            QCOMPARE(got.json(), QJsonDocument(want).toJson(QJsonDocument::Compact));
+            QCOMPARE(domain::canonicalJson(got.object()), got.json());
+            QCOMPARE(got.object().keys(), want.keys());
+            for (auto it = want.constBegin(); it != want.constEnd(); ++it) {
+                const QJsonValue v = got.object().value(it.key());
+                // NaN is unequal to itself: its spelling is compared above.
+                if (!(it->isDouble() && std::isnan(it->toDouble())))
+                    QCOMPARE(v, *it);
+                QCOMPARE(v.type(), it->type());
+            }
+        }
+        const domain::CanonicalObject empty = domain::CanonicalObjectWriter().finish();
+        QCOMPARE(empty.json(), QByteArray("{}"));
+        QVERIFY(empty.object().isEmpty());
+    }
+
+    // What the writer reads back is what a read of the payload from the log gives.
+    void objectWriter_objectAsReadFromTheLog()
+    {
+        domain::CanonicalObjectWriter w;
+        w.strings(QLatin1String("a"), {QStringLiteral("x"), QString(QChar(0xd800))})
+            .boolean(QLatin1String("b"), false)
+            .integer(QLatin1String("c"), qint64(1) << 60)
+            .string(QLatin1String("d"), QStringLiteral("caf\u00e9 \"quoted\"\n"));
+        const domain::CanonicalObject got = w.finish();
+        const QJsonObject read = QJsonDocument::fromJson(got.json()).object();
+        QCOMPARE(got.object(), read);
+        QCOMPARE(got.object()[u"c"].toInteger(), qint64(1) << 60);
+        // A value() is kept as given: 3.0 stays a double that is not an integer in CBOR.
+        domain::CanonicalObjectWriter v;
+        v.value(QLatin1String("n"), 3.0).value(QLatin1String("u"), QJsonValue::Undefined);
+        const domain::CanonicalObject kept = v.finish();
+        QCOMPARE(kept.json(), QByteArray(R"({"n":3})"));
+        QCOMPARE(kept.object(), (QJsonObject{{QStringLiteral("n"), 3.0}}));
     }
 
     void randomDocuments()

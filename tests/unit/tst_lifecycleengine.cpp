@@ -6,6 +6,7 @@
 // resources/workflows/sre.yaml, the default priority matrix and resources/config/oncall.yaml.
 #include "unit/coretestutil.h"
 
+#include "domain/canonicaljson.h"
 #include "domain/event.h"
 #include "domain/incident.h"
 #include "engine/fieldrules.h"
@@ -13,6 +14,7 @@
 
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -144,6 +146,7 @@ private Q_SLOTS:
 
     void open_recordsEventsAndDerivedFields();
     void open_routesByServiceAndKeepsGivenAssignee();
+    void payloads_sameAsBuiltByInserts();
     void open_invalid_refusedAndNothingWritten_data();
     void open_invalid_refusedAndNothingWritten();
     void priorityMatrix_impactTimesUrgency_data();
@@ -259,6 +262,178 @@ void TestLifecycleEngine::open_routesByServiceAndKeepsGivenAssignee()
     inc = fx.get(g->number);
     QCOMPARE(inc.assignee, QStringLiteral("zoe"));
     QCOMPARE(inc.assignmentGroup, QString());
+}
+
+// The engine writes its payloads in key order straight into their canonical bytes. Each
+// must be the object the engine used to build by inserts (spelled out here), its bytes what
+// canonicalJson() writes for that object, and the log must hold exactly those bytes.
+void TestLifecycleEngine::payloads_sameAsBuiltByInserts()
+{
+    CoreFixture fx;
+    const auto &wf = fx.engine->workflow();
+    const auto *initial = wf.state(wf.initialState());
+    QList<domain::Event> all;
+    const auto check = [&](const domain::Event &e, const QJsonObject &want) {
+        QCOMPARE(e.payload, want);
+        QCOMPARE(e.payload.keys(), want.keys());
+        QCOMPARE(e.payloadRaw, domain::canonicalJson(want));
+        QCOMPARE(e.payloadRaw, QJsonDocument(want).toJson(QJsonDocument::Compact));
+    };
+    // As the engine built the opening before, from the command's arguments.
+    const auto opening = [&](const QJsonObject &a, const QString &number, Severity sev,
+                             Priority prio, const QString &impact, const QString &urgency,
+                             const QString &group) {
+        const auto list = [](const QJsonValue &v) {
+            QStringList out;
+            const QStringList parts = v.isArray() ? v.toVariant().toStringList()
+                                                  : v.toString().split(u',', Qt::SkipEmptyParts);
+            for (const QString &p : parts)
+                if (!p.trimmed().isEmpty())
+                    out << p.trimmed();
+            out.removeDuplicates();
+            return out;
+        };
+        const auto pol = wf.policy(prio);
+        QJsonObject p{
+            {QStringLiteral("number"), number},
+            {QStringLiteral("title"), a[u"title"].toString().trimmed()},
+            {QStringLiteral("description"), a[u"description"].toString().trimmed()},
+            {QStringLiteral("severity"), domain::severityName(sev)},
+            {QStringLiteral("priority"), domain::priorityName(prio)},
+            {QStringLiteral("impact"), impact},
+            {QStringLiteral("urgency"), urgency},
+            {QStringLiteral("category"), a[u"category"].toString().trimmed()},
+            {QStringLiteral("subcategory"), a[u"subcategory"].toString().trimmed()},
+            {QStringLiteral("services"), QJsonArray::fromStringList(list(a[u"services"]))},
+            {QStringLiteral("cis"), QJsonArray::fromStringList(list(a[u"cis"]))},
+            {QStringLiteral("assignee"), a[u"assignee"].toString().trimmed()},
+            {QStringLiteral("assignment_group"), group},
+            {QStringLiteral("reporter"),
+             a[u"reporter"].toString(QStringLiteral("tester")).trimmed()},
+            {QStringLiteral("commander"), a[u"commander"].toString().trimmed()},
+            {QStringLiteral("alerts"), QJsonArray::fromStringList(list(a[u"alerts"]))},
+            {QStringLiteral("state"), initial->id},
+            {QStringLiteral("open"), initial->open},
+            {QStringLiteral("sla"), workflow::slaModeName(initial->sla)},
+            {QStringLiteral("response_minutes"), pol.responseMinutes},
+            {QStringLiteral("resolution_minutes"), pol.resolutionMinutes},
+            {QStringLiteral("workflow"), wf.name()},
+        };
+        if (a.contains(u"source"))
+            p[u"source"] = a[u"source"];
+        return p;
+    };
+
+    // Everything given, with text that needs escapes and a source that is an object.
+    const QJsonObject full{
+        {QStringLiteral("title"), QStringLiteral(" Card declines \u2014 caf\u00e9 \"EU\" ")},
+        {QStringLiteral("description"), QStringLiteral("line one\nline\ttwo \\ \U0001F525")},
+        {QStringLiteral("severity"), QStringLiteral("high")},
+        {QStringLiteral("category"), QStringLiteral("software")},
+        {QStringLiteral("subcategory"), QStringLiteral(" payments ")},
+        {QStringLiteral("services"), QStringLiteral("checkout, web, checkout")},
+        {QStringLiteral("cis"), QJsonArray{QStringLiteral("db-1"), QStringLiteral(" db-2 ")}},
+        {QStringLiteral("alerts"), QStringLiteral("a1,a2")},
+        {QStringLiteral("reporter"), QStringLiteral(" rita ")},
+        {QStringLiteral("commander"), QStringLiteral("carl")},
+        {QStringLiteral("source"),
+         QJsonObject{{QStringLiteral("tool"), QStringLiteral("alertmanager")},
+                     {QStringLiteral("n"), 3.0},
+                     {QStringLiteral("z"), QJsonValue::Null}}}};
+    auto r = fx.engine->execute(Command::open(full, QStringLiteral("tester")));
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    auto inc = fx.get(r->number);
+    QCOMPARE(kinds(*r), (QStringList{domain::kinds::Opened, domain::kinds::Assigned,
+                                     domain::kinds::NotificationRequested}));
+    check(r->events[0], opening(full, r->number, Severity::High, Priority::P2, {}, {},
+                                QStringLiteral("Payments")));
+    check(r->events[1], {{QStringLiteral("assignee"), inc.assignee},
+                         {QStringLiteral("group"), QStringLiteral("Payments")},
+                         {QStringLiteral("via"), QStringLiteral("on-call")}});
+    check(r->events[2], {{QStringLiteral("channels"),
+                          QJsonArray::fromStringList(wf.policy(Priority::P2).notificationChannels)},
+                         {QStringLiteral("reason"), QStringLiteral("opened")},
+                         {QStringLiteral("priority"), QStringLiteral("P2")},
+                         {QStringLiteral("severity"), QStringLiteral("high")}});
+    all += r->events;
+    const QString first = r->number;
+
+    // Impact and urgency, an assignee (no routing), a source that is a string.
+    const QJsonObject matrix{{QStringLiteral("title"), QStringLiteral("Disk full")},
+                             {QStringLiteral("impact"), QStringLiteral("Single department")},
+                             {QStringLiteral("urgency"), QStringLiteral("low")},
+                             {QStringLiteral("assignee"), QStringLiteral("zoe")},
+                             {QStringLiteral("source"), QStringLiteral("cli")}};
+    r = fx.engine->execute(Command::open(matrix, QStringLiteral("tester")));
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    inc = fx.get(r->number);
+    check(r->events[0], opening(matrix, r->number, inc.severity, inc.priority,
+                                QStringLiteral("Single department"), QStringLiteral("Low"), {}));
+    all += r->events;
+
+    // Leaving the initial state for a working state acknowledges; a note comes with it.
+    r = fx.engine->execute(
+        Command::transition(first, QStringLiteral("investigating"), QStringLiteral("tester"),
+                            {{QStringLiteral("note"), QStringLiteral(" on it ")}}));
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QCOMPARE(kinds(*r), (QStringList{domain::kinds::NoteAdded, domain::kinds::Transitioned}));
+    check(r->events[0], {{QStringLiteral("text"), QStringLiteral("on it")}});
+    const auto *investigating = wf.state(QStringLiteral("investigating"));
+    check(r->events[1], {{QStringLiteral("from"), QStringLiteral("triggered")},
+                         {QStringLiteral("to"), QStringLiteral("investigating")},
+                         {QStringLiteral("open"), true},
+                         {QStringLiteral("stamps"), investigating->stamps},
+                         {QStringLiteral("sla"), workflow::slaModeName(investigating->sla)},
+                         {QStringLiteral("acknowledges"), true}});
+    all += r->events;
+
+    // Mitigating: a transition that does not acknowledge, then notify and remediation.
+    r = fx.transition(first, QStringLiteral("mitigating"));
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QCOMPARE(kinds(*r),
+             (QStringList{domain::kinds::Transitioned, domain::kinds::NotificationRequested,
+                          domain::kinds::RemediationRequested}));
+    const auto *mitigating = wf.state(QStringLiteral("mitigating"));
+    check(r->events[0], {{QStringLiteral("from"), QStringLiteral("investigating")},
+                         {QStringLiteral("to"), QStringLiteral("mitigating")},
+                         {QStringLiteral("open"), true},
+                         {QStringLiteral("stamps"), mitigating->stamps},
+                         {QStringLiteral("sla"), workflow::slaModeName(mitigating->sla)}});
+    check(r->events[1], {{QStringLiteral("channels"),
+                          QJsonArray::fromStringList(wf.policy(Priority::P2).notificationChannels)},
+                         {QStringLiteral("reason"), QStringLiteral("transition to mitigating")},
+                         {QStringLiteral("priority"), QStringLiteral("P2")},
+                         {QStringLiteral("severity"), QStringLiteral("high")}});
+    const auto pol = wf.policy(Priority::P2);
+    check(r->events[2], {{QStringLiteral("state"), QStringLiteral("mitigating")},
+                         {QStringLiteral("auto_remediation"), pol.autoRemediation},
+                         {QStringLiteral("approval_required"), pol.approvalRequired}});
+    all += r->events;
+
+    // A note with a visibility, kept as given.
+    r = fx.run(Command::Kind::Note, first,
+               {{QStringLiteral("text"), QStringLiteral("customer \"EU\" affected")},
+                {QStringLiteral("visibility"), QStringLiteral("external")}});
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    check(r->events[0], {{QStringLiteral("text"), QStringLiteral("customer \"EU\" affected")},
+                         {QStringLiteral("visibility"), QStringLiteral("external")}});
+    all += r->events;
+
+    // The log holds those very bytes and hashes, and reads back the same payloads.
+    QList<domain::Event> stored;
+    for (const QString &uid : {fx.get(first).uid, inc.uid})
+        stored += fx.store.timeline(uid);
+    QCOMPARE(stored.size(), all.size());
+    for (const domain::Event &e : std::as_const(all)) {
+        const auto it = std::find_if(stored.cbegin(), stored.cend(),
+                                     [&](const domain::Event &s) { return s.id == e.id; });
+        QVERIFY(it != stored.cend());
+        QCOMPARE(it->payloadRaw, e.payloadRaw);
+        QCOMPARE(it->payload, e.payload);
+        QCOMPARE(it->hash, e.hash);
+        QCOMPARE(e.hash, e.computeHash());
+    }
+    QCOMPARE(faultsFound(fx.store), QString());
 }
 
 void TestLifecycleEngine::open_invalid_refusedAndNothingWritten_data()
