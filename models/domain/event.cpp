@@ -8,6 +8,8 @@
 #include <QJsonDocument>
 #include <QUuid>
 
+#include <charconv>
+
 namespace sitrep::domain {
 
 namespace {
@@ -61,9 +63,11 @@ QByteArray chainHash(HashRule rule, QByteArrayView prevHashHex, QByteArrayView i
     h.add("\n");
     h.add(incidentUid);
     h.add("\n");
-    h.add(QByteArray::number(hlc));
+    // Decimal, as QByteArray::number() spells it, without allocating.
+    char digits[24];
+    h.add(QByteArrayView(digits, std::to_chars(digits, digits + sizeof digits, hlc).ptr - digits));
     h.add("\n");
-    h.add(QByteArray::number(ts));
+    h.add(QByteArrayView(digits, std::to_chars(digits, digits + sizeof digits, ts).ptr - digits));
     h.add("\n");
     h.add(actor);
     h.add("\n");
@@ -89,12 +93,49 @@ std::optional<HashRule> hashRuleFrom(qint64 number)
     }
 }
 
+namespace {
+// The UTF-8 bytes of a string: for the usual short ASCII ones (ids, hashes, kinds, actors) a
+// copy in a buffer on the stack instead of a QByteArray of toUtf8() each.
+class Utf8 {
+public:
+    explicit Utf8(QStringView s)
+    {
+        if (s.size() <= qsizetype(sizeof m_buf)) {
+            const char16_t *u = s.utf16();
+            qsizetype i = 0;
+            for (; i < s.size() && u[i] < 0x80; ++i)
+                m_buf[i] = char(u[i]);
+            if (i == s.size()) {
+                m_view = QByteArrayView(m_buf, i);
+                return;
+            }
+        }
+        m_heap = s.toUtf8();
+        m_view = m_heap;
+    }
+    QByteArrayView view() const { return m_view; }
+
+private:
+    char m_buf[128];
+    QByteArray m_heap;
+    QByteArrayView m_view;
+};
+} // namespace
+
 QString Event::computeHash() const
 {
-    return QString::fromLatin1(chainHash(rule, prevHash.toUtf8(), id.toUtf8(), incidentUid.toUtf8(),
-                                         hlc, ts, actor.toUtf8(), kind.toUtf8(), origin.toUtf8(),
-                                         payloadJson())
-                                   .toHex());
+    const QByteArray digest =
+        chainHash(rule, Utf8(prevHash).view(), Utf8(id).view(), Utf8(incidentUid).view(), hlc, ts,
+                  Utf8(actor).view(), Utf8(kind).view(), Utf8(origin).view(), payloadJson());
+    // Lower-case hex, as QByteArray::toHex() writes it, straight into the string.
+    static constexpr char hex[] = "0123456789abcdef";
+    QString out(digest.size() * 2, Qt::Uninitialized);
+    char16_t *p = reinterpret_cast<char16_t *>(out.data());
+    for (const char c : digest) {
+        *p++ = char16_t(hex[uchar(c) >> 4]);
+        *p++ = char16_t(hex[uchar(c) & 0xf]);
+    }
+    return out;
 }
 
 QJsonObject Event::toJson() const

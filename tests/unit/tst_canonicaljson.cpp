@@ -3,6 +3,7 @@
 // QJsonDocument::toJson(Compact) writes: event payloads are hashed in that spelling, so a single
 // differing byte would break the chain.
 #include "domain/canonicaljson.h"
+#include "domain/event.h"
 #include "domain/sha256.h"
 
 #include <QCryptographicHash>
@@ -236,6 +237,62 @@ private slots:
         const domain::CanonicalObject kept = v.finish();
         QCOMPARE(kept.json(), QByteArray(R"({"n":3})"));
         QCOMPARE(kept.object(), (QJsonObject{{QStringLiteral("n"), 3.0}}));
+    }
+
+    // Event::computeHash() is SHA-256 over the fields' UTF-8 and the times in decimal, as the
+    // hash chain has always been defined (spelled out here with Qt's own conversions).
+    void eventHash_sameAsDefinition()
+    {
+        const auto reference = [](const domain::Event &e) {
+            QByteArray in;
+            if (e.rule == domain::HashRule::WithOrigin)
+                in += "rule 2\n";
+            in += e.prevHash.toUtf8() + '\n' + e.id.toUtf8() + '\n' + e.incidentUid.toUtf8() +
+                  '\n' + QByteArray::number(e.hlc) + '\n' + QByteArray::number(e.ts) + '\n' +
+                  e.actor.toUtf8() + '\n' + e.kind.toUtf8() + '\n';
+            if (e.rule == domain::HashRule::WithOrigin)
+                in += e.origin.toUtf8() + '\n';
+            in += e.payloadJson();
+            return QString::fromLatin1(
+                QCryptographicHash::hash(in, QCryptographicHash::Sha256).toHex());
+        };
+        std::mt19937 rng(20261207);
+        const QString longAscii(300, u'x');
+        const qint64 times[] = {0,
+                                1,
+                                -1,
+                                1735689600000,
+                                (qint64(1735689600000) << 16) | 7,
+                                std::numeric_limits<qint64>::max(),
+                                std::numeric_limits<qint64>::min()};
+        for (int i = 0; i < 3000; ++i) {
+            const auto text = [&]() -> QString {
+                switch (rng() % 5) {
+                case 0:
+                    return {};
+                case 1:
+                    return longAscii.left(int(rng() % 300));
+                case 2:
+                    return randomString(rng);
+                default:
+                    return QStringLiteral("alice.nguyen");
+                }
+            };
+            domain::Event e;
+            e.id = i % 7 ? QStringLiteral("0f8e2a44-5d1c-4f3b-9a2e-6b7c8d9e0f1a") : text();
+            e.incidentUid = i % 5 ? QStringLiteral("3c9d7e52-1b4f-5a86-9e0d-6f2a8b41c7d5") : text();
+            e.prevHash = i % 3 ? QString(64, u'a') : text();
+            e.hlc = times[rng() % std::size(times)];
+            e.ts = times[rng() % std::size(times)];
+            e.actor = text();
+            e.kind = i % 2 ? QStringLiteral("incident.opened") : text();
+            e.origin = text();
+            e.rule = i % 4 ? domain::HashRule::WithOrigin : domain::HashRule::Original;
+            e.payload = randomObject(rng, 2);
+            if (i % 2)
+                e.payloadRaw = domain::canonicalJson(e.payload);
+            QCOMPARE(e.computeHash(), reference(e));
+        }
     }
 
     void randomDocuments()
