@@ -6,6 +6,7 @@
 #include <QLocale>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <string_view>
 
@@ -192,22 +193,26 @@ void CanonicalObjectWriter::key(QLatin1String key)
 {
     if (m_json.size() > 1)
         m_json += ',';
-    // QJsonObject orders keys by their UTF-16 units: for Latin-1 keys, byte by byte.
-    const std::string_view k(key.data(), size_t(key.size()));
-    if (m_json.size() > 1 && !(std::string_view(m_lastKey) < k))
-        m_sorted = false;
-    m_lastKey.assign(k);
-    const bool plain = std::all_of(k.begin(), k.end(), [](char c) {
+    const bool plain = std::all_of(key.begin(), key.end(), [](char c) {
         return uchar(c) >= 0x20 && uchar(c) < 0x80 && c != '"' && c != '\\';
     });
-    if (plain) {
-        m_json += '"';
-        m_json.append(key.data(), key.size());
-        m_json += '"';
-    } else {
+    if (!plain) { // written with escapes: not compared, the bytes are written anew in finish()
+        m_sorted = false;
         appendJsonString(m_json, QString(key));
+        m_json += ':';
+        return;
     }
-    m_json += ':';
+    // QJsonObject orders keys by their UTF-16 units: for these, byte by byte. The previous key
+    // is compared where it was written.
+    const std::string_view k(key.data(), size_t(key.size()));
+    if (m_lastKeyAt > 0 &&
+        !(std::string_view(m_json.constData() + m_lastKeyAt, size_t(m_lastKeySize)) < k))
+        m_sorted = false;
+    m_json += '"';
+    m_lastKeyAt = m_json.size();
+    m_lastKeySize = key.size();
+    m_json.append(key.data(), key.size());
+    m_json += "\":";
 }
 
 CanonicalObjectWriter &CanonicalObjectWriter::string(QLatin1String k, QStringView value)
@@ -227,7 +232,8 @@ CanonicalObjectWriter &CanonicalObjectWriter::boolean(QLatin1String k, bool valu
 CanonicalObjectWriter &CanonicalObjectWriter::integer(QLatin1String k, qint64 value)
 {
     key(k);
-    m_json += QByteArray::number(value);
+    char digits[24]; // decimal, as QByteArray::number() spells it
+    m_json.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr - digits);
     return *this;
 }
 

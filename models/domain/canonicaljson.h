@@ -6,8 +6,6 @@
 #include <QJsonObject>
 #include <QStringList>
 
-#include <string>
-
 namespace sitrep::domain {
 
 /// Compact JSON, byte for byte what QJsonDocument::toJson(Compact) writes (keys in Qt's
@@ -63,7 +61,8 @@ public:
 private:
     void key(QLatin1String key);
     QByteArray m_json;
-    std::string m_lastKey;
+    qsizetype m_lastKeyAt = 0; // where the previous key's text is in m_json (0: none)
+    qsizetype m_lastKeySize = 0;
     bool m_sorted = true;
     QList<QPair<QString, QJsonValue>> m_kept; // value()s, put back as given
 };
