@@ -7,6 +7,7 @@
 #include "domain/sha256.h"
 
 #include <QCryptographicHash>
+#include <QUuid>
 
 #include <QJsonDocument>
 #include <QtTest>
@@ -292,6 +293,49 @@ private slots:
             if (i % 2)
                 e.payloadRaw = domain::canonicalJson(e.payload);
             QCOMPARE(e.computeHash(), reference(e));
+        }
+    }
+
+    // Once-only event ids and correlated incident uids are QUuid's version 5 UUIDs of their
+    // names, the incident named in QUuid's spelling whatever spelling it is given in.
+    void nameUuids_sameAsQUuid()
+    {
+        const QUuid once(QStringLiteral("{3c9d7e52-1b4f-5a86-9e0d-6f2a8b41c7d5}"));
+        const QUuid incidents(QStringLiteral("{8e4a1f37-62c9-5d0b-a3e8-1d7f5b92c604}"));
+        std::mt19937 rng(20261207);
+        for (int i = 0; i < 3000; ++i) {
+            const QString plain = QUuid::createUuid().toString(QUuid::WithoutBraces);
+            QString uid;
+            switch (i % 6) {
+            case 0:
+                uid = plain;
+                break;
+            case 1:
+                uid = plain.toUpper();
+                break;
+            case 2:
+                uid = QLatin1Char('{') + plain + QLatin1Char('}');
+                break;
+            case 3:
+                uid = randomString(rng); // no UUID at all: the null one
+                break;
+            case 4:
+                uid = plain.left(35) + QLatin1Char('g');
+                break;
+            default:
+                uid = QString();
+            }
+            const QString kind = i % 2 ? QStringLiteral("sla.breached") : randomString(rng);
+            QString key = randomString(rng);
+            if (i % 5 == 0)
+                key += QString(200, u'k'); // past the stack buffer
+            const QString incident = QUuid::fromString(uid).toString(QUuid::WithoutBraces);
+            QCOMPARE(domain::onceEventId(uid, kind, key),
+                     QUuid::createUuidV5(once, incident + u'\n' + kind + u'\n' + key)
+                         .toString(QUuid::WithoutBraces));
+            QCOMPARE(domain::correlatedIncidentUid(key, i - 100),
+                     QUuid::createUuidV5(incidents, key + u'\n' + QString::number(i - 100))
+                         .toString(QUuid::WithoutBraces));
         }
     }
 
