@@ -57,6 +57,31 @@ LifecycleEngine::LifecycleEngine(store::Store &store, workflow::Workflow workflo
 // Incidents kept per generation of the recent incidents (see recentIncident()).
 static constexpr qsizetype kRecentIncidents = 4096;
 
+// Whether `hex` (a head hash as the engine keeps it) spells `bytes` (as the row stores it):
+// QByteArray::fromHex(hex) == bytes, without the two conversions.
+static bool sameHash(QStringView hex, QByteArrayView bytes)
+{
+    if (hex.size() != 2 * bytes.size())
+        return false;
+    const auto digit = [](char16_t c) -> int {
+        if (c >= u'0' && c <= u'9')
+            return c - u'0';
+        if (c >= u'a' && c <= u'f')
+            return c - u'a' + 10;
+        if (c >= u'A' && c <= u'F')
+            return c - u'A' + 10;
+        return -1;
+    };
+    for (qsizetype i = 0; i < bytes.size(); ++i) {
+        const int hi = digit(hex[2 * i].unicode()), lo = digit(hex[2 * i + 1].unicode());
+        if (hi < 0 || lo < 0) // not hex: as fromHex() reads it
+            return QByteArray::fromHex(hex.toLatin1()) == bytes;
+        if (uchar(bytes[i]) != uchar(hi << 4 | lo))
+            return false;
+    }
+    return true;
+}
+
 std::optional<Incident> LifecycleEngine::recentIncident(const QString &ref)
 {
     if (m_recent.isEmpty() && m_older.isEmpty())
@@ -94,7 +119,7 @@ std::optional<Incident> LifecycleEngine::recentIncident(const QString &ref)
         else
             inc = held(store::Store::blobToUuid(row.blob()));
         const QByteArray head = row.blob(); // read even when not held: every column is read
-        if (inc && QByteArray::fromHex(inc->headHash.toLatin1()) == head)
+        if (inc && sameHash(inc->headHash, head))
             out = *inc;
     }
     s->reset();
@@ -108,6 +133,9 @@ void LifecycleEngine::keepRecent(Work &work)
             m_older = std::move(m_recent);
             m_recent = {};
         }
+        // Room for the whole generation at once: growing it moves every incident held.
+        if (m_recent.capacity() < kRecentIncidents)
+            m_recent.reserve(kRecentIncidents);
         // As Store::incidentByUid() gives the row: what is not stored is as a read leaves it.
         Incident inc = std::move(work.current[uid]); // the batch is done with it
         inc.alerts.clear();
@@ -152,7 +180,7 @@ Result<Incident> LifecycleEngine::load(Work &work, const QString &ref)
     // UUID in capitals): continue from the working copy, or its events would fork the chain.
     if (auto it = work.current.constFind(inc->uid); it != work.current.cend())
         return *it;
-    return *inc;
+    return std::move(*inc);
 }
 
 void LifecycleEngine::emitEvent(Work &work, Incident &inc, const QString &kind,

@@ -180,6 +180,7 @@ private Q_SLOTS:
     void batch_onceOnlyEventsOfAnIncidentOpenedInIt_recordedOnce();
     void recentIncident_continuedAcrossBatchesAsStored();
     void recentIncident_readAgainOnceChangedElsewhere();
+    void recentIncident_acrossGenerations_continuedAsStored();
     void hashChain_continuesAcrossCommandsBatchesAndReopen();
     void hlc_strictlyIncreasesWithinAndAcrossCommits();
     void events_carryTheActor();
@@ -1489,6 +1490,36 @@ void TestLifecycleEngine::recentIncident_readAgainOnceChangedElsewhere()
     QVERIFY(linkedHere->noop);
     QCOMPARE(fx.kindsOf(n).count(domain::kinds::AlertLinked), 1);
     QVERIFY(fx.store.verify().ok);
+}
+
+void TestLifecycleEngine::recentIncident_acrossGenerations_continuedAsStored()
+{
+    // More incidents than the engine keeps (two generations of 4096): one it no longer holds,
+    // one of the older generation and one of the current are each continued from its row.
+    CoreFixture fx;
+    constexpr int Incidents = 8400;
+    QStringList numbers;
+    for (int i = 0; i < Incidents; i += 1000) {
+        QList<Command> batch;
+        for (int j = i; j < qMin(Incidents, i + 1000); ++j)
+            batch << Command::open({{QStringLiteral("title"), QStringLiteral("Load %1").arg(j)},
+                                    {QStringLiteral("severity"), QStringLiteral("low")}},
+                                   QStringLiteral("tester"));
+        auto r = fx.engine->executeBatch(batch);
+        QVERIFY(r);
+        for (const auto &slot : *r) {
+            QVERIFY2(slot, qPrintable(slot.errorMessage()));
+            numbers << slot->number;
+        }
+    }
+    for (const QString &n : {numbers.first(), numbers[5000], numbers.last()}) {
+        const QString head = fx.get(n).headHash;
+        auto r = fx.run(Command::Kind::Acknowledge, n, {});
+        QVERIFY2(r, qPrintable(r.errorMessage()));
+        QCOMPARE(r->events.first().prevHash, head);
+        QCOMPARE(fx.get(n).state, QStringLiteral("acknowledged"));
+    }
+    QCOMPARE(faultsFound(fx.store), QString());
 }
 
 void TestLifecycleEngine::hashChain_continuesAcrossCommandsBatchesAndReopen()
