@@ -26,12 +26,27 @@ using R = Result<Outcome>;
 static constexpr int kMaxText = rules::MaxTextLength;
 
 struct LifecycleEngine::Work {
-    QHash<QString, Incident> current;      // uid -> working copy
-    QHash<QString, Incident> before;       // uid -> as loaded (absent for new incidents)
-    QHash<QString, QString> numbers;       // number -> uid of touched incidents
-    QStringList order;                     // touched uids, first-touch order
-    QHash<QString, QList<Event>> eventsOf; // uid -> its pending events, in order
-    QSet<QString> eventIds;                // the ids of the pending events
+    QHash<QString, Incident> current; // uid -> working copy
+    QHash<QString, Incident> before;  // uid -> as loaded (absent for new incidents)
+    QHash<QString, QString> numbers;  // number -> uid of touched incidents
+    QStringList order;                // touched uids, first-touch order
+    // The batch's outcomes so far, and for each incident the slots of those with its events,
+    // in order (the events themselves are not copied out of their outcomes).
+    const QList<Result<Outcome>> *results = nullptr;
+    QHash<QString, QList<qsizetype>> slotsOf;
+    QSet<QString> eventIds; // the ids of the pending events
+    /// The pending events of incident `uid`, in order.
+    QList<Event> eventsOf(const QString &uid) const
+    {
+        QList<Event> out;
+        if (!results)
+            return out;
+        for (qsizetype slot : slotsOf.value(uid))
+            for (const Event &e : std::as_const((*results)[slot]->events))
+                if (e.incidentUid == uid)
+                    out << e;
+        return out;
+    }
     // Incidents opened in this batch under a uid made here (`making`: by the open being
     // applied): the log holds none of their events.
     QSet<QString> fresh;
@@ -423,7 +438,7 @@ Status LifecycleEngine::runActions(Work &work, Incident &inc, const QStringList 
                                             QList<Event> tl = work.madeHere(inc.uid)
                                                                   ? QList<Event>()
                                                                   : m_store.timeline(inc.uid);
-                                            tl += work.eventsOf.value(inc.uid);
+                                            tl += work.eventsOf(inc.uid);
                                             tl += out.events;
                                             return tl;
                                         }};
@@ -1138,16 +1153,24 @@ Result<QList<Result<Outcome>>> LifecycleEngine::executePlanned(const Planner &pl
     work.numbers.reserve(commands->size());
     QList<Result<Outcome>> results;
     results.reserve(commands->size());
+    work.results = &results;
     for (const Command &c : *commands) {
         // apply() touches the working set only once the command has passed every check,
         // so a rejected command leaves the batch as it was.
         auto r = apply(work, c);
-        if (r)
+        if (r) {
+            const QString *last = nullptr; // a command's events are of one incident
             for (const Event &e : std::as_const(r->events)) {
-                work.eventsOf[e.incidentUid] << e;
+                if (!last || e.incidentUid != *last) {
+                    QList<qsizetype> &held = work.slotsOf[e.incidentUid];
+                    if (held.isEmpty() || held.last() != results.size())
+                        held << results.size();
+                    last = &e.incidentUid;
+                }
                 work.eventIds.insert(e.id);
             }
-        results << r;
+        }
+        results << std::move(r);
     }
     return commit(work, std::move(results));
 }

@@ -7,6 +7,7 @@
 #include "postmortem/draft.h"
 #include "postmortem/ics.h"
 #include "postmortem/postmortemstore.h"
+#include "store/projector.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -56,6 +57,7 @@ private Q_SLOTS:
     void draft_keyEvents_keepsLongestNotesInOrder();
     void draft_timesAsQDateTimeWritesThem();
     void draft_defaultSections_sameAsMatchedEachTime();
+    void draft_inBatch_sameAsFromStore();
     void template_yamlAndMarkdown_userTemplateChangesSections();
     void template_broken_namesFileAndLine();
     void resolve_opensDocumentWithOwnersAndReviewIn48h();
@@ -182,6 +184,65 @@ void TestPostmortem::draft_defaultSections_sameAsMatchedEachTime()
     QCOMPARE(postmortem::draftMarkdown(inc, timeline, other),
              postmortem::draftMarkdown(inc, timeline, matched(other)));
     QVERIFY(postmortem::draftMarkdown(inc, timeline, other) != md);
+}
+
+// The draft action reads the events of the batch that drafts from the batch itself: the
+// drafts are those of the incident and timeline the log holds at the draft.
+void TestPostmortem::draft_inBatch_sameAsFromStore()
+{
+    Env env;
+    QVERIFY2(env.error.isEmpty(), qPrintable(env.error));
+    const auto open = [](const char *title, const char *severity) {
+        return Command::open({{QStringLiteral("title"), QString::fromLatin1(title)},
+                              {QStringLiteral("severity"), QString::fromLatin1(severity)},
+                              {QStringLiteral("services"), QJsonArray{QStringLiteral("api")}}},
+                             QStringLiteral("alertmanager"));
+    };
+    const auto resolve = [](const QString &n, const char *note) {
+        return Command::transition(n, QStringLiteral("resolved"), QStringLiteral("dana"),
+                                   {{QStringLiteral("resolution_note"), QString::fromLatin1(note)},
+                                    {QStringLiteral("root_cause"), QStringLiteral("capacity")},
+                                    {QStringLiteral("note"), QStringLiteral("closing out")}});
+    };
+    env.clock.set(T0);
+    auto first = env.engine->executeBatch(
+        {open("Earlier batch", "high"),
+         Command::note(QStringLiteral("INC0000001"), QStringLiteral("first look"))});
+    QVERIFY(first);
+    for (const auto &slot : *first)
+        QVERIFY2(slot, qPrintable(slot.errorMessage()));
+    const QString a = (*first)[0]->number;
+    env.clock.set(T0 + 30 * Min);
+    // `a` is continued from its row and this batch; `b` is opened and resolved in it, between
+    // commands of `a`.
+    auto second = env.engine->executeBatch(
+        {open("Same batch", "medium"), Command::note(a, QStringLiteral("pool exhausted")),
+         Command::make(Command::Kind::Acknowledge, QStringLiteral("INC0000002"), {},
+                       QStringLiteral("dana")),
+         Command::note(QStringLiteral("INC0000002"), QStringLiteral("looking")),
+         resolve(a, "Raised the pool size"), Command::note(a, QStringLiteral("after the draft")),
+         resolve(QStringLiteral("INC0000002"), "Restarted the worker")});
+    QVERIFY(second);
+    for (const auto &slot : *second)
+        QVERIFY2(slot, qPrintable(slot.errorMessage()));
+    QCOMPARE((*second)[0]->number, QStringLiteral("INC0000002"));
+    for (const QString &n : {a, QStringLiteral("INC0000002")}) {
+        const auto inc = env.store.findIncident(n);
+        QVERIFY(inc);
+        const QList<domain::Event> timeline = env.store.timeline(inc->uid);
+        qsizetype at = -1;
+        for (qsizetype i = 0; i < timeline.size(); ++i)
+            if (timeline[i].kind == domain::kinds::PostmortemDrafted)
+                at = at < 0 ? i : at;
+        QVERIFY2(at > 0, qPrintable(n));
+        // The incident and its timeline as they stood when the draft was made.
+        const QList<domain::Event> before = timeline.mid(0, at);
+        domain::Incident then;
+        for (const domain::Event &e : before)
+            store::applyEvent(then, e);
+        QCOMPARE(timeline[at].payload[u"markdown"].toString(),
+                 postmortem::draftMarkdown(then, before));
+    }
 }
 
 void TestPostmortem::draft_keyEvents_keepsLongestNotesInOrder()
