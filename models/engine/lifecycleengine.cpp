@@ -16,6 +16,7 @@
 #include <QUuid>
 
 #include <algorithm>
+#include <optional>
 
 namespace sitrep::engine {
 
@@ -56,6 +57,7 @@ struct LifecycleEngine::Work {
     QHash<QString, QPair<QString, QString>> attachmentMeta;
     qint64 ts = 0; // time of the command being applied
     QString actor;
+    std::optional<QString> numberPrefix; // meta number_prefix, read by the batch's first open
 };
 
 LifecycleEngine::LifecycleEngine(store::Store &store, workflow::Workflow workflow,
@@ -393,8 +395,9 @@ Status LifecycleEngine::runActions(Work &work, Incident &inc, const QStringList 
     const auto emitFor = [&](const QString &action, const QString &kind, CanonicalObject payload) {
         if (!opening)
             return emitPayload(work, inc, kind, std::move(payload), out);
-        if (const QString id = onceId(work, inc, kind, out,
-                                      QStringLiteral("on_open/%1/%2").arg(action).arg(emitted++));
+        if (const QString id =
+                onceId(work, inc, kind, out,
+                       QStringLiteral("on_open/") + action + u'/' + QString::number(emitted++));
             !id.isEmpty())
             emitPayload(work, inc, kind, std::move(payload), out, id);
     };
@@ -639,8 +642,10 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         }
         // A replica that syncs numbers its own incidents provisionally (meta number_prefix);
         // the back end assigns the real number later (incident.renumbered).
-        auto number = m_store.nextNumber(
-            m_store.meta(QStringLiteral("number_prefix"), QStringLiteral("INC")));
+        if (!work.numberPrefix) // no command changes it: read once per batch
+            work.numberPrefix =
+                m_store.meta(QStringLiteral("number_prefix"), QStringLiteral("INC"));
+        auto number = m_store.nextNumber(*work.numberPrefix);
         if (!number)
             return R(number.error());
         inc.uid = uid;

@@ -147,6 +147,7 @@ private Q_SLOTS:
     void open_recordsEventsAndDerivedFields();
     void open_routesByServiceAndKeepsGivenAssignee();
     void payloads_sameAsBuiltByInserts();
+    void open_numberPrefixAndOnOpenIds();
     void open_invalid_refusedAndNothingWritten_data();
     void open_invalid_refusedAndNothingWritten();
     void priorityMatrix_impactTimesUrgency_data();
@@ -435,6 +436,50 @@ void TestLifecycleEngine::payloads_sameAsBuiltByInserts()
         QCOMPARE(e.hash, e.computeHash());
     }
     QCOMPARE(faultsFound(fx.store), QString());
+}
+
+// The number prefix (meta number_prefix) is read once per batch: every opening of a batch has
+// it, and a later batch the prefix set since. The once-only ids of what the opening does are
+// keyed "on_open/<action>/<place>".
+void TestLifecycleEngine::open_numberPrefixAndOnOpenIds()
+{
+    CoreFixture fx;
+    const auto openBatch = [&fx](int n) {
+        QList<Command> batch;
+        for (int i = 0; i < n; ++i)
+            batch << Command::open({{QStringLiteral("title"), QStringLiteral("Batch %1").arg(i)},
+                                    {QStringLiteral("severity"), QStringLiteral("high")},
+                                    {QStringLiteral("services"), QStringLiteral("checkout")}},
+                                   QStringLiteral("tester"));
+        QList<engine::Outcome> out;
+        auto r = fx.engine->executeBatch(batch);
+        if (r)
+            for (const auto &slot : *r)
+                if (slot)
+                    out << *slot;
+        return out;
+    };
+    QVERIFY(fx.store.setMeta(QStringLiteral("number_prefix"), QStringLiteral("TMP-AB12-")));
+    auto first = openBatch(3);
+    QCOMPARE(first.size(), 3);
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(first[i].number,
+                 QStringLiteral("TMP-AB12-%1").arg(i + 1, 7, 10, QLatin1Char('0')));
+    QVERIFY(fx.store.setMeta(QStringLiteral("number_prefix"), QStringLiteral("XY-")));
+    auto second = openBatch(2);
+    QCOMPARE(second.size(), 2);
+    QCOMPARE(second[0].number, QStringLiteral("XY-0000004"));
+    QCOMPARE(second[1].number, QStringLiteral("XY-0000005"));
+
+    const engine::Outcome &o = first[0];
+    QCOMPARE(kinds(o), (QStringList{domain::kinds::Opened, domain::kinds::Assigned,
+                                    domain::kinds::NotificationRequested}));
+    QCOMPARE(o.events[0].id, domain::onceEventId(o.incidentUid, domain::kinds::Opened, {}));
+    QCOMPARE(o.events[1].id, domain::onceEventId(o.incidentUid, domain::kinds::Assigned,
+                                                 QStringLiteral("on_open/assign_on_call/0")));
+    QCOMPARE(o.events[2].id,
+             domain::onceEventId(o.incidentUid, domain::kinds::NotificationRequested,
+                                 QStringLiteral("on_open/notify/1")));
 }
 
 void TestLifecycleEngine::open_invalid_refusedAndNothingWritten_data()
