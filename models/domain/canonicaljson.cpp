@@ -2,9 +2,13 @@
 #include "domain/canonicaljson.h"
 
 #include <QCborValue>
+#include <QJsonDocument>
 #include <QLocale>
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <string_view>
 
 namespace sitrep::domain {
 
@@ -171,6 +175,103 @@ QByteArray canonicalJson(const QJsonObject &object)
     out.reserve(256);
     appendObject(out, object);
     return out;
+}
+
+CanonicalObject CanonicalObject::of(QJsonObject object)
+{
+    QByteArray json = canonicalJson(object);
+    return CanonicalObject(std::move(object), std::move(json));
+}
+
+CanonicalObjectWriter::CanonicalObjectWriter()
+{
+    m_json.reserve(512);
+    m_json += '{';
+}
+
+void CanonicalObjectWriter::key(QLatin1String key)
+{
+    if (m_json.size() > 1)
+        m_json += ',';
+    const bool plain = std::all_of(key.begin(), key.end(), [](char c) {
+        return uchar(c) >= 0x20 && uchar(c) < 0x80 && c != '"' && c != '\\';
+    });
+    if (!plain) { // written with escapes: not compared, the bytes are written anew in finish()
+        m_sorted = false;
+        appendJsonString(m_json, QString(key));
+        m_json += ':';
+        return;
+    }
+    // QJsonObject orders keys by their UTF-16 units: for these, byte by byte. The previous key
+    // is compared where it was written.
+    const std::string_view k(key.data(), size_t(key.size()));
+    if (m_lastKeyAt > 0 &&
+        !(std::string_view(m_json.constData() + m_lastKeyAt, size_t(m_lastKeySize)) < k))
+        m_sorted = false;
+    m_json += '"';
+    m_lastKeyAt = m_json.size();
+    m_lastKeySize = key.size();
+    m_json.append(key.data(), key.size());
+    m_json += "\":";
+}
+
+CanonicalObjectWriter &CanonicalObjectWriter::string(QLatin1String k, QStringView value)
+{
+    key(k);
+    appendJsonString(m_json, value);
+    return *this;
+}
+
+CanonicalObjectWriter &CanonicalObjectWriter::boolean(QLatin1String k, bool value)
+{
+    key(k);
+    m_json += value ? "true" : "false";
+    return *this;
+}
+
+CanonicalObjectWriter &CanonicalObjectWriter::integer(QLatin1String k, qint64 value)
+{
+    key(k);
+    char digits[24]; // decimal, as QByteArray::number() spells it
+    m_json.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr - digits);
+    return *this;
+}
+
+CanonicalObjectWriter &CanonicalObjectWriter::strings(QLatin1String k, const QStringList &value)
+{
+    key(k);
+    m_json += '[';
+    for (qsizetype i = 0; i < value.size(); ++i) {
+        if (i)
+            m_json += ',';
+        appendJsonString(m_json, value[i]);
+    }
+    m_json += ']';
+    return *this;
+}
+
+CanonicalObjectWriter &CanonicalObjectWriter::value(QLatin1String k, const QJsonValue &value)
+{
+    if (value.isUndefined()) // as QJsonObject::insert: no member at all
+        return *this;
+    key(k);
+    appendValue(m_json, value);
+    m_kept.append({QString(k), value});
+    return *this;
+}
+
+CanonicalObject CanonicalObjectWriter::finish()
+{
+    m_json += '}';
+    QJsonParseError error;
+    QJsonObject object = QJsonDocument::fromJson(m_json, &error).object();
+    Q_ASSERT(error.error == QJsonParseError::NoError);
+    for (const auto &[k, v] : std::as_const(m_kept))
+        object.insert(k, v);
+    // Keys out of order: the object sorted them, the bytes did not.
+    if (!m_sorted || error.error != QJsonParseError::NoError)
+        return CanonicalObject::of(std::move(object));
+    return CanonicalObject(std::move(object), std::move(m_json));
 }
 
 QByteArray canonicalJson(const QJsonArray &array)

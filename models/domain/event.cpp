@@ -7,6 +7,10 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QUuid>
+#include <QtEndian>
+
+#include <charconv>
+#include <cstring>
 
 namespace sitrep::domain {
 
@@ -14,9 +18,72 @@ namespace {
 // Fixed for all time: changing it would give every once-only event a new identity.
 const QUuid kOnceNamespace(QStringLiteral("{3c9d7e52-1b4f-5a86-9e0d-6f2a8b41c7d5}"));
 const QUuid kIncidentNamespace(QStringLiteral("{8e4a1f37-62c9-5d0b-a3e8-1d7f5b92c604}"));
+
+// The UTF-8 bytes of a string: for the usual short ASCII ones (ids, hashes, kinds, actors) a
+// copy in a buffer on the stack instead of a QByteArray of toUtf8() each.
+class Utf8 {
+public:
+    explicit Utf8(QStringView s)
+    {
+        if (s.size() <= qsizetype(sizeof m_buf)) {
+            const char16_t *u = s.utf16();
+            qsizetype i = 0;
+            for (; i < s.size() && u[i] < 0x80; ++i)
+                m_buf[i] = char(u[i]);
+            if (i == s.size()) {
+                m_view = QByteArrayView(m_buf, i);
+                return;
+            }
+        }
+        m_heap = s.toUtf8();
+        m_view = m_heap;
+    }
+    QByteArrayView view() const { return m_view; }
+
+private:
+    char m_buf[128];
+    QByteArray m_heap;
+    QByteArrayView m_view;
+};
+
+// QUuid::createUuidV5(ns, name).toString(QUuid::WithoutBraces), without QCryptographicHash:
+// SHA-1 of the namespace's bytes and the name's UTF-8, the version (5) and variant (RFC 4122)
+// bits set in its first 16 bytes, in lower-case hex.
 QString nameUuid(const QUuid &ns, const QString &name)
 {
-    return QUuid::createUuidV5(ns, name).toString(QUuid::WithoutBraces);
+    char space[16]; // ns.toRfc4122()
+    qToBigEndian(ns.data1, space);
+    qToBigEndian(ns.data2, space + 4);
+    qToBigEndian(ns.data3, space + 6);
+    memcpy(space + 8, ns.data4, 8);
+    std::array<unsigned char, 20> d = sha1(QByteArrayView(space, 16), Utf8(name).view());
+    d[6] = uchar((d[6] & 0x0f) | 0x50);
+    d[8] = uchar((d[8] & 0x3f) | 0x80);
+    static constexpr char hex[] = "0123456789abcdef";
+    QString out(36, Qt::Uninitialized);
+    char16_t *p = reinterpret_cast<char16_t *>(out.data());
+    for (int i = 0; i < 16; ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            *p++ = u'-';
+        *p++ = char16_t(hex[d[i] >> 4]);
+        *p++ = char16_t(hex[d[i] & 0xf]);
+    }
+    return out;
+}
+
+// A UUID as QUuid::toString(QUuid::WithoutBraces) spells it (36 characters, lower-case hex).
+bool isPlainUuid(QStringView s)
+{
+    if (s.size() != 36)
+        return false;
+    for (qsizetype i = 0; i < 36; ++i) {
+        const char16_t c = s[i].unicode();
+        if (i == 8 || i == 13 || i == 18 || i == 23
+                ? c != u'-'
+                : !((c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f')))
+            return false;
+    }
+    return true;
 }
 } // namespace
 
@@ -30,7 +97,10 @@ bool foldsBefore(const Event &a, const Event &b)
 
 QString onceEventId(const QString &incidentUid, const QString &kind, const QString &key)
 {
-    const QString incident = QUuid::fromString(incidentUid).toString(QUuid::WithoutBraces);
+    // Any spelling QUuid reads names the incident in its plain one.
+    const QString incident = isPlainUuid(incidentUid)
+                                 ? incidentUid
+                                 : QUuid::fromString(incidentUid).toString(QUuid::WithoutBraces);
     return nameUuid(kOnceNamespace, incident + u'\n' + kind + u'\n' + key);
 }
 
@@ -61,9 +131,11 @@ QByteArray chainHash(HashRule rule, QByteArrayView prevHashHex, QByteArrayView i
     h.add("\n");
     h.add(incidentUid);
     h.add("\n");
-    h.add(QByteArray::number(hlc));
+    // Decimal, as QByteArray::number() spells it, without allocating.
+    char digits[24];
+    h.add(QByteArrayView(digits, std::to_chars(digits, digits + sizeof digits, hlc).ptr - digits));
     h.add("\n");
-    h.add(QByteArray::number(ts));
+    h.add(QByteArrayView(digits, std::to_chars(digits, digits + sizeof digits, ts).ptr - digits));
     h.add("\n");
     h.add(actor);
     h.add("\n");
@@ -91,10 +163,18 @@ std::optional<HashRule> hashRuleFrom(qint64 number)
 
 QString Event::computeHash() const
 {
-    return QString::fromLatin1(chainHash(rule, prevHash.toUtf8(), id.toUtf8(), incidentUid.toUtf8(),
-                                         hlc, ts, actor.toUtf8(), kind.toUtf8(), origin.toUtf8(),
-                                         payloadJson())
-                                   .toHex());
+    const QByteArray digest =
+        chainHash(rule, Utf8(prevHash).view(), Utf8(id).view(), Utf8(incidentUid).view(), hlc, ts,
+                  Utf8(actor).view(), Utf8(kind).view(), Utf8(origin).view(), payloadJson());
+    // Lower-case hex, as QByteArray::toHex() writes it, straight into the string.
+    static constexpr char hex[] = "0123456789abcdef";
+    QString out(digest.size() * 2, Qt::Uninitialized);
+    char16_t *p = reinterpret_cast<char16_t *>(out.data());
+    for (const char c : digest) {
+        *p++ = char16_t(hex[uchar(c) >> 4]);
+        *p++ = char16_t(hex[uchar(c) & 0xf]);
+    }
+    return out;
 }
 
 QJsonObject Event::toJson() const

@@ -35,4 +35,15 @@ QByteArray Sha256::result()
     return out;
 }
 
+std::array<unsigned char, 20> sha1(QByteArrayView a, QByteArrayView b)
+{
+    SHA_CTX c;
+    SHA1_Init(&c);
+    SHA1_Update(&c, a.data(), size_t(a.size()));
+    SHA1_Update(&c, b.data(), size_t(b.size()));
+    std::array<unsigned char, 20> out;
+    SHA1_Final(out.data(), &c);
+    return out;
+}
+
 } // namespace sitrep::domain

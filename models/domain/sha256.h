@@ -22,4 +22,8 @@ private:
     alignas(8) std::array<unsigned char, 128> m_ctx;
 };
 
+/// SHA-1 of `a` followed by `b`, through libcrypto: for name-based UUIDs (version 5), which
+/// QCryptographicHash makes slowly in Qt 6.4.
+std::array<unsigned char, 20> sha1(QByteArrayView a, QByteArrayView b);
+
 } // namespace sitrep::domain

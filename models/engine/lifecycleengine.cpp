@@ -16,6 +16,7 @@
 #include <QUuid>
 
 #include <algorithm>
+#include <optional>
 
 namespace sitrep::engine {
 
@@ -26,12 +27,27 @@ using R = Result<Outcome>;
 static constexpr int kMaxText = rules::MaxTextLength;
 
 struct LifecycleEngine::Work {
-    QHash<QString, Incident> current;      // uid -> working copy
-    QHash<QString, Incident> before;       // uid -> as loaded (absent for new incidents)
-    QHash<QString, QString> numbers;       // number -> uid of touched incidents
-    QStringList order;                     // touched uids, first-touch order
-    QHash<QString, QList<Event>> eventsOf; // uid -> its pending events, in order
-    QSet<QString> eventIds;                // the ids of the pending events
+    QHash<QString, Incident> current; // uid -> working copy
+    QHash<QString, Incident> before;  // uid -> as loaded (absent for new incidents)
+    QHash<QString, QString> numbers;  // number -> uid of touched incidents
+    QStringList order;                // touched uids, first-touch order
+    // The batch's outcomes so far, and for each incident the slots of those with its events,
+    // in order (the events themselves are not copied out of their outcomes).
+    const QList<Result<Outcome>> *results = nullptr;
+    QHash<QString, QList<qsizetype>> slotsOf;
+    QSet<QString> eventIds; // the ids of the pending events
+    /// The pending events of incident `uid`, in order.
+    QList<Event> eventsOf(const QString &uid) const
+    {
+        QList<Event> out;
+        if (!results)
+            return out;
+        for (qsizetype slot : slotsOf.value(uid))
+            for (const Event &e : std::as_const((*results)[slot]->events))
+                if (e.incidentUid == uid)
+                    out << e;
+        return out;
+    }
     // Incidents opened in this batch under a uid made here (`making`: by the open being
     // applied): the log holds none of their events.
     QSet<QString> fresh;
@@ -41,6 +57,7 @@ struct LifecycleEngine::Work {
     QHash<QString, QPair<QString, QString>> attachmentMeta;
     qint64 ts = 0; // time of the command being applied
     QString actor;
+    std::optional<QString> numberPrefix; // meta number_prefix, read by the batch's first open
 };
 
 LifecycleEngine::LifecycleEngine(store::Store &store, workflow::Workflow workflow,
@@ -56,6 +73,31 @@ LifecycleEngine::LifecycleEngine(store::Store &store, workflow::Workflow workflo
 
 // Incidents kept per generation of the recent incidents (see recentIncident()).
 static constexpr qsizetype kRecentIncidents = 4096;
+
+// Whether `hex` (a head hash as the engine keeps it) spells `bytes` (as the row stores it):
+// QByteArray::fromHex(hex) == bytes, without the two conversions.
+static bool sameHash(QStringView hex, QByteArrayView bytes)
+{
+    if (hex.size() != 2 * bytes.size())
+        return false;
+    const auto digit = [](char16_t c) -> int {
+        if (c >= u'0' && c <= u'9')
+            return c - u'0';
+        if (c >= u'a' && c <= u'f')
+            return c - u'a' + 10;
+        if (c >= u'A' && c <= u'F')
+            return c - u'A' + 10;
+        return -1;
+    };
+    for (qsizetype i = 0; i < bytes.size(); ++i) {
+        const int hi = digit(hex[2 * i].unicode()), lo = digit(hex[2 * i + 1].unicode());
+        if (hi < 0 || lo < 0) // not hex: as fromHex() reads it
+            return QByteArray::fromHex(hex.toLatin1()) == bytes;
+        if (uchar(bytes[i]) != uchar(hi << 4 | lo))
+            return false;
+    }
+    return true;
+}
 
 std::optional<Incident> LifecycleEngine::recentIncident(const QString &ref)
 {
@@ -94,7 +136,7 @@ std::optional<Incident> LifecycleEngine::recentIncident(const QString &ref)
         else
             inc = held(store::Store::blobToUuid(row.blob()));
         const QByteArray head = row.blob(); // read even when not held: every column is read
-        if (inc && QByteArray::fromHex(inc->headHash.toLatin1()) == head)
+        if (inc && sameHash(inc->headHash, head))
             out = *inc;
     }
     s->reset();
@@ -108,6 +150,9 @@ void LifecycleEngine::keepRecent(Work &work)
             m_older = std::move(m_recent);
             m_recent = {};
         }
+        // Room for the whole generation at once: growing it moves every incident held.
+        if (m_recent.capacity() < kRecentIncidents)
+            m_recent.reserve(kRecentIncidents);
         // As Store::incidentByUid() gives the row: what is not stored is as a read leaves it.
         Incident inc = std::move(work.current[uid]); // the batch is done with it
         inc.alerts.clear();
@@ -152,11 +197,17 @@ Result<Incident> LifecycleEngine::load(Work &work, const QString &ref)
     // UUID in capitals): continue from the working copy, or its events would fork the chain.
     if (auto it = work.current.constFind(inc->uid); it != work.current.cend())
         return *it;
-    return *inc;
+    return std::move(*inc);
 }
 
 void LifecycleEngine::emitEvent(Work &work, Incident &inc, const QString &kind,
                                 const QJsonObject &payload, Outcome &out, const QString &id)
+{
+    emitPayload(work, inc, kind, CanonicalObject::of(payload), out, id);
+}
+
+void LifecycleEngine::emitPayload(Work &work, Incident &inc, const QString &kind,
+                                  CanonicalObject payload, Outcome &out, const QString &id)
 {
     Event e;
     e.id = id.isEmpty() ? store::Store::newUuid() : id;
@@ -165,9 +216,9 @@ void LifecycleEngine::emitEvent(Work &work, Incident &inc, const QString &kind,
     e.hlc = m_hlc.tick(work.ts);
     e.actor = work.actor;
     e.kind = kind;
-    e.payload = payload;
+    e.payload = payload.object();
     // Serialised once: the hash and the log row both use exactly these bytes.
-    e.payloadRaw = domain::canonicalJson(payload);
+    e.payloadRaw = payload.json();
     e.origin = m_replica;
     e.prevHash = inc.headHash;
     e.hash = e.computeHash();
@@ -175,15 +226,24 @@ void LifecycleEngine::emitEvent(Work &work, Incident &inc, const QString &kind,
     out.events << std::move(e);
 }
 
-bool LifecycleEngine::emitOnce(Work &work, Incident &inc, const QString &kind,
-                               const QJsonObject &payload, Outcome &out, const QString &key,
-                               bool inLogChecked)
+QString LifecycleEngine::onceId(const Work &work, const Incident &inc, const QString &kind,
+                                const Outcome &out, const QString &key, bool inLogChecked)
 {
     const QString id = onceEventId(inc.uid, kind, key);
     const auto same = [&](const Event &e) { return e.id == id; };
     // An incident opened here under a uid made here has no event in the log yet.
     if (work.eventIds.contains(id) || std::any_of(out.events.cbegin(), out.events.cend(), same) ||
         (!inLogChecked && !work.madeHere(inc.uid) && m_store.hasEvent(id)))
+        return {};
+    return id;
+}
+
+bool LifecycleEngine::emitOnce(Work &work, Incident &inc, const QString &kind,
+                               const QJsonObject &payload, Outcome &out, const QString &key,
+                               bool inLogChecked)
+{
+    const QString id = onceId(work, inc, kind, out, key, inLogChecked);
+    if (id.isEmpty())
         return false;
     emitEvent(work, inc, kind, payload, out, id);
     return true;
@@ -332,12 +392,14 @@ Status LifecycleEngine::runActions(Work &work, Incident &inc, const QStringList 
     // their place in it), so two replicas opening the same incident notify once.
     const bool opening = reason == u"opened";
     int emitted = 0;
-    const auto emitFor = [&](const QString &action, const QString &kind,
-                             const QJsonObject &payload) {
+    const auto emitFor = [&](const QString &action, const QString &kind, CanonicalObject payload) {
         if (!opening)
-            return emitEvent(work, inc, kind, payload, out);
-        emitOnce(work, inc, kind, payload, out,
-                 QStringLiteral("on_open/%1/%2").arg(action).arg(emitted++));
+            return emitPayload(work, inc, kind, std::move(payload), out);
+        if (const QString id =
+                onceId(work, inc, kind, out,
+                       QStringLiteral("on_open/") + action + u'/' + QString::number(emitted++));
+            !id.isEmpty())
+            emitPayload(work, inc, kind, std::move(payload), out, id);
     };
     for (const QString &a : actions) {
         if (a == u"assign_on_call") {
@@ -351,36 +413,42 @@ Status LifecycleEngine::runActions(Work &work, Incident &inc, const QStringList 
             auto who = m_oncall.onCall(group, work.ts);
             if (!who)
                 continue;
+            // Payloads are written in key order (CanonicalObjectWriter).
             emitFor(a, kinds::Assigned,
-                    {{QStringLiteral("assignee"), who->member},
-                     {QStringLiteral("group"), who->group},
-                     {QStringLiteral("via"), QStringLiteral("on-call")}});
+                    CanonicalObjectWriter()
+                        .string(QLatin1String("assignee"), who->member)
+                        .string(QLatin1String("group"), who->group)
+                        .string(QLatin1String("via"), u"on-call")
+                        .finish());
         } else if (a == u"notify") {
             emitFor(a, kinds::NotificationRequested,
-                    {{QStringLiteral("channels"),
-                      QJsonArray::fromStringList(policy.notificationChannels)},
-                     {QStringLiteral("reason"), reason},
-                     {QStringLiteral("priority"), priorityName(inc.priority)},
-                     {QStringLiteral("severity"), severityName(inc.severity)}});
+                    CanonicalObjectWriter()
+                        .strings(QLatin1String("channels"), policy.notificationChannels)
+                        .string(QLatin1String("priority"), priorityName(inc.priority))
+                        .string(QLatin1String("reason"), reason)
+                        .string(QLatin1String("severity"), severityName(inc.severity))
+                        .finish());
         } else if (a == u"execute_remediation_steps") {
             emitFor(a, kinds::RemediationRequested,
-                    {{QStringLiteral("state"), inc.state},
-                     {QStringLiteral("auto_remediation"), policy.autoRemediation},
-                     {QStringLiteral("approval_required"),
-                      policy.approvalRequired || inc.priority == Priority::P1}});
+                    CanonicalObjectWriter()
+                        .boolean(QLatin1String("approval_required"),
+                                 policy.approvalRequired || inc.priority == Priority::P1)
+                        .boolean(QLatin1String("auto_remediation"), policy.autoRemediation)
+                        .string(QLatin1String("state"), inc.state)
+                        .finish());
         } else if (const auto it = m_actions.constFind(a); it != m_actions.cend()) {
             const ActionContext context{inc, work.ts, reason, [&] {
                                             QList<Event> tl = work.madeHere(inc.uid)
                                                                   ? QList<Event>()
                                                                   : m_store.timeline(inc.uid);
-                                            tl += work.eventsOf.value(inc.uid);
+                                            tl += work.eventsOf(inc.uid);
                                             tl += out.events;
                                             return tl;
                                         }};
             // Copied out first: emitting changes `inc`, which the context refers to.
             const QList<ActionEvent> events = (*it)(context);
             for (const ActionEvent &e : events)
-                emitFor(a, e.kind, e.payload);
+                emitFor(a, e.kind, CanonicalObject::of(e.payload));
         } else if (a != u"none" && !m_warnedActions.contains(a)) {
             m_warnedActions.insert(a);
             qCWarning(lcEngine).noquote()
@@ -574,8 +642,10 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         }
         // A replica that syncs numbers its own incidents provisionally (meta number_prefix);
         // the back end assigns the real number later (incident.renumbered).
-        auto number = m_store.nextNumber(
-            m_store.meta(QStringLiteral("number_prefix"), QStringLiteral("INC")));
+        if (!work.numberPrefix) // no command changes it: read once per batch
+            work.numberPrefix =
+                m_store.meta(QStringLiteral("number_prefix"), QStringLiteral("INC"));
+        auto number = m_store.nextNumber(*work.numberPrefix);
         if (!number)
             return R(number.error());
         inc.uid = uid;
@@ -586,35 +656,36 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         const QString category = a[u"category"].toString().trimmed();
         if (group.isEmpty() && a[u"assignee"].toString().trimmed().isEmpty())
             group = m_oncall.route(category, services);
-        QJsonObject p{
-            {QStringLiteral("number"), *number},
-            {QStringLiteral("title"), title},
-            {QStringLiteral("description"), a[u"description"].toString().trimmed()},
-            {QStringLiteral("severity"), severityName(sev)},
-            {QStringLiteral("priority"), priorityName(prio)},
-            {QStringLiteral("impact"), impactName},
-            {QStringLiteral("urgency"), urgencyName},
-            {QStringLiteral("category"), category},
-            {QStringLiteral("subcategory"), a[u"subcategory"].toString().trimmed()},
-            {QStringLiteral("services"), QJsonArray::fromStringList(services)},
-            {QStringLiteral("cis"), QJsonArray::fromStringList(listArg(a[u"cis"]))},
-            {QStringLiteral("assignee"), a[u"assignee"].toString().trimmed()},
-            {QStringLiteral("assignment_group"), group},
-            {QStringLiteral("reporter"), a[u"reporter"].toString(work.actor).trimmed()},
-            {QStringLiteral("commander"), a[u"commander"].toString().trimmed()},
-            {QStringLiteral("alerts"), QJsonArray::fromStringList(listArg(a[u"alerts"]))},
-            {QStringLiteral("state"), initial->id},
-            {QStringLiteral("open"), initial->open},
-            {QStringLiteral("sla"), workflow::slaModeName(initial->sla)},
-            {QStringLiteral("response_minutes"), pol.responseMinutes},
-            {QStringLiteral("resolution_minutes"), pol.resolutionMinutes},
-            {QStringLiteral("workflow"), wf.name()},
-        };
+        // Written in key order (CanonicalObjectWriter): the opening is the largest payload
+        // the engine makes, one for every incident.
+        CanonicalObjectWriter p;
+        p.strings(QLatin1String("alerts"), listArg(a[u"alerts"]))
+            .string(QLatin1String("assignee"), a[u"assignee"].toString().trimmed())
+            .string(QLatin1String("assignment_group"), group)
+            .string(QLatin1String("category"), category)
+            .strings(QLatin1String("cis"), listArg(a[u"cis"]))
+            .string(QLatin1String("commander"), a[u"commander"].toString().trimmed())
+            .string(QLatin1String("description"), a[u"description"].toString().trimmed())
+            .string(QLatin1String("impact"), impactName)
+            .string(QLatin1String("number"), *number)
+            .boolean(QLatin1String("open"), initial->open)
+            .string(QLatin1String("priority"), priorityName(prio))
+            .string(QLatin1String("reporter"), a[u"reporter"].toString(work.actor).trimmed())
+            .integer(QLatin1String("resolution_minutes"), pol.resolutionMinutes)
+            .integer(QLatin1String("response_minutes"), pol.responseMinutes)
+            .strings(QLatin1String("services"), services)
+            .string(QLatin1String("severity"), severityName(sev))
+            .string(QLatin1String("sla"), workflow::slaModeName(initial->sla));
         if (a.contains(u"source"))
-            p[u"source"] = a[u"source"];
+            p.value(QLatin1String("source"), a[u"source"]);
+        p.string(QLatin1String("state"), initial->id)
+            .string(QLatin1String("subcategory"), a[u"subcategory"].toString().trimmed())
+            .string(QLatin1String("title"), title)
+            .string(QLatin1String("urgency"), urgencyName)
+            .string(QLatin1String("workflow"), wf.name());
         // The opening is a once-only event of the incident: replicas that open the same uid
         // (alerts correlated by two agents) record the same event, which merges as a no-op.
-        emitEvent(work, inc, kinds::Opened, p, out, onceEventId(uid, kinds::Opened, {}));
+        emitPayload(work, inc, kinds::Opened, p.finish(), out, onceEventId(uid, kinds::Opened, {}));
         if (auto s = runActions(work, inc, wf.onOpenActions(), QStringLiteral("opened"), out); !s)
             return R(s.error());
         out.incidentUid = inc.uid;
@@ -659,12 +730,14 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
 
     auto doTransition = [&](const QString &target) -> Status {
         const QString to = wf.canonicalState(target);
-        QStringList names;
-        for (const auto &s : wf.states())
-            names << s.id;
-        if (to.isEmpty())
+        if (to.isEmpty()) {
+            // The state names are listed only for the message: not on every transition.
+            QStringList names;
+            for (const auto &s : wf.states())
+                names << s.id;
             return Status::fail(QStringLiteral("unknown state '%1' (states: %2)")
                                     .arg(target, names.join(QStringLiteral(", "))));
+        }
         if (to == inc.state)
             return Status::fail(QStringLiteral("%1 is already '%2'").arg(inc.number, to));
         const auto *t = wf.transition(inc.state, to);
@@ -686,21 +759,24 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
             return Status::fail(g);
         const QString note = a[u"note"].toString().trimmed();
         if (!note.isEmpty())
-            emitEvent(work, inc, kinds::NoteAdded, {{QStringLiteral("text"), note}}, out);
+            emitPayload(work, inc, kinds::NoteAdded,
+                        CanonicalObjectWriter().string(QLatin1String("text"), note).finish(), out);
         const auto *st = wf.state(to);
-        QJsonObject tp{{QStringLiteral("from"), inc.state},
-                       {QStringLiteral("to"), to},
-                       {QStringLiteral("open"), st->open},
-                       {QStringLiteral("stamps"), st->stamps},
-                       {QStringLiteral("sla"), workflow::slaModeName(st->sla)}};
+        // Written in key order (CanonicalObjectWriter).
+        CanonicalObjectWriter tp;
         // Someone works an incident that leaves the initial state for a working state
         // ("Move to: Investigating" straight from triggered): that is the response, so the
         // response SLA is met and MTTA counts it. Resolving or closing at once is not an
         // acknowledgement; it counts as the response by itself.
         if (inc.state == wf.initialState() && inc.acknowledgedAt == 0 && st->open &&
             st->stamps != u"acknowledged" && st->stamps != u"resolved" && st->stamps != u"closed")
-            tp[u"acknowledges"] = true;
-        emitEvent(work, inc, kinds::Transitioned, tp, out);
+            tp.boolean(QLatin1String("acknowledges"), true);
+        tp.string(QLatin1String("from"), inc.state)
+            .boolean(QLatin1String("open"), st->open)
+            .string(QLatin1String("sla"), workflow::slaModeName(st->sla))
+            .string(QLatin1String("stamps"), st->stamps)
+            .string(QLatin1String("to"), to);
+        emitPayload(work, inc, kinds::Transitioned, tp.finish(), out);
         return runActions(work, inc, t->actions, QStringLiteral("transition to %1").arg(to), out);
     };
 
@@ -760,10 +836,11 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
             return fail(QStringLiteral("a note needs text"));
         if (text.size() > kMaxText)
             return fail(QStringLiteral("a note is limited to %1 characters").arg(kMaxText));
-        QJsonObject p{{QStringLiteral("text"), text}};
+        CanonicalObjectWriter p; // in key order
+        p.string(QLatin1String("text"), text);
         if (a.contains(u"visibility"))
-            p[u"visibility"] = a[u"visibility"];
-        emitEvent(work, inc, kinds::NoteAdded, p, out);
+            p.value(QLatin1String("visibility"), a[u"visibility"]);
+        emitPayload(work, inc, kinds::NoteAdded, p.finish(), out);
         break;
     }
     case Command::Kind::SetField: {
@@ -1081,16 +1158,24 @@ Result<QList<Result<Outcome>>> LifecycleEngine::executePlanned(const Planner &pl
     work.numbers.reserve(commands->size());
     QList<Result<Outcome>> results;
     results.reserve(commands->size());
+    work.results = &results;
     for (const Command &c : *commands) {
         // apply() touches the working set only once the command has passed every check,
         // so a rejected command leaves the batch as it was.
         auto r = apply(work, c);
-        if (r)
+        if (r) {
+            const QString *last = nullptr; // a command's events are of one incident
             for (const Event &e : std::as_const(r->events)) {
-                work.eventsOf[e.incidentUid] << e;
+                if (!last || e.incidentUid != *last) {
+                    QList<qsizetype> &held = work.slotsOf[e.incidentUid];
+                    if (held.isEmpty() || held.last() != results.size())
+                        held << results.size();
+                    last = &e.incidentUid;
+                }
                 work.eventIds.insert(e.id);
             }
-        results << r;
+        }
+        results << std::move(r);
     }
     return commit(work, std::move(results));
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "domain/canonicaljson.h"
 #include "engine/clock.h"
 #include "engine/command.h"
 #include "engine/projectionregistry.h"
@@ -178,6 +179,13 @@ private:
                       const QString &reason, Outcome &out);
     void emitEvent(Work &work, domain::Incident &inc, const QString &kind,
                    const QJsonObject &payload, Outcome &out, const QString &id = {});
+    /// The same with the payload's canonical bytes written already.
+    void emitPayload(Work &work, domain::Incident &inc, const QString &kind,
+                     domain::CanonicalObject payload, Outcome &out, const QString &id = {});
+    /// The id of a once-only event (see emitOnce()), empty when the log or this batch holds
+    /// it already.
+    QString onceId(const Work &work, const domain::Incident &inc, const QString &kind,
+                   const Outcome &out, const QString &key, bool inLogChecked = false);
     /// A once-only event (domain::onceEventId of the incident, `kind` and `key`): emitted
     /// unless the log or this batch holds it already. False when it was there (a no-op).
     /// `inLogChecked`: the caller has already asked a projection that holds exactly the

@@ -42,10 +42,52 @@ bool isKeyEvent(const Event &e)
            e.kind == kinds::Assigned || e.kind == kinds::Escalation || e.kind == kinds::Conflict;
 }
 
+QString formatUtcMinute(qint64 ms)
+{
+    // Written by hand from 1970 to 9999 (QDateTime::toString() parses its format every time, and
+    // a draft shows a time per timeline line); the rest as QDateTime writes it.
+    constexpr qint64 DayMs = 86400000;
+    constexpr qint64 End = 253402300800000; // 10000-01-01T00:00:00Z
+    if (ms < 0 || ms >= End)
+        return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)
+            .toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
+    // Days since 1970-01-01 to the civil date (proleptic Gregorian, as QDate).
+    const qint64 z = ms / DayMs + 719468;
+    const qint64 era = z / 146097;
+    const qint64 doe = z - era * 146097;
+    const qint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const qint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const qint64 mp = (5 * doy + 2) / 153;
+    const int day = int(doy - (153 * mp + 2) / 5 + 1);
+    const int month = int(mp < 10 ? mp + 3 : mp - 9);
+    const int year = int(yoe + era * 400 + (month <= 2 ? 1 : 0));
+    const int minuteOfDay = int(ms % DayMs / 60000);
+    const int hour = minuteOfDay / 60, minute = minuteOfDay % 60;
+    char16_t text[20];
+    const auto two = [](char16_t *p, int v) {
+        p[0] = char16_t(u'0' + v / 10);
+        p[1] = char16_t(u'0' + v % 10);
+    };
+    two(text, year / 100);
+    two(text + 2, year % 100);
+    text[4] = u'-';
+    two(text + 5, month);
+    text[7] = u'-';
+    two(text + 8, day);
+    text[10] = u' ';
+    two(text + 11, hour);
+    text[13] = u':';
+    two(text + 14, minute);
+    text[16] = u' ';
+    text[17] = u'U';
+    text[18] = u'T';
+    text[19] = u'C';
+    return QString(reinterpret_cast<const QChar *>(text), 20);
+}
+
 static QString hhmm(qint64 ms)
 {
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)
-        .toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
+    return formatUtcMinute(ms);
 }
 
 QString formatDuration(qint64 ms)
@@ -332,8 +374,9 @@ QString draftMarkdown(const Incident &inc, const QList<Event> &timeline, const T
     return md;
 }
 
-QString draftMarkdown(const Incident &inc, const QList<Event> &timeline,
-                      const QStringList &sections)
+// The sections titled `sections`, with the hints of the default template's sections of the
+// same titles.
+static Template withDefaultHints(const QStringList &sections)
 {
     Template t;
     const Template def = defaultTemplate();
@@ -344,7 +387,18 @@ QString draftMarkdown(const Incident &inc, const QList<Event> &timeline,
                 s.hint = d.hint;
         t.sections << s;
     }
-    return draftMarkdown(inc, timeline, t);
+    return t;
+}
+
+QString draftMarkdown(const Incident &inc, const QList<Event> &timeline,
+                      const QStringList &sections)
+{
+    // The default sections (those of the draft action) are matched once.
+    static const QStringList defaults = defaultSections();
+    static const Template defaultsWithHints = withDefaultHints(defaults);
+    if (sections == defaults)
+        return draftMarkdown(inc, timeline, defaultsWithHints);
+    return draftMarkdown(inc, timeline, withDefaultHints(sections));
 }
 
 } // namespace sitrep::postmortem

@@ -64,5 +64,8 @@ QString draftMarkdown(const domain::Incident &incident, const QList<domain::Even
 
 /// "2 h 05 min" style duration.
 QString formatDuration(qint64 ms);
+/// A time as a postmortem shows it: "2026-01-05 08:00 UTC" (QDateTime's
+/// "yyyy-MM-dd HH:mm 'UTC'" of the UTC time).
+QString formatUtcMinute(qint64 ms);
 
 } // namespace sitrep::postmortem

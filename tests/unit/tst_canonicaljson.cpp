@@ -3,13 +3,16 @@
 // QJsonDocument::toJson(Compact) writes: event payloads are hashed in that spelling, so a single
 // differing byte would break the chain.
 #include "domain/canonicaljson.h"
+#include "domain/event.h"
 #include "domain/sha256.h"
 
 #include <QCryptographicHash>
+#include <QUuid>
 
 #include <QJsonDocument>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -144,6 +147,196 @@ private slots:
             QByteArray(
                 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")); // FIPS 180-2
                                                                                       // example
+    }
+
+    // The writer gives the bytes canonicalJson() writes for the object inserts would build,
+    // and that object, whatever the members and whether their keys come sorted.
+    void objectWriter_sameAsInserts()
+    {
+        std::mt19937 rng(20261207);
+        static const char *const keys[] = {
+            "alerts", "assignee", "b",       "ba",    "c\"q",     "cis", "number", "open",
+            "sla",    "state",    "t\u00e9", "title", "workflow", "x y", "z\\",    "\x7f"};
+        for (int i = 0; i < 5000; ++i) {
+            QList<int> picked;
+            for (int k = 0; k < int(std::size(keys)); ++k)
+                if (rng() % 2)
+                    picked << k;
+            if (rng() % 4 == 0) // out of order now and then
+                std::shuffle(picked.begin(), picked.end(), rng);
+            QJsonObject want;
+            domain::CanonicalObjectWriter w;
+            for (int k : std::as_const(picked)) {
+                const QLatin1String key(keys[k]);
+                switch (rng() % 5) {
+                case 0: {
+                    const QString v = randomString(rng);
+                    want.insert(QString(key), v);
+                    w.string(key, v);
+                    break;
+                }
+                case 1: {
+                    const bool v = rng() % 2;
+                    want.insert(QString(key), v);
+                    w.boolean(key, v);
+                    break;
+                }
+                case 2: {
+                    const qint64 v = qint64(rng()) * (rng() % 2 ? 1 : -1) * qint64(rng() % 100000);
+                    want.insert(QString(key), v);
+                    w.integer(key, v);
+                    break;
+                }
+                case 3: {
+                    QStringList v;
+                    for (int n = int(rng() % 4); n > 0; --n)
+                        v << randomString(rng);
+                    want.insert(QString(key), QJsonArray::fromStringList(v));
+                    w.strings(key, v);
+                    break;
+                }
+                default: {
+                    const QJsonValue v = randomValue(rng, 1);
+                    want.insert(QString(key), v);
+                    w.value(key, v);
+                }
+                }
+            }
+            const domain::CanonicalObject got = w.finish();
+            QCOMPARE(got.json(), domain::canonicalJson(want));
+            QCOMPARE(got.json(), QJsonDocument(want).toJson(QJsonDocument::Compact));
+            QCOMPARE(domain::canonicalJson(got.object()), got.json());
+            QCOMPARE(got.object().keys(), want.keys());
+            for (auto it = want.constBegin(); it != want.constEnd(); ++it) {
+                const QJsonValue v = got.object().value(it.key());
+                // NaN is unequal to itself: its spelling is compared above.
+                if (!(it->isDouble() && std::isnan(it->toDouble())))
+                    QCOMPARE(v, *it);
+                QCOMPARE(v.type(), it->type());
+            }
+        }
+        const domain::CanonicalObject empty = domain::CanonicalObjectWriter().finish();
+        QCOMPARE(empty.json(), QByteArray("{}"));
+        QVERIFY(empty.object().isEmpty());
+    }
+
+    // What the writer reads back is what a read of the payload from the log gives.
+    void objectWriter_objectAsReadFromTheLog()
+    {
+        domain::CanonicalObjectWriter w;
+        w.strings(QLatin1String("a"), {QStringLiteral("x"), QString(QChar(0xd800))})
+            .boolean(QLatin1String("b"), false)
+            .integer(QLatin1String("c"), qint64(1) << 60)
+            .string(QLatin1String("d"), QStringLiteral("caf\u00e9 \"quoted\"\n"));
+        const domain::CanonicalObject got = w.finish();
+        const QJsonObject read = QJsonDocument::fromJson(got.json()).object();
+        QCOMPARE(got.object(), read);
+        QCOMPARE(got.object()[u"c"].toInteger(), qint64(1) << 60);
+        // A value() is kept as given: 3.0 stays a double that is not an integer in CBOR.
+        domain::CanonicalObjectWriter v;
+        v.value(QLatin1String("n"), 3.0).value(QLatin1String("u"), QJsonValue::Undefined);
+        const domain::CanonicalObject kept = v.finish();
+        QCOMPARE(kept.json(), QByteArray(R"({"n":3})"));
+        QCOMPARE(kept.object(), (QJsonObject{{QStringLiteral("n"), 3.0}}));
+    }
+
+    // Event::computeHash() is SHA-256 over the fields' UTF-8 and the times in decimal, as the
+    // hash chain has always been defined (spelled out here with Qt's own conversions).
+    void eventHash_sameAsDefinition()
+    {
+        const auto reference = [](const domain::Event &e) {
+            QByteArray in;
+            if (e.rule == domain::HashRule::WithOrigin)
+                in += "rule 2\n";
+            in += e.prevHash.toUtf8() + '\n' + e.id.toUtf8() + '\n' + e.incidentUid.toUtf8() +
+                  '\n' + QByteArray::number(e.hlc) + '\n' + QByteArray::number(e.ts) + '\n' +
+                  e.actor.toUtf8() + '\n' + e.kind.toUtf8() + '\n';
+            if (e.rule == domain::HashRule::WithOrigin)
+                in += e.origin.toUtf8() + '\n';
+            in += e.payloadJson();
+            return QString::fromLatin1(
+                QCryptographicHash::hash(in, QCryptographicHash::Sha256).toHex());
+        };
+        std::mt19937 rng(20261207);
+        const QString longAscii(300, u'x');
+        const qint64 times[] = {0,
+                                1,
+                                -1,
+                                1735689600000,
+                                (qint64(1735689600000) << 16) | 7,
+                                std::numeric_limits<qint64>::max(),
+                                std::numeric_limits<qint64>::min()};
+        for (int i = 0; i < 3000; ++i) {
+            const auto text = [&]() -> QString {
+                switch (rng() % 5) {
+                case 0:
+                    return {};
+                case 1:
+                    return longAscii.left(int(rng() % 300));
+                case 2:
+                    return randomString(rng);
+                default:
+                    return QStringLiteral("alice.nguyen");
+                }
+            };
+            domain::Event e;
+            e.id = i % 7 ? QStringLiteral("0f8e2a44-5d1c-4f3b-9a2e-6b7c8d9e0f1a") : text();
+            e.incidentUid = i % 5 ? QStringLiteral("3c9d7e52-1b4f-5a86-9e0d-6f2a8b41c7d5") : text();
+            e.prevHash = i % 3 ? QString(64, u'a') : text();
+            e.hlc = times[rng() % std::size(times)];
+            e.ts = times[rng() % std::size(times)];
+            e.actor = text();
+            e.kind = i % 2 ? QStringLiteral("incident.opened") : text();
+            e.origin = text();
+            e.rule = i % 4 ? domain::HashRule::WithOrigin : domain::HashRule::Original;
+            e.payload = randomObject(rng, 2);
+            if (i % 2)
+                e.payloadRaw = domain::canonicalJson(e.payload);
+            QCOMPARE(e.computeHash(), reference(e));
+        }
+    }
+
+    // Once-only event ids and correlated incident uids are QUuid's version 5 UUIDs of their
+    // names, the incident named in QUuid's spelling whatever spelling it is given in.
+    void nameUuids_sameAsQUuid()
+    {
+        const QUuid once(QStringLiteral("{3c9d7e52-1b4f-5a86-9e0d-6f2a8b41c7d5}"));
+        const QUuid incidents(QStringLiteral("{8e4a1f37-62c9-5d0b-a3e8-1d7f5b92c604}"));
+        std::mt19937 rng(20261207);
+        for (int i = 0; i < 3000; ++i) {
+            const QString plain = QUuid::createUuid().toString(QUuid::WithoutBraces);
+            QString uid;
+            switch (i % 6) {
+            case 0:
+                uid = plain;
+                break;
+            case 1:
+                uid = plain.toUpper();
+                break;
+            case 2:
+                uid = QLatin1Char('{') + plain + QLatin1Char('}');
+                break;
+            case 3:
+                uid = randomString(rng); // no UUID at all: the null one
+                break;
+            case 4:
+                uid = plain.left(35) + QLatin1Char('g');
+                break;
+            default:
+                uid = QString();
+            }
+            const QString kind = i % 2 ? QStringLiteral("sla.breached") : randomString(rng);
+            QString key = randomString(rng);
+            if (i % 5 == 0)
+                key += QString(200, u'k'); // past the stack buffer
+            const QString incident = QUuid::fromString(uid).toString(QUuid::WithoutBraces);
+            QCOMPARE(domain::onceEventId(uid, kind, key),
+                     QUuid::createUuidV5(once, incident + u'\n' + kind + u'\n' + key)
+                         .toString(QUuid::WithoutBraces));
+            QCOMPARE(domain::correlatedIncidentUid(key, i - 100),
+                     QUuid::createUuidV5(incidents, key + u'\n' + QString::number(i - 100))
+                         .toString(QUuid::WithoutBraces));
+        }
     }
 
     void randomDocuments()

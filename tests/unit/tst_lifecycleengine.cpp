@@ -6,6 +6,7 @@
 // resources/workflows/sre.yaml, the default priority matrix and resources/config/oncall.yaml.
 #include "unit/coretestutil.h"
 
+#include "domain/canonicaljson.h"
 #include "domain/event.h"
 #include "domain/incident.h"
 #include "engine/fieldrules.h"
@@ -13,6 +14,7 @@
 
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -144,6 +146,8 @@ private Q_SLOTS:
 
     void open_recordsEventsAndDerivedFields();
     void open_routesByServiceAndKeepsGivenAssignee();
+    void payloads_sameAsBuiltByInserts();
+    void open_numberPrefixAndOnOpenIds();
     void open_invalid_refusedAndNothingWritten_data();
     void open_invalid_refusedAndNothingWritten();
     void priorityMatrix_impactTimesUrgency_data();
@@ -177,6 +181,7 @@ private Q_SLOTS:
     void batch_onceOnlyEventsOfAnIncidentOpenedInIt_recordedOnce();
     void recentIncident_continuedAcrossBatchesAsStored();
     void recentIncident_readAgainOnceChangedElsewhere();
+    void recentIncident_acrossGenerations_continuedAsStored();
     void hashChain_continuesAcrossCommandsBatchesAndReopen();
     void hlc_strictlyIncreasesWithinAndAcrossCommits();
     void events_carryTheActor();
@@ -259,6 +264,222 @@ void TestLifecycleEngine::open_routesByServiceAndKeepsGivenAssignee()
     inc = fx.get(g->number);
     QCOMPARE(inc.assignee, QStringLiteral("zoe"));
     QCOMPARE(inc.assignmentGroup, QString());
+}
+
+// The engine writes its payloads in key order straight into their canonical bytes. Each
+// must be the object the engine used to build by inserts (spelled out here), its bytes what
+// canonicalJson() writes for that object, and the log must hold exactly those bytes.
+void TestLifecycleEngine::payloads_sameAsBuiltByInserts()
+{
+    CoreFixture fx;
+    const auto &wf = fx.engine->workflow();
+    const auto *initial = wf.state(wf.initialState());
+    QList<domain::Event> all;
+    const auto check = [&](const domain::Event &e, const QJsonObject &want) {
+        QCOMPARE(e.payload, want);
+        QCOMPARE(e.payload.keys(), want.keys());
+        QCOMPARE(e.payloadRaw, domain::canonicalJson(want));
+        QCOMPARE(e.payloadRaw, QJsonDocument(want).toJson(QJsonDocument::Compact));
+    };
+    // As the engine built the opening before, from the command's arguments.
+    const auto opening = [&](const QJsonObject &a, const QString &number, Severity sev,
+                             Priority prio, const QString &impact, const QString &urgency,
+                             const QString &group) {
+        const auto list = [](const QJsonValue &v) {
+            QStringList out;
+            const QStringList parts = v.isArray() ? v.toVariant().toStringList()
+                                                  : v.toString().split(u',', Qt::SkipEmptyParts);
+            for (const QString &p : parts)
+                if (!p.trimmed().isEmpty())
+                    out << p.trimmed();
+            out.removeDuplicates();
+            return out;
+        };
+        const auto pol = wf.policy(prio);
+        QJsonObject p{
+            {QStringLiteral("number"), number},
+            {QStringLiteral("title"), a[u"title"].toString().trimmed()},
+            {QStringLiteral("description"), a[u"description"].toString().trimmed()},
+            {QStringLiteral("severity"), domain::severityName(sev)},
+            {QStringLiteral("priority"), domain::priorityName(prio)},
+            {QStringLiteral("impact"), impact},
+            {QStringLiteral("urgency"), urgency},
+            {QStringLiteral("category"), a[u"category"].toString().trimmed()},
+            {QStringLiteral("subcategory"), a[u"subcategory"].toString().trimmed()},
+            {QStringLiteral("services"), QJsonArray::fromStringList(list(a[u"services"]))},
+            {QStringLiteral("cis"), QJsonArray::fromStringList(list(a[u"cis"]))},
+            {QStringLiteral("assignee"), a[u"assignee"].toString().trimmed()},
+            {QStringLiteral("assignment_group"), group},
+            {QStringLiteral("reporter"),
+             a[u"reporter"].toString(QStringLiteral("tester")).trimmed()},
+            {QStringLiteral("commander"), a[u"commander"].toString().trimmed()},
+            {QStringLiteral("alerts"), QJsonArray::fromStringList(list(a[u"alerts"]))},
+            {QStringLiteral("state"), initial->id},
+            {QStringLiteral("open"), initial->open},
+            {QStringLiteral("sla"), workflow::slaModeName(initial->sla)},
+            {QStringLiteral("response_minutes"), pol.responseMinutes},
+            {QStringLiteral("resolution_minutes"), pol.resolutionMinutes},
+            {QStringLiteral("workflow"), wf.name()},
+        };
+        if (a.contains(u"source"))
+            p[u"source"] = a[u"source"];
+        return p;
+    };
+
+    // Everything given, with text that needs escapes and a source that is an object.
+    const QJsonObject full{
+        {QStringLiteral("title"), QStringLiteral(" Card declines \u2014 caf\u00e9 \"EU\" ")},
+        {QStringLiteral("description"), QStringLiteral("line one\nline\ttwo \\ \U0001F525")},
+        {QStringLiteral("severity"), QStringLiteral("high")},
+        {QStringLiteral("category"), QStringLiteral("software")},
+        {QStringLiteral("subcategory"), QStringLiteral(" payments ")},
+        {QStringLiteral("services"), QStringLiteral("checkout, web, checkout")},
+        {QStringLiteral("cis"), QJsonArray{QStringLiteral("db-1"), QStringLiteral(" db-2 ")}},
+        {QStringLiteral("alerts"), QStringLiteral("a1,a2")},
+        {QStringLiteral("reporter"), QStringLiteral(" rita ")},
+        {QStringLiteral("commander"), QStringLiteral("carl")},
+        {QStringLiteral("source"),
+         QJsonObject{{QStringLiteral("tool"), QStringLiteral("alertmanager")},
+                     {QStringLiteral("n"), 3.0},
+                     {QStringLiteral("z"), QJsonValue::Null}}}};
+    auto r = fx.engine->execute(Command::open(full, QStringLiteral("tester")));
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    auto inc = fx.get(r->number);
+    QCOMPARE(kinds(*r), (QStringList{domain::kinds::Opened, domain::kinds::Assigned,
+                                     domain::kinds::NotificationRequested}));
+    check(r->events[0], opening(full, r->number, Severity::High, Priority::P2, {}, {},
+                                QStringLiteral("Payments")));
+    check(r->events[1], {{QStringLiteral("assignee"), inc.assignee},
+                         {QStringLiteral("group"), QStringLiteral("Payments")},
+                         {QStringLiteral("via"), QStringLiteral("on-call")}});
+    check(r->events[2], {{QStringLiteral("channels"),
+                          QJsonArray::fromStringList(wf.policy(Priority::P2).notificationChannels)},
+                         {QStringLiteral("reason"), QStringLiteral("opened")},
+                         {QStringLiteral("priority"), QStringLiteral("P2")},
+                         {QStringLiteral("severity"), QStringLiteral("high")}});
+    all += r->events;
+    const QString first = r->number;
+
+    // Impact and urgency, an assignee (no routing), a source that is a string.
+    const QJsonObject matrix{{QStringLiteral("title"), QStringLiteral("Disk full")},
+                             {QStringLiteral("impact"), QStringLiteral("Single department")},
+                             {QStringLiteral("urgency"), QStringLiteral("low")},
+                             {QStringLiteral("assignee"), QStringLiteral("zoe")},
+                             {QStringLiteral("source"), QStringLiteral("cli")}};
+    r = fx.engine->execute(Command::open(matrix, QStringLiteral("tester")));
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    inc = fx.get(r->number);
+    check(r->events[0], opening(matrix, r->number, inc.severity, inc.priority,
+                                QStringLiteral("Single department"), QStringLiteral("Low"), {}));
+    all += r->events;
+
+    // Leaving the initial state for a working state acknowledges; a note comes with it.
+    r = fx.engine->execute(
+        Command::transition(first, QStringLiteral("investigating"), QStringLiteral("tester"),
+                            {{QStringLiteral("note"), QStringLiteral(" on it ")}}));
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QCOMPARE(kinds(*r), (QStringList{domain::kinds::NoteAdded, domain::kinds::Transitioned}));
+    check(r->events[0], {{QStringLiteral("text"), QStringLiteral("on it")}});
+    const auto *investigating = wf.state(QStringLiteral("investigating"));
+    check(r->events[1], {{QStringLiteral("from"), QStringLiteral("triggered")},
+                         {QStringLiteral("to"), QStringLiteral("investigating")},
+                         {QStringLiteral("open"), true},
+                         {QStringLiteral("stamps"), investigating->stamps},
+                         {QStringLiteral("sla"), workflow::slaModeName(investigating->sla)},
+                         {QStringLiteral("acknowledges"), true}});
+    all += r->events;
+
+    // Mitigating: a transition that does not acknowledge, then notify and remediation.
+    r = fx.transition(first, QStringLiteral("mitigating"));
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QCOMPARE(kinds(*r),
+             (QStringList{domain::kinds::Transitioned, domain::kinds::NotificationRequested,
+                          domain::kinds::RemediationRequested}));
+    const auto *mitigating = wf.state(QStringLiteral("mitigating"));
+    check(r->events[0], {{QStringLiteral("from"), QStringLiteral("investigating")},
+                         {QStringLiteral("to"), QStringLiteral("mitigating")},
+                         {QStringLiteral("open"), true},
+                         {QStringLiteral("stamps"), mitigating->stamps},
+                         {QStringLiteral("sla"), workflow::slaModeName(mitigating->sla)}});
+    check(r->events[1], {{QStringLiteral("channels"),
+                          QJsonArray::fromStringList(wf.policy(Priority::P2).notificationChannels)},
+                         {QStringLiteral("reason"), QStringLiteral("transition to mitigating")},
+                         {QStringLiteral("priority"), QStringLiteral("P2")},
+                         {QStringLiteral("severity"), QStringLiteral("high")}});
+    const auto pol = wf.policy(Priority::P2);
+    check(r->events[2], {{QStringLiteral("state"), QStringLiteral("mitigating")},
+                         {QStringLiteral("auto_remediation"), pol.autoRemediation},
+                         {QStringLiteral("approval_required"), pol.approvalRequired}});
+    all += r->events;
+
+    // A note with a visibility, kept as given.
+    r = fx.run(Command::Kind::Note, first,
+               {{QStringLiteral("text"), QStringLiteral("customer \"EU\" affected")},
+                {QStringLiteral("visibility"), QStringLiteral("external")}});
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    check(r->events[0], {{QStringLiteral("text"), QStringLiteral("customer \"EU\" affected")},
+                         {QStringLiteral("visibility"), QStringLiteral("external")}});
+    all += r->events;
+
+    // The log holds those very bytes and hashes, and reads back the same payloads.
+    QList<domain::Event> stored;
+    for (const QString &uid : {fx.get(first).uid, inc.uid})
+        stored += fx.store.timeline(uid);
+    QCOMPARE(stored.size(), all.size());
+    for (const domain::Event &e : std::as_const(all)) {
+        const auto it = std::find_if(stored.cbegin(), stored.cend(),
+                                     [&](const domain::Event &s) { return s.id == e.id; });
+        QVERIFY(it != stored.cend());
+        QCOMPARE(it->payloadRaw, e.payloadRaw);
+        QCOMPARE(it->payload, e.payload);
+        QCOMPARE(it->hash, e.hash);
+        QCOMPARE(e.hash, e.computeHash());
+    }
+    QCOMPARE(faultsFound(fx.store), QString());
+}
+
+// The number prefix (meta number_prefix) is read once per batch: every opening of a batch has
+// it, and a later batch the prefix set since. The once-only ids of what the opening does are
+// keyed "on_open/<action>/<place>".
+void TestLifecycleEngine::open_numberPrefixAndOnOpenIds()
+{
+    CoreFixture fx;
+    const auto openBatch = [&fx](int n) {
+        QList<Command> batch;
+        for (int i = 0; i < n; ++i)
+            batch << Command::open({{QStringLiteral("title"), QStringLiteral("Batch %1").arg(i)},
+                                    {QStringLiteral("severity"), QStringLiteral("high")},
+                                    {QStringLiteral("services"), QStringLiteral("checkout")}},
+                                   QStringLiteral("tester"));
+        QList<engine::Outcome> out;
+        auto r = fx.engine->executeBatch(batch);
+        if (r)
+            for (const auto &slot : *r)
+                if (slot)
+                    out << *slot;
+        return out;
+    };
+    QVERIFY(fx.store.setMeta(QStringLiteral("number_prefix"), QStringLiteral("TMP-AB12-")));
+    auto first = openBatch(3);
+    QCOMPARE(first.size(), 3);
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(first[i].number,
+                 QStringLiteral("TMP-AB12-%1").arg(i + 1, 7, 10, QLatin1Char('0')));
+    QVERIFY(fx.store.setMeta(QStringLiteral("number_prefix"), QStringLiteral("XY-")));
+    auto second = openBatch(2);
+    QCOMPARE(second.size(), 2);
+    QCOMPARE(second[0].number, QStringLiteral("XY-0000004"));
+    QCOMPARE(second[1].number, QStringLiteral("XY-0000005"));
+
+    const engine::Outcome &o = first[0];
+    QCOMPARE(kinds(o), (QStringList{domain::kinds::Opened, domain::kinds::Assigned,
+                                    domain::kinds::NotificationRequested}));
+    QCOMPARE(o.events[0].id, domain::onceEventId(o.incidentUid, domain::kinds::Opened, {}));
+    QCOMPARE(o.events[1].id, domain::onceEventId(o.incidentUid, domain::kinds::Assigned,
+                                                 QStringLiteral("on_open/assign_on_call/0")));
+    QCOMPARE(o.events[2].id,
+             domain::onceEventId(o.incidentUid, domain::kinds::NotificationRequested,
+                                 QStringLiteral("on_open/notify/1")));
 }
 
 void TestLifecycleEngine::open_invalid_refusedAndNothingWritten_data()
@@ -1314,6 +1535,36 @@ void TestLifecycleEngine::recentIncident_readAgainOnceChangedElsewhere()
     QVERIFY(linkedHere->noop);
     QCOMPARE(fx.kindsOf(n).count(domain::kinds::AlertLinked), 1);
     QVERIFY(fx.store.verify().ok);
+}
+
+void TestLifecycleEngine::recentIncident_acrossGenerations_continuedAsStored()
+{
+    // More incidents than the engine keeps (two generations of 4096): one it no longer holds,
+    // one of the older generation and one of the current are each continued from its row.
+    CoreFixture fx;
+    constexpr int Incidents = 8400;
+    QStringList numbers;
+    for (int i = 0; i < Incidents; i += 1000) {
+        QList<Command> batch;
+        for (int j = i; j < qMin(Incidents, i + 1000); ++j)
+            batch << Command::open({{QStringLiteral("title"), QStringLiteral("Load %1").arg(j)},
+                                    {QStringLiteral("severity"), QStringLiteral("low")}},
+                                   QStringLiteral("tester"));
+        auto r = fx.engine->executeBatch(batch);
+        QVERIFY(r);
+        for (const auto &slot : *r) {
+            QVERIFY2(slot, qPrintable(slot.errorMessage()));
+            numbers << slot->number;
+        }
+    }
+    for (const QString &n : {numbers.first(), numbers[5000], numbers.last()}) {
+        const QString head = fx.get(n).headHash;
+        auto r = fx.run(Command::Kind::Acknowledge, n, {});
+        QVERIFY2(r, qPrintable(r.errorMessage()));
+        QCOMPARE(r->events.first().prevHash, head);
+        QCOMPARE(fx.get(n).state, QStringLiteral("acknowledged"));
+    }
+    QCOMPARE(faultsFound(fx.store), QString());
 }
 
 void TestLifecycleEngine::hashChain_continuesAcrossCommandsBatchesAndReopen()

@@ -7,12 +7,15 @@
 #include "postmortem/draft.h"
 #include "postmortem/ics.h"
 #include "postmortem/postmortemstore.h"
+#include "store/projector.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QtTest>
+
+#include <random>
 
 using namespace sitrep;
 using namespace pmtest;
@@ -52,6 +55,9 @@ class TestPostmortem : public QObject {
 private Q_SLOTS:
     void draft_fromKnownTimeline_hasSectionsAndKeyEvents();
     void draft_keyEvents_keepsLongestNotesInOrder();
+    void draft_timesAsQDateTimeWritesThem();
+    void draft_defaultSections_sameAsMatchedEachTime();
+    void draft_inBatch_sameAsFromStore();
     void template_yamlAndMarkdown_userTemplateChangesSections();
     void template_broken_namesFileAndLine();
     void resolve_opensDocumentWithOwnersAndReviewIn48h();
@@ -113,6 +119,130 @@ void TestPostmortem::draft_fromKnownTimeline_hasSectionsAndKeyEvents()
             drafted =
                 e.payload[u"markdown"].toString().contains(QStringLiteral("## Lessons learned"));
     QVERIFY(drafted);
+}
+
+// A draft writes its times by hand: the text QDateTime writes, from 1970 to 9999 and beyond.
+void TestPostmortem::draft_timesAsQDateTimeWritesThem()
+{
+    const auto qt = [](qint64 ms) {
+        return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)
+            .toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
+    };
+    constexpr qint64 Day = 86400000, End = 253402300800000; // 10000-01-01
+    QList<qint64> times{0,
+                        1,
+                        59999,
+                        60000,
+                        Day - 1,
+                        Day,
+                        -1,
+                        -Day,
+                        -60001,
+                        End - 1,
+                        End,
+                        End + Day,
+                        951782400000 /* 2000-02-29 */,
+                        68169600000 /* 1972-02-29 */,
+                        4107542400000 /* 2100-03-01 */,
+                        1773133200000 /* 2026-03-10 09:00 */};
+    std::mt19937_64 rng(20261207);
+    for (int i = 0; i < 20000; ++i)
+        times << qint64(rng() % quint64(End + 100 * Day)) - 50 * Day;
+    for (qint64 ms : std::as_const(times))
+        QCOMPARE(postmortem::formatUtcMinute(ms), qt(ms));
+}
+
+// The draft action's default sections are matched to the default template once; the draft is
+// the one the sections matched on every call gave.
+void TestPostmortem::draft_defaultSections_sameAsMatchedEachTime()
+{
+    Env env;
+    QVERIFY2(env.error.isEmpty(), qPrintable(env.error));
+    const QString uid = env.knownIncident();
+    QVERIFY2(!uid.isEmpty(), qPrintable(env.error));
+    const auto inc = *env.store.incidentByUid(uid);
+    const auto timeline = env.store.timeline(uid);
+    const auto matched = [](const QStringList &sections) {
+        postmortem::Template t;
+        const postmortem::Template def = postmortem::defaultTemplate();
+        for (const QString &title : sections) {
+            postmortem::Section s{title, {}};
+            for (const postmortem::Section &d : def.sections)
+                if (d.title.compare(title, Qt::CaseInsensitive) == 0)
+                    s.hint = d.hint;
+            t.sections << s;
+        }
+        return t;
+    };
+    const QStringList defaults = postmortem::defaultSections();
+    const QString md = postmortem::draftMarkdown(inc, timeline);
+    QCOMPARE(md, postmortem::draftMarkdown(inc, timeline, matched(defaults)));
+    QCOMPARE(postmortem::draftMarkdown(inc, timeline, defaults), md);
+    // Other sections still take the default hints of their titles.
+    const QStringList other{QStringLiteral("timeline"), QStringLiteral("Root Cause"),
+                            QStringLiteral("Custom")};
+    QCOMPARE(postmortem::draftMarkdown(inc, timeline, other),
+             postmortem::draftMarkdown(inc, timeline, matched(other)));
+    QVERIFY(postmortem::draftMarkdown(inc, timeline, other) != md);
+}
+
+// The draft action reads the events of the batch that drafts from the batch itself: the
+// drafts are those of the incident and timeline the log holds at the draft.
+void TestPostmortem::draft_inBatch_sameAsFromStore()
+{
+    Env env;
+    QVERIFY2(env.error.isEmpty(), qPrintable(env.error));
+    const auto open = [](const char *title, const char *severity) {
+        return Command::open({{QStringLiteral("title"), QString::fromLatin1(title)},
+                              {QStringLiteral("severity"), QString::fromLatin1(severity)},
+                              {QStringLiteral("services"), QJsonArray{QStringLiteral("api")}}},
+                             QStringLiteral("alertmanager"));
+    };
+    const auto resolve = [](const QString &n, const char *note) {
+        return Command::transition(n, QStringLiteral("resolved"), QStringLiteral("dana"),
+                                   {{QStringLiteral("resolution_note"), QString::fromLatin1(note)},
+                                    {QStringLiteral("root_cause"), QStringLiteral("capacity")},
+                                    {QStringLiteral("note"), QStringLiteral("closing out")}});
+    };
+    env.clock.set(T0);
+    auto first = env.engine->executeBatch(
+        {open("Earlier batch", "high"),
+         Command::note(QStringLiteral("INC0000001"), QStringLiteral("first look"))});
+    QVERIFY(first);
+    for (const auto &slot : *first)
+        QVERIFY2(slot, qPrintable(slot.errorMessage()));
+    const QString a = (*first)[0]->number;
+    env.clock.set(T0 + 30 * Min);
+    // `a` is continued from its row and this batch; `b` is opened and resolved in it, between
+    // commands of `a`.
+    auto second = env.engine->executeBatch(
+        {open("Same batch", "medium"), Command::note(a, QStringLiteral("pool exhausted")),
+         Command::make(Command::Kind::Acknowledge, QStringLiteral("INC0000002"), {},
+                       QStringLiteral("dana")),
+         Command::note(QStringLiteral("INC0000002"), QStringLiteral("looking")),
+         resolve(a, "Raised the pool size"), Command::note(a, QStringLiteral("after the draft")),
+         resolve(QStringLiteral("INC0000002"), "Restarted the worker")});
+    QVERIFY(second);
+    for (const auto &slot : *second)
+        QVERIFY2(slot, qPrintable(slot.errorMessage()));
+    QCOMPARE((*second)[0]->number, QStringLiteral("INC0000002"));
+    for (const QString &n : {a, QStringLiteral("INC0000002")}) {
+        const auto inc = env.store.findIncident(n);
+        QVERIFY(inc);
+        const QList<domain::Event> timeline = env.store.timeline(inc->uid);
+        qsizetype at = -1;
+        for (qsizetype i = 0; i < timeline.size(); ++i)
+            if (timeline[i].kind == domain::kinds::PostmortemDrafted)
+                at = at < 0 ? i : at;
+        QVERIFY2(at > 0, qPrintable(n));
+        // The incident and its timeline as they stood when the draft was made.
+        const QList<domain::Event> before = timeline.mid(0, at);
+        domain::Incident then;
+        for (const domain::Event &e : before)
+            store::applyEvent(then, e);
+        QCOMPARE(timeline[at].payload[u"markdown"].toString(),
+                 postmortem::draftMarkdown(then, before));
+    }
 }
 
 void TestPostmortem::draft_keyEvents_keepsLongestNotesInOrder()
