@@ -274,6 +274,23 @@ CanonicalObject CanonicalObjectWriter::finish()
     return CanonicalObject(std::move(object), std::move(m_json));
 }
 
+CanonicalObject CanonicalObjectWriter::finish(QHash<QByteArray, QJsonObject> &cache,
+                                              qsizetype capacity)
+{
+    // Only what the bytes alone decide: keys in order and no value kept as given.
+    if (!m_sorted || !m_kept.isEmpty())
+        return finish();
+    m_json += '}';
+    if (const auto it = cache.constFind(m_json); it != cache.cend())
+        return CanonicalObject(*it, it.key());
+    m_json.chop(1);
+    CanonicalObject made = finish();
+    if (cache.size() >= capacity)
+        cache.clear();
+    cache.insert(made.json(), made.object());
+    return made;
+}
+
 QByteArray canonicalJson(const QJsonArray &array)
 {
     QByteArray out;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QStringList>
@@ -57,6 +58,10 @@ public:
     CanonicalObjectWriter &value(QLatin1String key, const QJsonValue &value);
     /// The object and its bytes; the writer is spent.
     CanonicalObject finish();
+    /// The same, with objects read before kept in `cache` by their bytes: for payloads of few
+    /// distinct values (a transition, an on-call assignment), which are then read once. The
+    /// cache holds at most `capacity` objects (emptied when full).
+    CanonicalObject finish(QHash<QByteArray, QJsonObject> &cache, qsizetype capacity = 1024);
 
 private:
     void key(QLatin1String key);

@@ -419,7 +419,7 @@ Status LifecycleEngine::runActions(Work &work, Incident &inc, const QStringList 
                         .string(QLatin1String("assignee"), who->member)
                         .string(QLatin1String("group"), who->group)
                         .string(QLatin1String("via"), u"on-call")
-                        .finish());
+                        .finish(m_payloads));
         } else if (a == u"notify") {
             emitFor(a, kinds::NotificationRequested,
                     CanonicalObjectWriter()
@@ -427,7 +427,7 @@ Status LifecycleEngine::runActions(Work &work, Incident &inc, const QStringList 
                         .string(QLatin1String("priority"), priorityName(inc.priority))
                         .string(QLatin1String("reason"), reason)
                         .string(QLatin1String("severity"), severityName(inc.severity))
-                        .finish());
+                        .finish(m_payloads));
         } else if (a == u"execute_remediation_steps") {
             emitFor(a, kinds::RemediationRequested,
                     CanonicalObjectWriter()
@@ -435,7 +435,7 @@ Status LifecycleEngine::runActions(Work &work, Incident &inc, const QStringList 
                                  policy.approvalRequired || inc.priority == Priority::P1)
                         .boolean(QLatin1String("auto_remediation"), policy.autoRemediation)
                         .string(QLatin1String("state"), inc.state)
-                        .finish());
+                        .finish(m_payloads));
         } else if (const auto it = m_actions.constFind(a); it != m_actions.cend()) {
             const ActionContext context{inc, work.ts, reason, [&] {
                                             QList<Event> tl = work.madeHere(inc.uid)
@@ -776,7 +776,7 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
             .string(QLatin1String("sla"), workflow::slaModeName(st->sla))
             .string(QLatin1String("stamps"), st->stamps)
             .string(QLatin1String("to"), to);
-        emitPayload(work, inc, kinds::Transitioned, tp.finish(), out);
+        emitPayload(work, inc, kinds::Transitioned, tp.finish(m_payloads), out);
         return runActions(work, inc, t->actions, QStringLiteral("transition to %1").arg(to), out);
     };
 

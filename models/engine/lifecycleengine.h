@@ -215,6 +215,9 @@ private:
     QList<CommitHook> m_commitHooks;
     QSet<QString> m_commitHookNames;
     QHash<QString, WorkflowAction> m_actions;
+    // Payloads of few distinct values (transitions, on-call assignments, notifications) by
+    // their canonical bytes, each read once: see CanonicalObjectWriter::finish().
+    QHash<QByteArray, QJsonObject> m_payloads;
     QSet<QString> m_warnedActions; // unregistered action names already logged
     ProjectionRegistry m_projections;
     // Incidents as the last commits left them (uid -> copy as a read gives it), in two

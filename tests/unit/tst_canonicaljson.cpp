@@ -220,6 +220,44 @@ private slots:
         QVERIFY(empty.object().isEmpty());
     }
 
+    // With a cache, an object of bytes seen before is taken from it: the same bytes and object
+    // as without, the cache bounded, and objects the bytes alone do not decide never cached.
+    void objectWriter_cacheGivesTheSame()
+    {
+        QHash<QByteArray, QJsonObject> cache;
+        const auto transition = [](const QString &to, bool open) {
+            domain::CanonicalObjectWriter w;
+            w.string(QLatin1String("from"), u"triggered")
+                .boolean(QLatin1String("open"), open)
+                .string(QLatin1String("to"), to);
+            return w;
+        };
+        for (int round = 0; round < 3; ++round)
+            for (const char *to : {"acknowledged", "resolved", "caf\u00e9 \"x\""}) {
+                const QString t = QString::fromUtf8(to);
+                const domain::CanonicalObject plain = transition(t, round % 2).finish();
+                const domain::CanonicalObject cached = transition(t, round % 2).finish(cache);
+                QCOMPARE(cached.json(), plain.json());
+                QCOMPARE(cached.object(), plain.object());
+                QCOMPARE(cached.json(), domain::canonicalJson(cached.object()));
+            }
+        QCOMPARE(cache.size(), 6);
+        // Full: emptied before the next object is kept.
+        domain::CanonicalObjectWriter w;
+        w.integer(QLatin1String("n"), 7);
+        QCOMPARE(w.finish(cache, 6).object(), (QJsonObject{{QStringLiteral("n"), 7}}));
+        QCOMPARE(cache.size(), 1);
+        // Keys out of order and values kept as given are not cached.
+        domain::CanonicalObjectWriter unsorted;
+        unsorted.string(QLatin1String("b"), u"1").string(QLatin1String("a"), u"2");
+        const domain::CanonicalObject u = unsorted.finish(cache);
+        QCOMPARE(u.json(), QByteArray(R"({"a":"2","b":"1"})"));
+        domain::CanonicalObjectWriter kept;
+        kept.value(QLatin1String("n"), 3.0);
+        QCOMPARE(kept.finish(cache).object(), (QJsonObject{{QStringLiteral("n"), 3.0}}));
+        QCOMPARE(cache.size(), 1);
+    }
+
     // What the writer reads back is what a read of the payload from the log gives.
     void objectWriter_objectAsReadFromTheLog()
     {
