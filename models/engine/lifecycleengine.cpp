@@ -5,6 +5,7 @@
 #include "engine/fieldrules.h"
 #include "engine/logging.h"
 #include "store/projector.h"
+#include "util/hexdigit.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -80,15 +81,7 @@ static bool sameHash(QStringView hex, QByteArrayView bytes)
 {
     if (hex.size() != 2 * bytes.size())
         return false;
-    const auto digit = [](char16_t c) -> int {
-        if (c >= u'0' && c <= u'9')
-            return c - u'0';
-        if (c >= u'a' && c <= u'f')
-            return c - u'a' + 10;
-        if (c >= u'A' && c <= u'F')
-            return c - u'A' + 10;
-        return -1;
-    };
+    const auto digit = util::hexDigit;
     for (qsizetype i = 0; i < bytes.size(); ++i) {
         const int hi = digit(hex[2 * i].unicode()), lo = digit(hex[2 * i + 1].unicode());
         if (hi < 0 || lo < 0) // not hex: as fromHex() reads it

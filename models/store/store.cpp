@@ -6,6 +6,7 @@
 #include "store/logging.h"
 #include "store/metricsrollup.h"
 #include "store/projector.h"
+#include "util/hexdigit.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -242,17 +243,7 @@ Result<QString> Store::nextNumber(const QString &prefix)
     return prefix + QStringLiteral("%1").arg(n, 7, 10, QLatin1Char('0'));
 }
 
-// The value of a hex digit, or -1.
-static int hexValue(char16_t c)
-{
-    if (c >= u'0' && c <= u'9')
-        return c - u'0';
-    if (c >= u'a' && c <= u'f')
-        return c - u'a' + 10;
-    if (c >= u'A' && c <= u'F')
-        return c - u'A' + 10;
-    return -1;
-}
+using util::hexDigit;
 
 // The bytes an event row stores for a UUID and a hash, written into buffers of the caller
 // instead of a QByteArray each (four per event). A UUID is read as uuidToBlob() reads it (any
@@ -279,7 +270,7 @@ struct HashBytes {
     {
         bool ok = hex.size() % 2 == 0 && hex.size() <= 2 * qsizetype(sizeof bytes);
         for (qsizetype i = 0; ok && i < hex.size(); i += 2) {
-            const int hi = hexValue(hex[i].unicode()), lo = hexValue(hex[i + 1].unicode());
+            const int hi = hexDigit(hex[i].unicode()), lo = hexDigit(hex[i + 1].unicode());
             ok = hi >= 0 && lo >= 0;
             bytes[i / 2] = char(hi << 4 | lo);
         }
