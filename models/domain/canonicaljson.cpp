@@ -177,6 +177,18 @@ QByteArray canonicalJson(const QJsonObject &object)
     return out;
 }
 
+// A JSON array of strings.
+static void appendStrings(QByteArray &out, const QStringList &list)
+{
+    out += '[';
+    for (qsizetype i = 0; i < list.size(); ++i) {
+        if (i)
+            out += ',';
+        appendJsonString(out, list[i]);
+    }
+    out += ']';
+}
+
 CanonicalObject CanonicalObject::of(QJsonObject object)
 {
     QByteArray json = canonicalJson(object);
@@ -240,13 +252,7 @@ CanonicalObjectWriter &CanonicalObjectWriter::integer(QLatin1String k, qint64 va
 CanonicalObjectWriter &CanonicalObjectWriter::strings(QLatin1String k, const QStringList &value)
 {
     key(k);
-    m_json += '[';
-    for (qsizetype i = 0; i < value.size(); ++i) {
-        if (i)
-            m_json += ',';
-        appendJsonString(m_json, value[i]);
-    }
-    m_json += ']';
+    appendStrings(m_json, value);
     return *this;
 }
 
@@ -301,13 +307,7 @@ QByteArray canonicalJson(const QJsonArray &array)
 QByteArray canonicalJson(const QStringList &list)
 {
     QByteArray out;
-    out += '[';
-    for (qsizetype i = 0; i < list.size(); ++i) {
-        if (i)
-            out += ',';
-        appendJsonString(out, list[i]);
-    }
-    out += ']';
+    appendStrings(out, list);
     return out;
 }
 

@@ -46,6 +46,15 @@ private:
     QByteArrayView m_view;
 };
 
+// Writes `b` as two lower-case hex digits (as QByteArray::toHex() and QUuid spell them).
+char16_t *writeHex(char16_t *p, uchar b)
+{
+    static constexpr char hex[] = "0123456789abcdef";
+    *p++ = char16_t(hex[b >> 4]);
+    *p++ = char16_t(hex[b & 0xf]);
+    return p;
+}
+
 // QUuid::createUuidV5(ns, name).toString(QUuid::WithoutBraces), without QCryptographicHash:
 // SHA-1 of the namespace's bytes and the name's UTF-8, the version (5) and variant (RFC 4122)
 // bits set in its first 16 bytes, in lower-case hex.
@@ -59,14 +68,12 @@ QString nameUuid(const QUuid &ns, const QString &name)
     std::array<unsigned char, 20> d = sha1(QByteArrayView(space, 16), Utf8(name).view());
     d[6] = uchar((d[6] & 0x0f) | 0x50);
     d[8] = uchar((d[8] & 0x3f) | 0x80);
-    static constexpr char hex[] = "0123456789abcdef";
     QString out(36, Qt::Uninitialized);
     char16_t *p = reinterpret_cast<char16_t *>(out.data());
     for (int i = 0; i < 16; ++i) {
         if (i == 4 || i == 6 || i == 8 || i == 10)
             *p++ = u'-';
-        *p++ = char16_t(hex[d[i] >> 4]);
-        *p++ = char16_t(hex[d[i] & 0xf]);
+        p = writeHex(p, d[i]);
     }
     return out;
 }
@@ -167,13 +174,10 @@ QString Event::computeHash() const
         chainHash(rule, Utf8(prevHash).view(), Utf8(id).view(), Utf8(incidentUid).view(), hlc, ts,
                   Utf8(actor).view(), Utf8(kind).view(), Utf8(origin).view(), payloadJson());
     // Lower-case hex, as QByteArray::toHex() writes it, straight into the string.
-    static constexpr char hex[] = "0123456789abcdef";
     QString out(digest.size() * 2, Qt::Uninitialized);
     char16_t *p = reinterpret_cast<char16_t *>(out.data());
-    for (const char c : digest) {
-        *p++ = char16_t(hex[uchar(c) >> 4]);
-        *p++ = char16_t(hex[uchar(c) & 0xf]);
-    }
+    for (const char c : digest)
+        p = writeHex(p, uchar(c));
     return out;
 }
 

@@ -81,9 +81,9 @@ static bool sameHash(QStringView hex, QByteArrayView bytes)
 {
     if (hex.size() != 2 * bytes.size())
         return false;
-    const auto digit = util::hexDigit;
     for (qsizetype i = 0; i < bytes.size(); ++i) {
-        const int hi = digit(hex[2 * i].unicode()), lo = digit(hex[2 * i + 1].unicode());
+        const int hi = util::hexDigit(hex[2 * i].unicode()),
+                  lo = util::hexDigit(hex[2 * i + 1].unicode());
         if (hi < 0 || lo < 0) // not hex: as fromHex() reads it
             return QByteArray::fromHex(hex.toLatin1()) == bytes;
         if (uchar(bytes[i]) != uchar(hi << 4 | lo))

@@ -85,11 +85,6 @@ QString formatUtcMinute(qint64 ms)
     return QString(reinterpret_cast<const QChar *>(text), 20);
 }
 
-static QString hhmm(qint64 ms)
-{
-    return formatUtcMinute(ms);
-}
-
 QString formatDuration(qint64 ms)
 {
     if (ms < 0)
@@ -302,7 +297,7 @@ QString draftMarkdown(const Incident &inc, const QList<Event> &timeline, const T
             md += QStringLiteral("- **Date:** %1\n- **Duration:** %2 (%3 minutes)\n- **Severity:** "
                                  "%4 (%5)\n- **Priority:** %6\n"
                                  "- **Commander:** %7\n- **Assignee:** %8\n- **Services:** %9\n")
-                      .arg(hhmm(inc.createdAt), formatDuration(end - inc.createdAt),
+                      .arg(formatUtcMinute(inc.createdAt), formatDuration(end - inc.createdAt),
                            QString::number((end - inc.createdAt) / 60000.0, 'f', 1),
                            severityLabel(inc.severity), severityName(inc.severity),
                            priorityName(inc.priority),
@@ -339,7 +334,7 @@ QString draftMarkdown(const Incident &inc, const QList<Event> &timeline, const T
             md += QStringLiteral("| Time | Actor | Event |\n|---|---|---|\n");
             for (const Event &e : keyEvents(timeline))
                 md += QStringLiteral("| %1 | %2 | %3 |\n")
-                          .arg(hhmm(e.ts), cell(e.actor), cell(describeEvent(e)));
+                          .arg(formatUtcMinute(e.ts), cell(e.actor), cell(describeEvent(e)));
             md += u'\n';
         } else if (s == u"root cause") {
             md += QStringLiteral("- **Category:** %1\n\n")
