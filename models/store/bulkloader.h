@@ -145,6 +145,7 @@ private:
     qint64 m_lastSeq = 0;  // the row id of the last event prepared
     QString m_journalMode; // to restore; empty when unchanged
     QString m_mmapSize;    // to restore; empty when unchanged
+    QString m_tempStore;   // to restore; empty when unchanged
     QList<Step> m_steps;
 };
 

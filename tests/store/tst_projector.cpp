@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <random>
 
 using namespace sitrep;
 using namespace sitrep::testing;
@@ -410,33 +411,100 @@ private Q_SLOTS:
         QVERIFY2(dupe.errorMessage().contains(inc.number), qPrintable(dupe.errorMessage()));
     }
 
-    // finish() builds the indexes reading through a memory map, and puts the connection's
-    // setting back whether the load commits or fails (a failed load leaves nothing behind).
+    // finish() builds the indexes reading through a memory map, with temporary storage in
+    // files (sorted runs), and puts the connection's settings back whether the load commits
+    // or fails (a failed load leaves nothing behind).
     void bulkLoad_mapsTheDatabaseWhileItFinishes_thenPutsTheSettingBack()
     {
         CoreFixture a;
         const QString ref = a.open(QStringLiteral("Disk full on db-3"), QStringLiteral("high"));
         QVERIFY(a.transition(ref, QStringLiteral("investigating")).ok());
         const QList<Event> log = a.store.eventsAfter(0, 100);
-        const auto mmapSize = [](store::Store &st) {
-            return st.db().scalar(QStringLiteral("PRAGMA mmap_size"), {}, -1);
+        const auto pragma = [](store::Store &st, const char *name) {
+            return st.db().scalar(QStringLiteral("PRAGMA %1").arg(QLatin1String(name)), {}, -1);
         };
+        const auto mmapSize = [&](store::Store &st) { return pragma(st, "mmap_size"); };
         for (const bool fails : {true, false}) {
             CoreFixture b;
             const qint64 before = mmapSize(b.store);
-            qint64 during = -1;
+            const qint64 tempStore = pragma(b.store, "temp_store"),
+                         cacheSize = pragma(b.store, "cache_size"),
+                         threads = pragma(b.store, "threads");
+            QCOMPARE(tempStore, qint64(2)); // Store::open() keeps temporary tables in memory
+            qint64 during = -1, tempDuring = -1, cacheDuring = 0;
             store::BulkLoader loader(b.store, [&](store::Store &st, const QSet<QString> &) {
                 during = mmapSize(st);
+                tempDuring = pragma(st, "temp_store");
+                cacheDuring = pragma(st, "cache_size");
                 return fails ? Status::fail(QStringLiteral("projection refused")) : Status{};
             });
             QVERIFY(loader.begin().ok());
             QVERIFY(loader.add(log).ok());
             QCOMPARE(loader.finish().ok(), !fails);
             QVERIFY2(during > (qint64(1) << 30), qPrintable(QString::number(during)));
+            QCOMPARE(tempDuring, qint64(1));  // files, for the whole load
+            QCOMPARE(cacheDuring, cacheSize); // the small cache was for the index builds only
             QCOMPARE(mmapSize(b.store), before);
+            QCOMPARE(pragma(b.store, "temp_store"), tempStore);
+            QCOMPARE(pragma(b.store, "cache_size"), cacheSize);
+            QCOMPARE(pragma(b.store, "threads"), threads);
             QCOMPARE(b.store.maxSeq(), fails ? qint64(0) : qint64(log.size()));
             QCOMPARE(b.store.incidentCount(), fails ? qint64(0) : qint64(1));
         }
+    }
+
+    // A load large enough that every index's keys are sorted in several runs on the sort
+    // threads and merged: each index holds exactly its table's rows (the integrity check), and
+    // reads in index order what a sort of the table gives.
+    void bulkLoad_indexesSortedInRuns_holdEveryRowInOrder()
+    {
+        constexpr int n = 60000;
+        static const char *sev[] = {"critical", "high", "medium", "low"};
+        QList<Event> log;
+        log.reserve(n);
+        std::mt19937 rng(11);
+        for (int i = 0; i < n; ++i) {
+            Event e;
+            e.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+            e.incidentUid = QUuid::createUuid().toString(QUuid::WithoutBraces);
+            e.ts = 1767225600000LL + qint64(rng() % 100000000);
+            e.hlc = e.ts << 16;
+            e.actor = QStringLiteral("ingest");
+            e.kind = domain::kinds::Opened;
+            e.payload = {
+                {QStringLiteral("number"), QStringLiteral("INC%1").arg(rng())},
+                {QStringLiteral("title"),
+                 QStringLiteral("node %1 disk %2 full").arg(rng() % 5000).arg(rng() % 100)},
+                {QStringLiteral("severity"), QLatin1String(sev[rng() % 4])},
+                {QStringLiteral("state"), QStringLiteral("triggered")},
+                {QStringLiteral("open"), rng() % 3 == 0}};
+            log << e;
+        }
+        CoreFixture b;
+        store::BulkLoader loader(b.store);
+        QVERIFY(loader.begin().ok());
+        QVERIFY(loader.add(log).ok());
+        const Status done = loader.finish();
+        QVERIFY2(done.ok(), qPrintable(done.errorMessage()));
+        QCOMPARE(b.store.incidentCount(), qint64(n));
+        auto check = b.store.db().prepareOnce(QStringLiteral("PRAGMA integrity_check"));
+        QVERIFY(check && check->step());
+        QCOMPARE(store::RowReader(*check).text(), QStringLiteral("ok"));
+        const auto order = [&](const char *from, const char *by) {
+            const auto rows = testing::queryRows(
+                b.store, QStringLiteral("SELECT id FROM incidents %1 ORDER BY %2, id")
+                             .arg(QLatin1String(from), QLatin1String(by)));
+            return rows ? *rows : QStringList();
+        };
+        for (const auto &[index, by] :
+             {std::pair{"incidents_title", "title"}, std::pair{"incidents_uid", "uid"},
+              std::pair{"incidents_severity", "severity, created_at"}}) {
+            const QStringList indexed =
+                order(qPrintable(QStringLiteral("INDEXED BY %1").arg(QLatin1String(index))), by);
+            QCOMPARE(indexed.size(), n);
+            QCOMPARE(indexed, order("NOT INDEXED", by));
+        }
+        QVERIFY(b.store.verify().ok);
     }
 
     void chainHash_isTheSameForEveryWriter()
