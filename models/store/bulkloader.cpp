@@ -6,11 +6,13 @@
 #include "store/metricsrollup.h"
 #include "store/projector.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QScopeGuard>
+#include <QTemporaryFile>
 #include <QThread>
 
 #include <sqlite3.h>
@@ -101,6 +103,126 @@ public:
 private:
     Db &m_db;
     QString m_cache, m_threads;
+};
+} // namespace
+
+namespace {
+// The search index of a load, built on a thread of its own while finish() writes the rest:
+// into a scratch database (the system's temporary folder) with its own connection, from the
+// folded incidents, each document Store::searchDocument()'s text as the live path writes it.
+// moveInto() then copies its tables into the database's `search` (a copy of stored rows and
+// index pages: no tokenizing). The scratch file goes when the object does.
+class SearchBuild {
+public:
+    SearchBuild() = default;
+    SearchBuild(const SearchBuild &) = delete;
+    SearchBuild &operator=(const SearchBuild &) = delete;
+    ~SearchBuild()
+    {
+        if (m_thread.joinable())
+            m_thread.join();
+        if (m_attached && m_db)
+            (void)m_db->exec(QStringLiteral("DETACH DATABASE search_load"));
+    }
+
+    // `ddl` is the search table's CREATE statement. `owner` keeps the rows alive; the build's
+    // thread lets it go when it no longer reads them.
+    Status start(const QString &ddl, QList<const Incident *> rows, std::shared_ptr<void> owner)
+    {
+        m_file.setFileTemplate(QDir::tempPath() + QStringLiteral("/sitrep-search-XXXXXX.db"));
+        if (!m_file.open())
+            return Status::fail(QStringLiteral("cannot create a scratch file for the search "
+                                               "index: %1")
+                                    .arg(m_file.errorString()));
+        m_file.close(); // SQLite opens it by name; the object removes it
+        m_thread =
+            std::thread([this, ddl, rows = std::move(rows), owner = std::move(owner)]() mutable {
+                m_result = build(m_file.fileName(), ddl, rows);
+                owner.reset(); // frees the rows here, off the writing thread
+            });
+        return {};
+    }
+
+    // Waits for the build, then replaces the database's (empty) search table by what it built.
+    // In the load's transaction; the scratch database stays attached until the object goes.
+    Status moveInto(Db &db, const QString &ddl)
+    {
+        if (m_thread.joinable())
+            m_thread.join();
+        if (!m_result)
+            return m_result;
+        m_db = &db;
+        auto attach = db.prepareOnce(QStringLiteral("ATTACH DATABASE ? AS search_load"));
+        if (!attach || !attach->bind(1, m_file.fileName()).exec())
+            return Status::fail(db.lastError(), QStringLiteral("db"));
+        m_attached = true;
+        // A new table (its reader holds no cached state), then its storage tables' rows from the
+        // scratch copy. Its settings (search_config) stay the table's own.
+        if (auto s = db.exec(QStringLiteral("DROP TABLE main.search")); !s)
+            return s;
+        if (auto s = db.exec(ddl); !s)
+            return s;
+        const QStringList tables =
+            column(db, QStringLiteral("SELECT name FROM search_load.sqlite_master WHERE "
+                                      "type='table' AND name LIKE 'search\\_%' ESCAPE '\\' AND "
+                                      "name<>'search_config' ORDER BY name"));
+        for (const QString &t : tables) {
+            if (auto s = db.exec(QStringLiteral("DELETE FROM main.%1").arg(t)); !s)
+                return s;
+            if (auto s = db.exec(
+                    QStringLiteral("INSERT INTO main.%1 SELECT * FROM search_load.%1").arg(t));
+                !s)
+                return s;
+        }
+        return {};
+    }
+
+private:
+    static Status build(const QString &path, const QString &ddl,
+                        const QList<const Incident *> &rows)
+    {
+        sqlite3 *db = nullptr;
+        const auto close = qScopeGuard([&] { sqlite3_close(db); });
+        const auto failed = [&](const char *what) {
+            return Status::fail(
+                QStringLiteral("search index (%1): %2")
+                    .arg(QLatin1String(what),
+                         db ? QString::fromUtf8(sqlite3_errmsg(db)) : QStringLiteral("no memory")),
+                QStringLiteral("db"));
+        };
+        if (sqlite3_open_v2(path.toUtf8().constData(), &db,
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
+            return failed("open");
+        // A scratch file: nothing to recover if this process stops, so no journal.
+        const QByteArray setup =
+            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536; " +
+            ddl.toUtf8() + "; INSERT INTO search(search, rank) VALUES('automerge', 0); BEGIN";
+        if (sqlite3_exec(db, setup.constData(), nullptr, nullptr, nullptr) != SQLITE_OK)
+            return failed("create");
+        sqlite3_stmt *ins = nullptr;
+        if (sqlite3_prepare_v2(db, "INSERT INTO search(rowid, body, incident) VALUES(?,?,?)", -1,
+                               &ins, nullptr) != SQLITE_OK)
+            return failed("prepare");
+        const auto finalize = qScopeGuard([&] { sqlite3_finalize(ins); });
+        for (const Incident *inc : rows) {
+            const QByteArray body = searchDocument(*inc).toUtf8();
+            sqlite3_bind_int64(ins, 1, inc->rowid);
+            sqlite3_bind_text(ins, 2, body.constData(), int(body.size()), SQLITE_STATIC);
+            sqlite3_bind_int64(ins, 3, inc->rowid);
+            if (sqlite3_step(ins) != SQLITE_DONE)
+                return failed("insert");
+            sqlite3_reset(ins);
+        }
+        if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+            return failed("commit");
+        return {};
+    }
+
+    QTemporaryFile m_file;
+    std::thread m_thread;
+    Status m_result;
+    Db *m_db = nullptr;
+    bool m_attached = false;
 };
 } // namespace
 
@@ -580,15 +702,27 @@ Status BulkLoader::finish()
             services[svc].push_back(f->incident.rowid);
     }
     clock.mark(QStringLiteral("projection rows"));
-    rows.clear();
-    // The working set (a million folded incidents take seconds to free) goes on another
-    // thread while the database work goes on; joined when this function returns.
-    std::jthread freeing(
-        [rows = std::move(m_rows), index = std::move(m_index), seen = std::move(m_seen)]() mutable {
-            index = {};
-            seen = {};
-            rows = std::deque<Folding>();
-        });
+    // The search index is built beside the rest of the work; the folded incidents (a million
+    // take seconds to free) are freed on its thread when it is done with them, the lookup
+    // tables on another one. Both are joined when this function returns.
+    const QString searchDdl = pragmaText(
+        db, QStringLiteral("SELECT sql FROM sqlite_master WHERE type='table' AND name='search'"));
+    SearchBuild search;
+    {
+        QList<const Incident *> docs;
+        docs.reserve(rows.size());
+        for (const Folding *f : std::as_const(rows))
+            docs << &f->incident;
+        rows.clear();
+        if (auto s = search.start(searchDdl, std::move(docs),
+                                  std::make_shared<std::deque<Folding>>(std::move(m_rows)));
+            !s)
+            return fail(s);
+    }
+    std::jthread freeing([index = std::move(m_index), seen = std::move(m_seen)]() mutable {
+        index = {};
+        seen = {};
+    });
     m_rows = std::deque<Folding>();
     m_index = {};
     m_seen = {};
@@ -621,31 +755,6 @@ Status BulkLoader::finish()
     }
     services = {};
     clock.mark(QStringLiteral("incident services"));
-    // Search documents. Incremental merging is off while a million documents go in (FTS5
-    // still merges a level once it holds 16 segments), then back to its default of 4:
-    // about a fifth less work, and the same query times.
-    const struct {
-        const char *step;
-        const char *sql;
-    } search[] = {
-        {"search: no incremental merge", "INSERT INTO search(search, rank) VALUES('automerge', 0)"},
-        {"search: titles and descriptions",
-         // Store::searchDocument's text (the JSON punctuation of services tokenizes away).
-         "INSERT INTO search(rowid, body, incident) SELECT id, number || ' ' || title || char(10) "
-         "|| description || char(10) || "
-         "services || ' ' || assignee || ' ' || assignment_group, id FROM incidents"},
-        {"search: notes",
-         "INSERT INTO search(rowid, body, incident) SELECT 1000000000000 + e.seq, "
-         "json_extract(e.payload, '$.text'), i.id "
-         "FROM events e JOIN incidents i ON i.uid = e.incident WHERE e.kind = 'note.added'"},
-        {"search: incremental merge back on",
-         "INSERT INTO search(search, rank) VALUES('automerge', 4)"},
-    };
-    for (const auto &step : search) {
-        if (auto s = db.exec(QString::fromLatin1(step.sql)); !s)
-            return fail(s);
-        clock.mark(QString::fromLatin1(step.step));
-    }
     if (auto s = rollups.write(db); !s)
         return fail(s);
     clock.mark(QStringLiteral("dashboard rollups"));
@@ -653,6 +762,28 @@ Status BulkLoader::finish()
         const IndexBuildSettings sorting(db);
         if (auto s = recreate(false); !s)
             return fail(s);
+    }
+    if (auto s = search.moveInto(db, searchDdl); !s)
+        return fail(s);
+    clock.mark(QStringLiteral("search: titles and descriptions (built beside, copied in)"));
+    // Notes, with incremental merging off (FTS5 still merges a level once it holds 16
+    // segments), then back to its default of 4, as the scratch build had it.
+    const struct {
+        const char *step;
+        const char *sql;
+    } notes[] = {
+        {"search: no incremental merge", "INSERT INTO search(search, rank) VALUES('automerge', 0)"},
+        {"search: notes",
+         "INSERT INTO search(rowid, body, incident) SELECT 1000000000000 + e.seq, "
+         "json_extract(e.payload, '$.text'), i.id "
+         "FROM events e JOIN incidents i ON i.uid = e.incident WHERE e.kind = 'note.added'"},
+        {"search: incremental merge back on",
+         "INSERT INTO search(search, rank) VALUES('automerge', 4)"},
+    };
+    for (const auto &step : notes) {
+        if (auto s = db.exec(QString::fromLatin1(step.sql)); !s)
+            return fail(s);
+        clock.mark(QString::fromLatin1(step.step));
     }
     // After the indexes: the projections look incidents up by id as they fold.
     if (m_afterLoad) {

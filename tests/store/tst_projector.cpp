@@ -453,6 +453,109 @@ private Q_SLOTS:
         }
     }
 
+    // The bulk load builds search on a thread of its own in a scratch database and copies it
+    // in: the documents are the ones the live path wrote (Store::searchDocument), the index
+    // is whole and answers the same, live writes after the load go on in it, and no scratch
+    // file stays behind, whether the load commits or fails.
+    void bulkLoad_search_builtBesideAndCopiedIn_isTheLivePaths()
+    {
+        QTemporaryDir tmp;
+        const QByteArray tmpdirBefore = qgetenv("TMPDIR");
+        qputenv("TMPDIR", tmp.path().toUtf8());
+        const auto restoreTmp = qScopeGuard([&] {
+            if (tmpdirBefore.isNull())
+                qunsetenv("TMPDIR");
+            else
+                qputenv("TMPDIR", tmpdirBefore);
+        });
+        CoreFixture a;
+        QStringList refs;
+        for (int i = 0; i < 30; ++i) {
+            const QString ref = a.open(QJsonObject{
+                {QStringLiteral("title"), QStringLiteral("Disk full on db-%1").arg(i)},
+                {QStringLiteral("severity"), QStringLiteral("high")},
+                {QStringLiteral("services"),
+                 QJsonArray{QStringLiteral("checkout"), QStringLiteral("pay-%1").arg(i % 3)}}});
+            QVERIFY(!ref.isEmpty());
+            refs << ref;
+        }
+        QVERIFY(a.run(Command::Kind::Assign, refs[4],
+                      {{QStringLiteral("assignee"), QStringLiteral("samira")}})
+                    .ok());
+        QVERIFY(a.run(Command::Kind::Note, refs[7],
+                      {{QStringLiteral("text"), QStringLiteral("rolled back the zebra deploy")}})
+                    .ok());
+        const QList<Event> log = a.store.eventsAfter(0, 1000);
+        const auto searchRows = [](store::Store &st) {
+            const auto rows = testing::queryRows(
+                st, QStringLiteral("SELECT rowid, body, incident FROM search ORDER BY rowid"));
+            return rows ? *rows : QStringList{rows.errorMessage()};
+        };
+        const auto whole = [](store::Store &st) {
+            return st.db()
+                .exec(QStringLiteral("INSERT INTO search(search) VALUES('integrity-check')"))
+                .ok();
+        };
+        const auto found = [](store::Store &st, const QString &words) {
+            store::ListQuery q;
+            q.search = words;
+            return st.count(q);
+        };
+        const auto scratchFiles = [&] {
+            return QDir(tmp.path()).entryList(QDir::Files | QDir::NoDotAndDotDot);
+        };
+        {
+            CoreFixture b;
+            store::BulkLoader loader(b.store);
+            QVERIFY(loader.begin().ok());
+            QVERIFY(loader.add(log).ok());
+            const Status done = loader.finish();
+            QVERIFY2(done.ok(), qPrintable(done.errorMessage()));
+            QCOMPARE(scratchFiles(), QStringList{});
+            QCOMPARE(searchRows(b.store), searchRows(a.store));
+            QVERIFY(whole(b.store));
+            for (const QString &words :
+                 {QStringLiteral("disk"), QStringLiteral("db-17"), QStringLiteral("checkout"),
+                  QStringLiteral("pay-2"), QStringLiteral("samira"), QStringLiteral("zebra"),
+                  refs[12]}) {
+                QVERIFY2(found(b.store, words) > 0, qPrintable(words));
+                QCOMPARE(found(b.store, words), found(a.store, words));
+            }
+            // Live writes go on in the copied index.
+            QVERIFY(b.eng()
+                        .execute(Command::note(log.first().incidentUid,
+                                               QStringLiteral("quokka sighted in the rack")))
+                        .ok());
+            QCOMPARE(found(b.store, QStringLiteral("quokka")), qint64(1));
+            // (b numbers its own incidents apart from a's, as a replica that syncs does.)
+            QVERIFY(b.store.setMeta(QStringLiteral("number_prefix"), QStringLiteral("B")).ok());
+            QVERIFY(
+                !b.open(QStringLiteral("Pelican on the roof"), QStringLiteral("low")).isEmpty());
+            QCOMPARE(found(b.store, QStringLiteral("pelican")), qint64(1));
+            QVERIFY(whole(b.store));
+        }
+        {
+            CoreFixture c;
+            QStringList during;
+            store::BulkLoader loader(c.store, [&](store::Store &, const QSet<QString> &) {
+                during = scratchFiles();
+                return Status::fail(QStringLiteral("projection refused"));
+            });
+            QVERIFY(loader.begin().ok());
+            QVERIFY(loader.add(log).ok());
+            QVERIFY(!loader.finish().ok());
+            QCOMPARE(during.size(), 1); // the scratch database, there until the load ends
+            QVERIFY2(during.first().startsWith(QStringLiteral("sitrep-search-")),
+                     qPrintable(during.first()));
+            QCOMPARE(scratchFiles(), QStringList{});
+            QCOMPARE(c.store.incidentCount(), qint64(0));
+            QVERIFY(whole(c.store));
+            QVERIFY(
+                !c.open(QStringLiteral("Pelican on the roof"), QStringLiteral("low")).isEmpty());
+            QCOMPARE(found(c.store, QStringLiteral("pelican")), qint64(1));
+        }
+    }
+
     // A load large enough that every index's keys are sorted in several runs on the sort
     // threads and merged: each index holds exactly its table's rows (the integrity check), and
     // reads in index order what a sort of the table gives.
