@@ -688,11 +688,33 @@ Status BulkLoader::finish()
     if (!sorted)
         std::sort(rows.begin(), rows.end(),
                   [](const Folding *a, const Folding *b) { return a->openSeq < b->openSeq; });
+    // Row ids given here (the table is empty: 1, 2, ...), so that the search index can be
+    // built beside the rows, on a thread of its own, while they are written. The folded
+    // incidents (a million take seconds to free) are freed off this thread once both are done
+    // with them, the lookup tables on another one; all are joined when this function returns.
+    const qint64 firstRowid =
+        db.scalar(QStringLiteral("SELECT coalesce(max(id), 0) + 1 FROM incidents"), {}, -1);
+    if (firstRowid < 1)
+        return fail(Status::fail(db.lastError(), QStringLiteral("db")));
+    for (qsizetype i = 0; i < rows.size(); ++i)
+        rows[i]->incident.rowid = firstRowid + i;
+    auto working = std::make_shared<std::deque<Folding>>(std::move(m_rows));
+    m_rows = std::deque<Folding>();
+    const QString searchDdl = pragmaText(
+        db, QStringLiteral("SELECT sql FROM sqlite_master WHERE type='table' AND name='search'"));
+    SearchBuild search;
+    {
+        QList<const Incident *> docs;
+        docs.reserve(rows.size());
+        for (const Folding *f : std::as_const(rows))
+            docs << &f->incident;
+        if (auto s = search.start(searchDdl, std::move(docs), working); !s)
+            return fail(s);
+    }
     MetricsRollupBuilder rollups;
     // Incident rows by service, each list in row order as the rows are written in it.
     QHash<QString, std::vector<qint64>> services;
     for (Folding *f : std::as_const(rows)) {
-        f->incident.rowid = 0;
         rollups.add(f->incident);
         // The row only (search and services are written set-wise below), from the bytes at
         // hand: the uid's and the chain head's.
@@ -702,28 +724,13 @@ Status BulkLoader::finish()
             services[svc].push_back(f->incident.rowid);
     }
     clock.mark(QStringLiteral("projection rows"));
-    // The search index is built beside the rest of the work; the folded incidents (a million
-    // take seconds to free) are freed on its thread when it is done with them, the lookup
-    // tables on another one. Both are joined when this function returns.
-    const QString searchDdl = pragmaText(
-        db, QStringLiteral("SELECT sql FROM sqlite_master WHERE type='table' AND name='search'"));
-    SearchBuild search;
-    {
-        QList<const Incident *> docs;
-        docs.reserve(rows.size());
-        for (const Folding *f : std::as_const(rows))
-            docs << &f->incident;
-        rows.clear();
-        if (auto s = search.start(searchDdl, std::move(docs),
-                                  std::make_shared<std::deque<Folding>>(std::move(m_rows)));
-            !s)
-            return fail(s);
-    }
-    std::jthread freeing([index = std::move(m_index), seen = std::move(m_seen)]() mutable {
+    rows.clear();
+    std::jthread freeing([index = std::move(m_index), seen = std::move(m_seen),
+                          working = std::move(working)]() mutable {
         index = {};
         seen = {};
+        working.reset();
     });
-    m_rows = std::deque<Folding>();
     m_index = {};
     m_seen = {};
     // incident_services in key order (service, then row): each insert appends to the end of
