@@ -385,11 +385,11 @@ void BulkLoader::reserve(qint64 incidents)
 // serialised once, re-chained onto this replica's chain, folded into its incident. Runs off
 // the writing thread; the row ids it predicts are checked as the rows are written.
 Status BulkLoader::prepare(const QList<Event> &events, qsizetype from, qsizetype to,
-                           const std::vector<Digest> &digests, std::vector<Ready> &out)
+                           std::vector<Digest> &digests, std::vector<Ready> &out)
 {
     out.clear();
     for (qsizetype i = from; i < to; ++i) {
-        const Digest &d = digests[size_t(i - from)];
+        Digest &d = digests[size_t(i - from)];
         const QUuid &incUuid = d.incident;
         const QUuid &idUuid = d.id;
         if (incUuid.isNull() || idUuid.isNull())
@@ -419,7 +419,7 @@ Status BulkLoader::prepare(const QList<Event> &events, qsizetype from, qsizetype
             f.held << e;
             continue;
         }
-        prepareOne(std::move(e), idUuid, f, out);
+        prepareOne(std::move(e), idUuid, f, out, std::move(d.opened));
         if (!f.held.isEmpty() && f.openSeq != 0)
             for (Event &h : std::exchange(f.held, {})) {
                 const QUuid heldId = QUuid::fromString(h.id);
@@ -441,10 +441,23 @@ void BulkLoader::digest(const QList<Event> &events, qsizetype from, qsizetype to
         d.idText = d.id.toString(QUuid::WithoutBraces);
         // The payload is serialised once: the same canonical text is hashed and stored.
         d.payload = canonicalJson(e.payload);
+        // The fold of an opening into a new incident reads only the event (its uid in the
+        // log's spelling, as prepare() sets it); the chain head is set when it is known.
+        d.opened.reset();
+        if (e.kind == kinds::Opened && !d.incident.isNull()) {
+            Event opening;
+            opening.kind = e.kind;
+            opening.incidentUid = d.incident.toString(QUuid::WithoutBraces);
+            opening.ts = e.ts;
+            opening.payload = e.payload;
+            d.opened = std::make_unique<Incident>();
+            applyEvent(*d.opened, opening);
+        }
     }
 }
 
-void BulkLoader::prepareOne(Event e, const QUuid &id, Folding &f, std::vector<Ready> &out)
+void BulkLoader::prepareOne(Event e, const QUuid &id, Folding &f, std::vector<Ready> &out,
+                            std::unique_ptr<Incident> opened)
 {
     QUuid eventId = id;
     // Checked against the incident as folded before it, as the merge does; a rejected
@@ -493,7 +506,14 @@ void BulkLoader::prepareOne(Event e, const QUuid &id, Folding &f, std::vector<Re
         f.arrival = std::make_unique<Incident>(f.incident);
     }
     Incident &folded = f.dirty ? *f.arrival : f.incident;
-    applyEvent(folded, e);
+    if (opened && e.kind == kinds::Opened && eventId == id && folded.eventCount == 0) {
+        // The opening, accepted, of an incident nothing was folded into yet: digest() folded
+        // it already.
+        folded = std::move(*opened);
+        folded.headHash = e.hash;
+    } else {
+        applyEvent(folded, e);
+    }
     if (!f.dirty) {
         f.lastHlc = e.hlc;
         f.lastId = e.id;
@@ -548,10 +568,10 @@ Status BulkLoader::add(const QList<Event> &events)
 {
     if (!m_active)
         return Status::fail(QStringLiteral("bulk load not started"));
-    // Three stages over batches: one thread prepares batch k+1 (the fold's state is its
-    // own) while this one, the only one that uses the connection, writes batch k and then
-    // digests batch k+2 (digest() reads only the events). Preparing is the longest stage:
-    // what needs no state (ids, payload text) is done beside the writing.
+    // Three stages over batches, each on its own thread: one digests batch k+2 (digest()
+    // reads only the events), one prepares batch k+1 (the fold's state is its own), and this
+    // one, the only one that uses the connection, writes batch k. What needs no state (ids,
+    // payload text, the fold of an opening) is done in the digest, beside the rest.
     constexpr qsizetype Batch = 1024;
     const qsizetype n = events.size();
     const auto end = [n](qsizetype from) { return qMin(n, from + Batch); };
@@ -564,14 +584,19 @@ Status BulkLoader::add(const QList<Event> &events)
     for (qsizetype from = Batch;; from += Batch) {
         const bool more = from < n;
         std::future<Status> next;
+        std::future<void> nextDigest;
         if (more)
             next =
                 std::async(std::launch::async, [this, &events, &digested, &preparing, from, end] {
                     return prepare(events, from, end(from), digested, preparing);
                 });
+        if (from + Batch < n)
+            nextDigest = std::async(std::launch::async, [&events, &digesting, from, end] {
+                digest(events, from + Batch, end(from + Batch), digesting);
+            });
         const Status written = write(writing);
-        if (written && from + Batch < n)
-            digest(events, from + Batch, end(from + Batch), digesting);
+        if (nextDigest.valid())
+            nextDigest.get();
         const Status prepared = more ? next.get() : Status{};
         if (!written)
             return written;

@@ -46,11 +46,13 @@ class BulkLoader {
         QList<domain::Event> held;                 // arrived before the incident.opened event
     };
     // What needs no state of the load about one event: its ids parsed, its id in the log's
-    // spelling, its payload's canonical text.
+    // spelling, its payload's canonical text, and an opening folded into an incident of its
+    // own (what the opening makes of an incident not opened yet: the usual case).
     struct Digest {
         QUuid id, incident;
         QString idText;
         QByteArray payload;
+        std::unique_ptr<domain::Incident> opened;
     };
     // One event ready to be written: bytes as the log stores them, and the row id it gets.
     struct Ready {
@@ -125,8 +127,9 @@ private:
     static void digest(const QList<domain::Event> &events, qsizetype from, qsizetype to,
                        std::vector<Digest> &out);
     Status prepare(const QList<domain::Event> &events, qsizetype from, qsizetype to,
-                   const std::vector<Digest> &digests, std::vector<Ready> &out);
-    void prepareOne(domain::Event e, const QUuid &id, Folding &f, std::vector<Ready> &out);
+                   std::vector<Digest> &digests, std::vector<Ready> &out);
+    void prepareOne(domain::Event e, const QUuid &id, Folding &f, std::vector<Ready> &out,
+                    std::unique_ptr<domain::Incident> opened = {});
     Status write(const std::vector<Ready> &batch);
 
     Store &m_store;
