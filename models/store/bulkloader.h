@@ -23,8 +23,9 @@ namespace sitrep::store {
 /// tables are empty) and the rollup triggers dropped. One thread prepares each batch (ids,
 /// repeats, payload, chain, fold) while the caller's thread writes the previous one. Each
 /// incident is folded in memory through the projector in (hlc, id) order (out-of-order
-/// incidents are refolded from the log); then the rows are written, and search, services,
-/// the dashboard rollups and the indexes are rebuilt set-wise. The result is what
+/// incidents are refolded from the log); then the rows are written, and search (on a thread
+/// of its own, in a scratch database, copied in), services, the dashboard rollups and the
+/// indexes are rebuilt set-wise. The result is what
 /// Store::rebuildProjection() gives for the same log. The chain hash is domain::chainHash(),
 /// the function behind Event::computeHash().
 ///
@@ -90,7 +91,9 @@ public:
     /// rollback journal (new pages are written once instead of to the WAL and again at the
     /// checkpoint); finish() and cancel() put WAL back, and Store::open() always opens in
     /// WAL mode. finish() reads the database through a memory map (PRAGMA mmap_size) while
-    /// it builds the indexes; the setting is put back when the load commits or is cancelled.
+    /// it builds the indexes, and the load keeps temporary storage in files (PRAGMA
+    /// temp_store: the index sorts run in parallel runs); the settings are put back when the
+    /// load commits or is cancelled.
     Status begin();
     /// How many incidents to expect (from the change feed's total): sizes the working set.
     void reserve(qint64 incidents);
