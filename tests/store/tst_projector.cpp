@@ -554,6 +554,30 @@ private Q_SLOTS:
                 !c.open(QStringLiteral("Pelican on the roof"), QStringLiteral("low")).isEmpty());
             QCOMPARE(found(c.store, QStringLiteral("pelican")), qint64(1));
         }
+        {
+            // No temporary folder to write in: search is written in place and the sorts stay
+            // in memory; the result is the same.
+            CoreFixture d; // its folder made first
+            QFile notAFolder(tmp.filePath(QStringLiteral("not-a-folder")));
+            QVERIFY(notAFolder.open(QIODevice::WriteOnly));
+            notAFolder.close();
+            qputenv("TMPDIR", notAFolder.fileName().toUtf8());
+            qint64 tempDuring = -1;
+            store::BulkLoader loader(d.store, [&](store::Store &st, const QSet<QString> &) {
+                tempDuring = st.db().scalar(QStringLiteral("PRAGMA temp_store"), {}, -1);
+                return Status{};
+            });
+            QVERIFY(loader.begin().ok());
+            QVERIFY(loader.add(log).ok());
+            const Status done = loader.finish();
+            QVERIFY2(done.ok(), qPrintable(done.errorMessage()));
+            qputenv("TMPDIR", tmp.path().toUtf8());
+            QCOMPARE(tempDuring, qint64(2));
+            QCOMPARE(searchRows(d.store), searchRows(a.store));
+            QVERIFY(whole(d.store));
+            QCOMPARE(found(d.store, QStringLiteral("zebra")), qint64(1));
+            QCOMPARE(scratchFiles(), QStringList{QStringLiteral("not-a-folder")});
+        }
     }
 
     // A load large enough that every index's keys are sorted in several runs on the sort
