@@ -121,8 +121,15 @@ public:
     {
         if (m_thread.joinable())
             m_thread.join();
+        detach();
+    }
+    // Once the load's transaction has ended (SQLite keeps a database a transaction read
+    // attached until then).
+    void detach()
+    {
         if (m_attached && m_db)
             (void)m_db->exec(QStringLiteral("DETACH DATABASE search_load"));
+        m_attached = false;
     }
 
     // `ddl` is the search table's CREATE statement. `owner` keeps the rows alive; the build's
@@ -167,6 +174,12 @@ public:
         if (!attach || !attach->bind(1, m_file.fileName()).exec())
             return Status::fail(db.lastError(), QStringLiteral("db"));
         m_attached = true;
+        // A table that holds documents already (none should: the log was empty) keeps them,
+        // and the built ones go in through it.
+        if (db.scalar(QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM main.search LIMIT 1)"),
+                      {}, 1) != 0)
+            return db.exec(QStringLiteral("INSERT INTO main.search(rowid, body, incident) "
+                                          "SELECT rowid, body, incident FROM search_load.search"));
         // A new table (its reader holds no cached state), then its storage tables' rows from the
         // scratch copy. Its settings (search_config) stay the table's own.
         if (auto s = db.exec(QStringLiteral("DROP TABLE main.search")); !s)
@@ -396,14 +409,15 @@ Status BulkLoader::begin()
 void BulkLoader::restoreSettings()
 {
     auto &db = m_store.db();
+    // Named: the search build's scratch database may still be attached.
     if (!m_journalMode.isEmpty())
-        (void)db.exec(QStringLiteral("PRAGMA journal_mode=%1").arg(m_journalMode));
+        (void)db.exec(QStringLiteral("PRAGMA main.journal_mode=%1").arg(m_journalMode));
     m_journalMode.clear();
     if (!m_tempStore.isEmpty())
         (void)db.exec(QStringLiteral("PRAGMA temp_store=%1").arg(m_tempStore));
     m_tempStore.clear();
     if (!m_mmapSize.isEmpty())
-        (void)db.exec(QStringLiteral("PRAGMA mmap_size=%1").arg(m_mmapSize));
+        (void)db.exec(QStringLiteral("PRAGMA main.mmap_size=%1").arg(m_mmapSize));
     m_mmapSize.clear();
 }
 
@@ -866,6 +880,7 @@ Status BulkLoader::finish()
         return s;
     }
     clock.mark(QStringLiteral("commit"));
+    search.detach();
     restoreSettings();
     return {};
 }

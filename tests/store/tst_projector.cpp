@@ -578,6 +578,28 @@ private Q_SLOTS:
             QCOMPARE(found(d.store, QStringLiteral("zebra")), qint64(1));
             QCOMPARE(scratchFiles(), QStringList{QStringLiteral("not-a-folder")});
         }
+        {
+            // A search table that holds a document already keeps it; the built ones join it.
+            CoreFixture e;
+            QVERIFY(e.store.db()
+                        .exec(QStringLiteral("INSERT INTO search(rowid, body, incident) "
+                                             "VALUES(999999999, 'stray heron', 999999999)"))
+                        .ok());
+            store::BulkLoader loader(e.store);
+            QVERIFY(loader.begin().ok());
+            QVERIFY(loader.add(log).ok());
+            QVERIFY(loader.finish().ok());
+            const auto matches = [&](const char *word) {
+                return e.store.db().scalar(
+                    QStringLiteral("SELECT count(*) FROM search WHERE search MATCH ?"),
+                    {QString::fromLatin1(word)}, -1);
+            };
+            QCOMPARE(matches("heron"), qint64(1));
+            QCOMPARE(matches("zebra"), qint64(1));
+            QCOMPARE(matches("disk"), qint64(30));
+            QVERIFY(whole(e.store));
+            QCOMPARE(scratchFiles(), QStringList{QStringLiteral("not-a-folder")});
+        }
     }
 
     // A load large enough that every index's keys are sorted in several runs on the sort
