@@ -43,6 +43,18 @@ Event makeEvent(const QString &incident, int n, const QString &kind, const QJson
     return e;
 }
 
+// begin(), add(log) and finish() of a bulk load into `st`: the first failure, if any.
+Status bulkLoad(store::Store &st, const QList<Event> &log,
+                store::BulkLoader::AfterLoad afterLoad = {})
+{
+    store::BulkLoader loader(st, std::move(afterLoad));
+    if (auto s = loader.begin(); !s)
+        return s;
+    if (auto s = loader.add(log); !s)
+        return s;
+    return loader.finish();
+}
+
 // Every table the store derives from the log, as text, in key order.
 QStringList projectionRows(store::Store &st)
 {
@@ -506,10 +518,7 @@ private Q_SLOTS:
         };
         {
             CoreFixture b;
-            store::BulkLoader loader(b.store);
-            QVERIFY(loader.begin().ok());
-            QVERIFY(loader.add(log).ok());
-            const Status done = loader.finish();
+            const Status done = bulkLoad(b.store, log);
             QVERIFY2(done.ok(), qPrintable(done.errorMessage()));
             QCOMPARE(scratchFiles(), QStringList{});
             QCOMPARE(searchRows(b.store), searchRows(a.store));
@@ -537,13 +546,10 @@ private Q_SLOTS:
         {
             CoreFixture c;
             QStringList during;
-            store::BulkLoader loader(c.store, [&](store::Store &, const QSet<QString> &) {
-                during = scratchFiles();
-                return Status::fail(QStringLiteral("projection refused"));
-            });
-            QVERIFY(loader.begin().ok());
-            QVERIFY(loader.add(log).ok());
-            QVERIFY(!loader.finish().ok());
+            QVERIFY(!bulkLoad(c.store, log, [&](store::Store &, const QSet<QString> &) {
+                         during = scratchFiles();
+                         return Status::fail(QStringLiteral("projection refused"));
+                     }).ok());
             QCOMPARE(during.size(), 1); // the scratch database, there until the load ends
             QVERIFY2(during.first().startsWith(QStringLiteral("sitrep-search-")),
                      qPrintable(during.first()));
@@ -563,13 +569,11 @@ private Q_SLOTS:
             notAFolder.close();
             qputenv("TMPDIR", notAFolder.fileName().toUtf8());
             qint64 tempDuring = -1;
-            store::BulkLoader loader(d.store, [&](store::Store &st, const QSet<QString> &) {
-                tempDuring = st.db().scalar(QStringLiteral("PRAGMA temp_store"), {}, -1);
-                return Status{};
-            });
-            QVERIFY(loader.begin().ok());
-            QVERIFY(loader.add(log).ok());
-            const Status done = loader.finish();
+            const Status done =
+                bulkLoad(d.store, log, [&](store::Store &st, const QSet<QString> &) {
+                    tempDuring = st.db().scalar(QStringLiteral("PRAGMA temp_store"), {}, -1);
+                    return Status{};
+                });
             QVERIFY2(done.ok(), qPrintable(done.errorMessage()));
             qputenv("TMPDIR", tmp.path().toUtf8());
             QCOMPARE(tempDuring, qint64(2));
@@ -585,10 +589,7 @@ private Q_SLOTS:
                         .exec(QStringLiteral("INSERT INTO search(rowid, body, incident) "
                                              "VALUES(999999999, 'stray heron', 999999999)"))
                         .ok());
-            store::BulkLoader loader(e.store);
-            QVERIFY(loader.begin().ok());
-            QVERIFY(loader.add(log).ok());
-            QVERIFY(loader.finish().ok());
+            QVERIFY(bulkLoad(e.store, log).ok());
             const auto matches = [&](const char *word) {
                 return e.store.db().scalar(
                     QStringLiteral("SELECT count(*) FROM search WHERE search MATCH ?"),
@@ -630,10 +631,7 @@ private Q_SLOTS:
             log << e;
         }
         CoreFixture b;
-        store::BulkLoader loader(b.store);
-        QVERIFY(loader.begin().ok());
-        QVERIFY(loader.add(log).ok());
-        const Status done = loader.finish();
+        const Status done = bulkLoad(b.store, log);
         QVERIFY2(done.ok(), qPrintable(done.errorMessage()));
         QCOMPARE(b.store.incidentCount(), qint64(n));
         auto check = b.store.db().prepareOnce(QStringLiteral("PRAGMA integrity_check"));
