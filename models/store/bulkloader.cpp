@@ -104,9 +104,7 @@ private:
     Db &m_db;
     QString m_cache, m_threads;
 };
-} // namespace
 
-namespace {
 // The search index of a load, built on a thread of its own while finish() writes the rest:
 // into a scratch database (the system's temporary folder) with its own connection, from the
 // folded incidents, each document Store::searchDocument()'s text as the live path writes it.
@@ -451,7 +449,7 @@ Status BulkLoader::prepare(const QList<Event> &events, qsizetype from, qsizetype
         Folding *&slot = m_index[incUuid];
         if (!slot) {
             slot = &m_rows.emplace_back();
-            slot->uid = incUuid.toString(QUuid::WithoutBraces);
+            slot->uid = d.incidentText;
             slot->uidBlob = incUuid.toRfc4122();
         }
         Folding &f = *slot;
@@ -488,6 +486,7 @@ void BulkLoader::digest(const QList<Event> &events, qsizetype from, qsizetype to
         d.id = QUuid::fromString(e.id);
         d.incident = QUuid::fromString(e.incidentUid);
         d.idText = d.id.toString(QUuid::WithoutBraces);
+        d.incidentText = d.incident.toString(QUuid::WithoutBraces);
         // The payload is serialised once: the same canonical text is hashed and stored.
         d.payload = canonicalJson(e.payload);
         // The fold of an opening into a new incident reads only the event (its uid in the
@@ -496,7 +495,7 @@ void BulkLoader::digest(const QList<Event> &events, qsizetype from, qsizetype to
         if (e.kind == kinds::Opened && !d.incident.isNull()) {
             Event opening;
             opening.kind = e.kind;
-            opening.incidentUid = d.incident.toString(QUuid::WithoutBraces);
+            opening.incidentUid = d.incidentText;
             opening.ts = e.ts;
             opening.payload = e.payload;
             d.opened = std::make_unique<Incident>();

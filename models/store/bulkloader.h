@@ -46,12 +46,12 @@ class BulkLoader {
         std::unique_ptr<domain::Incident> arrival; // once dirty: the fold in arrival order
         QList<domain::Event> held;                 // arrived before the incident.opened event
     };
-    // What needs no state of the load about one event: its ids parsed, its id in the log's
+    // What needs no state of the load about one event: its ids parsed and in the log's
     // spelling, its payload's canonical text, and an opening folded into an incident of its
     // own (what the opening makes of an incident not opened yet: the usual case).
     struct Digest {
         QUuid id, incident;
-        QString idText;
+        QString idText, incidentText;
         QByteArray payload;
         std::unique_ptr<domain::Incident> opened;
     };
