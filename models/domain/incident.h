@@ -59,6 +59,11 @@ struct Incident {
     /// fold's test for "linked already". A copy read from the store does not know the links
     /// in the table: whoever links on it asks the store first (Store::alertLinked()).
     QSet<QString> linkedHere;
+    /// Not stored: the alerts this copy linked that no once-only alert.linked event of the log
+    /// names (domain::onceEventId()): those its opening linked, and those linked by an event
+    /// under another id, unless such an event for the same alert follows. Store::writeIncident()
+    /// writes their rows with `once` = 0, to be looked up by name (Store::alertLinked()).
+    QSet<QString> linkedByName;
     QString state;
     bool open = true;
     qint64 createdAt = 0;

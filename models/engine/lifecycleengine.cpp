@@ -150,6 +150,7 @@ void LifecycleEngine::keepRecent(Work &work)
         Incident inc = std::move(work.current[uid]); // the batch is done with it
         inc.alerts.clear();
         inc.linkedHere.clear();
+        inc.linkedByName.clear();
         inc.alertsInTable = inc.alertCount;
         inc.numberedByBackend = false;
         m_recent.insert(uid, std::move(inc));
@@ -220,22 +221,22 @@ void LifecycleEngine::emitPayload(Work &work, Incident &inc, const QString &kind
 }
 
 QString LifecycleEngine::onceId(const Work &work, const Incident &inc, const QString &kind,
-                                const Outcome &out, const QString &key, bool inLogChecked)
+                                const Outcome &out, const QString &key, const QString &checkedId)
 {
-    const QString id = onceEventId(inc.uid, kind, key);
+    const QString id = checkedId.isEmpty() ? onceEventId(inc.uid, kind, key) : checkedId;
     const auto same = [&](const Event &e) { return e.id == id; };
     // An incident opened here under a uid made here has no event in the log yet.
     if (work.eventIds.contains(id) || std::any_of(out.events.cbegin(), out.events.cend(), same) ||
-        (!inLogChecked && !work.madeHere(inc.uid) && m_store.hasEvent(id)))
+        (checkedId.isEmpty() && !work.madeHere(inc.uid) && m_store.hasEvent(id)))
         return {};
     return id;
 }
 
 bool LifecycleEngine::emitOnce(Work &work, Incident &inc, const QString &kind,
                                const QJsonObject &payload, Outcome &out, const QString &key,
-                               bool inLogChecked)
+                               const QString &checkedId)
 {
-    const QString id = onceId(work, inc, kind, out, key, inLogChecked);
+    const QString id = onceId(work, inc, kind, out, key, checkedId);
     if (id.isEmpty())
         return false;
     emitEvent(work, inc, kind, payload, out, id);
@@ -846,10 +847,12 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         const QString id = a[u"alert"].toString().trimmed();
         if (id.isEmpty())
             return fail(QStringLiteral("link-alert needs an alert id"));
-        // Linked already: the batch's copy knows the links it made, the table the others (one
-        // index lookup). Never a scan of the incident's alerts.
+        // Linked already: the batch's copy knows the links it made; the store the others (the
+        // log's id index for the link's once-only event, a partial index for the links made
+        // otherwise). Never a scan of the incident's alerts.
+        const QString once = onceEventId(inc.uid, kinds::AlertLinked, id);
         if (inc.linkedHere.contains(id) ||
-            (inc.alertsInTable > 0 && m_store.alertLinked(inc.rowid, id))) {
+            (inc.alertsInTable > 0 && m_store.alertLinked(inc.rowid, id, once))) {
             out.noop = true;
             break;
         }
@@ -861,14 +864,15 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
             if (holder) {
                 holder->alerts = {};
                 holder->linkedHere = {};
+                holder->linkedByName = {};
             }
         QJsonObject p = a;
         if (a[u"alert"].toString() != id) // trimmed: written only then, not copying `a` always
             p[u"alert"] = id;
-        // Linking an alert to an incident happens once, whichever replica links it. The
-        // links table above holds a row for every alert.linked in the log (the projection
-        // folds each into one row, in the same transaction), so the log is not asked again.
-        out.noop = !emitOnce(work, inc, kinds::AlertLinked, p, out, id, true);
+        // Linking an alert to an incident happens once, whichever replica links it. The store
+        // was asked above for this link's once-only event in the log (and with no link in the
+        // table, the log holds none of this incident's), so the log is not asked again.
+        out.noop = !emitOnce(work, inc, kinds::AlertLinked, p, out, id, once);
         break;
     }
     case Command::Kind::Approve: {

@@ -185,15 +185,14 @@ private:
     /// The id of a once-only event (see emitOnce()), empty when the log or this batch holds
     /// it already.
     QString onceId(const Work &work, const domain::Incident &inc, const QString &kind,
-                   const Outcome &out, const QString &key, bool inLogChecked = false);
+                   const Outcome &out, const QString &key, const QString &checkedId = {});
     /// A once-only event (domain::onceEventId of the incident, `kind` and `key`): emitted
     /// unless the log or this batch holds it already. False when it was there (a no-op).
-    /// `inLogChecked`: the caller has already asked a projection that holds exactly the
-    /// events of this kind and key (incident_alerts for alert.linked), so the log needs no
-    /// lookup of its own.
+    /// `checkedId`: the id, which the caller has made and asked the store whether the log
+    /// holds it already (Store::alertLinked() for alert.linked): neither is done again.
     bool emitOnce(Work &work, domain::Incident &inc, const QString &kind,
                   const QJsonObject &payload, Outcome &out, const QString &key,
-                  bool inLogChecked = false);
+                  const QString &checkedId = {});
     Result<domain::Incident> load(Work &work, const QString &ref);
     /// The incident numbered `ref` as this engine's last commit of it left it, when its row
     /// still has that head hash (nothing appended to it since, here or elsewhere).

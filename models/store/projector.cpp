@@ -2,6 +2,7 @@
 #include "store/projector.h"
 
 #include <QJsonArray>
+#include <QUuid>
 
 namespace sitrep::store {
 
@@ -17,15 +18,30 @@ static QStringList toList(const QJsonValue &v)
 
 // One link: appended where it is new to this copy. A copy read from the store does not know
 // the links in the table (the engine asks the store before it links); a fold from the
-// opening knows them all, so a link folded twice counts once.
-static void linkAlert(Incident &inc, const QString &alert)
+// opening knows them all, so a link folded twice counts once. `byName`: no once-only
+// alert.linked event makes this link (the opening's links, an event under another id), so
+// the store looks it up by name (Incident::linkedByName) unless such an event follows.
+static void linkAlert(Incident &inc, const QString &alert, bool byName)
 {
     const qsizetype known = inc.linkedHere.size();
     inc.linkedHere.insert(alert);
-    if (inc.linkedHere.size() == known)
+    if (inc.linkedHere.size() == known) {
+        if (!byName)
+            inc.linkedByName.remove(alert);
         return;
+    }
     inc.alerts << alert;
     ++inc.alertCount;
+    if (byName)
+        inc.linkedByName.insert(alert);
+}
+
+// True when `e` (an alert.linked of `alert`) is the link's once-only event: its id is
+// domain::onceEventId() of the incident, the kind and the alert, in any spelling of the UUID.
+static bool isOnceLink(const Event &e, const QString &alert)
+{
+    const QString once = onceEventId(e.incidentUid, e.kind, alert);
+    return e.id == once || QUuid::fromString(e.id) == QUuid::fromString(once);
 }
 
 bool isBackgroundKind(const QString &kind)
@@ -171,7 +187,7 @@ void applyEvent(Incident &inc, const Event &e)
             if (f.opening)
                 f.set(inc, p[QStringView(f.name)]);
         for (const auto &a : p[u"alerts"].toArray())
-            linkAlert(inc, a.toString());
+            linkAlert(inc, a.toString(), true);
         inc.state = p[u"state"].toString();
         inc.open = p[u"open"].toBool(true);
         inc.createdAt = e.ts;
@@ -214,7 +230,8 @@ void applyEvent(Incident &inc, const Event &e)
         if (p.contains(u"group"))
             inc.assignmentGroup = p[u"group"].toString();
     } else if (e.kind == kinds::AlertLinked) {
-        linkAlert(inc, p[u"alert"].toString());
+        const QString alert = p[u"alert"].toString();
+        linkAlert(inc, alert, !isOnceLink(e, alert));
     } else if (e.kind == kinds::ApprovalGranted) {
         inc.approvals[p[u"for"].toString(QStringLiteral("*"))] = p[u"approver"].toString();
     } else if (e.kind == kinds::StatusUpdate) {

@@ -104,6 +104,26 @@ static QString jsonObj(const QJsonObject &o)
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
+// sitrep_once_event_id(incident uid as 16 bytes, kind, key): domain::onceEventId() as the 16
+// bytes events.id stores, NULL for a uid that is not 16 bytes; for migrations that ask the
+// log for once-only events (1000_incident_alerts_link_order).
+static void onceEventIdSql(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    if (argc != 3 || sqlite3_value_type(argv[0]) != SQLITE_BLOB ||
+        sqlite3_value_bytes(argv[0]) != 16) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    const auto text = [&](int i) {
+        return QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_value_text(argv[i])),
+                                 sqlite3_value_bytes(argv[i]));
+    };
+    const QByteArray uid(static_cast<const char *>(sqlite3_value_blob(argv[0])), 16);
+    const QByteArray id =
+        Store::uuidToBlob(domain::onceEventId(Store::blobToUuid(uid), text(1), text(2)));
+    sqlite3_result_blob(ctx, id.constData(), int(id.size()), SQLITE_TRANSIENT);
+}
+
 Status Store::open(const QString &path)
 {
     if (path.isEmpty())
@@ -124,6 +144,12 @@ Status Store::open(const QString &path)
     if (auto s = m_db.exec(QStringLiteral("SELECT count(*) FROM sqlite_master")); !s)
         return Status::fail(
             QStringLiteral("%1 is not a Sitrep database: %2").arg(path, s.errorMessage()),
+            QStringLiteral("db"));
+    if (sqlite3_create_function(m_db.handle(), "sitrep_once_event_id", 3,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                                onceEventIdSql, nullptr, nullptr) != SQLITE_OK)
+        return Status::fail(
+            QStringLiteral("%1: cannot register a SQL function: %2").arg(path, m_db.lastError()),
             QStringLiteral("db"));
     if (auto s = migrate(); !s)
         return s;
@@ -525,14 +551,18 @@ static Status writeAlertLinks(Db &db, const QString &table, Incident &inc)
                                 .arg(fresh)
                                 .arg(inc.alerts.size()),
                             QStringLiteral("db"));
-    Stmt *s =
-        db.prepare(QStringLiteral("INSERT INTO %1(incident, alert, ord) VALUES(?,?,?)").arg(table));
+    Stmt *s = db.prepare(
+        QStringLiteral("INSERT INTO %1(incident, ord, alert, once) VALUES(?,?,?,?)").arg(table));
     if (!s)
         return Status::fail(db.lastError(), QStringLiteral("db"));
     qint64 ord = inc.alertsInTable;
     for (qsizetype i = inc.alerts.size() - fresh; i < inc.alerts.size(); ++i) {
         s->reset();
-        s->bind(1, inc.rowid).bind(2, inc.alerts.at(i)).bind(3, ++ord);
+        const QString &alert = inc.alerts.at(i);
+        s->bind(1, inc.rowid)
+            .bind(2, ++ord)
+            .bind(3, alert)
+            .bind(4, qint64(!inc.linkedByName.contains(alert)));
         if (!s->exec())
             return Status::fail(QStringLiteral("cannot link alert %1 to incident %2: %3")
                                     .arg(inc.alerts.at(i), inc.number, s->error()),
@@ -589,10 +619,12 @@ Status Store::clearAlertLinks(Incident &inc)
     return {};
 }
 
-bool Store::alertLinked(qint64 incidentRowId, const QString &alert)
+bool Store::alertLinked(qint64 incidentRowId, const QString &alert, const QString &onceId)
 {
-    Stmt *s =
-        m_db.prepare(QStringLiteral("SELECT 1 FROM incident_alerts WHERE incident=? AND alert=?"));
+    if (hasEvent(onceId))
+        return true;
+    Stmt *s = m_db.prepare(
+        QStringLiteral("SELECT 1 FROM incident_alerts WHERE incident=? AND alert=? AND once=0"));
     if (!s)
         return false;
     s->bind(1, incidentRowId).bind(2, alert);
@@ -612,6 +644,7 @@ void Store::loadAlerts(Incident &inc)
 {
     inc.alerts = alerts(inc.rowid);
     inc.linkedHere.clear();
+    inc.linkedByName.clear();
 }
 
 Status Store::addSearchNote(qint64 incidentRowId, qint64 eventSeq, const QString &text)
@@ -682,6 +715,7 @@ std::optional<Incident> Store::incidentByUid(const QString &uid)
             Incident inc = *it;
             inc.alerts.clear();
             inc.linkedHere.clear();
+            inc.linkedByName.clear();
             inc.alertsInTable = inc.alertCount;
             inc.numberedByBackend = false;
             return inc;
@@ -1072,8 +1106,9 @@ VerifyReport Store::verify(const std::function<void(const QString &)> &progress)
     (void)m_db.exec(QStringLiteral("DROP TABLE IF EXISTS temp.rebuilt_alerts"));
     for (const char *sql :
          {"CREATE TEMP TABLE rebuilt AS SELECT * FROM main.incidents WHERE 0",
-          "CREATE TEMP TABLE rebuilt_alerts(incident INTEGER NOT NULL, alert TEXT NOT NULL, ord "
-          "INTEGER NOT NULL, PRIMARY KEY(incident, alert)) WITHOUT ROWID"})
+          "CREATE TEMP TABLE rebuilt_alerts(incident INTEGER NOT NULL, ord INTEGER NOT NULL, "
+          "alert TEXT NOT NULL, once INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(incident, ord)) "
+          "WITHOUT ROWID"})
         if (auto s = m_db.exec(QString::fromLatin1(sql)); !s)
             fault(QStringLiteral("cannot create a scratch table: %1").arg(s.errorMessage()));
     if (auto s =

@@ -92,8 +92,12 @@ public:
     qint64 lastHlc();
 
     // --- read path ---
-    /// True when the incident (its row id) has this alert linked: one index lookup.
-    bool alertLinked(qint64 incidentRowId, const QString &alert);
+    /// True when the incident (its row id) has this alert linked. `onceId` is the link's
+    /// once-only event id (domain::onceEventId() of the incident, alert.linked and the alert):
+    /// the log's id index finds a link made by that event, and the links made otherwise (by
+    /// the opening, or an event under another id: incident_alerts.once = 0) are looked up by
+    /// name. Two index lookups; nothing of the incident's other links is read.
+    bool alertLinked(qint64 incidentRowId, const QString &alert, const QString &onceId);
     /// The incident's linked alerts in link order; the first `limit` when it is not negative.
     QStringList alerts(qint64 incidentRowId, int limit = -1);
     /// Fills in `incident.alerts` from incident_alerts (a copy read from the store has none).

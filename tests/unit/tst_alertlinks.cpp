@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Alert links (table incident_alerts, the row's alert_count): an alert joins an incident
 // once, whichever way it is linked (the opening, a command, twice in one batch, again in a
-// later one, a remote replica's record under another id); verify and a rebuild give the same
-// links as the live path; merges of remote links converge; the bulk load writes them; and
-// migration 0910 moves the JSON lists of older databases into the table.
+// later one, a remote replica's record under another id); a link is found by its once-only
+// event in the log or, made otherwise, by name; verify and a rebuild give the same links as
+// the live path; merges of remote links converge; the bulk load writes them; migration 0910
+// moves the JSON lists of older databases into the table, and 1000 keys it in link order.
 #include "unit/coretestutil.h"
 #include "unit/migrationtestutil.h"
 
@@ -28,6 +29,43 @@ QStringList linkRows(store::Store &st)
     return st.db().texts(
         QStringLiteral("SELECT i.number || ' ' || a.ord || ' ' || a.alert FROM incident_alerts a "
                        "JOIN incidents i ON i.id = a.incident ORDER BY i.number, a.ord"));
+}
+
+/// Every link as "ALERT ONCE" (once: 1 when the log holds its once-only event), by alert.
+QStringList linkFlags(store::Store &st)
+{
+    return st.db().texts(
+        QStringLiteral("SELECT alert || ' ' || once FROM incident_alerts ORDER BY alert"));
+}
+
+/// The links the store looks up by name: what the partial index holds.
+QStringList linksByName(store::Store &st)
+{
+    return st.db().texts(QStringLiteral("SELECT alert FROM incident_alerts INDEXED BY "
+                                        "incident_alerts_by_name WHERE once = 0 ORDER BY alert"));
+}
+
+/// Store::alertLinked() as the engine asks it, for incident `number`.
+bool linked(CoreFixture &fx, const QString &number, const QString &alert)
+{
+    const auto inc = fx.get(number);
+    return fx.store.alertLinked(inc.rowid, alert,
+                                domain::onceEventId(inc.uid, domain::kinds::AlertLinked, alert));
+}
+
+/// An alert.linked of `alert` on incident `number` as a remote replica recorded it, under `id`.
+domain::Event remoteLink(CoreFixture &fx, const QString &number, const QString &alert,
+                         const QString &id)
+{
+    domain::Event e;
+    e.id = id;
+    e.incidentUid = fx.get(number).uid;
+    e.ts = fx.clock.nowMs() + kMinute;
+    e.hlc = e.ts << 16;
+    e.actor = QStringLiteral("old-client");
+    e.kind = domain::kinds::AlertLinked;
+    e.payload = {{QStringLiteral("alert"), alert}};
+    return e;
 }
 
 /// The incident rows as far as links change them.
@@ -78,8 +116,10 @@ private Q_SLOTS:
     void verifyAndRebuild_giveTheLiveLinks();
     void verify_findsChangedLinks();
     void mergeOfRemoteLinks_converges();
+    void links_foundByOnceEventOrByName();
     void bulkLoad_writesTheLinks();
     void migration_movesTheJsonListIntoTheTable();
+    void migration_keysTheLinksInLinkOrder();
 };
 
 void TestAlertLinks::sameAlertLinkedTwice_recordedOnce()
@@ -127,8 +167,9 @@ void TestAlertLinks::sameAlertLinkedTwice_recordedOnce()
              (QStringList{QStringLiteral("am:a"), QStringLiteral("am:b")}));
     QCOMPARE(linkRows(fx.store),
              (QStringList{n + QStringLiteral(" 1 am:a"), n + QStringLiteral(" 2 am:b")}));
-    QVERIFY(fx.store.alertLinked(inc.rowid, QStringLiteral("am:b")));
-    QVERIFY(!fx.store.alertLinked(inc.rowid, QStringLiteral("am:c")));
+    QVERIFY(linked(fx, n, QStringLiteral("am:a")));
+    QVERIFY(linked(fx, n, QStringLiteral("am:b")));
+    QVERIFY(!linked(fx, n, QStringLiteral("am:c")));
     const auto v = fx.engine->verify();
     QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
 }
@@ -239,6 +280,75 @@ void TestAlertLinks::mergeOfRemoteLinks_converges()
     QCOMPARE(linkedEvents(b.store), qint64(8));
 }
 
+void TestAlertLinks::links_foundByOnceEventOrByName()
+{
+    CoreFixture fx;
+    const QString n = openWithAlert(fx, QStringLiteral("Keys"), QStringLiteral("am:open"));
+    // Links the engine makes carry their once-only event: found in the log, and nothing of
+    // them goes into the index by name (a storm's links write no random key there).
+    for (int i = 0; i < 50; ++i)
+        QVERIFY(fx.engine->execute(link(n, QStringLiteral("am:%1").arg(i, 2, 10, QChar(u'0')))));
+    QCOMPARE(linksByName(fx.store), QStringList{QStringLiteral("am:open")});
+    QCOMPARE(
+        fx.store.db().scalar(QStringLiteral("SELECT count(*) FROM incident_alerts WHERE once")),
+        qint64(50));
+    // A replica from before once-only links: a new alert under its own id is looked up by
+    // name; one that repeats a link made by its once-only event changes nothing.
+    fx.clock.advance(kMinute);
+    QVERIFY(fx.engine->mergeRemote(
+        {remoteLink(fx, n, QStringLiteral("am:legacy"), store::Store::newUuid())}));
+    fx.clock.advance(kMinute);
+    QVERIFY(fx.engine->mergeRemote(
+        {remoteLink(fx, n, QStringLiteral("am:07"), store::Store::newUuid())}));
+    QCOMPARE(linksByName(fx.store),
+             (QStringList{QStringLiteral("am:legacy"), QStringLiteral("am:open")}));
+    for (const char *alert : {"am:open", "am:00", "am:07", "am:49", "am:legacy"}) {
+        QVERIFY2(linked(fx, n, QString::fromLatin1(alert)), alert);
+        const auto r = fx.engine->execute(link(n, QString::fromLatin1(alert)));
+        QVERIFY(r && r->noop);
+    }
+    QVERIFY(!linked(fx, n, QStringLiteral("am:50")));
+    QCOMPARE(fx.get(n).alertCount, qint64(52));
+    QCOMPARE(linkedEvents(fx.store), qint64(52));
+    // A once-only event for a link made by name (written by a replica that had not seen the
+    // link): the link stays where it is and is found by that event from then on.
+    fx.clock.advance(kMinute);
+    const QString uid = fx.get(n).uid;
+    QVERIFY(fx.engine->mergeRemote({remoteLink(
+        fx, n, QStringLiteral("am:legacy"),
+        domain::onceEventId(uid, domain::kinds::AlertLinked, QStringLiteral("am:legacy")))}));
+    QCOMPARE(linksByName(fx.store), QStringList{QStringLiteral("am:open")});
+    QVERIFY(linked(fx, n, QStringLiteral("am:legacy")));
+    QCOMPARE(fx.get(n).alertCount, qint64(52));
+    const QStringList rows = linkRows(fx.store), flags = linkFlags(fx.store);
+    QCOMPARE(rows.at(51), n + QStringLiteral(" 52 am:legacy"));
+
+    // Verify and a rebuild give the same keys; a changed key is a fault.
+    auto v = fx.engine->verify();
+    QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
+    QVERIFY(fx.engine->rebuildProjections().ok());
+    QCOMPARE(linkRows(fx.store), rows);
+    QCOMPARE(linkFlags(fx.store), flags);
+    for (const char *alert : {"am:open", "am:07"}) {
+        QVERIFY(fx.store.db()
+                    .run(QStringLiteral("UPDATE incident_alerts SET once = 1 - once WHERE alert=?"),
+                         QString::fromLatin1(alert))
+                    .ok());
+        v = fx.store.verify();
+        QVERIFY2(!v.ok, alert);
+        QVERIFY(std::any_of(v.faults.cbegin(), v.faults.cend(), [&](const QString &f) {
+            return f.contains(n) && f.contains(QString::fromLatin1(alert));
+        }));
+        QVERIFY(fx.engine->rebuildProjections().ok());
+        QCOMPARE(linkFlags(fx.store), flags);
+    }
+    // Two links of one alert by name are refused by the index.
+    QVERIFY(!fx.store.db()
+                 .exec(QStringLiteral("INSERT INTO incident_alerts(incident, ord, alert, once) "
+                                      "SELECT id, 99, 'am:open', 0 FROM incidents"))
+                 .ok());
+}
+
 void TestAlertLinks::bulkLoad_writesTheLinks()
 {
     CoreFixture source;
@@ -292,6 +402,61 @@ void TestAlertLinks::migration_movesTheJsonListIntoTheTable()
     QCOMPARE(st.db().scalar(QStringLiteral(
                  "SELECT count(*) FROM pragma_table_info('incidents') WHERE name = 'alerts'")),
              qint64(0));
+}
+
+void TestAlertLinks::migration_keysTheLinksInLinkOrder()
+{
+    // Links of every kind: the opening's, the engine's, and a replica's under its own id, one
+    // new and one repeating a link; then the table as it was before migration 1000, which a
+    // second opening of the database applies.
+    CoreFixture fx;
+    QStringList rows, flags;
+    QString n;
+    {
+        n = openWithAlert(fx, QStringLiteral("Upgraded"), QStringLiteral("am:open"));
+        for (const char *alert : {"am:1", "am:2", "am:3"})
+            QVERIFY(fx.engine->execute(link(n, QString::fromLatin1(alert))));
+        fx.clock.advance(kMinute);
+        QVERIFY(fx.engine->mergeRemote(
+            {remoteLink(fx, n, QStringLiteral("am:legacy"), store::Store::newUuid())}));
+        fx.clock.advance(kMinute);
+        QVERIFY(fx.engine->mergeRemote(
+            {remoteLink(fx, n, QStringLiteral("am:2"), store::Store::newUuid())}));
+        rows = linkRows(fx.store);
+        flags = linkFlags(fx.store);
+        QCOMPARE(flags, (QStringList{QStringLiteral("am:1 1"), QStringLiteral("am:2 1"),
+                                     QStringLiteral("am:3 1"), QStringLiteral("am:legacy 0"),
+                                     QStringLiteral("am:open 0")}));
+        for (const char *sql : {
+                 "CREATE TABLE old_links(incident INTEGER NOT NULL, alert TEXT NOT NULL, ord "
+                 "INTEGER NOT NULL, PRIMARY KEY(incident, alert)) WITHOUT ROWID",
+                 "INSERT INTO old_links SELECT incident, alert, ord FROM incident_alerts",
+                 "DROP TABLE incident_alerts",
+                 "ALTER TABLE old_links RENAME TO incident_alerts",
+                 "CREATE INDEX incident_alerts_in_order ON incident_alerts(incident, ord)",
+                 "DELETE FROM schema_migrations WHERE name = '1000_incident_alerts_link_order'",
+             })
+            QVERIFY2(fx.store.db().exec(QString::fromLatin1(sql)).ok(), sql);
+        store::Store again;
+        const auto s = again.open(fx.dbPath);
+        QVERIFY2(s.ok(), qPrintable(s.errorMessage()));
+    }
+    QCOMPARE(
+        fx.store.db().scalar(QStringLiteral("SELECT count(*) FROM schema_migrations WHERE name = "
+                                            "'1000_incident_alerts_link_order'")),
+        qint64(1));
+    QCOMPARE(linkRows(fx.store), rows);
+    QCOMPARE(linkFlags(fx.store), flags);
+    QCOMPARE(linksByName(fx.store),
+             (QStringList{QStringLiteral("am:legacy"), QStringLiteral("am:open")}));
+    const auto v = fx.engine->verify();
+    QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
+    for (const char *alert : {"am:open", "am:1", "am:2", "am:legacy"}) {
+        const auto r = fx.engine->execute(link(n, QString::fromLatin1(alert)));
+        QVERIFY2(r && r->noop, alert);
+    }
+    QVERIFY(!fx.engine->execute(link(n, QStringLiteral("am:4")))->noop);
+    QCOMPARE(linkRows(fx.store).last(), n + QStringLiteral(" 6 am:4"));
 }
 
 QTEST_GUILESS_MAIN(TestAlertLinks)
