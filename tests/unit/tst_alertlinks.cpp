@@ -68,6 +68,18 @@ domain::Event remoteLink(CoreFixture &fx, const QString &number, const QString &
     return e;
 }
 
+/// Merges, a minute apart, a link of each of `alerts` on incident `number` as a replica from
+/// before once-only links recorded it: under an id of its own.
+bool mergeLegacyLinks(CoreFixture &fx, const QString &number, const QStringList &alerts)
+{
+    for (const QString &alert : alerts) {
+        fx.clock.advance(kMinute);
+        if (!fx.engine->mergeRemote({remoteLink(fx, number, alert, store::Store::newUuid())}))
+            return false;
+    }
+    return true;
+}
+
 /// The incident rows as far as links change them.
 QStringList incidentRows(store::Store &st)
 {
@@ -294,12 +306,7 @@ void TestAlertLinks::links_foundByOnceEventOrByName()
         qint64(50));
     // A replica from before once-only links: a new alert under its own id is looked up by
     // name; one that repeats a link made by its once-only event changes nothing.
-    fx.clock.advance(kMinute);
-    QVERIFY(fx.engine->mergeRemote(
-        {remoteLink(fx, n, QStringLiteral("am:legacy"), store::Store::newUuid())}));
-    fx.clock.advance(kMinute);
-    QVERIFY(fx.engine->mergeRemote(
-        {remoteLink(fx, n, QStringLiteral("am:07"), store::Store::newUuid())}));
+    QVERIFY(mergeLegacyLinks(fx, n, {QStringLiteral("am:legacy"), QStringLiteral("am:07")}));
     QCOMPARE(linksByName(fx.store),
              (QStringList{QStringLiteral("am:legacy"), QStringLiteral("am:open")}));
     for (const char *alert : {"am:open", "am:00", "am:07", "am:49", "am:legacy"}) {
@@ -416,12 +423,7 @@ void TestAlertLinks::migration_keysTheLinksInLinkOrder()
         n = openWithAlert(fx, QStringLiteral("Upgraded"), QStringLiteral("am:open"));
         for (const char *alert : {"am:1", "am:2", "am:3"})
             QVERIFY(fx.engine->execute(link(n, QString::fromLatin1(alert))));
-        fx.clock.advance(kMinute);
-        QVERIFY(fx.engine->mergeRemote(
-            {remoteLink(fx, n, QStringLiteral("am:legacy"), store::Store::newUuid())}));
-        fx.clock.advance(kMinute);
-        QVERIFY(fx.engine->mergeRemote(
-            {remoteLink(fx, n, QStringLiteral("am:2"), store::Store::newUuid())}));
+        QVERIFY(mergeLegacyLinks(fx, n, {QStringLiteral("am:legacy"), QStringLiteral("am:2")}));
         rows = linkRows(fx.store);
         flags = linkFlags(fx.store);
         QCOMPARE(flags, (QStringList{QStringLiteral("am:1 1"), QStringLiteral("am:2 1"),
