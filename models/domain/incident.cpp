@@ -64,6 +64,15 @@ Severity severityForPriority(Priority p)
     return p == Priority::None ? Severity::Unknown : Severity(int(p));
 }
 
+void Incident::asRead()
+{
+    alerts.clear();
+    linkedHere.clear();
+    linkedByName.clear();
+    alertsInTable = alertCount;
+    numberedByBackend = false;
+}
+
 qint64 Incident::activeDeadline() const
 {
     if (!open)

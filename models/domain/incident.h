@@ -93,6 +93,10 @@ struct Incident {
 
     /// The deadline that currently matters: response until acknowledged, then resolution.
     qint64 activeDeadline() const;
+    /// Leaves of what is not stored what a read of the row leaves (Store::readIncident()): no
+    /// alert list or link sets, every link counted as in the table, not numbered by the back
+    /// end. For a copy kept in memory to stand for the row it wrote.
+    void asRead();
     QJsonObject toJson() const;
 };
 

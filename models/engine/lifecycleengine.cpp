@@ -146,13 +146,9 @@ void LifecycleEngine::keepRecent(Work &work)
         // Room for the whole generation at once: growing it moves every incident held.
         if (m_recent.capacity() < kRecentIncidents)
             m_recent.reserve(kRecentIncidents);
-        // As Store::incidentByUid() gives the row: what is not stored is as a read leaves it.
+        // As Store::incidentByUid() gives the row.
         Incident inc = std::move(work.current[uid]); // the batch is done with it
-        inc.alerts.clear();
-        inc.linkedHere.clear();
-        inc.linkedByName.clear();
-        inc.alertsInTable = inc.alertCount;
-        inc.numberedByBackend = false;
+        inc.asRead();
         m_recent.insert(uid, std::move(inc));
     }
 }

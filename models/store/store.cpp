@@ -711,13 +711,9 @@ std::optional<Incident> Store::incidentByUid(const QString &uid)
 {
     if (m_written)
         if (const auto it = m_written->constFind(uid); it != m_written->cend()) {
-            // What readIncident() gives for the row: what is not stored is as a read leaves it.
+            // What readIncident() gives for the row.
             Incident inc = *it;
-            inc.alerts.clear();
-            inc.linkedHere.clear();
-            inc.linkedByName.clear();
-            inc.alertsInTable = inc.alertCount;
-            inc.numberedByBackend = false;
+            inc.asRead();
             return inc;
         }
     return incidentWhere("uid", uuidToBlob(uid));

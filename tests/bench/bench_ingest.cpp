@@ -565,6 +565,11 @@ int main(int argc, char **argv)
                         QStringLiteral("without write-back"), QStringLiteral("raw SQLite µs/alert"),
                         QStringLiteral("raw vs its smallest")});
         double first = 0, worst = 1, rawFirst = 0, firstBare = 0, worstBare = 1;
+        // CPU µs per alert of a run, with or without its write-back.
+        const auto perAlert = [](const Run &x, bool withWriteBack) {
+            const double c = x.time.cpuSeconds + (withWriteBack ? x.writeBack.cpuSeconds : 0.0);
+            return c * 1e6 / double(qMax<qint64>(1, x.alerts));
+        };
         for (const QString &size : sizes) {
             const int n = size.toInt();
             if (n < batch || n % batch) {
@@ -587,11 +592,6 @@ int main(int argc, char **argv)
                 const Run raw =
                     rawSqlite(rawDir.filePath(QStringLiteral("raw-one-%1-%2.db").arg(n).arg(k)),
                               n / batch, 1, batch);
-                const auto perAlert = [](const Run &x, bool withWriteBack) {
-                    const double c =
-                        x.time.cpuSeconds + (withWriteBack ? x.writeBack.cpuSeconds : 0.0);
-                    return c * 1e6 / double(qMax<qint64>(1, x.alerts));
-                };
                 rawUsAll.push_back(perAlert(raw, true));
                 Run r = inProcessStorm(one, n, 1, batch, &ok);
                 {
