@@ -4,7 +4,7 @@
 // client making the same HTTP calls in the same run; (2) bulk initial sync of N incidents
 // (default 1,000,000) against raw SQLite inserting the same rows.
 //
-//   bench_sync [--drain N] [--bulk N]
+//   bench_sync [--drain N] [--bulk N] [--rounds N]
 #include "benchutil.h"
 #include "fixtures/appcontext.h"
 #include "fixtures/teamserver/teamserver.h"
@@ -17,6 +17,7 @@
 #include "sync/wire.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QJsonArray>
@@ -25,6 +26,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <optional>
@@ -99,6 +101,130 @@ domain::Event syntheticOpen(qint64 i, qint64 baseMs)
     return e;
 }
 
+// The header of the table row() prints a line of.
+void header()
+{
+    printf("| %-52s | %10s | %11s | %18s | %-16s | %-18s |\n", "measure", "items", "wall time",
+           "rate (wall)", "wall vs baseline", "CPU time (ratio)");
+    printf("|%s|%s|%s|%s|%s|%s|\n", QByteArray(54, '-').constData(),
+           QByteArray(12, '-').constData(), QByteArray(13, '-').constData(),
+           QByteArray(20, '-').constData(), QByteArray(18, '-').constData(),
+           QByteArray(20, '-').constData());
+}
+
+// One round of the bulk comparison in `dir`: raw SQLite, then Sitrep's bulk loader.
+struct BulkRound {
+    double rawSecs = 0, rawCpu = 0, appendSecs = 0, appendCpu = 0, finishSecs = 0, finishCpu = 0;
+    double total() const { return appendSecs + finishSecs; }
+    double totalCpu() const { return appendCpu + finishCpu; }
+};
+
+std::optional<BulkRound> bulkRound(const QString &dir, qint64 nBulk)
+{
+    const qint64 base = 1767225600000LL;
+    const int chunk = 20000;
+    // Raw SQLite: the same event rows into a same-shaped table, one transaction.
+    double rawSecs = 0, rawCpu = 0;
+    {
+        bench::RawEventLog raw(QDir(dir).filePath(QStringLiteral("raw.db")));
+        sqlite3_stmt *st = raw.insert();
+        for (qint64 i = 0; i < nBulk; i += chunk) {
+            QList<domain::Event> evs;
+            for (qint64 k = i; k < qMin(nBulk, i + chunk); ++k)
+                evs << syntheticOpen(k, base);
+            QElapsedTimer t;
+            t.start();
+            const double c0 = cpuNow();
+            for (const auto &e : evs) {
+                const QByteArray id = QUuid::fromString(e.id).toRfc4122(),
+                                 inc = QUuid::fromString(e.incidentUid).toRfc4122();
+                const QByteArray payload = e.payloadJson(), actor = e.actor.toUtf8(),
+                                 kind = e.kind.toUtf8();
+                sqlite3_bind_blob(st, 1, id.constData(), int(id.size()), SQLITE_TRANSIENT);
+                sqlite3_bind_blob(st, 2, inc.constData(), int(inc.size()), SQLITE_TRANSIENT);
+                sqlite3_bind_int64(st, 3, e.hlc);
+                sqlite3_bind_int64(st, 4, e.ts);
+                sqlite3_bind_text(st, 5, actor.constData(), int(actor.size()), SQLITE_TRANSIENT);
+                sqlite3_bind_text(st, 6, kind.constData(), int(kind.size()), SQLITE_TRANSIENT);
+                sqlite3_bind_text(st, 7, payload.constData(), int(payload.size()),
+                                  SQLITE_TRANSIENT);
+                sqlite3_bind_blob(st, 8, "", 0, SQLITE_STATIC);
+                sqlite3_bind_blob(st, 9, id.constData(), int(id.size()), SQLITE_TRANSIENT);
+                sqlite3_bind_text(st, 10, "backend", 7, SQLITE_STATIC);
+                sqlite3_step(st);
+                sqlite3_reset(st);
+            }
+            rawSecs += double(t.nsecsElapsed()) / 1e9;
+            rawCpu += cpuNow() - c0;
+        }
+        QElapsedTimer t;
+        t.start();
+        const double c0 = cpuNow();
+        raw.commit();
+        rawSecs += double(t.nsecsElapsed()) / 1e9;
+        rawCpu += cpuNow() - c0;
+    }
+    // Sitrep: the engine's bulk loader, as initialSync() uses it (re-chain + append with
+    // indexes dropped), then the projection, search and indexes rebuilt from the log and
+    // the registered projections folded in.
+    auto ctx = host::AppContext::open(QDir(dir).filePath(QStringLiteral("bulk.db")));
+    if (!ctx)
+        return std::nullopt;
+    store::Store &st = (*ctx)->store();
+    store::BulkLoader loader = (*ctx)->engine().bulkLoader();
+    double appendSecs = 0, appendCpu = 0;
+    QElapsedTimer t;
+    t.start();
+    double c0 = cpuNow();
+    if (!loader.begin())
+        return std::nullopt;
+    loader.reserve(nBulk); // initialSync passes the change feed's total
+    appendSecs += double(t.nsecsElapsed()) / 1e9;
+    appendCpu += cpuNow() - c0;
+    for (qint64 i = 0; i < nBulk; i += chunk) {
+        QList<domain::Event> evs;
+        for (qint64 k = i; k < qMin(nBulk, i + chunk); ++k)
+            evs << syntheticOpen(k, base);
+        t.restart();
+        c0 = cpuNow();
+        if (auto s = loader.add(evs); !s)
+            return fprintf(stderr, "%s\n", qPrintable(s.errorMessage())), std::nullopt;
+        appendSecs += double(t.nsecsElapsed()) / 1e9;
+        appendCpu += cpuNow() - c0;
+    }
+    t.restart();
+    c0 = cpuNow();
+    if (auto s = loader.finish(); !s)
+        return fprintf(stderr, "%s\n", qPrintable(s.errorMessage())), std::nullopt;
+    const double finishSecs = double(t.nsecsElapsed()) / 1e9;
+    const double finishCpu = cpuNow() - c0;
+    if (st.incidentCount() != nBulk)
+        return fprintf(stderr, "expected %lld incidents, got %lld\n", qlonglong(nBulk),
+                       qlonglong(st.incidentCount())),
+               std::nullopt;
+    row("bulk: raw SQLite, same event rows, one transaction", double(nBulk), rawSecs, "ev", 0,
+        rawCpu);
+    row("bulk: Sitrep append (re-chain, hash, insert)", double(nBulk), appendSecs, "ev", rawSecs,
+        appendCpu, rawCpu);
+    row("bulk: Sitrep projection + search + indexes rebuild", double(nBulk), finishSecs, "inc", 0,
+        finishCpu);
+    row("bulk: Sitrep initial sync, database time total", double(nBulk), appendSecs + finishSecs,
+        "inc", rawSecs, appendCpu + finishCpu, rawCpu);
+    printf("\nWhere finish() spent its time:\n\n| %-60s | %9s | %9s |\n|%s|%s|%s|\n", "step",
+           "CPU s", "wall s", QByteArray(62, '-').constData(), QByteArray(11, '-').constData(),
+           QByteArray(11, '-').constData());
+    for (const auto &s : loader.steps())
+        printf("| %-60s | %9.3f | %9.3f |\n", qPrintable(s.name.left(60)), s.cpu, s.wall);
+    BulkRound out;
+    out.rawSecs = rawSecs;
+    out.rawCpu = rawCpu;
+    out.appendSecs = appendSecs;
+    out.appendCpu = appendCpu;
+    out.finishSecs = finishSecs;
+    out.finishCpu = finishCpu;
+    return out;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -107,17 +233,14 @@ int main(int argc, char **argv)
     store::configureSqlite();
     QCoreApplication app(argc, argv);
     const bench::CommandLine args(app, {{"drain", "Incidents to drain.", "n", "2000"},
-                                        {"bulk", "Incidents to bulk load.", "n", "1000000"}});
+                                        {"bulk", "Incidents to bulk load.", "n", "1000000"},
+                                        {"rounds", "Rounds of the bulk comparison.", "n", "1"}});
     const int nDrain = args.value("drain").toInt();
     const qint64 nBulk = args.value("bulk").toLongLong();
+    const int rounds = qMax(1, args.value("rounds").toInt());
     QTemporaryDir dir;
 
-    printf("| %-52s | %10s | %11s | %18s | %-16s | %-18s |\n", "measure", "items", "wall time",
-           "rate (wall)", "wall vs baseline", "CPU time (ratio)");
-    printf("|%s|%s|%s|%s|%s|%s|\n", QByteArray(54, '-').constData(),
-           QByteArray(12, '-').constData(), QByteArray(13, '-').constData(),
-           QByteArray(20, '-').constData(), QByteArray(18, '-').constData(),
-           QByteArray(20, '-').constData());
+    header();
 
     if (nDrain > 0) {
         // Sitrep: queued incidents, drained by the SyncService (reads the outbox, POSTs with
@@ -201,101 +324,39 @@ int main(int argc, char **argv)
     }
 
     if (nBulk > 0) {
-        const qint64 base = 1767225600000LL;
-        const int chunk = 20000;
-        // Raw SQLite: the same event rows into a same-shaped table, one transaction.
-        double rawSecs = 0, rawCpu = 0;
-        {
-            bench::RawEventLog raw(dir.filePath(QStringLiteral("raw.db")));
-            sqlite3_stmt *st = raw.insert();
-            for (qint64 i = 0; i < nBulk; i += chunk) {
-                QList<domain::Event> evs;
-                for (qint64 k = i; k < qMin(nBulk, i + chunk); ++k)
-                    evs << syntheticOpen(k, base);
-                QElapsedTimer t;
-                t.start();
-                const double c0 = cpuNow();
-                for (const auto &e : evs) {
-                    const QByteArray id = QUuid::fromString(e.id).toRfc4122(),
-                                     inc = QUuid::fromString(e.incidentUid).toRfc4122();
-                    const QByteArray payload = e.payloadJson(), actor = e.actor.toUtf8(),
-                                     kind = e.kind.toUtf8();
-                    sqlite3_bind_blob(st, 1, id.constData(), int(id.size()), SQLITE_TRANSIENT);
-                    sqlite3_bind_blob(st, 2, inc.constData(), int(inc.size()), SQLITE_TRANSIENT);
-                    sqlite3_bind_int64(st, 3, e.hlc);
-                    sqlite3_bind_int64(st, 4, e.ts);
-                    sqlite3_bind_text(st, 5, actor.constData(), int(actor.size()),
-                                      SQLITE_TRANSIENT);
-                    sqlite3_bind_text(st, 6, kind.constData(), int(kind.size()), SQLITE_TRANSIENT);
-                    sqlite3_bind_text(st, 7, payload.constData(), int(payload.size()),
-                                      SQLITE_TRANSIENT);
-                    sqlite3_bind_blob(st, 8, "", 0, SQLITE_STATIC);
-                    sqlite3_bind_blob(st, 9, id.constData(), int(id.size()), SQLITE_TRANSIENT);
-                    sqlite3_bind_text(st, 10, "backend", 7, SQLITE_STATIC);
-                    sqlite3_step(st);
-                    sqlite3_reset(st);
-                }
-                rawSecs += double(t.nsecsElapsed()) / 1e9;
-                rawCpu += cpuNow() - c0;
-            }
-            QElapsedTimer t;
-            t.start();
-            const double c0 = cpuNow();
-            raw.commit();
-            rawSecs += double(t.nsecsElapsed()) / 1e9;
-            rawCpu += cpuNow() - c0;
+        // The machine's speed moves between runs (a shared host): each round measures raw
+        // SQLite and then Sitrep on fresh files, and the ratio of each round is printed with
+        // their median.
+        QList<double> ratios, cpuRatios;
+        for (int r = 1; r <= rounds; ++r) {
+            if (rounds > 1)
+                printf("\nRound %d of %d\n\n", r, rounds), header();
+            const QString sub = dir.filePath(QStringLiteral("bulk-%1").arg(r));
+            QDir().mkpath(sub);
+            const std::optional<BulkRound> round = bulkRound(sub, nBulk);
+            if (!round)
+                return 1;
+            ratios << round->total() / round->rawSecs;
+            cpuRatios << round->totalCpu() / round->rawCpu;
+            QDir(sub).removeRecursively();
         }
-        // Sitrep: the engine's bulk loader, as initialSync() uses it (re-chain + append with
-        // indexes dropped), then the projection, search and indexes rebuilt from the log and
-        // the registered projections folded in.
-        auto ctx = host::AppContext::open(dir.filePath(QStringLiteral("bulk.db")));
-        if (!ctx)
-            return 1;
-        store::Store &st = (*ctx)->store();
-        store::BulkLoader loader = (*ctx)->engine().bulkLoader();
-        double appendSecs = 0, appendCpu = 0;
-        QElapsedTimer t;
-        t.start();
-        double c0 = cpuNow();
-        if (!loader.begin())
-            return 1;
-        loader.reserve(nBulk); // initialSync passes the change feed's total
-        appendSecs += double(t.nsecsElapsed()) / 1e9;
-        appendCpu += cpuNow() - c0;
-        for (qint64 i = 0; i < nBulk; i += chunk) {
-            QList<domain::Event> evs;
-            for (qint64 k = i; k < qMin(nBulk, i + chunk); ++k)
-                evs << syntheticOpen(k, base);
-            t.restart();
-            c0 = cpuNow();
-            if (auto s = loader.add(evs); !s)
-                return fprintf(stderr, "%s\n", qPrintable(s.errorMessage())), 1;
-            appendSecs += double(t.nsecsElapsed()) / 1e9;
-            appendCpu += cpuNow() - c0;
+        if (rounds > 1) {
+            printf("\n| %-52s | %-40s | %-8s |\n|%s|%s|%s|\n", "bulk initial sync vs raw SQLite",
+                   "each round", "median", QByteArray(54, '-').constData(),
+                   QByteArray(42, '-').constData(), QByteArray(10, '-').constData());
+            const auto line = [](const char *what, QList<double> v) {
+                QStringList each;
+                for (double x : std::as_const(v))
+                    each << QString::number(x, 'f', 2) + u'x';
+                std::sort(v.begin(), v.end());
+                const double median =
+                    v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+                printf("| %-52s | %-40s | %7.2fx |\n", what,
+                       qPrintable(each.join(QStringLiteral(", "))), median);
+            };
+            line("wall time", ratios);
+            line("CPU time", cpuRatios);
         }
-        t.restart();
-        c0 = cpuNow();
-        if (auto s = loader.finish(); !s)
-            return fprintf(stderr, "%s\n", qPrintable(s.errorMessage())), 1;
-        const double finishSecs = double(t.nsecsElapsed()) / 1e9;
-        const double finishCpu = cpuNow() - c0;
-        if (st.incidentCount() != nBulk)
-            return fprintf(stderr, "expected %lld incidents, got %lld\n", qlonglong(nBulk),
-                           qlonglong(st.incidentCount())),
-                   1;
-        row("bulk: raw SQLite, same event rows, one transaction", double(nBulk), rawSecs, "ev", 0,
-            rawCpu);
-        row("bulk: Sitrep append (re-chain, hash, insert)", double(nBulk), appendSecs, "ev",
-            rawSecs, appendCpu, rawCpu);
-        row("bulk: Sitrep projection + search + indexes rebuild", double(nBulk), finishSecs, "inc",
-            0, finishCpu);
-        row("bulk: Sitrep initial sync, database time total", double(nBulk),
-            appendSecs + finishSecs, "inc", rawSecs, appendCpu + finishCpu, rawCpu);
-        printf("\nWhere finish() spent its time:\n\n| %-60s | %9s | %9s |\n|%s|%s|%s|\n", "step",
-               "CPU s", "wall s", QByteArray(62, '-').constData(), QByteArray(11, '-').constData(),
-               QByteArray(11, '-').constData());
-        for (const auto &s : loader.steps())
-            printf("| %-60s | %9.3f | %9.3f |\n", qPrintable(s.name.left(60)), s.cpu, s.wall);
     }
     return 0;
 }
