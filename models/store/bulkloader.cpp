@@ -786,14 +786,35 @@ Status BulkLoader::finish()
     MetricsRollupBuilder rollups;
     // Incident rows by service, each list in row order as the rows are written in it.
     QHash<QString, std::vector<qint64>> services;
-    for (Folding *f : std::as_const(rows)) {
-        rollups.add(f->incident);
-        // The row only (search and services are written set-wise below), from the bytes at
-        // hand: the uid's and the chain head's.
-        if (auto s = m_store.insertIncidentRow(f->incident, f->uidBlob, f->head); !s)
-            return fail(s);
-        for (const QString &svc : std::as_const(f->incident.services))
-            services[svc].push_back(f->incident.rowid);
+    {
+        // The rows only (search and services are written set-wise below), from the bytes at
+        // hand: the uid's and the chain head's. Their values are converted a batch ahead, on
+        // a thread of its own, which also adds each incident to the rollups and its services;
+        // this thread binds and writes.
+        constexpr qsizetype kRowBatch = 2048;
+        IncidentRowBatch batches[2];
+        const auto fill = [&rows, &rollups, &services](qsizetype from, IncidentRowBatch &batch) {
+            batch.clear();
+            for (qsizetype i = from; i < qMin(rows.size(), from + kRowBatch); ++i) {
+                Folding *f = rows[i];
+                rollups.add(f->incident);
+                batch.add(f->incident, f->uidBlob, f->head);
+                for (const QString &svc : std::as_const(f->incident.services))
+                    services[svc].push_back(f->incident.rowid);
+            }
+        };
+        fill(0, batches[0]);
+        for (qsizetype from = 0, k = 0; from < rows.size(); from += kRowBatch, k ^= 1) {
+            std::future<void> next;
+            if (from + kRowBatch < rows.size())
+                next = std::async(std::launch::async, fill, from + kRowBatch,
+                                  std::ref(batches[k ^ 1]));
+            const Status written = m_store.insertIncidentRows(batches[k]);
+            if (next.valid())
+                next.get();
+            if (!written)
+                return fail(written);
+        }
     }
     clock.mark(QStringLiteral("projection rows"));
     rows.clear();

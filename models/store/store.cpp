@@ -17,6 +17,7 @@
 #include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QStringEncoder>
 #include <QUuid>
 #include <QVariant>
 #include <QtEndian>
@@ -26,6 +27,7 @@
 #include <cstring>
 #include <iterator>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 namespace sitrep::store {
@@ -578,13 +580,95 @@ static Status insertRow(Db &db, const QString &table, Incident &inc)
                      QByteArray::fromHex(inc.headHash.toLatin1()));
 }
 
+void IncidentRowBatch::add(Incident &inc, const QByteArray &uidBlob, const QByteArray &headBlob)
+{
+    m_incidents.push_back(&inc);
+    const auto bytes = [this](Kind kind, const char *data, qsizetype size) {
+        m_cells.push_back({m_bytes.size(), qint32(size), kind});
+        m_bytes.append(data, size);
+    };
+    const auto put = [&](const auto &v) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, QString>) {
+            // As Stmt::bind(QString) converts it.
+            const qsizetype at = m_bytes.size();
+            m_bytes.resize(at + v.size() * 3); // UTF-8 of one UTF-16 unit: at most 3 bytes
+            QStringEncoder utf8(QStringConverter::Utf8, QStringConverter::Flag::Stateless);
+            const char *end = utf8.appendToBuffer(m_bytes.data() + at, v);
+            m_bytes.resize(end - m_bytes.constData());
+            m_cells.push_back({at, qint32(m_bytes.size() - at), Kind::Text});
+        } else if constexpr (std::is_same_v<T, QByteArray>) {
+            bytes(Kind::Blob, v.constData(), v.size());
+        } else if constexpr (std::is_integral_v<T> || std::is_enum_v<T>) {
+            m_cells.push_back({qint64(v), 0, Kind::Integer});
+        } else {
+            static_assert(sizeof(T) == 0, "IncidentRowBatch: no column type for this value");
+        }
+    };
+    withIncidentValues(inc, uidBlob, headBlob, [&](const auto &...v) { (put(v), ...); });
+}
+
+void IncidentRowBatch::clear()
+{
+    m_incidents.clear();
+    m_cells.clear();
+    m_bytes.resize(0); // keeps its capacity for the next batch
+}
+
 Status Store::insertIncidentRow(Incident &inc, const QByteArray &uidBlob,
                                 const QByteArray &headBlob)
 {
+    IncidentRowBatch one;
+    one.add(inc, uidBlob, headBlob);
+    return insertIncidentRows(one);
+}
+
+Status Store::insertIncidentRows(const IncidentRowBatch &batch)
+{
     m_written = nullptr; // the rows written before may change now
-    if (auto s = insertRow(m_db, QStringLiteral("incidents"), inc, uidBlob, headBlob); !s)
-        return s;
-    return writeAlertLinks(m_db, QStringLiteral("incident_alerts"), inc);
+    const QString table = QStringLiteral("incidents");
+    Stmt *s = m_db.prepare(rowSql(table));
+    if (!s)
+        return Status::fail(m_db.lastError(), QStringLiteral("db"));
+    sqlite3_stmt *h = s->handle();
+    constexpr size_t columns = size_t(kIncidentColumnCount - 1);
+    Q_ASSERT(batch.m_cells.size() == batch.m_incidents.size() * columns);
+    const char *bytes = batch.m_bytes.constData();
+    for (size_t r = 0; r < batch.m_incidents.size(); ++r) {
+        Incident &inc = *batch.m_incidents[r];
+        s->reset();
+        if (inc.rowid > 0)
+            sqlite3_bind_int64(h, 1, inc.rowid);
+        else
+            sqlite3_bind_null(h, 1);
+        // Bound without a copy: the batch outlives each step. Empty text and blobs are bound
+        // as such, not as NULL (as Stmt binds them).
+        for (size_t c = 0; c < columns; ++c) {
+            const IncidentRowBatch::Cell &cell = batch.m_cells[r * columns + c];
+            const int at = int(c) + 2;
+            const char *data = cell.size > 0 ? bytes + cell.value : "";
+            switch (cell.kind) {
+            case IncidentRowBatch::Kind::Integer:
+                sqlite3_bind_int64(h, at, cell.value);
+                break;
+            case IncidentRowBatch::Kind::Text:
+                sqlite3_bind_text(h, at, data, cell.size, SQLITE_STATIC);
+                break;
+            case IncidentRowBatch::Kind::Blob:
+                sqlite3_bind_blob(h, at, data, cell.size, SQLITE_STATIC);
+                break;
+            }
+        }
+        if (!s->exec())
+            return Status::fail(
+                QStringLiteral("cannot write incident %1: %2").arg(inc.number, s->error()),
+                QStringLiteral("db"));
+        if (inc.rowid <= 0)
+            inc.rowid = m_db.lastInsertRowId();
+        if (auto st = writeAlertLinks(m_db, QStringLiteral("incident_alerts"), inc); !st)
+            return st;
+    }
+    return {};
 }
 
 Status Store::writeIncident(Incident &inc, const Incident *before, bool withSearch)

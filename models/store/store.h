@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <optional>
+#include <vector>
 
 namespace sitrep::store {
 
@@ -37,6 +38,31 @@ struct VerifyReport {
     qint64 events = 0;
     qint64 incidents = 0;
     QStringList faults;
+};
+
+/// Incident rows made ready to insert: each column's value converted as the row stores it
+/// (text as UTF-8, lists and objects as JSON, the uid and head hash as bytes), on any thread,
+/// for Store::insertIncidentRows() to bind and write. A bulk load fills one batch while the
+/// previous one is written. The incidents are not copied: they must outlive the batch.
+class IncidentRowBatch {
+public:
+    /// Adds the row of `incident` with the uid and head hash as the bytes the row stores
+    /// (RFC 4122, raw SHA-256).
+    void add(domain::Incident &incident, const QByteArray &uidBlob, const QByteArray &headBlob);
+    qsizetype size() const { return qsizetype(m_incidents.size()); }
+    void clear();
+
+private:
+    friend class Store;
+    enum class Kind : quint8 { Integer, Text, Blob };
+    struct Cell {
+        qint64 value = 0; // the integer, or where the text or blob starts in m_bytes
+        qint32 size = 0;  // bytes of the text or blob
+        Kind kind = Kind::Integer;
+    };
+    std::vector<domain::Incident *> m_incidents;
+    std::vector<Cell> m_cells; // the columns after id, row after row
+    QByteArray m_bytes;        // text and blobs, one after the other
 };
 
 /// The SQLite store: migrations, the append-only event log with its per-incident hash
@@ -83,6 +109,9 @@ public:
     /// the bytes the row stores (RFC 4122, raw SHA-256), as a bulk load has them at hand.
     Status insertIncidentRow(domain::Incident &incident, const QByteArray &uidBlob,
                              const QByteArray &headBlob);
+    /// insertIncidentRow() for each row of `batch`, in order: the values were converted when
+    /// the batch was filled, so only binding and writing happen here.
+    Status insertIncidentRows(const IncidentRowBatch &batch);
     /// Deletes the incident's rows of incident_alerts, so that the next writeIncident() writes
     /// all of `incident.alerts` (a fold from the opening that may order the links anew).
     Status clearAlertLinks(domain::Incident &incident);

@@ -423,6 +423,99 @@ private Q_SLOTS:
         QVERIFY2(dupe.errorMessage().contains(inc.number), qPrintable(dupe.errorMessage()));
     }
 
+    // A batch of rows converted ahead (as the bulk load fills one on another thread while it
+    // writes the previous one) writes, row after row, exactly what writeIncident writes for
+    // each: text in any script, escapes in lists, empty values (empty text, not NULL), no
+    // head hash, alert links, and a row id given or left to SQLite.
+    void insertIncidentRows_batchWritesWhatWriteIncidentWrites()
+    {
+        CoreFixture a;
+        const QString first = a.open(QStringLiteral("Checkout \"5xx\" ünïcode \U0001F525"),
+                                     QStringLiteral("critical"));
+        QVERIFY(a.transition(first, QStringLiteral("investigating")).ok());
+        const QString second = a.open(QStringLiteral("Ошибка оплаты"), QStringLiteral("low"));
+        QVERIFY(a.run(Command::Kind::Assign, second,
+                      {{QStringLiteral("assignee"), QStringLiteral("é")}})
+                    .ok());
+        const QString third = a.open(QStringLiteral("Disk full"), QStringLiteral("high"));
+        QList<Incident> incidents{a.get(first), a.get(second), a.get(third)};
+        incidents[0].services = {QStringLiteral("checkout"), QStringLiteral("pay\"ments")};
+        incidents[0].alerts = {QStringLiteral("alert-1"), QStringLiteral("alert-2")};
+        incidents[0].alertCount = 2;
+        incidents[1].headHash.clear();
+        incidents[1].extra[QStringLiteral("postmortem")] = QStringLiteral("draft");
+        incidents[2].description.clear();
+        const auto rows = [](store::Store &st) {
+            QStringList out = projectionRows(st);
+            const auto links = testing::queryRows(
+                st, QStringLiteral(
+                        "SELECT incident, alert, ord, once FROM incident_alerts ORDER BY 1, 3"));
+            out << (links ? *links : QStringList{links.errorMessage()});
+            // Each value's type too: the rows above are bytes, the same for text and a blob.
+            QStringList types;
+            for (const QString &c : QString::fromLatin1(store::kIncidentColumns).split(u','))
+                types << QStringLiteral("typeof(%1)").arg(c.trimmed());
+            const auto typed = testing::queryRows(
+                st, QStringLiteral("SELECT %1 FROM incidents ORDER BY id").arg(types.join(u',')));
+            out << (typed ? *typed : QStringList{typed.errorMessage()});
+            return out;
+        };
+        CoreFixture viaWrite, viaBatch;
+        QList<Incident> written = incidents, batched = incidents;
+        store::IncidentRowBatch batch;
+        for (qsizetype k = 0; k < incidents.size(); ++k) {
+            written[k].alertsInTable = batched[k].alertsInTable = 0;
+            written[k].rowid = batched[k].rowid = 0;
+            QVERIFY(viaWrite.store.writeIncident(written[k], &written[k]).ok());
+            batch.add(batched[k], QUuid::fromString(incidents[k].uid).toRfc4122(),
+                      QByteArray::fromHex(incidents[k].headHash.toLatin1()));
+        }
+        QCOMPARE(batch.size(), qsizetype(3));
+        const Status s = viaBatch.store.insertIncidentRows(batch);
+        QVERIFY2(s.ok(), qPrintable(s.errorMessage()));
+        for (qsizetype k = 0; k < incidents.size(); ++k) {
+            QCOMPARE(batched[k].rowid, written[k].rowid);
+            QCOMPARE(batched[k].alertsInTable, written[k].alertsInTable);
+        }
+        const QStringList expected = rows(viaWrite.store);
+        QVERIFY(expected.join(u'\n').contains(
+            QString::fromLatin1(QStringLiteral("Ошибка оплаты").toUtf8().toHex())));
+        QCOMPARE(rows(viaBatch.store), expected);
+        // Row ids given (the bulk load numbers its rows itself) are the rows' ids.
+        CoreFixture viaIds;
+        QList<Incident> numbered = incidents;
+        store::IncidentRowBatch idBatch;
+        for (qsizetype k = 0; k < numbered.size(); ++k) {
+            numbered[k].rowid = 10 + k;
+            numbered[k].alertsInTable = 0;
+            idBatch.add(numbered[k], QUuid::fromString(numbered[k].uid).toRfc4122(), {});
+        }
+        QVERIFY(viaIds.store.insertIncidentRows(idBatch).ok());
+        const auto ids = testing::queryRows(
+            viaIds.store, QStringLiteral("SELECT id, number FROM incidents ORDER BY id"));
+        QVERIFY(ids);
+        QCOMPARE(*ids, (QStringList{QStringLiteral("10|") + incidents[0].number,
+                                    QStringLiteral("11|") + incidents[1].number,
+                                    QStringLiteral("12|") + incidents[2].number}));
+        // A batch whose second row repeats a uid: the rows before it are written, the error
+        // names the incident, and the caller's transaction decides (the bulk load cancels).
+        CoreFixture viaBad;
+        QList<Incident> bad{incidents[0], incidents[0]};
+        store::IncidentRowBatch badBatch;
+        for (Incident &i : bad) {
+            i.rowid = 0;
+            i.alertsInTable = 0;
+            badBatch.add(i, QUuid::fromString(i.uid).toRfc4122(), QByteArray(32, 'x'));
+        }
+        const Status dupe = viaBad.store.insertIncidentRows(badBatch);
+        QVERIFY(!dupe.ok());
+        QVERIFY2(dupe.errorMessage().contains(incidents[0].number),
+                 qPrintable(dupe.errorMessage()));
+        // Emptied, a batch takes new rows (the bulk load reuses two).
+        badBatch.clear();
+        QCOMPARE(badBatch.size(), qsizetype(0));
+    }
+
     // finish() builds the indexes reading through a memory map, with temporary storage in
     // files (sorted runs), and puts the connection's settings back whether the load commits
     // or fails (a failed load leaves nothing behind).
