@@ -762,9 +762,12 @@ Status BulkLoader::finish()
         std::sort(rows.begin(), rows.end(),
                   [](const Folding *a, const Folding *b) { return a->openSeq < b->openSeq; });
     // Row ids given here (the table is empty: 1, 2, ...), so that the search index can be
-    // built beside the rows, on a thread of its own, while they are written. The folded
-    // incidents (a million take seconds to free) are freed off this thread once both are done
-    // with them, the lookup tables on another one; all are joined when this function returns.
+    // built from the rows in memory on a thread of its own, beside the index builds. It starts
+    // once the rows are written: while they are, both cores convert and write them (see
+    // IncidentRowBatch), and a search build on one of them only held the rows back. The
+    // folded incidents (a million take seconds to free) are freed off this thread once both
+    // are done with them, the lookup tables on another one; all are joined when this function
+    // returns.
     const qint64 firstRowid =
         db.scalar(QStringLiteral("SELECT coalesce(max(id), 0) + 1 FROM incidents"), {}, -1);
     if (firstRowid < 1)
@@ -776,13 +779,6 @@ Status BulkLoader::finish()
     const QString searchDdl = pragmaText(
         db, QStringLiteral("SELECT sql FROM sqlite_master WHERE type='table' AND name='search'"));
     SearchBuild search;
-    {
-        QList<const Incident *> docs;
-        docs.reserve(rows.size());
-        for (const Folding *f : std::as_const(rows))
-            docs << &f->incident;
-        search.start(searchDdl, std::move(docs), working);
-    }
     MetricsRollupBuilder rollups;
     // Incident rows by service, each list in row order as the rows are written in it.
     QHash<QString, std::vector<qint64>> services;
@@ -815,6 +811,13 @@ Status BulkLoader::finish()
             if (!written)
                 return fail(written);
         }
+    }
+    {
+        QList<const Incident *> docs;
+        docs.reserve(rows.size());
+        for (const Folding *f : std::as_const(rows))
+            docs << &f->incident;
+        search.start(searchDdl, std::move(docs), working);
     }
     clock.mark(QStringLiteral("projection rows"));
     rows.clear();
