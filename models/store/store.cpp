@@ -386,6 +386,20 @@ static const QString &rowSql(const QString &table)
                                          placeholders(kIncidentColumnCount)));
 }
 
+// Runs the row insert `s` with its values bound; the incident gets the row id SQLite gave
+// it, unless it had one. A given id stays: the rebuild's scratch table (CREATE TABLE AS) has
+// an id column that is not its rowid.
+static Status stepRow(Db &db, Stmt *s, Incident &inc)
+{
+    if (!s->exec())
+        return Status::fail(
+            QStringLiteral("cannot write incident %1: %2").arg(inc.number, s->error()),
+            QStringLiteral("db"));
+    if (inc.rowid <= 0)
+        inc.rowid = db.lastInsertRowId();
+    return {};
+}
+
 // Inserts the row; `uidBlob` and `headBlob` are the uid and head hash as the row stores them.
 static Status insertRow(Db &db, const QString &table, Incident &inc, const QByteArray &uidBlob,
                         const QByteArray &headBlob)
@@ -398,15 +412,7 @@ static Status insertRow(Db &db, const QString &table, Incident &inc, const QByte
     else
         s->bindNull(1);
     withIncidentValues(inc, uidBlob, headBlob, [&](const auto &...v) { s->bindValues(2, v...); });
-    if (!s->exec())
-        return Status::fail(
-            QStringLiteral("cannot write incident %1: %2").arg(inc.number, s->error()),
-            QStringLiteral("db"));
-    // A given id stays: the rebuild's scratch table (CREATE TABLE AS) has an id column that
-    // is not its rowid.
-    if (inc.rowid <= 0)
-        inc.rowid = db.lastInsertRowId();
-    return {};
+    return stepRow(db, s, inc);
 }
 
 // The bit of each of kIncidentUnindexedTextColumns among the settable columns (after id).
@@ -659,12 +665,8 @@ Status Store::insertIncidentRows(const IncidentRowBatch &batch)
                 break;
             }
         }
-        if (!s->exec())
-            return Status::fail(
-                QStringLiteral("cannot write incident %1: %2").arg(inc.number, s->error()),
-                QStringLiteral("db"));
-        if (inc.rowid <= 0)
-            inc.rowid = m_db.lastInsertRowId();
+        if (auto st = stepRow(m_db, s, inc); !st)
+            return st;
         if (auto st = writeAlertLinks(m_db, QStringLiteral("incident_alerts"), inc); !st)
             return st;
     }
