@@ -10,6 +10,16 @@
 
 namespace sitrep::store {
 
+qsizetype appendUtf8(QByteArray &out, QStringView s)
+{
+    const qsizetype at = out.size();
+    out.resize(at + s.size() * 3); // UTF-8 of one UTF-16 unit is at most 3 bytes
+    QStringEncoder utf8(QStringConverter::Utf8, QStringConverter::Flag::Stateless);
+    const char *end = utf8.appendToBuffer(out.data() + at, s);
+    out.resize(end - out.constData());
+    return out.size() - at;
+}
+
 Stmt::~Stmt()
 {
     if (m_owned)
@@ -40,12 +50,9 @@ Stmt &Stmt::bind(int i, const QString &v)
     if (m_text.size() < size_t(i))
         m_text.resize(size_t(i));
     QByteArray &buf = m_text[size_t(i) - 1];
-    const qsizetype need = v.size() * 3; // UTF-8 of one UTF-16 unit is at most 3 bytes
-    if (buf.size() < need)
-        buf.resize(need);
-    QStringEncoder utf8(QStringConverter::Utf8, QStringConverter::Flag::Stateless);
-    const char *end = utf8.appendToBuffer(buf.data(), v);
-    sqlite3_bind_text(m_stmt, i, buf.constData(), int(end - buf.constData()), SQLITE_STATIC);
+    buf.resize(0); // keeps its capacity: a statement's parameter takes text of like sizes
+    appendUtf8(buf, v);
+    sqlite3_bind_text(m_stmt, i, buf.constData(), int(buf.size()), SQLITE_STATIC);
     return *this;
 }
 Stmt &Stmt::bindBlob(int i, const QByteArray &v)

@@ -21,6 +21,10 @@ struct sqlite3_stmt;
 
 namespace sitrep::store {
 
+/// Appends the UTF-8 of `s` to `out`, as Stmt binds text; returns the bytes appended. Within
+/// `out`'s capacity it allocates nothing.
+qsizetype appendUtf8(QByteArray &out, QStringView s);
+
 /// A prepared statement. Bind indexes start at 1; rows are read with a RowReader.
 class Stmt {
 public:

@@ -17,7 +17,6 @@
 #include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QRegularExpression>
-#include <QStringEncoder>
 #include <QUuid>
 #include <QVariant>
 #include <QtEndian>
@@ -589,22 +588,14 @@ static Status insertRow(Db &db, const QString &table, Incident &inc)
 void IncidentRowBatch::add(Incident &inc, const QByteArray &uidBlob, const QByteArray &headBlob)
 {
     m_incidents.push_back(&inc);
-    const auto bytes = [this](Kind kind, const char *data, qsizetype size) {
-        m_cells.push_back({m_bytes.size(), qint32(size), kind});
-        m_bytes.append(data, size);
-    };
-    const auto put = [&](const auto &v) {
+    const auto put = [this](const auto &v) {
         using T = std::decay_t<decltype(v)>;
+        const qsizetype at = m_bytes.size();
         if constexpr (std::is_same_v<T, QString>) {
-            // As Stmt::bind(QString) converts it.
-            const qsizetype at = m_bytes.size();
-            m_bytes.resize(at + v.size() * 3); // UTF-8 of one UTF-16 unit: at most 3 bytes
-            QStringEncoder utf8(QStringConverter::Utf8, QStringConverter::Flag::Stateless);
-            const char *end = utf8.appendToBuffer(m_bytes.data() + at, v);
-            m_bytes.resize(end - m_bytes.constData());
-            m_cells.push_back({at, qint32(m_bytes.size() - at), Kind::Text});
+            m_cells.push_back({at, qint32(appendUtf8(m_bytes, v)), Kind::Text}); // as Stmt binds it
         } else if constexpr (std::is_same_v<T, QByteArray>) {
-            bytes(Kind::Blob, v.constData(), v.size());
+            m_bytes.append(v);
+            m_cells.push_back({at, qint32(v.size()), Kind::Blob});
         } else if constexpr (std::is_integral_v<T> || std::is_enum_v<T>) {
             m_cells.push_back({qint64(v), 0, Kind::Integer});
         } else {
