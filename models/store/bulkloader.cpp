@@ -5,6 +5,7 @@
 #include "store/logging.h"
 #include "store/metricsrollup.h"
 #include "store/projector.h"
+#include "store/walcheckpointer.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -346,6 +347,7 @@ Status BulkLoader::begin()
     // keep the few pages that existed, where WAL would write every page twice. Fails
     // harmlessly (stays WAL) while other connections have the database open.
     m_journalMode.clear();
+    const CheckpointPause noCheckpoints(m_store.checkpointer()); // its connection would stay
     if (pragmaText(db, QStringLiteral("PRAGMA journal_mode"))
                 .compare(u"wal", Qt::CaseInsensitive) == 0 &&
         pragmaText(db, QStringLiteral("PRAGMA journal_mode=DELETE"))

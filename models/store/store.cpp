@@ -6,6 +6,7 @@
 #include "store/logging.h"
 #include "store/metricsrollup.h"
 #include "store/projector.h"
+#include "store/walcheckpointer.h"
 #include "util/hexdigit.h"
 
 #include <QDir>
@@ -125,8 +126,22 @@ static void onceEventIdSql(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_blob(ctx, id.constData(), int(id.size()), SQLITE_TRANSIENT);
 }
 
+Store::Store() = default;
+
+Store::~Store()
+{
+    close();
+}
+
+void Store::close()
+{
+    m_checkpointer.reset(); // its thread and commit hook go before the connection
+    m_db.close();
+}
+
 Status Store::open(const QString &path)
 {
+    close();
     if (path.isEmpty())
         return Status::fail(QStringLiteral("no database path given"));
     const QFileInfo fi(path);
@@ -134,13 +149,23 @@ Status Store::open(const QString &path)
         return Status::fail(QStringLiteral("cannot create folder %1").arg(fi.absolutePath()));
     if (auto s = m_db.open(path); !s)
         return s;
-    for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
-                               "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY",
-                               "PRAGMA cache_size=-65536", "PRAGMA wal_autocheckpoint=10000"}) {
+    for (const char *pragma :
+         {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
+          "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536"}) {
         if (auto s = m_db.exec(QString::fromLatin1(pragma)); !s)
             return Status::fail(QStringLiteral("%1: %2").arg(path, s.errorMessage()),
                                 QStringLiteral("db"));
     }
+    // The log is written back every kWalCheckpointPages pages, on a thread of its own (a
+    // database in memory has no log).
+    if (auto s = m_db.exec(QStringLiteral("PRAGMA wal_autocheckpoint=%1").arg(kWalCheckpointPages));
+        !s)
+        return Status::fail(QStringLiteral("%1: %2").arg(path, s.errorMessage()),
+                            QStringLiteral("db"));
+    if (m_db.scalar(QStringLiteral("SELECT count(*) FROM pragma_journal_mode WHERE "
+                                   "journal_mode='wal'")) == 1)
+        m_checkpointer =
+            std::make_unique<WalCheckpointer>(m_db.handle(), path, kWalCheckpointPages);
     // A file that is not SQLite fails here with a clear message.
     if (auto s = m_db.exec(QStringLiteral("SELECT count(*) FROM sqlite_master")); !s)
         return Status::fail(
@@ -241,6 +266,7 @@ QString Store::meta(const QString &key, const QString &fallback)
 
 Status Store::compact()
 {
+    const CheckpointPause pause(m_checkpointer.get()); // the log is emptied here, at once
     if (auto s = m_db.exec(QStringLiteral("VACUUM")); !s)
         return s;
     // Best effort: a reader on another connection may keep the log from being emptied.

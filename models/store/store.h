@@ -13,10 +13,13 @@
 #include <QStringList>
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <vector>
 
 namespace sitrep::store {
+
+class WalCheckpointer;
 
 /// Sortable columns of the incident list (the keys the indexes exist for).
 enum class SortKey { Number, Title, Severity, Priority, State, Assignee, Created, SlaDue, Updated };
@@ -69,7 +72,8 @@ private:
 /// chain, the incidents projection, search. One Store per connection and thread.
 class Store {
 public:
-    Store() = default;
+    Store();
+    ~Store();
     Store(const Store &) = delete;
     Store &operator=(const Store &) = delete;
 
@@ -77,8 +81,11 @@ public:
     Status open(const QString &path);
     /// Opens an existing database read-only (no migrations): for readers on other threads.
     Status openReadOnly(const QString &path);
-    void close() { m_db.close(); }
+    void close();
     Db &db() { return m_db; }
+    /// What writes the log back into the database file for a store opened read-write in WAL
+    /// mode (see WalCheckpointer); null otherwise.
+    WalCheckpointer *checkpointer() { return m_checkpointer.get(); }
     QString path() const { return m_db.path(); }
 
     QString meta(const QString &key, const QString &fallback = {});
@@ -185,6 +192,7 @@ private:
 
     Db m_db;
     const QHash<QString, domain::Incident> *m_written = nullptr; // see setWrittenIncidents()
+    std::unique_ptr<WalCheckpointer> m_checkpointer; // after m_db: gone before it closes
 };
 
 /// A WHERE clause built one condition at a time, each with the values of its parameters

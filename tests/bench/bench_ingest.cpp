@@ -30,6 +30,7 @@
 #include "ingest/ingestserver.h"
 #include "ingest/normalizer.h"
 #include "store/store.h"
+#include "store/walcheckpointer.h"
 #include "workflow/oncall.h"
 #include "workflow/workflow.h"
 
@@ -547,6 +548,12 @@ int main(int argc, char **argv)
            "all-alerts-resolved suggestions %lld\n",
            alerts, services, qlonglong(stormIncidents), services, qlonglong(linked),
            qlonglong(afterRepeat), qlonglong(suggestions));
+    if (store::WalCheckpointer *c = inproc.store.checkpointer()) {
+        const store::WalCheckpointer::Counts n = c->counts();
+        printf("log written back in the three storms: %lld checkpoints on the store's thread, %lld "
+               "by the committing thread, %lld failed\n",
+               n.background, n.onCommit, n.failed);
+    }
     if (bigStorm > 0)
         printf("big storm: %d alerts over %d services -> %lld incidents (expected %d), %lld "
                "alert links\n",

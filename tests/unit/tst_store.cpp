@@ -14,6 +14,7 @@
 #include <QUuid>
 
 #include "store/walbuffer.h"
+#include "store/walcheckpointer.h"
 
 #include <sqlite3.h>
 
@@ -129,6 +130,8 @@ private Q_SLOTS:
     void initTestCase_sqliteKeepsNoMemoryStatistics();
     void walBuffer_everyCommitIsInTheFileWhenItReturns();
     void walBuffer_rolledBackSpillLeavesLaterCommitsWhole();
+    void walCheckpointer_writesTheLogBackOnItsThreadAndKeepsItBounded();
+    void walCheckpointer_pauseHoldsItOffAndAStoreInMemoryHasNone();
     void writtenIncidents_answerUntilTheNextWrite();
     void numbers_areSequentialAndPadded();
     void hashChain_validAfterDemo();
@@ -317,6 +320,103 @@ void TestStore::walBuffer_rolledBackSpillLeavesLaterCommitsWhole()
              400);
     QCOMPARE(check.value(QStringLiteral("SELECT count(*) FROM scratch WHERE who='after'")), 1);
     QCOMPARE(check.value(QStringLiteral("SELECT count(*) FROM scratch")), 401);
+}
+
+void TestStore::walCheckpointer_writesTheLogBackOnItsThreadAndKeepsItBounded()
+{
+    // A writer that commits without a pause, as during a storm. The log is written back on the
+    // checkpointer's thread, the writer copying only what is left after the thread's pass; the
+    // log starts again from its beginning, so the file stays within a few thresholds (without
+    // that it would hold every commit: about 5,000 frames; the margin is for a loaded machine,
+    // where the thread may stop mid-copy); every commit is kept, also when the checkpointer
+    // goes while its thread is copying.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("c.db"));
+    constexpr int pages = 64;
+    constexpr qint64 frame = 4096 + 24;
+    store::Db db;
+    QVERIFY(db.open(path));
+    QVERIFY(db.exec(QStringLiteral("PRAGMA journal_mode=WAL")));
+    QVERIFY(db.exec(QStringLiteral("PRAGMA synchronous=NORMAL")));
+    QVERIFY(db.exec(
+        QStringLiteral("CREATE TABLE scratch(n INTEGER PRIMARY KEY, who TEXT, body BLOB)")));
+    qint64 rows = 0, largest = 0;
+    const auto commit = [&](int n) {
+        if (!db.begin() || !db.exec(insertRows(QStringLiteral("w"), n, 3000)) || !db.commit())
+            return false;
+        rows += n;
+        largest = qMax(largest, QFileInfo(path + QStringLiteral("-wal")).size());
+        return true;
+    };
+    {
+        store::WalCheckpointer c(db.handle(), path, pages);
+        for (int t = 0; t < 1000; ++t)
+            QVERIFY(commit(4)); // five pages or so each
+        c.waitIdle();
+        const store::WalCheckpointer::Counts n = c.counts();
+        QVERIFY2(n.background > 0, qPrintable(QString::number(n.background)));
+        QCOMPARE(n.failed, 0);
+        QVERIFY2(largest < 16 * pages * frame,
+                 qPrintable(QStringLiteral("%1 frames").arg(largest / frame)));
+        // Gone while its thread may be copying: the writer goes on without it.
+        for (int t = 0; t < 40; ++t)
+            QVERIFY(commit(4));
+    }
+    // SQLite's own checkpoint is back, at the same threshold.
+    QCOMPARE(db.scalar(QStringLiteral("PRAGMA wal_autocheckpoint")), pages);
+    QVERIFY(commit(1));
+    Raw check(path);
+    QCOMPARE(check.value(QStringLiteral("SELECT count(*) FROM scratch")), rows);
+    QCOMPARE(check.rows(QStringLiteral("PRAGMA integrity_check")),
+             QStringList{QStringLiteral("integrity_check=t:ok")});
+    db.close();
+    QCOMPARE(Raw(path).value(QStringLiteral("SELECT count(*) FROM scratch")), rows);
+}
+
+void TestStore::walCheckpointer_pauseHoldsItOffAndAStoreInMemoryHasNone()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("p.db"));
+    store::Store st;
+    QVERIFY(st.open(path));
+    store::WalCheckpointer *c = st.checkpointer();
+    QVERIFY(c);
+    auto &db = st.db();
+    QVERIFY(db.exec(
+        QStringLiteral("CREATE TABLE scratch(n INTEGER PRIMARY KEY, who TEXT, body BLOB)")));
+    // A commit that takes the log past the threshold but not four times past it: the thread's
+    // work, held off while paused; the journal mode may change then (a bulk load's first step).
+    const auto bigCommit = [&] {
+        return db.begin() &&
+               db.exec(insertRows(QStringLiteral("big"), store::kWalCheckpointPages / 3, 3000)) &&
+               db.commit();
+    };
+    {
+        const store::CheckpointPause pause(c);
+        for (int i = 0; i < 4; ++i)
+            QVERIFY(bigCommit());
+        c->waitIdle();
+        QCOMPARE(c->counts().background, 0);
+        QCOMPARE(c->counts().onCommit, 0);
+    }
+    c->waitIdle(); // resumed: the pass asked for while paused runs now
+    QVERIFY(c->counts().background > 0);
+    QCOMPARE(c->counts().failed, 0);
+    {
+        const store::CheckpointPause pause(c);
+        QVERIFY(db.exec(QStringLiteral("PRAGMA journal_mode=DELETE"))); // stays WAL if it cannot
+        QCOMPARE(db.scalar(QStringLiteral(
+                     "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode='delete'")),
+                 1);
+        QVERIFY(db.exec(QStringLiteral("PRAGMA journal_mode=WAL")));
+    }
+    st.close();
+    QCOMPARE(Raw(path).value(QStringLiteral("SELECT count(*) FROM scratch")),
+             4 * (store::kWalCheckpointPages / 3));
+
+    store::Store memory;
+    QVERIFY(memory.open(QStringLiteral(":memory:")));
+    QVERIFY(!memory.checkpointer());
 }
 
 void TestStore::preparedStatements_literalAndBuiltTextShareOne()
