@@ -187,6 +187,7 @@ Status Store::open(const QString &path)
 
 Status Store::openReadOnly(const QString &path)
 {
+    close();
     if (auto s = m_db.open(path, true); !s)
         return s;
     return m_db.exec(QStringLiteral("PRAGMA cache_size=-32768"));
