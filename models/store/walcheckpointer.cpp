@@ -66,7 +66,17 @@ int WalCheckpointer::onCommit(void *self, sqlite3 *db, const char *name, int fra
     // transactions, and the next one starts the log again.
     const int behind = frames - c.m_backfilled;
     if (frames >= c.m_pages && (behind <= c.writerTail() || frames >= 4 * c.m_pages)) {
-        if (const int copied = inPlace(); copied >= 0)
+        int copied = inPlace();
+        if (copied < 0 && frames >= 4 * c.m_pages) {
+            // Busy, most likely with the thread's round, which ends its pass now: wait for it
+            // (as long as a checkpoint inside the commit would have taken) and copy.
+            {
+                std::unique_lock l(c.m_mutex);
+                c.m_cv.wait(l, [&c] { return !c.m_running; });
+            }
+            copied = inPlace();
+        }
+        if (copied >= 0)
             c.m_backfilled = copied;
     } else if (behind >= c.m_pages) {
         std::lock_guard l(c.m_mutex);
