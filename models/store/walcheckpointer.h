@@ -24,13 +24,16 @@ inline constexpr int kWalCheckpointPages = 10000;
 ///
 /// It replaces the connection's automatic checkpoint with a commit hook. Once `pages` frames
 /// of the log are not yet written back, the hook wakes the thread, which opens a connection of
-/// its own and checkpoints PASSIVE (never waiting for readers or the writer), again and again
-/// until the log is written back whole: only then may the writer start the log again from its
-/// beginning, which keeps the file from growing. Should the writer get `4 * pages` ahead all
-/// the same (a reader holding an old snapshot, checkpoints paused, a thread that cannot keep
-/// up), the commit hook checkpoints on the writer's connection, as SQLite's own would: the
-/// log stays bounded as before. A checkpoint copies pages already committed; what any
-/// connection reads and what a crash keeps are the same with or without it.
+/// its own and checkpoints PASSIVE (never waiting for readers or the writer), round after
+/// round, until a round finds little to copy. The log starts again from its beginning (which
+/// keeps the file from growing) only when a transaction begins with all of it written back,
+/// and a busy writer is nearly always inside one: so the writer copies the rest itself, right
+/// after a commit, once the thread has left less than writerTail(). Should the writer get
+/// `4 * pages` ahead all the same (a reader holding an old snapshot, checkpoints paused, a
+/// thread that cannot keep up), it checkpoints on its own connection after each commit, as
+/// SQLite's own would, first waiting for a round of the thread to end: the log stays bounded
+/// as before. A checkpoint copies pages already committed; what any connection reads and what
+/// a crash keeps are the same with or without it.
 class WalCheckpointer {
 public:
     struct Counts {
