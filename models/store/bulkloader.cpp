@@ -347,7 +347,8 @@ Status BulkLoader::begin()
     // keep the few pages that existed, where WAL would write every page twice. Fails
     // harmlessly (stays WAL) while other connections have the database open.
     m_journalMode.clear();
-    const CheckpointPause noCheckpoints(m_store.checkpointer()); // its connection would stay
+    // A write-back pass's connection would keep the journal mode as it is.
+    const CheckpointPause noCheckpoints(m_store.checkpointer());
     if (pragmaText(db, QStringLiteral("PRAGMA journal_mode"))
                 .compare(u"wal", Qt::CaseInsensitive) == 0 &&
         pragmaText(db, QStringLiteral("PRAGMA journal_mode=DELETE"))

@@ -149,19 +149,17 @@ Status Store::open(const QString &path)
         return Status::fail(QStringLiteral("cannot create folder %1").arg(fi.absolutePath()));
     if (auto s = m_db.open(path); !s)
         return s;
-    for (const char *pragma :
-         {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
-          "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536"}) {
-        if (auto s = m_db.exec(QString::fromLatin1(pragma)); !s)
+    for (const QString &pragma :
+         {QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("PRAGMA synchronous=NORMAL"),
+          QStringLiteral("PRAGMA foreign_keys=ON"), QStringLiteral("PRAGMA temp_store=MEMORY"),
+          QStringLiteral("PRAGMA cache_size=-65536"),
+          QStringLiteral("PRAGMA wal_autocheckpoint=%1").arg(kWalCheckpointPages)}) {
+        if (auto s = m_db.exec(pragma); !s)
             return Status::fail(QStringLiteral("%1: %2").arg(path, s.errorMessage()),
                                 QStringLiteral("db"));
     }
     // The log is written back every kWalCheckpointPages pages, on a thread of its own (a
     // database in memory has no log).
-    if (auto s = m_db.exec(QStringLiteral("PRAGMA wal_autocheckpoint=%1").arg(kWalCheckpointPages));
-        !s)
-        return Status::fail(QStringLiteral("%1: %2").arg(path, s.errorMessage()),
-                            QStringLiteral("db"));
     if (m_db.scalar(QStringLiteral("SELECT count(*) FROM pragma_journal_mode WHERE "
                                    "journal_mode='wal'")) == 1)
         m_checkpointer =

@@ -49,7 +49,7 @@ int WalCheckpointer::onCommit(void *self, sqlite3 *db, const char *name, int fra
             ++c.m_counts.failed;
         // Four thresholds ahead, the writer takes over: the thread ends its pass at its next
         // round, so that the writer's next try is not busy.
-        c.m_yield = rc == SQLITE_BUSY && frames >= 4 * c.m_pages;
+        c.m_yield = rc == SQLITE_BUSY && frames >= c.bound();
         return rc == SQLITE_OK ? copied : -1;
     };
     if (std::strcmp(name, "main") != 0) { // an attached database: as SQLite's own hook does
@@ -65,9 +65,9 @@ int WalCheckpointer::onCommit(void *self, sqlite3 *db, const char *name, int fra
     // copied all but a little, the writer copies that rest itself, between two of its
     // transactions, and the next one starts the log again.
     const int behind = frames - c.m_backfilled;
-    if (frames >= c.m_pages && (behind <= c.writerTail() || frames >= 4 * c.m_pages)) {
+    if (frames >= c.m_pages && (behind <= c.writerTail() || frames >= c.bound())) {
         int copied = inPlace();
-        if (copied < 0 && frames >= 4 * c.m_pages) {
+        if (copied < 0 && frames >= c.bound()) {
             // Busy, most likely with the thread's round, which ends its pass now: wait for it
             // (as long as a checkpoint inside the commit would have taken) and copy.
             {

@@ -67,6 +67,8 @@ private:
     /// round of the thread copies that ends its pass (the writer goes on committing meanwhile).
     int writerTail() const { return qMax(64, m_pages / 4); }
     int threadTail() const { return qMax(16, m_pages / 16); }
+    /// Frames of log past which the writer copies after each commit itself.
+    int bound() const { return 4 * m_pages; }
 
     sqlite3 *const m_db;
     const QByteArray m_path;
