@@ -116,8 +116,9 @@ public:
     /// benchmark and the sync log.
     struct Step {
         QString name;
-        double cpu = 0;
+        double cpu = 0; ///< the calling thread's
         double wall = 0;
+        double allCpu = 0; ///< every thread of the process (sorts, search build, conversion)
     };
     const QList<Step> &steps() const { return m_steps; }
 
@@ -128,7 +129,7 @@ public:
 private:
     void restoreSettings();
     static void digest(const QList<domain::Event> &events, qsizetype from, qsizetype to,
-                       std::vector<Digest> &out);
+                       Digest *out);
     Status prepare(const QList<domain::Event> &events, qsizetype from, qsizetype to,
                    std::vector<Digest> &digests, std::vector<Ready> &out);
     void prepareOne(domain::Event e, const QUuid &id, Folding &f, std::vector<Ready> &out,

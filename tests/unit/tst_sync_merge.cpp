@@ -614,7 +614,8 @@ private Q_SLOTS:
     }
 
     // The ids and payload text of batch k+2 are worked out while batch k is written and
-    // batch k+1 folded: every event, in every batch, is stored with its own payload's
+    // batch k+1 folded, its two halves by two threads (one of them the writing thread, once it
+    // has written batch k): every event, in every batch, is stored with its own payload's
     // canonical text, even when the same load carries a stale raw text for it; an event the
     // check rejects is stored as its conflict, with the conflict's payload.
     void bulkLoad_payloadTextIsTheEventsOwn_inEveryBatch()
