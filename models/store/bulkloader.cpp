@@ -628,7 +628,7 @@ Status BulkLoader::add(const QList<Event> &events)
     const qsizetype n = events.size();
     const auto end = [n](qsizetype from) { return qMin(n, from + Batch); };
     std::vector<Ready> writing, preparing;
-    std::vector<Digest> digested(static_cast<size_t>(Batch)), digesting(static_cast<size_t>(Batch));
+    std::vector<Digest> digested(Batch), digesting(Batch); // a batch each, digested in place
     digest(events, 0, end(0), digested.data());
     if (auto s = prepare(events, 0, end(0), digested, writing); !s)
         return s;
