@@ -22,8 +22,9 @@ done
 # Build and run: compiler, CMake, Qt 6.4 (widgets, charts and the OpenGL module their CMake
 # package needs, which qt6-base-dev only recommends; SQL, translations, SVG icons),
 # QtKeychain, SQLite with FTS5, yaml-cpp, libcrypto (SHA-256 of the event log), libpq (the
-# team back end, sitrep-server), help2man (sitrep-server's manual page).
-build_pkgs="cmake ninja-build g++ make git pkg-config file dpkg-dev help2man
+# team back end, sitrep-server), help2man (sitrep-server's manual page), jemalloc (the
+# allocator every program links; docs/DESIGN.md).
+build_pkgs="cmake ninja-build g++ make git pkg-config file dpkg-dev help2man libjemalloc-dev
 qt6-base-dev libqt6opengl6-dev qt6-charts-dev qtkeychain-qt6-dev libqt6sql6-sqlite libqt6svg6
 qt6-tools-dev qt6-l10n-tools qt6-translations-l10n qt6-qpa-plugins libgl-dev fonts-dejavu-core
 libsqlite3-dev libyaml-cpp-dev libssl-dev libpq-dev"

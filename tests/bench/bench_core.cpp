@@ -18,6 +18,7 @@
 #include "host/appcontext.h"
 #include "store/incidentcolumns.h"
 #include "store/store.h"
+#include "util/allocator.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -750,8 +751,9 @@ int main(int argc, char **argv)
     }
     s.close();
 
-    printf("\nbench_core (seed %llu, %lld incidents, batch %d)\n\n", (unsigned long long)seed,
-           (long long)incidents, batch);
+    printf("\nbench_core (seed %llu, %lld incidents, batch %d, allocator %s)\n\n",
+           (unsigned long long)seed, (long long)incidents, batch,
+           qPrintable(util::processAllocator()));
     t.print();
     return 0;
 }

@@ -32,6 +32,7 @@
 #include "ingest/normalizer.h"
 #include "store/store.h"
 #include "store/walcheckpointer.h"
+#include "util/allocator.h"
 #include "workflow/oncall.h"
 #include "workflow/workflow.h"
 
@@ -473,8 +474,8 @@ int main(int argc, char **argv)
         return 2;
     }
     printf("bench_ingest: %d alerts over %d services in Alertmanager webhooks of %d alerts; %d "
-           "over HTTP\n",
-           alerts, services, batch, httpAlerts);
+           "over HTTP; allocator %s\n",
+           alerts, services, batch, httpAlerts, qPrintable(util::processAllocator()));
 
     const QList<QByteArray> storm = stormBodies(alerts, services, batch);
     const QList<QByteArray> httpBodies = stormBodies(httpAlerts, services, batch);

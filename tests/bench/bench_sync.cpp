@@ -15,6 +15,7 @@
 #include "sync/restclient.h"
 #include "sync/syncservice.h"
 #include "sync/wire.h"
+#include "util/allocator.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -243,6 +244,7 @@ int main(int argc, char **argv)
     const int rounds = qMax(1, args.value("rounds").toInt());
     QTemporaryDir dir;
 
+    printf("bench_sync: allocator %s\n\n", qPrintable(util::processAllocator()));
     header();
 
     if (nDrain > 0) {
