@@ -568,14 +568,24 @@ int main(int argc, char **argv)
         }
         if (!cur.isEmpty())
             batches << cur;
+        // One timed run of the engine over the batches, on a fresh database at engPath.
+        QString openError;
+        const auto engineRun = [&](std::vector<BatchLog> *out) -> std::optional<RunStats> {
+            auto ctx = host::AppContext::open(engPath, QStringLiteral("sre"));
+            if (!ctx) {
+                openError = ctx.errorMessage();
+                return std::nullopt;
+            }
+            qint64 next = 0;
+            return runBatches((*ctx)->engine(), batches, out, next);
+        };
         std::vector<BatchLog> logs;
         RunStats st;
         {
-            auto ctx = host::AppContext::open(engPath, QStringLiteral("sre"));
-            if (!ctx)
-                return fail(ctx.errorMessage());
-            qint64 next = 0;
-            st = runBatches((*ctx)->engine(), batches, &logs, next);
+            const std::optional<RunStats> run = engineRun(&logs);
+            if (!run)
+                return fail(openError);
+            st = *run;
             if (st.rejected || !st.firstError.isEmpty())
                 return fail(QStringLiteral("sample: %1 of %2 commands rejected: %3")
                                 .arg(st.rejected)
@@ -634,23 +644,19 @@ int main(int argc, char **argv)
                 removeDb(engPath);
                 removeDb(rawPath);
                 std::vector<BatchLog> again;
-                RunStats rs;
-                {
-                    auto ctx = host::AppContext::open(engPath, QStringLiteral("sre"));
-                    if (!ctx)
-                        return fail(ctx.errorMessage());
-                    qint64 next = 0;
-                    rs = runBatches((*ctx)->engine(), batches, &again, next);
-                    if (rs.rejected || !rs.firstError.isEmpty() || rs.events != st.events)
-                        return fail(QStringLiteral("round %1: %2 of %3 commands rejected, %4 "
-                                                   "events (first round %5): %6")
-                                        .arg(r)
-                                        .arg(rs.rejected)
-                                        .arg(rs.commands)
-                                        .arg(rs.events)
-                                        .arg(st.events)
-                                        .arg(rs.firstError));
-                }
+                const std::optional<RunStats> run = engineRun(&again);
+                if (!run)
+                    return fail(openError);
+                const RunStats &rs = *run;
+                if (rs.rejected || !rs.firstError.isEmpty() || rs.events != st.events)
+                    return fail(QStringLiteral("round %1: %2 of %3 commands rejected, %4 events "
+                                               "(first round %5): %6")
+                                    .arg(r)
+                                    .arg(rs.rejected)
+                                    .arg(rs.commands)
+                                    .arg(rs.events)
+                                    .arg(st.events)
+                                    .arg(rs.firstError));
                 {
                     store::Store s;
                     if (auto o = s.open(rawPath); !o)
