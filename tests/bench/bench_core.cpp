@@ -669,17 +669,12 @@ int main(int argc, char **argv)
                 wall << secsRaw / rs.time.seconds;
                 cpu << cpuRaw / rs.time.cpuSeconds;
             }
-            const auto each = [](const QList<double> &v) {
-                QStringList out;
-                for (double x : v)
-                    out << QString::number(x, 'f', 2);
-                return out.join(QStringLiteral(", "));
-            };
             t.add({QStringLiteral("ratio engine / raw, %1 rounds").arg(rounds),
                    QStringLiteral("%1 (wall), %2 (CPU), medians")
                        .arg(bench::median(wall), 0, 'f', 2)
                        .arg(bench::median(cpu), 0, 'f', 2),
-                   QStringLiteral("each round, wall: %1; CPU: %2").arg(each(wall), each(cpu))});
+                   QStringLiteral("each round, wall: %1; CPU: %2")
+                       .arg(bench::each(wall, 2), bench::each(cpu, 2))});
         }
         removeDb(engPath);
         removeDb(rawPath);

@@ -612,10 +612,7 @@ int main(int argc, char **argv)
         bench::Table m({QStringLiteral("vs raw SQLite, round by round"),
                         QStringLiteral("each round"), QStringLiteral("median")});
         for (qsizetype i = 0; i < names.size(); ++i) {
-            QStringList each;
-            for (double x : std::as_const(ratios[i]))
-                each << QStringLiteral("%1x").arg(x, 0, 'f', 3);
-            m.add({names[i], each.join(QStringLiteral(", ")),
+            m.add({names[i], bench::each(ratios[i], 3, QStringLiteral("x")),
                    QStringLiteral("%1x").arg(bench::median(ratios[i]), 0, 'f', 3)});
         }
         printf("\n");

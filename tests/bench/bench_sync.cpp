@@ -350,14 +350,11 @@ int main(int argc, char **argv)
                    "each round", "median", QByteArray(54, '-').constData(),
                    QByteArray(42, '-').constData(), QByteArray(10, '-').constData());
             const auto line = [](const char *what, QList<double> v) {
-                QStringList each;
-                for (double x : std::as_const(v))
-                    each << QString::number(x, 'f', 2) + u'x';
+                const QString each = bench::each(v, 2, QStringLiteral("x"));
                 std::sort(v.begin(), v.end());
                 const double median =
                     v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-                printf("| %-52s | %-40s | %7.2fx |\n", what,
-                       qPrintable(each.join(QStringLiteral(", "))), median);
+                printf("| %-52s | %-40s | %7.2fx |\n", what, qPrintable(each), median);
             };
             line("wall time", ratios);
             line("CPU time", cpuRatios);

@@ -134,6 +134,16 @@ inline QString bytes(qint64 b)
     return QStringLiteral("%1 KiB").arg(double(b) / 1024.0, 0, 'f', 1);
 }
 
+/// Each value with `decimals` decimals and `suffix` ("x" for a ratio), comma-separated: the
+/// rounds of a comparison on one line.
+inline QString each(const QList<double> &v, int decimals, const QString &suffix = {})
+{
+    QStringList out;
+    for (double x : v)
+        out << QString::number(x, 'f', decimals) + suffix;
+    return out.join(QStringLiteral(", "));
+}
+
 inline double median(QList<double> v)
 {
     if (v.isEmpty())
