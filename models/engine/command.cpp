@@ -14,6 +14,14 @@ Command Command::make(Kind kind, const QString &incident, const QJsonObject &arg
     return c;
 }
 
+Command Command::make(Kind kind, const QString &incident, domain::CanonicalObject args,
+                      const QString &actor)
+{
+    Command c = make(kind, incident, args.object(), actor);
+    c.canonicalArgs = std::move(args);
+    return c;
+}
+
 Command Command::open(const QJsonObject &args, const QString &actor)
 {
     return make(Kind::Open, {}, args, actor);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "domain/canonicaljson.h"
 #include "domain/event.h"
 
 #include <QJsonObject>
@@ -34,6 +35,11 @@ struct Command {
     QString incident; // number or UUID; empty for Open
     QString actor = QStringLiteral("user");
     QJsonObject args;
+    /// `args` with its canonical bytes, when whoever made the command wrote them already
+    /// (make() from a CanonicalObject): the engine then stores and hashes those bytes as the
+    /// event's payload instead of writing them again, as long as `args` is still that object
+    /// (a change to `args` after make() is honoured, and the bytes are written anew).
+    std::optional<domain::CanonicalObject> canonicalArgs;
     std::optional<qint64> at; // event time override (demo data, imports); default: the clock
 
     static Command open(const QJsonObject &args, const QString &actor = QStringLiteral("user"));
@@ -45,6 +51,8 @@ struct Command {
     static Command approve(const QString &incident, const QString &actor,
                            const QString &forState = QStringLiteral("*"));
     static Command make(Kind kind, const QString &incident, const QJsonObject &args,
+                        const QString &actor = QStringLiteral("user"));
+    static Command make(Kind kind, const QString &incident, domain::CanonicalObject args,
                         const QString &actor = QStringLiteral("user"));
 };
 

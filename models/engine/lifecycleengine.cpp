@@ -239,6 +239,17 @@ bool LifecycleEngine::emitOnce(Work &work, Incident &inc, const QString &kind,
     return true;
 }
 
+bool LifecycleEngine::emitOnce(Work &work, Incident &inc, const QString &kind,
+                               CanonicalObject payload, Outcome &out, const QString &key,
+                               const QString &checkedId)
+{
+    const QString id = onceId(work, inc, kind, out, key, checkedId);
+    if (id.isEmpty())
+        return false;
+    emitPayload(work, inc, kind, std::move(payload), out, id);
+    return true;
+}
+
 static bool approved(const Incident &inc, const QString &to)
 {
     return inc.approvals.contains(to) || inc.approvals.contains(QStringLiteral("*"));
@@ -862,12 +873,19 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
                 holder->linkedHere = {};
                 holder->linkedByName = {};
             }
-        QJsonObject p = a;
-        if (a[u"alert"].toString() != id) // trimmed: written only then, not copying `a` always
-            p[u"alert"] = id;
         // Linking an alert to an incident happens once, whichever replica links it. The store
         // was asked above for this link's once-only event in the log (and with no link in the
         // table, the log holds none of this incident's), so the log is not asked again.
+        // The payload is the arguments, with the alert id trimmed. The correlator wrote their
+        // canonical bytes already: they are used while they are still those of `a` (the
+        // comparison of an object with itself costs nothing).
+        if (cmd.canonicalArgs && a[u"alert"].toString() == id && cmd.canonicalArgs->object() == a) {
+            out.noop = !emitOnce(work, inc, kinds::AlertLinked, *cmd.canonicalArgs, out, id, once);
+            break;
+        }
+        QJsonObject p = a;
+        if (a[u"alert"].toString() != id) // trimmed: written only then, not copying `a` always
+            p[u"alert"] = id;
         out.noop = !emitOnce(work, inc, kinds::AlertLinked, p, out, id, once);
         break;
     }

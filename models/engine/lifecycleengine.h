@@ -193,6 +193,10 @@ private:
     bool emitOnce(Work &work, domain::Incident &inc, const QString &kind,
                   const QJsonObject &payload, Outcome &out, const QString &key,
                   const QString &checkedId = {});
+    /// The same with the payload's canonical bytes written already.
+    bool emitOnce(Work &work, domain::Incident &inc, const QString &kind,
+                  domain::CanonicalObject payload, Outcome &out, const QString &key,
+                  const QString &checkedId = {});
     Result<domain::Incident> load(Work &work, const QString &ref);
     /// The incident numbered `ref` as this engine's last commit of it left it, when its row
     /// still has that head hash (nothing appended to it since, here or elsewhere).

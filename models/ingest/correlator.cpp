@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ingest/correlator.h"
 
+#include "domain/canonicaljson.h"
 #include "engine/lifecycleengine.h"
 
 #include <QJsonArray>
@@ -190,20 +191,23 @@ bool Correlator::groupLive(Work &w, const GroupRow &g, qint64 now)
 void Correlator::link(Work &w, const QString &incident, const Alert &a, const QString &key,
                       const QString &actor)
 {
-    QJsonObject args{
-        {QStringLiteral("alert"), a.id()},
-        {QStringLiteral("source"), a.source},
-        {QStringLiteral("title"), a.title},
-        {QStringLiteral("status"), alertStatusName(a.status)},
-        {QStringLiteral("severity"), domain::severityName(a.severity)},
-        {QStringLiteral("group"), QString(key).replace(QChar(0x1f), QStringLiteral(", "))}};
-    if (!a.service.isEmpty())
-        args[u"service"] = a.service;
+    // Written in canonical form as they are made, keys in their sorted order: the engine stores
+    // and hashes these bytes as the alert.linked event's payload (one per alert of a storm),
+    // instead of building an object by inserts and writing it out afterwards.
+    domain::CanonicalObjectWriter args;
+    args.string(QLatin1String("alert"), a.id())
+        .string(QLatin1String("group"), QString(key).replace(QChar(0x1f), QStringLiteral(", ")));
     if (!a.host.isEmpty())
-        args[u"host"] = a.host;
+        args.string(QLatin1String("host"), a.host);
+    if (!a.service.isEmpty())
+        args.string(QLatin1String("service"), a.service);
+    args.string(QLatin1String("severity"), domain::severityName(a.severity))
+        .string(QLatin1String("source"), a.source)
+        .string(QLatin1String("status"), alertStatusName(a.status))
+        .string(QLatin1String("title"), a.title);
     if (!a.links.isEmpty())
-        args[u"url"] = a.links.first().toObject().value(u"href").toString();
-    w.plan.commands << Command::make(Command::Kind::LinkAlert, incident, args, actor);
+        args.string(QLatin1String("url"), a.links.first().toObject().value(u"href").toString());
+    w.plan.commands << Command::make(Command::Kind::LinkAlert, incident, args.finish(), actor);
     ++w.plan.attached;
 }
 

@@ -8,6 +8,7 @@
 #include "unit/coretestutil.h"
 #include "unit/migrationtestutil.h"
 
+#include "domain/canonicaljson.h"
 #include "domain/event.h"
 #include "store/sqlite.h"
 
@@ -16,6 +17,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <optional>
 
 using namespace sitrep;
 using namespace sitrep::testing;
@@ -125,6 +127,7 @@ private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
     void sameAlertLinkedTwice_recordedOnce();
+    void writtenArguments_storedAsTheirCanonicalBytes();
     void verifyAndRebuild_giveTheLiveLinks();
     void verify_findsChangedLinks();
     void mergeOfRemoteLinks_converges();
@@ -182,6 +185,76 @@ void TestAlertLinks::sameAlertLinkedTwice_recordedOnce()
     QVERIFY(linked(fx, n, QStringLiteral("am:a")));
     QVERIFY(linked(fx, n, QStringLiteral("am:b")));
     QVERIFY(!linked(fx, n, QStringLiteral("am:c")));
+    const auto v = fx.engine->verify();
+    QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
+}
+
+// A link made from arguments written in canonical form (as the correlator makes them) stores
+// exactly those bytes, which are what the arguments as an object give; arguments changed after
+// the command was made, or an alert id that needs trimming, are written anew from the object.
+void TestAlertLinks::writtenArguments_storedAsTheirCanonicalBytes()
+{
+    CoreFixture fx;
+    const QString n = openWithAlert(fx, QStringLiteral("Written"), QStringLiteral("am:a"));
+    QVERIFY(!n.isEmpty());
+    const auto written = [](const QString &alert) {
+        domain::CanonicalObjectWriter w;
+        w.string(QLatin1String("alert"), alert)
+            .string(QLatin1String("group"), QStringLiteral("alertname=Disk, service=db"))
+            .string(QLatin1String("host"), QStringLiteral("db-1"))
+            .string(QLatin1String("service"), QStringLiteral("db"))
+            .string(QLatin1String("severity"), QStringLiteral("high"))
+            .string(QLatin1String("source"), QStringLiteral("alertmanager"))
+            .string(QLatin1String("status"), QStringLiteral("firing"))
+            // Escapes, a character beyond the BMP and a lone surrogate.
+            .string(QLatin1String("title"), QStringLiteral("Disk \"full\"\t\u00e9 ") +
+                                                QString::fromUcs4(U"\U0001F525") + QChar(0xdc00))
+            .string(QLatin1String("url"), QStringLiteral("http://prometheus:9090/graph?g0.expr=x"));
+        return w.finish();
+    };
+    const auto linkedPayload = [&](const QString &alert) -> std::optional<domain::Event> {
+        for (const domain::Event &e : fx.store.timeline(fx.get(n).uid))
+            if (e.kind == domain::kinds::AlertLinked && e.payload[u"alert"].toString() == alert)
+                return e;
+        return std::nullopt;
+    };
+
+    const domain::CanonicalObject args = written(QStringLiteral("am:w"));
+    auto r = fx.engine->execute(
+        Command::make(Command::Kind::LinkAlert, n, args, QStringLiteral("alertmanager")));
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    QVERIFY(!r->noop);
+    auto e = linkedPayload(QStringLiteral("am:w"));
+    QVERIFY(e);
+    QCOMPARE(e->payloadRaw, args.json());
+    QCOMPARE(e->payloadRaw, domain::canonicalJson(args.object()));
+    QCOMPARE(e->payload, args.object());
+
+    // Changed after it was made: the change is what is stored.
+    Command changed = Command::make(Command::Kind::LinkAlert, n, written(QStringLiteral("am:x")),
+                                    QStringLiteral("alertmanager"));
+    changed.args[u"title"] = QStringLiteral("Changed");
+    r = fx.engine->execute(changed);
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    e = linkedPayload(QStringLiteral("am:x"));
+    QVERIFY(e);
+    QCOMPARE(e->payload[u"title"].toString(), QStringLiteral("Changed"));
+    QCOMPARE(e->payloadRaw, domain::canonicalJson(changed.args));
+
+    // An alert id with spaces around it: linked and stored trimmed.
+    r = fx.engine->execute(Command::make(Command::Kind::LinkAlert, n,
+                                         written(QStringLiteral(" am:y ")),
+                                         QStringLiteral("alertmanager")));
+    QVERIFY2(r, qPrintable(r.errorMessage()));
+    e = linkedPayload(QStringLiteral("am:y"));
+    QVERIFY(e);
+    QJsonObject trimmed = written(QStringLiteral("am:y")).object();
+    QCOMPARE(e->payload, trimmed);
+    QCOMPARE(e->payloadRaw, domain::canonicalJson(trimmed));
+
+    QCOMPARE(fx.store.alerts(fx.get(n).rowid),
+             (QStringList{QStringLiteral("am:a"), QStringLiteral("am:w"), QStringLiteral("am:x"),
+                          QStringLiteral("am:y")}));
     const auto v = fx.engine->verify();
     QVERIFY2(v.ok, qPrintable(v.faults.join(u'\n')));
 }

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Correlation before the engine: grouping, dedup, window, threshold, flapping, the
 // all-alerts-resolved policy, restart, generic seed-003 events. Real SQLite on disk.
+#include "domain/canonicaljson.h"
 #include "engine/lifecycleengine.h"
 #include "host/workflowactions.h"
 #include "ingest/correlator.h"
 #include "ingest/ingestpipeline.h"
+#include "ingest/normalizer.h"
 #include "store/store.h"
 #include "unit/migrationtestutil.h"
 #include "workflow/oncall.h"
@@ -15,6 +17,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <memory>
 
 using namespace sitrep;
@@ -167,6 +170,67 @@ private Q_SLOTS:
         QCOMPARE(incs[0].severity, domain::Severity::Medium);
         QVERIFY(incs[0].title.contains(u"HighLatency"));
         QCOMPARE(env.eventsOfKind(incs[0].uid, domain::kinds::AlertLinked).size(), 40);
+        QVERIFY(env.store->verify().ok);
+    }
+
+    void linkPayload_isTheAlertsFieldsInCanonicalBytes()
+    {
+        // The correlator writes each link's arguments in canonical form as it makes them, and
+        // the log stores those bytes: they must be what the alert's fields as an object give
+        // (service, host and url only when the alert has them).
+        Env env;
+        QVERIFY(env.open());
+        // Not a raw string literal: the meta-object compiler does not read those.
+        const QByteArray body =
+            "{\"version\":\"4\",\"status\":\"firing\",\"alerts\":["
+            "{\"status\":\"firing\",\"labels\":{\"alertname\":\"Disk "
+            "\\\"full\\\"\\t\\u00e9\",\"service\":\"db\","
+            "\"instance\":\"db-1:9100\",\"severity\":\"critical\"},\"annotations\":{\"summary\":"
+            "\"Disk\"},"
+            "\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"0001-01-01T00:00:00Z\","
+            "\"generatorURL\":\"http://prometheus:9090/graph?g0.expr=disk\"},"
+            "{\"status\":\"firing\",\"labels\":{\"alertname\":\"Disk "
+            "\\\"full\\\"\\t\\u00e9\",\"service\":\"db\","
+            "\"severity\":\"critical\"},\"annotations\":{\"summary\":\"Disk\"},"
+            "\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"0001-01-01T00:00:00Z\"}]}";
+        auto r = env.pipeline->ingest(QStringLiteral("alertmanager"), body);
+        QVERIFY2(r, qPrintable(r.errorMessage()));
+        const auto alerts = normalize(QStringLiteral("alertmanager"), body, env.config);
+        QVERIFY(alerts);
+        QCOMPARE(alerts->size(), 2);
+        const auto incs = env.incidents();
+        QCOMPARE(incs.size(), 1);
+        const auto links = env.eventsOfKind(incs[0].uid, domain::kinds::AlertLinked);
+        QCOMPARE(links.size(), 2);
+        int withUrl = 0, withHost = 0;
+        for (const Alert &a : *alerts) {
+            const auto e = std::find_if(links.cbegin(), links.cend(), [&](const domain::Event &l) {
+                return l.payload[u"alert"].toString() == a.id();
+            });
+            QVERIFY2(e != links.cend(), qPrintable(a.id()));
+            const QString group = e->payload[u"group"].toString();
+            QVERIFY(!group.isEmpty());
+            QJsonObject expected{{QStringLiteral("alert"), a.id()},
+                                 {QStringLiteral("source"), a.source},
+                                 {QStringLiteral("title"), a.title},
+                                 {QStringLiteral("status"), alertStatusName(a.status)},
+                                 {QStringLiteral("severity"), domain::severityName(a.severity)},
+                                 {QStringLiteral("group"), group}};
+            if (!a.service.isEmpty())
+                expected[u"service"] = a.service;
+            if (!a.host.isEmpty()) {
+                expected[u"host"] = a.host;
+                ++withHost;
+            }
+            if (!a.links.isEmpty()) {
+                expected[u"url"] = a.links.first().toObject().value(u"href").toString();
+                ++withUrl;
+            }
+            QCOMPARE(e->payload, expected);
+            QCOMPARE(e->payloadRaw, domain::canonicalJson(expected));
+        }
+        QCOMPARE(withUrl, 1);
+        QCOMPARE(withHost, 1);
         QVERIFY(env.store->verify().ok);
     }
 
