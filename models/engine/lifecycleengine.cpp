@@ -851,7 +851,8 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         break;
     }
     case Command::Kind::LinkAlert: {
-        const QString id = a[u"alert"].toString().trimmed();
+        const QString given = a[u"alert"].toString();
+        const QString id = given.trimmed();
         if (id.isEmpty())
             return fail(QStringLiteral("link-alert needs an alert id"));
         // Linked already: the batch's copy knows the links it made; the store the others (the
@@ -879,12 +880,13 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         // The payload is the arguments, with the alert id trimmed. The correlator wrote their
         // canonical bytes already: they are used while they are still those of `a` (the
         // comparison of an object with itself costs nothing).
-        if (cmd.canonicalArgs && a[u"alert"].toString() == id && cmd.canonicalArgs->object() == a) {
+        const bool trimmed = given == id;
+        if (trimmed && cmd.canonicalArgs && cmd.canonicalArgs->object() == a) {
             out.noop = !emitOnce(work, inc, kinds::AlertLinked, *cmd.canonicalArgs, out, id, once);
             break;
         }
         QJsonObject p = a;
-        if (a[u"alert"].toString() != id) // trimmed: written only then, not copying `a` always
+        if (!trimmed) // written only then, not copying `a` always
             p[u"alert"] = id;
         out.noop = !emitOnce(work, inc, kinds::AlertLinked, p, out, id, once);
         break;
