@@ -43,11 +43,23 @@ constexpr Field<qint64> TimeFields[] = {{u"starts_at", &Alert::startsAt},
 
 } // namespace
 
+namespace {
+
+QJsonArray linksJson(const QList<AlertLink> &links)
+{
+    QJsonArray out;
+    for (const AlertLink &l : links)
+        out.append(QJsonObject{{QStringLiteral("href"), l.href}, {QStringLiteral("text"), l.text}});
+    return out;
+}
+
+} // namespace
+
 QJsonObject Alert::toJson() const
 {
     QJsonObject o{{QStringLiteral("status"), alertStatusName(status)},
                   {QStringLiteral("severity"), domain::severityName(severity)},
-                  {QStringLiteral("links"), links}};
+                  {QStringLiteral("links"), linksJson(links)}};
     for (const auto &f : TextFields)
         o.insert(QStringView(f.key), this->*f.member);
     for (const auto &f : ObjectFields)
@@ -59,38 +71,38 @@ QJsonObject Alert::toJson() const
 
 QByteArray Alert::toJsonText() const
 {
-    // Every key of toJson(), in the sorted order Qt writes an object's keys in.
+    // Every key of toJson(), in the sorted order Qt writes an object's keys in; each written
+    // with the punctuation around it in one go.
     QByteArray out;
     out.reserve(512);
-    const auto key = [&](const char *k) {
-        out += out.isEmpty() ? "{\"" : ",\"";
-        out += k;
-        out += "\":";
-    };
-    const auto text = [&](const char *k, const QString &v) {
-        key(k);
+    const auto text = [&](const char *key, QStringView v) {
+        out += key;
         domain::appendJsonString(out, v);
     };
-    text("alertname", alertname);
-    key("annotations");
+    text("{\"alertname\":", alertname);
+    out += ",\"annotations\":";
     out += domain::canonicalJson(annotations);
-    text("description", description);
-    key("ends_at");
+    text(",\"description\":", description);
+    out += ",\"ends_at\":";
     out += QByteArray::number(endsAt);
-    text("fingerprint", fingerprint);
-    text("host", host);
-    key("labels");
+    text(",\"fingerprint\":", fingerprint);
+    text(",\"host\":", host);
+    out += ",\"labels\":";
     out += domain::canonicalJson(labels);
-    key("links");
-    out += domain::canonicalJson(links);
-    text("raw_severity", rawSeverity);
-    text("service", service);
-    text("severity", domain::severityName(severity));
-    text("source", source);
-    key("starts_at");
+    out += ",\"links\":[";
+    for (const AlertLink &l : links) { // the keys of a link in their sorted order
+        text(&l == &links.first() ? "{\"href\":" : ",{\"href\":", l.href);
+        text(",\"text\":", l.text);
+        out += '}';
+    }
+    text("],\"raw_severity\":", rawSeverity);
+    text(",\"service\":", service);
+    text(",\"severity\":", domain::severityName(severity));
+    text(",\"source\":", source);
+    out += ",\"starts_at\":";
     out += QByteArray::number(startsAt);
-    text("status", alertStatusName(status));
-    text("title", title);
+    text(",\"status\":", alertStatusName(status));
+    text(",\"title\":", title);
     out += '}';
     return out;
 }
@@ -106,7 +118,10 @@ Alert Alert::fromJson(const QJsonObject &o)
         a.*f.member = o[QStringView(f.key)].toInteger();
     a.status = util::valueOf(StatusNames, o[u"status"].toString()).value_or(Status::Firing);
     a.severity = domain::parseSeverity(o[u"severity"].toString());
-    a.links = o[u"links"].toArray();
+    for (const QJsonValue &l : o[u"links"].toArray()) {
+        const QJsonObject link = l.toObject();
+        a.links.append({link[u"href"].toString(), link[u"text"].toString()});
+    }
     return a;
 }
 

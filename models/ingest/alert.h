@@ -9,6 +9,14 @@
 
 namespace sitrep::ingest {
 
+/// A link an alert carries (its source's page, a runbook, a dashboard): stored as
+/// {"href", "text"}.
+struct AlertLink {
+    QString href;
+    QString text;
+    bool operator==(const AlertLink &) const = default;
+};
+
 /// One alert from any source, after its normalizer: the unit the correlator works on.
 struct Alert {
     enum class Status { Firing, Resolved, Acknowledged };
@@ -27,7 +35,7 @@ struct Alert {
     QJsonObject annotations;
     qint64 startsAt = 0; // ms since epoch, 0 = unknown
     qint64 endsAt = 0;   // ms since epoch, 0 = not ended
-    QJsonArray links;    // [{href, text}]
+    QList<AlertLink> links;
 
     /// "source:fingerprint": the id linked to incidents.
     QString id() const { return source + u':' + fingerprint; }

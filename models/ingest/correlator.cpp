@@ -206,7 +206,7 @@ void Correlator::link(Work &w, const QString &incident, const Alert &a, const QS
         .string(QLatin1String("status"), alertStatusName(a.status))
         .string(QLatin1String("title"), a.title);
     if (!a.links.isEmpty())
-        args.string(QLatin1String("url"), a.links.first().toObject().value(u"href").toString());
+        args.string(QLatin1String("url"), a.links.first().href);
     w.plan.commands << Command::make(Command::Kind::LinkAlert, incident, args.finish(), actor);
     ++w.plan.attached;
 }

@@ -115,15 +115,15 @@ QString labelFingerprint(const QJsonObject &labels)
     return shortHash(canon);
 }
 
-void addLink(QJsonArray &links, const QString &href, const QString &label)
+void addLink(QList<AlertLink> &links, const QString &href, const QString &label)
 {
     const QString h = href.trimmed();
     if (h.isEmpty())
         return;
-    for (const auto &l : std::as_const(links))
-        if (l.toObject().value(u"href").toString() == h)
+    for (const AlertLink &l : std::as_const(links))
+        if (l.href == h)
             return;
-    links.append(QJsonObject{{QStringLiteral("href"), clip(h)}, {QStringLiteral("text"), label}});
+    links.append({clip(h), label});
 }
 
 Result<QJsonArray> alertsArray(const QJsonObject &root)
