@@ -157,11 +157,12 @@ R promStyle(const QJsonObject &root, const QString &source, const IngestConfig &
         if (!v.isObject())
             return R(invalid(QStringLiteral("%1 must be an object").arg(where())));
         const QJsonObject a = v.toObject();
-        if (!a.value(u"labels").isObject())
+        const QJsonValue labels = a.value(u"labels");
+        if (!labels.isObject())
             return R(invalid(QStringLiteral("%1.labels is missing or not an object").arg(where())));
         Alert al;
         al.source = source;
-        al.labels = stringMap(a.value(u"labels"));
+        al.labels = stringMap(labels);
         if (al.labels.isEmpty())
             return R(invalid(QStringLiteral("%1.labels is empty").arg(where())));
         al.annotations = stringMap(a.value(u"annotations"));
@@ -179,20 +180,23 @@ R promStyle(const QJsonObject &root, const QString &source, const IngestConfig &
         al.alertname = al.labels.value(u"alertname").toString();
         al.service = firstOf(al.labels, config.serviceLabels);
         al.host = firstOf(al.labels, config.hostLabels);
-        al.rawSeverity = firstOf(al.labels, {QStringLiteral("severity"), QStringLiteral("priority"),
-                                             QStringLiteral("level")});
+        // The lists of keys are made once, not for every alert.
+        static const QStringList severityKeys{QStringLiteral("severity"),
+                                              QStringLiteral("priority"), QStringLiteral("level")};
+        static const QStringList titleKeys{QStringLiteral("summary"), QStringLiteral("title"),
+                                           QStringLiteral("message")};
+        static const QStringList descriptionKeys{QStringLiteral("description"),
+                                                 QStringLiteral("message")};
+        al.rawSeverity = firstOf(al.labels, severityKeys);
         al.severity = config.severityFor(source, al.rawSeverity);
         // Whitespace alone is no title: simplified before each fallback is considered.
-        al.title = firstOf(al.annotations, {QStringLiteral("summary"), QStringLiteral("title"),
-                                            QStringLiteral("message")})
-                       .simplified();
+        al.title = firstOf(al.annotations, titleKeys).simplified();
         if (al.title.isEmpty())
             al.title = al.alertname.simplified();
         if (al.title.isEmpty())
             al.title = QStringLiteral("Alert %1").arg(al.fingerprint);
         al.title = clip(al.title, 300);
-        al.description =
-            firstOf(al.annotations, {QStringLiteral("description"), QStringLiteral("message")});
+        al.description = firstOf(al.annotations, descriptionKeys);
         const QString starts = a.value(u"startsAt").toString();
         const QString ends = a.value(u"endsAt").toString();
         al.startsAt = qMax<qint64>(0, parseAlertTime(starts));
