@@ -14,7 +14,8 @@
 // Defaults: 100,000 alerts over 50 services in Alertmanager webhooks of 100 alerts; 20,000
 // alerts over HTTP; 1,000, 10,000 and 100,000 alerts into one incident (the cost of an alert
 // must not grow with the alerts the incident has; a size runs several times, on empty
-// databases, up to about 100,000 alerts in all, and its median run counts; each run's time
+// databases, up to about 100,000 alerts in all and at least --rounds times, the sizes taking
+// turns, and its median run counts; each run's time
 // ends with the write-back of what its commits logged, a checkpoint, for Sitrep and raw SQLite
 // alike: a run that logs fewer pages than the automatic checkpoint waits for would otherwise
 // leave that work outside its time, and a larger one pay it inside; Sitrep's write-back waits
@@ -471,7 +472,8 @@ int main(int argc, char **argv)
                                    {"rounds",
                                     "Rounds of the storm and HTTP comparisons, each on fresh "
                                     "databases; with more than one, each round's ratios and "
-                                    "their median are printed.",
+                                    "their median are printed. Each one-incident size also "
+                                    "runs at least this many times.",
                                     "N", "1", 1}});
     const int alerts = args.value("alerts").toInt();
     const int services = args.value("services").toInt();
@@ -639,6 +641,15 @@ int main(int argc, char **argv)
             const double c = x.time.cpuSeconds + (withWriteBack ? x.writeBack.cpuSeconds : 0.0);
             return c * 1e6 / double(qMax<qint64>(1, x.alerts));
         };
+        // One size's runs: CPU µs per alert of each, Sitrep with and without its write-back,
+        // and raw SQLite's.
+        struct Size {
+            int n = 0;
+            int repeats = 0;
+            std::vector<double> sitrepUs, bareUs, rawUs;
+            double wall = 0, cpu = 0;
+        };
+        std::vector<Size> runs;
         for (const QString &size : sizes) {
             const int n = size.toInt();
             if (n < batch || n % batch) {
@@ -648,11 +659,21 @@ int main(int argc, char **argv)
             }
             // A small incident takes a few hundredths of a second, too short to time once:
             // each size runs until about 100,000 alerts are sent in all (at most 9 times,
-            // each on an empty database), and its median run counts, for raw SQLite alike.
-            const int repeats = qBound(1, 100000 / n, 9) | 1;
-            std::vector<double> sitrepUs, bareUs, rawUsAll;
-            double wall = 0, cpu = 0;
-            for (int k = 0; k < repeats; ++k) {
+            // each on an empty database), and at least --rounds times; its median run counts,
+            // for raw SQLite alike.
+            runs.push_back({n, qMax(qBound(1, 100000 / n, 9), rounds) | 1, {}, {}, {}});
+        }
+        // The sizes take turns (1,000, 10,000, 100,000, then 1,000 again...): the machine's
+        // speed moves over tens of seconds, and sizes run one after the other would each
+        // catch a different phase of it.
+        const int turns = std::max_element(runs.cbegin(), runs.cend(), [](auto &a, auto &b) {
+                              return a.repeats < b.repeats;
+                          })->repeats;
+        for (int k = 0; k < turns; ++k) {
+            for (Size &z : runs) {
+                if (k >= z.repeats)
+                    continue;
+                const int n = z.n;
                 Sitrep one;
                 if (!one.open(QStringLiteral("one.db")))
                     return 1;
@@ -661,7 +682,7 @@ int main(int argc, char **argv)
                 const Run raw =
                     rawSqlite(rawDir.filePath(QStringLiteral("raw-one-%1-%2.db").arg(n).arg(k)),
                               n / batch, 1, batch);
-                rawUsAll.push_back(perAlert(raw, true));
+                z.rawUs.push_back(perAlert(raw, true));
                 Run r = inProcessStorm(one, n, 1, batch, &ok);
                 {
                     Stopwatch c;
@@ -677,31 +698,33 @@ int main(int argc, char **argv)
                     }
                     r.writeBack = c.elapsed();
                 }
-                sitrepUs.push_back(perAlert(r, true));
-                bareUs.push_back(perAlert(r, false));
-                wall += r.time.seconds + r.writeBack.seconds;
-                cpu += r.time.cpuSeconds + r.writeBack.cpuSeconds;
+                z.sitrepUs.push_back(perAlert(r, true));
+                z.bareUs.push_back(perAlert(r, false));
+                z.wall += r.time.seconds + r.writeBack.seconds;
+                z.cpu += r.time.cpuSeconds + r.writeBack.cpuSeconds;
                 grew = grew && one.store.incidentCount() == 1 &&
                        one.scalar("SELECT alert_count FROM incidents") == n &&
                        one.scalar("SELECT count(*) FROM incident_alerts") == n;
             }
-            const auto median = [](std::vector<double> v) {
-                std::sort(v.begin(), v.end());
-                return v[v.size() / 2];
-            };
-            const double rawUs = median(rawUsAll);
+        }
+        const auto median = [](std::vector<double> v) {
+            std::sort(v.begin(), v.end());
+            return v[v.size() / 2];
+        };
+        for (const Size &z : runs) {
+            const double rawUs = median(z.rawUs);
             if (rawFirst == 0)
                 rawFirst = rawUs;
-            const double us = median(sitrepUs), bare = median(bareUs);
+            const double us = median(z.sitrepUs), bare = median(z.bareUs);
             if (first == 0) {
                 first = us;
                 firstBare = bare;
             }
             worst = qMax(worst, us / first);
             worstBare = qMax(worstBare, bare / firstBare);
-            g.add({QStringLiteral("%1 (median of %2)").arg(bench::num(double(n))).arg(repeats),
-                   bench::num(wall / repeats, 2), bench::num(cpu / repeats, 2), bench::num(us, 1),
-                   QStringLiteral("%1x").arg(us / first, 0, 'f', 2),
+            g.add({QStringLiteral("%1 (median of %2)").arg(bench::num(double(z.n))).arg(z.repeats),
+                   bench::num(z.wall / z.repeats, 2), bench::num(z.cpu / z.repeats, 2),
+                   bench::num(us, 1), QStringLiteral("%1x").arg(us / first, 0, 'f', 2),
                    QStringLiteral("%1 (%2x)")
                        .arg(bench::num(bare, 1))
                        .arg(bare / firstBare, 0, 'f', 2),
