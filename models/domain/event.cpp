@@ -104,11 +104,21 @@ bool foldsBefore(const Event &a, const Event &b)
 
 QString onceEventId(const QString &incidentUid, const QString &kind, const QString &key)
 {
+    // The id last made on this thread is kept: the engine makes a link's id to look it up,
+    // and the projection asks again for the same one as it folds the event in (a SHA-1 each).
+    struct Last {
+        QString incident, kind, key, id;
+    };
+    thread_local Last last;
+    if (key == last.key && incidentUid == last.incident && kind == last.kind && !last.id.isNull())
+        return last.id;
     // Any spelling QUuid reads names the incident in its plain one.
     const QString incident = isPlainUuid(incidentUid)
                                  ? incidentUid
                                  : QUuid::fromString(incidentUid).toString(QUuid::WithoutBraces);
-    return nameUuid(kOnceNamespace, incident + u'\n' + kind + u'\n' + key);
+    QString id = nameUuid(kOnceNamespace, incident + u'\n' + kind + u'\n' + key);
+    last = {incidentUid, kind, key, id};
+    return id;
 }
 
 QString correlatedIncidentUid(const QString &correlationKey, int epoch)

@@ -368,9 +368,16 @@ private slots:
             if (i % 5 == 0)
                 key += QString(200, u'k'); // past the stack buffer
             const QString incident = QUuid::fromString(uid).toString(QUuid::WithoutBraces);
-            QCOMPARE(domain::onceEventId(uid, kind, key),
-                     QUuid::createUuidV5(once, incident + u'\n' + kind + u'\n' + key)
-                         .toString(QUuid::WithoutBraces));
+            const QString want = QUuid::createUuidV5(once, incident + u'\n' + kind + u'\n' + key)
+                                     .toString(QUuid::WithoutBraces);
+            QCOMPARE(domain::onceEventId(uid, kind, key), want);
+            // Asked again, as the projection asks right after the engine: the id kept.
+            QCOMPARE(domain::onceEventId(uid, kind, key), want);
+            // Any part different: never the id kept for the others.
+            QVERIFY(domain::onceEventId(uid, kind, key + u'x') != want);
+            QVERIFY(domain::onceEventId(uid, kind + u'x', key) != want);
+            QVERIFY(domain::onceEventId(QUuid::createUuid().toString(), kind, key) != want);
+            QCOMPARE(domain::onceEventId(uid, kind, key), want);
             QCOMPARE(domain::correlatedIncidentUid(key, i - 100),
                      QUuid::createUuidV5(incidents, key + u'\n' + QString::number(i - 100))
                          .toString(QUuid::WithoutBraces));
