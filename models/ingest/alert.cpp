@@ -41,10 +41,6 @@ constexpr Field<QJsonObject> ObjectFields[] = {{u"labels", &Alert::labels},
 constexpr Field<qint64> TimeFields[] = {{u"starts_at", &Alert::startsAt},
                                         {u"ends_at", &Alert::endsAt}};
 
-} // namespace
-
-namespace {
-
 QJsonArray linksJson(const QList<AlertLink> &links)
 {
     QJsonArray out;

@@ -436,8 +436,10 @@ private Q_SLOTS:
         odd.startsAt = -5;
         odd.endsAt = 9007199254740993LL;
         odd.labels = QJsonObject{{QStringLiteral("k"), QStringLiteral("v\u0001")}};
+        // Three links, one with an empty text: written and read back in their order.
         odd.links = {{QStringLiteral("http://x/?a=1&b=\"2\""), QStringLiteral("source")},
-                     {QStringLiteral("https://runbooks/\u00e9"), QStringLiteral("run\tbook")}};
+                     {QStringLiteral("https://runbooks/\u00e9"), QStringLiteral("run\tbook")},
+                     {QStringLiteral("https://dash/1"), QString()}};
         alerts << odd << Alert{};
         for (const Alert &a : std::as_const(alerts)) {
             QCOMPARE(a.toJsonText(), QJsonDocument(a.toJson()).toJson(QJsonDocument::Compact));
@@ -446,8 +448,6 @@ private Q_SLOTS:
             QVERIFY(back.links == a.links);
             QCOMPARE(back.toJsonText(), a.toJsonText());
         }
-        QVERIFY(std::any_of(alerts.cbegin(), alerts.cend(),
-                            [](const Alert &a) { return a.links.size() > 2; }));
     }
 
     void parseAlertTime_forms()
