@@ -650,6 +650,7 @@ int main(int argc, char **argv)
             double wall = 0, cpu = 0;
         };
         std::vector<Size> runs;
+        int turns = 0;
         for (const QString &size : sizes) {
             const int n = size.toInt();
             if (n < batch || n % batch) {
@@ -662,13 +663,11 @@ int main(int argc, char **argv)
             // each on an empty database), and at least --rounds times; its median run counts,
             // for raw SQLite alike.
             runs.push_back({n, qMax(qBound(1, 100000 / n, 9), rounds) | 1, {}, {}, {}});
+            turns = qMax(turns, runs.back().repeats);
         }
         // The sizes take turns (1,000, 10,000, 100,000, then 1,000 again...): the machine's
         // speed moves over tens of seconds, and sizes run one after the other would each
         // catch a different phase of it.
-        const int turns = std::max_element(runs.cbegin(), runs.cend(), [](auto &a, auto &b) {
-                              return a.repeats < b.repeats;
-                          })->repeats;
         for (int k = 0; k < turns; ++k) {
             for (Size &z : runs) {
                 if (k >= z.repeats)
