@@ -4,6 +4,10 @@
 #include <QJsonArray>
 #include <QUuid>
 
+#include <algorithm>
+#include <array>
+#include <vector>
+
 namespace sitrep::store {
 
 using namespace sitrep::domain;
@@ -51,14 +55,16 @@ bool isBackgroundKind(const QString &kind)
            kind.startsWith(u"sync.");
 }
 
-static void setDeadlines(Incident &inc, const QJsonObject &p)
+// The payload's response_minutes and resolution_minutes (Undefined where it has none: an
+// object holds no Undefined value, so that is "not there").
+static void setDeadlines(Incident &inc, const QJsonValue &response, const QJsonValue &resolution)
 {
-    if (p.contains(u"response_minutes")) {
-        const qint64 r = p[u"response_minutes"].toInteger();
+    if (!response.isUndefined()) {
+        const qint64 r = response.toInteger();
         inc.responseDue = r > 0 ? inc.createdAt + r * 60000 + inc.slaPausedMs : 0;
     }
-    if (p.contains(u"resolution_minutes")) {
-        const qint64 r = p[u"resolution_minutes"].toInteger();
+    if (!resolution.isUndefined()) {
+        const qint64 r = resolution.toInteger();
         inc.resolutionDue = r > 0 ? inc.createdAt + r * 60000 + inc.slaPausedMs : 0;
     }
 }
@@ -166,6 +172,75 @@ static void applyField(Incident &inc, const QString &field, const QJsonValue &v)
     inc.extra[field] = v;
 }
 
+namespace {
+// What an opening reads of its payload, besides the fields of kFields it carries.
+enum OpeningSlot : int {
+    Number = int(std::size(kFields)),
+    Alerts,
+    State,
+    Open,
+    Sla,
+    ResponseMinutes,
+    ResolutionMinutes,
+    OpeningSlots
+};
+
+// The names an opening reads, sorted for a binary search, each with its slot: a field of
+// kFields has its index there as its slot.
+struct OpeningName {
+    QStringView name;
+    int slot;
+};
+const std::vector<OpeningName> &openingNames()
+{
+    static const std::vector<OpeningName> names = [] {
+        std::vector<OpeningName> out;
+        for (size_t i = 0; i < std::size(kFields); ++i)
+            if (kFields[i].opening)
+                out.push_back({QStringView(kFields[i].name), int(i)});
+        out.push_back({u"number", Number});
+        out.push_back({u"alerts", Alerts});
+        out.push_back({u"state", State});
+        out.push_back({u"open", Open});
+        out.push_back({u"sla", Sla});
+        out.push_back({u"response_minutes", ResponseMinutes});
+        out.push_back({u"resolution_minutes", ResolutionMinutes});
+        std::sort(out.begin(), out.end(),
+                  [](const OpeningName &a, const OpeningName &b) { return a.name < b.name; });
+        return out;
+    }();
+    return names;
+}
+} // namespace
+
+// The fold of an incident's opening. Its payload carries a dozen or more names the fold
+// reads: one walk over its keys, where a lookup each would search the keys for every one.
+static void applyOpening(Incident &inc, const Event &e)
+{
+    const std::vector<OpeningName> &names = openingNames();
+    std::array<QJsonValue, OpeningSlots> v; // Undefined: not in the payload
+    for (auto it = e.payload.constBegin(); it != e.payload.constEnd(); ++it) {
+        const QString key = it.key();
+        const auto at =
+            std::lower_bound(names.begin(), names.end(), QStringView(key),
+                             [](const OpeningName &n, QStringView k) { return n.name < k; });
+        if (at != names.end() && at->name == key)
+            v[size_t(at->slot)] = it.value();
+    }
+    inc.uid = e.incidentUid;
+    inc.number = v[Number].toString();
+    for (size_t i = 0; i < std::size(kFields); ++i)
+        if (kFields[i].opening)
+            kFields[i].set(inc, v[i]);
+    for (const auto &a : v[Alerts].toArray())
+        linkAlert(inc, a.toString(), true);
+    inc.state = v[State].toString();
+    inc.open = v[Open].toBool(true);
+    inc.createdAt = e.ts;
+    setDeadlines(inc, v[ResponseMinutes], v[ResolutionMinutes]);
+    applySlaMode(inc, v[Sla].toString(), e.ts);
+}
+
 QJsonValue fieldValue(const Incident &inc, const QString &field)
 {
     for (const FieldSpec &f : kFields)
@@ -181,18 +256,7 @@ void applyEvent(Incident &inc, const Event &e)
         // A second opening of an incident already opened: it opens nothing and resets nothing
         // (the merge does not append one; a log that holds one folds the same way).
     } else if (e.kind == kinds::Opened) {
-        inc.uid = e.incidentUid;
-        inc.number = p[u"number"].toString();
-        for (const FieldSpec &f : kFields)
-            if (f.opening)
-                f.set(inc, p[QStringView(f.name)]);
-        for (const auto &a : p[u"alerts"].toArray())
-            linkAlert(inc, a.toString(), true);
-        inc.state = p[u"state"].toString();
-        inc.open = p[u"open"].toBool(true);
-        inc.createdAt = e.ts;
-        setDeadlines(inc, p);
-        applySlaMode(inc, p[u"sla"].toString(), e.ts);
+        applyOpening(inc, e);
     } else if (e.kind == kinds::Transitioned && p.contains(u"from") &&
                p[u"from"].toString() != inc.state) {
         // A merged transition made from a state the incident had already left: a conflict
@@ -224,7 +288,7 @@ void applyEvent(Incident &inc, const Event &e)
     } else if (e.kind == kinds::FieldSet) {
         const QString field = p[u"field"].toString();
         applyField(inc, field, p[u"value"]);
-        setDeadlines(inc, p);
+        setDeadlines(inc, p[u"response_minutes"], p[u"resolution_minutes"]);
     } else if (e.kind == kinds::Assigned) {
         inc.assignee = p[u"assignee"].toString();
         if (p.contains(u"group"))

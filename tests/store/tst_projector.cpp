@@ -195,6 +195,145 @@ private Q_SLOTS:
         QCOMPARE(inc.headHash, QStringLiteral("77")); // the last event's hash is the chain head
     }
 
+    // The opening reads its payload in one walk over the keys: each name it reads gives what a
+    // lookup of that name gives, whatever else the payload carries (names that sort before,
+    // between and after the ones it reads, values of another type), and a name it lacks
+    // gives what an empty payload gives.
+    void apply_opening_readsEachNameAsALookupWould()
+    {
+        const QString uid = QStringLiteral("6f9619ff-8b86-4011-b42d-00c04fc964ff");
+        const qint64 t = baseTime();
+        const QStringList texts = {QStringLiteral("number"),
+                                   QStringLiteral("title"),
+                                   QStringLiteral("description"),
+                                   QStringLiteral("severity"),
+                                   QStringLiteral("priority"),
+                                   QStringLiteral("impact"),
+                                   QStringLiteral("urgency"),
+                                   QStringLiteral("category"),
+                                   QStringLiteral("subcategory"),
+                                   QStringLiteral("assignee"),
+                                   QStringLiteral("assignment_group"),
+                                   QStringLiteral("reporter"),
+                                   QStringLiteral("commander"),
+                                   QStringLiteral("state"),
+                                   QStringLiteral("sla")};
+        const QStringList lists = {QStringLiteral("services"), QStringLiteral("cis"),
+                                   QStringLiteral("alerts")};
+        const QStringList numbers = {QStringLiteral("response_minutes"),
+                                     QStringLiteral("resolution_minutes")};
+        // Not read by an opening: folded by other events, or by nothing.
+        const QStringList others = {QStringLiteral("a"),          QStringLiteral("alert"),
+                                    QStringLiteral("numbers"),    QStringLiteral("responders"),
+                                    QStringLiteral("root_cause"), QStringLiteral("time_spent"),
+                                    QStringLiteral("titlex"),     QStringLiteral("zz"),
+                                    QStringLiteral("Title")};
+        const QStringList severities = {QStringLiteral("critical"), QStringLiteral("sev2"),
+                                        QStringLiteral("3"), QStringLiteral("p4"),
+                                        QStringLiteral("nonsense")};
+        const QStringList slaModes = {QStringLiteral("running"), QStringLiteral("paused"),
+                                      QStringLiteral("stopped"), QStringLiteral("other")};
+        std::mt19937 rng(20261208);
+        const auto pick = [&rng](int n) { return int(rng() % unsigned(n)); };
+        for (int round = 0; round < 2000; ++round) {
+            QJsonObject p;
+            const auto someValue = [&](const QString &name) -> QJsonValue {
+                switch (pick(6)) {
+                case 0:
+                    return 17;
+                case 1:
+                    return true;
+                case 2:
+                    return QJsonArray{name};
+                case 3:
+                    return QJsonObject{{name, 1}};
+                default:
+                    return name + QString::number(pick(3)) + QStringLiteral(" \u00e9");
+                }
+            };
+            for (const QString &name : texts) {
+                if (pick(3) == 0)
+                    continue;
+                QJsonValue v = QStringLiteral("%1 %2").arg(name).arg(pick(100));
+                if (name == u"severity")
+                    v = severities.at(pick(int(severities.size())));
+                else if (name == u"priority")
+                    v = QStringLiteral("P%1").arg(pick(6));
+                else if (name == u"sla")
+                    v = slaModes.at(pick(int(slaModes.size())));
+                p.insert(name, pick(8) == 0 ? someValue(name) : v);
+            }
+            for (const QString &name : lists) {
+                if (pick(3) == 0)
+                    continue;
+                QJsonArray a;
+                for (int i = pick(4); i > 0; --i)
+                    a.append(QStringLiteral("%1-%2").arg(name).arg(pick(3))); // repeats too
+                p.insert(name, pick(8) == 0 ? someValue(name) : QJsonValue(a));
+            }
+            for (const QString &name : numbers)
+                if (pick(3) != 0)
+                    p.insert(name, pick(8) == 0 ? someValue(name) : QJsonValue(pick(300) - 20));
+            if (pick(3) != 0)
+                p.insert(QStringLiteral("open"), pick(8) == 0 ? someValue(QStringLiteral("open"))
+                                                              : QJsonValue(pick(2) == 0));
+            for (const QString &name : others)
+                if (pick(2) == 0)
+                    p.insert(name, someValue(name));
+
+            Incident inc;
+            store::applyEvent(inc, makeEvent(uid, round + 1, domain::kinds::Opened, p, t));
+            const auto text = [&p](const char *name) {
+                return p.value(QLatin1String(name)).toString();
+            };
+            const auto list = [&p](const char *name) {
+                QStringList out;
+                for (const auto &v : p.value(QLatin1String(name)).toArray())
+                    out << v.toString();
+                return out;
+            };
+            const QByteArray where = QJsonDocument(p).toJson(QJsonDocument::Compact);
+            QVERIFY2(inc.uid == uid, where.constData());
+            QVERIFY2(inc.number == text("number"), where.constData());
+            QVERIFY2(inc.title == text("title"), where.constData());
+            QVERIFY2(inc.description == text("description"), where.constData());
+            QVERIFY2(inc.severity == domain::parseSeverity(text("severity")), where.constData());
+            QVERIFY2(inc.priority == domain::parsePriority(text("priority")), where.constData());
+            QVERIFY2(inc.impact == text("impact"), where.constData());
+            QVERIFY2(inc.urgency == text("urgency"), where.constData());
+            QVERIFY2(inc.category == text("category"), where.constData());
+            QVERIFY2(inc.subcategory == text("subcategory"), where.constData());
+            QVERIFY2(inc.assignee == text("assignee"), where.constData());
+            QVERIFY2(inc.assignmentGroup == text("assignment_group"), where.constData());
+            QVERIFY2(inc.reporter == text("reporter"), where.constData());
+            QVERIFY2(inc.commander == text("commander"), where.constData());
+            QVERIFY2(inc.services == list("services"), where.constData());
+            QVERIFY2(inc.cis == list("cis"), where.constData());
+            QStringList alerts = list("alerts");
+            alerts.removeDuplicates(); // a link folded twice counts once
+            QVERIFY2(inc.alerts == alerts, where.constData());
+            QVERIFY2(inc.alertCount == alerts.size(), where.constData());
+            // Folded by other events only.
+            QVERIFY2(inc.responders.isEmpty() && inc.rootCause.isEmpty() &&
+                         inc.timeSpentMinutes == 0 && inc.extra.isEmpty(),
+                     where.constData());
+            QVERIFY2(inc.state == text("state"), where.constData());
+            QVERIFY2(inc.open == p.value(QLatin1String("open")).toBool(true), where.constData());
+            QVERIFY2(inc.createdAt == t, where.constData());
+            const auto due = [&p, t](const char *name) -> qint64 {
+                if (!p.contains(QLatin1String(name)))
+                    return 0;
+                const qint64 r = p.value(QLatin1String(name)).toInteger();
+                return r > 0 ? t + r * kMinute : 0;
+            };
+            QVERIFY2(inc.responseDue == due("response_minutes"), where.constData());
+            QVERIFY2(inc.resolutionDue == due("resolution_minutes"), where.constData());
+            const bool pauses = text("sla") == u"paused" || text("sla") == u"stopped";
+            QVERIFY2(inc.slaPausedSince == (pauses ? t : 0), where.constData());
+            QVERIFY2(inc.eventCount == 1, where.constData());
+        }
+    }
+
     void apply_timeline_equalsTheStoredRow()
     {
         CoreFixture fx;
