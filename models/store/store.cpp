@@ -18,6 +18,7 @@
 #include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QUuid>
 #include <QVariant>
 #include <QtEndian>
@@ -656,9 +657,12 @@ Status Store::insertIncidentRows(const IncidentRowBatch &batch)
     constexpr size_t columns = size_t(kIncidentColumnCount - 1);
     Q_ASSERT(batch.m_cells.size() == batch.m_incidents.size() * columns);
     const char *bytes = batch.m_bytes.constData();
+    // Every parameter is bound again for each row: no need to clear them between rows. They
+    // point into the batch, so they are cleared once it is written.
+    const auto unbind = qScopeGuard([h] { sqlite3_clear_bindings(h); });
     for (size_t r = 0; r < batch.m_incidents.size(); ++r) {
         Incident &inc = *batch.m_incidents[r];
-        s->reset();
+        sqlite3_reset(h);
         if (inc.rowid > 0)
             sqlite3_bind_int64(h, 1, inc.rowid);
         else
