@@ -880,13 +880,13 @@ R LifecycleEngine::apply(Work &work, const Command &cmd)
         // The payload is the arguments, with the alert id trimmed. The correlator wrote their
         // canonical bytes already: they are used while they are still those of `a` (the
         // comparison of an object with itself costs nothing).
-        const bool trimmed = given == id;
-        if (trimmed && cmd.canonicalArgs && cmd.canonicalArgs->object() == a) {
+        const bool asGiven = given == id; // no spaces around the id to trim
+        if (asGiven && cmd.canonicalArgs && cmd.canonicalArgs->object() == a) {
             out.noop = !emitOnce(work, inc, kinds::AlertLinked, *cmd.canonicalArgs, out, id, once);
             break;
         }
         QJsonObject p = a;
-        if (!trimmed) // written only then, not copying `a` always
+        if (!asGiven) // written only then, not copying `a` always
             p[u"alert"] = id;
         out.noop = !emitOnce(work, inc, kinds::AlertLinked, p, out, id, once);
         break;
